@@ -1,0 +1,105 @@
+import { docsUrl, type Finding, type Rule, type Severity } from '../../rules';
+
+export interface FileResult {
+  path: string;
+  /** Path as shown to the user (relative to the working directory). */
+  display: string;
+  findings: Finding[];
+  /** Set when the file was not analyzed. */
+  skipped?: 'too-large' | 'binary';
+}
+
+const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
+
+export function formatText(results: FileResult[]): string {
+  const lines: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const r of results) {
+    if (r.skipped) lines.push(`${r.display}: skipped (${r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file'})`);
+    for (const f of r.findings) {
+      counts[f.severity]++;
+      lines.push(`${r.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${f.message}`);
+    }
+  }
+  const total = counts.error + counts.warning + counts.info + counts.hint;
+  lines.push(
+    total === 0
+      ? `No findings in ${results.length} file${results.length === 1 ? '' : 's'}.`
+      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info${counts.hint ? `, ${counts.hint} hint` : ''}) in ${results.length} file${results.length === 1 ? '' : 's'}.`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** JSON: one object per finding. Only plain fields are written (never the rule's internal data). */
+export function formatJson(results: FileResult[]): string {
+  const out = results.flatMap((r) =>
+    r.findings.map((f) => ({ code: f.code, name: f.name, severity: f.severity, message: f.message, file: r.display, range: f.range, docs: docsUrl(f.code) })),
+  );
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+function ruleHelp(rule: Rule): string {
+  const d = rule.docs;
+  return [`${d.what}`, '', `Why: ${d.why}`, '', 'Bad:', '', indent(d.bad), '', 'Good:', '', indent(d.good), '', `Fix: ${d.fix}`, '', `Guideline: ${d.guideline}`, `Equivalent checks: ${d.equivalents.join('; ')}`].join('\n');
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+/** SARIF 2.1.0 as GitHub code scanning accepts it: rules with help, results with regions (1-based). */
+export function formatSarif(results: FileResult[], rules: readonly Rule[], version: string): string {
+  const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'docker-guardrails',
+            version,
+            informationUri: 'https://github.com/docker-guardrails/docker-guardrails',
+            rules: rules.map((r) => ({
+              id: r.code,
+              name: r.name,
+              shortDescription: { text: `${r.code} ${r.name}` },
+              fullDescription: { text: r.docs.what },
+              helpUri: docsUrl(r.code),
+              help: { text: ruleHelp(r), markdown: ruleHelp(r) },
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity], enabled: !r.optIn },
+              properties: { tags: ['security', r.kind] },
+            })),
+          },
+        },
+        results: results.flatMap((r) =>
+          r.findings.map((f) => ({
+            ruleId: f.code,
+            ruleIndex: ruleIndex.get(f.code) ?? 0,
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: r.display.split('\\').join('/') },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+          })),
+        ),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,57 @@
+// Builds the three bundles (client, server, CLI) and, with --tests, the test files.
+//   node esbuild.mjs [--production] [--watch] [--tests]
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // dockerfile-ast and the LSP libraries ship UMD builds; prefer their module entry points.
+  mainFields: ['module', 'main'],
+  define: { __VERSION__: JSON.stringify(JSON.parse(fs.readFileSync('package.json', 'utf8')).version) },
+};
+
+const bundles = [
+  { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'cli/src/cli.ts' }, outdir: 'dist' },
+];
+
+function testEntries() {
+  const out = {};
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name === 'fixtures' || e.name === 'vscode') continue;
+        walk(p);
+      } else if (e.name.endsWith('.test.ts')) out[p.slice('test/'.length, -3)] = p;
+    }
+  };
+  walk('test');
+  return out;
+}
+
+if (tests) {
+  bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: testEntries(), outdir: 'out/test' });
+  // The real-VS-Code suite runs inside the extension host, where `vscode` is provided.
+  if (fs.existsSync('test/vscode/suite/index.ts')) {
+    bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: 'out/test', external: ['vscode'] });
+  }
+}
+
+if (watch) {
+  for (const b of bundles) (await esbuild.context(b)).watch();
+  console.log('esbuild: watching…');
+} else {
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
+}

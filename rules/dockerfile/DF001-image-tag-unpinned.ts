@@ -1,0 +1,74 @@
+import { defineRule } from '../engine/rule';
+import { catalogEntry, CATALOG_CHECKED } from '../engine/catalog';
+import { isUnpinned, type ImageRef } from '../engine/image';
+import type { Range } from '../engine/types';
+
+interface Data {
+  image: string;
+  /** `none` when no tag is written, `latest` otherwise. */
+  problem: 'none' | 'latest';
+  ref: ImageRef;
+  /** Where the reference is written; null when it came from ARG defaults (no fix then). */
+  imageRange: Range | null;
+  /** Range of the written tag (for `:latest`), else null. */
+  tagRange: Range | null;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF001',
+  name: 'image-tag-unpinned',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a `FROM` whose image has no tag or uses `latest`. `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
+    why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
+    bad: 'FROM node\nFROM python:latest',
+    good: 'FROM node:24\nFROM python:3.13',
+    fix: `"Pin to <image>:<tag>" rewrites the reference to a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}); the tag is a release line (such as \`node:24\`), not a patch version, so it keeps receiving security updates. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line (not through ARGs). Safe: it changes which image version is used only from "whatever latest is" to a supported line of the same image; review the tag if you relied on a newer major.`,
+    guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security',
+    equivalents: ['hadolint DL3006 (always tag the version of an image explicitly)', 'hadolint DL3007 (using latest is prone to errors)', 'Checkov CKV_DOCKER_7', 'Trivy DS-0001 (:latest tag used)'],
+    references: ['https://docs.docker.com/reference/dockerfile/#from', 'https://docs.docker.com/build/building/best-practices/#from'],
+  },
+  check(ctx) {
+    const out = [];
+    for (const stage of ctx.stages) {
+      if (stage.base.kind !== 'image') continue;
+      const ref = stage.base.ref;
+      if (!isUnpinned(ref)) continue;
+      const imageRange = stage.from.getImageRange();
+      if (!imageRange) continue;
+      const tagRange = stage.base.viaArg ? null : stage.from.getImageTagRange();
+      out.push({
+        range: imageRange,
+        data: {
+          image: ref.text,
+          problem: ref.tag === null ? ('none' as const) : ('latest' as const),
+          ref,
+          imageRange: stage.base.viaArg ? null : imageRange,
+          tagRange,
+        },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    const via = d.imageRange === null ? ' (from the ARG default)' : '';
+    return d.problem === 'none'
+      ? `Image '${d.image}'${via} has no tag, so it builds from whatever 'latest' is that day; pin a version.`
+      : `Image '${d.image}'${via} uses the moving 'latest' tag; pin a version.`;
+  },
+  fix(ctx, { data }) {
+    if (!data.imageRange) return undefined;
+    const entry = catalogEntry(data.ref);
+    if (!entry) return undefined;
+    const edits = data.tagRange
+      ? [{ range: data.tagRange, newText: entry.tag }]
+      : [{ range: { start: data.imageRange.end, end: data.imageRange.end }, newText: `:${entry.tag}` }];
+    return {
+      title: `Pin to ${data.ref.repository}:${entry.tag}`,
+      safe: true,
+      changes: [{ kind: 'edit', path: ctx.path, edits }],
+    };
+  },
+});

@@ -1,0 +1,103 @@
+import type { Instruction } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
+import type { Position, Range } from '../engine/types';
+
+type Data =
+  | { problem: 'no-user'; /** Where `USER 1000` goes: before the first CMD/ENTRYPOINT, else after the last instruction. */ insertLine: number; insertBefore: boolean; indent: string }
+  | { problem: 'root-user'; user: string; userRange: Range };
+
+/** Base images known to run as a non-root user by default (their USER is inherited). */
+const NON_ROOT_BASES: RegExp[] = [
+  /^gcr\.io\/distroless\/.*:(?:[\w.-]*-)?nonroot$/,
+  /^cgr\.dev\/chainguard\//,
+  /^(?:docker\.io\/)?bitnami\//,
+];
+
+function userIsRoot(value: string): boolean {
+  const user = value.split(':')[0].trim();
+  return user === 'root' || user === '0';
+}
+
+/** The last USER instruction that applies to a stage: its own, else the parent stage's (a stage inherits its base stage's USER). */
+function effectiveUser(stage: Stage, depth = 0): Instruction | null | 'non-root-base' {
+  for (let i = stage.instructions.length - 1; i >= 0; i--) {
+    if (stage.instructions[i].getKeyword() === 'USER') return stage.instructions[i];
+  }
+  if (stage.base.kind === 'stage' && depth < 64) return effectiveUser(stage.base.stage, depth + 1);
+  if (stage.base.kind === 'image' && NON_ROOT_BASES.some((re) => re.test(stage.base.kind === 'image' ? stage.base.ref.text : ''))) return 'non-root-base';
+  if (stage.base.kind === 'unknown') return 'non-root-base'; // unknown base: its USER is unknown, so no finding.
+  return null;
+}
+
+function insertionPoint(ctx: DockerfileContext, stage: Stage): { insertLine: number; insertBefore: boolean; indent: string } {
+  const cmd = stage.instructions.find((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT');
+  if (cmd) {
+    const line = cmd.getRange().start.line;
+    return { insertLine: line, insertBefore: true, indent: ctx.lines.indentOf(line) };
+  }
+  const last = stage.instructions[stage.instructions.length - 1] ?? stage.from;
+  const line = last.getRange().end.line;
+  return { insertLine: line, insertBefore: false, indent: ctx.lines.indentOf(last.getRange().start.line) };
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF010',
+  name: 'runs-as-root',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'always',
+  docs: {
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0`. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (distroless `:nonroot`, Chainguard, Bitnami) is not flagged for a missing USER.',
+    why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
+    bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
+    good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
+    fix: '"Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT (or after its last instruction when it has neither), or replaces the root `USER` line. A numeric uid needs no user entry in /etc/passwd. Safe in the sense that it does what the rule asks; check that the process does not need to write to root-owned paths or bind ports below 1024.',
+    guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
+    equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
+    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
+  },
+  check(ctx) {
+    const stage = ctx.finalStage;
+    if (!stage || stage.base.kind === 'scratch' && stage.instructions.length === 0) return [];
+    const user = effectiveUser(stage);
+    if (user === 'non-root-base') return [];
+    if (user === null) {
+      const r = stage.from.getRange();
+      return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage) } }];
+    }
+    const args = user.getArgumentsContent();
+    if (args === null) return [];
+    const value = args.trim();
+    if (value.includes('$')) return []; // a variable: unknown, never a finding by itself
+    if (!userIsRoot(value)) return [];
+    const argsRange = user.getArgumentsRange()!;
+    // A USER inherited from a builder stage is reported where it is written only if that stage is the final one.
+    if (!stage.instructions.includes(user)) {
+      const r = stage.from.getRange();
+      return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage) } }];
+    }
+    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange } }];
+  },
+  message(d) {
+    return d.problem === 'no-user'
+      ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
+      : `The final stage switches to USER ${d.user}, so the container runs as root; use a non-root user (uid 1000).`;
+  },
+  fix(ctx, { data }) {
+    if (data.problem === 'root-user') {
+      return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: '1000' }] }] };
+    }
+    const eol = ctx.lines.eol;
+    let at: Position;
+    let newText: string;
+    if (data.insertBefore) {
+      at = { line: data.insertLine, character: 0 };
+      newText = `${data.indent}USER 1000${eol}`;
+    } else {
+      at = { line: data.insertLine, character: ctx.lines.lineText(data.insertLine).length };
+      newText = `${eol}${data.indent}USER 1000`;
+    }
+    return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
+  },
+});

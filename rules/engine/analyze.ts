@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import { ComposeContext } from './compose';
+import { DockerfileContext } from './dockerfile';
+import type { Rule } from './rule';
+import { DEFAULT_OPTIONS, type Detection, type FileKind, type Finding, type Fix, type RuleOptions, type Severity, type SeveritySetting, type WorkspaceView } from './types';
+
+/** Settings that shape one analysis. */
+export interface EngineConfig {
+  /** Per-rule severity override; `off` disables. Naming an opt-in rule with a severity enables it. */
+  rules: Record<string, SeveritySetting | undefined>;
+  options: RuleOptions;
+}
+
+export const DEFAULT_CONFIG: EngineConfig = { rules: {}, options: DEFAULT_OPTIONS };
+
+const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:[.-].*)?$|\.(?:dockerfile|containerfile)$/i;
+const COMPOSE_NAME = /^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/i;
+
+/** Recognizes the files the extension and the CLI analyze, by name (the client's file patterns). */
+export function fileKindOf(filePath: string): FileKind | undefined {
+  const base = path.basename(filePath);
+  if (COMPOSE_NAME.test(base)) return 'compose';
+  if (DOCKERFILE_NAME.test(base)) return 'dockerfile';
+  return undefined;
+}
+
+export type AnyContext = DockerfileContext | ComposeContext;
+
+export interface Analysis {
+  context: AnyContext;
+  findings: Finding[];
+  /** Rules that threw: reported, never fatal. */
+  failures: { code: string; error: string }[];
+}
+
+export function createContext(kind: FileKind, filePath: string, text: string, workspace: WorkspaceView, options: RuleOptions): AnyContext {
+  return kind === 'dockerfile' ? new DockerfileContext(filePath, text, workspace, options) : new ComposeContext(filePath, text, workspace, options);
+}
+
+/** The effective severity of a rule under a config, or undefined when it is off. */
+export function effectiveSeverity(rule: Rule, config: EngineConfig, detected?: Severity): Severity | undefined {
+  const setting = config.rules[rule.code];
+  if (setting === 'off') return undefined;
+  if (setting) return setting;
+  if (rule.optIn) return undefined;
+  return detected ?? rule.severity;
+}
+
+/** Parses once and runs every enabled rule of the file's kind. Never throws for any input text. */
+export function analyze(rules: readonly Rule[], kind: FileKind, filePath: string, text: string, workspace: WorkspaceView, config: EngineConfig = DEFAULT_CONFIG): Analysis {
+  const context = createContext(kind, filePath, text, workspace, config.options);
+  return runRules(rules, context, config);
+}
+
+export function runRules(rules: readonly Rule[], context: AnyContext, config: EngineConfig): Analysis {
+  const findings: Finding[] = [];
+  const failures: Analysis['failures'] = [];
+  for (const rule of rules) {
+    if (rule.kind !== context.kind) continue;
+    if (effectiveSeverity(rule, config) === undefined) continue;
+    let detections: Detection[];
+    try {
+      detections = (rule.check as (c: AnyContext) => Detection[])(context);
+    } catch (e) {
+      failures.push({ code: rule.code, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      continue;
+    }
+    for (const d of detections) {
+      const severity = effectiveSeverity(rule, config, d.severity);
+      if (!severity) continue;
+      let message: string;
+      try {
+        message = rule.message(d.data);
+      } catch (e) {
+        failures.push({ code: rule.code, error: String(e) });
+        continue;
+      }
+      findings.push({ ...d, code: rule.code, name: rule.name, severity, message, path: context.path, fixable: rule.fixable !== 'never' && typeof rule.fix === 'function' });
+    }
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  return { context, findings, failures };
+}
+
+/** Computes a finding's fix from the rule's data (never from the message). Undefined when none. */
+export function fixFinding(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix | undefined {
+  const rule = rules.find((r) => r.code === finding.code);
+  if (!rule || !rule.fix) return undefined;
+  try {
+    return (rule.fix as (c: AnyContext, d: Detection) => Fix | undefined)(context, finding);
+  } catch {
+    return undefined;
+  }
+}

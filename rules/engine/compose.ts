@@ -1,0 +1,281 @@
+import * as path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { LineIndex } from './text';
+import type { Range, RuleOptions, WorkspaceView } from './types';
+
+/** How deep `<<` merges and aliases are followed: bounds work on hostile input (alias bombs). */
+const MAX_MERGE_DEPTH = 8;
+
+export interface Entry {
+  key: string;
+  pair: Pair;
+  /** The value node after alias resolution (null for an empty value). */
+  value: Node | null;
+  /** The value was written in this map (not inherited through a `<<` merge key). */
+  own: boolean;
+  /** The value is an alias, or the entry came through a merge: editing it would edit shared text. */
+  shared: boolean;
+  /** Where a finding about this entry is reported: the pair as written, or the `<<` key it came through. */
+  reportNode: Node;
+}
+
+export interface Service {
+  name: string;
+  nameNode: Scalar;
+  map: YAMLMap;
+  doc: Document.Parsed;
+}
+
+export interface EnvVar {
+  name: string;
+  /** The literal value, or null for `KEY` with no value / `KEY:` with an empty value. */
+  value: string | null;
+  form: 'map' | 'list';
+  /** Range of the whole entry (`KEY: value` or `- KEY=value`). */
+  range: Range;
+  nameRange: Range;
+  /** Range of the value text as written (inside quotes), or null. */
+  valueRange: Range | null;
+  /** Offsets of the value text as written, or null. */
+  valueOffsets: [number, number] | null;
+  /** The value is written plainly enough for an exact edit (not an alias, not inside an anchor, no escapes). */
+  editable: boolean;
+}
+
+/** A compose file parsed once, with exact source ranges. */
+export class ComposeContext {
+  readonly kind = 'compose' as const;
+  readonly lines: LineIndex;
+  readonly lineCounter = new LineCounter();
+  readonly documents: Document.Parsed[];
+  readonly services: Service[];
+  private sharedNodes: Set<Node> | undefined;
+  private dotenvCache: { vars: Map<string, string>; path: string; text: string } | null | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly workspace: WorkspaceView,
+    readonly options: RuleOptions,
+  ) {
+    this.lines = new LineIndex(text);
+    this.documents = parseAllDocuments(text, { lineCounter: this.lineCounter, keepSourceTokens: true, merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    if (!Array.isArray(this.documents)) this.documents = [];
+    this.services = [];
+    for (const doc of this.documents) {
+      const services = doc.contents && isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+      const map = this.resolve(doc, services as Node | undefined);
+      if (!map || !isMap(map)) continue;
+      for (const item of map.items) {
+        if (!isScalar(item.key)) continue;
+        const value = this.resolve(doc, item.value as Node | null);
+        if (!value || !isMap(value)) continue;
+        this.services.push({ name: String(item.key.value), nameNode: item.key, map: value, doc });
+      }
+    }
+  }
+
+  /** The directory that holds the compose file (the project directory). */
+  get dir(): string {
+    return path.dirname(this.path);
+  }
+
+  rangeOf(node: { range?: [number, number, number] | null } | null | undefined): Range {
+    const r = node?.range;
+    if (!r) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return this.lines.rangeOf(r[0], r[1]);
+  }
+
+  /** The range of a key/value pair: from the key to the end of the value. */
+  rangeOfPair(pair: Pair): Range {
+    const k = pair.key as Node | null;
+    const v = pair.value as Node | null;
+    const start = k?.range?.[0] ?? v?.range?.[0] ?? 0;
+    const end = v?.range?.[1] ?? k?.range?.[1] ?? start;
+    return this.lines.rangeOf(start, end);
+  }
+
+  /** Follows an alias (bounded). */
+  resolve(doc: Document.Parsed, node: Node | null | undefined): Node | null {
+    let n: Node | null | undefined = node;
+    for (let i = 0; i < MAX_MERGE_DEPTH && n && isAlias(n); i++) {
+      n = (n as Alias).resolve(doc) as Node | undefined;
+    }
+    return n && !isAlias(n) ? n : null;
+  }
+
+  /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
+  get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === key) {
+        const raw = pair.value as Node | null;
+        const value = this.resolve(doc, raw);
+        return { key, pair, value, own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (pair.key as Node) ?? raw };
+      }
+    }
+    if (depth >= MAX_MERGE_DEPTH) return undefined;
+    for (const pair of map.items) {
+      if (!isMergeKey(pair.key)) continue;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const src of sources) {
+        const target = this.resolve(doc, src as Node);
+        if (target && isMap(target)) {
+          const found = this.get(doc, target, key, depth + 1);
+          if (found) return { ...found, own: false, shared: true, reportNode: pair.key as Node };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Shorthand for a service's key. */
+  serviceGet(service: Service, key: string): Entry | undefined {
+    return this.get(service.doc, service.map, key);
+  }
+
+  /** Whether a node lies inside an anchored node (editing it would change every alias of it). */
+  isShared(node: Node | null | undefined): boolean {
+    if (!node) return false;
+    if (!this.sharedNodes) {
+      const shared = new Set<Node>();
+      for (const doc of this.documents) {
+        visit(doc, {
+          Node(_key, n, path) {
+            if ((n as { anchor?: string }).anchor || path.some((p) => !isPair(p) && (p as { anchor?: string }).anchor)) shared.add(n as Node);
+          },
+        });
+      }
+      this.sharedNodes = shared;
+    }
+    return this.sharedNodes.has(node);
+  }
+
+  /** The `environment:` of a service in both forms, with exact ranges. */
+  environment(service: Service): EnvVar[] {
+    const entry = this.serviceGet(service, 'environment');
+    if (!entry || !entry.value) return [];
+    const out: EnvVar[] = [];
+    const sharedBase = entry.shared;
+    if (isMap(entry.value)) {
+      for (const pair of entry.value.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        const v = pair.value as Node | null;
+        const valueNode = this.resolve(service.doc, v);
+        let value: string | null = null;
+        let valueOffsets: [number, number] | null = null;
+        let editable = !sharedBase && !isAlias(v) && !this.isShared(v) && !this.isShared(pair.key as Node);
+        if (valueNode && isScalar(valueNode)) {
+          value = valueNode.value === null ? null : String(valueNode.value);
+          const span = scalarContentSpan(this.text, valueNode);
+          valueOffsets = span;
+          if (!span) editable = false;
+        } else if (valueNode) {
+          editable = false;
+        }
+        out.push({
+          name,
+          value,
+          form: 'map',
+          range: this.rangeOfPair(pair),
+          nameRange: this.rangeOf(pair.key as Node),
+          valueRange: valueOffsets ? this.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
+          valueOffsets,
+          editable,
+        });
+      }
+    } else if (isSeq(entry.value)) {
+      for (const item of entry.value.items) {
+        const node = this.resolve(service.doc, item as Node);
+        if (!node || !isScalar(node) || typeof node.value !== 'string') continue;
+        const s = node.value;
+        const eq = s.indexOf('=');
+        const name = eq === -1 ? s : s.slice(0, eq);
+        const value = eq === -1 ? null : s.slice(eq + 1);
+        const span = scalarContentSpan(this.text, node);
+        let editable = !sharedBase && !isAlias(item as Node) && !this.isShared(node) && span !== null;
+        let nameRange = this.rangeOf(node);
+        let valueOffsets: [number, number] | null = null;
+        if (span) {
+          nameRange = this.lines.rangeOf(span[0], span[0] + name.length);
+          if (eq !== -1) valueOffsets = [span[0] + eq + 1, span[1]];
+        } else editable = false;
+        out.push({
+          name,
+          value,
+          form: 'list',
+          range: this.rangeOf(node),
+          nameRange,
+          valueRange: valueOffsets ? this.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
+          valueOffsets,
+          editable,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Variables of the `.env` beside the compose file (what `docker compose` reads for interpolation). */
+  dotenv(): { vars: Map<string, string>; path: string; text: string } | null {
+    if (this.dotenvCache !== undefined) return this.dotenvCache;
+    const p = path.join(this.dir, '.env');
+    const text = this.workspace.readText(p);
+    if (text === undefined) {
+      this.dotenvCache = null;
+      return null;
+    }
+    let vars: Map<string, string>;
+    try {
+      vars = new Map(Object.entries(parseDotenv(text)));
+    } catch {
+      vars = new Map();
+    }
+    this.dotenvCache = { vars, path: p, text };
+    return this.dotenvCache;
+  }
+}
+
+/**
+ * The offsets of a scalar's content as written: inside the quotes for quoted scalars. Null when the
+ * written text is not the value character for character (escapes, folded or block scalars).
+ */
+export function scalarContentSpan(text: string, node: Scalar): [number, number] | null {
+  const r = node.range;
+  if (!r) return null;
+  const raw = text.slice(r[0], r[1]);
+  const value = node.value === null ? '' : String(node.value);
+  switch (node.type) {
+    case 'PLAIN':
+      // A plain scalar is its own text unless it is folded over several lines.
+      return raw.includes('\n') ? null : [r[0], r[1]];
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return raw.slice(1, -1) === value ? [r[0] + 1, r[1] - 1] : null;
+    default:
+      return null;
+  }
+}
+
+/** A `<<` merge key (the parser gives it a symbol value when merges are enabled). */
+export function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
+}
+
+/** The text of a scalar node, as a string (numbers and booleans as written), or null. */
+export function scalarString(node: Node | null | undefined): string | null {
+  if (!node || !isScalar(node)) return null;
+  if (node.value === null || node.value === undefined) return null;
+  return typeof node.source === 'string' && typeof node.value !== 'string' ? node.source : String(node.value);
+}
+
+/** Whether a node is the boolean true (`true`, and YAML 1.1's `yes`/`on` as Compose accepts them in strings). */
+export function isTrue(node: Node | null | undefined): boolean {
+  if (!node || !isScalar(node)) return false;
+  if (node.value === true) return true;
+  return typeof node.value === 'string' && /^(true|yes|on)$/i.test(node.value);
+}
+
+export { isMap, isSeq, isScalar, isPair, isAlias };

@@ -1,0 +1,273 @@
+import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
+import { LineIndex } from './text';
+import { parseImageRef, type ImageRef } from './image';
+import { logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
+import type { Range, RuleOptions, WorkspaceView } from './types';
+
+export interface Stage {
+  index: number;
+  from: From;
+  /** `AS name`, lower-cased, or null. */
+  name: string | null;
+  /** Instructions of the stage after its FROM, in order. */
+  instructions: Instruction[];
+  isFinal: boolean;
+  /** The base as written after ARG resolution. */
+  base: BaseImage;
+}
+
+export type BaseImage =
+  | { kind: 'scratch' }
+  | { kind: 'stage'; stage: Stage }
+  | { kind: 'image'; ref: ImageRef; /** Whether the reference text came (partly) from ARG defaults. */ viaArg: boolean }
+  /** Could not be resolved (an ARG with no default, or an invalid reference). */
+  | { kind: 'unknown' };
+
+/** One shell script run by a RUN instruction (the instruction itself, or one of its heredocs). */
+export interface RunScript {
+  instruction: Instruction;
+  /** Whether the text is read by a shell (false for JSON-form RUN without a shell, and for heredocs fed to other programs). */
+  isShell: boolean;
+  source: MappedText;
+  commands: SimpleCommand[];
+  /** JSON (exec) form. */
+  json: boolean;
+  /** The script comes from a heredoc body. */
+  heredoc: boolean;
+}
+
+export interface RunInstruction {
+  instruction: Instruction;
+  stage: Stage | null;
+  /** Set when the RUN is an ONBUILD trigger. */
+  onbuild: boolean;
+  scripts: RunScript[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash', '/usr/bin/env']);
+
+/** A Dockerfile parsed once, with the views that rules share. */
+export class DockerfileContext {
+  readonly kind = 'dockerfile' as const;
+  readonly lines: LineIndex;
+  readonly ast: Dockerfile;
+  readonly escapeChar: string;
+  readonly stages: Stage[];
+  /** ARG defaults declared before the first FROM (null: declared without default). */
+  readonly globalArgs: Map<string, string | null>;
+  private runCache: RunInstruction[] | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly workspace: WorkspaceView,
+    readonly options: RuleOptions,
+  ) {
+    this.lines = new LineIndex(text);
+    this.ast = DockerfileParser.parse(text);
+    this.escapeChar = this.ast.getEscapeCharacter();
+    this.globalArgs = new Map();
+    for (const arg of this.ast.getInitialARGs()) {
+      const prop = arg.getProperty();
+      if (prop) this.globalArgs.set(prop.getName(), prop.getValue());
+    }
+    this.stages = this.buildStages();
+  }
+
+  get finalStage(): Stage | undefined {
+    return this.stages[this.stages.length - 1];
+  }
+
+  /** Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` with the global ARG defaults; null when a variable is unknown. */
+  resolveGlobal(value: string): string | null {
+    let unknown = false;
+    const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare!;
+      const v = this.globalArgs.get(name);
+      const set = v !== undefined && v !== null;
+      const empty = !set || v === '';
+      if (op === ':-' || op === '-') {
+        if (op === ':-' ? empty : !set) return word ?? '';
+        return v!;
+      }
+      if (op === ':+' || op === '+') {
+        return (op === ':+' ? !empty : set) ? (word ?? '') : '';
+      }
+      if (!set) {
+        unknown = true;
+        return '';
+      }
+      return v!;
+    });
+    return unknown ? null : out;
+  }
+
+  rangeOfOffsets(start: number, end: number): Range {
+    return this.lines.rangeOf(start, end);
+  }
+
+  offsetAt(pos: Range['start']): number {
+    return this.lines.offsetAt(pos);
+  }
+
+  /** Every RUN instruction (including ONBUILD RUN triggers) with its shell commands, parsed once. */
+  runs(): RunInstruction[] {
+    if (this.runCache) return this.runCache;
+    const out: RunInstruction[] = [];
+    for (const stage of this.stages) {
+      for (const ins of stage.instructions) {
+        const kw = ins.getKeyword();
+        if (kw === 'RUN') out.push({ instruction: ins, stage, onbuild: false, scripts: this.scriptsOf(ins as Run) });
+        else if (kw === 'ONBUILD') {
+          const trigger = (ins as Onbuild).getTriggerInstruction();
+          if (trigger && trigger.getKeyword() === 'RUN') {
+            out.push({ instruction: trigger, stage, onbuild: true, scripts: this.scriptsOf(trigger as Run) });
+          }
+        }
+      }
+    }
+    this.runCache = out;
+    return out;
+  }
+
+  /** The shell scripts of a RUN-like instruction (RUN; also usable for shell-form CMD/ENTRYPOINT). */
+  scriptsOf(ins: Instruction): RunScript[] {
+    const argsRange = ins.getArgumentsRange();
+    if (!argsRange) return [];
+    const argsStart = this.offsetAt(argsRange.start);
+    const insEnd = this.offsetAt(ins.getRange().end);
+    const firstNonFlag = this.skipFlags(argsStart, insEnd);
+    if (this.text[firstNonFlag] === '[') {
+      const json = this.jsonScript(ins);
+      if (json) return [json];
+    }
+    const heredocs = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
+    if (heredocs.length === 0) {
+      const source = logicalText(this.text, firstNonFlag, insEnd, this.escapeChar);
+      return [{ instruction: ins, isShell: true, source, commands: parseShell(source), json: false, heredoc: false }];
+    }
+    // The command line is the first line (up to the end of that physical line, with continuations).
+    const firstHeredocStart = this.offsetAt(heredocs[0].getStartRange().start);
+    const lineEnd = this.lines.lineEndOffset(this.lines.positionAt(firstHeredocStart).line);
+    const cmdSource = logicalText(this.text, firstNonFlag, lineEnd, this.escapeChar);
+    const cmdCommands = parseShell(cmdSource);
+    const scripts: RunScript[] = [];
+    // Markers like `<<EOF` are words of the command line; remove them to see whether a program is named.
+    const named = cmdCommands.flatMap((c) => c.words).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
+    const bodyIsShell = named.length === 0 || SHELLS.has(named[0].value);
+    if (named.length > 0) {
+      scripts.push({ instruction: ins, isShell: true, source: cmdSource, commands: cmdCommands.filter((c) => c.words.some((w) => !w.raw.startsWith('<<'))), json: false, heredoc: false });
+    }
+    for (const h of heredocs) {
+      const content = h.getContentRange();
+      if (!content) continue;
+      const s = this.offsetAt(content.start);
+      const e = this.offsetAt(content.end);
+      const offsets = new Int32Array(e - s + 1);
+      for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
+      const source: MappedText = { text: this.text.slice(s, e), offsets };
+      scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true });
+    }
+    return scripts;
+  }
+
+  private skipFlags(start: number, end: number): number {
+    // RUN --mount=... --network=... command: skip leading `--flag[=value]` words.
+    let i = start;
+    for (;;) {
+      while (i < end && /\s/.test(this.text[i])) i++;
+      if (this.text.startsWith('--', i)) {
+        while (i < end && !/\s/.test(this.text[i])) i++;
+        continue;
+      }
+      // A continuation between flags.
+      if (this.text[i] === this.escapeChar && /^[ \t]*\r?\n/.test(this.text.slice(i + 1, i + 4))) {
+        i++;
+        continue;
+      }
+      return i;
+    }
+  }
+
+  private jsonScript(ins: Instruction): RunScript | null {
+    const strings = typeof (ins as JSONInstruction).getJSONStrings === 'function' ? (ins as JSONInstruction).getJSONStrings() : [];
+    if (strings.length === 0) return null;
+    const values = strings.map((s) => s.getJSONValue());
+    const prog = values[0];
+    if (SHELLS.has(prog) && values.length >= 3 && values[1].startsWith('-') && values[1].includes('c')) {
+      // ["sh", "-c", "script"]: the script string is shell. Offsets map into the JSON string (escapes approximate).
+      const arg = strings[2];
+      const r = arg.getRange();
+      const s = this.offsetAt(r.start) + 1;
+      const e = this.offsetAt(r.end) - 1;
+      const offsets = new Int32Array(e - s + 1);
+      for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
+      const source: MappedText = { text: values[2], offsets: values[2].length === e - s ? offsets : clampOffsets(values[2].length, s, e) };
+      return { instruction: ins, isShell: true, source, commands: parseShell(source), json: true, heredoc: false };
+    }
+    // Exec form: one command whose words are the JSON strings.
+    const words = strings.map((s, k) => {
+      const r = s.getRange();
+      return { value: values[k], raw: values[k], start: this.offsetAt(r.start), end: this.offsetAt(r.end) };
+    });
+    const text = values.join(' ');
+    const source: MappedText = { text, offsets: clampOffsets(text.length, words[0].start, words[words.length - 1].end) };
+    return {
+      instruction: ins,
+      isShell: false,
+      source,
+      commands: [{ words, programIndex: 0, next: null, prev: null, start: words[0].start, end: words[words.length - 1].end }],
+      json: true,
+      heredoc: false,
+    };
+  }
+
+  private buildStages(): Stage[] {
+    const stages: Stage[] = [];
+    let current: Stage | null = null;
+    for (const ins of this.ast.getInstructions()) {
+      if (ins.getKeyword() === 'FROM') {
+        const from = ins as From;
+        const name = from.getBuildStage();
+        current = { index: stages.length, from, name: name ? name.toLowerCase() : null, instructions: [], isFinal: false, base: { kind: 'unknown' } };
+        current.base = this.resolveBase(from, stages);
+        stages.push(current);
+      } else if (current) {
+        current.instructions.push(ins);
+      }
+    }
+    if (stages.length > 0) stages[stages.length - 1].isFinal = true;
+    return stages;
+  }
+
+  private resolveBase(from: From, earlier: Stage[]): BaseImage {
+    const raw = from.getImage();
+    if (!raw) return { kind: 'unknown' };
+    const viaArg = raw.includes('$');
+    const resolved = viaArg ? this.resolveGlobal(raw) : raw;
+    if (resolved === null || resolved === '') return { kind: 'unknown' };
+    const lower = resolved.toLowerCase();
+    if (lower === 'scratch') return { kind: 'scratch' };
+    const stage = earlier.find((s) => s.name === lower);
+    if (stage) return { kind: 'stage', stage };
+    const ref = parseImageRef(resolved);
+    if (!ref) return { kind: 'unknown' };
+    return { kind: 'image', ref, viaArg };
+  }
+}
+
+function clampOffsets(length: number, start: number, end: number): Int32Array {
+  const offsets = new Int32Array(length + 1);
+  for (let k = 0; k <= length; k++) offsets[k] = Math.min(start + k, end);
+  return offsets;
+}
+
+/** The stage an instruction belongs to. */
+export function stageOf(ctx: DockerfileContext, line: number): Stage | undefined {
+  let found: Stage | undefined;
+  for (const s of ctx.stages) {
+    if (s.from.getRange().start.line <= line) found = s;
+    else break;
+  }
+  return found;
+}

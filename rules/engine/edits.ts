@@ -1,0 +1,64 @@
+import { LineIndex, comparePositions, rangesOverlap } from './text';
+import type { Fix, TextEdit } from './types';
+
+/**
+ * Applies text edits to a text. Edits must not overlap (LSP semantics); inserts at the same
+ * position are applied in the order given. Throws on overlap: callers decide what to skip.
+ */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  if (edits.length === 0) return text;
+  const index = new LineIndex(text);
+  const sorted = edits
+    .map((e, i) => ({ e, i, start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end) }))
+    .sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k].start < sorted[k - 1].end) throw new Error('overlapping edits');
+  }
+  let out = '';
+  let last = 0;
+  for (const s of sorted) {
+    out += text.slice(last, s.start) + s.e.newText;
+    last = s.end;
+  }
+  return out + text.slice(last);
+}
+
+/** A set of file texts (absolute path → text); `undefined` marks a file that does not exist. */
+export type FileSet = Map<string, string | undefined>;
+
+/**
+ * Applies a fix to a set of files and returns the new set (the input is not modified).
+ * A `create` of an existing file fails, as the LSP CreateFile without overwrite does.
+ */
+export function applyFix(files: FileSet, fix: Fix): FileSet {
+  const out: FileSet = new Map(files);
+  for (const change of fix.changes) {
+    if (change.kind === 'create') {
+      if (out.get(change.path) !== undefined) throw new Error(`create of existing file ${change.path}`);
+      out.set(change.path, change.content);
+    } else {
+      const text = out.get(change.path);
+      if (text === undefined) throw new Error(`edit of missing file ${change.path}`);
+      out.set(change.path, applyTextEdits(text, change.edits));
+    }
+  }
+  return out;
+}
+
+/** Whether two fixes touch overlapping text of the same file (fix-all applies the first only). */
+export function fixesConflict(a: Fix, b: Fix): boolean {
+  for (const ca of a.changes) {
+    for (const cb of b.changes) {
+      if (ca.path !== cb.path) continue;
+      if (ca.kind === 'create' || cb.kind === 'create') return true;
+      for (const ea of ca.edits) {
+        for (const eb of cb.edits) {
+          if (rangesOverlap(ea.range, eb.range)) return true;
+          // Two inserts at the same point would interleave unpredictably.
+          if (comparePositions(ea.range.start, eb.range.start) === 0) return true;
+        }
+      }
+    }
+  }
+  return false;
+}

@@ -1,0 +1,70 @@
+/**
+ * Image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`
+ * (distribution/reference grammar). Shared by the Dockerfile (FROM) and Compose (`image:`) rules.
+ */
+
+export interface ImageRef {
+  /** The text the reference was parsed from (after variable resolution). */
+  text: string;
+  /** Registry host, or null for Docker Hub. */
+  registry: string | null;
+  /** Repository path without registry, e.g. `library/node` is reported as `node`. */
+  repository: string;
+  tag: string | null;
+  digest: string | null;
+  /** Offsets inside `text`. */
+  tagStart: number;
+  /** Where the repository ends (a tag or digest would be inserted here). */
+  repositoryEnd: number;
+}
+
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+
+export function parseImageRef(text: string): ImageRef | null {
+  const t = text.trim();
+  if (t === '' || /\s/.test(t)) return null;
+  let rest = t;
+  let digest: string | null = null;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return null;
+  }
+  let registry: string | null = null;
+  const slash = rest.indexOf('/');
+  let pathStart = 0;
+  if (slash !== -1) {
+    const first = rest.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first)) {
+      registry = first;
+      pathStart = slash + 1;
+    }
+  }
+  const path = rest.slice(pathStart);
+  let tag: string | null = null;
+  let repoPath = path;
+  const colon = path.lastIndexOf(':');
+  if (colon !== -1 && !path.slice(colon).includes('/')) {
+    tag = path.slice(colon + 1);
+    repoPath = path.slice(0, colon);
+    if (!/^[\w][\w.-]{0,127}$/.test(tag)) return null;
+  }
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repoPath)) return null;
+  if (registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = null;
+  let repository = repoPath;
+  if (registry === null && repository.startsWith('library/')) repository = repository.slice('library/'.length);
+  const repositoryEnd = pathStart + repoPath.length;
+  return { text: t, registry, repository, tag, digest, tagStart: tag === null ? -1 : pathStart + colon + 1, repositoryEnd };
+}
+
+/** An official Docker Hub image (`node`, `library/node`, `docker.io/library/node`). */
+export function isOfficialImage(ref: ImageRef): boolean {
+  return ref.registry === null && !ref.repository.includes('/');
+}
+
+/** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), or `latest`. */
+export function isUnpinned(ref: ImageRef): boolean {
+  if (ref.digest) return false;
+  return ref.tag === null || ref.tag === 'latest';
+}

@@ -1,0 +1,32 @@
+import type { ComposeContext } from './compose';
+import type { DockerfileContext } from './dockerfile';
+import type { Detection, Fix, RuleDocs, Severity } from './types';
+
+export type ContextFor<K> = K extends 'dockerfile' ? DockerfileContext : ComposeContext;
+
+/**
+ * A rule: metadata and docs, then three separate steps (after biome's run / diagnostic / action):
+ * `check` finds and returns plain data, `message` explains one finding from that data, and `fix`
+ * edits from that same data — never from the message text.
+ */
+export interface Rule<K extends 'dockerfile' | 'compose' = 'dockerfile' | 'compose', D = any> {
+  /** Stable public code, e.g. `DF001`. Never reused. */
+  code: string;
+  /** Kebab-case name of the bad pattern, e.g. `image-tag-unpinned`. */
+  name: string;
+  kind: K;
+  severity: Severity;
+  /** Off unless enabled in settings or the config file. */
+  optIn?: boolean;
+  /** Whether a fix exists: always, for some findings, or never. */
+  fixable: 'always' | 'sometimes' | 'never';
+  docs: RuleDocs;
+  check(ctx: ContextFor<K>): Detection<D>[];
+  message(data: D): string;
+  fix?(ctx: ContextFor<K>, detection: Detection<D>): Fix | undefined;
+}
+
+/** Identity helper that keeps the rule's data type `D` linked between its three functions. */
+export function defineRule<K extends 'dockerfile' | 'compose', D>(rule: Rule<K, D>): Rule<K, D> {
+  return rule;
+}

@@ -1,0 +1,24 @@
+/**
+ * Shared knowledge of what a credential looks like, used by the Compose (DC040…) and Dockerfile
+ * (DF020…) secret rules. Values are never copied into messages: callers report names only.
+ */
+
+const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?)(?:$|_|-)/i;
+const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
+
+/** Name suffixes that describe a setting about a credential rather than the credential itself. */
+const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_TTL|_EXPIRY|_EXPIRES|_EXPIRATION|_LIFETIME|_TIMEOUT|_LENGTH|_MIN_LENGTH|_ENABLED|_DISABLED|_REQUIRED|_TYPE|_METHOD|_HEADER|_ALGORITHM|_ALG|_ROUNDS|_COST|_URL_PATH|_POLICY|_RESET|_ENDPOINT|_ISSUER|_AUDIENCE|_PREFIX|_LOCATION|_NAME|_USER|_USERNAME)$/i;
+
+/** Whether an environment/ARG name is shaped like a credential (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`…). */
+export function isCredentialName(name: string): boolean {
+  if (NOT_A_SECRET.test(name)) return false;
+  if (/^(?:PWD|OLDPWD)$/.test(name)) return false; // the shell's working directory
+  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name);
+}
+
+/** Values that are obviously not a credential even under a credential-shaped name. */
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  if (v === '') return true;
+  return /^(?:true|false|yes|no|on|off|null|none)$/i.test(v);
+}

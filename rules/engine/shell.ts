@@ -1,0 +1,278 @@
+/**
+ * A small, position-keeping reader of the POSIX shell subset that Dockerfile RUN lines use.
+ *
+ * It splits a script into simple commands on `&&`, `||`, `;`, `|`, `&`, newlines and
+ * parentheses, respecting single quotes, double quotes, backslash escapes, `$(...)`, `${...}`
+ * and backticks, and drops comments. Every word keeps the document offsets of its text so
+ * rules can point at, and fixes can edit, exactly the characters the user wrote.
+ *
+ * (Libraries such as shell-quote parse the same grammar but discard positions, which every
+ * fix here needs.)
+ */
+
+export type Separator = '&&' | '||' | ';' | '|' | '&' | '\n' | '(' | ')' | null;
+
+export interface Word {
+  /** The word with quotes removed and escapes resolved. */
+  value: string;
+  /** The word as written (logical text, continuations removed). */
+  raw: string;
+  /** Document offsets of the word as written. */
+  start: number;
+  end: number;
+}
+
+export interface SimpleCommand {
+  /** All words, including leading `VAR=value` assignments and control keywords. */
+  words: Word[];
+  /** Index in `words` of the program name (after assignments and keywords like `then`). -1 when none. */
+  programIndex: number;
+  /** The operator that ends this command (what follows it). */
+  next: Separator;
+  /** The operator before this command. */
+  prev: Separator;
+  /** Document offsets covering the command's words. */
+  start: number;
+  end: number;
+}
+
+/** A piece of text to read as shell, with a map from each of its characters to a document offset. */
+export interface MappedText {
+  text: string;
+  /** offsets[i] is the document offset of text[i]; offsets[text.length] is the end offset. */
+  offsets: ArrayLike<number>;
+}
+
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'in', '!', '{', '}', 'time', 'case', 'esac']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Split a mapped script into simple commands. Never throws; unbalanced quotes run to the end. */
+export function parseShell(src: MappedText): SimpleCommand[] {
+  const { text, offsets } = src;
+  const n = text.length;
+  const commands: SimpleCommand[] = [];
+  let words: Word[] = [];
+  let prev: Separator = null;
+
+  const finish = (next: Separator) => {
+    if (words.length > 0) {
+      const programIndex = findProgram(words);
+      commands.push({ words, programIndex, next, prev, start: words[0].start, end: words[words.length - 1].end });
+    }
+    words = [];
+    prev = next;
+  };
+
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      finish('\n');
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '&' && text[i + 1] === '&') {
+      finish('&&');
+      i += 2;
+      continue;
+    }
+    if (c === '|' && text[i + 1] === '|') {
+      finish('||');
+      i += 2;
+      continue;
+    }
+    if (c === ';') {
+      // `;;` in case arms is treated like `;`.
+      finish(';');
+      i += text[i + 1] === ';' ? 2 : 1;
+      continue;
+    }
+    if (c === '|') {
+      finish('|');
+      i += text[i + 1] === '&' ? 2 : 1;
+      continue;
+    }
+    if (c === '&' && text[i + 1] !== '>') {
+      finish('&');
+      i++;
+      continue;
+    }
+    if (c === '(' || c === ')') {
+      finish(c);
+      i++;
+      continue;
+    }
+    // A word (redirections such as `>/dev/null` and `2>&1` are kept as words).
+    const start = i;
+    let value = '';
+    while (i < n) {
+      const d = text[i];
+      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '(' || d === ')') break;
+      if (d === '|') break;
+      if (d === '&') {
+        // `&>`, `>&`, `2>&1` belong to the word; a lone `&` or `&&` ends it.
+        const prevChar = i > start ? text[i - 1] : '';
+        if (prevChar !== '>' && prevChar !== '<' && text[i + 1] !== '>') break;
+      }
+      if (d === '\\') {
+        if (i + 1 < n) value += text[i + 1];
+        i += 2;
+        continue;
+      }
+      if (d === "'") {
+        const close = text.indexOf("'", i + 1);
+        const stop = close === -1 ? n : close;
+        value += text.slice(i + 1, stop);
+        i = stop + 1;
+        continue;
+      }
+      if (d === '"') {
+        i++;
+        while (i < n && text[i] !== '"') {
+          if (text[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(text[i + 1])) {
+            value += text[i + 1];
+            i += 2;
+            continue;
+          }
+          if (text[i] === '$' && text[i + 1] === '(') {
+            const end = skipBalanced(text, i + 1, '(', ')');
+            value += text.slice(i, end);
+            i = end;
+            continue;
+          }
+          value += text[i];
+          i++;
+        }
+        i++;
+        continue;
+      }
+      if (d === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+        const open = text[i + 1];
+        const end = skipBalanced(text, i + 1, open, open === '(' ? ')' : '}');
+        value += text.slice(i, end);
+        i = end;
+        continue;
+      }
+      if (d === '`') {
+        const close = text.indexOf('`', i + 1);
+        const stop = close === -1 ? n : close + 1;
+        value += text.slice(i, stop);
+        i = stop;
+        continue;
+      }
+      value += d;
+      i++;
+    }
+    const end = Math.min(i, n);
+    words.push({ value, raw: text.slice(start, end), start: offsets[start], end: offsets[end - 1] + 1 });
+  }
+  finish(null);
+  return commands;
+}
+
+function skipBalanced(text: string, openIndex: number, open: string, close: string): number {
+  let depth = 0;
+  let i = openIndex;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === "'" && open === '(') {
+      const q = text.indexOf("'", i + 1);
+      i = q === -1 ? text.length : q + 1;
+      continue;
+    }
+    if (c === open) depth++;
+    else if (c === close) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return text.length;
+}
+
+function findProgram(words: Word[]): number {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i].raw;
+    if (KEYWORDS.has(w)) continue;
+    if (ASSIGNMENT.test(w)) continue;
+    return i;
+  }
+  return -1;
+}
+
+/** The program name of a command without its directory (`/usr/bin/apt-get` → `apt-get`), or ''. */
+export function programName(cmd: SimpleCommand): string {
+  if (cmd.programIndex < 0) return '';
+  const v = cmd.words[cmd.programIndex].value;
+  const slash = v.lastIndexOf('/');
+  return slash === -1 ? v : v.slice(slash + 1);
+}
+
+/** The words after the program name. */
+export function argumentsOf(cmd: SimpleCommand): Word[] {
+  return cmd.programIndex < 0 ? [] : cmd.words.slice(cmd.programIndex + 1);
+}
+
+/**
+ * Builds the logical text of a Dockerfile instruction's arguments: line continuations
+ * (escape character, optional blanks, newline) are removed, and so are comment lines inside a
+ * continued instruction, as the Dockerfile parser does. Offsets map back into the document.
+ */
+export function logicalText(doc: string, start: number, end: number, escapeChar: string): MappedText {
+  const chars: string[] = [];
+  const offsets: number[] = [];
+  let i = start;
+  let atLineStart = false;
+  while (i < end) {
+    const c = doc[i];
+    if (atLineStart) {
+      // Inside a continued instruction, whole comment lines and empty lines are dropped.
+      let j = i;
+      while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
+      if (doc[j] === '#') {
+        while (j < end && doc[j] !== '\n') j++;
+        i = j + 1;
+        continue;
+      }
+      if (doc[j] === '\n' || (doc[j] === '\r' && doc[j + 1] === '\n')) {
+        i = doc[j] === '\r' ? j + 2 : j + 1;
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (c === escapeChar) {
+      let j = i + 1;
+      while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
+      if (doc[j] === '\r' && doc[j + 1] === '\n') j++;
+      if (doc[j] === '\n' || j >= end) {
+        i = j + 1;
+        atLineStart = true;
+        continue;
+      }
+      if (escapeChar !== '\\') {
+        // With `# escape=``, a backtick escapes for the Dockerfile parser; backslashes are literal.
+        chars.push(doc[i + 1] ?? '');
+        offsets.push(i + 1);
+        i += 2;
+        continue;
+      }
+    }
+    chars.push(c);
+    offsets.push(i);
+    i++;
+  }
+  offsets.push(end);
+  return { text: chars.join(''), offsets };
+}

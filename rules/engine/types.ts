@@ -1,0 +1,116 @@
+/**
+ * Plain data types shared by the engine, the rules, the language server and the CLI.
+ * Nothing here depends on VS Code or on the LSP libraries: positions and ranges have the
+ * LSP shape (0-based line, UTF-16 character) so the server can pass them through unchanged.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/** Which kind of file a rule reads. */
+export type FileKind = 'dockerfile' | 'compose';
+
+/** A text replacement inside one file. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** One change a fix makes to the workspace. Paths are absolute file-system paths. */
+export type FileChange =
+  | { kind: 'edit'; path: string; edits: TextEdit[] }
+  | { kind: 'create'; path: string; content: string };
+
+export interface Fix {
+  /** The title shown in the quick-fix menu, e.g. "Pin to node:22-alpine". */
+  title: string;
+  changes: FileChange[];
+  /**
+   * A safe fix keeps the build's meaning apart from the hardening it adds, and is applied by
+   * fix-all and `check --fix`. An unsafe fix is only offered as a single quick fix.
+   */
+  safe: boolean;
+}
+
+/** What a rule's `check` returns: where, and the rule's own data about what it found. */
+export interface Detection<D = unknown> {
+  range: Range;
+  data: D;
+  /** Overrides the rule's default severity for this finding (rules with two levels, e.g. W/I). */
+  severity?: Severity;
+}
+
+/** A detection after the engine has attached the rule and the effective severity. */
+export interface Finding<D = unknown> extends Detection<D> {
+  code: string;
+  name: string;
+  severity: Severity;
+  message: string;
+  path: string;
+  /** Whether the rule can offer a fix for this finding (computed lazily by `fixFinding`). */
+  fixable: boolean;
+}
+
+export interface RuleDocs {
+  /** One or two sentences: what the rule finds. */
+  what: string;
+  /** Why it matters, tied to the guideline section. */
+  why: string;
+  /** An example that fires. */
+  bad: string;
+  /** The same example written the right way. */
+  good: string;
+  /** What the quick fix does and when it is (not) offered or safe. */
+  fix: string;
+  /** The guideline section(s) of SECURITY-GUIDELINES.md this rule enforces. */
+  guideline: string;
+  /** Equivalent checks in other tools, e.g. "hadolint DL3006". */
+  equivalents: string[];
+  /** Public sources for the facts the rule relies on. */
+  references: string[];
+}
+
+/** Options the rules read; the engine fills them from settings or the config file. */
+export interface RuleOptions {
+  /** DF004: registries allowed (empty: rule inactive). */
+  trustedRegistries: string[];
+  /** DC033: globs of production compose files. */
+  productionGlobs: string[];
+  /** DC020 fix: default limits. */
+  defaultMemoryLimit: string;
+  defaultCpuLimit: string;
+  defaultPidsLimit: number;
+}
+
+export const DEFAULT_OPTIONS: RuleOptions = {
+  trustedRegistries: [],
+  productionGlobs: ['*prod*'],
+  defaultMemoryLimit: '512m',
+  defaultCpuLimit: '0.5',
+  defaultPidsLimit: 200,
+};
+
+/** Read access to other files of the workspace (open editors first, then disk). */
+export interface WorkspaceView {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readText(path: string): string | undefined;
+  /** Whether a file or directory exists. */
+  exists(path: string): boolean;
+}
+
+export const EMPTY_WORKSPACE: WorkspaceView = {
+  readText: () => undefined,
+  exists: () => false,
+};

@@ -1,0 +1,8 @@
+/** The engine's public surface for the server, the CLI and the tests. */
+export * from './engine/types';
+export { analyze, runRules, fixFinding, fileKindOf, createContext, effectiveSeverity, DEFAULT_CONFIG, type EngineConfig, type Analysis, type AnyContext } from './engine/analyze';
+export { applyTextEdits, applyFix, fixesConflict, type FileSet } from './engine/edits';
+export { docsUrl, DOCS_BASE_URL } from './engine/docs';
+export { LineIndex } from './engine/text';
+export { allRules, ruleByCode } from './registry';
+export type { Rule } from './engine/rule';

@@ -1,0 +1,158 @@
+/**
+ * File-system access shared by the CLI and the language server: finding the files to analyze
+ * (skipping `node_modules`, `.git` and what `.gitignore` ignores, never following symlinks) and a
+ * workspace view over the disk with an overlay of open editors.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { fileKindOf } from '../engine/analyze';
+import type { FileKind, WorkspaceView } from '../engine/types';
+
+/** Files larger than this are not analyzed (and reported once as skipped). */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+export interface FoundFile {
+  path: string;
+  kind: FileKind;
+}
+
+export interface WalkOptions {
+  /** Stop after this many files (a bound on hostile or huge trees). */
+  maxFiles?: number;
+  /** Called for every directory entered; return false to stop (e.g. cancellation). */
+  shouldContinue?: () => boolean;
+}
+
+/** Walks a directory for Dockerfiles and compose files, honoring `.gitignore` files on the way. */
+export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] {
+  const out: FoundFile[] = [];
+  const maxFiles = options.maxFiles ?? 100_000;
+  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
+  while (stack.length > 0) {
+    if (options.shouldContinue && !options.shouldContinue()) break;
+    const { dir, rules } = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    let here = rules;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        here = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+      } catch {
+        /* unreadable .gitignore: keep the parent's rules */
+      }
+    }
+    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+    for (const e of entries) {
+      if (e.isSymbolicLink()) continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (ALWAYS_SKIPPED.has(e.name)) continue;
+        if (isIgnored(here, full, true)) continue;
+        stack.push({ dir: full, rules: here });
+      } else if (e.isFile()) {
+        const kind = fileKindOf(full);
+        if (!kind || isIgnored(here, full, false)) continue;
+        out.push({ path: full, kind });
+        if (out.length >= maxFiles) return out.sort(byPath);
+      }
+    }
+  }
+  return out.sort(byPath);
+}
+
+function byPath(a: FoundFile, b: FoundFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+function isIgnored(rules: { base: string; ig: Ignore }[], full: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const { base, ig } of rules) {
+    let rel = path.relative(base, full).split(path.sep).join('/');
+    if (!rel || rel.startsWith('..')) continue;
+    if (isDir) rel += '/';
+    const r = ig.test(rel);
+    if (r.ignored) ignored = true;
+    else if (r.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: 'missing' | 'too-large' | 'binary' | 'unreadable' | 'not-a-file' };
+
+/** Reads a file as text for analysis; refuses symlinks, directories, binary files and files over the cap. */
+export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(filePath);
+  } catch {
+    return { ok: false, reason: 'missing' };
+  }
+  if (!st.isFile()) return { ok: false, reason: 'not-a-file' };
+  if (st.size > maxBytes) return { ok: false, reason: 'too-large' };
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(filePath);
+  } catch {
+    return { ok: false, reason: 'unreadable' };
+  }
+  if (buf.includes(0)) return { ok: false, reason: 'binary' };
+  let text = buf.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { ok: true, text };
+}
+
+/**
+ * A workspace view over the disk. `overlay` (open editors) wins over the disk; reads are cached
+ * until `invalidate` is called for the path (the server calls it on file-watcher events).
+ * Only small regular files are read, and symlinks are not followed.
+ */
+export class DiskWorkspace implements WorkspaceView {
+  private cache = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly overlay: (p: string) => string | undefined = () => undefined,
+    private readonly maxBytes = 256 * 1024,
+    /** When set, nothing outside these folders is read. */
+    private readonly roots?: () => string[],
+  ) {}
+
+  private allowed(p: string): boolean {
+    const roots = this.roots?.();
+    if (!roots || roots.length === 0) return true;
+    return roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  }
+
+  readText(p: string): string | undefined {
+    const open = this.overlay(p);
+    if (open !== undefined) return open;
+    if (!this.allowed(p)) return undefined;
+    if (this.cache.has(p)) return this.cache.get(p);
+    const r = readForAnalysis(p, this.maxBytes);
+    const text = r.ok ? r.text : undefined;
+    this.cache.set(p, text);
+    return text;
+  }
+
+  exists(p: string): boolean {
+    if (this.overlay(p) !== undefined) return true;
+    if (!this.allowed(p)) return false;
+    try {
+      fs.lstatSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  invalidate(p?: string): void {
+    if (p === undefined) this.cache.clear();
+    else this.cache.delete(p);
+  }
+}

@@ -1,0 +1,12 @@
+import { composeRules } from './compose';
+import { dockerfileRules } from './dockerfile';
+import type { Rule } from './engine/rule';
+
+/** The registry: every rule, by code. Codes are public contracts: stable and never reused. */
+export const allRules: readonly Rule[] = [...(dockerfileRules as Rule[]), ...(composeRules as Rule[])].sort((a, b) => a.code.localeCompare(b.code));
+
+const byCode = new Map(allRules.map((r) => [r.code, r]));
+
+export function ruleByCode(code: string): Rule | undefined {
+  return byCode.get(code);
+}

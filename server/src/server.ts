@@ -1,0 +1,325 @@
+/**
+ * The Docker Guardrails language server: analyzes Dockerfiles and compose files as they are typed
+ * and across the workspace, publishes diagnostics, and offers the rules' fixes as code actions.
+ * Started by the extension over IPC, or as `node dist/server.js --stdio`.
+ */
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { allRules, analyze, fileKindOf, fixesConflict, fixFinding, type Analysis, type FileKind, type Fix } from '../../rules';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis } from '../../rules/node/files';
+import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
+import { SettingsCache, toEngineConfig, type Settings } from './settings';
+
+const connection: Connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+interface Entry {
+  uri: string;
+  path: string;
+  kind: FileKind;
+  /** The editor's version, or -1 for a file analyzed from disk. */
+  version: number;
+  analysis: Analysis;
+}
+
+/** The latest analysis of every known file, keyed by URI (open documents and workspace files). */
+const analyses = new Map<string, Entry>();
+/** Files found on disk by the workspace scan and the file watcher (path → kind). */
+const workspaceFiles = new Map<string, FileKind>();
+const openByPath = new Map<string, TextDocument>();
+
+let workspaceFolders: string[] = [];
+let hasConfigurationCapability = false;
+let hasWorkDoneProgress = false;
+
+const workspace = new DiskWorkspace(
+  (p) => openByPath.get(p)?.getText(),
+  256 * 1024,
+  () => workspaceFolders,
+);
+const settings = new SettingsCache(connection, () => hasConfigurationCapability);
+
+function kindOfDocument(doc: TextDocument): FileKind | undefined {
+  if (doc.languageId === 'dockerfile') return 'dockerfile';
+  if (doc.languageId === 'dockercompose') return 'compose';
+  return fileKindOf(uriToPath(doc.uri));
+}
+
+function log(message: string): void {
+  connection.console.log(`[docker-guardrails] ${message}`);
+}
+
+// ---- analysis and publishing ----------------------------------------------------------------
+
+async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number): Promise<void> {
+  const cfg: Settings = await settings.get(uri);
+  // A newer version may have arrived while the settings were fetched: only publish the latest.
+  const open = documents.get(uri);
+  if (version >= 0 && open && open.version !== version) return;
+  if (!cfg.enable) {
+    analyses.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    return;
+  }
+  if (text.length > cfg.maxFileSize) {
+    analyses.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    log(`skipped ${p}: larger than dockerGuardrails.maxFileSize (${cfg.maxFileSize} bytes)`);
+    return;
+  }
+  let analysis: Analysis;
+  try {
+    analysis = analyze(allRules, kind, p, text, workspace, toEngineConfig(cfg));
+  } catch (e) {
+    // The engine never throws for input text; if it does, report it without crashing the server.
+    log(`analysis failed for ${p}: ${(e as Error).message}`);
+    return;
+  }
+  for (const failure of analysis.failures) log(`rule ${failure.code} failed on ${p}: ${failure.error.split('\n')[0]}`);
+  analyses.set(uri, { uri, path: p, kind, version, analysis });
+  const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, version));
+  void connection.sendDiagnostics({ uri, version: version >= 0 ? version : undefined, diagnostics });
+}
+
+/** Per-document scheduling: a burst of changes is analyzed once, for its last version. */
+const pending = new Map<string, NodeJS.Immediate>();
+
+function scheduleOpen(doc: TextDocument): void {
+  const kind = kindOfDocument(doc);
+  if (!kind) return;
+  const prev = pending.get(doc.uri);
+  if (prev) clearImmediate(prev);
+  pending.set(
+    doc.uri,
+    setImmediate(() => {
+      pending.delete(doc.uri);
+      const current = documents.get(doc.uri);
+      if (!current) return;
+      void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version);
+    }),
+  );
+}
+
+async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
+  const uri = pathToUri(p);
+  if (openByPath.has(p)) return; // the editor's text wins
+  const cfg = await settings.get(uri);
+  const read = readForAnalysis(p, cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+  if (!read.ok) {
+    analyses.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (read.reason === 'too-large' || read.reason === 'binary') log(`skipped ${p}: ${read.reason === 'too-large' ? 'over the size cap' : 'binary file'}`);
+    return;
+  }
+  await analyzeAndPublish(uri, p, kind, read.text, -1);
+}
+
+/** Re-analyzes everything known (after a settings change or a change to a file others depend on). */
+async function reanalyzeAll(): Promise<void> {
+  for (const doc of documents.all()) scheduleOpen(doc);
+  for (const [p, kind] of workspaceFiles) if (!openByPath.has(p)) await analyzeFromDisk(p, kind);
+}
+
+function inWorkspace(p: string): boolean {
+  return workspaceFolders.some((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+}
+
+async function scanWorkspace(): Promise<void> {
+  if (workspaceFolders.length === 0) return;
+  const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+  progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
+  const started = Date.now();
+  const found = workspaceFolders.flatMap((f) => findFiles(f));
+  for (const f of found) workspaceFiles.set(f.path, f.kind);
+  let done = 0;
+  for (const f of found) {
+    await analyzeFromDisk(f.path, f.kind);
+    done++;
+    if (done % 20 === 0) progress?.report(Math.round((done / found.length) * 100), `${done}/${found.length} files`);
+  }
+  progress?.done();
+  log(`workspace scan: ${found.length} files in ${Date.now() - started} ms`);
+}
+
+// ---- lifecycle ----------------------------------------------------------------------------------
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  hasConfigurationCapability = !!caps.workspace?.configuration;
+  hasWorkDoneProgress = !!caps.window?.workDoneProgress;
+  const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
+  workspaceFolders = folders.map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
+  if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [uriToPath(params.rootUri)];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'docker-guardrails' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' });
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));
+    for (const [p] of workspaceFiles) {
+      if (!inWorkspace(p)) {
+        workspaceFiles.delete(p);
+        const uri = pathToUri(p);
+        analyses.delete(uri);
+        void connection.sendDiagnostics({ uri, diagnostics: [] });
+      }
+    }
+    void scanWorkspace();
+  });
+  void scanWorkspace();
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings.clear();
+  void reanalyzeAll();
+});
+
+documents.onDidOpen((e) => {
+  openByPath.set(uriToPath(e.document.uri), e.document);
+  scheduleOpen(e.document);
+});
+documents.onDidChangeContent((e) => {
+  const p = uriToPath(e.document.uri);
+  openByPath.set(p, e.document);
+  scheduleOpen(e.document);
+  if (isDependency(p)) scheduleDependents();
+});
+documents.onDidClose((e) => {
+  const p = uriToPath(e.document.uri);
+  openByPath.delete(p);
+  settings.forget(e.document.uri);
+  const kind = workspaceFiles.get(p);
+  if (kind && inWorkspace(p)) {
+    // The file still exists in the workspace: keep its findings, now from the disk's text.
+    workspace.invalidate(p);
+    void analyzeFromDisk(p, kind);
+  } else {
+    analyses.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  }
+});
+
+/** Files other files' findings depend on (`.env` for compose, `.gitignore`, `.dockerignore`). */
+function isDependency(p: string): boolean {
+  const base = path.basename(p);
+  return base === '.env' || base === '.gitignore' || base === '.dockerignore' || base === '.env.example';
+}
+
+let dependentsTimer: NodeJS.Timeout | undefined;
+function scheduleDependents(): void {
+  if (dependentsTimer) clearTimeout(dependentsTimer);
+  dependentsTimer = setTimeout(() => {
+    dependentsTimer = undefined;
+    void reanalyzeAll();
+  }, 50);
+}
+
+connection.onDidChangeWatchedFiles((params) => {
+  let dependencyChanged = false;
+  for (const change of params.changes) {
+    const p = uriToPath(change.uri);
+    workspace.invalidate(p);
+    if (isDependency(p)) {
+      dependencyChanged = true;
+      continue;
+    }
+    const kind = fileKindOf(p);
+    if (!kind || !inWorkspace(p)) continue;
+    if (change.type === FileChangeType.Deleted) {
+      workspaceFiles.delete(p);
+      if (!openByPath.has(p)) {
+        analyses.delete(change.uri);
+        void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+      }
+    } else {
+      workspaceFiles.set(p, kind);
+      void analyzeFromDisk(p, kind);
+    }
+  }
+  if (dependencyChanged) scheduleDependents();
+});
+
+// ---- code actions ------------------------------------------------------------------------------
+
+function versionOf(uri: string): number | null {
+  return documents.get(uri)?.version ?? null;
+}
+
+/** The URI of a path: the editor's own URI when the file is open, so edits address that document. */
+function uriOf(p: string): string {
+  return openByPath.get(p)?.uri ?? pathToUri(p);
+}
+
+function fixFor(entry: Entry, diag: Diagnostic): Fix | undefined {
+  if (diag.source !== SOURCE) return undefined;
+  const data = diag.data as DiagnosticData | undefined;
+  if (!data || data.version !== entry.version) return undefined;
+  const finding = entry.analysis.findings[data.id];
+  if (!finding || finding.code !== diag.code) return undefined;
+  return fixFinding(allRules, entry.analysis.context, finding);
+}
+
+connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+  const entry = analyses.get(params.textDocument.uri);
+  if (!entry) return [];
+  const doc = documents.get(params.textDocument.uri);
+  if (doc && doc.version !== entry.version) return [];
+  const only = params.context.only;
+  const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k));
+  const wantsFixAll = !!only && only.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(k + '.') || k === CodeActionKind.Source);
+  const actions: CodeAction[] = [];
+  if (wantsQuickFix) {
+    for (const diag of params.context.diagnostics) {
+      const fix = fixFor(entry, diag);
+      if (!fix) continue;
+      actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
+    }
+  }
+  if (wantsFixAll || (!only && actions.length > 0)) {
+    const all = fixAll(entry);
+    if (all) actions.push(all);
+  }
+  return actions;
+});
+
+/** Every safe fix of the file that does not overlap an earlier one, as one edit. */
+function fixAll(entry: Entry): CodeAction | undefined {
+  const chosen: Fix[] = [];
+  entry.analysis.findings.forEach((finding) => {
+    const fix = fixFinding(allRules, entry.analysis.context, finding);
+    if (!fix || !fix.safe) return;
+    if (chosen.some((c) => fixesConflict(c, fix))) return;
+    chosen.push(fix);
+  });
+  if (chosen.length === 0) return undefined;
+  const merged: Fix = { title: 'Fix all Docker Guardrails findings', safe: true, changes: chosen.flatMap((f) => f.changes) };
+  return { title: merged.title, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(merged, versionOf, uriOf) };
+}
+
+documents.listen(connection);
+connection.listen();
