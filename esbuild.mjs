@@ -7,6 +7,8 @@ import * as path from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+// --test-out=DIR builds the tests elsewhere (parallel work on one checkout must not share out/).
+const testOut = (process.argv.find((a) => a.startsWith('--test-out=')) ?? '--test-out=out/test').slice('--test-out='.length);
 
 const common = {
   bundle: true,
@@ -21,7 +23,9 @@ const common = {
   define: { __VERSION__: JSON.stringify(JSON.parse(fs.readFileSync('package.json', 'utf8')).version) },
 };
 
-const bundles = [
+const testsOnly = process.argv.includes('--tests-only');
+
+const bundles = testsOnly ? [] : [
   { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'cli/src/cli.ts' }, outdir: 'dist' },
 ];
@@ -41,11 +45,11 @@ function testEntries() {
   return out;
 }
 
-if (tests) {
-  bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: testEntries(), outdir: 'out/test' });
+if (tests || testsOnly) {
+  bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: testEntries(), outdir: testOut });
   // The real-VS-Code suite runs inside the extension host, where `vscode` is provided.
   if (fs.existsSync('test/vscode/suite/index.ts')) {
-    bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: 'out/test', external: ['vscode'] });
+    bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: testOut, external: ['vscode'] });
   }
 }
 

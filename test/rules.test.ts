@@ -21,7 +21,10 @@ function assertStillParses(c: FixtureCase, files: FileSet): void {
   }
 }
 
-for (const rule of allRules) {
+// DG_RULES=regex limits the run to matching rule codes (for quick iteration on one rule).
+const only = process.env.DG_RULES ? new RegExp(process.env.DG_RULES) : undefined;
+
+for (const rule of allRules.filter((r) => !only || only.test(r.code))) {
   describe(`${rule.code} ${rule.name}`, () => {
     const cases = loadCases(rule.code);
 

@@ -13,14 +13,21 @@ export interface EngineConfig {
 
 export const DEFAULT_CONFIG: EngineConfig = { rules: {}, options: DEFAULT_OPTIONS };
 
-const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:[.-].*)?$|\.(?:dockerfile|containerfile)$/i;
-const COMPOSE_NAME = /^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/i;
+/**
+ * File names: `Dockerfile`, `Containerfile`, `Dockerfile.<variant>`, `<name>.Dockerfile`, and the
+ * same with a prefix (`api-Dockerfile`, `repo__Dockerfile`); `compose.yaml`, `docker-compose.yml`,
+ * `docker-compose.<env>.yml`, `<name>.compose.yaml`, `<name>-compose.yml`. Variants that are other
+ * kinds of files (`Dockerfile.md`, `Dockerfile.template`) are not Dockerfiles.
+ */
+const DOCKERFILE_NAME = /(?:^|[._-])(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|\.(?:dockerfile|containerfile)$/i;
+const NOT_A_DOCKERFILE = /\.(?:md|markdown|txt|rst|json|ya?ml|toml|sh|bash|ps1|py|js|ts|go|j2|jinja2?|tmpl|tpl|template|erb|orig|bak|swp|tmp|dockerignore|lock|patch|diff|html?)$/i;
+const COMPOSE_NAME = /(?:^|[._-])(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/i;
 
 /** Recognizes the files the extension and the CLI analyze, by name (the client's file patterns). */
 export function fileKindOf(filePath: string): FileKind | undefined {
   const base = path.basename(filePath);
   if (COMPOSE_NAME.test(base)) return 'compose';
-  if (DOCKERFILE_NAME.test(base)) return 'dockerfile';
+  if (DOCKERFILE_NAME.test(base) && !NOT_A_DOCKERFILE.test(base)) return 'dockerfile';
   return undefined;
 }
 

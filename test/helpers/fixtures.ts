@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, applyFix, fixFinding, allRules, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type WorkspaceView, DEFAULT_CONFIG } from '../../rules';
+import { analyze, applyFix, fixFinding, allRules, ruleByCode, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type WorkspaceView, DEFAULT_CONFIG } from '../../rules';
 
 /** The folder of rule fixtures: `test/fixtures/<CODE>/<case>` (a file, or a folder for multi-file cases). */
 export const FIXTURES = path.resolve(__dirname, '../../test/fixtures');
@@ -22,6 +22,8 @@ export interface FixtureCase {
 }
 
 export function kindOfCode(code: string): FileKind {
+  const rule = ruleByCode(code);
+  if (rule) return rule.kind;
   return code.startsWith('DF') ? 'dockerfile' : 'compose';
 }
 

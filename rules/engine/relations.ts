@@ -1,0 +1,110 @@
+/**
+ * Relations between files that rules need: the Dockerfile a compose service builds, and the compose
+ * services that build a Dockerfile. Both are read through the WorkspaceView (open editors first),
+ * and parsed documents are memoized by text so a keystroke does not re-parse neighbours.
+ */
+import * as path from 'node:path';
+import { isMap, isScalar } from 'yaml';
+import { ComposeContext, scalarString, type Service } from './compose';
+import { DockerfileContext } from './dockerfile';
+import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
+
+/** Compose file names `docker compose` looks for, in its order of preference. */
+export const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+const MAX_MEMO = 64;
+const composeMemo = new Map<string, ComposeContext>();
+const dockerfileMemo = new Map<string, DockerfileContext>();
+
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const value = make();
+  cache.set(key, value);
+  if (cache.size > MAX_MEMO) cache.delete(cache.keys().next().value as string);
+  return value;
+}
+
+export function parsedCompose(ws: WorkspaceView, p: string, options: RuleOptions = DEFAULT_OPTIONS): ComposeContext | undefined {
+  const text = ws.readText(p);
+  if (text === undefined) return undefined;
+  return memo(composeMemo, `${p}\u0000${text}`, () => new ComposeContext(p, text, ws, options));
+}
+
+export function parsedDockerfile(ws: WorkspaceView, p: string, options: RuleOptions = DEFAULT_OPTIONS): DockerfileContext | undefined {
+  const text = ws.readText(p);
+  if (text === undefined) return undefined;
+  return memo(dockerfileMemo, `${p}\u0000${text}`, () => new DockerfileContext(p, text, ws, options));
+}
+
+export interface BuildInfo {
+  /** Absolute path of the build context directory. */
+  context: string;
+  /** Absolute path of the Dockerfile (default `<context>/Dockerfile`). */
+  dockerfile: string;
+  /** The final target stage when `build.target` is set. */
+  target: string | null;
+}
+
+/** What a service builds: `build: ./dir` or `build: { context, dockerfile, target }`. Undefined for images, remote contexts and `dockerfile_inline`. */
+export function buildOf(ctx: ComposeContext, service: Service): BuildInfo | undefined {
+  const entry = ctx.serviceGet(service, 'build');
+  if (!entry || !entry.value) return undefined;
+  let contextRel: string | null = null;
+  let dockerfileRel: string | null = null;
+  let target: string | null = null;
+  if (isScalar(entry.value)) contextRel = scalarString(entry.value);
+  else if (isMap(entry.value)) {
+    const map = entry.value;
+    contextRel = scalarString(ctx.get(service.doc, map, 'context')?.value) ?? '.';
+    if (ctx.get(service.doc, map, 'dockerfile_inline')) return undefined;
+    dockerfileRel = scalarString(ctx.get(service.doc, map, 'dockerfile')?.value);
+    target = scalarString(ctx.get(service.doc, map, 'target')?.value);
+  }
+  if (contextRel === null || contextRel.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextRel) || contextRel.startsWith('git@')) return undefined;
+  const context = path.resolve(ctx.dir, contextRel);
+  if (dockerfileRel !== null && dockerfileRel.includes('$')) return undefined;
+  const dockerfile = dockerfileRel === null ? path.join(context, 'Dockerfile') : path.resolve(context, dockerfileRel);
+  return { context, dockerfile, target };
+}
+
+/** The parsed Dockerfile a service builds, when it is in the workspace. */
+export function builtDockerfile(ctx: ComposeContext, service: Service): { build: BuildInfo; dockerfile: DockerfileContext } | undefined {
+  const build = buildOf(ctx, service);
+  if (!build) return undefined;
+  const dockerfile = parsedDockerfile(ctx.workspace, build.dockerfile, ctx.options);
+  return dockerfile ? { build, dockerfile } : undefined;
+}
+
+export interface BuildingService {
+  compose: ComposeContext;
+  service: Service;
+  build: BuildInfo;
+}
+
+/**
+ * The compose services that build a Dockerfile: compose files with the default names in the
+ * Dockerfile's directory and up to three directories above it.
+ */
+export function servicesBuilding(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): BuildingService[] {
+  const out: BuildingService[] = [];
+  let dir = path.dirname(dockerfilePath);
+  for (let depth = 0; depth < 4; depth++) {
+    for (const name of DEFAULT_COMPOSE_NAMES) {
+      const compose = parsedCompose(ws, path.join(dir, name), options);
+      if (!compose) continue;
+      for (const service of compose.services) {
+        const build = buildOf(compose, service);
+        if (build && build.dockerfile === dockerfilePath) out.push({ compose, service, build });
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return out;
+}
