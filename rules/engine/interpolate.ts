@@ -1,0 +1,120 @@
+/**
+ * Compose variable interpolation, as the Compose Specification defines it:
+ * `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`, `${VAR?err}`,
+ * `${VAR:+alt}`, `${VAR+alt}`, and `$$` for a literal `$`. Defaults may nest interpolations.
+ * https://docs.docker.com/reference/compose-file/interpolation/
+ */
+
+export interface Interpolated {
+  /** The value after interpolation, or null when a variable it needs is unknown. */
+  value: string | null;
+  /** Whether the text has any interpolation at all (beyond `$$`). */
+  hasVariables: boolean;
+  /** Names of the variables referenced. */
+  variables: string[];
+  /** Whether every literal part came from the text itself or from defaults (no environment value was used). */
+  usedDefaultsOnly: boolean;
+}
+
+type Lookup = (name: string) => string | undefined;
+
+/** Interpolates `text`. `env` gives variable values (e.g. from the `.env` file); undefined means unset. */
+export function interpolate(text: string, env: Lookup = () => undefined, depth = 0): Interpolated {
+  const variables: string[] = [];
+  let unknown = false;
+  let usedEnv = false;
+  let hasVariables = false;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    if (next === '{') {
+      const close = matchingBrace(text, i + 1);
+      if (close === -1) {
+        out += text.slice(i);
+        break;
+      }
+      const body = text.slice(i + 2, close);
+      i = close + 1;
+      hasVariables = true;
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+      if (!m) {
+        unknown = true;
+        continue;
+      }
+      const [, name, op, word = ''] = m;
+      variables.push(name);
+      const v = env(name);
+      const set = v !== undefined;
+      const empty = !set || v === '';
+      if (set) usedEnv = true;
+      const resolveWord = (): string | null => {
+        if (depth > 8) return null;
+        const inner = interpolate(word, env, depth + 1);
+        variables.push(...inner.variables);
+        if (!inner.usedDefaultsOnly) usedEnv = true;
+        return inner.value;
+      };
+      if (op === ':-' || op === '-') {
+        const useDefault = op === ':-' ? empty : !set;
+        if (useDefault) {
+          const w = resolveWord();
+          if (w === null) unknown = true;
+          else out += w;
+        } else out += v!;
+      } else if (op === ':+' || op === '+') {
+        const useAlt = op === ':+' ? !empty : set;
+        if (useAlt) {
+          const w = resolveWord();
+          if (w === null) unknown = true;
+          else out += w;
+        }
+      } else if (op === ':?' || op === '?') {
+        const fail = op === ':?' ? empty : !set;
+        if (fail) unknown = true;
+        else out += v!;
+      } else if (set) out += v!;
+      else unknown = true;
+      continue;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
+    if (m) {
+      hasVariables = true;
+      variables.push(m[0]);
+      const v = env(m[0]);
+      if (v === undefined) unknown = true;
+      else {
+        usedEnv = true;
+        out += v;
+      }
+      i += 1 + m[0].length;
+      continue;
+    }
+    out += '$';
+    i++;
+  }
+  return { value: unknown ? null : out, hasVariables, variables, usedDefaultsOnly: !usedEnv };
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
