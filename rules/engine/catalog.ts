@@ -9,6 +9,10 @@ export interface CatalogEntry {
   minimal: string | null;
   /** Where the release line was checked. */
   source: string;
+  /** Appended to a version tag to get its minimal variant (`-alpine`, `-slim`), or null when the image has none. */
+  minimalSuffix: string | null;
+  /** The image is minimal in every tag (alpine, busybox…). */
+  alwaysMinimal: boolean;
 }
 
 interface CatalogFile {
@@ -29,4 +33,27 @@ export function catalogEntry(ref: ImageRef): CatalogEntry | undefined {
 
 export function catalogImages(): Readonly<Record<string, CatalogEntry>> {
   return catalog.images;
+}
+
+/** Tag words that mark a minimal variant. */
+const MINIMAL_WORDS = /(?:^|[-.])(?:alpine|slim|distroless|minimal|micro|wolfi|busybox|scratch)(?:$|[-.\d])/;
+
+/** Whether a tag names a minimal variant (`22-alpine`, `3.13-slim-bookworm`, `bookworm-slim`). */
+export function isMinimalTag(tag: string): boolean {
+  return MINIMAL_WORDS.test(tag);
+}
+
+/**
+ * The minimal variant of an official image's tag (`node:20` → `20-alpine`, `python:3.12-bookworm` is
+ * left alone as its suffix is a distribution), or undefined when the catalog does not know one.
+ * A missing or `latest` tag maps to the catalog's pinned minimal tag.
+ */
+export function minimalVariantTag(ref: ImageRef): string | undefined {
+  const entry = catalogEntry(ref);
+  if (!entry || entry.alwaysMinimal || !entry.minimalSuffix) return undefined;
+  if (ref.tag === null || ref.tag === 'latest') return entry.minimal ?? undefined;
+  if (isMinimalTag(ref.tag)) return undefined;
+  // Only plain version tags (optionally with a known non-distribution variant such as -fpm, -jdk, -management).
+  if (!/^\d+(?:\.\d+){0,2}(?:-(?:fpm|cli|jdk|jre|management|apache|zts))?$/.test(ref.tag)) return undefined;
+  return `${ref.tag}${entry.minimalSuffix}`;
 }
