@@ -54,6 +54,6 @@ export function minimalVariantTag(ref: ImageRef): string | undefined {
   if (ref.tag === null || ref.tag === 'latest') return entry.minimal ?? undefined;
   if (isMinimalTag(ref.tag)) return undefined;
   // Only plain version tags (optionally with a known non-distribution variant such as -fpm, -jdk, -management).
-  if (!/^\d+(?:\.\d+){0,2}(?:-(?:fpm|cli|jdk|jre|management|apache|zts))?$/.test(ref.tag)) return undefined;
+  if (!/^\d+(?:\.\d+){0,2}(?:-(?:fpm|cli|jdk|jre|management|zts))?$/.test(ref.tag)) return undefined;
   return `${ref.tag}${entry.minimalSuffix}`;
 }
