@@ -48,6 +48,7 @@ function testEntries() {
 if (tests || testsOnly) {
   bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: testEntries(), outdir: testOut });
   // The real-VS-Code suite runs inside the extension host, where `vscode` is provided.
+  bundles.push({ ...common, sourcemap: false, minify: false, entryPoints: { 'gen-docs': 'scripts/gen-docs.ts' }, outdir: 'out/scripts' });
   if (fs.existsSync('test/vscode/suite/index.ts')) {
     bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: testOut, external: ['vscode'] });
   }

@@ -47,6 +47,7 @@ const openByPath = new Map<string, TextDocument>();
 let workspaceFolders: string[] = [];
 let hasConfigurationCapability = false;
 let hasWorkDoneProgress = false;
+let hasWorkspaceFolderEvents = false;
 
 const workspace = new DiskWorkspace(
   (p) => openByPath.get(p)?.getText(),
@@ -163,6 +164,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   hasConfigurationCapability = !!caps.workspace?.configuration;
   hasWorkDoneProgress = !!caps.window?.workDoneProgress;
+  hasWorkspaceFolderEvents = !!caps.workspace?.workspaceFolders;
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
   workspaceFolders = folders.map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
   if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [uriToPath(params.rootUri)];
@@ -178,7 +180,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(() => {
   if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' });
-  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+  if (hasWorkspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
     workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));
     for (const [p] of workspaceFiles) {

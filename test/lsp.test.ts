@@ -1,0 +1,197 @@
+/**
+ * Layer 2: the language server over the real protocol. Spawns `node dist/server.js --stdio`,
+ * opens documents, reads published diagnostics, requests code actions and applies them.
+ */
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { applyTextEdits } from '../rules';
+import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
+
+const DOCKERFILE = 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
+const COMPOSE = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "Tr0ub4dor&3-horse"\n  agent:\n    image: portainer/agent:2.21.0\n    privileged: true\n';
+
+function tempWorkspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-lsp-'));
+  fs.mkdirSync(path.join(dir, '.git'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return fs.realpathSync(dir);
+}
+
+const apply = (text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]) => applyTextEdits(text, edits);
+
+describe('language server over stdio', () => {
+  before(() => assert.ok(fs.existsSync(SERVER), 'dist/server.js is missing: run the build first'));
+
+  describe('an open Dockerfile', () => {
+    let client: TestClient;
+    let dir: string;
+    before(async () => {
+      dir = tempWorkspace({});
+      client = new TestClient();
+      await client.initialize([dir]);
+    });
+    after(() => client.shutdown());
+
+    it('publishes diagnostics with source, code and docs link for the opened version', async () => {
+      const uri = client.open(path.join(dir, 'Dockerfile'), DOCKERFILE, 'dockerfile');
+      const diags = await client.diagnostics(uri, 1);
+      const df010 = diags.find((d) => d.code === 'DF010');
+      assert.ok(df010, `DF010 expected, got ${diags.map((d) => d.code).join(',')}`);
+      assert.equal(df010.source, 'docker-guardrails');
+      assert.match(df010.codeDescription?.href ?? '', /DF010/);
+      assert.equal(df010.range.start.line, 0);
+    });
+
+    it('reanalyzes on every change and publishes for the new version', async () => {
+      const uri = URI.file(path.join(dir, 'Dockerfile')).toString();
+      // Type "USER root" before CMD, one character at a time: every version gets its own publish.
+      const line = 'USER root\n';
+      let version = 0;
+      for (let i = 0; i < line.length; i++) version = client.change(uri, [{ range: { start: { line: 3, character: i }, end: { line: 3, character: i } }, text: line[i] }]);
+      const diags = await client.diagnostics(uri, version);
+      const df010 = diags.find((d) => d.code === 'DF010');
+      assert.ok(df010);
+      assert.equal(df010.range.start.line, 3, 'now reported on the USER root line');
+      assert.match(String(df010.message), /USER root/);
+    });
+
+    it('offers the quick fix as a WorkspaceEdit that resolves the finding when applied', async () => {
+      const uri = URI.file(path.join(dir, 'Dockerfile')).toString();
+      const current = client.latest(uri)!;
+      const df010 = current.diagnostics.filter((d) => d.code === 'DF010');
+      const actions = await client.codeActions(uri, df010, ['quickfix']);
+      const fix = actions.find((a) => a.kind === 'quickfix');
+      assert.ok(fix?.edit, 'a quickfix with an edit');
+      assert.equal(fix.title, 'Run as USER 1000');
+      const text = 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nUSER root\nCMD ["node", "server.js"]\n';
+      const files = applyWorkspaceEdit(new Map([[uri, text]]), fix.edit, apply);
+      const fixed = files.get(uri)!;
+      assert.equal(fixed, 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nUSER 1000\nCMD ["node", "server.js"]\n');
+      const version = client.change(uri, [{ text: fixed }]);
+      const diags = await client.diagnostics(uri, version);
+      assert.deepEqual(diags.filter((d) => d.code === 'DF010'), []);
+    });
+
+    it('offers fix-all as source.fixAll.docker-guardrails', async () => {
+      const uri = client.open(path.join(dir, 'api.Dockerfile'), 'FROM node\nCMD ["node"]\n', 'dockerfile');
+      const diags = await client.diagnostics(uri, 1);
+      assert.deepEqual(diags.map((d) => d.code).sort().filter((c) => c === 'DF001' || c === 'DF010'), ['DF001', 'DF010']);
+      const actions = await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']);
+      const all = actions.find((a) => a.kind === 'source.fixAll.docker-guardrails');
+      assert.ok(all?.edit);
+      const fixed = applyWorkspaceEdit(new Map([[uri, 'FROM node\nCMD ["node"]\n']]), all.edit, apply).get(uri)!;
+      assert.equal(fixed, 'FROM node:24\nUSER 1000\nCMD ["node"]\n');
+    });
+
+    it('survives broken input and keeps answering', async () => {
+      const uri = client.open(path.join(dir, 'compose.yaml'), 'services:\n  a: [\n    image: "unterminated\n\u0000\u0001 binary', 'dockercompose');
+      await client.diagnostics(uri, 1);
+      const half = client.open(path.join(dir, 'Dockerfile.half'), 'FROM\nRUN \\\n', 'dockerfile');
+      await client.diagnostics(half, 1);
+      assert.equal(client.proc.exitCode, null, 'server still running');
+    });
+  });
+
+  describe('compose quick fix that creates .env', () => {
+    it('moves the secret to .env, git-ignores it and lists it in .env.example, in one edit', async () => {
+      const dir = tempWorkspace({ 'compose.yaml': COMPOSE });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const composePath = path.join(dir, 'compose.yaml');
+        const uri = client.open(composePath, COMPOSE, 'dockercompose');
+        const diags = await client.diagnostics(uri, 1);
+        const dc040 = diags.filter((d) => d.code === 'DC040');
+        assert.equal(dc040.length, 1);
+        assert.ok(!String(dc040[0].message).includes('Tr0ub4dor'), 'the secret value never appears in a message');
+        assert.ok(diags.some((d) => d.code === 'DC010'));
+        const actions = await client.codeActions(uri, dc040, ['quickfix']);
+        const move = actions.find((a) => a.title === 'Move POSTGRES_PASSWORD to .env');
+        assert.ok(move?.edit?.documentChanges, 'uses documentChanges');
+        const kinds = move.edit.documentChanges.map((c) => ('kind' in c ? `${c.kind}:${path.basename(URI.parse(c.kind === 'rename' ? c.newUri : c.uri).fsPath)}` : `edit:${path.basename(URI.parse(c.textDocument.uri).fsPath)}`));
+        assert.deepEqual(kinds, ['edit:compose.yaml', 'create:.env', 'edit:.env', 'create:.gitignore', 'edit:.gitignore', 'create:.env.example', 'edit:.env.example']);
+        const files = applyWorkspaceEdit(new Map([[uri, COMPOSE]]), move.edit, apply);
+        const u = (name: string) => URI.file(path.join(dir, name)).toString();
+        assert.match(files.get(uri)!, /POSTGRES_PASSWORD: "\$\{POSTGRES_PASSWORD\}"/);
+        assert.equal(files.get(u('.env')), "POSTGRES_PASSWORD='Tr0ub4dor&3-horse'\n");
+        assert.equal(files.get(u('.gitignore')), '.env\n');
+        assert.equal(files.get(u('.env.example')), 'POSTGRES_PASSWORD=\n');
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
+  describe('workspace-wide diagnostics', () => {
+    it('publishes findings for files never opened, with progress, and follows the file watcher', async () => {
+      const dir = tempWorkspace({
+        'svc/Dockerfile': 'FROM python:latest\nCMD ["python"]\n',
+        'deploy/docker-compose.yml': 'services:\n  x:\n    image: busybox:1.37\n    privileged: true\n',
+        'node_modules/pkg/Dockerfile': 'FROM node\n',
+        'ignored/Dockerfile': 'FROM node\n',
+        '.gitignore': 'ignored/\n',
+      });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const svc = URI.file(path.join(dir, 'svc/Dockerfile')).toString();
+        const compose = URI.file(path.join(dir, 'deploy/docker-compose.yml')).toString();
+        const svcDiags = await client.diagnostics(svc);
+        assert.deepEqual(svcDiags.map((d) => d.code).sort().filter((c) => c === 'DF001' || c === 'DF010'), ['DF001', 'DF010']);
+        assert.ok((await client.diagnostics(compose)).some((d) => d.code === 'DC010'));
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        assert.ok(client.progress.length >= 2, 'work-done progress was reported');
+        assert.ok(!client.published.some((p) => p.uri.includes('node_modules') || p.uri.includes('/ignored/')), 'node_modules and .gitignore-d folders are skipped');
+
+        // Opening and closing the editor keeps the findings of a file that still exists.
+        const opened = client.open(path.join(dir, 'svc/Dockerfile'), 'FROM python:latest\nCMD ["python"]\n', 'dockerfile');
+        await client.diagnostics(opened, 1);
+        const before = client.published.length;
+        client.close(opened);
+        await client.until('republish after close', () => client.published.length > before && client.latest(svc));
+        assert.ok(client.latest(svc)!.diagnostics.some((d) => d.code === 'DF001'), 'closing did not wipe the findings');
+
+        // A file created on disk is analyzed; a deleted one is cleared.
+        const created = path.join(dir, 'worker', 'Containerfile');
+        fs.mkdirSync(path.dirname(created));
+        fs.writeFileSync(created, 'FROM alpine:3.22\nUSER root\n');
+        const createdUri = URI.file(created).toString();
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: createdUri, type: 1 }] });
+        assert.ok((await client.diagnostics(createdUri)).some((d) => d.code === 'DF010'));
+        fs.unlinkSync(created);
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: createdUri, type: 3 }] });
+        await client.until('cleared diagnostics for the deleted file', () => client.latest(createdUri)?.diagnostics.length === 0);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
+  describe('settings', () => {
+    it('honours per-rule severity, off, and enable=false', async () => {
+      const dir = tempWorkspace({});
+      const client = new TestClient();
+      try {
+        client.settings = { rules: { DF010: 'error', DF001: 'off' } };
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM node\nCMD ["node"]\n', 'dockerfile');
+        const diags = await client.diagnostics(uri, 1);
+        assert.ok(!diags.some((d) => d.code === 'DF001'), 'DF001 is off');
+        assert.equal(diags.find((d) => d.code === 'DF010')?.severity, 1, 'DF010 raised to error');
+
+        client.settings = { enable: false };
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+        await client.until('empty diagnostics after disabling', () => client.latest(uri)?.diagnostics.length === 0);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+});
