@@ -99,6 +99,61 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('code action menu, hover and docs', () => {
+    it('offers fix, fix-all-of-code, ignore for line / file and docs; the ignore edits silence the finding', async () => {
+      const dir = tempWorkspace({});
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const text = '# syntax=docker/dockerfile:1\nFROM node AS a\nFROM python:latest\nCMD ["python"]\n';
+        const uri = client.open(path.join(dir, 'Dockerfile'), text, 'dockerfile');
+        const diags = await client.diagnostics(uri, 1);
+        const df001 = diags.filter((d) => d.code === 'DF001');
+        assert.equal(df001.length, 2);
+        const actions = await client.codeActions(uri, [df001[1]], ['quickfix']);
+        const titles = actions.map((a) => a.title);
+        for (const t of ['Pin to python:3.13', 'Fix all DF001 in this file', 'Ignore DF001 for this line', 'Ignore DF001 for this file', 'Show documentation for DF001']) assert.ok(titles.includes(t), `missing "${t}" in ${titles.join(' | ')}`);
+        const docs = actions.find((a) => a.title === 'Show documentation for DF001')!;
+        assert.deepEqual(docs.command, { title: 'Show documentation for DF001', command: 'dockerGuardrails.showRuleDocs', arguments: ['DF001'] });
+
+        const fixAll = actions.find((a) => a.title === 'Fix all DF001 in this file')!;
+        assert.equal(applyWorkspaceEdit(new Map([[uri, text]]), fixAll.edit!, apply).get(uri), '# syntax=docker/dockerfile:1\nFROM node:24 AS a\nFROM python:3.13\nCMD ["python"]\n');
+
+        const ignoreLine = applyWorkspaceEdit(new Map([[uri, text]]), actions.find((a) => a.title === 'Ignore DF001 for this line')!.edit!, apply).get(uri)!;
+        assert.equal(ignoreLine, '# syntax=docker/dockerfile:1\nFROM node AS a\n# docker-guardrails-ignore DF001\nFROM python:latest\nCMD ["python"]\n');
+        let v = client.change(uri, [{ text: ignoreLine }]);
+        let after = await client.diagnostics(uri, v);
+        assert.equal(after.filter((d) => d.code === 'DF001').length, 1, 'only the other FROM is still reported');
+
+        const ignoreFile = applyWorkspaceEdit(new Map([[uri, text]]), actions.find((a) => a.title === 'Ignore DF001 for this file')!.edit!, apply).get(uri)!;
+        assert.ok(ignoreFile.startsWith('# syntax=docker/dockerfile:1\n# docker-guardrails-ignore-file DF001\n'), 'after the parser directive');
+        v = client.change(uri, [{ text: ignoreFile }]);
+        after = await client.diagnostics(uri, v);
+        assert.equal(after.filter((d) => d.code === 'DF001').length, 0);
+
+        // A stale ignore is reported (DG001), with a fix that removes it.
+        const stale = '# docker-guardrails-ignore-file DF001\nFROM node:24-alpine\nUSER 1000\n';
+        v = client.change(uri, [{ text: stale }]);
+        after = await client.diagnostics(uri, v);
+        const dg = after.filter((d) => d.code === 'DG001');
+        assert.equal(dg.length, 1);
+        const remove = (await client.codeActions(uri, dg, ['quickfix'])).find((a) => a.title === 'Remove unused ignore comment');
+        assert.equal(applyWorkspaceEdit(new Map([[uri, stale]]), remove!.edit!, apply).get(uri), 'FROM node:24-alpine\nUSER 1000\n');
+
+        // Hover explains the finding; the docs request serves the bundled page.
+        v = client.change(uri, [{ text }]);
+        await client.diagnostics(uri, v);
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } })) as { contents: { value: string } } | null;
+        assert.ok(hover && /DF001 image-tag-unpinned/.test(hover.contents.value) && /Quick fix: \*Pin to python:3\.13\*/.test(hover.contents.value), JSON.stringify(hover));
+        const page = (await client.conn.sendRequest('dockerGuardrails/ruleDocs', { code: 'df010' })) as { markdown: string };
+        assert.match(page.markdown, /^# DF010 runs-as-root/);
+        assert.match(page.markdown, /## Why is this bad\?/);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('compose quick fix that creates .env', () => {
     it('moves the secret to .env, git-ignores it and lists it in .env.example, in one edit', async () => {
       const dir = tempWorkspace({ 'compose.yaml': COMPOSE });

@@ -133,7 +133,7 @@ export function run(argv: string[], write: (s: string) => void = (s) => process.
     }
     const analysis = analyze(allRules, f.kind, f.path, read.text, workspace, DEFAULT_CONFIG);
     for (const failure of analysis.failures) writeErr(`docker-guardrails: internal error in ${failure.code} on ${display}\n`);
-    results.push({ path: f.path, display, findings: analysis.findings });
+    results.push({ path: f.path, display, findings: analysis.findings, suppressed: analysis.suppressed });
   }
   const report = opts.format === 'json' ? formatJson(results) : opts.format === 'sarif' ? formatSarif(results, allRules, VERSION) : formatText(results);
   if (opts.output) {

@@ -1,10 +1,12 @@
-import { docsUrl, type Finding, type Rule, type Severity } from '../../rules';
+import { docsUrl, type Finding, type Rule, type Severity, type Suppressed } from '../../rules';
 
 export interface FileResult {
   path: string;
   /** Path as shown to the user (relative to the working directory). */
   display: string;
   findings: Finding[];
+  /** Findings silenced by ignore comments (SARIF lists them with the reason). */
+  suppressed?: Suppressed[];
   /** Set when the file was not analyzed. */
   skipped?: 'too-large' | 'binary';
 }
@@ -77,29 +79,37 @@ export function formatSarif(results: FileResult[], rules: readonly Rule[], versi
             })),
           },
         },
-        results: results.flatMap((r) =>
-          r.findings.map((f) => ({
-            ruleId: f.code,
-            ruleIndex: ruleIndex.get(f.code) ?? 0,
-            level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: r.display.split('\\').join('/') },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
-                },
-              },
-            ],
+        results: results.flatMap((r) => [
+          ...r.findings.map((f) => sarifResult(f, r, ruleIndex)),
+          ...(r.suppressed ?? []).map((s) => ({
+            ...sarifResult(s.finding, r, ruleIndex),
+            suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }],
           })),
-        ),
+        ]),
       },
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) {
+  return {
+    ruleId: f.code,
+    ruleIndex: ruleIndex.get(f.code) ?? 0,
+    level: SARIF_LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(r.display.split('\\').join('/')) },
+          region: {
+            startLine: f.range.start.line + 1,
+            startColumn: f.range.start.character + 1,
+            endLine: f.range.end.line + 1,
+            endColumn: f.range.end.character + 1,
+          },
+        },
+      },
+    ],
+  };
 }

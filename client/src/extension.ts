@@ -4,7 +4,7 @@
  * It imports nothing from the rule engine.
  */
 import * as path from 'node:path';
-import { workspace, type ExtensionContext } from 'vscode';
+import { commands, EventEmitter, Uri, window, workspace, type ExtensionContext, type TextDocumentContentProvider } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -34,7 +34,36 @@ export async function activate(context: ExtensionContext): Promise<void> {
     diagnosticCollectionName: 'docker-guardrails',
   };
   client = new LanguageClient('dockerGuardrails', 'Docker Guardrails', serverOptions, clientOptions);
+  context.subscriptions.push(registerDocs());
   await client.start();
+}
+
+/** Scheme of the read-only rule documentation pages (served by the language server, works offline). */
+export const DOCS_SCHEME = 'docker-guardrails-docs';
+
+/** "Show documentation for CODE": the rule's page, bundled in the server, in a Markdown preview. */
+function registerDocs(): { dispose(): void } {
+  const changed = new EventEmitter<Uri>();
+  const provider: TextDocumentContentProvider = {
+    onDidChange: changed.event,
+    async provideTextDocumentContent(uri: Uri): Promise<string> {
+      const code = uri.path.replace(/^\//, '').replace(/\.md$/, '');
+      const result = await client?.sendRequest<{ code: string; markdown: string } | null>('dockerGuardrails/ruleDocs', { code });
+      return result?.markdown ?? `# ${code}\n\nNo Docker Guardrails rule has this code.`;
+    },
+  };
+  const registrations = [
+    workspace.registerTextDocumentContentProvider(DOCS_SCHEME, provider),
+    commands.registerCommand('dockerGuardrails.showRuleDocs', async (code?: unknown) => {
+      let picked = typeof code === 'string' ? code : undefined;
+      if (!picked) picked = await window.showInputBox({ prompt: 'Rule code (e.g. DF010)', validateInput: (v) => (/^[A-Za-z]{2}\d{3}$/.test(v.trim()) ? undefined : 'A code such as DF010 or DC040') });
+      if (!picked) return;
+      const uri = Uri.from({ scheme: DOCS_SCHEME, path: `/${picked.trim().toUpperCase()}.md` });
+      await commands.executeCommand('markdown.showPreview', uri);
+    }),
+    changed,
+  ];
+  return { dispose: () => registrations.forEach((r) => r.dispose()) };
 }
 
 export async function deactivate(): Promise<void> {

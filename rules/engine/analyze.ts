@@ -2,6 +2,11 @@ import * as path from 'node:path';
 import { ComposeContext } from './compose';
 import { DockerfileContext } from './dockerfile';
 import type { Rule } from './rule';
+import { findIgnoreComments, type IgnoreComment } from './suppress';
+import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
+
+/** The engine-computed rule that reports ignore comments which silence nothing. */
+export const IGNORE_UNUSED_CODE = 'DG001';
 import { DEFAULT_OPTIONS, type Detection, type FileKind, type Finding, type Fix, type RuleOptions, type Severity, type SeveritySetting, type WorkspaceView } from './types';
 
 /** Settings that shape one analysis. */
@@ -33,9 +38,16 @@ export function fileKindOf(filePath: string): FileKind | undefined {
 
 export type AnyContext = DockerfileContext | ComposeContext;
 
+export interface Suppressed {
+  finding: Finding;
+  comment: IgnoreComment;
+}
+
 export interface Analysis {
   context: AnyContext;
   findings: Finding[];
+  /** Findings silenced by an ignore comment (with the comment and its reason). */
+  suppressed: Suppressed[];
   /** Rules that threw: reported, never fatal. */
   failures: { code: string; error: string }[];
 }
@@ -63,7 +75,7 @@ export function runRules(rules: readonly Rule[], context: AnyContext, config: En
   const findings: Finding[] = [];
   const failures: Analysis['failures'] = [];
   for (const rule of rules) {
-    if (rule.kind !== context.kind) continue;
+    if (rule.kind !== context.kind && rule.kind !== 'any') continue;
     if (effectiveSeverity(rule, config) === undefined) continue;
     let detections: Detection[];
     try {
@@ -85,8 +97,65 @@ export function runRules(rules: readonly Rule[], context: AnyContext, config: En
       findings.push({ ...d, code: rule.code, name: rule.name, severity, message, path: context.path, fixable: rule.fixable !== 'never' && typeof rule.fix === 'function' });
     }
   }
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
-  return { context, findings, failures };
+  const { kept, suppressed } = applySuppressions(rules, context, config, findings);
+  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  return { context, findings: kept, suppressed, failures };
+}
+
+/**
+ * Drops findings silenced by ignore comments and reports the comments (or codes in them) that
+ * silence nothing as DG001 — only for rules that are enabled for this kind of file, so turning a
+ * rule off does not make its ignores look stale.
+ */
+function applySuppressions(rules: readonly Rule[], context: AnyContext, config: EngineConfig, findings: Finding[]): { kept: Finding[]; suppressed: Suppressed[] } {
+  const comments = findIgnoreComments(context);
+  if (comments.length === 0) return { kept: findings, suppressed: [] };
+  const used = new Set<string>(); // `${comment.line}:${code}`
+  const suppressed: Suppressed[] = [];
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    const line = f.range.start.line;
+    const by = comments.find((c) => (c.scope === 'file' || c.target === line) && c.codes.some((x) => x.code === f.code));
+    if (by) {
+      used.add(`${by.line}:${f.code}`);
+      suppressed.push({ finding: f, comment: by });
+    } else kept.push(f);
+  }
+  const meta = rules.find((r) => r.code === IGNORE_UNUSED_CODE);
+  const severity = meta ? effectiveSeverity(meta, config) : undefined;
+  if (!meta || !severity) return { kept, suppressed };
+  const known = new Map(rules.map((r) => [r.code, r]));
+  const enabledHere = (code: string) => {
+    const r = known.get(code);
+    return !!r && (r.kind === context.kind || r.kind === 'any') && effectiveSeverity(r, config) !== undefined;
+  };
+  for (const c of comments) {
+    if (c.codes.length === 0) {
+      const data: IgnoreUnusedData = { line: c.line, commentRange: c.range, code: '', codeRange: c.range, problem: 'no-codes', scope: c.scope, wholeComment: true, remaining: [] };
+      kept.push(metaFinding(meta, severity, context, c.range, data));
+      continue;
+    }
+    const unused = c.codes.filter((x) => !used.has(`${c.line}:${x.code}`) && (!known.has(x.code) || enabledHere(x.code)));
+    for (const x of unused) {
+      const remaining = c.codes.filter((y) => !unused.includes(y)).map((y) => y.code);
+      const data: IgnoreUnusedData = {
+        line: c.line,
+        commentRange: c.range,
+        code: x.code,
+        codeRange: x.range,
+        problem: known.has(x.code) ? 'unused' : 'unknown-code',
+        scope: c.scope,
+        wholeComment: remaining.length === 0,
+        remaining,
+      };
+      kept.push(metaFinding(meta, severity, context, x.range, data));
+    }
+  }
+  return { kept, suppressed };
+}
+
+function metaFinding(meta: Rule, severity: Severity, context: AnyContext, range: Finding['range'], data: IgnoreUnusedData): Finding {
+  return { range, data, code: meta.code, name: meta.name, severity, message: meta.message(data), path: context.path, fixable: true };
 }
 
 /** Computes a finding's fix from the rule's data (never from the message). Undefined when none. */

@@ -192,7 +192,7 @@ export class DockerfileContext {
   private jsonScript(ins: Instruction): RunScript | null {
     const strings = typeof (ins as JSONInstruction).getJSONStrings === 'function' ? (ins as JSONInstruction).getJSONStrings() : [];
     if (strings.length === 0) return null;
-    const values = strings.map((s) => s.getJSONValue());
+    const values = strings.map((s) => this.jsonStringValue(s));
     const prog = values[0];
     if (SHELLS.has(prog) && values.length >= 3 && values[1].startsWith('-') && values[1].includes('c')) {
       // ["sh", "-c", "script"]: the script string is shell. Offsets map into the JSON string (escapes approximate).
@@ -220,6 +220,22 @@ export class DockerfileContext {
       json: true,
       heredoc: false,
     };
+  }
+
+  /**
+   * The value of a JSON string as written in the document. (dockerfile-ast's getJSONValue drops the
+   * blanks inside the string: `["sh", "-c", "a && b"]` would read as `a&&b`.)
+   */
+  jsonStringValue(s: ReturnType<JSONInstruction['getJSONStrings']>[number]): string {
+    const r = s.getRange();
+    const raw = this.text.slice(this.offsetAt(r.start), this.offsetAt(r.end));
+    try {
+      const v: unknown = JSON.parse(raw);
+      if (typeof v === 'string') return v;
+    } catch {
+      // A string broken by a line continuation: fall back to the library's reading.
+    }
+    return s.getJSONValue();
   }
 
   private buildStages(): Stage[] {

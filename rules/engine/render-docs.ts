@@ -10,13 +10,14 @@ function fence(text: string, lang: string): string {
 export function renderRuleMarkdown(rule: Rule): string {
   const d = rule.docs;
   const lang = rule.kind === 'dockerfile' ? 'dockerfile' : 'yaml';
+  const file = rule.kind === 'dockerfile' ? 'Dockerfile' : rule.kind === 'compose' ? 'Compose file' : 'Dockerfile and Compose file';
   const fix = rule.fixable === 'never' ? 'no' : rule.fixable === 'always' ? 'yes' : 'in some cases';
   return [
     `# ${rule.code} ${rule.name}`,
     '',
     `| | |`,
     `|---|---|`,
-    `| File | ${rule.kind === 'dockerfile' ? 'Dockerfile' : 'Compose file'} |`,
+    `| File | ${file} |`,
     `| Default severity | ${SEVERITY_LABEL[rule.severity]}${rule.optIn ? ' (off unless enabled)' : ''} |`,
     `| Quick fix | ${fix} |`,
     `| Guideline | ${d.guideline} |`,
@@ -59,7 +60,7 @@ export function renderRuleTable(rules: readonly Rule[]): string {
   const rows = rules.map((r) => {
     const fix = r.fixable === 'never' ? '' : '🔧';
     const first = r.docs.what.split(/(?<=\.)\s/)[0];
-    return `| [${r.code}](docs/rules/${r.code}.md) | ${r.name} | ${r.kind === 'dockerfile' ? 'Dockerfile' : 'Compose'} | ${SEVERITY_LABEL[r.severity]}${r.optIn ? ' (opt-in)' : ''} | ${fix} | ${first.replace(/\|/g, '\\|')} |`;
+    return `| [${r.code}](docs/rules/${r.code}.md) | ${r.name} | ${r.kind === 'dockerfile' ? 'Dockerfile' : r.kind === 'compose' ? 'Compose' : 'both'} | ${SEVERITY_LABEL[r.severity]}${r.optIn ? ' (opt-in)' : ''} | ${fix} | ${first.replace(/\|/g, '\\|')} |`;
   });
   return ['| Code | Name | File | Severity | Fix | What it finds |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -2,14 +2,17 @@ import type { ComposeContext } from './compose';
 import type { DockerfileContext } from './dockerfile';
 import type { Detection, Fix, RuleDocs, Severity } from './types';
 
-export type ContextFor<K> = K extends 'dockerfile' ? DockerfileContext : ComposeContext;
+/** `any` rules read both kinds of file (the engine's own meta rules, such as unused ignores). */
+export type RuleKind = 'dockerfile' | 'compose' | 'any';
+
+export type ContextFor<K> = K extends 'dockerfile' ? DockerfileContext : K extends 'compose' ? ComposeContext : DockerfileContext | ComposeContext;
 
 /**
  * A rule: metadata and docs, then three separate steps (after biome's run / diagnostic / action):
  * `check` finds and returns plain data, `message` explains one finding from that data, and `fix`
  * edits from that same data — never from the message text.
  */
-export interface Rule<K extends 'dockerfile' | 'compose' = 'dockerfile' | 'compose', D = any> {
+export interface Rule<K extends RuleKind = RuleKind, D = any> {
   /** Stable public code, e.g. `DF001`. Never reused. */
   code: string;
   /** Kebab-case name of the bad pattern, e.g. `image-tag-unpinned`. */
@@ -27,6 +30,6 @@ export interface Rule<K extends 'dockerfile' | 'compose' = 'dockerfile' | 'compo
 }
 
 /** Identity helper that keeps the rule's data type `D` linked between its three functions. */
-export function defineRule<K extends 'dockerfile' | 'compose', D>(rule: Rule<K, D>): Rule<K, D> {
+export function defineRule<K extends RuleKind, D>(rule: Rule<K, D>): Rule<K, D> {
   return rule;
 }

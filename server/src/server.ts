@@ -9,6 +9,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   FileChangeType,
+  MarkupKind,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -16,12 +17,30 @@ import {
   type CodeActionParams,
   type Connection,
   type Diagnostic,
+  type Hover,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { allRules, analyze, fileKindOf, fixesConflict, fixFinding, type Analysis, type FileKind, type Fix } from '../../rules';
+import {
+  allRules,
+  analyze,
+  docsUrl,
+  fileKindOf,
+  findIgnoreComments,
+  fixesConflict,
+  fixFinding,
+  ignoreFileEdit,
+  ignoreLineEdit,
+  IGNORE_UNUSED_CODE,
+  renderRuleMarkdown,
+  ruleByCode,
+  type Analysis,
+  type FileKind,
+  type Finding,
+  type Fix,
+} from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
 import { SettingsCache, toEngineConfig, type Settings } from './settings';
@@ -172,6 +191,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      hoverProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'docker-guardrails' },
@@ -277,51 +297,100 @@ function uriOf(p: string): string {
   return openByPath.get(p)?.uri ?? pathToUri(p);
 }
 
-function fixFor(entry: Entry, diag: Diagnostic): Fix | undefined {
-  if (diag.source !== SOURCE) return undefined;
-  const data = diag.data as DiagnosticData | undefined;
-  if (!data || data.version !== entry.version) return undefined;
-  const finding = entry.analysis.findings[data.id];
-  if (!finding || finding.code !== diag.code) return undefined;
-  return fixFinding(allRules, entry.analysis.context, finding);
-}
-
 connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   const entry = analyses.get(params.textDocument.uri);
   if (!entry) return [];
   const doc = documents.get(params.textDocument.uri);
   if (doc && doc.version !== entry.version) return [];
   const only = params.context.only;
-  const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k));
-  const wantsFixAll = !!only && only.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(k + '.') || k === CodeActionKind.Source);
+  const wants = (kind: string) => !only || only.some((k) => k === kind || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
-  if (wantsQuickFix) {
+  if (wants(CodeActionKind.QuickFix)) {
+    const seenCodes = new Set<string>();
     for (const diag of params.context.diagnostics) {
-      const fix = fixFor(entry, diag);
-      if (!fix) continue;
-      actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
+      const finding = findingOf(entry, diag);
+      if (!finding) continue;
+      const fix = fixFinding(allRules, entry.analysis.context, finding);
+      if (fix) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
+      if (seenCodes.has(finding.code)) continue;
+      seenCodes.add(finding.code);
+      actions.push(...menuFor(entry, finding, diag));
     }
   }
-  if (wantsFixAll || (!only && actions.length > 0)) {
-    const all = fixAll(entry);
+  if (wants(FIX_ALL_KIND) && only) {
+    const all = fixAll(entry, (f) => f.safe, 'Fix all Docker Guardrails findings', FIX_ALL_KIND);
     if (all) actions.push(all);
   }
   return actions;
 });
 
-/** Every safe fix of the file that does not overlap an earlier one, as one edit. */
-function fixAll(entry: Entry): CodeAction | undefined {
-  const chosen: Fix[] = [];
-  entry.analysis.findings.forEach((finding) => {
-    const fix = fixFinding(allRules, entry.analysis.context, finding);
-    if (!fix || !fix.safe) return;
-    if (chosen.some((c) => fixesConflict(c, fix))) return;
-    chosen.push(fix);
-  });
-  if (chosen.length === 0) return undefined;
-  const merged: Fix = { title: 'Fix all Docker Guardrails findings', safe: true, changes: chosen.flatMap((f) => f.changes) };
-  return { title: merged.title, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(merged, versionOf, uriOf) };
+function findingOf(entry: Entry, diag: Diagnostic): Finding | undefined {
+  if (diag.source !== SOURCE) return undefined;
+  const data = diag.data as DiagnosticData | undefined;
+  if (!data || data.version !== entry.version) return undefined;
+  const finding = entry.analysis.findings[data.id];
+  return finding && finding.code === diag.code ? finding : undefined;
 }
+
+/** The rest of the menu for one finding (after its fix): fix all of the code, ignore for line / file, docs. */
+function menuFor(entry: Entry, finding: Finding, diag: Diagnostic): CodeAction[] {
+  const out: CodeAction[] = [];
+  const ctx = entry.analysis.context;
+  const code = finding.code;
+  const sameCode = entry.analysis.findings.filter((f) => f.code === code);
+  if (sameCode.length > 1) {
+    const all = fixAll(entry, (_fix, fi) => fi.code === code, `Fix all ${code} in this file`, CodeActionKind.QuickFix);
+    if (all) out.push(all);
+  }
+  if (code !== IGNORE_UNUSED_CODE) {
+    const comments = findIgnoreComments(ctx);
+    const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
+    out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] } });
+    const fileEdit = ignoreFileEdit(ctx, code, comments);
+    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] } });
+  }
+  out.push({ title: `Show documentation for ${code}`, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title: `Show documentation for ${code}`, command: 'dockerGuardrails.showRuleDocs', arguments: [code] } });
+  return out;
+}
+
+/** Every chosen fix of the file that does not overlap an earlier one, as one edit. */
+function fixAll(entry: Entry, choose: (fix: Fix, finding: Finding) => boolean, title: string, kind: string): CodeAction | undefined {
+  const chosen: Fix[] = [];
+  for (const finding of entry.analysis.findings) {
+    const fix = fixFinding(allRules, entry.analysis.context, finding);
+    if (!fix || !choose(fix, finding)) continue;
+    if (chosen.some((c) => fixesConflict(c, fix))) continue;
+    chosen.push(fix);
+  }
+  if (chosen.length === 0) return undefined;
+  const merged: Fix = { title, safe: chosen.every((f) => f.safe), changes: chosen.flatMap((f) => f.changes) };
+  return { title, kind, edit: toWorkspaceEdit(merged, versionOf, uriOf) };
+}
+
+connection.onHover((params): Hover | null => {
+  const entry = analyses.get(params.textDocument.uri);
+  if (!entry) return null;
+  const pos = params.position;
+  const here = entry.analysis.findings.filter((f) => comparePos(f.range.start, pos) <= 0 && comparePos(pos, f.range.end) <= 0);
+  if (here.length === 0) return null;
+  const parts = here.map((f) => {
+    const rule = ruleByCode(f.code);
+    const fix = fixFinding(allRules, entry.analysis.context, f);
+    const why = rule ? rule.docs.why.split(/(?<=\.)\s/)[0] : '';
+    return [`**${f.code} ${f.name}** — ${f.message}`, why, fix ? `Quick fix: *${fix.title}*` : '', `[Documentation](${docsUrl(f.code)})`].filter(Boolean).join('\n\n');
+  });
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+});
+
+function comparePos(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** The rule's documentation as Markdown, for the client's offline docs view. */
+connection.onRequest('dockerGuardrails/ruleDocs', (params: { code: string }) => {
+  const rule = ruleByCode(String(params?.code ?? '').toUpperCase());
+  return rule ? { code: rule.code, markdown: renderRuleMarkdown(rule) } : null;
+});
 
 documents.listen(connection);
 connection.listen();

@@ -21,10 +21,11 @@ export interface FixtureCase {
   config: EngineConfig;
 }
 
-export function kindOfCode(code: string): FileKind {
+/** The kind of file a rule's fixtures are; for rules of both kinds (`any`), decided per case by its name. */
+export function kindOfCode(code: string, caseName = ''): FileKind {
   const rule = ruleByCode(code);
-  if (rule) return rule.kind;
-  return code.startsWith('DF') ? 'dockerfile' : 'compose';
+  if (rule && rule.kind !== 'any') return rule.kind;
+  return /\.ya?ml$|compose/i.test(caseName) ? 'compose' : 'dockerfile';
 }
 
 function readTree(dir: string, base: string, into: Map<string, string>): void {
@@ -43,9 +44,9 @@ function readTree(dir: string, base: string, into: Map<string, string>): void {
 export function loadCases(code: string): FixtureCase[] {
   const dir = path.join(FIXTURES, code);
   if (!fs.existsSync(dir)) return [];
-  const kind = kindOfCode(code);
   const cases: FixtureCase[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const kind = kindOfCode(code, entry.name);
     const root = `${VIRTUAL_ROOT}/${code}/${entry.name}`;
     if (entry.isDirectory()) {
       const files = new Map<string, string>();
