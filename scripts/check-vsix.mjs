@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 const file = process.argv[2] ?? 'docker-guardrails.vsix';
 const size = fs.statSync(file).size;
 const listing = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n');
-const allowed = new Set(['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/server.js']);
+const allowed = new Set(['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/schemas/docker-guardrails.schema.json']);
 const unexpected = listing.filter((f) => !allowed.has(f));
 const missing = [...allowed].filter((f) => !listing.includes(f));
 console.log(`${file}: ${(size / 1024).toFixed(1)} KiB, ${listing.length} files`);

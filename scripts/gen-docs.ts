@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../rules';
-import { renderRuleMarkdown, renderRuleTable } from '../rules/engine/render-docs';
+import { renderConfigSchema, renderRuleMarkdown, renderRuleTable } from '../rules/engine/render-docs';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const START = '<!-- rules:start -->';
@@ -16,6 +16,7 @@ const END = '<!-- rules:end -->';
 export function generated(): Map<string, string> {
   const out = new Map<string, string>();
   for (const rule of allRules) out.set(path.join(ROOT, 'docs/rules', `${rule.code}.md`), renderRuleMarkdown(rule));
+  out.set(path.join(ROOT, 'schemas', 'docker-guardrails.schema.json'), renderConfigSchema(allRules));
   const readmePath = path.join(ROOT, 'README.md');
   const readme = fs.readFileSync(readmePath, 'utf8');
   const a = readme.indexOf(START);
@@ -37,6 +38,7 @@ if (require.main === module) {
   const check = process.argv.includes('--check');
   let stale = 0;
   fs.mkdirSync(path.join(ROOT, 'docs/rules'), { recursive: true });
+  fs.mkdirSync(path.join(ROOT, 'schemas'), { recursive: true });
   for (const [file, content] of generated()) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === content) continue;

@@ -88,6 +88,77 @@ describe('CLI', () => {
     assert.equal(run(['check', '--bogus'], dir).code, 2);
   });
 
+  it('--explain prints a rule\'s docs; unknown codes exit 2', () => {
+    const dir = project({});
+    const r = run(['--explain', 'dc040'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^# DC040 secret-inline/);
+    assert.match(r.stdout, /## Why is this bad\?/);
+    assert.equal(run(['--explain', 'XX999'], dir).code, 2);
+  });
+
+  it('--format github prints workflow annotations', () => {
+    const dir = project(FILES);
+    const r = run(['check', '--format', 'github'], dir);
+    assert.match(r.stdout, /^::error file=compose\.yaml,line=8,col=5,endLine=8,endColumn=21,title=DC010 privileged::Service 'x' runs privileged/m);
+    assert.ok(!r.stdout.includes(SECRET));
+  });
+
+  it('reads the nearest .docker-guardrails.yaml; --config points elsewhere; a broken one exits 2', () => {
+    const dir = project({ 'app/Dockerfile': 'FROM node\nCMD ["node"]\n', '.docker-guardrails.yaml': 'rules:\n  DF001: off\n  DF010: error\n', 'strict.yaml': 'rules:\n  DF001: error\n' });
+    let r = run(['check', '--format', 'json'], dir);
+    let out = JSON.parse(r.stdout) as { code: string; severity: string }[];
+    assert.ok(!out.some((f) => f.code === 'DF001'), 'DF001 turned off by the config file');
+    assert.equal(out.find((f) => f.code === 'DF010')?.severity, 'error');
+    assert.equal(r.code, 1);
+    r = run(['check', '--format', 'json', '--config', 'strict.yaml'], dir);
+    out = JSON.parse(r.stdout);
+    assert.equal(out.find((f) => f.code === 'DF001')?.severity, 'error');
+    fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'rules:\n  DF010: disabled\n  DF999: off\n');
+    r = run(['check'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\.docker-guardrails\.yaml:2:10: Severity of DF010 must be one of error, warning, info, hint, off/);
+    assert.match(r.stderr, /\.docker-guardrails\.yaml:3:3: `DF999` is not a Docker Guardrails rule code/);
+  });
+
+  it('--fix applies every safe fix on a copy of examples/ and reports what remains; --fix-dry-run changes nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-fix-'));
+    fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
+    const before = fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
+    const dry = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(dry.stdout, /^--- a\/compose\.yaml/m);
+    assert.match(dry.stdout, /^\+      JWT_SECRET: \$\{JWT_SECRET\}/m);
+    assert.ok(!dry.stdout.includes('please-change-me-0123456789') && !dry.stdout.includes('sk_test_'), 'the diff never shows a secret');
+    assert.match(dry.stdout, /contents not shown because they hold secret values/);
+    assert.equal(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), before, 'dry run wrote nothing');
+    assert.ok(!fs.existsSync(path.join(dir, '.gitignore')));
+
+    const r = run(['check', '--fix', '--format', 'json', '.'], dir);
+    assert.match(r.stderr, /applied \d+ fix/);
+    const compose = fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
+    assert.match(compose, /JWT_SECRET: \$\{JWT_SECRET\}/);
+    assert.ok(!/privileged: true/.test(compose));
+    assert.match(fs.readFileSync(path.join(dir, '.env'), 'utf8'), /^JWT_SECRET=please-change-me-0123456789$/m);
+    assert.match(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), /^\.env$/m);
+    assert.match(fs.readFileSync(path.join(dir, 'api/Dockerfile'), 'utf8'), /^USER 1000$/m);
+    const remaining = JSON.parse(r.stdout) as { code: string }[];
+    for (const code of ['DC010', 'DC040', 'DF010']) assert.ok(!remaining.some((f) => f.code === code), `${code} fixed`);
+    // A second run finds nothing more to fix.
+    const again = run(['check', '--fix-dry-run', '.'], dir);
+    assert.equal(again.stdout, '');
+  });
+
+  it('SARIF lists suppressed findings with their reason and fixes as artifact changes', () => {
+    const dir = project({ 'Dockerfile': '# docker-guardrails-ignore DF001 -- rebuilt nightly on purpose\nFROM node\nCMD ["node"]\n' });
+    const sarif = JSON.parse(run(['check', '--format', 'sarif'], dir).stdout);
+    const results = sarif.runs[0].results as { ruleId: string; suppressions?: { kind: string; justification?: string }[]; fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: unknown[] }[] }[] }[];
+    const suppressed = results.find((x) => x.ruleId === 'DF001');
+    assert.deepEqual(suppressed?.suppressions, [{ kind: 'inSource', justification: 'rebuilt nightly on purpose' }]);
+    const df010 = results.find((x) => x.ruleId === 'DF010');
+    assert.equal(df010?.fixes?.[0].description.text, 'Run as USER 1000');
+    assert.equal(df010?.fixes?.[0].artifactChanges[0].artifactLocation.uri, 'Dockerfile');
+  });
+
   it('does not crash on binary, empty or huge files', () => {
     const big = 'FROM alpine:3.22\n' + 'RUN echo hello && echo world\n'.repeat(100_000);
     const dir = project({ 'Dockerfile': '', 'bin/Dockerfile': 'FROM \u0000\u0001\u0002', 'big/Dockerfile': big, 'bad/compose.yaml': 'services: [\n  - {' });

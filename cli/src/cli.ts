@@ -1,44 +1,83 @@
 #!/usr/bin/env node
 /**
  * docker-guardrails CLI: the same engine as the editor, for CI.
- *   docker-guardrails check [paths…] [--format text|json|sarif] [--fail-on error|warning|info]
+ *   docker-guardrails check [paths…] [--format text|json|sarif|github] [--fail-on error|warning|info]
+ *                          [--config FILE] [--fix | --fix-dry-run] [--output FILE]
+ *   docker-guardrails --explain CODE
  * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { allRules, analyze, DEFAULT_CONFIG, fileKindOf, type Finding, type Severity } from '../../rules';
-import { DiskWorkspace, findFiles, readForAnalysis, type FoundFile } from '../../rules/node/files';
-import { formatJson, formatSarif, formatText, type FileResult } from './format';
+import { createTwoFilesPatch } from 'diff';
+import { minimatch } from 'minimatch';
+import {
+  allRules,
+  analyze,
+  applyConfigOptions,
+  applyFix,
+  DEFAULT_OPTIONS,
+  fileKindOf,
+  findConfigPath,
+  fixesConflict,
+  fixFinding,
+  fixIsSensitive,
+  isSensitivePath,
+  parseConfig,
+  renderRuleText,
+  ruleByCode,
+  type Analysis,
+  type EngineConfig,
+  type FileSet,
+  type Finding,
+  type Fix,
+  type LoadedConfig,
+  type Severity,
+} from '../../rules';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis, type FoundFile } from '../../rules/node/files';
+import { formatGithub, formatJson, formatSarif, formatText, type FileResult } from './format';
 
 const USAGE = `Usage: docker-guardrails check [paths…] [options]
+       docker-guardrails --explain CODE
 
 Analyzes Dockerfiles and Docker Compose files (directories are walked; node_modules, .git and
 files ignored by .gitignore are skipped).
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif|github
+                             output format (default: text); github prints workflow annotations
   --fail-on error|warning|info
                              exit 1 when a finding at or above this severity exists (default: error)
+  --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
+  --fix                      apply every safe fix, then report what remains
+  --fix-dry-run              print the safe fixes as a unified diff; change nothing
   --output FILE              write the report to FILE instead of standard output
+  --explain CODE             print a rule's documentation
   -h, --help                 show this help
   --version                  print the version
 
-Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage or I/O error.
+Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or I/O error.
 `;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
 export class UsageError extends Error {}
 
+type Format = 'text' | 'json' | 'sarif' | 'github';
+
 interface Options {
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: Format;
   failOn: Severity;
   output?: string;
+  config?: string;
+  fix: boolean;
+  dryRun: boolean;
 }
 
-function parse(argv: string[]): Options | 'help' | 'version' {
+type Parsed = Options | { help: true } | { version: true } | { explain: string };
+
+function parse(argv: string[]): Parsed {
   let parsed;
   try {
     parsed = parseArgs({
@@ -48,6 +87,10 @@ function parse(argv: string[]): Options | 'help' | 'version' {
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'error' },
         output: { type: 'string' },
+        config: { type: 'string' },
+        fix: { type: 'boolean', default: false },
+        'fix-dry-run': { type: 'boolean', default: false },
+        explain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -56,21 +99,31 @@ function parse(argv: string[]): Options | 'help' | 'version' {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  if (values.version) return 'version';
+  if (values.help) return { help: true };
+  if (values.version) return { version: true };
+  if (values.explain !== undefined) return { explain: values.explain };
   const [command, ...paths] = positionals;
   if (command !== 'check') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   const format = values.format as string;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github (got '${format}')`);
   const failOn = values['fail-on'] as string;
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'info') throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
-  return { paths: paths.length > 0 ? paths : ['.'], format, failOn, output: values.output as string | undefined };
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
+  return {
+    paths: paths.length > 0 ? paths : ['.'],
+    format: format as Format,
+    failOn,
+    output: values.output as string | undefined,
+    config: values.config as string | undefined,
+    fix: !!values.fix,
+    dryRun: !!values['fix-dry-run'],
+  };
 }
 
 /** Resolves the command line's paths to the files to analyze. Throws for a path that does not exist. */
-function collect(paths: string[]): FoundFile[] {
+function collect(paths: string[]): { file: FoundFile; root: string }[] {
   const seen = new Set<string>();
-  const out: FoundFile[] = [];
+  const out: { file: FoundFile; root: string }[] = [];
   for (const p of paths) {
     const abs = path.resolve(p);
     let st: fs.Stats;
@@ -83,7 +136,7 @@ function collect(paths: string[]): FoundFile[] {
     for (const f of found) {
       if (seen.has(f.path)) continue;
       seen.add(f.path);
-      out.push(f);
+      out.push({ file: f, root: st.isDirectory() ? abs : path.dirname(abs) });
     }
   }
   return out;
@@ -94,63 +147,196 @@ function guessKind(p: string): FoundFile['kind'] {
   return /\.ya?ml$/i.test(p) ? 'compose' : 'dockerfile';
 }
 
-export function run(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): number {
-  let opts: ReturnType<typeof parse>;
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+interface Io {
+  write: (s: string) => void;
+  writeErr: (s: string) => void;
+}
+
+export function run(argv: string[], io: Io = { write: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) }): number {
+  let opts: Parsed;
   try {
     opts = parse(argv);
   } catch (e) {
-    writeErr(`docker-guardrails: ${(e as Error).message}\n\n${USAGE}`);
+    io.writeErr(`docker-guardrails: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (opts === 'help') {
-    write(USAGE);
+  if ('help' in opts) {
+    io.write(USAGE);
     return 0;
   }
-  if (opts === 'version') {
-    write(`${VERSION}\n`);
+  if ('version' in opts) {
+    io.write(`${VERSION}\n`);
     return 0;
   }
-  let files: FoundFile[];
+  if ('explain' in opts) {
+    const rule = ruleByCode(opts.explain.trim().toUpperCase());
+    if (!rule) {
+      io.writeErr(`docker-guardrails: no rule has the code '${opts.explain}'\n`);
+      return 2;
+    }
+    io.write(renderRuleText(rule));
+    return 0;
+  }
+  return check(opts, io);
+}
+
+function check(opts: Options, io: Io): number {
+  let files: { file: FoundFile; root: string }[];
   try {
     files = collect(opts.paths);
   } catch (e) {
-    writeErr(`docker-guardrails: ${(e as Error).message}\n`);
+    io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
-  const workspace = new DiskWorkspace();
+  // Files changed by --fix are kept in memory until the end: later fixes see earlier ones.
+  const changed: FileSet = new Map();
+  const workspace = new DiskWorkspace((p) => changed.get(p));
+  const knownCodes = new Set(allRules.map((r) => r.code));
+  const configs = new Map<string, LoadedConfig>();
+  const loadConfig = (p: string): LoadedConfig => {
+    let c = configs.get(p);
+    if (!c) {
+      let text: string;
+      try {
+        text = fs.readFileSync(p, 'utf8');
+      } catch (e) {
+        throw new Error(`cannot read config ${p}: ${(e as Error).message}`);
+      }
+      c = parseConfig(p, text, knownCodes);
+      configs.set(p, c);
+      if (c.problems.length > 0) {
+        const rel = path.relative(process.cwd(), p) || p;
+        throw new Error(`invalid config file:\n${c.problems.map((x) => `${rel}:${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`).join('\n')}`);
+      }
+    }
+    return c;
+  };
+
   const results: FileResult[] = [];
   const cwd = process.cwd();
-  for (const f of files) {
-    const read = readForAnalysis(f.path);
-    const display = path.relative(cwd, f.path) || f.path;
-    if (!read.ok) {
-      if (read.reason === 'too-large' || read.reason === 'binary') results.push({ path: f.path, display, findings: [], skipped: read.reason });
-      else {
-        writeErr(`docker-guardrails: cannot read ${display} (${read.reason})\n`);
+  const fixedCount = new Map<string, number>();
+  try {
+    for (const { file: f, root } of files) {
+      const configPath = opts.config ? path.resolve(opts.config) : findConfigPath(workspace, f.path);
+      const loaded = configPath ? loadConfig(configPath) : undefined;
+      const file = loaded?.config ?? {};
+      const display = path.relative(cwd, f.path) || f.path;
+      // Config include/exclude globs are relative to the config file's folder (else the walked root).
+      const base = configPath ? path.dirname(configPath) : root;
+      const rel = path.relative(base, f.path).split(path.sep).join('/');
+      if (file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
+      if (file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
+      const read = readForAnalysis(f.path, file.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+      if (!read.ok) {
+        if (read.reason === 'too-large' || read.reason === 'binary') {
+          results.push({ path: f.path, display, findings: [], skipped: read.reason });
+          continue;
+        }
+        io.writeErr(`docker-guardrails: cannot read ${display} (${read.reason})\n`);
         return 2;
       }
-      continue;
+      const config: EngineConfig = { rules: file.rules ?? {}, options: applyConfigOptions(DEFAULT_OPTIONS, file) };
+      let text = changed.get(f.path) ?? read.text;
+      let analysis = analyze(allRules, f.kind, f.path, text, workspace, config);
+      if (opts.fix || opts.dryRun) {
+        // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
+        for (let round = 0; round < 20; round++) {
+          const chosen = chooseSafeFixes(analysis);
+          if (chosen.length === 0) break;
+          let next: FileSet = new Map([[f.path, text]]);
+          for (const [p, t] of changed) if (p !== f.path) next.set(p, t);
+          for (const change of chosen.flatMap((c) => c.changes)) if (!next.has(change.path)) next.set(change.path, workspace.readText(change.path));
+          try {
+            next = applyFix(next, { title: 'fix', safe: true, changes: chosen.flatMap((c) => c.changes) });
+          } catch {
+            break;
+          }
+          for (const [p, t] of next) if (t !== undefined && t !== (changed.get(p) ?? workspace.readText(p))) changed.set(p, t);
+          for (const c of chosen) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
+          text = changed.get(f.path) ?? text;
+          analysis = analyze(allRules, f.kind, f.path, text, workspace, config);
+        }
+      }
+      for (const failure of analysis.failures) io.writeErr(`docker-guardrails: internal error in ${failure.code} on ${display}\n`);
+      const fixes = opts.format === 'sarif' ? offeredFixes(analysis) : undefined;
+      results.push({ path: f.path, display, findings: analysis.findings, suppressed: analysis.suppressed, fixes });
     }
-    const analysis = analyze(allRules, f.kind, f.path, read.text, workspace, DEFAULT_CONFIG);
-    for (const failure of analysis.failures) writeErr(`docker-guardrails: internal error in ${failure.code} on ${display}\n`);
-    results.push({ path: f.path, display, findings: analysis.findings, suppressed: analysis.suppressed });
+  } catch (e) {
+    io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
+    return 2;
   }
-  const report = opts.format === 'json' ? formatJson(results) : opts.format === 'sarif' ? formatSarif(results, allRules, VERSION) : formatText(results);
-  if (opts.output) {
-    try {
-      fs.writeFileSync(opts.output, report);
-    } catch (e) {
-      writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
-      return 2;
+
+  if (opts.dryRun) {
+    io.write(renderDiff(changed, cwd));
+  } else if (opts.fix && changed.size > 0) {
+    for (const [p, t] of changed) {
+      try {
+        fs.mkdirSync(path.dirname(p), { recursive: true });
+        fs.writeFileSync(p, t ?? '');
+      } catch (e) {
+        io.writeErr(`docker-guardrails: cannot write ${p}: ${(e as Error).message}\n`);
+        return 2;
+      }
     }
-  } else write(report);
+    const total = [...fixedCount.values()].reduce((a, b) => a + b, 0);
+    io.writeErr(`docker-guardrails: applied ${total} fix${total === 1 ? '' : 'es'} in ${changed.size} file${changed.size === 1 ? '' : 's'}\n`);
+  }
+
+  if (!opts.dryRun) {
+    const report = opts.format === 'json' ? formatJson(results) : opts.format === 'sarif' ? formatSarif(results, allRules, VERSION) : opts.format === 'github' ? formatGithub(results) : formatText(results);
+    if (opts.output) {
+      try {
+        fs.writeFileSync(opts.output, report);
+      } catch (e) {
+        io.writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
+        return 2;
+      }
+    } else io.write(report);
+  }
   const threshold = RANK[opts.failOn];
-  const failing = results.some((r) => r.findings.some((f: Finding) => RANK[f.severity] >= threshold));
+  const failing = results.some((r) => r.findings.some((f) => RANK[f.severity] >= threshold));
   return failing ? 1 : 0;
 }
 
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+function chooseSafeFixes(analysis: Analysis): Fix[] {
+  const chosen: Fix[] = [];
+  for (const finding of analysis.findings) {
+    const fix = fixFinding(allRules, analysis.context, finding);
+    if (!fix || !fix.safe || chosen.some((c) => fixesConflict(c, fix))) continue;
+    chosen.push(fix);
+  }
+  return chosen;
+}
+
+/** The fix offered for each finding (SARIF shows them as suggested changes). */
+function offeredFixes(analysis: Analysis): Map<Finding, Fix> {
+  const out = new Map<Finding, Fix>();
+  for (const f of analysis.findings) {
+    const fix = fixFinding(allRules, analysis.context, f);
+    // A fix that writes secrets (a .env with the value) is not shown: SARIF never carries a secret.
+    if (fix && !fixIsSensitive(fix)) out.set(f, fix);
+  }
+  return out;
+}
+
+function renderDiff(changed: FileSet, cwd: string): string {
+  let out = '';
+  for (const [p, after] of changed) {
+    const before = readForAnalysis(p);
+    const rel = path.relative(cwd, p) || p;
+    if (isSensitivePath(p)) {
+      // Never print secret values: say what changes, not the content.
+      const added = (after ?? '').split('\n').filter(Boolean).length - (before.ok ? before.text.split('\n').filter(Boolean).length : 0);
+      out += `--- ${before.ok ? `a/${rel}` : '/dev/null'}\n+++ b/${rel}\n# ${before.ok ? 'changed' : 'created'}: ${Math.max(added, 0)} line(s) added; contents not shown because they hold secret values\n`;
+      continue;
+    }
+    out += createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
+  }
+  return out;
+}
 
 if (require.main === module) {
   let code: number;

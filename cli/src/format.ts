@@ -1,4 +1,5 @@
-import { docsUrl, type Finding, type Rule, type Severity, type Suppressed } from '../../rules';
+import * as path from 'node:path';
+import { docsUrl, type Finding, type Fix, type Rule, type Severity, type Suppressed } from '../../rules';
 
 export interface FileResult {
   path: string;
@@ -7,6 +8,8 @@ export interface FileResult {
   findings: Finding[];
   /** Findings silenced by ignore comments (SARIF lists them with the reason). */
   suppressed?: Suppressed[];
+  /** The fix offered for a finding (SARIF `fixes`). */
+  fixes?: Map<Finding, Fix>;
   /** Set when the file was not analyzed. */
   skipped?: 'too-large' | 'binary';
 }
@@ -80,7 +83,10 @@ export function formatSarif(results: FileResult[], rules: readonly Rule[], versi
           },
         },
         results: results.flatMap((r) => [
-          ...r.findings.map((f) => sarifResult(f, r, ruleIndex)),
+          ...r.findings.map((f) => {
+            const fix = r.fixes?.get(f);
+            return fix ? { ...sarifResult(f, r, ruleIndex), fixes: [sarifFix(fix, r)] } : sarifResult(f, r, ruleIndex);
+          }),
           ...(r.suppressed ?? []).map((s) => ({
             ...sarifResult(s.finding, r, ruleIndex),
             suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }],
@@ -112,4 +118,40 @@ function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) 
       },
     ],
   };
+}
+
+/** A SARIF fix: artifact changes with 1-based regions, paths relative to the analyzed file's folder base. */
+function sarifFix(fix: Fix, r: FileResult) {
+  const baseDir = path.dirname(r.path);
+  const displayDir = path.dirname(r.display);
+  const uriOf = (p: string) => encodeURI(path.join(displayDir, path.relative(baseDir, p)).split(path.sep).join('/'));
+  return {
+    description: { text: fix.title },
+    artifactChanges: fix.changes.map((c) => ({
+      artifactLocation: { uri: uriOf(c.path) },
+      replacements:
+        c.kind === 'create'
+          ? [{ deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, insertedContent: { text: c.content } }]
+          : c.edits.map((e) => ({
+              deletedRegion: { startLine: e.range.start.line + 1, startColumn: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1 },
+              insertedContent: { text: e.newText },
+            })),
+    })),
+  };
+}
+
+/** GitHub Actions workflow commands: one annotation per finding. */
+export function formatGithub(results: FileResult[]): string {
+  const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const level: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      lines.push(
+        `::${level[f.severity]} file=${prop(r.display.split(path.sep).join('/'))},line=${f.range.start.line + 1},col=${f.range.start.character + 1},endLine=${f.range.end.line + 1},endColumn=${f.range.end.character + 1},title=${prop(`${f.code} ${f.name}`)}::${esc(f.message)}`,
+      );
+    }
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
 }

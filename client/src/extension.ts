@@ -14,11 +14,12 @@ export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile' },
   { language: 'dockercompose' },
   { scheme: 'file', pattern: '**/{compose,docker-compose,*.compose,*-compose,*_compose}*.{yml,yaml}' },
+  { scheme: 'file', pattern: '**/.docker-guardrails.{yaml,yml}' },
   { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,*.Dockerfile,*-Dockerfile,*_Dockerfile,Containerfile,Containerfile.*,*.containerfile}' },
 ];
 
 /** Files watched on disk: the analyzed files and the ones their findings depend on. */
-const WATCHED = '**/{*Dockerfile,*Dockerfile.*,*.dockerfile,*Containerfile,*Containerfile.*,*.containerfile,*compose*.yml,*compose*.yaml,.env,.env.example,.gitignore,.dockerignore}';
+const WATCHED = '**/{*Dockerfile,*Dockerfile.*,*.dockerfile,*Containerfile,*Containerfile.*,*.containerfile,*compose*.yml,*compose*.yaml,.env,.env.example,.gitignore,.dockerignore,.docker-guardrails.yaml,.docker-guardrails.yml}';
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));

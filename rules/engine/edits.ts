@@ -62,3 +62,19 @@ export function fixesConflict(a: Fix, b: Fix): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a change writes a file that holds secret values (`.env`, `.env.local`…, files under a
+ * `secrets/` folder). Such changes are applied by the editor and `--fix`, but their content is never
+ * printed: not in a diff, not in SARIF, not in a log.
+ */
+export function isSensitivePath(p: string): boolean {
+  const parts = p.split(/[\\/]/);
+  const base = parts[parts.length - 1];
+  if (/^\.env(?:\..+)?$/.test(base) && !/^\.env\.(?:example|sample|template|dist)$/.test(base)) return true;
+  return parts.slice(0, -1).includes('secrets');
+}
+
+export function fixIsSensitive(fix: Fix): boolean {
+  return fix.changes.some((c) => isSensitivePath(c.path));
+}

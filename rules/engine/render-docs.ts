@@ -69,3 +69,33 @@ export function renderRuleTable(rules: readonly Rule[]): string {
 export function renderRuleText(rule: Rule): string {
   return renderRuleMarkdown(rule).replace(/```\w*\n/g, '').replace(/```/g, '');
 }
+
+/** JSON Schema of `.docker-guardrails.yaml`, generated from the registry (rule codes and their docs). */
+export function renderConfigSchema(rules: readonly Rule[]): string {
+  const severity = { type: 'string', enum: ['error', 'warning', 'info', 'hint', 'off'] };
+  const ruleProps: Record<string, unknown> = {};
+  for (const r of rules) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${r.docs.what.split(/(?<=\.)\s/)[0]}${r.optIn ? ' (off unless enabled)' : ''}` };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/docker-guardrails/docker-guardrails/blob/main/schemas/docker-guardrails.schema.json',
+    title: 'Docker Guardrails configuration (.docker-guardrails.yaml)',
+    description: 'The nearest .docker-guardrails.yaml up from a file applies to it; it wins over VS Code settings for every key it sets. The CLI reads the same file.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      rules: { type: 'object', description: 'Severity per rule code; `off` disables a rule, and naming an opt-in rule with a severity turns it on.', properties: ruleProps, additionalProperties: false },
+      trustedRegistries: { type: 'array', items: { type: 'string' }, description: 'Registries images may come from (DF004); empty means the rule is inactive. Docker Hub is docker.io.' },
+      productionGlobs: { type: 'array', items: { type: 'string' }, description: 'File-name globs of production compose files (DC033). Default: ["*prod*"].' },
+      resourceLimits: {
+        type: 'object',
+        description: 'Limits the DC020/DC021 fixes add.',
+        additionalProperties: false,
+        properties: { memory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$' }, cpus: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' }, pids: { type: 'number', exclusiveMinimum: 0 } },
+      },
+      maxFileSize: { type: 'number', exclusiveMinimum: 0, description: 'Files larger than this many bytes are not analyzed.' },
+      include: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan analyzes.' },
+      exclude: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan skips.' },
+    },
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}

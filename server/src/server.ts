@@ -36,6 +36,10 @@ import {
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
+  CONFIG_FILE_NAMES,
+  findConfigPath,
+  parseConfig,
+  type LoadedConfig,
   type Analysis,
   type FileKind,
   type Finding,
@@ -43,7 +47,8 @@ import {
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
-import { SettingsCache, toEngineConfig, type Settings } from './settings';
+import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
+import { minimatch } from 'minimatch';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -75,6 +80,56 @@ const workspace = new DiskWorkspace(
 );
 const settings = new SettingsCache(connection, () => hasConfigurationCapability);
 
+// ---- configuration: VS Code settings merged with the nearest .docker-guardrails.yaml -----------
+
+const knownCodes = new Set(allRules.map((r) => r.code));
+const configCache = new Map<string, LoadedConfig>();
+/** Config files that currently have published problems. */
+const configWithProblems = new Set<string>();
+
+function isConfigFile(p: string): boolean {
+  return CONFIG_FILE_NAMES.includes(path.basename(p));
+}
+
+function loadConfig(p: string): LoadedConfig | undefined {
+  const cached = configCache.get(p);
+  if (cached) return cached;
+  const text = workspace.readText(p);
+  if (text === undefined) return undefined;
+  const loaded = parseConfig(p, text, knownCodes);
+  configCache.set(p, loaded);
+  publishConfigProblems(loaded);
+  return loaded;
+}
+
+function publishConfigProblems(loaded: LoadedConfig): void {
+  const uri = uriOf(loaded.path);
+  if (loaded.problems.length === 0 && !configWithProblems.has(loaded.path)) return;
+  if (loaded.problems.length === 0) configWithProblems.delete(loaded.path);
+  else configWithProblems.add(loaded.path);
+  const rule = ruleByCode('DG002')!;
+  const diagnostics = loaded.problems.map((problem, i) => ({ ...toDiagnostic({ range: problem.range, data: { message: problem.message }, code: rule.code, name: rule.name, severity: rule.severity, message: problem.message, path: loaded.path, fixable: false }, i, -1), data: undefined }));
+  void connection.sendDiagnostics({ uri, diagnostics });
+}
+
+/** The settings that apply to a file: its resource settings, overridden by its config file. */
+async function settingsFor(uri: string, p: string): Promise<Settings> {
+  const base = await settings.get(uri);
+  const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders) : undefined;
+  return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined);
+}
+
+function configChanged(p: string): void {
+  configCache.delete(p);
+  workspace.invalidate(p);
+  const loaded = loadConfig(p);
+  if (!loaded && configWithProblems.has(p)) {
+    configWithProblems.delete(p);
+    void connection.sendDiagnostics({ uri: uriOf(p), diagnostics: [] });
+  }
+  scheduleDependents();
+}
+
 function kindOfDocument(doc: TextDocument): FileKind | undefined {
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
@@ -88,7 +143,7 @@ function log(message: string): void {
 // ---- analysis and publishing ----------------------------------------------------------------
 
 async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number): Promise<void> {
-  const cfg: Settings = await settings.get(uri);
+  const cfg: Settings = await settingsFor(uri, p);
   // A newer version may have arrived while the settings were fetched: only publish the latest.
   const open = documents.get(uri);
   if (version >= 0 && open && open.version !== version) return;
@@ -139,7 +194,7 @@ function scheduleOpen(doc: TextDocument): void {
 async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   const uri = pathToUri(p);
   if (openByPath.has(p)) return; // the editor's text wins
-  const cfg = await settings.get(uri);
+  const cfg = await settingsFor(uri, p);
   const read = readForAnalysis(p, cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) {
     analyses.delete(uri);
@@ -156,6 +211,13 @@ async function reanalyzeAll(): Promise<void> {
   for (const [p, kind] of workspaceFiles) if (!openByPath.has(p)) await analyzeFromDisk(p, kind);
 }
 
+/** The workspace scan's include/exclude globs, relative to the workspace folder. */
+function inScope(folder: string, p: string, cfg: Settings): boolean {
+  const rel = path.relative(folder, p).split(path.sep).join('/');
+  if (cfg.include.length > 0 && !cfg.include.some((g) => minimatch(rel, g, { dot: true }))) return false;
+  return !cfg.exclude.some((g) => minimatch(rel, g, { dot: true }));
+}
+
 function inWorkspace(p: string): boolean {
   return workspaceFolders.some((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
 }
@@ -165,7 +227,13 @@ async function scanWorkspace(): Promise<void> {
   const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
   progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
   const started = Date.now();
-  const found = workspaceFolders.flatMap((f) => findFiles(f));
+  const found: { path: string; kind: FileKind }[] = [];
+  for (const folder of workspaceFolders) {
+    for (const f of findFiles(folder)) {
+      const cfg = await settingsFor(pathToUri(f.path), f.path);
+      if (inScope(folder, f.path, cfg)) found.push(f);
+    }
+  }
   for (const f of found) workspaceFiles.set(f.path, f.kind);
   let done = 0;
   for (const f of found) {
@@ -218,16 +286,20 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
+  configCache.clear();
   void reanalyzeAll();
 });
 
 documents.onDidOpen((e) => {
-  openByPath.set(uriToPath(e.document.uri), e.document);
+  const p = uriToPath(e.document.uri);
+  openByPath.set(p, e.document);
+  if (isConfigFile(p)) return configChanged(p);
   scheduleOpen(e.document);
 });
 documents.onDidChangeContent((e) => {
   const p = uriToPath(e.document.uri);
   openByPath.set(p, e.document);
+  if (isConfigFile(p)) return configChanged(p);
   scheduleOpen(e.document);
   if (isDependency(p)) scheduleDependents();
 });
@@ -235,6 +307,7 @@ documents.onDidClose((e) => {
   const p = uriToPath(e.document.uri);
   openByPath.delete(p);
   settings.forget(e.document.uri);
+  if (isConfigFile(p)) return configChanged(p);
   const kind = workspaceFiles.get(p);
   if (kind && inWorkspace(p)) {
     // The file still exists in the workspace: keep its findings, now from the disk's text.
@@ -266,6 +339,10 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const p = uriToPath(change.uri);
     workspace.invalidate(p);
+    if (isConfigFile(p)) {
+      configChanged(p);
+      continue;
+    }
     if (isDependency(p)) {
       dependencyChanged = true;
       continue;

@@ -1,0 +1,165 @@
+/**
+ * The workspace config file, `.docker-guardrails.yaml` (or `.yml`): the nearest one in the file's
+ * directory or above wins, like `.hadolint.yaml`. The editor and the CLI read the same file.
+ *
+ * Precedence (documented in the README): the config file wins over VS Code settings for every key
+ * it sets; settings fill in the keys it does not set. The file is what CI uses, so the editor gives
+ * the answers CI will give.
+ */
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { SEVERITIES, type Range, type RuleOptions, type SeveritySetting, type WorkspaceView } from './types';
+
+export const CONFIG_FILE_NAMES = ['.docker-guardrails.yaml', '.docker-guardrails.yml'];
+
+/** What a config file may set; every key optional. */
+export interface ConfigFile {
+  rules?: Record<string, SeveritySetting>;
+  trustedRegistries?: string[];
+  productionGlobs?: string[];
+  resourceLimits?: { memory?: string; cpus?: string; pids?: number };
+  maxFileSize?: number;
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface ConfigProblem {
+  message: string;
+  range: Range;
+}
+
+export interface LoadedConfig {
+  path: string;
+  config: ConfigFile;
+  problems: ConfigProblem[];
+}
+
+const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resourceLimits', 'maxFileSize', 'include', 'exclude']);
+
+/** Parses a config file's text. Never throws: problems are returned with their ranges. */
+export function parseConfig(filePath: string, text: string, knownCodes: ReadonlySet<string>): LoadedConfig {
+  const lc = new LineCounter();
+  const problems: ConfigProblem[] = [];
+  const rangeOf = (node: Node | null | undefined): Range => {
+    const r = node?.range;
+    if (!r) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const a = lc.linePos(r[0]);
+    const b = lc.linePos(r[1]);
+    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+  };
+  const config: ConfigFile = {};
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  for (const e of doc.errors) {
+    const a = lc.linePos(e.pos[0]);
+    const b = lc.linePos(e.pos[1]);
+    problems.push({ message: `Invalid YAML: ${e.message.split('\n')[0]}`, range: { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } } });
+  }
+  if (doc.errors.length > 0) return { path: filePath, config, problems };
+  const root = doc.contents as Node | null;
+  if (root === null || (isScalar(root) && root.value === null)) return { path: filePath, config, problems };
+  if (!isMap(root)) {
+    problems.push({ message: 'The config file must be a mapping (e.g. `rules: { DF010: error }`).', range: rangeOf(root) });
+    return { path: filePath, config, problems };
+  }
+  const strings = (node: Node | null, key: string): string[] | undefined => {
+    if (!isSeq(node) || !node.items.every((i) => isScalar(i) && typeof i.value === 'string')) {
+      problems.push({ message: `\`${key}\` must be a list of strings.`, range: rangeOf(node) });
+      return undefined;
+    }
+    return node.items.map((i) => String((i as { value: unknown }).value));
+  };
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const value = pair.value as Node | null;
+    if (!KEYS.has(key)) {
+      problems.push({ message: `Unknown key \`${key}\`; known keys: ${[...KEYS].join(', ')}.`, range: rangeOf(keyNode) });
+      continue;
+    }
+    switch (key) {
+      case 'rules': {
+        if (!isMap(value)) {
+          problems.push({ message: '`rules` must map rule codes to a severity, e.g. `rules: { DF010: off }`.', range: rangeOf(value ?? keyNode) });
+          break;
+        }
+        const rules: Record<string, SeveritySetting> = {};
+        for (const p of value.items) {
+          const codeNode = p.key as Node | null;
+          const code = isScalar(codeNode) ? String(codeNode.value).toUpperCase() : '';
+          const sevNode = p.value as Node | null;
+          const sev = isScalar(sevNode) ? String(sevNode.value) : '';
+          if (!knownCodes.has(code)) {
+            problems.push({ message: `\`${isScalar(codeNode) ? String(codeNode.value) : '?'}\` is not a Docker Guardrails rule code.`, range: rangeOf(codeNode) });
+            continue;
+          }
+          if (sev !== 'off' && !(SEVERITIES as readonly string[]).includes(sev)) {
+            problems.push({ message: `Severity of ${code} must be one of error, warning, info, hint, off.`, range: rangeOf(sevNode ?? codeNode) });
+            continue;
+          }
+          rules[code] = sev as SeveritySetting;
+        }
+        config.rules = rules;
+        break;
+      }
+      case 'trustedRegistries':
+      case 'productionGlobs':
+      case 'include':
+      case 'exclude': {
+        const list = strings(value, key);
+        if (list) config[key] = list;
+        break;
+      }
+      case 'maxFileSize': {
+        if (!isScalar(value) || typeof value.value !== 'number' || value.value <= 0) problems.push({ message: '`maxFileSize` must be a positive number of bytes.', range: rangeOf(value ?? keyNode) });
+        else config.maxFileSize = value.value;
+        break;
+      }
+      case 'resourceLimits': {
+        if (!isMap(value)) {
+          problems.push({ message: '`resourceLimits` must be a mapping with `memory`, `cpus` and/or `pids`.', range: rangeOf(value ?? keyNode) });
+          break;
+        }
+        const limits: NonNullable<ConfigFile['resourceLimits']> = {};
+        for (const p of value.items) {
+          const k = isScalar(p.key) ? String(p.key.value) : '';
+          const v = p.value as Node | null;
+          if (k === 'memory' && isScalar(v) && /^\d+(?:\.\d+)?[bkmg]?$/i.test(String(v.value))) limits.memory = String(v.value);
+          else if (k === 'cpus' && isScalar(v) && /^\d+(?:\.\d+)?$/.test(String(v.value))) limits.cpus = String(v.value);
+          else if (k === 'pids' && isScalar(v) && typeof v.value === 'number' && v.value > 0) limits.pids = v.value;
+          else problems.push({ message: `\`resourceLimits.${k}\` is not valid (memory like "512m", cpus like "0.5", pids a positive number).`, range: rangeOf((p.key as Node) ?? v) });
+        }
+        config.resourceLimits = limits;
+        break;
+      }
+    }
+  }
+  return { path: filePath, config, problems };
+}
+
+/** The nearest config file for a file: its directory, then each parent (bounded), within `roots` when given. */
+export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: string[]): string | undefined {
+  let dir = path.dirname(filePath);
+  for (let i = 0; i < 64; i++) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const p = path.join(dir, name);
+      if (ws.exists(p)) return p;
+    }
+    if (roots && roots.some((r) => dir === r)) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** Rule options with a config file's values applied. */
+export function applyConfigOptions(base: RuleOptions, file: ConfigFile): RuleOptions {
+  return {
+    ...base,
+    ...(file.trustedRegistries ? { trustedRegistries: file.trustedRegistries } : {}),
+    ...(file.productionGlobs ? { productionGlobs: file.productionGlobs } : {}),
+    ...(file.resourceLimits?.memory ? { defaultMemoryLimit: file.resourceLimits.memory } : {}),
+    ...(file.resourceLimits?.cpus ? { defaultCpuLimit: file.resourceLimits.cpus } : {}),
+    ...(file.resourceLimits?.pids ? { defaultPidsLimit: file.resourceLimits.pids } : {}),
+  };
+}

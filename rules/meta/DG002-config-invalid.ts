@@ -1,0 +1,30 @@
+import { defineRule } from '../engine/rule';
+
+/**
+ * Problems in `.docker-guardrails.yaml` are reported with this code on the config file itself (by
+ * the language server) and as an error by the CLI (exit 2). They come from `parseConfig`, not from a
+ * check over Dockerfiles or compose files, so `check` is empty.
+ */
+export default defineRule<'any', { message: string }>({
+  code: 'DG002',
+  name: 'config-invalid',
+  kind: 'any',
+  severity: 'error',
+  fixable: 'never',
+  docs: {
+    what: 'Reports a `.docker-guardrails.yaml` that cannot be used as written: invalid YAML, an unknown key, an unknown rule code, a severity other than error/warning/info/hint/off, or a value of the wrong type. The parts of the file that are valid still apply.',
+    why: 'A config file that is silently ignored is worse than none: the team believes a rule is off (or on) while the editor and CI disagree. Every problem is shown on the line that has it.',
+    bad: 'rules:\n  DF010: disabled\n  DF999: off',
+    good: 'rules:\n  DF010: off',
+    fix: 'No automatic fix: the right value is the author\'s decision. The message names the allowed values.',
+    guideline: 'Tooling hygiene: one configuration for editor and CI',
+    equivalents: ['hadolint: config file validation errors', 'ESLint: "Invalid configuration" errors'],
+    references: ['https://github.com/hadolint/hadolint#configure'],
+  },
+  check() {
+    return [];
+  },
+  message(d) {
+    return d.message;
+  },
+});
