@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
+import { parse as parseDotenv } from 'dotenv';
 import { minimatch } from 'minimatch';
 import {
   allRules,
@@ -323,6 +324,18 @@ function offeredFixes(analysis: Analysis): Map<Finding, Fix> {
 }
 
 function renderDiff(changed: FileSet, cwd: string): string {
+  // Values written to secret files (.env…) are masked wherever the diff would show them, e.g. on
+  // the compose line they were moved from.
+  const secrets = new Set<string>();
+  for (const [p, after] of changed) {
+    if (!isSensitivePath(p) || after === undefined) continue;
+    for (const v of Object.values(parseDotenv(after))) if (v.length >= 4) secrets.add(v);
+  }
+  const mask = (text: string) => {
+    let out = text;
+    for (const v of secrets) out = out.split(v).join('********');
+    return out;
+  };
   let out = '';
   for (const [p, after] of changed) {
     const before = readForAnalysis(p);
@@ -333,7 +346,7 @@ function renderDiff(changed: FileSet, cwd: string): string {
       out += `--- ${before.ok ? `a/${rel}` : '/dev/null'}\n+++ b/${rel}\n# ${before.ok ? 'changed' : 'created'}: ${Math.max(added, 0)} line(s) added; contents not shown because they hold secret values\n`;
       continue;
     }
-    out += createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
+    out += mask(createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? ''));
   }
   return out;
 }
