@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
@@ -77,6 +79,21 @@ describe('CLI', () => {
     assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 8, startColumn: 5, endLine: 8, endColumn: 21 });
     assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'compose.yaml');
     assert.ok(!r.stdout.includes(SECRET));
+  });
+
+  it('SARIF validates against the SARIF 2.1.0 schema (with suppressions and fixes)', () => {
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../test/schemas/sarif-2.1.0.json'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-sarif-'));
+    fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'extra.Dockerfile'), '# docker-guardrails-ignore DF001 -- reason\nFROM node\nCMD ["node"]\n');
+    const sarif = JSON.parse(run(['check', '--format', 'sarif', '.'], dir).stdout);
+    assert.ok(sarif.runs[0].results.some((r: { fixes?: unknown[] }) => r.fixes), 'has fixes');
+    assert.ok(sarif.runs[0].results.some((r: { suppressions?: unknown[] }) => r.suppressions), 'has suppressions');
+    const ok = validate(sarif);
+    assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
   });
 
   it('exits 2 on usage and I/O errors', () => {

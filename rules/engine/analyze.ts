@@ -168,3 +168,14 @@ export function fixFinding(rules: readonly Rule[], context: AnyContext, finding:
     return undefined;
   }
 }
+
+/** Further fixes a rule offers for a finding (e.g. "fix every such finding of the file"), never used by fix-all. */
+export function moreFixesFor(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix[] {
+  const rule = rules.find((r) => r.code === finding.code);
+  if (!rule || !rule.moreFixes) return [];
+  try {
+    return (rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? [];
+  } catch {
+    return [];
+  }
+}

@@ -31,6 +31,7 @@ import {
   findIgnoreComments,
   fixesConflict,
   fixFinding,
+  moreFixesFor,
   ignoreFileEdit,
   ignoreLineEdit,
   IGNORE_UNUSED_CODE,
@@ -302,6 +303,7 @@ documents.onDidChangeContent((e) => {
   if (isConfigFile(p)) return configChanged(p);
   scheduleOpen(e.document);
   if (isDependency(p)) scheduleDependents();
+  else scheduleRelated(p, kindOfDocument(e.document));
 });
 documents.onDidClose((e) => {
   const p = uriToPath(e.document.uri);
@@ -323,6 +325,56 @@ documents.onDidClose((e) => {
 function isDependency(p: string): boolean {
   const base = path.basename(p);
   return base === '.env' || base === '.gitignore' || base === '.dockerignore' || base === '.env.example';
+}
+
+/**
+ * Files whose findings depend on a changed Dockerfile or compose file: compose files in the
+ * Dockerfile's folder and up to three folders above (services that build it), and Dockerfiles below
+ * a changed compose file's folder (DF044/DF020 read the services that build them).
+ */
+const relatedPending = new Set<string>();
+let relatedTimer: NodeJS.Timeout | undefined;
+function scheduleRelated(changedPath: string, kind: FileKind | undefined): void {
+  if (!kind) return;
+  const dir = path.dirname(changedPath);
+  const known = new Map<string, FileKind>(workspaceFiles);
+  for (const doc of documents.all()) {
+    const k = kindOfDocument(doc);
+    if (k) known.set(uriToPath(doc.uri), k);
+  }
+  for (const [p, k] of known) {
+    if (p === changedPath || k === kind) continue;
+    const otherDir = path.dirname(p);
+    const related = kind === 'dockerfile' ? isAncestorWithin(otherDir, dir, 3) : isAncestorWithin(dir, otherDir, 3);
+    if (related) relatedPending.add(p);
+  }
+  if (relatedPending.size === 0) return;
+  if (relatedTimer) clearTimeout(relatedTimer);
+  relatedTimer = setTimeout(() => {
+    relatedTimer = undefined;
+    const paths = [...relatedPending];
+    relatedPending.clear();
+    for (const p of paths) {
+      const open = openByPath.get(p);
+      if (open) scheduleOpen(open);
+      else {
+        const k = workspaceFiles.get(p);
+        if (k) void analyzeFromDisk(p, k);
+      }
+    }
+  }, 30);
+}
+
+/** Whether `ancestor` is `dir` or one of its first `levels` parents. */
+function isAncestorWithin(ancestor: string, dir: string, levels: number): boolean {
+  let d = dir;
+  for (let i = 0; i <= levels; i++) {
+    if (d === ancestor) return true;
+    const parent = path.dirname(d);
+    if (parent === d) return false;
+    d = parent;
+  }
+  return false;
 }
 
 let dependentsTimer: NodeJS.Timeout | undefined;
@@ -359,6 +411,7 @@ connection.onDidChangeWatchedFiles((params) => {
       workspaceFiles.set(p, kind);
       void analyzeFromDisk(p, kind);
     }
+    scheduleRelated(p, kind);
   }
   if (dependencyChanged) scheduleDependents();
 });
@@ -389,6 +442,7 @@ connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
       if (!finding) continue;
       const fix = fixFinding(allRules, entry.analysis.context, finding);
       if (fix) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
+      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
       actions.push(...menuFor(entry, finding, diag));
