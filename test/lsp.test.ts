@@ -229,6 +229,46 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('config file', () => {
+    it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
+      const dir = tempWorkspace({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' });
+      const client = new TestClient();
+      try {
+        client.settings = { rules: { DF001: 'error', DF010: 'error' } };
+        await client.initialize([dir]);
+        const df = path.join(dir, 'svc/Dockerfile');
+        const uri = client.open(df, 'FROM node\nCMD ["node"]\n', 'dockerfile');
+        let diags = await client.diagnostics(uri, 1);
+        assert.ok(!diags.some((d) => d.code === 'DF001'), 'the config file turns DF001 off although the settings say error');
+        assert.equal(diags.find((d) => d.code === 'DF010')?.severity, 1, 'settings apply where the file says nothing');
+
+        const cfgPath = path.join(dir, '.docker-guardrails.yaml');
+        const cfgUri = client.open(cfgPath, 'rules:\n  DF001: nope\n  DF777: off\nbogus: 1\n', 'yaml');
+        const problems = await client.until('DG002 on the config file', () => {
+          const p = client.latest(cfgUri);
+          return p && p.diagnostics.length === 3 ? p.diagnostics : undefined;
+        });
+        assert.ok(problems.every((d) => d.code === 'DG002' && d.source === 'docker-guardrails'));
+        assert.deepEqual(problems.map((d) => d.range.start.line).sort(), [1, 2, 3]);
+        // The valid part of a broken file still applies: nothing turns DF001 off any more, so settings rule.
+        diags = await client.until('re-analysis after the config change', () => {
+          const p = client.latest(uri);
+          return p && p.diagnostics.some((d) => d.code === 'DF001') ? p.diagnostics : undefined;
+        });
+        assert.equal(diags.find((d) => d.code === 'DF001')?.severity, 1);
+
+        client.change(cfgUri, [{ text: 'rules:\n  DF010: off\n' }]);
+        await client.until('config problems cleared', () => client.latest(cfgUri)?.diagnostics.length === 0);
+        await client.until('DF010 turned off', () => {
+          const p = client.latest(uri);
+          return p && !p.diagnostics.some((d) => d.code === 'DF010');
+        });
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('settings', () => {
     it('honours per-rule severity, off, and enable=false', async () => {
       const dir = tempWorkspace({});
