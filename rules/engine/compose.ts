@@ -51,6 +51,7 @@ export class ComposeContext {
   readonly documents: Document.Parsed[];
   readonly services: Service[];
   private sharedNodes: Set<Node> | undefined;
+  private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string } | null | undefined;
 
   constructor(
@@ -99,10 +100,37 @@ export class ComposeContext {
   /** Follows an alias (bounded). */
   resolve(doc: Document.Parsed, node: Node | null | undefined): Node | null {
     let n: Node | null | undefined = node;
-    for (let i = 0; i < MAX_MERGE_DEPTH && n && isAlias(n); i++) {
-      n = (n as Alias).resolve(doc) as Node | undefined;
-    }
+    for (let i = 0; i < MAX_MERGE_DEPTH && n && isAlias(n); i++) n = this.anchorTarget(doc, n as Alias);
     return n && !isAlias(n) ? n : null;
+  }
+
+  /**
+   * The node an alias refers to: the last node anchored with that name before the alias. (The yaml
+   * library's `Alias.resolve` walks the whole document on every call; this index is built once.)
+   */
+  private anchorTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
+    let index = this.anchors.get(doc);
+    if (!index) {
+      index = new Map();
+      const found = index;
+      visit(doc, {
+        Node(_key, n) {
+          const anchor = (n as { anchor?: string }).anchor;
+          if (anchor && !isAlias(n)) {
+            const list = found.get(anchor) ?? [];
+            list.push({ start: (n as Node).range?.[0] ?? 0, node: n as Node });
+            found.set(anchor, list);
+          }
+        },
+      });
+      this.anchors.set(doc, index);
+    }
+    const list = index.get(alias.source);
+    if (!list) return undefined;
+    const at = alias.range?.[0] ?? Infinity;
+    let target: Node | undefined;
+    for (const entry of list) if (entry.start < at) target = entry.node;
+    return target;
   }
 
   /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
