@@ -1,0 +1,48 @@
+import { defineRule } from '../engine/rule';
+import { pulledImages } from '../engine/df-instructions';
+
+interface Data {
+  image: string;
+  /** A tag is written (else neither tag nor digest). */
+  tagged: boolean;
+  source: 'from' | 'copy-from';
+  viaArg: boolean;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF002',
+  name: 'image-digest-unpinned',
+  kind: 'dockerfile',
+  severity: 'info',
+  optIn: true,
+  fixable: 'never',
+  docs: {
+    what: 'Flags every image the build pulls without an `@sha256:` digest: `FROM` bases of every stage (builder stages are pulled too) and external images in `COPY --from=`. `scratch` and earlier stages are not images. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged. Off unless enabled (`"DF002": "info"`), as Docker Scout\'s supply-chain checks are: digest pinning needs a process that updates the digests.',
+    why: 'A tag is a movable pointer: whoever can push to the repository (the publisher, or anyone who compromised the account or the registry) can point `node:24-alpine` at different content, and the next build silently ships it. A digest names the content itself, so the build gets exactly the image that was reviewed and scanned. SECURITY-GUIDELINES.md §6 asks for specific versions and §1 for scanned images; a digest is the only version a registry cannot change under you.',
+    bad: 'FROM node:24-alpine',
+    good: 'FROM node:24-alpine@sha256:<digest of the index you reviewed>',
+    fix: 'No fix: the digest has to be looked up in the registry, which an offline editor cannot do. Run `docker buildx imagetools inspect node:24-alpine` (the "Digest" line is the multi-platform index) and write `FROM node:24-alpine@sha256:…`, keeping the tag for readers; let Dependabot or Renovate update the digest.',
+    guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security — "Vulnerability Scanning" (scan what you pin)',
+    equivalents: ['Docker Scout (the Docker docs pair digest pinning with Scout\'s "Up-to-Date Base Images" policy, which tells when a pinned digest falls behind)', 'dockerfile-sec core-007 (use image tag instead of SHA256 hash)', 'no hadolint, Checkov or Trivy check'],
+    references: [
+      'https://docs.docker.com/build/building/best-practices/#pin-base-image-versions',
+      'https://docs.docker.com/reference/dockerfile/#from',
+      'https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const img of pulledImages(ctx)) {
+      if (img.ref.digest) continue;
+      out.push({ range: ctx.rangeOfOffsets(img.start, img.end), data: { image: img.ref.text, tagged: img.ref.tag !== null, source: img.source, viaArg: img.viaArg } });
+    }
+    return out;
+  },
+  message(d) {
+    const via = d.viaArg ? ' (from the ARG default)' : '';
+    const where = d.source === 'copy-from' ? 'COPY --from image' : 'Image';
+    return d.tagged
+      ? `${where} '${d.image}'${via} is pinned by tag only; a tag can be moved to other content. Add its @sha256: digest.`
+      : `${where} '${d.image}'${via} has neither a tag nor a digest, so any push changes what is built. Pin it with a tag and its @sha256: digest.`;
+  },
+});

@@ -1,0 +1,121 @@
+import { defineRule } from '../engine/rule';
+import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
+import { isOfficialImage, type ImageRef } from '../engine/image';
+import { stageChain } from '../engine/df-instructions';
+import type { Position, Range } from '../engine/types';
+
+interface Data {
+  image: string;
+  /** How the final stage reaches the image: written in its FROM, through an ARG default, or through earlier stages. */
+  via: 'direct' | 'arg' | 'stage';
+  /** The stage the final stage builds on, when `via` is `stage`. */
+  throughStage: string | null;
+  /** The catalog's minimal tag of the same line, or null. */
+  minimalTag: string | null;
+  /** Where the fix writes: the tag as written, or (no tag) the end of the image name. Null: no fix. */
+  tagRange: Range | null;
+  insertAt: Position | null;
+}
+
+/** General-purpose distributions: a minimal base (alpine, a -slim variant, distroless) exists for what they run. */
+const DISTROS = new Set(['ubuntu', 'debian', 'centos', 'fedora', 'amazonlinux', 'oraclelinux', 'rockylinux', 'almalinux', 'archlinux', 'buildpack-deps', 'clearlinux', 'mageia', 'photon']);
+/** Official runtime images outside the catalog that publish -alpine or -slim variants. */
+const HAS_MINIMAL_VARIANT = new Set(['openjdk', 'rust', 'perl', 'elixir', 'erlang', 'amazoncorretto', 'pypy', 'julia']);
+
+/** Repositories and registries whose images are minimal in every tag. */
+const MINIMAL_REPOSITORY = /(?:^|[/-])(?:alpine|distroless|busybox|wolfi(?:-base)?|minideb|chiseled|nanoserver|scratch)(?:$|[/-])|(?:^|[/-])(?:micro|minimal)$|(?:^|\/)ubi\d*-(?:micro|minimal)(?:$|\/)/;
+const MINIMAL_REGISTRY = /^(?:cgr\.dev|dhi\.io|gcr\.io\/distroless|docker\.io\/chainguard)(?:\/|$)/;
+
+/**
+ * Official images whose default (and version-only) tags are already alpine- or scratch-based on Linux:
+ * `caddy:2.11` shares its manifest with `2.11-alpine` (library/caddy: "Tags: 2.11-alpine … SharedTags:
+ * 2.11, 2, latest"), and docker, registry, bash, eclipse-mosquitto and nats are built on alpine or scratch.
+ */
+const ALPINE_BY_DEFAULT = new Set(['caddy', 'docker', 'registry', 'bash', 'eclipse-mosquitto', 'nats', 'traefik', 'busybox', 'alpine', 'hello-world']);
+
+function isMinimal(ref: ImageRef): boolean {
+  if (isOfficialImage(ref) && ALPINE_BY_DEFAULT.has(ref.repository) && !/(?:^|-)windowsservercore/.test(ref.tag ?? '')) return true;
+  if (ref.tag && (isMinimalTag(ref.tag) || /(?:^|[-.])(?:chiseled|nanoserver)(?:$|[-.\d])/.test(ref.tag))) return true;
+  if (MINIMAL_REPOSITORY.test(ref.repository)) return true;
+  const path = `${ref.registry ?? 'docker.io'}/${ref.repository}`;
+  if (MINIMAL_REGISTRY.test(path)) return true;
+  const entry = catalogEntry(ref);
+  return !!entry && entry.alwaysMinimal;
+}
+
+/** Flavours published only on a full distribution: php's Apache variants (mod_php needs Debian's apache2), Windows Server Core. */
+function flavourWithoutMinimal(ref: ImageRef): boolean {
+  const tag = ref.tag ?? '';
+  if (/(?:^|-)windowsservercore(?:$|-)/.test(tag)) return true;
+  return ref.repository === 'php' && /(?:^|-)apache(?:$|-)/.test(tag);
+}
+
+/** Whether the rule knows a minimal alternative to this image; other images (private bases, apps without variants) are not judged. */
+function judged(ref: ImageRef): boolean {
+  if (flavourWithoutMinimal(ref)) return false;
+  if (isOfficialImage(ref)) {
+    const entry = catalogEntry(ref);
+    if (entry) return entry.minimal !== null || DISTROS.has(ref.repository);
+    return DISTROS.has(ref.repository) || HAS_MINIMAL_VARIANT.has(ref.repository);
+  }
+  const registry = (ref.registry ?? '').toLowerCase();
+  if (registry === 'mcr.microsoft.com') return /^dotnet\/(?:runtime|aspnet|runtime-deps|sdk)$/.test(ref.repository);
+  if (registry === 'registry.access.redhat.com') return /^ubi\d+(?:\/ubi)?$/.test(ref.repository);
+  if (ref.registry === null) return /^redhat\/ubi\d+$/.test(ref.repository);
+  return false;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF003',
+  name: 'base-image-not-minimal',
+  kind: 'dockerfile',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora…), official runtimes known to publish -alpine/-slim variants, .NET and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default.',
+    why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
+    bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
+    good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
+    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`. Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it.`,
+    guideline: '§1 Image Security — "Use Alpine Linux"; §6 Image Build Security — "Clean up"',
+    equivalents: ['no hadolint, Checkov or Trivy check (Docker Scout and `docker scout recommendations` suggest smaller base images)', 'pipeguard D05 (large base image instead of slim/alpine)'],
+    references: [
+      'https://docs.docker.com/build/building/best-practices/#choose-the-right-base-image',
+      'https://docs.docker.com/build/building/multi-stage/',
+      'https://hub.docker.com/_/node',
+      'https://github.com/GoogleContainerTools/distroless',
+      'https://github.com/docker-library/official-images/blob/master/library/caddy',
+    ],
+  },
+  check(ctx) {
+    const stage = ctx.finalStage;
+    if (!stage) return [];
+    const chain = stageChain(stage);
+    const root = chain[chain.length - 1];
+    if (root.base.kind !== 'image') return [];
+    const ref = root.base.ref;
+    if (isMinimal(ref) || !judged(ref)) return [];
+    const via: Data['via'] = root !== stage ? 'stage' : root.base.viaArg ? 'arg' : 'direct';
+    const minimal = minimalVariantTag(ref) ?? null;
+    let tagRange: Range | null = null;
+    let insertAt: Position | null = null;
+    if (via === 'direct' && minimal && !ref.digest) {
+      tagRange = stage.from.getImageTagRange();
+      if (!tagRange) insertAt = stage.from.getImageNameRange()?.end ?? null;
+    }
+    const r = stage.from.getImageRange() ?? stage.from.getRange();
+    return [{ range: r, data: { image: ref.text, via, throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt } }];
+  },
+  message(d) {
+    const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : '';
+    const name = d.image.replace(/[:@].*$/, '');
+    const hint = d.minimalTag ? `use its minimal variant ${name}:${d.minimalTag}` : 'use an alpine, -slim or distroless base';
+    return `The final image runs on '${d.image}'${via}, a full distribution with packages the application does not need; ${hint}.`;
+  },
+  fix(ctx, { data }) {
+    if (!data.minimalTag || (!data.tagRange && !data.insertAt)) return undefined;
+    const name = data.image.replace(/[:@].*$/, '');
+    const edit = data.tagRange ? { range: data.tagRange, newText: data.minimalTag } : { range: { start: data.insertAt!, end: data.insertAt! }, newText: `:${data.minimalTag}` };
+    return { title: `Use ${name}:${data.minimalTag}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,62 @@
+import { defineRule } from '../engine/rule';
+import { programName } from '../engine/shell';
+import { userAt, type RunUser } from '../engine/df-instructions';
+import type { Range } from '../engine/types';
+
+interface Data {
+  /** Who the RUN runs as where `sudo` is used. */
+  user: RunUser;
+  onbuild: boolean;
+  /** What follows `sudo`: a program (`sudo apt-get`), an option (`sudo -u app …`), or nothing. */
+  next: 'program' | 'option' | 'none';
+  /** `sudo` and the blanks after it, when removing them is exact; else null. */
+  removeRange: Range | null;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF011',
+  name: 'sudo-in-run',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers. Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
+    why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
+    bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
+    good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. Safe: as root, sudo only resets the environment.',
+    guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
+    equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
+    references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
+  },
+  check(ctx) {
+    const out = [];
+    for (const run of ctx.runs()) {
+      for (const script of run.scripts) {
+        for (const cmd of script.commands) {
+          if (programName(cmd) !== 'sudo') continue;
+          const word = cmd.words[cmd.programIndex];
+          const nextWord = cmd.words[cmd.programIndex + 1];
+          const next: Data['next'] = !nextWord ? 'none' : nextWord.value.startsWith('-') ? 'option' : 'program';
+          const user: RunUser = run.onbuild || !run.stage ? 'unknown' : userAt(ctx, run.stage, run.instruction);
+          let removeRange: Range | null = null;
+          if (user === 'root' && next === 'program' && !script.json && nextWord) {
+            const between = ctx.text.slice(word.end, nextWord.start);
+            if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, nextWord.start);
+          }
+          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange } });
+        }
+      }
+    }
+    return out;
+  },
+  message(d) {
+    if (d.user === 'non-root') return 'sudo in RUN climbs back to root after a non-root USER; do this step before USER (or under USER root) and keep sudo out of the image.';
+    if (d.user === 'root') return 'sudo in RUN is redundant: the step already runs as root. Remove it.';
+    return 'sudo in RUN: build steps run as the USER in effect; run root steps before switching USER instead of using sudo.';
+  },
+  fix(ctx, { data }) {
+    if (!data.removeRange) return undefined;
+    return { title: 'Remove sudo', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.removeRange, newText: '' }] }] };
+  },
+});

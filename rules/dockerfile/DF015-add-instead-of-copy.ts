@@ -1,0 +1,119 @@
+import type { Instruction, Onbuild } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
+import type { DockerfileContext } from '../engine/dockerfile';
+import type { Range } from '../engine/types';
+
+type Data =
+  /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
+  | { problem: 'remote'; remote: 'url' | 'git'; source: string }
+  /** A local tar archive: ADD extracts it. */
+  | { problem: 'archive'; source: string }
+  /** Local files or a heredoc: COPY does the same. */
+  | { problem: 'local'; keywordRange: Range | null; keyword: string; safe: boolean };
+
+/** Flags that only ADD understands: with one of them, ADD cannot simply become COPY. */
+const ADD_ONLY_FLAGS = ['checksum', 'keep-git-dir', 'unpack'];
+
+/** A source as shown in a message: no user-info, query or fragment secrets. */
+function displaySource(value: string): string {
+  let v = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/, '');
+  if (v.length > 80) v = v.slice(0, 77) + '…';
+  return v;
+}
+
+function addInstructions(ctx: DockerfileContext): Instruction[] {
+  const out: Instruction[] = [];
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'ADD') out.push(ins);
+      else if (kw === 'ONBUILD') {
+        const t = (ins as Onbuild).getTriggerInstruction();
+        if (t && t.getKeyword() === 'ADD') out.push(t);
+      }
+    }
+  }
+  return out;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF015',
+  name: 'add-instead-of-copy',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…) is reported as information: ADD extracts it, which is fine when intended. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
+    bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
+    good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
+    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Safe, except when a source comes from an ARG default (the ARG could be set to a URL at build time: offered as a single quick fix). Docker recognises archives by content, not by name: a tar archive named without an archive extension would stop being extracted. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
+    guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Supply Chain Security"',
+    equivalents: ['hadolint DL3020 (use COPY instead of ADD for files and folders)', 'Trivy DS-0005 (ADD instead of COPY)', 'Checkov CKV_DOCKER_4 (ensure that COPY is used instead of ADD)', 'KICS "Add Instead of Copy"'],
+    references: [
+      'https://docs.docker.com/reference/dockerfile/#add',
+      'https://docs.docker.com/reference/dockerfile/#add---checksum',
+      'https://docs.docker.com/build/building/best-practices/#add-or-copy',
+      'https://github.com/hadolint/hadolint/wiki/DL3020',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const ins of addInstructions(ctx)) {
+      const words = argWords(ctx, ins);
+      const sources = words.slice(0, -1);
+      if (sources.length === 0) continue;
+      const line = ins.getRange().start.line;
+      const flags = flagsOf(ins);
+      const flag = (name: string) => flags.find((f) => f.getName().toLowerCase() === name);
+      const hasChecksum = !!flag('checksum');
+      const unpack = flag('unpack')?.getValue()?.toLowerCase();
+      let viaArg = false;
+      const kinds: { kind: AddSourceKind; value: string }[] = [];
+      for (const w of sources) {
+        const raw = unquote(w.value);
+        let value = raw;
+        if (!w.heredoc && raw.includes('$')) {
+          const resolved = resolveAt(ctx, raw, line);
+          if (resolved === null) {
+            kinds.push({ kind: 'unknown', value: raw });
+            continue;
+          }
+          value = resolved;
+          viaArg = true;
+        }
+        kinds.push({ kind: addSourceKind(value), value });
+      }
+      const remote = kinds.find((k) => (k.kind === 'url' && !hasChecksum) || (k.kind === 'git' && !hasChecksum && !gitPinnedByCommit(k.value)));
+      const keywordRange = ins.getInstructionRange();
+      if (remote) {
+        out.push({ range: keywordRange, data: { problem: 'remote' as const, remote: remote.kind === 'git' ? ('git' as const) : ('url' as const), source: displaySource(remote.value) } });
+        continue;
+      }
+      if (kinds.some((k) => k.kind === 'unknown' || k.kind === 'url' || k.kind === 'git')) continue;
+      const archive = kinds.find((k) => k.kind === 'archive');
+      if (archive && unpack !== 'false') {
+        out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(archive.value) } });
+        continue;
+      }
+      const fixable = !ADD_ONLY_FLAGS.some((f) => flag(f));
+      const keyword = ctx.text.slice(ctx.offsetAt(keywordRange.start), ctx.offsetAt(keywordRange.end));
+      out.push({ range: keywordRange, data: { problem: 'local' as const, keywordRange: fixable ? keywordRange : null, keyword, safe: !viaArg } });
+    }
+    return out;
+  },
+  message(d) {
+    if (d.problem === 'remote') {
+      return d.remote === 'git'
+        ? `ADD clones ${d.source} without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.`
+        : `ADD downloads ${d.source} without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.`;
+    }
+    if (d.problem === 'archive') return `ADD extracts the local archive ${d.source} into the image; keep ADD only if extraction is intended (use COPY to add the file as-is).`;
+    return 'ADD of local files: use COPY, which copies without ADD\'s URL fetching and archive extraction.';
+  },
+  fix(ctx, { data }) {
+    if (data.problem !== 'local' || !data.keywordRange) return undefined;
+    return { title: 'Use COPY', safe: data.safe, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.keywordRange, newText: keywordCase(data.keyword, 'COPY') }] }] };
+  },
+});

@@ -1,0 +1,181 @@
+import type { Instruction, Onbuild } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import { programName, type SimpleCommand, type Word } from '../engine/shell';
+import { flagNamed, isWorldWritableMode, resolveAt } from '../engine/df-instructions';
+import type { DockerfileContext } from '../engine/dockerfile';
+
+interface Data {
+  /** What sets the mode: a command in RUN, or the --chmod flag of COPY/ADD. */
+  via: 'chmod' | 'mkdir' | 'install' | 'COPY' | 'ADD';
+  mode: string;
+  /** The first path the mode applies to (RUN), or null. */
+  target: string | null;
+  recursive: boolean;
+}
+
+/** Words after which a program name is still a command (`find … -exec chmod`, `xargs chmod`, `sudo chmod`). */
+const LAUNCHERS = new Set(['-exec', '-execdir', '-ok', '-okdir', 'sudo', 'xargs', 'env', 'nohup', 'exec', 'command', 'nice', 'doas', 'su-exec', 'gosu']);
+const END_OF_EXEC = new Set([';', '+', '{}']);
+
+function base(v: string): string {
+  const slash = v.lastIndexOf('/');
+  return slash === -1 ? v : v.slice(slash + 1);
+}
+
+interface Hit {
+  via: Data['via'];
+  start: number;
+  end: number;
+  mode: string;
+  target: string | null;
+  recursive: boolean;
+}
+
+/** Reads the mode a chmod/mkdir/install invocation sets, from the words after the program. */
+function modeOf(ctx: DockerfileContext, line: number, prog: string, args: Word[]): { mode: Word; value: string; target: string | null; recursive: boolean } | null {
+  let recursive = false;
+  const operands: Word[] = [];
+  let mode: Word | null = null;
+  let modeValue: string | null = null;
+  for (let k = 0; k < args.length; k++) {
+    const w = args[k];
+    const v = w.value;
+    if (END_OF_EXEC.has(v)) break;
+    if (prog === 'chmod') {
+      if (v.startsWith('--reference')) return null;
+      if (v === '-R' || v === '--recursive' || /^-[cfvR]+$/.test(v)) {
+        if (v.includes('R') || v === '--recursive') recursive = true;
+        continue;
+      }
+      if (v.startsWith('-')) continue; // other options, and modes that only remove bits (`-w`)
+      operands.push(w);
+      continue;
+    }
+    // mkdir / install: -m MODE, -mMODE, --mode=MODE, --mode MODE
+    if (v === '-m' || v === '--mode') {
+      if (args[k + 1]) {
+        mode = args[k + 1];
+        modeValue = args[k + 1].value;
+        k++;
+      }
+      continue;
+    }
+    const m = /^(?:-m|--mode=)(.+)$/.exec(v);
+    if (m) {
+      mode = w;
+      modeValue = m[1];
+      continue;
+    }
+    if (/^-[a-zA-Z]*m$/.test(v) && args[k + 1]) {
+      // Bundled short options ending in m (`-pm 777`).
+      mode = args[k + 1];
+      modeValue = args[k + 1].value;
+      k++;
+      continue;
+    }
+    if (!v.startsWith('-')) operands.push(w);
+  }
+  if (prog === 'chmod') {
+    if (operands.length === 0) return null;
+    mode = operands[0];
+    modeValue = operands[0].value;
+    operands.shift();
+  }
+  if (!mode || modeValue === null) return null;
+  const resolved = resolveAt(ctx, modeValue, line);
+  if (resolved === null) return null;
+  return { mode, value: resolved, target: operands[0]?.value ?? null, recursive };
+}
+
+/** Whether a later `rm` of the same RUN script deletes the path (a build-time temp dir such as `chmod 777 "$tempDir"` … `rm -rf "$tempDir"`). */
+function removedLater(commands: SimpleCommand[], after: number, target: string): boolean {
+  const t = target.replace(/\/+$/, '');
+  for (const c of commands) {
+    if (c.start < after || programName(c) !== 'rm') continue;
+    for (const w of c.words.slice(c.programIndex + 1)) {
+      if (w.value.startsWith('-')) continue;
+      const v = w.value.replace(/\/+$/, '');
+      if (v !== '' && (t === v || t.startsWith(v + '/'))) return true;
+    }
+  }
+  return false;
+}
+
+function runHits(ctx: DockerfileContext): Hit[] {
+  const out: Hit[] = [];
+  for (const run of ctx.runs()) {
+    const line = run.instruction.getRange().start.line;
+    for (const script of run.scripts) {
+      for (const cmd of script.commands) {
+        for (let i = Math.max(cmd.programIndex, 0); i < cmd.words.length; i++) {
+          const prog = base(cmd.words[i].value);
+          if (prog !== 'chmod' && prog !== 'mkdir' && prog !== 'install') continue;
+          if (i !== cmd.programIndex && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
+          const found = modeOf(ctx, line, prog, cmd.words.slice(i + 1));
+          if (!found || !isWorldWritableMode(found.value)) continue;
+          if (found.target && removedLater(script.commands, cmd.end, found.target)) continue;
+          out.push({ via: prog, start: cmd.words[i].start, end: found.mode.end, mode: found.value, target: found.target, recursive: found.recursive });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function copyInstructions(ctx: DockerfileContext): Instruction[] {
+  const out: Instruction[] = [];
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'COPY' || kw === 'ADD') out.push(ins);
+      else if (kw === 'ONBUILD') {
+        const t = (ins as Onbuild).getTriggerInstruction();
+        if (t && (t.getKeyword() === 'COPY' || t.getKeyword() === 'ADD')) out.push(t);
+      }
+    }
+  }
+  return out;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF016',
+  name: 'world-writable-permissions',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'never',
+  docs: {
+    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777`, symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx` in RUN (every stage, exec and heredoc forms, also through `find -exec`, `xargs` and `sudo`), `mkdir -m 777`, `install -m 666`, and `COPY`/`ADD --chmod=777`. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
+    why: 'A world-writable file or directory can be changed by any process in the container whatever its user: dropping privileges with `USER 1000` stops protecting the application code, configuration or scripts that root later runs, and a compromised low-privilege process can plant code there. SECURITY-GUIDELINES.md §2 "Run as Non-root User" only helps if the non-root user cannot rewrite what runs; give ownership to that user (`chown`, `COPY --chown`) and keep modes at 755/644.',
+    bad: 'COPY --chmod=777 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chmod -R 777 /app',
+    good: 'COPY --chmod=755 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chown -R 1000:1000 /app/data\nUSER 1000',
+    fix: 'No automatic fix: the right mode depends on who must write (usually `chown` to the runtime user plus 755 for directories and 644 for files, or 1777 for a shared scratch directory).',
+    guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
+    equivalents: ['no hadolint, Checkov or Trivy check', 'Datadog IaC "Avoid chmod 777" (COPY/ADD --chmod=777 only)'],
+    references: [
+      'https://www.gnu.org/software/coreutils/manual/html_node/chmod-invocation.html',
+      'https://www.gnu.org/software/coreutils/manual/html_node/Symbolic-Modes.html',
+      'https://docs.docker.com/reference/dockerfile/#copy---chmod',
+      'https://man7.org/linux/man-pages/man1/mkdir.1.html',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const h of runHits(ctx)) {
+      out.push({ range: ctx.rangeOfOffsets(h.start, h.end), data: { via: h.via, mode: h.mode, target: h.target, recursive: h.recursive } });
+    }
+    for (const ins of copyInstructions(ctx)) {
+      const flag = flagNamed(ins, 'chmod');
+      const raw = flag?.getValue();
+      if (!flag || !raw) continue;
+      const mode = resolveAt(ctx, raw, ins.getRange().start.line);
+      if (mode === null || !isWorldWritableMode(mode)) continue;
+      out.push({ range: flag.getRange(), data: { via: ins.getKeyword() as 'COPY' | 'ADD', mode, target: null, recursive: false } });
+    }
+    return out;
+  },
+  message(d) {
+    const what = d.via === 'COPY' || d.via === 'ADD' ? `${d.via} --chmod=${d.mode}` : d.via === 'chmod' ? `chmod ${d.recursive ? '-R ' : ''}${d.mode}` : `${d.via} -m ${d.mode}`;
+    const target = d.target ? ` ${d.target}` : '';
+    return `${what}${target} makes files writable by every user in the container; give ownership to the user that needs to write (chown) and use 755/644.`;
+  },
+});

@@ -1,0 +1,75 @@
+import { defineRule } from '../engine/rule';
+import { copyFromTarget, flagNamed } from '../engine/df-instructions';
+
+type Data =
+  | { problem: 'self'; from: string }
+  | { problem: 'later'; from: string; definedAt: number }
+  | { problem: 'bad-index'; from: string; stages: number }
+  | { problem: 'unknown-name'; from: string; known: string[] };
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF047',
+  name: 'copy-from-unknown-stage',
+  kind: 'dockerfile',
+  severity: 'error',
+  fixable: 'never',
+  docs: {
+    what: 'Flags `COPY --from=` that names its own stage (by name or index: a circular dependency), a stage index that does not exist, a bare name that is neither an earlier stage nor a known image (a typo or a renamed stage), or a stage defined only later in the file (reported as a warning). Stage names are case-insensitive; numeric indexes count from 0; image references (`nginx:1.28`, `ghcr.io/acme/tool`, `docker.io/x/y`, official image names like `composer` or `busybox`) are fine. Values with variables are not judged (BuildKit does not expand them), and ONBUILD COPY triggers refer to the downstream build\'s stages.',
+    why: 'A `--from` that names no earlier stage does not fail as a typo: BuildKit treats an unknown bare name as an image and tries to pull `docker.io/library/<name>:latest` — the build fails with an access error, or, worse, succeeds with whatever image of that name someone published. Copying from the stage itself is a circular dependency and a stage defined later only builds with BuildKit. SECURITY-GUIDELINES.md §6 Image Build Security and Dependency Security "Supply Chain Security": every input of the image must be the one you meant.',
+    bad: 'FROM golang:1.25 AS build\nRUN go build -o /out/app .\nFROM alpine:3.22\nCOPY --from=builder /out/app /app',
+    good: 'FROM golang:1.25 AS build\nRUN go build -o /out/app .\nFROM alpine:3.22\nCOPY --from=build /out/app /app',
+    fix: 'No automatic fix: the stage meant cannot be known for sure. Name the stage with `AS` and use that name, move the stage above the COPY, or, for a named build context (`--build-context name=…`), keep the name and ignore this finding for the line.',
+    guideline: '§6 Image Build Security; Dependency Security — "Supply Chain Security"',
+    equivalents: ['hadolint DL3022 (COPY --from should reference a previously defined FROM alias)', 'hadolint DL3023 (COPY --from cannot reference its own FROM alias)', 'Trivy DS-0006 (COPY --from referring to the current image)', 'KICS "COPY \'--from\' References Current FROM Alias"'],
+    references: [
+      'https://docs.docker.com/reference/dockerfile/#copy---from',
+      'https://docs.docker.com/build/building/multi-stage/#name-your-build-stages',
+      'https://github.com/hadolint/hadolint/wiki/DL3022',
+      'https://github.com/moby/buildkit/issues/2374',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const stage of ctx.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.getKeyword() !== 'COPY') continue;
+        const flag = flagNamed(ins, 'from');
+        const value = flag?.getValue();
+        if (!flag || !value) continue;
+        const target = copyFromTarget(ctx, stage, value);
+        const range = flag.getRange();
+        switch (target.kind) {
+          case 'self':
+            out.push({ range, data: { problem: 'self' as const, from: value } });
+            break;
+          case 'later':
+            out.push({ range, severity: 'warning' as const, data: { problem: 'later' as const, from: value, definedAt: target.stage.from.getRange().start.line + 1 } });
+            break;
+          case 'bad-index':
+            out.push({ range, data: { problem: 'bad-index' as const, from: value, stages: ctx.stages.length } });
+            break;
+          case 'unknown-name':
+            out.push({ range, data: { problem: 'unknown-name' as const, from: value, known: ctx.stages.slice(0, stage.index).map((s) => s.name).filter((n): n is string => n !== null).slice(0, 5) } });
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    return out;
+  },
+  message(d) {
+    switch (d.problem) {
+      case 'self':
+        return `COPY --from=${d.from} copies from its own stage: a stage cannot copy from itself (circular dependency).`;
+      case 'later':
+        return `COPY --from=${d.from} names a stage defined later (line ${d.definedAt}); define it before this stage — only BuildKit resolves forward references.`;
+      case 'bad-index':
+        return `COPY --from=${d.from}: there is no stage ${d.from} (the file has ${d.stages} stage${d.stages === 1 ? '' : 's'}, counted from 0).`;
+      case 'unknown-name': {
+        const known = d.known.length > 0 ? ` Stages defined: ${d.known.join(', ')}.` : '';
+        return `COPY --from=${d.from}: no stage of that name is defined before this one, so the build pulls an image named '${d.from}' (or needs --build-context ${d.from}=…).${known}`;
+      }
+    }
+  },
+});

@@ -1,0 +1,371 @@
+/**
+ * Helpers for the Dockerfile rules that read instruction arguments (DF002–DF004, DF011, DF012,
+ * DF015, DF016, DF045–DF047): ARG/ENV resolution at a line, stage chains, the words of ADD/COPY/
+ * EXPOSE with their document offsets, what a `COPY --from` value names, file modes, and the user a
+ * RUN runs as. Everything here reads the parsed context; nothing re-parses the file.
+ */
+import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
+import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
+import { isOfficialImage, parseImageRef, type ImageRef } from './image';
+
+/**
+ * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` in a value with the ARG/ENV definitions visible at
+ * a line (stage-local ARG and ENV, and global ARGs re-declared in the stage). Null when a variable
+ * has no known value, or a value still holds a variable.
+ */
+export function resolveAt(ctx: DockerfileContext, value: string, line: number, depth = 0): string | null {
+  if (!value.includes('$')) return value;
+  let unknown = false;
+  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare!;
+    const v = ctx.ast.resolveVariable(name, line);
+    const set = typeof v === 'string';
+    const empty = !set || v === '';
+    if (op === ':-' || op === '-') return (op === ':-' ? empty : !set) ? (word ?? '') : (v as string);
+    if (op === ':+' || op === '+') return (op === ':+' ? !empty : set) ? (word ?? '') : '';
+    if (!set) {
+      unknown = true;
+      return '';
+    }
+    return v as string;
+  });
+  if (unknown) return null;
+  // An ARG default that refers to earlier ARGs (`ARG URL=https://…/$VERSION/…`): resolve those too.
+  if (out.includes('$')) return depth < 4 && out !== value ? resolveAt(ctx, out, line, depth + 1) : null;
+  return out;
+}
+
+/** A stage and the earlier stages it is built on (`FROM build AS final` → [final, build, …]). */
+export function stageChain(stage: Stage): Stage[] {
+  const out: Stage[] = [stage];
+  let s = stage;
+  while (s.base.kind === 'stage' && out.length < 64 && !out.includes(s.base.stage)) {
+    s = s.base.stage;
+    out.push(s);
+  }
+  return out;
+}
+
+/** The base that is not a stage at the root of a stage's chain. */
+export function rootBase(stage: Stage): BaseImage {
+  const chain = stageChain(stage);
+  return chain[chain.length - 1].base;
+}
+
+export function flagsOf(ins: Instruction): Flag[] {
+  return typeof (ins as ModifiableInstruction).getFlags === 'function' ? (ins as ModifiableInstruction).getFlags() : [];
+}
+
+export function flagNamed(ins: Instruction, name: string): Flag | undefined {
+  return flagsOf(ins).find((f) => f.getName().toLowerCase() === name);
+}
+
+/** One argument of an instruction: its value (quotes of a JSON string removed) and document offsets. */
+export interface ArgWord {
+  value: string;
+  start: number;
+  end: number;
+  /** The word is a heredoc marker such as `<<EOF`. */
+  heredoc: boolean;
+}
+
+/** The value of a JSON string as written (dockerfile-ast's getJSONValue drops blanks inside strings). */
+function jsonValue(ctx: DockerfileContext, s: ReturnType<JSONInstruction['getJSONStrings']>[number]): string {
+  const r = s.getRange();
+  const raw = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (typeof v === 'string') return v;
+  } catch {
+    // A string broken by a continuation: fall back to the library's reading.
+  }
+  return s.getJSONValue();
+}
+
+/**
+ * The arguments of an instruction after its flags, in order, for the shell form (words split on
+ * blanks, continuations skipped, heredoc bodies left out) and the JSON form (`["a b", "/dst/"]`).
+ */
+export function argWords(ctx: DockerfileContext, ins: Instruction): ArgWord[] {
+  const strings = typeof (ins as JSONInstruction).getJSONStrings === 'function' ? (ins as JSONInstruction).getJSONStrings() : [];
+  if (strings.length > 0) {
+    return strings.map((s) => {
+      const r = s.getRange();
+      return { value: jsonValue(ctx, s), start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end), heredoc: false };
+    });
+  }
+  const withHeredocs = ins as unknown as { getHeredocs?: () => Heredoc[] };
+  const heredocs = typeof withHeredocs.getHeredocs === 'function' ? withHeredocs.getHeredocs() : [];
+  let bodyStart = Infinity;
+  for (const h of heredocs) {
+    const c = h.getContentRange();
+    const start = c ? ctx.offsetAt(c.start) : ctx.offsetAt({ line: h.getStartRange().start.line + 1, character: 0 });
+    bodyStart = Math.min(bodyStart, start);
+  }
+  const out: ArgWord[] = [];
+  for (const a of ins.getArguments()) {
+    const r = a.getRange();
+    const start = ctx.offsetAt(r.start);
+    if (start >= bodyStart) break;
+    const v = a.getValue();
+    // A line continuation that the library reports as an argument.
+    if (v === ctx.escapeChar && /^[ \t]*\r?\n/.test(ctx.text.slice(ctx.offsetAt(r.end), ctx.offsetAt(r.end) + 4))) continue;
+    out.push({ value: v, start, end: ctx.offsetAt(r.end), heredoc: /^<<-?['"]?[A-Za-z_]/.test(v) });
+  }
+  return out;
+}
+
+/** Removes one pair of surrounding quotes (ADD/COPY arguments go through the Dockerfile's word processing). */
+export function unquote(s: string): string {
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
+  return s;
+}
+
+/**
+ * Official Docker Hub images (the `library/` namespace): a bare `COPY --from=<name>` naming one of
+ * these is read as the image, not as a misspelt stage. Source: https://hub.docker.com/u/library and
+ * https://github.com/docker-library/official-images/tree/master/library.
+ */
+export const OFFICIAL_IMAGE_NAMES: ReadonlySet<string> = new Set([
+  'adminer', 'aerospike', 'almalinux', 'alpine', 'alt', 'amazoncorretto', 'amazonlinux', 'api-firewall', 'arangodb', 'archlinux',
+  'backdrop', 'bash', 'bonita', 'buildpack-deps', 'busybox', 'caddy', 'cassandra', 'centos', 'chronograf', 'cirros', 'clearlinux',
+  'clickhouse', 'clojure', 'composer', 'convertigo', 'couchbase', 'couchdb', 'crate', 'dart', 'debian', 'docker', 'drupal',
+  'eclipse-mosquitto', 'eclipse-temurin', 'eggdrop', 'elasticsearch', 'elixir', 'emqx', 'erlang', 'fedora', 'flink', 'fluentd',
+  'friendica', 'gazebo', 'gcc', 'geonetwork', 'ghost', 'golang', 'gradle', 'groovy', 'haproxy', 'haskell', 'haxe', 'hello-world',
+  'hitch', 'httpd', 'hylang', 'ibm-semeru-runtimes', 'ibmjava', 'influxdb', 'irssi', 'jetty', 'jenkins', 'joomla', 'jruby', 'julia',
+  'kapacitor', 'kibana', 'kong', 'krakend', 'lighttpd', 'liquibase', 'logstash', 'mageia', 'mariadb', 'matomo', 'maven',
+  'mediawiki', 'memcached', 'mongo', 'mongo-express', 'monica', 'mono', 'mysql', 'nats', 'neo4j', 'neurodebian', 'nextcloud',
+  'nginx', 'node', 'notary', 'odoo', 'open-liberty', 'openjdk', 'oraclelinux', 'orientdb', 'percona', 'perl', 'photon', 'php',
+  'php-zendserver', 'phpmyadmin', 'plone', 'postfixadmin', 'postgres', 'pypy', 'python', 'r-base', 'rabbitmq', 'rakudo-star',
+  'redis', 'redmine', 'registry', 'rethinkdb', 'rocket.chat', 'rockylinux', 'ros', 'ruby', 'rust', 'sapmachine', 'satosa',
+  'silverpeas', 'sl', 'solr', 'sonarqube', 'spiped', 'storm', 'swift', 'swipl', 'teamspeak', 'telegraf', 'tomcat', 'tomee',
+  'traefik', 'ubuntu', 'unit', 'varnish', 'websphere-liberty', 'wordpress', 'xwiki', 'yourls', 'znc', 'zookeeper',
+]);
+
+/** What the value of `COPY --from=` names. */
+export type CopyFromTarget =
+  | { kind: 'stage'; stage: Stage }
+  /** The COPY's own stage (by name or index): a circular dependency. */
+  | { kind: 'self' }
+  /** A stage defined after the COPY's stage. */
+  | { kind: 'later'; stage: Stage }
+  /** A numeric index with no stage. */
+  | { kind: 'bad-index'; index: number }
+  /** An image reference (`nginx:1.28`, `ghcr.io/acme/tool`, an official image name). */
+  | { kind: 'image'; ref: ImageRef }
+  /** A bare name that is neither a stage nor a known image: a typo, a removed stage, or a named build context. */
+  | { kind: 'unknown-name'; name: string }
+  /** Holds a variable (BuildKit does not expand variables in `--from`): not judged. */
+  | { kind: 'variable' };
+
+export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: string): CopyFromTarget {
+  const v = value.trim();
+  if (v.includes('$')) return { kind: 'variable' };
+  if (/^\d+$/.test(v)) {
+    const index = Number(v);
+    if (index === stage.index) return { kind: 'self' };
+    const target = ctx.stages[index];
+    if (!target) return { kind: 'bad-index', index };
+    return index < stage.index ? { kind: 'stage', stage: target } : { kind: 'later', stage: target };
+  }
+  const lower = v.toLowerCase();
+  if (stage.name === lower) return { kind: 'self' };
+  // The nearest earlier stage of that name (BuildKit rejects duplicate names; pick the latest one before).
+  for (let i = stage.index - 1; i >= 0; i--) {
+    if (ctx.stages[i].name === lower) return { kind: 'stage', stage: ctx.stages[i] };
+  }
+  const later = ctx.stages.find((s) => s.index > stage.index && s.name === lower);
+  if (later) return { kind: 'later', stage: later };
+  const ref = parseImageRef(v);
+  if (ref && (/[:/@.]/.test(v) || (isOfficialImage(ref) && OFFICIAL_IMAGE_NAMES.has(ref.repository)))) return { kind: 'image', ref };
+  return { kind: 'unknown-name', name: v };
+}
+
+/** Every image a Dockerfile pulls: FROM bases (all stages) and external `COPY --from=` images, with where they are written. */
+export interface PulledImage {
+  ref: ImageRef;
+  /** Document offsets of the reference as written (the FROM image, or the flag value). */
+  start: number;
+  end: number;
+  source: 'from' | 'copy-from';
+  /** The reference text came (partly) from ARG defaults. */
+  viaArg: boolean;
+  stage: Stage;
+}
+
+export function pulledImages(ctx: DockerfileContext): PulledImage[] {
+  const out: PulledImage[] = [];
+  for (const stage of ctx.stages) {
+    if (stage.base.kind === 'image') {
+      const r = stage.from.getImageRange();
+      if (r) out.push({ ref: stage.base.ref, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end), source: 'from', viaArg: stage.base.viaArg, stage });
+    }
+    for (const ins of stage.instructions) {
+      if (ins.getKeyword() !== 'COPY') continue;
+      const from = flagNamed(ins, 'from');
+      const value = from?.getValue();
+      const vr = from?.getValueRange();
+      if (!value || !vr) continue;
+      const target = copyFromTarget(ctx, stage, value);
+      if (target.kind !== 'image') continue;
+      out.push({ ref: target.ref, start: ctx.offsetAt(vr.start), end: ctx.offsetAt(vr.end), source: 'copy-from', viaArg: false, stage });
+    }
+  }
+  return out;
+}
+
+/** `registry/path` of an image with Docker Hub spelled out (`node` → `docker.io/library/node`). */
+export function imagePath(ref: ImageRef): string {
+  const registry = (ref.registry ?? 'docker.io').toLowerCase();
+  const repo = registry === 'docker.io' && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
+  return `${registry}/${repo}`;
+}
+
+/** Normalizes an allow-list entry: lower case, no scheme, no trailing slash, Docker Hub aliases → `docker.io`. */
+export function normalizeRegistryEntry(entry: string): string {
+  let e = entry.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/+$/, '');
+  const slash = e.indexOf('/');
+  const host = slash === -1 ? e : e.slice(0, slash);
+  if (host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'hub.docker.com' || host === 'registry.hub.docker.com') {
+    e = 'docker.io' + (slash === -1 ? '' : e.slice(slash));
+  }
+  return e;
+}
+
+/** Whether an image is allowed by an entry: a host (`ghcr.io`, `*.corp.example`), or a host and path prefix (`ghcr.io/acme`). */
+export function registryAllows(entry: string, ref: ImageRef): boolean {
+  const e = normalizeRegistryEntry(entry);
+  if (e === '') return false;
+  const p = imagePath(ref);
+  if (e.startsWith('*.')) {
+    const host = p.slice(0, p.indexOf('/'));
+    return host.endsWith(e.slice(1));
+  }
+  return p === e || p.startsWith(e + '/');
+}
+
+/** Local file names ADD may unpack as a tar archive (Docker decides by content; the name is the only hint a linter has). */
+const ARCHIVE_NAME = /\.(?:tar|tgz|taz|tbz|tbz2|tb2|txz|tlz|tzst|tz|gz|bz2|xz|lz|lzma|zst|zstd|z)$/i;
+
+export function looksLikeArchive(name: string): boolean {
+  return ARCHIVE_NAME.test(name.replace(/\/+$/, ''));
+}
+
+/** Whether a glob source could match an archive by name (`*`, `dist/*`, `*.tar.gz`, `pkg-?`). */
+export function globMayMatchArchive(pattern: string): boolean {
+  if (!/[*?[]/.test(pattern)) return false;
+  const last = pattern.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (/[*?\]]$/.test(last)) return true; // the end of the name is free
+  return looksLikeArchive(last);
+}
+
+export type AddSourceKind = 'local' | 'archive' | 'url' | 'git' | 'heredoc' | 'unknown';
+
+/** Classifies an ADD source as the Dockerfile reference describes (http(s)/git@ prefixes, Git addresses, local paths). */
+export function addSourceKind(value: string): AddSourceKind {
+  const v = unquote(value);
+  if (v.startsWith('<<')) return 'heredoc';
+  if (v.includes('$')) return 'unknown';
+  if (/^git@/i.test(v) || /^git:\/\//i.test(v) || /^ssh:\/\//i.test(v)) return 'git';
+  if (/^https?:\/\//i.test(v)) {
+    const path = v.replace(/#.*$/, '');
+    return /\.git\/?$/i.test(path) || /^https?:\/\/[^/]+\/[^#]*\.git#/i.test(v) ? 'git' : 'url';
+  }
+  if (looksLikeArchive(v) || globMayMatchArchive(v)) return 'archive';
+  return 'local';
+}
+
+/** A Git source pinned to a full commit in its URL fragment (`repo.git#<40 hex>`). */
+export function gitPinnedByCommit(value: string): boolean {
+  const frag = /#([^:]*)/.exec(unquote(value));
+  return !!frag && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(frag[1]);
+}
+
+/**
+ * Whether a chmod-style mode makes a path writable by others: octal with the others' write bit
+ * (`777`, `0666`, `-R 777`), or a symbolic clause giving `w` to `o` or `a` (`a+w`, `o=rwx`, `ugo+rwx`).
+ * Modes with the sticky bit (`1777`, `+t`) are shared temporary directories by design and are not
+ * reported; `+w` without who follows the umask (usually 022) and is not reported either.
+ */
+export function isWorldWritableMode(mode: string): boolean {
+  const m = mode.trim();
+  if (/^[0-7]{1,4}$/.test(m)) {
+    const digits = m.padStart(4, '0');
+    const special = Number(digits[0]);
+    const others = Number(digits[3]);
+    return (others & 2) !== 0 && (special & 1) === 0;
+  }
+  if (!/^[ugoa]*(?:[-+=][rwxXstugo]*)+(?:,[ugoa]*(?:[-+=][rwxXstugo]*)+)*$/.test(m)) return false;
+  let writable = false;
+  let sticky = false;
+  for (const clause of m.split(',')) {
+    const who = /^[ugoa]*/.exec(clause)![0];
+    const ops = clause.slice(who.length);
+    const othersNamed = who.includes('o') || who.includes('a');
+    for (const op of ops.matchAll(/([-+=])([rwxXstugo]*)/g)) {
+      if (op[2].includes('t') && op[1] !== '-') sticky = true;
+      if (!othersNamed) continue;
+      if ((op[1] === '+' || op[1] === '=') && op[2].includes('w')) writable = true;
+      if (op[1] === '-' && op[2].includes('w')) writable = false;
+    }
+  }
+  return writable && !sticky;
+}
+
+/** Official images whose default user is not root (their Dockerfiles end with a non-root USER). */
+const NON_ROOT_OFFICIAL = new Set(['sonarqube', 'solr', 'odoo', 'kibana', 'logstash', 'elasticsearch', 'jenkins', 'neo4j', 'couchbase', 'rocket.chat', 'node-red', 'jetty', 'open-liberty', 'websphere-liberty']);
+
+export type RunUser = 'root' | 'non-root' | 'unknown';
+
+function userValueKind(ctx: DockerfileContext, ins: Instruction): RunUser {
+  const raw = ins.getArgumentsContent();
+  if (raw === null) return 'unknown';
+  const value = resolveAt(ctx, raw.trim(), ins.getRange().start.line);
+  if (value === null) return 'unknown';
+  const user = value.split(':')[0].trim();
+  return user === 'root' || user === '0' ? 'root' : 'non-root';
+}
+
+/**
+ * The user an instruction of a stage runs as: the last USER before it in the stage, else the user the
+ * stage inherits (an earlier stage's last USER, or the base image's default). Base images are known
+ * to default to root only for `scratch` and official images (minus the few that switch user).
+ */
+const userInstructions = new WeakMap<Stage, Instruction[]>();
+
+/** The USER instructions of a stage, in order (computed once per parsed stage). */
+function usersOf(stage: Stage): Instruction[] {
+  let users = userInstructions.get(stage);
+  if (!users) {
+    users = stage.instructions.filter((i) => i.getKeyword() === 'USER');
+    userInstructions.set(stage, users);
+  }
+  return users;
+}
+
+export function userAt(ctx: DockerfileContext, stage: Stage, ins: Instruction): RunUser {
+  const line = ins.getRange().start.line;
+  let current: Stage | undefined = stage;
+  let limit = line;
+  for (let depth = 0; current && depth < 64; depth++) {
+    const users = usersOf(current);
+    for (let i = users.length - 1; i >= 0; i--) {
+      if (users[i].getRange().start.line < limit) return userValueKind(ctx, users[i]);
+    }
+    const base: BaseImage = current.base;
+    if (base.kind === 'stage') {
+      current = base.stage;
+      limit = Infinity;
+      continue;
+    }
+    if (base.kind === 'scratch') return 'root';
+    if (base.kind === 'image' && isOfficialImage(base.ref) && OFFICIAL_IMAGE_NAMES.has(base.ref.repository) && !NON_ROOT_OFFICIAL.has(base.ref.repository)) return 'root';
+    return 'unknown';
+  }
+  return 'unknown';
+}
+
+/** The keyword as the file writes it (`ADD`, `add`): new keywords follow the same case. */
+export function keywordCase(written: string, keyword: string): string {
+  return written === written.toLowerCase() ? keyword.toLowerCase() : keyword.toUpperCase();
+}
