@@ -24,6 +24,7 @@ const common = {
 };
 
 const testsOnly = process.argv.includes('--tests-only');
+const bench = process.argv.includes('--bench');
 
 const bundles = testsOnly ? [] : [
   { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
@@ -52,6 +53,11 @@ if (tests || testsOnly) {
   if (fs.existsSync('test/vscode/suite/index.ts')) {
     bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: testOut, external: ['vscode'] });
   }
+}
+
+if (bench) {
+  // Peers are loaded from node_modules at run time, as their users would run them.
+  bundles.push({ ...common, sourcemap: false, minify: false, entryPoints: { bench: 'bench/bench.ts' }, outdir: 'out/bench', external: ['dockerfile-utils', 'dclint'] });
 }
 
 if (watch) {
