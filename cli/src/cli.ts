@@ -263,7 +263,11 @@ function check(opts: Options, io: Io): number {
       }
       for (const failure of analysis.failures) io.writeErr(`docker-guardrails: internal error in ${failure.code} on ${display}\n`);
       const fixes = opts.format === 'sarif' ? offeredFixes(analysis) : undefined;
-      results.push({ path: f.path, display, findings: analysis.findings, suppressed: analysis.suppressed, fixes });
+      // Keep plain findings only: the parsed file (reachable from a rule's data) can be collected.
+      const plain = (x: Finding): Finding => ({ code: x.code, name: x.name, severity: x.severity, message: x.message, range: x.range, path: x.path, fixable: x.fixable, data: undefined });
+      const findings = analysis.findings.map(plain);
+      const fixesByPlain = fixes ? new Map(analysis.findings.flatMap((x, k) => (fixes.has(x) ? [[findings[k], fixes.get(x)!] as const] : []))) : undefined;
+      results.push({ path: f.path, display, findings, suppressed: analysis.suppressed.map((x) => ({ finding: plain(x.finding), comment: x.comment })), fixes: fixesByPlain });
     }
   } catch (e) {
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);

@@ -115,6 +115,7 @@ export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BY
  */
 export class DiskWorkspace implements WorkspaceView {
   private cache = new Map<string, string | undefined>();
+  private existsCache = new Map<string, boolean>();
 
   constructor(
     private readonly overlay: (p: string) => string | undefined = () => undefined,
@@ -143,16 +144,30 @@ export class DiskWorkspace implements WorkspaceView {
   exists(p: string): boolean {
     if (this.overlay(p) !== undefined) return true;
     if (!this.allowed(p)) return false;
+    const known = this.existsCache.get(p);
+    if (known !== undefined) return known;
+    let found: boolean;
     try {
       fs.lstatSync(p);
-      return true;
+      found = true;
     } catch {
-      return false;
+      found = false;
     }
+    this.existsCache.set(p, found);
+    return found;
   }
 
+  /** Forgets what was read of a path (and of everything below it), or of every path. */
   invalidate(p?: string): void {
-    if (p === undefined) this.cache.clear();
-    else this.cache.delete(p);
+    if (p === undefined) {
+      this.cache.clear();
+      this.existsCache.clear();
+      return;
+    }
+    this.cache.delete(p);
+    this.existsCache.delete(p);
+    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    for (const k of this.existsCache.keys()) if (k.startsWith(prefix)) this.existsCache.delete(k);
+    for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
   }
 }
