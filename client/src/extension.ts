@@ -33,6 +33,17 @@ export async function activate(context: ExtensionContext): Promise<void> {
       fileEvents: workspace.createFileSystemWatcher(WATCHED),
     },
     diagnosticCollectionName: 'docker-guardrails',
+    middleware: {
+      // The server links each code to the online docs page; in the editor the link opens the page
+      // bundled with the extension instead, so it works offline (and in restricted networks).
+      handleDiagnostics(uri, diagnostics, next) {
+        for (const d of diagnostics) {
+          const code = typeof d.code === 'object' ? d.code.value : d.code;
+          if (d.source === 'docker-guardrails' && typeof code === 'string') d.code = { value: code, target: docsUri(code) };
+        }
+        next(uri, diagnostics);
+      },
+    },
   };
   client = new LanguageClient('dockerGuardrails', 'Docker Guardrails', serverOptions, clientOptions);
   context.subscriptions.push(registerDocs());
@@ -41,6 +52,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
 
 /** Scheme of the read-only rule documentation pages (served by the language server, works offline). */
 export const DOCS_SCHEME = 'docker-guardrails-docs';
+
+/** The bundled documentation page of a rule (served by the language server). */
+export function docsUri(code: string): Uri {
+  return Uri.from({ scheme: DOCS_SCHEME, path: `/${code}.md` });
+}
 
 /** "Show documentation for CODE": the rule's page, bundled in the server, in a Markdown preview. */
 function registerDocs(): { dispose(): void } {
@@ -59,8 +75,7 @@ function registerDocs(): { dispose(): void } {
       let picked = typeof code === 'string' ? code : undefined;
       if (!picked) picked = await window.showInputBox({ prompt: 'Rule code (e.g. DF010)', validateInput: (v) => (/^[A-Za-z]{2}\d{3}$/.test(v.trim()) ? undefined : 'A code such as DF010 or DC040') });
       if (!picked) return;
-      const uri = Uri.from({ scheme: DOCS_SCHEME, path: `/${picked.trim().toUpperCase()}.md` });
-      await commands.executeCommand('markdown.showPreview', uri);
+      await commands.executeCommand('markdown.showPreview', docsUri(picked.trim().toUpperCase()));
     }),
     changed,
   ];

@@ -1,0 +1,76 @@
+import { defineRule } from '../engine/rule';
+import { catalogEntry, CATALOG_CHECKED } from '../engine/catalog';
+import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
+import { isUnpinned, type ImageRef } from '../engine/image';
+import type { TextEdit } from '../engine/types';
+
+interface Data {
+  service: string;
+  /** The reference as Compose reads it (after interpolation). */
+  image: string;
+  /** `none` when no tag is written, `latest` otherwise. */
+  problem: 'none' | 'latest';
+  /** The value came (partly) from `${…}` interpolation. */
+  interpolated: boolean;
+  ref: ImageRef;
+  /** File offset where the reference starts, when it is written literally in the service (else null: no fix). */
+  refOffset: number | null;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC001',
+  name: 'image-tag-unpinned',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service whose `image:` has no tag or uses `latest`. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped: there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key.',
+    why: '`latest` moves: the same compose file starts a different image next week (another major version, another base OS), so deployments are not reproducible, a rollback does not roll back, and a review of the file says nothing about what runs. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`, and §1 for regularly updated images — which is a deliberate change of the tag, not a silent one.',
+    bad: 'services:\n  web:\n    image: nginx\n  cache:\n    image: redis:latest',
+    good: 'services:\n  web:\n    image: nginx:1.28-alpine\n  cache:\n    image: redis:8.0-alpine',
+    fix: `"Pin to <image>:<tag>" writes a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}), such as \`nginx:1.28\`: a line, not a patch version, so it keeps receiving security updates. It replaces \`latest\` or adds the tag after the repository, keeping quotes and comments. Offered only for official images the catalog knows and only when the reference is written literally in the service (not through \`\${…}\`, not inherited from an anchor or alias). Not offered while the file has YAML syntax errors. Safe: it only turns "whatever latest is" into a supported line of the same image; check the tag if you relied on a newer major.`,
+    guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security — "Regular Updates"',
+    equivalents: ['dclint service-image-require-explicit-tag', 'compose-lint CL-0004 (image not pinned to version)'],
+    references: ['https://docs.docker.com/reference/compose-file/services/#image', 'https://docs.docker.com/reference/compose-file/interpolation/', 'https://docs.docker.com/build/building/best-practices/#pin-base-image-versions'],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      const img = serviceImageOf(ctx, service);
+      if (!img || img.built || !img.ref || !isUnpinned(img.ref)) continue;
+      out.push({
+        range: img.reportRange,
+        data: {
+          service: service.name,
+          image: img.ref.text,
+          problem: img.ref.tag === null ? ('none' as const) : ('latest' as const),
+          interpolated: !img.value.literal,
+          ref: img.ref,
+          refOffset: img.refOffset,
+        },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    const via = d.interpolated ? ' (after interpolation)' : '';
+    return d.problem === 'none'
+      ? `Image '${d.image}'${via} of service '${d.service}' has no tag, so it runs whatever 'latest' is that day; pin a version.`
+      : `Image '${d.image}'${via} of service '${d.service}' uses the moving 'latest' tag; pin a version.`;
+  },
+  fix(ctx, { data }) {
+    if (data.refOffset === null || hasSyntaxErrors(ctx)) return undefined;
+    const entry = catalogEntry(data.ref);
+    if (!entry) return undefined;
+    const ref = data.ref;
+    let edit: TextEdit;
+    if (ref.tag !== null) {
+      const start = data.refOffset + ref.tagStart;
+      edit = { range: ctx.lines.rangeOf(start, start + ref.tag.length), newText: entry.tag };
+    } else {
+      const at = ctx.lines.positionAt(data.refOffset + ref.repositoryEnd);
+      edit = { range: { start: at, end: at }, newText: `:${entry.tag}` };
+    }
+    return { title: `Pin to ${ref.repository}:${entry.tag}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,39 @@
+import { defineRule } from '../engine/rule';
+import { serviceImageOf } from '../engine/compose-values';
+
+interface Data {
+  service: string;
+  /** The reference as Compose reads it (after interpolation). */
+  image: string;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC002',
+  name: 'image-digest-unpinned',
+  kind: 'compose',
+  severity: 'info',
+  optIn: true,
+  fixable: 'never',
+  docs: {
+    what: 'Off unless enabled. Flags a service whose `image:` is not pinned by digest (`name:tag@sha256:…`). The value is read after interpolation with the `.env` beside the compose file; a reference whose variable is unknown is not a finding. Services that also have `build:` are skipped (the image is built locally). An `image:` inherited through a `<<` merge is reported on the merge key.',
+    why: 'A tag is a pointer the publisher (or whoever takes over their registry account) can move: `postgres:17-alpine` today is not the same bytes as next month, and a compromised push reaches every host on its next pull. A digest names exactly one image, so what was reviewed and scanned is what runs. SECURITY-GUIDELINES.md §6 ("Use specific versions") and "Supply Chain Security" ("Pin versions"); a digest is the strictest form. It is opt-in because digests must then be updated deliberately (Renovate or Dependabot can do it), or the pinned images stop receiving security fixes (§1 "Regular Updates").',
+    bad: 'services:\n  db:\n    image: postgres:17-alpine',
+    good: 'services:\n  db:\n    image: postgres:17-alpine@sha256:<digest from `docker buildx imagetools inspect postgres:17-alpine`>',
+    fix: 'No automatic fix: the digest must come from the registry, which the extension does not contact. Run `docker buildx imagetools inspect <image>` (or `docker inspect --format "{{index .RepoDigests 0}}"` after a pull) and append `@sha256:…` to the reference, keeping the tag for readers; let Renovate or Dependabot keep it current.',
+    guideline: '§6 Image Build Security — "Use specific versions"; Supply Chain Security — "Pin versions"',
+    equivalents: ['compose-lint CL-0019 (image not pinned to digest)'],
+    references: ['https://docs.docker.com/reference/compose-file/services/#image', 'https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier', 'https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/'],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      const img = serviceImageOf(ctx, service);
+      if (!img || img.built || !img.ref || img.ref.digest) continue;
+      out.push({ range: img.reportRange, data: { service: service.name, image: img.ref.text } });
+    }
+    return out;
+  },
+  message(d) {
+    return `Image '${d.image}' of service '${d.service}' is not pinned by digest: the registry can serve other bytes under the same tag.`;
+  },
+});

@@ -1,0 +1,64 @@
+import { defineRule } from '../engine/rule';
+import { CATALOG_CHECKED, minimalVariantTag } from '../engine/catalog';
+import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
+import type { ImageRef } from '../engine/image';
+import type { TextEdit } from '../engine/types';
+
+interface Data {
+  service: string;
+  /** The reference as Compose reads it (after interpolation). */
+  image: string;
+  ref: ImageRef;
+  /** The minimal variant's tag (`20-alpine`, `3.13-slim`). */
+  minimalTag: string;
+  /** File offset where the reference starts, when it is written literally in the service and has no digest (else null: no fix). */
+  refOffset: number | null;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC003',
+  name: 'image-not-minimal',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: `Flags a service whose \`image:\` is an official image with a known minimal variant (alpine or slim, from the bundled catalog checked ${CATALOG_CHECKED}) that is not used: \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`, \`postgres\` → \`postgres:17-alpine\`. Only plain version tags (and \`latest\` or no tag) are judged: a tag that names a distribution or variant (\`python:3.13-bookworm\`, \`node:24-bullseye\`) is a deliberate choice and is left alone, as are images without a minimal variant (mysql, mongo, ubuntu) and images that are always minimal (alpine, busybox). The value is read after interpolation with the \`.env\` beside the compose file; an unknown value is not a finding. Services that also have \`build:\` are skipped.`,
+    why: 'A full Debian-based image carries compilers, shells, package tools and hundreds of libraries the service never calls; each is attack surface and a source of scanner findings to triage. The alpine or slim variant of the same release runs the same software with a fraction of the packages. SECURITY-GUIDELINES.md §1: "Use Alpine Linux — Minimal base image reduces attack surface".',
+    bad: 'services:\n  db:\n    image: postgres:17\n  api:\n    image: node:24',
+    good: 'services:\n  db:\n    image: postgres:17-alpine\n  api:\n    image: node:24-alpine',
+    fix: '"Use <image>:<minimal tag>" rewrites the tag to the minimal variant of the same release line (or, without a tag or with `latest`, to the catalog\'s pinned minimal tag), keeping quotes and comments. Offered only when the reference is written literally in the service (not through `${…}`, not from an anchor or alias) and is not pinned by digest (the digest would no longer match). Not offered while the file has YAML syntax errors. Not safe: alpine uses musl instead of glibc and slim lacks build tools, so native modules, locale data or tools the service shells out to may be missing; test the service (and any volume data written by the old image, e.g. database collation) before relying on it.',
+    guideline: '§1 Image Security — "Use Alpine Linux"',
+    equivalents: ['Docker Scout `docker scout recommendations` (suggests smaller base image tags)', 'Snyk Container base image recommendations (alternative, smaller base images)'],
+    references: ['https://docs.docker.com/reference/compose-file/services/#image', 'https://hub.docker.com/_/node#image-variants', 'https://docs.docker.com/reference/cli/docker/scout/recommendations/'],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      const img = serviceImageOf(ctx, service);
+      if (!img || img.built || !img.ref) continue;
+      const minimalTag = minimalVariantTag(img.ref);
+      if (!minimalTag) continue;
+      out.push({
+        range: img.reportRange,
+        data: { service: service.name, image: img.ref.text, ref: img.ref, minimalTag, refOffset: img.ref.digest ? null : img.refOffset },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    return `Image '${d.image}' of service '${d.service}' has a minimal variant, '${d.ref.repository}:${d.minimalTag}', with far fewer packages.`;
+  },
+  fix(ctx, { data }) {
+    if (data.refOffset === null || hasSyntaxErrors(ctx)) return undefined;
+    const ref = data.ref;
+    let edit: TextEdit;
+    if (ref.tag !== null) {
+      const start = data.refOffset + ref.tagStart;
+      edit = { range: ctx.lines.rangeOf(start, start + ref.tag.length), newText: data.minimalTag };
+    } else {
+      const at = ctx.lines.positionAt(data.refOffset + ref.repositoryEnd);
+      edit = { range: { start: at, end: at }, newText: `:${data.minimalTag}` };
+    }
+    return { title: `Use ${ref.repository}:${data.minimalTag}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,275 @@
+import type { Pair, Scalar, YAMLMap } from 'yaml';
+import type { ComposeContext, Service } from '../engine/compose';
+import { commandWords, hasSyntaxErrors, serviceImageOf, serviceScalar } from '../engine/compose-values';
+import type { Stage } from '../engine/dockerfile';
+import type { ImageRef } from '../engine/image';
+import { builtDockerfile } from '../engine/relations';
+import { defineRule } from '../engine/rule';
+import type { Fix, TextEdit } from '../engine/types';
+import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
+
+/** What the user is set to in the fix: uid and gid 1000 (SECURITY-GUIDELINES.md §2). */
+const NON_ROOT_USER = '"1000:1000"';
+
+/** A version tag's numbers (`2.4`, `2.4.1-alpine` → [2, 4]), or null for other tags. */
+function versionOf(tag: string | null): number[] | null {
+  if (tag === null || tag === 'latest') return null;
+  const m = /^v?(\d+)(?:\.(\d+))?/.exec(tag);
+  return m ? [Number(m[1]), Number(m[2] ?? 0)] : null;
+}
+
+/** At least version `min` ([major, minor]); no tag, `latest` or a non-version tag counts as current. */
+function atLeast(tag: string | null, min: [number, number]): boolean {
+  const v = versionOf(tag);
+  if (!v) return true;
+  return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+}
+
+/**
+ * Images whose Dockerfile ends with a non-root USER, so the container runs as that user by default.
+ * Matched on `registry/repository` (registry empty for Docker Hub; official images without `library/`).
+ */
+const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string }[] = [
+  // Official images (docker-library / the vendors' official-images Dockerfiles).
+  { match: /^\/(?:elasticsearch|kibana|logstash)$/, user: '1000' },
+  { match: /^\/memcached$/, user: 'memcache' },
+  { match: /^\/haproxy$/, when: (r) => atLeast(r.tag, [2, 4]), user: 'haproxy' },
+  { match: /^\/adminer$/, user: 'adminer' },
+  { match: /^\/solr$/, user: 'solr' },
+  { match: /^\/sonarqube$/, user: 'sonarqube' },
+  // Vendor images.
+  { match: /^docker\.elastic\.co\/(?:elasticsearch\/elasticsearch|kibana\/kibana|logstash\/logstash)(?:-oss)?$/, user: '1000' },
+  { match: /^\/opensearchproject\/opensearch(?:-dashboards)?$/, user: '1000' },
+  { match: /^\/grafana\/grafana(?:-oss|-enterprise)?$/, user: '472' },
+  { match: /^(?:quay\.io)?\/prom\/|^quay\.io\/prometheus\//, user: 'nobody' },
+  { match: /^\/bitnami\//, user: '1001' },
+  { match: /^gcr\.io\/distroless\//, when: (r) => /(?:^|-)nonroot$/.test(r.tag ?? ''), user: 'nonroot' },
+  { match: /^cgr\.dev\/chainguard\//, user: 'nonroot' },
+  { match: /^\/nginxinc\/nginx-unprivileged$/, user: '101' },
+  { match: /^\/dpage\/pgadmin4$/, user: 'pgadmin' },
+  { match: /^\/mailhog\/mailhog$/, user: 'mailhog' },
+  { match: /^\/selenium\//, user: 'seluser' },
+  { match: /^\/n8nio\/n8n$/, user: 'node' },
+  { match: /^\/nodered\/node-red$/, user: 'node-red' },
+  { match: /^\/apache\/nifi$/, user: 'nifi' },
+  { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
+  { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
+  { match: /^\/codercom\/code-server$/, user: 'coder' },
+  { match: /^quay\.io\/keycloak\/keycloak$/, user: '1000' },
+  { match: /^\/gitea\/gitea$/, when: (r) => /rootless/.test(r.tag ?? ''), user: 'git' },
+  { match: /^\/sonatype\/nexus3$/, user: 'nexus' },
+  { match: /^(?:ghcr\.io)?\/browserless\//, user: 'blessuser' },
+  { match: /^\/(?:amancevice|apache)\/superset$/, user: 'superset' },
+  { match: /^\/ipfs\/(?:kubo|go-ipfs)$/, user: 'ipfs' },
+  { match: /^\/jenkins\/(?:inbound-agent|agent)$/, user: 'jenkins' },
+  { match: /^(?:quay\.io)?\/jupyter\//, user: 'jovyan' },
+  { match: /^\/trinodb\/trino$/, user: 'trino' },
+  { match: /^\/rocketchat\/rocket\.chat$/, user: 'rocketchat' },
+  { match: /^\/apache\/nifi-registry$/, user: 'nifi' },
+  { match: /^docker\.elastic\.co\/apm\/apm-server$/, user: 'apm-server' },
+  { match: /^(?:\/jeffail|ghcr\.io\/benthosdev)\/benthos$/, user: 'benthos' },
+];
+
+/**
+ * Official images whose entrypoint starts as root only to prepare the data directory and then steps
+ * down to the service's own user (`gosu`/`su-exec`) before the server starts — when the container runs
+ * the server (the image's default command, a flag, or the server's name). Images built on them
+ * (postgis, timescaledb, pgvector, valkey) use the same entrypoint.
+ */
+const STEP_DOWN_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string; server: (words: string[]) => boolean }[] = [
+  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector)$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
+  { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf') },
+  { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf') },
+  { match: /^\/(?:mysql|percona)$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
+  { match: /^\/mariadb$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mariadbd' || w[0] === 'mysqld' },
+  { match: /^\/mongo$/, user: 'mongodb', server: (w) => flag(w) || w[0].startsWith('mongo') },
+  { match: /^\/rabbitmq$/, user: 'rabbitmq', server: (w) => w[0].startsWith('rabbitmq') },
+  { match: /^\/zookeeper$/, user: 'zookeeper', server: (w) => w[0] === 'zkServer.sh' },
+  { match: /^\/couchdb$/, user: 'couchdb', server: (w) => /(?:^|\/)couchdb$/.test(w[0]) },
+  { match: /^\/neo4j$/, user: 'neo4j', server: (w) => w[0] === 'neo4j' },
+  { match: /^\/ghost$/, user: 'node', server: (w) => /^node\b.*current\/index\.js/.test(w.join(' ')) },
+  { match: /^\/influxdb$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'influxdb', server: () => true },
+];
+
+/** The command starts with a flag: these entrypoints put the server's name in front of it. */
+function flag(words: string[]): boolean {
+  return words[0].startsWith('-');
+}
+
+function imageKey(ref: ImageRef): string {
+  return `${ref.registry ?? ''}/${ref.repository}`;
+}
+
+function nonRootUser(ref: ImageRef): string | undefined {
+  const key = imageKey(ref);
+  return NON_ROOT_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)))?.user;
+}
+
+function stepDown(ref: ImageRef): (typeof STEP_DOWN_IMAGES)[number] | undefined {
+  const key = imageKey(ref);
+  return STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)));
+}
+
+/** Whether the command the container runs makes a step-down entrypoint switch users; null when unknown. */
+function runsServer(words: string[] | null, server: (words: string[]) => boolean): boolean | null {
+  if (words === null) return null;
+  if (words.length === 0) return true; // the image's default command: the server
+  return server(words);
+}
+
+function userIsRoot(value: string): boolean {
+  const user = value.trim().split(':')[0].trim();
+  return user === 'root' || user === '0';
+}
+
+type Data =
+  /** `user: root` / `0` / `0:0` written in the compose file. */
+  | { problem: 'root-user'; service: string; user: string; map: YAMLMap | null; pair: Pair | null }
+  /** No `user:`, and the image (or the Dockerfile it builds) does not switch to a non-root user. */
+  | { problem: 'image-root'; service: string; source: 'image' | 'dockerfile'; image: string; map: YAMLMap | null };
+
+/** How the Dockerfile a service builds leaves the user: a USER value, the base image it inherits from, or unknown. */
+function dockerfileUser(stage: Stage | undefined): { user: string } | { base: ImageRef | null; entrypoint: boolean; cmd: string[] | null } | null {
+  let entrypoint = false;
+  let cmd: string[] | null | undefined;
+  for (let i = 0; i < 64 && stage; i++) {
+    for (let k = stage.instructions.length - 1; k >= 0; k--) {
+      const ins = stage.instructions[k];
+      const kw = ins.getKeyword();
+      if (kw === 'USER') {
+        const v = ins.getArgumentsContent();
+        return v === null ? null : { user: v.trim() };
+      }
+      if (kw === 'ENTRYPOINT') entrypoint = true;
+      if (kw === 'CMD' && cmd === undefined) {
+        const args = ins.getArgumentsContent()?.trim() ?? '';
+        if (args.startsWith('[')) {
+          try {
+            const parsed = JSON.parse(args) as unknown;
+            cmd = Array.isArray(parsed) && parsed.every((w) => typeof w === 'string') ? (parsed as string[]) : null;
+          } catch {
+            cmd = null;
+          }
+        } else cmd = args.split(/\s+/).filter((w) => w !== '');
+      }
+    }
+    const base = stage.base;
+    if (base.kind === 'stage') stage = base.stage;
+    else if (base.kind === 'image') return { base: base.ref, entrypoint, cmd: cmd ?? [] };
+    else if (base.kind === 'scratch') return { base: null, entrypoint, cmd: cmd ?? [] };
+    else return null; // unknown base: its USER is unknown
+  }
+  return null;
+}
+
+/** Why a service without `user:` runs as root, or null when it does not (or it is unknown). */
+function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image' | 'dockerfile'; image: string } | null {
+  // `extends:` may bring a user from another service or file: unknown here.
+  if (ctx.serviceGet(service, 'extends')) return null;
+  const overridesEntrypoint = ctx.serviceGet(service, 'entrypoint') !== undefined;
+  const commandEntry = ctx.serviceGet(service, 'command');
+  const command = commandWords(ctx, service.doc, commandEntry);
+  if (ctx.serviceGet(service, 'build')) {
+    const built = builtDockerfile(ctx, service);
+    if (!built) return null; // not in the workspace (or remote): unknown
+    const stages = built.dockerfile.stages;
+    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const result = dockerfileUser(stage);
+    if (result === null) return null;
+    if ('user' in result) {
+      if (result.user.includes('$')) return null;
+      return userIsRoot(result.user) ? { source: 'dockerfile', image: built.build.dockerfile } : null;
+    }
+    if (result.base) {
+      if (nonRootUser(result.base)) return null;
+      const sd = stepDown(result.base);
+      // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down.
+      if (sd && !overridesEntrypoint && !result.entrypoint && runsServer(commandEntry ? command : result.cmd, sd.server) !== false) return null;
+    }
+    return { source: 'dockerfile', image: built.build.dockerfile };
+  }
+  const img = serviceImageOf(ctx, service);
+  if (!img || !img.ref) return null; // no image, or unknown after interpolation
+  if (nonRootUser(img.ref)) return null;
+  const sd = stepDown(img.ref);
+  if (sd && !overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
+  return { source: 'image', image: img.ref.text };
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC011',
+  name: 'runs-as-root',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what:
+      'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
+      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, keycloak, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost and influxdb ≥ 2 — as long as the service keeps the image\'s entrypoint and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a service with `extends:`.',
+    why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
+    bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
+    good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
+    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
+    guideline: '§2 Container Runtime Security — "Run as Non-root User" (uid 1000); Security Checklist — "Non-root user in Dockerfile"',
+    equivalents: ['compose-lint CL-0018 (user: root)', 'KICS "Missing User Instruction" (Dockerfile query: the same check for images built here)', 'CIS Docker Benchmark 4.1: "Ensure that a user for the container has been created"'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#user',
+      'https://docs.docker.com/reference/dockerfile/#user',
+      'https://docs.docker.com/engine/security/#linux-kernel-capabilities',
+      'https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh',
+      'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh',
+      'https://github.com/docker-library/rabbitmq/blob/master/docker-entrypoint.sh',
+      'https://github.com/docker-library/repo-info/tree/master/repos/elasticsearch/remote',
+      'https://github.com/docker-library/memcached/blob/master/1/debian/Dockerfile',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      const serviceMap = ctx.isShared(service.map) ? null : service.map;
+      if (ctx.serviceGet(service, 'user')) {
+        const user = serviceScalar(ctx, service, 'user');
+        if (!user) continue; // empty or not a scalar: unknown
+        const v = user.value.value;
+        if (v === null || v.trim() === '' || !userIsRoot(v)) continue;
+        const { entry } = user;
+        const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
+        out.push({
+          range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
+          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null },
+        });
+        continue;
+      }
+      const root = rootByDefault(ctx, service);
+      if (!root) continue;
+      out.push({
+        range: ctx.rangeOf(service.nameNode),
+        severity: 'info' as const,
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: serviceMap },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); run it as a non-root user (uid 1000).`;
+    return d.source === 'image'
+      ? `Service '${d.service}' has no user: and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root; set user: "1000:1000".`
+      : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    if (hasSyntaxErrors(ctx)) return undefined;
+    let edit: TextEdit | undefined;
+    if (data.problem === 'root-user') {
+      if (!data.pair || !data.map) return undefined;
+      const value = data.pair.value as Scalar;
+      if (!value.range) return undefined;
+      edit = { range: ctx.lines.rangeOf(value.range[0], value.range[1]), newText: value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER };
+    } else {
+      if (!data.map) return undefined;
+      edit = appendToMapEdit(ctx, data.map, [`user: ${NON_ROOT_USER}`]);
+    }
+    if (!edit) return undefined;
+    return { title: 'Run as user 1000:1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

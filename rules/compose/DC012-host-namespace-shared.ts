@@ -1,0 +1,83 @@
+import type { Pair, YAMLMap } from 'yaml';
+import { defineRule } from '../engine/rule';
+import { hasSyntaxErrors, serviceScalar } from '../engine/compose-values';
+import { deletePairEdit } from '../engine/yaml-edit';
+
+/** Service keys that share a host namespace when set to `host`, and what the namespace isolates. */
+const NAMESPACE_KEYS = {
+  network_mode: 'network',
+  pid: 'process (PID)',
+  ipc: 'IPC',
+  uts: 'UTS (hostname)',
+  userns_mode: 'user',
+  cgroup: 'cgroup',
+} as const;
+
+type NamespaceKey = keyof typeof NAMESPACE_KEYS;
+
+interface Data {
+  service: string;
+  key: NamespaceKey;
+  /** The value was written through `${…}` (it resolved to `host`). */
+  interpolated: boolean;
+  /** The entry as written in the service (null when inherited or shared through an anchor: no fix). */
+  map: YAMLMap | null;
+  pair: Pair | null;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC012',
+  name: 'host-namespace-shared',
+  kind: 'compose',
+  severity: 'error',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service that shares a namespace with the host: `network_mode: host`, `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host` or `cgroup: host`. Values are read after interpolation with the `.env` beside the compose file (`${NET:-host}` counts as `host`); a variable whose value is unknown is not a finding. A setting that comes through a `<<` merge is reported on the merge key. Other values (`service:vpn`, `container:…`, `shareable`, `private`) are not flagged.',
+    why: 'Namespaces are what separate a container from the host. With the host\'s network namespace the container sees every host interface, reaches services bound to 127.0.0.1 and can sniff traffic; with the host PID namespace it sees and signals every host process and reads their environment (secrets) through /proc; with the host IPC namespace it attaches to host shared memory; with the host UTS namespace it can rename the host; `userns_mode: host` switches user-namespace remapping off, so root in the container is root on the host again. SECURITY-GUIDELINES.md §3 asks for services isolated on a custom bridge network, and §2 for containers that do not get host-level privileges ("No Privileged Containers").',
+    bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    network_mode: host\n    pid: host',
+    good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    networks: [frontend]\n    ports:\n      - "127.0.0.1:8080:80"\nnetworks:\n  frontend:',
+    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Removing `pid`, `ipc`, `uts`, `userns_mode` or `cgroup` is marked safe (it does what the rule asks; a monitoring agent that really needs host processes stops seeing them). Removing `network_mode: host` is not safe: the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it.',
+    guideline: '§3 Network Security — "Custom Bridge Network"; §2 Container Runtime Security — "No Privileged Containers"',
+    equivalents: [
+      'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
+      'compose-lint CL-0008 (network_mode: host) and CL-0010 (pid/ipc/uts/userns_mode: host)',
+      'CIS Docker Benchmark: "Ensure that the host\'s network / process / IPC / UTS / user namespaces are not shared"',
+    ],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#network_mode',
+      'https://docs.docker.com/reference/compose-file/services/#pid',
+      'https://docs.docker.com/reference/compose-file/services/#ipc',
+      'https://docs.docker.com/reference/compose-file/services/#uts',
+      'https://docs.docker.com/reference/compose-file/services/#userns_mode',
+      'https://docs.docker.com/reference/compose-file/services/#cgroup',
+      'https://docs.docker.com/engine/network/drivers/host/',
+      'https://docs.docker.com/engine/security/userns-remap/',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      for (const key of Object.keys(NAMESPACE_KEYS) as NamespaceKey[]) {
+        const found = serviceScalar(ctx, service, key);
+        if (!found || found.value.value === null || found.value.value.trim() !== 'host') continue;
+        const { entry } = found;
+        const own = entry.own && !entry.shared;
+        out.push({
+          range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
+          data: { service: service.name, key, interpolated: !found.value.literal, map: own ? service.map : null, pair: own ? entry.pair : null },
+        });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const via = d.interpolated ? ' (after interpolation)' : '';
+    return `Service '${d.service}' shares the host's ${NAMESPACE_KEYS[d.key]} namespace (${d.key}: host${via}); the container is no longer isolated from the host there.`;
+  },
+  fix(ctx, { data }) {
+    if (!data.map || !data.pair || hasSyntaxErrors(ctx)) return undefined;
+    const edit = deletePairEdit(ctx, data.map, data.pair);
+    if (!edit) return undefined;
+    return { title: `Remove ${data.key}: host`, safe: data.key !== 'network_mode', changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

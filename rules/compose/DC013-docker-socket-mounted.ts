@@ -1,0 +1,80 @@
+import { defineRule } from '../engine/rule';
+import { serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
+
+interface Data {
+  service: string;
+  /** What is mounted, as Compose resolves it (or as written when a variable in it is unknown). */
+  source: string;
+  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`). */
+  what: 'socket' | 'directory';
+  readOnly: boolean;
+  /** The mount comes from a named volume whose definition binds the host path. */
+  namedVolume: string | null;
+}
+
+/** Host paths of container-engine API sockets: Docker's (any location: rootless, Desktop, `.raw`) and Podman's Docker-compatible one. */
+const SOCKET = /\/(?:docker\.sock(?:\.raw)?|podman\.sock)$/;
+/** The directories that hold the Docker socket on Linux hosts. */
+const SOCKET_DIRS = new Set(['/var/run', '/run']);
+/** Docker Engine's named pipe on Windows hosts (`\\.\pipe\docker_engine`). */
+const WINDOWS_PIPE = /^[\\/]{2}\.[\\/]pipe[\\/]docker_engine$/i;
+
+/** What a mount exposes of the engine's API, or null. */
+function exposure(m: VolumeMount): { source: string; what: Data['what'] } | null {
+  const src = m.source;
+  if (src?.value && WINDOWS_PIPE.test(src.value.trim())) return { source: src.value.trim(), what: 'socket' };
+  if (m.hostPath !== null) {
+    if (SOCKET.test(m.hostPath)) return { source: m.hostPath, what: 'socket' };
+    if (SOCKET_DIRS.has(m.hostPath)) return { source: m.hostPath, what: 'directory' };
+    return null;
+  }
+  if (!src) return null;
+  // The path depends on a variable whose value is unknown (`${XDG_RUNTIME_DIR}/docker.sock`): the
+  // literal file name written after it still says what is mounted.
+  if (src.value === null && m.type !== 'volume') {
+    const literalTail = src.raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '/').trim();
+    if (SOCKET.test(literalTail)) return { source: src.raw.trim(), what: 'socket' };
+  }
+  return null;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC013',
+  name: 'docker-socket-mounted',
+  kind: 'compose',
+  severity: 'error',
+  fixable: 'never',
+  docs: {
+    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts.',
+    why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
+    bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
+    good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro   # the one reviewed exception\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
+    fix: 'No automatic fix: the service presumably uses the API, and what to give it instead is a design decision. Remove the mount, or put a filtering proxy (such as tecnativa/docker-socket-proxy) in front of the socket that allows only the API calls the service needs, keep that proxy on an internal network, and disable this finding on that one line with a reason.',
+    guideline: '§2 Container Runtime Security — "No Privileged Containers"',
+    equivalents: ['KICS "Docker Socket Mounted In Container" (Docker Compose query)', 'compose-lint CL-0001', 'CIS Docker Benchmark: "Ensure that the Docker socket is not mounted inside any containers"'],
+    references: [
+      'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
+      'https://docs.docker.com/reference/compose-file/services/#volumes',
+      'https://docs.docker.com/reference/compose-file/volumes/',
+      'https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      for (const m of serviceVolumes(ctx, service)) {
+        const found = exposure(m);
+        if (!found) continue;
+        out.push({ range: m.reportRange, data: { service: service.name, source: found.source, what: found.what, readOnly: m.readOnly === true, namedVolume: m.namedVolume } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const via = d.namedVolume ? ` through volume '${d.namedVolume}'` : '';
+    const ro = d.readOnly ? ' (read-only does not limit the API)' : '';
+    return d.what === 'socket'
+      ? `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}: whoever controls the container controls the Docker daemon, and so the host.`
+      : `Service '${d.service}' mounts the host directory ${d.source}${via}, which holds the Docker API socket${ro}: whoever controls the container controls the Docker daemon, and so the host.`;
+  },
+});

@@ -1,0 +1,265 @@
+/**
+ * A service's mounts (`volumes:`) and host devices (`devices:`), in both syntaxes of the Compose
+ * Specification, with exact source ranges and values resolved from the `.env` beside the compose file.
+ *
+ * Short volume syntax: `[SOURCE:]TARGET[:MODE]`, MODE a comma list (`ro`, `rw`, `z`, `Z`, `cached`,
+ * `delegated`, `consistent`, `nocopy`, …). Compose interpolates before it parses; here the text is split
+ * on `:` outside `${…}` first (so each part keeps its exact offsets) and each part is interpolated on its
+ * own, which gives the same result. A Windows drive letter (`C:\data`) is not a separator. The source is
+ * a host path when it starts with `.`, `/` or `~` (or is a Windows path), else it names a volume, as
+ * compose-go decides (`isFilePath`).
+ * Long volume syntax: `{ type, source, target, read_only, bind, volume, tmpfs, image, consistency }`;
+ * without `type`, a path-like source is a bind mount.
+ * A named volume whose top-level definition uses the local driver with `driver_opts: { o: bind, device: … }`
+ * mounts that host directory, and is reported as such.
+ * Devices: `HOST_PATH[:CONTAINER_PATH[:CGROUP_PERMISSIONS]]`, the long form `{ source, target, permissions }`,
+ * and CDI names (`vendor.com/class=name`), which are not host paths.
+ * https://docs.docker.com/reference/compose-file/services/#volumes
+ * https://docs.docker.com/reference/compose-file/volumes/
+ * https://docs.docker.com/reference/compose-file/services/#devices
+ */
+import * as path from 'node:path';
+import { isAlias, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
+import { interpolateWithDotenv, reportRangeFor, seqItems } from './compose-values';
+import type { Range } from './types';
+
+export type MountType = 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'image' | 'cluster' | 'unknown';
+
+/** One part of a mount or device entry (source, target, mode). */
+export interface MountPart {
+  /** The text as written (with any `${…}`). */
+  raw: string;
+  /** The value after interpolation with `.env` (a default counts as written), or null when unknown. */
+  value: string | null;
+  /** Offsets of the written text in the file, or null when it cannot be located exactly. */
+  offsets: [number, number] | null;
+}
+
+export interface VolumeMount {
+  service: Service;
+  syntax: 'short' | 'long';
+  /** The item as written (may be an alias) and after alias resolution. */
+  written: Node;
+  node: Node;
+  /** The `volumes:` entry of the service. */
+  entry: Entry;
+  /** Where a finding about this mount is reported: the item (long syntax: its `source:`), or the alias / `<<` key it comes through. */
+  reportRange: Range;
+  /** The item is written in the service itself (not inherited, not an alias, not inside an anchor). */
+  editable: boolean;
+  /** `bind` for a host path, `volume` for a named or anonymous volume; `unknown` when the source is not known. */
+  type: MountType;
+  source: MountPart | null;
+  target: MountPart | null;
+  /** Short syntax: the access mode part (`ro`, `rw,z`, …). */
+  mode: MountPart | null;
+  /** Mounted read-only; null when it depends on an unknown value. */
+  readOnly: boolean | null;
+  /** The absolute, normalized host path that is mounted (bind mounts and bind-backed named volumes), or null. */
+  hostPath: string | null;
+  /** A bind mount of a relative (project) or home-relative path: its host location is not absolute here. */
+  relativeBind: boolean;
+  /** The named volume whose top-level definition binds `hostPath`, or null. */
+  namedVolume: string | null;
+}
+
+export interface DeviceMapping {
+  service: Service;
+  written: Node;
+  node: Node;
+  entry: Entry;
+  reportRange: Range;
+  editable: boolean;
+  source: MountPart | null;
+  target: MountPart | null;
+  /** The absolute, normalized host device path, or null (CDI name, unknown). */
+  hostPath: string | null;
+  /** A CDI device name (`nvidia.com/gpu=all`). */
+  cdi: boolean;
+}
+
+/** Splits a short-syntax entry on `:` outside `${…}`, keeping a Windows drive letter with its path. */
+export function splitShortSyntax(text: string): { text: string; start: number }[] {
+  const parts: { text: string; start: number }[] = [];
+  let start = 0;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$' && text[i + 1] === '$') {
+      i++;
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === '}' && depth > 0) {
+      depth--;
+      continue;
+    }
+    if (c !== ':' || depth > 0) continue;
+    // `C:\path` or `C:/path` at the start of a part is a Windows drive, not a separator.
+    if (i - start === 1 && /[A-Za-z]/.test(text[start]) && /[\\/]/.test(text[i + 1] ?? '')) continue;
+    parts.push({ text: text.slice(start, i), start });
+    start = i + 1;
+  }
+  parts.push({ text: text.slice(start), start });
+  return parts;
+}
+
+/** Whether a mount source is a path (bind mount) rather than a volume name, as compose-go decides. */
+export function isPathSource(source: string): boolean {
+  if (source === '') return false;
+  if (source[0] === '.' || source[0] === '/' || source[0] === '~') return true;
+  if (source.startsWith('\\\\')) return true;
+  return /^[A-Za-z]:[\\/]/.test(source);
+}
+
+/** A host path in canonical form (`//var/run/x/` → `/var/run/x`), or null when it is not an absolute POSIX path. */
+export function normalizeHostPath(p: string): string | null {
+  if (!p.startsWith('/')) return null;
+  let n = path.posix.normalize(p);
+  if (n.startsWith('//')) n = n.replace(/^\/+/, '/');
+  if (n.length > 1 && n.endsWith('/')) n = n.slice(0, -1);
+  return n;
+}
+
+/** Whether `p` is `dir` or lies under it (both normalized). */
+export function isUnder(p: string, dir: string): boolean {
+  if (dir === '/') return true;
+  return p === dir || p.startsWith(dir + '/');
+}
+
+function part(ctx: ComposeContext, raw: string, offsets: [number, number] | null): MountPart {
+  return { raw, value: interpolateWithDotenv(ctx, raw).value, offsets };
+}
+
+/** A scalar node's part: its written text, interpolated value and offsets. */
+function scalarPart(ctx: ComposeContext, doc: Document.Parsed, node: Node | null | undefined): MountPart | null {
+  const n = ctx.resolve(doc, node);
+  if (!n || !isScalar(n)) return null;
+  const raw = scalarString(n);
+  if (raw === null) return null;
+  return part(ctx, raw, isAlias(node as Node) ? null : scalarContentSpan(ctx.text, n));
+}
+
+/** The top-level `volumes:` definition of a named volume that binds a host directory: its device path. */
+function boundDevice(ctx: ComposeContext, doc: Document.Parsed, name: string): MountPart | null {
+  const top = doc.contents && isMap(doc.contents) ? doc.contents : null;
+  if (!top) return null;
+  const volumes = ctx.get(doc, top, 'volumes');
+  if (!volumes?.value || !isMap(volumes.value)) return null;
+  const def = ctx.get(doc, volumes.value, name);
+  if (!def?.value || !isMap(def.value)) return null;
+  const driver = scalarPart(ctx, doc, ctx.get(doc, def.value, 'driver')?.value);
+  if (driver && driver.value !== 'local') return null;
+  const opts = ctx.get(doc, def.value, 'driver_opts');
+  if (!opts?.value || !isMap(opts.value)) return null;
+  const o = scalarPart(ctx, doc, ctx.get(doc, opts.value, 'o')?.value);
+  if (!o || o.value === null || !o.value.split(',').some((w) => w.trim() === 'bind' || w.trim() === 'rbind')) return null;
+  return scalarPart(ctx, doc, ctx.get(doc, opts.value, 'device')?.value);
+}
+
+function resolveSourcePath(ctx: ComposeContext, doc: Document.Parsed, source: MountPart | null, type: MountType): Pick<VolumeMount, 'hostPath' | 'relativeBind' | 'namedVolume' | 'type'> {
+  const out: Pick<VolumeMount, 'hostPath' | 'relativeBind' | 'namedVolume' | 'type'> = { hostPath: null, relativeBind: false, namedVolume: null, type };
+  if (!source) return out;
+  if (source.value === null) return out; // the source is unknown: so is whether it is a path
+  const value = source.value.trim();
+  if (out.type === 'unknown') out.type = isPathSource(value) ? 'bind' : 'volume';
+  if (out.type === 'bind') {
+    out.hostPath = normalizeHostPath(value);
+    out.relativeBind = out.hostPath === null;
+  } else if (out.type === 'volume' && value !== '') {
+    const device = boundDevice(ctx, doc, value);
+    if (device?.value) {
+      out.hostPath = normalizeHostPath(device.value.trim());
+      out.namedVolume = value;
+    }
+  }
+  return out;
+}
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+}
+
+/** Every mount of a service (both syntaxes). Entries whose shape is unknown (e.g. `- ${VOL}`) come with type `unknown`. */
+export function serviceVolumes(ctx: ComposeContext, service: Service): VolumeMount[] {
+  const entry = ctx.serviceGet(service, 'volumes');
+  const list = seqItems(ctx, service.doc, entry);
+  if (!entry || !list) return [];
+  const doc = service.doc;
+  const out: VolumeMount[] = [];
+  for (const item of list.items) {
+    const base = { service, written: item.written, node: item.node, entry, editable: !item.shared };
+    if (isScalar(item.node)) {
+      const raw = scalarString(item.node);
+      if (raw === null) continue;
+      const span = item.written === item.node ? scalarContentSpan(ctx.text, item.node) : null;
+      const parts = splitShortSyntax(raw).map((p) => part(ctx, p.text, span ? [span[0] + p.start, span[0] + p.start + p.text.length] : null));
+      let source: MountPart | null = null;
+      let target: MountPart | null = null;
+      let mode: MountPart | null = null;
+      if (parts.length === 1) target = parts[0];
+      else if (parts.length === 2) [source, target] = parts;
+      else if (parts.length === 3) [source, target, mode] = parts;
+      else continue; // not a valid mount
+      const readOnly = mode === null ? false : mode.value === null ? null : mode.value.split(',').some((m) => m.trim() === 'ro');
+      const resolved = source ? resolveSourcePath(ctx, doc, source, 'unknown') : { hostPath: null, relativeBind: false, namedVolume: null, type: 'volume' as MountType };
+      out.push({ ...base, syntax: 'short', reportRange: reportRangeFor(ctx, entry, item.written), source, target, mode, readOnly, ...resolved });
+    } else if (isMap(item.node)) {
+      const map = item.node;
+      const typePart = scalarPart(ctx, doc, ctx.get(doc, map, 'type')?.value);
+      const source = scalarPart(ctx, doc, ctx.get(doc, map, 'source')?.value);
+      const target = scalarPart(ctx, doc, ctx.get(doc, map, 'target')?.value);
+      const ro = scalarPart(ctx, doc, ctx.get(doc, map, 'read_only')?.value);
+      const readOnly = ro === null ? false : ro.value === null ? null : /^(true|yes|on)$/i.test(ro.value.trim());
+      let type: MountType = 'unknown';
+      if (typePart) {
+        const t = typePart.value?.trim();
+        type = t === 'bind' || t === 'volume' || t === 'tmpfs' || t === 'npipe' || t === 'image' || t === 'cluster' ? t : 'unknown';
+        if (typePart.value === null) type = 'unknown';
+      }
+      const explicitType = typePart !== null;
+      const resolved = explicitType && type === 'unknown' ? { hostPath: null, relativeBind: false, namedVolume: null, type } : resolveSourcePath(ctx, doc, source, type);
+      const sourcePair = item.written === item.node ? pairOf(map, 'source') : undefined;
+      const reportRange = sourcePair && entry.own && !isAlias(entry.pair.value as Node) ? ctx.rangeOfPair(sourcePair) : reportRangeFor(ctx, entry, item.written);
+      out.push({ ...base, syntax: 'long', reportRange, source, target, mode: null, readOnly, ...resolved });
+    } else {
+      continue;
+    }
+  }
+  return out;
+}
+
+/** Every device mapping of a service (short and long form, CDI names). */
+export function serviceDevices(ctx: ComposeContext, service: Service): DeviceMapping[] {
+  const entry = ctx.serviceGet(service, 'devices');
+  const list = seqItems(ctx, service.doc, entry);
+  if (!entry || !list) return [];
+  const doc = service.doc;
+  const out: DeviceMapping[] = [];
+  for (const item of list.items) {
+    const base = { service, written: item.written, node: item.node, entry, editable: !item.shared, reportRange: reportRangeFor(ctx, entry, item.written) };
+    let source: MountPart | null = null;
+    let target: MountPart | null = null;
+    if (isScalar(item.node)) {
+      const raw = scalarString(item.node);
+      if (raw === null) continue;
+      const span = item.written === item.node ? scalarContentSpan(ctx.text, item.node) : null;
+      const parts = splitShortSyntax(raw).map((p) => part(ctx, p.text, span ? [span[0] + p.start, span[0] + p.start + p.text.length] : null));
+      if (parts.length > 3) continue;
+      source = parts[0];
+      target = parts[1] ?? null;
+    } else if (isMap(item.node)) {
+      source = scalarPart(ctx, doc, ctx.get(doc, item.node, 'source')?.value);
+      target = scalarPart(ctx, doc, ctx.get(doc, item.node, 'target')?.value);
+    } else continue;
+    const value = source?.value?.trim() ?? null;
+    const cdi = value !== null && !value.startsWith('/') && /^[\w.-]+\/[\w.-]+=/.test(value);
+    out.push({ ...base, source, target, hostPath: value === null || cdi ? null : normalizeHostPath(value), cdi });
+  }
+  return out;
+}
