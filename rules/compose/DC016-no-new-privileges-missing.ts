@@ -1,0 +1,96 @@
+import { isSeq, type Scalar, type YAMLSeq } from 'yaml';
+import { scalarContentSpan, type Service } from '../engine/compose';
+import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
+import { isOwnEditable, isPartialService, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range, TextEdit } from '../engine/types';
+
+type Data =
+  | {
+      problem: 'missing';
+      service: Service;
+      /** The service's own, editable `security_opt:` sequence to append to; null to create the key; undefined for no fix. */
+      seq: YAMLSeq | null | undefined;
+    }
+  | {
+      problem: 'disabled';
+      service: Service;
+      /** The `no-new-privileges:false` entry when it is written in place (null: inherited, no fix). */
+      scalar: Scalar | null;
+    };
+
+const OPTION = 'no-new-privileges:true';
+
+export default defineRule<'compose', Data>({
+  code: 'DC016',
+  name: 'no-new-privileges-missing',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service whose `security_opt:` does not contain `no-new-privileges:true` (also accepted: `no-new-privileges`, `no-new-privileges=true`, and the other spellings of true that Docker reads), or that sets it to false. `security_opt` is read from the service, from `<<` merges of anchored blocks and from the service it `extends:`. A service with no `image:`, `build:` or `extends:` (a fragment of an override file) is not judged; an entry whose value is an unresolvable `${VAR}` makes the service unknown, not a finding. Missing settings are reported on the service name; an explicit `no-new-privileges:false` is reported on that entry.',
+    why: 'Without the flag, a process in the container can gain privileges by running a setuid/setgid binary or a binary with file capabilities (`su`, `sudo`, a planted setuid shell): the kernel\'s `no_new_privs` bit stops every such gain at `execve()`. It is one line and turns a compromise of an unprivileged process into a much smaller one. SECURITY-GUIDELINES.md §2 Container Runtime Security ("Run as Non-root User", "No Privileged Containers") — privileges the service was not started with must not be regained.',
+    bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"',
+    good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"\n    security_opt:\n      - no-new-privileges:true',
+    fix: '"Add no-new-privileges:true" appends the entry to the service\'s `security_opt:` (a new `- no-new-privileges:true` line in a block sequence, `, no-new-privileges:true` in a flow sequence), or adds `security_opt:` with that one entry at the end of the service; an explicit `no-new-privileges:false` is changed to true in place, keeping its quotes. Not offered when `security_opt` or the service comes from an anchor, an alias, a `<<` merge or `extends:` (the edit would change every service that shares the text: add it there). Not applied by fix-all: a program that needs `sudo`/`su`, a setuid helper or file capabilities at run time stops working (compose-lint lists netdata plugins and some game-server images) — start the container and check its logs.',
+    guideline: '§2 Container Runtime Security — "Run as Non-root User", "No Privileged Containers"',
+    equivalents: ['KICS "No New Privileges Not Set" (Docker Compose query 27fcc7d6-c49b-46e0-98f1-6c082a6a2750)', 'compose-lint CL-0003 (Privilege Escalation Not Blocked)', 'Datadog IaC "dockercompose-no-new-privileges-disabled"'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#security_opt',
+      'https://docs.docker.com/reference/cli/docker/container/run/#security-opt',
+      'https://www.kernel.org/doc/html/latest/userspace-api/no_new_privs.html',
+      'https://docs.kics.io/latest/queries/dockercompose-queries/27fcc7d6-c49b-46e0-98f1-6c082a6a2750/',
+      'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0003.md',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const found = lookupKey(ctx, service, 'security_opt');
+      if (found === 'unknown') continue;
+      if (found) {
+        const { items, unknown } = securityOpts(found.ctx, found.service.doc, found.entry.value);
+        const nnp = items.filter((i) => i.name === 'no-new-privileges');
+        const last = nnp[nnp.length - 1];
+        if (last) {
+          const on = last.value === null ? true : parseGoBool(last.value);
+          if (on === true || on === undefined) continue; // set, or a value Docker would reject: not this rule's finding
+          const ownSeq = isOwnEditable(ctx, found) && !ctx.isShared(found.entry.value);
+          const editable = ownSeq && last.node === last.scalar && !ctx.isShared(last.scalar);
+          // The item as written (an alias item included) in the service's own list; else the key or `<<` it comes through.
+          const range = ownSeq ? ctx.rangeOf(last.node) : ctx.rangeOf(reportNodeOf(found, service));
+          out.push({ range, data: { problem: 'disabled', service, scalar: editable ? last.scalar : null } });
+          continue;
+        }
+        if (unknown) continue;
+      }
+      if (isPartialService(ctx, service)) continue;
+      let seq: YAMLSeq | null | undefined;
+      if (!found) seq = canAddToService(ctx, service) ? null : undefined;
+      else if (isOwnEditable(ctx, found) && found.entry.value && isSeq(found.entry.value) && !ctx.isShared(found.entry.value)) seq = found.entry.value;
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq } });
+    }
+    return out;
+  },
+  message(d) {
+    if (d.problem === 'disabled') return `Service '${d.service.name}' sets no-new-privileges to false: its processes can gain privileges through setuid binaries and file capabilities.`;
+    return `Service '${d.service.name}' does not set no-new-privileges:true in security_opt: its processes can gain privileges through setuid binaries and file capabilities.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    if (!parsedCleanly(data.service)) return undefined;
+    let edit: TextEdit | undefined;
+    if (data.problem === 'disabled') {
+      if (!data.scalar) return undefined;
+      const span = scalarContentSpan(ctx.text, data.scalar);
+      if (!span) return undefined;
+      edit = { range: ctx.lines.rangeOf(span[0], span[1]), newText: OPTION };
+      return { title: 'Set no-new-privileges:true', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    }
+    if (data.seq === undefined) return undefined;
+    if (data.seq === null) edit = addToMapEdit(ctx, data.service.map, ['security_opt:', `  - ${OPTION}`], indentUnit(ctx, data.service));
+    else edit = appendToSeqEdit(ctx, data.seq, OPTION);
+    if (!edit) return undefined;
+    return { title: 'Add no-new-privileges:true', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});
+

@@ -1,0 +1,84 @@
+import { isSeq, type Pair, type YAMLSeq } from 'yaml';
+import type { Service } from '../engine/compose';
+import { deleteSeqItemEdit, parsedCleanly } from '../engine/compose-insert';
+import { securityOpts } from '../engine/compose-lookup';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range } from '../engine/types';
+import { deletePairEdit } from '../engine/yaml-edit';
+
+type Profile = 'seccomp' | 'apparmor' | 'label';
+
+interface Data {
+  service: string;
+  profile: Profile;
+  /** The entry as written (e.g. `seccomp=unconfined`), for the fix title. */
+  text: string;
+  /** Where the entry can be removed: null when it is inherited or shared (no fix). */
+  edit: { service: Service; pair: Pair; seq: YAMLSeq; index: number } | null;
+}
+
+/** Whether an option disables a confinement profile, as the Docker daemon reads it. */
+function disabledProfile(name: string, value: string | null): Profile | null {
+  if ((name === 'seccomp' || name === 'apparmor') && value === 'unconfined') return name;
+  if (name === 'label' && value === 'disable') return 'label';
+  return null;
+}
+
+const WHAT: Record<Profile, string> = {
+  seccomp: 'runs without the seccomp filter: every system call (mount, kexec_load, bpf, keyctl, …) reaches the host kernel',
+  apparmor: 'runs without its AppArmor profile: the mandatory access control that confines files, mounts and /proc writes is off',
+  label: 'runs with SELinux labeling disabled: the container process is not confined by type enforcement',
+};
+
+export default defineRule<'compose', Data>({
+  code: 'DC017',
+  name: 'security-profile-disabled',
+  kind: 'compose',
+  severity: 'error',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a `security_opt:` entry that turns a kernel confinement profile off: `seccomp:unconfined`, `apparmor:unconfined` or `label:disable`, also written with `=` (`seccomp=unconfined`), in the service or through a `<<` merge of an anchored block (then reported on the merge key) or an alias. A custom profile (`seccomp:./profile.json`, `apparmor:my-profile`) and SELinux label options that keep confinement (`label:type:svirt_apache_t`) are not flagged; entries whose value is an unresolvable `${VAR}` are unknown, not findings. Entries inherited through `extends:` are reported on the service that writes them.',
+    why: 'Docker confines every container with a default seccomp filter (it blocks about 44 dangerous system calls), an AppArmor profile or SELinux labels. Turning them off removes the layers that stop many container escapes even when the process is root, so a kernel bug or a stray capability becomes a host compromise. SECURITY-GUIDELINES.md §2 Container Runtime Security ("No Privileged Containers") — disabling the profiles is most of what `--privileged` does.',
+    bad: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:unconfined',
+    good: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:./seccomp-renderer.json   # the default profile plus the one call it needs',
+    fix: '"Remove seccomp:unconfined" deletes the entry\'s line (its comment included) or, in a flow sequence, the entry and its comma; when it is the only entry the whole `security_opt:` key is removed. Docker\'s default profile then applies again. Not offered when the entry comes from an anchor, an alias, a `<<` merge or `extends:` (remove it where it is written) or when the service mapping is a flow mapping. If the program really needs a blocked system call, write a custom seccomp profile that allows only that call instead.',
+    guideline: '§2 Container Runtime Security — "No Privileged Containers"',
+    equivalents: ['compose-lint CL-0009 (Security Profile Disabled)', 'CIS Docker Benchmark 5.21 "Do not disable default seccomp profile" and 5.2 (SELinux/AppArmor profile enabled), as cited by CL-0009', 'KICS "Security Opt Not Set" (Docker Compose query 610e266e-6c12-4bca-9925-1ed0cd29742b) is related but only checks that `security_opt` exists'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#security_opt',
+      'https://docs.docker.com/engine/security/seccomp/',
+      'https://docs.docker.com/engine/security/apparmor/',
+      'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0009.md',
+      'https://docs.kics.io/latest/queries/dockercompose-queries/610e266e-6c12-4bca-9925-1ed0cd29742b/',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const entry = ctx.serviceGet(service, 'security_opt');
+      if (!entry || !entry.value) continue;
+      const { items } = securityOpts(ctx, service.doc, entry.value);
+      const written = entry.own && !entry.shared;
+      for (const item of items) {
+        const profile = disabledProfile(item.name, item.value);
+        if (!profile) continue;
+        const inPlace = written && item.node === item.scalar && !ctx.isShared(item.scalar);
+        const range = inPlace ? ctx.rangeOf(item.scalar) : entry.own && !entry.shared ? ctx.rangeOf(item.node) : ctx.rangeOf(entry.reportNode);
+        const seq = entry.value;
+        const edit = inPlace && isSeq(seq) && !ctx.isShared(seq) ? { service, pair: entry.pair, seq, index: item.index } : null;
+        out.push({ range, data: { service: service.name, profile, text: `${item.name}${item.value === null ? '' : `:${item.value}`}`, edit } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    return `Service '${d.service}' ${WHAT[d.profile]}.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const e = data.edit;
+    if (!e || !parsedCleanly(e.service)) return undefined;
+    const edit = e.seq.items.length === 1 ? deletePairEdit(ctx, e.service.map, e.pair) : deleteSeqItemEdit(ctx, e.seq, e.index);
+    if (!edit) return undefined;
+    return { title: `Remove ${data.text}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

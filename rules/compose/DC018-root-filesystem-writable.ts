@@ -1,0 +1,134 @@
+import { isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import type { ComposeContext, Service } from '../engine/compose';
+import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
+import { isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
+import { serviceVolumes } from '../engine/compose-volumes';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range, TextEdit } from '../engine/types';
+
+interface Data {
+  service: Service;
+  /** `read_only` is absent, or set to false. */
+  problem: 'missing' | 'false';
+  /** The `false` scalar when it is written in place (null: inherited or shared, no fix). */
+  value: Scalar | null;
+}
+
+function isTrueText(text: string): boolean {
+  return /^(true|yes|on)$/i.test(text.trim());
+}
+
+/** The path of a tmpfs entry (`/tmp`, `/tmp:size=64m,mode=1777`), normalized. */
+function tmpfsPath(entry: string): string {
+  const p = entry.trim().split(':')[0];
+  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+/** Whether `/tmp` is already writable: a tmpfs entry or a mount targets it. Unknown entries count as covering it. */
+function tmpCovered(ctx: ComposeContext, service: Service): boolean | 'unknown' {
+  const found = lookupKey(ctx, service, 'tmpfs');
+  if (found === 'unknown') return 'unknown';
+  if (found && found.entry.value) {
+    const v = found.entry.value;
+    const nodes = isSeq(v) ? v.items : [v];
+    for (const n of nodes) {
+      const text = resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, n as Node));
+      if (text === undefined || text === null) return 'unknown';
+      if (tmpfsPath(text) === '/tmp') return true;
+    }
+  }
+  for (const m of serviceVolumes(ctx, service)) {
+    const target = m.target?.value;
+    if (m.target && target === null) return 'unknown';
+    if (target && target.replace(/\/+$/, '') === '/tmp') return true;
+  }
+  return false;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC018',
+  name: 'root-filesystem-writable',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service without `read_only: true` (missing, or set to false), read from the service, `<<` merges and `extends:`. Missing settings are reported on the service name, `read_only: false` on that line (or on the `<<` key it comes through). A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged; `read_only: ${VAR}` without a value is unknown, not a finding.',
+    why: 'With a writable root filesystem, an attacker who gets code execution can replace binaries, drop tools and change configuration inside the container. Mounting it read-only leaves only the paths you declare (volumes, `tmpfs`) writable, which also documents where the service writes. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Read-only Root Filesystem – Where applicable".',
+    bad: 'services:\n  web:\n    image: nginx:1.28-alpine',
+    good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/cache/nginx\n      - /run',
+    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp`. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes.',
+    guideline: '§2 Container Runtime Security — "Read-only Root Filesystem"',
+    equivalents: ['compose-lint CL-0007 (Filesystem Not Read-Only)', 'CIS Docker Benchmark 5.13 "Ensure that the container\'s root filesystem is mounted as read only"', 'Checkov CKV_K8S_22 (read-only root filesystem) for the same control on Kubernetes'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#read_only',
+      'https://docs.docker.com/reference/compose-file/services/#tmpfs',
+      'https://docs.docker.com/reference/cli/docker/container/run/#read-only',
+      'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0007.md',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const found = lookupKey(ctx, service, 'read_only');
+      if (found === 'unknown') continue;
+      if (found) {
+        const v = found.entry.value;
+        if (!v || !isScalar(v)) continue; // an empty or odd value: Compose rejects it, not this rule's finding
+        const text = resolvedScalar(found.ctx, v);
+        if (text === null) continue; // interpolation without a value: unknown
+        if (v.value === true || (text !== undefined && isTrueText(text))) continue;
+        const editable = isOwnEditable(ctx, found) && !ctx.isShared(v);
+        out.push({ range: editable ? ctx.rangeOfPair(found.entry.pair) : ctx.rangeOf(reportNodeOf(found, service)), data: { service, problem: 'false', value: editable ? v : null } });
+        continue;
+      }
+      if (isPartialService(ctx, service)) continue;
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, problem: 'missing', value: null } });
+    }
+    return out;
+  },
+  message(d) {
+    return d.problem === 'false'
+      ? `Service '${d.service.name}' sets read_only: false: anything that runs in it can rewrite its binaries and configuration.`
+      : `Service '${d.service.name}' has a writable root filesystem (no read_only: true): anything that runs in it can rewrite its binaries and configuration.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const { service } = data;
+    if (!parsedCleanly(service) || (data.problem === 'false' && !data.value)) return undefined;
+    if (!canAddToService(ctx, service) && data.problem === 'missing') return undefined;
+    const unit = indentUnit(ctx, service);
+    const edits: TextEdit[] = [];
+    const newLines: string[] = [];
+    const covered = tmpCovered(ctx, service);
+    if (covered === false) {
+      const tmpfs = lookupKey(ctx, service, 'tmpfs');
+      if (tmpfs === 'unknown') return undefined;
+      if (!tmpfs) {
+        if (!canAddToService(ctx, service)) return undefined;
+        newLines.push('tmpfs:', '  - /tmp');
+      } else {
+        const v = tmpfs.entry.value;
+        if (!isOwnEditable(ctx, tmpfs) || !v || ctx.isShared(v)) return undefined;
+        let edit: TextEdit | undefined;
+        if (isSeq(v)) edit = appendToSeqEdit(ctx, v, '/tmp');
+        else if (isScalar(v) && v.range) edit = replaceScalarEdit(ctx, v, `[${ctx.text.slice(v.range[0], v.range[1])}, /tmp]`);
+        if (!edit) return undefined;
+        edits.push(edit); // first: an insert at the same point as the new keys must come before them
+      }
+    }
+    if (data.problem === 'false') {
+      const edit = replaceScalarEdit(ctx, data.value!, 'true');
+      if (!edit) return undefined;
+      edits.push(edit);
+      if (newLines.length > 0) {
+        const add = addToMapEdit(ctx, service.map, newLines, unit);
+        if (!add) return undefined;
+        edits.push(add);
+      }
+    } else {
+      const add = addToMapEdit(ctx, service.map, ['read_only: true', ...newLines], unit);
+      if (!add) return undefined;
+      edits.push(add);
+    }
+    return { title: 'Make the root filesystem read-only (tmpfs for /tmp)', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+  },
+});

@@ -1,0 +1,111 @@
+import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit } from '../engine/compose-insert';
+import { getPath, isPartialService, lookupKey, lookupPath, resolvedScalar, type Lookup } from '../engine/compose-lookup';
+import type { ComposeContext, Service } from '../engine/compose';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range } from '../engine/types';
+
+interface Data {
+  service: Service;
+  memory: boolean;
+  cpu: boolean;
+}
+
+const LIMITS = ['deploy', 'resources', 'limits'];
+/** Service-level keys of the older spelling (Compose file format 2), which the fix keeps using when the service does. */
+const LEGACY_KEYS = ['mem_limit', 'memswap_limit', 'mem_reservation', 'cpus', 'cpu_quota', 'cpu_period', 'cpu_shares', 'cpuset'];
+
+/** A limit value that bounds something: unknown values (unresolved `${VAR}`) count as set; zero and -1 mean unlimited. */
+function bounds(found: Lookup): boolean {
+  if (found === 'unknown') return true;
+  if (!found || !found.entry.value) return false;
+  const text = resolvedScalar(found.ctx, found.entry.value);
+  if (text === undefined) return false;
+  if (text === null) return true;
+  const t = text.trim();
+  if (t === '') return false;
+  const n = Number.parseFloat(t);
+  if (Number.isNaN(n)) return true; // an odd spelling: Compose judges it, not this rule
+  return n > 0;
+}
+
+function memoryLimited(ctx: ComposeContext, service: Service): boolean {
+  return bounds(lookupPath(ctx, service, [...LIMITS, 'memory'])) || bounds(lookupKey(ctx, service, 'mem_limit'));
+}
+
+function cpuLimited(ctx: ComposeContext, service: Service): boolean {
+  return bounds(lookupPath(ctx, service, [...LIMITS, 'cpus'])) || bounds(lookupKey(ctx, service, 'cpus')) || bounds(lookupKey(ctx, service, 'cpu_quota'));
+}
+
+/** A YAML plain scalar for an option value, quoted when it would not read back as the same string. */
+function plain(value: string): string {
+  return /^[0-9][0-9.]*[a-zA-Z]{0,2}$/.test(value) ? value : `'${value.replace(/'/g, "''")}'`;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC020',
+  name: 'resource-limits-missing',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service with no memory limit or no CPU limit. Memory counts as limited by `deploy.resources.limits.memory` or `mem_limit`; CPU by `deploy.resources.limits.cpus`, `cpus` or `cpu_quota` — read from the service, `<<` merges and `extends:`. Reservations (`deploy.resources.reservations`, `mem_reservation`, `cpu_shares`) are not limits. A value of 0 (or -1) means unlimited and does not count; an unresolvable `${VAR}` counts as a limit (its value is unknown). The finding is on the service name and says which limit is missing. A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged.',
+    why: 'Docker sets no memory or CPU ceiling by default: one leaking, looping or compromised container (a crypto-miner is the usual payload) can take all the host\'s memory — the kernel\'s OOM killer then picks its own victims — or all its CPU, starving every other service. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
+    bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
+    good: "services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    deploy:\n      resources:\n        limits:\n          memory: 512m\n          cpus: '0.5'",
+    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …) and has no `deploy.resources.limits`, the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`), so one service does not mix both. Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits. Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
+    guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
+    equivalents: ['KICS "Memory Not Limited" and "Cpus Not Limited" (Docker Compose queries)', 'compose-lint CL-0026 (No resource limits)', 'Checkov CKV_K8S_11/CKV_K8S_13 (CPU/memory limits) for the same control on Kubernetes'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/deploy/#resources',
+      'https://docs.docker.com/reference/compose-file/services/#mem_limit',
+      'https://docs.docker.com/reference/compose-file/services/#cpus',
+      'https://docs.docker.com/engine/containers/resource_constraints/',
+      'https://docs.kics.io/latest/queries/dockercompose-queries/6b610c50-99fb-4ef0-a5f3-e312fd945bc3/',
+      'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0026.md',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      if (isPartialService(ctx, service)) continue;
+      const memory = !memoryLimited(ctx, service);
+      const cpu = !cpuLimited(ctx, service);
+      if (!memory && !cpu) continue;
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, memory, cpu } });
+    }
+    return out;
+  },
+  message(d) {
+    const what = d.memory && d.cpu ? 'no memory or CPU limit' : d.memory ? 'no memory limit' : 'no CPU limit';
+    return `Service '${d.service.name}' has ${what}: one runaway or compromised container can starve the host and every other service.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const { service } = data;
+    if (!canAddToService(ctx, service)) return undefined;
+    // A written-but-unlimited value (0, -1) is left to the user: adding the other spelling would conflict with it.
+    for (const key of data.memory ? ['mem_limit'] : []) if (ctx.serviceGet(service, key)) return undefined;
+    for (const key of data.cpu ? ['cpus', 'cpu_quota'] : []) if (ctx.serviceGet(service, key)) return undefined;
+    if (data.memory && getPath(ctx, service.doc, service.map, [...LIMITS, 'memory'])) return undefined;
+    if (data.cpu && getPath(ctx, service.doc, service.map, [...LIMITS, 'cpus'])) return undefined;
+    const unit = indentUnit(ctx, service);
+    const mem = plain(ctx.options.defaultMemoryLimit);
+    const cpu = ctx.options.defaultCpuLimit;
+    const hasLimits = !!getPath(ctx, service.doc, service.map, LIMITS);
+    const legacy = !hasLimits && LEGACY_KEYS.some((k) => ctx.serviceGet(service, k));
+    let edit;
+    if (legacy) {
+      const lines: string[] = [];
+      if (data.memory) lines.push(`mem_limit: ${mem}`);
+      if (data.cpu) lines.push(`cpus: ${plain(cpu)}`);
+      edit = addToMapEdit(ctx, service.map, lines, unit);
+    } else {
+      const leaves: [string, string][] = [];
+      if (data.memory) leaves.push(['memory', mem]);
+      if (data.cpu) leaves.push(['cpus', `'${cpu.replace(/'/g, "''")}'`]);
+      edit = ensureMapPathEdit(ctx, service.doc, service.map, LIMITS, leaves, unit);
+    }
+    if (!edit) return undefined;
+    const what = data.memory && data.cpu ? `memory ${ctx.options.defaultMemoryLimit}, cpus ${cpu}` : data.memory ? `memory ${ctx.options.defaultMemoryLimit}` : `cpus ${cpu}`;
+    return { title: `Add resource limits (${what})`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,104 @@
+import { isScalar, type Scalar } from 'yaml';
+import type { Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
+import { getPath, isOwnEditable, isPartialService, lookupKey, lookupPath, reportNodeOf, resolvedScalar, type Found } from '../engine/compose-lookup';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range, TextEdit } from '../engine/types';
+
+interface Data {
+  service: Service;
+  /** No limit at all, or a limit of -1 / 0 (unlimited). */
+  problem: 'missing' | 'unlimited';
+  /** The unlimited value when it is written in place (null: inherited or shared, no fix). */
+  value: Scalar | null;
+  /** The key it is written under. */
+  key: 'pids_limit' | 'pids' | null;
+}
+
+const LIMITS = ['deploy', 'resources', 'limits'];
+
+/** 'set', 'unlimited', or 'unknown' for a found limit. */
+function state(found: Found): 'set' | 'unlimited' | 'unknown' {
+  const text = resolvedScalar(found.ctx, found.entry.value);
+  if (text === null) return 'unknown';
+  if (text === undefined) return found.entry.value ? 'unknown' : 'unlimited';
+  const n = Number(text.trim());
+  if (!Number.isFinite(n)) return 'unknown';
+  return n > 0 ? 'set' : 'unlimited';
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC021',
+  name: 'pids-limit-missing',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service with no process limit: neither `pids_limit` nor `deploy.resources.limits.pids` (read from the service, `<<` merges and `extends:`), or a limit of `-1` or `0`, which Docker reads as unlimited. A missing limit is reported on the service name; an unlimited value on its line (or on the `<<` key it comes through). An unresolvable `${VAR}` is unknown, not a finding. A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged.',
+    why: 'Without a PID limit, a fork bomb or a runaway worker pool in one container exhausts the host\'s process table, and then nothing on the host — other containers, sshd, the Docker daemon — can start a process. It is the process-count side of resource limits. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
+    bad: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0',
+    good: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0\n    pids_limit: 200',
+    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load.',
+    guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
+    equivalents: ['KICS "Pids Limit Not Set" (Docker Compose query 221e0658-cb2a-44e3-b08a-db96a341d6fa)', 'CIS Docker Benchmark "Ensure that the PIDs cgroup limit is used"'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#pids_limit',
+      'https://docs.docker.com/reference/compose-file/deploy/#pids',
+      'https://docs.docker.com/reference/cli/docker/container/run/#pids-limit',
+      'https://docs.docker.com/reference/api/engine/version/v1.57/schemas/Limit/ (Pids: 0 means unlimited)',
+      'https://docs.kics.io/latest/queries/dockercompose-queries/221e0658-cb2a-44e3-b08a-db96a341d6fa/',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const top = lookupKey(ctx, service, 'pids_limit');
+      const deploy = lookupPath(ctx, service, [...LIMITS, 'pids']);
+      if (top === 'unknown' || deploy === 'unknown') continue;
+      const candidates: [Found, 'pids_limit' | 'pids'][] = [];
+      if (top) candidates.push([top, 'pids_limit']);
+      if (deploy) candidates.push([deploy, 'pids']);
+      if (candidates.length > 0) {
+        const states = candidates.map(([f]) => state(f));
+        if (states.some((s) => s !== 'unlimited')) continue;
+        const [found, key] = candidates[0];
+        const v = found.entry.value;
+        const editable = isOwnEditable(ctx, found) && !!v && isScalar(v) && !ctx.isShared(v) && candidates.length === 1;
+        const range = editable ? ctx.rangeOfPair(found.entry.pair) : ctx.rangeOf(reportNodeOf(found, service));
+        out.push({ range, data: { service, problem: 'unlimited', value: editable ? (v as Scalar) : null, key } });
+        continue;
+      }
+      if (isPartialService(ctx, service)) continue;
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, problem: 'missing', value: null, key: null } });
+    }
+    return out;
+  },
+  message(d) {
+    return d.problem === 'unlimited'
+      ? `Service '${d.service.name}' sets an unlimited process count (${d.key} of -1 or 0): a fork bomb in it can exhaust the host's process table.`
+      : `Service '${d.service.name}' has no pids_limit: a fork bomb or runaway worker pool in it can exhaust the host's process table.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    if (!parsedCleanly(data.service)) return undefined;
+    const limit = String(ctx.options.defaultPidsLimit);
+    let edit: TextEdit | undefined;
+    let title = `Add pids_limit: ${limit}`;
+    if (data.problem === 'unlimited') {
+      if (!data.value) return undefined;
+      edit = replaceScalarEdit(ctx, data.value, limit);
+      title = `Set ${data.key}: ${limit}`;
+    } else {
+      const { service } = data;
+      if (!canAddToService(ctx, service)) return undefined;
+      const unit = indentUnit(ctx, service);
+      // Into the service's own `deploy.resources.limits:` when it has one (ensureMapPathEdit refuses inherited levels).
+      if (getPath(ctx, service.doc, service.map, LIMITS)) {
+        edit = ensureMapPathEdit(ctx, service.doc, service.map, LIMITS, [['pids', limit]], unit);
+        if (edit) title = `Add deploy.resources.limits.pids: ${limit}`;
+      }
+      if (!edit) edit = addToMapEdit(ctx, service.map, [`pids_limit: ${limit}`], unit);
+    }
+    if (!edit) return undefined;
+    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,231 @@
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { scalarString, type ComposeContext, type Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
+import { isPartialService, lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import { dataStoreOfImage, serviceImage, type DataStoreKind } from '../engine/datastores';
+import type { Stage } from '../engine/dockerfile';
+import type { ImageRef } from '../engine/image';
+import { builtDockerfile } from '../engine/relations';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range } from '../engine/types';
+
+interface Data {
+  service: Service;
+  /** The image the container runs (the service's image, or the base of the Dockerfile it builds), or null. */
+  image: ImageRef | null;
+  /** `healthcheck:` is written but empty (no fix: the key is there). */
+  empty: boolean;
+}
+
+/** Images whose own Dockerfile declares a HEALTHCHECK (checked in their published Dockerfiles). */
+const IMAGES_WITH_HEALTHCHECK = new Set(['mysql/mysql-server', 'pihole/pihole', 'vaultwarden/server']);
+
+/** The stage a service's container runs: `build.target`, else the last stage. */
+function runStage(stages: Stage[], target: string | null): Stage | undefined {
+  return target ? stages.find((s) => s.name === target.toLowerCase()) : stages[stages.length - 1];
+}
+
+/** Whether a stage (or a stage it is built FROM) has a HEALTHCHECK instruction (`HEALTHCHECK NONE` included: a decision). */
+function stageHasHealthcheck(stage: Stage | undefined): boolean {
+  for (let i = 0; i < 16 && stage; i++) {
+    if (stage.instructions.some((ins) => ins.getKeyword() === 'HEALTHCHECK')) return true;
+    stage = stage.base.kind === 'stage' ? stage.base.stage : undefined;
+  }
+  return false;
+}
+
+/** The external image a stage ends up on, following `FROM <earlier stage>`. */
+function baseImageOf(stage: Stage | undefined): ImageRef | null {
+  for (let i = 0; i < 16 && stage; i++) {
+    if (stage.base.kind === 'image') return stage.base.ref;
+    stage = stage.base.kind === 'stage' ? stage.base.stage : undefined;
+  }
+  return null;
+}
+
+/** Services that another service waits for with `condition: service_completed_successfully` (one-shot jobs). */
+function oneShotServices(ctx: ComposeContext): Set<string> {
+  const out = new Set<string>();
+  for (const s of ctx.services) {
+    const dep = ctx.serviceGet(s, 'depends_on');
+    if (!dep || !dep.value || !isMap(dep.value)) continue;
+    for (const pair of dep.value.items) {
+      const cfg = ctx.resolve(s.doc, pair.value as Node | null);
+      if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
+      if (resolvedScalar(ctx, ctx.get(s.doc, cfg, 'condition')?.value) === 'service_completed_successfully') out.add(String(pair.key.value));
+    }
+  }
+  return out;
+}
+
+/** The leading version numbers of a tag (`10.6.14-jammy` → [10, 6, 14]), or null for `latest`, `lts`, codenames. */
+function tagVersion(tag: string | null): number[] | null {
+  const m = tag ? /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?=$|[-_])/.exec(tag) : null;
+  if (!m) return null;
+  return [m[1], m[2], m[3]].filter((x) => x !== undefined).map(Number);
+}
+
+/**
+ * MariaDB images gained `healthcheck.sh` (and the `healthcheck@localhost` user it logs in with) with the
+ * releases of June 2023; older patch tags, and the 10.7/10.8 lines that had ended by then, do not have it.
+ */
+const MARIADB_FIRST_WITH_HEALTHCHECK: Record<number, number> = { 4: 30, 5: 21, 6: 14, 9: 7, 10: 5, 11: 4 };
+
+function mariadbHasHealthcheckScript(tag: string | null): boolean {
+  const v = tagVersion(tag);
+  if (!v) return true; // latest, lts, codenames: current builds
+  const [major, minor, patch] = v;
+  if (major > 11) return true;
+  if (major === 11) return !(minor === 0 && patch !== undefined && patch < 2);
+  if (major < 10) return false;
+  if (minor === undefined || minor > 11) return true; // `10` is the newest 10.x line
+  const first = MARIADB_FIRST_WITH_HEALTHCHECK[minor];
+  if (first === undefined) return false; // 10.0–10.3, 10.7, 10.8
+  return patch === undefined || patch >= first;
+}
+
+/** The raw words of `command:` (and, for redis-stack, `REDIS_ARGS`), as written (before interpolation). */
+function commandWords(ctx: ComposeContext, service: Service): string[] | null {
+  const parts: string[] = [];
+  const cmd = lookupKey(ctx, service, 'command');
+  if (cmd === 'unknown') return null;
+  if (cmd && cmd.entry.value) {
+    const v = cmd.entry.value;
+    const nodes = isSeq(v) ? v.items : [v];
+    for (const n of nodes) {
+      const s = scalarString(cmd.ctx.resolve(cmd.service.doc, n as Node));
+      if (s === null) return null;
+      parts.push(s);
+    }
+  }
+  for (const env of ctx.environment(service)) if (env.name === 'REDIS_ARGS' && env.value) parts.push(env.value);
+  return parts.join(' ').split(/\s+/).filter((w) => w !== '').map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
+}
+
+function quoteTest(words: string[]): string {
+  return `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+}
+
+/** The `test:` of a correct probe for a known image, or undefined. */
+function probeFor(ctx: ComposeContext, service: Service, ref: ImageRef): string | undefined {
+  const store = dataStoreOfImage(ref);
+  if (!store) return undefined;
+  // A replaced entrypoint (e.g. a script that writes the config and the password) makes the image's behaviour unknown.
+  if (lookupKey(ctx, service, 'entrypoint')) return undefined;
+  const repo = ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`;
+  const kind: DataStoreKind = store.kind;
+  switch (kind) {
+    case 'postgres':
+      if (!['postgres', 'postgis/postgis', 'pgvector/pgvector', 'timescale/timescaledb'].includes(repo)) return undefined;
+      // -h 127.0.0.1: the entrypoint's temporary init server listens on the socket only, so the probe fails until the real server is up.
+      return quoteTest(['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER:-postgres}" -d "$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}"']);
+    case 'redis': {
+      if (!['redis', 'redis/redis-stack-server', 'redis/redis-stack'].includes(repo)) return undefined;
+      const words = commandWords(ctx, service);
+      if (!words) return undefined;
+      if (words.some((w) => /\.conf$/.test(w) || w === '--include' || w === '--aclfile')) return undefined; // settings from a file: unknown
+      const i = words.indexOf('--requirepass');
+      if (i === -1) return quoteTest(['CMD-SHELL', 'redis-cli ping | grep -q PONG']);
+      const pass = words[i + 1];
+      if (!pass || /['"`\\]/.test(pass)) return undefined;
+      // `$$VAR` is expanded by the container's shell (double quotes); anything else is Compose's text (single quotes).
+      const quoted = pass.includes('$$') ? `"${pass}"` : `'${pass}'`;
+      return quoteTest(['CMD-SHELL', `redis-cli -a ${quoted} ping 2>/dev/null | grep -q PONG`]);
+    }
+    case 'mysql':
+      if (repo !== 'mysql') return undefined;
+      // Exit status 0 whenever the server answers, even with "Access denied": no credentials needed.
+      return quoteTest(['CMD', 'mysqladmin', 'ping', '-h', '127.0.0.1']);
+    case 'mariadb':
+      if (repo !== 'mariadb') return undefined;
+      return mariadbHasHealthcheckScript(ref.tag) ? quoteTest(['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized']) : quoteTest(['CMD', 'mysqladmin', 'ping', '-h', '127.0.0.1']);
+    case 'mongo': {
+      if (repo !== 'mongo') return undefined;
+      const v = tagVersion(ref.tag);
+      const shell = v && v[0] < 5 ? 'mongo' : 'mongosh'; // mongosh ships from 5.0; the legacy shell is gone in 6.0
+      return quoteTest(['CMD', shell, '--quiet', '--eval', "db.adminCommand('ping')"]);
+    }
+    case 'rabbitmq':
+      if (repo !== 'rabbitmq') return undefined;
+      return quoteTest(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
+    case 'elasticsearch': {
+      if (repo !== 'elasticsearch' && repo !== 'docker.elastic.co/elasticsearch/elasticsearch') return undefined;
+      const setting = ctx.environment(service).find((e) => e.name === 'xpack.security.enabled')?.value?.trim().toLowerCase();
+      const v = tagVersion(ref.tag);
+      const securityOn = setting !== undefined ? setting !== 'false' : !v || v[0] >= 8; // 8.x enables TLS and auth by default
+      if (securityOn) return undefined;
+      return quoteTest(['CMD-SHELL', 'curl -fsS http://localhost:9200/_cluster/health >/dev/null || exit 1']);
+    }
+    default:
+      return undefined;
+  }
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC022',
+  name: 'healthcheck-missing',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are a few images known to declare their own HEALTHCHECK (mysql/mysql-server, pihole/pihole, vaultwarden/server). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services that others wait for with `condition: service_completed_successfully` and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name.',
+    why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
+    bad: 'services:\n  db:\n    image: postgres:17-alpine',
+    good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
+    fix: '"Add a healthcheck" is offered only for official images whose probe is known, and adds `healthcheck:` (test, `interval: 10s`, `timeout: 5s`, `retries: 5`, `start_period: 30s`) at the end of the service. postgres (and postgis/pgvector/timescaledb): `pg_isready -h 127.0.0.1` with the container\'s POSTGRES_USER/POSTGRES_DB (`$$` so the container\'s shell expands them; 127.0.0.1 so the temporary init server does not count as ready). redis: `redis-cli ping | grep -q PONG` (redis-cli exits 0 even on NOAUTH or LOADING), with `-a` and the password written after `--requirepass` in `command:` when there is one; no fix when the settings come from a config file. mysql: `mysqladmin ping -h 127.0.0.1` (exit 0 whenever the server answers, even "Access denied"). mariadb: `healthcheck.sh --connect --innodb_initialized` (the images\' own script; it logs in as the healthcheck user created at initialization since June 2023 — a data directory created earlier needs `MARIADB_AUTO_UPGRADE=1` once), or `mysqladmin ping` for tags older than the script. mongo: `mongosh --quiet --eval "db.adminCommand(\'ping\')"` (the legacy `mongo` shell for tags before 5.0). rabbitmq: `rabbitmq-diagnostics -q ping`. elasticsearch: `curl` on `_cluster/health` only when security is off (7.x default, or `xpack.security.enabled=false`): 8.x serves TLS with authentication. No fix for other images (a guessed probe would mark a healthy service unhealthy), for a service that replaces the image\'s `entrypoint:` (its configuration, e.g. a password, is then unknown), when the service comes from an anchor/alias, or when `healthcheck:` is written but empty. Not applied by fix-all: review the probe and timings.',
+    guideline: 'Security Checklist — "Health checks implemented"; §2 Container Runtime Security',
+    equivalents: ['KICS "Healthcheck Not Set" (Docker Compose query 698ed579-b239-4f8f-a388-baa4bcb13ef8; it also flags `disable: true`, which this rule treats as a decision)', 'Checkov CKV_DOCKER_2 (HEALTHCHECK instruction in the Dockerfile)', 'Trivy DS026 "No HEALTHCHECK defined" (Dockerfile)'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#healthcheck',
+      'https://docs.docker.com/reference/dockerfile/#healthcheck',
+      'https://www.postgresql.org/docs/current/app-pg-isready.html',
+      'https://dev.mysql.com/doc/refman/8.4/en/mysqladmin.html',
+      'https://mariadb.com/kb/en/using-healthcheck-sh/',
+      'https://www.rabbitmq.com/docs/monitoring#health-checks',
+      'https://github.com/docker-library/docs/pull/2183 (mongosh replaces mongo in the mongo image from 6.0)',
+      'https://github.com/redis/redis/issues/2270 (redis-cli exit status on error replies)',
+      'https://docs.kics.io/latest/queries/dockercompose-queries/698ed579-b239-4f8f-a388-baa4bcb13ef8/',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    let oneShot: Set<string> | undefined;
+    for (const service of ctx.services) {
+      const found = lookupKey(ctx, service, 'healthcheck');
+      if (found === 'unknown') continue;
+      let empty = false;
+      if (found) {
+        const v = found.entry.value;
+        if (v && !(isScalar(v) && v.value === null)) continue; // configured, disabled, or test: NONE — a decision
+        empty = true;
+      }
+      if (isPartialService(ctx, service)) continue;
+      let image: ImageRef | null;
+      if (ctx.serviceGet(service, 'build')) {
+        const built = builtDockerfile(ctx, service);
+        if (!built) continue; // the Dockerfile is not in the workspace: it may declare a HEALTHCHECK
+        const stage = runStage(built.dockerfile.stages, built.build.target);
+        if (!stage || stageHasHealthcheck(stage)) continue;
+        image = baseImageOf(stage);
+      } else {
+        image = serviceImage(ctx, service);
+        if (image && IMAGES_WITH_HEALTHCHECK.has(image.registry === null ? image.repository : `${image.registry}/${image.repository}`)) continue;
+      }
+      oneShot ??= oneShotServices(ctx);
+      if (oneShot.has(service.name)) continue;
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, image, empty } });
+    }
+    return out;
+  },
+  message(d) {
+    return `Service '${d.service.name}' has no healthcheck: Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    if (data.empty || !data.image || !canAddToService(ctx, data.service)) return undefined;
+    const test = probeFor(ctx, data.service, data.image);
+    if (!test) return undefined;
+    const edit = addToMapEdit(ctx, data.service.map, ['healthcheck:', `  test: ${test}`, '  interval: 10s', '  timeout: 5s', '  retries: 5', '  start_period: 30s'], indentUnit(ctx, data.service));
+    if (!edit) return undefined;
+    return { title: `Add a healthcheck (${data.image.repository})`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

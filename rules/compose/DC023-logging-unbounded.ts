@@ -1,0 +1,127 @@
+import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
+import type { Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
+import { getPath, isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range, TextEdit } from '../engine/types';
+
+interface Data {
+  service: Service;
+  /** No `logging:`; json-file (explicit or the daemon default) without `max-size`; or driver `none`. */
+  problem: 'missing' | 'no-max-size' | 'none';
+  /** The service's own `logging:` mapping when a fix may edit it, else null. */
+  logging: YAMLMap | null;
+  /** The `driver:` scalar as written (for `none` and to know whether a driver is set). */
+  driver: Scalar | null;
+}
+
+const MAX_SIZE = '"10m"';
+const MAX_FILE = '"3"';
+
+export default defineRule<'compose', Data>({
+  code: 'DC023',
+  name: 'logging-unbounded',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service whose container logs have no size bound or are thrown away: no `logging:` at all (Docker\'s default `json-file` driver keeps logs without limit), `logging:` with the `json-file` driver (written or, with no `driver:`, the daemon default) and no `options.max-size` (or `max-size: -1`), or `driver: none`. The `local` driver (rotates by default), remote drivers (syslog, journald, fluentd, gelf, awslogs, …) and values that are unresolvable `${VAR}`s are not flagged. Read from the service, `<<` merges and `extends:`; a missing `logging:` is reported on the service name, the others on the `logging:` key or the `driver: none` line. Services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped.',
+    why: 'Unbounded json-file logs grow until the host disk is full (a chatty or attacked service can do it in hours), and then every container on the host fails to write; `driver: none` throws the container\'s output away, so there is nothing to investigate after an incident. SECURITY-GUIDELINES.md "Audit Logging" (container logs are the audit trail: `docker-compose logs`, shipped to syslog) and Security Checklist "Logging configured" / Production "Logs monitored for anomalies".',
+    bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
+    good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    logging:\n      driver: json-file\n      options:\n        max-size: "10m"\n        max-file: "3"',
+    fix: '"Bound the logs (json-file, 10m × 3)" adds, in block style, `logging:` with `driver: json-file` and `options: max-size: "10m", max-file: "3"` at the end of the service; to an existing `logging:` it adds only the missing options (and `driver: json-file` when no driver is written); `driver: none` becomes `json-file` with those options. Option values are quoted: log options are strings. Not offered when `logging:` comes from an anchor, an alias, a `<<` merge or `extends:`. Not applied by fix-all: an explicit `driver: json-file` overrides a daemon-wide driver from daemon.json (e.g. syslog, as the guidelines suggest) — if the host ships logs centrally, configure rotation there instead and leave the service alone.',
+    guideline: '"Audit Logging" — Container Logs; Security Checklist — "Logging configured"',
+    equivalents: ['compose-lint CL-0014 (Logging driver set to none; this rule also flags unbounded json-file logs)', 'CIS Docker Benchmark "Ensure centralized and remote logging is configured" (daemon level)'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#logging',
+      'https://docs.docker.com/engine/logging/drivers/json-file/',
+      'https://docs.docker.com/engine/logging/drivers/local/',
+      'https://docs.docker.com/engine/logging/configure/',
+      'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0014.md',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const found = lookupKey(ctx, service, 'logging');
+      if (found === 'unknown') continue;
+      if (!found) {
+        if (isPartialService(ctx, service)) continue;
+        out.push({ range: ctx.rangeOf(service.nameNode), data: { service, problem: 'missing', logging: null, driver: null } });
+        continue;
+      }
+      const map = found.entry.value;
+      if (!map || !isMap(map)) continue;
+      const doc = found.service.doc;
+      const driverEntry = found.ctx.get(doc, map, 'driver');
+      const driver = driverEntry ? resolvedScalar(found.ctx, driverEntry.value) : undefined;
+      if (driver === null) continue; // unknown
+      const editable = isOwnEditable(ctx, found) && !ctx.isShared(map) && !map.flow;
+      const driverNode = driverEntry?.value && isScalar(driverEntry.value) && driverEntry.own && !driverEntry.shared ? driverEntry.value : null;
+      const name = driver?.trim();
+      if (name === 'none') {
+        const inPlace = editable && driverNode && driverEntry;
+        out.push({
+          range: inPlace ? ctx.rangeOfPair(driverEntry.pair) : ctx.rangeOf(reportNodeOf(found, service)),
+          data: { service, problem: 'none', logging: editable ? map : null, driver: driverNode },
+        });
+        continue;
+      }
+      if (name !== undefined && name !== 'json-file') continue; // local rotates by default; other drivers ship the logs away
+      const maxSize = getPath(found.ctx, doc, map, ['options', 'max-size']);
+      if (maxSize) {
+        const v = resolvedScalar(found.ctx, maxSize.value);
+        if (v === null || (v !== undefined && v.trim() !== '-1' && v.trim() !== '')) continue;
+      }
+      out.push({ range: ctx.rangeOf(reportNodeOf(found, service)), data: { service, problem: 'no-max-size', logging: editable ? map : null, driver: driverNode } });
+    }
+    return out;
+  },
+  message(d) {
+    if (d.problem === 'none') return `Service '${d.service.name}' discards its logs (logging driver none): nothing is left to investigate after an incident.`;
+    if (d.problem === 'no-max-size') return `Service '${d.service.name}' logs with json-file and no max-size: its log file grows until the host disk is full.`;
+    return `Service '${d.service.name}' has no logging limits: Docker's default json-file log grows until the host disk is full.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const { service } = data;
+    if (!parsedCleanly(service)) return undefined;
+    const title = 'Bound the logs (json-file, 10m × 3)';
+    const unit = indentUnit(ctx, service);
+    if (data.problem === 'missing') {
+      if (!canAddToService(ctx, service)) return undefined;
+      const edit = addToMapEdit(ctx, service.map, ['logging:', '  driver: json-file', '  options:', `    max-size: ${MAX_SIZE}`, `    max-file: ${MAX_FILE}`], unit);
+      return edit ? { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] } : undefined;
+    }
+    const map = data.logging;
+    if (!map || map.items.length === 0) return undefined;
+    const edits: TextEdit[] = [];
+    if (data.problem === 'none') {
+      if (!data.driver) return undefined;
+      const edit = replaceScalarEdit(ctx, data.driver, 'json-file');
+      if (!edit) return undefined;
+      edits.push(edit);
+    }
+    const leaves: [string, string][] = [];
+    const size = getPath(ctx, service.doc, map, ['options', 'max-size']);
+    if (size) {
+      // `max-size: -1` (or empty) is replaced in place.
+      if (!size.own || size.shared || !size.value || !isScalar(size.value)) return undefined;
+      const edit = replaceScalarEdit(ctx, size.value, MAX_SIZE);
+      if (!edit) return undefined;
+      edits.push(edit);
+    } else leaves.push(['max-size', MAX_SIZE]);
+    if (!getPath(ctx, service.doc, map, ['options', 'max-file'])) leaves.push(['max-file', MAX_FILE]);
+    if (leaves.length > 0) {
+      const edit = ensureMapPathEdit(ctx, service.doc, map, ['options'], leaves, unit);
+      if (!edit) return undefined;
+      edits.push(edit);
+    }
+    if (data.problem === 'no-max-size' && !ctx.get(service.doc, map, 'driver')) {
+      // After the options: both may insert at the end of the mapping, and the deeper lines must come first.
+      const edit = addToMapEdit(ctx, map, ['driver: json-file'], unit);
+      if (!edit) return undefined;
+      edits.push(edit);
+    }
+    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+  },
+});

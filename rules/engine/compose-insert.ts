@@ -1,0 +1,198 @@
+/**
+ * Layout-keeping insertions and removals in compose YAML, computed from node source ranges (never by
+ * searching the text): adding a key with a block value to a mapping, adding an item to a block or flow
+ * sequence, creating nested mappings (`deploy: resources: limits:`) under the parts that already
+ * exist, replacing a scalar, removing one sequence item. Every function returns undefined when an
+ * exact edit is not possible; callers then offer no fix. Callers check `ctx.isShared` / `entry.shared`
+ * first: these functions edit the node they are given, wherever it is.
+ */
+import { isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { ComposeContext, Service } from './compose';
+import type { TextEdit } from './types';
+import { appendToMapEdit, mapIndent } from './yaml-edit';
+
+/**
+ * The file's indentation step, measured at a service: the column of its keys minus the column of
+ * its name. Two spaces when it cannot be measured.
+ */
+export function indentUnit(ctx: ComposeContext, service: Service): string {
+  const keys = mapIndent(ctx, service.map);
+  const nameStart = service.nameNode.range?.[0];
+  if (keys === undefined || nameStart === undefined) return '  ';
+  const step = keys.length - ctx.lines.positionAt(nameStart).character;
+  return step > 0 && step <= 8 ? ' '.repeat(step) : '  ';
+}
+
+/** Re-indents lines written with two spaces per level to the file's indentation step. */
+export function reindent(lines: readonly string[], unit: string): string[] {
+  return lines.map((l) => {
+    const lead = /^ */.exec(l)![0].length;
+    return unit.repeat(Math.floor(lead / 2)) + ' '.repeat(lead % 2) + l.slice(lead);
+  });
+}
+
+/**
+ * Adds entries (lines written with two spaces per level, e.g. `['security_opt:', '  - no-new-privileges:true']`)
+ * at the end of a block mapping, with the mapping's own indentation and the file's indentation step.
+ */
+export function addToMapEdit(ctx: ComposeContext, map: YAMLMap, lines: readonly string[], unit: string): TextEdit | undefined {
+  const edit = appendToMapEdit(ctx, map, reindent(lines, unit));
+  const indent = mapIndent(ctx, map);
+  if (!edit || indent === undefined) return edit;
+  // Comment lines right after the last entry that are indented deeper than the keys belong to that
+  // entry's value (e.g. a commented-out item): insert after them, not between.
+  let line = edit.range.start.line;
+  while (line + 1 < ctx.lines.lineCount) {
+    const next = ctx.lines.lineText(line + 1);
+    const lead = /^ */.exec(next)![0].length;
+    if (!next.trimStart().startsWith('#') || lead <= indent.length) break;
+    line++;
+  }
+  if (line === edit.range.start.line) return edit;
+  const at = { line, character: ctx.lines.lineText(line).length };
+  return { range: { start: at, end: at }, newText: edit.newText };
+}
+
+/** The last line a node occupies (a block node's range may end at the start of the following line). */
+function lastLineOf(ctx: ComposeContext, start: number, end: number): number {
+  const pos = ctx.lines.positionAt(end);
+  if (pos.character === 0 && end > start) return ctx.lines.positionAt(end - 1).line;
+  return pos.line;
+}
+
+/** The text in front of a node on its line, when it is only indentation and a `- ` sequence marker. */
+function dashPrefix(ctx: ComposeContext, offset: number): string | undefined {
+  const pos = ctx.lines.positionAt(offset);
+  const before = ctx.lines.lineText(pos.line).slice(0, pos.character);
+  return /^ *- +$/.test(before) ? before : undefined;
+}
+
+/**
+ * Adds an item (its text as it must appear, quoted if needed) at the end of a sequence: a new
+ * `- item` line in a block sequence (same indentation as the existing items), or `, item` in a
+ * flow sequence (`[item]` when empty).
+ */
+export function appendToSeqEdit(ctx: ComposeContext, seq: YAMLSeq, itemText: string): TextEdit | undefined {
+  if (!seq.range) return undefined;
+  if (seq.flow) {
+    const last = seq.items[seq.items.length - 1] as Node | undefined;
+    if (last) {
+      const end = last.range?.[1];
+      if (end === undefined) return undefined;
+      const at = ctx.lines.positionAt(end);
+      return { range: { start: at, end: at }, newText: `, ${itemText}` };
+    }
+    if (ctx.text[seq.range[0]] !== '[') return undefined;
+    const at = ctx.lines.positionAt(seq.range[0] + 1);
+    return { range: { start: at, end: at }, newText: itemText };
+  }
+  const first = seq.items[0] as Node | undefined;
+  const last = seq.items[seq.items.length - 1] as Node | undefined;
+  if (!first?.range || !last?.range) return undefined;
+  const prefix = dashPrefix(ctx, first.range[0]);
+  if (prefix === undefined) return undefined;
+  const line = lastLineOf(ctx, last.range[0], last.range[1]);
+  const at = { line, character: ctx.lines.lineText(line).length };
+  return { range: { start: at, end: at }, newText: `${ctx.lines.eol}${prefix}${itemText}` };
+}
+
+/**
+ * Removes one item of a sequence with two or more items: the item's whole lines in a block sequence
+ * (its trailing comment included), or the item and one separating comma in a flow sequence.
+ */
+export function deleteSeqItemEdit(ctx: ComposeContext, seq: YAMLSeq, index: number): TextEdit | undefined {
+  if (seq.items.length < 2 || index < 0 || index >= seq.items.length) return undefined;
+  const item = seq.items[index] as Node | null;
+  if (!item?.range) return undefined;
+  if (seq.flow) {
+    if (index < seq.items.length - 1) {
+      const next = (seq.items[index + 1] as Node | null)?.range;
+      if (!next) return undefined;
+      return { range: ctx.lines.rangeOf(item.range[0], next[0]), newText: '' };
+    }
+    const prev = (seq.items[index - 1] as Node | null)?.range;
+    if (!prev) return undefined;
+    return { range: ctx.lines.rangeOf(prev[1], item.range[1]), newText: '' };
+  }
+  if (dashPrefix(ctx, item.range[0]) === undefined) return undefined;
+  const first = ctx.lines.positionAt(item.range[0]).line;
+  const last = lastLineOf(ctx, item.range[0], item.range[1]);
+  // The next item must start on a later line (it always does in a block sequence).
+  return { range: ctx.lines.wholeLines(first, last), newText: '' };
+}
+
+/** Replaces the written text of a scalar (quotes included) with `text`. */
+export function replaceScalarEdit(ctx: ComposeContext, node: Scalar, text: string): TextEdit | undefined {
+  const r = node.range;
+  if (!r || !(node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) return undefined;
+  if (ctx.text.slice(r[0], r[1]).includes('\n')) return undefined;
+  return { range: ctx.lines.rangeOf(r[0], r[1]), newText: text };
+}
+
+/** Adds `key: value` pairs at the end of a flow mapping (`{a: 1}` → `{a: 1, b: 2}`). */
+function appendToFlowMapEdit(ctx: ComposeContext, map: YAMLMap, pairs: readonly [string, string][]): TextEdit | undefined {
+  if (!map.range) return undefined;
+  const text = pairs.map(([k, v]) => `${k}: ${v}`).join(', ');
+  const last = map.items[map.items.length - 1];
+  if (last) {
+    const end = (last.value as Node | null)?.range?.[1] ?? (last.key as Node | null)?.range?.[1];
+    if (end === undefined) return undefined;
+    const at = ctx.lines.positionAt(end);
+    return { range: { start: at, end: at }, newText: `, ${text}` };
+  }
+  if (ctx.text[map.range[0]] !== '{') return undefined;
+  const at = ctx.lines.positionAt(map.range[0] + 1);
+  return { range: { start: at, end: at }, newText: text };
+}
+
+/**
+ * Makes sure the nested mappings `path` exist under `map` and adds `leaves` (key and value text)
+ * to the innermost one, creating only the missing levels: with `deploy:` written and no `resources:`,
+ * `resources: limits: …` is added inside `deploy:`. Undefined when a level exists but cannot be
+ * edited exactly: inherited through `<<` (an own key would replace the whole merged mapping), an
+ * alias or anchored text, a scalar or empty value. A flow mapping at the innermost level gets the
+ * leaves in flow style; a flow mapping above it gives no edit.
+ */
+export function ensureMapPathEdit(
+  ctx: ComposeContext,
+  doc: Document.Parsed,
+  map: YAMLMap,
+  path: readonly string[],
+  leaves: readonly [string, string][],
+  unit: string,
+): TextEdit | undefined {
+  if (leaves.length === 0) return undefined;
+  let cur = map;
+  for (let i = 0; i < path.length; i++) {
+    const entry = ctx.get(doc, cur, path[i]);
+    if (!entry) {
+      const lines: string[] = [];
+      for (let j = i; j < path.length; j++) lines.push(`${'  '.repeat(j - i)}${path[j]}:`);
+      for (const [k, v] of leaves) lines.push(`${'  '.repeat(path.length - i)}${k}: ${v}`);
+      if (cur.flow) return undefined;
+      return addToMapEdit(ctx, cur, lines, unit);
+    }
+    if (!entry.own || entry.shared || !entry.value || !isMap(entry.value) || ctx.isShared(entry.value)) return undefined;
+    cur = entry.value;
+  }
+  if (cur.flow) return appendToFlowMapEdit(ctx, cur, leaves);
+  if (cur.items.length === 0) return undefined;
+  return addToMapEdit(ctx, cur, leaves.map(([k, v]) => `${k}: ${v}`), unit);
+}
+
+/** A scalar node that a fix may replace: written in place (not an alias, not inside an anchor). */
+export function isEditableScalar(ctx: ComposeContext, node: Node | null | undefined): node is Scalar {
+  return !!node && isScalar(node) && !ctx.isShared(node);
+}
+
+export { isSeq, isMap };
+
+/** Whether keys can be added to a service's mapping: a block mapping written in place (not an anchor that other services use). */
+export function canAddToService(ctx: ComposeContext, service: Service): boolean {
+  return parsedCleanly(service) && !service.map.flow && service.map.items.length > 0 && !ctx.isShared(service.map);
+}
+
+/** Whether a fix may edit a service: its YAML document parsed without errors (edits on broken YAML could land anywhere). */
+export function parsedCleanly(service: Service): boolean {
+  return service.doc.errors.length === 0;
+}
