@@ -1,21 +1,39 @@
 import * as path from 'node:path';
-import type { ComposeContext, EnvVar } from '../engine/compose';
+import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
+import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { appendLineEdit } from '../engine/yaml-edit';
-import type { FileChange, Fix } from '../engine/types';
+import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 
-interface Data {
+/** Where a value is written: a service's `environment:` or its `build.args`. */
+export type ValueSource = 'environment' | 'build.args';
+
+export type InlineKind =
+  /** A credential-named variable with a literal value. */
+  | 'literal'
+  /** A credential shipped as the default of an interpolation (`${DB_PASSWORD:-hunter2}`). */
+  | 'default'
+  /** A password inside a connection string (`postgres://app:hunter2@db/app`), whatever the variable's name. */
+  | 'url';
+
+export interface InlineSecret {
   service: string;
+  source: ValueSource;
+  /** The variable (or build argument) as written. */
   name: string;
-  /** The secret as Compose reads it (`$$` already unescaped). Kept for the fix; never in a message. */
+  kind: InlineKind;
+  /** The `.env` variable that holds the secret after the fix. */
+  dotenvName: string;
+  /** The secret as Compose reads it (`$$` unescaped). Kept for the fix; never in a message. */
   value: string;
-  env: EnvVar;
+  /** The exact edit in the compose file that leaves `${dotenvName}`, or null when not exact. */
+  edit: { offsets: [number, number]; newText: string } | null;
 }
 
 /** A literal value: no interpolation left once `$$` escapes are removed. */
-function literalValue(raw: string): string | null {
+export function literalValue(raw: string): string | null {
   const unescaped = raw.replace(/\$\$/g, '\u0000');
   if (unescaped.includes('$')) return null;
   return unescaped.replace(/\u0000/g, '$');
@@ -32,20 +50,10 @@ export function dotenvSpelling(value: string): string | null {
   return `'${value}'`;
 }
 
-/** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
-export function moveToDotenvChanges(ctx: ComposeContext, name: string, value: string): FileChange[] | null {
-  const spelled = dotenvSpelling(value);
-  if (spelled === null) return null;
+/** The changes that ignore `.env` in git and list the names in `.env.example` (beside the compose file). */
+export function dotenvCompanions(ctx: ComposeContext, names: string[]): FileChange[] {
   const changes: FileChange[] = [];
   const envPath = path.join(ctx.dir, '.env');
-  const dotenv = ctx.dotenv();
-  if (dotenv) {
-    const existing = dotenv.vars.get(name);
-    if (existing !== undefined && existing !== value) return null; // another value under the same name: do not guess
-    if (existing === undefined) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(dotenv.text, `${name}=${spelled}`)] });
-  } else {
-    changes.push({ kind: 'create', path: envPath, content: `${name}=${spelled}\n` });
-  }
   if (!isGitIgnored(ctx.workspace, envPath)) {
     const gitignorePath = path.join(ctx.dir, '.gitignore');
     const gitignore = ctx.workspace.readText(gitignorePath);
@@ -54,51 +62,347 @@ export function moveToDotenvChanges(ctx: ComposeContext, name: string, value: st
   }
   const examplePath = path.join(ctx.dir, '.env.example');
   const example = ctx.workspace.readText(examplePath);
-  if (example === undefined) changes.push({ kind: 'create', path: examplePath, content: `${name}=\n` });
-  else if (!new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=`, 'm').test(example)) changes.push({ kind: 'edit', path: examplePath, edits: [appendLineEdit(example, `${name}=`)] });
+  const missing = names.filter((name, i) => names.indexOf(name) === i && (example === undefined || !new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=`, 'm').test(example)));
+  if (missing.length > 0) {
+    const lines = missing.map((n) => `${n}=`);
+    if (example === undefined) changes.push({ kind: 'create', path: examplePath, content: lines.map((l) => `${l}\n`).join('') });
+    else changes.push({ kind: 'edit', path: examplePath, edits: [appendLineEdit(example, lines.join('\n'))] });
+  }
   return changes;
 }
 
-export default defineRule<'compose', Data>({
+/**
+ * The changes that put several `NAME=value` lines into `.env` (one edit or create), ignore `.env` in
+ * git and list the names in `.env.example`. A name `.env` already holds with the same value is kept;
+ * null when `.env` holds a name with another value or a value has no exact spelling.
+ */
+export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: string; value: string }[]): FileChange[] | null {
+  const dotenv = ctx.dotenv();
+  const lines: string[] = [];
+  const written = new Map<string, string>();
+  for (const { name, value } of entries) {
+    const spelled = dotenvSpelling(value);
+    if (spelled === null) return null;
+    const existing = written.get(name) ?? dotenv?.vars.get(name);
+    if (existing !== undefined) {
+      if (existing !== value) return null; // another value under the same name: do not guess
+      continue;
+    }
+    written.set(name, value);
+    lines.push(`${name}=${spelled}`);
+  }
+  const changes: FileChange[] = [];
+  const envPath = path.join(ctx.dir, '.env');
+  if (lines.length > 0) {
+    if (dotenv) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(dotenv.text, lines.join('\n'))] });
+    else changes.push({ kind: 'create', path: envPath, content: lines.map((l) => `${l}\n`).join('') });
+  }
+  return [...changes, ...dotenvCompanions(ctx, entries.map((e) => e.name))];
+}
+
+/** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
+export function moveToDotenvChanges(ctx: ComposeContext, name: string, value: string): FileChange[] | null {
+  return moveManyToDotenvChanges(ctx, [{ name, value }]);
+}
+
+/**
+ * A service's `environment:` like `ctx.environment()`, plus the entries a map form takes from `<<`
+ * merge keys (`environment: { <<: *common-env, KEY: value }`): those are reported where they are
+ * written (inside the anchor) and are never editable. Keys written in the map win over merged ones,
+ * and an earlier merge source wins over a later one, as in YAML merges.
+ */
+export function environmentWithMerges(ctx: ComposeContext, service: Service): EnvVar[] {
+  const own = ctx.environment(service).filter((e) => !e.name.includes('<<'));
+  const entry = ctx.serviceGet(service, 'environment');
+  if (!entry || !entry.value || !isMap(entry.value)) return own;
+  const names = new Set(own.map((e) => e.name));
+  const out = [...own];
+  const visit = (map: YAMLMap, depth: number) => {
+    if (depth > 4) return;
+    for (const pair of map.items) {
+      if (!isMergeKey(pair.key)) continue;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const src of sources) {
+        const target = ctx.resolve(service.doc, src as Node);
+        if (!target || !isMap(target)) continue;
+        // The merged map read as an `environment:` of its own: exact ranges, never editable (it is anchored).
+        const holder = new YAMLMap();
+        holder.items.push(new Pair(new Scalar('environment'), target));
+        for (const e of ctx.environment({ ...service, map: holder })) {
+          if (e.name.includes('<<') || names.has(e.name)) continue;
+          names.add(e.name);
+          out.push({ ...e, editable: false });
+        }
+        visit(target, depth + 1);
+      }
+    }
+  };
+  visit(entry.value, 0);
+  return out;
+}
+
+/** The key/value entries of a service's `build.args` (map or list form), shaped like `environment()`. */
+export function buildArgs(ctx: ComposeContext, service: Service): EnvVar[] {
+  const build = ctx.serviceGet(service, 'build');
+  if (!build || !build.value || !isMap(build.value)) return [];
+  const entry = ctx.get(service.doc, build.value, 'args');
+  if (!entry || !entry.value) return [];
+  const sharedBase = build.shared || entry.shared;
+  const out: EnvVar[] = [];
+  if (isMap(entry.value)) {
+    for (const pair of entry.value.items) {
+      if (!isScalar(pair.key)) continue;
+      const v = pair.value as Node | null;
+      const node = ctx.resolve(service.doc, v);
+      let value: string | null = null;
+      let valueOffsets: [number, number] | null = null;
+      let editable = !sharedBase && !isAlias(v) && !ctx.isShared(v) && !ctx.isShared(pair.key as Node);
+      if (node && isScalar(node)) {
+        value = node.value === null ? null : typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
+        valueOffsets = scalarContentSpan(ctx.text, node);
+        if (!valueOffsets) editable = false;
+      } else if (node) editable = false;
+      out.push({
+        name: String(pair.key.value),
+        value,
+        form: 'map',
+        range: ctx.rangeOfPair(pair),
+        nameRange: ctx.rangeOf(pair.key as Node),
+        valueRange: valueOffsets ? ctx.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
+        valueOffsets,
+        editable,
+      });
+    }
+  } else if (isSeq(entry.value)) {
+    for (const item of entry.value.items) {
+      const node = ctx.resolve(service.doc, item as Node);
+      if (!node || !isScalar(node) || typeof node.value !== 'string') continue;
+      const s = node.value;
+      const eq = s.indexOf('=');
+      const span = scalarContentSpan(ctx.text, node);
+      const valueOffsets: [number, number] | null = span && eq !== -1 ? [span[0] + eq + 1, span[1]] : null;
+      out.push({
+        name: eq === -1 ? s : s.slice(0, eq),
+        value: eq === -1 ? null : s.slice(eq + 1),
+        form: 'list',
+        range: ctx.rangeOf(node),
+        nameRange: span ? ctx.lines.rangeOf(span[0], span[0] + (eq === -1 ? s.length : eq)) : ctx.rangeOf(node),
+        valueRange: valueOffsets ? ctx.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
+        valueOffsets,
+        editable: !sharedBase && !isAlias(item as Node) && !ctx.isShared(node) && span !== null,
+      });
+    }
+  }
+  return out;
+}
+
+/** A `${NAME:-default}` / `${NAME-default}` whose default is a literal, with offsets in `raw`. */
+export interface DefaultExpr {
+  name: string;
+  value: string;
+  start: number;
+  end: number;
+}
+
+export function literalDefaults(raw: string): DefaultExpr[] {
+  const out: DefaultExpr[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '$' && raw[i + 1] === '$') {
+      i++;
+      continue;
+    }
+    if (raw[i] !== '$' || raw[i + 1] !== '{') continue;
+    let depth = 0;
+    let close = -1;
+    for (let j = i + 1; j < raw.length; j++) {
+      if (raw[j] === '{') depth++;
+      else if (raw[j] === '}' && --depth === 0) {
+        close = j;
+        break;
+      }
+    }
+    if (close === -1) break;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*):?-([\s\S]*)$/.exec(raw.slice(i + 2, close));
+    if (m) {
+      const lit = literalValue(m[2]);
+      if (lit !== null && lit !== '') out.push({ name: m[1], value: lit, start: i, end: close + 1 });
+    }
+    i = close;
+  }
+  return out;
+}
+
+/** Names of settings about a password rather than a password (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`). */
+const SETTING_NAME =
+  /(?:^|_)(?:NO|ALLOW_EMPTY|RANDOM|ONETIME|SKIP|GENERATE|REQUIRE|DISABLE|ENABLE)(?:_|$)|_(?:SCHEME|REALM|SERVICE|STRATEGY|PROVIDER|BACKEND|MODE|LEVEL|FORMAT|VERSION|SIZE|COUNT|INTERVAL|RETRIES|URL|URI|HOST|PORT|DAYS|HOURS|MINUTES|SECONDS)$/i;
+
+/** A value that is obviously a template placeholder rather than a credential (`<password>`, `***`, `invalid`). */
+function isPlaceholderPassword(value: string): boolean {
+  const v = value.trim();
+  if (isPlaceholderValue(v)) return true;
+  // Mostly x's: `sk-xxxxxxxx`, `xoxb-xxxxxxxxxxx-xxxxxxxx`.
+  const alnum = v.replace(/[^A-Za-z0-9]/g, '');
+  if (alnum.length >= 3 && (alnum.match(/x/gi)?.length ?? 0) / alnum.length >= 0.6) return true;
+  return /^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\{\{[^}]*\}\}|\*+|x{3,}|\.\.\.|…|%[sv]|%\([^)]*\)s|invalid|unset|undefined|disabled|placeholder|dummy|empty|none|null)$/i.test(v);
+}
+
+/** `scheme://user:password@` in a value, with the password's offsets in `raw`. */
+function urlPasswords(raw: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const re = /\b[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^\s/?#@:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const start = m.index + m[0].length - 1 - m[2].length;
+    out.push({ start, end: start + m[2].length });
+  }
+  return out;
+}
+
+/** The `.env` name a connection string's password goes under: `DATABASE_URL` → `DATABASE_PASSWORD`. */
+function passwordNameFor(name: string): string {
+  const base = name.replace(/_(?:URL|URI|DSN|CONNECTION_STRING|CONNECTION|CONN_STR|CONN|ADDR|ADDRESS|ENDPOINT|HOST)$/i, '');
+  return `${base.toUpperCase()}_PASSWORD`.replace(/[^A-Z0-9_]/g, '_');
+}
+
+/** Every inline secret of the file, in document order. */
+export function findInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
+  const out: { range: Detection['range']; data: InlineSecret }[] = [];
+  const seen = new Set<string>();
+  const dotenv = ctx.dotenv()?.vars;
+  // Literal credentials of the file, to reuse their names for a connection string's password.
+  const literalByValue = new Map<string, string>();
+  for (const s of ctx.services) {
+    for (const e of environmentWithMerges(ctx, s)) {
+      if (e.value === null || !isCredentialName(e.name)) continue;
+      const v = literalValue(e.value);
+      if (v !== null && !literalByValue.has(v)) literalByValue.set(v, e.name);
+    }
+  }
+  for (const service of ctx.services) {
+    const lists: [ValueSource, EnvVar[]][] = [
+      ['environment', environmentWithMerges(ctx, service)],
+      ['build.args', buildArgs(ctx, service)],
+    ];
+    for (const [source, vars] of lists) {
+      for (const env of vars) {
+        if (env.value === null) continue;
+        // Aliased entries (a service that is an alias of another) are reported once.
+        const key = `${env.range.start.line}:${env.range.start.character}`;
+        if (seen.has(key)) continue;
+        const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null) => {
+          seen.add(key);
+          const edit = env.editable && env.valueOffsets && rel ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
+          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit } });
+        };
+        if (isCredentialName(env.name) && !SETTING_NAME.test(env.name)) {
+          const lit = literalValue(env.value);
+          if (lit !== null) {
+            // A file path names where the secret is, not the secret (`…_ROOTCERTBUNDLE=/certs/registry.crt`).
+            const isPath = /^(?:\/|\.\.?\/|~\/)[^\s]*$/.test(lit);
+            if (!isPlaceholderPassword(lit) && !isPath) push('literal', env.name, lit, [0, env.value.length]);
+            continue;
+          }
+          const defaults = literalDefaults(env.value).filter((d) => !isPlaceholderPassword(d.value));
+          if (defaults.length > 0) {
+            const d = defaults[0];
+            push('default', d.name, d.value, defaults.length === 1 ? [d.start, d.end] : null);
+            continue;
+          }
+        }
+        for (const p of urlPasswords(env.value)) {
+          const pw = env.value.slice(p.start, p.end);
+          const lit = literalValue(pw);
+          if (lit !== null) {
+            if (lit === '' || isPlaceholderPassword(lit)) continue;
+            let name = literalByValue.get(lit);
+            if (!name && dotenv) for (const [k, v] of dotenv) if (v === lit && isCredentialName(k)) name = k;
+            push('url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
+            break;
+          }
+          const d = literalDefaults(pw);
+          if (d.length === 1 && d[0].start === 0 && d[0].end === pw.length && !isPlaceholderPassword(d[0].value)) {
+            push('default', d[0].name, d[0].value, [p.start, p.end]);
+            break;
+          }
+        }
+      }
+    }
+  }
+  // In document order, as the findings are shown (and as the single fixes apply one after the other).
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** The fix for one inline secret: the compose edit plus the `.env` changes. */
+function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
+  if (!data.edit) return undefined;
+  const changes = moveToDotenvChanges(ctx, data.dotenvName, data.value);
+  if (!changes) return undefined;
+  const edit: TextEdit = { range: ctx.lines.rangeOf(data.edit.offsets[0], data.edit.offsets[1]), newText: data.edit.newText };
+  const what = data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
+  return { title: `Move ${what} to .env`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
+}
+
+/**
+ * One fix that moves every inline secret of the file that can be moved exactly to `.env` (one
+ * workspace edit: the compose edits, one `.env` change, `.gitignore`, `.env.example`). Secrets whose
+ * name `.env` (or an earlier secret) holds with another value are left alone. Undefined when fewer
+ * than two can be moved.
+ */
+export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
+  const movable: InlineSecret[] = [];
+  const taken = new Map<string, string>();
+  const dotenv = ctx.dotenv()?.vars;
+  for (const { data } of findInlineSecrets(ctx)) {
+    if (!data.edit || dotenvSpelling(data.value) === null) continue;
+    const existing = taken.get(data.dotenvName) ?? dotenv?.get(data.dotenvName);
+    if (existing !== undefined && existing !== data.value) continue;
+    taken.set(data.dotenvName, data.value);
+    movable.push(data);
+  }
+  if (movable.length < 2) return undefined;
+  const changes = moveManyToDotenvChanges(ctx, movable.map((d) => ({ name: d.dotenvName, value: d.value })));
+  if (!changes) return undefined;
+  const edits: TextEdit[] = movable.map((d) => ({ range: ctx.lines.rangeOf(d.edit!.offsets[0], d.edit!.offsets[1]), newText: d.edit!.newText }));
+  return { title: `Move all ${movable.length} inline secrets of this file to .env`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
+}
+
+export default defineRule<'compose', InlineSecret>({
   code: 'DC040',
   name: 'secret-inline',
   kind: 'compose',
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, …) in a service\'s `environment:` (map or list form) whose value is written literally in the compose file. Values that are interpolated (`${DB_PASSWORD}`) are fine. Names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) are not credentials. The message names the variable, never its value.',
-    why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
-    bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2',
-    good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…   .env.example: POSTGRES_PASSWORD=',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the value with `${POSTGRES_PASSWORD}`, adds `POSTGRES_PASSWORD=<value>` to the `.env` beside the compose file (creating it), makes sure `.gitignore` ignores `.env` (appending or creating), and adds `POSTGRES_PASSWORD=` to `.env.example` — one workspace edit. Compose reads the same value back, so the service is unchanged. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias, or when it cannot be written to `.env` exactly.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`). The message names the variable, never its value.',
+    why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
+    bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}',
+    good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…   .env.example: the names only',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
-    references: ['https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/', 'https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/', 'https://docs.docker.com/reference/compose-file/services/#environment'],
+    references: [
+      'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/',
+      'https://docs.docker.com/reference/compose-file/interpolation/',
+      'https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/',
+      'https://docs.docker.com/reference/compose-file/services/#environment',
+      'https://docs.docker.com/reference/compose-file/build/#args',
+      'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax',
+      'https://pypi.org/project/compose-lint/',
+    ],
   },
   check(ctx) {
-    const out = [];
-    for (const service of ctx.services) {
-      for (const env of ctx.environment(service)) {
-        if (env.value === null || !isCredentialName(env.name)) continue;
-        const value = literalValue(env.value);
-        if (value === null || isPlaceholderValue(value)) continue;
-        out.push({ range: env.range, data: { service: service.name, name: env.name, value, env } });
-      }
-    }
-    return out;
+    return findInlineSecrets(ctx);
   },
   message(d) {
-    return `'${d.name}' of service '${d.service}' is a secret written into the compose file; move it to a git-ignored .env.`;
+    const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
+    if (d.kind === 'url') return `${where} of service '${d.service}' has a password written into its connection string; move it to a git-ignored .env.`;
+    if (d.kind === 'default') return `${where} of service '${d.service}' ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
+    return `${where} of service '${d.service}' is a secret written into the compose file; move it to a git-ignored .env.`;
   },
-  fix(ctx, { data }): Fix | undefined {
-    const env = data.env;
-    if (!env.editable || !env.valueRange) return undefined;
-    const changes = moveToDotenvChanges(ctx, data.name, data.value);
-    if (!changes) return undefined;
-    return {
-      title: `Move ${data.name} to .env`,
-      safe: true,
-      changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: env.valueRange, newText: `\${${data.name}}` }] }, ...changes],
-    };
+  fix(ctx, { data }) {
+    return moveFix(ctx, data);
+  },
+  moreFixes(ctx) {
+    const all = moveAllInlineSecretsFix(ctx);
+    return all ? [all] : [];
   },
 });

@@ -1,6 +1,33 @@
 import type { Rule } from '../engine/rule';
+import DC001 from './DC001-image-tag-unpinned';
+import DC002 from './DC002-image-digest-unpinned';
+import DC003 from './DC003-image-not-minimal';
 import DC010 from './DC010-privileged';
+import DC011 from './DC011-runs-as-root';
+import DC012 from './DC012-host-namespace-shared';
+import DC013 from './DC013-docker-socket-mounted';
+import DC014 from './DC014-sensitive-host-path-mounted';
+import DC015 from './DC015-capabilities-not-dropped';
+import DC016 from './DC016-no-new-privileges-missing';
+import DC017 from './DC017-security-profile-disabled';
+import DC018 from './DC018-root-filesystem-writable';
+import DC020 from './DC020-resource-limits-missing';
+import DC021 from './DC021-pids-limit-missing';
+import DC022 from './DC022-healthcheck-missing';
+import DC023 from './DC023-logging-unbounded';
+import DC030 from './DC030-port-on-all-interfaces';
+import DC031 from './DC031-data-store-port-published';
+import DC033 from './DC033-ports-in-production-file';
+import DC034 from './DC034-privileged-host-port';
 import DC040 from './DC040-secret-inline';
+import DC041 from './DC041-weak-or-default-password';
+import DC042 from './DC042-secret-not-file-based';
+import DC050 from './DC050-postgres-auth-not-scram';
+import DC052 from './DC052-redis-no-password';
+import DC053 from './DC053-redis-no-aof';
+import DC054 from './DC054-cors-wildcard';
+import DR001 from './DR001-env-not-gitignored';
+import DR002 from './DR002-env-example-missing';
 
 /** Every Compose rule, listed explicitly (keep sorted by code). */
-export const composeRules: Rule<'compose'>[] = [DC010, DC040];
+export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC020, DC021, DC022, DC023, DC030, DC031, DC033, DC034, DC040, DC041, DC042, DC050, DC052, DC053, DC054, DR001, DR002];

@@ -1,5 +1,6 @@
 import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
 import { LineIndex } from './text';
+import { freezeInstruction } from './dockerfile-memo';
 import { parseImageRef, type ImageRef } from './image';
 import { logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
 import type { Range, RuleOptions, WorkspaceView } from './types';
@@ -120,6 +121,7 @@ export class DockerfileContext {
         if (kw === 'RUN') out.push({ instruction: ins, stage, onbuild: false, scripts: this.scriptsOf(ins as Run) });
         else if (kw === 'ONBUILD') {
           const trigger = (ins as Onbuild).getTriggerInstruction();
+          if (trigger) freezeInstruction(trigger);
           if (trigger && trigger.getKeyword() === 'RUN') {
             out.push({ instruction: trigger, stage, onbuild: true, scripts: this.scriptsOf(trigger as Run) });
           }
@@ -136,7 +138,9 @@ export class DockerfileContext {
     if (!argsRange) return [];
     const argsStart = this.offsetAt(argsRange.start);
     const insEnd = this.offsetAt(ins.getRange().end);
-    const firstNonFlag = this.skipFlags(argsStart, insEnd);
+    // RUN takes `--mount=…` flags; CMD and ENTRYPOINT have none (`CMD --serve` is the command).
+    const kw = ins.getKeyword();
+    const firstNonFlag = kw === 'CMD' || kw === 'ENTRYPOINT' ? argsStart : this.skipFlags(argsStart, insEnd);
     if (this.text[firstNonFlag] === '[') {
       const json = this.jsonScript(ins);
       if (json) return [json];
@@ -242,6 +246,7 @@ export class DockerfileContext {
     const stages: Stage[] = [];
     let current: Stage | null = null;
     for (const ins of this.ast.getInstructions()) {
+      freezeInstruction(ins);
       if (ins.getKeyword() === 'FROM') {
         const from = ins as From;
         const name = from.getBuildStage();

@@ -27,6 +27,11 @@ export interface Rule<K extends RuleKind = RuleKind, D = any> {
   check(ctx: ContextFor<K>): Detection<D>[];
   message(data: D): string;
   fix?(ctx: ContextFor<K>, detection: Detection<D>): Fix | undefined;
+  /**
+   * Further fixes offered for a finding after `fix` (e.g. one that fixes every finding of the file in
+   * one workspace edit). Never applied by fix-all; computed from the context, never from the message.
+   */
+  moreFixes?(ctx: ContextFor<K>, detection: Detection<D>): Fix[];
 }
 
 /** Identity helper that keeps the rule's data type `D` linked between its three functions. */

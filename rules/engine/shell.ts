@@ -53,6 +53,8 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   const commands: SimpleCommand[] = [];
   let words: Word[] = [];
   let prev: Separator = null;
+  // Open `case … in … esac` statements: reading an arm's pattern (`a|b)`, where `|` is no pipe) or its commands.
+  const cases: ('pattern' | 'body')[] = [];
 
   const finish = (next: Separator) => {
     if (words.length > 0) {
@@ -66,6 +68,31 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   let i = 0;
   while (i < n) {
     const c = text[i];
+    if (cases.length > 0 && cases[cases.length - 1] === 'pattern' && words.length === 0) {
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === ';') {
+        i++;
+        continue;
+      }
+      if (c === '#') {
+        while (i < n && text[i] !== '\n') i++;
+        continue;
+      }
+      if (!(text.startsWith('esac', i) && !/[^\s;&|)]/.test(text[i + 4] ?? ' '))) {
+        // An arm's pattern, up to its unquoted `)`: no commands in it.
+        let j = c === '(' ? i + 1 : i;
+        while (j < n && text[j] !== ')') {
+          if (text[j] === '\\') j += 2;
+          else if (text[j] === "'" || text[j] === '"') {
+            const close = text.indexOf(text[j], j + 1);
+            j = close === -1 ? n : close + 1;
+          } else j++;
+        }
+        i = j + 1;
+        cases[cases.length - 1] = 'body';
+        prev = ')';
+        continue;
+      }
+    }
     if (c === ' ' || c === '\t' || c === '\r') {
       i++;
       continue;
@@ -90,9 +117,12 @@ export function parseShell(src: MappedText): SimpleCommand[] {
       continue;
     }
     if (c === ';') {
-      // `;;` in case arms is treated like `;`.
+      // `;;` (and `;&`, `;;&`) ends a case arm: a pattern comes next.
       finish(';');
-      i += text[i + 1] === ';' ? 2 : 1;
+      if (text[i + 1] === ';' || text[i + 1] === '&') {
+        i += text[i + 1] === ';' && text[i + 2] === '&' ? 3 : 2;
+        if (cases.length > 0) cases[cases.length - 1] = 'pattern';
+      } else i++;
       continue;
     }
     if (c === '|') {
@@ -173,6 +203,12 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     }
     const end = Math.min(i, n);
     words.push({ value, raw: text.slice(start, end), start: offsets[start], end: offsets[end - 1] + 1 });
+    const raw = words[words.length - 1].raw;
+    const lead = (k: number) => words.slice(0, k).every((x) => KEYWORDS.has(x.raw));
+    if (raw === 'in' && words.length >= 3 && words[words.length - 3].raw === 'case' && lead(words.length - 3)) {
+      finish(';');
+      cases.push('pattern');
+    } else if (raw === 'esac' && cases.length > 0 && lead(words.length - 1)) cases.pop();
   }
   finish(null);
   return commands;
@@ -205,6 +241,7 @@ function skipBalanced(text: string, openIndex: number, open: string, close: stri
 function findProgram(words: Word[]): number {
   for (let i = 0; i < words.length; i++) {
     const w = words[i].raw;
+    if (w === 'case') return -1; // `case WORD in`: no program
     if (KEYWORDS.has(w)) continue;
     if (ASSIGNMENT.test(w)) continue;
     return i;
@@ -231,6 +268,20 @@ export function argumentsOf(cmd: SimpleCommand): Word[] {
  * continued instruction, as the Dockerfile parser does. Offsets map back into the document.
  */
 export function logicalText(doc: string, start: number, end: number, escapeChar: string): MappedText {
+  // Most RUN arguments are one line without an escape character: the text maps one to one.
+  let simple = true;
+  for (let i = start; i < end; i++) {
+    const c = doc.charCodeAt(i);
+    if (c === 10 || doc[i] === escapeChar) {
+      simple = false;
+      break;
+    }
+  }
+  if (simple) {
+    const offsets = new Int32Array(end - start + 1);
+    for (let k = 0; k <= end - start; k++) offsets[k] = start + k;
+    return { text: doc.slice(start, end), offsets };
+  }
   const chars: string[] = [];
   const offsets: number[] = [];
   let i = start;

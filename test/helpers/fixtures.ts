@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, applyFix, fixFinding, allRules, ruleByCode, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type WorkspaceView, DEFAULT_CONFIG } from '../../rules';
+import { setSecretGeneratorForTests } from '../../rules/engine/secret-gen';
+
+// Fixes that generate passwords (DC041) write a predictable value in fixtures: `generated-<hint>-secret`.
+setSecretGeneratorForTests((hint) => `generated-${hint.toLowerCase().replace(/_/g, '-')}-secret`);
 
 /** The folder of rule fixtures: `test/fixtures/<CODE>/<case>` (a file, or a folder for multi-file cases). */
 export const FIXTURES = path.resolve(__dirname, '../../test/fixtures');

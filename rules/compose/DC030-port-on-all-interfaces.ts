@@ -1,0 +1,63 @@
+import { isMap } from 'yaml';
+import { bindToLoopbackEdit, describeMapping, firstReport, hostIpKind, portsOf, type PortMapping } from '../engine/compose-ports';
+import { defineRule } from '../engine/rule';
+
+interface Data {
+  service: string;
+  /** The mapping as written (ports are not secrets). */
+  mapping: string;
+  /** The host IP was written as a wildcard (`0.0.0.0`, `::`) rather than left out. */
+  wildcard: boolean;
+  /** The parsed mapping, for the fix. */
+  port: PortMapping;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC030',
+  name: 'port-on-all-interfaces',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias.',
+    why: 'Docker publishes a port by writing its own iptables/nftables rules, ahead of host firewalls such as ufw and firewalld, so a port without a host IP is reachable from every network the machine is on — including the internet on a cloud VM — whatever the firewall says. SECURITY-GUIDELINES.md §3 Network Security: "Custom Bridge Network – Services isolated from external networks" and "No Port Exposure in Production – Use reverse proxy for external access". Bind ports that only you need (admin UIs, debuggers, databases) to 127.0.0.1.',
+    bad: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "8080:80"\n      - target: 443\n        published: 8443',
+    good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "127.0.0.1:8080:80"\n      - target: 443\n        published: 8443\n        host_ip: 127.0.0.1',
+    fix: '"Bind to 127.0.0.1" prefixes the short syntax with `127.0.0.1:` (`127.0.0.1::` before a lone container port, which keeps the ephemeral host port; a bare number becomes a quoted string), replaces a written wildcard (`0.0.0.0` → `127.0.0.1`, `::`/`[::]` → `::1`/`[::1]`), or adds `host_ip: 127.0.0.1` to a long-syntax block mapping — keeping quotes, comments and indentation. Not offered when the mapping is inherited through a `<<` merge, comes through an alias or sits inside an anchor (the edit would change every service that uses it: fix it at the anchor), when the host IP comes from a variable, or for a flow mapping. The fix is not applied by fix-all: the port stops being reachable from other machines, which is the point but must be a decision — for a public web service, put a reverse proxy in front instead.',
+    guideline: '§3 Network Security — "Custom Bridge Network – Services isolated from external networks", "No Port Exposure in Production"',
+    equivalents: ['KICS "Container Traffic Not Bound To Host Interface" (451d79dc-0588-476a-ad03-3c7f0320abb3)', 'dclint no-unbound-port-interfaces (DCL005)', 'compose-lint CL-0005'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#ports',
+      'https://docs.docker.com/engine/network/packet-filtering-firewalls/',
+      'https://docs.docker.com/engine/network/#published-ports',
+      'https://github.com/zavoloklom/docker-compose-linter/blob/main/docs/rules/no-unbound-port-interfaces-rule.md',
+      'https://pypi.org/project/compose-lint/',
+      'https://docs.docker.com/reference/compose-file/interpolation/',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    const first = firstReport();
+    for (const service of ctx.services) {
+      const ports = portsOf(ctx, service);
+      if (!ports) continue;
+      for (const m of ports.mappings) {
+        if (hostIpKind(m) !== 'all') continue;
+        const hostIpPair = m.pairs.host_ip;
+        const range = m.editable && m.syntax === 'long' && hostIpPair && isMap(m.node) ? ctx.rangeOfPair(hostIpPair) : m.reportRange;
+        if (!first(m, range)) continue;
+        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const how = d.wildcard ? 'binds it to every host interface' : 'has no host IP, so it listens on every host interface';
+    return `Port '${d.mapping}' of service '${d.service}' ${how}; Docker's rules bypass host firewalls. Bind it to 127.0.0.1 unless other machines must reach it.`;
+  },
+  fix(ctx, { data }) {
+    const r = bindToLoopbackEdit(ctx, data.port);
+    if (!r) return undefined;
+    return { title: `Bind port '${data.mapping}' to ${r.address}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [r.edit] }] };
+  },
+});

@@ -1,0 +1,85 @@
+import { Minimatch } from 'minimatch';
+import { isSeq, type Node } from 'yaml';
+import type { ComposeContext } from '../engine/compose';
+import { defineRule } from '../engine/rule';
+
+interface Data {
+  service: string;
+  /** The glob of `productionGlobs` the file name matched. */
+  glob: string;
+  /** The `ports:` key comes through a `<<` merge key. */
+  inherited: boolean;
+}
+
+/**
+ * The first production glob the compose file matches. A glob without `/` is matched against the file
+ * name (`*prod*` matches `docker-compose.prod.yml`), a glob with `/` against the whole path (`**` spans
+ * directories); matching ignores case.
+ */
+const compiled = new Map<string, Minimatch>();
+
+/** A glob compiled once per process (compiling dominated this rule's time). */
+function matcher(g: string): Minimatch {
+  let m = compiled.get(g);
+  if (!m) {
+    const pattern = g.includes('/') && !g.startsWith('/') && !g.startsWith('**') ? `**/${g}` : g;
+    m = new Minimatch(pattern, { matchBase: !g.includes('/'), nocase: true, dot: true });
+    compiled.set(g, m);
+  }
+  return m;
+}
+
+export function productionGlobOf(ctx: ComposeContext): string | undefined {
+  const p = ctx.path.split('\\').join('/');
+  for (const glob of ctx.options.productionGlobs ?? []) {
+    if (typeof glob !== 'string' || glob.trim() === '') continue;
+    const g = glob.trim();
+    if (matcher(g).match(p)) return g;
+  }
+  return undefined;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC033',
+  name: 'ports-in-production-file',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'never',
+  docs: {
+    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*prod*"]`: `docker-compose.prod.yml`, `compose.production.yaml`, `prod.compose.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path (e.g. `**/deploy/**`); case is ignored. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported.',
+    why: 'SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". A port published by a service in production bypasses the proxy\'s TLS, authentication, rate limiting and logging, and Docker\'s own rules bypass the host firewall. The reverse proxy (Traefik, Caddy, nginx) is the one service that publishes 80/443 and reaches the others over the compose network — declare it in a file the globs do not match, or disable this finding for that one service with a severity override.',
+    bad: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    ports:\n      - "8080:8080"',
+    good: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    expose: ["8080"]\n    labels:\n      traefik.http.routers.api.rule: Host(`api.example.com`)',
+    fix: 'No automatic fix: routing traffic through a reverse proxy is a design change (a proxy service, its TLS certificates, routing labels or configuration). Put the proxy in front, give the services `expose:` instead of `ports:`, and keep `ports:` for local work in a `compose.override.yaml`, which `docker compose` reads by default in development but a production deployment (`-f compose.yaml -f compose.prod.yaml`) does not.',
+    guideline: '§3 Network Security — "No Port Exposure in Production – Use reverse proxy for external access"',
+    equivalents: ['No direct equivalent (other tools do not know which files are for production); closest: compose-lint CL-0005 and KICS "Container Traffic Not Bound To Host Interface"'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#ports',
+      'https://docs.docker.com/reference/compose-file/services/#expose',
+      'https://docs.docker.com/compose/how-tos/production/',
+      'https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/',
+      'https://github.com/isaacs/minimatch#readme',
+    ],
+  },
+  check(ctx) {
+    const glob = productionGlobOf(ctx);
+    if (glob === undefined) return [];
+    const out = [];
+    const seen = new Set<string>();
+    for (const service of ctx.services) {
+      const entry = ctx.serviceGet(service, 'ports');
+      if (!entry || !entry.value) continue;
+      if (!isSeq(entry.value) || entry.value.items.length === 0) continue;
+      const range = ctx.rangeOf(entry.own ? (entry.pair.key as Node) : entry.reportNode);
+      // A service that is an alias of another (`b: *a`) shares its text: report it once.
+      const key = `${range.start.line}:${range.start.character}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ range, data: { service: service.name, glob, inherited: !entry.own } });
+    }
+    return out;
+  },
+  message(d) {
+    return `Service '${d.service}' publishes ports in a production compose file (matches '${d.glob}'); expose it through the reverse proxy instead.`;
+  },
+});

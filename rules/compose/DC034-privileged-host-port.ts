@@ -1,0 +1,52 @@
+import { describeMapping, firstReport, hostPorts, portsOf } from '../engine/compose-ports';
+import { defineRule } from '../engine/rule';
+
+interface Data {
+  service: string;
+  /** The mapping as written (ports are not secrets). */
+  mapping: string;
+  /** The lowest host port published. */
+  port: number;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC034',
+  name: 'privileged-host-port',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'never',
+  docs: {
+    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here.',
+    why: 'Ports below 1024 are privileged on the host: only root (or a process with CAP_NET_BIND_SERVICE) may bind them, so Docker binds them on the service\'s behalf and the port stands in for a system service — SSH (22), DNS (53), HTTP/HTTPS (80/443) — that clients and firewall policies trust by number. The CIS Docker Benchmark (5.8, "Do not map privileged ports within containers") asks to keep them for the few services that need them, typically the reverse proxy. SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". Info level: a reverse proxy on 80/443 is the expected exception.',
+    bad: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "80:8080"',
+    good: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "127.0.0.1:8080:8080"',
+    fix: 'No automatic fix: which port clients should use is a decision. Publish a port at or above 1024 (or none, behind the reverse proxy); keep 80/443 for the proxy itself and disable this finding there.',
+    guideline: '§3 Network Security — "No Port Exposure in Production"; CIS Docker Benchmark 5.8 (listed in the guidelines\' references)',
+    equivalents: ['KICS "Privileged Ports Mapped In Container" (bc2908f3-f73c-40a9-8793-c1b7d5544f79)', 'CIS Docker Benchmark 5.8'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#ports',
+      'https://docs.datadoghq.com/security/code_security/iac_security/iac_rules/dockercompose-privileged-ports-mapped-in-container/',
+      'https://www.cisecurity.org/benchmark/docker',
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    const first = firstReport();
+    for (const service of ctx.services) {
+      const ports = portsOf(ctx, service);
+      if (!ports) continue;
+      for (const m of ports.mappings) {
+        const range = hostPorts(m);
+        if (!range || range === 'unknown') continue;
+        if (range.start >= 1024 || range.start < 1) continue;
+        if (!first(m, m.reportRange)) continue;
+        out.push({ range: m.reportRange, data: { service: service.name, mapping: describeMapping(m), port: range.start } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    return `Service '${d.service}' publishes privileged host port ${d.port} ('${d.mapping}'); keep ports below 1024 for the services that must answer on them (reverse proxy, DNS, mail).`;
+  },
+});

@@ -1,0 +1,307 @@
+import * as path from 'node:path';
+import type { ComposeContext, EnvVar, Service } from '../engine/compose';
+import { interpolate } from '../engine/interpolate';
+import { defineRule } from '../engine/rule';
+import { generateSecret } from '../engine/secret-gen';
+import { LineIndex } from '../engine/text';
+import type { FileChange, Fix, TextEdit } from '../engine/types';
+import { appendLineEdit } from '../engine/yaml-edit';
+import { dotenvCompanions, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
+
+/** The password variables of the images this rule knows, with the user they belong to. */
+interface PasswordVar {
+  product: string;
+  /** The variable that names the user, or null. */
+  userVar: string | null;
+  /** The user when `userVar` is not set (null: none / unknown). */
+  defaultUser: string | null;
+}
+
+const PASSWORD_VARS: Record<string, PasswordVar> = {
+  POSTGRES_PASSWORD: { product: 'PostgreSQL', userVar: 'POSTGRES_USER', defaultUser: 'postgres' },
+  POSTGRESQL_PASSWORD: { product: 'PostgreSQL', userVar: 'POSTGRESQL_USERNAME', defaultUser: 'postgres' },
+  MYSQL_ROOT_PASSWORD: { product: 'MySQL', userVar: null, defaultUser: 'root' },
+  MYSQL_PASSWORD: { product: 'MySQL', userVar: 'MYSQL_USER', defaultUser: null },
+  MARIADB_ROOT_PASSWORD: { product: 'MariaDB', userVar: null, defaultUser: 'root' },
+  MARIADB_PASSWORD: { product: 'MariaDB', userVar: 'MARIADB_USER', defaultUser: null },
+  MONGO_INITDB_ROOT_PASSWORD: { product: 'MongoDB', userVar: 'MONGO_INITDB_ROOT_USERNAME', defaultUser: null },
+  MONGODB_ROOT_PASSWORD: { product: 'MongoDB', userVar: 'MONGODB_ROOT_USER', defaultUser: 'root' },
+  RABBITMQ_DEFAULT_PASS: { product: 'RabbitMQ', userVar: 'RABBITMQ_DEFAULT_USER', defaultUser: 'guest' },
+  RABBITMQ_PASSWORD: { product: 'RabbitMQ', userVar: 'RABBITMQ_USERNAME', defaultUser: 'user' },
+  REDIS_PASSWORD: { product: 'Redis', userVar: null, defaultUser: null },
+  GF_SECURITY_ADMIN_PASSWORD: { product: 'Grafana', userVar: 'GF_SECURITY_ADMIN_USER', defaultUser: 'admin' },
+  MINIO_ROOT_PASSWORD: { product: 'MinIO', userVar: 'MINIO_ROOT_USER', defaultUser: 'minioadmin' },
+  MINIO_SECRET_KEY: { product: 'MinIO', userVar: 'MINIO_ACCESS_KEY', defaultUser: 'minioadmin' },
+};
+
+/** Defaults of the images and of their documentation's examples. */
+const DEFAULTS = new Set(['postgres', 'postgresql', 'password', 'root', 'admin', 'changeme', 'change-me', 'change_me', 'secret', 'example', 'guest', 'minioadmin', 'mysql', 'mariadb', 'mongo', 'mongodb', 'rabbitmq', 'redis', 'grafana', 'minio', 'mysecretpassword', 'my-secret-pw', 'my_secret_pw', 'secretpassword', 'changeit', 'default', 'pass', 'passwd', 'test', 'user', 'bitnami']);
+
+/** Common passwords (leaked-password lists' top entries), lower case. */
+const COMMON = new Set([
+  '123456', '1234567', '12345678', '123456789', '1234567890', '12345', '1234', '111111', '000000', '123123', '654321', '666666', '121212',
+  'qwerty', 'qwerty123', 'qwertyuiop', 'asdfgh', 'asdfghjkl', 'zxcvbnm', 'abc123', 'abcdef', 'abcd1234', 'iloveyou', 'letmein', 'welcome', 'monkey', 'dragon',
+  'football', 'baseball', 'master', 'shadow', 'sunshine', 'princess', 'superman', 'trustno1', 'starwars', 'login', 'hello', 'freedom', 'whatever', 'access',
+  'p@ssw0rd', 'p@ssword', 'passw0rd', 'pa55word', 'pa$$word', 'password1', 'password12', 'password123', 'password1234', 'mypassword', 'mypass', 'yourpassword', 'secret123', 'supersecret',
+  'topsecret', 'dbpassword', 'db_password', 'dbpass', 'db_pass', 'database', 'docker', 'toor', 'administrator', 'sa', 'demo', 'sample', 'temp', 'testing', 'test123',
+  'admin123', 'admin1234', 'adminadmin', 'root123', 'rootroot', 'pass123', 'pass1234', 'changeme123', 'changemeplease', 'strongpassword', 'strong_password', 'secure_password', 'securepassword',
+  'postgres123', 'postgrespassword', 'postgres_password', 'mysqlpassword', 'mysql_password', 'rootpassword', 'root_password', 'rootpass', 'redispassword', 'redis_password',
+]);
+
+export type WeakReason = 'default' | 'common' | 'same-as-user' | 'short';
+
+/**
+ * Why a password is weak, or null when it is not. Never returns or logs the value. An empty value is
+ * not judged here: the images refuse to initialize with an empty password unless `*_ALLOW_EMPTY_*` or
+ * `trust` is set (reported on their own), so an empty value is a template placeholder to fill in.
+ */
+export function weakReason(value: string, user: string | null): WeakReason | null {
+  if (value === '') return null;
+  const v = value.toLowerCase();
+  if (DEFAULTS.has(v)) return 'default';
+  if (COMMON.has(v)) return 'common';
+  // A default or common word with digits or punctuation around it (`postgres123`, `Admin!`).
+  const core = v.replace(/^[^a-z]+|[^a-z]+$/g, '');
+  if (core !== v && core.length > 0 && (DEFAULTS.has(core) || COMMON.has(core))) return 'common';
+  if (user !== null && user !== '' && v === user.toLowerCase()) return 'same-as-user';
+  if ([...value].length < 12) return 'short';
+  if (/^(.)\1*$/.test(value)) return 'common';
+  return null;
+}
+
+type Problem =
+  | { kind: 'weak'; reason: WeakReason }
+  /** `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (any non-empty value counts). */
+  | { kind: 'allow-empty'; falsyLooking: boolean }
+  /** `POSTGRES_HOST_AUTH_METHOD=trust`. */
+  | { kind: 'trust' };
+
+/** Where the value was written. */
+type Origin =
+  /** A literal in the compose file. */
+  | { kind: 'inline' }
+  /** The literal default of `${VAR:-default}` (`.env` does not set VAR). */
+  | { kind: 'default'; variable: string }
+  /** A variable set in the `.env` beside the compose file. */
+  | { kind: 'dotenv'; variable: string | null };
+
+interface Data {
+  service: string;
+  name: string;
+  product: string;
+  problem: Problem;
+  origin: Origin;
+  /** The `.env` file name shown in messages (relative to the compose file). */
+  dotenvFile: string;
+  env: EnvVar;
+}
+
+/** A value as Compose reads it, and where it was written; null when unknown. */
+function resolve(ctx: ComposeContext, env: EnvVar): { value: string; origin: Origin } | null {
+  if (env.value === null) return null;
+  const lit = literalValue(env.value);
+  if (lit !== null) return { value: lit, origin: { kind: 'inline' } };
+  const vars = ctx.dotenv()?.vars;
+  const r = interpolate(env.value, (n) => vars?.get(n));
+  if (r.value === null) return null;
+  const single = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(?::?[-?])[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(env.value);
+  const variable = single ? (single[1] ?? single[2]) : null;
+  if (r.usedDefaultsOnly) {
+    const d = literalDefaults(env.value);
+    return { value: r.value, origin: { kind: 'default', variable: d.length === 1 ? d[0].name : (variable ?? '') } };
+  }
+  return { value: r.value, origin: { kind: 'dotenv', variable } };
+}
+
+function byName(envs: EnvVar[]): Map<string, EnvVar> {
+  const m = new Map<string, EnvVar>();
+  for (const e of envs) m.set(e.name, e);
+  return m;
+}
+
+const FALSY = /^(?:no|false|0|off|n)$/i;
+
+function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: string; problem: Problem; origin: Origin }[] {
+  const envs = environmentWithMerges(ctx, service);
+  const named = byName(envs);
+  const out: { env: EnvVar; product: string; problem: Problem; origin: Origin }[] = [];
+  for (const env of envs) {
+    const spec = PASSWORD_VARS[env.name];
+    if (spec) {
+      if (named.get(env.name) !== env) continue; // a later entry wins
+      const r = resolve(ctx, env);
+      if (!r) continue;
+      let user: string | null = spec.defaultUser;
+      if (spec.userVar) {
+        const u = named.get(spec.userVar);
+        if (u) user = resolve(ctx, u)?.value ?? null;
+      }
+      const reason = weakReason(r.value, user);
+      if (reason) out.push({ env, product: spec.product, problem: { kind: 'weak', reason }, origin: r.origin });
+      continue;
+    }
+    if (env.name === 'MYSQL_ALLOW_EMPTY_PASSWORD' || env.name === 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD' || env.name === 'MARIADB_ALLOW_EMPTY_PASSWORD') {
+      const r = resolve(ctx, env);
+      if (!r || r.value.trim() === '') continue;
+      const falsy = FALSY.test(r.value.trim());
+      if (falsy) {
+        // Only the entrypoint's test for an empty string matters; with a root password set, nothing is empty.
+        const rootSet = ['MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD_HASH', 'MYSQL_RANDOM_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD'].some((n) => named.get(n)?.value);
+        if (rootSet) continue;
+      }
+      out.push({ env, product: env.name.startsWith('MARIADB') ? 'MariaDB' : 'MySQL', problem: { kind: 'allow-empty', falsyLooking: falsy }, origin: r.origin });
+      continue;
+    }
+    if (env.name === 'POSTGRES_HOST_AUTH_METHOD') {
+      const r = resolve(ctx, env);
+      if (r && r.value.trim().toLowerCase() === 'trust') out.push({ env, product: 'PostgreSQL', problem: { kind: 'trust' }, origin: r.origin });
+    }
+  }
+  return out;
+}
+
+/** The line of `NAME=` in a `.env` text that Compose reads (the last one), and the value's offsets there. */
+export function dotenvValueOffsets(text: string, name: string): [number, number] | undefined {
+  const index = new LineIndex(text);
+  let found: [number, number] | undefined;
+  const re = new RegExp(`^(\\s*(?:export\\s+)?${name}\\s*=[ \\t]*)(.*)$`);
+  for (let line = 0; line < index.lineCount; line++) {
+    const t = index.lineText(line);
+    const m = re.exec(t);
+    if (!m) continue;
+    const start = index.lineStarts[line] + m[1].length;
+    const rest = m[2];
+    let len: number;
+    if (rest.startsWith("'") || rest.startsWith('"')) {
+      const q = rest[0];
+      let close = -1;
+      for (let i = 1; i < rest.length; i++) {
+        if (rest[i] === '\\' && q === '"') i++;
+        else if (rest[i] === q) {
+          close = i;
+          break;
+        }
+      }
+      if (close === -1) {
+        found = undefined; // a multi-line value: no exact edit
+        continue;
+      }
+      len = close + 1;
+    } else {
+      const hash = rest.search(/\s#/);
+      len = (hash === -1 ? rest : rest.slice(0, hash)).replace(/\s+$/, '').length;
+    }
+    found = [start, start + len];
+  }
+  return found;
+}
+
+/**
+ * Changes that make `.env` hold `NAME=value` (replacing an existing value, or appending / creating);
+ * with `companions`, also ignore `.env` in git and list NAME in `.env.example`.
+ */
+function setDotenvChanges(ctx: ComposeContext, name: string, value: string, companions = true): FileChange[] | undefined {
+  const envPath = path.join(ctx.dir, '.env');
+  const dotenv = ctx.dotenv();
+  const changes: FileChange[] = [];
+  if (dotenv && dotenv.vars.has(name)) {
+    const at = dotenvValueOffsets(dotenv.text, name);
+    if (!at) return undefined;
+    const index = new LineIndex(dotenv.text);
+    changes.push({ kind: 'edit', path: envPath, edits: [{ range: index.rangeOf(at[0], at[1]), newText: value }] });
+  } else if (dotenv) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(dotenv.text, `${name}=${value}`)] });
+  else changes.push({ kind: 'create', path: envPath, content: `${name}=${value}\n` });
+  return companions ? [...changes, ...dotenvCompanions(ctx, [name])] : changes;
+}
+
+function reasonText(r: WeakReason): string {
+  switch (r) {
+    case 'default':
+      return 'a well-known default password';
+    case 'common':
+      return 'a common, easily guessed password';
+    case 'same-as-user':
+      return 'the same as its user name';
+    case 'short':
+      return 'shorter than 12 characters';
+  }
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC041',
+  name: 'weak-or-default-password',
+  kind: 'compose',
+  severity: 'error',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Variables passed through `env_file:` are not read.',
+    why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
+    bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
+    good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
+    equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
+    references: [
+      'https://hub.docker.com/_/postgres',
+      'https://hub.docker.com/_/mysql',
+      'https://hub.docker.com/_/mariadb',
+      'https://hub.docker.com/_/mongo',
+      'https://hub.docker.com/_/rabbitmq',
+      'https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#admin_password',
+      'https://min.io/docs/minio/linux/reference/minio-server/settings/root-credentials.html',
+      'https://docs.docker.com/reference/compose-file/interpolation/',
+      'https://pages.nist.gov/800-63-4/sp800-63b.html',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    const seen = new Set<string>();
+    const dotenvFile = '.env';
+    for (const service of ctx.services) {
+      for (const f of check(ctx, service)) {
+        const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const from = d.origin.kind === 'dotenv' ? ` (value from ${d.dotenvFile}${d.origin.variable && d.origin.variable !== d.name ? `, ${d.origin.variable}` : ''})` : d.origin.kind === 'default' ? ' (the default of the interpolation)' : '';
+    if (d.problem.kind === 'trust') return `POSTGRES_HOST_AUTH_METHOD of service '${d.service}' is 'trust'${from}: anyone who can connect logs in as any user without a password.`;
+    if (d.problem.kind === 'allow-empty') {
+      const note = d.problem.falsyLooking ? ' (the image treats any non-empty value as yes, and no root password is set)' : '';
+      return `${d.name} of service '${d.service}'${from} lets ${d.product} root log in without a password${note}.`;
+    }
+    return `${d.product} password ${d.name} of service '${d.service}' is ${reasonText(d.problem.reason)}${from}; use a long random password.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    if (data.problem.kind !== 'weak') return undefined;
+    const env = data.env;
+    const origin = data.origin;
+    if (origin.kind === 'dotenv') {
+      if (!origin.variable) return undefined;
+      const password = generateSecret(origin.variable);
+      const changes = setDotenvChanges(ctx, origin.variable, password, false);
+      if (!changes) return undefined;
+      return { title: `Replace ${origin.variable} in .env with a generated password`, safe: false, changes };
+    }
+    if (!env.editable || !env.valueOffsets || env.value === null) return undefined;
+    let variable: string;
+    let edit: TextEdit;
+    if (origin.kind === 'inline') {
+      variable = data.name;
+      edit = { range: ctx.lines.rangeOf(env.valueOffsets[0], env.valueOffsets[1]), newText: `\${${variable}}` };
+    } else {
+      const d = literalDefaults(env.value);
+      if (d.length !== 1 || !origin.variable) return undefined;
+      variable = d[0].name;
+      edit = { range: ctx.lines.rangeOf(env.valueOffsets[0] + d[0].start, env.valueOffsets[0] + d[0].end), newText: `\${${variable}}` };
+    }
+    const password = generateSecret(variable);
+    const changes = setDotenvChanges(ctx, variable, password);
+    if (!changes) return undefined;
+    return { title: `Replace ${data.name} with a generated password in .env`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
+  },
+});

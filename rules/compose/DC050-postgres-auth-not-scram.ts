@@ -1,0 +1,171 @@
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { scalarString, type Service } from '../engine/compose';
+import { appendToSeqEdit, ensureMapPathEdit, indentUnit } from '../engine/compose-insert';
+import type { EnvLookup } from '../engine/env-files';
+import { postgresAuthFacts, type InitdbAuth, type PostgresProblem } from '../engine/postgres-auth';
+import { defineRule } from '../engine/rule';
+import type { Fix, Range, TextEdit } from '../engine/types';
+
+const SCRAM_ARG = '--auth=scram-sha-256';
+
+interface Data {
+  service: Service;
+  /** Every reason found; the finding is reported at the first. */
+  problems: PostgresProblem[];
+  major: number | 'latest' | null;
+  /** POSTGRES_HOST_AUTH_METHOD's value when it is a problem (not a secret). */
+  method: string | null;
+  /** `password_encryption` set by the command, when it is a problem. */
+  encryption: string | null;
+  hostAuthMethod: EnvLookup;
+  initdbArgs: EnvLookup;
+  initdb: InitdbAuth | null;
+  /** A healthcheck that runs psql (local connections need a password once initdb uses --auth). */
+  psqlHealthcheck: boolean;
+}
+
+function versionText(major: number | 'latest' | null): string {
+  return typeof major === 'number' ? `PostgreSQL ${major}` : 'PostgreSQL';
+}
+
+function healthcheckRunsPsql(ctx: Parameters<typeof postgresAuthFacts>[0], service: Service): boolean {
+  const hc = ctx.serviceGet(service, 'healthcheck');
+  if (!hc?.value || !isMap(hc.value)) return false;
+  const test = ctx.get(service.doc, hc.value, 'test')?.value;
+  const words: string[] = [];
+  if (test && isScalar(test)) words.push(scalarString(test) ?? '');
+  else if (test && isSeq(test)) for (const i of test.items) words.push(scalarString(ctx.resolve(service.doc, i as Node)) ?? '');
+  return words.some((w) => /\bpsql\b/.test(w));
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC050',
+  name: 'postgres-auth-not-scram',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what:
+      'Flags a Postgres service that runs the official image\'s entrypoint (`postgres`, `postgis/postgis`, `pgvector/pgvector`, `timescale/timescaledb`, by `image:` or as the base of the Dockerfile it builds) whose network clients will not authenticate with scram-sha-256: ' +
+      '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, `trust`); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +
+      'On PostgreSQL 14 and later nothing needs to be added: initdb stores passwords as SCRAM and the entrypoint writes `host all all all scram-sha-256` (it takes the method from `password_encryption`), so `--auth=scram-sha-256` there only also requires a password for connections from inside the container, and is not asked for. ' +
+      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged.',
+    why:
+      'md5 authentication stores `md5(password || username)`: a leaked hash (a backup, pg_authid read through an injection) is enough to log in as that user, and the hash is cheap to brute-force; `password` sends the password in clear text and `trust` asks for none. SCRAM-SHA-256 stores a salted, iterated verifier and never sends the password or a replayable hash. SECURITY-GUIDELINES.md "Encryption — Data at Rest": `POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`; §4 Data Security — PostgreSQL "Strong Passwords".',
+    bad: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
+    good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth=scram-sha-256',
+    fix:
+      '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
+      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. `--auth` also makes connections from inside the container need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD). ' +
+      'Not offered for `trust` (clients would need a password first), for `password_encryption` in the command, for values in an env_file, anchor, alias or `<<` merge, or values built from `${…}`.',
+    guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
+    equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
+    references: [
+      'https://hub.docker.com/_/postgres',
+      'https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh',
+      'https://github.com/docker-library/postgres/pull/897',
+      'https://github.com/docker-library/docs/pull/2149',
+      'https://www.postgresql.org/about/news/postgresql-14-released-2318/',
+      'https://www.postgresql.org/docs/current/auth-password.html',
+      'https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-PASSWORD-ENCRYPTION',
+      'https://www.postgresql.org/docs/current/app-initdb.html',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const facts = postgresAuthFacts(ctx, service);
+      if (!facts || facts.problems.length === 0) continue;
+      const primary = facts.problems[0];
+      let range: Range | null = null;
+      const envRange = (l: EnvLookup): Range | null => (l.state === 'set' || l.state === 'unknown-value' ? (l.env ? l.env.range : l.merged ? l.merged : l.file ? ctx.rangeOf(l.file.node) : null) : null);
+      if (primary === 'host-auth-method') range = envRange(facts.hostAuthMethod);
+      else if (primary === 'initdb-auth') range = envRange(facts.initdbArgs);
+      else if (primary === 'password-encryption') {
+        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint');
+        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+      } else if (facts.initdbArgs.state === 'set') {
+        // The arguments are written but do not ask for scram-sha-256: that is where it goes.
+        range = envRange(facts.initdbArgs);
+      } else {
+        const entry = facts.viaBuild ? ctx.serviceGet(service, 'build') : ctx.serviceGet(service, 'image');
+        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+      }
+      out.push({
+        range: range ?? ctx.rangeOf(service.nameNode),
+        data: {
+          service,
+          problems: facts.problems,
+          major: facts.major,
+          method: facts.method,
+          encryption: facts.commandEncryption,
+          hostAuthMethod: facts.hostAuthMethod,
+          initdbArgs: facts.initdbArgs,
+          initdb: facts.initdb,
+          psqlHealthcheck: healthcheckRunsPsql(ctx, service),
+        },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    const name = d.service.name;
+    switch (d.problems[0]) {
+      case 'host-auth-method':
+        return d.method === 'trust'
+          ? `Service '${name}' sets POSTGRES_HOST_AUTH_METHOD=trust: network clients connect without any password, not with scram-sha-256.`
+          : `Service '${name}' sets POSTGRES_HOST_AUTH_METHOD=${d.method}: network clients authenticate with ${d.method}, not scram-sha-256.`;
+      case 'password-encryption':
+        return `Service '${name}' sets password_encryption=${d.encryption} in its command: passwords are stored as md5 hashes and the entrypoint configures md5 authentication instead of scram-sha-256.`;
+      case 'initdb-auth':
+        return `Service '${name}' asks initdb for ${d.initdb?.host} authentication in POSTGRES_INITDB_ARGS: use --auth=scram-sha-256.`;
+      default:
+        return `Service '${name}' runs ${versionText(d.major)}, whose default password_encryption is md5: passwords are stored and checked as md5 unless POSTGRES_INITDB_ARGS sets --auth=scram-sha-256.`;
+    }
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const edits: TextEdit[] = [];
+    if (data.problems.includes('password-encryption')) return undefined;
+    if (data.problems.includes('host-auth-method')) {
+      if (data.method !== 'md5' && data.method !== 'password') return undefined;
+      const l = data.hostAuthMethod;
+      if (l.state !== 'set' || !l.env || !l.env.editable || !l.env.valueRange || l.env.value === null || l.env.value.includes('$')) return undefined;
+      edits.push({ range: l.env.valueRange, newText: 'scram-sha-256' });
+    }
+    // Switching pg_hba to scram-sha-256 on a version that may store md5 hashes (< 14) needs initdb to store SCRAM too.
+    const initdbAsksScram = !!data.initdb && (data.initdb.host === 'scram-sha-256' || data.initdb.local === 'scram-sha-256');
+    const hostSwitchNeedsInitdb = data.problems.includes('host-auth-method') && !(data.major === 'latest' || (typeof data.major === 'number' && data.major >= 14)) && !initdbAsksScram;
+    if (data.problems.includes('md5-default') || data.problems.includes('initdb-auth') || hostSwitchNeedsInitdb) {
+      const l = data.initdbArgs;
+      if (l.state === 'set') {
+        const env = l.env;
+        if (!env || !env.editable || !env.valueOffsets || env.value === null || env.value.includes('$') || !data.initdb) return undefined;
+        const weak = data.initdb.host === 'md5' || data.initdb.host === 'password';
+        if (weak) {
+          if (!data.initdb.hostMethodAt) return undefined;
+          const [s, e] = data.initdb.hostMethodAt;
+          edits.push({ range: ctx.lines.rangeOf(env.valueOffsets[0] + s, env.valueOffsets[0] + e), newText: 'scram-sha-256' });
+        } else {
+          const at = ctx.lines.positionAt(env.valueOffsets[1]);
+          edits.push({ range: { start: at, end: at }, newText: env.value.trim() === '' ? SCRAM_ARG : ` ${SCRAM_ARG}` });
+        }
+      } else if (l.state === 'unset') {
+        const service = data.service;
+        const entry = ctx.serviceGet(service, 'environment');
+        let edit: TextEdit | undefined;
+        if (entry && entry.value && isSeq(entry.value)) {
+          if (!entry.own || entry.shared || ctx.isShared(entry.value)) return undefined;
+          edit = appendToSeqEdit(ctx, entry.value, `POSTGRES_INITDB_ARGS=${SCRAM_ARG}`);
+        } else {
+          if (ctx.isShared(service.map)) return undefined;
+          edit = ensureMapPathEdit(ctx, service.doc, service.map, ['environment'], [['POSTGRES_INITDB_ARGS', SCRAM_ARG]], indentUnit(ctx, service));
+        }
+        if (!edit) return undefined;
+        edits.push(edit);
+      } else return undefined;
+    }
+    if (edits.length === 0) return undefined;
+    const initdbChange = data.problems.includes('md5-default') || data.problems.includes('initdb-auth') || hostSwitchNeedsInitdb;
+    return { title: 'Use scram-sha-256 authentication', safe: !(initdbChange && data.psqlHealthcheck), changes: [{ kind: 'edit', path: ctx.path, edits }] };
+  },
+});

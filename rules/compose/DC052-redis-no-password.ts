@@ -1,0 +1,105 @@
+import type { ComposeContext, Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
+import type { EnvLookup } from '../engine/env-files';
+import { redisFacts, type RedisFamily } from '../engine/redis-config';
+import { defineRule } from '../engine/rule';
+import { generateSecret } from '../engine/secret-gen';
+import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
+import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
+import { moveToDotenvChanges } from './DC040-secret-inline';
+
+const VAR = 'REDIS_PASSWORD';
+
+interface Data {
+  service: Service;
+  family: RedisFamily;
+  server: string;
+  /** `--requirepass ""` is written: the password is empty. */
+  emptyPassword: boolean;
+  /** Bitnami: `ALLOW_EMPTY_PASSWORD=yes` is what turns authentication off. */
+  allowEmpty: EnvLookup | null;
+  /** How a fix adds the password: append to this `command:`, create a command, or none. */
+  plan: { kind: 'append'; command: CommandValue } | { kind: 'create' } | null;
+}
+
+/** The changes that make `${REDIS_PASSWORD}` resolve to a strong password: reuse the one in `.env`, else generate one. */
+export function passwordDotenvChanges(ctx: ComposeContext, name: string): FileChange[] | null {
+  const existing = ctx.dotenv()?.vars.get(name);
+  if (existing !== undefined) return existing === '' ? null : moveToDotenvChanges(ctx, name, existing);
+  return moveToDotenvChanges(ctx, name, generateSecret(name));
+}
+
+const rule = defineRule<'compose', Data>({
+  code: 'DC052',
+  name: 'redis-no-password',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what:
+      'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami Redis/Valkey; by `image:` or as the base of a built image) that lets clients in without a password: no `--requirepass` on the server\'s command line (string or list form of `command:`/`entrypoint:`, also inside `sh -c "…"`), none in a config file that is bind-mounted from the workspace and given as the server\'s first argument, and none through the image\'s own variables (Bitnami `REDIS_PASSWORD`/`VALKEY_PASSWORD` or `*_PASSWORD_FILE`, where `ALLOW_EMPTY_PASSWORD=yes` turns authentication off; Redis Stack `REDIS_ARGS`). ' +
+      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding.',
+    why:
+      'The official Redis image turns protected mode off so that other containers can connect; a server without `requirepass` is then open to every container on its networks and to anyone who reaches a published port: they can read, change and delete every key (sessions, queues, cached tokens), and on Redis before 7.0 turn `CONFIG SET dir` + `SAVE` into writing files in the container. SECURITY-GUIDELINES.md §4 Data Security — Redis: "Password Protection – Requires authentication".',
+    bad: 'services:\n  cache:\n    image: redis:8.0-alpine',
+    good: 'services:\n  cache:\n    image: redis:8.0-alpine\n    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]\n# .env (git-ignored): REDIS_PASSWORD=<generated>   .env.example: REDIS_PASSWORD=',
+    fix:
+      '"Require a password (REDIS_PASSWORD in .env)" appends `--requirepass ${REDIS_PASSWORD}` to the service\'s `command:` (at the end of the string form; as new items, quoted like the others, in the list form), or creates `command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]` (`valkey-server`/`keydb-server` for those images) when the service has neither `command:` nor `entrypoint:`. ' +
+      'It then puts a generated 32-character password into the `.env` beside the compose file (keeping a `REDIS_PASSWORD` that is already there), and, as DC040 does, makes sure `.gitignore` ignores `.env` and lists `REDIS_PASSWORD=` in `.env.example`. ' +
+      'Never applied by fix-all: every client (the app\'s `REDIS_URL`, workers, healthchecks running `redis-cli`) must be given the password too. Not offered for Bitnami and Redis Stack images (set `REDIS_PASSWORD` / `REDIS_ARGS` there), for a command that runs through a shell or a custom entrypoint, for a command from an anchor, alias or `<<` merge, or for an explicitly empty `--requirepass ""`.',
+    guideline: '§4 Data Security — Redis: "Password Protection – Requires authentication"',
+    equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no Redis-authentication query for Compose); Checkov CKV_AWS_31 and KICS "ElastiCache Redis Auth Token Disabled" are the managed-service equivalents'],
+    references: [
+      'https://redis.io/docs/latest/operate/oss_and_stack/management/security/',
+      'https://redis.io/docs/latest/operate/oss_and_stack/management/config/',
+      'https://hub.docker.com/_/redis',
+      'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh',
+      'https://github.com/bitnami/containers/tree/main/bitnami/redis#setting-the-server-password-on-first-run',
+      'https://redis.io/docs/latest/operate/oss_and_stack/install/install-stack/docker/',
+      'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const facts = redisFacts(ctx, service);
+      if (!facts || facts.auth !== 'no') continue;
+      let range: Range | null = null;
+      const allow = facts.allowEmptyPassword;
+      if (allow && allow.state === 'set') range = allow.env ? allow.env.range : (allow.merged ?? (allow.file ? ctx.rangeOf(allow.file.node) : null));
+      if (!range) {
+        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
+        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+      }
+      let plan: Data['plan'] = null;
+      if (facts.family === 'official' && !facts.requirepassWritten) {
+        if (facts.commandIsServerArgs && facts.command?.editable) plan = { kind: 'append', command: facts.command };
+        else if (facts.defaultCommand && canAddToService(ctx, service)) plan = { kind: 'create' };
+      }
+      out.push({
+        range: range ?? ctx.rangeOf(service.nameNode),
+        data: { service, family: facts.family, server: facts.server, emptyPassword: facts.requirepassWritten, allowEmpty: allow, plan },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    const name = d.service.name;
+    const risk = 'any container on its network, or anyone reaching a published port, can read and change every key';
+    if (d.allowEmpty) return `Service '${name}' sets ALLOW_EMPTY_PASSWORD=yes without a password: ${risk}.`;
+    if (d.emptyPassword) return `Service '${name}' sets an empty --requirepass: ${risk}.`;
+    return `Service '${name}' runs ${d.server.replace(/-server$/, '')} without a password (no --requirepass): ${risk}.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    if (!data.plan) return undefined;
+    let edit: TextEdit | undefined;
+    if (data.plan.kind === 'append') edit = appendCommandArgsEdit(ctx, data.plan.command, ['--requirepass', `\${${VAR}}`]);
+    else edit = addToMapEdit(ctx, data.service.map, [`command: ${flowCommandText([data.server, '--requirepass', `\${${VAR}}`])}`], indentUnit(ctx, data.service));
+    if (!edit) return undefined;
+    const dotenv = passwordDotenvChanges(ctx, VAR);
+    if (!dotenv) return undefined;
+    return { title: `Require a password (${VAR} in .env)`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...dotenv] };
+  },
+});
+
+export default rule;

@@ -1,0 +1,88 @@
+import type { Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
+import type { EnvVar } from '../engine/compose';
+import { redisFacts } from '../engine/redis-config';
+import { defineRule } from '../engine/rule';
+import { appendCommandArgsEdit, flowCommandText, type CommandArg, type CommandValue } from '../engine/service-command';
+import type { Fix, Range, TextEdit } from '../engine/types';
+
+interface Data {
+  service: Service;
+  server: string;
+  /** AOF is turned off explicitly (`--appendonly no`, `appendonly no` in the config, `REDIS_AOF_ENABLED=no`). */
+  explicit: boolean;
+  plan:
+    | { kind: 'replace-arg'; arg: CommandArg }
+    | { kind: 'replace-env'; env: EnvVar }
+    | { kind: 'append'; command: CommandValue }
+    | { kind: 'create' }
+    | null;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC053',
+  name: 'redis-no-aof',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what:
+      'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami; by `image:` or as the base of a built image) whose append-only file is off: no `--appendonly yes` on the server\'s command line (string or list form, also inside `sh -c "…"`) nor `appendonly yes` in a config file that is bind-mounted from the workspace, or an explicit `--appendonly no` / `appendonly no` / Bitnami `REDIS_AOF_ENABLED=no`. Redis and Valkey start with AOF off; Bitnami images turn it on by default. ' +
+      'A service configured as a cache — `--save ""` (no snapshots) or an `allkeys-*` eviction policy — is not flagged: losing its data on restart is the design. A config file outside the workspace, a custom entrypoint or a built image without `command:` make the service unknown, not a finding.',
+    why:
+      'Without AOF, Redis keeps data only in memory plus periodic RDB snapshots (by default after 1 hour/1 change, 5 minutes/100 changes or 1 minute/10 000 changes): a crash, an OOM kill or `docker compose down` loses every write since the last snapshot — sessions, queues, rate-limit counters. With `appendonly yes` every write is logged and fsynced once per second. SECURITY-GUIDELINES.md §4 Data Security — Redis: "AOF Persistence – Durability enabled".',
+    bad: 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data',
+    good: 'services:\n  cache:\n    image: redis:8.0-alpine\n    command: ["redis-server", "--appendonly", "yes"]\n    volumes:\n      - redis-data:/data',
+    fix:
+      '"Enable AOF persistence" changes an explicit `--appendonly no` (or Bitnami `REDIS_AOF_ENABLED: no`) to `yes`, appends `--appendonly yes` to the service\'s `command:` (string form: at its end; list form: new items quoted like the others) — the command line overrides a config file — or creates `command: ["redis-server", "--appendonly", "yes"]` when the service has neither `command:` nor `entrypoint:`. ' +
+      'Applied by fix-all: the server keeps its data and options and only adds a log of writes in its data directory (`/data`, a volume in the official image; mount a named volume there to keep it across container re-creation). Not offered for Redis Stack (use `REDIS_ARGS`), for a command that runs through a shell or custom entrypoint, for an `appendonly no` in a config file with no `command:` to override it, or for a command from an anchor, alias or `<<` merge.',
+    guideline: '§4 Data Security — Redis: "AOF Persistence – Durability enabled"',
+    equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no Redis-persistence query for Compose)'],
+    references: [
+      'https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/',
+      'https://redis.io/docs/latest/operate/oss_and_stack/management/config/',
+      'https://hub.docker.com/_/redis',
+      'https://github.com/bitnami/containers/tree/main/bitnami/redis#enabling-aof-persistence',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const facts = redisFacts(ctx, service);
+      if (!facts || facts.aof !== 'no' || facts.cache) continue;
+      let range: Range | null = null;
+      let plan: Data['plan'] = null;
+      const envOff = facts.aofDisabledEnv;
+      if (envOff && envOff.state === 'set') {
+        range = envOff.env ? envOff.env.range : (envOff.merged ?? (envOff.file ? ctx.rangeOf(envOff.file.node) : null));
+        if (envOff.env && envOff.env.editable && envOff.env.valueRange && envOff.env.value !== null && !envOff.env.value.includes('$')) plan = { kind: 'replace-env', env: envOff.env };
+      }
+      if (!range) {
+        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
+        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+      }
+      if (!plan && facts.family !== 'stack') {
+        if (facts.aofOffArg && facts.command?.editable && facts.commandIsServerArgs) plan = { kind: 'replace-arg', arg: facts.aofOffArg };
+        else if (!facts.appendonlyWritten && facts.commandIsServerArgs && facts.command?.editable) plan = { kind: 'append', command: facts.command };
+        else if (!facts.appendonlyWritten && facts.defaultCommand && canAddToService(ctx, service)) plan = { kind: 'create' };
+      }
+      out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service, server: facts.server, explicit: facts.appendonlyWritten || !!envOff, plan } });
+    }
+    return out;
+  },
+  message(d) {
+    const what = d.explicit ? 'turns AOF persistence off' : 'runs without AOF persistence (no --appendonly yes)';
+    return `Service '${d.service.name}' ${what}: writes since the last RDB snapshot are lost when the container stops or crashes.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const plan = data.plan;
+    if (!plan) return undefined;
+    let edit: TextEdit | undefined;
+    if (plan.kind === 'replace-arg') edit = { range: ctx.lines.rangeOf(plan.arg.start, plan.arg.end), newText: 'yes' };
+    else if (plan.kind === 'replace-env') edit = { range: plan.env.valueRange!, newText: 'yes' };
+    else if (plan.kind === 'append') edit = appendCommandArgsEdit(ctx, plan.command, ['--appendonly', 'yes']);
+    else edit = addToMapEdit(ctx, data.service.map, [`command: ${flowCommandText([data.server, '--appendonly', 'yes'])}`], indentUnit(ctx, data.service));
+    if (!edit) return undefined;
+    return { title: 'Enable AOF persistence', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

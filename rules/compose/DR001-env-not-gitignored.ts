@@ -1,0 +1,120 @@
+import * as path from 'node:path';
+import type { ComposeContext } from '../engine/compose';
+import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRoot } from '../engine/env-files';
+import { isGitIgnored } from '../engine/repo';
+import { defineRule } from '../engine/rule';
+import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import type { Fix, Range, WorkspaceView } from '../engine/types';
+import { appendLineEdit } from '../engine/yaml-edit';
+import { applyTextEdits } from '../engine/edits';
+
+interface Data {
+  /** Absolute path of the env file. */
+  path: string;
+  /** The path relative to the compose file, for the message. */
+  display: string;
+  via: 'env_file' | 'interpolation';
+  exists: boolean;
+}
+
+/** Whether an env file holds a credential-shaped variable with a real value (names only are looked at for the decision; values never leave). */
+export function holdsSecrets(text: string): boolean {
+  for (const [k, v] of parseEnvFile(text)) if (isCredentialName(k) && !isPlaceholderValue(v) && !v.includes('$')) return true;
+  return false;
+}
+
+function isUnder(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** A gitignore pattern that matches exactly this relative path (special characters escaped). */
+function gitignorePattern(rel: string): string {
+  return rel.replace(/[*?[\]\\]/g, '\\$&').replace(/^([#!])/, '\\$1').replace(/ $/, '\\ ');
+}
+
+/** Where the ignore line goes: the compose file's `.gitignore` (pattern relative to it), or the env file's own folder. */
+export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitignorePath: string; pattern: string } | undefined {
+  const root = repositoryRoot(ctx.workspace, ctx.dir);
+  let dir: string;
+  let rel: string;
+  if (isUnder(envPath, ctx.dir)) {
+    dir = ctx.dir;
+    rel = path.relative(ctx.dir, envPath).split(path.sep).join('/');
+  } else {
+    dir = path.dirname(envPath);
+    rel = path.basename(envPath);
+  }
+  if (root && dir !== root && !isUnder(dir, root)) return undefined;
+  return { gitignorePath: path.join(dir, '.gitignore'), pattern: gitignorePattern(rel) };
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DR001',
+  name: 'env-not-gitignored',
+  kind: 'compose',
+  severity: 'error',
+  fixable: 'sometimes',
+  docs: {
+    what:
+      'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root do not ignore (judged with gitignore\'s own matching rules, negations included): a file named by `env_file:` (short, list or `{ path: … }` form), and the `.env` beside the compose file when it defines a variable that a `${…}` of the compose file reads. ' +
+      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file exists, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
+    why:
+      'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
+    bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
+    good: '# .gitignore: node_modules/ and .env\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
+    fix:
+      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder. The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view. A file that is already committed stays tracked: run `git rm --cached <file>` and rotate the secrets it held.',
+    guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", `echo ".env" >> .gitignore`; Security Checklist — "Secrets not in version control"',
+    equivalents: ['No compose linter checks this; gitleaks, trufflehog and GitHub secret scanning find secrets after they were committed, and Checkov CKV_SECRET_* scans the files themselves'],
+    references: [
+      'https://git-scm.com/docs/gitignore',
+      'https://docs.docker.com/reference/compose-file/services/#env_file',
+      'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file',
+      'https://docs.docker.com/compose/how-tos/environment-variables/best-practices/',
+      'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/removing-sensitive-data-from-a-repository',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data; severity?: 'warning' }[] = [];
+    const root = repositoryRoot(ctx.workspace, ctx.dir);
+    for (const use of envFileUses(ctx)) {
+      const base = path.basename(use.path);
+      if (isTemplateEnvName(base)) continue;
+      if (root && !isUnder(use.path, root)) continue;
+      if (use.text !== undefined && !isDotenvName(base) && !holdsSecrets(use.text)) continue;
+      if (isGitIgnored(ctx.workspace, use.path)) continue;
+      const rel = path.relative(ctx.dir, use.path).split(path.sep).join('/');
+      // A file that does not exist yet has nothing to commit: a warning until it is created.
+      const exists = use.text !== undefined;
+      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists }, ...(exists ? {} : { severity: 'warning' as const }) });
+    }
+    return out;
+  },
+  message(d) {
+    const how = d.via === 'interpolation' ? 'read for ${…} interpolation' : 'used by env_file';
+    const risk = d.exists ? 'the next `git add` commits it, with the secrets it holds' : 'once it is created, the next `git add` commits it';
+    return `'${d.display}' (${how}) is not ignored by .gitignore: ${risk}.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const target = gitignoreTarget(ctx, data.path);
+    if (!target) return undefined;
+    const { gitignorePath, pattern } = target;
+    const text = ctx.workspace.readText(gitignorePath);
+    if (text === undefined && ctx.workspace.exists(gitignorePath)) return undefined; // there, but unreadable
+    const eol = text !== undefined && text.includes('\r\n') ? '\r\n' : '\n';
+    const edit = text === undefined ? undefined : appendLineEdit(text, pattern, eol);
+    const next = text === undefined ? `${pattern}\n` : applyTextEdits(text, [edit!]);
+    // Check the result with git's rules: a deeper negation would keep the file tracked.
+    const view: WorkspaceView = {
+      readText: (p) => (p === gitignorePath ? next : ctx.workspace.readText(p)),
+      exists: (p) => p === gitignorePath || ctx.workspace.exists(p),
+    };
+    if (!isGitIgnored(view, data.path)) return undefined;
+    return {
+      title: `Ignore ${pattern} in git`,
+      safe: true,
+      changes: [text === undefined ? { kind: 'create', path: gitignorePath, content: next } : { kind: 'edit', path: gitignorePath, edits: [edit!] }],
+    };
+  },
+});

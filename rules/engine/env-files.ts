@@ -1,0 +1,270 @@
+/**
+ * Where a compose file gets environment values from, with exact source positions:
+ * - `env_file:` entries (short string, list of strings, and the long `{ path, required }` form);
+ * - the `.env` beside the compose file, which Compose reads for `${…}` interpolation;
+ * - a service's effective environment (`env_file:` files first, then `environment:` on top), with
+ *   values interpolated from that `.env`.
+ * Files are read through the WorkspaceView only. A value that cannot be known (an unreadable
+ * env_file, `KEY` passed through from the shell, an unset variable) is reported as unknown.
+ * https://docs.docker.com/reference/compose-file/services/#env_file
+ * https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/
+ */
+import * as path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { isMap, isScalar, isSeq, visit, type Node, type Scalar } from 'yaml';
+import { scalarContentSpan, scalarString, type ComposeContext, type EnvVar, type Service } from './compose';
+import { interpolate } from './interpolate';
+import type { Range } from './types';
+
+export interface EnvFileRef {
+  service: Service;
+  /** The path as written (before interpolation). */
+  raw: string;
+  /** Absolute path after interpolation, or null when it cannot be resolved. */
+  path: string | null;
+  /** The scalar that names the file (where a finding about it is reported). */
+  node: Scalar;
+  /** `required: false` in the long syntax. */
+  required: boolean;
+}
+
+/** The `env_file:` entries of a service, in order. */
+export function envFileRefs(ctx: ComposeContext, service: Service): EnvFileRef[] {
+  const entry = ctx.serviceGet(service, 'env_file');
+  if (!entry || !entry.value) return [];
+  const out: EnvFileRef[] = [];
+  const dotenv = ctx.dotenv()?.vars;
+  const add = (node: Node | null, required: boolean) => {
+    if (!node || !isScalar(node)) return;
+    const raw = scalarString(node);
+    if (raw === null || raw.trim() === '') return;
+    const value = interpolate(raw, (n) => dotenv?.get(n)).value;
+    out.push({ service, raw, path: value === null || value === '' ? null : path.resolve(ctx.dir, value), node, required });
+  };
+  const items = isSeq(entry.value) ? entry.value.items : [entry.value];
+  for (const item of items) {
+    const node = ctx.resolve(service.doc, item as Node);
+    if (!node) continue;
+    if (isMap(node)) {
+      const p = ctx.get(service.doc, node, 'path');
+      const req = ctx.get(service.doc, node, 'required');
+      const reqValue = req?.value && isScalar(req.value) ? req.value.value : true;
+      add(p?.value ?? null, !(reqValue === false || reqValue === 'false'));
+    } else add(node, true);
+  }
+  return out;
+}
+
+/** Parses an env file's text as Compose reads it (dotenv syntax). */
+export function parseEnvFile(text: string): Map<string, string> {
+  try {
+    return new Map(Object.entries(parseDotenv(text)));
+  } catch {
+    return new Map();
+  }
+}
+
+export type EnvLookup =
+  /** Set to a known value (after interpolation). `merged`: where an entry merged into `environment:` with `<<` is reported. */
+  | { state: 'set'; value: string; env: EnvVar | null; file: EnvFileRef | null; merged?: Range }
+  /** Set, but its value cannot be known (interpolation with an unknown variable, shell pass-through). */
+  | { state: 'unknown-value'; env: EnvVar | null; file: EnvFileRef | null; merged?: Range }
+  /** Certainly not set by the compose file or its env files. */
+  | { state: 'unset' }
+  /** Might be set by a file that cannot be read. */
+  | { state: 'unknown' };
+
+/** A service's effective environment: `environment:` wins over `env_file:` files, later files over earlier ones. */
+export class ServiceEnv {
+  private readonly envVars: Map<string, EnvVar>;
+  private readonly fileVars = new Map<string, { value: string; file: EnvFileRef }>();
+  /** Some env_file could not be read: any name not found might still be set. */
+  readonly incomplete: boolean;
+  readonly files: EnvFileRef[];
+
+  constructor(
+    private readonly ctx: ComposeContext,
+    readonly service: Service,
+  ) {
+    this.envVars = new Map();
+    for (const v of ctx.environment(service)) this.envVars.set(v.name, v);
+    this.files = envFileRefs(ctx, service);
+    let incomplete = false;
+    for (const ref of this.files) {
+      const text = ref.path ? ctx.workspace.readText(ref.path) : undefined;
+      if (text === undefined) {
+        // A missing optional file sets nothing; a missing required one stops `docker compose up`,
+        // but its content is unknown to us either way when the path is unresolved.
+        if (ref.required || !ref.path) incomplete = true;
+        continue;
+      }
+      for (const [k, v] of parseEnvFile(text)) this.fileVars.set(k, { value: v, file: ref });
+    }
+    // `environment:` inherited from an unreadable alias target is still read by ctx.environment.
+    this.incomplete = incomplete;
+  }
+
+  /** The EnvVar written in `environment:` for a name, if any. */
+  written(name: string): EnvVar | undefined {
+    return this.envVars.get(name);
+  }
+
+  get(name: string): EnvLookup {
+    const v = this.envVars.get(name);
+    if (v) {
+      if (v.value === null) {
+        // `KEY` (list) passes the shell's value through; `KEY:` (map) with no value does the same.
+        return { state: 'unknown-value', env: v, file: null };
+      }
+      const dotenv = this.ctx.dotenv()?.vars;
+      const r = interpolate(v.value, (n) => dotenv?.get(n));
+      if (r.value === null) return { state: 'unknown-value', env: v, file: null };
+      return { state: 'set', value: r.value, env: v, file: null };
+    }
+    // `environment:` as a mapping with `<<: *anchor` merge keys: ctx.environment lists only the own entries.
+    const envEntry = this.ctx.serviceGet(this.service, 'environment');
+    if (envEntry?.value && isMap(envEntry.value)) {
+      const merged = this.ctx.get(this.service.doc, envEntry.value, name);
+      if (merged && !merged.own) {
+        const merged_ = this.ctx.rangeOf(merged.reportNode);
+        const raw = merged.value ? scalarString(merged.value) : null;
+        if (raw === null) return { state: 'unknown-value', env: null, file: null, merged: merged_ };
+        const dotenv = this.ctx.dotenv()?.vars;
+        const r = interpolate(raw, (n) => dotenv?.get(n));
+        return r.value === null ? { state: 'unknown-value', env: null, file: null, merged: merged_ } : { state: 'set', value: r.value, env: null, file: null, merged: merged_ };
+      }
+    }
+    const f = this.fileVars.get(name);
+    if (f) {
+      if (f.value.includes('$')) return { state: 'unknown-value', env: null, file: f.file };
+      return { state: 'set', value: f.value, env: null, file: f.file };
+    }
+    return this.incomplete ? { state: 'unknown' } : { state: 'unset' };
+  }
+}
+
+export interface InterpolationSite {
+  /** The variable name. */
+  name: string;
+  /** Where the `$` of the reference is (exact when the scalar is written plainly, else the scalar's start). */
+  range: Range;
+}
+
+/**
+ * Every `$VAR` / `${VAR…}` reference in the values of a compose file, in document order, with
+ * positions taken from the scalar nodes' source ranges. `$$` escapes are skipped. Keys are not
+ * interpolated by Compose, so only values are read.
+ */
+export function interpolationSites(ctx: ComposeContext): InterpolationSite[] {
+  const out: InterpolationSite[] = [];
+  for (const doc of ctx.documents) {
+    visit(doc, {
+      Pair(_k, pair) {
+        // Skip keys: visit them not as values.
+        const v = pair.value as Node | null;
+        if (v && isScalar(v)) collect(v);
+      },
+      Seq(_k, seq) {
+        for (const item of seq.items) if (isScalar(item)) collect(item);
+      },
+    });
+    if (doc.contents && isScalar(doc.contents)) collect(doc.contents);
+  }
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+
+  function collect(node: Scalar): void {
+    if (typeof node.value !== 'string' || !node.value.includes('$') || !node.range) return;
+    const text = node.value;
+    const span = scalarContentSpan(ctx.text, node);
+    for (const { name, index } of variableReferences(text)) {
+      const start = span ? span[0] + index : node.range[0];
+      const end = span ? Math.min(span[1], start + name.length + 1) : node.range[1];
+      out.push({ name, range: ctx.lines.rangeOf(start, end) });
+    }
+  }
+}
+
+/** `$NAME` and `${NAME…}` references in a string (nested defaults included), skipping `$$`. */
+export function variableReferences(text: string): { name: string; index: number }[] {
+  const out: { name: string; index: number }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$') continue;
+    if (text[i + 1] === '$') {
+      i++;
+      continue;
+    }
+    const m = /^\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i + 1));
+    if (m) out.push({ name: m[1], index: i });
+  }
+  return out;
+}
+
+/** A `.env`-like file name meant to be committed (a template), e.g. `.env.example`, `defaults.env`. */
+export function isTemplateEnvName(fileName: string): boolean {
+  return /(?:^|[._-])(?:example|sample|template|tmpl|dist|defaults?|tpl)(?:[._-]|$)/i.test(fileName);
+}
+
+export interface EnvFileUse {
+  /** Absolute path of the env file. */
+  path: string;
+  /** `env_file`: named by an `env_file:` entry; `interpolation`: the `.env` beside the compose file feeding a `${…}`. */
+  via: 'env_file' | 'interpolation';
+  /** Where a finding about the file is reported: the `env_file:` entry, else the first `${…}` the file feeds. */
+  range: Range;
+  /** The file's text, or undefined when it does not exist in the workspace. */
+  text: string | undefined;
+}
+
+/**
+ * The env files a compose file uses, each once: every `env_file:` entry (reported at its first entry),
+ * then the `.env` beside the compose file when it exists and defines a variable that a `${…}` of the
+ * file reads (reported at the first such reference). Entries whose path cannot be resolved are skipped.
+ */
+export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
+  const refs: { ref: EnvFileRef; offset: number }[] = [];
+  for (const service of ctx.services) for (const ref of envFileRefs(ctx, service)) if (ref.path) refs.push({ ref, offset: ref.node.range?.[0] ?? 0 });
+  refs.sort((a, b) => a.offset - b.offset);
+  const out: EnvFileUse[] = [];
+  const seen = new Set<string>();
+  for (const { ref } of refs) {
+    if (seen.has(ref.path!)) continue;
+    seen.add(ref.path!);
+    out.push({ path: ref.path!, via: 'env_file', range: ctx.rangeOf(ref.node), text: ctx.workspace.readText(ref.path!) });
+  }
+  const dotenv = ctx.dotenv();
+  if (dotenv && !seen.has(dotenv.path) && dotenv.vars.size > 0) {
+    const site = interpolationSites(ctx).find((s) => dotenv.vars.has(s.name));
+    if (site) out.push({ path: dotenv.path, via: 'interpolation', range: site.range, text: dotenv.text });
+  }
+  return out;
+}
+
+/** The nearest directory at or above `dir` that holds `.git` (the repository root), or null. */
+export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string): string | null {
+  let d = dir;
+  for (let i = 0; i < 64; i++) {
+    if (ws.exists(path.join(d, '.git'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return null;
+    d = parent;
+  }
+  return null;
+}
+
+/** Whether an env file is conventionally the local secrets file: `.env` or `.env.<stage>` (templates excluded). */
+export function isDotenvName(fileName: string): boolean {
+  return /^\.env(?:\..+)?$/i.test(fileName) && !isTemplateEnvName(fileName);
+}
+
+/** Names a committed template of `fileName` may have (`.env.example`, `example.env`, `db.env.sample`, …). */
+export function exampleCandidates(fileName: string): string[] {
+  const out = ['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'default', 'defaults'].flatMap((s) => [`${fileName}.${s}`, `${fileName}-${s}`, `${fileName}_${s}`]);
+  out.push(`${fileName}.local.example`);
+  if (fileName.startsWith('.')) {
+    const bare = fileName.slice(1);
+    out.push(`${bare}.example`, `${bare}.sample`, `${bare}-example`, `example${fileName}`, `sample${fileName}`, `example.${bare}`, `.example${fileName}`);
+  }
+  const m = /^(.+)\.env$/i.exec(fileName);
+  if (m) out.push(`${m[1]}.example.env`, `${m[1]}.sample.env`, `${m[1]}-example.env`, `${m[1]}.env.example`);
+  return [...new Set(out)];
+}

@@ -1,0 +1,216 @@
+/**
+ * How a Postgres service built on the official image's entrypoint (postgres, postgis/postgis,
+ * pgvector/pgvector, timescale/timescaledb) authenticates network clients, as that entrypoint decides:
+ * - `initdb` runs once, on an empty data directory, with `POSTGRES_INITDB_ARGS`; it stores the
+ *   superuser's password hashed with `password_encryption` — `md5` by default before PostgreSQL 14,
+ *   `scram-sha-256` from 14 on — and switches that setting to `scram-sha-256` itself when
+ *   `--auth`/`--auth-host`/`--auth-local` asks for scram-sha-256 (PostgreSQL 10–13).
+ * - It then appends `host all all all <method>` to pg_hba.conf, where the method is
+ *   `POSTGRES_HOST_AUTH_METHOD` if set, else the server's `password_encryption`
+ *   (`postgres -C password_encryption` with the command's `-c` options).
+ * So on PostgreSQL ≥ 14 network connections already use SCRAM unless something asks for md5; before
+ * 14 they use md5 unless `POSTGRES_INITDB_ARGS` asks for scram-sha-256.
+ * https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh
+ * https://github.com/docker-library/postgres/pull/897
+ * https://www.postgresql.org/docs/current/auth-password.html
+ * https://www.postgresql.org/docs/current/app-initdb.html
+ */
+import { isMap } from 'yaml';
+import type { ComposeContext, Service } from './compose';
+import { ServiceEnv, type EnvLookup } from './env-files';
+import type { ImageRef } from './image';
+import { builtDockerfile } from './relations';
+import { effectiveCommands } from './service-command';
+import { dataStoreOfLoose, serviceImageLoose } from './service-image';
+
+const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64|docker\/library)\//;
+const RELEASE_WORDS = /^(?:latest|alpine[\d.]*|bookworm|bullseye|buster|stretch|trixie)$/;
+
+/**
+ * The PostgreSQL major version of an image that uses the official entrypoint; `latest` for moving
+ * tags (always ≥ 14 today); null when the image is not one of those or the version cannot be told.
+ */
+export function postgresMajor(ref: ImageRef): number | 'latest' | null {
+  const repo = ref.repository.replace(ARCH_PREFIX, '');
+  const tag = ref.tag;
+  if (repo === 'postgres') {
+    if (tag === null) return ref.digest ? null : 'latest';
+    const m = /^(\d+)(?:\.(\d+))?(?:[.-]|$)/.exec(tag);
+    // Before 10 the major version had two parts (9.6).
+    if (m) return Number(m[1]) < 10 && m[2] !== undefined ? Number(`${m[1]}.${m[2]}`) : Number(m[1]);
+    return RELEASE_WORDS.test(tag) ? 'latest' : null;
+  }
+  if (repo === 'postgis/postgis') {
+    if (tag === null) return ref.digest ? null : 'latest';
+    const m = /^(\d+)-/.exec(tag);
+    if (m) return Number(m[1]);
+    return RELEASE_WORDS.test(tag) ? 'latest' : null;
+  }
+  if (repo === 'pgvector/pgvector' || repo === 'timescale/timescaledb') {
+    if (tag === null) return ref.digest ? null : 'latest';
+    const m = /(?:^|-)pg(\d+)(?:[.-]|$)/.exec(tag);
+    if (m) return Number(m[1]);
+    return tag === 'latest' ? 'latest' : null;
+  }
+  return null;
+}
+
+/** Whether an image runs the official Postgres entrypoint (the variables below mean what it says). */
+export function usesOfficialPostgresEntrypoint(ref: ImageRef): boolean {
+  const repo = ref.repository.replace(ARCH_PREFIX, '');
+  return repo === 'postgres' || repo === 'postgis/postgis' || repo === 'pgvector/pgvector' || repo === 'timescale/timescaledb';
+}
+
+export interface InitdbAuth {
+  /** The method initdb writes for `host` lines (`--auth-host`, else `--auth`/`-A`), or null. */
+  host: string | null;
+  local: string | null;
+  /** Token offsets (inside the value) of a `--auth=<m>`/`--auth-host=<m>` method, for an exact replacement. */
+  hostMethodAt: [number, number] | null;
+}
+
+/** Reads `--auth`, `-A`, `--auth-host`, `--auth-local` from an initdb argument string (word-split as the entrypoint does). */
+export function parseInitdbAuth(args: string): InitdbAuth {
+  const words: { text: string; start: number }[] = [];
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(args))) words.push({ text: m[0], start: m.index });
+  let all: string | null = null;
+  let allAt: [number, number] | null = null;
+  let host: string | null = null;
+  let hostAt: [number, number] | null = null;
+  let local: string | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i].text;
+    const long = /^--(auth|auth-host|auth-local)(?:=(.*))?$/.exec(w);
+    let name: string | null = null;
+    let value: string | null = null;
+    let at: [number, number] | null = null;
+    if (long) {
+      name = long[1];
+      if (long[2] !== undefined) {
+        value = long[2];
+        const s = words[i].start + w.length - value.length;
+        at = [s, s + value.length];
+      } else if (i + 1 < words.length) value = words[++i].text;
+    } else if (w === '-A' && i + 1 < words.length) {
+      name = 'auth';
+      value = words[++i].text;
+    } else if (w.startsWith('-A') && w.length > 2) {
+      name = 'auth';
+      value = w.slice(2);
+    }
+    if (name === null || value === null) continue;
+    value = value.toLowerCase();
+    if (name === 'auth') {
+      all = value;
+      allAt = at;
+    } else if (name === 'auth-host') {
+      host = value;
+      hostAt = at;
+    } else local = value;
+  }
+  return { host: host ?? all, local: local ?? all, hostMethodAt: host !== null ? hostAt : allAt };
+}
+
+export type PostgresProblem =
+  /** POSTGRES_HOST_AUTH_METHOD names another method than scram-sha-256. */
+  | 'host-auth-method'
+  /** The command sets `password_encryption` to md5. */
+  | 'password-encryption'
+  /** POSTGRES_INITDB_ARGS asks initdb for md5/password on host connections. */
+  | 'initdb-auth'
+  /** PostgreSQL < 14 with nothing asking for scram-sha-256: passwords are stored and checked as md5. */
+  | 'md5-default';
+
+export interface PostgresAuthFacts {
+  image: ImageRef;
+  /** The image came from the Dockerfile the service builds. */
+  viaBuild: boolean;
+  /** null: the version is unknown (only explicit settings are judged). */
+  major: number | 'latest' | null;
+  env: ServiceEnv;
+  hostAuthMethod: EnvLookup;
+  initdbArgs: EnvLookup;
+  initdb: InitdbAuth | null;
+  /** `password_encryption` set by the command (`-c password_encryption=…`), lower-cased, or null. */
+  commandEncryption: string | null;
+  problems: PostgresProblem[];
+  /** The value of POSTGRES_HOST_AUTH_METHOD when it is a problem. */
+  method: string | null;
+}
+
+function passwordEncryptionFromCommand(ctx: ComposeContext, service: Service): string | null | 'unknown' {
+  const cmds = effectiveCommands(ctx, service);
+  if (cmds === undefined) return null;
+  if (cmds === null) return 'unknown';
+  let found: string | null = null;
+  for (const run of cmds.runs) {
+    const words = run.args.map((a) => a.value);
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (w === null) continue;
+      let setting: string | null = null;
+      if (w === '-c' && i + 1 < words.length) setting = words[i + 1];
+      else if (w.startsWith('-c') && w.length > 2 && !w.startsWith('--')) setting = w.slice(2);
+      else if (w.startsWith('--')) setting = w.slice(2);
+      if (setting === null) continue;
+      const m = /^password[_-]encryption=(.*)$/i.exec(setting);
+      if (m) found = m[1].trim().toLowerCase();
+    }
+  }
+  return found;
+}
+
+/** The base image of the Dockerfile a service builds, when it can be known (an ARG overridden by `build.args` cannot). */
+function builtBase(ctx: ComposeContext, service: Service): ImageRef | null {
+  const built = builtDockerfile(ctx, service);
+  if (!built) return null;
+  const stages = built.dockerfile.stages;
+  let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+  for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
+  if (!stage || stage.base.kind !== 'image') return null;
+  if (stage.base.viaArg) {
+    const build = ctx.serviceGet(service, 'build');
+    if (build?.value && isMap(build.value) && ctx.get(service.doc, build.value, 'args')) return null;
+  }
+  return stage.base.ref;
+}
+
+/** The authentication facts of a Postgres service, or undefined when it is not one this reading applies to. */
+export function postgresAuthFacts(ctx: ComposeContext, service: Service): PostgresAuthFacts | undefined {
+  const store = dataStoreOfLoose(ctx, service);
+  if (!store || store.kind !== 'postgres') return undefined;
+  const loose = serviceImageLoose(ctx, service);
+  let image = loose?.ref ?? null;
+  let viaBuild = false;
+  if (!image) {
+    if (ctx.serviceGet(service, 'image')) return undefined; // an image that cannot be resolved
+    image = builtBase(ctx, service);
+    viaBuild = true;
+  }
+  if (!image || !usesOfficialPostgresEntrypoint(image)) return undefined;
+  const major = loose && !loose.tagKnown ? null : postgresMajor(image);
+  const env = new ServiceEnv(ctx, service);
+  const hostAuthMethod = env.get('POSTGRES_HOST_AUTH_METHOD');
+  const initdbArgs = env.get('POSTGRES_INITDB_ARGS');
+  const commandEncryption = passwordEncryptionFromCommand(ctx, service);
+  if (hostAuthMethod.state === 'unknown' || hostAuthMethod.state === 'unknown-value' || commandEncryption === 'unknown') return undefined;
+  const initdb = initdbArgs.state === 'set' ? parseInitdbAuth(initdbArgs.value) : null;
+  const initdbKnown = initdbArgs.state === 'set' || initdbArgs.state === 'unset';
+  const problems: PostgresProblem[] = [];
+
+  const method = hostAuthMethod.state === 'set' ? hostAuthMethod.value.trim().toLowerCase() : '';
+  if (method !== '' && method !== 'scram-sha-256') problems.push('host-auth-method');
+  if (commandEncryption !== null && commandEncryption !== 'scram-sha-256') problems.push('password-encryption');
+  if (initdb && initdb.host !== null && (initdb.host === 'md5' || initdb.host === 'password')) problems.push('initdb-auth');
+  // What initdb stores the superuser's password with.
+  const initdbAsksScram = !!initdb && (initdb.host === 'scram-sha-256' || initdb.local === 'scram-sha-256');
+  if (major !== null && major !== 'latest' && major < 14 && initdbKnown && !initdbAsksScram) problems.push('md5-default');
+  if (major === null) {
+    // Without a version only explicit settings can be judged.
+    const explicit = problems.filter((p) => p !== 'md5-default');
+    if (explicit.length === 0) return undefined;
+  }
+  return { image, viaBuild, major, env, hostAuthMethod, initdbArgs, initdb, commandEncryption, problems, method: method || null };
+}

@@ -1,0 +1,293 @@
+/**
+ * What a Redis-family service (Redis, Valkey, KeyDB; official, Bitnami and Redis Stack images) is
+ * configured with: whether clients must authenticate, whether AOF persistence is on, and whether the
+ * instance is configured as a pure cache. Read from, in Redis' own order of precedence:
+ * - the server's command-line options (`command:` / `entrypoint:`, string or list form, also inside
+ *   `sh -c "…"`): `--requirepass`, `--appendonly`, `--save`, `--maxmemory-policy`, `--aclfile`, `--user`;
+ * - a config file given as the first argument (`redis-server /usr/local/etc/redis/redis.conf`) when it is
+ *   bind-mounted from the workspace (`requirepass`, `appendonly`, `aclfile`, `user`, …);
+ * - the image's own environment variables: Bitnami's `REDIS_PASSWORD` / `VALKEY_PASSWORD` (+ `_FILE`),
+ *   `ALLOW_EMPTY_PASSWORD`, `REDIS_AOF_ENABLED` / `VALKEY_AOF_ENABLED` (default yes), and Redis Stack's
+ *   `REDIS_ARGS`.
+ * Anything that cannot be read (an unmounted config file, a custom entrypoint script, an unreadable
+ * env_file, a built image's own CMD) makes the answer `unknown`, never a finding.
+ * https://redis.io/docs/latest/operate/oss_and_stack/management/config/
+ * https://hub.docker.com/_/redis
+ */
+import * as path from 'node:path';
+import type { ComposeContext, Service } from './compose';
+import { scalarString } from './compose';
+import { ServiceEnv, type EnvLookup } from './env-files';
+import type { ImageRef } from './image';
+import { bindMounts, hostPathOf } from './mounts';
+import { dataStoreOfLoose, serviceImageLoose } from './service-image';
+import { effectiveCommands, type CommandArg, type CommandValue } from './service-command';
+
+export type RedisFamily = 'official' | 'bitnami' | 'stack' | 'other';
+
+export type Tri = 'yes' | 'no' | 'unknown';
+
+export interface RedisFacts {
+  family: RedisFamily;
+  /** The server program of the image (`redis-server`, `valkey-server`, `keydb-server`). */
+  server: string;
+  image: ImageRef | null;
+  /** Whether clients must authenticate (requirepass, ACL users, Bitnami password). */
+  auth: Tri;
+  /** Whether AOF persistence is on. */
+  aof: Tri;
+  /** `--requirepass` is written on the command line (possibly empty). */
+  requirepassWritten: boolean;
+  /** `--appendonly` is written on the command line. */
+  appendonlyWritten: boolean;
+  /** `--appendonly no` written in the command: the argument `no` (for an exact replacement), when it is written plainly. */
+  aofOffArg: CommandArg | null;
+  /** Configured as a cache: `save ""` or an `allkeys-*` eviction policy, and AOF not asked for. */
+  cache: boolean;
+  /** The `command:` of the service (undefined when not set). */
+  command: CommandValue | undefined;
+  entrypoint: CommandValue | undefined;
+  /** The server's options come straight from `command:` (not through a shell or a custom entrypoint): options can be appended to it. */
+  commandIsServerArgs: boolean;
+  /** Neither `command:` nor `entrypoint:` is set and the image's default command is the plain server: a command can be created. */
+  defaultCommand: boolean;
+  env: ServiceEnv;
+  /** Bitnami: the `ALLOW_EMPTY_PASSWORD=yes` entry. */
+  allowEmptyPassword: EnvLookup | null;
+  /** Bitnami: the `*_AOF_ENABLED=no` entry. */
+  aofDisabledEnv: EnvLookup | null;
+}
+
+const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64|docker\/library)\//;
+
+function familyOf(ref: ImageRef | null): { family: RedisFamily; server: string } {
+  if (!ref) return { family: 'other', server: 'redis-server' };
+  const repo = ref.repository.replace(ARCH_PREFIX, '');
+  const valkey = /valkey/.test(repo);
+  const keydb = /keydb/.test(repo);
+  const server = valkey ? 'valkey-server' : keydb ? 'keydb-server' : 'redis-server';
+  if (/^bitnami(?:legacy|secure)?\//.test(repo)) return { family: 'bitnami', server };
+  if (/^redis\/redis-stack(?:-server)?$/.test(repo)) return { family: 'stack', server: 'redis-stack-server' };
+  if (repo === 'redis' || repo === 'valkey/valkey' || repo === 'valkey' || repo === 'eqalpha/keydb' || repo === 'keydb') return { family: 'official', server };
+  return { family: 'other', server };
+}
+
+const SERVERS = /^(?:redis-server|valkey-server|keydb-server|redis-stack-server)$/;
+
+/** Options of a server command line: `--name value…` groups (and `--name=value`), plus the leading config file. */
+export interface ServerOptions {
+  configFile: CommandArg | null;
+  options: Map<string, { name: CommandArg; values: CommandArg[] }>;
+}
+
+export function parseServerArgs(args: readonly CommandArg[]): ServerOptions {
+  const options = new Map<string, { name: CommandArg; values: CommandArg[] }>();
+  let configFile: CommandArg | null = null;
+  let current: { name: CommandArg; values: CommandArg[] } | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const v = a.value ?? a.raw;
+    if (v.startsWith('--') && v.length > 2 && /\s/.test(v.trim())) {
+      // One list item holding `--name value` (Redis joins its arguments into config lines, so this works).
+      const [head, ...rest] = v.trim().split(/\s+/);
+      current = { name: a, values: rest.map((w) => ({ value: a.value === null ? null : w, raw: w, start: a.start, end: a.end, exact: false })) };
+      options.set(head.slice(2).toLowerCase(), current);
+      continue;
+    }
+    if (v.startsWith('--') && v.length > 2) {
+      const eq = v.indexOf('=');
+      const name = (eq === -1 ? v.slice(2) : v.slice(2, eq)).toLowerCase();
+      current = { name: a, values: [] };
+      if (eq !== -1) current.values.push({ ...a, value: a.value === null ? null : v.slice(eq + 1), exact: false });
+      options.set(name, current);
+      continue;
+    }
+    if (current) current.values.push(a);
+    else if (i === 0 && configFile === null) configFile = a;
+  }
+  return { configFile, options };
+}
+
+/** Directives of a redis.conf text (last one wins), or null when it includes other files we do not follow. */
+export function parseRedisConf(text: string): Map<string, string[]> | null {
+  const out = new Map<string, string[]>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const words = splitConfWords(line);
+    if (words.length === 0) continue;
+    const name = words[0].toLowerCase();
+    if (name === 'include') return null;
+    out.set(name, words.slice(1));
+  }
+  return out;
+}
+
+function splitConfWords(line: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]));
+  return out;
+}
+
+function isYes(v: string | null | undefined): boolean | null {
+  if (v === null || v === undefined) return null;
+  if (/^yes$/i.test(v)) return true;
+  if (/^no$/i.test(v)) return false;
+  return null;
+}
+
+/** The facts for a Redis-family service, or undefined when the service is not one. */
+export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | undefined {
+  const store = dataStoreOfLoose(ctx, service);
+  if (!store || store.kind !== 'redis') return undefined;
+  const image = serviceImageLoose(ctx, service)?.ref ?? null;
+  const built = !image && !!ctx.serviceGet(service, 'build');
+  const { family, server } = familyOf(image);
+  const env = new ServiceEnv(ctx, service);
+  const cmds = effectiveCommands(ctx, service);
+  const facts: RedisFacts = {
+    family,
+    server,
+    image,
+    auth: 'unknown',
+    aof: 'unknown',
+    requirepassWritten: false,
+    appendonlyWritten: false,
+    aofOffArg: null,
+    cache: false,
+    command: cmds ? cmds.command : undefined,
+    entrypoint: cmds ? cmds.entrypoint : undefined,
+    commandIsServerArgs: false,
+    defaultCommand: false,
+    env,
+    allowEmptyPassword: null,
+    aofDisabledEnv: null,
+  };
+  if (cmds === null) return facts;
+
+  // The server's command-line arguments, when they can be known.
+  let serverArgs: CommandArg[] | null = null;
+  if (cmds === undefined) {
+    if (family === 'official' && !built) {
+      serverArgs = [];
+      facts.defaultCommand = true;
+    } else if (family === 'bitnami' || family === 'stack') serverArgs = [];
+  } else {
+    for (const run of cmds.runs) {
+      const first = run.args[0];
+      const v = first?.value ?? first?.raw ?? '';
+      if (SERVERS.test(path.posix.basename(v))) {
+        serverArgs = run.args.slice(1);
+        facts.commandIsServerArgs = !run.viaShell && !cmds.entrypoint && cmds.command !== undefined && cmds.command.args[0] === first;
+        break;
+      }
+      // The official entrypoint runs the server when the first argument is an option or a .conf file.
+      if (!run.viaShell && !cmds.entrypoint && (family === 'official' || family === 'other') && (v.startsWith('-') || v.endsWith('.conf'))) {
+        serverArgs = run.args;
+        facts.commandIsServerArgs = cmds.command !== undefined;
+        break;
+      }
+      // Bitnami's run script passes extra arguments to the server.
+      if (!run.viaShell && family === 'bitnami' && /\/opt\/bitnami\/scripts\/(?:redis|valkey)\/run\.sh$/.test(v)) {
+        serverArgs = run.args.slice(1);
+        break;
+      }
+    }
+  }
+  if (serverArgs === null) return facts;
+
+  const opts = parseServerArgs(serverArgs);
+  // Redis Stack reads extra server options from REDIS_ARGS.
+  let stackOpts: ServerOptions | null = null;
+  if (family === 'stack') {
+    const r = env.get('REDIS_ARGS');
+    // With an unknown variable inside, the written words still tell which options are given.
+    const text = r.state === 'set' ? r.value : r.state === 'unknown-value' ? r.env?.value : undefined;
+    if (r.state === 'unknown' || (r.state === 'unknown-value' && text == null)) return facts;
+    if (text != null) stackOpts = parseServerArgs(text.split(/\s+/).filter(Boolean).map((w) => ({ value: r.state === 'set' || !w.includes('$') ? w : null, raw: w, start: 0, end: 0, exact: false })));
+  }
+  const opt = (name: string) => opts.options.get(name) ?? stackOpts?.options.get(name);
+
+  // The config file, when one is given and can be read from the workspace.
+  let conf: Map<string, string[]> | null | 'none' = 'none';
+  if (opts.configFile) {
+    const p = opts.configFile.value;
+    if (p === null || p === '-') conf = null;
+    else {
+      const workdir = scalarString(ctx.serviceGet(service, 'working_dir')?.value) ?? '/data';
+      const containerPath = path.posix.resolve(workdir, p);
+      const host = hostPathOf(bindMounts(ctx, service), containerPath);
+      const text = host ? ctx.workspace.readText(host) : undefined;
+      conf = text === undefined ? null : parseRedisConf(text);
+    }
+  }
+  const confGet = (name: string): string[] | undefined | null => (conf === 'none' ? undefined : conf === null ? null : conf.get(name));
+
+  // Authentication.
+  const requirepass = opt('requirepass');
+  facts.requirepassWritten = !!requirepass;
+  const acl = opt('aclfile') ?? opt('user');
+  if (requirepass) {
+    const v = requirepass.values[0];
+    facts.auth = !v ? 'no' : v.value === null ? 'unknown' : v.value === '' ? 'no' : 'yes';
+  } else if (acl) facts.auth = 'unknown';
+  else {
+    const fromConf = confGet('requirepass');
+    const aclConf = confGet('aclfile') ?? confGet('user');
+    if (fromConf === null) facts.auth = 'unknown';
+    else if (fromConf !== undefined) facts.auth = fromConf[0] ? 'yes' : 'no';
+    else if (aclConf) facts.auth = 'unknown';
+    else if (family === 'bitnami') facts.auth = bitnamiAuth(env, server, facts);
+    else facts.auth = 'no';
+  }
+
+  // AOF.
+  const appendonly = opt('appendonly');
+  facts.appendonlyWritten = !!appendonly;
+  if (appendonly) {
+    const v = appendonly.values[0];
+    const yes = isYes(v?.value);
+    facts.aof = yes === null ? 'unknown' : yes ? 'yes' : 'no';
+    if (yes === false && v && v.exact && opts.options.get('appendonly') === appendonly) facts.aofOffArg = v;
+  } else {
+    const fromConf = confGet('appendonly');
+    if (fromConf === null) facts.aof = 'unknown';
+    else if (fromConf !== undefined) {
+      const yes = isYes(fromConf[0]);
+      facts.aof = yes === null ? 'unknown' : yes ? 'yes' : 'no';
+    } else if (family === 'bitnami') {
+      const prefix = server.startsWith('valkey') ? 'VALKEY' : 'REDIS';
+      const e = env.get(`${prefix}_AOF_ENABLED`);
+      if (e.state === 'unknown' || e.state === 'unknown-value') facts.aof = 'unknown';
+      else if (e.state === 'set' && /^(?:no|false|0)$/i.test(e.value.trim())) {
+        facts.aof = 'no';
+        facts.aofDisabledEnv = e;
+      } else facts.aof = 'yes'; // Bitnami enables AOF by default
+    } else facts.aof = 'no';
+  }
+
+  // A cache by configuration: no RDB snapshots (`save ""`) or an allkeys-* eviction policy.
+  const save = opt('save');
+  const saveOff = save ? save.values.length === 1 && save.values[0].value === '' : (confGet('save') ?? undefined)?.[0] === '';
+  const policy = opt('maxmemory-policy')?.values[0]?.value ?? (confGet('maxmemory-policy') ?? undefined)?.[0];
+  facts.cache = saveOff || (!!policy && /^allkeys-/i.test(policy));
+  return facts;
+}
+
+function bitnamiAuth(env: ServiceEnv, server: string, facts: RedisFacts): Tri {
+  const prefix = server.startsWith('valkey') ? 'VALKEY' : 'REDIS';
+  for (const name of [`${prefix}_PASSWORD`, `${prefix}_PASSWORD_FILE`]) {
+    const v = env.get(name);
+    if (v.state === 'unknown' || v.state === 'unknown-value') return 'unknown';
+    if (v.state === 'set' && v.value !== '') return 'yes';
+  }
+  const allow = env.get('ALLOW_EMPTY_PASSWORD');
+  if (allow.state === 'set' && /^(?:yes|true|1)$/i.test(allow.value.trim())) {
+    facts.allowEmptyPassword = allow;
+    return 'no';
+  }
+  // Without a password and without ALLOW_EMPTY_PASSWORD=yes the Bitnami container refuses to start.
+  return 'unknown';
+}

@@ -1,0 +1,38 @@
+/**
+ * A service's image when only its tag is unknown: `valkey/valkey:${VALKEY_VERSION}` with no value for
+ * the variable still names the repository, which is enough to know what runs (a data store's kind),
+ * though not its version. Falls back to nothing when the repository part itself uses a variable.
+ */
+import { scalarString, type ComposeContext, type Service } from './compose';
+import { dataStoreOf, dataStoreOfImage, serviceImage, type DataStoreInfo } from './datastores';
+import { parseImageRef, type ImageRef } from './image';
+
+export interface LooseImage {
+  ref: ImageRef;
+  /** The tag/digest is known (false: it uses a variable without a value; `ref.tag` is then null). */
+  tagKnown: boolean;
+}
+
+export function serviceImageLoose(ctx: ComposeContext, service: Service): LooseImage | null {
+  const exact = serviceImage(ctx, service);
+  if (exact) return { ref: exact, tagKnown: true };
+  const raw = scalarString(ctx.serviceGet(service, 'image')?.value);
+  if (raw === null) return null;
+  const dollar = raw.indexOf('$');
+  if (dollar === -1) return null;
+  const head = raw.slice(0, dollar);
+  // The variable must be inside the tag (after the last `:` that follows the last `/`) or the digest.
+  const slash = head.lastIndexOf('/');
+  const cut = Math.max(head.lastIndexOf(':'), head.lastIndexOf('@'));
+  if (cut <= slash) return null;
+  const ref = parseImageRef(head.slice(0, cut));
+  return ref ? { ref, tagKnown: false } : null;
+}
+
+/** The data store a service runs, also when its image tag is an unresolved variable. */
+export function dataStoreOfLoose(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
+  const known = dataStoreOf(ctx, service);
+  if (known) return known;
+  const loose = serviceImageLoose(ctx, service);
+  return loose ? dataStoreOfImage(loose.ref) : undefined;
+}
