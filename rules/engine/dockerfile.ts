@@ -134,10 +134,12 @@ export class DockerfileContext {
 
   /** The shell scripts of a RUN-like instruction (RUN; also usable for shell-form CMD/ENTRYPOINT). */
   scriptsOf(ins: Instruction): RunScript[] {
-    const argsRange = ins.getArgumentsRange();
-    if (!argsRange) return [];
-    const argsStart = this.offsetAt(argsRange.start);
+    // The arguments start after the keyword and its blanks (read from the text: the library's
+    // getArgumentsRange() re-splits the whole instruction).
     const insEnd = this.offsetAt(ins.getRange().end);
+    let argsStart = this.offsetAt(ins.getInstructionRange().end);
+    while (argsStart < insEnd && (this.text[argsStart] === ' ' || this.text[argsStart] === '\t')) argsStart++;
+    if (argsStart >= insEnd) return [];
     // RUN takes `--mount=…` flags; CMD and ENTRYPOINT have none (`CMD --serve` is the command).
     const kw = ins.getKeyword();
     const firstNonFlag = kw === 'CMD' || kw === 'ENTRYPOINT' ? argsStart : this.skipFlags(argsStart, insEnd);
@@ -145,7 +147,7 @@ export class DockerfileContext {
       const json = this.jsonScript(ins);
       if (json) return [json];
     }
-    const heredocs = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
+    const heredocs = typeof (ins as Run).getHeredocs === 'function' && this.text.slice(firstNonFlag, insEnd).includes('<<') ? (ins as Run).getHeredocs() : [];
     if (heredocs.length === 0) {
       const source = logicalText(this.text, firstNonFlag, insEnd, this.escapeChar);
       return [{ instruction: ins, isShell: true, source, commands: parseShell(source), json: false, heredoc: false }];
@@ -178,10 +180,11 @@ export class DockerfileContext {
   private skipFlags(start: number, end: number): number {
     // RUN --mount=... --network=... command: skip leading `--flag[=value]` words.
     let i = start;
+    const blank = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
     for (;;) {
-      while (i < end && /\s/.test(this.text[i])) i++;
+      while (i < end && blank(this.text[i])) i++;
       if (this.text.startsWith('--', i)) {
-        while (i < end && !/\s/.test(this.text[i])) i++;
+        while (i < end && !blank(this.text[i])) i++;
         continue;
       }
       // A continuation between flags.
