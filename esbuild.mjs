@@ -51,7 +51,7 @@ if (tests || testsOnly) {
   // The real-VS-Code suite runs inside the extension host, where `vscode` is provided.
   bundles.push({ ...common, sourcemap: false, minify: false, entryPoints: { 'gen-docs': 'scripts/gen-docs.ts' }, outdir: 'out/scripts' });
   if (fs.existsSync('test/vscode/suite/index.ts')) {
-    bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: testOut, external: ['vscode'] });
+    bundles.push({ ...common, sourcemap: 'inline', minify: false, entryPoints: { 'vscode/index': 'test/vscode/suite/index.ts' }, outdir: testOut, external: ['vscode'], logOverride: { 'require-resolve-not-external': 'silent' } });
   }
 }
 

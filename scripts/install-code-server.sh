@@ -25,6 +25,23 @@ if [[ -f "$MARKER" && -f "$ENTRY" ]]; then
   exit 0
 fi
 
+# One install at a time per cache folder (parallel CI jobs, two terminals): wait for the other one,
+# then use what it installed.
+PARENT="$(dirname "$DEST")"
+mkdir -p "$PARENT"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$DEST.lock"
+  if ! flock -n 9; then
+    log "another install of code-server $VERSION is running: waiting for it ($DEST.lock)"
+    flock 9
+  fi
+  if [[ -f "$MARKER" && -f "$ENTRY" ]]; then
+    log "installed meanwhile: $DEST"
+    echo "$DEST"
+    exit 0
+  fi
+fi
+
 # 1. System packages: gssapi headers for kerberos, ripgrep (instead of the GitHub download), Chromium
 #    (drives the web workbench). Only when something is missing.
 missing=()
@@ -54,9 +71,8 @@ RG="$(command -v rg)"
 
 # 2.-4. Build in a temporary sibling folder and move it into place at the end, so an interrupted
 #    install never looks complete.
-PARENT="$(dirname "$DEST")"
-mkdir -p "$PARENT"
 WORK="$(mktemp -d "$PARENT/.code-server-$VERSION.XXXXXX")"
+chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 started=$SECONDS
 
