@@ -229,6 +229,34 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('cross-file re-analysis', () => {
+    it('a Dockerfile edit updates the compose file that builds it; a .gitignore change clears DR001', async () => {
+      const compose = 'services:\n  api:\n    build: ./api\n    environment:\n      DB_URL: ${DB_URL}\n';
+      const dockerfile = 'FROM node:24-alpine\nCMD ["node", "server.js"]\n';
+      const dir = tempWorkspace({ 'compose.yaml': compose, 'api/Dockerfile': dockerfile, '.env': 'DB_URL=postgres://db/app\n' });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const composeUri = URI.file(path.join(dir, 'compose.yaml')).toString();
+        const codes = () => (client.latest(composeUri)?.diagnostics ?? []).map((d) => d.code);
+        await client.until('DC011 and DR001 on the unopened compose file', () => codes().includes('DC011') && codes().includes('DR001'));
+
+        // Typing USER 1000 into the (open) Dockerfile clears DC011 on the service that builds it.
+        const dfUri = client.open(path.join(dir, 'api/Dockerfile'), dockerfile, 'dockerfile');
+        await client.diagnostics(dfUri, 1);
+        client.change(dfUri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'USER 1000\n' }]);
+        await client.until('DC011 gone from compose.yaml', () => !codes().includes('DC011'));
+
+        // Adding .env to .gitignore on disk (file watcher event) clears DR001.
+        fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, '.gitignore')).toString(), type: 1 }] });
+        await client.until('DR001 gone from compose.yaml', () => !codes().includes('DR001'));
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       const dir = tempWorkspace({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' });
