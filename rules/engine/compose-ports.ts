@@ -195,7 +195,12 @@ function longPart(ctx: ComposeContext, service: Service, map: YAMLMap, key: stri
 }
 
 /** The published ports of a service, or undefined when it has none written as a sequence. */
-export function portsOf(ctx: ComposeContext, service: Service): ServicePorts | undefined {
+/** Memoized per service for the analysis (several rules ask it). */
+export function portsOf(ctx: ComposeContext, service: Service):ServicePorts | undefined {
+  return ctx.memo(service.map, 'ports', () => computePortsOf(ctx, service));
+}
+
+function computePortsOf(ctx: ComposeContext, service: Service): ServicePorts | undefined {
   const entry = ctx.serviceGet(service, 'ports');
   if (!entry || !entry.value || !isSeq(entry.value)) return undefined;
   const seq = entry.value as YAMLSeq;

@@ -121,7 +121,12 @@ export interface ServiceImage {
 }
 
 /** A service's `image:` with its interpolated reference and, when written literally, its exact place in the file. */
-export function serviceImageOf(ctx: ComposeContext, service: Service): ServiceImage | undefined {
+/** Memoized per service for the analysis (several rules ask it). */
+export function serviceImageOf(ctx: ComposeContext, service: Service):ServiceImage | undefined {
+  return ctx.memo(service.map, 'image', () => computeServiceImageOf(ctx, service));
+}
+
+function computeServiceImageOf(ctx: ComposeContext, service: Service): ServiceImage | undefined {
   const found = serviceScalar(ctx, service, 'image');
   if (!found) return undefined;
   const { entry, value } = found;

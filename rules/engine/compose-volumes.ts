@@ -186,7 +186,12 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
 }
 
 /** Every mount of a service (both syntaxes). Entries whose shape is unknown (e.g. `- ${VOL}`) come with type `unknown`. */
-export function serviceVolumes(ctx: ComposeContext, service: Service): VolumeMount[] {
+/** Memoized per service for the analysis (several rules ask it). */
+export function serviceVolumes(ctx: ComposeContext, service: Service):VolumeMount[] {
+  return ctx.memo(service.map, 'volumes', () => computeServiceVolumes(ctx, service));
+}
+
+function computeServiceVolumes(ctx: ComposeContext, service: Service): VolumeMount[] {
   const entry = ctx.serviceGet(service, 'volumes');
   const list = seqItems(ctx, service.doc, entry);
   if (!entry || !list) return [];
@@ -235,7 +240,12 @@ export function serviceVolumes(ctx: ComposeContext, service: Service): VolumeMou
 }
 
 /** Every device mapping of a service (short and long form, CDI names). */
-export function serviceDevices(ctx: ComposeContext, service: Service): DeviceMapping[] {
+/** Memoized per service for the analysis (several rules ask it). */
+export function serviceDevices(ctx: ComposeContext, service: Service):DeviceMapping[] {
+  return ctx.memo(service.map, 'devices', () => computeServiceDevices(ctx, service));
+}
+
+function computeServiceDevices(ctx: ComposeContext, service: Service): DeviceMapping[] {
   const entry = ctx.serviceGet(service, 'devices');
   const list = seqItems(ctx, service.doc, entry);
   if (!entry || !list) return [];

@@ -52,6 +52,8 @@ export class ComposeContext {
   readonly services: Service[];
   private sharedNodes: Set<Node> | undefined;
   private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
+  private memos = new WeakMap<object, Map<string, unknown>>();
+  private lookups = new WeakMap<YAMLMap, Map<string, Entry | undefined>>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string } | null | undefined;
 
   constructor(
@@ -133,8 +135,37 @@ export class ComposeContext {
     return target;
   }
 
+  /**
+   * A value computed once per analysis for an object of this file (a service, a node): several
+   * rules ask the same questions of the same service (its ports, volumes, image…).
+   */
+  memo<T>(owner: object, key: string, compute: () => T): T {
+    let m = this.memos.get(owner);
+    if (!m) {
+      m = new Map();
+      this.memos.set(owner, m);
+    }
+    if (m.has(key)) return m.get(key) as T;
+    const value = compute();
+    m.set(key, value);
+    return value;
+  }
+
   /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
   get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
+    if (depth > 0) return this.lookup(doc, map, key, depth);
+    let cache = this.lookups.get(map);
+    if (!cache) {
+      cache = new Map();
+      this.lookups.set(map, cache);
+    }
+    if (cache.has(key)) return cache.get(key);
+    const entry = this.lookup(doc, map, key, 0);
+    cache.set(key, entry);
+    return entry;
+  }
+
+  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
     for (const pair of map.items) {
       if (isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === key) {
         const raw = pair.value as Node | null;

@@ -1,0 +1,51 @@
+import { defineRule } from '../engine/rule';
+import { aptConfigBefore, aptSimulates, aptSkipsRecommends, insertAfterAction, packageCommandAt, packageCommands, toolRange } from '../engine/packages';
+
+interface Data {
+  /** `apt-get` or `apt`, as written. */
+  tool: string;
+  /** Offset of the tool word, to find the command again for the fix. */
+  toolOffset: number;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF031',
+  name: 'apt-recommends-installed',
+  kind: 'dockerfile',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `apt-get install` / `apt install` (in any stage, any RUN form, ONBUILD included; also behind `sudo`, `env`, `xargs` or a `VAR=value` prefix) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Simulations (`-s`) are not flagged.',
+    why: 'By default apt also installs every package the requested ones merely recommend: documentation tools, daemons, extra libraries. Each one is more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 (a minimal image reduces the attack surface).',
+    bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    fix: '"Add --no-install-recommends" inserts the flag right after `install` (as a JSON string `"--no-install-recommends"` in exec-form RUN). Offered as a single quick fix, not applied by fix-all: a build that relied on a recommended package (for example `ca-certificates` pulled in by `curl`) needs that package added explicitly.',
+    guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"; §1 Image Security (minimal attack surface)',
+    equivalents: ['hadolint DL3015 (avoid additional packages by specifying --no-install-recommends)', 'Trivy DS-0029 (\'apt-get\' missing \'--no-install-recommends\')', 'KICS "APT-GET Not Avoiding Additional Packages"'],
+    references: [
+      'https://docs.docker.com/build/building/best-practices/#apt-get',
+      'https://github.com/hadolint/hadolint/wiki/DL3015',
+      'https://manpages.debian.org/stable/apt/apt-get.8.en.html',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/apt_get_missing_no_install_recommends.rego',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const pc of packageCommands(ctx)) {
+      if (pc.family !== 'apt' || pc.action !== 'install' || aptSimulates(pc) || aptSkipsRecommends(pc)) continue;
+      if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).noRecommends) continue;
+      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });
+    }
+    return out;
+  },
+  message(d) {
+    return `'${d.tool} install' without --no-install-recommends also installs every recommended package; add --no-install-recommends.`;
+  },
+  fix(ctx, { data }) {
+    const pc = packageCommandAt(ctx, data.toolOffset);
+    if (!pc) return undefined;
+    const edit = insertAfterAction(ctx, pc, '--no-install-recommends');
+    if (!edit) return undefined;
+    return { title: 'Add --no-install-recommends', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

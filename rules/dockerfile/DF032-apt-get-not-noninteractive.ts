@@ -1,0 +1,56 @@
+import { defineRule } from '../engine/rule';
+import { aptAssumesYes, aptConfigBefore, aptSimulates, insertAfterAction, packageCommandAt, packageCommands, toolRange } from '../engine/packages';
+
+interface Data {
+  /** `apt-get` or `apt`, as written. */
+  tool: string;
+  /** The prompting subcommand (`install`, `upgrade`, `remove`, …). */
+  action: string;
+  /** Offset of the tool word, to find the command again for the fix. */
+  toolOffset: number;
+}
+
+/** apt subcommands that ask for confirmation before changing packages. */
+const PROMPTING = new Set(['install', 'reinstall', 'build-dep', 'satisfy', 'upgrade', 'dist-upgrade', 'full-upgrade', 'remove', 'purge', 'autoremove', 'autopurge']);
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF032',
+  name: 'apt-get-not-noninteractive',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `apt-get install` / `apt install`, and the other apt subcommands that ask before changing packages (`reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `remove`, `purge`, `autoremove`), when nothing answers apt\'s confirmation prompt — in any stage, any RUN form, ONBUILD included, also behind `sudo`, `env`, `xargs` or a `DEBIAN_FRONTEND=noninteractive` prefix. Recognized answers: `-y`, `--yes`, `--assume-yes`, a cluster containing `y` (`-qy`), quiet level 2 (`-qq`, `-q -q`, `-q=2`, which implies `-y`), `-o APT::Get::Assume-Yes=true`, a pipe from `yes`, and an `APT::Get::Assume-Yes "true"` configuration written by an earlier RUN of the stage. `DEBIAN_FRONTEND=noninteractive` silences debconf questions only, not apt\'s own prompt, so it does not count. Simulations (`-s`) are not flagged.',
+    why: 'Without `-y`, apt asks "Do you want to continue? [Y/n]" whenever it installs more than the named packages. A build has no terminal: apt reads end-of-file, answers no and aborts, so the build fails depending on what the package index pulls in that day. Builds that behave the same every time are part of SECURITY-GUIDELINES.md §6 (Image Build Security, "Use specific versions").',
+    bad: 'RUN apt-get update && apt-get install --no-install-recommends curl',
+    good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
+    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN). Safe: it only answers the prompt the build cannot answer.',
+    guideline: '§6 Image Build Security (reproducible, non-interactive builds)',
+    equivalents: ['hadolint DL3014 (use the -y switch to avoid manual input)', 'Trivy DS-0021 (\'apt-get\' missing \'-y\' to avoid manual input)', 'KICS "APT-GET Missing Flags To Avoid Manual Input"'],
+    references: [
+      'https://manpages.debian.org/stable/apt/apt-get.8.en.html',
+      'https://github.com/hadolint/hadolint/wiki/DL3014',
+      'https://docs.docker.com/build/building/best-practices/#apt-get',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/apt_get_missing_yes_flag_to_avoid_manual_input.rego',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const pc of packageCommands(ctx)) {
+      if (pc.family !== 'apt' || !PROMPTING.has(pc.action) || aptSimulates(pc) || aptAssumesYes(pc)) continue;
+      if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).assumeYes) continue;
+      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, action: pc.action, toolOffset: pc.toolWord.start } });
+    }
+    return out;
+  },
+  message(d) {
+    return `'${d.tool} ${d.action}' without -y waits for a confirmation a build cannot give and aborts; add -y.`;
+  },
+  fix(ctx, { data }) {
+    const pc = packageCommandAt(ctx, data.toolOffset);
+    if (!pc) return undefined;
+    const edit = insertAfterAction(ctx, pc, '-y');
+    if (!edit) return undefined;
+    return { title: 'Add -y', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

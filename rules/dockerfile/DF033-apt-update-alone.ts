@@ -1,0 +1,93 @@
+import { defineRule } from '../engine/rule';
+import { APT_INSTALLING, changesShellState, cleansAptLists, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
+import type { TextEdit } from '../engine/types';
+
+interface Data {
+  /** `apt-get` or `apt`, as written. */
+  tool: string;
+  /** First line of the RUN, to find it again for the fix. */
+  runLine: number;
+}
+
+/** Instructions that may stand between the update and the install without changing what the update does. */
+const TRANSPARENT = new Set(['ENV', 'ARG', 'LABEL']);
+
+function installsWithApt(pc: PackageCommand): boolean {
+  return pc.family === 'apt' && APT_INSTALLING.has(pc.action);
+}
+
+/** The next RUN of the stage when only ENV/ARG/LABEL stand before it, with whether it follows directly. */
+function nextRun(ctx: DockerfileContext, run: RunInstruction): { next: RunInstruction; adjacent: boolean } | undefined {
+  const stage = run.stage;
+  if (!stage || run.onbuild) return undefined;
+  const at = stage.instructions.indexOf(run.instruction);
+  if (at === -1) return undefined;
+  for (let k = at + 1; k < stage.instructions.length; k++) {
+    const ins = stage.instructions[k];
+    const kw = ins.getKeyword();
+    if (kw === 'RUN') {
+      const next = runAtLine(ctx, ins.getRange().start.line);
+      return next ? { next, adjacent: k === at + 1 } : undefined;
+    }
+    if (!TRANSPARENT.has(kw)) return undefined;
+  }
+  return undefined;
+}
+
+function mergeEdits(ctx: DockerfileContext, run: RunInstruction): TextEdit[] | undefined {
+  const found = nextRun(ctx, run);
+  if (!found) return undefined;
+  const { next, adjacent } = found;
+  if (!packageCommandsOf(ctx, next).some(installsWithApt)) return undefined;
+  if (flagKey(run) !== flagKey(next) || changesShellState(run) || nonPosixShellAt(run.stage, next.instruction.getRange().start.line)) return undefined;
+  return adjacent ? joinAdjacentRuns(ctx, run, next) : moveRunInto(ctx, run, next);
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF033',
+  name: 'apt-update-alone',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind).',
+    why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
+    bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
+    good: 'FROM debian:trixie-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl',
+    fix: '"Merge apt-get update into the next RUN" joins the update\'s RUN with the next RUN of the same stage — `RUN apt-get update` + `RUN apt-get install …` → `RUN apt-get update \\` / `    && apt-get install …` in the continuation style and indentation the RUNs already use; comment lines between are kept. When ENV, ARG or LABEL instructions stand between them, the update\'s RUN moves down to the install instead. Offered only when that is exact: the next RUN installs with apt, no other instruction stands between, both are shell-form without heredocs, their --mount/--network flags are the same, the update\'s RUN does not change shell state (cd, export, set, …) and does not end with a comment. Safe.',
+    guideline: '§1 Image Security — "Regular Updates"; §6 Image Build Security — "Minimize layers"',
+    equivalents: ['Trivy DS-0017 (\'RUN <package-manager> update\' instruction alone)', 'KICS "Update Instruction Alone"', 'hadolint has no direct equivalent (DL3009 covers the lists)'],
+    references: [
+      'https://docs.docker.com/build/building/best-practices/#apt-get',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/update_instruction_alone.rego',
+      'https://docs.kics.io/latest/queries/dockerfile-queries/9bae49be-0aa3-4de5-bab2-4c3a069e40cd',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const run of ctx.runs()) {
+      const pcs = packageCommandsOf(ctx, run);
+      for (let k = 0; k < pcs.length; k++) {
+        const pc = pcs[k];
+        if (pc.family !== 'apt' || pc.action !== 'update') continue;
+        if (pcs.slice(k + 1).some(installsWithApt)) continue;
+        // Lists removed later in the same RUN leave nothing behind: the update is merely useless.
+        if (shellCommandsOf(run).some((cmd) => cmd.start > pc.command.start && cleansAptLists(cmd))) continue;
+        out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, runLine: run.instruction.getRange().start.line } });
+        break;
+      }
+    }
+    return out;
+  },
+  message(d) {
+    return `'${d.tool} update' runs in a RUN without an install: its package lists are cached as their own layer and go stale for later installs; update and install in the same RUN.`;
+  },
+  fix(ctx, { data }) {
+    const run = runAtLine(ctx, data.runLine);
+    if (!run) return undefined;
+    const edits = mergeEdits(ctx, run);
+    if (!edits) return undefined;
+    return { title: `Merge ${data.tool} update into the next RUN`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+  },
+});

@@ -1,0 +1,74 @@
+import { defineRule } from '../engine/rule';
+import type { SimpleCommand } from '../engine/shell';
+import { covers, hasOption, insertAfterAction, mountsCacheOver, packageCommandAt, packageCommands, removes, removesDir, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+
+interface Data {
+  /** Offset of the `apk` word, to find the command again for the fix. */
+  toolOffset: number;
+  /** `--update`/`-U` is written: the index is fetched into the cache. */
+  updates: boolean;
+}
+
+const CACHE = '/var/cache/apk';
+
+function cleansCache(cmd: SimpleCommand): boolean {
+  if (removes(cmd, (p) => removesDir(p, CACHE))) return true;
+  if (cmd.programIndex < 0) return false;
+  const words = cmd.words.slice(cmd.programIndex).map((w) => w.value);
+  return words[0].replace(/^.*\//, '') === 'apk' && words.includes('cache') && (words.includes('clean') || words.includes('purge'));
+}
+
+function keepsCache(pc: PackageCommand): boolean {
+  if (hasOption(pc, 'no-cache')) return false;
+  // `--no-network` downloads nothing (a virtual package over what is already installed): no cache to keep.
+  if (hasOption(pc, 'no-network')) return false;
+  if (mountsCacheOver(pc.run, (t) => covers(t, CACHE) || covers(t, '/etc/apk/cache'))) return false;
+  // `apk add … && rm -rf /var/cache/apk/*` later in the same RUN leaves nothing in the layer.
+  if (shellCommandsOf(pc.run).some((cmd) => cmd.start > pc.command.start && cleansCache(cmd))) return false;
+  return true;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF034',
+  name: 'apk-cache-kept',
+  kind: 'dockerfile',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `apk add` (any stage, any RUN form, ONBUILD included; `--no-cache` may stand before or after `add`) without `--no-cache`. Silent for `apk add --no-network` (nothing is downloaded, e.g. the `.rundeps` virtual package of the official images) and when the same RUN removes the cache after it (`rm -rf /var/cache/apk/*`, `apk cache clean`/`purge`) or mounts a cache or tmpfs over `/var/cache/apk` (or `/etc/apk/cache`), since then nothing stays in the layer.',
+    why: 'Without `--no-cache`, apk keeps the downloaded package index (and, with `--update`/`-U`, the refreshed index) in `/var/cache/apk` in the image layer: megabytes that the running container never uses. `--no-cache` fetches the index to a temporary place and removes it, replacing the old `apk update … && rm -rf /var/cache/apk/*` dance. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 "Use Alpine Linux" (keep the minimal base minimal).',
+    bad: 'FROM alpine:3.22\nRUN apk add curl',
+    good: 'FROM alpine:3.22\nRUN apk add --no-cache curl',
+    fix: '"Add --no-cache" inserts `--no-cache` right after `add` (as a JSON string in exec-form RUN). An existing `--update`/`-U` stays (it is redundant with `--no-cache` but harmless). Safe.',
+    guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"; §1 Image Security — "Use Alpine Linux"',
+    equivalents: ['hadolint DL3019 (use the --no-cache switch)', 'Trivy DS-0025 (\'apk add\' is missing \'--no-cache\')', 'KICS "Apk Add Using Local Cache Path"'],
+    references: [
+      'https://github.com/hadolint/hadolint/wiki/DL3019',
+      'https://github.com/gliderlabs/docker-alpine/blob/master/docs/usage.md#disabling-cache',
+      'https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/missing_apk_no_cache.rego',
+      'https://docs.kics.io/latest/queries/dockerfile-queries/ae9c56a6-3ed1-4ac0-9b54-31267f51151d',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const pc of packageCommands(ctx)) {
+      if (pc.family !== 'apk' || pc.action !== 'add') continue;
+      if (!keepsCache(pc)) continue;
+      out.push({ range: toolRange(ctx, pc), data: { toolOffset: pc.toolWord.start, updates: hasOption(pc, 'U', 'update', 'update-cache') } });
+    }
+    return out;
+  },
+  message(d) {
+    return d.updates
+      ? "'apk add --update' without --no-cache keeps the refreshed package index in /var/cache/apk in this layer; use --no-cache instead."
+      : "'apk add' without --no-cache keeps the package index in /var/cache/apk in this layer; add --no-cache.";
+  },
+  fix(ctx, { data }) {
+    const pc = packageCommandAt(ctx, data.toolOffset);
+    if (!pc) return undefined;
+    const edit = insertAfterAction(ctx, pc, '--no-cache');
+    if (!edit) return undefined;
+    return { title: 'Add --no-cache', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,83 @@
+import { defineRule } from '../engine/rule';
+import type { SimpleCommand } from '../engine/shell';
+import type { DockerfileContext } from '../engine/dockerfile';
+import { covers, envValueAt, exportedBefore, insertAfterAction, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+
+interface Data {
+  /** `pip`, `pip3`, `python3 -m pip`, as written. */
+  tool: string;
+  /** Offset of the tool word, to find the command again for the fix. */
+  toolOffset: number;
+}
+
+/** pip reads PIP_NO_CACHE_DIR with strtobool and, for backward compatibility, disables the cache for false values too. */
+const STRTOBOOL = /^(?:y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
+
+function disablesCache(value: string | null | undefined): boolean {
+  if (value === undefined || value === null) return false;
+  const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+  // A value from a variable is unknown: assume the author meant to disable the cache.
+  return STRTOBOOL.test(v) || v.includes('$');
+}
+
+/** `~/.cache/pip`, `/root/.cache/pip/*`, `$HOME/.cache`, `/home/app/.cache` … */
+const PIP_CACHE_PATH = /(?:^|\/)\.cache(?:\/pip)?\/?(?:\*)?$/;
+
+function cleansPipCache(cmd: SimpleCommand): boolean {
+  return removes(cmd, (p) => PIP_CACHE_PATH.test(p));
+}
+
+function keepsCache(ctx: DockerfileContext, pc: PackageCommand): boolean {
+  // pip (optparse) also accepts an unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`.
+  if (pc.options.some((o) => o.long && o.name.length >= 8 && 'no-cache-dir'.startsWith(o.name))) return false;
+  if (disablesCache(pc.assignments.get('PIP_NO_CACHE_DIR')) || disablesCache(exportedBefore(pc, 'PIP_NO_CACHE_DIR'))) return false;
+  if (disablesCache(envValueAt(ctx, pc.run.stage, pc.run.instruction.getRange().start.line, 'PIP_NO_CACHE_DIR'))) return false;
+  if (mountsCacheOver(pc.run, (t) => covers(t, '/root/.cache/pip') || /\/\.cache(?:\/pip)?$/.test(t))) return false;
+  const after = pc.command.start;
+  if (shellCommandsOf(pc.run).some((cmd) => cmd.start > after && cleansPipCache(cmd))) return false;
+  if (packageCommandsOf(ctx, pc.run).some((o) => o.family === 'pip' && o.action === 'cache' && o.command.start > after && o.operands.some((w) => w.value === 'purge' || w.value === 'remove'))) return false;
+  return true;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF035',
+  name: 'pip-cache-kept',
+  kind: 'dockerfile',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`). `pipx`, `pipenv` and `uv pip` are other tools and not judged.',
+    why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
+    bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
+    good: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
+    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
+    guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"',
+    equivalents: ['hadolint DL3042 (avoid use of cache directory with pip)', 'KICS "Pip install Keeping Cached Packages"', 'semgrep missing-pip-no-cache-dir'],
+    references: [
+      'https://github.com/hadolint/hadolint/wiki/DL3042',
+      'https://pip.pypa.io/en/stable/topics/caching/',
+      'https://pip.pypa.io/en/stable/topics/configuration/#environment-variables',
+      'https://github.com/pypa/pip/blob/main/src/pip/_internal/cli/cmdoptions.py',
+      'https://github.com/pypa/pip/pull/5884',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const pc of packageCommands(ctx)) {
+      if (pc.family !== 'pip' || pc.action !== 'install') continue;
+      if (!keepsCache(ctx, pc)) continue;
+      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });
+    }
+    return out;
+  },
+  message(d) {
+    return `'${d.tool} install' without --no-cache-dir keeps pip's download and wheel cache (~/.cache/pip) in this layer; add --no-cache-dir or set ENV PIP_NO_CACHE_DIR=1.`;
+  },
+  fix(ctx, { data }) {
+    const pc = packageCommandAt(ctx, data.toolOffset);
+    if (!pc) return undefined;
+    const edit = insertAfterAction(ctx, pc, '--no-cache-dir');
+    if (!edit) return undefined;
+    return { title: 'Add --no-cache-dir', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+  },
+});

@@ -1,0 +1,86 @@
+import { defineRule } from '../engine/rule';
+import type { RunInstruction } from '../engine/dockerfile';
+import { appendToRun, covers, mountsCacheOver, packageCommandsOf, removes, removesDir, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+
+interface Data {
+  /** The installing tool as written (`yum`, `dnf`, `microdnf`, `tdnf`, `zypper`). */
+  tool: string;
+  family: 'rpm' | 'zypper';
+  /** The clean command the fix appends (`dnf clean all`, `zypper clean --all`). */
+  clean: string;
+  /** First line of the RUN, to find it again for the fix. */
+  runLine: number;
+}
+
+const RPM_CACHES = ['/var/cache/yum', '/var/cache/dnf', '/var/cache/libdnf5', '/var/cache/tdnf'];
+const ZYPP_CACHE = '/var/cache/zypp';
+
+function installs(pc: PackageCommand): boolean {
+  if (pc.family === 'rpm') {
+    if (['install', 'reinstall', 'groupinstall', 'localinstall'].includes(pc.action)) return true;
+    // `dnf group install …`, `dnf module install …`
+    return ['group', 'groups', 'module'].includes(pc.action) && pc.operands[0]?.value === 'install';
+  }
+  return pc.family === 'zypper' && (pc.action === 'install' || pc.action === 'source-install' || pc.action === 'si');
+}
+
+function cleaned(run: RunInstruction, pcs: PackageCommand[], family: 'rpm' | 'zypper', after: number): boolean {
+  const dirs = family === 'rpm' ? RPM_CACHES : [ZYPP_CACHE];
+  if (mountsCacheOver(run, (t) => dirs.some((d) => covers(t, d)))) return true;
+  for (const pc of pcs) {
+    if (pc.command.start <= after || pc.family !== family || pc.action !== 'clean') continue;
+    if (family === 'zypper' || pc.operands.some((w) => w.value === 'all')) return true;
+  }
+  return shellCommandsOf(run).some((cmd) => cmd.start > after && removes(cmd, (p) => dirs.some((d) => removesDir(p, d))));
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF036',
+  name: 'package-cache-kept',
+  kind: 'dockerfile',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a RUN (any stage, any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts. Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf).',
+    why: 'These package managers keep repository metadata (and often downloaded RPMs) under /var/cache: easily a hundred megabytes left in the layer, shipped with every pull, used by nothing at run time. A clean in a later RUN cannot shrink the earlier layer. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers".',
+    bad: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils',
+    good: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all',
+    fix: '"Append <tool> clean all" adds `yum clean all`, `dnf clean all`, `microdnf clean all` or `tdnf clean all` (the tool that installed) — or `zypper clean --all` — at the end of the RUN in the RUN\'s own style (` && …` on one line, a continued line with the RUN\'s operator placement and indentation, a new line inside a heredoc script). Not offered for exec-form RUN or when the RUN ends with a comment. Safe; inside a heredoc without `set -e` it is a single quick fix only (the new last line would hide a failing install\'s exit status).',
+    guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages", "Minimize layers"',
+    equivalents: ['hadolint DL3032 (yum clean all missing)', 'hadolint DL3040 (dnf clean all missing, also microdnf)', 'hadolint DL3036 (zypper clean missing)', 'Trivy DS-0015 / DS-0019 / DS-0020 / DS-0027 (yum / dnf / zypper / microdnf clean missing)', 'KICS "Yum Clean All Missing", "Missing Dnf Clean All", "Missing Zypper Clean"'],
+    references: [
+      'https://github.com/hadolint/hadolint/wiki/DL3032',
+      'https://github.com/hadolint/hadolint/wiki/DL3040',
+      'https://github.com/hadolint/hadolint/wiki/DL3036',
+      'https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command',
+      'https://man.archlinux.org/man/dnf5-clean.8.en',
+      'https://en.opensuse.org/SDB:Zypper_manual_(plain)',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const run of ctx.runs()) {
+      const pcs = packageCommandsOf(ctx, run);
+      for (const family of ['rpm', 'zypper'] as const) {
+        const ins = pcs.filter((pc) => pc.family === family && installs(pc));
+        if (ins.length === 0) continue;
+        const last = ins[ins.length - 1];
+        if (cleaned(run, pcs, family, last.command.start)) continue;
+        const clean = family === 'rpm' ? `${last.display} clean all` : 'zypper clean --all';
+        out.push({ range: toolRange(ctx, ins[0]), data: { tool: last.display, family, clean, runLine: run.instruction.getRange().start.line } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const where = d.family === 'rpm' ? 'repository metadata and packages under /var/cache' : 'repository metadata and packages under /var/cache/zypp';
+    return `'${d.tool} install' without '${d.family === 'rpm' ? `${d.tool} clean all` : 'zypper clean'}' in the same RUN keeps the ${where} in this layer; append '${d.clean}'.`;
+  },
+  fix(ctx, { data }) {
+    const run = runAtLine(ctx, data.runLine);
+    if (!run) return undefined;
+    const appended = appendToRun(ctx, run, data.clean);
+    if (!appended) return undefined;
+    return { title: `Append ${data.clean}`, safe: appended.safe, changes: [{ kind: 'edit', path: ctx.path, edits: [appended.edit] }] };
+  },
+});

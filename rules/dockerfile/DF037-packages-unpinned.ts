@@ -1,0 +1,111 @@
+import { defineRule } from '../engine/rule';
+import { aptSimulates, hasOption, packageCommands, toolRange, type PackageCommand } from '../engine/packages';
+import type { Word } from '../engine/shell';
+
+interface Data {
+  /** The tool and subcommand as written (`apt-get install`, `pip3 install`). */
+  command: string;
+  family: 'apt' | 'apk' | 'pip' | 'npm' | 'gem';
+  /** The unpinned package names (at most the first few). */
+  packages: string[];
+  /** How many are unpinned in total. */
+  count: number;
+}
+
+/** An operand whose value is not visible (`$PKGS`, `$(cat pkgs)`, a glob): never judged. */
+function unknown(w: Word): boolean {
+  return /[$`*?[]/.test(w.value) || w.value === '';
+}
+
+const PIP_VERSION = /===|==|>=|<=|~=|!=|[<>]|@/;
+
+function pinned(family: Data['family'], value: string): boolean {
+  switch (family) {
+    case 'apt':
+      // pkg=version, pkg/release, a .deb file or path.
+      return value.includes('=') || value.includes('/') || value.endsWith('.deb');
+    case 'apk':
+      return /[=~<>]/.test(value) || value.endsWith('.apk') || value.includes('/');
+    case 'pip':
+      return PIP_VERSION.test(value) || value === '.' || value.includes('/') || /\.(?:whl|tar\.gz|tgz|zip|tar\.bz2)$/.test(value) || /^[a-z+]+:\/\//.test(value);
+    case 'npm': {
+      if (/^(?:git(?:\+[a-z]+)?:\/\/|github:|[\w-]+\/[\w.-]+#)/.test(value)) return value.includes('#');
+      if (/\.(?:tgz|tar|tar\.gz)$/.test(value) || /^(?:\.{0,2}\/|~\/|file:)/.test(value) || /^https?:\/\//.test(value)) return true;
+      const name = value.startsWith('@') ? value.slice(value.indexOf('/') + 1) : value;
+      return name.includes('@');
+    }
+    case 'gem':
+      return value.includes(':');
+  }
+}
+
+function unpinnedOperands(pc: PackageCommand): string[] | null {
+  const family = pc.family;
+  let operands = pc.operands;
+  switch (family) {
+    case 'apt':
+      if (pc.action !== 'install' || aptSimulates(pc)) return null;
+      break;
+    case 'apk':
+      if (pc.action !== 'add') return null;
+      break;
+    case 'pip':
+      if (pc.action !== 'install') return null;
+      break;
+    case 'npm':
+      if (pc.action !== 'install' || operands.length === 0) return null;
+      break;
+    case 'gem':
+      if (pc.action !== 'install' || hasOption(pc, 'v', 'version')) return null;
+      break;
+    default:
+      return null;
+  }
+  operands = operands.filter((w) => !unknown(w) && !w.value.startsWith('-'));
+  return operands.filter((w) => !pinned(family, w.value)).map((w) => w.value);
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF037',
+  name: 'packages-unpinned',
+  kind: 'dockerfile',
+  severity: 'info',
+  optIn: true,
+  fixable: 'never',
+  docs: {
+    what: 'Off unless enabled. Flags package installs that name packages without a version: `apt-get`/`apt install pkg` (pin with `pkg=1.2-3`), `apk add pkg` (`pkg=1.2-r0` or `pkg~1.2`), `pip install pkg` (`pkg==1.2`, any PEP 440 specifier), `npm install pkg` (`pkg@1.2.3`), `gem install pkg` (`pkg:1.2` or `-v 1.2`). Files, paths, URLs, VCS references with a ref, `-r requirements.txt`, `-e` editable installs and operands whose value is not visible (`$PKGS`, `$(cat list)`, `xargs`) are not judged. One finding per command, listing the unpinned names.',
+    why: 'An unpinned package installs whatever version the index serves on build day, so two builds of the same Dockerfile can ship different code, and a compromised or broken new release flows straight into the image. SECURITY-GUIDELINES.md §6 "Use specific versions" and "Supply Chain Security – Pin versions". Pinning OS packages also has costs (pinned versions disappear from Debian/Alpine mirrors when superseded), which is why this rule is opt-in.',
+    bad: 'RUN pip install --no-cache-dir flask requests\nRUN npm install -g pnpm',
+    good: 'RUN pip install --no-cache-dir flask==3.1.1 requests==2.32.4\nRUN npm install -g pnpm@10.12.1',
+    fix: 'No automatic fix: the right version is a decision (and for OS packages depends on the base image release). Pin each listed package, or install from a lock/requirements file.',
+    guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Pin versions"',
+    equivalents: ['hadolint DL3008 (apt-get)', 'hadolint DL3018 (apk)', 'hadolint DL3013 (pip)', 'hadolint DL3016 (npm)', 'hadolint DL3028 (gem)', 'KICS "Apt Get Install Pin Version Not Defined", "Unpinned Package Version in Apk Add", "Unpinned Package Version in Pip Install", "NPM Install Command Without Pinned Version", "Gem Install Without Version"'],
+    references: [
+      'https://github.com/hadolint/hadolint/wiki/DL3008',
+      'https://github.com/hadolint/hadolint/wiki/DL3018',
+      'https://github.com/hadolint/hadolint/wiki/DL3013',
+      'https://github.com/hadolint/hadolint/wiki/DL3016',
+      'https://github.com/hadolint/hadolint/wiki/DL3028',
+      'https://docs.docker.com/build/building/best-practices/#apt-get',
+      'https://pip.pypa.io/en/stable/topics/repeatable-installs/',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const pc of packageCommands(ctx)) {
+      if (pc.family !== 'apt' && pc.family !== 'apk' && pc.family !== 'pip' && pc.family !== 'npm' && pc.family !== 'gem') continue;
+      const names = unpinnedOperands(pc);
+      if (!names || names.length === 0) continue;
+      out.push({
+        range: toolRange(ctx, pc),
+        data: { command: `${pc.display} ${pc.actionWord?.value ?? ''}`.trim(), family: pc.family, packages: names.slice(0, 5), count: names.length },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    const how: Record<Data['family'], string> = { apt: 'name=version', apk: 'name=version', pip: 'name==version', npm: 'name@version', gem: 'name:version' };
+    const more = d.count > d.packages.length ? ` and ${d.count - d.packages.length} more` : '';
+    return `'${d.command}' installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.packages.join(', ')}${more}); pin ${d.count === 1 ? 'it' : 'them'} (${how[d.family]}).`;
+  },
+});

@@ -1,0 +1,940 @@
+/**
+ * Package-manager knowledge shared by the Dockerfile rules DF030–DF039 and DF048: which shell
+ * commands of a RUN are package-manager calls (apt-get/apt, apk, pip, yum/dnf/microdnf/tdnf,
+ * zypper, npm, gem), their subcommand, options and operands; what cleans their caches; and the
+ * layout-keeping edits the fixes share (insert an option, append a command to a RUN, join two
+ * RUNs).
+ *
+ * Everything is computed from `ctx.runs()` (parsed once) and cached per context, so every rule
+ * that asks pays for one linear pass over the file's commands.
+ */
+import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
+import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
+import type { SimpleCommand, Word } from './shell';
+import type { Range, TextEdit } from './types';
+
+export type Tool = 'apt-get' | 'apt' | 'apk' | 'pip' | 'yum' | 'dnf' | 'microdnf' | 'tdnf' | 'zypper' | 'npm' | 'gem';
+export type Family = 'apt' | 'apk' | 'pip' | 'rpm' | 'zypper' | 'npm' | 'gem';
+
+/** One option as written: `-y` (name `y`), `--yes` (name `yes`), `-o X` (name `o`, value `X`). A cluster `-qy` gives one entry per letter. */
+export interface ParsedOption {
+  word: Word;
+  name: string;
+  long: boolean;
+  value: string | null;
+}
+
+/** A package-manager call found in a RUN. */
+export interface PackageCommand {
+  tool: Tool;
+  family: Family;
+  /** The tool as the user wrote it, for messages: `apt-get`, `pip3`, `python3 -m pip`. */
+  display: string;
+  run: RunInstruction;
+  script: RunScript;
+  command: SimpleCommand;
+  /** Index of the command in `script.commands`. */
+  commandIndex: number;
+  /** The word naming the tool (for `python -m pip`, the `python` word). */
+  toolWord: Word;
+  /** The subcommand, normalized (`i` → `install` for npm/gem, `in` → `install` for zypper/dnf); '' when none. */
+  action: string;
+  actionWord: Word | null;
+  /** Options anywhere after the tool (before or after the subcommand). */
+  options: ParsedOption[];
+  /** Words after the subcommand that are neither options, option values nor redirections. */
+  operands: Word[];
+  /** The operand list is not visible: the command runs under `xargs`. */
+  viaXargs: boolean;
+  /** The command reads from a pipe whose first command is `yes`. */
+  pipedFromYes: boolean;
+  /** `NAME=value` assignments written before the tool (`DEBIAN_FRONTEND=noninteractive apt-get …`, `env X=1 pip …`). */
+  assignments: Map<string, string>;
+  /** The script is exec-form JSON (`RUN ["apt-get", …]`): edits must write JSON strings. */
+  execForm: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognizing the tool
+
+/** Wrappers that run the command given in their arguments, with the options of theirs that take a value. */
+const WRAPPERS: Record<string, { valueShort: string; valueLong: string[] }> = {
+  sudo: { valueShort: 'ugCDhprtUT', valueLong: ['user', 'group', 'close-from', 'chdir', 'host', 'prompt', 'role', 'type', 'other-user', 'command-timeout'] },
+  env: { valueShort: 'uCS', valueLong: ['unset', 'chdir', 'split-string'] },
+  xargs: { valueShort: 'adEILlnPs', valueLong: ['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'] },
+  nice: { valueShort: 'n', valueLong: ['adjustment'] },
+  nohup: { valueShort: '', valueLong: [] },
+  exec: { valueShort: 'a', valueLong: [] },
+  command: { valueShort: '', valueLong: [] },
+  eatmydata: { valueShort: '', valueLong: [] },
+  fakeroot: { valueShort: '', valueLong: [] },
+  stdbuf: { valueShort: 'ioe', valueLong: ['input', 'output', 'error'] },
+};
+
+interface ToolSpec {
+  family: Family;
+  /** Short options that take a value (`-o X`, `-oX`). */
+  valueShort: string;
+  /** Long options that take a value when written as `--name value` (`--name=value` always does). */
+  valueLong: Set<string>;
+}
+
+const APT: ToolSpec = { family: 'apt', valueShort: 'octaP', valueLong: new Set(['option', 'config-file', 'target-release', 'default-release', 'host-architecture', 'build-profiles', 'solver']) };
+const RPM: ToolSpec = {
+  family: 'rpm',
+  valueShort: 'cxdeR',
+  valueLong: new Set(['setopt', 'enablerepo', 'disablerepo', 'installroot', 'releasever', 'config', 'exclude', 'repo', 'repoid', 'downloaddir', 'destdir', 'forcearch', 'color', 'rpmverbosity', 'advisory', 'advisories', 'cve', 'cves', 'bz', 'bzs', 'sec-severity', 'secseverity', 'repofrompath', 'debuglevel', 'errorlevel', 'comment', 'disableplugin', 'enableplugin']),
+};
+const TOOLS: Record<Tool, ToolSpec> = {
+  'apt-get': APT,
+  apt: APT,
+  apk: { family: 'apk', valueShort: 'Xpt', valueLong: new Set(['repository', 'root', 'arch', 'cache-dir', 'keys-dir', 'repositories-file', 'virtual', 'timeout', 'cache-max-age', 'progress-fd', 'wait']) },
+  pip: {
+    family: 'pip',
+    valueShort: 'rceiftbCd',
+    valueLong: new Set([
+      'requirement', 'constraint', 'editable', 'index-url', 'extra-index-url', 'find-links', 'target', 'prefix', 'root', 'src', 'upgrade-strategy',
+      'platform', 'python-version', 'implementation', 'abi', 'global-option', 'install-option', 'config-settings', 'no-binary', 'only-binary',
+      'progress-bar', 'trusted-host', 'log', 'log-file', 'proxy', 'retries', 'timeout', 'exists-action', 'cert', 'client-cert', 'cache-dir',
+      'python', 'report', 'root-user-action', 'build', 'use-feature', 'use-deprecated', 'keyring-provider', 'group', 'dest', 'requirements',
+    ]),
+  },
+  yum: RPM,
+  dnf: RPM,
+  microdnf: RPM,
+  tdnf: RPM,
+  zypper: { family: 'zypper', valueShort: 'RcDCrt', valueLong: new Set(['root', 'config', 'reposd-dir', 'cache-dir', 'raw-cache-dir', 'solv-cache-dir', 'pkg-cache-dir', 'userdata', 'installroot', 'repo', 'from', 'type']) },
+  npm: { family: 'npm', valueShort: 'wC', valueLong: new Set(['prefix', 'registry', 'cache', 'loglevel', 'omit', 'include', 'only', 'workspace', 'install-strategy', 'userconfig', 'globalconfig', 'tag', 'also']) },
+  gem: { family: 'gem', valueShort: 'vinsP', valueLong: new Set(['version', 'install-dir', 'bindir', 'source', 'platform', 'trust-policy', 'document', 'build-root', 'file', 'env-shebang-path']) },
+};
+
+/** The tool a program name denotes (`/usr/bin/apt-get` → `apt-get`, `pip3.12` → `pip`), or null. */
+function toolOfProgram(name: string): Tool | null {
+  switch (name) {
+    case 'apt-get':
+    case 'apt':
+    case 'apk':
+    case 'yum':
+    case 'dnf':
+    case 'microdnf':
+    case 'tdnf':
+    case 'zypper':
+    case 'npm':
+    case 'gem':
+      return name;
+    case 'dnf5':
+    case 'dnf-3':
+      return 'dnf';
+    default:
+      return /^pip(?:\d+(?:\.\d+)*)?$/.test(name) ? 'pip' : null;
+  }
+}
+
+const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$|^py$/;
+const REDIRECT = /^(?:\d*|&)(?:>>?|<<?|>&|<&|>\|)/;
+
+function baseName(value: string): string {
+  const slash = value.lastIndexOf('/');
+  return slash === -1 ? value : value.slice(slash + 1);
+}
+
+function isRedirect(w: Word): boolean {
+  return REDIRECT.test(w.raw);
+}
+
+/** A redirection written as its own word (`>`, `2>`) takes the next word as its target. */
+function redirectTakesNext(w: Word): boolean {
+  return /^(?:\d*|&)(?:>>?|<<?|>\||>&|<&)$/.test(w.raw);
+}
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+/** Skips a wrapper's own options from index `i` (the word after the wrapper's name); returns the index of the wrapped program. */
+function skipWrapperOptions(words: Word[], i: number, spec: { valueShort: string; valueLong: string[] }, wrapper: string, assignments: Map<string, string>): number {
+  while (i < words.length) {
+    const v = words[i].value;
+    if (v === '--') return i + 1;
+    if (wrapper === 'env') {
+      const m = ASSIGNMENT.exec(v);
+      if (m) {
+        assignments.set(m[1], m[2]);
+        i++;
+        continue;
+      }
+    }
+    if (!v.startsWith('-') || v === '-') return i;
+    if (v.startsWith('--')) {
+      const name = v.slice(2);
+      i += !name.includes('=') && spec.valueLong.includes(name) ? 2 : 1;
+      continue;
+    }
+    // A short cluster: a value-taking letter consumes the rest, or the next word.
+    let consumesNext = false;
+    for (let k = 1; k < v.length; k++) {
+      if (spec.valueShort.includes(v[k])) {
+        consumesNext = k === v.length - 1;
+        break;
+      }
+    }
+    i += consumesNext ? 2 : 1;
+  }
+  return i;
+}
+
+/** Normalizes a subcommand of a tool. */
+function normalizeAction(tool: Tool, action: string): string {
+  const a = action.toLowerCase();
+  switch (tool) {
+    case 'npm':
+      if (['i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add'].includes(a)) return 'install';
+      if (['clean-install', 'ic', 'install-clean', 'isntall-clean'].includes(a)) return 'ci';
+      return a;
+    case 'gem':
+      return a === 'i' ? 'install' : a;
+    case 'zypper':
+      if (a === 'in') return 'install';
+      if (a === 'cc') return 'clean';
+      if (a === 'up') return 'update';
+      if (a === 'dup') return 'dist-upgrade';
+      if (a === 'rm') return 'remove';
+      if (a === 'ref') return 'refresh';
+      return a;
+    case 'yum':
+    case 'dnf':
+    case 'microdnf':
+    case 'tdnf':
+      if (a === 'in' || a === 'install-n' || a === 'install-na' || a === 'install-nevra') return 'install';
+      if (a === 'up') return 'upgrade';
+      if (a === 'rei') return 'reinstall';
+      if (a === 'dsync') return 'distro-sync';
+      return a;
+    default:
+      return a;
+  }
+}
+
+/** Parses the words of a command from the tool's word on. */
+function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<PackageCommand, 'action' | 'actionWord' | 'options' | 'operands'> {
+  const spec = TOOLS[tool];
+  const options: ParsedOption[] = [];
+  const operands: Word[] = [];
+  let actionWord: Word | null = null;
+  let action = '';
+  let endOfOptions = false;
+  for (let i = firstArg; i < words.length; i++) {
+    const w = words[i];
+    const v = w.value;
+    if (w.raw.startsWith('<<')) continue; // heredoc marker
+    if (isRedirect(w)) {
+      if (redirectTakesNext(w)) i++;
+      continue;
+    }
+    if (!endOfOptions && v === '--') {
+      endOfOptions = true;
+      continue;
+    }
+    if (!endOfOptions && v.startsWith('--') && v.length > 2) {
+      const eq = v.indexOf('=');
+      const name = eq === -1 ? v.slice(2) : v.slice(2, eq);
+      let value: string | null = eq === -1 ? null : v.slice(eq + 1);
+      if (value === null && spec.valueLong.has(name) && i + 1 < words.length && !isRedirect(words[i + 1])) {
+        value = words[i + 1].value;
+        i++;
+      }
+      options.push({ word: w, name, long: true, value });
+      continue;
+    }
+    if (!endOfOptions && v.startsWith('-') && v.length > 1 && !/^-\d/.test(v)) {
+      for (let k = 1; k < v.length; k++) {
+        const letter = v[k];
+        if (spec.valueShort.includes(letter)) {
+          let value: string | null = v.slice(k + 1).replace(/^=/, '');
+          if (value === '') {
+            value = i + 1 < words.length ? words[i + 1].value : null;
+            if (value !== null) i++;
+          }
+          options.push({ word: w, name: letter, long: false, value });
+          break;
+        }
+        if (letter === '=') {
+          // `-q=2`: the value of the previous letter.
+          const prev = options[options.length - 1];
+          if (prev && prev.word === w) prev.value = v.slice(k + 1);
+          break;
+        }
+        options.push({ word: w, name: letter, long: false, value: null });
+      }
+      continue;
+    }
+    if (actionWord === null) {
+      actionWord = w;
+      action = normalizeAction(tool, v);
+      continue;
+    }
+    operands.push(w);
+  }
+  return { action, actionWord, options, operands };
+}
+
+/** Recognizes a package-manager call in a simple command, looking through wrappers (`sudo`, `xargs`, `env`, `python -m pip`). */
+function recognize(run: RunInstruction, script: RunScript, commandIndex: number): PackageCommand | null {
+  const command = script.commands[commandIndex];
+  const words = command.words;
+  if (command.programIndex < 0) return null;
+  const assignments = new Map<string, string>();
+  for (let k = 0; k < command.programIndex; k++) {
+    const m = ASSIGNMENT.exec(words[k].value);
+    if (m) assignments.set(m[1], m[2]);
+  }
+  let i = command.programIndex;
+  let viaXargs = false;
+  for (let depth = 0; depth < 4 && i < words.length; depth++) {
+    const name = baseName(words[i].value);
+    const wrapper = WRAPPERS[name];
+    if (!wrapper) break;
+    if (name === 'xargs') viaXargs = true;
+    i = skipWrapperOptions(words, i + 1, wrapper, name, assignments);
+  }
+  // Assignments after `sudo` (sudo VAR=x cmd).
+  while (i < words.length && ASSIGNMENT.test(words[i].value)) {
+    const m = ASSIGNMENT.exec(words[i].value)!;
+    assignments.set(m[1], m[2]);
+    i++;
+  }
+  if (i >= words.length) return null;
+  const toolWord = words[i];
+  const programName = baseName(toolWord.value);
+  let tool = toolOfProgram(programName);
+  let display = programName;
+  let firstArg = i + 1;
+  if (!tool && PYTHON.test(programName)) {
+    // python [-u -B -I …] -m pip …
+    let j = i + 1;
+    while (j < words.length && words[j].value.startsWith('-') && words[j].value !== '-m' && !words[j].value.startsWith('-m')) {
+      j += /^-[WX]$/.test(words[j].value) ? 2 : 1;
+    }
+    if (j < words.length) {
+      const v = words[j].value;
+      const mod = v === '-m' ? words[j + 1]?.value : v.startsWith('-m') ? v.slice(2) : undefined;
+      if (mod === 'pip' || mod === 'pip3') {
+        tool = 'pip';
+        display = `${programName} -m pip`;
+        firstArg = v === '-m' ? j + 2 : j + 1;
+      }
+    }
+  }
+  if (!tool) return null;
+  const parsed = parseToolCommand(tool, words, firstArg);
+  let pipedFromYes = false;
+  if (command.prev === '|') {
+    // Walk back to the first command of the pipeline.
+    let k = commandIndex - 1;
+    while (k > 0 && script.commands[k].prev === '|') k--;
+    const first = script.commands[k];
+    if (first && first.programIndex >= 0 && baseName(first.words[first.programIndex].value) === 'yes') pipedFromYes = true;
+  }
+  return {
+    tool,
+    family: TOOLS[tool].family,
+    display,
+    run,
+    script,
+    command,
+    commandIndex,
+    toolWord,
+    ...parsed,
+    viaXargs,
+    pipedFromYes,
+    assignments,
+    execForm: script.json && !script.isShell,
+  };
+}
+
+interface PackageIndex {
+  all: PackageCommand[];
+  byRun: Map<RunInstruction, PackageCommand[]>;
+}
+
+const cache = new WeakMap<DockerfileContext, PackageIndex>();
+
+function index(ctx: DockerfileContext): PackageIndex {
+  let idx = cache.get(ctx);
+  if (idx) return idx;
+  const all: PackageCommand[] = [];
+  const byRun = new Map<RunInstruction, PackageCommand[]>();
+  for (const run of ctx.runs()) {
+    const list: PackageCommand[] = [];
+    for (const script of run.scripts) {
+      for (let k = 0; k < script.commands.length; k++) {
+        const pc = recognize(run, script, k);
+        if (pc) list.push(pc);
+      }
+    }
+    byRun.set(run, list);
+    all.push(...list);
+  }
+  idx = { all, byRun };
+  cache.set(ctx, idx);
+  return idx;
+}
+
+/** Every package-manager call of the file, in document order (parsed once per context). */
+export function packageCommands(ctx: DockerfileContext): PackageCommand[] {
+  return index(ctx).all;
+}
+
+/** The package-manager calls of one RUN. */
+export function packageCommandsOf(ctx: DockerfileContext, run: RunInstruction): PackageCommand[] {
+  return index(ctx).byRun.get(run) ?? [];
+}
+
+/** The package-manager call whose tool word starts at a document offset (fixes find their command again from plain data). */
+export function packageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
+  return index(ctx).all.find((pc) => pc.toolWord.start === toolOffset);
+}
+
+/** The RUN (or ONBUILD RUN) whose instruction starts on a line; used by fixes to find their RUN again from plain data. */
+export function runAtLine(ctx: DockerfileContext, line: number): RunInstruction | undefined {
+  return ctx.runs().find((r) => r.instruction.getRange().start.line === line);
+}
+
+/** The range a finding about a package-manager call points at: the tool through its subcommand (`apt-get install`). */
+export function toolRange(ctx: DockerfileContext, pc: PackageCommand): Range {
+  const end = pc.actionWord && pc.actionWord.end > pc.toolWord.start ? pc.actionWord.end : pc.toolWord.end;
+  return ctx.rangeOfOffsets(pc.toolWord.start, end);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions about a command
+
+export function hasOption(pc: PackageCommand, ...names: string[]): boolean {
+  return pc.options.some((o) => names.includes(o.name));
+}
+
+/** Whether an apt command only simulates (`-s`, `--simulate`, `--dry-run`, …): nothing is installed or prompted. */
+export function aptSimulates(pc: PackageCommand): boolean {
+  return hasOption(pc, 's', 'simulate', 'just-print', 'dry-run', 'recon', 'no-act', 'print-uris');
+}
+
+/** apt subcommands that install or upgrade packages (they read the package lists). */
+export const APT_INSTALLING = new Set(['install', 'reinstall', 'build-dep', 'satisfy', 'upgrade', 'dist-upgrade', 'full-upgrade', 'source', 'download']);
+
+/** Whether apt runs with `-y` in effect: `-y`/`--yes`/`--assume-yes`, quiet level 2 (`-qq`, `-q=2`), `-o APT::Get::Assume-Yes=true`, or `yes |`. */
+export function aptAssumesYes(pc: PackageCommand): boolean {
+  let quiet = 0;
+  for (const o of pc.options) {
+    if (o.name === 'y' || o.name === 'yes' || o.name === 'assume-yes') {
+      if (o.value === null || /^(?:1|true|yes|on)$/i.test(o.value)) return true;
+    }
+    if (o.name === 'q' || o.name === 'quiet') {
+      if (o.value !== null && /^\d+$/.test(o.value)) quiet = Math.max(quiet, Number(o.value));
+      else quiet++;
+    }
+    if ((o.name === 'o' || o.name === 'option') && o.value && /^APT::Get::Assume-Yes=(?:1|true|yes|on)$/i.test(o.value.trim())) return true;
+  }
+  return quiet >= 2 || pc.pipedFromYes;
+}
+
+/** Whether an apt install skips recommended packages: `--no-install-recommends`, `--install-recommends=no`, `-o APT::Install-Recommends=false`. */
+export function aptSkipsRecommends(pc: PackageCommand): boolean {
+  for (const o of pc.options) {
+    if (o.name === 'no-install-recommends') return true;
+    if (o.name === 'install-recommends' && o.value !== null && /^(?:0|false|no|off)$/i.test(o.value)) return true;
+    if ((o.name === 'o' || o.name === 'option') && o.value && /^APT::Install-Recommends=(?:0|false|no|off)$/i.test(o.value.trim())) return true;
+  }
+  return false;
+}
+
+export interface AptConfig {
+  noRecommends: boolean;
+  assumeYes: boolean;
+}
+
+const aptConfigCache = new WeakMap<DockerfileContext, Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]>>();
+
+/**
+ * APT configuration written by earlier RUNs of the stage (or of the stages it builds on), e.g.
+ * `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99norecommends`.
+ */
+export function aptConfigBefore(ctx: DockerfileContext, stage: Stage | null, offset: number): AptConfig {
+  const out: AptConfig = { noRecommends: false, assumeYes: false };
+  if (!stage) return out;
+  let perStage = aptConfigCache.get(ctx);
+  if (!perStage) {
+    perStage = new Map();
+    for (const run of ctx.runs()) {
+      if (!run.stage) continue;
+      for (const script of run.scripts) {
+        for (const cmd of script.commands) {
+          for (const w of cmd.words) {
+            const v = w.value;
+            if (!/APT::(?:Install-Recommends|Get::Assume-Yes)/i.test(v)) continue;
+            const noRecommends = /APT::Install-Recommends\W+(?:0|false|no|off)\b/i.test(v);
+            const assumeYes = /APT::Get::Assume-Yes\W+(?:1|true|yes|on)\b/i.test(v);
+            if (!noRecommends && !assumeYes) continue;
+            let list = perStage.get(run.stage);
+            if (!list) perStage.set(run.stage, (list = []));
+            list.push({ offset: w.start, noRecommends, assumeYes });
+          }
+        }
+      }
+    }
+    aptConfigCache.set(ctx, perStage);
+  }
+  let s: Stage | null = stage;
+  let limit = offset;
+  for (let depth = 0; s && depth < 64; depth++) {
+    for (const e of perStage.get(s) ?? []) {
+      if (e.offset >= limit) continue;
+      out.noRecommends ||= e.noRecommends;
+      out.assumeYes ||= e.assumeYes;
+    }
+    s = s.base.kind === 'stage' ? s.base.stage : null;
+    limit = Number.MAX_SAFE_INTEGER;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RUN flags and cache mounts
+
+export interface RunFlag {
+  name: string;
+  value: string | null;
+  text: string;
+}
+
+export function runFlags(run: RunInstruction): RunFlag[] {
+  const ins = run.instruction as Run;
+  if (typeof ins.getFlags !== 'function') return [];
+  return ins.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue(), text: f.toString() }));
+}
+
+/** Whether the RUN mounts a cache or tmpfs over `path` (at the path or a parent of it). */
+export function mountsCacheOver(run: RunInstruction, test: (target: string) => boolean): boolean {
+  for (const f of runFlags(run)) {
+    if (f.name !== 'mount' || !f.value) continue;
+    const opts = new Map<string, string>();
+    for (const part of f.value.split(',')) {
+      const eq = part.indexOf('=');
+      opts.set((eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : part.slice(eq + 1).trim());
+    }
+    const type = opts.get('type') ?? 'bind';
+    if (type !== 'cache' && type !== 'tmpfs') continue;
+    const target = (opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? '').replace(/\/+$/, '');
+    if (target && test(target)) return true;
+  }
+  return false;
+}
+
+/** `target` covers `path` when it is the path or one of its parents. */
+export function covers(target: string, path: string): boolean {
+  return path === target || path.startsWith(target + '/');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands of a RUN
+
+/** Every simple command of a RUN's shell scripts, in document order. */
+export function shellCommandsOf(run: RunInstruction): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  for (const s of run.scripts) if (s.isShell) out.push(...s.commands);
+  return out;
+}
+
+/** Whether the command is `rm` with an operand for which `test` holds. */
+export function removes(cmd: SimpleCommand, test: (path: string) => boolean): boolean {
+  if (cmd.programIndex < 0) return false;
+  let i = cmd.programIndex;
+  if (baseName(cmd.words[i].value) === 'sudo') i++;
+  if (i >= cmd.words.length || baseName(cmd.words[i].value) !== 'rm') return false;
+  return cmd.words.slice(i + 1).some((w) => !w.value.startsWith('-') && test(w.value.replace(/^["']|["']$/g, '')));
+}
+
+/** Whether removing `path` (possibly with a trailing `/*` glob) removes all of `dir`: the path is `dir` or one of its parents. */
+export function removesDir(path: string, dir: string): boolean {
+  const p = path.replace(/\/\*$/, '').replace(/\/+$/, '');
+  return p !== '' && covers(p, dir);
+}
+
+/** Whether the command is `find <dir…>` that deletes what it finds (`-delete`, `-exec rm`). */
+export function findDeletes(cmd: SimpleCommand, dir: string): boolean {
+  if (cmd.programIndex < 0 || baseName(cmd.words[cmd.programIndex].value) !== 'find') return false;
+  const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
+  return args.some((a) => !a.startsWith('-') && removesDir(a, dir)) && (args.includes('-delete') || args.some((a, k) => a === '-exec' && baseName(args[k + 1] ?? '') === 'rm'));
+}
+
+export const APT_LISTS = '/var/lib/apt/lists';
+
+/** Whether a command removes apt's package lists: `rm -rf /var/lib/apt/lists/*` (or a parent), `find /var/lib/apt/lists … -delete`, `apt-get distclean`. */
+export function cleansAptLists(cmd: SimpleCommand): boolean {
+  if (removes(cmd, (p) => removesDir(p, APT_LISTS)) || findDeletes(cmd, APT_LISTS)) return true;
+  if (cmd.programIndex < 0) return false;
+  const prog = baseName(cmd.words[cmd.programIndex].value);
+  // apt 2.7.8+: `apt-get distclean` also removes the lists.
+  return (prog === 'apt-get' || prog === 'apt') && cmd.words.slice(cmd.programIndex + 1).some((w) => w.value === 'distclean' || w.value === 'dist-clean');
+}
+
+/** Whether the script turns on `set -e` (`set -e`, `set -eux`, `set -o errexit`). */
+export function scriptHasErrexit(script: RunScript): boolean {
+  for (const cmd of script.commands) {
+    if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'set') continue;
+    const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
+    if (args.some((a) => /^-[a-zA-Z]*e/.test(a))) return true;
+    const o = args.indexOf('-o');
+    if (o !== -1 && args[o + 1] === 'errexit') return true;
+  }
+  return false;
+}
+
+const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'exit', 'exec', 'alias', 'unalias', 'shopt', 'umask', 'trap', 'ulimit', 'declare', 'typeset', 'local', 'readonly', 'eval', 'return', 'hash', 'enable', 'builtin']);
+
+/** Whether a RUN changes shell state that a command joined after it would inherit (`cd`, `export`, `X=1`, `set`, `exit`, …). */
+export function changesShellState(run: RunInstruction): boolean {
+  for (const s of run.scripts) {
+    for (const cmd of s.commands) {
+      if (cmd.programIndex < 0) {
+        if (cmd.words.some((w) => ASSIGNMENT.test(w.raw))) return true;
+        continue;
+      }
+      if (STATEFUL.has(cmd.words[cmd.programIndex].value)) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ENV / ARG visible to a RUN
+
+const envCache = new WeakMap<DockerfileContext, Map<Stage, { line: number; name: string; value: string | null }[]>>();
+
+function stageEnvEntries(ctx: DockerfileContext, stage: Stage): { line: number; name: string; value: string | null }[] {
+  let perStage = envCache.get(ctx);
+  if (!perStage) envCache.set(ctx, (perStage = new Map()));
+  let list = perStage.get(stage);
+  if (list) return list;
+  list = [];
+  for (const ins of stage.instructions) {
+    const kw = ins.getKeyword();
+    const line = ins.getRange().start.line;
+    if (kw === 'ENV') {
+      for (const p of (ins as Env).getProperties()) list.push({ line, name: p.getName(), value: p.getValue() });
+    } else if (kw === 'ARG') {
+      const p = (ins as Arg).getProperty();
+      if (!p) continue;
+      const own = p.getValue();
+      // `ARG NAME` inside a stage takes the global default.
+      const value = own !== null ? own : (ctx.globalArgs.get(p.getName()) ?? null);
+      list.push({ line, name: p.getName(), value });
+    }
+  }
+  perStage.set(stage, list);
+  return list;
+}
+
+/**
+ * The value of an environment variable a RUN on `line` sees from ENV/ARG instructions of its stage
+ * (ENV also from the stages it builds on); undefined when not set, null when declared without value.
+ */
+export function envValueAt(ctx: DockerfileContext, stage: Stage | null, line: number, name: string): string | null | undefined {
+  let s: Stage | null = stage;
+  let limit = line;
+  let ownStage = true;
+  for (let depth = 0; s && depth < 64; depth++) {
+    const entries = stageEnvEntries(ctx, s);
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const e = entries[k];
+      if (e.line >= limit || e.name !== name) continue;
+      if (!ownStage) {
+        // Only ENV is inherited from a parent stage; ARG is not.
+        const ins = s.instructions.find((i) => i.getRange().start.line === e.line);
+        if (ins?.getKeyword() !== 'ENV') continue;
+      }
+      return e.value;
+    }
+    s = s.base.kind === 'stage' ? s.base.stage : null;
+    limit = Number.MAX_SAFE_INTEGER;
+    ownStage = false;
+  }
+  return undefined;
+}
+
+/** Whether an `export NAME=…` earlier in the same script sets a variable (returns its value). */
+export function exportedBefore(pc: PackageCommand, name: string): string | undefined {
+  for (let k = 0; k < pc.commandIndex; k++) {
+    const cmd = pc.script.commands[k];
+    if (cmd.programIndex < 0) continue;
+    if (cmd.words[cmd.programIndex].value !== 'export') continue;
+    for (const w of cmd.words.slice(cmd.programIndex + 1)) {
+      const m = ASSIGNMENT.exec(w.value);
+      if (m && m[1] === name) return m[2];
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits shared by the fixes
+
+/** Inserts an option right after the subcommand word (` --no-cache`, or `, "--no-cache"` in exec-form JSON). */
+export function insertAfterAction(ctx: DockerfileContext, pc: PackageCommand, option: string): TextEdit | undefined {
+  const anchor = pc.actionWord;
+  if (!anchor) return undefined;
+  const at = ctx.lines.positionAt(anchor.end);
+  if (pc.execForm) return { range: { start: at, end: at }, newText: `, ${JSON.stringify(option)}` };
+  if (pc.script.json) {
+    // Inside the string of ["sh", "-c", "…"]: plain text, but keep JSON valid.
+    if (/["\\]/.test(option)) return undefined;
+  }
+  return { range: { start: at, end: at }, newText: ` ${option}` };
+}
+
+export interface ContinuationStyle {
+  /** `leading`: the operator starts the continued line (`\` then `    && cmd`); `trailing`: it ends the line (`&& \` then `    cmd`). */
+  placement: 'leading' | 'trailing';
+  op: '&&' | ';';
+  indent: string;
+  /** Whether the instruction really continues with operators (false: only arguments are continued, the placement is a default). */
+  evidence: boolean;
+}
+
+/** Reads how an instruction continues its lines. Null for a single-line instruction or one without operator continuations. */
+export function continuationStyle(ctx: DockerfileContext, ins: Instruction): ContinuationStyle | null {
+  const r = ins.getRange();
+  if (r.start.line === r.end.line) return null;
+  const esc = ctx.escapeChar;
+  let leading = 0;
+  let trailing = 0;
+  let semicolons = 0;
+  let leadIndent: string | null = null;
+  let trailIndent: string | null = null;
+  let anyIndent: string | null = null;
+  for (let line = r.start.line; line < r.end.line; line++) {
+    const text = ctx.lines.lineText(line).replace(/\s+$/, '');
+    if (!text.endsWith(esc)) continue;
+    const body = text.slice(0, -1).replace(/\s+$/, '');
+    // The next line that is not a comment line.
+    let next = line + 1;
+    while (next <= r.end.line && /^\s*#/.test(ctx.lines.lineText(next))) next++;
+    if (next > r.end.line) break;
+    const nextText = ctx.lines.lineText(next);
+    const indent = /^[ \t]*/.exec(nextText)![0];
+    if (anyIndent === null && nextText.trim() !== '') anyIndent = indent;
+    if (/(?:&&|\|\||;)$/.test(body)) {
+      trailing++;
+      if (body.endsWith(';')) semicolons++;
+      if (trailIndent === null) trailIndent = indent;
+    } else if (/^(?:&&|\|\||;)/.test(nextText.trimStart())) {
+      leading++;
+      if (nextText.trimStart().startsWith(';')) semicolons++;
+      if (leadIndent === null) leadIndent = indent;
+    }
+  }
+  if (leading === 0 && trailing === 0) return anyIndent !== null ? { placement: 'leading', op: '&&', indent: anyIndent, evidence: false } : null;
+  const placement = leading > trailing ? 'leading' : 'trailing';
+  const op = semicolons * 2 > leading + trailing ? ';' : '&&';
+  return { placement, op, indent: (placement === 'leading' ? leadIndent : trailIndent) ?? anyIndent ?? '    ', evidence: true };
+}
+
+/** The text that joins two commands across a line break in a given style. */
+export function joint(ctx: DockerfileContext, style: ContinuationStyle): string {
+  const esc = ctx.escapeChar;
+  const eol = ctx.lines.eol;
+  return style.placement === 'leading' ? ` ${esc}${eol}${style.indent}${style.op} ` : `${style.op === ';' ? ';' : ' &&'} ${esc}${eol}${style.indent}`;
+}
+
+export const DEFAULT_STYLE: ContinuationStyle = { placement: 'leading', op: '&&', indent: '    ', evidence: false };
+
+/**
+ * The style for joining two RUNs: the first RUN's own operator continuations, else the second's,
+ * else those of the first RUN of the file that has some, else the default (leading `&&`, four
+ * spaces more than the RUN's own indentation).
+ */
+function joinStyle(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): ContinuationStyle {
+  const a = continuationStyle(ctx, first.instruction);
+  if (a?.evidence) return a;
+  const b = continuationStyle(ctx, second.instruction);
+  if (b?.evidence) return b;
+  for (const run of ctx.runs()) {
+    const s = continuationStyle(ctx, run.instruction);
+    if (s?.evidence) return s;
+  }
+  return { ...DEFAULT_STYLE, indent: ctx.lines.indentOf(first.instruction.getRange().start.line) + DEFAULT_STYLE.indent };
+}
+
+/** Where a shell-form script ends: the offset after its last character, and what ends it. Undefined when text cannot be appended exactly. */
+export function scriptEnd(script: RunScript): { offset: number; endsWithSemicolon: boolean; semicolonOffset: number } | undefined {
+  if (!script.isShell || script.json || script.commands.length === 0) return undefined;
+  const { text, offsets } = script.source;
+  let k = text.length - 1;
+  while (k >= 0 && /\s/.test(text[k])) k--;
+  if (k < 0) return undefined;
+  const last = script.commands[script.commands.length - 1];
+  // A comment after the last command (`cmd # note`) would swallow anything appended on its line.
+  const lastEndIndex = indexOfOffset(offsets, last.end, text.length);
+  const tail = text.slice(lastEndIndex, k + 1);
+  if (tail.includes('#')) return undefined;
+  if (last.next === '&' || last.next === '&&' || last.next === '||' || last.next === '|') {
+    // Ends with a background `&` or a dangling operator.
+    if (!/[)}]\s*$/.test(tail)) return undefined;
+  }
+  let semi = k;
+  while (semi >= 0 && (text[semi] === ';' || /\s/.test(text[semi]))) semi--;
+  const endsWithSemicolon = text[k] === ';';
+  if (endsWithSemicolon && text[k - 1] === ';') return undefined; // `;;` of a case arm
+  return { offset: offsets[k] + 1, endsWithSemicolon, semicolonOffset: offsets[semi + 1] ?? offsets[k] };
+}
+
+function indexOfOffset(offsets: ArrayLike<number>, offset: number, length: number): number {
+  // Offsets grow with the index: binary search for the first index whose offset is >= offset.
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The last script of a RUN that is read by a shell and can be appended to. */
+function lastShellScript(run: RunInstruction): RunScript | undefined {
+  for (let k = run.scripts.length - 1; k >= 0; k--) {
+    const s = run.scripts[k];
+    if (s.isShell && (!s.json || s.heredoc)) return s;
+  }
+  return undefined;
+}
+
+/**
+ * Appends a command at the end of a RUN, in the RUN's own style: inline ` && cmd` for a one-line
+ * RUN, a continued line for a multi-line one (leading or trailing operators as the RUN uses them),
+ * a new line inside a heredoc script. `safe` is false when the append would mask the exit status
+ * of the previous last command (a heredoc without `set -e`).
+ */
+export function appendToRun(ctx: DockerfileContext, run: RunInstruction, commandText: string): { edit: TextEdit; safe: boolean } | undefined {
+  const script = lastShellScript(run);
+  if (!script) return undefined;
+  const eol = ctx.lines.eol;
+  if (script.heredoc) {
+    const { text, offsets } = script.source;
+    if (text.trim() === '') return undefined;
+    let k = text.length - 1;
+    while (k >= 0 && /\s/.test(text[k])) k--;
+    const endOffset = offsets[k] + 1;
+    const endPos = ctx.lines.positionAt(endOffset);
+    // Indent like the last non-empty body line.
+    const indent = ctx.lines.indentOf(endPos.line);
+    return { edit: { range: { start: endPos, end: endPos }, newText: `${eol}${indent}${commandText}` }, safe: scriptHasErrexit(script) };
+  }
+  const end = scriptEnd(script);
+  if (!end) return undefined;
+  const startLine = ctx.lines.positionAt(script.source.offsets[0]).line;
+  const endLine = ctx.lines.positionAt(end.offset).line;
+  const style = startLine === endLine ? null : continuationStyle(ctx, run.instruction);
+  let at = end.offset;
+  let newText: string;
+  if (!style) {
+    if (end.endsWithSemicolon) {
+      at = end.semicolonOffset;
+    }
+    newText = ` && ${commandText}`;
+    if (startLine !== endLine) newText = joint(ctx, { ...DEFAULT_STYLE, indent: ctx.lines.indentOf(endLine) || DEFAULT_STYLE.indent }) + commandText;
+  } else {
+    const useSemicolon = style.op === ';' && scriptHasErrexit(script);
+    const st: ContinuationStyle = { ...style, op: useSemicolon ? ';' : '&&' };
+    if (end.endsWithSemicolon) {
+      if (useSemicolon) {
+        newText = ` ${ctx.escapeChar}${eol}${st.indent}${commandText}${st.placement === 'trailing' ? ';' : ''}`;
+      } else {
+        at = end.semicolonOffset;
+        newText = joint(ctx, st) + commandText;
+      }
+    } else {
+      newText = joint(ctx, st) + commandText;
+    }
+  }
+  const pos = ctx.lines.positionAt(at);
+  return { edit: { range: { start: pos, end: pos }, newText }, safe: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joining RUN instructions (DF033, DF039)
+
+const NON_POSIX_SHELL = /^(?:powershell|pwsh|cmd)(?:\.exe)?$/i;
+
+/** Whether the stage runs RUN lines through a shell that is not POSIX (a `SHELL ["powershell", …]` before `line`). */
+export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
+  if (!stage) return false;
+  let result = false;
+  for (const ins of stage.instructions) {
+    if (ins.getRange().start.line >= line) break;
+    if (ins.getKeyword() !== 'SHELL') continue;
+    const m = /^\s*\[\s*"([^"]*)"/.exec(ins.getArgumentsContent() ?? '');
+    result = m ? NON_POSIX_SHELL.test(baseName(m[1].replace(/\\/g, '/'))) : false;
+  }
+  return result;
+}
+
+/** Whether a RUN can take part in a join: shell form, no heredoc, not ONBUILD. */
+export function joinable(run: RunInstruction): boolean {
+  return !run.onbuild && run.scripts.length === 1 && !run.scripts[0].json && !run.scripts[0].heredoc && run.scripts[0].isShell;
+}
+
+export function flagKey(run: RunInstruction): string {
+  return runFlags(run)
+    .map((f) => f.text)
+    .sort()
+    .join(' ');
+}
+
+/**
+ * Edits that merge `second` into `first` when `second` follows it with only comments and blank
+ * lines between: `RUN a` + `RUN b` → `RUN a \` / `    && b` (style from the RUNs). Comment lines
+ * between stay as comment lines of the continued RUN; blank lines go.
+ */
+export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
+  if (!joinable(first) || !joinable(second)) return undefined;
+  const end = scriptEnd(first.scripts[0]);
+  if (!end || end.endsWithSemicolon) return undefined;
+  const secondScript = second.scripts[0];
+  if (secondScript.commands.length === 0) return undefined;
+  const secondStart = secondScript.source.offsets[0];
+  const st: ContinuationStyle = { ...joinStyle(ctx, first, second), op: '&&' };
+  const eol = ctx.lines.eol;
+  const firstEndLine = ctx.lines.positionAt(end.offset).line;
+  const secondLine = second.instruction.getRange().start.line;
+  const comments: string[] = [];
+  for (let line = firstEndLine + 1; line < secondLine; line++) {
+    const t = ctx.lines.lineText(line);
+    if (/^\s*#/.test(t)) comments.push(t);
+    else if (t.trim() !== '') return undefined; // something else between: not adjacent
+  }
+  const esc = ctx.escapeChar;
+  let text: string;
+  if (comments.length === 0) text = joint(ctx, st);
+  else if (st.placement === 'leading') text = ` ${esc}${eol}${comments.join(eol)}${eol}${st.indent}&& `;
+  else text = ` && ${esc}${eol}${comments.join(eol)}${eol}${st.indent}`;
+  return [{ range: ctx.rangeOfOffsets(end.offset, secondStart), newText: text }];
+}
+
+/**
+ * Edits that move `first`'s script into `second` (deleting `first`'s lines) when instructions that
+ * do not affect the script (ENV, ARG, LABEL, comments) stand between them.
+ */
+export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
+  if (!joinable(first) || !joinable(second)) return undefined;
+  const script = first.scripts[0];
+  const end = scriptEnd(script);
+  if (!end || end.endsWithSemicolon) return undefined;
+  const start = script.source.offsets[0];
+  const moved = ctx.text.slice(start, end.offset);
+  const secondStart = second.scripts[0].source.offsets[0];
+  const style = joinStyle(ctx, second, first);
+  const r = first.instruction.getRange();
+  const at = ctx.lines.positionAt(secondStart);
+  return [
+    { range: ctx.lines.wholeLines(r.start.line, r.end.line), newText: '' },
+    { range: { start: at, end: at }, newText: moved + joint(ctx, { ...style, op: '&&' }) },
+  ];
+}
