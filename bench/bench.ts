@@ -349,6 +349,21 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, 'latest.md'), md);
   fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
   fs.unlinkSync(PROBE);
+  // The README shows the targets table of the latest run (between its bench markers).
+  const readmePath = path.join(ROOT, 'README.md');
+  const readme = fs.readFileSync(readmePath, 'utf8');
+  const a = readme.indexOf('<!-- bench:start -->');
+  const b = readme.indexOf('<!-- bench:end -->');
+  if (a !== -1 && b > a) {
+    const table = [
+      `Measured ${date.slice(0, 10)} on ${machine} ([full results](bench/results/latest.md)):`,
+      '',
+      '| Target | Measured | Goal | |',
+      '|---|---|---|---|',
+      ...targets.map((t) => `| ${t.name} | ${t.measured} | ${t.goal} | ${t.pass ? 'pass' : '**FAIL**'} |`),
+    ].join('\n');
+    fs.writeFileSync(readmePath, readme.slice(0, a) + '<!-- bench:start -->\n' + table + '\n' + readme.slice(b));
+  }
   console.log(md);
   const failed = targets.filter((t) => !t.pass);
   console.log(failed.length ? `${failed.length} target(s) missed: ${failed.map((t) => t.name).join('; ')}` : 'all targets met');

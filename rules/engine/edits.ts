@@ -32,15 +32,23 @@ export type FileSet = Map<string, string | undefined>;
  */
 export function applyFix(files: FileSet, fix: Fix): FileSet {
   const out: FileSet = new Map(files);
+  // Every edit of one file refers to the same text (as in one LSP TextDocumentEdit), so all of a
+  // file's edits are applied together, never one change after another.
+  const editsByPath = new Map<string, TextEdit[]>();
   for (const change of fix.changes) {
     if (change.kind === 'create') {
       if (out.get(change.path) !== undefined) throw new Error(`create of existing file ${change.path}`);
       out.set(change.path, change.content);
     } else {
-      const text = out.get(change.path);
-      if (text === undefined) throw new Error(`edit of missing file ${change.path}`);
-      out.set(change.path, applyTextEdits(text, change.edits));
+      const list = editsByPath.get(change.path) ?? [];
+      list.push(...change.edits);
+      editsByPath.set(change.path, list);
     }
+  }
+  for (const [p, edits] of editsByPath) {
+    const text = files.get(p);
+    if (text === undefined) throw new Error(`edit of missing file ${p}`);
+    out.set(p, applyTextEdits(text, edits));
   }
   return out;
 }

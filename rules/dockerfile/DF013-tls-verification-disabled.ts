@@ -1,0 +1,302 @@
+import type { Instruction } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import type { DockerfileContext, RunScript } from '../engine/dockerfile';
+import { deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { propertiesOf, VariableScope } from '../engine/stage-scope';
+import type { SimpleCommand, Word } from '../engine/shell';
+import type { Detection, Range } from '../engine/types';
+
+type Effect = 'tls' | 'signature';
+
+interface Data {
+  /** How it is written, for the message: `curl -k`, `ENV NODE_TLS_REJECT_UNAUTHORIZED=0`. */
+  setting: string;
+  /** Whose verification it turns off: `curl`, `Node.js`, `apt-get`… */
+  tool: string;
+  effect: Effect;
+  /** The text to delete to remove the setting; null when it cannot be removed exactly. */
+  removal: Range | null;
+}
+
+/** Environment variables that turn verification off, and the values that do. */
+const ENV_SETTINGS: { name: RegExp; tool: string; disables: (v: string) => boolean }[] = [
+  { name: /^NODE_TLS_REJECT_UNAUTHORIZED$/, tool: 'Node.js', disables: (v) => v === '0' },
+  { name: /^PYTHONHTTPSVERIFY$/, tool: 'Python', disables: (v) => v === '0' },
+  // Git skips verification when the variable is set to any value.
+  { name: /^GIT_SSL_NO_VERIFY$/, tool: 'git', disables: () => true },
+  { name: /^PIP_TRUSTED_HOST$/, tool: 'pip', disables: (v) => v.trim() !== '' },
+  // npm reads npm_config_* case-insensitively.
+  { name: /^npm_config_strict_ssl$/i, tool: 'npm', disables: (v) => /^(?:false|0|no)$/i.test(v) },
+  { name: /^YARN_ENABLE_STRICT_SSL$/, tool: 'yarn', disables: (v) => /^(?:false|0)$/i.test(v) },
+];
+
+function envSetting(name: string, value: string): { tool: string } | undefined {
+  return ENV_SETTINGS.find((s) => s.name.test(name) && s.disables(value));
+}
+
+/** curl's short options that take a value (a value ends a `-fsSL…` cluster). */
+const CURL_VALUE_LETTERS = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
+const APT = new Set(['apt', 'apt-get', 'aptitude']);
+const RPM_FAMILY = new Set(['yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager']);
+const NODE_PMS = new Set(['npm', 'pnpm', 'yarn']);
+
+function isPip(inv: Invocation): boolean {
+  if (/^pip(?:\d+(?:\.\d+)?)?$/.test(inv.name) || inv.name === 'uv') return true;
+  return /^python(?:\d+(?:\.\d+)?)?$/.test(inv.name) && inv.args[0]?.value === '-m' && /^pip\d*$/.test(inv.args[1]?.value ?? '');
+}
+
+/** The script's text maps one to one onto the document (false for JSON strings with escapes). */
+function scriptIsExact(script: RunScript): boolean {
+  const o = script.source.offsets;
+  const n = script.source.text.length;
+  return !script.json || !script.isShell || o[n] - o[0] === n;
+}
+
+/** A command that checks a download: `sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify-blob`, `minisign -V`. */
+function isVerification(inv: Invocation): boolean {
+  const a = inv.args.map((w) => w.value);
+  if (/^(?:sha(?:1|224|256|384|512)sum|shasum|b2sum)$/.test(inv.name)) return a.some((v) => v === '--check' || /^-[A-Za-z]*c[A-Za-z]*$/.test(v));
+  if (inv.name === 'gpg' || inv.name === 'gpg2') return a.includes('--verify');
+  if (inv.name === 'gpgv') return true;
+  if (inv.name === 'cosign') return /^verify/.test(a[0] ?? '');
+  if (inv.name === 'minisign') return a.includes('-V');
+  return false;
+}
+
+class Finder {
+  readonly out: Detection<Data>[] = [];
+  private verified = false;
+  private downloads = false;
+  constructor(private readonly ctx: DockerfileContext) {}
+
+  private push(range: Range, setting: string, tool: string, effect: Effect, removal: Range | null): void {
+    this.out.push({ range, data: { setting, tool, effect, removal } });
+  }
+
+  private wordRange(w: Word, last: Word = w): Range {
+    return this.ctx.rangeOfOffsets(w.start, last.end);
+  }
+
+  /** Removal of `count` words of a command (an option and its value). */
+  private removeWords(script: RunScript, cmd: SimpleCommand, index: number, count = 1): Range | null {
+    if (!scriptIsExact(script)) return null;
+    return deleteListItemsEdit(this.ctx, cmd.words, index, count)?.range ?? null;
+  }
+
+  /** Removal of a whole command (`npm config set strict-ssl false`); the instruction when it is all the RUN does. */
+  private removeCommand(script: RunScript, scripts: RunScript[], k: number): Range | null {
+    if (!scriptIsExact(script)) return null;
+    if (script.commands.length === 1 && scripts.length === 1 && !script.heredoc) return deleteInstructionEdit(this.ctx, script.instruction).range;
+    const cmd = script.commands[k];
+    if (cmd.words.slice(0, cmd.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return null; // `then …`, `do …`
+    return deleteCommandEdit(this.ctx, script.commands, k)?.range ?? null;
+  }
+
+  runScript(script: RunScript, scripts: RunScript[]): void {
+    const invs = script.commands.map((c) => invocation(c));
+    // A checksum or signature check in the same script makes up for an unverified download.
+    this.verified = invs.some((inv) => inv !== null && isVerification(inv));
+    // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
+    this.downloads = invs.some((inv) => inv !== null && /^(?:curl|wget2?)$/.test(inv.name));
+    script.commands.forEach((cmd, k) => {
+      const inv = invocation(cmd);
+      // Assignments before the program (`NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci`, `env X=0 …`).
+      for (const w of inv?.assignments ?? cmd.words.filter((x) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(x.raw))) this.assignment(script, cmd, w, false, scripts, k);
+      if (!inv) return;
+      if (inv.name === 'export' || inv.name === 'declare' || inv.name === 'typeset') {
+        for (const w of inv.args) if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) this.assignment(script, cmd, w, inv.args.length === 1, scripts, k);
+        return;
+      }
+      this.program(script, scripts, k, inv);
+    });
+  }
+
+  private assignment(script: RunScript, cmd: SimpleCommand, w: Word, wholeCommand: boolean, scripts: RunScript[], k: number): void {
+    const eq = w.value.indexOf('=');
+    const name = w.value.slice(0, eq);
+    const value = w.value.slice(eq + 1);
+    if (/[$`]/.test(value)) return; // from a variable: unknown
+    const s = envSetting(name, value);
+    if (!s) return;
+    const removal = wholeCommand ? this.removeCommand(script, scripts, k) : this.removeWords(script, cmd, cmd.words.indexOf(w));
+    this.push(this.wordRange(w), `${name}=${value}`, s.tool, 'tls', removal);
+  }
+
+  private program(script: RunScript, scripts: RunScript[], k: number, inv: Invocation): void {
+    const cmd = inv.cmd;
+    const at = (a: number) => inv.index + 1 + a; // index in cmd.words of inv.args[a]
+    const flag = (a: number, setting: string, tool: string, effect: Effect, count = 1) => {
+      this.push(this.wordRange(inv.args[a], inv.args[a + count - 1]), setting, tool, effect, this.removeWords(script, cmd, at(a), count));
+    };
+    const args = inv.args;
+    const name = inv.name;
+    if ((name === 'curl' || name === 'wget' || name === 'wget2') && this.verified) return;
+    if (name === 'curl') {
+      args.forEach((w, a) => {
+        if (w.value === '--insecure' || w.value === '--proxy-insecure') flag(a, `curl ${w.value}`, 'curl', 'tls');
+        else {
+          const i = shortOptionIndex(w.value, 'k', CURL_VALUE_LETTERS);
+          if (i === -1) return;
+          if (w.value.length === 2) flag(a, 'curl -k', 'curl', 'tls');
+          else {
+            const removal = isPlainWord(this.ctx, w) && scriptIsExact(script) ? this.ctx.rangeOfOffsets(w.start + i, w.start + i + 1) : null;
+            this.push(this.wordRange(w), 'curl -k', 'curl', 'tls', removal);
+          }
+        }
+      });
+    } else if (name === 'wget' || name === 'wget2') {
+      args.forEach((w, a) => {
+        if (w.value === '--no-check-certificate') flag(a, `${name} --no-check-certificate`, name, 'tls');
+      });
+    } else if (isPip(inv)) {
+      const tool = name === 'uv' ? 'uv' : 'pip';
+      args.forEach((w, a) => {
+        for (const opt of ['trusted-host', 'allow-insecure-host']) {
+          if (w.value === `--${opt}` && a + 1 < args.length) flag(a, `${tool} --${opt}`, tool, 'tls', 2);
+          else if (w.value.startsWith(`--${opt}=`)) flag(a, `${tool} --${opt}`, tool, 'tls');
+        }
+      });
+      // pip config set global.trusted-host …
+      const i = args.findIndex((w) => w.value === 'config');
+      if (i !== -1 && args[i + 1]?.value === 'set' && /(?:^|\.)trusted-host$/.test(args[i + 2]?.value ?? '')) {
+        this.push(this.wordRange(args[i], args[Math.min(i + 3, args.length - 1)]), 'pip config set trusted-host', 'pip', 'tls', this.removeCommand(script, scripts, k));
+      }
+    } else if (name === 'apk') {
+      const packages = args.filter((w) => !w.value.startsWith('-') && w.value !== 'add');
+      const localOnly = packages.length > 0 && packages.every((w) => /\.apk$/.test(w.value));
+      if (this.verified || (localOnly && !this.downloads)) return;
+      args.forEach((w, a) => {
+        if (w.value === '--allow-untrusted') flag(a, 'apk --allow-untrusted', 'apk', 'signature');
+      });
+    } else if (APT.has(name)) {
+      args.forEach((w, a) => {
+        if (w.value === '--allow-unauthenticated' || w.value === '--force-yes' || w.value === '--allow-insecure-repositories') flag(a, `${name} ${w.value}`, name, 'signature');
+        const opt = w.value === '-o' ? args[a + 1]?.value : w.value.startsWith('-o') ? w.value.slice(2) : undefined;
+        if (opt && /^(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories)=(?:1|true|yes)$/i.test(opt)) {
+          flag(a, `${name} -o ${opt}`, name, 'signature', w.value === '-o' ? 2 : 1);
+        } else if (opt && /^Acquire::https::(?:[^:=]+::)?Verify-(?:Peer|Host)=(?:0|false|no)$/i.test(opt)) {
+          flag(a, `${name} -o ${opt}`, name, 'tls', w.value === '-o' ? 2 : 1);
+        }
+      });
+    } else if (RPM_FAMILY.has(name)) {
+      args.forEach((w, a) => {
+        if (w.value === '--nogpgcheck' || w.value === '--no-gpgchecks') flag(a, `${name} ${w.value}`, name, 'signature');
+        const set = w.value.startsWith('--setopt=') ? w.value.slice(9) : w.value === '--setopt' ? args[a + 1]?.value : undefined;
+        const count = w.value === '--setopt' ? 2 : 1;
+        if (set && /^(?:[^=]*\.)?(?:gpgcheck|repo_gpgcheck|localpkg_gpgcheck)=(?:0|false|no|off)$/i.test(set)) flag(a, `${name} --setopt=${set}`, name, 'signature', count);
+        else if (set && /^(?:[^=]*\.)?sslverify=(?:0|false|no|off)$/i.test(set)) flag(a, `${name} --setopt=${set}`, name, 'tls', count);
+      });
+    } else if (name === 'zypper') {
+      args.forEach((w, a) => {
+        if (w.value === '--no-gpg-checks') flag(a, 'zypper --no-gpg-checks', 'zypper', 'signature');
+      });
+    } else if (name === 'rpm') {
+      args.forEach((w, a) => {
+        if (w.value === '--nosignature' || w.value === '--nodigest' || w.value === '--nogpgcheck') flag(a, `rpm ${w.value}`, 'rpm', 'signature');
+      });
+    } else if (NODE_PMS.has(name)) {
+      args.forEach((w, a) => {
+        if (/^--strict-ssl=(?:false|0)$/i.test(w.value) || w.value === '--no-strict-ssl') flag(a, `${name} ${w.value}`, name, 'tls');
+        else if (w.value === '--strict-ssl' && /^(?:false|0)$/i.test(args[a + 1]?.value ?? '')) flag(a, `${name} --strict-ssl false`, name, 'tls', 2);
+      });
+      // npm config set strict-ssl false | npm set strict-ssl=false | yarn config set enableStrictSsl false
+      const i = args.findIndex((w) => w.value === 'set');
+      if (i !== -1 && (i === 0 || ['config', 'c'].includes(args[i - 1].value))) {
+        const rest = args.slice(i + 1).filter((w) => !w.value.startsWith('-'));
+        const key = rest[0]?.value ?? '';
+        const m = /^(strict-ssl|enableStrictSsl)(?:=(.*))?$/.exec(key);
+        const value = m ? (m[2] ?? rest[1]?.value ?? '') : '';
+        if (m && /^(?:false|0)$/i.test(value)) this.push(this.wordRange(args[i === 0 ? 0 : i - 1], rest[m[2] === undefined ? 1 : 0] ?? rest[0]), `${name} config set ${m[1]} false`, name, 'tls', this.removeCommand(script, scripts, k));
+      }
+    } else if (name === 'git') {
+      // git -c http.sslVerify=false clone …
+      args.forEach((w, a) => {
+        if (w.value === '-c' && /^http\.(?:.+\.)?sslverify=(?:false|0|no|off)$/i.test(args[a + 1]?.value ?? '')) flag(a, `git -c ${args[a + 1].value}`, 'git', 'tls', 2);
+      });
+      // git config --global http.sslVerify false
+      const i = args.findIndex((w) => w.value === 'config');
+      if (i !== -1) {
+        const rest = args.slice(i + 1).filter((w) => !w.value.startsWith('-'));
+        if (/^http\.(?:.+\.)?sslverify$/i.test(rest[0]?.value ?? '') && /^(?:false|0|no|off)$/i.test(rest[1]?.value ?? '')) {
+          this.push(this.wordRange(args[i], rest[1]), `git config ${rest[0].value} false`, 'git', 'tls', this.removeCommand(script, scripts, k));
+        }
+      }
+    }
+  }
+
+  /** ENV and ARG instructions of a stage, with values resolved as Docker substitutes them. */
+  envAndArgs(ins: Instruction, scope: VariableScope): void {
+    const kw = ins.getKeyword();
+    if (kw !== 'ENV' && kw !== 'ARG') return;
+    const props = propertiesOf(ins);
+    props.forEach((p, i) => {
+      const name = p.getName();
+      const raw = p.getValue();
+      let value: string | null;
+      if (raw === null) {
+        if (kw !== 'ARG') return;
+        const g = this.ctx.globalArgs.get(name);
+        value = g === undefined || g === null ? null : this.ctx.resolveGlobal(g);
+      } else value = scope.resolve(raw);
+      if (value === null) return; // unknown: never a finding by itself
+      const s = envSetting(name, value);
+      if (!s) return;
+      const spans = props.map((q) => {
+        const r = q.getRange();
+        return { start: this.ctx.offsetAt(r.start), end: this.ctx.offsetAt(r.end) };
+      });
+      const removal = props.length === 1 ? deleteInstructionEdit(this.ctx, ins).range : (deleteListItemsEdit(this.ctx, spans, i)?.range ?? null);
+      this.push(p.getRange(), `${kw} ${name}=${value}`, s.tool, 'tls', removal);
+    });
+  }
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF013',
+  name: 'tls-verification-disabled',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate`, pip/uv `--trusted-host`, `pip config set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
+    why: 'Without certificate or signature checks anyone on the network path (a proxy, a compromised mirror, a hijacked DNS answer) can hand the build a different package or script, and it runs as root inside the image that ships. An ENV setting also stays on in the running container, so the application itself stops checking the certificates of the services it calls. SECURITY-GUIDELINES.md §6 ("Scan dependencies", use verified sources), "Supply Chain Security" ("Use verified packages") and "Data in Transit" (use TLS).',
+    bad: 'RUN curl -fsSLk https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install --trusted-host pypi.org -r requirements.txt\nENV NODE_TLS_REJECT_UNAUTHORIZED=0',
+    good: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install -r requirements.txt\n# (no NODE_TLS_REJECT_UNAUTHORIZED; add the company CA to the image instead)',
+    fix: '"Remove <setting>" deletes the option (and its value, e.g. `--trusted-host pypi.org`), only the `k` letter of a `-fsSLk` cluster, the `VAR=…` word, the whole `npm config set strict-ssl false`/`git config http.sslVerify false` command from its `&&` chain (the whole RUN when it is the only command), or the ENV/ARG property (the whole instruction when it is the only one), keeping the rest of the line and its continuations. Not offered when the text is inside a JSON string with escapes, when a comment lies in the way, or when the command sits inside an `if`/`for` body. Not safe for fix-all: if the build goes through a TLS-intercepting proxy or uses an unsigned repository it will fail afterwards — install that proxy\'s CA certificate (or the repository key) in the image instead of turning verification off.',
+    guideline: '§6 Image Build Security — "Scan dependencies"; Dependency Security — "Supply Chain Security: Use verified packages"; Encryption — "Data in Transit"',
+    equivalents: [
+      'Checkov CKV2_DOCKER_2 (curl), CKV2_DOCKER_3 (wget), CKV2_DOCKER_4 (pip --trusted-host), CKV2_DOCKER_5 (PYTHONHTTPSVERIFY), CKV2_DOCKER_6 (NODE_TLS_REJECT_UNAUTHORIZED), CKV2_DOCKER_7 (apk --allow-untrusted), CKV2_DOCKER_8 (apt --allow-unauthenticated), CKV2_DOCKER_9 (--nogpgcheck), CKV2_DOCKER_10 (rpm --nosignature), CKV2_DOCKER_11 (apt --force-yes), CKV2_DOCKER_12 (NPM_CONFIG_STRICT_SSL), CKV2_DOCKER_13 (npm/yarn strict-ssl), CKV2_DOCKER_14 (GIT_SSL_NO_VERIFY), CKV2_DOCKER_15 (yum sslverify), CKV2_DOCKER_16 (PIP_TRUSTED_HOST)',
+    ],
+    references: [
+      'https://www.checkov.io/5.Policy%20Index/dockerfile.html',
+      'https://github.com/bridgecrewio/checkov/tree/main/checkov/dockerfile/checks/graph_checks',
+      'https://curl.se/docs/manpage.html#-k',
+      'https://www.gnu.org/software/wget/manual/wget.html#HTTPS-_0028SSL_002fTLS_0029-Options',
+      'https://pip.pypa.io/en/stable/cli/pip/#cmdoption-trusted-host',
+      'https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue',
+      'https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode',
+      'https://docs.npmjs.com/cli/using-npm/config#strict-ssl',
+      'https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper',
+    ],
+  },
+  check(ctx) {
+    const f = new Finder(ctx);
+    for (const run of ctx.runs()) for (const script of run.scripts) f.runScript(script, run.scripts);
+    for (const stage of ctx.stages) {
+      const scope = new VariableScope(ctx, stage);
+      for (const ins of stage.instructions) {
+        f.envAndArgs(ins, scope);
+        scope.apply(ins);
+      }
+    }
+    return f.out;
+  },
+  message(d) {
+    const what = d.effect === 'tls' ? 'TLS certificate verification' : 'package signature verification';
+    return `'${d.setting}' turns off ${what} for ${d.tool}: a tampered download would be accepted; remove it (trust the proxy's CA or the repository key instead).`;
+  },
+  fix(ctx, { data }) {
+    if (!data.removal) return undefined;
+    return { title: `Remove ${data.setting}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.removal, newText: '' }] }] };
+  },
+});

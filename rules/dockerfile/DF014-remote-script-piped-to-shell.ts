@@ -1,0 +1,173 @@
+import { defineRule } from '../engine/rule';
+import { invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import type { SimpleCommand } from '../engine/shell';
+import type { Detection } from '../engine/types';
+
+interface Data {
+  downloader: string;
+  interpreter: string;
+  form: 'pipe' | 'command-substitution' | 'process-substitution';
+}
+
+const SH_FAMILY = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'yash']);
+const WGET_VALUE_LETTERS = 'aAeiIoOPQRtTUwXD';
+
+function interpreterName(inv: Invocation): string | undefined {
+  if (inv.name === 'busybox' && SH_FAMILY.has(inv.args[0]?.value ?? '')) return inv.args[0].value;
+  if (SH_FAMILY.has(inv.name)) return inv.name;
+  if (/^(?:python(?:\d+(?:\.\d+)?)?|perl|ruby|node|nodejs|php)$/.test(inv.name)) return inv.name;
+  return undefined;
+}
+
+/** Whether an interpreter reads its program from standard input (`sh`, `bash -s -- -y`, `python3 -`), not from `-c`/`-e` or a file. */
+function readsProgramFromStdin(inv: Invocation, name: string): boolean {
+  const args = inv.cmd.words.slice(inv.index + 1 + (inv.name === 'busybox' ? 1 : 0)).map((w) => w.value);
+  const sh = SH_FAMILY.has(name);
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (a === '-') return true;
+    if (a === '--') return k + 1 >= args.length || args[k + 1] === '-';
+    if (/^(?:\d*|&)[<>]/.test(a)) {
+      if (/^(?:\d*|&)[<>]+&?$/.test(a)) k++; // `> file`: the target is the next word
+      continue;
+    }
+    if (a.startsWith('--')) {
+      if (['--eval', '--print', '--command'].includes(a.split('=')[0])) return false;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(a)) {
+      const letters = a.slice(1);
+      if (sh) {
+        if (letters.includes('c')) return false;
+        if (letters.includes('s')) return true;
+        if (letters.endsWith('o') || letters.endsWith('O')) k++; // -o pipefail
+      } else if (/[cmeEpr]/.test(letters)) return false; // -c code, -m module, -e code, -p print, -r code (php)
+      continue;
+    }
+    return false; // a script file
+  }
+  return true;
+}
+
+/** Whether a curl/wget command writes what it downloads to standard output. */
+function toStdout(inv: Invocation): boolean {
+  const args = inv.args.map((w) => w.value);
+  if (inv.name === 'curl') {
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k];
+      if (a === '--output' || a === '-o') {
+        if (args[k + 1] !== '-') return false;
+        k++;
+      } else if (a.startsWith('--output=')) {
+        if (a !== '--output=-') return false;
+      } else if (a === '--remote-name' || a === '--remote-name-all' || a === '-O') return false;
+      else if (/^-[A-Za-z]+$/.test(a) && (a.includes('O') || a.includes('o'))) {
+        const o = a.indexOf('o');
+        if (a.includes('O') && (o === -1 || a.indexOf('O') < o)) return false;
+        if (o !== -1) {
+          const value = a.length > o + 1 ? a.slice(o + 1) : args[k + 1];
+          if (value !== '-') return false;
+        }
+      }
+    }
+    return true;
+  }
+  // wget saves to a file unless told `-O -`.
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (a === '--output-document=-' || (a === '--output-document' && args[k + 1] === '-')) return true;
+    const i = shortOptionIndex(a, 'O', WGET_VALUE_LETTERS.replace('O', ''));
+    if (i !== -1) {
+      const value = a.length > i + 1 ? a.slice(i + 1) : args[k + 1];
+      return value === '-';
+    }
+  }
+  return false;
+}
+
+function downloader(cmd: SimpleCommand | undefined): string | undefined {
+  if (!cmd) return undefined;
+  const inv = invocation(cmd);
+  if (!inv || (inv.name !== 'curl' && inv.name !== 'wget')) return undefined;
+  return toStdout(inv) ? inv.name : undefined;
+}
+
+/** `bash -c "$(curl -fsSL …)"`, `eval "$(wget -qO- …)"`: the whole script is a download. */
+const SUBSTITUTED_DOWNLOAD = /^\s*(?:\$\(|`)\s*(?:sudo\s+)?(curl|wget)\b[\s\S]*(?:\)|`)\s*$/;
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF014',
+  name: 'remote-script-piped-to-shell',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'never',
+  docs: {
+    what: 'Flags RUN commands that download a script and run it without keeping or checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`. Only a download that goes to standard output counts (`curl -o file`, plain `wget url` save to a file), and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
+    bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
+    good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
+    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`).',
+    guideline: 'Dependency Security — "Supply Chain Security: Use verified packages, Review dependencies"; §6 Image Build Security — "Scan dependencies", "Use specific versions"',
+    equivalents: ['Semgrep bash.curl.security.curl-pipe-bash', 'hadolint, Checkov, Trivy and BuildKit have no equivalent check; KICS has none either (its related supply-chain queries are "Curl or Wget Instead of Add" and "Run Using wget and curl")'],
+    references: [
+      'https://github.com/semgrep/semgrep-rules/blob/develop/bash/curl/security/curl-pipe-bash.yaml',
+      'https://docs.docker.com/build/building/best-practices/#add-or-copy',
+      'https://curl.se/docs/manpage.html#-o',
+      'https://www.gnu.org/software/wget/manual/wget.html#Download-Options',
+      'https://www.gnu.org/software/bash/manual/bash.html#Invoking-Bash',
+    ],
+  },
+  check(ctx) {
+    const out: Detection<Data>[] = [];
+    // From the first program's name (not a `then`/`do` before it) to the end of the last command.
+    const startOf = (c: SimpleCommand) => c.words[Math.max(0, c.programIndex)].start;
+    const report = (a: SimpleCommand, b: SimpleCommand, data: Data) => {
+      out.push({ range: ctx.rangeOfOffsets(Math.min(startOf(a), startOf(b)), Math.max(a.end, b.end)), data });
+    };
+    for (const run of ctx.runs()) {
+      for (const script of run.scripts) {
+        if (!script.isShell) continue;
+        const cmds = script.commands;
+        cmds.forEach((cmd, i) => {
+          // curl … | sh
+          const dl = cmd.next === '|' ? downloader(cmd) : undefined;
+          if (dl) {
+            for (const j of pipelineOf(cmds, i).filter((k) => k > i)) {
+              const inv = invocation(cmds[j]);
+              const name = inv && interpreterName(inv);
+              if (inv && name && readsProgramFromStdin(inv, name)) {
+                report(cmd, cmds[j], { downloader: dl, interpreter: name, form: 'pipe' });
+                break;
+              }
+            }
+          }
+          const inv = invocation(cmd);
+          if (!inv) return;
+          const name = interpreterName(inv) ?? (['eval', 'source', '.'].includes(inv.name) ? inv.name : undefined);
+          if (!name) return;
+          // bash <(curl …), bash < <(curl …), source <(curl …)
+          const lastWord = cmd.words[cmd.words.length - 1];
+          if (cmd.next === '(' && lastWord.raw === '<' && cmd.words.length > 1) {
+            const sub = downloader(cmds[i + 1]);
+            if (sub) report(cmd, cmds[i + 1], { downloader: sub, interpreter: name, form: 'process-substitution' });
+            return;
+          }
+          // bash -c "$(curl …)", eval "$(curl …)"
+          let code: string | undefined;
+          if (name === 'eval') code = inv.args.map((w) => w.value).join(' ');
+          else if (SH_FAMILY.has(name)) {
+            const c = inv.args.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w.value));
+            if (c !== -1) code = inv.args[c + 1]?.value;
+          }
+          const m = code !== undefined ? SUBSTITUTED_DOWNLOAD.exec(code) : null;
+          if (m) report(cmd, cmd, { downloader: m[1], interpreter: name, form: 'command-substitution' });
+        });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const how = d.form === 'pipe' ? `is piped into ${d.interpreter}` : d.form === 'process-substitution' ? `is run by ${d.interpreter} through <(…)` : `is run by ${d.interpreter} through $(…)`;
+    return `A script downloaded with ${d.downloader} ${how} without being pinned or checked; download it to a file, verify its checksum or signature, then run it.`;
+  },
+});

@@ -1,0 +1,262 @@
+import type { Instruction } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compose';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
+import { servicesBuilding } from '../engine/relations';
+import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
+import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { tokenKind } from '../engine/secret-tokens';
+import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
+import { appendToMapEdit } from '../engine/yaml-edit';
+import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
+import { moveToDotenvChanges } from '../compose/DC040-secret-inline';
+
+interface Data {
+  kind: 'ARG' | 'ENV';
+  name: string;
+  /** The kind of known credential the value holds (`GitHub token`…), or null. */
+  token: string | null;
+  /** An ENV that ends up in the final image (final stage, or a stage it builds on). */
+  inImage: boolean;
+  /** An ARG declared before the first FROM. */
+  global: boolean;
+  /** The value when it is written literally (for the fix only; never in a message), else null. */
+  literal: string | null;
+  /** Where the instruction is: index of its stage (-1 for global ARGs) and of the instruction in it, and of the property. */
+  stage: number;
+  instruction: number;
+  property: number;
+}
+
+/** A fill-me-in marker rather than a value: one character repeated (`0000-0000-…`, `XXXXXXXX`, `********`). */
+function isStandIn(value: string): boolean {
+  const v = value.replace(/[-_.\s]/g, '');
+  return v.length > 0 && /^(.)\1*$/.test(v);
+}
+
+function literalOf(raw: string | null): string | null {
+  if (raw === null || /[$`]/.test(raw) || isPlaceholderValue(raw) || isStandIn(raw)) return null;
+  return raw;
+}
+
+function instructionOf(ctx: DockerfileContext, d: Data): Instruction | undefined {
+  return d.stage === -1 ? ctx.ast.getInitialARGs()[d.instruction] : ctx.stages[d.stage]?.instructions[d.instruction];
+}
+
+/** Whether an instruction's text mentions `$NAME` / `${NAME…}` in any form. */
+function mentions(ctx: DockerfileContext, ins: Instruction, name: string): boolean {
+  const r = ins.getRange();
+  const text = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+  return new RegExp(`\\$\\{?[#!]?${name}(?![A-Za-z0-9_])`).test(text);
+}
+
+function removePropertyEdit(ctx: DockerfileContext, ins: Instruction, index: number): TextEdit | undefined {
+  const props = propertiesOf(ins);
+  if (props.length === 1) return deleteInstructionEdit(ctx, ins);
+  const spans = props.map((p) => ({ start: ctx.offsetAt(p.getRange().start), end: ctx.offsetAt(p.getRange().end) }));
+  return deleteListItemsEdit(ctx, spans, index);
+}
+
+/** Adds `NAME: ${NAME}` to a service's environment (either form, or a new `environment:`). */
+function provideEnvEdit(compose: ComposeContext, service: Service, name: string): TextEdit | undefined | null {
+  const entry = compose.serviceGet(service, 'environment');
+  if (!entry) {
+    if (compose.isShared(service.map)) return undefined;
+    return appendToMapEdit(compose, service.map, ['environment:', `  ${name}: \${${name}}`]);
+  }
+  if (entry.shared || !entry.value) return undefined;
+  if (compose.environment(service).some((e) => e.name === name)) return null; // already provided
+  if (isMap(entry.value)) {
+    if (entry.value.items.length === 0) return undefined;
+    return appendToMapEdit(compose, entry.value, [`${name}: \${${name}}`]);
+  }
+  if (isSeq(entry.value) && !entry.value.flow && entry.value.items.length > 0) {
+    const last = entry.value.items[entry.value.items.length - 1] as { range?: [number, number, number] };
+    if (!last.range) return undefined;
+    const line = compose.lines.positionAt(last.range[0]).line;
+    const lineText = compose.lines.lineText(line);
+    const m = /^([ ]*-[ ]+)/.exec(lineText);
+    if (!m) return undefined;
+    const endLine = compose.lines.positionAt(Math.max(last.range[0], last.range[1] - 1)).line;
+    const at = { line: endLine, character: compose.lines.lineText(endLine).length };
+    return { range: { start: at, end: at }, newText: `${compose.lines.eol}${m[1]}${name}=\${${name}}` };
+  }
+  return undefined;
+}
+
+/** The compose changes that hand an ENV removed from the image to the services that build it, through .env. */
+function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, value: string): { changes: FileChange[]; services: string[] } | undefined {
+  const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options).filter((b) => {
+    const target = b.build.target ? ctx.stages.find((s) => s.name === b.build.target!.toLowerCase()) : ctx.finalStage;
+    return !!target && buildsOn(target, stage);
+  });
+  const changes: FileChange[] = [];
+  const services: string[] = [];
+  const byCompose = new Map<string, typeof building>();
+  for (const b of building) byCompose.set(b.compose.path, [...(byCompose.get(b.compose.path) ?? []), b]);
+  for (const [composePath, list] of byCompose) {
+    const compose = list[0].compose;
+    const edits: TextEdit[] = [];
+    for (const b of list) {
+      const edit = provideEnvEdit(compose, b.service, name);
+      if (edit === undefined) return undefined;
+      if (edit) edits.push(edit);
+      services.push(b.service.name);
+    }
+    const dotenv = moveToDotenvChanges(compose, name, value);
+    if (!dotenv) return undefined;
+    if (edits.length > 0) changes.push({ kind: 'edit', path: composePath, edits });
+    changes.push(...dotenv);
+  }
+  return { changes, services };
+}
+
+/** The stages whose RUNs see an ENV of `stage` (the stage and those built on it). */
+function stagesSeeing(ctx: DockerfileContext, stage: Stage): Stage[] {
+  return ctx.stages.filter((s) => buildsOn(s, stage));
+}
+
+function envFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefined {
+  const stage = ctx.stages[d.stage];
+  if (d.literal === null || !stage) return undefined;
+  // A later instruction that reads the variable would change: no fix.
+  let laterRun = false;
+  for (const s of stagesSeeing(ctx, stage)) {
+    for (const [k, other] of s.instructions.entries()) {
+      if (s === stage && k <= d.instruction) continue;
+      if (mentions(ctx, other, d.name)) return undefined;
+      if (other.getKeyword() === 'RUN' || other.getKeyword() === 'ONBUILD') laterRun = true;
+    }
+  }
+  const removal = removePropertyEdit(ctx, ins, d.property);
+  if (!removal) return undefined;
+  const dockerfileChange: FileChange = { kind: 'edit', path: ctx.path, edits: [removal] };
+  if (!d.inImage) return { title: `Remove ${d.name} from the Dockerfile`, safe: false, changes: [dockerfileChange] };
+  const provided = composeChanges(ctx, stage, d.name, d.literal);
+  if (!provided) return undefined;
+  if (provided.services.length === 0) return { title: `Remove ${d.name} from the image`, safe: false, changes: [dockerfileChange] };
+  return {
+    title: `Move ${d.name} to .env (service ${provided.services.join(', ')})`,
+    // The running service gets the same value; a RUN after it might have read it at build time.
+    safe: !laterRun,
+    changes: [dockerfileChange, ...provided.changes],
+  };
+}
+
+function argFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefined {
+  const removal = removePropertyEdit(ctx, ins, d.property);
+  if (!removal) return undefined;
+  if (d.global) {
+    // A global ARG is only read by FROM lines and by stages that declare it again.
+    const used = ctx.stages.some((s) => mentions(ctx, s.from, d.name) || s.instructions.some((i) => i.getKeyword() === 'ARG' && propertiesOf(i).some((p) => p.getName() === d.name)));
+    if (used) return undefined;
+    return { title: `Remove the unused ARG ${d.name}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [removal] }] };
+  }
+  const stage = ctx.stages[d.stage];
+  if (!stage) return undefined;
+  const edits: TextEdit[] = [removal];
+  const id = d.name;
+  const replacement = `$(cat /run/secrets/${id})`;
+  for (const other of stage.instructions.slice(d.instruction + 1)) {
+    const kw = other.getKeyword();
+    if (kw !== 'RUN') {
+      if (mentions(ctx, other, d.name)) return undefined;
+      if (kw === 'ARG' && propertiesOf(other).some((p) => p.getName() === d.name)) return undefined;
+      continue;
+    }
+    // Every RUN in the ARG's scope sees it in its environment: each must use it explicitly (and only
+    // in forms that can be rewritten), so that no program of the RUN reads it unseen.
+    const run = ctx.runs().find((r) => r.instruction === other);
+    if (!run) return undefined;
+    const uses = run.scripts.flatMap((s) => {
+      if (s.json || !s.isShell) return mentions(ctx, other, d.name) ? [{ start: 0, end: 0, plain: false }] : [];
+      return shellVariableUses(s.source, d.name);
+    });
+    if (uses.length === 0 || uses.some((u) => !u.plain)) return undefined;
+    const keywordEnd = other.getInstructionRange().end;
+    edits.push({ range: { start: keywordEnd, end: keywordEnd }, newText: ` --mount=type=secret,id=${id}` });
+    for (const u of uses) edits.push({ range: ctx.rangeOfOffsets(u.start, u.end), newText: replacement });
+  }
+  if (edits.length === 1) return undefined; // not used by any RUN here: a program may read it from the environment unseen
+  return {
+    title: `Pass ${d.name} as a build secret`,
+    // The build command changes: `docker build --secret id=NAME,env=NAME` instead of `--build-arg`.
+    safe: false,
+    changes: [{ kind: 'edit', path: ctx.path, edits }],
+  };
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF020',
+  name: 'secret-in-arg-or-env',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name. Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). The message names the variable, never its value.',
+    why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
+    bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
+    good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
+    fix: 'ENV with a literal value: "Move NAME to .env" removes it from the Dockerfile and, for each compose service in the workspace that builds this Dockerfile (a stage that includes it), adds `NAME: ${NAME}` to the service\'s `environment:` and puts the value in the git-ignored `.env` (the same mechanics as DC040: `.gitignore` and `.env.example` are updated). Safe when no RUN after the ENV could have read it at build time; without a compose service it is offered as the unsafe "Remove NAME from the image" (provide it at run time yourself). ARG: "Pass NAME as a build secret" deletes the ARG, adds `--mount=type=secret,id=NAME` to every RUN in its scope and rewrites their `$NAME`/`${NAME}` to `$(cat /run/secrets/NAME)`; offered only when every RUN after the ARG in the stage uses it explicitly in those plain forms (a RUN that does not mention it might still read it from the environment), no other instruction uses it, and no ONBUILD or JSON-form RUN mentions it. Not safe: build it with `docker build --secret id=NAME,env=NAME` (or compose `build.secrets`) instead of `--build-arg`; any default value is dropped. A global ARG that nothing reads is simply removed. No fix for values built from other variables, for properties a comment separates, or when `.env` already holds another value for the name.',
+    guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", "Use environment variables or secrets management"; checklist "Secrets not in version control", "All secrets configured externally"',
+    equivalents: ['BuildKit build check SecretsUsedInArgOrEnv', 'Trivy DS-0031 (secrets passed via build-args or envs)', 'hadolint DL3064 (potentially sensitive data in ARG or ENV; recent hadolint releases)', 'Checkov CKV_SECRET_* (secret values in files)'],
+    references: [
+      'https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/',
+      'https://docs.docker.com/build/building/secrets/',
+      'https://docs.docker.com/reference/dockerfile/#arg',
+      'https://docs.docker.com/reference/dockerfile/#run---mounttypesecret',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/leaked_secrets.rego',
+      'https://github.com/hadolint/hadolint/blob/master/src/Hadolint/Rule/DL3064.hs',
+      'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids',
+    ],
+  },
+  check(ctx) {
+    const out: Detection<Data>[] = [];
+    const finalChain = ctx.finalStage ? stageChain(ctx.finalStage) : [];
+    const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean) => {
+      const kind = ins.getKeyword() as 'ARG' | 'ENV';
+      propertiesOf(ins).forEach((p, k) => {
+        const name = p.getName();
+        const raw = p.getValue();
+        const literal = literalOf(raw);
+        const token = raw !== null && !/[$`]/.test(raw) ? (tokenKind(raw) ?? null) : null;
+        let report = token !== null;
+        if (!report && isCredentialName(name)) {
+          if (kind === 'ARG') report = !global || literal !== null;
+          else report = raw !== null && !isPlaceholderValue(raw) && !isStandIn(raw) && (inImageStage || literal !== null);
+        }
+        if (!report) return;
+        out.push({
+          range: p.getRange(),
+          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, literal: literal ?? (token !== null ? raw : null), stage, instruction: index, property: k },
+          severity: token !== null ? 'error' : undefined,
+        });
+      });
+    };
+    ctx.ast.getInitialARGs().forEach((ins, i) => consider(ins, -1, i, true, false));
+    ctx.stages.forEach((stage, s) => {
+      const inImage = finalChain.includes(stage);
+      stage.instructions.forEach((ins, i) => {
+        const kw = ins.getKeyword();
+        if (kw === 'ARG' || kw === 'ENV') consider(ins, s, i, false, inImage);
+      });
+    });
+    return out;
+  },
+  message(d) {
+    if (d.token) {
+      return `${d.kind} ${d.name} holds a literal ${d.token}: it is committed with the Dockerfile and recorded in the image; revoke it, and pass it ${d.kind === 'ENV' ? 'at run time' : 'as a build secret'} instead.`;
+    }
+    if (d.kind === 'ARG') {
+      return `ARG ${d.name} passes a secret as a build argument: its value is recorded in the image history and build metadata; use a secret mount (RUN --mount=type=secret) instead.`;
+    }
+    if (d.inImage) return `ENV ${d.name} stores a secret in the image: anyone who can pull it reads it with docker inspect; provide it at run time (compose environment from .env, or a secret).`;
+    return `ENV ${d.name} writes a secret into the Dockerfile and the build cache of this stage; use a secret mount (RUN --mount=type=secret) instead.`;
+  },
+  fix(ctx, { data }) {
+    const ins = instructionOf(ctx, data);
+    if (!ins) return undefined;
+    return data.kind === 'ENV' ? envFix(ctx, data, ins) : argFix(ctx, data, ins);
+  },
+});

@@ -1,0 +1,151 @@
+import { defineRule } from '../engine/rule';
+import { invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
+import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import type { SimpleCommand, Word } from '../engine/shell';
+import type { Detection } from '../engine/types';
+
+interface Data {
+  /** What is written, for the message (never the value): `a password in a URL`, `docker login's password`… */
+  what: string;
+  /** The program it is given to. */
+  program: string;
+}
+
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
+const MYSQL = new Set(['mysql', 'mysqladmin', 'mysqldump', 'mysqlimport', 'mysqlshow', 'mysqlcheck', 'mysqlpump', 'mariadb', 'mariadb-admin', 'mariadb-dump', 'mariadb-import', 'mariadb-show', 'mariadb-check']);
+const REGISTRY_LOGIN = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'helm', 'oras']);
+const NPM_AUTH = /(?::_authToken|:_auth|:_password|^_authToken|^_auth|^npmAuthToken|^npmAuthIdent)$/;
+
+/** Values that stand in for a credential (the build only needs some value): `dummy`, `placeholder`, `xxx`, `<password>`, `1`. */
+const STAND_IN = /dummy|placeholder|fake|example|changeme|change-me|redacted|^[x*.]+$|^<.*>$/i;
+
+/** A credential written out: not empty, not a variable, not a placeholder or stand-in value. */
+function isWrittenSecret(value: string | undefined): boolean {
+  return value !== undefined && value.length > 1 && isLiteral(value) && !isPlaceholderValue(value) && !STAND_IN.test(value);
+}
+
+function credentialsInWords(words: Word[], push: (w: Word, what: string) => void): void {
+  for (const w of words) {
+    const m = URL_CREDENTIALS.exec(w.value);
+    if (m && m[2].toLowerCase() !== 'anonymous' && isWrittenSecret(m[3]) && isLiteral(m[2])) push(w, `a password in a ${m[1].toLowerCase()}:// URL`);
+    const t = /(:_authToken|:_auth|:_password|npmAuthToken)\s*[=:]\s*["']?([^\s"']+)/.exec(w.value);
+    if (t && isWrittenSecret(t[2])) push(w, `an npm ${t[1].replace(/^:/, '')}`);
+  }
+}
+
+function programChecks(inv: Invocation, push: (w: Word, what: string) => void): void {
+  const a = inv.args;
+  const v = (k: number) => a[k]?.value;
+  const name = inv.name;
+  if (REGISTRY_LOGIN.has(name) && a.some((w) => w.value === 'login')) {
+    a.forEach((w, k) => {
+      if ((w.value === '-p' || w.value === '--password') && isWrittenSecret(v(k + 1))) push(a[k + 1], `${name} login's password`);
+      else if (w.value.startsWith('--password=') && isWrittenSecret(w.value.slice(11))) push(w, `${name} login's password`);
+      else if (/^-p./.test(w.value) && !w.value.startsWith('--') && isWrittenSecret(w.value.slice(2))) push(w, `${name} login's password`);
+    });
+  } else if (MYSQL.has(name)) {
+    a.forEach((w) => {
+      if (/^-p./.test(w.value) && isWrittenSecret(w.value.slice(2))) push(w, `${name}'s password (-p)`);
+      else if (w.value.startsWith('--password=') && isWrittenSecret(w.value.slice(11))) push(w, `${name}'s password`);
+    });
+  } else if (name === 'curl') {
+    a.forEach((w, k) => {
+      let userValue: string | undefined;
+      let at = w;
+      if (['-u', '--user', '-U', '--proxy-user'].includes(w.value)) {
+        userValue = v(k + 1);
+        at = a[k + 1];
+      } else if (/^-u./.test(w.value)) userValue = w.value.slice(2);
+      else if (/^--(?:proxy-)?user=/.test(w.value)) userValue = w.value.slice(w.value.indexOf('=') + 1);
+      const colon = userValue?.indexOf(':') ?? -1;
+      if (userValue !== undefined && colon !== -1 && isWrittenSecret(userValue.slice(colon + 1))) push(at, "curl's user password (-u user:password)");
+    });
+  } else if (name === 'wget' || name === 'wget2') {
+    a.forEach((w, k) => {
+      const m = /^--(?:(?:http|ftp|proxy)-)?password(?:=(.*))?$/.exec(w.value);
+      if (!m) return;
+      const value = m[1] ?? v(k + 1);
+      if (isWrittenSecret(value)) push(m[1] !== undefined ? w : a[k + 1], `${name}'s password`);
+    });
+  } else if (name === 'sshpass') {
+    a.forEach((w, k) => {
+      if (w.value === '-p' && isWrittenSecret(v(k + 1))) push(a[k + 1], 'the sshpass password');
+      else if (/^-p./.test(w.value) && isWrittenSecret(w.value.slice(2))) push(w, 'the sshpass password');
+    });
+  } else if (name === 'npm' || name === 'pnpm' || name === 'yarn') {
+    // npm config set //registry.example.com/:_authToken <token>
+    const set = a.findIndex((w) => w.value === 'set');
+    const key = v(set + 1);
+    if (set !== -1 && key !== undefined && NPM_AUTH.test(key) && isWrittenSecret(v(set + 2))) push(a[set + 2], `an npm ${key.replace(/^.*:/, '')}`);
+  } else if (name === 'aws' && v(0) === 'configure' && v(1) === 'set') {
+    const key = v(2) ?? '';
+    if (/(?:^|\.)(?:aws_secret_access_key|aws_session_token)$/.test(key) && isWrittenSecret(v(3))) push(a[3], `the AWS ${key.replace(/^.*\./, '')}`);
+  }
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF022',
+  name: 'credential-in-run',
+  kind: 'dockerfile',
+  severity: 'error',
+  fixable: 'never',
+  docs: {
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine. Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
+    bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
+    good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
+    fix: 'No automatic fix: the value must leave the Dockerfile (and be rotated, since it is already in the repository history), and only its owner can say where it comes from instead. Use a build secret: `RUN --mount=type=secret,id=NAME … $(cat /run/secrets/NAME)` built with `docker build --secret id=NAME,env=NAME`, or `RUN --mount=type=ssh` for git over SSH.',
+    guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", "Use environment variables or secrets management"; checklist "Secrets not in version control"',
+    equivalents: ['Trivy DS-0031 (secret in RUN: aws configure set, gcloud auth, az login)', 'Checkov CKV2_DOCKER_17 (chpasswd)', 'KICS "Passwords And Secrets" (generic, across file types)', 'hadolint and BuildKit: no equivalent'],
+    references: [
+      'https://docs.docker.com/build/building/secrets/',
+      'https://docs.docker.com/reference/dockerfile/#run---mounttypesecret',
+      'https://docs.docker.com/reference/cli/docker/login/#password-stdin',
+      'https://dev.mysql.com/doc/refman/8.4/en/password-security-user.html',
+      'https://docs.npmjs.com/cli/configuring-npm/npmrc#auth-related-configuration',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/leaked_secrets.rego',
+    ],
+  },
+  check(ctx) {
+    const out: Detection<Data>[] = [];
+    for (const run of ctx.runs()) {
+      for (const script of run.scripts) {
+        const cmds = script.commands;
+        cmds.forEach((cmd: SimpleCommand, i) => {
+          const inv = invocation(cmd);
+          const program = inv?.name ?? '';
+          const push = (w: Word, what: string) => out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program } });
+          credentialsInWords(cmd.words, push);
+          // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
+          const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
+          if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) assignments.push(...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)));
+          for (const w of assignments) {
+            const eq = w.value.indexOf('=');
+            const name = w.value.slice(0, eq);
+            if (isCredentialName(name) && isWrittenSecret(w.value.slice(eq + 1))) push(w, `the variable ${name}`);
+          }
+          if (!inv) return;
+          programChecks(inv, push);
+          // echo 'root:secret' | chpasswd ; echo "$x" | docker login --password-stdin
+          const stdinSecret = inv.name === 'chpasswd' || (REGISTRY_LOGIN.has(inv.name) && inv.args.some((w) => w.value === '--password-stdin'));
+          if (stdinSecret && cmd.prev === '|') {
+            const pipe = pipelineOf(cmds, i);
+            const feeder = cmds[pipe[pipe.indexOf(i) - 1]];
+            const fi = feeder && invocation(feeder);
+            if (fi && (fi.name === 'echo' || fi.name === 'printf')) {
+              const text = fi.args.filter((w) => !/^-[neE]+$/.test(w.value)).map((w) => w.value).join(' ');
+              const secret = inv.name === 'chpasswd' ? text.slice(text.indexOf(':') + 1) : text;
+              if ((inv.name !== 'chpasswd' || text.includes(':')) && isWrittenSecret(secret.replace(/\\n$/, ''))) {
+                out.push({ range: ctx.rangeOfOffsets(feeder.start, cmd.end), data: { what: inv.name === 'chpasswd' ? 'a password piped into chpasswd' : `${inv.name} login's password`, program: inv.name } });
+              }
+            }
+          }
+        });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    return `This RUN writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image history; rotate it and pass it as a build secret (RUN --mount=type=secret) instead.`;
+  },
+});

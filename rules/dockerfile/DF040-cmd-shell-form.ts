@@ -1,0 +1,116 @@
+import type { Instruction } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import type { DockerfileContext } from '../engine/dockerfile';
+import { shellsOf, stageChain } from '../engine/stage-scope';
+import type { Range } from '../engine/types';
+
+interface Data {
+  instruction: 'CMD' | 'ENTRYPOINT';
+  /** The arguments start with `[` but are not a JSON array of strings, so Docker runs them through a shell. */
+  brokenJson: boolean;
+  /** The exec-form arguments when the command uses no shell feature, else null (no fix). */
+  argv: string[] | null;
+  /** The arguments as written (what the fix replaces). */
+  argsRange: Range;
+  /** A CMD whose meaning changes with the conversion because an ENTRYPOINT receives it. */
+  feedsEntrypoint: boolean;
+}
+
+/** Shell builtins and keywords: not programs an exec form can start. */
+const BUILTINS = new Set(['cd', 'export', 'set', 'unset', 'source', '.', 'eval', 'if', 'for', 'while', 'until', 'case', 'function', 'trap', 'ulimit', 'umask', 'wait', 'exit', 'return', 'shift', 'read', 'alias', 'local', 'declare', 'typeset', 'readonly', 'let', 'command', 'builtin', 'hash', 'type', 'times', 'getopts', 'jobs', '{', '(', '!', '[[']);
+
+function argumentsText(ctx: DockerfileContext, ins: Instruction): { text: string; range: Range } | undefined {
+  const r = ins.getArgumentsRange();
+  if (!r) return undefined;
+  return { text: ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end)), range: r };
+}
+
+/** Whether the arguments are a valid JSON array of strings (exec form). */
+function isExecForm(ctx: DockerfileContext, text: string): boolean {
+  if (!text.trimStart().startsWith('[')) return false;
+  const logical = text.replace(new RegExp(`\\${ctx.escapeChar}[ \\t]*\\r?\\n`, 'g'), '');
+  try {
+    const v: unknown = JSON.parse(logical);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  } catch {
+    return false;
+  }
+}
+
+/** The exec-form argv of a shell-form command that uses no shell feature, else null. */
+function execArgv(ctx: DockerfileContext, ins: Instruction): string[] | null {
+  const scripts = ctx.scriptsOf(ins);
+  if (scripts.length !== 1 || scripts[0].heredoc) return null;
+  const cmds = scripts[0].commands;
+  if (cmds.length !== 1 || cmds[0].programIndex !== 0) return null;
+  const words = cmds[0].words;
+  if (BUILTINS.has(words[0].value)) return null;
+  for (const w of words) {
+    // Expansions, globs, redirections, comments, brace and tilde expansion, escapes.
+    if (/[$`*?[\]<>|&;(){}#\\]/.test(w.raw) || w.raw.startsWith('~') || w.value === '') return null;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw) && w === words[0]) return null;
+  }
+  return words.map((w) => w.value);
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF040',
+  name: 'cmd-shell-form',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does).',
+    why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
+    bad: 'CMD node server.js --port 8080',
+    good: 'CMD ["node", "server.js", "--port", "8080"]',
+    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe, except for a CMD that an ENTRYPOINT receives: the ENTRYPOINT then gets the arguments instead of `/bin/sh -c "…"`, which is usually what was meant but changes its input — review it. When the command needs a shell, write it as `CMD ["sh", "-c", "exec node server.js"]` or use an entrypoint script that ends with `exec "$@"`.',
+    guideline: '§2 Container Runtime Security; Security Checklist — "Error handling implemented" (graceful shutdown on SIGTERM)',
+    equivalents: ['hadolint DL3025 (use arguments JSON notation for CMD and ENTRYPOINT arguments)', 'BuildKit build check JSONArgsRecommended', 'KICS "Not Using JSON In CMD And ENTRYPOINT Arguments"', 'Trivy: no equivalent'],
+    references: [
+      'https://docs.docker.com/reference/build-checks/json-args-recommended/',
+      'https://docs.docker.com/reference/dockerfile/#shell-and-exec-form',
+      'https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact',
+      'https://github.com/hadolint/hadolint/wiki/DL3025',
+    ],
+  },
+  check(ctx) {
+    const final = ctx.finalStage;
+    if (!final) return [];
+    const effective: Partial<Record<'CMD' | 'ENTRYPOINT', Instruction>> = {};
+    for (const stage of stageChain(final)) {
+      for (let i = stage.instructions.length - 1; i >= 0; i--) {
+        const kw = stage.instructions[i].getKeyword();
+        if ((kw === 'CMD' || kw === 'ENTRYPOINT') && !effective[kw]) effective[kw] = stage.instructions[i];
+      }
+      // A later ENTRYPOINT resets the CMD inherited from a base; the nearest stage already won here.
+    }
+    const out = [];
+    for (const kw of ['ENTRYPOINT', 'CMD'] as const) {
+      const ins = effective[kw];
+      if (!ins) continue;
+      const args = argumentsText(ctx, ins);
+      if (!args || args.text.trim() === '') continue;
+      if (isExecForm(ctx, args.text)) continue;
+      const owner = ctx.stages.find((s) => s.instructions.includes(ins))!;
+      if (shellsOf(ctx, owner).get(ins)) continue; // an explicit SHELL: the shell is intended
+      const brokenJson = args.text.trimStart().startsWith('[');
+      // `CMD exec node server.js`: the shell replaces itself with the program, which then gets the signals.
+      if (!brokenJson && /^exec\s/.test(args.text.trimStart())) continue;
+      out.push({
+        range: ins.getRange(),
+        data: { instruction: kw, brokenJson, argv: brokenJson ? null : execArgv(ctx, ins), argsRange: args.range, feedsEntrypoint: kw === 'CMD' && !!effective.ENTRYPOINT },
+      });
+    }
+    return out;
+  },
+  message(d) {
+    if (d.brokenJson) return `${d.instruction} looks like exec form but is not a valid JSON array (use double quotes), so Docker runs it through /bin/sh -c and the process will not receive SIGTERM.`;
+    return `${d.instruction} uses shell form: the process runs under /bin/sh -c and does not receive SIGTERM on docker stop; use the JSON exec form.`;
+  },
+  fix(ctx, { data }) {
+    if (!data.argv) return undefined;
+    const json = `[${data.argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+    return { title: `Use exec form: ${data.instruction} ${json}`, safe: !data.feedsEntrypoint, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.argsRange, newText: json }] }] };
+  },
+});

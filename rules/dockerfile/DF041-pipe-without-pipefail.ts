@@ -1,0 +1,159 @@
+import type { JSONInstruction } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import type { RunInstruction, RunScript, Stage } from '../engine/dockerfile';
+import { invocation, pipelineOf } from '../engine/run-commands';
+import { rootBase, shellHasPipefail, shellProgram, shellsOf } from '../engine/stage-scope';
+import type { SimpleCommand } from '../engine/shell';
+import type { Detection } from '../engine/types';
+
+interface Data {
+  /** The first and last programs of the first pipeline without pipefail. */
+  from: string;
+  to: string;
+  /** The shell that runs the script (`sh`, `bash`…), or null when unknown. */
+  shell: string | null;
+  /** Where `set -o pipefail` goes, and how it is joined; null when the shell is not known to be bash. */
+  insert: { offset: number; text: string } | null;
+}
+
+/** Producers whose failure cannot matter, and that pipefail would make fail on SIGPIPE (`yes | apt-get …`). */
+const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
+/** Shells without POSIX `set -o` (a SHELL of these is not judged). */
+const NON_POSIX = /^(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
+/** Images whose /bin/sh is bash (Red Hat family). */
+const SH_IS_BASH = /(?:^|\/)(?:centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux)$|(?:^|\/)ubi\d*(?:-minimal|-init)?$/;
+
+/** The programs whose output a pipeline member produces: its own, or those of a `{ …; }` group it closes. */
+function producedBy(cmds: readonly SimpleCommand[], k: number): string[] {
+  const c = cmds[k];
+  if (!(c.words.length === 1 && c.words[0].raw === '}')) return [invocation(c)?.name ?? ''];
+  const names: string[] = [];
+  let depth = 0;
+  for (let j = k - 1; j >= 0; j--) {
+    const w = cmds[j].words;
+    if (w[w.length - 1]?.raw === '}' || (w.length === 1 && w[0].raw === '}')) depth++;
+    names.push(invocation(cmds[j])?.name ?? '');
+    if (w[0]?.raw === '{') {
+      if (depth === 0) return names;
+      depth--;
+    }
+  }
+  return [''];
+}
+
+function setsPipefail(cmd: SimpleCommand): boolean {
+  const inv = invocation(cmd);
+  if (!inv || inv.name !== 'set') return false;
+  const a = inv.args.map((w) => w.value);
+  return a.some((v, k) => /^-[A-Za-z]*o$/.test(v) && a[k + 1] === 'pipefail');
+}
+
+/** The interpreter of a heredoc script from its shebang, or undefined without one. */
+function shebangShell(script: RunScript): string | undefined {
+  const m = /^#![ \t]*(\S+)(?:[ \t]+(\S+))?/.exec(script.source.text);
+  if (!m) return undefined;
+  const prog = m[1].slice(m[1].lastIndexOf('/') + 1);
+  return prog === 'env' && m[2] ? m[2] : prog;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF041',
+  name: 'pipe-without-pipefail',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`.',
+    why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | tar -xz` succeeds when the download fails (tar reads an empty stream) or `wget -O- … | sh` when the server errors, so the build goes on and ships an image without the tool, or half of it, and nobody notices. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
+    bad: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
+    good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
+    fix: '"Turn on pipefail" prepends `set -o pipefail && ` to the RUN (inside the JSON string for `["bash", "-c", "…"]`, or as a first line of a heredoc script) — only where the script is known to run under bash: the stage\'s SHELL is bash, the JSON form or the heredoc (shebang or `RUN bash <<EOF`) names bash, or the base image is of the Red Hat family (CentOS, Fedora, Rocky, Alma, Amazon Linux, Oracle Linux, UBI), whose /bin/sh is bash. Not offered for the default /bin/sh of Debian and Ubuntu images (dash supports pipefail only from 0.5.12-7, Debian 13 / Ubuntu 25.04) nor of Alpine/BusyBox; there, add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian/Ubuntu) or `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` (Alpine) yourself. Not safe: a pipeline that relied on an ignored failure (`… | head -1` killing its producer) now fails the build.',
+    guideline: '§6 Image Build Security; Security Checklist — "Error handling implemented"',
+    equivalents: ['hadolint DL4006 (set the SHELL option -o pipefail before RUN with a pipe in it)', 'KICS "Shell Running A Pipe Without Pipefail Flag"', 'Trivy DS-0032 (RUN with pipe without pipefail)', 'Checkov and BuildKit: no equivalent'],
+    references: [
+      'https://github.com/hadolint/hadolint/wiki/DL4006',
+      'https://docs.docker.com/build/building/best-practices/#using-pipes',
+      'https://docs.docker.com/reference/dockerfile/#shell',
+      'https://www.gnu.org/software/bash/manual/bash.html#Pipelines',
+      'https://bugs.debian.org/cgi-bin/bugreport.cgi?bug=1071238',
+      'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/run_pipefail.rego',
+    ],
+  },
+  check(ctx) {
+    const out: Detection<Data>[] = [];
+    const shells = new Map<Stage, Map<unknown, string[] | null>>();
+    const shellAt = (run: RunInstruction): string[] | null | undefined => {
+      if (!run.stage || run.onbuild) return undefined; // an ONBUILD trigger runs under the child image's SHELL
+      let m = shells.get(run.stage);
+      if (!m) shells.set(run.stage, (m = shellsOf(ctx, run.stage)));
+      return m.get(run.instruction) ?? null;
+    };
+    for (const run of ctx.runs()) {
+      const stageShell = shellAt(run);
+      if (stageShell && (shellHasPipefail(stageShell) || NON_POSIX.test(shellProgram(stageShell)))) continue;
+      const commandLine = run.scripts.find((s) => !s.heredoc);
+      for (const script of run.scripts) {
+        if (!script.isShell) continue;
+        // Which shell runs this script.
+        let shell: string | null = stageShell === undefined ? null : stageShell === null ? 'sh' : shellProgram(stageShell);
+        if (script.json && script.commands.length > 0) {
+          const prog = ctx.jsonStringValue((script.instruction as JSONInstruction).getJSONStrings()[0]);
+          shell = prog.slice(prog.lastIndexOf('/') + 1);
+        }
+        if (script.heredoc) {
+          const bang = shebangShell(script);
+          // `RUN <<EOF bash -o pipefail`: the program named on the command line (heredoc markers and redirections aside).
+          const named = (commandLine?.commands[0]?.words ?? []).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw)).map((w) => w.value);
+          const namedShell = named.length > 0 ? named[0].slice(named[0].lastIndexOf('/') + 1) : '';
+          if (bang !== undefined) {
+            if (!/^(?:sh|bash|ash|dash|zsh|ksh|mksh)$/.test(bang)) continue; // a python/perl… script
+            shell = bang;
+          } else if (/^(?:sh|bash|ash|dash|zsh|ksh)$/.test(namedShell)) {
+            if (named.some((v, k) => /^-[A-Za-z]*o$/.test(v) && named[k + 1] === 'pipefail')) continue;
+            shell = namedShell;
+          }
+        }
+        const cmds = script.commands;
+        let pipefail = false;
+        let found: { first: SimpleCommand; last: SimpleCommand } | undefined;
+        for (let i = 0; i < cmds.length && !found; i++) {
+          if (setsPipefail(cmds[i])) pipefail = true;
+          if (pipefail || cmds[i].next !== '|' || (i > 0 && cmds[i].prev === '|')) continue;
+          const indices = pipelineOf(cmds, i);
+          const pipe = indices.map((k) => cmds[k]);
+          if (indices.slice(0, -1).every((k) => producedBy(cmds, k).every((name) => HARMLESS_PRODUCERS.has(name)))) continue;
+          found = { first: pipe[0], last: pipe[pipe.length - 1] };
+        }
+        if (!found) continue;
+        // The fix: only where bash is known to run the script.
+        let bash = shell === 'bash';
+        if (!bash && shell === 'sh' && !script.json && !script.heredoc && run.stage) {
+          const base = rootBase(run.stage);
+          bash = base.kind === 'image' && SH_IS_BASH.test(`${base.ref.registry ?? ''}/${base.ref.repository}`) && !/micro/.test(base.ref.repository);
+        }
+        const o = script.source.offsets;
+        const exact = !script.json || o[script.source.text.length] - o[0] === script.source.text.length;
+        let insert: Data['insert'] = null;
+        if (bash && exact) {
+          if (script.heredoc) {
+            const firstLine = ctx.lines.positionAt(cmds[0].start).line;
+            insert = { offset: ctx.lines.offsetAt({ line: firstLine, character: 0 }), text: `${ctx.lines.indentOf(firstLine)}set -o pipefail${ctx.lines.eol}` };
+          } else insert = { offset: o[0], text: 'set -o pipefail && ' };
+        }
+        out.push({
+          range: ctx.rangeOfOffsets(found.first.words[Math.max(0, found.first.programIndex)].start, found.last.end),
+          data: { from: invocation(found.first)?.name ?? 'a command', to: invocation(found.last)?.name ?? 'a command', shell, insert },
+        });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    return `This RUN pipes ${d.from} into ${d.to} without pipefail: if ${d.from} fails, the step still succeeds with ${d.to}'s status; set -o pipefail (or SHELL ["/bin/bash", "-o", "pipefail", "-c"]).`;
+  },
+  fix(ctx, { data }) {
+    if (!data.insert) return undefined;
+    const at = ctx.lines.positionAt(data.insert.offset);
+    return { title: 'Turn on pipefail for this RUN', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText: data.insert.text }] }] };
+  },
+});

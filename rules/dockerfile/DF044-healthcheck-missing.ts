@@ -1,0 +1,98 @@
+import type { Instruction } from 'dockerfile-ast';
+import { defineRule } from '../engine/rule';
+import type { DockerfileContext } from '../engine/dockerfile';
+import { servicesBuilding } from '../engine/relations';
+import { rootBase, stageChain } from '../engine/stage-scope';
+import type { Detection } from '../engine/types';
+
+interface Data {
+  /** The final stage's name, or null. */
+  stage: string | null;
+}
+
+/** Shells and language prompts: an image that starts one of these without arguments is a toolbox or a base image, not a service. */
+const INTERACTIVE = /^(?:sh|bash|ash|dash|zsh|fish|python(?:\d+(?:\.\d+)?)?|node|nodejs|irb|ruby|perl|php|iex|erl|ghci|jshell|R|julia|lua|pwsh|powershell|cmd(?:\.exe)?)$/;
+/** Images that are an operating system or a language toolchain: without a CMD of its own, an image built on one starts a shell or a prompt. */
+const OS_OR_TOOLCHAIN = /^(?:alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|windows\/(?:servercore|nanoserver|server)|python|node|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|rust|gcc|buildpack-deps|perl|erlang|elixir|haskell|julia|r-base|swift|dart|maven|gradle|php)$/;
+
+/** The argv of a CMD or ENTRYPOINT (JSON form, or the words of the shell form). */
+function argvOf(ctx: DockerfileContext, ins: Instruction | undefined): string[] | undefined {
+  if (!ins) return undefined;
+  const r = ins.getArgumentsRange();
+  const text = r ? ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end)).trim() : '';
+  if (text.startsWith('[')) {
+    try {
+      const v: unknown = JSON.parse(text);
+      if (Array.isArray(v)) return v.map(String);
+    } catch {
+      // not JSON: read as shell form below
+    }
+  }
+  return ctx.scriptsOf(ins)[0]?.commands[0]?.words.map((w) => w.value) ?? [];
+}
+
+/** Whether the image's start command is a prompt or a help text rather than a service. */
+function startsNoService(entrypoint: string[] | undefined, cmd: string[] | undefined): boolean {
+  if (cmd && cmd.length > 0 && cmd.every((a) => /^(?:--help|-h|help|--version|-V|version)$/.test(a))) return true;
+  // Kept alive to be exec'ed into: `sleep infinity`, `tail -f /dev/null`.
+  const all = [...(entrypoint ?? []), ...(cmd ?? [])].join(' ');
+  if (/^(?:\S*\/)?sleep (?:inf|infinity)$|^(?:\S*\/)?tail -f \/dev\/null$/.test(all)) return true;
+  // `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`: the entrypoint script runs the CMD.
+  const entryIsWrapper = !entrypoint || entrypoint.length === 0 || /entrypoint(?:\.sh)?$/.test(entrypoint[0]);
+  const command = entryIsWrapper ? cmd : entrypoint;
+  if (!command || command.length === 0) return false;
+  const prog = command[0].slice(command[0].lastIndexOf('/') + 1);
+  const args = command.slice(1).filter((a) => a !== '-i' && a !== '-a' && a !== '-l');
+  return INTERACTIVE.test(prog) && args.length === 0 && (!entryIsWrapper || !entrypoint || entrypoint.length <= 1);
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF044',
+  name: 'healthcheck-missing',
+  kind: 'dockerfile',
+  severity: 'info',
+  fixable: 'never',
+  docs: {
+    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, or inherited from the stage it builds on). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows, python, node, golang…) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`) — whether that is a service is unknown. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
+    why: 'Without a health check, Docker (and compose `depends_on: condition: service_healthy`, Swarm, most orchestrators) only knows the process is running, not that it answers: a hung or half-started service keeps receiving traffic and is never restarted. SECURITY-GUIDELINES.md checklist (Development): "Health checks implemented"; §2 Container Runtime Security (availability, "Resource Limits … prevent DoS").',
+    bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
+    good: 'FROM node:24-alpine\nCOPY . /app\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://127.0.0.1:3000/health || exit 1\nCMD ["node", "/app/server.js"]',
+    fix: 'No automatic fix: a health check has to call something the service answers (an HTTP endpoint, a port, a CLI probe) with a tool that exists in the image, which only the service\'s author knows. Add `HEALTHCHECK CMD …` to the final stage, `healthcheck:` to the compose service, or `HEALTHCHECK NONE` to record that the image needs none (a CLI tool, a job).',
+    guideline: 'Security Checklist (Development) — "Health checks implemented"; §2 Container Runtime Security',
+    equivalents: ['Checkov CKV_DOCKER_2 (ensure that HEALTHCHECK instructions have been added)', 'Trivy DS-0026 (no HEALTHCHECK defined)', 'KICS "Healthcheck Instruction Missing"'],
+    references: ['https://docs.docker.com/reference/dockerfile/#healthcheck', 'https://docs.docker.com/reference/compose-file/services/#healthcheck', 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/no_healthcheck_instruction.rego'],
+  },
+  check(ctx) {
+    const final = ctx.finalStage;
+    if (!final) return [];
+    const chain = stageChain(final);
+    const has = (kw: string) => chain.some((s) => s.instructions.some((i) => i.getKeyword() === kw));
+    if (has('HEALTHCHECK')) return [];
+    const last = (kw: string) => {
+      for (const s of chain) for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === kw) return s.instructions[i];
+      return undefined;
+    };
+    const entrypoint = last('ENTRYPOINT');
+    const cmd = last('CMD');
+    const base = rootBase(final);
+    if (!entrypoint && !cmd) {
+      // Starts what the base image starts: nothing (scratch artifact) or a shell/prompt (OS and toolchain images).
+      if (base.kind === 'scratch') return [];
+      if (base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository)) return [];
+    }
+    const entryArgv = argvOf(ctx, entrypoint);
+    const cmdArgv = argvOf(ctx, cmd);
+    if (startsNoService(entryArgv, cmdArgv)) return [];
+    const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options);
+    if (building.some((b) => b.compose.serviceGet(b.service, 'healthcheck'))) return [];
+    // Unknown whether it is a service at all: no port, a bare program on a plain OS base, no compose service runs it
+    // (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`: command-line and desktop tools).
+    const command = [...(entryArgv ?? []), ...(cmdArgv ?? [])];
+    if (building.length === 0 && !has('EXPOSE') && command.length === 1 && base.kind === 'image' && base.ref.registry === null && OS_OR_TOOLCHAIN.test(base.ref.repository)) return [];
+    const r = final.from.getRange();
+    return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { stage: final.name } } as Detection<Data>];
+  },
+  message(d) {
+    return `The final stage${d.stage ? ` '${d.stage}'` : ''} has no HEALTHCHECK, so Docker cannot tell a hung service from a healthy one; add HEALTHCHECK CMD … (or HEALTHCHECK NONE if it needs none).`;
+  },
+});

@@ -1,0 +1,246 @@
+/**
+ * Reading the commands of RUN scripts (on top of shell.ts) and the minimal edits that remove part
+ * of an instruction. Shared by the DF013–DF044 rules.
+ */
+import type { Instruction } from 'dockerfile-ast';
+import type { DockerfileContext } from './dockerfile';
+import type { MappedText, SimpleCommand, Word } from './shell';
+import type { TextEdit } from './types';
+
+/** Commands that run the command written after them; with the short options of theirs that take a value. */
+const WRAPPERS: Record<string, string> = {
+  sudo: 'CDghpRrTUu',
+  doas: 'Cu',
+  env: 'CSu',
+  nice: 'n',
+  nohup: '',
+  time: 'fo',
+  command: '',
+  exec: 'a',
+  stdbuf: '',
+  ionice: 'cnp',
+  chroot: '',
+};
+
+/** A command after its wrappers (`sudo -E bash -` → `bash` with `-`). */
+export interface Invocation {
+  cmd: SimpleCommand;
+  /** Index in cmd.words of the program. */
+  index: number;
+  /** The program without its directory. */
+  name: string;
+  args: Word[];
+  /** `NAME=value` words before the program (also those given to `env`). */
+  assignments: Word[];
+}
+
+function baseName(v: string): string {
+  return v.slice(v.lastIndexOf('/') + 1);
+}
+
+/** The program a command runs, looking through sudo/env/nice/… wrappers. Null when it has none. */
+export function invocation(cmd: SimpleCommand): Invocation | null {
+  let i = cmd.programIndex;
+  if (i < 0) return null;
+  const assignments = cmd.words.slice(0, i).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
+  for (let depth = 0; depth < 4; depth++) {
+    const name = baseName(cmd.words[i].value);
+    const valueLetters = WRAPPERS[name];
+    if (valueLetters === undefined) break;
+    let j = i + 1;
+    while (j < cmd.words.length) {
+      const v = cmd.words[j].value;
+      if (v === '--') {
+        j++;
+        break;
+      }
+      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+        assignments.push(cmd.words[j]);
+        j++;
+        continue;
+      }
+      if (!v.startsWith('-') || v === '-') break;
+      // A short option that takes a value, written apart (`-u root`).
+      const takesNext = /^-[A-Za-z]+$/.test(v) && valueLetters.includes(v[v.length - 1]);
+      j += takesNext ? 2 : 1;
+    }
+    if (j >= cmd.words.length) return null;
+    i = j;
+  }
+  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments };
+}
+
+/**
+ * Where a short option letter appears in a cluster such as `-fsSLk`: its index in the word, or -1.
+ * Reading stops at the first letter that takes a value (the rest of the word is that value).
+ */
+export function shortOptionIndex(word: string, letter: string, valueLetters: string): number {
+  if (!/^-[A-Za-z0-9]/.test(word) || word.startsWith('--')) return -1;
+  for (let k = 1; k < word.length; k++) {
+    const c = word[k];
+    if (c === letter) return k;
+    if (valueLetters.includes(c)) return -1;
+    if (!/[A-Za-z0-9]/.test(c)) return -1;
+  }
+  return -1;
+}
+
+/** A value written without expansions: no `$` and no backquote. */
+export function isLiteral(value: string): boolean {
+  return !/[$`]/.test(value);
+}
+
+/** The commands of the pipeline that `commands[i]` belongs to, in order, as indices. */
+export function pipelineOf(commands: readonly SimpleCommand[], i: number): number[] {
+  let first = i;
+  while (first > 0 && commands[first].prev === '|' && commands[first - 1].next === '|') first--;
+  const out = [first];
+  for (let k = first; k + 1 < commands.length && commands[k].next === '|'; k++) out.push(k + 1);
+  return out;
+}
+
+/** Whether a word is written in the document exactly as it reads (no quotes, escapes or continuations inside). */
+export function isPlainWord(ctx: DockerfileContext, w: Word): boolean {
+  return w.raw === w.value && ctx.text.slice(w.start, w.end) === w.raw;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+function gapIsBlank(ctx: DockerfileContext, from: number, to: number): boolean {
+  // Blanks, line breaks, the escape character of continuations and JSON commas only; never a comment.
+  const gap = ctx.text.slice(from, to);
+  return !gap.includes('#') && gap.split('').every((c) => c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === ',' || c === ctx.escapeChar);
+}
+
+/**
+ * Deletes `count` items, from index `i`, of a list of spans written in order (the words of a command,
+ * the properties of an ENV, the sources of a COPY), keeping the layout of the rest:
+ * - an item that follows another on its line goes with the blanks before it (`-y --force-yes \` → `-y \`);
+ * - an item alone on its line (continuation lines) goes with its whole line;
+ * - the first item goes with the blanks after it; the last one with the break and blanks before it.
+ * Undefined when nothing else is in the list or a comment lies in the way.
+ */
+export function deleteListItemsEdit(ctx: DockerfileContext, items: readonly Span[], i: number, count = 1): TextEdit | undefined {
+  const last = i + count - 1;
+  if (i < 0 || last >= items.length || items.length <= count) return undefined;
+  for (let k = i; k < last; k++) if (!gapIsBlank(ctx, items[k].end, items[k + 1].start)) return undefined;
+  const text = ctx.text;
+  const prev = i > 0 ? items[i - 1] : undefined;
+  const next = last + 1 < items.length ? items[last + 1] : undefined;
+  const gapBefore = prev ? text.slice(prev.end, items[i].start) : '';
+  const gapAfter = next ? text.slice(items[last].end, next.start) : '';
+  let from: number;
+  let to: number;
+  if (prev && !gapBefore.includes('\n')) {
+    from = prev.end;
+    to = items[last].end;
+  } else if (next) {
+    const lineStart = text.lastIndexOf('\n', items[i].start - 1) + 1;
+    if (gapAfter.includes('\n') && /^[ \t]*$/.test(text.slice(lineStart, items[i].start))) {
+      // Alone on its line(s): take the line, its continuation and its break.
+      from = lineStart;
+      to = items[last].end + gapAfter.indexOf('\n') + 1;
+    } else {
+      from = items[i].start;
+      to = next.start;
+    }
+    if (!gapIsBlank(ctx, items[last].end, next.start)) return undefined;
+  } else {
+    from = prev!.end;
+    to = items[last].end;
+  }
+  if (prev && from === prev.end && !gapIsBlank(ctx, prev.end, items[i].start)) return undefined;
+  return { range: ctx.rangeOfOffsets(from, to), newText: '' };
+}
+
+/** Deletes the whole lines of an instruction (its heredoc bodies and continuation lines included). */
+export function deleteInstructionEdit(ctx: DockerfileContext, ins: Instruction): TextEdit {
+  const r = ins.getRange();
+  return { range: ctx.lines.wholeLines(r.start.line, r.end.line), newText: '' };
+}
+
+/**
+ * Deletes one command of a script joined by `&&`, `;` or line breaks (`export X=1 && make` → `make`).
+ * Undefined when the command is part of a pipeline, a subshell or an `||`, or is the only command.
+ */
+export function deleteCommandEdit(ctx: DockerfileContext, commands: readonly SimpleCommand[], i: number): TextEdit | undefined {
+  const c = commands[i];
+  const joins = (s: SimpleCommand['next']) => s === '&&' || s === ';' || s === '\n';
+  if (c.prev === '|' || c.next === '|' || c.prev === '(' || c.next === ')' || c.prev === '||' || c.next === '||') return undefined;
+  const next = commands[i + 1];
+  if (next && joins(c.next) && next.prev === c.next) {
+    if (ctx.text.slice(c.end, next.start).includes('#')) return undefined;
+    return { range: ctx.rangeOfOffsets(c.start, next.start), newText: '' };
+  }
+  const prev = commands[i - 1];
+  if (prev && joins(c.prev) && prev.next === c.prev && c.next === null) {
+    if (ctx.text.slice(prev.end, c.start).includes('#')) return undefined;
+    return { range: ctx.rangeOfOffsets(prev.end, c.end), newText: '' };
+  }
+  return undefined;
+}
+
+export interface VariableUse {
+  /** Document offsets of the expansion as written (`$NAME`, `${NAME}`, `${NAME:-x}`…). */
+  start: number;
+  end: number;
+  /** A plain `$NAME`/`${NAME}` written contiguously: it can be replaced by another expansion exactly. */
+  plain: boolean;
+}
+
+/**
+ * The expansions of one variable in a shell script: `$NAME` and `${NAME…}` outside single quotes,
+ * escapes and comments (which the shell does not expand). Other forms (`${NAME:-x}`, `${#NAME}`,
+ * `${!NAME}`) are returned with `plain: false`.
+ */
+export function shellVariableUses(src: MappedText, name: string): VariableUse[] {
+  const t = src.text;
+  const o = src.offsets;
+  const out: VariableUse[] = [];
+  const idChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+  let double = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (!double && c === "'") {
+      const close = t.indexOf("'", i + 1);
+      i = close === -1 ? t.length : close;
+      continue;
+    }
+    if (c === '"') {
+      double = !double;
+      continue;
+    }
+    if (!double && c === '#' && (i === 0 || /\s/.test(t[i - 1]))) {
+      while (i < t.length && t[i] !== '\n') i++;
+      continue;
+    }
+    if (c !== '$') continue;
+    let end = -1;
+    let plain = false;
+    if (t.startsWith(name, i + 1) && !idChar(t[i + 1 + name.length])) {
+      end = i + 1 + name.length;
+      plain = true;
+    } else if (t[i + 1] === '{') {
+      const lead = t[i + 2] === '#' || t[i + 2] === '!' ? 1 : 0;
+      const at = i + 2 + lead;
+      if (t.startsWith(name, at) && !idChar(t[at + name.length])) {
+        const close = t.indexOf('}', at);
+        end = close === -1 ? t.length : close + 1;
+        plain = lead === 0 && close === at + name.length;
+      }
+    }
+    if (end === -1) continue;
+    const start = o[i];
+    const docEnd = o[end - 1] + 1;
+    out.push({ start, end: docEnd, plain: plain && docEnd - start === end - i });
+    i = end - 1;
+  }
+  return out;
+}

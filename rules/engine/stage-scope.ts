@@ -1,0 +1,146 @@
+/**
+ * What is in effect at a point of a Dockerfile stage: the stages it builds on, its ARG/ENV
+ * variables (for the build-time substitution Docker does in WORKDIR, ENV, …) and its SHELL.
+ * Shared by the DF013–DF044 rules. Everything here walks the parsed instructions once per call;
+ * nothing re-parses the text.
+ */
+import type { Instruction, JSONInstruction, Property } from 'dockerfile-ast';
+import type { DockerfileContext, Stage } from './dockerfile';
+
+/** A stage and the earlier stages it builds on (`FROM <stage>`), nearest first. */
+export function stageChain(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  let s: Stage | undefined = stage;
+  while (s && out.length < 64 && !out.includes(s)) {
+    out.push(s);
+    s = s.base.kind === 'stage' ? s.base.stage : undefined;
+  }
+  return out;
+}
+
+/** Whether `stage` is `ancestor` or builds on it through `FROM <stage>`. */
+export function buildsOn(stage: Stage, ancestor: Stage): boolean {
+  return stageChain(stage).includes(ancestor);
+}
+
+/** The image at the root of a stage chain (the base of its oldest stage). */
+export function rootBase(stage: Stage): Stage['base'] {
+  const chain = stageChain(stage);
+  return chain[chain.length - 1].base;
+}
+
+/** The name=value properties of an ENV, ARG or LABEL instruction (empty for others). */
+export function propertiesOf(ins: Instruction): Property[] {
+  const p = ins as unknown as { getProperties?: () => Property[] };
+  return typeof p.getProperties === 'function' ? p.getProperties() : [];
+}
+
+/**
+ * The SHELL in effect for each instruction of a stage (inherited from the stages it builds on),
+ * as the list of its JSON strings; null where the default shell (`/bin/sh -c`) is used.
+ */
+export function shellsOf(ctx: DockerfileContext, stage: Stage): Map<Instruction, string[] | null> {
+  let shell: string[] | null = null;
+  const chain = stageChain(stage).reverse();
+  const out = new Map<Instruction, string[] | null>();
+  for (const s of chain) {
+    for (const ins of s.instructions) {
+      if (s === stage) out.set(ins, shell);
+      if (ins.getKeyword() === 'SHELL') {
+        const strings = (ins as JSONInstruction).getJSONStrings();
+        if (strings.length > 0) shell = strings.map((j) => ctx.jsonStringValue(j));
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether a SHELL's arguments turn pipefail on (`-o pipefail`, `-eo pipefail`, `-euxo pipefail`). */
+export function shellHasPipefail(shell: readonly string[]): boolean {
+  for (let i = 1; i + 1 < shell.length; i++) {
+    if (/^-[a-z]*o$/i.test(shell[i]) && shell[i + 1] === 'pipefail') return true;
+  }
+  return false;
+}
+
+/** The program name of a SHELL (`/bin/bash` → `bash`). */
+export function shellProgram(shell: readonly string[]): string {
+  const p = shell[0] ?? '';
+  return p.slice(p.lastIndexOf('/') + 1).toLowerCase();
+}
+
+/** Known: the value; null: declared without a value we can know (unknown). */
+type VarValue = string | null;
+
+/**
+ * The build-time variables of a stage, walked forward: `apply` each instruction in order, and
+ * `resolve` a text (`$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}`, `${X+a}`) with what is declared so far.
+ * A variable that is not declared may come from the base image's ENV: it is unknown, except on
+ * `FROM scratch` (where it is empty).
+ */
+export class VariableScope {
+  private readonly vars = new Map<string, VarValue>();
+  private readonly fromEnv = new Set<string>();
+  private readonly scratch: boolean;
+
+  constructor(
+    private readonly ctx: DockerfileContext,
+    readonly stage: Stage,
+  ) {
+    const chain = stageChain(stage);
+    this.scratch = chain[chain.length - 1].base.kind === 'scratch';
+    // ENV of the stages this one builds on is inherited; their ARGs are not.
+    for (const s of chain.slice(1).reverse()) {
+      for (const ins of s.instructions) if (ins.getKeyword() === 'ENV') this.apply(ins);
+    }
+  }
+
+  apply(ins: Instruction): void {
+    const kw = ins.getKeyword();
+    if (kw !== 'ENV' && kw !== 'ARG') return;
+    for (const p of propertiesOf(ins)) {
+      const name = p.getName();
+      const raw = p.getValue();
+      if (kw === 'ENV') {
+        this.vars.set(name, raw === null ? null : this.resolve(raw));
+        this.fromEnv.add(name);
+      } else if (!this.fromEnv.has(name)) {
+        // An ENV of the same name wins over an ARG. `ARG X` takes the global default, if any.
+        if (raw !== null) this.vars.set(name, this.resolve(raw));
+        else {
+          const g = this.ctx.globalArgs.get(name);
+          this.vars.set(name, g === undefined || g === null ? null : this.ctx.resolveGlobal(g));
+        }
+      }
+    }
+  }
+
+  /** The value of a variable: a string, or null when unknown (declared without a known value, or not declared on an image that may set it). */
+  lookup(name: string): string | null {
+    if (this.vars.has(name)) return this.vars.get(name)!;
+    return this.scratch ? '' : null;
+  }
+
+  /** The text after substitution, or null when a variable it needs is unknown. */
+  resolve(text: string): string | null {
+    if (!text.includes('$')) return text;
+    let unknown = false;
+    const out = text.replace(/\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      if (m === '\\$') return '$';
+      const name = braced ?? bare!;
+      const v = this.lookup(name);
+      if (v === null) {
+        unknown = true;
+        return '';
+      }
+      const set = this.vars.has(name);
+      if (op === ':-') return v === '' ? (word ?? '') : v;
+      if (op === '-') return set ? v : (word ?? '');
+      if (op === ':+') return v !== '' ? (word ?? '') : '';
+      if (op === '+') return set ? (word ?? '') : '';
+      return v;
+    });
+    if (/\$\{/.test(out)) return null; // a form we do not read (`${X#p}`, `${X/a/b}`): unknown
+    return unknown ? null : out;
+  }
+}
