@@ -144,7 +144,7 @@ describe('CLI', () => {
     const before = fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
     const dry = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(dry.stdout, /^--- a\/compose\.yaml/m);
-    assert.match(dry.stdout, /^\+      JWT_SECRET: \$\{JWT_SECRET\}/m);
+    assert.match(dry.stdout, /^\+ {6}JWT_SECRET: \$\{JWT_SECRET\}/m);
     assert.ok(!dry.stdout.includes('please-change-me-0123456789') && !dry.stdout.includes('sk_test_'), 'the diff never shows a secret');
     assert.match(dry.stdout, /contents not shown because they hold secret values/);
     assert.equal(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), before, 'dry run wrote nothing');
