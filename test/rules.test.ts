@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 import { allRules, fixFinding, type FileSet } from '../rules';
 import { analyzeCase, applyAllFixes, expectedMarkers, findingKeys, FIXTURES, loadCases, type FixtureCase } from './helpers/fixtures';
@@ -83,6 +84,13 @@ describe('registry', () => {
       assert.ok(rule.docs.equivalents.length > 0, `${rule.code}: name the equivalent check of another tool`);
       assert.ok(rule.docs.references.length > 0, `${rule.code}: name a source`);
     }
+  });
+
+  it('every fixture file is committable (fixtures carry .gitignore files that could hide their own .env)', () => {
+    const root = path.resolve(FIXTURES, '../..');
+    const r = spawnSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', 'test/fixtures'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) return; // not a git checkout (e.g. an unpacked release): nothing to check
+    assert.deepEqual(r.stdout.split('\n').filter(Boolean), [], 'git ignores these fixture files: add them with `git add -f`');
   });
 
   it('every fixture folder belongs to a rule', () => {
