@@ -7,6 +7,8 @@
  * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
@@ -33,6 +35,7 @@ import {
   type Finding,
   type Fix,
   type LoadedConfig,
+  type ConfigFile,
   type Severity,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis, type FoundFile } from '../../rules/node/files';
@@ -156,7 +159,7 @@ interface Io {
   writeErr: (s: string) => void;
 }
 
-export function run(argv: string[], io: Io = { write: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) }): number {
+export function run(argv: string[], io: Io = { write: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) }): number | Promise<number> {
   let opts: Parsed;
   try {
     opts = parse(argv);
@@ -184,7 +187,7 @@ export function run(argv: string[], io: Io = { write: (s) => process.stdout.writ
   return check(opts, io);
 }
 
-function check(opts: Options, io: Io): number {
+function check(opts: Options, io: Io): number | Promise<number> {
   let files: { file: FoundFile; root: string }[];
   try {
     files = collect(opts.paths);
@@ -216,64 +219,171 @@ function check(opts: Options, io: Io): number {
     return c;
   };
 
-  const results: FileResult[] = [];
+  // Plan: which files, under which config (include/exclude applied).
   const cwd = process.cwd();
-  const fixedCount = new Map<string, number>();
+  const jobs: Job[] = [];
   try {
     for (const { file: f, root } of files) {
       const configPath = opts.config ? path.resolve(opts.config) : findConfigPath(workspace, f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
-      const display = path.relative(cwd, f.path) || f.path;
       // Config include/exclude globs are relative to the config file's folder (else the walked root).
       const base = configPath ? path.dirname(configPath) : root;
       const rel = path.relative(base, f.path).split(path.sep).join('/');
       if (file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
       if (file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      const read = readForAnalysis(f.path, file.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
-      if (!read.ok) {
-        if (read.reason === 'too-large' || read.reason === 'binary') {
-          results.push({ path: f.path, display, findings: [], skipped: read.reason });
-          continue;
-        }
-        io.writeErr(`docker-guardrails: cannot read ${display} (${read.reason})\n`);
-        return 2;
-      }
-      const config: EngineConfig = { rules: file.rules ?? {}, options: applyConfigOptions(DEFAULT_OPTIONS, file) };
-      let text = changed.get(f.path) ?? read.text;
-      let analysis = analyze(allRules, f.kind, f.path, text, workspace, config);
-      if (opts.fix || opts.dryRun) {
-        // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
-        for (let round = 0; round < 20; round++) {
-          const chosen = chooseSafeFixes(analysis);
-          if (chosen.length === 0) break;
-          let next: FileSet = new Map([[f.path, text]]);
-          for (const [p, t] of changed) if (p !== f.path) next.set(p, t);
-          for (const change of chosen.flatMap((c) => c.changes)) if (!next.has(change.path)) next.set(change.path, workspace.readText(change.path));
-          try {
-            next = applyFix(next, { title: 'fix', safe: true, changes: chosen.flatMap((c) => c.changes) });
-          } catch {
-            break;
-          }
-          for (const [p, t] of next) if (t !== undefined && t !== (changed.get(p) ?? workspace.readText(p))) changed.set(p, t);
-          for (const c of chosen) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
-          text = changed.get(f.path) ?? text;
-          analysis = analyze(allRules, f.kind, f.path, text, workspace, config);
-        }
-      }
-      for (const failure of analysis.failures) io.writeErr(`docker-guardrails: internal error in ${failure.code} on ${display}\n`);
-      const fixes = opts.format === 'sarif' ? offeredFixes(analysis) : undefined;
-      // Keep plain findings only: the parsed file (reachable from a rule's data) can be collected.
-      const plain = (x: Finding): Finding => ({ code: x.code, name: x.name, severity: x.severity, message: x.message, range: x.range, path: x.path, fixable: x.fixable, data: undefined });
-      const findings = analysis.findings.map(plain);
-      const fixesByPlain = fixes ? new Map(analysis.findings.flatMap((x, k) => (fixes.has(x) ? [[findings[k], fixes.get(x)!] as const] : []))) : undefined;
-      results.push({ path: f.path, display, findings, suppressed: analysis.suppressed.map((x) => ({ finding: plain(x.finding), comment: x.comment })), fixes: fixesByPlain });
+      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file });
     }
   } catch (e) {
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
+  const wantFixes = opts.format === 'sarif';
+  const fixing = opts.fix || opts.dryRun;
+  const workers = fixing ? 0 : workerCount(jobs.length);
+  if (workers > 1) return analyzeInWorkers(jobs, workers, wantFixes).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map()));
+  if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map());
 
+  const results: FileResult[] = [];
+  const fixedCount = new Map<string, number>();
+  for (const job of jobs) {
+    const read = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+    if (!read.ok) {
+      if (read.reason === 'too-large' || read.reason === 'binary') {
+        results.push({ path: job.path, display: job.display, findings: [], skipped: read.reason });
+        continue;
+      }
+      return finish({ results, error: `cannot read ${job.display} (${read.reason})` }, opts, io, changed, fixedCount);
+    }
+    const config = engineConfigOf(job.config);
+    let text = changed.get(job.path) ?? read.text;
+    let analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
+    // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
+    for (let round = 0; round < 20; round++) {
+      const chosen = chooseSafeFixes(analysis);
+      if (chosen.length === 0) break;
+      let next: FileSet = new Map([[job.path, text]]);
+      for (const [p, t] of changed) if (p !== job.path) next.set(p, t);
+      for (const change of chosen.flatMap((c) => c.changes)) if (!next.has(change.path)) next.set(change.path, workspace.readText(change.path));
+      try {
+        next = applyFix(next, { title: 'fix', safe: true, changes: chosen.flatMap((c) => c.changes) });
+      } catch {
+        break;
+      }
+      for (const [p, t] of next) if (t !== undefined && t !== (changed.get(p) ?? workspace.readText(p))) changed.set(p, t);
+      for (const c of chosen) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
+      text = changed.get(job.path) ?? text;
+      analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
+    }
+    results.push(toResult(job, analysis, wantFixes));
+  }
+  return finish({ results }, opts, io, changed, fixedCount);
+}
+
+/** One file to analyze, with the config that applies to it (plain data: it crosses to workers). */
+interface Job {
+  path: string;
+  kind: FoundFile['kind'];
+  display: string;
+  config: ConfigFile;
+}
+
+interface Outcome {
+  results: FileResult[];
+  /** An I/O error that ends the run (exit 2). */
+  error?: string;
+  /** Rules that threw (reported on stderr, never fatal). */
+  failures?: string[];
+}
+
+function engineConfigOf(file: ConfigFile): EngineConfig {
+  return { rules: file.rules ?? {}, options: applyConfigOptions(DEFAULT_OPTIONS, file) };
+}
+
+/** A file's result as plain data: the parsed file (reachable from rules' data) is not kept. */
+function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult {
+  const plain = (x: Finding): Finding => ({ code: x.code, name: x.name, severity: x.severity, message: x.message, range: x.range, path: x.path, fixable: x.fixable, data: undefined });
+  const fixes = wantFixes ? analysis.findings.map((f) => offeredFix(analysis, f)) : undefined;
+  return {
+    path: job.path,
+    display: job.display,
+    findings: analysis.findings.map(plain),
+    suppressed: analysis.suppressed.map((x) => ({ finding: plain(x.finding), comment: x.comment })),
+    fixes,
+    failures: analysis.failures.map((f) => f.code),
+  };
+}
+
+/** Analyzes files one after another in this thread. */
+function analyzeJobs(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean): Outcome {
+  const results: FileResult[] = [];
+  for (const job of jobs) {
+    const read = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+    if (!read.ok) {
+      if (read.reason === 'too-large' || read.reason === 'binary') {
+        results.push({ path: job.path, display: job.display, findings: [], skipped: read.reason });
+        continue;
+      }
+      return { results, error: `cannot read ${job.display} (${read.reason})` };
+    }
+    results.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
+  }
+  return { results };
+}
+
+/** How many worker threads to use: one per core (at most 4), only when there is enough work. */
+function workerCount(files: number): number {
+  if (process.env.DG_WORKERS !== undefined) return Math.max(0, Number(process.env.DG_WORKERS) || 0);
+  if (files < 64) return 0;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.min(4, cores, Math.ceil(files / 64));
+}
+
+/**
+ * Analyzes files in worker threads (files are independent: each worker reads the files a rule
+ * relates to from the disk itself). Results come back as plain data in the original order. A
+ * worker that fails makes the whole run fall back to this thread.
+ */
+function analyzeInWorkers(jobs: Job[], count: number, wantFixes: boolean): Promise<Outcome> {
+  const chunks: Job[][] = Array.from({ length: count }, () => []);
+  // Interleave so that each worker gets a similar mix of small and large files.
+  jobs.forEach((job, i) => chunks[i % count].push(job));
+  const runs = chunks.map(
+    (chunk) =>
+      new Promise<Outcome>((resolve, reject) => {
+        const worker = new Worker(__filename, {
+          workerData: { dgWorker: true, jobs: chunk, wantFixes },
+          // A smaller heap per thread keeps the process's peak memory in check; a file that needs
+          // more than this makes the run fall back to the main thread.
+          resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+        });
+        worker.once('message', (m: Outcome) => resolve(m));
+        worker.once('error', reject);
+        worker.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with ${code}`)) : undefined));
+      }),
+  );
+  return Promise.all(runs).then((outs) => {
+    const byPath = new Map<string, FileResult>();
+    for (const o of outs) for (const r of o.results) byPath.set(r.path, r);
+    const error = outs.find((o) => o.error)?.error;
+    return { results: jobs.map((j) => byPath.get(j.path)).filter((r): r is FileResult => !!r), error };
+  });
+}
+
+if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
+  const { jobs, wantFixes } = workerData as { jobs: Job[]; wantFixes: boolean };
+  parentPort!.postMessage(analyzeJobs(jobs, new DiskWorkspace(), wantFixes));
+}
+
+/** Reports, writes fixed files, and computes the exit code. */
+function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>): number {
+  const { results } = outcome;
+  const cwd = process.cwd();
+  for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
+  if (outcome.error) {
+    io.writeErr(`docker-guardrails: ${outcome.error}\n`);
+    return 2;
+  }
   if (opts.dryRun) {
     io.write(renderDiff(changed, cwd));
   } else if (opts.fix && changed.size > 0) {
@@ -316,15 +426,11 @@ function chooseSafeFixes(analysis: Analysis): Fix[] {
   return chosen;
 }
 
-/** The fix offered for each finding (SARIF shows them as suggested changes). */
-function offeredFixes(analysis: Analysis): Map<Finding, Fix> {
-  const out = new Map<Finding, Fix>();
-  for (const f of analysis.findings) {
-    const fix = fixFinding(allRules, analysis.context, f);
-    // A fix that writes secrets (a .env with the value) is not shown: SARIF never carries a secret.
-    if (fix && !fixIsSensitive(fix)) out.set(f, fix);
-  }
-  return out;
+/** The fix offered for a finding (SARIF shows it as a suggested change). */
+function offeredFix(analysis: Analysis, f: Finding): Fix | undefined {
+  const fix = fixFinding(allRules, analysis.context, f);
+  // A fix that writes secrets (a .env with the value) is not shown: SARIF never carries a secret.
+  return fix && !fixIsSensitive(fix) ? fix : undefined;
 }
 
 function renderDiff(changed: FileSet, cwd: string): string {
@@ -355,14 +461,17 @@ function renderDiff(changed: FileSet, cwd: string): string {
   return out;
 }
 
-if (require.main === module) {
-  let code: number;
-  try {
-    code = run(process.argv.slice(2));
-  } catch (e) {
+if (require.main === module && isMainThread) {
+  const fail = (e: unknown) => {
     process.stderr.write(`docker-guardrails: ${(e as Error).message}\n`);
-    code = 2;
+    process.exitCode = 2;
+  };
+  try {
+    // Let stdout drain before exiting (large SARIF reports through a pipe): set the code, don't exit.
+    void Promise.resolve(run(process.argv.slice(2))).then((code) => {
+      process.exitCode = code;
+    }, fail);
+  } catch (e) {
+    fail(e);
   }
-  // Let stdout drain before exiting (large SARIF reports through a pipe).
-  process.exitCode = code;
 }

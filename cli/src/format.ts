@@ -8,8 +8,10 @@ export interface FileResult {
   findings: Finding[];
   /** Findings silenced by ignore comments (SARIF lists them with the reason). */
   suppressed?: Suppressed[];
-  /** The fix offered for a finding (SARIF `fixes`). */
-  fixes?: Map<Finding, Fix>;
+  /** The fix offered for each finding, index for index (SARIF `fixes`). */
+  fixes?: (Fix | undefined)[];
+  /** Codes of rules that threw on this file. */
+  failures?: string[];
   /** Set when the file was not analyzed. */
   skipped?: 'too-large' | 'binary';
 }
@@ -83,8 +85,8 @@ export function formatSarif(results: FileResult[], rules: readonly Rule[], versi
           },
         },
         results: results.flatMap((r) => [
-          ...r.findings.map((f) => {
-            const fix = r.fixes?.get(f);
+          ...r.findings.map((f, k) => {
+            const fix = r.fixes?.[k];
             return fix ? { ...sarifResult(f, r, ruleIndex), fixes: [sarifFix(fix, r)] } : sarifResult(f, r, ruleIndex);
           }),
           ...(r.suppressed ?? []).map((s) => ({
