@@ -17,6 +17,7 @@ import DC022 from './DC022-healthcheck-missing';
 import DC023 from './DC023-logging-unbounded';
 import DC030 from './DC030-port-on-all-interfaces';
 import DC031 from './DC031-data-store-port-published';
+import DC032 from './DC032-default-network-only';
 import DC033 from './DC033-ports-in-production-file';
 import DC034 from './DC034-privileged-host-port';
 import DC040 from './DC040-secret-inline';
@@ -30,4 +31,4 @@ import DR001 from './DR001-env-not-gitignored';
 import DR002 from './DR002-env-example-missing';
 
 /** Every Compose rule, listed explicitly (keep sorted by code). */
-export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC020, DC021, DC022, DC023, DC030, DC031, DC033, DC034, DC040, DC041, DC042, DC050, DC052, DC053, DC054, DR001, DR002];
+export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC052, DC053, DC054, DR001, DR002];

@@ -1,0 +1,71 @@
+import { isMap, type Document, type YAMLMap } from 'yaml';
+import type { ComposeContext, Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
+import { isPartialService } from '../engine/compose-lookup';
+import { defineRule } from '../engine/rule';
+import type { Fix, TextEdit } from '../engine/types';
+
+interface Data {
+  service: string;
+  doc: Document.Parsed;
+}
+
+/** The network name the fix creates. */
+const NETWORK = 'backend';
+
+/** Services of one document that set neither `networks:` nor `network_mode:` (and are complete services). */
+function servicesOnDefault(ctx: ComposeContext, doc: Document.Parsed): Service[] {
+  return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'networks') && !ctx.serviceGet(s, 'network_mode') && !ctx.serviceGet(s, 'extends') && !isPartialService(ctx, s));
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC032',
+  name: 'default-network-only',
+  kind: 'compose',
+  severity: 'info',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from).',
+    why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
+    bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
+    good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
+    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further. Offered only when no service of the file sets `networks:` or `network_mode:` yet and there is no top-level `networks:` (otherwise which service belongs where is your design decision), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
+    guideline: '§3 Network Security — "Custom Bridge Network", "Network Policies"',
+    equivalents: ['KICS "Networks Not Set" (Docker Compose query)', 'Checkov: no equivalent for compose', 'compose-lint: none'],
+    references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/'],
+  },
+  check(ctx) {
+    const out = [];
+    for (const doc of ctx.documents) {
+      // A lone service has no neighbour to be isolated from (the default network is per project).
+      if (ctx.services.filter((s) => s.doc === doc).length < 2) continue;
+      for (const service of servicesOnDefault(ctx, doc)) out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, doc } });
+    }
+    return out;
+  },
+  message(d) {
+    return `Service '${d.service}' is only on the project's default network, which every service shares; attach it to named networks that only the services it talks to join.`;
+  },
+  fix(ctx, { data }): Fix | undefined {
+    const doc = data.doc;
+    const root = doc.contents;
+    if (!root || !isMap(root) || root.flow || doc.errors.length > 0) return undefined;
+    if ((root as YAMLMap).get('networks', true) !== undefined) return undefined;
+    const all = ctx.services.filter((s) => s.doc === doc);
+    if (all.some((s) => ctx.serviceGet(s, 'networks') || ctx.serviceGet(s, 'network_mode'))) return undefined;
+    const targets = servicesOnDefault(ctx, doc);
+    if (targets.length === 0) return undefined;
+    const unit = indentUnit(ctx, targets[0]);
+    const edits: TextEdit[] = [];
+    for (const s of targets) {
+      if (!canAddToService(ctx, s) || !parsedCleanly(s)) return undefined;
+      const edit = addToMapEdit(ctx, s.map, ['networks:', `  - ${NETWORK}`], unit);
+      if (!edit) return undefined;
+      edits.push(edit);
+    }
+    const top = addToMapEdit(ctx, root as YAMLMap, ['networks:', `  ${NETWORK}:`, '    driver: bridge'], unit);
+    if (!top) return undefined;
+    edits.push(top);
+    return { title: 'Attach every service to a named bridge network', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+  },
+});
