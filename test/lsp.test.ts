@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { parseAllDocuments } from 'yaml';
 import { applyTextEdits } from '../rules';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
 
@@ -97,6 +98,68 @@ describe('language server over stdio', () => {
       await client.diagnostics(half, 1);
       assert.equal(client.proc.exitCode, null, 'server still running');
     });
+  });
+
+  describe('fix-all on files with many overlapping findings', () => {
+    for (const [name, languageId, text] of [
+      [
+        'Dockerfile',
+        'dockerfile',
+        'FROM node\nMAINTAINER Jane Doe <jane@example.com>\nRUN apt-get update\nRUN apt-get install curl git && pip install flask && apk add bash\nRUN sudo npm install\nEXPOSE 22 8080\nCMD node server.js\n',
+      ],
+      [
+        'compose.yaml',
+        'dockercompose',
+        'services:\n  web:\n    image: nginx\n    privileged: true\n    ports:\n      - "80:80"\n    environment:\n      API_TOKEN: tok_live_abcdefghijkl\n      DB_PASSWORD: hunter2hunter2\n    security_opt:\n      - seccomp:unconfined\n  db:\n    image: postgres:latest\n    network_mode: host\n',
+      ],
+    ] as const) {
+      it(`${name}: repeated fix-all converges, the file still parses, and no safely fixable finding is left`, async () => {
+        const dir = tempWorkspace({});
+        const client = new TestClient();
+        try {
+          await client.initialize([dir]);
+          const uri = client.open(path.join(dir, name), text, languageId);
+          let files = new Map([[uri, text]]);
+          let version = 1;
+          let diags = await client.diagnostics(uri, version);
+          const before = diags.length;
+          let rounds = 0;
+          for (; rounds < 10; rounds++) {
+            const actions = await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']);
+            const all = actions.find((a) => a.kind === 'source.fixAll.docker-guardrails');
+            if (!all?.edit) break;
+            for (const f of fs.readdirSync(dir)) {
+              const u = URI.file(path.join(dir, f)).toString();
+              if (!files.has(u) && fs.statSync(path.join(dir, f)).isFile()) files.set(u, fs.readFileSync(path.join(dir, f), 'utf8'));
+            }
+            files = applyWorkspaceEdit(files, all.edit, apply);
+            // Files the edit created or changed besides the open one (.env, .gitignore…) land on disk, as in an editor.
+            const changes = [];
+            for (const [u, t] of files) {
+              if (u === uri) continue;
+              fs.writeFileSync(URI.parse(u).fsPath, t);
+              changes.push({ uri: u, type: 2 });
+            }
+            if (changes.length) await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
+            files = new Map([[uri, files.get(uri)!]]);
+            version = client.change(uri, [{ text: files.get(uri)! }]);
+            diags = await client.diagnostics(uri, version);
+          }
+          assert.ok(rounds >= 1 && rounds < 10, `fix-all converged (${rounds} rounds)`);
+          const fixed = files.get(uri)!;
+          if (languageId === 'dockercompose') assert.deepEqual(parseAllDocuments(fixed).flatMap((d) => d.errors.map((e) => e.message)), []);
+          // Whatever remains has no safe fix: ask for each remaining finding's quick fixes.
+          for (const d of diags) {
+            const offered = await client.codeActions(uri, [d], ['quickfix']);
+            const preferred = offered.filter((a) => a.isPreferred && a.title !== 'Fix all' && !a.title.startsWith('Fix all') && !a.title.startsWith('Ignore') && !a.title.startsWith('Show'));
+            assert.deepEqual(preferred.map((a) => `${d.code}: ${a.title}`), [], 'a safe fix is still offered after fix-all');
+          }
+          assert.ok(diags.length < before, `fewer findings after fix-all (${before} -> ${diags.length})`);
+        } finally {
+          await client.shutdown();
+        }
+      });
+    }
   });
 
   describe('code action menu, hover and docs', () => {
