@@ -119,7 +119,7 @@ describe('language server over stdio', () => {
         try {
           await client.initialize([dir]);
           const uri = client.open(path.join(dir, name), text, languageId);
-          let files = new Map([[uri, text]]);
+          let files = new Map<string, string>([[uri, text]]);
           let version = 1;
           let diags = await client.diagnostics(uri, version);
           const before = diags.length;
@@ -141,7 +141,7 @@ describe('language server over stdio', () => {
               changes.push({ uri: u, type: 2 });
             }
             if (changes.length) await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
-            files = new Map([[uri, files.get(uri)!]]);
+            files = new Map<string, string>([[uri, files.get(uri)!]]);
             version = client.change(uri, [{ text: files.get(uri)! }]);
             diags = await client.diagnostics(uri, version);
           }

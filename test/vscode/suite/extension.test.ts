@@ -1,9 +1,12 @@
 /**
  * The extension in a real VS Code: activation, diagnostics from the workspace scan and from open
- * editors, a quick fix applied through VS Code's own code-action API, and the Problems panel.
+ * editors, quick fixes applied through VS Code's own code-action API (one that edits four files),
+ * the ignore actions, the offline docs links, cross-file findings, fix-all on save, and the Problems
+ * panel.
  *
- * The workspace is a temporary COPY of examples/ made by the runner; the suite still never saves a
- * document (edits are reverted) and checks at the end that the files on disk are unchanged.
+ * The workspace is a temporary COPY of examples/ made by the runner. Most edits stay unsaved and are
+ * reverted; the tests that save (the multi-file fix, fix-all on save) write the originals back and
+ * delete what they created, and the last test checks that the files on disk are unchanged.
  * Everything asynchronous is awaited by polling with a deadline, never by a fixed sleep.
  */
 import * as assert from 'node:assert/strict';
@@ -114,6 +117,65 @@ async function revertAndCloseAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/** Polls vscode.executeCodeActionProvider on `range` until an action titled `title` is offered. */
+async function codeAction(uri: vscode.Uri, label: string, range: vscode.Range, kind: vscode.CodeActionKind, title: string): Promise<vscode.CodeAction> {
+  let titles: string[] = [];
+  return waitFor(
+    `a code action "${title}" (${kind.value}) from vscode.executeCodeActionProvider on ${label} at ${range.start.line + 1}:${range.start.character + 1}`,
+    async () => {
+      const got = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind.value)) ?? [];
+      titles = got.map((a) => a.title);
+      return got.find((a) => a.title === title);
+    },
+    { timeout: 15_000, state: () => `offered: ${titles.map((t) => JSON.stringify(t)).join(', ') || 'nothing'}` },
+  );
+}
+
+/** Whether `uri` exists on disk (through VS Code's file system API). */
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readDisk(uri: vscode.Uri): string {
+  return fs.readFileSync(uri.fsPath, 'utf8');
+}
+
+/** `text` with `edits` (ranges in `text`, none overlapping) applied, the way VS Code would. */
+function applyTextEdits(text: string, edits: readonly vscode.TextEdit[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const offset = (p: vscode.Position) => Math.min(text.length, (lineStarts[p.line] ?? text.length) + p.character);
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  for (const e of sorted) text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
+  return text;
+}
+
+/** Closes the text editor tabs showing `uris`. */
+async function closeTabsOf(uris: vscode.Uri[]): Promise<void> {
+  const wanted = new Set(uris.map((u) => u.toString()));
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && wanted.has(t.input.uri.toString()));
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+/** Reverts the unsaved changes of `uri` (shows it, then File: Revert) and waits until it is clean. */
+async function revert(uri: vscode.Uri, label: string): Promise<void> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!doc || !doc.isDirty) return;
+  await vscode.window.showTextDocument(doc, { preview: false });
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await waitFor(`${label} to be reverted (not dirty)`, () => !doc.isDirty, { timeout: 10_000 });
+}
+
+/** Our diagnostics of a compose file with `code` for service `service` (the message names it). */
+function forService(uri: vscode.Uri, code: string, service: string): vscode.Diagnostic[] {
+  return ours(uri).filter((d) => codeOf(d) === code && d.message.includes(`'${service}'`));
+}
+
 // ---- the suite -------------------------------------------------------------------------------------
 
 describe('Docker Guardrails in a real VS Code', function () {
@@ -121,6 +183,9 @@ describe('Docker Guardrails in a real VS Code', function () {
   let apiDockerfile: vscode.Uri;
   let workerDockerfile: vscode.Uri;
   let compose: vscode.Uri;
+  let dotenv: vscode.Uri;
+  /** Files the fixes create (.gitignore, .env.example) or a test writes: absent at the start and at the end. */
+  let created: vscode.Uri[];
   /** The files on disk at the start, to check nothing was saved. */
   const diskBefore = new Map<string, string>();
 
@@ -139,7 +204,10 @@ describe('Docker Guardrails in a real VS Code', function () {
     apiDockerfile = vscode.Uri.joinPath(root, 'api', 'Dockerfile');
     workerDockerfile = vscode.Uri.joinPath(root, 'worker', 'Dockerfile');
     compose = vscode.Uri.joinPath(root, 'compose.yaml');
-    for (const uri of [apiDockerfile, workerDockerfile, compose]) {
+    dotenv = vscode.Uri.joinPath(root, '.env');
+    created = ['.gitignore', '.env.example', '.vscode', 'web'].map((p) => vscode.Uri.joinPath(root, p));
+    for (const uri of created) assert.ok(!fs.existsSync(uri.fsPath), `${uri.fsPath} exists in the workspace copy: the tests that create it expect it absent`);
+    for (const uri of [apiDockerfile, workerDockerfile, compose, dotenv]) {
       assert.ok(fs.existsSync(uri.fsPath), `missing ${uri.fsPath} in the workspace copy`);
       diskBefore.set(uri.fsPath, fs.readFileSync(uri.fsPath, 'utf8'));
     }
@@ -293,9 +361,233 @@ describe('Docker Guardrails in a real VS Code', function () {
     if (answer.trim() !== 'ok') throw new Error(`the runner could not take the screenshot: ${answer}`);
   });
 
+  // ---- after the screenshot: docs links, ignore comments, cross-file findings, fixes that save ----
+
+  it('the docs link of a finding opens the rule page offline; "Show documentation for DC040" opens its preview', async function () {
+    try {
+      await show(apiDockerfile);
+      const df010 = find(await waitForCodes(apiDockerfile, 'api/Dockerfile', ['DF010']), 'DF010');
+      const target = docsLink(df010);
+      assert.ok(target, 'DF010: code.target is not set');
+      // Offline: the client rewrites the server's https link to the page the language server serves.
+      assert.equal(target.scheme, DOCS_SCHEME, `DF010's docs link ${target.toString()} is not the offline page`);
+      await vscode.commands.executeCommand('vscode.open', target);
+      const opened = await waitFor(
+        `an editor showing ${target.toString()} after vscode.open`,
+        () => {
+          const e = vscode.window.activeTextEditor;
+          return e && e.document.uri.toString() === target.toString() ? e.document : undefined;
+        },
+        { timeout: 15_000, state: () => `active editor: ${vscode.window.activeTextEditor?.document.uri.toString() ?? 'none'}` },
+      );
+      await waitFor(`the text of ${target.toString()} to be DF010's page (# DF010 runs-as-root)`, () => opened.getText().startsWith('# DF010 runs-as-root\n'), {
+        timeout: 10_000,
+        state: () => JSON.stringify(opened.getText().slice(0, 80)),
+      });
+
+      // The menu entry of a finding runs dockerGuardrails.showRuleDocs, which opens a Markdown preview.
+      await show(compose);
+      const dc040 = find(await waitForCodes(compose, 'compose.yaml', ['DC040']), 'DC040');
+      const action = await codeAction(compose, 'compose.yaml (DC040)', dc040.range, vscode.CodeActionKind.QuickFix, 'Show documentation for DC040');
+      assert.equal(action.command?.command, 'dockerGuardrails.showRuleDocs', 'the action runs dockerGuardrails.showRuleDocs');
+      assert.deepEqual(action.command?.arguments, ['DC040']);
+      await vscode.commands.executeCommand('dockerGuardrails.showRuleDocs', 'DC040');
+      const page = vscode.Uri.from({ scheme: DOCS_SCHEME, path: '/DC040.md' });
+      const previewTab = () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && t.label.includes('DC040'));
+      await waitFor('a Markdown preview tab of DC040.md, and its text document docker-guardrails-docs:/DC040.md holding "# DC040 secret-inline"', () => {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === page.toString());
+        return !!previewTab() && !!doc && doc.getText().startsWith('# DC040 secret-inline\n');
+      }, {
+        timeout: 20_000,
+        state: () =>
+          `tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : t.input instanceof vscode.TabInputText ? t.input.uri.toString() : '?'})`).join(', ')}`,
+      });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('"Ignore DF001 for this line" inserts the comment above FROM, and DF001 disappears', async function () {
+    const editor = await show(apiDockerfile);
+    const doc = editor.document;
+    try {
+      const before = doc.getText();
+      const df001 = find(await waitForCodes(apiDockerfile, 'api/Dockerfile', ['DF001', 'DF010']), 'DF001');
+      const action = await codeAction(apiDockerfile, 'api/Dockerfile (DF001)', df001.range, vscode.CodeActionKind.QuickFix, 'Ignore DF001 for this line');
+      assert.ok(action.edit, '"Ignore DF001 for this line" carries no WorkspaceEdit');
+      assert.ok(await vscode.workspace.applyEdit(action.edit), 'workspace.applyEdit refused the edit');
+      const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      assert.equal(doc.getText(), `# docker-guardrails-ignore DF001${eol}${before}`, 'the ignore comment is the new first line, above FROM');
+      await waitFor(
+        'DF001 to disappear from api/Dockerfile after the ignore comment (DF010 staying, no DG001 "unused ignore")',
+        () => {
+          const codes = ours(apiDockerfile).map(codeOf);
+          return !codes.includes('DF001') && codes.includes('DF010') && !codes.includes('DG001');
+        },
+        { state: () => describeDiagnostics(apiDockerfile) },
+      );
+    } finally {
+      await revert(apiDockerfile, 'api/Dockerfile');
+    }
+    await waitForCodes(apiDockerfile, 'api/Dockerfile after revert', ['DF001', 'DF010']);
+  });
+
+  it("cross-file: USER 1000 typed into api/Dockerfile clears compose.yaml's DC011 for service 'api' (builds ./api)", async function () {
+    await show(compose);
+    await waitFor(`DC011 for services 'api' and 'worker' on compose.yaml`, () => forService(compose, 'DC011', 'api').length > 0 && forService(compose, 'DC011', 'worker').length > 0, {
+      state: () => describeDiagnostics(compose),
+    });
+    const editor = await show(apiDockerfile);
+    const doc = editor.document;
+    try {
+      const cmd = doc.getText().split(/\r?\n/).findIndex((l) => l.startsWith('CMD '));
+      assert.ok(cmd > 0, 'api/Dockerfile has no CMD line');
+      const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(apiDockerfile, new vscode.Position(cmd, 0), `USER 1000${eol}`);
+      assert.ok(await vscode.workspace.applyEdit(edit), 'workspace.applyEdit refused the edit');
+      assert.ok(doc.isDirty, 'the edit stays unsaved');
+      await waitFor(
+        "compose.yaml's DC011 for service 'api' to disappear after the unsaved USER 1000 in api/Dockerfile (compose.yaml not reopened; DC011 for 'worker' staying)",
+        () => forService(compose, 'DC011', 'api').length === 0 && forService(compose, 'DC011', 'worker').length > 0,
+        { state: () => describeDiagnostics(compose) },
+      );
+      await waitFor('DF010 to disappear from the edited api/Dockerfile', () => !ours(apiDockerfile).map(codeOf).includes('DF010'), { state: () => describeDiagnostics(apiDockerfile) });
+    } finally {
+      await revert(apiDockerfile, 'api/Dockerfile');
+    }
+    await waitFor("compose.yaml's DC011 for service 'api' to come back after reverting api/Dockerfile", () => forService(compose, 'DC011', 'api').length > 0, {
+      state: () => describeDiagnostics(compose),
+    });
+  });
+
+  it('"Move JWT_SECRET to .env" edits compose.yaml and .env and creates .gitignore and .env.example', async function () {
+    const gitignore = vscode.Uri.joinPath(root, '.gitignore');
+    const example = vscode.Uri.joinPath(root, '.env.example');
+    const composeBefore = diskBefore.get(compose.fsPath)!;
+    const dotenvBefore = diskBefore.get(dotenv.fsPath)!;
+    const jwt = (ds: vscode.Diagnostic[]) => ds.filter((d) => codeOf(d) === 'DC040' && d.message.includes('JWT_SECRET'));
+    await show(compose);
+    try {
+      const ds = await waitForCodes(compose, 'compose.yaml', ['DC040', 'DC040', 'DR001', 'DR002']);
+      const dc040 = jwt(ds)[0];
+      assert.ok(dc040, `no DC040 naming JWT_SECRET among ${describeDiagnostics(compose)}`);
+      const action = await codeAction(compose, 'compose.yaml (DC040 JWT_SECRET)', dc040.range, vscode.CodeActionKind.QuickFix, 'Move JWT_SECRET to .env');
+      assert.ok(action.isPreferred, 'the safe fix is the preferred one');
+      assert.ok(action.edit, '"Move JWT_SECRET to .env" carries no WorkspaceEdit');
+      const touched = action.edit.entries().map(([u]) => path.relative(root.fsPath, u.fsPath)).sort();
+      assert.deepEqual([...new Set(touched)], ['.env', '.env.example', '.gitignore', 'compose.yaml'], 'the files the edit touches');
+      assert.ok(await vscode.workspace.applyEdit(action.edit), 'workspace.applyEdit refused the edit');
+
+      // In the editor (unsaved): every file changed as described.
+      const docOf = (uri: vscode.Uri) => vscode.workspace.openTextDocument(uri);
+      const composeDoc = await docOf(compose);
+      assert.match(composeDoc.getText(), /^ {6}JWT_SECRET: \$\{JWT_SECRET\}$/m, 'compose.yaml: JWT_SECRET: ${JWT_SECRET}');
+      assert.ok(!composeDoc.getText().includes('please-change-me'), 'compose.yaml still holds the secret');
+      assert.equal((await docOf(dotenv)).getText(), `${dotenvBefore}JWT_SECRET=please-change-me-0123456789\n`, '.env: the old line, then JWT_SECRET=…');
+      assert.match((await docOf(gitignore)).getText(), /^\.env$/m, '.gitignore ignores .env');
+      assert.match((await docOf(example)).getText(), /^JWT_SECRET=$/m, '.env.example lists JWT_SECRET=');
+      await waitFor(
+        "the DC040 finding for JWT_SECRET to disappear from the edited compose.yaml (STRIPE_API_KEY's staying)",
+        () => {
+          const now = ours(compose);
+          return jwt(now).length === 0 && now.some((d) => codeOf(d) === 'DC040' && d.message.includes('STRIPE_API_KEY'));
+        },
+        { state: () => describeDiagnostics(compose) },
+      );
+
+      // Saved: the files on disk, and the findings that depend on .gitignore and .env.example.
+      for (const uri of [compose, dotenv, gitignore, example]) {
+        const doc = await docOf(uri);
+        assert.ok(await doc.save(), `saving ${path.relative(root.fsPath, uri.fsPath)} failed`);
+        assert.equal(readDisk(uri), doc.getText(), `${path.relative(root.fsPath, uri.fsPath)} on disk after the save`);
+      }
+      await waitFor(
+        'DR001 (.env not git-ignored) and DR002 (no .env.example) to disappear from compose.yaml once .gitignore and .env.example are saved',
+        () => {
+          const codes = ours(compose).map(codeOf);
+          return !codes.includes('DR001') && !codes.includes('DR002') && codes.includes('DC010');
+        },
+        { state: () => describeDiagnostics(compose) },
+      );
+    } finally {
+      // Back to the original workspace: unsaved changes dropped, originals written, created files deleted.
+      for (const uri of [compose, dotenv, gitignore, example]) await revert(uri, path.relative(root.fsPath, uri.fsPath));
+      await closeTabsOf([dotenv, gitignore, example]);
+      await vscode.workspace.fs.writeFile(compose, Buffer.from(composeBefore));
+      await vscode.workspace.fs.writeFile(dotenv, Buffer.from(dotenvBefore));
+      for (const uri of [gitignore, example]) if (await exists(uri)) await vscode.workspace.fs.delete(uri);
+    }
+    const composeDoc = await vscode.workspace.openTextDocument(compose);
+    await waitFor('the open compose.yaml to reload the original text from disk', () => composeDoc.getText() === composeBefore && !composeDoc.isDirty, { timeout: 15_000 });
+    await waitForCodes(compose, 'compose.yaml after restoring the workspace (both DC040, DR001, DR002 back)', ['DC040', 'DC040', 'DR001', 'DR002']);
+  });
+
+  it('fix-all: source.fixAll.docker-guardrails through executeCodeActionProvider, and on save (editor.codeActionsOnSave)', async function () {
+    const web = vscode.Uri.joinPath(root, 'web');
+    const dockerfile = vscode.Uri.joinPath(web, 'Dockerfile');
+    const original = 'FROM node\nCMD ["node", "server.js"]\n';
+    const fixed = /^FROM node:[\w.-]+\nUSER 1000\nCMD \["node", "server\.js"\]\n$/;
+    const editorConfig = () => vscode.workspace.getConfiguration('editor', root);
+    const previous = editorConfig().inspect('codeActionsOnSave')?.workspaceValue;
+    const onSave = { 'source.fixAll.docker-guardrails': 'explicit' };
+    try {
+      await vscode.workspace.fs.writeFile(dockerfile, Buffer.from(original));
+      const editor = await show(dockerfile);
+      const doc = editor.document;
+      assert.equal(doc.languageId, 'dockerfile', 'web/Dockerfile language');
+      await waitForCodes(dockerfile, 'web/Dockerfile (new)', ['DF001', 'DF010', 'DF044']);
+
+      // The source action, as Source Action… and the on-save participant ask for it.
+      const all = await codeAction(dockerfile, 'web/Dockerfile', new vscode.Range(0, 0, doc.lineCount, 0), vscode.CodeActionKind.SourceFixAll.append('docker-guardrails'), 'Fix all Docker Guardrails findings');
+      assert.equal(all.kind?.value, 'source.fixAll.docker-guardrails');
+      assert.ok(all.edit, 'the fix-all action carries no WorkspaceEdit');
+      assert.deepEqual(all.edit.entries().map(([u]) => u.toString()), [dockerfile.toString()], 'the fix-all edit touches web/Dockerfile only');
+      const byAction = applyTextEdits(original, all.edit.get(dockerfile));
+      assert.match(byAction, fixed, 'the fix-all edit pins the tag and adds USER 1000');
+
+      // On save: the workspace setting, then an explicit save.
+      await editorConfig().update('codeActionsOnSave', onSave, vscode.ConfigurationTarget.Workspace);
+      await waitFor('editor.codeActionsOnSave to read back as { "source.fixAll.docker-guardrails": "explicit" }', () => JSON.stringify(editorConfig().get('codeActionsOnSave')) === JSON.stringify(onSave), {
+        timeout: 10_000,
+        state: () => JSON.stringify(editorConfig().get('codeActionsOnSave')),
+      });
+      assert.ok(!doc.isDirty, 'web/Dockerfile is dirty before the save');
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor('web/Dockerfile on disk to hold the safe fixes (a pinned tag, USER 1000) after the save', () => fixed.test(readDisk(dockerfile)), {
+        timeout: 15_000,
+        state: () => `disk: ${JSON.stringify(readDisk(dockerfile))}, editor: ${JSON.stringify(doc.getText())} (dirty: ${doc.isDirty})`,
+      });
+      assert.equal(readDisk(dockerfile), byAction, 'the save applied what the fix-all action offers');
+      assert.equal(doc.getText(), readDisk(dockerfile), 'the editor shows the saved text');
+      assert.ok(!doc.isDirty, 'web/Dockerfile is dirty after the save');
+      await waitFor(
+        'DF001 and DF010 to disappear from the saved web/Dockerfile (DF044, which has no safe fix, staying)',
+        () => {
+          const codes = ours(dockerfile).map(codeOf);
+          return !codes.includes('DF001') && !codes.includes('DF010') && codes.includes('DF044');
+        },
+        { state: () => describeDiagnostics(dockerfile) },
+      );
+    } finally {
+      await editorConfig().update('codeActionsOnSave', previous, vscode.ConfigurationTarget.Workspace);
+      await revert(dockerfile, 'web/Dockerfile');
+      await closeTabsOf([dockerfile]);
+      if (await exists(web)) await vscode.workspace.fs.delete(web, { recursive: true });
+      // The workspace setting left .vscode/settings.json behind (the copy had no .vscode/).
+      const dotVscode = vscode.Uri.joinPath(root, '.vscode');
+      if (previous === undefined && (await exists(dotVscode))) await vscode.workspace.fs.delete(dotVscode, { recursive: true });
+    }
+    assert.equal(JSON.stringify(editorConfig().inspect('codeActionsOnSave')?.workspaceValue), JSON.stringify(previous), 'editor.codeActionsOnSave restored');
+  });
+
   it('leaves the files on disk unchanged', async function () {
     await revertAndCloseAll();
     await waitFor('all editors to close', () => vscode.window.visibleTextEditors.length === 0, { timeout: 10_000, state: () => vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()).join(', ') });
     for (const [p, text] of diskBefore) assert.equal(fs.readFileSync(p, 'utf8'), text, `${p} changed on disk`);
+    for (const uri of created) assert.ok(!fs.existsSync(uri.fsPath), `${uri.fsPath} is left behind`);
   });
 });
