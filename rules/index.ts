@@ -5,7 +5,8 @@ export { applyTextEdits, applyFix, fixesConflict, isSensitivePath, fixIsSensitiv
 export { docsUrl, DOCS_BASE_URL } from './engine/docs';
 export { LineIndex } from './engine/text';
 export { allRules, ruleByCode } from './registry';
-export type { Rule } from './engine/rule';
+export type { Rule, FixServices } from './engine/rule';
+export { asyncFixesFor, hasAsyncFixes } from './engine/async-fixes';
 export { findIgnoreComments, ignoreLineEdit, ignoreFileEdit, type IgnoreComment } from './engine/suppress';
 export { renderRuleMarkdown, renderRuleText, renderRuleTable } from './engine/render-docs';
 export { parseConfig, findConfigPath, applyConfigOptions, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';

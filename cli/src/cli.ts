@@ -39,6 +39,7 @@ import {
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis, type FoundFile } from '../../rules/node/files';
 import { formatGithub, formatJson, formatSarif, formatText, type FileResult } from './format';
+import { registryFixPass } from './registry-fixes';
 
 const USAGE = `Usage: docker-guardrails check [paths…] [options]
        docker-guardrails --explain CODE
@@ -54,6 +55,8 @@ Options:
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
   --fix                      apply every safe fix, then report what remains
   --fix-dry-run              print the safe fixes as a unified diff; change nothing
+  --registry-lookups         with --fix/--fix-dry-run: also apply safe fixes that ask the image's
+                             registry (pin DF002/DC002 findings to their digest); off by default
   --output FILE              write the report to FILE instead of standard output
   --explain CODE             print a rule's documentation
   -h, --help                 show this help
@@ -76,6 +79,7 @@ interface Options {
   config?: string;
   fix: boolean;
   dryRun: boolean;
+  registryLookups: boolean;
 }
 
 type Parsed = Options | { help: true } | { version: true } | { explain: string };
@@ -93,6 +97,7 @@ function parse(argv: string[]): Parsed {
         config: { type: 'string' },
         fix: { type: 'boolean', default: false },
         'fix-dry-run': { type: 'boolean', default: false },
+        'registry-lookups': { type: 'boolean', default: false },
         explain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -120,6 +125,7 @@ function parse(argv: string[]): Parsed {
     config: values.config as string | undefined,
     fix: !!values.fix,
     dryRun: !!values['fix-dry-run'],
+    registryLookups: !!values['registry-lookups'],
   };
 }
 
@@ -275,6 +281,14 @@ function check(opts: Options, io: Io): number | Promise<number> {
       analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
     }
     results.push(toResult(job, analysis, wantFixes));
+  }
+  if (opts.registryLookups) {
+    const readText = (job: Job) => {
+      const r = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+      return r.ok ? r.text : undefined;
+    };
+    const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
+    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results }, opts, io, changed, fixedCount));
   }
   return finish({ results }, opts, io, changed, fixedCount);
 }

@@ -33,6 +33,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       fileEvents: workspace.createFileSystemWatcher(WATCHED),
     },
     diagnosticCollectionName: 'docker-guardrails',
+    // Registry lookups (opt-in) are never made in a restricted (untrusted) workspace: the server is told.
+    initializationOptions: { workspaceTrusted: workspace.isTrusted },
     middleware: {
       // The server links each code to the online docs page; in the editor the link opens the page
       // bundled with the extension instead, so it works offline (and in restricted networks).
@@ -48,6 +50,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('dockerGuardrails', 'Docker Guardrails', serverOptions, clientOptions);
   context.subscriptions.push(registerDocs());
   await client.start();
+  context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerGuardrails/workspaceTrust', { trusted: true })));
 }
 
 /** Scheme of the read-only rule documentation pages (served by the language server, works offline). */

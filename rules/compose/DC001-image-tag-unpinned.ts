@@ -2,7 +2,9 @@ import { defineRule } from '../engine/rule';
 import { catalogEntry, CATALOG_CHECKED } from '../engine/catalog';
 import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
 import { isUnpinned, type ImageRef } from '../engine/image';
-import type { TextEdit } from '../engine/types';
+import type { ComposeContext } from '../engine/compose';
+import { tagCandidates } from '../engine/tag-candidates';
+import type { Fix, TextEdit } from '../engine/types';
 
 interface Data {
   service: string;
@@ -28,7 +30,7 @@ export default defineRule<'compose', Data>({
     why: '`latest` moves: the same compose file starts a different image next week (another major version, another base OS), so deployments are not reproducible, a rollback does not roll back, and a review of the file says nothing about what runs. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`, and §1 for regularly updated images — which is a deliberate change of the tag, not a silent one.',
     bad: 'services:\n  web:\n    image: nginx\n  cache:\n    image: redis:latest',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n  cache:\n    image: redis:8.0-alpine',
-    fix: `"Pin to <image>:<tag>" writes a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}), such as \`nginx:1.28\`: a line, not a patch version, so it keeps receiving security updates. It replaces \`latest\` or adds the tag after the repository, keeping quotes and comments. Offered only for official images the catalog knows and only when the reference is written literally in the service (not through \`\${…}\`, not inherited from an anchor or alias). Not offered while the file has YAML syntax errors. Safe: it only turns "whatever latest is" into a supported line of the same image; check the tag if you relied on a newer major.`,
+    fix: `"Pin to <image>:<tag>" writes a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}), such as \`nginx:1.28\`: a line, not a patch version, so it keeps receiving security updates. It replaces \`latest\` or adds the tag after the repository, keeping quotes and comments. Offered only for official images the catalog knows and only when the reference is written literally in the service (not through \`\${…}\`, not inherited from an anchor or alias). Not offered while the file has YAML syntax errors. Safe: it only turns "whatever latest is" into a supported line of the same image; check the tag if you relied on a newer major. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of that line found in the registry's tag list (\`nginx:1.30.4\`, \`nginx:1.30\`; for images the catalog does not know, the newest release tag); not safe (an exact version stops receiving patches until you bump it), never applied by fix-all.`,
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security — "Regular Updates"',
     equivalents: ['dclint service-image-require-explicit-tag', 'compose-lint CL-0004 (image not pinned to version)'],
     references: ['https://docs.docker.com/reference/compose-file/services/#image', 'https://docs.docker.com/reference/compose-file/interpolation/', 'https://docs.docker.com/build/building/best-practices/#pin-base-image-versions'],
@@ -62,15 +64,26 @@ export default defineRule<'compose', Data>({
     if (data.refOffset === null || hasSyntaxErrors(ctx)) return undefined;
     const entry = catalogEntry(data.ref);
     if (!entry) return undefined;
-    const ref = data.ref;
-    let edit: TextEdit;
-    if (ref.tag !== null) {
-      const start = data.refOffset + ref.tagStart;
-      edit = { range: ctx.lines.rangeOf(start, start + ref.tag.length), newText: entry.tag };
-    } else {
-      const at = ctx.lines.positionAt(data.refOffset + ref.repositoryEnd);
-      edit = { range: { start: at, end: at }, newText: `:${entry.tag}` };
-    }
-    return { title: `Pin to ${ref.repository}:${entry.tag}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    return pinTo(ctx, data, entry.tag, `Pin to ${data.ref.repository}:${entry.tag}`, true);
+  },
+  async asyncFixes(ctx, { data }, { registry }) {
+    if (data.refOffset === null || hasSyntaxErrors(ctx)) return [];
+    const tags = await registry.listTags(data.ref);
+    if (!tags) return [];
+    const line = catalogEntry(data.ref)?.tag ?? null;
+    return tagCandidates(tags, line).map((tag) => pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag} (${line ? `newest ${line}.x` : 'newest release'} in the registry)`, false));
   },
 });
+
+function pinTo(ctx: ComposeContext, data: Data, tag: string, title: string, safe: boolean): Fix {
+  const ref = data.ref;
+  let edit: TextEdit;
+  if (ref.tag !== null) {
+    const start = data.refOffset! + ref.tagStart;
+    edit = { range: ctx.lines.rangeOf(start, start + ref.tag.length), newText: tag };
+  } else {
+    const at = ctx.lines.positionAt(data.refOffset! + ref.repositoryEnd);
+    edit = { range: { start: at, end: at }, newText: `:${tag}` };
+  }
+  return { title, safe, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+}

@@ -2,6 +2,7 @@ import type { Rule } from '../engine/rule';
 import DC001 from './DC001-image-tag-unpinned';
 import DC002 from './DC002-image-digest-unpinned';
 import DC003 from './DC003-image-not-minimal';
+import DC004 from './DC004-image-end-of-life';
 import DC010 from './DC010-privileged';
 import DC011 from './DC011-runs-as-root';
 import DC012 from './DC012-host-namespace-shared';
@@ -27,8 +28,9 @@ import DC050 from './DC050-postgres-auth-not-scram';
 import DC052 from './DC052-redis-no-password';
 import DC053 from './DC053-redis-no-aof';
 import DC054 from './DC054-cors-wildcard';
+import DC060 from './DC060-data-store-without-volume';
 import DR001 from './DR001-env-not-gitignored';
 import DR002 from './DR002-env-example-missing';
 
 /** Every Compose rule, listed explicitly (keep sorted by code). */
-export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC052, DC053, DC054, DR001, DR002];
+export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC004, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC052, DC053, DC054, DC060, DR001, DR002];

@@ -1,7 +1,8 @@
 import { defineRule } from '../engine/rule';
 import { catalogEntry, CATALOG_CHECKED } from '../engine/catalog';
 import { isUnpinned, type ImageRef } from '../engine/image';
-import type { Range } from '../engine/types';
+import { tagCandidates } from '../engine/tag-candidates';
+import type { Fix, Range } from '../engine/types';
 
 interface Data {
   image: string;
@@ -25,7 +26,7 @@ export default defineRule<'dockerfile', Data>({
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
-    fix: `"Pin to <image>:<tag>" rewrites the reference to a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}); the tag is a release line (such as \`node:24\`), not a patch version, so it keeps receiving security updates. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line (not through ARGs). Safe: it changes which image version is used only from "whatever latest is" to a supported line of the same image; review the tag if you relied on a newer major.`,
+    fix: `"Pin to <image>:<tag>" rewrites the reference to a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}); the tag is a release line (such as \`node:24\`), not a patch version, so it keeps receiving security updates. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line (not through ARGs). Safe: it changes which image version is used only from "whatever latest is" to a supported line of the same image; review the tag if you relied on a newer major. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of that line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe (an exact version stops receiving patches until you bump it) and never applied by fix-all.`,
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security',
     equivalents: ['hadolint DL3006 (always tag the version of an image explicitly)', 'hadolint DL3007 (using latest is prone to errors)', 'Checkov CKV_DOCKER_7', 'Trivy DS-0001 (:latest tag used)'],
     references: ['https://docs.docker.com/reference/dockerfile/#from', 'https://docs.docker.com/build/building/best-practices/#from'],
@@ -62,13 +63,19 @@ export default defineRule<'dockerfile', Data>({
     if (!data.imageRange) return undefined;
     const entry = catalogEntry(data.ref);
     if (!entry) return undefined;
-    const edits = data.tagRange
-      ? [{ range: data.tagRange, newText: entry.tag }]
-      : [{ range: { start: data.imageRange.end, end: data.imageRange.end }, newText: `:${entry.tag}` }];
-    return {
-      title: `Pin to ${data.ref.repository}:${entry.tag}`,
-      safe: true,
-      changes: [{ kind: 'edit', path: ctx.path, edits }],
-    };
+    return pinTo(ctx.path, data, entry.tag, `Pin to ${data.ref.repository}:${entry.tag}`, true);
+  },
+  async asyncFixes(ctx, { data }, { registry }) {
+    if (!data.imageRange) return [];
+    const tags = await registry.listTags(data.ref);
+    if (!tags) return [];
+    const line = catalogEntry(data.ref)?.tag ?? null;
+    return tagCandidates(tags, line).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag} (${line ? `newest ${line}.x` : 'newest release'} in the registry)`, false));
   },
 });
+
+function pinTo(path: string, data: Data, tag: string, title: string, safe: boolean): Fix {
+  const at = data.imageRange!;
+  const edits = data.tagRange ? [{ range: data.tagRange, newText: tag }] : [{ range: { start: at.end, end: at.end }, newText: `:${tag}` }];
+  return { title, safe, changes: [{ kind: 'edit', path, edits }] };
+}

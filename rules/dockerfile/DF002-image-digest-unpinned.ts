@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { pulledImages } from '../engine/df-instructions';
+import { parseImageRef } from '../engine/image';
 
 interface Data {
   image: string;
@@ -15,13 +16,13 @@ export default defineRule<'dockerfile', Data>({
   kind: 'dockerfile',
   severity: 'info',
   optIn: true,
-  fixable: 'never',
+  fixable: 'sometimes',
   docs: {
     what: 'Flags every image the build pulls without an `@sha256:` digest: `FROM` bases of every stage (builder stages are pulled too) and external images in `COPY --from=`. `scratch` and earlier stages are not images. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged. Off unless enabled (`"DF002": "info"`), as Docker Scout\'s supply-chain checks are: digest pinning needs a process that updates the digests.',
     why: 'A tag is a movable pointer: whoever can push to the repository (the publisher, or anyone who compromised the account or the registry) can point `node:24-alpine` at different content, and the next build silently ships it. A digest names the content itself, so the build gets exactly the image that was reviewed and scanned. SECURITY-GUIDELINES.md §6 asks for specific versions and §1 for scanned images; a digest is the only version a registry cannot change under you.',
     bad: 'FROM node:24-alpine',
     good: 'FROM node:24-alpine@sha256:<digest of the index you reviewed>',
-    fix: 'No fix: the digest has to be looked up in the registry, which an offline editor cannot do. Run `docker buildx imagetools inspect node:24-alpine` (the "Digest" line is the multi-platform index) and write `FROM node:24-alpine@sha256:…`, keeping the tag for readers; let Dependabot or Renovate update the digest.',
+    fix: 'With registry lookups on (`dockerGuardrails.registry.lookups` or `check --fix --registry-lookups`; never in untrusted workspaces), "Pin to digest" looks up the digest the tag points to in the image\'s registry and writes `FROM node:24-alpine@sha256:…`, keeping the tag for readers. For a multi-platform image it is the digest of the index (OCI image index / Docker manifest list), as `docker buildx imagetools inspect` shows it, so the pin works on every platform. Safe (the same content the tag names today; applied by `check --fix --registry-lookups` when the rule is enabled) — let Dependabot or Renovate update the digest. Offered only for a reference written literally with a tag (not through an ARG, not untagged: pin a tag first, DF001). Without lookups there is no fix: run `docker buildx imagetools inspect node:24-alpine` (the "Digest" line) and add `@sha256:…` yourself.',
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security — "Vulnerability Scanning" (scan what you pin)',
     equivalents: ['Docker Scout (the Docker docs pair digest pinning with Scout\'s "Up-to-Date Base Images" policy, which tells when a pinned digest falls behind)', 'dockerfile-sec core-007 (use image tag instead of SHA256 hash)', 'no hadolint, Checkov or Trivy check'],
     references: [
@@ -37,6 +38,17 @@ export default defineRule<'dockerfile', Data>({
       out.push({ range: ctx.rangeOfOffsets(img.start, img.end), data: { image: img.ref.text, tagged: img.ref.tag !== null, source: img.source, viaArg: img.viaArg } });
     }
     return out;
+  },
+  async asyncFixes(ctx, { range, data }, { registry }) {
+    if (data.viaArg || !data.tagged) return [];
+    const start = ctx.offsetAt(range.start);
+    const end = ctx.offsetAt(range.end);
+    if (ctx.text.slice(start, end) !== data.image) return [];
+    const ref = parseImageRef(data.image);
+    if (!ref || ref.digest) return [];
+    const digest = await registry.resolveDigest(ref);
+    if (!digest) return [];
+    return [{ title: `Pin to digest ${digest.slice(0, 19)}…`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: range.end, end: range.end }, newText: `@${digest}` }] }] }];
   },
   message(d) {
     const via = d.viaArg ? ' (from the ARG default)' : '';

@@ -3,6 +3,7 @@ import DF001 from './DF001-image-tag-unpinned';
 import DF002 from './DF002-image-digest-unpinned';
 import DF003 from './DF003-base-image-not-minimal';
 import DF004 from './DF004-registry-untrusted';
+import DF005 from './DF005-image-end-of-life';
 import DF010 from './DF010-runs-as-root';
 import DF011 from './DF011-sudo-in-run';
 import DF012 from './DF012-ssh-port-exposed';
@@ -35,4 +36,4 @@ import DF048 from './DF048-dist-upgrade-in-image';
 import DR003 from './DR003-dockerignore-missing-secrets';
 
 /** Every Dockerfile rule, listed explicitly (keep sorted by code). */
-export const dockerfileRules: Rule<'dockerfile'>[] = [DF001, DF002, DF003, DF004, DF010, DF011, DF012, DF013, DF014, DF015, DF016, DF020, DF021, DF022, DF030, DF031, DF032, DF033, DF034, DF035, DF036, DF037, DF038, DF039, DF040, DF041, DF042, DF043, DF044, DF045, DF046, DF047, DF048, DR003];
+export const dockerfileRules: Rule<'dockerfile'>[] = [DF001, DF002, DF003, DF004, DF005, DF010, DF011, DF012, DF013, DF014, DF015, DF016, DF020, DF021, DF022, DF030, DF031, DF032, DF033, DF034, DF035, DF036, DF037, DF038, DF039, DF040, DF041, DF042, DF043, DF044, DF045, DF046, DF047, DF048, DR003];

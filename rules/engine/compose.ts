@@ -165,7 +165,14 @@ export class ComposeContext {
     return entry;
   }
 
-  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
+  /**
+   * `searched` holds the maps already searched in vain during this lookup, with the smallest depth
+   * they were searched at: merge keys that list the same anchor many times, level after level (an
+   * alias bomb), would otherwise make the search exponential.
+   */
+  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched = new Map<YAMLMap, number>()): Entry | undefined {
+    const before = searched.get(map);
+    if (before !== undefined && before <= depth) return undefined;
     for (const pair of map.items) {
       if (isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === key) {
         const raw = pair.value as Node | null;
@@ -173,18 +180,20 @@ export class ComposeContext {
         return { key, pair, value, own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (pair.key as Node) ?? raw };
       }
     }
-    if (depth >= MAX_MERGE_DEPTH) return undefined;
-    for (const pair of map.items) {
-      if (!isMergeKey(pair.key)) continue;
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      for (const src of sources) {
-        const target = this.resolve(doc, src as Node);
-        if (target && isMap(target)) {
-          const found = this.get(doc, target, key, depth + 1);
-          if (found) return { ...found, own: false, shared: true, reportNode: pair.key as Node };
+    if (depth < MAX_MERGE_DEPTH) {
+      for (const pair of map.items) {
+        if (!isMergeKey(pair.key)) continue;
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const src of sources) {
+          const target = this.resolve(doc, src as Node);
+          if (target && isMap(target)) {
+            const found = this.lookup(doc, target, key, depth + 1, searched);
+            if (found) return { ...found, own: false, shared: true, reportNode: pair.key as Node };
+          }
         }
       }
     }
+    searched.set(map, Math.min(before ?? Infinity, depth));
     return undefined;
   }
 

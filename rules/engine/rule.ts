@@ -1,5 +1,6 @@
 import type { ComposeContext } from './compose';
 import type { DockerfileContext } from './dockerfile';
+import type { ImageRef } from './image';
 import type { Detection, Fix, RuleDocs, Severity } from './types';
 
 /** `any` rules read both kinds of file (the engine's own meta rules, such as unused ignores). */
@@ -32,6 +33,22 @@ export interface Rule<K extends RuleKind = RuleKind, D = any> {
    * one workspace edit). Never applied by fix-all; computed from the context, never from the message.
    */
   moreFixes?(ctx: ContextFor<K>, detection: Detection<D>): Fix[];
+  /**
+   * Fixes that need the network (a digest or the tags of an image from its registry). Called only when
+   * the user allowed registry lookups and the workspace is trusted; never by fix-all. Must resolve
+   * (never reject) and return `[]` when the registry gives no answer.
+   */
+  asyncFixes?(ctx: ContextFor<K>, detection: Detection<D>, services: FixServices): Promise<Fix[]>;
+}
+
+/** What `asyncFixes` may use. The registry answers `undefined` when it cannot (offline, denied, timeout). */
+export interface FixServices {
+  registry: {
+    /** The digest `image:tag` points to (the index digest for multi-platform images). */
+    resolveDigest(ref: ImageRef): Promise<string | undefined>;
+    /** The repository's tags. */
+    listTags(ref: ImageRef): Promise<string[] | undefined>;
+  };
 }
 
 /** Identity helper that keeps the rule's data type `D` linked between its three functions. */

@@ -32,6 +32,8 @@ import {
   fixesConflict,
   fixFinding,
   moreFixesFor,
+  asyncFixesFor,
+  hasAsyncFixes,
   ignoreFileEdit,
   ignoreLineEdit,
   IGNORE_UNUSED_CODE,
@@ -49,6 +51,7 @@ import {
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
+import { RegistryClient } from '../../rules/engine/registry-client';
 import { minimatch } from 'minimatch';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -73,6 +76,9 @@ let workspaceFolders: string[] = [];
 let hasConfigurationCapability = false;
 let hasWorkDoneProgress = false;
 let hasWorkspaceFolderEvents = false;
+/** Whether the client says the workspace is trusted (VS Code: workspace.isTrusted); registry lookups need it. */
+let workspaceTrusted = false;
+let registry: RegistryClient | undefined;
 
 const workspace = new DiskWorkspace(
   (p) => openByPath.get(p)?.getText(),
@@ -253,6 +259,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!caps.workspace?.configuration;
   hasWorkDoneProgress = !!caps.window?.workDoneProgress;
   hasWorkspaceFolderEvents = !!caps.workspace?.workspaceFolders;
+  workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
   workspaceFolders = folders.map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
   if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [uriToPath(params.rootUri)];
@@ -427,7 +434,7 @@ function uriOf(p: string): string {
   return openByPath.get(p)?.uri ?? pathToUri(p);
 }
 
-connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
   const entry = analyses.get(params.textDocument.uri);
   if (!entry) return [];
   const doc = documents.get(params.textDocument.uri);
@@ -437,12 +444,14 @@ connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
     const seenCodes = new Set<string>();
+    const fromRegistry = await registryFixes(entry, params.context.diagnostics);
     for (const diag of params.context.diagnostics) {
       const finding = findingOf(entry, diag);
       if (!finding) continue;
       const fix = fixFinding(allRules, entry.analysis.context, finding);
       if (fix) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
       for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
+      for (const r of fromRegistry.get(diag) ?? []) actions.push(quickFix(r, [diag], toWorkspaceEdit(r, versionOf, uriOf), false));
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
       actions.push(...menuFor(entry, finding, diag));
@@ -454,6 +463,32 @@ connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   }
   return actions;
 });
+
+// ---- registry lookups (opt-in, trusted workspaces only) -----------------------------------------
+
+connection.onNotification('dockerGuardrails/workspaceTrust', (params: { trusted?: unknown }) => {
+  workspaceTrusted = params?.trusted === true;
+  log(`workspace trust: ${workspaceTrusted ? 'trusted' : 'restricted'}`);
+});
+
+/** The rules' network fixes for the diagnostics, when lookups are on for the file and the workspace is trusted. */
+async function registryFixes(entry: Entry, diagnostics: Diagnostic[]): Promise<Map<Diagnostic, Fix[]>> {
+  const out = new Map<Diagnostic, Fix[]>();
+  if (!workspaceTrusted || !entry.uri.startsWith('file:')) return out;
+  const wanted = diagnostics.map((d) => [d, findingOf(entry, d)] as const).filter(([, f]) => f && hasAsyncFixes(allRules, f));
+  if (wanted.length === 0) return out;
+  const cfg = await settingsFor(entry.uri, entry.path);
+  if (!cfg.registryLookups) return out;
+  registry ??= new RegistryClient({
+    onNotice: (message) => {
+      log(message);
+      void connection.window.showWarningMessage(message);
+    },
+  });
+  const services = { registry };
+  await Promise.all(wanted.map(async ([d, f]) => out.set(d, await asyncFixesFor(allRules, entry.analysis.context, f!, services))));
+  return out;
+}
 
 function findingOf(entry: Entry, diag: Diagnostic): Finding | undefined {
   if (diag.source !== SOURCE) return undefined;

@@ -18,6 +18,8 @@ export interface Settings {
   /** Globs (relative to the workspace folder) limiting the workspace scan. */
   include: string[];
   exclude: string[];
+  /** `dockerGuardrails.registry.lookups`: registry quick fixes (digests, tags). Never set by the config file. */
+  registryLookups: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   resourceLimits: { memory: DEFAULT_OPTIONS.defaultMemoryLimit, cpus: DEFAULT_OPTIONS.defaultCpuLimit, pids: DEFAULT_OPTIONS.defaultPidsLimit },
   include: [],
   exclude: [],
+  registryLookups: false,
 };
 
 function stringList(v: unknown, fallback: string[]): string[] {
@@ -58,6 +61,7 @@ export function normalizeSettings(raw: unknown): Settings {
     },
     include: stringList(r.include, []),
     exclude: stringList(r.exclude, []),
+    registryLookups: !!r.registry && typeof r.registry === 'object' && (r.registry as Record<string, unknown>).lookups === true,
   };
 }
 

@@ -2,9 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, applyFix, fixFinding, allRules, ruleByCode, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type WorkspaceView, DEFAULT_CONFIG } from '../../rules';
 import { setSecretGeneratorForTests } from '../../rules/engine/secret-gen';
+import { setEolClockForTests } from '../../rules/engine/eol';
 
 // Fixes that generate passwords (DC041) write a predictable value in fixtures: `generated-<hint>-secret`.
 setSecretGeneratorForTests((hint) => `generated-${hint.toLowerCase().replace(/_/g, '-')}-secret`);
+// End-of-life findings (DF005/DC004) are judged on a fixed date, so fixtures keep their meaning as time passes.
+setEolClockForTests('2026-11-28');
 
 /** The folder of rule fixtures: `test/fixtures/<CODE>/<case>` (a file, or a folder for multi-file cases). */
 export const FIXTURES = path.resolve(__dirname, '../../test/fixtures');

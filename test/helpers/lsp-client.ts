@@ -57,9 +57,10 @@ export class TestClient {
     for (const f of w) f();
   }
 
-  async initialize(folders: string[] = []): Promise<void> {
+  async initialize(folders: string[] = [], initializationOptions?: unknown): Promise<void> {
     await this.conn.sendRequest('initialize', {
       processId: process.pid,
+      initializationOptions,
       rootUri: folders[0] ? URI.file(folders[0]).toString() : null,
       workspaceFolders: folders.map((f) => ({ uri: URI.file(f).toString(), name: path.basename(f) })),
       capabilities: {

@@ -1,0 +1,60 @@
+/**
+ * `check --fix --registry-lookups` (and `--fix-dry-run`): after the offline safe fixes, one more pass
+ * applies the safe fixes that need a registry — today "Pin to digest" of DF002/DC002 when those rules
+ * are enabled. Lookups time out and fail soft: without an answer the file keeps its finding, and a
+ * registry that cannot be reached is reported once on stderr.
+ */
+import { allRules, applyFix, asyncFixesFor, fixesConflict, hasAsyncFixes, type Analysis, type FileSet, type Fix } from '../../rules';
+import { RegistryClient } from '../../rules/engine/registry-client';
+import type { FileResult } from './format';
+
+export interface RegistryPassJob {
+  path: string;
+  display: string;
+}
+
+export interface RegistryPassInput<J extends RegistryPassJob> {
+  jobs: J[];
+  results: FileResult[];
+  /** Files changed so far (path → text); updated in place. */
+  changed: FileSet;
+  fixedCount: Map<string, number>;
+  readText: (job: J) => string | undefined;
+  analyzeText: (job: J, text: string) => Analysis;
+  toResult: (job: J, analysis: Analysis) => FileResult;
+  writeErr: (s: string) => void;
+  /** Tests: a client with its own cache and timeouts. */
+  client?: RegistryClient;
+}
+
+export async function registryFixPass<J extends RegistryPassJob>(input: RegistryPassInput<J>): Promise<void> {
+  const registry = input.client ?? new RegistryClient({ onNotice: (m) => input.writeErr(`${m}\n`) });
+  for (const job of input.jobs) {
+    const text = input.changed.get(job.path) ?? input.readText(job);
+    if (text === undefined) continue;
+    const analysis = input.analyzeText(job, text);
+    const chosen: Fix[] = [];
+    for (const finding of analysis.findings) {
+      if (!hasAsyncFixes(allRules, finding)) continue;
+      for (const fix of await asyncFixesFor(allRules, analysis.context, finding, { registry })) {
+        if (!fix.safe || chosen.some((c) => fixesConflict(c, fix))) continue;
+        chosen.push(fix);
+        break;
+      }
+    }
+    if (chosen.length === 0) continue;
+    let files: FileSet = new Map([[job.path, text]]);
+    try {
+      files = applyFix(files, { title: 'registry fixes', safe: true, changes: chosen.flatMap((c) => c.changes) });
+    } catch {
+      continue;
+    }
+    const after = files.get(job.path);
+    if (after === undefined || after === text) continue;
+    input.changed.set(job.path, after);
+    for (const c of chosen) input.fixedCount.set(c.title, (input.fixedCount.get(c.title) ?? 0) + 1);
+    const i = input.results.findIndex((r) => r.path === job.path);
+    const result = input.toResult(job, input.analyzeText(job, after));
+    if (i >= 0) input.results[i] = result;
+  }
+}

@@ -1,0 +1,159 @@
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { defineRule } from '../engine/rule';
+import type { ComposeContext, Service } from '../engine/compose';
+import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
+import { companionComposeFiles, dataDirOf, dataMountState, isCacheOnly } from '../engine/data-volumes';
+import { parsedCompose } from '../engine/relations';
+import { scalarContentSpan } from '../engine/compose';
+import { comparePositions } from '../engine/text';
+import type { DataStoreKind } from '../engine/datastores';
+import type { Fix, TextEdit } from '../engine/types';
+
+interface Data {
+  service: string;
+  kind: DataStoreKind;
+  /** The directory the store writes its data to. */
+  dir: string;
+  /** Where the fix mounts the named volume. */
+  mountTarget: string;
+  /** What holds the directory now: nothing (the image's anonymous volume or the container layer), or a tmpfs / anonymous volume written in the file. */
+  now: 'container' | 'anonymous' | 'tmpfs';
+  /** Named volumes or bind mounts of the service at other paths near the data (a likely wrong path, e.g. `/var/lib/redis` for the official redis image). */
+  elsewhere: string[];
+}
+
+const KIND_NAMES: Record<DataStoreKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  mongo: 'MongoDB',
+  redis: 'Redis',
+  elasticsearch: 'Elasticsearch/OpenSearch',
+  rabbitmq: 'RabbitMQ',
+  memcached: 'Memcached',
+};
+
+/** Keys of a service that make its mounts partly invisible here. */
+const OPAQUE_KEYS = ['volumes_from', 'extends'];
+
+function hasVolumesInCompanions(ctx: ComposeContext, service: Service): boolean {
+  for (const p of companionComposeFiles(ctx)) {
+    const other = parsedCompose(ctx.workspace, p, ctx.options);
+    const s = other?.services.find((x) => x.name === service.name);
+    if (s && other!.serviceGet(s, 'volumes')) return true;
+  }
+  return false;
+}
+
+/** A volume name for the service that no top-level volume uses yet. */
+function volumeName(service: string, taken: Set<string>): string {
+  const base = `${service.replace(/[^a-zA-Z0-9_.-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'data'}-data`;
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  return name;
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DC060',
+  name: 'data-store-without-volume',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+: `/var/lib/postgresql`), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` or `extends:`, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes.',
+    why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` and a re-created container (a new image, a changed setting) start with an empty database, and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart.',
+    bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
+    good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
+    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory.',
+    guideline: '§4 Data Security — PostgreSQL "Regular Backups", Redis "AOF Persistence"',
+    equivalents: ['no equivalent in hadolint, dclint, Checkov or Trivy; Docker\'s own docs ("Persist the DB") and each image\'s "Where to store data" section'],
+    references: [
+      'https://docs.docker.com/get-started/workshop/05_persisting_data/',
+      'https://docs.docker.com/reference/compose-file/volumes/',
+      'https://hub.docker.com/_/postgres',
+      'https://hub.docker.com/_/mysql',
+      'https://hub.docker.com/_/redis',
+    ],
+  },
+  check(ctx) {
+    const out = [];
+    for (const service of ctx.services) {
+      if (OPAQUE_KEYS.some((k) => ctx.serviceGet(service, k))) continue;
+      const data = dataDirOf(ctx, service);
+      if (!data) continue;
+      if (data.kind === 'redis' && isCacheOnly(ctx, service)) continue;
+      const state = dataMountState(ctx, service, data);
+      if (state.persisted || state.unknown) continue;
+      if (hasVolumesInCompanions(ctx, service)) continue;
+      const now = state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
+      // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
+      const severity = data.kind === 'redis' ? ('info' as const) : undefined;
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: state.elsewhere } as Data, severity });
+    }
+    return out;
+  },
+  message(d) {
+    const where = d.now === 'tmpfs' ? 'is a tmpfs (memory)' : d.now === 'anonymous' ? 'is an anonymous volume' : 'is not mounted from a volume';
+    const other = d.elsewhere.length > 0 ? ` (the volume at ${d.elsewhere.join(', ')} is not where this image writes its data)` : '';
+    const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : '';
+    return `${KIND_NAMES[d.kind]} service '${d.service}' keeps its data in ${d.dir}, which ${where}${other}: re-creating the container or 'docker compose down -v' loses it. Mount a named volume or a bind mount there.${cache}`;
+  },
+  fix(ctx, { range, data }): Fix | undefined {
+    if (data.now === 'tmpfs') return undefined;
+    const service = ctx.services.find((s) => s.name === data.service && comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
+    if (!service || !parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
+    const doc = service.doc;
+    const root = doc.contents;
+    if (!root || !isMap(root) || (root as YAMLMap).flow) return undefined;
+    const unit = indentUnit(ctx, service);
+
+    // Top-level volumes: names already declared, and where the new one goes.
+    const top = ctx.get(doc, root as YAMLMap, 'volumes');
+    const taken = new Set<string>();
+    if (top) {
+      if (!top.own || top.shared || !top.value || !isMap(top.value) || top.value.flow || top.value.items.length === 0) return undefined;
+      for (const p of top.value.items) if (isScalar(p.key)) taken.add(String(p.key.value));
+    }
+    const name = volumeName(service.name, taken);
+    const item = `${name}:${data.mountTarget}`;
+
+    // The service's mount: replace an anonymous volume on the directory, else add an item or the key.
+    let serviceEdit: TextEdit | undefined;
+    const entry = ctx.serviceGet(service, 'volumes');
+    if (entry) {
+      if (!entry.own || entry.shared || !entry.value || !isSeq(entry.value)) return undefined;
+      const seq = entry.value;
+      const anon = seq.items.find((n) => {
+        const node = n as Node;
+        if (!isScalar(node) || ctx.isShared(node)) return false;
+        const v = String(node.value ?? '').trim().replace(/\/+$/, '');
+        return v === data.mountTarget || v === data.dir;
+      }) as Node | undefined;
+      if (anon && isScalar(anon)) {
+        const span = scalarContentSpan(ctx.text, anon);
+        if (!span) return undefined;
+        serviceEdit = { range: ctx.lines.rangeOf(span[0], span[1]), newText: item };
+      } else {
+        // A long-syntax anonymous volume on the same target would clash with a new mount.
+        const clash = seq.items.some((n) => isMap(n as Node) && ['target'].some((k) => String((n as YAMLMap).get(k) ?? '').replace(/\/+$/, '') === data.mountTarget));
+        if (clash) return undefined;
+        serviceEdit = appendToSeqEdit(ctx, seq, item);
+      }
+    } else {
+      if (!canAddToService(ctx, service)) return undefined;
+      serviceEdit = addToMapEdit(ctx, service.map, ['volumes:', `  - ${item}`], unit);
+    }
+    if (!serviceEdit) return undefined;
+
+    const topEdit = top ? addToMapEdit(ctx, top.value as YAMLMap, [`${name}:`], unit) : addToMapEdit(ctx, root as YAMLMap, ['volumes:', `  ${name}:`], unit);
+    if (!topEdit) return undefined;
+    // Two insertions at the same point (the service is the file's last entry): one edit, service first.
+    const sameInsert = comparePositions(serviceEdit.range.start, serviceEdit.range.end) === 0 && comparePositions(topEdit.range.start, topEdit.range.end) === 0 && comparePositions(serviceEdit.range.start, topEdit.range.start) === 0;
+    const edits = sameInsert ? [{ range: serviceEdit.range, newText: serviceEdit.newText + topEdit.newText }] : [serviceEdit, topEdit];
+    return {
+      title: `Store ${data.service} data in the named volume ${name}`,
+      safe: false,
+      changes: [{ kind: 'edit', path: ctx.path, edits }],
+    };
+  },
+});

@@ -1,0 +1,60 @@
+import { defineRule } from '../engine/rule';
+import { eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
+import type { Range } from '../engine/types';
+
+interface Data extends EolFinding {
+  /** The reference as written (after ARG resolution). */
+  ref: string;
+  /** The written tag, when the fix can replace it (literal FROM, no digest); else null. */
+  tagRange: Range | null;
+  viaArg: boolean;
+  digest: boolean;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF005',
+  name: 'image-end-of-life',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'sometimes',
+  docs: {
+    what: `Flags a \`FROM\` (in any stage: a builder image compiles with an unsupported toolchain) whose official image is on a release line past its end of life. An image given through an \`ARG\` is judged by the ARG's default. ${EOL_WHAT_COMMON}`,
+    why: EOL_DOCS.why,
+    bad: 'FROM node:16-alpine\nFROM python:3.7-slim',
+    good: 'FROM node:22-alpine\nFROM python:3.11-slim',
+    fix: EOL_FIX,
+    guideline: EOL_DOCS.guideline,
+    equivalents: EOL_DOCS.equivalents,
+    references: EOL_DOCS.references,
+  },
+  check(ctx) {
+    const today = eolToday();
+    const out = [];
+    for (const stage of ctx.stages) {
+      if (stage.base.kind !== 'image') continue;
+      const ref = stage.base.ref;
+      const judged = judgeImage(ref, today);
+      if (!judged) continue;
+      const range = stage.from.getImageRange();
+      if (!range) continue;
+      const viaArg = stage.base.viaArg;
+      const tagRange = viaArg || ref.digest ? null : (stage.from.getImageTagRange() ?? null);
+      out.push({ range, data: { ...judged, ref: ref.text, tagRange, viaArg, digest: ref.digest !== null } });
+    }
+    return out;
+  },
+  message(d) {
+    const via = d.viaArg ? ' (from the ARG default)' : '';
+    const move = d.target ? ` Move to ${d.image}:${d.target}, the oldest supported line.` : '';
+    return `Image '${d.ref}'${via} is on ${d.image} ${d.line}, which reached end of life on ${d.eol} and gets no more security fixes.${move}`;
+  },
+  fix(ctx, { data }) {
+    if (!data.target || !data.tagRange || data.digest) return undefined;
+    return {
+      title: `Move to ${data.image}:${data.target} (oldest supported line)`,
+      safe: false,
+      changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.tagRange, newText: data.target }] }],
+    };
+  },
+});

@@ -1,0 +1,256 @@
+/**
+ * Where a data store keeps its data inside the container, and whether that directory is mounted from
+ * a named volume or a bind mount (DC060). The data directory depends on the image, not only on the
+ * kind of store: Bitnami images keep it under `/bitnami/<store>`, OpenSearch under
+ * `/usr/share/opensearch/data`, and the official postgres image moved it in 18 (`PGDATA` became
+ * `/var/lib/postgresql/18/docker`, the image's volume `/var/lib/postgresql`).
+ * https://hub.docker.com/_/postgres ("PGDATA", "Where to Store Data")
+ * https://docs.docker.com/reference/compose-file/services/#volumes
+ */
+import * as path from 'node:path';
+import { isSeq, type Node } from 'yaml';
+import type { ComposeContext, Service } from './compose';
+import { scalarString } from './compose';
+import { builtDockerfile } from './relations';
+import { ServiceEnv } from './env-files';
+import type { ImageRef } from './image';
+import { dataStoreOfLoose, serviceImageLoose } from './service-image';
+import { effectiveCommands } from './service-command';
+import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
+import { interpolateWithDotenv } from './compose-values';
+import { redisFacts } from './redis-config';
+import type { DataStoreKind } from './datastores';
+
+export interface DataDir {
+  kind: DataStoreKind;
+  /** The directory the data is written to (absolute, normalized). */
+  dir: string;
+  /** Where the fix mounts the volume (the image's volume path, or `dir`). */
+  mountTarget: string;
+  /** The data directory came from the service's own settings (PGDATA, --datadir, --dbpath). */
+  configured: boolean;
+  /** Other mount targets taken as holding the data (postgres 18+: the pre-18 path, which the image refuses to start with rather than lose data). */
+  alsoAccepted: string[];
+}
+
+const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64)\//;
+
+/** Vendor images with their own layout (first match wins); null: the layout is not known (no finding). */
+const VENDOR_DIRS: [RegExp, string | null][] = [
+  [/^bitnami(?:legacy|secure)?\/postgresql(?:-repmgr)?$/, '/bitnami/postgresql'],
+  [/^bitnami(?:legacy|secure)?\/mysql$/, '/bitnami/mysql'],
+  [/^bitnami(?:legacy|secure)?\/mariadb(?:-galera)?$/, '/bitnami/mariadb'],
+  [/^bitnami(?:legacy|secure)?\/mongodb$/, '/bitnami/mongodb'],
+  [/^bitnami(?:legacy|secure)?\/redis$/, '/bitnami/redis/data'],
+  [/^bitnami(?:legacy|secure)?\/valkey$/, '/bitnami/valkey/data'],
+  [/^bitnami(?:legacy|secure)?\/rabbitmq$/, '/bitnami/rabbitmq/mnesia'],
+  [/^bitnami(?:legacy|secure)?\/elasticsearch$/, '/bitnami/elasticsearch/data'],
+  [/^bitnami(?:legacy|secure)?\/opensearch$/, '/bitnami/opensearch/data'],
+  [/^bitnami(?:legacy|secure)?\//, null],
+  [/(?:^|\/)opensearch$/, '/usr/share/opensearch/data'],
+  // timescaledb-ha keeps PGDATA under /home/postgres/pgdata; Percona and Oracle's mysql-server as mysql.
+  [/timescaledb-ha$/, '/home/postgres/pgdata'],
+];
+
+const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
+  postgres: '/var/lib/postgresql/data',
+  mysql: '/var/lib/mysql',
+  mariadb: '/var/lib/mysql',
+  mongo: '/data/db',
+  redis: '/data',
+  elasticsearch: '/usr/share/elasticsearch/data',
+  rabbitmq: '/var/lib/rabbitmq',
+  memcached: null,
+};
+
+/** The image a service runs: its `image:` (also with an unresolved tag), or the base of the Dockerfile it builds. */
+function imageOf(ctx: ComposeContext, service: Service): ImageRef | null {
+  const loose = serviceImageLoose(ctx, service);
+  if (loose) return loose.ref;
+  const built = builtDockerfile(ctx, service);
+  if (!built) return null;
+  const stages = built.dockerfile.stages;
+  let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+  for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
+  return stage && stage.base.kind === 'image' ? stage.base.ref : null;
+}
+
+/** The major version in a tag (`16-alpine` → 16), or null. */
+function majorOf(tag: string | null): number | null {
+  const m = tag ? /^(\d+)/.exec(tag) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** The value of `--name=value` or `--name value` in a service's command, or undefined when absent, null when unknown. */
+function optionValue(ctx: ComposeContext, service: Service, name: string): string | null | undefined {
+  const cmds = effectiveCommands(ctx, service);
+  if (cmds === null) return null;
+  if (!cmds) return undefined;
+  for (const run of cmds.runs) {
+    for (let i = 0; i < run.args.length; i++) {
+      const v = run.args[i].value;
+      if (v === null) continue;
+      if (v === name) return run.args[i + 1]?.value ?? null;
+      if (v.startsWith(name + '=')) return v.slice(name.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The data directory of a data-store service, or undefined when the service is not a data store this
+ * rule knows the layout of (or its data directory cannot be known: a variable, an unknown vendor image).
+ */
+export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | undefined {
+  const store = dataStoreOfLoose(ctx, service);
+  if (!store) return undefined;
+  const ref = imageOf(ctx, service);
+  const repo = ref ? ref.repository.replace(ARCH_PREFIX, '') : '';
+  let dir: string | null | undefined;
+  for (const [re, d] of VENDOR_DIRS) {
+    if (re.test(repo)) {
+      dir = d;
+      break;
+    }
+  }
+  const vendor = dir !== undefined;
+  if (dir === undefined) dir = DEFAULT_DIRS[store.kind];
+  if (!dir) return undefined;
+  let mountTarget = dir;
+  let configured = false;
+  const alsoAccepted: string[] = [];
+  if (!vendor) {
+    if (store.kind === 'postgres') {
+      const major = majorOf(ref?.tag ?? null);
+      // postgres 18+: PGDATA /var/lib/postgresql/18/docker under the image's volume /var/lib/postgresql.
+      if (major !== null && major >= 18) {
+        dir = `/var/lib/postgresql/${major}/docker`;
+        mountTarget = '/var/lib/postgresql';
+        alsoAccepted.push('/var/lib/postgresql/data');
+      }
+      const pgdata = new ServiceEnv(ctx, service).get('PGDATA');
+      if (pgdata.state === 'unknown' || pgdata.state === 'unknown-value') return undefined;
+      if (pgdata.state === 'set') {
+        const p = normalizeHostPath(pgdata.value.trim());
+        if (!p) return undefined;
+        dir = p;
+        mountTarget = p;
+        configured = true;
+      }
+    } else if (store.kind === 'mysql' || store.kind === 'mariadb' || store.kind === 'mongo') {
+      const opt = optionValue(ctx, service, store.kind === 'mongo' ? '--dbpath' : '--datadir');
+      if (opt === null) return undefined;
+      if (opt !== undefined) {
+        const p = normalizeHostPath(opt.trim());
+        if (!p) return undefined;
+        dir = p;
+        mountTarget = p;
+        configured = true;
+      }
+    }
+  }
+  return { kind: store.kind, dir, mountTarget, configured, alsoAccepted: configured ? [] : alsoAccepted };
+}
+
+export interface DataMountState {
+  /** A named volume or bind mount holds the data directory. */
+  persisted: boolean;
+  /** Some mount cannot be read (a variable without value, an unknown type): nothing is known. */
+  unknown: boolean;
+  /** Mounts at exactly the mount target that do not persist (anonymous volume, tmpfs). */
+  shadowing: VolumeMount[];
+  /** A `tmpfs:` entry is mounted on the data directory (or the mount target). */
+  tmpfs: boolean;
+  /** Targets of named volumes / bind mounts elsewhere that look meant for the data (`/var/lib/redis`, `/var/lib/postgresql/data` on 18+). */
+  elsewhere: string[];
+}
+
+/** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
+const LIKELY_DATA_PATH = /^\/(?:var\/lib\/(?:redis|postgres(?:ql)?|mysql|mongo(?:db)?|rabbitmq|elasticsearch|valkey)|data|bitnami)(?:\/|$)/;
+
+/** Whether a mount target covers a directory (the directory itself or one of its parents). */
+function covers(target: string, dir: string): boolean {
+  return isUnder(dir, target);
+}
+
+/** How a service's mounts hold its data directory. */
+export function dataMountState(ctx: ComposeContext, service: Service, data: DataDir): DataMountState {
+  const state: DataMountState = { persisted: false, unknown: false, shadowing: [], tmpfs: false, elsewhere: [] };
+  const tmpfs = tmpfsTargets(ctx, service);
+  if (tmpfs === null) state.unknown = true;
+  else state.tmpfs = tmpfs.some((t) => t === data.dir || t === data.mountTarget || covers(t, data.dir));
+  for (const m of serviceVolumes(ctx, service)) {
+    const t = m.target?.value;
+    if (t === null || t === undefined) {
+      state.unknown = true;
+      continue;
+    }
+    const target = normalizeHostPath(t.trim());
+    if (!target) {
+      state.unknown = true;
+      continue;
+    }
+    const holds = covers(target, data.dir) || target === data.mountTarget || data.alsoAccepted.includes(target);
+    const relevant = holds || isUnder(target, data.dir);
+    if (!relevant) {
+      if ((m.type === 'bind' || m.type === 'volume') && m.source?.value && LIKELY_DATA_PATH.test(target)) state.elsewhere.push(target);
+      continue;
+    }
+    if (m.type === 'unknown') {
+      state.unknown = true;
+      continue;
+    }
+    const named = m.type === 'volume' && m.source !== null && (m.source.value ?? '').trim() !== '';
+    if (m.type === 'volume' && m.source !== null && m.source.value === null) {
+      state.unknown = true;
+      continue;
+    }
+    if ((named || m.type === 'bind' || m.type === 'cluster' || m.type === 'npipe') && holds) {
+      state.persisted = true;
+      continue;
+    }
+    if (target === data.mountTarget || target === data.dir) state.shadowing.push(m);
+  }
+  return state;
+}
+
+/** The targets of a service's `tmpfs:` (string or list form), or null when one cannot be read. */
+export function tmpfsTargets(ctx: ComposeContext, service: Service): string[] | null {
+  const entry = ctx.serviceGet(service, 'tmpfs');
+  if (!entry || !entry.value) return [];
+  const nodes = isSeq(entry.value) ? entry.value.items : [entry.value];
+  const out: string[] = [];
+  for (const n of nodes) {
+    const raw = scalarString(ctx.resolve(service.doc, n as Node));
+    if (raw === null) return null;
+    const value = interpolateWithDotenv(ctx, raw).value;
+    if (value === null) return null;
+    const p = normalizeHostPath(value.split(':')[0].trim());
+    if (!p) return null;
+    out.push(p);
+  }
+  return out;
+}
+
+/** Whether a Redis-family service is configured as a pure cache (no persistence asked for). */
+export function isCacheOnly(ctx: ComposeContext, service: Service): boolean {
+  const facts = redisFacts(ctx, service);
+  return !!facts && facts.cache;
+}
+
+/**
+ * Compose files that may add to this file's services when Compose merges them (the override file
+ * beside a base file, or the base file beside an override/variant): a service's volumes written
+ * there are not visible here.
+ */
+export function companionComposeFiles(ctx: ComposeContext): string[] {
+  const dir = ctx.dir;
+  const base = path.basename(ctx.path);
+  const names = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+  return names.filter((n) => n !== base).map((n) => path.join(dir, n)).filter((p) => ctx.workspace.exists(p));
+}
+
+/** The raw `image:` text of a service (for messages), or null. */
+export function writtenImage(ctx: ComposeContext, service: Service): string | null {
+  return scalarString(ctx.serviceGet(service, 'image')?.value);
+}

@@ -1,0 +1,206 @@
+/**
+ * End-of-life release lines of official images (DF005/DC004), from the bundled catalog
+ * `rules/data/eol-catalog.json`: which line a tag belongs to, whether that line is past its end of
+ * life on the analysis date, and the oldest line still supported to move to.
+ *
+ * Conservative by design: a tag that matches no line of the catalog (`python:3`, `node:lts`, `latest`,
+ * a date-stamped or unknown variant that does not start with a version) is never reported, and a line
+ * whose end is not announced (`eol: null`) is supported.
+ */
+import catalogData from '../data/eol-catalog.json';
+import type { ImageRef } from './image';
+import { isOfficialImage } from './image';
+
+export interface EolLine {
+  /** The release line as the image tags it: `16`, `3.8`, `1.20`, `20.04`. */
+  line: string;
+  /** Tags that name the same, frozen line: codenames (`gallium`, `buster`) or a major whose last line it is (`python:2`). */
+  aliases?: string[];
+  /** The end-of-life date (YYYY-MM-DD), or null when no end is announced (supported). */
+  eol: string | null;
+  /** The project's own release or support page the date was checked on. */
+  source: string;
+  /** When the date was checked (YYYY-MM-DD). */
+  checked: string;
+  note?: string;
+}
+
+export interface EolImage {
+  /** Tag suffixes (`-alpine`, `-slim`) the fix keeps; a tag with another suffix gets no fix. */
+  variants: string[];
+  /** Why no fix is offered for this image at all (e.g. a deprecated image). */
+  noFix?: string;
+  note?: string;
+  /** Sorted by version, ascending. */
+  lines: EolLine[];
+}
+
+interface EolCatalog {
+  checked: string;
+  images: Record<string, EolImage>;
+}
+
+const catalog = catalogData as unknown as EolCatalog;
+
+/** The date the bundled EOL catalog was last checked. */
+export const EOL_CATALOG_CHECKED = catalog.checked;
+
+export function eolImages(): Readonly<Record<string, EolImage>> {
+  return catalog.images;
+}
+
+// ---- "today" -----------------------------------------------------------------------------------
+
+let clock: () => Date = () => new Date();
+
+/**
+ * Fixes the date EOL is judged on (tests: fixtures must not change meaning as time passes).
+ * `undefined` restores the real clock.
+ */
+export function setEolClockForTests(date: Date | string | undefined): void {
+  clock = date === undefined ? () => new Date() : () => new Date(date);
+}
+
+/** The analysis date as YYYY-MM-DD (UTC). */
+export function eolToday(): string {
+  return clock().toISOString().slice(0, 10);
+}
+
+// ---- versions ------------------------------------------------------------------------------------
+
+/** Numeric components of a line (`3.10` → [3, 10]). */
+export function lineParts(line: string): number[] {
+  return line.split('.').map((p) => Number(p));
+}
+
+/** Compares two lines numerically (`3.9` < `3.10`, `9.6` < `10`). */
+export function compareLines(a: string, b: string): number {
+  const x = lineParts(a);
+  const y = lineParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? -1) - (y[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export interface TagLine {
+  image: string;
+  entry: EolImage;
+  line: EolLine;
+  /** The written text that names the line: the version (`16.20.2`) or alias (`gallium`). */
+  versionText: string;
+  /** Extra version text after the numbers (`u382-b05`, `_8`), kept out of the suffix. */
+  build: string;
+  /** What follows the version in the tag (`-alpine3.18`, `-slim`, or ''). */
+  suffix: string;
+  /** The tag names the line by an alias (codename) rather than by number. */
+  byAlias: boolean;
+}
+
+/** The catalog entry of an official image, or undefined. */
+export function eolEntry(ref: ImageRef): EolImage | undefined {
+  if (!isOfficialImage(ref)) return undefined;
+  return Object.prototype.hasOwnProperty.call(catalog.images, ref.repository) ? catalog.images[ref.repository] : undefined;
+}
+
+/**
+ * The release line a tag belongs to, or undefined when the catalog does not know it. The tag must
+ * start with the line's version (more components may follow: `16.20.2`) or with an alias, followed
+ * by nothing or by `-suffix`.
+ */
+export function lineOfTag(image: string, tag: string): TagLine | undefined {
+  const entry = Object.prototype.hasOwnProperty.call(catalog.images, image) ? catalog.images[image] : undefined;
+  if (!entry) return undefined;
+  const m = /^(\d+(?:\.\d+)*)((?:u\d+(?:-b\d+)?)|(?:_\d+))?(.*)$/.exec(tag);
+  if (m) {
+    const [, version, build = '', suffix] = m;
+    if (suffix !== '' && !suffix.startsWith('-')) return undefined;
+    const parts = lineParts(version);
+    let found: EolLine | undefined;
+    for (const l of entry.lines) {
+      const lp = lineParts(l.line);
+      if (lp.length <= parts.length && lp.every((p, i) => p === parts[i])) {
+        // The longest matching line wins (`9.6` over a hypothetical `9`).
+        if (!found || lp.length > lineParts(found.line).length) found = l;
+      }
+    }
+    if (!found) {
+      // A bare major that names a frozen line (`python:2` → 2.7).
+      found = entry.lines.find((l) => l.aliases?.includes(version));
+      if (!found) return undefined;
+      return { image, entry, line: found, versionText: version, build, suffix, byAlias: true };
+    }
+    return { image, entry, line: found, versionText: version, build, suffix, byAlias: false };
+  }
+  const w = /^([a-z]+)(.*)$/.exec(tag);
+  if (!w) return undefined;
+  const [, word, suffix] = w;
+  if (suffix !== '' && !suffix.startsWith('-')) return undefined;
+  const found = entry.lines.find((l) => l.aliases?.includes(word));
+  return found ? { image, entry, line: found, versionText: word, build: '', suffix, byAlias: true } : undefined;
+}
+
+/** Whether a line is past its end of life on `today` (YYYY-MM-DD): the day after its EOL date. */
+export function isPastEol(line: EolLine, today: string): boolean {
+  return line.eol !== null && line.eol < today;
+}
+
+/** Whether a line is supported on `today`. */
+export function isSupported(line: EolLine, today: string): boolean {
+  return !isPastEol(line, today);
+}
+
+/**
+ * The oldest line of the image that is newer than `current` and still supported on `today`: the
+ * smallest upgrade that leaves end of life. Undefined when the catalog knows none.
+ */
+export function oldestSupportedAfter(image: string, current: string, today: string): EolLine | undefined {
+  const entry = Object.prototype.hasOwnProperty.call(catalog.images, image) ? catalog.images[image] : undefined;
+  if (!entry) return undefined;
+  const newer = entry.lines.filter((l) => compareLines(l.line, current) > 0 && isSupported(l, today));
+  newer.sort((a, b) => compareLines(a.line, b.line));
+  return newer[0];
+}
+
+export interface EolFinding {
+  image: string;
+  tag: string;
+  line: string;
+  eol: string;
+  source: string;
+  /** The tag to move to, or null when no fix is possible (and why in `noFix`). */
+  target: string | null;
+  targetLine: string | null;
+  noFix: string | null;
+}
+
+/** A variant suffix as the fix keeps it: an Alpine release pin (`-alpine3.18`) becomes `-alpine`. */
+function normalizeSuffix(suffix: string): string {
+  return suffix.replace(/-alpine\d+(?:\.\d+)*(?=$|-)/, '-alpine');
+}
+
+/**
+ * Judges an image reference: undefined when it is not an EOL line of the catalog on `today`, else
+ * the line, its EOL date and source, and the tag to move to (the oldest supported newer line, same
+ * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
+ */
+export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFinding | undefined {
+  if (!isOfficialImage(ref) || ref.tag === null) return undefined;
+  const found = lineOfTag(ref.repository, ref.tag);
+  if (!found || !isPastEol(found.line, today)) return undefined;
+  const base = { image: ref.repository, tag: ref.tag, line: found.line.line, eol: found.line.eol!, source: found.line.source };
+  const none = (why: string): EolFinding => ({ ...base, target: null, targetLine: null, noFix: why });
+  if (found.entry.noFix) return none(found.entry.noFix);
+  const next = oldestSupportedAfter(ref.repository, found.line.line, today);
+  if (!next) return none('the catalog knows no supported newer line');
+  const suffix = normalizeSuffix(found.suffix);
+  if (!found.entry.variants.includes(suffix)) return none(`the variant '${found.suffix}' is not known to exist for newer lines`);
+  let name = next.line;
+  if (found.byAlias && found.versionText !== found.line.line && /^[a-z]/.test(found.versionText)) {
+    // Keep the naming style: a codename tag moves to the target's codename when it has one.
+    const alias = next.aliases?.find((a) => /^[a-z]/.test(a));
+    if (alias) name = alias;
+  }
+  return { ...base, target: `${name}${suffix}`, targetLine: next.line, noFix: null };
+}

@@ -1,0 +1,122 @@
+/**
+ * The EOL catalog (rules/data/eol-catalog.json) is data: every entry must be well-formed (dates parse,
+ * sources are URLs, lines sorted), and the "oldest supported line" computation is checked against
+ * fixed dates so these tests keep their meaning as time passes. Also DC060's companion-file rule.
+ */
+import { afterEach, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import catalogData from '../rules/data/eol-catalog.json';
+import { compareLines, eolImages, eolToday, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
+import { parseImageRef } from '../rules/engine/image';
+import { allRules, analyze } from '../rules';
+import { viewOf } from './helpers/fixtures';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+function validDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+describe('EOL catalog data', () => {
+  it('is documented and dated', () => {
+    const raw = catalogData as unknown as { $comment?: string; checked?: string };
+    assert.ok(raw.$comment && raw.$comment.includes('Refreshing the EOL catalog'), 'the $comment points to the README section');
+    assert.ok(raw.checked && validDate(raw.checked));
+  });
+
+  it('covers the images the rules promise', () => {
+    for (const name of ['node', 'python', 'postgres', 'redis', 'mysql', 'mariadb', 'mongo', 'debian', 'ubuntu', 'alpine', 'golang', 'eclipse-temurin', 'openjdk', 'php', 'ruby', 'nginx']) {
+      assert.ok(eolImages()[name], `${name} is in the catalog`);
+    }
+  });
+
+  for (const [name, image] of Object.entries(eolImages())) {
+    it(`${name}: every line is well-formed and the lines are sorted`, () => {
+      assert.ok(Array.isArray(image.variants) && image.variants.every((v) => v === '' || /^-[a-z0-9.-]+$/.test(v)), 'variants are tag suffixes');
+      assert.ok(image.lines.length > 0);
+      const aliases = new Set<string>();
+      for (const l of image.lines) {
+        assert.match(l.line, /^\d+(\.\d+)*$/, `${name} ${l.line}: a line is a version`);
+        assert.ok(l.eol === null || validDate(l.eol), `${name} ${l.line}: eol is a date (YYYY-MM-DD) or null`);
+        assert.ok(validDate(l.checked), `${name} ${l.line}: checked is a date`);
+        assert.ok(l.checked <= EOL_CATALOG_CHECKED, `${name} ${l.line}: checked no later than the catalog`);
+        const url = new URL(l.source);
+        assert.equal(url.protocol, 'https:', `${name} ${l.line}: the source is an https URL`);
+        for (const a of l.aliases ?? []) {
+          assert.ok(!aliases.has(a), `${name}: alias ${a} is unique`);
+          aliases.add(a);
+          assert.ok(!image.lines.some((x) => x.line === a), `${name}: alias ${a} is not also a line`);
+        }
+      }
+      for (let i = 1; i < image.lines.length; i++) {
+        assert.ok(compareLines(image.lines[i - 1].line, image.lines[i].line) < 0, `${name}: ${image.lines[i - 1].line} before ${image.lines[i].line}`);
+      }
+    });
+  }
+});
+
+describe('EOL judgement on fixed dates', () => {
+  afterEach(() => setEolClockForTests(undefined));
+
+  it('the oldest supported newer line depends on the date', () => {
+    assert.equal(oldestSupportedAfter('node', '16', '2026-11-28')?.line, '22', 'Node 20 ended 2026-04-30');
+    assert.equal(oldestSupportedAfter('node', '16', '2025-06-01')?.line, '20');
+    assert.equal(oldestSupportedAfter('node', '16', '2027-05-01')?.line, '24');
+    assert.equal(oldestSupportedAfter('node', '23', '2026-11-28')?.line, '24', 'never a downgrade');
+    assert.equal(oldestSupportedAfter('python', '3.7', '2026-11-28')?.line, '3.11');
+    assert.equal(oldestSupportedAfter('postgres', '12', '2026-11-01')?.line, '14');
+    assert.equal(oldestSupportedAfter('postgres', '12', '2026-11-28')?.line, '15');
+    assert.equal(oldestSupportedAfter('debian', '10', '2026-11-28')?.line, '12');
+    assert.equal(oldestSupportedAfter('golang', '1.16', '2026-11-28')?.line, '1.26');
+    assert.equal(oldestSupportedAfter('mysql', '5.7', '2026-11-28')?.line, '8.4');
+    assert.equal(oldestSupportedAfter('nope', '1', '2026-11-28'), undefined);
+  });
+
+  it('matches tags to lines: versions, patch versions, variants, codenames, frozen majors', () => {
+    assert.equal(lineOfTag('node', '16.20.2-alpine3.18')?.line.line, '16');
+    assert.equal(lineOfTag('postgres', '9.6.24')?.line.line, '9.6');
+    assert.equal(lineOfTag('postgres', '9')?.line.line, '9.6');
+    assert.equal(lineOfTag('python', '2-slim')?.line.line, '2.7');
+    assert.equal(lineOfTag('debian', 'buster-20240612-slim')?.line.line, '10');
+    assert.equal(lineOfTag('node', 'gallium')?.line.line, '16');
+    assert.equal(lineOfTag('golang', '1.2'), undefined, '1.2 is not 1.20');
+    assert.equal(lineOfTag('python', '3'), undefined, 'a moving major');
+    assert.equal(lineOfTag('python', '3.8rc1'), undefined, 'a pre-release suffix without a dash');
+    assert.equal(lineOfTag('node', 'lts-alpine'), undefined);
+  });
+
+  it('judges references on the analysis date, and moving tags never', () => {
+    const j = (s: string, today: string) => judgeImage(parseImageRef(s)!, today);
+    assert.equal(j('node:20', '2026-04-30'), undefined, 'the EOL day itself is still supported');
+    assert.equal(j('node:20', '2026-05-01')?.target, '22');
+    assert.equal(j('node:16-alpine', '2026-11-28')?.target, '22-alpine');
+    assert.equal(j('debian:buster-slim', '2026-11-28')?.target, 'bookworm-slim');
+    assert.equal(j('node:16-alpine3.18', '2026-11-28')?.target, '22-alpine');
+    assert.equal(j('node:16-bullseye', '2026-11-28')?.target, null);
+    assert.equal(j('openjdk:16', '2026-11-28')?.target, null);
+    for (const moving of ['node:lts', 'node', 'node:latest', 'python:3', 'postgres:latest', 'redis:7', 'mysql:8', 'alpine:edge']) assert.equal(j(moving, '2026-11-28'), undefined, moving);
+    assert.equal(j('ghcr.io/acme/node:16', '2026-11-28'), undefined, 'not an official image');
+  });
+
+  it('uses the injected clock, else the real date', () => {
+    setEolClockForTests('2030-01-02T10:00:00Z');
+    assert.equal(eolToday(), '2030-01-02');
+    setEolClockForTests(undefined);
+    assert.equal(eolToday(), new Date().toISOString().slice(0, 10));
+  });
+});
+
+describe('DC060 and companion compose files', () => {
+  const base = 'services:\n  db:\n    image: postgres:16\n';
+  const run = (files: Record<string, string>) => {
+    const set = new Map(Object.entries(files));
+    return analyze(allRules, 'compose', '/p/compose.yaml', set.get('/p/compose.yaml')!, viewOf(set), { rules: {}, options: { trustedRegistries: [], productionGlobs: [], defaultMemoryLimit: '512m', defaultCpuLimit: '0.5', defaultPidsLimit: 200 } }).findings.filter((f) => f.code === 'DC060');
+  };
+  it('reports a data store whose volumes are nowhere', () => {
+    assert.equal(run({ '/p/compose.yaml': base }).length, 1);
+  });
+  it('stays silent when compose.override.yaml gives the service its volumes', () => {
+    assert.equal(run({ '/p/compose.yaml': base, '/p/compose.override.yaml': 'services:\n  db:\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n' }).length, 0);
+  });
+});
