@@ -556,7 +556,13 @@ describe('Docker Guardrails in a real VS Code', function () {
         state: () => JSON.stringify(editorConfig().get('codeActionsOnSave')),
       });
       assert.ok(!doc.isDirty, 'web/Dockerfile is dirty before the save');
-      await vscode.commands.executeCommand('workbench.action.files.save');
+      // VS Code gives on-save participants a time budget and skips those that exceed it; on a loaded
+      // machine the first save can miss it, so save again (as a user would) before judging.
+      for (let attempt = 0; attempt < 3 && !fixed.test(readDisk(dockerfile)); attempt++) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.save');
+        await waitFor('the save to apply the fixes', () => fixed.test(readDisk(dockerfile)), { timeout: 6_000, state: () => readDisk(dockerfile) }).catch(() => undefined);
+      }
       await waitFor('web/Dockerfile on disk to hold the safe fixes (a pinned tag, USER 1000) after the save', () => fixed.test(readDisk(dockerfile)), {
         timeout: 15_000,
         state: () => `disk: ${JSON.stringify(readDisk(dockerfile))}, editor: ${JSON.stringify(doc.getText())} (dirty: ${doc.isDirty})`,
