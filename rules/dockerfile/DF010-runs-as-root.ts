@@ -138,7 +138,12 @@ export default defineRule<'dockerfile', Data>({
       at = { line: data.insertLine, character: 0 };
       newText = `${data.indent}USER 1000${eol}`;
     } else {
-      at = { line: data.insertLine, character: ctx.lines.lineText(data.insertLine).length };
+      const last = ctx.lines.lineText(data.insertLine);
+      // A file whose last instruction is still open (a trailing continuation, or a heredoc without its
+      // closing line) would swallow the appended line: no fix there.
+      const before = ctx.text.slice(0, ctx.lines.offsetAt({ line: data.insertLine, character: last.length }));
+      if (before.trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
+      at = { line: data.insertLine, character: last.length };
       newText = `${eol}${data.indent}USER 1000`;
     }
     return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
