@@ -228,9 +228,9 @@ describe('no secret in the CLI output', () => {
     assert.match(r.stderr, /applied \d+ fix/);
   });
 
-  // Known bug (reported): DC022's "Add a healthcheck" for redis copies the password written after
-  // --requirepass into the probe (`redis-cli -a '<password>'`), and SARIF carries fixes' inserted text.
-  it('SARIF fixes of a redis service with --requirepass', { todo: 'DC022 healthcheck fix copies the redis password into SARIF fixes (insertedContent)' }, () => {
+  // DC022's redis probe once copied the password written after --requirepass into the healthcheck,
+  // and SARIF carries fixes' inserted text (fixed in d394928): keep it that way.
+  it('SARIF fixes of a redis service with --requirepass', () => {
     const dir = workspace({ 'compose.yaml': `services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass ${S.composeMap}\n` });
     const r = run(['check', '--format', 'sarif', '.'], dir);
     assertNoLeak('sarif report', r.stdout);

@@ -121,12 +121,22 @@ export function fixSafety(files: CorpusFile[], onProgress?: (done: number, file:
   return report;
 }
 
-/** Fix-all as the editor and the CLI do it, in rounds until nothing safe is left; checks every round's result. */
-export function fixAllSafety(c: Case, maxRounds = 20): { rounds: number; violations: Violation[] } {
+/**
+ * Fix-all as the editor and the CLI do it, in rounds until nothing safe is left; checks every round's
+ * result. Fixes that conflict wait for a later round (every DC040 fix appends to .env: one per round),
+ * so the bound is the number of findings, and a repeated state is a loop.
+ */
+export function fixAllSafety(c: Case, maxRounds?: number): { rounds: number; violations: Violation[] } {
+  const seen = new Set<string>();
   let rounds = 0;
   let files = c.files;
-  for (let round = 0; round < maxRounds; round++) {
+  let limit = maxRounds ?? Infinity;
+  for (let round = 0; round < limit; round++) {
     const analysis = analyze(allRules, c.kind, c.target, files.get(c.target) ?? '', viewOf(files, c.repoRoot), c.config ?? FUZZ_CONFIG);
+    if (round === 0 && maxRounds === undefined) limit = analysis.findings.length + 5;
+    const state = [...files].map(([p, t]) => `${p}\u0000${t ?? ''}`).join('\u0001');
+    if (seen.has(state)) return { rounds, violations: [{ property: 'fix-not-converging', code: '(fix-all)', detail: `fix-all returns to an earlier state after ${rounds} rounds` }] };
+    seen.add(state);
     const chosen: Fix[] = [];
     for (const finding of analysis.findings) {
       const fix = fixFinding(allRules, analysis.context, finding);
@@ -147,7 +157,7 @@ export function fixAllSafety(c: Case, maxRounds = 20): { rounds: number; violati
       return { rounds, violations: [{ property: 'fix-overlap', code: '(fix-all)', detail: (e as Error).message }] };
     }
   }
-  return { rounds, violations: [{ property: 'fix-not-converging', code: '(fix-all)', detail: `safe fixes still offered after ${maxRounds} rounds` }] };
+  return { rounds, violations: [{ property: 'fix-not-converging', code: '(fix-all)', detail: `safe fixes still offered after ${limit} rounds` }] };
 }
 
 /** The report as a Markdown table (bench/results/fix-safety.md). */

@@ -48,6 +48,7 @@ const runInstr = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(shellCmd, fc.boolean()).map(([c, sh]) => (sh ? `RUN ["/bin/sh", "-c", ${JSON.stringify(c)}]` : `RUN [${c.split(' ').slice(0, 4).map((w) => JSON.stringify(w)).join(', ')}]`)) },
   { weight: 1, arbitrary: fc.tuple(pick('EOF', 'SCRIPT', '-EOT'), fc.array(shellCmd, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([tag, cmds, bash]) => `RUN ${bash ? 'bash ' : ''}<<${tag}\n${cmds.join('\n')}\n${tag.replace(/^-/, '')}`) },
   { weight: 1, arbitrary: fc.tuple(shellCmd, shellCmd).map(([a, b]) => `RUN ${a} \\\n    # a comment inside\n    && ${b}`) },
+  { weight: 1, arbitrary: pick('RUN apt-get update && apt-get install -y curl', 'RUN apt-get update \\\n && apt-get install -y --no-install-recommends git \\\n && rm -rf /var/lib/apt/lists/*', 'RUN echo one\nRUN echo two\nRUN echo three', 'RUN apt-get update\nRUN apt-get install -y curl', 'RUN pip install flask && \\\n    apk add curl') },
 );
 
 const secretName = pick('PASSWORD', 'DB_PASSWORD', 'API_KEY', 'GITHUB_TOKEN', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'PASSWORD_FILE', 'DB_USER', 'APP_ENV', 'NODE_ENV', 'PATH', 'PRIVATE_KEY', 'credentials');
@@ -86,13 +87,22 @@ export const dockerfileText = fc
     pick('\n', '\n', '\n', '\r\n'),
     fc.boolean(),
   )
-  .map(([head, stages, eol, trailing]) => [...head, ...stages].join('\n').replace(/\n/g, eol) + (trailing ? eol : ''));
+  .chain(([head, stages, eol, trailing]) =>
+    // Ways people write the same Dockerfile: lower-case keywords, indented instructions, spaces after a continuation.
+    fc.record({ lower: fc.boolean(), indent: fc.boolean(), spaceAfterEscape: fc.boolean() }, { requiredKeys: [] }).map((st) => {
+      let lines = [...head, ...stages].join('\n').split('\n');
+      if (st.lower) lines = lines.map((l) => l.replace(/^(FROM|RUN|USER|COPY|ADD|ENV|ARG|EXPOSE|WORKDIR|CMD|ENTRYPOINT)\b/, (k) => k.toLowerCase()));
+      if (st.indent) lines = lines.map((l) => (/^[A-Za-z]/.test(l) && !/^(FROM|from)\b/.test(l) && !/^(EOF|SCRIPT|EOT)$/.test(l) ? `  ${l}` : l));
+      if (st.spaceAfterEscape) lines = lines.map((l) => l.replace(/\\$/, '\\  '));
+      return lines.join('\n').replace(/\n/g, eol) + (trailing ? eol : '');
+    }),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Compose files
 
-const envName = pick('POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD', 'REDIS_PASSWORD', 'API_TOKEN', 'SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'GF_SECURITY_ADMIN_PASSWORD', 'POSTGRES_HOST_AUTH_METHOD', 'POSTGRES_USER', 'CORS_ORIGIN', 'CORS_ALLOWED_ORIGINS', 'NODE_ENV', 'PASSWORD_FILE', 'RABBITMQ_DEFAULT_PASS', 'MINIO_ROOT_PASSWORD', 'DB_PASSWORD');
-const envValue = pick('hunter2', 'postgres', 'password', 'changeme', 'root', 'admin', 'Tr0ub4dor&3-horse', '"quoted: value"', "'single quoted'", '${DB_PASSWORD}', '${DB_PASSWORD:-hunter2}', '${DB_PASSWORD-default}', '${X:?required}', 'postgres://app:s3cret@db:5432/app', 'mongodb://root:example@mongo/', 'trust', 'md5', '"*"', '*', '', 'null', '~', '123456', 'true', '"multi\\nline"', '|\n        block\n        text', '$$escaped', 'ghp_' + 'x'.repeat(36));
+const envName = pick('POSTGRES_INITDB_ARGS', 'POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD', 'REDIS_PASSWORD', 'API_TOKEN', 'SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'GF_SECURITY_ADMIN_PASSWORD', 'POSTGRES_HOST_AUTH_METHOD', 'POSTGRES_USER', 'CORS_ORIGIN', 'CORS_ALLOWED_ORIGINS', 'NODE_ENV', 'PASSWORD_FILE', 'RABBITMQ_DEFAULT_PASS', 'MINIO_ROOT_PASSWORD', 'DB_PASSWORD');
+const envValue = pick('--auth=md5', '"--auth-host=password --data-checksums"', 'hunter2', 'postgres', 'password', 'changeme', 'root', 'admin', 'Tr0ub4dor&3-horse', '"quoted: value"', "'single quoted'", '${DB_PASSWORD}', '${DB_PASSWORD:-hunter2}', '${DB_PASSWORD-default}', '${X:?required}', 'postgres://app:s3cret@db:5432/app', 'mongodb://root:example@mongo/', 'trust', 'md5', '"*"', '*', '', 'null', '~', '123456', 'true', '"multi\\nline"', '|\n        block\n        text', '$$escaped', 'ghp_' + 'x'.repeat(36));
 
 const envBlock = (indent: string) =>
   fc.oneof(
@@ -115,7 +125,7 @@ const volumesBlock = (indent: string) =>
     pick('/var/run/docker.sock', '/etc', './app').map((src) => `${indent}volumes:\n${indent}  - type: bind\n${indent}    source: ${src}\n${indent}    target: /mnt\n${indent}    read_only: true`),
   );
 
-const serviceImage = pick('postgres', 'postgres:17-alpine', 'mysql:8', 'mariadb:11', 'mongo:7', 'redis', 'redis:7-alpine', 'bitnami/redis:latest', 'nginx:latest', 'node:20', 'ghcr.io/acme/api:1.2.3', 'portainer/portainer-ce', 'grafana/grafana', 'rabbitmq:3-management', 'minio/minio', 'busybox@sha256:' + 'ab'.repeat(32), '${IMAGE}', 'python:3.12-slim', 'traefik:v3', 'elasticsearch:8.15.0');
+const serviceImage = pick('postgres', 'postgres:17-alpine', 'postgres:13-alpine', 'postgres:16', 'mysql:8', 'mariadb:11', 'mongo:7', 'redis', 'redis:7-alpine', 'bitnami/redis:latest', 'nginx:latest', 'node:20', 'ghcr.io/acme/api:1.2.3', 'portainer/portainer-ce', 'grafana/grafana', 'rabbitmq:3-management', 'minio/minio', 'busybox@sha256:' + 'ab'.repeat(32), '${IMAGE}', 'python:3.12-slim', 'traefik:v3', 'elasticsearch:8.15.0');
 
 const serviceExtra = (i: string) =>
   fc.oneof(
@@ -149,11 +159,23 @@ const header = pick(
 
 const footer = pick('', 'volumes:\n  db-data:', 'secrets:\n  db_password:\n    file: ./secrets/db_password.txt', 'networks:\n  default:\n    name: x', 'volumes:\n  db-data: {}\nsecrets:\n  s:\n    environment: S');
 
+/** Ways people write the same compose file: trailing comments, 4-space indentation, quoted keys. */
+const composeStyle = fc.record({ comments: fc.boolean(), indent4: fc.boolean(), quoteKeys: fc.boolean() }, { requiredKeys: [] });
+
+function restyleCompose(text: string, st: { comments?: boolean; indent4?: boolean; quoteKeys?: boolean }): string {
+  let lines = text.split('\n');
+  if (st.indent4) lines = lines.map((l) => l.replace(/^ +/, (m) => m + m));
+  if (st.quoteKeys) lines = lines.map((l) => l.replace(/^(\s+)([A-Z][A-Z0-9_]*):(?= |$)/, '$1"$2":'));
+  // A comment after a value (not inside a block scalar's text: only on lines that hold a key or an item).
+  if (st.comments) lines = lines.map((l) => (/^\s*(- |[A-Za-z_"][^:]*:)/.test(l) && !/[|>]-?$/.test(l) ? `${l} # note` : l));
+  return lines.join('\n');
+}
+
 /** A compose file: optional header (version, anchors), 1–4 services, optional top-level sections; LF or CRLF. */
 export const composeText = fc
-  .tuple(fc.array(header, { maxLength: 2 }), fc.uniqueArray(service, { minLength: 1, maxLength: 4, selector: (s) => s.split(':')[0] }), footer, pick('\n', '\n', '\n', '\r\n'), fc.boolean(), fc.boolean())
-  .map(([head, services, foot, eol, trailing, multiDoc]) => {
-    let t = [...head, 'services:', ...services, foot].filter((x) => x !== '').join('\n');
+  .tuple(fc.array(header, { maxLength: 2 }), fc.uniqueArray(service, { minLength: 1, maxLength: 4, selector: (s) => s.split(':')[0] }), footer, pick('\n', '\n', '\n', '\r\n'), fc.boolean(), fc.boolean(), composeStyle)
+  .map(([head, services, foot, eol, trailing, multiDoc, style]) => {
+    let t = restyleCompose([...head, 'services:', ...services, foot].filter((x) => x !== '').join('\n'), style);
     if (multiDoc) t = `---\n${t}\n---\nservices:\n  extra:\n    image: nginx`;
     return t.replace(/\n/g, eol) + (trailing ? eol : '');
   });

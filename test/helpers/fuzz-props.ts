@@ -120,8 +120,23 @@ export function rangeProblem(lines: LineIndex, r: Range): string | undefined {
   return undefined;
 }
 
+/** Memoizes a function of a text (the same original text is checked against every fix). */
+function memoText<T>(f: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+    const v = f(text);
+    if (cache.size >= 32) cache.delete(cache.keys().next().value!);
+    cache.set(text, v);
+    return v;
+  };
+}
+
 /** YAML errors as Docker Compose sees them (duplicate keys are errors there, too). */
-export function yamlErrors(text: string): string[] {
+export const yamlErrors = memoText(yamlErrorsOf);
+
+function yamlErrorsOf(text: string): string[] {
   try {
     return parseAllDocuments(text).flatMap((d) => ('errors' in d ? d.errors.map((e) => e.message.split('\n')[0]) : []));
   } catch (e) {
@@ -132,14 +147,16 @@ export function yamlErrors(text: string): string[] {
 const INSTRUCTIONS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
 
 /** A Dockerfile's shape: stages, and instructions whose keyword is not a Dockerfile instruction. */
-function dockerfileShape(text: string): { stages: number; unknown: number; instructions: number } {
+const dockerfileShape = memoText(dockerfileShapeOf);
+function dockerfileShapeOf(text: string): { stages: number; unknown: number; instructions: number } {
   const ast = DockerfileParser.parse(text);
   const instructions = ast.getInstructions();
   return { stages: ast.getFROMs().length, unknown: instructions.filter((i) => !INSTRUCTIONS.has(i.getKeyword().toUpperCase())).length, instructions: instructions.length };
 }
 
 /** A compose file's shape: the service names of every document (services never appear or vanish through a fix). */
-function composeShape(text: string): string {
+const composeShape = memoText(composeShapeOf);
+function composeShapeOf(text: string): string {
   try {
     return parseAllDocuments(text, { uniqueKeys: false, merge: true })
       .map((d) => {
@@ -306,6 +323,12 @@ function timeAnalysis(c: Case, files: FileSet): { analysis?: Analysis; ms: numbe
   }
 }
 
+function hashText(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return h;
+}
+
 /** Checks every property on one case. */
 export function checkCase(c: Case, opts: CheckOptions = {}): CheckResult {
   const violations: Violation[] = [];
@@ -337,11 +360,14 @@ export function checkCase(c: Case, opts: CheckOptions = {}): CheckResult {
     for (const f of analysis.findings) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
     const fixableCodes = new Set<string>();
     const findings = opts.maxFindings !== undefined ? analysis.findings.slice(0, opts.maxFindings) : analysis.findings;
+    // With maxPerRule, which findings of a rule are checked rotates with a hash of the text (not always the first).
+    const h = Math.abs(hashText(text));
     const perRule = new Map<string, number>();
     for (const f of findings) {
-      const n = (perRule.get(f.code) ?? 0) + 1;
-      perRule.set(f.code, n);
-      if (opts.maxPerRule !== undefined && n > opts.maxPerRule) continue;
+      const n = perRule.get(f.code) ?? 0;
+      perRule.set(f.code, n + 1);
+      const total = counts.get(f.code) ?? 1;
+      if (opts.maxPerRule !== undefined && total > opts.maxPerRule && (n - (h % total) + total) % total >= opts.maxPerRule) continue;
       let fixes: Fix[];
       try {
         const rules = c.rules ?? allRules;
@@ -368,9 +394,7 @@ export function checkCase(c: Case, opts: CheckOptions = {}): CheckResult {
     if (opts.convergence !== false && (c.kind !== 'compose' || yamlErrors(text).length === 0)) {
       let codes = [...fixableCodes].sort();
       if (opts.maxConvergenceRules !== undefined && codes.length > opts.maxConvergenceRules) {
-        let h = 0;
-        for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
-        const start = Math.abs(h) % codes.length;
+        const start = h % codes.length;
         codes = [...codes.slice(start), ...codes.slice(0, start)].slice(0, opts.maxConvergenceRules);
       }
       for (const code of codes) {

@@ -36,8 +36,8 @@ export function mutationArbitrary(files: CorpusFile[]): fc.Arbitrary<Case> {
 export function suites(corpusStep = 1): Suite[] {
   const out: Suite[] = [
     { name: 'random-text', arbitrary: randomTextCase, options: { timeBoundMs: 200 }, weight: 2 },
-    { name: 'dockerfile', arbitrary: dockerfileCase, options: { timeBoundMs: 200, maxPerRule: 3, maxConvergenceRules: 4 }, weight: 3 },
-    { name: 'compose', arbitrary: composeCase, options: { timeBoundMs: 200, maxPerRule: 2, maxConvergenceRules: 4 }, weight: 3 },
+    { name: 'dockerfile', arbitrary: dockerfileCase, options: { timeBoundMs: 200, maxPerRule: 2, maxConvergenceRules: 3 }, weight: 3 },
+    { name: 'compose', arbitrary: composeCase, options: { timeBoundMs: 200, maxPerRule: 1, maxConvergenceRules: 3 }, weight: 3 },
   ];
   const files = mutationCorpus(corpusStep);
   if (files.length > 0) out.push({ name: 'mutation', arbitrary: mutationArbitrary(files), options: { timeBoundMs: 200, maxPerRule: 2, maxConvergenceRules: 3 }, weight: 2 });
