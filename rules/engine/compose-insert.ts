@@ -9,7 +9,7 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ComposeContext, Service } from './compose';
 import type { TextEdit } from './types';
-import { appendToMapEdit, mapIndent } from './yaml-edit';
+import { appendToMapEdit, contentEndLine, mapIndent, pastDeeperComments } from './yaml-edit';
 
 /**
  * The file's indentation step, measured at a service: the column of its keys minus the column of
@@ -36,28 +36,7 @@ export function reindent(lines: readonly string[], unit: string): string[] {
  * at the end of a block mapping, with the mapping's own indentation and the file's indentation step.
  */
 export function addToMapEdit(ctx: ComposeContext, map: YAMLMap, lines: readonly string[], unit: string): TextEdit | undefined {
-  const edit = appendToMapEdit(ctx, map, reindent(lines, unit));
-  const indent = mapIndent(ctx, map);
-  if (!edit || indent === undefined) return edit;
-  // Comment lines right after the last entry that are indented deeper than the keys belong to that
-  // entry's value (e.g. a commented-out item): insert after them, not between.
-  let line = edit.range.start.line;
-  while (line + 1 < ctx.lines.lineCount) {
-    const next = ctx.lines.lineText(line + 1);
-    const lead = /^ */.exec(next)![0].length;
-    if (!next.trimStart().startsWith('#') || lead <= indent.length) break;
-    line++;
-  }
-  if (line === edit.range.start.line) return edit;
-  const at = { line, character: ctx.lines.lineText(line).length };
-  return { range: { start: at, end: at }, newText: edit.newText };
-}
-
-/** The last line a node occupies (a block node's range may end at the start of the following line). */
-function lastLineOf(ctx: ComposeContext, start: number, end: number): number {
-  const pos = ctx.lines.positionAt(end);
-  if (pos.character === 0 && end > start) return ctx.lines.positionAt(end - 1).line;
-  return pos.line;
+  return appendToMapEdit(ctx, map, reindent(lines, unit));
 }
 
 /** The text in front of a node on its line, when it is only indentation and a `- ` sequence marker. */
@@ -91,7 +70,9 @@ export function appendToSeqEdit(ctx: ComposeContext, seq: YAMLSeq, itemText: str
   if (!first?.range || !last?.range) return undefined;
   const prefix = dashPrefix(ctx, first.range[0]);
   if (prefix === undefined) return undefined;
-  const line = lastLineOf(ctx, last.range[0], last.range[1]);
+  const end = contentEndLine(ctx, last);
+  if (end === undefined) return undefined;
+  const line = pastDeeperComments(ctx, end, prefix.indexOf('-'));
   const at = { line, character: ctx.lines.lineText(line).length };
   return { range: { start: at, end: at }, newText: `${ctx.lines.eol}${prefix}${itemText}` };
 }
@@ -114,9 +95,12 @@ export function deleteSeqItemEdit(ctx: ComposeContext, seq: YAMLSeq, index: numb
     if (!prev) return undefined;
     return { range: ctx.lines.rangeOf(prev[1], item.range[1]), newText: '' };
   }
-  if (dashPrefix(ctx, item.range[0]) === undefined) return undefined;
+  const prefix = dashPrefix(ctx, item.range[0]);
+  if (prefix === undefined) return undefined;
   const first = ctx.lines.positionAt(item.range[0]).line;
-  const last = lastLineOf(ctx, item.range[0], item.range[1]);
+  const end = contentEndLine(ctx, item);
+  if (end === undefined) return undefined;
+  const last = pastDeeperComments(ctx, Math.max(first, end), prefix.indexOf('-'));
   // The next item must start on a later line (it always does in a block sequence).
   return { range: ctx.lines.wholeLines(first, last), newText: '' };
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ComposeContext } from './compose';
 import type { TextEdit } from './types';
 
@@ -13,17 +13,15 @@ export function deletePairEdit(ctx: ComposeContext, map: YAMLMap, pair: Pair): T
   if (map.flow) return undefined;
   if (map.items.length < 2) return undefined; // an empty mapping would change the type of its parent value
   const key = pair.key as Node | null;
-  const value = pair.value as Node | null;
   if (!key?.range) return undefined;
-  const first = ctx.lines.positionAt(key.range[0]).line;
-  const endOffset = value?.range ? value.range[1] : key.range[1];
-  let last = ctx.lines.positionAt(Math.max(key.range[0], endOffset - 1)).line;
-  // A block value's range can end at the start of the next line: do not take that line.
-  if (value?.range && ctx.lines.positionAt(endOffset).character === 0 && endOffset > key.range[0]) {
-    last = ctx.lines.positionAt(endOffset - 1).line;
-  }
+  const keyPos = ctx.lines.positionAt(key.range[0]);
+  const first = keyPos.line;
+  const end = contentEndLine(ctx, pair);
+  if (end === undefined) return undefined;
+  // The value's comment lines indented deeper than the key go with it.
+  const last = pastDeeperComments(ctx, Math.max(first, end), keyPos.character);
   // The entry must own its lines: nothing but whitespace before the key.
-  if (ctx.lines.lineText(first).slice(0, ctx.lines.positionAt(key.range[0]).character).trim() !== '') return undefined;
+  if (ctx.lines.lineText(first).slice(0, keyPos.character).trim() !== '') return undefined;
   return { range: ctx.lines.wholeLines(first, last), newText: '' };
 }
 
@@ -37,18 +35,60 @@ export function mapIndent(ctx: ComposeContext, map: YAMLMap): string | undefined
 }
 
 /**
+ * The offset where a node's own content ends, from the parser's node ranges: a scalar's or an alias's
+ * value end (before a trailing comment), a flow collection's closing bracket, a block collection's last
+ * item's content end. A block collection's `range[1]` is not used: it also covers the comments and blank
+ * lines after its last item and, when the last value is empty with a trailing comment
+ * (`KEY:  # note`), the indentation of the line that follows, i.e. a place inside the next entry.
+ */
+export function contentEnd(node: unknown): number | undefined {
+  if (isPair(node)) return contentEnd(node.value) ?? contentEnd(node.key);
+  if (isScalar(node) || isAlias(node)) return node.range?.[1];
+  if (isCollection(node)) {
+    if (node.flow) return node.range?.[1];
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const end = contentEnd(node.items[i]);
+      if (end !== undefined) return end;
+    }
+    return node.range?.[0];
+  }
+  return undefined;
+}
+
+/** The last line holding a node's own content (a block scalar's range ends at the start of the line after it). */
+export function contentEndLine(ctx: ComposeContext, node: unknown): number | undefined {
+  const end = contentEnd(node);
+  if (end === undefined) return undefined;
+  const pos = ctx.lines.positionAt(end);
+  const start = (node as { range?: [number, number, number] } | null)?.range?.[0] ?? (isPair(node) ? (node.key as Node | null)?.range?.[0] : undefined);
+  if (pos.character === 0 && end > 0 && (start === undefined || start < end)) return ctx.lines.positionAt(end - 1).line;
+  return pos.line;
+}
+
+/** The last of the comment lines right after `line` that are indented deeper than `column` (`line` when there are none). */
+export function pastDeeperComments(ctx: ComposeContext, line: number, column: number): number {
+  while (line + 1 < ctx.lines.lineCount) {
+    const next = ctx.lines.lineText(line + 1);
+    const lead = /^ */.exec(next)![0].length;
+    if (!next.trimStart().startsWith('#') || lead <= column) break;
+    line++;
+  }
+  return line;
+}
+
+/**
  * Inserts `lines` (already without indentation) as new entries at the end of a block mapping,
- * indented like its existing entries.
+ * indented like its existing entries: after the last entry's content line and after the comment lines
+ * right below it that are indented deeper than the keys (they belong to that entry's value, e.g. a
+ * commented-out item).
  */
 export function appendToMapEdit(ctx: ComposeContext, map: YAMLMap, lines: string[]): TextEdit | undefined {
   if (map.flow || map.items.length === 0) return undefined;
   const indent = mapIndent(ctx, map);
   if (indent === undefined) return undefined;
-  const lastPair = map.items[map.items.length - 1];
-  const end = (lastPair.value as Node | null)?.range?.[1] ?? (lastPair.key as Node | null)?.range?.[1];
+  const end = contentEndLine(ctx, map.items[map.items.length - 1]);
   if (end === undefined) return undefined;
-  let line = ctx.lines.positionAt(end).line;
-  if (ctx.lines.positionAt(end).character === 0 && end > 0) line = ctx.lines.positionAt(end - 1).line;
+  const line = pastDeeperComments(ctx, end, indent.length);
   const eol = ctx.lines.eol;
   const at = { line, character: ctx.lines.lineText(line).length };
   return { range: { start: at, end: at }, newText: lines.map((l) => `${eol}${indent}${l}`).join('') };

@@ -105,13 +105,6 @@ export const KNOWN_BUGS: KnownBug[] = [
     explains: (v, c) => c.kind === 'dockerfile' && (v.property === 'fix-not-gone' || v.property === 'fix-not-converging') && shellUnbalanced(targetText(c)),
     repro: dockerfile('FROM debian:12\nRUN apt-get update && apt-get install -y curl && make -j$(nproc\nUSER 1000\n'),
   },
-  {
-    id: 'compose-insert-after-empty-value-with-comment',
-    description:
-      'every compose fix that adds a key to a service (DC011, DC015, DC016, DC018, DC020, DC021, DC022, DC023, DC032, DC060…; rules/engine/yaml-edit.ts / compose-insert.ts): when the service\'s last entry is a key with an empty value and a trailing comment (`POSTGRES_INITDB_ARGS:  # note`), the new key is inserted into the NEXT service, right after its name line: the wrong service is changed, the finding stays, and a key the next service already has becomes a duplicate (YAML no longer parses).',
-    explains: (v, c) => c.kind === 'compose' && /^(fix-not-gone|fix-not-converging|fix-breaks-parse|fix-breaks-structure)$/.test(v.property) && /^\s*(-\s*)?["']?[^\s#"':][^#:]*["']?:[ \t]+#/m.test(targetText(c)),
-    repro: compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_INITDB_ARGS:  # note\n  web:\n    image: nginx:1.27\n'),
-  },
 ];
 
 /** Splits violations into those a known bug explains and the new ones. */
