@@ -1,6 +1,6 @@
 /** The engine's public surface for the server, the CLI and the tests. */
 export * from './engine/types';
-export { analyze, runRules, fixFinding, moreFixesFor, fileKindOf, createContext, effectiveSeverity, DEFAULT_CONFIG, IGNORE_UNUSED_CODE, type EngineConfig, type Analysis, type AnyContext, type Suppressed } from './engine/analyze';
+export { analyze, runRules, fixFinding, moreFixesFor, fileKindOf, fileKindIn, createContext, effectiveSeverity, DEFAULT_CONFIG, IGNORE_UNUSED_CODE, type EngineConfig, type Analysis, type AnyContext, type Suppressed } from './engine/analyze';
 export { applyTextEdits, applyFix, fixesConflict, isSensitivePath, fixIsSensitive, type FileSet } from './engine/edits';
 export { docsUrl, DOCS_BASE_URL } from './engine/docs';
 export { LineIndex } from './engine/text';
@@ -10,3 +10,4 @@ export { asyncFixesFor, hasAsyncFixes } from './engine/async-fixes';
 export { findIgnoreComments, ignoreLineEdit, ignoreFileEdit, type IgnoreComment } from './engine/suppress';
 export { renderRuleMarkdown, renderRuleText, renderRuleTable } from './engine/render-docs';
 export { parseConfig, findConfigPath, applyConfigOptions, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
+export { includedFiles, includersOf, isIncludedComposePath } from './engine/include';

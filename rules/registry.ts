@@ -3,9 +3,10 @@ import { dockerfileRules } from './dockerfile';
 import type { Rule } from './engine/rule';
 import DG001 from './meta/DG001-ignore-unused';
 import DG002 from './meta/DG002-config-invalid';
+import DG003 from './meta/DG003-compose-legacy-format';
 
 /** The registry: every rule, by code. Codes are public contracts: stable and never reused. */
-export const allRules: readonly Rule[] = [...(dockerfileRules as Rule[]), ...(composeRules as Rule[]), DG001 as Rule, DG002 as Rule].sort((a, b) => a.code.localeCompare(b.code));
+export const allRules: readonly Rule[] = [...(dockerfileRules as Rule[]), ...(composeRules as Rule[]), DG001 as Rule, DG002 as Rule, DG003 as Rule].sort((a, b) => a.code.localeCompare(b.code));
 
 const byCode = new Map(allRules.map((r) => [r.code, r]));
 

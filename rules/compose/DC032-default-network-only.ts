@@ -2,6 +2,7 @@ import { isMap, type Document, type YAMLMap } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
 import { isPartialService } from '../engine/compose-lookup';
+import { projectFiles } from '../engine/include';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 
@@ -18,6 +19,13 @@ function servicesOnDefault(ctx: ComposeContext, doc: Document.Parsed): Service[]
   return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'networks') && !ctx.serviceGet(s, 'network_mode') && !ctx.serviceGet(s, 'extends') && !isPartialService(ctx, s));
 }
 
+/** How many complete services the other files of the file's `include:` project define (0 without include). */
+function projectNeighbours(ctx: ComposeContext): number {
+  let n = 0;
+  for (const other of projectFiles(ctx)) n += other.services.filter((s) => !isPartialService(other, s)).length;
+  return n;
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC032',
   name: 'default-network-only',
@@ -25,20 +33,22 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from).',
+    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written.',
     why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
-    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further. Offered only when no service of the file sets `networks:` or `network_mode:` yet and there is no top-level `networks:` (otherwise which service belongs where is your design decision), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
+    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further. Offered only when no service of the file sets `networks:` or `network_mode:` yet and there is no top-level `networks:` (otherwise which service belongs where is your design decision), when the file is not part of an `include:` project (a network defined in two of its files would conflict), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
     guideline: '§3 Network Security — "Custom Bridge Network", "Network Policies"',
     equivalents: ['KICS "Networks Not Set" (Docker Compose query)', 'Checkov: no equivalent for compose', 'compose-lint: none'],
-    references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/'],
+    references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/', 'https://docs.docker.com/reference/compose-file/include/'],
   },
   check(ctx) {
     const out = [];
+    // Services of files joined by `include:` share the project's default network with this file's.
+    const others = projectNeighbours(ctx);
     for (const doc of ctx.documents) {
       // A lone service has no neighbour to be isolated from (the default network is per project).
-      if (ctx.services.filter((s) => s.doc === doc).length < 2) continue;
+      if (ctx.services.filter((s) => s.doc === doc).length + others < 2) continue;
       for (const service of servicesOnDefault(ctx, doc)) out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, doc } });
     }
     return out;
@@ -47,6 +57,8 @@ export default defineRule<'compose', Data>({
     return `Service '${d.service}' is only on the project's default network, which every service shares; attach it to named networks that only the services it talks to join.`;
   },
   fix(ctx, { data }): Fix | undefined {
+    // A network named in two files of one `include:` project is a conflict: the design is the author's.
+    if (projectFiles(ctx).length > 0) return undefined;
     const doc = data.doc;
     const root = doc.contents;
     if (!root || !isMap(root) || root.flow || doc.errors.length > 0) return undefined;

@@ -1,6 +1,7 @@
 import { Minimatch } from 'minimatch';
 import { isSeq, type Node } from 'yaml';
 import type { ComposeContext } from '../engine/compose';
+import { includersOf } from '../engine/include';
 import { defineRule } from '../engine/rule';
 
 interface Data {
@@ -30,11 +31,24 @@ function matcher(g: string): Minimatch {
 }
 
 export function productionGlobOf(ctx: ComposeContext): string | undefined {
-  const p = ctx.path.split('\\').join('/');
+  return globMatching(ctx, ctx.path) ?? productionIncluder(ctx);
+}
+
+function globMatching(ctx: ComposeContext, filePath: string): string | undefined {
+  const p = filePath.split('\\').join('/');
   for (const glob of ctx.options.productionGlobs ?? []) {
     if (typeof glob !== 'string' || glob.trim() === '') continue;
     const g = glob.trim();
     if (matcher(g).match(p)) return g;
+  }
+  return undefined;
+}
+
+/** A file that a production compose file `include:`s (directly or through another) is production too. */
+function productionIncluder(ctx: ComposeContext): string | undefined {
+  for (const inc of includersOf(ctx.workspace, ctx.path, ctx.options)) {
+    const g = globMatching(ctx, inc.parent.path) ?? globMatching(ctx, inc.root.path);
+    if (g !== undefined) return g;
   }
   return undefined;
 }
@@ -46,7 +60,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*prod*"]`: `docker-compose.prod.yml`, `compose.production.yaml`, `prod.compose.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path (e.g. `**/deploy/**`); case is ignored. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported.',
+    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*prod*"]`: `docker-compose.prod.yml`, `compose.production.yaml`, `prod.compose.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path (e.g. `**/deploy/**`); case is ignored. A file that a production compose file pulls in with a top-level `include:` (directly or through another included file) is production too. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported.',
     why: 'SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". A port published by a service in production bypasses the proxy\'s TLS, authentication, rate limiting and logging, and Docker\'s own rules bypass the host firewall. The reverse proxy (Traefik, Caddy, nginx) is the one service that publishes 80/443 and reaches the others over the compose network — declare it in a file the globs do not match, or disable this finding for that one service with a severity override.',
     bad: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    ports:\n      - "8080:8080"',
     good: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    expose: ["8080"]\n    labels:\n      traefik.http.routers.api.rule: Host(`api.example.com`)',
@@ -59,6 +73,7 @@ export default defineRule<'compose', Data>({
       'https://docs.docker.com/compose/how-tos/production/',
       'https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/',
       'https://github.com/isaacs/minimatch#readme',
+      'https://docs.docker.com/reference/compose-file/include/',
     ],
   },
   check(ctx) {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { ComposeContext } from './compose';
 import { DockerfileContext } from './dockerfile';
+import { isIncludedComposePath } from './include';
 import type { Rule } from './rule';
 import { findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
@@ -34,6 +35,14 @@ export function fileKindOf(filePath: string): FileKind | undefined {
   if (COMPOSE_NAME.test(base)) return 'compose';
   if (DOCKERFILE_NAME.test(base) && !NOT_A_DOCKERFILE.test(base)) return 'dockerfile';
   return undefined;
+}
+
+/**
+ * The kind of a file by name, else by relation: a YAML file that a compose file of the workspace
+ * `include:`s is a compose file whatever its name (e.g. `include: [db/database.yml]`).
+ */
+export function fileKindIn(workspace: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): FileKind | undefined {
+  return fileKindOf(filePath) ?? (isIncludedComposePath(workspace, filePath, options) ? 'compose' : undefined);
 }
 
 export type AnyContext = DockerfileContext | ComposeContext;

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
+import { isIncluded } from './include';
 import { interpolate } from './interpolate';
 import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
 
@@ -127,6 +128,8 @@ function baseServiceNames(ctx: ComposeContext): Set<string> | null {
  */
 export function isPartialService(ctx: ComposeContext, service: Service): boolean {
   if (!ctx.serviceGet(service, 'image') && !ctx.serviceGet(service, 'build') && !ctx.serviceGet(service, 'extends')) return true;
+  // A file that another compose file `include:`s is an application of its own, not an override.
+  if (isIncluded(ctx)) return false;
   const file = path.basename(ctx.path);
   if (DEFAULT_COMPOSE_NAMES.includes(file)) return false;
   const base = baseServiceNames(ctx);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { includeEnvFiles } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -54,7 +55,7 @@ export class ComposeContext {
   private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
   private memos = new WeakMap<object, Map<string, unknown>>();
   private lookups = new WeakMap<YAMLMap, Map<string, Entry | undefined>>();
-  private dotenvCache: { vars: Map<string, string>; path: string; text: string } | null | undefined;
+  private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
 
   constructor(
     readonly path: string,
@@ -284,23 +285,31 @@ export class ComposeContext {
     return out;
   }
 
-  /** Variables of the `.env` beside the compose file (what `docker compose` reads for interpolation). */
-  dotenv(): { vars: Map<string, string>; path: string; text: string } | null {
+  /**
+   * Variables `docker compose` reads to interpolate `${…}` in this file: the `.env` beside the compose
+   * file; for a file another compose file `include:`s, the include's `env_file:` entries (merged, later
+   * files win; `path`/`text` are the first that exists, `fromInclude` is set) or else the `.env` of the
+   * include's project directory (see include.ts).
+   */
+  dotenv(): { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null {
     if (this.dotenvCache !== undefined) return this.dotenvCache;
-    const p = path.join(this.dir, '.env');
-    const text = this.workspace.readText(p);
-    if (text === undefined) {
-      this.dotenvCache = null;
-      return null;
+    const included = includeEnvFiles(this);
+    const paths = included ? included.paths : [path.join(this.dir, '.env')];
+    let found: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null = null;
+    for (const p of paths) {
+      const text = this.workspace.readText(p);
+      if (text === undefined) continue;
+      let vars: Map<string, string>;
+      try {
+        vars = new Map(Object.entries(parseDotenv(text)));
+      } catch {
+        vars = new Map();
+      }
+      if (!found) found = { vars, path: p, text, ...(included?.explicit ? { fromInclude: true } : {}) };
+      else for (const [k, v] of vars) found.vars.set(k, v);
     }
-    let vars: Map<string, string>;
-    try {
-      vars = new Map(Object.entries(parseDotenv(text)));
-    } catch {
-      vars = new Map();
-    }
-    this.dotenvCache = { vars, path: p, text };
-    return this.dotenvCache;
+    this.dotenvCache = found;
+    return found;
   }
 }
 

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { isMap, isScalar, isSeq, visit, type Node, type Scalar } from 'yaml';
 import { scalarContentSpan, scalarString, type ComposeContext, type EnvVar, type Service } from './compose';
+import { includesOf } from './include';
 import { interpolate } from './interpolate';
 import type { Range } from './types';
 
@@ -216,13 +217,17 @@ export interface EnvFileUse {
 }
 
 /**
- * The env files a compose file uses, each once: every `env_file:` entry (reported at its first entry),
- * then the `.env` beside the compose file when it exists and defines a variable that a `${…}` of the
- * file reads (reported at the first such reference). Entries whose path cannot be resolved are skipped.
+ * The env files a compose file uses, each once: every `env_file:` entry of a service or of a top-level
+ * `include:` item (reported at its first entry), then the `.env` that interpolates the file (beside it,
+ * or the project directory's for an included file: ComposeContext.dotenv) when it exists and defines a
+ * variable that a `${…}` of the file reads (reported at the first such reference). Entries whose path
+ * cannot be resolved are skipped.
  */
 export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
-  const refs: { ref: EnvFileRef; offset: number }[] = [];
+  const refs: { ref: Pick<EnvFileRef, 'path' | 'node'>; offset: number }[] = [];
   for (const service of ctx.services) for (const ref of envFileRefs(ctx, service)) if (ref.path) refs.push({ ref, offset: ref.node.range?.[0] ?? 0 });
+  // `include: [{ path, env_file }]`: the env file interpolates the included file, named here.
+  for (const entry of includesOf(ctx)) entry.envFileNodes.forEach((node, i) => refs.push({ ref: { path: entry.envFiles[i], node }, offset: node.range?.[0] ?? 0 }));
   refs.sort((a, b) => a.offset - b.offset);
   const out: EnvFileUse[] = [];
   const seen = new Set<string>();
@@ -232,7 +237,8 @@ export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
     out.push({ path: ref.path!, via: 'env_file', range: ctx.rangeOf(ref.node), text: ctx.workspace.readText(ref.path!) });
   }
   const dotenv = ctx.dotenv();
-  if (dotenv && !seen.has(dotenv.path) && dotenv.vars.size > 0) {
+  // An include's `env_file:` is reported in the including file, where it is named.
+  if (dotenv && !dotenv.fromInclude && !seen.has(dotenv.path) && dotenv.vars.size > 0) {
     const site = interpolationSites(ctx).find((s) => dotenv.vars.has(s.name));
     if (site) out.push({ path: dotenv.path, via: 'interpolation', range: site.range, text: dotenv.text });
   }

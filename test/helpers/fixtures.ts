@@ -58,15 +58,17 @@ export function loadCases(code: string): FixtureCase[] {
     if (entry.isDirectory()) {
       const files = new Map<string, string>();
       readTree(path.join(dir, entry.name), path.join(dir, entry.name), files);
-      const targetRel = [...files.keys()].find((f) => /(^|\/)(Dockerfile|[^/]*\.dockerfile)$/i.test(f) && kind === 'dockerfile') ?? [...files.keys()].find((f) => /(^|\/)(docker-)?compose[^/]*\.ya?ml$/.test(f) && kind === 'compose');
-      if (!targetRel) throw new Error(`fixture ${code}/${entry.name}: no ${kind} file in the folder`);
+      let targetRel = [...files.keys()].find((f) => /(^|\/)(Dockerfile|[^/]*\.dockerfile)$/i.test(f) && kind === 'dockerfile') ?? [...files.keys()].find((f) => /(^|\/)(docker-)?compose[^/]*\.ya?ml$/.test(f) && kind === 'compose');
       let config = DEFAULT_CONFIG;
       const configText = files.get('config.json');
       if (configText !== undefined) {
         files.delete('config.json');
-        const parsed = JSON.parse(configText) as Partial<EngineConfig>;
+        // `target`: the analyzed file when it is not the first Dockerfile / compose-named file (e.g. an included `db/database.yml`).
+        const parsed = JSON.parse(configText) as Partial<EngineConfig> & { target?: string };
         config = { rules: parsed.rules ?? {}, options: { ...DEFAULT_CONFIG.options, ...(parsed.options ?? {}) } };
+        if (parsed.target) targetRel = parsed.target;
       }
+      if (!targetRel || !files.has(targetRel)) throw new Error(`fixture ${code}/${entry.name}: no ${kind} file in the folder`);
       const fileSet: FileSet = new Map([...files].map(([rel, text]) => [`${root}/${rel}`, text]));
       let expected: Map<string, string> | undefined;
       const expectedDir = path.join(dir, entry.name, 'expected');

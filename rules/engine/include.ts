@@ -1,0 +1,262 @@
+/**
+ * Compose `include:` (Compose Specification, https://docs.docker.com/reference/compose-file/include/,
+ * Docker Compose 2.20+): a compose file pulls other compose applications into its project.
+ * - Short syntax: `include: [db/compose.yaml]`. Long syntax: `- path: a.yaml` (or a list of paths,
+ *   merged like `-f a -f b`), `project_directory:` (default: the included file's own directory) and
+ *   `env_file:` (string or list; default: the `.env` of that project directory), all relative to the
+ *   including file's directory.
+ * - Each included file is loaded as its own application (its own project directory and `.env` for
+ *   `${…}` interpolation), then its resources are copied into the including project: its services
+ *   join the same default network. `include` applies recursively.
+ *
+ * Forward relations (what a file includes) come from the file itself. The reverse relation (which
+ * compose files include me) is looked up cheaply and bounded, like `servicesBuilding`: the compose
+ * files with a default name (or `[docker-]compose.prod[uction].y[a]ml`) in the file's directory and up
+ * to three directories above, and what they include recursively (at most MAX_DEPTH levels, cycles
+ * cut); memoized by the text of every file read. When several roots include a file, the first found
+ * wins (nearest directory first, then `compose.yaml`, `compose.yml`, `docker-compose.yaml`,
+ * `docker-compose.yml`, the production names, then include order): its project directory and env
+ * files interpolate the file. Paths with `${…}` are not followed.
+ */
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { scalarString, type ComposeContext } from './compose';
+import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
+import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
+
+/** How many `include` levels are followed from a root. */
+const MAX_DEPTH = 4;
+/** How many directories above a file are searched for a root that includes it. */
+const MAX_PARENTS = 3;
+
+export interface IncludeEntry {
+  /** Absolute paths of the included files (several: merged like `-f a -f b`). */
+  files: string[];
+  /** Absolute project directory of the included application. */
+  projectDir: string;
+  /** Absolute paths of the `env_file:` entries (empty: the `.env` of `projectDir` is used). */
+  envFiles: string[];
+  /** The `env_file:` scalars, in the order of `envFiles`. */
+  envFileNodes: Scalar[];
+  /** The include item as written (where a finding about it is reported). */
+  node: Node;
+}
+
+const entriesMemo = new WeakMap<ComposeContext, IncludeEntry[]>();
+
+function pathOf(node: Node | null | undefined): string | null {
+  const s = scalarString(node);
+  if (s === null || s.trim() === '' || s.includes('$')) return null;
+  return s;
+}
+
+/** The entries of a compose file's top-level `include:` (every document), paths made absolute. */
+export function includesOf(ctx: ComposeContext): IncludeEntry[] {
+  const cached = entriesMemo.get(ctx);
+  if (cached) return cached;
+  const out: IncludeEntry[] = [];
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    if (!root || !isMap(root)) continue;
+    const inc = ctx.get(doc, root, 'include');
+    if (!inc || !inc.value || !isSeq(inc.value)) continue;
+    for (const raw of inc.value.items) {
+      const item = ctx.resolve(doc, raw as Node);
+      if (!item) continue;
+      if (isScalar(item)) {
+        const p = pathOf(item);
+        if (p === null) continue;
+        const file = path.resolve(ctx.dir, p);
+        out.push({ files: [file], projectDir: path.dirname(file), envFiles: [], envFileNodes: [], node: item });
+        continue;
+      }
+      if (!isMap(item)) continue;
+      const pathEntry = ctx.get(doc, item, 'path');
+      const pathNodes = pathEntry?.value && isSeq(pathEntry.value) ? pathEntry.value.items.map((n) => ctx.resolve(doc, n as Node)) : [pathEntry?.value ?? null];
+      const files = pathNodes.map(pathOf);
+      if (files.length === 0 || files.some((f) => f === null)) continue;
+      const abs = files.map((f) => path.resolve(ctx.dir, f!));
+      const projectRaw = ctx.get(doc, item, 'project_directory');
+      let projectDir = path.dirname(abs[0]);
+      if (projectRaw) {
+        const p = pathOf(projectRaw.value);
+        if (p === null) continue;
+        projectDir = path.resolve(ctx.dir, p);
+      }
+      const envEntry = ctx.get(doc, item, 'env_file');
+      const envNodes = envEntry?.value ? (isSeq(envEntry.value) ? envEntry.value.items.map((n) => ctx.resolve(doc, n as Node)) : [envEntry.value]) : [];
+      const envFiles: string[] = [];
+      const envFileNodes: Scalar[] = [];
+      let envUnknown = false;
+      for (const n of envNodes) {
+        const p = pathOf(n);
+        if (p === null || !n || !isScalar(n)) {
+          envUnknown = true;
+          continue;
+        }
+        envFiles.push(path.resolve(ctx.dir, p));
+        envFileNodes.push(n);
+      }
+      if (envUnknown && envFiles.length === 0) continue;
+      out.push({ files: abs, projectDir, envFiles, envFileNodes, node: item });
+    }
+  }
+  entriesMemo.set(ctx, out);
+  return out;
+}
+
+export interface Inclusion {
+  /** The compose file whose `include:` names the file. */
+  parent: ComposeContext;
+  entry: IncludeEntry;
+  /** The root the search started from (a default compose file; `parent` itself for a direct include). */
+  root: ComposeContext;
+}
+
+/**
+ * Every file of the include tree below a compose file (not the file itself), each once, in
+ * breadth-first order, with the inclusion that brings it in.
+ */
+export function includeTree(root: ComposeContext): { ctx: ComposeContext; via: Inclusion }[] {
+  const out: { ctx: ComposeContext; via: Inclusion }[] = [];
+  const seen = new Set<string>([root.path]);
+  let level: ComposeContext[] = [root];
+  for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
+    const next: ComposeContext[] = [];
+    for (const parent of level) {
+      for (const entry of includesOf(parent)) {
+        for (const file of entry.files) {
+          if (seen.has(file)) continue;
+          seen.add(file);
+          const ctx = parsedCompose(root.workspace, file, root.options);
+          if (!ctx) continue;
+          out.push({ ctx, via: { parent, entry, root } });
+          next.push(ctx);
+        }
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+interface MemoEntry {
+  /** Every file read to find the answer, with the text it had (undefined: absent). */
+  deps: [string, string | undefined][];
+  result: Inclusion[];
+}
+const includersMemo = new Map<string, MemoEntry>();
+const MAX_MEMO = 256;
+
+/**
+ * Production files are usually not default-named (`docker-compose.prod.yml`): these names are tried
+ * after the default ones so an included file knows that a production root includes it (DC033).
+ */
+const PRODUCTION_COMPOSE_NAMES = ['compose', 'docker-compose'].flatMap((b) => ['prod', 'production'].flatMap((s) => [`${b}.${s}.yaml`, `${b}.${s}.yml`]));
+
+/** Roots searched for a file: default (then production) compose names in its directory and up to three parents. */
+function rootCandidates(filePath: string): string[] {
+  const out: string[] = [];
+  let dir = path.dirname(filePath);
+  for (let depth = 0; depth <= MAX_PARENTS; depth++) {
+    for (const name of [...DEFAULT_COMPOSE_NAMES, ...PRODUCTION_COMPOSE_NAMES]) {
+      const p = path.join(dir, name);
+      if (p !== filePath) out.push(p);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return out;
+}
+
+/**
+ * The compose files that include a file (directly or through included files), first found first.
+ * Memoized by the text of every file the search read.
+ */
+export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): Inclusion[] {
+  const hit = includersMemo.get(filePath);
+  if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) return hit.result;
+  const deps: [string, string | undefined][] = [];
+  const result: Inclusion[] = [];
+  for (const candidate of rootCandidates(filePath)) {
+    const text = ws.readText(candidate);
+    deps.push([candidate, text]);
+    if (text === undefined) continue;
+    const root = parsedCompose(ws, candidate, options);
+    if (!root || includesOf(root).length === 0) continue;
+    const direct = includesOf(root).filter((e) => e.files.includes(filePath));
+    for (const entry of direct) result.push({ parent: root, entry, root });
+    for (const { ctx, via } of includeTree(root)) {
+      deps.push([ctx.path, ctx.text]);
+      if (ctx.path === filePath) continue;
+      for (const entry of includesOf(ctx)) if (entry.files.includes(filePath)) result.push({ parent: ctx, entry, root: via.root });
+    }
+  }
+  includersMemo.delete(filePath);
+  includersMemo.set(filePath, { deps, result });
+  if (includersMemo.size > MAX_MEMO) includersMemo.delete(includersMemo.keys().next().value as string);
+  return result;
+}
+
+const inclusionMemo = new WeakMap<ComposeContext, Inclusion | null>();
+
+/** How a compose file is included: the first inclusion found, or undefined when no root includes it. */
+export function inclusionOf(ctx: ComposeContext): Inclusion | undefined {
+  const cached = inclusionMemo.get(ctx);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: Inclusion | null = null;
+  try {
+    found = includersOf(ctx.workspace, ctx.path, ctx.options)[0] ?? null;
+  } catch {
+    found = null;
+  }
+  inclusionMemo.set(ctx, found);
+  return found ?? undefined;
+}
+
+/** Whether a compose file is included by another compose file of the workspace. */
+export function isIncluded(ctx: ComposeContext): boolean {
+  return inclusionOf(ctx) !== undefined;
+}
+
+/**
+ * The env files `docker compose` reads to interpolate an included file: the include's `env_file:`
+ * entries, else the `.env` of its project directory. Undefined when the file is not included.
+ */
+export function includeEnvFiles(ctx: ComposeContext): { paths: string[]; explicit: boolean } | undefined {
+  const inc = inclusionOf(ctx);
+  if (!inc) return undefined;
+  if (inc.entry.envFiles.length > 0) return { paths: inc.entry.envFiles, explicit: true };
+  return { paths: [path.join(inc.entry.projectDir, '.env')], explicit: false };
+}
+
+/** A YAML file that a compose file of the workspace includes is a compose file whatever its name. */
+export function isIncludedComposePath(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): boolean {
+  if (!/\.ya?ml$/i.test(filePath)) return false;
+  try {
+    return includersOf(ws, filePath, options).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The files a compose file includes (recursively) that exist in the workspace. */
+export function includedFiles(ws: WorkspaceView, composePath: string, options: RuleOptions = DEFAULT_OPTIONS): string[] {
+  const root = parsedCompose(ws, composePath, options);
+  if (!root) return [];
+  return includeTree(root).map((x) => x.ctx.path);
+}
+
+/**
+ * Every compose file of the project a file belongs to through `include:` (the first root that
+ * includes it, or the file itself, and everything that root includes), the file itself excluded.
+ */
+export function projectFiles(ctx: ComposeContext): ComposeContext[] {
+  const inc = inclusionOf(ctx);
+  const root = inc ? inc.root : ctx;
+  const out: ComposeContext[] = [];
+  if (root.path !== ctx.path) out.push(root);
+  for (const { ctx: other } of includeTree(root)) if (other.path !== ctx.path) out.push(other);
+  return out;
+}

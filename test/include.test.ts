@@ -1,0 +1,95 @@
+/**
+ * Compose `include:` (rules/engine/include.ts): the entries as the Compose Specification writes them,
+ * the bounded reverse lookup (which roots include a file), the kind of an included YAML file, and the
+ * `.env` that interpolates an included file.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { fileKindIn, type FileSet } from '../rules';
+import { ComposeContext } from '../rules/engine/compose';
+import { includedFiles, includersOf, includesOf, inclusionOf, projectFiles } from '../rules/engine/include';
+import { DEFAULT_OPTIONS } from '../rules/engine/types';
+import { viewOf } from './helpers/fixtures';
+
+function ctxOf(files: FileSet, p: string): ComposeContext {
+  return new ComposeContext(p, files.get(p) ?? '', viewOf(files), DEFAULT_OPTIONS);
+}
+
+describe('compose include', () => {
+  it('reads the short and long syntax (path list, project_directory, env_file string or list)', () => {
+    const files: FileSet = new Map([
+      [
+        '/w/compose.yaml',
+        'include:\n  - db/database.yml\n  - path: [a/compose.yaml, a/override.yaml]\n    project_directory: .\n    env_file: [a/one.env, a/two.env]\n  - path: ${X}/c.yaml\n',
+      ],
+    ]);
+    const entries = includesOf(ctxOf(files, '/w/compose.yaml'));
+    assert.deepEqual(
+      entries.map((e) => ({ files: e.files, projectDir: e.projectDir, envFiles: e.envFiles })),
+      [
+        { files: ['/w/db/database.yml'], projectDir: '/w/db', envFiles: [] },
+        { files: ['/w/a/compose.yaml', '/w/a/override.yaml'], projectDir: '/w', envFiles: ['/w/a/one.env', '/w/a/two.env'] },
+      ],
+    );
+  });
+
+  it('finds the roots that include a file, nested includes too, and cuts cycles', () => {
+    const files: FileSet = new Map([
+      ['/w/compose.yaml', 'include:\n  - stack/stack.yml\nservices:\n  api:\n    image: a\n'],
+      ['/w/stack/stack.yml', 'include:\n  - ../db/database.yml\n  - ../compose.yaml\nservices: {}\n'],
+      ['/w/db/database.yml', 'services:\n  db:\n    image: postgres\n'],
+      ['/w/other.yml', 'services: {}\n'],
+    ]);
+    const ws = viewOf(files);
+    const found = includersOf(ws, '/w/db/database.yml');
+    assert.deepEqual(found.map((i) => [i.parent.path, i.root.path]), [['/w/stack/stack.yml', '/w/compose.yaml']]);
+    assert.equal(includersOf(ws, '/w/other.yml').length, 0);
+    assert.equal(fileKindIn(ws, '/w/db/database.yml'), 'compose');
+    assert.equal(fileKindIn(ws, '/w/other.yml'), undefined);
+    assert.deepEqual(includedFiles(ws, '/w/compose.yaml'), ['/w/stack/stack.yml', '/w/db/database.yml']);
+    assert.deepEqual(projectFiles(ctxOf(files, '/w/db/database.yml')).map((c) => c.path), ['/w/compose.yaml', '/w/stack/stack.yml']);
+  });
+
+  it('follows changes of the including file (memo by text)', () => {
+    const files: FileSet = new Map([
+      ['/m/compose.yaml', 'include:\n  - db.yml\n'],
+      ['/m/db.yml', 'services: {}\n'],
+    ]);
+    assert.equal(includersOf(viewOf(files), '/m/db.yml').length, 1);
+    files.set('/m/compose.yaml', 'services: {}\n');
+    assert.equal(includersOf(viewOf(files), '/m/db.yml').length, 0);
+  });
+
+  it('picks the first root when several include a file (nearest directory first)', () => {
+    const files: FileSet = new Map([
+      ['/r/compose.yaml', 'include:\n  - shared/db.yml\n'],
+      ['/r/shared/compose.yaml', 'include:\n  - path: db.yml\n    env_file: app.env\n'],
+      ['/r/shared/db.yml', 'services: {}\n'],
+    ]);
+    const all = includersOf(viewOf(files), '/r/shared/db.yml');
+    assert.deepEqual(all.map((i) => i.root.path), ['/r/shared/compose.yaml', '/r/compose.yaml']);
+    assert.deepEqual(inclusionOf(ctxOf(files, '/r/shared/db.yml'))?.entry.envFiles, ['/r/shared/app.env']);
+  });
+
+  it('interpolates an included file with the .env of its project directory or the include env_file', () => {
+    const files: FileSet = new Map([
+      ['/p/compose.yaml', 'include:\n  - db/database.yml\n  - path: cache/cache.yml\n    env_file: [cache/a.env, cache/b.env]\n'],
+      ['/p/.env', 'WHO=root\n'],
+      ['/p/db/database.yml', 'services: {}\n'],
+      ['/p/db/.env', 'WHO=db\n'],
+      ['/p/cache/cache.yml', 'services: {}\n'],
+      ['/p/cache/.env', 'WHO=cache-dotenv\n'],
+      ['/p/cache/a.env', 'WHO=a\nONLY_A=1\n'],
+      ['/p/cache/b.env', 'WHO=b\n'],
+    ]);
+    assert.equal(ctxOf(files, '/p/compose.yaml').dotenv()?.vars.get('WHO'), 'root');
+    const db = ctxOf(files, '/p/db/database.yml').dotenv();
+    assert.equal(db?.vars.get('WHO'), 'db');
+    assert.equal(db?.fromInclude, undefined);
+    const cache = ctxOf(files, '/p/cache/cache.yml').dotenv();
+    assert.equal(cache?.vars.get('WHO'), 'b');
+    assert.equal(cache?.vars.get('ONLY_A'), '1');
+    assert.equal(cache?.path, '/p/cache/a.env');
+    assert.equal(cache?.fromInclude, true);
+  });
+});
