@@ -1,7 +1,29 @@
-import type { Pair, YAMLMap } from 'yaml';
-import { isTrue } from '../engine/compose';
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMergeKey, isTrue, type ComposeContext, type Service } from '../engine/compose';
+import { extendedService, lookupKey } from '../engine/compose-lookup';
+import { replaceScalarEdit } from '../engine/compose-insert';
 import { defineRule } from '../engine/rule';
 import { deletePairEdit } from '../engine/yaml-edit';
+
+/**
+ * Whether a service would still get a `privileged` setting (of any value, or one that cannot be read)
+ * without its own `privileged:` line: from a mapping merged with `<<` (YAML merge: own keys win, so
+ * the merged value takes over when the own key goes) or from the service it `extends:` (Compose
+ * merges the extended service's keys under the service's own).
+ */
+function inheritsPrivileged(ctx: ComposeContext, service: Service, map: YAMLMap): boolean {
+  for (const pair of map.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const src of sources) {
+      const target = ctx.resolve(service.doc, src as Node | null);
+      if (!target || !isMap(target) || ctx.get(service.doc, target, 'privileged', 1)) return true;
+    }
+  }
+  const base = extendedService(ctx, service);
+  if (base === undefined) return false;
+  return base === 'unknown' || lookupKey(base.ctx, base.service, 'privileged') !== undefined;
+}
 
 interface Data {
   service: string;
@@ -21,10 +43,10 @@ export default defineRule<'compose', Data>({
     why: 'A privileged container gets every Linux capability, all host devices and no seccomp/AppArmor confinement: root in it is root on the host, and escaping is trivial. SECURITY-GUIDELINES.md §2: "No Privileged Containers – never use `--privileged`". Grant the one capability the service needs with `cap_add` instead.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    privileged: true',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    cap_drop: [ALL]',
-    fix: '"Remove privileged: true" deletes the line. Not offered when the setting is inherited from an anchor (the edit would change every service that uses it: remove it at the anchor) or written in a flow mapping. If the service really needs a device or capability, add that one explicitly afterwards.',
+    fix: '"Remove privileged: true" deletes the line. Not offered when the setting is inherited from an anchor (the edit would change every service that uses it: remove it at the anchor) or, when nothing is inherited, written in a flow mapping. When the service also inherits `privileged` — through a `<<` merge key (own keys override merged ones, so without its line the merged value takes over) or from the service it `extends:` (the extending service\'s value overrides the base\'s) — deleting the line would leave it privileged: the fix is then "Set privileged: false", which overrides the inherited value. If the service really needs a device or capability, add that one explicitly afterwards.',
     guideline: '§2 Container Runtime Security — "No Privileged Containers"',
     equivalents: ['KICS "Privileged Containers Enabled" (Docker Compose query)', 'compose-lint CL-0002'],
-    references: ['https://docs.docker.com/reference/compose-file/services/#privileged', 'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities'],
+    references: ['https://docs.docker.com/reference/compose-file/services/#privileged', 'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities', 'https://docs.docker.com/reference/compose-file/merge/', 'https://yaml.org/type/merge.html'],
   },
   check(ctx) {
     const out = [];
@@ -44,6 +66,16 @@ export default defineRule<'compose', Data>({
   },
   fix(ctx, { data }) {
     if (!data.map || !data.pair) return undefined;
+    const service = ctx.services.find((s) => s.map === data.map);
+    if (!service) return undefined;
+    if (inheritsPrivileged(ctx, service, data.map)) {
+      // Without its own line the service would take the inherited value: override it instead.
+      const value = data.pair.value;
+      if (!isScalar(value) || ctx.isShared(value)) return undefined;
+      const edit = replaceScalarEdit(ctx, value, 'false');
+      if (!edit) return undefined;
+      return { title: 'Set privileged: false (overrides the inherited privileged)', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    }
     const edit = deletePairEdit(ctx, data.map, data.pair);
     if (!edit) return undefined;
     return { title: 'Remove privileged: true', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };

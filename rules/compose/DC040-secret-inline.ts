@@ -4,6 +4,7 @@ import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type S
 import { defineRule } from '../engine/rule';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 
@@ -336,7 +337,8 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   if (!data.edit) return undefined;
   const changes = moveToDotenvChanges(ctx, data.dotenvName, data.value);
   if (!changes) return undefined;
-  const edit: TextEdit = { range: ctx.lines.rangeOf(data.edit.offsets[0], data.edit.offsets[1]), newText: data.edit.newText };
+  const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
+  if (!edit) return undefined;
   const what = data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
   return { title: `Move ${what} to .env`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
 }
@@ -351,17 +353,20 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
   const movable: InlineSecret[] = [];
   const taken = new Map<string, string>();
   const dotenv = ctx.dotenv()?.vars;
+  const edits: TextEdit[] = [];
   for (const { data } of findInlineSecrets(ctx)) {
     if (!data.edit || dotenvSpelling(data.value) === null) continue;
+    const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
+    if (!edit) continue;
     const existing = taken.get(data.dotenvName) ?? dotenv?.get(data.dotenvName);
     if (existing !== undefined && existing !== data.value) continue;
     taken.set(data.dotenvName, data.value);
     movable.push(data);
+    edits.push(edit);
   }
   if (movable.length < 2) return undefined;
   const changes = moveManyToDotenvChanges(ctx, movable.map((d) => ({ name: d.dotenvName, value: d.value })));
   if (!changes) return undefined;
-  const edits: TextEdit[] = movable.map((d) => ({ range: ctx.lines.rangeOf(d.edit!.offsets[0], d.edit!.offsets[1]), newText: d.edit!.newText }));
   return { title: `Move all ${movable.length} inline secrets of this file to .env`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 

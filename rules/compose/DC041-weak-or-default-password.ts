@@ -5,6 +5,7 @@ import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
 import type { FileChange, Fix, TextEdit } from '../engine/types';
+import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { dotenvCompanions, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
 
@@ -289,16 +290,17 @@ export default defineRule<'compose', Data>({
     }
     if (!env.editable || !env.valueOffsets || env.value === null) return undefined;
     let variable: string;
-    let edit: TextEdit;
+    let edit: TextEdit | undefined;
     if (origin.kind === 'inline') {
       variable = data.name;
-      edit = { range: ctx.lines.rangeOf(env.valueOffsets[0], env.valueOffsets[1]), newText: `\${${variable}}` };
+      edit = replaceInScalarEdit(ctx, env.valueOffsets[0], env.valueOffsets[1], `\${${variable}}`);
     } else {
       const d = literalDefaults(env.value);
       if (d.length !== 1 || !origin.variable) return undefined;
       variable = d[0].name;
-      edit = { range: ctx.lines.rangeOf(env.valueOffsets[0] + d[0].start, env.valueOffsets[0] + d[0].end), newText: `\${${variable}}` };
+      edit = replaceInScalarEdit(ctx, env.valueOffsets[0] + d[0].start, env.valueOffsets[0] + d[0].end, `\${${variable}}`);
     }
+    if (!edit) return undefined;
     const password = generateSecret(variable);
     const changes = setDotenvChanges(ctx, variable, password);
     if (!changes) return undefined;

@@ -84,6 +84,23 @@ function chooseSecret(ctx: ComposeContext, service: Service, name: string, value
   return undefined;
 }
 
+/**
+ * Where the variable's name ends as written: after the name itself, inside the quotes of a quoted key
+ * (`"POSTGRES_PASSWORD": …`). Undefined when the key is written in another way (escapes, a block
+ * scalar), where appending to the text would not append to the name.
+ */
+function nameContentEnd(ctx: ComposeContext, env: EnvVar): TextEdit['range']['end'] | undefined {
+  const start = ctx.lines.offsetAt(env.nameRange.start);
+  const end = ctx.lines.offsetAt(env.nameRange.end);
+  const written = ctx.text.slice(start, end);
+  if (written === env.name) return env.nameRange.end;
+  const quote = written[0];
+  if ((quote === '"' || quote === "'") && written.length === env.name.length + 2 && written.endsWith(quote) && written.slice(1, -1) === env.name) {
+    return ctx.lines.positionAt(end - 1);
+  }
+  return undefined;
+}
+
 function refactorFix(ctx: ComposeContext, service: Service, data: Data): Fix | undefined {
   const env = data.env;
   if (!env.editable || !env.valueRange || env.value === null) return undefined;
@@ -112,8 +129,10 @@ function refactorFix(ctx: ComposeContext, service: Service, data: Data): Fix | u
   const { secret, rel, abs } = chosen;
 
   const edits: TextEdit[] = [];
-  // 1. NAME: value → NAME_FILE: /run/secrets/<secret>
-  edits.push({ range: { start: env.nameRange.end, end: env.nameRange.end }, newText: '_FILE' });
+  // 1. NAME: value → NAME_FILE: /run/secrets/<secret> (inside the quotes of a quoted key).
+  const nameEnd = nameContentEnd(ctx, env);
+  if (!nameEnd) return undefined;
+  edits.push({ range: { start: nameEnd, end: nameEnd }, newText: '_FILE' });
   edits.push({ range: env.valueRange, newText: `/run/secrets/${secret}` });
   // 2. The service's `secrets:` list.
   const own = ctx.serviceGet(service, 'secrets');

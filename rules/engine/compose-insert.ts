@@ -6,7 +6,7 @@
  * exact edit is not possible; callers then offer no fix. Callers check `ctx.isShared` / `entry.shared`
  * first: these functions edit the node they are given, wherever it is.
  */
-import { isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, visit, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ComposeContext, Service } from './compose';
 import type { TextEdit } from './types';
 import { appendToMapEdit, contentEndLine, mapIndent, pastDeeperComments } from './yaml-edit';
@@ -111,6 +111,57 @@ export function replaceScalarEdit(ctx: ComposeContext, node: Scalar, text: strin
   if (!r || !(node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) return undefined;
   if (ctx.text.slice(r[0], r[1]).includes('\n')) return undefined;
   return { range: ctx.lines.rangeOf(r[0], r[1]), newText: text };
+}
+
+/** The scalar whose written text holds [start, end), and whether it sits inside a flow collection. */
+function scalarHolding(ctx: ComposeContext, start: number, end: number): { node: Scalar; inFlow: boolean } | undefined {
+  let found: { node: Scalar; inFlow: boolean } | undefined;
+  for (const doc of ctx.documents) {
+    const r = doc.contents?.range;
+    if (!r || start < r[0] || end > r[2]) continue;
+    visit(doc, {
+      Scalar(_key, node, path) {
+        const nr = node.range;
+        if (!nr || start < nr[0] || end > nr[1]) return undefined;
+        found = { node, inFlow: path.some((p) => isCollection(p) && !!p.flow) };
+        return visit.BREAK;
+      },
+    });
+    if (found) break;
+  }
+  return found;
+}
+
+/** A single-quoted YAML scalar holding `text` exactly (YAML escapes nothing in single quotes but the quote itself). */
+export function singleQuoted(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Replaces the characters [start, end) of a scalar's written text with `text`, keeping the YAML what it
+ * was: inside quotes the text goes in as is; a plain scalar inside a flow collection
+ * (`environment: { KEY: value }`, `[KEY=value]`) cannot hold the flow indicators `{ } [ ] ,`, and no
+ * plain scalar can hold `: ` or ` #` or start with an indicator: then the whole scalar is written again
+ * single-quoted. Undefined when the range is not inside one scalar written on one line.
+ */
+export function replaceInScalarEdit(ctx: ComposeContext, start: number, end: number, text: string): TextEdit | undefined {
+  const held = scalarHolding(ctx, start, end);
+  if (!held) return undefined;
+  const { node, inFlow } = held;
+  const r = node.range!;
+  const written = ctx.text.slice(r[0], r[1]);
+  if (written.includes('\n')) return undefined;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    // Only between the quotes; a double-quoted scalar needs `\` and `"` escaped, a single-quoted one `'` doubled.
+    if (start <= r[0] || end >= r[1]) return undefined;
+    const inner = node.type === 'QUOTE_DOUBLE' ? text.replace(/[\\"]/g, (c) => `\\${c}`) : text.replace(/'/g, "''");
+    return { range: ctx.lines.rangeOf(start, end), newText: inner };
+  }
+  if (node.type !== 'PLAIN') return undefined;
+  const result = written.slice(0, start - r[0]) + text + written.slice(end - r[0]);
+  const indicatorFirst = result[0] !== written[0] && /^[-?:,[\]{}#&*!|>'"%@`]/.test(result);
+  if ((inFlow && /[{}[\],]/.test(result)) || /:\s|:$|\s#/.test(result) || indicatorFirst) return { range: ctx.lines.rangeOf(r[0], r[1]), newText: singleQuoted(result) };
+  return { range: ctx.lines.rangeOf(start, end), newText: text };
 }
 
 /** Adds `key: value` pairs at the end of a flow mapping (`{a: 1}` → `{a: 1, b: 2}`). */

@@ -18,7 +18,6 @@ export interface KnownBug {
 }
 
 const targetText = (c: Case) => c.files.get(c.target) ?? '';
-const lineOf = (c: Case, line: number | undefined) => (line === undefined ? '' : (targetText(c).split('\n')[line] ?? ''));
 
 /**
  * Whether a Dockerfile ends inside an instruction: its last line that is not blank and not a comment
@@ -48,7 +47,6 @@ export function shellUnbalanced(text: string): boolean {
 const LONE_CR = /\r(?!\n)/;
 
 const dockerfile = (text: string): Case => ({ kind: 'dockerfile', target: '/repro/Dockerfile', files: new Map([['/repro/Dockerfile', text]]) });
-const compose = (text: string): Case => ({ kind: 'compose', target: '/repro/compose.yaml', files: new Map([['/repro/compose.yaml', text]]) });
 
 export const KNOWN_BUGS: KnownBug[] = [
   {
@@ -58,32 +56,9 @@ export const KNOWN_BUGS: KnownBug[] = [
     explains: (_v, c) => c.kind === 'dockerfile' && LONE_CR.test(targetText(c)),
     repro: dockerfile('FROM node:24\rRUN true\r'),
   },
-  {
-    id: 'dc040-dc041-flow-map-unquoted-interpolation',
-    description:
-      'DC040 "Move X to .env" and DC041 "Replace X with a generated password in .env": in a flow mapping (`environment: { POSTGRES_PASSWORD: hunter2 }`) the fix writes a plain `${POSTGRES_PASSWORD}`, which starts a flow mapping inside a flow collection: the compose file no longer parses. The value must be quoted there (or no fix offered).',
-    explains: (v, c) => {
-      if ((v.code !== 'DC040' && v.code !== 'DC041') || (v.property !== 'fix-breaks-parse' && v.property !== 'fix-breaks-structure')) return false;
-      // The finding's line, or (for "Move all…") the line YAML reports the error on, holds a flow collection.
-      const errorLine = /at line (\d+)/.exec(v.detail);
-      return /[{[]/.test(lineOf(c, v.line)) || (!!errorLine && /[{[]/.test(lineOf(c, Number(errorLine[1]) - 1)));
-    },
-    repro: compose('services:\n  db:\n    image: postgres:17\n    environment: { POSTGRES_PASSWORD: hunter2 }\n'),
-  },
-  {
-    id: 'dc010-remove-privileged-under-merge-key',
-    description:
-      'DC010 "Remove privileged: true": when the service also inherits `privileged: true` through a `<<:` merge key, removing the service\'s own line leaves the inherited value in force: the service is still privileged and the finding stays. The fix should write `privileged: false` (or not be offered).',
-    explains: (v, c) => v.code === 'DC010' && (v.property === 'fix-not-gone' || v.property === 'fix-not-converging') && /<<\s*:/.test(targetText(c)),
-    repro: compose('x-defaults: &defaults\n  privileged: true\nservices:\n  db:\n    image: postgres:17\n    <<: *defaults\n    privileged: true\n'),
-  },
-  {
-    id: 'dc042-quoted-key-rename',
-    description:
-      'DC042 "Pass X as a secret file (X_FILE)": when the variable is a quoted key (`"POSTGRES_PASSWORD": value`), the fix appends `_FILE` after the closing quote (`"POSTGRES_PASSWORD"_FILE: /run/secrets/…`): the compose file no longer parses and the finding stays.',
-    explains: (v, c) => v.code === 'DC042' && /^(fix-breaks-parse|fix-not-gone|fix-not-converging|fix-breaks-structure)$/.test(v.property) && /^\s*(-\s*)?["'][A-Za-z_][A-Za-z0-9_]*["']\s*:/m.test(targetText(c)),
-    repro: compose('services:\n  db:\n    image: postgres:17\n    environment:\n      "POSTGRES_PASSWORD": s3cretvalue\n'),
-  },
+
+
+
   {
     id: 'crlf-backslash-cr-in-shell',
     description:
