@@ -176,6 +176,27 @@ describe('CLI', () => {
     assert.equal(df010?.fixes?.[0].artifactChanges[0].artifactLocation.uri, 'Dockerfile');
   });
 
+  it('follows compose include: (included YAML files are compose files, interpolated with the include env_file) and reports Compose v1 files', () => {
+    const dir = project({
+      'compose.yaml': 'include:\n  - path: db/database.yml\n    env_file: db/secrets.env\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n',
+      'db/database.yml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n',
+      'db/secrets.env': 'DB_PASSWORD=postgres\n',
+      'legacy/docker-compose.yml': 'web:\n  image: nginx:1.27-alpine\n',
+      'notes.yml': 'web:\n  image: nginx\n',
+    });
+    const r = run(['check', '--format', 'json', '.'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { code: string; file: string; range: { start: { line: number } } }[];
+    const at = (file: string) => out.filter((f) => f.file === file).map((f) => `${f.code}@${f.range.start.line}`);
+    // The include's env_file is used by compose.yaml (DR001 at the entry); it interpolates db/database.yml (DC041 sees the default password).
+    assert.ok(at('compose.yaml').includes('DR001@2'), at('compose.yaml').join());
+    assert.ok(at('db/database.yml').includes('DC041@4'), at('db/database.yml').join());
+    // One project, one default network: both files' services are judged together.
+    assert.ok(at('compose.yaml').includes('DC032@4') && at('db/database.yml').includes('DC032@1'));
+    assert.deepEqual(at('legacy/docker-compose.yml'), ['DG003@0']);
+    assert.ok(!out.some((f) => f.file === 'notes.yml'), 'a YAML file nothing includes is not analyzed');
+  });
+
   it('does not crash on binary, empty or huge files', () => {
     const big = 'FROM alpine:3.22\n' + 'RUN echo hello && echo world\n'.repeat(100_000);
     const dir = project({ 'Dockerfile': '', 'bin/Dockerfile': 'FROM \u0000\u0001\u0002', 'big/Dockerfile': big, 'bad/compose.yaml': 'services: [\n  - {' });

@@ -320,6 +320,41 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('compose include:', () => {
+    it('analyzes an included YAML file as compose, and re-analyzes the includer and the included file when either changes', async () => {
+      const root = 'include:\n  - db/database.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n';
+      const db = 'services:\n  db:\n    image: postgres:17-alpine\n';
+      const dir = tempWorkspace({ 'compose.yaml': root, 'db/database.yml': db, 'notes.yml': 'web:\n  image: nginx\n' });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const rootUri = URI.file(path.join(dir, 'compose.yaml')).toString();
+        const dbUri = URI.file(path.join(dir, 'db/database.yml')).toString();
+        const codes = (uri: string) => (client.latest(uri)?.diagnostics ?? []).map((d) => d.code);
+        // The scan finds db/database.yml through include: (its name is no compose name); the project has two services.
+        await client.until('DC032 on both files of the project', () => codes(dbUri).includes('DC032') && codes(rootUri).includes('DC032'));
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        assert.ok(!client.published.some((p) => p.uri.endsWith('/notes.yml')), 'a YAML file nothing includes is not analyzed');
+
+        // Editing the included file (opened as plain YAML) re-analyzes the file that includes it.
+        const opened = client.open(path.join(dir, 'db/database.yml'), db, 'yaml');
+        assert.ok((await client.diagnostics(opened, 1)).some((d) => d.code === 'DC032'));
+        client.change(opened, [{ text: 'services: {}\n' }]);
+        await client.until('DC032 gone from compose.yaml (api is alone now)', () => !codes(rootUri).includes('DC032'));
+
+        // Removing the include from the root: the YAML file is no compose file any more.
+        client.change(opened, [{ text: db }]);
+        await client.until('DC032 back on compose.yaml', () => codes(rootUri).includes('DC032'));
+        const rootOpen = client.open(path.join(dir, 'compose.yaml'), root, 'dockercompose');
+        await client.diagnostics(rootOpen, 1);
+        client.change(rootOpen, [{ text: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n' }]);
+        await client.until('db/database.yml cleared', () => client.latest(dbUri)?.diagnostics.length === 0);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       const dir = tempWorkspace({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' });

@@ -21,6 +21,7 @@ import {
   DEFAULT_OPTIONS,
   fileKindOf,
   findConfigPath,
+  includedFiles,
   fixesConflict,
   fixFinding,
   fixIsSensitive,
@@ -141,7 +142,7 @@ function collect(paths: string[]): { file: FoundFile; root: string }[] {
     } catch {
       throw new Error(`${p}: no such file or directory`);
     }
-    const found: FoundFile[] = st.isDirectory() ? findFiles(abs) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs), abs) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       if (seen.has(f.path)) continue;
       seen.add(f.path);
@@ -149,6 +150,25 @@ function collect(paths: string[]): { file: FoundFile; root: string }[] {
     }
   }
   return out;
+}
+
+/**
+ * Adds the YAML files that the found compose files pull in with `include:` (recursively) and that lie
+ * under the walked root: they are compose files whatever their name (e.g. `include: [db/database.yml]`).
+ */
+function withIncluded(found: FoundFile[], root: string): FoundFile[] {
+  const known = new Set(found.map((f) => f.path));
+  const ws = new DiskWorkspace();
+  const added: FoundFile[] = [];
+  for (const f of found) {
+    if (f.kind !== 'compose') continue;
+    for (const p of includedFiles(ws, f.path)) {
+      if (known.has(p) || !/\.ya?ml$/i.test(p) || !p.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) continue;
+      known.add(p);
+      added.push({ path: p, kind: 'compose' });
+    }
+  }
+  return added.length === 0 ? found : [...found, ...added].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** A file named explicitly is analyzed even with an unusual name: YAML as compose, anything else as a Dockerfile. */

@@ -16,6 +16,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/{compose,docker-compose,*.compose,*-compose,*_compose}*.{yml,yaml}' },
   { scheme: 'file', pattern: '**/.docker-guardrails.{yaml,yml}' },
   { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,*.Dockerfile,*-Dockerfile,*_Dockerfile,Containerfile,Containerfile.*,*.containerfile}' },
+  // Any YAML file may be a compose file that another one pulls in with `include:`: the server decides.
+  { scheme: 'file', language: 'yaml' },
 ];
 
 /** Files watched on disk: the analyzed files and the ones their findings depend on. */

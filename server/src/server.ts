@@ -29,6 +29,9 @@ import {
   docsUrl,
   fileKindOf,
   findIgnoreComments,
+  includedFiles,
+  includersOf,
+  isIncludedComposePath,
   fixesConflict,
   fixFinding,
   moreFixesFor,
@@ -140,7 +143,28 @@ function configChanged(p: string): void {
 function kindOfDocument(doc: TextDocument): FileKind | undefined {
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
-  return fileKindOf(uriToPath(doc.uri));
+  const p = uriToPath(doc.uri);
+  return fileKindOf(p) ?? workspaceFiles.get(p) ?? (doc.uri.startsWith('file:') && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
+}
+
+// ---- compose include: (a YAML file another compose file includes is a compose file) -------------
+
+/** The files each compose file includes (recursively), as last seen: a removed include is re-analyzed too. */
+const includeLinks = new Map<string, string[]>();
+
+/** Records what a compose file includes now; returns the files it includes now or included before. */
+function refreshIncludes(composePath: string): string[] {
+  const before = includeLinks.get(composePath) ?? [];
+  const now = includedFiles(workspace, composePath).filter((p) => inWorkspace(p));
+  if (now.length > 0) includeLinks.set(composePath, now);
+  else includeLinks.delete(composePath);
+  return [...new Set([...before, ...now])];
+}
+
+/** Whether some known compose file still includes a path. */
+function stillIncluded(p: string): boolean {
+  for (const files of includeLinks.values()) if (files.includes(p)) return true;
+  return false;
 }
 
 function log(message: string): void {
@@ -239,6 +263,17 @@ async function scanWorkspace(): Promise<void> {
     for (const f of findFiles(folder)) {
       const cfg = await settingsFor(pathToUri(f.path), f.path);
       if (inScope(folder, f.path, cfg)) found.push(f);
+    }
+  }
+  const known = new Set(found.map((f) => f.path));
+  for (const f of [...found]) {
+    if (f.kind !== 'compose') continue;
+    for (const inc of refreshIncludes(f.path)) {
+      if (known.has(inc) || !/\.ya?ml$/i.test(inc)) continue;
+      const folder = workspaceFolders.find((w) => inc.startsWith(w.endsWith(path.sep) ? w : w + path.sep));
+      if (!folder || !inScope(folder, inc, await settingsFor(pathToUri(inc), inc))) continue;
+      known.add(inc);
+      found.push({ path: inc, kind: 'compose' });
     }
   }
   for (const f of found) workspaceFiles.set(f.path, f.kind);
@@ -343,6 +378,15 @@ const relatedPending = new Set<string>();
 let relatedTimer: NodeJS.Timeout | undefined;
 function scheduleRelated(changedPath: string, kind: FileKind | undefined): void {
   if (!kind) return;
+  if (kind === 'compose') {
+    // include: the files it includes (now or before) and the compose files that include it.
+    for (const p of refreshIncludes(changedPath)) relatedPending.add(p);
+    for (const inc of includersOf(workspace, changedPath)) {
+      relatedPending.add(inc.parent.path);
+      relatedPending.add(inc.root.path);
+    }
+    relatedPending.delete(changedPath);
+  }
   const dir = path.dirname(changedPath);
   const known = new Map<string, FileKind>(workspaceFiles);
   for (const doc of documents.all()) {
@@ -362,12 +406,22 @@ function scheduleRelated(changedPath: string, kind: FileKind | undefined): void 
     const paths = [...relatedPending];
     relatedPending.clear();
     for (const p of paths) {
-      const open = openByPath.get(p);
-      if (open) scheduleOpen(open);
-      else {
-        const k = workspaceFiles.get(p);
-        if (k) void analyzeFromDisk(p, k);
+      let k = workspaceFiles.get(p);
+      if (!fileKindOf(p) && inWorkspace(p)) {
+        // A file named like no compose file is one while some compose file includes it.
+        const included = stillIncluded(p) || isIncludedComposePath(workspace, p);
+        if (included && !k) workspaceFiles.set(p, (k = 'compose'));
+        else if (!included && k) {
+          workspaceFiles.delete(p);
+          k = undefined;
+        }
       }
+      const open = openByPath.get(p);
+      if (open && (k || kindOfDocument(open))) scheduleOpen(open);
+      else if (open || (!k && !fileKindOf(p))) {
+        analyses.delete(pathToUri(p));
+        void connection.sendDiagnostics({ uri: open?.uri ?? pathToUri(p), diagnostics: [] });
+      } else if (k) void analyzeFromDisk(p, k);
     }
   }, 30);
 }
@@ -406,7 +460,7 @@ connection.onDidChangeWatchedFiles((params) => {
       dependencyChanged = true;
       continue;
     }
-    const kind = fileKindOf(p);
+    const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
     if (!kind || !inWorkspace(p)) continue;
     if (change.type === FileChangeType.Deleted) {
       workspaceFiles.delete(p);
