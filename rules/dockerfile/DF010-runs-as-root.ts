@@ -84,7 +84,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the entrypoint steps down with gosu/su-exec (it needs root to prepare volumes first). Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT (or after its last instruction when it has neither), or replaces the root `USER` line. A numeric uid needs no user entry in /etc/passwd. Safe in the sense that it does what the rule asks; check that the process does not need to write to root-owned paths or bind ports below 1024.',
+    fix: 'Not offered when the entrypoint steps down with gosu/su-exec (it needs root to prepare volumes first). Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT (or after its last instruction when it has neither), or replaces the root `USER` line. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Safe in the sense that it does what the rule asks; check that the process does not need to write to root-owned paths or bind ports below 1024.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
@@ -140,9 +140,11 @@ export default defineRule<'dockerfile', Data>({
     } else {
       const last = ctx.lines.lineText(data.insertLine);
       // A file whose last instruction is still open (a trailing continuation, or a heredoc without its
-      // closing line) would swallow the appended line: no fix there.
-      const before = ctx.text.slice(0, ctx.lines.offsetAt({ line: data.insertLine, character: last.length }));
-      if (before.trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
+      // closing line) would swallow the appended line: no fix there. Blank and comment lines do not
+      // end a continuation (the Dockerfile parser skips them), so the last line that is neither counts.
+      let code = data.insertLine;
+      while (code > 0 && /^\s*(?:#|$)/.test(ctx.lines.lineText(code))) code--;
+      if (ctx.lines.lineText(code).trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
       at = { line: data.insertLine, character: last.length };
       newText = `${eol}${data.indent}USER 1000`;
     }

@@ -11,6 +11,7 @@
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import type { SimpleCommand, Word } from './shell';
+import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
 
 export type Tool = 'apt-get' | 'apt' | 'apk' | 'pip' | 'yum' | 'dnf' | 'microdnf' | 'tdnf' | 'zypper' | 'npm' | 'gem';
@@ -765,6 +766,8 @@ function joinStyle(ctx: DockerfileContext, first: RunInstruction, second: RunIns
 /** Where a shell-form script ends: the offset after its last character, and what ends it. Undefined when text cannot be appended exactly. */
 export function scriptEnd(script: RunScript): { offset: number; endsWithSemicolon: boolean; semicolonOffset: number } | undefined {
   if (!script.isShell || script.json || script.commands.length === 0) return undefined;
+  // Text appended to a script that leaves a quote, `$(`, `if`, `case` or loop open would land inside it.
+  if (!scriptCloses(script.source, script.commands)) return undefined;
   const { text, offsets } = script.source;
   let k = text.length - 1;
   while (k >= 0 && /\s/.test(text[k])) k--;
@@ -818,7 +821,7 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   const eol = ctx.lines.eol;
   if (script.heredoc) {
     const { text, offsets } = script.source;
-    if (text.trim() === '') return undefined;
+    if (text.trim() === '' || !scriptCloses(script.source, script.commands)) return undefined;
     let k = text.length - 1;
     while (k >= 0 && /\s/.test(text[k])) k--;
     const endOffset = offsets[k] + 1;
