@@ -1,6 +1,7 @@
 import { isSeq, type Node, type YAMLMap } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
 import { isTrue } from '../engine/compose';
+import { extendsChain, lookupKey } from '../engine/compose-lookup';
 import { hasSyntaxErrors, reportRangeFor, resolveScalar, seqItems } from '../engine/compose-values';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
@@ -73,6 +74,25 @@ function dropState(ctx: ComposeContext, service: Service): DropState {
   return { state: 'own', editable: !entry.shared };
 }
 
+/**
+ * The drop state through `extends:`: `cap_drop` is a sequence, which Compose combines with the base
+ * service's, so an ALL dropped in a base counts; a base's list without ALL makes an absent own list
+ * 'inherited' (an own `cap_drop: [ALL]` is combined with it). Unknown when a base cannot be read.
+ */
+function chainDropState(ctx: ComposeContext, service: Service): DropState {
+  const own = dropState(ctx, service);
+  if (own.state === 'all' || own.state === 'unknown') return own;
+  const { chain, unknown } = extendsChain(ctx, service);
+  let some = false;
+  for (const level of chain.slice(1)) {
+    const base = dropState(level.ctx, level.service);
+    if (base.state === 'all' || base.state === 'unknown') return base;
+    if (base.state !== 'absent') some = true;
+  }
+  if (unknown) return { state: 'unknown' };
+  return own.state === 'absent' && some ? { state: 'inherited' } : own;
+}
+
 /** Adds `ALL` to a block or flow sequence written in the file. */
 function addToSeqEdit(ctx: ComposeContext, seq: Node): TextEdit | undefined {
   if (!isSeq(seq) || !seq.range || seq.items.length === 0) return undefined;
@@ -105,7 +125,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags, as a warning, each dangerous capability a service adds with `cap_add`: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `SYS_PTRACE`, `SYS_BOOT`, `SYS_TIME`, `DAC_READ_SEARCH`, `NET_ADMIN`, `MAC_ADMIN`, `MAC_OVERRIDE`, `BPF`, `PERFMON`, `SYSLOG` (written with or without `CAP_`, in any case; an entry that comes through an alias or a `<<` merge is reported on the alias or the merge key). ' +
       'And, as information, once per service, a service that does not drop every capability with `cap_drop: [ALL]` (the finding is on the `cap_drop` key when there is one, else on the service name). ' +
-      'Values are read after interpolation with the `.env` beside the compose file; an unknown value is never a finding (a `cap_drop` item whose value is unknown may be ALL). Privileged services are left to DC010: `privileged: true` grants every capability whatever `cap_drop` says. Capabilities that are in Docker\'s default set or harmless (`NET_BIND_SERVICE`, `CHOWN`, `NET_RAW`, …) are not flagged when added.',
+      'Values are read after interpolation with the `.env` beside the compose file; an unknown value is never a finding (a `cap_drop` item whose value is unknown may be ALL). Privileged services are left to DC010: `privileged: true` grants every capability whatever `cap_drop` says. Capabilities that are in Docker\'s default set or harmless (`NET_BIND_SERVICE`, `CHOWN`, `NET_RAW`, …) are not flagged when added. Through `extends:` (same file, or another compose file of the workspace) `cap_drop` and `cap_add` are combined with the base service\'s, as Compose combines sequences: an `ALL` dropped in the base counts, a dangerous `cap_add` is reported once, where it is written, and an inherited `privileged: true` leaves the service to DC010. When the base drops only some capabilities, the fix adds an own `cap_drop: [ALL]` (Compose combines it with the base\'s list); the base is never edited from here.',
     why: 'Docker starts containers with 14 capabilities (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW, MKNOD, …) that most services never use and that an attacker chains into escapes; dropping ALL and adding back only what is needed is the least-privilege baseline (CIS Docker Benchmark). The dangerous capabilities go much further: SYS_ADMIN, SYS_MODULE or DAC_READ_SEARCH alone are known container escapes, and ALL is nearly `privileged: true`. SECURITY-GUIDELINES.md §2: "No Privileged Containers"; §2 asks that services run without root\'s powers (uid 1000).',
     bad: 'services:\n  vpn:\n    image: ghcr.io/acme/vpn:2.1\n    cap_add:\n      - SYS_ADMIN\n      - NET_ADMIN',
     good: 'services:\n  vpn:\n    image: ghcr.io/acme/vpn:2.1\n    cap_drop: [ALL]\n    cap_add:\n      - NET_ADMIN   # reviewed: manages the tunnel interface\n    devices:\n      - /dev/net/tun',
@@ -117,6 +137,7 @@ export default defineRule<'compose', Data>({
       'CIS Docker Benchmark: "Ensure that Linux kernel capabilities are restricted within containers"',
     ],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#cap_add',
       'https://docs.docker.com/reference/compose-file/services/#cap_drop',
       'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities',
@@ -127,7 +148,8 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
-      if (isTrue(ctx.serviceGet(service, 'privileged')?.value)) continue;
+      const privileged = lookupKey(ctx, service, 'privileged');
+      if (privileged && privileged !== 'unknown' && isTrue(privileged.entry.value)) continue;
       const add = ctx.serviceGet(service, 'cap_add');
       for (const item of seqItems(ctx, service.doc, add)?.items ?? []) {
         const v = resolveScalar(ctx, service.doc, item.node)?.value;
@@ -136,7 +158,7 @@ export default defineRule<'compose', Data>({
         if (!Object.prototype.hasOwnProperty.call(DANGEROUS, capability)) continue;
         out.push({ range: reportRangeFor(ctx, add!, item.written), data: { problem: 'dangerous-cap' as const, service: service.name, capability } });
       }
-      const drop = dropState(ctx, service);
+      const drop = privileged === 'unknown' ? ({ state: 'unknown' } as const) : chainDropState(ctx, service);
       if (drop.state === 'all' || drop.state === 'unknown') continue;
       const dropEntry = ctx.serviceGet(service, 'cap_drop');
       const range = dropEntry ? (dropEntry.own ? ctx.rangeOf(dropEntry.pair.key as Node) : ctx.rangeOf(dropEntry.reportNode)) : ctx.rangeOf(service.nameNode);

@@ -1,11 +1,10 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
-import { isPartialService, lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, ExtendedEnv, isPartialService, lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { dataStoreOfImage, serviceImage, type DataStoreKind } from '../engine/datastores';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
-import { builtDockerfile } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 
@@ -98,6 +97,8 @@ function commandWords(ctx: ComposeContext, service: Service): string[] | null {
       parts.push(s);
     }
   }
+  // REDIS_ARGS inherited through `extends:` is written elsewhere: its raw words are not read from here.
+  if (new ExtendedEnv(ctx, service).inherited('REDIS_ARGS')) return null;
   for (const env of ctx.environment(service)) if (env.name === 'REDIS_ARGS' && env.value) parts.push(env.value);
   return parts.join(' ').split(/\s+/).filter((w) => w !== '').map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
 }
@@ -153,7 +154,9 @@ function probeFor(ctx: ComposeContext, service: Service, ref: ImageRef): string 
       return quoteTest(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
     case 'elasticsearch': {
       if (repo !== 'elasticsearch' && repo !== 'docker.elastic.co/elasticsearch/elasticsearch') return undefined;
-      const setting = ctx.environment(service).find((e) => e.name === 'xpack.security.enabled')?.value?.trim().toLowerCase();
+      const security = new ExtendedEnv(ctx, service).get('xpack.security.enabled');
+      if (security.state === 'unknown' || security.state === 'unknown-value') return undefined;
+      const setting = security.state === 'set' ? security.value.trim().toLowerCase() : undefined;
       const v = tagVersion(ref.tag);
       const securityOn = setting !== undefined ? setting !== 'false' : !v || v[0] >= 8; // 8.x enables TLS and auth by default
       if (securityOn) return undefined;
@@ -171,7 +174,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are a few images known to declare their own HEALTHCHECK (mysql/mysql-server, pihole/pihole, vaultwarden/server). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services that others wait for with `condition: service_completed_successfully` and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name.',
+    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are a few images known to declare their own HEALTHCHECK (mysql/mysql-server, pihole/pihole, vaultwarden/server). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services that others wait for with `condition: service_completed_successfully` and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits.',
     why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
@@ -179,6 +182,7 @@ export default defineRule<'compose', Data>({
     guideline: 'Security Checklist — "Health checks implemented"; §2 Container Runtime Security',
     equivalents: ['KICS "Healthcheck Not Set" (Docker Compose query 698ed579-b239-4f8f-a388-baa4bcb13ef8; it also flags `disable: true`, which this rule treats as a decision)', 'Checkov CKV_DOCKER_2 (HEALTHCHECK instruction in the Dockerfile)', 'Trivy DS026 "No HEALTHCHECK defined" (Dockerfile)'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#healthcheck',
       'https://docs.docker.com/reference/dockerfile/#healthcheck',
       'https://www.postgresql.org/docs/current/app-pg-isready.html',
@@ -204,8 +208,10 @@ export default defineRule<'compose', Data>({
       }
       if (isPartialService(ctx, service)) continue;
       let image: ImageRef | null;
-      if (ctx.serviceGet(service, 'build')) {
-        const built = builtDockerfile(ctx, service);
+      const build = lookupKey(ctx, service, 'build');
+      if (build === 'unknown') continue;
+      if (build) {
+        const built = builtDockerfileOf(ctx, service);
         if (!built) continue; // the Dockerfile is not in the workspace: it may declare a HEALTHCHECK
         const stage = runStage(built.dockerfile.stages, built.build.target);
         if (!stage || stageHasHealthcheck(stage)) continue;

@@ -32,7 +32,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached and RabbitMQ, recognized by image (official and common vendor images, the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias.',
+    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached and RabbitMQ, recognized by image (official and common vendor images, the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written.',
     why: 'The other services of the project reach a data store over the compose network by its service name (`db:5432`); publishing its port only adds a way in from outside — from every network of the host without a host IP (Docker\'s rules bypass host firewalls), and from every local user and process even on 127.0.0.1. Exposed databases, Redis and Elasticsearch instances are among the most scanned and ransomed services on the internet. SECURITY-GUIDELINES.md §4 Data Security (Redis): "No Public Exposure – Only accessible from internal network".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    ports:\n      - "5432:5432"',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    # no ports: the app reaches it as db:5432; for a local client use\n    # `docker compose exec db psql -U app`',
@@ -40,6 +40,7 @@ export default defineRule<'compose', Data>({
     guideline: '§4 Data Security — "No Public Exposure – Only accessible from internal network"; §3 "No Port Exposure in Production"',
     equivalents: ['No direct equivalent (no other tool knows which services are data stores); closest: KICS "Container Traffic Not Bound To Host Interface", compose-lint CL-0005 and dclint no-unbound-port-interfaces, which check the binding only'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#ports',
       'https://docs.docker.com/compose/how-tos/networking/',
       'https://docs.docker.com/engine/network/packet-filtering-firewalls/',

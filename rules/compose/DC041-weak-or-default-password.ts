@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
+import { ExtendedEnv } from '../engine/compose-lookup';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
@@ -125,6 +126,9 @@ const FALSY = /^(?:no|false|0|off|n)$/i;
 function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: string; problem: Problem; origin: Origin }[] {
   const envs = environmentWithMerges(ctx, service);
   const named = byName(envs);
+  // Through `extends:` the environment is merged with the base's: a user or root password set there counts.
+  const extended = ctx.serviceGet(service, 'extends') ? new ExtendedEnv(ctx, service) : null;
+  const inherited = (name: string) => (extended && !named.has(name) ? extended.get(name) : undefined);
   const out: { env: EnvVar; product: string; problem: Problem; origin: Origin }[] = [];
   for (const env of envs) {
     const spec = PASSWORD_VARS[env.name];
@@ -135,7 +139,9 @@ function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: s
       let user: string | null = spec.defaultUser;
       if (spec.userVar) {
         const u = named.get(spec.userVar);
+        const base = inherited(spec.userVar);
         if (u) user = resolve(ctx, u)?.value ?? null;
+        else if (base && base.state !== 'unset') user = base.state === 'set' ? base.value : null;
       }
       const reason = weakReason(r.value, user);
       if (reason) out.push({ env, product: spec.product, problem: { kind: 'weak', reason }, origin: r.origin });
@@ -147,7 +153,7 @@ function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: s
       const falsy = FALSY.test(r.value.trim());
       if (falsy) {
         // Only the entrypoint's test for an empty string matters; with a root password set, nothing is empty.
-        const rootSet = ['MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD_HASH', 'MYSQL_RANDOM_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD'].some((n) => named.get(n)?.value);
+        const rootSet = ['MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD_HASH', 'MYSQL_RANDOM_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD'].some((n) => named.get(n)?.value || (inherited(n) ?? { state: 'unset' }).state !== 'unset');
         if (rootSet) continue;
       }
       out.push({ env, product: env.name.startsWith('MARIADB') ? 'MariaDB' : 'MySQL', problem: { kind: 'allow-empty', falsyLooking: falsy }, origin: r.origin });
@@ -235,7 +241,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Variables passed through `env_file:` are not read.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
@@ -243,6 +249,7 @@ export default defineRule<'compose', Data>({
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://hub.docker.com/_/postgres',
       'https://hub.docker.com/_/mysql',
       'https://hub.docker.com/_/mariadb',

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { scalarString, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
+import { ExtendedEnv } from '../engine/compose-lookup';
 import { serviceImage } from '../engine/datastores';
 import { interpolate } from '../engine/interpolate';
 import { isGitIgnored } from '../engine/repo';
@@ -194,7 +195,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Reports a password passed as an environment variable to an image whose entrypoint can read it from a file instead: the official `postgres` image (and `postgis/postgis`, `timescale/timescaledb`, `pgvector/pgvector`, built on it) for `POSTGRES_PASSWORD`, `mysql` for `MYSQL_ROOT_PASSWORD` / `MYSQL_PASSWORD`, `mariadb` for `MARIADB_ROOT_PASSWORD` / `MARIADB_PASSWORD` (and their `MYSQL_*` spellings), `mongo` for `MONGO_INITDB_ROOT_PASSWORD` — whether the value is inline, interpolated from `.env` or passed through. Not reported when `<VAR>_FILE` is set too. Other registries and vendor images (Bitnami, `mysql/mysql-server`) are not reported: their variables differ. RabbitMQ is left out: its image dropped the `*_FILE` variables.',
+    what: 'Reports a password passed as an environment variable to an image whose entrypoint can read it from a file instead: the official `postgres` image (and `postgis/postgis`, `timescale/timescaledb`, `pgvector/pgvector`, built on it) for `POSTGRES_PASSWORD`, `mysql` for `MYSQL_ROOT_PASSWORD` / `MYSQL_PASSWORD`, `mariadb` for `MARIADB_ROOT_PASSWORD` / `MARIADB_PASSWORD` (and their `MYSQL_*` spellings), `mongo` for `MONGO_INITDB_ROOT_PASSWORD` — whether the value is inline, interpolated from `.env` or passed through. Not reported when `<VAR>_FILE` is set too. Other registries and vendor images (Bitnami, `mysql/mysql-server`) are not reported: their variables differ. RabbitMQ is left out: its image dropped the `*_FILE` variables. The image may be inherited through `extends:` (same file or another compose file of the workspace), and a `<VAR>_FILE` set in the base counts; a password written in the base is reported there. A service with `extends:` gets no fix: the base may set or read the variable too, and a variable and its `_FILE` form must not both be set.',
     why: 'An environment variable is visible to everything that can inspect the container — `docker inspect`, `docker compose config`, `/proc/<pid>/environ` in the container, crash reports and child processes that inherit it — while a secret file is mounted read-only at `/run/secrets/<name>` and read once by the entrypoint. SECURITY-GUIDELINES.md §5 Secrets Management: "Use environment variables or secrets management: Docker Secrets". Info level: environment variables from a git-ignored `.env` are acceptable; secrets files are the stronger option.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n    secrets:\n      - postgres_password\nsecrets:\n  postgres_password:\n    file: ./secrets/postgres_password.txt   # git-ignored',
@@ -202,6 +203,7 @@ export default defineRule<'compose', Data>({
     guideline: '§5 Secrets Management — "Docker Secrets" (`docker secret create db_password`); checklist "All secrets configured externally"',
     equivalents: ['compose-lint CL-0020 (partly: literal credentials in environment)', 'Kubernetes linters\' "read-secret-from-env-var" (kube-linter) for the same idea in pods'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/compose/how-tos/use-secrets/',
       'https://docs.docker.com/reference/compose-file/secrets/',
       'https://docs.docker.com/reference/compose-file/services/#secrets',
@@ -220,13 +222,17 @@ export default defineRule<'compose', Data>({
       if (!image) continue;
       const envs = environmentWithMerges(ctx, service);
       const names = new Set(envs.map((e) => e.name));
+      // Through `extends:` the image may be inherited, and the environment is merged with the base's:
+      // a `_FILE` variable set there counts, and no fix is offered (the base may set or use the variable too).
+      const extended = ctx.serviceGet(service, 'extends') ? new ExtendedEnv(ctx, service) : null;
       for (const env of envs) {
         if (!FILE_VARS[image].includes(env.name)) continue;
         if (names.has(`${env.name}_FILE`)) continue;
+        if (extended && extended.get(`${env.name}_FILE`).state !== 'unset') continue;
         const key = `${env.range.start.line}:${env.range.start.character}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ range: env.range, data: { service: service.name, image, name: env.name, env } });
+        out.push({ range: env.range, data: { service: service.name, image, name: env.name, env: extended ? { ...env, editable: false } : env } });
       }
     }
     return out;

@@ -1,8 +1,9 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { scalarString, type Service } from '../engine/compose';
+import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { appendToSeqEdit, ensureMapPathEdit, indentUnit } from '../engine/compose-insert';
 import type { EnvLookup } from '../engine/env-files';
-import { postgresAuthFacts, type InitdbAuth, type PostgresProblem } from '../engine/postgres-auth';
+import { ExtendedEnv, lookupKey } from '../engine/compose-lookup';
+import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
@@ -28,6 +29,25 @@ function versionText(major: number | 'latest' | null): string {
   return typeof major === 'number' ? `PostgreSQL ${major}` : 'PostgreSQL';
 }
 
+/** Whether text written in the service itself (not inherited through `extends:`) is part of a problem's cause. */
+function ownCause(ctx: ComposeContext, service: Service, facts: PostgresAuthFacts, problem: PostgresProblem): boolean {
+  const ownEnv = (name: string) => !(facts.env instanceof ExtendedEnv) || !facts.env.inherited(name);
+  const own = (key: string) => {
+    const found = lookupKey(ctx, service, key);
+    return !!found && found !== 'unknown' && !found.inherited;
+  };
+  switch (problem) {
+    case 'host-auth-method':
+      return ownEnv('POSTGRES_HOST_AUTH_METHOD');
+    case 'initdb-auth':
+      return ownEnv('POSTGRES_INITDB_ARGS');
+    case 'password-encryption':
+      return own('command') || own('entrypoint');
+    case 'md5-default':
+      return own(facts.viaBuild ? 'build' : 'image') || (facts.initdbArgs.state === 'set' && ownEnv('POSTGRES_INITDB_ARGS'));
+  }
+}
+
 function healthcheckRunsPsql(ctx: Parameters<typeof postgresAuthFacts>[0], service: Service): boolean {
   const hc = ctx.serviceGet(service, 'healthcheck');
   if (!hc?.value || !isMap(hc.value)) return false;
@@ -49,7 +69,7 @@ export default defineRule<'compose', Data>({
       'Flags a Postgres service that runs the official image\'s entrypoint (`postgres`, `postgis/postgis`, `pgvector/pgvector`, `timescale/timescaledb`, by `image:` or as the base of the Dockerfile it builds) whose network clients will not authenticate with scram-sha-256: ' +
       '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, `trust`); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +
       'On PostgreSQL 14 and later nothing needs to be added: initdb stores passwords as SCRAM and the entrypoint writes `host all all all scram-sha-256` (it takes the method from `password_encryption`), so `--auth=scram-sha-256` there only also requires a password for connections from inside the container, and is not asked for. ' +
-      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged.',
+      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base.',
     why:
       'md5 authentication stores `md5(password || username)`: a leaked hash (a backup, pg_authid read through an injection) is enough to log in as that user, and the hash is cheap to brute-force; `password` sends the password in clear text and `trust` asks for none. SCRAM-SHA-256 stores a salted, iterated verifier and never sends the password or a replayable hash. SECURITY-GUIDELINES.md "Encryption — Data at Rest": `POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`; §4 Data Security — PostgreSQL "Strong Passwords".',
     bad: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
@@ -61,6 +81,7 @@ export default defineRule<'compose', Data>({
     guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://hub.docker.com/_/postgres',
       'https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh',
       'https://github.com/docker-library/postgres/pull/897',
@@ -75,7 +96,10 @@ export default defineRule<'compose', Data>({
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
       const facts = postgresAuthFacts(ctx, service);
-      if (!facts || facts.problems.length === 0) continue;
+      if (!facts) continue;
+      // Through `extends:`, a problem whose cause is all inherited is reported where it is written (the base).
+      if (ctx.serviceGet(service, 'extends')) facts.problems = facts.problems.filter((p) => ownCause(ctx, service, facts, p));
+      if (facts.problems.length === 0) continue;
       const primary = facts.problems[0];
       let range: Range | null = null;
       const envRange = (l: EnvLookup): Range | null => (l.state === 'set' || l.state === 'unknown-value' ? (l.env ? l.env.range : l.merged ? l.merged : l.file ? ctx.rangeOf(l.file.node) : null) : null);
@@ -84,7 +108,7 @@ export default defineRule<'compose', Data>({
       else if (primary === 'password-encryption') {
         const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint');
         if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
-      } else if (facts.initdbArgs.state === 'set') {
+      } else if (facts.initdbArgs.state === 'set' && !(facts.env instanceof ExtendedEnv && facts.env.inherited('POSTGRES_INITDB_ARGS'))) {
         // The arguments are written but do not ask for scram-sha-256: that is where it goes.
         range = envRange(facts.initdbArgs);
       } else {

@@ -1,7 +1,7 @@
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import type { EnvLookup } from '../engine/env-files';
-import { redisFacts, type RedisFamily } from '../engine/redis-config';
+import { redisFacts, redisOwnCause, type RedisFamily } from '../engine/redis-config';
 import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
@@ -38,7 +38,7 @@ const rule = defineRule<'compose', Data>({
   docs: {
     what:
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami Redis/Valkey; by `image:` or as the base of a built image) that lets clients in without a password: no `--requirepass` on the server\'s command line (string or list form of `command:`/`entrypoint:`, also inside `sh -c "…"`), none in a config file that is bind-mounted from the workspace and given as the server\'s first argument, and none through the image\'s own variables (Bitnami `REDIS_PASSWORD`/`VALKEY_PASSWORD` or `*_PASSWORD_FILE`, where `ALLOW_EMPTY_PASSWORD=yes` turns authentication off; Redis Stack `REDIS_ARGS`). ' +
-      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding.',
+      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written. No fix edits an inherited command; an own `command:` is created only when none is inherited.',
     why:
       'The official Redis image turns protected mode off so that other containers can connect; a server without `requirepass` is then open to every container on its networks and to anyone who reaches a published port: they can read, change and delete every key (sessions, queues, cached tokens), and on Redis before 7.0 turn `CONFIG SET dir` + `SAVE` into writing files in the container. SECURITY-GUIDELINES.md §4 Data Security — Redis: "Password Protection – Requires authentication".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine',
@@ -50,6 +50,7 @@ const rule = defineRule<'compose', Data>({
     guideline: '§4 Data Security — Redis: "Password Protection – Requires authentication"',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no Redis-authentication query for Compose); Checkov CKV_AWS_31 and KICS "ElastiCache Redis Auth Token Disabled" are the managed-service equivalents'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/security/',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/config/',
       'https://hub.docker.com/_/redis',
@@ -64,6 +65,8 @@ const rule = defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const facts = redisFacts(ctx, service);
       if (!facts || facts.auth !== 'no') continue;
+      // Through `extends:`, settings that are all inherited are reported where they are written (the base).
+      if (!redisOwnCause(ctx, service, facts)) continue;
       let range: Range | null = null;
       const allow = facts.allowEmptyPassword;
       if (allow && allow.state === 'set') range = allow.env ? allow.env.range : (allow.merged ?? (allow.file ? ctx.rangeOf(allow.file.node) : null));

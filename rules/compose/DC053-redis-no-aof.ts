@@ -1,7 +1,7 @@
 import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import type { EnvVar } from '../engine/compose';
-import { redisFacts } from '../engine/redis-config';
+import { redisFacts, redisOwnCause } from '../engine/redis-config';
 import { defineRule } from '../engine/rule';
 import { appendCommandArgsEdit, flowCommandText, type CommandArg, type CommandValue } from '../engine/service-command';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -28,7 +28,7 @@ export default defineRule<'compose', Data>({
   docs: {
     what:
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami; by `image:` or as the base of a built image) whose append-only file is off: no `--appendonly yes` on the server\'s command line (string or list form, also inside `sh -c "…"`) nor `appendonly yes` in a config file that is bind-mounted from the workspace, or an explicit `--appendonly no` / `appendonly no` / Bitnami `REDIS_AOF_ENABLED=no`. Redis and Valkey start with AOF off; Bitnami images turn it on by default. ' +
-      'A service configured as a cache — `--save ""` (no snapshots) or an `allkeys-*` eviction policy — is not flagged: losing its data on restart is the design. A config file outside the workspace, a custom entrypoint or a built image without `command:` make the service unknown, not a finding.',
+      'A service configured as a cache — `--save ""` (no snapshots) or an `allkeys-*` eviction policy — is not flagged: losing its data on restart is the design. A config file outside the workspace, a custom entrypoint or a built image without `command:` make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--appendonly yes` counts. A service that writes none of them itself is not reported: the base is, where they are written. No fix edits an inherited command; an own `command:` is created only when none is inherited.',
     why:
       'Without AOF, Redis keeps data only in memory plus periodic RDB snapshots (by default after 1 hour/1 change, 5 minutes/100 changes or 1 minute/10 000 changes): a crash, an OOM kill or `docker compose down` loses every write since the last snapshot — sessions, queues, rate-limit counters. With `appendonly yes` every write is logged and fsynced once per second. SECURITY-GUIDELINES.md §4 Data Security — Redis: "AOF Persistence – Durability enabled".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data',
@@ -39,6 +39,7 @@ export default defineRule<'compose', Data>({
     guideline: '§4 Data Security — Redis: "AOF Persistence – Durability enabled"',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no Redis-persistence query for Compose)'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/config/',
       'https://hub.docker.com/_/redis',
@@ -50,6 +51,8 @@ export default defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const facts = redisFacts(ctx, service);
       if (!facts || facts.aof !== 'no' || facts.cache) continue;
+      // Through `extends:`, settings that are all inherited are reported where they are written (the base).
+      if (!redisOwnCause(ctx, service, facts)) continue;
       let range: Range | null = null;
       let plan: Data['plan'] = null;
       const envOff = facts.aofDisabledEnv;

@@ -2,7 +2,8 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { companionComposeFiles, dataDirOf, dataMountState, isCacheOnly } from '../engine/data-volumes';
+import { extendsChain } from '../engine/compose-lookup';
+import { companionComposeFiles, dataDirOf, dataMountState, isCacheOnly, type DataDir, type DataMountState } from '../engine/data-volumes';
 import { parsedCompose } from '../engine/relations';
 import { scalarContentSpan } from '../engine/compose';
 import { comparePositions } from '../engine/text';
@@ -34,7 +35,28 @@ const KIND_NAMES: Record<DataStoreKind, string> = {
 };
 
 /** Keys of a service that make its mounts partly invisible here. */
-const OPAQUE_KEYS = ['volumes_from', 'extends'];
+const OPAQUE_KEYS = ['volumes_from'];
+
+/**
+ * How the mounts of a service and of the services it `extends:` hold the data directory: `volumes:`
+ * and `tmpfs:` are sequences, which Compose combines through `extends:`, so a mount written in a base
+ * counts. Unknown when a base cannot be read or uses `volumes_from:`.
+ */
+function chainMountState(ctx: ComposeContext, service: Service, data: DataDir): DataMountState {
+  const { chain, unknown } = extendsChain(ctx, service);
+  const state = dataMountState(ctx, service, data);
+  if (unknown) state.unknown = true;
+  for (const level of chain.slice(1)) {
+    if (level.ctx.serviceGet(level.service, 'volumes_from')) state.unknown = true;
+    const base = dataMountState(level.ctx, level.service, data);
+    state.persisted ||= base.persisted;
+    state.unknown ||= base.unknown;
+    state.tmpfs ||= base.tmpfs;
+    state.shadowing.push(...base.shadowing);
+    state.elsewhere.push(...base.elsewhere.filter((e) => !state.elsewhere.includes(e)));
+  }
+  return state;
+}
 
 function hasVolumesInCompanions(ctx: ComposeContext, service: Service): boolean {
   for (const p of companionComposeFiles(ctx)) {
@@ -60,7 +82,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+: `/var/lib/postgresql`), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` or `extends:`, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+: `/var/lib/postgresql`), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base).',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` and a re-created container (a new image, a changed setting) start with an empty database, and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
@@ -68,6 +90,7 @@ export default defineRule<'compose', Data>({
     guideline: '§4 Data Security — PostgreSQL "Regular Backups", Redis "AOF Persistence"',
     equivalents: ['no equivalent in hadolint, dclint, Checkov or Trivy; Docker\'s own docs ("Persist the DB") and each image\'s "Where to store data" section'],
     references: [
+      'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/get-started/workshop/05_persisting_data/',
       'https://docs.docker.com/reference/compose-file/volumes/',
       'https://hub.docker.com/_/postgres',
@@ -82,7 +105,7 @@ export default defineRule<'compose', Data>({
       const data = dataDirOf(ctx, service);
       if (!data) continue;
       if (data.kind === 'redis' && isCacheOnly(ctx, service)) continue;
-      const state = dataMountState(ctx, service, data);
+      const state = chainMountState(ctx, service, data);
       if (state.persisted || state.unknown) continue;
       if (hasVolumesInCompanions(ctx, service)) continue;
       const now = state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';

@@ -7,9 +7,14 @@
 import * as path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
+import type { DockerfileContext } from './dockerfile';
+import { ServiceEnv, type EnvLookup } from './env-files';
+import { parseImageRef, type ImageRef } from './image';
 import { isIncluded } from './include';
 import { interpolate } from './interpolate';
-import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
+import { commandRuns, commandValue, type CommandValue, type EffectiveArgs } from './service-command';
+import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
+import type { Range } from './types';
 
 /** How many `extends:` hops are followed before the answer is "unknown". */
 const MAX_EXTENDS = 4;
@@ -59,6 +64,151 @@ export function extendedService(ctx: ComposeContext, service: Service): { ctx: C
   const base = target.services.find((s) => s.name === name);
   if (!base || (target === ctx && base === service)) return 'unknown';
   return { ctx: target, service: base };
+}
+
+/** A service in an `extends:` chain, with the compose file it is written in. */
+export interface ExtendsLevel {
+  ctx: ComposeContext;
+  service: Service;
+}
+
+/**
+ * The service and the services it extends, nearest first (the service itself is the first). `unknown`
+ * is set when a hop cannot be read (another file not in the workspace, a variable, a loop) or the chain
+ * is longer than MAX_EXTENDS: then a setting not found in the chain may still be inherited.
+ */
+export function extendsChain(ctx: ComposeContext, service: Service): { chain: ExtendsLevel[]; unknown: boolean } {
+  // Not memoized: the chain depends on other files, which may change while this one does not.
+  const chain: ExtendsLevel[] = [{ ctx, service }];
+  for (let hops = 0; ; hops++) {
+    const cur = chain[chain.length - 1];
+    const base = extendedService(cur.ctx, cur.service);
+    if (base === undefined) return { chain, unknown: false };
+    if (base === 'unknown' || hops >= MAX_EXTENDS || chain.some((l) => l.service === base.service)) return { chain, unknown: true };
+    chain.push(base);
+  }
+}
+
+/**
+ * The Dockerfile a service builds, also when `build:` (or part of it) is inherited through `extends:`.
+ * `build` is a mapping, so Compose merges it key by key: the nearest `context`/`dockerfile` decide where
+ * the Dockerfile is (relative to the file that writes them), the nearest `target` wins.
+ * `level` is where the context was found; `args` is set when any level passes `build.args`.
+ */
+export function builtDockerfileOf(ctx: ComposeContext, service: Service): { build: BuildInfo; dockerfile: DockerfileContext; level: ExtendsLevel; args: boolean } | undefined {
+  const { chain, unknown } = extendsChain(ctx, service);
+  let target: string | null = null;
+  let args = false;
+  let first: ExtendsLevel | undefined;
+  let chosen: ExtendsLevel | undefined;
+  for (const level of chain) {
+    const entry = level.ctx.serviceGet(level.service, 'build');
+    if (!entry) continue;
+    first ??= level;
+    const v = entry.value;
+    if (v && isMap(v)) {
+      const get = (k: string) => level.ctx.get(level.service.doc, v, k);
+      if (target === null) target = scalarString(get('target')?.value);
+      if (!get('context') && !get('dockerfile') && !get('dockerfile_inline')) continue;
+    }
+    chosen = level;
+    break;
+  }
+  // No level says where the context is: the default `.` of the nearest build, unless a base is unreadable.
+  const at = chosen ?? (unknown ? undefined : first);
+  for (const level of chain) {
+    const v = level.ctx.serviceGet(level.service, 'build')?.value;
+    if (v && isMap(v) && level.ctx.get(level.service.doc, v, 'args')) args = true;
+  }
+  if (!at) return undefined;
+  const own = buildOf(at.ctx, at.service);
+  if (!own) return undefined;
+  const build = target !== null ? { ...own, target } : own;
+  const dockerfile = parsedDockerfile(at.ctx.workspace, build.dockerfile, at.ctx.options);
+  return dockerfile ? { build, dockerfile, level: at, args } : undefined;
+}
+
+/**
+ * A service's environment as Compose merges it through `extends:`: `environment:` is a mapping, merged
+ * key by key with the local value winning, so a name not set by the service itself (its `environment:`
+ * or `env_file:`) is looked up in the service it extends, and so on. A value found in a base is returned
+ * without `env`/`file` and with `merged` set to the service's name: findings about it are reported there
+ * (or, better, where it is written, when the base is analyzed) and no fix edits it from here.
+ * https://docs.docker.com/reference/compose-file/services/#extends
+ */
+export class ExtendedEnv extends ServiceEnv {
+  private readonly bases: ServiceEnv[];
+  private readonly baseUnknown: boolean;
+  private readonly here: Range;
+
+  constructor(ctx: ComposeContext, service: Service) {
+    super(ctx, service);
+    const { chain, unknown } = extendsChain(ctx, service);
+    this.bases = chain.slice(1).map((l) => new ServiceEnv(l.ctx, l.service));
+    this.baseUnknown = unknown;
+    this.here = ctx.rangeOf(service.nameNode);
+  }
+
+  /** Whether a name's value comes from a service this one extends. */
+  inherited(name: string): boolean {
+    return super.get(name).state === 'unset' && this.bases.some((b) => b.get(name).state !== 'unset');
+  }
+
+  override get(name: string): EnvLookup {
+    const own = super.get(name);
+    if (own.state !== 'unset') return own;
+    for (const base of this.bases) {
+      const r = base.get(name);
+      if (r.state === 'unset') continue;
+      if (r.state === 'unknown') return r;
+      return { ...r, env: null, file: null, merged: this.here };
+    }
+    return this.baseUnknown ? { state: 'unknown' } : { state: 'unset' };
+  }
+}
+
+/**
+ * `command:` or `entrypoint:` through `extends:` (each is a single value: the nearest one wins). An
+ * inherited value keeps its words, but its positions are the service's name in this file and it is not
+ * editable from here (the edit would change the base). 'unknown' when a base cannot be read.
+ */
+export function commandThrough(ctx: ComposeContext, service: Service, key: 'command' | 'entrypoint'): CommandValue | null | undefined | 'unknown' {
+  const found = lookupKey(ctx, service, key);
+  if (found === 'unknown') return 'unknown';
+  if (!found) return undefined;
+  const value = commandValue(found.ctx, found.service, key);
+  if (!value || !found.inherited) return value;
+  const r = service.nameNode.range ?? [0, 0, 0];
+  return {
+    ...value,
+    entry: { ...value.entry, own: false, shared: true, reportNode: service.nameNode },
+    editable: false,
+    args: value.args.map((a) => ({ ...a, start: r[0], end: r[1], exact: false })),
+  };
+}
+
+/** effectiveCommands through `extends:` (null when unknown, undefined when neither is set anywhere). */
+export function effectiveCommandsThrough(ctx: ComposeContext, service: Service): { entrypoint: CommandValue | undefined; command: CommandValue | undefined; runs: EffectiveArgs[] } | null | undefined {
+  const entrypoint = commandThrough(ctx, service, 'entrypoint');
+  const command = commandThrough(ctx, service, 'command');
+  if (entrypoint === 'unknown' || command === 'unknown') return null;
+  return commandRuns(entrypoint, command);
+}
+
+/**
+ * The `image:` text of a service through `extends:` (a scalar, overridden by the nearest service that
+ * writes one), interpolated with the `.env` of the file that writes it. `raw` is the written text, `value`
+ * null when a variable is unknown; `found` tells where it is written. Undefined when there is none,
+ * 'unknown' when a base cannot be read.
+ */
+export function imageThrough(ctx: ComposeContext, service: Service): { raw: string; value: string | null; ref: ImageRef | null; found: Found } | undefined | 'unknown' {
+  const found = lookupKey(ctx, service, 'image');
+  if (found === 'unknown' || !found) return found;
+  const raw = scalarString(found.entry.value);
+  if (raw === null) return undefined;
+  const env = found.ctx.dotenv()?.vars;
+  const value = interpolate(raw, (n) => env?.get(n)).value;
+  return { raw, value, ref: value === null ? null : parseImageRef(value), found };
 }
 
 /** A key of a service: written in it, merged with `<<`, or inherited through `extends:`. */

@@ -11,11 +11,9 @@ import * as path from 'node:path';
 import { isSeq, type Node } from 'yaml';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { builtDockerfile } from './relations';
-import { ServiceEnv } from './env-files';
+import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
 import type { ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
-import { effectiveCommands } from './service-command';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv } from './compose-values';
 import { redisFacts } from './redis-config';
@@ -67,7 +65,7 @@ const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
 function imageOf(ctx: ComposeContext, service: Service): ImageRef | null {
   const loose = serviceImageLoose(ctx, service);
   if (loose) return loose.ref;
-  const built = builtDockerfile(ctx, service);
+  const built = builtDockerfileOf(ctx, service);
   if (!built) return null;
   const stages = built.dockerfile.stages;
   let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
@@ -83,7 +81,7 @@ function majorOf(tag: string | null): number | null {
 
 /** The value of `--name=value` or `--name value` in a service's command, or undefined when absent, null when unknown. */
 function optionValue(ctx: ComposeContext, service: Service, name: string): string | null | undefined {
-  const cmds = effectiveCommands(ctx, service);
+  const cmds = effectiveCommandsThrough(ctx, service);
   if (cmds === null) return null;
   if (!cmds) return undefined;
   for (const run of cmds.runs) {
@@ -128,7 +126,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
         mountTarget = '/var/lib/postgresql';
         alsoAccepted.push('/var/lib/postgresql/data');
       }
-      const pgdata = new ServiceEnv(ctx, service).get('PGDATA');
+      const pgdata = new ExtendedEnv(ctx, service).get('PGDATA');
       if (pgdata.state === 'unknown' || pgdata.state === 'unknown-value') return undefined;
       if (pgdata.state === 'set') {
         const p = normalizeHostPath(pgdata.value.trim());

@@ -1,12 +1,13 @@
 /**
  * Which compose services are data stores, recognized by image (official and common vendor images)
- * or, for services with `build:`, by the base image of the Dockerfile they build.
+ * or, for services with `build:`, by the base image of the Dockerfile they build. The image and the
+ * build are also read through `extends:` (same file or another compose file of the workspace): a
+ * service that extends a postgres service runs postgres.
+ * https://docs.docker.com/reference/compose-file/services/#extends
  */
 import type { ComposeContext, Service } from './compose';
-import { scalarString } from './compose';
-import { parseImageRef, type ImageRef } from './image';
-import { interpolate } from './interpolate';
-import { builtDockerfile } from './relations';
+import { builtDockerfileOf, imageThrough } from './compose-lookup';
+import type { ImageRef } from './image';
 
 export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq';
 
@@ -46,20 +47,17 @@ export function dataStoreOfImage(ref: ImageRef): DataStoreInfo | undefined {
   return undefined;
 }
 
-/** The image of a service after interpolation with the compose file's `.env` (null when unknown). */
+/** The image of a service (also inherited through `extends:`) after interpolation with the `.env` of the file that writes it (null when unknown). */
 export function serviceImage(ctx: ComposeContext, service: Service): ImageRef | null {
-  const raw = scalarString(ctx.serviceGet(service, 'image')?.value);
-  if (raw === null) return null;
-  const env = ctx.dotenv()?.vars;
-  const value = interpolate(raw, (n) => env?.get(n)).value;
-  return value === null ? null : parseImageRef(value);
+  const image = imageThrough(ctx, service);
+  return image && image !== 'unknown' ? image.ref : null;
 }
 
 /** The data store a service runs, by its image or by the base image of the Dockerfile it builds. */
 export function dataStoreOf(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
   const ref = serviceImage(ctx, service);
   if (ref) return dataStoreOfImage(ref);
-  const built = builtDockerfile(ctx, service);
+  const built = builtDockerfileOf(ctx, service);
   if (!built) return undefined;
   const stages = built.dockerfile.stages;
   let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];

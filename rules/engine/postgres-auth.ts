@@ -10,17 +10,16 @@
  *   (`postgres -C password_encryption` with the command's `-c` options).
  * So on PostgreSQL ≥ 14 network connections already use SCRAM unless something asks for md5; before
  * 14 they use md5 unless `POSTGRES_INITDB_ARGS` asks for scram-sha-256.
+ * Image, build, environment and command are read through `extends:` as Compose merges them.
  * https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh
  * https://github.com/docker-library/postgres/pull/897
  * https://www.postgresql.org/docs/current/auth-password.html
  * https://www.postgresql.org/docs/current/app-initdb.html
  */
-import { isMap } from 'yaml';
 import type { ComposeContext, Service } from './compose';
-import { ServiceEnv, type EnvLookup } from './env-files';
+import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, imageThrough } from './compose-lookup';
+import type { ServiceEnv, EnvLookup } from './env-files';
 import type { ImageRef } from './image';
-import { builtDockerfile } from './relations';
-import { effectiveCommands } from './service-command';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 
 const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64|docker\/library)\//;
@@ -141,7 +140,7 @@ export interface PostgresAuthFacts {
 }
 
 function passwordEncryptionFromCommand(ctx: ComposeContext, service: Service): string | null | 'unknown' {
-  const cmds = effectiveCommands(ctx, service);
+  const cmds = effectiveCommandsThrough(ctx, service);
   if (cmds === undefined) return null;
   if (cmds === null) return 'unknown';
   let found: string | null = null;
@@ -164,16 +163,13 @@ function passwordEncryptionFromCommand(ctx: ComposeContext, service: Service): s
 
 /** The base image of the Dockerfile a service builds, when it can be known (an ARG overridden by `build.args` cannot). */
 function builtBase(ctx: ComposeContext, service: Service): ImageRef | null {
-  const built = builtDockerfile(ctx, service);
+  const built = builtDockerfileOf(ctx, service);
   if (!built) return null;
   const stages = built.dockerfile.stages;
   let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
   for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
   if (!stage || stage.base.kind !== 'image') return null;
-  if (stage.base.viaArg) {
-    const build = ctx.serviceGet(service, 'build');
-    if (build?.value && isMap(build.value) && ctx.get(service.doc, build.value, 'args')) return null;
-  }
+  if (stage.base.viaArg && built.args) return null;
   return stage.base.ref;
 }
 
@@ -185,13 +181,13 @@ export function postgresAuthFacts(ctx: ComposeContext, service: Service): Postgr
   let image = loose?.ref ?? null;
   let viaBuild = false;
   if (!image) {
-    if (ctx.serviceGet(service, 'image')) return undefined; // an image that cannot be resolved
+    if (imageThrough(ctx, service) !== undefined) return undefined; // an image that cannot be resolved (or a base that cannot be read)
     image = builtBase(ctx, service);
     viaBuild = true;
   }
   if (!image || !usesOfficialPostgresEntrypoint(image)) return undefined;
   const major = loose && !loose.tagKnown ? null : postgresMajor(image);
-  const env = new ServiceEnv(ctx, service);
+  const env = new ExtendedEnv(ctx, service);
   const hostAuthMethod = env.get('POSTGRES_HOST_AUTH_METHOD');
   const initdbArgs = env.get('POSTGRES_INITDB_ARGS');
   const commandEncryption = passwordEncryptionFromCommand(ctx, service);

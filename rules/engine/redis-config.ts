@@ -17,11 +17,12 @@
 import * as path from 'node:path';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { ServiceEnv, type EnvLookup } from './env-files';
+import { effectiveCommandsThrough, ExtendedEnv, lookupKey } from './compose-lookup';
+import type { ServiceEnv, EnvLookup } from './env-files';
 import type { ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
-import { effectiveCommands, type CommandArg, type CommandValue } from './service-command';
+import type { CommandArg, CommandValue } from './service-command';
 
 export type RedisFamily = 'official' | 'bitnami' | 'stack' | 'other';
 
@@ -143,10 +144,10 @@ export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   const store = dataStoreOfLoose(ctx, service);
   if (!store || store.kind !== 'redis') return undefined;
   const image = serviceImageLoose(ctx, service)?.ref ?? null;
-  const built = !image && !!ctx.serviceGet(service, 'build');
+  const built = !image && !!lookupKey(ctx, service, 'build');
   const { family, server } = familyOf(image);
-  const env = new ServiceEnv(ctx, service);
-  const cmds = effectiveCommands(ctx, service);
+  const env = new ExtendedEnv(ctx, service);
+  const cmds = effectiveCommandsThrough(ctx, service);
   const facts: RedisFacts = {
     family,
     server,
@@ -274,6 +275,20 @@ export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   const policy = opt('maxmemory-policy')?.values[0]?.value ?? (confGet('maxmemory-policy') ?? undefined)?.[0];
   facts.cache = saveOff || (!!policy && /^allkeys-/i.test(policy));
   return facts;
+}
+
+/** The environment names the facts are read from. */
+const FACT_ENV = ['REDIS_ARGS', 'REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE', 'ALLOW_EMPTY_PASSWORD', 'REDIS_AOF_ENABLED', 'VALKEY_AOF_ENABLED'];
+
+/**
+ * Whether the service itself writes something the facts are read from: its image or build, command or
+ * entrypoint, or one of the environment names above. A service that `extends:` another and writes none
+ * of them has all its settings from the base, where a finding about them is reported.
+ */
+export function redisOwnCause(ctx: ComposeContext, service: Service, facts: RedisFacts): boolean {
+  if (!ctx.serviceGet(service, 'extends')) return true;
+  if (['image', 'build', 'command', 'entrypoint'].some((k) => ctx.serviceGet(service, k))) return true;
+  return FACT_ENV.some((n) => facts.env.written(n) !== undefined);
 }
 
 function bitnamiAuth(env: ServiceEnv, server: string, facts: RedisFacts): Tri {

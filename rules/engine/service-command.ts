@@ -96,8 +96,14 @@ export interface EffectiveArgs {
  * undefined when neither is set (the image's defaults apply) and null when unreadable.
  */
 export function effectiveCommands(ctx: ComposeContext, service: Service): { entrypoint: CommandValue | undefined; command: CommandValue | undefined; runs: EffectiveArgs[] } | null | undefined {
-  const entrypoint = commandValue(ctx, service, 'entrypoint');
-  const command = commandValue(ctx, service, 'command');
+  return commandRuns(commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command'));
+}
+
+/** effectiveCommands for given `entrypoint:` and `command:` values (e.g. inherited through `extends:`). */
+export function commandRuns(
+  entrypoint: CommandValue | null | undefined,
+  command: CommandValue | null | undefined,
+): { entrypoint: CommandValue | undefined; command: CommandValue | undefined; runs: EffectiveArgs[] } | null | undefined {
   if (entrypoint === null || command === null) return null;
   if (!entrypoint && !command) return undefined;
   const words = [...(entrypoint?.args ?? []), ...(command?.args ?? [])];

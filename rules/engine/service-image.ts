@@ -2,8 +2,10 @@
  * A service's image when only its tag is unknown: `valkey/valkey:${VALKEY_VERSION}` with no value for
  * the variable still names the repository, which is enough to know what runs (a data store's kind),
  * though not its version. Falls back to nothing when the repository part itself uses a variable.
+ * The image is also read through `extends:`.
  */
-import { scalarString, type ComposeContext, type Service } from './compose';
+import type { ComposeContext, Service } from './compose';
+import { imageThrough } from './compose-lookup';
 import { dataStoreOf, dataStoreOfImage, serviceImage, type DataStoreInfo } from './datastores';
 import { parseImageRef, type ImageRef } from './image';
 
@@ -16,8 +18,9 @@ export interface LooseImage {
 export function serviceImageLoose(ctx: ComposeContext, service: Service): LooseImage | null {
   const exact = serviceImage(ctx, service);
   if (exact) return { ref: exact, tagKnown: true };
-  const raw = scalarString(ctx.serviceGet(service, 'image')?.value);
-  if (raw === null) return null;
+  const image = imageThrough(ctx, service);
+  if (!image || image === 'unknown') return null;
+  const raw = image.raw;
   const dollar = raw.indexOf('$');
   if (dollar === -1) return null;
   const head = raw.slice(0, dollar);
