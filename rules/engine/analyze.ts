@@ -103,11 +103,14 @@ export function runRules(rules: readonly Rule[], context: AnyContext, config: En
         failures.push({ code: rule.code, error: String(e) });
         continue;
       }
-      findings.push({ ...d, code: rule.code, name: rule.name, severity, message, path: context.path, fixable: rule.fixable !== 'never' && typeof rule.fix === 'function' });
+      // Written out rather than spread from the detection (a detection is `range`, `data` and an
+      // optional `severity`): copying by spread costs microseconds per finding.
+      findings.push({ range: d.range, data: d.data, code: rule.code, name: rule.name, severity, message, path: context.path, fixable: rule.fixable !== 'never' && typeof rule.fix === 'function' });
     }
   }
   const { kept, suppressed } = applySuppressions(rules, context, config, findings);
-  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  // Codes are two capitals and three digits: compared by code unit, as localeCompare orders them.
+  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return { context, findings: kept, suppressed, failures };
 }
 

@@ -215,6 +215,7 @@ function computePortsOf(ctx: ComposeContext, service: Service): ServicePorts | u
     // No edits in a document the parser had to repair.
     const editable = service.doc.errors.length === 0 && entry.own && !entry.shared && !viaAlias && !itemAlias && !ctx.isShared(node);
     const reportRange = !entry.own ? ctx.rangeOf(entry.reportNode) : viaAlias ? ctx.rangeOf(rawValue) : itemAlias ? ctx.rangeOf(item) : ctx.rangeOf(node);
+    // Completed with Object.assign (a `{ ...base, more }` literal is slow to build in V8).
     const base = { service, node, entry, seq, reportRange, pairs: {} as PortMapping['pairs'] };
     if (isScalar(node)) {
       if (node.value === null || node.value === undefined || typeof node.value === 'boolean') continue;
@@ -222,7 +223,7 @@ function computePortsOf(ctx: ComposeContext, service: Service): ServicePorts | u
       // A container port that is known but not a port (or range) is not a mapping this code understands.
       const t = p.target?.value;
       if (t !== null && t !== undefined && !/^\d+(?:-\d+)?$/.test(t.trim())) p.unknown = true;
-      mappings.push({ ...base, syntax: 'short', editable: editable && p.exact && scalarContentSpan(ctx.text, node) !== null, unknown: p.unknown, hostIpState: p.hostIpState, hostIp: p.hostIp, published: p.published, target: p.target, protocol: p.protocol });
+      mappings.push(Object.assign(base, { syntax: 'short' as const, editable: editable && p.exact && scalarContentSpan(ctx.text, node) !== null, unknown: p.unknown, hostIpState: p.hostIpState, hostIp: p.hostIp, published: p.published, target: p.target, protocol: p.protocol }));
     } else if (isMap(node)) {
       const pairs: PortMapping['pairs'] = {};
       const get = (k: 'host_ip' | 'published' | 'target' | 'protocol' | 'mode') => {
@@ -235,7 +236,7 @@ function computePortsOf(ctx: ComposeContext, service: Service): ServicePorts | u
       const target = get('target');
       const protocol = get('protocol');
       get('mode');
-      mappings.push({ ...base, pairs, syntax: 'long', editable, unknown: false, hostIpState: hostIp ? 'written' : 'absent', hostIp, published, target, protocol });
+      mappings.push(Object.assign(base, { pairs, syntax: 'long' as const, editable, unknown: false, hostIpState: hostIp ? ('written' as const) : ('absent' as const), hostIp, published, target, protocol }));
     }
   }
   return { entry, seq, mappings };

@@ -213,7 +213,7 @@ function computeServiceVolumes(ctx: ComposeContext, service: Service): VolumeMou
       else continue; // not a valid mount
       const readOnly = mode === null ? false : mode.value === null ? null : mode.value.split(',').some((m) => m.trim() === 'ro');
       const resolved = source ? resolveSourcePath(ctx, doc, source, 'unknown') : { hostPath: null, relativeBind: false, namedVolume: null, type: 'volume' as MountType };
-      out.push({ ...base, syntax: 'short', reportRange: reportRangeFor(ctx, entry, item.written), source, target, mode, readOnly, ...resolved });
+      out.push(Object.assign(base, { syntax: 'short' as const, reportRange: reportRangeFor(ctx, entry, item.written), source, target, mode, readOnly }, resolved));
     } else if (isMap(item.node)) {
       const map = item.node;
       const typePart = scalarPart(ctx, doc, ctx.get(doc, map, 'type')?.value);
@@ -231,7 +231,7 @@ function computeServiceVolumes(ctx: ComposeContext, service: Service): VolumeMou
       const resolved = explicitType && type === 'unknown' ? { hostPath: null, relativeBind: false, namedVolume: null, type } : resolveSourcePath(ctx, doc, source, type);
       const sourcePair = item.written === item.node ? pairOf(map, 'source') : undefined;
       const reportRange = sourcePair && entry.own && !isAlias(entry.pair.value as Node) ? ctx.rangeOfPair(sourcePair) : reportRangeFor(ctx, entry, item.written);
-      out.push({ ...base, syntax: 'long', reportRange, source, target, mode: null, readOnly, ...resolved });
+      out.push(Object.assign(base, { syntax: 'long' as const, reportRange, source, target, mode: null, readOnly }, resolved));
     } else {
       continue;
     }
@@ -269,7 +269,7 @@ function computeServiceDevices(ctx: ComposeContext, service: Service): DeviceMap
     } else continue;
     const value = source?.value?.trim() ?? null;
     const cdi = value !== null && !value.startsWith('/') && /^[\w.-]+\/[\w.-]+=/.test(value);
-    out.push({ ...base, source, target, hostPath: value === null || cdi ? null : normalizeHostPath(value), cdi });
+    out.push(Object.assign(base, { source, target, hostPath: value === null || cdi ? null : normalizeHostPath(value), cdi }));
   }
   return out;
 }

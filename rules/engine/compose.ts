@@ -208,10 +208,14 @@ export class ComposeContext {
     if (!node) return false;
     if (!this.sharedNodes) {
       const shared = new Set<Node>();
-      for (const doc of this.documents) {
+      // An anchor is written `&name`: without a `&` in the text no node is anchored.
+      if (this.text.includes('&')) for (const doc of this.documents) {
         visit(doc, {
           Node(_key, n, path) {
-            if ((n as { anchor?: string }).anchor || path.some((p) => !isPair(p) && (p as { anchor?: string }).anchor)) shared.add(n as Node);
+            // Visited parents first: a node is shared when it or its nearest collection is.
+            const parent = path[path.length - 1];
+            const owner = parent && isPair(parent) ? path[path.length - 2] : parent;
+            if ((n as { anchor?: string }).anchor || (owner && shared.has(owner as Node))) shared.add(n as Node);
           },
         });
       }

@@ -3,17 +3,29 @@
  * `getArgumentsRange()`, `getHeredocs()`… re-read and re-split the instruction's text each time),
  * and many rules ask the same instruction the same questions. A parsed Dockerfile never changes, so
  * once the parse is finished each instruction's zero-argument `get…` accessors are replaced, on the
- * instance only, by versions that compute once. The library's prototypes are left alone (the parser
- * itself calls these accessors while it is still building the objects).
+ * instance only, by versions that compute once. The library's prototypes are left alone outside
+ * our own parse (the parser itself calls these accessors while it is still building the objects).
+ *
+ * During our parse (`parseDockerfile`) the parser itself splits each instruction's arguments five to
+ * eight times (every constructor asks for them, flags ask again, and the parser builds each
+ * instruction twice to look for heredocs); `getRawArguments` is memoized for the time of that
+ * parse only, by the text it reads (the instruction's ranges and escape character), and each call
+ * still gets a fresh array, as from the library.
  */
+import { DockerfileParser, Instruction, type Argument, type Dockerfile } from 'dockerfile-ast';
 
 const FROZEN = Symbol('docker-guardrails.frozen');
-const methodsOf = new Map<object, string[]>();
+const CACHE = Symbol('docker-guardrails.accessor-cache');
+const KEYWORD = Symbol('docker-guardrails.keyword');
+/** `getRange() { return this.range; }` (as written, or minified). */
+const TRIVIAL_GETTER = /^[\w$]+\(\)\s*\{\s*return this\.[\w$]+;?\s*\}$/;
+/** Per class: a prototype whose accessors compute once per instance, inserted above the class's own. */
+const memoProtos = new Map<object, object>();
 
-/** The zero-argument `get…` methods along an object's prototype chain (computed once per class). */
+type Cached = { [CACHE]?: Map<string, unknown> };
+
+/** The zero-argument `get…` methods along an object's prototype chain. */
 function accessors(proto: object): string[] {
-  let names = methodsOf.get(proto);
-  if (names) return names;
   const seen = new Set<string>();
   for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const name of Object.getOwnPropertyNames(p)) {
@@ -22,22 +34,87 @@ function accessors(proto: object): string[] {
       if (typeof v === 'function' && v.length === 0) seen.add(name);
     }
   }
-  names = [...seen];
-  methodsOf.set(proto, names);
-  return names;
+  return [...seen];
+}
+
+function memoProtoOf(proto: object): object {
+  let memo = memoProtos.get(proto);
+  if (memo) return memo;
+  memo = Object.create(proto) as object;
+  for (const name of accessors(proto)) {
+    const original = (proto as Record<string, (this: unknown) => unknown>)[name];
+    // Accessors that return a field as it is cost nothing: they are left as they are.
+    if (TRIVIAL_GETTER.test(Function.prototype.toString.call(original))) continue;
+    if (name === 'getKeyword') {
+      // Asked for every instruction by nearly every rule: kept in a field of its own.
+      (memo as Record<string, unknown>)[name] = function getKeyword(this: { [KEYWORD]?: unknown }) {
+        const k = this[KEYWORD];
+        return k !== undefined ? k : (this[KEYWORD] = original.call(this));
+      };
+      continue;
+    }
+    (memo as Record<string, unknown>)[name] = function once(this: Cached) {
+      let cache = this[CACHE];
+      if (!cache) {
+        cache = new Map();
+        this[CACHE] = cache;
+      } else {
+        const hit = cache.get(name);
+        if (hit !== undefined || cache.has(name)) return hit;
+      }
+      const value = original.call(this);
+      cache.set(name, value);
+      return value;
+    };
+  }
+  memoProtos.set(proto, memo);
+  return memo;
 }
 
 /** Marks an instruction of a finished parse: from now on each accessor is computed once. */
 export function freezeInstruction(ins: object): void {
-  const target = ins as Record<string | symbol, unknown>;
+  const target = ins as Record<string | symbol, unknown> & Cached;
   if (target[FROZEN]) return;
   target[FROZEN] = true;
-  for (const name of accessors(Object.getPrototypeOf(ins) as object)) {
-    const original = target[name] as (this: unknown) => unknown;
-    target[name] = function once(this: Record<string, unknown>) {
-      const value = original.call(this);
-      this[name] = () => value;
-      return value;
-    };
+  const seeded = parseMemo.get(ins);
+  if (seeded) (target[CACHE] = new Map()).set('getRawArguments', seeded.slice());
+  target[KEYWORD] = (ins as { getKeyword(): string }).getKeyword();
+  Object.setPrototypeOf(ins, memoProtoOf(Object.getPrototypeOf(ins) as object));
+}
+
+/** Raw arguments computed during our parse, per instruction (seeds the accessor cache). */
+let parseMemo = new WeakMap<object, Argument[]>();
+
+interface RawInstruction {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  instructionRange: { start: { line: number; character: number }; end: { line: number; character: number } };
+  escapeChar: string;
+}
+
+/** Parses a Dockerfile with `getRawArguments` memoized for the parse (the result is the library's). */
+export function parseDockerfile(text: string): Dockerfile {
+  const proto = Instruction.prototype as unknown as { getRawArguments: (this: RawInstruction) => Argument[] };
+  const original = proto.getRawArguments;
+  const byText = new Map<string, Argument[]>();
+  const memo = new WeakMap<object, Argument[]>();
+  proto.getRawArguments = function getRawArguments(this: RawInstruction) {
+    const own = memo.get(this);
+    if (own) return own.slice();
+    const r = this.range;
+    const ir = this.instructionRange;
+    const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character},${ir.start.line},${ir.start.character},${ir.end.line},${ir.end.character},${this.escapeChar}`;
+    let args = byText.get(key);
+    if (!args) {
+      args = original.call(this);
+      byText.set(key, args);
+    }
+    memo.set(this, args);
+    return args.slice();
+  };
+  try {
+    return DockerfileParser.parse(text);
+  } finally {
+    proto.getRawArguments = original;
+    parseMemo = memo;
   }
 }

@@ -1,6 +1,6 @@
-import { DockerfileParser, type Dockerfile, type From, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
+import { type Dockerfile, type From, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
 import { LineIndex } from './text';
-import { freezeInstruction } from './dockerfile-memo';
+import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { parseImageRef, type ImageRef } from './image';
 import { logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
 import type { Range, RuleOptions, WorkspaceView } from './types';
@@ -65,7 +65,7 @@ export class DockerfileContext {
     readonly options: RuleOptions,
   ) {
     this.lines = new LineIndex(text);
-    this.ast = DockerfileParser.parse(text);
+    this.ast = parseDockerfile(text);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.globalArgs = new Map();
     for (const arg of this.ast.getInitialARGs()) {

@@ -156,12 +156,25 @@ const PRODUCTION_COMPOSE_NAMES = ['compose', 'docker-compose'].flatMap((b) => ['
 
 /** Roots searched for a file: default (then production) compose names in its directory and up to three parents. */
 function rootCandidates(filePath: string): string[] {
+  const dir = path.dirname(filePath);
+  let all = candidatesByDir.get(dir);
+  if (!all) {
+    all = candidatesIn(dir);
+    if (candidatesByDir.size >= 64) candidatesByDir.clear();
+    candidatesByDir.set(dir, all);
+  }
+  return all.filter((p) => p !== filePath);
+}
+
+/** The candidate roots of the files of one folder (every compose file of the corpus asks for its folder's). */
+const candidatesByDir = new Map<string, string[]>();
+
+function candidatesIn(fileDir: string): string[] {
   const out: string[] = [];
-  let dir = path.dirname(filePath);
+  let dir = fileDir;
   for (let depth = 0; depth <= MAX_PARENTS; depth++) {
     for (const name of [...DEFAULT_COMPOSE_NAMES, ...PRODUCTION_COMPOSE_NAMES]) {
-      const p = path.join(dir, name);
-      if (p !== filePath) out.push(p);
+      out.push(path.join(dir, name));
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;

@@ -38,8 +38,22 @@ function baseName(v: string): string {
   return v.slice(v.lastIndexOf('/') + 1);
 }
 
-/** The program a command runs, looking through sudo/env/nice/… wrappers. Null when it has none. */
+const invocations = new WeakMap<SimpleCommand, Invocation | null>();
+
+/**
+ * The program a command runs, looking through sudo/env/nice/… wrappers. Null when it has none.
+ * Computed once per command (several rules ask about the same commands); callers never modify it.
+ */
 export function invocation(cmd: SimpleCommand): Invocation | null {
+  let found = invocations.get(cmd);
+  if (found === undefined) {
+    found = readInvocation(cmd);
+    invocations.set(cmd, found);
+  }
+  return found;
+}
+
+function readInvocation(cmd: SimpleCommand): Invocation | null {
   let i = cmd.programIndex;
   if (i < 0) return null;
   const assignments = cmd.words.slice(0, i).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));

@@ -43,6 +43,13 @@ export interface MappedText {
   offsets: ArrayLike<number>;
 }
 
+/** Characters (ASCII) that a plain word may contain with no special meaning (1), and those that end a word (`WORD_END_CHAR`). */
+const PLAIN_WORD_CHAR = new Uint8Array(128);
+const WORD_END_CHAR = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) PLAIN_WORD_CHAR[c] = 1;
+for (const c of ' \t\n\r;()|&\\\'"$`') PLAIN_WORD_CHAR[c.charCodeAt(0)] = 0;
+for (const c of ' \t\n\r;()|') WORD_END_CHAR[c.charCodeAt(0)] = 1;
+
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'in', '!', '{', '}', 'time', 'case', 'esac']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
@@ -143,6 +150,24 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     // A word (redirections such as `>/dev/null` and `2>&1` are kept as words).
     const start = i;
     let value = '';
+    // Most words are plain text up to a blank or an operator: their value is their text.
+    let plainEnd = i;
+    while (plainEnd < n) {
+      const d = text.charCodeAt(plainEnd);
+      if (d > 0x7e || PLAIN_WORD_CHAR[d] === 1) {
+        plainEnd++;
+        continue;
+      }
+      if (d === 0x24 /* $ */ && text[plainEnd + 1] !== '(' && text[plainEnd + 1] !== '{') {
+        plainEnd++;
+        continue;
+      }
+      break;
+    }
+    if (plainEnd === n || WORD_END_CHAR[text.charCodeAt(plainEnd)] === 1) {
+      value = text.slice(start, plainEnd);
+      i = plainEnd;
+    }
     while (i < n) {
       const d = text[i];
       if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '(' || d === ')') break;
@@ -204,6 +229,7 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     const end = Math.min(i, n);
     words.push({ value, raw: text.slice(start, end), start: offsets[start], end: offsets[end - 1] + 1 });
     const raw = words[words.length - 1].raw;
+    if (raw !== 'in' && raw !== 'esac') continue;
     const lead = (k: number) => words.slice(0, k).every((x) => KEYWORDS.has(x.raw));
     if (raw === 'in' && words.length >= 3 && words[words.length - 3].raw === 'case' && lead(words.length - 3)) {
       finish(';');
@@ -269,10 +295,11 @@ export function argumentsOf(cmd: SimpleCommand): Word[] {
  */
 export function logicalText(doc: string, start: number, end: number, escapeChar: string): MappedText {
   // Most RUN arguments are one line without an escape character: the text maps one to one.
+  const esc = escapeChar.charCodeAt(0);
   let simple = true;
   for (let i = start; i < end; i++) {
     const c = doc.charCodeAt(i);
-    if (c === 10 || doc[i] === escapeChar) {
+    if (c === 10 || c === esc) {
       simple = false;
       break;
     }
@@ -282,8 +309,17 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
     for (let k = 0; k <= end - start; k++) offsets[k] = start + k;
     return { text: doc.slice(start, end), offsets };
   }
-  const chars: string[] = [];
-  const offsets: number[] = [];
+  // Kept characters are copied in runs (slices of the document); each maps to its own offset.
+  const parts: string[] = [];
+  const offsets = new Int32Array(Math.max(0, end - start) + 1);
+  let n = 0;
+  let run = -1;
+  const flush = (to: number) => {
+    if (run === -1) return;
+    parts.push(doc.slice(run, to));
+    for (let k = run; k < to; k++) offsets[n++] = k;
+    run = -1;
+  };
   let i = start;
   let atLineStart = false;
   while (i < end) {
@@ -293,11 +329,13 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
       let j = i;
       while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
       if (doc[j] === '#') {
+        flush(i);
         while (j < end && doc[j] !== '\n') j++;
         i = j + 1;
         continue;
       }
       if (doc[j] === '\n' || (doc[j] === '\r' && doc[j + 1] === '\n')) {
+        flush(i);
         i = doc[j] === '\r' ? j + 2 : j + 1;
         continue;
       }
@@ -308,22 +346,24 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
       while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
       if (doc[j] === '\r' && doc[j + 1] === '\n') j++;
       if (doc[j] === '\n' || j >= end) {
+        flush(i);
         i = j + 1;
         atLineStart = true;
         continue;
       }
       if (escapeChar !== '\\') {
         // With `# escape=``, a backtick escapes for the Dockerfile parser; backslashes are literal.
-        chars.push(doc[i + 1] ?? '');
-        offsets.push(i + 1);
+        flush(i);
+        parts.push(doc[i + 1] ?? '');
+        offsets[n++] = i + 1;
         i += 2;
         continue;
       }
     }
-    chars.push(c);
-    offsets.push(i);
+    if (run === -1) run = i;
     i++;
   }
-  offsets.push(end);
-  return { text: chars.join(''), offsets };
+  flush(Math.min(i, end));
+  offsets[n++] = end;
+  return { text: parts.join(''), offsets: offsets.subarray(0, n) };
 }
