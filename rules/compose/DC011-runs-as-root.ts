@@ -1,6 +1,6 @@
 import type { Pair, Scalar, YAMLMap } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
-import { builtDockerfileOf, imageThrough, lookupKey } from '../engine/compose-lookup';
+import { builtDockerfileOf, imageThrough, isAnalyzedBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { commandWords, hasSyntaxErrors, serviceScalar } from '../engine/compose-values';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
@@ -210,7 +210,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
       'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, keycloak, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost and influxdb ≥ 2 — as long as the service keeps the image\'s entrypoint and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
-      'Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service; a root `user:` written in the base is reported there only.',
+      'Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service; a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file nor included, e.g. `common-services.yml` — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
     good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
@@ -235,8 +235,16 @@ export default defineRule<'compose', Data>({
       const serviceMap = ctx.isShared(service.map) ? null : service.map;
       const userFound = lookupKey(ctx, service, 'user');
       if (userFound === 'unknown') continue; // a base that cannot be read may set it
-      // A `user:` inherited through `extends:` is judged where it is written (the base service).
-      if (userFound && userFound.inherited) continue;
+      // A `user:` inherited through `extends:` is judged where it is written (the base service), unless
+      // the base is in a file that is not analyzed itself: then here, on the service name, without a fix.
+      if (userFound && userFound.inherited) {
+        if (isAnalyzedBase(ctx, userFound)) continue;
+        const v = resolvedScalar(userFound.ctx, userFound.entry.value);
+        if (v && v.trim() !== '' && userIsRoot(v)) {
+          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null } });
+        }
+        continue;
+      }
       if (userFound) {
         const user = serviceScalar(ctx, service, 'user');
         if (!user) continue; // empty or not a scalar: unknown

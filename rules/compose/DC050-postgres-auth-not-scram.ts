@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { appendToSeqEdit, ensureMapPathEdit, indentUnit } from '../engine/compose-insert';
 import type { EnvLookup } from '../engine/env-files';
-import { ExtendedEnv, lookupKey } from '../engine/compose-lookup';
+import { ExtendedEnv, isAnalyzedBase, lookupKey } from '../engine/compose-lookup';
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -31,10 +31,14 @@ function versionText(major: number | 'latest' | null): string {
 
 /** Whether text written in the service itself (not inherited through `extends:`) is part of a problem's cause. */
 function ownCause(ctx: ComposeContext, service: Service, facts: PostgresAuthFacts, problem: PostgresProblem): boolean {
-  const ownEnv = (name: string) => !(facts.env instanceof ExtendedEnv) || !facts.env.inherited(name);
+  // A base in a file that is not analyzed itself is judged here.
+  const ownEnv = (name: string) => {
+    const source = facts.env instanceof ExtendedEnv ? facts.env.sourceOf(name) : undefined;
+    return !source || !isAnalyzedBase(ctx, source);
+  };
   const own = (key: string) => {
     const found = lookupKey(ctx, service, key);
-    return !!found && found !== 'unknown' && !found.inherited;
+    return !!found && found !== 'unknown' && (!found.inherited || !isAnalyzedBase(ctx, found));
   };
   switch (problem) {
     case 'host-auth-method':
@@ -69,7 +73,7 @@ export default defineRule<'compose', Data>({
       'Flags a Postgres service that runs the official image\'s entrypoint (`postgres`, `postgis/postgis`, `pgvector/pgvector`, `timescale/timescaledb`, by `image:` or as the base of the Dockerfile it builds) whose network clients will not authenticate with scram-sha-256: ' +
       '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, `trust`); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +
       'On PostgreSQL 14 and later nothing needs to be added: initdb stores passwords as SCRAM and the entrypoint writes `host all all all scram-sha-256` (it takes the method from `password_encryption`), so `--auth=scram-sha-256` there only also requires a password for connections from inside the container, and is not asked for. ' +
-      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base.',
+      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base) (when the base is in a file that is not analyzed itself — not named like a compose file nor included, e.g. `common-services.yml` — it is reported on the extending service\'s name instead, without a fix). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base.',
     why:
       'md5 authentication stores `md5(password || username)`: a leaked hash (a backup, pg_authid read through an injection) is enough to log in as that user, and the hash is cheap to brute-force; `password` sends the password in clear text and `trust` asks for none. SCRAM-SHA-256 stores a salted, iterated verifier and never sends the password or a replayable hash. SECURITY-GUIDELINES.md "Encryption — Data at Rest": `POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`; §4 Data Security — PostgreSQL "Strong Passwords".',
     bad: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',

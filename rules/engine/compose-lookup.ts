@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
+import { fileKindIn } from './analyze';
 import type { DockerfileContext } from './dockerfile';
 import { ServiceEnv, type EnvLookup } from './env-files';
 import { parseImageRef, type ImageRef } from './image';
@@ -90,6 +91,16 @@ export function extendsChain(ctx: ComposeContext, service: Service): { chain: Ex
 }
 
 /**
+ * Whether a base service is checked where it is written: in the same file, or in a file the extension
+ * and the CLI analyze (a compose file by name, or a YAML file a compose file includes). A base in a file
+ * they do not analyze (`extends: {file: common-services.yml}`) is checked nowhere else, so a cause
+ * inherited from it is reported on the extending service.
+ */
+export function isAnalyzedBase(ctx: ComposeContext, level: ExtendsLevel): boolean {
+  return level.ctx === ctx || level.ctx.path === ctx.path || fileKindIn(ctx.workspace, level.ctx.path, ctx.options) === 'compose';
+}
+
+/**
  * The Dockerfile a service builds, also when `build:` (or part of it) is inherited through `extends:`.
  * `build` is a mapping, so Compose merges it key by key: the nearest `context`/`dockerfile` decide where
  * the Dockerfile is (relative to the file that writes them), the nearest `target` wins.
@@ -137,6 +148,7 @@ export function builtDockerfileOf(ctx: ComposeContext, service: Service): { buil
  * https://docs.docker.com/reference/compose-file/services/#extends
  */
 export class ExtendedEnv extends ServiceEnv {
+  private readonly levels: ExtendsLevel[];
   private readonly bases: ServiceEnv[];
   private readonly baseUnknown: boolean;
   private readonly here: Range;
@@ -144,14 +156,22 @@ export class ExtendedEnv extends ServiceEnv {
   constructor(ctx: ComposeContext, service: Service) {
     super(ctx, service);
     const { chain, unknown } = extendsChain(ctx, service);
-    this.bases = chain.slice(1).map((l) => new ServiceEnv(l.ctx, l.service));
+    this.levels = chain.slice(1);
+    this.bases = this.levels.map((l) => new ServiceEnv(l.ctx, l.service));
     this.baseUnknown = unknown;
     this.here = ctx.rangeOf(service.nameNode);
   }
 
   /** Whether a name's value comes from a service this one extends. */
   inherited(name: string): boolean {
-    return super.get(name).state === 'unset' && this.bases.some((b) => b.get(name).state !== 'unset');
+    return this.sourceOf(name) !== undefined;
+  }
+
+  /** The base service a name's value comes from (undefined when the service sets it itself or nothing does). */
+  sourceOf(name: string): ExtendsLevel | undefined {
+    if (super.get(name).state !== 'unset') return undefined;
+    const i = this.bases.findIndex((b) => b.get(name).state !== 'unset');
+    return i === -1 ? undefined : this.levels[i];
   }
 
   override get(name: string): EnvLookup {

@@ -17,7 +17,7 @@
 import * as path from 'node:path';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { effectiveCommandsThrough, ExtendedEnv, lookupKey } from './compose-lookup';
+import { effectiveCommandsThrough, ExtendedEnv, extendsChain, isAnalyzedBase, lookupKey } from './compose-lookup';
 import type { ServiceEnv, EnvLookup } from './env-files';
 import type { ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
@@ -283,10 +283,13 @@ const FACT_ENV = ['REDIS_ARGS', 'REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY
 /**
  * Whether the service itself writes something the facts are read from: its image or build, command or
  * entrypoint, or one of the environment names above. A service that `extends:` another and writes none
- * of them has all its settings from the base, where a finding about them is reported.
+ * of them has all its settings from the base, where a finding about them is reported — unless a base is
+ * in a file that is not analyzed itself (see isAnalyzedBase).
  */
 export function redisOwnCause(ctx: ComposeContext, service: Service, facts: RedisFacts): boolean {
   if (!ctx.serviceGet(service, 'extends')) return true;
+  // A base in a file that is not analyzed itself is judged here.
+  if (extendsChain(ctx, service).chain.slice(1).some((l) => !isAnalyzedBase(ctx, l))) return true;
   if (['image', 'build', 'command', 'entrypoint'].some((k) => ctx.serviceGet(service, k))) return true;
   return FACT_ENV.some((n) => facts.env.written(n) !== undefined);
 }
