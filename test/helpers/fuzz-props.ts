@@ -156,11 +156,23 @@ function dockerfileShapeOf(text: string): { stages: number; unknown: number; ins
 
 /** A compose file's shape: the service names of every document (services never appear or vanish through a fix). */
 const composeShape = memoText(composeShapeOf);
+/** Compose v1 (no `services:`): the top-level entries that are services (DG003 moves them under `services:`). */
+function legacyServices(js: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(js)) {
+    if (/^(version|name|networks|volumes|secrets|configs|include)$|^x-/.test(k)) continue;
+    if (!v || typeof v !== 'object' || Array.isArray(v) || !('image' in v || 'build' in v)) return undefined;
+    out[k] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function composeShapeOf(text: string): string {
   try {
     return parseAllDocuments(text, { uniqueKeys: false, merge: true })
       .map((d) => {
-        const services = 'toJS' in d ? (d.toJS({ maxAliasCount: 1000 }) as { services?: unknown } | null)?.services : undefined;
+        const js = 'toJS' in d ? (d.toJS({ maxAliasCount: 1000 }) as Record<string, unknown> | null) : undefined;
+        const services = js && typeof js === 'object' ? (js.services ?? legacyServices(js)) : undefined;
         return services && typeof services === 'object' ? Object.keys(services).sort().join(',') : '';
       })
       .join('|');
