@@ -54,13 +54,24 @@ export function shellTextCloses(text: string): boolean {
       continue;
     }
     if (top.frame === 'brace') {
-      // Inside `${…}`: nested `${`, and the closing brace.
+      // Inside `${…}`: nested `${`, substitutions and quotes in the word, and the closing brace.
       if (c === '$' && text[i + 1] === '{') {
         top.depth++;
         i += 2;
         continue;
       }
       if (c === '}' && --top.depth === 0) stack.pop();
+      else if (c === '"') stack.push({ frame: 'dq', depth: 0 });
+      else if (c === '`') stack.push({ frame: 'bt', depth: 0 });
+      else if (c === '$' && text[i + 1] === '(') {
+        stack.push({ frame: 'cmd', depth: 1 });
+        i++;
+      } else if (c === "'" && stack[stack.length - 2]?.frame !== 'dq') {
+        // Quotes outside double quotes (inside them a `'` is a plain character).
+        const close = text.indexOf("'", i + 1);
+        if (close === -1) return false;
+        i = close;
+      }
       i++;
       continue;
     }

@@ -2,7 +2,9 @@ import type { Position, Range } from './types';
 
 /**
  * Offsets <-> positions for one document text. Built once per parsed document; lookups are
- * O(log lines). Lines end at "\n" (a preceding "\r" belongs to the line ending).
+ * O(log lines). Lines end as the LSP defines it (and vscode-languageserver-textdocument, dockerfile-ast
+ * and YAML split them): at "\r\n", "\n" or a lone "\r". An offset inside a "\r\n" maps to the end of
+ * its line, as the LSP's text documents do.
  */
 export class LineIndex {
   readonly lineStarts: number[];
@@ -16,6 +18,14 @@ export class LineIndex {
       starts.push(i + 1);
       if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
       else lf++;
+    }
+    // A carriage return not followed by a line feed (old Mac line endings) ends a line too.
+    if (hasLoneCR(text)) {
+      starts.length = 1;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
     }
     this.lineStarts = starts;
     this.eol = crlf > lf ? '\r\n' : '\n';
@@ -34,7 +44,9 @@ export class LineIndex {
       if (this.lineStarts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo] };
+    // Between the "\r" and the "\n" of a line break: the end of the line.
+    const inCrlf = o > 0 && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13;
+    return { line: lo, character: o - this.lineStarts[lo] - (inCrlf ? 1 : 0) };
   }
 
   offsetAt(pos: Position): number {
@@ -49,11 +61,11 @@ export class LineIndex {
     return { start: this.positionAt(start), end: this.positionAt(end) };
   }
 
-  /** Offset of the end of a line's content (before its "\r\n" or "\n"). */
+  /** Offset of the end of a line's content (before its "\r\n", "\n" or "\r"). */
   lineEndOffset(line: number): number {
     if (line + 1 < this.lineStarts.length) {
       let end = this.lineStarts[line + 1] - 1;
-      if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+      if (end > this.lineStarts[line] && this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13) end--;
       return end;
     }
     let end = this.text.length;
@@ -81,6 +93,14 @@ export class LineIndex {
     }
     return { start: { line: first, character: 0 }, end };
   }
+}
+
+/** Whether a text has a carriage return that is not part of a "\r\n". */
+function hasLoneCR(text: string): boolean {
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return true;
+  }
+  return false;
 }
 
 export function comparePositions(a: Position, b: Position): number {

@@ -1,0 +1,84 @@
+/**
+ * Regressions of the bugs the fuzzers found (they were `KNOWN_BUGS` in helpers/fuzz-known.ts): each
+ * former reproduction, and variants of it, must now pass every fuzz property (no range outside the
+ * document, every fix parses, keeps the structure, removes its finding and converges). Also the
+ * pieces behind the fixes: LineIndex splits lines as the LSP does (same positions as
+ * vscode-languageserver-textdocument), and the shell check that withholds appends to unterminated
+ * scripts.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineIndex } from '../rules';
+import { shellTextCloses } from '../rules/engine/shell-check';
+import { checkCase, describeCase, formatViolations, type Case } from './helpers/fuzz-props';
+
+const dockerfile = (text: string): Case => ({ kind: 'dockerfile', target: '/repro/Dockerfile', files: new Map([['/repro/Dockerfile', text]]) });
+const compose = (text: string): Case => ({ kind: 'compose', target: '/repro/compose.yaml', files: new Map([['/repro/compose.yaml', text]]) });
+
+const CASES: [string, Case][] = [
+  ['lone CR line endings (Dockerfile)', dockerfile('FROM node:24\rRUN true\r')],
+  ['lone CR line endings, more instructions', dockerfile('FROM node:24\rRUN apt-get update && apt-get install -y curl\rEXPOSE 22\rCMD ["node"]\r')],
+  ['mixed LF, CRLF and lone CR', dockerfile('FROM node:24\nRUN true\r\nRUN apt-get update && apt-get install -y curl\rCMD ["node"]\n')],
+  ['lone CR line endings (compose)', compose('services:\r  db:\r    image: postgres:17\r    privileged: true\r')],
+  ['CRLF heredoc line ending with a backslash', dockerfile('FROM node:24\r\nRUN <<EOF\r\ncurl -fsSL https://example.com/x.sh | bash \\\r\nEOF\r\nUSER 1000\r\n')],
+  ['DF010 after a continuation and comment lines', dockerfile('FROM debian:12\nRUN set -eux; \\\n\tmkdir -p /x; \\\n# a comment\n')],
+  ['DF010 after a continuation, comments and blank lines', dockerfile('FROM debian:12\nRUN set -eux; \\\n# a comment\n\n   # another\n\n')],
+  ['append to a RUN with an open $(', dockerfile('FROM debian:12\nRUN apt-get update && apt-get install -y curl && make -j$(nproc\nUSER 1000\n')],
+  ['append to a RUN with an open quote', dockerfile('FROM debian:12\nRUN apt-get update && apt-get install -y curl && echo "x\nUSER 1000\n')],
+  ['append to a RUN with an open if', dockerfile('FROM debian:12\nRUN if true; then apt-get update && apt-get install -y curl; fi; if true; then echo\nUSER 1000\n')],
+  ['DC040/DC041 in a flow mapping', compose('services:\n  db:\n    image: postgres:17\n    environment: { POSTGRES_PASSWORD: hunter2 }\n')],
+  ['DC040 in a flow sequence', compose('services:\n  db:\n    image: postgres:17\n    environment: [POSTGRES_PASSWORD=hunter2hunter2, API_TOKEN=tok_live_abcdef123]\n')],
+  ['DC010 own privileged over a merged one', compose('x-defaults: &defaults\n  privileged: true\nservices:\n  db:\n    image: postgres:17\n    <<: *defaults\n    privileged: true\n')],
+  ['DC042 quoted key', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      "POSTGRES_PASSWORD": s3cretvalue\n')],
+  ['DC042 single-quoted key', compose("services:\n  db:\n    image: postgres:17\n    environment:\n      'POSTGRES_PASSWORD': s3cretvalue\n")],
+  ['insert after an empty value with a comment', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_INITDB_ARGS:  # note\n  web:\n    image: nginx:1.27\n')],
+  ['insert after an empty sequence item with a comment', compose('services:\n  db:\n    image: postgres:17\n    command:\n      - postgres\n      -   # note\n  web:\n    image: nginx:1.27\n    security_opt: [no-new-privileges:true]\n')],
+];
+
+describe('fuzz regressions: former known bugs pass every property', () => {
+  for (const [name, c] of CASES) {
+    it(name, () => {
+      const r = checkCase(c, { timeBoundMs: 1000 });
+      assert.equal(r.violations.length, 0, `${formatViolations(r.violations)}\n${describeCase(c)}`);
+    });
+  }
+});
+
+describe('LineIndex splits lines as the LSP does', () => {
+  const texts = ['', 'a', 'a\n', 'a\r\nb\r\n', 'a\rb\r', 'a\r\rb', 'a\n\rb\r\n\nc', '\r\n\r', 'x\\\r\ny', 'end\r'];
+  for (const text of texts) {
+    it(JSON.stringify(text), () => {
+      const lines = new LineIndex(text);
+      const doc = TextDocument.create('file:///x', 'plaintext', 1, text);
+      assert.equal(lines.lineCount, doc.lineCount);
+      for (let o = 0; o <= text.length; o++) {
+        assert.deepEqual(lines.positionAt(o), doc.positionAt(o), `positionAt(${o})`);
+        const pos = doc.positionAt(o);
+        assert.equal(lines.offsetAt(pos), doc.offsetAt(pos), `offsetAt(${JSON.stringify(pos)})`);
+      }
+      for (let l = 0; l < lines.lineCount; l++) {
+        const start = doc.offsetAt({ line: l, character: 0 });
+        const end = doc.offsetAt({ line: l, character: Number.MAX_SAFE_INTEGER });
+        assert.equal(lines.lineText(l), text.slice(start, end), `lineText(${l})`);
+      }
+    });
+  }
+});
+
+describe('shell check: scripts that leave something open', () => {
+  const closes = [
+    'apt-get update && apt-get install -y curl',
+    'make -j"$(nproc)" && echo "${A:-$(echo "}")}" \'q\'',
+    'case "$x" in a) echo a ;; (b) echo b ;; esac',
+    'x=$((1 + (2 * 3))) && echo `date`',
+    'cat <<EOF > /f\nit\'s "open" $(\nEOF\necho done',
+    'cat <<-\'END\'\n\tit\'s\n\tEND\ntrue',
+    'cat <<EOF > /etc/x',
+    'echo a # it\'s a comment with "quotes" and $(',
+    'echo "a\\"b" \\\' \\(',
+  ];
+  const open = ['make -j$(nproc', 'echo "x', "echo 'x", 'echo `date', 'echo ${A', '( cd /x && make', 'cat <<EOF\nbody\n', 'echo "$(echo ")"'];
+  for (const text of closes) it(`closes: ${JSON.stringify(text)}`, () => assert.equal(shellTextCloses(text), true));
+  for (const text of open) it(`open: ${JSON.stringify(text)}`, () => assert.equal(shellTextCloses(text), false));
+});
