@@ -50,6 +50,20 @@ describe('compose include', () => {
     assert.deepEqual(projectFiles(ctxOf(files, '/w/db/database.yml')).map((c) => c.path), ['/w/compose.yaml', '/w/stack/stack.yml']);
   });
 
+  it('is bounded on hostile input (self-include, many entries)', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => `  - f${i}.yml`).join('\n');
+    const files: FileSet = new Map([
+      ['/h/compose.yaml', `include:\n  - compose.yaml\n${many}\n`],
+      ...Array.from({ length: 2000 }, (_, i) => [`/h/f${i}.yml`, 'include:\n  - compose.yaml\nservices: {}\n'] as [string, string]),
+    ]);
+    const t = performance.now();
+    assert.ok(includedFiles(viewOf(files), '/h/compose.yaml').length <= 257);
+    // f0.yml includes it back (a cycle), but only default-named files are searched as roots.
+    assert.deepEqual(includersOf(viewOf(files), '/h/compose.yaml'), []);
+    assert.equal(includersOf(viewOf(files), '/h/f7.yml')[0]?.root.path, '/h/compose.yaml');
+    assert.ok(performance.now() - t < 2000);
+  });
+
   it('follows changes of the including file (memo by text)', () => {
     const files: FileSet = new Map([
       ['/m/compose.yaml', 'include:\n  - db.yml\n'],

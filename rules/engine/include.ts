@@ -28,6 +28,8 @@ import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
 const MAX_DEPTH = 4;
 /** How many directories above a file are searched for a root that includes it. */
 const MAX_PARENTS = 3;
+/** How many files one include tree may hold (a bound on hostile input). */
+const MAX_FILES = 256;
 
 export interface IncludeEntry {
   /** Absolute paths of the included files (several: merged like `-f a -f b`). */
@@ -115,9 +117,10 @@ export interface Inclusion {
 
 /**
  * Every file of the include tree below a compose file (not the file itself), each once, in
- * breadth-first order, with the inclusion that brings it in.
+ * breadth-first order, with the inclusion that brings it in. Files are read through `ws` (the
+ * analysis' own view: a memoized root may carry an older one).
  */
-export function includeTree(root: ComposeContext): { ctx: ComposeContext; via: Inclusion }[] {
+export function includeTree(root: ComposeContext, ws: WorkspaceView = root.workspace): { ctx: ComposeContext; via: Inclusion }[] {
   const out: { ctx: ComposeContext; via: Inclusion }[] = [];
   const seen = new Set<string>([root.path]);
   let level: ComposeContext[] = [root];
@@ -126,9 +129,9 @@ export function includeTree(root: ComposeContext): { ctx: ComposeContext; via: I
     for (const parent of level) {
       for (const entry of includesOf(parent)) {
         for (const file of entry.files) {
-          if (seen.has(file)) continue;
+          if (seen.has(file) || seen.size > MAX_FILES) continue;
           seen.add(file);
-          const ctx = parsedCompose(root.workspace, file, root.options);
+          const ctx = parsedCompose(ws, file, root.options);
           if (!ctx) continue;
           out.push({ ctx, via: { parent, entry, root } });
           next.push(ctx);
@@ -195,12 +198,12 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
   for (const candidate of rootCandidates(filePath)) {
     const text = ws.readText(candidate);
     deps.push([candidate, text]);
-    if (text === undefined) continue;
+    if (!mayInclude(text)) continue;
     const root = parsedCompose(ws, candidate, options);
     if (!root || includesOf(root).length === 0) continue;
     const direct = includesOf(root).filter((e) => e.files.includes(filePath));
     for (const entry of direct) result.push({ parent: root, entry, root });
-    for (const { ctx, via } of includeTree(root)) {
+    for (const { ctx, via } of includeTree(root, ws)) {
       deps.push([ctx.path, ctx.text]);
       if (ctx.path === filePath) continue;
       for (const entry of includesOf(ctx)) if (entry.files.includes(filePath)) result.push({ parent: ctx, entry, root: via.root });
@@ -254,11 +257,21 @@ export function isIncludedComposePath(ws: WorkspaceView, filePath: string, optio
   }
 }
 
+/**
+ * Whether a compose text can have an `include:` key: the word is written, or hidden behind an escape
+ * of a double-quoted key. Most files have neither and are not parsed to find out (the CLI asks this
+ * of every compose file it walks, in a thread of its own).
+ */
+function mayInclude(text: string | undefined): boolean {
+  return text !== undefined && (text.includes('include') || text.includes('\\'));
+}
+
 /** The files a compose file includes (recursively) that exist in the workspace. */
 export function includedFiles(ws: WorkspaceView, composePath: string, options: RuleOptions = DEFAULT_OPTIONS): string[] {
+  if (!mayInclude(ws.readText(composePath))) return [];
   const root = parsedCompose(ws, composePath, options);
   if (!root) return [];
-  return includeTree(root).map((x) => x.ctx.path);
+  return includeTree(root, ws).map((x) => x.ctx.path);
 }
 
 /**
@@ -270,6 +283,6 @@ export function projectFiles(ctx: ComposeContext): ComposeContext[] {
   const root = inc ? inc.root : ctx;
   const out: ComposeContext[] = [];
   if (root.path !== ctx.path) out.push(root);
-  for (const { ctx: other } of includeTree(root)) if (other.path !== ctx.path) out.push(other);
+  for (const { ctx: other } of includeTree(root, ctx.workspace)) if (other.path !== ctx.path) out.push(other);
   return out;
 }
