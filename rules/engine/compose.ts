@@ -5,6 +5,9 @@ import { includeEnvFiles } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
+/** Mappings with more keys than this are looked up through an index (built once per mapping). */
+const INDEXED_MAP_SIZE = 16;
+
 /** How deep `<<` merges and aliases are followed: bounds work on hostile input (alias bombs). */
 const MAX_MERGE_DEPTH = 8;
 
@@ -55,6 +58,7 @@ export class ComposeContext {
   private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
   private memos = new WeakMap<object, Map<string, unknown>>();
   private lookups = new WeakMap<YAMLMap, Map<string, Entry | undefined>>();
+  private keyIndexes = new WeakMap<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
 
   constructor(
@@ -171,31 +175,48 @@ export class ComposeContext {
    * they were searched at: merge keys that list the same anchor many times, level after level (an
    * alias bomb), would otherwise make the search exponential.
    */
-  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched = new Map<YAMLMap, number>()): Entry | undefined {
-    const before = searched.get(map);
+  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched?: Map<YAMLMap, number>): Entry | undefined {
+    const before = searched?.get(map);
     if (before !== undefined && before <= depth) return undefined;
-    for (const pair of map.items) {
-      if (isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === key) {
-        const raw = pair.value as Node | null;
-        const value = this.resolve(doc, raw);
-        return { key, pair, value, own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (pair.key as Node) ?? raw };
-      }
+    const index = map.items.length > INDEXED_MAP_SIZE ? this.keyIndexOf(map) : undefined;
+    const own = index ? index.keys.get(key) : map.items.find((pair) => isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === key);
+    if (own) {
+      const raw = own.value as Node | null;
+      const value = this.resolve(doc, raw);
+      return { key, pair: own, value, own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (own.key as Node) ?? raw };
     }
     if (depth < MAX_MERGE_DEPTH) {
-      for (const pair of map.items) {
+      for (const pair of index ? index.merges : map.items) {
         if (!isMergeKey(pair.key)) continue;
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const src of sources) {
           const target = this.resolve(doc, src as Node);
           if (target && isMap(target)) {
+            searched ??= new Map();
             const found = this.lookup(doc, target, key, depth + 1, searched);
             if (found) return { ...found, own: false, shared: true, reportNode: pair.key as Node };
           }
         }
       }
     }
-    searched.set(map, Math.min(before ?? Infinity, depth));
+    searched?.set(map, Math.min(before ?? Infinity, depth));
     return undefined;
+  }
+
+  /** The first pair of each key of a large mapping (the services of a big file), and its merge keys. */
+  private keyIndexOf(map: YAMLMap): { keys: Map<string, Pair>; merges: Pair[] } {
+    let index = this.keyIndexes.get(map);
+    if (index) return index;
+    index = { keys: new Map(), merges: [] };
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && typeof pair.key.value !== 'symbol') {
+        const k = String(pair.key.value);
+        if (!index.keys.has(k)) index.keys.set(k, pair);
+      }
+      if (isMergeKey(pair.key)) index.merges.push(pair);
+    }
+    this.keyIndexes.set(map, index);
+    return index;
   }
 
   /** Shorthand for a service's key. */
