@@ -108,14 +108,51 @@ export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BY
   return { ok: true, text };
 }
 
+/** The folder of `roots` that holds `p` (as written), or undefined. */
+function rootOf(p: string, roots: readonly string[]): string | undefined {
+  return roots.find((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+}
+
+/**
+ * Whether a path inside one of `roots` (the workspace folders) reaches a symbolic link below its root:
+ * each component after the root, the path itself included, is looked at with lstat, so a link is
+ * neither followed nor read (a symlinked folder may point anywhere, outside the workspace too). A
+ * missing component ends the walk (nothing behind it can be read). `known` caches answers per path.
+ */
+export function passesSymlink(p: string, roots: readonly string[], known?: Map<string, boolean>): boolean {
+  const root = rootOf(p, roots);
+  if (root === undefined || p === root) return false;
+  const parts = path.relative(root, p).split(path.sep);
+  let cur = root;
+  for (const part of parts) {
+    cur = path.join(cur, part);
+    let link = known?.get(cur);
+    if (link === undefined) {
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(cur);
+      } catch {
+        st = undefined;
+      }
+      if (!st) return false;
+      link = st.isSymbolicLink();
+      known?.set(cur, link);
+    }
+    if (link) return true;
+  }
+  return false;
+}
+
 /**
  * A workspace view over the disk. `overlay` (open editors) wins over the disk; reads are cached
  * until `invalidate` is called for the path (the server calls it on file-watcher events).
- * Only small regular files are read, and symlinks are not followed.
+ * Only small regular files are read, and symlinks are not followed: with `roots`, neither a symlinked
+ * file nor anything under a symlinked folder of the roots.
  */
 export class DiskWorkspace implements WorkspaceView {
   private cache = new Map<string, string | undefined>();
   private existsCache = new Map<string, boolean>();
+  private linkCache = new Map<string, boolean>();
 
   constructor(
     private readonly overlay: (p: string) => string | undefined = () => undefined,
@@ -127,7 +164,7 @@ export class DiskWorkspace implements WorkspaceView {
   private allowed(p: string): boolean {
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return true;
-    return roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+    return rootOf(p, roots) !== undefined && !passesSymlink(p, roots, this.linkCache);
   }
 
   readText(p: string): string | undefined {
@@ -162,11 +199,14 @@ export class DiskWorkspace implements WorkspaceView {
     if (p === undefined) {
       this.cache.clear();
       this.existsCache.clear();
+      this.linkCache.clear();
       return;
     }
     this.cache.delete(p);
     this.existsCache.delete(p);
+    this.linkCache.delete(p);
     const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    for (const k of this.linkCache.keys()) if (k.startsWith(prefix)) this.linkCache.delete(k);
     for (const k of this.existsCache.keys()) if (k.startsWith(prefix)) this.existsCache.delete(k);
     for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
   }

@@ -51,7 +51,7 @@ import {
   type Finding,
   type Fix,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -186,9 +186,10 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   if (text.length > cfg.maxFileSize) {
     analyses.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
-    log(`skipped ${p}: larger than dockerGuardrails.maxFileSize (${cfg.maxFileSize} bytes)`);
+    skipNotice(p, `larger than dockerGuardrails.maxFileSize (${cfg.maxFileSize} bytes)`);
     return;
   }
+  skipped.delete(p);
   let analysis: Analysis;
   try {
     analysis = analyze(allRules, kind, p, text, workspace, toEngineConfig(cfg));
@@ -201,6 +202,15 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   analyses.set(uri, { uri, path: p, kind, version, analysis });
   const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, version));
   void connection.sendDiagnostics({ uri, version: version >= 0 ? version : undefined, diagnostics });
+}
+
+/** Why each skipped file was last skipped: the notice is logged once, not on every analysis (scan, edit, re-analysis). */
+const skipped = new Map<string, string>();
+
+function skipNotice(p: string, reason: string): void {
+  if (skipped.get(p) === reason) return;
+  skipped.set(p, reason);
+  log(`skipped ${p}: ${reason}`);
 }
 
 /** Per-document scheduling: a burst of changes is analyzed once, for its last version. */
@@ -230,7 +240,8 @@ async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   if (!read.ok) {
     analyses.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
-    if (read.reason === 'too-large' || read.reason === 'binary') log(`skipped ${p}: ${read.reason === 'too-large' ? 'over the size cap' : 'binary file'}`);
+    if (read.reason === 'too-large' || read.reason === 'binary') skipNotice(p, read.reason === 'too-large' ? `over the size cap (dockerGuardrails.maxFileSize, ${cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES} bytes)` : 'binary file');
+    else skipped.delete(p);
     return;
   }
   await analyzeAndPublish(uri, p, kind, read.text, -1);
@@ -249,8 +260,9 @@ function inScope(folder: string, p: string, cfg: Settings): boolean {
   return !cfg.exclude.some((g) => minimatch(rel, g, { dot: true }));
 }
 
+/** Whether a path is in a workspace folder, not behind a symlink there (a symlinked file or folder may point outside). */
 function inWorkspace(p: string): boolean {
-  return workspaceFolders.some((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+  return workspaceFolders.some((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep)) && !passesSymlink(p, workspaceFolders);
 }
 
 async function scanWorkspace(): Promise<void> {
