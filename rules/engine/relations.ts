@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { DockerfileContext } from './dockerfile';
+import { includeTree } from './include';
 import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
 
 /** Compose file names `docker compose` looks for, in its order of preference. */
@@ -88,19 +89,27 @@ export interface BuildingService {
 
 /**
  * The compose services that build a Dockerfile: compose files with the default names in the
- * Dockerfile's directory and up to three directories above it.
+ * Dockerfile's directory and up to three directories above it, and the files they `include:`
+ * (whatever their name; each file once).
  */
 export function servicesBuilding(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): BuildingService[] {
   const out: BuildingService[] = [];
+  const seen = new Set<string>();
+  const scan = (compose: ComposeContext) => {
+    if (seen.has(compose.path)) return;
+    seen.add(compose.path);
+    for (const service of compose.services) {
+      const build = buildOf(compose, service);
+      if (build && build.dockerfile === dockerfilePath) out.push({ compose, service, build });
+    }
+  };
   let dir = path.dirname(dockerfilePath);
   for (let depth = 0; depth < 4; depth++) {
     for (const name of DEFAULT_COMPOSE_NAMES) {
       const compose = parsedCompose(ws, path.join(dir, name), options);
       if (!compose) continue;
-      for (const service of compose.services) {
-        const build = buildOf(compose, service);
-        if (build && build.dockerfile === dockerfilePath) out.push({ compose, service, build });
-      }
+      scan(compose);
+      for (const { ctx } of includeTree(compose, ws)) scan(ctx);
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;
