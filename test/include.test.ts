@@ -8,6 +8,8 @@ import * as assert from 'node:assert/strict';
 import { fileKindIn, type FileSet } from '../rules';
 import { ComposeContext } from '../rules/engine/compose';
 import { includedFiles, includersOf, includesOf, inclusionOf, projectFiles } from '../rules/engine/include';
+import { envFileRefs } from '../rules/engine/env-files';
+import { buildOf, servicesBuilding } from '../rules/engine/relations';
 import { DEFAULT_OPTIONS } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
 
@@ -83,6 +85,21 @@ describe('compose include', () => {
     const all = includersOf(viewOf(files), '/r/shared/db.yml');
     assert.deepEqual(all.map((i) => i.root.path), ['/r/shared/compose.yaml', '/r/compose.yaml']);
     assert.deepEqual(inclusionOf(ctxOf(files, '/r/shared/db.yml'))?.entry.envFiles, ['/r/shared/app.env']);
+  });
+
+  it('resolves build contexts and env_file entries of an included file against its project_directory', () => {
+    const files: FileSet = new Map([
+      ['/l/docker-compose.yml', 'include:\n  - path: adminer/compose.yml\n    project_directory: .\n  - db/compose.yml\n'],
+      ['/l/adminer/compose.yml', 'services:\n  adminer:\n    build: ./adminer\n    env_file: adminer/defaults.env\n'],
+      ['/l/db/compose.yml', 'services:\n  db:\n    build: .\n'],
+    ]);
+    const adminer = ctxOf(files, '/l/adminer/compose.yml');
+    assert.equal(adminer.projectDir, '/l');
+    assert.equal(buildOf(adminer, adminer.services[0])?.dockerfile, '/l/adminer/Dockerfile');
+    assert.deepEqual(envFileRefs(adminer, adminer.services[0]).map((r) => r.path), ['/l/adminer/defaults.env']);
+    const db = ctxOf(files, '/l/db/compose.yml');
+    assert.equal(buildOf(db, db.services[0])?.dockerfile, '/l/db/Dockerfile');
+    assert.deepEqual(servicesBuilding(viewOf(files), '/l/adminer/Dockerfile').map((b) => b.service.name), ['adminer']);
   });
 
   it('interpolates an included file with the .env of its project directory or the include env_file', () => {

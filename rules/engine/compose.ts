@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { includeEnvFiles } from './include';
+import { includeEnvFiles, includeProjectDir } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -84,9 +84,17 @@ export class ComposeContext {
     }
   }
 
-  /** The directory that holds the compose file (the project directory). */
+  /** The directory that holds the compose file. */
   get dir(): string {
     return path.dirname(this.path);
+  }
+
+  /**
+   * The project directory relative paths of the file (`build:`, `env_file:`) resolve against: the
+   * file's directory, or the `project_directory:` of the `include:` that pulls the file in.
+   */
+  get projectDir(): string {
+    return includeProjectDir(this) ?? this.dir;
   }
 
   rangeOf(node: { range?: [number, number, number] | null } | null | undefined): Range {

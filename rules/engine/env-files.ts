@@ -40,7 +40,7 @@ export function envFileRefs(ctx: ComposeContext, service: Service): EnvFileRef[]
     const raw = scalarString(node);
     if (raw === null || raw.trim() === '') return;
     const value = interpolate(raw, (n) => dotenv?.get(n)).value;
-    out.push({ service, raw, path: value === null || value === '' ? null : path.resolve(ctx.dir, value), node, required });
+    out.push({ service, raw, path: value === null || value === '' ? null : path.resolve(ctx.projectDir, value), node, required });
   };
   const items = isSeq(entry.value) ? entry.value.items : [entry.value];
   for (const item of items) {

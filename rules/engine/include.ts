@@ -231,6 +231,11 @@ export function inclusionOf(ctx: ComposeContext): Inclusion | undefined {
   return found ?? undefined;
 }
 
+/** The project directory of an included file (the include's `project_directory:`, default its own folder). */
+export function includeProjectDir(ctx: ComposeContext): string | undefined {
+  return inclusionOf(ctx)?.entry.projectDir;
+}
+
 /** Whether a compose file is included by another compose file of the workspace. */
 export function isIncluded(ctx: ComposeContext): boolean {
   return inclusionOf(ctx) !== undefined;

@@ -67,7 +67,7 @@ export function buildOf(ctx: ComposeContext, service: Service): BuildInfo | unde
     target = scalarString(ctx.get(service.doc, map, 'target')?.value);
   }
   if (contextRel === null || contextRel.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextRel) || contextRel.startsWith('git@')) return undefined;
-  const context = path.resolve(ctx.dir, contextRel);
+  const context = path.resolve(ctx.projectDir, contextRel);
   if (dockerfileRel !== null && dockerfileRel.includes('$')) return undefined;
   const dockerfile = dockerfileRel === null ? path.join(context, 'Dockerfile') : path.resolve(context, dockerfileRel);
   return { context, dockerfile, target };
