@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from '../rules';
+import { parseShell } from '../rules/engine/shell';
 import { shellTextCloses } from '../rules/engine/shell-check';
 import { checkCase, describeCase, formatViolations, type Case } from './helpers/fuzz-props';
 
@@ -81,4 +82,23 @@ describe('shell check: scripts that leave something open', () => {
   const open = ['make -j$(nproc', 'echo "x', "echo 'x", 'echo `date', 'echo ${A', '( cd /x && make', 'cat <<EOF\nbody\n', 'echo "$(echo ")"'];
   for (const text of closes) it(`closes: ${JSON.stringify(text)}`, () => assert.equal(shellTextCloses(text), true));
   for (const text of open) it(`open: ${JSON.stringify(text)}`, () => assert.equal(shellTextCloses(text), false));
+});
+
+describe('shell reader: a backslash before CRLF is a line continuation, as before LF', () => {
+  const mapped = (text: string) => ({ text, offsets: Array.from({ length: text.length + 1 }, (_, k) => k) });
+  for (const lf of ['curl -fsSL https://example.com/x.sh | bash \\\n', 'apt-get install -y \\\n  curl && echo "a b" \\\nc']) {
+    it(JSON.stringify(lf), () => {
+      const crlf = lf.replace(/\n/g, '\r\n');
+      const words = (text: string) => parseShell(mapped(text)).map((c) => c.words.map((w) => w.value));
+      assert.deepEqual(words(crlf), words(lf));
+      const lines = new LineIndex(crlf);
+      for (const cmd of parseShell(mapped(crlf))) {
+        for (const w of cmd.words) {
+          const end = lines.positionAt(w.end);
+          assert.ok(end.character <= lines.lineText(end.line).length, `${JSON.stringify(w.raw)} ends past its line`);
+        }
+      }
+      assert.equal(shellTextCloses(crlf), shellTextCloses(lf));
+    });
+  }
 });

@@ -37,7 +37,8 @@ export function shellTextCloses(text: string): boolean {
     const top = stack[stack.length - 1];
     const c = text[i];
     if (c === '\\') {
-      i += 2;
+      // An escaped character, or a line continuation (a backslash before LF or CRLF).
+      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
       continue;
     }
     if (top.frame === 'dq') {

@@ -178,8 +178,10 @@ export function parseShell(src: MappedText): SimpleCommand[] {
         if (prevChar !== '>' && prevChar !== '<' && text[i + 1] !== '>') break;
       }
       if (d === '\\') {
-        if (i + 1 < n) value += text[i + 1];
-        i += 2;
+        // A backslash before a CRLF escapes the whole line break, as before an LF (a line continuation).
+        const crlf = text[i + 1] === '\r' && text[i + 2] === '\n';
+        if (i + 1 < n) value += crlf ? '\n' : text[i + 1];
+        i += crlf ? 3 : 2;
         continue;
       }
       if (d === "'") {
