@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { catalogEntry, CATALOG_CHECKED } from '../engine/catalog';
 import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
 import { isUnpinned, type ImageRef } from '../engine/image';
@@ -26,7 +27,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service whose `image:` has no tag or uses `latest`. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped: there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key; one inherited through `extends:` is reported once, where it is written (the base service).',
+    what: 'Flags a service whose `image:` has no tag or uses `latest`. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped: there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key; one inherited through `extends:` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file nor included, e.g. `common-services.yml` — on the extending service\'s name, without a fix).',
     why: '`latest` moves: the same compose file starts a different image next week (another major version, another base OS), so deployments are not reproducible, a rollback does not roll back, and a review of the file says nothing about what runs. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`, and §1 for regularly updated images — which is a deliberate change of the tag, not a silent one.',
     bad: 'services:\n  web:\n    image: nginx\n  cache:\n    image: redis:latest',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n  cache:\n    image: redis:8.0-alpine',
@@ -38,7 +39,7 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
-      const img = serviceImageOf(ctx, service);
+      const img = serviceImageOf(ctx, service) ?? imageFromUnanalyzedBase(ctx, service);
       if (!img || img.built || !img.ref || !isUnpinned(img.ref)) continue;
       out.push({
         range: img.reportRange,

@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { CATALOG_CHECKED, minimalVariantTag } from '../engine/catalog';
 import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
 import type { ImageRef } from '../engine/image';
@@ -22,7 +23,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: `Flags a service whose \`image:\` is an official image with a known minimal variant (alpine or slim, from the bundled catalog checked ${CATALOG_CHECKED}) that is not used: \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`, \`postgres\` → \`postgres:17-alpine\`. Only plain version tags (and \`latest\` or no tag) are judged: a tag that names a distribution or variant (\`python:3.13-bookworm\`, \`node:24-bullseye\`) is a deliberate choice and is left alone, as are images without a minimal variant (mysql, mongo, ubuntu) and images that are always minimal (alpine, busybox). The value is read after interpolation with the \`.env\` beside the compose file; an unknown value is not a finding. Services that also have \`build:\` are skipped. An \`image:\` inherited through \`extends:\` is reported once, where it is written (the base service).`,
+    what: `Flags a service whose \`image:\` is an official image with a known minimal variant (alpine or slim, from the bundled catalog checked ${CATALOG_CHECKED}) that is not used: \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`, \`postgres\` → \`postgres:17-alpine\`. Only plain version tags (and \`latest\` or no tag) are judged: a tag that names a distribution or variant (\`python:3.13-bookworm\`, \`node:24-bullseye\`) is a deliberate choice and is left alone, as are images without a minimal variant (mysql, mongo, ubuntu) and images that are always minimal (alpine, busybox). The value is read after interpolation with the \`.env\` beside the compose file; an unknown value is not a finding. Services that also have \`build:\` are skipped. An \`image:\` inherited through \`extends:\` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file nor included, e.g. \`common-services.yml\` — on the extending service's name, without a fix).`,
     why: 'A full Debian-based image carries compilers, shells, package tools and hundreds of libraries the service never calls; each is attack surface and a source of scanner findings to triage. The alpine or slim variant of the same release runs the same software with a fraction of the packages. SECURITY-GUIDELINES.md §1: "Use Alpine Linux — Minimal base image reduces attack surface".',
     bad: 'services:\n  db:\n    image: postgres:17\n  api:\n    image: node:24',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n  api:\n    image: node:24-alpine',
@@ -34,7 +35,7 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
-      const img = serviceImageOf(ctx, service);
+      const img = serviceImageOf(ctx, service) ?? imageFromUnanalyzedBase(ctx, service);
       if (!img || img.built || !img.ref) continue;
       const minimalTag = minimalVariantTag(img.ref);
       if (!minimalTag) continue;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { fileKindIn } from './analyze';
+import { resolveScalar, type ServiceImage } from './compose-values';
 import type { DockerfileContext } from './dockerfile';
 import { ServiceEnv, type EnvLookup } from './env-files';
 import { parseImageRef, type ImageRef } from './image';
@@ -229,6 +230,22 @@ export function imageThrough(ctx: ComposeContext, service: Service): { raw: stri
   const env = found.ctx.dotenv()?.vars;
   const value = interpolate(raw, (n) => env?.get(n)).value;
   return { raw, value, ref: value === null ? null : parseImageRef(value), found };
+}
+
+/**
+ * The `image:` a service without one of its own inherits through `extends:` from a base in a file that
+ * is not analyzed itself (see isAnalyzedBase), shaped like serviceImageOf for the image rules: reported
+ * on the service's name, never edited from here (`refOffset` null). Undefined otherwise: an own image is
+ * serviceImageOf's, and one inherited from an analyzed base is reported where it is written.
+ */
+export function imageFromUnanalyzedBase(ctx: ComposeContext, service: Service): ServiceImage | undefined {
+  if (ctx.serviceGet(service, 'image')) return undefined;
+  const found = lookupKey(ctx, service, 'image');
+  if (!found || found === 'unknown' || !found.inherited || isAnalyzedBase(ctx, found)) return undefined;
+  const value = resolveScalar(found.ctx, found.service.doc, found.entry.value);
+  if (!value) return undefined;
+  const build = lookupKey(ctx, service, 'build');
+  return { entry: found.entry, value, ref: value.value === null ? null : parseImageRef(value.value), reportRange: ctx.rangeOf(service.nameNode), refOffset: null, built: build !== undefined };
 }
 
 /** A key of a service: written in it, merged with `<<`, or inherited through `extends:`. */
