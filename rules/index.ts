@@ -11,3 +11,4 @@ export { findIgnoreComments, ignoreLineEdit, ignoreFileEdit, type IgnoreComment 
 export { renderRuleMarkdown, renderRuleText, renderRuleTable } from './engine/render-docs';
 export { parseConfig, findConfigPath, applyConfigOptions, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
 export { includedFiles, includersOf, isIncludedComposePath } from './engine/include';
+export { extendersOf } from './engine/compose-lookup';

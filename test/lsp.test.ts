@@ -320,6 +320,29 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('compose extends:', () => {
+    it('re-analyzes a compose file when the file its services extend changes', async () => {
+      const child = 'services:\n  db:\n    extends:\n      file: ./base/compose.yml\n      service: postgres\n';
+      const base = 'services:\n  postgres:\n    image: postgres:17-alpine\n';
+      const dir = tempWorkspace({ 'compose.yaml': child, 'base/compose.yml': base });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const childUri = URI.file(path.join(dir, 'compose.yaml')).toString();
+        const codes = () => (client.latest(childUri)?.diagnostics ?? []).map((d) => d.code);
+        // db inherits postgres and no volume: DC060 on the extending service.
+        await client.until('DC060 on the extending service', () => codes().includes('DC060'));
+        // A volume typed into the (open) base file is inherited: DC060 goes away from compose.yaml.
+        const baseUri = client.open(path.join(dir, 'base/compose.yml'), base, 'dockercompose');
+        await client.diagnostics(baseUri, 1);
+        client.change(baseUri, [{ text: base + '    volumes:\n      - pg-data:/var/lib/postgresql/data\nvolumes:\n  pg-data:\n' }]);
+        await client.until('DC060 gone from compose.yaml', () => !codes().includes('DC060'));
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('compose include:', () => {
     it('analyzes an included YAML file as compose, and re-analyzes the includer and the included file when either changes', async () => {
       const root = 'include:\n  - db/database.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n';

@@ -16,7 +16,7 @@ import { isIncluded } from './include';
 import { interpolate } from './interpolate';
 import { commandRuns, commandValue, type CommandValue, type EffectiveArgs } from './service-command';
 import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
-import type { Range } from './types';
+import type { Range, RuleOptions, WorkspaceView } from './types';
 
 /** How many `extends:` hops are followed before the answer is "unknown". */
 const MAX_EXTENDS = 4;
@@ -246,6 +246,46 @@ export function imageFromUnanalyzedBase(ctx: ComposeContext, service: Service): 
   if (!value) return undefined;
   const build = lookupKey(ctx, service, 'build');
   return { entry: found.entry, value, ref: value.value === null ? null : parseImageRef(value.value), reportRange: ctx.rangeOf(service.nameNode), refOffset: null, built: build !== undefined };
+}
+
+/**
+ * The compose files among `candidates` with a service that extends (`extends: {file: …}`) a service of
+ * `target`, directly or through other files (up to MAX_EXTENDS files deep): their findings depend on
+ * `target`, so the editor re-analyzes them when it changes. A quick text test skips files that do not
+ * name it.
+ */
+export function extendersOf(ws: WorkspaceView, target: string, candidates: readonly string[], options?: RuleOptions): string[] {
+  const found = new Set<string>();
+  let targets = [target];
+  for (let depth = 0; depth < MAX_EXTENDS && targets.length > 0; depth++) {
+    const next: string[] = [];
+    for (const p of candidates) {
+      if (p === target || found.has(p)) continue;
+      const text = ws.readText(p);
+      if (text === undefined || !text.includes('extends') || !targets.some((t) => text.includes(path.basename(t)))) continue;
+      const ctx = parsedCompose(ws, p, options);
+      if (!ctx) continue;
+      const extendsTarget = ctx.services.some((s) => {
+        const file = extendsFileOf(ctx, s);
+        return file !== undefined && file !== null && targets.includes(file);
+      });
+      if (!extendsTarget) continue;
+      found.add(p);
+      next.push(p);
+    }
+    targets = next;
+  }
+  return [...found];
+}
+
+/** The absolute path of the file an `extends: {file: …}` names; undefined without one, null when unknown. */
+function extendsFileOf(ctx: ComposeContext, service: Service): string | null | undefined {
+  const ext = ctx.serviceGet(service, 'extends');
+  if (!ext || !ext.value || !isMap(ext.value)) return undefined;
+  const f = ctx.get(service.doc, ext.value, 'file');
+  if (!f) return undefined;
+  const file = resolvedScalar(ctx, f.value);
+  return file ? path.resolve(ctx.dir, file) : null;
 }
 
 /** A key of a service: written in it, merged with `<<`, or inherited through `extends:`. */

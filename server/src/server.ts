@@ -31,6 +31,7 @@ import {
   findIgnoreComments,
   includedFiles,
   includersOf,
+  extendersOf,
   isIncludedComposePath,
   fixesConflict,
   fixFinding,
@@ -397,6 +398,9 @@ function scheduleRelated(changedPath: string, kind: FileKind | undefined): void 
       relatedPending.add(inc.parent.path);
       relatedPending.add(inc.root.path);
     }
+    // extends: the compose files with a service that extends a service of this file.
+    const composePaths = [...workspaceFiles].filter(([, k]) => k === 'compose').map(([p]) => p);
+    for (const p of extendersOf(workspace, changedPath, composePaths)) relatedPending.add(p);
     relatedPending.delete(changedPath);
   }
   const dir = path.dirname(changedPath);
