@@ -5,6 +5,9 @@ import { includeEnvFiles, includeProjectDir } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
+/** Stands for a memoized `undefined` (one map read per hit instead of `has` and `get`). */
+const MISSING: unique symbol = Symbol('missing');
+
 /** Mappings with more keys than this are looked up through an index (built once per mapping). */
 const INDEXED_MAP_SIZE = 16;
 
@@ -57,7 +60,7 @@ export class ComposeContext {
   private sharedNodes: Set<Node> | undefined;
   private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
   private memos = new WeakMap<object, Map<string, unknown>>();
-  private lookups = new WeakMap<YAMLMap, Map<string, Entry | undefined>>();
+  private lookups = new WeakMap<YAMLMap, Map<string, Entry | typeof MISSING>>();
   private keyIndexes = new WeakMap<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
 
@@ -158,9 +161,10 @@ export class ComposeContext {
       m = new Map();
       this.memos.set(owner, m);
     }
-    if (m.has(key)) return m.get(key) as T;
+    const hit = m.get(key);
+    if (hit !== undefined) return (hit === MISSING ? undefined : hit) as T;
     const value = compute();
-    m.set(key, value);
+    m.set(key, value === undefined ? MISSING : value);
     return value;
   }
 
@@ -172,9 +176,10 @@ export class ComposeContext {
       cache = new Map();
       this.lookups.set(map, cache);
     }
-    if (cache.has(key)) return cache.get(key);
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const entry = this.lookup(doc, map, key, 0);
-    cache.set(key, entry);
+    cache.set(key, entry ?? MISSING);
     return entry;
   }
 

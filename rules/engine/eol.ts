@@ -68,9 +68,17 @@ export function eolToday(): string {
 
 // ---- versions ------------------------------------------------------------------------------------
 
-/** Numeric components of a line (`3.10` → [3, 10]). */
-export function lineParts(line: string): number[] {
-  return line.split('.').map((p) => Number(p));
+const partsMemo = new Map<string, readonly number[]>();
+
+/** Numeric components of a line (`3.10` → [3, 10]). Memoized: the catalog's lines are read for every image. */
+export function lineParts(line: string): readonly number[] {
+  let parts = partsMemo.get(line);
+  if (!parts) {
+    parts = line.split('.').map((p) => Number(p));
+    if (partsMemo.size >= 4096) partsMemo.clear();
+    partsMemo.set(line, parts);
+  }
+  return parts;
 }
 
 /** Compares two lines numerically (`3.9` < `3.10`, `9.6` < `10`). */

@@ -38,17 +38,20 @@ function baseName(v: string): string {
   return v.slice(v.lastIndexOf('/') + 1);
 }
 
-const invocations = new WeakMap<SimpleCommand, Invocation | null>();
+/** Where a command keeps its invocation once read (a property of its own: cheaper than a WeakMap). */
+const INVOCATION = Symbol('docker-guardrails.invocation');
 
 /**
  * The program a command runs, looking through sudo/env/nice/… wrappers. Null when it has none.
  * Computed once per command (several rules ask about the same commands); callers never modify it.
  */
 export function invocation(cmd: SimpleCommand): Invocation | null {
-  let found = invocations.get(cmd);
+  const holder = cmd as SimpleCommand & { [INVOCATION]?: Invocation | null };
+  let found = holder[INVOCATION];
   if (found === undefined) {
     found = readInvocation(cmd);
-    invocations.set(cmd, found);
+    // Not enumerable: copies and comparisons of the command do not see it.
+    Object.defineProperty(holder, INVOCATION, { value: found });
   }
   return found;
 }
