@@ -53,12 +53,16 @@ function ownCause(ctx: ComposeContext, service: Service, facts: PostgresAuthFact
 }
 
 function healthcheckRunsPsql(ctx: Parameters<typeof postgresAuthFacts>[0], service: Service): boolean {
-  const hc = ctx.serviceGet(service, 'healthcheck');
-  if (!hc?.value || !isMap(hc.value)) return false;
-  const test = ctx.get(service.doc, hc.value, 'test')?.value;
+  // Also a healthcheck inherited through `extends:` (read in the file that writes it).
+  const found = lookupKey(ctx, service, 'healthcheck');
+  if (!found || found === 'unknown') return found === 'unknown';
+  const { ctx: at, service: owner } = found;
+  const hc = found.entry;
+  if (!hc.value || !isMap(hc.value)) return false;
+  const test = at.get(owner.doc, hc.value, 'test')?.value;
   const words: string[] = [];
   if (test && isScalar(test)) words.push(scalarString(test) ?? '');
-  else if (test && isSeq(test)) for (const i of test.items) words.push(scalarString(ctx.resolve(service.doc, i as Node)) ?? '');
+  else if (test && isSeq(test)) for (const i of test.items) words.push(scalarString(at.resolve(owner.doc, i as Node)) ?? '');
   return words.some((w) => /\bpsql\b/.test(w));
 }
 
