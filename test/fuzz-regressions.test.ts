@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from '../rules';
 import { parseShell } from '../rules/engine/shell';
+import { appendLineEdit } from '../rules/engine/yaml-edit';
 import { shellTextCloses } from '../rules/engine/shell-check';
 import { checkCase, describeCase, formatViolations, type Case } from './helpers/fuzz-props';
 
@@ -99,6 +100,18 @@ describe('shell reader: a backslash before CRLF is a line continuation, as befor
         }
       }
       assert.equal(shellTextCloses(crlf), shellTextCloses(lf));
+    });
+  }
+});
+
+describe('appending a line to a companion file (.gitignore, .env) counts lines as the editor does', () => {
+  for (const text of ['', 'a', 'a\n', 'a\r\nb', 'a\r\nb\r\n', 'a\rb', 'a\rb\r']) {
+    it(JSON.stringify(text), () => {
+      const edit = appendLineEdit(text, '.env');
+      const doc = TextDocument.create('file:///x', 'plaintext', 1, text);
+      const after = TextDocument.applyEdits(doc, [edit]);
+      assert.ok(after.startsWith(text), 'the text before stays as it was');
+      assert.match(after.slice(text.length), /^(\n)?\.env\n$/);
     });
   }
 });

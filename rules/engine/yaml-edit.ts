@@ -1,5 +1,6 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ComposeContext } from './compose';
+import { LineIndex } from './text';
 import type { TextEdit } from './types';
 
 /**
@@ -103,10 +104,11 @@ export { isMap };
 
 /** An edit that appends a line to a file's text, adding a line break first when the file lacks one. */
 export function appendLineEdit(text: string, line: string, eol = '\n'): TextEdit {
-  const lines = text.split('\n');
-  const lastLine = lines.length - 1;
-  const lastText = lines[lastLine].replace(/\r$/, '');
-  const at = { line: lastLine, character: lines[lastLine].length };
+  // Lines as the editor counts them (a lone "\r" ends one too), so the position is where it is applied.
+  const lines = new LineIndex(text);
+  const lastLine = lines.lineCount - 1;
+  const lastText = lines.lineText(lastLine);
+  const at = { line: lastLine, character: lastText.length };
   const needsBreak = lastText.length > 0;
   return { range: { start: at, end: at }, newText: `${needsBreak ? eol : ''}${line}${eol}` };
 }
