@@ -40,7 +40,7 @@ export default defineRule<'dockerfile', Data>({
       if (!range) continue;
       const viaArg = stage.base.viaArg;
       const tagRange = viaArg || ref.digest ? null : (stage.from.getImageTagRange() ?? null);
-      out.push({ range, data: { ...judged, ref: ref.text, tagRange, viaArg, digest: ref.digest !== null } });
+      out.push({ range, data: Object.assign(judged, { ref: ref.text, tagRange, viaArg, digest: ref.digest !== null }) });
     }
     return out;
   },

@@ -13,6 +13,7 @@
  * still gets a fresh array, as from the library.
  */
 import { DockerfileParser, Instruction, type Argument, type Dockerfile } from 'dockerfile-ast';
+import { Parser } from 'dockerfile-ast/lib/parser';
 
 const FROZEN = Symbol('docker-guardrails.frozen');
 const CACHE = Symbol('docker-guardrails.accessor-cache');
@@ -111,10 +112,22 @@ export function parseDockerfile(text: string): Dockerfile {
     memo.set(this, args);
     return args.slice();
   };
+  // The parser builds each instruction that has arguments twice (once to look for heredocs, then
+  // to keep): the same arguments give the same instruction, built once.
+  const parserProto = Parser.prototype as unknown as { createInstruction: (this: unknown, dockerfile: unknown, instruction: string, start: number, instructionEnd: number, end: number) => unknown };
+  const originalCreate = parserProto.createInstruction;
+  let last: { instruction: string; start: number; instructionEnd: number; end: number; built: unknown } | undefined;
+  parserProto.createInstruction = function createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+    if (last && last.start === start && last.instructionEnd === instructionEnd && last.end === end && last.instruction === instruction) return last.built;
+    const built = originalCreate.call(this, dockerfile, instruction, start, instructionEnd, end);
+    last = { instruction, start, instructionEnd, end, built };
+    return built;
+  };
   try {
     return DockerfileParser.parse(text);
   } finally {
     proto.getRawArguments = original;
+    parserProto.createInstruction = originalCreate;
     parseMemo = memo;
   }
 }
