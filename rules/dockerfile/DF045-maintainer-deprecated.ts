@@ -48,10 +48,12 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out = [];
     for (const stage of ctx.stages) {
-      // A stage that already labels its authors (or inherits the label from a stage it builds on).
-      const labelled = stageChain(stage).some((s) => s.instructions.some((i) => i.getKeyword() === 'LABEL' && (i as Label).getProperties().some((p) => p.getName() === AUTHORS)));
+      // A stage that already labels its authors (or inherits the label from a stage it builds on);
+      // read only for a stage that has a MAINTAINER (most have none, and LABELs are slow to read).
+      let labelled: boolean | undefined;
       for (const ins of stage.instructions) {
         if (ins.getKeyword() !== 'MAINTAINER') continue;
+        labelled ??= stageChain(stage).some((s) => s.instructions.some((i) => i.getKeyword() === 'LABEL' && (i as Label).getProperties().some((p) => p.getName() === AUTHORS)));
         const r = ins.getRange();
         const value = ins.getArgumentsContent()?.trim() ?? '';
         const keyword = ctx.text.slice(ctx.offsetAt(ins.getInstructionRange().start), ctx.offsetAt(ins.getInstructionRange().end));
