@@ -197,6 +197,31 @@ describe('CLI', () => {
     assert.ok(!out.some((f) => f.file === 'notes.yml'), 'a YAML file nothing includes is not analyzed');
   });
 
+  it('analyzes an extends: {file:} base as a compose file: its findings are where they are written, none repeated on the extending service', () => {
+    // The Docker docs example (https://docs.docker.com/compose/how-tos/multiple-compose-files/extends/).
+    const dir = project({
+      'compose.yaml': 'services:\n  web:\n    build: .\n    extends:\n      file: common-services.yml\n      service: webapp\n    environment:\n      - DEBUG=1\n    cpu_shares: 5\n\n  important_web:\n    extends: web\n    cpu_shares: 10\n',
+      'common-services.yml': `services:\n  webapp:\n    build: .\n    ports:\n      - "8000:8000"\n    volumes:\n      - "/data"\n    privileged: true\n    user: root\n    environment:\n      DB_PASSWORD: ${SECRET}\n`,
+      'Dockerfile': 'FROM node:24-alpine\nUSER 1000\nCMD ["node", "server.js"]\n',
+      'dev/compose.dev.yaml': 'services:\n  web:\n    extends:\n      file: fragments.yml\n      service: web\n',
+      'dev/fragments.yml': 'services:\n  web:\n    image: nginx:1.27.5-alpine\n    user: root\n',
+    });
+    const r = run(['check', '--format', 'json', '.'], dir);
+    const out = JSON.parse(r.stdout) as { code: string; file: string; range: { start: { line: number } } }[];
+    const at = (file: string) => out.filter((f) => f.file === file).map((f) => `${f.code}@${f.range.start.line}`);
+    const base = at('common-services.yml');
+    for (const want of ['DC030@4', 'DC010@7', 'DC011@8', 'DC040@10']) assert.ok(base.includes(want), `${want} in ${base.join()}`);
+    // Settings the base lacks are judged on the services that run it, not in the base.
+    assert.ok(!base.some((k) => /^DC0(1[568]|2[0-3])@/.test(k)), base.join());
+    const child = at('compose.yaml');
+    assert.ok(!child.some((k) => /^DC0(10|11|30|40)@/.test(k)), child.join());
+    assert.ok(child.includes('DC020@1') && child.includes('DC020@10'), child.join());
+    // A base extended only from a file that is not a default compose file is not analyzed: reported on the service.
+    assert.deepEqual(at('dev/fragments.yml'), []);
+    assert.ok(at('dev/compose.dev.yaml').includes('DC011@1'), at('dev/compose.dev.yaml').join());
+    assert.ok(!r.stdout.includes(SECRET));
+  });
+
   it('does not crash on binary, empty or huge files', () => {
     const big = 'FROM alpine:3.22\n' + 'RUN echo hello && echo world\n'.repeat(100_000);
     const dir = project({ 'Dockerfile': '', 'bin/Dockerfile': 'FROM \u0000\u0001\u0002', 'big/Dockerfile': big, 'bad/compose.yaml': 'services: [\n  - {' });

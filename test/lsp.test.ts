@@ -341,6 +341,38 @@ describe('language server over stdio', () => {
         await client.shutdown();
       }
     });
+
+    it('analyzes a base YAML file of any name that compose.yaml extends; a change to a base on disk re-analyzes the files extending it', async () => {
+      const child = 'services:\n  web:\n    extends:\n      file: common-services.yml\n      service: webapp\n';
+      const base = 'services:\n  webapp:\n    image: nginx:1.27.5-alpine\n    privileged: true\n';
+      const devChild = 'services:\n  web:\n    extends:\n      file: fragments.yml\n      service: web\n';
+      const fragment = 'services:\n  web:\n    image: nginx:1.27.5-alpine\n    user: root\n';
+      const dir = tempWorkspace({ 'compose.yaml': child, 'common-services.yml': base, 'dev/compose.dev.yaml': devChild, 'dev/fragments.yml': fragment });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const uri = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const codes = (rel: string) => (client.latest(uri(rel))?.diagnostics ?? []).map((d) => d.code);
+        // The base is analyzed (found by the workspace scan): privileged is reported there, not on web.
+        await client.until('DC010 in common-services.yml', () => codes('common-services.yml').includes('DC010'));
+        await client.until('DC011 on compose.yaml (nginx runs as root, no user: anywhere)', () => codes('compose.yaml').includes('DC011'));
+        assert.ok(!codes('compose.yaml').includes('DC010'));
+        // A base extended only from compose.dev.yaml is not analyzed: its root user is reported on the extending service.
+        await client.until('DC011 on dev/compose.dev.yaml', () => codes('dev/compose.dev.yaml').includes('DC011'));
+        assert.equal(client.latest(uri('dev/fragments.yml')), undefined);
+        // Changed on disk (the watcher sends every YAML file): the extending file is re-analyzed.
+        fs.writeFileSync(path.join(dir, 'dev/fragments.yml'), fragment.replace('user: root', 'user: "1000:1000"'));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('dev/fragments.yml'), type: 2 }] });
+        await client.until('DC011 gone from dev/compose.dev.yaml', () => !codes('dev/compose.dev.yaml').includes('DC011'));
+        fs.writeFileSync(path.join(dir, 'common-services.yml'), base.replace('privileged: true', 'user: root'));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('common-services.yml'), type: 2 }] });
+        await client.until('DC011 in common-services.yml, DC010 gone', () => codes('common-services.yml').includes('DC011') && !codes('common-services.yml').includes('DC010'));
+        // web ran nginx as root with no user: (DC011 on web); now it inherits the base's user: root, reported in the base only.
+        await client.until('DC011 gone from compose.yaml', () => !codes('compose.yaml').includes('DC011'));
+      } finally {
+        await client.shutdown();
+      }
+    });
   });
 
   describe('compose include:', () => {

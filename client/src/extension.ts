@@ -21,7 +21,8 @@ export const DOCUMENT_SELECTOR = [
 ];
 
 /** Files watched on disk: the analyzed files and the ones their findings depend on. */
-const WATCHED = '**/{*Dockerfile,*Dockerfile.*,*.dockerfile,*Containerfile,*Containerfile.*,*.containerfile,*compose*.yml,*compose*.yaml,.env,.env.example,.gitignore,.dockerignore,.docker-guardrails.yaml,.docker-guardrails.yml}';
+// Every YAML file: one that a compose file pulls in with `include:` may have any name (the server decides).
+const WATCHED = '**/{*Dockerfile,*Dockerfile.*,*.dockerfile,*Containerfile,*Containerfile.*,*.containerfile,*.yml,*.yaml,.env,.env.example,.gitignore,.dockerignore,.docker-guardrails.yaml,.docker-guardrails.yml}';
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));

@@ -21,7 +21,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: `Flags a service whose \`image:\` is an official image on a release line past its end of life. The value is read after interpolation with the \`.env\` beside the compose file (\`\${PG_TAG:-12}\` counts as 12); services that also have \`build:\` are skipped (the image is built, not pulled; DF005 judges its Dockerfile). An \`image:\` inherited through \`extends:\` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file nor included, e.g. \`common-services.yml\` — on the extending service's name, without a fix). ${EOL_WHAT_COMMON}`,
+    what: `Flags a service whose \`image:\` is an official image on a release line past its end of life. The value is read after interpolation with the \`.env\` beside the compose file (\`\${PG_TAG:-12}\` counts as 12); services that also have \`build:\` are skipped (the image is built, not pulled; DF005 judges its Dockerfile). An \`image:\` inherited through \`extends:\` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as \`compose.yaml\`, e.g. a \`common-services.yml\` that only \`compose.dev.yaml\` extends — on the extending service's name, without a fix). ${EOL_WHAT_COMMON}`,
     why: EOL_DOCS.why,
     bad: 'services:\n  db:\n    image: postgres:12-alpine\n  cache:\n    image: redis:6.0',
     good: 'services:\n  db:\n    image: postgres:15-alpine\n  cache:\n    image: redis:7.4',

@@ -1,7 +1,7 @@
 import { isSeq, type Node, type YAMLMap } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
 import { isTrue } from '../engine/compose';
-import { extendsChain, isAnalyzedBase, lookupKey } from '../engine/compose-lookup';
+import { extendsChain, isAnalyzedBase, isExtendsOnlyBase, lookupKey } from '../engine/compose-lookup';
 import { hasSyntaxErrors, reportRangeFor, resolveScalar, seqItems } from '../engine/compose-values';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
@@ -125,7 +125,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags, as a warning, each dangerous capability a service adds with `cap_add`: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `SYS_PTRACE`, `SYS_BOOT`, `SYS_TIME`, `DAC_READ_SEARCH`, `NET_ADMIN`, `MAC_ADMIN`, `MAC_OVERRIDE`, `BPF`, `PERFMON`, `SYSLOG` (written with or without `CAP_`, in any case; an entry that comes through an alias or a `<<` merge is reported on the alias or the merge key). ' +
       'And, as information, once per service, a service that does not drop every capability with `cap_drop: [ALL]` (the finding is on the `cap_drop` key when there is one, else on the service name). ' +
-      'Values are read after interpolation with the `.env` beside the compose file; an unknown value is never a finding (a `cap_drop` item whose value is unknown may be ALL). Privileged services are left to DC010: `privileged: true` grants every capability whatever `cap_drop` says. Capabilities that are in Docker\'s default set or harmless (`NET_BIND_SERVICE`, `CHOWN`, `NET_RAW`, …) are not flagged when added. Through `extends:` (same file, or another compose file of the workspace) `cap_drop` and `cap_add` are combined with the base service\'s, as Compose combines sequences: an `ALL` dropped in the base counts, a dangerous `cap_add` is reported once, where it is written (on the extending service\'s name when the base is in a file that is not analyzed itself — not named like a compose file nor included), and an inherited `privileged: true` leaves the service to DC010. When the base drops only some capabilities, the fix adds an own `cap_drop: [ALL]` (Compose combines it with the base\'s list); the base is never edited from here.',
+      'Values are read after interpolation with the `.env` beside the compose file; an unknown value is never a finding (a `cap_drop` item whose value is unknown may be ALL). Privileged services are left to DC010: `privileged: true` grants every capability whatever `cap_drop` says. Capabilities that are in Docker\'s default set or harmless (`NET_BIND_SERVICE`, `CHOWN`, `NET_RAW`, …) are not flagged when added. Through `extends:` (same file, or another compose file of the workspace) `cap_drop` and `cap_add` are combined with the base service\'s, as Compose combines sequences: an `ALL` dropped in the base counts, a dangerous `cap_add` is reported once, where it is written (on the extending service\'s name when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`), and an inherited `privileged: true` leaves the service to DC010. When the base drops only some capabilities, the fix adds an own `cap_drop: [ALL]` (Compose combines it with the base\'s list); the base is never edited from here. In a base file analyzed only because a default compose file\'s services extend it (`common-services.yml`), a missing `cap_drop` is not reported: the services that extend it are.',
     why: 'Docker starts containers with 14 capabilities (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW, MKNOD, …) that most services never use and that an attacker chains into escapes; dropping ALL and adding back only what is needed is the least-privilege baseline (CIS Docker Benchmark). The dangerous capabilities go much further: SYS_ADMIN, SYS_MODULE or DAC_READ_SEARCH alone are known container escapes, and ALL is nearly `privileged: true`. SECURITY-GUIDELINES.md §2: "No Privileged Containers"; §2 asks that services run without root\'s powers (uid 1000).',
     bad: 'services:\n  vpn:\n    image: ghcr.io/acme/vpn:2.1\n    cap_add:\n      - SYS_ADMIN\n      - NET_ADMIN',
     good: 'services:\n  vpn:\n    image: ghcr.io/acme/vpn:2.1\n    cap_drop: [ALL]\n    cap_add:\n      - NET_ADMIN   # reviewed: manages the tunnel interface\n    devices:\n      - /dev/net/tun',
@@ -170,6 +170,8 @@ export default defineRule<'compose', Data>({
           out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'dangerous-cap' as const, service: service.name, capability } });
         }
       }
+      // A base file analyzed only for its `extends:` users: a missing cap_drop is judged on the services that run it.
+      if (isExtendsOnlyBase(ctx)) continue;
       const drop = privileged === 'unknown' ? ({ state: 'unknown' } as const) : chainDropState(ctx, service);
       if (drop.state === 'all' || drop.state === 'unknown') continue;
       const dropEntry = ctx.serviceGet(service, 'cap_drop');

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { extendsChain } from '../engine/compose-lookup';
+import { extendsChain, isExtendsOnlyBase } from '../engine/compose-lookup';
 import { companionComposeFiles, dataDirOf, dataMountState, isCacheOnly, type DataDir, type DataMountState } from '../engine/data-volumes';
 import { parsedCompose } from '../engine/relations';
 import { scalarContentSpan } from '../engine/compose';
@@ -82,7 +82,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+: `/var/lib/postgresql`), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base).',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+: `/var/lib/postgresql`), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are.',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` and a re-created container (a new image, a changed setting) start with an empty database, and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
@@ -99,6 +99,8 @@ export default defineRule<'compose', Data>({
     ],
   },
   check(ctx) {
+    // A base file analyzed only for its `extends:` users: a missing volume is judged on the services that run it.
+    if (isExtendsOnlyBase(ctx)) return [];
     const out = [];
     for (const service of ctx.services) {
       if (OPAQUE_KEYS.some((k) => ctx.serviceGet(service, k))) continue;

@@ -7,12 +7,12 @@
 import * as path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
-import { fileKindIn } from './analyze';
+import { fileKindIn, fileKindOf } from './analyze';
 import { resolveScalar, type ServiceImage } from './compose-values';
 import type { DockerfileContext } from './dockerfile';
 import { ServiceEnv, type EnvLookup } from './env-files';
 import { parseImageRef, type ImageRef } from './image';
-import { isIncluded } from './include';
+import { isExtendedBase, isIncluded } from './include';
 import { interpolate } from './interpolate';
 import { commandRuns, commandValue, type CommandValue, type EffectiveArgs } from './service-command';
 import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
@@ -93,9 +93,10 @@ export function extendsChain(ctx: ComposeContext, service: Service): { chain: Ex
 
 /**
  * Whether a base service is checked where it is written: in the same file, or in a file the extension
- * and the CLI analyze (a compose file by name, or a YAML file a compose file includes). A base in a file
- * they do not analyze (`extends: {file: common-services.yml}`) is checked nowhere else, so a cause
- * inherited from it is reported on the extending service.
+ * and the CLI analyze (a compose file by name, a YAML file a compose file includes, or one a default
+ * compose file's services extend: include.ts isExtendedBase). A base in a file they do not analyze
+ * (`extends: {file: common-services.yml}` only from `compose.dev.yaml`) is checked nowhere else, so a
+ * cause inherited from it is reported on the extending service.
  */
 export function isAnalyzedBase(ctx: ComposeContext, level: ExtendsLevel): boolean {
   return level.ctx === ctx || level.ctx.path === ctx.path || fileKindIn(ctx.workspace, level.ctx.path, ctx.options) === 'compose';
@@ -324,6 +325,16 @@ export function getPath(ctx: ComposeContext, doc: Document.Parsed, map: YAMLMap,
   return undefined;
 }
 
+/**
+ * Whether a compose file is analyzed only as an `extends:` base (`common-services.yml`: not named like a
+ * compose file, not included, its services extended by a root's, see isExtendedBase). Its services run
+ * only through the services that extend them: a setting they lack is judged there, once; what they
+ * write is reported here, where it is written.
+ */
+export function isExtendsOnlyBase(ctx: ComposeContext): boolean {
+  return !fileKindOf(ctx.path) && !isIncluded(ctx) && isExtendedBase(ctx.workspace, ctx.path, ctx.options);
+}
+
 /** Service names defined by the default compose file(s) beside a non-default one (null when none is in the workspace). */
 const baseNamesCache = new WeakMap<ComposeContext, Set<string> | null>();
 
@@ -347,6 +358,7 @@ function baseServiceNames(ctx: ComposeContext): Set<string> | null {
  * A service that only overrides settings of a service defined elsewhere, so its missing settings are
  * not findings (the complete definition is judged where it is written):
  * - it has no `image:`, no `build:` and no `extends:` (a fragment);
+ * - or the file is analyzed only as an `extends:` base (isExtendsOnlyBase);
  * - or the file is not one of the default compose file names and the default compose file beside it
  *   (`compose.yaml`, `docker-compose.yml`, …) defines a service of the same name (`docker-compose.prod.yml`,
  *   `docker-compose.override.yml` are merged over it with `-f`);
@@ -357,6 +369,7 @@ export function isPartialService(ctx: ComposeContext, service: Service): boolean
   if (!ctx.serviceGet(service, 'image') && !ctx.serviceGet(service, 'build') && !ctx.serviceGet(service, 'extends')) return true;
   // A file that another compose file `include:`s is an application of its own, not an override.
   if (isIncluded(ctx)) return false;
+  if (isExtendsOnlyBase(ctx)) return true;
   const file = path.basename(ctx.path);
   if (DEFAULT_COMPOSE_NAMES.includes(file)) return false;
   const base = baseServiceNames(ctx);

@@ -17,6 +17,12 @@
  * wins (nearest directory first, then `compose.yaml`, `compose.yml`, `docker-compose.yaml`,
  * `docker-compose.yml`, the production names, then include order): its project directory and env
  * files interpolate the file. Paths with `${…}` are not followed.
+ *
+ * `extends: {file: …}` (https://docs.docker.com/reference/compose-file/services/#extends) names a YAML
+ * file that holds services in compose syntax (`common-services.yml` in the Docker docs): such a base file,
+ * referenced from a root (or a file it includes, or a base, up to MAX_EXTENDS_HOPS files deep), is
+ * analyzed as a compose file too, so a value written only there is reported where it is written. It is
+ * not an included application: no project directory or env files come from the reference.
  */
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
@@ -30,6 +36,8 @@ const MAX_DEPTH = 4;
 const MAX_PARENTS = 3;
 /** How many files one include tree may hold (a bound on hostile input). */
 const MAX_FILES = 256;
+/** How many `extends: {file: …}` hops are followed from a root's files (as compose-lookup's MAX_EXTENDS). */
+const MAX_EXTENDS_HOPS = 4;
 
 export interface IncludeEntry {
   /** Absolute paths of the included files (several: merged like `-f a -f b`). */
@@ -136,6 +144,54 @@ export function includeTree(root: ComposeContext, ws: WorkspaceView = root.works
           out.push({ ctx, via: { parent, entry, root } });
           next.push(ctx);
         }
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+const extendsFilesMemo = new WeakMap<ComposeContext, string[]>();
+
+/** The YAML files a compose file's services name in `extends: {file: …}` (absolute, each once; `${…}` paths are not followed). */
+export function extendsFilesOf(ctx: ComposeContext): string[] {
+  const cached = extendsFilesMemo.get(ctx);
+  if (cached) return cached;
+  const out: string[] = [];
+  if (mayExtend(ctx.text)) {
+    for (const service of ctx.services) {
+      const ext = ctx.serviceGet(service, 'extends');
+      if (!ext || !ext.value || !isMap(ext.value)) continue;
+      const p = pathOf(ctx.get(service.doc, ext.value, 'file')?.value);
+      if (p === null || !/\.ya?ml$/i.test(p)) continue;
+      const file = path.resolve(ctx.dir, p);
+      if (file !== ctx.path && !out.includes(file)) out.push(file);
+    }
+  }
+  extendsFilesMemo.set(ctx, out);
+  return out;
+}
+
+/**
+ * The base files that the services of `from` (a root and the files it includes) extend, directly or
+ * through other bases (up to MAX_EXTENDS_HOPS files deep), each once, not counting the files of `from`.
+ * `deps` collects every file read.
+ */
+function extendedBases(from: ComposeContext[], ws: WorkspaceView, options: RuleOptions, deps?: [string, string | undefined][]): ComposeContext[] {
+  const out: ComposeContext[] = [];
+  const seen = new Set<string>(from.map((c) => c.path));
+  let level = from;
+  for (let hop = 0; hop < MAX_EXTENDS_HOPS && level.length > 0; hop++) {
+    const next: ComposeContext[] = [];
+    for (const c of level) {
+      for (const file of extendsFilesOf(c)) {
+        if (seen.has(file) || seen.size > MAX_FILES) continue;
+        seen.add(file);
+        const ctx = parsedCompose(ws, file, options);
+        deps?.push([file, ctx?.text]);
+        if (!ctx) continue;
+        out.push(ctx);
+        next.push(ctx);
       }
     }
     level = next;
@@ -252,11 +308,50 @@ export function includeEnvFiles(ctx: ComposeContext): { paths: string[]; explici
   return { paths: [path.join(inc.entry.projectDir, '.env')], explicit: false };
 }
 
-/** A YAML file that a compose file of the workspace includes is a compose file whatever its name. */
+const extendedMemo = new Map<string, { deps: [string, string | undefined][]; result: boolean }>();
+
+/**
+ * Whether a file is an `extends: {file: …}` base of a root searched as for includersOf (default and
+ * production compose names in its folder and up to three above), of a file such a root includes, or of
+ * another such base. Memoized by the text of every file the search read.
+ */
+export function isExtendedBase(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): boolean {
+  const hit = extendedMemo.get(filePath);
+  if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) return hit.result;
+  const deps: [string, string | undefined][] = [];
+  let result = false;
+  for (const candidate of rootCandidates(filePath)) {
+    const text = ws.readText(candidate);
+    deps.push([candidate, text]);
+    if (!mayExtend(text) && !mayInclude(text)) continue;
+    const root = parsedCompose(ws, candidate, options);
+    if (!root) continue;
+    const project = [root];
+    if (mayInclude(text)) {
+      for (const { ctx } of includeTree(root, ws)) {
+        deps.push([ctx.path, ctx.text]);
+        project.push(ctx);
+      }
+    }
+    if (extendedBases(project, ws, options, deps).some((b) => b.path === filePath)) {
+      result = true;
+      break;
+    }
+  }
+  extendedMemo.delete(filePath);
+  extendedMemo.set(filePath, { deps, result });
+  if (extendedMemo.size > MAX_MEMO) extendedMemo.delete(extendedMemo.keys().next().value as string);
+  return result;
+}
+
+/**
+ * A YAML file that a compose file of the workspace includes, or whose services a root's services
+ * extend (isExtendedBase), is a compose file whatever its name.
+ */
 export function isIncludedComposePath(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): boolean {
   if (!/\.ya?ml$/i.test(filePath)) return false;
   try {
-    return includersOf(ws, filePath, options).length > 0;
+    return includersOf(ws, filePath, options).length > 0 || isExtendedBase(ws, filePath, options);
   } catch {
     return false;
   }
@@ -271,12 +366,27 @@ function mayInclude(text: string | undefined): boolean {
   return text !== undefined && (text.includes('include') || text.includes('\\'));
 }
 
-/** The files a compose file includes (recursively) that exist in the workspace. */
+/** Whether a compose text can have an `extends:` key (as mayInclude). */
+function mayExtend(text: string | undefined): boolean {
+  return text !== undefined && (text.includes('extends') || text.includes('\\'));
+}
+
+/**
+ * The files a compose file includes (recursively) that exist in the workspace, then the base files its
+ * project's services extend when they are analyzed as compose files (isExtendedBase: the same answer as
+ * fileKindIn, so the CLI and the server analyze exactly the bases the rules count as analyzed).
+ */
 export function includedFiles(ws: WorkspaceView, composePath: string, options: RuleOptions = DEFAULT_OPTIONS): string[] {
-  if (!mayInclude(ws.readText(composePath))) return [];
+  const text = ws.readText(composePath);
+  if (!mayInclude(text) && !mayExtend(text)) return [];
   const root = parsedCompose(ws, composePath, options);
   if (!root) return [];
-  return includeTree(root, ws).map((x) => x.ctx.path);
+  const tree = mayInclude(text) ? includeTree(root, ws).map((x) => x.ctx) : [];
+  const out = tree.map((c) => c.path);
+  for (const base of extendedBases([root, ...tree], ws, options)) {
+    if (!out.includes(base.path) && isIncludedComposePath(ws, base.path, options)) out.push(base.path);
+  }
+  return out;
 }
 
 /**

@@ -390,19 +390,30 @@ function isDependency(p: string): boolean {
 const relatedPending = new Set<string>();
 let relatedTimer: NodeJS.Timeout | undefined;
 function scheduleRelated(changedPath: string, kind: FileKind | undefined): void {
-  if (!kind) return;
-  if (kind === 'compose') {
-    // include: the files it includes (now or before) and the compose files that include it.
-    for (const p of refreshIncludes(changedPath)) relatedPending.add(p);
-    for (const inc of includersOf(workspace, changedPath)) {
-      relatedPending.add(inc.parent.path);
-      relatedPending.add(inc.root.path);
+  // A YAML file that is not analyzed itself may still be an `extends: {file: …}` base of compose files.
+  if (!kind && !/\.ya?ml$/i.test(changedPath)) return;
+  if (kind === 'compose' || !kind) {
+    if (kind === 'compose') {
+      // include: the files it includes (now or before) and the compose files that include it.
+      for (const p of refreshIncludes(changedPath)) relatedPending.add(p);
+      for (const inc of includersOf(workspace, changedPath)) {
+        relatedPending.add(inc.parent.path);
+        relatedPending.add(inc.root.path);
+      }
     }
-    // extends: the compose files with a service that extends a service of this file.
+    // extends: the compose files with a service that extends a service of this file (whatever its name).
     const composePaths = [...workspaceFiles].filter(([, k]) => k === 'compose').map(([p]) => p);
     for (const p of extendersOf(workspace, changedPath, composePaths)) relatedPending.add(p);
     relatedPending.delete(changedPath);
   }
+  if (kind) addNearby(changedPath, kind);
+  if (relatedPending.size === 0) return;
+  if (relatedTimer) clearTimeout(relatedTimer);
+  relatedTimer = setTimeout(flushRelated, 30);
+}
+
+/** Compose files near a changed Dockerfile, and Dockerfiles below a changed compose file (see scheduleRelated). */
+function addNearby(changedPath: string, kind: FileKind): void {
   const dir = path.dirname(changedPath);
   const known = new Map<string, FileKind>(workspaceFiles);
   for (const doc of documents.all()) {
@@ -415,31 +426,31 @@ function scheduleRelated(changedPath: string, kind: FileKind | undefined): void 
     const related = kind === 'dockerfile' ? isAncestorWithin(otherDir, dir, 3) : isAncestorWithin(dir, otherDir, 3);
     if (related) relatedPending.add(p);
   }
-  if (relatedPending.size === 0) return;
-  if (relatedTimer) clearTimeout(relatedTimer);
-  relatedTimer = setTimeout(() => {
-    relatedTimer = undefined;
-    const paths = [...relatedPending];
-    relatedPending.clear();
-    for (const p of paths) {
-      let k = workspaceFiles.get(p);
-      if (!fileKindOf(p) && inWorkspace(p)) {
-        // A file named like no compose file is one while some compose file includes it.
-        const included = stillIncluded(p) || isIncludedComposePath(workspace, p);
-        if (included && !k) workspaceFiles.set(p, (k = 'compose'));
-        else if (!included && k) {
-          workspaceFiles.delete(p);
-          k = undefined;
-        }
+}
+
+/** Re-analyzes the files scheduleRelated collected (a YAML file starts or stops being a compose file here). */
+function flushRelated(): void {
+  relatedTimer = undefined;
+  const paths = [...relatedPending];
+  relatedPending.clear();
+  for (const p of paths) {
+    let k = workspaceFiles.get(p);
+    if (!fileKindOf(p) && inWorkspace(p)) {
+      // A file named like no compose file is one while some compose file includes (or a root extends) it.
+      const included = stillIncluded(p) || isIncludedComposePath(workspace, p);
+      if (included && !k) workspaceFiles.set(p, (k = 'compose'));
+      else if (!included && k) {
+        workspaceFiles.delete(p);
+        k = undefined;
       }
-      const open = openByPath.get(p);
-      if (open && (k || kindOfDocument(open))) scheduleOpen(open);
-      else if (open || (!k && !fileKindOf(p))) {
-        analyses.delete(pathToUri(p));
-        void connection.sendDiagnostics({ uri: open?.uri ?? pathToUri(p), diagnostics: [] });
-      } else if (k) void analyzeFromDisk(p, k);
     }
-  }, 30);
+    const open = openByPath.get(p);
+    if (open && (k || kindOfDocument(open))) scheduleOpen(open);
+    else if (open || (!k && !fileKindOf(p))) {
+      analyses.delete(pathToUri(p));
+      void connection.sendDiagnostics({ uri: open?.uri ?? pathToUri(p), diagnostics: [] });
+    } else if (k) void analyzeFromDisk(p, k);
+  }
 }
 
 /** Whether `ancestor` is `dir` or one of its first `levels` parents. */
@@ -477,7 +488,12 @@ connection.onDidChangeWatchedFiles((params) => {
       continue;
     }
     const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
-    if (!kind || !inWorkspace(p)) continue;
+    if (!inWorkspace(p)) continue;
+    if (!kind) {
+      // Not analyzed itself, but compose files may extend its services (`extends: {file: …}`).
+      scheduleRelated(p, undefined);
+      continue;
+    }
     if (change.type === FileChangeType.Deleted) {
       workspaceFiles.delete(p);
       if (!openByPath.has(p)) {
