@@ -22,8 +22,13 @@ import { corpusCase } from './helpers/fuzz-corpus';
 const SEED = Number(process.env.DG_FUZZ_SEED ?? 20261128);
 const SCALE = Number(process.env.DG_FUZZ_SCALE ?? 1);
 
-/** Ceiling for a 100,000-line file (measured here: 3.4 s Dockerfile, 4.3 s compose; the 2 s goal is not met). */
-const HUGE_BOUND_MS = 8000;
+/**
+ * Ceiling for a 100,000-line file: a guard against blow-ups (quadratic work, hangs), not a benchmark —
+ * the linear-time check below compares 10,000 and 100,000 lines. Measured alone: 3.4 s Dockerfile,
+ * 4.3 s compose (the 2 s goal is not met; bench/ measures speed). 8 s failed at 8.6–8.7 s on a shared,
+ * busy 2-core machine, so the bound is generous: tests must not depend on the machine's load.
+ */
+const HUGE_BOUND_MS = 30000;
 
 const RUNS: Record<string, number> = { 'random-text': 2000, dockerfile: 700, compose: 450, mutation: 700 };
 
