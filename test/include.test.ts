@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fileKindIn, type FileSet } from '../rules';
+import { allRules, analyze, DEFAULT_CONFIG, fileKindIn, fixFinding, type FileSet } from '../rules';
 import { ComposeContext } from '../rules/engine/compose';
 import { includedFiles, includersOf, includesOf, inclusionOf, projectFiles } from '../rules/engine/include';
 import { envFileRefs } from '../rules/engine/env-files';
@@ -122,5 +122,21 @@ describe('compose include', () => {
     assert.equal(cache?.vars.get('ONLY_A'), '1');
     assert.equal(cache?.path, '/p/cache/a.env');
     assert.equal(cache?.fromInclude, true);
+  });
+
+  it('DC040/DC041 fixes write to the env file Compose reads for an included file (the last env_file), never a .env it does not read', () => {
+    const files: FileSet = new Map([
+      ['/p/compose.yaml', 'include:\n  - path: db/database.yml\n    env_file: [conf/a.env, conf/b.env]\n'],
+      ['/p/db/database.yml', 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "s3cr3t-Pa55word!"\n'],
+      ['/p/conf/a.env', 'A=1\n'],
+      ['/p/conf/b.env', 'B=1\n'],
+    ]);
+    const ws = viewOf(files);
+    const a = analyze(allRules, 'compose', '/p/db/database.yml', files.get('/p/db/database.yml')!, ws, DEFAULT_CONFIG);
+    const finding = a.findings.find((f) => f.code === 'DC040');
+    assert.ok(finding);
+    const fix = fixFinding(allRules, a.context, finding);
+    assert.equal(fix?.title, 'Move POSTGRES_PASSWORD to ../conf/b.env');
+    assert.deepEqual(fix?.changes.map((c) => c.path).sort(), ['/p/conf/.gitignore', '/p/conf/b.env', '/p/conf/b.env.example', '/p/db/database.yml']);
   });
 });

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
+import { includeEnvFiles } from '../engine/include';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
@@ -51,17 +53,66 @@ export function dotenvSpelling(value: string): string | null {
   return `'${value}'`;
 }
 
-/** The changes that ignore `.env` in git and list the names in `.env.example` (beside the compose file). */
-export function dotenvCompanions(ctx: ComposeContext, names: string[]): FileChange[] {
-  const changes: FileChange[] = [];
-  const envPath = path.join(ctx.dir, '.env');
-  if (!isGitIgnored(ctx.workspace, envPath)) {
-    const gitignorePath = path.join(ctx.dir, '.gitignore');
-    const gitignore = ctx.workspace.readText(gitignorePath);
-    if (gitignore === undefined) changes.push({ kind: 'create', path: gitignorePath, content: '.env\n' });
-    else changes.push({ kind: 'edit', path: gitignorePath, edits: [appendLineEdit(gitignore, '.env')] });
+/**
+ * The env files Compose reads to interpolate a compose file, in order (later ones win): the `.env`
+ * beside it; for a file another compose file `include:`s, the include's `env_file:` entries, or else the
+ * `.env` of the include's project directory (include.ts includeEnvFiles; ComposeContext.dotenv merges them).
+ */
+function dotenvPaths(ctx: ComposeContext): { paths: string[]; explicit: boolean } {
+  return includeEnvFiles(ctx) ?? { paths: [path.join(ctx.dir, '.env')], explicit: false };
+}
+
+/**
+ * The env file a fix writes a new variable to: the one Compose reads for this file, the last when an
+ * include names several (a later file wins, so the new value is the one used). Null when that is
+ * unclear: an include's `env_file:` that does not exist (Compose would not load the project).
+ */
+export function dotenvTarget(ctx: ComposeContext): { path: string; text: string | undefined } | null {
+  const { paths, explicit } = dotenvPaths(ctx);
+  const p = paths[paths.length - 1];
+  const text = ctx.workspace.readText(p);
+  if (explicit && text === undefined) return null;
+  return { path: p, text };
+}
+
+/** The env file whose value of a variable Compose uses for this file (the last read file that sets it). */
+export function dotenvHolder(ctx: ComposeContext, name: string): { path: string; text: string } | undefined {
+  const { paths } = dotenvPaths(ctx);
+  for (let i = paths.length - 1; i >= 0; i--) {
+    const text = ctx.workspace.readText(paths[i]);
+    if (text === undefined) continue;
+    let has = false;
+    try {
+      has = Object.prototype.hasOwnProperty.call(parseDotenv(text), name);
+    } catch {
+      has = false;
+    }
+    if (has) return { path: paths[i], text };
   }
-  const examplePath = path.join(ctx.dir, '.env.example');
+  return undefined;
+}
+
+/** How a fix title names an env file: relative to the compose file (`.env`, `../db/secrets.env`). */
+export function dotenvLabel(ctx: ComposeContext, envPath: string): string {
+  return path.relative(ctx.dir, envPath).split(path.sep).join('/');
+}
+
+/**
+ * The changes that ignore an env file in git (a `.gitignore` beside it) and list the names in its
+ * template (`<file>.example` beside it: `.env.example` for `.env`). `envPath`: the env file, by default
+ * the one the fixes write (dotenvTarget), else the `.env` beside the compose file.
+ */
+export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env')): FileChange[] {
+  const changes: FileChange[] = [];
+  const envDir = path.dirname(envPath);
+  const envName = path.basename(envPath);
+  if (!isGitIgnored(ctx.workspace, envPath)) {
+    const gitignorePath = path.join(envDir, '.gitignore');
+    const gitignore = ctx.workspace.readText(gitignorePath);
+    if (gitignore === undefined) changes.push({ kind: 'create', path: gitignorePath, content: `${envName}\n` });
+    else changes.push({ kind: 'edit', path: gitignorePath, edits: [appendLineEdit(gitignore, envName)] });
+  }
+  const examplePath = `${envPath}.example`;
   const example = ctx.workspace.readText(examplePath);
   const missing = names.filter((name, i) => names.indexOf(name) === i && (example === undefined || !new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=`, 'm').test(example)));
   if (missing.length > 0) {
@@ -78,6 +129,8 @@ export function dotenvCompanions(ctx: ComposeContext, names: string[]): FileChan
  * null when `.env` holds a name with another value or a value has no exact spelling.
  */
 export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: string; value: string }[]): FileChange[] | null {
+  const target = dotenvTarget(ctx);
+  if (!target) return null;
   const dotenv = ctx.dotenv();
   const lines: string[] = [];
   const written = new Map<string, string>();
@@ -93,12 +146,11 @@ export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: st
     lines.push(`${name}=${spelled}`);
   }
   const changes: FileChange[] = [];
-  const envPath = path.join(ctx.dir, '.env');
   if (lines.length > 0) {
-    if (dotenv) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(dotenv.text, lines.join('\n'))] });
-    else changes.push({ kind: 'create', path: envPath, content: lines.map((l) => `${l}\n`).join('') });
+    if (target.text !== undefined) changes.push({ kind: 'edit', path: target.path, edits: [appendLineEdit(target.text, lines.join('\n'))] });
+    else changes.push({ kind: 'create', path: target.path, content: lines.map((l) => `${l}\n`).join('') });
   }
-  return [...changes, ...dotenvCompanions(ctx, entries.map((e) => e.name))];
+  return [...changes, ...dotenvCompanions(ctx, entries.map((e) => e.name), target.path)];
 }
 
 /** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
@@ -340,7 +392,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
   if (!edit) return undefined;
   const what = data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
-  return { title: `Move ${what} to .env`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
+  return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
 }
 
 /**
@@ -367,7 +419,7 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
   if (movable.length < 2) return undefined;
   const changes = moveManyToDotenvChanges(ctx, movable.map((d) => ({ name: d.dotenvName, value: d.value })));
   if (!changes) return undefined;
-  return { title: `Move all ${movable.length} inline secrets of this file to .env`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
+  return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 
 export default defineRule<'compose', InlineSecret>({
@@ -381,7 +433,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
 import { interpolate } from '../engine/interpolate';
@@ -8,7 +7,7 @@ import { LineIndex } from '../engine/text';
 import type { FileChange, Fix, TextEdit } from '../engine/types';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
-import { dotenvCompanions, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
+import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -204,21 +203,30 @@ export function dotenvValueOffsets(text: string, name: string): [number, number]
 }
 
 /**
- * Changes that make `.env` hold `NAME=value` (replacing an existing value, or appending / creating);
- * with `companions`, also ignore `.env` in git and list NAME in `.env.example`.
+ * Changes that make the env file Compose reads for this compose file hold `NAME=value`: the value is
+ * replaced in the file whose value wins (dotenvHolder), else the line is appended to (or creates) the
+ * file fixes write (dotenvTarget: `.env` beside the file, or what an `include:` names); with
+ * `companions`, also ignore that file in git and list NAME in its `.example`. `path` is that file;
+ * undefined when it is unclear.
  */
-function setDotenvChanges(ctx: ComposeContext, name: string, value: string, companions = true): FileChange[] | undefined {
-  const envPath = path.join(ctx.dir, '.env');
-  const dotenv = ctx.dotenv();
+function setDotenvChanges(ctx: ComposeContext, name: string, value: string, companions = true): { changes: FileChange[]; path: string } | undefined {
+  const holder = dotenvHolder(ctx, name);
   const changes: FileChange[] = [];
-  if (dotenv && dotenv.vars.has(name)) {
-    const at = dotenvValueOffsets(dotenv.text, name);
+  let envPath: string;
+  if (holder) {
+    const at = dotenvValueOffsets(holder.text, name);
     if (!at) return undefined;
-    const index = new LineIndex(dotenv.text);
+    const index = new LineIndex(holder.text);
+    envPath = holder.path;
     changes.push({ kind: 'edit', path: envPath, edits: [{ range: index.rangeOf(at[0], at[1]), newText: value }] });
-  } else if (dotenv) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(dotenv.text, `${name}=${value}`)] });
-  else changes.push({ kind: 'create', path: envPath, content: `${name}=${value}\n` });
-  return companions ? [...changes, ...dotenvCompanions(ctx, [name])] : changes;
+  } else {
+    const target = dotenvTarget(ctx);
+    if (!target) return undefined;
+    envPath = target.path;
+    if (target.text !== undefined) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(target.text, `${name}=${value}`)] });
+    else changes.push({ kind: 'create', path: envPath, content: `${name}=${value}\n` });
+  }
+  return { changes: companions ? [...changes, ...dotenvCompanions(ctx, [name], envPath)] : changes, path: envPath };
 }
 
 function reasonText(r: WeakReason): string {
@@ -245,7 +253,7 @@ export default defineRule<'compose', Data>({
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -264,12 +272,14 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     const seen = new Set<string>();
-    const dotenvFile = '.env';
     for (const service of ctx.services) {
       for (const f of check(ctx, service)) {
         const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
         if (seen.has(key)) continue;
         seen.add(key);
+        // The env file the value comes from (for an included file, maybe not the `.env` beside it).
+        const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
+        const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
         out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
       }
     }
@@ -291,9 +301,9 @@ export default defineRule<'compose', Data>({
     if (origin.kind === 'dotenv') {
       if (!origin.variable) return undefined;
       const password = generateSecret(origin.variable);
-      const changes = setDotenvChanges(ctx, origin.variable, password, false);
-      if (!changes) return undefined;
-      return { title: `Replace ${origin.variable} in .env with a generated password`, safe: false, changes };
+      const set = setDotenvChanges(ctx, origin.variable, password, false);
+      if (!set) return undefined;
+      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)} with a generated password`, safe: false, changes: set.changes };
     }
     if (!env.editable || !env.valueOffsets || env.value === null) return undefined;
     let variable: string;
@@ -309,8 +319,8 @@ export default defineRule<'compose', Data>({
     }
     if (!edit) return undefined;
     const password = generateSecret(variable);
-    const changes = setDotenvChanges(ctx, variable, password);
-    if (!changes) return undefined;
-    return { title: `Replace ${data.name} with a generated password in .env`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
+    const set = setDotenvChanges(ctx, variable, password);
+    if (!set) return undefined;
+    return { title: `Replace ${data.name} with a generated password in ${dotenvLabel(ctx, set.path)}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...set.changes] };
   },
 });
