@@ -71,7 +71,8 @@ export class ComposeContext {
     readonly options: RuleOptions,
   ) {
     this.lines = new LineIndex(text);
-    this.documents = parseAllDocuments(text, { lineCounter: this.lineCounter, keepSourceTokens: true, merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    // No `keepSourceTokens`: nothing reads a node's CST token, and keeping them all costs memory and GC time.
+    this.documents = parseAllDocuments(text, { lineCounter: this.lineCounter, merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
     if (!Array.isArray(this.documents)) this.documents = [];
     this.services = [];
     for (const doc of this.documents) {
