@@ -124,6 +124,28 @@ describe('compose include', () => {
     assert.equal(cache?.fromInclude, true);
   });
 
+  it('analyzes extends: {file:} bases of a root as compose files (through includes and base chains), not those of other files', () => {
+    const ext = (file: string) => `services:\n  a:\n    extends:\n      file: ${file}\n      service: a\n`;
+    const files: FileSet = new Map([
+      ['/e/compose.yaml', `include:\n  - app/app.yml\n${ext('common-services.yml')}`],
+      ['/e/common-services.yml', ext('deeper.yml')],
+      ['/e/deeper.yml', ext('common-services.yml')],
+      ['/e/app/app.yml', ext('app-base.yml')],
+      ['/e/app/app-base.yml', 'services:\n  a:\n    image: busybox:1.37\n'],
+      ['/e/dev/compose.dev.yaml', ext('fragments.yml')],
+      ['/e/dev/fragments.yml', 'services:\n  a:\n    image: busybox:1.37\n'],
+    ]);
+    const ws = viewOf(files);
+    for (const p of ['/e/common-services.yml', '/e/deeper.yml', '/e/app/app-base.yml']) assert.equal(fileKindIn(ws, p), 'compose', p);
+    assert.equal(fileKindIn(ws, '/e/dev/fragments.yml'), undefined);
+    assert.deepEqual(includedFiles(ws, '/e/compose.yaml'), ['/e/app/app.yml', '/e/common-services.yml', '/e/app/app-base.yml', '/e/deeper.yml']);
+    assert.deepEqual(includedFiles(ws, '/e/dev/compose.dev.yaml'), []);
+    // Memoized by text: the root no longer extends it.
+    files.set('/e/compose.yaml', 'include:\n  - app/app.yml\nservices:\n  a:\n    image: busybox:1.37\n');
+    assert.equal(fileKindIn(ws, '/e/common-services.yml'), undefined);
+    assert.equal(fileKindIn(ws, '/e/app/app-base.yml'), 'compose');
+  });
+
   it('DC040/DC041 fixes write to the env file Compose reads for an included file (the last env_file), never a .env it does not read', () => {
     const files: FileSet = new Map([
       ['/p/compose.yaml', 'include:\n  - path: db/database.yml\n    env_file: [conf/a.env, conf/b.env]\n'],
