@@ -163,7 +163,8 @@ describe('fuzz: hostile inputs', () => {
     }
   });
   // 100,000-line files under the default 2 MB size cap: analysis grows linearly (10x the lines in at
-  // most 25x the time) and stays under a ceiling. The fixes of large files are checked by fix-safety.
+  // most 50x the time: a quadratic pass gives ~100x; the margin is for a busy shared machine, this is a
+  // guard, not a benchmark — `npm run bench` measures) and stays under a ceiling. The fixes of large files are checked by fix-safety.
   for (const [kind, make] of [
     ['dockerfile', hugeDockerfile],
     ['compose', hugeCompose],
@@ -177,7 +178,7 @@ describe('fuzz: hostile inputs', () => {
       assert.deepEqual(fresh, [], formatViolations(fresh));
       const t10k = Math.min(...[0, 1].map(() => checkCase(small, { fixes: false, timeBoundMs: 60_000 }).analyzeMs));
       const ratio = r.analyzeMs / Math.max(t10k, 1);
-      assert.ok(ratio < 25, `10x the lines took ${ratio.toFixed(1)}x the time (${t10k.toFixed(0)} -> ${r.analyzeMs.toFixed(0)} ms): not linear`);
+      assert.ok(ratio < 50, `10x the lines took ${ratio.toFixed(1)}x the time (${t10k.toFixed(0)} -> ${r.analyzeMs.toFixed(0)} ms): not linear`);
     });
   }
 });
