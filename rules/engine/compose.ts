@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Alias, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { includeEnvFiles, includeProjectDir } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
@@ -62,6 +62,7 @@ export class ComposeContext {
   private memos = new WeakMap<object, Map<string, unknown>>();
   private lookups = new WeakMap<YAMLMap, Map<string, Entry | typeof MISSING>>();
   private keyIndexes = new WeakMap<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
+  private mergedLookups = new WeakMap<YAMLMap, Map<string, Entry | typeof MISSING>>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
 
   constructor(
@@ -132,15 +133,13 @@ export class ComposeContext {
     if (!index) {
       index = new Map();
       const found = index;
-      visit(doc, {
-        Node(_key, n) {
-          const anchor = (n as { anchor?: string }).anchor;
-          if (anchor && !isAlias(n)) {
-            const list = found.get(anchor) ?? [];
-            list.push({ start: (n as Node).range?.[0] ?? 0, node: n as Node });
-            found.set(anchor, list);
-          }
-        },
+      walkNodes(doc, (n) => {
+        const anchor = (n as { anchor?: string }).anchor;
+        if (anchor && !isAlias(n)) {
+          const list = found.get(anchor) ?? [];
+          list.push({ start: n.range?.[0] ?? 0, node: n });
+          found.set(anchor, list);
+        }
       });
       this.anchors.set(doc, index);
     }
@@ -190,6 +189,23 @@ export class ComposeContext {
    * alias bomb), would otherwise make the search exponential.
    */
   private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched?: Map<YAMLMap, number>): Entry | undefined {
+    if (depth === 0) return this.search(doc, map, key, depth, searched);
+    // A mapping reached through `<<` (an anchored default block) is searched for the same keys by
+    // every service that merges it: the answer depends only on the mapping, the key and the depth.
+    let cache = this.mergedLookups.get(map);
+    if (!cache) {
+      cache = new Map();
+      this.mergedLookups.set(map, cache);
+    }
+    const k = `${depth}\u0000${key}`;
+    const hit = cache.get(k);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    const found = this.search(doc, map, key, depth, searched);
+    cache.set(k, found ?? MISSING);
+    return found;
+  }
+
+  private search(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched?: Map<YAMLMap, number>): Entry | undefined {
     const before = searched?.get(map);
     if (before !== undefined && before <= depth) return undefined;
     const index = map.items.length > INDEXED_MAP_SIZE ? this.keyIndexOf(map) : undefined;
@@ -208,7 +224,7 @@ export class ComposeContext {
           if (target && isMap(target)) {
             searched ??= new Map();
             const found = this.lookup(doc, target, key, depth + 1, searched);
-            if (found) return { ...found, own: false, shared: true, reportNode: pair.key as Node };
+            if (found) return Object.assign({}, found, { own: false, shared: true, reportNode: pair.key as Node });
           }
         }
       }
@@ -245,13 +261,8 @@ export class ComposeContext {
       const shared = new Set<Node>();
       // An anchor is written `&name`: without a `&` in the text no node is anchored.
       if (this.text.includes('&')) for (const doc of this.documents) {
-        visit(doc, {
-          Node(_key, n, path) {
-            // Visited parents first: a node is shared when it or its nearest collection is.
-            const parent = path[path.length - 1];
-            const owner = parent && isPair(parent) ? path[path.length - 2] : parent;
-            if ((n as { anchor?: string }).anchor || (owner && shared.has(owner as Node))) shared.add(n as Node);
-          },
+        walkNodes(doc, (n, inAnchored) => {
+          if (inAnchored) shared.add(n);
         });
       }
       this.sharedNodes = shared;
@@ -371,6 +382,26 @@ export function scalarContentSpan(text: string, node: Scalar): [number, number] 
     default:
       return null;
   }
+}
+
+/**
+ * Every node of a document (scalars, mappings, sequences, aliases) in the order yaml's `visit`
+ * reaches them, with whether it is anchored or lies inside an anchored node. (`visit` builds a frozen
+ * path array at every level; this walk allocates nothing.)
+ */
+function walkNodes(doc: Document.Parsed, each: (node: Node, inAnchored: boolean) => void): void {
+  const walk = (n: unknown, inAnchored: boolean): void => {
+    if (isPair(n)) {
+      walk(n.key, inAnchored);
+      walk(n.value, inAnchored);
+      return;
+    }
+    if (!isNode(n)) return;
+    const anchored = inAnchored || !!(n as { anchor?: string }).anchor;
+    each(n, anchored);
+    if (isMap(n) || isSeq(n)) for (const item of n.items) walk(item, anchored);
+  };
+  walk(doc.contents, false);
 }
 
 /** A `<<` merge key (the parser gives it a symbol value when merges are enabled). */
