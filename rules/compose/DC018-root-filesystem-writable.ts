@@ -52,7 +52,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service without `read_only: true` (missing, or set to false), read from the service, `<<` merges and `extends:`. Missing settings are reported on the service name, `read_only: false` on that line (or on the `<<` key it comes through). A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged; `read_only: ${VAR}` without a value is unknown, not a finding.',
+    what: 'Flags a service without `read_only: true` (missing, or set to false), read from the service, `<<` merges and `extends:`. Missing settings are reported on the service name, `read_only: false` on that line (or on the `<<` key it comes through). A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged; `read_only: ${VAR}` without a value is unknown, not a finding. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
     why: 'With a writable root filesystem, an attacker who gets code execution can replace binaries, drop tools and change configuration inside the container. Mounting it read-only leaves only the paths you declare (volumes, `tmpfs`) writable, which also documents where the service writes. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Read-only Root Filesystem – Where applicable".',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/cache/nginx\n      - /run',
