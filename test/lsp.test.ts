@@ -286,6 +286,17 @@ describe('language server over stdio', () => {
         fs.unlinkSync(created);
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: createdUri, type: 3 }] });
         await client.until('cleared diagnostics for the deleted file', () => client.latest(createdUri)?.diagnostics.length === 0);
+
+        // A deleted folder is reported as the folder alone (VS Code): the files below it are cleared.
+        const inFolder = path.join(dir, 'jobs', 'nightly', 'Dockerfile');
+        fs.mkdirSync(path.dirname(inFolder), { recursive: true });
+        fs.writeFileSync(inFolder, 'FROM alpine:3.22\nUSER root\n');
+        const inFolderUri = URI.file(inFolder).toString();
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: inFolderUri, type: 1 }] });
+        assert.ok((await client.diagnostics(inFolderUri)).some((d) => d.code === 'DF010'));
+        fs.rmSync(path.join(dir, 'jobs'), { recursive: true });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'jobs')).toString(), type: 3 }] });
+        await client.until('cleared diagnostics for a file in the deleted folder', () => client.latest(inFolderUri)?.diagnostics.length === 0);
       } finally {
         await client.shutdown();
       }

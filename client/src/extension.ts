@@ -33,7 +33,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: {
-      fileEvents: workspace.createFileSystemWatcher(WATCHED),
+      fileEvents: [
+        workspace.createFileSystemWatcher(WATCHED),
+        // Deletions only, of anything: a deleted folder is reported as the folder alone, which no file
+        // pattern matches (microsoft/vscode#90746); the server clears the findings of the files below it.
+        workspace.createFileSystemWatcher('**/*', true, true, false),
+      ],
     },
     diagnosticCollectionName: 'docker-guardrails',
     // Registry lookups (opt-in) are never made in a restricted (untrusted) workspace: the server is told.

@@ -17,6 +17,7 @@ import {
   type CodeActionParams,
   type Connection,
   type Diagnostic,
+  type FileEvent,
   type Hover,
   type InitializeParams,
   type InitializeResult,
@@ -474,9 +475,27 @@ function scheduleDependents(): void {
   }, 50);
 }
 
+/**
+ * The changes as single files: a deleted folder (VS Code reports only the folder, microsoft/vscode#90746)
+ * stands for the known files below it.
+ */
+function expandFolderDeletions(changes: readonly FileEvent[]): FileEvent[] {
+  const out: FileEvent[] = [];
+  for (const change of changes) {
+    out.push(change);
+    if (change.type !== FileChangeType.Deleted) continue;
+    const p = uriToPath(change.uri);
+    if (workspaceFiles.has(p)) continue;
+    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].map((e) => e.path)].filter((k) => k.startsWith(prefix)));
+    for (const known of below) out.push({ uri: pathToUri(known), type: FileChangeType.Deleted });
+  }
+  return out;
+}
+
 connection.onDidChangeWatchedFiles((params) => {
   let dependencyChanged = false;
-  for (const change of params.changes) {
+  for (const change of expandFolderDeletions(params.changes)) {
     const p = uriToPath(change.uri);
     workspace.invalidate(p);
     if (isConfigFile(p)) {
@@ -487,7 +506,7 @@ connection.onDidChangeWatchedFiles((params) => {
       dependencyChanged = true;
       continue;
     }
-    const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
+    const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
     if (!inWorkspace(p)) continue;
     if (!kind) {
       // Not analyzed itself, but compose files may extend its services (`extends: {file: …}`).

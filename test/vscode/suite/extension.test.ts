@@ -205,7 +205,7 @@ describe('Docker Guardrails in a real VS Code', function () {
     workerDockerfile = vscode.Uri.joinPath(root, 'worker', 'Dockerfile');
     compose = vscode.Uri.joinPath(root, 'compose.yaml');
     dotenv = vscode.Uri.joinPath(root, '.env');
-    created = ['.gitignore', '.env.example', '.vscode', 'web'].map((p) => vscode.Uri.joinPath(root, p));
+    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack'].map((p) => vscode.Uri.joinPath(root, p));
     for (const uri of created) assert.ok(!fs.existsSync(uri.fsPath), `${uri.fsPath} exists in the workspace copy: the tests that create it expect it absent`);
     for (const uri of [apiDockerfile, workerDockerfile, compose, dotenv]) {
       assert.ok(fs.existsSync(uri.fsPath), `missing ${uri.fsPath} in the workspace copy`);
@@ -588,6 +588,35 @@ describe('Docker Guardrails in a real VS Code', function () {
       if (previous === undefined && (await exists(dotVscode))) await vscode.workspace.fs.delete(dotVscode, { recursive: true });
     }
     assert.equal(JSON.stringify(editorConfig().inspect('codeActionsOnSave')?.workspaceValue), JSON.stringify(previous), 'editor.codeActionsOnSave restored');
+  });
+
+  it('include: a YAML file that a compose file includes is checked whatever its name, on disk and open; deleting its folder clears it', async function () {
+    const stack = vscode.Uri.joinPath(root, 'stack');
+    const database = vscode.Uri.joinPath(stack, 'db', 'database.yml');
+    const stackCompose = vscode.Uri.joinPath(stack, 'compose.yaml');
+    const enc = new TextEncoder();
+    const write = async () => {
+      await vscode.workspace.fs.writeFile(database, enc.encode('services:\n  db:\n    image: postgres:17.2\n    privileged: true\n'));
+      await vscode.workspace.fs.writeFile(stackCompose, enc.encode('include:\n  - db/database.yml\nservices:\n  web:\n    image: nginx:1.27\n'));
+    };
+    try {
+      // Written on disk, never opened: the file watcher (every *.yml/*.yaml) and the server's include lookup find it.
+      await write();
+      const ds = await waitForCodes(database, 'stack/db/database.yml (included, never opened)', ['DC010']);
+      assert.equal(find(ds, 'DC010').range.start.line, 3, 'DC010 points at `privileged: true`');
+      // VS Code reports a deleted folder as the folder alone: the findings of the files below it go too.
+      await vscode.workspace.fs.delete(stack, { recursive: true });
+      await waitFor('the included file in the deleted folder to lose its findings', () => ours(database).length === 0, { state: () => describeDiagnostics(database) });
+      // Opened: VS Code calls it plain YAML; the client still hands it to the server, which knows it is included.
+      await write();
+      await waitForCodes(database, 'stack/db/database.yml (written again)', ['DC010']);
+      const editor = await show(database);
+      assert.equal(editor.document.languageId, 'yaml');
+      await waitForCodes(database, 'stack/db/database.yml (open)', ['DC010']);
+    } finally {
+      await closeTabsOf([database]);
+      if (await exists(stack)) await vscode.workspace.fs.delete(stack, { recursive: true });
+    }
   });
 
   it('leaves the files on disk unchanged', async function () {
