@@ -146,6 +146,34 @@ describe('compose include', () => {
     assert.equal(fileKindIn(ws, '/e/app/app-base.yml'), 'compose');
   });
 
+  it('finds include: and extends: {file:} keys behind escapes, split words and deeper lines (the text pre-filter never hides one)', () => {
+    const base = 'services:\n  a:\n    image: busybox:1.37\n';
+    const cases: [string, string][] = [
+      ['"incl\\x75de":\n  - b.yml\n', '/p1/b.yml'],
+      ['"inc\\\n  lude":\n  - b.yml\n', '/p2/b.yml'],
+      ['services:\n  a:\n    "ext\\u0065nds": {file: b.yml, service: a}\n', '/p3/b.yml'],
+      ['services:\n  web:\n    image: x\n  a:\n    extends: web\n  b:\n    extends: # comment\n      file: b.yml\n      service: a\n', '/p4/b.yml'],
+      ["services:\n  web:\n    image: x\n  a:\n    extends: web\n  b:\n    'extends': &e {file: b.yml, service: a}\n  c:\n    extends: *e\n", '/p5/b.yml'],
+    ];
+    for (const [i, [root, expected]] of cases.entries()) {
+      const dir = `/p${i + 1}`;
+      const files: FileSet = new Map([
+        [`${dir}/compose.yaml`, root],
+        [`${dir}/b.yml`, base],
+      ]);
+      const ws = viewOf(files);
+      assert.equal(fileKindIn(ws, `${dir}/b.yml`), 'compose', root);
+      assert.deepEqual(includedFiles(ws, `${dir}/compose.yaml`), [expected], root);
+    }
+    // A service extended by name, and "included" as a word of a comment, name no file.
+    const plain: FileSet = new Map([
+      ['/q/compose.yaml', '# the volumes included below\nservices:\n  web:\n    image: x\n  a:\n    extends: web\n  b:\n    - extends: web # same file\n'],
+      ['/q/b.yml', base],
+    ]);
+    assert.deepEqual(includedFiles(viewOf(plain), '/q/compose.yaml'), []);
+    assert.equal(fileKindIn(viewOf(plain), '/q/b.yml'), undefined);
+  });
+
   it('DC040/DC041 fixes write to the env file Compose reads for an included file (the last env_file), never a .env it does not read', () => {
     const files: FileSet = new Map([
       ['/p/compose.yaml', 'include:\n  - path: db/database.yml\n    env_file: [conf/a.env, conf/b.env]\n'],

@@ -358,17 +358,92 @@ export function isIncludedComposePath(ws: WorkspaceView, filePath: string, optio
 }
 
 /**
- * Whether a compose text can have an `include:` key: the word is written, or hidden behind an escape
- * of a double-quoted key. Most files have neither and are not parsed to find out (the CLI asks this
- * of every compose file it walks, in a thread of its own).
+ * Whether a compose text can have an `include:` key: the word is written (not as part of a longer one,
+ * such as "included" in a comment), or spelled with escapes of a double-quoted key (`"\x69nclude"`, a
+ * word split by an escaped line break). Most files have neither and are not parsed to find out (the
+ * CLI asks this of every compose file it walks, in its main thread: parsing large files there cost a
+ * seventh of its peak memory).
  */
 function mayInclude(text: string | undefined): boolean {
-  return text !== undefined && (text.includes('include') || text.includes('\\'));
+  if (text === undefined) return false;
+  if (INCLUDE_WORD.test(text)) return true;
+  if (!text.includes('\\')) return false;
+  const u = unescaped(text);
+  return u !== text && INCLUDE_WORD.test(u);
 }
 
-/** Whether a compose text can have an `extends:` key (as mayInclude). */
+const INCLUDE_WORD = /include(?![\w-])/;
+
+/**
+ * Whether a compose text can have an `extends:` key whose value names a file (a mapping, as mayInclude).
+ * `extends: web`, a plain word alone on its line and followed by a line indented no deeper than the key,
+ * names a service of the same file: many files have only those and are not parsed to find out.
+ */
 function mayExtend(text: string | undefined): boolean {
-  return text !== undefined && (text.includes('extends') || text.includes('\\'));
+  if (text === undefined) return false;
+  if (mayExtendIn(text)) return true;
+  if (!text.includes('\\')) return false;
+  const u = unescaped(text);
+  return u !== text && mayExtendIn(u);
+}
+
+/** `extends: name` alone on its line (after the indentation and a sequence dash), an optional comment after it. */
+const EXTENDS_SCALAR_LINE = /^( *)(- +)?(["']?)extends\3 *: +[\w./-]+(?: +#.*)? *$/;
+
+function mayExtendIn(text: string): boolean {
+  for (let i = text.indexOf('extends'); i !== -1; i = text.indexOf('extends', i + 7)) {
+    if (/[\w-]/.test(text.charAt(i + 7))) continue;
+    if (!extendsNamesService(text, i)) return true;
+  }
+  return false;
+}
+
+/** Whether the `extends` at `at` is a key whose value is a plain word only (a service of the same file). */
+function extendsNamesService(text: string, at: number): boolean {
+  const start = Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1;
+  let end = text.length;
+  for (const c of ['\n', '\r']) {
+    const k = text.indexOf(c, at);
+    if (k !== -1 && k < end) end = k;
+  }
+  const m = EXTENDS_SCALAR_LINE.exec(text.slice(start, end));
+  if (!m || start + m[1].length + (m[2]?.length ?? 0) + m[3].length !== at) return false;
+  const column = m[1].length + (m[2]?.length ?? 0);
+  // The next line with content must not be indented deeper: a broken file's deeper line can turn the
+  // value into a mapping.
+  let p = end;
+  while (p < text.length) {
+    while (p < text.length && (text[p] === '\n' || text[p] === '\r')) p++;
+    let indent = 0;
+    while (text[p + indent] === ' ') indent++;
+    const c = text.charAt(p + indent);
+    if (c === '\t') return false;
+    if (c !== '' && c !== '\n' && c !== '\r' && c !== '#') return indent <= column;
+    while (p < text.length && text[p] !== '\n' && text[p] !== '\r') p++;
+  }
+  return true;
+}
+
+let lastEscaped: string | undefined;
+let lastUnescaped = '';
+
+/**
+ * A text in which every word a double-quoted YAML scalar can spell with escapes is written out: an
+ * escaped line break and the white space after it are dropped, and `\xXX`, `\uXXXX` and
+ * `\UXXXXXXXX` are decoded (no other escape yields a letter). It may hold words YAML would not read
+ * (an escaped backslash before `x41`), never lacks one it would: a pre-filter, not a parser.
+ */
+function unescaped(text: string): string {
+  if (text === lastEscaped) return lastUnescaped;
+  const out = text
+    .replace(/\\(?:\r\n|\r|\n)[\s]*/g, '')
+    .replace(/\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/g, (m, x?: string, u?: string, U?: string) => {
+      const code = parseInt(x ?? u ?? U ?? '', 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+    });
+  lastEscaped = text;
+  lastUnescaped = out;
+  return out;
 }
 
 /**
