@@ -1,7 +1,7 @@
 import { Minimatch } from 'minimatch';
 import { isSeq, type Node } from 'yaml';
 import type { ComposeContext } from '../engine/compose';
-import { includersOf } from '../engine/include';
+import { includersOf, includersOfContext } from '../engine/include';
 import { defineRule } from '../engine/rule';
 
 interface Data {
@@ -34,19 +34,31 @@ export function productionGlobOf(ctx: ComposeContext): string | undefined {
   return globMatching(ctx, ctx.path) ?? productionIncluder(ctx);
 }
 
+/** Whether a glob matches a path, remembered (every analysis of a file asks again; a match costs microseconds). */
+const matches = new Map<string, boolean>();
+
 function globMatching(ctx: ComposeContext, filePath: string): string | undefined {
   const p = filePath.split('\\').join('/');
   for (const glob of ctx.options.productionGlobs ?? []) {
     if (typeof glob !== 'string' || glob.trim() === '') continue;
     const g = glob.trim();
-    if (matcher(g).match(p)) return g;
+    const key = `${g}\u0000${p}`;
+    let hit = matches.get(key);
+    if (hit === undefined) {
+      hit = matcher(g).match(p);
+      if (matches.size >= 4096) matches.clear();
+      matches.set(key, hit);
+    }
+    if (hit) return g;
   }
   return undefined;
 }
 
 /** A file that a production compose file `include:`s (directly or through another) is production too. */
 function productionIncluder(ctx: ComposeContext): string | undefined {
-  for (const inc of includersOf(ctx.workspace, ctx.path, ctx.options)) {
+  // Searched once per analysis (the file's .env and project directory ask too); a search that threw is
+  // run again here so that the rule fails as it would on its own.
+  for (const inc of includersOfContext(ctx) ?? includersOf(ctx.workspace, ctx.path, ctx.options)) {
     const g = globMatching(ctx, inc.parent.path) ?? globMatching(ctx, inc.root.path);
     if (g !== undefined) return g;
   }

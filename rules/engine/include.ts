@@ -271,20 +271,28 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
   return result;
 }
 
-const inclusionMemo = new WeakMap<ComposeContext, Inclusion | null>();
+const includersByContext = new WeakMap<ComposeContext, Inclusion[] | null>();
 
-/** How a compose file is included: the first inclusion found, or undefined when no root includes it. */
-export function inclusionOf(ctx: ComposeContext): Inclusion | undefined {
-  const cached = inclusionMemo.get(ctx);
-  if (cached !== undefined) return cached ?? undefined;
-  let found: Inclusion | null = null;
+/**
+ * includersOf for the file being analyzed, once per analysis (several rules ask; each search reads
+ * every root candidate again to check its memo). Null when the search threw.
+ */
+export function includersOfContext(ctx: ComposeContext): Inclusion[] | null {
+  const cached = includersByContext.get(ctx);
+  if (cached !== undefined) return cached;
+  let found: Inclusion[] | null;
   try {
-    found = includersOf(ctx.workspace, ctx.path, ctx.options)[0] ?? null;
+    found = includersOf(ctx.workspace, ctx.path, ctx.options);
   } catch {
     found = null;
   }
-  inclusionMemo.set(ctx, found);
-  return found ?? undefined;
+  includersByContext.set(ctx, found);
+  return found;
+}
+
+/** How a compose file is included: the first inclusion found, or undefined when no root includes it. */
+export function inclusionOf(ctx: ComposeContext): Inclusion | undefined {
+  return includersOfContext(ctx)?.[0];
 }
 
 /** The project directory of an included file (the include's `project_directory:`, default its own folder). */
