@@ -165,6 +165,11 @@ export function moveToDotenvChanges(ctx: ComposeContext, name: string, value: st
  * and an earlier merge source wins over a later one, as in YAML merges.
  */
 export function environmentWithMerges(ctx: ComposeContext, service: Service): EnvVar[] {
+  // Once per service and analysis: DC040 (twice), DC041 and DC042 read it; callers do not change it.
+  return ctx.memo(service.map, 'environmentWithMerges', () => computeEnvironmentWithMerges(ctx, service));
+}
+
+function computeEnvironmentWithMerges(ctx: ComposeContext, service: Service): EnvVar[] {
   const own = ctx.environment(service).filter((e) => !e.name.includes('<<'));
   const entry = ctx.serviceGet(service, 'environment');
   if (!entry || !entry.value || !isMap(entry.value)) return own;

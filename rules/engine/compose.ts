@@ -9,7 +9,7 @@ import type { Range, RuleOptions, WorkspaceView } from './types';
 const MISSING: unique symbol = Symbol('missing');
 
 /** Mappings with more keys than this are looked up through an index (built once per mapping). */
-const INDEXED_MAP_SIZE = 16;
+const INDEXED_MAP_SIZE = 4;
 
 /** How deep `<<` merges and aliases are followed: bounds work on hostile input (alias bombs). */
 const MAX_MERGE_DEPTH = 8;
@@ -272,6 +272,11 @@ export class ComposeContext {
 
   /** The `environment:` of a service in both forms, with exact ranges. */
   environment(service: Service): EnvVar[] {
+    // Once per mapping: several rules read it (secrets, env files, healthchecks, CORS). Callers do not change it.
+    return this.memo(service.map, 'environment', () => this.computeEnvironment(service));
+  }
+
+  private computeEnvironment(service: Service): EnvVar[] {
     const entry = this.serviceGet(service, 'environment');
     if (!entry || !entry.value) return [];
     const out: EnvVar[] = [];
