@@ -215,14 +215,17 @@ const PRODUCTION_COMPOSE_NAMES = ['compose', 'docker-compose'].flatMap((b) => ['
 
 /** Roots searched for a file: default (then production) compose names in its directory and up to three parents. */
 function rootCandidates(filePath: string): string[] {
-  const dir = path.dirname(filePath);
+  return candidatesOfDir(path.dirname(filePath)).filter((p) => p !== filePath);
+}
+
+function candidatesOfDir(dir: string): string[] {
   let all = candidatesByDir.get(dir);
   if (!all) {
     all = candidatesIn(dir);
     if (candidatesByDir.size >= 64) candidatesByDir.clear();
     candidatesByDir.set(dir, all);
   }
-  return all.filter((p) => p !== filePath);
+  return all;
 }
 
 /** The candidate roots of the files of one folder (every compose file of the corpus asks for its folder's). */
@@ -247,6 +250,16 @@ function candidatesIn(fileDir: string): string[] {
  * Memoized by the text of every file the search read.
  */
 export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): Inclusion[] {
+  // Most files have no root candidate that can include anything (most candidates do not exist): the
+  // answer is then known from the reads that checking a memo would make, without building one.
+  let anyRoot = false;
+  for (const candidate of candidatesOfDir(path.dirname(filePath))) {
+    if (candidate !== filePath && mayInclude(ws.readText(candidate))) {
+      anyRoot = true;
+      break;
+    }
+  }
+  if (!anyRoot) return [];
   const hit = includersMemo.get(filePath);
   if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) return hit.result;
   const deps: [string, string | undefined][] = [];

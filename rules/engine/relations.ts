@@ -53,6 +53,11 @@ export interface BuildInfo {
 
 /** What a service builds: `build: ./dir` or `build: { context, dockerfile, target }`. Undefined for images, remote contexts and `dockerfile_inline`. */
 export function buildOf(ctx: ComposeContext, service: Service): BuildInfo | undefined {
+  // Once per service mapping and analysis (image, user, healthcheck and data-store rules all ask).
+  return ctx.memo(service.map, 'buildOf', () => computeBuildOf(ctx, service));
+}
+
+function computeBuildOf(ctx: ComposeContext, service: Service): BuildInfo | undefined {
   const entry = ctx.serviceGet(service, 'build');
   if (!entry || !entry.value) return undefined;
   let contextRel: string | null = null;
