@@ -3,13 +3,13 @@
  * `getArgumentsRange()`, `getHeredocs()`… re-read and re-split the instruction's text each time),
  * and many rules ask the same instruction the same questions. A parsed Dockerfile never changes, so
  * once the parse is finished each instruction's zero-argument `get…` accessors are replaced, on the
- * instance only, by versions that compute once. The library's prototypes are left alone outside
- * our own parse (the parser itself calls these accessors while it is still building the objects).
+ * instance only, by versions that compute once. Outside our own parse the library behaves as written
+ * (the parser itself calls these accessors while it is still building the objects).
  *
  * During our parse (`parseDockerfile`) the parser itself splits each instruction's arguments five to
  * eight times (every constructor asks for them, flags ask again, and the parser builds each
  * instruction twice to look for heredocs); `getRawArguments` is memoized for the time of that
- * parse only, by the text it reads (the instruction's ranges and escape character), and each call
+ * parse only (wrappers installed once, active only during our parse), by the text it reads (the instruction's ranges and escape character), and each call
  * still gets a fresh array, as from the library.
  */
 import { DockerfileParser, Instruction, type Argument, type Dockerfile } from 'dockerfile-ast';
@@ -92,42 +92,68 @@ interface RawInstruction {
   escapeChar: string;
 }
 
-/** Parses a Dockerfile with `getRawArguments` memoized for the parse (the result is the library's). */
-export function parseDockerfile(text: string): Dockerfile {
+/** What one of our parses remembers; null outside our parse (the library then runs as written). */
+interface ParseState {
+  byText: Map<string, Argument[]>;
+  memo: WeakMap<object, Argument[]>;
+  last: { instruction: string; start: number; instructionEnd: number; end: number; built: unknown } | undefined;
+}
+let active: ParseState | null = null;
+let installed = false;
+
+/**
+ * Installs, once, the two wrappers our parse uses: `getRawArguments` memoized per instruction and by
+ * the text it reads, and `createInstruction` reusing the instruction it has just built. Outside our
+ * parse (`active` null) each wrapper calls the library's own method. Installed once rather than
+ * swapped in and out around every parse: changing a prototype invalidates V8's inline caches and
+ * optimized code that depend on it, which made every later parse (ours and the library's) slower.
+ */
+function install(): void {
+  if (installed) return;
+  installed = true;
   const proto = Instruction.prototype as unknown as { getRawArguments: (this: RawInstruction) => Argument[] };
   const original = proto.getRawArguments;
-  const byText = new Map<string, Argument[]>();
-  const memo = new WeakMap<object, Argument[]>();
   proto.getRawArguments = function getRawArguments(this: RawInstruction) {
-    const own = memo.get(this);
+    const state = active;
+    if (state === null) return original.call(this);
+    const own = state.memo.get(this);
     if (own) return own.slice();
     const r = this.range;
     const ir = this.instructionRange;
     const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character},${ir.start.line},${ir.start.character},${ir.end.line},${ir.end.character},${this.escapeChar}`;
-    let args = byText.get(key);
+    let args = state.byText.get(key);
     if (!args) {
       args = original.call(this);
-      byText.set(key, args);
+      state.byText.set(key, args);
     }
-    memo.set(this, args);
+    state.memo.set(this, args);
     return args.slice();
   };
   // The parser builds each instruction that has arguments twice (once to look for heredocs, then
   // to keep): the same arguments give the same instruction, built once.
   const parserProto = Parser.prototype as unknown as { createInstruction: (this: unknown, dockerfile: unknown, instruction: string, start: number, instructionEnd: number, end: number) => unknown };
   const originalCreate = parserProto.createInstruction;
-  let last: { instruction: string; start: number; instructionEnd: number; end: number; built: unknown } | undefined;
   parserProto.createInstruction = function createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+    const state = active;
+    if (state === null) return originalCreate.call(this, dockerfile, instruction, start, instructionEnd, end);
+    const last = state.last;
     if (last && last.start === start && last.instructionEnd === instructionEnd && last.end === end && last.instruction === instruction) return last.built;
     const built = originalCreate.call(this, dockerfile, instruction, start, instructionEnd, end);
-    last = { instruction, start, instructionEnd, end, built };
+    state.last = { instruction, start, instructionEnd, end, built };
     return built;
   };
+}
+
+/** Parses a Dockerfile with `getRawArguments` memoized for the parse (the result is the library's). */
+export function parseDockerfile(text: string): Dockerfile {
+  install();
+  const state: ParseState = { byText: new Map(), memo: new WeakMap(), last: undefined };
+  const outer = active;
+  active = state;
   try {
     return DockerfileParser.parse(text);
   } finally {
-    proto.getRawArguments = original;
-    parserProto.createInstruction = originalCreate;
-    parseMemo = memo;
+    active = outer;
+    parseMemo = state.memo;
   }
 }
