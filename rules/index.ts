@@ -10,5 +10,5 @@ export { asyncFixesFor, hasAsyncFixes } from './engine/async-fixes';
 export { findIgnoreComments, ignoreLineEdit, ignoreFileEdit, type IgnoreComment } from './engine/suppress';
 export { renderRuleMarkdown, renderRuleText, renderRuleTable } from './engine/render-docs';
 export { parseConfig, findConfigPath, applyConfigOptions, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
-export { includedFiles, includersOf, isIncludedComposePath } from './engine/include';
+export { includedFiles, includersOf, isIncludedComposePath, rootCandidates } from './engine/include';
 export { extendersOf } from './engine/compose-lookup';

@@ -214,7 +214,7 @@ const MAX_MEMO = 256;
 const PRODUCTION_COMPOSE_NAMES = ['compose', 'docker-compose'].flatMap((b) => ['prod', 'production'].flatMap((s) => [`${b}.${s}.yaml`, `${b}.${s}.yml`]));
 
 /** Roots searched for a file: default (then production) compose names in its directory and up to three parents. */
-function rootCandidates(filePath: string): string[] {
+export function rootCandidates(filePath: string): string[] {
   return candidatesOfDir(path.dirname(filePath)).filter((p) => p !== filePath);
 }
 

@@ -34,6 +34,7 @@ import {
   includersOf,
   extendersOf,
   isIncludedComposePath,
+  rootCandidates,
   fixesConflict,
   fixFinding,
   moreFixesFor,
@@ -350,6 +351,9 @@ connection.onDidChangeConfiguration(() => {
 documents.onDidOpen((e) => {
   const p = uriToPath(e.document.uri);
   openByPath.set(p, e.document);
+  // A YAML file of no compose name is compose while a root includes or extends it: read the roots
+  // afresh (a root written a moment ago may not have reached us through the file watcher yet).
+  if (!fileKindOf(p) && !workspaceFiles.has(p) && /\.ya?ml$/i.test(p)) for (const root of rootCandidates(p)) workspace.invalidate(root);
   if (isConfigFile(p)) return configChanged(p);
   scheduleOpen(e.document);
 });

@@ -608,8 +608,8 @@ describe('Docker Guardrails in a real VS Code', function () {
       await vscode.workspace.fs.delete(stack, { recursive: true });
       await waitFor('the included file in the deleted folder to lose its findings', () => ours(database).length === 0, { state: () => describeDiagnostics(database) });
       // Opened: VS Code calls it plain YAML; the client still hands it to the server, which knows it is included.
+      // Written again and opened at once: the editor may open it before the watcher reports the files.
       await write();
-      await waitForCodes(database, 'stack/db/database.yml (written again)', ['DC010']);
       const editor = await show(database);
       assert.equal(editor.document.languageId, 'yaml');
       await waitForCodes(database, 'stack/db/database.yml (open)', ['DC010']);
