@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ComposeContext } from '../engine/compose';
-import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRoot } from '../engine/env-files';
+import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRoot, repositoryRootOf } from '../engine/env-files';
 import { isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
@@ -77,10 +77,10 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out: { range: Range; data: Data; severity?: 'warning' }[] = [];
-    const root = repositoryRoot(ctx.workspace, ctx.dir);
     for (const use of envFileUses(ctx)) {
       const base = path.basename(use.path);
       if (isTemplateEnvName(base)) continue;
+      const root = repositoryRootOf(ctx);
       if (root && !isUnder(use.path, root)) continue;
       if (use.text !== undefined && !isDotenvName(base) && !holdsSecrets(use.text)) continue;
       if (isGitIgnored(ctx.workspace, use.path)) continue;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { envFileUses, exampleCandidates, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRoot } from '../engine/env-files';
+import { envFileUses, exampleCandidates, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRootOf } from '../engine/env-files';
 import { isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
@@ -44,11 +44,11 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
-    const root = repositoryRoot(ctx.workspace, ctx.dir);
     for (const use of envFileUses(ctx)) {
       if (use.text === undefined) continue;
       const base = path.basename(use.path);
       if (isTemplateEnvName(base)) continue;
+      const root = repositoryRootOf(ctx);
       if (root && !isUnder(use.path, root)) continue;
       const keys = [...parseEnvFile(use.text).keys()];
       if (keys.length === 0) continue;

@@ -59,10 +59,12 @@ export class ComposeContext {
   readonly services: Service[];
   private sharedNodes: Set<Node> | undefined;
   private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
-  private memos = new WeakMap<object, Map<string, unknown>>();
-  private lookups = new WeakMap<YAMLMap, Map<string, Entry | typeof MISSING>>();
-  private keyIndexes = new WeakMap<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
-  private mergedLookups = new WeakMap<YAMLMap, Map<string, Entry | typeof MISSING>>();
+  // Plain maps, not WeakMaps: they live and die with this analysis' context, and weak tables cost
+  // the garbage collector extra work (ephemerons) on every collection.
+  private memos = new Map<object, Map<string, unknown>>();
+  private lookups = new Map<YAMLMap, Map<string, Entry | typeof MISSING>>();
+  private keyIndexes = new Map<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
+  private mergedLookups = new Map<YAMLMap, Map<string, Entry | typeof MISSING>>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
 
   constructor(

@@ -246,6 +246,11 @@ export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
 }
 
 /** The nearest directory at or above `dir` that holds `.git` (the repository root), or null. */
+/** The repository root of the analyzed file, looked up once per analysis and only when a rule needs it. */
+export function repositoryRootOf(ctx: ComposeContext): string | null {
+  return ctx.memo(ctx, 'repositoryRoot', () => repositoryRoot(ctx.workspace, ctx.dir));
+}
+
 export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string): string | null {
   let d = dir;
   for (let i = 0; i < 64; i++) {
