@@ -132,6 +132,10 @@ export class ComposeContext {
    */
   private anchorTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
     let index = this.anchors.get(doc);
+    if (!index && !this.sharedNodes) {
+      this.indexAnchors();
+      index = this.anchors.get(doc);
+    }
     if (!index) {
       index = new Map();
       const found = index;
@@ -211,7 +215,18 @@ export class ComposeContext {
     const before = searched?.get(map);
     if (before !== undefined && before <= depth) return undefined;
     const index = map.items.length > INDEXED_MAP_SIZE ? this.keyIndexOf(map) : undefined;
-    const own = index ? index.keys.get(key) : map.items.find((pair) => isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === key);
+    let own: Pair | undefined;
+    if (index) own = index.keys.get(key);
+    else {
+      // A loop rather than `find` with a closure: this runs for every key asked of every small mapping.
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (isScalar(k) && typeof k.value !== 'symbol' && String(k.value) === key) {
+          own = pair;
+          break;
+        }
+      }
+    }
     if (own) {
       const raw = own.value as Node | null;
       const value = this.resolve(doc, raw);
@@ -226,7 +241,7 @@ export class ComposeContext {
           if (target && isMap(target)) {
             searched ??= new Map();
             const found = this.lookup(doc, target, key, depth + 1, searched);
-            if (found) return Object.assign({}, found, { own: false, shared: true, reportNode: pair.key as Node });
+            if (found) return { key: found.key, pair: found.pair, value: found.value, own: false, shared: true, reportNode: pair.key as Node };
           }
         }
       }
@@ -259,17 +274,34 @@ export class ComposeContext {
   /** Whether a node lies inside an anchored node (editing it would change every alias of it). */
   isShared(node: Node | null | undefined): boolean {
     if (!node) return false;
-    if (!this.sharedNodes) {
-      const shared = new Set<Node>();
-      // An anchor is written `&name`: without a `&` in the text no node is anchored.
-      if (this.text.includes('&')) for (const doc of this.documents) {
+    if (!this.sharedNodes) this.indexAnchors();
+    return this.sharedNodes!.has(node);
+  }
+
+  /**
+   * One walk of the documents for both the anchor index (aliases) and the nodes inside anchored
+   * nodes (`isShared`): a file with anchors asks both, and each was a walk of every node.
+   */
+  private indexAnchors(): void {
+    const shared = new Set<Node>();
+    // An anchor is written `&name`: without a `&` in the text no node is anchored.
+    const any = this.text.includes('&');
+    for (const doc of this.documents) {
+      const found = new Map<string, { start: number; node: Node }[]>();
+      if (any) {
         walkNodes(doc, (n, inAnchored) => {
           if (inAnchored) shared.add(n);
+          const anchor = (n as { anchor?: string }).anchor;
+          if (anchor && !isAlias(n)) {
+            const list = found.get(anchor) ?? [];
+            list.push({ start: n.range?.[0] ?? 0, node: n });
+            found.set(anchor, list);
+          }
         });
       }
-      this.sharedNodes = shared;
+      if (!this.anchors.has(doc)) this.anchors.set(doc, found);
     }
-    return this.sharedNodes.has(node);
+    this.sharedNodes = shared;
   }
 
   /** The `environment:` of a service in both forms, with exact ranges. */
