@@ -332,7 +332,7 @@ export function getPath(ctx: ComposeContext, doc: Document.Parsed, map: YAMLMap,
  * write is reported here, where it is written.
  */
 export function isExtendsOnlyBase(ctx: ComposeContext): boolean {
-  return !fileKindOf(ctx.path) && !isIncluded(ctx) && isExtendedBase(ctx.workspace, ctx.path, ctx.options);
+  return ctx.memo(ctx, 'extendsOnlyBase', () => !fileKindOf(ctx.path) && !isIncluded(ctx) && isExtendedBase(ctx.workspace, ctx.path, ctx.options));
 }
 
 /** Service names defined by the default compose file(s) beside a non-default one (null when none is in the workspace). */
@@ -366,6 +366,11 @@ function baseServiceNames(ctx: ComposeContext): Set<string> | null {
  *   `image:` (a build-only override).
  */
 export function isPartialService(ctx: ComposeContext, service: Service): boolean {
+  // Asked by many rules of every service: answered once per service and analysis.
+  return ctx.memo(service.map, 'partial', () => computeIsPartialService(ctx, service));
+}
+
+function computeIsPartialService(ctx: ComposeContext, service: Service): boolean {
   if (!ctx.serviceGet(service, 'image') && !ctx.serviceGet(service, 'build') && !ctx.serviceGet(service, 'extends')) return true;
   // A file that another compose file `include:`s is an application of its own, not an override.
   if (isIncluded(ctx)) return false;

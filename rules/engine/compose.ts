@@ -91,9 +91,11 @@ export class ComposeContext {
     }
   }
 
-  /** The directory that holds the compose file. */
+  private dirCache: string | undefined;
+
+  /** The directory that holds the compose file (computed once: rules ask it often). */
   get dir(): string {
-    return path.dirname(this.path);
+    return (this.dirCache ??= path.dirname(this.path));
   }
 
   /**

@@ -51,19 +51,29 @@ export function eolImages(): Readonly<Record<string, EolImage>> {
 
 // ---- "today" -----------------------------------------------------------------------------------
 
-let clock: () => Date = () => new Date();
+const realClock = (): Date => new Date();
+let clock: () => Date = realClock;
 
 /**
  * Fixes the date EOL is judged on (tests: fixtures must not change meaning as time passes).
  * `undefined` restores the real clock.
  */
 export function setEolClockForTests(date: Date | string | undefined): void {
-  clock = date === undefined ? () => new Date() : () => new Date(date);
+  clock = date === undefined ? realClock : () => new Date(date);
 }
+
+const DAY_MS = 86_400_000;
+/** The real clock's day, kept until the day ends (formatting a date costs about a microsecond per file). */
+let todayCache: { day: string; start: number; end: number } | undefined;
 
 /** The analysis date as YYYY-MM-DD (UTC). */
 export function eolToday(): string {
-  return clock().toISOString().slice(0, 10);
+  if (clock !== realClock) return clock().toISOString().slice(0, 10);
+  const now = Date.now();
+  if (todayCache && now >= todayCache.start && now < todayCache.end) return todayCache.day;
+  const start = Math.floor(now / DAY_MS) * DAY_MS;
+  todayCache = { day: new Date(now).toISOString().slice(0, 10), start, end: start + DAY_MS };
+  return todayCache.day;
 }
 
 // ---- versions ------------------------------------------------------------------------------------
