@@ -224,6 +224,11 @@ export function effectiveCommandsThrough(ctx: ComposeContext, service: Service):
  * 'unknown' when a base cannot be read.
  */
 export function imageThrough(ctx: ComposeContext, service: Service): { raw: string; value: string | null; ref: ImageRef | null; found: Found } | undefined | 'unknown' {
+  // Asked by the data store, root and auth rules of every service: interpolated and parsed once per analysis.
+  return ctx.memo(service.map, 'imageThrough', () => computeImageThrough(ctx, service));
+}
+
+function computeImageThrough(ctx: ComposeContext, service: Service): { raw: string; value: string | null; ref: ImageRef | null; found: Found } | undefined | 'unknown' {
   const found = lookupKey(ctx, service, 'image');
   if (found === 'unknown' || !found) return found;
   const raw = scalarString(found.entry.value);

@@ -55,6 +55,11 @@ export function serviceImage(ctx: ComposeContext, service: Service): ImageRef | 
 
 /** The data store a service runs, by its image or by the base image of the Dockerfile it builds. */
 export function dataStoreOf(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
+  // Asked by about ten rules of every service (each an image match against every pattern): once per analysis.
+  return ctx.memo(service.map, 'dataStore', () => computeDataStoreOf(ctx, service));
+}
+
+function computeDataStoreOf(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
   const ref = serviceImage(ctx, service);
   if (ref) return dataStoreOfImage(ref);
   const built = builtDockerfileOf(ctx, service);

@@ -34,6 +34,10 @@ export function serviceImageLoose(ctx: ComposeContext, service: Service): LooseI
 
 /** The data store a service runs, also when its image tag is an unresolved variable. */
 export function dataStoreOfLoose(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
+  return ctx.memo(service.map, 'dataStoreLoose', () => computeDataStoreOfLoose(ctx, service));
+}
+
+function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
   const known = dataStoreOf(ctx, service);
   if (known) return known;
   const loose = serviceImageLoose(ctx, service);
