@@ -11,6 +11,19 @@ const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_TTL|_EXPIRY|_EXPIRES|_EXPIRATION|_LIF
 
 /** Whether an environment/ARG name is shaped like a credential (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`…). */
 export function isCredentialName(name: string): boolean {
+  // Names repeat across files and rules (each variable is asked by several secret rules): the answer
+  // depends only on the name.
+  const known = credentialNames.get(name);
+  if (known !== undefined) return known;
+  const answer = computeIsCredentialName(name);
+  if (credentialNames.size >= 4096) credentialNames.clear();
+  credentialNames.set(name, answer);
+  return answer;
+}
+
+const credentialNames = new Map<string, boolean>();
+
+function computeIsCredentialName(name: string): boolean {
   if (NOT_A_SECRET.test(name)) return false;
   if (/^(?:PWD|OLDPWD)$/.test(name)) return false; // the shell's working directory
   return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name);

@@ -150,7 +150,7 @@ export function passesSymlink(p: string, roots: readonly string[], known?: Map<s
  * file nor anything under a symlinked folder of the roots.
  */
 export class DiskWorkspace implements WorkspaceView {
-  private cache = new Map<string, string | undefined>();
+  private cache = new Map<string, string | null>();
   private existsCache = new Map<string, boolean>();
   private linkCache = new Map<string, boolean>();
 
@@ -171,10 +171,12 @@ export class DiskWorkspace implements WorkspaceView {
     const open = this.overlay(p);
     if (open !== undefined) return open;
     if (!this.allowed(p)) return undefined;
-    if (this.cache.has(p)) return this.cache.get(p);
+    // One map read per hit: a file that cannot be read is remembered as null (most root candidates do not exist).
+    const hit = this.cache.get(p);
+    if (hit !== undefined) return hit ?? undefined;
     const r = readForAnalysis(p, this.maxBytes);
     const text = r.ok ? r.text : undefined;
-    this.cache.set(p, text);
+    this.cache.set(p, text ?? null);
     return text;
   }
 
