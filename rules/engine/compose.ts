@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { Alias, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Alias, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { includeEnvFiles, includeProjectDir } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
@@ -54,7 +54,6 @@ export interface EnvVar {
 export class ComposeContext {
   readonly kind = 'compose' as const;
   readonly lines: LineIndex;
-  readonly lineCounter = new LineCounter();
   readonly documents: Document.Parsed[];
   readonly services: Service[];
   private sharedNodes: Set<Node> | undefined;
@@ -75,7 +74,9 @@ export class ComposeContext {
   ) {
     this.lines = new LineIndex(text);
     // No `keepSourceTokens`: nothing reads a node's CST token, and keeping them all costs memory and GC time.
-    this.documents = parseAllDocuments(text, { lineCounter: this.lineCounter, merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    // No `lineCounter`: ranges come from `lines` (LineIndex), and with `prettyErrors: false` the parser
+    // reads no line counter; feeding one cost a call and an array push per line.
+    this.documents = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
     if (!Array.isArray(this.documents)) this.documents = [];
     this.services = [];
     for (const doc of this.documents) {
