@@ -80,11 +80,26 @@ export function analyze(rules: readonly Rule[], kind: FileKind, filePath: string
   return runRules(rules, context, config);
 }
 
+/**
+ * The rules of a list that apply to a kind of file, in list order. Remembered per list (the registry's
+ * list is asked for every file; each rule is an object of its own shape, so reading `kind` off all of
+ * them, Dockerfile rules included, cost more than a lookup); recomputed if the list's length changes.
+ */
+const byKind = new WeakMap<readonly Rule[], { length: number; dockerfile: Rule[]; compose: Rule[] }>();
+
+function rulesOfKind(rules: readonly Rule[], kind: FileKind): Rule[] {
+  let hit = byKind.get(rules);
+  if (!hit || hit.length !== rules.length) {
+    hit = { length: rules.length, dockerfile: rules.filter((r) => r.kind === 'dockerfile' || r.kind === 'any'), compose: rules.filter((r) => r.kind === 'compose' || r.kind === 'any') };
+    byKind.set(rules, hit);
+  }
+  return kind === 'dockerfile' ? hit.dockerfile : hit.compose;
+}
+
 export function runRules(rules: readonly Rule[], context: AnyContext, config: EngineConfig): Analysis {
   const findings: Finding[] = [];
   const failures: Analysis['failures'] = [];
-  for (const rule of rules) {
-    if (rule.kind !== context.kind && rule.kind !== 'any') continue;
+  for (const rule of rulesOfKind(rules, context.kind)) {
     if (effectiveSeverity(rule, config) === undefined) continue;
     let detections: Detection[];
     try {
