@@ -15,6 +15,16 @@ function atWordStart(text: string, i: number): boolean {
   return i === 0 || /[\s;&|()]/.test(text[i - 1]);
 }
 
+/** The substitution that starts at `i` (a backtick, `$(` or `${`): the frame it opens and the characters it takes. */
+function substitutionAt(text: string, i: number): { frame: Frame; depth: number; width: number } | undefined {
+  const c = text[i];
+  if (c === '`') return { frame: 'bt', depth: 0, width: 1 };
+  if (c !== '$') return undefined;
+  if (text[i + 1] === '(') return { frame: 'cmd', depth: 1, width: 2 };
+  if (text[i + 1] === '{') return { frame: 'brace', depth: 1, width: 2 };
+  return undefined;
+}
+
 /** Reads a here-document operator at `i` (`<<WORD`, `<<-WORD`, `<<'WORD'`, `<<"WORD"`): its delimiter and where the operator ends. */
 function heredocAt(text: string, i: number): { delimiter: string; strip: boolean; end: number } | undefined {
   if (text[i] !== '<' || text[i + 1] !== '<' || text[i + 2] === '<') return undefined;
@@ -42,14 +52,11 @@ export function shellTextCloses(text: string): boolean {
       continue;
     }
     if (top.frame === 'dq') {
+      const sub = c === '"' ? undefined : substitutionAt(text, i);
       if (c === '"') stack.pop();
-      else if (c === '`') stack.push({ frame: 'bt', depth: 0 });
-      else if (c === '$' && text[i + 1] === '(') {
-        stack.push({ frame: 'cmd', depth: 1 });
-        i++;
-      } else if (c === '$' && text[i + 1] === '{') {
-        stack.push({ frame: 'brace', depth: 1 });
-        i++;
+      else if (sub) {
+        stack.push({ frame: sub.frame, depth: sub.depth });
+        i += sub.width - 1;
       }
       i++;
       continue;
@@ -61,12 +68,12 @@ export function shellTextCloses(text: string): boolean {
         i += 2;
         continue;
       }
+      const sub = substitutionAt(text, i); // `${` was taken above
       if (c === '}' && --top.depth === 0) stack.pop();
       else if (c === '"') stack.push({ frame: 'dq', depth: 0 });
-      else if (c === '`') stack.push({ frame: 'bt', depth: 0 });
-      else if (c === '$' && text[i + 1] === '(') {
-        stack.push({ frame: 'cmd', depth: 1 });
-        i++;
+      else if (sub) {
+        stack.push({ frame: sub.frame, depth: sub.depth });
+        i += sub.width - 1;
       } else if (c === "'" && stack[stack.length - 2]?.frame !== 'dq') {
         // Quotes outside double quotes (inside them a `'` is a plain character).
         const close = text.indexOf("'", i + 1);
@@ -92,14 +99,11 @@ export function shellTextCloses(text: string): boolean {
       i = close + 1;
       continue;
     }
+    const sub = substitutionAt(text, i);
     if (c === '"') stack.push({ frame: 'dq', depth: 0 });
-    else if (c === '`') stack.push({ frame: 'bt', depth: 0 });
-    else if (c === '$' && text[i + 1] === '(') {
-      stack.push({ frame: 'cmd', depth: 1 });
-      i++;
-    } else if (c === '$' && text[i + 1] === '{') {
-      stack.push({ frame: 'brace', depth: 1 });
-      i++;
+    else if (sub) {
+      stack.push({ frame: sub.frame, depth: sub.depth });
+      i += sub.width - 1;
     } else if (c === '(') top.depth++;
     else if (c === ')') {
       // A `case` pattern's `)` has no `(`: never below zero at the top level.
