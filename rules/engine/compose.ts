@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { Alias, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Alias, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from './yaml-guards';
 import { includeEnvFiles, includeProjectDir } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
@@ -63,7 +64,8 @@ export class ComposeContext {
   private memos = new Map<object, Map<string, unknown>>();
   private lookups = new Map<YAMLMap, Map<string, Entry | typeof MISSING>>();
   private keyIndexes = new Map<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
-  private mergedLookups = new Map<YAMLMap, Map<string, Entry | typeof MISSING>>();
+  /** Per mapping reached through `<<`, one table per depth (index depth - 1): key → entry. */
+  private mergedLookups = new Map<YAMLMap, (Map<string, Entry | typeof MISSING> | undefined)[]>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
 
   constructor(
@@ -193,30 +195,33 @@ export class ComposeContext {
   }
 
   /**
-   * `searched` holds the maps already searched in vain during this lookup, with the smallest depth
-   * they were searched at: merge keys that list the same anchor many times, level after level (an
-   * alias bomb), would otherwise make the search exponential.
+   * A key looked up in a mapping reached through `<<` (an anchored default block) at a merge depth:
+   * every service that merges the block asks the same keys, and the answer depends only on the
+   * mapping, the key and the depth. The memo is also what keeps merge keys that list the same anchor
+   * many times, level after level (an alias bomb), from making the search exponential: each mapping
+   * is searched at most once per key and depth (at most MAX_MERGE_DEPTH times), however many paths
+   * lead to it.
    */
-  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched?: Map<YAMLMap, number>): Entry | undefined {
-    if (depth === 0) return this.search(doc, map, key, depth, searched);
-    // A mapping reached through `<<` (an anchored default block) is searched for the same keys by
-    // every service that merges it: the answer depends only on the mapping, the key and the depth.
-    let cache = this.mergedLookups.get(map);
+  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
+    if (depth === 0) return this.search(doc, map, key, 0);
+    let byDepth = this.mergedLookups.get(map);
+    if (!byDepth) {
+      byDepth = [];
+      this.mergedLookups.set(map, byDepth);
+    }
+    let cache = byDepth[depth - 1];
     if (!cache) {
       cache = new Map();
-      this.mergedLookups.set(map, cache);
+      byDepth[depth - 1] = cache;
     }
-    const k = `${depth}\u0000${key}`;
-    const hit = cache.get(k);
+    const hit = cache.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
-    const found = this.search(doc, map, key, depth, searched);
-    cache.set(k, found ?? MISSING);
+    const found = this.search(doc, map, key, depth);
+    cache.set(key, found ?? MISSING);
     return found;
   }
 
-  private search(doc: Document.Parsed, map: YAMLMap, key: string, depth: number, searched?: Map<YAMLMap, number>): Entry | undefined {
-    const before = searched?.get(map);
-    if (before !== undefined && before <= depth) return undefined;
+  private search(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
     const index = map.items.length > INDEXED_MAP_SIZE ? this.keyIndexOf(map) : undefined;
     let own: Pair | undefined;
     if (index) own = index.keys.get(key);
@@ -242,14 +247,12 @@ export class ComposeContext {
         for (const src of sources) {
           const target = this.resolve(doc, src as Node);
           if (target && isMap(target)) {
-            searched ??= new Map();
-            const found = this.lookup(doc, target, key, depth + 1, searched);
+            const found = this.lookup(doc, target, key, depth + 1);
             if (found) return { key: found.key, pair: found.pair, value: found.value, own: false, shared: true, reportNode: pair.key as Node };
           }
         }
       }
     }
-    searched?.set(map, Math.min(before ?? Infinity, depth));
     return undefined;
   }
 
