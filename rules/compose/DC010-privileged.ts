@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, isTrue, type ComposeContext, type Service } from '../engine/compose';
 import { extendedService, lookupKey } from '../engine/compose-lookup';
 import { replaceScalarEdit } from '../engine/compose-insert';

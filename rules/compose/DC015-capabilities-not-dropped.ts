@@ -1,4 +1,5 @@
-import { isSeq, type Node, type YAMLMap } from 'yaml';
+import { type Node, type YAMLMap } from 'yaml';
+import { isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { isTrue } from '../engine/compose';
 import { extendsChain, isAnalyzedBase, isExtendsOnlyBase, lookupKey } from '../engine/compose-lookup';

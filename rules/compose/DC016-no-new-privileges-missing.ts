@@ -1,4 +1,5 @@
-import { isSeq, type Scalar, type YAMLSeq } from 'yaml';
+import { type Scalar, type YAMLSeq } from 'yaml';
+import { isSeq } from '../engine/yaml-guards';
 import { scalarContentSpan, type Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
 import { isOwnEditable, isPartialService, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';

@@ -1,4 +1,5 @@
-import { isSeq, type Pair, type YAMLSeq } from 'yaml';
+import { type Pair, type YAMLSeq } from 'yaml';
+import { isSeq } from '../engine/yaml-guards';
 import type { Service } from '../engine/compose';
 import { deleteSeqItemEdit, parsedCleanly } from '../engine/compose-insert';
 import { securityOpts } from '../engine/compose-lookup';

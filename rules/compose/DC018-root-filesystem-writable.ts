@@ -1,4 +1,5 @@
-import { isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { type Node, type Scalar } from 'yaml';
+import { isScalar, isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';

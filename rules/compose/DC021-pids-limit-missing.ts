@@ -1,4 +1,5 @@
-import { isScalar, type Scalar } from 'yaml';
+import { type Scalar } from 'yaml';
+import { isScalar } from '../engine/yaml-guards';
 import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { getPath, isOwnEditable, isPartialService, lookupKey, lookupPath, reportNodeOf, resolvedScalar, type Found } from '../engine/compose-lookup';

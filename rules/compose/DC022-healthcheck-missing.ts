@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import { builtDockerfileOf, ExtendedEnv, isPartialService, lookupKey, resolvedScalar } from '../engine/compose-lookup';

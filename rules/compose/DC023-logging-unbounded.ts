@@ -1,4 +1,5 @@
-import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
+import { type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar } from '../engine/yaml-guards';
 import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { getPath, isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';

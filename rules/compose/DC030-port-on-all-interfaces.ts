@@ -1,4 +1,4 @@
-import { isMap } from 'yaml';
+import { isMap } from '../engine/yaml-guards';
 import { bindToLoopbackEdit, describeMapping, firstReport, hostIpKind, portsOf, type PortMapping } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
 

@@ -1,4 +1,5 @@
-import { isMap, type Document, type YAMLMap } from 'yaml';
+import { type Document, type YAMLMap } from 'yaml';
+import { isMap } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
 import { isPartialService } from '../engine/compose-lookup';

@@ -1,5 +1,6 @@
 import { Minimatch } from 'minimatch';
-import { isSeq, type Node } from 'yaml';
+import { type Node } from 'yaml';
+import { isSeq } from '../engine/yaml-guards';
 import type { ComposeContext } from '../engine/compose';
 import { includersOf, includersOfContext } from '../engine/include';
 import { defineRule } from '../engine/rule';

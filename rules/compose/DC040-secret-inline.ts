@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
+import { Pair, Scalar, YAMLMap, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 import { includeEnvFiles } from '../engine/include';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
 import { serviceImage } from '../engine/datastores';

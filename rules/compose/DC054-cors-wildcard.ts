@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type Service } from '../engine/compose';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';

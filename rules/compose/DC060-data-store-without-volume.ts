@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';

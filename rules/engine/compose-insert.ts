@@ -6,7 +6,8 @@
  * exact edit is not possible; callers then offer no fix. Callers check `ctx.isShared` / `entry.shared`
  * first: these functions edit the node they are given, wherever it is.
  */
-import { isCollection, isMap, isScalar, isSeq, visit, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { visit, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import type { TextEdit } from './types';
 import { appendToMapEdit, contentEndLine, mapIndent, pastDeeperComments } from './yaml-edit';

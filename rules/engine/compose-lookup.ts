@@ -5,7 +5,8 @@
  * scalar values after interpolation, and the `security_opt` entries as Docker splits them.
  */
 import * as path from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { fileKindIn, fileKindOf } from './analyze';
 import { resolveScalar, type ServiceImage } from './compose-values';

@@ -11,7 +11,8 @@
  * without a host port still publishes, on an ephemeral host port.
  * https://docs.docker.com/reference/compose-file/services/#ports
  */
-import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { interpolate } from './interpolate';
 import { deletePairEdit } from './yaml-edit';

@@ -5,7 +5,8 @@
  * (`cap_add`, `devices`, …) with aliases resolved.
  * https://docs.docker.com/reference/compose-file/interpolation/
  */
-import { isAlias, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { type Document, type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { isAlias, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { parseImageRef, type ImageRef } from './image';
 import { interpolate } from './interpolate';

@@ -19,7 +19,8 @@
  * https://docs.docker.com/reference/compose-file/services/#devices
  */
 import * as path from 'node:path';
-import { isAlias, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { interpolateWithDotenv, reportRangeFor, seqItems } from './compose-values';
 import type { Range } from './types';

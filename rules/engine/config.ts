@@ -7,7 +7,8 @@
  * the answers CI will give.
  */
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-guards';
 import { SEVERITIES, type Range, type RuleOptions, type SeveritySetting, type WorkspaceView } from './types';
 
 export const CONFIG_FILE_NAMES = ['.docker-guardrails.yaml', '.docker-guardrails.yml'];

@@ -8,7 +8,8 @@
  * https://docs.docker.com/reference/compose-file/services/#volumes
  */
 import * as path from 'node:path';
-import { isSeq, type Node } from 'yaml';
+import { type Node } from 'yaml';
+import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
 import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';

@@ -11,7 +11,8 @@
  */
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { isMap, isScalar, isSeq, visit, type Node, type Scalar } from 'yaml';
+import { visit, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type EnvVar, type Service } from './compose';
 import { includesOf } from './include';
 import { interpolate } from './interpolate';

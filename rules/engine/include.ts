@@ -25,7 +25,8 @@
  * not an included application: no project directory or env files come from the reference.
  */
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext } from './compose';
 import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
 import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';

@@ -4,7 +4,7 @@
  * and parsed documents are memoized by text so a keystroke does not re-parse neighbours.
  */
 import * as path from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar } from './yaml-guards';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';

@@ -7,7 +7,8 @@
  * https://docs.docker.com/reference/compose-file/services/#command
  */
 import * as path from 'node:path';
-import { isAlias, isScalar, isSeq, type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { isAlias, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, type ComposeContext, type Entry, type Service } from './compose';
 import { interpolate } from './interpolate';
 import { appendToSeqEdit } from './compose-insert';

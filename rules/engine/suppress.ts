@@ -5,7 +5,8 @@
  *   # docker-guardrails-ignore-file DF010 -- reason      (anywhere in the file)
  * The reason is optional and kept (SARIF shows it as the suppression's justification).
  */
-import { isScalar, visit } from 'yaml';
+import { visit } from 'yaml';
+import { isScalar } from './yaml-guards';
 import type { AnyContext } from './analyze';
 import type { Range, TextEdit } from './types';
 

@@ -1,4 +1,5 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-guards';
 import type { ComposeContext } from './compose';
 import { LineIndex } from './text';
 import type { TextEdit } from './types';

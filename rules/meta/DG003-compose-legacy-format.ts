@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar } from '../engine/yaml-guards';
 import { fileKindOf } from '../engine/analyze';
 import { isMergeKey, type ComposeContext } from '../engine/compose';
 import { isIncluded } from '../engine/include';
