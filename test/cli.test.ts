@@ -222,6 +222,27 @@ describe('CLI', () => {
     assert.ok(!r.stdout.includes(SECRET));
   });
 
+  it('a folder of 64 files or more is analyzed in a worker thread: same output as in this thread; a run that fails early exits 2', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`svc${i}/Dockerfile`] = `FROM node:${i % 2 ? 'latest' : '24-alpine'}\nRUN curl -k https://example.com/x${i}\n`;
+    for (let i = 0; i < 40; i++) files[`stack${i}/compose.yaml`] = `services:\n  s${i}:\n    image: redis\n    privileged: ${i % 3 === 0}\n    environment:\n      API_TOKEN: ${SECRET}\n`;
+    const dir = project(files);
+    const inWorker = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+    const inThread = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DG_WORKERS: '0' } });
+    assert.equal(inWorker.status, 1, inWorker.stderr);
+    assert.equal(inThread.status, 1, inThread.stderr);
+    const found = JSON.parse(inWorker.stdout) as { code: string; file: string }[];
+    assert.equal(new Set(found.map((f) => f.file)).size, 80, 'every file analyzed');
+    assert.ok(found.some((f) => f.code === 'DC010') && found.some((f) => f.code === 'DF013'));
+    assert.equal(inWorker.stdout, inThread.stdout);
+    assert.ok(!inWorker.stdout.includes(SECRET));
+    // The worker is started before the walk: a run that ends early must still end (not wait for it).
+    fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'rules:\n  DX999: error\n');
+    const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(broken.status, 2, broken.stderr);
+    assert.match(broken.stderr, /invalid config file/);
+  });
+
   it('does not crash on binary, empty or huge files', () => {
     const big = 'FROM alpine:3.22\n' + 'RUN echo hello && echo world\n'.repeat(100_000);
     const dir = project({ 'Dockerfile': '', 'bin/Dockerfile': 'FROM \u0000\u0001\u0002', 'big/Dockerfile': big, 'bad/compose.yaml': 'services: [\n  - {' });

@@ -213,10 +213,15 @@ export function run(argv: string[], io: Io = { write: (s) => process.stdout.writ
 }
 
 function check(opts: Options, io: Io): number | Promise<number> {
+  const fixing = opts.fix || opts.dryRun;
+  const wantFixes = opts.format === 'sarif';
+  // Workers load the bundle (about 60 ms) while this thread walks the folders and plans.
+  const early = fixing ? [] : startWorkers(expectedWorkers(opts.paths), wantFixes);
   let files: { file: FoundFile; root: string }[];
   try {
     files = collect(opts.paths);
   } catch (e) {
+    stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
@@ -260,13 +265,13 @@ function check(opts: Options, io: Io): number | Promise<number> {
       jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file });
     }
   } catch (e) {
+    stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
-  const wantFixes = opts.format === 'sarif';
-  const fixing = opts.fix || opts.dryRun;
   const workers = fixing ? 0 : workerCount(jobs.length);
-  if (workers >= 1) return analyzeInWorkers(jobs, workers, wantFixes).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map()));
+  if (workers !== early.length) stopWorkers(early);
+  if (workers >= 1) return analyzeInWorkers(jobs, workers === early.length ? early : startWorkers(workers, wantFixes)).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map()));
   if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map());
 
   const results: FileResult[] = [];
@@ -376,28 +381,70 @@ function workerCount(files: number): number {
 }
 
 /**
- * Analyzes files in worker threads (files are independent: each worker reads the files a rule
+ * How many workers a run over these paths will most likely use, known before the walk: one when a
+ * folder is named (a folder usually holds 64 files or more), else what workerCount gives.
+ */
+function expectedWorkers(paths: string[]): number {
+  if (process.env.DG_WORKERS !== undefined || paths.length >= 64) return workerCount(paths.length >= 64 ? paths.length : 64);
+  for (const p of paths) {
+    try {
+      if (fs.statSync(path.resolve(p)).isDirectory()) return workerCount(64);
+    } catch {
+      /* reported by the walk */
+    }
+  }
+  return 0;
+}
+
+interface StartedWorker {
+  worker: Worker;
+  /** Settles with the worker's outcome once it has been given its jobs. */
+  outcome: Promise<Outcome>;
+}
+
+/**
+ * Starts analysis workers that wait for their jobs. They do not keep the process alive until they
+ * are given jobs (a run that ends early, or needs no worker, just stops them).
+ */
+function startWorkers(count: number, wantFixes: boolean): StartedWorker[] {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(__filename, {
+      workerData: { dgWorker: true, wantFixes },
+      // A bounded heap keeps the process's peak memory in check; a file that needs more than
+      // this makes the worker fail and the whole run fall back to the main thread.
+      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 },
+    });
+    worker.unref();
+    const outcome = new Promise<Outcome>((resolve, reject) => {
+      worker.once('message', (m: Outcome) => resolve(m));
+      worker.once('error', reject);
+      worker.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with ${code}`)) : undefined));
+    });
+    // Unhandled until jobs are posted: a worker stopped unused must not fail the run.
+    outcome.catch(() => undefined);
+    return { worker, outcome };
+  });
+}
+
+function stopWorkers(workers: StartedWorker[]): void {
+  for (const w of workers) void w.worker.terminate();
+  workers.length = 0;
+}
+
+/**
+ * Analyzes files in the started workers (files are independent: each worker reads the files a rule
  * relates to from the disk itself). Results come back as plain data in the original order. A
  * worker that fails makes the whole run fall back to this thread.
  */
-function analyzeInWorkers(jobs: Job[], count: number, wantFixes: boolean): Promise<Outcome> {
-  const chunks: Job[][] = Array.from({ length: count }, () => []);
+function analyzeInWorkers(jobs: Job[], workers: StartedWorker[]): Promise<Outcome> {
+  const chunks: Job[][] = workers.map(() => []);
   // Interleave so that each worker gets a similar mix of small and large files.
-  jobs.forEach((job, i) => chunks[i % count].push(job));
-  const runs = chunks.map(
-    (chunk) =>
-      new Promise<Outcome>((resolve, reject) => {
-        const worker = new Worker(__filename, {
-          workerData: { dgWorker: true, jobs: chunk, wantFixes },
-          // A bounded heap keeps the process's peak memory in check; a file that needs more than
-          // this makes the worker fail and the whole run fall back to the main thread.
-          resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 },
-        });
-        worker.once('message', (m: Outcome) => resolve(m));
-        worker.once('error', reject);
-        worker.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with ${code}`)) : undefined));
-      }),
-  );
+  jobs.forEach((job, i) => chunks[i % workers.length].push(job));
+  const runs = workers.map((w, i) => {
+    w.worker.ref();
+    w.worker.postMessage(chunks[i]);
+    return w.outcome;
+  });
   return Promise.all(runs).then((outs) => {
     const byPath = new Map<string, FileResult>();
     for (const o of outs) for (const r of o.results) byPath.set(r.path, r);
@@ -407,8 +454,12 @@ function analyzeInWorkers(jobs: Job[], count: number, wantFixes: boolean): Promi
 }
 
 if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
-  const { jobs, wantFixes } = workerData as { jobs: Job[]; wantFixes: boolean };
-  parentPort!.postMessage(analyzeJobs(jobs, new DiskWorkspace(), wantFixes));
+  const { wantFixes } = workerData as { wantFixes: boolean };
+  parentPort!.once('message', (jobs: Job[]) => {
+    parentPort!.postMessage(analyzeJobs(jobs, new DiskWorkspace(), wantFixes));
+    // Nothing else to wait for: let the worker end (the main thread reads its result and exits).
+    parentPort!.close();
+  });
 }
 
 /** Reports, writes fixed files, and computes the exit code. */
