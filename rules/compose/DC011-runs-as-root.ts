@@ -100,14 +100,34 @@ function imageKey(ref: ImageRef): string {
   return `${ref.registry ?? ''}/${ref.repository}`;
 }
 
+/**
+ * What the tables say of an image reference: the non-root user it runs as, or the step-down entry of
+ * its entrypoint. Remembered per reference text (which fixes registry, repository and tag): the same
+ * few images come back in every service and every analysis, and each miss tests about 60 patterns.
+ */
+const imageFacts = new Map<string, { nonRoot: string | undefined; stepDown: (typeof STEP_DOWN_IMAGES)[number] | undefined }>();
+const MAX_IMAGE_FACTS = 1000;
+
+function factsOf(ref: ImageRef): { nonRoot: string | undefined; stepDown: (typeof STEP_DOWN_IMAGES)[number] | undefined } {
+  let facts = imageFacts.get(ref.text);
+  if (!facts) {
+    const key = imageKey(ref);
+    facts = {
+      nonRoot: NON_ROOT_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)))?.user,
+      stepDown: STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref))),
+    };
+    if (imageFacts.size >= MAX_IMAGE_FACTS) imageFacts.clear();
+    imageFacts.set(ref.text, facts);
+  }
+  return facts;
+}
+
 function nonRootUser(ref: ImageRef): string | undefined {
-  const key = imageKey(ref);
-  return NON_ROOT_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)))?.user;
+  return factsOf(ref).nonRoot;
 }
 
 function stepDown(ref: ImageRef): (typeof STEP_DOWN_IMAGES)[number] | undefined {
-  const key = imageKey(ref);
-  return STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)));
+  return factsOf(ref).stepDown;
 }
 
 /** Whether the command the container runs makes a step-down entrypoint switch users; null when unknown. */
