@@ -2,7 +2,7 @@
  * `npm run bench`: measures Docker Guardrails against the parse floor and the peers on the shared
  * corpus, and writes bench/results/latest.{md,json}. Not a test: it prints pass/fail per target.
  *
- *   node out/bench/bench.js [--corpus DIR] [--runs 3] [--quick]
+ *   node out/bench/bench.js [--corpus DIR] [--runs 3] [--reps 7] [--quick]
  *     --quick   skip the slow peer CLIs (dclint takes about a minute over the compose corpus)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,8 +24,16 @@ const arg = (name: string, dflt: string) => {
 };
 const CORPUS = path.resolve(arg('--corpus', path.join(ROOT, '../shared/corpus')));
 const RUNS = Number(arg('--runs', '3'));
+/** Rounds per run in process: each file's time is its fastest round (see `run`). */
+const REPS = Number(arg('--reps', '7'));
+/** Rounds per run for each stress file. */
+const STRESS_REPS = Math.max(REPS, 4 * REPS);
 const QUICK = argv.includes('--quick');
 const DCLINT_BIN = path.join(ROOT, 'node_modules/dclint/bin/dclint.cjs');
+/** Edits typed into a fresh server before its memory is read (see `typing`). */
+const MEMORY_WARMUP = 5_000;
+/** Growth allowed over 10,000 edits of a warmed-up server: a leak of 2 KB per edit would exceed it. */
+const MEMORY_GROWTH_MB = 20;
 
 interface Input {
   path: string;
@@ -60,31 +68,42 @@ interface PassStats {
   total: number;
   median: number;
   p99: number;
-}
-
-/** One timed pass over the inputs: µs per file, in input order; the whole pass in ms. */
-function pass(inputs: Input[], fn: (i: Input) => void): { times: number[]; total: number } {
-  const times: number[] = [];
-  const t0 = process.hrtime.bigint();
-  for (const input of inputs) {
-    const t = process.hrtime.bigint();
-    fn(input);
-    times.push(Number(process.hrtime.bigint() - t) / 1000);
-  }
-  return { times, total: Number(process.hrtime.bigint() - t0) / 1e6 };
+  /** The same figures with each file's median round in place of its fastest (for comparison). */
+  byMedianRound: { total: number; median: number; p99: number };
 }
 
 /**
- * Runs a pass RUNS times after a warm-up. Each file's time is the median of its RUNS times (a
- * garbage-collection pause or a neighbour's burst lands on one file in one pass; taking each file's
- * median keeps the p99 about files, not about pauses — the whole-pass total, which includes every
- * pause, is reported as the median of the passes).
+ * One run over the inputs: a warm-up round, then REPS rounds. In each round every file goes through
+ * each function in turn (floor, ours, peer), so that all of them meet the machine in the same state.
+ * A file's time under a function is the fastest of its REPS rounds: on a shared machine interference
+ * only ever adds time, and the minimum is the estimate that moves least from run to run (the median
+ * of 5 moved by ±0.4 on the ratios here). Returns, per function, the sum of the files' times (ms)
+ * and the median and p99 over the files (µs).
  */
-function measure(inputs: Input[], fn: (i: Input) => void): PassStats {
-  pass(inputs, fn);
-  const runs = Array.from({ length: RUNS }, () => pass(inputs, fn));
-  const perFile = inputs.map((_, i) => median(runs.map((r) => r.times[i]))).sort((a, b) => a - b);
-  return { total: median(runs.map((r) => r.total)), median: quantile(perFile, 0.5), p99: quantile(perFile, 0.99) };
+function run(inputs: Input[], fns: ((i: Input) => void)[], reps = REPS): PassStats[] {
+  const rounds = fns.map(() => inputs.map((): number[] => []));
+  for (let round = 0; round <= reps; round++) {
+    inputs.forEach((input, k) => {
+      fns.forEach((fn, f) => {
+        const t = process.hrtime.bigint();
+        fn(input);
+        const us = Number(process.hrtime.bigint() - t) / 1000;
+        if (round > 0) rounds[f][k].push(us);
+      });
+    });
+  }
+  const stats = (times: number[]) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    return { total: times.reduce((a, b) => a + b, 0) / 1000, median: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+  };
+  return rounds.map((perFile) => ({ ...stats(perFile.map((r) => Math.min(...r))), byMedianRound: stats(perFile.map(median)) }));
+}
+
+/** RUNS whole runs (see `run`); each figure is the median of its RUNS values. */
+function measure(inputs: Input[], fns: ((i: Input) => void)[], reps = REPS): PassStats[] {
+  const runs = Array.from({ length: RUNS }, () => run(inputs, fns, reps));
+  const mid = (pick: (r: PassStats[]) => { total: number; median: number; p99: number }) => ({ total: median(runs.map((r) => pick(r).total)), median: median(runs.map((r) => pick(r).median)), p99: median(runs.map((r) => pick(r).p99)) });
+  return fns.map((_, f) => ({ ...mid((r) => r[f]), byMedianRound: mid((r) => r[f].byMedianRound) }));
 }
 
 const parseDockerfile = (i: Input) => void DockerfileParser.parse(i.text);
@@ -131,7 +150,13 @@ interface TypingStats {
   maxMs: number;
 }
 
-async function typing(file: Input, edits: number, memoryEdits = 0): Promise<{ typing: TypingStats; rssBeforeMb?: number; rssAfterMb?: number }> {
+/**
+ * Times `edits` edits, then (with memoryEdits) types on for `warmup` edits and reads the server's RSS
+ * before and after `memoryEdits` more. V8 sizes its heaps during the first few thousand edits of a
+ * fresh server (RSS rises by about 50 MB, then holds: 137, 138, 145, 140, 139 MB after 5k…40k edits
+ * here), so growth is measured from a warmed-up server: that is what a leak would show.
+ */
+async function typing(file: Input, edits: number, memoryEdits = 0, warmup = 0): Promise<{ typing: TypingStats; rssFreshMb?: number; rssBeforeMb?: number; rssAfterMb?: number }> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: 'pipe' });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<number, (t: bigint) => void>();
@@ -173,13 +198,13 @@ async function typing(file: Input, edits: number, memoryEdits = 0): Promise<{ ty
     const status = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
   };
+  let rssFreshMb: number | undefined;
   let rssBeforeMb: number | undefined;
   let rssAfterMb: number | undefined;
-  if (memoryEdits > 0) {
-    rssBeforeMb = rss();
-    for (let k = 0; k < memoryEdits; k++) {
+  const typeOn = async (count: number): Promise<void> => {
+    for (let k = 0; k < count; k++) {
       version++;
-      const last = k === memoryEdits - 1;
+      const last = k === count - 1;
       if (last) p = published(version);
       await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit(k)] });
       // Let the server keep up now and then, as a typist would.
@@ -187,12 +212,18 @@ async function typing(file: Input, edits: number, memoryEdits = 0): Promise<{ ty
     }
     await p;
     await new Promise((r) => setTimeout(r, 200));
+  };
+  if (memoryEdits > 0) {
+    rssFreshMb = rss();
+    if (warmup > 0) await typeOn(warmup);
+    rssBeforeMb = rss();
+    await typeOn(memoryEdits);
     rssAfterMb = rss();
   }
   proc.kill();
   conn.dispose();
   times.sort((a, b) => a - b);
-  return { typing: { medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95), maxMs: times[times.length - 1] }, rssBeforeMb, rssAfterMb };
+  return { typing: { medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95), maxMs: times[times.length - 1] }, rssFreshMb, rssBeforeMb, rssAfterMb };
 }
 
 // ---- main ---------------------------------------------------------------------------------------
@@ -219,18 +250,15 @@ async function main(): Promise<void> {
     });
   console.log(`corpus: ${dockerfiles.length} Dockerfiles, ${composes.length} compose files, ${stress.length} stress files; ${RUNS} runs`);
 
-  const floorDf = measure(dockerfiles, parseDockerfile);
-  const floorYaml = measure(composes, parseYaml);
-  const oursDf = measure(dockerfiles, ours);
-  const oursYaml = measure(composes, ours);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { validate } = require('dockerfile-utils') as { validate(text: string): unknown[] };
-  const peerDf = measure(dockerfiles, (i) => void validate(i.text));
+  const [floorDf, oursDf, peerDf] = measure(dockerfiles, [parseDockerfile, ours, (i) => void validate(i.text)]);
+  const [floorYaml, oursYaml] = measure(composes, [parseYaml, ours]);
 
   const stressRows = stress.map((s) => {
-    const floor = measure([s], s.kind === 'dockerfile' ? parseDockerfile : parseYaml);
-    const mine = measure([s], ours);
-    return { file: path.basename(s.path), lines: s.lines, floorMs: floor.total, oursMs: mine.total, ratio: mine.total / floor.total };
+    // One file's fastest round is easily spoilt by a burst of the neighbours: more rounds (a few seconds).
+    const [floor, mine] = measure([s], [s.kind === 'dockerfile' ? parseDockerfile : parseYaml, ours], STRESS_REPS);
+    return { file: path.basename(s.path), lines: s.lines, floorMs: floor.total, oursMs: mine.total, ratio: mine.total / floor.total, ratioByMedianRound: mine.byMedianRound.total / floor.byMedianRound.total };
   });
 
   console.log('as you type (LSP)…');
@@ -238,7 +266,7 @@ async function main(): Promise<void> {
   const typicalCompose = [...composes].sort((a, b) => a.lines - b.lines)[Math.floor(composes.length / 2)];
   const bigDf = stress.find((s) => s.kind === 'dockerfile' && s.lines > 4000)!;
   const bigCompose = stress.find((s) => s.kind === 'compose' && s.lines > 4000)!;
-  const typeTypicalDf = await typing(typicalDf, 200, 10_000);
+  const typeTypicalDf = await typing(typicalDf, 200, 10_000, MEMORY_WARMUP);
   const typeTypicalCompose = await typing(typicalCompose, 200);
   const typeBigDf = await typing(bigDf, 200);
   const typeBigCompose = await typing(bigCompose, 200);
@@ -248,6 +276,21 @@ async function main(): Promise<void> {
   const cliCompose = medianRun(RUNS, () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'compose')]));
   const cliDf = medianRun(RUNS, () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'dockerfiles')]));
   const cliAll = medianRun(RUNS, () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', CORPUS]));
+  // The same files through a process that only reads and parses them (or, for the peer, validates
+  // them): what a fresh process costs before any rule runs, cold JIT included.
+  const listOf = (inputs: Input[]) => {
+    const p = path.join(os.tmpdir(), `dg-bench-list-${process.pid}-${inputs[0]?.kind}`);
+    fs.writeFileSync(p, inputs.map((i) => i.path).join('\n') + '\n');
+    return p;
+  };
+  const BARE = path.join(ROOT, 'out/bench/bare-pass.js');
+  const dfList = listOf(dockerfiles);
+  const composeList = listOf(composes);
+  const bareDf = medianRun(RUNS, () => cliRun([BARE, 'dockerfile-ast', dfList]));
+  const bareYaml = medianRun(RUNS, () => cliRun([BARE, 'yaml', composeList]));
+  const utilsProcess = medianRun(RUNS, () => cliRun([BARE, 'dockerfile-utils', dfList]));
+  fs.unlinkSync(dfList);
+  fs.unlinkSync(composeList);
   let dclint: CliRun | undefined;
   let dockerfileUtilsCli: { perFileMs: number; projectedMs: number; sample: number } | undefined;
   if (!QUICK) {
@@ -274,19 +317,42 @@ async function main(): Promise<void> {
     { name: 'as you type, typical Dockerfile: didChange → diagnostics, median', measured: `${ms(typeTypicalDf.typing.medianMs)} ms`, goal: '≤ 5 ms', pass: typeTypicalDf.typing.medianMs <= 5 },
     { name: 'as you type, typical compose file: median', measured: `${ms(typeTypicalCompose.typing.medianMs)} ms`, goal: '≤ 5 ms', pass: typeTypicalCompose.typing.medianMs <= 5 },
     {
-      name: 'server memory after 10,000 edits',
-      measured: `${ms(typeTypicalDf.rssBeforeMb!)} → ${ms(typeTypicalDf.rssAfterMb!)} MB`,
-      goal: 'growth ≤ 50 MB',
-      pass: typeTypicalDf.rssAfterMb! - typeTypicalDf.rssBeforeMb! <= 50,
+      name: `server memory over 10,000 edits (after ${MEMORY_WARMUP.toLocaleString('en')} edits of warm-up)`,
+      measured: `${ms(typeTypicalDf.rssBeforeMb!)} → ${ms(typeTypicalDf.rssAfterMb!)} MB (fresh server: ${ms(typeTypicalDf.rssFreshMb!)} MB)`,
+      goal: `growth ≤ ${MEMORY_GROWTH_MB} MB`,
+      pass: typeTypicalDf.rssAfterMb! - typeTypicalDf.rssBeforeMb! <= MEMORY_GROWTH_MB,
     },
-    { name: 'CLI over the 644 compose files (whole process)', measured: `${ms(cliCompose.wallMs)} ms`, goal: '≤ 450 ms', pass: cliCompose.wallMs <= 450 },
+    { name: 'CLI over the 644 compose files (whole process)', measured: `${ms(cliCompose.wallMs)} ms (a process that only parses them: ${ms(bareYaml.wallMs)} ms)`, goal: '≤ 450 ms', pass: cliCompose.wallMs <= 450 },
+    {
+      name: 'CLI over the 644 compose files vs a process that only parses them',
+      measured: `${ms(cliCompose.wallMs)} ms vs ${ms(bareYaml.wallMs)} ms (${(cliCompose.wallMs / bareYaml.wallMs).toFixed(2)}×)`,
+      goal: '≤ 1.5×',
+      pass: cliCompose.wallMs <= 1.5 * bareYaml.wallMs,
+    },
     {
       name: 'CLI over the 853 Dockerfiles (whole process)',
       measured: `${ms(cliDf.wallMs)} ms (floor ${ms(floorDf.total)} ms + Node start ${ms(nodeStart.wallMs)} ms)`,
       goal: '≤ 1.5× parse floor + Node start-up',
       pass: cliDf.wallMs <= 1.5 * floorDf.total + nodeStart.wallMs,
     },
-    { name: 'CLI vs dockerfile-utils on the 853 Dockerfiles', measured: `${ms(cliDf.wallMs)} ms vs ${ms(peerDf.total)} ms in-process validate alone`, goal: 'faster than dockerfile-utils', pass: cliDf.wallMs < peerDf.total + nodeStart.wallMs },
+    {
+      name: 'CLI over the 853 Dockerfiles vs a process that only parses them',
+      measured: `${ms(cliDf.wallMs)} ms vs ${ms(bareDf.wallMs)} ms (${(cliDf.wallMs / bareDf.wallMs).toFixed(2)}×)`,
+      goal: '≤ 1.5×',
+      pass: cliDf.wallMs <= 1.5 * bareDf.wallMs,
+    },
+    {
+      name: 'vs dockerfile-utils, whole process: our CLI vs one process validating the 853 Dockerfiles',
+      measured: `${ms(cliDf.wallMs)} ms vs ${ms(utilsProcess.wallMs)} ms`,
+      goal: 'faster than dockerfile-utils',
+      pass: cliDf.wallMs < utilsProcess.wallMs,
+    },
+    {
+      name: 'vs dockerfile-utils, in process: all rules vs validate, whole pass over the 853 Dockerfiles',
+      measured: `${ms(oursDf.total)} ms vs ${ms(peerDf.total)} ms`,
+      goal: 'faster than dockerfile-utils',
+      pass: oursDf.total < peerDf.total,
+    },
     { name: 'CLI peak RSS, whole corpus', measured: `${ms(cliAll.peakRssMb)} MB`, goal: '≤ 150 MB', pass: cliAll.peakRssMb <= 150 },
   ];
 
@@ -295,13 +361,17 @@ async function main(): Promise<void> {
   const md = [
     `# Benchmark results`,
     '',
-    `${date} — ${machine}. Corpus: ${dockerfiles.length} Dockerfiles, ${composes.length} compose files, ${stress.length} stress files. In process, each file's time is the median of its ${RUNS} runs after a warm-up (median and p99 are over the files; a whole pass is the median of ${RUNS}); whole-process figures are medians of ${RUNS} runs.`,
+    `${date} — ${machine}. Corpus: ${dockerfiles.length} Dockerfiles, ${composes.length} compose files, ${stress.length} stress files. In process, each file goes through the parse floor, Docker Guardrails (and, for Dockerfiles, dockerfile-utils) one after the other, ${REPS} rounds after a warm-up; a file's time is its fastest round (interference only adds time; ${STRESS_REPS} rounds for the stress files); median and p99 are over the files, a whole pass is the sum of the files' times; each figure is the median of ${RUNS} such runs. Whole-process figures are medians of ${RUNS} runs.`,
     '',
     '## Targets',
     '',
     '| Target | Measured | Goal | |',
     '|---|---|---|---|',
     ...targets.map((t) => `| ${t.name} | ${t.measured} | ${t.goal} | ${t.pass ? 'pass' : '**FAIL**'} |`),
+    '',
+    `The whole-process targets are kept as the issue states them, but a fresh process is not a warm loop: it runs much of the corpus before the JIT has compiled the hot code. A process that does nothing but read and parse the ${composes.length} compose files takes ${ms(bareYaml.wallMs)} ms (Node start-up ${ms(nodeStart.wallMs)} ms included), against ${ms(floorYaml.total)} ms for the same parse in a warm loop; the ${dockerfiles.length} Dockerfiles take ${ms(bareDf.wallMs)} ms against ${ms(floorDf.total)} ms. The rows "vs a process that only parses them" compare the CLI with those processes, like with like.`,
+    '',
+    `Counting each file's median round instead of its fastest (the statistic of earlier runs): Dockerfiles median ${(oursDf.byMedianRound.median / floorDf.byMedianRound.median).toFixed(2)}×, p99 ${(oursDf.byMedianRound.p99 / floorDf.byMedianRound.p99).toFixed(2)}×; compose median ${(oursYaml.byMedianRound.median / floorYaml.byMedianRound.median).toFixed(2)}×, p99 ${(oursYaml.byMedianRound.p99 / floorYaml.byMedianRound.p99).toFixed(2)}×; stress files ${stressRows.map((r) => `${r.file} ${r.ratioByMedianRound.toFixed(2)}×`).join(', ')}.`,
     '',
     '## Per file, in process',
     '',
@@ -328,13 +398,16 @@ async function main(): Promise<void> {
     `| ${path.basename(bigDf.path)} | ${bigDf.lines} | ${ms(typeBigDf.typing.medianMs)} ms | ${ms(typeBigDf.typing.p95Ms)} ms | ${ms(typeBigDf.typing.maxMs)} ms |`,
     `| ${path.basename(bigCompose.path)} | ${bigCompose.lines} | ${ms(typeBigCompose.typing.medianMs)} ms | ${ms(typeBigCompose.typing.p95Ms)} ms | ${ms(typeBigCompose.typing.maxMs)} ms |`,
     '',
-    `Server RSS before / after 10,000 more edits of the typical Dockerfile: ${ms(typeTypicalDf.rssBeforeMb!)} MB / ${ms(typeTypicalDf.rssAfterMb!)} MB.`,
+    `Server RSS while typing in the typical Dockerfile: ${ms(typeTypicalDf.rssFreshMb!)} MB after the 200 timed edits, ${ms(typeTypicalDf.rssBeforeMb!)} MB after ${MEMORY_WARMUP.toLocaleString('en')} more (V8 sizing its heaps), ${ms(typeTypicalDf.rssAfterMb!)} MB after 10,000 more.`,
     '',
     '## Command line, whole process',
     '',
     '| Run | Files | Wall | Files/s | Peak RSS |',
     '|---|---|---|---|---|',
     `| \`node -e 0\` (Node start-up) | – | ${ms(nodeStart.wallMs)} ms | – | ${ms(nodeStart.peakRssMb)} MB |`,
+    `| a process that only parses compose/ (\`yaml\` parseDocument + LineCounter) | ${composes.length} | ${ms(bareYaml.wallMs)} ms | ${((composes.length / bareYaml.wallMs) * 1000).toFixed(0)} | ${ms(bareYaml.peakRssMb)} MB |`,
+    `| a process that only parses dockerfiles/ (\`dockerfile-ast\`) | ${dockerfiles.length} | ${ms(bareDf.wallMs)} ms | ${((dockerfiles.length / bareDf.wallMs) * 1000).toFixed(0)} | ${ms(bareDf.peakRssMb)} MB |`,
+    `| one process validating dockerfiles/ with \`dockerfile-utils\` (peer) | ${dockerfiles.length} | ${ms(utilsProcess.wallMs)} ms | ${((dockerfiles.length / utilsProcess.wallMs) * 1000).toFixed(0)} | ${ms(utilsProcess.peakRssMb)} MB |`,
     `| docker-guardrails check compose/ | ${composes.length} | ${ms(cliCompose.wallMs)} ms | ${((composes.length / cliCompose.wallMs) * 1000).toFixed(0)} | ${ms(cliCompose.peakRssMb)} MB |`,
     `| docker-guardrails check dockerfiles/ | ${dockerfiles.length} | ${ms(cliDf.wallMs)} ms | ${((dockerfiles.length / cliDf.wallMs) * 1000).toFixed(0)} | ${ms(cliDf.peakRssMb)} MB |`,
     `| docker-guardrails check (whole corpus) | ${dockerfiles.length + composes.length + stress.length} | ${ms(cliAll.wallMs)} ms | ${(((dockerfiles.length + composes.length + stress.length) / cliAll.wallMs) * 1000).toFixed(0)} | ${ms(cliAll.peakRssMb)} MB |`,
@@ -348,7 +421,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
 
-  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, dclint, dockerfileUtilsCli }, targets };
+  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
   const outDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'latest.md'), md);
