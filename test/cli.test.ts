@@ -1,7 +1,7 @@
 /** The CLI as CI runs it: `node dist/cli.js check …`, its formats and exit codes. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -241,6 +241,21 @@ describe('CLI', () => {
     const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
     assert.equal(broken.status, 2, broken.stderr);
     assert.match(broken.stderr, /invalid config file/);
+  });
+
+  it('a reader that closes the pipe early (| head) ends the run quietly, with its exit code', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) files[`stack${i}/compose.yaml`] = `services:\n${Array.from({ length: 10 }, (_, k) => `  s${k}:\n    image: redis\n    privileged: true\n`).join('')}`;
+    const dir = project(files);
+    const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read a little, then go away, as `head -c 100` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 1, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /);
   });
 
   it('does not crash on binary, empty or huge files', () => {

@@ -553,6 +553,11 @@ if (require.main === module && isMainThread) {
     process.stderr.write(`docker-guardrails: ${(e as Error).message}\n`);
     process.exitCode = 2;
   };
+  // A reader that stops early (`docker-guardrails check . | head`) closes the pipe: the rest of the
+  // report has nowhere to go, which is not an error of the run. Its exit code still stands.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') fail(e);
+  });
   try {
     // Let stdout drain before exiting (large SARIF reports through a pipe): set the code, don't exit.
     void Promise.resolve(run(process.argv.slice(2))).then((code) => {
