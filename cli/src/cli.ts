@@ -455,10 +455,9 @@ function analyzeInWorkers(jobs: Job[], workers: StartedWorker[]): Promise<Outcom
 
 if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
   const { wantFixes } = workerData as { wantFixes: boolean };
+  // One batch of jobs: with its listener gone after it, nothing keeps the worker alive once it has answered.
   parentPort!.once('message', (jobs: Job[]) => {
     parentPort!.postMessage(analyzeJobs(jobs, new DiskWorkspace(), wantFixes));
-    // Nothing else to wait for: let the worker end (the main thread reads its result and exits).
-    parentPort!.close();
   });
 }
 
