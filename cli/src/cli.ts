@@ -38,7 +38,7 @@ import {
   type ConfigFile,
   type Severity,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, readForAnalysis, type FoundFile } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, type FoundFile } from '../../rules/node/files';
 import { formatGithub, formatJson, formatSarif, formatText, type FileResult } from './format';
 import { registryFixPass } from './registry-fixes';
 
@@ -163,7 +163,7 @@ function withIncluded(found: FoundFile[], root: string): FoundFile[] {
   for (const f of found) {
     if (f.kind !== 'compose') continue;
     for (const p of includedFiles(ws, f.path)) {
-      if (known.has(p) || !/\.ya?ml$/i.test(p) || !p.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) continue;
+      if (known.has(p) || !/\.ya?ml$/i.test(p) || !isInside(p, root)) continue;
       known.add(p);
       added.push({ path: p, kind: 'compose' });
     }
@@ -385,15 +385,14 @@ function workerCount(files: number): number {
  * folder is named (a folder usually holds 64 files or more), else what workerCount gives.
  */
 function expectedWorkers(paths: string[]): number {
-  if (process.env.DG_WORKERS !== undefined || paths.length >= 64) return workerCount(paths.length >= 64 ? paths.length : 64);
-  for (const p of paths) {
+  const folder = paths.some((p) => {
     try {
-      if (fs.statSync(path.resolve(p)).isDirectory()) return workerCount(64);
+      return fs.statSync(path.resolve(p)).isDirectory();
     } catch {
-      /* reported by the walk */
+      return false; // reported by the walk
     }
-  }
-  return 0;
+  });
+  return workerCount(folder ? Math.max(64, paths.length) : paths.length);
 }
 
 interface StartedWorker {

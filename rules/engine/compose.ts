@@ -136,24 +136,9 @@ export class ComposeContext {
    * library's `Alias.resolve` walks the whole document on every call; this index is built once.)
    */
   private anchorTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
-    let index = this.anchors.get(doc);
-    if (!index && !this.sharedNodes) {
-      this.indexAnchors();
-      index = this.anchors.get(doc);
-    }
-    if (!index) {
-      index = new Map();
-      const found = index;
-      walkNodes(doc, (n) => {
-        const anchor = (n as { anchor?: string }).anchor;
-        if (anchor && !isAlias(n)) {
-          const list = found.get(anchor) ?? [];
-          list.push({ start: n.range?.[0] ?? 0, node: n });
-          found.set(anchor, list);
-        }
-      });
-      this.anchors.set(doc, index);
-    }
+    if (!this.sharedNodes) this.indexAnchors();
+    const index = this.anchors.get(doc);
+    if (!index) return undefined;
     const list = index.get(alias.source);
     if (!list) return undefined;
     const at = alias.range?.[0] ?? Infinity;
@@ -305,7 +290,7 @@ export class ComposeContext {
           }
         });
       }
-      if (!this.anchors.has(doc)) this.anchors.set(doc, found);
+      this.anchors.set(doc, found);
     }
     this.sharedNodes = shared;
   }

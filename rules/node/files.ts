@@ -108,9 +108,14 @@ export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BY
   return { ok: true, text };
 }
 
+/** Whether `p` is the folder `dir` or lies below it (absolute paths, as written). */
+export function isInside(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
 /** The folder of `roots` that holds `p` (as written), or undefined. */
-function rootOf(p: string, roots: readonly string[]): string | undefined {
-  return roots.find((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+export function rootOf(p: string, roots: readonly string[]): string | undefined {
+  return roots.find((r) => isInside(p, r));
 }
 
 /**

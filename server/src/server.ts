@@ -54,7 +54,7 @@ import {
   type Finding,
   type Fix,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -265,7 +265,7 @@ function inScope(folder: string, p: string, cfg: Settings): boolean {
 
 /** Whether a path is in a workspace folder, not behind a symlink there (a symlinked file or folder may point outside). */
 function inWorkspace(p: string): boolean {
-  return workspaceFolders.some((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep)) && !passesSymlink(p, workspaceFolders);
+  return rootOf(p, workspaceFolders) !== undefined && !passesSymlink(p, workspaceFolders);
 }
 
 async function scanWorkspace(): Promise<void> {
@@ -285,7 +285,7 @@ async function scanWorkspace(): Promise<void> {
     if (f.kind !== 'compose') continue;
     for (const inc of refreshIncludes(f.path)) {
       if (known.has(inc) || !/\.ya?ml$/i.test(inc)) continue;
-      const folder = workspaceFolders.find((w) => inc.startsWith(w.endsWith(path.sep) ? w : w + path.sep));
+      const folder = rootOf(inc, workspaceFolders);
       if (!folder || !inScope(folder, inc, await settingsFor(pathToUri(inc), inc))) continue;
       known.add(inc);
       found.push({ path: inc, kind: 'compose' });
