@@ -143,12 +143,17 @@ export function builtDockerfileOf(ctx: ComposeContext, service: Service): { buil
 }
 
 /**
- * A service's environment as Compose merges it through `extends:`: `environment:` is a mapping, merged
- * key by key with the local value winning, so a name not set by the service itself (its `environment:`
- * or `env_file:`) is looked up in the service it extends, and so on. A value found in a base is returned
- * without `env`/`file` and with `merged` set to the service's name: findings about it are reported there
- * (or, better, where it is written, when the base is analyzed) and no fix edits it from here.
+ * A service's environment as Compose merges it through `extends:`. The services are merged first:
+ * `environment:` key by key with the local value winning, and the `env_file:` lists appended (the
+ * base's files first, so the extending service's files win). Then, as for any service,
+ * `environment:` beats `env_file:`. So a name is looked up in the service's `environment:`, then in
+ * the `environment:` of each service it extends, then in the service's own `env_file:` files, then
+ * in those of each base. A value found in a base is returned without `env`/`file` and with `merged`
+ * set to the service's name: findings about it are reported there (or, better, where it is written,
+ * when the base is analyzed) and no fix edits it from here.
  * https://docs.docker.com/reference/compose-file/services/#extends
+ * https://docs.docker.com/reference/compose-file/merge/
+ * https://docs.docker.com/compose/how-tos/environment-variables/envvars-precedence/
  */
 export class ExtendedEnv extends ServiceEnv {
   private readonly levels: ExtendsLevel[];
@@ -172,21 +177,32 @@ export class ExtendedEnv extends ServiceEnv {
 
   /** The base service a name's value comes from (undefined when the service sets it itself or nothing does). */
   sourceOf(name: string): ExtendsLevel | undefined {
-    if (super.get(name).state !== 'unset') return undefined;
-    const i = this.bases.findIndex((b) => b.get(name).state !== 'unset');
-    return i === -1 ? undefined : this.levels[i];
+    return this.find(name).level;
   }
 
   override get(name: string): EnvLookup {
-    const own = super.get(name);
-    if (own.state !== 'unset') return own;
-    for (const base of this.bases) {
-      const r = base.get(name);
-      if (r.state === 'unset') continue;
-      if (r.state === 'unknown') return r;
-      return { ...r, env: null, file: null, merged: this.here };
+    const { lookup, level } = this.find(name);
+    if (!level || lookup.state === 'unset' || lookup.state === 'unknown') return lookup;
+    return { ...lookup, env: null, file: null, merged: this.here };
+  }
+
+  /** Where a name's value comes from, in Compose's order (see the class comment); `level` is set for a base. */
+  private find(name: string): { lookup: EnvLookup; level?: ExtendsLevel } {
+    const own = this.fromEnvironment(name);
+    if (own.state !== 'unset') return { lookup: own };
+    for (let i = 0; i < this.bases.length; i++) {
+      const r = this.bases[i].fromEnvironment(name);
+      if (r.state !== 'unset') return { lookup: r, level: this.levels[i] };
     }
-    return this.baseUnknown ? { state: 'unknown' } : { state: 'unset' };
+    // A base that cannot be read may set it in its `environment:`, which would beat any env_file.
+    if (this.baseUnknown) return { lookup: { state: 'unknown' } };
+    const ownFile = this.fromFiles(name);
+    if (ownFile.state !== 'unset') return { lookup: ownFile };
+    for (let i = 0; i < this.bases.length; i++) {
+      const r = this.bases[i].fromFiles(name);
+      if (r.state !== 'unset') return { lookup: r, level: this.levels[i] };
+    }
+    return { lookup: { state: 'unset' } };
   }
 }
 

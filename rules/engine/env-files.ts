@@ -111,7 +111,17 @@ export class ServiceEnv {
     return this.envVars.get(name);
   }
 
+  /**
+   * A name's value as the container gets it: `environment:` first, then the `env_file:` files (the
+   * later file wins). https://docs.docker.com/compose/how-tos/environment-variables/envvars-precedence/
+   */
   get(name: string): EnvLookup {
+    const fromEnvironment = this.fromEnvironment(name);
+    return fromEnvironment.state !== 'unset' ? fromEnvironment : this.fromFiles(name);
+  }
+
+  /** A name as `environment:` sets it (its own entries and those merged with `<<`); 'unset' when it does not. */
+  fromEnvironment(name: string): EnvLookup {
     const v = this.envVars.get(name);
     if (v) {
       if (v.value === null) {
@@ -136,6 +146,11 @@ export class ServiceEnv {
         return r.value === null ? { state: 'unknown-value', env: null, file: null, merged: merged_ } : { state: 'set', value: r.value, env: null, file: null, merged: merged_ };
       }
     }
+    return { state: 'unset' };
+  }
+
+  /** A name as the `env_file:` files set it; 'unknown' when it is not in them but one could not be read. */
+  fromFiles(name: string): EnvLookup {
     const f = this.fileVars.get(name);
     if (f) {
       if (f.value.includes('$')) return { state: 'unknown-value', env: null, file: f.file };
