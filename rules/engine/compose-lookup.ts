@@ -60,9 +60,11 @@ export function extendedService(ctx: ComposeContext, service: Service): { ctx: C
   if (!name || file === null) return 'unknown';
   let target = ctx;
   if (file !== undefined) {
-    const other = parsedCompose(ctx.workspace, path.resolve(ctx.dir, file), ctx.options);
+    const p = path.resolve(ctx.dir, file);
+    const other = parsedCompose(ctx.workspace, p, ctx.options);
     if (!other) return 'unknown';
-    target = other;
+    // Interpolated with the extending project's `.env`; one per analysis, shared by the rules that ask.
+    target = ctx.memo(ctx, `extends\u0000${p}`, () => other.asExtendedFrom(ctx));
   }
   const base = target.services.find((s) => s.name === name);
   if (!base || (target === ctx && base === service)) return 'unknown';
@@ -236,7 +238,8 @@ export function effectiveCommandsThrough(ctx: ComposeContext, service: Service):
 
 /**
  * The `image:` text of a service through `extends:` (a scalar, overridden by the nearest service that
- * writes one), interpolated with the `.env` of the file that writes it. `raw` is the written text, `value`
+ * writes one), interpolated with the variables of this file's project (a base in another file is read
+ * through asExtendedFrom, so its `found.ctx` interpolates with them too). `raw` is the written text, `value`
  * null when a variable is unknown; `found` tells where it is written. Undefined when there is none,
  * 'unknown' when a base cannot be read.
  */

@@ -67,13 +67,24 @@ export class ComposeContext {
   /** Per mapping reached through `<<`, one table per depth (index depth - 1): key → entry. */
   private mergedLookups = new Map<YAMLMap, (Map<string, Entry | typeof MISSING> | undefined)[]>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
+  /** Set on a file read as the base of another file's `extends:`: the file whose `.env` interpolates it. */
+  private readonly interpolationRoot: ComposeContext | undefined;
 
   constructor(
     readonly path: string,
     readonly text: string,
     readonly workspace: WorkspaceView,
     readonly options: RuleOptions,
+    /** For asExtendedFrom: the parsed file this reads again, and whose `.env` interpolates it. */
+    from?: { parsed: ComposeContext; interpolation: ComposeContext },
   ) {
+    if (from) {
+      this.lines = from.parsed.lines;
+      this.documents = from.parsed.documents;
+      this.services = from.parsed.services;
+      this.interpolationRoot = from.interpolation;
+      return;
+    }
     this.lines = new LineIndex(text);
     // No `keepSourceTokens`: nothing reads a node's CST token, and keeping them all costs memory and GC time.
     // No `lineCounter`: ranges come from `lines` (LineIndex), and with `prettyErrors: false` the parser
@@ -366,12 +377,26 @@ export class ComposeContext {
   }
 
   /**
+   * This file as the base of a service in `root` that extends one of its services (`extends: {file: …}`):
+   * the same parsed documents, read with `root`'s workspace, and interpolated with the variables of
+   * `root`'s project (its `.env`), not with a `.env` beside this file. Compose loads an extended file
+   * with the options of the project that extends it, interpolation included; relative paths still
+   * resolve against this file's folder. Each analysis gets its own (its memos depend on that `.env`).
+   * https://docs.docker.com/reference/compose-file/services/#extends
+   */
+  asExtendedFrom(root: ComposeContext): ComposeContext {
+    return new ComposeContext(this.path, this.text, root.workspace, root.options, { parsed: this, interpolation: root.interpolationRoot ?? root });
+  }
+
+  /**
    * Variables `docker compose` reads to interpolate `${…}` in this file: the `.env` beside the compose
    * file; for a file another compose file `include:`s, the include's `env_file:` entries (merged, later
    * files win; `path`/`text` are the first that exists, `fromInclude` is set) or else the `.env` of the
-   * include's project directory (see include.ts).
+   * include's project directory (see include.ts); for a file read as the base of another file's
+   * `extends:` (asExtendedFrom), that file's variables.
    */
   dotenv(): { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null {
+    if (this.interpolationRoot) return this.interpolationRoot.dotenv();
     if (this.dotenvCache !== undefined) return this.dotenvCache;
     const included = includeEnvFiles(this);
     const paths = included ? included.paths : [path.join(this.dir, '.env')];

@@ -47,7 +47,7 @@ export function dataStoreOfImage(ref: ImageRef): DataStoreInfo | undefined {
   return undefined;
 }
 
-/** The image of a service (also inherited through `extends:`) after interpolation with the `.env` of the file that writes it (null when unknown). */
+/** The image of a service (also inherited through `extends:`) after interpolation (through `extends:` from another file, with the `.env` of the project that extends it; null when unknown). */
 export function serviceImage(ctx: ComposeContext, service: Service): ImageRef | null {
   const image = imageThrough(ctx, service);
   return image && image !== 'unknown' ? image.ref : null;
