@@ -1,4 +1,4 @@
-import { type Dockerfile, type From, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
+import { type Dockerfile, type From, type Heredoc, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
 import { LineIndex } from './text';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { parseImageRef, type ImageRef } from './image';
@@ -168,13 +168,32 @@ export class DockerfileContext {
       const content = h.getContentRange();
       if (!content) continue;
       const s = this.offsetAt(content.start);
-      const e = this.offsetAt(content.end);
+      const e = h.getDelimiterRange() ? this.offsetAt(content.end) : this.heredocBodyEnd(h, content);
       const offsets = new Int32Array(e - s + 1);
       for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
       const source: MappedText = { text: this.text.slice(s, e), offsets };
       scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true });
     }
     return scripts;
+  }
+
+  /**
+   * Where a heredoc body ends when dockerfile-ast found no terminator line. It reads a body line that
+   * ends with the escape character as continued on the next line, as in an instruction, so it misses
+   * the terminator after such a line and counts it in the body. BuildKit reads heredoc bodies line by
+   * line, without continuations: a last line that is the terminator (its leading tabs stripped for
+   * `<<-`) ends the body, which then ends with the line before it. Any other body (a heredoc that runs
+   * to the end of the file) is kept as dockerfile-ast reads it.
+   * https://docs.docker.com/reference/dockerfile/#here-documents
+   */
+  private heredocBodyEnd(h: Heredoc, content: Range): number {
+    const end = this.offsetAt(content.end);
+    const lastLine = content.end.line;
+    if (lastLine <= content.start.line) return end;
+    const chomp = this.text.startsWith('<<-', this.offsetAt(h.getStartRange().start));
+    const last = this.lines.lineText(lastLine);
+    if ((chomp ? last.replace(/^\t+/, '') : last) !== h.getName() || this.lines.lineEndOffset(lastLine) !== end) return end;
+    return this.lines.lineEndOffset(lastLine - 1);
   }
 
   private skipFlags(start: number, end: number): number {

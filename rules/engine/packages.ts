@@ -824,6 +824,11 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     if (text.trim() === '' || !scriptCloses(script.source, script.commands)) return undefined;
     let k = text.length - 1;
     while (k >= 0 && /\s/.test(text[k])) k--;
+    // A last line that ends with an escaping backslash continues on the next line in the shell: a
+    // command added after it would become arguments of the last command (`install git \` + `clean`).
+    let backslashes = 0;
+    while (k - backslashes >= 0 && text[k - backslashes] === '\\') backslashes++;
+    if (backslashes % 2 === 1 && (k + 1 === text.length || text[k + 1] === '\n' || text[k + 1] === '\r')) return undefined;
     const endOffset = offsets[k] + 1;
     const endPos = ctx.lines.positionAt(endOffset);
     // Indent like the last non-empty body line.
