@@ -169,7 +169,8 @@ function legacyServices(js: Record<string, unknown>): Record<string, unknown> | 
 
 function composeShapeOf(text: string): string {
   try {
-    return parseAllDocuments(text, { uniqueKeys: false, merge: true })
+    // logLevel 'error': toJS warns on stderr about keys that are collections, which random input is full of.
+    return parseAllDocuments(text, { uniqueKeys: false, merge: true, logLevel: 'error' })
       .map((d) => {
         const js = 'toJS' in d ? (d.toJS({ maxAliasCount: 1000 }) as Record<string, unknown> | null) : undefined;
         const services = js && typeof js === 'object' ? (js.services ?? legacyServices(js)) : undefined;
