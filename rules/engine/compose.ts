@@ -9,9 +9,6 @@ import type { Range, RuleOptions, WorkspaceView } from './types';
 /** Stands for a memoized `undefined` (one map read per hit instead of `has` and `get`). */
 const MISSING: unique symbol = Symbol('missing');
 
-/** Mappings with more keys than this are looked up through an index (built once per mapping). */
-const INDEXED_MAP_SIZE = 4;
-
 /** How deep `<<` merges and aliases are followed: bounds work on hostile input (alias bombs). */
 const MAX_MERGE_DEPTH = 8;
 
@@ -51,6 +48,12 @@ export interface EnvVar {
   editable: boolean;
 }
 
+/** The keys of a mapping: its own pairs, and the pairs it merges with `<<` (with the `<<` pair they come through). */
+interface KeyIndex {
+  own: Map<string, Pair>;
+  merged: Map<string, { pair: Pair; via: Pair }>;
+}
+
 /** A compose file parsed once, with exact source ranges. */
 export class ComposeContext {
   readonly kind = 'compose' as const;
@@ -63,9 +66,8 @@ export class ComposeContext {
   // the garbage collector extra work (ephemerons) on every collection.
   private memos = new Map<object, Map<string, unknown>>();
   private lookups = new Map<YAMLMap, Map<string, Entry | typeof MISSING>>();
-  private keyIndexes = new Map<YAMLMap, { keys: Map<string, Pair>; merges: Pair[] }>();
-  /** Per mapping reached through `<<`, one table per depth (index depth - 1): key → entry. */
-  private mergedLookups = new Map<YAMLMap, (Map<string, Entry | typeof MISSING> | undefined)[]>();
+  /** Per mapping, one key index per merge depth (see keyIndexOf). */
+  private keyIndexes = new Map<YAMLMap, KeyIndex[]>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
   /** Set on a file read as the base of another file's `extends:`: the file whose `.env` interpolates it. */
   private readonly interpolationRoot: ComposeContext | undefined;
@@ -177,7 +179,7 @@ export class ComposeContext {
 
   /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
   get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
-    if (depth > 0) return this.lookup(doc, map, key, depth);
+    if (depth > 0) return this.entryOf(doc, map, key, depth);
     let cache = this.lookups.get(map);
     if (!cache) {
       cache = new Map();
@@ -185,86 +187,66 @@ export class ComposeContext {
     }
     const hit = cache.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
-    const entry = this.lookup(doc, map, key, 0);
+    const entry = this.entryOf(doc, map, key, 0);
     cache.set(key, entry ?? MISSING);
     return entry;
   }
 
-  /**
-   * A key looked up in a mapping reached through `<<` (an anchored default block) at a merge depth:
-   * every service that merges the block asks the same keys, and the answer depends only on the
-   * mapping, the key and the depth. The memo is also what keeps merge keys that list the same anchor
-   * many times, level after level (an alias bomb), from making the search exponential: each mapping
-   * is searched at most once per key and depth (at most MAX_MERGE_DEPTH times), however many paths
-   * lead to it.
-   */
-  private lookup(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
-    if (depth === 0) return this.search(doc, map, key, 0);
-    let byDepth = this.mergedLookups.get(map);
-    if (!byDepth) {
-      byDepth = [];
-      this.mergedLookups.set(map, byDepth);
-    }
-    let cache = byDepth[depth - 1];
-    if (!cache) {
-      cache = new Map();
-      byDepth[depth - 1] = cache;
-    }
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit === MISSING ? undefined : hit;
-    const found = this.search(doc, map, key, depth);
-    cache.set(key, found ?? MISSING);
-    return found;
-  }
-
-  private search(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
-    const index = map.items.length > INDEXED_MAP_SIZE ? this.keyIndexOf(map) : undefined;
-    let own: Pair | undefined;
-    if (index) own = index.keys.get(key);
-    else {
-      // A loop rather than `find` with a closure: this runs for every key asked of every small mapping.
-      for (const pair of map.items) {
-        const k = pair.key;
-        if (isScalar(k) && typeof k.value !== 'symbol' && String(k.value) === key) {
-          own = pair;
-          break;
-        }
-      }
-    }
+  private entryOf(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
+    const index = this.keyIndexOf(doc, map, depth);
+    const own = index.own.get(key);
     if (own) {
       const raw = own.value as Node | null;
-      const value = this.resolve(doc, raw);
-      return { key, pair: own, value, own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (own.key as Node) ?? raw };
+      return { key, pair: own, value: this.resolve(doc, raw), own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (own.key as Node) ?? raw };
     }
-    if (depth < MAX_MERGE_DEPTH) {
-      for (const pair of index ? index.merges : map.items) {
-        if (!isMergeKey(pair.key)) continue;
-        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    const merged = index.merged.get(key);
+    if (!merged) return undefined;
+    return { key, pair: merged.pair, value: this.resolve(doc, merged.pair.value as Node | null), own: false, shared: true, reportNode: merged.via.key as Node };
+  }
+
+  /**
+   * The keys of a mapping seen at a merge depth: its own (the first pair of each key) and those it
+   * merges with `<<` that it does not set itself, each with the pair that sets it and the `<<` pair
+   * it comes through (an earlier merge source wins over a later one, as in YAML 1.1 merges; sources
+   * are followed up to MAX_MERGE_DEPTH deep). Built once per mapping and depth: a service is asked
+   * for dozens of keys, most of which it does not have, and the anchored defaults it merges are
+   * shared by many services. The memo also keeps merge keys that list the same anchor many times,
+   * level after level (an alias bomb), from making the work exponential: each mapping is indexed at
+   * most once per depth, however many paths lead to it; a mapping that merges itself sees its own
+   * keys only.
+   */
+  private keyIndexOf(doc: Document.Parsed, map: YAMLMap, depth: number): KeyIndex {
+    let byDepth = this.keyIndexes.get(map);
+    if (!byDepth) {
+      byDepth = [];
+      this.keyIndexes.set(map, byDepth);
+    }
+    const known = byDepth[depth];
+    if (known) return known;
+    const index: KeyIndex = { own: new Map(), merged: new Map() };
+    byDepth[depth] = index;
+    let merges: Pair[] | undefined;
+    for (const pair of map.items) {
+      const k = pair.key;
+      if (!isScalar(k)) continue;
+      if (isMergeKey(k)) (merges ??= []).push(pair);
+      else if (typeof k.value !== 'symbol') {
+        const name = String(k.value);
+        if (!index.own.has(name)) index.own.set(name, pair);
+      }
+    }
+    if (merges && depth < MAX_MERGE_DEPTH) {
+      for (const via of merges) {
+        const sources = isSeq(via.value) ? via.value.items : [via.value];
         for (const src of sources) {
           const target = this.resolve(doc, src as Node);
-          if (target && isMap(target)) {
-            const found = this.lookup(doc, target, key, depth + 1);
-            if (found) return { key: found.key, pair: found.pair, value: found.value, own: false, shared: true, reportNode: pair.key as Node };
-          }
+          if (!target || !isMap(target)) continue;
+          const from = this.keyIndexOf(doc, target, depth + 1);
+          for (const [name, pair] of from.own) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair, via });
+          for (const [name, m] of from.merged) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair: m.pair, via });
         }
       }
     }
-    return undefined;
-  }
-
-  /** The first pair of each key of a large mapping (the services of a big file), and its merge keys. */
-  private keyIndexOf(map: YAMLMap): { keys: Map<string, Pair>; merges: Pair[] } {
-    let index = this.keyIndexes.get(map);
-    if (index) return index;
-    index = { keys: new Map(), merges: [] };
-    for (const pair of map.items) {
-      if (isScalar(pair.key) && typeof pair.key.value !== 'symbol') {
-        const k = String(pair.key.value);
-        if (!index.keys.has(k)) index.keys.set(k, pair);
-      }
-      if (isMergeKey(pair.key)) index.merges.push(pair);
-    }
-    this.keyIndexes.set(map, index);
     return index;
   }
 
