@@ -29,6 +29,8 @@ const REPS = Number(arg('--reps', '7'));
 /** Rounds per run for each stress file. */
 const STRESS_REPS = Math.max(REPS, 4 * REPS);
 const QUICK = argv.includes('--quick');
+/** Whole-process runs are single runs of about a second on a shared machine: at least 5 of each (as many as --runs with --quick). */
+const WHOLE_RUNS = QUICK ? RUNS : Math.max(RUNS, 5);
 const DCLINT_BIN = path.join(ROOT, 'node_modules/dclint/bin/dclint.cjs');
 /** Edits typed into a fresh server before its memory is read (see `typing`). */
 const MEMORY_WARMUP = 5_000;
@@ -137,9 +139,16 @@ function cliRun(args: string[], cwd = ROOT): CliRun {
   return { wallMs, peakRssMb: rssKb / 1024, exitCode: r.status };
 }
 
-function medianRun(n: number, make: () => CliRun): CliRun {
-  const runs = Array.from({ length: n }, make);
+function medianOf(runs: CliRun[]): CliRun {
   return { wallMs: median(runs.map((r) => r.wallMs)), peakRssMb: median(runs.map((r) => r.peakRssMb)), exitCode: runs[0].exitCode };
+}
+
+/** Runs every process once per round, `n` rounds; each figure is the median of its `n` runs. */
+function interleaved<K extends string>(n: number, makers: Record<K, () => CliRun>): Record<K, CliRun> {
+  const keys = Object.keys(makers) as K[];
+  const runs = new Map<K, CliRun[]>(keys.map((k) => [k, []]));
+  for (let round = 0; round < n; round++) for (const k of keys) runs.get(k)!.push(makers[k]());
+  return Object.fromEntries(keys.map((k) => [k, medianOf(runs.get(k)!)])) as Record<K, CliRun>;
 }
 
 // ---- As you type, over LSP --------------------------------------------------------------------
@@ -272,10 +281,6 @@ async function main(): Promise<void> {
   const typeBigCompose = await typing(bigCompose, 200);
 
   console.log('CLI whole-process runs…');
-  const nodeStart = medianRun(RUNS, () => cliRun(['-e', '0']));
-  const cliCompose = medianRun(RUNS, () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'compose')]));
-  const cliDf = medianRun(RUNS, () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'dockerfiles')]));
-  const cliAll = medianRun(RUNS, () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', CORPUS]));
   // The same files through a process that only reads and parses them (or, for the peer, validates
   // them): what a fresh process costs before any rule runs, cold JIT included.
   const listOf = (inputs: Input[]) => {
@@ -286,9 +291,18 @@ async function main(): Promise<void> {
   const BARE = path.join(ROOT, 'out/bench/bare-pass.js');
   const dfList = listOf(dockerfiles);
   const composeList = listOf(composes);
-  const bareDf = medianRun(RUNS, () => cliRun([BARE, 'dockerfile-ast', dfList]));
-  const bareYaml = medianRun(RUNS, () => cliRun([BARE, 'yaml', composeList]));
-  const utilsProcess = medianRun(RUNS, () => cliRun([BARE, 'dockerfile-utils', dfList]));
+  // Interleaved, round after round: a burst of the neighbours' load then slows the CLI and the
+  // process it is compared with alike, instead of only the one measured during it.
+  const whole = interleaved(WHOLE_RUNS, {
+    nodeStart: () => cliRun(['-e', '0']),
+    cliCompose: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'compose')]),
+    bareYaml: () => cliRun([BARE, 'yaml', composeList]),
+    cliDf: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'dockerfiles')]),
+    bareDf: () => cliRun([BARE, 'dockerfile-ast', dfList]),
+    utilsProcess: () => cliRun([BARE, 'dockerfile-utils', dfList]),
+    cliAll: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', CORPUS]),
+  });
+  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll } = whole;
   fs.unlinkSync(dfList);
   fs.unlinkSync(composeList);
   let dclint: CliRun | undefined;
@@ -361,7 +375,7 @@ async function main(): Promise<void> {
   const md = [
     `# Benchmark results`,
     '',
-    `${date} — ${machine}. Corpus: ${dockerfiles.length} Dockerfiles, ${composes.length} compose files, ${stress.length} stress files. In process, each file goes through the parse floor, Docker Guardrails (and, for Dockerfiles, dockerfile-utils) one after the other, ${REPS} rounds after a warm-up; a file's time is its fastest round (interference only adds time; ${STRESS_REPS} rounds for the stress files); median and p99 are over the files, a whole pass is the sum of the files' times; each figure is the median of ${RUNS} such runs. Whole-process figures are medians of ${RUNS} runs.`,
+    `${date} — ${machine}. Corpus: ${dockerfiles.length} Dockerfiles, ${composes.length} compose files, ${stress.length} stress files. In process, each file goes through the parse floor, Docker Guardrails (and, for Dockerfiles, dockerfile-utils) one after the other, ${REPS} rounds after a warm-up; a file's time is its fastest round (interference only adds time; ${STRESS_REPS} rounds for the stress files); median and p99 are over the files, a whole pass is the sum of the files' times; each figure is the median of ${RUNS} such runs. Whole-process figures are medians of ${WHOLE_RUNS} runs, each process once per round, in turn.`,
     '',
     '## Targets',
     '',
