@@ -33,6 +33,7 @@ const CASES: [string, Case][] = [
   ['append to a RUN with an open $(', dockerfile('FROM debian:12\nRUN apt-get update && apt-get install -y curl && make -j$(nproc\nUSER 1000\n')],
   ['append to a RUN with an open quote', dockerfile('FROM debian:12\nRUN apt-get update && apt-get install -y curl && echo "x\nUSER 1000\n')],
   ['append to a RUN with an open if', dockerfile('FROM debian:12\nRUN if true; then apt-get update && apt-get install -y curl; fi; if true; then echo\nUSER 1000\n')],
+  ['CRLF lines and a last line ended by a lone CR (compose)', compose('version: "3.8"\r\nservices:\r\n  hass:\r\n    image: easypi/hass-arm\r')],
   ['DC040/DC041 in a flow mapping', compose('services:\n  db:\n    image: postgres:17\n    environment: { POSTGRES_PASSWORD: hunter2 }\n')],
   ['DC040 in a flow sequence', compose('services:\n  db:\n    image: postgres:17\n    environment: [POSTGRES_PASSWORD=hunter2hunter2, API_TOKEN=tok_live_abcdef123]\n')],
   ['DC010 own privileged over a merged one', compose('x-defaults: &defaults\n  privileged: true\nservices:\n  db:\n    image: postgres:17\n    <<: *defaults\n    privileged: true\n')],

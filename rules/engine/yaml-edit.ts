@@ -91,6 +91,10 @@ export function appendToMapEdit(ctx: ComposeContext, map: YAMLMap, lines: string
   const end = contentEndLine(ctx, map.items[map.items.length - 1]);
   if (end === undefined) return undefined;
   const line = pastDeeperComments(ctx, end, indent.length);
+  // A line ended by a lone "\r": the editor sees a line break there, the yaml parser does not (it
+  // reads the "\r" as part of the value), so text inserted before it would end up followed by it.
+  const lineEnd = ctx.lines.lineEndOffset(line);
+  if (ctx.text.charCodeAt(lineEnd) === 13 && ctx.text.charCodeAt(lineEnd + 1) !== 10) return undefined;
   const eol = ctx.lines.eol;
   const at = { line, character: ctx.lines.lineText(line).length };
   return { range: { start: at, end: at }, newText: lines.map((l) => `${eol}${indent}${l}`).join('') };
