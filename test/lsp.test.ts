@@ -331,6 +331,34 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('files read for another file', () => {
+    it('a changed .env of the compose file that builds an open Dockerfile changes the Dockerfile\'s fix', async () => {
+      const dockerfile = 'FROM alpine:3.20\nENV DB_PASSWORD=hunter2\nUSER 1000\nCMD ["app"]\n';
+      const dir = tempWorkspace({ 'compose.yaml': 'services:\n  app:\n    build: .\n', '.env': 'DB_PASSWORD=hunter2\n' });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'Dockerfile'), dockerfile, 'dockerfile');
+        const titles = async () => {
+          const df020 = (client.latest(uri)?.diagnostics ?? []).filter((d) => d.code === 'DF020');
+          assert.equal(df020.length, 1);
+          return (await client.codeActions(uri, df020, ['quickfix'])).map((a) => a.title);
+        };
+        await client.diagnostics(uri, 1);
+        // .env already gives the service this value: the ENV can move to the service.
+        assert.ok((await titles()).includes('Move DB_PASSWORD to .env (service app)'));
+        // .env now gives the service another value: moving the ENV would change what the container gets.
+        const published = client.published.filter((p) => p.uri === uri).length;
+        fs.writeFileSync(path.join(dir, '.env'), 'DB_PASSWORD=something-else\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, '.env')).toString(), type: 2 }] });
+        await client.until('the Dockerfile re-analyzed', () => client.published.filter((p) => p.uri === uri).length > published);
+        assert.ok(!(await titles()).includes('Move DB_PASSWORD to .env (service app)'));
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('compose extends:', () => {
     it('re-analyzes a compose file when the file its services extend changes', async () => {
       const child = 'services:\n  db:\n    extends:\n      file: ./base/compose.yml\n      service: postgres\n';

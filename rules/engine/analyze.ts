@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { ComposeContext } from './compose';
 import { DockerfileContext } from './dockerfile';
 import { isIncludedComposePath } from './include';
+import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
 import { findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
@@ -61,8 +62,15 @@ export interface Analysis {
   failures: { code: string; error: string }[];
 }
 
+/**
+ * The parsed file for one analysis. Other files its rules read (the compose file that builds it, a
+ * `.env`) are read as they are during this analysis, not as an earlier one saw them (analysisWorkspace).
+ */
 export function createContext(kind: FileKind, filePath: string, text: string, workspace: WorkspaceView, options: RuleOptions): AnyContext {
-  return kind === 'dockerfile' ? new DockerfileContext(filePath, text, workspace, options) : new ComposeContext(filePath, text, workspace, options);
+  const view = analysisWorkspace(workspace);
+  const context = kind === 'dockerfile' ? new DockerfileContext(filePath, text, view, options) : new ComposeContext(filePath, text, view, options);
+  registerAnalyzed(view, context);
+  return context;
 }
 
 /** The effective severity of a rule under a config, or undefined when it is off. */

@@ -54,20 +54,30 @@ interface KeyIndex {
   merged: Map<string, { pair: Pair; via: Pair }>;
 }
 
+/**
+ * What a parse learns from its own text alone (anchors, merge keys, key lookups): shared by every
+ * context that reads the same parse (see `reading`), filled as rules ask.
+ */
+interface ParseIndex {
+  /** Unset until the first walk for anchors (indexAnchors), which fills both. */
+  sharedNodes: Set<Node> | undefined;
+  anchors: Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>;
+  lookups: Map<YAMLMap, Map<string, Entry | typeof MISSING>>;
+  /** Per mapping, one key index per merge depth (see keyIndexOf). */
+  keyIndexes: Map<YAMLMap, KeyIndex[]>;
+}
+
 /** A compose file parsed once, with exact source ranges. */
 export class ComposeContext {
   readonly kind = 'compose' as const;
   readonly lines: LineIndex;
   readonly documents: Document.Parsed[];
   readonly services: Service[];
-  private sharedNodes: Set<Node> | undefined;
-  private anchors = new Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>();
+  private readonly index: ParseIndex;
+  /** Answers that may depend on other files (`.env`, includes, builds): this context's own, never shared. */
   // Plain maps, not WeakMaps: they live and die with this analysis' context, and weak tables cost
   // the garbage collector extra work (ephemerons) on every collection.
   private memos = new Map<object, Map<string, unknown>>();
-  private lookups = new Map<YAMLMap, Map<string, Entry | typeof MISSING>>();
-  /** Per mapping, one key index per merge depth (see keyIndexOf). */
-  private keyIndexes = new Map<YAMLMap, KeyIndex[]>();
   private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
   /** Set on a file read as the base of another file's `extends:`: the file whose `.env` interpolates it. */
   private readonly interpolationRoot: ComposeContext | undefined;
@@ -77,16 +87,18 @@ export class ComposeContext {
     readonly text: string,
     readonly workspace: WorkspaceView,
     readonly options: RuleOptions,
-    /** For asExtendedFrom: the parsed file this reads again, and whose `.env` interpolates it. */
-    from?: { parsed: ComposeContext; interpolation: ComposeContext },
+    /** For `reading` and asExtendedFrom: the parse this reads again, and the file whose `.env` interpolates it. */
+    from?: { parsed: ComposeContext; interpolation?: ComposeContext },
   ) {
     if (from) {
       this.lines = from.parsed.lines;
       this.documents = from.parsed.documents;
       this.services = from.parsed.services;
+      this.index = from.parsed.index;
       this.interpolationRoot = from.interpolation;
       return;
     }
+    this.index = { sharedNodes: undefined, anchors: new Map(), lookups: new Map(), keyIndexes: new Map() };
     this.lines = new LineIndex(text);
     // No `keepSourceTokens`: nothing reads a node's CST token, and keeping them all costs memory and GC time.
     // No `lineCounter`: ranges come from `lines` (LineIndex), and with `prettyErrors: false` the parser
@@ -149,8 +161,8 @@ export class ComposeContext {
    * library's `Alias.resolve` walks the whole document on every call; this index is built once.)
    */
   private anchorTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
-    if (!this.sharedNodes) this.indexAnchors();
-    const index = this.anchors.get(doc);
+    if (!this.index.sharedNodes) this.indexAnchors();
+    const index = this.index.anchors.get(doc);
     if (!index) return undefined;
     const list = index.get(alias.source);
     if (!list) return undefined;
@@ -180,10 +192,10 @@ export class ComposeContext {
   /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
   get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
     if (depth > 0) return this.entryOf(doc, map, key, depth);
-    let cache = this.lookups.get(map);
+    let cache = this.index.lookups.get(map);
     if (!cache) {
       cache = new Map();
-      this.lookups.set(map, cache);
+      this.index.lookups.set(map, cache);
     }
     const hit = cache.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
@@ -216,10 +228,10 @@ export class ComposeContext {
    * keys only.
    */
   private keyIndexOf(doc: Document.Parsed, map: YAMLMap, depth: number): KeyIndex {
-    let byDepth = this.keyIndexes.get(map);
+    let byDepth = this.index.keyIndexes.get(map);
     if (!byDepth) {
       byDepth = [];
-      this.keyIndexes.set(map, byDepth);
+      this.index.keyIndexes.set(map, byDepth);
     }
     const known = byDepth[depth];
     if (known) return known;
@@ -258,8 +270,8 @@ export class ComposeContext {
   /** Whether a node lies inside an anchored node (editing it would change every alias of it). */
   isShared(node: Node | null | undefined): boolean {
     if (!node) return false;
-    if (!this.sharedNodes) this.indexAnchors();
-    return this.sharedNodes!.has(node);
+    if (!this.index.sharedNodes) this.indexAnchors();
+    return this.index.sharedNodes!.has(node);
   }
 
   /**
@@ -283,9 +295,9 @@ export class ComposeContext {
           }
         });
       }
-      this.anchors.set(doc, found);
+      this.index.anchors.set(doc, found);
     }
-    this.sharedNodes = shared;
+    this.index.sharedNodes = shared;
   }
 
   /** The `environment:` of a service in both forms, with exact ranges. */
@@ -368,6 +380,16 @@ export class ComposeContext {
    */
   asExtendedFrom(root: ComposeContext): ComposeContext {
     return new ComposeContext(this.path, this.text, root.workspace, root.options, { parsed: this, interpolation: root.interpolationRoot ?? root });
+  }
+
+  /**
+   * This parse read in another analysis: the same documents and what they say about themselves
+   * (anchors, merges, lookups), with that analysis' workspace and options, and none of the answers
+   * that read other files (`.env`, the files that include it, what its services build), which may
+   * have changed since.
+   */
+  reading(workspace: WorkspaceView, options: RuleOptions): ComposeContext {
+    return new ComposeContext(this.path, this.text, workspace, options, { parsed: this });
   }
 
   /**

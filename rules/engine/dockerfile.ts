@@ -63,7 +63,17 @@ export class DockerfileContext {
     readonly text: string,
     readonly workspace: WorkspaceView,
     readonly options: RuleOptions,
+    /** For `reading`: the parse this reads again. */
+    private readonly parsed?: DockerfileContext,
   ) {
+    if (parsed) {
+      this.lines = parsed.lines;
+      this.ast = parsed.ast;
+      this.escapeChar = parsed.escapeChar;
+      this.globalArgs = parsed.globalArgs;
+      this.stages = parsed.stages;
+      return;
+    }
     this.lines = new LineIndex(text);
     this.ast = parseDockerfile(text);
     this.escapeChar = this.ast.getEscapeCharacter();
@@ -73,6 +83,11 @@ export class DockerfileContext {
       if (prop) this.globalArgs.set(prop.getName(), prop.getValue());
     }
     this.stages = this.buildStages();
+  }
+
+  /** This parse read in another analysis, with that analysis' workspace and options (see ComposeContext.reading). */
+  reading(workspace: WorkspaceView, options: RuleOptions): DockerfileContext {
+    return new DockerfileContext(this.path, this.text, workspace, options, this.parsed ?? this);
   }
 
   get finalStage(): Stage | undefined {
@@ -113,6 +128,7 @@ export class DockerfileContext {
 
   /** Every RUN instruction (including ONBUILD RUN triggers) with its shell commands, parsed once. */
   runs(): RunInstruction[] {
+    if (this.parsed) return this.parsed.runs();
     if (this.runCache) return this.runCache;
     const out: RunInstruction[] = [];
     for (const stage of this.stages) {

@@ -53,7 +53,8 @@ export interface IncludeEntry {
   node: Node;
 }
 
-const entriesMemo = new WeakMap<ComposeContext, IncludeEntry[]>();
+/** By parse (a context's `documents`): the entries depend on the file's path and text alone. */
+const entriesMemo = new WeakMap<object, IncludeEntry[]>();
 
 function pathOf(node: Node | null | undefined): string | null {
   const s = scalarString(node);
@@ -63,7 +64,7 @@ function pathOf(node: Node | null | undefined): string | null {
 
 /** The entries of a compose file's top-level `include:` (every document), paths made absolute. */
 export function includesOf(ctx: ComposeContext): IncludeEntry[] {
-  const cached = entriesMemo.get(ctx);
+  const cached = entriesMemo.get(ctx.documents);
   if (cached) return cached;
   const out: IncludeEntry[] = [];
   for (const doc of ctx.documents) {
@@ -112,7 +113,7 @@ export function includesOf(ctx: ComposeContext): IncludeEntry[] {
       out.push({ files: abs, projectDir, envFiles, envFileNodes, node: item });
     }
   }
-  entriesMemo.set(ctx, out);
+  entriesMemo.set(ctx.documents, out);
   return out;
 }
 
@@ -126,8 +127,8 @@ export interface Inclusion {
 
 /**
  * Every file of the include tree below a compose file (not the file itself), each once, in
- * breadth-first order, with the inclusion that brings it in. Files are read through `ws` (the
- * analysis' own view: a memoized root may carry an older one).
+ * breadth-first order, with the inclusion that brings it in. Files are read through `ws` (by default
+ * the root's).
  */
 export function includeTree(root: ComposeContext, ws: WorkspaceView = root.workspace): { ctx: ComposeContext; via: Inclusion }[] {
   const out: { ctx: ComposeContext; via: Inclusion }[] = [];
@@ -152,11 +153,12 @@ export function includeTree(root: ComposeContext, ws: WorkspaceView = root.works
   return out;
 }
 
-const extendsFilesMemo = new WeakMap<ComposeContext, string[]>();
+/** By parse, like entriesMemo. */
+const extendsFilesMemo = new WeakMap<object, string[]>();
 
 /** The YAML files a compose file's services name in `extends: {file: …}` (absolute, each once; `${…}` paths are not followed). */
 export function extendsFilesOf(ctx: ComposeContext): string[] {
-  const cached = extendsFilesMemo.get(ctx);
+  const cached = extendsFilesMemo.get(ctx.documents);
   if (cached) return cached;
   const out: string[] = [];
   if (mayExtend(ctx.text)) {
@@ -169,7 +171,7 @@ export function extendsFilesOf(ctx: ComposeContext): string[] {
       if (file !== ctx.path && !out.includes(file)) out.push(file);
     }
   }
-  extendsFilesMemo.set(ctx, out);
+  extendsFilesMemo.set(ctx.documents, out);
   return out;
 }
 
@@ -203,7 +205,8 @@ function extendedBases(from: ComposeContext[], ws: WorkspaceView, options: RuleO
 interface MemoEntry {
   /** Every file read to find the answer, with the text it had (undefined: absent). */
   deps: [string, string | undefined][];
-  result: Inclusion[];
+  /** The answer by file: the contexts of another analysis are not handed out (see AnalysisWorkspace). */
+  result: { parent: string; entry: number; root: string }[];
 }
 const includersMemo = new Map<string, MemoEntry>();
 const MAX_MEMO = 256;
@@ -262,7 +265,16 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
   }
   if (!anyRoot) return [];
   const hit = includersMemo.get(filePath);
-  if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) return hit.result;
+  if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) {
+    const again = hit.result.map((r) => {
+      const parent = parsedCompose(ws, r.parent, options);
+      const root = parsedCompose(ws, r.root, options);
+      const entry = parent && includesOf(parent)[r.entry];
+      return parent && root && entry ? { parent, entry, root } : undefined;
+    });
+    // The files read are as they were, so every context is there again; a miss would search afresh.
+    if (again.every((r) => r !== undefined)) return again;
+  }
   const deps: [string, string | undefined][] = [];
   const result: Inclusion[] = [];
   for (const candidate of rootCandidates(filePath)) {
@@ -280,7 +292,7 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
     }
   }
   includersMemo.delete(filePath);
-  includersMemo.set(filePath, { deps, result });
+  includersMemo.set(filePath, { deps, result: result.map((r) => ({ parent: r.parent.path, entry: includesOf(r.parent).indexOf(r.entry), root: r.root.path })) });
   if (includersMemo.size > MAX_MEMO) includersMemo.delete(includersMemo.keys().next().value as string);
   return result;
 }

@@ -1,21 +1,26 @@
 /**
  * Relations between files that rules need: the Dockerfile a compose service builds, and the compose
- * services that build a Dockerfile. Both are read through the WorkspaceView (open editors first),
- * and parsed documents are memoized by text so a keystroke does not re-parse neighbours.
+ * services that build a Dockerfile. Both are read through the WorkspaceView (open editors first);
+ * parses are shared by text, contexts are per analysis (see AnalysisWorkspace).
  */
 import * as path from 'node:path';
 import { isMap, isScalar } from './yaml-guards';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
-import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
+import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView } from './types';
 
 /** Compose file names `docker compose` looks for, in its order of preference. */
 export const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
+/**
+ * Parses of other files, shared by analyses: a parse depends on the path and the text alone, so a
+ * keystroke does not re-parse the neighbours. Rules never see these; they get a context that reads
+ * the parse in their analysis (below).
+ */
 const MAX_MEMO = 64;
-const composeMemo = new Map<string, ComposeContext>();
-const dockerfileMemo = new Map<string, DockerfileContext>();
+const composeParses = new Map<string, ComposeContext>();
+const dockerfileParses = new Map<string, DockerfileContext>();
 
 function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
   const hit = cache.get(key);
@@ -30,16 +35,56 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
+/**
+ * The workspace as one analysis reads it. What a context learns beyond its own text (the `.env` that
+ * interpolates it, the files that include it, what its services build) reads other files, which may
+ * change between analyses (the `.env` of the compose file that builds an open Dockerfile): so the
+ * contexts of other files live as long as the analysis that asked for them, one per file, and the
+ * next analysis reads those files afresh.
+ */
+class AnalysisWorkspace implements WorkspaceView {
+  readonly contexts = new Map<string, ComposeContext | DockerfileContext>();
+  constructor(readonly base: WorkspaceView) {}
+  readText(p: string): string | undefined {
+    return this.base.readText(p);
+  }
+  exists(p: string): boolean {
+    return this.base.exists(p);
+  }
+}
+
+/** A view of `ws` for one analysis: the contexts of other files made while it runs are its own. */
+export function analysisWorkspace(ws: WorkspaceView): WorkspaceView {
+  return new AnalysisWorkspace(ws instanceof AnalysisWorkspace ? ws.base : ws);
+}
+
+/** Registers the analyzed file's own context, so a rule that reads that file through the workspace gets it. */
+export function registerAnalyzed(ws: WorkspaceView, ctx: ComposeContext | DockerfileContext): void {
+  if (ws instanceof AnalysisWorkspace) ws.contexts.set(`${ctx.kind}\u0000${ctx.path}`, ctx);
+}
+
+/** The context of another file in the analysis `ws` belongs to (made afresh outside an analysis). */
+function contextFor<T extends ComposeContext | DockerfileContext>(ws: WorkspaceView, kind: T['kind'], p: string, text: string, make: () => T): T {
+  if (!(ws instanceof AnalysisWorkspace)) return make();
+  // Keyed by path, checked against the text (not keyed by it: hashing a whole file costs more than an analysis of a small one).
+  const key = `${kind}\u0000${p}`;
+  const known = ws.contexts.get(key) as T | undefined;
+  if (known && known.text === text) return known;
+  const made = make();
+  ws.contexts.set(key, made);
+  return made;
+}
+
 export function parsedCompose(ws: WorkspaceView, p: string, options: RuleOptions = DEFAULT_OPTIONS): ComposeContext | undefined {
   const text = ws.readText(p);
   if (text === undefined) return undefined;
-  return memo(composeMemo, `${p}\u0000${text}`, () => new ComposeContext(p, text, ws, options));
+  return contextFor(ws, 'compose', p, text, () => memo(composeParses, `${p}\u0000${text}`, () => new ComposeContext(p, text, EMPTY_WORKSPACE, DEFAULT_OPTIONS)).reading(ws, options));
 }
 
 export function parsedDockerfile(ws: WorkspaceView, p: string, options: RuleOptions = DEFAULT_OPTIONS): DockerfileContext | undefined {
   const text = ws.readText(p);
   if (text === undefined) return undefined;
-  return memo(dockerfileMemo, `${p}\u0000${text}`, () => new DockerfileContext(p, text, ws, options));
+  return contextFor(ws, 'dockerfile', p, text, () => memo(dockerfileParses, `${p}\u0000${text}`, () => new DockerfileContext(p, text, EMPTY_WORKSPACE, DEFAULT_OPTIONS)).reading(ws, options));
 }
 
 export interface BuildInfo {
