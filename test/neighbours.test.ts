@@ -26,4 +26,18 @@ describe('neighbouring files are read as they are now', () => {
     files.set('/n1/.env', 'DB_PASSWORD=something-else\n');
     assert.notEqual(fixTitle(), 'Move DB_PASSWORD to .env (service app)');
   });
+
+  it('DF044: the project directory an included compose file gets from the file that includes it, after that changed', () => {
+    const files: FileSet = new Map([
+      ['/n2/compose.yaml', 'include:\n  - path: svc/compose.yaml\n    project_directory: .\n'],
+      ['/n2/svc/compose.yaml', 'services:\n  app:\n    build: app\n    healthcheck:\n      test: ["CMD", "/app/healthcheck"]\n'],
+      ['/n2/app/Dockerfile', 'FROM node:22-alpine\nEXPOSE 3000\nUSER node\nCMD ["node", "server.js"]\n'],
+    ]);
+    const df044 = () => analyze(allRules, 'dockerfile', '/n2/app/Dockerfile', files.get('/n2/app/Dockerfile')!, viewOf(files), DEFAULT_CONFIG).findings.some((f) => f.code === 'DF044');
+    // `build: app` resolves against the project directory /n2: the service builds this Dockerfile and has a healthcheck.
+    assert.equal(df044(), false);
+    // Without project_directory, it resolves against /n2/svc: no service with a healthcheck builds this Dockerfile.
+    files.set('/n2/compose.yaml', 'include:\n  - path: svc/compose.yaml\n');
+    assert.equal(df044(), true);
+  });
 });
