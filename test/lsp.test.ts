@@ -25,6 +25,19 @@ function tempWorkspace(files: Record<string, string>): string {
   return fs.realpathSync(dir);
 }
 
+/** Runs `test` against a fresh server whose workspace folder holds `files` (and `.git`), then shuts the server down. */
+async function withServer(files: Record<string, string>, test: (client: TestClient, dir: string) => Promise<void>, settings?: Record<string, unknown>): Promise<void> {
+  const dir = tempWorkspace(files);
+  const client = new TestClient();
+  try {
+    if (settings) client.settings = settings;
+    await client.initialize([dir]);
+    await test(client, dir);
+  } finally {
+    await client.shutdown();
+  }
+}
+
 const apply = (text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]) => applyTextEdits(text, edits);
 
 describe('language server over stdio', () => {
@@ -114,10 +127,7 @@ describe('language server over stdio', () => {
       ],
     ] as const) {
       it(`${name}: repeated fix-all converges, the file still parses, and no safely fixable finding is left`, async () => {
-        const dir = tempWorkspace({});
-        const client = new TestClient();
-        try {
-          await client.initialize([dir]);
+        await withServer({}, async (client, dir) => {
           const uri = client.open(path.join(dir, name), text, languageId);
           let files = new Map<string, string>([[uri, text]]);
           let version = 1;
@@ -155,19 +165,14 @@ describe('language server over stdio', () => {
             assert.deepEqual(preferred.map((a) => `${d.code}: ${a.title}`), [], 'a safe fix is still offered after fix-all');
           }
           assert.ok(diags.length < before, `fewer findings after fix-all (${before} -> ${diags.length})`);
-        } finally {
-          await client.shutdown();
-        }
+        });
       });
     }
   });
 
   describe('code action menu, hover and docs', () => {
     it('offers fix, fix-all-of-code, ignore for line / file and docs; the ignore edits silence the finding', async () => {
-      const dir = tempWorkspace({});
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({}, async (client, dir) => {
         const text = '# syntax=docker/dockerfile:1\nFROM node AS a\nFROM python:latest\nCMD ["python"]\n';
         const uri = client.open(path.join(dir, 'Dockerfile'), text, 'dockerfile');
         const diags = await client.diagnostics(uri, 1);
@@ -211,18 +216,13 @@ describe('language server over stdio', () => {
         const page = (await client.conn.sendRequest('dockerGuardrails/ruleDocs', { code: 'df010' })) as { markdown: string };
         assert.match(page.markdown, /^# DF010 runs-as-root/);
         assert.match(page.markdown, /## Why is this bad\?/);
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
   describe('compose quick fix that creates .env', () => {
     it('moves the secret to .env, git-ignores it and lists it in .env.example, in one edit', async () => {
-      const dir = tempWorkspace({ 'compose.yaml': COMPOSE });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'compose.yaml': COMPOSE }, async (client, dir) => {
         const composePath = path.join(dir, 'compose.yaml');
         const uri = client.open(composePath, COMPOSE, 'dockercompose');
         const diags = await client.diagnostics(uri, 1);
@@ -241,24 +241,20 @@ describe('language server over stdio', () => {
         assert.equal(files.get(u('.env')), "POSTGRES_PASSWORD='Tr0ub4dor&3-horse'\n");
         assert.equal(files.get(u('.gitignore')), '.env\n');
         assert.equal(files.get(u('.env.example')), 'POSTGRES_PASSWORD=\n');
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
   describe('workspace-wide diagnostics', () => {
     it('publishes findings for files never opened, with progress, and follows the file watcher', async () => {
-      const dir = tempWorkspace({
+      const files = {
         'svc/Dockerfile': 'FROM python:latest\nCMD ["python"]\n',
         'deploy/docker-compose.yml': 'services:\n  x:\n    image: busybox:1.37\n    privileged: true\n',
         'node_modules/pkg/Dockerfile': 'FROM node\n',
         'ignored/Dockerfile': 'FROM node\n',
         '.gitignore': 'ignored/\n',
-      });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      };
+      await withServer(files, async (client, dir) => {
         const svc = URI.file(path.join(dir, 'svc/Dockerfile')).toString();
         const compose = URI.file(path.join(dir, 'deploy/docker-compose.yml')).toString();
         const svcDiags = await client.diagnostics(svc);
@@ -297,9 +293,7 @@ describe('language server over stdio', () => {
         fs.rmSync(path.join(dir, 'jobs'), { recursive: true });
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'jobs')).toString(), type: 3 }] });
         await client.until('cleared diagnostics for a file in the deleted folder', () => client.latest(inFolderUri)?.diagnostics.length === 0);
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
@@ -307,10 +301,7 @@ describe('language server over stdio', () => {
     it('a Dockerfile edit updates the compose file that builds it; a .gitignore change clears DR001', async () => {
       const compose = 'services:\n  api:\n    build: ./api\n    environment:\n      DB_URL: ${DB_URL}\n';
       const dockerfile = 'FROM node:24-alpine\nCMD ["node", "server.js"]\n';
-      const dir = tempWorkspace({ 'compose.yaml': compose, 'api/Dockerfile': dockerfile, '.env': 'DB_URL=postgres://db/app\n' });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'compose.yaml': compose, 'api/Dockerfile': dockerfile, '.env': 'DB_URL=postgres://db/app\n' }, async (client, dir) => {
         const composeUri = URI.file(path.join(dir, 'compose.yaml')).toString();
         const codes = () => (client.latest(composeUri)?.diagnostics ?? []).map((d) => d.code);
         await client.until('DC011 and DR001 on the unopened compose file', () => codes().includes('DC011') && codes().includes('DR001'));
@@ -325,19 +316,14 @@ describe('language server over stdio', () => {
         fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, '.gitignore')).toString(), type: 1 }] });
         await client.until('DR001 gone from compose.yaml', () => !codes().includes('DR001'));
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
   describe('files read for another file', () => {
     it('a changed .env of the compose file that builds an open Dockerfile changes the Dockerfile\'s fix', async () => {
       const dockerfile = 'FROM alpine:3.20\nENV DB_PASSWORD=hunter2\nUSER 1000\nCMD ["app"]\n';
-      const dir = tempWorkspace({ 'compose.yaml': 'services:\n  app:\n    build: .\n', '.env': 'DB_PASSWORD=hunter2\n' });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'compose.yaml': 'services:\n  app:\n    build: .\n', '.env': 'DB_PASSWORD=hunter2\n' }, async (client, dir) => {
         const uri = client.open(path.join(dir, 'Dockerfile'), dockerfile, 'dockerfile');
         const titles = async () => {
           const df020 = (client.latest(uri)?.diagnostics ?? []).filter((d) => d.code === 'DF020');
@@ -353,9 +339,7 @@ describe('language server over stdio', () => {
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, '.env')).toString(), type: 2 }] });
         await client.until('the Dockerfile re-analyzed', () => client.published.filter((p) => p.uri === uri).length > published);
         assert.ok(!(await titles()).includes('Move DB_PASSWORD to .env (service app)'));
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
@@ -363,10 +347,7 @@ describe('language server over stdio', () => {
     it('re-analyzes a compose file when the file its services extend changes', async () => {
       const child = 'services:\n  db:\n    extends:\n      file: ./base/compose.yml\n      service: postgres\n';
       const base = 'services:\n  postgres:\n    image: postgres:17-alpine\n';
-      const dir = tempWorkspace({ 'compose.yaml': child, 'base/compose.yml': base });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'compose.yaml': child, 'base/compose.yml': base }, async (client, dir) => {
         const childUri = URI.file(path.join(dir, 'compose.yaml')).toString();
         const codes = () => (client.latest(childUri)?.diagnostics ?? []).map((d) => d.code);
         // db inherits postgres and no volume: DC060 on the extending service.
@@ -376,9 +357,7 @@ describe('language server over stdio', () => {
         await client.diagnostics(baseUri, 1);
         client.change(baseUri, [{ text: base + '    volumes:\n      - pg-data:/var/lib/postgresql/data\nvolumes:\n  pg-data:\n' }]);
         await client.until('DC060 gone from compose.yaml', () => !codes().includes('DC060'));
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
 
     it('analyzes a base YAML file of any name that compose.yaml extends; a change to a base on disk re-analyzes the files extending it', async () => {
@@ -386,10 +365,7 @@ describe('language server over stdio', () => {
       const base = 'services:\n  webapp:\n    image: nginx:1.27.5-alpine\n    privileged: true\n';
       const devChild = 'services:\n  web:\n    extends:\n      file: fragments.yml\n      service: web\n';
       const fragment = 'services:\n  web:\n    image: nginx:1.27.5-alpine\n    user: root\n';
-      const dir = tempWorkspace({ 'compose.yaml': child, 'common-services.yml': base, 'dev/compose.dev.yaml': devChild, 'dev/fragments.yml': fragment });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'compose.yaml': child, 'common-services.yml': base, 'dev/compose.dev.yaml': devChild, 'dev/fragments.yml': fragment }, async (client, dir) => {
         const uri = (rel: string) => URI.file(path.join(dir, rel)).toString();
         const codes = (rel: string) => (client.latest(uri(rel))?.diagnostics ?? []).map((d) => d.code);
         // The base is analyzed (found by the workspace scan): privileged is reported there, not on web.
@@ -408,9 +384,7 @@ describe('language server over stdio', () => {
         await client.until('DC011 in common-services.yml, DC010 gone', () => codes('common-services.yml').includes('DC011') && !codes('common-services.yml').includes('DC010'));
         // web ran nginx as root with no user: (DC011 on web); now it inherits the base's user: root, reported in the base only.
         await client.until('DC011 gone from compose.yaml', () => !codes('compose.yaml').includes('DC011'));
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
@@ -418,10 +392,7 @@ describe('language server over stdio', () => {
     it('analyzes an included YAML file as compose, and re-analyzes the includer and the included file when either changes', async () => {
       const root = 'include:\n  - db/database.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n';
       const db = 'services:\n  db:\n    image: postgres:17-alpine\n';
-      const dir = tempWorkspace({ 'compose.yaml': root, 'db/database.yml': db, 'notes.yml': 'web:\n  image: nginx\n' });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'compose.yaml': root, 'db/database.yml': db, 'notes.yml': 'web:\n  image: nginx\n' }, async (client, dir) => {
         const rootUri = URI.file(path.join(dir, 'compose.yaml')).toString();
         const dbUri = URI.file(path.join(dir, 'db/database.yml')).toString();
         const codes = (uri: string) => (client.latest(uri)?.diagnostics ?? []).map((d) => d.code);
@@ -443,19 +414,13 @@ describe('language server over stdio', () => {
         await client.diagnostics(rootOpen, 1);
         client.change(rootOpen, [{ text: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n' }]);
         await client.until('db/database.yml cleared', () => client.latest(dbUri)?.diagnostics.length === 0);
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
-      const dir = tempWorkspace({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' });
-      const client = new TestClient();
-      try {
-        client.settings = { rules: { DF001: 'error', DF010: 'error' } };
-        await client.initialize([dir]);
+      await withServer({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' }, async (client, dir) => {
         const df = path.join(dir, 'svc/Dockerfile');
         const uri = client.open(df, 'FROM node\nCMD ["node"]\n', 'dockerfile');
         let diags = await client.diagnostics(uri, 1);
@@ -483,19 +448,13 @@ describe('language server over stdio', () => {
           const p = client.latest(uri);
           return p && !p.diagnostics.some((d) => d.code === 'DF010');
         });
-      } finally {
-        await client.shutdown();
-      }
+      }, { rules: { DF001: 'error', DF010: 'error' } });
     });
   });
 
   describe('settings', () => {
     it('honours per-rule severity, off, and enable=false', async () => {
-      const dir = tempWorkspace({});
-      const client = new TestClient();
-      try {
-        client.settings = { rules: { DF010: 'error', DF001: 'off' } };
-        await client.initialize([dir]);
+      await withServer({}, async (client, dir) => {
         const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM node\nCMD ["node"]\n', 'dockerfile');
         const diags = await client.diagnostics(uri, 1);
         assert.ok(!diags.some((d) => d.code === 'DF001'), 'DF001 is off');
@@ -504,9 +463,7 @@ describe('language server over stdio', () => {
         client.settings = { enable: false };
         await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
         await client.until('empty diagnostics after disabling', () => client.latest(uri)?.diagnostics.length === 0);
-      } finally {
-        await client.shutdown();
-      }
+      }, { rules: { DF010: 'error', DF001: 'off' } });
     });
   });
 });
