@@ -84,6 +84,11 @@ describe('compose include', () => {
     ]);
     const all = includersOf(viewOf(files), '/r/shared/db.yml');
     assert.deepEqual(all.map((i) => i.root.path), ['/r/shared/compose.yaml', '/r/compose.yaml']);
+    // Asked again (the memo's answer, with contexts made for the asking view), the same inclusions.
+    const ws = viewOf(files);
+    const again = includersOf(ws, '/r/shared/db.yml');
+    assert.deepEqual(again.map((i) => [i.parent.path, i.root.path, i.entry.envFiles]), all.map((i) => [i.parent.path, i.root.path, i.entry.envFiles]));
+    assert.ok(again.every((i) => i.parent.workspace === ws && i.root.workspace === ws));
     assert.deepEqual(inclusionOf(ctxOf(files, '/r/shared/db.yml'))?.entry.envFiles, ['/r/shared/app.env']);
   });
 
