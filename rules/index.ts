@@ -12,3 +12,4 @@ export { renderRuleMarkdown, renderRuleText, renderRuleTable } from './engine/re
 export { parseConfig, findConfigPath, applyConfigOptions, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
 export { includedFiles, includersOf, isIncludedComposePath, rootCandidates } from './engine/include';
 export { extendersOf } from './engine/compose-lookup';
+export { filesRead } from './engine/relations';

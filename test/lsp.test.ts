@@ -343,6 +343,28 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('files of any name that findings depend on', () => {
+    it('re-analyzes a compose file when its env_file changes on disk, and when that file\'s folder is deleted', async () => {
+      const compose = 'services:\n  db:\n    image: postgres:16\n    env_file:\n      - config/db.env\n';
+      await withServer({ 'compose.yaml': compose, 'config/db.env': 'POSTGRES_HOST_AUTH_METHOD=md5\n' }, async (client, dir) => {
+        const composeUri = URI.file(path.join(dir, 'compose.yaml')).toString();
+        const codes = () => (client.latest(composeUri)?.diagnostics ?? []).map((d) => d.code);
+        await client.until('DC050 on the unopened compose file (md5 in its env_file)', () => codes().includes('DC050'));
+        const envUri = URI.file(path.join(dir, 'config/db.env')).toString();
+        fs.writeFileSync(path.join(dir, 'config/db.env'), 'POSTGRES_HOST_AUTH_METHOD=scram-sha-256\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: envUri, type: 2 }] });
+        await client.until('DC050 gone after the env_file changed', () => !codes().includes('DC050'));
+        fs.writeFileSync(path.join(dir, 'config/db.env'), 'POSTGRES_HOST_AUTH_METHOD=md5\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: envUri, type: 2 }] });
+        await client.until('DC050 back', () => codes().includes('DC050'));
+        // The folder is deleted (VS Code reports the folder alone): the env_file is gone with it.
+        fs.rmSync(path.join(dir, 'config'), { recursive: true });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'config')).toString(), type: 3 }] });
+        await client.until('DC050 gone with the env_file', () => !codes().includes('DC050'));
+      });
+    });
+  });
+
   describe('compose extends:', () => {
     it('re-analyzes a compose file when the file its services extend changes', async () => {
       const child = 'services:\n  db:\n    extends:\n      file: ./base/compose.yml\n      service: postgres\n';

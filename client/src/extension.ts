@@ -20,9 +20,14 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'yaml' },
 ];
 
-/** Files watched on disk: the analyzed files and the ones their findings depend on. */
-// Every YAML file: one that a compose file pulls in with `include:` may have any name (the server decides).
-const WATCHED = '**/{*Dockerfile,*Dockerfile.*,*.dockerfile,*Containerfile,*Containerfile.*,*.containerfile,*.yml,*.yaml,.env,.env.example,.gitignore,.dockerignore,.docker-guardrails.yaml,.docker-guardrails.yml}';
+/**
+ * Files watched on disk: every file. Besides the analyzed files, findings depend on files of any name
+ * (an `env_file:`, a mounted `redis.conf`, a secret's file, a `<name>.dockerignore`; the server
+ * re-analyzes the files whose analysis read the one that changed), and a deleted folder is reported
+ * as the folder alone, which no file pattern matches (microsoft/vscode#90746). VS Code's
+ * `files.watcherExclude` still applies.
+ */
+const WATCHED = '**/*';
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -35,9 +40,6 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: {
       fileEvents: [
         workspace.createFileSystemWatcher(WATCHED),
-        // Deletions only, of anything: a deleted folder is reported as the folder alone, which no file
-        // pattern matches (microsoft/vscode#90746); the server clears the findings of the files below it.
-        workspace.createFileSystemWatcher('**/*', true, true, false),
       ],
     },
     diagnosticCollectionName: 'docker-guardrails',

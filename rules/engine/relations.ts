@@ -44,13 +44,25 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
  */
 class AnalysisWorkspace implements WorkspaceView {
   readonly contexts = new Map<string, ComposeContext | DockerfileContext>();
+  /** Every path the analysis read or looked for (found or not): a change to any of them may change its findings. */
+  readonly read = new Set<string>();
   constructor(readonly base: WorkspaceView) {}
   readText(p: string): string | undefined {
+    this.read.add(p);
     return this.base.readText(p);
   }
   exists(p: string): boolean {
+    this.read.add(p);
     return this.base.exists(p);
   }
+}
+
+/**
+ * The other files an analysis has read or looked for so far (its own file included when a rule read
+ * it through the workspace): the editor re-analyzes the file when one of them changes.
+ */
+export function filesRead(ctx: { workspace: WorkspaceView }): ReadonlySet<string> {
+  return ctx.workspace instanceof AnalysisWorkspace ? ctx.workspace.read : new Set();
 }
 
 /** A view of `ws` for one analysis: the contexts of other files made while it runs are its own. */

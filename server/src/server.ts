@@ -33,6 +33,7 @@ import {
   includedFiles,
   includersOf,
   extendersOf,
+  filesRead,
   isIncludedComposePath,
   rootCandidates,
   fixesConflict,
@@ -72,8 +73,57 @@ interface Entry {
   analysis: Analysis;
 }
 
+/**
+ * The latest analyses, keyed by URI, with the files each one read (an env_file, a mounted config, the
+ * compose file that builds a Dockerfile…): a change to one of those re-analyzes its readers.
+ */
+class Analyses extends Map<string, Entry> {
+  private readonly readers = new Map<string, Set<string>>();
+  private readonly reads = new Map<string, string[]>();
+
+  override set(uri: string, entry: Entry): this {
+    this.unindex(uri);
+    // The files read are taken when the analysis is stored (a quick fix computed later may read more).
+    const read = [...filesRead(entry.analysis.context)].filter((p) => p !== entry.path);
+    this.reads.set(uri, read);
+    for (const p of read) {
+      let set = this.readers.get(p);
+      if (!set) this.readers.set(p, (set = new Set()));
+      set.add(entry.path);
+    }
+    return super.set(uri, entry);
+  }
+
+  override delete(uri: string): boolean {
+    this.unindex(uri);
+    return super.delete(uri);
+  }
+
+  /** Every path some latest analysis read. */
+  readPaths(): IterableIterator<string> {
+    return this.readers.keys();
+  }
+
+  /** The paths of the analyzed files whose latest analysis read `p`. */
+  readersOf(p: string): ReadonlySet<string> {
+    return this.readers.get(p) ?? new Set();
+  }
+
+  private unindex(uri: string): void {
+    const entry = this.get(uri);
+    const read = this.reads.get(uri);
+    if (!entry || !read) return;
+    this.reads.delete(uri);
+    for (const p of read) {
+      const set = this.readers.get(p);
+      set?.delete(entry.path);
+      if (set?.size === 0) this.readers.delete(p);
+    }
+  }
+}
+
 /** The latest analysis of every known file, keyed by URI (open documents and workspace files). */
-const analyses = new Map<string, Entry>();
+const analyses = new Analyses();
 /** Files found on disk by the workspace scan and the file watcher (path → kind). */
 const workspaceFiles = new Map<string, FileKind>();
 const openByPath = new Map<string, TextDocument>();
@@ -395,9 +445,11 @@ function isDependency(p: string): boolean {
 const relatedPending = new Set<string>();
 let relatedTimer: NodeJS.Timeout | undefined;
 function scheduleRelated(changedPath: string, kind: FileKind | undefined): void {
+  // The files whose latest analysis read this one (whatever its name: an env_file, a mounted
+  // redis.conf, a secret's file, the Dockerfile a service builds).
+  for (const reader of analyses.readersOf(changedPath)) if (reader !== changedPath) relatedPending.add(reader);
   // A YAML file that is not analyzed itself may still be an `extends: {file: …}` base of compose files.
-  if (!kind && !/\.ya?ml$/i.test(changedPath)) return;
-  if (kind === 'compose' || !kind) {
+  if (kind === 'compose' || (!kind && /\.ya?ml$/i.test(changedPath))) {
     if (kind === 'compose') {
       // include: the files it includes (now or before) and the compose files that include it.
       for (const p of refreshIncludes(changedPath)) relatedPending.add(p);
@@ -491,7 +543,7 @@ function expandFolderDeletions(changes: readonly FileEvent[]): FileEvent[] {
     const p = uriToPath(change.uri);
     if (workspaceFiles.has(p)) continue;
     const prefix = p.endsWith(path.sep) ? p : p + path.sep;
-    const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].map((e) => e.path)].filter((k) => k.startsWith(prefix)));
+    const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].map((e) => e.path), ...analyses.readPaths()].filter((k) => k.startsWith(prefix)));
     for (const known of below) out.push({ uri: pathToUri(known), type: FileChangeType.Deleted });
   }
   return out;
