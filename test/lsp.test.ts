@@ -297,6 +297,35 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a file analyzed from disk, never opened', () => {
+    it('offers fixes and hovers for its published findings; none when the file changed since, which is published anew', async () => {
+      const compose = 'services:\n  x:\n    image: busybox:1.37\n    privileged: true\n';
+      const dockerfile = 'FROM python:latest\nCMD ["python"]\n';
+      await withServer({ 'compose.yaml': compose, 'svc/Dockerfile': dockerfile }, async (client, dir) => {
+        const uri = URI.file(path.join(dir, 'compose.yaml')).toString();
+        const dc010 = (await client.diagnostics(uri)).filter((d) => d.code === 'DC010');
+        assert.equal(dc010.length, 1);
+        // The server keeps the findings of a file analyzed from disk, not its parse: it parses it again here.
+        const titles = (await client.codeActions(uri, dc010, ['quickfix'])).map((a) => a.title);
+        assert.ok(titles.some((t) => /privileged/.test(t) && !t.startsWith('Ignore') && !t.startsWith('Show')), `a fix for DC010 among ${titles.join(' | ')}`);
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: dc010[0].range.start })) as { contents: { value: string } } | null;
+        assert.match(hover?.contents.value ?? '', /DC010/);
+
+        // Changed on disk, no watcher event yet: the published findings are stale, and no fix is offered on them.
+        const dfUri = URI.file(path.join(dir, 'svc/Dockerfile')).toString();
+        const df001 = (await client.diagnostics(dfUri)).filter((d) => d.code === 'DF001');
+        assert.equal(df001.length, 1);
+        const published = client.published.filter((p) => p.uri === dfUri).length;
+        fs.writeFileSync(path.join(dir, 'svc/Dockerfile'), `# syntax=docker/dockerfile:1\n${dockerfile}`);
+        assert.deepEqual(await client.codeActions(dfUri, df001, ['quickfix']), []);
+        await client.until('the Dockerfile published anew', () => client.published.filter((p) => p.uri === dfUri).length > published);
+        const fresh = client.latest(dfUri)!.diagnostics.filter((d) => d.code === 'DF001');
+        assert.equal(fresh[0]?.range.start.line, 1);
+        assert.ok((await client.codeActions(dfUri, fresh, ['quickfix'])).length > 0, 'fixes on the new findings');
+      });
+    });
+  });
+
   describe('cross-file re-analysis', () => {
     it('a Dockerfile edit updates the compose file that builds it; a .gitignore change clears DR001', async () => {
       const compose = 'services:\n  api:\n    build: ./api\n    environment:\n      DB_URL: ${DB_URL}\n';

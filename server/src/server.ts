@@ -70,8 +70,16 @@ interface Entry {
   kind: FileKind;
   /** The editor's version, or -1 for a file analyzed from disk. */
   version: number;
-  analysis: Analysis;
+  /**
+   * The findings, and the parsed file they came from. A file analyzed from disk keeps its findings
+   * only (the parse of every file of a large workspace would stay in memory): withContext parses it
+   * again when a fix is asked for.
+   */
+  analysis: StoredAnalysis;
 }
+
+type StoredAnalysis = Omit<Analysis, 'context'> & { context?: Analysis['context'] };
+type EntryWithContext = Entry & { analysis: Analysis };
 
 /**
  * The latest analyses, keyed by URI, with the files each one read (an env_file, a mounted config, the
@@ -82,9 +90,9 @@ class Analyses extends Map<string, Entry> {
   private readonly reads = new Map<string, string[]>();
 
   override set(uri: string, entry: Entry): this {
-    this.unindex(uri);
     // The files read are taken when the analysis is stored (a quick fix computed later may read more).
-    const read = [...filesRead(entry.analysis.context)].filter((p) => p !== entry.path);
+    const read = entry.analysis.context ? [...filesRead(entry.analysis.context)].filter((p) => p !== entry.path) : [];
+    this.unindex(uri);
     this.reads.set(uri, read);
     for (const p of read) {
       let set = this.readers.get(p);
@@ -252,7 +260,9 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
     return;
   }
   for (const failure of analysis.failures) log(`rule ${failure.code} failed on ${p}: ${failure.error.split('\n')[0]}`);
-  analyses.set(uri, { uri, path: p, kind, version, analysis });
+  const entry: Entry = { uri, path: p, kind, version, analysis };
+  analyses.set(uri, entry);
+  if (version < 0) entry.analysis = { findings: analysis.findings, suppressed: analysis.suppressed, failures: analysis.failures };
   const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, version));
   void connection.sendDiagnostics({ uri, version: version >= 0 ? version : undefined, diagnostics });
 }
@@ -595,11 +605,33 @@ function uriOf(p: string): string {
   return openByPath.get(p)?.uri ?? pathToUri(p);
 }
 
+/**
+ * The entry with the parsed file its findings came from. A file analyzed from disk is read and
+ * analyzed again; its parse is used only when that gives the findings that were published (else they
+ * are published anew, and no fix is offered on the old ones).
+ */
+async function withContext(entry: Entry): Promise<EntryWithContext | undefined> {
+  if (entry.analysis.context) return entry as EntryWithContext;
+  const cfg = await settingsFor(entry.uri, entry.path);
+  const read = readForAnalysis(entry.path, cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+  const analysis = read.ok && cfg.enable ? analyze(allRules, entry.kind, entry.path, read.text, workspace, toEngineConfig(cfg)) : undefined;
+  const same = (a: Finding, b: Finding) => a.code === b.code && a.message === b.message && comparePos(a.range.start, b.range.start) === 0 && comparePos(a.range.end, b.range.end) === 0;
+  if (!analysis || analysis.findings.length !== entry.analysis.findings.length || !analysis.findings.every((f, i) => same(f, entry.analysis.findings[i]))) {
+    void analyzeFromDisk(entry.path, entry.kind);
+    return undefined;
+  }
+  // Kept while this is the file's latest analysis: the next fix asked for needs no parse.
+  entry.analysis = analysis;
+  return entry as EntryWithContext;
+}
+
 connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
-  const entry = analyses.get(params.textDocument.uri);
-  if (!entry) return [];
+  const stored = analyses.get(params.textDocument.uri);
+  if (!stored) return [];
   const doc = documents.get(params.textDocument.uri);
-  if (doc && doc.version !== entry.version) return [];
+  if (doc && doc.version !== stored.version) return [];
+  const entry = await withContext(stored);
+  if (!entry || analyses.get(params.textDocument.uri) !== stored) return [];
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => k === kind || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
@@ -633,7 +665,7 @@ connection.onNotification('dockerGuardrails/workspaceTrust', (params: { trusted?
 });
 
 /** The rules' network fixes for the diagnostics, when lookups are on for the file and the workspace is trusted. */
-async function registryFixes(entry: Entry, diagnostics: Diagnostic[]): Promise<Map<Diagnostic, Fix[]>> {
+async function registryFixes(entry: EntryWithContext, diagnostics: Diagnostic[]): Promise<Map<Diagnostic, Fix[]>> {
   const out = new Map<Diagnostic, Fix[]>();
   if (!workspaceTrusted || !entry.uri.startsWith('file:')) return out;
   const wanted = diagnostics.map((d) => [d, findingOf(entry, d)] as const).filter(([, f]) => f && hasAsyncFixes(allRules, f));
@@ -660,7 +692,7 @@ function findingOf(entry: Entry, diag: Diagnostic): Finding | undefined {
 }
 
 /** The rest of the menu for one finding (after its fix): fix all of the code, ignore for line / file, docs. */
-function menuFor(entry: Entry, finding: Finding, diag: Diagnostic): CodeAction[] {
+function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): CodeAction[] {
   const out: CodeAction[] = [];
   const ctx = entry.analysis.context;
   const code = finding.code;
@@ -681,7 +713,7 @@ function menuFor(entry: Entry, finding: Finding, diag: Diagnostic): CodeAction[]
 }
 
 /** Every chosen fix of the file that does not overlap an earlier one, as one edit. */
-function fixAll(entry: Entry, choose: (fix: Fix, finding: Finding) => boolean, title: string, kind: string): CodeAction | undefined {
+function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) => boolean, title: string, kind: string): CodeAction | undefined {
   const chosen: Fix[] = [];
   for (const finding of entry.analysis.findings) {
     const fix = fixFinding(allRules, entry.analysis.context, finding);
@@ -694,8 +726,10 @@ function fixAll(entry: Entry, choose: (fix: Fix, finding: Finding) => boolean, t
   return { title, kind, edit: toWorkspaceEdit(merged, versionOf, uriOf) };
 }
 
-connection.onHover((params): Hover | null => {
-  const entry = analyses.get(params.textDocument.uri);
+connection.onHover(async (params): Promise<Hover | null> => {
+  const stored = analyses.get(params.textDocument.uri);
+  if (!stored) return null;
+  const entry = await withContext(stored);
   if (!entry) return null;
   const pos = params.position;
   const here = entry.analysis.findings.filter((f) => comparePos(f.range.start, pos) <= 0 && comparePos(pos, f.range.end) <= 0);
