@@ -277,13 +277,11 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const results: FileResult[] = [];
   const fixedCount = new Map<string, number>();
   for (const job of jobs) {
-    const read = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
-    if (!read.ok) {
-      if (read.reason === 'too-large' || read.reason === 'binary') {
-        results.push({ path: job.path, display: job.display, findings: [], skipped: read.reason });
-        continue;
-      }
-      return finish({ results, error: `cannot read ${job.display} (${read.reason})` }, opts, io, changed, fixedCount);
+    const read = readJob(job);
+    if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
+    if ('skipped' in read) {
+      results.push(read.skipped);
+      continue;
     }
     const config = engineConfigOf(job.config);
     let text = changed.get(job.path) ?? read.text;
@@ -309,8 +307,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
   }
   if (opts.registryLookups) {
     const readText = (job: Job) => {
-      const r = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
-      return r.ok ? r.text : undefined;
+      const r = readJob(job);
+      return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
     return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results }, opts, io, changed, fixedCount));
@@ -356,17 +354,20 @@ function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult 
 function analyzeJobs(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean): Outcome {
   const results: FileResult[] = [];
   for (const job of jobs) {
-    const read = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
-    if (!read.ok) {
-      if (read.reason === 'too-large' || read.reason === 'binary') {
-        results.push({ path: job.path, display: job.display, findings: [], skipped: read.reason });
-        continue;
-      }
-      return { results, error: `cannot read ${job.display} (${read.reason})` };
-    }
-    results.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
+    const read = readJob(job);
+    if ('error' in read) return { results, error: read.error };
+    if ('skipped' in read) results.push(read.skipped);
+    else results.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
   }
   return { results };
+}
+
+/** A job's text; or its result when the file is skipped (over the size cap, binary); or the error that ends the run. */
+function readJob(job: Job): { text: string } | { skipped: FileResult } | { error: string } {
+  const read = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+  if (read.ok) return { text: read.text };
+  if (read.reason === 'too-large' || read.reason === 'binary') return { skipped: { path: job.path, display: job.display, findings: [], skipped: read.reason } };
+  return { error: `cannot read ${job.display} (${read.reason})` };
 }
 
 /**

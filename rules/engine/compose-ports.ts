@@ -14,7 +14,7 @@
 import { type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
-import { interpolate } from './interpolate';
+import { interpolate, splitOutsideInterpolation } from './interpolate';
 import { deletePairEdit } from './yaml-edit';
 import type { Range, TextEdit } from './types';
 
@@ -74,33 +74,6 @@ function lookupOf(ctx: ComposeContext): (name: string) => string | undefined {
   return (n) => vars?.get(n);
 }
 
-/** Splits on `sep` outside `${…}`; returns [start, end) offsets of each part within `text`. */
-function splitTopLevel(text: string, sep: string): [number, number][] {
-  const parts: [number, number][] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '$' && text[i + 1] === '$') {
-      i++;
-      continue;
-    }
-    if (c === '$' && text[i + 1] === '{') {
-      depth++;
-      i++;
-      continue;
-    }
-    if (c === '{' && depth > 0) depth++;
-    else if (c === '}' && depth > 0) depth--;
-    else if (c === sep && depth === 0) {
-      parts.push([start, i]);
-      start = i + 1;
-    }
-  }
-  parts.push([start, text.length]);
-  return parts;
-}
-
 interface ShortParts {
   ip: [number, number] | null;
   host: [number, number] | null;
@@ -110,11 +83,11 @@ interface ShortParts {
 
 /** Docker's split of a short-syntax spec, as offsets into `text`. */
 function splitShort(text: string): ShortParts {
-  const parts = splitTopLevel(text, ':');
+  const parts = splitOutsideInterpolation(text, ':');
   const n = parts.length;
   let container = parts[n - 1];
   let protocol: [number, number] | null = null;
-  const slash = splitTopLevel(text.slice(container[0], container[1]), '/');
+  const slash = splitOutsideInterpolation(text.slice(container[0], container[1]), '/');
   if (slash.length > 1) {
     protocol = [container[0] + slash[1][0], container[1]];
     container = [container[0], container[0] + slash[0][1]];

@@ -23,6 +23,7 @@ import { type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { interpolateWithDotenv, reportRangeFor, seqItems } from './compose-values';
+import { splitOutsideInterpolation } from './interpolate';
 import type { Range } from './types';
 
 export type MountType = 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'image' | 'cluster' | 'unknown';
@@ -82,32 +83,9 @@ export interface DeviceMapping {
 
 /** Splits a short-syntax entry on `:` outside `${…}`, keeping a Windows drive letter with its path. */
 export function splitShortSyntax(text: string): { text: string; start: number }[] {
-  const parts: { text: string; start: number }[] = [];
-  let start = 0;
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '$' && text[i + 1] === '$') {
-      i++;
-      continue;
-    }
-    if (c === '$' && text[i + 1] === '{') {
-      depth++;
-      i++;
-      continue;
-    }
-    if (c === '}' && depth > 0) {
-      depth--;
-      continue;
-    }
-    if (c !== ':' || depth > 0) continue;
-    // `C:\path` or `C:/path` at the start of a part is a Windows drive, not a separator.
-    if (i - start === 1 && /[A-Za-z]/.test(text[start]) && /[\\/]/.test(text[i + 1] ?? '')) continue;
-    parts.push({ text: text.slice(start, i), start });
-    start = i + 1;
-  }
-  parts.push({ text: text.slice(start), start });
-  return parts;
+  // `C:\path` or `C:/path` at the start of a part is a Windows drive, not a separator.
+  const drive = (i: number, start: number) => i - start === 1 && /[A-Za-z]/.test(text[start]) && /[\\/]/.test(text[i + 1] ?? '');
+  return splitOutsideInterpolation(text, ':', drive).map(([start, end]) => ({ text: text.slice(start, end), start }));
 }
 
 /** Whether a mount source is a path (bind mount) rather than a volume name, as compose-go decides. */

@@ -118,3 +118,34 @@ function matchingBrace(text: string, open: number): number {
   }
   return -1;
 }
+
+/**
+ * Splits `text` on `sep` where it stands outside `${…}` (nested braces counted, `$$` is a literal `$`):
+ * the [start, end) offsets of each part. `keep(i, start)` may keep a separator at `i` inside the part
+ * that began at `start` (a Windows drive letter's `:`).
+ */
+export function splitOutsideInterpolation(text: string, sep: string, keep?: (i: number, start: number) => boolean): [number, number][] {
+  const parts: [number, number][] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$' && text[i + 1] === '$') {
+      i++;
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === '{' && depth > 0) depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (c === sep && depth === 0 && !keep?.(i, start)) {
+      parts.push([start, i]);
+      start = i + 1;
+    }
+  }
+  parts.push([start, text.length]);
+  return parts;
+}
