@@ -76,62 +76,32 @@ interface Entry {
    * again when a fix is asked for.
    */
   analysis: StoredAnalysis;
+  /** For an entry without its parsed file: what its analysis read (see readsOf). */
+  reads?: ReadonlySet<string>;
 }
 
 type StoredAnalysis = Omit<Analysis, 'context'> & { context?: Analysis['context'] };
 type EntryWithContext = Entry & { analysis: Analysis };
 
-/**
- * The latest analyses, keyed by URI, with the files each one read (an env_file, a mounted config, the
- * compose file that builds a Dockerfile…): a change to one of those re-analyzes its readers.
- */
-class Analyses extends Map<string, Entry> {
-  private readonly readers = new Map<string, Set<string>>();
-  private readonly reads = new Map<string, string[]>();
+/** The latest analysis of every known file, keyed by URI (open documents and workspace files). */
+const analyses = new Map<string, Entry>();
 
-  override set(uri: string, entry: Entry): this {
-    // The files read are taken when the analysis is stored (a quick fix computed later may read more).
-    const read = entry.analysis.context ? [...filesRead(entry.analysis.context)].filter((p) => p !== entry.path) : [];
-    this.unindex(uri);
-    this.reads.set(uri, read);
-    for (const p of read) {
-      let set = this.readers.get(p);
-      if (!set) this.readers.set(p, (set = new Set()));
-      set.add(entry.path);
-    }
-    return super.set(uri, entry);
-  }
-
-  override delete(uri: string): boolean {
-    this.unindex(uri);
-    return super.delete(uri);
-  }
-
-  /** Every path some latest analysis read. */
-  readPaths(): IterableIterator<string> {
-    return this.readers.keys();
-  }
-
-  /** The paths of the analyzed files whose latest analysis read `p`. */
-  readersOf(p: string): ReadonlySet<string> {
-    return this.readers.get(p) ?? new Set();
-  }
-
-  private unindex(uri: string): void {
-    const entry = this.get(uri);
-    const read = this.reads.get(uri);
-    if (!entry || !read) return;
-    this.reads.delete(uri);
-    for (const p of read) {
-      const set = this.readers.get(p);
-      set?.delete(entry.path);
-      if (set?.size === 0) this.readers.delete(p);
-    }
-  }
+/** The files an entry's analysis read or looked for, fixes computed since included. */
+function readsOf(entry: Entry): ReadonlySet<string> {
+  return entry.analysis.context ? filesRead(entry.analysis.context) : (entry.reads ?? new Set());
 }
 
-/** The latest analysis of every known file, keyed by URI (open documents and workspace files). */
-const analyses = new Analyses();
+/**
+ * The paths of the analyzed files whose latest analysis read `p` (an env_file, a mounted config, the
+ * compose file that builds a Dockerfile, the `.env` a quick fix was computed with…): a change to `p`
+ * re-analyzes them.
+ */
+function readersOf(p: string): string[] {
+  const out: string[] = [];
+  for (const entry of analyses.values()) if (entry.path !== p && readsOf(entry).has(p)) out.push(entry.path);
+  return out;
+}
+
 /** Files found on disk by the workspace scan and the file watcher (path → kind). */
 const workspaceFiles = new Map<string, FileKind>();
 const openByPath = new Map<string, TextDocument>();
@@ -261,8 +231,11 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   }
   for (const failure of analysis.failures) log(`rule ${failure.code} failed on ${p}: ${failure.error.split('\n')[0]}`);
   const entry: Entry = { uri, path: p, kind, version, analysis };
+  if (version < 0) {
+    entry.analysis = { findings: analysis.findings, suppressed: analysis.suppressed, failures: analysis.failures };
+    entry.reads = filesRead(analysis.context);
+  }
   analyses.set(uri, entry);
-  if (version < 0) entry.analysis = { findings: analysis.findings, suppressed: analysis.suppressed, failures: analysis.failures };
   const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, version));
   void connection.sendDiagnostics({ uri, version: version >= 0 ? version : undefined, diagnostics });
 }
@@ -422,8 +395,7 @@ documents.onDidChangeContent((e) => {
   openByPath.set(p, e.document);
   if (isConfigFile(p)) return configChanged(p);
   scheduleOpen(e.document);
-  if (isDependency(p)) scheduleDependents();
-  else scheduleRelated(p, kindOfDocument(e.document));
+  scheduleRelated(p, kindOfDocument(e.document));
 });
 documents.onDidClose((e) => {
   const p = uriToPath(e.document.uri);
@@ -441,12 +413,6 @@ documents.onDidClose((e) => {
   }
 });
 
-/** Files other files' findings depend on (`.env` for compose, `.gitignore`, `.dockerignore`). */
-function isDependency(p: string): boolean {
-  const base = path.basename(p);
-  return base === '.env' || base === '.gitignore' || base === '.dockerignore' || base === '.env.example';
-}
-
 /**
  * Files whose findings depend on a changed Dockerfile or compose file: compose files in the
  * Dockerfile's folder and up to three folders above (services that build it), and Dockerfiles below
@@ -457,7 +423,7 @@ let relatedTimer: NodeJS.Timeout | undefined;
 function scheduleRelated(changedPath: string, kind: FileKind | undefined): void {
   // The files whose latest analysis read this one (whatever its name: an env_file, a mounted
   // redis.conf, a secret's file, the Dockerfile a service builds).
-  for (const reader of analyses.readersOf(changedPath)) if (reader !== changedPath) relatedPending.add(reader);
+  for (const reader of readersOf(changedPath)) relatedPending.add(reader);
   // A YAML file that is not analyzed itself may still be an `extends: {file: …}` base of compose files.
   if (kind === 'compose' || (!kind && /\.ya?ml$/i.test(changedPath))) {
     if (kind === 'compose') {
@@ -553,14 +519,13 @@ function expandFolderDeletions(changes: readonly FileEvent[]): FileEvent[] {
     const p = uriToPath(change.uri);
     if (workspaceFiles.has(p)) continue;
     const prefix = p.endsWith(path.sep) ? p : p + path.sep;
-    const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].map((e) => e.path), ...analyses.readPaths()].filter((k) => k.startsWith(prefix)));
+    const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])].filter((k) => k.startsWith(prefix)));
     for (const known of below) out.push({ uri: pathToUri(known), type: FileChangeType.Deleted });
   }
   return out;
 }
 
 connection.onDidChangeWatchedFiles((params) => {
-  let dependencyChanged = false;
   for (const change of expandFolderDeletions(params.changes)) {
     const p = uriToPath(change.uri);
     workspace.invalidate(p);
@@ -568,14 +533,11 @@ connection.onDidChangeWatchedFiles((params) => {
       configChanged(p);
       continue;
     }
-    if (isDependency(p)) {
-      dependencyChanged = true;
-      continue;
-    }
     const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
     if (!inWorkspace(p)) continue;
     if (!kind) {
-      // Not analyzed itself, but compose files may extend its services (`extends: {file: …}`).
+      // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
+      // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
       scheduleRelated(p, undefined);
       continue;
     }
@@ -591,7 +553,6 @@ connection.onDidChangeWatchedFiles((params) => {
     }
     scheduleRelated(p, kind);
   }
-  if (dependencyChanged) scheduleDependents();
 });
 
 // ---- code actions ------------------------------------------------------------------------------
