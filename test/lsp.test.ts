@@ -293,6 +293,13 @@ describe('language server over stdio', () => {
         fs.rmSync(path.join(dir, 'jobs'), { recursive: true });
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'jobs')).toString(), type: 3 }] });
         await client.until('cleared diagnostics for a file in the deleted folder', () => client.latest(inFolderUri)?.diagnostics.length === 0);
+
+        // A folder created with files in it may be reported as the folder alone too: the files in it are analyzed.
+        fs.mkdirSync(path.dirname(inFolder), { recursive: true });
+        fs.writeFileSync(inFolder, 'FROM alpine:3.22\nUSER root\n');
+        const published = client.published.filter((p) => p.uri === inFolderUri).length;
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'jobs')).toString(), type: 1 }] });
+        await client.until('findings for the file in the created folder', () => client.published.filter((p) => p.uri === inFolderUri).length > published && client.latest(inFolderUri)!.diagnostics.some((d) => d.code === 'DF010'));
       });
     });
   });

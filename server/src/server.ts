@@ -3,6 +3,7 @@
  * and across the workspace, publishes diagnostics, and offers the rules' fixes as code actions.
  * Started by the extension over IPC, or as `node dist/server.js --stdio`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -508,25 +509,36 @@ function scheduleDependents(): void {
 }
 
 /**
- * The changes as single files: a deleted folder (VS Code reports only the folder, microsoft/vscode#90746)
- * stands for the known files below it.
+ * The changes as single files. A folder created or deleted with files in it may be reported as the
+ * folder alone (microsoft/vscode#90746; a folder copied or checked out arrives the same way): a deleted
+ * folder stands for the known files below it, a created one for the files found in it and the files
+ * below it that analyses read.
  */
-function expandFolderDeletions(changes: readonly FileEvent[]): FileEvent[] {
+function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
   const out: FileEvent[] = [];
   for (const change of changes) {
     out.push(change);
-    if (change.type !== FileChangeType.Deleted) continue;
+    if (change.type === FileChangeType.Changed) continue;
     const p = uriToPath(change.uri);
     if (workspaceFiles.has(p)) continue;
     const prefix = p.endsWith(path.sep) ? p : p + path.sep;
     const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])].filter((k) => k.startsWith(prefix)));
-    for (const known of below) out.push({ uri: pathToUri(known), type: FileChangeType.Deleted });
+    if (change.type === FileChangeType.Created && inWorkspace(p) && isDirectory(p)) for (const f of findFiles(p)) below.add(f.path);
+    for (const file of below) out.push({ uri: pathToUri(file), type: change.type });
   }
   return out;
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 connection.onDidChangeWatchedFiles((params) => {
-  for (const change of expandFolderDeletions(params.changes)) {
+  for (const change of expandFolderEvents(params.changes)) {
     const p = uriToPath(change.uri);
     workspace.invalidate(p);
     if (isConfigFile(p)) {

@@ -1,8 +1,8 @@
 /**
  * The extension in a real VS Code: activation, diagnostics from the workspace scan and from open
  * editors, quick fixes applied through VS Code's own code-action API (one that edits four files),
- * the ignore actions, the offline docs links, cross-file findings, fix-all on save, and the Problems
- * panel.
+ * the ignore actions, the offline docs links, cross-file findings, fix-all on save, files changed on
+ * disk by another program, and the Problems panel.
  *
  * The workspace is a temporary COPY of examples/ made by the runner. Most edits stay unsaved and are
  * reverted; the tests that save (the multi-file fix, fix-all on save) write the originals back and
@@ -205,7 +205,7 @@ describe('Docker Guardrails in a real VS Code', function () {
     workerDockerfile = vscode.Uri.joinPath(root, 'worker', 'Dockerfile');
     compose = vscode.Uri.joinPath(root, 'compose.yaml');
     dotenv = vscode.Uri.joinPath(root, '.env');
-    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack'].map((p) => vscode.Uri.joinPath(root, p));
+    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack', 'pg'].map((p) => vscode.Uri.joinPath(root, p));
     for (const uri of created) assert.ok(!fs.existsSync(uri.fsPath), `${uri.fsPath} exists in the workspace copy: the tests that create it expect it absent`);
     for (const uri of [apiDockerfile, workerDockerfile, compose, dotenv]) {
       assert.ok(fs.existsSync(uri.fsPath), `missing ${uri.fsPath} in the workspace copy`);
@@ -616,6 +616,27 @@ describe('Docker Guardrails in a real VS Code', function () {
     } finally {
       await closeTabsOf([database]);
       if (await exists(stack)) await vscode.workspace.fs.delete(stack, { recursive: true });
+    }
+  });
+
+  it('an env_file of any name changed on disk (not in an editor) re-analyzes the compose file that reads it', async function () {
+    const pg = vscode.Uri.joinPath(root, 'pg');
+    const pgCompose = vscode.Uri.joinPath(pg, 'compose.yaml');
+    const dbEnv = vscode.Uri.joinPath(pg, 'db.env');
+    const codes = () => ours(pgCompose).map(codeOf);
+    try {
+      fs.mkdirSync(path.dirname(dbEnv.fsPath), { recursive: true });
+      fs.writeFileSync(dbEnv.fsPath, 'POSTGRES_HOST_AUTH_METHOD=md5\n');
+      fs.writeFileSync(pgCompose.fsPath, 'services:\n  db:\n    image: postgres:16.6-alpine\n    env_file:\n      - db.env\n');
+      await waitForCodes(pgCompose, 'pg/compose.yaml (md5 in its env_file, never opened)', ['DC050']);
+      // Written by another program: VS Code may report the new folder alone, and the server looks inside it.
+      // (One level only: a change in a folder created in the same instant as its parent can escape VS Code's
+      // own watcher, which would then miss it for the editor too.)
+      // The client watches every file: a change to db.env reaches the server, which re-analyzes its readers.
+      fs.writeFileSync(dbEnv.fsPath, 'POSTGRES_HOST_AUTH_METHOD=scram-sha-256\n');
+      await waitFor('DC050 to go once the env_file says scram-sha-256', () => !codes().includes('DC050'), { state: () => describeDiagnostics(pgCompose) });
+    } finally {
+      if (await exists(pg)) await vscode.workspace.fs.delete(pg, { recursive: true });
     }
   });
 
