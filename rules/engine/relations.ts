@@ -44,16 +44,24 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
  */
 class AnalysisWorkspace implements WorkspaceView {
   readonly contexts = new Map<string, ComposeContext | DockerfileContext>();
-  /** Every path the analysis read or looked for (found or not): a change to any of them may change its findings. */
-  readonly read = new Set<string>();
+  /** Every path the analysis read or looked for (found or not, repeats included): a change to any of them may change its findings. */
+  private readonly reads: string[] = [];
+  private readSet: Set<string> | undefined;
   constructor(readonly base: WorkspaceView) {}
   readText(p: string): string | undefined {
-    this.read.add(p);
+    this.reads.push(p);
     return this.base.readText(p);
   }
   exists(p: string): boolean {
-    this.read.add(p);
+    this.reads.push(p);
     return this.base.exists(p);
+  }
+  /** The paths read so far, as a set (made when asked: an analysis records far more often than anyone asks). */
+  get read(): ReadonlySet<string> {
+    const set = (this.readSet ??= new Set());
+    for (const p of this.reads) set.add(p);
+    this.reads.length = 0;
+    return set;
   }
 }
 
