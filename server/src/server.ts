@@ -98,9 +98,25 @@ function readsOf(entry: Entry): ReadonlySet<string> {
  * re-analyzes them.
  */
 function readersOf(p: string): string[] {
+  if (readersIndex) return (readersIndex.get(p) ?? []).filter((reader) => reader !== p);
   const out: string[] = [];
   for (const entry of analyses.values()) if (entry.path !== p && readsOf(entry).has(p)) out.push(entry.path);
   return out;
+}
+
+/** While a large batch of watcher events is handled: readersOf for every path at once (one pass over the analyses). */
+let readersIndex: Map<string, string[]> | undefined;
+
+function indexReaders(): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const entry of analyses.values()) {
+    for (const p of readsOf(entry)) {
+      const list = index.get(p);
+      if (list) list.push(entry.path);
+      else index.set(p, [entry.path]);
+    }
+  }
+  return index;
 }
 
 /** Files found on disk by the workspace scan and the file watcher (path → kind). */
@@ -516,14 +532,31 @@ function scheduleDependents(): void {
  */
 function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
   const out: FileEvent[] = [];
+  // Every path known to the server (analyzed files and what their analyses read), sorted: made once per
+  // batch and only when needed, so that a burst of events (a checkout) costs a binary search each.
+  let known: string[] | undefined;
+  const knownBelow = (prefix: string): string[] => {
+    known ??= [...new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
+    let lo = 0;
+    let hi = known.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (known[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const below: string[] = [];
+    for (let i = lo; i < known.length && known[i].startsWith(prefix); i++) below.push(known[i]);
+    return below;
+  };
   for (const change of changes) {
     out.push(change);
     if (change.type === FileChangeType.Changed) continue;
     const p = uriToPath(change.uri);
     if (workspaceFiles.has(p)) continue;
-    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
-    const below = new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])].filter((k) => k.startsWith(prefix)));
-    if (change.type === FileChangeType.Created && inWorkspace(p) && isDirectory(p)) for (const f of findFiles(p)) below.add(f.path);
+    const created = change.type === FileChangeType.Created;
+    if (created && !(inWorkspace(p) && isDirectory(p))) continue;
+    const below = new Set(knownBelow(p.endsWith(path.sep) ? p : p + path.sep));
+    if (created) for (const f of findFiles(p)) below.add(f.path);
     for (const file of below) out.push({ uri: pathToUri(file), type: change.type });
   }
   return out;
@@ -538,7 +571,18 @@ function isDirectory(p: string): boolean {
 }
 
 connection.onDidChangeWatchedFiles((params) => {
-  for (const change of expandFolderEvents(params.changes)) {
+  const changes = expandFolderEvents(params.changes);
+  // Analyses only start while the batch is handled (they finish later), so one index serves the batch.
+  readersIndex = changes.length > 32 ? indexReaders() : undefined;
+  try {
+    handleWatchedChanges(changes);
+  } finally {
+    readersIndex = undefined;
+  }
+});
+
+function handleWatchedChanges(changes: FileEvent[]): void {
+  for (const change of changes) {
     const p = uriToPath(change.uri);
     workspace.invalidate(p);
     if (isConfigFile(p)) {
@@ -565,7 +609,7 @@ connection.onDidChangeWatchedFiles((params) => {
     }
     scheduleRelated(p, kind);
   }
-});
+}
 
 // ---- code actions ------------------------------------------------------------------------------
 
