@@ -16,7 +16,7 @@ import { shellTextCloses } from '../rules/engine/shell-check';
 import { checkCase, describeCase, formatViolations, type Case } from './helpers/fuzz-props';
 
 const dockerfile = (text: string): Case => ({ kind: 'dockerfile', target: '/repro/Dockerfile', files: new Map([['/repro/Dockerfile', text]]) });
-const compose = (text: string): Case => ({ kind: 'compose', target: '/repro/compose.yaml', files: new Map([['/repro/compose.yaml', text]]) });
+const compose = (text: string, dotenv?: string): Case => ({ kind: 'compose', target: '/repro/compose.yaml', files: new Map([['/repro/compose.yaml', text], ...(dotenv === undefined ? [] : ([['/repro/.env', dotenv]] as [string, string][]))]) });
 
 const CASES: [string, Case][] = [
   ['lone CR line endings (Dockerfile)', dockerfile('FROM node:24\rRUN true\r')],
@@ -40,6 +40,10 @@ const CASES: [string, Case][] = [
   ['DC042 quoted key', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      "POSTGRES_PASSWORD": s3cretvalue\n')],
   ['DC042 single-quoted key', compose("services:\n  db:\n    image: postgres:17\n    environment:\n      'POSTGRES_PASSWORD': s3cretvalue\n")],
   ['insert after an empty value with a comment', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_INITDB_ARGS:  # note\n  web:\n    image: nginx:1.27\n')],
+  // Strict npm run fuzz at 8e61d89, seed 1023032719 (the only counterexample in 100,000 cases): DC041's fix set
+  // DB_PASSWORD in .env, which the user is read from too; the next round's fix could never make them differ.
+  ['DC041 with the user read from the password variable (default)', compose('services:\n  db:\n    environment:\n      POSTGRES_USER: ${DB_PASSWORD}\n      POSTGRES_PASSWORD: ${DB_PASSWORD-default}', 'A=1\r\nB=2\r\n')],
+  ['DC041 with the user read from the password variable (.env)', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_USER: ${DB_PASSWORD}\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n', 'DB_PASSWORD=Zq8vLk2pWx9nRt4mYb7c\n')],
   ['insert after an empty sequence item with a comment', compose('services:\n  db:\n    image: postgres:17\n    command:\n      - postgres\n      -   # note\n  web:\n    image: nginx:1.27\n    security_opt: [no-new-privileges:true]\n')],
 ];
 

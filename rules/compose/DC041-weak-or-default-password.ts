@@ -1,5 +1,6 @@
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
+import { variableReferences } from '../engine/env-files';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
@@ -112,6 +113,19 @@ function resolve(ctx: ComposeContext, env: EnvVar): { value: string; origin: Ori
     return { value: r.value, origin: { kind: 'default', variable: d.length === 1 ? d[0].name : (variable ?? '') } };
   }
   return { value: r.value, origin: { kind: 'dotenv', variable } };
+}
+
+/**
+ * Whether the service's user (`POSTGRES_USER: ${DB_PASSWORD}`) is read from the variable the fix would
+ * set in `.env`: the generated password would become the user name too, and the finding would stay
+ * (or turn into "the same as its user name"), however often the fix is applied.
+ */
+function userReads(ctx: ComposeContext, data: { service: string; name: string }, variable: string): boolean {
+  const userVar = PASSWORD_VARS[data.name]?.userVar;
+  const service = ctx.services.find((s) => s.name === data.service);
+  if (!userVar || !service) return false;
+  const user = byName(environmentWithMerges(ctx, service)).get(userVar);
+  return user?.value !== null && user?.value !== undefined && variableReferences(user.value).some((r) => r.name === variable);
 }
 
 function byName(envs: EnvVar[]): Map<string, EnvVar> {
@@ -253,7 +267,7 @@ export default defineRule<'compose', Data>({
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -299,7 +313,7 @@ export default defineRule<'compose', Data>({
     const env = data.env;
     const origin = data.origin;
     if (origin.kind === 'dotenv') {
-      if (!origin.variable) return undefined;
+      if (!origin.variable || userReads(ctx, data, origin.variable)) return undefined;
       const password = generateSecret(origin.variable);
       const set = setDotenvChanges(ctx, origin.variable, password, false);
       if (!set) return undefined;
@@ -317,7 +331,7 @@ export default defineRule<'compose', Data>({
       variable = d[0].name;
       edit = replaceInScalarEdit(ctx, env.valueOffsets[0] + d[0].start, env.valueOffsets[0] + d[0].end, `\${${variable}}`);
     }
-    if (!edit) return undefined;
+    if (!edit || userReads(ctx, data, variable)) return undefined;
     const password = generateSecret(variable);
     const set = setDotenvChanges(ctx, variable, password);
     if (!set) return undefined;
