@@ -297,9 +297,9 @@ describe('language server over stdio', () => {
         // A folder created with files in it may be reported as the folder alone too: the files in it are analyzed.
         fs.mkdirSync(path.dirname(inFolder), { recursive: true });
         fs.writeFileSync(inFolder, 'FROM alpine:3.22\nUSER root\n');
-        const published = client.published.filter((p) => p.uri === inFolderUri).length;
+        const published = client.publishCount(inFolderUri);
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'jobs')).toString(), type: 1 }] });
-        await client.until('findings for the file in the created folder', () => client.published.filter((p) => p.uri === inFolderUri).length > published && client.latest(inFolderUri)!.diagnostics.some((d) => d.code === 'DF010'));
+        await client.until('findings for the file in the created folder', () => client.publishCount(inFolderUri) > published && client.latest(inFolderUri)!.diagnostics.some((d) => d.code === 'DF010'));
       });
     });
   });
@@ -322,10 +322,10 @@ describe('language server over stdio', () => {
         const dfUri = URI.file(path.join(dir, 'svc/Dockerfile')).toString();
         const df001 = (await client.diagnostics(dfUri)).filter((d) => d.code === 'DF001');
         assert.equal(df001.length, 1);
-        const published = client.published.filter((p) => p.uri === dfUri).length;
+        const published = client.publishCount(dfUri);
         fs.writeFileSync(path.join(dir, 'svc/Dockerfile'), `# syntax=docker/dockerfile:1\n${dockerfile}`);
         assert.deepEqual(await client.codeActions(dfUri, df001, ['quickfix']), []);
-        await client.until('the Dockerfile published anew', () => client.published.filter((p) => p.uri === dfUri).length > published);
+        await client.until('the Dockerfile published anew', () => client.publishCount(dfUri) > published);
         const fresh = client.latest(dfUri)!.diagnostics.filter((d) => d.code === 'DF001');
         assert.equal(fresh[0]?.range.start.line, 1);
         assert.ok((await client.codeActions(dfUri, fresh, ['quickfix'])).length > 0, 'fixes on the new findings');
@@ -370,10 +370,10 @@ describe('language server over stdio', () => {
         // .env already gives the service this value: the ENV can move to the service.
         assert.ok((await titles()).includes('Move DB_PASSWORD to .env (service app)'));
         // .env now gives the service another value: moving the ENV would change what the container gets.
-        const published = client.published.filter((p) => p.uri === uri).length;
+        const published = client.publishCount(uri);
         fs.writeFileSync(path.join(dir, '.env'), 'DB_PASSWORD=something-else\n');
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, '.env')).toString(), type: 2 }] });
-        await client.until('the Dockerfile re-analyzed', () => client.published.filter((p) => p.uri === uri).length > published);
+        await client.until('the Dockerfile re-analyzed', () => client.publishCount(uri) > published);
         assert.ok(!(await titles()).includes('Move DB_PASSWORD to .env (service app)'));
       });
     });

@@ -83,7 +83,12 @@ export interface ExtendsLevel {
  * is longer than MAX_EXTENDS: then a setting not found in the chain may still be inherited.
  */
 export function extendsChain(ctx: ComposeContext, service: Service): { chain: ExtendsLevel[]; unknown: boolean } {
-  // Not memoized: the chain depends on other files, which may change while this one does not.
+  // Once per service and analysis (the capability, volume, build and Redis rules all ask; callers do
+  // not change it). The chain reads other files, so it lives with this analysis' context, no longer.
+  return ctx.memo(service.nameNode, 'extendsChain', () => computeExtendsChain(ctx, service));
+}
+
+function computeExtendsChain(ctx: ComposeContext, service: Service): { chain: ExtendsLevel[]; unknown: boolean } {
   const chain: ExtendsLevel[] = [{ ctx, service }];
   for (let hops = 0; ; hops++) {
     const cur = chain[chain.length - 1];

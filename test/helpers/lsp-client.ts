@@ -118,6 +118,13 @@ export class TestClient {
     return undefined;
   }
 
+  /** How many times diagnostics were published for a URI so far. */
+  publishCount(uri: string): number {
+    let n = 0;
+    for (const p of this.published) if (p.uri === uri) n++;
+    return n;
+  }
+
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<Diagnostic[]> {
     return this.until(`diagnostics for ${uri}${version !== undefined ? ` v${version}` : ''}`, () => this.latest(uri, version)?.diagnostics, timeoutMs);
   }
