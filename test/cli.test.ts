@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
@@ -264,5 +265,23 @@ describe('CLI', () => {
     const r = run(['check', '--format', 'json'], dir);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     assert.ok(Array.isArray(JSON.parse(r.stdout)));
+  });
+});
+
+describe('CLI V8 tuning for a short run', () => {
+  const tune = (execArgv: string[]) => {
+    const set: string[] = [];
+    const applied = tuneV8ForShortRun(execArgv, (f) => set.push(f));
+    assert.deepEqual(applied, set);
+    return set;
+  };
+  it('sets every flag when node was given none of them', () => {
+    assert.deepEqual(tune([]), SHORT_RUN_V8_FLAGS);
+    assert.deepEqual(tune(['--enable-source-maps', '--max-old-space-size=200']), SHORT_RUN_V8_FLAGS);
+  });
+  it('leaves a flag given to node alone, in either spelling and either sense', () => {
+    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining']);
+    assert.deepEqual(tune(['--turbo-inlining']), ['--interrupt-budget=200000']);
+    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000']), []);
   });
 });

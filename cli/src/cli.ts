@@ -11,6 +11,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
+import { tuneV8ForShortRun } from './v8-tuning';
 import { parse as parseDotenv } from 'dotenv';
 import { minimatch } from 'minimatch';
 import {
@@ -548,6 +549,7 @@ function renderDiff(changed: FileSet, cwd: string): string {
 }
 
 if (require.main === module && isMainThread) {
+  tuneV8ForShortRun();
   const fail = (e: unknown) => {
     process.stderr.write(`docker-guardrails: ${(e as Error).message}\n`);
     process.exitCode = 2;

@@ -1,0 +1,29 @@
+import * as v8 from 'node:v8';
+
+/**
+ * V8's tiering for a run that is over in about a second. V8's defaults suit programs that run for
+ * minutes: a function is optimized as soon as it is warm, with its callees inlined into it, and
+ * optimized again each time input takes a path it had not seen. A CLI run is a few hundred files,
+ * every rule's code is cold, and V8 then spends more CPU compiling than the run spends analyzing:
+ * over the 853 Dockerfiles of the benchmark corpus, 2.4 s of optimizing compiles on background
+ * threads against about 1.1 s of analysis (`--trace-opt`; `perf` per thread), which on a small CI
+ * machine takes the cores the analysis needs. Optimizing later (a larger interrupt budget, once a
+ * function's feedback has settled) and without inlining cuts those compiles to about a third and
+ * the run's wall time by about a fifth, for the corpus and for a run three times its size (see
+ * bench/results). JIT heuristics only: results are the same.
+ *
+ * V8 flags are process-wide, so the analysis workers have them too. They are set once, before any
+ * worker starts, and only when the CLI is the program: cli.ts calls this from its entry point, and
+ * tests that load the engine keep V8's defaults. A flag given to `node` itself wins, so
+ * `node --interrupt-budget=67584 --turbo-inlining dist/cli.js check …` runs with V8's defaults, to compare.
+ */
+export const SHORT_RUN_V8_FLAGS = ['--no-turbo-inlining', '--interrupt-budget=200000'];
+
+/** Sets the flags of SHORT_RUN_V8_FLAGS that `node` was not given; returns those it set. */
+export function tuneV8ForShortRun(execArgv: readonly string[] = process.execArgv, set: (flag: string) => void = v8.setFlagsFromString): string[] {
+  const name = (flag: string) => flag.replace(/_/g, '-').replace(/^--no-/, '--').split('=')[0];
+  const given = new Set(execArgv.map(name));
+  const applied = SHORT_RUN_V8_FLAGS.filter((flag) => !given.has(name(flag)));
+  for (const flag of applied) set(flag);
+  return applied;
+}
