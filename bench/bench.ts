@@ -15,6 +15,7 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { URI } from 'vscode-uri';
 import { allRules, analyze, DEFAULT_CONFIG, fileKindOf, type FileKind } from '../rules';
 import { DiskWorkspace } from '../rules/node/files';
+import { SHORT_RUN_V8_FLAGS } from '../cli/src/v8-tuning';
 
 const ROOT = path.resolve(__dirname, '../..');
 const argv = process.argv.slice(2);
@@ -144,6 +145,20 @@ function medianOf(runs: CliRun[]): CliRun {
 }
 
 /** Runs every process once per round, `n` rounds; each figure is the median of its `n` runs. */
+/**
+ * `node` flags that restore V8's own tiering over the CLI's (cli/src/v8-tuning.ts; a flag given to
+ * node wins), with this Node's defaults as `node --v8-options` prints them.
+ */
+function v8DefaultTiering(): string[] {
+  const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  return SHORT_RUN_V8_FLAGS.map((flag) => {
+    const name = flag.replace(/^--no-/, '--').split('=')[0];
+    const dflt = new RegExp(`default: (${name.replace(/-/g, '[-_]')}(?:=\\S+)?|--no-${name.slice(2).replace(/-/g, '[-_]')})(?=\\s|$)`).exec(options)?.[1];
+    if (!dflt) throw new Error(`node --v8-options does not give the default of ${name}`);
+    return dflt;
+  });
+}
+
 function interleaved<K extends string>(n: number, makers: Record<K, () => CliRun>): Record<K, CliRun> {
   const keys = Object.keys(makers) as K[];
   const runs = new Map<K, CliRun[]>(keys.map((k) => [k, []]));
@@ -289,6 +304,8 @@ async function main(): Promise<void> {
     return p;
   };
   const BARE = path.join(ROOT, 'out/bench/bare-pass.js');
+  // The CLI also runs with V8's default tiering, to show what its own (cli/src/v8-tuning.ts) changes.
+  const V8_DEFAULTS = v8DefaultTiering();
   const dfList = listOf(dockerfiles);
   const composeList = listOf(composes);
   // Interleaved, round after round: a burst of the neighbours' load then slows the CLI and the
@@ -301,8 +318,10 @@ async function main(): Promise<void> {
     bareDf: () => cliRun([BARE, 'dockerfile-ast', dfList]),
     utilsProcess: () => cliRun([BARE, 'dockerfile-utils', dfList]),
     cliAll: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', CORPUS]),
+    cliComposeV8: () => cliRun([...V8_DEFAULTS, path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'compose')]),
+    cliDfV8: () => cliRun([...V8_DEFAULTS, path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'dockerfiles')]),
   });
-  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll } = whole;
+  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll, cliComposeV8, cliDfV8 } = whole;
   fs.unlinkSync(dfList);
   fs.unlinkSync(composeList);
   let dclint: CliRun | undefined;
@@ -383,7 +402,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|',
     ...targets.map((t) => `| ${t.name} | ${t.measured} | ${t.goal} | ${t.pass ? 'pass' : '**FAIL**'} |`),
     '',
-    `The whole-process targets are kept as the issue states them, but a fresh process is not a warm loop: it runs much of the corpus before the JIT has compiled the hot code. A process that does nothing but read and parse the ${composes.length} compose files takes ${ms(bareYaml.wallMs)} ms (Node start-up ${ms(nodeStart.wallMs)} ms included), against ${ms(floorYaml.total)} ms for the same parse in a warm loop; the ${dockerfiles.length} Dockerfiles take ${ms(bareDf.wallMs)} ms against ${ms(floorDf.total)} ms. The rows "vs a process that only parses them" compare the CLI with those processes, like with like.`,
+    `The whole-process targets are kept as the issue states them, but a fresh process is not a warm loop: it runs much of the corpus before the JIT has compiled the hot code. A process that does nothing but read and parse the ${composes.length} compose files takes ${ms(bareYaml.wallMs)} ms (Node start-up ${ms(nodeStart.wallMs)} ms included), against ${ms(floorYaml.total)} ms for the same parse in a warm loop; the ${dockerfiles.length} Dockerfiles take ${ms(bareDf.wallMs)} ms against ${ms(floorDf.total)} ms. The rows "vs a process that only parses them" compare the CLI with those processes, like with like. The CLI sets V8's tiering for a run this short (cli/src/v8-tuning.ts: fewer, later optimizing compiles); the rows "V8's default tiering" under Command line run it with V8's own.`,
     '',
     `Counting each file's median round instead of its fastest (the statistic of earlier runs): Dockerfiles median ${(oursDf.byMedianRound.median / floorDf.byMedianRound.median).toFixed(2)}×, p99 ${(oursDf.byMedianRound.p99 / floorDf.byMedianRound.p99).toFixed(2)}×; compose median ${(oursYaml.byMedianRound.median / floorYaml.byMedianRound.median).toFixed(2)}×, p99 ${(oursYaml.byMedianRound.p99 / floorYaml.byMedianRound.p99).toFixed(2)}×; stress files ${stressRows.map((r) => `${r.file} ${r.ratioByMedianRound.toFixed(2)}×`).join(', ')}.`,
     '',
@@ -424,6 +443,8 @@ async function main(): Promise<void> {
     `| one process validating dockerfiles/ with \`dockerfile-utils\` (peer) | ${dockerfiles.length} | ${ms(utilsProcess.wallMs)} ms | ${((dockerfiles.length / utilsProcess.wallMs) * 1000).toFixed(0)} | ${ms(utilsProcess.peakRssMb)} MB |`,
     `| docker-guardrails check compose/ | ${composes.length} | ${ms(cliCompose.wallMs)} ms | ${((composes.length / cliCompose.wallMs) * 1000).toFixed(0)} | ${ms(cliCompose.peakRssMb)} MB |`,
     `| docker-guardrails check dockerfiles/ | ${dockerfiles.length} | ${ms(cliDf.wallMs)} ms | ${((dockerfiles.length / cliDf.wallMs) * 1000).toFixed(0)} | ${ms(cliDf.peakRssMb)} MB |`,
+    `| docker-guardrails check compose/, V8's default tiering (\`${V8_DEFAULTS.join(' ')}\`) | ${composes.length} | ${ms(cliComposeV8.wallMs)} ms | ${((composes.length / cliComposeV8.wallMs) * 1000).toFixed(0)} | ${ms(cliComposeV8.peakRssMb)} MB |`,
+    `| docker-guardrails check dockerfiles/, V8's default tiering | ${dockerfiles.length} | ${ms(cliDfV8.wallMs)} ms | ${((dockerfiles.length / cliDfV8.wallMs) * 1000).toFixed(0)} | ${ms(cliDfV8.peakRssMb)} MB |`,
     `| docker-guardrails check (whole corpus) | ${dockerfiles.length + composes.length + stress.length} | ${ms(cliAll.wallMs)} ms | ${(((dockerfiles.length + composes.length + stress.length) / cliAll.wallMs) * 1000).toFixed(0)} | ${ms(cliAll.peakRssMb)} MB |`,
     ...(dclint ? [`| dclint compose/* (peer, 1 run) | ${composes.length} | ${ms(dclint.wallMs)} ms | ${((composes.length / dclint.wallMs) * 1000).toFixed(0)} | ${ms(dclint.peakRssMb)} MB |`] : []),
     ...(dockerfileUtilsCli
@@ -435,7 +456,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
 
-  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
+  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, v8DefaultTiering: { flags: V8_DEFAULTS, compose: cliComposeV8, dockerfiles: cliDfV8 }, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
   const outDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'latest.md'), md);
