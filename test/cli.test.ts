@@ -237,6 +237,12 @@ describe('CLI', () => {
     assert.ok(found.some((f) => f.code === 'DC010') && found.some((f) => f.code === 'DF013'));
     assert.equal(inWorker.stdout, inThread.stdout);
     assert.ok(!inWorker.stdout.includes(SECRET));
+    // SARIF carries fixes; the worker sends its results in several messages (32 files each).
+    const sarifOf = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    const sarifInWorker = sarifOf({});
+    assert.equal(sarifInWorker.status, 1, sarifInWorker.stderr);
+    assert.equal(new Set((JSON.parse(sarifInWorker.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).size, 80);
+    assert.equal(sarifInWorker.stdout, sarifOf({ DG_WORKERS: '0' }).stdout);
     // The worker is started before the walk: a run that ends early must still end (not wait for it).
     fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'rules:\n  DX999: error\n');
     const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });

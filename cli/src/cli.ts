@@ -40,7 +40,7 @@ import {
   type Severity,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, type FoundFile } from '../../rules/node/files';
-import { formatGithub, formatJson, formatSarif, formatText, type FileResult } from './format';
+import { formatGithub, formatText, writeJson, writeSarif, type FileResult, type Write } from './format';
 import { registryFixPass } from './registry-fixes';
 
 const USAGE = `Usage: docker-guardrails check [paths…] [options]
@@ -354,13 +354,18 @@ function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult 
 /** Analyzes files one after another in this thread. */
 function analyzeJobs(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean): Outcome {
   const results: FileResult[] = [];
+  const error = analyzeEach(jobs, workspace, wantFixes, (r) => results.push(r));
+  return error === undefined ? { results } : { results, error };
+}
+
+/** Analyzes files one after another in this thread, handing on each result; returns the I/O error that ends the run, if any. */
+function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, emit: (r: FileResult) => void): string | undefined {
   for (const job of jobs) {
     const read = readJob(job);
-    if ('error' in read) return { results, error: read.error };
-    if ('skipped' in read) results.push(read.skipped);
-    else results.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
+    if ('error' in read) return read.error;
+    emit('skipped' in read ? read.skipped : toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
   }
-  return { results };
+  return undefined;
 }
 
 /** A job's text; or its result when the file is skipped (over the size cap, binary); or the error that ends the run. */
@@ -417,7 +422,13 @@ function startWorkers(count: number, wantFixes: boolean): StartedWorker[] {
     });
     worker.unref();
     const outcome = new Promise<Outcome>((resolve, reject) => {
-      worker.once('message', (m: Outcome) => resolve(m));
+      // Results arrive in batches as the worker goes. One message of every result at the end made
+      // the worker and this thread hold a copy each at once: 270 MB peak over the corpus in SARIF.
+      const results: FileResult[] = [];
+      worker.on('message', (m: WorkerBatch) => {
+        for (const r of m.results) results.push(r);
+        if (m.done) resolve(m.error === undefined ? { results } : { results, error: m.error });
+      });
       worker.once('error', reject);
       worker.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with ${code}`)) : undefined));
     });
@@ -454,12 +465,60 @@ function analyzeInWorkers(jobs: Job[], workers: StartedWorker[]): Promise<Outcom
   });
 }
 
+/** A worker's results so far, in its jobs' order; `done` with the last (and the error that ended the run, if any). */
+interface WorkerBatch {
+  results: FileResult[];
+  done: boolean;
+  error?: string;
+}
+
+/** Results per message from a worker: small enough that no message is large, large enough that messages stay few. */
+const RESULTS_PER_MESSAGE = 32;
+
 if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
   const { wantFixes } = workerData as { wantFixes: boolean };
-  // One batch of jobs: with its listener gone after it, nothing keeps the worker alive once it has answered.
+  // One list of jobs: with its listener gone after it, nothing keeps the worker alive once it has answered.
   parentPort!.once('message', (jobs: Job[]) => {
-    parentPort!.postMessage(analyzeJobs(jobs, new DiskWorkspace(), wantFixes));
+    let results: FileResult[] = [];
+    const error = analyzeEach(jobs, new DiskWorkspace(), wantFixes, (r) => {
+      results.push(r);
+      if (results.length < RESULTS_PER_MESSAGE) return;
+      parentPort!.postMessage({ results, done: false } satisfies WorkerBatch);
+      results = [];
+    });
+    parentPort!.postMessage({ results, done: true, ...(error === undefined ? {} : { error }) } satisfies WorkerBatch);
   });
+}
+
+/** Pieces of a report are passed on in writes of this size or more (one write per piece would be a system call each). */
+const WRITE_CHUNK = 1 << 16;
+
+/** Writes a report through `write` in chunks of about WRITE_CHUNK characters. */
+function writeBuffered(write: (s: string) => void, report: (write: Write) => void): void {
+  let pending: string[] = [];
+  let size = 0;
+  report((piece) => {
+    pending.push(piece);
+    size += piece.length;
+    if (size < WRITE_CHUNK) return;
+    write(pending.join(''));
+    pending = [];
+    size = 0;
+  });
+  if (size > 0) write(pending.join(''));
+}
+
+/** Writes a report to a file as it is made. */
+function writeReportFile(file: string, report: (write: Write) => void): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    writeBuffered((s) => {
+      const bytes = Buffer.from(s);
+      for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
+    }, report);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Reports, writes fixed files, and computes the exit code. */
@@ -488,15 +547,19 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   }
 
   if (!opts.dryRun) {
-    const report = opts.format === 'json' ? formatJson(results) : opts.format === 'sarif' ? formatSarif(results, allRules, VERSION) : opts.format === 'github' ? formatGithub(results) : formatText(results);
+    const report = (write: Write) => {
+      if (opts.format === 'json') writeJson(results, write);
+      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write);
+      else write(opts.format === 'github' ? formatGithub(results) : formatText(results));
+    };
     if (opts.output) {
       try {
-        fs.writeFileSync(opts.output, report);
+        writeReportFile(opts.output, report);
       } catch (e) {
         io.writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
         return 2;
       }
-    } else io.write(report);
+    } else writeBuffered(io.write, report);
   }
   const threshold = RANK[opts.failOn];
   const failing = results.some((r) => r.findings.some((f) => RANK[f.severity] >= threshold));

@@ -37,12 +37,34 @@ export function formatText(results: FileResult[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Where a report goes, piece by piece. A report is written as it is made, never held whole: the
+ * SARIF of the benchmark corpus (1,500 files, fixes included) is 27 MB of text, and building it as
+ * one object and one string took the CLI's peak memory from 124 to 189 MB.
+ */
+export type Write = (chunk: string) => void;
+
+/**
+ * Writes the items of a JSON array, `depth` levels deep, exactly as `JSON.stringify(…, null, 2)`
+ * lays them out (its strings hold no raw line break, so every line break is layout).
+ */
+function writeArrayItems(items: Iterable<unknown>, depth: number, write: Write): void {
+  const pad = ' '.repeat(2 * (depth + 1));
+  let first = true;
+  for (const item of items) {
+    write(`${first ? '[\n' : ',\n'}${pad}${JSON.stringify(item, null, 2).replace(/\n/g, `\n${pad}`)}`);
+    first = false;
+  }
+  write(first ? '[]' : `\n${' '.repeat(2 * depth)}]`);
+}
+
 /** JSON: one object per finding. Only plain fields are written (never the rule's internal data). */
-export function formatJson(results: FileResult[]): string {
-  const out = results.flatMap((r) =>
-    r.findings.map((f) => ({ code: f.code, name: f.name, severity: f.severity, message: f.message, file: r.display, range: f.range, docs: docsUrl(f.code) })),
-  );
-  return JSON.stringify(out, null, 2) + '\n';
+export function writeJson(results: FileResult[], write: Write): void {
+  function* items() {
+    for (const r of results) for (const f of r.findings) yield { code: f.code, name: f.name, severity: f.severity, message: f.message, file: r.display, range: f.range, docs: docsUrl(f.code) };
+  }
+  writeArrayItems(items(), 0, write);
+  write('\n');
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -60,8 +82,10 @@ function indent(s: string): string {
 }
 
 /** SARIF 2.1.0 as GitHub code scanning accepts it: rules with help, results with regions (1-based). */
-export function formatSarif(results: FileResult[], rules: readonly Rule[], version: string): string {
+export function writeSarif(results: FileResult[], rules: readonly Rule[], version: string, write: Write): void {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  // The document around the results, laid out once with a placeholder where they go.
+  const placeholder = `\u0000results-${Math.random()}`;
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -84,20 +108,27 @@ export function formatSarif(results: FileResult[], rules: readonly Rule[], versi
             })),
           },
         },
-        results: results.flatMap((r) => [
-          ...r.findings.map((f, k) => {
-            const fix = r.fixes?.[k];
-            return fix ? { ...sarifResult(f, r, ruleIndex), fixes: [sarifFix(fix, r)] } : sarifResult(f, r, ruleIndex);
-          }),
-          ...(r.suppressed ?? []).map((s) => ({
-            ...sarifResult(s.finding, r, ruleIndex),
-            suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }],
-          })),
-        ]),
+        results: placeholder,
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  const [before, after] = JSON.stringify(sarif, null, 2).split(JSON.stringify(placeholder));
+  function* sarifResults() {
+    for (const r of results) {
+      for (let k = 0; k < r.findings.length; k++) {
+        const fix = r.fixes?.[k];
+        const result = sarifResult(r.findings[k], r, ruleIndex);
+        yield fix ? { ...result, fixes: [sarifFix(fix, r)] } : result;
+      }
+      for (const s of r.suppressed ?? []) {
+        yield { ...sarifResult(s.finding, r, ruleIndex), suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }] };
+      }
+    }
+  }
+  write(before);
+  // results: runs[0].results, three levels below the document.
+  writeArrayItems(sarifResults(), 3, write);
+  write(`${after}\n`);
 }
 
 function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) {
