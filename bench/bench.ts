@@ -318,10 +318,12 @@ async function main(): Promise<void> {
     bareDf: () => cliRun([BARE, 'dockerfile-ast', dfList]),
     utilsProcess: () => cliRun([BARE, 'dockerfile-utils', dfList]),
     cliAll: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', CORPUS]),
+    // SARIF, the report CI uploads, is the largest (fixes included): the memory target counts it too.
+    cliAllSarif: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', '--format', 'sarif', CORPUS]),
     cliComposeV8: () => cliRun([...V8_DEFAULTS, path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'compose')]),
     cliDfV8: () => cliRun([...V8_DEFAULTS, path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'dockerfiles')]),
   });
-  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll, cliComposeV8, cliDfV8 } = whole;
+  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll, cliAllSarif, cliComposeV8, cliDfV8 } = whole;
   fs.unlinkSync(dfList);
   fs.unlinkSync(composeList);
   let dclint: CliRun | undefined;
@@ -386,7 +388,12 @@ async function main(): Promise<void> {
       goal: 'faster than dockerfile-utils',
       pass: oursDf.total < peerDf.total,
     },
-    { name: 'CLI peak RSS, whole corpus', measured: `${ms(cliAll.peakRssMb)} MB`, goal: '≤ 150 MB', pass: cliAll.peakRssMb <= 150 },
+    {
+      name: 'CLI peak RSS, whole corpus (text report; SARIF report)',
+      measured: `${ms(cliAll.peakRssMb)} MB; ${ms(cliAllSarif.peakRssMb)} MB`,
+      goal: '≤ 150 MB',
+      pass: Math.max(cliAll.peakRssMb, cliAllSarif.peakRssMb) <= 150,
+    },
   ];
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -446,6 +453,7 @@ async function main(): Promise<void> {
     `| docker-guardrails check compose/, V8's default tiering (\`${V8_DEFAULTS.join(' ')}\`) | ${composes.length} | ${ms(cliComposeV8.wallMs)} ms | ${((composes.length / cliComposeV8.wallMs) * 1000).toFixed(0)} | ${ms(cliComposeV8.peakRssMb)} MB |`,
     `| docker-guardrails check dockerfiles/, V8's default tiering | ${dockerfiles.length} | ${ms(cliDfV8.wallMs)} ms | ${((dockerfiles.length / cliDfV8.wallMs) * 1000).toFixed(0)} | ${ms(cliDfV8.peakRssMb)} MB |`,
     `| docker-guardrails check (whole corpus) | ${dockerfiles.length + composes.length + stress.length} | ${ms(cliAll.wallMs)} ms | ${(((dockerfiles.length + composes.length + stress.length) / cliAll.wallMs) * 1000).toFixed(0)} | ${ms(cliAll.peakRssMb)} MB |`,
+    `| docker-guardrails check --format sarif (whole corpus, fixes included) | ${dockerfiles.length + composes.length + stress.length} | ${ms(cliAllSarif.wallMs)} ms | ${(((dockerfiles.length + composes.length + stress.length) / cliAllSarif.wallMs) * 1000).toFixed(0)} | ${ms(cliAllSarif.peakRssMb)} MB |`,
     ...(dclint ? [`| dclint compose/* (peer, 1 run) | ${composes.length} | ${ms(dclint.wallMs)} ms | ${((composes.length / dclint.wallMs) * 1000).toFixed(0)} | ${ms(dclint.peakRssMb)} MB |`] : []),
     ...(dockerfileUtilsCli
       ? [`| dockerfile-utils lint, one process per file (peer; ${dockerfileUtilsCli.sample}-file sample projected) | ${dockerfiles.length} | ${ms(dockerfileUtilsCli.projectedMs)} ms | ${((1000 / dockerfileUtilsCli.perFileMs)).toFixed(0)} | – |`]
@@ -456,7 +464,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
 
-  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, v8DefaultTiering: { flags: V8_DEFAULTS, compose: cliComposeV8, dockerfiles: cliDfV8 }, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
+  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, allSarif: cliAllSarif, v8DefaultTiering: { flags: V8_DEFAULTS, compose: cliComposeV8, dockerfiles: cliDfV8 }, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
   const outDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'latest.md'), md);
