@@ -11,7 +11,6 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { tuneV8ForShortRun } from './v8-tuning';
 import { parse as parseDotenv } from 'dotenv';
 import { minimatch } from 'minimatch';
 import {
@@ -42,6 +41,7 @@ import {
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, type FoundFile } from '../../rules/node/files';
 import { formatGithub, formatText, writeJson, writeSarif, type FileResult, type Write } from './format';
 import { registryFixPass } from './registry-fixes';
+import { tuneV8ForShortRun } from './v8-tuning';
 
 const USAGE = `Usage: docker-guardrails check [paths…] [options]
        docker-guardrails --explain CODE
