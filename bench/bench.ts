@@ -15,7 +15,7 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { URI } from 'vscode-uri';
 import { allRules, analyze, DEFAULT_CONFIG, fileKindOf, type FileKind } from '../rules';
 import { DiskWorkspace } from '../rules/node/files';
-import { SHORT_RUN_V8_FLAGS } from '../cli/src/v8-tuning';
+import { SHORT_RUN_V8_FLAGS, v8FlagName } from '../cli/src/v8-tuning';
 
 const ROOT = path.resolve(__dirname, '../..');
 const argv = process.argv.slice(2);
@@ -152,7 +152,7 @@ function medianOf(runs: CliRun[]): CliRun {
 function v8DefaultTiering(): string[] {
   const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   return SHORT_RUN_V8_FLAGS.map((flag) => {
-    const name = flag.replace(/^--no-/, '--').split('=')[0];
+    const name = v8FlagName(flag);
     const dflt = new RegExp(`default: (${name.replace(/-/g, '[-_]')}(?:=\\S+)?|--no-${name.slice(2).replace(/-/g, '[-_]')})(?=\\s|$)`).exec(options)?.[1];
     if (!dflt) throw new Error(`node --v8-options does not give the default of ${name}`);
     return dflt;

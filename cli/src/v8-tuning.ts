@@ -19,11 +19,15 @@ import * as v8 from 'node:v8';
  */
 export const SHORT_RUN_V8_FLAGS = ['--no-turbo-inlining', '--interrupt-budget=200000'];
 
+/** A V8 flag's name, whatever its sense, spelling or value: `--no-turbo_inlining` → `--turbo-inlining`. */
+export function v8FlagName(flag: string): string {
+  return flag.replace(/_/g, '-').replace(/^--no-/, '--').split('=')[0];
+}
+
 /** Sets the flags of SHORT_RUN_V8_FLAGS that `node` was not given; returns those it set. */
 export function tuneV8ForShortRun(execArgv: readonly string[] = process.execArgv, set: (flag: string) => void = v8.setFlagsFromString): string[] {
-  const name = (flag: string) => flag.replace(/_/g, '-').replace(/^--no-/, '--').split('=')[0];
-  const given = new Set(execArgv.map(name));
-  const applied = SHORT_RUN_V8_FLAGS.filter((flag) => !given.has(name(flag)));
+  const given = new Set(execArgv.map(v8FlagName));
+  const applied = SHORT_RUN_V8_FLAGS.filter((flag) => !given.has(v8FlagName(flag)));
   for (const flag of applied) set(flag);
   return applied;
 }

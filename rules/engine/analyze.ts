@@ -74,7 +74,7 @@ export function createContext(kind: FileKind, filePath: string, text: string, wo
 }
 
 /** The effective severity of a rule under a config, or undefined when it is off. */
-export function effectiveSeverity(rule: Rule, config: EngineConfig, detected?: Severity): Severity | undefined {
+export function effectiveSeverity(rule: Pick<Rule, 'code' | 'optIn' | 'severity'>, config: EngineConfig, detected?: Severity): Severity | undefined {
   const setting = config.rules[rule.code];
   if (setting === 'off') return undefined;
   if (setting) return setting;
@@ -134,9 +134,7 @@ export function runRules(rules: readonly Rule[], context: AnyContext, config: En
   const findings: Finding[] = [];
   const failures: Analysis['failures'] = [];
   for (const planned of rulesOfKind(rules, context.kind)) {
-    // effectiveSeverity, read from the record.
-    const setting = config.rules[planned.code];
-    if (setting === 'off' || (!setting && planned.optIn)) continue;
+    if (effectiveSeverity(planned, config) === undefined) continue;
     let detections: Detection[];
     try {
       detections = planned.check.call(planned.rule, context);
@@ -145,7 +143,8 @@ export function runRules(rules: readonly Rule[], context: AnyContext, config: En
       continue;
     }
     for (const d of detections) {
-      const severity = setting || d.severity || planned.severity;
+      const severity = effectiveSeverity(planned, config, d.severity);
+      if (!severity) continue;
       let message: string;
       try {
         message = planned.message.call(planned.rule, d.data);
