@@ -9,6 +9,8 @@ import { allRules, analyze, DEFAULT_CONFIG, fileKindIn, fixFinding, type FileSet
 import { ComposeContext } from '../rules/engine/compose';
 import { includedFiles, includersOf, includesOf, inclusionOf, projectFiles } from '../rules/engine/include';
 import { envFileRefs } from '../rules/engine/env-files';
+import { extendsChain } from '../rules/engine/compose-lookup';
+import { bindMounts } from '../rules/engine/mounts';
 import { buildOf, servicesBuilding } from '../rules/engine/relations';
 import { DEFAULT_OPTIONS } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
@@ -105,6 +107,28 @@ describe('compose include', () => {
     const db = ctxOf(files, '/l/db/compose.yml');
     assert.equal(buildOf(db, db.services[0])?.dockerfile, '/l/db/Dockerfile');
     assert.deepEqual(servicesBuilding(viewOf(files), '/l/adminer/Dockerfile').map((b) => b.service.name), ['adminer']);
+  });
+
+  it('resolves extends: {file:} and bind mounts of an included file against its project_directory, and a base file\'s own extends against its folder', () => {
+    const files: FileSet = new Map([
+      ['/x/compose.yaml', 'include:\n  - path: app/app.yml\n    project_directory: .\n'],
+      ['/x/app/app.yml', 'services:\n  web:\n    extends:\n      file: common/base.yml\n      service: web\n    volumes:\n      - ./conf/web.conf:/etc/web.conf:ro\n'],
+      // Where the app's folder would put them: not what Compose reads.
+      ['/x/app/common/base.yml', 'services:\n  web:\n    image: wrong:1\n'],
+      ['/x/common/base.yml', 'services:\n  web:\n    extends:\n      file: deeper.yml\n      service: web\n'],
+      ['/x/common/deeper.yml', 'services:\n  web:\n    image: busybox:1.37\n'],
+      ['/x/deeper.yml', 'services:\n  web:\n    image: wrong:2\n'],
+    ]);
+    const ws = viewOf(files);
+    const app = ctxOf(files, '/x/app/app.yml');
+    assert.equal(app.projectDir, '/x');
+    const chain = extendsChain(app, app.services[0]);
+    assert.equal(chain.unknown, false);
+    assert.deepEqual(chain.chain.map((l) => l.ctx.path), ['/x/app/app.yml', '/x/common/base.yml', '/x/common/deeper.yml']);
+    assert.deepEqual(bindMounts(app, app.services[0]), [{ source: '/x/conf/web.conf', target: '/etc/web.conf' }]);
+    assert.deepEqual(includedFiles(ws, '/x/compose.yaml'), ['/x/app/app.yml', '/x/common/base.yml', '/x/common/deeper.yml']);
+    assert.equal(fileKindIn(ws, '/x/common/base.yml'), 'compose');
+    assert.equal(fileKindIn(ws, '/x/app/common/base.yml'), undefined);
   });
 
   it('interpolates an included file with the .env of its project directory or the include env_file', () => {

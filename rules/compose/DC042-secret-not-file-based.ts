@@ -68,8 +68,9 @@ function indentUnit(ctx: ComposeContext, service: Service): string | undefined {
 function chooseSecret(ctx: ComposeContext, service: Service, name: string, value: string, top: YAMLMap | null): { secret: string; rel: string; abs: string; exists: boolean; declared: boolean } | undefined {
   const candidates = [name.toLowerCase(), `${service.name}_${name}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '_')];
   for (const secret of candidates) {
+    // `file:` resolves against the project directory (an included file's may be another folder).
     const rel = `./secrets/${secret}.txt`;
-    const abs = path.join(ctx.dir, 'secrets', `${secret}.txt`);
+    const abs = path.join(ctx.projectDir, 'secrets', `${secret}.txt`);
     const content = ctx.workspace.readText(abs);
     if (content !== undefined && content.replace(/\r?\n$/, '') !== value) continue;
     let declared = false;
@@ -77,7 +78,7 @@ function chooseSecret(ctx: ComposeContext, service: Service, name: string, value
       const entry = ctx.get(service.doc, top, secret);
       if (entry) {
         const file = entry.value && isMap(entry.value) ? scalarString(ctx.get(service.doc, entry.value, 'file')?.value) : null;
-        if (file === null || path.resolve(ctx.dir, file) !== abs) continue;
+        if (file === null || path.resolve(ctx.projectDir, file) !== abs) continue;
         declared = true;
       }
     }
@@ -166,7 +167,8 @@ function refactorFix(ctx: ComposeContext, service: Service, data: Data): Fix | u
   // 4. The secret file, and 5. git ignores it.
   if (!chosen.exists) changes.push({ kind: 'create', path: abs, content: value });
   if (!isGitIgnored(ctx.workspace, abs)) {
-    const gitignorePath = path.join(ctx.dir, '.gitignore');
+    // Beside the `secrets/` folder, so that its `secrets/` line covers it.
+    const gitignorePath = path.join(path.dirname(path.dirname(abs)), '.gitignore');
     const gitignore = ctx.workspace.readText(gitignorePath);
     if (gitignore === undefined) changes.push({ kind: 'create', path: gitignorePath, content: 'secrets/\n' });
     else changes.push({ kind: 'edit', path: gitignorePath, edits: [appendLineEdit(gitignore, 'secrets/')] });
@@ -200,7 +202,7 @@ export default defineRule<'compose', Data>({
     why: 'An environment variable is visible to everything that can inspect the container — `docker inspect`, `docker compose config`, `/proc/<pid>/environ` in the container, crash reports and child processes that inherit it — while a secret file is mounted read-only at `/run/secrets/<name>` and read once by the entrypoint. SECURITY-GUIDELINES.md §5 Secrets Management: "Use environment variables or secrets management: Docker Secrets". Info level: environment variables from a git-ignored `.env` are acceptable; secrets files are the stronger option.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n    secrets:\n      - postgres_password\nsecrets:\n  postgres_password:\n    file: ./secrets/postgres_password.txt   # git-ignored',
-    fix: '"Pass POSTGRES_PASSWORD as a secret file" renames the variable to `POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password`, adds `postgres_password` to the service\'s `secrets:` (creating the key), declares it under the top-level `secrets:` with `file: ./secrets/postgres_password.txt` (creating the key), creates that file with the value Compose passes today (inline, from `.env` or a default) and makes sure `.gitignore` ignores `secrets/` — one workspace edit that keeps the password. The name is `<service>_postgres_password` when `postgres_password` is already used for another value. Only offered where exact: not when the value is unknown, empty or multi-line, sits in an anchor or alias, when `secrets:` is a flow collection or inherited, when the file format is `version: "2.x"`/`"1"` (no secrets), or when the service\'s command or healthcheck reads the variable in the container (it would be gone). Never applied by fix-all: the file must be readable by the container\'s user (a mode of 0644, or owned by it), and the entrypoint reads it only when it initializes an empty data directory.',
+    fix: '"Pass POSTGRES_PASSWORD as a secret file" renames the variable to `POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password`, adds `postgres_password` to the service\'s `secrets:` (creating the key), declares it under the top-level `secrets:` with `file: ./secrets/postgres_password.txt` (creating the key), creates that file with the value Compose passes today (inline, from `.env` or a default) and makes sure `.gitignore` ignores `secrets/` — one workspace edit that keeps the password. The secret file and the `.gitignore` that ignores it are in the project directory, where Compose resolves `file:` (for a file another compose file includes, the include\'s `project_directory:`). The name is `<service>_postgres_password` when `postgres_password` is already used for another value. Only offered where exact: not when the value is unknown, empty or multi-line, sits in an anchor or alias, when `secrets:` is a flow collection or inherited, when the file format is `version: "2.x"`/`"1"` (no secrets), or when the service\'s command or healthcheck reads the variable in the container (it would be gone). Never applied by fix-all: the file must be readable by the container\'s user (a mode of 0644, or owned by it), and the entrypoint reads it only when it initializes an empty data directory.',
     guideline: '§5 Secrets Management — "Docker Secrets" (`docker secret create db_password`); checklist "All secrets configured externally"',
     equivalents: ['compose-lint CL-0020 (partly: literal credentials in environment)', 'Kubernetes linters\' "read-secret-from-env-var" (kube-linter) for the same idea in pods'],
     references: [

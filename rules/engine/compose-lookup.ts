@@ -60,7 +60,7 @@ export function extendedService(ctx: ComposeContext, service: Service): { ctx: C
   if (!name || file === null) return 'unknown';
   let target = ctx;
   if (file !== undefined) {
-    const p = path.resolve(ctx.dir, file);
+    const p = path.resolve(ctx.projectDir, file);
     const other = parsedCompose(ctx.workspace, p, ctx.options);
     if (!other) return 'unknown';
     // Interpolated with the extending project's `.env`; one per analysis, shared by the rules that ask.
@@ -316,7 +316,7 @@ function extendsFileOf(ctx: ComposeContext, service: Service): string | null | u
   const f = ctx.get(service.doc, ext.value, 'file');
   if (!f) return undefined;
   const file = resolvedScalar(ctx, f.value);
-  return file ? path.resolve(ctx.dir, file) : null;
+  return file ? path.resolve(ctx.projectDir, file) : null;
 }
 
 /** A key of a service: written in it, merged with `<<`, or inherited through `extends:`. */

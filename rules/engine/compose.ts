@@ -127,10 +127,13 @@ export class ComposeContext {
   }
 
   /**
-   * The project directory relative paths of the file (`build:`, `env_file:`) resolve against: the
-   * file's directory, or the `project_directory:` of the `include:` that pulls the file in.
+   * The project directory relative paths of the file (`build:`, `env_file:`, `extends: {file:}`, bind
+   * mounts, `secrets:` files) resolve against: the file's directory, or the `project_directory:` of
+   * the `include:` that pulls the file in. A file read as the base of an `extends:` resolves its paths
+   * against its own directory (compose-go's getExtendsBaseFromFile), whoever includes it.
    */
   get projectDir(): string {
+    if (this.interpolationRoot) return this.dir;
     return includeProjectDir(this) ?? this.dir;
   }
 

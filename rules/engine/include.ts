@@ -23,6 +23,13 @@
  * referenced from a root (or a file it includes, or a base, up to MAX_EXTENDS_HOPS files deep), is
  * analyzed as a compose file too, so a value written only there is reported where it is written. It is
  * not an included application: no project directory or env files come from the reference.
+ *
+ * Relative paths in an included file (`extends: {file: …}` among them; also `build:`, `env_file:`, bind
+ * mounts and `secrets:`/`configs:` files, see ComposeContext.projectDir) resolve against its project
+ * directory, as docker compose loads it (compose-go `ApplyInclude` gives the included file a resource
+ * loader rooted there); those of an `extends` base file against the base's own folder
+ * (`getExtendsBaseFromFile`). The paths of an `include:` written in an included file are still taken
+ * relative to that file's folder.
  */
 import * as path from 'node:path';
 import { type Node, type Scalar } from 'yaml';
@@ -153,12 +160,16 @@ export function includeTree(root: ComposeContext, ws: WorkspaceView = root.works
   return out;
 }
 
-/** By parse, like entriesMemo. */
-const extendsFilesMemo = new WeakMap<object, string[]>();
+/** By parse, like entriesMemo, then by the directory the paths resolve against. */
+const extendsFilesMemo = new WeakMap<object, Map<string, string[]>>();
 
-/** The YAML files a compose file's services name in `extends: {file: …}` (absolute, each once; `${…}` paths are not followed). */
-export function extendsFilesOf(ctx: ComposeContext): string[] {
-  const cached = extendsFilesMemo.get(ctx.documents);
+/**
+ * The YAML files a compose file's services name in `extends: {file: …}` (absolute, each once; `${…}`
+ * paths are not followed), resolved against `dir`: the project directory (see extendsFile).
+ */
+export function extendsFilesOf(ctx: ComposeContext, dir: string): string[] {
+  let byDir = extendsFilesMemo.get(ctx.documents);
+  const cached = byDir?.get(dir);
   if (cached) return cached;
   const out: string[] = [];
   if (mayExtend(ctx.text)) {
@@ -167,34 +178,44 @@ export function extendsFilesOf(ctx: ComposeContext): string[] {
       if (!ext || !ext.value || !isMap(ext.value)) continue;
       const p = pathOf(ctx.get(service.doc, ext.value, 'file')?.value);
       if (p === null || !/\.ya?ml$/i.test(p)) continue;
-      const file = path.resolve(ctx.dir, p);
+      const file = path.resolve(dir, p);
       if (file !== ctx.path && !out.includes(file)) out.push(file);
     }
   }
-  extendsFilesMemo.set(ctx.documents, out);
+  if (!byDir) extendsFilesMemo.set(ctx.documents, (byDir = new Map()));
+  byDir.set(dir, out);
   return out;
 }
 
 /**
- * The base files that the services of `from` (a root and the files it includes) extend, directly or
- * through other bases (up to MAX_EXTENDS_HOPS files deep), each once, not counting the files of `from`.
- * `deps` collects every file read.
+ * A root and the files of its include tree, each with its project directory: the root's own folder, an
+ * included file's from the include that brings it in.
  */
-function extendedBases(from: ComposeContext[], ws: WorkspaceView, options: RuleOptions, deps?: [string, string | undefined][]): ComposeContext[] {
+function projectOf(root: ComposeContext, tree: { ctx: ComposeContext; via: Inclusion }[]): { ctx: ComposeContext; dir: string }[] {
+  return [{ ctx: root, dir: root.dir }, ...tree.map(({ ctx, via }) => ({ ctx, dir: via.entry.projectDir }))];
+}
+
+/**
+ * The base files that the services of `from` (a root and the files it includes, with their project
+ * directories) extend, directly or through other bases (up to MAX_EXTENDS_HOPS files deep), each once,
+ * not counting the files of `from`. A base's own `extends:` resolve against its folder. `deps` collects
+ * every file read.
+ */
+function extendedBases(from: { ctx: ComposeContext; dir: string }[], ws: WorkspaceView, options: RuleOptions, deps?: [string, string | undefined][]): ComposeContext[] {
   const out: ComposeContext[] = [];
-  const seen = new Set<string>(from.map((c) => c.path));
+  const seen = new Set<string>(from.map((c) => c.ctx.path));
   let level = from;
   for (let hop = 0; hop < MAX_EXTENDS_HOPS && level.length > 0; hop++) {
-    const next: ComposeContext[] = [];
+    const next: { ctx: ComposeContext; dir: string }[] = [];
     for (const c of level) {
-      for (const file of extendsFilesOf(c)) {
+      for (const file of extendsFilesOf(c.ctx, c.dir)) {
         if (seen.has(file) || seen.size > MAX_FILES) continue;
         seen.add(file);
         const ctx = parsedCompose(ws, file, options);
         deps?.push([file, ctx?.text]);
         if (!ctx) continue;
         out.push(ctx);
-        next.push(ctx);
+        next.push({ ctx, dir: ctx.dir });
       }
     }
     level = next;
@@ -360,14 +381,9 @@ export function isExtendedBase(ws: WorkspaceView, filePath: string, options: Rul
     if (!mayExtend(text) && !mayInclude(text)) continue;
     const root = parsedCompose(ws, candidate, options);
     if (!root) continue;
-    const project = [root];
-    if (mayInclude(text)) {
-      for (const { ctx } of includeTree(root, ws)) {
-        deps.push([ctx.path, ctx.text]);
-        project.push(ctx);
-      }
-    }
-    if (extendedBases(project, ws, options, deps).some((b) => b.path === filePath)) {
+    const tree = mayInclude(text) ? includeTree(root, ws) : [];
+    for (const { ctx } of tree) deps.push([ctx.path, ctx.text]);
+    if (extendedBases(projectOf(root, tree), ws, options, deps).some((b) => b.path === filePath)) {
       result = true;
       break;
     }
@@ -490,9 +506,9 @@ export function includedFiles(ws: WorkspaceView, composePath: string, options: R
   if (!mayInclude(text) && !mayExtend(text)) return [];
   const root = parsedCompose(ws, composePath, options);
   if (!root) return [];
-  const tree = mayInclude(text) ? includeTree(root, ws).map((x) => x.ctx) : [];
-  const out = tree.map((c) => c.path);
-  for (const base of extendedBases([root, ...tree], ws, options)) {
+  const tree = mayInclude(text) ? includeTree(root, ws) : [];
+  const out = tree.map((x) => x.ctx.path);
+  for (const base of extendedBases(projectOf(root, tree), ws, options)) {
     if (!out.includes(base.path) && isIncludedComposePath(ws, base.path, options)) out.push(base.path);
   }
   return out;

@@ -24,7 +24,7 @@ export function bindMounts(ctx: ComposeContext, service: Service): BindMount[] {
     const src = m.source.value.trim();
     if (src.startsWith('~') || /^[A-Za-z]:[\\/]/.test(src) || src.startsWith('\\\\')) continue;
     const target = path.posix.normalize(m.target.value.trim()).replace(/\/+$/, '') || '/';
-    out.push({ source: path.resolve(ctx.dir, src), target });
+    out.push({ source: path.resolve(ctx.projectDir, src), target });
   }
   return out;
 }
