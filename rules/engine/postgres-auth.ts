@@ -187,6 +187,9 @@ export function postgresAuthFacts(ctx: ComposeContext, service: Service): Postgr
   }
   if (!image || !usesOfficialPostgresEntrypoint(image)) return undefined;
   const major = loose && !loose.tagKnown ? null : postgresMajor(image);
+  // SCRAM-SHA-256 arrived in PostgreSQL 10: before it md5 is the strongest method there is, and initdb
+  // refuses --auth=scram-sha-256 (DC004 reports these versions as end of life).
+  if (typeof major === 'number' && major < 10) return undefined;
   const env = new ExtendedEnv(ctx, service);
   const hostAuthMethod = env.get('POSTGRES_HOST_AUTH_METHOD');
   const initdbArgs = env.get('POSTGRES_INITDB_ARGS');
