@@ -6,9 +6,10 @@
 import { afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import catalogData from '../rules/data/eol-catalog.json';
-import { compareLines, eolImages, eolToday, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
+import { compareLines, eolImages, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
+import { catalogEntry, catalogImages, CATALOG_CHECKED } from '../rules/engine/catalog';
 import { parseImageRef } from '../rules/engine/image';
-import { allRules, analyze } from '../rules';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
 import { viewOf } from './helpers/fixtures';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -118,5 +119,69 @@ describe('DC060 and companion compose files', () => {
   });
   it('stays silent when compose.override.yaml gives the service its volumes', () => {
     assert.equal(run({ '/p/compose.yaml': base, '/p/compose.override.yaml': 'services:\n  db:\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n' }).length, 0);
+  });
+});
+
+describe('image catalog pins and the EOL data', () => {
+  afterEach(() => setEolClockForTests(undefined));
+  const official = (image: string) => parseImageRef(image)!;
+
+  it('every pin of the image catalog is on a supported line on the date both catalogs were checked', () => {
+    setEolClockForTests(CATALOG_CHECKED);
+    for (const [image, entry] of Object.entries(catalogImages())) {
+      for (const tag of [entry.tag, entry.minimal]) {
+        if (tag === null) continue;
+        const line = lineOfTag(image, tag);
+        assert.ok(!line || isSupported(line.line, CATALOG_CHECKED), `${image}:${tag} is past its end of life (${line?.line.eol}) on ${CATALOG_CHECKED}`);
+      }
+      assert.deepEqual(catalogEntry(official(image)), entry, `${image}: the pins are used as written`);
+    }
+  });
+
+  it('a pin whose line has reached its end of life since moves to the oldest supported line after it, variant kept', () => {
+    let moved = 0;
+    for (const [image, entry] of Object.entries(catalogImages())) {
+      const pinned = lineOfTag(image, entry.tag);
+      if (!pinned || pinned.line.eol === null) continue;
+      const after = new Date(new Date(`${pinned.line.eol}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+      setEolClockForTests(after);
+      const now = catalogEntry(official(image));
+      const next = oldestSupportedAfter(image, pinned.line.line, after);
+      if (!next) {
+        assert.equal(now, undefined, `${image}: no supported line is known on ${after}, so nothing to pin`);
+        continue;
+      }
+      moved++;
+      assert.equal(now?.tag, `${next.line}${pinned.suffix}`, `${image} on ${after}`);
+      if (entry.minimal !== null) assert.equal(now?.minimal, `${next.line}${lineOfTag(image, entry.minimal)!.suffix}`, `${image} minimal on ${after}`);
+      for (const tag of [now!.tag, now!.minimal]) if (tag !== null) assert.ok(isSupported(lineOfTag(image, tag)!.line, after), `${image}:${tag} on ${after}`);
+    }
+    assert.ok(moved >= 3, `pins with an announced end of life are checked (${moved})`);
+  });
+
+  it('DC001/DF001 pin an image that keeps data on disk as a quick fix only, never in fix-all', () => {
+    setEolClockForTests(CATALOG_CHECKED);
+    const compose = new Map([['/d/compose.yaml', 'services:\n  db:\n    image: mysql\n  cache:\n    image: redis:latest\n  web:\n    image: nginx\n']]);
+    const a = analyze(allRules, 'compose', '/d/compose.yaml', compose.get('/d/compose.yaml')!, viewOf(compose), DEFAULT_CONFIG);
+    const safety = a.findings.filter((f) => f.code === 'DC001').map((f) => { const fix = fixFinding(allRules, a.context, f)!; return `${fix.title}:${fix.safe}`; });
+    assert.deepEqual(safety, [`Pin to mysql:${catalogImages().mysql.tag}:false`, `Pin to redis:${catalogImages().redis.tag}:false`, `Pin to nginx:${catalogImages().nginx.tag}:true`]);
+    const df = new Map([['/d/Dockerfile', 'FROM postgres\nFROM node:latest\n']]);
+    const b = analyze(allRules, 'dockerfile', '/d/Dockerfile', df.get('/d/Dockerfile')!, viewOf(df), DEFAULT_CONFIG);
+    const dfSafety = b.findings.filter((f) => f.code === 'DF001').map((f) => { const fix = fixFinding(allRules, b.context, f)!; return `${fix.title}:${fix.safe}`; });
+    assert.deepEqual(dfSafety, [`Pin to postgres:${catalogImages().postgres.tag}:false`, `Pin to node:${catalogImages().node.tag}:true`]);
+  });
+
+  it('DC001 never pins a line that DC004 reports (golang:latest in 2030)', () => {
+    const line = eolImages().golang.lines.find((l) => l.line === catalogImages().golang.tag)!;
+    assert.ok(line, 'the golang pin is a line of the EOL data');
+    setEolClockForTests('2030-01-01');
+    const files = new Map([['/g/compose.yaml', 'services:\n  build:\n    image: golang:latest\n']]);
+    const a = analyze(allRules, 'compose', '/g/compose.yaml', files.get('/g/compose.yaml')!, viewOf(files), { ...DEFAULT_CONFIG });
+    const finding = a.findings.find((f) => f.code === 'DC001')!;
+    const fix = fixFinding(allRules, a.context, finding);
+    const today = eolToday();
+    const pinnedTo = fix ? /golang:(\S+)/.exec(fix.title)![1] : undefined;
+    if (pinnedTo !== undefined) assert.ok(isSupported(lineOfTag('golang', pinnedTo)!.line, today), `golang:${pinnedTo} is supported on ${today}`);
+    else assert.ok(!eolImages().golang.lines.some((l) => isSupported(l, today)), 'no fix only when no golang line is supported');
   });
 });

@@ -1,4 +1,5 @@
 import catalogData from '../data/image-catalog.json';
+import { eolToday, isSupported, lineOfTag, oldestSupportedAfter } from './eol';
 import type { ImageRef } from './image';
 import { isOfficialImage } from './image';
 
@@ -25,10 +26,33 @@ const catalog = catalogData as CatalogFile;
 /** The date the bundled catalog was last checked (shown in fix titles' docs). */
 export const CATALOG_CHECKED = catalog.checked;
 
-/** The catalog entry for an official image, or undefined. */
+/**
+ * The catalog entry for an official image, or undefined. Its pins are on a supported release line on
+ * the analysis date: a pinned line that has reached its end of life since the catalog was checked
+ * (eol-catalog.json) is replaced by the oldest supported line after it, with the same variant suffix,
+ * so a fix never pins what DF005/DC004 report; undefined when the EOL data knows no supported line.
+ */
 export function catalogEntry(ref: ImageRef): CatalogEntry | undefined {
   if (!isOfficialImage(ref)) return undefined;
-  return Object.prototype.hasOwnProperty.call(catalog.images, ref.repository) ? catalog.images[ref.repository] : undefined;
+  const entry = Object.prototype.hasOwnProperty.call(catalog.images, ref.repository) ? catalog.images[ref.repository] : undefined;
+  return entry && supportedOn(ref.repository, entry, eolToday());
+}
+
+/** By image: the entry as of a day (one day is asked for at a time). */
+const supportedMemo = new Map<string, { day: string; entry: CatalogEntry | undefined }>();
+
+function supportedOn(image: string, entry: CatalogEntry, day: string): CatalogEntry | undefined {
+  const hit = supportedMemo.get(image);
+  if (hit && hit.day === day) return hit.entry;
+  const pinned = lineOfTag(image, entry.tag);
+  let result: CatalogEntry | undefined = entry;
+  if (pinned && !isSupported(pinned.line, day)) {
+    const next = oldestSupportedAfter(image, pinned.line.line, day);
+    const minimal = entry.minimal === null ? undefined : lineOfTag(image, entry.minimal);
+    result = next && (entry.minimal === null || minimal) ? { ...entry, tag: `${next.line}${pinned.suffix}`, minimal: minimal ? `${next.line}${minimal.suffix}` : null } : undefined;
+  }
+  supportedMemo.set(image, { day, entry: result });
+  return result;
 }
 
 export function catalogImages(): Readonly<Record<string, CatalogEntry>> {

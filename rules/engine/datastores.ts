@@ -47,6 +47,15 @@ export function dataStoreOfImage(ref: ImageRef): DataStoreInfo | undefined {
   return undefined;
 }
 
+/**
+ * Whether an image is a data store that keeps data on disk: moving it to another major version may
+ * leave it unable to read what a newer one wrote (PostgreSQL, MySQL, MariaDB and MongoDB refuse a
+ * data directory from a newer major; Redis an RDB file of a newer format).
+ */
+export function keepsDataOnDisk(ref: ImageRef): boolean {
+  return !!dataStoreOfImage(ref)?.dataDir;
+}
+
 /** The image of a service (also inherited through `extends:`) after interpolation (through `extends:` from another file, with the `.env` of the project that extends it; null when unknown). */
 export function serviceImage(ctx: ComposeContext, service: Service): ImageRef | null {
   const image = imageThrough(ctx, service);
