@@ -236,6 +236,20 @@ describe('no secret in the CLI output', () => {
     assertNoLeak('sarif report', r.stdout);
   });
 
+  it('--fix-dry-run masks a moved value where it is a value, not the same letters inside other words', () => {
+    const dir = workspace({
+      'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres\n      OTHER: "postgres"\n      URL: pg://app:postgres@db/x\n    volumes:\n      - data:/var/lib/postgresql/data\nvolumes:\n  data:\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /\+\+\+ b\/\.env/);
+    assert.match(r.stdout, /^ {5}image: postgres:16$/m, 'other words keep their letters');
+    assert.match(r.stdout, /\/var\/lib\/postgresql\/data/);
+    assert.match(r.stdout, /^-\s+POSTGRES_PASSWORD: \*{8}$/m, 'the moved value is masked on the line it leaves');
+    assert.match(r.stdout, /OTHER: "\*{8}"/, 'and wherever else it is a value');
+    assert.match(r.stdout, /URL: pg:\/\/app:\*{8}@db\/x/);
+    assert.doesNotMatch(r.stdout.replace(/postgres(?=[:q])/g, ''), /postgres/, 'the password is shown nowhere as a value');
+  });
+
   it('--fix-dry-run: values the fixes move to .env are masked in the diff', () => {
     const dir = workspace(FILES);
     const r = run(['check', '--fix-dry-run', '.'], dir);

@@ -584,18 +584,18 @@ function offeredFix(analysis: Analysis, f: Finding): Fix | undefined {
 }
 
 function renderDiff(changed: FileSet, cwd: string): string {
-  // Values written to secret files (.env…) are masked wherever the diff would show them, e.g. on
-  // the compose line they were moved from.
+  // Values written to secret files (.env…) are masked wherever the diff shows them as a value, e.g.
+  // on the compose line they were moved from: a whole value after `:`/`=`, in quotes, a `${X:-…}`
+  // default, a URL's password, a command's argument. The same text inside other words (the password
+  // `postgres` in `image: postgres:16`) is left as it is: masking it there would garble the diff and
+  // show where the value is.
   const secrets = new Set<string>();
   for (const [p, after] of changed) {
     if (!isSensitivePath(p) || after === undefined) continue;
     for (const v of Object.values(parseDotenv(after))) if (v.length >= 4) secrets.add(v);
   }
-  const mask = (text: string) => {
-    let out = text;
-    for (const v of secrets) out = out.split(v).join('********');
-    return out;
-  };
+  const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
+  const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);
   let out = '';
   for (const [p, after] of changed) {
     const before = readForAnalysis(p);
