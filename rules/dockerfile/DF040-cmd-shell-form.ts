@@ -60,7 +60,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does).',
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does).',
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
@@ -78,12 +78,17 @@ export default defineRule<'dockerfile', Data>({
     const final = ctx.finalStage;
     if (!final) return [];
     const effective: Partial<Record<'CMD' | 'ENTRYPOINT', Instruction>> = {};
+    // Nearest stage first. A stage that sets ENTRYPOINT resets the CMD it inherits from its base (the
+    // Dockerfile reference, ENTRYPOINT: "If CMD is defined from the base image, setting ENTRYPOINT will
+    // reset CMD to an empty value"); a CMD of that stage itself, before or after it, stays.
+    let cmdReset = false;
     for (const stage of stageChain(final)) {
       for (let i = stage.instructions.length - 1; i >= 0; i--) {
         const kw = stage.instructions[i].getKeyword();
-        if ((kw === 'CMD' || kw === 'ENTRYPOINT') && !effective[kw]) effective[kw] = stage.instructions[i];
+        if (kw === 'ENTRYPOINT' && !effective.ENTRYPOINT) effective.ENTRYPOINT = stage.instructions[i];
+        if (kw === 'CMD' && !effective.CMD && !cmdReset) effective.CMD = stage.instructions[i];
       }
-      // A later ENTRYPOINT resets the CMD inherited from a base; the nearest stage already won here.
+      if (effective.ENTRYPOINT) cmdReset = true;
     }
     const out = [];
     for (const kw of ['ENTRYPOINT', 'CMD'] as const) {
