@@ -1,19 +1,31 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
+import { officialImageRunsAsNonRoot, rootBase, stageChain } from '../engine/df-instructions';
 import type { Position, Range } from '../engine/types';
 
+/** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
+interface InsertPoint {
+  insertLine: number;
+  insertBefore: boolean;
+  indent: string;
+}
+
 type Data =
-  | {
+  | ({
       problem: 'no-user';
-      /** Where `USER 1000` goes: before the first CMD/ENTRYPOINT, else after the last instruction. */
-      insertLine: number;
-      insertBefore: boolean;
-      indent: string;
-      /** The image installs a privilege-dropping tool (gosu, su-exec…) and has an ENTRYPOINT: it starts as root on purpose. */
+      /** The image installs a privilege-dropping tool (gosu, su-exec…) and has an ENTRYPOINT, or its CMD calls one: it starts as root on purpose. */
       dropTool: string | null;
-    }
-  | { problem: 'root-user'; user: string; userRange: Range };
+      /** Which instruction steps down: the ENTRYPOINT (the tool is installed or named), or the CMD when there is no ENTRYPOINT. */
+      dropIn?: 'ENTRYPOINT' | 'CMD';
+    } & InsertPoint)
+  | {
+      problem: 'root-user';
+      user: string;
+      userRange: Range;
+      /** RUN instructions follow the root USER in the stage (they need root): `USER 1000` goes after the last of them instead of replacing it. */
+      insert: InsertPoint | null;
+    };
 
 /** Base images known to run as a non-root user by default (their USER is inherited). */
 const NON_ROOT_BASES: RegExp[] = [
@@ -33,44 +45,109 @@ function effectiveUser(stage: Stage, depth = 0): Instruction | null | 'non-root-
     if (stage.instructions[i].getKeyword() === 'USER') return stage.instructions[i];
   }
   if (stage.base.kind === 'stage' && depth < 64) return effectiveUser(stage.base.stage, depth + 1);
-  if (stage.base.kind === 'image' && NON_ROOT_BASES.some((re) => re.test(stage.base.kind === 'image' ? stage.base.ref.text : ''))) return 'non-root-base';
+  // Known non-root bases, and official images whose Dockerfiles end with a non-root USER (the engine's list: sonarqube, solr…).
+  if (stage.base.kind === 'image' && (NON_ROOT_BASES.some((re) => re.test(stage.base.kind === 'image' ? stage.base.ref.text : '')) || officialImageRunsAsNonRoot(stage.base.ref))) return 'non-root-base';
   if (stage.base.kind === 'unknown') return 'non-root-base'; // unknown base: its USER is unknown, so no finding.
   return null;
+}
+
+/** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com (and their old Docker Hub names), .NET Framework images. */
+const WINDOWS_REPOSITORY = /^(?:windows(?:\/[\w.-]+)*|dotnet\/framework\/[\w.-]+)$/;
+const WINDOWS_HUB_REPOSITORY = /^microsoft\/(?:windowsservercore|nanoserver|dotnet-framework|iis)$/;
+/** Windows variants of other images (`python:3.13-windowsservercore-ltsc2022`, `golang:1.26-nanoserver-ltsc2022`, `dotnet/sdk:8.0-nanoserver-1809`). */
+const WINDOWS_TAG = /(?:^|[-.])(?:windowsservercore|nanoserver)(?:$|[-.])/;
+/** A SHELL of Windows PowerShell or cmd (PowerShell 7, `pwsh`, also runs on Linux images and does not count). */
+const WINDOWS_SHELL = /^(?:powershell|cmd)(?:\.exe)?$/i;
+
+/**
+ * Whether a stage builds a Windows image: its base (at the root of its stage chain) is a Windows image,
+ * or a stage of the chain sets a Windows SHELL. Windows has no uids: USER takes an account name
+ * (ContainerUser, ContainerAdministrator), so "root" and `USER 1000` mean nothing there.
+ */
+function isWindowsStage(stage: Stage): boolean {
+  const base = rootBase(stage);
+  if (base.kind === 'image') {
+    const ref = base.ref;
+    const registry = ref.registry?.toLowerCase() ?? null;
+    if (registry === 'mcr.microsoft.com' && WINDOWS_REPOSITORY.test(ref.repository)) return true;
+    if (registry === null && WINDOWS_HUB_REPOSITORY.test(ref.repository)) return true;
+    if (ref.tag && WINDOWS_TAG.test(ref.tag.toLowerCase())) return true;
+  }
+  for (const s of stageChain(stage)) {
+    for (const ins of s.instructions) {
+      if (ins.getKeyword() !== 'SHELL') continue;
+      const m = /^\s*\[\s*"([^"]*)"/.exec(ins.getArgumentsContent() ?? '');
+      const program = m ? m[1].replace(/\\\\/g, '\\').split(/[\\/]/).pop() ?? '' : '';
+      if (WINDOWS_SHELL.test(program)) return true;
+    }
+  }
+  return false;
 }
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
 const DROP_TOOLS = /\b(gosu|su-exec|setpriv|s6-setuidgid|chroot --userspec|runuser)\b/;
 
-/** The privilege-dropping tool an image built from this Dockerfile installs or calls, when it has an ENTRYPOINT. */
-function privilegeDropTool(ctx: DockerfileContext, stage: Stage): string | null {
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage, i = 0; s && i < 64; i++) {
-    chain.push(s);
-    s = s.base.kind === 'stage' ? s.base.stage : undefined;
-  }
+function textOf(ctx: DockerfileContext, ins: Instruction): string {
+  const r = ins.getRange();
+  return ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+}
+
+/**
+ * How the image steps down from root by itself: with an ENTRYPOINT, a privilege-dropping tool the
+ * Dockerfile installs or calls (the entrypoint script is not read); without one, the CMD (then what
+ * runs) calling such a tool. The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
+ */
+function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
+  const chain = stageChain(stage);
   const hasEntrypoint = chain.some((s) => s.instructions.some((i) => i.getKeyword() === 'ENTRYPOINT'));
-  if (!hasEntrypoint) return null;
+  if (hasEntrypoint) {
+    for (const s of chain) {
+      for (const ins of s.instructions) {
+        const kw = ins.getKeyword();
+        if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD' && kw !== 'ENTRYPOINT' && kw !== 'CMD') continue;
+        const m = DROP_TOOLS.exec(textOf(ctx, ins));
+        if (m) return { tool: m[1], in: 'ENTRYPOINT' };
+      }
+    }
+    return null;
+  }
+  // No ENTRYPOINT: the last CMD (the stage's own, else the one it inherits) is the process that runs.
   for (const s of chain) {
-    for (const ins of s.instructions) {
-      const kw = ins.getKeyword();
-      if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD' && kw !== 'ENTRYPOINT' && kw !== 'CMD') continue;
-      const r = ins.getRange();
-      const m = DROP_TOOLS.exec(ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end)));
-      if (m) return m[1];
+    for (let i = s.instructions.length - 1; i >= 0; i--) {
+      if (s.instructions[i].getKeyword() !== 'CMD') continue;
+      const m = DROP_TOOLS.exec(textOf(ctx, s.instructions[i]));
+      return m ? { tool: m[1], in: 'CMD' } : null;
     }
   }
   return null;
 }
 
-function insertionPoint(ctx: DockerfileContext, stage: Stage): { insertLine: number; insertBefore: boolean; indent: string } {
+function lastRunOf(stage: Stage): Instruction | undefined {
+  for (let i = stage.instructions.length - 1; i >= 0; i--) {
+    if (stage.instructions[i].getKeyword() === 'RUN') return stage.instructions[i];
+  }
+  return undefined;
+}
+
+/** Right after an instruction (after its last line: continuations and heredoc bodies included). */
+function after(ctx: DockerfileContext, ins: Instruction): InsertPoint {
+  return { insertLine: ins.getRange().end.line, insertBefore: false, indent: ctx.lines.indentOf(ins.getRange().start.line) };
+}
+
+/**
+ * Where `USER 1000` goes in a stage with no USER of its own: before its first CMD/ENTRYPOINT, unless a
+ * RUN comes after that (USER applies to the RUNs that follow it: they would lose root), then after
+ * the stage's last RUN; in a stage with neither, after its last instruction.
+ */
+function insertionPoint(ctx: DockerfileContext, stage: Stage): InsertPoint {
   const cmd = stage.instructions.find((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT');
+  const lastRun = lastRunOf(stage);
   if (cmd) {
     const line = cmd.getRange().start.line;
+    if (lastRun && lastRun.getRange().start.line > line) return after(ctx, lastRun);
     return { insertLine: line, insertBefore: true, indent: ctx.lines.indentOf(line) };
   }
-  const last = stage.instructions[stage.instructions.length - 1] ?? stage.from;
-  const line = last.getRange().end.line;
-  return { insertLine: line, insertBefore: false, indent: ctx.lines.indentOf(last.getRange().start.line) };
+  return after(ctx, stage.instructions[stage.instructions.length - 1] ?? stage.from);
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -80,11 +157,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0`. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (distroless `:nonroot`, Chainguard, Bitnami) is not flagged for a missing USER. An image with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) is reported as info, not warning: it starts as root on purpose.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0`. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (distroless `:nonroot`, Chainguard, Bitnami, and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`).',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the entrypoint steps down with gosu/su-exec (it needs root to prepare volumes first). Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT (or after its last instruction when it has neither), or replaces the root `USER` line. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Safe in the sense that it does what the rule asks; check that the process does not need to write to root-owned paths or bind ports below 1024.',
+    fix: 'Not offered when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first). Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Safe in the sense that it does what the rule asks and no build step loses root; check that the process does not need to write to root-owned paths or bind ports below 1024 at run time.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
@@ -92,17 +169,19 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const stage = ctx.finalStage;
     if (!stage || stage.base.kind === 'scratch' && stage.instructions.length === 0) return [];
+    // Windows images have no uids (USER names an account such as ContainerUser): not judged.
+    if (isWindowsStage(stage)) return [];
     const user = effectiveUser(stage);
     if (user === 'non-root-base') return [];
     if (user === null) {
       const r = stage.from.getRange();
-      const dropTool = privilegeDropTool(ctx, stage);
+      const drop = privilegeDrop(ctx, stage);
       return [
         {
           range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool },
-          // The entrypoint steps down to an unprivileged user itself: worth a look, not a warning.
-          ...(dropTool ? { severity: 'info' as const } : {}),
+          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}) },
+          // The entrypoint (or the CMD) steps down to an unprivileged user itself: worth a look, not a warning.
+          ...(drop ? { severity: 'info' as const } : {}),
         },
       ];
     }
@@ -117,36 +196,45 @@ export default defineRule<'dockerfile', Data>({
       const r = stage.from.getRange();
       return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: null } }];
     }
-    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange } }];
+    // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
+    const userLine = user.getRange().start.line;
+    const lastRun = lastRunOf(stage);
+    const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
+    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert } }];
   },
   message(d) {
-    if (d.problem === 'no-user' && d.dropTool) return `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
+    if (d.problem === 'no-user' && d.dropTool) {
+      return d.dropIn === 'CMD'
+        ? `The final stage has no USER: the container starts as root and its CMD steps down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`
+        : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
+    }
     return d.problem === 'no-user'
       ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
       : `The final stage switches to USER ${d.user}, so the container runs as root; use a non-root user (uid 1000).`;
   },
   fix(ctx, { data }) {
-    // An entrypoint that steps down with gosu/su-exec needs root to start (it chowns volumes first).
+    // An entrypoint (or CMD) that steps down with gosu/su-exec needs root to start (it chowns volumes first).
     if (data.problem === 'no-user' && data.dropTool) return undefined;
-    if (data.problem === 'root-user') {
+    if (data.problem === 'root-user' && !data.insert) {
       return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: '1000' }] }] };
     }
+    const point: InsertPoint = data.problem === 'root-user' ? data.insert! : data;
     const eol = ctx.lines.eol;
     let at: Position;
     let newText: string;
-    if (data.insertBefore) {
-      at = { line: data.insertLine, character: 0 };
-      newText = `${data.indent}USER 1000${eol}`;
+    if (point.insertBefore) {
+      at = { line: point.insertLine, character: 0 };
+      newText = `${point.indent}USER 1000${eol}`;
     } else {
-      const last = ctx.lines.lineText(data.insertLine);
+      const last = ctx.lines.lineText(point.insertLine);
       // A file whose last instruction is still open (a trailing continuation, or a heredoc without its
       // closing line) would swallow the appended line: no fix there. Blank and comment lines do not
       // end a continuation (the Dockerfile parser skips them), so the last line that is neither counts.
-      let code = data.insertLine;
+      let code = point.insertLine;
       while (code > 0 && /^\s*(?:#|$)/.test(ctx.lines.lineText(code))) code--;
       if (ctx.lines.lineText(code).trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
-      at = { line: data.insertLine, character: last.length };
-      newText = `${eol}${data.indent}USER 1000`;
+      at = { line: point.insertLine, character: last.length };
+      newText = `${eol}${point.indent}USER 1000`;
     }
     return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
   },

@@ -315,6 +315,11 @@ export function isWorldWritableMode(mode: string): boolean {
 /** Official images whose default user is not root (their Dockerfiles end with a non-root USER). */
 const NON_ROOT_OFFICIAL = new Set(['sonarqube', 'solr', 'odoo', 'kibana', 'logstash', 'elasticsearch', 'jenkins', 'neo4j', 'couchbase', 'rocket.chat', 'node-red', 'jetty', 'open-liberty', 'websphere-liberty']);
 
+/** An official image whose default user is not root (`sonarqube`, `solr:8.11`…; see NON_ROOT_OFFICIAL). */
+export function officialImageRunsAsNonRoot(ref: ImageRef): boolean {
+  return isOfficialImage(ref) && NON_ROOT_OFFICIAL.has(ref.repository);
+}
+
 export type RunUser = 'root' | 'non-root' | 'unknown';
 
 function userValueKind(ctx: DockerfileContext, ins: Instruction): RunUser {
