@@ -146,7 +146,15 @@ type Data =
   /** `user: root` / `0` / `0:0` written in the compose file. */
   | { problem: 'root-user'; service: string; user: string; map: YAMLMap | null; pair: Pair | null }
   /** No `user:`, and the image (or the Dockerfile it builds) does not switch to a non-root user. */
-  | { problem: 'image-root'; service: string; source: 'image' | 'dockerfile'; image: string; map: YAMLMap | null };
+  | {
+      problem: 'image-root';
+      service: string;
+      source: 'image' | 'dockerfile';
+      image: string;
+      map: YAMLMap | null;
+      /** The image steps down to its own user, but the service's `entrypoint:` or `command:` bypasses that. */
+      bypass?: 'entrypoint' | 'command';
+    };
 
 /** How the Dockerfile a service builds leaves the user: a USER value, the base image it inherits from, or unknown. */
 function dockerfileUser(stage: Stage | undefined): { user: string } | { base: ImageRef | null; entrypoint: boolean; cmd: string[] | null } | null {
@@ -183,7 +191,7 @@ function dockerfileUser(stage: Stage | undefined): { user: string } | { base: Im
 }
 
 /** Why a service without `user:` runs as root, or null when it does not (or it is unknown). */
-function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image' | 'dockerfile'; image: string } | null {
+function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command' } | null {
   // Through `extends:` (same file or another compose file): image, build, entrypoint and command are
   // the nearest ones written in the chain; a base that cannot be read is unknown.
   const entrypointFound = lookupKey(ctx, service, 'entrypoint');
@@ -216,7 +224,10 @@ function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image'
   if (!img || img === 'unknown' || !img.ref) return null; // no image, or unknown after interpolation
   if (nonRootUser(img.ref)) return null;
   const sd = stepDown(img.ref);
-  if (sd && !overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
+  if (sd) {
+    if (!overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
+    return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command' };
+  }
   return { source: 'image', image: img.ref.text };
 }
 
@@ -285,13 +296,14 @@ export default defineRule<'compose', Data>({
       out.push({
         range: ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: serviceMap },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}) },
       });
     }
     return out;
   },
   message(d) {
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); run it as a non-root user (uid 1000).`;
+    if (d.bypass) return `Service '${d.service}' has no user: and its own ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
     return d.source === 'image'
       ? `Service '${d.service}' has no user: and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root; set user: "1000:1000".`
       : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;

@@ -1,0 +1,31 @@
+/**
+ * DC011's message names the real cause: a data store whose entrypoint steps down to its own user runs
+ * as root only because the service's `entrypoint:` or `command:` bypasses that step-down.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
+import { viewOf } from './helpers/fixtures';
+
+describe('DC011 messages', () => {
+  it('say when the service bypasses the step-down of a known image, and only then', () => {
+    const text = [
+      'services:',
+      '  shell:',
+      '    image: valkey/valkey:8.0-alpine',
+      '    command: [sh, -c, "valkey-server --save 60 1"]',
+      '  script:',
+      '    image: redis:7.4-alpine',
+      '    entrypoint: ["/bin/sh", "/redis-conf.sh"]',
+      '  app:',
+      '    image: ghcr.io/acme/app:1.0',
+      '',
+    ].join('\n');
+    const files = new Map([['/m/compose.yaml', text]]);
+    const a = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    const messages = Object.fromEntries(a.findings.filter((f) => f.code === 'DC011').map((f) => [String((f.data as { service: string }).service), f.message]));
+    assert.match(messages.shell, /its own command bypasses the entrypoint with which image 'valkey\/valkey:8.0-alpine' steps down/);
+    assert.match(messages.script, /its own entrypoint bypasses the entrypoint with which image 'redis:7.4-alpine' steps down/);
+    assert.match(messages.app, /is not known to switch to a non-root user/);
+  });
+});
