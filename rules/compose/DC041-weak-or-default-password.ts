@@ -3,6 +3,7 @@ import { ExtendedEnv } from '../engine/compose-lookup';
 import { variableReferences } from '../engine/env-files';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
+import { dataStoreOf } from '../engine/datastores';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
 import type { FileChange, Fix, TextEdit } from '../engine/types';
@@ -286,7 +287,10 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     const seen = new Set<string>();
-    for (const service of ctx.services) {
+    // A value several services share (an `x-` anchor merged into the database and its clients) is
+    // reported once, for the data store it configures when one of them is.
+    const stores = ctx.services.filter((s) => dataStoreOf(ctx, s));
+    for (const service of [...stores, ...ctx.services.filter((s) => !stores.includes(s))]) {
       for (const f of check(ctx, service)) {
         const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
         if (seen.has(key)) continue;

@@ -1,6 +1,7 @@
 /**
- * DC011's message names the real cause: a data store whose entrypoint steps down to its own user runs
- * as root only because the service's `entrypoint:` or `command:` bypasses that step-down.
+ * Messages that name the right cause and the right service: DC011 when a data store runs as root only
+ * because the service's `entrypoint:` or `command:` bypasses its step-down; DC041 for a password an
+ * anchor shares between the database and its clients.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -27,5 +28,14 @@ describe('DC011 messages', () => {
     assert.match(messages.shell, /its own command bypasses the entrypoint with which image 'valkey\/valkey:8.0-alpine' steps down/);
     assert.match(messages.script, /its own entrypoint bypasses the entrypoint with which image 'redis:7.4-alpine' steps down/);
     assert.match(messages.app, /is not known to switch to a non-root user/);
+  });
+
+  it('DC041 names the data store when an anchor gives the same password to it and to its clients', () => {
+    const text = 'x-env: &env\n  POSTGRES_PASSWORD: postgres\n  POSTGRES_USER: app\nservices:\n  web:\n    image: ghcr.io/acme/web:1.0\n    environment:\n      <<: *env\n  db:\n    image: postgres:17\n    environment:\n      <<: *env\n';
+    const files = new Map([['/m/compose.yaml', text]]);
+    const a = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    const dc041 = a.findings.filter((f) => f.code === 'DC041');
+    assert.equal(dc041.length, 1);
+    assert.match(dc041[0].message, /of service 'db'/);
   });
 });
