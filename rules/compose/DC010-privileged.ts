@@ -44,7 +44,7 @@ export default defineRule<'compose', Data>({
     why: 'A privileged container gets every Linux capability, all host devices and no seccomp/AppArmor confinement: root in it is root on the host, and escaping is trivial. SECURITY-GUIDELINES.md §2: "No Privileged Containers – never use `--privileged`". Grant the one capability the service needs with `cap_add` instead.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    privileged: true',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    cap_drop: [ALL]',
-    fix: '"Remove privileged: true" deletes the line. Not offered when the setting is inherited from an anchor (the edit would change every service that uses it: remove it at the anchor) or, when nothing is inherited, written in a flow mapping. When the service also inherits `privileged` — through a `<<` merge key (own keys override merged ones, so without its line the merged value takes over) or from the service it `extends:` (the extending service\'s value overrides the base\'s) — deleting the line would leave it privileged: the fix is then "Set privileged: false", which overrides the inherited value. If the service really needs a device or capability, add that one explicitly afterwards.',
+    fix: '"Remove privileged: true" deletes the line. Not offered when the setting is inherited from an anchor (the edit would change every service that uses it: remove it at the anchor) or, when nothing is inherited, written in a flow mapping. When the service also inherits `privileged` — through a `<<` merge key (own keys override merged ones, so without its line the merged value takes over) or from the service it `extends:` (the extending service\'s value overrides the base\'s) — deleting the line would leave it privileged: the fix is then "Set privileged: false", which overrides the inherited value. If the service really needs a device or capability, add that one explicitly afterwards. Neither fix is marked safe, so fix-all and `check --fix` never apply them; they are offered as quick fixes only: taking the privileges away changes what the container can do, and services that need them stop working (docker:dind, containers that manage the host\'s iptables/netfilter, VPN servers such as strongSwan, kernel NFS servers) — review each service, as for removing `network_mode: host` (DC012).',
     guideline: '§2 Container Runtime Security — "No Privileged Containers"',
     equivalents: ['KICS "Privileged Containers Enabled" (Docker Compose query)', 'compose-lint CL-0002'],
     references: ['https://docs.docker.com/reference/compose-file/services/#privileged', 'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities', 'https://docs.docker.com/reference/compose-file/merge/', 'https://yaml.org/type/merge.html'],
@@ -75,10 +75,12 @@ export default defineRule<'compose', Data>({
       if (!isScalar(value) || ctx.isShared(value)) return undefined;
       const edit = replaceScalarEdit(ctx, value, 'false');
       if (!edit) return undefined;
-      return { title: 'Set privileged: false (overrides the inherited privileged)', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+      // Not safe: the container loses devices and capabilities it may need (as removing the line).
+      return { title: 'Set privileged: false (overrides the inherited privileged)', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
     }
     const edit = deletePairEdit(ctx, data.map, data.pair);
     if (!edit) return undefined;
-    return { title: 'Remove privileged: true', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    // Not safe: services such as docker:dind or iptables/VPN/NFS containers stop working without it.
+    return { title: 'Remove privileged: true', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });

@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
+import { serviceVolumes } from '../engine/compose-volumes';
+import { engineApiExposure } from '../engine/docker-socket';
 
 interface Data {
   service: string;
@@ -10,32 +11,6 @@ interface Data {
   readOnly: boolean;
   /** The mount comes from a named volume whose definition binds the host path. */
   namedVolume: string | null;
-}
-
-/** Host paths of container-engine API sockets: Docker's (any location: rootless, Desktop, `.raw`) and Podman's Docker-compatible one. */
-const SOCKET = /\/(?:docker\.sock(?:\.raw)?|podman\.sock)$/;
-/** The directories that hold the Docker socket on Linux hosts. */
-const SOCKET_DIRS = new Set(['/var/run', '/run']);
-/** Docker Engine's named pipe on Windows hosts (`\\.\pipe\docker_engine`). */
-const WINDOWS_PIPE = /^[\\/]{2}\.[\\/]pipe[\\/]docker_engine$/i;
-
-/** What a mount exposes of the engine's API, or null. */
-function exposure(m: VolumeMount): { source: string; what: Data['what'] } | null {
-  const src = m.source;
-  if (src?.value && WINDOWS_PIPE.test(src.value.trim())) return { source: src.value.trim(), what: 'socket' };
-  if (m.hostPath !== null) {
-    if (SOCKET.test(m.hostPath)) return { source: m.hostPath, what: 'socket' };
-    if (SOCKET_DIRS.has(m.hostPath)) return { source: m.hostPath, what: 'directory' };
-    return null;
-  }
-  if (!src) return null;
-  // The path depends on a variable whose value is unknown (`${XDG_RUNTIME_DIR}/docker.sock`): the
-  // literal file name written after it still says what is mounted.
-  if (src.value === null && m.type !== 'volume') {
-    const literalTail = src.raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '/').trim();
-    if (SOCKET.test(literalTail)) return { source: src.raw.trim(), what: 'socket' };
-  }
-  return null;
 }
 
 export default defineRule<'compose', Data>({
@@ -63,7 +38,7 @@ export default defineRule<'compose', Data>({
     const out = [];
     for (const service of ctx.services) {
       for (const m of serviceVolumes(ctx, service)) {
-        const found = exposure(m);
+        const found = engineApiExposure(m);
         if (!found) continue;
         out.push({ range: m.reportRange, data: { service: service.name, source: found.source, what: found.what, readOnly: m.readOnly === true, namedVolume: m.namedVolume } });
       }

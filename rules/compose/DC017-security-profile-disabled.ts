@@ -1,8 +1,10 @@
 import { type Pair, type YAMLSeq } from 'yaml';
 import { isSeq } from '../engine/yaml-guards';
-import type { Service } from '../engine/compose';
+import type { ComposeContext, Service } from '../engine/compose';
 import { deleteSeqItemEdit, parsedCleanly } from '../engine/compose-insert';
 import { securityOpts } from '../engine/compose-lookup';
+import { serviceVolumes } from '../engine/compose-volumes';
+import { engineApiExposure } from '../engine/docker-socket';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { deletePairEdit } from '../engine/yaml-edit';
@@ -16,6 +18,8 @@ interface Data {
   text: string;
   /** Where the entry can be removed: null when it is inherited or shared (no fix). */
   edit: { service: Service; pair: Pair; seq: YAMLSeq; index: number } | null;
+  /** The service mounts the Docker API socket (no fix for `label:disable`: on SELinux hosts it is how the container reaches the socket). */
+  socket: boolean;
 }
 
 /** Whether an option disables a confinement profile, as the Docker daemon reads it. */
@@ -23,6 +27,11 @@ function disabledProfile(name: string, value: string | null): Profile | null {
   if ((name === 'seccomp' || name === 'apparmor') && value === 'unconfined') return name;
   if (name === 'label' && value === 'disable') return 'label';
   return null;
+}
+
+/** Whether a service mounts the Docker API socket or the directory that holds it (as DC013 reads them). */
+function mountsDockerSocket(ctx: ComposeContext, service: Service): boolean {
+  return serviceVolumes(ctx, service).some((m) => engineApiExposure(m) !== null);
 }
 
 const WHAT: Record<Profile, string> = {
@@ -42,13 +51,14 @@ export default defineRule<'compose', Data>({
     why: 'Docker confines every container with a default seccomp filter (it blocks about 44 dangerous system calls), an AppArmor profile or SELinux labels. Turning them off removes the layers that stop many container escapes even when the process is root, so a kernel bug or a stray capability becomes a host compromise. SECURITY-GUIDELINES.md §2 Container Runtime Security ("No Privileged Containers") — disabling the profiles is most of what `--privileged` does.',
     bad: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:unconfined',
     good: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:./seccomp-renderer.json   # the default profile plus the one call it needs',
-    fix: '"Remove seccomp:unconfined" deletes the entry\'s line (its comment included) or, in a flow sequence, the entry and its comma; when it is the only entry the whole `security_opt:` key is removed. Docker\'s default profile then applies again. Not offered when the entry comes from an anchor, an alias, a `<<` merge or `extends:` (remove it where it is written) or when the service mapping is a flow mapping. If the program really needs a blocked system call, write a custom seccomp profile that allows only that call instead.',
+    fix: '"Remove seccomp:unconfined" deletes the entry\'s line (its comment included) or, in a flow sequence, the entry and its comma; when it is the only entry the whole `security_opt:` key is removed. Docker\'s default profile then applies again. Not offered when the entry comes from an anchor, an alias, a `<<` merge or `extends:` (remove it where it is written) or when the service mapping is a flow mapping. If the program really needs a blocked system call, write a custom seccomp profile that allows only that call instead. The fix is not marked safe, so fix-all and `check --fix` never apply it; it is offered as a quick fix only: the profile comes back and blocks what the program may need (a browser\'s sandbox setup, ptrace for a debugger, a mount), so check the service afterwards. `label:disable` is not offered for removal at all when the service mounts the Docker API socket (`docker.sock`, `podman.sock`, or `/var/run` / `/run`): on an SELinux host the socket is labeled for the daemon and a confined container cannot connect to it, so `label:disable` is how such a service (mailcow\'s dockerapi, ofelia) reaches the API, and on a host without SELinux the option does nothing — removing it either breaks the service or changes nothing. The risk there is the socket itself (DC013).',
     guideline: '§2 Container Runtime Security — "No Privileged Containers"',
     equivalents: ['compose-lint CL-0009 (Security Profile Disabled)', 'CIS Docker Benchmark 5.21 "Do not disable default seccomp profile" and 5.2 (SELinux/AppArmor profile enabled), as cited by CL-0009', 'KICS "Security Opt Not Set" (Docker Compose query 610e266e-6c12-4bca-9925-1ed0cd29742b) is related but only checks that `security_opt` exists'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#security_opt',
       'https://docs.docker.com/engine/security/seccomp/',
       'https://docs.docker.com/engine/security/apparmor/',
+      'https://github.com/dpw/selinux-dockersock (SELinux denies a confined container the Docker socket; label=disable or a policy module is the way around)',
       'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0009.md',
       'https://docs.kics.io/latest/queries/dockercompose-queries/610e266e-6c12-4bca-9925-1ed0cd29742b/',
     ],
@@ -67,7 +77,8 @@ export default defineRule<'compose', Data>({
         const range = inPlace ? ctx.rangeOf(item.scalar) : entry.own && !entry.shared ? ctx.rangeOf(item.node) : ctx.rangeOf(entry.reportNode);
         const seq = entry.value;
         const edit = inPlace && isSeq(seq) && !ctx.isShared(seq) ? { service, pair: entry.pair, seq, index: item.index } : null;
-        out.push({ range, data: { service: service.name, profile, text: `${item.name}${item.value === null ? '' : `:${item.value}`}`, edit } });
+        const socket = profile === 'label' && edit !== null && mountsDockerSocket(ctx, service);
+        out.push({ range, data: { service: service.name, profile, text: `${item.name}${item.value === null ? '' : `:${item.value}`}`, edit, socket } });
       }
     }
     return out;
@@ -77,9 +88,10 @@ export default defineRule<'compose', Data>({
   },
   fix(ctx, { data }): Fix | undefined {
     const e = data.edit;
-    if (!e || !parsedCleanly(e.service)) return undefined;
+    if (!e || data.socket || !parsedCleanly(e.service)) return undefined;
     const edit = e.seq.items.length === 1 ? deletePairEdit(ctx, e.service.map, e.pair) : deleteSeqItemEdit(ctx, e.seq, e.index);
     if (!edit) return undefined;
-    return { title: `Remove ${data.text}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    // Not safe: the program may need what the profile blocks (a browser sandbox, a debugger, a mount).
+    return { title: `Remove ${data.text}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });

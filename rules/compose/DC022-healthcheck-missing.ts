@@ -17,8 +17,24 @@ interface Data {
   empty: boolean;
 }
 
-/** Images whose own Dockerfile declares a HEALTHCHECK (checked in their published Dockerfiles). */
-const IMAGES_WITH_HEALTHCHECK = new Set(['mysql/mysql-server', 'pihole/pihole', 'vaultwarden/server']);
+/**
+ * Images whose own Dockerfile declares a HEALTHCHECK (checked in their published Dockerfiles; the
+ * sources are listed in the docs' references). Only images whose Dockerfile was read are listed.
+ */
+const IMAGES_WITH_HEALTHCHECK = new Set([
+  'mysql/mysql-server',
+  'pihole/pihole',
+  'vaultwarden/server',
+  'itzg/minecraft-server',
+  'ghcr.io/open-webui/open-webui',
+  'louislam/uptime-kuma',
+  'syncthing/syncthing',
+  'jellyfin/jellyfin',
+  'gotify/server',
+  'matrixdotorg/synapse',
+  'esphome/esphome',
+  'outlinewiki/outline',
+]);
 
 /** The stage a service's container runs: `build.target`, else the last stage. */
 function runStage(stages: Stage[], target: string | null): Stage | undefined {
@@ -175,7 +191,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are a few images known to declare their own HEALTHCHECK (mysql/mysql-server, pihole/pihole, vaultwarden/server). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services that others wait for with `condition: service_completed_successfully` and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services that others wait for with `condition: service_completed_successfully` and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
     why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
@@ -193,6 +209,15 @@ export default defineRule<'compose', Data>({
       'https://github.com/docker-library/docs/pull/2183 (mongosh replaces mongo in the mongo image from 6.0)',
       'https://github.com/redis/redis/issues/2270 (redis-cli exit status on error replies)',
       'https://docs.kics.io/latest/queries/dockercompose-queries/698ed579-b239-4f8f-a388-baa4bcb13ef8/',
+      'https://github.com/itzg/docker-minecraft-server/blob/HEAD/Dockerfile (itzg/minecraft-server: HEALTHCHECK --start-period=1m CMD /health.sh; mc-health in later versions)',
+      'https://github.com/open-webui/open-webui/blob/HEAD/Dockerfile (ghcr.io/open-webui/open-webui: HEALTHCHECK CMD curl --silent --fail http://localhost:${PORT:-8080}/health …)',
+      'https://github.com/louislam/uptime-kuma/blob/HEAD/docker/Dockerfile, docker/dockerfile and docker/dockerfile-alpine (louislam/uptime-kuma, 1.x Debian and Alpine and 2.x: HEALTHCHECK … CMD node extra/healthcheck.js / extra/healthcheck)',
+      'https://github.com/syncthing/syncthing/blob/HEAD/Dockerfile (syncthing/syncthing: HEALTHCHECK --interval=1m --timeout=10s CMD …)',
+      'https://github.com/jellyfin/jellyfin-packaging/blob/HEAD/docker/Dockerfile (jellyfin/jellyfin: HEALTHCHECK … CMD curl -Lk -fsS "${HEALTHCHECK_URL}", http://localhost:8096/health)',
+      'https://github.com/gotify/server/blob/HEAD/docker/Dockerfile (gotify/server: HEALTHCHECK … CMD curl --fail http://localhost:$GOTIFY_SERVER_PORT/health)',
+      'https://github.com/element-hq/synapse/blob/HEAD/docker/Dockerfile ("Dockerfile to build the matrixdotorg/synapse docker images": HEALTHCHECK … CMD curl -fSs http://localhost:8008/health)',
+      'https://github.com/esphome/esphome/blob/HEAD/docker/Dockerfile (esphome/esphome, the `docker` stage: HEALTHCHECK … CMD curl --fail http://localhost:6052/version; not in early versions)',
+      'https://github.com/outline/outline/blob/HEAD/Dockerfile (outlinewiki/outline: HEALTHCHECK --interval=1m CMD wget -qO- "http://localhost:${PORT:-3000}/_health" …)',
     ],
   },
   check(ctx) {

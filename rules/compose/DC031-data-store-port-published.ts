@@ -1,6 +1,60 @@
+import type { Node } from 'yaml';
+import type { ComposeContext, Service } from '../engine/compose';
+import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { describeMapping, firstReport, hostIpKind, portsOf, removeMappingEdit, type PortMapping } from '../engine/compose-ports';
 import { dataStoreOf, type DataStoreKind } from '../engine/datastores';
 import { defineRule } from '../engine/rule';
+
+/**
+ * Where a service's network namespace is, as far as reaching a data store goes: on the project's
+ * compose networks (`network`: it reaches the store by name), the host's (`host`: it reaches published
+ * ports, 127.0.0.1 included), Docker's default bridge (`bridge`: published ports through the host's
+ * addresses, not 127.0.0.1), none (`none`), or not known (`unknown`: a container outside the project,
+ * a variable without a value, an `extends:` that cannot be read).
+ */
+type NetworkPlace = 'network' | 'host' | 'bridge' | 'none' | 'unknown';
+
+/** A service of the file that is not on a compose network and can reach a data store only through a published port. */
+interface OutsideClient {
+  service: string;
+  /** Its `network_mode:` after interpolation (e.g. `host`, `service:vpn`), for the message. */
+  mode: string;
+  place: 'host' | 'bridge' | 'unknown';
+}
+
+function networkModeOf(ctx: ComposeContext, service: Service): string | null | undefined {
+  const found = lookupKey(ctx, service, 'network_mode');
+  if (found === 'unknown') return null;
+  if (!found) return undefined;
+  const value = resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, found.entry.value as Node | null));
+  return value === undefined || value === null ? null : value.trim();
+}
+
+/** Where a service's network namespace is; `service:x` and `container:<container_name of x>` follow x (Compose Specification, services › network_mode). */
+function networkPlace(ctx: ComposeContext, service: Service, seen = new Set<string>()): NetworkPlace {
+  if (seen.has(service.name) || seen.size > 8) return 'unknown';
+  seen.add(service.name);
+  const mode = networkModeOf(ctx, service);
+  if (mode === undefined) return 'network';
+  if (mode === null) return 'unknown';
+  if (mode === 'host' || mode === 'bridge' || mode === 'none') return mode;
+  const m = /^(service|container):(.+)$/.exec(mode);
+  if (!m) return 'unknown';
+  const target = m[1] === 'service' ? ctx.services.find((s) => s.name === m[2]) : ctx.services.find((s) => resolvedScalar(ctx, ctx.serviceGet(s, 'container_name')?.value) === m[2]);
+  return target ? networkPlace(ctx, target, seen) : 'unknown';
+}
+
+/** The services of the file (other than the data store itself) that can reach it only through a published port. */
+function outsideClients(ctx: ComposeContext, store: Service): OutsideClient[] {
+  const out: OutsideClient[] = [];
+  for (const s of ctx.services) {
+    if (s === store) continue;
+    const place = networkPlace(ctx, s);
+    if (place === 'network' || place === 'none') continue;
+    out.push({ service: s.name, mode: networkModeOf(ctx, s) ?? 'unknown', place });
+  }
+  return out;
+}
 
 interface Data {
   service: string;
@@ -12,6 +66,8 @@ interface Data {
   /** It is the service's only mapping: the fix removes the whole `ports:` key. */
   only: boolean;
   port: PortMapping;
+  /** A service of the file that is not on a compose network (e.g. `network_mode: host`): it may connect through this port, so no removal fix. */
+  client: OutsideClient | null;
 }
 
 const LABEL: Record<DataStoreKind, string> = {
@@ -32,17 +88,19 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached and RabbitMQ, recognized by image (official and common vendor images, the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written.',
-    why: 'The other services of the project reach a data store over the compose network by its service name (`db:5432`); publishing its port only adds a way in from outside — from every network of the host without a host IP (Docker\'s rules bypass host firewalls), and from every local user and process even on 127.0.0.1. Exposed databases, Redis and Elasticsearch instances are among the most scanned and ransomed services on the internet. SECURITY-GUIDELINES.md §4 Data Security (Redis): "No Public Exposure – Only accessible from internal network".',
+    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached and RabbitMQ, recognized by image (official and common vendor images, the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name.',
+    why: 'The other services of the project reach a data store over the compose network by its service name (`db:5432`); publishing its port only adds a way in from outside — from every network of the host without a host IP (Docker\'s rules bypass host firewalls), and from every local user and process even on 127.0.0.1. (A service with `network_mode: host` is the exception: it reaches the store through a port bound to 127.0.0.1, which every local user and process can reach too — the accepted cost of that design, not reported.) Exposed databases, Redis and Elasticsearch instances are among the most scanned and ransomed services on the internet. SECURITY-GUIDELINES.md §4 Data Security (Redis): "No Public Exposure – Only accessible from internal network".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    ports:\n      - "5432:5432"',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    # no ports: the app reaches it as db:5432; for a local client use\n    # `docker compose exec db psql -U app`',
-    fix: '"Remove the published port" deletes the mapping\'s line(s) — or the whole `ports:` key when it is the only mapping — keeping everything else. Not offered when the mapping is inherited through a `<<` merge, comes through an alias or sits inside an anchor (fix it at the anchor), for a flow sequence with several items, or when `ports:` is the service\'s only key. Not applied by fix-all: a tool on the host that connects to the port stops working; if you need one, bind the port to 127.0.0.1 in a `compose.override.yaml` that stays on your machine.',
+    fix: '"Remove the published port" deletes the mapping\'s line(s) — or the whole `ports:` key when it is the only mapping — keeping everything else. Not offered when the mapping is inherited through a `<<` merge, comes through an alias or sits inside an anchor (fix it at the anchor), for a flow sequence with several items, or when `ports:` is the service\'s only key. Not offered either when a service of the file is not on a compose network (`network_mode: host`, `bridge`, a container outside the file, …): it may connect through that port, and removing it would cut it off — bind the port to 127.0.0.1 instead when that client uses the host\'s network. Not applied by fix-all: a tool on the host that connects to the port stops working; if you need one, bind the port to 127.0.0.1 in a `compose.override.yaml` that stays on your machine.',
     guideline: '§4 Data Security — "No Public Exposure – Only accessible from internal network"; §3 "No Port Exposure in Production"',
     equivalents: ['No direct equivalent (no other tool knows which services are data stores); closest: KICS "Container Traffic Not Bound To Host Interface", compose-lint CL-0005 and dclint no-unbound-port-interfaces, which check the binding only'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#ports',
       'https://docs.docker.com/compose/how-tos/networking/',
+      'https://docs.docker.com/reference/compose-file/services/#network_mode',
+      'https://docs.docker.com/engine/network/drivers/host/',
       'https://docs.docker.com/engine/network/packet-filtering-firewalls/',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/security/',
     ],
@@ -55,22 +113,39 @@ export default defineRule<'compose', Data>({
       if (!ports || ports.mappings.length === 0) continue;
       const store = dataStoreOf(ctx, service);
       if (!store) continue;
+      const clients = outsideClients(ctx, service);
+      const hostClient = clients.find((c) => c.place === 'host');
+      // A client on Docker's default bridge reaches published ports through the host's addresses, never its 127.0.0.1.
+      const loopbackClient = hostClient ?? clients.find((c) => c.place === 'unknown');
       for (const m of ports.mappings) {
         if (m.unknown) continue;
+        const loopback = hostIpKind(m) === 'loopback';
+        // A port on 127.0.0.1 is how a host-network client of the project reaches the store: the intended design.
+        if (loopback && hostClient) continue;
         if (!first(m, m.reportRange)) continue;
         out.push({
           range: m.reportRange,
-          data: { service: service.name, store: store.kind, mapping: describeMapping(m), loopback: hostIpKind(m) === 'loopback', only: ports.seq.items.length === 1, port: m },
+          data: { service: service.name, store: store.kind, mapping: describeMapping(m), loopback, only: ports.seq.items.length === 1, port: m, client: (loopback ? loopbackClient : hostClient ?? clients[0]) ?? null },
         });
       }
     }
     return out;
   },
   message(d) {
+    if (d.client) {
+      const who = d.client.place === 'unknown'
+        ? `service '${d.client.service}' (network_mode: ${d.client.mode}) may not be on the compose network and may reach it through a published port`
+        : `service '${d.client.service}' (network_mode: ${d.client.mode}) is not on the compose network and can reach it only through a published port`;
+      if (d.client.place === 'host') return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' outside the compose network; ${who} — bind it to 127.0.0.1, which is enough for a client on the host's network.`;
+      if (d.loopback) return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' to every local user and process of the host; ${who} — keep the mapping only if that service needs it.`;
+      return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' outside the compose network; ${who} — keep the mapping only if that service needs it, bound to the narrowest address it can use.`;
+    }
     if (d.loopback) return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' to every local user and process of the host; services reach it by name over the compose network — remove the mapping (use \`docker compose exec\` for a local client).`;
     return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' outside the compose network; services reach it by name over the compose network — remove the mapping, or bind it to 127.0.0.1 if a client on the host needs it.`;
   },
   fix(ctx, { data }) {
+    // A client outside the compose network may connect through this port: removing it would cut that client off.
+    if (data.client) return undefined;
     const edit = removeMappingEdit(ctx, data.port);
     if (!edit) return undefined;
     const title = data.port.seq.items.length === 1 ? `Remove 'ports:' from service '${data.service}'` : `Remove the published port '${data.mapping}'`;

@@ -1,0 +1,32 @@
+/**
+ * Mounts that expose a container engine's API (the Docker socket, Podman's Docker-compatible socket,
+ * the Windows named pipe, or the host directory that holds the socket). DC013 reports them; DC017
+ * keeps `label:disable` on the services that have one (on SELinux hosts it is how they reach it).
+ */
+import type { VolumeMount } from './compose-volumes';
+
+/** Host paths of container-engine API sockets: Docker's (any location: rootless, Desktop, `.raw`) and Podman's Docker-compatible one. */
+const SOCKET = /\/(?:docker\.sock(?:\.raw)?|podman\.sock)$/;
+/** The directories that hold the Docker socket on Linux hosts. */
+const SOCKET_DIRS = new Set(['/var/run', '/run']);
+/** Docker Engine's named pipe on Windows hosts (`\\.\pipe\docker_engine`). */
+const WINDOWS_PIPE = /^[\\/]{2}\.[\\/]pipe[\\/]docker_engine$/i;
+
+/** What a mount exposes of the engine's API (`socket`: the socket or pipe; `directory`: the folder that holds it), or null. */
+export function engineApiExposure(m: VolumeMount): { source: string; what: 'socket' | 'directory' } | null {
+  const src = m.source;
+  if (src?.value && WINDOWS_PIPE.test(src.value.trim())) return { source: src.value.trim(), what: 'socket' };
+  if (m.hostPath !== null) {
+    if (SOCKET.test(m.hostPath)) return { source: m.hostPath, what: 'socket' };
+    if (SOCKET_DIRS.has(m.hostPath)) return { source: m.hostPath, what: 'directory' };
+    return null;
+  }
+  if (!src) return null;
+  // The path depends on a variable whose value is unknown (`${XDG_RUNTIME_DIR}/docker.sock`): the
+  // literal file name written after it still says what is mounted.
+  if (src.value === null && m.type !== 'volume') {
+    const literalTail = src.raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '/').trim();
+    if (SOCKET.test(literalTail)) return { source: src.raw.trim(), what: 'socket' };
+  }
+  return null;
+}
