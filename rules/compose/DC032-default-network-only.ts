@@ -20,6 +20,16 @@ function servicesOnDefault(ctx: ComposeContext, doc: Document.Parsed): Service[]
   return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'networks') && !ctx.serviceGet(s, 'network_mode') && !ctx.serviceGet(s, 'extends') && !isPartialService(ctx, s));
 }
 
+/**
+ * The complete services of one document that may be on the project's default network: all but those
+ * whose `network_mode:` puts them elsewhere (the host's stack, none, or another container's namespace,
+ * which they share with it: no network stands between them). `networks:` lists are not read (a list
+ * may name `default`).
+ */
+function defaultNetworkMembers(ctx: ComposeContext, doc: Document.Parsed): Service[] {
+  return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'network_mode') && !isPartialService(ctx, s));
+}
+
 /** How many complete services the other files of the file's `include:` project define (0 without include). */
 function projectNeighbours(ctx: ComposeContext): number {
   let n = 0;
@@ -34,7 +44,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
     why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
@@ -48,8 +58,9 @@ export default defineRule<'compose', Data>({
     // Services of files joined by `include:` share the project's default network with this file's.
     const others = projectNeighbours(ctx);
     for (const doc of ctx.documents) {
-      // A lone service has no neighbour to be isolated from (the default network is per project).
-      if (ctx.services.filter((s) => s.doc === doc).length + others < 2) continue;
+      // A lone service has no neighbour to be isolated from (the default network is per project);
+      // neither has one whose only companions use `network_mode:` (the host's network, another's namespace).
+      if (defaultNetworkMembers(ctx, doc).length + others < 2) continue;
       for (const service of servicesOnDefault(ctx, doc)) out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, doc } });
     }
     return out;
