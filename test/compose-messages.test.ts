@@ -38,4 +38,15 @@ describe('DC011 messages', () => {
     assert.equal(dc041.length, 1);
     assert.match(dc041[0].message, /of service 'db'/);
   });
+
+  it('DC060 says what loses the data: down then up (re-creating by up keeps anonymous volumes), a restart for a tmpfs', () => {
+    const text = 'services:\n  db:\n    image: postgres:17\n  cache:\n    image: redis:7.4\n    tmpfs:\n      - /data\n  app:\n    image: ghcr.io/acme/app:1.0\n';
+    const files = new Map([['/m/compose.yaml', text]]);
+    const a = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    const byService = Object.fromEntries(a.findings.filter((f) => f.code === 'DC060').map((f) => [String((f.data as { service: string }).service), f.message]));
+    assert.match(byService.db, /'docker compose down' then 'up' starts it empty/);
+    assert.doesNotMatch(byService.db, /re-creating/);
+    assert.match(byService.cache, /every restart of the container loses it/);
+  });
 });
+
