@@ -7,6 +7,7 @@ import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '.
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { tokenKind } from '../engine/secret-tokens';
 import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
+import { envValueAt } from '../engine/packages';
 import { appendToMapEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 import { moveToDotenvChanges } from '../compose/DC040-secret-inline';
@@ -37,6 +38,27 @@ function isStandIn(value: string): boolean {
 function literalOf(raw: string | null): string | null {
   if (raw === null || /[$`]/.test(raw) || isPlaceholderValue(raw) || isStandIn(raw)) return null;
   return raw;
+}
+
+/** Build arguments Docker predefines: usable without an ARG instruction, so never taken as undeclared. */
+const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]));
+
+/**
+ * Whether an ENV value is only references (`$X`, `${X}`, optionally in double quotes) to variables
+ * that nothing declared before the instruction: no ARG earlier in the stage (a global ARG counts only
+ * when the stage declares it again), no ENV earlier in the stage or in a stage it builds on. Per the
+ * Dockerfile reference such a reference expands to the empty string, unless the base image's ENV
+ * sets the variable — and then its value is already in this image's config, inherited from the base,
+ * so this ENV adds nothing that `docker inspect` did not show before. Either way it stores no secret
+ * of its own. Any other form (literal text, `${X:-default}`, `${X:+alt}`) is not judged here.
+ */
+function onlyUndeclaredReferences(ctx: DockerfileContext, stage: Stage, line: number, raw: string): boolean {
+  const value = /^"(.*)"$/s.exec(raw)?.[1] ?? raw;
+  if (!/^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/.test(value)) return false;
+  for (const m of value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    if (PREDEFINED_ARGS.has(m[1]) || envValueAt(ctx, stage, line, m[1]) !== undefined) return false;
+  }
+  return true;
 }
 
 function instructionOf(ctx: DockerfileContext, d: Data): Instruction | undefined {
@@ -193,7 +215,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name. Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). The message names the variable, never its value.',
+    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name. Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. The message names the variable, never its value.',
     why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
     bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
     good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
@@ -215,6 +237,7 @@ export default defineRule<'dockerfile', Data>({
     const out: Detection<Data>[] = [];
     const finalChain = ctx.finalStage ? stageChain(ctx.finalStage) : [];
     const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean) => {
+      const stageOf = stage === -1 ? undefined : ctx.stages[stage];
       const kind = ins.getKeyword() as 'ARG' | 'ENV';
       propertiesOf(ins).forEach((p, k) => {
         const name = p.getName();
@@ -224,7 +247,10 @@ export default defineRule<'dockerfile', Data>({
         let report = token !== null;
         if (!report && isCredentialName(name)) {
           if (kind === 'ARG') report = !global || literal !== null;
-          else report = raw !== null && !isPlaceholderValue(raw) && !isStandIn(raw) && (inImageStage || literal !== null);
+          else {
+            report = raw !== null && !isPlaceholderValue(raw) && !isStandIn(raw) && (inImageStage || literal !== null);
+            if (report && raw !== null && literal === null && stageOf && onlyUndeclaredReferences(ctx, stageOf, ins.getRange().start.line, raw)) report = false;
+          }
         }
         if (!report) return;
         out.push({

@@ -19,7 +19,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a RUN (in any stage, ONBUILD RUN included) that downloads the package lists (`apt-get update` / `apt update`) and then installs with `apt-get`/`apt` (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`) but does not remove `/var/lib/apt/lists` after the last install in the same RUN (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/lib/apt/lists`, a parent directory, `find /var/lib/apt/lists … -delete`, or `apt-get distclean`). Silent when the RUN mounts a cache or tmpfs over the lists (`--mount=type=cache,target=/var/lib/apt/lists` or `/var/lib/apt`), and for `apt-get install -s` (simulation). Cleanup in a later command of the same RUN (or a later line of the same heredoc script) counts; cleanup in a later RUN does not, because the earlier layer keeps the files. A RUN that only installs, from lists an earlier RUN downloaded, is not flagged: removing the lists there would not shrink the earlier layer and would break later RUNs that install from them — DF033 reports the lone `apt-get update` instead.',
+    what: 'Flags a RUN (in any stage, ONBUILD RUN included) that downloads the package lists (`apt-get update` / `apt update`) and then installs with `apt-get`/`apt` (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`) but does not remove `/var/lib/apt/lists` after the last install in the same RUN (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/lib/apt/lists`, a parent directory, `find /var/lib/apt/lists … -delete`, or `apt-get distclean`). Silent when the RUN mounts a cache or tmpfs over the lists (`--mount=type=cache,target=/var/lib/apt/lists` or `/var/lib/apt`), and for `apt-get install -s` (simulation). Cleanup in a later command of the same RUN (or a later line of the same heredoc script) counts; cleanup in a later RUN does not, because the earlier layer keeps the files. Reported on the first install after the last cleanup of the RUN (the install whose lists are left behind, not one that a cleanup later in the RUN already covers). A RUN that only installs, from lists an earlier RUN downloaded, is not flagged: removing the lists there would not shrink the earlier layer and would break later RUNs that install from them — DF033 reports the lone `apt-get update` instead.',
     why: 'The lists downloaded by `apt-get update` are tens of megabytes of package metadata that nothing in the running container needs. Left in the layer they bloat every pull and keep a stale snapshot of the package index in the image. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers": clean up in the same RUN, since a later RUN cannot shrink an earlier layer. The Debian/Ubuntu images\' docker-clean hook removes downloaded .deb files but not the lists.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
@@ -46,9 +46,14 @@ export default defineRule<'dockerfile', Data>({
       if (installs.length === 0) continue;
       if (mountsCacheOver(run, (t) => covers(t, APT_LISTS))) continue;
       const last = installs[installs.length - 1];
-      if (shellCommandsOf(run).some((cmd) => cmd.start > last.command.start && cleansAptLists(cmd))) continue;
-      const first = installs[0];
-      out.push({ range: toolRange(ctx, first), data: { tool: first.display, action: first.action, runLine: run.instruction.getRange().start.line } });
+      const commands = shellCommandsOf(run);
+      if (commands.some((cmd) => cmd.start > last.command.start && cleansAptLists(cmd))) continue;
+      // Reported on the first install after the last cleanup: an install that an `rm -rf
+      // /var/lib/apt/lists/*` later in the RUN cleans up is not the one that leaves the lists.
+      let lastCleanup = -1;
+      for (const cmd of commands) if (cmd.start < last.command.start && cleansAptLists(cmd)) lastCleanup = cmd.start;
+      const leaking = installs.find((pc) => pc.command.start > lastCleanup) ?? last;
+      out.push({ range: toolRange(ctx, leaking), data: { tool: leaking.display, action: leaking.action, runLine: run.instruction.getRange().start.line } });
     }
     return out;
   },

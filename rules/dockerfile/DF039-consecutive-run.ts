@@ -17,6 +17,11 @@ function commandCount(run: RunInstruction): number {
   return run.scripts[0].commands.filter((c) => c.programIndex >= 0).length;
 }
 
+/** Whether a RUN defines a shell function (`f() { …; }`, `function f`): a command merged after it could call it. */
+function definesFunction(run: RunInstruction): boolean {
+  return run.scripts[0].commands.some((c) => c.next === '(' || (c.programIndex >= 0 && c.words[c.programIndex].value === 'function'));
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF039',
   name: 'consecutive-run',
@@ -28,7 +33,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every RUN adds a layer. Files a later RUN deletes still ship in the earlier layer, and each layer is one more to pull, store and scan. Joining consecutive RUNs keeps cleanup in the same layer as what it cleans and the image smaller. SECURITY-GUIDELINES.md §6 "Minimize layers – reduce attack surface".',
     bad: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Merge with the previous RUN" turns `RUN a` + `RUN b` into `RUN a \\` / `    && b`, using the continuation style the RUNs already use (leading or trailing `&&`, their indentation; otherwise a leading `&&` indented by four spaces) and the file\'s escape character and line endings; comment lines between stay inside the continued RUN, blank lines go. Not offered when the first RUN ends with a comment, a `;` or a background `&`, when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or under a non-POSIX SHELL (PowerShell, cmd). Safe when the first RUN does not change shell state; when it does (`cd`, `export`, `set`, `source`, an assignment, `exit`), the second command would run in that changed state, so the fix is a single quick fix only.',
+    fix: '"Merge with the previous RUN" turns `RUN a` + `RUN b` into `RUN a \\` / `    && b`, using the continuation style the RUNs already use (leading or trailing `&&`, their indentation; otherwise a leading `&&` indented by four spaces) and the file\'s escape character and line endings; comment lines between stay inside the continued RUN, blank lines go. When the second RUN is more than one and-list at its top level (`set -eux; adduser …`, `test -f x || echo missing`, a background `&`, parentheses; read with the shell parser, so operators inside quotes and `$(…)` do not count), `a && b` would attach `a` to the first and-list only (`a && set -eux; adduser` is `(a && set -eux); adduser`, and a failing `a` no longer fails the build), so the merge is written `RUN a || exit; \\` / `    b` instead: a failing `a` ends the shell with its own status, and `b` stays the same top-level list it was in its own RUN, so its `set -e` and any command later appended to it behave as before. (Wrapping `b` as `a && { b; }` was not chosen: `set -e` inside a group is ignored as soon as something is appended after it with `&&`, which other fixes do.) Not offered when the first RUN ends with a comment, a `;` or a background `&`, when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or under a non-POSIX SHELL (PowerShell, cmd). Safe when the first RUN does not change shell state; when it does (`cd`, `export`, `set`, `source`, an assignment, `exit`, a function definition), the second command would run in that changed state (after `set -e` in the first RUN, the second also runs under it), so the fix is a single quick fix only.',
     guideline: '§6 Image Build Security — "Minimize layers"',
     equivalents: ['hadolint DL3059 (multiple consecutive RUN instructions, consider consolidation)'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3059', 'https://docs.docker.com/build/building/best-practices/#run', 'https://docs.docker.com/build/guide/layers/'],
@@ -63,8 +68,9 @@ export default defineRule<'dockerfile', Data>({
     const first = runAtLine(ctx, data.previousLine);
     const second = runAtLine(ctx, data.line);
     if (!first || !second || nonPosixShellAt(second.stage, data.line)) return undefined;
+    // `a && b` when b is one and-list; otherwise `a || exit; b`, which keeps b's list as it was.
     const edits = joinAdjacentRuns(ctx, first, second);
     if (!edits) return undefined;
-    return { title: 'Merge with the previous RUN', safe: !changesShellState(first), changes: [{ kind: 'edit', path: ctx.path, edits }] };
+    return { title: 'Merge with the previous RUN', safe: !changesShellState(first) && !definesFunction(first), changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });

@@ -10,7 +10,7 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import type { SimpleCommand, Word } from './shell';
+import type { Separator, SimpleCommand, Word } from './shell';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
 
@@ -900,6 +900,9 @@ export function flagKey(run: RunInstruction): string {
  * Edits that merge `second` into `first` when `second` follows it with only comments and blank
  * lines between: `RUN a` + `RUN b` → `RUN a \` / `    && b` (style from the RUNs). Comment lines
  * between stay as comment lines of the continued RUN; blank lines go.
+ *
+ * When `b`'s top-level list is more than one and-list (see isOneAndList) the join is
+ * `a || exit; \` / `    b`: `a && b` would bind `a` to the first and-list of `b` only.
  */
 export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
   if (!joinable(first) || !joinable(second)) return undefined;
@@ -920,7 +923,8 @@ export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, 
   }
   const esc = ctx.escapeChar;
   let text: string;
-  if (comments.length === 0) text = joint(ctx, st);
+  if (!isOneAndList(second)) text = ` || exit; ${esc}${eol}${comments.map((c) => c + eol).join('')}${st.indent}`;
+  else if (comments.length === 0) text = joint(ctx, st);
   else if (st.placement === 'leading') text = ` ${esc}${eol}${comments.join(eol)}${eol}${st.indent}&& `;
   else text = ` && ${esc}${eol}${comments.join(eol)}${eol}${st.indent}`;
   return [{ range: ctx.rangeOfOffsets(end.offset, secondStart), newText: text }];
@@ -941,8 +945,35 @@ export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, secon
   const style = joinStyle(ctx, second, first);
   const r = first.instruction.getRange();
   const at = ctx.lines.positionAt(secondStart);
+  // As in joinAdjacentRuns: `a && b` only when b is one and-list.
+  const glue = isOneAndList(second) ? joint(ctx, { ...style, op: '&&' }) : ` || exit; ${ctx.escapeChar}${ctx.lines.eol}${style.indent}`;
   return [
     { range: ctx.lines.wholeLines(r.start.line, r.end.line), newText: '' },
-    { range: { start: at, end: at }, newText: moved + joint(ctx, { ...style, op: '&&' }) },
+    { range: { start: at, end: at }, newText: moved + glue },
   ];
+}
+
+/** Operators that keep commands inside one and-list: `a && b` binds `a` to all of it. */
+const AND_LIST: ReadonlySet<Separator> = new Set<Separator>([null, '&&', '|']);
+
+/**
+ * Whether a RUN's script is one and-list (`x`, `x && y | z`), read with the shell parser: then
+ * `a && <script>` runs it only after `a` succeeded. Anything else (`;`, `||`, a background `&`, a
+ * newline, parentheses, which hide the operator after them, or text after the last command other
+ * than a comment) makes `a && <script>` bind `a` to the first and-list only: `a && set -eux; b` is
+ * `(a && set -eux); b`, and a failing `a` no longer fails the build. Such a script is joined as
+ * `a || exit; <script>` instead: a failing `a` ends the shell with its status, and the script stays
+ * the top-level list it was in its own RUN (its `set -e` and anything later appended to it behave
+ * as before; `a && { b; }` would not: `set -e` inside a group is ignored once `&& c` follows it).
+ * Conservative: a `;` inside `if`/`for`/`{ }` counts too, which only chooses the other exact join.
+ */
+export function isOneAndList(run: RunInstruction): boolean {
+  const { commands, source } = run.scripts[0];
+  if (commands.length === 0) return false;
+  for (const c of commands) if (!AND_LIST.has(c.prev) || !AND_LIST.has(c.next)) return false;
+  const last = commands[commands.length - 1];
+  let k = 0;
+  while (k < source.text.length && source.offsets[k] < last.end) k++;
+  const tail = source.text.slice(k).trim();
+  return tail === '' || tail.startsWith('#');
 }
