@@ -16,6 +16,8 @@ type NetworkPlace = 'network' | 'host' | 'bridge' | 'none' | 'unknown';
 
 /** A service of the file that is not on a compose network and can reach a data store only through a published port. */
 interface OutsideClient {
+  /** The service itself (a data store is not its own client). */
+  of: Service;
   service: string;
   /** Its `network_mode:` after interpolation (e.g. `host`, `service:vpn`), for the message. */
   mode: string;
@@ -40,20 +42,35 @@ function networkPlace(ctx: ComposeContext, service: Service, seen = new Set<stri
   if (mode === 'host' || mode === 'bridge' || mode === 'none') return mode;
   const m = /^(service|container):(.+)$/.exec(mode);
   if (!m) return 'unknown';
-  const target = m[1] === 'service' ? ctx.services.find((s) => s.name === m[2]) : ctx.services.find((s) => resolvedScalar(ctx, ctx.serviceGet(s, 'container_name')?.value) === m[2]);
+  const target = servicesByName(ctx)[m[1] as 'service' | 'container'].get(m[2]);
   return target ? networkPlace(ctx, target, seen) : 'unknown';
 }
 
-/** The services of the file (other than the data store itself) that can reach it only through a published port. */
-function outsideClients(ctx: ComposeContext, store: Service): OutsideClient[] {
-  const out: OutsideClient[] = [];
-  for (const s of ctx.services) {
-    if (s === store) continue;
-    const place = networkPlace(ctx, s);
-    if (place === 'network' || place === 'none') continue;
-    out.push({ service: s.name, mode: networkModeOf(ctx, s) ?? 'unknown', place });
-  }
-  return out;
+/** The file's services by name and by `container_name` (first wins), built once per file. */
+function servicesByName(ctx: ComposeContext): { service: Map<string, Service>; container: Map<string, Service> } {
+  return ctx.memo(ctx, 'DC031.servicesByName', () => {
+    const service = new Map<string, Service>();
+    const container = new Map<string, Service>();
+    for (const s of ctx.services) {
+      if (!service.has(s.name)) service.set(s.name, s);
+      const name = resolvedScalar(ctx, ctx.serviceGet(s, 'container_name')?.value);
+      if (name && !container.has(name)) container.set(name, s);
+    }
+    return { service, container };
+  });
+}
+
+/** The services of the file that can reach a data store only through a published port (found once per file: each store asks). */
+function outsideClients(ctx: ComposeContext): OutsideClient[] {
+  return ctx.memo(ctx, 'DC031.outsideClients', () => {
+    const out: OutsideClient[] = [];
+    for (const s of ctx.services) {
+      const place = networkPlace(ctx, s);
+      if (place === 'network' || place === 'none') continue;
+      out.push({ of: s, service: s.name, mode: networkModeOf(ctx, s) ?? 'unknown', place });
+    }
+    return out;
+  });
 }
 
 interface Data {
@@ -113,10 +130,12 @@ export default defineRule<'compose', Data>({
       if (!ports || ports.mappings.length === 0) continue;
       const store = dataStoreOf(ctx, service);
       if (!store) continue;
-      const clients = outsideClients(ctx, service);
-      const hostClient = clients.find((c) => c.place === 'host');
+      // Another service than the store itself (the search stops at the first).
+      const client = (place?: OutsideClient['place']) => outsideClients(ctx).find((c) => c.of !== service && (place === undefined || c.place === place));
+      const hostClient = client('host');
       // A client on Docker's default bridge reaches published ports through the host's addresses, never its 127.0.0.1.
-      const loopbackClient = hostClient ?? clients.find((c) => c.place === 'unknown');
+      const loopbackClient = hostClient ?? client('unknown');
+      const anyClient = hostClient ?? client();
       for (const m of ports.mappings) {
         if (m.unknown) continue;
         const loopback = hostIpKind(m) === 'loopback';
@@ -125,7 +144,7 @@ export default defineRule<'compose', Data>({
         if (!first(m, m.reportRange)) continue;
         out.push({
           range: m.reportRange,
-          data: { service: service.name, store: store.kind, mapping: describeMapping(m), loopback, only: ports.seq.items.length === 1, port: m, client: (loopback ? loopbackClient : hostClient ?? clients[0]) ?? null },
+          data: { service: service.name, store: store.kind, mapping: describeMapping(m), loopback, only: ports.seq.items.length === 1, port: m, client: (loopback ? loopbackClient : anyClient) ?? null },
         });
       }
     }

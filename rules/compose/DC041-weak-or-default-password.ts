@@ -289,8 +289,8 @@ export default defineRule<'compose', Data>({
     const seen = new Set<string>();
     // A value several services share (an `x-` anchor merged into the database and its clients) is
     // reported once, for the data store it configures when one of them is.
-    const stores = ctx.services.filter((s) => dataStoreOf(ctx, s));
-    for (const service of [...stores, ...ctx.services.filter((s) => !stores.includes(s))]) {
+    const stores = new Set(ctx.services.filter((s) => dataStoreOf(ctx, s)));
+    for (const service of [...stores, ...ctx.services.filter((s) => !stores.has(s))]) {
       for (const f of check(ctx, service)) {
         const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
         if (seen.has(key)) continue;

@@ -7,7 +7,7 @@ import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '.
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { tokenKind } from '../engine/secret-tokens';
 import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
-import { envValueAt } from '../engine/packages';
+import { isDeclaredBefore } from '../engine/packages';
 import { appendToMapEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 import { moveToDotenvChanges } from '../compose/DC040-secret-inline';
@@ -56,7 +56,7 @@ function onlyUndeclaredReferences(ctx: DockerfileContext, stage: Stage, line: nu
   const value = /^"(.*)"$/s.exec(raw)?.[1] ?? raw;
   if (!/^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/.test(value)) return false;
   for (const m of value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    if (PREDEFINED_ARGS.has(m[1]) || envValueAt(ctx, stage, line, m[1]) !== undefined) return false;
+    if (PREDEFINED_ARGS.has(m[1]) || isDeclaredBefore(ctx, stage, line, m[1])) return false;
   }
   return true;
 }

@@ -607,9 +607,17 @@ export function changesShellState(run: RunInstruction): boolean {
 // ---------------------------------------------------------------------------------------------
 // ENV / ARG visible to a RUN
 
-const envCache = new WeakMap<DockerfileContext, Map<Stage, { line: number; name: string; value: string | null }[]>>();
+/** An ENV or ARG a stage declares: its line, name, value, and whether it is an ENV (inherited by stages built on it). */
+interface EnvEntry {
+  line: number;
+  name: string;
+  value: string | null;
+  env: boolean;
+}
 
-function stageEnvEntries(ctx: DockerfileContext, stage: Stage): { line: number; name: string; value: string | null }[] {
+const envCache = new WeakMap<DockerfileContext, Map<Stage, EnvEntry[]>>();
+
+function stageEnvEntries(ctx: DockerfileContext, stage: Stage): EnvEntry[] {
   let perStage = envCache.get(ctx);
   if (!perStage) envCache.set(ctx, (perStage = new Map()));
   let list = perStage.get(stage);
@@ -619,14 +627,14 @@ function stageEnvEntries(ctx: DockerfileContext, stage: Stage): { line: number; 
     const kw = ins.getKeyword();
     const line = ins.getRange().start.line;
     if (kw === 'ENV') {
-      for (const p of (ins as Env).getProperties()) list.push({ line, name: p.getName(), value: p.getValue() });
+      for (const p of (ins as Env).getProperties()) list.push({ line, name: p.getName(), value: p.getValue(), env: true });
     } else if (kw === 'ARG') {
       const p = (ins as Arg).getProperty();
       if (!p) continue;
       const own = p.getValue();
       // `ARG NAME` inside a stage takes the global default.
       const value = own !== null ? own : (ctx.globalArgs.get(p.getName()) ?? null);
-      list.push({ line, name: p.getName(), value });
+      list.push({ line, name: p.getName(), value, env: false });
     }
   }
   perStage.set(stage, list);
@@ -646,11 +654,8 @@ export function envValueAt(ctx: DockerfileContext, stage: Stage | null, line: nu
     for (let k = entries.length - 1; k >= 0; k--) {
       const e = entries[k];
       if (e.line >= limit || e.name !== name) continue;
-      if (!ownStage) {
-        // Only ENV is inherited from a parent stage; ARG is not.
-        const ins = s.instructions.find((i) => i.getRange().start.line === e.line);
-        if (ins?.getKeyword() !== 'ENV') continue;
-      }
+      // Only ENV is inherited from a parent stage; ARG is not.
+      if (!ownStage && !e.env) continue;
       return e.value;
     }
     s = s.base.kind === 'stage' ? s.base.stage : null;
@@ -658,6 +663,40 @@ export function envValueAt(ctx: DockerfileContext, stage: Stage | null, line: nu
     ownStage = false;
   }
   return undefined;
+}
+
+/** By stage: each name's first declaration line (ENV or ARG) and first ENV line (Infinity when none). */
+const declaredCache = new WeakMap<DockerfileContext, Map<Stage, Map<string, { first: number; firstEnv: number }>>>();
+
+function declarations(ctx: DockerfileContext, stage: Stage): Map<string, { first: number; firstEnv: number }> {
+  let perStage = declaredCache.get(ctx);
+  if (!perStage) declaredCache.set(ctx, (perStage = new Map()));
+  let index = perStage.get(stage);
+  if (index) return index;
+  index = new Map();
+  for (const e of stageEnvEntries(ctx, stage)) {
+    const d = index.get(e.name) ?? { first: Infinity, firstEnv: Infinity };
+    d.first = Math.min(d.first, e.line);
+    if (e.env) d.firstEnv = Math.min(d.firstEnv, e.line);
+    index.set(e.name, d);
+  }
+  perStage.set(stage, index);
+  return index;
+}
+
+/**
+ * Whether a variable is declared for an instruction on `line` (envValueAt would give it a value or
+ * null): an ENV or ARG earlier in its stage, or an ENV of a stage it builds on. A lookup per stage of
+ * the chain, whatever the file's size.
+ */
+export function isDeclaredBefore(ctx: DockerfileContext, stage: Stage, line: number, name: string): boolean {
+  let s: Stage | null = stage;
+  for (let depth = 0; s && depth < 64; depth++) {
+    const d = declarations(ctx, s).get(name);
+    if (d && (depth === 0 ? d.first < line : d.firstEnv < Infinity)) return true;
+    s = s.base.kind === 'stage' ? s.base.stage : null;
+  }
+  return false;
 }
 
 /** Whether an `export NAME=…` earlier in the same script sets a variable (returns its value). */
