@@ -4,131 +4,13 @@ import { builtDockerfileOf, imageThrough, isAnalyzedBase, isExtendsOnlyBase, loo
 import { commandWords, hasSyntaxErrors, serviceScalar } from '../engine/compose-values';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
+import { nonRootUser, stepDown } from '../engine/image-users';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
 
 /** What the user is set to in the fix: uid and gid 1000 (SECURITY-GUIDELINES.md §2). */
 const NON_ROOT_USER = '"1000:1000"';
-
-/** A version tag's numbers (`2.4`, `2.4.1-alpine` → [2, 4]), or null for other tags. */
-function versionOf(tag: string | null): number[] | null {
-  if (tag === null || tag === 'latest') return null;
-  const m = /^v?(\d+)(?:\.(\d+))?/.exec(tag);
-  return m ? [Number(m[1]), Number(m[2] ?? 0)] : null;
-}
-
-/** At least version `min` ([major, minor]); no tag, `latest` or a non-version tag counts as current. */
-function atLeast(tag: string | null, min: [number, number]): boolean {
-  const v = versionOf(tag);
-  if (!v) return true;
-  return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
-}
-
-/**
- * Images whose Dockerfile ends with a non-root USER, so the container runs as that user by default.
- * Matched on `registry/repository` (registry empty for Docker Hub; official images without `library/`).
- */
-const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string }[] = [
-  // Official images (docker-library / the vendors' official-images Dockerfiles).
-  { match: /^\/(?:elasticsearch|kibana|logstash)$/, user: '1000' },
-  { match: /^\/memcached$/, user: 'memcache' },
-  { match: /^\/haproxy$/, when: (r) => atLeast(r.tag, [2, 4]), user: 'haproxy' },
-  { match: /^\/adminer$/, user: 'adminer' },
-  { match: /^\/solr$/, user: 'solr' },
-  { match: /^\/sonarqube$/, user: 'sonarqube' },
-  // Vendor images.
-  { match: /^docker\.elastic\.co\/(?:elasticsearch\/elasticsearch|kibana\/kibana|logstash\/logstash)(?:-oss)?$/, user: '1000' },
-  { match: /^\/opensearchproject\/opensearch(?:-dashboards)?$/, user: '1000' },
-  { match: /^\/grafana\/grafana(?:-oss|-enterprise)?$/, user: '472' },
-  { match: /^(?:quay\.io)?\/prom\/|^quay\.io\/prometheus\//, user: 'nobody' },
-  { match: /^\/bitnami\//, user: '1001' },
-  { match: /^gcr\.io\/distroless\//, when: (r) => /(?:^|-)nonroot$/.test(r.tag ?? ''), user: 'nonroot' },
-  { match: /^cgr\.dev\/chainguard\//, user: 'nonroot' },
-  { match: /^\/nginxinc\/nginx-unprivileged$/, user: '101' },
-  { match: /^\/dpage\/pgadmin4$/, user: 'pgadmin' },
-  { match: /^\/mailhog\/mailhog$/, user: 'mailhog' },
-  { match: /^\/selenium\//, user: 'seluser' },
-  { match: /^\/n8nio\/n8n$/, user: 'node' },
-  { match: /^\/nodered\/node-red$/, user: 'node-red' },
-  { match: /^\/apache\/nifi$/, user: 'nifi' },
-  { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
-  { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
-  { match: /^\/codercom\/code-server$/, user: 'coder' },
-  { match: /^quay\.io\/keycloak\/keycloak$/, user: '1000' },
-  { match: /^\/gitea\/gitea$/, when: (r) => /rootless/.test(r.tag ?? ''), user: 'git' },
-  { match: /^\/sonatype\/nexus3$/, user: 'nexus' },
-  { match: /^(?:ghcr\.io)?\/browserless\//, user: 'blessuser' },
-  { match: /^\/(?:amancevice|apache)\/superset$/, user: 'superset' },
-  { match: /^\/ipfs\/(?:kubo|go-ipfs)$/, user: 'ipfs' },
-  { match: /^\/jenkins\/(?:inbound-agent|agent)$/, user: 'jenkins' },
-  { match: /^(?:quay\.io)?\/jupyter\//, user: 'jovyan' },
-  { match: /^\/trinodb\/trino$/, user: 'trino' },
-  { match: /^\/rocketchat\/rocket\.chat$/, user: 'rocketchat' },
-  { match: /^\/apache\/nifi-registry$/, user: 'nifi' },
-  { match: /^docker\.elastic\.co\/apm\/apm-server$/, user: 'apm-server' },
-  { match: /^(?:\/jeffail|ghcr\.io\/benthosdev)\/benthos$/, user: 'benthos' },
-];
-
-/**
- * Official images whose entrypoint starts as root only to prepare the data directory and then steps
- * down to the service's own user (`gosu`/`su-exec`) before the server starts — when the container runs
- * the server (the image's default command, a flag, or the server's name). Images built on them
- * (postgis, timescaledb, pgvector, valkey) use the same entrypoint.
- */
-const STEP_DOWN_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string; server: (words: string[]) => boolean }[] = [
-  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector)$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
-  { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf') },
-  { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf') },
-  { match: /^\/(?:mysql|percona)$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
-  { match: /^\/mariadb$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mariadbd' || w[0] === 'mysqld' },
-  { match: /^\/mongo$/, user: 'mongodb', server: (w) => flag(w) || w[0].startsWith('mongo') },
-  { match: /^\/rabbitmq$/, user: 'rabbitmq', server: (w) => w[0].startsWith('rabbitmq') },
-  { match: /^\/zookeeper$/, user: 'zookeeper', server: (w) => w[0] === 'zkServer.sh' },
-  { match: /^\/couchdb$/, user: 'couchdb', server: (w) => /(?:^|\/)couchdb$/.test(w[0]) },
-  { match: /^\/neo4j$/, user: 'neo4j', server: (w) => w[0] === 'neo4j' },
-  { match: /^\/ghost$/, user: 'node', server: (w) => /^node\b.*current\/index\.js/.test(w.join(' ')) },
-  { match: /^\/influxdb$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'influxdb', server: () => true },
-];
-
-/** The command starts with a flag: these entrypoints put the server's name in front of it. */
-function flag(words: string[]): boolean {
-  return words[0].startsWith('-');
-}
-
-function imageKey(ref: ImageRef): string {
-  return `${ref.registry ?? ''}/${ref.repository}`;
-}
-
-/**
- * What the tables say of an image reference: the non-root user it runs as, or the step-down entry of
- * its entrypoint. Remembered per reference text (which fixes registry, repository and tag): the same
- * few images come back in every service and every analysis, and each miss tests about 60 patterns.
- */
-const imageFacts = new Map<string, { nonRoot: string | undefined; stepDown: (typeof STEP_DOWN_IMAGES)[number] | undefined }>();
-const MAX_IMAGE_FACTS = 1000;
-
-function factsOf(ref: ImageRef): { nonRoot: string | undefined; stepDown: (typeof STEP_DOWN_IMAGES)[number] | undefined } {
-  let facts = imageFacts.get(ref.text);
-  if (!facts) {
-    const key = imageKey(ref);
-    facts = {
-      nonRoot: NON_ROOT_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)))?.user,
-      stepDown: STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref))),
-    };
-    if (imageFacts.size >= MAX_IMAGE_FACTS) imageFacts.clear();
-    imageFacts.set(ref.text, facts);
-  }
-  return facts;
-}
-
-function nonRootUser(ref: ImageRef): string | undefined {
-  return factsOf(ref).nonRoot;
-}
-
-function stepDown(ref: ImageRef): (typeof STEP_DOWN_IMAGES)[number] | undefined {
-  return factsOf(ref).stepDown;
-}
 
 /** Whether the command the container runs makes a step-down entrypoint switch users; null when unknown. */
 function runsServer(words: string[] | null, server: (words: string[]) => boolean): boolean | null {

@@ -2,6 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageRunsAsNonRoot, rootBase, stageChain } from '../engine/df-instructions';
+import { nonRootUser } from '../engine/image-users';
 import type { Position, Range } from '../engine/types';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
@@ -27,13 +28,6 @@ type Data =
       insert: InsertPoint | null;
     };
 
-/** Base images known to run as a non-root user by default (their USER is inherited). */
-const NON_ROOT_BASES: RegExp[] = [
-  /^gcr\.io\/distroless\/.*:(?:[\w.-]*-)?nonroot$/,
-  /^cgr\.dev\/chainguard\//,
-  /^(?:docker\.io\/)?bitnami\//,
-];
-
 function userIsRoot(value: string): boolean {
   const user = value.split(':')[0].trim();
   return user === 'root' || user === '0';
@@ -45,8 +39,9 @@ function effectiveUser(stage: Stage, depth = 0): Instruction | null | 'non-root-
     if (stage.instructions[i].getKeyword() === 'USER') return stage.instructions[i];
   }
   if (stage.base.kind === 'stage' && depth < 64) return effectiveUser(stage.base.stage, depth + 1);
-  // Known non-root bases, and official images whose Dockerfiles end with a non-root USER (the engine's list: sonarqube, solr…).
-  if (stage.base.kind === 'image' && (NON_ROOT_BASES.some((re) => re.test(stage.base.kind === 'image' ? stage.base.ref.text : '')) || officialImageRunsAsNonRoot(stage.base.ref))) return 'non-root-base';
+  // Images known to run as a non-root user (their Dockerfiles end with one: the table DC011 uses, and
+  // the official images of the engine's list: sonarqube, solr…).
+  if (stage.base.kind === 'image' && (nonRootUser(stage.base.ref) !== undefined || officialImageRunsAsNonRoot(stage.base.ref))) return 'non-root-base';
   if (stage.base.kind === 'unknown') return 'non-root-base'; // unknown base: its USER is unknown, so no finding.
   return null;
 }
@@ -157,7 +152,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0`. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (distroless `:nonroot`, Chainguard, Bitnami, and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`).',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0`. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`).',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
