@@ -2,6 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
+import { declaresHealthcheck } from '../engine/image-healthchecks';
 import { rootBase, stageChain } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 
@@ -53,7 +54,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, or inherited from the stage it builds on). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows, python, node, golang…) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`) — whether that is a service is unknown. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
+    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows, python, node, golang…) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`) — whether that is a service is unknown. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
     why: 'Without a health check, Docker (and compose `depends_on: condition: service_healthy`, Swarm, most orchestrators) only knows the process is running, not that it answers: a hung or half-started service keeps receiving traffic and is never restarted. SECURITY-GUIDELINES.md checklist (Development): "Health checks implemented"; §2 Container Runtime Security (availability, "Resource Limits … prevent DoS").',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://127.0.0.1:3000/health || exit 1\nCMD ["node", "/app/server.js"]',
@@ -75,6 +76,8 @@ export default defineRule<'dockerfile', Data>({
     const entrypoint = last('ENTRYPOINT');
     const cmd = last('CMD');
     const base = rootBase(final);
+    // A base image that declares its own HEALTHCHECK: the final stage inherits it.
+    if (base.kind === 'image' && declaresHealthcheck(base.ref)) return [];
     if (!entrypoint && !cmd) {
       // Starts what the base image starts: nothing (scratch artifact) or a shell/prompt (OS and toolchain images).
       if (base.kind === 'scratch') return [];

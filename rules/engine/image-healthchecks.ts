@@ -1,0 +1,26 @@
+/**
+ * Images whose own Dockerfile declares a HEALTHCHECK, which a container of the image (or an image
+ * built on it) inherits. DC022 and DF044 read it; each entry was checked in the image's published
+ * Dockerfile (the sources are in DC022's references). Only images whose Dockerfile was read are listed.
+ */
+import type { ImageRef } from './image';
+
+const IMAGES_WITH_HEALTHCHECK = new Set([
+  'mysql/mysql-server',
+  'pihole/pihole',
+  'vaultwarden/server',
+  'itzg/minecraft-server',
+  'ghcr.io/open-webui/open-webui',
+  'louislam/uptime-kuma',
+  'syncthing/syncthing',
+  'jellyfin/jellyfin',
+  'gotify/server',
+  'matrixdotorg/synapse',
+  'esphome/esphome',
+  'outlinewiki/outline',
+]);
+
+/** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */
+export function declaresHealthcheck(ref: ImageRef): boolean {
+  return IMAGES_WITH_HEALTHCHECK.has(ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`);
+}
