@@ -48,5 +48,16 @@ describe('DC011 messages', () => {
     assert.doesNotMatch(byService.db, /re-creating/);
     assert.match(byService.cache, /every restart of the container loses it/);
   });
+
+  it('DC022 says whether it read the Dockerfile or only knows the image by name', () => {
+    const files = new Map([
+      ['/h/compose.yaml', 'services:\n  web:\n    image: ghcr.io/acme/web:1.0\n  api:\n    build: ./api\n'],
+      ['/h/api/Dockerfile', 'FROM node:24-alpine\nCMD ["node", "server.js"]\n'],
+    ]);
+    const a = analyze(allRules, 'compose', '/h/compose.yaml', files.get('/h/compose.yaml')!, viewOf(files), DEFAULT_CONFIG);
+    const byService = Object.fromEntries(a.findings.filter((f) => f.code === 'DC022').map((f) => [String((f.data as { service: { name: string } }).service.name), f.message]));
+    assert.match(byService.web, /no healthcheck \(and image 'ghcr\.io\/acme\/web:1\.0' is not known to declare one\)/);
+    assert.match(byService.api, /no healthcheck \(and the Dockerfile it builds declares no HEALTHCHECK\)/);
+  });
 });
 

@@ -16,6 +16,8 @@ interface Data {
   image: ImageRef | null;
   /** `healthcheck:` is written but empty (no fix: the key is there). */
   empty: boolean;
+  /** The service builds its image from a Dockerfile of the workspace (read: it has no HEALTHCHECK); else it pulls an image, whose own HEALTHCHECK is known only for the images listed in the engine. */
+  built: boolean;
 }
 
 /** The stage a service's container runs: `build.target`, else the last stage. */
@@ -231,12 +233,13 @@ export default defineRule<'compose', Data>({
       if (image && declaresHealthcheck(image)) continue;
       oneShot ??= oneShotServices(ctx);
       if (oneShot.has(service.name)) continue;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, image, empty } });
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, image, empty, built: !!build } });
     }
     return out;
   },
   message(d) {
-    return `Service '${d.service.name}' has no healthcheck: Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
+    const where = d.built ? 'and the Dockerfile it builds declares no HEALTHCHECK' : d.image ? `and image '${d.image.text}' is not known to declare one` : 'and its image declares none that is known';
+    return `Service '${d.service.name}' has no healthcheck (${where}): Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
   },
   fix(ctx, { data }): Fix | undefined {
     if (data.empty || !data.image || !canAddToService(ctx, data.service)) return undefined;
