@@ -19,6 +19,8 @@ type Data =
       dropTool: string | null;
       /** Which instruction steps down: the ENTRYPOINT (the tool is installed or named), or the CMD when there is no ENTRYPOINT. */
       dropIn?: 'ENTRYPOINT' | 'CMD';
+      /** The root user the final stage inherits from a stage it builds on (`USER root` written there), if any. */
+      inheritedRoot?: string;
     } & InsertPoint)
   | {
       problem: 'root-user';
@@ -189,7 +191,7 @@ export default defineRule<'dockerfile', Data>({
     // A USER inherited from a builder stage is reported where it is written only if that stage is the final one.
     if (!stage.instructions.includes(user)) {
       const r = stage.from.getRange();
-      return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: null } }];
+      return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: null, inheritedRoot: value } }];
     }
     // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
     const userLine = user.getRange().start.line;
@@ -203,6 +205,7 @@ export default defineRule<'dockerfile', Data>({
         ? `The final stage has no USER: the container starts as root and its CMD steps down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`
         : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
     }
+    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot} from the stage it builds on, so the container runs as root; add a non-root USER (uid 1000).`;
     return d.problem === 'no-user'
       ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
       : `The final stage switches to USER ${d.user}, so the container runs as root; use a non-root user (uid 1000).`;

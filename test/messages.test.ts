@@ -1,14 +1,15 @@
 /**
- * Messages that name the right cause and the right service: DC011 when a data store runs as root only
- * because the service's `entrypoint:` or `command:` bypasses its step-down; DC041 for a password an
- * anchor shares between the database and its clients.
+ * Messages that name the right cause and the right service or stage: DC011 when a data store runs as
+ * root only because the service's `entrypoint:` or `command:` bypasses its step-down; DC041 for a
+ * password an anchor shares between the database and its clients; DC060 on what loses the data; DC022
+ * on what it read; DF010 for a root user inherited from another stage.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import { viewOf } from './helpers/fixtures';
 
-describe('DC011 messages', () => {
+describe('messages name the cause', () => {
   it('say when the service bypasses the step-down of a known image, and only then', () => {
     const text = [
       'services:',
@@ -58,6 +59,15 @@ describe('DC011 messages', () => {
     const byService = Object.fromEntries(a.findings.filter((f) => f.code === 'DC022').map((f) => [String((f.data as { service: { name: string } }).service.name), f.message]));
     assert.match(byService.web, /no healthcheck \(and image 'ghcr\.io\/acme\/web:1\.0' is not known to declare one\)/);
     assert.match(byService.api, /no healthcheck \(and the Dockerfile it builds declares no HEALTHCHECK\)/);
+  });
+
+  it('DF010 says the final stage inherits USER root, not that it has no USER', () => {
+    const text = 'FROM debian:trixie-slim AS base\nUSER root\nRUN apt-get update\n\nFROM base\nCOPY app /app\nCMD ["/app/run"]\n';
+    const files = new Map([['/d/Dockerfile', text]]);
+    const a = analyze(allRules, 'dockerfile', '/d/Dockerfile', text, viewOf(files), DEFAULT_CONFIG);
+    const df010 = a.findings.filter((f) => f.code === 'DF010');
+    assert.equal(df010.length, 1);
+    assert.match(df010[0].message, /has no USER of its own and inherits USER root from the stage it builds on/);
   });
 });
 
