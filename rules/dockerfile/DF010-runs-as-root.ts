@@ -3,6 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageRunsAsNonRoot, rootBase, stageChain } from '../engine/df-instructions';
 import { nonRootUser } from '../engine/image-users';
+import { shellProgram } from '../engine/packages';
 import type { Position, Range } from '../engine/types';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
@@ -72,10 +73,8 @@ function isWindowsStage(stage: Stage): boolean {
   }
   for (const s of stageChain(stage)) {
     for (const ins of s.instructions) {
-      if (ins.getKeyword() !== 'SHELL') continue;
-      const m = /^\s*\[\s*"([^"]*)"/.exec(ins.getArgumentsContent() ?? '');
-      const program = m ? m[1].replace(/\\\\/g, '\\').split(/[\\/]/).pop() ?? '' : '';
-      if (WINDOWS_SHELL.test(program)) return true;
+      const program = shellProgram(ins);
+      if (program !== null && WINDOWS_SHELL.test(program)) return true;
     }
   }
   return false;

@@ -910,6 +910,13 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
 
 const NON_POSIX_SHELL = /^(?:powershell|pwsh|cmd)(?:\.exe)?$/i;
 
+/** The program a SHELL instruction names, without its folder (`SHELL ["C:\\…\\powershell.exe", …]` → `powershell.exe`); null for another instruction or an unreadable one. */
+export function shellProgram(ins: Instruction): string | null {
+  if (ins.getKeyword() !== 'SHELL') return null;
+  const m = /^\s*\[\s*"([^"]*)"/.exec(ins.getArgumentsContent() ?? '');
+  return m ? baseName(m[1].replace(/\\/g, '/')) : null;
+}
+
 /** Whether the stage runs RUN lines through a shell that is not POSIX (a `SHELL ["powershell", …]` before `line`). */
 export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
   if (!stage) return false;
@@ -917,8 +924,8 @@ export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
   for (const ins of stage.instructions) {
     if (ins.getRange().start.line >= line) break;
     if (ins.getKeyword() !== 'SHELL') continue;
-    const m = /^\s*\[\s*"([^"]*)"/.exec(ins.getArgumentsContent() ?? '');
-    result = m ? NON_POSIX_SHELL.test(baseName(m[1].replace(/\\/g, '/'))) : false;
+    const program = shellProgram(ins);
+    result = program !== null && NON_POSIX_SHELL.test(program);
   }
   return result;
 }
