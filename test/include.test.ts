@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG, fileKindIn, fixFinding, type FileSet } from '../rules';
 import { ComposeContext } from '../rules/engine/compose';
 import { includedFiles, includersOf, includesOf, inclusionOf, projectFiles } from '../rules/engine/include';
-import { envFileRefs } from '../rules/engine/env-files';
+import { envFileRefs, envFileUses } from '../rules/engine/env-files';
 import { extendsChain } from '../rules/engine/compose-lookup';
 import { bindMounts } from '../rules/engine/mounts';
 import { buildOf, servicesBuilding } from '../rules/engine/relations';
@@ -27,7 +27,8 @@ describe('compose include', () => {
         'include:\n  - db/database.yml\n  - path: [a/compose.yaml, a/override.yaml]\n    project_directory: .\n    env_file: [a/one.env, a/two.env]\n  - path: ${X}/c.yaml\n',
       ],
     ]);
-    const entries = includesOf(ctxOf(files, '/w/compose.yaml'));
+    const root = ctxOf(files, '/w/compose.yaml');
+    const entries = includesOf(root, root.dir);
     assert.deepEqual(
       entries.map((e) => ({ files: e.files, projectDir: e.projectDir, envFiles: e.envFiles })),
       [
@@ -129,6 +130,31 @@ describe('compose include', () => {
     assert.deepEqual(includedFiles(ws, '/x/compose.yaml'), ['/x/app/app.yml', '/x/common/base.yml', '/x/common/deeper.yml']);
     assert.equal(fileKindIn(ws, '/x/common/base.yml'), 'compose');
     assert.equal(fileKindIn(ws, '/x/app/common/base.yml'), undefined);
+  });
+
+  it('resolves the include: of an included file against its project_directory, as compose-go\'s resource loader does', () => {
+    const files: FileSet = new Map([
+      ['/n/compose.yaml', 'include:\n  - path: apps/app.yml\n    project_directory: .\n'],
+      ['/n/apps/app.yml', 'include:\n  - path: db/db.yml\n    env_file: db/db.env\n  - path: cache/cache.yml\n    project_directory: cache\n'],
+      ['/n/db/db.yml', 'services:\n  db:\n    image: postgres:17\n'],
+      ['/n/db/db.env', 'X=1\n'],
+      ['/n/cache/cache.yml', 'services:\n  cache:\n    image: redis:8\n'],
+      // Where the app's own folder would put them: not what Compose reads.
+      ['/n/apps/db/db.yml', 'services:\n  db:\n    image: wrong:1\n'],
+      ['/n/apps/db/db.env', 'X=2\n'],
+      ['/n/apps/cache/cache.yml', 'services:\n  cache:\n    image: wrong:2\n'],
+    ]);
+    const ws = viewOf(files);
+    assert.deepEqual(includedFiles(ws, '/n/compose.yaml'), ['/n/apps/app.yml', '/n/db/db.yml', '/n/cache/cache.yml']);
+    const db = ctxOf(files, '/n/db/db.yml');
+    assert.equal(inclusionOf(db)?.parent.path, '/n/apps/app.yml');
+    assert.equal(inclusionOf(db)?.root.path, '/n/compose.yaml');
+    assert.deepEqual(inclusionOf(db)?.entry.envFiles, ['/n/db/db.env']);
+    assert.equal(ctxOf(files, '/n/cache/cache.yml').projectDir, '/n/cache');
+    assert.equal(inclusionOf(ctxOf(files, '/n/apps/db/db.yml')), undefined);
+    assert.equal(fileKindIn(ws, '/n/apps/db/db.yml'), undefined);
+    assert.deepEqual(envFileUses(ctxOf(files, '/n/apps/app.yml')).map((u) => u.path), ['/n/db/db.env']);
+    assert.deepEqual(projectFiles(db).map((c) => c.path), ['/n/compose.yaml', '/n/apps/app.yml', '/n/cache/cache.yml']);
   });
 
   it('interpolates an included file with the .env of its project directory or the include env_file', () => {

@@ -243,7 +243,7 @@ export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
   const refs: { ref: Pick<EnvFileRef, 'path' | 'node'>; offset: number }[] = [];
   for (const service of ctx.services) for (const ref of envFileRefs(ctx, service)) if (ref.path) refs.push({ ref, offset: ref.node.range?.[0] ?? 0 });
   // `include: [{ path, env_file }]`: the env file interpolates the included file, named here.
-  for (const entry of includesOf(ctx)) entry.envFileNodes.forEach((node, i) => refs.push({ ref: { path: entry.envFiles[i], node }, offset: node.range?.[0] ?? 0 }));
+  for (const entry of includesOf(ctx, ctx.projectDir)) entry.envFileNodes.forEach((node, i) => refs.push({ ref: { path: entry.envFiles[i], node }, offset: node.range?.[0] ?? 0 }));
   refs.sort((a, b) => a.offset - b.offset);
   const out: EnvFileUse[] = [];
   const seen = new Set<string>();

@@ -28,8 +28,9 @@
  * mounts and `secrets:`/`configs:` files, see ComposeContext.projectDir) resolve against its project
  * directory, as docker compose loads it (compose-go `ApplyInclude` gives the included file a resource
  * loader rooted there); those of an `extends` base file against the base's own folder
- * (`getExtendsBaseFromFile`). The paths of an `include:` written in an included file are still taken
- * relative to that file's folder.
+ * (`getExtendsBaseFromFile`). So do the `path:`, `project_directory:` and `env_file:` of an `include:`
+ * written in an included file: compose-go loads them through the resource loader rooted at the
+ * included file's project directory (`ApplyInclude`: `localResourceLoader{WorkingDir: r.ProjectDirectory}`).
  */
 import * as path from 'node:path';
 import { type Node, type Scalar } from 'yaml';
@@ -60,8 +61,8 @@ export interface IncludeEntry {
   node: Node;
 }
 
-/** By parse (a context's `documents`): the entries depend on the file's path and text alone. */
-const entriesMemo = new WeakMap<object, IncludeEntry[]>();
+/** By parse (a context's `documents`), then by the directory the paths resolve against. */
+const entriesMemo = new WeakMap<object, Map<string, IncludeEntry[]>>();
 
 function pathOf(node: Node | null | undefined): string | null {
   const s = scalarString(node);
@@ -69,9 +70,15 @@ function pathOf(node: Node | null | undefined): string | null {
   return s;
 }
 
-/** The entries of a compose file's top-level `include:` (every document), paths made absolute. */
-export function includesOf(ctx: ComposeContext): IncludeEntry[] {
-  const cached = entriesMemo.get(ctx.documents);
+/**
+ * The entries of a compose file's top-level `include:` (every document), paths made absolute against
+ * `dir`: the file's project directory (its own folder, or the `project_directory:` of the include that
+ * pulls it in). Callers that walk an include tree pass the directory they know; the others pass
+ * `ctx.projectDir`.
+ */
+export function includesOf(ctx: ComposeContext, dir: string): IncludeEntry[] {
+  let byDir = entriesMemo.get(ctx.documents);
+  const cached = byDir?.get(dir);
   if (cached) return cached;
   const out: IncludeEntry[] = [];
   for (const doc of ctx.documents) {
@@ -85,7 +92,7 @@ export function includesOf(ctx: ComposeContext): IncludeEntry[] {
       if (isScalar(item)) {
         const p = pathOf(item);
         if (p === null) continue;
-        const file = path.resolve(ctx.dir, p);
+        const file = path.resolve(dir, p);
         out.push({ files: [file], projectDir: path.dirname(file), envFiles: [], envFileNodes: [], node: item });
         continue;
       }
@@ -94,13 +101,13 @@ export function includesOf(ctx: ComposeContext): IncludeEntry[] {
       const pathNodes = pathEntry?.value && isSeq(pathEntry.value) ? pathEntry.value.items.map((n) => ctx.resolve(doc, n as Node)) : [pathEntry?.value ?? null];
       const files = pathNodes.map(pathOf);
       if (files.length === 0 || files.some((f) => f === null)) continue;
-      const abs = files.map((f) => path.resolve(ctx.dir, f!));
+      const abs = files.map((f) => path.resolve(dir, f!));
       const projectRaw = ctx.get(doc, item, 'project_directory');
       let projectDir = path.dirname(abs[0]);
       if (projectRaw) {
         const p = pathOf(projectRaw.value);
         if (p === null) continue;
-        projectDir = path.resolve(ctx.dir, p);
+        projectDir = path.resolve(dir, p);
       }
       const envEntry = ctx.get(doc, item, 'env_file');
       const envNodes = envEntry?.value ? (isSeq(envEntry.value) ? envEntry.value.items.map((n) => ctx.resolve(doc, n as Node)) : [envEntry.value]) : [];
@@ -113,20 +120,23 @@ export function includesOf(ctx: ComposeContext): IncludeEntry[] {
           envUnknown = true;
           continue;
         }
-        envFiles.push(path.resolve(ctx.dir, p));
+        envFiles.push(path.resolve(dir, p));
         envFileNodes.push(n);
       }
       if (envUnknown && envFiles.length === 0) continue;
       out.push({ files: abs, projectDir, envFiles, envFileNodes, node: item });
     }
   }
-  entriesMemo.set(ctx.documents, out);
+  if (!byDir) entriesMemo.set(ctx.documents, (byDir = new Map()));
+  byDir.set(dir, out);
   return out;
 }
 
 export interface Inclusion {
   /** The compose file whose `include:` names the file. */
   parent: ComposeContext;
+  /** The directory `parent`'s include entries resolve against (its project directory). */
+  parentDir: string;
   entry: IncludeEntry;
   /** The root the search started from (a default compose file; `parent` itself for a direct include). */
   root: ComposeContext;
@@ -135,23 +145,24 @@ export interface Inclusion {
 /**
  * Every file of the include tree below a compose file (not the file itself), each once, in
  * breadth-first order, with the inclusion that brings it in. Files are read through `ws` (by default
- * the root's).
+ * the root's). The root's includes resolve against its folder (a file named on the command line, or
+ * opened, is loaded as a project of its own), an included file's against its project directory.
  */
 export function includeTree(root: ComposeContext, ws: WorkspaceView = root.workspace): { ctx: ComposeContext; via: Inclusion }[] {
   const out: { ctx: ComposeContext; via: Inclusion }[] = [];
   const seen = new Set<string>([root.path]);
-  let level: ComposeContext[] = [root];
+  let level: { ctx: ComposeContext; dir: string }[] = [{ ctx: root, dir: root.dir }];
   for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
-    const next: ComposeContext[] = [];
-    for (const parent of level) {
-      for (const entry of includesOf(parent)) {
+    const next: { ctx: ComposeContext; dir: string }[] = [];
+    for (const { ctx: parent, dir: parentDir } of level) {
+      for (const entry of includesOf(parent, parentDir)) {
         for (const file of entry.files) {
           if (seen.has(file) || seen.size > MAX_FILES) continue;
           seen.add(file);
           const ctx = parsedCompose(ws, file, root.options);
           if (!ctx) continue;
-          out.push({ ctx, via: { parent, entry, root } });
-          next.push(ctx);
+          out.push({ ctx, via: { parent, parentDir, entry, root } });
+          next.push({ ctx, dir: entry.projectDir });
         }
       }
     }
@@ -227,7 +238,7 @@ interface MemoEntry {
   /** Every file read to find the answer, with the text it had (undefined: absent). */
   deps: [string, string | undefined][];
   /** The answer by file: the contexts of another analysis are not handed out (see AnalysisWorkspace). */
-  result: { parent: string; entry: number; root: string }[];
+  result: { parent: string; parentDir: string; entry: number; root: string }[];
 }
 const includersMemo = new Map<string, MemoEntry>();
 const MAX_MEMO = 256;
@@ -290,8 +301,8 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
     const again = hit.result.map((r) => {
       const parent = parsedCompose(ws, r.parent, options);
       const root = parsedCompose(ws, r.root, options);
-      const entry = parent && includesOf(parent)[r.entry];
-      return parent && root && entry ? { parent, entry, root } : undefined;
+      const entry = parent && includesOf(parent, r.parentDir)[r.entry];
+      return parent && root && entry ? { parent, parentDir: r.parentDir, entry, root } : undefined;
     });
     // The files read are as they were, so every context is there again; a miss would search afresh.
     if (again.every((r) => r !== undefined)) return again;
@@ -303,17 +314,18 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
     deps.push([candidate, text]);
     if (!mayInclude(text)) continue;
     const root = parsedCompose(ws, candidate, options);
-    if (!root || includesOf(root).length === 0) continue;
-    const direct = includesOf(root).filter((e) => e.files.includes(filePath));
-    for (const entry of direct) result.push({ parent: root, entry, root });
+    if (!root || includesOf(root, root.dir).length === 0) continue;
+    const direct = includesOf(root, root.dir).filter((e) => e.files.includes(filePath));
+    for (const entry of direct) result.push({ parent: root, parentDir: root.dir, entry, root });
     for (const { ctx, via } of includeTree(root, ws)) {
       deps.push([ctx.path, ctx.text]);
       if (ctx.path === filePath) continue;
-      for (const entry of includesOf(ctx)) if (entry.files.includes(filePath)) result.push({ parent: ctx, entry, root: via.root });
+      const dir = via.entry.projectDir;
+      for (const entry of includesOf(ctx, dir)) if (entry.files.includes(filePath)) result.push({ parent: ctx, parentDir: dir, entry, root: via.root });
     }
   }
   includersMemo.delete(filePath);
-  includersMemo.set(filePath, { deps, result: result.map((r) => ({ parent: r.parent.path, entry: includesOf(r.parent).indexOf(r.entry), root: r.root.path })) });
+  includersMemo.set(filePath, { deps, result: result.map((r) => ({ parent: r.parent.path, parentDir: r.parentDir, entry: includesOf(r.parent, r.parentDir).indexOf(r.entry), root: r.root.path })) });
   if (includersMemo.size > MAX_MEMO) includersMemo.delete(includersMemo.keys().next().value as string);
   return result;
 }
