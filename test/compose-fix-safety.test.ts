@@ -40,4 +40,11 @@ describe('compose fixes that take something away are not safe', () => {
     assert.ok(fixes.length > 0);
     assert.deepEqual(fixes.filter((f) => f.safe), [], 'a DC031 fix is marked safe');
   });
+
+  it('DC053: enabling AOF is a quick fix only, whose title says to convert a live server first (a restart with AOF on loads only the empty AOF)', () => {
+    const fixes = offeredFixes('DC053');
+    assert.ok(fixes.length >= 3, 'the fix is still offered');
+    assert.ok(fixes.every((f) => /CONFIG SET appendonly yes/.test(f.title)), 'the title tells how to keep the data');
+    assert.deepEqual(fixes.filter((f) => f.safe), [], 'a DC053 fix is marked safe');
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * Messages that name the right cause and the right service or stage: DC011 when a data store runs as
  * root only because the service's `entrypoint:` or `command:` bypasses its step-down; DC041 for a
- * password an anchor shares between the database and its clients; DC060 on what loses the data; DC022
- * on what it read; DF010 for a root user inherited from another stage.
+ * password an anchor shares between the database and its clients; DC060 and DC053 on what loses the
+ * data; DC022 on what it read; DF010 for a root user inherited from another stage.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -39,6 +39,13 @@ describe('messages name the cause', () => {
     assert.match(messages.shell, /its own command bypasses the entrypoint with which image 'valkey\/valkey:8.0-alpine' steps down/);
     assert.match(messages.script, /its own entrypoint bypasses the entrypoint with which image 'redis:7.4-alpine' steps down/);
     assert.match(messages.app, /is not known to switch to a non-root user/);
+  });
+
+  it('DC053 says that a crash or a kill loses the writes since the last snapshot, not a stop (Redis saves on SIGTERM)', () => {
+    const text = 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data\nvolumes:\n  redis-data:\n';
+    const [message] = messagesOf('DC053', text);
+    assert.match(message, /lost if Redis crashes or is killed/);
+    assert.doesNotMatch(message, /stops/);
   });
 
   it('DC041 names the data store when an anchor gives the same password to it and to its clients', () => {

@@ -19,6 +19,9 @@ interface Data {
     | null;
 }
 
+/** The quick fix's title: what to do first on a server that already holds data. */
+const AOF_FIX_TITLE = 'Enable AOF persistence (a server that holds data: run CONFIG SET appendonly yes on it first)';
+
 export default defineRule<'compose', Data>({
   code: 'DC053',
   name: 'redis-no-aof',
@@ -30,17 +33,19 @@ export default defineRule<'compose', Data>({
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami; by `image:` or as the base of a built image) whose append-only file is off: no `--appendonly yes` on the server\'s command line (string or list form, also inside `sh -c "…"`) nor `appendonly yes` in a config file that is bind-mounted from the workspace, or an explicit `--appendonly no` / `appendonly no` / Bitnami `REDIS_AOF_ENABLED=no`. Redis and Valkey start with AOF off; Bitnami images turn it on by default. ' +
       'A service configured as a cache — `--save ""` (no snapshots) or an `allkeys-*` eviction policy — is not flagged: losing its data on restart is the design. A config file outside the workspace, a custom entrypoint or a built image without `command:` make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--appendonly yes` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited.',
     why:
-      'Without AOF, Redis keeps data only in memory plus periodic RDB snapshots (by default after 1 hour/1 change, 5 minutes/100 changes or 1 minute/10 000 changes): a crash, an OOM kill or `docker compose down` loses every write since the last snapshot — sessions, queues, rate-limit counters. With `appendonly yes` every write is logged and fsynced once per second. SECURITY-GUIDELINES.md §4 Data Security — Redis: "AOF Persistence – Durability enabled".',
+      'Without AOF, Redis keeps data only in memory plus periodic RDB snapshots (by default after 1 hour/1 change, 5 minutes/100 changes or 1 minute/10 000 changes): a crash, an OOM kill, or a stop that outlasts Docker\'s stop timeout (SIGKILL) loses every write since the last snapshot — sessions, queues, rate-limit counters. A plain `docker compose stop` or `down` does not: on SIGTERM Redis saves a final snapshot when save points are configured (https://redis.io/docs/latest/operate/oss_and_stack/reference/signals/). With `appendonly yes` every write is logged and fsynced once per second. SECURITY-GUIDELINES.md §4 Data Security — Redis: "AOF Persistence – Durability enabled".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data',
     good: 'services:\n  cache:\n    image: redis:8.0-alpine\n    command: ["redis-server", "--appendonly", "yes"]\n    volumes:\n      - redis-data:/data',
     fix:
       '"Enable AOF persistence" changes an explicit `--appendonly no` (or Bitnami `REDIS_AOF_ENABLED: no`) to `yes`, appends `--appendonly yes` to the service\'s `command:` (string form: at its end; list form: new items quoted like the others) — the command line overrides a config file — or creates `command: ["redis-server", "--appendonly", "yes"]` when the service has neither `command:` nor `entrypoint:`. ' +
-      'Applied by fix-all: the server keeps its data and options and only adds a log of writes in its data directory (`/data`, a volume in the official image; mount a named volume there to keep it across container re-creation). Not offered for Redis Stack (use `REDIS_ARGS`), for a command that runs through a shell or custom entrypoint, for an `appendonly no` in a config file with no `command:` to override it, or for a command from an anchor, alias or `<<` merge.',
+      'A quick fix only, never applied by fix-all: a Redis that already holds data and is restarted with AOF turned on loads only the (new, empty) append-only file and starts with an empty dataset, then overwrites its RDB snapshot. redis.conf: "changing this value in a config file of an existing database and restarting the server can lead to data loss. A conversion needs to be done by setting it via CONFIG command on a live server first" (https://github.com/redis/redis/pull/12506, reproduced in https://github.com/redis/redis/issues/12484). Changing `command:` makes Compose re-create the container, which is that restart; the official image keeps `/data` in a volume, so the old snapshot is there. The fix\'s title says so: on a server that holds data, run `redis-cli CONFIG SET appendonly yes` and wait for the rewrite to finish before re-creating the container. Not offered for Redis Stack (use `REDIS_ARGS`), for a command that runs through a shell or custom entrypoint, for an `appendonly no` in a config file with no `command:` to override it, or for a command from an anchor, alias or `<<` merge.',
     guideline: '§4 Data Security — Redis: "AOF Persistence – Durability enabled"',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no Redis-persistence query for Compose)'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/',
+      'https://redis.io/docs/latest/operate/oss_and_stack/reference/signals/',
+      'https://github.com/redis/redis/issues/12484',
       'https://redis.io/docs/latest/operate/oss_and_stack/management/config/',
       'https://hub.docker.com/_/redis',
       'https://github.com/bitnami/containers/tree/main/bitnami/redis#enabling-aof-persistence',
@@ -75,7 +80,7 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const what = d.explicit ? 'turns AOF persistence off' : 'runs without AOF persistence (no --appendonly yes)';
-    return `Service '${d.service.name}' ${what}: writes since the last RDB snapshot are lost when the container stops or crashes.`;
+    return `Service '${d.service.name}' ${what}: writes since the last RDB snapshot are lost if Redis crashes or is killed (an OOM kill, or a stop that outlasts its timeout).`;
   },
   fix(ctx, { data }): Fix | undefined {
     const plan = data.plan;
@@ -86,6 +91,7 @@ export default defineRule<'compose', Data>({
     else if (plan.kind === 'append') edit = appendCommandArgsEdit(ctx, plan.command, ['--appendonly', 'yes']);
     else edit = addToMapEdit(ctx, data.service.map, [`command: ${flowCommandText([data.server, '--appendonly', 'yes'])}`], indentUnit(ctx, data.service));
     if (!edit) return undefined;
-    return { title: 'Enable AOF persistence', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    // Not safe: a server that holds data and restarts with AOF on starts empty (see the docs' fix).
+    return { title: AOF_FIX_TITLE, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });
