@@ -159,10 +159,11 @@ describe('CLI', () => {
     assert.match(compose, /privileged: true/);
     assert.match(fs.readFileSync(path.join(dir, '.env'), 'utf8'), /^JWT_SECRET=please-change-me-0123456789$/m);
     assert.match(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), /^\.env$/m);
-    assert.match(fs.readFileSync(path.join(dir, 'api/Dockerfile'), 'utf8'), /^USER 1000$/m);
+    // Running as uid 1000 may stop the process at run time (low ports, root-owned paths): a quick fix only.
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'api/Dockerfile'), 'utf8'), /^USER 1000$/m);
     const remaining = JSON.parse(r.stdout) as { code: string }[];
-    for (const code of ['DC040', 'DF010']) assert.ok(!remaining.some((f) => f.code === code), `${code} fixed`);
-    assert.ok(remaining.some((f) => f.code === 'DC010'), 'DC010 remains');
+    assert.ok(!remaining.some((f) => f.code === 'DC040'), 'DC040 fixed');
+    for (const code of ['DC010', 'DF010']) assert.ok(remaining.some((f) => f.code === code), `${code} remains`);
     // A second run finds nothing more to fix.
     const again = run(['check', '--fix-dry-run', '.'], dir);
     assert.equal(again.stdout, '');

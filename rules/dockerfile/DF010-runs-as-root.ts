@@ -157,7 +157,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first). Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Safe in the sense that it does what the rule asks and no build step loses root; check that the process does not need to write to root-owned paths or bind ports below 1024 at run time.',
+    fix: 'Not offered when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first). Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. No build step loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user (`USER app`) if it creates one.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
@@ -213,7 +213,7 @@ export default defineRule<'dockerfile', Data>({
     // An entrypoint (or CMD) that steps down with gosu/su-exec needs root to start (it chowns volumes first).
     if (data.problem === 'no-user' && data.dropTool) return undefined;
     if (data.problem === 'root-user' && !data.insert) {
-      return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: '1000' }] }] };
+      return { title: 'Run as USER 1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: '1000' }] }] };
     }
     const point: InsertPoint = data.problem === 'root-user' ? data.insert! : data;
     const eol = ctx.lines.eol;
@@ -233,6 +233,7 @@ export default defineRule<'dockerfile', Data>({
       at = { line: point.insertLine, character: last.length };
       newText = `${eol}${point.indent}USER 1000`;
     }
-    return { title: 'Run as USER 1000', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
+    // Not safe: what the process needs at run time (low ports, root-owned paths) is not in the Dockerfile.
+    return { title: 'Run as USER 1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
   },
 });
