@@ -169,6 +169,18 @@ describe('CLI', () => {
     assert.equal(again.stdout, '');
   });
 
+  it('--fix leaves a secret in place when another compose file beside the .env reads its name (the .env would change that file too)', () => {
+    const dir = project({
+      'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-Pa55word\n      JWT_SECRET: jwt-s3cr3t-0123456789\n',
+      'docker-compose.s3.yml': 'services:\n  storage:\n    image: supabase/storage-api:v1.0.0\n    environment:\n      DATABASE_URL: postgres://storage:${POSTGRES_PASSWORD}@db/postgres\n',
+    });
+    run(['check', '--fix', '.'], dir);
+    const compose = fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
+    assert.match(compose, /POSTGRES_PASSWORD: s3cr3t-Pa55word/);
+    assert.match(compose, /JWT_SECRET: \$\{JWT_SECRET\}/);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, '.env'), 'utf8'), /POSTGRES_PASSWORD/);
+  });
+
   it('SARIF lists suppressed findings with their reason and fixes as artifact changes', () => {
     const dir = project({ 'Dockerfile': '# docker-guardrails-ignore DF001 -- rebuilt nightly on purpose\nFROM node\nCMD ["node"]\n' });
     const sarif = JSON.parse(run(['check', '--format', 'sarif'], dir).stdout);

@@ -5,8 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, fixFinding } from '../rules';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, ruleByCode, type FileSet } from '../rules';
+import type { ComposeContext } from '../rules/engine/compose';
+import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 
 /** Every fix a rule offers on its fixtures: [case, title, safe]. */
 function offeredFixes(code: string): { name: string; title: string; safe: boolean }[] {
@@ -46,5 +47,54 @@ describe('compose fixes that take something away are not safe', () => {
     assert.ok(fixes.length >= 3, 'the fix is still offered');
     assert.ok(fixes.every((f) => /CONFIG SET appendonly yes/.test(f.title)), 'the title tells how to keep the data');
     assert.deepEqual(fixes.filter((f) => f.safe), [], 'a DC053 fix is marked safe');
+  });
+});
+
+describe('a fix that writes a variable to .env is safe only when nothing else reads that variable', () => {
+  const dc040 = ruleByCode('DC040')!;
+  const db = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-Pa55word\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+  /** [title, safe] of the DC040 fixes offered on /p/compose.yaml among `files` (single fixes, then move-all). */
+  function dc040Fixes(files: Record<string, string>): [string, boolean][] {
+    const set: FileSet = new Map(Object.entries(files));
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', set.get('/p/compose.yaml')!, viewOf(set), DEFAULT_CONFIG);
+    const findings = analysis.findings.filter((f) => f.code === 'DC040');
+    const fixes = findings.map((f) => fixFinding(allRules, analysis.context, f)!);
+    const all = dc040.moreFixes!(analysis.context as ComposeContext, findings[0])[0];
+    return [...fixes, all].map((f) => [f.title, f.safe]);
+  }
+
+  it('DC040: safe alone; not safe when another compose file beside the .env reads the name (Compose reads that .env for it too)', () => {
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/docker-compose.s3.yml': 'services:\n  s3:\n    image: minio/minio:RELEASE.2025-01-01T00-00-00Z\n    environment:\n      MINIO_REGION: ${REGION:-eu}\n' }), [
+      ['Move POSTGRES_PASSWORD to .env', true],
+      ['Move JWT_SECRET to .env', true],
+      ['Move all 2 inline secrets of this file to .env', true],
+    ]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/docker-compose.s3.yml': 'services:\n  storage:\n    image: supabase/storage-api:v1.0.0\n    environment:\n      DATABASE_URL: postgres://storage:${POSTGRES_PASSWORD}@db/postgres\n' }), [
+      ['Move POSTGRES_PASSWORD to .env', false],
+      ['Move JWT_SECRET to .env', true],
+      ['Move all 2 inline secrets of this file to .env', false],
+    ]);
+  });
+
+  it('DC040: not safe when the same file reads the name elsewhere (it would get the value where it was unset); safe when .env already holds that value', () => {
+    const reads = `${db}  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:\${POSTGRES_PASSWORD}@db/app\n`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': reads }).map(([, safe]) => safe), [false, true, false]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': reads, '/p/.env': 'POSTGRES_PASSWORD=s3cr3t-Pa55word\n' }).map(([, safe]) => safe), [true, true, true]);
+  });
+
+  it('DF020: moving an ENV secret to .env is not safe when a compose file beside that .env already reads the name', () => {
+    const files: FileSet = new Map([
+      ['/d/Dockerfile', 'FROM node:24-alpine\nENV API_TOKEN=tok_live_abcdef123456\nCMD ["node", "server.js"]\n'],
+      ['/d/compose.yaml', 'services:\n  api:\n    build: .\n'],
+    ]);
+    const safeOf = (set: FileSet) => {
+      const analysis = analyze(allRules, 'dockerfile', '/d/Dockerfile', set.get('/d/Dockerfile')!, viewOf(set), DEFAULT_CONFIG);
+      const f = analysis.findings.find((x) => x.code === 'DF020')!;
+      const fix = fixFinding(allRules, analysis.context, f)!;
+      assert.match(fix.title, /^Move API_TOKEN to \.env/);
+      return fix.safe;
+    };
+    assert.equal(safeOf(files), true);
+    assert.equal(safeOf(new Map([...files, ['/d/compose.worker.yaml', 'services:\n  worker:\n    image: ghcr.io/acme/worker:1.0.0\n    environment:\n      TOKEN: ${API_TOKEN}\n']])), false);
   });
 });

@@ -93,6 +93,49 @@ export function dotenvHolder(ctx: ComposeContext, name: string): { path: string;
   return undefined;
 }
 
+/** How many YAML files of a folder are read to look for other readers of a variable (a bound on hostile input). */
+const MAX_SIBLINGS = 64;
+
+/** Whether a text reads a variable through interpolation (`${NAME}`, `${NAME:-…}`, `$NAME`) outside the `skip` offset ranges. */
+function readsVariable(text: string, name: string, skip: readonly [number, number][]): boolean {
+  const re = new RegExp(`\\$(?:\\{${name}(?=[}:?+-])|${name}(?![A-Za-z0-9_]))`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index;
+    if (!skip.some(([s, e]) => at >= s && at < e)) return true;
+  }
+  return false;
+}
+
+/**
+ * The files, besides the fix's own edits, whose interpolation a fix would change by writing `names` to
+ * the env file Compose reads for this file: the compose file itself outside `ownEdits`, and, when the
+ * target is a `.env`, the other YAML files of its folder — Compose reads the `.env` of the project
+ * directory (the folder of the first `-f` file), so every compose file there sees the new variable,
+ * and `${NAME:-default}` takes it over its default. A name the env files already define with the same
+ * value changes nothing and is not looked for. Labels relative to the compose file; null when the
+ * folder cannot be listed or holds too many YAML files to read (unknown).
+ */
+export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly string[], ownEdits: readonly [number, number][]): string[] | null {
+  const target = dotenvTarget(ctx);
+  if (!target) return null;
+  const known = ctx.dotenv()?.vars;
+  const fresh = names.filter((n, i) => names.indexOf(n) === i && known?.get(n) === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  if (fresh.length === 0) return [];
+  const out: string[] = [];
+  if (fresh.some((n) => readsVariable(ctx.text, n, ownEdits))) out.push(path.basename(ctx.path));
+  if (path.basename(target.path) !== '.env') return out;
+  const dir = path.dirname(target.path);
+  const entries = ctx.workspace.listDir?.(dir);
+  if (!entries) return null;
+  const yamls = entries.filter((e) => /\.ya?ml$/i.test(e) && path.join(dir, e) !== ctx.path);
+  if (yamls.length > MAX_SIBLINGS) return null;
+  for (const e of yamls.sort()) {
+    const text = ctx.workspace.readText(path.join(dir, e));
+    if (text !== undefined && fresh.some((n) => readsVariable(text, n, []))) out.push(dotenvLabel(ctx, path.join(dir, e)));
+  }
+  return out;
+}
+
 /** How a fix title names an env file: relative to the compose file (`.env`, `../db/secrets.env`). */
 export function dotenvLabel(ctx: ComposeContext, envPath: string): string {
   return path.relative(ctx.dir, envPath).split(path.sep).join('/');
@@ -400,7 +443,9 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
   if (!edit) return undefined;
   const what = data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
-  return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
+  // Safe when nothing else reads the variable: another compose file that shares the .env would change.
+  const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], [data.edit.offsets]);
+  return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: readers !== null && readers.length === 0, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
 }
 
 /**
@@ -427,7 +472,12 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
   if (movable.length < 2) return undefined;
   const changes = moveManyToDotenvChanges(ctx, movable.map((d) => ({ name: d.dotenvName, value: d.value })));
   if (!changes) return undefined;
-  return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
+  const readers = dotenvReadersElsewhere(
+    ctx,
+    movable.map((d) => d.dotenvName),
+    movable.map((d) => d.edit!.offsets),
+  );
+  return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: readers !== null && readers.length === 0, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 
 export default defineRule<'compose', InlineSecret>({
@@ -441,7 +491,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [

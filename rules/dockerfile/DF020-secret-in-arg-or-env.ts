@@ -10,7 +10,7 @@ import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
 import { isDeclaredBefore } from '../engine/packages';
 import { appendToMapEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
-import { moveToDotenvChanges } from '../compose/DC040-secret-inline';
+import { dotenvReadersElsewhere, moveToDotenvChanges } from '../compose/DC040-secret-inline';
 
 interface Data {
   kind: 'ARG' | 'ENV';
@@ -107,13 +107,14 @@ function provideEnvEdit(compose: ComposeContext, service: Service, name: string)
 }
 
 /** The compose changes that hand an ENV removed from the image to the services that build it, through .env. */
-function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, value: string): { changes: FileChange[]; services: string[] } | undefined {
+function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, value: string): { changes: FileChange[]; services: string[]; readElsewhere: boolean } | undefined {
   const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options).filter((b) => {
     const target = b.build.target ? ctx.stages.find((s) => s.name === b.build.target!.toLowerCase()) : ctx.finalStage;
     return !!target && buildsOn(target, stage);
   });
   const changes: FileChange[] = [];
   const services: string[] = [];
+  let readElsewhere = false;
   const byCompose = new Map<string, typeof building>();
   for (const b of building) byCompose.set(b.compose.path, [...(byCompose.get(b.compose.path) ?? []), b]);
   for (const [composePath, list] of byCompose) {
@@ -127,10 +128,13 @@ function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, valu
     }
     const dotenv = moveToDotenvChanges(compose, name, value);
     if (!dotenv) return undefined;
+    // Another reader of the variable (in the compose file, or a compose file sharing its .env) would change.
+    const readers = dotenvReadersElsewhere(compose, [name], []);
+    if (readers === null || readers.length > 0) readElsewhere = true;
     if (edits.length > 0) changes.push({ kind: 'edit', path: composePath, edits });
     changes.push(...dotenv);
   }
-  return { changes, services };
+  return { changes, services, readElsewhere };
 }
 
 /** The stages whose RUNs see an ENV of `stage` (the stage and those built on it). */
@@ -159,8 +163,9 @@ function envFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefi
   if (provided.services.length === 0) return { title: `Remove ${d.name} from the image`, safe: false, changes: [dockerfileChange] };
   return {
     title: `Move ${d.name} to .env (service ${provided.services.join(', ')})`,
-    // The running service gets the same value; a RUN after it might have read it at build time.
-    safe: !laterRun,
+    // The running service gets the same value; a RUN after it might have read it at build time, and
+    // another reader of the variable in the compose project would now get it too.
+    safe: !laterRun && !provided.readElsewhere,
     changes: [dockerfileChange, ...provided.changes],
   };
 }
@@ -219,7 +224,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
     bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
     good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
-    fix: 'ENV with a literal value: "Move NAME to .env" removes it from the Dockerfile and, for each compose service in the workspace that builds this Dockerfile (a stage that includes it), adds `NAME: ${NAME}` to the service\'s `environment:` and puts the value in the git-ignored `.env` (the same mechanics as DC040: `.gitignore` and `.env.example` are updated). Safe when no RUN after the ENV could have read it at build time; without a compose service it is offered as the unsafe "Remove NAME from the image" (provide it at run time yourself). ARG: "Pass NAME as a build secret" deletes the ARG, adds `--mount=type=secret,id=NAME` to every RUN in its scope and rewrites their `$NAME`/`${NAME}` to `$(cat /run/secrets/NAME)`; offered only when every RUN after the ARG in the stage uses it explicitly in those plain forms (a RUN that does not mention it might still read it from the environment), no other instruction uses it, and no ONBUILD or JSON-form RUN mentions it. Not safe: build it with `docker build --secret id=NAME,env=NAME` (or compose `build.secrets`) instead of `--build-arg`; any default value is dropped. A global ARG that nothing reads is simply removed. No fix for values built from other variables, for properties a comment separates, or when `.env` already holds another value for the name.',
+    fix: 'ENV with a literal value: "Move NAME to .env" removes it from the Dockerfile and, for each compose service in the workspace that builds this Dockerfile (a stage that includes it), adds `NAME: ${NAME}` to the service\'s `environment:` and puts the value in the git-ignored `.env` (the same mechanics as DC040: `.gitignore` and `.env.example` are updated). Safe when no RUN after the ENV could have read it at build time and nothing else in the compose project reads the variable (the compose file elsewhere, or another compose file beside the `.env`: writing it there would change what they interpolate, see DC040); without a compose service it is offered as the unsafe "Remove NAME from the image" (provide it at run time yourself). ARG: "Pass NAME as a build secret" deletes the ARG, adds `--mount=type=secret,id=NAME` to every RUN in its scope and rewrites their `$NAME`/`${NAME}` to `$(cat /run/secrets/NAME)`; offered only when every RUN after the ARG in the stage uses it explicitly in those plain forms (a RUN that does not mention it might still read it from the environment), no other instruction uses it, and no ONBUILD or JSON-form RUN mentions it. Not safe: build it with `docker build --secret id=NAME,env=NAME` (or compose `build.secrets`) instead of `--build-arg`; any default value is dropped. A global ARG that nothing reads is simply removed. No fix for values built from other variables, for properties a comment separates, or when `.env` already holds another value for the name.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", "Use environment variables or secrets management"; checklist "Secrets not in version control", "All secrets configured externally"',
     equivalents: ['BuildKit build check SecretsUsedInArgOrEnv', 'Trivy DS-0031 (secrets passed via build-args or envs)', 'hadolint DL3064 (potentially sensitive data in ARG or ENV; recent hadolint releases)', 'Checkov CKV_SECRET_* (secret values in files)'],
     references: [

@@ -56,6 +56,10 @@ class AnalysisWorkspace implements WorkspaceView {
     this.reads.push(p);
     return this.base.exists(p);
   }
+  listDir(dir: string): string[] | undefined {
+    this.reads.push(dir);
+    return this.base.listDir?.(dir);
+  }
   /** The paths read so far, as a set (made when asked: an analysis records far more often than anyone asks). */
   get read(): ReadonlySet<string> {
     const set = (this.readSet ??= new Set());

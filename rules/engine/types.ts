@@ -108,6 +108,12 @@ export interface WorkspaceView {
   readText(path: string): string | undefined;
   /** Whether a file or directory exists. */
   exists(path: string): boolean;
+  /**
+   * The names of a folder's entries, or undefined when the folder cannot be listed (absent, outside
+   * the workspace, or a view that cannot list). Optional: a caller that needs it treats undefined as
+   * "unknown".
+   */
+  listDir?(dir: string): string[] | undefined;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceView = {

@@ -158,6 +158,7 @@ export class DiskWorkspace implements WorkspaceView {
   private cache = new Map<string, string | null>();
   private existsCache = new Map<string, boolean>();
   private linkCache = new Map<string, boolean>();
+  private dirCache = new Map<string, string[] | null>();
 
   constructor(
     private readonly overlay: (p: string) => string | undefined = () => undefined,
@@ -201,18 +202,36 @@ export class DiskWorkspace implements WorkspaceView {
     return found;
   }
 
-  /** Forgets what was read of a path (and of everything below it), or of every path. */
+  listDir(dir: string): string[] | undefined {
+    if (!this.allowed(dir)) return undefined;
+    const hit = this.dirCache.get(dir);
+    if (hit !== undefined) return hit ?? undefined;
+    let names: string[] | null;
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      names = null;
+    }
+    this.dirCache.set(dir, names);
+    return names ?? undefined;
+  }
+
+  /** Forgets what was read of a path (and of everything below it, and the listing of its folder), or of every path. */
   invalidate(p?: string): void {
     if (p === undefined) {
       this.cache.clear();
       this.existsCache.clear();
       this.linkCache.clear();
+      this.dirCache.clear();
       return;
     }
     this.cache.delete(p);
     this.existsCache.delete(p);
     this.linkCache.delete(p);
+    this.dirCache.delete(p);
+    this.dirCache.delete(path.dirname(p));
     const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    for (const k of this.dirCache.keys()) if (k.startsWith(prefix)) this.dirCache.delete(k);
     for (const k of this.linkCache.keys()) if (k.startsWith(prefix)) this.linkCache.delete(k);
     for (const k of this.existsCache.keys()) if (k.startsWith(prefix)) this.existsCache.delete(k);
     for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);

@@ -99,6 +99,10 @@ export function viewOf(files: FileSet, repoRoot?: string): WorkspaceView {
   return {
     readText: (p) => files.get(p),
     exists: (p) => files.get(p) !== undefined || (repoRoot !== undefined && p === `${repoRoot}/.git`) || [...files.keys()].some((k) => k.startsWith(p + '/')),
+    listDir: (dir) => {
+      const below = [...files.keys()].filter((k) => k.startsWith(dir + '/')).map((k) => k.slice(dir.length + 1).split('/')[0]);
+      return below.length > 0 ? [...new Set(below)] : undefined;
+    },
   };
 }
 
