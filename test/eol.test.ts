@@ -159,6 +159,18 @@ describe('image catalog pins and the EOL data', () => {
     assert.ok(moved >= 3, `pins with an announced end of life are checked (${moved})`);
   });
 
+  it('images whose maintainers support only the newest minor are pinned to their major line (a minor pin would stop getting fixes at the next release)', () => {
+    // traefik SECURITY.md: "Each version is supported until the next one is released"; caddy SECURITY.md: 2.x.
+    for (const [image, major] of [['traefik', 'v3'], ['caddy', '2']]) {
+      const entry = catalogImages()[image];
+      assert.equal(entry.tag, major, `${image} is pinned to ${entry.tag}`);
+      const files = new Map([['/t/compose.yaml', `services:\n  proxy:\n    image: ${image}\n`]]);
+      const a = analyze(allRules, 'compose', '/t/compose.yaml', files.get('/t/compose.yaml')!, viewOf(files), DEFAULT_CONFIG);
+      const fix = fixFinding(allRules, a.context, a.findings.find((f) => f.code === 'DC001')!)!;
+      assert.equal(fix.title, `Pin to ${image}:${major}`);
+    }
+  });
+
   it('DC001/DF001 pin an image that keeps data on disk as a quick fix only, never in fix-all', () => {
     setEolClockForTests(CATALOG_CHECKED);
     const compose = new Map([['/d/compose.yaml', 'services:\n  db:\n    image: mysql\n  cache:\n    image: redis:latest\n  web:\n    image: nginx\n']]);
