@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
+import { redactSecretsInLine } from '../cli/src/redact';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -248,6 +249,39 @@ describe('no secret in the CLI output', () => {
     assert.match(r.stdout, /OTHER: "\*{8}"/, 'and wherever else it is a value');
     assert.match(r.stdout, /URL: pg:\/\/app:\*{8}@db\/x/);
     assert.doesNotMatch(r.stdout.replace(/postgres(?=[:q])/g, ''), /postgres/, 'the password is shown nowhere as a value');
+  });
+
+  it('the dry-run redaction masks credential values, URL passwords and password options, and nothing else', () => {
+    const cases: [string, string][] = [
+      ['    command: redis-server --requirepass x1y2z3w4', '    command: redis-server --requirepass ********'],
+      ['    command: ["redis-server", "--requirepass", "x1y2z3w4"]', '    command: ["redis-server", "--requirepass", "********"]'],
+      ['      POSTGRES_PASSWORD: "s3cr3t Pa55"', '      POSTGRES_PASSWORD: "********"'],
+      ['      - API_TOKEN=tok_live_abcdef', '      - API_TOKEN=********'],
+      ['    environment: { POSTGRES_PASSWORD: x1y2z3, POSTGRES_USER: app }', '    environment: { POSTGRES_PASSWORD: ********, POSTGRES_USER: app }'],
+      ['      DATABASE_URL: postgres://app:hunter2@db/app', '      DATABASE_URL: postgres://app:********@db/app'],
+      ['ENV A=1 JWT_SECRET="x y z" B=2', 'ENV A=1 JWT_SECRET="********" B=2'],
+      ['ENV JWT_SECRET abc 123', 'ENV JWT_SECRET ********'],
+    ];
+    for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
+    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN']) {
+      assert.equal(redactSecretsInLine(kept), kept);
+    }
+  });
+
+  it('--fix-dry-run masks inline secrets that no fix moves on the lines it shows around a change', () => {
+    const redisPassword = 'R3d1s-Pa55-7f3a9c';
+    const pgPassword = 'Pg-Pa55-91b2c4d8';
+    const dir = workspace({
+      // Moving POSTGRES_PASSWORD is a quick fix only here (the s3 file reads it), so it stays inline;
+      // pinning nginx (a safe fix) prints the lines around it.
+      'compose.yaml': `services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass ${redisPassword}\n  web:\n    image: nginx\n    environment:\n      POSTGRES_PASSWORD: ${pgPassword}\n`,
+      'docker-compose.s3.yml': 'services:\n  storage:\n    image: ghcr.io/acme/storage:1.0.0\n    environment:\n      DATABASE_URL: postgres://storage:${POSTGRES_PASSWORD}@db/postgres\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^\+ {4}image: nginx:/m, 'the pin is shown');
+    assert.match(r.stdout, /^ {5}command: redis-server --requirepass \*{8}$/m);
+    assert.match(r.stdout, /^ {7}POSTGRES_PASSWORD: \*{8}$/m);
+    assert.ok(!r.stdout.includes(redisPassword) && !r.stdout.includes(pgPassword), r.stdout);
   });
 
   it('--fix-dry-run: values the fixes move to .env are masked in the diff', () => {

@@ -40,6 +40,7 @@ import {
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, type FoundFile } from '../../rules/node/files';
 import { formatGithub, formatText, writeJson, writeSarif, type FileResult, type Write } from './format';
+import { redactDiff } from './redact';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
 
@@ -606,7 +607,8 @@ function renderDiff(changed: FileSet, cwd: string): string {
       out += `--- ${before.ok ? `a/${rel}` : '/dev/null'}\n+++ b/${rel}\n# ${before.ok ? 'changed' : 'created'}: ${Math.max(added, 0)} line(s) added; contents not shown because they hold secret values\n`;
       continue;
     }
-    out += mask(createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? ''));
+    // Lines around a change are printed as they are: an inline secret no fix moved is masked too (redact.ts).
+    out += redactDiff(mask(createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '')));
   }
   return out;
 }

@@ -1,0 +1,57 @@
+/**
+ * Masks what reads as a secret in a line of a file shown by `--fix-dry-run`. The diff prints changed
+ * lines and the lines around them as they are in the files, so an inline secret that no fix moved (a
+ * quick fix only, or a value no rule flags) would be printed as written. Display only: the files are
+ * not changed. Masked, with `********`:
+ * - the value of a credential-named key (rules/engine/secrets.ts isCredentialName: `POSTGRES_PASSWORD:
+ *   x`, `- API_TOKEN=x`, `ENV JWT_SECRET=x`, `ARG NPM_TOKEN x`), unless it is an interpolation (`${…}`);
+ * - the password of a URL (`postgres://app:x@db/app`);
+ * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
+ *   `--password=x`, `-p x` is not: too many programs read `-p` as a port).
+ */
+import { isCredentialName } from '../../rules/engine/secrets';
+
+const MASK = '********';
+
+/** A key and its value: YAML `KEY: value` (also in flow maps), list and env forms `KEY=value`. */
+const KEY_VALUE = /(^|[\s"'{,-])([A-Za-z_][A-Za-z0-9_.-]*)(["']?)(\s*[:=]\s*)(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"',}#][^\s,}#]*))/g;
+/** A Dockerfile ENV or ARG in its space-separated form (`ENV KEY some value`). */
+const ENV_SPACE_FORM = /^(\s*(?:ENV|ARG)\s+)([A-Za-z_][A-Za-z0-9_]*)(\s+)(\S.*)$/i;
+/** A URL's password: `scheme://user:password@`. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)([^\s@/'"]+)(@)/gi;
+const PASSWORD_OPTIONS = '--(?:requirepass|masterauth|password|passwd|pass|secret|token|api-key|apikey)';
+/** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
+const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+/** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
+const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+
+function isInterpolation(value: string): boolean {
+  return value.includes('$');
+}
+
+function masked(value: string): string {
+  return value.startsWith('"') || value.startsWith("'") ? `${value[0]}${MASK}${value[0]}` : MASK;
+}
+
+/** The line with what reads as a secret replaced by asterisks (see the module comment). */
+export function redactSecretsInLine(line: string): string {
+  const space = ENV_SPACE_FORM.exec(line);
+  if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
+  let out = line.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (isInterpolation(value) ? m : `${head}${masked(value)}`));
+  out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (isInterpolation(value) ? m : `${opt}${masked(value)}`));
+  out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
+  out = out.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
+    const value = dq ?? sq ?? bare ?? '';
+    if (value === '' || value === MASK || isInterpolation(value) || !isCredentialName(key)) return m;
+    return `${lead}${key}${quote}${sep}${dq !== undefined ? `"${MASK}"` : sq !== undefined ? `'${MASK}'` : MASK}`;
+  });
+  return out;
+}
+
+/** A unified diff with redactSecretsInLine applied to every content line (not the `---`/`+++`/`@@` headers). */
+export function redactDiff(diff: string): string {
+  return diff
+    .split('\n')
+    .map((l) => (/^[-+ ]/.test(l) && !/^(?:---|\+\+\+) /.test(l) ? l[0] + redactSecretsInLine(l.slice(1)) : l))
+    .join('\n');
+}
