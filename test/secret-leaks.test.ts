@@ -261,9 +261,12 @@ describe('no secret in the CLI output', () => {
       ['      DATABASE_URL: postgres://app:hunter2@db/app', '      DATABASE_URL: postgres://app:********@db/app'],
       ['ENV A=1 JWT_SECRET="x y z" B=2', 'ENV A=1 JWT_SECRET="********" B=2'],
       ['ENV JWT_SECRET abc 123', 'ENV JWT_SECRET ********'],
+      ['      - POSTGRES_PASSWORD=${DATABASE_PASSWORD:-baserow}', '      - POSTGRES_PASSWORD=${DATABASE_PASSWORD:-********}'],
+      ['      DATABASE_URL: postgres://app:${DB_PASSWORD:-hunter2}@db/app', '      DATABASE_URL: postgres://app:${DB_PASSWORD:-********}@db/app'],
+      ['      API_KEY: ${KEY-abc123def}', '      API_KEY: ${KEY-********}'],
     ];
     for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
-    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN']) {
+    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN']) {
       assert.equal(redactSecretsInLine(kept), kept);
     }
   });

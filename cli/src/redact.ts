@@ -7,14 +7,15 @@
  *   x`, `- API_TOKEN=x`, `ENV JWT_SECRET=x`, `ARG NPM_TOKEN x`), unless it is an interpolation (`${…}`);
  * - the password of a URL (`postgres://app:x@db/app`);
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
- *   `--password=x`, `-p x` is not: too many programs read `-p` as a port).
+ *   `--password=x`, `-p x` is not: too many programs read `-p` as a port);
+ * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`).
  */
 import { isCredentialName } from '../../rules/engine/secrets';
 
 const MASK = '********';
 
 /** A key and its value: YAML `KEY: value` (also in flow maps), list and env forms `KEY=value`. */
-const KEY_VALUE = /(^|[\s"'{,-])([A-Za-z_][A-Za-z0-9_.-]*)(["']?)(\s*[:=]\s*)(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"',}#][^\s,}#]*))/g;
+const KEY_VALUE = /(^|[\s"'{,-])([A-Za-z_][A-Za-z0-9_.-]*)(["']?)(\s*[:=]\s*)(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|((?:\$\{[^}\s]*\}|[^\s"',}#])(?:\$\{[^}\s]*\}|[^\s,}#])*))/g;
 /** A Dockerfile ENV or ARG in its space-separated form (`ENV KEY some value`). */
 const ENV_SPACE_FORM = /^(\s*(?:ENV|ARG)\s+)([A-Za-z_][A-Za-z0-9_]*)(\s+)(\S.*)$/i;
 /** A URL's password: `scheme://user:password@`. */
@@ -24,6 +25,14 @@ const PASSWORD_OPTIONS = '--(?:requirepass|masterauth|password|passwd|pass|secre
 const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
 const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+
+/** A literal default of an interpolation: `${NAME:-default}`, `${NAME-default}` (also `:=`/`=`). */
+const DEFAULT_EXPR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])((?:[^}$\\]|\\.)+)\}/g;
+
+/** Masks the literal defaults in a value: all of them when `all`, else those of credential-named variables. */
+function maskDefaults(value: string, all: boolean): string {
+  return value.replace(DEFAULT_EXPR, (m, name: string, op: string, def: string) => (def === MASK || (!all && !isCredentialName(name)) ? m : `\${${name}${op}${MASK}}`));
+}
 
 function isInterpolation(value: string): boolean {
   return value.includes('$');
@@ -37,12 +46,15 @@ function masked(value: string): string {
 export function redactSecretsInLine(line: string): string {
   const space = ENV_SPACE_FORM.exec(line);
   if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
-  let out = line.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (isInterpolation(value) ? m : `${head}${masked(value)}`));
+  let out = maskDefaults(line, false);
+  out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (isInterpolation(value) ? m : `${head}${masked(value)}`));
   out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (isInterpolation(value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
     const value = dq ?? sq ?? bare ?? '';
-    if (value === '' || value === MASK || isInterpolation(value) || !isCredentialName(key)) return m;
+    if (value === '' || value === MASK || !isCredentialName(key)) return m;
+    // `KEY: ${VAR:-default}`: the default is what runs when VAR is unset.
+    if (isInterpolation(value)) return m.replace(value, () => maskDefaults(value, true));
     return `${lead}${key}${quote}${sep}${dq !== undefined ? `"${MASK}"` : sq !== undefined ? `'${MASK}'` : MASK}`;
   });
   return out;
