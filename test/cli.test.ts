@@ -13,7 +13,7 @@ const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
 
 function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

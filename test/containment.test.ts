@@ -229,7 +229,7 @@ describe('containment of the CLI', () => {
     const dirs = layout();
     const log = path.join(dirs.base, 'cli.log');
     fs.writeFileSync(log, '');
-    const r = spawnSync(process.execPath, ['--require', PRELOAD, CLI, 'check', '--format', 'sarif', '.'], { cwd: dirs.ws, encoding: 'utf8', env: { ...process.env, DG_CONTAIN_LOG: log, DG_WORKERS: '0' } });
+    const r = spawnSync(process.execPath, ['--require', PRELOAD, CLI, 'check', '--format', 'sarif', '.'], { cwd: dirs.ws, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, DG_CONTAIN_LOG: log, DG_WORKERS: '0' } });
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     const records = readRecords(log);
     assert.ok(records.some((x) => x.kind === 'preload'));

@@ -197,7 +197,7 @@ describe('no secret in the language server output', () => {
 
 describe('no secret in the CLI output', () => {
   const run = (args: string[], cwd: string) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   before(() => assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run the build first'));
