@@ -6,9 +6,25 @@
  * an unterminated script lands inside the open construct (a quote, a `$(`, an `if` without `fi`)
  * instead of after it.
  */
-import type { MappedText, SimpleCommand } from './shell';
+import { codeOperator, codeWord, newCodeLevel, type CodeLevel, type MappedText, type SimpleCommand } from './shell';
 
 type Frame = 'code' | 'cmd' | 'dq' | 'brace' | 'bt';
+
+/** An open construct; a `$(…)` (`cmd`) reads its code with a `CodeLevel`, which knows that a `case` pattern's `)` does not close it. */
+interface Open {
+  frame: Frame;
+  depth: number;
+  level?: CodeLevel;
+}
+
+/** The frame that a substitution found by `substitutionAt` opens. */
+function opened(sub: { frame: Frame; depth: number }): Open {
+  return sub.frame === 'cmd' ? { frame: 'cmd', depth: 0, level: newCodeLevel() } : { frame: sub.frame, depth: sub.depth };
+}
+
+/** Blanks and operator characters (ASCII): a word starts after one. */
+const BREAK_CHAR = new Uint8Array(128);
+for (const c of ' \t\n\r\f\v;&|()') BREAK_CHAR[c.charCodeAt(0)] = 1;
 
 /** Whether `text[i]` starts a word (for `#` comments): at the start or after a blank or an operator. */
 function atWordStart(text: string, i: number): boolean {
@@ -39,7 +55,7 @@ function heredocAt(text: string, i: number): { delimiter: string; strip: boolean
 
 /** Whether the characters of a script close everything they open (quotes, substitutions, subshells, here-documents). */
 export function shellTextCloses(text: string): boolean {
-  const stack: { frame: Frame; depth: number }[] = [{ frame: 'code', depth: 0 }];
+  const stack: Open[] = [{ frame: 'code', depth: 0 }];
   const heredocs: { delimiter: string; strip: boolean }[] = [];
   const n = text.length;
   let i = 0;
@@ -55,7 +71,7 @@ export function shellTextCloses(text: string): boolean {
       const sub = c === '"' ? undefined : substitutionAt(text, i);
       if (c === '"') stack.pop();
       else if (sub) {
-        stack.push({ frame: sub.frame, depth: sub.depth });
+        stack.push(opened(sub));
         i += sub.width - 1;
       }
       i++;
@@ -72,7 +88,7 @@ export function shellTextCloses(text: string): boolean {
       if (c === '}' && --top.depth === 0) stack.pop();
       else if (c === '"') stack.push({ frame: 'dq', depth: 0 });
       else if (sub) {
-        stack.push({ frame: sub.frame, depth: sub.depth });
+        stack.push(opened(sub));
         i += sub.width - 1;
       } else if (c === "'" && stack[stack.length - 2]?.frame !== 'dq') {
         // Quotes outside double quotes (inside them a `'` is a plain character).
@@ -93,6 +109,24 @@ export function shellTextCloses(text: string): boolean {
       while (i < n && text[i] !== '\n') i++;
       continue;
     }
+    const level = top.level;
+    if (level) {
+      // Inside `$(…)`: reserved words and operators, for `case` (the `)` of a pattern) and the closing `)`.
+      if (c === ';' || c === '|' || c === '(' || c === ')' || (c === '&' && text[i + 1] !== '>' && text[i - 1] !== '>' && text[i - 1] !== '<')) {
+        const width = codeOperator(level, text, i);
+        if (width < 0) stack.pop();
+        i += Math.max(width, 1);
+        continue;
+      }
+      if (c === '\n') codeOperator(level, text, i);
+      else if (c !== ' ' && c !== '\t' && c !== '\r' && (i === 0 || BREAK_CHAR[text.charCodeAt(i - 1)] === 1)) {
+        const skip = codeWord(level, text, i);
+        if (skip > 0) {
+          i += skip;
+          continue;
+        }
+      }
+    }
     if (c === "'") {
       const close = text.indexOf("'", i + 1);
       if (close === -1) return false;
@@ -102,13 +136,12 @@ export function shellTextCloses(text: string): boolean {
     const sub = substitutionAt(text, i);
     if (c === '"') stack.push({ frame: 'dq', depth: 0 });
     else if (sub) {
-      stack.push({ frame: sub.frame, depth: sub.depth });
+      stack.push(opened(sub));
       i += sub.width - 1;
     } else if (c === '(') top.depth++;
     else if (c === ')') {
       // A `case` pattern's `)` has no `(`: never below zero at the top level.
       if (top.depth > 0) top.depth--;
-      if (top.frame === 'cmd' && top.depth === 0) stack.pop();
     } else if (c === '<') {
       const h = heredocAt(text, i);
       if (h) {

@@ -2,9 +2,10 @@
  * A small, position-keeping reader of the POSIX shell subset that Dockerfile RUN lines use.
  *
  * It splits a script into simple commands on `&&`, `||`, `;`, `|`, `&`, newlines and
- * parentheses, respecting single quotes, double quotes, backslash escapes, `$(...)`, `${...}`
- * and backticks, and drops comments. Every word keeps the document offsets of its text so
- * rules can point at, and fixes can edit, exactly the characters the user wrote.
+ * parentheses, respecting single quotes, double quotes, backslash escapes, `$(...)` (read as code,
+ * so that a `case` pattern's `)` inside it does not close it), `${...}` and backticks, and drops
+ * comments. Every word keeps the document offsets of its text so rules can point at, and fixes can
+ * edit, exactly the characters the user wrote.
  *
  * (Libraries such as shell-quote parse the same grammar but discard positions, which every
  * fix here needs.)
@@ -238,8 +239,7 @@ function readQuotedWord(text: string, start: number): { value: string; end: numb
       continue;
     }
     if (d === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
-      const open = text[i + 1];
-      const end = skipBalanced(text, i + 1, open, open === '(' ? ')' : '}');
+      const end = text[i + 1] === '(' ? commandSubstitutionEnd(text, i + 1) : skipBalanced(text, i + 1, '{', '}');
       value += text.slice(i, end);
       i = end;
       continue;
@@ -268,7 +268,7 @@ function readDoubleQuoted(text: string, i: number): { value: string; end: number
       continue;
     }
     if (text[i] === '$' && text[i + 1] === '(') {
-      const end = skipBalanced(text, i + 1, '(', ')');
+      const end = commandSubstitutionEnd(text, i + 1);
       value += text.slice(i, end);
       i = end;
       continue;
@@ -279,6 +279,7 @@ function readDoubleQuoted(text: string, i: number): { value: string; end: number
   return { value, end: i };
 }
 
+/** The index after the `close` that balances the `open` at `openIndex` (or the text's end), for `${…}`. */
 function skipBalanced(text: string, openIndex: number, open: string, close: string): number {
   let depth = 0;
   let i = openIndex;
@@ -286,11 +287,6 @@ function skipBalanced(text: string, openIndex: number, open: string, close: stri
     const c = text[i];
     if (c === '\\') {
       i += 2;
-      continue;
-    }
-    if (c === "'" && open === '(') {
-      const q = text.indexOf("'", i + 1);
-      i = q === -1 ? text.length : q + 1;
       continue;
     }
     if (c === open) depth++;
@@ -301,6 +297,232 @@ function skipBalanced(text: string, openIndex: number, open: string, close: stri
     i++;
   }
   return text.length;
+}
+
+/** Where a `case` statement is: before its subject word, before `in`, in an arm's pattern, or in an arm's commands. */
+type CaseStep = 'subject' | 'in' | 'pattern' | 'body';
+
+/**
+ * The reading state of one level of shell code (the inside of a `$(…)`), enough to tell which `)`
+ * closes it: an arm's pattern ends at an unmatched `)` (`x86_64) echo amd64 ;;`), which closes
+ * nothing (POSIX XCU 2.6.3 Command Substitution and 2.9.4 Case Conditional Construct). Fed one word
+ * start (`codeWord`) or operator (`codeOperator`) at a time.
+ */
+export interface CodeLevel {
+  /** Open `(` subshells at this level. */
+  parens: number;
+  /** Whether the next word starts a command (where `case` and `esac` are reserved words). */
+  commandStart: boolean;
+  /** The open `case` statements, innermost last. */
+  cases: CaseStep[];
+}
+
+export function newCodeLevel(): CodeLevel {
+  return { parens: 0, commandStart: true, cases: [] };
+}
+
+/** Reserved words after which a command starts (`then case …`, `{ case …`). */
+const COMMAND_PREFIXES = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
+/** Characters (ASCII) that end a reserved word. */
+const RESERVED_END_CHAR = new Uint8Array(128);
+for (const c of ' \t\n\r;&|()<>') RESERVED_END_CHAR[c.charCodeAt(0)] = 1;
+
+/** The reserved word candidate at `i`: lowercase letters, `!` or `{` up to a blank or an operator, or ''. */
+function bareWordAt(text: string, i: number): string {
+  let j = i;
+  while (j < text.length && j - i < 6) {
+    const d = text.charCodeAt(j);
+    if ((d >= 0x61 && d <= 0x7a) || d === 0x21 || d === 0x7b) j++;
+    else break;
+  }
+  if (j === i || (j < text.length && RESERVED_END_CHAR[text.charCodeAt(j)] !== 1)) return '';
+  return text.slice(i, j);
+}
+
+/**
+ * At the start of a word at `i`: updates `level` for the word, and returns its length when it is a
+ * reserved word that the caller can skip (`case`, `in`, `esac`, `then`…), else 0 (read the word).
+ */
+export function codeWord(level: CodeLevel, text: string, i: number): number {
+  const cases = level.cases;
+  const step = cases.length > 0 ? cases[cases.length - 1] : undefined;
+  if (step === undefined && !level.commandStart) return 0; // an argument
+  const word = bareWordAt(text, i);
+  if (step === 'pattern') {
+    // An arm's pattern, or the `esac` where the next pattern would be.
+    if (word !== 'esac') return 0;
+    cases.pop();
+    level.commandStart = false;
+    return 4;
+  }
+  if (step === 'subject') {
+    cases[cases.length - 1] = 'in';
+    return 0;
+  }
+  if (step === 'in' && word === 'in') {
+    cases[cases.length - 1] = 'pattern';
+    return 2;
+  }
+  if (!level.commandStart) return 0;
+  if (word === 'case') {
+    cases.push('subject');
+    level.commandStart = false;
+    return 4;
+  }
+  if (word === 'esac' && step === 'body') {
+    cases.pop();
+    level.commandStart = false;
+    return 4;
+  }
+  if (COMMAND_PREFIXES.has(word)) return word.length;
+  level.commandStart = false;
+  return 0;
+}
+
+/**
+ * At an operator character at `i` (`;`, `&`, `|`, `(`, `)` or a line break): updates `level` and
+ * returns the operator's width, or -1 for the `)` that closes the level.
+ */
+export function codeOperator(level: CodeLevel, text: string, i: number): number {
+  const c = text[i];
+  const cases = level.cases;
+  const inPattern = cases.length > 0 && cases[cases.length - 1] === 'pattern';
+  if (c === ')') {
+    if (inPattern) cases[cases.length - 1] = 'body';
+    else if (level.parens > 0) level.parens--;
+    else return -1;
+    level.commandStart = true;
+    return 1;
+  }
+  if (inPattern) return 1; // `(` before a pattern, `|` between patterns, blank lines
+  level.commandStart = true;
+  if (c === '(') {
+    level.parens++;
+    return 1;
+  }
+  if (c === ';' && (text[i + 1] === ';' || text[i + 1] === '&')) {
+    // `;;`, `;&` or `;;&` ends an arm: a pattern comes next.
+    if (cases.length > 0) cases[cases.length - 1] = 'pattern';
+    return text[i + 1] === ';' && text[i + 2] === '&' ? 3 : 2;
+  }
+  return c === '&' || c === '|' ? (text[i + 1] === c ? 2 : 1) : 1;
+}
+
+/** The index after the closing backtick of the command substitution opened at `i` (or the text's end). */
+function backquoteEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length && text[j] !== '`') j += text[j] === '\\' ? 2 : 1;
+  return Math.min(j + 1, text.length);
+}
+
+/**
+ * The index after the `)` that closes the command substitution whose `(` is at `openIndex` (or the
+ * text's end). Reads the inside as code: quotes, nested substitutions, comments, subshells and
+ * `case` statements, whose patterns end with a `)` that does not close the substitution
+ * (`$(case $(uname -m) in x86_64) echo amd64 ;; esac)`). One pass, with an explicit stack of levels.
+ */
+function commandSubstitutionEnd(text: string, openIndex: number): number {
+  const n = text.length;
+  // A code level (inside `$(…)`), or a double-quoted string inside one.
+  const stack: (CodeLevel | 'dq')[] = [newCodeLevel()];
+  // Whether the last character read at the top code level was part of a word.
+  let inWord = false;
+  let i = openIndex + 1;
+  while (i < n) {
+    const top = stack[stack.length - 1];
+    const c = text[i];
+    if (c === '\\') {
+      inWord = true;
+      i += 2;
+      continue;
+    }
+    if (top === 'dq') {
+      if (c === '"') {
+        stack.pop();
+        i++;
+      } else {
+        const next = expansionEnd(text, i, stack);
+        if (next === -1) i++;
+        else {
+          if (stack[stack.length - 1] !== 'dq') inWord = false;
+          i = next;
+        }
+      }
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      inWord = false;
+      i++;
+      continue;
+    }
+    if (c === '&' && (text[i + 1] === '>' || text[i - 1] === '>' || text[i - 1] === '<')) {
+      // `&>`, `>&`, `2>&1`: a redirection, part of a word.
+    } else if (c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
+      inWord = false;
+      const width = codeOperator(top, text, i);
+      if (width > 0) {
+        i += width;
+        continue;
+      }
+      stack.pop();
+      if (stack.length === 0) return i + 1;
+      inWord = true; // back in the word (or string) that holds the substitution
+      i++;
+      continue;
+    } else if (!inWord) {
+      if (c === '#') {
+        i = lineEnd(text, i);
+        continue;
+      }
+      inWord = true;
+      const skip = codeWord(top, text, i);
+      if (skip > 0) {
+        i += skip;
+        continue;
+      }
+      // The plain characters of the word.
+      let j = i;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d > 0x7e || PLAIN_WORD_CHAR[d] === 1) j++;
+        else break;
+      }
+      if (j > i) {
+        i = j;
+        continue;
+      }
+    }
+    if (c === "'") {
+      const q = text.indexOf("'", i + 1);
+      i = q === -1 ? n : q + 1;
+    } else if (c === '"') {
+      stack.push('dq');
+      i++;
+    } else {
+      const next = expansionEnd(text, i, stack);
+      if (next === -1) i++;
+      else {
+        if (stack[stack.length - 1] !== top) inWord = false;
+        i = next;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * At an expansion inside `$(…)` (code or a double-quoted string in it): `$(` opens a code level on
+ * `stack` and returns the index after it; `${…}` and a backquoted command are skipped whole. -1 when
+ * `i` is not at one.
+ */
+function expansionEnd(text: string, i: number, stack: (CodeLevel | 'dq')[]): number {
+  if (text[i] === '$' && text[i + 1] === '(') {
+    stack.push(newCodeLevel());
+    return i + 2;
+  }
+  if (text[i] === '$' && text[i + 1] === '{') return skipBalanced(text, i + 1, '{', '}');
+  if (text[i] === '`') return backquoteEnd(text, i);
+  return -1;
 }
 
 function findProgram(words: Word[]): number {

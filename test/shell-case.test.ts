@@ -1,0 +1,67 @@
+/**
+ * The shell reader and a `case` statement inside a command substitution: the `)` that ends an arm's
+ * pattern does not close the `$(` (POSIX XCU 2.6.3 and 2.9.4, case). ollama's Dockerfile picks the Go
+ * archive with `$(case $(uname -m) in x86_64) echo amd64 ;; … esac)`; read as closing at `x86_64)`,
+ * DF041 named `.tar.gz` as what is piped into tar and put its range on the tail of the line.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
+import { parseShell } from '../rules/engine/shell';
+import { shellTextCloses } from '../rules/engine/shell-check';
+import { viewOf } from './helpers/fixtures';
+
+const mapped = (text: string) => ({ text, offsets: Array.from({ length: text.length + 1 }, (_, k) => k) });
+/** The commands of a script as their raw words, each followed by the operator that ends it. */
+const commands = (text: string) => parseShell(mapped(text)).map((c) => [...c.words.map((w) => w.raw), String(c.next)]);
+
+const OLLAMA = 'curl -fsSL https://golang.org/dl/go${GOVERSION}.linux-$(case $(uname -m) in x86_64) echo amd64 ;; aarch64) echo arm64 ;; esac).tar.gz | tar xz -C /usr/local';
+
+describe('shell reader: case … esac inside $(…)', () => {
+  it("ollama's download: the URL is one word, curl is piped into tar", () => {
+    assert.deepEqual(commands(OLLAMA), [
+      ['curl', '-fsSL', 'https://golang.org/dl/go${GOVERSION}.linux-$(case $(uname -m) in x86_64) echo amd64 ;; aarch64) echo arm64 ;; esac).tar.gz', '|'],
+      ['tar', 'xz', '-C', '/usr/local', 'null'],
+    ]);
+  });
+
+  const whole: [string, string][] = [
+    ['`|` between patterns, `(` before one, `;;&`', 'a=$(case "$x" in (a|b) echo ab ;;& *) echo any ;; esac)'],
+    ['quoted `)` and `;;` in an arm', 'a=$(case $x in a) echo ")" \';;\' ;; esac)'],
+    ['an apostrophe inside double quotes', 'a="$(case $x in a) echo "it\'s" ;; esac)"'],
+    ['a pipe and a subshell in an arm', 'a=$(case $x in a) (uname -m) | tr -d l ;; esac)'],
+    ['a nested case, patterns on their own lines', 'a=$(case $x in\n  a) case $y in b) echo ab ;; esac ;;\n  *) echo c ;;\nesac)'],
+    ['`esac` after the last arm without `;;`', 'a=$(case $x in a) echo a; esac)'],
+    ['`case` after `then`', 'a=$(if true; then case $x in a) echo a ;; esac; fi)'],
+    ['a comment with a `)` in an arm', 'a=$(case $x in\n  a) echo a ;; # x)\nesac)'],
+    ['backticks and ${…} in an arm', 'a=$(case $x in a) echo `uname -m` ${y:-z} ;; esac)'],
+    ['`case`, `in` and `esac` as arguments', 'a=$(echo case x in y)'],
+    ['arithmetic and subshells', 'a=$(( (1 + 2) * 3 ))$( (cd /x && ls) )'],
+  ];
+  for (const [name, word] of whole) {
+    it(`one word: ${name}`, () => {
+      assert.deepEqual(commands(`${word} | wc -c`), [[word, '|'], ['wc', '-c', 'null']]);
+      assert.equal(shellTextCloses(word), true);
+    });
+  }
+
+  it('`esac` as an argument in an arm does not end the case', () => {
+    const word = 'a=$(case $x in a) echo esac ;; b) echo b ;; esac)';
+    assert.deepEqual(commands(`${word} && b`), [[word, '&&'], ['b', 'null']]);
+  });
+
+  it('a case left open leaves the substitution open', () => {
+    assert.equal(shellTextCloses('a=$(case $x in a) echo a ;; esac'), false);
+    assert.equal(shellTextCloses('a="$(case $x in a) echo a ;; esac)'), false);
+    assert.deepEqual(commands('a=$(case $x in a) echo a ;; esac && b | c'), [['a=$(case $x in a) echo a ;; esac && b | c', 'null']]);
+  });
+
+  it('DF041 names curl as what is piped into tar, and its range starts at curl', () => {
+    const text = `FROM almalinux:8\nARG GOVERSION=1.23.4\nRUN ${OLLAMA}\n`;
+    const set = new Map([['/o/Dockerfile', text]]);
+    const findings = analyze(allRules, 'dockerfile', '/o/Dockerfile', text, viewOf(set), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF041');
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /^This RUN pipes curl into tar without pipefail: if curl fails/);
+    assert.deepEqual(findings[0].range, { start: { line: 2, character: 'RUN '.length }, end: { line: 2, character: 'RUN '.length + OLLAMA.length } });
+  });
+});
