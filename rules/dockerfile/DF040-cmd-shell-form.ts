@@ -53,6 +53,47 @@ function execArgv(ctx: DockerfileContext, ins: Instruction): string[] | null {
   return words.map((w) => w.value);
 }
 
+/** A redirection word (`>/dev/null`, `2>&1`, `<in`), and one that is only the operator, whose target is the next word (`2> log`). */
+const REDIRECTION = /^(?:\d+|&)?(?:<>|>>|>&|<&|>\||<<-?|<|>)/;
+
+/**
+ * Whether a shell-form script ends by replacing the shell with its program: the last command of its
+ * top-level list is `exec prog …`, reached on the success path (after `&&`, `;` or a newline, or
+ * alone), and nothing follows it. POSIX `exec` with a command replaces the shell without creating a
+ * new process, so the program becomes PID 1 and gets docker stop's SIGTERM. Not this case (the shell
+ * stays PID 1 or the program may not be what runs): `exec prog || fallback`, `a || exec prog`,
+ * `a | exec prog`, `exec prog &`, an `exec` inside a subshell, `{ … }`, `if`/`while`/`case` (the
+ * command after it is then `)`, `}`, `fi`, `done` or `esac`), `a; exec b; c`, and `exec` with only
+ * redirections (`exec 2>&1`, which runs nothing) or with options (`exec -a name`: bash only; dash's
+ * exec takes none).
+ */
+function endsWithExec(ctx: DockerfileContext, ins: Instruction): boolean {
+  const scripts = ctx.scriptsOf(ins);
+  if (scripts.length !== 1 || scripts[0].heredoc || !scripts[0].isShell || scripts[0].json) return false;
+  const { commands, source } = scripts[0];
+  const last = commands[commands.length - 1];
+  if (!last || last.programIndex < 0) return false;
+  if (last.prev !== null && last.prev !== '&&' && last.prev !== ';' && last.prev !== '\n') return false;
+  if (last.next !== null && last.next !== ';' && last.next !== '\n') return false;
+  // Only blanks, `;` and a comment after it: no `)`, `}`, `&` that the parser does not make a command of.
+  let k = 0;
+  while (k < source.text.length && source.offsets[k] < last.end) k++;
+  if (!/^(?:[\s;]|#[^\n]*)*$/.test(source.text.slice(k))) return false;
+  // `exec` is the program, preceded only by assignments (`FOO=1 exec prog`), not by keywords (`then exec`, `! exec`).
+  const words = last.words;
+  if (words[last.programIndex].value !== 'exec') return false;
+  if (words.slice(0, last.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return false;
+  for (let i = last.programIndex + 1; i < words.length; i++) {
+    const m = REDIRECTION.exec(words[i].raw);
+    if (m) {
+      if (m[0].length === words[i].raw.length) i++; // `2> file`: the target is the next word
+      continue;
+    }
+    return !words[i].raw.startsWith('-');
+  }
+  return false;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF040',
   name: 'cmd-shell-form',
@@ -60,11 +101,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does).',
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` (`CMD exec node server.js`), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing).',
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
-    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe, except for a CMD that an ENTRYPOINT receives: the ENTRYPOINT then gets the arguments instead of `/bin/sh -c "…"`, which is usually what was meant but changes its input — review it. When the command needs a shell, write it as `CMD ["sh", "-c", "exec node server.js"]` or use an entrypoint script that ends with `exec "$@"`.',
+    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe, except for a CMD that an ENTRYPOINT receives: the ENTRYPOINT then gets the arguments instead of `/bin/sh -c "…"`, which is usually what was meant but changes its input — review it. When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
     guideline: '§2 Container Runtime Security; Security Checklist — "Error handling implemented" (graceful shutdown on SIGTERM)',
     equivalents: ['hadolint DL3025 (use arguments JSON notation for CMD and ENTRYPOINT arguments)', 'BuildKit build check JSONArgsRecommended', 'KICS "Not Using JSON In CMD And ENTRYPOINT Arguments"', 'Trivy: no equivalent'],
     references: [
@@ -72,6 +113,7 @@ export default defineRule<'dockerfile', Data>({
       'https://docs.docker.com/reference/dockerfile/#shell-and-exec-form',
       'https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact',
       'https://github.com/hadolint/hadolint/wiki/DL3025',
+      'https://man7.org/linux/man-pages/man1/exec.1p.html',
     ],
   },
   check(ctx) {
@@ -102,6 +144,8 @@ export default defineRule<'dockerfile', Data>({
       const brokenJson = args.text.trimStart().startsWith('[');
       // `CMD exec node server.js`: the shell replaces itself with the program, which then gets the signals.
       if (!brokenJson && /^exec\s/.test(args.text.trimStart())) continue;
+      // `CMD cp … && chown … && exec php-fpm`: the same, after commands that need the shell.
+      if (!brokenJson && endsWithExec(ctx, ins)) continue;
       out.push({
         range: ins.getRange(),
         data: { instruction: kw, brokenJson, argv: brokenJson ? null : execArgv(ctx, ins), argsRange: args.range, feedsEntrypoint: kw === 'CMD' && !!effective.ENTRYPOINT },

@@ -1,6 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import type { DockerfileContext } from '../engine/dockerfile';
+import type { BaseImage, DockerfileContext } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
 import { rootBase, stageChain } from '../engine/stage-scope';
@@ -14,7 +14,12 @@ interface Data {
 /** Shells and language prompts: an image that starts one of these without arguments is a toolbox or a base image, not a service. */
 const INTERACTIVE = /^(?:sh|bash|ash|dash|zsh|fish|python(?:\d+(?:\.\d+)?)?|node|nodejs|irb|ruby|perl|php|iex|erl|ghci|jshell|R|julia|lua|pwsh|powershell|cmd(?:\.exe)?)$/;
 /** Images that are an operating system or a language toolchain: without a CMD of its own, an image built on one starts a shell or a prompt. */
-const OS_OR_TOOLCHAIN = /^(?:alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|windows\/(?:servercore|nanoserver|server)|python|node|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|rust|gcc|buildpack-deps|perl|erlang|elixir|haskell|julia|r-base|swift|dart|maven|gradle|php)$/;
+const OS_OR_TOOLCHAIN = /^(?:alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|windows(?:\/(?:servercore|nanoserver|server))?|python|node|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|rust|gcc|buildpack-deps|perl|erlang|elixir|haskell|julia|r-base|swift|dart|maven|gradle|php)$/;
+
+/** An OS or toolchain image, on Docker Hub or (Windows) on mcr.microsoft.com. */
+function isOsOrToolchain(base: BaseImage): boolean {
+  return base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository);
+}
 
 /** The argv of a CMD or ENTRYPOINT (JSON form, or the words of the shell form). */
 function argvOf(ctx: DockerfileContext, ins: Instruction | undefined): string[] | undefined {
@@ -54,14 +59,14 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows, python, node, golang…) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`) — whether that is a service is unknown. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
+    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang…) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base, Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a stage named through a platform ARG such as `FROM binaries-$TARGETOS`, whose value depends on the build) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
     why: 'Without a health check, Docker (and compose `depends_on: condition: service_healthy`, Swarm, most orchestrators) only knows the process is running, not that it answers: a hung or half-started service keeps receiving traffic and is never restarted. SECURITY-GUIDELINES.md checklist (Development): "Health checks implemented"; §2 Container Runtime Security (availability, "Resource Limits … prevent DoS").',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://127.0.0.1:3000/health || exit 1\nCMD ["node", "/app/server.js"]',
     fix: 'No automatic fix: a health check has to call something the service answers (an HTTP endpoint, a port, a CLI probe) with a tool that exists in the image, which only the service\'s author knows. Add `HEALTHCHECK CMD …` to the final stage, `healthcheck:` to the compose service, or `HEALTHCHECK NONE` to record that the image needs none (a CLI tool, a job).',
     guideline: 'Security Checklist (Development) — "Health checks implemented"; §2 Container Runtime Security',
     equivalents: ['Checkov CKV_DOCKER_2 (ensure that HEALTHCHECK instructions have been added)', 'Trivy DS-0026 (no HEALTHCHECK defined)', 'KICS "Healthcheck Instruction Missing"'],
-    references: ['https://docs.docker.com/reference/dockerfile/#healthcheck', 'https://docs.docker.com/reference/compose-file/services/#healthcheck', 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/no_healthcheck_instruction.rego'],
+    references: ['https://docs.docker.com/reference/dockerfile/#healthcheck', 'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope', 'https://docs.docker.com/reference/compose-file/services/#healthcheck', 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/no_healthcheck_instruction.rego'],
   },
   check(ctx) {
     const final = ctx.finalStage;
@@ -81,17 +86,20 @@ export default defineRule<'dockerfile', Data>({
     if (!entrypoint && !cmd) {
       // Starts what the base image starts: nothing (scratch artifact) or a shell/prompt (OS and toolchain images).
       if (base.kind === 'scratch') return [];
-      if (base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository)) return [];
+      if (isOsOrToolchain(base)) return [];
     }
     const entryArgv = argvOf(ctx, entrypoint);
     const cmdArgv = argvOf(ctx, cmd);
     if (startsNoService(entryArgv, cmdArgv)) return [];
     const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options);
     if (building.some((b) => b.compose.serviceGet(b.service, 'healthcheck'))) return [];
-    // Unknown whether it is a service at all: no port, a bare program on a plain OS base, no compose service runs it
-    // (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`: command-line and desktop tools).
+    // Unknown whether it is a service at all: no port, no compose service runs it, and a bare program on a
+    // plain OS base, Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`,
+    // `ENTRYPOINT ["windows_exporter.exe"]`: command-line tools and agents), or a bare program or no
+    // command at all on a base that cannot be resolved (`FROM binaries-$TARGETOS`, an ARG without
+    // default): what that base is and starts is not guessed.
     const command = [...(entryArgv ?? []), ...(cmdArgv ?? [])];
-    if (building.length === 0 && !has('EXPOSE') && command.length === 1 && base.kind === 'image' && base.ref.registry === null && OS_OR_TOOLCHAIN.test(base.ref.repository)) return [];
+    if (building.length === 0 && !has('EXPOSE') && ((command.length === 1 && isOsOrToolchain(base)) || (command.length <= 1 && base.kind === 'unknown'))) return [];
     const r = final.from.getRange();
     return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { stage: final.name } } as Detection<Data>];
   },
