@@ -1,5 +1,8 @@
+import type { DockerfileContext, RunInstruction, Stage } from '../engine/dockerfile';
+import { APT_INSTALLING, APT_LISTS, appendToRun, aptSimulates, cleansAptLists, covers, mountsCacheOver, packageCommandsOf, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 import { defineRule } from '../engine/rule';
-import { APT_INSTALLING, APT_LISTS, appendToRun, aptSimulates, cleansAptLists, covers, mountsCacheOver, packageCommandsOf, runAtLine, shellCommandsOf, toolRange } from '../engine/packages';
+import { invocation } from '../engine/run-commands';
+import { parseShell, type SimpleCommand } from '../engine/shell';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -12,6 +15,150 @@ interface Data {
 
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 
+/**
+ * Programs known not to run apt, nor a script the Dockerfile does not show: shell builtins, file and
+ * text tools, archivers, downloaders, user and system setup, compilers, and the package managers and
+ * build tools of other ecosystems (whatever their subcommand). Anything else — a script
+ * (`./build.sh`, `/tmp/install-nginx`), `make`, an interpreter given a script, an unknown program —
+ * may run `apt-get install`.
+ */
+const APT_FREE = new Set([
+  // shell builtins
+  ':', 'true', 'false', 'echo', 'printf', 'cd', 'pwd', 'pushd', 'popd', 'set', 'export', 'unset', 'test', '[', '[[', 'exit', 'return', 'shift', 'read', 'wait', 'umask', 'ulimit', 'local', 'declare', 'typeset', 'readonly', 'trap', 'type', 'hash', 'alias', 'unalias', 'shopt', 'break', 'continue',
+  // files and text
+  'mkdir', 'rmdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'cat', 'tee', 'head', 'tail', 'sort', 'uniq', 'cut', 'tr', 'wc', 'ls', 'stat', 'du', 'df', 'basename', 'dirname', 'readlink', 'realpath', 'install', 'mktemp', 'dd', 'mkfifo', 'mknod', 'sleep', 'date', 'id', 'whoami', 'uname', 'sync', 'yes', 'seq', 'nproc', 'getent', 'which', 'file', 'sed', 'awk', 'gawk', 'mawk', 'grep', 'egrep', 'fgrep', 'find', 'diff', 'cmp', 'patch', 'envsubst', 'jq', 'yq',
+  'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'base64', 'tar', 'gzip', 'gunzip', 'zcat', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'unzip', 'zip', '7z',
+  // downloads, keys, certificates
+  'curl', 'wget', 'git', 'gpg', 'gpgv', 'gpgconf', 'openssl', 'ssh-keygen', 'ssh-keyscan', 'update-ca-certificates',
+  // users, locales, fonts, libraries, services, alternatives; dpkg and the apt tools that do not install
+  'useradd', 'userdel', 'usermod', 'groupadd', 'groupdel', 'groupmod', 'adduser', 'addgroup', 'deluser', 'delgroup', 'passwd', 'chpasswd', 'chsh', 'setcap', 'ldconfig', 'ldd', 'locale-gen', 'localedef', 'update-locale', 'update-alternatives', 'fc-cache', 'service', 'update-rc.d', 'a2enmod', 'a2dismod', 'a2ensite', 'a2dissite', 'a2enconf', 'a2disconf',
+  'dpkg', 'dpkg-query', 'dpkg-divert', 'dpkg-reconfigure', 'debconf-set-selections', 'apt-key', 'apt-mark', 'apt-cache', 'apt-config', 'add-apt-repository',
+  // compilers and build systems with declarative inputs
+  'gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'ld', 'strip', 'cmake', 'ninja', 'meson', 'autoreconf', 'rustc', 'javac',
+  // other ecosystems' package managers and build tools
+  'apk', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm', 'npm', 'npx', 'yarn', 'pnpm', 'corepack', 'bun', 'go', 'cargo', 'rustup', 'pip', 'pip3', 'pipx', 'poetry', 'uv', 'pipenv', 'conda', 'mamba', 'micromamba', 'bundle', 'bundler', 'gem', 'rails', 'composer', 'pecl', 'docker-php-ext-install', 'docker-php-ext-configure', 'docker-php-ext-enable', 'docker-php-source', 'mvn', 'mvnw', 'gradle', 'gradlew', 'dotnet',
+]);
+
+/** Directories of system programs: `/usr/bin/curl` is `curl`, while `./curl` or `/tmp/curl` is a script of the build. */
+const SYSTEM_BIN = /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/;
+const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
+const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
+/** apt options that take the next word as their value. */
+const APT_VALUE_OPTIONS = /^(?:-[A-Za-z]*[octaP]|--(?:option|config-file|target-release|default-release|host-architecture|build-profiles|solver))$/;
+
+/** The subcommand of an `apt-get`/`apt` command read from its words (inside `sh -c '…'`, where the package index does not look); null for other programs. */
+function aptActionOf(name: string, args: readonly string[]): string | null {
+  if (name !== 'apt-get' && name !== 'apt') return null;
+  for (let i = 0; i < args.length; i++) {
+    if (APT_VALUE_OPTIONS.test(args[i])) i++;
+    else if (!args[i].startsWith('-')) return args[i].toLowerCase();
+  }
+  return '';
+}
+
+/** The script of `sh -c '…'` / `bash -ec "…"`, or undefined. */
+function shellString(name: string, args: readonly string[]): string | undefined {
+  if (!SHELL_PROGRAMS.has(name)) return undefined;
+  const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+  return c === -1 ? undefined : args[c + 1];
+}
+
+/** Whether a command that is neither an apt call nor `sh -c` may run apt: a program the Dockerfile does not show. */
+function mayRunApt(run: RunInstruction, cmd: SimpleCommand): boolean {
+  if (cmd.programIndex < 0) return false;
+  const first = cmd.words[0].value;
+  // `for x in …` (the parser reads the loop variable as the program); a redirection alone (`done < f`).
+  if (first === 'for' || first === 'select' || /^\d*[<>]/.test(cmd.words[cmd.programIndex].raw)) return false;
+  const inv = invocation(cmd);
+  if (!inv) return false;
+  const written = cmd.words[inv.index].value;
+  if (/[$`]/.test(written)) return true;
+  const name = inv.name;
+  const args = inv.args.map((w) => w.value);
+  if (written.includes('/') && !SYSTEM_BIN.test(written) && name !== 'gradlew' && name !== 'mvnw') return true;
+  if (APT_FREE.has(name)) return false;
+  // `. /etc/os-release`: data, not a script.
+  if ((name === '.' || name === 'source') && args[0] === '/etc/os-release') return false;
+  // `php -m`, `php -v`: listing, not a script.
+  if (name === 'php') return !(args.length > 0 && args.every((a) => ['-m', '-v', '-i', '--version', '--ini'].includes(a)));
+  if (PYTHON.test(name)) {
+    const m = args.indexOf('-m');
+    return !(m !== -1 && ['pip', 'venv', 'ensurepip', 'compileall'].includes(args[m + 1]));
+  }
+  // `bash <<EOF` reads the heredoc, which is judged as a script of its own; `curl … | sh` or `sh x.sh` is not seen.
+  if (SHELL_PROGRAMS.has(name)) return !(args.every((a) => a.startsWith('<<') || /^-[a-z]+$/.test(a)) && run.scripts.some((s) => s.heredoc && s.isShell));
+  return true;
+}
+
+/**
+ * Reads commands in order: 'updates' when an `apt-get update` comes before anything that needs the
+ * lists, 'needs' when an install (or a command that may install) comes first, undefined when neither.
+ */
+function listsVerdict(run: RunInstruction, commands: readonly SimpleCommand[], pcs: ReadonlyMap<SimpleCommand, PackageCommand>, depth: number): 'updates' | 'needs' | undefined {
+  for (const cmd of commands) {
+    const pc = pcs.get(cmd);
+    const inv = pc ? null : invocation(cmd);
+    const args = inv ? inv.args.map((w) => w.value) : [];
+    const action = pc ? (pc.family === 'apt' ? pc.action : null) : inv ? aptActionOf(inv.name, args) : null;
+    if (action === 'update') return 'updates';
+    if (action !== null && APT_INSTALLING.has(action)) return 'needs';
+    if (action !== null || pc) continue; // another apt subcommand, or another package manager
+    const inner = inv ? shellString(inv.name, args) : undefined;
+    if (inner !== undefined && depth < 3) {
+      const offsets = Array.from({ length: inner.length + 1 }, (_, k) => k);
+      const verdict = listsVerdict(run, parseShell({ text: inner, offsets }), new Map(), depth + 1);
+      if (verdict) return verdict;
+      continue;
+    }
+    if (mayRunApt(run, cmd)) return 'needs';
+  }
+  return undefined;
+}
+
+/**
+ * Whether a RUN may need the apt lists that an earlier layer left: it runs `apt-get install` (or
+ * another subcommand that reads the lists) before any `apt-get update` of its own, or, before such an
+ * update, runs something whose commands the Dockerfile does not show (a script, `make`).
+ * A RUN with a cache or tmpfs mount over the lists does not read the layer's lists.
+ */
+function mayNeedLists(ctx: DockerfileContext, run: RunInstruction): boolean {
+  if (mountsCacheOver(run, (t) => covers(t, APT_LISTS))) return false;
+  const pcs = new Map<SimpleCommand, PackageCommand>();
+  for (const pc of packageCommandsOf(ctx, run)) pcs.set(pc.command, pc);
+  // Heredoc bodies fed to another program are data (that program is judged on the command line).
+  const commands = run.scripts.filter((s) => s.isShell || s.json).flatMap((s) => s.commands);
+  return listsVerdict(run, commands, pcs, 0) === 'needs';
+}
+
+/** The stages that build on `stage` (`FROM stage`, directly or through other stages), `stage` excluded; a `FROM` whose name comes from an unresolved ARG counts when it could name one of them. */
+function stagesBuildingOn(ctx: DockerfileContext, stage: Stage): Stage[] {
+  const found = [stage];
+  for (const s of ctx.stages) {
+    if (s.index <= stage.index) continue;
+    if (s.base.kind === 'stage' && found.includes(s.base.stage)) found.push(s);
+    else if (s.base.kind === 'unknown') {
+      // `FROM base-$TARGETOS` may name a stage; `FROM ${IMAGE}` (nothing but a variable) names an image.
+      const raw = s.from.getImage() ?? '';
+      if (!raw.includes('$') || /^\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(raw)) continue;
+      const pattern = new RegExp(`^${raw.toLowerCase().split(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      if (found.some((f) => f.name !== null && pattern.test(f.name))) found.push(s);
+    }
+  }
+  return found.slice(1);
+}
+
+/**
+ * A RUN after `run` that would break without the lists: a later RUN of the same stage or any RUN
+ * (ONBUILD triggers included) of a stage that builds on it, that may install without updating first.
+ */
+function laterRunNeedingLists(ctx: DockerfileContext, run: RunInstruction): RunInstruction | undefined {
+  const stage = run.stage;
+  if (!stage) return undefined;
+  const after = ctx.offsetAt(run.instruction.getRange().end);
+  const derived = new Set(stagesBuildingOn(ctx, stage));
+  return ctx.runs().find((r) => r !== run && r.stage !== null && ((r.stage === stage && ctx.offsetAt(r.instruction.getRange().start) >= after) || derived.has(r.stage)) && mayNeedLists(ctx, r));
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF030',
   name: 'apt-lists-not-removed',
@@ -23,7 +170,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'The lists downloaded by `apt-get update` are tens of megabytes of package metadata that nothing in the running container needs. Left in the layer they bloat every pull and keep a stale snapshot of the package index in the image. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers": clean up in the same RUN, since a later RUN cannot shrink an earlier layer. The Debian/Ubuntu images\' docker-clean hook removes downloaded .deb files but not the lists.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Remove the apt lists in the same RUN" appends `rm -rf /var/lib/apt/lists/*` at the end of the RUN, in the RUN\'s style: ` && …` on a one-line RUN, a continued line with the operator where the RUN puts it (leading `&&`, trailing `&&`, or `;` under `set -e`) and the RUN\'s indentation on a multi-line RUN, a new last line inside a heredoc script. Not offered for exec-form (JSON) RUN, when the RUN ends with a comment or a background `&`, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop: the appended command would land inside it), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line). Safe; in a heredoc without `set -e` the new last line would hide a failing install\'s exit status, so there it is offered as a single quick fix only.',
+    fix: '"Remove the apt lists in the same RUN" appends `rm -rf /var/lib/apt/lists/*` at the end of the RUN, in the RUN\'s style: ` && …` on a one-line RUN, a continued line with the operator where the RUN puts it (leading `&&`, trailing `&&`, or `;` under `set -e`) and the RUN\'s indentation on a multi-line RUN, a new last line inside a heredoc script. Not offered for exec-form (JSON) RUN, when the RUN ends with a comment or a background `&`, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop: the appended command would land inside it), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line). Safe (applied by fix-all and `check --fix`) unless one of these holds; then it is offered as a single quick fix only. (1) In a heredoc without `set -e` the new last line would hide a failing install\'s exit status. (2) A later RUN may install from the lists this RUN leaves: a stage that builds on this one (`FROM <this stage>`, directly or through other stages; a later `FROM name-$ARG` whose literal part could name it counts too) starts from its filesystem, and so do the later RUNs of the same stage, so without the lists their `apt-get install` fails with "Unable to locate package". Checked in every later RUN of this stage and every RUN (ONBUILD triggers included) of those stages, reading its commands in order until its own `apt-get update`: not safe when first comes an `apt-get`/`apt` `install`, `reinstall`, `build-dep`, `satisfy`, `source`, `download` or upgrade (also inside `sh -c \'…\'`), or a command whose effect cannot be seen — a script or program given by path (`./build.sh`, `/tmp/install-nginx`, `bin/setup`), `make`, a shell or interpreter running a file, piped input or inline code (`curl … | sh`, `python x.py`, `php -r`), a program named by a variable, or any program not known to leave apt alone. Known: shell builtins, file and text tools, archivers, `curl`/`wget`/`git`/`gpg`, user, locale and certificate setup, `dpkg` and the apt tools that do not install (`apt-mark`, `apt-cache`, `add-apt-repository`), compilers and `cmake`/`ninja`/`meson`, and the package managers and build tools of other ecosystems whatever their subcommand (`npm ci`, `yarn build`, `go build`, `cargo`, `pip install`, `bundle`, `composer`, `mvn`, `gradle`, `docker-php-ext-install`). A RUN with a cache or tmpfs mount over `/var/lib/apt/lists` does not read the layer\'s lists and is not counted. When in doubt the fix is not safe: the check cannot see installs in images built FROM this image elsewhere.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages", "Minimize layers"',
     equivalents: ['hadolint DL3009 (delete the apt-get lists after installing something)', 'KICS "Apt Get Install Lists Were Not Deleted" (df746b39-6564-4fed-bf85-e9c44382303c)'],
     references: [
@@ -31,6 +178,7 @@ export default defineRule<'dockerfile', Data>({
       'https://github.com/hadolint/hadolint/wiki/DL3009',
       'https://docs.kics.io/latest/queries/dockerfile-queries/df746b39-6564-4fed-bf85-e9c44382303c',
       'https://docs.docker.com/build/cache/optimize/#use-cache-mounts',
+      'https://docs.docker.com/build/building/multi-stage/#use-a-previous-stage-as-a-new-stage',
     ],
   },
   check(ctx) {
@@ -65,6 +213,9 @@ export default defineRule<'dockerfile', Data>({
     if (!run) return undefined;
     const appended = appendToRun(ctx, run, CLEANUP);
     if (!appended) return undefined;
-    return { title: 'Remove the apt lists in the same RUN', safe: appended.safe, changes: [{ kind: 'edit', path: ctx.path, edits: [appended.edit] }] };
+    // Stages that build on this one start from its filesystem: one that installs without its own
+    // `apt-get update` (or runs a script that may) would fail with "Unable to locate package".
+    const safe = appended.safe && !laterRunNeedingLists(ctx, run);
+    return { title: 'Remove the apt lists in the same RUN', safe, changes: [{ kind: 'edit', path: ctx.path, edits: [appended.edit] }] };
   },
 });

@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { argWords, flagNamed, unquote } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
-import { dockerignoreFor, isExcluded, parseDockerignore } from '../engine/dockerignore';
-import { servicesBuilding } from '../engine/relations';
+import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
+import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, servicesBuilding } from '../engine/relations';
+import { includeTree } from '../engine/include';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -15,14 +16,16 @@ interface Required {
   line: string;
   /** Only required when this path exists in the context (`.git` is there only when the context is a repository root). */
   ifExists?: string;
+  /** RUN text that may use what the line excludes (after a `COPY .`, or through a bind mount): `git describe`, `source .env`. */
+  usedBy: RegExp;
 }
 
 const REQUIRED: readonly Required[] = [
-  { label: '.git', test: '.git/HEAD', line: '.git', ifExists: '.git' },
-  { label: '.env', test: '.env', line: '**/.env' },
-  { label: '*.pem', test: 'server.pem', line: '**/*.pem' },
-  { label: '*.key', test: 'server.key', line: '**/*.key' },
-  { label: 'id_rsa*', test: 'id_rsa', line: '**/id_rsa*' },
+  { label: '.git', test: '.git/HEAD', line: '.git', ifExists: '.git', usedBy: /(?:^|[\s/"'=,])\.git\b|\bgit\s/ },
+  { label: '.env', test: '.env', line: '**/.env', usedBy: /\.env(?![\w.-])/ },
+  { label: '*.pem', test: 'server.pem', line: '**/*.pem', usedBy: /\.pem\b/ },
+  { label: '*.key', test: 'server.key', line: '**/*.key', usedBy: /\.key\b/ },
+  { label: 'id_rsa*', test: 'id_rsa', line: '**/id_rsa*', usedBy: /id_rsa/ },
 ];
 
 interface Data {
@@ -75,6 +78,108 @@ function referencesSensitive(ctx: DockerfileContext, copy: Instruction): boolean
   return false;
 }
 
+/** Names of other Dockerfiles in a folder: `Dockerfile` (or `dockerfile`), `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*` (not their `.dockerignore` files). */
+const DOCKERFILE_NAME = /^(?:(?:[Dd]ockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile)$/;
+/** Probed when the workspace cannot list a folder. */
+const PROBED_NAMES = ['Dockerfile', 'Containerfile', 'dockerfile', ...['dev', 'development', 'prod', 'production', 'test', 'ci', 'local', 'debug', 'release', 'build', 'base', 'alpine', 'debian', 'ubuntu', 'slim', 'windows', 'arm64', 'gpu', 'cuda', 'worker', 'web', 'api'].flatMap((s) => [`Dockerfile.${s}`, `Containerfile.${s}`, `${s}.Dockerfile`, `${s}.dockerfile`])];
+
+/** How many other Dockerfiles are read at most; past that the fix is not safe. */
+const MAX_OTHERS = 32;
+
+/**
+ * The other Dockerfiles whose build reads `ignorePath` (the `.dockerignore` at the root of `contextDir`):
+ * Dockerfiles in the context folder (by the names above) and the Dockerfiles of compose services
+ * whose build context is that folder, each unless it has its own `<Dockerfile>.dockerignore`.
+ * `probed`: those found by probing well-known names, because the folder could not be listed (then
+ * other Dockerfiles there may be missed).
+ */
+function otherDockerfiles(ctx: DockerfileContext, contextDir: string): { paths: string[]; probed: string[] } {
+  const ws = ctx.workspace;
+  const found = new Set<string>();
+  const entries = ws.listDir?.(contextDir);
+  const names = entries ? entries.filter((n) => DOCKERFILE_NAME.test(n) && !n.endsWith('.dockerignore')) : PROBED_NAMES.filter((n) => ws.exists(path.join(contextDir, n)));
+  for (const n of names) found.add(path.join(contextDir, n));
+  // Compose services building with this context: compose files beside the context, the Dockerfile, and up to three folders above each.
+  const seen = new Set<string>();
+  for (const start of new Set([contextDir, path.dirname(ctx.path)])) {
+    let dir = start;
+    for (let depth = 0; depth < 4; depth++) {
+      for (const name of DEFAULT_COMPOSE_NAMES) {
+        const root = parsedCompose(ws, path.join(dir, name), ctx.options);
+        if (!root) continue;
+        for (const compose of [root, ...includeTree(root, ws).map((i) => i.ctx)]) {
+          if (seen.has(compose.path)) continue;
+          seen.add(compose.path);
+          for (const service of compose.services) {
+            const build = buildOf(compose, service);
+            if (build && build.context === contextDir) found.add(build.dockerfile);
+          }
+        }
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  found.delete(ctx.path);
+  // A Dockerfile with its own ignore file does not read the context's `.dockerignore`.
+  const paths = [...found].filter((p) => !ws.exists(`${p}.dockerignore`)).sort();
+  return { paths, probed: entries === undefined ? paths.filter((p) => path.dirname(p) === contextDir && names.includes(path.basename(p))) : [] };
+}
+
+/**
+ * Whether a Dockerfile may need something the added lines exclude: a COPY/ADD (from the build
+ * context, not `--from`) whose source the new lines exclude and the old ones did not
+ * (`ADD nginx_public_keys.key …`, `COPY .git .git`), or a RUN whose text names such a file or runs
+ * git (`RUN git rev-parse …`, `RUN --mount=type=bind,source=.env …`, a file a `COPY .` brought in).
+ */
+function usesExcluded(other: DockerfileContext, added: readonly Required[], before: readonly DockerignorePattern[], after: readonly DockerignorePattern[]): boolean {
+  for (const stage of other.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw !== 'COPY' && kw !== 'ADD' && kw !== 'RUN') continue;
+      if (kw !== 'RUN' && flagNamed(ins, 'from')) continue;
+      if (kw === 'RUN') {
+        const r = ins.getRange();
+        const text = other.text.slice(other.offsetAt(r.start), other.offsetAt(r.end));
+        if (added.some((a) => a.usedBy.test(text))) return true;
+        continue;
+      }
+      const words = argWords(other, ins).filter((w) => !w.heredoc);
+      for (const w of words.slice(0, -1)) {
+        const source = unquote(w.value).replace(/^(?:\.\/)+/, '');
+        if (source === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) continue;
+        // A source built from a variable is judged by its text (`${CERT:-server.pem}`).
+        if (source.includes('$') ? added.some((a) => a.usedBy.test(source)) : isExcluded(after, source) && !isExcluded(before, source)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Why the fix may break another build that reads the same ignore file, or undefined: another
+ * Dockerfile of the context needs a file the new lines exclude (or cannot be read), or the context
+ * folder could not be listed and holds another Dockerfile by a well-known name.
+ */
+function sharedContextRisk(ctx: DockerfileContext, d: Data, oldText: string | undefined): string | undefined {
+  if (d.ignorePath === `${ctx.path}.dockerignore`) return undefined; // read by this Dockerfile alone
+  const contextDir = path.dirname(d.ignorePath);
+  const { paths, probed } = otherDockerfiles(ctx, contextDir);
+  if (paths.length === 0) return undefined;
+  // The folder could not be listed: a Dockerfile found by its name is a sign of others that were not.
+  if (probed.length > 0) return probed[0];
+  if (paths.length > MAX_OTHERS) return paths[0];
+  const added = REQUIRED.filter((r) => d.lines.includes(r.line));
+  const before = parseDockerignore(oldText ?? '');
+  const after = parseDockerignore(`${oldText ?? ''}\n${d.lines.join('\n')}`);
+  for (const p of paths) {
+    const other = parsedDockerfile(ctx.workspace, p, ctx.options);
+    if (!other || usesExcluded(other, added, before, after)) return p;
+  }
+  return undefined;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DR003',
   name: 'dockerignore-missing-secrets',
@@ -91,11 +196,12 @@ export default defineRule<'dockerfile', Data>({
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
       '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `.git`, `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*`, or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
-      'Applied by fix-all unless the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`): then the build may need them, and the fix is only offered as a single quick fix. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
+      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
     references: [
       'https://docs.docker.com/build/concepts/context/#dockerignore-files',
+      'https://docs.docker.com/build/concepts/context/#filename-and-location',
       'https://docs.docker.com/reference/dockerfile/#copy',
       'https://github.com/moby/patternmatcher',
       'https://docs.docker.com/build/building/best-practices/#exclude-with-dockerignore',
@@ -132,10 +238,11 @@ export default defineRule<'dockerfile', Data>({
   },
   fix(ctx, { data }): Fix | undefined {
     const title = `Exclude secrets in ${path.basename(data.ignorePath)}`;
-    const safe = !data.referenced;
-    if (!data.exists) return { title, safe, changes: [{ kind: 'create', path: data.ignorePath, content: data.lines.map((l) => `${l}\n`).join('') }] };
-    const text = ctx.workspace.readText(data.ignorePath);
-    if (text === undefined) return undefined;
+    const text = data.exists ? ctx.workspace.readText(data.ignorePath) : undefined;
+    if (data.exists && text === undefined) return undefined;
+    // One `.dockerignore` serves every build of the context: another Dockerfile there may need what it would now exclude.
+    const safe = !data.referenced && sharedContextRisk(ctx, data, text) === undefined;
+    if (text === undefined) return { title, safe, changes: [{ kind: 'create', path: data.ignorePath, content: data.lines.map((l) => `${l}\n`).join('') }] };
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     return { title, safe, changes: [{ kind: 'edit', path: data.ignorePath, edits: [appendLineEdit(text, data.lines.join(eol), eol)] }] };
   },

@@ -1,0 +1,94 @@
+/**
+ * Fix safety of Dockerfile rules whose fixes can break a build they do not see: `safe: false` keeps
+ * them out of fix-all and `check --fix` (they stay quick fixes). The fixture tests apply every fix
+ * whatever its flag, so the flag is asserted here, on the rules' own fixtures.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, type FileSet, type WorkspaceView } from '../rules';
+import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
+
+/** The safety flag of each fix a rule offers on one fixture case, in the order of the findings' lines: `line:safe` (1-based lines). */
+function flagsOf(code: string, name: string, view?: (c: FixtureCase) => WorkspaceView): string[] {
+  const c = loadCases(code).find((x) => x.name === name);
+  assert.ok(c, `no fixture ${code}/${name}`);
+  const analysis = view ? analyze(allRules, c.kind, c.target, c.files.get(c.target) ?? '', view(c), c.config) : analyzeCase(c);
+  const out: string[] = [];
+  for (const f of analysis.findings.filter((x) => x.code === code).sort((a, b) => a.range.start.line - b.range.start.line)) {
+    const fix = fixFinding(allRules, analysis.context, f);
+    if (fix) out.push(`${f.range.start.line + 1}:${fix.safe}`);
+  }
+  return out;
+}
+
+const safeOnly = (flags: string[]) => flags.map((f) => f.split(':')[1]);
+
+describe('DF030: removing the apt lists is not safe when a later RUN may install from them', () => {
+  it('a stage built on this one installs without its own apt-get update (maybe-finance)', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-later-stage-installs.dockerfile'), ['9:false']);
+  });
+
+  it('stages built on this one, directly or through others, run scripts or make that may install (discourse)', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-derived-stage-runs-script.dockerfile'), ['7:false', '20:false']);
+  });
+
+  it('a later RUN of the same stage installs without updating (laradock); a RUN whose later RUNs do not is safe', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-same-stage-install-only.dockerfile'), ['8:false', '15:true']);
+  });
+
+  it('a later `FROM base-${TARGETARCH}` may build on the stage', () => {
+    assert.deepEqual(safeOnly(flagsOf('DF030', 'fires-stage-named-by-arg.dockerfile')), ['false', 'false']);
+  });
+
+  it('safe when the stages built on it run only known commands, update first, or mount a cache over the lists', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-later-stages-safe.dockerfile'), ['8:true']);
+  });
+
+  it('the single-stage shapes stay safe', () => {
+    const flags = safeOnly(flagsOf('DF030', 'fires-shapes.dockerfile'));
+    assert.equal(flags.length, 8);
+    assert.deepEqual(flags.filter((f) => f !== 'true'), []);
+  });
+});
+
+describe('DR003: a .dockerignore shared by other Dockerfiles of the build context is not safe to extend', () => {
+  it('not safe when another Dockerfile in the context folder ADDs a file a new line excludes (discourse nginx_public_keys.key)', () => {
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-other-adds-key')), ['false']);
+  });
+
+  it('not safe when another Dockerfile in the context folder runs git and `.git` is added (gitea)', () => {
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-other-runs-git')), ['false']);
+  });
+
+  it('not safe when a compose service with the same build context copies a file a new line excludes', () => {
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-compose-service')), ['false']);
+  });
+
+  it('safe when the other Dockerfiles need nothing excluded or have their own <Dockerfile>.dockerignore', () => {
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-safe')), ['true']);
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-creates-dockerignore')), ['true']);
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing')), ['true']);
+  });
+
+  it('when the workspace cannot list the folder, any other Dockerfile found by a well-known name makes it not safe', () => {
+    const unlisted = (c: FixtureCase): WorkspaceView => {
+      const { readText, exists } = viewOf(c.files, caseRoot(c));
+      return { readText, exists };
+    };
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-safe', unlisted)), ['false']);
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-creates-dockerignore', unlisted)), ['true']);
+  });
+
+  it('a Dockerfile-specific ignore file is read by its Dockerfile alone: another Dockerfile beside it does not matter', () => {
+    const files: FileSet = new Map([
+      ['/p/Dockerfile', 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\n'],
+      ['/p/Dockerfile.dockerignore', 'node_modules\n'],
+      ['/p/nginx.Dockerfile', 'FROM nginx:1.28-alpine\nCOPY tls/server.key /etc/nginx/server.key\n'],
+    ]);
+    const analysis = analyze(allRules, 'dockerfile', '/p/Dockerfile', files.get('/p/Dockerfile')!, viewOf(files), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DR003')!;
+    const fix = fixFinding(allRules, analysis.context, f)!;
+    assert.equal(fix.title, 'Exclude secrets in Dockerfile.dockerignore');
+    assert.equal(fix.safe, true);
+  });
+});
