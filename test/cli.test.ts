@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
+import { SHORT_RUN_HEAP_FLAGS, SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
@@ -238,13 +238,13 @@ describe('CLI', () => {
     assert.ok(!r.stdout.includes(SECRET));
   });
 
-  it('a folder of 64 files or more is analyzed in a worker thread: same output as in this thread; a run that fails early exits 2', () => {
+  it('DG_WORKERS=1 analyzes in a worker thread: same output as in this thread (the default); a run that fails early exits 2', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 40; i++) files[`svc${i}/Dockerfile`] = `FROM node:${i % 2 ? 'latest' : '24-alpine'}\nRUN curl -k https://example.com/x${i}\n`;
     for (let i = 0; i < 40; i++) files[`stack${i}/compose.yaml`] = `services:\n  s${i}:\n    image: redis\n    privileged: ${i % 3 === 0}\n    environment:\n      API_TOKEN: ${SECRET}\n`;
     const dir = project(files);
-    const inWorker = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
-    const inThread = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DG_WORKERS: '0' } });
+    const inWorker = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DG_WORKERS: '1' } });
+    const inThread = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DG_WORKERS: undefined } });
     assert.equal(inWorker.status, 1, inWorker.stderr);
     assert.equal(inThread.status, 1, inThread.stderr);
     const found = JSON.parse(inWorker.stdout) as { code: string; file: string }[];
@@ -254,13 +254,14 @@ describe('CLI', () => {
     assert.ok(!inWorker.stdout.includes(SECRET));
     // SARIF carries fixes; the worker sends its results in several messages (32 files each).
     const sarifOf = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-    const sarifInWorker = sarifOf({});
+    const sarifInWorker = sarifOf({ DG_WORKERS: '1' });
     assert.equal(sarifInWorker.status, 1, sarifInWorker.stderr);
     assert.equal(new Set((JSON.parse(sarifInWorker.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).size, 80);
-    assert.equal(sarifInWorker.stdout, sarifOf({ DG_WORKERS: '0' }).stdout);
+    assert.equal(sarifInWorker.stdout, sarifOf({ DG_WORKERS: undefined }).stdout);
+    assert.equal(sarifInWorker.stdout, sarifOf({ DG_WORKERS: '3' }).stdout);
     // The worker is started before the walk: a run that ends early must still end (not wait for it).
     fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'rules:\n  DX999: error\n');
-    const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, DG_WORKERS: '1' } });
     assert.equal(broken.status, 2, broken.stderr);
     assert.match(broken.stderr, /invalid config file/);
   });
@@ -297,12 +298,34 @@ describe('CLI V8 tuning for a short run', () => {
     return set;
   };
   it('sets every flag when node was given none of them', () => {
-    assert.deepEqual(tune([]), SHORT_RUN_V8_FLAGS);
-    assert.deepEqual(tune(['--enable-source-maps', '--max-old-space-size=200']), SHORT_RUN_V8_FLAGS);
+    const all = [...SHORT_RUN_V8_FLAGS, ...SHORT_RUN_HEAP_FLAGS];
+    assert.deepEqual(tune([]), all);
+    assert.deepEqual(tune(['--enable-source-maps', '--max-old-space-size=200']), all);
   });
   it('leaves a flag given to node alone, in either spelling and either sense', () => {
-    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining']);
-    assert.deepEqual(tune(['--turbo-inlining']), ['--interrupt-budget=200000']);
-    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000']), []);
+    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining', '--semi-space-growth-factor=1']);
+    assert.deepEqual(tune(['--turbo-inlining', '--semi_space_growth_factor=2']), ['--interrupt-budget=200000']);
+    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000', '--semi-space-growth-factor=4']), []);
+  });
+  it('keeps the young generation at its initial size over a long run (it is never given back); node --semi-space-growth-factor=2 lets it grow', () => {
+    const files: Record<string, string> = {};
+    const service = (k: number) => `  s${k}:\n    image: redis\n    privileged: true\n    environment:\n      API_TOKEN: abcdefgh${k}\n    ports:\n      - "80${k}:80"\n`;
+    for (let i = 0; i < 200; i++) {
+      files[`s${i}/compose.yaml`] = `services:\n${Array.from({ length: 10 }, (_, k) => service(k)).join('')}`;
+      files[`s${i}/Dockerfile`] = `FROM node:latest\nRUN curl -k https://example.com/${i} | sh\nENV SECRET_KEY=abc${i}\n`;
+    }
+    const dir = project(files);
+    // Outside the analyzed folder: reports the young generation's size as the process ends.
+    const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-heap-')), 'young.js');
+    fs.writeFileSync(preload, "process.on('exit', () => process.stderr.write('young ' + require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n'));\n");
+    const young = (nodeFlags: string[]) => {
+      const r = spawnSync(process.execPath, [...nodeFlags, '--require', preload, CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, DG_WORKERS: undefined } });
+      assert.equal(r.status, 1, r.stderr);
+      return Number(/young (\d+)/.exec(r.stderr)?.[1]) / (1 << 20);
+    };
+    const tuned = young([]);
+    const grown = young(['--semi-space-growth-factor=2']);
+    assert.ok(tuned <= 8, `young generation ${tuned} MB`);
+    assert.ok(grown > 8, `this run is long enough for V8 to grow it: ${grown} MB`);
   });
 });

@@ -39,7 +39,7 @@ import {
   type Severity,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, type FoundFile } from '../../rules/node/files';
-import { formatGithub, formatText, writeJson, writeSarif, type FileResult, type Write } from './format';
+import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type Write } from './format';
 import { redactDiff } from './redact';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
@@ -217,8 +217,8 @@ export function run(argv: string[], io: Io = { write: (s) => process.stdout.writ
 function check(opts: Options, io: Io): number | Promise<number> {
   const fixing = opts.fix || opts.dryRun;
   const wantFixes = opts.format === 'sarif';
-  // Workers load the bundle (about 60 ms) while this thread walks the folders and plans.
-  const early = fixing ? [] : startWorkers(expectedWorkers(opts.paths), wantFixes);
+  // Workers (opt-in: DG_WORKERS) load the bundle (about 60 ms) while this thread walks the folders and plans.
+  const early = fixing ? [] : startWorkers(workerCount(), wantFixes);
   let files: { file: FoundFile; root: string }[];
   try {
     files = collect(opts.paths);
@@ -271,9 +271,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
-  const workers = fixing ? 0 : workerCount(jobs.length);
-  if (workers !== early.length) stopWorkers(early);
-  if (workers >= 1) return analyzeInWorkers(jobs, workers === early.length ? early : startWorkers(workers, wantFixes)).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map()));
+  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map()));
+  stopWorkers(early);
   if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map());
 
   const results: FileResult[] = [];
@@ -378,29 +377,15 @@ function readJob(job: Job): { text: string } | { skipped: FileResult } | { error
 }
 
 /**
- * How many worker threads analyze: for a large run, one worker with a bounded heap (V8 otherwise
- * lets the heap of a one-shot process grow far past what it keeps: 190 MB peak for the whole
- * corpus, 13 MB live; one bounded worker peaks at 134 MB in the same time). More workers only pay
- * off on idle cores (each warms up its own JIT), so they are opt-in: DG_WORKERS=N.
+ * How many worker threads analyze: none unless DG_WORKERS=N asks for N. A worker loads the bundle
+ * again and warms up its own JIT, which costs a run over the benchmark corpus about 120 ms of wall
+ * time on two cores; it was the default for large runs only to bound their heap, which the CLI now
+ * bounds in this thread (v8-tuning.ts: the young generation does not grow). More workers pay off
+ * on idle cores with many files.
  */
-function workerCount(files: number): number {
-  if (process.env.DG_WORKERS !== undefined) return Math.max(0, Math.min(16, Number(process.env.DG_WORKERS) || 0));
-  return files >= 64 ? 1 : 0;
-}
-
-/**
- * How many workers a run over these paths will most likely use, known before the walk: one when a
- * folder is named (a folder usually holds 64 files or more), else what workerCount gives.
- */
-function expectedWorkers(paths: string[]): number {
-  const folder = paths.some((p) => {
-    try {
-      return fs.statSync(path.resolve(p)).isDirectory();
-    } catch {
-      return false; // reported by the walk
-    }
-  });
-  return workerCount(folder ? Math.max(64, paths.length) : paths.length);
+function workerCount(): number {
+  if (process.env.DG_WORKERS === undefined) return 0;
+  return Math.max(0, Math.min(16, Number(process.env.DG_WORKERS) || 0));
 }
 
 interface StartedWorker {
@@ -551,7 +536,8 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     const report = (write: Write) => {
       if (opts.format === 'json') writeJson(results, write);
       else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write);
-      else write(opts.format === 'github' ? formatGithub(results) : formatText(results));
+      else if (opts.format === 'github') writeGithub(results, write);
+      else writeText(results, write);
     };
     if (opts.output) {
       try {

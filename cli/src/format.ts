@@ -18,23 +18,22 @@ export interface FileResult {
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 
-export function formatText(results: FileResult[]): string {
-  const lines: string[] = [];
+/** Text: a line per finding (and per skipped file), then a summary line. */
+export function writeText(results: FileResult[], write: Write): void {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {
-    if (r.skipped) lines.push(`${r.display}: skipped (${r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file'})`);
+    if (r.skipped) write(`${r.display}: skipped (${r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file'})\n`);
     for (const f of r.findings) {
       counts[f.severity]++;
-      lines.push(`${r.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${f.message}`);
+      write(`${r.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${f.message}\n`);
     }
   }
   const total = counts.error + counts.warning + counts.info + counts.hint;
-  lines.push(
+  write(
     total === 0
-      ? `No findings in ${results.length} file${results.length === 1 ? '' : 's'}.`
-      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info${counts.hint ? `, ${counts.hint} hint` : ''}) in ${results.length} file${results.length === 1 ? '' : 's'}.`,
+      ? `No findings in ${results.length} file${results.length === 1 ? '' : 's'}.\n`
+      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info${counts.hint ? `, ${counts.hint} hint` : ''}) in ${results.length} file${results.length === 1 ? '' : 's'}.\n`,
   );
-  return lines.join('\n') + '\n';
 }
 
 /**
@@ -174,17 +173,15 @@ function sarifFix(fix: Fix, r: FileResult) {
 }
 
 /** GitHub Actions workflow commands: one annotation per finding. */
-export function formatGithub(results: FileResult[]): string {
+export function writeGithub(results: FileResult[], write: Write): void {
   const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const level: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
-  const lines: string[] = [];
   for (const r of results) {
     for (const f of r.findings) {
-      lines.push(
-        `::${level[f.severity]} file=${prop(r.display.split(path.sep).join('/'))},line=${f.range.start.line + 1},col=${f.range.start.character + 1},endLine=${f.range.end.line + 1},endColumn=${f.range.end.character + 1},title=${prop(`${f.code} ${f.name}`)}::${esc(f.message)}`,
+      write(
+        `::${level[f.severity]} file=${prop(r.display.split(path.sep).join('/'))},line=${f.range.start.line + 1},col=${f.range.start.character + 1},endLine=${f.range.end.line + 1},endColumn=${f.range.end.character + 1},title=${prop(`${f.code} ${f.name}`)}::${esc(f.message)}\n`,
       );
     }
   }
-  return lines.length ? lines.join('\n') + '\n' : '';
 }
