@@ -38,7 +38,7 @@ import {
   type ConfigFile,
   type Severity,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, type FoundFile } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type Write } from './format';
 import { redactDiff } from './redact';
 import { registryFixPass } from './registry-fixes';
@@ -133,7 +133,7 @@ function parse(argv: string[]): Parsed {
 }
 
 /** Resolves the command line's paths to the files to analyze. Throws for a path that does not exist. */
-function collect(paths: string[]): { file: FoundFile; root: string }[] {
+function collect(paths: string[], ws: DiskWorkspace): { file: FoundFile; root: string }[] {
   const seen = new Set<string>();
   const out: { file: FoundFile; root: string }[] = [];
   for (const p of paths) {
@@ -144,7 +144,7 @@ function collect(paths: string[]): { file: FoundFile; root: string }[] {
     } catch {
       throw new Error(`${p}: no such file or directory`);
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs), abs) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       if (seen.has(f.path)) continue;
       seen.add(f.path);
@@ -158,9 +158,8 @@ function collect(paths: string[]): { file: FoundFile; root: string }[] {
  * Adds the YAML files that the found compose files pull in with `include:` (recursively) and that lie
  * under the walked root: they are compose files whatever their name (e.g. `include: [db/database.yml]`).
  */
-function withIncluded(found: FoundFile[], root: string): FoundFile[] {
+function withIncluded(found: FoundFile[], root: string, ws: DiskWorkspace): FoundFile[] {
   const known = new Set(found.map((f) => f.path));
-  const ws = new DiskWorkspace();
   const added: FoundFile[] = [];
   for (const f of found) {
     if (f.kind !== 'compose') continue;
@@ -219,17 +218,19 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const wantFixes = opts.format === 'sarif';
   // Workers (opt-in: DG_WORKERS) load the bundle (about 60 ms) while this thread walks the folders and plans.
   const early = fixing ? [] : startWorkers(workerCount(), wantFixes);
+  // Files changed by --fix are kept in memory until the end: later fixes see earlier ones.
+  const changed: FileSet = new Map();
+  // The walk reads compose files to follow `include:`; the analysis takes those reads over.
+  const reads = new RunReads();
+  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
   let files: { file: FoundFile; root: string }[];
   try {
-    files = collect(opts.paths);
+    files = collect(opts.paths, workspace);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
-  // Files changed by --fix are kept in memory until the end: later fixes see earlier ones.
-  const changed: FileSet = new Map();
-  const workspace = new DiskWorkspace((p) => changed.get(p));
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();
   const loadConfig = (p: string): LoadedConfig => {
@@ -271,14 +272,14 @@ function check(opts: Options, io: Io): number | Promise<number> {
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
-  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map()));
+  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map()));
   stopWorkers(early);
-  if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes), opts, io, changed, new Map());
+  if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map());
 
   const results: FileResult[] = [];
   const fixedCount = new Map<string, number>();
   for (const job of jobs) {
-    const read = readJob(job);
+    const read = readJob(job, reads);
     if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
     if ('skipped' in read) {
       results.push(read.skipped);
@@ -352,16 +353,16 @@ function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult 
 }
 
 /** Analyzes files one after another in this thread. */
-function analyzeJobs(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean): Outcome {
+function analyzeJobs(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, reads?: RunReads): Outcome {
   const results: FileResult[] = [];
-  const error = analyzeEach(jobs, workspace, wantFixes, (r) => results.push(r));
+  const error = analyzeEach(jobs, workspace, wantFixes, (r) => results.push(r), reads);
   return error === undefined ? { results } : { results, error };
 }
 
 /** Analyzes files one after another in this thread, handing on each result; returns the I/O error that ends the run, if any. */
-function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, emit: (r: FileResult) => void): string | undefined {
+function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, emit: (r: FileResult) => void, reads?: RunReads): string | undefined {
   for (const job of jobs) {
-    const read = readJob(job);
+    const read = readJob(job, reads);
     if ('error' in read) return read.error;
     emit('skipped' in read ? read.skipped : toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
   }
@@ -369,8 +370,9 @@ function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, 
 }
 
 /** A job's text; or its result when the file is skipped (over the size cap, binary); or the error that ends the run. */
-function readJob(job: Job): { text: string } | { skipped: FileResult } | { error: string } {
-  const read = readForAnalysis(job.path, job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
+function readJob(job: Job, reads?: RunReads): { text: string } | { skipped: FileResult } | { error: string } {
+  const max = job.config.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
+  const read = reads ? reads.take(job.path, max) : readForAnalysis(job.path, max);
   if (read.ok) return { text: read.text };
   if (read.reason === 'too-large' || read.reason === 'binary') return { skipped: { path: job.path, display: job.display, findings: [], skipped: read.reason } };
   return { error: `cannot read ${job.display} (${read.reason})` };

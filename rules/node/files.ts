@@ -88,24 +88,62 @@ export type ReadResult = { ok: true; text: string } | { ok: false; reason: 'miss
 
 /** Reads a file as text for analysis; refuses symlinks, directories, binary files and files over the cap. */
 export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
+  return readSized(filePath, maxBytes).result;
+}
+
+/** readForAnalysis, with the file's size (-1 when it is not a regular file). */
+function readSized(filePath: string, maxBytes: number): { result: ReadResult; size: number } {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(filePath);
   } catch {
-    return { ok: false, reason: 'missing' };
+    return { result: { ok: false, reason: 'missing' }, size: -1 };
   }
-  if (!st.isFile()) return { ok: false, reason: 'not-a-file' };
-  if (st.size > maxBytes) return { ok: false, reason: 'too-large' };
+  if (!st.isFile()) return { result: { ok: false, reason: 'not-a-file' }, size: -1 };
+  if (st.size > maxBytes) return { result: { ok: false, reason: 'too-large' }, size: st.size };
   let buf: Buffer;
   try {
     buf = fs.readFileSync(filePath);
   } catch {
-    return { ok: false, reason: 'unreadable' };
+    return { result: { ok: false, reason: 'unreadable' }, size: st.size };
   }
-  if (buf.includes(0)) return { ok: false, reason: 'binary' };
+  if (buf.includes(0)) return { result: { ok: false, reason: 'binary' }, size: st.size };
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text };
+  return { result: { ok: true, text }, size: st.size };
+}
+
+/**
+ * The reads of one run that reads a file twice (the CLI reads each compose file while it collects
+ * the files, to follow `include:`, and again to analyze it): `read` remembers what it read, `take`
+ * hands a remembered read over once and forgets it, or reads without remembering. Either answers
+ * as readForAnalysis would with its own cap: the file's size is kept, so a smaller cap still
+ * refuses a file read under a larger one, and a file refused as too large is read again under a
+ * larger cap.
+ */
+export class RunReads {
+  private known = new Map<string, { result: ReadResult; size: number }>();
+
+  read = (filePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult => {
+    const hit = this.answer(filePath, maxBytes);
+    if (hit) return hit;
+    const r = readSized(filePath, maxBytes);
+    this.known.set(filePath, r);
+    return r.result;
+  };
+
+  take(filePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
+    const hit = this.answer(filePath, maxBytes);
+    this.known.delete(filePath);
+    return hit ?? readForAnalysis(filePath, maxBytes);
+  }
+
+  private answer(filePath: string, maxBytes: number): ReadResult | undefined {
+    const hit = this.known.get(filePath);
+    if (!hit) return undefined;
+    if (hit.size > maxBytes) return { ok: false, reason: 'too-large' };
+    return hit.result.ok || hit.result.reason !== 'too-large' ? hit.result : undefined;
+  }
 }
 
 /** Whether `p` is the folder `dir` or lies below it (absolute paths, as written). */
@@ -165,6 +203,8 @@ export class DiskWorkspace implements WorkspaceView {
     private readonly maxBytes = 256 * 1024,
     /** When set, nothing outside these folders is read. */
     private readonly roots?: () => string[],
+    /** How a file is read (the CLI shares its reads: RunReads). */
+    private readonly readFile: (p: string, maxBytes: number) => ReadResult = readForAnalysis,
   ) {}
 
   private allowed(p: string): boolean {
@@ -180,7 +220,7 @@ export class DiskWorkspace implements WorkspaceView {
     // One map read per hit: a file that cannot be read is remembered as null (most root candidates do not exist).
     const hit = this.cache.get(p);
     if (hit !== undefined) return hit ?? undefined;
-    const r = readForAnalysis(p, this.maxBytes);
+    const r = this.readFile(p, this.maxBytes);
     const text = r.ok ? r.text : undefined;
     this.cache.set(p, text ?? null);
     return text;
