@@ -255,9 +255,17 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // Plan: which files, under which config (include/exclude applied).
   const cwd = process.cwd();
   const jobs: Job[] = [];
+  // The files of a folder share its config: found once per folder.
+  const configOfDir = new Map<string, string | undefined>();
+  const configPathOf = (file: string): string | undefined => {
+    if (opts.config) return path.resolve(opts.config);
+    const dir = path.dirname(file);
+    if (!configOfDir.has(dir)) configOfDir.set(dir, findConfigPath(workspace, file));
+    return configOfDir.get(dir);
+  };
   try {
     for (const { file: f, root } of files) {
-      const configPath = opts.config ? path.resolve(opts.config) : findConfigPath(workspace, f.path);
+      const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
       // Config include/exclude globs are relative to the config file's folder (else the walked root).
