@@ -42,6 +42,7 @@ const SECRETS = {
   yamlAnchor: 'Qx7LeakAnchorVal47',
   dockerOnbuild: 'Qx7LeakOnbuildVal48',
   healthcheck: 'Qx7LeakHealthPw49',
+  redisCommand: 'Qx7LeakRedisCmd50',
 } as const;
 
 const S = SECRETS;
@@ -81,6 +82,9 @@ services:
       <<: *common
       MONGO_URL: mongodb://root:${S.mongoUrl}@mongo:27017/
       MYSQL_ROOT_PASSWORD: ${S.weakWithSecretSuffix}
+  cache:
+    image: redis:8.0-alpine
+    command: redis-server --requirepass ${S.redisCommand} --appendonly yes
 `,
   '.env': `REDIS_PASSWORD=${S.dotenvUsed}\nUNUSED_SECRET=${S.dotenv}\nAPI_PORT=8080\n`,
   'api/Dockerfile': `FROM node:24
@@ -275,14 +279,14 @@ describe('no secret in the CLI output', () => {
     const redisPassword = 'R3d1s-Pa55-7f3a9c';
     const pgPassword = 'Pg-Pa55-91b2c4d8';
     const dir = workspace({
-      // Moving POSTGRES_PASSWORD is a quick fix only here (the s3 file reads it), so it stays inline;
-      // pinning nginx (a safe fix) prints the lines around it.
-      'compose.yaml': `services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass ${redisPassword}\n  web:\n    image: nginx\n    environment:\n      POSTGRES_PASSWORD: ${pgPassword}\n`,
+      // Moving POSTGRES_PASSWORD is a quick fix only here (the s3 file reads it), and the password in a
+      // `sh -c` script is not moved at all, so both stay inline; pinning nginx (a safe fix) prints the lines around them.
+      'compose.yaml': `services:\n  cache:\n    image: redis:7\n    command: sh -c "redis-server --requirepass ${redisPassword}"\n  web:\n    image: nginx\n    environment:\n      POSTGRES_PASSWORD: ${pgPassword}\n`,
       'docker-compose.s3.yml': 'services:\n  storage:\n    image: ghcr.io/acme/storage:1.0.0\n    environment:\n      DATABASE_URL: postgres://storage:${POSTGRES_PASSWORD}@db/postgres\n',
     });
     const r = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(r.stdout, /^\+ {4}image: nginx:/m, 'the pin is shown');
-    assert.match(r.stdout, /^ {5}command: redis-server --requirepass \*{8}$/m);
+    assert.match(r.stdout, /^ {5}command: sh -c "redis-server --requirepass \*{8}"$/m);
     assert.match(r.stdout, /^ {7}POSTGRES_PASSWORD: \*{8}$/m);
     assert.ok(!r.stdout.includes(redisPassword) && !r.stdout.includes(pgPassword), r.stdout);
   });
@@ -292,7 +296,7 @@ describe('no secret in the CLI output', () => {
     const r = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(r.stdout, /\+\+\+ b\/\.env/);
     // The diff shows the files' own lines; what it promises is that a value moved into .env is never shown.
-    const moved = { composeMap: S.composeMap, composeList: S.composeList, composeDefault: S.composeDefault, buildArg: S.buildArg, connection: S.connection };
+    const moved = { composeMap: S.composeMap, composeList: S.composeList, composeDefault: S.composeDefault, buildArg: S.buildArg, connection: S.connection, redisCommand: S.redisCommand };
     const leaks = findLeaks(r.stdout + r.stderr, moved);
     assert.deepEqual(leaks, [], excerpt(r.stdout, leaks.map((l) => moved[l as keyof typeof moved])));
   });

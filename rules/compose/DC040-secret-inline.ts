@@ -8,11 +8,13 @@ import { includeEnvFiles } from '../engine/include';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
+import { redisFacts } from '../engine/redis-config';
+import { commandValue } from '../engine/service-command';
 import { appendLineEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 
-/** Where a value is written: a service's `environment:` or its `build.args`. */
-export type ValueSource = 'environment' | 'build.args';
+/** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
+export type ValueSource = 'environment' | 'build.args' | 'command';
 
 export type InlineKind =
   /** A credential-named variable with a literal value. */
@@ -25,7 +27,7 @@ export type InlineKind =
 export interface InlineSecret {
   service: string;
   source: ValueSource;
-  /** The variable (or build argument) as written. */
+  /** The variable (or build argument, or command-line option: `--requirepass`) as written. */
   name: string;
   kind: InlineKind;
   /** The `.env` variable that holds the secret after the fix. */
@@ -367,6 +369,43 @@ function passwordNameFor(name: string): string {
   return `${base.toUpperCase()}_PASSWORD`.replace(/[^A-Z0-9_]/g, '_');
 }
 
+/**
+ * The passwords written as literals on a Redis-family server's command line (`--requirepass`,
+ * `--masterauth`) in the service's own `command:` or `entrypoint:` (one it inherits through `extends:`
+ * is reported where it is written). `exact`: the argument can be replaced exactly (written plainly,
+ * not inside a `sh -c` script).
+ */
+function commandPasswords(ctx: ComposeContext, service: Service): { option: string; value: string; server: string; range: Detection['range']; offsets: [number, number]; exact: boolean }[] {
+  const facts = redisFacts(ctx, service);
+  if (!facts || facts.passwordArgs.length === 0) return [];
+  const own = (['command', 'entrypoint'] as const).map((k) => commandValue(ctx, service, k)).filter((c) => !!c);
+  const out: { option: string; value: string; server: string; range: Detection['range']; offsets: [number, number]; exact: boolean }[] = [];
+  for (const { option, arg, viaShell } of facts.passwordArgs) {
+    // Written in this service (not inherited from another file or service): the offsets are this file's.
+    const holder = own.find((c) => c.node.range && arg.start >= c.node.range[0] && arg.end <= c.node.range[1] && c.node === ctx.serviceGet(service, c.key)?.value);
+    if (!holder) continue;
+    const value = literalValue(arg.raw);
+    if (value === null || value === '' || isPlaceholderPassword(value)) continue;
+    out.push({ option, value, server: facts.server, range: ctx.lines.rangeOf(arg.start, arg.end), offsets: [arg.start, arg.end], exact: arg.exact && !viaShell && holder.editable });
+  }
+  return out;
+}
+
+/**
+ * The `.env` name a command-line password goes under: the name of a credential of the file (or of
+ * `.env`) with the same value, else `REDIS_PASSWORD` (`VALKEY_…`, `KEYDB_…` after the server), else
+ * `<SERVICE>_PASSWORD`; null when each of those holds another value.
+ */
+function commandPasswordName(value: string, server: string, service: string, literalByValue: ReadonlyMap<string, string>, dotenv: ReadonlyMap<string, string> | undefined): string | null {
+  const same = literalByValue.get(value);
+  if (same) return same;
+  if (dotenv) for (const [k, v] of dotenv) if (v === value && isCredentialName(k)) return k;
+  const taken = (name: string) => [...literalByValue].some(([v, n]) => n === name && v !== value) || (dotenv?.get(name) ?? value) !== value;
+  const family = server.replace(/-(?:stack-)?server$/, '').toUpperCase();
+  for (const name of [`${family}_PASSWORD`, `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PASSWORD`]) if (/^[A-Z_][A-Z0-9_]*$/.test(name) && !taken(name)) return name;
+  return null;
+}
+
 /** Every inline secret of the file, in document order. */
 export function findInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
   const out: { range: Detection['range']; data: InlineSecret }[] = [];
@@ -431,6 +470,16 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
       }
     }
   }
+  for (const service of ctx.services) {
+    for (const c of commandPasswords(ctx, service)) {
+      const key = `${c.range.start.line}:${c.range.start.character}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const dotenvName = commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
+      const edit = c.exact && dotenvName ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
+      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: 'literal', dotenvName: dotenvName ?? '', value: c.value, edit } });
+    }
+  }
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
@@ -442,7 +491,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   if (!changes) return undefined;
   const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
   if (!edit) return undefined;
-  const what = data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
+  const what = data.source === 'command' ? `the ${data.name} password` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
   // Safe when nothing else reads the variable: another compose file that shares the .env would change.
   const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], [data.edit.offsets]);
   return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: readers !== null && readers.length === 0, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
@@ -487,11 +536,11 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2`, in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
-    bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}',
-    good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
+    good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`; for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential of the file or `.env` with the same value, or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [
@@ -502,12 +551,14 @@ export default defineRule<'compose', InlineSecret>({
       'https://docs.docker.com/reference/compose-file/build/#args',
       'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax',
       'https://pypi.org/project/compose-lint/',
+      'https://redis.io/docs/latest/operate/oss_and_stack/management/config/',
     ],
   },
   check(ctx) {
     return findInlineSecrets(ctx);
   },
   message(d) {
+    if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
     const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
     if (d.kind === 'url') return `${where} of service '${d.service}' has a password written into its connection string; move it to a git-ignored .env.`;
     if (d.kind === 'default') return `${where} of service '${d.service}' ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;

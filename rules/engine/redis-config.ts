@@ -41,6 +41,8 @@ export interface RedisFacts {
   requirepassWritten: boolean;
   /** `--appendonly` is written on the command line. */
   appendonlyWritten: boolean;
+  /** The values of `--requirepass` / `--masterauth` written on the server's command line (not those of REDIS_ARGS). */
+  passwordArgs: { option: 'requirepass' | 'masterauth'; arg: CommandArg; viaShell: boolean }[];
   /** `--appendonly no` written in the command: the argument `no` (for an exact replacement), when it is written plainly. */
   aofOffArg: CommandArg | null;
   /** Configured as a cache: `save ""` or an `allkeys-*` eviction policy, and AOF not asked for. */
@@ -156,6 +158,7 @@ export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     aof: 'unknown',
     requirepassWritten: false,
     appendonlyWritten: false,
+    passwordArgs: [],
     aofOffArg: null,
     cache: false,
     command: cmds ? cmds.command : undefined,
@@ -170,6 +173,7 @@ export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
 
   // The server's command-line arguments, when they can be known.
   let serverArgs: CommandArg[] | null = null;
+  let viaShell = false;
   if (cmds === undefined) {
     if (family === 'official' && !built) {
       serverArgs = [];
@@ -181,6 +185,7 @@ export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
       const v = first?.value ?? first?.raw ?? '';
       if (SERVERS.test(path.posix.basename(v))) {
         serverArgs = run.args.slice(1);
+        viaShell = run.viaShell;
         facts.commandIsServerArgs = !run.viaShell && !cmds.entrypoint && cmds.command !== undefined && cmds.command.args[0] === first;
         break;
       }
@@ -200,6 +205,10 @@ export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   if (serverArgs === null) return facts;
 
   const opts = parseServerArgs(serverArgs);
+  for (const option of ['requirepass', 'masterauth'] as const) {
+    const arg = opts.options.get(option)?.values[0];
+    if (arg) facts.passwordArgs.push({ option, arg, viaShell });
+  }
   // Redis Stack reads extra server options from REDIS_ARGS.
   let stackOpts: ServerOptions | null = null;
   if (family === 'stack') {
