@@ -22,7 +22,9 @@ export type InlineKind =
   /** A credential shipped as the default of an interpolation (`${DB_PASSWORD:-hunter2}`). */
   | 'default'
   /** A password inside a connection string (`postgres://app:hunter2@db/app`), whatever the variable's name. */
-  | 'url';
+  | 'url'
+  /** A password given to a server option (`--requirepass hunter2`) on a command line or in a variable of server options (`REDIS_ARGS`). */
+  | 'option';
 
 export interface InlineSecret {
   service: string;
@@ -406,6 +408,24 @@ function commandPasswordName(value: string, server: string, service: string, lit
   return null;
 }
 
+/** The variables through which Redis images take extra server options: Redis Stack's, and Bitnami's. */
+const SERVER_ARGS_VARS = /^(?:REDIS_ARGS|REDIS_EXTRA_FLAGS|VALKEY_EXTRA_FLAGS)$/;
+
+/**
+ * A literal password in such a variable of a Redis-family service (`REDIS_ARGS: "--requirepass
+ * hunter2 --save 60 1"`), with its offsets in the value: only a word without quotes, escapes or `$`,
+ * which the image splits off as it is written.
+ */
+function serverArgsPassword(ctx: ComposeContext, service: Service, env: EnvVar): { value: string; server: string; start: number; end: number } | null {
+  if (env.value === null || !SERVER_ARGS_VARS.test(env.name) || !env.value.includes('--')) return null;
+  const m = /(?:^|\s)--(?:requirepass|masterauth)(?:\s+|=)([^\s'"\\$]+)(?=\s|$)/.exec(env.value);
+  if (!m || isPlaceholderPassword(m[1])) return null;
+  const facts = redisFacts(ctx, service);
+  if (!facts) return null;
+  const start = m.index + m[0].length - m[1].length;
+  return { value: m[1], server: facts.server, start, end: start + m[1].length };
+}
+
 /** Every inline secret of the file, in document order. */
 export function findInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
   const out: { range: Detection['range']; data: InlineSecret }[] = [];
@@ -451,6 +471,11 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
             continue;
           }
         }
+        const option = source === 'environment' ? serverArgsPassword(ctx, service, env) : null;
+        if (option) {
+          push('option', commandPasswordName(option.value, option.server, service.name, literalByValue, dotenv) ?? '', option.value, [option.start, option.end]);
+          continue;
+        }
         for (const p of urlPasswords(env.value)) {
           const pw = env.value.slice(p.start, p.end);
           const lit = literalValue(pw);
@@ -477,7 +502,7 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
       seen.add(key);
       const dotenvName = commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
       const edit = c.exact && dotenvName ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
-      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: 'literal', dotenvName: dotenvName ?? '', value: c.value, edit } });
+      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
     }
   }
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
@@ -491,7 +516,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   if (!changes) return undefined;
   const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
   if (!edit) return undefined;
-  const what = data.source === 'command' ? `the ${data.name} password` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
+  const what = data.source === 'command' ? `the ${data.name} password` : data.kind === 'option' ? `the password in ${data.name}` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
   // Safe when nothing else reads the variable: another compose file that shares the .env would change.
   const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], [data.edit.offsets]);
   return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: readers !== null && readers.length === 0, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
@@ -536,7 +561,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2`, in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2`, in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
@@ -560,6 +585,7 @@ export default defineRule<'compose', InlineSecret>({
   message(d) {
     if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
     const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
+    if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
     if (d.kind === 'url') return `${where} of service '${d.service}' has a password written into its connection string; move it to a git-ignored .env.`;
     if (d.kind === 'default') return `${where} of service '${d.service}' ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
     return `${where} of service '${d.service}' is a secret written into the compose file; move it to a git-ignored .env.`;
