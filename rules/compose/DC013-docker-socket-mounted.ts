@@ -6,9 +6,11 @@ interface Data {
   service: string;
   /** What is mounted, as Compose resolves it (or as written when a variable in it is unknown). */
   source: string;
-  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`). */
-  what: 'socket' | 'directory';
+  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`); `target`: an unknown path mounted at the socket's path in the container. */
+  what: 'socket' | 'directory' | 'target';
   readOnly: boolean;
+  /** Where it is mounted in the container (as Compose resolves it), when known. */
+  target: string | null;
   /** The mount comes from a named volume whose definition binds the host path. */
   namedVolume: string | null;
 }
@@ -20,7 +22,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts.',
+    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket, as a warning, since the host path is not known.',
     why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
     bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro   # the one reviewed exception\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
@@ -40,7 +42,8 @@ export default defineRule<'compose', Data>({
       for (const m of serviceVolumes(ctx, service)) {
         const found = engineApiExposure(m);
         if (!found) continue;
-        out.push({ range: m.reportRange, data: { service: service.name, source: found.source, what: found.what, readOnly: m.readOnly === true, namedVolume: m.namedVolume } });
+        // An unknown host path is most likely the socket, not certainly: a warning.
+        out.push({ range: m.reportRange, ...(found.what === 'target' ? { severity: 'warning' as const } : {}), data: { service: service.name, source: found.source, what: found.what, readOnly: m.readOnly === true, target: m.target?.value?.trim() ?? null, namedVolume: m.namedVolume } });
       }
     }
     return out;
@@ -48,6 +51,7 @@ export default defineRule<'compose', Data>({
   message(d) {
     const via = d.namedVolume ? ` through volume '${d.namedVolume}'` : '';
     const ro = d.readOnly ? ' (read-only does not limit the API)' : '';
+    if (d.what === 'target') return `Service '${d.service}' mounts ${d.source}${via} at ${d.target ?? '/var/run/docker.sock'}, where Docker clients look for the Docker API socket${ro}: if it is the socket, whoever controls the container controls the Docker daemon, and so the host.`;
     return d.what === 'socket'
       ? `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}: whoever controls the container controls the Docker daemon, and so the host.`
       : `Service '${d.service}' mounts the host directory ${d.source}${via}, which holds the Docker API socket${ro}: whoever controls the container controls the Docker daemon, and so the host.`;

@@ -12,8 +12,15 @@ const SOCKET_DIRS = new Set(['/var/run', '/run']);
 /** Docker Engine's named pipe on Windows hosts (`\\.\pipe\docker_engine`). */
 const WINDOWS_PIPE = /^[\\/]{2}\.[\\/]pipe[\\/]docker_engine$/i;
 
-/** What a mount exposes of the engine's API (`socket`: the socket or pipe; `directory`: the folder that holds it), or null. */
-export function engineApiExposure(m: VolumeMount): { source: string; what: 'socket' | 'directory' } | null {
+/** Where programs in a container look for the Docker socket (the Docker CLI and SDKs' default `unix:///var/run/docker.sock`). */
+const SOCKET_TARGETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
+
+/**
+ * What a mount exposes of the engine's API (`socket`: the socket or pipe; `directory`: the folder that
+ * holds it; `target`: an unknown host path, a variable alone, mounted where the Docker socket is
+ * looked for), or null.
+ */
+export function engineApiExposure(m: VolumeMount): { source: string; what: 'socket' | 'directory' | 'target' } | null {
   const src = m.source;
   if (src?.value && WINDOWS_PIPE.test(src.value.trim())) return { source: src.value.trim(), what: 'socket' };
   if (m.hostPath !== null) {
@@ -27,6 +34,9 @@ export function engineApiExposure(m: VolumeMount): { source: string; what: 'sock
   if (src.value === null && m.type !== 'volume') {
     const literalTail = src.raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '/').trim();
     if (SOCKET.test(literalTail)) return { source: src.raw.trim(), what: 'socket' };
+    // `${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`: the variable names the host's socket.
+    const target = m.target?.value?.trim().replace(/\/+$/, '');
+    if (literalTail.replace(/\//g, '').trim() === '' && target !== undefined && SOCKET_TARGETS.has(target)) return { source: src.raw.trim(), what: 'target' };
   }
   return null;
 }
