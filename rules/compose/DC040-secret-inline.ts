@@ -8,8 +8,7 @@ import { includeEnvFiles } from '../engine/include';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
-import { redisFacts } from '../engine/redis-config';
-import { commandValue } from '../engine/service-command';
+import { ownPasswordArgs, redisFacts } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 
@@ -379,16 +378,12 @@ function passwordNameFor(name: string): string {
  */
 function commandPasswords(ctx: ComposeContext, service: Service): { option: string; value: string; server: string; range: Detection['range']; offsets: [number, number]; exact: boolean }[] {
   const facts = redisFacts(ctx, service);
-  if (!facts || facts.passwordArgs.length === 0) return [];
-  const own = (['command', 'entrypoint'] as const).map((k) => commandValue(ctx, service, k)).filter((c) => !!c);
+  if (!facts) return [];
   const out: { option: string; value: string; server: string; range: Detection['range']; offsets: [number, number]; exact: boolean }[] = [];
-  for (const { option, arg, viaShell } of facts.passwordArgs) {
-    // Written in this service (not inherited from another file or service): the offsets are this file's.
-    const holder = own.find((c) => c.node.range && arg.start >= c.node.range[0] && arg.end <= c.node.range[1] && c.node === ctx.serviceGet(service, c.key)?.value);
-    if (!holder) continue;
+  for (const { option, arg, exact } of ownPasswordArgs(ctx, service, facts)) {
     const value = literalValue(arg.raw);
     if (value === null || value === '' || isPlaceholderPassword(value)) continue;
-    out.push({ option, value, server: facts.server, range: ctx.lines.rangeOf(arg.start, arg.end), offsets: [arg.start, arg.end], exact: arg.exact && !viaShell && holder.editable });
+    out.push({ option, value, server: facts.server, range: ctx.lines.rangeOf(arg.start, arg.end), offsets: [arg.start, arg.end], exact });
   }
   return out;
 }

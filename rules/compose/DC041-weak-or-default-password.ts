@@ -6,7 +6,8 @@ import { defineRule } from '../engine/rule';
 import { dataStoreOf } from '../engine/datastores';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
-import type { FileChange, Fix, TextEdit } from '../engine/types';
+import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
+import { ownPasswordArgs, redisFacts } from '../engine/redis-config';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
@@ -96,21 +97,26 @@ interface Data {
   origin: Origin;
   /** The `.env` file name shown in messages (relative to the compose file). */
   dotenvFile: string;
-  env: EnvVar;
+  /** The environment entry; null for a password on a server's command line (`--requirepass`). */
+  env: EnvVar | null;
 }
 
 /** A value as Compose reads it, and where it was written; null when unknown. */
 function resolve(ctx: ComposeContext, env: EnvVar): { value: string; origin: Origin } | null {
-  if (env.value === null) return null;
-  const lit = literalValue(env.value);
+  return env.value === null ? null : resolveWritten(ctx, env.value);
+}
+
+/** A value written in the compose file (before interpolation) as Compose reads it, and where it comes from; null when unknown. */
+function resolveWritten(ctx: ComposeContext, written: string): { value: string; origin: Origin } | null {
+  const lit = literalValue(written);
   if (lit !== null) return { value: lit, origin: { kind: 'inline' } };
   const vars = ctx.dotenv()?.vars;
-  const r = interpolate(env.value, (n) => vars?.get(n));
+  const r = interpolate(written, (n) => vars?.get(n));
   if (r.value === null) return null;
-  const single = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(?::?[-?])[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(env.value);
+  const single = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(?::?[-?])[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(written);
   const variable = single ? (single[1] ?? single[2]) : null;
   if (r.usedDefaultsOnly) {
-    const d = literalDefaults(env.value);
+    const d = literalDefaults(written);
     return { value: r.value, origin: { kind: 'default', variable: d.length === 1 ? d[0].name : (variable ?? '') } };
   }
   return { value: r.value, origin: { kind: 'dotenv', variable } };
@@ -177,6 +183,22 @@ function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: s
       const r = resolve(ctx, env);
       if (r && r.value.trim().toLowerCase() === 'trust') out.push({ env, product: 'PostgreSQL', problem: { kind: 'trust' }, origin: r.origin });
     }
+  }
+  return out;
+}
+
+/** Weak passwords on a Redis-family server's command line (`--requirepass`, `--masterauth`) in the service's own `command:`/`entrypoint:`. */
+function commandPasswordProblems(ctx: ComposeContext, service: Service): { range: Range; name: string; product: string; problem: Problem; origin: Origin }[] {
+  const facts = redisFacts(ctx, service);
+  if (!facts) return [];
+  const out: { range: Range; name: string; product: string; problem: Problem; origin: Origin }[] = [];
+  for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) {
+    const r = resolveWritten(ctx, arg.raw);
+    // An empty password is DC052's (no authentication).
+    if (!r || r.value === '') continue;
+    const reason = weakReason(r.value, null);
+    const product = facts.server.startsWith('valkey') ? 'Valkey' : facts.server.startsWith('keydb') ? 'KeyDB' : 'Redis';
+    if (reason) out.push({ range: ctx.lines.rangeOf(arg.start, arg.end), name: `--${option}`, product, problem: { kind: 'weak', reason }, origin: r.origin });
   }
   return out;
 }
@@ -264,11 +286,11 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`), inline or interpolated from `.env`. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -300,6 +322,10 @@ export default defineRule<'compose', Data>({
         const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
         out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
       }
+      for (const f of commandPasswordProblems(ctx, service)) {
+        const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
+        out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: holder ? dotenvLabel(ctx, holder.path) : '.env', env: null } });
+      }
     }
     return out;
   },
@@ -323,7 +349,7 @@ export default defineRule<'compose', Data>({
       if (!set) return undefined;
       return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)} with a generated password`, safe: false, changes: set.changes };
     }
-    if (!env.editable || !env.valueOffsets || env.value === null) return undefined;
+    if (!env || !env.editable || !env.valueOffsets || env.value === null) return undefined;
     let variable: string;
     let edit: TextEdit | undefined;
     if (origin.kind === 'inline') {

@@ -22,7 +22,7 @@ import type { ServiceEnv, EnvLookup } from './env-files';
 import type { ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
-import type { CommandArg, CommandValue } from './service-command';
+import { commandValue, type CommandArg, type CommandValue } from './service-command';
 
 export type RedisFamily = 'official' | 'bitnami' | 'stack' | 'other';
 
@@ -317,4 +317,22 @@ function bitnamiAuth(env: ServiceEnv, server: string, facts: RedisFacts): Tri {
   }
   // Without a password and without ALLOW_EMPTY_PASSWORD=yes the Bitnami container refuses to start.
   return 'unknown';
+}
+
+/**
+ * The `--requirepass` / `--masterauth` values of the server's command line that the service writes
+ * in its own `command:` or `entrypoint:` (one it inherits through `extends:` is the base's), with the
+ * command that holds each and whether it can be edited exactly there (written plainly, not inside a
+ * `sh -c` script, in a command that is the service's own).
+ */
+export function ownPasswordArgs(ctx: ComposeContext, service: Service, facts: RedisFacts): { option: 'requirepass' | 'masterauth'; arg: CommandArg; exact: boolean }[] {
+  if (facts.passwordArgs.length === 0) return [];
+  const own = (['command', 'entrypoint'] as const).map((k) => commandValue(ctx, service, k)).filter((c) => !!c);
+  const out: { option: 'requirepass' | 'masterauth'; arg: CommandArg; exact: boolean }[] = [];
+  for (const { option, arg, viaShell } of facts.passwordArgs) {
+    // Written in this service (not inherited from another file or service): the offsets are this file's.
+    const holder = own.find((c) => c.node.range && arg.start >= c.node.range[0] && arg.end <= c.node.range[1] && c.node === ctx.serviceGet(service, c.key)?.value);
+    if (holder) out.push({ option, arg, exact: arg.exact && !viaShell && holder.editable });
+  }
+  return out;
 }
