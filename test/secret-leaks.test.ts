@@ -263,6 +263,8 @@ describe('no secret in the CLI output', () => {
       ['      - API_TOKEN=tok_live_abcdef', '      - API_TOKEN=********'],
       ['    environment: { POSTGRES_PASSWORD: x1y2z3, POSTGRES_USER: app }', '    environment: { POSTGRES_PASSWORD: ********, POSTGRES_USER: app }'],
       ['      DATABASE_URL: postgres://app:hunter2@db/app', '      DATABASE_URL: postgres://app:********@db/app'],
+      ['      PHOTOVIEW_MYSQL_URL: "photoview:hunter2@tcp(mysql:3306)/photoview"', '      PHOTOVIEW_MYSQL_URL: "photoview:********@tcp(mysql:3306)/photoview"'],
+      ['      - DSN=app:hunter2@unix(/run/mysqld.sock)/app', '      - DSN=app:********@unix(/run/mysqld.sock)/app'],
       ['ENV A=1 JWT_SECRET="x y z" B=2', 'ENV A=1 JWT_SECRET="********" B=2'],
       ['ENV JWT_SECRET abc 123', 'ENV JWT_SECRET ********'],
       ['      - POSTGRES_PASSWORD=${DATABASE_PASSWORD:-baserow}', '      - POSTGRES_PASSWORD=${DATABASE_PASSWORD:-********}'],
@@ -270,7 +272,7 @@ describe('no secret in the CLI output', () => {
       ['      API_KEY: ${KEY-abc123def}', '      API_KEY: ${KEY-********}'],
     ];
     for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
-    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN']) {
+    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN', '      TEMPLATE_DSN: app:${MYSQL_PASS}@tcp(db)/app', '      SOCKET_DSN: app@unix(/run/mysqld.sock)/app']) {
       assert.equal(redactSecretsInLine(kept), kept);
     }
   });
