@@ -390,16 +390,35 @@ function passwordNameFor(name: string): string {
  * is reported where it is written). `exact`: the argument can be replaced exactly (written plainly,
  * not inside a `sh -c` script).
  */
-function commandPasswords(ctx: ComposeContext, service: Service): { option: string; value: string; server: string; range: Detection['range']; offsets: [number, number]; exact: boolean }[] {
+function commandPasswords(ctx: ComposeContext, service: Service): CommandPassword[] {
   const facts = redisFacts(ctx, service);
   if (!facts) return [];
-  const out: { option: string; value: string; server: string; range: Detection['range']; offsets: [number, number]; exact: boolean }[] = [];
+  const out: CommandPassword[] = [];
   for (const { option, arg, exact } of ownPasswordArgs(ctx, service, facts)) {
-    const value = literalValue(arg.raw);
-    if (value === null || value === '' || isPlaceholderPassword(value)) continue;
-    out.push({ option, value, server: facts.server, range: ctx.lines.rangeOf(arg.start, arg.end), offsets: [arg.start, arg.end], exact });
+    let value = literalValue(arg.raw);
+    let variable: string | null = null;
+    if (value === null) {
+      // The whole word is `${NAME:-literal}`: the default ships with the file.
+      const d = literalDefaults(arg.raw);
+      if (d.length !== 1 || d[0].start !== 0 || d[0].end !== arg.raw.length) continue;
+      value = d[0].value;
+      variable = d[0].name;
+    }
+    if (value === '' || isPlaceholderPassword(value)) continue;
+    out.push({ option, value, variable, server: facts.server, range: ctx.lines.rangeOf(arg.start, arg.end), offsets: [arg.start, arg.end], exact });
   }
   return out;
+}
+
+interface CommandPassword {
+  option: string;
+  value: string;
+  /** The variable whose literal default the value is (`--requirepass ${REDIS_PASSWORD:-hunter2}`), or null for a literal. */
+  variable: string | null;
+  server: string;
+  range: Detection['range'];
+  offsets: [number, number];
+  exact: boolean;
 }
 
 /**
@@ -509,9 +528,9 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
       const key = `${c.range.start.line}:${c.range.start.character}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const dotenvName = commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
+      const dotenvName = c.variable ?? commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
       const edit = c.exact && dotenvName ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
-      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
+      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
     }
   }
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
@@ -570,7 +589,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, or the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2`, in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, or the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
@@ -593,6 +612,7 @@ export default defineRule<'compose', InlineSecret>({
     return findInlineSecrets(ctx);
   },
   message(d) {
+    if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
     if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
     const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
     if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
