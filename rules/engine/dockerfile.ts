@@ -80,7 +80,11 @@ export class DockerfileContext {
     this.globalArgs = new Map();
     for (const arg of this.ast.getInitialARGs()) {
       const prop = arg.getProperty();
-      if (prop) this.globalArgs.set(prop.getName(), prop.getValue());
+      if (!prop) continue;
+      // BuildKit expands a global ARG's default with the global ARGs declared before it
+      // (`ARG BASE=python:${PY_VERSION}-slim`); one it cannot expand here is unknown.
+      const value = prop.getValue();
+      this.globalArgs.set(prop.getName(), value !== null && value.includes('$') ? this.resolveGlobal(value) : value);
     }
     this.stages = this.buildStages();
   }
