@@ -52,7 +52,14 @@ const COMMON = new Set([
   'postgres123', 'postgrespassword', 'postgres_password', 'mysqlpassword', 'mysql_password', 'rootpassword', 'root_password', 'rootpass', 'redispassword', 'redis_password',
 ]);
 
-export type WeakReason = 'default' | 'common' | 'same-as-user' | 'short';
+export type WeakReason = 'default' | 'common' | 'same-as-user' | 'short' | 'placeholder';
+
+/**
+ * A template's stand-in left in place: `<password>`, `{{db_password}}`, `[secret]`, or a phrase that
+ * asks for a value (`your_password_here`, `your-secret-key`, `change-this-password`, `replace_me`).
+ * The image takes it as the password, as written.
+ */
+const PLACEHOLDER = /^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[^[\]]*\]|(?:your|enter|insert|put|change|replace)(?:[-_ .][a-z0-9]+){0,5}[-_ .](?:here|me|this|it|password|passwd|pass|pwd|secret|key|token)|(?:your|change|replace)(?:me|it|this|password|passwd|pass|pwd|secret|key|token))$/i;
 
 /**
  * Why a password is weak, or null when it is not. Never returns or logs the value. An empty value is
@@ -63,6 +70,7 @@ export function weakReason(value: string, user: string | null): WeakReason | nul
   if (value === '') return null;
   const v = value.toLowerCase();
   if (DEFAULTS.has(v)) return 'default';
+  if (PLACEHOLDER.test(value.trim())) return 'placeholder';
   if (COMMON.has(v)) return 'common';
   // A default or common word with digits or punctuation around it (`postgres123`, `Admin!`).
   const core = v.replace(/^[^a-z]+|[^a-z]+$/g, '');
@@ -276,6 +284,8 @@ function reasonText(r: WeakReason): string {
       return 'the same as its user name';
     case 'short':
       return 'shorter than 12 characters';
+    case 'placeholder':
+      return "a template's placeholder, which the image takes as the password as written";
   }
 }
 
@@ -286,7 +296,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`), inline or interpolated from `.env`. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`), inline or interpolated from `.env`. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
