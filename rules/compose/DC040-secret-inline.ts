@@ -8,7 +8,7 @@ import { includeEnvFiles } from '../engine/include';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
-import { ownPasswordArgs, redisFacts } from '../engine/redis-config';
+import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 
@@ -449,22 +449,20 @@ function commandPasswordName(value: string, server: string, service: string, lit
   return null;
 }
 
-/** The variables through which Redis images take extra server options: Redis Stack's, and Bitnami's. */
-const SERVER_ARGS_VARS = /^(?:REDIS_ARGS|REDIS_EXTRA_FLAGS|VALKEY_EXTRA_FLAGS)$/;
-
 /**
- * A literal password in such a variable of a Redis-family service (`REDIS_ARGS: "--requirepass
- * hunter2 --save 60 1"`), with its offsets in the value: only a word without quotes, escapes or `$`,
- * which the image splits off as it is written.
+ * A literal password in a variable of a Redis-family service's server options (`REDIS_ARGS:
+ * "--requirepass hunter2 --save 60 1"`), with its offsets in the value: only a word without quotes or
+ * escapes, which the image splits off as it is written.
  */
 function serverArgsPassword(ctx: ComposeContext, service: Service, env: EnvVar): { value: string; server: string; start: number; end: number } | null {
-  if (env.value === null || !SERVER_ARGS_VARS.test(env.name) || !env.value.includes('--')) return null;
-  const m = /(?:^|\s)--(?:requirepass|masterauth)(?:\s+|=)([^\s'"\\$]+)(?=\s|$)/.exec(env.value);
-  if (!m || isPlaceholderPassword(m[1])) return null;
+  if (env.value === null) return null;
+  const w = serverArgsPasswordWord(env.name, env.value);
+  if (!w) return null;
+  const value = literalValue(w.word);
+  if (value === null || value === '' || isPlaceholderPassword(value)) return null;
   const facts = redisFacts(ctx, service);
   if (!facts) return null;
-  const start = m.index + m[0].length - m[1].length;
-  return { value: m[1], server: facts.server, start, end: start + m[1].length };
+  return { value, server: facts.server, start: w.start, end: w.end };
 }
 
 /** Every inline secret of the file, in document order. */

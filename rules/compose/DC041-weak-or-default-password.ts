@@ -7,7 +7,7 @@ import { dataStoreOf } from '../engine/datastores';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
-import { ownPasswordArgs, redisFacts } from '../engine/redis-config';
+import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
@@ -195,18 +195,29 @@ function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: s
   return out;
 }
 
-/** Weak passwords on a Redis-family server's command line (`--requirepass`, `--masterauth`) in the service's own `command:`/`entrypoint:`. */
+/**
+ * Weak passwords of a Redis-family server given as options: on its command line (`--requirepass`,
+ * `--masterauth`) in the service's own `command:`/`entrypoint:`, or in the images' variables of
+ * server options (`REDIS_ARGS`, `REDIS_EXTRA_FLAGS`). Reported with no environment entry: the fix
+ * may only replace a value in `.env`.
+ */
 function commandPasswordProblems(ctx: ComposeContext, service: Service): { range: Range; name: string; product: string; problem: Problem; origin: Origin }[] {
   const facts = redisFacts(ctx, service);
   if (!facts) return [];
   const out: { range: Range; name: string; product: string; problem: Problem; origin: Origin }[] = [];
-  for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) {
-    const r = resolveWritten(ctx, arg.raw);
+  const product = facts.server.startsWith('valkey') ? 'Valkey' : facts.server.startsWith('keydb') ? 'KeyDB' : 'Redis';
+  const judge = (written: string, range: Range, name: string) => {
+    const r = resolveWritten(ctx, written);
     // An empty password is DC052's (no authentication).
-    if (!r || r.value === '') continue;
+    if (!r || r.value === '') return;
     const reason = weakReason(r.value, null);
-    const product = facts.server.startsWith('valkey') ? 'Valkey' : facts.server.startsWith('keydb') ? 'KeyDB' : 'Redis';
-    if (reason) out.push({ range: ctx.lines.rangeOf(arg.start, arg.end), name: `--${option}`, product, problem: { kind: 'weak', reason }, origin: r.origin });
+    if (reason) out.push({ range, name, product, problem: { kind: 'weak', reason }, origin: r.origin });
+  };
+  for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`);
+  // The images' variables of server options (`REDIS_ARGS: "--requirepass …"`).
+  for (const env of environmentWithMerges(ctx, service)) {
+    const w = env.value === null ? null : serverArgsPasswordWord(env.name, env.value);
+    if (w) judge(w.word, env.range, `--${w.option} in ${env.name}`);
   }
   return out;
 }
@@ -296,7 +307,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`), inline or interpolated from `.env`. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',

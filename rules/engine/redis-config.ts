@@ -336,3 +336,19 @@ export function ownPasswordArgs(ctx: ComposeContext, service: Service, facts: Re
   }
   return out;
 }
+
+/** The variables through which Redis images take extra server options: Redis Stack's, and Bitnami's. */
+const SERVER_ARGS_VARS = /^(?:REDIS_ARGS|REDIS_EXTRA_FLAGS|VALKEY_EXTRA_FLAGS)$/;
+
+/**
+ * The word after `--requirepass` / `--masterauth` in the written value of such a variable
+ * (`REDIS_ARGS: "--requirepass ${REDIS_PASSWORD} --save 60 1"`), with its offsets in that value: a
+ * word without quotes or escapes (an interpolation is part of it); null when there is none.
+ */
+export function serverArgsPasswordWord(name: string, written: string): { option: 'requirepass' | 'masterauth'; word: string; start: number; end: number } | null {
+  if (!SERVER_ARGS_VARS.test(name) || !written.includes('--')) return null;
+  const m = /(?:^|\s)--(requirepass|masterauth)(?:\s+|=)((?:\$\{[^}\s]*\}|[^\s'"\\])+)(?=\s|$)/.exec(written);
+  if (!m) return null;
+  const start = m.index + m[0].length - m[2].length;
+  return { option: m[1] as 'requirepass' | 'masterauth', word: m[2], start, end: start + m[2].length };
+}
