@@ -4,6 +4,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageRunsAsNonRoot, rootBase, stageChain } from '../engine/df-instructions';
 import { nonRootUser } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
+import { VariableScope } from '../engine/stage-scope';
 import type { Position, Range } from '../engine/types';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
@@ -24,6 +25,8 @@ type Data =
       inheritedRoot?: string;
       /** The 1-based line of that inherited USER (set when the image steps down: the message names it). */
       userLine?: number;
+      /** That USER names a variable whose ARG default is root (`USER $UID` with `ARG UID=0`). */
+      viaArg?: boolean;
     } & InsertPoint)
   | {
       problem: 'root-user';
@@ -36,11 +39,34 @@ type Data =
       dropIn?: 'ENTRYPOINT' | 'CMD';
       /** The 1-based line of the root USER (set with dropTool). */
       userLine?: number;
+      /** The USER names a variable whose ARG default is root (`USER $UID` with `ARG UID=0`): no fix (the default is what to change). */
+      viaArg?: boolean;
     };
 
 function userIsRoot(value: string): boolean {
   const user = value.split(':')[0].trim();
   return user === 'root' || user === '0';
+}
+
+/** A word without the one pair of quotes around it, as a shell reads `"0:0"` or `'root'`. */
+function unquoted(word: string): string {
+  const m = /^"([^"]*)"$|^'([^']*)'$/.exec(word);
+  return m ? (m[1] ?? m[2]) : word;
+}
+
+/**
+ * A USER's value with the stage's build-time variables substituted as a build without --build-arg
+ * sees them (ARG and global ARG defaults, ENV), or null when one is unknown.
+ */
+function userThroughArgs(ctx: DockerfileContext, stage: Stage, user: Instruction, value: string): string | null {
+  const holder = stageChain(stage).find((s) => s.instructions.includes(user));
+  if (!holder) return null;
+  const scope = new VariableScope(ctx, holder);
+  for (const ins of holder.instructions) {
+    if (ins === user) break;
+    scope.apply(ins);
+  }
+  return scope.resolve(value);
 }
 
 /** The last USER instruction that applies to a stage: its own, else the parent stage's (a stage inherits its base stage's USER). */
@@ -160,11 +186,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0`. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0` — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa); a variable with no known value is not judged. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. No build step loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user (`USER app`) if it creates one.',
+    fix: 'Not offered when the root user comes from an ARG default (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. No build step loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user (`USER app`) if it creates one.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
@@ -191,8 +217,11 @@ export default defineRule<'dockerfile', Data>({
     const args = user.getArgumentsContent();
     if (args === null) return [];
     const value = args.trim();
-    if (value.includes('$')) return []; // a variable: unknown, never a finding by itself
-    if (!userIsRoot(value)) return [];
+    // A variable counts by its ARG default (`ARG UID=0` … `USER $UID`), as a build without --build-arg runs it; unknown otherwise.
+    const viaArg = value.includes('$');
+    const effective = viaArg ? userThroughArgs(ctx, stage, user, value) : value;
+    // BuildKit reads USER as a shell word: `USER "$USER_ID:$USER_ID"` (qdrant) is unquoted first.
+    if (effective === null || !userIsRoot(unquoted(effective))) return [];
     const argsRange = user.getArgumentsRange()!;
     // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
     // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).
@@ -204,22 +233,23 @@ export default defineRule<'dockerfile', Data>({
       return [
         {
           range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}) },
+          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}) },
           ...(drop ? { severity: 'info' as const } : {}),
         },
       ];
     }
     if (drop) {
-      return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert: null, dropTool: drop.tool, dropIn: drop.in, userLine: userLine + 1 }, severity: 'info' as const }];
+      return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert: null, dropTool: drop.tool, dropIn: drop.in, userLine: userLine + 1, ...(viaArg ? { viaArg } : {}) }, severity: 'info' as const }];
     }
     // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
     const lastRun = lastRunOf(stage);
     const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
-    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert } }];
+    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}) } }];
   },
   message(d) {
+    const byArg = d.viaArg ? ', root by its ARG default' : '';
     if (d.dropTool && (d.problem === 'root-user' || d.inheritedRoot)) {
-      const set = d.problem === 'root-user' ? `switches to USER ${d.user} on line ${d.userLine}` : `inherits USER ${d.inheritedRoot} (line ${d.userLine}) from the stage it builds on`;
+      const set = d.problem === 'root-user' ? `switches to USER ${d.user}${byArg} on line ${d.userLine}` : `inherits USER ${d.inheritedRoot}${byArg} (line ${d.userLine}) from the stage it builds on`;
       const steps = d.dropIn === 'CMD' ? `its CMD steps down with ${d.dropTool}` : `it relies on its entrypoint to step down with ${d.dropTool}`;
       return `The final stage ${set}, so the container starts as root, and ${steps}; check that the long-running process does, or set a non-root USER.`;
     }
@@ -228,14 +258,16 @@ export default defineRule<'dockerfile', Data>({
         ? `The final stage has no USER: the container starts as root and its CMD steps down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`
         : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
     }
-    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot} from the stage it builds on, so the container runs as root; add a non-root USER (uid 1000).`;
+    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container runs as root; ${d.viaArg ? 'make the default a non-root uid (1000)' : 'add a non-root USER (uid 1000)'}.`;
     return d.problem === 'no-user'
       ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
-      : `The final stage switches to USER ${d.user}, so the container runs as root; use a non-root user (uid 1000).`;
+      : `The final stage switches to USER ${d.user}${byArg}, so the container runs as root; ${d.viaArg ? 'make the default a non-root uid (1000)' : 'use a non-root user (uid 1000)'}.`;
   },
   fix(ctx, { data }) {
     // An entrypoint (or CMD) that steps down with gosu/su-exec needs root to start (it chowns volumes first).
     if (data.dropTool) return undefined;
+    // Root through an ARG default: the default is what to change, and builds may pass another value.
+    if (data.viaArg) return undefined;
     if (data.problem === 'root-user' && !data.insert) {
       return { title: 'Run as USER 1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: '1000' }] }] };
     }
