@@ -265,6 +265,8 @@ describe('no secret in the CLI output', () => {
       ['      DATABASE_URL: postgres://app:hunter2@db/app', '      DATABASE_URL: postgres://app:********@db/app'],
       ['      PHOTOVIEW_MYSQL_URL: "photoview:hunter2@tcp(mysql:3306)/photoview"', '      PHOTOVIEW_MYSQL_URL: "photoview:********@tcp(mysql:3306)/photoview"'],
       ['      - DSN=app:hunter2@unix(/run/mysqld.sock)/app', '      - DSN=app:********@unix(/run/mysqld.sock)/app'],
+      ['      JDBC_URL: jdbc:postgresql://db/app?user=app&password=hunter2&ssl=false', '      JDBC_URL: jdbc:postgresql://db/app?user=app&password=********&ssl=false'],
+      ['      NC_DB: "pg://db:5432?u=app&p=hunter2&d=app"', '      NC_DB: "pg://db:5432?u=app&p=********&d=app"'],
       ['ENV A=1 JWT_SECRET="x y z" B=2', 'ENV A=1 JWT_SECRET="********" B=2'],
       ['ENV JWT_SECRET abc 123', 'ENV JWT_SECRET ********'],
       ['      - POSTGRES_PASSWORD=${DATABASE_PASSWORD:-baserow}', '      - POSTGRES_PASSWORD=${DATABASE_PASSWORD:-********}'],
@@ -272,7 +274,7 @@ describe('no secret in the CLI output', () => {
       ['      API_KEY: ${KEY-abc123def}', '      API_KEY: ${KEY-********}'],
     ];
     for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
-    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN', '      TEMPLATE_DSN: app:${MYSQL_PASS}@tcp(db)/app', '      SOCKET_DSN: app@unix(/run/mysqld.sock)/app']) {
+    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN', '      TEMPLATE_DSN: app:${MYSQL_PASS}@tcp(db)/app', '      SOCKET_DSN: app@unix(/run/mysqld.sock)/app', '      PAGE_URL: https://example.com/?p=42&ref=home']) {
       assert.equal(redactSecretsInLine(kept), kept);
     }
   });

@@ -5,7 +5,8 @@
  * not changed. Masked, with `********`:
  * - the value of a credential-named key (rules/engine/secrets.ts isCredentialName: `POSTGRES_PASSWORD:
  *   x`, `- API_TOKEN=x`, `ENV JWT_SECRET=x`, `ARG NPM_TOKEN x`), unless it is an interpolation (`${…}`);
- * - the password of a URL (`postgres://app:x@db/app`) or of a Go MySQL driver DSN (`app:x@tcp(db:3306)/app`);
+ * - the password of a URL (`postgres://app:x@db/app`, `?password=x`, nocodb's `?u=app&p=x`) or of a Go
+ *   MySQL driver DSN (`app:x@tcp(db:3306)/app`);
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
  *   `--password=x`, `-p x` is not: too many programs read `-p` as a port);
  * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`).
@@ -22,6 +23,9 @@ const ENV_SPACE_FORM = /^(\s*(?:ENV|ARG)\s+)([A-Za-z_][A-Za-z0-9_]*)(\s+)(\S.*)$
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)([^\s@/'"]+)(@)/gi;
 /** The password of a Go MySQL driver DSN: `user:password@tcp(`. */
 const GO_DSN_PASSWORD = /((?:^|[\s"'=])[^\s:@/()"'=]+:)([^\s@/()]+)(@(?:tcp[46]?|udp|unix)\()/g;
+/** A password as a URL's query parameter (`?password=x`; `p` beside `u`: nocodb's `?u=app&p=x`). */
+const QUERY_PASSWORD = /([?&](?:password|passwd|pwd|pass)=)([^&\s#"']+)/gi;
+const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
 const PASSWORD_OPTIONS = '--(?:requirepass|masterauth|password|passwd|pass|secret|token|api-key|apikey)';
 /** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
 const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
@@ -52,6 +56,8 @@ export function redactSecretsInLine(line: string): string {
   out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (isInterpolation(value) ? m : `${head}${masked(value)}`));
   out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (isInterpolation(value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
+  out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
+  if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(GO_DSN_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
     const value = dq ?? sq ?? bare ?? '';

@@ -365,6 +365,28 @@ function urlPasswords(raw: string): { start: number; end: number }[] {
 }
 
 /**
+ * A password given as a query parameter of a URL (`jdbc:postgresql://db/app?user=app&password=x`,
+ * nocodb's `pg://db:5432?u=app&p=x&d=app`: `p` only beside `u`), with the password's offsets in `raw`.
+ */
+function urlQueryPasswords(raw: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const re = /\b[a-z][a-z0-9+.:-]*:\/\/[^\s?#]*\?([^\s#"']*)/gi;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const queryStart = m.index + m[0].length - m[1].length;
+    const params: { name: string; start: number; end: number }[] = [];
+    let at = queryStart;
+    for (const part of m[1].split('&')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) params.push({ name: part.slice(0, eq).toLowerCase(), start: at + eq + 1, end: at + part.length });
+      at += part.length + 1;
+    }
+    const hasUser = params.some((q) => q.name === 'u');
+    for (const q of params) if ((/^(?:password|passwd|pwd|pass)$/.test(q.name) || (q.name === 'p' && hasUser)) && q.end > q.start) out.push({ start: q.start, end: q.end });
+  }
+  return out;
+}
+
+/**
  * `user:password@tcp(host)` in a value: the DSN of Go's MySQL driver (go-sql-driver/mysql,
  * `[user[:password]@][protocol[(address)]]/dbname`), with the password's offsets in `raw`.
  */
@@ -515,7 +537,7 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
           push('option', commandPasswordName(option.value, option.server, service.name, literalByValue, dotenv) ?? '', option.value, [option.start, option.end]);
           continue;
         }
-        for (const p of [...urlPasswords(env.value), ...goDsnPasswords(env.value), ...libpqPasswords(env.value)]) {
+        for (const p of [...urlPasswords(env.value), ...urlQueryPasswords(env.value), ...goDsnPasswords(env.value), ...libpqPasswords(env.value)]) {
           const pw = env.value.slice(p.start, p.end);
           const lit = literalValue(pw);
           if (lit !== null) {
@@ -600,7 +622,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, or libpq\'s keyword/value form, `host=db user=app password=hunter2`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
