@@ -143,6 +143,11 @@ function isYes(v: string | null | undefined): boolean | null {
 
 /** The facts for a Redis-family service, or undefined when the service is not one. */
 export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | undefined {
+  // Once per service and analysis: DC022, DC040, DC041, DC052 and DC053 ask; callers do not change it.
+  return ctx.memo(service.map, 'redisFacts', () => computeRedisFacts(ctx, service));
+}
+
+function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | undefined {
   const store = dataStoreOfLoose(ctx, service);
   if (!store || store.kind !== 'redis') return undefined;
   const image = serviceImageLoose(ctx, service)?.ref ?? null;
