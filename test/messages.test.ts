@@ -1,7 +1,7 @@
 /**
  * Messages that name the right cause and the right service or stage: DC011 when a data store runs as
  * root only because the service's `entrypoint:` or `command:` bypasses its step-down; DC041 for a
- * password an anchor shares between the database and its clients; DC060 and DC053 on what loses the
+ * password an anchor shares between the database and its clients, or that clients are given too; DC060 and DC053 on what loses the
  * data; DC022 on what it read; DF010 for a root user inherited from another stage.
  */
 import { describe, it } from 'node:test';
@@ -53,6 +53,31 @@ describe('messages name the cause', () => {
     const dc041 = messagesOf('DC041', text);
     assert.equal(dc041.length, 1);
     assert.match(dc041[0], /of service 'db'/);
+  });
+
+  it('DC041 reports a weak password on the data store, not again on clients given it to connect; a MariaDB image\'s MYSQL_* password is MariaDB\'s', () => {
+    const text = [
+      'services:',
+      '  db:',
+      '    image: mariadb:11.8',
+      '    environment:',
+      '      MYSQL_USER: shop',
+      '      MYSQL_PASSWORD: shop',
+      '  app:',
+      '    image: ghcr.io/acme/shop:2.0',
+      '    environment:',
+      '      MYSQL_USER: shop',
+      '      MYSQL_PASSWORD: shop',
+      '  reports:',
+      '    image: ghcr.io/acme/reports:1.0',
+      '    environment:',
+      '      MYSQL_PASSWORD: hunter2',
+      '',
+    ].join('\n');
+    const byService = messagesByService('DC041', text);
+    assert.deepEqual(Object.keys(byService).sort(), ['db', 'reports'], 'the client with the store\'s password is not reported again; one with another weak password is');
+    assert.match(byService.db, /^MariaDB password MYSQL_PASSWORD of service 'db' is the same as its user name/);
+    assert.match(byService.reports, /^MySQL password MYSQL_PASSWORD of service 'reports' is shorter than 12 characters/);
   });
 
   it('DC060 says what loses the data: down then up (re-creating by up keeps anonymous volumes), a restart for a tmpfs', () => {

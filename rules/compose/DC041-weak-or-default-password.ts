@@ -151,13 +151,23 @@ function byName(envs: EnvVar[]): Map<string, EnvVar> {
 
 const FALSY = /^(?:no|false|0|off|n)$/i;
 
-function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: string; problem: Problem; origin: Origin }[] {
+/** A weak password found: `value` is kept to tell a client's copy from the data store's, never shown. */
+interface Weak {
+  product: string;
+  problem: Problem;
+  origin: Origin;
+  value?: string;
+}
+
+function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[] {
   const envs = environmentWithMerges(ctx, service);
   const named = byName(envs);
   // Through `extends:` the environment is merged with the base's: a user or root password set there counts.
   const extended = ctx.serviceGet(service, 'extends') ? new ExtendedEnv(ctx, service) : null;
   const inherited = (name: string) => (extended && !named.has(name) ? extended.get(name) : undefined);
-  const out: { env: EnvVar; product: string; problem: Problem; origin: Origin }[] = [];
+  const out: (Weak & { env: EnvVar })[] = [];
+  // A MariaDB image takes the MYSQL_* spellings too: name the product by the image when it is a data store.
+  const storeKind = dataStoreOf(ctx, service)?.kind;
   for (const env of envs) {
     const spec = PASSWORD_VARS[env.name];
     if (spec) {
@@ -172,7 +182,8 @@ function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: s
         else if (base && base.state !== 'unset') user = base.state === 'set' ? base.value : null;
       }
       const reason = weakReason(r.value, user);
-      if (reason) out.push({ env, product: spec.product, problem: { kind: 'weak', reason }, origin: r.origin });
+      const product = spec.product === 'MySQL' && storeKind === 'mariadb' ? 'MariaDB' : spec.product;
+      if (reason) out.push({ env, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value });
       continue;
     }
     if (env.name === 'MYSQL_ALLOW_EMPTY_PASSWORD' || env.name === 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD' || env.name === 'MARIADB_ALLOW_EMPTY_PASSWORD') {
@@ -201,17 +212,17 @@ function check(ctx: ComposeContext, service: Service): { env: EnvVar; product: s
  * server options (`REDIS_ARGS`, `REDIS_EXTRA_FLAGS`). Reported with no environment entry: the fix
  * may only replace a value in `.env`.
  */
-function commandPasswordProblems(ctx: ComposeContext, service: Service): { range: Range; name: string; product: string; problem: Problem; origin: Origin }[] {
+function commandPasswordProblems(ctx: ComposeContext, service: Service): (Weak & { range: Range; name: string })[] {
   const facts = redisFacts(ctx, service);
   if (!facts) return [];
-  const out: { range: Range; name: string; product: string; problem: Problem; origin: Origin }[] = [];
+  const out: (Weak & { range: Range; name: string })[] = [];
   const product = facts.server.startsWith('valkey') ? 'Valkey' : facts.server.startsWith('keydb') ? 'KeyDB' : 'Redis';
   const judge = (written: string, range: Range, name: string) => {
     const r = resolveWritten(ctx, written);
     // An empty password is DC052's (no authentication).
     if (!r || r.value === '') return;
     const reason = weakReason(r.value, null);
-    if (reason) out.push({ range, name, product, problem: { kind: 'weak', reason }, origin: r.origin });
+    if (reason) out.push({ range, name, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value });
   };
   for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`);
   // The images' variables of server options (`REDIS_ARGS: "--requirepass …"`).
@@ -307,7 +318,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
@@ -333,17 +344,31 @@ export default defineRule<'compose', Data>({
     // A value several services share (an `x-` anchor merged into the database and its clients) is
     // reported once, for the data store it configures when one of them is.
     const stores = new Set(ctx.services.filter((s) => dataStoreOf(ctx, s)));
+    // The weak passwords reported on data stores: a client given the same password to connect with
+    // (supabase's studio with POSTGRES_PASSWORD) is not reported again.
+    const onStores = new Set<string>();
+    const judged = (service: Service, f: Weak): boolean => {
+      // MySQL and MariaDB clients take the same variables.
+      const key = `${f.product === 'MariaDB' ? 'MySQL' : f.product}\u0000${f.value ?? ''}`;
+      if (stores.has(service)) {
+        if (f.value !== undefined) onStores.add(key);
+        return false;
+      }
+      return f.value !== undefined && onStores.has(key);
+    };
     for (const service of [...stores, ...ctx.services.filter((s) => !stores.has(s))]) {
       for (const f of check(ctx, service)) {
         const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
         if (seen.has(key)) continue;
         seen.add(key);
+        if (judged(service, f)) continue;
         // The env file the value comes from (for an included file, maybe not the `.env` beside it).
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
         const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
         out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
       }
       for (const f of commandPasswordProblems(ctx, service)) {
+        if (judged(service, f)) continue;
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
         out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: holder ? dotenvLabel(ctx, holder.path) : '.env', env: null } });
       }
