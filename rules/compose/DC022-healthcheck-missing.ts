@@ -2,7 +2,7 @@ import { type Node } from 'yaml';
 import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
-import { builtDockerfileOf, ExtendedEnv, isPartialService, lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, ExtendedEnv, isPartialService, lookupKey, lookupPath, resolvedScalar } from '../engine/compose-lookup';
 import { dataStoreOfImage, serviceImage, type DataStoreKind } from '../engine/datastores';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
@@ -41,6 +41,16 @@ function baseImageOf(stage: Stage | undefined): ImageRef | null {
     stage = stage.base.kind === 'stage' ? stage.base.stage : undefined;
   }
   return null;
+}
+
+/**
+ * A service deployed never to be restarted (`deploy.restart_policy.condition: none`): a one-shot job
+ * (frappe's `configurator` and `create-site`). A plain `restart: "no"` is not one: it is the
+ * default, and long-running services write it too.
+ */
+function neverRestarted(ctx: ComposeContext, service: Service): boolean {
+  const found = lookupPath(ctx, service, ['deploy', 'restart_policy', 'condition']);
+  return !!found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none';
 }
 
 /** Services that another service waits for with `condition: service_completed_successfully` (one-shot jobs). */
@@ -175,7 +185,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from, used as the service\'s image or as the base of the Dockerfile it builds (inherited) (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services that others wait for with `condition: service_completed_successfully` and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from, used as the service\'s image or as the base of the Dockerfile it builds (inherited) (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services — those others wait for with `condition: service_completed_successfully`, and those deployed never to be restarted (`deploy.restart_policy.condition: none`; a plain `restart: "no"` is the default and long-running services write it too) — and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
     why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
@@ -232,7 +242,7 @@ export default defineRule<'compose', Data>({
       // The image, or the base the Dockerfile builds on, declares its own HEALTHCHECK (inherited).
       if (image && declaresHealthcheck(image)) continue;
       oneShot ??= oneShotServices(ctx);
-      if (oneShot.has(service.name)) continue;
+      if (oneShot.has(service.name) || neverRestarted(ctx, service)) continue;
       out.push({ range: ctx.rangeOf(service.nameNode), data: { service, image, empty, built: !!build } });
     }
     return out;
