@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding, type FileSet, type WorkspaceView } from '../rules';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
 import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
 
 /** The safety flag of each fix a rule offers on one fixture case, in the order of the findings' lines: `line:safe` (1-based lines). */
@@ -90,5 +90,26 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
     const fix = fixFinding(allRules, analysis.context, f)!;
     assert.equal(fix.title, 'Exclude secrets in Dockerfile.dockerignore');
     assert.equal(fix.safe, true);
+  });
+});
+
+describe('DF010: the image\'s own user is offered besides uid 1000', () => {
+  const titles = (text: string) => {
+    const set: FileSet = new Map([['/d/Dockerfile', text]]);
+    const analysis = analyze(allRules, 'dockerfile', '/d/Dockerfile', text, viewOf(set), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DF010');
+    assert.ok(f, 'DF010 fires');
+    return [fixFinding(allRules, analysis.context, f), ...moreFixesFor(allRules, analysis.context, f)].filter((x) => !!x).map((x) => `${x.title}:${x.safe}`);
+  };
+
+  it('a user the final stage (or a stage it builds on) creates with useradd or adduser: the last one, by its first operand (saleor, PostHog)', () => {
+    assert.deepEqual(titles('FROM python:3.13-slim\nRUN groupadd -r saleor && useradd -r -g saleor saleor\nCOPY . /app\nCMD ["gunicorn", "app"]\n'), ['Run as USER 1000:false', 'Run as USER saleor:false']);
+    assert.deepEqual(titles('FROM node:24-alpine AS base\nRUN addgroup -S app && adduser -S -G app -h /home/app -s /bin/sh app\nFROM base\nCOPY . /app\nCMD ["node", "/app/server.js"]\n'), ['Run as USER 1000:false', 'Run as USER app:false']);
+    assert.deepEqual(titles('FROM debian:12-slim\nRUN useradd --uid 10001 --home-dir /srv --shell /usr/sbin/nologin svc\nUSER root\nCMD ["/srv/run"]\n'), ['Run as USER 1000:false', 'Run as USER svc:false']);
+  });
+
+  it('none when the name is a variable, or only a builder stage creates one', () => {
+    assert.deepEqual(titles('FROM debian:12-slim\nARG NAME=app\nRUN useradd "$NAME"\nCMD ["/srv/run"]\n'), ['Run as USER 1000:false']);
+    assert.deepEqual(titles('FROM debian:12-slim AS build\nRUN useradd builder\nFROM debian:12-slim\nCOPY --from=build /out /out\nCMD ["/out/run"]\n'), ['Run as USER 1000:false']);
   });
 });

@@ -5,7 +5,8 @@ import { officialImageRunsAsNonRoot, rootBase, stageChain } from '../engine/df-i
 import { nonRootUser } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
 import { VariableScope } from '../engine/stage-scope';
-import type { Position, Range } from '../engine/types';
+import { invocation } from '../engine/run-commands';
+import type { Fix, Position, Range } from '../engine/types';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
 interface InsertPoint {
@@ -179,6 +180,69 @@ function insertionPoint(ctx: DockerfileContext, stage: Stage): InsertPoint {
   return after(ctx, stage.instructions[stage.instructions.length - 1] ?? stage.from);
 }
 
+/** "Run as USER <user>": the root USER replaced, or a USER line inserted (see the rule's fix docs). */
+function runAsFix(ctx: DockerfileContext, data: Data, user: string): Fix | undefined {
+  // An entrypoint (or CMD) that steps down with gosu/su-exec needs root to start (it chowns volumes first).
+  if (data.dropTool) return undefined;
+  // Root through an ARG default: the default is what to change, and builds may pass another value.
+  if (data.viaArg) return undefined;
+  if (data.problem === 'root-user' && !data.insert) {
+    return { title: `Run as USER ${user}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: user }] }] };
+  }
+  const point: InsertPoint = data.problem === 'root-user' ? data.insert! : data;
+  const eol = ctx.lines.eol;
+  let at: Position;
+  let newText: string;
+  if (point.insertBefore) {
+    at = { line: point.insertLine, character: 0 };
+    newText = `${point.indent}USER ${user}${eol}`;
+  } else {
+    const last = ctx.lines.lineText(point.insertLine);
+    // A file whose last instruction is still open (a trailing continuation, or a heredoc without its
+    // closing line) would swallow the appended line: no fix there. Blank and comment lines do not
+    // end a continuation (the Dockerfile parser skips them), so the last line that is neither counts.
+    let code = point.insertLine;
+    while (code > 0 && /^\s*(?:#|$)/.test(ctx.lines.lineText(code))) code--;
+    if (ctx.lines.lineText(code).trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
+    at = { line: point.insertLine, character: last.length };
+    newText = `${eol}${point.indent}USER ${user}`;
+  }
+  // Not safe: what the process needs at run time (low ports, root-owned paths) is not in the Dockerfile.
+  return { title: `Run as USER ${user}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
+}
+
+/** Options of useradd/adduser (shadow, Debian, BusyBox) that take a value. */
+const USER_OPTION_WITH_VALUE = new Set(['-b', '-c', '-d', '-e', '-f', '-g', '-G', '-k', '-K', '-p', '-s', '-u', '-R', '-P', '-Z', '-h', '--base-dir', '--comment', '--home-dir', '--home', '--expiredate', '--inactive', '--gid', '--groups', '--skel', '--key', '--password', '--shell', '--uid', '--root', '--prefix', '--selinux-user', '--ingroup', '--gecos', '--firstuid', '--lastuid', '--conf']);
+
+/**
+ * The user the final stage (or a stage it builds on) creates with `useradd`/`adduser`, the last one
+ * written: its first operand, when it is a plain name. Null when none (or only through variables).
+ */
+function createdUser(ctx: DockerfileContext, stage: Stage): string | null {
+  const chain = new Set(stageChain(stage));
+  let found: string | null = null;
+  for (const run of ctx.runs()) {
+    if (run.onbuild || !run.stage || !chain.has(run.stage)) continue;
+    for (const script of run.scripts) {
+      if (!script.isShell) continue;
+      for (const cmd of script.commands) {
+        const inv = invocation(cmd);
+        if (!inv || (inv.name !== 'useradd' && inv.name !== 'adduser')) continue;
+        for (let i = 0; i < inv.args.length; i++) {
+          const w = inv.args[i].value;
+          if (w.startsWith('-')) {
+            if (USER_OPTION_WITH_VALUE.has(w)) i++;
+            continue;
+          }
+          if (/^[a-z_][a-z0-9_-]{0,31}$/i.test(w) && w !== 'root') found = w;
+          break;
+        }
+      }
+    }
+  }
+  return found;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF010',
   name: 'runs-as-root',
@@ -190,7 +254,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the root user comes from an ARG default (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. No build step loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user (`USER app`) if it creates one.',
+    fix: 'Not offered when the root user comes from an ARG default (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. No build step loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
@@ -264,32 +328,13 @@ export default defineRule<'dockerfile', Data>({
       : `The final stage switches to USER ${d.user}${byArg}, so the container runs as root; ${d.viaArg ? 'make the default a non-root uid (1000)' : 'use a non-root user (uid 1000)'}.`;
   },
   fix(ctx, { data }) {
-    // An entrypoint (or CMD) that steps down with gosu/su-exec needs root to start (it chowns volumes first).
-    if (data.dropTool) return undefined;
-    // Root through an ARG default: the default is what to change, and builds may pass another value.
-    if (data.viaArg) return undefined;
-    if (data.problem === 'root-user' && !data.insert) {
-      return { title: 'Run as USER 1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.userRange, newText: '1000' }] }] };
-    }
-    const point: InsertPoint = data.problem === 'root-user' ? data.insert! : data;
-    const eol = ctx.lines.eol;
-    let at: Position;
-    let newText: string;
-    if (point.insertBefore) {
-      at = { line: point.insertLine, character: 0 };
-      newText = `${point.indent}USER 1000${eol}`;
-    } else {
-      const last = ctx.lines.lineText(point.insertLine);
-      // A file whose last instruction is still open (a trailing continuation, or a heredoc without its
-      // closing line) would swallow the appended line: no fix there. Blank and comment lines do not
-      // end a continuation (the Dockerfile parser skips them), so the last line that is neither counts.
-      let code = point.insertLine;
-      while (code > 0 && /^\s*(?:#|$)/.test(ctx.lines.lineText(code))) code--;
-      if (ctx.lines.lineText(code).trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
-      at = { line: point.insertLine, character: last.length };
-      newText = `${eol}${point.indent}USER 1000`;
-    }
-    // Not safe: what the process needs at run time (low ports, root-owned paths) is not in the Dockerfile.
-    return { title: 'Run as USER 1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
+    return runAsFix(ctx, data, '1000');
+  },
+  moreFixes(ctx, { data }) {
+    // The image's own user, when the Dockerfile creates one (`useradd -r app` gets a system uid, not 1000).
+    const stage = ctx.finalStage;
+    const name = stage ? createdUser(ctx, stage) : null;
+    const fix = name ? runAsFix(ctx, data, name) : undefined;
+    return fix ? [fix] : [];
   },
 });
