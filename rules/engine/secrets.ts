@@ -26,6 +26,8 @@ const credentialNames = new Map<string, boolean>();
 function computeIsCredentialName(name: string): boolean {
   if (NOT_A_SECRET.test(name)) return false;
   if (/^(?:PWD|OLDPWD)$/.test(name)) return false; // the shell's working directory
+  // MinIO's access key is its root user name (the deprecated spelling of MINIO_ROOT_USER); MINIO_SECRET_KEY is the password.
+  if (/^MINIO_ACCESS_KEY$/i.test(name)) return false;
   return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name);
 }
 
