@@ -356,6 +356,7 @@ function isPlaceholderPassword(value: string): boolean {
 /** `scheme://user:password@` in a value, with the password's offsets in `raw`. */
 function urlPasswords(raw: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
+  if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
   const re = /\b[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^\s/?#@:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
     const start = m.index + m[0].length - 1 - m[2].length;
@@ -370,6 +371,7 @@ function urlPasswords(raw: string): { start: number; end: number }[] {
  */
 function urlQueryPasswords(raw: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
+  if (!raw.includes('?') || !raw.includes('://')) return out;
   const re = /\b[a-z][a-z0-9+.:-]*:\/\/[^\s?#]*\?([^\s#"']*)/gi;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
     const queryStart = m.index + m[0].length - m[1].length;
@@ -392,6 +394,7 @@ function urlQueryPasswords(raw: string): { start: number; end: number }[] {
  */
 function goDsnPasswords(raw: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
+  if (!raw.includes('@') || !raw.includes('(')) return out;
   const re = /(?:^|[\s"'=])[^\s:@/()"'=]+:((?:\$\{[^}]*\}|[^\s@/()])*)@(?:tcp[46]?|udp|unix)\(/g;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
     const start = m.index + m[0].indexOf(':') + 1;
@@ -406,6 +409,7 @@ function goDsnPasswords(raw: string): { start: number; end: number }[] {
  * unquoted value, in a string that has another libpq keyword.
  */
 function libpqPasswords(raw: string): { start: number; end: number }[] {
+  if (!raw.includes('password=')) return [];
   if (!/(?:^|\s)(?:host|hostaddr|dbname|user|port|sslmode)=/.test(raw)) return [];
   const m = /(?:^|\s)password=([^\s'"\\]+)(?=\s|$)/.exec(raw);
   if (!m) return [];
