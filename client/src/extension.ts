@@ -4,8 +4,8 @@
  * It imports nothing from the rule engine.
  */
 import * as path from 'node:path';
-import { commands, EventEmitter, Uri, window, workspace, type ExtensionContext, type TextDocumentContentProvider } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { commands, EventEmitter, languages, Uri, window, workspace, type ExtensionContext, type TextDocument, type TextDocumentContentProvider } from 'vscode';
+import { DidChangeWatchedFilesNotification, FileChangeType, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 
@@ -60,7 +60,20 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('dockerGuardrails', 'Docker Guardrails', serverOptions, clientOptions);
   context.subscriptions.push(registerDocs());
   await client.start();
+  context.subscriptions.push(workspace.onDidSaveTextDocument(announceSave));
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerGuardrails/workspaceTrust', { trusted: true })));
+}
+
+/**
+ * Tells the server that a file saved in the editor changed on disk, as its file watcher does. The
+ * watcher's event can come while the file is still being written, or be merged with the event of
+ * its creation (a quick fix's CreateFile writes an empty file first): the server then kept the
+ * content it read too early (a `.env.example` saved by "Move … to .env" still read as empty). This
+ * fires once the save is done. Documents the server analyzes are synchronized on their own.
+ */
+function announceSave(doc: TextDocument): void {
+  if (!client || doc.uri.scheme !== 'file' || languages.match(DOCUMENT_SELECTOR, doc) > 0) return;
+  void client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: client.code2ProtocolConverter.asUri(doc.uri), type: FileChangeType.Changed }] });
 }
 
 /** Scheme of the read-only rule documentation pages (served by the language server, works offline). */
