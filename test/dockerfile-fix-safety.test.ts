@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
+import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
 import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
 
 /** The safety flag of each fix a rule offers on one fixture case, in the order of the findings' lines: `line:safe` (1-based lines). */
@@ -106,6 +106,23 @@ describe('DF010: the image\'s own user is offered besides uid 1000', () => {
     assert.deepEqual(titles('FROM python:3.13-slim\nRUN groupadd -r saleor && useradd -r -g saleor saleor\nCOPY . /app\nCMD ["gunicorn", "app"]\n'), ['Run as USER 1000:false', 'Run as USER saleor:false']);
     assert.deepEqual(titles('FROM node:24-alpine AS base\nRUN addgroup -S app && adduser -S -G app -h /home/app -s /bin/sh app\nFROM base\nCOPY . /app\nCMD ["node", "/app/server.js"]\n'), ['Run as USER 1000:false', 'Run as USER app:false']);
     assert.deepEqual(titles('FROM debian:12-slim\nRUN useradd --uid 10001 --home-dir /srv --shell /usr/sbin/nologin svc\nUSER root\nCMD ["/srv/run"]\n'), ['Run as USER 1000:false', 'Run as USER svc:false']);
+  });
+
+  it('"Run as USER <name>" applied: the USER line is the image\'s user, DF010 is gone and nothing else changes', () => {
+    const text = 'FROM python:3.13-slim\nRUN groupadd -r saleor && useradd -r -g saleor saleor\nCOPY . /app\nCMD ["gunicorn", "app"]\n';
+    const set: FileSet = new Map([['/d/Dockerfile', text]]);
+    const before = analyze(allRules, 'dockerfile', '/d/Dockerfile', text, viewOf(set), DEFAULT_CONFIG);
+    const finding = before.findings.find((x) => x.code === 'DF010')!;
+    const fix = moreFixesFor(allRules, before.context, finding).find((x) => x.title === 'Run as USER saleor');
+    assert.ok(fix, 'the fix is offered');
+    const after = applyFix(set, fix).get('/d/Dockerfile')!;
+    assert.equal(after, 'FROM python:3.13-slim\nRUN groupadd -r saleor && useradd -r -g saleor saleor\nCOPY . /app\nUSER saleor\nCMD ["gunicorn", "app"]\n');
+    const again = analyze(allRules, 'dockerfile', '/d/Dockerfile', after, viewOf(new Map([['/d/Dockerfile', after]])), DEFAULT_CONFIG);
+    const others = (a: typeof before) => a.findings.filter((x) => x.code !== 'DF010').map((x) => `${x.code}@${x.range.start.line}`);
+    assert.deepEqual(again.findings.filter((x) => x.code === 'DF010'), [], 'DF010 is gone');
+    // The inserted line shifts the findings below it by one.
+    assert.deepEqual(others(again), others(before).map((k) => k.replace(/@(\d+)$/, (_m, l: string) => `@${Number(l) >= 3 ? Number(l) + 1 : l}`)));
+    assert.deepEqual(again.failures, []);
   });
 
   it('none when the name is a variable, or only a builder stage creates one', () => {
