@@ -1,7 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { officialImageRunsAsNonRoot, rootBase, stageChain } from '../engine/df-instructions';
+import { officialImageRunsAsNonRoot, rootBase, stageChain, unquote } from '../engine/df-instructions';
 import { nonRootUser } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
 import { VariableScope } from '../engine/stage-scope';
@@ -47,12 +47,6 @@ type Data =
 function userIsRoot(value: string): boolean {
   const user = value.split(':')[0].trim();
   return user === 'root' || user === '0';
-}
-
-/** A word without the one pair of quotes around it, as a shell reads `"0:0"` or `'root'`. */
-function unquoted(word: string): string {
-  const m = /^"([^"]*)"$|^'([^']*)'$/.exec(word);
-  return m ? (m[1] ?? m[2]) : word;
 }
 
 /**
@@ -285,7 +279,7 @@ export default defineRule<'dockerfile', Data>({
     const viaArg = value.includes('$');
     const effective = viaArg ? userThroughArgs(ctx, stage, user, value) : value;
     // BuildKit reads USER as a shell word: `USER "$USER_ID:$USER_ID"` (qdrant) is unquoted first.
-    if (effective === null || !userIsRoot(unquoted(effective))) return [];
+    if (effective === null || !userIsRoot(unquote(effective))) return [];
     const argsRange = user.getArgumentsRange()!;
     // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
     // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).

@@ -332,14 +332,17 @@ function bitnamiAuth(env: ServiceEnv, server: string, facts: RedisFacts): Tri {
  */
 export function ownPasswordArgs(ctx: ComposeContext, service: Service, facts: RedisFacts): { option: 'requirepass' | 'masterauth'; arg: CommandArg; exact: boolean }[] {
   if (facts.passwordArgs.length === 0) return [];
-  const own = (['command', 'entrypoint'] as const).map((k) => commandValue(ctx, service, k)).filter((c) => !!c);
-  const out: { option: 'requirepass' | 'masterauth'; arg: CommandArg; exact: boolean }[] = [];
-  for (const { option, arg, viaShell } of facts.passwordArgs) {
-    // Written in this service (not inherited from another file or service): the offsets are this file's.
-    const holder = own.find((c) => c.node.range && arg.start >= c.node.range[0] && arg.end <= c.node.range[1] && c.node === ctx.serviceGet(service, c.key)?.value);
-    if (holder) out.push({ option, arg, exact: arg.exact && !viaShell && holder.editable });
-  }
-  return out;
+  // Once per service and analysis (DC040 and DC041 ask): the service's own commands are read again here.
+  return ctx.memo(service.map, 'ownPasswordArgs', () => {
+    const own = (['command', 'entrypoint'] as const).map((k) => commandValue(ctx, service, k)).filter((c) => !!c);
+    const out: { option: 'requirepass' | 'masterauth'; arg: CommandArg; exact: boolean }[] = [];
+    for (const { option, arg, viaShell } of facts.passwordArgs) {
+      // Inside a command written in this service (not one inherited from another file or service): the offsets are this file's.
+      const holder = own.find((c) => c.node.range && arg.start >= c.node.range[0] && arg.end <= c.node.range[1]);
+      if (holder) out.push({ option, arg, exact: arg.exact && !viaShell && holder.editable });
+    }
+    return out;
+  });
 }
 
 /** The variables through which Redis images take extra server options: Redis Stack's, and Bitnami's. */
