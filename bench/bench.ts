@@ -308,6 +308,11 @@ async function main(): Promise<void> {
   const V8_DEFAULTS = v8DefaultTiering();
   const dfList = listOf(dockerfiles);
   const composeList = listOf(composes);
+  // The CLI with every rule turned off in a config file: the walk, the reads, the parse, the config
+  // and the report, without the rules. Set beside the parse-only process, it says how much of the
+  // CLI's time the rules take in a fresh process.
+  const ALL_OFF = path.join(os.tmpdir(), `dg-bench-all-off-${process.pid}.yaml`);
+  fs.writeFileSync(ALL_OFF, `rules:\n${allRules.map((r) => `  ${r.code}: off\n`).join('')}`);
   // Interleaved, round after round: a burst of the neighbours' load then slows the CLI and the
   // process it is compared with alike, instead of only the one measured during it.
   const whole = interleaved(WHOLE_RUNS, {
@@ -322,10 +327,13 @@ async function main(): Promise<void> {
     cliAllSarif: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', '--format', 'sarif', CORPUS]),
     cliComposeV8: () => cliRun([...V8_DEFAULTS, path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'compose')]),
     cliDfV8: () => cliRun([...V8_DEFAULTS, path.join(ROOT, 'dist/cli.js'), 'check', path.join(CORPUS, 'dockerfiles')]),
+    cliComposeOff: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', '--config', ALL_OFF, path.join(CORPUS, 'compose')]),
+    cliDfOff: () => cliRun([path.join(ROOT, 'dist/cli.js'), 'check', '--config', ALL_OFF, path.join(CORPUS, 'dockerfiles')]),
   });
-  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll, cliAllSarif, cliComposeV8, cliDfV8 } = whole;
+  const { nodeStart, cliCompose, bareYaml, cliDf, bareDf, utilsProcess, cliAll, cliAllSarif, cliComposeV8, cliDfV8, cliComposeOff, cliDfOff } = whole;
   fs.unlinkSync(dfList);
   fs.unlinkSync(composeList);
+  fs.unlinkSync(ALL_OFF);
   let dclint: CliRun | undefined;
   let dockerfileUtilsCli: { perFileMs: number; projectedMs: number; sample: number } | undefined;
   if (!QUICK) {
@@ -409,7 +417,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|',
     ...targets.map((t) => `| ${t.name} | ${t.measured} | ${t.goal} | ${t.pass ? 'pass' : '**FAIL**'} |`),
     '',
-    `The whole-process targets are kept as the issue states them, but a fresh process is not a warm loop: it runs much of the corpus before the JIT has compiled the hot code. A process that does nothing but read and parse the ${composes.length} compose files takes ${ms(bareYaml.wallMs)} ms (Node start-up ${ms(nodeStart.wallMs)} ms included), against ${ms(floorYaml.total)} ms for the same parse in a warm loop; the ${dockerfiles.length} Dockerfiles take ${ms(bareDf.wallMs)} ms against ${ms(floorDf.total)} ms. The rows "vs a process that only parses them" compare the CLI with those processes, like with like. The CLI sets V8's tiering for a run this short (cli/src/v8-tuning.ts: fewer, later optimizing compiles); the rows "V8's default tiering" under Command line run it with V8's own.`,
+    `The whole-process targets are kept as the issue states them, but a fresh process is not a warm loop: it runs much of the corpus before the JIT has compiled the hot code. A process that does nothing but read and parse the ${composes.length} compose files takes ${ms(bareYaml.wallMs)} ms (Node start-up ${ms(nodeStart.wallMs)} ms included), against ${ms(floorYaml.total)} ms for the same parse in a warm loop; the ${dockerfiles.length} Dockerfiles take ${ms(bareDf.wallMs)} ms against ${ms(floorDf.total)} ms. The rows "vs a process that only parses them" compare the CLI with those processes, like with like. The CLI sets V8's tiering for a run this short (cli/src/v8-tuning.ts: fewer, later optimizing compiles); the rows "V8's default tiering" under Command line run it with V8's own. With every rule turned off in a config file, the CLI takes ${ms(cliComposeOff.wallMs)} ms over the compose files and ${ms(cliDfOff.wallMs)} ms over the Dockerfiles: the rest of its time, ${ms(cliCompose.wallMs - cliComposeOff.wallMs)} ms and ${ms(cliDf.wallMs - cliDfOff.wallMs)} ms, is the rules running cold (in a warm loop the whole analysis, parse included, takes ${ms(oursYaml.total)} ms and ${ms(oursDf.total)} ms).`,
     '',
     `Counting each file's median round instead of its fastest (the statistic of earlier runs): Dockerfiles median ${(oursDf.byMedianRound.median / floorDf.byMedianRound.median).toFixed(2)}×, p99 ${(oursDf.byMedianRound.p99 / floorDf.byMedianRound.p99).toFixed(2)}×; compose median ${(oursYaml.byMedianRound.median / floorYaml.byMedianRound.median).toFixed(2)}×, p99 ${(oursYaml.byMedianRound.p99 / floorYaml.byMedianRound.p99).toFixed(2)}×; stress files ${stressRows.map((r) => `${r.file} ${r.ratioByMedianRound.toFixed(2)}×`).join(', ')}.`,
     '',
@@ -450,6 +458,8 @@ async function main(): Promise<void> {
     `| one process validating dockerfiles/ with \`dockerfile-utils\` (peer) | ${dockerfiles.length} | ${ms(utilsProcess.wallMs)} ms | ${((dockerfiles.length / utilsProcess.wallMs) * 1000).toFixed(0)} | ${ms(utilsProcess.peakRssMb)} MB |`,
     `| docker-guardrails check compose/ | ${composes.length} | ${ms(cliCompose.wallMs)} ms | ${((composes.length / cliCompose.wallMs) * 1000).toFixed(0)} | ${ms(cliCompose.peakRssMb)} MB |`,
     `| docker-guardrails check dockerfiles/ | ${dockerfiles.length} | ${ms(cliDf.wallMs)} ms | ${((dockerfiles.length / cliDf.wallMs) * 1000).toFixed(0)} | ${ms(cliDf.peakRssMb)} MB |`,
+    `| docker-guardrails check compose/, every rule off (\`--config\`: walk, reads, parse, report) | ${composes.length} | ${ms(cliComposeOff.wallMs)} ms | ${((composes.length / cliComposeOff.wallMs) * 1000).toFixed(0)} | ${ms(cliComposeOff.peakRssMb)} MB |`,
+    `| docker-guardrails check dockerfiles/, every rule off | ${dockerfiles.length} | ${ms(cliDfOff.wallMs)} ms | ${((dockerfiles.length / cliDfOff.wallMs) * 1000).toFixed(0)} | ${ms(cliDfOff.peakRssMb)} MB |`,
     `| docker-guardrails check compose/, V8's default tiering (\`${V8_DEFAULTS.join(' ')}\`) | ${composes.length} | ${ms(cliComposeV8.wallMs)} ms | ${((composes.length / cliComposeV8.wallMs) * 1000).toFixed(0)} | ${ms(cliComposeV8.peakRssMb)} MB |`,
     `| docker-guardrails check dockerfiles/, V8's default tiering | ${dockerfiles.length} | ${ms(cliDfV8.wallMs)} ms | ${((dockerfiles.length / cliDfV8.wallMs) * 1000).toFixed(0)} | ${ms(cliDfV8.peakRssMb)} MB |`,
     `| docker-guardrails check (whole corpus) | ${dockerfiles.length + composes.length + stress.length} | ${ms(cliAll.wallMs)} ms | ${(((dockerfiles.length + composes.length + stress.length) / cliAll.wallMs) * 1000).toFixed(0)} | ${ms(cliAll.peakRssMb)} MB |`,
@@ -464,7 +474,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
 
-  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, allSarif: cliAllSarif, v8DefaultTiering: { flags: V8_DEFAULTS, compose: cliComposeV8, dockerfiles: cliDfV8 }, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
+  const json = { date, machine, node: process.version, runs: RUNS, corpus: { dockerfiles: dockerfiles.length, compose: composes.length, stress: stress.length }, floorDf, floorYaml, oursDf, oursYaml, peerDf, stress: stressRows, typing: { typicalDf: typeTypicalDf, typicalCompose: typeTypicalCompose, bigDf: typeBigDf, bigCompose: typeBigCompose }, cli: { nodeStart, compose: cliCompose, dockerfiles: cliDf, all: cliAll, allSarif: cliAllSarif, v8DefaultTiering: { flags: V8_DEFAULTS, compose: cliComposeV8, dockerfiles: cliDfV8 }, everyRuleOff: { compose: cliComposeOff, dockerfiles: cliDfOff }, bareYaml, bareDf, dockerfileUtilsProcess: utilsProcess, dclint, dockerfileUtilsCli }, targets };
   const outDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'latest.md'), md);
