@@ -9,7 +9,7 @@ import catalogData from '../rules/data/eol-catalog.json';
 import { compareLines, eolImages, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
 import { catalogEntry, catalogImages, CATALOG_CHECKED } from '../rules/engine/catalog';
 import { parseImageRef } from '../rules/engine/image';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor as moreFixes } from '../rules';
 import { viewOf } from './helpers/fixtures';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -171,16 +171,22 @@ describe('image catalog pins and the EOL data', () => {
     }
   });
 
-  it('DC001/DF001 pin an image that keeps data on disk as a quick fix only, never in fix-all', () => {
+  it('DC001/DF001 pin first to the newest supported line (what latest named when the data was checked), then to the catalog line; never in fix-all', () => {
     setEolClockForTests(CATALOG_CHECKED);
-    const compose = new Map([['/d/compose.yaml', 'services:\n  db:\n    image: mysql\n  cache:\n    image: redis:latest\n  web:\n    image: nginx\n']]);
+    const pins = (rule: string, a: ReturnType<typeof analyze>) =>
+      a.findings.filter((f) => f.code === rule).map((f) => [fixFinding(allRules, a.context, f)!, ...moreFixes(allRules, a.context, f)].map((fix) => `${fix.title}:${fix.safe}`));
+    const compose = new Map([['/d/compose.yaml', 'services:\n  db:\n    image: mysql\n  cache:\n    image: redis:latest\n  web:\n    image: nginx\n  proxy:\n    image: traefik\n']]);
     const a = analyze(allRules, 'compose', '/d/compose.yaml', compose.get('/d/compose.yaml')!, viewOf(compose), DEFAULT_CONFIG);
-    const safety = a.findings.filter((f) => f.code === 'DC001').map((f) => { const fix = fixFinding(allRules, a.context, f)!; return `${fix.title}:${fix.safe}`; });
-    assert.deepEqual(safety, [`Pin to mysql:${catalogImages().mysql.tag}:false`, `Pin to redis:${catalogImages().redis.tag}:false`, `Pin to nginx:${catalogImages().nginx.tag}:true`]);
-    const df = new Map([['/d/Dockerfile', 'FROM postgres\nFROM node:latest\n']]);
+    // mysql: 9.x innovation lines are past their end of life, so the newest supported line is the catalog's 8.4 LTS.
+    assert.deepEqual(pins('DC001', a), [['Pin to mysql:8.4:false'], ['Pin to redis:8.2:false', 'Pin to redis:8.0:false'], ['Pin to nginx:1.31:false', 'Pin to nginx:1.30:false'], ['Pin to traefik:v3:false']]);
+    const df = new Map([['/d/Dockerfile', 'FROM postgres\nFROM node:latest\nFROM alpine\nFROM debian\n']]);
     const b = analyze(allRules, 'dockerfile', '/d/Dockerfile', df.get('/d/Dockerfile')!, viewOf(df), DEFAULT_CONFIG);
-    const dfSafety = b.findings.filter((f) => f.code === 'DF001').map((f) => { const fix = fixFinding(allRules, b.context, f)!; return `${fix.title}:${fix.safe}`; });
-    assert.deepEqual(dfSafety, [`Pin to postgres:${catalogImages().postgres.tag}:false`, `Pin to node:${catalogImages().node.tag}:true`]);
+    assert.deepEqual(pins('DF001', b), [['Pin to postgres:18:false', 'Pin to postgres:17:false'], ['Pin to node:26:false', 'Pin to node:24:false'], ['Pin to alpine:3.24:false', 'Pin to alpine:3.22:false'], ['Pin to debian:trixie:false']]);
+    // Each first pin is the newest line the EOL data knows that is supported that day.
+    for (const [image, tag] of [['postgres', '18'], ['node', '26'], ['alpine', '3.24'], ['nginx', '1.31']]) {
+      const supported = eolImages()[image].lines.filter((l) => isSupported(l, eolToday()));
+      assert.equal(supported.at(-1)!.line, tag, `${image}: the newest supported line`);
+    }
   });
 
   it('DC001 never pins a line that DC004 reports (golang:latest in 2030)', () => {

@@ -94,15 +94,16 @@ describe('language server over stdio', () => {
     });
 
     it('offers fix-all as source.fixAll.docker-guardrails', async () => {
-      const uri = client.open(path.join(dir, 'api.Dockerfile'), 'FROM node\nCMD ["node"]\n', 'dockerfile');
+      const text = 'FROM node\nADD server.js /app/\nCMD ["node", "/app/server.js"]\n';
+      const uri = client.open(path.join(dir, 'api.Dockerfile'), text, 'dockerfile');
       const diags = await client.diagnostics(uri, 1);
-      assert.deepEqual(diags.map((d) => d.code).sort().filter((c) => c === 'DF001' || c === 'DF010'), ['DF001', 'DF010']);
+      assert.deepEqual(diags.map((d) => d.code).sort().filter((c) => c === 'DF001' || c === 'DF010' || c === 'DF015'), ['DF001', 'DF010', 'DF015']);
       const actions = await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']);
       const all = actions.find((a) => a.kind === 'source.fixAll.docker-guardrails');
       assert.ok(all?.edit);
-      const fixed = applyWorkspaceEdit(new Map([[uri, 'FROM node\nCMD ["node"]\n']]), all.edit, apply).get(uri)!;
-      // DF010's USER 1000 is a quick fix only: fix-all applies the safe fixes.
-      assert.equal(fixed, 'FROM node:24\nCMD ["node"]\n');
+      const fixed = applyWorkspaceEdit(new Map([[uri, text]]), all.edit, apply).get(uri)!;
+      // Fix-all applies the safe fixes only: ADD → COPY; DF001's pin and DF010's USER 1000 are quick fixes.
+      assert.equal(fixed, 'FROM node\nCOPY server.js /app/\nCMD ["node", "/app/server.js"]\n');
     });
 
     it('survives broken input and keeps answering', async () => {
@@ -181,12 +182,12 @@ describe('language server over stdio', () => {
         assert.equal(df001.length, 2);
         const actions = await client.codeActions(uri, [df001[1]], ['quickfix']);
         const titles = actions.map((a) => a.title);
-        for (const t of ['Pin to python:3.13', 'Fix all DF001 in this file', 'Ignore DF001 for this line', 'Ignore DF001 for this file', 'Show documentation for DF001']) assert.ok(titles.includes(t), `missing "${t}" in ${titles.join(' | ')}`);
+        for (const t of ['Pin to python:3.14', 'Pin to python:3.13', 'Fix all DF001 in this file', 'Ignore DF001 for this line', 'Ignore DF001 for this file', 'Show documentation for DF001']) assert.ok(titles.includes(t), `missing "${t}" in ${titles.join(' | ')}`);
         const docs = actions.find((a) => a.title === 'Show documentation for DF001')!;
         assert.deepEqual(docs.command, { title: 'Show documentation for DF001', command: 'dockerGuardrails.showRuleDocs', arguments: ['DF001'] });
 
         const fixAll = actions.find((a) => a.title === 'Fix all DF001 in this file')!;
-        assert.equal(applyWorkspaceEdit(new Map([[uri, text]]), fixAll.edit!, apply).get(uri), '# syntax=docker/dockerfile:1\nFROM node:24 AS a\nFROM python:3.13\nCMD ["python"]\n');
+        assert.equal(applyWorkspaceEdit(new Map([[uri, text]]), fixAll.edit!, apply).get(uri), '# syntax=docker/dockerfile:1\nFROM node:26 AS a\nFROM python:3.14\nCMD ["python"]\n');
 
         const ignoreLine = applyWorkspaceEdit(new Map([[uri, text]]), actions.find((a) => a.title === 'Ignore DF001 for this line')!.edit!, apply).get(uri)!;
         assert.equal(ignoreLine, '# syntax=docker/dockerfile:1\nFROM node AS a\n# docker-guardrails-ignore DF001\nFROM python:latest\nCMD ["python"]\n');
@@ -213,7 +214,7 @@ describe('language server over stdio', () => {
         v = client.change(uri, [{ text }]);
         await client.diagnostics(uri, v);
         const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } })) as { contents: { value: string } } | null;
-        assert.ok(hover && /DF001 image-tag-unpinned/.test(hover.contents.value) && /Quick fix: \*Pin to python:3\.13\*/.test(hover.contents.value), JSON.stringify(hover));
+        assert.ok(hover && /DF001 image-tag-unpinned/.test(hover.contents.value) && /Quick fix: \*Pin to python:3\.14\*/.test(hover.contents.value), JSON.stringify(hover));
         const page = (await client.conn.sendRequest('dockerGuardrails/ruleDocs', { code: 'df010' })) as { markdown: string };
         assert.match(page.markdown, /^# DF010 runs-as-root/);
         assert.match(page.markdown, /## Why is this bad\?/);

@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { catalogEntry, CATALOG_CHECKED } from '../engine/catalog';
-import { keepsDataOnDisk } from '../engine/datastores';
+import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
+import { EOL_CATALOG_CHECKED } from '../engine/eol';
 import { isUnpinned, type ImageRef } from '../engine/image';
 import { tagCandidates } from '../engine/tag-candidates';
 import type { Fix, Range } from '../engine/types';
@@ -27,7 +27,7 @@ export default defineRule<'dockerfile', Data>({
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
-    fix: `"Pin to <image>:<tag>" rewrites the reference to a supported release line from the bundled catalog of official images (checked ${CATALOG_CHECKED}); the tag is a release line (such as \`node:24\`), not a patch version, so it keeps receiving security updates. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line (not through ARGs). Safe: it changes which image version is used only from "whatever latest is" to a supported line of the same image; review the tag if you relied on a newer major. Not safe for an image that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch, RabbitMQ): \`latest\` may be a newer major than the catalog's line (the catalog pins MySQL's 8.4 LTS while \`mysql:latest\` is 9.x), and a server cannot read a data directory a newer major wrote, so it is offered as a quick fix only and never applied by fix-all. A pinned line that has reached its end of life since the catalog was checked is replaced by the oldest supported line after it (from the EOL data DF005/DC004 use), so the fix never pins what they report. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of that line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe (an exact version stops receiving patches until you bump it) and never applied by fix-all.`,
+    fix: `"Pin to <image>:<tag>" rewrites the reference to a release line (such as \`node:26\`), not a patch version, so it keeps receiving security updates. The first pin offered is the newest line that is supported today in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked (\`alpine\` → \`alpine:3.24\`). When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS (\`node:24\`, \`eclipse-temurin:21\`), that is offered too; for images the EOL data does not know (\`httpd\`, \`traefik\`), only the catalog's line. A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line (not through ARGs). Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked, such as a new Alpine or Python line, would make the pin an older version than the image you build today, with older packages and libraries), and a line older than \`latest\` is a downgrade; an image that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot even start on a data directory a newer major wrote. Check the tag against what you run (\`docker image inspect\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe either (an exact version stops receiving patches until you bump it).`,
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security',
     equivalents: ['hadolint DL3006 (always tag the version of an image explicitly)', 'hadolint DL3007 (using latest is prone to errors)', 'Checkov CKV_DOCKER_7', 'Trivy DS-0001 (:latest tag used)'],
     references: ['https://docs.docker.com/reference/dockerfile/#from', 'https://docs.docker.com/build/building/best-practices/#from'],
@@ -62,9 +62,12 @@ export default defineRule<'dockerfile', Data>({
   },
   fix(ctx, { data }) {
     if (!data.imageRange) return undefined;
-    const entry = catalogEntry(data.ref);
-    if (!entry) return undefined;
-    return pinTo(ctx.path, data, entry.tag, `Pin to ${data.ref.repository}:${entry.tag}`, !keepsDataOnDisk(data.ref));
+    const [tag] = pinTags(data.ref);
+    return tag === undefined ? undefined : pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
+  },
+  moreFixes(ctx, { data }) {
+    if (!data.imageRange) return [];
+    return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
     if (!data.imageRange) return [];

@@ -1,5 +1,5 @@
 import catalogData from '../data/image-catalog.json';
-import { eolToday, isSupported, lineOfTag, oldestSupportedAfter } from './eol';
+import { compareLines, eolEntry, eolToday, isSupported, lineOfTag, oldestSupportedAfter } from './eol';
 import type { ImageRef } from './image';
 import { isOfficialImage } from './image';
 
@@ -53,6 +53,27 @@ function supportedOn(image: string, entry: CatalogEntry, day: string): CatalogEn
   }
   supportedMemo.set(image, { day, entry: result });
   return result;
+}
+
+/**
+ * The pins DF001/DC001 offer for an untagged or `latest` official image, first the one that keeps the
+ * image closest to what `latest` names: the newest release line the EOL data (eol-catalog.json) knows
+ * and that is supported today, with the catalog tag's variant suffix (`alpine` → `3.24`, `node` → `26`),
+ * then the catalog's own line when it is another one (`node:24`, the LTS line). Only the catalog's line
+ * when the EOL data does not know the image (`httpd:2.4`); empty when the catalog does not know it.
+ * The newest line is the one `latest` named when the data was checked; a release after that is not
+ * known, which is why these pins are never applied by fix-all.
+ */
+export function pinTags(ref: ImageRef): string[] {
+  const entry = catalogEntry(ref);
+  if (!entry) return [];
+  const eol = eolEntry(ref);
+  const today = eolToday();
+  let newest: string | undefined;
+  for (const l of eol?.lines ?? []) if (isSupported(l, today) && (newest === undefined || compareLines(l.line, newest) > 0)) newest = l.line;
+  const pinned = lineOfTag(ref.repository, entry.tag);
+  if (newest === undefined || !pinned || pinned.line.line === newest) return [entry.tag];
+  return [`${newest}${pinned.suffix}`, entry.tag];
 }
 
 export function catalogImages(): Readonly<Record<string, CatalogEntry>> {
