@@ -8,7 +8,12 @@ import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type Postgr
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
-const SCRAM_ARG = '--auth=scram-sha-256';
+/**
+ * What the fix asks initdb for: SCRAM for TCP connections (initdb then also sets password_encryption to
+ * scram-sha-256). Not `--auth=`, which sets the socket method too: `docker compose exec db psql` and
+ * backup jobs over the socket would then need a password.
+ */
+const SCRAM_ARG = '--auth-host=scram-sha-256';
 
 interface Data {
   service: Service;
@@ -22,7 +27,7 @@ interface Data {
   hostAuthMethod: EnvLookup;
   initdbArgs: EnvLookup;
   initdb: InitdbAuth | null;
-  /** A healthcheck that runs psql (local connections need a password once initdb uses --auth). */
+  /** A healthcheck that runs psql (a TCP connection from inside the container needs a password once initdb uses --auth-host). */
   psqlHealthcheck: boolean;
 }
 
@@ -83,10 +88,10 @@ export default defineRule<'compose', Data>({
     why:
       'md5 authentication stores `md5(password || username)`: a leaked hash (a backup, pg_authid read through an injection) is enough to log in as that user, and the hash is cheap to brute-force; `password` sends the password in clear text and `trust` asks for none. SCRAM-SHA-256 stores a salted, iterated verifier and never sends the password or a replayable hash. SECURITY-GUIDELINES.md "Encryption — Data at Rest": `POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`; §4 Data Security — PostgreSQL "Strong Passwords".',
     bad: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
-    good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth=scram-sha-256',
+    good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256',
     fix:
-      '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
-      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. `--auth` also makes connections from inside the container need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD). ' +
+      '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth-host=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth-host=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
+      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD). ' +
       'Not offered for `trust` (clients would need a password first), for `password_encryption` in the command, for values in an env_file, anchor, alias or `<<` merge, or values built from `${…}`.',
     guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
@@ -153,9 +158,9 @@ export default defineRule<'compose', Data>({
       case 'password-encryption':
         return `Service '${name}' sets password_encryption=${d.encryption} in its command: passwords are stored as md5 hashes and the entrypoint configures md5 authentication instead of scram-sha-256.`;
       case 'initdb-auth':
-        return `Service '${name}' asks initdb for ${d.initdb?.host} authentication in POSTGRES_INITDB_ARGS: use --auth=scram-sha-256.`;
+        return `Service '${name}' asks initdb for ${d.initdb?.host} authentication in POSTGRES_INITDB_ARGS: use --auth-host=scram-sha-256.`;
       default:
-        return `Service '${name}' runs ${versionText(d.major)}, whose default password_encryption is md5: passwords are stored and checked as md5 unless POSTGRES_INITDB_ARGS sets --auth=scram-sha-256.`;
+        return `Service '${name}' runs ${versionText(d.major)}, whose default password_encryption is md5: passwords are stored and checked as md5 unless POSTGRES_INITDB_ARGS sets --auth-host=scram-sha-256.`;
     }
   },
   fix(ctx, { data }): Fix | undefined {
