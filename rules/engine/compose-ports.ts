@@ -274,6 +274,9 @@ export function bindToLoopbackEdit(ctx: ComposeContext, m: PortMapping): { edit:
     const span = scalarContentSpan(ctx.text, node);
     if (!span) return undefined;
     if (m.hostIpState === 'absent') {
+      // `"$SENTRY_BIND:80"` resolves to a port here, but a variable not named like a port may hold
+      // `IP:PORT` elsewhere (Sentry documents both): a prefix would then make `127.0.0.1:IP:PORT:80`.
+      if (m.published?.interpolated && !isPortVariable(m.published.raw)) return undefined;
       const prefix = m.published ? '127.0.0.1:' : '127.0.0.1::';
       if (typeof node.value !== 'string') {
         // A number (`- 80`): write a quoted string.
