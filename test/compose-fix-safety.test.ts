@@ -76,10 +76,41 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     ]);
   });
 
+  it('DC040: the copies of a secret move together (the password in DATABASE_URL to the same database); a copy that stays makes the move not safe', () => {
+    const app = `${db}  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:s3cr3t-Pa55word@db/app\n`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': app }), [
+      ['Move POSTGRES_PASSWORD and its copy to .env', true],
+      ['Move JWT_SECRET to .env', true],
+      ['Move the password of DATABASE_URL and its copy to .env', true],
+      ['Move all 3 inline secrets of this file to .env', true],
+    ]);
+    // redis-cli -a in a healthcheck repeats --requirepass: after the move, changing .env would make the healthcheck fail.
+    const redis = 'services:\n  cache:\n    image: redis:7-alpine\n    command: ["redis-server", "--requirepass", "s3cr3tRedisPassw0rd"]\n    healthcheck:\n      test: ["CMD", "redis-cli", "-a", "s3cr3tRedisPassw0rd", "ping"]\n';
+    const set: FileSet = new Map([['/p/compose.yaml', redis]]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', redis, viewOf(set), DEFAULT_CONFIG);
+    const fixes = analysis.findings.filter((f) => f.code === 'DC040').map((f) => fixFinding(allRules, analysis.context, f)!);
+    assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [['Move the --requirepass password to .env', false]]);
+  });
+
+  it('DC040: two stores that share a value keep their own names (Dify: Redis and Postgres both default to difyai123456)', () => {
+    const files = { '/p/compose.yaml': 'services:\n  db:\n    image: postgres:16-alpine\n    environment:\n      POSTGRES_PASSWORD: difyai123456\n  redis:\n    image: redis:6-alpine\n    command: redis-server --requirepass difyai123456\n' };
+    const set: FileSet = new Map(Object.entries(files));
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', set.get('/p/compose.yaml')!, viewOf(set), DEFAULT_CONFIG);
+    const fixes = analysis.findings.filter((f) => f.code === 'DC040').map((f) => fixFinding(allRules, analysis.context, f)!);
+    const edits = fixes.map((f) => (f.changes[0].kind === 'edit' ? f.changes[0].edits.map((e) => e.newText) : []));
+    assert.deepEqual(edits, [['${POSTGRES_PASSWORD}'], ['${REDIS_PASSWORD}']]);
+  });
+
   it('DC040: not safe when the same file reads the name elsewhere (it would get the value where it was unset); safe when .env already holds that value', () => {
     const reads = `${db}  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:\${POSTGRES_PASSWORD}@db/app\n`;
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': reads }).map(([, safe]) => safe), [false, true, false]);
-    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': reads, '/p/.env': 'POSTGRES_PASSWORD=s3cr3t-Pa55word\n' }).map(([, safe]) => safe), [true, true, true]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': reads, '/p/.env': 'POSTGRES_PASSWORD=s3cr3t-Pa55word\n', '/p/.gitignore': '.env\n' }).map(([, safe]) => safe), [true, true, true]);
+  });
+
+  it('DC040: not safe when the .env it writes exists and git does not ignore it (it may be committed, and ignoring it now would not untrack it)', () => {
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/.env': 'COMPOSE_PROJECT_NAME=app\n' }).map(([, safe]) => safe), [false, false, false]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/.env': 'COMPOSE_PROJECT_NAME=app\n', '/p/.gitignore': '.env\n' }).map(([, safe]) => safe), [true, true, true]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db }).map(([, safe]) => safe), [true, true, true], 'a .env the fix creates is ignored by the same fix');
   });
 
   it('DF020: moving an ENV secret to .env is not safe when a compose file beside that .env already reads the name', () => {

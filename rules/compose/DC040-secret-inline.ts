@@ -200,6 +200,17 @@ export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: st
   return [...changes, ...dotenvCompanions(ctx, entries.map((e) => e.name), target.path)];
 }
 
+/**
+ * Whether the env file the fixes write already exists and git does not ignore it: it may be committed
+ * (projects commit a `.env` of defaults: Temporal's, paperless-ngx's, Superset's), and ignoring it now
+ * does not untrack it (gitignore: "Files already tracked by Git are not affected"), so a secret moved
+ * there would go from one committed file to another.
+ */
+export function dotenvMayBeCommitted(ctx: ComposeContext): boolean {
+  const target = dotenvTarget(ctx);
+  return !!target && target.text !== undefined && !isGitIgnored(ctx.workspace, target.path);
+}
+
 /** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
 export function moveToDotenvChanges(ctx: ComposeContext, name: string, value: string): FileChange[] | null {
   return moveManyToDotenvChanges(ctx, [{ name, value }]);
@@ -460,19 +471,69 @@ interface CommandPassword {
   exact: boolean;
 }
 
+/** A literal credential of the file: its value's name and the service that writes it. */
+interface LiteralCredential {
+  name: string;
+  service: string;
+}
+
+/** Whether a variable name mentions one of these words as a whole `_`-separated part (`REDIS` in `APP_REDIS_PASSWORD`). */
+function nameMentions(name: string, words: readonly string[]): boolean {
+  const parts = name.toUpperCase().split(/[^A-Z0-9]+/);
+  return words.some((w) => parts.includes(w));
+}
+
 /**
- * The `.env` name a command-line password goes under: the name of a credential of the file (or of
- * `.env`) with the same value, else `REDIS_PASSWORD` (`VALKEY_…`, `KEYDB_…` after the server), else
+ * The name of another credential with the same value that is the same secret, not a coincidence:
+ * one the `accept` test ties to the same store (two settings that share a default such as
+ * `difyai123456` are still two passwords: naming Redis's password `${POSTGRES_PASSWORD}` would change
+ * it with Postgres's). The file's credentials first, then `.env`'s.
+ */
+function sameSecretName(value: string, literalByValue: ReadonlyMap<string, readonly LiteralCredential[]>, dotenv: ReadonlyMap<string, string> | undefined, accept: (c: LiteralCredential | { name: string; service: null }) => boolean): string | undefined {
+  const own = literalByValue.get(value)?.find(accept);
+  if (own) return own.name;
+  if (dotenv) for (const [k, v] of dotenv) if (v === value && isCredentialName(k) && accept({ name: k, service: null })) return k;
+  return undefined;
+}
+
+/**
+ * The `.env` name a command-line password goes under: the name of a credential with the same value
+ * that belongs to the same server (written in this service, or named after its family: `REDIS_…`,
+ * `VALKEY_…`), else `REDIS_PASSWORD` (`VALKEY_…`, `KEYDB_…` after the server), else
  * `<SERVICE>_PASSWORD`; null when each of those holds another value.
  */
-function commandPasswordName(value: string, server: string, service: string, literalByValue: ReadonlyMap<string, string>, dotenv: ReadonlyMap<string, string> | undefined): string | null {
-  const same = literalByValue.get(value);
-  if (same) return same;
-  if (dotenv) for (const [k, v] of dotenv) if (v === value && isCredentialName(k)) return k;
-  const taken = (name: string) => [...literalByValue].some(([v, n]) => n === name && v !== value) || (dotenv?.get(name) ?? value) !== value;
+function commandPasswordName(value: string, server: string, service: string, literalByValue: ReadonlyMap<string, readonly LiteralCredential[]>, dotenv: ReadonlyMap<string, string> | undefined): string | null {
   const family = server.replace(/-(?:stack-)?server$/, '').toUpperCase();
-  for (const name of [`${family}_PASSWORD`, `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PASSWORD`]) if (/^[A-Z_][A-Z0-9_]*$/.test(name) && !taken(name)) return name;
+  const serviceWord = service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const same = sameSecretName(value, literalByValue, dotenv, (c) => c.service === service || nameMentions(c.name, [family, 'REDIS', serviceWord]));
+  if (same) return same;
+  const taken = (name: string) => [...literalByValue].some(([v, cs]) => v !== value && cs.some((c) => c.name === name)) || (dotenv?.get(name) ?? value) !== value;
+  for (const name of [`${family}_PASSWORD`, `${serviceWord}_PASSWORD`]) if (/^[A-Z_][A-Z0-9_]*$/.test(name) && !taken(name)) return name;
   return null;
+}
+
+/** Name words of the credentials of a store, by connection-string scheme. */
+const SCHEME_WORDS: readonly [RegExp, readonly string[]][] = [
+  [/^(?:postgres(?:ql)?|pg|postgis|timescaledb)$/, ['POSTGRES', 'POSTGRESQL', 'PG', 'PGPASSWORD']],
+  [/^(?:mysql|mysqlx|mariadb)$/, ['MYSQL', 'MARIADB']],
+  [/^(?:rediss?|valkey)$/, ['REDIS', 'VALKEY']],
+  [/^mongodb(?:\+srv)?$/, ['MONGO', 'MONGODB']],
+  [/^amqps?$/, ['RABBITMQ', 'RABBIT', 'AMQP']],
+];
+
+/**
+ * Whether a credential is the one a connection string's password belongs to: written by the service
+ * the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), named after the store its
+ * scheme names (`postgres://` and `PG_PASSWORD`), or after the string's own variable
+ * (`DATABASE_URL` and `DATABASE_PASSWORD`).
+ */
+function connectionCredential(varName: string, value: string, passwordEnd: number): (c: LiteralCredential | { name: string; service: null }) => boolean {
+  const rest = value.slice(passwordEnd);
+  const host = /^@(?:tcp\(|unix\()?\[?([A-Za-z0-9_.-]+)/.exec(rest)?.[1] ?? /(?:^|\s)host=([A-Za-z0-9_.-]+)/.exec(value)?.[1] ?? /:\/\/([A-Za-z0-9_.-]+)/.exec(value)?.[1] ?? null;
+  const scheme = /^(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1].toLowerCase() ?? null;
+  const words = scheme ? (SCHEME_WORDS.find(([re]) => re.test(scheme))?.[1] ?? []) : [];
+  const base = passwordNameFor(varName).replace(/_PASSWORD$/, '');
+  return (c) => (c.service !== null && c.service === host) || nameMentions(c.name, words) || c.name.toUpperCase().startsWith(`${base}_`);
 }
 
 /**
@@ -496,13 +557,16 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
   const out: { range: Detection['range']; data: InlineSecret }[] = [];
   const seen = new Set<string>();
   const dotenv = ctx.dotenv()?.vars;
-  // Literal credentials of the file, to reuse their names for a connection string's password.
-  const literalByValue = new Map<string, string>();
+  // Literal credentials of the file, to reuse their names for the same secret written elsewhere.
+  const literalByValue = new Map<string, LiteralCredential[]>();
   for (const s of ctx.services) {
     for (const e of environmentWithMerges(ctx, s)) {
       if (e.value === null || !isCredentialName(e.name)) continue;
       const v = literalValue(e.value);
-      if (v !== null && !literalByValue.has(v)) literalByValue.set(v, e.name);
+      if (v === null) continue;
+      const known = literalByValue.get(v);
+      if (!known) literalByValue.set(v, [{ name: e.name, service: s.name }]);
+      else if (!known.some((c) => c.name === e.name && c.service === s.name)) known.push({ name: e.name, service: s.name });
     }
   }
   for (const service of ctx.services) {
@@ -546,8 +610,7 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
           const lit = literalValue(pw);
           if (lit !== null) {
             if (lit === '' || isPlaceholderPassword(lit)) continue;
-            let name = literalByValue.get(lit);
-            if (!name && dotenv) for (const [k, v] of dotenv) if (v === lit && isCredentialName(k)) name = k;
+            const name = sameSecretName(lit, literalByValue, dotenv, connectionCredential(env.name, env.value, p.end));
             push('url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
             break;
           }
@@ -574,17 +637,74 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-/** The fix for one inline secret: the compose edit plus the `.env` changes. */
+/** The keys whose values are scripts that may repeat a secret (`redis-cli -a <password> ping`). */
+const SCRIPT_KEYS = ['healthcheck', 'command', 'entrypoint'] as const;
+
+/**
+ * Whether one of the values still stays in the file after the moves: another inline secret of the
+ * file with the same value that is not moved (a connection string that another name would hold, a
+ * copy that cannot be edited exactly), or the value as a word of its own in a service's `healthcheck`,
+ * `command` or `entrypoint` (`redis-cli -a <password>`), outside the moved spans. Moving one copy of
+ * a secret and leaving another keeps the stack working only until the moved value is changed in
+ * `.env`: then the copies disagree.
+ */
+function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values: readonly string[], moved: readonly (readonly [number, number])[]): boolean {
+  const isMoved = (a: number, b: number) => moved.some(([s, e]) => a >= s && b <= e);
+  const wanted = new Set(values);
+  for (const d of all) if (wanted.has(d.value) && !(d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) return true;
+  const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+  for (const service of ctx.services) {
+    for (const key of SCRIPT_KEYS) {
+      const r = ctx.serviceGet(service, key)?.value?.range;
+      if (!r) continue;
+      const text = ctx.text.slice(r[0], r[1]);
+      for (const value of wanted) {
+        for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
+          const end = at + value.length;
+          if (!isWordChar(text[at - 1]) && !isWordChar(text[end]) && !isMoved(r[0] + at, r[0] + end)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The fix for one inline secret: the compose edit plus the `.env` changes. The other inline copies of
+ * the same secret (the same value under the same `.env` name: `POSTGRES_PASSWORD` of the database and
+ * the password in the app's `DATABASE_URL` to it) move in the same edit, so they keep agreeing.
+ */
 function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   if (!data.edit) return undefined;
   const changes = moveToDotenvChanges(ctx, data.dotenvName, data.value);
   if (!changes) return undefined;
   const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
   if (!edit) return undefined;
-  const what = data.source === 'command' ? `the ${data.name} password` : data.kind === 'option' ? `the password in ${data.name}` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
-  // Safe when nothing else reads the variable: another compose file that shares the .env would change.
-  const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], [data.edit.offsets]);
-  return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: readers !== null && readers.length === 0, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...changes] };
+  const all = findInlineSecrets(ctx).map((f) => f.data);
+  const edits = [edit];
+  const moved: [number, number][] = [data.edit.offsets];
+  for (const twin of all) {
+    if (!twin.edit || twin.value !== data.value || twin.dotenvName !== data.dotenvName) continue;
+    const [s, e] = twin.edit.offsets;
+    if (moved.some(([a, b]) => s < b && e > a)) continue; // this one, or one in the same span
+    const twinEdit = replaceInScalarEdit(ctx, s, e, twin.edit.newText);
+    // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
+    if (!twinEdit || edits.some((x) => overlaps(x, twinEdit))) continue;
+    edits.push(twinEdit);
+    moved.push(twin.edit.offsets);
+  }
+  const base = data.source === 'command' ? `the ${data.name} password` : data.kind === 'option' ? `the password in ${data.name}` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
+  const what = moved.length === 1 ? base : `${base} and its ${moved.length - 1 === 1 ? 'copy' : `${moved.length - 1} copies`}`;
+  // Safe when nothing else reads the variable (another compose file that shares the .env would change)
+  // and no copy of the value stays in the file.
+  const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], moved);
+  const safe = readers !== null && readers.length === 0 && !leavesCopies(ctx, all, [data.value], moved) && !dotenvMayBeCommitted(ctx);
+  return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return !(before(a.range.end, b.range.start) || before(b.range.end, a.range.start));
 }
 
 /**
@@ -598,7 +718,8 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
   const taken = new Map<string, string>();
   const dotenv = ctx.dotenv()?.vars;
   const edits: TextEdit[] = [];
-  for (const { data } of findInlineSecrets(ctx)) {
+  const secrets = findInlineSecrets(ctx).map((f) => f.data);
+  for (const data of secrets) {
     if (!data.edit || dotenvSpelling(data.value) === null) continue;
     const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
     if (!edit) continue;
@@ -616,7 +737,8 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
     movable.map((d) => d.dotenvName),
     movable.map((d) => d.edit!.offsets),
   );
-  return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: readers !== null && readers.length === 0, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
+  const safe = readers !== null && readers.length === 0 && !leavesCopies(ctx, secrets, movable.map((d) => d.value), movable.map((d) => d.edit!.offsets)) && !dotenvMayBeCommitted(ctx);
+  return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 
 export default defineRule<'compose', InlineSecret>({
@@ -630,7 +752,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file with the same value when there is one, else `<NAME>_PASSWORD` — `DATABASE_URL` → `${DATABASE_PASSWORD}`; for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential of the file or `.env` with the same value, or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value as a word in a `healthcheck`, `command` or `entrypoint`, such as `redis-cli -a <password> ping`: changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed, and ignoring it does not untrack it: the secret would move from one committed file to another), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [
