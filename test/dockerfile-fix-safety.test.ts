@@ -66,8 +66,48 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
 
   it('safe when the other Dockerfiles need nothing excluded or have their own <Dockerfile>.dockerignore', () => {
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-safe')), ['true']);
-    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-creates-dockerignore')), ['true']);
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing')), ['true']);
+  });
+
+  it('not safe when it adds .git and a build step runs after the whole-context copy (a Makefile\'s git describe, Go\'s VCS stamp: syncthing, cloudflared)', () => {
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-creates-dockerignore')), ['false']);
+    const run = (dockerfile: string, extra: [string, string][] = []) => {
+      const files: FileSet = new Map([['/r/Dockerfile', dockerfile], ...extra]);
+      const view = viewOf(files, '/r');
+      const analysis = analyze(allRules, 'dockerfile', '/r/Dockerfile', dockerfile, view, DEFAULT_CONFIG);
+      const f = analysis.findings.find((x) => x.code === 'DR003');
+      const fix = f && fixFinding(allRules, analysis.context, f);
+      return fix ? `${fix.safe}:${fix.changes[0].kind === 'create' ? fix.changes[0].content.trim().split('\n').join(' ') : ''}` : 'none';
+    };
+    assert.equal(run('FROM golang:1.27\nWORKDIR /src\nCOPY . .\nRUN make app\n'), 'false:.git **/.env **/*.pem **/*.key **/id_rsa*');
+    assert.equal(run('FROM golang:1.27\nWORKDIR /src\nRUN --mount=type=bind,target=/src go build -o /app .\nCOPY . .\n'), 'false:.git **/.env **/*.pem **/*.key **/id_rsa*', 'a bind mount of the context reads it too');
+    assert.equal(run('FROM nginx:1.30-alpine\nCOPY . /usr/share/nginx/html\n'), 'true:.git **/.env **/*.pem **/*.key **/id_rsa*', 'nothing runs after the copy');
+    // Not a repository root: no .git to exclude, nothing for a build step to miss.
+    const sub = new Map([['/r/web/Dockerfile', 'FROM node:24-alpine\nCOPY . .\nRUN npm run build\n']]);
+    const a = analyze(allRules, 'dockerfile', '/r/web/Dockerfile', sub.get('/r/web/Dockerfile')!, viewOf(sub, '/r'), DEFAULT_CONFIG);
+    const fix = fixFinding(allRules, a.context, a.findings.find((x) => x.code === 'DR003')!)!;
+    assert.equal(fix.safe, true);
+    assert.deepEqual(fix.changes[0].kind === 'create' && fix.changes[0].content, '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n');
+  });
+
+  it('a Dockerfile built from a folder above its own: the context its COPY sources show, or no finding when a folder above keeps the .dockerignore (loki, uptime-kuma)', () => {
+    const loki: FileSet = new Map([
+      ['/r/cmd/loki/Dockerfile', 'FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN make loki\nFROM alpine:3.22\nCOPY --from=build /src/loki /usr/bin/loki\nCOPY cmd/loki/loki-docker-config.yaml /etc/loki/local-config.yaml\n'],
+    ]);
+    const a = analyze(allRules, 'dockerfile', '/r/cmd/loki/Dockerfile', loki.get('/r/cmd/loki/Dockerfile')!, viewOf(loki, '/r'), DEFAULT_CONFIG);
+    const f = a.findings.find((x) => x.code === 'DR003')!;
+    assert.match(f.message, /the build context \(\.\.\/\.\.\)/);
+    const fix = fixFinding(allRules, a.context, f)!;
+    assert.equal(fix.changes[0].kind === 'create' && fix.changes[0].path, '/r/.dockerignore', 'the ignore file at the root of that context');
+    loki.set('/r/.dockerignore', '.git\n**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n');
+    const b = analyze(allRules, 'dockerfile', '/r/cmd/loki/Dockerfile', loki.get('/r/cmd/loki/Dockerfile')!, viewOf(loki, '/r'), DEFAULT_CONFIG);
+    assert.equal(b.findings.filter((x) => x.code === 'DR003').length, 0, 'that ignore file excludes them');
+    const kuma: FileSet = new Map([
+      ['/r/docker/dockerfile', 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\n'],
+      ['/r/.dockerignore', 'node_modules\n'],
+    ]);
+    const c = analyze(allRules, 'dockerfile', '/r/docker/dockerfile', kuma.get('/r/docker/dockerfile')!, viewOf(kuma, '/r'), DEFAULT_CONFIG);
+    assert.equal(c.findings.filter((x) => x.code === 'DR003').length, 0, 'the context is not known: not judged');
   });
 
   it('when the workspace cannot list the folder, any other Dockerfile found by a well-known name makes it not safe', () => {
@@ -76,7 +116,7 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
       return { readText, exists };
     };
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-safe', unlisted)), ['false']);
-    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-creates-dockerignore', unlisted)), ['true']);
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing', unlisted)), ['true']);
   });
 
   it('a Dockerfile-specific ignore file is read by its Dockerfile alone: another Dockerfile beside it does not matter', () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
-import { argWords, flagNamed, unquote } from '../engine/df-instructions';
+import { argWords, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
 import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, servicesBuilding } from '../engine/relations';
@@ -40,6 +40,12 @@ interface Data {
   context: string;
   /** Something in the Dockerfile names one of these files or runs git: excluding them may break the build. */
   referenced: boolean;
+  /**
+   * A RUN comes after the whole-context copy (or bind-mounts the context): a build step that may read
+   * `.git` (a Makefile's `git describe`, Go's VCS stamping, setuptools-scm), so excluding it may change
+   * what the build makes.
+   */
+  buildMayReadGit: boolean;
 }
 
 /** `COPY . …`, `ADD ./ …`, `COPY * …`: a source that is the whole build context. */
@@ -180,6 +186,68 @@ function sharedContextRisk(ctx: DockerfileContext, d: Data, oldText: string | un
   return undefined;
 }
 
+/**
+ * Whether a build step may read the context's `.git`: a RUN after the whole-context copy, or a RUN
+ * that bind-mounts the build context. Which tools read it cannot be told from the Dockerfile (a
+ * Makefile's `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm,
+ * a build script): the syncthing and cloudflared images would report no version without it.
+ */
+function buildMayReadGit(ctx: DockerfileContext, copy: Instruction): boolean {
+  const after = copy.getRange().end.line;
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      if (ins.getKeyword() !== 'RUN') continue;
+      if (ins.getRange().start.line > after) return true;
+      for (const f of flagsOf(ins)) {
+        if (f.getName().toLowerCase() !== 'mount') continue;
+        const v = f.getValue() ?? '';
+        if (/(?:^|,)type=bind(?:,|$)/.test(v) && !/(?:^|,)from=/.test(v)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** How many folders above the Dockerfile's are looked at for the build context. */
+const MAX_CONTEXT_UP = 4;
+
+/**
+ * The build context of a Dockerfile that no compose file builds: a folder above it when its own
+ * COPY/ADD sources show it (`COPY cmd/loki/loki-docker-config.yaml …` in `cmd/loki/Dockerfile`: built
+ * with `docker build -f cmd/loki/Dockerfile .`), else its own folder; null (unknown) when a folder
+ * above it has a `.dockerignore` and its own has none (a repository that keeps one ignore file at its
+ * root and builds from there: uptime-kuma's `docker/dockerfile`).
+ */
+function inferredContext(ctx: DockerfileContext): string | null {
+  const dir = path.dirname(ctx.path);
+  const ancestors: string[] = [];
+  for (let d = path.dirname(dir), i = 0; i < MAX_CONTEXT_UP && d !== path.dirname(d); d = path.dirname(d), i++) {
+    ancestors.push(d);
+    if (ctx.workspace.exists(path.join(d, '.git'))) break; // the repository root
+  }
+  if (ancestors.length === 0) return dir;
+  const sources: string[] = [];
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if ((kw !== 'COPY' && kw !== 'ADD') || flagNamed(ins, 'from')) continue;
+      const words = argWords(ctx, ins).filter((w) => !w.heredoc);
+      for (const w of words.slice(0, -1)) {
+        const src = unquote(w.value).replace(/^(?:\.\/)+/, '');
+        if (src === '' || src.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(src)) continue;
+        sources.push(src);
+      }
+    }
+  }
+  for (const a of ancestors) {
+    const rel = path.relative(a, dir).split(path.sep).join('/');
+    if (sources.some((src) => src === rel || src.startsWith(`${rel}/`))) return a;
+  }
+  const ownIgnore = ctx.workspace.exists(path.join(dir, '.dockerignore')) || ctx.workspace.exists(`${ctx.path}.dockerignore`);
+  if (!ownIgnore && ancestors.some((a) => ctx.workspace.exists(path.join(a, '.dockerignore')))) return null;
+  return dir;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DR003',
   name: 'dockerignore-missing-secrets',
@@ -189,14 +257,14 @@ export default defineRule<'dockerfile', Data>({
   docs: {
     what:
       'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`) and — when the context holds a `.git` directory — `.git`. ' +
-      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … in the Dockerfile\'s folder and up to three folders above) give in `build:`, else the Dockerfile\'s folder. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
+      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
-      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `.git`, `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*`, or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
-      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
+      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
+      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
     references: [
@@ -213,7 +281,11 @@ export default defineRule<'dockerfile', Data>({
     if (!copy) return [];
     const dockerfileDir = path.dirname(ctx.path);
     const contexts = [...new Set(servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context))];
-    if (contexts.length === 0) contexts.push(dockerfileDir);
+    if (contexts.length === 0) {
+      const inferred = inferredContext(ctx);
+      if (inferred === null) return []; // the context is not known: its ignore file cannot be judged
+      contexts.push(inferred);
+    }
     for (const context of contexts) {
       const ignore = dockerignoreFor(ctx.workspace, ctx.path, context);
       const required = REQUIRED.filter((r) => !r.ifExists || ctx.workspace.exists(path.join(context, r.ifExists)));
@@ -225,9 +297,9 @@ export default defineRule<'dockerfile', Data>({
         missing = required.filter((r) => !isExcluded(patterns, r.test));
       }
       if (missing.length === 0) continue;
-      const lines = ignore.text === undefined ? REQUIRED.map((r) => r.line) : missing.map((r) => r.line);
+      const lines = missing.map((r) => r.line);
       const rel = path.relative(dockerfileDir, context).split(path.sep).join('/') || '.';
-      return [{ range: copy.range, data: { ignorePath: ignore.path, exists: ignore.text !== undefined, missing: missing.map((m) => m.label), lines, context: rel, referenced: referencesSensitive(ctx, copy.ins) } }];
+      return [{ range: copy.range, data: { ignorePath: ignore.path, exists: ignore.text !== undefined, missing: missing.map((m) => m.label), lines, context: rel, referenced: referencesSensitive(ctx, copy.ins), buildMayReadGit: buildMayReadGit(ctx, copy.ins) } }];
     }
     return [];
   },
@@ -241,7 +313,8 @@ export default defineRule<'dockerfile', Data>({
     const text = data.exists ? ctx.workspace.readText(data.ignorePath) : undefined;
     if (data.exists && text === undefined) return undefined;
     // One `.dockerignore` serves every build of the context: another Dockerfile there may need what it would now exclude.
-    const safe = !data.referenced && sharedContextRisk(ctx, data, text) === undefined;
+    // Excluding `.git` may change what a build step makes (a version from `git describe`).
+    const safe = !data.referenced && !(data.buildMayReadGit && data.lines.includes('.git')) && sharedContextRisk(ctx, data, text) === undefined;
     if (text === undefined) return { title, safe, changes: [{ kind: 'create', path: data.ignorePath, content: data.lines.map((l) => `${l}\n`).join('') }] };
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     return { title, safe, changes: [{ kind: 'edit', path: data.ignorePath, edits: [appendLineEdit(text, data.lines.join(eol), eol)] }] };
