@@ -104,5 +104,15 @@ describe('messages name the cause', () => {
     assert.equal(df010.length, 1);
     assert.match(df010[0], /has no USER of its own and inherits USER root from the stage it builds on/);
   });
+  it('DF011 does not call sudo -u <user> redundant: it runs the step as that user (discourse: sudo -u discourse bundle install)', () => {
+    const text = 'FROM debian:trixie-slim\nRUN useradd -m app\nRUN sudo -u app bundle install\nRUN sudo --user=app -H make\nRUN sudo -E make install\nRUN sudo apt-get clean\n';
+    const messages = messagesOf('DF011', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
+    assert.deepEqual(messages, [
+      'sudo -u app in RUN runs this step as app; use USER app for it (or setpriv/gosu) and keep sudo and its sudoers grant out of the image.',
+      'sudo -u app in RUN runs this step as app; use USER app for it (or setpriv/gosu) and keep sudo and its sudoers grant out of the image.',
+      'sudo in RUN as root only changes the environment (its options); run the command without sudo, setting what it needs with ENV or export.',
+      'sudo in RUN is redundant: the step already runs as root. Remove it.',
+    ]);
+  });
 });
 

@@ -11,6 +11,21 @@ interface Data {
   next: 'program' | 'option' | 'none';
   /** `sudo` and the blanks after it, when removing them is exact; else null. */
   removeRange: Range | null;
+  /** The user `-u`/`--user` names (`sudo -u app …` runs the step as that user), else null. */
+  asUser: string | null;
+}
+
+/** The user a sudo command line switches to (`-u app`, `-uapp`, `--user=app`, `--user app`), or null. */
+function sudoUser(words: readonly string[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (!w.startsWith('-') || w === '--') return null; // the command starts
+    if (w === '-u' || w === '--user') return words[i + 1] ?? null;
+    if (w.startsWith('--user=')) return w.slice('--user='.length) || null;
+    if (/^-[A-Za-z]*u./.test(w)) return w.slice(w.indexOf('u') + 1);
+    if (/^-[A-Za-z]*u$/.test(w)) return words[i + 1] ?? null;
+  }
+  return null;
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -44,7 +59,8 @@ export default defineRule<'dockerfile', Data>({
             const between = ctx.text.slice(word.end, nextWord.start);
             if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, nextWord.start);
           }
-          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange } });
+          const asUser = next === 'option' ? sudoUser(cmd.words.slice(cmd.programIndex + 1).map((w) => w.value)) : null;
+          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser } });
         }
       }
     }
@@ -52,6 +68,9 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     if (d.user === 'non-root') return 'sudo in RUN climbs back to root after a non-root USER; do this step before USER (or under USER root) and keep sudo out of the image.';
+    // `sudo -u app` drops privileges for the step: removing it would run the step as root.
+    if (d.asUser !== null && !/^(?:root|0|#0)$/.test(d.asUser)) return `sudo -u ${d.asUser} in RUN runs this step as ${d.asUser}; use USER ${d.asUser} for it (or setpriv/gosu) and keep sudo and its sudoers grant out of the image.`;
+    if (d.user === 'root' && d.next === 'option') return 'sudo in RUN as root only changes the environment (its options); run the command without sudo, setting what it needs with ENV or export.';
     if (d.user === 'root') return 'sudo in RUN is redundant: the step already runs as root. Remove it.';
     return 'sudo in RUN: build steps run as the USER in effect; run root steps before switching USER instead of using sudo.';
   },
