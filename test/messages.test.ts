@@ -114,5 +114,11 @@ describe('messages name the cause', () => {
       'sudo in RUN is redundant: the step already runs as root. Remove it.',
     ]);
   });
+  it('DF041 advises what works on the base: a bash SHELL on Debian (dash has no pipefail before Debian 13), an ash SHELL on Alpine (no bash), set -o pipefail under bash', () => {
+    const tail = (text: string) => messagesOf('DF041', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile').map((m) => m.split('; ')[1]);
+    assert.deepEqual(tail('FROM debian:bookworm-slim\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n'), ['add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it (/bin/sh may be dash, which has no pipefail before Debian 13).']);
+    assert.deepEqual(tail('FROM node:24-alpine AS base\nFROM base\nRUN wget -qO- https://example.com/x.tgz | tar -xz\n'), ['add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).']);
+    assert.deepEqual(tail('FROM rockylinux:9\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n'), ['start the script with set -o pipefail.']);
+  });
 });
 

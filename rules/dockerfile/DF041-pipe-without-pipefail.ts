@@ -14,7 +14,17 @@ interface Data {
   shell: string | null;
   /** Where `set -o pipefail` goes, and how it is joined; null when the shell is not known to be bash. */
   insert: { offset: number; text: string } | null;
+  /**
+   * What the message advises: `set -o pipefail` in the script (its shell is known to have it: bash, ash,
+   * zsh, ksh), a bash SHELL (the default /bin/sh of Debian and Ubuntu images is dash, which has no
+   * pipefail before Debian 13, while bash is always there), or an ash SHELL (Alpine and BusyBox images
+   * have no bash).
+   */
+  remedy: 'set' | 'shell-bash' | 'shell-ash';
 }
+
+/** Alpine and BusyBox based images: /bin/sh is BusyBox ash, which has pipefail; bash is not installed. */
+const ASH_IMAGE = /(?:^|[/-])(?:alpine|busybox)(?:$|[\d.-])/;
 
 /** Producers whose failure cannot matter, and that pipefail would make fail on SIGPIPE (`yes | apt-get …`). */
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
@@ -67,7 +77,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | tar -xz` succeeds when the download fails (tar reads an empty stream) or `wget -O- … | sh` when the server errors, so the build goes on and ships an image without the tool, or half of it, and nobody notices. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
-    fix: '"Turn on pipefail" prepends `set -o pipefail && ` to the RUN (inside the JSON string for `["bash", "-c", "…"]`, or as a first line of a heredoc script) — only where the script is known to run under bash: the stage\'s SHELL is bash, the JSON form or the heredoc (shebang or `RUN bash <<EOF`) names bash, or the base image is of the Red Hat family (CentOS, Fedora, Rocky, Alma, Amazon Linux, Oracle Linux, UBI), whose /bin/sh is bash. Not offered for the default /bin/sh of Debian and Ubuntu images (dash supports pipefail only from 0.5.12-7, Debian 13 / Ubuntu 25.04) nor of Alpine/BusyBox; there, add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian/Ubuntu) or `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` (Alpine) yourself. Not safe: a pipeline that relied on an ignored failure (`… | head -1` killing its producer) now fails the build.',
+    fix: '"Turn on pipefail" prepends `set -o pipefail && ` to the RUN (inside the JSON string for `["bash", "-c", "…"]`, or as a first line of a heredoc script) — only where the script is known to run under bash: the stage\'s SHELL is bash, the JSON form or the heredoc (shebang or `RUN bash <<EOF`) names bash, or the base image is of the Red Hat family (CentOS, Fedora, Rocky, Alma, Amazon Linux, Oracle Linux, UBI), whose /bin/sh is bash. Not offered for the default /bin/sh of Debian and Ubuntu images (dash supports pipefail only from 0.5.12-7, Debian 13 / Ubuntu 25.04) nor of Alpine/BusyBox; there, add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian/Ubuntu) or `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` (Alpine) yourself. Not safe: a pipeline that relied on an ignored failure (`… | head -1` killing its producer) now fails the build. The message advises what works on the stage\'s base: `set -o pipefail` when the script runs under bash, ash, zsh or ksh; `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` on Alpine and BusyBox images (no bash); otherwise `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian and Ubuntu images always have bash, and their /bin/sh may be a dash without pipefail, where `set -o pipefail` fails the build).',
     guideline: '§6 Image Build Security; Security Checklist — "Error handling implemented"',
     equivalents: ['hadolint DL4006 (set the SHELL option -o pipefail before RUN with a pipe in it)', 'KICS "Shell Running A Pipe Without Pipefail Flag"', 'Trivy DS-0032 (RUN with pipe without pipefail)', 'Checkov and BuildKit: no equivalent'],
     references: [
@@ -140,16 +150,25 @@ export default defineRule<'dockerfile', Data>({
             insert = { offset: ctx.lines.offsetAt({ line: firstLine, character: 0 }), text: `${ctx.lines.indentOf(firstLine)}set -o pipefail${ctx.lines.eol}` };
           } else insert = { offset: o[0], text: 'set -o pipefail && ' };
         }
+        let remedy: Data['remedy'] = 'shell-bash';
+        if (bash || (shell !== null && /^(?:ash|zsh|ksh|mksh)$/.test(shell))) remedy = 'set';
+        else if (run.stage) {
+          const base = rootBase(run.stage);
+          if (base.kind === 'image' && (ASH_IMAGE.test(base.ref.repository) || ASH_IMAGE.test(base.ref.tag ?? ''))) remedy = script.json || script.heredoc ? 'set' : 'shell-ash';
+        }
         out.push({
           range: ctx.rangeOfOffsets(found.first.words[Math.max(0, found.first.programIndex)].start, found.last.end),
-          data: { from: invocation(found.first)?.name ?? 'a command', to: invocation(found.last)?.name ?? 'a command', shell, insert },
+          data: { from: invocation(found.first)?.name ?? 'a command', to: invocation(found.last)?.name ?? 'a command', shell, insert, remedy },
         });
       }
     }
     return out;
   },
   message(d) {
-    return `This RUN pipes ${d.from} into ${d.to} without pipefail: if ${d.from} fails, the step still succeeds with ${d.to}'s status; set -o pipefail (or SHELL ["/bin/bash", "-o", "pipefail", "-c"]).`;
+    const head = `This RUN pipes ${d.from} into ${d.to} without pipefail: the step's status is ${d.to}'s, so a failure of ${d.from} can go unnoticed`;
+    if (d.remedy === 'set') return `${head}; start the script with set -o pipefail.`;
+    if (d.remedy === 'shell-ash') return `${head}; add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).`;
+    return `${head}; add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it (/bin/sh may be dash, which has no pipefail before Debian 13).`;
   },
   fix(ctx, { data }) {
     if (!data.insert) return undefined;
