@@ -76,6 +76,31 @@ function volumeName(service: string, taken: Set<string>): string {
   return name;
 }
 
+const PRE18_DATA = '/var/lib/postgresql/data';
+
+/** PostgreSQL 18 or later (PGDATA /var/lib/postgresql/<major>/docker) with a volume at the pre-18 data path. */
+function pg18WrongTarget(d: Data): boolean {
+  return d.kind === 'postgres' && /^\/var\/lib\/postgresql\/\d+\/docker$/.test(d.dir) && d.elsewhere.includes(PRE18_DATA);
+}
+
+/** The service's own short-syntax mount `source:/var/lib/postgresql/data[:mode]`, retargeted to `/var/lib/postgresql`. */
+function retargetPg18(ctx: ComposeContext, service: Service): { edit: TextEdit; source: string } | undefined {
+  const entry = ctx.serviceGet(service, 'volumes');
+  if (!entry || !entry.own || entry.shared || !entry.value || !isSeq(entry.value)) return undefined;
+  for (const n of entry.value.items) {
+    const node = n as Node;
+    if (!isScalar(node) || ctx.isShared(node) || typeof node.value !== 'string') continue;
+    const m = /^([^:]+):(\/var\/lib\/postgresql\/data\/?)(:[a-z,]+)?$/.exec(node.value);
+    if (!m) continue;
+    const span = scalarContentSpan(ctx.text, node);
+    // Only where the text is the value as written (no quotes with escapes, no folding).
+    if (!span || ctx.text.slice(span[0], span[1]) !== node.value) return undefined;
+    const at = span[0] + m[1].length + 1;
+    return { edit: { range: ctx.lines.rangeOf(at, at + m[2].length), newText: '/var/lib/postgresql' }, source: m[1] };
+  }
+  return undefined;
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC060',
   name: 'data-store-without-volume',
@@ -83,11 +108,11 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+: `/var/lib/postgresql`), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are.',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
-    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory.',
+    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory. On PostgreSQL 18 and later with the service\'s volume at `/var/lib/postgresql/data`, the fix is "Mount <volume> at /var/lib/postgresql": it moves that mount instead of adding one (not applied by fix-all either: data an older major wrote in that volume needs `pg_upgrade` first).',
     guideline: '§4 Data Security — PostgreSQL "Regular Backups", Redis "AOF Persistence"',
     equivalents: ['no equivalent in hadolint, dclint, Checkov or Trivy; Docker\'s own docs ("Persist the DB") and each image\'s "Where to store data" section'],
     references: [
@@ -120,6 +145,9 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const where = d.now === 'tmpfs' ? 'is a tmpfs (memory)' : d.now === 'anonymous' ? 'is an anonymous volume' : 'is not mounted from a volume';
+    if (pg18WrongTarget(d)) {
+      return `PostgreSQL service '${d.service}' runs PostgreSQL 18 or later, which keeps its data in ${d.dir}: the volume at the pre-18 path ${PRE18_DATA} does not hold it, and the server refuses to start with a volume there. Mount it at /var/lib/postgresql.`;
+    }
     const other = d.elsewhere.length > 0 ? ` (the volume at ${d.elsewhere.join(', ')} is not where this image writes its data)` : '';
     const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : '';
     const loss = d.now === 'tmpfs' ? 'every restart of the container loses it' : "'docker compose down' then 'up' starts it empty, and 'docker compose down -v' or 'docker volume prune' deletes it";
@@ -129,6 +157,11 @@ export default defineRule<'compose', Data>({
     if (data.now === 'tmpfs') return undefined;
     const service = ctx.services.find((s) => s.name === data.service && comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
     if (!service || !parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
+    // PostgreSQL 18+ with its volume at the pre-18 path: move that mount (another one at /var/lib/postgresql would leave it there, and the server refuses to start with it).
+    if (pg18WrongTarget(data)) {
+      const retarget = retargetPg18(ctx, service);
+      return retarget && { title: `Mount ${retarget.source} at /var/lib/postgresql (PostgreSQL 18 and later; data an older major wrote there needs pg_upgrade first)`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [retarget.edit] }] };
+    }
     const doc = service.doc;
     const root = doc.contents;
     if (!root || !isMap(root) || (root as YAMLMap).flow) return undefined;
@@ -143,6 +176,7 @@ export default defineRule<'compose', Data>({
     }
     const name = volumeName(service.name, taken);
     const item = `${name}:${data.mountTarget}`;
+
 
     // The service's mount: replace an anonymous volume on the directory, else add an item or the key.
     let serviceEdit: TextEdit | undefined;

@@ -19,6 +19,7 @@ import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './
 import { interpolateWithDotenv } from './compose-values';
 import { redisFacts } from './redis-config';
 import type { DataStoreKind } from './datastores';
+import { eolImages, eolToday, isSupported } from './eol';
 
 export interface DataDir {
   kind: DataStoreKind;
@@ -28,8 +29,6 @@ export interface DataDir {
   mountTarget: string;
   /** The data directory came from the service's own settings (PGDATA, --datadir, --dbpath). */
   configured: boolean;
-  /** Other mount targets taken as holding the data (postgres 18+: the pre-18 path, which the image refuses to start with rather than lose data). */
-  alsoAccepted: string[];
 }
 
 const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64)\//;
@@ -80,6 +79,19 @@ function majorOf(tag: string | null): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * The PostgreSQL major of the official image's tag; for a tag without a version (none, `latest`,
+ * `alpine`, `trixie`) the newest line that is supported today in the EOL data, which those tags
+ * follow (18 since September 2025).
+ */
+function postgresMajorOf(ref: ImageRef | null): number | null {
+  const major = majorOf(ref?.tag ?? null);
+  if (major !== null || !ref || ref.repository !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
+  let newest: number | null = null;
+  for (const l of eolImages().postgres?.lines ?? []) if (isSupported(l, eolToday()) && (newest === null || Number(l.line) > newest)) newest = Number(l.line);
+  return newest;
+}
+
 /** The value of `--name=value` or `--name value` in a service's command, or undefined when absent, null when unknown. */
 function optionValue(ctx: ComposeContext, service: Service, name: string): string | null | undefined {
   const cmds = effectiveCommandsThrough(ctx, service);
@@ -117,15 +129,15 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
   if (!dir) return undefined;
   let mountTarget = dir;
   let configured = false;
-  const alsoAccepted: string[] = [];
   if (!vendor) {
     if (store.kind === 'postgres') {
-      const major = majorOf(ref?.tag ?? null);
+      const major = postgresMajorOf(ref);
       // postgres 18+: PGDATA /var/lib/postgresql/18/docker under the image's volume /var/lib/postgresql.
+      // A volume at the pre-18 /var/lib/postgresql/data does not hold it: an empty one is left unused
+      // while the data goes to the anonymous volume (one with old data makes the server refuse to start).
       if (major !== null && major >= 18) {
         dir = `/var/lib/postgresql/${major}/docker`;
         mountTarget = '/var/lib/postgresql';
-        alsoAccepted.push('/var/lib/postgresql/data');
       }
       const pgdata = new ExtendedEnv(ctx, service).get('PGDATA');
       if (pgdata.state === 'unknown' || pgdata.state === 'unknown-value') return undefined;
@@ -148,7 +160,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
       }
     }
   }
-  return { kind: store.kind, dir, mountTarget, configured, alsoAccepted: configured ? [] : alsoAccepted };
+  return { kind: store.kind, dir, mountTarget, configured };
 }
 
 export interface DataMountState {
@@ -189,7 +201,7 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
       state.unknown = true;
       continue;
     }
-    const holds = covers(target, data.dir) || target === data.mountTarget || data.alsoAccepted.includes(target);
+    const holds = covers(target, data.dir) || target === data.mountTarget;
     const relevant = holds || isUnder(target, data.dir);
     if (!relevant) {
       if ((m.type === 'bind' || m.type === 'volume') && m.source?.value && LIKELY_DATA_PATH.test(target)) state.elsewhere.push(target);
