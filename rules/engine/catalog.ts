@@ -91,12 +91,13 @@ export function isMinimalTag(tag: string): boolean {
 /**
  * The minimal variant of an official image's tag (`node:20` → `20-alpine`, `python:3.12-bookworm` is
  * left alone as its suffix is a distribution), or undefined when the catalog does not know one.
- * A missing or `latest` tag maps to the catalog's pinned minimal tag.
+ * A missing or `latest` tag maps to the minimal variant of the newest supported line (see pinTags).
  */
 export function minimalVariantTag(ref: ImageRef): string | undefined {
   const entry = catalogEntry(ref);
   if (!entry || entry.alwaysMinimal || !entry.minimalSuffix) return undefined;
-  if (ref.tag === null || ref.tag === 'latest') return entry.minimal ?? undefined;
+  // Without a version: the minimal variant of the line `latest` follows (`postgres` → `18-alpine`, not the catalog's 17).
+  if (ref.tag === null || ref.tag === 'latest') return `${pinTags(ref)[0] ?? entry.tag}${entry.minimalSuffix}`;
   if (isMinimalTag(ref.tag)) return undefined;
   // Only plain version tags (optionally with a known non-distribution variant such as -fpm, -jdk, -management).
   if (!/^\d+(?:\.\d+){0,2}(?:-(?:fpm|cli|jdk|jre|management|zts))?$/.test(ref.tag)) return undefined;
