@@ -16,6 +16,7 @@ import { URI } from 'vscode-uri';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { redactSecretsInLine } from '../cli/src/redact';
+import { templateValue } from '../rules/compose/DR002-env-example-missing';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -303,5 +304,14 @@ describe('no secret in the CLI output', () => {
     const moved = { composeMap: S.composeMap, composeList: S.composeList, composeDefault: S.composeDefault, buildArg: S.buildArg, connection: S.connection, redisCommand: S.redisCommand };
     const leaks = findLeaks(r.stdout + r.stderr, moved);
     assert.deepEqual(leaks, [], excerpt(r.stdout, leaks.map((l) => moved[l as keyof typeof moved])));
+  });
+});
+
+describe('the .env.example template DR002 writes', () => {
+  it('keeps only values that cannot be secrets, so a copy still starts the stack', () => {
+    const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080']];
+    for (const [name, value] of kept) assert.equal(templateValue(name, value), value, name);
+    const blanked: [string, string][] = [['POSTGRES_PASSWORD', 'local'], ['API_TOKEN', 'abc'], ['SLACK_WEBHOOK', 'https://hooks.slack.com/services/T0/B0/xyz'], ['DATABASE_URL', 'postgres://u:p@db/x'], ['CLIENT_ID', 'abc123def456'], ['SOME_ID', '8f14e45fceea167a5a36dedd4bea2543'], ['IMG', 'repo/app:8f14e45fceea167a5a36'], ['NAME', 'hello world'], ['MULTI', 'line one\nline two']];
+    for (const [name, value] of blanked) assert.equal(templateValue(name, value), '', name);
   });
 });

@@ -4,6 +4,7 @@ import { isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { holdsSecrets } from './DR001-env-not-gitignored';
+import { isCredentialName } from '../engine/secrets';
 
 interface Data {
   path: string;
@@ -16,6 +17,24 @@ interface Data {
 function isUnder(p: string, dir: string): boolean {
   const rel = path.relative(dir, p);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * The value a template keeps for a variable: only one that cannot be a secret — the name is not a
+ * credential's, and the value is a number, a boolean, an absolute path, or a plain word or host name
+ * (with a port) without digits mixed in (`shop`, `redis:6379`, `/app/pythonpath`, `true`, `8080`),
+ * or an image reference of such words (`getsentry/snuba:nightly`). Anything else (a URL, which may carry
+ * a password or a token; a random-looking string) is left empty. Copied to `.env`, a template that
+ * keeps these still starts the stack (`image: ""` does not).
+ */
+export function templateValue(name: string, value: string): string {
+  if (value === '' || isCredentialName(name) || value.length > 80) return '';
+  if (/^-?\d+(?:\.\d+)?$/.test(value) || /^(?:true|false|yes|no|on|off)$/i.test(value)) return value;
+  if (/^\/[\w./-]*$/.test(value) && !/\d{6,}/.test(value)) return value;
+  const word = '[A-Za-z][A-Za-z-]*(?:\\.[A-Za-z][A-Za-z-]*)*';
+  if (new RegExp(`^${word}(?::\\d{1,5})?$`).test(value)) return value;
+  if (new RegExp(`^(?:${word}/)*${word}:[A-Za-z0-9][\\w.-]{0,40}$`).test(value) && !/[0-9a-f]{12,}/i.test(value)) return value;
+  return '';
 }
 
 export default defineRule<'compose', Data>({
@@ -32,7 +51,7 @@ export default defineRule<'compose', Data>({
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
     good: '.env            (git-ignored, POSTGRES_PASSWORD=…)\n.env.example    (committed: POSTGRES_PASSWORD=)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
-    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one `NAME=` line per variable, in the file\'s order and with its line endings — names only, never a value or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or safe defaults by hand.',
+    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name with an optional port, or an image reference made of such words (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`, `SENTRY_IMAGE=getsentry/sentry:nightly`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
     guideline: '§5 Secrets Management — "git add .env.example"',
     equivalents: ['dotenv-linter checks the syntax of env files, and dotenv-safe / envalid check at run time that the variables of .env.example are set; no compose linter checks for the template'],
     references: [
@@ -63,13 +82,16 @@ export default defineRule<'compose', Data>({
   message(d) {
     return `'${d.display}' has no ${path.basename(d.path)}.example: commit a template that lists its ${d.keys.length} variable${d.keys.length === 1 ? '' : 's'} without values, so others know what to set.`;
   },
-  fix(_ctx, { data }): Fix | undefined {
+  fix(ctx, { data }): Fix | undefined {
     if (data.keys.length === 0) return undefined;
+    const text = ctx.workspace.readText(data.path);
+    if (text === undefined) return undefined;
+    const values = parseEnvFile(text);
     const examplePath = `${data.path}.example`;
     return {
       title: `Create ${path.basename(examplePath)}`,
       safe: true,
-      changes: [{ kind: 'create', path: examplePath, content: data.keys.map((k) => `${k}=${data.eol}`).join('') }],
+      changes: [{ kind: 'create', path: examplePath, content: data.keys.map((k) => `${k}=${templateValue(k, values.get(k) ?? '')}${data.eol}`).join('') }],
     };
   },
 });
