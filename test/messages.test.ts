@@ -120,5 +120,14 @@ describe('messages name the cause', () => {
     assert.deepEqual(tail('FROM node:24-alpine AS base\nFROM base\nRUN wget -qO- https://example.com/x.tgz | tar -xz\n'), ['add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).']);
     assert.deepEqual(tail('FROM rockylinux:9\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n'), ['start the script with set -o pipefail.']);
   });
+  it('DR001 says "with the secrets it holds" (error) only when the env file holds a credential; settings only are a warning', () => {
+    const compose = 'services:\n  web:\n    image: nginx:${NGINX_TAG}\n';
+    const run = (env: string) => {
+      const set = new Map([['/m/compose.yaml', compose], ['/m/.env', env], ['/m/.git/HEAD', 'ref: refs/heads/main\n']]);
+      return analyze(allRules, 'compose', '/m/compose.yaml', compose, viewOf(set), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DR001').map((f) => `${f.severity}: ${f.message}`);
+    };
+    assert.deepEqual(run('NGINX_TAG=1.27-alpine\nCOMPOSE_PROJECT_NAME=demo\n'), ["warning: '.env' (read for ${…} interpolation) is not ignored by .gitignore: it holds no credential yet, but the next `git add` commits it with whatever is added to it."]);
+    assert.deepEqual(run('NGINX_TAG=1.27-alpine\nAPI_TOKEN=tok_live_0123456789\n'), ["error: '.env' (read for ${…} interpolation) is not ignored by .gitignore: the next `git add` commits it, with the secrets it holds."]);
+  });
 });
 

@@ -15,6 +15,8 @@ interface Data {
   display: string;
   via: 'env_file' | 'interpolation';
   exists: boolean;
+  /** It exists and holds a credential-shaped variable with a value (whether, never which). */
+  secrets: boolean;
 }
 
 /** Whether an env file holds a credential-shaped variable with a real value (names only are looked at for the decision; values never leave). */
@@ -58,7 +60,7 @@ export default defineRule<'compose', Data>({
   docs: {
     what:
       'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root do not ignore (judged with gitignore\'s own matching rules, negations included): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
-      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file exists, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
+      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential-shaped variable with a value, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
     why:
       'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
     bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
@@ -87,13 +89,15 @@ export default defineRule<'compose', Data>({
       const rel = path.relative(ctx.dir, use.path).split(path.sep).join('/');
       // A file that does not exist yet has nothing to commit: a warning until it is created.
       const exists = use.text !== undefined;
-      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists }, ...(exists ? {} : { severity: 'warning' as const }) });
+      const secrets = use.text !== undefined && holdsSecrets(use.text);
+      // Nothing secret to commit yet (missing, or only settings): a warning until it holds one.
+      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists, secrets }, ...(secrets ? {} : { severity: 'warning' as const }) });
     }
     return out;
   },
   message(d) {
     const how = d.via === 'interpolation' ? 'read for ${…} interpolation' : 'used by env_file';
-    const risk = d.exists ? 'the next `git add` commits it, with the secrets it holds' : 'once it is created, the next `git add` commits it';
+    const risk = !d.exists ? 'once it is created, the next `git add` commits it' : d.secrets ? 'the next `git add` commits it, with the secrets it holds' : 'it holds no credential yet, but the next `git add` commits it with whatever is added to it';
     return `'${d.display}' (${how}) is not ignored by .gitignore: ${risk}.`;
   },
   fix(ctx, { data }): Fix | undefined {
