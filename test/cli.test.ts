@@ -46,6 +46,25 @@ describe('CLI', () => {
     assert.ok(!r.stdout.includes(SECRET), 'never prints a secret');
   });
 
+  it('names the YAML files that look like compose files but are not named like one (not checked, as in the editor)', () => {
+    const dir = project({
+      'keycloak-mysql.yml': 'services:\n  mysql:\n    image: mysql:8.4\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n',
+      'jitsi/jibri.yml': 'services:\n    jibri:\n        build: ./jibri\n',
+      '.gitlab-ci.yml': 'services:\n  - docker:dind\nbuild:\n  script: make\n',
+      'ignored/stack.yml': 'services:\n  web:\n    image: nginx:1.30\n',
+      '.gitignore': 'ignored/\n',
+      'compose.yaml': 'include:\n  - db.yml\nservices:\n  web:\n    image: nginx:1.30\n',
+      'db.yml': 'services:\n  db:\n    image: postgres:17\n',
+    });
+    const r = run(['check', '.'], dir);
+    assert.match(r.stderr, /^docker-guardrails: not checked: 2 YAML files with a top-level services: key but not named like a compose file: (?:jitsi\/jibri\.yml, keycloak-mysql\.yml|keycloak-mysql\.yml, jitsi\/jibri\.yml)\. Pass them as arguments/m);
+    assert.ok(!r.stderr.includes('gitlab-ci') && !r.stderr.includes('stack.yml') && !r.stderr.includes('db.yml'), r.stderr);
+    assert.match(r.stdout, /in 2 files/, 'compose.yaml and the db.yml it includes are checked');
+    const named = run(['check', 'keycloak-mysql.yml'], dir);
+    assert.equal(named.stderr, '', 'a file named on the command line is checked, with no notice');
+    assert.match(named.stdout, /DC041/);
+  });
+
   it('exits 0 below --fail-on and 1 at or above it', () => {
     const dir = project({ 'Dockerfile': 'FROM node\nUSER 1000\n' });
     assert.equal(run(['check'], dir).code, 0, 'only warnings: below the default error threshold');

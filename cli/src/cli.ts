@@ -48,7 +48,8 @@ const USAGE = `Usage: docker-guardrails check [paths…] [options]
        docker-guardrails --explain CODE
 
 Analyzes Dockerfiles and Docker Compose files (directories are walked; node_modules, .git and
-files ignored by .gitignore are skipped).
+files ignored by .gitignore are skipped; YAML files not named like compose files are not analyzed
+unless given as arguments, and those that look like one are named on standard error).
 
 Options:
   --format text|json|sarif|github
@@ -133,9 +134,38 @@ function parse(argv: string[]): Parsed {
 }
 
 /** Resolves the command line's paths to the files to analyze. Throws for a path that does not exist. */
-function collect(paths: string[], ws: DiskWorkspace): { file: FoundFile; root: string }[] {
+/** How much of a YAML file is read to tell whether it looks like a compose file. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Whether a YAML file that is not named like a compose file looks like one: a top-level `services:`
+ * key and an indented `image:` or `build:` (read from its first 64 KB; unreadable files do not).
+ */
+function looksLikeCompose(file: string): boolean {
+  let text: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      text = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return /^services:[ \t]*(?:#.*)?\r?$/m.test(text) && /^[ \t]+(?:image|build):/m.test(text);
+}
+
+/**
+ * The files to analyze under the given paths. `lookalikes`: YAML files of the walked folders that are
+ * not named like compose files (so not analyzed, as in the editor) but look like one: the report
+ * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
+ */
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []): { file: FoundFile; root: string }[] {
   const seen = new Set<string>();
   const out: { file: FoundFile; root: string }[] = [];
+  const otherYaml: string[] = [];
   for (const p of paths) {
     const abs = path.resolve(p);
     let st: fs.Stats;
@@ -144,13 +174,14 @@ function collect(paths: string[], ws: DiskWorkspace): { file: FoundFile; root: s
     } catch {
       throw new Error(`${p}: no such file or directory`);
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f) }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       if (seen.has(f.path)) continue;
       seen.add(f.path);
       out.push({ file: f, root: st.isDirectory() ? abs : path.dirname(abs) });
     }
   }
+  for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
   return out;
 }
 
@@ -224,12 +255,18 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const reads = new RunReads();
   const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
   let files: { file: FoundFile; root: string }[];
+  const lookalikes: string[] = [];
   try {
-    files = collect(opts.paths, workspace);
+    files = collect(opts.paths, workspace, lookalikes);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
+  }
+  if (lookalikes.length > 0) {
+    const shown = lookalikes.slice(0, 5).map((p) => path.relative(process.cwd(), p) || p);
+    const more = lookalikes.length > shown.length ? ` and ${lookalikes.length - shown.length} more` : '';
+    io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml or <name>.compose.yaml.\n`);
   }
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();

@@ -24,6 +24,8 @@ export interface WalkOptions {
   maxFiles?: number;
   /** Called for every directory entered; return false to stop (e.g. cancellation). */
   shouldContinue?: () => boolean;
+  /** Called for each YAML file (`.yml`, `.yaml`) that is not named like a compose file and is not ignored. */
+  onOtherYaml?: (path: string) => void;
 }
 
 /** Walks a directory for Dockerfiles and compose files, honoring `.gitignore` files on the way. */
@@ -58,7 +60,11 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
         stack.push({ dir: full, rules: here });
       } else if (e.isFile()) {
         const kind = fileKindOf(full);
-        if (!kind || isIgnored(here, full, false)) continue;
+        if (!kind) {
+          if (options.onOtherYaml && /\.ya?ml$/i.test(e.name) && !isIgnored(here, full, false)) options.onOtherYaml(full);
+          continue;
+        }
+        if (isIgnored(here, full, false)) continue;
         out.push({ path: full, kind });
         if (out.length >= maxFiles) return out.sort(byPath);
       }
