@@ -1,5 +1,7 @@
 import { describeMapping, firstReport, hostPorts, portsOf } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
+import type { ComposeContext, Service } from '../engine/compose';
+import { serviceImageLoose } from '../engine/service-image';
 
 interface Data {
   service: string;
@@ -9,6 +11,25 @@ interface Data {
   port: number;
 }
 
+/**
+ * Images whose job is to answer on privileged ports (by the last part of the repository), and those
+ * ports: the exception the rule itself names — reverse proxies and web servers on 80/443, mail servers
+ * on the mail ports, DNS servers on 53.
+ */
+const SERVES_PRIVILEGED: readonly [RegExp, ReadonlySet<number>][] = [
+  [/^(?:nginx(?:-unprivileged|-proxy(?:-manager)?)?|openresty|traefik|caddy|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/, new Set([80, 443])],
+  [/^(?:docker-mailserver|mailserver|postfix|dovecot|exim4?|poste\.io|mailu-front|stalwart-mail|maddy)$/, new Set([25, 110, 143, 465, 587, 993, 995])],
+  [/^(?:pihole|adguardhome|coredns|bind9|unbound|dnsmasq|powerdns|pdns-recursor|technitium-dnsserver)$/, new Set([53])],
+];
+
+/** Whether the service's image is one whose job is to answer on this privileged port. */
+function servesOn(ctx: ComposeContext, service: Service, port: number): boolean {
+  const ref = serviceImageLoose(ctx, service)?.ref;
+  if (!ref) return false;
+  const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+  return SERVES_PRIVILEGED.some(([re, ports]) => re.test(name) && ports.has(port));
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC034',
   name: 'privileged-host-port',
@@ -16,7 +37,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here.',
+    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here. Not reported: a single port that the service\'s image exists to answer on, by the last part of its repository name — 80/443 for reverse proxies and web servers (nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…), the mail ports (25, 110, 143, 465, 587, 993, 995) for mail servers (docker-mailserver, postfix, dovecot…), 53 for DNS servers (pihole, adguardhome, coredns, bind9…): the exception the message itself names.',
     why: 'Ports below 1024 are privileged on the host: only root (or a process with CAP_NET_BIND_SERVICE) may bind them, so Docker binds them on the service\'s behalf and the port stands in for a system service — SSH (22), DNS (53), HTTP/HTTPS (80/443) — that clients and firewall policies trust by number. The CIS Docker Benchmark (5.8, "Do not map privileged ports within containers") asks to keep them for the few services that need them, typically the reverse proxy. SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". Info level: a reverse proxy on 80/443 is the expected exception.',
     bad: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "80:8080"',
     good: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "127.0.0.1:8080:8080"',
@@ -40,6 +61,8 @@ export default defineRule<'compose', Data>({
         const range = hostPorts(m);
         if (!range || range === 'unknown') continue;
         if (range.start >= 1024 || range.start < 1) continue;
+        // The proxy on 80/443, the mail server on 25/587…: what the message itself says those ports are for.
+        if (range.start === range.end && servesOn(ctx, service, range.start)) continue;
         if (!first(m, m.reportRange)) continue;
         out.push({ range: m.reportRange, data: { service: service.name, mapping: describeMapping(m), port: range.start } });
       }
