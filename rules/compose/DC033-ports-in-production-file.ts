@@ -1,3 +1,4 @@
+import { isReverseProxy } from '../engine/service-image';
 import { Minimatch } from 'minimatch';
 import { type Node } from 'yaml';
 import { isSeq } from '../engine/yaml-guards';
@@ -73,7 +74,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*prod*"]`: `docker-compose.prod.yml`, `compose.production.yaml`, `prod.compose.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path (e.g. `**/deploy/**`); case is ignored. A file that a production compose file pulls in with a top-level `include:` (directly or through another included file) is production too. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported.',
+    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*prod*"]`: `docker-compose.prod.yml`, `compose.production.yaml`, `prod.compose.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path (e.g. `**/deploy/**`); case is ignored. A file that a production compose file pulls in with a top-level `include:` (directly or through another included file) is production too. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported. The reverse proxy itself is not flagged: a service whose image is a reverse proxy or web server (by the last part of its repository name: nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…) is where the ports belong.',
     why: 'SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". A port published by a service in production bypasses the proxy\'s TLS, authentication, rate limiting and logging, and Docker\'s own rules bypass the host firewall. The reverse proxy (Traefik, Caddy, nginx) is the one service that publishes 80/443 and reaches the others over the compose network — declare it in a file the globs do not match, or disable this finding for that one service with a severity override.',
     bad: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    ports:\n      - "8080:8080"',
     good: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    expose: ["8080"]\n    labels:\n      traefik.http.routers.api.rule: Host(`api.example.com`)',
@@ -98,6 +99,8 @@ export default defineRule<'compose', Data>({
       const entry = ctx.serviceGet(service, 'ports');
       if (!entry || !entry.value) continue;
       if (!isSeq(entry.value) || entry.value.items.length === 0) continue;
+      // The reverse proxy itself is what publishes ports in production.
+      if (isReverseProxy(ctx, service)) continue;
       const range = ctx.rangeOf(entry.own ? (entry.pair.key as Node) : entry.reportNode);
       // A service that is an alias of another (`b: *a`) shares its text: report it once.
       const key = `${range.start.line}:${range.start.character}`;

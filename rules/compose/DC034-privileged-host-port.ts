@@ -1,7 +1,7 @@
 import { describeMapping, firstReport, hostPorts, portsOf } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
-import { serviceImageLoose } from '../engine/service-image';
+import { imageBaseName, isReverseProxy } from '../engine/service-image';
 
 interface Data {
   service: string;
@@ -17,17 +17,15 @@ interface Data {
  * on the mail ports, DNS servers on 53.
  */
 const SERVES_PRIVILEGED: readonly [RegExp, ReadonlySet<number>][] = [
-  [/^(?:nginx(?:-unprivileged|-proxy(?:-manager)?)?|openresty|traefik|caddy|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/, new Set([80, 443])],
   [/^(?:docker-mailserver|mailserver|postfix|dovecot|exim4?|poste\.io|mailu-front|stalwart-mail|maddy)$/, new Set([25, 110, 143, 465, 587, 993, 995])],
   [/^(?:pihole|adguardhome|coredns|bind9|unbound|dnsmasq|powerdns|pdns-recursor|technitium-dnsserver)$/, new Set([53])],
 ];
 
 /** Whether the service's image is one whose job is to answer on this privileged port. */
 function servesOn(ctx: ComposeContext, service: Service, port: number): boolean {
-  const ref = serviceImageLoose(ctx, service)?.ref;
-  if (!ref) return false;
-  const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
-  return SERVES_PRIVILEGED.some(([re, ports]) => re.test(name) && ports.has(port));
+  if ((port === 80 || port === 443) && isReverseProxy(ctx, service)) return true;
+  const name = imageBaseName(ctx, service);
+  return name !== null && SERVES_PRIVILEGED.some(([re, ports]) => re.test(name) && ports.has(port));
 }
 
 export default defineRule<'compose', Data>({

@@ -43,3 +43,19 @@ function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataSto
   const loose = serviceImageLoose(ctx, service);
   return loose ? dataStoreOfImage(loose.ref) : undefined;
 }
+
+/** Reverse proxies and web servers, by the last part of the repository name (`nginxproxy/nginx-proxy`, `traefik`, `redash/nginx`). */
+const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|-proxy(?:-manager)?)?|openresty|traefik|caddy|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/;
+
+/** The last part of a service's image repository (`nginx` for `redash/nginx:1.0`), or null when unknown. */
+export function imageBaseName(ctx: ComposeContext, service: Service): string | null {
+  const ref = serviceImageLoose(ctx, service)?.ref;
+  return ref ? ref.repository.slice(ref.repository.lastIndexOf('/') + 1) : null;
+}
+
+/** Whether a service runs a reverse proxy or web server image: the one that should publish 80/443. */
+export function isReverseProxy(ctx: ComposeContext, service: Service): boolean {
+  const name = imageBaseName(ctx, service);
+  return name !== null && REVERSE_PROXY.test(name);
+}
+
