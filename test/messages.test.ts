@@ -129,5 +129,12 @@ describe('messages name the cause', () => {
     assert.deepEqual(run('NGINX_TAG=1.27-alpine\nCOMPOSE_PROJECT_NAME=demo\n'), ["warning: '.env' (read for ${…} interpolation) is not ignored by .gitignore: it holds no credential yet, but the next `git add` commits it with whatever is added to it."]);
     assert.deepEqual(run('NGINX_TAG=1.27-alpine\nAPI_TOKEN=tok_live_0123456789\n'), ["error: '.env' (read for ${…} interpolation) is not ignored by .gitignore: the next `git add` commits it, with the secrets it holds."]);
   });
+  it('DF015 does not call a glob an archive: it may match one (mastodon: ADD Gemfile* …)', () => {
+    const text = 'FROM ruby:3.4-slim\nADD Gemfile* /app/\nADD vendor.tar.gz /opt/\nUSER 1000\n';
+    assert.deepEqual(messagesOf('DF015', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile'), [
+      'ADD would extract any tar archive that Gemfile* matches; if it matches only plain files, use COPY, which adds them as they are.',
+      'ADD extracts the local archive vendor.tar.gz into the image; keep ADD only if extraction is intended (use COPY to add the file as-is).',
+    ]);
+  });
 });
 

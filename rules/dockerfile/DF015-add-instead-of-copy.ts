@@ -1,6 +1,6 @@
 import type { Instruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
+import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 
@@ -8,7 +8,7 @@ type Data =
   /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
   | { problem: 'remote'; remote: 'url' | 'git'; source: string }
   /** A local tar archive: ADD extracts it. */
-  | { problem: 'archive'; source: string }
+  | { problem: 'archive'; source: string; /** Only a glob that may match an archive (`Gemfile*`), not an archive's name. */ glob: boolean }
   /** Local files or a heredoc: COPY does the same. */
   | { problem: 'local'; keywordRange: Range | null; keyword: string; safe: boolean };
 
@@ -94,7 +94,7 @@ export default defineRule<'dockerfile', Data>({
       if (kinds.some((k) => k.kind === 'unknown' || k.kind === 'url' || k.kind === 'git')) continue;
       const archive = kinds.find((k) => k.kind === 'archive');
       if (archive && unpack !== 'false') {
-        out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(archive.value) } });
+        out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(archive.value), glob: !looksLikeArchive(archive.value) } });
         continue;
       }
       const fixable = !ADD_ONLY_FLAGS.some((f) => flag(f));
@@ -109,6 +109,7 @@ export default defineRule<'dockerfile', Data>({
         ? `ADD clones ${d.source} without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.`
         : `ADD downloads ${d.source} without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.`;
     }
+    if (d.problem === 'archive' && d.glob) return `ADD would extract any tar archive that ${d.source} matches; if it matches only plain files, use COPY, which adds them as they are.`;
     if (d.problem === 'archive') return `ADD extracts the local archive ${d.source} into the image; keep ADD only if extraction is intended (use COPY to add the file as-is).`;
     return 'ADD of local files: use COPY, which copies without ADD\'s URL fetching and archive extraction.';
   },
