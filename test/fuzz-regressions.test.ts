@@ -37,6 +37,7 @@ const CASES: [string, Case][] = [
   ['DC040/DC041 in a flow mapping', compose('services:\n  db:\n    image: postgres:17\n    environment: { POSTGRES_PASSWORD: hunter2 }\n')],
   ['DC040 in a flow sequence', compose('services:\n  db:\n    image: postgres:17\n    environment: [POSTGRES_PASSWORD=hunter2hunter2, API_TOKEN=tok_live_abcdef123]\n')],
   ['DC010 own privileged over a merged one', compose('x-defaults: &defaults\n  privileged: true\nservices:\n  db:\n    image: postgres:17\n    <<: *defaults\n    privileged: true\n')],
+  ['DC040: a key broken over two lines is not a variable name (no move to .env)', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_USER: app\n      RUN $($(echo))\n      POSTGRES_PASSWORD: semaphore\n      API_TOKEN: tok_live_abcdef123456\n')],
   ['DC042 quoted key', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      "POSTGRES_PASSWORD": s3cretvalue\n')],
   ['DC042 single-quoted key', compose("services:\n  db:\n    image: postgres:17\n    environment:\n      'POSTGRES_PASSWORD': s3cretvalue\n")],
   ['insert after an empty value with a comment', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_INITDB_ARGS:  # note\n  web:\n    image: nginx:1.27\n')],

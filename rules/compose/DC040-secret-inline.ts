@@ -471,6 +471,9 @@ interface CommandPassword {
   exact: boolean;
 }
 
+/** A name Compose interpolates (`${NAME}`) and `.env` can hold. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** A literal credential of the file: its value's name and the service that writes it. */
 interface LiteralCredential {
   name: string;
@@ -582,7 +585,8 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
         if (seen.has(key)) continue;
         const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null) => {
           seen.add(key);
-          const edit = env.editable && env.valueOffsets && rel ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
+          // `${NAME}` and a `.env` line need a variable name Compose reads (a key broken over lines is not one).
+          const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
           out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit } });
         };
         if (isCredentialName(env.name) && !SETTING_NAME.test(env.name)) {
@@ -629,7 +633,7 @@ export function findInlineSecrets(ctx: ComposeContext): { range: Detection['rang
       if (seen.has(key)) continue;
       seen.add(key);
       const dotenvName = c.variable ?? commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
-      const edit = c.exact && dotenvName ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
+      const edit = c.exact && dotenvName && VARIABLE_NAME.test(dotenvName) ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
       out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
     }
   }
