@@ -18,6 +18,8 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   'matrixdotorg/synapse',
   'esphome/esphome',
   'outlinewiki/outline',
+  // goauthentik/authentik Dockerfile: HEALTHCHECK … CMD ["ak", "healthcheck"].
+  'ghcr.io/goauthentik/server',
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

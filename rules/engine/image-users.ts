@@ -50,6 +50,10 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
   { match: /^\/codercom\/code-server$/, user: 'coder' },
   { match: /^quay\.io\/keycloak\/keycloak$/, user: '1000' },
+  // keycloak/keycloak-containers server/Dockerfile (the deprecated Docker Hub image): `USER 1000`.
+  { match: /^\/jboss\/keycloak$/, user: '1000' },
+  // goauthentik/authentik Dockerfile, final stage: `USER 1000`.
+  { match: /^ghcr\.io\/goauthentik\/server$/, user: '1000' },
   { match: /^\/gitea\/gitea$/, when: (r) => /rootless/.test(r.tag ?? ''), user: 'git' },
   { match: /^\/sonatype\/nexus3$/, user: 'nexus' },
   { match: /^(?:ghcr\.io)?\/browserless\//, user: 'blessuser' },
