@@ -136,5 +136,18 @@ describe('messages name the cause', () => {
       'ADD extracts the local archive vendor.tar.gz into the image; keep ADD only if extraction is intended (use COPY to add the file as-is).',
     ]);
   });
+  it('DF041 reports set -o pipefail where /bin/sh is a dash without it (Debian 12, Ubuntu 24.04): the build stops there', () => {
+    const run = (text: string) => analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF041').map((f) => `${f.severity}:${f.range.start.line}`);
+    const set = 'RUN set -o pipefail && curl -fsSL https://example.com/x.tgz | tar -xz\n';
+    assert.deepEqual(run(`FROM python:3.12-slim-bookworm\n${set}`), ['error:1']);
+    assert.deepEqual(run(`FROM ubuntu:24.04\n${set}`), ['error:1']);
+    assert.deepEqual(run(`FROM debian:12-slim\nRUN <<EOF\nset -eo pipefail\ncurl -fsSL https://example.com/x.tgz | tar -xz\nEOF\n`), ['error:2']);
+    // Debian 13, a bash SHELL, an unknown base, or /bin/sh pointed at bash: fine.
+    assert.deepEqual(run(`FROM debian:trixie-slim\n${set}`), []);
+    assert.deepEqual(run(`FROM debian:12\nSHELL ["/bin/bash", "-c"]\n${set}`), []);
+    assert.deepEqual(run(`FROM ghcr.io/acme/base:1.0\n${set}`), []);
+    assert.deepEqual(run(`FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n${set}`), []);
+    assert.match(messagesOf('DF041', new Map([['/m/Dockerfile', `FROM node:20-bookworm\n${set}`]]), '/m/Dockerfile')[0], /^set -o pipefail stops this build: \/bin\/sh here is dash/);
+  });
 });
 

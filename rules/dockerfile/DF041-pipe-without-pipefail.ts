@@ -20,7 +20,26 @@ interface Data {
    * pipefail before Debian 13, while bash is always there), or an ash SHELL (Alpine and BusyBox images
    * have no bash).
    */
-  remedy: 'set' | 'shell-bash' | 'shell-ash';
+  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set';
+}
+
+/**
+ * Debian before 13 and Ubuntu before 25.04, whose /bin/sh is a dash without `set -o pipefail` (it
+ * arrived in dash 0.5.12-7): by the image's tag — a codename (`bookworm`, `python:3.12-slim-bookworm`,
+ * `jammy`) or a `debian`/`ubuntu` version. Unknown tags are not judged.
+ */
+const OLD_DASH_CODENAME = /(?:^|[-.])(?:bookworm|bullseye|buster|stretch|jessie|oracular|noble|mantic|lunar|kinetic|jammy|focal|bionic|xenial)(?:$|[-.])/;
+
+/** A Dockerfile that points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`, `dpkg-reconfigure dash`): its /bin/sh is not judged. */
+const REPLACES_SH = /\bln\s+-\w+\s+\S*\/?bash\s+\/bin\/sh\b|dpkg-reconfigure\s+(?:-\S+\s+)*dash|update-alternatives\b[^\n]*\/bin\/sh\b/;
+
+function dashWithoutPipefail(repository: string, tag: string | null): boolean {
+  if (tag === null) return false;
+  if (OLD_DASH_CODENAME.test(tag)) return true;
+  const repo = repository.replace(/^library\//, '');
+  if (repo === 'debian') return /^(?:[1-9]|1[0-2])(?:$|[.-])/.test(tag);
+  if (repo === 'ubuntu') return /^(?:1\d|2[0-4])\.\d+(?:$|[.-])/.test(tag);
+  return false;
 }
 
 /** Alpine and BusyBox based images: /bin/sh is BusyBox ash, which has pipefail; bash is not installed. */
@@ -73,7 +92,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`.',
+    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail". Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`).',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | tar -xz` succeeds when the download fails (tar reads an empty stream) or `wget -O- … | sh` when the server errors, so the build goes on and ships an image without the tool, or half of it, and nobody notices. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
@@ -98,6 +117,9 @@ export default defineRule<'dockerfile', Data>({
       if (!m) shells.set(run.stage, (m = shellsOf(ctx, run.stage)));
       return m.get(run.instruction) ?? null;
     };
+    // Read once per file, and only when a script sets pipefail under sh.
+    let replaced: boolean | undefined;
+    const replacesSh = () => (replaced ??= REPLACES_SH.test(ctx.text));
     for (const run of ctx.runs()) {
       const stageShell = shellAt(run);
       if (stageShell && (shellHasPipefail(stageShell) || NON_POSIX.test(shellProgram(stageShell)))) continue;
@@ -126,8 +148,20 @@ export default defineRule<'dockerfile', Data>({
         const cmds = script.commands;
         let pipefail = false;
         let found: { first: SimpleCommand; last: SimpleCommand } | undefined;
+        // `set -o pipefail` under a dash that lacks it stops the build ("Illegal option -o pipefail").
+        const dash = () => {
+          if (shell !== 'sh' || !run.stage || replacesSh()) return false;
+          const base = rootBase(run.stage);
+          return base.kind === 'image' && dashWithoutPipefail(base.ref.repository, base.ref.tag);
+        };
         for (let i = 0; i < cmds.length && !found; i++) {
-          if (setsPipefail(cmds[i])) pipefail = true;
+          if (setsPipefail(cmds[i])) {
+            if (dash()) {
+              out.push({ range: ctx.rangeOfOffsets(cmds[i].start, cmds[i].end), severity: 'error', data: { from: 'set', to: 'set', shell, insert: null, remedy: 'dash-set' } });
+              break;
+            }
+            pipefail = true;
+          }
           if (pipefail || cmds[i].next !== '|' || (i > 0 && cmds[i].prev === '|')) continue;
           const indices = pipelineOf(cmds, i);
           const pipe = indices.map((k) => cmds[k]);
@@ -165,6 +199,7 @@ export default defineRule<'dockerfile', Data>({
     return out;
   },
   message(d) {
+    if (d.remedy === 'dash-set') return 'set -o pipefail stops this build: /bin/sh here is dash, which has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run the step under bash with SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.';
     const head = `This RUN pipes ${d.from} into ${d.to} without pipefail: the step's status is ${d.to}'s, so a failure of ${d.from} can go unnoticed`;
     if (d.remedy === 'set') return `${head}; start the script with set -o pipefail.`;
     if (d.remedy === 'shell-ash') return `${head}; add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).`;
