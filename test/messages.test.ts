@@ -149,5 +149,12 @@ describe('messages name the cause', () => {
     assert.deepEqual(run(`FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n${set}`), []);
     assert.match(messagesOf('DF041', new Map([['/m/Dockerfile', `FROM node:20-bookworm\n${set}`]]), '/m/Dockerfile')[0], /^set -o pipefail stops this build: \/bin\/sh here is dash/);
   });
+  it('DF003 names the tools the file runs that the suggested minimal variant lacks (opengpts: wget and a curl healthcheck on python:3.11-slim)', () => {
+    const msg = (text: string) => messagesOf('DF003', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile')[0];
+    assert.match(msg('FROM python:3.11\nRUN wget -q https://example.com/x.tgz\nHEALTHCHECK CMD curl -f http://localhost:8000/health\nCMD ["python", "app.py"]\n'), /use its minimal variant python:3\.11-slim \(it has no curl or wget, which this file runs: install them there\)\.$/);
+    // Alpine's BusyBox has wget; a tool the file installs is there.
+    assert.match(msg('FROM node:24\nRUN wget -q https://example.com/x.tgz\nCMD ["node", "server.js"]\n'), /use its minimal variant node:24-alpine\.$/);
+    assert.match(msg('FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl && rm -rf /var/lib/apt/lists/*\nHEALTHCHECK CMD curl -f http://localhost/\nCMD ["python", "app.py"]\n'), /use its minimal variant python:3\.11-slim\.$/);
+  });
 });
 

@@ -2,6 +2,8 @@ import { defineRule } from '../engine/rule';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
 import { isOfficialImage, type ImageRef } from '../engine/image';
 import { stageChain } from '../engine/df-instructions';
+import { programName } from '../engine/shell';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import type { Position, Range } from '../engine/types';
 
 interface Data {
@@ -15,6 +17,36 @@ interface Data {
   /** Where the fix writes: the tag as written, or (no tag) the end of the image name. Null: no fix. */
   tagRange: Range | null;
   insertAt: Position | null;
+  /** Tools the final stage runs that the minimal variant does not ship and the file does not install (`curl`, `wget`, `git`). */
+  missing: string[];
+}
+
+/** Tools full distributions ship that minimal variants lack: BusyBox gives Alpine a `wget`, not `curl` or `git`; `-slim` has none. */
+const TOOLS = ['curl', 'wget', 'git'] as const;
+
+/**
+ * The tools of TOOLS that the final stage (and the stages it builds on) runs — as a RUN command or in a
+ * HEALTHCHECK, CMD or ENTRYPOINT — and that no package install of the file adds, which the minimal
+ * variant `tag` would not have.
+ */
+function missingTools(ctx: DockerfileContext, chain: readonly Stage[], tag: string): string[] {
+  const lacks = /alpine/.test(tag) ? ['curl', 'git'] : ['curl', 'wget', 'git'];
+  const used = new Set<string>();
+  const inChain = new Set<Stage>(chain);
+  for (const run of ctx.runs()) {
+    if (!run.stage || !inChain.has(run.stage)) continue;
+    for (const script of run.scripts) for (const cmd of script.commands) if ((TOOLS as readonly string[]).includes(programName(cmd))) used.add(programName(cmd));
+  }
+  for (const stage of chain) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw !== 'HEALTHCHECK' && kw !== 'CMD' && kw !== 'ENTRYPOINT') continue;
+      const r = ins.getRange();
+      const text = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+      for (const t of TOOLS) if (new RegExp(`(?:^|[\\s"'\\[/])${t}(?=$|[\\s"',\\]])`).test(text)) used.add(t);
+    }
+  }
+  return TOOLS.filter((t) => used.has(t) && lacks.includes(t) && !new RegExp(`\\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\\b[^\\n]*?\\b(?:install|add)\\b(?:[^\\n]|\\\\\\n)*?(?:^|\\s)${t}(?=\\s|$|=)`, 'm').test(ctx.text));
 }
 
 /** General-purpose distributions: a minimal base (alpine, a -slim variant, distroless) exists for what they run. */
@@ -76,7 +108,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
-    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it.`,
+    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`.`,
     guideline: '§1 Image Security — "Use Alpine Linux"; §6 Image Build Security — "Clean up"',
     equivalents: ['no hadolint, Checkov or Trivy check (Docker Scout and `docker scout recommendations` suggest smaller base images)', 'pipeguard D05 (large base image instead of slim/alpine)'],
     references: [
@@ -104,12 +136,14 @@ export default defineRule<'dockerfile', Data>({
       if (!tagRange) insertAt = stage.from.getImageNameRange()?.end ?? null;
     }
     const r = stage.from.getImageRange() ?? stage.from.getRange();
-    return [{ range: r, data: { image: ref.text, via, throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt } }];
+    const missing = minimal ? missingTools(ctx, chain, minimal) : [];
+    return [{ range: r, data: { image: ref.text, via, throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing } }];
   },
   message(d) {
     const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : '';
     const name = d.image.replace(/[:@].*$/, '');
-    const hint = d.minimalTag ? `use its minimal variant ${name}:${d.minimalTag}` : 'use an alpine, -slim or distroless base';
+    const lacks = d.missing.length === 0 ? '' : ` (it has no ${d.missing.join(' or ')}, which this file runs: install ${d.missing.length === 1 ? 'it' : 'them'} there)`;
+    const hint = d.minimalTag ? `use its minimal variant ${name}:${d.minimalTag}${lacks}` : 'use an alpine, -slim or distroless base';
     return `The final image runs on '${d.image}'${via}, a full distribution with packages the application does not need; ${hint}.`;
   },
   fix(ctx, { data }) {
