@@ -10,6 +10,7 @@ import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
+import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
@@ -555,8 +556,15 @@ function serverArgsPassword(ctx: ComposeContext, service: Service, env: EnvVar):
   return { value, server: facts.server, start: w.start, end: w.end };
 }
 
-/** Every inline secret of the file, in document order. */
-export function findInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
+/**
+ * Every inline secret of the file, in document order. Once per analysis: the check reads it, and so
+ * does every fix (the copies of a secret, the move-all fix). Callers do not change it.
+ */
+export function findInlineSecrets(ctx: ComposeContext): readonly { range: Detection['range']; data: InlineSecret }[] {
+  return ctx.memo(ctx, 'inlineSecrets', () => computeInlineSecrets(ctx));
+}
+
+function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
   const out: { range: Detection['range']; data: InlineSecret }[] = [];
   const seen = new Set<string>();
   const dotenv = ctx.dotenv()?.vars;
@@ -693,7 +701,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
     if (moved.some(([a, b]) => s < b && e > a)) continue; // this one, or one in the same span
     const twinEdit = replaceInScalarEdit(ctx, s, e, twin.edit.newText);
     // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
-    if (!twinEdit || edits.some((x) => overlaps(x, twinEdit))) continue;
+    if (!twinEdit || edits.some((x) => rangesOverlap(x.range, twinEdit.range))) continue;
     edits.push(twinEdit);
     moved.push(twin.edit.offsets);
   }
@@ -704,11 +712,6 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], moved);
   const safe = readers !== null && readers.length === 0 && !leavesCopies(ctx, all, [data.value], moved) && !dotenvMayBeCommitted(ctx);
   return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
-}
-
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
-  return !(before(a.range.end, b.range.start) || before(b.range.end, a.range.start));
 }
 
 /**
@@ -773,7 +776,7 @@ export default defineRule<'compose', InlineSecret>({
     ],
   },
   check(ctx) {
-    return findInlineSecrets(ctx);
+    return [...findInlineSecrets(ctx)];
   },
   message(d) {
     if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;

@@ -5,6 +5,7 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
 import { extendsChain, isExtendsOnlyBase } from '../engine/compose-lookup';
 import { companionComposeFiles, dataDirOf, dataMountState, isCacheOnly, type DataDir, type DataMountState } from '../engine/data-volumes';
+import { serviceVolumes } from '../engine/compose-volumes';
 import { parsedCompose } from '../engine/relations';
 import { scalarContentSpan } from '../engine/compose';
 import { comparePositions } from '../engine/text';
@@ -85,18 +86,10 @@ function pg18WrongTarget(d: Data): boolean {
 
 /** The service's own short-syntax mount `source:/var/lib/postgresql/data[:mode]`, retargeted to `/var/lib/postgresql`. */
 function retargetPg18(ctx: ComposeContext, service: Service): { edit: TextEdit; source: string } | undefined {
-  const entry = ctx.serviceGet(service, 'volumes');
-  if (!entry || !entry.own || entry.shared || !entry.value || !isSeq(entry.value)) return undefined;
-  for (const n of entry.value.items) {
-    const node = n as Node;
-    if (!isScalar(node) || ctx.isShared(node) || typeof node.value !== 'string') continue;
-    const m = /^([^:]+):(\/var\/lib\/postgresql\/data\/?)(:[a-z,]+)?$/.exec(node.value);
-    if (!m) continue;
-    const span = scalarContentSpan(ctx.text, node);
-    // Only where the text is the value as written (no quotes with escapes, no folding).
-    if (!span || ctx.text.slice(span[0], span[1]) !== node.value) return undefined;
-    const at = span[0] + m[1].length + 1;
-    return { edit: { range: ctx.lines.rangeOf(at, at + m[2].length), newText: '/var/lib/postgresql' }, source: m[1] };
+  for (const m of serviceVolumes(ctx, service)) {
+    if (m.syntax !== 'short' || !m.source || !m.target || m.target.raw.replace(/\/+$/, '') !== PRE18_DATA) continue;
+    if (!m.editable || !m.target.offsets) return undefined;
+    return { edit: { range: ctx.lines.rangeOf(m.target.offsets[0], m.target.offsets[1]), newText: '/var/lib/postgresql' }, source: m.source.raw };
   }
   return undefined;
 }

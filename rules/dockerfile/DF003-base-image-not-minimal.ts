@@ -3,6 +3,7 @@ import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '
 import { isOfficialImage, type ImageRef } from '../engine/image';
 import { stageChain } from '../engine/df-instructions';
 import { programName } from '../engine/shell';
+import { packageCommands } from '../engine/packages';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import type { Position, Range } from '../engine/types';
 
@@ -46,7 +47,13 @@ function missingTools(ctx: DockerfileContext, chain: readonly Stage[], tag: stri
       for (const t of TOOLS) if (new RegExp(`(?:^|[\\s"'\\[/])${t}(?=$|[\\s"',\\]])`).test(text)) used.add(t);
     }
   }
-  return TOOLS.filter((t) => used.has(t) && lacks.includes(t) && !new RegExp(`\\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\\b[^\\n]*?\\b(?:install|add)\\b(?:[^\\n]|\\\\\\n)*?(?:^|\\s)${t}(?=\\s|$|=)`, 'm').test(ctx.text));
+  // Installed by the file's own package manager calls (`apt-get install curl`, `apk add curl=8.5.0-r0`).
+  const installed = new Set<string>();
+  for (const pc of packageCommands(ctx)) {
+    if (pc.family === 'pip' || pc.family === 'npm' || pc.family === 'gem' || (pc.action !== 'install' && pc.action !== 'add')) continue;
+    for (const w of pc.operands) installed.add(w.value.replace(/[=<>~].*$/, ''));
+  }
+  return TOOLS.filter((t) => used.has(t) && lacks.includes(t) && !installed.has(t));
 }
 
 /** General-purpose distributions: a minimal base (alpine, a -slim variant, distroless) exists for what they run. */

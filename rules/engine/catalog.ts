@@ -1,5 +1,5 @@
 import catalogData from '../data/image-catalog.json';
-import { compareLines, eolEntry, eolToday, isSupported, lineOfTag, oldestSupportedAfter } from './eol';
+import { eolToday, isSupported, lineOfTag, newestSupported, oldestSupportedAfter } from './eol';
 import type { ImageRef } from './image';
 import { isOfficialImage } from './image';
 
@@ -67,10 +67,7 @@ function supportedOn(image: string, entry: CatalogEntry, day: string): CatalogEn
 export function pinTags(ref: ImageRef): string[] {
   const entry = catalogEntry(ref);
   if (!entry) return [];
-  const eol = eolEntry(ref);
-  const today = eolToday();
-  let newest: string | undefined;
-  for (const l of eol?.lines ?? []) if (isSupported(l, today) && (newest === undefined || compareLines(l.line, newest) > 0)) newest = l.line;
+  const newest = newestSupported(ref.repository)?.line;
   const pinned = lineOfTag(ref.repository, entry.tag);
   if (newest === undefined || !pinned || pinned.line.line === newest) return [entry.tag];
   return [`${newest}${pinned.suffix}`, entry.tag];

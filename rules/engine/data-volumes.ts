@@ -19,7 +19,7 @@ import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './
 import { interpolateWithDotenv } from './compose-values';
 import { redisFacts } from './redis-config';
 import type { DataStoreKind } from './datastores';
-import { eolImages, eolToday, isSupported } from './eol';
+import { newestSupported } from './eol';
 
 export interface DataDir {
   kind: DataStoreKind;
@@ -87,9 +87,7 @@ function majorOf(tag: string | null): number | null {
 function postgresMajorOf(ref: ImageRef | null): number | null {
   const major = majorOf(ref?.tag ?? null);
   if (major !== null || !ref || ref.repository !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
-  let newest: number | null = null;
-  for (const l of eolImages().postgres?.lines ?? []) if (isSupported(l, eolToday()) && (newest === null || Number(l.line) > newest)) newest = Number(l.line);
-  return newest;
+  return majorOf(newestSupported('postgres')?.line ?? null);
 }
 
 /** The value of `--name=value` or `--name value` in a service's command, or undefined when absent, null when unknown. */

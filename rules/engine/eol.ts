@@ -181,6 +181,17 @@ export function oldestSupportedAfter(image: string, current: string, today: stri
   return newer[0];
 }
 
+/**
+ * The newest line of the image that is supported on `today`: the one an unversioned tag (`latest`,
+ * `alpine`) named when the data was checked. Undefined when the catalog knows none.
+ */
+export function newestSupported(image: string, today: string = eolToday()): EolLine | undefined {
+  const entry = Object.prototype.hasOwnProperty.call(catalog.images, image) ? catalog.images[image] : undefined;
+  let newest: EolLine | undefined;
+  for (const l of entry?.lines ?? []) if (isSupported(l, today) && (!newest || compareLines(l.line, newest.line) > 0)) newest = l;
+  return newest;
+}
+
 export interface EolFinding {
   image: string;
   tag: string;
