@@ -80,6 +80,29 @@ describe('messages name the cause', () => {
     assert.match(byService.reports, /^MySQL password MYSQL_PASSWORD of service 'reports' is shorter than 12 characters/);
   });
 
+  it('DC041 calls another image\'s secret a secret (not a password of a product), says why it is weak, and never shows the value', () => {
+    const text = [
+      'services:',
+      '  web:',
+      '    image: ghcr.io/acme/web:1.0',
+      '    environment:',
+      '      ENCRYPTION_KEY: "0000000000000000000000000000000000000000000000000000000000000000"',
+      '      NEXTAUTH_SECRET: mysecret',
+      '  olap:',
+      '    image: clickhouse/clickhouse-server:25.3',
+      '    environment:',
+      '      CLICKHOUSE_USER: clickhouse',
+      '      CLICKHOUSE_PASSWORD: clickhouse',
+      '',
+    ].join('\n');
+    const messages = messagesOf('DC041', text);
+    assert.equal(messages.length, 3);
+    assert.match(messages[0], /^Secret ENCRYPTION_KEY of service 'web' is one character repeated; use a long random value \(the same in every service that shares it\)\.$/);
+    assert.match(messages[1], /^Secret NEXTAUTH_SECRET of service 'web' is a common, easily guessed value;/);
+    assert.match(messages[2], /^Password CLICKHOUSE_PASSWORD of service 'olap' is the same as its user name; use a long random password/);
+    for (const m of messages) assert.doesNotMatch(m, /0000|mysecret|clickhouse;/);
+  });
+
   it('DC060 says what loses the data: down then up (re-creating by up keeps anonymous volumes), a restart for a tmpfs', () => {
     const text = 'services:\n  db:\n    image: postgres:17\n  cache:\n    image: redis:7.4\n    tmpfs:\n      - /data\n  app:\n    image: ghcr.io/acme/app:1.0\n';
     const byService = messagesByService('DC060', text);

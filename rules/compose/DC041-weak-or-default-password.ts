@@ -6,6 +6,7 @@ import { defineRule } from '../engine/rule';
 import { dataStoreOf } from '../engine/datastores';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
+import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { replaceInScalarEdit } from '../engine/compose-insert';
@@ -49,10 +50,10 @@ const COMMON = new Set([
   'p@ssw0rd', 'p@ssword', 'passw0rd', 'pa55word', 'pa$$word', 'password1', 'password12', 'password123', 'password1234', 'mypassword', 'mypass', 'yourpassword', 'secret123', 'supersecret',
   'topsecret', 'dbpassword', 'db_password', 'dbpass', 'db_pass', 'database', 'docker', 'toor', 'administrator', 'sa', 'demo', 'sample', 'temp', 'testing', 'test123',
   'admin123', 'admin1234', 'adminadmin', 'root123', 'rootroot', 'pass123', 'pass1234', 'changeme123', 'changemeplease', 'strongpassword', 'strong_password', 'secure_password', 'securepassword',
-  'postgres123', 'postgrespassword', 'postgres_password', 'mysqlpassword', 'mysql_password', 'rootpassword', 'root_password', 'rootpass', 'redispassword', 'redis_password',
+  'mysecret', 'mysecretkey', 'secretkey', 'secret_key', 'supersecretkey', 'postgres123', 'postgrespassword', 'postgres_password', 'mysqlpassword', 'mysql_password', 'rootpassword', 'root_password', 'rootpass', 'redispassword', 'redis_password',
 ]);
 
-export type WeakReason = 'default' | 'common' | 'same-as-user' | 'short' | 'placeholder';
+export type WeakReason = 'default' | 'common' | 'same-as-user' | 'short' | 'placeholder' | 'repeated';
 
 /**
  * A template's stand-in left in place: `<password>`, `{{db_password}}`, `[secret]`, or a phrase that
@@ -77,8 +78,47 @@ export function weakReason(value: string, user: string | null): WeakReason | nul
   if (core !== v && core.length > 0 && (DEFAULTS.has(core) || COMMON.has(core))) return 'common';
   if (user !== null && user !== '' && v === user.toLowerCase()) return 'same-as-user';
   if ([...value].length < 12) return 'short';
-  if (/^(.)\1*$/.test(value)) return 'common';
+  if (/^(.)\1*$/.test(value)) return 'repeated';
   return null;
+}
+
+/**
+ * A variable that holds a secret the deployment sets for itself, whatever the image: a password
+ * (`CLICKHOUSE_PASSWORD`, `DB_PASS`), an application's secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`,
+ * `JWT_SECRET`, `ENCRYPTION_KEY`, `APP_KEY`). Not one a provider issues (`*_TOKEN`, `*_API_KEY`,
+ * `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`): a stand-in there does not work at all, so it
+ * is no weak secret.
+ */
+const OWN_SECRET = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|SECRET_KEY|SECRET_KEY_BASE|ENCRYPTION_KEY|ENC_KEY|MASTER_KEY|SIGNING_KEY|HMAC_KEY|JWT_KEY|APP_KEY|SESSION_KEY|COOKIE_KEY)$/i;
+const ISSUED = /(?:^|_)(?:TOKEN|API_?KEY|API_?SECRET|ACCESS_?KEY|ACCESS_?KEY_?ID|CLIENT_?SECRET|PRIVATE_?KEY|APP_?SECRET|CONSUMER_?SECRET|WEBHOOK_?SECRET|SMTP|IMAP|POP3?|MAIL|EMAIL|RTSP)(?:_|$)/i;
+
+/** Whether a variable outside PASSWORD_VARS holds a secret the deployment chooses (see OWN_SECRET). */
+export function isOwnSecretName(name: string): boolean {
+  return OWN_SECRET.test(name) && !ISSUED.test(name) && isCredentialName(name);
+}
+
+/**
+ * Why a secret the deployment chooses (not a known image's password) is weak, or null: a default or
+ * common value, a template's placeholder, the value of its user variable, or one character repeated
+ * (`000…000`). Length alone is not judged: what is long enough depends on what reads it.
+ */
+export function ownSecretWeakReason(value: string, user: string | null): WeakReason | null {
+  // A switch (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`) is no secret.
+  if (isPlaceholderValue(value) || /^[01]$/.test(value.trim())) return null;
+  const reason = weakReason(value, user);
+  if (reason === 'short') return [...value].length >= 4 && /^(.)\1*$/.test(value) ? 'repeated' : null;
+  return reason;
+}
+
+/** The user variable beside a password variable (`CLICKHOUSE_PASSWORD` → `CLICKHOUSE_USER`), when the environment has one. */
+function userVariableOf(name: string, named: Map<string, EnvVar>): EnvVar | undefined {
+  const m = /^(.*?)_?(?:PASSWORD|PASSWD|PASS|PWD)$/i.exec(name);
+  if (!m || m[1] === '') return undefined;
+  for (const suffix of ['_USER', '_USERNAME', '_USR', '_LOGIN']) {
+    const found = named.get(m[1] + suffix);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 type Problem =
@@ -201,6 +241,16 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
     if (env.name === 'POSTGRES_HOST_AUTH_METHOD') {
       const r = resolve(ctx, env);
       if (r && r.value.trim().toLowerCase() === 'trust') out.push({ env, product: 'PostgreSQL', problem: { kind: 'trust' }, origin: r.origin });
+      continue;
+    }
+    if (isOwnSecretName(env.name)) {
+      if (named.get(env.name) !== env) continue;
+      const r = resolve(ctx, env);
+      if (!r) continue;
+      const userVar = userVariableOf(env.name, named);
+      const user = userVar ? (resolve(ctx, userVar)?.value ?? null) : null;
+      const reason = ownSecretWeakReason(r.value, user);
+      if (reason) out.push({ env, product: '', problem: { kind: 'weak', reason }, origin: r.origin, value: r.value });
     }
   }
   return out;
@@ -308,6 +358,27 @@ function reasonText(r: WeakReason): string {
       return 'shorter than 12 characters';
     case 'placeholder':
       return "a template's placeholder, which the image takes as the password as written";
+    case 'repeated':
+      return 'one character repeated';
+  }
+}
+
+/** How a variable outside PASSWORD_VARS is named in messages. */
+function ownSecretNoun(name: string): 'password' | 'secret' {
+  return /(?:PASSWORD|PASSWD|PASS|PWD)$/i.test(name) ? 'password' : 'secret';
+}
+
+/** The same reasons, said of a secret of any kind (an application's key is no "password"). */
+function ownSecretReasonText(r: WeakReason): string {
+  switch (r) {
+    case 'default':
+      return 'a well-known default value';
+    case 'common':
+      return 'a common, easily guessed value';
+    case 'placeholder':
+      return "a template's placeholder, which the application takes as written";
+    default:
+      return reasonText(r);
   }
 }
 
@@ -318,11 +389,11 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -347,14 +418,20 @@ export default defineRule<'compose', Data>({
     // The weak passwords reported on data stores: a client given the same password to connect with
     // (supabase's studio with POSTGRES_PASSWORD) is not reported again.
     const onStores = new Set<string>();
+    // The values reported on data stores, whatever the product: a client's own variable (`DB_PASS`) holding one is its copy.
+    const storeValues = new Set<string>();
     const judged = (service: Service, f: Weak): boolean => {
       // MySQL and MariaDB clients take the same variables.
       const key = `${f.product === 'MariaDB' ? 'MySQL' : f.product}\u0000${f.value ?? ''}`;
-      if (stores.has(service)) {
-        if (f.value !== undefined) onStores.add(key);
+      if (stores.has(service) && f.product) {
+        if (f.value !== undefined) {
+          onStores.add(key);
+          storeValues.add(f.value);
+        }
         return false;
       }
-      return f.value !== undefined && onStores.has(key);
+      if (f.value === undefined) return false;
+      return f.product ? onStores.has(key) : storeValues.has(f.value);
     };
     for (const service of [...stores, ...ctx.services.filter((s) => !stores.has(s))]) {
       for (const f of check(ctx, service)) {
@@ -382,10 +459,16 @@ export default defineRule<'compose', Data>({
       const note = d.problem.falsyLooking ? ' (the image treats any non-empty value as yes, and no root password is set)' : '';
       return `${d.name} of service '${d.service}'${from} lets ${d.product} root log in without a password${note}.`;
     }
+    if (!d.product) {
+      const noun = ownSecretNoun(d.name);
+      return `${noun === 'password' ? 'Password' : 'Secret'} ${d.name} of service '${d.service}' is ${ownSecretReasonText(d.problem.reason)}${from}; use a long random ${noun === 'password' ? 'password' : 'value'} (the same in every service that shares it).`;
+    }
     return `${d.product} password ${d.name} of service '${d.service}' is ${reasonText(d.problem.reason)}${from}; use a long random password.`;
   },
   fix(ctx, { data }): Fix | undefined {
     if (data.problem.kind !== 'weak') return undefined;
+    // Another image's secret: its format (hex, a length) and the services that must share it are not known.
+    if (!data.product) return undefined;
     const env = data.env;
     const origin = data.origin;
     if (origin.kind === 'dotenv') {
