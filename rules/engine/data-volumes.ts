@@ -59,6 +59,9 @@ const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
   elasticsearch: '/usr/share/elasticsearch/data',
   rabbitmq: '/var/lib/rabbitmq',
   memcached: null,
+  mssql: '/var/opt/mssql/data',
+  clickhouse: '/var/lib/clickhouse',
+  cockroach: '/cockroach/cockroach-data',
 };
 
 /** The image a service runs: its `image:` (also with an unresolved tag), or the base of the Dockerfile it builds. */
@@ -146,6 +149,13 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
         mountTarget = p;
         configured = true;
       }
+    } else if (store.kind === 'mssql') {
+      // Microsoft's guide mounts the whole /var/opt/mssql (databases, logs, secrets); MSSQL_DATA_DIR moves the databases.
+      mountTarget = '/var/opt/mssql';
+      if (new ExtendedEnv(ctx, service).get('MSSQL_DATA_DIR').state !== 'unset') return undefined;
+    } else if (store.kind === 'cockroach') {
+      // `--store=path=…` puts the store elsewhere, `--store=type=mem,…` in memory: not this rule's to judge.
+      if (optionValue(ctx, service, '--store') !== undefined || optionValue(ctx, service, '-s') !== undefined) return undefined;
     } else if (store.kind === 'mysql' || store.kind === 'mariadb' || store.kind === 'mongo') {
       const opt = optionValue(ctx, service, store.kind === 'mongo' ? '--dbpath' : '--datadir');
       if (opt === null) return undefined;

@@ -9,7 +9,7 @@ import type { ComposeContext, Service } from './compose';
 import { builtDockerfileOf, imageThrough } from './compose-lookup';
 import type { ImageRef } from './image';
 
-export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq';
+export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach';
 
 export interface DataStoreInfo {
   kind: DataStoreKind;
@@ -28,6 +28,12 @@ export const DATA_STORES: Record<DataStoreKind, DataStoreInfo> = {
   elasticsearch: { kind: 'elasticsearch', port: 9200, dataDir: '/usr/share/elasticsearch/data' },
   memcached: { kind: 'memcached', port: 11211, dataDir: null },
   rabbitmq: { kind: 'rabbitmq', port: 5672, dataDir: '/var/lib/rabbitmq' },
+  // Microsoft's SQL Server Linux containers keep databases under /var/opt/mssql (learn.microsoft.com, "Configure and customize SQL Server Linux containers": persist your data).
+  mssql: { kind: 'mssql', port: 1433, dataDir: '/var/opt/mssql/data' },
+  // clickhouse/clickhouse-server: native protocol 9000, HTTP 8123; data in /var/lib/clickhouse (the image's Docker Hub guide).
+  clickhouse: { kind: 'clickhouse', port: 9000, dataDir: '/var/lib/clickhouse' },
+  // cockroachdb/cockroach: SQL 26257, DB Console 8080; the store is /cockroach/cockroach-data unless --store says otherwise.
+  cockroach: { kind: 'cockroach', port: 26257, dataDir: '/cockroach/cockroach-data' },
 };
 
 /** Repository name patterns (last path component, or the full path for vendor images). */
@@ -40,6 +46,10 @@ const PATTERNS: [RegExp, DataStoreKind][] = [
   [/^(?:.*\/)?(?:elasticsearch|opensearch)$/, 'elasticsearch'],
   [/^(?:.*\/)?memcached$/, 'memcached'],
   [/^(?:.*\/)?rabbitmq$/, 'rabbitmq'],
+  // mcr.microsoft.com/mssql/server, mcr.microsoft.com/mssql/rhel/server, the old microsoft/mssql-server-linux, Azure SQL Edge.
+  [/^(?:.*\/)?(?:mssql\/server|mssql\/rhel\/server|mssql-server-linux|azure-sql-edge)$/, 'mssql'],
+  [/^(?:.*\/)?(?:clickhouse-server|clickhouse)$/, 'clickhouse'],
+  [/^(?:.*\/)?cockroach$/, 'cockroach'],
 ];
 
 export function dataStoreOfImage(ref: ImageRef): DataStoreInfo | undefined {
