@@ -11,6 +11,7 @@ import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
+import { effectiveCommands } from '../engine/service-command';
 import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
@@ -126,7 +127,9 @@ type Problem =
   /** `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (any non-empty value counts). */
   | { kind: 'allow-empty'; falsyLooking: boolean }
   /** `POSTGRES_HOST_AUTH_METHOD=trust`. */
-  | { kind: 'trust' };
+  | { kind: 'trust' }
+  /** CockroachDB started with `--insecure`. */
+  | { kind: 'insecure' };
 
 /** Where the value was written. */
 type Origin =
@@ -283,6 +286,23 @@ function commandPasswordProblems(ctx: ComposeContext, service: Service): (Weak &
   return out;
 }
 
+/**
+ * CockroachDB started with `--insecure` (`start-single-node --insecure`, on the service's own
+ * `command:` or `entrypoint:`): it authenticates no one — any client that can connect logs in as any
+ * user, root included, without a password — and encrypts nothing (cockroach start's reference).
+ */
+function insecureModeProblems(ctx: ComposeContext, service: Service): (Weak & { range: Range; name: string })[] {
+  if (dataStoreOf(ctx, service)?.kind !== 'cockroach') return [];
+  const cmds = effectiveCommands(ctx, service);
+  if (!cmds) return [];
+  for (const run of cmds.runs) {
+    for (const arg of run.args) {
+      if (arg.value === '--insecure' || arg.value === '--insecure=true') return [{ range: ctx.lines.rangeOf(arg.start, arg.end), name: '--insecure', product: 'CockroachDB', problem: { kind: 'insecure' }, origin: { kind: 'inline' } }];
+    }
+  }
+  return [];
+}
+
 /** The line of `NAME=` in a `.env` text that Compose reads (the last one), and the value's offsets there. */
 export function dotenvValueOffsets(text: string, name: string): [number, number] | undefined {
   const index = new LineIndex(text);
@@ -389,11 +409,11 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*` and `trust` (set a password instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -407,6 +427,7 @@ export default defineRule<'compose', Data>({
       'https://min.io/docs/minio/linux/reference/minio-server/settings/root-credentials.html',
       'https://docs.docker.com/reference/compose-file/interpolation/',
       'https://pages.nist.gov/800-63-4/sp800-63b.html',
+      'https://www.cockroachlabs.com/docs/stable/cockroach-start-single-node',
     ],
   },
   check(ctx) {
@@ -444,6 +465,9 @@ export default defineRule<'compose', Data>({
         const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
         out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
       }
+      for (const f of insecureModeProblems(ctx, service)) {
+        out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: '.env', env: null } });
+      }
       for (const f of commandPasswordProblems(ctx, service)) {
         if (judged(service, f)) continue;
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
@@ -454,6 +478,7 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const from = d.origin.kind === 'dotenv' ? ` (value from ${d.dotenvFile}${d.origin.variable && d.origin.variable !== d.name ? `, ${d.origin.variable}` : ''})` : d.origin.kind === 'default' ? ' (the default of the interpolation)' : '';
+    if (d.problem.kind === 'insecure') return `CockroachDB service '${d.service}' runs with --insecure: any client that can connect logs in as any user, root included, without a password, and nothing is encrypted; start it with --certs-dir and a password for root.`;
     if (d.problem.kind === 'trust') return `POSTGRES_HOST_AUTH_METHOD of service '${d.service}' is 'trust'${from}: anyone who can connect logs in as any user without a password.`;
     if (d.problem.kind === 'allow-empty') {
       const note = d.problem.falsyLooking ? ' (the image treats any non-empty value as yes, and no root password is set)' : '';
