@@ -1,5 +1,6 @@
 import type { DockerfileContext, RunInstruction, Stage } from '../engine/dockerfile';
 import { APT_INSTALLING, APT_LISTS, appendToRun, aptSimulates, cleansAptLists, covers, mountsCacheOver, packageCommandsOf, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
 import { parseShell, type SimpleCommand } from '../engine/shell';
@@ -166,7 +167,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a RUN (in any stage, ONBUILD RUN included) that downloads the package lists (`apt-get update` / `apt update`) and then installs with `apt-get`/`apt` (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`) but does not remove `/var/lib/apt/lists` after the last install in the same RUN (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/lib/apt/lists`, a parent directory, `find /var/lib/apt/lists … -delete`, or `apt-get distclean`). Silent when the RUN mounts a cache or tmpfs over the lists (`--mount=type=cache,target=/var/lib/apt/lists` or `/var/lib/apt`), and for `apt-get install -s` (simulation). Cleanup in a later command of the same RUN (or a later line of the same heredoc script) counts; cleanup in a later RUN does not, because the earlier layer keeps the files. Reported on the first install after the last cleanup of the RUN (the install whose lists are left behind, not one that a cleanup later in the RUN already covers). A RUN that only installs, from lists an earlier RUN downloaded, is not flagged: removing the lists there would not shrink the earlier layer and would break later RUNs that install from them — DF033 reports the lone `apt-get update` instead.',
+    what: 'Flags a RUN (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; ONBUILD RUN included) that downloads the package lists (`apt-get update` / `apt update`) and then installs with `apt-get`/`apt` (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`) but does not remove `/var/lib/apt/lists` after the last install in the same RUN (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/lib/apt/lists`, a parent directory, `find /var/lib/apt/lists … -delete`, or `apt-get distclean`). Silent when the RUN mounts a cache or tmpfs over the lists (`--mount=type=cache,target=/var/lib/apt/lists` or `/var/lib/apt`), and for `apt-get install -s` (simulation). Cleanup in a later command of the same RUN (or a later line of the same heredoc script) counts; cleanup in a later RUN does not, because the earlier layer keeps the files. Reported on the first install after the last cleanup of the RUN (the install whose lists are left behind, not one that a cleanup later in the RUN already covers). A RUN that only installs, from lists an earlier RUN downloaded, is not flagged: removing the lists there would not shrink the earlier layer and would break later RUNs that install from them — DF033 reports the lone `apt-get update` instead.',
     why: 'The lists downloaded by `apt-get update` are tens of megabytes of package metadata that nothing in the running container needs. Left in the layer they bloat every pull and keep a stale snapshot of the package index in the image. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers": clean up in the same RUN, since a later RUN cannot shrink an earlier layer. The Debian/Ubuntu images\' docker-clean hook removes downloaded .deb files but not the lists.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
@@ -183,7 +184,9 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
+    const builders = copySourceOnlyStages(ctx);
     for (const run of ctx.runs()) {
+      if (run.stage && builders.has(run.stage)) continue;
       const pcs = packageCommandsOf(ctx, run);
       // Only a RUN that downloads the lists itself is judged: a RUN that installs from lists an
       // earlier layer fetched cannot shrink that layer, and removing them there would break later

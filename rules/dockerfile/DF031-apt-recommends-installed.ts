@@ -1,3 +1,4 @@
+import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import { aptConfigBefore, aptSimulates, aptSkipsRecommends, insertAfterAction, packageCommandAt, packageCommands, toolRange } from '../engine/packages';
 
@@ -15,7 +16,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `apt-get install` / `apt install` (in any stage, any RUN form, ONBUILD included; also behind `sudo`, `env`, `xargs` or a `VAR=value` prefix) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Simulations (`-s`) are not flagged.',
+    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included; also behind `sudo`, `env`, `xargs` or a `VAR=value` prefix) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Simulations (`-s`) are not flagged.',
     why: 'By default apt also installs every package the requested ones merely recommend: documentation tools, daemons, extra libraries. Each one is more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 (a minimal image reduces the attack surface).',
     bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
@@ -31,8 +32,10 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
+    const builders = copySourceOnlyStages(ctx);
     for (const pc of packageCommands(ctx)) {
       if (pc.family !== 'apt' || pc.action !== 'install' || aptSimulates(pc) || aptSkipsRecommends(pc)) continue;
+      if (pc.run.stage && builders.has(pc.run.stage)) continue;
       if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).noRecommends) continue;
       out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });
     }

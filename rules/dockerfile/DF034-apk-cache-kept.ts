@@ -1,3 +1,4 @@
+import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import { covers, hasOption, insertAfterAction, mountsCacheOver, packageCommandAt, packageCommands, removes, removesDir, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
@@ -35,7 +36,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `apk add` (any stage, any RUN form, ONBUILD included; `--no-cache` may stand before or after `add`) without `--no-cache`. Silent for `apk add --no-network` (nothing is downloaded, e.g. the `.rundeps` virtual package of the official images) and when the same RUN removes the cache after it (`rm -rf /var/cache/apk/*`, `apk cache clean`/`purge`) or mounts a cache or tmpfs over `/var/cache/apk` (or `/etc/apk/cache`), since then nothing stays in the layer.',
+    what: 'Flags `apk add` (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included; `--no-cache` may stand before or after `add`) without `--no-cache`. Silent for `apk add --no-network` (nothing is downloaded, e.g. the `.rundeps` virtual package of the official images) and when the same RUN removes the cache after it (`rm -rf /var/cache/apk/*`, `apk cache clean`/`purge`) or mounts a cache or tmpfs over `/var/cache/apk` (or `/etc/apk/cache`), since then nothing stays in the layer.',
     why: 'Without `--no-cache`, apk keeps the downloaded package index (and, with `--update`/`-U`, the refreshed index) in `/var/cache/apk` in the image layer: megabytes that the running container never uses. `--no-cache` fetches the index to a temporary place and removes it, replacing the old `apk update … && rm -rf /var/cache/apk/*` dance. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 "Use Alpine Linux" (keep the minimal base minimal).',
     bad: 'FROM alpine:3.22\nRUN apk add curl',
     good: 'FROM alpine:3.22\nRUN apk add --no-cache curl',
@@ -52,8 +53,10 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
+    const builders = copySourceOnlyStages(ctx);
     for (const pc of packageCommands(ctx)) {
       if (pc.family !== 'apk' || pc.action !== 'add') continue;
+      if (pc.run.stage && builders.has(pc.run.stage)) continue;
       if (!keepsCache(pc)) continue;
       out.push({ range: toolRange(ctx, pc), data: { toolOffset: pc.toolWord.start, updates: hasOption(pc, 'U', 'update', 'update-cache') } });
     }

@@ -1,3 +1,4 @@
+import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import type { DockerfileContext } from '../engine/dockerfile';
@@ -46,7 +47,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`). `pipx`, `pipenv` and `uv pip` are other tools and not judged.',
+    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`). `pipx`, `pipenv` and `uv pip` are other tools and not judged. Not in a builder stage whose layers reach no image: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged.',
     why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
     bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
@@ -63,8 +64,10 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
+    const builders = copySourceOnlyStages(ctx);
     for (const pc of packageCommands(ctx)) {
       if (pc.family !== 'pip' || pc.action !== 'install') continue;
+      if (pc.run.stage && builders.has(pc.run.stage)) continue;
       if (!keepsCache(ctx, pc)) continue;
       out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });
     }

@@ -1,3 +1,4 @@
+import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import type { RunInstruction } from '../engine/dockerfile';
 import { appendToRun, covers, mountsCacheOver, packageCommandsOf, removes, removesDir, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
@@ -41,7 +42,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a RUN (any stage, any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts. Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf).',
+    what: 'Flags a RUN (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts. Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf).',
     why: 'These package managers keep repository metadata (and often downloaded RPMs) under /var/cache: easily a hundred megabytes left in the layer, shipped with every pull, used by nothing at run time. A clean in a later RUN cannot shrink the earlier layer. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers".',
     bad: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils',
     good: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all',
@@ -59,7 +60,9 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
+    const builders = copySourceOnlyStages(ctx);
     for (const run of ctx.runs()) {
+      if (run.stage && builders.has(run.stage)) continue;
       const pcs = packageCommandsOf(ctx, run);
       for (const family of ['rpm', 'zypper'] as const) {
         const ins = pcs.filter((pc) => pc.family === family && installs(pc));

@@ -181,6 +181,58 @@ export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: stri
   return { kind: 'unknown-name', name: v };
 }
 
+/** Per parse: the stages copySourceOnlyStages found. */
+const copySourceOnly = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
+
+/**
+ * The stages whose layers reach no image, only files copied out of them (builder stages): each is not
+ * the last stage, no stage builds on it (`FROM <stage>`, also through other stages), and a later stage
+ * copies from it (`COPY --from=<stage>`, `RUN --mount=…,from=<stage>`). What such a stage leaves in its
+ * layers (package lists, caches) stays in the build cache. A stage that nothing names may be built on
+ * its own with `--target`, so it is not one; nor is any stage when a FROM's base or a `--from` value is
+ * not known (a variable may name it).
+ */
+export function copySourceOnlyStages(ctx: DockerfileContext): ReadonlySet<Stage> {
+  let found = copySourceOnly.get(ctx);
+  if (!found) {
+    found = computeCopySourceOnly(ctx);
+    copySourceOnly.set(ctx, found);
+  }
+  return found;
+}
+
+function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
+  const none: ReadonlySet<Stage> = new Set();
+  if (ctx.stages.length < 2 || ctx.stages.some((s) => s.base.kind === 'unknown')) return none;
+  const builtOn = new Set<Stage>();
+  for (const s of ctx.stages) for (const ancestor of stageChain(s).slice(1)) builtOn.add(ancestor);
+  const copied = new Set<Stage>();
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const keyword = ins.getKeyword();
+      const values: string[] = [];
+      if (keyword === 'COPY') {
+        const v = flagNamed(ins, 'from')?.getValue();
+        if (v) values.push(v);
+      } else if (keyword === 'RUN') {
+        for (const f of flagsOf(ins)) {
+          if (f.getName().toLowerCase() !== 'mount') continue;
+          const m = /(?:^|,)\s*from=([^,]*)/i.exec(f.getValue() ?? '');
+          if (m) values.push(m[1]);
+        }
+      }
+      for (const v of values) {
+        const target = copyFromTarget(ctx, stage, v);
+        if (target.kind === 'variable') return none;
+        if (target.kind === 'stage') copied.add(target.stage);
+      }
+    }
+  }
+  const out = new Set<Stage>();
+  for (const s of copied) if (!s.isFinal && !builtOn.has(s)) out.add(s);
+  return out;
+}
+
 /** Every image a Dockerfile pulls: FROM bases (all stages) and external `COPY --from=` images, with where they are written. */
 export interface PulledImage {
   ref: ImageRef;
