@@ -1,7 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, RunScript } from '../engine/dockerfile';
-import { deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, isVerification, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import { propertiesOf, VariableScope } from '../engine/stage-scope';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection, Range } from '../engine/types';
@@ -50,17 +50,6 @@ function scriptIsExact(script: RunScript): boolean {
   const o = script.source.offsets;
   const n = script.source.text.length;
   return !script.json || !script.isShell || o[n] - o[0] === n;
-}
-
-/** A command that checks a download: `sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify-blob`, `minisign -V`. */
-function isVerification(inv: Invocation): boolean {
-  const a = inv.args.map((w) => w.value);
-  if (/^(?:sha(?:1|224|256|384|512)sum|shasum|b2sum)$/.test(inv.name)) return a.some((v) => v === '--check' || /^-[A-Za-z]*c[A-Za-z]*$/.test(v));
-  if (inv.name === 'gpg' || inv.name === 'gpg2') return a.includes('--verify');
-  if (inv.name === 'gpgv') return true;
-  if (inv.name === 'cosign') return /^verify/.test(a[0] ?? '');
-  if (inv.name === 'minisign') return a.includes('-V');
-  return false;
 }
 
 class Finder {

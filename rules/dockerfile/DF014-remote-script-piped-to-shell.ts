@@ -1,12 +1,14 @@
 import { defineRule } from '../engine/rule';
-import { invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { invocation, isVerification, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
 interface Data {
   downloader: string;
   interpreter: string;
-  form: 'pipe' | 'command-substitution' | 'process-substitution';
+  form: 'pipe' | 'command-substitution' | 'process-substitution' | 'saved-file';
+  /** The file the script was saved to (form 'saved-file'). */
+  file?: string;
 }
 
 const SH_FAMILY = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'yash']);
@@ -92,8 +94,131 @@ function downloader(cmd: SimpleCommand | undefined): string | undefined {
   return toStdout(inv) ? inv.name : undefined;
 }
 
+/** curl's short options that take a value (a value ends a `-fsSL…` cluster). */
+const CURL_VALUE_LETTERS = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
+
+/** The file name curl -O / plain wget give a download: the URL's last path segment (null when it has none). */
+function remoteName(args: string[]): string | null {
+  const urls = args.filter((a) => /^(?:https?|ftp):\/\//i.test(a));
+  if (urls.length !== 1) return null;
+  const p = urls[0].replace(/[?#].*$/, '').replace(/^[a-z]+:\/\/[^/]*/i, '');
+  const name = p.slice(p.lastIndexOf('/') + 1);
+  return name === '' ? null : name;
+}
+
+/**
+ * The file a curl or wget command saves its download to: `curl -o FILE` / `--output FILE` / `-fsSLo
+ * FILE`, `curl -O URL` (the URL's file name), `wget -O FILE`, plain `wget URL`. Undefined for standard
+ * output, several downloads, or options that change the directory (`wget -P`, `curl --output-dir`).
+ */
+function savedFile(inv: Invocation): string | undefined {
+  const args = inv.args.map((w) => w.value);
+  if (inv.name === 'curl') {
+    let file: string | null | undefined;
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k];
+      if (a === '--output-dir' || a.startsWith('--output-dir=') || a === '--remote-name-all') return undefined;
+      if (a === '--output' || a === '-o') file = args[++k];
+      else if (a.startsWith('--output=')) file = a.slice(9);
+      else if (a === '--remote-name' || a === '-O') file = remoteName(args);
+      else {
+        const o = shortOptionIndex(a, 'o', CURL_VALUE_LETTERS.replace('o', ''));
+        if (o !== -1) file = a.length > o + 1 ? a.slice(o + 1) : args[++k];
+        else if (shortOptionIndex(a, 'O', CURL_VALUE_LETTERS) !== -1) file = remoteName(args);
+      }
+    }
+    return file && file !== '-' ? file : undefined;
+  }
+  if (inv.name !== 'wget') return undefined;
+  let file: string | null | undefined;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (a === '-P' || a.startsWith('--directory-prefix') || a === '-i' || a.startsWith('--input-file') || a === '-r' || a === '--recursive') return undefined;
+    if (a === '--output-document') file = args[++k];
+    else if (a.startsWith('--output-document=')) file = a.slice(18);
+    else {
+      const i = shortOptionIndex(a, 'O', WGET_VALUE_LETTERS.replace('O', ''));
+      if (i !== -1) file = a.length > i + 1 ? a.slice(i + 1) : args[++k];
+    }
+  }
+  if (file === undefined) file = remoteName(args);
+  return file && file !== '-' ? file : undefined;
+}
+
+/** The directories of a Linux image's default PATH. */
+const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+
+/** A path as a command names it, for comparing: `./x.sh` and `x.sh` are one file. */
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/^(?:\.\/)+/, '');
+  return norm(a) === norm(b);
+}
+
+/**
+ * How a command runs `file` as a program, as the message shows it: an interpreter given it as its
+ * script (`sh install.sh`, `bash -x ./install.sh -y`, `python3 get-pip.py`), `.`/`source`, or the file
+ * itself (`./install.sh`, `/tmp/install.sh`). Undefined when it does not run the file.
+ */
+function runsFile(inv: Invocation, file: string): string | undefined {
+  const program = inv.cmd.words[inv.index].value;
+  if (samePath(program, file)) return program;
+  // Found through PATH: `curl -o /usr/local/bin/tool … && tool --version`.
+  const slash = file.lastIndexOf('/');
+  if (!program.includes('/') && slash > 0 && PATH_DIRS.has(file.slice(0, slash)) && program === file.slice(slash + 1)) return program;
+  if ((inv.name === '.' || inv.name === 'source') && inv.args[0] && samePath(inv.args[0].value, file)) return `${inv.name} ${inv.args[0].value}`;
+  const name = interpreterName(inv);
+  if (!name) return undefined;
+  const args = inv.cmd.words.slice(inv.index + 1 + (inv.name === 'busybox' ? 1 : 0)).map((w) => w.value);
+  const sh = SH_FAMILY.has(name);
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (a === '--') return args[k + 1] !== undefined && samePath(args[k + 1], file) ? `${name} ${args[k + 1]}` : undefined;
+    if (a.startsWith('--')) {
+      if (['--eval', '--print', '--command'].includes(a.split('=')[0])) return undefined;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(a)) {
+      const letters = a.slice(1);
+      if (sh) {
+        // `sh -c code`, `sh -s` (the program from standard input).
+        if (letters.includes('c') || letters.includes('s')) return undefined;
+        if (/[oO]$/.test(letters)) k++; // -o pipefail
+      } else if (/[cmeEpr]/.test(letters)) return undefined; // -c code, -m module, -e code, -p print, -r code (php)
+      continue;
+    }
+    return samePath(a, file) ? `${name} ${a}` : undefined;
+  }
+  return undefined;
+}
+
 /** `bash -c "$(curl -fsSL …)"`, `eval "$(wget -qO- …)"`: the whole script is a download. */
 const SUBSTITUTED_DOWNLOAD = /^\s*(?:\$\(|`)\s*(?:sudo\s+)?(curl|wget)\b[\s\S]*(?:\)|`)\s*$/;
+
+/**
+ * `curl -o install.sh URL && sh install.sh`: a download saved to a file and then run, in the same
+ * script, with no checksum or signature check anywhere in the script (DF013 reads one the same way).
+ * A relative file is not followed across a `cd`.
+ */
+function savedThenRun(cmds: SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
+  const invs = cmds.map((c) => invocation(c));
+  if (invs.some((inv) => inv !== null && isVerification(inv))) return;
+  for (let i = 0; i < cmds.length; i++) {
+    const inv = invs[i];
+    if (!inv || (inv.name !== 'curl' && inv.name !== 'wget')) continue;
+    const file = savedFile(inv);
+    if (!file) continue;
+    for (let k = i + 1; k < cmds.length; k++) {
+      const later = invs[k];
+      if (!later) continue;
+      if (later.name === 'cd' && !file.startsWith('/')) break;
+      const by = runsFile(later, file);
+      if (by) {
+        report(cmds[i], cmds[k], { downloader: inv.name, interpreter: by, form: 'saved-file', file });
+        break;
+      }
+    }
+  }
+}
 
 export default defineRule<'dockerfile', Data>({
   code: 'DF014',
@@ -102,11 +227,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without keeping or checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`. Only a download that goes to standard output counts (`curl -o file`, plain `wget url` save to a file), and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)` — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`); a relative file is not followed across a `cd`. Every stage and ONBUILD trigger is judged, heredoc scripts included.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
-    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`).',
+    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`; gosu\'s and get-pip\'s own instructions do), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`).',
     guideline: 'Dependency Security — "Supply Chain Security: Use verified packages, Review dependencies"; §6 Image Build Security — "Scan dependencies", "Use specific versions"',
     equivalents: ['Semgrep bash.curl.security.curl-pipe-bash', 'hadolint, Checkov, Trivy and BuildKit have no equivalent check; KICS has none either (its related supply-chain queries are "Curl or Wget Instead of Add" and "Run Using wget and curl")'],
     references: [
@@ -128,6 +253,7 @@ export default defineRule<'dockerfile', Data>({
       for (const script of run.scripts) {
         if (!script.isShell) continue;
         const cmds = script.commands;
+        savedThenRun(cmds, report);
         cmds.forEach((cmd, i) => {
           // curl … | sh
           const dl = cmd.next === '|' ? downloader(cmd) : undefined;
@@ -167,6 +293,7 @@ export default defineRule<'dockerfile', Data>({
     return out;
   },
   message(d) {
+    if (d.form === 'saved-file') return `A program downloaded with ${d.downloader} to ${d.file} is run (${d.interpreter}) without its checksum or signature being checked; verify it (sha256sum -c, gpg --verify) before running it.`;
     const how = d.form === 'pipe' ? `is piped into ${d.interpreter}` : d.form === 'process-substitution' ? `is run by ${d.interpreter} through <(…)` : `is run by ${d.interpreter} through $(…)`;
     return `A script downloaded with ${d.downloader} ${how} without being pinned or checked; download it to a file, verify its checksum or signature, then run it.`;
   },

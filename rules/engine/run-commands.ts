@@ -102,6 +102,19 @@ export function shortOptionIndex(word: string, letter: string, valueLetters: str
   return -1;
 }
 
+/** A command that checks a download: `sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify-blob`, `minisign -V`. */
+export function isVerification(inv: Invocation): boolean {
+  // By name first: asked of every command of every RUN.
+  const name = inv.name;
+  const has = (v: string) => inv.args.some((w) => w.value === v);
+  if (/^(?:sha(?:1|224|256|384|512)sum|shasum|b2sum)$/.test(name)) return inv.args.some((w) => w.value === '--check' || /^-[A-Za-z]*c[A-Za-z]*$/.test(w.value));
+  if (name === 'gpg' || name === 'gpg2') return has('--verify');
+  if (name === 'gpgv') return true;
+  if (name === 'cosign') return /^verify/.test(inv.args[0]?.value ?? '');
+  if (name === 'minisign') return has('-V');
+  return false;
+}
+
 /** A value written without expansions: no `$` and no backquote. */
 export function isLiteral(value: string): boolean {
   return !/[$`]/.test(value);
