@@ -6,7 +6,7 @@
 import { afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import catalogData from '../rules/data/eol-catalog.json';
-import { compareLines, eolImages, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
+import { compareLines, eolImages, eolStatus, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
 import { catalogEntry, catalogImages, CATALOG_CHECKED } from '../rules/engine/catalog';
 import { parseImageRef } from '../rules/engine/image';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor as moreFixes } from '../rules';
@@ -98,6 +98,15 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('openjdk:16', '2026-11-28')?.target, null);
     for (const moving of ['node:lts', 'node', 'node:latest', 'python:3', 'postgres:latest', 'redis:7', 'mysql:8', 'alpine:edge']) assert.equal(j(moving, '2026-11-28'), undefined, moving);
     assert.equal(j('ghcr.io/acme/node:16', '2026-11-28'), undefined, 'not an official image');
+  });
+
+  it('says when only the image\'s builds of a line ended (openjdk 8, 11, 17, 21), and what to use instead of a given-up image', () => {
+    const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-04')!;
+    assert.match(eolStatus(j('openjdk:11-jdk-slim')), /^is on the openjdk image's 11 builds, which ended on 2022-08-19: it gets no more security fixes \(openjdk 11 itself is maintained in other images\)\. The openjdk image is deprecated on Docker Hub; move to a maintained JDK image such as eclipse-temurin\.$/);
+    assert.equal(j('openjdk:17-alpine').eol, '2022-03-22');
+    assert.equal(j('openjdk:21').eol, '2024-03-19');
+    assert.match(eolStatus(j('openjdk:16')), /^is on openjdk 16, which reached end of life on 2021-09-14 and gets no more security fixes\. The openjdk image is deprecated/);
+    assert.equal(eolStatus(j('node:16-alpine')), 'is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes.');
   });
 
   it('uses the injected clock, else the real date', () => {

@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
-import { eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 
 interface Data extends EolFinding {
@@ -46,7 +46,7 @@ export default defineRule<'compose', Data>({
   message(d) {
     const via = d.interpolated ? ' (after interpolation)' : '';
     const move = d.target ? ` Move to ${d.image}:${d.target}, the oldest supported line.` : '';
-    return `Image '${d.ref}'${via} of service '${d.service}' is on ${d.image} ${d.line}, which reached end of life on ${d.eol} and gets no more security fixes.${move}`;
+    return `Image '${d.ref}'${via} of service '${d.service}' ${eolStatus(d)}${move}`;
   },
   fix(ctx, { data }) {
     if (!data.target || data.tagOffset === null || hasSyntaxErrors(ctx)) return undefined;

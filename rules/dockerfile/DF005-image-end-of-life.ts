@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 import type { Range } from '../engine/types';
 
@@ -47,7 +47,7 @@ export default defineRule<'dockerfile', Data>({
   message(d) {
     const via = d.viaArg ? ' (from the ARG default)' : '';
     const move = d.target ? ` Move to ${d.image}:${d.target}, the oldest supported line.` : '';
-    return `Image '${d.ref}'${via} is on ${d.image} ${d.line}, which reached end of life on ${d.eol} and gets no more security fixes.${move}`;
+    return `Image '${d.ref}'${via} ${eolStatus(d)}${move}`;
   },
   fix(ctx, { data }) {
     if (!data.target || !data.tagRange || data.digest) return undefined;

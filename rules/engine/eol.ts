@@ -22,6 +22,8 @@ export interface EolLine {
   source: string;
   /** When the date was checked (YYYY-MM-DD). */
   checked: string;
+  /** The date ends this image's builds of the line, not the release itself (maintained in other images: `openjdk:11`). */
+  buildsOnly?: boolean;
   note?: string;
 }
 
@@ -202,6 +204,18 @@ export interface EolFinding {
   target: string | null;
   targetLine: string | null;
   noFix: string | null;
+  /** The date ends this image's builds of the line, not the release (EolLine.buildsOnly). */
+  buildsOnly: boolean;
+  /** What to do instead, when the whole image is given up (EolImage.noFix, e.g. the deprecated openjdk image); else null. */
+  advice: string | null;
+}
+
+/** How an EOL finding's line is described after "Image 'x:y' ": its release, or only this image's builds of it, and the advice for a given-up image. */
+export function eolStatus(d: EolFinding): string {
+  const status = d.buildsOnly
+    ? `is on the ${d.image} image's ${d.line} builds, which ended on ${d.eol}: it gets no more security fixes (${d.image} ${d.line} itself is maintained in other images).`
+    : `is on ${d.image} ${d.line}, which reached end of life on ${d.eol} and gets no more security fixes.`;
+  return d.advice ? `${status} ${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : status;
 }
 
 /** A variant suffix as the fix keeps it: an Alpine release pin (`-alpine3.18`) becomes `-alpine`. */
@@ -219,7 +233,7 @@ export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFindin
   const found = lineOfTag(ref.repository, ref.tag);
   if (!found || !isPastEol(found.line, today)) return undefined;
   // Written out (a `{ ...base, more }` literal is slow to build in V8).
-  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image: ref.repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix });
+  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image: ref.repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });
   const none = (why: string): EolFinding => judged(null, null, why);
   if (found.entry.noFix) return none(found.entry.noFix);
   const next = oldestSupportedAfter(ref.repository, found.line.line, today);
