@@ -950,6 +950,9 @@ export function flagKey(run: RunInstruction): string {
  * When `b`'s top-level list is more than one and-list (see isOneAndList) the join is
  * `a || exit; \` / `    b`: `a && b` would bind `a` to the first and-list of `b` only.
  */
+/** `# hadolint ignore=DL3008`, `# hadolint shell=bash`: a comment hadolint reads as applying to the next instruction. */
+const HADOLINT_PRAGMA = /^\s*#\s*hadolint\s+(?:ignore|shell)\s*=/i;
+
 export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
   if (!joinable(first) || !joinable(second)) return undefined;
   const end = scriptEnd(first.scripts[0]);
@@ -964,6 +967,8 @@ export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, 
   const comments: string[] = [];
   for (let line = firstEndLine + 1; line < secondLine; line++) {
     const t = ctx.lines.lineText(line);
+    // A hadolint pragma applies to the instruction below it: inside the merged RUN it would apply to nothing.
+    if (HADOLINT_PRAGMA.test(t)) return undefined;
     if (/^\s*#/.test(t)) comments.push(t);
     else if (t.trim() !== '') return undefined; // something else between: not adjacent
   }
@@ -990,6 +995,8 @@ export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, secon
   const secondStart = second.scripts[0].source.offsets[0];
   const style = joinStyle(ctx, second, first);
   const r = first.instruction.getRange();
+  // A hadolint pragma above the moved RUN would then apply to the instruction that follows it.
+  if (r.start.line > 0 && HADOLINT_PRAGMA.test(ctx.lines.lineText(r.start.line - 1))) return undefined;
   const at = ctx.lines.positionAt(secondStart);
   // As in joinAdjacentRuns: `a && b` only when b is one and-list.
   const glue = isOneAndList(second) ? joint(ctx, { ...style, op: '&&' }) : ` || exit; ${ctx.escapeChar}${ctx.lines.eol}${style.indent}`;
