@@ -103,6 +103,13 @@ describe('messages name the cause', () => {
     for (const m of messages) assert.doesNotMatch(m, /0000|mysecret|clickhouse;/);
   });
 
+  it('DC031 reports a data store port bound to 127.0.0.1 as information, one on every interface as a warning', () => {
+    const text = 'services:\n  db:\n    image: postgres:17\n    ports:\n      - "127.0.0.1:5432:5432"\n      - "5433:5432"\n';
+    const found = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(new Map([['/m/compose.yaml', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DC031');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.severity]), [[4, 'info'], [5, 'warning']]);
+    assert.match(found[0].message, /to every local user and process of the host/);
+  });
+
   it('DC060 says what loses the data: down then up (re-creating by up keeps anonymous volumes), a restart for a tmpfs', () => {
     const text = 'services:\n  db:\n    image: postgres:17\n  cache:\n    image: redis:7.4\n    tmpfs:\n      - /data\n  app:\n    image: ghcr.io/acme/app:1.0\n';
     const byService = messagesByService('DC060', text);
