@@ -45,6 +45,10 @@ const CASES: [string, Case][] = [
   // DB_PASSWORD in .env, which the user is read from too; the next round's fix could never make them differ.
   ['DC041 with the user read from the password variable (default)', compose('services:\n  db:\n    environment:\n      POSTGRES_USER: ${DB_PASSWORD}\n      POSTGRES_PASSWORD: ${DB_PASSWORD-default}', 'A=1\r\nB=2\r\n')],
   ['DC041 with the user read from the password variable (.env)', compose('services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_USER: ${DB_PASSWORD}\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n', 'DB_PASSWORD=Zq8vLk2pWx9nRt4mYb7c\n')],
+  // npm run fuzz -- --seed 1133570419 (the only counterexample in 100,000 cases): a lone CR is a line
+  // break for the editor but part of the key for the YAML parser; DG003's move under services: broke it.
+  ['DG003 with a lone CR before the first key', compose('\rservices:\n    image: ')],
+  ['DG003 with a lone CR inside a legacy service', compose('web:\r  image: nginx:1.27\ndb:\n  image: postgres:17\n')],
   ['insert after an empty sequence item with a comment', compose('services:\n  db:\n    image: postgres:17\n    command:\n      - postgres\n      -   # note\n  web:\n    image: nginx:1.27\n    security_opt: [no-new-privileges:true]\n')],
 ];
 

@@ -74,7 +74,7 @@ export default defineRule<'compose', Data>({
     bad: 'web:\n  image: nginx:1.27-alpine\n  ports:\n    - "80:80"\nredis:\n  image: redis:7-alpine',
     good: 'services:\n  web:\n    image: nginx:1.27-alpine\n    ports:\n      - "80:80"\n  redis:\n    image: redis:7-alpine',
     fix:
-      '"Move the services under services:" inserts a `services:` line before the first top-level service and indents every service entry by two spaces (comments between them too); nothing else changes, so the file is then analyzed like any other. Offered only when it is a plain edit: the document parses without errors, the top level is a block mapping with keys at column 0, the services are consecutive entries, no anchor or alias crosses the moved block, and no block scalar states an explicit indentation. Not applied by fix-all: v1 semantics differ from v2 (v1 containers are not on a project network, `links`, `net:` and `volumes_from` behave differently), so review the result and run `docker compose config`.',
+      '"Move the services under services:" inserts a `services:` line before the first top-level service and indents every service entry by two spaces (comments between them too); nothing else changes, so the file is then analyzed like any other. Offered only when it is a plain edit: the document parses without errors, the top level is a block mapping with keys at column 0, the services are consecutive entries, no anchor or alias crosses the moved block, no block scalar states an explicit indentation, and no line ends with a lone CR (a line break for the editor, part of a key for the YAML parser). Not applied by fix-all: v1 semantics differ from v2 (v1 containers are not on a project network, `links`, `net:` and `volumes_from` behave differently), so review the result and run `docker compose config`.',
     guideline: 'Tooling hygiene: files that are not checked must not look checked (supports every guideline section)',
     equivalents: ['docker compose config: "additional properties … not allowed" for top-level services', 'compose-spec JSON schema validation (e.g. dclint schema check)'],
     references: [
@@ -101,6 +101,9 @@ export default defineRule<'compose', Data>({
     const doc = data.doc;
     const root = doc.contents as YAMLMap | null;
     if (!root || !isMap(root) || root.flow || doc.errors.length > 0) return undefined;
+    // A lone CR ends a line for the editor (and these edits) but not for the YAML parser, which reads it
+    // as part of a key: indenting by lines would then change the structure (fuzz, seed 1133570420).
+    if (/\r(?!\n)/.test(ctx.text)) return undefined;
     const services = legacyServices(ctx, doc);
     if (!services || services.length === 0) return undefined;
     // The services must be consecutive entries of the top-level mapping, keys at column 0.
