@@ -366,40 +366,19 @@ function setDotenvChanges(ctx: ComposeContext, name: string, value: string, comp
   return { changes: companions ? [...changes, ...dotenvCompanions(ctx, [name], envPath)] : changes, path: envPath };
 }
 
-function reasonText(r: WeakReason): string {
-  switch (r) {
-    case 'default':
-      return 'a well-known default password';
-    case 'common':
-      return 'a common, easily guessed password';
-    case 'same-as-user':
-      return 'the same as its user name';
-    case 'short':
-      return 'shorter than 12 characters';
-    case 'placeholder':
-      return "a template's placeholder, which the image takes as the password as written";
-    case 'repeated':
-      return 'one character repeated';
-  }
-}
+/** How each reason reads: of a known image's password, and of another image's secret (an application's key is no "password"). */
+const REASON_TEXT: Record<WeakReason, { password: string; secret: string }> = {
+  default: { password: 'a well-known default password', secret: 'a well-known default value' },
+  common: { password: 'a common, easily guessed password', secret: 'a common, easily guessed value' },
+  'same-as-user': { password: 'the same as its user name', secret: 'the same as its user name' },
+  short: { password: 'shorter than 12 characters', secret: 'shorter than 12 characters' },
+  placeholder: { password: "a template's placeholder, which the image takes as the password as written", secret: "a template's placeholder, which the application takes as written" },
+  repeated: { password: 'one character repeated', secret: 'one character repeated' },
+};
 
 /** How a variable outside PASSWORD_VARS is named in messages. */
 function ownSecretNoun(name: string): 'password' | 'secret' {
   return /(?:PASSWORD|PASSWD|PASS|PWD)$/i.test(name) ? 'password' : 'secret';
-}
-
-/** The same reasons, said of a secret of any kind (an application's key is no "password"). */
-function ownSecretReasonText(r: WeakReason): string {
-  switch (r) {
-    case 'default':
-      return 'a well-known default value';
-    case 'common':
-      return 'a common, easily guessed value';
-    case 'placeholder':
-      return "a template's placeholder, which the application takes as written";
-    default:
-      return reasonText(r);
-  }
 }
 
 export default defineRule<'compose', Data>({
@@ -486,9 +465,9 @@ export default defineRule<'compose', Data>({
     }
     if (!d.product) {
       const noun = ownSecretNoun(d.name);
-      return `${noun === 'password' ? 'Password' : 'Secret'} ${d.name} of service '${d.service}' is ${ownSecretReasonText(d.problem.reason)}${from}; use a long random ${noun === 'password' ? 'password' : 'value'} (the same in every service that shares it).`;
+      return `${noun === 'password' ? 'Password' : 'Secret'} ${d.name} of service '${d.service}' is ${REASON_TEXT[d.problem.reason].secret}${from}; use a long random ${noun === 'password' ? 'password' : 'value'} (the same in every service that shares it).`;
     }
-    return `${d.product} password ${d.name} of service '${d.service}' is ${reasonText(d.problem.reason)}${from}; use a long random password.`;
+    return `${d.product} password ${d.name} of service '${d.service}' is ${REASON_TEXT[d.problem.reason].password}${from}; use a long random password.`;
   },
   fix(ctx, { data }): Fix | undefined {
     if (data.problem.kind !== 'weak') return undefined;

@@ -21,34 +21,41 @@ function interpreterName(inv: Invocation): string | undefined {
   return undefined;
 }
 
-/** Whether an interpreter reads its program from standard input (`sh`, `bash -s -- -y`, `python3 -`), not from `-c`/`-e` or a file. */
-function readsProgramFromStdin(inv: Invocation, name: string): boolean {
+/** Where an interpreter reads its program from. */
+type ProgramSource = { kind: 'stdin' } | { kind: 'file'; path: string } | { kind: 'code' };
+
+/**
+ * Where an interpreter reads its program: standard input (`sh`, `bash -s -- -y`, `python3 -`), a file
+ * (`sh install.sh`, `bash -x ./install.sh`, `python3 get-pip.py`), or code given as an option (`sh -c`,
+ * `python3 -c`/`-m`, `node -e`, `php -r`).
+ */
+function programSource(inv: Invocation, name: string): ProgramSource {
   const args = inv.cmd.words.slice(inv.index + 1 + (inv.name === 'busybox' ? 1 : 0)).map((w) => w.value);
   const sh = SH_FAMILY.has(name);
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
-    if (a === '-') return true;
-    if (a === '--') return k + 1 >= args.length || args[k + 1] === '-';
+    if (a === '-') return { kind: 'stdin' };
+    if (a === '--') return k + 1 >= args.length || args[k + 1] === '-' ? { kind: 'stdin' } : { kind: 'file', path: args[k + 1] };
     if (/^(?:\d*|&)[<>]/.test(a)) {
       if (/^(?:\d*|&)[<>]+&?$/.test(a)) k++; // `> file`: the target is the next word
       continue;
     }
     if (a.startsWith('--')) {
-      if (['--eval', '--print', '--command'].includes(a.split('=')[0])) return false;
+      if (['--eval', '--print', '--command'].includes(a.split('=')[0])) return { kind: 'code' };
       continue;
     }
     if (/^[-+][A-Za-z]+$/.test(a)) {
       const letters = a.slice(1);
       if (sh) {
-        if (letters.includes('c')) return false;
-        if (letters.includes('s')) return true;
+        if (letters.includes('c')) return { kind: 'code' };
+        if (letters.includes('s')) return { kind: 'stdin' };
         if (letters.endsWith('o') || letters.endsWith('O')) k++; // -o pipefail
-      } else if (/[cmeEpr]/.test(letters)) return false; // -c code, -m module, -e code, -p print, -r code (php)
+      } else if (/[cmeEpr]/.test(letters)) return { kind: 'code' }; // -c code, -m module, -e code, -p print, -r code (php)
       continue;
     }
-    return false; // a script file
+    return { kind: 'file', path: a };
   }
-  return true;
+  return { kind: 'stdin' };
 }
 
 /** Whether a curl/wget command writes what it downloads to standard output. */
@@ -168,27 +175,8 @@ function runsFile(inv: Invocation, file: string): string | undefined {
   if ((inv.name === '.' || inv.name === 'source') && inv.args[0] && samePath(inv.args[0].value, file)) return `${inv.name} ${inv.args[0].value}`;
   const name = interpreterName(inv);
   if (!name) return undefined;
-  const args = inv.cmd.words.slice(inv.index + 1 + (inv.name === 'busybox' ? 1 : 0)).map((w) => w.value);
-  const sh = SH_FAMILY.has(name);
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    if (a === '--') return args[k + 1] !== undefined && samePath(args[k + 1], file) ? `${name} ${args[k + 1]}` : undefined;
-    if (a.startsWith('--')) {
-      if (['--eval', '--print', '--command'].includes(a.split('=')[0])) return undefined;
-      continue;
-    }
-    if (/^[-+][A-Za-z]+$/.test(a)) {
-      const letters = a.slice(1);
-      if (sh) {
-        // `sh -c code`, `sh -s` (the program from standard input).
-        if (letters.includes('c') || letters.includes('s')) return undefined;
-        if (/[oO]$/.test(letters)) k++; // -o pipefail
-      } else if (/[cmeEpr]/.test(letters)) return undefined; // -c code, -m module, -e code, -p print, -r code (php)
-      continue;
-    }
-    return samePath(a, file) ? `${name} ${a}` : undefined;
-  }
-  return undefined;
+  const source = programSource(inv, name);
+  return source.kind === 'file' && samePath(source.path, file) ? `${name} ${source.path}` : undefined;
 }
 
 /** `bash -c "$(curl -fsSL …)"`, `eval "$(wget -qO- …)"`: the whole script is a download. */
@@ -261,7 +249,7 @@ export default defineRule<'dockerfile', Data>({
             for (const j of pipelineOf(cmds, i).filter((k) => k > i)) {
               const inv = invocation(cmds[j]);
               const name = inv && interpreterName(inv);
-              if (inv && name && readsProgramFromStdin(inv, name)) {
+              if (inv && name && programSource(inv, name).kind === 'stdin') {
                 report(cmd, cmds[j], { downloader: dl, interpreter: name, form: 'pipe' });
                 break;
               }
