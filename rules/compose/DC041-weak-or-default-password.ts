@@ -95,8 +95,17 @@ const ISSUED = /(?:^|_)(?:TOKEN|API_?KEY|API_?SECRET|ACCESS_?KEY|ACCESS_?KEY_?ID
 
 /** Whether a variable outside PASSWORD_VARS holds a secret the deployment chooses (see OWN_SECRET). */
 export function isOwnSecretName(name: string): boolean {
-  return OWN_SECRET.test(name) && !ISSUED.test(name) && isCredentialName(name);
+  // Asked of every environment variable of every service; the answer depends only on the name.
+  let known = ownSecretNames.get(name);
+  if (known === undefined) {
+    known = OWN_SECRET.test(name) && !ISSUED.test(name) && isCredentialName(name);
+    if (ownSecretNames.size >= 4096) ownSecretNames.clear();
+    ownSecretNames.set(name, known);
+  }
+  return known;
 }
+
+const ownSecretNames = new Map<string, boolean>();
 
 /**
  * Why a secret the deployment chooses (not a known image's password) is weak, or null: a default or
