@@ -8,6 +8,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import { viewOf } from './helpers/fixtures';
+import { trustsWithoutPassword } from '../rules/engine/postgres-auth';
+import { parseImageRef } from '../rules/engine/image';
 
 /** The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose text). */
 function messagesOf(code: string, files: Map<string, string> | string, target = '/m/compose.yaml'): string[] {
@@ -101,6 +103,15 @@ describe('messages name the cause', () => {
     assert.match(messages[1], /^Secret NEXTAUTH_SECRET of service 'web' is a common, easily guessed value;/);
     assert.match(messages[2], /^Password CLICKHOUSE_PASSWORD of service 'olap' is the same as its user name; use a long random password/);
     for (const m of messages) assert.doesNotMatch(m, /0000|mysecret|clickhouse;/);
+  });
+
+  it('DC041 says when a postgres image predates the password requirement, and which tags do', () => {
+    const [message] = messagesOf('DC041', 'services:\n  db:\n    image: postgres:9.5.6-alpine\n');
+    assert.match(message, /^PostgreSQL service 'db' runs 'postgres:9\.5\.6-alpine', whose entrypoint predates February 2020 and, with no POSTGRES_PASSWORD set, trusts every connection/);
+    const old = (tag: string) => trustsWithoutPassword(parseImageRef(`postgres:${tag}`)!);
+    for (const tag of ['9.5.6-alpine', '9.5.20', '9.6.16', '9.4.25', '10.11', '11.6-alpine', '12.1', '9.3', '9.3.25', '8.4']) assert.equal(old(tag), true, tag);
+    for (const tag of ['9.5.21', '9.6', '9', '10', '12', '12.2', '13.0', '13.3-alpine', '17', 'latest', 'alpine']) assert.equal(old(tag), false, tag);
+    assert.equal(trustsWithoutPassword(parseImageRef('postgis/postgis:9.5-2.5')!), false, 'another repository');
   });
 
   it('DC031 reports a data store port bound to 127.0.0.1 as information, one on every interface as a warning', () => {

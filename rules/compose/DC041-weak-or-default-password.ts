@@ -1,9 +1,11 @@
+import type { Node } from 'yaml';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
 import { variableReferences } from '../engine/env-files';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
-import { dataStoreOf } from '../engine/datastores';
+import { dataStoreOf, serviceImage } from '../engine/datastores';
+import { trustsWithoutPassword } from '../engine/postgres-auth';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
@@ -138,7 +140,9 @@ type Problem =
   /** `POSTGRES_HOST_AUTH_METHOD=trust`. */
   | { kind: 'trust' }
   /** CockroachDB started with `--insecure`. */
-  | { kind: 'insecure' };
+  | { kind: 'insecure' }
+  /** A `postgres` image from before February 2020 with no password set: its entrypoint trusts every connection. */
+  | { kind: 'old-trust'; image: string };
 
 /** Where the value was written. */
 type Origin =
@@ -312,6 +316,28 @@ function insecureModeProblems(ctx: ComposeContext, service: Service): (Weak & { 
   return [];
 }
 
+/**
+ * A `postgres` image whose entrypoint predates the password requirement (trustsWithoutPassword) run
+ * with no POSTGRES_PASSWORD, POSTGRES_PASSWORD_FILE or POSTGRES_HOST_AUTH_METHOD: it writes `host all
+ * all all trust`. Only the service's own image and environment are read (not through `extends:`), and
+ * not when it replaces the entrypoint.
+ */
+function oldTrustProblems(ctx: ComposeContext, service: Service): (Weak & { range: Range; name: string })[] {
+  const entry = ctx.serviceGet(service, 'image');
+  if (!entry?.value || ctx.serviceGet(service, 'extends') || ctx.serviceGet(service, 'entrypoint')) return [];
+  const ref = serviceImage(ctx, service);
+  if (!ref || !trustsWithoutPassword(ref)) return [];
+  const named = byName(environmentWithMerges(ctx, service));
+  for (const name of ['POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'POSTGRES_HOST_AUTH_METHOD']) {
+    const env = named.get(name);
+    if (!env) continue;
+    const r = resolve(ctx, env);
+    // Set to something, or unknown: not this finding.
+    if (r === null || r.value !== '') return [];
+  }
+  return [{ range: ctx.rangeOf(entry.value as Node), name: 'image', product: 'PostgreSQL', problem: { kind: 'old-trust', image: ref.text }, origin: { kind: 'inline' } }];
+}
+
 /** The line of `NAME=` in a `.env` text that Compose reads (the last one), and the value's offsets there. */
 export function dotenvValueOffsets(text: string, name: string): [number, number] | undefined {
   const index = new LineIndex(text);
@@ -397,7 +423,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `change-this-password`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it) is not reported again: the finding is on the data store. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:` or with a replaced entrypoint.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
@@ -416,6 +442,7 @@ export default defineRule<'compose', Data>({
       'https://docs.docker.com/reference/compose-file/interpolation/',
       'https://pages.nist.gov/800-63-4/sp800-63b.html',
       'https://www.cockroachlabs.com/docs/stable/cockroach-start-single-node',
+      'https://github.com/docker-library/official-images/pull/7474',
     ],
   },
   check(ctx) {
@@ -453,6 +480,9 @@ export default defineRule<'compose', Data>({
         const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
         out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
       }
+      for (const f of oldTrustProblems(ctx, service)) {
+        out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: '.env', env: null } });
+      }
       for (const f of insecureModeProblems(ctx, service)) {
         out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: '.env', env: null } });
       }
@@ -466,6 +496,7 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const from = d.origin.kind === 'dotenv' ? ` (value from ${d.dotenvFile}${d.origin.variable && d.origin.variable !== d.name ? `, ${d.origin.variable}` : ''})` : d.origin.kind === 'default' ? ' (the default of the interpolation)' : '';
+    if (d.problem.kind === 'old-trust') return `PostgreSQL service '${d.service}' runs '${d.problem.image}', whose entrypoint predates February 2020 and, with no POSTGRES_PASSWORD set, trusts every connection: anyone who can connect logs in as any user without a password; set POSTGRES_PASSWORD and move to a current image (an existing data directory keeps its trust rule in pg_hba.conf until it is changed there).`;
     if (d.problem.kind === 'insecure') return `CockroachDB service '${d.service}' runs with --insecure: any client that can connect logs in as any user, root included, without a password, and nothing is encrypted; start it with --certs-dir and a password for root.`;
     if (d.problem.kind === 'trust') return `POSTGRES_HOST_AUTH_METHOD of service '${d.service}' is 'trust'${from}: anyone who can connect logs in as any user without a password.`;
     if (d.problem.kind === 'allow-empty') {

@@ -54,6 +54,34 @@ export function postgresMajor(ref: ImageRef): number | 'latest' | null {
   return null;
 }
 
+/**
+ * The first release of each PostgreSQL major whose official image requires a password (February
+ * 2020: 12.2, 11.7, 10.12, 9.6.17, 9.5.21, 9.4.26; docker-library/official-images PR 7474). Before it
+ * the entrypoint wrote `host all all all trust` when POSTGRES_PASSWORD was not set.
+ */
+const FIRST_REQUIRING_PASSWORD: Record<string, number> = { '12': 2, '11': 7, '10': 12, '9.6': 17, '9.5': 21, '9.4': 26 };
+
+/**
+ * Whether a `postgres` image tag names a build whose entrypoint trusts every connection when no
+ * password is set: an exact release older than FIRST_REQUIRING_PASSWORD (`postgres:9.5.6-alpine`,
+ * `11.5`), or any tag of a major that ended before the change (`9.3`, `8.4`). Moving tags of the
+ * majors above (`9.6`, `12-alpine`) were rebuilt with the new entrypoint.
+ */
+export function trustsWithoutPassword(ref: ImageRef): boolean {
+  if (ref.repository.replace(ARCH_PREFIX, '') !== 'postgres' || ref.tag === null) return false;
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-|$)/.exec(ref.tag);
+  if (!m) return false;
+  const major = Number(m[1]);
+  if (major < 9 || (major === 9 && m[2] !== undefined && Number(m[2]) < 4)) return true;
+  if (major >= 13) return false;
+  // From 10 on a release is major.minor; before, major.minor.patch.
+  const line = major >= 10 ? m[1] : m[2] === undefined ? null : `${m[1]}.${m[2]}`;
+  const release = major >= 10 ? m[2] : m[3];
+  if (line === null || release === undefined) return false;
+  const first = FIRST_REQUIRING_PASSWORD[line];
+  return first !== undefined && Number(release) < first;
+}
+
 /** Whether an image runs the official Postgres entrypoint (the variables below mean what it says). */
 export function usesOfficialPostgresEntrypoint(ref: ImageRef): boolean {
   const repo = ref.repository.replace(ARCH_PREFIX, '');
