@@ -1,7 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, RunScript } from '../engine/dockerfile';
-import { deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, isVerification, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { checksDownload, CURL_VALUE_LETTERS, deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import { propertiesOf, VariableScope } from '../engine/stage-scope';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection, Range } from '../engine/types';
@@ -34,8 +34,6 @@ function envSetting(name: string, value: string): { tool: string } | undefined {
   return ENV_SETTINGS.find((s) => s.name.test(name) && s.disables(value));
 }
 
-/** curl's short options that take a value (a value ends a `-fsSL…` cluster). */
-const CURL_VALUE_LETTERS = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
 const APT = new Set(['apt', 'apt-get', 'aptitude']);
 const RPM_FAMILY = new Set(['yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager']);
 const NODE_PMS = new Set(['npm', 'pnpm', 'yarn']);
@@ -84,7 +82,7 @@ class Finder {
   runScript(script: RunScript, scripts: RunScript[]): void {
     const invs = script.commands.map((c) => invocation(c));
     // A checksum or signature check in the same script makes up for an unverified download.
-    this.verified = invs.some((inv) => inv !== null && isVerification(inv));
+    this.verified = checksDownload(script.commands);
     // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
     this.downloads = invs.some((inv) => inv !== null && /^(?:curl|wget2?)$/.test(inv.name));
     script.commands.forEach((cmd, k) => {

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { invocation, isVerification, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { checksDownload, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
@@ -101,8 +101,6 @@ function downloader(cmd: SimpleCommand | undefined): string | undefined {
   return toStdout(inv) ? inv.name : undefined;
 }
 
-/** curl's short options that take a value (a value ends a `-fsSL…` cluster). */
-const CURL_VALUE_LETTERS = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
 
 /** The file name curl -O / plain wget give a download: the URL's last path segment (null when it has none). */
 function remoteName(args: string[]): string | null {
@@ -188,8 +186,8 @@ const SUBSTITUTED_DOWNLOAD = /^\s*(?:\$\(|`)\s*(?:sudo\s+)?(curl|wget)\b[\s\S]*(
  * A relative file is not followed across a `cd`.
  */
 function savedThenRun(cmds: SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
+  if (checksDownload(cmds)) return;
   const invs = cmds.map((c) => invocation(c));
-  if (invs.some((inv) => inv !== null && isVerification(inv))) return;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
     if (!inv || (inv.name !== 'curl' && inv.name !== 'wget')) continue;

@@ -7,6 +7,7 @@
 import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
 import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
 import { isOfficialImage, parseImageRef, type ImageRef } from './image';
+import { mountOptions } from './packages';
 
 /**
  * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` in a value with the ARG/ENV definitions visible at
@@ -217,8 +218,8 @@ function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
       } else if (keyword === 'RUN') {
         for (const f of flagsOf(ins)) {
           if (f.getName().toLowerCase() !== 'mount') continue;
-          const m = /(?:^|,)\s*from=([^,]*)/i.exec(f.getValue() ?? '');
-          if (m) values.push(m[1]);
+          const from = mountOptions(f.getValue() ?? '').get('from');
+          if (from !== undefined) values.push(from);
         }
       }
       for (const v of values) {

@@ -511,15 +511,21 @@ export function runFlags(run: RunInstruction): RunFlag[] {
   return ins.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue(), text: f.toString() }));
 }
 
+/** The options of a `RUN --mount=` value (`type=cache,target=/root/.cache` → type, target), keys lower-cased. */
+export function mountOptions(value: string): Map<string, string> {
+  const opts = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    opts.set((eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : part.slice(eq + 1).trim());
+  }
+  return opts;
+}
+
 /** Whether the RUN mounts a cache or tmpfs over `path` (at the path or a parent of it). */
 export function mountsCacheOver(run: RunInstruction, test: (target: string) => boolean): boolean {
   for (const f of runFlags(run)) {
     if (f.name !== 'mount' || !f.value) continue;
-    const opts = new Map<string, string>();
-    for (const part of f.value.split(',')) {
-      const eq = part.indexOf('=');
-      opts.set((eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : part.slice(eq + 1).trim());
-    }
+    const opts = mountOptions(f.value);
     const type = opts.get('type') ?? 'bind';
     if (type !== 'cache' && type !== 'tmpfs') continue;
     const target = (opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? '').replace(/\/+$/, '');

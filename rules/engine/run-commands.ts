@@ -115,6 +115,28 @@ export function isVerification(inv: Invocation): boolean {
   return false;
 }
 
+/** curl's short options that take a value (a value ends a `-fsSL…` cluster). */
+export const CURL_VALUE_LETTERS = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
+
+/** Per script (its command list): whether it checks a download. */
+const checksDownloadMemo = new WeakMap<readonly SimpleCommand[], boolean>();
+
+/**
+ * Whether a script checks a download (isVerification): a checksum or signature check anywhere in it
+ * makes up for an unverified fetch. Once per script: DF013 and DF014 both ask.
+ */
+export function checksDownload(commands: readonly SimpleCommand[]): boolean {
+  let found = checksDownloadMemo.get(commands);
+  if (found === undefined) {
+    found = commands.some((c) => {
+      const inv = invocation(c);
+      return inv !== null && isVerification(inv);
+    });
+    checksDownloadMemo.set(commands, found);
+  }
+  return found;
+}
+
 /** A value written without expansions: no `$` and no backquote. */
 export function isLiteral(value: string): boolean {
   return !/[$`]/.test(value);
