@@ -242,13 +242,12 @@ export class DockerfileContext {
     const prog = values[0];
     if (SHELLS.has(prog) && values.length >= 3 && values[1].startsWith('-') && values[1].includes('c')) {
       // ["sh", "-c", "script"]: the script string is shell. Offsets map into the JSON string (escapes approximate).
-      const arg = strings[2];
-      const r = arg.getRange();
-      const s = this.offsetAt(r.start) + 1;
-      const e = this.offsetAt(r.end) - 1;
-      const offsets = new Int32Array(e - s + 1);
-      for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
-      const source: MappedText = { text: values[2], offsets: values[2].length === e - s ? offsets : clampOffsets(values[2].length, s, e) };
+      // ["sh", "-c", "script"]: the script string is shell, each of its characters mapped to where
+      // it is written (an escape such as \" or \u0026 is one character written as several).
+      const r = strings[2].getRange();
+      const s = this.offsetAt(r.start);
+      const e = this.offsetAt(r.end);
+      const source: MappedText = decodeJsonString(this.text.slice(s, e), s) ?? { text: values[2], offsets: clampOffsets(values[2].length, s + 1, e - 1) };
       return { instruction: ins, isShell: true, source, commands: parseShell(source), json: true, heredoc: false };
     }
     // Exec form: one command whose words are the JSON strings.
@@ -317,6 +316,31 @@ export class DockerfileContext {
     if (!ref) return { kind: 'unknown' };
     return { kind: 'image', ref, viaArg };
   }
+}
+
+/**
+ * A JSON string literal (with its quotes) as the text it stands for, each character with the document
+ * offset where it is written: an escape (`\"`, `\\`, `\u0026`) maps to its backslash, so an edit at a
+ * mapped offset falls between whole escapes. Null when the literal is not valid JSON (a string broken
+ * by a line continuation).
+ */
+export function decodeJsonString(raw: string, start: number): MappedText | null {
+  if (raw.length < 2 || raw[0] !== '"' || raw[raw.length - 1] !== '"') return null;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof decoded !== 'string') return null;
+  const offsets = new Int32Array(decoded.length + 1);
+  let k = 0;
+  for (let i = 1; i < raw.length - 1; k++) {
+    offsets[k] = start + i;
+    i += raw[i] !== '\\' ? 1 : raw[i + 1] === 'u' ? 6 : 2;
+  }
+  offsets[k] = start + raw.length - 1;
+  return k === decoded.length ? { text: decoded, offsets } : null;
 }
 
 function clampOffsets(length: number, start: number, end: number): Int32Array {
