@@ -51,6 +51,25 @@ describe('DF030: removing the apt lists is not safe when a later RUN may install
   });
 });
 
+describe('DF040: the exec form is safe only when it runs the same program with the same arguments', () => {
+  it('safe for a program on PATH over an image that runs CMD as given (node)', () => {
+    assert.deepEqual(flagsOf('DF040', 'fires-crlf.dockerfile'), ['6:true']);
+  });
+
+  it('not safe for an ENTRYPOINT (it would start getting CMD and run arguments) or a CMD an ENTRYPOINT receives', () => {
+    assert.deepEqual(flagsOf('DF040', 'fires-entrypoint-with-cmd.dockerfile'), ['7:false']);
+    assert.deepEqual(flagsOf('DF040', 'fires-shell-form.dockerfile'), ['8:false', '10:false']);
+  });
+
+  it('not safe for a CMD given to the entrypoint of a base image that branches on its first argument (redis)', () => {
+    assert.deepEqual(flagsOf('DF040', 'fires-base-entrypoint.dockerfile'), ['6:false']);
+  });
+
+  it('not safe for a script of the build, which may have no #! line (nopCommerce)', () => {
+    assert.deepEqual(flagsOf('DF040', 'fires-script-no-shebang.dockerfile'), ['6:false']);
+  });
+});
+
 describe('DR003: a .dockerignore shared by other Dockerfiles of the build context is not safe to extend', () => {
   it('not safe when another Dockerfile in the context folder ADDs a file a new line excludes (discourse nginx_public_keys.key)', () => {
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-other-adds-key')), ['false']);

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import type { DockerfileContext } from '../engine/dockerfile';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
+import { isOfficialImage } from '../engine/image';
 import { shellsOf, stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
 
@@ -12,8 +14,59 @@ interface Data {
   argv: string[] | null;
   /** The arguments as written (what the fix replaces). */
   argsRange: Range;
-  /** A CMD whose meaning changes with the conversion because an ENTRYPOINT receives it. */
-  feedsEntrypoint: boolean;
+  /** Why the conversion may change what runs (the fix is then not safe), or null. */
+  risk: Risk | null;
+}
+
+/**
+ * What the exec form may change besides the signals:
+ * - `feeds-entrypoint`: a CMD that an ENTRYPOINT of this Dockerfile receives gets the arguments instead of `/bin/sh -c "…"`;
+ * - `base-entrypoint`: the same for the ENTRYPOINT of a base image this rule does not know (the official
+ *   redis and postgres entrypoints step down to their own user only when the first argument is the server);
+ * - `entrypoint-arguments`: a shell-form ENTRYPOINT ignores CMD and `docker run` arguments, the exec form gets them;
+ * - `script`: the program may be a script of the build without a `#!` line, which the shell runs but the
+ *   kernel cannot exec ("exec format error").
+ */
+type Risk = 'feeds-entrypoint' | 'base-entrypoint' | 'entrypoint-arguments' | 'script';
+
+/**
+ * Official images that set no ENTRYPOINT, or one that runs a command given to it unchanged (node's
+ * docker-entrypoint.sh and php's docker-php-entrypoint only put `node`/`php` in front of an option or
+ * of something that is not a command, then `exec "$@"`): a CMD reaches them the same in either form.
+ * https://github.com/nodejs/docker-node/blob/main/docker-entrypoint.sh,
+ * https://github.com/docker-library/php/blob/master/docker-php-entrypoint
+ */
+const PASS_THROUGH_OFFICIAL = new Set(['alpine', 'debian', 'ubuntu', 'busybox', 'fedora', 'rockylinux', 'almalinux', 'python', 'golang', 'rust', 'ruby', 'amazoncorretto', 'node', 'php']);
+
+/** Whether the images the final stage builds on (through its stages) run a CMD as given. */
+function baseRunsCmdAsGiven(final: Stage): boolean {
+  const chain = stageChain(final);
+  const base = chain[chain.length - 1].base;
+  if (base.kind === 'scratch') return true;
+  if (base.kind !== 'image') return false;
+  const ref = base.ref;
+  if (ref.registry === 'mcr.microsoft.com') return /^dotnet\/(?:runtime|runtime-deps|aspnet|sdk)$/.test(ref.repository);
+  return isOfficialImage(ref) && PASS_THROUGH_OFFICIAL.has(ref.repository);
+}
+
+/**
+ * Whether a program may be a script this build provides, without a `#!` line for all the rule knows:
+ * named by a path (`./start.sh`, `/entrypoint.sh`), ending in `.sh`, or with the name of a file the
+ * Dockerfile copies (`COPY start /usr/local/bin/`, `COPY run.sh /usr/local/bin/start`).
+ */
+function mayBeScript(ctx: DockerfileContext, program: string): boolean {
+  if (program.includes('/') || program.endsWith('.sh')) return true;
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw !== 'COPY' && kw !== 'ADD') continue;
+      for (const a of ins.getArguments()) {
+        const v = a.getValue();
+        if (!v.startsWith('--') && path.posix.basename(v.replace(/\/+$/, '')) === program) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Shell builtins and keywords: not programs an exec form can start. */
@@ -105,7 +158,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
-    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe, except for a CMD that an ENTRYPOINT receives: the ENTRYPOINT then gets the arguments instead of `/bin/sh -c "…"`, which is usually what was meant but changes its input — review it. When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
+    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, or a file the Dockerfile copies): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
     guideline: '§2 Container Runtime Security; Security Checklist — "Error handling implemented" (graceful shutdown on SIGTERM)',
     equivalents: ['hadolint DL3025 (use arguments JSON notation for CMD and ENTRYPOINT arguments)', 'BuildKit build check JSONArgsRecommended', 'KICS "Not Using JSON In CMD And ENTRYPOINT Arguments"', 'Trivy: no equivalent'],
     references: [
@@ -146,10 +199,15 @@ export default defineRule<'dockerfile', Data>({
       if (!brokenJson && /^exec\s/.test(args.text.trimStart())) continue;
       // `CMD cp … && chown … && exec php-fpm`: the same, after commands that need the shell.
       if (!brokenJson && endsWithExec(ctx, ins)) continue;
-      out.push({
-        range: ins.getRange(),
-        data: { instruction: kw, brokenJson, argv: brokenJson ? null : execArgv(ctx, ins), argsRange: args.range, feedsEntrypoint: kw === 'CMD' && !!effective.ENTRYPOINT },
-      });
+      const argv = brokenJson ? null : execArgv(ctx, ins);
+      let risk: Risk | null = null;
+      if (argv) {
+        if (mayBeScript(ctx, argv[0])) risk = 'script';
+        else if (kw === 'ENTRYPOINT') risk = 'entrypoint-arguments';
+        else if (effective.ENTRYPOINT) risk = 'feeds-entrypoint';
+        else if (!baseRunsCmdAsGiven(final)) risk = 'base-entrypoint';
+      }
+      out.push({ range: ins.getRange(), data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk } });
     }
     return out;
   },
@@ -160,6 +218,6 @@ export default defineRule<'dockerfile', Data>({
   fix(ctx, { data }) {
     if (!data.argv) return undefined;
     const json = `[${data.argv.map((a) => JSON.stringify(a)).join(', ')}]`;
-    return { title: `Use exec form: ${data.instruction} ${json}`, safe: !data.feedsEntrypoint, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.argsRange, newText: json }] }] };
+    return { title: `Use exec form: ${data.instruction} ${json}`, safe: data.risk === null, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.argsRange, newText: json }] }] };
   },
 });
