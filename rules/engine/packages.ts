@@ -516,7 +516,8 @@ export function mountOptions(value: string): Map<string, string> {
   const opts = new Map<string, string>();
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
-    opts.set((eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : part.slice(eq + 1).trim());
+    // BuildKit expands each value as a shell word: `target="/var/lib/apt/lists"` is the path without quotes.
+    opts.set((eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : part.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2'));
   }
   return opts;
 }
