@@ -70,6 +70,12 @@ describe('DF040: the exec form is safe only when it runs the same program with t
   });
 });
 
+describe('DF011: removing sudo is safe only when the environment sudo resets would not change the command', () => {
+  it('not safe after an assignment, an ENV or an ARG (sudoers env_reset and secure_path drop them)', () => {
+    assert.deepEqual(flagsOf('DF011', 'fires-environment-reset.dockerfile'), ['4:true', '7:false', '11:false', '17:false']);
+  });
+});
+
 describe('DR003: a .dockerignore shared by other Dockerfiles of the build context is not safe to extend', () => {
   it('not safe when another Dockerfile in the context folder ADDs a file a new line excludes (discourse nginx_public_keys.key)', () => {
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-other-adds-key')), ['false']);

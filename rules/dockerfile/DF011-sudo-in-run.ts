@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { programName } from '../engine/shell';
-import { userAt, type RunUser } from '../engine/df-instructions';
+import { stageChain, userAt, type RunUser } from '../engine/df-instructions';
+import type { RunInstruction } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 
 interface Data {
@@ -13,6 +14,26 @@ interface Data {
   removeRange: Range | null;
   /** The user `-u`/`--user` names (`sudo -u app …` runs the step as that user), else null. */
   asUser: string | null;
+  /**
+   * Whether the command may read an environment that sudo resets and removing it would pass on: an
+   * assignment before `sudo` (`FOO=1 sudo make`), or an ENV or ARG of the stage (or a stage it builds
+   * on) before the RUN. sudoers' env_reset and secure_path drop them: without sudo, `PIP_INDEX_URL` or
+   * a venv's PATH would apply.
+   */
+  environmentPassesOn: boolean;
+}
+
+/** Whether an ENV or ARG of the RUN's stage, or of a stage it builds on, comes before it. */
+function setsEnvironmentBefore(run: RunInstruction): boolean {
+  if (!run.stage) return true;
+  for (const stage of stageChain(run.stage)) {
+    for (const ins of stage.instructions) {
+      if (ins === run.instruction) break;
+      const kw = ins.getKeyword();
+      if (kw === 'ENV' || kw === 'ARG') return true;
+    }
+  }
+  return false;
 }
 
 /** The user a sudo command line switches to (`-u app`, `-uapp`, `--user=app`, `--user app`), or null. */
@@ -39,7 +60,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
-    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. Safe: as root, sudo only resets the environment.',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them).',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
@@ -60,7 +81,8 @@ export default defineRule<'dockerfile', Data>({
             if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, nextWord.start);
           }
           const asUser = next === 'option' ? sudoUser(cmd.words.slice(cmd.programIndex + 1).map((w) => w.value)) : null;
-          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser } });
+          const environmentPassesOn = cmd.programIndex > 0 || setsEnvironmentBefore(run);
+          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn } });
         }
       }
     }
@@ -76,6 +98,6 @@ export default defineRule<'dockerfile', Data>({
   },
   fix(ctx, { data }) {
     if (!data.removeRange) return undefined;
-    return { title: 'Remove sudo', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.removeRange, newText: '' }] }] };
+    return { title: 'Remove sudo', safe: !data.environmentPassesOn, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.removeRange, newText: '' }] }] };
   },
 });
