@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ComposeContext } from './compose';
+import { hasSyntaxErrors } from './compose-values';
 import { DockerfileContext } from './dockerfile';
 import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
@@ -219,10 +220,20 @@ function metaFinding(meta: Rule, severity: Severity, context: AnyContext, range:
   return { range, data, code: meta.code, name: meta.name, severity, message: meta.message(data), path: context.path, fixable: true };
 }
 
+/**
+ * Whether a rule may fix this file: no compose rule edits a compose file with YAML syntax errors (the
+ * result could not be checked by parsing it again, and the parser's reading of the broken part may
+ * not be what Compose would refuse or what the author meant). Rules of the repository (.gitignore,
+ * .dockerignore) and ignore comments are not edits of the YAML structure.
+ */
+export function fixesAllowed(rule: Rule, context: AnyContext): boolean {
+  return !(rule.kind === 'compose' && context instanceof ComposeContext && hasSyntaxErrors(context));
+}
+
 /** Computes a finding's fix from the rule's data (never from the message). Undefined when none. */
 export function fixFinding(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix | undefined {
   const rule = rules.find((r) => r.code === finding.code);
-  if (!rule || !rule.fix) return undefined;
+  if (!rule || !rule.fix || !fixesAllowed(rule, context)) return undefined;
   try {
     return (rule.fix as (c: AnyContext, d: Detection) => Fix | undefined)(context, finding);
   } catch {
@@ -233,7 +244,7 @@ export function fixFinding(rules: readonly Rule[], context: AnyContext, finding:
 /** Further fixes a rule offers for a finding (e.g. "fix every such finding of the file"), never used by fix-all. */
 export function moreFixesFor(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix[] {
   const rule = rules.find((r) => r.code === finding.code);
-  if (!rule || !rule.moreFixes) return [];
+  if (!rule || !rule.moreFixes || !fixesAllowed(rule, context)) return [];
   try {
     return (rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? [];
   } catch {

@@ -10,7 +10,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { DockerfileParser } from 'dockerfile-ast';
-import { allRules, analyze, applyFix, fixFinding, moreFixesFor, DEFAULT_CONFIG, DEFAULT_OPTIONS, LineIndex, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type Fix, type Range, type TextEdit, type WorkspaceView } from '../../rules';
+import { allRules, analyze, applyFix, fixFinding, fixesAllowed, moreFixesFor, DEFAULT_CONFIG, DEFAULT_OPTIONS, LineIndex, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type Fix, type Range, type TextEdit, type WorkspaceView } from '../../rules';
 import { comparePositions } from '../../rules/engine/text';
 import type { Rule } from '../../rules/engine/rule';
 import { setSecretGeneratorForTests } from '../../rules/engine/secret-gen';
@@ -386,8 +386,10 @@ export function checkCase(c: Case, opts: CheckOptions = {}): CheckResult {
         const rules = c.rules ?? allRules;
         const rule = rules.find((r) => r.code === f.code);
         // Call the rule directly as well: fixFinding swallows exceptions, which would hide a crash.
-        const direct = rule?.fix ? (rule.fix as (ctx: unknown, d: Finding) => Fix | undefined)(analysis.context, f) : undefined;
-        const more = rule?.moreFixes ? (rule.moreFixes as (ctx: unknown, d: Finding) => Fix[])(analysis.context, f) : [];
+        // (The engine offers no fix a rule may not make here: a compose rule in a file with YAML syntax errors.)
+        const allowed = !!rule && fixesAllowed(rule, analysis.context);
+        const direct = allowed && rule?.fix ? (rule.fix as (ctx: unknown, d: Finding) => Fix | undefined)(analysis.context, f) : undefined;
+        const more = allowed && rule?.moreFixes ? (rule.moreFixes as (ctx: unknown, d: Finding) => Fix[])(analysis.context, f) : [];
         const viaEngine = fixFinding(rules, analysis.context, f);
         if (!!direct !== !!viaEngine) violations.push({ property: 'fix-throws', code: f.code, detail: 'fixFinding and the rule disagree' });
         fixes = [...(viaEngine ? [viaEngine] : []), ...moreFixesFor(rules, analysis.context, f)];
