@@ -30,6 +30,12 @@ describe('compose fixes that take something away are not safe', () => {
     assert.deepEqual(fixes.filter((f) => f.safe), [], 'a DC010 fix is marked safe');
   });
 
+  it('DC012: removing a host namespace is a quick fix only (node-exporter and the Zabbix agent need pid: host)', () => {
+    const fixes = offeredFixes('DC012');
+    assert.ok(fixes.some((f) => f.title === 'Remove pid: host'), 'the removal is still offered');
+    assert.deepEqual(fixes.filter((f) => f.safe), [], 'a DC012 fix is marked safe');
+  });
+
   it('DC017: removing a security profile (seccomp, apparmor, label) is a quick fix only', () => {
     const fixes = offeredFixes('DC017');
     for (const text of ['seccomp:unconfined', 'apparmor:unconfined', 'label:disable']) assert.ok(fixes.some((f) => f.title === `Remove ${text}`), `"Remove ${text}" is still offered`);

@@ -285,12 +285,12 @@ describe('no secret in the CLI output', () => {
     const pgPassword = 'Pg-Pa55-91b2c4d8';
     const dir = workspace({
       // Moving POSTGRES_PASSWORD is a quick fix only here (the s3 file reads it), and the password in a
-      // `sh -c` script is not moved at all, so both stay inline; removing `pid: host` (a safe fix) prints the lines around them.
-      'compose.yaml': `services:\n  cache:\n    image: redis:7\n    command: sh -c "redis-server --requirepass ${redisPassword}"\n  web:\n    image: nginx:1.30\n    pid: host\n    environment:\n      POSTGRES_PASSWORD: ${pgPassword}\n`,
+      // `sh -c` script is not moved at all, so both stay inline; moving SESSION_SECRET (a safe fix) prints the lines around them.
+      'compose.yaml': `services:\n  web:\n    image: nginx:1.30\n    environment:\n      POSTGRES_PASSWORD: ${pgPassword}\n      SESSION_SECRET: Sess-7c1e-40aa-b3f2\n  cache:\n    image: redis:7\n    command: sh -c "redis-server --requirepass ${redisPassword}"\n`,
       'docker-compose.s3.yml': 'services:\n  storage:\n    image: ghcr.io/acme/storage:1.0.0\n    environment:\n      DATABASE_URL: postgres://storage:${POSTGRES_PASSWORD}@db/postgres\n',
     });
     const r = run(['check', '--fix-dry-run', '.'], dir);
-    assert.match(r.stdout, /^- {4}pid: host$/m, 'the removal is shown');
+    assert.match(r.stdout, /^\+ {6}SESSION_SECRET: \$\{SESSION_SECRET\}$/m, 'the move is shown');
     assert.match(r.stdout, /^ {5}command: sh -c "redis-server --requirepass \*{8}"$/m);
     assert.match(r.stdout, /^ {7}POSTGRES_PASSWORD: \*{8}$/m);
     assert.ok(!r.stdout.includes(redisPassword) && !r.stdout.includes(pgPassword), r.stdout);

@@ -36,7 +36,7 @@ export default defineRule<'compose', Data>({
     why: 'Namespaces are what separate a container from the host. With the host\'s network namespace the container sees every host interface, reaches services bound to 127.0.0.1 and can sniff traffic; with the host PID namespace it sees and signals every host process and reads their environment (secrets) through /proc; with the host IPC namespace it attaches to host shared memory; with the host UTS namespace it can rename the host; `userns_mode: host` switches user-namespace remapping off, so root in the container is root on the host again. SECURITY-GUIDELINES.md §3 asks for services isolated on a custom bridge network, and §2 for containers that do not get host-level privileges ("No Privileged Containers").',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    network_mode: host\n    pid: host',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    networks: [frontend]\n    ports:\n      - "127.0.0.1:8080:80"\nnetworks:\n  frontend:',
-    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Removing `pid`, `ipc`, `uts`, `userns_mode` or `cgroup` is marked safe (it does what the rule asks; a monitoring agent that really needs host processes stops seeing them). Removing `network_mode: host` is not safe: the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it.',
+    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it.',
     guideline: '§3 Network Security — "Custom Bridge Network"; §2 Container Runtime Security — "No Privileged Containers"',
     equivalents: [
       'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
@@ -78,6 +78,6 @@ export default defineRule<'compose', Data>({
     if (!data.map || !data.pair || hasSyntaxErrors(ctx)) return undefined;
     const edit = deletePairEdit(ctx, data.map, data.pair);
     if (!edit) return undefined;
-    return { title: `Remove ${data.key}: host`, safe: data.key !== 'network_mode', changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    return { title: `Remove ${data.key}: host`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });
