@@ -69,6 +69,15 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     return [...fixes, all].map((f) => [f.title, f.safe]);
   }
 
+  it('DC040: moving the default of an interpolation is a quick fix only (a project started with --env-file does not read .env: DefectDojo)', () => {
+    const text = 'services:\n  app:\n    image: ghcr.io/acme/app:2.0.0\n    environment:\n      DD_SECRET_KEY: ${DD_SECRET_KEY:-hhZCp-7c1e-40aa-b3f2}\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [
+      ['Move the default of DD_SECRET_KEY to .env', false],
+      ['Move JWT_SECRET to .env', true],
+      ['Move all 2 inline secrets of this file to .env', false],
+    ]);
+  });
+
   it('DC040: safe alone; not safe when another compose file beside the .env reads the name (Compose reads that .env for it too)', () => {
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/docker-compose.s3.yml': 'services:\n  s3:\n    image: minio/minio:RELEASE.2025-01-01T00-00-00Z\n    environment:\n      MINIO_REGION: ${REGION:-eu}\n' }), [
       ['Move POSTGRES_PASSWORD to .env', true],
