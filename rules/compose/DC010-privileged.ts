@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, isTrue, type ComposeContext, type Service } from '../engine/compose';
 import { extendedService, lookupKey } from '../engine/compose-lookup';
 import { replaceScalarEdit } from '../engine/compose-insert';
+import { resolveScalar } from '../engine/compose-values';
 import { defineRule } from '../engine/rule';
 import { deletePairEdit } from '../engine/yaml-edit';
 
@@ -33,6 +34,15 @@ interface Data {
   pair: Pair | null;
 }
 
+/**
+ * `privileged: ${PRIVILEGED:-true}`, or `${PRIVILEGED}` that the `.env` sets to true: Compose
+ * interpolates the value before reading it as a boolean.
+ */
+function interpolatesToTrue(ctx: ComposeContext, service: Service, node: Node | null): boolean {
+  const v = resolveScalar(ctx, service.doc, node);
+  return !!v && !v.literal && v.value !== null && /^(?:true|yes|on)$/i.test(v.value.trim());
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC010',
   name: 'privileged',
@@ -40,7 +50,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service with `privileged: true`, also when the setting comes through a `<<` merge of an anchored block (the finding is then reported on the merge key).',
+    what: 'Flags a service with `privileged: true` (also written through interpolation, `privileged: ${PRIVILEGED:-true}`, or `${PRIVILEGED}` that the `.env` sets to true), also when the setting comes through a `<<` merge of an anchored block (the finding is then reported on the merge key).',
     why: 'A privileged container gets every Linux capability, all host devices and no seccomp/AppArmor confinement: root in it is root on the host, and escaping is trivial. SECURITY-GUIDELINES.md §2: "No Privileged Containers – never use `--privileged`". Grant the one capability the service needs with `cap_add` instead.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    privileged: true',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    cap_drop: [ALL]',
@@ -53,7 +63,7 @@ export default defineRule<'compose', Data>({
     const out = [];
     for (const service of ctx.services) {
       const entry = ctx.serviceGet(service, 'privileged');
-      if (!entry || !isTrue(entry.value)) continue;
+      if (!entry || !(isTrue(entry.value) || interpolatesToTrue(ctx, service, entry.value))) continue;
       const own = entry.own && !entry.shared;
       out.push({
         range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
