@@ -188,6 +188,15 @@ describe('CLI', () => {
     assert.equal(again.stdout, '');
   });
 
+  it('--fix keeps the UTF-8 byte order mark of a file it edits, and writes none into a file it creates', () => {
+    const dir = project({ 'compose.yaml': '\uFEFFservices:\r\n  api:\r\n    image: ghcr.io/acme/api:1.0.0\r\n    environment:\r\n      JWT_SECRET: jwt-s3cr3t-0123456789\r\n' });
+    run(['check', '--fix', '.'], dir);
+    const bytes = fs.readFileSync(path.join(dir, 'compose.yaml'));
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM is kept');
+    assert.match(bytes.toString('utf8'), /JWT_SECRET: \$\{JWT_SECRET\}\r\n/);
+    assert.notEqual(fs.readFileSync(path.join(dir, '.env'))[0], 0xef, 'a new .env has no BOM');
+  });
+
   it('--fix leaves a secret in place when another compose file beside the .env reads its name (the .env would change that file too)', () => {
     const dir = project({
       'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-Pa55word\n      JWT_SECRET: jwt-s3cr3t-0123456789\n',

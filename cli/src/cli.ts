@@ -554,6 +554,20 @@ function writeReportFile(file: string, report: (write: Write) => void): void {
   }
 }
 
+/** Whether the file on disk starts with a UTF-8 byte order mark (false when it does not exist). */
+function startsWithBom(p: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, 'r');
+    const head = Buffer.alloc(3);
+    return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /** Reports, writes fixed files, and computes the exit code. */
 function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>): number {
   const { results } = outcome;
@@ -569,7 +583,8 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     for (const [p, t] of changed) {
       try {
         fs.mkdirSync(path.dirname(p), { recursive: true });
-        fs.writeFileSync(p, t ?? '');
+        // Files are analyzed without their UTF-8 byte order mark (files.ts): a file that had one keeps it.
+        fs.writeFileSync(p, (startsWithBom(p) ? '\uFEFF' : '') + (t ?? ''));
       } catch (e) {
         io.writeErr(`docker-guardrails: cannot write ${p}: ${(e as Error).message}\n`);
         return 2;
