@@ -145,6 +145,13 @@ describe('messages name the cause', () => {
     assert.equal(df010.length, 1);
     assert.match(df010[0], /has no USER of its own and inherits USER root from the stage it builds on/);
   });
+  it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
+    const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
+    const df010 = messagesOf('DF010', text, '/d/Dockerfile');
+    assert.equal(df010.length, 1);
+    assert.match(df010[0], /USER \$APP_USER, which its ARG or ENV value makes root, .*give the variable a non-root uid/);
+    assert.doesNotMatch(df010[0], /ARG default/);
+  });
   it('DF011 does not call sudo -u <user> redundant: it runs the step as that user (discourse: sudo -u discourse bundle install)', () => {
     const text = 'FROM debian:trixie-slim\nRUN useradd -m app\nRUN sudo -u app bundle install\nRUN sudo --user=app -H make\nRUN sudo -E make install\nRUN sudo apt-get clean\n';
     const messages = messagesOf('DF011', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');

@@ -305,7 +305,7 @@ export default defineRule<'dockerfile', Data>({
     return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}) } }];
   },
   message(d) {
-    const byArg = d.viaArg ? ', root by its ARG default' : '';
+    const byArg = d.viaArg ? ', which its ARG or ENV value makes root' : '';
     if (d.dropTool && (d.problem === 'root-user' || d.inheritedRoot)) {
       const set = d.problem === 'root-user' ? `switches to USER ${d.user}${byArg} on line ${d.userLine}` : `inherits USER ${d.inheritedRoot}${byArg} (line ${d.userLine}) from the stage it builds on`;
       const steps = d.dropIn === 'CMD' ? `its CMD steps down with ${d.dropTool}` : `it relies on its entrypoint to step down with ${d.dropTool}`;
@@ -316,10 +316,10 @@ export default defineRule<'dockerfile', Data>({
         ? `The final stage has no USER: the container starts as root and its CMD steps down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`
         : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
     }
-    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container runs as root; ${d.viaArg ? 'make the default a non-root uid (1000)' : 'add a non-root USER (uid 1000)'}.`;
+    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container runs as root; ${d.viaArg ? 'give the variable a non-root uid (1000)' : 'add a non-root USER (uid 1000)'}.`;
     return d.problem === 'no-user'
       ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
-      : `The final stage switches to USER ${d.user}${byArg}, so the container runs as root; ${d.viaArg ? 'make the default a non-root uid (1000)' : 'use a non-root user (uid 1000)'}.`;
+      : `The final stage switches to USER ${d.user}${byArg}, so the container runs as root; ${d.viaArg ? 'give the variable a non-root uid (1000)' : 'use a non-root user (uid 1000)'}.`;
   },
   fix(ctx, { data }) {
     return runAsFix(ctx, data, '1000');
