@@ -1,8 +1,8 @@
 import { type Scalar, type YAMLSeq } from 'yaml';
 import { isSeq } from '../engine/yaml-guards';
-import { scalarContentSpan, type Service } from '../engine/compose';
+import { scalarContentSpan, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { isOwnEditable, isPartialService, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';
+import { extendedService, isOwnEditable, isPartialService, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
@@ -21,6 +21,28 @@ type Data =
     };
 
 const OPTION = 'no-new-privileges:true';
+
+/**
+ * Whether the service a service `extends:` (or one further up) sets no-new-privileges, for a service
+ * whose own `security_opt` list does not: `extends` appends sequences (compose-go merges them with
+ * `append`; the Compose merge reference: "A YAML sequence is merged by appending values"), so the
+ * base's items stay in the merged list. True also when that base cannot be read (not this rule's
+ * finding then).
+ */
+function baseSetsNoNewPrivileges(ctx: ComposeContext, service: Service, depth = 0): boolean {
+  if (depth > 8) return true;
+  const base = extendedService(ctx, service);
+  if (base === undefined) return false;
+  if (base === 'unknown') return true;
+  const found = lookupKey(base.ctx, base.service, 'security_opt');
+  if (found === 'unknown') return true;
+  if (!found) return false;
+  const { items, unknown } = securityOpts(found.ctx, found.service.doc, found.entry.value);
+  const nnp = items.filter((i) => i.name === 'no-new-privileges');
+  const last = nnp[nnp.length - 1];
+  if (last) return last.value === null || parseGoBool(last.value) !== false;
+  return unknown || baseSetsNoNewPrivileges(found.ctx, found.service, depth + 1);
+}
 
 export default defineRule<'compose', Data>({
   code: 'DC016',
@@ -64,6 +86,7 @@ export default defineRule<'compose', Data>({
           continue;
         }
         if (unknown) continue;
+        if (baseSetsNoNewPrivileges(found.ctx, found.service)) continue;
       }
       if (isPartialService(ctx, service)) continue;
       let seq: YAMLSeq | null | undefined;
