@@ -1,8 +1,8 @@
 import { type Scalar, type YAMLMap } from 'yaml';
 import { isMap, isScalar } from '../engine/yaml-guards';
-import type { Service } from '../engine/compose';
+import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
-import { getPath, isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
+import { extendedService, getPath, isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
@@ -19,6 +19,41 @@ interface Data {
 const MAX_SIZE = '"10m"';
 const MAX_FILE = '"3"';
 
+/** A logging mapping's driver and `options.max-size` as written (undefined: not set; null: interpolated without a value). */
+interface LoggingView {
+  driver: string | null | undefined;
+  maxSize: string | null | undefined;
+}
+
+/**
+ * The logging settings a service gets from the service it `extends:` (and further up): compose-go
+ * merges the two `logging:` mappings key by key when they name the same driver or one names none
+ * (mergeLogging), and the service's own mapping replaces the base's when the drivers differ. Undefined
+ * when no base sets logging; 'unknown' when a base cannot be read.
+ */
+function baseLogging(ctx: ComposeContext, service: Service, depth = 0): LoggingView | 'unknown' | undefined {
+  if (depth > 8) return 'unknown';
+  const base = extendedService(ctx, service);
+  if (base === undefined) return undefined;
+  if (base === 'unknown') return 'unknown';
+  const found = lookupKey(base.ctx, base.service, 'logging');
+  if (found === 'unknown') return 'unknown';
+  if (!found) return undefined;
+  const map = found.entry.value;
+  if (!map || !isMap(map)) return 'unknown';
+  const driverEntry = found.ctx.get(found.service.doc, map, 'driver');
+  const maxSizeEntry = getPath(found.ctx, found.service.doc, map, ['options', 'max-size']);
+  return mergeLogging({ driver: driverEntry ? resolvedScalar(found.ctx, driverEntry.value) : undefined, maxSize: maxSizeEntry ? resolvedScalar(found.ctx, maxSizeEntry.value) : undefined }, baseLogging(found.ctx, found.service, depth + 1));
+}
+
+/** `own` merged over `base` as compose-go's mergeLogging does. */
+function mergeLogging(own: LoggingView, base: LoggingView | 'unknown' | undefined): LoggingView | 'unknown' {
+  if (base === undefined) return own;
+  if (own.driver !== undefined && base !== 'unknown' && base.driver !== undefined && own.driver?.trim() !== base.driver?.trim()) return own;
+  if (base === 'unknown') return own.maxSize !== undefined && own.driver !== undefined ? own : 'unknown';
+  return { driver: own.driver !== undefined ? own.driver : base.driver, maxSize: own.maxSize !== undefined ? own.maxSize : base.maxSize };
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC023',
   name: 'logging-unbounded',
@@ -26,7 +61,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service whose container logs have no size bound or are thrown away: no `logging:` at all (Docker\'s default `json-file` driver keeps logs without limit), `logging:` with the `json-file` driver (written or, with no `driver:`, the daemon default) and no `options.max-size` (or `max-size: -1`), or `driver: none`. The `local` driver (rotates by default), remote drivers (syslog, journald, fluentd, gelf, awslogs, …) and values that are unresolvable `${VAR}`s are not flagged. Read from the service, `<<` merges and `extends:`; a missing `logging:` is reported on the service name, the others on the `logging:` key or the `driver: none` line. Services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service whose container logs have no size bound or are thrown away: no `logging:` at all (Docker\'s default `json-file` driver keeps logs without limit), `logging:` with the `json-file` driver (written or, with no `driver:`, the daemon default) and no `options.max-size` (or `max-size: -1`), or `driver: none`. The `local` driver (rotates by default), remote drivers (syslog, journald, fluentd, gelf, awslogs, …) and values that are unresolvable `${VAR}`s are not flagged. Read from the service, `<<` merges and `extends:` (merged as Compose merges them: the two `logging:` mappings key by key when they name the same driver or one names none, so a base\'s `max-size` stays when the service adds `max-file`; the service\'s own mapping alone when it names another driver); a missing `logging:` is reported on the service name, the others on the `logging:` key or the `driver: none` line. Services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
     why: 'Unbounded json-file logs grow until the host disk is full (a chatty or attacked service can do it in hours), and then every container on the host fails to write; `driver: none` throws the container\'s output away, so there is nothing to investigate after an incident. SECURITY-GUIDELINES.md "Audit Logging" (container logs are the audit trail: `docker-compose logs`, shipped to syslog) and Security Checklist "Logging configured" / Production "Logs monitored for anomalies".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    logging:\n      driver: json-file\n      options:\n        max-size: "10m"\n        max-file: "3"',
@@ -55,7 +90,11 @@ export default defineRule<'compose', Data>({
       if (!map || !isMap(map)) continue;
       const doc = found.service.doc;
       const driverEntry = found.ctx.get(doc, map, 'driver');
-      const driver = driverEntry ? resolvedScalar(found.ctx, driverEntry.value) : undefined;
+      const maxSizeEntry = getPath(found.ctx, doc, map, ['options', 'max-size']);
+      // What Compose runs: this mapping merged over the one of the service it extends.
+      const merged = mergeLogging({ driver: driverEntry ? resolvedScalar(found.ctx, driverEntry.value) : undefined, maxSize: maxSizeEntry ? resolvedScalar(found.ctx, maxSizeEntry.value) : undefined }, baseLogging(found.ctx, found.service));
+      if (merged === 'unknown') continue;
+      const driver = merged.driver;
       if (driver === null) continue; // unknown
       const editable = isOwnEditable(ctx, found) && !ctx.isShared(map) && !map.flow;
       const driverNode = driverEntry?.value && isScalar(driverEntry.value) && driverEntry.own && !driverEntry.shared ? driverEntry.value : null;
@@ -69,11 +108,8 @@ export default defineRule<'compose', Data>({
         continue;
       }
       if (name !== undefined && name !== 'json-file') continue; // local rotates by default; other drivers ship the logs away
-      const maxSize = getPath(found.ctx, doc, map, ['options', 'max-size']);
-      if (maxSize) {
-        const v = resolvedScalar(found.ctx, maxSize.value);
-        if (v === null || (v !== undefined && v.trim() !== '-1' && v.trim() !== '')) continue;
-      }
+      const v = merged.maxSize;
+      if (v === null || (v !== undefined && v.trim() !== '-1' && v.trim() !== '')) continue;
       out.push({ range: ctx.rangeOf(reportNodeOf(found, service)), data: { service, problem: 'no-max-size', logging: editable ? map : null, driver: driverNode } });
     }
     return out;
