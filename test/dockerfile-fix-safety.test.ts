@@ -76,6 +76,13 @@ describe('DF011: removing sudo is safe only when the environment sudo resets wou
   });
 });
 
+describe('DF012: removing EXPOSE 22 is a quick fix only', () => {
+  it('docker run -P stops publishing the port, and a git server exposes it for git over SSH (Gogs)', () => {
+    assert.deepEqual(safeOnly(flagsOf('DF012', 'fires-final-stage.dockerfile')).filter((f) => f !== 'false'), []);
+    assert.ok(flagsOf('DF012', 'fires-final-stage.dockerfile').length > 0, 'the removal is still offered');
+  });
+});
+
 describe('DR003: a .dockerignore shared by other Dockerfiles of the build context is not safe to extend', () => {
   it('not safe when another Dockerfile in the context folder ADDs a file a new line excludes (discourse nginx_public_keys.key)', () => {
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-other-adds-key')), ['false']);
