@@ -10,6 +10,7 @@ import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import { trustsWithoutPassword } from '../rules/engine/postgres-auth';
 import { parseImageRef } from '../rules/engine/image';
+import { isCredentialName } from '../rules/engine/secrets';
 
 /** The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose text). */
 function messagesOf(code: string, files: Map<string, string> | string, target = '/m/compose.yaml'): string[] {
@@ -144,6 +145,10 @@ describe('messages name the cause', () => {
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');
     assert.equal(df010.length, 1);
     assert.match(df010[0], /has no USER of its own and inherits USER root from the stage it builds on/);
+  });
+  it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one', () => {
+    for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN']) assert.equal(isCredentialName(name), false, name);
+    for (const name of ['NEXT_PUBLIC_STRIPE_SECRET_KEY', 'VITE_DB_PASSWORD', 'API_KEY', 'INITIAL_ADMIN_PW']) assert.equal(isCredentialName(name), true, name);
   });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';

@@ -6,6 +6,9 @@
 const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE)(?:$|_|-)/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
+/** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
+const CLIENT_PUBLIC = /^(?:VITE|NEXT_PUBLIC|REACT_APP|NUXT_PUBLIC|EXPO_PUBLIC|GATSBY|PUBLIC)_/i;
+
 /** Name suffixes that describe a setting about a credential rather than the credential itself. */
 const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_TTL|_EXPIRY|_EXPIRES|_EXPIRATION|_LIFETIME|_TIMEOUT|_LENGTH|_MIN_LENGTH|_ENABLED|_DISABLED|_REQUIRED|_TYPE|_METHOD|_HEADER|_ALGORITHM|_ALG|_ROUNDS|_COST|_URL_PATH|_POLICY|_RESET|_ENDPOINT|_ISSUER|_AUDIENCE|_PREFIX|_LOCATION|_NAME|_NAMES|_USER|_USERS|_USERNAME|_USERNAMES)$/i;
 
@@ -28,6 +31,12 @@ function computeIsCredentialName(name: string): boolean {
   if (/^(?:PWD|OLDPWD)$/.test(name)) return false; // the shell's working directory
   // MinIO's access key is its root user name (the deprecated spelling of MINIO_ROOT_USER); MINIO_SECRET_KEY is the password.
   if (/^MINIO_ACCESS_KEY$/i.test(name)) return false;
+  // Front-end build tools compile variables with these prefixes into the code they ship to browsers
+  // (Vite's envPrefix VITE_, Next.js NEXT_PUBLIC_, Create React App REACT_APP_, Nuxt NUXT_PUBLIC_,
+  // Expo EXPO_PUBLIC_, Gatsby GATSBY_, SvelteKit/Astro PUBLIC_): their keys and tokens are public by
+  // design (a browser analytics key, Supabase's anon key). A secret or password under such a name is
+  // still one, and now sent to every browser.
+  if (CLIENT_PUBLIC.test(name) && !/SECRET|PASSWORD|PASSWD|PRIVATE/i.test(name)) return false;
   return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name);
 }
 
