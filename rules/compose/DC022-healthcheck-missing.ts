@@ -1,8 +1,8 @@
 import { type Node } from 'yaml';
-import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
+import { isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
-import { builtDockerfileOf, ExtendedEnv, isPartialService, lookupKey, lookupPath, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, ExtendedEnv, isOneShotJob, isPartialService, lookupKey } from '../engine/compose-lookup';
 import { dataStoreOfImage, serviceImage, type DataStoreKind } from '../engine/datastores';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
@@ -41,31 +41,6 @@ function baseImageOf(stage: Stage | undefined): ImageRef | null {
     stage = stage.base.kind === 'stage' ? stage.base.stage : undefined;
   }
   return null;
-}
-
-/**
- * A service deployed never to be restarted (`deploy.restart_policy.condition: none`): a one-shot job
- * (frappe's `configurator` and `create-site`). A plain `restart: "no"` is not one: it is the
- * default, and long-running services write it too.
- */
-function neverRestarted(ctx: ComposeContext, service: Service): boolean {
-  const found = lookupPath(ctx, service, ['deploy', 'restart_policy', 'condition']);
-  return !!found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none';
-}
-
-/** Services that another service waits for with `condition: service_completed_successfully` (one-shot jobs). */
-function oneShotServices(ctx: ComposeContext): Set<string> {
-  const out = new Set<string>();
-  for (const s of ctx.services) {
-    const dep = ctx.serviceGet(s, 'depends_on');
-    if (!dep || !dep.value || !isMap(dep.value)) continue;
-    for (const pair of dep.value.items) {
-      const cfg = ctx.resolve(s.doc, pair.value as Node | null);
-      if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
-      if (resolvedScalar(ctx, ctx.get(s.doc, cfg, 'condition')?.value) === 'service_completed_successfully') out.add(String(pair.key.value));
-    }
-  }
-  return out;
 }
 
 /** The leading version numbers of a tag (`10.6.14-jammy` → [10, 6, 14]), or null for `latest`, `lts`, codenames. */
@@ -217,7 +192,6 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
-    let oneShot: Set<string> | undefined;
     for (const service of ctx.services) {
       const found = lookupKey(ctx, service, 'healthcheck');
       if (found === 'unknown') continue;
@@ -242,8 +216,7 @@ export default defineRule<'compose', Data>({
       }
       // The image, or the base the Dockerfile builds on, declares its own HEALTHCHECK (inherited).
       if (image && declaresHealthcheck(image)) continue;
-      oneShot ??= oneShotServices(ctx);
-      if (oneShot.has(service.name) || neverRestarted(ctx, service)) continue;
+      if (isOneShotJob(ctx, service)) continue;
       out.push({ range: ctx.rangeOf(service.nameNode), data: { service, image, empty, built: !!build } });
     }
     return out;

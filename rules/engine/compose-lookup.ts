@@ -478,3 +478,29 @@ export function isOwnEditable(ctx: ComposeContext, found: Found | undefined): bo
   const e = found.entry;
   return e.own && !e.shared && !isAlias(e.pair.value) && !ctx.isShared(e.pair.key as Node);
 }
+
+/**
+ * A one-shot job: a service another service waits for with `condition: service_completed_successfully`
+ * (SigNoz's `init-clickhouse`), or one deployed never to be restarted (`deploy.restart_policy.condition:
+ * none`: frappe's `configurator` and `create-site`). A plain `restart: "no"` is not one: it is the
+ * default, and long-running services write it too. It runs to completion and exits: no healthcheck to
+ * wait on, no data of its own to keep.
+ */
+export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
+  const waited = ctx.memo(ctx, 'one-shot-services', () => {
+    const out = new Set<string>();
+    for (const s of ctx.services) {
+      const dep = ctx.serviceGet(s, 'depends_on');
+      if (!dep || !dep.value || !isMap(dep.value)) continue;
+      for (const pair of dep.value.items) {
+        const cfg = ctx.resolve(s.doc, pair.value as Node | null);
+        if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
+        if (resolvedScalar(ctx, ctx.get(s.doc, cfg, 'condition')?.value) === 'service_completed_successfully') out.add(String(pair.key.value));
+      }
+    }
+    return out;
+  });
+  if (waited.has(service.name)) return true;
+  const found = lookupPath(ctx, service, ['deploy', 'restart_policy', 'condition']);
+  return !!found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none';
+}
