@@ -453,9 +453,21 @@ export interface AptConfig {
 
 const aptConfigCache = new WeakMap<DockerfileContext, Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]>>();
 
+/** Records the APT settings a text turns on (`APT::Install-Recommends "0";`, `APT::Get::Assume-Yes "true";`) at an offset of a stage. */
+function addAptConfig(perStage: Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]>, stage: Stage, offset: number, text: string): void {
+  if (!/APT::(?:Install-Recommends|Get::Assume-Yes)/i.test(text)) return;
+  const noRecommends = /APT::Install-Recommends\W+(?:0|false|no|off)\b/i.test(text);
+  const assumeYes = /APT::Get::Assume-Yes\W+(?:1|true|yes|on)\b/i.test(text);
+  if (!noRecommends && !assumeYes) return;
+  let list = perStage.get(stage);
+  if (!list) perStage.set(stage, (list = []));
+  list.push({ offset, noRecommends, assumeYes });
+}
+
 /**
  * APT configuration written by earlier RUNs of the stage (or of the stages it builds on), e.g.
- * `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99norecommends`.
+ * `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99norecommends`, or by a COPY heredoc to
+ * /etc/apt/. An `-o APT::…` option configures only the command it is given to.
  */
 export function aptConfigBefore(ctx: DockerfileContext, stage: Stage | null, offset: number): AptConfig {
   const out: AptConfig = { noRecommends: false, assumeYes: false };
@@ -467,16 +479,30 @@ export function aptConfigBefore(ctx: DockerfileContext, stage: Stage | null, off
       if (!run.stage) continue;
       for (const script of run.scripts) {
         for (const cmd of script.commands) {
-          for (const w of cmd.words) {
-            const v = w.value;
-            if (!/APT::(?:Install-Recommends|Get::Assume-Yes)/i.test(v)) continue;
-            const noRecommends = /APT::Install-Recommends\W+(?:0|false|no|off)\b/i.test(v);
-            const assumeYes = /APT::Get::Assume-Yes\W+(?:1|true|yes|on)\b/i.test(v);
-            if (!noRecommends && !assumeYes) continue;
-            let list = perStage.get(run.stage);
-            if (!list) perStage.set(run.stage, (list = []));
-            list.push({ offset: w.start, noRecommends, assumeYes });
+          for (let k = 0; k < cmd.words.length; k++) {
+            const w = cmd.words[k];
+            // `apt-get -o APT::Get::Assume-Yes=true install …`: an option of that one command, not configuration.
+            if (/^(?:-o|--option)/.test(w.value) || /^(?:-o|--option)$/.test(cmd.words[k - 1]?.value ?? '')) continue;
+            addAptConfig(perStage, run.stage, w.start, w.value);
           }
+        }
+      }
+    }
+    // `COPY <<EOF /etc/apt/apt.conf.d/99minimal`: configuration written by a heredoc.
+    for (const stage of ctx.stages) {
+      for (const ins of stage.instructions) {
+        const kw = ins.getKeyword();
+        if (kw !== 'COPY' && kw !== 'ADD') continue;
+        const heredocs = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
+        if (heredocs.length === 0) continue;
+        const firstBody = heredocs[0].getContentRange();
+        const bodyStart = firstBody ? ctx.offsetAt(firstBody.start) : Infinity;
+        const args = ins.getArguments().filter((a) => ctx.offsetAt(a.getRange().start) < bodyStart && !a.getValue().startsWith('<<'));
+        const dest = args[args.length - 1]?.getValue() ?? '';
+        if (!dest.startsWith('/etc/apt/')) continue;
+        for (const h of heredocs) {
+          const c = h.getContentRange();
+          if (c) addAptConfig(perStage, stage, ctx.offsetAt(ins.getRange().start), ctx.text.slice(ctx.offsetAt(c.start), ctx.offsetAt(c.end)));
         }
       }
     }
