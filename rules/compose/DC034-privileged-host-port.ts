@@ -1,7 +1,7 @@
 import { describeMapping, firstReport, hostPorts, portsOf } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
-import { imageBaseName, isReverseProxy } from '../engine/service-image';
+import { imageBaseName, isReverseProxy, serviceImageLoose } from '../engine/service-image';
 
 interface Data {
   service: string;
@@ -19,13 +19,26 @@ interface Data {
 const SERVES_PRIVILEGED: readonly [RegExp, ReadonlySet<number>][] = [
   [/^(?:docker-mailserver|mailserver|postfix|dovecot|exim4?|poste\.io|mailu-front|stalwart-mail|maddy)$/, new Set([25, 110, 143, 465, 587, 993, 995])],
   [/^(?:pihole|adguardhome|coredns|bind9|unbound|dnsmasq|powerdns|pdns-recursor|technitium-dnsserver)$/, new Set([53])],
+  // Clients find these servers by the protocol's port, which they cannot be told to change: DHCP
+  // clients broadcast to 67, IPsec clients start IKE on 500, devices send SNMP traps to 162.
+  [/^(?:pihole|dnsmasq|adguardhome|kea-dhcp4|isc-dhcp-server|dhcpd)$/, new Set([67])],
+  [/^(?:ipsec-vpn-server|strongswan|libreswan)$/, new Set([500])],
+  [/^(?:zabbix-snmptraps|snmptrapd)$/, new Set([162])],
+];
+
+/** Images whose name alone does not say what they serve (repository paths). */
+const SERVES_PRIVILEGED_REPOSITORY: readonly [RegExp, ReadonlySet<number>][] = [
+  // Mailu's front is its nginx-based mail and web proxy (the image was called mailu-front before).
+  [/^mailu\/nginx$/, new Set([25, 80, 110, 143, 443, 465, 587, 993, 995])],
 ];
 
 /** Whether the service's image is one whose job is to answer on this privileged port. */
 function servesOn(ctx: ComposeContext, service: Service, port: number): boolean {
   if ((port === 80 || port === 443) && isReverseProxy(ctx, service)) return true;
   const name = imageBaseName(ctx, service);
-  return name !== null && SERVES_PRIVILEGED.some(([re, ports]) => re.test(name) && ports.has(port));
+  if (name !== null && SERVES_PRIVILEGED.some(([re, ports]) => re.test(name) && ports.has(port))) return true;
+  const repository = serviceImageLoose(ctx, service)?.ref?.repository;
+  return repository !== undefined && SERVES_PRIVILEGED_REPOSITORY.some(([re, ports]) => re.test(repository) && ports.has(port));
 }
 
 export default defineRule<'compose', Data>({
@@ -35,7 +48,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here. Not reported: a single port that the service\'s image exists to answer on, by the last part of its repository name — 80/443 for reverse proxies and web servers (nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…), the mail ports (25, 110, 143, 465, 587, 993, 995) for mail servers (docker-mailserver, postfix, dovecot…), 53 for DNS servers (pihole, adguardhome, coredns, bind9…): the exception the message itself names.',
+    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here. Not reported: a single port that the service\'s image exists to answer on, by the last part of its repository name — 80/443 for reverse proxies and web servers (nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…), the mail ports (25, 110, 143, 465, 587, 993, 995) for mail servers (docker-mailserver, postfix, dovecot…), 53 for DNS servers (pihole, adguardhome, coredns, bind9…), and ports clients find a server by and cannot be told to change — 67 for DHCP servers (pihole, dnsmasq, kea), 500 for IPsec VPN servers (hwdsl2/ipsec-vpn-server, strongswan), 162 for SNMP trap receivers (zabbix-snmptraps): the exception the message itself names. Mailu\'s front (`mailu/nginx`) counts as its mail server.',
     why: 'Ports below 1024 are privileged on the host: only root (or a process with CAP_NET_BIND_SERVICE) may bind them, so Docker binds them on the service\'s behalf and the port stands in for a system service — SSH (22), DNS (53), HTTP/HTTPS (80/443) — that clients and firewall policies trust by number. The CIS Docker Benchmark (5.8, "Do not map privileged ports within containers") asks to keep them for the few services that need them, typically the reverse proxy. SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". Info level: a reverse proxy on 80/443 is the expected exception.',
     bad: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "80:8080"',
     good: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "127.0.0.1:8080:8080"',
