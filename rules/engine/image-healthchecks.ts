@@ -18,6 +18,8 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   'matrixdotorg/synapse',
   'esphome/esphome',
   'outlinewiki/outline',
+  // Kong/docker-kong Dockerfile.apk (the official kong image): HEALTHCHECK … CMD kong-health.
+  'kong',
   // goauthentik/authentik Dockerfile: HEALTHCHECK … CMD ["ak", "healthcheck"].
   'ghcr.io/goauthentik/server',
 ]);

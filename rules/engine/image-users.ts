@@ -31,6 +31,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/adminer$/, user: 'adminer' },
   { match: /^\/solr$/, user: 'solr' },
   { match: /^\/sonarqube$/, user: 'sonarqube' },
+  // Kong/docker-kong Dockerfile.apk (the official kong image): `USER kong`.
+  { match: /^\/kong$/, user: 'kong' },
   // Vendor images.
   { match: /^docker\.elastic\.co\/(?:elasticsearch\/elasticsearch|kibana\/kibana|logstash\/logstash)(?:-oss)?$/, user: '1000' },
   { match: /^\/opensearchproject\/opensearch(?:-dashboards)?$/, user: '1000' },
