@@ -35,7 +35,9 @@ function programSource(inv: Invocation, name: string): ProgramSource {
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
     if (a === '-') return { kind: 'stdin' };
-    if (a === '--') return k + 1 >= args.length || args[k + 1] === '-' ? { kind: 'stdin' } : { kind: 'file', path: args[k + 1] };
+    // php(1): `php [options] -- [args...]` runs the script on standard input and gives it the args
+    // (Composer's installer: `curl … | php -- --install-dir=/usr/bin`); other interpreters take a file after `--`.
+    if (a === '--') return k + 1 >= args.length || args[k + 1] === '-' || /^php/.test(name) ? { kind: 'stdin' } : { kind: 'file', path: args[k + 1] };
     if (/^(?:\d*|&)[<>]/.test(a)) {
       if (/^(?:\d*|&)[<>]+&?$/.test(a)) k++; // `> file`: the target is the next word
       continue;
