@@ -29,6 +29,7 @@ const credentialNames = new Map<string, boolean>();
 function computeIsCredentialName(name: string): boolean {
   if (NOT_A_SECRET.test(name)) return false;
   if (/^(?:PWD|OLDPWD)$/.test(name)) return false; // the shell's working directory
+  if (/^NOPASSWD$/i.test(name)) return false; // sudoers' tag (`%sudo ALL=(ALL) NOPASSWD:ALL`), not a password
   // MinIO's access key is its root user name (the deprecated spelling of MINIO_ROOT_USER); MINIO_SECRET_KEY is the password.
   if (/^MINIO_ACCESS_KEY$/i.test(name)) return false;
   // Front-end build tools compile variables with these prefixes into the code they ship to browsers
