@@ -150,6 +150,13 @@ describe('messages name the cause', () => {
     for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN', 'NOPASSWD']) assert.equal(isCredentialName(name), false, name);
     for (const name of ['NEXT_PUBLIC_STRIPE_SECRET_KEY', 'VITE_DB_PASSWORD', 'API_KEY', 'INITIAL_ADMIN_PW']) assert.equal(isCredentialName(name), true, name);
   });
+  it('DF001 tells to pin by digest an image that publishes no version tags (distroless, Chainguard)', () => {
+    const text = 'FROM golang:1.25 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nUSER 65532\nCMD ["/app"]\n';
+    const df001 = messagesOf('DF001', text, '/d/Dockerfile');
+    assert.equal(df001.length, 1);
+    assert.match(df001[0], /publishes no version tags, so pin it by digest/);
+    assert.match(messagesOf('DF001', 'FROM node\nUSER node\n', '/e/Dockerfile')[0], /; pin a version\.$/);
+  });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');

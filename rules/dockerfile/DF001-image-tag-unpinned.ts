@@ -16,6 +16,14 @@ interface Data {
   tagRange: Range | null;
 }
 
+/**
+ * Images published only under moving tags: Google's distroless images (`latest`, `nonroot`, `debug`,
+ * `debug-nonroot`, per the distroless README) and Chainguard's free images (`latest`, `latest-dev`).
+ */
+function publishesNoVersionTags(ref: ImageRef): boolean {
+  return (ref.registry === 'gcr.io' && ref.repository.startsWith('distroless/')) || (ref.registry === 'cgr.dev' && ref.repository.startsWith('chainguard/'));
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF001',
   name: 'image-tag-unpinned',
@@ -56,9 +64,11 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     const via = d.imageRange === null ? ' (from the ARG default)' : '';
+    // Distroless and Chainguard's free images publish no version tags (latest, nonroot, debug…): only a digest pins them.
+    const pin = publishesNoVersionTags(d.ref) ? 'this image publishes no version tags, so pin it by digest (@sha256:…)' : 'pin a version';
     return d.problem === 'none'
-      ? `Image '${d.image}'${via} has no tag, so it builds from whatever 'latest' is that day; pin a version.`
-      : `Image '${d.image}'${via} uses the moving 'latest' tag; pin a version.`;
+      ? `Image '${d.image}'${via} has no tag, so it builds from whatever 'latest' is that day; ${pin}.`
+      : `Image '${d.image}'${via} uses the moving 'latest' tag; ${pin}.`;
   },
   fix(ctx, { data }) {
     if (!data.imageRange) return undefined;
