@@ -1,7 +1,10 @@
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import type { EnvLookup } from '../engine/env-files';
+import { commandWords } from '../engine/compose-values';
+import { companionComposeFiles } from '../engine/data-volumes';
 import { redisFacts, redisOwnCause, type RedisFamily } from '../engine/redis-config';
+import { parsedCompose } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
@@ -29,6 +32,27 @@ export function passwordDotenvChanges(ctx: ComposeContext, name: string): FileCh
   return moveToDotenvChanges(ctx, name, generateSecret(name));
 }
 
+/**
+ * Whether another default compose file of the project (`docker compose up` reads `compose.yaml` and
+ * `compose.override.yaml` together) gives the same service a password: the merged service has it.
+ */
+function passwordInCompanion(ctx: ComposeContext, service: Service): boolean {
+  for (const p of companionComposeFiles(ctx)) {
+    const other = parsedCompose(ctx.workspace, p, ctx.options);
+    const s = other?.services.find((x) => x.name === service.name);
+    if (!other || !s) continue;
+    if (redisFacts(other, s)?.auth === 'yes') return true;
+    // An override that only sets the command (no image): the merged service runs that command.
+    const command = other.serviceGet(s, 'command');
+    if (!command || other.serviceGet(s, 'image')) continue;
+    const words = commandWords(other, s.doc, command);
+    if (words === null) return true; // interpolated without a value here: not judged
+    const at = words.indexOf('--requirepass');
+    if (at !== -1 && (words[at + 1] ?? '').replace(/^["']|["']$/g, '') !== '') return true;
+  }
+  return false;
+}
+
 const rule = defineRule<'compose', Data>({
   code: 'DC052',
   name: 'redis-no-password',
@@ -38,7 +62,7 @@ const rule = defineRule<'compose', Data>({
   docs: {
     what:
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami Redis/Valkey; by `image:` or as the base of a built image) that lets clients in without a password: no `--requirepass` on the server\'s command line (string or list form of `command:`/`entrypoint:`, also inside `sh -c "…"`), none in a config file that is bind-mounted from the workspace and given as the server\'s first argument, and none through the image\'s own variables (Bitnami `REDIS_PASSWORD`/`VALKEY_PASSWORD` or `*_PASSWORD_FILE`, where `ALLOW_EMPTY_PASSWORD=yes` turns authentication off; Redis Stack `REDIS_ARGS`). ' +
-      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited.',
+      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited. Not reported when another default compose file of the project (`compose.override.yaml` beside `compose.yaml`, which `docker compose up` reads too) gives the same service a password, or a command whose password is interpolated without a value here.',
     why:
       'The official Redis image turns protected mode off so that other containers can connect; a server without `requirepass` is then open to every container on its networks and to anyone who reaches a published port: they can read, change and delete every key (sessions, queues, cached tokens), and on Redis before 7.0 turn `CONFIG SET dir` + `SAVE` into writing files in the container. SECURITY-GUIDELINES.md §4 Data Security — Redis: "Password Protection – Requires authentication".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine',
@@ -65,6 +89,7 @@ const rule = defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const facts = redisFacts(ctx, service);
       if (!facts || facts.auth !== 'no') continue;
+      if (passwordInCompanion(ctx, service)) continue;
       // Through `extends:`, settings that are all inherited are reported where they are written (the base).
       if (!redisOwnCause(ctx, service, facts)) continue;
       let range: Range | null = null;
