@@ -2,7 +2,7 @@ import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
 import { EOL_CATALOG_CHECKED } from '../engine/eol';
-import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
+import { serviceImageOf } from '../engine/compose-values';
 import { isUnpinned, type ImageRef } from '../engine/image';
 import type { ComposeContext } from '../engine/compose';
 import { tagCandidates } from '../engine/tag-candidates';
@@ -63,16 +63,16 @@ export default defineRule<'compose', Data>({
       : `Image '${d.image}'${via} of service '${d.service}' uses the moving 'latest' tag; pin a version.`;
   },
   fix(ctx, { data }) {
-    if (data.refOffset === null || hasSyntaxErrors(ctx)) return undefined;
+    if (data.refOffset === null) return undefined;
     const [tag] = pinTags(data.ref);
     return tag === undefined ? undefined : pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
   },
   moreFixes(ctx, { data }) {
-    if (data.refOffset === null || hasSyntaxErrors(ctx)) return [];
+    if (data.refOffset === null) return [];
     return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
-    if (data.refOffset === null || hasSyntaxErrors(ctx)) return [];
+    if (data.refOffset === null) return [];
     const tags = await registry.listTags(data.ref);
     if (!tags) return [];
     const line = catalogEntry(data.ref)?.tag ?? null;

@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
-import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
+import { serviceImageOf } from '../engine/compose-values';
 import { parseImageRef } from '../engine/image';
 
 interface Data {
@@ -40,7 +40,7 @@ export default defineRule<'compose', Data>({
     return out;
   },
   async asyncFixes(ctx, { data }, { registry }) {
-    if (data.refOffset === null || !data.tagged || hasSyntaxErrors(ctx)) return [];
+    if (data.refOffset === null || !data.tagged) return [];
     if (ctx.text.slice(data.refOffset, data.refOffset + data.image.length) !== data.image) return [];
     const ref = parseImageRef(data.image);
     if (!ref || ref.digest) return [];

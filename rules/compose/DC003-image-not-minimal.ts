@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { CATALOG_CHECKED, minimalVariantTag } from '../engine/catalog';
-import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
+import { serviceImageOf } from '../engine/compose-values';
 import type { ImageRef } from '../engine/image';
 import type { TextEdit } from '../engine/types';
 
@@ -50,7 +50,7 @@ export default defineRule<'compose', Data>({
     return `Image '${d.image}' of service '${d.service}' has a minimal variant, '${d.ref.repository}:${d.minimalTag}', with far fewer packages.`;
   },
   fix(ctx, { data }) {
-    if (data.refOffset === null || hasSyntaxErrors(ctx)) return undefined;
+    if (data.refOffset === null) return undefined;
     const ref = data.ref;
     let edit: TextEdit;
     if (ref.tag !== null) {

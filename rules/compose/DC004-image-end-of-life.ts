@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
-import { hasSyntaxErrors, serviceImageOf } from '../engine/compose-values';
+import { serviceImageOf } from '../engine/compose-values';
 import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 
@@ -49,7 +49,7 @@ export default defineRule<'compose', Data>({
     return `Image '${d.ref}'${via} of service '${d.service}' ${eolStatus(d)}${move}`;
   },
   fix(ctx, { data }) {
-    if (!data.target || data.tagOffset === null || hasSyntaxErrors(ctx)) return undefined;
+    if (!data.target || data.tagOffset === null) return undefined;
     const range = ctx.lines.rangeOf(data.tagOffset, data.tagOffset + data.tag.length);
     return {
       title: `Move to ${data.image}:${data.target} (oldest supported line)`,

@@ -1,7 +1,7 @@
 import type { Pair, Scalar, YAMLMap } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
 import { builtDockerfileOf, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
-import { commandWords, hasSyntaxErrors, serviceScalar } from '../engine/compose-values';
+import { commandWords, serviceScalar } from '../engine/compose-values';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
 import { nonRootUser, stepDown } from '../engine/image-users';
@@ -191,7 +191,6 @@ export default defineRule<'compose', Data>({
       : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;
   },
   fix(ctx, { data }): Fix | undefined {
-    if (hasSyntaxErrors(ctx)) return undefined;
     let edit: TextEdit | undefined;
     if (data.problem === 'root-user') {
       if (!data.pair || !data.map) return undefined;

@@ -1,6 +1,6 @@
 import type { Pair, YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
-import { hasSyntaxErrors, serviceScalar } from '../engine/compose-values';
+import { serviceScalar } from '../engine/compose-values';
 import { deletePairEdit } from '../engine/yaml-edit';
 
 /** Service keys that share a host namespace when set to `host`, and what the namespace isolates. */
@@ -75,7 +75,7 @@ export default defineRule<'compose', Data>({
     return `Service '${d.service}' shares the host's ${NAMESPACE_KEYS[d.key]} namespace (${d.key}: host${via}); the container is no longer isolated from the host there.`;
   },
   fix(ctx, { data }) {
-    if (!data.map || !data.pair || hasSyntaxErrors(ctx)) return undefined;
+    if (!data.map || !data.pair) return undefined;
     const edit = deletePairEdit(ctx, data.map, data.pair);
     if (!edit) return undefined;
     return { title: `Remove ${data.key}: host`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };

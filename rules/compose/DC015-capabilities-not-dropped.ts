@@ -3,7 +3,7 @@ import { isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { isTrue } from '../engine/compose';
 import { extendsChain, isAnalyzedBase, isExtendsOnlyBase, isPartialService, lookupKey } from '../engine/compose-lookup';
-import { hasSyntaxErrors, reportRangeFor, resolveScalar, seqItems } from '../engine/compose-values';
+import { reportRangeFor, resolveScalar, seqItems } from '../engine/compose-values';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit } from '../engine/yaml-edit';
@@ -194,7 +194,7 @@ export default defineRule<'compose', Data>({
       : `Service '${d.service}' drops only some capabilities; drop them all with cap_drop: [ALL] and add back only what it needs.`;
   },
   fix(ctx, { data }): Fix | undefined {
-    if (data.problem !== 'no-drop-all' || !data.target || hasSyntaxErrors(ctx)) return undefined;
+    if (data.problem !== 'no-drop-all' || !data.target) return undefined;
     const edit: TextEdit | undefined = 'append' in data.target ? appendToMapEdit(ctx, data.target.append, ['cap_drop: [ALL]']) : addToSeqEdit(ctx, data.target.list);
     if (!edit) return undefined;
     return { title: 'Drop all capabilities (cap_drop: [ALL])', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };

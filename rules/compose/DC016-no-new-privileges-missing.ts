@@ -1,4 +1,4 @@
-import { type Scalar, type YAMLSeq } from 'yaml';
+import { type Node, type Scalar, type YAMLSeq } from 'yaml';
 import { isSeq } from '../engine/yaml-guards';
 import { scalarContentSpan, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
@@ -37,11 +37,16 @@ function baseSetsNoNewPrivileges(ctx: ComposeContext, service: Service, depth = 
   const found = lookupKey(base.ctx, base.service, 'security_opt');
   if (found === 'unknown') return true;
   if (!found) return false;
-  const { items, unknown } = securityOpts(found.ctx, found.service.doc, found.entry.value);
-  const nnp = items.filter((i) => i.name === 'no-new-privileges');
-  const last = nnp[nnp.length - 1];
+  const { last, unknown } = noNewPrivilegesOf(found.ctx, found.service, found.entry.value);
   if (last) return last.value === null || parseGoBool(last.value) !== false;
   return unknown || baseSetsNoNewPrivileges(found.ctx, found.service, depth + 1);
+}
+
+/** The last no-new-privileges entry of a `security_opt` list (Docker reads the last), and whether the list has entries that cannot be read. */
+function noNewPrivilegesOf(ctx: ComposeContext, service: Service, list: Node | null) {
+  const { items, unknown } = securityOpts(ctx, service.doc, list);
+  const nnp = items.filter((i) => i.name === 'no-new-privileges');
+  return { last: nnp[nnp.length - 1], unknown };
 }
 
 export default defineRule<'compose', Data>({
@@ -72,9 +77,7 @@ export default defineRule<'compose', Data>({
       const found = lookupKey(ctx, service, 'security_opt');
       if (found === 'unknown') continue;
       if (found) {
-        const { items, unknown } = securityOpts(found.ctx, found.service.doc, found.entry.value);
-        const nnp = items.filter((i) => i.name === 'no-new-privileges');
-        const last = nnp[nnp.length - 1];
+        const { last, unknown } = noNewPrivilegesOf(found.ctx, found.service, found.entry.value);
         if (last) {
           const on = last.value === null ? true : parseGoBool(last.value);
           if (on === true || on === undefined) continue; // set, or a value Docker would reject: not this rule's finding

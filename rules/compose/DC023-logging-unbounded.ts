@@ -41,9 +41,14 @@ function baseLogging(ctx: ComposeContext, service: Service, depth = 0): LoggingV
   if (!found) return undefined;
   const map = found.entry.value;
   if (!map || !isMap(map)) return 'unknown';
-  const driverEntry = found.ctx.get(found.service.doc, map, 'driver');
-  const maxSizeEntry = getPath(found.ctx, found.service.doc, map, ['options', 'max-size']);
-  return mergeLogging({ driver: driverEntry ? resolvedScalar(found.ctx, driverEntry.value) : undefined, maxSize: maxSizeEntry ? resolvedScalar(found.ctx, maxSizeEntry.value) : undefined }, baseLogging(found.ctx, found.service, depth + 1));
+  return mergeLogging(loggingView(found.ctx, found.service, map), baseLogging(found.ctx, found.service, depth + 1));
+}
+
+/** The driver and `options.max-size` a `logging:` mapping writes. */
+function loggingView(ctx: ComposeContext, service: Service, map: YAMLMap): LoggingView {
+  const driver = ctx.get(service.doc, map, 'driver');
+  const maxSize = getPath(ctx, service.doc, map, ['options', 'max-size']);
+  return { driver: driver ? resolvedScalar(ctx, driver.value) : undefined, maxSize: maxSize ? resolvedScalar(ctx, maxSize.value) : undefined };
 }
 
 /** `own` merged over `base` as compose-go's mergeLogging does. */
@@ -90,9 +95,8 @@ export default defineRule<'compose', Data>({
       if (!map || !isMap(map)) continue;
       const doc = found.service.doc;
       const driverEntry = found.ctx.get(doc, map, 'driver');
-      const maxSizeEntry = getPath(found.ctx, doc, map, ['options', 'max-size']);
       // What Compose runs: this mapping merged over the one of the service it extends.
-      const merged = mergeLogging({ driver: driverEntry ? resolvedScalar(found.ctx, driverEntry.value) : undefined, maxSize: maxSizeEntry ? resolvedScalar(found.ctx, maxSizeEntry.value) : undefined }, baseLogging(found.ctx, found.service));
+      const merged = mergeLogging(loggingView(found.ctx, found.service, map), baseLogging(found.ctx, found.service));
       if (merged === 'unknown') continue;
       const driver = merged.driver;
       if (driver === null) continue; // unknown

@@ -2,9 +2,8 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import type { EnvLookup } from '../engine/env-files';
 import { commandWords } from '../engine/compose-values';
-import { companionComposeFiles } from '../engine/data-volumes';
+import { companionServices } from '../engine/data-volumes';
 import { redisFacts, redisOwnCause, type RedisFamily } from '../engine/redis-config';
-import { parsedCompose } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
@@ -37,10 +36,7 @@ export function passwordDotenvChanges(ctx: ComposeContext, name: string): FileCh
  * `compose.override.yaml` together) gives the same service a password: the merged service has it.
  */
 function passwordInCompanion(ctx: ComposeContext, service: Service): boolean {
-  for (const p of companionComposeFiles(ctx)) {
-    const other = parsedCompose(ctx.workspace, p, ctx.options);
-    const s = other?.services.find((x) => x.name === service.name);
-    if (!other || !s) continue;
+  for (const { ctx: other, service: s } of companionServices(ctx, service)) {
     if (redisFacts(other, s)?.auth === 'yes') return true;
     // An override that only sets the command (no image): the merged service runs that command.
     const command = other.serviceGet(s, 'command');

@@ -4,9 +4,8 @@ import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
 import { extendsChain, isExtendsOnlyBase, isOneShotJob } from '../engine/compose-lookup';
-import { companionComposeFiles, dataDirOf, dataMountState, isCacheOnly, type DataDir, type DataMountState } from '../engine/data-volumes';
+import { companionServices, dataDirOf, dataMountState, isCacheOnly, type DataDir, type DataMountState } from '../engine/data-volumes';
 import { serviceVolumes } from '../engine/compose-volumes';
-import { parsedCompose } from '../engine/relations';
 import { scalarContentSpan } from '../engine/compose';
 import { comparePositions } from '../engine/text';
 import type { DataStoreKind } from '../engine/datastores';
@@ -64,12 +63,7 @@ function chainMountState(ctx: ComposeContext, service: Service, data: DataDir): 
 }
 
 function hasVolumesInCompanions(ctx: ComposeContext, service: Service): boolean {
-  for (const p of companionComposeFiles(ctx)) {
-    const other = parsedCompose(ctx.workspace, p, ctx.options);
-    const s = other?.services.find((x) => x.name === service.name);
-    if (s && other!.serviceGet(s, 'volumes')) return true;
-  }
-  return false;
+  return companionServices(ctx, service).some((c) => c.ctx.serviceGet(c.service, 'volumes'));
 }
 
 /** A volume name for the service that no top-level volume uses yet. */

@@ -3,7 +3,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { isOfficialImage } from '../engine/image';
-import { shellsOf, stageChain } from '../engine/stage-scope';
+import { rootBase, shellsOf, stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
 
 interface Data {
@@ -40,8 +40,7 @@ const PASS_THROUGH_OFFICIAL = new Set(['alpine', 'debian', 'ubuntu', 'busybox', 
 
 /** Whether the images the final stage builds on (through its stages) run a CMD as given. */
 function baseRunsCmdAsGiven(final: Stage): boolean {
-  const chain = stageChain(final);
-  const base = chain[chain.length - 1].base;
+  const base = rootBase(final);
   if (base.kind === 'scratch') return true;
   if (base.kind !== 'image') return false;
   const ref = base.ref;

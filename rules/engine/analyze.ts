@@ -221,7 +221,7 @@ function metaFinding(meta: Rule, severity: Severity, context: AnyContext, range:
 }
 
 /**
- * Whether a rule may fix this file: no compose rule edits a compose file with YAML syntax errors (the
+ * Whether a rule may fix this file (its fix, further fixes and registry fixes alike): no compose rule edits a compose file with YAML syntax errors (the
  * result could not be checked by parsing it again, and the parser's reading of the broken part may
  * not be what Compose would refuse or what the author meant). Rules of the repository (.gitignore,
  * .dockerignore) and ignore comments are not edits of the YAML structure.

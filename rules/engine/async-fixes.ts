@@ -3,7 +3,7 @@
  * server's code actions and by `check --fix --registry-lookups`. Never throws: a rule that fails or a
  * registry that does not answer gives no fixes.
  */
-import type { AnyContext } from './analyze';
+import { fixesAllowed, type AnyContext } from './analyze';
 import type { FixServices, Rule } from './rule';
 import type { Detection, Finding, Fix } from './types';
 
@@ -17,7 +17,7 @@ export function hasAsyncFixes(rules: readonly Rule[], finding: Finding): boolean
 /** The rule's network fixes for a finding; `[]` when there are none or the lookup fails. */
 export async function asyncFixesFor(rules: readonly Rule[], context: AnyContext, finding: Finding, services: FixServices): Promise<Fix[]> {
   const rule = rules.find((r) => r.code === finding.code);
-  if (!rule || !rule.asyncFixes) return [];
+  if (!rule || !rule.asyncFixes || !fixesAllowed(rule, context)) return [];
   try {
     return (await (rule.asyncFixes as (c: AnyContext, d: Detection, s: FixServices) => Promise<Fix[]>)(context, finding, services)) ?? [];
   } catch {

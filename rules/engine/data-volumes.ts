@@ -17,6 +17,7 @@ import type { ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv } from './compose-values';
+import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
 import { redisFacts } from './redis-config';
 import type { DataStoreKind } from './datastores';
 import { newestSupported } from './eol';
@@ -257,16 +258,25 @@ export function isCacheOnly(ctx: ComposeContext, service: Service): boolean {
   return !!facts && facts.cache;
 }
 
+/** The default compose files and their overrides, which `docker compose up` merges. */
+const MERGED_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
 /**
- * Compose files that may add to this file's services when Compose merges them (the override file
- * beside a base file, or the base file beside an override/variant): a service's volumes written
- * there are not visible here.
+ * The same service in the compose files that may add to this file's services when Compose merges
+ * them (the override file beside a base file, or the base file beside an override/variant): what
+ * they write for it (volumes, a command) is not visible here.
  */
-export function companionComposeFiles(ctx: ComposeContext): string[] {
-  const dir = ctx.dir;
+export function companionServices(ctx: ComposeContext, service: Service): { ctx: ComposeContext; service: Service }[] {
   const base = path.basename(ctx.path);
-  const names = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
-  return names.filter((n) => n !== base).map((n) => path.join(dir, n)).filter((p) => ctx.workspace.exists(p));
+  const out: { ctx: ComposeContext; service: Service }[] = [];
+  for (const name of MERGED_BY_DEFAULT) {
+    const p = path.join(ctx.dir, name);
+    if (name === base || !ctx.workspace.exists(p)) continue;
+    const other = parsedCompose(ctx.workspace, p, ctx.options);
+    const s = other?.services.find((x) => x.name === service.name);
+    if (other && s) out.push({ ctx: other, service: s });
+  }
+  return out;
 }
 
 /** The raw `image:` text of a service (for messages), or null. */

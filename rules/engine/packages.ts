@@ -975,6 +975,9 @@ export function flagKey(run: RunInstruction): string {
     .join(' ');
 }
 
+/** `# hadolint ignore=DL3008`, `# hadolint shell=bash`: a comment hadolint reads as applying to the next instruction. */
+const HADOLINT_PRAGMA = /^\s*#\s*hadolint\s+(?:ignore|shell)\s*=/i;
+
 /**
  * Edits that merge `second` into `first` when `second` follows it with only comments and blank
  * lines between: `RUN a` + `RUN b` → `RUN a \` / `    && b` (style from the RUNs). Comment lines
@@ -983,9 +986,6 @@ export function flagKey(run: RunInstruction): string {
  * When `b`'s top-level list is more than one and-list (see isOneAndList) the join is
  * `a || exit; \` / `    b`: `a && b` would bind `a` to the first and-list of `b` only.
  */
-/** `# hadolint ignore=DL3008`, `# hadolint shell=bash`: a comment hadolint reads as applying to the next instruction. */
-const HADOLINT_PRAGMA = /^\s*#\s*hadolint\s+(?:ignore|shell)\s*=/i;
-
 export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
   if (!joinable(first) || !joinable(second)) return undefined;
   const end = scriptEnd(first.scripts[0]);
