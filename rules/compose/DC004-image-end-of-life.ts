@@ -45,14 +45,14 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const via = d.interpolated ? ' (after interpolation)' : '';
-    const move = d.target ? ` Move to ${d.image}:${d.target}, the oldest supported line.` : '';
+    const move = d.target ? ` Move to ${d.repository}:${d.target}, the oldest supported line.` : '';
     return `Image '${d.ref}'${via} of service '${d.service}' ${eolStatus(d)}${move}`;
   },
   fix(ctx, { data }) {
     if (!data.target || data.tagOffset === null) return undefined;
     const range = ctx.lines.rangeOf(data.tagOffset, data.tagOffset + data.tag.length);
     return {
-      title: `Move to ${data.image}:${data.target} (oldest supported line)`,
+      title: `Move to ${data.repository}:${data.target} (oldest supported line)`,
       safe: false,
       changes: [{ kind: 'edit', path: ctx.path, edits: [{ range, newText: data.target }] }],
     };

@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
-import { isOfficialImage, type ImageRef } from '../engine/image';
-import { stageChain } from '../engine/df-instructions';
+import { officialImageName, type ImageRef } from '../engine/image';
+import { stageChain } from '../engine/stage-scope';
 import { programName } from '../engine/shell';
 import { packageCommands } from '../engine/packages';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
@@ -73,7 +73,8 @@ const MINIMAL_REGISTRY = /^(?:cgr\.dev|dhi\.io|gcr\.io\/distroless|docker\.io\/c
 const ALPINE_BY_DEFAULT = new Set(['caddy', 'docker', 'registry', 'bash', 'eclipse-mosquitto', 'nats', 'traefik', 'busybox', 'alpine', 'hello-world']);
 
 function isMinimal(ref: ImageRef): boolean {
-  if (isOfficialImage(ref) && ALPINE_BY_DEFAULT.has(ref.repository) && !/(?:^|-)windowsservercore/.test(ref.tag ?? '')) return true;
+  const official = officialImageName(ref);
+  if (official !== null && ALPINE_BY_DEFAULT.has(official) && !/(?:^|-)windowsservercore/.test(ref.tag ?? '')) return true;
   if (ref.tag && (isMinimalTag(ref.tag) || /(?:^|[-.])(?:chiseled|nanoserver)(?:$|[-.\d])/.test(ref.tag))) return true;
   if (MINIMAL_REPOSITORY.test(ref.repository)) return true;
   const path = `${ref.registry ?? 'docker.io'}/${ref.repository}`;
@@ -86,16 +87,17 @@ function isMinimal(ref: ImageRef): boolean {
 function flavourWithoutMinimal(ref: ImageRef): boolean {
   const tag = ref.tag ?? '';
   if (/(?:^|-)windowsservercore(?:$|-)/.test(tag)) return true;
-  return ref.repository === 'php' && /(?:^|-)apache(?:$|-)/.test(tag);
+  return officialImageName(ref) === 'php' && /(?:^|-)apache(?:$|-)/.test(tag);
 }
 
 /** Whether the rule knows a minimal alternative to this image; other images (private bases, apps without variants) are not judged. */
 function judged(ref: ImageRef): boolean {
   if (flavourWithoutMinimal(ref)) return false;
-  if (isOfficialImage(ref)) {
+  const official = officialImageName(ref);
+  if (official !== null) {
     const entry = catalogEntry(ref);
-    if (entry) return entry.minimal !== null || DISTROS.has(ref.repository);
-    return DISTROS.has(ref.repository) || HAS_MINIMAL_VARIANT.has(ref.repository);
+    if (entry) return entry.minimal !== null || DISTROS.has(official);
+    return DISTROS.has(official) || HAS_MINIMAL_VARIANT.has(official);
   }
   const registry = (ref.registry ?? '').toLowerCase();
   if (registry === 'mcr.microsoft.com') return /^dotnet\/(?:runtime|aspnet|runtime-deps|sdk)$/.test(ref.repository);

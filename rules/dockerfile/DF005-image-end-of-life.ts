@@ -46,13 +46,13 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     const via = d.viaArg ? ' (from the ARG default)' : '';
-    const move = d.target ? ` Move to ${d.image}:${d.target}, the oldest supported line.` : '';
+    const move = d.target ? ` Move to ${d.repository}:${d.target}, the oldest supported line.` : '';
     return `Image '${d.ref}'${via} ${eolStatus(d)}${move}`;
   },
   fix(ctx, { data }) {
     if (!data.target || !data.tagRange || data.digest) return undefined;
     return {
-      title: `Move to ${data.image}:${data.target} (oldest supported line)`,
+      title: `Move to ${data.repository}:${data.target} (oldest supported line)`,
       safe: false,
       changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.tagRange, newText: data.target }] }],
     };

@@ -1,7 +1,8 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { officialImageRunsAsNonRoot, rootBase, stageChain, unquote } from '../engine/df-instructions';
+import { officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
+import { rootBase, stageChain } from '../engine/stage-scope';
 import { nonRootUser } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
 import { VariableScope } from '../engine/stage-scope';

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { programName } from '../engine/shell';
-import { stageChain, userAt, type RunUser } from '../engine/df-instructions';
+import { userAt, type RunUser } from '../engine/df-instructions';
+import { stageChain } from '../engine/stage-scope';
 import type { RunInstruction } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 

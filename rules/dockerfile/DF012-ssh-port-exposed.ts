@@ -1,6 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import { argWords, resolveAt, stageChain, type ArgWord } from '../engine/df-instructions';
+import { argWords, resolveAt, type ArgWord } from '../engine/df-instructions';
+import { stageChain } from '../engine/stage-scope';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 

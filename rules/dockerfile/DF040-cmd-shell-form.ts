@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { isOfficialImage } from '../engine/image';
+import { officialImageName } from '../engine/image';
 import { rootBase, shellsOf, stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
 
@@ -45,7 +45,8 @@ function baseRunsCmdAsGiven(final: Stage): boolean {
   if (base.kind !== 'image') return false;
   const ref = base.ref;
   if (ref.registry === 'mcr.microsoft.com') return /^dotnet\/(?:runtime|runtime-deps|aspnet|sdk)$/.test(ref.repository);
-  return isOfficialImage(ref) && PASS_THROUGH_OFFICIAL.has(ref.repository);
+  const official = officialImageName(ref);
+  return official !== null && PASS_THROUGH_OFFICIAL.has(official);
 }
 
 /**

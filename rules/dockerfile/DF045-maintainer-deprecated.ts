@@ -1,6 +1,7 @@
 import type { Label } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import { keywordCase, stageChain } from '../engine/df-instructions';
+import { keywordCase } from '../engine/df-instructions';
+import { stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
 
 const AUTHORS = 'org.opencontainers.image.authors';

@@ -1,7 +1,7 @@
 import catalogData from '../data/image-catalog.json';
 import { eolToday, isSupported, lineOfTag, newestSupported, oldestSupportedAfter } from './eol';
 import type { ImageRef } from './image';
-import { isOfficialImage } from './image';
+import { officialImageName } from './image';
 
 export interface CatalogEntry {
   /** A supported release-line tag to pin to. */
@@ -33,9 +33,10 @@ export const CATALOG_CHECKED = catalog.checked;
  * so a fix never pins what DF005/DC004 report; undefined when the EOL data knows no supported line.
  */
 export function catalogEntry(ref: ImageRef): CatalogEntry | undefined {
-  if (!isOfficialImage(ref)) return undefined;
-  const entry = Object.prototype.hasOwnProperty.call(catalog.images, ref.repository) ? catalog.images[ref.repository] : undefined;
-  return entry && supportedOn(ref.repository, entry, eolToday());
+  const name = officialImageName(ref);
+  if (name === null) return undefined;
+  const entry = Object.prototype.hasOwnProperty.call(catalog.images, name) ? catalog.images[name] : undefined;
+  return entry && supportedOn(name, entry, eolToday());
 }
 
 /** By image: the entry as of a day (one day is asked for at a time). */
@@ -66,9 +67,10 @@ function supportedOn(image: string, entry: CatalogEntry, day: string): CatalogEn
  */
 export function pinTags(ref: ImageRef): string[] {
   const entry = catalogEntry(ref);
-  if (!entry) return [];
-  const newest = newestSupported(ref.repository)?.line;
-  const pinned = lineOfTag(ref.repository, entry.tag);
+  const name = officialImageName(ref);
+  if (!entry || name === null) return [];
+  const newest = newestSupported(name)?.line;
+  const pinned = lineOfTag(name, entry.tag);
   if (newest === undefined || !pinned || pinned.line.line === newest) return [entry.tag];
   return [`${newest}${pinned.suffix}`, entry.tag];
 }

@@ -13,7 +13,7 @@ import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
 import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
-import type { ImageRef } from './image';
+import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv } from './compose-values';
@@ -32,7 +32,6 @@ export interface DataDir {
   configured: boolean;
 }
 
-const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64)\//;
 
 /** Vendor images with their own layout (first match wins); null: the layout is not known (no finding). */
 const VENDOR_DIRS: [RegExp, string | null][] = [
@@ -118,7 +117,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
   const store = dataStoreOfLoose(ctx, service);
   if (!store) return undefined;
   const ref = imageOf(ctx, service);
-  const repo = ref ? ref.repository.replace(ARCH_PREFIX, '') : '';
+  const repo = ref ? withoutOfficialNamespace(ref.repository) : '';
   let dir: string | null | undefined;
   for (const [re, d] of VENDOR_DIRS) {
     if (re.test(repo)) {

@@ -6,8 +6,9 @@
  */
 import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
 import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
-import { isOfficialImage, parseImageRef, type ImageRef } from './image';
+import { officialImageName, parseImageRef, type ImageRef } from './image';
 import { mountOptions } from './packages';
+import { stageChain } from './stage-scope';
 
 /**
  * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` in a value with the ARG/ENV definitions visible at
@@ -34,23 +35,6 @@ export function resolveAt(ctx: DockerfileContext, value: string, line: number, d
   // An ARG default that refers to earlier ARGs (`ARG URL=https://…/$VERSION/…`): resolve those too.
   if (out.includes('$')) return depth < 4 && out !== value ? resolveAt(ctx, out, line, depth + 1) : null;
   return out;
-}
-
-/** A stage and the earlier stages it is built on (`FROM build AS final` → [final, build, …]). */
-export function stageChain(stage: Stage): Stage[] {
-  const out: Stage[] = [stage];
-  let s = stage;
-  while (s.base.kind === 'stage' && out.length < 64 && !out.includes(s.base.stage)) {
-    s = s.base.stage;
-    out.push(s);
-  }
-  return out;
-}
-
-/** The base that is not a stage at the root of a stage's chain. */
-export function rootBase(stage: Stage): BaseImage {
-  const chain = stageChain(stage);
-  return chain[chain.length - 1].base;
 }
 
 export function flagsOf(ins: Instruction): Flag[] {
@@ -178,7 +162,7 @@ export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: stri
   const later = ctx.stages.find((s) => s.index > stage.index && s.name === lower);
   if (later) return { kind: 'later', stage: later };
   const ref = parseImageRef(v);
-  if (ref && (/[:/@.]/.test(v) || (isOfficialImage(ref) && OFFICIAL_IMAGE_NAMES.has(ref.repository)))) return { kind: 'image', ref };
+  if (ref && (/[:/@.]/.test(v) || OFFICIAL_IMAGE_NAMES.has(officialImageName(ref) ?? ''))) return { kind: 'image', ref };
   return { kind: 'unknown-name', name: v };
 }
 
@@ -370,7 +354,7 @@ const NON_ROOT_OFFICIAL = new Set(['sonarqube', 'solr', 'odoo', 'kibana', 'logst
 
 /** An official image whose default user is not root (`sonarqube`, `solr:8.11`…; see NON_ROOT_OFFICIAL). */
 export function officialImageRunsAsNonRoot(ref: ImageRef): boolean {
-  return isOfficialImage(ref) && NON_ROOT_OFFICIAL.has(ref.repository);
+  return NON_ROOT_OFFICIAL.has(officialImageName(ref) ?? '');
 }
 
 export type RunUser = 'root' | 'non-root' | 'unknown';
@@ -417,7 +401,10 @@ export function userAt(ctx: DockerfileContext, stage: Stage, ins: Instruction): 
       continue;
     }
     if (base.kind === 'scratch') return 'root';
-    if (base.kind === 'image' && isOfficialImage(base.ref) && OFFICIAL_IMAGE_NAMES.has(base.ref.repository) && !NON_ROOT_OFFICIAL.has(base.ref.repository)) return 'root';
+    if (base.kind === 'image') {
+      const official = officialImageName(base.ref) ?? '';
+      if (OFFICIAL_IMAGE_NAMES.has(official) && !NON_ROOT_OFFICIAL.has(official)) return 'root';
+    }
     return 'unknown';
   }
   return 'unknown';

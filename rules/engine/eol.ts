@@ -9,7 +9,7 @@
  */
 import catalogData from '../data/eol-catalog.json';
 import type { ImageRef } from './image';
-import { isOfficialImage } from './image';
+import { officialImageName } from './image';
 
 export interface EolLine {
   /** The release line as the image tags it: `16`, `3.8`, `1.20`, `20.04`. */
@@ -120,8 +120,9 @@ export interface TagLine {
 
 /** The catalog entry of an official image, or undefined. */
 export function eolEntry(ref: ImageRef): EolImage | undefined {
-  if (!isOfficialImage(ref)) return undefined;
-  return Object.prototype.hasOwnProperty.call(catalog.images, ref.repository) ? catalog.images[ref.repository] : undefined;
+  const name = officialImageName(ref);
+  if (name === null) return undefined;
+  return Object.prototype.hasOwnProperty.call(catalog.images, name) ? catalog.images[name] : undefined;
 }
 
 /**
@@ -195,7 +196,10 @@ export function newestSupported(image: string, today: string = eolToday()): EolL
 }
 
 export interface EolFinding {
+  /** The official image whose line it is (`node`, also for `arm64v8/node`). */
   image: string;
+  /** The repository as the reference names it (`arm64v8/node`): what a move keeps. */
+  repository: string;
   tag: string;
   line: string;
   eol: string;
@@ -229,14 +233,15 @@ function normalizeSuffix(suffix: string): string {
  * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
  */
 export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFinding | undefined {
-  if (!isOfficialImage(ref) || ref.tag === null) return undefined;
-  const found = lineOfTag(ref.repository, ref.tag);
+  const official = officialImageName(ref);
+  if (official === null || ref.tag === null) return undefined;
+  const found = lineOfTag(official, ref.tag);
   if (!found || !isPastEol(found.line, today)) return undefined;
   // Written out (a `{ ...base, more }` literal is slow to build in V8).
-  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image: ref.repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });
+  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image: official, repository: ref.repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });
   const none = (why: string): EolFinding => judged(null, null, why);
   if (found.entry.noFix) return none(found.entry.noFix);
-  const next = oldestSupportedAfter(ref.repository, found.line.line, today);
+  const next = oldestSupportedAfter(official, found.line.line, today);
   if (!next) return none('the catalog knows no supported newer line');
   const suffix = normalizeSuffix(found.suffix);
   if (!found.entry.variants.includes(suffix)) return none(`the variant '${found.suffix}' is not known to exist for newer lines`);

@@ -3,7 +3,7 @@
  * built on it) inherits. DC022 and DF044 read it; each entry was checked in the image's published
  * Dockerfile (the sources are in DC022's references). Only images whose Dockerfile was read are listed.
  */
-import type { ImageRef } from './image';
+import { officialImageName, type ImageRef } from './image';
 
 const IMAGES_WITH_HEALTHCHECK = new Set([
   'mysql/mysql-server',
@@ -26,5 +26,5 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */
 export function declaresHealthcheck(ref: ImageRef): boolean {
-  return IMAGES_WITH_HEALTHCHECK.has(ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`);
+  return IMAGES_WITH_HEALTHCHECK.has(ref.registry === null ? (officialImageName(ref) ?? ref.repository) : `${ref.registry}/${ref.repository}`);
 }

@@ -3,7 +3,7 @@
  * default, and the official images whose entrypoint starts as root and steps down to the service's
  * own user. DC011 judges compose services with it, DF010 the base images of Dockerfiles.
  */
-import type { ImageRef } from './image';
+import { officialImageName, type ImageRef } from './image';
 
 /** A version tag's numbers (`2.4`, `2.4.1-alpine` → [2, 4]), or null for other tags. */
 function versionOf(tag: string | null): number[] | null {
@@ -21,7 +21,7 @@ function atLeast(tag: string | null, min: [number, number]): boolean {
 
 /**
  * Images whose Dockerfile ends with a non-root USER, so the container runs as that user by default.
- * Matched on `registry/repository` (registry empty for Docker Hub; official images without `library/`).
+ * Matched on `registry/repository` (registry empty for Docker Hub; official images without `library/` or a per-architecture namespace such as `arm64v8/`).
  */
 const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string }[] = [
   // Official images (docker-library / the vendors' official-images Dockerfiles).
@@ -106,7 +106,7 @@ function flag(words: string[]): boolean {
 }
 
 function imageKey(ref: ImageRef): string {
-  return `${ref.registry ?? ''}/${ref.repository}`;
+  return `${ref.registry ?? ''}/${officialImageName(ref) ?? ref.repository}`;
 }
 
 /**

@@ -58,9 +58,28 @@ export function parseImageRef(text: string): ImageRef | null {
   return { text: t, registry, repository, tag, digest, tagStart: tag === null ? -1 : pathStart + colon + 1, repositoryEnd };
 }
 
-/** An official Docker Hub image (`node`, `library/node`, `docker.io/library/node`). */
-export function isOfficialImage(ref: ImageRef): boolean {
-  return ref.registry === null && !ref.repository.includes('/');
+/**
+ * Docker Hub's per-architecture copies of the official images: `arm64v8/node` is the `node` image
+ * built for arm64, with the same tags (docker-library/official-images, "Architectures other than
+ * amd64?": amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x,
+ * windows-amd64). `library/` is the official images' own namespace, which a mirror keeps
+ * (`mirror.gcr.io/library/postgres`).
+ */
+const OFFICIAL_NAMESPACE = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
+
+/** A repository path without its official-image namespace: `arm64v8/redis` and `library/redis` → `redis`. */
+export function withoutOfficialNamespace(repository: string): string {
+  return repository.replace(OFFICIAL_NAMESPACE, '');
+}
+
+/**
+ * The official Docker Hub image a reference names, or null: `node`, `library/node`,
+ * `docker.io/library/node` and the per-architecture `arm64v8/node` are all `node`.
+ */
+export function officialImageName(ref: ImageRef): string | null {
+  if (ref.registry !== null) return null;
+  const name = withoutOfficialNamespace(ref.repository);
+  return name.includes('/') ? null : name;
 }
 
 /** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), or `latest`. */

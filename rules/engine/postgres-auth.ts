@@ -19,10 +19,9 @@
 import type { ComposeContext, Service } from './compose';
 import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, imageThrough } from './compose-lookup';
 import type { ServiceEnv, EnvLookup } from './env-files';
-import type { ImageRef } from './image';
+import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 
-const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64|docker\/library)\//;
 const RELEASE_WORDS = /^(?:latest|alpine[\d.]*|bookworm|bullseye|buster|stretch|trixie)$/;
 
 /**
@@ -30,7 +29,7 @@ const RELEASE_WORDS = /^(?:latest|alpine[\d.]*|bookworm|bullseye|buster|stretch|
  * tags (always ≥ 14 today); null when the image is not one of those or the version cannot be told.
  */
 export function postgresMajor(ref: ImageRef): number | 'latest' | null {
-  const repo = ref.repository.replace(ARCH_PREFIX, '');
+  const repo = withoutOfficialNamespace(ref.repository);
   const tag = ref.tag;
   if (repo === 'postgres') {
     if (tag === null) return ref.digest ? null : 'latest';
@@ -68,7 +67,7 @@ const FIRST_REQUIRING_PASSWORD: Record<string, number> = { '12': 2, '11': 7, '10
  * majors above (`9.6`, `12-alpine`) were rebuilt with the new entrypoint.
  */
 export function trustsWithoutPassword(ref: ImageRef): boolean {
-  if (ref.repository.replace(ARCH_PREFIX, '') !== 'postgres' || ref.tag === null) return false;
+  if (withoutOfficialNamespace(ref.repository) !== 'postgres' || ref.tag === null) return false;
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-|$)/.exec(ref.tag);
   if (!m) return false;
   const major = Number(m[1]);
@@ -84,7 +83,7 @@ export function trustsWithoutPassword(ref: ImageRef): boolean {
 
 /** Whether an image runs the official Postgres entrypoint (the variables below mean what it says). */
 export function usesOfficialPostgresEntrypoint(ref: ImageRef): boolean {
-  const repo = ref.repository.replace(ARCH_PREFIX, '');
+  const repo = withoutOfficialNamespace(ref.repository);
   return repo === 'postgres' || repo === 'postgis/postgis' || repo === 'pgvector/pgvector' || repo === 'timescale/timescaledb';
 }
 

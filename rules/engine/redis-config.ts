@@ -19,7 +19,7 @@ import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
 import { effectiveCommandsThrough, ExtendedEnv, extendsChain, isAnalyzedBase, lookupKey } from './compose-lookup';
 import type { ServiceEnv, EnvLookup } from './env-files';
-import type { ImageRef } from './image';
+import { withoutOfficialNamespace, type ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { commandValue, type CommandArg, type CommandValue } from './service-command';
@@ -61,11 +61,10 @@ export interface RedisFacts {
   aofDisabledEnv: EnvLookup | null;
 }
 
-const ARCH_PREFIX = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|mips64le|riscv64|docker\/library)\//;
 
 function familyOf(ref: ImageRef | null): { family: RedisFamily; server: string } {
   if (!ref) return { family: 'other', server: 'redis-server' };
-  const repo = ref.repository.replace(ARCH_PREFIX, '');
+  const repo = withoutOfficialNamespace(ref.repository);
   const valkey = /valkey/.test(repo);
   const keydb = /keydb/.test(repo);
   const server = valkey ? 'valkey-server' : keydb ? 'keydb-server' : 'redis-server';
