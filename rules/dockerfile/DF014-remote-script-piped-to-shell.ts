@@ -1,12 +1,15 @@
+import type { Instruction } from 'dockerfile-ast';
+import type { RunScript, Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import { checksDownload, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
+import { shellProgram, shellsOf } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 
 interface Data {
   downloader: string;
   interpreter: string;
-  form: 'pipe' | 'command-substitution' | 'process-substitution' | 'saved-file';
+  form: 'pipe' | 'command-substitution' | 'process-substitution' | 'saved-file' | 'powershell';
   /** The file the script was saved to (form 'saved-file'). */
   file?: string;
 }
@@ -182,6 +185,80 @@ function runsFile(inv: Invocation, file: string): string | undefined {
 /** `bash -c "$(curl -fsSL …)"`, `eval "$(wget -qO- …)"`: the whole script is a download. */
 const SUBSTITUTED_DOWNLOAD = /^\s*(?:\$\(|`)\s*(?:sudo\s+)?(curl|wget)\b[\s\S]*(?:\)|`)\s*$/;
 
+/** PowerShell's downloads: WebClient's DownloadString and the web cmdlets, with their aliases (`curl` and `wget` are Invoke-WebRequest in Windows PowerShell). */
+const PS_DOWNLOAD = String.raw`(\.DownloadString|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|curl|wget)\b)`;
+
+/**
+ * PowerShell that runs what it downloads, within one statement (up to a `;` or a line end):
+ * `iex ((New-Object Net.WebClient).DownloadString('…'))` (Chocolatey's installer), `Invoke-Expression
+ * (iwr … -UseBasicParsing).Content`, `& ([scriptblock]::Create((irm …)))`, and the download piped into
+ * it, `iwr -useb … | iex`, `irm … | Invoke-Expression` (Invoke-Expression runs the string it is given
+ * or piped as PowerShell code). A statement is read up to 400 characters from its download or its
+ * iex: far more than these one-liners take, and a bound on the work of a long line of many words.
+ */
+const PS_RUNS_DOWNLOAD = new RegExp(String.raw`(\b(?:iex|Invoke-Expression)\b|\[scriptblock\]::Create)[^;\n|]{0,400}?${PS_DOWNLOAD}|${PS_DOWNLOAD}[^;\n]{0,400}?\|\s*(iex|Invoke-Expression)\b`, 'gi');
+
+const POWERSHELL = /^(?:powershell|pwsh)(?:\.exe)?$/i;
+
+/** The options of powershell.exe and pwsh that take the code to run: `-Command`, `-c` and its other prefixes. */
+const PS_COMMAND_OPTION = /^[-/](?:c|co|com|comm|comma|comman|command)$/i;
+
+/** Each download run by PowerShell code (`text`), as offsets in `text`, with what downloads and what runs it. */
+function powershellRunsDownload(text: string): { start: number; end: number; downloader: string; interpreter: string }[] {
+  const out: { start: number; end: number; downloader: string; interpreter: string }[] = [];
+  // Quoted strings are data (`Write-Host 'iwr … | iex'`): blanked, at the same length.
+  const code = text.replace(/'[^']*'|"[^"]*"/g, (q) => q[0] + ' '.repeat(q.length - 2) + q[q.length - 1]);
+  PS_RUNS_DOWNLOAD.lastIndex = 0;
+  for (let m = PS_RUNS_DOWNLOAD.exec(code); m; m = PS_RUNS_DOWNLOAD.exec(code)) {
+    const downloader = (m[2] ?? m[3]).replace(/^\.DownloadString$/i, 'WebClient.DownloadString');
+    out.push({ start: m.index, end: m.index + m[0].length, downloader, interpreter: m[1] ?? m[4] });
+  }
+  return out;
+}
+
+/** PowerShell code and where it is: the document range of the characters from `start` to `end` (exclusive) of `text`. */
+interface PowershellCode {
+  text: string;
+  rangeOf(start: number, end: number): [number, number];
+}
+
+/**
+ * The PowerShell code of a RUN: the whole script when the stage's SHELL is PowerShell, or the
+ * `-Command` of a `powershell`/`pwsh` command (exec form or shell form). Shell-form words are given as
+ * the shell reads them (quotes removed), so a range there covers whole words.
+ */
+function powershellCode(script: RunScript, stageShell: string[] | null | undefined): PowershellCode[] {
+  if (stageShell && !script.json && POWERSHELL.test(programName(shellProgram(stageShell)))) {
+    const { text, offsets } = script.source;
+    return [{ text, rangeOf: (start, end) => [offsets[start], offsets[Math.max(start, end - 1)] + 1] }];
+  }
+  const out: PowershellCode[] = [];
+  for (const cmd of script.commands) {
+    const words = cmd.words.slice(Math.max(0, cmd.programIndex));
+    // As written: the shell reading `C:\\Windows\\…\\powershell.exe` would take its backslashes for escapes.
+    if (words.length === 0 || !POWERSHELL.test(programName(words[0].raw.replace(/["']/g, '')))) continue;
+    const c = words.findIndex((w) => PS_COMMAND_OPTION.test(w.value));
+    if (c === -1 || c + 1 >= words.length) continue;
+    const code = words.slice(c + 1);
+    // The code is the words joined by spaces; the word a character of it belongs to.
+    const wordAt = (i: number) => {
+      let at = 0;
+      for (const w of code) {
+        at += w.value.length + 1;
+        if (i < at) return w;
+      }
+      return code[code.length - 1];
+    };
+    out.push({ text: code.map((w) => w.value).join(' '), rangeOf: (start, end) => [wordAt(start).start, wordAt(Math.max(start, end - 1)).end] });
+  }
+  return out;
+}
+
+/** A program's file name, from a Linux or Windows path (`C:\\…\\powershell.exe` → `powershell.exe`). */
+function programName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
 /**
  * `curl -o install.sh URL && sh install.sh`: a download saved to a file and then run, in the same
  * script, with no checksum or signature check anywhere in the script (DF013 reads one the same way).
@@ -215,19 +292,21 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)` — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`); a relative file is not followed across a `cd`. Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)` — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command (quoted strings are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
-    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`; gosu\'s and get-pip\'s own instructions do), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`).',
+    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`; gosu\'s and get-pip\'s own instructions do; in PowerShell `Invoke-WebRequest -OutFile`, then `Get-FileHash` or `Get-AuthenticodeSignature`), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`).',
     guideline: 'Dependency Security — "Supply Chain Security: Use verified packages, Review dependencies"; §6 Image Build Security — "Scan dependencies", "Use specific versions"',
-    equivalents: ['Semgrep bash.curl.security.curl-pipe-bash', 'hadolint, Checkov, Trivy and BuildKit have no equivalent check; KICS has none either (its related supply-chain queries are "Curl or Wget Instead of Add" and "Run Using wget and curl")'],
+    equivalents: ['Semgrep bash.curl.security.curl-pipe-bash', 'PSScriptAnalyzer PSAvoidUsingInvokeExpression (any Invoke-Expression in a PowerShell script)', 'hadolint, Checkov, Trivy and BuildKit have no equivalent check; KICS has none either (its related supply-chain queries are "Curl or Wget Instead of Add" and "Run Using wget and curl")'],
     references: [
       'https://github.com/semgrep/semgrep-rules/blob/develop/bash/curl/security/curl-pipe-bash.yaml',
       'https://docs.docker.com/build/building/best-practices/#add-or-copy',
       'https://curl.se/docs/manpage.html#-o',
       'https://www.gnu.org/software/wget/manual/wget.html#Download-Options',
       'https://www.gnu.org/software/bash/manual/bash.html#Invoking-Bash',
+      'https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/invoke-expression',
+      'https://learn.microsoft.com/powershell/utility-modules/psscriptanalyzer/rules/avoidusinginvokeexpression',
     ],
   },
   check(ctx) {
@@ -237,8 +316,25 @@ export default defineRule<'dockerfile', Data>({
     const report = (a: SimpleCommand, b: SimpleCommand, data: Data) => {
       out.push({ range: ctx.rangeOfOffsets(Math.min(startOf(a), startOf(b)), Math.max(a.end, b.end)), data });
     };
+    // PowerShell is read only in a file that names it (a SHELL or a command).
+    const powershell = /powershell|pwsh/i.test(ctx.text);
+    const shells = new Map<Stage, Map<Instruction, string[] | null>>();
     for (const run of ctx.runs()) {
+      let stageShell: string[] | null | undefined;
+      if (powershell && run.stage && !run.onbuild) {
+        let m = shells.get(run.stage);
+        if (!m) shells.set(run.stage, (m = shellsOf(ctx, run.stage)));
+        stageShell = m.get(run.instruction) ?? null;
+      }
       for (const script of run.scripts) {
+        if (powershell) {
+          for (const code of powershellCode(script, stageShell)) {
+            for (const f of powershellRunsDownload(code.text)) {
+              const [start, end] = code.rangeOf(f.start, f.end);
+              out.push({ range: ctx.rangeOfOffsets(start, end), data: { downloader: f.downloader, interpreter: f.interpreter, form: 'powershell' } });
+            }
+          }
+        }
         if (!script.isShell) continue;
         const cmds = script.commands;
         savedThenRun(cmds, report);
@@ -281,6 +377,7 @@ export default defineRule<'dockerfile', Data>({
     return out;
   },
   message(d) {
+    if (d.form === 'powershell') return `A script downloaded with ${d.downloader} is run by ${d.interpreter} without being pinned or checked; save it to a file, check its hash (Get-FileHash) or signature (Get-AuthenticodeSignature), then run it.`;
     if (d.form === 'saved-file') return `A program downloaded with ${d.downloader} to ${d.file} is run (${d.interpreter}) without its checksum or signature being checked; verify it (sha256sum -c, gpg --verify) before running it.`;
     const how = d.form === 'pipe' ? `is piped into ${d.interpreter}` : d.form === 'process-substitution' ? `is run by ${d.interpreter} through <(…)` : `is run by ${d.interpreter} through $(…)`;
     return `A script downloaded with ${d.downloader} ${how} without being pinned or checked; download it to a file, verify its checksum or signature, then run it.`;
