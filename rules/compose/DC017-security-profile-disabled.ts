@@ -9,7 +9,7 @@ import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { deletePairEdit } from '../engine/yaml-edit';
 
-type Profile = 'seccomp' | 'apparmor' | 'label';
+type Profile = 'seccomp' | 'apparmor' | 'label' | 'systempaths';
 
 interface Data {
   service: string;
@@ -24,7 +24,7 @@ interface Data {
 
 /** Whether an option disables a confinement profile, as the Docker daemon reads it. */
 function disabledProfile(name: string, value: string | null): Profile | null {
-  if ((name === 'seccomp' || name === 'apparmor') && value === 'unconfined') return name;
+  if ((name === 'seccomp' || name === 'apparmor' || name === 'systempaths') && value === 'unconfined') return name;
   if (name === 'label' && value === 'disable') return 'label';
   return null;
 }
@@ -38,6 +38,7 @@ const WHAT: Record<Profile, string> = {
   seccomp: 'runs without the seccomp filter: every system call (mount, kexec_load, bpf, keyctl, …) reaches the host kernel',
   apparmor: 'runs without its AppArmor profile: the mandatory access control that confines files, mounts and /proc writes is off',
   label: 'runs with SELinux labeling disabled: the container process is not confined by type enforcement',
+  systempaths: 'runs with /proc and /sys unmasked (systempaths=unconfined): the kernel files Docker hides or makes read-only (/proc/kcore, /proc/keys, /proc/sys, /proc/sysrq-trigger, /sys/firmware, …) are open to it',
 };
 
 export default defineRule<'compose', Data>({
@@ -47,17 +48,19 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `security_opt:` entry that turns a kernel confinement profile off: `seccomp:unconfined`, `apparmor:unconfined` or `label:disable`, also written with `=` (`seccomp=unconfined`), in the service or through a `<<` merge of an anchored block (then reported on the merge key) or an alias. A custom profile (`seccomp:./profile.json`, `apparmor:my-profile`) and SELinux label options that keep confinement (`label:type:svirt_apache_t`) are not flagged; entries whose value is an unresolvable `${VAR}` are unknown, not findings. Entries inherited through `extends:` are reported on the service that writes them.',
+    what: 'Flags a `security_opt:` entry that turns a kernel confinement profile off: `seccomp:unconfined`, `apparmor:unconfined`, `label:disable` or `systempaths:unconfined` (which lifts the masks and read-only mounts Docker puts on /proc and /sys), also written with `=` (`seccomp=unconfined`), in the service or through a `<<` merge of an anchored block (then reported on the merge key) or an alias. A custom profile (`seccomp:./profile.json`, `apparmor:my-profile`) and SELinux label options that keep confinement (`label:type:svirt_apache_t`) are not flagged; entries whose value is an unresolvable `${VAR}` are unknown, not findings. Entries inherited through `extends:` are reported on the service that writes them.',
     why: 'Docker confines every container with a default seccomp filter (it blocks about 44 dangerous system calls), an AppArmor profile or SELinux labels. Turning them off removes the layers that stop many container escapes even when the process is root, so a kernel bug or a stray capability becomes a host compromise. SECURITY-GUIDELINES.md §2 Container Runtime Security ("No Privileged Containers") — disabling the profiles is most of what `--privileged` does.',
     bad: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:unconfined',
     good: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:./seccomp-renderer.json   # the default profile plus the one call it needs',
-    fix: '"Remove seccomp:unconfined" deletes the entry\'s line (its comment included) or, in a flow sequence, the entry and its comma; when it is the only entry the whole `security_opt:` key is removed. Docker\'s default profile then applies again. Not offered when the entry comes from an anchor, an alias, a `<<` merge or `extends:` (remove it where it is written) or when the service mapping is a flow mapping. If the program really needs a blocked system call, write a custom seccomp profile that allows only that call instead. The fix is not marked safe, so fix-all and `check --fix` never apply it; it is offered as a quick fix only: the profile comes back and blocks what the program may need (a browser\'s sandbox setup, ptrace for a debugger, a mount), so check the service afterwards. `label:disable` is not offered for removal at all when the service mounts the Docker API socket (`docker.sock`, `podman.sock`, or `/var/run` / `/run`): on an SELinux host the socket is labeled for the daemon and a confined container cannot connect to it, so `label:disable` is how such a service (mailcow\'s dockerapi, ofelia) reaches the API, and on a host without SELinux the option does nothing — removing it either breaks the service or changes nothing. The risk there is the socket itself (DC013).',
+    fix: '"Remove seccomp:unconfined" deletes the entry\'s line (its comment included) or, in a flow sequence, the entry and its comma; when it is the only entry the whole `security_opt:` key is removed. Docker\'s default profile then applies again. Not offered when the entry comes from an anchor, an alias, a `<<` merge or `extends:` (remove it where it is written) or when the service mapping is a flow mapping. If the program really needs a blocked system call, write a custom seccomp profile that allows only that call instead; a nested sandbox (rootless BuildKit, bubblewrap) that needs `systempaths=unconfined` is better run as a non-root user, as BuildKit\'s rootless guide advises. The fix is not marked safe, so fix-all and `check --fix` never apply it; it is offered as a quick fix only: the profile comes back and blocks what the program may need (a browser\'s sandbox setup, ptrace for a debugger, a mount), so check the service afterwards. `label:disable` is not offered for removal at all when the service mounts the Docker API socket (`docker.sock`, `podman.sock`, or `/var/run` / `/run`): on an SELinux host the socket is labeled for the daemon and a confined container cannot connect to it, so `label:disable` is how such a service (mailcow\'s dockerapi, ofelia) reaches the API, and on a host without SELinux the option does nothing — removing it either breaks the service or changes nothing. The risk there is the socket itself (DC013).',
     guideline: '§2 Container Runtime Security — "No Privileged Containers"',
     equivalents: ['compose-lint CL-0009 (Security Profile Disabled)', 'CIS Docker Benchmark 5.21 "Do not disable default seccomp profile" and 5.2 (SELinux/AppArmor profile enabled), as cited by CL-0009', 'KICS "Security Opt Not Set" (Docker Compose query 610e266e-6c12-4bca-9925-1ed0cd29742b) is related but only checks that `security_opt` exists'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#security_opt',
       'https://docs.docker.com/engine/security/seccomp/',
       'https://docs.docker.com/engine/security/apparmor/',
+      'https://docs.docker.com/reference/cli/docker/container/run/#security-opt',
+      'https://github.com/moby/buildkit/blob/master/docs/rootless.md ("systempaths=unconfined … disables the masks for the /proc mount in the container and potentially allows reading and writing dangerous kernel files")',
       'https://github.com/dpw/selinux-dockersock (SELinux denies a confined container the Docker socket; label=disable or a policy module is the way around)',
       'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0009.md',
       'https://docs.kics.io/latest/queries/dockercompose-queries/610e266e-6c12-4bca-9925-1ed0cd29742b/',
