@@ -107,6 +107,13 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [['Move the --requirepass password to .env', false]]);
   });
 
+  it('DC040: not safe when the value stays elsewhere in the file as a word (the password in an app configuration block: Kestra)', () => {
+    const kestra = `${db}  kestra:\n    image: kestra/kestra:v0.23.0\n    environment:\n      KESTRA_CONFIGURATION: |\n        datasources:\n          postgres:\n            password: s3cr3t-Pa55word\n`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': kestra }).map(([, safe]) => safe), [false, true, false]);
+    const longer = `${db}  kestra:\n    image: kestra/kestra:v0.23.0\n    environment:\n      NOTE: s3cr3t-Pa55word2 is another value\n`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': longer }).map(([, safe]) => safe), [true, true, true], 'a longer word that contains the value is not a copy');
+  });
+
   it('DC040: two stores that share a value keep their own names (Dify: Redis and Postgres both default to difyai123456)', () => {
     const files = { '/p/compose.yaml': 'services:\n  db:\n    image: postgres:16-alpine\n    environment:\n      POSTGRES_PASSWORD: difyai123456\n  redis:\n    image: redis:6-alpine\n    command: redis-server --requirepass difyai123456\n' };
     const set: FileSet = new Map(Object.entries(files));
@@ -126,6 +133,16 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/.env': 'COMPOSE_PROJECT_NAME=app\n' }).map(([, safe]) => safe), [false, false, false]);
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/.env': 'COMPOSE_PROJECT_NAME=app\n', '/p/.gitignore': '.env\n' }).map(([, safe]) => safe), [true, true, true]);
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db }).map(([, safe]) => safe), [true, true, true], 'a .env the fix creates is ignored by the same fix');
+  });
+
+  it('DC040: not safe when another service loads that .env as its env_file (the secret would reach its containers too); safe when only the same service does', () => {
+    const web = `${db}  web:\n    image: ghcr.io/acme/web:1.0.0\n    env_file: .env\n`;
+    const files = { '/p/.env': 'WEB_CONCURRENCY=2\n', '/p/.gitignore': '.env\n' };
+    assert.deepEqual(dc040Fixes({ ...files, '/p/compose.yaml': web }).map(([, safe]) => safe), [false, false, false]);
+    const own = db.replace('    environment:\n', '    env_file: [.env]\n    environment:\n');
+    assert.deepEqual(dc040Fixes({ ...files, '/p/compose.yaml': own }).map(([, safe]) => safe), [true, true, true]);
+    const other = `${db}  web:\n    image: ghcr.io/acme/web:1.0.0\n    env_file: web.env\n`;
+    assert.deepEqual(dc040Fixes({ ...files, '/p/web.env': 'X=1\n', '/p/compose.yaml': other }).map(([, safe]) => safe), [true, true, true]);
   });
 
   it('DF020: moving an ENV secret to .env is not safe when a compose file beside that .env already reads the name', () => {

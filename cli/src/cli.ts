@@ -641,7 +641,12 @@ function renderDiff(changed: FileSet, cwd: string): string {
   const secrets = new Set<string>();
   for (const [p, after] of changed) {
     if (!isSensitivePath(p) || after === undefined) continue;
-    for (const v of Object.values(parseDotenv(after))) if (v.length >= 4) secrets.add(v);
+    for (const v of Object.values(parseDotenv(after))) {
+      if (v.length < 4) continue;
+      secrets.add(v);
+      // As a compose file writes it: `$` escaped as `$$` (`Xq7$$vR2`).
+      if (v.includes('$')) secrets.add(v.replace(/\$/g, '$$$$'));
+    }
   }
   const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
   const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);

@@ -40,8 +40,9 @@ function maskDefaults(value: string, all: boolean): string {
   return value.replace(DEFAULT_EXPR, (m, name: string, op: string, def: string) => (def === MASK || (!all && !isCredentialName(name)) ? m : `\${${name}${op}${MASK}}`));
 }
 
+/** Whether a value reads a variable (`${X}`, `$X`); `$$` is Compose's escape of a literal `$`, part of a secret as written. */
 function isInterpolation(value: string): boolean {
-  return value.includes('$');
+  return /\$[{A-Za-z_]/.test(value.replace(/\$\$/g, ''));
 }
 
 function masked(value: string): string {

@@ -4,6 +4,7 @@ import { Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
+import { envFileRefs } from '../engine/env-files';
 import { includeEnvFiles } from '../engine/include';
 import { isGitIgnored } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
@@ -210,6 +211,17 @@ export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: st
 export function dotenvMayBeCommitted(ctx: ComposeContext): boolean {
   const target = dotenvTarget(ctx);
   return !!target && target.text !== undefined && !isGitIgnored(ctx.workspace, target.path);
+}
+
+/**
+ * Whether a service other than `owners` loads the env file the fix writes as its own `env_file:`
+ * (`env_file: .env`): a secret moved there reaches that service's containers as an environment
+ * variable too, not only the service it was written in.
+ */
+export function dotenvLoadedByOtherServices(ctx: ComposeContext, owners: readonly string[]): boolean {
+  const target = dotenvTarget(ctx);
+  if (!target) return false;
+  return ctx.services.some((s) => !owners.includes(s.name) && envFileRefs(ctx, s).some((r) => r.path === target.path));
 }
 
 /** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
@@ -652,32 +664,33 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
 }
 
 /** The keys whose values are scripts that may repeat a secret (`redis-cli -a <password> ping`). */
-const SCRIPT_KEYS = ['healthcheck', 'command', 'entrypoint'] as const;
-
 /**
  * Whether one of the values still stays in the file after the moves: another inline secret of the
  * file with the same value that is not moved (a connection string that another name would hold, a
- * copy that cannot be edited exactly), or the value as a word of its own in a service's `healthcheck`,
- * `command` or `entrypoint` (`redis-cli -a <password>`), outside the moved spans. Moving one copy of
- * a secret and leaving another keeps the stack working only until the moved value is changed in
- * `.env`: then the copies disagree.
+ * copy that cannot be edited exactly), or the value as a word of its own anywhere else in the file,
+ * outside the moved spans and image references: `redis-cli -a <password>` in a healthcheck, the password in an app's
+ * configuration block (Kestra's `KESTRA_CONFIGURATION: |`), a comment. Moving one copy of a secret
+ * and leaving another keeps the stack working only until the moved value is changed in `.env`: then
+ * the copies disagree (and the one left is still committed).
  */
 function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values: readonly string[], moved: readonly (readonly [number, number])[]): boolean {
   const isMoved = (a: number, b: number) => moved.some(([s, e]) => a >= s && b <= e);
   const wanted = new Set(values);
   for (const d of all) if (wanted.has(d.value) && !(d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) return true;
   const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+  // An image reference is a name, not a copy (`POSTGRES_PASSWORD: postgres` beside `image: postgres:17`).
+  const images: [number, number][] = [];
   for (const service of ctx.services) {
-    for (const key of SCRIPT_KEYS) {
-      const r = ctx.serviceGet(service, key)?.value?.range;
-      if (!r) continue;
-      const text = ctx.text.slice(r[0], r[1]);
-      for (const value of wanted) {
-        for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
-          const end = at + value.length;
-          if (!isWordChar(text[at - 1]) && !isWordChar(text[end]) && !isMoved(r[0] + at, r[0] + end)) return true;
-        }
-      }
+    const r = ctx.serviceGet(service, 'image')?.value?.range;
+    if (r) images.push([r[0], r[1]]);
+  }
+  const text = ctx.text;
+  for (const value of wanted) {
+    if (value === '') continue;
+    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
+      const end = at + value.length;
+      if (isWordChar(text[at - 1]) || isWordChar(text[end]) || isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) continue;
+      return true;
     }
   }
   return false;
@@ -697,6 +710,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   const all = findInlineSecrets(ctx).map((f) => f.data);
   const edits = [edit];
   const moved: [number, number][] = [data.edit.offsets];
+  const owners = [data.service];
   let movesDefault = data.kind === 'default';
   for (const twin of all) {
     if (!twin.edit || twin.value !== data.value || twin.dotenvName !== data.dotenvName) continue;
@@ -707,6 +721,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
     if (!twinEdit || edits.some((x) => rangesOverlap(x.range, twinEdit.range))) continue;
     edits.push(twinEdit);
     moved.push(twin.edit.offsets);
+    owners.push(twin.service);
     if (twin.kind === 'default') movesDefault = true;
   }
   const base = data.source === 'command' ? `the ${data.name} password` : data.kind === 'option' ? `the password in ${data.name}` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
@@ -714,7 +729,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   // Safe when nothing else reads the variable (another compose file that shares the .env would change)
   // and no copy of the value stays in the file.
   const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], moved);
-  const safe = !movesDefault && readers !== null && readers.length === 0 && !leavesCopies(ctx, all, [data.value], moved) && !dotenvMayBeCommitted(ctx);
+  const safe = !movesDefault && readers !== null && readers.length === 0 && !leavesCopies(ctx, all, [data.value], moved) && !dotenvMayBeCommitted(ctx) && !dotenvLoadedByOtherServices(ctx, owners);
   return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 
@@ -748,7 +763,13 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
     movable.map((d) => d.dotenvName),
     movable.map((d) => d.edit!.offsets),
   );
-  const safe = !movable.some((d) => d.kind === 'default') && readers !== null && readers.length === 0 && !leavesCopies(ctx, secrets, movable.map((d) => d.value), movable.map((d) => d.edit!.offsets)) && !dotenvMayBeCommitted(ctx);
+  const safe =
+    !movable.some((d) => d.kind === 'default') &&
+    readers !== null &&
+    readers.length === 0 &&
+    !leavesCopies(ctx, secrets, movable.map((d) => d.value), movable.map((d) => d.edit!.offsets)) &&
+    !dotenvMayBeCommitted(ctx) &&
+    !dotenvLoadedByOtherServices(ctx, movable.map((d) => d.service));
   return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 
@@ -763,7 +784,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value as a word in a `healthcheck`, `command` or `entrypoint`, such as `redis-cli -a <password> ping`: changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed, and ignoring it does not untrack it: the secret would move from one committed file to another), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back, so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value as a word anywhere else in the file — `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment: changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed, and ignoring it does not untrack it: the secret would move from one committed file to another), when no other service loads that `.env` as its `env_file:` (the secret would reach that service\'s containers as an environment variable too), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [
