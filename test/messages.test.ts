@@ -148,6 +148,8 @@ describe('messages name the cause', () => {
   });
   it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one; the sudoers NOPASSWD tag is not a password', () => {
     for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN', 'NOPASSWD']) assert.equal(isCredentialName(name), false, name);
+    // The name of a file that holds the secret (faasd's basic-auth plugin: pass_filename=basic-auth-password).
+    for (const name of ['pass_filename', 'TOKEN_FILEPATH', 'SECRET_FILES']) assert.equal(isCredentialName(name), false, name);
     for (const name of ['NEXT_PUBLIC_STRIPE_SECRET_KEY', 'VITE_DB_PASSWORD', 'API_KEY', 'INITIAL_ADMIN_PW']) assert.equal(isCredentialName(name), true, name);
   });
   it('DF001 tells to pin by digest an image that publishes no version tags (distroless, Chainguard)', () => {

@@ -375,7 +375,7 @@ export function includeEnvFiles(ctx: ComposeContext): { paths: string[]; explici
   return { paths: [path.join(inc.entry.projectDir, '.env')], explicit: false };
 }
 
-const extendedMemo = new Map<string, { deps: [string, string | undefined][]; result: boolean }>();
+const extendedMemo = new Map<string, { deps: [string, string | undefined][]; result: string | null }>();
 
 /**
  * Whether a file is an `extends: {file: …}` base of a root searched as for includersOf (default and
@@ -383,10 +383,19 @@ const extendedMemo = new Map<string, { deps: [string, string | undefined][]; res
  * another such base. Memoized by the text of every file the search read.
  */
 export function isExtendedBase(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): boolean {
+  return extendingRoot(ws, filePath, options) !== null;
+}
+
+/**
+ * The first root (as isExtendedBase searches them: its own folder first, then the folders above) whose
+ * project extends a service of the file, or null. Compose interpolates the extended services with that
+ * project's `.env`, not with one beside the file.
+ */
+export function extendingRoot(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): string | null {
   const hit = extendedMemo.get(filePath);
   if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) return hit.result;
   const deps: [string, string | undefined][] = [];
-  let result = false;
+  let result: string | null = null;
   for (const candidate of rootCandidates(filePath)) {
     const text = ws.readText(candidate);
     deps.push([candidate, text]);
@@ -396,7 +405,7 @@ export function isExtendedBase(ws: WorkspaceView, filePath: string, options: Rul
     const tree = mayInclude(text) ? includeTree(root, ws) : [];
     for (const { ctx } of tree) deps.push([ctx.path, ctx.text]);
     if (extendedBases(projectOf(root, tree), ws, options, deps).some((b) => b.path === filePath)) {
-      result = true;
+      result = candidate;
       break;
     }
   }
