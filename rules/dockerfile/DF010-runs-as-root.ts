@@ -3,6 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
 import { rootBase, stageChain } from '../engine/stage-scope';
+import { isWindowsImage } from '../engine/image';
 import { nonRootUser } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
 import { VariableScope } from '../engine/stage-scope';
@@ -78,11 +79,6 @@ function effectiveUser(stage: Stage, depth = 0): Instruction | null | 'non-root-
   return null;
 }
 
-/** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com (and their old Docker Hub names), .NET Framework images. */
-const WINDOWS_REPOSITORY = /^(?:windows(?:\/[\w.-]+)*|dotnet\/framework\/[\w.-]+)$/;
-const WINDOWS_HUB_REPOSITORY = /^microsoft\/(?:windowsservercore|nanoserver|dotnet-framework|iis)$/;
-/** Windows variants of other images (`python:3.13-windowsservercore-ltsc2022`, `golang:1.26-nanoserver-ltsc2022`, `dotnet/sdk:8.0-nanoserver-1809`). */
-const WINDOWS_TAG = /(?:^|[-.])(?:windowsservercore|nanoserver)(?:$|[-.])/;
 /** A SHELL of Windows PowerShell or cmd (PowerShell 7, `pwsh`, also runs on Linux images and does not count). */
 const WINDOWS_SHELL = /^(?:powershell|cmd)(?:\.exe)?$/i;
 
@@ -93,13 +89,7 @@ const WINDOWS_SHELL = /^(?:powershell|cmd)(?:\.exe)?$/i;
  */
 function isWindowsStage(stage: Stage): boolean {
   const base = rootBase(stage);
-  if (base.kind === 'image') {
-    const ref = base.ref;
-    const registry = ref.registry?.toLowerCase() ?? null;
-    if (registry === 'mcr.microsoft.com' && WINDOWS_REPOSITORY.test(ref.repository)) return true;
-    if (registry === null && WINDOWS_HUB_REPOSITORY.test(ref.repository)) return true;
-    if (ref.tag && WINDOWS_TAG.test(ref.tag.toLowerCase())) return true;
-  }
+  if (base.kind === 'image' && isWindowsImage(base.ref)) return true;
   for (const s of stageChain(stage)) {
     for (const ins of s.instructions) {
       const program = shellProgram(ins);
@@ -245,7 +235,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0` — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa); a variable with no known value is not judged. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0` — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa); a variable with no known value is not judged. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',

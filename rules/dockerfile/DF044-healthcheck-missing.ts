@@ -2,6 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { BaseImage, DockerfileContext } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
+import { isWindowsImage } from '../engine/image';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
 import { rootBase, stageChain } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
@@ -16,9 +17,10 @@ const INTERACTIVE = /^(?:sh|bash|ash|dash|zsh|fish|python(?:\d+(?:\.\d+)?)?|node
 /** Images that are an operating system or a language toolchain: without a CMD of its own, an image built on one starts a shell or a prompt. */
 const OS_OR_TOOLCHAIN = /^(?:alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|windows(?:\/(?:servercore|nanoserver|server))?|python|node|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|rust|gcc|buildpack-deps|perl|erlang|elixir|haskell|julia|r-base|swift|dart|maven|gradle|php)$/;
 
-/** An OS or toolchain image, on Docker Hub or (Windows) on mcr.microsoft.com. */
+/** An OS or toolchain image, on Docker Hub or (Windows) on mcr.microsoft.com; any Windows base image. */
 function isOsOrToolchain(base: BaseImage): boolean {
-  return base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository);
+  if (base.kind !== 'image') return false;
+  return ((base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository)) || isWindowsImage(base.ref);
 }
 
 /** The argv of a CMD or ENTRYPOINT (JSON form, or the words of the shell form). */

@@ -87,3 +87,21 @@ export function isUnpinned(ref: ImageRef): boolean {
   if (ref.digest) return false;
   return ref.tag === null || ref.tag === 'latest';
 }
+
+/** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com, .NET Framework images. */
+const WINDOWS_REPOSITORY = /^(?:windows(?:\/[\w.-]+)*|dotnet\/framework\/[\w.-]+)$/;
+/**
+ * Their old Docker Hub names (`microsoft/windowsservercore`), and the bare names the Dockerfile
+ * reference's SHELL example builds on (`FROM windowsservercore`, a local tag of it).
+ */
+const WINDOWS_HUB_REPOSITORY = /^(?:microsoft\/)?(?:windowsservercore|nanoserver|dotnet-framework|iis)$/;
+/** Windows variants of other images (`python:3.13-windowsservercore-ltsc2022`, `golang:1.26-nanoserver-ltsc2022`, `dotnet/sdk:8.0-nanoserver-1809`). */
+const WINDOWS_TAG = /(?:^|[-.])(?:windowsservercore|nanoserver)(?:$|[-.])/;
+
+/** Whether an image is a Windows image (its RUN lines go through `cmd /S /C` unless a SHELL says otherwise; it has no uids). */
+export function isWindowsImage(ref: ImageRef): boolean {
+  const registry = ref.registry?.toLowerCase() ?? null;
+  if (registry === 'mcr.microsoft.com' && WINDOWS_REPOSITORY.test(ref.repository)) return true;
+  if (registry === null && WINDOWS_HUB_REPOSITORY.test(ref.repository)) return true;
+  return ref.tag !== null && WINDOWS_TAG.test(ref.tag.toLowerCase());
+}

@@ -10,7 +10,9 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
+import { isWindowsImage } from './image';
 import type { Separator, SimpleCommand, Word } from './shell';
+import { rootBase, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
 
@@ -950,17 +952,24 @@ export function shellProgram(ins: Instruction): string | null {
   return m ? baseName(m[1].replace(/\\/g, '/')) : null;
 }
 
-/** Whether the stage runs RUN lines through a shell that is not POSIX (a `SHELL ["powershell", …]` before `line`). */
+/**
+ * Whether the stage runs the RUN at `line` through a shell that is not POSIX: the last SHELL before it
+ * (in the stage or a stage it builds on) names PowerShell or cmd, or, with no SHELL, the stage builds
+ * on a Windows image, whose default shell is `cmd /S /C` (Dockerfile reference, SHELL). cmd reads `;`
+ * as a separator of arguments, not of commands, so a POSIX join is wrong there.
+ */
 export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
   if (!stage) return false;
-  let result = false;
-  for (const ins of stage.instructions) {
-    if (ins.getRange().start.line >= line) break;
-    if (ins.getKeyword() !== 'SHELL') continue;
-    const program = shellProgram(ins);
-    result = program !== null && NON_POSIX_SHELL.test(program);
+  let program: string | null | undefined;
+  for (const s of stageChain(stage).reverse()) {
+    for (const ins of s.instructions) {
+      if (s === stage && ins.getRange().start.line >= line) break;
+      if (ins.getKeyword() === 'SHELL') program = shellProgram(ins);
+    }
   }
-  return result;
+  if (program !== undefined) return program !== null && NON_POSIX_SHELL.test(program);
+  const base = rootBase(stage);
+  return base.kind === 'image' && isWindowsImage(base.ref);
 }
 
 /** Whether a RUN can take part in a join: shell form, no heredoc, not ONBUILD. */
