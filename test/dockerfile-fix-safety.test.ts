@@ -96,6 +96,10 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-compose-service')), ['false']);
   });
 
+  it('not safe when that service is written in compose.override.yaml, which docker compose reads by default (review probe pj-05)', () => {
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-override-service')), ['false']);
+  });
+
   it('safe when the other Dockerfiles need nothing excluded or have their own <Dockerfile>.dockerignore', () => {
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-safe')), ['true']);
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing')), ['true']);

@@ -3,8 +3,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { argWords, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
-import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, servicesBuilding } from '../engine/relations';
-import { includeTree } from '../engine/include';
+import { buildOf, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -106,25 +105,10 @@ function otherDockerfiles(ctx: DockerfileContext, contextDir: string): { paths: 
   const names = entries ? entries.filter((n) => DOCKERFILE_NAME.test(n) && !n.endsWith('.dockerignore')) : PROBED_NAMES.filter((n) => ws.exists(path.join(contextDir, n)));
   for (const n of names) found.add(path.join(contextDir, n));
   // Compose services building with this context: compose files beside the context, the Dockerfile, and up to three folders above each.
-  const seen = new Set<string>();
-  for (const start of new Set([contextDir, path.dirname(ctx.path)])) {
-    let dir = start;
-    for (let depth = 0; depth < 4; depth++) {
-      for (const name of DEFAULT_COMPOSE_NAMES) {
-        const root = parsedCompose(ws, path.join(dir, name), ctx.options);
-        if (!root) continue;
-        for (const compose of [root, ...includeTree(root, ws).map((i) => i.ctx)]) {
-          if (seen.has(compose.path)) continue;
-          seen.add(compose.path);
-          for (const service of compose.services) {
-            const build = buildOf(compose, service);
-            if (build && build.context === contextDir) found.add(build.dockerfile);
-          }
-        }
-      }
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
+  for (const compose of composeFilesAround(ws, [contextDir, path.dirname(ctx.path)], ctx.options)) {
+    for (const service of compose.services) {
+      const build = buildOf(compose, service);
+      if (build && build.context === contextDir) found.add(build.dockerfile);
     }
   }
   found.delete(ctx.path);
@@ -257,14 +241,14 @@ export default defineRule<'dockerfile', Data>({
   docs: {
     what:
       'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`) and — when the context holds a `.git` directory — `.git`. ' +
-      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
+      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
       '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
-      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
+      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names or an override\'s name — `compose.override.yaml`, `docker-compose.override.yml` — in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
     references: [

@@ -17,7 +17,7 @@ import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv } from './compose-values';
-import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
+import { COMPOSE_NAMES_READ_BY_DEFAULT, parsedCompose } from './relations';
 import { redisFacts } from './redis-config';
 import type { DataStoreKind } from './datastores';
 import { newestSupported } from './eol';
@@ -257,8 +257,6 @@ export function isCacheOnly(ctx: ComposeContext, service: Service): boolean {
   return !!facts && facts.cache;
 }
 
-/** The default compose files and their overrides, which `docker compose up` merges. */
-const MERGED_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 
 /**
  * The same service in the compose files that may add to this file's services when Compose merges
@@ -268,7 +266,7 @@ const MERGED_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, 'compose.override.yaml', 'c
 export function companionServices(ctx: ComposeContext, service: Service): { ctx: ComposeContext; service: Service }[] {
   const base = path.basename(ctx.path);
   const out: { ctx: ComposeContext; service: Service }[] = [];
-  for (const name of MERGED_BY_DEFAULT) {
+  for (const name of COMPOSE_NAMES_READ_BY_DEFAULT) {
     const p = path.join(ctx.dir, name);
     if (name === base || !ctx.workspace.exists(p)) continue;
     const other = parsedCompose(ctx.workspace, p, ctx.options);

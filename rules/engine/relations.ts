@@ -14,6 +14,45 @@ import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView 
 export const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 /**
+ * The compose files `docker compose up` and `build` read without `-f`: the default file and the
+ * override beside it, merged over it (https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/).
+ */
+export const COMPOSE_NAMES_READ_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
+/** How many folders above a file's own are searched for the compose files that may build or include it. */
+const FOLDERS_ABOVE = 3;
+
+/**
+ * The compose files that `docker compose` reads by default (COMPOSE_NAMES_READ_BY_DEFAULT) in each of
+ * `starts` and up to three folders above it, and the files they `include:` (whatever their name),
+ * each once: the files whose services may build a Dockerfile of those folders.
+ */
+export function composeFilesAround(ws: WorkspaceView, starts: readonly string[], options: RuleOptions = DEFAULT_OPTIONS): ComposeContext[] {
+  const out: ComposeContext[] = [];
+  const seen = new Set<string>();
+  const add = (c: ComposeContext) => {
+    if (seen.has(c.path)) return;
+    seen.add(c.path);
+    out.push(c);
+  };
+  for (const start of new Set(starts)) {
+    let dir = start;
+    for (let depth = 0; depth <= FOLDERS_ABOVE; depth++) {
+      for (const name of COMPOSE_NAMES_READ_BY_DEFAULT) {
+        const compose = parsedCompose(ws, path.join(dir, name), options);
+        if (!compose) continue;
+        add(compose);
+        for (const { ctx } of includeTree(compose, ws)) add(ctx);
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return out;
+}
+
+/**
  * Parses of other files, shared by analyses: a parse depends on the path and the text alone, so a
  * keystroke does not re-parse the neighbours. Rules never see these; they get a context that reads
  * the parse in their analysis (below).
@@ -162,32 +201,16 @@ export interface BuildingService {
 }
 
 /**
- * The compose services that build a Dockerfile: compose files with the default names in the
- * Dockerfile's directory and up to three directories above it, and the files they `include:`
- * (whatever their name; each file once).
+ * The compose services that build a Dockerfile, in the compose files around it (composeFilesAround:
+ * the default files and their overrides in its folder and up to three above, and what they include).
  */
 export function servicesBuilding(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): BuildingService[] {
   const out: BuildingService[] = [];
-  const seen = new Set<string>();
-  const scan = (compose: ComposeContext) => {
-    if (seen.has(compose.path)) return;
-    seen.add(compose.path);
+  for (const compose of composeFilesAround(ws, [path.dirname(dockerfilePath)], options)) {
     for (const service of compose.services) {
       const build = buildOf(compose, service);
       if (build && build.dockerfile === dockerfilePath) out.push({ compose, service, build });
     }
-  };
-  let dir = path.dirname(dockerfilePath);
-  for (let depth = 0; depth < 4; depth++) {
-    for (const name of DEFAULT_COMPOSE_NAMES) {
-      const compose = parsedCompose(ws, path.join(dir, name), options);
-      if (!compose) continue;
-      scan(compose);
-      for (const { ctx } of includeTree(compose, ws)) scan(ctx);
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
   }
   return out;
 }
