@@ -114,6 +114,15 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': longer }).map(([, safe]) => safe), [true, true, true], 'a longer word that contains the value is not a copy');
   });
 
+  it('DC040: a credential that tools and CI jobs read from the shell moves only as a quick fix (an exported GITHUB_TOKEN wins over .env: review probe pj-03)', () => {
+    const releaser = 'services:\n  releaser:\n    image: ghcr.io/acme/releaser:1.0.0\n    environment:\n      GITHUB_TOKEN: ghp_R3leaseB0tT0kenAbCdEfGhIjKlMnOpQrSt\n      RELEASE_SIGNING_KEY: k3y-0123456789abcdef\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': releaser }), [
+      ['Move GITHUB_TOKEN to .env', false],
+      ['Move RELEASE_SIGNING_KEY to .env', true],
+      ['Move all 2 inline secrets of this file to .env', false],
+    ]);
+  });
+
   it('DC040: two stores that share a value keep their own names (Dify: Redis and Postgres both default to difyai123456)', () => {
     const files = { '/p/compose.yaml': 'services:\n  db:\n    image: postgres:16-alpine\n    environment:\n      POSTGRES_PASSWORD: difyai123456\n  redis:\n    image: redis:6-alpine\n    command: redis-server --requirepass difyai123456\n' };
     const set: FileSet = new Map(Object.entries(files));
