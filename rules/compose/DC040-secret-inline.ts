@@ -6,7 +6,7 @@ import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type S
 import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles } from '../engine/include';
-import { isGitIgnored } from '../engine/repo';
+import { isGitIgnored, isGitTracked } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue, isShellExportedCredential } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
@@ -207,14 +207,14 @@ export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: st
 }
 
 /**
- * Whether the env file the fixes write already exists and git does not ignore it: it may be committed
+ * Whether the env file the fixes write already exists and git does not ignore it, or tracks it: it may be committed
  * (projects commit a `.env` of defaults: Temporal's, paperless-ngx's, Superset's), and ignoring it now
  * does not untrack it (gitignore: "Files already tracked by Git are not affected"), so a secret moved
  * there would go from one committed file to another.
  */
 export function dotenvMayBeCommitted(ctx: ComposeContext): boolean {
   const target = dotenvTarget(ctx);
-  return !!target && target.text !== undefined && !isGitIgnored(ctx.workspace, target.path);
+  return !!target && target.text !== undefined && (!isGitIgnored(ctx.workspace, target.path) || isGitTracked(ctx.workspace, target.path) === true);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ComposeContext } from '../engine/compose';
 import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRoot, repositoryRootOf } from '../engine/env-files';
-import { isGitIgnored } from '../engine/repo';
+import { isGitIgnored, isGitTracked } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { Fix, Range, WorkspaceView } from '../engine/types';
@@ -17,6 +17,8 @@ interface Data {
   exists: boolean;
   /** It exists and holds a credential-shaped variable with a value (whether, never which). */
   secrets: boolean;
+  /** Git already tracks it (its index lists it): ignoring it now would not untrack it. */
+  tracked: boolean;
 }
 
 /** Whether an env file holds a credential-shaped variable with a real value (names only are looked at for the decision; values never leave). */
@@ -59,14 +61,14 @@ export default defineRule<'compose', Data>({
   fixable: 'sometimes',
   docs: {
     what:
-      'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root do not ignore (judged with gitignore\'s own matching rules, negations included): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
+      'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root do not ignore (judged with gitignore\'s own matching rules, negations included), or that git already tracks (its repository\'s index, `.git/index`, lists it: a tracked file is committed whatever `.gitignore` says): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
       'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential-shaped variable with a value, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
     why:
       'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
     bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     good: '# .gitignore: node_modules/ and .env\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     fix:
-      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder. The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view. A file that is already committed stays tracked: run `git rm --cached <file>` and rotate the secrets it held.',
+      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder. The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view. Not offered for a file git already tracks (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", `echo ".env" >> .gitignore`; Security Checklist — "Secrets not in version control"',
     equivalents: ['No compose linter checks this; gitleaks, trufflehog and GitHub secret scanning find secrets after they were committed, and Checkov CKV_SECRET_* scans the files themselves'],
     references: [
@@ -85,22 +87,31 @@ export default defineRule<'compose', Data>({
       const root = repositoryRootOf(ctx);
       if (root && !isUnder(use.path, root)) continue;
       if (use.text !== undefined && !isDotenvName(base) && !holdsSecrets(use.text)) continue;
-      if (isGitIgnored(ctx.workspace, use.path)) continue;
+      // A tracked file is committed whatever .gitignore says (gitignore(5): files already tracked are not affected).
+      const tracked = use.text !== undefined && isGitTracked(ctx.workspace, use.path) === true;
+      if (!tracked && isGitIgnored(ctx.workspace, use.path)) continue;
       const rel = path.relative(ctx.dir, use.path).split(path.sep).join('/');
       // A file that does not exist yet has nothing to commit: a warning until it is created.
       const exists = use.text !== undefined;
       const secrets = use.text !== undefined && holdsSecrets(use.text);
       // Nothing secret to commit yet (missing, or only settings): a warning until it holds one.
-      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists, secrets }, ...(secrets ? {} : { severity: 'warning' as const }) });
+      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists, secrets, tracked }, ...(secrets ? {} : { severity: 'warning' as const }) });
     }
     return out;
   },
   message(d) {
     const how = d.via === 'interpolation' ? 'read for ${…} interpolation' : 'used by env_file';
+    if (d.tracked) {
+      return d.secrets
+        ? `'${d.display}' (${how}) is committed to git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached ${d.display}, ignore it, and rotate the secrets (they stay in the history).`
+        : `'${d.display}' (${how}) is committed to git: whatever is added to it is committed too, and ignoring it does not untrack it; run git rm --cached ${d.display} and ignore it.`;
+    }
     const risk = !d.exists ? 'once it is created, the next `git add` commits it' : d.secrets ? 'the next `git add` commits it, with the secrets it holds' : 'it holds no credential yet, but the next `git add` commits it with whatever is added to it';
     return `'${d.display}' (${how}) is not ignored by .gitignore: ${risk}.`;
   },
   fix(ctx, { data }): Fix | undefined {
+    // A .gitignore line does not untrack a committed file: `git rm --cached` does, which a fix does not run.
+    if (data.tracked) return undefined;
     const target = gitignoreTarget(ctx, data.path);
     if (!target) return undefined;
     const { gitignorePath, pattern } = target;

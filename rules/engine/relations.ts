@@ -99,6 +99,10 @@ class AnalysisWorkspace implements WorkspaceView {
     this.reads.push(dir);
     return this.base.listDir?.(dir);
   }
+  gitIndex(repoRoot: string): Uint8Array | undefined {
+    this.reads.push(path.join(repoRoot, '.git', 'index'));
+    return this.base.gitIndex?.(repoRoot);
+  }
   /** The paths read so far, as a set (made when asked: an analysis records far more often than anyone asks). */
   get read(): ReadonlySet<string> {
     const set = (this.readSet ??= new Set());

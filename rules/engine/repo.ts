@@ -31,3 +31,98 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   }
   return ignored;
 }
+
+/** The nearest folder at or above a file's that holds `.git` (the repository root), or undefined. */
+function repositoryRootAbove(ws: WorkspaceView, filePath: string): string | undefined {
+  let dir = path.dirname(filePath);
+  for (let i = 0; i < 64; i++) {
+    if (ws.exists(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+const indexPaths = new WeakMap<Uint8Array, Set<string> | null>();
+
+/**
+ * The paths a git index lists, relative to the repository root with `/` (git's index format, versions
+ * 2 to 4: https://git-scm.com/docs/index-format). Undefined for an index this reader does not know
+ * (another signature or version, an object name that is not SHA-1's 20 bytes, or one cut short): the
+ * entries must fill it exactly as the format says, so a misread is not taken for an answer.
+ */
+export function gitIndexPaths(buf: Uint8Array): Set<string> | undefined {
+  if (buf.length < 12) return undefined;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (view.getUint32(0) !== 0x44495243) return undefined; // "DIRC"
+  const version = view.getUint32(4);
+  if (version < 2 || version > 4) return undefined;
+  const count = view.getUint32(8);
+  const decoder = new TextDecoder();
+  const out = new Set<string>();
+  let at = 12;
+  let previous: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i < count; i++) {
+    const start = at;
+    // ctime, mtime, dev, ino, mode, uid, gid, size (40 bytes), the object name (20), the flags (2).
+    if (at + 62 > buf.length) return undefined;
+    const flags = view.getUint16(at + 60);
+    at += 62;
+    if (flags & 0x4000) {
+      if (version < 3) return undefined;
+      at += 2; // extended flags
+    }
+    let name: Uint8Array;
+    if (version === 4) {
+      // The name is the previous one less N bytes from its end, plus a NUL-terminated suffix.
+      if (at >= buf.length) return undefined;
+      let b = buf[at++];
+      let drop = b & 0x7f;
+      while (b & 0x80) {
+        if (at >= buf.length || drop > 0xffffff) return undefined;
+        b = buf[at++];
+        drop = ((drop + 1) << 7) | (b & 0x7f);
+      }
+      const end = buf.indexOf(0, at);
+      if (end === -1 || drop > previous.length) return undefined;
+      const suffix = buf.subarray(at, end);
+      name = new Uint8Array(previous.length - drop + suffix.length);
+      name.set(previous.subarray(0, previous.length - drop));
+      name.set(suffix, previous.length - drop);
+      at = end + 1;
+    } else {
+      const end = buf.indexOf(0, at);
+      const length = flags & 0xfff;
+      if (end === -1 || (length !== 0xfff && end - at !== length)) return undefined;
+      name = buf.subarray(at, end);
+      // 1 to 8 NUL bytes pad the entry to a multiple of eight.
+      at = start + ((end - start + 8) & ~7);
+      if (at > buf.length) return undefined;
+    }
+    previous = name;
+    out.add(decoder.decode(name));
+  }
+  return out;
+}
+
+/**
+ * Whether git tracks a file (its repository's index lists it): a tracked file stays in every commit
+ * whatever `.gitignore` says ("Files already tracked by Git are not affected", gitignore(5)).
+ * Undefined when that cannot be told: no repository, a view that cannot read the index, or an index
+ * this reader does not know.
+ */
+export function isGitTracked(ws: WorkspaceView, filePath: string): boolean | undefined {
+  if (!ws.gitIndex) return undefined;
+  const root = repositoryRootAbove(ws, filePath);
+  if (root === undefined) return undefined;
+  const bytes = ws.gitIndex(root);
+  if (!bytes) return undefined;
+  let paths = indexPaths.get(bytes);
+  if (paths === undefined) {
+    paths = gitIndexPaths(bytes) ?? null;
+    indexPaths.set(bytes, paths);
+  }
+  if (paths === null) return undefined;
+  return paths.has(path.relative(root, filePath).split(path.sep).join('/'));
+}

@@ -114,6 +114,11 @@ export interface WorkspaceView {
    * "unknown".
    */
   listDir?(dir: string): string[] | undefined;
+  /**
+   * The bytes of the git index of the repository at `repoRoot` (`<repoRoot>/.git/index`), or undefined
+   * when there is none or it cannot be read. Optional: without it, whether git tracks a file is unknown.
+   */
+  gitIndex?(repoRoot: string): Uint8Array | undefined;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceView = {

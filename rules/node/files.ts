@@ -262,6 +262,37 @@ export class DiskWorkspace implements WorkspaceView {
     return names ?? undefined;
   }
 
+  private indexCache = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
+
+  /**
+   * `<repoRoot>/.git/index`, up to 32 MB, read again when its modification time or size changes (git
+   * rewrites it on add, commit, checkout and rm; the file watcher does not look inside `.git`).
+   * Undefined when `.git` is not a folder (a worktree's or submodule's `.git` file) or the index
+   * cannot be read.
+   */
+  gitIndex(repoRoot: string): Uint8Array | undefined {
+    const p = path.join(repoRoot, '.git', 'index');
+    if (!this.allowed(p)) return undefined;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      this.indexCache.delete(p);
+      return undefined;
+    }
+    if (!st.isFile() || st.size > 32 * 1024 * 1024) return undefined;
+    const hit = this.indexCache.get(p);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.bytes;
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(p);
+    } catch {
+      return undefined;
+    }
+    this.indexCache.set(p, { mtimeMs: st.mtimeMs, size: st.size, bytes });
+    return bytes;
+  }
+
   /** Forgets what was read of a path (and of everything below it, and the listing of its folder), or of every path. */
   invalidate(p?: string): void {
     if (p === undefined) {

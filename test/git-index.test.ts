@@ -1,0 +1,118 @@
+/**
+ * Whether git tracks a file, read from the repository's index (rules/engine/repo.ts): the reader of
+ * the index format, and DR001/DC040 on a tracked env file. The indexes are built here byte by byte
+ * (git's index format: https://git-scm.com/docs/index-format), so no git is needed to run the tests.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, type FileSet } from '../rules';
+import { gitIndexPaths, isGitTracked } from '../rules/engine/repo';
+import { DiskWorkspace } from '../rules/node/files';
+import type { WorkspaceView } from '../rules/engine/types';
+import { viewOf } from './helpers/fixtures';
+
+/** An index of `paths` (sorted as git sorts them) in format version 2, 3 (one entry with extended flags) or 4 (prefix-compressed names). */
+function indexOf(paths: string[], version: 2 | 3 | 4 = 2): Uint8Array {
+  const parts: number[] = [...Buffer.from('DIRC'), 0, 0, 0, version, ...u32(paths.length)];
+  let previous = '';
+  paths.forEach((p, i) => {
+    const name = Buffer.from(p);
+    const extended = version === 3 && i === 0;
+    const entry: number[] = new Array(40).fill(0).concat(new Array(20).fill(0xab));
+    entry.push(...u16((extended ? 0x4000 : 0) | Math.min(name.length, 0xfff)));
+    if (extended) entry.push(0x40, 0); // skip-worktree
+    if (version === 4) {
+      let common = 0;
+      while (common < previous.length && common < p.length && previous[common] === p[common]) common++;
+      entry.push(previous.length - common, ...Buffer.from(p.slice(common)), 0);
+    } else {
+      entry.push(...name);
+      const length = entry.length;
+      const padded = (length + 8) & ~7;
+      for (let k = length; k < padded; k++) entry.push(0);
+    }
+    parts.push(...entry);
+    previous = p;
+  });
+  return Uint8Array.from(parts);
+}
+function u32(n: number): number[] {
+  return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+function u16(n: number): number[] {
+  return [(n >>> 8) & 0xff, n & 0xff];
+}
+
+describe('the git index reader', () => {
+  const paths = ['.env', 'backend.env', 'config/prod.env', 'docker/compose.yaml'];
+  it('lists the paths of an index of version 2, 3 (extended flags) and 4 (prefix-compressed names)', () => {
+    for (const v of [2, 3, 4] as const) assert.deepEqual([...gitIndexPaths(indexOf(paths, v))!], paths, `version ${v}`);
+  });
+  it('knows nothing of what it cannot read whole: another signature or version, or an index cut short', () => {
+    const good = indexOf(paths);
+    assert.equal(gitIndexPaths(Uint8Array.from([...Buffer.from('DIRX'), ...good.subarray(4)])), undefined);
+    const v5 = good.slice();
+    v5[7] = 5;
+    assert.equal(gitIndexPaths(v5), undefined);
+    for (const cut of [11, 40, good.length - 3]) assert.equal(gitIndexPaths(good.subarray(0, cut)), undefined, `cut at ${cut}`);
+    assert.equal(gitIndexPaths(new Uint8Array(0)), undefined);
+  });
+  it('the disk view reads .git/index of the repository, and isGitTracked answers from it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, '.git', 'index'), indexOf(['.env', 'app/db.env']));
+    fs.mkdirSync(path.join(dir, 'app'));
+    const ws = new DiskWorkspace(undefined, undefined, () => [dir]);
+    assert.equal(isGitTracked(ws, path.join(dir, '.env')), true);
+    assert.equal(isGitTracked(ws, path.join(dir, 'app', 'db.env')), true);
+    assert.equal(isGitTracked(ws, path.join(dir, 'app', '.env')), false);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const noRepo = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
+    assert.equal(isGitTracked(new DiskWorkspace(undefined, undefined, () => [noRepo]), path.join(noRepo, '.env')), undefined);
+  });
+});
+
+/** A view of `files` in the repository /p whose index lists `tracked`. */
+function repoView(files: Record<string, string>, tracked: string[]): WorkspaceView {
+  const index = indexOf(tracked.sort());
+  return { ...viewOf(new Map(Object.entries(files)) as FileSet, '/p'), gitIndex: (root) => (root === '/p' ? index : undefined) };
+}
+
+describe('DR001 and DC040 on an env file that git already tracks', () => {
+  const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    env_file: backend.env\n';
+  const files = { '/p/compose.yaml': compose, '/p/backend.env': 'SECRET_KEY=k3y-0123456789abcdef\n', '/p/.gitignore': 'backend.env\n' };
+  const dr001 = (ws: WorkspaceView) => {
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', compose, ws, DEFAULT_CONFIG);
+    return analysis.findings.filter((f) => f.code === 'DR001').map((f) => ({ message: f.message, severity: f.severity, fix: fixFinding(allRules, analysis.context, f) }));
+  };
+  it('a tracked env file is reported even when .gitignore names it, says it is committed, and gets no fix (saleor backend.env: review probe pj-04)', () => {
+    const found = dr001(repoView(files, ['backend.env', 'compose.yaml']));
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /is committed to git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached backend\.env/);
+    assert.equal(found[0].severity, 'error');
+    assert.equal(found[0].fix, undefined);
+    assert.doesNotMatch(found[0].message, /k3y-0123456789abcdef/);
+  });
+  it('an ignored file that git does not track is fine; without the index, as before', () => {
+    assert.deepEqual(dr001(repoView(files, ['compose.yaml'])), []);
+    assert.deepEqual(dr001(viewOf(new Map(Object.entries(files)) as FileSet, '/p')), []);
+    const unignored = { ...files, '/p/.gitignore': 'node_modules/\n' };
+    const found = dr001(repoView(unignored, ['compose.yaml']));
+    assert.match(found[0].message, /is not ignored by \.gitignore/);
+    assert.equal(found[0].fix?.safe, true);
+  });
+  it('DC040: a move into a .env that git tracks is not safe, even when .gitignore names it', () => {
+    const text = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-Pa55word\n';
+    const set = { '/p/compose.yaml': text, '/p/.env': 'COMPOSE_PROJECT_NAME=app\n', '/p/.gitignore': '.env\n' };
+    const safeOf = (ws: WorkspaceView) => {
+      const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, ws, DEFAULT_CONFIG);
+      const f = analysis.findings.find((x) => x.code === 'DC040')!;
+      return fixFinding(allRules, analysis.context, f)!.safe;
+    };
+    assert.equal(safeOf(repoView(set, ['compose.yaml'])), true);
+    assert.equal(safeOf(repoView(set, ['.env', 'compose.yaml'])), false);
+  });
+});
