@@ -218,6 +218,13 @@ export function postgresAuthFacts(ctx: ComposeContext, service: Service): Postgr
   // refuses --auth=scram-sha-256 (DC004 reports these versions as end of life).
   if (typeof major === 'number' && major < 10) return undefined;
   const env = new ExtendedEnv(ctx, service);
+  if (trustsWithoutPassword(image)) {
+    // Before February 2020 the entrypoint wrote `host all all all trust` when no password was set: no
+    // password is checked at all, as md5 or otherwise (DC041 reports the missing password), and
+    // POSTGRES_HOST_AUTH_METHOD did not exist yet (django-on-docker's postgres:10.5-alpine).
+    const empty = (l: EnvLookup) => l.state === 'unset' || (l.state === 'set' && l.value === '');
+    if (empty(env.get('POSTGRES_PASSWORD')) && empty(env.get('POSTGRES_PASSWORD_FILE'))) return undefined;
+  }
   const hostAuthMethod = env.get('POSTGRES_HOST_AUTH_METHOD');
   const initdbArgs = env.get('POSTGRES_INITDB_ARGS');
   const commandEncryption = passwordEncryptionFromCommand(ctx, service);
