@@ -480,11 +480,37 @@ export function isOwnEditable(ctx: ComposeContext, found: Found | undefined): bo
 }
 
 /**
+ * Programs a setup script runs that start no server: shell keywords and built-ins, file and text
+ * tools, downloaders, and the data stores' clients and admin tools. The tools Elasticsearch and
+ * OpenSearch ship (`bin/elasticsearch-certutil`, `elasticsearch-setup-passwords`) are matched by name.
+ */
+const SETUP_TOOLS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!', '[', '[[', 'test', 'true', 'false', ':', 'echo', 'printf', 'exit', 'set', 'export', 'cd', 'sleep', 'cat', 'cp', 'mv', 'rm', 'mkdir', 'chown', 'chmod', 'ln', 'touch', 'ls', 'find', 'grep', 'sed', 'awk', 'head', 'tail', 'tr', 'cut', 'wc', 'tee', 'xargs', 'unzip', 'tar', 'gzip', 'base64', 'openssl', 'curl', 'wget', 'jq', 'psql', 'pg_dump', 'pg_restore', 'pg_isready', 'createdb', 'createuser', 'mysql', 'mysqldump', 'mariadb', 'mariadb-dump', 'mysqladmin', 'mongosh', 'mongo', 'mongodump', 'mongorestore', 'mongoimport', 'redis-cli', 'rabbitmqctl', 'rabbitmqadmin', 'clickhouse-client', 'sqlcmd']);
+
+/**
+ * Whether the service's command is a shell script (`bash -c '…'`) whose every command is a setup
+ * tool (SETUP_TOOLS): it prepares something with the image and exits, and never starts the image's
+ * server (Elastic's `setup` service makes certificates with the Elasticsearch image). A script that
+ * runs anything else (a server, an entrypoint, a script of its own, a word with a variable) is not.
+ */
+function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
+  const commands = effectiveCommandsThrough(ctx, service);
+  if (!commands || commands.runs.length === 0) return false;
+  return commands.runs.every((run) => {
+    if (!run.viaShell) return false;
+    const program = run.args[0]?.value;
+    if (program === undefined || program === null) return false;
+    const name = path.posix.basename(program);
+    return SETUP_TOOLS.has(name) || /^(?:elasticsearch|opensearch)-[a-z]+(?:-[a-z]+)*$/.test(name);
+  });
+}
+
+/**
  * A one-shot job: a service another service waits for with `condition: service_completed_successfully`
- * (SigNoz's `init-clickhouse`), or one deployed never to be restarted (`deploy.restart_policy.condition:
- * none`: frappe's `configurator` and `create-site`). A plain `restart: "no"` is not one: it is the
- * default, and long-running services write it too. It runs to completion and exits: no healthcheck to
- * wait on, no data of its own to keep.
+ * (SigNoz's `init-clickhouse`), one deployed never to be restarted (`deploy.restart_policy.condition:
+ * none`: frappe's `configurator` and `create-site`), or one whose command is a shell script of setup
+ * tools only (runsOnlySetupTools: Elastic's certificate `setup`). A plain `restart: "no"` is not one:
+ * it is the default, and long-running services write it too. It runs to completion and exits: no
+ * healthcheck to wait on, no data of its own to keep.
  */
 export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
   const waited = ctx.memo(ctx, 'one-shot-services', () => {
@@ -502,5 +528,6 @@ export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
   });
   if (waited.has(service.name)) return true;
   const found = lookupPath(ctx, service, ['deploy', 'restart_policy', 'condition']);
-  return !!found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none';
+  if (found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none') return true;
+  return runsOnlySetupTools(ctx, service);
 }
