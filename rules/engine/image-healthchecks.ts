@@ -22,6 +22,10 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   'kong',
   // goauthentik/authentik Dockerfile: HEALTHCHECK … CMD ["ak", "healthcheck"].
   'ghcr.io/goauthentik/server',
+  // baserow/baserow backend/Dockerfile, production target: HEALTHCHECK … CMD [… "backend-healthcheck"].
+  'baserow/backend',
+  // axllent/mailpit Dockerfile: HEALTHCHECK --interval=15s CMD /mailpit readyz.
+  'axllent/mailpit',
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

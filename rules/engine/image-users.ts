@@ -56,6 +56,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/jboss\/keycloak$/, user: '1000' },
   // goauthentik/authentik Dockerfile, final stage: `USER 1000`.
   { match: /^ghcr\.io\/goauthentik\/server$/, user: '1000' },
+  // baserow/baserow backend/Dockerfile, production target (`local`, `prod`): `USER $UID:$GID` with `ARG UID="9999"`.
+  { match: /^\/baserow\/backend$/, user: '9999' },
   { match: /^\/gitea\/gitea$/, when: (r) => /rootless/.test(r.tag ?? ''), user: 'git' },
   { match: /^\/sonatype\/nexus3$/, user: 'nexus' },
   { match: /^(?:ghcr\.io)?\/browserless\//, user: 'blessuser' },
