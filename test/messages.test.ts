@@ -159,6 +159,15 @@ describe('messages name the cause', () => {
     assert.match(df001[0], /publishes no version tags, so pin it by digest/);
     assert.match(messagesOf('DF001', 'FROM node\nUSER node\n', '/e/Dockerfile')[0], /; pin a version\.$/);
   });
+  it('DF010 on an image built on an official data store that steps down by itself is info and says so; another command on it is a warning (review probe df-03)', () => {
+    const text = 'FROM rabbitmq:4.1-alpine\nRUN rabbitmq-plugins enable --offline rabbitmq_management\n';
+    const found = analyze(allRules, 'dockerfile', '/r/Dockerfile', text, viewOf(new Map([['/r/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF010');
+    assert.deepEqual(found.map((f) => f.severity), ['info']);
+    assert.match(found[0].message, /relies on its entrypoint to step down with su-exec/);
+    const other = 'FROM postgres:17\nCOPY migrate.py /migrate.py\nCMD ["python3", "/migrate.py"]\n';
+    const warn = analyze(allRules, 'dockerfile', '/q/Dockerfile', other, viewOf(new Map([['/q/Dockerfile', other]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF010');
+    assert.deepEqual(warn.map((f) => f.severity), ['warning']);
+  });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');

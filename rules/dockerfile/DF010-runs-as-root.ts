@@ -1,10 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
+import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
 import { rootBase, stageChain } from '../engine/stage-scope';
 import { isWindowsImage } from '../engine/image';
-import { nonRootUser } from '../engine/image-users';
+import { nonRootUser, stepDown } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
 import { VariableScope } from '../engine/stage-scope';
 import { invocation } from '../engine/run-commands';
@@ -110,7 +110,8 @@ function textOf(ctx: DockerfileContext, ins: Instruction): string {
 /**
  * How the image steps down from root by itself: with an ENTRYPOINT, a privilege-dropping tool the
  * Dockerfile installs or calls (the entrypoint script is not read); without one, the CMD (then what
- * runs) calling such a tool. The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
+ * runs) calling such a tool, or a base image whose own entrypoint steps down when it runs its server
+ * (the official data stores). The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
  */
 function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
   const chain = stageChain(stage);
@@ -127,12 +128,21 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
     return null;
   }
   // No ENTRYPOINT: the last CMD (the stage's own, else the one it inherits) is the process that runs.
+  let cmd: Instruction | undefined;
   for (const s of chain) {
-    for (let i = s.instructions.length - 1; i >= 0; i--) {
-      if (s.instructions[i].getKeyword() !== 'CMD') continue;
-      const m = DROP_TOOLS.exec(textOf(ctx, s.instructions[i]));
-      return m ? { tool: m[1], in: 'CMD' } : null;
-    }
+    for (let i = s.instructions.length - 1; i >= 0 && !cmd; i--) if (s.instructions[i].getKeyword() === 'CMD') cmd = s.instructions[i];
+    if (cmd) break;
+  }
+  const m = cmd ? DROP_TOOLS.exec(textOf(ctx, cmd)) : null;
+  if (m) return { tool: m[1], in: 'CMD' };
+  // The base image's ENTRYPOINT applies: the official data stores' steps down to the service's user
+  // when the container runs the server (its default command, or the server named in a CMD), as DC011
+  // reads them (image-users.ts; `FROM rabbitmq:4.1-alpine` + a plugin, `FROM postgis/postgis`).
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  if (base.kind === 'image' && step) {
+    const words = cmd ? argWords(ctx, cmd).filter((w) => !w.heredoc).map((w) => w.value) : [];
+    if (words.length === 0 || step.server(words)) return { tool: /alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu', in: 'ENTRYPOINT' };
   }
   return null;
 }
@@ -235,7 +245,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0` — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa); a variable with no known value is not judged. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or `0` — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa); a variable with no known value is not judged. Builder stages are not judged: only the final stage becomes the image that runs. A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
