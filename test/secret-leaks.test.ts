@@ -276,9 +276,11 @@ describe('no secret in the CLI output', () => {
       // `$$` is Compose's escape of a literal `$`: the value is a secret as written, not an interpolation.
       ['      POSTGRES_PASSWORD: Xq7$$vR2pL9kW', '      POSTGRES_PASSWORD: ********'],
       ['      - DB_PASSWORD=a$$b$$c123', '      - DB_PASSWORD=********'],
+      ['      - NEO4J_AUTH=neo4j/Lk29vQxPz81mTe', '      - NEO4J_AUTH=neo4j/********'],
+      ['      NEO4J_AUTH: "neo4j/Lk29vQxPz81mTe"', '      NEO4J_AUTH: "neo4j/********"'],
     ];
     for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
-    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN', '      TEMPLATE_DSN: app:${MYSQL_PASS}@tcp(db)/app', '      SOCKET_DSN: app@unix(/run/mysqld.sock)/app', '      PAGE_URL: https://example.com/?p=42&ref=home']) {
+    for (const kept of ['      - API_TOKEN=${API_TOKEN}', '      - POSTGRES_USER=${DATABASE_USER:-baserow}', '    image: postgres:16', '      SESSION_TTL: 3600', '      POSTGRES_PASSWORD_FILE: /run/secrets/pw', '      - "--requirepass=${REDIS_PASSWORD}"', '# Set the redis password when startup', 'ARG NPM_TOKEN', '      TEMPLATE_DSN: app:${MYSQL_PASS}@tcp(db)/app', '      SOCKET_DSN: app@unix(/run/mysqld.sock)/app', '      PAGE_URL: https://example.com/?p=42&ref=home', '      - NEO4J_AUTH=none', '      - NEO4J_AUTH=neo4j/${NEO4J_PASSWORD}']) {
       assert.equal(redactSecretsInLine(kept), kept);
     }
   });

@@ -5,8 +5,8 @@
  * not changed. Masked, with `********`:
  * - the value of a credential-named key (rules/engine/secrets.ts isCredentialName: `POSTGRES_PASSWORD:
  *   x`, `- API_TOKEN=x`, `ENV JWT_SECRET=x`, `ARG NPM_TOKEN x`), unless it is an interpolation (`${…}`);
- * - the password of a URL (`postgres://app:x@db/app`, `?password=x`, nocodb's `?u=app&p=x`) or of a Go
- *   MySQL driver DSN (`app:x@tcp(db:3306)/app`);
+ * - the password of a URL (`postgres://app:x@db/app`, `?password=x`, nocodb's `?u=app&p=x`), of a Go
+ *   MySQL driver DSN (`app:x@tcp(db:3306)/app`) or of Neo4j's `NEO4J_AUTH=neo4j/x`;
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
  *   `--password=x`, `-p x` is not: too many programs read `-p` as a port);
  * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`).
@@ -31,6 +31,9 @@ const PASSWORD_OPTIONS = '--(?:requirepass|masterauth|password|passwd|pass|secre
 const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
 const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+
+/** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
+const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
 
 /** A literal default of an interpolation: `${NAME:-default}`, `${NAME-default}` (also `:=`/`=`). */
 const DEFAULT_EXPR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])((?:[^}$\\]|\\.)+)\}/g;
@@ -59,6 +62,7 @@ export function redactSecretsInLine(line: string): string {
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
+  out = out.replace(NEO4J_AUTH, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(GO_DSN_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
     const value = dq ?? sq ?? bare ?? '';

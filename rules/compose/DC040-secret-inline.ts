@@ -447,6 +447,17 @@ function libpqPasswords(raw: string): { start: number; end: number }[] {
   return [{ start, end: start + m[1].length }];
 }
 
+/**
+ * The password of Neo4j's `NEO4J_AUTH=<user>/<password>` (the neo4j image's way to set the initial
+ * password: https://hub.docker.com/_/neo4j; `none` turns authentication off and holds no secret).
+ */
+function neo4jAuthPasswords(name: string, raw: string): { start: number; end: number }[] {
+  if (name.toUpperCase() !== 'NEO4J_AUTH') return [];
+  const slash = raw.indexOf('/');
+  if (slash <= 0 || slash === raw.length - 1 || /\s/.test(raw)) return [];
+  return [{ start: slash + 1, end: raw.length }];
+}
+
 /** The `.env` name a connection string's password goes under: `DATABASE_URL` → `DATABASE_PASSWORD`. */
 function passwordNameFor(name: string): string {
   const base = name.replace(/_(?:URL|URI|DSN|CONNECTION_STRING|CONNECTION|CONN_STR|CONN|ADDR|ADDRESS|ENDPOINT|HOST)$/i, '');
@@ -635,11 +646,16 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
           push('option', commandPasswordName(option.value, option.server, service.name, literalByValue, dotenv) ?? '', option.value, [option.start, option.end]);
           continue;
         }
-        for (const p of [...urlPasswords(env.value), ...urlQueryPasswords(env.value), ...goDsnPasswords(env.value), ...libpqPasswords(env.value)]) {
+        const neo4j = neo4jAuthPasswords(env.name, env.value);
+        for (const p of [...neo4j, ...urlPasswords(env.value), ...urlQueryPasswords(env.value), ...goDsnPasswords(env.value), ...libpqPasswords(env.value)]) {
           const pw = env.value.slice(p.start, p.end);
           const lit = literalValue(pw);
           if (lit !== null) {
             if (lit === '' || isPlaceholderPassword(lit)) continue;
+            if (neo4j.length > 0) {
+              push('option', sameSecretName(lit, literalByValue, dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
+              break;
+            }
             const name = sameSecretName(lit, literalByValue, dotenv, connectionCredential(env.name, env.value, p.end));
             push('url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
             break;
@@ -791,7 +807,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
