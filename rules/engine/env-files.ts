@@ -216,9 +216,13 @@ export function variableReferences(text: string): { name: string; index: number 
   return out;
 }
 
+/** The words that name a template of an env file (`.env.example`, `.env.dist`, iris-web's `.env.model`). */
+const TEMPLATE_WORDS = ['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'default', 'defaults', 'model'];
+const TEMPLATE_NAME = new RegExp(`(?:^|[._-])(?:${TEMPLATE_WORDS.join('|')})(?:[._-]|$)`, 'i');
+
 /** A `.env`-like file name meant to be committed (a template), e.g. `.env.example`, `defaults.env`. */
 export function isTemplateEnvName(fileName: string): boolean {
-  return /(?:^|[._-])(?:example|sample|template|tmpl|dist|defaults?|tpl)(?:[._-]|$)/i.test(fileName);
+  return TEMPLATE_NAME.test(fileName);
 }
 
 export interface EnvFileUse {
@@ -285,7 +289,7 @@ export function isDotenvName(fileName: string): boolean {
 
 /** Names a committed template of `fileName` may have (`.env.example`, `example.env`, `db.env.sample`, …). */
 export function exampleCandidates(fileName: string): string[] {
-  const out = ['example', 'sample', 'template', 'tmpl', 'tpl', 'dist', 'default', 'defaults'].flatMap((s) => [`${fileName}.${s}`, `${fileName}-${s}`, `${fileName}_${s}`]);
+  const out = TEMPLATE_WORDS.flatMap((s) => [`${fileName}.${s}`, `${fileName}-${s}`, `${fileName}_${s}`]);
   out.push(`${fileName}.local.example`);
   if (fileName.startsWith('.')) {
     const bare = fileName.slice(1);
