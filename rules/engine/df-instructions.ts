@@ -320,7 +320,8 @@ export function gitPinnedByCommit(value: string): boolean {
 
 /**
  * Whether a chmod-style mode makes a path writable by others: octal with the others' write bit
- * (`777`, `0666`, `-R 777`), or a symbolic clause giving `w` to `o` or `a` (`a+w`, `o=rwx`, `ugo+rwx`).
+ * (`777`, `0666`, `-R 777`), or a symbolic clause giving `w` to `o` or `a` (`a+w`, `o=rwx`, `ugo+rwx`)
+ * or the owner's permissions (`go=u`, livebook's `chmod -R go=u /app`).
  * Modes with the sticky bit (`1777`, `+t`) are shared temporary directories by design and are not
  * reported; `+w` without who follows the umask (usually 022) and is not reported either.
  */
@@ -342,7 +343,8 @@ export function isWorldWritableMode(mode: string): boolean {
     for (const op of ops.matchAll(/([-+=])([rwxXstugo]*)/g)) {
       if (op[2].includes('t') && op[1] !== '-') sticky = true;
       if (!othersNamed) continue;
-      if ((op[1] === '+' || op[1] === '=') && op[2].includes('w')) writable = true;
+      // `go=u` copies the owner's permissions, which include write for the files the owner (root) wrote.
+      if ((op[1] === '+' || op[1] === '=') && (op[2].includes('w') || op[2] === 'u')) writable = true;
       if (op[1] === '-' && op[2].includes('w')) writable = false;
     }
   }
