@@ -1,3 +1,4 @@
+import { resolveAt } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
 import type { Detection } from '../engine/types';
@@ -14,7 +15,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN script whose first command is `cd <dir>` followed by more commands (`RUN cd /app && npm ci`), i.e. a `cd` used to set the directory the build works in. Not flagged: `cd` inside a subshell (`(cd sub && make)`), a `cd` into a temporary directory for scratch work (`cd /tmp && curl -O … && tar …`, `cd "$(mktemp -d)"`), a `cd` later in the chain (`… && cd /tmp/src && make && cd / && rm -rf /tmp/src`, a temporary detour), a RUN that only runs `cd`. Every stage, heredoc script and ONBUILD trigger is judged.',
+    what: 'Flags a RUN script whose first command is `cd <dir>` followed by more commands (`RUN cd /app && npm ci`), i.e. a `cd` used to set the directory the build works in. Not flagged: `cd` inside a subshell (`(cd sub && make)`), a `cd` into a temporary directory for scratch work (`cd /tmp && curl -O … && tar …`, `cd "$(mktemp -d)"`, also through a variable whose ARG or ENV value is one: `ENV STAGE_DIR=/tmp` … `cd ${STAGE_DIR}`), a `cd` later in the chain (`… && cd /tmp/src && make && cd / && rm -rf /tmp/src`, a temporary detour), a RUN that only runs `cd`. Every stage, heredoc script and ONBUILD trigger is judged.',
     why: 'The directory set by `cd` lasts for one RUN only, so the next instruction silently works elsewhere; WORKDIR states the directory once for every following RUN, COPY, CMD and ENTRYPOINT, creates it if needed, and keeps the Dockerfile reviewable — files end up where the reader expects. SECURITY-GUIDELINES.md §6 Image Build Security ("Minimize layers", "Clean up": know what the build writes where).',
     bad: 'RUN cd /app && npm ci --omit=dev',
     good: 'WORKDIR /app\nRUN npm ci --omit=dev',
@@ -35,8 +36,10 @@ export default defineRule<'dockerfile', Data>({
         const inv = invocation(first);
         if (!inv || inv.name !== 'cd' || inv.args.length === 0) continue;
         const dir = inv.args[inv.args.length - 1].value;
-        // `cd -`, and scratch work in a temporary directory (`cd /tmp && curl -O … && tar …`), are not the build directory.
-        if (dir === '-' || /^(?:\/tmp|\/var\/tmp)(?:\/|$)|^\$\{?TMPDIR\b|^\$\(mktemp\b/.test(dir)) continue;
+        // `cd -`, and scratch work in a temporary directory (`cd /tmp && curl -O … && tar …`), are not the build
+        // directory; a variable counts by its ARG/ENV value (DeepSpeed's `ENV STAGE_DIR=/tmp` … `cd ${STAGE_DIR}`).
+        const where = dir.includes('$') && !dir.startsWith('$(') ? (resolveAt(ctx, dir, run.instruction.getRange().start.line) ?? dir) : dir;
+        if (dir === '-' || /^(?:\/tmp|\/var\/tmp)(?:\/|$)|^\$\{?TMPDIR\b|^\$\(mktemp\b/.test(where)) continue;
         out.push({ range: ctx.rangeOfOffsets(first.start, first.end), data: { dir } });
       }
     }
