@@ -168,6 +168,12 @@ describe('messages name the cause', () => {
     const warn = analyze(allRules, 'dockerfile', '/q/Dockerfile', other, viewOf(new Map([['/q/Dockerfile', other]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF010');
     assert.deepEqual(warn.map((f) => f.severity), ['warning']);
   });
+  it('DF041 names the producer that can fail (not an echo before it) and advises ash on a stage named through alpine-$TARGETARCH (review probe df-04, moby/buildkit)', () => {
+    const text = 'ARG ALPINE_VERSION=3.22\nFROM alpine:${ALPINE_VERSION} AS alpine-amd64\nFROM alpine:${ALPINE_VERSION} AS alpine-arm64\nFROM alpine-$TARGETARCH AS alpinebase\n\nFROM alpinebase AS rootless\nRUN adduser -D -u 1000 user \\\n  && echo user:100000:65536 | tee /etc/subuid | tee /etc/subgid\nUSER 1000:1000\nENTRYPOINT ["/bin/true"]\n';
+    const df041 = messagesOf('DF041', text, '/b/Dockerfile');
+    assert.equal(df041.length, 1);
+    assert.match(df041[0], /pipes tee into tee without pipefail: the step's status is tee's, so a failure of tee can go unnoticed; add SHELL \["\/bin\/ash", "-eo", "pipefail", "-c"\]/);
+  });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');

@@ -1,6 +1,7 @@
 import type { DockerfileContext, RunInstruction, Stage } from '../engine/dockerfile';
 import { APT_INSTALLING, APT_LISTS, appendToRun, aptSimulates, cleansAptLists, covers, mountsCacheOver, packageCommandsOf, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 import { copySourceOnlyStages } from '../engine/df-instructions';
+import { stagesItCouldName } from '../engine/stage-scope';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
 import { parseShell, type SimpleCommand } from '../engine/shell';
@@ -137,13 +138,8 @@ function stagesBuildingOn(ctx: DockerfileContext, stage: Stage): Stage[] {
   for (const s of ctx.stages) {
     if (s.index <= stage.index) continue;
     if (s.base.kind === 'stage' && found.includes(s.base.stage)) found.push(s);
-    else if (s.base.kind === 'unknown') {
-      // `FROM base-$TARGETOS` may name a stage; `FROM ${IMAGE}` (nothing but a variable) names an image.
-      const raw = s.from.getImage() ?? '';
-      if (!raw.includes('$') || /^\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(raw)) continue;
-      const pattern = new RegExp(`^${raw.toLowerCase().split(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-      if (found.some((f) => f.name !== null && pattern.test(f.name))) found.push(s);
-    }
+    // `FROM base-$TARGETOS` may name a stage; `FROM ${IMAGE}` (nothing but a variable) names an image.
+    else if (s.base.kind === 'unknown' && stagesItCouldName(ctx, s).some((c) => found.includes(c))) found.push(s);
   }
   return found.slice(1);
 }

@@ -1,13 +1,13 @@
 import type { JSONInstruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import type { RunInstruction, RunScript, Stage } from '../engine/dockerfile';
+import type { BaseImage, DockerfileContext, RunInstruction, RunScript, Stage } from '../engine/dockerfile';
 import { invocation, pipelineOf } from '../engine/run-commands';
-import { rootBase, shellHasPipefail, shellProgram, shellsOf } from '../engine/stage-scope';
+import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesItCouldName } from '../engine/stage-scope';
 import type { SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
 interface Data {
-  /** The first and last programs of the first pipeline without pipefail. */
+  /** The first producer of the first pipeline without pipefail whose failure can go unnoticed, and the pipeline's last program. */
   from: string;
   to: string;
   /** The shell that runs the script (`sh`, `bash`…), or null when unknown. */
@@ -44,6 +44,19 @@ function dashWithoutPipefail(repository: string, tag: string | null): boolean {
 
 /** Alpine and BusyBox based images: /bin/sh is BusyBox ash, which has pipefail; bash is not installed. */
 const ASH_IMAGE = /(?:^|[/-])(?:alpine|busybox)(?:$|[\d.-])/;
+
+/**
+ * Whether a stage builds on an Alpine or BusyBox image: its root base, or every stage a `FROM name-$ARG`
+ * at the root of its chain could name (moby/buildkit's `FROM alpine-$TARGETARCH`).
+ */
+function onAshImage(ctx: DockerfileContext, stage: Stage): boolean {
+  const isAsh = (base: BaseImage) => base.kind === 'image' && (ASH_IMAGE.test(base.ref.repository) || ASH_IMAGE.test(base.ref.tag ?? ''));
+  const base = rootBase(stage);
+  if (base.kind !== 'unknown') return isAsh(base);
+  const chain = stageChain(stage);
+  const candidates = stagesItCouldName(ctx, chain[chain.length - 1]);
+  return candidates.length > 0 && candidates.every((c) => isAsh(rootBase(c)));
+}
 
 /** Producers whose failure cannot matter, and that pipefail would make fail on SIGPIPE (`yes | apt-get …`). */
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
@@ -147,7 +160,7 @@ export default defineRule<'dockerfile', Data>({
         }
         const cmds = script.commands;
         let pipefail = false;
-        let found: { first: SimpleCommand; last: SimpleCommand } | undefined;
+        let found: { first: SimpleCommand; producer: SimpleCommand; last: SimpleCommand } | undefined;
         // `set -o pipefail` under a dash that lacks it stops the build ("Illegal option -o pipefail").
         const dash = () => {
           if (shell !== 'sh' || !run.stage || replacesSh()) return false;
@@ -166,7 +179,9 @@ export default defineRule<'dockerfile', Data>({
           const indices = pipelineOf(cmds, i);
           const pipe = indices.map((k) => cmds[k]);
           if (indices.slice(0, -1).every((k) => producedBy(cmds, k).every((name) => HARMLESS_PRODUCERS.has(name)))) continue;
-          found = { first: pipe[0], last: pipe[pipe.length - 1] };
+          // The producer named is the first whose failure would go unnoticed (`echo … | tee a | tee b`: the first tee).
+          const producer = indices.slice(0, -1).find((k) => !producedBy(cmds, k).every((name) => HARMLESS_PRODUCERS.has(name)));
+          found = { first: pipe[0], producer: cmds[producer ?? indices[0]], last: pipe[pipe.length - 1] };
         }
         if (!found) continue;
         // The fix: only where bash is known to run the script.
@@ -186,13 +201,10 @@ export default defineRule<'dockerfile', Data>({
         }
         let remedy: Data['remedy'] = 'shell-bash';
         if (bash || (shell !== null && /^(?:ash|zsh|ksh|mksh)$/.test(shell))) remedy = 'set';
-        else if (run.stage) {
-          const base = rootBase(run.stage);
-          if (base.kind === 'image' && (ASH_IMAGE.test(base.ref.repository) || ASH_IMAGE.test(base.ref.tag ?? ''))) remedy = script.json || script.heredoc ? 'set' : 'shell-ash';
-        }
+        else if (run.stage && onAshImage(ctx, run.stage)) remedy = script.json || script.heredoc ? 'set' : 'shell-ash';
         out.push({
           range: ctx.rangeOfOffsets(found.first.words[Math.max(0, found.first.programIndex)].start, found.last.end),
-          data: { from: invocation(found.first)?.name ?? 'a command', to: invocation(found.last)?.name ?? 'a command', shell, insert, remedy },
+          data: { from: invocation(found.producer)?.name ?? 'a command', to: invocation(found.last)?.name ?? 'a command', shell, insert, remedy },
         });
       }
     }

@@ -29,6 +29,18 @@ export function rootBase(stage: Stage): Stage['base'] {
   return chain[chain.length - 1].base;
 }
 
+/**
+ * The earlier stages a `FROM` whose name comes from an unresolved ARG could name (`FROM alpine-$TARGETARCH`
+ * → the stages `alpine-amd64`, `alpine-arm64`): its literal parts must match the stage's name. Empty
+ * for a `FROM` that is nothing but a variable (`FROM ${IMAGE}` names an image) or has none.
+ */
+export function stagesItCouldName(ctx: DockerfileContext, stage: Stage): Stage[] {
+  const raw = stage.from.getImage() ?? '';
+  if (!raw.includes('$') || /^\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(raw)) return [];
+  const pattern = new RegExp(`^${raw.toLowerCase().split(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return ctx.stages.filter((s) => s.index < stage.index && s.name !== null && pattern.test(s.name));
+}
+
 /** The name=value properties of an ENV, ARG or LABEL instruction (empty for others). */
 export function propertiesOf(ins: Instruction): Property[] {
   const p = ins as unknown as { getProperties?: () => Property[] };
