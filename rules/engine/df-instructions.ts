@@ -172,7 +172,8 @@ const copySourceOnly = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
 /**
  * The stages whose layers reach no image, only files copied out of them (builder stages): each is not
  * the last stage, no stage builds on it (`FROM <stage>`, also through other stages), and a later stage
- * copies from it (`COPY --from=<stage>`, `RUN --mount=…,from=<stage>`). What such a stage leaves in its
+ * copies from it (`COPY --from=<stage>`, `RUN --mount=…,from=<stage>`); and the stages that only such
+ * stages build on. What such a stage leaves in its
  * layers (package lists, caches) stays in the build cache. A stage that nothing names may be built on
  * its own with `--target`, so it is not one; nor is any stage when a FROM's base or a `--from` value is
  * not known (a variable may name it).
@@ -215,6 +216,19 @@ function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
   }
   const out = new Set<Stage>();
   for (const s of copied) if (!s.isFinal && !builtOn.has(s)) out.add(s);
+  // A stage that only such stages build on reaches no image either (linkding's `build-deps`, the base of
+  // `compile-icu`, which is only copied from): its layers are theirs.
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    for (const s of ctx.stages) {
+      if (s.isFinal || out.has(s)) continue;
+      const children = ctx.stages.filter((c) => c.base.kind === 'stage' && c.base.stage === s);
+      if (children.length > 0 && children.every((c) => out.has(c))) {
+        out.add(s);
+        grew = true;
+      }
+    }
+  }
   return out;
 }
 
