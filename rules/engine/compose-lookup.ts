@@ -235,6 +235,11 @@ export function commandThrough(ctx: ComposeContext, service: Service, key: 'comm
 
 /** effectiveCommands through `extends:` (null when unknown, undefined when neither is set anywhere). */
 export function effectiveCommandsThrough(ctx: ComposeContext, service: Service): { entrypoint: CommandValue | undefined; command: CommandValue | undefined; runs: EffectiveArgs[] } | null | undefined {
+  // Several rules ask of the same service (data directory options, Redis and Postgres facts, one-shot jobs); callers do not change it.
+  return ctx.memo(service.map, 'effective-commands', () => computeEffectiveCommandsThrough(ctx, service));
+}
+
+function computeEffectiveCommandsThrough(ctx: ComposeContext, service: Service): { entrypoint: CommandValue | undefined; command: CommandValue | undefined; runs: EffectiveArgs[] } | null | undefined {
   const entrypoint = commandThrough(ctx, service, 'entrypoint');
   const command = commandThrough(ctx, service, 'command');
   if (entrypoint === 'unknown' || command === 'unknown') return null;
@@ -493,6 +498,8 @@ const SETUP_TOOLS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while',
  * runs anything else (a server, an entrypoint, a script of its own, a word with a variable) is not.
  */
 function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
+  // Most services set no command: nothing to read.
+  if (!ctx.serviceGet(service, 'command') && !ctx.serviceGet(service, 'entrypoint') && !ctx.serviceGet(service, 'extends')) return false;
   const commands = effectiveCommandsThrough(ctx, service);
   if (!commands || commands.runs.length === 0) return false;
   return commands.runs.every((run) => {
@@ -513,6 +520,11 @@ function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
  * healthcheck to wait on, no data of its own to keep.
  */
 export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
+  // DC022 and DC060 both ask, of many services: answered once per service and analysis.
+  return ctx.memo(service.map, 'one-shot-job', () => computeIsOneShotJob(ctx, service));
+}
+
+function computeIsOneShotJob(ctx: ComposeContext, service: Service): boolean {
   const waited = ctx.memo(ctx, 'one-shot-services', () => {
     const out = new Set<string>();
     for (const s of ctx.services) {
