@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ComposeContext } from '../engine/compose';
-import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRoot, repositoryRootOf } from '../engine/env-files';
-import { isGitIgnored, isGitTracked } from '../engine/repo';
+import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRootOf } from '../engine/env-files';
+import { isGitIgnored, isGitTracked, repositoryRoot } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { Fix, Range, WorkspaceView } from '../engine/types';

@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { RunScript, Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import { checksDownload, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
-import type { SimpleCommand } from '../engine/shell';
+import { baseName, type SimpleCommand } from '../engine/shell';
 import { shellProgram, shellsOf } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 
@@ -228,7 +228,7 @@ interface PowershellCode {
  * the shell reads them (quotes removed), so a range there covers whole words.
  */
 function powershellCode(script: RunScript, stageShell: string[] | null | undefined): PowershellCode[] {
-  if (stageShell && !script.json && POWERSHELL.test(programName(shellProgram(stageShell)))) {
+  if (stageShell && !script.json && POWERSHELL.test(shellProgram(stageShell))) {
     const { text, offsets } = script.source;
     return [{ text, rangeOf: (start, end) => [offsets[start], offsets[Math.max(start, end - 1)] + 1] }];
   }
@@ -236,7 +236,7 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
   for (const cmd of script.commands) {
     const words = cmd.words.slice(Math.max(0, cmd.programIndex));
     // As written: the shell reading `C:\\Windows\\…\\powershell.exe` would take its backslashes for escapes.
-    if (words.length === 0 || !POWERSHELL.test(programName(words[0].raw.replace(/["']/g, '')))) continue;
+    if (words.length === 0 || !POWERSHELL.test(baseName(words[0].raw.replace(/["']/g, '')))) continue;
     const c = words.findIndex((w) => PS_COMMAND_OPTION.test(w.value));
     if (c === -1 || c + 1 >= words.length) continue;
     const code = words.slice(c + 1);
@@ -252,11 +252,6 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
     out.push({ text: code.map((w) => w.value).join(' '), rangeOf: (start, end) => [wordAt(start).start, wordAt(Math.max(start, end - 1)).end] });
   }
   return out;
-}
-
-/** A program's file name, from a Linux or Windows path (`C:\\…\\powershell.exe` → `powershell.exe`). */
-function programName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
 /**

@@ -16,6 +16,7 @@ import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type EnvVar, type Service } from './compose';
 import { includesOf } from './include';
 import { interpolate } from './interpolate';
+import { repositoryRoot } from './repo';
 import type { Range } from './types';
 
 export interface EnvFileRef {
@@ -265,21 +266,9 @@ export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
   return out;
 }
 
-/** The nearest directory at or above `dir` that holds `.git` (the repository root), or null. */
 /** The repository root of the analyzed file, looked up once per analysis and only when a rule needs it. */
 export function repositoryRootOf(ctx: ComposeContext): string | null {
   return ctx.memo(ctx, 'repositoryRoot', () => repositoryRoot(ctx.workspace, ctx.dir));
-}
-
-export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string): string | null {
-  let d = dir;
-  for (let i = 0; i < 64; i++) {
-    if (ws.exists(path.join(d, '.git'))) return d;
-    const parent = path.dirname(d);
-    if (parent === d) return null;
-    d = parent;
-  }
-  return null;
 }
 
 /** Whether an env file is conventionally the local secrets file: `.env` or `.env.<stage>` (templates excluded). */

@@ -11,7 +11,7 @@
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { isWindowsImage } from './image';
-import type { Separator, SimpleCommand, Word } from './shell';
+import { baseName, type Separator, type SimpleCommand, type Word } from './shell';
 import { rootBase, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -136,10 +136,6 @@ function toolOfProgram(name: string): Tool | null {
 const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$|^py$/;
 const REDIRECT = /^(?:\d*|&)(?:>>?|<<?|>&|<&|>\|)/;
 
-function baseName(value: string): string {
-  const slash = value.lastIndexOf('/');
-  return slash === -1 ? value : value.slice(slash + 1);
-}
 
 function isRedirect(w: Word): boolean {
   return REDIRECT.test(w.raw);
@@ -949,7 +945,7 @@ const NON_POSIX_SHELL = /^(?:powershell|pwsh|cmd)(?:\.exe)?$/i;
 export function shellProgram(ins: Instruction): string | null {
   if (ins.getKeyword() !== 'SHELL') return null;
   const m = /^\s*\[\s*"([^"]*)"/.exec(ins.getArgumentsContent() ?? '');
-  return m ? baseName(m[1].replace(/\\/g, '/')) : null;
+  return m ? baseName(m[1]) : null;
 }
 
 /**

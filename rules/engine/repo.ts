@@ -32,16 +32,16 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   return ignored;
 }
 
-/** The nearest folder at or above a file's that holds `.git` (the repository root), or undefined. */
-function repositoryRootAbove(ws: WorkspaceView, filePath: string): string | undefined {
-  let dir = path.dirname(filePath);
+/** The nearest directory at or above `dir` that holds `.git` (the repository root), or null. */
+export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string): string | null {
+  let d = dir;
   for (let i = 0; i < 64; i++) {
-    if (ws.exists(path.join(dir, '.git'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
+    if (ws.exists(path.join(d, '.git'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return null;
+    d = parent;
   }
-  return undefined;
+  return null;
 }
 
 const indexPaths = new WeakMap<Uint8Array, Set<string> | null>();
@@ -114,8 +114,8 @@ export function gitIndexPaths(buf: Uint8Array): Set<string> | undefined {
  */
 export function isGitTracked(ws: WorkspaceView, filePath: string): boolean | undefined {
   if (!ws.gitIndex) return undefined;
-  const root = repositoryRootAbove(ws, filePath);
-  if (root === undefined) return undefined;
+  const root = repositoryRoot(ws, path.dirname(filePath));
+  if (root === null) return undefined;
   const bytes = ws.gitIndex(root);
   if (!bytes) return undefined;
   let paths = indexPaths.get(bytes);

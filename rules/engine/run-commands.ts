@@ -4,7 +4,7 @@
  */
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext } from './dockerfile';
-import type { MappedText, SimpleCommand, Word } from './shell';
+import { baseName, type MappedText, type SimpleCommand, type Word } from './shell';
 import type { TextEdit } from './types';
 
 /** Commands that run the command written after them; with the short options of theirs that take a value. */
@@ -34,9 +34,6 @@ export interface Invocation {
   assignments: Word[];
 }
 
-function baseName(v: string): string {
-  return v.slice(v.lastIndexOf('/') + 1);
-}
 
 /** Where a command keeps its invocation once read (a property of its own: cheaper than a WeakMap). */
 const INVOCATION = Symbol('docker-guardrails.invocation');

@@ -536,12 +536,14 @@ function findProgram(words: Word[]): number {
   return -1;
 }
 
+/** A path's last component, from a Linux or a Windows path (`/usr/bin/curl` → `curl`, `C:\\…\\powershell.exe` → `powershell.exe`). */
+export function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
 /** The program name of a command without its directory (`/usr/bin/apt-get` → `apt-get`), or ''. */
 export function programName(cmd: SimpleCommand): string {
-  if (cmd.programIndex < 0) return '';
-  const v = cmd.words[cmd.programIndex].value;
-  const slash = v.lastIndexOf('/');
-  return slash === -1 ? v : v.slice(slash + 1);
+  return cmd.programIndex < 0 ? '' : baseName(cmd.words[cmd.programIndex].value);
 }
 
 /** The words after the program name. */

@@ -6,6 +6,7 @@
  */
 import type { Instruction, JSONInstruction, Property } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
+import { baseName } from './shell';
 
 /** A stage and the earlier stages it builds on (`FROM <stage>`), nearest first. */
 export function stageChain(stage: Stage): Stage[] {
@@ -77,8 +78,7 @@ export function shellHasPipefail(shell: readonly string[]): boolean {
 
 /** The program name of a SHELL (`/bin/bash` → `bash`). */
 export function shellProgram(shell: readonly string[]): string {
-  const p = shell[0] ?? '';
-  return p.slice(p.lastIndexOf('/') + 1).toLowerCase();
+  return baseName(shell[0] ?? '').toLowerCase();
 }
 
 /** Known: the value; null: declared without a value we can know (unknown). */
