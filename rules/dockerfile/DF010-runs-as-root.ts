@@ -2,11 +2,10 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
-import { rootBase, stageChain } from '../engine/stage-scope';
+import { rootBase, stageChain, VariableScope } from '../engine/stage-scope';
 import { isWindowsImage } from '../engine/image';
 import { nonRootUser, stepDown } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
-import { VariableScope } from '../engine/stage-scope';
 import { invocation } from '../engine/run-commands';
 import type { Fix, Position, Range } from '../engine/types';
 
