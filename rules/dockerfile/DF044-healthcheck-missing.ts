@@ -2,7 +2,6 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { BaseImage, DockerfileContext } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
-import { isWindowsImage } from '../engine/image';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
 import { rootBase, stageChain } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
@@ -15,12 +14,25 @@ interface Data {
 /** Shells and language prompts: an image that starts one of these without arguments is a toolbox or a base image, not a service. */
 const INTERACTIVE = /^(?:sh|bash|ash|dash|zsh|fish|python(?:\d+(?:\.\d+)?)?|node|nodejs|irb|ruby|perl|php|iex|erl|ghci|jshell|R|julia|lua|pwsh|powershell|cmd(?:\.exe)?)$/;
 /** Images that are an operating system or a language toolchain: without a CMD of its own, an image built on one starts a shell or a prompt. */
-const OS_OR_TOOLCHAIN = /^(?:alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|windows(?:\/(?:servercore|nanoserver|server))?|python|node|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|rust|gcc|buildpack-deps|perl|erlang|elixir|haskell|julia|r-base|swift|dart|maven|gradle|php|nvidia\/cuda|dotnet\/(?:runtime-deps|runtime|aspnet|sdk))$/;
+const OS_OR_TOOLCHAIN = /^(?:alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|windows(?:\/(?:servercore|nanoserver|server))?|python|node|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|rust|gcc|buildpack-deps|perl|erlang|elixir|haskell|julia|r-base|swift|dart|maven|gradle|php)$/;
 
-/** An OS or toolchain image, on Docker Hub or (Windows) on mcr.microsoft.com; any Windows base image. */
+/** An OS or toolchain image, on Docker Hub or (Windows) on mcr.microsoft.com. */
 function isOsOrToolchain(base: BaseImage): boolean {
-  if (base.kind !== 'image') return false;
-  return ((base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository)) || isWindowsImage(base.ref);
+  return base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && OS_OR_TOOLCHAIN.test(base.ref.repository);
+}
+
+/**
+ * More images that start a shell when given no command, though an image built on them with a command
+ * of its own is usually a service (so they do not count for the bare-program case below): nvidia/cuda
+ * (Ubuntu with the CUDA toolkit), Microsoft's .NET runtime and SDK images (self-contained .NET services
+ * run on runtime-deps), and Windows Server Core and Nano Server under their old Docker Hub names.
+ */
+const SHELL_WITHOUT_COMMAND = /^(?:nvidia\/cuda|dotnet\/(?:runtime-deps|runtime|sdk)|(?:microsoft\/)?(?:windowsservercore|nanoserver))$/;
+
+/** Whether an image built on `base` with no CMD/ENTRYPOINT of its own starts a shell or a prompt. */
+function startsShellWithoutCommand(base: BaseImage): boolean {
+  if (isOsOrToolchain(base)) return true;
+  return base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && SHELL_WITHOUT_COMMAND.test(base.ref.repository);
 }
 
 /** The argv of a CMD or ENTRYPOINT (JSON form, or the words of the shell form). */
@@ -64,7 +76,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang, nvidia/cuda, Microsoft\'s .NET images `mcr.microsoft.com/dotnet/runtime-deps` … `sdk`…) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`, also as the CMD of an init or wrapper-script ENTRYPOINT, as dev containers do); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base or on scratch (uv\'s image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a stage named through a platform ARG such as `FROM binaries-$TARGETOS`, whose value depends on the build) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
+    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang…; and, for this case only, nvidia/cuda, Microsoft\'s .NET runtime and SDK images `mcr.microsoft.com/dotnet/runtime-deps`, `runtime`, `sdk`, and Windows Server Core and Nano Server under their old names) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`, also as the CMD of an init or wrapper-script ENTRYPOINT, as dev containers do); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base or on scratch (uv\'s image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a stage named through a platform ARG such as `FROM binaries-$TARGETOS`, whose value depends on the build) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
     why: 'Without a health check, Docker (and compose `depends_on: condition: service_healthy`, Swarm, most orchestrators) only knows the process is running, not that it answers: a hung or half-started service keeps receiving traffic and is never restarted. SECURITY-GUIDELINES.md checklist (Development): "Health checks implemented"; §2 Container Runtime Security (availability, "Resource Limits … prevent DoS").',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://127.0.0.1:3000/health || exit 1\nCMD ["node", "/app/server.js"]',
@@ -91,7 +103,7 @@ export default defineRule<'dockerfile', Data>({
     if (!entrypoint && !cmd) {
       // Starts what the base image starts: nothing (scratch artifact) or a shell/prompt (OS and toolchain images).
       if (base.kind === 'scratch') return [];
-      if (isOsOrToolchain(base)) return [];
+      if (startsShellWithoutCommand(base)) return [];
     }
     const entryArgv = argvOf(ctx, entrypoint);
     const cmdArgv = argvOf(ctx, cmd);
