@@ -83,6 +83,14 @@ describe('DF012: removing EXPOSE 22 is a quick fix only', () => {
   });
 });
 
+describe('DF049: removing RUN --security=insecure is a quick fix only', () => {
+  it('the step may need what the sandbox blocks (io_uring tests, mounts, systemd)', () => {
+    const flags = flagsOf('DF049', 'fires-insecure.dockerfile');
+    assert.ok(flags.length > 0, 'the removal is offered');
+    assert.deepEqual(safeOnly(flags).filter((f) => f !== 'false'), []);
+  });
+});
+
 describe('DR003: a .dockerignore shared by other Dockerfiles of the build context is not safe to extend', () => {
   it('not safe when another Dockerfile in the context folder ADDs a file a new line excludes (discourse nginx_public_keys.key)', () => {
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-other-adds-key')), ['false']);
