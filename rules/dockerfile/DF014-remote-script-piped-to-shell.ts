@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { RunScript, Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import { checksDownload, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
-import { baseName, type SimpleCommand } from '../engine/shell';
+import { baseName, isPowerShell, type SimpleCommand } from '../engine/shell';
 import { shellProgram, shellsOf } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 
@@ -198,8 +198,6 @@ const PS_DOWNLOAD = String.raw`(\.DownloadString|\b(?:iwr|irm|Invoke-WebRequest|
  */
 const PS_RUNS_DOWNLOAD = new RegExp(String.raw`(\b(?:iex|Invoke-Expression)\b|\[scriptblock\]::Create)[^;\n|]{0,400}?${PS_DOWNLOAD}|${PS_DOWNLOAD}[^;\n]{0,400}?\|\s*(iex|Invoke-Expression)\b`, 'gi');
 
-const POWERSHELL = /^(?:powershell|pwsh)(?:\.exe)?$/i;
-
 /** The options of powershell.exe and pwsh that take the code to run: `-Command`, `-c` and its other prefixes. */
 const PS_COMMAND_OPTION = /^[-/](?:c|co|com|comm|comma|comman|command)$/i;
 
@@ -228,7 +226,7 @@ interface PowershellCode {
  * the shell reads them (quotes removed), so a range there covers whole words.
  */
 function powershellCode(script: RunScript, stageShell: string[] | null | undefined): PowershellCode[] {
-  if (stageShell && !script.json && POWERSHELL.test(shellProgram(stageShell))) {
+  if (stageShell && !script.json && isPowerShell(shellProgram(stageShell))) {
     const { text, offsets } = script.source;
     return [{ text, rangeOf: (start, end) => [offsets[start], offsets[Math.max(start, end - 1)] + 1] }];
   }
@@ -236,7 +234,7 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
   for (const cmd of script.commands) {
     const words = cmd.words.slice(Math.max(0, cmd.programIndex));
     // As written: the shell reading `C:\\Windows\\…\\powershell.exe` would take its backslashes for escapes.
-    if (words.length === 0 || !POWERSHELL.test(baseName(words[0].raw.replace(/["']/g, '')))) continue;
+    if (words.length === 0 || !isPowerShell(baseName(words[0].raw.replace(/["']/g, '')))) continue;
     const c = words.findIndex((w) => PS_COMMAND_OPTION.test(w.value));
     if (c === -1 || c + 1 >= words.length) continue;
     const code = words.slice(c + 1);

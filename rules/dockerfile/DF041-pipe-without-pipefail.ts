@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { BaseImage, DockerfileContext, RunInstruction, RunScript, Stage } from '../engine/dockerfile';
 import { invocation, pipelineOf } from '../engine/run-commands';
 import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesItCouldName } from '../engine/stage-scope';
-import type { SimpleCommand } from '../engine/shell';
+import { isNonPosixShell, type SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
 interface Data {
@@ -60,8 +60,6 @@ function onAshImage(ctx: DockerfileContext, stage: Stage): boolean {
 
 /** Producers whose failure cannot matter, and that pipefail would make fail on SIGPIPE (`yes | apt-get …`). */
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
-/** Shells without POSIX `set -o` (a SHELL of these is not judged). */
-const NON_POSIX = /^(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
 /** Images whose /bin/sh is bash (Red Hat family). */
 const SH_IS_BASH = /(?:^|\/)(?:centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux)$|(?:^|\/)ubi\d*(?:-minimal|-init)?$/;
 
@@ -135,7 +133,7 @@ export default defineRule<'dockerfile', Data>({
     const replacesSh = () => (replaced ??= REPLACES_SH.test(ctx.text));
     for (const run of ctx.runs()) {
       const stageShell = shellAt(run);
-      if (stageShell && (shellHasPipefail(stageShell) || NON_POSIX.test(shellProgram(stageShell)))) continue;
+      if (stageShell && (shellHasPipefail(stageShell) || isNonPosixShell(shellProgram(stageShell)))) continue;
       const commandLine = run.scripts.find((s) => !s.heredoc);
       for (const script of run.scripts) {
         if (!script.isShell) continue;

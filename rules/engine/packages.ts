@@ -11,7 +11,7 @@
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { isWindowsImage } from './image';
-import { baseName, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, type Separator, type SimpleCommand, type Word } from './shell';
 import { rootBase, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -939,7 +939,6 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
 // ---------------------------------------------------------------------------------------------
 // Joining RUN instructions (DF033, DF039)
 
-const NON_POSIX_SHELL = /^(?:powershell|pwsh|cmd)(?:\.exe)?$/i;
 
 /** The program a SHELL instruction names, without its folder (`SHELL ["C:\\…\\powershell.exe", …]` → `powershell.exe`); null for another instruction or an unreadable one. */
 export function shellProgram(ins: Instruction): string | null {
@@ -963,7 +962,7 @@ export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
       if (ins.getKeyword() === 'SHELL') program = shellProgram(ins);
     }
   }
-  if (program !== undefined) return program !== null && NON_POSIX_SHELL.test(program);
+  if (program !== undefined) return program !== null && isNonPosixShell(program);
   const base = rootBase(stage);
   return base.kind === 'image' && isWindowsImage(base.ref);
 }

@@ -541,6 +541,16 @@ export function baseName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
+/** PowerShell, Windows' (`powershell`) or 7 (`pwsh`), by its program name (`.exe` or not). */
+export function isPowerShell(program: string): boolean {
+  return /^(?:powershell|pwsh)(?:\.exe)?$/i.test(program);
+}
+
+/** A shell that is not POSIX — PowerShell or cmd — by its program name: `set -o`, `;` and `&&` do not mean there what they mean in sh. */
+export function isNonPosixShell(program: string): boolean {
+  return isPowerShell(program) || /^cmd(?:\.exe)?$/i.test(program);
+}
+
 /** The program name of a command without its directory (`/usr/bin/apt-get` → `apt-get`), or ''. */
 export function programName(cmd: SimpleCommand): string {
   return cmd.programIndex < 0 ? '' : baseName(cmd.words[cmd.programIndex].value);
