@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { parseAllDocuments } from 'yaml';
 import { applyTextEdits } from '../rules';
+import { indexOf } from './helpers/git-index';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
 
 const DOCKERFILE = 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
@@ -354,6 +355,29 @@ describe('language server over stdio', () => {
         fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, '.gitignore')).toString(), type: 1 }] });
         await client.until('DR001 gone from compose.yaml', () => !codes().includes('DR001'));
+      });
+    });
+  });
+
+  describe('the git index', () => {
+    it('DR001 follows the repository index: a tracked env file is reported even when ignored, and git rm --cached clears it', async () => {
+      const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    env_file: backend.env\n';
+      const files = { 'compose.yaml': compose, 'backend.env': 'SECRET_KEY=k3y-0123456789abcdef\n', '.gitignore': 'backend.env\n', '.git/HEAD': 'ref: refs/heads/main\n' };
+      await withServer(files, async (client, dir) => {
+        const composeUri = URI.file(path.join(dir, 'compose.yaml')).toString();
+        const dr001 = () => (client.latest(composeUri)?.diagnostics ?? []).filter((d) => d.code === 'DR001');
+        await client.until('compose.yaml analyzed', () => client.latest(composeUri) !== undefined);
+        assert.deepEqual(dr001(), [], 'ignored and not tracked');
+        const indexPath = path.join(dir, '.git', 'index');
+        const indexUri = URI.file(indexPath).toString();
+        // `git add -f backend.env`: the index lists it.
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'backend.env', 'compose.yaml']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: indexUri, type: 1 }] });
+        await client.until('DR001: committed', () => dr001().some((d) => /is committed to git/.test(String(d.message))));
+        // `git rm --cached backend.env`.
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'compose.yaml']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: indexUri, type: 2 }] });
+        await client.until('DR001 gone', () => dr001().length === 0);
       });
     });
   });

@@ -300,8 +300,10 @@ export class DiskWorkspace implements WorkspaceView {
       this.existsCache.clear();
       this.linkCache.clear();
       this.dirCache.clear();
+      this.indexCache.clear();
       return;
     }
+    this.indexCache.delete(p);
     this.cache.delete(p);
     this.existsCache.delete(p);
     this.linkCache.delete(p);
