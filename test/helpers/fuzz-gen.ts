@@ -44,7 +44,7 @@ const sep = pick(' && ', ' ; ', ' || ', ' | ', ' &&\\\n    ', ' \\\n && ', ' && 
 const shellScript = fc.tuple(shellCmd, fc.array(fc.tuple(sep, shellCmd), { maxLength: 4 })).map(([first, rest]) => first + rest.map(([s, c]) => s + c).join(''));
 
 const runInstr = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(pick('RUN ', 'RUN --mount=type=cache,target=/var/cache/apt ', 'RUN --mount=type=secret,id=tok ', 'run ', 'RUN\t', 'RUN --network=none '), shellScript).map(([a, b]) => a + b) },
+  { weight: 6, arbitrary: fc.tuple(pick('RUN ', 'RUN --mount=type=cache,target=/var/cache/apt ', 'RUN --mount=type=secret,id=tok ', 'run ', 'RUN\t', 'RUN --network=none ', 'RUN --security=insecure ', 'RUN --security=insecure\t--network=none '), shellScript).map(([a, b]) => a + b) },
   { weight: 1, arbitrary: fc.tuple(shellCmd, fc.boolean()).map(([c, sh]) => (sh ? `RUN ["/bin/sh", "-c", ${JSON.stringify(c)}]` : `RUN [${c.split(' ').slice(0, 4).map((w) => JSON.stringify(w)).join(', ')}]`)) },
   { weight: 1, arbitrary: fc.tuple(pick('EOF', 'SCRIPT', '-EOT'), fc.array(shellCmd, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([tag, cmds, bash]) => `RUN ${bash ? 'bash ' : ''}<<${tag}\n${cmds.join('\n')}\n${tag.replace(/^-/, '')}`) },
   { weight: 1, arbitrary: fc.tuple(shellCmd, shellCmd).map(([a, b]) => `RUN ${a} \\\n    # a comment inside\n    && ${b}`) },
