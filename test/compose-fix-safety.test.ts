@@ -67,7 +67,7 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     // A finding without a fix (a credential in a carried configuration) offers none.
     const fixes = findings.map((f) => fixFinding(allRules, analysis.context, f)).filter((f) => f !== undefined);
     const all = dc040.moreFixes!(analysis.context as ComposeContext, findings[0])[0];
-    return [...fixes, all].map((f) => [f.title, f.safe]);
+    return [...fixes, ...(all ? [all] : [])].map((f) => [f.title, f.safe]);
   }
 
   it('DC040: moving the default of an interpolation is a quick fix only (a project started with --env-file does not read .env: DefectDojo)', () => {
@@ -122,6 +122,23 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
       ['Move RELEASE_SIGNING_KEY to .env', true],
       ['Move all 2 inline secrets of this file to .env', false],
     ]);
+  });
+
+  it('DC040 (review 5): no move of a number (YAML resolves it: 0x1F2E3D4C is 523124044) or of a value ending in a backslash (no .env spelling); not safe when another service passes the name through or its env_file reads it, across include:, or when a copy follows a YAML escape', () => {
+    const titles = (text: string, extra: Record<string, string> = {}) => dc040Fixes({ '/p/compose.yaml': text, ...extra });
+    const number = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: 0x1F2E3D4C\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+    assert.deepEqual(titles(number).map(([t]) => t), ['Move JWT_SECRET to .env'], 'the number is reported, not moved');
+    const backslash = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7vR2kLp9\\\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+    assert.deepEqual(titles(backslash).map(([t]) => t), ['Move JWT_SECRET to .env']);
+    const passthrough = `${db}  pgadmin:\n    image: dpage/pgadmin4:9.0\n    environment:\n      - POSTGRES_PASSWORD\n`;
+    assert.deepEqual(titles(passthrough).map(([, safe]) => safe), [false, true, false]);
+    const envFileReads = `${db}  app:\n    image: ghcr.io/acme/app:1.0.0\n    env_file: app.env\n`;
+    assert.deepEqual(titles(envFileReads, { '/p/app.env': 'DB_PW=${POSTGRES_PASSWORD:-none}\n' }).map(([, safe]) => safe), [false, true, false]);
+    assert.deepEqual(titles(envFileReads, { '/p/app.env': 'POSTGRES_PASSWORD\n' }).map(([, safe]) => safe), [false, true, false]);
+    const including = `include:\n  - sub/compose.yaml\n${db}`;
+    assert.deepEqual(titles(including, { '/p/sub/compose.yaml': 'services:\n  x:\n    image: alpine:3.22\n' }).map(([, safe]) => safe), [false, false, false]);
+    const escaped = `${db}  web:\n    image: nginx:1.30-alpine\n    labels:\n      note: "rotated\\ns3cr3t-Pa55word"\n`;
+    assert.deepEqual(titles(escaped).map(([, safe]) => safe), [false, true, false]);
   });
 
   it('DC040: two stores that share a value keep their own names (Dify: Redis and Postgres both default to difyai123456)', () => {

@@ -29,6 +29,12 @@ describe('the git index reader', () => {
     for (const cut of [11, 40, good.length - 3]) assert.equal(gitIndexPaths(good.subarray(0, cut)), undefined, `cut at ${cut}`);
     assert.equal(gitIndexPaths(new Uint8Array(0)), undefined);
   });
+  it('a split index (its link extension) or a sparse one (a folder entry) lists less than is tracked: unknown (review probe 01)', () => {
+    const withExtension = (signature: string) => Uint8Array.from([...indexOf(paths), ...Buffer.from(signature), 0, 0, 0, 0, ...new Array(20).fill(0)]);
+    assert.equal(gitIndexPaths(withExtension('link')), undefined);
+    assert.deepEqual([...gitIndexPaths(withExtension('TREE'))!], paths, 'another extension changes nothing');
+    assert.equal(gitIndexPaths(indexOf(['.env', 'docs/'])), undefined);
+  });
   it('the disk view reads .git/index of the repository, and isGitTracked answers from it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
     fs.mkdirSync(path.join(dir, '.git'));
@@ -40,7 +46,17 @@ describe('the git index reader', () => {
     assert.equal(isGitTracked(ws, path.join(dir, 'app', '.env')), false);
     fs.rmSync(dir, { recursive: true, force: true });
     const noRepo = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
-    assert.equal(isGitTracked(new DiskWorkspace(undefined, undefined, () => [noRepo]), path.join(noRepo, '.env')), undefined);
+    assert.equal(isGitTracked(new DiskWorkspace(undefined, undefined, () => [noRepo]), path.join(noRepo, '.env')), false, 'no repository: nothing is tracked');
+    // A linked worktree or a submodule: `.git` is a file that names the repository's folder (review probe 03).
+    const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
+    fs.mkdirSync(path.join(outer, 'modules', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(outer, 'modules', 'sub', 'index'), indexOf(['.env']));
+    fs.mkdirSync(path.join(outer, 'sub'));
+    fs.writeFileSync(path.join(outer, 'sub', '.git'), 'gitdir: ../modules/sub\n');
+    assert.equal(isGitTracked(new DiskWorkspace(undefined, undefined, () => [outer]), path.join(outer, 'sub', '.env')), true);
+    // Its repository outside the workspace folders is not read: unknown.
+    assert.equal(isGitTracked(new DiskWorkspace(undefined, undefined, () => [path.join(outer, 'sub')]), path.join(outer, 'sub', '.env')), undefined);
+    fs.rmSync(outer, { recursive: true, force: true });
   });
 });
 
@@ -64,6 +80,18 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
     assert.equal(found[0].severity, 'error');
     assert.equal(found[0].fix, undefined);
     assert.doesNotMatch(found[0].message, /k3y-0123456789abcdef/);
+  });
+  it('a tracked env file missing from the disk is still committed (review probe 02); an index that cannot be read whole makes the ignore fix a quick fix only (probe 01)', () => {
+    const missing = { '/p/compose.yaml': compose, '/p/.gitignore': 'node_modules/\n' };
+    const found = dr001(repoView(missing, ['backend.env', 'compose.yaml']));
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /is committed to git/);
+    assert.equal(found[0].fix, undefined);
+    const split = Uint8Array.from([...indexOf(['compose.yaml']), ...Buffer.from('link'), 0, 0, 0, 0, ...new Array(20).fill(0)]);
+    const unknown: WorkspaceView = { ...viewOf(new Map(Object.entries({ ...files, '/p/.gitignore': 'node_modules/\n' })) as FileSet, '/p'), gitIndex: () => split };
+    const [f] = dr001(unknown);
+    assert.match(f.message, /is not ignored by \.gitignore/);
+    assert.equal(f.fix?.safe, false);
   });
   it('an ignored file that git does not track is fine; without the index, as before', () => {
     assert.deepEqual(dr001(repoView(files, ['compose.yaml'])), []);

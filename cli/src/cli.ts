@@ -648,7 +648,7 @@ function renderDiff(changed: FileSet, cwd: string): string {
       if (v.includes('$')) secrets.add(v.replace(/\$/g, '$$$$'));
     }
   }
-  const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
+  const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{]|\\\\[nrt0abefv])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
   const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);
   let out = '';
   for (const [p, after] of changed) {

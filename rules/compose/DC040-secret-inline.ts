@@ -5,7 +5,7 @@ import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
-import { extendingRoot, includeEnvFiles } from '../engine/include';
+import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
 import { isCredentialName, isPlaceholderValue, isShellExportedCredential } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
@@ -53,11 +53,14 @@ export function literalValue(raw: string): string | null {
 /**
  * How the value is written in `.env` so that Compose reads it back unchanged: bare when it has only
  * safe characters, else single-quoted (Compose does not interpolate or unescape single-quoted .env
- * values). Null when no exact spelling exists (a value with both a single quote and a special character).
+ * values). Null when no exact spelling exists (a value with both a single quote and a special character,
+ * or one that ends with a backslash).
  */
 export function dotenvSpelling(value: string): string | null {
   if (/^[A-Za-z0-9_./:@+,=%^-]*$/.test(value)) return value;
-  if (value.includes("'") || /[\r\n]/.test(value)) return null;
+  // A backslash before the closing quote escapes it for Compose's parser (compose-go dotenv: an escaped
+  // quote does not end the value), so a value that ends with one has no single-quoted spelling.
+  if (value.includes("'") || /[\r\n]/.test(value) || value.endsWith('\\')) return null;
   return `'${value}'`;
 }
 
@@ -132,8 +135,23 @@ export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly stri
   const known = ctx.dotenv()?.vars;
   const fresh = names.filter((n, i) => names.indexOf(n) === i && known?.get(n) === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
   if (fresh.length === 0) return [];
+  // Across `include:` the including project's environment is merged over the included file's .env
+  // (compose-go ApplyInclude): which value a service gets depends on files this check does not weigh.
+  if (isIncluded(ctx) || includesOf(ctx, ctx.projectDir).length > 0) return null;
   const out: string[] = [];
   if (fresh.some((n) => readsVariable(ctx.text, n, ownEdits))) out.push(path.basename(ctx.path));
+  // The project environment (which the .env joins) also fills a bare `environment:` entry (`- POSTGRES_PASSWORD`)
+  // and the `${…}` and bare names of a service's env_file (compose-go resolves both with it).
+  const passes = ctx.services.some((svc) => ctx.environment(svc).some((e) => e.value === null && fresh.includes(e.name)));
+  if (passes && !out.includes(path.basename(ctx.path))) out.push(path.basename(ctx.path));
+  for (const svc of ctx.services) {
+    for (const ref of envFileRefs(ctx, svc)) {
+      const text = ref.path ? ctx.workspace.readText(ref.path) : undefined;
+      if (text === undefined || !ref.path || ref.path === target.path) continue;
+      const label = dotenvLabel(ctx, ref.path);
+      if (!out.includes(label) && fresh.some((n) => readsVariable(text, n, []) || new RegExp(`^\\s*(?:export\\s+)?${n}\\s*$`, 'm').test(text))) out.push(label);
+    }
+  }
   if (path.basename(target.path) !== '.env') return out;
   const dir = path.dirname(target.path);
   const entries = ctx.workspace.listDir?.(dir);
@@ -733,7 +751,9 @@ function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values:
     if (value === '') continue;
     for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
       const end = at + value.length;
-      if (isWordChar(text[at - 1]) || isWordChar(text[end]) || isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) continue;
+      // An escape of a double-quoted scalar (`"rotated\nhunter2"`) ends the word before it, as its character would.
+      const escaped = text[at - 2] === '\\' && /[nrt0abefv]/.test(text[at - 1] ?? '');
+      if ((isWordChar(text[at - 1]) && !escaped) || isWordChar(text[end]) || isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) continue;
       return true;
     }
   }

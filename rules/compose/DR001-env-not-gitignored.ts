@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ComposeContext } from '../engine/compose';
 import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRootOf } from '../engine/env-files';
-import { isGitIgnored, isGitTracked, repositoryRoot } from '../engine/repo';
+import { gitTracking, isGitIgnored, repositoryRoot } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { Fix, Range, WorkspaceView } from '../engine/types';
@@ -19,6 +19,8 @@ interface Data {
   secrets: boolean;
   /** Git already tracks it (its index lists it): ignoring it now would not untrack it. */
   tracked: boolean;
+  /** Whether git tracks it cannot be told (a split or sparse index, a `.git` file whose repository is out of reach). */
+  trackingUnknown: boolean;
 }
 
 /** Whether an env file holds a credential-shaped variable with a real value (names only are looked at for the decision; values never leave). */
@@ -68,7 +70,7 @@ export default defineRule<'compose', Data>({
     bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     good: '# .gitignore: node_modules/ and .env\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     fix:
-      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder. The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view. Not offered for a file git already tracks (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
+      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder. The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view — except when the repository\'s index cannot be read whole (a split or sparse index, the index of a linked worktree or submodule outside the workspace): the file may be tracked then, so the fix is a quick fix only. Not offered for a file git already tracks, also when it is missing from the disk (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", `echo ".env" >> .gitignore`; Security Checklist — "Secrets not in version control"',
     equivalents: ['No compose linter checks this; gitleaks, trufflehog and GitHub secret scanning find secrets after they were committed, and Checkov CKV_SECRET_* scans the files themselves'],
     references: [
@@ -88,14 +90,16 @@ export default defineRule<'compose', Data>({
       if (root && !isUnder(use.path, root)) continue;
       if (use.text !== undefined && !isDotenvName(base) && !holdsSecrets(use.text)) continue;
       // A tracked file is committed whatever .gitignore says (gitignore(5): files already tracked are not affected).
-      const tracked = use.text !== undefined && isGitTracked(ctx.workspace, use.path) === true;
+      // Also when the file is missing from the disk: it is still in the index (and in the last commit).
+      const tracking = gitTracking(ctx.workspace, use.path);
+      const tracked = tracking === 'tracked';
       if (!tracked && isGitIgnored(ctx.workspace, use.path)) continue;
       const rel = path.relative(ctx.dir, use.path).split(path.sep).join('/');
       // A file that does not exist yet has nothing to commit: a warning until it is created.
       const exists = use.text !== undefined;
       const secrets = use.text !== undefined && holdsSecrets(use.text);
       // Nothing secret to commit yet (missing, or only settings): a warning until it holds one.
-      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists, secrets, tracked }, ...(secrets ? {} : { severity: 'warning' as const }) });
+      out.push({ range: use.range, data: { path: use.path, display: rel, via: use.via, exists, secrets, tracked, trackingUnknown: tracking === 'unknown' }, ...(secrets ? {} : { severity: 'warning' as const }) });
     }
     return out;
   },
@@ -128,7 +132,8 @@ export default defineRule<'compose', Data>({
     if (!isGitIgnored(view, data.path)) return undefined;
     return {
       title: `Ignore ${pattern} in git`,
-      safe: true,
+      // When git's index cannot be read whole, the file may be tracked, and a .gitignore line would not untrack it.
+      safe: !data.trackingUnknown,
       changes: [text === undefined ? { kind: 'create', path: gitignorePath, content: next } : { kind: 'edit', path: gitignorePath, edits: [edit!] }],
     };
   },

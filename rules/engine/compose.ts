@@ -327,7 +327,9 @@ export class ComposeContext {
           value = valueNode.value === null ? null : String(valueNode.value);
           const span = scalarContentSpan(this.text, valueNode);
           valueOffsets = span;
-          if (!span) editable = false;
+          // Only a string is read as written: a number or boolean (`0x1F2E`, `1_000`, `0123`) is what the
+          // YAML library resolves it to, which is neither its text nor always what Compose passes.
+          if (!span || typeof valueNode.value !== 'string') editable = false;
         } else if (valueNode) {
           editable = false;
         }

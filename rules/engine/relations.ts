@@ -99,7 +99,7 @@ class AnalysisWorkspace implements WorkspaceView {
     this.reads.push(dir);
     return this.base.listDir?.(dir);
   }
-  gitIndex(repoRoot: string): Uint8Array | undefined {
+  gitIndex(repoRoot: string): Uint8Array | null | undefined {
     this.reads.push(path.join(repoRoot, '.git', 'index'));
     return this.base.gitIndex?.(repoRoot);
   }

@@ -101,7 +101,17 @@ export function gitIndexPaths(buf: Uint8Array): Set<string> | undefined {
       if (at > buf.length) return undefined;
     }
     previous = name;
-    out.add(decoder.decode(name));
+    const decoded = decoder.decode(name);
+    // A sparse index lists a whole folder as one entry (`docs/`): the files under it are not listed.
+    if (decoded.endsWith('/')) return undefined;
+    out.add(decoded);
+  }
+  // Extensions follow the entries (then a 20-byte checksum). A split index ("link") keeps most entries
+  // in a shared index file: what this one lists is not all that is tracked.
+  while (at + 8 <= buf.length - 20) {
+    const signature = String.fromCharCode(buf[at], buf[at + 1], buf[at + 2], buf[at + 3]);
+    if (signature === 'link') return undefined;
+    at += 8 + view.getUint32(at + 4);
   }
   return out;
 }
@@ -109,20 +119,28 @@ export function gitIndexPaths(buf: Uint8Array): Set<string> | undefined {
 /**
  * Whether git tracks a file (its repository's index lists it): a tracked file stays in every commit
  * whatever `.gitignore` says ("Files already tracked by Git are not affected", gitignore(5)).
- * Undefined when that cannot be told: no repository, a view that cannot read the index, or an index
- * this reader does not know.
+ * `untracked` also when there is no repository or it has no index yet; `unknown` when the index cannot
+ * be read whole (a `.git` file whose repository is out of reach, a split or sparse index, another
+ * format); undefined when the view cannot read indexes at all.
  */
-export function isGitTracked(ws: WorkspaceView, filePath: string): boolean | undefined {
+export function gitTracking(ws: WorkspaceView, filePath: string): 'tracked' | 'untracked' | 'unknown' | undefined {
   if (!ws.gitIndex) return undefined;
   const root = repositoryRoot(ws, path.dirname(filePath));
-  if (root === null) return undefined;
+  if (root === null) return 'untracked';
   const bytes = ws.gitIndex(root);
-  if (!bytes) return undefined;
+  if (bytes === null) return 'untracked';
+  if (bytes === undefined) return 'unknown';
   let paths = indexPaths.get(bytes);
   if (paths === undefined) {
     paths = gitIndexPaths(bytes) ?? null;
     indexPaths.set(bytes, paths);
   }
-  if (paths === null) return undefined;
-  return paths.has(path.relative(root, filePath).split(path.sep).join('/'));
+  if (paths === null) return 'unknown';
+  return paths.has(path.relative(root, filePath).split(path.sep).join('/')) ? 'tracked' : 'untracked';
+}
+
+/** Whether git tracks a file, when that can be told (see gitTracking). */
+export function isGitTracked(ws: WorkspaceView, filePath: string): boolean | undefined {
+  const t = gitTracking(ws, filePath);
+  return t === 'tracked' ? true : t === 'untracked' ? false : undefined;
 }

@@ -115,10 +115,11 @@ export interface WorkspaceView {
    */
   listDir?(dir: string): string[] | undefined;
   /**
-   * The bytes of the git index of the repository at `repoRoot` (`<repoRoot>/.git/index`), or undefined
-   * when there is none or it cannot be read. Optional: without it, whether git tracks a file is unknown.
+   * The bytes of the git index of the repository at `repoRoot` (`<repoRoot>/.git/index`, or the index
+   * of the repository a `.git` file points to), null when the repository has no index yet, undefined
+   * when it cannot be read. Optional: without it, whether git tracks a file is not known.
    */
-  gitIndex?(repoRoot: string): Uint8Array | undefined;
+  gitIndex?(repoRoot: string): Uint8Array | null | undefined;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceView = {

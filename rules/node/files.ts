@@ -265,20 +265,34 @@ export class DiskWorkspace implements WorkspaceView {
   private indexCache = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
 
   /**
-   * `<repoRoot>/.git/index`, up to 32 MB, read again when its modification time or size changes (git
-   * rewrites it on add, commit, checkout and rm; the file watcher does not look inside `.git`).
-   * Undefined when `.git` is not a folder (a worktree's or submodule's `.git` file) or the index
-   * cannot be read.
+   * The repository's index, up to 32 MB: `<repoRoot>/.git/index`, or, when `.git` is a file (a linked
+   * worktree, a submodule), the `index` of the folder its `gitdir:` line names, when that folder is in
+   * the workspace. Read again when its modification time or size changes (git rewrites it on add,
+   * commit, checkout and rm). Null when the repository has no index yet; undefined when it cannot be read.
    */
-  gitIndex(repoRoot: string): Uint8Array | undefined {
-    const p = path.join(repoRoot, '.git', 'index');
+  gitIndex(repoRoot: string): Uint8Array | null | undefined {
+    const dotGit = path.join(repoRoot, '.git');
+    if (!this.allowed(dotGit)) return undefined;
+    let gitDir = dotGit;
+    try {
+      const st = fs.lstatSync(dotGit);
+      if (st.isFile()) {
+        const m = /^gitdir:\s*(.+?)\s*$/m.exec(st.size <= 4096 ? fs.readFileSync(dotGit, 'utf8') : '');
+        if (!m) return undefined;
+        gitDir = path.resolve(repoRoot, m[1]);
+      } else if (!st.isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+    const p = path.join(gitDir, 'index');
     if (!this.allowed(p)) return undefined;
     let st: fs.Stats;
     try {
       st = fs.lstatSync(p);
     } catch {
       this.indexCache.delete(p);
-      return undefined;
+      // A repository in which nothing was added yet has no index.
+      return fs.existsSync(gitDir) ? null : undefined;
     }
     if (!st.isFile() || st.size > 32 * 1024 * 1024) return undefined;
     const hit = this.indexCache.get(p);
