@@ -489,7 +489,11 @@ function embeddedCredential(text: string): { key: string; value: string } | null
     const m = /^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*[:=]\s*(["']?)([^\s"'#]+)\2\s*(?:#.*)?$/.exec(line);
     if (!m) continue;
     const value = m[3];
-    if (!isCredentialName(m[1].replace(/[.-]/g, '_')) || value.includes('$') || isPlaceholderPassword(value) || /^(?:\/|\.\.?\/|~\/)/.test(value)) continue;
+    // The key as a variable name: a setting about a credential (`password_reset_url`, `token_url`,
+    // `password_expiry_days`, `password_field`) is not one, as for variables (SETTING_NAME).
+    const name = m[1].replace(/[.-]/g, '_');
+    if (!isCredentialName(name) || SETTING_NAME.test(name) || /_(?:ENCODER|FIELD|STRENGTH|ENDPOINT)$/i.test(name)) continue;
+    if (value.includes('$') || isPlaceholderPassword(value) || /^(?:\/|\.\.?\/|~\/)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
     return { key: m[1], value };
   }
   return null;

@@ -15,7 +15,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `RUN --security=insecure` (in any stage and in ONBUILD triggers; the value in any case, quoted or not): the step runs without BuildKit\'s sandbox. `--security=sandbox`, the default, is fine; a value from a variable is not judged.',
+    what: 'Flags a `RUN --security=insecure` (in any stage and in ONBUILD triggers, quoted or not; BuildKit reads the name and value as written, so `--SECURITY=` or `=INSECURE`, which it rejects, are not reported): the step runs without BuildKit\'s sandbox. `--security=sandbox`, the default, is fine; a value from a variable is not judged.',
     why: 'A RUN step normally runs in the build sandbox, with the capabilities Docker gives a container. `--security=insecure` lifts it: the step gets every capability and the host\'s devices, as `docker run --privileged` would, on the machine that builds (a developer\'s laptop or a shared CI builder), so whatever the step runs — a downloaded script, a dependency\'s install hook — can mount host devices and escape to the builder. It also needs the builder to be started with `--allow-insecure-entitlement security.insecure` and the build with `--allow security.insecure`, which turns the protection off for every build that asks. SECURITY-GUIDELINES.md §2 Container Runtime Security — "No Privileged Containers — Never use `--privileged` flag": this is the build-time form of it.',
     bad: '# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\nRUN --security=insecure ./scripts/test.sh',
     good: '# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\nRUN ./scripts/test.sh\n# tests that need io_uring, mounts or systemd run in CI with the privileges they need, not in the image build',
@@ -35,14 +35,16 @@ export default defineRule<'dockerfile', Data>({
       const ins = run.instruction as Run;
       if (typeof ins.getFlags !== 'function') continue;
       for (const flag of ins.getFlags()) {
-        if (flag.getName().toLowerCase() !== 'security') continue;
+        // BuildKit reads the flag's name and value as written: `--SECURITY` and `=INSECURE` are errors, not the mode.
+        if (flag.getName() !== 'security') continue;
         const value = (flag.getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2');
-        if (value.toLowerCase() !== 'insecure') continue;
+        if (value !== 'insecure') continue;
         const r = flag.getRange();
         const start = ctx.offsetAt(r.start);
         let end = ctx.offsetAt(r.end);
         while (end < ctx.text.length && (ctx.text[end] === ' ' || ctx.text[end] === '\t')) end++;
-        out.push({ range: { start: r.start, end: r.end }, data: { flag: ctx.text.slice(start, ctx.offsetAt(r.end)), removal: ctx.rangeOfOffsets(start, end) } });
+        const written = ctx.text.slice(start, ctx.offsetAt(r.end));
+        out.push({ range: { start: r.start, end: r.end }, data: { flag: /[\r\n]/.test(written) ? '--security=insecure' : written, removal: ctx.rangeOfOffsets(start, end) } });
       }
     }
     return out;

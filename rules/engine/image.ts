@@ -61,11 +61,11 @@ export function parseImageRef(text: string): ImageRef | null {
 /**
  * Docker Hub's per-architecture copies of the official images: `arm64v8/node` is the `node` image
  * built for arm64, with the same tags (docker-library/official-images, "Architectures other than
- * amd64?": amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x,
- * windows-amd64). `library/` is the official images' own namespace, which a mirror keeps
- * (`mirror.gcr.io/library/postgres`).
+ * amd64?": amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x, and
+ * `winamd64` for windows-amd64). `library/` is the official images' own namespace, which a mirror
+ * keeps (`mirror.gcr.io/library/postgres`).
  */
-const OFFICIAL_NAMESPACE = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
+const OFFICIAL_NAMESPACE = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|winamd64)\//;
 
 /** A repository path without its official-image namespace: `arm64v8/redis` and `library/redis` → `redis`. */
 export function withoutOfficialNamespace(repository: string): string {
@@ -101,6 +101,8 @@ const WINDOWS_TAG = /(?:^|[-.])(?:windowsservercore|nanoserver)(?:$|[-.])/;
 /** Whether an image is a Windows image (its RUN lines go through `cmd /S /C` unless a SHELL says otherwise; it has no uids). */
 export function isWindowsImage(ref: ImageRef): boolean {
   const registry = ref.registry?.toLowerCase() ?? null;
+  // Docker Hub's Windows copies of the official images (`winamd64/python`).
+  if (registry === null && ref.repository.startsWith('winamd64/')) return true;
   if (registry === 'mcr.microsoft.com' && WINDOWS_REPOSITORY.test(ref.repository)) return true;
   if (registry === null && WINDOWS_HUB_REPOSITORY.test(ref.repository)) return true;
   return ref.tag !== null && WINDOWS_TAG.test(ref.tag.toLowerCase());
