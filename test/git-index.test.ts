@@ -93,6 +93,14 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
     assert.match(f.message, /is not ignored by \.gitignore/);
     assert.equal(f.fix?.safe, false);
   });
+  it('.git/info/exclude ignores like a .gitignore; the git rm command is quoted when the name needs it (review 5, probe 12)', () => {
+    const excluded = { '/p/compose.yaml': compose, '/p/backend.env': 'SECRET_KEY=k3y-0123456789abcdef\n', '/p/.git/info/exclude': 'backend.env\n' };
+    assert.deepEqual(dr001(repoView(excluded, ['compose.yaml'])), []);
+    const spaced = compose.replace('backend.env', '"my secrets.env"');
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', spaced, repoView({ '/p/compose.yaml': spaced, '/p/my secrets.env': 'SECRET_KEY=k3y-0123456789abcdef\n' }, ['compose.yaml', 'my secrets.env']), DEFAULT_CONFIG);
+    const [f] = analysis.findings.filter((x) => x.code === 'DR001');
+    assert.match(f.message, /run git rm --cached 'my secrets\.env', ignore it/);
+  });
   it('an ignored file that git does not track is fine; without the index, as before', () => {
     assert.deepEqual(dr001(repoView(files, ['compose.yaml'])), []);
     assert.deepEqual(dr001(viewOf(new Map(Object.entries(files)) as FileSet, '/p')), []);

@@ -63,7 +63,7 @@ export default defineRule<'compose', Data>({
   fixable: 'sometimes',
   docs: {
     what:
-      'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root do not ignore (judged with gitignore\'s own matching rules, negations included), or that git already tracks (its repository\'s index, `.git/index`, lists it: a tracked file is committed whatever `.gitignore` says): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
+      'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root, and the repository\'s `.git/info/exclude`, do not ignore (judged with gitignore\'s own matching rules, negations included), or that git already tracks (its repository\'s index, `.git/index`, lists it: a tracked file is committed whatever `.gitignore` says): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
       'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential-shaped variable with a value, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
     why:
       'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
@@ -105,10 +105,12 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const how = d.via === 'interpolation' ? 'read for ${…} interpolation' : 'used by env_file';
+    // As a shell word, for the command to work when pasted (`git rm --cached 'my secrets.env'`).
+    const arg = /^[\w./@%+=:,-]+$/.test(d.display) ? d.display : `'${d.display.replace(/'/g, `'\\''`)}'`;
     if (d.tracked) {
       return d.secrets
-        ? `'${d.display}' (${how}) is committed to git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached ${d.display}, ignore it, and rotate the secrets (they stay in the history).`
-        : `'${d.display}' (${how}) is committed to git: whatever is added to it is committed too, and ignoring it does not untrack it; run git rm --cached ${d.display} and ignore it.`;
+        ? `'${d.display}' (${how}) is committed to git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached ${arg}, ignore it, and rotate the secrets (they stay in the history).`
+        : `'${d.display}' (${how}) is committed to git: whatever is added to it is committed too, and ignoring it does not untrack it; run git rm --cached ${arg} and ignore it.`;
     }
     const risk = !d.exists ? 'once it is created, the next `git add` commits it' : d.secrets ? 'the next `git add` commits it, with the secrets it holds' : 'it holds no credential yet, but the next `git add` commits it with whatever is added to it';
     return `'${d.display}' (${how}) is not ignored by .gitignore: ${risk}.`;

@@ -2,8 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
-import { rootBase, stageChain, VariableScope } from '../engine/stage-scope';
-import { isWindowsImage } from '../engine/image';
+import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
 import { nonRootUser, stepDown } from '../engine/image-users';
 import { shellProgram } from '../engine/packages';
 import { invocation } from '../engine/run-commands';
@@ -87,8 +86,7 @@ const WINDOWS_SHELL = /^(?:powershell|cmd)(?:\.exe)?$/i;
  * (ContainerUser, ContainerAdministrator), so "root" and `USER 1000` mean nothing there.
  */
 function isWindowsStage(stage: Stage): boolean {
-  const base = rootBase(stage);
-  if (base.kind === 'image' && isWindowsImage(base.ref)) return true;
+  if (buildsWindows(stage)) return true;
   for (const s of stageChain(stage)) {
     for (const ins of s.instructions) {
       const program = shellProgram(ins);

@@ -10,9 +10,8 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { isWindowsImage } from './image';
 import { baseName, isNonPosixShell, type Separator, type SimpleCommand, type Word } from './shell';
-import { rootBase, stageChain } from './stage-scope';
+import { buildsWindows, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
 
@@ -963,8 +962,7 @@ export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
     }
   }
   if (program !== undefined) return program !== null && isNonPosixShell(program);
-  const base = rootBase(stage);
-  return base.kind === 'image' && isWindowsImage(base.ref);
+  return buildsWindows(stage);
 }
 
 /** Whether a RUN can take part in a join: shell form, no heredoc, not ONBUILD. */

@@ -18,8 +18,15 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
     if (parent === dir) break;
     dir = parent;
   }
-  // From the root down: a deeper .gitignore's verdict (ignore or re-include) wins.
+  // From the root down: a deeper .gitignore's verdict (ignore or re-include) wins. The repository's own
+  // `.git/info/exclude` comes first, with the lowest precedence (gitignore(5)).
   let ignored = false;
+  const root = dirs[dirs.length - 1];
+  const exclude = ws.exists(path.join(root, '.git')) ? ws.readText(path.join(root, '.git', 'info', 'exclude')) : undefined;
+  if (exclude !== undefined) {
+    const rel = path.relative(root, filePath).split(path.sep).join('/');
+    if (rel && !rel.startsWith('..')) ignored = ignore().add(exclude).test(rel).ignored;
+  }
   for (let i = dirs.length - 1; i >= 0; i--) {
     const text = ws.readText(path.join(dirs[i], '.gitignore'));
     if (text === undefined) continue;

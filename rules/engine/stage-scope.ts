@@ -6,6 +6,7 @@
  */
 import type { Instruction, JSONInstruction, Property } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
+import { isWindowsImage } from './image';
 import { baseName } from './shell';
 
 /** A stage and the earlier stages it builds on (`FROM <stage>`), nearest first. */
@@ -22,6 +23,18 @@ export function stageChain(stage: Stage): Stage[] {
 /** Whether `stage` is `ancestor` or builds on it through `FROM <stage>`. */
 export function buildsOn(stage: Stage, ancestor: Stage): boolean {
   return stageChain(stage).includes(ancestor);
+}
+
+/**
+ * Whether a stage builds a Windows image: the image at the root of its chain is one (isWindowsImage),
+ * or that stage's FROM asks for a Windows platform (`FROM --platform=windows/amd64 …`).
+ */
+export function buildsWindows(stage: Stage): boolean {
+  const chain = stageChain(stage);
+  const root = chain[chain.length - 1];
+  const platform = root.from.getPlatformFlag()?.getValue() ?? '';
+  if (/^windows(?:\/|$)/i.test(platform)) return true;
+  return root.base.kind === 'image' && isWindowsImage(root.base.ref);
 }
 
 /** The image at the root of a stage chain (the base of its oldest stage). */
