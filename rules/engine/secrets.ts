@@ -55,11 +55,12 @@ export function isPlaceholderValue(value: string): boolean {
  * glab and CI (GITLAB_TOKEN, CI_JOB_TOKEN), npm registries (NPM_TOKEN, NODE_AUTH_TOKEN), Azure's
  * EnvironmentCredential (AZURE_CLIENT_SECRET), Terraform's azurerm (ARM_CLIENT_SECRET), Vault
  * (VAULT_TOKEN), libpq (PGPASSWORD), the mysql client (MYSQL_PWD), redis-cli (REDISCLI_AUTH), the
- * OpenAI, Anthropic and Hugging Face SDKs (OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN), doctl
+ * OpenAI, Anthropic, Google Gemini and Hugging Face SDKs (OPENAI_API_KEY, ANTHROPIC_API_KEY,
+ * GEMINI_API_KEY, GOOGLE_API_KEY, HF_TOKEN, HUGGING_FACE_HUB_TOKEN), sentry-cli (SENTRY_AUTH_TOKEN), doctl
  * (DIGITALOCEAN_ACCESS_TOKEN) and wrangler (CLOUDFLARE_API_TOKEN). Compose gives a variable of the
  * shell precedence over `.env`, so `${NAME}` there may not read back what a fix wrote to `.env`.
  */
-const SHELL_EXPORTED_CREDENTIALS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'CI_JOB_TOKEN', 'NPM_TOKEN', 'NODE_AUTH_TOKEN', 'AZURE_CLIENT_SECRET', 'ARM_CLIENT_SECRET', 'VAULT_TOKEN', 'PGPASSWORD', 'MYSQL_PWD', 'REDISCLI_AUTH', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'HF_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'CLOUDFLARE_API_TOKEN']);
+const SHELL_EXPORTED_CREDENTIALS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'CI_JOB_TOKEN', 'NPM_TOKEN', 'NODE_AUTH_TOKEN', 'AZURE_CLIENT_SECRET', 'ARM_CLIENT_SECRET', 'VAULT_TOKEN', 'PGPASSWORD', 'MYSQL_PWD', 'REDISCLI_AUTH', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'SENTRY_AUTH_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'CLOUDFLARE_API_TOKEN']);
 
 /** Whether a variable name is a credential commonly exported in developers' shells and CI jobs (see SHELL_EXPORTED_CREDENTIALS). */
 export function isShellExportedCredential(name: string): boolean {
