@@ -30,5 +30,6 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */
 export function declaresHealthcheck(ref: ImageRef): boolean {
-  return IMAGES_WITH_HEALTHCHECK.has(ref.registry === null ? (officialImageName(ref) ?? ref.repository) : `${ref.registry}/${ref.repository}`);
+  const official = officialImageName(ref);
+  return IMAGES_WITH_HEALTHCHECK.has(official ?? (ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`));
 }

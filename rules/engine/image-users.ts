@@ -108,7 +108,8 @@ function flag(words: string[]): boolean {
 }
 
 function imageKey(ref: ImageRef): string {
-  return `${ref.registry ?? ''}/${officialImageName(ref) ?? ref.repository}`;
+  const official = officialImageName(ref);
+  return official !== null ? `/${official}` : `${ref.registry ?? ''}/${ref.repository}`;
 }
 
 /**

@@ -73,12 +73,25 @@ export function withoutOfficialNamespace(repository: string): string {
 }
 
 /**
+ * Registries that serve the official images under their own path: Google's Docker Hub mirror
+ * (`mirror.gcr.io/library/node`) and the Docker Official Images on Amazon ECR Public
+ * (`public.ecr.aws/docker/library/node`).
+ */
+const OFFICIAL_MIRRORS: Readonly<Record<string, RegExp>> = { 'mirror.gcr.io': /^library\//, 'public.ecr.aws': /^docker\/library\// };
+
+/**
  * The official Docker Hub image a reference names, or null: `node`, `library/node`,
- * `docker.io/library/node` and the per-architecture `arm64v8/node` are all `node`.
+ * `docker.io/library/node`, the per-architecture `arm64v8/node` and the mirrors' copies
+ * (`mirror.gcr.io/library/node`, `public.ecr.aws/docker/library/node`) are all `node`.
  */
 export function officialImageName(ref: ImageRef): string | null {
-  if (ref.registry !== null) return null;
-  const name = withoutOfficialNamespace(ref.repository);
+  let repository = ref.repository;
+  if (ref.registry !== null) {
+    const mirror = OFFICIAL_MIRRORS[ref.registry.toLowerCase()];
+    if (!mirror || !mirror.test(repository)) return null;
+    repository = repository.replace(mirror, '');
+  }
+  const name = withoutOfficialNamespace(repository);
   return name.includes('/') ? null : name;
 }
 
