@@ -102,10 +102,7 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     ]);
     // redis-cli -a in a healthcheck repeats --requirepass: after the move, changing .env would make the healthcheck fail.
     const redis = 'services:\n  cache:\n    image: redis:7-alpine\n    command: ["redis-server", "--requirepass", "s3cr3tRedisPassw0rd"]\n    healthcheck:\n      test: ["CMD", "redis-cli", "-a", "s3cr3tRedisPassw0rd", "ping"]\n';
-    const set: FileSet = new Map([['/p/compose.yaml', redis]]);
-    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', redis, viewOf(set), DEFAULT_CONFIG);
-    const fixes = analysis.findings.filter((f) => f.code === 'DC040').map((f) => fixFinding(allRules, analysis.context, f)!);
-    assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [['Move the --requirepass password to .env', false]]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': redis }), [['Move the --requirepass password to .env', false]]);
   });
 
   it('DC040: not safe when the value stays elsewhere in the file as a word (the password in an app configuration block: Kestra)', () => {

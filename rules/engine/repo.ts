@@ -9,28 +9,25 @@ import type { WorkspaceView } from './types';
  * ones, as in git (a later negation re-includes).
  */
 export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
-  const dirs: string[] = [];
+  const root = repositoryRoot(ws, path.dirname(filePath));
+  // The ignore files from the root down, each with the folder its patterns are relative to: the
+  // repository's own `.git/info/exclude` first (the lowest precedence, gitignore(5)), then the
+  // `.gitignore` of each folder down to the file's. A deeper verdict (ignore or re-include) wins.
+  const sources: [string, string][] = [];
   let dir = path.dirname(filePath);
   for (let i = 0; i < 64; i++) {
-    dirs.push(dir);
-    if (ws.exists(path.join(dir, '.git'))) break;
+    sources.unshift([dir, path.join(dir, '.gitignore')]);
+    if (dir === root) break;
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  // From the root down: a deeper .gitignore's verdict (ignore or re-include) wins. The repository's own
-  // `.git/info/exclude` comes first, with the lowest precedence (gitignore(5)).
+  if (root !== null) sources.unshift([root, path.join(root, '.git', 'info', 'exclude')]);
   let ignored = false;
-  const root = dirs[dirs.length - 1];
-  const exclude = ws.exists(path.join(root, '.git')) ? ws.readText(path.join(root, '.git', 'info', 'exclude')) : undefined;
-  if (exclude !== undefined) {
-    const rel = path.relative(root, filePath).split(path.sep).join('/');
-    if (rel && !rel.startsWith('..')) ignored = ignore().add(exclude).test(rel).ignored;
-  }
-  for (let i = dirs.length - 1; i >= 0; i--) {
-    const text = ws.readText(path.join(dirs[i], '.gitignore'));
+  for (const [folder, file] of sources) {
+    const text = ws.readText(file);
     if (text === undefined) continue;
-    const rel = path.relative(dirs[i], filePath).split(path.sep).join('/');
+    const rel = path.relative(folder, filePath).split(path.sep).join('/');
     if (!rel || rel.startsWith('..')) continue;
     const result = ignore().add(text).test(rel);
     if (result.ignored) ignored = true;
