@@ -61,8 +61,7 @@ describe('the git index reader', () => {
 });
 
 /** A view of `files` in the repository /p whose index lists `tracked`. */
-function repoView(files: Record<string, string>, tracked: string[]): WorkspaceView {
-  const index = indexOf(tracked.sort());
+function repoView(files: Record<string, string>, tracked: string[], index = indexOf(tracked.sort())): WorkspaceView {
   return { ...viewOf(new Map(Object.entries(files)) as FileSet, '/p'), gitIndex: (root) => (root === '/p' ? index : undefined) };
 }
 
@@ -73,19 +72,27 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
     const analysis = analyze(allRules, 'compose', '/p/compose.yaml', compose, ws, DEFAULT_CONFIG);
     return analysis.findings.filter((f) => f.code === 'DR001').map((f) => ({ message: f.message, severity: f.severity, fix: fixFinding(allRules, analysis.context, f) }));
   };
-  it('a tracked env file is reported even when .gitignore names it, says it is committed, and gets no fix (saleor backend.env: review probe pj-04)', () => {
+  it('a tracked env file is reported even when .gitignore names it, says it is tracked, and gets no fix (saleor backend.env: review probe pj-04)', () => {
     const found = dr001(repoView(files, ['backend.env', 'compose.yaml']));
     assert.equal(found.length, 1);
-    assert.match(found[0].message, /is committed to git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached backend\.env/);
+    assert.match(found[0].message, /is tracked by git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached backend\.env/);
     assert.equal(found[0].severity, 'error');
     assert.equal(found[0].fix, undefined);
     assert.doesNotMatch(found[0].message, /k3y-0123456789abcdef/);
+  });
+  it('a file only staged, with git add -N (intent-to-add), is tracked too: the message says tracked, not committed (review 5)', () => {
+    const intentToAdd = indexOf(['backend.env', 'compose.yaml'], 3, 0x2000);
+    assert.deepEqual([...gitIndexPaths(intentToAdd)!], ['backend.env', 'compose.yaml']);
+    const [found] = dr001(repoView(files, [], intentToAdd));
+    assert.match(found.message, /is tracked by git, with the secrets it holds: .* rotate the secrets if it was ever committed/);
+    assert.doesNotMatch(found.message, /is committed/);
+    assert.equal(found.fix, undefined);
   });
   it('a tracked env file missing from the disk is still committed (review probe 02); an index that cannot be read whole makes the ignore fix a quick fix only (probe 01)', () => {
     const missing = { '/p/compose.yaml': compose, '/p/.gitignore': 'node_modules/\n' };
     const found = dr001(repoView(missing, ['backend.env', 'compose.yaml']));
     assert.equal(found.length, 1);
-    assert.match(found[0].message, /is committed to git/);
+    assert.match(found[0].message, /is tracked by git/);
     assert.equal(found[0].fix, undefined);
     const split = Uint8Array.from([...indexOf(['compose.yaml']), ...Buffer.from('link'), 0, 0, 0, 0, ...new Array(20).fill(0)]);
     const unknown: WorkspaceView = { ...viewOf(new Map(Object.entries({ ...files, '/p/.gitignore': 'node_modules/\n' })) as FileSet, '/p'), gitIndex: () => split };

@@ -373,7 +373,7 @@ describe('language server over stdio', () => {
         // `git add -f backend.env`: the index lists it.
         fs.writeFileSync(indexPath, indexOf(['.gitignore', 'backend.env', 'compose.yaml']));
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: indexUri, type: 1 }] });
-        await client.until('DR001: committed', () => dr001().some((d) => /is committed to git/.test(String(d.message))));
+        await client.until('DR001: committed', () => dr001().some((d) => /is tracked by git/.test(String(d.message))));
         // `git rm --cached backend.env`.
         fs.writeFileSync(indexPath, indexOf(['.gitignore', 'compose.yaml']));
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: indexUri, type: 2 }] });
