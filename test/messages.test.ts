@@ -235,3 +235,18 @@ describe('messages name the cause', () => {
   });
 });
 
+
+describe('DF050 (passwordless sudo)', () => {
+  const dockerfile = 'FROM debian:trixie-slim\nRUN useradd -m dev && echo "%sudo ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/dev\nUSER dev\n';
+  const findings = (target: string) => analyze(allRules, 'dockerfile', target, dockerfile, viewOf(new Map([[target, dockerfile]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF050');
+  it('names a group grant by its members', () => {
+    const [f] = findings('/m/Dockerfile');
+    assert.match(f.message, /^This RUN gives the members of group sudo passwordless sudo for every command: any process running as a member of group sudo becomes root/);
+    assert.equal(f.severity, 'warning');
+  });
+  it('is info in a dev container, whose image is for a developer\'s editor, and says to keep the grant out of images that ship', () => {
+    const [f] = findings('/m/.devcontainer/Dockerfile');
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /keep the grant out of images you ship\.$/);
+  });
+});

@@ -1,0 +1,121 @@
+import { defineRule } from '../engine/rule';
+import { baseName, programName, type SimpleCommand, type Word } from '../engine/shell';
+import { copySourceOnlyStages } from '../engine/df-instructions';
+import type { Range } from '../engine/types';
+
+interface Data {
+  /** Who the grant is for, as written: a user (`app`, `${USERNAME}`) or a group (`%sudo`). */
+  grantee: string;
+  /** The commands it allows, as written (`ALL`, `/usr/bin/mount, /bin/chown`). */
+  commands: string;
+  /** Whether it allows every command. */
+  all: boolean;
+  /** The Dockerfile is a dev container's (`.devcontainer/`): an image for a developer's editor, not one to ship. */
+  devcontainer: boolean;
+}
+
+/** `/etc/sudoers` or a file under `/etc/sudoers.d/`: where sudo reads its grants. */
+const SUDOERS_PATH = /^\/etc\/sudoers(?:\.d\/.+)?$/;
+
+/**
+ * A sudoers grant without a password (sudoers(5): `user host = (runas) NOPASSWD: commands`; other tags
+ * such as `SETENV:` may come before it). Group 1 is the grantee, group 2 the commands.
+ */
+const NOPASSWD_GRANT = /(?:^|\n|\\n|\s|\/)([^\s/]+)\s+[^\s=]+\s*=\s*(?:\([^)]*\)\s*)?(?:[A-Z_]+\s*:\s*)*?NOPASSWD\s*:\s*([^\n'"]*?)\s*(?=$|\n|\\n|['"/]\s*$)/;
+
+/** The words of a pipeline (`echo … | tee -a /etc/sudoers`) that starts at `commands[i]`, and the index after it. */
+function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Word[]; programs: { cmd: SimpleCommand; name: string }[]; next: number } {
+  const words: Word[] = [];
+  const programs: { cmd: SimpleCommand; name: string }[] = [];
+  let k = i;
+  for (; k < commands.length; k++) {
+    const cmd = commands[k];
+    words.push(...cmd.words);
+    programs.push({ cmd, name: programName(cmd) });
+    if (cmd.next !== '|') break;
+  }
+  return { words, programs, next: k + 1 };
+}
+
+/** Whether a pipeline writes to a sudoers file: redirects there (`>> /etc/sudoers`), or tees or edits it in place (`tee`, `sed -i`). */
+function writesSudoers(words: readonly Word[], programs: readonly { cmd: SimpleCommand; name: string }[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k].value;
+    const redirect = /^\d*>>?\|?(.*)$/.exec(w);
+    if (redirect && SUDOERS_PATH.test(redirect[1] || (words[k + 1]?.value ?? ''))) return true;
+  }
+  for (const { cmd, name } of programs) {
+    const program = baseName(name);
+    if (program !== 'tee' && program !== 'sed' && program !== 'perl') continue;
+    const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
+    if (program !== 'tee' && !args.some((a) => /^-[A-Za-z]*i/.test(a) || a.startsWith('--in-place'))) continue;
+    if (args.some((a) => SUDOERS_PATH.test(a))) return true;
+  }
+  return false;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF050',
+  name: 'sudo-without-password',
+  kind: 'dockerfile',
+  severity: 'warning',
+  fixable: 'never',
+  docs: {
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`), or put in place with `sed -i`. A grant to root itself is not reported, nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
+    bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
+    good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
+    fix: 'No automatic fix: the image may rely on the grant (an entrypoint that runs `sudo` to fix permissions or start a daemon), and removing it would break that at run time. Move the root work to build steps before `USER` (or to an entrypoint that starts as root and drops to the user with `setpriv`/`gosu`), then remove the grant and, if nothing else uses it, the sudo package.',
+    guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
+    equivalents: ['No Dockerfile linter checks the grant itself: hadolint DL3004, Trivy DS-0010, Checkov CKV2_DOCKER_1 and KICS "Run Using Sudo" flag a RUN that calls sudo (DF011 here), not a grant that lets the running container use it', 'CIS Docker Benchmark 4.1 ("Ensure that a user for the container has been created") asks for a non-root user, which a passwordless grant undoes'],
+    references: ['https://www.sudo.ws/docs/man/sudoers.man/', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://gtfobins.github.io/#+sudo'],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data; severity?: 'info' }[] = [];
+    const builders = copySourceOnlyStages(ctx);
+    const devcontainer = /(?:^|[\\/])\.devcontainer[\\/]/.test(ctx.path);
+    for (const run of ctx.runs()) {
+      if (run.stage && builders.has(run.stage)) continue;
+      for (const script of run.scripts) {
+        if (!script.isShell) continue;
+        const commands = script.commands;
+        for (let i = 0; i < commands.length; ) {
+          const { words, programs, next } = pipelineAt(commands, i);
+          i = next;
+          const granting = programs.find(({ cmd }) => cmd.words.some((w) => w.value.includes('NOPASSWD')));
+          if (!granting || !writesSudoers(words, programs)) continue;
+          // The grant as the command writes it: its arguments, without redirections and the target.
+          let text = granting.cmd.words
+            .slice(granting.cmd.programIndex + 1)
+            .filter((w) => !/^\d*>/.test(w.value) && !SUDOERS_PATH.test(w.value))
+            .map((w) => w.value)
+            .join(' ');
+          if (baseName(granting.name) === 'printf') text = text.replace(/%%/g, '%');
+          const grant = NOPASSWD_GRANT.exec(text);
+          if (!grant) continue;
+          const grantee = grant[1];
+          if (/^%?(?:root|0|#0)$/.test(grantee)) continue;
+          const commandsText = grant[2].replace(/\s+/g, ' ').trim();
+          const first = words[0];
+          const last = words[words.length - 1];
+          out.push({
+            range: ctx.rangeOfOffsets(first.start, last.end),
+            data: { grantee, commands: commandsText, all: /^ALL$/.test(commandsText), devcontainer },
+            ...(devcontainer ? { severity: 'info' as const } : {}),
+          });
+        }
+      }
+    }
+    return out;
+  },
+  message(d) {
+    const group = d.grantee.startsWith('%') ? d.grantee.slice(1) : null;
+    const who = group !== null ? `the members of group ${group}` : d.grantee;
+    const runner = group !== null ? `a member of group ${group}` : d.grantee;
+    const what = d.all
+      ? `passwordless sudo for every command: any process running as ${runner} becomes root without a password, so the non-root user protects nothing`
+      : `passwordless sudo for ${d.commands.length > 80 ? `${d.commands.slice(0, 77)}...` : d.commands}: run as root with arguments of the caller's choosing, such commands usually lead to a root shell`;
+    const advice = d.devcontainer ? 'keep the grant out of images you ship' : 'do the root work before USER (or in an entrypoint that drops to the user) and leave the grant out of the image';
+    return `This RUN gives ${who} ${what}; ${advice}.`;
+  },
+});
