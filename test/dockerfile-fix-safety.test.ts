@@ -214,3 +214,9 @@ describe('DF010: the image\'s own user is offered besides uid 1000', () => {
     assert.deepEqual(titles('FROM debian:12-slim AS build\nRUN useradd builder\nFROM debian:12-slim\nCOPY --from=build /out /out\nCMD ["/out/run"]\n'), ['Run as USER 1000:false']);
   });
 });
+
+describe('DF039: a merge is not safe when the first RUN may install a new copy of a program the second runs', () => {
+  it('pip3 upgrading pip, npm installing npm: the merged shell would run the copy it hashed first (review 6, probe df-01); safe when the program never ran before', () => {
+    assert.deepEqual(flagsOf('DF039', 'fires-reinstalls-program.dockerfile'), ['5:true', '7:false', '12:false', '18:true']);
+  });
+});
