@@ -79,6 +79,13 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     ]);
   });
 
+  it('DC040: the same for names a tool reads by prefix or that CI jobs export (TF_TOKEN_<host>, DOCKER_PASSWORD, CODECOV_TOKEN, STRIPE_SECRET_KEY: review 6, probe dc-01)', () => {
+    for (const name of ['TF_TOKEN_app_terraform_io', 'DOCKER_PASSWORD', 'CODECOV_TOKEN', 'STRIPE_SECRET_KEY', 'TWILIO_AUTH_TOKEN', 'AWS_SECRET_KEY']) {
+      const text = `services:\n  ci:\n    image: ghcr.io/acme/ci:1.0.0\n    environment:\n      ${name}: pr0ject-Val-0123456789abcdef\n`;
+      assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [[`Move ${name} to .env`, false]], name);
+    }
+  });
+
   it('DC040: safe alone; not safe when another compose file beside the .env reads the name (Compose reads that .env for it too)', () => {
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': db, '/p/docker-compose.s3.yml': 'services:\n  s3:\n    image: minio/minio:RELEASE.2025-01-01T00-00-00Z\n    environment:\n      MINIO_REGION: ${REGION:-eu}\n' }), [
       ['Move POSTGRES_PASSWORD to .env', true],

@@ -151,6 +151,8 @@ describe('messages name the cause', () => {
     // The name of a file that holds the secret (faasd's basic-auth plugin: pass_filename=basic-auth-password).
     for (const name of ['pass_filename', 'TOKEN_FILEPATH', 'SECRET_FILES']) assert.equal(isCredentialName(name), false, name);
     for (const name of ['NEXT_PUBLIC_STRIPE_SECRET_KEY', 'VITE_DB_PASSWORD', 'API_KEY', 'INITIAL_ADMIN_PW']) assert.equal(isCredentialName(name), true, name);
+    // Review 6 (probes dc-02, dc-07): Supabase's service-role key, MaxMind's license key, Rails' encryption keys.
+    for (const name of ['SUPABASE_SERVICE_ROLE_KEY', 'SERVICE_ROLE_KEY', 'SUPABASE_SERVICE_KEY', 'GEOLITE_LICENSE_KEY', 'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY']) assert.equal(isCredentialName(name), true, name);
   });
   it('DF001 tells to pin by digest an image that publishes no version tags (distroless, Chainguard)', () => {
     const text = 'FROM golang:1.25 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nUSER 65532\nCMD ["/app"]\n';

@@ -308,6 +308,19 @@ describe('no secret in the CLI output', () => {
     assert.ok(!r.stdout.includes(redisPassword) && !r.stdout.includes(pgPassword), r.stdout);
   });
 
+  it('--fix-dry-run masks the secrets the rules report wherever the diff shows them: shaped tokens, a mysql -p password, a chpasswd line (review 6, probe df-04)', () => {
+    const secrets = ['AKIAIOSFODNN7EXAMPLE', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'MyS3cretPw', 'Chp4sswd', 'CurlPw99'];
+    const dir = workspace({
+      // The RUNs are merged by DF039 (a safe fix), so each credential is printed twice, on − and + lines; the ENVs are context.
+      Dockerfile: `FROM ubuntu:22.04\nENV AWS_KEY_ID=${secrets[0]}\nENV GH=${secrets[1]}\nRUN mysql -uroot -p${secrets[2]} -e 'select 1'\nRUN echo "root:${secrets[3]}" | chpasswd\nRUN curl -u admin:${secrets[4]} https://example.com/x\nUSER 1000\n`,
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^\+RUN mysql -uroot \*{8} -e 'select 1' \\$/m, 'the merge is shown');
+    assert.match(r.stdout, /^ ENV AWS_KEY_ID=\*{8}$/m);
+    const leaked = secrets.filter((v) => r.stdout.includes(v) || r.stderr.includes(v));
+    assert.deepEqual(leaked, [], r.stdout);
+  });
+
   it('--fix-dry-run: values the fixes move to .env are masked in the diff', () => {
     const dir = workspace(FILES);
     const r = run(['check', '--fix-dry-run', '.'], dir);

@@ -24,6 +24,7 @@ import {
   includedFiles,
   fixesConflict,
   fixFinding,
+  secretsOf,
   fixIsSensitive,
   isSensitivePath,
   parseConfig,
@@ -323,6 +324,11 @@ function check(opts: Options, io: Io): number | Promise<number> {
 
   const results: FileResult[] = [];
   const fixedCount = new Map<string, number>();
+  // The secret values the rules report, for the dry run to mask wherever its diff shows them.
+  const reportedSecrets = new Set<string>();
+  const noteSecrets = (analysis: Analysis) => {
+    for (const f of analysis.findings) for (const v of secretsOf(allRules, f)) reportedSecrets.add(v);
+  };
   for (const job of jobs) {
     const read = readJob(job, reads);
     if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
@@ -333,6 +339,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     const config = engineConfigOf(job.config);
     let text = changed.get(job.path) ?? read.text;
     let analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
+    noteSecrets(analysis);
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
     for (let round = 0; round < 20; round++) {
       const chosen = chooseSafeFixes(analysis);
@@ -349,6 +356,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       for (const c of chosen) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
       text = changed.get(job.path) ?? text;
       analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
+      noteSecrets(analysis);
     }
     results.push(toResult(job, analysis, wantFixes));
   }
@@ -358,9 +366,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
-    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results }, opts, io, changed, fixedCount));
+    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results }, opts, io, changed, fixedCount, reportedSecrets));
   }
-  return finish({ results }, opts, io, changed, fixedCount);
+  return finish({ results }, opts, io, changed, fixedCount, reportedSecrets);
 }
 
 /** One file to analyze, with the config that applies to it (plain data: it crosses to workers). */
@@ -569,7 +577,7 @@ function startsWithBom(p: string): boolean {
 }
 
 /** Reports, writes fixed files, and computes the exit code. */
-function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>): number {
+function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reportedSecrets: ReadonlySet<string> = new Set()): number {
   const { results } = outcome;
   const cwd = process.cwd();
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
@@ -578,7 +586,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     return 2;
   }
   if (opts.dryRun) {
-    io.write(renderDiff(changed, cwd));
+    io.write(renderDiff(changed, cwd, reportedSecrets));
   } else if (opts.fix && changed.size > 0) {
     for (const [p, t] of changed) {
       try {
@@ -632,7 +640,7 @@ function offeredFix(analysis: Analysis, f: Finding): Fix | undefined {
   return fix && !fixIsSensitive(fix) ? fix : undefined;
 }
 
-function renderDiff(changed: FileSet, cwd: string): string {
+function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<string>): string {
   // Values written to secret files (.env…) are masked wherever the diff shows them as a value, e.g.
   // on the compose line they were moved from: a whole value after `:`/`=`, in quotes, a `${X:-…}`
   // default, a URL's password, a command's argument. The same text inside other words (the password
@@ -647,6 +655,13 @@ function renderDiff(changed: FileSet, cwd: string): string {
       // As a compose file writes it: `$` escaped as `$$` (`Xq7$$vR2`).
       if (v.includes('$')) secrets.add(v.replace(/\$/g, '$$$$'));
     }
+  }
+  // The secrets the rules reported (Rule.secrets, literal values as written: an AWS key id, the word
+  // `-pS3cret` given to mysql, `"root:pw"` piped into chpasswd), masked the same way.
+  for (const v of reportedSecrets) {
+    if (v.length < 4) continue;
+    secrets.add(v);
+    if (v.includes('$')) secrets.add(v.replace(/\$/g, '$$$$'));
   }
   const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{]|\\\\[nrt0abefv])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
   const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);

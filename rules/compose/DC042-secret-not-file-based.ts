@@ -8,7 +8,7 @@ import { interpolate } from '../engine/interpolate';
 import { isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import type { FileChange, Fix, TextEdit } from '../engine/types';
-import { environmentWithMerges } from './DC040-secret-inline';
+import { environmentWithMerges, literalValue } from './DC040-secret-inline';
 import { appendLineEdit, appendToMapEdit, mapIndent } from '../engine/yaml-edit';
 
 type Image = 'postgres' | 'mysql' | 'mariadb' | 'mongo';
@@ -239,6 +239,10 @@ export default defineRule<'compose', Data>({
       }
     }
     return out;
+  },
+  secrets(d) {
+    const literal = d.env.value === null ? null : literalValue(d.env.value);
+    return literal === null ? [] : [literal];
   },
   message(d) {
     return `${d.name} of service '${d.service}' is passed as an environment variable; the ${d.image} image can read it from a secret file (${d.name}_FILE=/run/secrets/…).`;

@@ -9,6 +9,8 @@ interface Data {
   what: string;
   /** The program it is given to. */
   program: string;
+  /** The credential as written (the word that holds it, or the words piped into chpasswd or a login); never in a message. */
+  written: string[];
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
@@ -116,7 +118,7 @@ export default defineRule<'dockerfile', Data>({
         cmds.forEach((cmd: SimpleCommand, i) => {
           const inv = invocation(cmd);
           const program = inv?.name ?? '';
-          const push = (w: Word, what: string) => out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program } });
+          const push = (w: Word, what: string) => out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [ctx.text.slice(w.start, w.end)] } });
           credentialsInWords(cmd.words, push);
           // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
           const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
@@ -139,7 +141,8 @@ export default defineRule<'dockerfile', Data>({
               const text = fi.args.filter((w) => !/^-[neE]+$/.test(w.value)).map((w) => w.value).join(' ');
               const secret = inv.name === 'chpasswd' ? text.slice(text.indexOf(':') + 1) : text;
               if ((inv.name !== 'chpasswd' || text.includes(':')) && isWrittenSecret(secret.replace(/\\n$/, ''))) {
-                out.push({ range: ctx.rangeOfOffsets(feeder.start, cmd.end), data: { what: inv.name === 'chpasswd' ? 'a password piped into chpasswd' : `${inv.name} login's password`, program: inv.name } });
+                const written = fi.args.filter((w) => !/^-[neE]+$/.test(w.value)).map((w) => ctx.text.slice(w.start, w.end));
+                out.push({ range: ctx.rangeOfOffsets(feeder.start, cmd.end), data: { what: inv.name === 'chpasswd' ? 'a password piped into chpasswd' : `${inv.name} login's password`, program: inv.name, written } });
               }
             }
           }
@@ -147,6 +150,9 @@ export default defineRule<'dockerfile', Data>({
       }
     }
     return out;
+  },
+  secrets(d) {
+    return d.written;
   },
   message(d) {
     return `This RUN writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image history; rotate it and pass it as a build secret (RUN --mount=type=secret) instead.`;

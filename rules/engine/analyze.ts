@@ -241,6 +241,17 @@ export function fixFinding(rules: readonly Rule[], context: AnyContext, finding:
   }
 }
 
+/** The secret values a finding is about (Rule.secrets), for output that must mask them; [] when the rule reports none. */
+export function secretsOf(rules: readonly Rule[], finding: Finding): string[] {
+  const rule = rules.find((r) => r.code === finding.code);
+  if (!rule || !rule.secrets) return [];
+  try {
+    return (rule.secrets as (d: unknown) => string[])(finding.data).filter((v) => typeof v === 'string' && v.length > 0);
+  } catch {
+    return [];
+  }
+}
+
 /** Further fixes a rule offers for a finding (e.g. "fix every such finding of the file"), never used by fix-all. */
 export function moreFixesFor(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix[] {
   const rule = rules.find((r) => r.code === finding.code);

@@ -27,6 +27,11 @@ export interface Rule<K extends RuleKind = RuleKind, D = any> {
   docs: RuleDocs;
   check(ctx: ContextFor<K>): Detection<D>[];
   message(data: D): string;
+  /**
+   * The secret values a finding is about, as written in the file (never shown: output that prints the
+   * file's text, `--fix-dry-run`'s diff, masks every copy of them). For rules that report secrets.
+   */
+  secrets?(data: D): string[];
   fix?(ctx: ContextFor<K>, detection: Detection<D>): Fix | undefined;
   /**
    * Further fixes offered for a finding after `fix` (e.g. one that fixes every finding of the file in

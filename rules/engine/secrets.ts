@@ -3,7 +3,7 @@
  * (DF020…) secret rules. Values are never copied into messages: callers report names only.
  */
 
-const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE)(?:$|_|-)/i;
+const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY)(?:$|_|-)/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
@@ -57,12 +57,22 @@ export function isPlaceholderValue(value: string): boolean {
  * (VAULT_TOKEN), libpq (PGPASSWORD), the mysql client (MYSQL_PWD), redis-cli (REDISCLI_AUTH), the
  * OpenAI, Anthropic, Google Gemini and Hugging Face SDKs (OPENAI_API_KEY, ANTHROPIC_API_KEY,
  * GEMINI_API_KEY, GOOGLE_API_KEY, HF_TOKEN, HUGGING_FACE_HUB_TOKEN), sentry-cli (SENTRY_AUTH_TOKEN), doctl
- * (DIGITALOCEAN_ACCESS_TOKEN) and wrangler (CLOUDFLARE_API_TOKEN). Compose gives a variable of the
- * shell precedence over `.env`, so `${NAME}` there may not read back what a fix wrote to `.env`.
+ * (DIGITALOCEAN_ACCESS_TOKEN) and wrangler (CLOUDFLARE_API_TOKEN); and, by prefix, Terraform's host
+ * tokens and variables (TF_TOKEN_<host>, TF_VAR_<name>), registry logins in CI (DOCKER_PASSWORD,
+ * DOCKERHUB_TOKEN …), and the CLIs of Codecov, Stripe, Twilio, Heroku, Netlify, Vercel, Snyk, Sonar,
+ * Pulumi, Hetzner, Linode, PyPI uploads (TWINE_PASSWORD) and cargo, and more AI SDKs (Mistral, Groq,
+ * Cohere, Replicate, Together, DeepSeek, OpenRouter, xAI, Perplexity, Azure OpenAI, LangSmith). Compose
+ * gives a variable of the shell precedence over `.env`, so `${NAME}` there may not read back what a fix
+ * wrote to `.env`. A list, so never complete (any exported name wins): a fix that moves a secret says so.
  */
 const SHELL_EXPORTED_CREDENTIALS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'CI_JOB_TOKEN', 'NPM_TOKEN', 'NODE_AUTH_TOKEN', 'AZURE_CLIENT_SECRET', 'ARM_CLIENT_SECRET', 'VAULT_TOKEN', 'PGPASSWORD', 'MYSQL_PWD', 'REDISCLI_AUTH', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'SENTRY_AUTH_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'CLOUDFLARE_API_TOKEN']);
 
+/** Names of SHELL_EXPORTED_CREDENTIALS given by prefix (a tool reads a family of them) or by the tool's own prefix. */
+const SHELL_EXPORTED_PREFIXES =
+  /^(?:TF_TOKEN_|TF_VAR_|AWS_|DOCKER_(?:PASSWORD|TOKEN|AUTH_CONFIG|PAT)$|DOCKERHUB_|CODECOV_TOKEN$|STRIPE_(?:SECRET|API)_KEY$|TWILIO_AUTH_TOKEN$|HEROKU_API_KEY$|NETLIFY_AUTH_TOKEN$|VERCEL_TOKEN$|SNYK_TOKEN$|SONAR_TOKEN$|PULUMI_ACCESS_TOKEN$|HCLOUD_TOKEN$|LINODE_(?:CLI_)?TOKEN$|TWINE_PASSWORD$|CARGO_REGISTRY_TOKEN$|CIRCLE_TOKEN$|BUILDKITE_(?:AGENT_)?TOKEN$|(?:MISTRAL|GROQ|COHERE|TOGETHER|DEEPSEEK|OPENROUTER|XAI|PERPLEXITY|AZURE_OPENAI|LANGSMITH|LANGCHAIN|PINECONE)_API_KEY$|REPLICATE_API_TOKEN$)/;
+
 /** Whether a variable name is a credential commonly exported in developers' shells and CI jobs (see SHELL_EXPORTED_CREDENTIALS). */
 export function isShellExportedCredential(name: string): boolean {
-  return SHELL_EXPORTED_CREDENTIALS.has(name);
+  return SHELL_EXPORTED_CREDENTIALS.has(name) || SHELL_EXPORTED_PREFIXES.test(name);
 }
+
