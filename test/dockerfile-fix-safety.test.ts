@@ -68,6 +68,10 @@ describe('DF040: the exec form is safe only when it runs the same program with t
   it('not safe for a script of the build, which may have no #! line (nopCommerce)', () => {
     assert.deepEqual(flagsOf('DF040', 'fires-script-no-shebang.dockerfile'), ['6:false']);
   });
+
+  it('not safe for a file a RUN writes by path, which may have no #! line (review 6, probe df-02)', () => {
+    assert.deepEqual(flagsOf('DF040', 'fires-script-written-by-run.dockerfile'), ['6:false']);
+  });
 });
 
 describe('DF011: removing sudo is safe only when the environment sudo resets would not change the command', () => {

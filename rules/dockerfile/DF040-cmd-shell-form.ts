@@ -51,8 +51,9 @@ function baseRunsCmdAsGiven(final: Stage): boolean {
 
 /**
  * Whether a program may be a script this build provides, without a `#!` line for all the rule knows:
- * named by a path (`./start.sh`, `/entrypoint.sh`), ending in `.sh`, or with the name of a file the
- * Dockerfile copies (`COPY start /usr/local/bin/`, `COPY run.sh /usr/local/bin/start`).
+ * named by a path (`./start.sh`, `/entrypoint.sh`), ending in `.sh`, with the name of a file the
+ * Dockerfile copies (`COPY start /usr/local/bin/`, `COPY run.sh /usr/local/bin/start`), or of a file a
+ * RUN names by path (`printf … > /usr/local/bin/start`).
  */
 function mayBeScript(ctx: DockerfileContext, program: string): boolean {
   if (program.includes('/') || program.endsWith('.sh')) return true;
@@ -63,6 +64,18 @@ function mayBeScript(ctx: DockerfileContext, program: string): boolean {
       for (const a of ins.getArguments()) {
         const v = a.getValue();
         if (!v.startsWith('--') && path.posix.basename(v.replace(/\/+$/, '')) === program) return true;
+      }
+    }
+  }
+  // A file a RUN writes or handles by path (`printf '…' > /usr/local/bin/hello && chmod +x /usr/local/bin/hello`:
+  // review 6, probe df-02): it may be a script the build writes, without a `#!` line.
+  for (const run of ctx.runs()) {
+    for (const script of run.scripts) {
+      for (const cmd of script.commands) {
+        for (const w of cmd.words) {
+          const target = w.value.replace(/^\d*>>?\|?/, '');
+          if (target.includes('/') && path.posix.basename(target.replace(/\/+$/, '')) === program) return true;
+        }
       }
     }
   }
@@ -158,7 +171,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
-    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, or a file the Dockerfile copies): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
+    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, a file the Dockerfile copies, or a file a RUN names by its path, as `printf … > /usr/local/bin/start` writes one): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
     guideline: '§2 Container Runtime Security; Security Checklist — "Error handling implemented" (graceful shutdown on SIGTERM)',
     equivalents: ['hadolint DL3025 (use arguments JSON notation for CMD and ENTRYPOINT arguments)', 'BuildKit build check JSONArgsRecommended', 'KICS "Not Using JSON In CMD And ENTRYPOINT Arguments"', 'Trivy: no equivalent'],
     references: [
