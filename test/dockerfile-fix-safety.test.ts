@@ -164,7 +164,13 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
       return { readText, exists };
     };
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-shared-context-safe', unlisted)), ['false']);
-    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing', unlisted)), ['true']);
+    // Nor can it tell whether the new lines would drop a file the image ships today (review 6, probe df-03).
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing', unlisted)), ['false']);
+    assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing')), ['true'], 'listed, and nothing in the context is dropped');
+  });
+
+  it('not safe when the new lines would drop a file the context holds today (a public CA bundle the image ships: review 6, probe df-03)', () => {
+    assert.deepEqual(flagsOf('DR003', 'fires-context-holds-certificate'), ['5:false']);
   });
 
   it('a Dockerfile-specific ignore file is read by its Dockerfile alone: another Dockerfile beside it does not matter', () => {

@@ -170,6 +170,41 @@ function sharedContextRisk(ctx: DockerfileContext, d: Data, oldText: string | un
   return undefined;
 }
 
+/** How many entries of the build context the fix looks at, at most; past that it cannot tell, and is not safe. */
+const MAX_CONTEXT_ENTRIES = 5000;
+
+/**
+ * The first file of the build context that the added lines would take out of it (excluded by the new
+ * lines and not by the old ones), `.git` aside (buildMayReadGit judges that); undefined when none.
+ * Such a file is copied into the image today, and may be needed there: a public certificate
+ * (`certs/ca-bundle.pem`: review 6, probe df-03), a `.env` the app reads from its folder at start,
+ * a TLS key the server loads. `null` when the context cannot be listed whole (unlisted, or larger
+ * than MAX_CONTEXT_ENTRIES).
+ */
+function contextFileExcluded(ctx: DockerfileContext, d: Data, oldText: string | undefined): string | null | undefined {
+  const ws = ctx.workspace;
+  if (!ws.listDir) return null;
+  // The context (d.context is relative to the Dockerfile's folder): not always where the ignore file is (`<Dockerfile>.dockerignore`).
+  const contextDir = path.resolve(path.dirname(ctx.path), d.context);
+  const before = parseDockerignore(oldText ?? '');
+  const after = parseDockerignore(`${oldText ?? ''}\n${d.lines.join('\n')}`);
+  let seen = 0;
+  const walk = (dir: string, rel: string): string | null | undefined => {
+    const names = ws.listDir!(dir);
+    if (names === undefined) return rel === '' ? null : undefined; // a file, not a folder
+    for (const name of names) {
+      if (++seen > MAX_CONTEXT_ENTRIES) return null;
+      const relPath = rel === '' ? name : `${rel}/${name}`;
+      if (relPath === '.git' || isExcluded(before, relPath)) continue; // not in the context today
+      if (isExcluded(after, relPath)) return relPath;
+      const found = walk(path.join(dir, name), relPath);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(contextDir, '');
+}
+
 /**
  * Whether a build step may read the context's `.git`: a RUN after the whole-context copy, or a RUN
  * that bind-mounts the build context. Which tools read it cannot be told from the Dockerfile (a
@@ -248,7 +283,7 @@ export default defineRule<'dockerfile', Data>({
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
       '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
-      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names or an override\'s name — `compose.override.yaml`, `docker-compose.override.yml` — in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
+      'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) Nor when (4) the new lines would take out of the context a file that is in it today, since the image ships it now and may need it (a public `certs/ca-bundle.pem` the app trusts, a `.env` it reads from its folder, a TLS key the server loads): the context is listed (`.git` aside, and what the old lines already exclude), and one that cannot be listed whole (more than 5,000 entries, or a view that cannot list folders) counts too. The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names or an override\'s name — `compose.override.yaml`, `docker-compose.override.yml` — in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
     references: [
@@ -298,7 +333,8 @@ export default defineRule<'dockerfile', Data>({
     if (data.exists && text === undefined) return undefined;
     // One `.dockerignore` serves every build of the context: another Dockerfile there may need what it would now exclude.
     // Excluding `.git` may change what a build step makes (a version from `git describe`).
-    const safe = !data.referenced && !(data.buildMayReadGit && data.lines.includes('.git')) && sharedContextRisk(ctx, data, text) === undefined;
+    // A file the image ships today that the new lines would drop (a public ca-bundle.pem, a .env the app reads).
+    const safe = !data.referenced && !(data.buildMayReadGit && data.lines.includes('.git')) && sharedContextRisk(ctx, data, text) === undefined && contextFileExcluded(ctx, data, text) === undefined;
     if (text === undefined) return { title, safe, changes: [{ kind: 'create', path: data.ignorePath, content: data.lines.map((l) => `${l}\n`).join('') }] };
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     return { title, safe, changes: [{ kind: 'edit', path: data.ignorePath, edits: [appendLineEdit(text, data.lines.join(eol), eol)] }] };
