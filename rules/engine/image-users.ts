@@ -51,6 +51,16 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
   { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
   { match: /^\/codercom\/code-server$/, user: 'coder' },
+  // coder/coder scripts/Dockerfile (ghcr.io/coder/coder): `USER 1000:1000`.
+  { match: /^ghcr\.io\/coder\/coder$/, user: '1000' },
+  // gotenberg/gotenberg build/Dockerfile, every final stage: `USER gotenberg` (uid 1001).
+  { match: /^\/gotenberg\/gotenberg$/, user: 'gotenberg' },
+  // Zenika/alpine-chrome Dockerfile (Docker Hub and gcr.io/zenika-hub): `USER chrome`.
+  { match: /^(?:\/zenika|gcr\.io\/zenika-hub)\/alpine-chrome$/, user: 'chrome' },
+  // provectus/kafka-ui kafka-ui-api/Dockerfile: `USER kafkaui`.
+  { match: /^\/provectuslabs\/kafka-ui$/, user: 'kafkaui' },
+  // ocurrent/docker-base-images (the ocaml/opam images): the default user is `opam`, with sudo.
+  { match: /^\/ocaml\/opam$/, user: 'opam' },
   { match: /^quay\.io\/keycloak\/keycloak$/, user: '1000' },
   // keycloak/keycloak-containers server/Dockerfile (the deprecated Docker Hub image): `USER 1000`.
   { match: /^\/jboss\/keycloak$/, user: '1000' },
