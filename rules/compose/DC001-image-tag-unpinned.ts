@@ -3,6 +3,7 @@ import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
 import { EOL_CATALOG_CHECKED } from '../engine/eol';
 import { serviceImageOf } from '../engine/compose-values';
+import { companionWrites } from '../engine/data-volumes';
 import { isUnpinned, type ImageRef } from '../engine/image';
 import type { ComposeContext } from '../engine/compose';
 import { tagCandidates } from '../engine/tag-candidates';
@@ -28,7 +29,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service whose `image:` has no tag or uses `latest`. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped: there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key; one inherited through `extends:` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — on the extending service\'s name, without a fix).',
+    what: 'Flags a service whose `image:` has no tag or uses `latest`. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped, also when it is written for the same service in the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override): there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key; one inherited through `extends:` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — on the extending service\'s name, without a fix).',
     why: '`latest` moves: the same compose file starts a different image next week (another major version, another base OS), so deployments are not reproducible, a rollback does not roll back, and a review of the file says nothing about what runs. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`, and §1 for regularly updated images — which is a deliberate change of the tag, not a silent one.',
     bad: 'services:\n  web:\n    image: nginx\n  cache:\n    image: redis:latest',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n  cache:\n    image: redis:8.0-alpine',
@@ -42,6 +43,8 @@ export default defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const img = serviceImageOf(ctx, service) ?? imageFromUnanalyzedBase(ctx, service);
       if (!img || img.built || !img.ref || !isUnpinned(img.ref)) continue;
+      // Built once Compose merges the override beside this file (or the base beside an override).
+      if (companionWrites(ctx, service, ['build'])) continue;
       out.push({
         range: img.reportRange,
         data: {

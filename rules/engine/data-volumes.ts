@@ -276,6 +276,16 @@ export function companionServices(ctx: ComposeContext, service: Service): { ctx:
   return out;
 }
 
+/**
+ * Whether a companion compose file (companionServices) writes one of `keys` for the same service:
+ * `docker compose up` merges it, so `build:` there makes the service built (its `image:` here names
+ * what Compose tags: api-platform's compose.yaml and compose.override.yaml, review 6 probe dc-04) and
+ * `user:` there sets its user.
+ */
+export function companionWrites(ctx: ComposeContext, service: Service, keys: readonly string[]): boolean {
+  return companionServices(ctx, service).some((c) => keys.some((k) => c.ctx.serviceGet(c.service, k) !== undefined));
+}
+
 /** The raw `image:` text of a service (for messages), or null. */
 export function writtenImage(ctx: ComposeContext, service: Service): string | null {
   return scalarString(ctx.serviceGet(service, 'image')?.value);
