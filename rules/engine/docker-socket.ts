@@ -34,9 +34,11 @@ export function engineApiExposure(m: VolumeMount): { source: string; what: 'sock
   if (src.value === null && m.type !== 'volume') {
     const literalTail = src.raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '/').trim();
     if (SOCKET.test(literalTail)) return { source: src.raw.trim(), what: 'socket' };
-    // `${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`: the variable names the host's socket.
+    // `${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`: the variable names the host's socket; so it
+    // does mounted at another path named like it (Hyperledger Fabric's `${DOCKER_SOCK}:/host/var/run/docker.sock`,
+    // read through `CORE_VM_ENDPOINT`: review 6, probe dc-05).
     const target = m.target?.value?.trim().replace(/\/+$/, '');
-    if (literalTail.replace(/\//g, '').trim() === '' && target !== undefined && SOCKET_TARGETS.has(target)) return { source: src.raw.trim(), what: 'target' };
+    if (literalTail.replace(/\//g, '').trim() === '' && target !== undefined && (SOCKET_TARGETS.has(target) || SOCKET.test(target))) return { source: src.raw.trim(), what: 'target' };
   }
   return null;
 }
