@@ -11,6 +11,7 @@ import { viewOf } from './helpers/fixtures';
 import { trustsWithoutPassword } from '../rules/engine/postgres-auth';
 import { parseImageRef } from '../rules/engine/image';
 import { isCredentialName } from '../rules/engine/secrets';
+import { ownSecretWeakReason, weakReason } from '../rules/compose/DC041-weak-or-default-password';
 
 /** The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose text). */
 function messagesOf(code: string, files: Map<string, string> | string, target = '/m/compose.yaml'): string[] {
@@ -250,5 +251,15 @@ describe('DF050 (passwordless sudo)', () => {
     const [f] = findings('/m/.devcontainer/Dockerfile');
     assert.equal(f.severity, 'info');
     assert.match(f.message, /keep the grant out of images you ship\.$/);
+  });
+});
+
+describe('DC041 placeholders (review 6, probe dc-07)', () => {
+  it('template stand-ins and values that say they are not secret are placeholders; random values are not', () => {
+    for (const v of ['your-secret-key-base-hex-64', 'your-encrpytion-primary-key', '!ChangeThisMercureHubJWTSecretKey!', 'notsecretkey', 'not-a-secret', 'insecure-dev-key', 'django-insecure-5x!k2q9v0w$z7c3b8n1m4l6j0h2g5f8d1s3a7p9o0i2u4y6t8r0e']) {
+      assert.equal(ownSecretWeakReason(v, null), 'placeholder', v);
+      assert.equal(weakReason(v, null), 'placeholder', v);
+    }
+    for (const v of ['Xq7vR2pL9kW3mN8s', 'yourself-4f9a2c7e1b8d', 'n0tS3cr3t-but-random-9c2e']) assert.equal(ownSecretWeakReason(v, null), null, v);
   });
 });
