@@ -263,3 +263,14 @@ describe('DC041 placeholders (review 6, probe dc-07)', () => {
     for (const v of ['Xq7vR2pL9kW3mN8s', 'yourself-4f9a2c7e1b8d', 'n0tS3cr3t-but-random-9c2e']) assert.equal(ownSecretWeakReason(v, null), null, v);
   });
 });
+
+describe('DF020 on a global ARG (review 6, probe df-08)', () => {
+  const messages = (text: string) => analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF020').map((f) => f.message);
+  it('one nothing reads is in the Dockerfile only, not in the image history', () => {
+    assert.deepEqual(messages('ARG MYSQL_ROOT_PASSWORD=changeme\nFROM mysql:8.4\nCOPY ./init /docker-entrypoint-initdb.d\n'), ['ARG MYSQL_ROOT_PASSWORD writes a secret into the Dockerfile as its default, and no stage reads it; remove it.']);
+  });
+  it('one a stage declares again reaches its build: recorded in the history', () => {
+    const [m] = messages('ARG DB_PASSWORD=changeme\nFROM alpine:3.22\nARG DB_PASSWORD\nRUN ./init.sh\n');
+    assert.match(m, /^ARG DB_PASSWORD passes a secret as a build argument: its value is recorded in the image history/);
+  });
+});

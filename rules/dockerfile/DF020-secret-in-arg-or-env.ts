@@ -21,6 +21,8 @@ interface Data {
   inImage: boolean;
   /** An ARG declared before the first FROM. */
   global: boolean;
+  /** For a global ARG: whether a FROM line reads it or a stage declares it again (only then can its value reach a build step). */
+  globalRead?: boolean;
   /** The value when it is written literally (for the fix only; never in a message), else null. */
   literal: string | null;
   /** Where the instruction is: index of its stage (-1 for global ARGs) and of the instruction in it, and of the property. */
@@ -171,13 +173,16 @@ function envFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefi
   };
 }
 
+/** Whether a global ARG is read: by a FROM line, or by a stage that declares it again (the only ways a global ARG reaches a build). */
+function globalArgRead(ctx: DockerfileContext, name: string): boolean {
+  return ctx.stages.some((s) => mentions(ctx, s.from, name) || s.instructions.some((i) => i.getKeyword() === 'ARG' && propertiesOf(i).some((p) => p.getName() === name)));
+}
+
 function argFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefined {
   const removal = removePropertyEdit(ctx, ins, d.property);
   if (!removal) return undefined;
   if (d.global) {
-    // A global ARG is only read by FROM lines and by stages that declare it again.
-    const used = ctx.stages.some((s) => mentions(ctx, s.from, d.name) || s.instructions.some((i) => i.getKeyword() === 'ARG' && propertiesOf(i).some((p) => p.getName() === d.name)));
-    if (used) return undefined;
+    if (globalArgRead(ctx, d.name)) return undefined;
     return { title: `Remove the unused ARG ${d.name}`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [removal] }] };
   }
   const stage = ctx.stages[d.stage];
@@ -261,7 +266,7 @@ export default defineRule<'dockerfile', Data>({
         if (!report) return;
         out.push({
           range: p.getRange(),
-          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, literal: literal ?? (token !== null ? raw : null), stage, instruction: index, property: k },
+          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), stage, instruction: index, property: k },
           severity: token !== null ? 'error' : undefined,
         });
       });
@@ -283,6 +288,8 @@ export default defineRule<'dockerfile', Data>({
     if (d.token) {
       return `${d.kind} ${d.name} holds a literal ${d.token}: it is committed with the Dockerfile and recorded in the image; revoke it, and pass it ${d.kind === 'ENV' ? 'at run time' : 'as a build secret'} instead.`;
     }
+    // Nothing reads it: the value is in the Dockerfile only, not in any build (review 6, probe df-08).
+    if (d.kind === 'ARG' && d.global && d.globalRead === false) return `ARG ${d.name} writes a secret into the Dockerfile as its default, and no stage reads it; remove it.`;
     if (d.kind === 'ARG') {
       return `ARG ${d.name} passes a secret as a build argument: its value is recorded in the image history and build metadata; use a secret mount (RUN --mount=type=secret) instead.`;
     }
