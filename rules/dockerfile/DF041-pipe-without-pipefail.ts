@@ -5,6 +5,7 @@ import { invocation, pipelineOf } from '../engine/run-commands';
 import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesItCouldName } from '../engine/stage-scope';
 import { isNonPosixShell, type SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
+import { officialImageName, type ImageRef } from '../engine/image';
 
 interface Data {
   /** The first producer of the first pipeline without pipefail whose failure can go unnoticed, and the pipeline's last program. */
@@ -63,6 +64,17 @@ const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
 /** Images whose /bin/sh is bash (Red Hat family). */
 const SH_IS_BASH = /(?:^|\/)(?:centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux)$|(?:^|\/)ubi\d*(?:-minimal|-init)?$/;
 
+/**
+ * The official amazoncorretto images other than the Alpine and Debian ones: built on Amazon Linux 2
+ * (`amazoncorretto:21`, `-al2-jdk`, `-al2-generic`) or 2023 (`-al2023`, `-al2023-jdk`), whose /bin/sh
+ * is bash (review 6, probe df-09). A tag from a variable is not known.
+ */
+function amazonLinuxCorretto(ref: ImageRef): boolean {
+  if (officialImageName(ref) !== 'amazoncorretto') return false;
+  const tag = ref.tag ?? 'latest';
+  return !tag.includes('$') && !/alpine|debian/.test(tag);
+}
+
 /** The programs whose output a pipeline member produces: its own, or those of a `{ …; }` group it closes. */
 function producedBy(cmds: readonly SimpleCommand[], k: number): string[] {
   const c = cmds[k];
@@ -107,7 +119,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | tar -xz` succeeds when the download fails (tar reads an empty stream) or `wget -O- … | sh` when the server errors, so the build goes on and ships an image without the tool, or half of it, and nobody notices. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
-    fix: '"Turn on pipefail" prepends `set -o pipefail && ` to the RUN (inside the JSON string for `["bash", "-c", "…"]`, or as a first line of a heredoc script) — only where the script is known to run under bash: the stage\'s SHELL is bash, the JSON form or the heredoc (shebang or `RUN bash <<EOF`) names bash, or the base image is of the Red Hat family (CentOS, Fedora, Rocky, Alma, Amazon Linux, Oracle Linux, UBI), whose /bin/sh is bash. Not offered for the default /bin/sh of Debian and Ubuntu images (dash supports pipefail only from 0.5.12-7, Debian 13 / Ubuntu 25.04) nor of Alpine/BusyBox; there, add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian/Ubuntu) or `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` (Alpine) yourself. Not safe: a pipeline that relied on an ignored failure (`… | head -1` killing its producer) now fails the build. The message advises what works on the stage\'s base: `set -o pipefail` when the script runs under bash, ash, zsh or ksh; `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` on Alpine and BusyBox images (no bash); otherwise `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian and Ubuntu images always have bash, and their /bin/sh may be a dash without pipefail, where `set -o pipefail` fails the build).',
+    fix: '"Turn on pipefail" prepends `set -o pipefail && ` to the RUN (inside the JSON string for `["bash", "-c", "…"]`, or as a first line of a heredoc script) — only where the script is known to run under bash: the stage\'s SHELL is bash, the JSON form or the heredoc (shebang or `RUN bash <<EOF`) names bash, or the base image is of the Red Hat family (CentOS, Fedora, Rocky, Alma, Amazon Linux, Oracle Linux, UBI) or an official `amazoncorretto` image other than its `-alpine` and `-debian` tags (Amazon Linux 2 or 2023), whose /bin/sh is bash. Not offered for the default /bin/sh of Debian and Ubuntu images (dash supports pipefail only from 0.5.12-7, Debian 13 / Ubuntu 25.04) nor of Alpine/BusyBox; there, add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian/Ubuntu) or `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` (Alpine) yourself. Not safe: a pipeline that relied on an ignored failure (`… | head -1` killing its producer) now fails the build. The message advises what works on the stage\'s base: `set -o pipefail` when the script runs under bash, ash, zsh or ksh; `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` on Alpine and BusyBox images (no bash); otherwise `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (Debian and Ubuntu images always have bash, and their /bin/sh may be a dash without pipefail, where `set -o pipefail` fails the build).',
     guideline: '§6 Image Build Security; Security Checklist — "Error handling implemented"',
     equivalents: ['hadolint DL4006 (set the SHELL option -o pipefail before RUN with a pipe in it)', 'KICS "Shell Running A Pipe Without Pipefail Flag"', 'Trivy DS-0032 (RUN with pipe without pipefail)', 'Checkov and BuildKit: no equivalent'],
     references: [
@@ -186,7 +198,7 @@ export default defineRule<'dockerfile', Data>({
         let bash = shell === 'bash';
         if (!bash && shell === 'sh' && !script.json && !script.heredoc && run.stage) {
           const base = rootBase(run.stage);
-          bash = base.kind === 'image' && SH_IS_BASH.test(`${base.ref.registry ?? ''}/${base.ref.repository}`) && !/micro/.test(base.ref.repository);
+          bash = base.kind === 'image' && ((SH_IS_BASH.test(`${base.ref.registry ?? ''}/${base.ref.repository}`) && !/micro/.test(base.ref.repository)) || amazonLinuxCorretto(base.ref));
         }
         const o = script.source.offsets;
         const exact = !script.json || o[script.source.text.length] - o[0] === script.source.text.length;
