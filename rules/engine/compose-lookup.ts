@@ -486,10 +486,14 @@ export function isOwnEditable(ctx: ComposeContext, found: Found | undefined): bo
 
 /**
  * Programs a setup script runs that start no server: shell keywords and built-ins, file and text
- * tools, downloaders, and the data stores' clients and admin tools. The tools Elasticsearch and
+ * tools, downloaders, the data stores' clients and admin tools, MinIO's client (`mc mb …`) and
+ * Ollama's client commands (`ollama pull …`: review 6, probe dc-08). The tools Elasticsearch and
  * OpenSearch ship (`bin/elasticsearch-certutil`, `elasticsearch-setup-passwords`) are matched by name.
  */
-const SETUP_TOOLS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!', '[', '[[', 'test', 'true', 'false', ':', 'echo', 'printf', 'exit', 'set', 'export', 'cd', 'sleep', 'cat', 'cp', 'mv', 'rm', 'mkdir', 'chown', 'chmod', 'ln', 'touch', 'ls', 'find', 'grep', 'sed', 'awk', 'head', 'tail', 'tr', 'cut', 'wc', 'tee', 'xargs', 'unzip', 'tar', 'gzip', 'base64', 'openssl', 'curl', 'wget', 'jq', 'psql', 'pg_dump', 'pg_restore', 'pg_isready', 'createdb', 'createuser', 'mysql', 'mysqldump', 'mariadb', 'mariadb-dump', 'mysqladmin', 'mongosh', 'mongo', 'mongodump', 'mongorestore', 'mongoimport', 'redis-cli', 'rabbitmqctl', 'rabbitmqadmin', 'clickhouse-client', 'sqlcmd']);
+const SETUP_TOOLS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!', '[', '[[', 'test', 'true', 'false', ':', 'echo', 'printf', 'exit', 'set', 'export', 'cd', 'sleep', 'cat', 'cp', 'mv', 'rm', 'mkdir', 'chown', 'chmod', 'ln', 'touch', 'ls', 'find', 'grep', 'sed', 'awk', 'head', 'tail', 'tr', 'cut', 'wc', 'tee', 'xargs', 'unzip', 'tar', 'gzip', 'base64', 'openssl', 'curl', 'wget', 'jq', 'psql', 'pg_dump', 'pg_restore', 'pg_isready', 'createdb', 'createuser', 'mysql', 'mysqldump', 'mariadb', 'mariadb-dump', 'mysqladmin', 'mongosh', 'mongo', 'mongodump', 'mongorestore', 'mongoimport', 'redis-cli', 'rabbitmqctl', 'rabbitmqadmin', 'clickhouse-client', 'sqlcmd', 'mc']);
+
+/** `ollama` subcommands that talk to a server and exit (`ollama pull llama3.2`), unlike `ollama serve`. */
+const OLLAMA_CLIENT_COMMANDS = new Set(['pull', 'create', 'cp', 'rm', 'list', 'ls', 'show', 'push']);
 
 /**
  * Whether the service's command is a shell script (`bash -c '…'`) whose every command is a setup
@@ -507,6 +511,7 @@ function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
     const program = run.args[0]?.value;
     if (program === undefined || program === null) return false;
     const name = path.posix.basename(program);
+    if (name === 'ollama') return OLLAMA_CLIENT_COMMANDS.has(run.args[1]?.value ?? '');
     return SETUP_TOOLS.has(name) || /^(?:elasticsearch|opensearch)-[a-z]+(?:-[a-z]+)*$/.test(name);
   });
 }
