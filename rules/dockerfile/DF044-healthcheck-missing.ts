@@ -5,6 +5,7 @@ import { servicesBuilding } from '../engine/relations';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
 import { rootBase, stageChain } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
+import { officialImageName } from '../engine/image';
 
 interface Data {
   /** The final stage's name, or null. */
@@ -27,12 +28,23 @@ function isOsOrToolchain(base: BaseImage): boolean {
  * (Ubuntu with the CUDA toolkit), Microsoft's .NET runtime and SDK images (self-contained .NET services
  * run on runtime-deps), and Windows Server Core and Nano Server under their old Docker Hub names.
  */
-const SHELL_WITHOUT_COMMAND = /^(?:nvidia\/cuda|dotnet\/(?:runtime-deps|runtime|sdk)|(?:microsoft\/)?(?:windowsservercore|nanoserver))$/;
+const SHELL_WITHOUT_COMMAND = /^(?:nvidia\/cuda|dotnet\/(?:runtime-deps|runtime|sdk)|(?:microsoft\/)?(?:windowsservercore|nanoserver)|ocaml\/opam)$/;
+
+/**
+ * The same, on other registries (`registry/repository`): CentOS Stream and Fedora on quay.io, Red Hat's
+ * UBI and UBI minimal (their CMD is a shell; not ubi-init, which starts systemd). Review 6, probe df-10.
+ */
+const SHELL_WITHOUT_COMMAND_ELSEWHERE = /^(?:quay\.io\/(?:centos\/centos|fedora\/fedora)|registry\.access\.redhat\.com\/ubi\d+(?:\/ubi(?:-minimal)?|-minimal)?)$/;
 
 /** Whether an image built on `base` with no CMD/ENTRYPOINT of its own starts a shell or a prompt. */
 function startsShellWithoutCommand(base: BaseImage): boolean {
   if (isOsOrToolchain(base)) return true;
-  return base.kind === 'image' && (base.ref.registry === null || base.ref.registry === 'mcr.microsoft.com') && SHELL_WITHOUT_COMMAND.test(base.ref.repository);
+  if (base.kind !== 'image') return false;
+  const ref = base.ref;
+  // The official docker image (the CLI) starts `sh`; its `dind` tags start the daemon, a service.
+  if (officialImageName(ref) === 'docker' && !/dind/.test(ref.tag ?? '')) return true;
+  if (ref.registry === null || ref.registry === 'mcr.microsoft.com') return SHELL_WITHOUT_COMMAND.test(ref.repository);
+  return SHELL_WITHOUT_COMMAND_ELSEWHERE.test(`${ref.registry}/${ref.repository}`);
 }
 
 /** The argv of a CMD or ENTRYPOINT (JSON form, or the words of the shell form). */
@@ -76,7 +88,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang…; and, for this case only, nvidia/cuda, Microsoft\'s .NET runtime and SDK images `mcr.microsoft.com/dotnet/runtime-deps`, `runtime`, `sdk`, and Windows Server Core and Nano Server under their old names) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`, also as the CMD of an init or wrapper-script ENTRYPOINT, as dev containers do); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base or on scratch (uv\'s image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a stage named through a platform ARG such as `FROM binaries-$TARGETOS`, whose value depends on the build) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
+    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang…; and, for this case only, nvidia/cuda, Microsoft\'s .NET runtime and SDK images `mcr.microsoft.com/dotnet/runtime-deps`, `runtime`, `sdk`, Windows Server Core and Nano Server under their old names, ocaml/opam, the docker CLI image (not its `dind` tags, which start the daemon), CentOS Stream and Fedora from quay.io, and Red Hat\'s UBI and UBI minimal) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`, also as the CMD of an init or wrapper-script ENTRYPOINT, as dev containers do); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base or on scratch (uv\'s image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a stage named through a platform ARG such as `FROM binaries-$TARGETOS`, whose value depends on the build) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
     why: 'Without a health check, Docker (and compose `depends_on: condition: service_healthy`, Swarm, most orchestrators) only knows the process is running, not that it answers: a hung or half-started service keeps receiving traffic and is never restarted. SECURITY-GUIDELINES.md checklist (Development): "Health checks implemented"; §2 Container Runtime Security (availability, "Resource Limits … prevent DoS").',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://127.0.0.1:3000/health || exit 1\nCMD ["node", "/app/server.js"]',
