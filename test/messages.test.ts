@@ -274,3 +274,11 @@ describe('DF020 on a global ARG (review 6, probe df-08)', () => {
     assert.match(m, /^ARG DB_PASSWORD passes a secret as a build argument: its value is recorded in the image history/);
   });
 });
+
+describe('DF003 advice (review 6, probe df-07)', () => {
+  const message = (text: string) => analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), DEFAULT_CONFIG).findings.find((f) => f.code === 'DF003')?.message;
+  it('says that Alpine has no apt-get when the file installs Debian packages', () => {
+    assert.match(message('FROM postgres:17\nRUN apt-get update && apt-get install -y --no-install-recommends postgresql-17-pgvector && rm -rf /var/lib/apt/lists/*\n')!, /postgres:17-alpine \(it has no apt-get: the packages this file installs with it need their Alpine apk names\)\.$/);
+    assert.doesNotMatch(message('FROM postgres:17\nCOPY init.sql /docker-entrypoint-initdb.d/\n')!, /apt-get/);
+  });
+});

@@ -20,6 +20,8 @@ interface Data {
   insertAt: Position | null;
   /** Tools the final stage runs that the minimal variant does not ship and the file does not install (`curl`, `wget`, `git`). */
   missing: string[];
+  /** The minimal variant is Alpine and the final stage installs with apt-get (or apt, dpkg): Debian package names, which apk does not know. */
+  debianPackages?: boolean;
 }
 
 /** Tools full distributions ship that minimal variants lack: BusyBox gives Alpine a `wget`, not `curl` or `git`; `-slim` has none. */
@@ -54,6 +56,12 @@ function missingTools(ctx: DockerfileContext, chain: readonly Stage[], tag: stri
     for (const w of pc.operands) installed.add(w.value.replace(/[=<>~].*$/, ''));
   }
   return TOOLS.filter((t) => used.has(t) && lacks.includes(t) && !installed.has(t));
+}
+
+/** Whether a RUN of the stages runs Debian's package tools (apt-get, apt, aptitude, dpkg). */
+function installsDebianPackages(ctx: DockerfileContext, chain: readonly Stage[]): boolean {
+  const inChain = new Set<Stage>(chain);
+  return ctx.runs().some((run) => !!run.stage && inChain.has(run.stage) && run.scripts.some((script) => script.commands.some((cmd) => /^(?:apt-get|apt|aptitude|dpkg)$/.test(programName(cmd)))));
 }
 
 /** General-purpose distributions: a minimal base (alpine, a -slim variant, distroless) exists for what they run. */
@@ -117,7 +125,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
-    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`.`,
+    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`dpkg\`), that those packages need their Alpine (apk) names.`,
     guideline: '§1 Image Security — "Use Alpine Linux"; §6 Image Build Security — "Clean up"',
     equivalents: ['no hadolint, Checkov or Trivy check (Docker Scout and `docker scout recommendations` suggest smaller base images)', 'pipeguard D05 (large base image instead of slim/alpine)'],
     references: [
@@ -146,13 +154,16 @@ export default defineRule<'dockerfile', Data>({
     }
     const r = stage.from.getImageRange() ?? stage.from.getRange();
     const missing = minimal ? missingTools(ctx, chain, minimal) : [];
-    return [{ range: r, data: { image: ref.text, via, throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing } }];
+    const debianPackages = !!minimal && /alpine/.test(minimal) && installsDebianPackages(ctx, chain);
+    return [{ range: r, data: { image: ref.text, via, throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
   },
   message(d) {
     const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : '';
     const name = d.image.replace(/[:@].*$/, '');
     const lacks = d.missing.length === 0 ? '' : ` (it has no ${d.missing.join(' or ')}, which this file runs: install ${d.missing.length === 1 ? 'it' : 'them'} there)`;
-    const hint = d.minimalTag ? `use its minimal variant ${name}:${d.minimalTag}${lacks}` : 'use an alpine, -slim or distroless base';
+    // Alpine has no apt-get: the packages the file installs need their apk names (review 6, probe df-07).
+    const apt = d.debianPackages ? ' (it has no apt-get: the packages this file installs with it need their Alpine apk names)' : '';
+    const hint = d.minimalTag ? `use its minimal variant ${name}:${d.minimalTag}${lacks}${apt}` : 'use an alpine, -slim or distroless base';
     return `The final image runs on '${d.image}'${via}, a full distribution with packages the application does not need; ${hint}.`;
   },
   fix(ctx, { data }) {
