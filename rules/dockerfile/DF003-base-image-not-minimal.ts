@@ -20,7 +20,7 @@ interface Data {
   insertAt: Position | null;
   /** Tools the final stage runs that the minimal variant does not ship and the file does not install (`curl`, `wget`, `git`). */
   missing: string[];
-  /** The minimal variant is Alpine and the final stage installs with apt-get (or apt, dpkg): Debian package names, which apk does not know. */
+  /** The minimal variant is Alpine and the final stage installs with apt-get (or apt, aptitude): Debian package names, which apk does not know. */
   debianPackages?: boolean;
 }
 
@@ -58,10 +58,9 @@ function missingTools(ctx: DockerfileContext, chain: readonly Stage[], tag: stri
   return TOOLS.filter((t) => used.has(t) && lacks.includes(t) && !installed.has(t));
 }
 
-/** Whether a RUN of the stages runs Debian's package tools (apt-get, apt, aptitude, dpkg). */
+/** Whether a RUN of the stages runs Debian's package tools (apt-get, apt, aptitude: the package index's apt family). */
 function installsDebianPackages(ctx: DockerfileContext, chain: readonly Stage[]): boolean {
-  const inChain = new Set<Stage>(chain);
-  return ctx.runs().some((run) => !!run.stage && inChain.has(run.stage) && run.scripts.some((script) => script.commands.some((cmd) => /^(?:apt-get|apt|aptitude|dpkg)$/.test(programName(cmd)))));
+  return packageCommands(ctx).some((pc) => pc.family === 'apt' && !!pc.run.stage && chain.includes(pc.run.stage));
 }
 
 /** General-purpose distributions: a minimal base (alpine, a -slim variant, distroless) exists for what they run. */
@@ -125,7 +124,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
-    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`dpkg\`), that those packages need their Alpine (apk) names.`,
+    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`aptitude\`), that those packages need their Alpine (apk) names.`,
     guideline: '§1 Image Security — "Use Alpine Linux"; §6 Image Build Security — "Clean up"',
     equivalents: ['no hadolint, Checkov or Trivy check (Docker Scout and `docker scout recommendations` suggest smaller base images)', 'pipeguard D05 (large base image instead of slim/alpine)'],
     references: [
