@@ -71,6 +71,7 @@ describe('DF040: the exec form is safe only when it runs the same program with t
 
   it('not safe for a file a RUN writes by path, which may have no #! line (review 6, probe df-02)', () => {
     assert.deepEqual(flagsOf('DF040', 'fires-script-written-by-run.dockerfile'), ['6:false']);
+    assert.deepEqual(flagsOf('DF040', 'fires-script-written-relative.dockerfile'), ['7:false'], 'by a relative name (review 7, probe 01)');
   });
 });
 
@@ -171,6 +172,7 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
 
   it('not safe when the new lines would drop a file the context holds today (a public CA bundle the image ships: review 6, probe df-03)', () => {
     assert.deepEqual(flagsOf('DR003', 'fires-context-holds-certificate'), ['5:false']);
+    assert.deepEqual(flagsOf('DR003', 'fires-context-reincluded-certificate'), ['5:false'], 're-included by a ! line of the old ignore file (review 7, probe 02)');
   });
 
   it('a Dockerfile-specific ignore file is read by its Dockerfile alone: another Dockerfile beside it does not matter', () => {
@@ -226,7 +228,7 @@ describe('DF010: the image\'s own user is offered besides uid 1000', () => {
 });
 
 describe('DF039: a merge is not safe when the first RUN may install a new copy of a program the second runs', () => {
-  it('pip3 upgrading pip, npm installing npm: the merged shell would run the copy it hashed first (review 6, probe df-01); safe when the program never ran before', () => {
-    assert.deepEqual(flagsOf('DF039', 'fires-reinstalls-program.dockerfile'), ['5:true', '7:false', '12:false', '18:true']);
+  it('pip3 upgrading pip, npm installing npm, a version manager (n lts), a use inside $(…): the merged shell would run the copy it hashed first (review 6 df-01, review 7 probe 03); safe when the program never ran before', () => {
+    assert.deepEqual(flagsOf('DF039', 'fires-reinstalls-program.dockerfile'), ['5:true', '7:false', '12:false', '18:false', '23:false', '29:true']);
   });
 });

@@ -2,6 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { RunInstruction } from '../engine/dockerfile';
 import { baseName } from '../engine/shell';
+import { invocation } from '../engine/run-commands';
 import { changesShellState, flagKey, joinable, joinAdjacentRuns, nonPosixShellAt, runAtLine } from '../engine/packages';
 
 interface Data {
@@ -30,27 +31,32 @@ function unversioned(name: string): string {
     .replace(/(?:[@=<>~!].*|[\d.]+)$/, '');
 }
 
+/** Tools that install or switch the version of a program already on PATH (`n lts`, `corepack enable`, `pyenv global 3.12`). */
+const VERSION_MANAGERS = /^(?:n|nvm|fnm|volta|corepack|pyenv|rbenv|rustup|asdf|sdk|mise|update-alternatives)$/;
+
 /**
- * Whether the first RUN runs a program that the second runs too and also names it as an argument
- * (`pip3 install --upgrade pip`, `npm install -g npm@10`, `gem update --system gem`): it may install a
- * new copy of that program earlier on PATH. A shell remembers where it found each program it ran
- * (dash's and bash's command hash), so in one merged RUN the second command would still run the old
- * copy, while its own RUN, a new shell, finds the new one (pip's `ImportError: cannot import name
- * 'main'` after upgrading Ubuntu's pip: pypa/pip#5240, #7315).
+ * Whether the first RUN may install a new copy of a program it runs and the second runs again: it
+ * names that program as an argument (`pip3 install --upgrade pip`, `npm install -g npm@10`, also
+ * through `sudo`), or runs a version manager (`npm install -g n && n lts`, then `npm ci`). A shell
+ * remembers where it found each program it ran (dash's and bash's command hash), so in one merged RUN
+ * the second command would still run the old copy, while its own RUN, a new shell, finds the new one
+ * (pip's `ImportError: cannot import name 'main'` after upgrading Ubuntu's pip: pypa/pip#5240, #7315).
+ * The second RUN's use is read in its text, `$(…)` included (review 7, probe 03).
  */
 function reinstallsAProgramUsedAfter(first: RunInstruction, second: RunInstruction): boolean {
   const ran = new Set<string>();
   const named = new Set<string>();
+  let manager = false;
   for (const cmd of first.scripts[0].commands) {
     if (cmd.programIndex < 0) continue;
-    ran.add(cmd.words[cmd.programIndex].value);
-    for (const w of cmd.words.slice(cmd.programIndex + 1)) if (!w.value.startsWith('-')) named.add(unversioned(w.value));
+    const inv = invocation(cmd);
+    const name = inv?.name ?? cmd.words[cmd.programIndex].value;
+    ran.add(name);
+    if (VERSION_MANAGERS.test(baseName(name))) manager = true;
+    for (const w of inv?.args ?? cmd.words.slice(cmd.programIndex + 1)) if (!w.value.startsWith('-')) named.add(unversioned(w.value));
   }
-  return second.scripts[0].commands.some((cmd) => {
-    if (cmd.programIndex < 0) return false;
-    const program = cmd.words[cmd.programIndex].value;
-    return ran.has(program) && named.has(unversioned(program));
-  });
+  const text = second.scripts[0].source.text;
+  return [...ran].some((program) => (manager || named.has(unversioned(program))) && new RegExp(`(?:^|[\\s;&|(\`])${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s;&|)])`).test(text));
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -64,7 +70,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every RUN adds a layer. Files a later RUN deletes still ship in the earlier layer, and each layer is one more to pull, store and scan. Joining consecutive RUNs keeps cleanup in the same layer as what it cleans and the image smaller. SECURITY-GUIDELINES.md §6 "Minimize layers – reduce attack surface".',
     bad: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Merge with the previous RUN" turns `RUN a` + `RUN b` into `RUN a \\` / `    && b`, using the continuation style the RUNs already use (leading or trailing `&&`, their indentation; otherwise a leading `&&` indented by four spaces) and the file\'s escape character and line endings; comment lines between stay inside the continued RUN, blank lines go; not offered when a `# hadolint ignore=…` (or `shell=`) pragma stands between them, since it applies to the instruction below it and inside the merged RUN it would apply to nothing. When the second RUN is more than one and-list at its top level (`set -eux; adduser …`, `test -f x || echo missing`, a background `&`, parentheses; read with the shell parser, so operators inside quotes and `$(…)` do not count), `a && b` would attach `a` to the first and-list only (`a && set -eux; adduser` is `(a && set -eux); adduser`, and a failing `a` no longer fails the build), so the merge is written `RUN a || exit; \\` / `    b` instead: a failing `a` ends the shell with its own status, and `b` stays the same top-level list it was in its own RUN, so its `set -e` and any command later appended to it behave as before. (Wrapping `b` as `a && { b; }` was not chosen: `set -e` inside a group is ignored as soon as something is appended after it with `&&`, which other fixes do.) Not offered when the first RUN ends with a comment, a `;` or a background `&`, when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or under a non-POSIX shell: a SHELL of PowerShell or cmd (in the stage or a stage it builds on), or, with no SHELL, a Windows base image, whose default shell is `cmd /S /C` (cmd reads `;` as a separator of arguments, so `a || exit; b` would skip `b` whenever `a` succeeds). Safe when the first RUN does not change shell state; when it does (`cd`, `export`, `set`, `source`, an assignment, `exit`, a function definition), the second command would run in that changed state (after `set -e` in the first RUN, the second also runs under it), so the fix is a single quick fix only; likewise when the first RUN may install a new copy of a program the second runs (it runs that program and names it as an argument: `pip3 install --upgrade pip` before `pip3 install …`, `npm install -g npm@10` before `npm ci`), since a shell keeps running the copy it found first (its command hash: after `pip3 install --upgrade pip` on Ubuntu the merged step would run the old `/usr/bin/pip3`, which then fails with `ImportError: cannot import name \'main\'`, pypa/pip#5240), where a RUN of its own, a new shell, finds the new one.',
+    fix: '"Merge with the previous RUN" turns `RUN a` + `RUN b` into `RUN a \\` / `    && b`, using the continuation style the RUNs already use (leading or trailing `&&`, their indentation; otherwise a leading `&&` indented by four spaces) and the file\'s escape character and line endings; comment lines between stay inside the continued RUN, blank lines go; not offered when a `# hadolint ignore=…` (or `shell=`) pragma stands between them, since it applies to the instruction below it and inside the merged RUN it would apply to nothing. When the second RUN is more than one and-list at its top level (`set -eux; adduser …`, `test -f x || echo missing`, a background `&`, parentheses; read with the shell parser, so operators inside quotes and `$(…)` do not count), `a && b` would attach `a` to the first and-list only (`a && set -eux; adduser` is `(a && set -eux); adduser`, and a failing `a` no longer fails the build), so the merge is written `RUN a || exit; \\` / `    b` instead: a failing `a` ends the shell with its own status, and `b` stays the same top-level list it was in its own RUN, so its `set -e` and any command later appended to it behave as before. (Wrapping `b` as `a && { b; }` was not chosen: `set -e` inside a group is ignored as soon as something is appended after it with `&&`, which other fixes do.) Not offered when the first RUN ends with a comment, a `;` or a background `&`, when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or under a non-POSIX shell: a SHELL of PowerShell or cmd (in the stage or a stage it builds on), or, with no SHELL, a Windows base image, whose default shell is `cmd /S /C` (cmd reads `;` as a separator of arguments, so `a || exit; b` would skip `b` whenever `a` succeeds). Safe when the first RUN does not change shell state; when it does (`cd`, `export`, `set`, `source`, an assignment, `exit`, a function definition), the second command would run in that changed state (after `set -e` in the first RUN, the second also runs under it), so the fix is a single quick fix only; likewise when the first RUN may install a new copy of a program the second runs (it runs that program and names it as an argument: `pip3 install --upgrade pip` before `pip3 install …`, `npm install -g npm@10` before `npm ci`, also through `sudo`; or it runs a version manager, `npm install -g n && n lts` before `npm ci`; the second RUN\'s use is read in its text, `$(pip3 --version)` included), since a shell keeps running the copy it found first (its command hash: after `pip3 install --upgrade pip` on Ubuntu the merged step would run the old `/usr/bin/pip3`, which then fails with `ImportError: cannot import name \'main\'`, pypa/pip#5240), where a RUN of its own, a new shell, finds the new one.',
     guideline: '§6 Image Build Security — "Minimize layers"',
     equivalents: ['hadolint DL3059 (multiple consecutive RUN instructions, consider consolidation)'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3059', 'https://docs.docker.com/build/building/best-practices/#run', 'https://docs.docker.com/build/guide/layers/'],
