@@ -321,6 +321,35 @@ describe('no secret in the CLI output', () => {
     assert.deepEqual(leaked, [], r.stdout);
   });
 
+  it('--fix-dry-run masks secrets written with YAML escapes or folded over lines, and every credential of a carried configuration (review 7, probes 04 and 05)', () => {
+    const secrets = ["''s-a-Secret-42!", 'continuedSecret4455', 'K3yst0rePw', 'Tru5tPw2xyz', 'FlatJs0nPw', 'Ma1lPwXyz', 'NestedJsonPw88q'];
+    const dir = workspace({
+      'compose.yaml': [
+        'services:',
+        '  app:',
+        '    image: ghcr.io/acme/app:1.0.0',
+        '    environment:',
+        '      A_PASSWORD: Fixable111111',
+        "      SESSION_SECRET: 'it''s-a-Secret-42!'",
+        '      B_PASSWORD: Fixable222222',
+        '      AUTH_TOKEN: plain',
+        '        continuedSecret4455',
+        '      C_PASSWORD: Fixable333333',
+        '      JAVA_TOOL_OPTIONS: "-Djavax.net.ssl.keyStorePassword=K3yst0rePw -Djavax.net.ssl.trustStorePassword=Tru5tPw2xyz"',
+        '      D_PASSWORD: Fixable444444',
+        `      SPRING_APPLICATION_JSON: '{"spring.datasource.password":"FlatJs0nPw","spring.mail.password":"Ma1lPwXyz"}'`,
+        '      E_PASSWORD: Fixable555555',
+        `      APP_CONFIG: '{"db":{"password":"NestedJsonPw88q"}}'`,
+        '      F_PASSWORD: Fixable666666',
+        '',
+      ].join('\n'),
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^\+ {6}A_PASSWORD: \$\{A_PASSWORD\}$/m, 'the moves are shown');
+    const leaked = secrets.filter((v) => r.stdout.includes(v) || r.stderr.includes(v));
+    assert.deepEqual(leaked, [], r.stdout);
+  });
+
   it('--fix-dry-run: values the fixes move to .env are masked in the diff', () => {
     const dir = workspace(FILES);
     const r = run(['check', '--fix-dry-run', '.'], dir);

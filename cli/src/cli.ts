@@ -660,8 +660,14 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
   // `-pS3cret` given to mysql, `"root:pw"` piped into chpasswd), masked the same way.
   for (const v of reportedSecrets) {
     if (v.length < 4) continue;
-    secrets.add(v);
-    if (v.includes('$')) secrets.add(v.replace(/\$/g, '$$$$'));
+    // As YAML may write it: `''` in single quotes, escapes in double quotes; a value folded over lines
+    // shows its words on separate lines (review 7, probe 04).
+    const spellings = new Set([v, v.replace(/'/g, "''"), JSON.stringify(v).slice(1, -1)]);
+    if (/\s/.test(v)) for (const part of v.split(/\s+/)) if (part.length >= 6) spellings.add(part);
+    for (const w of spellings) {
+      secrets.add(w);
+      if (w.includes('$')) secrets.add(w.replace(/\$/g, '$$$$'));
+    }
   }
   const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{]|\\\\[nrt0abefv])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
   const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);

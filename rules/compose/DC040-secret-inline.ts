@@ -41,6 +41,8 @@ export interface InlineSecret {
   value: string;
   /** The exact edit in the compose file that leaves `${dotenvName}`, or null when not exact. */
   edit: { offsets: [number, number]; newText: string } | null;
+  /** More credentials of the same carried configuration (`embedded`): never in a message; masked where output shows the file. */
+  others?: string[];
 }
 
 /** A literal value: no interpolation left once `$$` escapes are removed. */
@@ -488,19 +490,21 @@ function neo4jAuthPasswords(name: string, raw: string): { start: number; end: nu
  * whose key names a credential (`password`, `spring.datasource.password`) with a literal value (not a
  * `${…}`, a placeholder or a path).
  */
-function embeddedCredential(text: string): { key: string; value: string } | null {
+function embeddedCredential(text: string): { key: string; value: string; others: string[] } | null {
+  let found: { key: string; value: string; others: string[] } | null = null;
   for (const line of text.split('\n')) {
     const m = /^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*[:=]\s*(["']?)([^\s"'#]+)\2\s*(?:#.*)?$/.exec(line);
     if (!m) continue;
     const value = m[3];
     // The key as a variable name: a setting about a credential (`password_reset_url`, `token_url`,
     // `password_expiry_days`, `password_field`) is not one, as for variables (SETTING_NAME).
-    const name = m[1].replace(/[.-]/g, '_');
-    if (!isCredentialName(name) || SETTING_NAME.test(name) || /_(?:ENCODER|FIELD|STRENGTH|ENDPOINT)$/i.test(name)) continue;
+    if (!isCredentialKey(m[1]) || NOT_A_CREDENTIAL_VALUE.test(value)) continue;
     if (value.includes('$') || isPlaceholderPassword(value) || /^(?:\/|\.\.?\/|~\/)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
-    return { key: m[1], value };
+    // The first is reported; the others are kept for output that must mask them (Rule.secrets).
+    if (found) found.others.push(value);
+    else found = { key: m[1], value, others: [] };
   }
-  return null;
+  return found;
 }
 
 /**
@@ -508,8 +512,9 @@ function embeddedCredential(text: string): { key: string; value: string } | null
  * password="admin-secret";`), a Java system property (`-Dspring.datasource.password=…`), a JSON
  * object (`{"spring.datasource.password":"…"}`) or one `key=value` (review 6, probe dc-06).
  */
-function oneLineCredential(text: string): { key: string; value: string } | null {
-  const re = /(?:^|[\s;,{(])(?:-D)?(["']?)([A-Za-z_][\w.-]*)\1\s*[:=]\s*(?:"([^"\s$]+)"|'([^'\s$]+)'|([^\s"';,}$]+))/g;
+function oneLineCredential(text: string): { key: string; value: string; others: string[] } | null {
+  let found: { key: string; value: string; others: string[] } | null = null;
+  const re = /(?<=^|[\s;,{(])(?:-D)?(["']?)([A-Za-z_][\w.-]*)\1\s*[:=]\s*(?:"([^"\s$]+)"|'([^'\s$]+)'|([^\s"';,}$]+))/g;
   // Interpolations are not configuration (`${API_KEY:-invalid}` is not `API_KEY: -invalid`), nor values:
   // replaced by `$`, which no key or value takes.
   const code = text.replace(/\$\{[^}]*\}?/g, (x) => '$'.repeat(x.length));
@@ -519,13 +524,28 @@ function oneLineCredential(text: string): { key: string; value: string } | null 
   for (let m = re.exec(code); m; m = re.exec(code)) {
     if (settings < 2 && !code.trimStart().startsWith('{') && !m[0].includes('-D') && !m[2].includes('.')) continue;
     const value = m[3] ?? m[4] ?? m[5];
-    const name = m[2].replace(/[.-]/g, '_');
-    if (!isCredentialName(name) || SETTING_NAME.test(name) || /_(?:ENCODER|FIELD|STRENGTH|ENDPOINT)$/i.test(name)) continue;
+    if (!isCredentialKey(m[2]) || NOT_A_CREDENTIAL_VALUE.test(value)) continue;
     if (isPlaceholderPassword(value) || /^(?:\/|\.\.?\/|~\/)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
-    return { key: m[2], value };
+    if (found) found.others.push(value);
+    else found = { key: m[2], value, others: [] };
   }
-  return null;
+  return found;
 }
+
+/**
+ * Whether a key of a carried configuration names a credential: its last dotted part ends with a
+ * credential word (`spring.datasource.password`, `keyStorePassword`, JAAS `password`), and is not a
+ * setting about one (`keycloak.profile.feature.token_exchange`, `password_encryption`,
+ * `quarkus.datasource.password.source`, `secret_rotation`: review 7, probe 08).
+ */
+function isCredentialKey(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('.') + 1).replace(/-/g, '_');
+  if (!/(?:password|passwd|passphrase|pwd|secret|token|api_?key|private_?key|access_?key|credentials?)$/i.test(name)) return false;
+  return isCredentialName(name) && !SETTING_NAME.test(name) && !/_(?:ENCODER|FIELD|STRENGTH|ENDPOINT)$/i.test(name);
+}
+
+/** Values a configuration gives a credential key that are no credential: a stand-in (`redacted`) or a setting word. */
+const NOT_A_CREDENTIAL_VALUE = /^(?:redacted|hidden|masked|secret|password|token|enabled|disabled|required|optional|file|vault|env|none|null)$/i;
 
 /** The `.env` name a connection string's password goes under: `DATABASE_URL` → `DATABASE_PASSWORD`. */
 function passwordNameFor(name: string): string {
@@ -689,11 +709,11 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         // Aliased entries (a service that is an alias of another) are reported once.
         const key = `${env.range.start.line}:${env.range.start.character}`;
         if (seen.has(key)) continue;
-        const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null) => {
+        const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null, others: string[] = []) => {
           seen.add(key);
           // `${NAME}` and a `.env` line need a variable name Compose reads (a key broken over lines is not one).
           const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
-          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit } });
+          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(others.length > 0 ? { others } : {}) } });
         };
         if (isCredentialName(env.name) && !SETTING_NAME.test(env.name)) {
           const lit = literalValue(env.value);
@@ -738,7 +758,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         // A configuration carried whole in the variable: reported, not moved (the line is in a block of another format).
         if (!seen.has(key)) {
           const embedded = env.value.includes('\n') ? embeddedCredential(env.value) : oneLineCredential(env.value);
-          if (embedded) push('embedded', embedded.key, embedded.value, null);
+          if (embedded) push('embedded', embedded.key, embedded.value, null, embedded.others);
         }
       }
     }
@@ -907,7 +927,7 @@ export default defineRule<'compose', InlineSecret>({
     return [...findInlineSecrets(ctx)];
   },
   secrets(d) {
-    return [d.value];
+    return [d.value, ...(d.others ?? [])];
   },
   message(d) {
     if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
