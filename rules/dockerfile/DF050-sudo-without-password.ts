@@ -19,9 +19,10 @@ const SUDOERS_PATH = /^\/etc\/sudoers(?:\.d\/.+)?$/;
 
 /**
  * A sudoers grant without a password (sudoers(5): `user host = (runas) NOPASSWD: commands`; other tags
- * such as `SETENV:` may come before it). Group 1 is the grantee, group 2 the commands.
+ * such as `SETENV:` may come before it). Group 1 is the grantee, group 2 the users it may run as
+ * (`(ALL:ALL)`, `(root)`), group 3 the commands.
  */
-const NOPASSWD_GRANT = /(?:^|\n|\\n|\s|\/)([^\s/]+)\s+[^\s=]+\s*=\s*(?:\([^)]*\)\s*)?(?:[A-Z_]+\s*:\s*)*?NOPASSWD\s*:\s*([^\n'"]*?)\s*(?=$|\n|\\n|['"/]\s*$)/;
+const NOPASSWD_GRANT = /(?:^|\s|\/)([^\s/#]+)\s+[^\s=]+\s*=\s*(?:\(([^)]*)\)\s*)?(?:[A-Z_]+\s*:\s*)*?NOPASSWD\s*:\s*([^\n'"]*?)\s*(?=$|\n|\\n|['"/]\s*$)/;
 
 /** The words of a pipeline (`echo … | tee -a /etc/sudoers`) that starts at `commands[i]`, and the index after it. */
 function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Word[]; programs: { cmd: SimpleCommand; name: string }[]; next: number } {
@@ -54,6 +55,21 @@ function writesSudoers(words: readonly Word[], programs: readonly { cmd: SimpleC
   return false;
 }
 
+/** Whether a grant's run-as list (`ALL`, `ALL:ALL`, `root`; absent means root) lets it run commands as root. */
+function runsAsRoot(runAs: string | undefined): boolean {
+  if (runAs === undefined) return true;
+  const users = runAs.split(':')[0].split(',').map((u) => u.trim());
+  return users.some((u) => u === '' || /^(?:ALL|root|#0)$/.test(u));
+}
+
+/** The replacement parts of sed `s` commands in a script (`s/a/b/g` → `b`), joined by line breaks. */
+function sedReplacements(script: string): string {
+  const out: string[] = [];
+  const re = /(?:^|[\s;{'"])s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1/g;
+  for (let m = re.exec(script); m; m = re.exec(script)) out.push(m[3]);
+  return out.join('\n');
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF050',
   name: 'sudo-without-password',
@@ -61,7 +77,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`), or put in place with `sed -i`. A grant to root itself is not reported, nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
@@ -91,11 +107,20 @@ export default defineRule<'dockerfile', Data>({
             .map((w) => w.value)
             .join(' ');
           if (baseName(granting.name) === 'printf') text = text.replace(/%%/g, '%');
-          const grant = NOPASSWD_GRANT.exec(text);
+          // sed writes its replacement, not what it matches (`s/NOPASSWD: ALL/ALL/` takes a grant away).
+          if (baseName(granting.name) === 'sed') text = sedReplacements(text);
+          // Line by line (`\n` written in the text too); a commented line grants nothing.
+          const grant = text
+            .split(/\n|\\n/)
+            .filter((line) => !/^\s*#/.test(line))
+            .map((line) => NOPASSWD_GRANT.exec(line))
+            .find((m) => m !== null && runsAsRoot(m[2]));
           if (!grant) continue;
-          const grantee = grant[1];
+          // printf's `%s` is its next argument (`printf '%s ALL=(ALL) NOPASSWD: ALL\n' "$USER"`).
+          const formatArgs = granting.cmd.words.slice(granting.cmd.programIndex + 2).map((w) => w.value).filter((v) => !/^\d*>/.test(v) && !SUDOERS_PATH.test(v));
+          const grantee = grant[1] === '%s' && baseName(granting.name) === 'printf' && formatArgs[0] ? formatArgs[0] : grant[1];
           if (/^%?(?:root|0|#0)$/.test(grantee)) continue;
-          const commandsText = grant[2].replace(/\s+/g, ' ').trim();
+          const commandsText = grant[3].replace(/\s+/g, ' ').trim();
           const first = words[0];
           const last = words[words.length - 1];
           out.push({
