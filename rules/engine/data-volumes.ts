@@ -7,7 +7,6 @@
  * https://hub.docker.com/_/postgres ("PGDATA", "Where to Store Data")
  * https://docs.docker.com/reference/compose-file/services/#volumes
  */
-import * as path from 'node:path';
 import { type Node } from 'yaml';
 import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
@@ -17,7 +16,7 @@ import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv } from './compose-values';
-import { COMPOSE_NAMES_READ_BY_DEFAULT, parsedCompose } from './relations';
+import { defaultComposePair, parsedCompose } from './relations';
 import { redisFacts } from './redis-config';
 import type { DataStoreKind } from './datastores';
 import { newestSupported } from './eol';
@@ -264,16 +263,15 @@ export function isCacheOnly(ctx: ComposeContext, service: Service): boolean {
  * they write for it (volumes, a command) is not visible here.
  */
 export function companionServices(ctx: ComposeContext, service: Service): { ctx: ComposeContext; service: Service }[] {
-  const base = path.basename(ctx.path);
-  const out: { ctx: ComposeContext; service: Service }[] = [];
-  for (const name of COMPOSE_NAMES_READ_BY_DEFAULT) {
-    const p = path.join(ctx.dir, name);
-    if (name === base || !ctx.workspace.exists(p)) continue;
-    const other = parsedCompose(ctx.workspace, p, ctx.options);
-    const s = other?.services.find((x) => x.name === service.name);
-    if (other && s) out.push({ ctx: other, service: s });
-  }
-  return out;
+  // Only the pair Compose merges without `-f`: the first default file and the first override that
+  // exist. A `compose.prod.yaml` or a legacy `docker-compose.yml` beside `compose.yaml` is not merged
+  // with it (review 7, probe 09).
+  const { main, override } = defaultComposePair(ctx.workspace, ctx.dir);
+  const p = ctx.path === main ? override : ctx.path === override ? main : undefined;
+  if (p === undefined) return [];
+  const other = parsedCompose(ctx.workspace, p, ctx.options);
+  const s = other?.services.find((x) => x.name === service.name);
+  return other && s ? [{ ctx: other, service: s }] : [];
 }
 
 /**

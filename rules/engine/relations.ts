@@ -13,11 +13,23 @@ import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView 
 /** Compose file names `docker compose` looks for, in its order of preference. */
 export const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
+/** Override file names `docker compose` looks for beside the default file, in its order of preference. */
+const DEFAULT_OVERRIDE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
 /**
  * The compose files `docker compose up` and `build` read without `-f`: the default file and the
  * override beside it, merged over it (https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/).
  */
-export const COMPOSE_NAMES_READ_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+export const COMPOSE_NAMES_READ_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, ...DEFAULT_OVERRIDE_NAMES];
+
+/**
+ * The two files `docker compose up` merges in a folder without `-f`: the first default file that
+ * exists and the first override file that exists (either may be missing).
+ */
+export function defaultComposePair(ws: WorkspaceView, dir: string): { main?: string; override?: string } {
+  const first = (names: readonly string[]) => names.map((n) => path.join(dir, n)).find((p) => ws.exists(p));
+  return { main: first(DEFAULT_COMPOSE_NAMES), override: first(DEFAULT_OVERRIDE_NAMES) };
+}
 
 /** How many folders above a file's own are searched for the compose files that may build or include it. */
 const FOLDERS_ABOVE = 3;
