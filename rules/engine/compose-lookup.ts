@@ -512,6 +512,8 @@ function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
     if (program === undefined || program === null) return false;
     const name = path.posix.basename(program);
     if (name === 'ollama') return OLLAMA_CLIENT_COMMANDS.has(run.args[1]?.value ?? '');
+    // `mc mirror --watch` and `mc watch` run until stopped (review 7, probe 12).
+    if (name === 'mc') return run.args[1]?.value !== 'watch' && !run.args.some((a) => a.value === '--watch' || a.value === '-w');
     return SETUP_TOOLS.has(name) || /^(?:elasticsearch|opensearch)-[a-z]+(?:-[a-z]+)*$/.test(name);
   });
 }
