@@ -513,6 +513,8 @@ function embeddedCredential(text: string): { key: string; value: string; others:
  * object (`{"spring.datasource.password":"…"}`) or one `key=value` (review 6, probe dc-06).
  */
 function oneLineCredential(text: string): { key: string; value: string; others: string[] } | null {
+  // Most values name no credential at all: one cheap test before the scan.
+  if (!/pass|pwd|secret|token|key|credential/i.test(text) || !/[:=]/.test(text)) return null;
   let found: { key: string; value: string; others: string[] } | null = null;
   const re = /(?<=^|[\s;,{(])(?:-D)?(["']?)([A-Za-z_][\w.-]*)\1\s*[:=]\s*(?:"([^"\s$]+)"|'([^'\s$]+)'|([^\s"';,}$]+))/g;
   // Interpolations are not configuration (`${API_KEY:-invalid}` is not `API_KEY: -invalid`), nor values:

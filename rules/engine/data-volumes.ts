@@ -266,7 +266,7 @@ export function companionServices(ctx: ComposeContext, service: Service): { ctx:
   // Only the pair Compose merges without `-f`: the first default file and the first override that
   // exist. A `compose.prod.yaml` or a legacy `docker-compose.yml` beside `compose.yaml` is not merged
   // with it (review 7, probe 09).
-  const { main, override } = defaultComposePair(ctx.workspace, ctx.dir);
+  const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
   const p = ctx.path === main ? override : ctx.path === override ? main : undefined;
   if (p === undefined) return [];
   const other = parsedCompose(ctx.workspace, p, ctx.options);
