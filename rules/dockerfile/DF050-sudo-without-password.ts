@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { baseName, programName, type SimpleCommand, type Word } from '../engine/shell';
 import { copySourceOnlyStages } from '../engine/df-instructions';
+import { invocation } from '../engine/run-commands';
 import type { Range } from '../engine/types';
 
 interface Data {
@@ -32,7 +33,8 @@ function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Wor
   for (; k < commands.length; k++) {
     const cmd = commands[k];
     words.push(...cmd.words);
-    programs.push({ cmd, name: programName(cmd) });
+    // The program run, also through sudo or env (`… | sudo tee -a /etc/sudoers`: review 7, probe 10).
+    programs.push({ cmd, name: invocation(cmd)?.name ?? programName(cmd) });
     if (cmd.next !== '|') break;
   }
   return { words, programs, next: k + 1 };
@@ -77,7 +79,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
