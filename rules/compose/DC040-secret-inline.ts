@@ -490,19 +490,34 @@ function neo4jAuthPasswords(name: string, raw: string): { start: number; end: nu
  * whose key names a credential (`password`, `spring.datasource.password`) with a literal value (not a
  * `${…}`, a placeholder or a path).
  */
-function embeddedCredential(text: string): { key: string; value: string; others: string[] } | null {
-  let found: { key: string; value: string; others: string[] } | null = null;
+function embeddedCredential(text: string): CarriedCredentials | null {
+  const settings: [string, string][] = [];
   for (const line of text.split('\n')) {
     const m = /^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*[:=]\s*(["']?)([^\s"'#]+)\2\s*(?:#.*)?$/.exec(line);
-    if (!m) continue;
-    const value = m[3];
-    // The key as a variable name: a setting about a credential (`password_reset_url`, `token_url`,
-    // `password_expiry_days`, `password_field`) is not one, as for variables (SETTING_NAME).
-    if (!isCredentialKey(m[1]) || NOT_A_CREDENTIAL_VALUE.test(value)) continue;
+    if (m) settings.push([m[1], m[3]]);
+  }
+  return carriedCredentials(settings);
+}
+
+/** The credentials of a carried configuration: the first is reported, the others are kept for output that must mask them (Rule.secrets). */
+interface CarriedCredentials {
+  key: string;
+  value: string;
+  others: string[];
+}
+
+/**
+ * The settings of a carried configuration that hold a credential: a key that names one (isCredentialKey:
+ * not a setting about one, such as `password_reset_url`) with a literal value (not a `${…}`, a setting
+ * word, a placeholder, a path or a URL).
+ */
+function carriedCredentials(settings: Iterable<[string, string]>): CarriedCredentials | null {
+  let found: CarriedCredentials | null = null;
+  for (const [key, value] of settings) {
+    if (!isCredentialKey(key) || NOT_A_CREDENTIAL_VALUE.test(value)) continue;
     if (value.includes('$') || isPlaceholderPassword(value) || /^(?:\/|\.\.?\/|~\/)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
-    // The first is reported; the others are kept for output that must mask them (Rule.secrets).
     if (found) found.others.push(value);
-    else found = { key: m[1], value, others: [] };
+    else found = { key, value, others: [] };
   }
   return found;
 }
@@ -512,10 +527,10 @@ function embeddedCredential(text: string): { key: string; value: string; others:
  * password="admin-secret";`), a Java system property (`-Dspring.datasource.password=…`), a JSON
  * object (`{"spring.datasource.password":"…"}`) or one `key=value` (review 6, probe dc-06).
  */
-function oneLineCredential(text: string): { key: string; value: string; others: string[] } | null {
+function oneLineCredential(text: string): CarriedCredentials | null {
   // Most values name no credential at all: one cheap test before the scan.
   if (!/pass|pwd|secret|token|key|credential/i.test(text) || !/[:=]/.test(text)) return null;
-  let found: { key: string; value: string; others: string[] } | null = null;
+  const pairs: [string, string][] = [];
   const re = /(?<=^|[\s;,{(])(?:-D)?(["']?)([A-Za-z_][\w.-]*)\1\s*[:=]\s*(?:"([^"\s$]+)"|'([^'\s$]+)'|([^\s"';,}$]+))/g;
   // Interpolations are not configuration (`${API_KEY:-invalid}` is not `API_KEY: -invalid`), nor values:
   // replaced by `$`, which no key or value takes.
@@ -525,13 +540,9 @@ function oneLineCredential(text: string): { key: string; value: string; others: 
   const settings = code.match(/[A-Za-z_][\w.-]*["']?\s*[:=]/g)?.length ?? 0;
   for (let m = re.exec(code); m; m = re.exec(code)) {
     if (settings < 2 && !code.trimStart().startsWith('{') && !m[0].includes('-D') && !m[2].includes('.')) continue;
-    const value = m[3] ?? m[4] ?? m[5];
-    if (!isCredentialKey(m[2]) || NOT_A_CREDENTIAL_VALUE.test(value)) continue;
-    if (isPlaceholderPassword(value) || /^(?:\/|\.\.?\/|~\/)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
-    if (found) found.others.push(value);
-    else found = { key: m[2], value, others: [] };
+    pairs.push([m[2], m[3] ?? m[4] ?? m[5]]);
   }
-  return found;
+  return carriedCredentials(pairs);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageName } from '../engine/image';
 import { rootBase, shellsOf, stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
+import { outputRedirectTarget } from '../engine/shell';
 
 interface Data {
   instruction: 'CMD' | 'ENTRYPOINT';
@@ -73,11 +74,10 @@ function mayBeScript(ctx: DockerfileContext, program: string): boolean {
     for (const script of run.scripts) {
       for (const cmd of script.commands) {
         for (let k = 0; k < cmd.words.length; k++) {
-          const w = cmd.words[k].value;
-          const redirect = /^\d*>>?\|?(.*)$/.exec(w);
           // A redirection's target, also by a relative name (`cd /usr/local/bin && printf … > hello`: review 7, probe 01).
-          const target = redirect ? redirect[1] || (cmd.words[k + 1]?.value ?? '') : w;
-          if ((redirect || target.includes('/')) && path.posix.basename(target.replace(/\/+$/, '')) === program) return true;
+          const redirected = outputRedirectTarget(cmd.words, k);
+          const target = redirected ?? cmd.words[k].value;
+          if ((redirected !== null || target.includes('/')) && path.posix.basename(target.replace(/\/+$/, '')) === program) return true;
         }
       }
     }

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { baseName, programName, type SimpleCommand, type Word } from '../engine/shell';
+import { baseName, outputRedirectTarget, programName, type SimpleCommand, type Word } from '../engine/shell';
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { invocation } from '../engine/run-commands';
 import type { Range } from '../engine/types';
@@ -42,11 +42,7 @@ function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Wor
 
 /** Whether a pipeline writes to a sudoers file: redirects there (`>> /etc/sudoers`), or tees or edits it in place (`tee`, `sed -i`). */
 function writesSudoers(words: readonly Word[], programs: readonly { cmd: SimpleCommand; name: string }[]): boolean {
-  for (let k = 0; k < words.length; k++) {
-    const w = words[k].value;
-    const redirect = /^\d*>>?\|?(.*)$/.exec(w);
-    if (redirect && SUDOERS_PATH.test(redirect[1] || (words[k + 1]?.value ?? ''))) return true;
-  }
+  for (let k = 0; k < words.length; k++) if (SUDOERS_PATH.test(outputRedirectTarget(words, k) ?? '')) return true;
   for (const { cmd, name } of programs) {
     const program = baseName(name);
     if (program !== 'tee' && program !== 'sed' && program !== 'perl') continue;

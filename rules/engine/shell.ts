@@ -551,6 +551,16 @@ export function isNonPosixShell(program: string): boolean {
   return isPowerShell(program) || /^cmd(?:\.exe)?$/i.test(program);
 }
 
+/**
+ * The file a word redirects output to (`> f`, `>>f`, `2> f`, `>| f`; redirections are kept as words),
+ * reading the next word when the operator stands alone; null when the word redirects no output.
+ */
+export function outputRedirectTarget(words: readonly Word[], k: number): string | null {
+  const m = /^\d*>>?\|?(.*)$/.exec(words[k].value);
+  if (!m) return null;
+  return m[1] || (words[k + 1]?.value ?? '');
+}
+
 /** The program name of a command without its directory (`/usr/bin/apt-get` → `apt-get`), or ''. */
 export function programName(cmd: SimpleCommand): string {
   return cmd.programIndex < 0 ? '' : baseName(cmd.words[cmd.programIndex].value);
