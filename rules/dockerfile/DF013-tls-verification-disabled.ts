@@ -218,6 +218,8 @@ class Finder {
     const props = propertiesOf(ins);
     props.forEach((p, i) => {
       const name = p.getName();
+      // The name decides first: resolving every ENV/ARG value only to find it names no setting cost time.
+      if (!ENV_SETTINGS.some((s) => s.name.test(name))) return;
       const raw = p.getValue();
       let value: string | null;
       if (raw === null) {

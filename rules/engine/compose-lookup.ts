@@ -16,7 +16,7 @@ import { parseImageRef, type ImageRef } from './image';
 import { isExtendedBase, isIncluded } from './include';
 import { interpolate } from './interpolate';
 import { commandRuns, commandValue, type CommandValue, type EffectiveArgs } from './service-command';
-import { buildOf, DEFAULT_COMPOSE_NAMES, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
+import { buildOf, DEFAULT_COMPOSE_NAMES, defaultComposeFiles, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
 /** How many `extends:` hops are followed before the answer is "unknown". */
@@ -377,8 +377,7 @@ function baseServiceNames(ctx: ComposeContext): Set<string> | null {
   const cached = baseNamesCache.get(ctx);
   if (cached !== undefined) return cached;
   let names: Set<string> | null = null;
-  for (const name of DEFAULT_COMPOSE_NAMES) {
-    const p = path.join(ctx.dir, name);
+  for (const p of defaultComposeFiles.in(ctx.dir)) {
     if (p === ctx.path) continue;
     const base = parsedCompose(ctx.workspace, p, ctx.options);
     if (!base) continue;

@@ -23,12 +23,34 @@ const DEFAULT_OVERRIDE_NAMES = ['compose.override.yaml', 'compose.override.yml',
 export const COMPOSE_NAMES_READ_BY_DEFAULT = [...DEFAULT_COMPOSE_NAMES, ...DEFAULT_OVERRIDE_NAMES];
 
 /**
+ * The paths of a list of file names in a folder, remembered per folder: every analysis asks for the
+ * same few folders, and joining paths again (path.join normalizes) was a few per cent of a Dockerfile's analysis.
+ */
+export class NamesInFolder {
+  private readonly byDir = new Map<string, readonly string[]>();
+  constructor(readonly names: readonly string[]) {}
+  in(dir: string): readonly string[] {
+    let hit = this.byDir.get(dir);
+    if (!hit) {
+      if (this.byDir.size >= 512) this.byDir.clear();
+      hit = this.names.map((n) => path.join(dir, n));
+      this.byDir.set(dir, hit);
+    }
+    return hit;
+  }
+}
+
+export const defaultComposeFiles = new NamesInFolder(DEFAULT_COMPOSE_NAMES);
+const defaultOverrideFiles = new NamesInFolder(DEFAULT_OVERRIDE_NAMES);
+const composeFilesReadByDefault = new NamesInFolder(COMPOSE_NAMES_READ_BY_DEFAULT);
+
+/**
  * The two files `docker compose up` merges in a folder without `-f`: the first default file that
  * exists and the first override file that exists (either may be missing).
  */
 export function defaultComposePair(ws: WorkspaceView, dir: string): { main?: string; override?: string } {
-  const first = (names: readonly string[]) => names.map((n) => path.join(dir, n)).find((p) => ws.exists(p));
-  return { main: first(DEFAULT_COMPOSE_NAMES), override: first(DEFAULT_OVERRIDE_NAMES) };
+  const first = (files: NamesInFolder) => files.in(dir).find((p) => ws.exists(p));
+  return { main: first(defaultComposeFiles), override: first(defaultOverrideFiles) };
 }
 
 /** How many folders above a file's own are searched for the compose files that may build or include it. */
@@ -50,8 +72,8 @@ export function composeFilesAround(ws: WorkspaceView, starts: readonly string[],
   for (const start of new Set(starts)) {
     let dir = start;
     for (let depth = 0; depth <= FOLDERS_ABOVE; depth++) {
-      for (const name of COMPOSE_NAMES_READ_BY_DEFAULT) {
-        const compose = parsedCompose(ws, path.join(dir, name), options);
+      for (const file of composeFilesReadByDefault.in(dir)) {
+        const compose = parsedCompose(ws, file, options);
         if (!compose) continue;
         add(compose);
         for (const { ctx } of includeTree(compose, ws)) add(ctx);
