@@ -128,6 +128,15 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     ]);
   });
 
+  it('DC040: a template placeholder moves only as a quick fix (netmaker installs with sed -i s/REPLACE_MASTER_KEY/…/ on the compose file: review 8, probe dc-04)', () => {
+    const netmaker = 'services:\n  netmaker:\n    image: gravitl/netmaker:v0.14.5\n    environment:\n      MASTER_KEY: "REPLACE_MASTER_KEY"\n      SERVER_SIGNING_KEY: k3y-0123456789abcdef\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': netmaker }), [
+      ['Move MASTER_KEY to .env', false],
+      ['Move SERVER_SIGNING_KEY to .env', true],
+      ['Move all 2 inline secrets of this file to .env', false],
+    ]);
+  });
+
   it('DC040 (review 5): no move of a number (YAML resolves it: 0x1F2E3D4C is 523124044) or of a value ending in a backslash (no .env spelling); not safe when another service passes the name through or its env_file reads it, across include:, or when a copy follows a YAML escape', () => {
     const titles = (text: string, extra: Record<string, string> = {}) => dc040Fixes({ '/p/compose.yaml': text, ...extra });
     const number = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: 0x1F2E3D4C\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';

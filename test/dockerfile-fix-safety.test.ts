@@ -36,6 +36,10 @@ describe('DF030: removing the apt lists is not safe when a later RUN may install
     assert.deepEqual(flagsOf('DF030', 'fires-same-stage-install-only.dockerfile'), ['8:false', '15:true']);
   });
 
+  it('a later stage reads the lists with apt-cache (madison, show); `apt-cache --version` does not (review 8)', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-later-apt-cache.dockerfile'), ['5:false', '15:true']);
+  });
+
   it('a later `FROM base-${TARGETARCH}` may build on the stage', () => {
     assert.deepEqual(safeOnly(flagsOf('DF030', 'fires-stage-named-by-arg.dockerfile')), ['false', 'false']);
   });
@@ -48,6 +52,12 @@ describe('DF030: removing the apt lists is not safe when a later RUN may install
     const flags = safeOnly(flagsOf('DF030', 'fires-shapes.dockerfile'));
     assert.equal(flags.length, 8);
     assert.deepEqual(flags.filter((f) => f !== 'true'), []);
+  });
+});
+
+describe('DF035: --no-cache-dir is not safe on a release whose packaged pip predates it', () => {
+  it('Debian 8 and Ubuntu 14.04 stages (and stages built on them) get a quick fix only; bookworm stays safe (moby)', () => {
+    assert.deepEqual(flagsOf('DF035', 'fires-old-distro-pip.dockerfile'), ['5:false', '9:false', '13:false', '17:true']);
   });
 });
 

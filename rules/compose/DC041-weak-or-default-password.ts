@@ -8,7 +8,7 @@ import { dataStoreOf, serviceImage } from '../engine/datastores';
 import { trustsWithoutPassword } from '../engine/postgres-auth';
 import { generateSecret } from '../engine/secret-gen';
 import { LineIndex } from '../engine/text';
-import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { isCredentialName, isPlaceholderValue, isTemplatePlaceholder } from '../engine/secrets';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { replaceInScalarEdit } from '../engine/compose-insert';
@@ -59,15 +59,6 @@ const COMMON = new Set([
 export type WeakReason = 'default' | 'common' | 'same-as-user' | 'short' | 'placeholder' | 'repeated';
 
 /**
- * A template's stand-in left in place: `<password>`, `{{db_password}}`, `[secret]`, a phrase that
- * asks for a value (`your_password_here`, `your-secret-key`, `your-secret-key-base-hex-64`,
- * `change-this-password`, `replace_me`, API Platform's `!ChangeThisMercureHubJWTSecretKey!`), or one
- * that says it is not a secret (planka's `notsecretkey`, `insecure-dev-key`, Django's generated
- * `django-insecure-…`). The image or application takes it as written.
- */
-const PLACEHOLDER = /^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[^[\]]*\]|(?:your|enter|insert|put|change|replace)(?:[-_ .][a-z0-9]+){0,5}[-_ .](?:here|me|this|it|password|passwd|pass|pwd|secret|key|token)|(?:your|change|replace)(?:me|it|this|password|passwd|pass|pwd|secret|key|token)|your[-_ .](?:[a-z0-9]+[-_ .]){0,7}[a-z0-9]+|!?(?:change|replace)[-_ ]?(?:this|me|it)[a-z0-9_-]*!?|(?:not|no)[-_ ]?(?:a[-_ ]?)?secret(?:[-_ ]?key)?|insecure(?:[-_ ][a-z0-9]+){0,3}|django-insecure-.+)$/i;
-
-/**
  * Why a password is weak, or null when it is not. Never returns or logs the value. An empty value is
  * not judged here: the images refuse to initialize with an empty password unless `*_ALLOW_EMPTY_*` or
  * `trust` is set (reported on their own), so an empty value is a template placeholder to fill in.
@@ -76,7 +67,7 @@ export function weakReason(value: string, user: string | null): WeakReason | nul
   if (value === '') return null;
   const v = value.toLowerCase();
   if (DEFAULTS.has(v)) return 'default';
-  if (PLACEHOLDER.test(value.trim())) return 'placeholder';
+  if (isTemplatePlaceholder(value)) return 'placeholder';
   if (COMMON.has(v)) return 'common';
   // A default or common word with digits or punctuation around it (`postgres123`, `Admin!`).
   const core = v.replace(/^[^a-z]+|[^a-z]+$/g, '');

@@ -1,4 +1,6 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
+import { rootBase } from '../engine/stage-scope';
+import type { Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import type { DockerfileContext } from '../engine/dockerfile';
@@ -40,6 +42,23 @@ function keepsCache(ctx: DockerfileContext, pc: PackageCommand): boolean {
   return true;
 }
 
+/**
+ * Releases whose own `python-pip` package predates pip 6.0, the first with `--no-cache-dir`
+ * (Debian 8 jessie ships 1.5.6, Ubuntu 14.04 trusty 1.5.4): an older pip rejects the option.
+ */
+const OLD_PIP_RELEASES: Record<string, RegExp> = {
+  debian: /^(?:squeeze|wheezy|jessie|[678])(?:[.-]|$)/,
+  ubuntu: /^(?:lucid|precise|trusty|1[024]\.04)(?:[.-]|$)/,
+};
+
+/** The stage is built on a release whose packaged pip has no `--no-cache-dir`. */
+function onOldDistroPip(stage: Stage | null): boolean {
+  if (!stage) return false;
+  const base = rootBase(stage);
+  if (base.kind !== 'image' || base.ref.registry !== null || !base.ref.tag) return false;
+  return OLD_PIP_RELEASES[base.ref.repository]?.test(base.ref.tag) ?? false;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF035',
   name: 'pip-cache-kept',
@@ -51,7 +70,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
     bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
-    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
+    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 14.04 (trusty) or older: their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"',
     equivalents: ['hadolint DL3042 (avoid use of cache directory with pip)', 'KICS "Pip install Keeping Cached Packages"', 'semgrep missing-pip-no-cache-dir'],
     references: [
@@ -81,6 +100,7 @@ export default defineRule<'dockerfile', Data>({
     if (!pc) return undefined;
     const edit = insertAfterAction(ctx, pc, '--no-cache-dir');
     if (!edit) return undefined;
-    return { title: 'Add --no-cache-dir', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    // On an old release the stage may run its distro's pip, which rejects the option (moby's jessie stages).
+    return { title: 'Add --no-cache-dir', safe: !onOldDistroPip(pc.run.stage), changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });
