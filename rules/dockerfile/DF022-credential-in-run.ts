@@ -94,7 +94,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a number of up to 8 digits for a command that compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile` or `manage.py collectstatic`; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -123,11 +123,15 @@ export default defineRule<'dockerfile', Data>({
           // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
           const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
           if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) assignments.push(...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)));
+          // Asset compilation only boots the app: rubygems.org's `SECRET_KEY_BASE=1234 bin/rails assets:precompile`.
+          const bootsOnly = cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic');
           for (const w of assignments) {
             const eq = w.value.indexOf('=');
             const name = w.value.slice(0, eq);
+            const value = w.value.slice(eq + 1);
             // huginn's `APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`: the app only has to boot.
-            if (isCredentialName(name) && isWrittenSecret(w.value.slice(eq + 1)) && !STAND_IN_WORD.test(w.value.slice(eq + 1))) push(w, `the variable ${name}`);
+            if (STAND_IN_WORD.test(value) || (bootsOnly && /^\d{1,8}$/.test(value))) continue;
+            if (isCredentialName(name) && isWrittenSecret(value)) push(w, `the variable ${name}`);
           }
           if (!inv) return;
           programChecks(inv, push);

@@ -39,7 +39,7 @@ export const DATA_STORES: Record<DataStoreKind, DataStoreInfo> = {
 /** Repository name patterns (last path component, or the full path for vendor images). */
 const PATTERNS: [RegExp, DataStoreKind][] = [
   [/^(?:.*\/)?(?:postgres|postgresql|postgis\/postgis|timescale\/timescaledb(?:-ha)?|pgvector\/pgvector|supabase\/postgres|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres|ankane\/pgvector|citusdata\/citus|paradedb\/paradedb)$/, 'postgres'],
-  [/^(?:.*\/)?(?:redis|redis-stack-server|redis-stack|valkey|keydb|eqalpha\/keydb)$/, 'redis'],
+  [/^(?:.*\/)?(?:redis|redis-stack-server|redis-stack|valkey|keydb|eqalpha\/keydb|dragonflydb\/dragonfly)$/, 'redis'],
   [/^(?:.*\/)?(?:mysql|mysql-server|percona-server|percona)$/, 'mysql'],
   [/^(?:.*\/)?mariadb$/, 'mariadb'],
   [/^(?:.*\/)?(?:mongo|mongodb|mongodb-community-server)$/, 'mongo'],

@@ -26,6 +26,9 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   'baserow/backend',
   // axllent/mailpit Dockerfile: HEALTHCHECK --interval=15s CMD /mailpit readyz.
   'axllent/mailpit',
+  // dragonflydb/dragonfly tools/packaging/Dockerfile.ubuntu-prod: HEALTHCHECK CMD /usr/local/bin/healthcheck.sh.
+  'docker.dragonflydb.io/dragonflydb/dragonfly',
+  'dragonflydb/dragonfly',
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

@@ -59,6 +59,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^(?:\/zenika|gcr\.io\/zenika-hub)\/alpine-chrome$/, user: 'chrome' },
   // provectus/kafka-ui kafka-ui-api/Dockerfile: `USER kafkaui`.
   { match: /^\/provectuslabs\/kafka-ui$/, user: 'kafkaui' },
+  // dragonflydb/dragonfly tools/packaging/Dockerfile.ubuntu-prod: `USER dfly` (uid 999).
+  { match: /^(?:docker\.dragonflydb\.io)?\/dragonflydb\/dragonfly$/, user: 'dfly' },
   // ocurrent/docker-base-images (the ocaml/opam images): the default user is `opam`, with sudo.
   { match: /^\/ocaml\/opam$/, user: 'opam' },
   { match: /^quay\.io\/keycloak\/keycloak$/, user: '1000' },

@@ -44,8 +44,13 @@ function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataSto
   return loose ? dataStoreOfImage(loose.ref) : undefined;
 }
 
-/** Reverse proxies and web servers, by the last part of the repository name (`nginxproxy/nginx-proxy`, `traefik`, `redash/nginx`; Nginx Proxy Manager's forks spell it `nginxproxymanager`, `npmplus`: review 6, probe dc-09). */
-const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|npmplus|openresty|traefik|caddy|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/;
+/**
+ * Reverse proxies and web servers, by the last part of the repository name (`nginxproxy/nginx-proxy`,
+ * `traefik`, `redash/nginx`; Nginx Proxy Manager's forks spell it `nginxproxymanager`, `npmplus`:
+ * review 6, probe dc-09), also a stack's own web server named after it (`markoshust/magento-nginx`,
+ * review 8; not `nginx-<x>`, which names tools such as nginx-prometheus-exporter).
+ */
+const REVERSE_PROXY = /^(?:(?:[a-z0-9]+[-_])*nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|npmplus|openresty|traefik|caddy|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/;
 
 /** The last part of a service's image repository (`nginx` for `redash/nginx:1.0`), or null when unknown. */
 export function imageBaseName(ctx: ComposeContext, service: Service): string | null {
