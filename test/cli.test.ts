@@ -167,6 +167,7 @@ describe('CLI', () => {
     assert.match(dry.stdout, /^\+ {6}JWT_SECRET: \$\{JWT_SECRET\}/m);
     assert.ok(!dry.stdout.includes('please-change-me-0123456789') && !dry.stdout.includes('sk_test_'), 'the diff never shows a secret');
     assert.match(dry.stdout, /contents not shown because they hold secret values/);
+    assert.match(dry.stderr, /this diff previews the fixes but does not apply as a patch/, 'a masked diff says it is a preview (review 8, probe df-06)');
     assert.equal(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), before, 'dry run wrote nothing');
     assert.ok(!fs.existsSync(path.join(dir, '.gitignore')));
 
@@ -187,6 +188,13 @@ describe('CLI', () => {
     // A second run finds nothing more to fix.
     const again = run(['check', '--fix-dry-run', '.'], dir);
     assert.equal(again.stdout, '');
+  });
+
+  it('--fix-dry-run with nothing masked prints a diff that applies, and no preview notice', () => {
+    const dir = project({ 'Dockerfile': 'FROM python:3.13-slim\nRUN pip install flask==3.1.1\nUSER 1000\nHEALTHCHECK NONE\nCMD ["flask", "run"]\n' });
+    const dry = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(dry.stdout, /^\+RUN pip install --no-cache-dir flask==3\.1\.1$/m);
+    assert.doesNotMatch(dry.stderr, /previews the fixes/);
   });
 
   it('--fix keeps the UTF-8 byte order mark of a file it edits, and writes none into a file it creates', () => {

@@ -586,7 +586,10 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     return 2;
   }
   if (opts.dryRun) {
-    io.write(renderDiff(changed, cwd, reportedSecrets));
+    const diff = renderDiff(changed, cwd, reportedSecrets);
+    io.write(diff.text);
+    // A masked line no longer matches the file: say so, rather than let `git apply` fail on it (review 8, probe df-06).
+    if (diff.masked) io.writeErr('docker-guardrails: secret values are shown as ******** and the contents of env files are left out, so this diff previews the fixes but does not apply as a patch; run with --fix to apply them.\n');
   } else if (opts.fix && changed.size > 0) {
     for (const [p, t] of changed) {
       try {
@@ -640,7 +643,8 @@ function offeredFix(analysis: Analysis, f: Finding): Fix | undefined {
   return fix && !fixIsSensitive(fix) ? fix : undefined;
 }
 
-function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<string>): string {
+/** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */
+function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<string>): { text: string; masked: boolean } {
   // Values written to secret files (.env…) are masked wherever the diff shows them as a value, e.g.
   // on the compose line they were moved from: a whole value after `:`/`=`, in quotes, a `${X:-…}`
   // default, a URL's password, a command's argument. The same text inside other words (the password
@@ -672,19 +676,24 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
   const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{]|\\\\[nrt0abefv])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
   const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);
   let out = '';
+  let masked = false;
   for (const [p, after] of changed) {
     const before = readForAnalysis(p);
     const rel = path.relative(cwd, p) || p;
     if (isSensitivePath(p)) {
+      masked = true;
       // Never print secret values: say what changes, not the content.
       const added = (after ?? '').split('\n').filter(Boolean).length - (before.ok ? before.text.split('\n').filter(Boolean).length : 0);
       out += `--- ${before.ok ? `a/${rel}` : '/dev/null'}\n+++ b/${rel}\n# ${before.ok ? 'changed' : 'created'}: ${Math.max(added, 0)} line(s) added; contents not shown because they hold secret values\n`;
       continue;
     }
     // Lines around a change are printed as they are: an inline secret no fix moved is masked too (redact.ts).
-    out += redactDiff(mask(createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '')));
+    const patch = createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
+    const shown = redactDiff(mask(patch));
+    if (shown !== patch) masked = true;
+    out += shown;
   }
-  return out;
+  return { text: out, masked };
 }
 
 if (require.main === module && isMainThread) {
