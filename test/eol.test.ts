@@ -100,6 +100,21 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('ghcr.io/acme/node:16', '2026-11-28'), undefined, 'not an official image');
   });
 
+  it('judges Microsoft\'s .NET images on mcr.microsoft.com by their .NET release (review 8: OrchardCore on 7.0)', () => {
+    const j = (s: string, today = '2026-12-05') => judgeImage(parseImageRef(s)!, today);
+    const aspnet7 = j('mcr.microsoft.com/dotnet/aspnet:7.0')!;
+    assert.equal(eolStatus(aspnet7), 'is on .NET 7.0, which reached end of life on 2024-05-14 and gets no more security fixes.');
+    assert.equal(aspnet7.repository, 'mcr.microsoft.com/dotnet/aspnet', 'the move names the registry it keeps');
+    assert.equal(aspnet7.target, '10.0');
+    assert.equal(j('mcr.microsoft.com/dotnet/sdk:8.0.404-alpine3.20')?.target, '10.0-alpine');
+    assert.equal(j('mcr.microsoft.com/dotnet/sdk:8.0', '2026-11-10'), undefined, '.NET 8 is supported through 2026-11-10');
+    assert.equal(j('mcr.microsoft.com/dotnet/runtime:8.0-bookworm-slim')?.target, null, 'no Debian images from .NET 10 on');
+    assert.equal(j('mcr.microsoft.com/dotnet/core/sdk:3.1')?.line, '3.1');
+    assert.equal(j('mcr.microsoft.com/dotnet/aspnet:10.0'), undefined);
+    assert.equal(j('dotnet/aspnet:7.0'), undefined, 'not on Docker Hub');
+    assert.equal(j('mcr.microsoft.com/dotnet/framework/aspnet:4.8'), undefined, '.NET Framework is not in the catalog');
+  });
+
   it('says when only the image\'s builds of a line ended (openjdk 8, 11, 17, 21), and what to use instead of a given-up image', () => {
     const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-04')!;
     assert.match(eolStatus(j('openjdk:11-jdk-slim')), /^is on the openjdk image's 11 builds, which ended on 2022-08-19: it gets no more security fixes \(openjdk 11 itself is maintained in other images\)\. The openjdk image is deprecated on Docker Hub; move to a maintained JDK image such as eclipse-temurin\.$/);

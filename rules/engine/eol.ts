@@ -28,6 +28,8 @@ export interface EolLine {
 }
 
 export interface EolImage {
+  /** What messages call the image when its catalog name is a registry path (`.NET` for `mcr.microsoft.com/dotnet`). */
+  product?: string;
   /** Tag suffixes (`-alpine`, `-slim`) the fix keeps; a tag with another suffix gets no fix. */
   variants: string[];
   /** Why no fix is offered for this image at all (e.g. a deprecated image). */
@@ -118,9 +120,22 @@ export interface TagLine {
   byAlias: boolean;
 }
 
-/** The catalog entry of an official image, or undefined. */
+/** Repositories of other registries that share one catalog entry (Microsoft's .NET images). */
+const REGISTRY_ENTRIES: Readonly<Record<string, string>> = Object.fromEntries(
+  ['sdk', 'aspnet', 'runtime', 'runtime-deps', 'core/sdk', 'core/aspnet', 'core/runtime', 'core/runtime-deps'].map((r) => [`mcr.microsoft.com/dotnet/${r}`, 'mcr.microsoft.com/dotnet']),
+);
+
+/** The catalog name of an image: the official image's name, or the entry its registry path shares; null when neither. */
+function catalogNameOf(ref: ImageRef): string | null {
+  const official = officialImageName(ref);
+  if (official !== null || ref.registry === null) return official;
+  const key = `${ref.registry.toLowerCase()}/${ref.repository}`;
+  return Object.prototype.hasOwnProperty.call(REGISTRY_ENTRIES, key) ? REGISTRY_ENTRIES[key] : null;
+}
+
+/** The catalog entry of an image (official, or on a registry the catalog knows), or undefined. */
 export function eolEntry(ref: ImageRef): EolImage | undefined {
-  const name = officialImageName(ref);
+  const name = catalogNameOf(ref);
   if (name === null) return undefined;
   return Object.prototype.hasOwnProperty.call(catalog.images, name) ? catalog.images[name] : undefined;
 }
@@ -196,7 +211,7 @@ export function newestSupported(image: string, today: string = eolToday()): EolL
 }
 
 export interface EolFinding {
-  /** The official image whose line it is (`node`, also for `arm64v8/node`). */
+  /** The official image whose line it is (`node`, also for `arm64v8/node`), or the product of a registry's image (`.NET`). */
   image: string;
   /** The repository as the reference names it (`arm64v8/node`): what a move keeps. */
   repository: string;
@@ -233,12 +248,15 @@ function normalizeSuffix(suffix: string): string {
  * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
  */
 export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFinding | undefined {
-  const official = officialImageName(ref);
+  const official = catalogNameOf(ref);
   if (official === null || ref.tag === null) return undefined;
   const found = lineOfTag(official, ref.tag);
   if (!found || !isPastEol(found.line, today)) return undefined;
+  // A registry's image is named with its registry (`mcr.microsoft.com/dotnet/aspnet`); a move keeps it, as it keeps the repository.
+  const repository = officialImageName(ref) === null && ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
+  const image = found.entry.product ?? official;
   // Written out (a `{ ...base, more }` literal is slow to build in V8).
-  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image: official, repository: ref.repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });
+  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image, repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });
   const none = (why: string): EolFinding => judged(null, null, why);
   if (found.entry.noFix) return none(found.entry.noFix);
   const next = oldestSupportedAfter(official, found.line.line, today);
