@@ -93,6 +93,23 @@ function producedBy(cmds: readonly SimpleCommand[], k: number): string[] {
   return [''];
 }
 
+/**
+ * Whether the and-or list a pipeline ends (at `last`) swallows every failure with `|| true`, `|| :`
+ * or `|| exit 0` at the pipeline's level or a level around it (`(cat /etc/os-release | grep alpine)
+ * && apk add musl-dev || true`, cargo-chef): the step cannot fail there with or without pipefail. A
+ * group opened after the pipeline stops the search (`P && (x || true)` still fails when P does).
+ */
+function failureSwallowed(cmds: readonly SimpleCommand[], last: number): boolean {
+  for (let j = last + 1; j < cmds.length; j++) {
+    const sep = cmds[j - 1].next;
+    if (sep !== '&&' && sep !== '||' && sep !== ')') return false;
+    if (cmds[j].prev === '(') return false;
+    const words = cmds[j].words.map((w) => w.value);
+    if (cmds[j].prev === '||' && (words[0] === 'true' || words[0] === ':' || (words[0] === 'exit' && words[1] === '0')) && words.length <= 2) return true;
+  }
+  return false;
+}
+
 function setsPipefail(cmd: SimpleCommand): boolean {
   const inv = invocation(cmd);
   if (!inv || inv.name !== 'set') return false;
@@ -115,7 +132,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail". Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`).',
+    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :` or `|| exit 0` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail". Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`).',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | tar -xz` succeeds when the download fails (tar reads an empty stream) or `wget -O- … | sh` when the server errors, so the build goes on and ships an image without the tool, or half of it, and nobody notices. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
@@ -189,6 +206,7 @@ export default defineRule<'dockerfile', Data>({
           const indices = pipelineOf(cmds, i);
           const pipe = indices.map((k) => cmds[k]);
           if (indices.slice(0, -1).every((k) => producedBy(cmds, k).every((name) => HARMLESS_PRODUCERS.has(name)))) continue;
+          if (failureSwallowed(cmds, indices[indices.length - 1])) continue;
           // The producer named is the first whose failure would go unnoticed (`echo … | tee a | tee b`: the first tee).
           const producer = indices.slice(0, -1).find((k) => !producedBy(cmds, k).every((name) => HARMLESS_PRODUCERS.has(name)));
           found = { first: pipe[0], producer: cmds[producer ?? indices[0]], last: pipe[pipe.length - 1] };
