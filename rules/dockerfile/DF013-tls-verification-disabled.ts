@@ -3,10 +3,10 @@ import { defineRule } from '../engine/rule';
 import type { DockerfileContext, RunScript } from '../engine/dockerfile';
 import { checksDownload, CURL_VALUE_LETTERS, deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import { propertiesOf, VariableScope } from '../engine/stage-scope';
-import type { SimpleCommand, Word } from '../engine/shell';
+import { outputRedirectTarget, type SimpleCommand, type Word } from '../engine/shell';
 import type { Detection, Range } from '../engine/types';
 
-type Effect = 'tls' | 'signature';
+type Effect = 'tls' | 'signature' | 'host-key';
 
 interface Data {
   /** How it is written, for the message: `curl -k`, `ENV NODE_TLS_REJECT_UNAUTHORIZED=0`. */
@@ -19,7 +19,7 @@ interface Data {
 }
 
 /** Environment variables that turn verification off, and the values that do. */
-const ENV_SETTINGS: { name: RegExp; tool: string; disables: (v: string) => boolean }[] = [
+const ENV_SETTINGS: { name: RegExp; tool: string; disables: (v: string) => boolean; effect?: Effect }[] = [
   { name: /^NODE_TLS_REJECT_UNAUTHORIZED$/, tool: 'Node.js', disables: (v) => v === '0' },
   { name: /^PYTHONHTTPSVERIFY$/, tool: 'Python', disables: (v) => v === '0' },
   // Git skips verification when the variable is set to any value.
@@ -28,9 +28,15 @@ const ENV_SETTINGS: { name: RegExp; tool: string; disables: (v: string) => boole
   // npm reads npm_config_* case-insensitively.
   { name: /^npm_config_strict_ssl$/i, tool: 'npm', disables: (v) => /^(?:false|0|no)$/i.test(v) },
   { name: /^YARN_ENABLE_STRICT_SSL$/, tool: 'yarn', disables: (v) => /^(?:false|0)$/i.test(v) },
+  // The ssh command git runs (git-scm.com/docs/git#Documentation/git.txt-GITSSHCOMMAND).
+  { name: /^GIT_SSH_COMMAND$/, tool: 'git over ssh', disables: (v) => NO_HOST_KEY_CHECK.test(v), effect: 'host-key' },
 ];
 
-function envSetting(name: string, value: string): { tool: string } | undefined {
+/** ssh_config's `StrictHostKeyChecking no` (or `off`), as an option (`-o StrictHostKeyChecking=no`) or a config line. */
+const NO_HOST_KEY_CHECK = /StrictHostKeyChecking(?:\s*=\s*|\s+)["']?(?:no|off)\b/i;
+const SSH_CLIENTS = new Set(['ssh', 'scp', 'sftp', 'rsync', 'autossh']);
+
+function envSetting(name: string, value: string): { tool: string; effect?: Effect } | undefined {
   return ENV_SETTINGS.find((s) => s.name.test(name) && s.disables(value));
 }
 
@@ -89,6 +95,7 @@ class Finder {
       const inv = invocation(cmd);
       // Assignments before the program (`NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci`, `env X=0 …`).
       for (const w of inv?.assignments ?? cmd.words.filter((x) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(x.raw))) this.assignment(script, cmd, w, false, scripts, k);
+      this.sshConfigLine(script, k);
       if (!inv) return;
       if (inv.name === 'export' || inv.name === 'declare' || inv.name === 'typeset') {
         for (const w of inv.args) if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) this.assignment(script, cmd, w, inv.args.length === 1, scripts, k);
@@ -98,6 +105,20 @@ class Finder {
     });
   }
 
+  /** `echo 'StrictHostKeyChecking no' >> ~/.ssh/config` (or `| tee -a /etc/ssh/ssh_config`): every later ssh of the image trusts any host. */
+  private sshConfigLine(script: RunScript, k: number): void {
+    const cmd = script.commands[k];
+    const program = cmd.programIndex < 0 ? '' : cmd.words[cmd.programIndex].value;
+    if (program !== 'echo' && program !== 'printf') return;
+    const text = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value).join(' ');
+    if (!NO_HOST_KEY_CHECK.test(text)) return;
+    const intoSsh = (words: readonly Word[]) => words.some((_, i) => /ssh/.test(outputRedirectTarget(words, i) ?? ''));
+    const next = cmd.next === '|' ? script.commands[k + 1] : undefined;
+    const teed = next !== undefined && next.programIndex >= 0 && /(?:^|\/)tee$/.test(next.words[next.programIndex].value) && next.words.some((w) => /ssh/.test(w.value));
+    if (!intoSsh(cmd.words) && !teed) return;
+    this.push(this.ctx.rangeOfOffsets(cmd.start, cmd.end), 'StrictHostKeyChecking no', 'ssh', 'host-key', null);
+  }
+
   private assignment(script: RunScript, cmd: SimpleCommand, w: Word, wholeCommand: boolean, scripts: RunScript[], k: number): void {
     const eq = w.value.indexOf('=');
     const name = w.value.slice(0, eq);
@@ -105,8 +126,9 @@ class Finder {
     if (/[$`]/.test(value)) return; // from a variable: unknown
     const s = envSetting(name, value);
     if (!s) return;
-    const removal = wholeCommand ? this.removeCommand(script, scripts, k) : this.removeWords(script, cmd, cmd.words.indexOf(w));
-    this.push(this.wordRange(w), `${name}=${value}`, s.tool, 'tls', removal);
+    // Without the setting ssh stops at an unknown host key: no removal, the key goes into known_hosts first.
+    const removal = s.effect === 'host-key' ? null : wholeCommand ? this.removeCommand(script, scripts, k) : this.removeWords(script, cmd, cmd.words.indexOf(w));
+    this.push(this.wordRange(w), s.effect === 'host-key' ? `${name}=… StrictHostKeyChecking=no` : `${name}=${value}`, s.tool, s.effect ?? 'tls', removal);
   }
 
   private program(script: RunScript, scripts: RunScript[], k: number, inv: Invocation): void {
@@ -117,6 +139,17 @@ class Finder {
     };
     const args = inv.args;
     const name = inv.name;
+    if (SSH_CLIENTS.has(name)) {
+      // ssh -o StrictHostKeyChecking=no, -oStrictHostKeyChecking=no, rsync -e 'ssh -o …'. No removal: ssh would stop at the unknown key.
+      args.forEach((w, a) => {
+        const opt = w.value === '-o' ? args[a + 1]?.value : w.value.startsWith('-o') ? w.value.slice(2) : w.value;
+        if (opt !== undefined && NO_HOST_KEY_CHECK.test(opt) && (w.value.startsWith('-o') || name === 'rsync')) {
+          const setting = name === 'rsync' && !w.value.startsWith('-o') ? "rsync -e 'ssh -o StrictHostKeyChecking=no'" : `${name} -o StrictHostKeyChecking=no`;
+          this.push(this.wordRange(w, w.value === '-o' ? args[a + 1] : w), setting, name, 'host-key', null);
+        }
+      });
+      return;
+    }
     if ((name === 'curl' || name === 'wget' || name === 'wget2') && this.verified) return;
     if (name === 'curl') {
       args.forEach((w, a) => {
@@ -235,7 +268,8 @@ class Finder {
         return { start: this.ctx.offsetAt(r.start), end: this.ctx.offsetAt(r.end) };
       });
       const removal = props.length === 1 ? deleteInstructionEdit(this.ctx, ins).range : (deleteListItemsEdit(this.ctx, spans, i)?.range ?? null);
-      this.push(p.getRange(), `${kw} ${name}=${value}`, s.tool, 'tls', removal);
+      if (s.effect === 'host-key') this.push(p.getRange(), `${kw} ${name}=… StrictHostKeyChecking=no`, s.tool, 'host-key', null);
+      else this.push(p.getRange(), `${kw} ${name}=${value}`, s.tool, 'tls', removal);
     });
   }
 }
@@ -247,11 +281,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate`, pip/uv `--trusted-host`, `pip config set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
+    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate`, pip/uv `--trusted-host`, `pip config set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Also SSH host key checking turned off: `ssh`/`scp`/`sftp` `-o StrictHostKeyChecking=no` (or `off`), `rsync -e \'ssh -o StrictHostKeyChecking=no\'`, `GIT_SSH_COMMAND` carrying that option (RUN or ENV/ARG), and `StrictHostKeyChecking no` written into an ssh config by `echo`/`printf` (redirected, or piped to `tee`) — every later ssh of the build, or of the running image, then trusts whatever host answers. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
     why: 'Without certificate or signature checks anyone on the network path (a proxy, a compromised mirror, a hijacked DNS answer) can hand the build a different package or script, and it runs as root inside the image that ships. An ENV setting also stays on in the running container, so the application itself stops checking the certificates of the services it calls. SECURITY-GUIDELINES.md §6 ("Scan dependencies", use verified sources), "Supply Chain Security" ("Use verified packages") and "Data in Transit" (use TLS).',
     bad: 'RUN curl -fsSLk https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install --trusted-host pypi.org -r requirements.txt\nENV NODE_TLS_REJECT_UNAUTHORIZED=0',
     good: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install -r requirements.txt\n# (no NODE_TLS_REJECT_UNAUTHORIZED; add the company CA to the image instead)',
-    fix: '"Remove <setting>" deletes the option (and its value, e.g. `--trusted-host pypi.org`), only the `k` letter of a `-fsSLk` cluster, the `VAR=…` word, the whole `npm config set strict-ssl false`/`git config http.sslVerify false` command from its `&&` chain (the whole RUN when it is the only command), or the ENV/ARG property (the whole instruction when it is the only one), keeping the rest of the line and its continuations. Not offered when the text is inside a JSON string with escapes, when a comment lies in the way, or when the command sits inside an `if`/`for` body. Not safe for fix-all: if the build goes through a TLS-intercepting proxy or uses an unsigned repository it will fail afterwards — install that proxy\'s CA certificate (or the repository key) in the image instead of turning verification off.',
+    fix: '"Remove <setting>" deletes the option (and its value, e.g. `--trusted-host pypi.org`), only the `k` letter of a `-fsSLk` cluster, the `VAR=…` word, the whole `npm config set strict-ssl false`/`git config http.sslVerify false` command from its `&&` chain (the whole RUN when it is the only command), or the ENV/ARG property (the whole instruction when it is the only one), keeping the rest of the line and its continuations. No fix for the SSH host key settings: without them a non-interactive ssh stops at the unknown host key, so the host\'s key has to go into `known_hosts` first (`ssh-keyscan github.com >> ~/.ssh/known_hosts`, checked against the fingerprints the host publishes). Not offered when the text is inside a JSON string with escapes, when a comment lies in the way, or when the command sits inside an `if`/`for` body. Not safe for fix-all: if the build goes through a TLS-intercepting proxy or uses an unsigned repository it will fail afterwards — install that proxy\'s CA certificate (or the repository key) in the image instead of turning verification off.',
     guideline: '§6 Image Build Security — "Scan dependencies"; Dependency Security — "Supply Chain Security: Use verified packages"; Encryption — "Data in Transit"',
     equivalents: [
       'Checkov CKV2_DOCKER_2 (curl), CKV2_DOCKER_3 (wget), CKV2_DOCKER_4 (pip --trusted-host), CKV2_DOCKER_5 (PYTHONHTTPSVERIFY), CKV2_DOCKER_6 (NODE_TLS_REJECT_UNAUTHORIZED), CKV2_DOCKER_7 (apk --allow-untrusted), CKV2_DOCKER_8 (apt --allow-unauthenticated), CKV2_DOCKER_9 (--nogpgcheck), CKV2_DOCKER_10 (rpm --nosignature), CKV2_DOCKER_11 (apt --force-yes), CKV2_DOCKER_12 (NPM_CONFIG_STRICT_SSL), CKV2_DOCKER_13 (npm/yarn strict-ssl), CKV2_DOCKER_14 (GIT_SSL_NO_VERIFY), CKV2_DOCKER_15 (yum sslverify), CKV2_DOCKER_16 (PIP_TRUSTED_HOST)',
@@ -266,6 +300,8 @@ export default defineRule<'dockerfile', Data>({
       'https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSLNOVERIFYcode',
       'https://docs.npmjs.com/cli/using-npm/config#strict-ssl',
       'https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper',
+      'https://man.openbsd.org/ssh_config#StrictHostKeyChecking',
+      'https://git-scm.com/docs/git#Documentation/git.txt-codeGITSSHCOMMANDcode',
     ],
   },
   check(ctx) {
@@ -281,6 +317,9 @@ export default defineRule<'dockerfile', Data>({
     return f.out;
   },
   message(d) {
+    if (d.effect === 'host-key') {
+      return `'${d.setting}' turns off SSH host key verification for ${d.tool}: a server impersonated on the network path would be accepted (and handed the key or credentials); record the host's key in known_hosts instead (ssh-keyscan, checked against its published fingerprint).`;
+    }
     const what = d.effect === 'tls' ? 'TLS certificate verification' : 'package signature verification';
     return `'${d.setting}' turns off ${what} for ${d.tool}: a tampered download would be accepted; remove it (trust the proxy's CA or the repository key instead).`;
   },
