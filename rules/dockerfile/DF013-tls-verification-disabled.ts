@@ -144,7 +144,7 @@ class Finder {
       args.forEach((w, a) => {
         const opt = w.value === '-o' ? args[a + 1]?.value : w.value.startsWith('-o') ? w.value.slice(2) : w.value;
         if (opt !== undefined && NO_HOST_KEY_CHECK.test(opt) && (w.value.startsWith('-o') || name === 'rsync')) {
-          const setting = name === 'rsync' && !w.value.startsWith('-o') ? "rsync -e 'ssh -o StrictHostKeyChecking=no'" : `${name} -o StrictHostKeyChecking=no`;
+          const setting = name === 'rsync' && !w.value.startsWith('-o') ? 'rsync -e "ssh -o StrictHostKeyChecking=no"' : `${name} -o StrictHostKeyChecking=no`;
           this.push(this.wordRange(w, w.value === '-o' ? args[a + 1] : w), setting, name, 'host-key', null);
         }
       });
