@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { RunScript, Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import { checksDownload, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
-import { baseName, isPowerShell, type SimpleCommand } from '../engine/shell';
+import { baseName, isPowerShell, outputRedirectTarget, type SimpleCommand } from '../engine/shell';
 import { shellProgram, shellsOf } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 
@@ -122,6 +122,16 @@ function remoteName(args: string[]): string | null {
  * output, several downloads, or options that change the directory (`wget -P`, `curl --output-dir`).
  */
 function savedFile(inv: Invocation): string | undefined {
+  // A download written to standard output and redirected to a file (`curl https://…/rustup-init >/tmp/rustup-init`: docs.rs, review 8).
+  if ((inv.name === 'curl' || inv.name === 'wget') && toStdout(inv)) {
+    const words = inv.cmd.words;
+    for (let k = 0; k < words.length; k++) {
+      if (/^[02-9]/.test(words[k].value)) continue; // stderr and other descriptors
+      const target = outputRedirectTarget(words, k);
+      if (target) return target;
+    }
+    return undefined;
+  }
   const args = inv.args.map((w) => w.value);
   if (inv.name === 'curl') {
     let file: string | null | undefined;
@@ -298,7 +308,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)` — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)` — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`, or written to standard output and redirected, `curl URL > FILE`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
