@@ -2,7 +2,8 @@ import type { Node } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
 import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { describeMapping, firstReport, hostIpKind, portsOf, removeMappingEdit, type PortMapping } from '../engine/compose-ports';
-import { dataStoreOf, type DataStoreKind } from '../engine/datastores';
+import { dataStoreOf, type DataStoreInfo, type DataStoreKind } from '../engine/datastores';
+import { companionServices } from '../engine/data-volumes';
 import { defineRule } from '../engine/rule';
 
 /**
@@ -101,6 +102,20 @@ const LABEL: Record<DataStoreKind, string> = {
   cockroach: 'CockroachDB',
 };
 
+/**
+ * The data store a service of the default override file runs when only the file it is merged over
+ * names the image (eShopOnContainers' `sql.data`: the image in docker-compose.yml, the port in
+ * docker-compose.override.yml; review 8, probe dc-01). A service that names its own image or build is judged by it.
+ */
+function mergedStore(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
+  if (ctx.serviceGet(service, 'image') !== undefined || ctx.serviceGet(service, 'build') !== undefined) return undefined;
+  for (const c of companionServices(ctx, service)) {
+    const store = dataStoreOf(c.ctx, c.service);
+    if (store) return store;
+  }
+  return undefined;
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC031',
   name: 'data-store-port-published',
@@ -108,7 +123,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse and CockroachDB (whose `--insecure` mode accepts any client as any user without a password), recognized by image (official and common vendor images, and images built on the official postgres image: PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB; the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name. A mapping bound to the loopback interface is reported as information rather than a warning: only local users and processes reach it (it is what DC030\'s fix binds ports to).',
+    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB and Dragonfly (Redis-compatible) (whose `--insecure` mode accepts any client as any user without a password), recognized by image (official and common vendor images, and images built on the official postgres image: PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB; the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name. A mapping bound to the loopback interface is reported as information rather than a warning: only local users and processes reach it (it is what DC030\'s fix binds ports to). A service of the default override file (`docker-compose.override.yml`, `compose.override.yaml`: `docker compose up` merges it over the default file) that names no `image:` or `build:` of its own is judged by the image of the same service in the default file (eShopOnContainers publishes its SQL Server port from the override).',
     why: 'The other services of the project reach a data store over the compose network by its service name (`db:5432`); publishing its port only adds a way in from outside — from every network of the host without a host IP (Docker\'s rules bypass host firewalls), and from every local user and process even on 127.0.0.1. (A service with `network_mode: host` is the exception: it reaches the store through a port bound to 127.0.0.1, which every local user and process can reach too — the accepted cost of that design, not reported.) Exposed databases, Redis and Elasticsearch instances are among the most scanned and ransomed services on the internet. SECURITY-GUIDELINES.md §4 Data Security (Redis): "No Public Exposure – Only accessible from internal network".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    ports:\n      - "5432:5432"',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    # no ports: the app reaches it as db:5432; for a local client use\n    # `docker compose exec db psql -U app`',
@@ -132,7 +147,7 @@ export default defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const ports = portsOf(ctx, service);
       if (!ports || ports.mappings.length === 0) continue;
-      const store = dataStoreOf(ctx, service);
+      const store = dataStoreOf(ctx, service) ?? mergedStore(ctx, service);
       if (!store) continue;
       // Another service than the store itself (the search stops at the first).
       const client = (place?: OutsideClient['place']) => outsideClients(ctx).find((c) => c.of !== service && (place === undefined || c.place === place));
