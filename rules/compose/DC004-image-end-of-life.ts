@@ -39,7 +39,8 @@ export default defineRule<'compose', Data>({
       const judged = judgeImage(img.ref, today);
       if (!judged) continue;
       const tagOffset = img.refOffset !== null && img.ref.tag !== null && img.ref.digest === null ? img.refOffset + img.ref.tagStart : null;
-      out.push({ range: img.reportRange, data: { ...judged, service: service.name, ref: img.ref.text, interpolated: !img.value.literal, tagOffset } });
+      // judgeImage returns a fresh object: extended in place (a `{ ...judged, more }` literal is slow to build in V8, as DF005 notes).
+      out.push({ range: img.reportRange, data: Object.assign(judged, { service: service.name, ref: img.ref.text, interpolated: !img.value.literal, tagOffset }) });
     }
     return out;
   },
