@@ -91,6 +91,7 @@ interface Data {
 const LABEL: Record<DataStoreKind, string> = {
   postgres: 'PostgreSQL',
   redis: 'Redis',
+  dragonfly: 'Dragonfly',
   mysql: 'MySQL',
   mariadb: 'MariaDB',
   mongo: 'MongoDB',

@@ -10,6 +10,7 @@ import { scalarContentSpan } from '../engine/compose';
 import { comparePositions } from '../engine/text';
 import type { DataStoreKind } from '../engine/datastores';
 import type { Fix, TextEdit } from '../engine/types';
+import { commandValue } from '../engine/service-command';
 
 interface Data {
   service: string;
@@ -30,6 +31,7 @@ const KIND_NAMES: Record<DataStoreKind, string> = {
   mariadb: 'MariaDB',
   mongo: 'MongoDB',
   redis: 'Redis',
+  dragonfly: 'Dragonfly',
   elasticsearch: 'Elasticsearch/OpenSearch',
   rabbitmq: 'RabbitMQ',
   memcached: 'Memcached',
@@ -37,6 +39,15 @@ const KIND_NAMES: Record<DataStoreKind, string> = {
   clickhouse: 'ClickHouse',
   cockroach: 'CockroachDB',
 };
+
+/**
+ * Dragonfly writes a snapshot to /data on shutdown and loads it on start unless `--dbfilename` is
+ * empty (dragonflydb.io/docs/managing-dragonfly/backups): with `--dbfilename=` it keeps nothing on disk.
+ */
+function dragonflyWithoutSnapshots(ctx: ComposeContext, service: Service): boolean {
+  const args = [commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command')].flatMap((c) => c?.args ?? []).map((a) => a.value);
+  return args.some((a, i) => a === '--dbfilename=' || a === '--dbfilename=""' || (a === '--dbfilename' && args[i + 1] === ''));
+}
 
 /** Keys of a service that make its mounts partly invisible here. */
 const OPAQUE_KEYS = ['volumes_from'];
@@ -98,7 +109,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`); a mount of that directory or of a parent counts. Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
@@ -128,12 +139,13 @@ export default defineRule<'compose', Data>({
       const data = dataDirOf(ctx, service);
       if (!data) continue;
       if (data.kind === 'redis' && isCacheOnly(ctx, service)) continue;
+      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(ctx, service)) continue;
       const state = chainMountState(ctx, service, data);
       if (state.persisted || state.unknown) continue;
       if (hasVolumesInCompanions(ctx, service)) continue;
       const now = state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
       // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
-      const severity = data.kind === 'redis' ? ('info' as const) : undefined;
+      const severity = data.kind === 'redis' || data.kind === 'dragonfly' ? ('info' as const) : undefined;
       out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: state.elsewhere } as Data, severity });
     }
     return out;
@@ -144,7 +156,7 @@ export default defineRule<'compose', Data>({
       return `PostgreSQL service '${d.service}' runs PostgreSQL 18 or later, which keeps its data in ${d.dir}: the volume at the pre-18 path ${PRE18_DATA} does not hold it, and the server refuses to start with a volume there. Mount it at /var/lib/postgresql.`;
     }
     const other = d.elsewhere.length > 0 ? ` (the volume at ${d.elsewhere.join(', ')} is not where this image writes its data)` : '';
-    const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : '';
+    const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : d.kind === 'dragonfly' ? ' If it is only a cache, say so with --dbfilename= (no snapshot).' : '';
     const loss = d.now === 'tmpfs' ? 'every restart of the container loses it' : "'docker compose down' then 'up' starts it empty, and 'docker compose down -v' or 'docker volume prune' deletes it";
     return `${KIND_NAMES[d.kind]} service '${d.service}' keeps its data in ${d.dir}, which ${where}${other}: ${loss}. Mount a named volume or a bind mount there.${cache}`;
   },

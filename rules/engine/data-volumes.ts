@@ -55,6 +55,7 @@ const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
   mariadb: '/var/lib/mysql',
   mongo: '/data/db',
   redis: '/data',
+  dragonfly: '/data',
   elasticsearch: '/usr/share/elasticsearch/data',
   rabbitmq: '/var/lib/rabbitmq',
   memcached: null,

@@ -9,7 +9,7 @@ import type { ComposeContext, Service } from './compose';
 import { builtDockerfileOf, imageThrough } from './compose-lookup';
 import type { ImageRef } from './image';
 
-export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach';
+export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach' | 'dragonfly';
 
 export interface DataStoreInfo {
   kind: DataStoreKind;
@@ -34,12 +34,15 @@ export const DATA_STORES: Record<DataStoreKind, DataStoreInfo> = {
   clickhouse: { kind: 'clickhouse', port: 9000, dataDir: '/var/lib/clickhouse' },
   // cockroachdb/cockroach: SQL 26257, DB Console 8080; the store is /cockroach/cockroach-data unless --store says otherwise.
   cockroach: { kind: 'cockroach', port: 26257, dataDir: '/cockroach/cockroach-data' },
+  // dragonflydb/dragonfly: Redis protocol on 6379, no password unless --requirepass; snapshots in /data (the image's WORKDIR and VOLUME).
+  dragonfly: { kind: 'dragonfly', port: 6379, dataDir: '/data' },
 };
 
 /** Repository name patterns (last path component, or the full path for vendor images). */
 const PATTERNS: [RegExp, DataStoreKind][] = [
   [/^(?:.*\/)?(?:postgres|postgresql|postgis\/postgis|timescale\/timescaledb(?:-ha)?|pgvector\/pgvector|supabase\/postgres|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres|ankane\/pgvector|citusdata\/citus|paradedb\/paradedb)$/, 'postgres'],
-  [/^(?:.*\/)?(?:redis|redis-stack-server|redis-stack|valkey|keydb|eqalpha\/keydb|dragonflydb\/dragonfly)$/, 'redis'],
+  [/^(?:.*\/)?(?:redis|redis-stack-server|redis-stack|valkey|keydb|eqalpha\/keydb)$/, 'redis'],
+  [/^(?:.*\/)?dragonflydb\/dragonfly$/, 'dragonfly'],
   [/^(?:.*\/)?(?:mysql|mysql-server|percona-server|percona)$/, 'mysql'],
   [/^(?:.*\/)?mariadb$/, 'mariadb'],
   [/^(?:.*\/)?(?:mongo|mongodb|mongodb-community-server)$/, 'mongo'],
