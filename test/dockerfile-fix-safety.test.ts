@@ -57,7 +57,7 @@ describe('DF030: removing the apt lists is not safe when a later RUN may install
 
 describe('DF035: --no-cache-dir is not safe on a release whose packaged pip predates it', () => {
   it('Debian 8 and Ubuntu 14.04 stages (and stages built on them) get a quick fix only; bookworm stays safe (moby)', () => {
-    assert.deepEqual(flagsOf('DF035', 'fires-old-distro-pip.dockerfile'), ['5:false', '9:false', '13:false', '17:true']);
+    assert.deepEqual(flagsOf('DF035', 'fires-old-distro-pip.dockerfile'), ['5:false', '9:false', '13:false', '17:true', '22:false', '26:false', '30:false']);
   });
 });
 

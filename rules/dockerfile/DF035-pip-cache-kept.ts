@@ -1,5 +1,6 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { rootBase } from '../engine/stage-scope';
+import { officialImageName } from '../engine/image';
 import type { Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
@@ -44,19 +45,23 @@ function keepsCache(ctx: DockerfileContext, pc: PackageCommand): boolean {
 
 /**
  * Releases whose own `python-pip` package predates pip 6.0, the first with `--no-cache-dir`
- * (Debian 8 jessie ships 1.5.6, Ubuntu 14.04 trusty 1.5.4): an older pip rejects the option.
+ * (Debian 8 jessie ships 1.5.6, Ubuntu 14.04 trusty 1.5.4, Ubuntu 14.10 to 15.10 1.5.6): an older pip
+ * rejects the option. By codename anywhere in the tag, as the official images built on them name it
+ * (`node:8-jessie`, `buildpack-deps:jessie`, `debian/eol:jessie`), or by a Debian or Ubuntu version.
  */
-const OLD_PIP_RELEASES: Record<string, RegExp> = {
-  debian: /^(?:squeeze|wheezy|jessie|[678])(?:[.-]|$)/,
-  ubuntu: /^(?:lucid|precise|trusty|1[024]\.04)(?:[.-]|$)/,
-};
+const OLD_PIP_CODENAME = /(?:^|-)(?:squeeze|wheezy|jessie|lucid|precise|trusty|utopic|vivid|wily)(?:-|$)/;
 
 /** The stage is built on a release whose packaged pip has no `--no-cache-dir`. */
 function onOldDistroPip(stage: Stage | null): boolean {
   if (!stage) return false;
   const base = rootBase(stage);
-  if (base.kind !== 'image' || base.ref.registry !== null || !base.ref.tag) return false;
-  return OLD_PIP_RELEASES[base.ref.repository]?.test(base.ref.tag) ?? false;
+  if (base.kind !== 'image' || !base.ref.tag) return false;
+  const tag = base.ref.tag;
+  if (OLD_PIP_CODENAME.test(tag)) return true;
+  const name = officialImageName(base.ref);
+  if (name === 'debian') return /^[678](?:[.-]|$)/.test(tag);
+  if (name === 'ubuntu') return /^1[0-5]\.(?:04|10)(?:[.-]|$)/.test(tag);
+  return false;
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -70,7 +75,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
     bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
-    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 14.04 (trusty) or older: their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
+    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 15.10 (wily) or older — by a Debian or Ubuntu version, or by the codename in any image\'s tag (`node:8-jessie`, `buildpack-deps:trusty`): their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"',
     equivalents: ['hadolint DL3042 (avoid use of cache directory with pip)', 'KICS "Pip install Keeping Cached Packages"', 'semgrep missing-pip-no-cache-dir'],
     references: [
