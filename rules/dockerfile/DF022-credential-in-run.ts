@@ -23,6 +23,9 @@ const STAND_IN = /dummy|placeholder|fake|example|changeme|change-me|redacted|^[x
 /** A bare word given to a variable for the build only (a set password, `echo test:test | chpasswd`, is a password however weak). */
 const STAND_IN_WORD = /^(?:secret|token|key|build|precompile|assets)$/i;
 
+/** The secret an app needs only to boot for asset compilation (Rails' SECRET_KEY_BASE, Django's SECRET_KEY…). */
+const BOOT_SECRET = /^(?:SECRET_KEY_BASE|SECRET_KEY|DJANGO_SECRET_KEY|SECRET_TOKEN|APP_SECRET_TOKEN|APP_SECRET|APP_KEY)$/;
+
 /** A credential written out: not empty, not a variable, not a placeholder or stand-in value. */
 function isWrittenSecret(value: string | undefined): boolean {
   return value !== undefined && value.length > 1 && isLiteral(value) && !isPlaceholderValue(value) && !STAND_IN.test(value);
@@ -94,7 +97,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a number of up to 8 digits for a command that compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile` or `manage.py collectstatic`; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -124,13 +127,14 @@ export default defineRule<'dockerfile', Data>({
           const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
           if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) assignments.push(...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)));
           // Asset compilation only boots the app: rubygems.org's `SECRET_KEY_BASE=1234 bin/rails assets:precompile`.
-          const bootsOnly = cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic');
+          // Not a command that also migrates (`rake db:create db:migrate assets:precompile` connects with its passwords).
+          const bootsOnly = cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
           for (const w of assignments) {
             const eq = w.value.indexOf('=');
             const name = w.value.slice(0, eq);
             const value = w.value.slice(eq + 1);
             // huginn's `APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`: the app only has to boot.
-            if (STAND_IN_WORD.test(value) || (bootsOnly && /^\d{1,8}$/.test(value))) continue;
+            if (STAND_IN_WORD.test(value) || (bootsOnly && BOOT_SECRET.test(name) && /^[A-Za-z0-9_-]{1,16}$/.test(value))) continue;
             if (isCredentialName(name) && isWrittenSecret(value)) push(w, `the variable ${name}`);
           }
           if (!inv) return;
