@@ -57,7 +57,7 @@ const COMMON = new Set([
   'topsecret', 'dbpassword', 'db_password', 'dbpass', 'db_pass', 'database', 'docker', 'toor', 'administrator', 'sa', 'demo', 'sample', 'temp', 'testing', 'test123',
   'admin123', 'admin1234', 'adminadmin', 'root123', 'rootroot', 'pass123', 'pass1234', 'changeme123', 'changemeplease', 'strongpassword', 'strong_password', 'secure_password', 'securepassword',
   // Microsoft's SQL Server samples (eShopOnContainers' `Pass@word`, the docs' `yourStrong(!)Password`).
-  'pass@word', 'pass@word1', 'pass@w0rd', 'yourstrong(!)password', 'yourstrongpassword', 'yourstrong@passw0rd',
+  'pass@word', 'pass@word1', 'pass@w0rd', 'yourstrong(!)password', 'yourstrongpassword', 'yourstrong@passw0rd', 'yourstrong!passw0rd',
   'mysecret', 'mysecretkey', 'secretkey', 'secret_key', 'supersecretkey', 'postgres123', 'postgrespassword', 'postgres_password', 'mysqlpassword', 'mysql_password', 'rootpassword', 'root_password', 'rootpass', 'redispassword', 'redis_password',
 ]);
 
@@ -78,8 +78,9 @@ export function weakReason(value: string, user: string | null): WeakReason | nul
   const core = v.replace(/^[^a-z]+|[^a-z]+$/g, '');
   if (core !== v && core.length > 0 && (DEFAULTS.has(core) || COMMON.has(core))) return 'common';
   // Nothing but default, common and filler words (`dev-password`, `my_app_secret`, `super-secret-password`).
-  const words = v.split(/[-_. ]+/);
-  if (words.length > 1 && words.every((w) => DEFAULTS.has(w) || COMMON.has(w) || FILLER_WORDS.has(w)) && words.some((w) => DEFAULTS.has(w) || COMMON.has(w))) return 'common';
+  // Digits and punctuation around it or between the words count as filler too (`dev-password-123`, `Dev.Password!`, `my_secret_password_2024`).
+  const words = v.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').split(/[-_. ]+/);
+  if (words.length > 1 && words.every((w) => DEFAULTS.has(w) || COMMON.has(w) || FILLER_WORDS.has(w) || /^\d+$/.test(w)) && words.some((w) => DEFAULTS.has(w) || COMMON.has(w))) return 'common';
   if (user !== null && user !== '' && v === user.toLowerCase()) return 'same-as-user';
   if ([...value].length < 12) return 'short';
   if (/^(.)\1*$/.test(value)) return 'repeated';
