@@ -135,6 +135,11 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
       ['Move SERVER_SIGNING_KEY to .env', true],
       ['Move all 2 inline secrets of this file to .env', false],
     ]);
+    // The tokens install scripts substitute (review 9, probe 08).
+    for (const token of ['__POSTGRES_PASSWORD__', '%DB_PASS%', '@DB_SECRET@', 'TO_BE_REPLACED']) {
+      const text = `services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "${token}"\n`;
+      assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [['Move POSTGRES_PASSWORD to .env', false]], token);
+    }
   });
 
   it('DC040 (review 5): no move of a number (YAML resolves it: 0x1F2E3D4C is 523124044) or of a value ending in a backslash (no .env spelling); not safe when another service passes the name through or its env_file reads it, across include:, or when a copy follows a YAML escape', () => {

@@ -42,13 +42,14 @@ function computeIsCredentialName(name: string): boolean {
 }
 
 /**
- * A template's stand-in left in place: `<password>`, `{{db_password}}`, `[secret]`, a phrase that
+ * A template's stand-in left in place: `<password>`, `{{db_password}}`, `[secret]`, the tokens install
+ * scripts substitute (`__POSTGRES_PASSWORD__`, `%DB_PASS%`, `@SECRET@`, `TO_BE_REPLACED`), a phrase that
  * asks for a value (`your_password_here`, mediacms' `uncomment_and_set_password_here`, `your-secret-key`, `your-secret-key-base-hex-64`,
  * `change-this-password`, `replace_me`, API Platform's `!ChangeThisMercureHubJWTSecretKey!`), or one
  * that says it is not a secret (planka's `notsecretkey`, `insecure-dev-key`, Django's generated
  * `django-insecure-…`). The image or application takes it as written.
  */
-const TEMPLATE_PLACEHOLDER = /^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[^[\]]*\]|(?:your|enter|insert|put|change|replace|set|fill|uncomment)(?:[-_ .][a-z0-9]+){0,5}[-_ .](?:here|me|this|it|password|passwd|pass|pwd|secret|key|token)|(?:your|change|replace)(?:me|it|this|password|passwd|pass|pwd|secret|key|token)|your[-_ .](?:[a-z0-9]+[-_ .]){0,7}[a-z0-9]+|!?(?:change|replace)[-_ ]?(?:this|me|it)[a-z0-9_-]*!?|(?:not|no)[-_ ]?(?:a[-_ ]?)?secret(?:[-_ ]?key)?|insecure(?:[-_ ][a-z0-9]+){0,3}|django-insecure-.+)$/i;
+const TEMPLATE_PLACEHOLDER = /^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[^[\]]*\]|__[a-z0-9_]+__|%[a-z0-9_]+%|@[a-z0-9_]+@|to[-_ ]?be[-_ ]?(?:replaced|changed|set|filled)|(?:your|enter|insert|put|change|replace|set|fill|uncomment)(?:[-_ .][a-z0-9]+){0,5}[-_ .](?:here|me|this|it|password|passwd|pass|pwd|secret|key|token)|(?:your|change|replace)(?:me|it|this|password|passwd|pass|pwd|secret|key|token)|your[-_ .](?:[a-z0-9]+[-_ .]){0,7}[a-z0-9]+|!?(?:change|replace)[-_ ]?(?:this|me|it)[a-z0-9_-]*!?|(?:not|no)[-_ ]?(?:a[-_ ]?)?secret(?:[-_ ]?key)?|insecure(?:[-_ ][a-z0-9]+){0,3}|django-insecure-.+)$/i;
 
 export function isTemplatePlaceholder(value: string): boolean {
   return TEMPLATE_PLACEHOLDER.test(value.trim());
