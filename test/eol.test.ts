@@ -109,7 +109,10 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('mcr.microsoft.com/dotnet/sdk:8.0.404-alpine3.20')?.target, '10.0-alpine');
     assert.equal(j('mcr.microsoft.com/dotnet/sdk:8.0', '2026-11-10'), undefined, '.NET 8 is supported through 2026-11-10');
     assert.equal(j('mcr.microsoft.com/dotnet/runtime:8.0-bookworm-slim')?.target, null, 'no Debian images from .NET 10 on');
-    assert.equal(j('mcr.microsoft.com/dotnet/core/sdk:3.1')?.line, '3.1');
+    const core = j('mcr.microsoft.com/dotnet/core/sdk:3.1')!;
+    assert.equal(core.line, '3.1');
+    assert.equal(core.target, null, 'dotnet/core/* got no tags after 3.1 (review 9, probe 11)');
+    assert.match(eolStatus(core), /Newer lines are published as mcr\.microsoft\.com\/dotnet\/sdk \(for example mcr\.microsoft\.com\/dotnet\/sdk:10\.0\)\.$/);
     assert.equal(j('mcr.microsoft.com/dotnet/aspnet:10.0'), undefined);
     assert.equal(j('dotnet/aspnet:7.0'), undefined, 'not on Docker Hub');
     assert.equal(j('mcr.microsoft.com/dotnet/framework/aspnet:4.8'), undefined, '.NET Framework is not in the catalog');

@@ -120,17 +120,25 @@ export interface TagLine {
   byAlias: boolean;
 }
 
-/** Repositories of other registries that share one catalog entry (Microsoft's .NET images). */
-const REGISTRY_ENTRIES: Readonly<Record<string, string>> = Object.fromEntries(
-  ['sdk', 'aspnet', 'runtime', 'runtime-deps', 'core/sdk', 'core/aspnet', 'core/runtime', 'core/runtime-deps'].map((r) => [`mcr.microsoft.com/dotnet/${r}`, 'mcr.microsoft.com/dotnet']),
-);
+/**
+ * Repositories of other registries that share one catalog entry (Microsoft's .NET images), and where
+ * a repository that gets no newer lines moved to: the `dotnet/core/*` names stopped at .NET 3.1
+ * (dotnet/dotnet-docker#2375), so a tag there cannot simply change.
+ */
+const REGISTRY_ENTRIES: Readonly<Record<string, { entry: string; movedTo?: string }>> = Object.fromEntries([
+  ...['sdk', 'aspnet', 'runtime', 'runtime-deps'].map((r) => [`mcr.microsoft.com/dotnet/${r}`, { entry: 'mcr.microsoft.com/dotnet' }]),
+  ...['sdk', 'aspnet', 'runtime', 'runtime-deps'].map((r) => [`mcr.microsoft.com/dotnet/core/${r}`, { entry: 'mcr.microsoft.com/dotnet', movedTo: `mcr.microsoft.com/dotnet/${r}` }]),
+]);
+
+function registryEntryOf(ref: ImageRef): { entry: string; movedTo?: string } | undefined {
+  if (ref.registry === null) return undefined;
+  const key = `${ref.registry.toLowerCase()}/${ref.repository}`;
+  return Object.prototype.hasOwnProperty.call(REGISTRY_ENTRIES, key) ? REGISTRY_ENTRIES[key] : undefined;
+}
 
 /** The catalog name of an image: the official image's name, or the entry its registry path shares; null when neither. */
 function catalogNameOf(ref: ImageRef): string | null {
-  const official = officialImageName(ref);
-  if (official !== null || ref.registry === null) return official;
-  const key = `${ref.registry.toLowerCase()}/${ref.repository}`;
-  return Object.prototype.hasOwnProperty.call(REGISTRY_ENTRIES, key) ? REGISTRY_ENTRIES[key] : null;
+  return officialImageName(ref) ?? registryEntryOf(ref)?.entry ?? null;
 }
 
 /** The catalog entry of an image (official, or on a registry the catalog knows), or undefined. */
@@ -261,6 +269,11 @@ export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFindin
   if (found.entry.noFix) return none(found.entry.noFix);
   const next = oldestSupportedAfter(official, found.line.line, today);
   if (!next) return none('the catalog knows no supported newer line');
+  const movedTo = registryEntryOf(ref)?.movedTo;
+  if (movedTo) {
+    const why = `${repository} gets no tags after its last line; newer lines are published as ${movedTo}`;
+    return { ...none(why), advice: `newer lines are published as ${movedTo} (for example ${movedTo}:${next.line})` };
+  }
   const suffix = normalizeSuffix(found.suffix);
   if (!found.entry.variants.includes(suffix)) return none(`the variant '${found.suffix}' is not known to exist for newer lines`);
   let name = next.line;
