@@ -292,6 +292,21 @@ describe('no secret in the CLI output', () => {
     assert.ok(!r.stdout.includes('vR2pL9kW'), r.stdout);
   });
 
+  it('--fix-dry-run masks tokens of documented formats and header credentials on the lines it shows (review 9, adversarial probe 12)', () => {
+    const ghp = 'ghp_1a2B3c4D5e6F7a8B9c0D1e2F3a4B5c6D7e8F9a0B';
+    const other = 'Zq81-Lm4x-Tt90-Vb37';
+    const dir = workspace({
+      Dockerfile: `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl\nRUN curl -fsSL -H "Authorization: Bearer ${ghp}" -o /tmp/a.tgz https://api.github.com/repos/acme/a/tarball\nRUN curl -fsSL -H "X-API-Key: ${other}" -o /tmp/b.tgz https://api.example.com/b\nUSER 1000\nCMD ["bash"]\n`,
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /rm -rf \/var\/lib\/apt\/lists/, 'a fix is shown');
+    assert.ok(!r.stdout.includes(ghp) && !r.stdout.includes(other), r.stdout);
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const out = run(['check', '--format', format, '.'], dir);
+      assert.ok(!out.stdout.includes(ghp) && !out.stdout.includes(other), format);
+    }
+  });
+
   it('--fix-dry-run masks inline secrets that no fix moves on the lines it shows around a change', () => {
     const redisPassword = 'R3d1s-Pa55-7f3a9c';
     const pgPassword = 'Pg-Pa55-91b2c4d8';

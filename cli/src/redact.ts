@@ -9,9 +9,12 @@
  *   MySQL driver DSN (`app:x@tcp(db:3306)/app`) or of Neo4j's `NEO4J_AUTH=neo4j/x`;
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
  *   `--password=x`, `-p x` is not: too many programs read `-p` as a port);
- * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`).
+ * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`);
+ * - the credential of an HTTP header (`Authorization: Bearer x`, `Authorization: token x`, GitLab's `PRIVATE-TOKEN: x`);
+ * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`).
  */
 import { isCredentialName } from '../../rules/engine/secrets';
+import { maskKnownTokens } from '../../rules/engine/secret-tokens';
 
 const MASK = '********';
 
@@ -31,6 +34,9 @@ const PASSWORD_OPTIONS = '--(?:requirepass|masterauth|password|passwd|pass|secre
 const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
 const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+
+/** The credential of an HTTP header given to curl/wget (`-H "Authorization: Bearer x"`). */
+const HEADER_CREDENTIAL = /(\b(?:Authorization:\s*(?:Bearer|token|Basic)|PRIVATE-TOKEN:|X-API-Key:)\s*)([^\s"']+)/gi;
 
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
@@ -63,6 +69,8 @@ export function redactSecretsInLine(line: string): string {
   out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(NEO4J_AUTH, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
+  out = out.replace(HEADER_CREDENTIAL, (m, head: string, value: string) => (isInterpolation(value) || value === MASK ? m : `${head}${MASK}`));
+  out = maskKnownTokens(out, MASK);
   out = out.replace(GO_DSN_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
     const value = dq ?? sq ?? bare ?? '';

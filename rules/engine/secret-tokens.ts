@@ -18,3 +18,11 @@ export function tokenKind(value: string): string | undefined {
   if (value.length < 20) return undefined;
   return TOKENS.find((t) => t.re.test(value))?.kind;
 }
+
+/** The same formats, anywhere in a text (global, without the leading character the tests above match). */
+const TOKEN_ANYWHERE = /(?<![A-Za-z0-9_])(?:(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g;
+
+/** The text with every value of a known credential format replaced by `mask` (display only). */
+export function maskKnownTokens(text: string, mask: string): string {
+  return text.replace(TOKEN_ANYWHERE, mask);
+}
