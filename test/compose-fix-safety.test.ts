@@ -142,6 +142,14 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     }
   });
 
+  it('DC040: a Swarm stack file moves secrets only as a quick fix (docker stack deploy does not read .env: review 9, probe dc-01)', () => {
+    const agent = '    image: datadog/agent:7.60.1\n    environment:\n      DD_APM_TOKEN: 853acafbe34d1c1512fc01a41b78015e\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `networks:\n  datadog:\n    driver: overlay\nservices:\n  agent:\n${agent}` }), [['Move DD_APM_TOKEN to .env', false]], 'overlay network');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      mode: global\n` }), [['Move DD_APM_TOKEN to .env', false]], 'global mode');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      placement:\n        constraints: [node.role == manager]\n` }), [['Move DD_APM_TOKEN to .env', false]], 'placement');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      resources:\n        limits: {memory: 512M}\n` }), [['Move DD_APM_TOKEN to .env', true]], 'resource limits alone are Compose too');
+  });
+
   it('DC040 (review 5): no move of a number (YAML resolves it: 0x1F2E3D4C is 523124044) or of a value ending in a backslash (no .env spelling); not safe when another service passes the name through or its env_file reads it, across include:, or when a copy follows a YAML escape', () => {
     const titles = (text: string, extra: Record<string, string> = {}) => dc040Fixes({ '/p/compose.yaml': text, ...extra });
     const number = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: 0x1F2E3D4C\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
