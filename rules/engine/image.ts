@@ -101,8 +101,8 @@ export function isUnpinned(ref: ImageRef): boolean {
   return ref.tag === null || ref.tag === 'latest';
 }
 
-/** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com, .NET Framework images. */
-const WINDOWS_REPOSITORY = /^(?:windows(?:\/[\w.-]+)*|dotnet\/framework\/[\w.-]+)$/;
+/** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com, .NET Framework images, the HostProcess containers base image (windows_exporter, review 9). */
+const WINDOWS_REPOSITORY = /^(?:windows(?:\/[\w.-]+)*|dotnet\/framework\/[\w.-]+|oss\/kubernetes\/windows-host-process-containers-base-image)$/;
 /**
  * Their old Docker Hub names (`microsoft/windowsservercore`), and the bare names the Dockerfile
  * reference's SHELL example builds on (`FROM windowsservercore`, a local tag of it).
