@@ -26,6 +26,14 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   'baserow/backend',
   // axllent/mailpit Dockerfile: HEALTHCHECK --interval=15s CMD /mailpit readyz.
   'axllent/mailpit',
+  // google/cadvisor deploy/Dockerfile: HEALTHCHECK … CMD curl -f http://localhost:8080/healthz.
+  'gcr.io/cadvisor/cadvisor',
+  'google/cadvisor',
+  // qdm12/gluetun Dockerfile: HEALTHCHECK … CMD /gluetun-entrypoint healthcheck.
+  'qmcgaw/gluetun',
+  'ghcr.io/qdm12/gluetun',
+  // plexinc/pms-docker Dockerfile: HEALTHCHECK … CMD /healthcheck.sh.
+  'plexinc/pms-docker',
   // dragonflydb/dragonfly tools/packaging/Dockerfile.ubuntu-prod: HEALTHCHECK CMD /usr/local/bin/healthcheck.sh.
   'docker.dragonflydb.io/dragonflydb/dragonfly',
   'dragonflydb/dragonfly',

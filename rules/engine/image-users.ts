@@ -61,6 +61,10 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/provectuslabs\/kafka-ui$/, user: 'kafkaui' },
   // dragonflydb/dragonfly tools/packaging/Dockerfile.ubuntu-prod: `USER dfly` (uid 999).
   { match: /^(?:docker\.dragonflydb\.io)?\/dragonflydb\/dragonfly$/, user: 'dfly' },
+  // curl/curl-container's Dockerfile: `USER curl_user`.
+  { match: /^\/curlimages\/curl$/, user: 'curl_user' },
+  // umami-software/umami Dockerfile, runner stage: `USER nextjs`.
+  { match: /^(?:ghcr\.io|docker\.umami\.is)\/umami-software\/umami$/, user: 'nextjs' },
   // ocurrent/docker-base-images (the ocaml/opam images): the default user is `opam`, with sudo.
   { match: /^\/ocaml\/opam$/, user: 'opam' },
   { match: /^quay\.io\/keycloak\/keycloak$/, user: '1000' },
@@ -100,7 +104,8 @@ export interface StepDown {
  * (postgis, timescaledb, pgvector, valkey) use the same entrypoint.
  */
 const STEP_DOWN_IMAGES: StepDown[] = [
-  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector)$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
+  // tensorchord's pgvecto-rs and VectorChord images are built FROM the official postgres image (review 9, probe dc-05).
+  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
   { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf') },
   { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf') },
   { match: /^\/(?:mysql|percona)$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
