@@ -292,6 +292,17 @@ describe('no secret in the CLI output', () => {
     assert.ok(!r.stdout.includes('vR2pL9kW'), r.stdout);
   });
 
+  it('--fix-dry-run masks the value of a credential-named flag on a command line it shows (review 9, probe dc-03)', () => {
+    const key = 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ';
+    const dir = workspace({
+      'compose.yaml': `services:\n  app:\n    image: ghcr.io/acme/app:1.2.3\n    command: ["serve", "--stripe-key", "${key}"]\n    environment:\n      API_TOKEN: tok_9f8e7d6c5b4a3928171605\n`,
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /API_TOKEN: \$\{API_TOKEN\}/, 'the move is shown');
+    assert.ok(!r.stdout.includes(key), r.stdout);
+    for (const format of ['text', 'json', 'sarif', 'github']) assert.ok(!run(['check', '--format', format, '.'], dir).stdout.includes(key), format);
+  });
+
   it('--fix-dry-run masks tokens of documented formats and header credentials on the lines it shows (review 9, adversarial probe 12)', () => {
     const ghp = 'ghp_1a2B3c4D5e6F7a8B9c0D1e2F3a4B5c6D7e8F9a0B';
     const other = 'Zq81-Lm4x-Tt90-Vb37';

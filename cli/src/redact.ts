@@ -29,7 +29,8 @@ const GO_DSN_PASSWORD = /((?:^|[\s"'=])[^\s:@/()"'=]+:)([^\s@/()]+)(@(?:tcp[46]?
 /** A password as a URL's query parameter (`?password=x`; `p` beside `u`: nocodb's `?u=app&p=x`). */
 const QUERY_PASSWORD = /([?&](?:password|passwd|pwd|pass)=)([^&\s#"']+)/gi;
 const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
-const PASSWORD_OPTIONS = '--(?:requirepass|masterauth|password|passwd|pass|secret|token|api-key|apikey)';
+/** Options named for a credential (`--requirepass`, `--password`, `--api-token`, `--stripe-key`: review 9, probe dc-03); not `--*-file`. */
+const PASSWORD_OPTIONS = '--(?:[a-z0-9]+-)*(?:requirepass|masterauth|password|passwd|pass|secret|token|apikey|key)(?![\\w-])';
 /** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
 const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
@@ -63,8 +64,10 @@ export function redactSecretsInLine(line: string): string {
   const space = ENV_SPACE_FORM.exec(line);
   if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
   let out = maskDefaults(line, false);
-  out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (isInterpolation(value) ? m : `${head}${masked(value)}`));
-  out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (isInterpolation(value) ? m : `${opt}${masked(value)}`));
+  // A path is where a key is, not the key (`--tls-key /certs/server.key`).
+  const keep = (value: string) => isInterpolation(value) || /^["']?[./~]|\//.test(value);
+  out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (keep(value) ? m : `${head}${masked(value)}`));
+  out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (keep(value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));

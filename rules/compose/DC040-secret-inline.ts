@@ -13,6 +13,7 @@ import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/r
 import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
+import { commandValue } from '../engine/service-command';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
 export type ValueSource = 'environment' | 'build.args' | 'command';
@@ -27,7 +28,9 @@ export type InlineKind =
   /** A password given to a server option (`--requirepass hunter2`) on a command line or in a variable of server options (`REDIS_ARGS`). */
   | 'option'
   /** A credential in a configuration that a variable carries whole (`KESTRA_CONFIGURATION: |` … `password: k3str4`); `dotenvName` is its key there. */
-  | 'embedded';
+  | 'embedded'
+  /** A credential given to any program as a command-line flag (`--stripe-key sk_live_…`): reported, not moved. */
+  | 'flag';
 
 export interface InlineSecret {
   service: string;
@@ -786,8 +789,37 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
     }
   }
+  // A credential given to any program as a flag (`serve --stripe-key sk_live_…`, `--api-token=…`): reported, not moved (review 9, probe dc-03).
+  for (const service of ctx.services) {
+    for (const which of ['entrypoint', 'command'] as const) {
+      const args = commandValue(ctx, service, which)?.args ?? [];
+      for (let i = 0; i < args.length; i++) {
+        const m = CREDENTIAL_FLAG.exec(args[i].raw);
+        // etcd's --initial-cluster-token only keeps clusters apart during bootstrap; it authenticates no one.
+        if (!m || /cluster-token$/i.test(m[1])) continue;
+        const arg = m[2] !== undefined ? args[i] : args[i + 1];
+        const raw = m[2] ?? args[i + 1]?.raw;
+        const value = raw === undefined ? null : literalValue(raw);
+        if (!arg || value === null || !looksLikeFlagCredential(value)) continue;
+        const range = ctx.lines.rangeOf(arg.start, arg.end);
+        const key = `${range.start.line}:${range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ range, data: { service: service.name, source: 'command', name: `--${m[1]}`, kind: 'flag', dotenvName: '', value, edit: null } });
+      }
+    }
+  }
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** A flag named for a credential (`--password`, `--api-token`, `--stripe-key`, `--client-secret`), with its value after `=` or as the next argument; not `--*-file`. */
+const CREDENTIAL_FLAG = /^--((?:[a-z0-9]+-)*(?:password|passwd|token|secret|apikey|key))(?:=(.*))?$/i;
+
+/** A value that reads as the credential itself: not a path, a file name, a placeholder, a switch or a short word. */
+function looksLikeFlagCredential(value: string): boolean {
+  if (value.length < 8 || /[/\\]/.test(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12)$/i.test(value) || value.startsWith('-')) return false;
+  return !isPlaceholderPassword(value) && !isTemplatePlaceholder(value) && !isPlaceholderValue(value);
 }
 
 /** The keys whose values are scripts that may repeat a secret (`redis-cli -a <password> ping`). */
@@ -945,7 +977,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:` or `entrypoint:` — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); not `--*-file` flags, and not etcd\'s `--initial-cluster-token`, which authenticates no one.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
@@ -973,6 +1005,7 @@ export default defineRule<'compose', InlineSecret>({
   },
   message(d) {
     if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
+    if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its command; pass it through a variable from a git-ignored .env (\${…}) instead.`;
     if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
     const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
     if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
