@@ -99,10 +99,24 @@ function toStdout(inv: Invocation): boolean {
   return false;
 }
 
+/** PHP code that prints a download (`readfile('https://…')`, `echo file_get_contents('https://…')`): kimai's Composer install. */
+const PHP_PRINTS_DOWNLOAD = /\b(?:readfile|fpassthru|echo\s+file_get_contents)\s*\(\s*['"](?:https?|ftp):\/\//i;
+/** PHP code that saves a download to a file: `copy('https://…/installer', 'composer-setup.php')`. */
+const PHP_COPIES_DOWNLOAD = /\bcopy\s*\(\s*['"](?:https?|ftp):\/\/[^'"]*['"]\s*,\s*['"]([^'"]+)['"]\s*\)/i;
+
+/** The code of `php -r CODE`, or undefined. */
+function phpCode(inv: Invocation): string | undefined {
+  if (inv.name !== 'php') return undefined;
+  const r = inv.args.findIndex((w) => w.value === '-r');
+  return r === -1 ? undefined : inv.args[r + 1]?.value;
+}
+
 function downloader(cmd: SimpleCommand | undefined): string | undefined {
   if (!cmd) return undefined;
   const inv = invocation(cmd);
-  if (!inv || (inv.name !== 'curl' && inv.name !== 'wget')) return undefined;
+  if (!inv) return undefined;
+  if (inv.name === 'php') return PHP_PRINTS_DOWNLOAD.test(phpCode(inv) ?? '') ? 'php' : undefined;
+  if (inv.name !== 'curl' && inv.name !== 'wget') return undefined;
   return toStdout(inv) ? inv.name : undefined;
 }
 
@@ -122,6 +136,7 @@ function remoteName(args: string[]): string | null {
  * output, several downloads, or options that change the directory (`wget -P`, `curl --output-dir`).
  */
 function savedFile(inv: Invocation): string | undefined {
+  if (inv.name === 'php') return PHP_COPIES_DOWNLOAD.exec(phpCode(inv) ?? '')?.[1];
   // A download written to standard output and redirected to a file (`curl https://…/rustup-init >/tmp/rustup-init`: docs.rs, review 8).
   if ((inv.name === 'curl' || inv.name === 'wget') && toStdout(inv)) {
     const words = inv.cmd.words;
@@ -285,7 +300,7 @@ function savedThenRun(cmds: SimpleCommand[], report: (a: SimpleCommand, b: Simpl
   const invs = cmds.map((c) => invocation(c));
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
-    if (!inv || (inv.name !== 'curl' && inv.name !== 'wget')) continue;
+    if (!inv || (inv.name !== 'curl' && inv.name !== 'wget' && inv.name !== 'php')) continue;
     const file = savedFile(inv);
     if (!file) continue;
     for (let k = i + 1; k < cmds.length; k++) {
@@ -308,7 +323,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)` — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`, or written to standard output and redirected, `curl URL > FILE`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',

@@ -109,6 +109,8 @@ export function isVerification(inv: Invocation): boolean {
   if (name === 'gpgv') return true;
   if (name === 'cosign') return /^verify/.test(inv.args[0]?.value ?? '');
   if (name === 'minisign') return has('-V');
+  // Composer's documented installer check: php -r "if (hash_file('sha384', 'composer-setup.php') === '…') …".
+  if (name === 'php') return inv.args.some((w) => /\bhash_file\s*\(/.test(w.value));
   return false;
 }
 
