@@ -147,6 +147,13 @@ describe('messages name the cause', () => {
     assert.equal(df010.length, 1);
     assert.match(df010[0], /has no USER of its own and inherits USER root from the stage it builds on/);
   });
+  it('DR003 says a builder-only whole-context copy reaches the builder layers and the cache, not the image (review 9 probe df-04)', () => {
+    const builder = 'FROM maven:3.9-eclipse-temurin-21 AS build\nCOPY . /src\nRUN mvn -f /src package\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nUSER 1000\nCMD ["java", "-jar", "/app.jar"]\n';
+    const [inBuilder] = messagesOf('DR003', new Map([['/d/Dockerfile', builder]]), '/d/Dockerfile');
+    assert.match(inBuilder, /go into the builder stage's layers and the build cache \(not the final image, unless built with --target\)\.$/);
+    const final = 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]\n';
+    assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', final]]), '/d/Dockerfile')[0], /go into the image\.$/);
+  });
   it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one; the sudoers NOPASSWD tag is not a password', () => {
     for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN', 'NOPASSWD']) assert.equal(isCredentialName(name), false, name);
     // The name of a file that holds the secret (faasd's basic-auth plugin: pass_filename=basic-auth-password).

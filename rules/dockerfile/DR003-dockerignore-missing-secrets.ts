@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
-import { argWords, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
+import { argWords, copySourceOnlyStages, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
 import { buildOf, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
@@ -45,6 +45,8 @@ interface Data {
    * what the build makes.
    */
   buildMayReadGit: boolean;
+  /** Every whole-context copy is in a builder stage that the image only copies from: the files reach its layers and the build cache, not the image. */
+  builderOnly?: boolean;
 }
 
 /** `COPY . …`, `ADD ./ …`, `COPY * …`: a source that is the whole build context. */
@@ -52,7 +54,11 @@ function isWholeContext(source: string): boolean {
   return /^(?:\.|\.\/|\.\/\.|\/|\*|\.\/\*|\.\/\.\/)$/.test(source);
 }
 
-function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range } | undefined {
+function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range; builderOnly: boolean } | undefined {
+  let first: { ins: Instruction; range: Range } | undefined;
+  // Whether every whole-context copy is in a builder stage whose layers reach no image (only copied from).
+  let builderOnly = true;
+  const builders = copySourceOnlyStages(ctx);
   for (const stage of ctx.stages) {
     for (const ins of stage.instructions) {
       const kw = ins.getKeyword();
@@ -61,10 +67,12 @@ function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Ra
       const words = argWords(ctx, ins).filter((w) => !w.heredoc);
       if (words.length < 2) continue;
       const source = words.slice(0, -1).find((w) => isWholeContext(unquote(w.value)));
-      if (source) return { ins, range: { start: ins.getRange().start, end: ctx.lines.positionAt(source.end) } };
+      if (!source) continue;
+      first ??= { ins, range: { start: ins.getRange().start, end: ctx.lines.positionAt(source.end) } };
+      if (!builders.has(stage)) builderOnly = false;
     }
   }
-  return undefined;
+  return first && { ...first, builderOnly };
 }
 
 const SENSITIVE_NAMES = /\.env\b|\.pem\b|\.key\b|id_rsa|(?:^|[\s/"'])\.git\b|\bgit\s/;
@@ -323,14 +331,16 @@ export default defineRule<'dockerfile', Data>({
       if (missing.length === 0) continue;
       const lines = missing.map((r) => r.line);
       const rel = path.relative(dockerfileDir, context).split(path.sep).join('/') || '.';
-      return [{ range: copy.range, data: { ignorePath: ignore.path, exists: ignore.text !== undefined, missing: missing.map((m) => m.label), lines, context: rel, referenced: referencesSensitive(ctx, copy.ins), buildMayReadGit: buildMayReadGit(ctx, copy.ins) } }];
+      return [{ range: copy.range, data: { ignorePath: ignore.path, exists: ignore.text !== undefined, missing: missing.map((m) => m.label), lines, context: rel, referenced: referencesSensitive(ctx, copy.ins), buildMayReadGit: buildMayReadGit(ctx, copy.ins), ...(copy.builderOnly ? { builderOnly: true } : {}) } }];
     }
     return [];
   },
   message(d) {
     const where = d.context === '.' ? 'the build context' : `the build context (${d.context})`;
-    if (!d.exists) return `This copies all of ${where}, which has no .dockerignore: .env files, private keys (*.pem, *.key, id_rsa*)${d.missing.includes('.git') ? ' and .git' : ''} go into the image.`;
-    return `This copies all of ${where}, and ${path.basename(d.ignorePath)} does not exclude ${d.missing.join(', ')}: they go into the image.`;
+    // A builder stage the image only copies from: its layers stay in the build cache (pushed with --cache-to mode=max) and in an image built with --target.
+    const into = d.builderOnly ? "the builder stage's layers and the build cache (not the final image, unless built with --target)" : 'the image';
+    if (!d.exists) return `This copies all of ${where}, which has no .dockerignore: .env files, private keys (*.pem, *.key, id_rsa*)${d.missing.includes('.git') ? ' and .git' : ''} go into ${into}.`;
+    return `This copies all of ${where}, and ${path.basename(d.ignorePath)} does not exclude ${d.missing.join(', ')}: they go into ${into}.`;
   },
   fix(ctx, { data }): Fix | undefined {
     const title = `Exclude secrets in ${path.basename(data.ignorePath)}`;
