@@ -100,6 +100,20 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('ghcr.io/acme/node:16', '2026-11-28'), undefined, 'not an official image');
   });
 
+  it('judges centos (all lines ended, the image deprecated: advice, no fix) and tomcat (review 9 misses)', () => {
+    const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-05');
+    const centos = j('centos:8')!;
+    assert.equal(centos.eol, '2021-12-31');
+    assert.equal(centos.target, null);
+    assert.match(eolStatus(centos), /deprecated on Docker Hub and CentOS Linux has ended; move to CentOS Stream/);
+    assert.equal(j('centos:7.9.2009')?.eol, '2024-06-30');
+    assert.equal(j('tomcat:8.5')?.target, '9.0');
+    assert.equal(j('tomcat:8.5.100-jdk17')?.target, '9.0-jdk17');
+    assert.equal(j('tomcat:8.5-jdk17-temurin-jammy')?.target, null, 'a variant not known for newer lines');
+    assert.equal(j('tomcat:9.0'), undefined, 'no end announced');
+    assert.equal(j('tomcat:10.0.27')?.target, '10.1');
+  });
+
   it('judges Microsoft\'s .NET images on mcr.microsoft.com by their .NET release (review 8: OrchardCore on 7.0)', () => {
     const j = (s: string, today = '2026-12-05') => judgeImage(parseImageRef(s)!, today);
     const aspnet7 = j('mcr.microsoft.com/dotnet/aspnet:7.0')!;
