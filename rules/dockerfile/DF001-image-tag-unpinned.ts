@@ -1,14 +1,14 @@
 import { defineRule } from '../engine/rule';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
 import { EOL_CATALOG_CHECKED } from '../engine/eol';
-import { isUnpinned, type ImageRef } from '../engine/image';
+import { isUnpinned, unpinnedProblem, type ImageRef } from '../engine/image';
 import { tagCandidates } from '../engine/tag-candidates';
 import type { Fix, Range } from '../engine/types';
 
 interface Data {
   image: string;
   /** `none` when no tag is written, `latest` otherwise. */
-  problem: 'none' | 'latest';
+  problem: 'none' | 'latest' | 'channel';
   ref: ImageRef;
   /** Where the reference is written; null when it came from ARG defaults (no fix then). */
   imageRange: Range | null;
@@ -31,7 +31,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `FROM` whose image has no tag or uses `latest`. `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
+    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
@@ -53,7 +53,7 @@ export default defineRule<'dockerfile', Data>({
         range: imageRange,
         data: {
           image: ref.text,
-          problem: ref.tag === null ? ('none' as const) : ('latest' as const),
+          problem: unpinnedProblem(ref),
           ref,
           imageRange: stage.base.viaArg ? null : imageRange,
           tagRange,
@@ -66,21 +66,23 @@ export default defineRule<'dockerfile', Data>({
     const via = d.imageRange === null ? ' (from the ARG default)' : '';
     // Distroless and Chainguard's free images publish no version tags (latest, nonroot, debug…): only a digest pins them.
     const pin = publishesNoVersionTags(d.ref) ? 'this image publishes no version tags, so pin it by digest (@sha256:…)' : 'pin a version';
+    if (d.problem === 'channel') return `Image '${d.image}'${via} uses the moving '${d.ref.tag}' tag, which names a release channel, not a release; ${pin}.`;
     return d.problem === 'none'
       ? `Image '${d.image}'${via} has no tag, so it builds from whatever 'latest' is that day; ${pin}.`
       : `Image '${d.image}'${via} uses the moving 'latest' tag; ${pin}.`;
   },
   fix(ctx, { data }) {
-    if (!data.imageRange) return undefined;
+    // A channel tag has no line to pin to without knowing which release it names today (`lts`, `stable` are not the newest line).
+    if (!data.imageRange || data.problem === 'channel') return undefined;
     const [tag] = pinTags(data.ref);
     return tag === undefined ? undefined : pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
   },
   moreFixes(ctx, { data }) {
-    if (!data.imageRange) return [];
+    if (!data.imageRange || data.problem === 'channel') return [];
     return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
-    if (!data.imageRange) return [];
+    if (!data.imageRange || data.problem === 'channel') return [];
     const tags = await registry.listTags(data.ref);
     if (!tags) return [];
     const line = catalogEntry(data.ref)?.tag ?? null;

@@ -95,10 +95,29 @@ export function officialImageName(ref: ImageRef): string | null {
   return name.includes('/') ? null : name;
 }
 
-/** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), or `latest`. */
+/** Words that name a release channel, not a release: a tag made of them moves with the channel. */
+const CHANNEL_WORDS = new Set(['latest', 'stable', 'edge', 'lts', 'main', 'master', 'nightly', 'develop', 'devel', 'dev', 'current', 'mainline', 'beta', 'alpha', 'canary', 'rolling', 'release', 'unstable', 'testing', 'preview', 'insiders', 'snapshot']);
+
+/**
+ * A tag that names a release channel and no version (`stable`, `edge`, `main`, `nightly`, `lts-alpine`,
+ * `latest-release`, `amd64-latest`): it moves as `latest` does. A tag with a version part is not one
+ * (`v1.77.1-stable`, `2022-latest`, `1-chrome-stable`, `3-slim`): it names a release or a release line.
+ */
+export function channelTag(tag: string | null): boolean {
+  if (tag === null || tag === 'latest') return false;
+  const parts = tag.toLowerCase().split(/[-_]/);
+  return parts.some((p) => CHANNEL_WORDS.has(p)) && !parts.some((p) => /^v?\d/.test(p));
+}
+
+/** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), `latest`, or a channel tag (channelTag). */
 export function isUnpinned(ref: ImageRef): boolean {
   if (ref.digest) return false;
-  return ref.tag === null || ref.tag === 'latest';
+  return ref.tag === null || ref.tag === 'latest' || channelTag(ref.tag);
+}
+
+/** What an unpinned reference lacks: a tag, or a version (`latest`), or it names a channel (`stable`). */
+export function unpinnedProblem(ref: ImageRef): 'none' | 'latest' | 'channel' {
+  return ref.tag === null ? 'none' : ref.tag === 'latest' ? 'latest' : 'channel';
 }
 
 /** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com, .NET Framework images, the HostProcess containers base image (windows_exporter, review 9). */
