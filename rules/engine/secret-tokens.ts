@@ -1,15 +1,23 @@
 /**
  * Values shaped like a known kind of credential (the formats the issuers document and secret
- * scanners match). Used by DF020/DF022; callers report the kind, never the value.
+ * scanners match). Used by DF020/DF022, and by the CLI's dry run to mask them; callers report the
+ * kind, never the value.
  */
 
+/** Each format: the token itself, and what may not touch it on either side (so a longer word is not one). */
+const FORMATS: { kind: string; body: string; notBefore: string; notAfter?: string }[] = [
+  { kind: 'AWS access key id', body: '(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}', notBefore: '[A-Z0-9]', notAfter: '[A-Z0-9]' },
+  { kind: 'GitHub token', body: 'gh[pousr]_[A-Za-z0-9]{36,255}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9]' },
+  { kind: 'GitHub token', body: 'github_pat_[A-Za-z0-9_]{22,255}', notBefore: '[A-Za-z0-9_]' },
+  { kind: 'GitLab token', body: 'glpat-[A-Za-z0-9_-]{20,}', notBefore: '[A-Za-z0-9_]' },
+  { kind: 'Slack token', body: 'xox[abposr]-[A-Za-z0-9-]{10,}', notBefore: '[A-Za-z0-9_]' },
+  { kind: 'npm token', body: 'npm_[A-Za-z0-9]{36}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9]' },
+];
+
+const bounded = (f: (typeof FORMATS)[number]) => `(?<!${f.notBefore})${f.body}${f.notAfter ? `(?!${f.notAfter})` : ''}`;
+
 const TOKENS: { kind: string; re: RegExp }[] = [
-  { kind: 'AWS access key id', re: /(?:^|[^A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/ },
-  { kind: 'GitHub token', re: /(?:^|[^A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9])/ },
-  { kind: 'GitHub token', re: /(?:^|[^A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}/ },
-  { kind: 'GitLab token', re: /(?:^|[^A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/ },
-  { kind: 'Slack token', re: /(?:^|[^A-Za-z0-9_])xox[abposr]-[A-Za-z0-9-]{10,}/ },
-  { kind: 'npm token', re: /(?:^|[^A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
+  ...FORMATS.map((f) => ({ kind: f.kind, re: new RegExp(bounded(f)) })),
   { kind: 'private key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/ },
 ];
 
@@ -19,8 +27,8 @@ export function tokenKind(value: string): string | undefined {
   return TOKENS.find((t) => t.re.test(value))?.kind;
 }
 
-/** The same formats, anywhere in a text (global, without the leading character the tests above match). */
-const TOKEN_ANYWHERE = /(?<![A-Za-z0-9_])(?:(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g;
+/** The same formats, anywhere in a text. */
+const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');
 
 /** The text with every value of a known credential format replaced by `mask` (display only). */
 export function maskKnownTokens(text: string, mask: string): string {
