@@ -294,12 +294,14 @@ describe('no secret in the CLI output', () => {
 
   it('--fix-dry-run masks the value of a credential-named flag on a command line it shows (review 9, probe dc-03)', () => {
     const key = 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ';
+    // Base64 secrets contain `/`: not a path (review 10, probe 01).
+    const b64 = 'Qw3/Er5tYu7+Io9pAs1Df3Gh==';
     const dir = workspace({
-      'compose.yaml': `services:\n  app:\n    image: ghcr.io/acme/app:1.2.3\n    command: ["serve", "--stripe-key", "${key}"]\n    environment:\n      API_TOKEN: tok_9f8e7d6c5b4a3928171605\n`,
+      'compose.yaml': `services:\n  app:\n    image: ghcr.io/acme/app:1.2.3\n    command: ["serve", "--stripe-key", "${key}", "--password", "${b64}"]\n    environment:\n      API_TOKEN: tok_9f8e7d6c5b4a3928171605\n`,
     });
     const r = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(r.stdout, /API_TOKEN: \$\{API_TOKEN\}/, 'the move is shown');
-    assert.ok(!r.stdout.includes(key), r.stdout);
+    assert.ok(!r.stdout.includes(key) && !r.stdout.includes(b64), r.stdout);
     for (const format of ['text', 'json', 'sarif', 'github']) assert.ok(!run(['check', '--format', format, '.'], dir).stdout.includes(key), format);
   });
 

@@ -64,8 +64,8 @@ export function redactSecretsInLine(line: string): string {
   const space = ENV_SPACE_FORM.exec(line);
   if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
   let out = maskDefaults(line, false);
-  // A path is where a key is, not the key (`--tls-key /certs/server.key`).
-  const keep = (value: string) => isInterpolation(value) || /^["']?[./~]|\//.test(value);
+  // A path is where a key is, not the key (`--tls-key /certs/server.key`); base64 secrets contain `/` too (review 10, probe 01).
+  const keep = (value: string) => isInterpolation(value) || /^["']?(?:\/|\.{1,2}\/|~\/)/.test(value);
   out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (keep(value) ? m : `${head}${masked(value)}`));
   out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (keep(value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
