@@ -148,6 +148,15 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      mode: global\n` }), [['Move DD_APM_TOKEN to .env', false]], 'global mode');
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      placement:\n        constraints: [node.role == manager]\n` }), [['Move DD_APM_TOKEN to .env', false]], 'placement');
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      resources:\n        limits: {memory: 512M}\n` }), [['Move DD_APM_TOKEN to .env', true]], 'resource limits alone are Compose too');
+    // Review 10 (probe 04): settings only Swarm acts on, and a file named for `docker stack deploy`.
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      update_config: {parallelism: 1}\n` }), [['Move DD_APM_TOKEN to .env', false]], 'update_config');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}    deploy:\n      labels: [traefik.enable=true]\n` }), [['Move DD_APM_TOKEN to .env', false]], 'deploy.labels');
+    const stackFile = `services:\n  agent:\n${agent}`;
+    const set: FileSet = new Map([['/p/docker-stack.yml', stackFile]]);
+    const analysis = analyze(allRules, 'compose', '/p/docker-stack.yml', stackFile, viewOf(set), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DC040')!;
+    assert.equal(fixFinding(allRules, analysis.context, f)?.safe, false, 'docker-stack.yml');
+    assert.match(f.message, /this is a Swarm stack, whose deploy reads no \.env: pass it as a Docker secret/, 'the message says where it goes (probe 05)');
   });
 
   it('DC040 (review 5): no move of a number (YAML resolves it: 0x1F2E3D4C is 523124044) or of a value ending in a backslash (no .env spelling); not safe when another service passes the name through or its env_file reads it, across include:, or when a copy follows a YAML escape', () => {

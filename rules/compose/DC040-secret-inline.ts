@@ -46,6 +46,8 @@ export interface InlineSecret {
   edit: { offsets: [number, number]; newText: string } | null;
   /** More credentials of the same carried configuration (`embedded`): never in a message; masked where output shows the file. */
   others?: string[];
+  /** The file is a Swarm stack (isSwarmStack): `docker stack deploy` reads no `.env`. */
+  stack?: boolean;
 }
 
 /** A literal value: no interpolation left once `$$` escapes are removed. */
@@ -913,10 +915,13 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
 }
 
 /**
- * A file written for `docker stack deploy` (an overlay network, a service deployed in `global` mode or
- * with `placement:`): Swarm interpolates the file from the shell only and never reads `.env`
+ * A file written for `docker stack deploy` (named `*stack*.yml`, an overlay network, a service with
+ * settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`,
+ * `deploy.labels` — or deployed in `global` mode): Swarm interpolates the file from the shell only and never reads `.env`
  * (moby/moby#29133, #30175), so a value moved there would deploy empty (review 9, probe dc-01).
  */
+const SWARM_ONLY_DEPLOY_KEYS = ['placement', 'update_config', 'rollback_config', 'endpoint_mode', 'labels'];
+
 function isSwarmStack(ctx: ComposeContext): boolean {
   return ctx.memo(ctx, 'swarm-stack', () => {
     for (const doc of ctx.documents) {
@@ -929,10 +934,14 @@ function isSwarmStack(ctx: ComposeContext): boolean {
         }
       }
     }
+    // `docker-stack.yml`, `stack.yml`, `prod.stack.yaml`: named for `docker stack deploy -c`.
+    if (/(?:^|[._-])stack(?:[._-][^/]*)?\.ya?ml$/i.test(path.basename(ctx.path))) return true;
     return ctx.services.some((service) => {
       const deploy = ctx.serviceGet(service, 'deploy')?.value;
       if (!deploy || !isMap(deploy)) return false;
-      return scalarString(ctx.get(service.doc, deploy, 'mode')?.value) === 'global' || ctx.get(service.doc, deploy, 'placement') !== undefined;
+      // Settings only Swarm acts on (Compose ignores them): rolling updates, Traefik's Swarm labels, placement, global mode.
+      if (SWARM_ONLY_DEPLOY_KEYS.some((k) => ctx.get(service.doc, deploy, k) !== undefined)) return true;
+      return /^(?:global|global-job|replicated-job)$/.test(scalarString(ctx.get(service.doc, deploy, 'mode')?.value) ?? '');
     });
   });
 }
@@ -978,6 +987,19 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
   return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
 }
 
+/** DC040's message for a finding (the rule's message adds the Swarm case). */
+function baseMessage(d: InlineSecret): string {
+  if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
+  if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its command; pass it through a variable from a git-ignored .env (\${…}) instead.`;
+  if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
+  const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
+  if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
+  if (d.kind === 'url') return `${where} of service '${d.service}' has a password written into its connection string; move it to a git-ignored .env.`;
+  if (d.kind === 'embedded') return `${where} of service '${d.service}' carries a configuration with its ${d.dotenvName} written into it; write \${…} there and move the value to a git-ignored .env.`;
+  if (d.kind === 'default') return `${where} of service '${d.service}' ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
+  return `${where} of service '${d.service}' is a secret written into the compose file; move it to a git-ignored .env.`;
+}
+
 export default defineRule<'compose', InlineSecret>({
   code: 'DC040',
   name: 'secret-inline',
@@ -989,7 +1011,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value as a word anywhere else in the file — `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment: changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed, and ignoring it does not untrack it: the secret would move from one committed file to another), when no other service loads that `.env` as its `env_file:` (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (an overlay network, a service deployed in `global` mode or with `placement:`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value as a word anywhere else in the file — `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment: changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed, and ignoring it does not untrack it: the secret would move from one committed file to another), when no other service loads that `.env` as its `env_file:` (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [
@@ -1006,21 +1028,18 @@ export default defineRule<'compose', InlineSecret>({
     ],
   },
   check(ctx) {
-    return [...findInlineSecrets(ctx)];
+    const found = findInlineSecrets(ctx);
+    if (found.length === 0 || !isSwarmStack(ctx)) return [...found];
+    return found.map((f) => ({ ...f, data: { ...f.data, stack: true } }));
   },
   secrets(d) {
     return [d.value, ...(d.others ?? [])];
   },
   message(d) {
-    if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
-    if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its command; pass it through a variable from a git-ignored .env (\${…}) instead.`;
-    if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
-    const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
-    if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
-    if (d.kind === 'url') return `${where} of service '${d.service}' has a password written into its connection string; move it to a git-ignored .env.`;
-    if (d.kind === 'embedded') return `${where} of service '${d.service}' carries a configuration with its ${d.dotenvName} written into it; write \${…} there and move the value to a git-ignored .env.`;
-    if (d.kind === 'default') return `${where} of service '${d.service}' ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
-    return `${where} of service '${d.service}' is a secret written into the compose file; move it to a git-ignored .env.`;
+    const text = baseMessage(d);
+    if (!d.stack) return text;
+    // A Swarm stack reads no .env (review 10, probe 05).
+    return text.replace(/(?:move it|(?:write \$\{…\} there and )?move the value) to a git-ignored \.env\.$|pass it through a variable from a git-ignored \.env \(\$\{…\}\) instead\.$/, "this is a Swarm stack, whose deploy reads no .env: pass it as a Docker secret (secrets:) or from the deploying shell's environment.");
   },
   fix(ctx, { data }) {
     return moveFix(ctx, data);
