@@ -308,16 +308,31 @@ describe('no secret in the CLI output', () => {
   it('--fix-dry-run masks tokens of documented formats and header credentials on the lines it shows (review 9, adversarial probe 12)', () => {
     const ghp = 'ghp_1a2B3c4D5e6F7a8B9c0D1e2F3a4B5c6D7e8F9a0B';
     const other = 'Zq81-Lm4x-Tt90-Vb37';
+    // Review 10 (probe 06): JFrog's API-key header, and another Authorization scheme.
+    const jfrog = 'AKCp8jQ3ZmN5pR2sT7vW9xY1zB4cD6eF8gH0';
+    const apiKey = 'VnVhQ2ZHY0JDZGJrUXdlN0tGRzM6dWkybHAy==';
     const dir = workspace({
-      Dockerfile: `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl\nRUN curl -fsSL -H "Authorization: Bearer ${ghp}" -o /tmp/a.tgz https://api.github.com/repos/acme/a/tarball\nRUN curl -fsSL -H "X-API-Key: ${other}" -o /tmp/b.tgz https://api.example.com/b\nUSER 1000\nCMD ["bash"]\n`,
+      Dockerfile: `FROM debian:bookworm-slim\nRUN curl -fsSL -H "X-JFrog-Art-Api: ${jfrog}" -o /tmp/j.tgz https://art.example.com/j.tgz\nRUN curl -fsSL -H "Authorization: ApiKey ${apiKey}" -o /tmp/i.json https://es.example.com/_cat\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl\nRUN curl -fsSL -H "Authorization: Bearer ${ghp}" -o /tmp/a.tgz https://api.github.com/repos/acme/a/tarball\nRUN curl -fsSL -H "X-API-Key: ${other}" -o /tmp/b.tgz https://api.example.com/b\nUSER 1000\nCMD ["bash"]\n`,
     });
     const r = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(r.stdout, /rm -rf \/var\/lib\/apt\/lists/, 'a fix is shown');
-    assert.ok(!r.stdout.includes(ghp) && !r.stdout.includes(other), r.stdout);
+    for (const secret of [ghp, other, jfrog, apiKey]) assert.ok(!r.stdout.includes(secret), r.stdout);
+    assert.match(r.stdout, /Authorization: ApiKey \*{8}/, 'the credential is masked, not the header name');
     for (const format of ['text', 'json', 'sarif', 'github']) {
       const out = run(['check', '--format', format, '.'], dir);
-      assert.ok(!out.stdout.includes(ghp) && !out.stdout.includes(other), format);
+      for (const secret of [ghp, other, jfrog, apiKey]) assert.ok(!out.stdout.includes(secret), format);
     }
+  });
+
+  it('--fix-dry-run shows switches and public values as written (review 10, probe 11)', () => {
+    const dir = workspace({
+      Dockerfile: 'FROM debian:bookworm-slim\nRUN adduser --disabled-password --gecos "" app\nRUN gpg --batch --recv-key 7FCC7D46ACCC4CF8\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl\nUSER 1000\nCMD ["bash"]\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /rm -rf \/var\/lib\/apt\/lists/, 'a fix is shown');
+    assert.match(r.stdout, /adduser --disabled-password --gecos "" app/);
+    assert.match(r.stdout, /gpg --batch --recv-key 7FCC7D46ACCC4CF8/);
+    assert.doesNotMatch(r.stderr, /previews the fixes/, 'nothing was masked');
   });
 
   it('--fix-dry-run masks inline secrets that no fix moves on the lines it shows around a change', () => {

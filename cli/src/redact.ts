@@ -13,7 +13,7 @@
  * - the credential of an HTTP header (`Authorization: Bearer x`, `Authorization: token x`, GitLab's `PRIVATE-TOKEN: x`);
  * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`).
  */
-import { isCredentialName } from '../../rules/engine/secrets';
+import { isCredentialName, isCredentialOption } from '../../rules/engine/secrets';
 import { maskKnownTokens } from '../../rules/engine/secret-tokens';
 
 const MASK = '********';
@@ -29,15 +29,15 @@ const GO_DSN_PASSWORD = /((?:^|[\s"'=])[^\s:@/()"'=]+:)([^\s@/()]+)(@(?:tcp[46]?
 /** A password as a URL's query parameter (`?password=x`; `p` beside `u`: nocodb's `?u=app&p=x`). */
 const QUERY_PASSWORD = /([?&](?:password|passwd|pwd|pass)=)([^&\s#"']+)/gi;
 const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
-/** Options named for a credential (`--requirepass`, `--password`, `--api-token`, `--stripe-key`: review 9, probe dc-03); not `--*-file`. */
-const PASSWORD_OPTIONS = '--(?:[a-z0-9]+-)*(?:requirepass|masterauth|password|passwd|pass|secret|token|apikey|key)(?![\\w-])';
+/** Any option; which ones name a credential is isCredentialOption's (rules/engine/secrets.ts). */
+const PASSWORD_OPTIONS = '(?<![\\w-])--?([A-Za-z][A-Za-z0-9_-]*)';
 /** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
 const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
 const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
 
 /** The credential of an HTTP header given to curl/wget (`-H "Authorization: Bearer x"`). */
-const HEADER_CREDENTIAL = /(\b(?:Authorization:\s*(?:Bearer|token|Basic)|PRIVATE-TOKEN:|X-API-Key:)\s*)([^\s"']+)/gi;
+const HEADER_CREDENTIAL = /(\b(?:(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:\s*|X-[A-Za-z-]*(?:Token|Key|Api|Secret|Auth)[A-Za-z-]*:\s*))([^\s"']+)/gi;
 
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
@@ -65,9 +65,10 @@ export function redactSecretsInLine(line: string): string {
   if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
   let out = maskDefaults(line, false);
   // A path is where a key is, not the key (`--tls-key /certs/server.key`); base64 secrets contain `/` too (review 10, probe 01).
-  const keep = (value: string) => isInterpolation(value) || /^["']?(?:\/|\.{1,2}\/|~\/)/.test(value);
-  out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, value: string) => (keep(value) ? m : `${head}${masked(value)}`));
-  out = out.replace(PASSWORD_OPTION, (m, opt: string, value: string) => (keep(value) ? m : `${opt}${masked(value)}`));
+  // A value that starts with `-` is the next option (`--disabled-password --gecos ""`: review 10, probe 11).
+  const keep = (name: string, value: string) => !isCredentialOption(name) || isInterpolation(value) || /^["']?(?:\/|\.{1,2}\/|~\/|-)/.test(value);
+  out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, name: string, value: string) => (keep(name, value) ? m : `${head}${masked(value)}`));
+  out = out.replace(PASSWORD_OPTION, (m, opt: string, name: string, value: string) => (keep(name, value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));

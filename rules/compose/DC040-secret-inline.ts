@@ -7,7 +7,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { isCredentialName, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder } from '../engine/secrets';
+import { isCredentialName, isCredentialOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -797,8 +797,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       const args = commandValue(ctx, service, which)?.args ?? [];
       for (let i = 0; i < args.length; i++) {
         const m = CREDENTIAL_FLAG.exec(args[i].raw);
-        // etcd's --initial-cluster-token only keeps clusters apart during bootstrap; it authenticates no one.
-        if (!m || NOT_SECRET_FLAG.test(m[1])) continue;
+        if (!m || !isCredentialOption(m[1])) continue;
         const arg = m[2] !== undefined ? args[i] : args[i + 1];
         const raw = m[2] ?? args[i + 1]?.raw;
         const value = raw === undefined ? null : literalValue(raw);
@@ -815,15 +814,8 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-/** A flag named for a credential (`--password`, `--api-token`, `--stripe-key`, `--client-secret`), with its value after `=` or as the next argument; not `--*-file`. */
-const CREDENTIAL_FLAG = /^--((?:[a-z0-9]+-)*(?:password|passwd|token|secret|apikey|key))(?:=(.*))?$/i;
-
-/**
- * Flags named like credentials that name something else: etcd's `--initial-cluster-token` (keeps clusters
- * apart during bootstrap), a public key, and the keys that name data (`--routing-key`, `--sort-key`,
- * `--partition-key`…): review 10, probe 02.
- */
-const NOT_SECRET_FLAG = /(?:cluster-token|(?:^|-)(?:public|pub|routing|sort|partition|primary|foreign|cache|hash|shard|group|order|lookup|index|idempotency|dedup|kid)-key)$/i;
+/** An option with its value after `=` or as the next argument (`--stripe-key`, `-api-token=`); whether it names a credential is isCredentialOption's. */
+const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
 
 /** A value that reads as the credential itself: not a path, a file name, a placeholder, a reference (`$$VAR`), a switch or a short word. */
 function looksLikeFlagCredential(value: string): boolean {

@@ -31,15 +31,16 @@ function isWrittenSecret(value: string | undefined): boolean {
   return value !== undefined && value.length > 1 && isLiteral(value) && !isPlaceholderValue(value) && !STAND_IN.test(value);
 }
 
-function credentialsInWords(words: Word[], push: (w: Word, what: string) => void): void {
+function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?: string) => void): void {
   for (const w of words) {
     const m = URL_CREDENTIALS.exec(w.value);
     if (m && m[2].toLowerCase() !== 'anonymous' && isWrittenSecret(m[3]) && isLiteral(m[2])) push(w, `a password in a ${m[1].toLowerCase()}:// URL`);
     const t = /(:_authToken|:_auth|:_password|npmAuthToken)\s*[=:]\s*["']?([^\s"']+)/.exec(w.value);
     if (t && isWrittenSecret(t[2])) push(w, `an npm ${t[1].replace(/^:/, '')}`);
     // curl -H / wget --header: `Authorization: Bearer <token>`, GitLab's `PRIVATE-TOKEN: <token>` (review 9, probe 12).
-    const h = /^(?:--header=)?(Authorization:\s*(?:Bearer|token|Basic)|PRIVATE-TOKEN:|X-API-Key:)\s*(\S+)\s*$/i.exec(w.value);
-    if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ')})`);
+    // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
+    const h = /^(?:--header=)?((?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:|X-[A-Za-z-]*(?:Token|Key|Api|Secret|Auth)[A-Za-z-]*:)\s*(\S+)\s*$/i.exec(w.value);
+    if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
   }
 }
 
@@ -100,7 +101,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"`, `wget --header="PRIVATE-TOKEN: <token>"`), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -124,7 +125,8 @@ export default defineRule<'dockerfile', Data>({
         cmds.forEach((cmd: SimpleCommand, i) => {
           const inv = invocation(cmd);
           const program = inv?.name ?? '';
-          const push = (w: Word, what: string) => out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [ctx.text.slice(w.start, w.end)] } });
+          // `secret`: the credential inside the word when the word holds more (a header's name), for the dry run to mask only it.
+          const push = (w: Word, what: string, secret?: string) => out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)] } });
           credentialsInWords(cmd.words, push);
           // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
           const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];

@@ -90,3 +90,18 @@ export function isShellExportedCredential(name: string): boolean {
   return SHELL_EXPORTED_CREDENTIALS.has(name) || SHELL_EXPORTED_PREFIXES.test(name);
 }
 
+/**
+ * Whether a command-line option names a credential it is given (`--password`, `--api-token`,
+ * `--stripe-key`, ngrok's `--authtoken`, `--access_token`, Go-style `-api-token`): the option name
+ * without its dashes. Not a switch that turns one off (`--disabled-password`, `--no-password`), a file
+ * (`--password-file`), a public key or a key that names data (`--recv-key`, `--routing-key`,
+ * `--sort-key`), nor etcd's `--initial-cluster-token` (it authenticates no one).
+ */
+export function isCredentialOption(name: string): boolean {
+  const n = name.toLowerCase();
+  if (!CREDENTIAL_OPTION.test(n) || NOT_CREDENTIAL_OPTION.test(n)) return false;
+  return true;
+}
+
+const CREDENTIAL_OPTION = /^(?:[a-z0-9]+[-_])*(?:password|passwd|pass|token|authtoken|secret|apikey|key|requirepass|masterauth)$/;
+const NOT_CREDENTIAL_OPTION = /(?:^|[-_])(?:disabled?|no|skip|without|ask|prompt|change|reset|random|generate|recv|receive|import|export|fetch|list|show)[-_]|cluster[-_]token$|(?:^|[-_])(?:public|pub|routing|sort|partition|primary|foreign|cache|hash|shard|group|order|lookup|index|idempotency|dedup|kid|host|ssh[-_]host)[-_]key$|^(?:disabled?|no)[-_]?password$/;
