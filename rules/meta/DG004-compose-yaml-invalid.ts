@@ -1,0 +1,71 @@
+import type { YAMLError } from 'yaml';
+import type { ComposeContext } from '../engine/compose';
+import { defineRule } from '../engine/rule';
+
+interface Data {
+  /** The yaml library's error code (`BAD_INDENT`, `MISSING_CHAR`…). */
+  code: string;
+  /** What is wrong, in words that never quote the file (a secret may sit next to the error). */
+  problem: string;
+}
+
+/** At most this many errors per file: a file that is not YAML at all produces one per line. */
+const MAX_REPORTED = 10;
+
+/** The yaml library's error codes, described. */
+const PROBLEMS: Record<string, string> = {
+  BAD_INDENT: 'the indentation does not match the structure (a key or item out of line, or a flow collection not closed)',
+  TAB_AS_INDENT: 'a tab is used as indentation, which YAML does not allow',
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  UNEXPECTED_TOKEN: 'a character or token is not allowed here',
+  BLOCK_AS_IMPLICIT_KEY: 'a block value is used as a key',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line',
+  KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters',
+  BLOCK_IN_FLOW: 'a block collection is written inside a flow collection',
+  BAD_SCALAR_START: 'a plain value starts with a reserved character (quote it)',
+  BAD_DQ_ESCAPE: 'a double-quoted value has an invalid escape',
+  BAD_ALIAS: 'an alias is malformed',
+  BAD_DIRECTIVE: 'a directive is malformed',
+  BAD_PROP_ORDER: 'an anchor or tag is in the wrong place',
+  MULTIPLE_ANCHORS: 'a node has more than one anchor',
+  MULTIPLE_TAGS: 'a node has more than one tag',
+  ALIAS_PROPS: 'an alias has an anchor or a tag',
+  IMPOSSIBLE: 'the text cannot be read as YAML',
+};
+
+function problemOf(e: YAMLError): string {
+  return PROBLEMS[e.code] ?? 'the text cannot be read as YAML here';
+}
+
+export default defineRule<'compose', Data>({
+  code: 'DG004',
+  name: 'compose-yaml-invalid',
+  kind: 'compose',
+  severity: 'error',
+  fixable: 'never',
+  docs: {
+    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file.',
+    why: '`docker compose` refuses to load a file that is not valid YAML, so the file cannot be deployed; and what the rules of this extension read from a broken file is only the part the parser could recover, so a misplaced line can hide a privileged service or an inline secret from them. Without this finding a CI run of `check` passes a file that cannot run (review 10, probe dc-06).',
+    bad: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80"',
+    good: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80" ]',
+    fix: 'No automatic fix: which structure was meant is not known. Fix the line and run `docker compose config`.',
+    guideline: 'Tooling hygiene: files that are not checked must not look checked (supports every guideline section)',
+    equivalents: ['docker compose config (fails to load the file)', 'yamllint syntax errors', 'dclint (reports files it cannot parse)'],
+    references: ['https://eemeli.org/yaml/#errors', 'https://yaml.org/spec/1.2.2/', 'https://docs.docker.com/reference/cli/docker/compose/config/'],
+  },
+  check(ctx: ComposeContext) {
+    const out = [];
+    for (const doc of ctx.documents) {
+      for (const e of doc.errors) {
+        if (out.length >= MAX_REPORTED) return out;
+        const start = Math.min(Math.max(e.pos[0], 0), ctx.text.length);
+        const end = Math.min(Math.max(e.pos[1], start), ctx.text.length);
+        out.push({ range: ctx.lines.rangeOf(start, end), data: { code: e.code, problem: problemOf(e) } });
+      }
+    }
+    return out;
+  },
+  message(d) {
+    return `YAML syntax error (${d.code}): ${d.problem}. docker compose cannot load this file, and the other checks read only the part that parses.`;
+  },
+});
