@@ -112,6 +112,12 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('tomcat:8.5-jdk17-temurin-jammy')?.target, null, 'a variant not known for newer lines');
     assert.equal(j('tomcat:9.0'), undefined, 'no end announced');
     assert.equal(j('tomcat:10.0.27')?.target, '10.1');
+    // Review 10 (probes 15, 16).
+    assert.equal(j('tomcat:10.0-jdk8')?.target, null, 'Tomcat 10.1 has no Java 8 images');
+    assert.equal(j('tomcat:7')?.line, '7.0');
+    assert.equal(j('tomcat:8')?.line, '8.5');
+    for (const tag of ['centos7', 'centos7.9.2009', 'centos8']) assert.ok(j(`centos:${tag}`), tag);
+    assert.equal(j('centos:centos7.9.2009')?.line, '7');
   });
 
   it('judges Microsoft\'s .NET images on mcr.microsoft.com by their .NET release (review 8: OrchardCore on 7.0)', () => {

@@ -37,7 +37,10 @@ export function secretKindOf(path: string): SecretKind | undefined {
   if (base === '.npmrc' || base === '.pypirc') return 'registry credentials';
   if (base === '.netrc' || base === '_netrc' || base === '.git-credentials') return 'login credentials';
   // libpq's password file, Vault's token helper file, Docker's registry logins (review 8, probe df-05).
-  if (base === '.pgpass' || base === '.vault-token') return 'login credentials';
+  if (base === '.pgpass' || base === '.vault-token' || base === '.my.cnf' || base === '.s3cfg') return 'login credentials';
+  // podman/skopeo/buildah registry logins; kubeadm's cluster-admin kubeconfig (review 10, probe 14).
+  if (base === 'auth.json' && dirs[dirs.length - 1] === 'containers') return 'registry credentials';
+  if (base === 'admin.conf' && dirs[dirs.length - 1] === 'kubernetes') return 'cluster credentials';
   if (base === '.dockercfg' || (base === 'config.json' && dirs[dirs.length - 1] === '.docker')) return 'registry credentials';
   // A kubeconfig holds the cluster's address and the user's token or client key.
   if (/^(?:[\w.-]+[-_.])?kubeconfig(?:\.ya?ml)?$/i.test(base) || (base === 'config' && dirs[dirs.length - 1] === '.kube') || base === '.kube') return 'cluster credentials';
@@ -53,7 +56,9 @@ function intoCredentialDir(source: string, dest: string): SecretKind | undefined
   if (/(?:^|\/)\.aws(?:\/|$)/.test(d)) return /(?:^|\/)\.aws\/config$/.test(d) ? undefined : 'cloud credentials';
   if (/(?:^|\/)\.kube\/config$/.test(d)) return 'cluster credentials';
   if (/(?:^|\/)\.docker\/config\.json$/.test(d)) return 'registry credentials';
-  if (/(?:^|\/)(?:\.pgpass|\.vault-token|\.netrc|\.git-credentials)$/.test(d)) return 'login credentials';
+  if (/(?:^|\/)(?:\.pgpass|\.vault-token|\.netrc|\.git-credentials|\.my\.cnf|\.s3cfg)$/.test(d)) return 'login credentials';
+  if (/(?:^|\/)containers\/auth\.json$/.test(d)) return 'registry credentials';
+  if (/(?:^|\/)(?:\.kube\/config|etc\/kubernetes\/admin\.conf)$/.test(d)) return 'cluster credentials';
   return undefined;
 }
 
@@ -81,7 +86,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate or public/signing key — `cert.pem`, `ca-bundle.pem`, `repo-signing.key`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.pgpass`, `.vault-token`, Docker\'s `.docker/config.json` and `.dockercfg`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
+    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate or public/signing key — `cert.pem`, `ca-bundle.pem`, `repo-signing.key`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
     why: 'A file copied into a layer stays in the image for good: a later `RUN rm` only hides it in a newer layer, and anyone who can pull the image (or read the build cache) extracts it with `docker save`. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets" — `git add .env  # Never commit actual .env` — an image is a published artifact just like a commit; "Use environment variables or secrets management".',
     bad: 'COPY .env package.json ./\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@github.com:acme/private.git',
     good: 'COPY package.json ./\nRUN --mount=type=ssh git clone git@github.com:acme/private.git\n# .env is provided at run time (compose env_file / environment), keys through build secrets',

@@ -177,6 +177,14 @@ export function lineOfTag(image: string, tag: string): TagLine | undefined {
     }
     return { image, entry, line: found, versionText: version, build, suffix, byAlias: false };
   }
+  // An alias with a version in it (`centos7`, also `centos7.9.2009` and `centos7-…`).
+  for (const l of entry.lines) {
+    const alias = l.aliases?.find((a) => /\d/.test(a) && (tag === a || tag.startsWith(`${a}.`) || tag.startsWith(`${a}-`)));
+    if (alias) {
+      const rest = tag.slice(alias.length);
+      return { image, entry, line: l, versionText: alias, build: '', suffix: rest.startsWith('-') ? rest : rest.replace(/^\.[\d.]+/, ''), byAlias: true };
+    }
+  }
   const w = /^([a-z]+)(.*)$/.exec(tag);
   if (!w) return undefined;
   const [, word, suffix] = w;

@@ -48,11 +48,11 @@ function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataSto
  * Reverse proxies and web servers, by the last part of the repository name (`nginxproxy/nginx-proxy`,
  * `traefik`, `redash/nginx`; Nginx Proxy Manager's forks spell it `nginxproxymanager`, `npmplus`:
  * review 6, probe dc-09), also a stack's own web server named after it (`markoshust/magento-nginx`,
- * review 8), Caddy builds with plugins (`caddy-cloudflare`, `caddy-reverse-proxy-cloudflare`: review 9;
+ * review 8), Caddy builds with plugins (`caddy-cloudflare`, `caddy-reverse-proxy-cloudflare`, `caddy-crowdsec-bouncer`: reviews 9, 10;
  * not `nginx-<x>`, which names tools such as nginx-prometheus-exporter, nor a tool named
  * after a proxy, `goaccess-for-nginxproxymanager`: review 9).
  */
-const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|(?:[a-z0-9]+[-_])+nginx|npmplus|openresty|traefik|caddy(?:[-_](?:cloudflare|reverse-proxy|docker-proxy|security|l4|ratelimit|dns)(?:[-_][a-z0-9]+)*)?|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/;
+const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|(?:[a-z0-9]+[-_])+nginx|npmplus|openresty|traefik|caddy(?:[-_][a-z0-9]+)*|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/;
 
 /** The last part of a service's image repository (`nginx` for `redash/nginx:1.0`), or null when unknown. */
 export function imageBaseName(ctx: ComposeContext, service: Service): string | null {
