@@ -238,6 +238,10 @@ describe('DF010: the image\'s own user is offered besides uid 1000', () => {
 });
 
 describe('DF039: a merge is not safe when the first RUN may install a new copy of a program the second runs', () => {
+  it('nor when the first RUN points /bin/sh at bash (review 10, probe df-05)', () => {
+    assert.deepEqual(flagsOf('DF039', 'fires-replaces-bin-sh.dockerfile'), ['6:false']);
+  });
+
   it('pip3 upgrading pip, npm installing npm, a version manager (n lts), a use inside $(…): the merged shell would run the copy it hashed first (review 6 df-01, review 7 probe 03); safe when the program never ran before', () => {
     assert.deepEqual(flagsOf('DF039', 'fires-reinstalls-program.dockerfile'), ['5:true', '7:false', '12:false', '18:false', '23:false', '29:true']);
   });

@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { BaseImage, DockerfileContext, RunInstruction, RunScript, Stage } from '../engine/dockerfile';
 import { invocation, pipelineOf } from '../engine/run-commands';
 import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesItCouldName } from '../engine/stage-scope';
-import { isNonPosixShell, type SimpleCommand } from '../engine/shell';
+import { isNonPosixShell, replacesBinSh, type SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 import { officialImageName, type ImageRef } from '../engine/image';
 
@@ -31,8 +31,6 @@ interface Data {
  */
 const OLD_DASH_CODENAME = /(?:^|[-.])(?:bookworm|bullseye|buster|stretch|jessie|oracular|noble|mantic|lunar|kinetic|jammy|focal|bionic|xenial)(?:$|[-.])/;
 
-/** A Dockerfile that points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`, `dpkg-reconfigure dash`): its /bin/sh is not judged. */
-const REPLACES_SH = /\bln\s+-\w+\s+\S*\/?bash\s+\/bin\/sh\b|dpkg-reconfigure\s+(?:-\S+\s+)*dash|update-alternatives\b[^\n]*\/bin\/sh\b/;
 
 function dashWithoutPipefail(repository: string, tag: string | null): boolean {
   if (tag === null) return false;
@@ -160,7 +158,8 @@ export default defineRule<'dockerfile', Data>({
     };
     // Read once per file, and only when a script sets pipefail under sh.
     let replaced: boolean | undefined;
-    const replacesSh = () => (replaced ??= REPLACES_SH.test(ctx.text));
+    // A Dockerfile that points /bin/sh elsewhere: its /bin/sh is not judged.
+    const replacesSh = () => (replaced ??= replacesBinSh(ctx.text));
     for (const run of ctx.runs()) {
       const stageShell = shellAt(run);
       if (stageShell && (shellHasPipefail(stageShell) || isNonPosixShell(shellProgram(stageShell)))) continue;

@@ -650,3 +650,14 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
   offsets[n++] = end;
   return { text: parts.join(''), offsets: offsets.subarray(0, n) };
 }
+
+/**
+ * Text that points /bin/sh at another shell (`ln -sf /bin/bash /bin/sh`, `cp /bin/bash /bin/sh`,
+ * `dpkg-reconfigure dash`, `update-alternatives … /bin/sh`): later RUNs run under that shell, but a
+ * script already running under the old /bin/sh does not change shell.
+ */
+const REPLACES_BIN_SH = /\b(?:ln\s+(?:-\w+\s+)*|cp\s+(?:-\w+\s+)*|mv\s+(?:-\w+\s+)*)\S*\/?(?:bash|zsh|ksh|mksh|ash|busybox)\s+\/(?:usr\/)?bin\/sh\b|dpkg-reconfigure\s+(?:-\S+\s+)*dash|update-alternatives\b[^\n]*\/bin\/sh\b/;
+
+export function replacesBinSh(text: string): boolean {
+  return REPLACES_BIN_SH.test(text);
+}
