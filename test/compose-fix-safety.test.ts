@@ -223,3 +223,20 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.equal(safeOf(new Map([...files, ['/d/compose.worker.yaml', 'services:\n  worker:\n    image: ghcr.io/acme/worker:1.0.0\n    environment:\n      TOKEN: ${API_TOKEN}\n']])), false);
   });
 });
+
+describe('DC050: scram-sha-256 is not safe while the file runs PostgreSQL 9 tools (review 10, probe dc-08)', () => {
+  const flag = (text: string) => {
+    const set: FileSet = new Map([['/p/compose.yaml', text]]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(set), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DC050');
+    assert.ok(f, 'DC050 fires');
+    return fixFinding(allRules, analysis.context, f)?.safe;
+  };
+  const db = 'services:\n  db:\n    image: postgres:12.22\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n    volumes:\n      - pgdata:/var/lib/postgresql/data\n';
+  it('a pg_dump job on postgres:9.6 cannot answer SCRAM: quick fix only', () => {
+    assert.equal(flag(`${db}  backup:\n    image: postgres:9.6.24-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), false);
+  });
+  it('with no such client the fix stays safe', () => {
+    assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), true);
+  });
+});

@@ -6,6 +6,8 @@ import type { EnvLookup } from '../engine/env-files';
 import { ExtendedEnv, isAnalyzedBase, lookupKey } from '../engine/compose-lookup';
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
+import { serviceImageLoose } from '../engine/service-image';
+import { dataStoreOfImage } from '../engine/datastores';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
 /**
@@ -72,6 +74,17 @@ function healthcheckRunsPsql(ctx: Parameters<typeof postgresAuthFacts>[0], servi
   return words.some((w) => /\bpsql\b/.test(w));
 }
 
+/** Whether another service of the file runs a PostgreSQL image before 10 (its psql/pg_dump cannot answer SCRAM). */
+function hasPreScramPostgresClient(ctx: ComposeContext, server: Service): boolean {
+  return ctx.services.some((s) => {
+    if (s === server) return false;
+    const ref = serviceImageLoose(ctx, s)?.ref;
+    if (!ref || dataStoreOfImage(ref)?.kind !== 'postgres') return false;
+    const major = /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '');
+    return major !== null && Number(major[1]) < 10;
+  });
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC050',
   name: 'postgres-auth-not-scram',
@@ -91,7 +104,7 @@ export default defineRule<'compose', Data>({
     good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256',
     fix:
       '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth-host=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth-host=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
-      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD). ' +
+      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10 (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"). ' +
       'Not reported for an image released before February 2020 (`postgres:10.5`) that is given no password: its entrypoint trusts every connection then, so no password is checked at all (DC041 reports the missing password). Not offered for `trust` (clients would need a password first), for `password_encryption` in the command, for values in an env_file, anchor, alias or `<<` merge, or values built from `${…}`.',
     guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
@@ -206,6 +219,8 @@ export default defineRule<'compose', Data>({
     }
     if (edits.length === 0) return undefined;
     const initdbChange = data.problems.includes('md5-default') || data.problems.includes('initdb-auth') || hostSwitchNeedsInitdb;
-    return { title: 'Use scram-sha-256 authentication', safe: !(initdbChange && data.psqlHealthcheck), changes: [{ kind: 'edit', path: ctx.path, edits }] };
+    // Another service of the file runs PostgreSQL 9.x tools (a pg_dump job on postgres:9.6): libpq before 10 cannot do SCRAM (review 10, probe dc-08).
+    const safe = !(initdbChange && (data.psqlHealthcheck || hasPreScramPostgresClient(ctx, data.service)));
+    return { title: 'Use scram-sha-256 authentication', safe, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });
