@@ -61,6 +61,12 @@ describe('DF035: --no-cache-dir is not safe on a release whose packaged pip pred
   });
 });
 
+describe('DF034: removing apk update is safe only when every later apk command fetches the index itself', () => {
+  it('apk add --no-cache after it: safe; apk upgrade after it: quick fix only (review 10, probe df-08)', () => {
+    assert.deepEqual(flagsOf('DF034', 'fires-apk-update.dockerfile'), ['4:true', '7:false']);
+  });
+});
+
 describe('DF040: the exec form is safe only when it runs the same program with the same arguments', () => {
   it('safe for a program on PATH over an image that runs CMD as given (node)', () => {
     assert.deepEqual(flagsOf('DF040', 'fires-crlf.dockerfile'), ['6:true']);
