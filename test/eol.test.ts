@@ -115,6 +115,7 @@ describe('EOL judgement on fixed dates', () => {
     // Review 10 (probes 15, 16).
     assert.equal(j('tomcat:10.0-jdk8')?.target, null, 'Tomcat 10.1 has no Java 8 images');
     assert.equal(j('tomcat:7')?.line, '7.0');
+    assert.equal(j('public.ecr.aws/docker/library/tomcat:8.5')?.repository, 'public.ecr.aws/docker/library/tomcat', 'a mirror keeps its registry in the move (review 10, probe df-06)');
     assert.equal(j('tomcat:8')?.line, '8.5');
     for (const tag of ['centos7', 'centos7.9.2009', 'centos8']) assert.ok(j(`centos:${tag}`), tag);
     assert.equal(j('centos:centos7.9.2009')?.line, '7');

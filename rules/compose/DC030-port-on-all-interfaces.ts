@@ -1,7 +1,7 @@
 import { isMap } from '../engine/yaml-guards';
 import { bindToLoopbackEdit, describeMapping, firstReport, hostIpKind, portsOf, type PortMapping } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
-import { scalarString } from '../engine/compose';
+import { resolvedScalar } from '../engine/compose-lookup';
 
 interface Data {
   service: string;
@@ -43,7 +43,8 @@ export default defineRule<'compose', Data>({
       const ports = portsOf(ctx, service);
       if (!ports) continue;
       // With the host's network Docker ignores `ports:` (no NAT rule is written; DC012 reports the host network itself).
-      if (scalarString(ctx.serviceGet(service, 'network_mode')?.value) === 'host') continue;
+      // Read after interpolation, as DC012 reads it (`${NET_MODE:-host}`: review 10, probe 09).
+      if (resolvedScalar(ctx, ctx.serviceGet(service, 'network_mode')?.value) === 'host') continue;
       for (const m of ports.mappings) {
         if (hostIpKind(m) !== 'all') continue;
         const hostIpPair = m.pairs.host_ip;

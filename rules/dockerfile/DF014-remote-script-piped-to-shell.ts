@@ -100,7 +100,7 @@ function toStdout(inv: Invocation): boolean {
 }
 
 /** PHP code that prints a download (`readfile('https://…')`, `echo file_get_contents('https://…')`): kimai's Composer install. */
-const PHP_PRINTS_DOWNLOAD = /\b(?:readfile|fpassthru|echo\s+file_get_contents)\s*\(\s*['"](?:https?|ftp):\/\//i;
+const PHP_PRINTS_DOWNLOAD = /\b(?:readfile|fpassthru|(?:echo|print)\s*\(?\s*file_get_contents)\s*\(\s*['"](?:https?|ftp):\/\//i;
 /** PHP code that saves a download to a file: `copy('https://…/installer', 'composer-setup.php')`. */
 const PHP_COPIES_DOWNLOAD = /\bcopy\s*\(\s*['"](?:https?|ftp):\/\/[^'"]*['"]\s*,\s*['"]([^'"]+)['"]\s*\)/i;
 
@@ -136,7 +136,20 @@ function remoteName(args: string[]): string | null {
  * output, several downloads, or options that change the directory (`wget -P`, `curl --output-dir`).
  */
 function savedFile(inv: Invocation): string | undefined {
-  if (inv.name === 'php') return PHP_COPIES_DOWNLOAD.exec(phpCode(inv) ?? '')?.[1];
+  if (inv.name === 'php') {
+    const code = phpCode(inv) ?? '';
+    const copied = PHP_COPIES_DOWNLOAD.exec(code)?.[1];
+    if (copied) return copied;
+    // `php -r "readfile('https://…');" > installer.php` (review 10, probe 07).
+    if (!PHP_PRINTS_DOWNLOAD.test(code)) return undefined;
+    const words = inv.cmd.words;
+    for (let k = 0; k < words.length; k++) {
+      if (/^[02-9]/.test(words[k].value)) continue;
+      const target = outputRedirectTarget(words, k);
+      if (target) return target;
+    }
+    return undefined;
+  }
   // A download written to standard output and redirected to a file (`curl https://…/rustup-init >/tmp/rustup-init`: docs.rs, review 8).
   if ((inv.name === 'curl' || inv.name === 'wget') && toStdout(inv)) {
     const words = inv.cmd.words;

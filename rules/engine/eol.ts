@@ -268,8 +268,9 @@ export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFindin
   if (official === null || ref.tag === null) return undefined;
   const found = lineOfTag(official, ref.tag);
   if (!found || !isPastEol(found.line, today)) return undefined;
-  // A registry's image is named with its registry (`mcr.microsoft.com/dotnet/aspnet`); a move keeps it, as it keeps the repository.
-  const repository = officialImageName(ref) === null && ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
+  // An image of another registry is named with it (`mcr.microsoft.com/dotnet/aspnet`, a mirror's
+  // `public.ecr.aws/docker/library/alpine`: review 10, probe df-06); a move keeps it, as it keeps the repository.
+  const repository = ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
   const image = found.entry.product ?? official;
   // Written out (a `{ ...base, more }` literal is slow to build in V8).
   const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image, repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });

@@ -110,7 +110,8 @@ export function isVerification(inv: Invocation): boolean {
   if (name === 'cosign') return /^verify/.test(inv.args[0]?.value ?? '');
   if (name === 'minisign') return has('-V');
   // Composer's documented installer check: php -r "if (hash_file('sha384', 'composer-setup.php') === '…') …".
-  if (name === 'php') return inv.args.some((w) => /\bhash_file\s*\(/.test(w.value));
+  // A hash that is only printed (`echo hash_file(…)`) checks nothing: compared, or hash_equals (review 10, probe 07).
+  if (name === 'php') return inv.args.some((w) => /\bhash_file\s*\([^)]*\)\s*[!=]==?|[!=]==?\s*hash_file\s*\(|\bhash_equals\s*\(/.test(w.value));
   return false;
 }
 
