@@ -26,6 +26,11 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   'baserow/backend',
   // axllent/mailpit Dockerfile: HEALTHCHECK --interval=15s CMD /mailpit readyz.
   'axllent/mailpit',
+  // woodpecker-ci/woodpecker docker/Dockerfile.server.* and .agent.*: HEALTHCHECK CMD ["/bin/woodpecker-server"|"/bin/woodpecker-agent", "ping"].
+  'woodpeckerci/woodpecker-server',
+  'woodpeckerci/woodpecker-agent',
+  // ESPHome publishes the same image on GitHub's registry.
+  'ghcr.io/esphome/esphome',
   // google/cadvisor deploy/Dockerfile: HEALTHCHECK … CMD curl -f http://localhost:8080/healthz.
   'gcr.io/cadvisor/cadvisor',
   'google/cadvisor',
