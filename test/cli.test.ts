@@ -46,6 +46,21 @@ describe('CLI', () => {
     assert.ok(!r.stdout.includes(SECRET), 'never prints a secret');
   });
 
+  it('checks a committed file that .gitignore matches: git ignores only untracked files (review 10, probe dc-05)', () => {
+    const dir = project({
+      '.gitignore': '*\n!.gitignore\n',
+      'app/compose.yaml': 'services:\n  web:\n    image: nginx:1.30\n    privileged: true\n',
+      'scratch/compose.yaml': 'services:\n  tmp:\n    image: busybox:1.37\n    privileged: true\n',
+    });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-f', 'app/compose.yaml', '.gitignore');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'init');
+    const r = run(['check', '.'], dir);
+    assert.match(r.stdout, /app\/compose\.yaml:4:5: error DC010/, 'the tracked file is checked');
+    assert.doesNotMatch(r.stdout, /scratch\/compose\.yaml/, 'an ignored, untracked file is still skipped');
+  });
+
   it('names the YAML files that look like compose files but are not named like one (not checked, as in the editor)', () => {
     const dir = project({
       'keycloak-mysql.yml': 'services:\n  mysql:\n    image: mysql:8.4\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n',

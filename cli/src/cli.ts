@@ -49,7 +49,7 @@ const USAGE = `Usage: docker-guardrails check [paths…] [options]
        docker-guardrails --explain CODE
 
 Analyzes Dockerfiles and Docker Compose files (directories are walked; node_modules, .git and
-files ignored by .gitignore are skipped; YAML files not named like compose files are not analyzed
+untracked files ignored by .gitignore are skipped; YAML files not named like compose files are not analyzed
 unless given as arguments, and those that look like one are named on standard error).
 
 Options:

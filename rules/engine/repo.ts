@@ -36,13 +36,13 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   return ignored;
 }
 
-/** The nearest directory at or above `dir` that holds `.git` (the repository root), or null. */
-export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string): string | null {
+/** The nearest directory at or above `dir` (and not above `top`, when given) that holds `.git` (the repository root), or null. */
+export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string, top?: string): string | null {
   let d = dir;
   for (let i = 0; i < 64; i++) {
     if (ws.exists(path.join(d, '.git'))) return d;
     const parent = path.dirname(d);
-    if (parent === d) return null;
+    if (parent === d || d === top) return null;
     d = parent;
   }
   return null;

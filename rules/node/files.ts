@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { fileKindOf } from '../engine/analyze';
+import { gitIndexPaths, repositoryRoot } from '../engine/repo';
 import type { FileKind, WorkspaceView } from '../engine/types';
 
 /** Files larger than this are not analyzed (and reported once as skipped). */
@@ -31,6 +32,7 @@ export interface WalkOptions {
 /** Walks a directory for Dockerfiles and compose files, honoring `.gitignore` files on the way. */
 export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] {
   const out: FoundFile[] = [];
+  const tracked = new TrackedPaths(root);
   const maxFiles = options.maxFiles ?? 100_000;
   const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
   while (stack.length > 0) {
@@ -56,7 +58,8 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (ALWAYS_SKIPPED.has(e.name)) continue;
-        if (isIgnored(here, full, true)) continue;
+        // .gitignore does not apply to files git already tracks: an ignored folder is entered when it holds one.
+        if (isIgnored(here, full, true) && !tracked.holds(full)) continue;
         stack.push({ dir: full, rules: here });
       } else if (e.isFile()) {
         const kind = fileKindOf(full);
@@ -64,13 +67,57 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
           if (options.onOtherYaml && /\.ya?ml$/i.test(e.name) && !isIgnored(here, full, false)) options.onOtherYaml(full);
           continue;
         }
-        if (isIgnored(here, full, false)) continue;
+        // A committed compose file that a `*` line matches is still committed, and deployed (review 10, probe dc-05).
+        if (isIgnored(here, full, false) && !tracked.has(full)) continue;
         out.push({ path: full, kind });
         if (out.length >= maxFiles) return out.sort(byPath);
       }
     }
   }
   return out.sort(byPath);
+}
+
+/**
+ * The paths the git index of their repository lists (read once per repository, bounded), asked only
+ * for what `.gitignore` ignores: git ignores only untracked files.
+ */
+class TrackedPaths {
+  private readonly byRoot = new Map<string, { files: Set<string>; dirs: Set<string> } | null>();
+
+  /** `top`: the walk's root; the repository is looked for at or below it only (nothing outside the workspace is read). */
+  constructor(private readonly top: string) {}
+
+  private of(p: string): { rel: string; index: { files: Set<string>; dirs: Set<string> } } | undefined {
+    const root = repositoryRoot({ exists: (x) => fs.existsSync(x) }, path.dirname(p), this.top);
+    if (!root) return undefined;
+    let index = this.byRoot.get(root);
+    if (index === undefined) {
+      index = null;
+      try {
+        const stat = fs.statSync(path.join(root, '.git', 'index'));
+        const files = stat.size <= 64 * 1024 * 1024 ? gitIndexPaths(fs.readFileSync(path.join(root, '.git', 'index'))) : undefined;
+        if (files) {
+          const dirs = new Set<string>();
+          for (const f of files) for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) dirs.add(f.slice(0, i));
+          index = { files, dirs };
+        }
+      } catch {
+        /* no index (a worktree's .git file, a fresh repository): nothing is tracked as far as we know */
+      }
+      this.byRoot.set(root, index);
+    }
+    return index ? { rel: path.relative(root, p).split(path.sep).join('/'), index } : undefined;
+  }
+
+  has(file: string): boolean {
+    const t = this.of(file);
+    return !!t && t.index.files.has(t.rel);
+  }
+
+  holds(dir: string): boolean {
+    const t = this.of(dir);
+    return !!t && t.index.dirs.has(t.rel);
+  }
 }
 
 function byPath(a: FoundFile, b: FoundFile): number {
