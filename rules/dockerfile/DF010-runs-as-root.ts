@@ -140,7 +140,7 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   if (base.kind === 'image' && step) {
     const words = cmd ? argWords(ctx, cmd).filter((w) => !w.heredoc).map((w) => w.value) : [];
-    if (words.length === 0 || step.server(words)) return { tool: /alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu', in: 'ENTRYPOINT' };
+    if (words.length === 0 || step.server(words)) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
   }
   return null;
 }

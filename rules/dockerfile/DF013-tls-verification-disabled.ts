@@ -109,6 +109,14 @@ class Finder {
   private sshConfigLine(script: RunScript, k: number): void {
     const cmd = script.commands[k];
     const program = cmd.programIndex < 0 ? '' : cmd.words[cmd.programIndex].value;
+    // sed -i 's/.*StrictHostKeyChecking.*/StrictHostKeyChecking no/' /etc/ssh/ssh_config (review 10, probe 13).
+    if (program === 'sed') {
+      const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
+      if (args.some((a) => /^-[A-Za-z]*i/.test(a) || a.startsWith('--in-place')) && args.some((a) => NO_HOST_KEY_CHECK.test(a)) && args.some((a) => /ssh/.test(a) && !NO_HOST_KEY_CHECK.test(a))) {
+        this.push(this.ctx.rangeOfOffsets(cmd.start, cmd.end), 'StrictHostKeyChecking no', 'ssh', 'host-key', null);
+      }
+      return;
+    }
     if (program !== 'echo' && program !== 'printf') return;
     const text = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value).join(' ');
     if (!NO_HOST_KEY_CHECK.test(text)) return;
@@ -240,6 +248,10 @@ class Finder {
         if (/^http\.(?:.+\.)?sslverify$/i.test(rest[0]?.value ?? '') && /^(?:false|0|no|off)$/i.test(rest[1]?.value ?? '')) {
           this.push(this.wordRange(args[i], rest[1]), `git config ${rest[0].value} false`, 'git', 'tls', this.removeCommand(script, scripts, k));
         }
+        // git config core.sshCommand "ssh -o StrictHostKeyChecking=no" (review 10, probe 13).
+        if (/^core\.sshcommand$/i.test(rest[0]?.value ?? '') && NO_HOST_KEY_CHECK.test(rest[1]?.value ?? '')) {
+          this.push(this.wordRange(args[i], rest[1]), 'git config core.sshCommand "ssh -o StrictHostKeyChecking=no"', 'git over ssh', 'host-key', null);
+        }
       }
     }
   }
@@ -281,7 +293,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate`, pip/uv `--trusted-host`, `pip config set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Also SSH host key checking turned off: `ssh`/`scp`/`sftp` `-o StrictHostKeyChecking=no` (or `off`), `rsync -e \'ssh -o StrictHostKeyChecking=no\'`, `GIT_SSH_COMMAND` carrying that option (RUN or ENV/ARG), and `StrictHostKeyChecking no` written into an ssh config by `echo`/`printf` (redirected, or piped to `tee`) — every later ssh of the build, or of the running image, then trusts whatever host answers. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
+    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate`, pip/uv `--trusted-host`, `pip config set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Also SSH host key checking turned off: `ssh`/`scp`/`sftp` `-o StrictHostKeyChecking=no` (or `off`), `rsync -e \'ssh -o StrictHostKeyChecking=no\'`, `GIT_SSH_COMMAND` carrying that option (RUN or ENV/ARG), `git config core.sshCommand` with it, and `StrictHostKeyChecking no` written into an ssh config by `echo`/`printf` (redirected, or piped to `tee`) or `sed -i` — every later ssh of the build, or of the running image, then trusts whatever host answers. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
     why: 'Without certificate or signature checks anyone on the network path (a proxy, a compromised mirror, a hijacked DNS answer) can hand the build a different package or script, and it runs as root inside the image that ships. An ENV setting also stays on in the running container, so the application itself stops checking the certificates of the services it calls. SECURITY-GUIDELINES.md §6 ("Scan dependencies", use verified sources), "Supply Chain Security" ("Use verified packages") and "Data in Transit" (use TLS).',
     bad: 'RUN curl -fsSLk https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install --trusted-host pypi.org -r requirements.txt\nENV NODE_TLS_REJECT_UNAUTHORIZED=0',
     good: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install -r requirements.txt\n# (no NODE_TLS_REJECT_UNAUTHORIZED; add the company CA to the image instead)',

@@ -95,6 +95,8 @@ export interface StepDown {
   user: string;
   /** Whether the command the container runs is the server (then the entrypoint steps down). */
   server: (words: string[]) => boolean;
+  /** What steps down, for messages, when it is not the entrypoint's gosu/su-exec. */
+  tool?: string;
 }
 
 /**
@@ -117,6 +119,8 @@ const STEP_DOWN_IMAGES: StepDown[] = [
   { match: /^\/neo4j$/, user: 'neo4j', server: (w) => w[0] === 'neo4j' },
   { match: /^\/ghost$/, user: 'node', server: (w) => /^node\b.*current\/index\.js/.test(w.join(' ')) },
   { match: /^\/influxdb$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'influxdb', server: () => true },
+  // mosquitto.conf(5) `user`: "When run as root, change to this user … on startup. Defaults to mosquitto" (review 10).
+  { match: /^\/eclipse-mosquitto$/, user: 'mosquitto', server: (w) => /(?:^|\/)mosquitto$/.test(w[0]), tool: "the broker's own user setting" },
 ];
 
 /** The command starts with a flag: these entrypoints put the server's name in front of it. */
