@@ -59,6 +59,9 @@ describe('CLI', () => {
     const r = run(['check', '.'], dir);
     assert.match(r.stdout, /app\/compose\.yaml:4:5: error DC010/, 'the tracked file is checked');
     assert.doesNotMatch(r.stdout, /scratch\/compose\.yaml/, 'an ignored, untracked file is still skipped');
+    // Also when the walk starts in a subfolder of the repository (review 11, probe 02).
+    assert.match(run(['check', 'app'], dir).stdout, /compose\.yaml:4:5: error DC010/);
+    assert.match(run(['check', '.'], path.join(dir, 'app')).stdout, /compose\.yaml:4:5: error DC010/);
   });
 
   it('names the YAML files that look like compose files but are not named like one (not checked, as in the editor)', () => {

@@ -157,6 +157,11 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     const f = analysis.findings.find((x) => x.code === 'DC040')!;
     assert.equal(fixFinding(allRules, analysis.context, f)?.safe, false, 'docker-stack.yml');
     assert.match(f.message, /this is a Swarm stack, whose deploy reads no \.env: pass it as a Docker secret/, 'the message says where it goes (probe 05)');
+    // Review 11 (probe 18): an external secret exists only in a swarm; a compose file named *-stack.yml is not a stack by its name.
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `services:\n  agent:\n${agent}secrets:\n  api:\n    external: true\n` }), [['Move DD_APM_TOKEN to .env', false]], 'external secret');
+    const elk = new Map([['/p/docker-compose.elk-stack.yml', stackFile]]);
+    const elkAnalysis = analyze(allRules, 'compose', '/p/docker-compose.elk-stack.yml', stackFile, viewOf(elk), DEFAULT_CONFIG);
+    assert.equal(fixFinding(allRules, elkAnalysis.context, elkAnalysis.findings.find((x) => x.code === 'DC040')!)?.safe, true, 'docker-compose.elk-stack.yml');
   });
 
   it('DC040 (review 5): no move of a number (YAML resolves it: 0x1F2E3D4C is 523124044) or of a value ending in a backslash (no .env spelling); not safe when another service passes the name through or its env_file reads it, across include:, or when a copy follows a YAML escape', () => {

@@ -260,6 +260,8 @@ describe('no secret in the CLI output', () => {
     const cases: [string, string][] = [
       ['    command: redis-server --requirepass x1y2z3w4', '    command: redis-server --requirepass ********'],
       ['    command: ["redis-server", "--requirepass", "x1y2z3w4"]', '    command: ["redis-server", "--requirepass", "********"]'],
+      // A switch before the credential option (review 11, probe 06).
+      ['    test: redis-cli --no-auth-warning --pass s3cr3tP4ss ping', '    test: redis-cli --no-auth-warning --pass ******** ping'],
       ['      POSTGRES_PASSWORD: "s3cr3t Pa55"', '      POSTGRES_PASSWORD: "********"'],
       ['      - API_TOKEN=tok_live_abcdef', '      - API_TOKEN=********'],
       ['    environment: { POSTGRES_PASSWORD: x1y2z3, POSTGRES_USER: app }', '    environment: { POSTGRES_PASSWORD: ********, POSTGRES_USER: app }'],

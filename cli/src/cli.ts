@@ -175,7 +175,7 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []):
     } catch {
       throw new Error(`${p}: no such file or directory`);
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f) }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       if (seen.has(f.path)) continue;
       seen.add(f.path);

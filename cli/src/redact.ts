@@ -32,12 +32,13 @@ const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
 /** Any option; which ones name a credential is isCredentialOption's (rules/engine/secrets.ts). */
 const PASSWORD_OPTIONS = '(?<![\\w-])--?([A-Za-z][A-Za-z0-9_-]*)';
 /** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
-const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+// The value never starts with `-`: that is the next option, which may be the credential option (`--no-auth-warning --pass x`: review 11, probe 06).
+const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
-const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("[^"]*"|'[^']*'|[^\\s"',\\]]+)`, 'gi');
+const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("(?!-)[^"]*"|'(?!-)[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
 
 /** The credential of an HTTP header given to curl/wget (`-H "Authorization: Bearer x"`). */
-const HEADER_CREDENTIAL = /(\b(?:(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:\s*|X-[A-Za-z-]*(?:Token|Key|Api|Secret|Auth)[A-Za-z-]*:\s*))([^\s"']+)/gi;
+const HEADER_CREDENTIAL = /(\b(?:(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:\s*|X-[A-Za-z-]*(?:Token|Key|Api|Secret):\s*))([^\s"']+)/gi;
 
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;

@@ -820,7 +820,8 @@ const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
 /** A value that reads as the credential itself: not a path, a file name, a placeholder, a reference (`$$VAR`), a switch or a short word. */
 function looksLikeFlagCredential(value: string): boolean {
   // A path starts like one; base64 secrets contain `/` too (review 10, probe 01).
-  if (value.length < 8 || /^(?:\/|\.{1,2}\/|~\/)/.test(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12)$/i.test(value) || value.startsWith('-') || value.includes('$')) return false;
+  // A file name (`--key nightly.tar.gz`: an S3 object key, review 11 probe 07) is not a credential either.
+  if (value.length < 8 || /^(?:\/|\.{1,2}\/|~\/)/.test(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|xz|bz2|zst|bin|iso|img|log|csv|sql|conf|cfg|ini|env)$/i.test(value) || value.startsWith('-') || value.includes('$')) return false;
   return !isPlaceholderPassword(value) && !isTemplatePlaceholder(value) && !isPlaceholderValue(value);
 }
 
@@ -918,6 +919,15 @@ function isSwarmStack(ctx: ComposeContext): boolean {
   return ctx.memo(ctx, 'swarm-stack', () => {
     for (const doc of ctx.documents) {
       const root = doc.contents && isMap(doc.contents) ? doc.contents : null;
+      // An external secret or config exists only in a swarm (`docker secret create`): Compose cannot run the file.
+      for (const key of ['secrets', 'configs']) {
+        const top = root ? ctx.resolve(doc, root.get(key, true) as Node | undefined) : null;
+        if (!top || !isMap(top)) continue;
+        for (const item of top.items) {
+          const def = ctx.resolve(doc, item.value as Node | null);
+          if (def && isMap(def) && scalarString(ctx.get(doc, def, 'external')?.value) === 'true') return true;
+        }
+      }
       const networks = root ? ctx.resolve(doc, root.get('networks', true) as Node | undefined) : null;
       if (networks && isMap(networks)) {
         for (const item of networks.items) {
@@ -926,8 +936,9 @@ function isSwarmStack(ctx: ComposeContext): boolean {
         }
       }
     }
-    // `docker-stack.yml`, `stack.yml`, `prod.stack.yaml`: named for `docker stack deploy -c`.
-    if (/(?:^|[._-])stack(?:[._-][^/]*)?\.ya?ml$/i.test(path.basename(ctx.path))) return true;
+    // `docker-stack.yml`, `stack.yml`, `prod.stack.yaml`: named for `docker stack deploy -c` (not `docker-compose.elk-stack.yml`: review 11, probe 18).
+    const base = path.basename(ctx.path);
+    if (/(?:^|[._-])stack(?:[._-][^/]*)?\.ya?ml$/i.test(base) && !/compose/i.test(base)) return true;
     return ctx.services.some((service) => {
       const deploy = ctx.serviceGet(service, 'deploy')?.value;
       if (!deploy || !isMap(deploy)) return false;

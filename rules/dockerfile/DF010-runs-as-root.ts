@@ -260,7 +260,7 @@ export default defineRule<'dockerfile', Data>({
     if (!stage || (stage.base.kind === 'scratch' && stage.instructions.length === 0)) return [];
     // A `FROM scratch` artifact (docker/cli's `binary` stage, built with `--output`): nothing says a
     // container runs it — no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service builds it.
-    if (rootBase(stage).kind === 'scratch' && !stageChain(stage).some((s) => s.instructions.some((i) => RUN_SIGNS.has(i.getKeyword()))) && !servicesBuilding(ctx.workspace, ctx.path, ctx.options).some((b) => b.build.target === null || b.build.target.toLowerCase() === stage.name)) return [];
+    if (rootBase(stage).kind === 'scratch' && !stageChain(stage).some((s) => s.instructions.some((i) => RUN_SIGNS.has(i.getKeyword()))) && !servicesBuilding(ctx.workspace, ctx.path, ctx.options).some((b) => b.build.target === null || b.build.target.includes('$') || b.build.target.toLowerCase() === stage.name)) return [];
     // Windows images have no uids (USER names an account such as ContainerUser): not judged.
     if (isWindowsStage(stage)) return [];
     const user = effectiveUser(stage);

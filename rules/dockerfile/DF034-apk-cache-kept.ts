@@ -3,6 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import { covers, hasOption, insertAfterAction, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, removesDir, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 import { deleteCommandEdit } from '../engine/run-commands';
+import { buildsOn } from '../engine/stage-scope';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Fix } from '../engine/types';
 
@@ -46,7 +47,23 @@ function dropUpdateFix(ctx: DockerfileContext, pc: PackageCommand): Fix | undefi
   if (!edit) return undefined;
   const later = packageCommandsOf(ctx, pc.run).filter((o) => o.family === 'apk' && o.command.start > pc.command.start);
   const fetchesOwnIndex = (o: PackageCommand) => o.action === 'add' && hasOption(o, 'no-cache', 'U', 'update', 'update-cache');
-  const safe = later.length > 0 && later.every(fetchesOwnIndex);
+  // apk where the package reader does not see it (`sh -c 'apk add jq'`): counted in the text (review 11, probe 10).
+  const runEnd = ctx.offsetAt(pc.run.instruction.getRange().end);
+  const mentions = (text: string) => (text.match(/(?:^|[\s;&|('"`])apk\s/g) ?? []).length;
+  const seenHere = mentions(ctx.text.slice(pc.command.end, runEnd)) === later.length;
+  // A later RUN that relied on the index this one left (`RUN apk upgrade`, `RUN apk add jq`): review 11, probe 11.
+  // Later RUNs of this stage and of the stages built on it start from its filesystem.
+  const stage = pc.run.stage;
+  const laterRuns = ctx.runs().filter((r) => ctx.offsetAt(r.instruction.getRange().start) >= runEnd && (!stage || !r.stage || r.stage === stage || buildsOn(r.stage, stage)));
+  const laterRunsFine = laterRuns.every((r) => {
+    const r0 = ctx.offsetAt(r.instruction.getRange().start);
+    const text = ctx.text.slice(r0, ctx.offsetAt(r.instruction.getRange().end));
+    const apks = packageCommandsOf(ctx, r).filter((o) => o.family === 'apk');
+    if (mentions(text) !== apks.length) return false;
+    const firstUpdate = apks.findIndex((o) => o.action === 'update');
+    return apks.every((o, i) => (firstUpdate !== -1 && i > firstUpdate) || o.action === 'update' || fetchesOwnIndex(o) || o.action === 'del');
+  });
+  const safe = later.length > 0 && later.every(fetchesOwnIndex) && seenHere && laterRunsFine;
   return { title: 'Remove apk update', safe, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
 }
 
@@ -61,7 +78,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Without `--no-cache`, apk keeps the downloaded package index (and, with `--update`/`-U`, the refreshed index) in `/var/cache/apk` in the image layer: megabytes that the running container never uses. `--no-cache` fetches the index to a temporary place and removes it, replacing the old `apk update … && rm -rf /var/cache/apk/*` dance. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 "Use Alpine Linux" (keep the minimal base minimal).',
     bad: 'FROM alpine:3.22\nRUN apk add curl',
     good: 'FROM alpine:3.22\nRUN apk add --no-cache curl',
-    fix: '"Add --no-cache" inserts `--no-cache` right after `add` (as a JSON string in exec-form RUN). An existing `--update`/`-U` stays (it is redundant with `--no-cache` but harmless). Safe. For `apk update`, "Remove apk update" deletes it from its `&&` chain: safe when every later apk command of the RUN fetches the index itself (`apk add --no-cache` or `--update`); otherwise (an `apk add` without them, `apk upgrade`) a quick fix only, since an Alpine image ships no index and those commands need the one `apk update` fetched.',
+    fix: '"Add --no-cache" inserts `--no-cache` right after `add` (as a JSON string in exec-form RUN). An existing `--update`/`-U` stays (it is redundant with `--no-cache` but harmless). Safe. For `apk update`, "Remove apk update" deletes it from its `&&` chain: safe when every later apk command of the RUN fetches the index itself (`apk add --no-cache` or `--update`), no apk runs where it cannot be read (`sh -c \'apk add …\'`), and no later RUN uses the index without fetching its own (`RUN apk upgrade`, `RUN apk add jq`); otherwise a quick fix only, since an Alpine image ships no index and those commands need the one `apk update` fetched.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"; §1 Image Security — "Use Alpine Linux"',
     equivalents: ['hadolint DL3019 (use the --no-cache switch)', 'Trivy DS-0025 (\'apk add\' is missing \'--no-cache\')', 'KICS "Apk Add Using Local Cache Path"'],
     references: [

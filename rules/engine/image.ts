@@ -106,7 +106,8 @@ const CHANNEL_WORDS = new Set(['latest', 'stable', 'edge', 'lts', 'main', 'maste
 export function channelTag(tag: string | null): boolean {
   if (tag === null || tag === 'latest') return false;
   const parts = tag.toLowerCase().split(/[-_]/);
-  return parts.some((p) => CHANNEL_WORDS.has(p)) && !parts.some((p) => /^v?\d/.test(p));
+  // A commit hash (`main-abc1234`, `develop-deadbee`) pins a build like a version (review 11, probe 05).
+  return parts.some((p) => CHANNEL_WORDS.has(p)) && !parts.some((p) => /^v?\d/.test(p) || /^[0-9a-f]{7,40}$/.test(p));
 }
 
 /** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), `latest`, or a channel tag (channelTag). */

@@ -33,6 +33,18 @@ const PROBLEMS: Record<string, string> = {
   IMPOSSIBLE: 'the text cannot be read as YAML',
 };
 
+/**
+ * An error the yaml library raises where libyaml and go-yaml (Compose's parsers) read the text: flow
+ * content or a quoted scalar continued at a lower indentation, a tab inside a flow collection (review
+ * 11, probe 01). Told apart from a real unclosed bracket or quote by its closing character later in the text.
+ */
+function stricterThanCompose(text: string, e: YAMLError): boolean {
+  const after = text.slice(e.pos[1]);
+  if (e.code === 'BAD_INDENT' && /^Flow (sequence|mapping)/.test(e.message)) return after.includes(e.message.startsWith('Flow sequence') ? ']' : '}');
+  if (e.code === 'MISSING_CHAR' && /^Missing closing ("|')quote/.test(e.message)) return after.includes(e.message.includes('"quote') ? '"' : "'");
+  return false;
+}
+
 function problemOf(e: YAMLError): string {
   return PROBLEMS[e.code] ?? 'the text cannot be read as YAML here';
 }
@@ -41,10 +53,10 @@ export default defineRule<'compose', Data>({
   code: 'DG004',
   name: 'compose-yaml-invalid',
   kind: 'compose',
-  severity: 'error',
+  severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file.',
+    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file. A warning, not an error: the parser used here is stricter than the ones Compose uses (libyaml\'s port go-yaml) in a few layouts — flow content or a quoted value continued at a lower indentation, a tab inside a flow collection — so a document whose error is one of these (its closing bracket or quote comes later) is not reported.',
     why: '`docker compose` refuses to load a file that is not valid YAML, so the file cannot be deployed; and what the rules of this extension read from a broken file is only the part the parser could recover, so a misplaced line can hide a privileged service or an inline secret from them. Without this finding a CI run of `check` passes a file that cannot run (review 10, probe dc-06).',
     bad: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80"',
     good: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80" ]',
@@ -56,6 +68,8 @@ export default defineRule<'compose', Data>({
   check(ctx: ComposeContext) {
     const out = [];
     for (const doc of ctx.documents) {
+      // The follow-up errors of such a case are not errors for Compose either: the document is left alone.
+      if (doc.errors.some((e) => stricterThanCompose(ctx.text, e))) continue;
       for (const e of doc.errors) {
         if (out.length >= MAX_REPORTED) return out;
         const start = Math.min(Math.max(e.pos[0], 0), ctx.text.length);
@@ -66,6 +80,6 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
-    return `YAML syntax error (${d.code}): ${d.problem}. docker compose cannot load this file, and the other checks read only the part that parses.`;
+    return `YAML syntax error (${d.code}): ${d.problem}. docker compose will most likely refuse this file, and the other checks read only the part that parses.`;
   },
 });

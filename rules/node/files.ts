@@ -27,12 +27,18 @@ export interface WalkOptions {
   shouldContinue?: () => boolean;
   /** Called for each YAML file (`.yml`, `.yaml`) that is not named like a compose file and is not ignored. */
   onOtherYaml?: (path: string) => void;
+  /**
+   * How far up the git repository of an ignored file is looked for (its index says whether git tracks
+   * the file): the walk's root by default, so nothing outside it is read (the editor's workspace); the
+   * CLI passes the file system root, for a walk that starts in a repository's subfolder.
+   */
+  repositoryTop?: string;
 }
 
 /** Walks a directory for Dockerfiles and compose files, honoring `.gitignore` files on the way. */
 export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] {
   const out: FoundFile[] = [];
-  const tracked = new TrackedPaths(root);
+  const tracked = new TrackedPaths(options.repositoryTop ?? root);
   const maxFiles = options.maxFiles ?? 100_000;
   const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
   while (stack.length > 0) {
