@@ -130,6 +130,17 @@ function remoteName(args: string[]): string | null {
   return name === '' ? null : name;
 }
 
+/** The file a command's standard output is redirected to (`> FILE`, `>> FILE`; not stderr or other descriptors), or undefined. */
+function stdoutTarget(inv: Invocation): string | undefined {
+  const words = inv.cmd.words;
+  for (let k = 0; k < words.length; k++) {
+    if (/^[02-9]/.test(words[k].value)) continue;
+    const target = outputRedirectTarget(words, k);
+    if (target) return target;
+  }
+  return undefined;
+}
+
 /**
  * The file a curl or wget command saves its download to: `curl -o FILE` / `--output FILE` / `-fsSLo
  * FILE`, `curl -O URL` (the URL's file name), `wget -O FILE`, plain `wget URL`. Undefined for standard
@@ -141,25 +152,10 @@ function savedFile(inv: Invocation): string | undefined {
     const copied = PHP_COPIES_DOWNLOAD.exec(code)?.[1];
     if (copied) return copied;
     // `php -r "readfile('https://…');" > installer.php` (review 10, probe 07).
-    if (!PHP_PRINTS_DOWNLOAD.test(code)) return undefined;
-    const words = inv.cmd.words;
-    for (let k = 0; k < words.length; k++) {
-      if (/^[02-9]/.test(words[k].value)) continue;
-      const target = outputRedirectTarget(words, k);
-      if (target) return target;
-    }
-    return undefined;
+    return PHP_PRINTS_DOWNLOAD.test(code) ? stdoutTarget(inv) : undefined;
   }
   // A download written to standard output and redirected to a file (`curl https://…/rustup-init >/tmp/rustup-init`: docs.rs, review 8).
-  if ((inv.name === 'curl' || inv.name === 'wget') && toStdout(inv)) {
-    const words = inv.cmd.words;
-    for (let k = 0; k < words.length; k++) {
-      if (/^[02-9]/.test(words[k].value)) continue; // stderr and other descriptors
-      const target = outputRedirectTarget(words, k);
-      if (target) return target;
-    }
-    return undefined;
-  }
+  if ((inv.name === 'curl' || inv.name === 'wget') && toStdout(inv)) return stdoutTarget(inv);
   const args = inv.args.map((w) => w.value);
   if (inv.name === 'curl') {
     let file: string | null | undefined;
