@@ -241,6 +241,13 @@ describe('DC050: scram-sha-256 is not safe while the file runs PostgreSQL 9 tool
   it('a pg_dump job on postgres:9.6 cannot answer SCRAM: quick fix only', () => {
     assert.equal(flag(`${db}  backup:\n    image: postgres:9.6.24-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), false);
   });
+  it('also when the job builds FROM postgres:9.6 (review 11, probe 13)', () => {
+    const text = `${db}  backup:\n    build: ./backup\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`;
+    const set: FileSet = new Map([['/p/compose.yaml', text], ['/p/backup/Dockerfile', 'FROM postgres:9.6.24-alpine\nCOPY backup.sh /backup.sh\n']]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(set), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DC050')!;
+    assert.equal(fixFinding(allRules, analysis.context, f)?.safe, false);
+  });
   it('with no such client the fix stays safe', () => {
     assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), true);
   });

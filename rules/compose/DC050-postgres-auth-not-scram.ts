@@ -6,8 +6,8 @@ import type { EnvLookup } from '../engine/env-files';
 import { ExtendedEnv, isAnalyzedBase, lookupKey } from '../engine/compose-lookup';
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
-import { serviceImageLoose } from '../engine/service-image';
 import { dataStoreOfImage } from '../engine/datastores';
+import { imageOf } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
 /**
@@ -78,7 +78,8 @@ function healthcheckRunsPsql(ctx: Parameters<typeof postgresAuthFacts>[0], servi
 function hasPreScramPostgresClient(ctx: ComposeContext, server: Service): boolean {
   return ctx.services.some((s) => {
     if (s === server) return false;
-    const ref = serviceImageLoose(ctx, s)?.ref;
+    // Its image, or the base of the Dockerfile it builds (a backup job `FROM postgres:9.6`: review 11, probe 13).
+    const ref = imageOf(ctx, s);
     if (!ref || dataStoreOfImage(ref)?.kind !== 'postgres') return false;
     const major = /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '');
     return major !== null && Number(major[1]) < 10;
@@ -104,7 +105,7 @@ export default defineRule<'compose', Data>({
     good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256',
     fix:
       '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth-host=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth-host=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
-      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10 (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"). ' +
+      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10, as its `image:` or as the base of the Dockerfile it builds (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"). ' +
       'Not reported for an image released before February 2020 (`postgres:10.5`) that is given no password: its entrypoint trusts every connection then, so no password is checked at all (DC041 reports the missing password). Not offered for `trust` (clients would need a password first), for `password_encryption` in the command, for values in an env_file, anchor, alias or `<<` merge, or values built from `${…}`.',
     guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],

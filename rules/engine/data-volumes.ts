@@ -65,7 +65,7 @@ const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
 };
 
 /** The image a service runs: its `image:` (also with an unresolved tag), or the base of the Dockerfile it builds. */
-function imageOf(ctx: ComposeContext, service: Service): ImageRef | null {
+export function imageOf(ctx: ComposeContext, service: Service): ImageRef | null {
   const loose = serviceImageLoose(ctx, service);
   if (loose) return loose.ref;
   const built = builtDockerfileOf(ctx, service);
