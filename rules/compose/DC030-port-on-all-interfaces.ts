@@ -1,7 +1,7 @@
 import { isMap } from '../engine/yaml-guards';
 import { bindToLoopbackEdit, describeMapping, firstReport, hostIpKind, portsOf, type PortMapping } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
-import { resolvedScalar } from '../engine/compose-lookup';
+import { isSwarmStack, resolvedScalar } from '../engine/compose-lookup';
 
 interface Data {
   service: string;
@@ -11,6 +11,8 @@ interface Data {
   wildcard: boolean;
   /** The parsed mapping, for the fix. */
   port: PortMapping;
+  /** The file is a Swarm stack: the host IP is ignored there. */
+  stack?: boolean;
 }
 
 export default defineRule<'compose', Data>({
@@ -20,7 +22,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for a service on the host\'s network (`network_mode: host`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself.',
+    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for a service on the host\'s network (`network_mode: host`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported, with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node.',
     why: 'Docker publishes a port by writing its own iptables/nftables rules, ahead of host firewalls such as ufw and firewalld, so a port without a host IP is reachable from every network the machine is on — including the internet on a cloud VM — whatever the firewall says. SECURITY-GUIDELINES.md §3 Network Security: "Custom Bridge Network – Services isolated from external networks" and "No Port Exposure in Production – Use reverse proxy for external access". Bind ports that only you need (admin UIs, debuggers, databases) to 127.0.0.1.',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "8080:80"\n      - target: 443\n        published: 8443',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "127.0.0.1:8080:80"\n      - target: 443\n        published: 8443\n        host_ip: 127.0.0.1',
@@ -39,6 +41,9 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     const first = firstReport();
+    // docker stack deploy ignores a host IP ("ignoring IP-address … service will listen on '0.0.0.0'",
+    // moby/moby#32299): in a Swarm stack every published port is on every node's interfaces (review 10, dc-07).
+    const stack = isSwarmStack(ctx);
     for (const service of ctx.services) {
       const ports = portsOf(ctx, service);
       if (!ports) continue;
@@ -46,20 +51,23 @@ export default defineRule<'compose', Data>({
       // Read after interpolation, as DC012 reads it (`${NET_MODE:-host}`: review 10, probe 09).
       if (resolvedScalar(ctx, ctx.serviceGet(service, 'network_mode')?.value) === 'host') continue;
       for (const m of ports.mappings) {
-        if (hostIpKind(m) !== 'all') continue;
+        if (hostIpKind(m) !== 'all' && !stack) continue;
         const hostIpPair = m.pairs.host_ip;
         const range = m.editable && m.syntax === 'long' && hostIpPair && isMap(m.node) ? ctx.rangeOfPair(hostIpPair) : m.reportRange;
         if (!first(m, range)) continue;
-        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m } });
+        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m, ...(stack ? { stack: true } : {}) } });
       }
     }
     return out;
   },
   message(d) {
+    if (d.stack) return `Port '${d.mapping}' of service '${d.service}' is published by a Swarm stack, where docker stack deploy ignores any host IP and the routing mesh listens on every interface of every node; publish only what must be public, and reach the rest over an overlay network.`;
     const how = d.wildcard ? 'binds it to every host interface' : 'has no host IP, so it listens on every host interface';
     return `Port '${d.mapping}' of service '${d.service}' ${how}; Docker's rules bypass host firewalls. Bind it to 127.0.0.1 unless other machines must reach it.`;
   },
   fix(ctx, { data }) {
+    // Binding to 127.0.0.1 changes nothing in a stack.
+    if (data.stack) return undefined;
     const r = bindToLoopbackEdit(ctx, data.port);
     if (!r) return undefined;
     return { title: `Bind port '${data.mapping}' to ${r.address}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [r.edit] }] };

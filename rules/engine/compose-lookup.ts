@@ -549,3 +549,45 @@ function computeIsOneShotJob(ctx: ComposeContext, service: Service): boolean {
   if (found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none') return true;
   return runsOnlySetupTools(ctx, service);
 }
+
+/**
+ * A file written for `docker stack deploy` (named `*stack*.yml`, an overlay network, a service with
+ * settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`,
+ * `deploy.labels` — or deployed in `global` mode): Swarm interpolates the file from the shell only and never reads `.env`
+ * (moby/moby#29133, #30175), so a value moved there would deploy empty (review 9, probe dc-01).
+ */
+const SWARM_ONLY_DEPLOY_KEYS = ['placement', 'update_config', 'rollback_config', 'endpoint_mode', 'labels'];
+
+export function isSwarmStack(ctx: ComposeContext): boolean {
+  return ctx.memo(ctx, 'swarm-stack', () => {
+    for (const doc of ctx.documents) {
+      const root = doc.contents && isMap(doc.contents) ? doc.contents : null;
+      // An external secret or config exists only in a swarm (`docker secret create`): Compose cannot run the file.
+      for (const key of ['secrets', 'configs']) {
+        const top = root ? ctx.resolve(doc, root.get(key, true) as Node | undefined) : null;
+        if (!top || !isMap(top)) continue;
+        for (const item of top.items) {
+          const def = ctx.resolve(doc, item.value as Node | null);
+          if (def && isMap(def) && scalarString(ctx.get(doc, def, 'external')?.value) === 'true') return true;
+        }
+      }
+      const networks = root ? ctx.resolve(doc, root.get('networks', true) as Node | undefined) : null;
+      if (networks && isMap(networks)) {
+        for (const item of networks.items) {
+          const net = ctx.resolve(doc, item.value as Node | null);
+          if (net && isMap(net) && scalarString(ctx.get(doc, net, 'driver')?.value) === 'overlay') return true;
+        }
+      }
+    }
+    // `docker-stack.yml`, `stack.yml`, `prod.stack.yaml`: named for `docker stack deploy -c` (not `docker-compose.elk-stack.yml`: review 11, probe 18).
+    const base = path.basename(ctx.path);
+    if (/(?:^|[._-])stack(?:[._-][^/]*)?\.ya?ml$/i.test(base) && !/compose/i.test(base)) return true;
+    return ctx.services.some((service) => {
+      const deploy = ctx.serviceGet(service, 'deploy')?.value;
+      if (!deploy || !isMap(deploy)) return false;
+      // Settings only Swarm acts on (Compose ignores them): rolling updates, Traefik's Swarm labels, placement, global mode.
+      if (SWARM_ONLY_DEPLOY_KEYS.some((k) => ctx.get(service.doc, deploy, k) !== undefined)) return true;
+      return /^(?:global|global-job|replicated-job)$/.test(scalarString(ctx.get(service.doc, deploy, 'mode')?.value) ?? '');
+    });
+  });
+}
