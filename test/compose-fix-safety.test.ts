@@ -248,6 +248,12 @@ describe('DC050: scram-sha-256 is not safe while the file runs PostgreSQL 9 tool
     const f = analysis.findings.find((x) => x.code === 'DC050')!;
     assert.equal(fixFinding(allRules, analysis.context, f)?.safe, false);
   });
+  it('also when the job writes both image: and build: (the Dockerfile runs: review 12, probe 04)', () => {
+    const text = `${db}  backup:\n    image: ghcr.io/acme/pg-backup:1.0.0\n    build: ./backup\nvolumes:\n  pgdata:\n`;
+    const set: FileSet = new Map([['/p/compose.yaml', text], ['/p/backup/Dockerfile', 'FROM postgres:9.6.24-alpine\n']]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(set), DEFAULT_CONFIG);
+    assert.equal(fixFinding(allRules, analysis.context, analysis.findings.find((x) => x.code === 'DC050')!)?.safe, false);
+  });
   it('with no such client the fix stays safe', () => {
     assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), true);
   });

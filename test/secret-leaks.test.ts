@@ -262,6 +262,8 @@ describe('no secret in the CLI output', () => {
       ['    command: ["redis-server", "--requirepass", "x1y2z3w4"]', '    command: ["redis-server", "--requirepass", "********"]'],
       // A switch before the credential option (review 11, probe 06).
       ['    test: redis-cli --no-auth-warning --pass s3cr3tP4ss ping', '    test: redis-cli --no-auth-warning --pass ******** ping'],
+      // A credential that starts with a dash (review 12, probe 09).
+      ['    command: ["serve", "--db-password", "-Qx8vPz9Lm2"]', '    command: ["serve", "--db-password", "********"]'],
       ['      POSTGRES_PASSWORD: "s3cr3t Pa55"', '      POSTGRES_PASSWORD: "********"'],
       ['      - API_TOKEN=tok_live_abcdef', '      - API_TOKEN=********'],
       ['    environment: { POSTGRES_PASSWORD: x1y2z3, POSTGRES_USER: app }', '    environment: { POSTGRES_PASSWORD: ********, POSTGRES_USER: app }'],

@@ -33,12 +33,12 @@ const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
 const PASSWORD_OPTIONS = '(?<![\\w-])--?([A-Za-z][A-Za-z0-9_-]*)';
 /** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
 // The value never starts with `-`: that is the next option, which may be the credential option (`--no-auth-warning --pass x`: review 11, probe 06).
-const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
+const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|(?!--|-[A-Za-z](?:[\\s"',\\]]|$))[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
-const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("(?!-)[^"]*"|'(?!-)[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
+const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("(?!--|-[A-Za-z]")[^"]*"|'(?!--|-[A-Za-z]')[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
 
 /** The credential of an HTTP header given to curl/wget (`-H "Authorization: Bearer x"`). */
-const HEADER_CREDENTIAL = /(\b(?:(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:\s*|X-[A-Za-z-]*(?:Token|Key|Api|Secret):\s*))([^\s"']+)/gi;
+const HEADER_CREDENTIAL = /(\b(?:(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:\s*|X-(?![A-Za-z-]*-(?:Version|User|Username|Id|Name|Type|Url|Host|Mode|Method):)[A-Za-z-]*(?:Token|Key|Api|Secret|Auth|Authorization|Password)[A-Za-z-]*:\s*(?:(?:Bearer|Basic|token)\s+)?))([^\s"']+)/gi;
 
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
@@ -67,7 +67,8 @@ export function redactSecretsInLine(line: string): string {
   let out = maskDefaults(line, false);
   // A path is where a key is, not the key (`--tls-key /certs/server.key`); base64 secrets contain `/` too (review 10, probe 01).
   // A value that starts with `-` is the next option (`--disabled-password --gecos ""`: review 10, probe 11).
-  const keep = (name: string, value: string) => !isCredentialOption(name) || isInterpolation(value) || /^["']?(?:\/|\.{1,2}\/|~\/|-)/.test(value);
+  // A value like `-Qx8v…` after a credential option is the credential (review 12, probe 09); `--x` or `-x` is the next option.
+  const keep = (name: string, value: string) => !isCredentialOption(name) || isInterpolation(value) || /^["']?(?:\/|\.{1,2}\/|~\/|--|-[A-Za-z](?:["']|$))/.test(value);
   out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, name: string, value: string) => (keep(name, value) ? m : `${head}${masked(value)}`));
   out = out.replace(PASSWORD_OPTION, (m, opt: string, name: string, value: string) => (keep(name, value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));

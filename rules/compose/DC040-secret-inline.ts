@@ -822,7 +822,7 @@ const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
 function looksLikeFlagCredential(value: string): boolean {
   // A path starts like one; base64 secrets contain `/` too (review 10, probe 01).
   // A file name (`--key nightly.tar.gz`: an S3 object key, review 11 probe 07) is not a credential either.
-  if (value.length < 8 || /^(?:\/|\.{1,2}\/|~\/)/.test(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|xz|bz2|zst|bin|iso|img|log|csv|sql|conf|cfg|ini|env)$/i.test(value) || value.startsWith('-') || value.includes('$')) return false;
+  if (value.length < 8 || /^(?:\/|\.{1,2}\/|~\/)/.test(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|xz|bz2|zst|bin|iso|img|log|csv|sql|conf|cfg|ini|env)$/i.test(value) || value.startsWith('--') || /^-[A-Za-z]$/.test(value) || value.includes('$')) return false;
   return !isPlaceholderPassword(value) && !isTemplatePlaceholder(value) && !isPlaceholderValue(value);
 }
 

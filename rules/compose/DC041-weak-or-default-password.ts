@@ -329,7 +329,8 @@ function envFilesSetNone(ctx: ComposeContext, service: Service, names: readonly 
       continue;
     }
     const vars = parseDotenv(text);
-    if (names.some((n) => Object.prototype.hasOwnProperty.call(vars, n))) return false;
+    // An empty value is no password: the old entrypoint trusts everyone then too (review 12, probe 05).
+    if (names.some((n) => (vars[n] ?? '') !== '')) return false;
   }
   return true;
 }

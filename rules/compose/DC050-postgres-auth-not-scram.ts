@@ -7,7 +7,7 @@ import { ExtendedEnv, isAnalyzedBase, lookupKey } from '../engine/compose-lookup
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
 import { dataStoreOfImage } from '../engine/datastores';
-import { imageOf } from '../engine/data-volumes';
+import { builtBaseOf, imageOf } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
 /**
@@ -78,11 +78,13 @@ function healthcheckRunsPsql(ctx: Parameters<typeof postgresAuthFacts>[0], servi
 function hasPreScramPostgresClient(ctx: ComposeContext, server: Service): boolean {
   return ctx.services.some((s) => {
     if (s === server) return false;
-    // Its image, or the base of the Dockerfile it builds (a backup job `FROM postgres:9.6`: review 11, probe 13).
-    const ref = imageOf(ctx, s);
-    if (!ref || dataStoreOfImage(ref)?.kind !== 'postgres') return false;
-    const major = /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '');
-    return major !== null && Number(major[1]) < 10;
+    // Its image, and the base of the Dockerfile it builds, which is what runs when both are written
+    // (a backup job `FROM postgres:9.6`: review 11 probe 13, review 12 probe 04).
+    return [imageOf(ctx, s), builtBaseOf(ctx, s)].some((ref) => {
+      if (!ref || dataStoreOfImage(ref)?.kind !== 'postgres') return false;
+      const major = /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '');
+      return major !== null && Number(major[1]) < 10;
+    });
   });
 }
 

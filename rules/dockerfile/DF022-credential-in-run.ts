@@ -39,7 +39,7 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     if (t && isWrittenSecret(t[2])) push(w, `an npm ${t[1].replace(/^:/, '')}`);
     // curl -H / wget --header: `Authorization: Bearer <token>`, GitLab's `PRIVATE-TOKEN: <token>` (review 9, probe 12).
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
-    const h = /^(?:--header=)?((?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:|X-[A-Za-z-]*(?:Token|Key|Api|Secret):)\s*(\S+)\s*$/i.exec(w.value);
+    const h = /^(?:--header=)?((?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:|X-(?![A-Za-z-]*-(?:Version|User|Username|Id|Name|Type|Url|Host|Mode|Method):)[A-Za-z-]*(?:Token|Key|Api|Secret|Auth|Authorization|Password)[A-Za-z-]*:)\s*(?:(?:Bearer|Basic|token)\s+)?(\S+)\s*$/i.exec(w.value);
     if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
   }
 }

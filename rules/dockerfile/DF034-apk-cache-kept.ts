@@ -40,6 +40,9 @@ function keepsCache(pc: PackageCommand): boolean {
  * of the script is an `apk add` that fetches the index itself (`--no-cache`, `--update`): another
  * (`apk add` without it, `apk upgrade`) needs the index `apk update` wrote, which an Alpine image does not ship.
  */
+/** A RUN that runs a script or program given by path (`sh /tmp/x.sh`, `./install`, `. /opt/env.sh`). */
+const RUNS_A_SCRIPT = /(?:^|[\s;&|(])(?:(?:sh|bash|ash|dash|\.|source)\s+(?:-\w+\s+)*[^\s-][^\s]*|\.{0,2}\/[\w./-]+)(?=\s|$|[;&|)])/m;
+
 function dropUpdateFix(ctx: DockerfileContext, pc: PackageCommand): Fix | undefined {
   const script = pc.script;
   if (script.json || script.heredoc || pc.command.words.slice(0, pc.command.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return undefined;
@@ -54,12 +57,15 @@ function dropUpdateFix(ctx: DockerfileContext, pc: PackageCommand): Fix | undefi
   // A later RUN that relied on the index this one left (`RUN apk upgrade`, `RUN apk add jq`): review 11, probe 11.
   // Later RUNs of this stage and of the stages built on it start from its filesystem.
   const stage = pc.run.stage;
+  // ONBUILD triggers run in every child image (review 12, probe 07).
   const laterRuns = ctx.runs().filter((r) => ctx.offsetAt(r.instruction.getRange().start) >= runEnd && (!stage || !r.stage || r.stage === stage || buildsOn(r.stage, stage)));
   const laterRunsFine = laterRuns.every((r) => {
     const r0 = ctx.offsetAt(r.instruction.getRange().start);
     const text = ctx.text.slice(r0, ctx.offsetAt(r.instruction.getRange().end));
     const apks = packageCommandsOf(ctx, r).filter((o) => o.family === 'apk');
     if (mentions(text) !== apks.length) return false;
+    // A script the Dockerfile does not show may run apk (`RUN sh /tmp/install-tools.sh`: review 12, probe 06).
+    if (RUNS_A_SCRIPT.test(text)) return false;
     const firstUpdate = apks.findIndex((o) => o.action === 'update');
     return apks.every((o, i) => (firstUpdate !== -1 && i > firstUpdate) || o.action === 'update' || fetchesOwnIndex(o) || o.action === 'del');
   });

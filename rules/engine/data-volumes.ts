@@ -68,6 +68,11 @@ const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
 export function imageOf(ctx: ComposeContext, service: Service): ImageRef | null {
   const loose = serviceImageLoose(ctx, service);
   if (loose) return loose.ref;
+  return builtBaseOf(ctx, service);
+}
+
+/** The base image of the Dockerfile a service builds (its `target` stage, or the last), or null. */
+export function builtBaseOf(ctx: ComposeContext, service: Service): ImageRef | null {
   const built = builtDockerfileOf(ctx, service);
   if (!built) return null;
   const stages = built.dockerfile.stages;

@@ -107,7 +107,7 @@ export function channelTag(tag: string | null): boolean {
   if (tag === null || tag === 'latest') return false;
   const parts = tag.toLowerCase().split(/[-_]/);
   // A commit hash (`main-abc1234`, `develop-deadbee`) pins a build like a version (review 11, probe 05).
-  return parts.some((p) => CHANNEL_WORDS.has(p)) && !parts.some((p) => /^v?\d/.test(p) || /^[0-9a-f]{7,40}$/.test(p));
+  return parts.some((p) => CHANNEL_WORDS.has(p)) && !parts.some((p) => /^v?\d/.test(p) || /^(?=[a-f]*\d)[0-9a-f]{7,40}$/.test(p));
 }
 
 /** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), `latest`, or a channel tag (channelTag). */

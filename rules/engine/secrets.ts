@@ -103,5 +103,5 @@ export function isCredentialOption(name: string): boolean {
   return true;
 }
 
-const CREDENTIAL_OPTION = /^(?:[a-z0-9]+[-_])*(?:password|passwd|pass|passphrase|passout|passin|token|authtoken|secret|apikey|key|requirepass|masterauth)$/;
+const CREDENTIAL_OPTION = /^(?:[a-z0-9]+[-_])*(?:password|passwd|pass|passphrase|passout|passin|token|authtoken|authkey|secret|apikey|key|requirepass|masterauth)$/;
 const NOT_CREDENTIAL_OPTION = /(?:^|[-_])(?:disabled?|no|skip|without|ask|prompt|change|reset|random|generate|recv|receive|import|export|fetch|list|show)[-_]|cluster[-_]token$|(?:^|[-_])(?:public|pub|routing|sort|partition|primary|foreign|cache|hash|shard|group|order|lookup|index|idempotency|dedup|kid|host|ssh[-_]host|message|translation|i18n|label|field|column|attribute|attr|object|bucket|map|dict|config|setting|meta|metadata|query|search|filter|item|record|row|table|entry|list|sign[-_]in|redis)[-_]key$|^key$|^(?:disabled?|no)[-_]?password$/;

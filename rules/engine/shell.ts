@@ -656,7 +656,7 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
  * `dpkg-reconfigure dash`, `update-alternatives … /bin/sh`): later RUNs run under that shell, but a
  * script already running under the old /bin/sh does not change shell.
  */
-const REPLACES_BIN_SH = /\b(?:ln|cp|mv)\b[^\n;&|]*\b(?:bash|zsh|ksh|mksh|ash|busybox)\b[^\n;&|]*\s["']?\/(?:usr\/)?bin\/sh\b|dpkg-reconfigure\s+(?:-\S+\s+)*dash|update-alternatives\b[^\n]*\/bin\/sh\b/;
+const REPLACES_BIN_SH = /\b(?:ln|cp|mv)\b[^\n;&|]*\b(?:bash|zsh|ksh|mksh|ash|busybox)\b[^\n;&|]*\s["']?\/(?:usr\/)?bin\/sh\b|dpkg-reconfigure\b[^\n;&|]*\bdash\b|update-alternatives\b[^\n]*\/bin\/sh\b/;
 
 export function replacesBinSh(text: string): boolean {
   return REPLACES_BIN_SH.test(text);

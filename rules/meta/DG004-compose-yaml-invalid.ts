@@ -39,10 +39,16 @@ const PROBLEMS: Record<string, string> = {
  * 11, probe 01). Told apart from a real unclosed bracket or quote by its closing character later in the text.
  */
 function stricterThanCompose(text: string, e: YAMLError): boolean {
-  const after = text.slice(e.pos[1]);
-  if (e.code === 'BAD_INDENT' && /^Flow (sequence|mapping)/.test(e.message)) return after.includes(e.message.startsWith('Flow sequence') ? ']' : '}');
-  if (e.code === 'MISSING_CHAR' && /^Missing closing ("|')quote/.test(e.message)) return after.includes(e.message.includes('"quote') ? '"' : "'");
-  return false;
+  let closer: string | undefined;
+  if (e.code === 'BAD_INDENT' && /^Flow (sequence|mapping)/.test(e.message)) closer = e.message.startsWith('Flow sequence') ? ']' : '}';
+  else if (e.code === 'MISSING_CHAR' && /^Missing closing ("|')quote/.test(e.message)) closer = e.message.includes('"quote') ? '"' : "'";
+  if (!closer) return false;
+  // The closer must come before the next line that starts a key or an item: one after them belongs to
+  // something else, and the collection or quote is really left open (review 12, probes 01, 02).
+  const after = text.slice(e.pos[0]);
+  const at = after.indexOf(closer, 1);
+  if (at === -1) return false;
+  return !/\n[ \t]*(?:[A-Za-z0-9_.-]+[ \t]*:(?:[ \t]|$)|- )/m.test(after.slice(0, at));
 }
 
 function problemOf(e: YAMLError): string {
