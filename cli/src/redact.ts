@@ -13,7 +13,7 @@
  * - the credential of an HTTP header (`Authorization: Bearer x`, `Authorization: token x`, GitLab's `PRIVATE-TOKEN: x`);
  * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`).
  */
-import { isCredentialName, isCredentialOption } from '../../rules/engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialName, isCredentialOption, isPathOrNextOption } from '../../rules/engine/secrets';
 import { maskKnownTokens } from '../../rules/engine/secret-tokens';
 
 const MASK = '********';
@@ -38,7 +38,7 @@ const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^'
 const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("(?!--|-[A-Za-z]")[^"]*"|'(?!--|-[A-Za-z]')[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
 
 /** The credential of an HTTP header given to curl/wget (`-H "Authorization: Bearer x"`). */
-const HEADER_CREDENTIAL = /(\b(?:(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:\s*|X-(?![A-Za-z-]*-(?:Version|User|Username|Id|Name|Type|Url|Host|Mode|Method):)[A-Za-z-]*(?:Token|Key|Api|Secret|Auth|Authorization|Password)[A-Za-z-]*:\s*(?:(?:Bearer|Basic|token)\s+)?))([^\s"']+)/gi;
+const HEADER_CREDENTIAL = new RegExp(`(\\b(?:${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME})([^\\s"']+)`, 'gi');
 
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
@@ -65,10 +65,7 @@ export function redactSecretsInLine(line: string): string {
   const space = ENV_SPACE_FORM.exec(line);
   if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
   let out = maskDefaults(line, false);
-  // A path is where a key is, not the key (`--tls-key /certs/server.key`); base64 secrets contain `/` too (review 10, probe 01).
-  // A value that starts with `-` is the next option (`--disabled-password --gecos ""`: review 10, probe 11).
-  // A value like `-Qx8v…` after a credential option is the credential (review 12, probe 09); `--x` or `-x` is the next option.
-  const keep = (name: string, value: string) => !isCredentialOption(name) || isInterpolation(value) || /^["']?(?:\/|\.{1,2}\/|~\/|--|-[A-Za-z](?:["']|$))/.test(value);
+  const keep = (name: string, value: string) => !isCredentialOption(name) || isInterpolation(value) || isPathOrNextOption(value);
   out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, name: string, value: string) => (keep(name, value) ? m : `${head}${masked(value)}`));
   out = out.replace(PASSWORD_OPTION, (m, opt: string, name: string, value: string) => (keep(name, value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));

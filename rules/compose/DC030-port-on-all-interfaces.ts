@@ -43,7 +43,9 @@ export default defineRule<'compose', Data>({
     const first = firstReport();
     // docker stack deploy ignores a host IP ("ignoring IP-address … service will listen on '0.0.0.0'",
     // moby/moby#32299): in a Swarm stack every published port is on every node's interfaces (review 10, dc-07).
-    const stack = isSwarmStack(ctx);
+    // Asked only of a file with a mapping that a host IP would otherwise keep from this finding.
+    let stackKnown: boolean | undefined;
+    const isStack = () => (stackKnown ??= isSwarmStack(ctx));
     for (const service of ctx.services) {
       const ports = portsOf(ctx, service);
       if (!ports) continue;
@@ -51,11 +53,11 @@ export default defineRule<'compose', Data>({
       // Read after interpolation, as DC012 reads it (`${NET_MODE:-host}`: review 10, probe 09).
       if (resolvedScalar(ctx, ctx.serviceGet(service, 'network_mode')?.value) === 'host') continue;
       for (const m of ports.mappings) {
-        if (hostIpKind(m) !== 'all' && !stack) continue;
+        if (hostIpKind(m) !== 'all' && !isStack()) continue;
         const hostIpPair = m.pairs.host_ip;
         const range = m.editable && m.syntax === 'long' && hostIpPair && isMap(m.node) ? ctx.rangeOfPair(hostIpPair) : m.reportRange;
         if (!first(m, range)) continue;
-        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m, ...(stack ? { stack: true } : {}) } });
+        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m, ...(isStack() ? { stack: true } : {}) } });
       }
     }
     return out;

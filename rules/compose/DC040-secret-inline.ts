@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { isCredentialName, isCredentialOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder } from '../engine/secrets';
+import { isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -820,9 +820,8 @@ const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
 
 /** A value that reads as the credential itself: not a path, a file name, a placeholder, a reference (`$$VAR`), a switch or a short word. */
 function looksLikeFlagCredential(value: string): boolean {
-  // A path starts like one; base64 secrets contain `/` too (review 10, probe 01).
   // A file name (`--key nightly.tar.gz`: an S3 object key, review 11 probe 07) is not a credential either.
-  if (value.length < 8 || /^(?:\/|\.{1,2}\/|~\/)/.test(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|xz|bz2|zst|bin|iso|img|log|csv|sql|conf|cfg|ini|env)$/i.test(value) || value.startsWith('--') || /^-[A-Za-z]$/.test(value) || value.includes('$')) return false;
+  if (value.length < 8 || isPathOrNextOption(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|xz|bz2|zst|bin|iso|img|log|csv|sql|conf|cfg|ini|env)$/i.test(value) || value.includes('$')) return false;
   return !isPlaceholderPassword(value) && !isTemplatePlaceholder(value) && !isPlaceholderValue(value);
 }
 

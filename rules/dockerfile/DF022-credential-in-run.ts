@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
-import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
@@ -31,6 +31,9 @@ function isWrittenSecret(value: string | undefined): boolean {
   return value !== undefined && value.length > 1 && isLiteral(value) && !isPlaceholderValue(value) && !STAND_IN.test(value);
 }
 
+/** A curl `-H`/wget `--header` word whose header carries a credential (CREDENTIAL_HEADER_NAME): the header, then the value. */
+const HEADER_CREDENTIAL_WORD = new RegExp(`^(?:--header=)?(${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME}(\\S+)\\s*$`, 'i');
+
 function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?: string) => void): void {
   for (const w of words) {
     const m = URL_CREDENTIALS.exec(w.value);
@@ -39,7 +42,7 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     if (t && isWrittenSecret(t[2])) push(w, `an npm ${t[1].replace(/^:/, '')}`);
     // curl -H / wget --header: `Authorization: Bearer <token>`, GitLab's `PRIVATE-TOKEN: <token>` (review 9, probe 12).
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
-    const h = /^(?:--header=)?((?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:|X-(?![A-Za-z-]*-(?:Version|User|Username|Id|Name|Type|Url|Host|Mode|Method):)[A-Za-z-]*(?:Token|Key|Api|Secret|Auth|Authorization|Password)[A-Za-z-]*:)\s*(?:(?:Bearer|Basic|token)\s+)?(\S+)\s*$/i.exec(w.value);
+    const h = HEADER_CREDENTIAL_WORD.exec(w.value);
     if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
   }
 }

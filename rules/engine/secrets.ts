@@ -105,3 +105,23 @@ export function isCredentialOption(name: string): boolean {
 
 const CREDENTIAL_OPTION = /^(?:[a-z0-9]+[-_])*(?:password|passwd|pass|passphrase|passout|passin|token|authtoken|authkey|secret|apikey|key|requirepass|masterauth)$/;
 const NOT_CREDENTIAL_OPTION = /(?:^|[-_])(?:disabled?|no|skip|without|ask|prompt|change|reset|random|generate|recv|receive|import|export|fetch|list|show)[-_]|cluster[-_]token$|(?:^|[-_])(?:public|pub|routing|sort|partition|primary|foreign|cache|hash|shard|group|order|lookup|index|idempotency|dedup|kid|host|ssh[-_]host|message|translation|i18n|label|field|column|attribute|attr|object|bucket|map|dict|config|setting|meta|metadata|query|search|filter|item|record|row|table|entry|list|sign[-_]in|redis)[-_]key$|^key$|^(?:disabled?|no)[-_]?password$/;
+
+/**
+ * The name of an HTTP header that carries a credential (curl `-H`, wget `--header`): `Authorization`
+ * with any scheme, GitLab's `PRIVATE-TOKEN`, and `X-…` headers named for a token, key, secret or auth
+ * (`X-JFrog-Art-Api`, `X-Vault-Token`, `X-Registry-Auth`) but not their `-Version`/`-User`/… siblings.
+ * DF022 reports the value after it and the dry run masks it; an optional `Bearer`/`Basic`/`token`
+ * scheme may follow (CREDENTIAL_HEADER_SCHEME).
+ */
+export const CREDENTIAL_HEADER_NAME = String.raw`(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:|X-(?![A-Za-z-]*-(?:Version|User|Username|Id|Name|Type|Url|Host|Mode|Method):)[A-Za-z-]*(?:Token|Key|Api|Secret|Auth|Authorization|Password)[A-Za-z-]*:`;
+export const CREDENTIAL_HEADER_SCHEME = String.raw`\s*(?:(?:Bearer|Basic|token)\s+)?`;
+
+/**
+ * Whether the word after a credential option is not its value: a path (where a key is, not the key:
+ * `--tls-key /certs/server.key`; a base64 secret may contain `/` but does not start with one), or
+ * the next option (`--gecos`, `-v`). A value like `-Qx8v…` is the credential. Quotes around it are ignored.
+ */
+export function isPathOrNextOption(value: string): boolean {
+  const v = value.replace(/^["']/, '');
+  return /^(?:\/|\.{1,2}\/|~\/|--)/.test(v) || /^-[A-Za-z](?:["']?$)/.test(v);
+}
