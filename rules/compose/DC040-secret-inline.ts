@@ -755,7 +755,9 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
           continue;
         }
         const neo4j = neo4jAuthPasswords(env.name, env.value);
-        for (const p of [...neo4j, ...urlPasswords(env.value), ...urlQueryPasswords(env.value), ...goDsnPasswords(env.value), ...libpqPasswords(env.value)]) {
+        // Each reader needs one of these in the value (most values have none: no list is built).
+        const mayConnect = neo4j.length > 0 || env.value.includes('@') || env.value.includes('?') || env.value.includes('password=');
+        for (const p of mayConnect ? [...neo4j, ...urlPasswords(env.value), ...urlQueryPasswords(env.value), ...goDsnPasswords(env.value), ...libpqPasswords(env.value)] : []) {
           const pw = env.value.slice(p.start, p.end);
           const lit = literalValue(pw);
           if (lit !== null) {

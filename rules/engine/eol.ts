@@ -264,6 +264,23 @@ function normalizeSuffix(suffix: string): string {
  * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
  */
 export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFinding | undefined {
+  // Most images are not on an EOL line, and the same few are asked about in every file: that answer
+  // is remembered per reference and day. A finding is judged afresh (callers get an object of their own).
+  if (ref.tag === null) return undefined;
+  const key = `${today}\u0000${ref.registry ?? ''}\u0000${ref.repository}\u0000${ref.tag}`;
+  if (notEol.has(key)) return undefined;
+  const judged = computeJudgeImage(ref, today);
+  if (!judged) {
+    if (notEol.size >= 4096) notEol.clear();
+    notEol.add(key);
+  }
+  return judged;
+}
+
+/** References judged not EOL on a day (see judgeImage). */
+const notEol = new Set<string>();
+
+function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
   const official = catalogNameOf(ref);
   if (official === null || ref.tag === null) return undefined;
   const found = lineOfTag(official, ref.tag);

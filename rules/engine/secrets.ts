@@ -19,7 +19,7 @@ export function isCredentialName(name: string): boolean {
   const known = credentialNames.get(name);
   if (known !== undefined) return known;
   const answer = computeIsCredentialName(name);
-  if (credentialNames.size >= 4096) credentialNames.clear();
+  if (credentialNames.size >= 16384) credentialNames.clear();
   credentialNames.set(name, answer);
   return answer;
 }

@@ -40,6 +40,12 @@ export interface CommandValue {
 
 /** `command:` or `entrypoint:` of a service; undefined when absent, null when present but unreadable (e.g. a mapping). */
 export function commandValue(ctx: ComposeContext, service: Service, key: 'command' | 'entrypoint'): CommandValue | null | undefined {
+  // Once per service and key: the secret, password, Redis and data-store rules all read it, and each
+  // read split the words and interpolated them again. Callers do not change it.
+  return ctx.memo(service.map, key === 'command' ? 'commandValue' : 'entrypointValue', () => computeCommandValue(ctx, service, key));
+}
+
+function computeCommandValue(ctx: ComposeContext, service: Service, key: 'command' | 'entrypoint'): CommandValue | null | undefined {
   const entry = ctx.serviceGet(service, key);
   if (!entry) return undefined;
   const node = entry.value;
