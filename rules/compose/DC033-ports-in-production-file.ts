@@ -36,20 +36,24 @@ export function productionGlobOf(ctx: ComposeContext): string | undefined {
   return globMatching(ctx, ctx.path) ?? productionIncluder(ctx);
 }
 
-/** Whether a glob matches a path, remembered (every analysis of a file asks again; a match costs microseconds). */
-const matches = new Map<string, boolean>();
+/** Whether a glob matches a path, remembered per glob (every analysis of a file asks again; a match costs microseconds). */
+const matches = new Map<string, Map<string, boolean>>();
 
 function globMatching(ctx: ComposeContext, filePath: string): string | undefined {
-  const p = filePath.split('\\').join('/');
+  const p = filePath.includes('\\') ? filePath.split('\\').join('/') : filePath;
   for (const glob of ctx.options.productionGlobs ?? []) {
     if (typeof glob !== 'string' || glob.trim() === '') continue;
     const g = glob.trim();
-    const key = `${g}\u0000${p}`;
-    let hit = matches.get(key);
+    let byPath = matches.get(g);
+    if (!byPath) {
+      if (matches.size >= 64) matches.clear();
+      matches.set(g, (byPath = new Map()));
+    }
+    let hit = byPath.get(p);
     if (hit === undefined) {
       hit = matcher(g).match(p);
-      if (matches.size >= 4096) matches.clear();
-      matches.set(key, hit);
+      if (byPath.size >= 4096) byPath.clear();
+      byPath.set(p, hit);
     }
     if (hit) return g;
   }

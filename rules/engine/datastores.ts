@@ -56,9 +56,23 @@ const PATTERNS: [RegExp, DataStoreKind][] = [
 ];
 
 export function dataStoreOfImage(ref: ImageRef): DataStoreInfo | undefined {
-  for (const [re, kind] of PATTERNS) if (re.test(ref.repository)) return DATA_STORES[kind];
-  return undefined;
+  // By repository, remembered: several rules ask of every service's image, and each answer was a
+  // match against every pattern (each backtracking over the path).
+  const known = storeByRepository.get(ref.repository);
+  if (known !== undefined) return known ?? undefined;
+  let found: DataStoreInfo | null = null;
+  for (const [re, kind] of PATTERNS) {
+    if (re.test(ref.repository)) {
+      found = DATA_STORES[kind];
+      break;
+    }
+  }
+  if (storeByRepository.size >= 4096) storeByRepository.clear();
+  storeByRepository.set(ref.repository, found);
+  return found ?? undefined;
 }
+
+const storeByRepository = new Map<string, DataStoreInfo | null>();
 
 /**
  * Whether an image is a data store that keeps data on disk: moving it to another major version may
