@@ -65,3 +65,19 @@ describe('shell reader: case … esac inside $(…)', () => {
     assert.deepEqual(findings[0].range, { start: { line: 2, character: 'RUN '.length }, end: { line: 2, character: 'RUN '.length + OLLAMA.length } });
   });
 });
+
+describe('shell reader: redirections written without a blank', () => {
+  it('an unquoted > or < ends the word before it (POSIX XCU 2.3: an operator delimits a token)', () => {
+    assert.deepEqual(commands('curl -fsSL https://x/i.sh>/tmp/i.sh && sh /tmp/i.sh'), [
+      ['curl', '-fsSL', 'https://x/i.sh', '>/tmp/i.sh', '&&'],
+      ['sh', '/tmp/i.sh', 'null'],
+    ]);
+    assert.deepEqual(commands('cat<<EOF'), [['cat', '<<EOF', 'null']]);
+    assert.deepEqual(commands('echo "a b">out'), [['echo', '"a b"', '>out', 'null']]);
+  });
+
+  it('an IO number or a redirection already begun keeps its word; quoted or substituted > does not split', () => {
+    assert.deepEqual(commands('make 2>&1 1>>log 2>/dev/null &>all >>f'), [['make', '2>&1', '1>>log', '2>/dev/null', '&>all', '>>f', 'null']]);
+    assert.deepEqual(commands('echo "a>b" \'c<d\' $(echo e>f) x\\>y'), [['echo', '"a>b"', "'c<d'", '$(echo e>f)', 'x\\>y', 'null']]);
+  });
+});

@@ -183,6 +183,22 @@ function casePatternEnd(text: string, i: number): number {
   return j;
 }
 
+/**
+ * Whether an unquoted `>` or `<` at `i` ends the word that started at `start`: a redirection operator
+ * needs no blank before it (`curl -o- URL>/tmp/x` is the word `URL` and the redirection `>/tmp/x`),
+ * unless the word so far is an IO number (`2>&1`) or is already a redirection (`>>f`, `2>f`, `&>f`).
+ */
+function redirectionEndsWord(text: string, start: number, i: number): boolean {
+  if (i === start) return false;
+  let digits = true;
+  for (let k = start; k < i; k++) {
+    const c = text[k];
+    if (c === '>' || c === '<' || (k === start && c === '&')) return false;
+    if (c < '0' || c > '9') digits = false;
+  }
+  return !digits;
+}
+
 /** A word that starts at `start`: its value (quotes removed, escapes resolved) and the index after it (may pass the text's end). */
 function readWord(text: string, start: number): { value: string; end: number } {
   const n = text.length;
@@ -190,6 +206,7 @@ function readWord(text: string, start: number): { value: string; end: number } {
   let plainEnd = start;
   while (plainEnd < n) {
     const d = text.charCodeAt(plainEnd);
+    if ((d === 0x3e /* > */ || d === 0x3c) /* < */ && redirectionEndsWord(text, start, plainEnd)) return { value: text.slice(start, plainEnd), end: plainEnd };
     if (d > 0x7e || PLAIN_WORD_CHAR[d] === 1) {
       plainEnd++;
       continue;
@@ -213,6 +230,7 @@ function readQuotedWord(text: string, start: number): { value: string; end: numb
     const d = text[i];
     if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '(' || d === ')') break;
     if (d === '|') break;
+    if ((d === '>' || d === '<') && redirectionEndsWord(text, start, i)) break;
     if (d === '&') {
       // `&>`, `>&`, `2>&1` belong to the word; a lone `&` or `&&` ends it.
       const prevChar = i > start ? text[i - 1] : '';
