@@ -131,6 +131,12 @@ describe('messages name the cause', () => {
     assert.match(byService.cache, /every restart of the container loses it/);
   });
 
+  it("DC060 names the directory --dir moves Redis' files to, and says the service's settings put them there", () => {
+    const text = 'services:\n  cache:\n    image: redis:7.4\n    command: redis-server --dir /var/lib/redis --appendonly yes\n    volumes:\n      - cache:/data\nvolumes:\n  cache:\n';
+    const byService = messagesByService('DC060', text);
+    assert.match(byService.cache, /keeps its data in \/var\/lib\/redis, which is not mounted from a volume \(the volume at \/data is not where the service's own settings put its data\)/);
+  });
+
   it('DC022 says whether it read the Dockerfile or only knows the image by name', () => {
     const files = new Map([
       ['/h/compose.yaml', 'services:\n  web:\n    image: ghcr.io/acme/web:1.0\n  api:\n    build: ./api\n'],

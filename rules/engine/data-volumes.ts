@@ -7,6 +7,7 @@
  * https://hub.docker.com/_/postgres ("PGDATA", "Where to Store Data")
  * https://docs.docker.com/reference/compose-file/services/#volumes
  */
+import * as path from 'node:path';
 import { type Node } from 'yaml';
 import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
@@ -161,6 +162,22 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
     } else if (store.kind === 'cockroach') {
       // `--store=path=…` puts the store elsewhere, `--store=type=mem,…` in memory: not this rule's to judge.
       if (optionValue(ctx, service, '--store') !== undefined || optionValue(ctx, service, '-s') !== undefined) return undefined;
+    } else if (store.kind === 'redis' || store.kind === 'dragonfly') {
+      // `--dir` (Redis: also `dir` in its config file) moves the RDB/AOF files or Dragonfly's snapshots.
+      let moved: string | null | undefined;
+      if (store.kind === 'redis') moved = redisFacts(ctx, service)?.dir;
+      else {
+        const opt = optionValue(ctx, service, '--dir');
+        moved = opt === undefined ? undefined : opt === null || opt.trim() === '' ? null : path.posix.resolve(dir, opt.trim());
+      }
+      if (moved === null) return undefined;
+      if (moved !== undefined) {
+        const p = normalizeHostPath(moved);
+        if (!p) return undefined;
+        dir = p;
+        mountTarget = p;
+        configured = true;
+      }
     } else if (store.kind === 'mysql' || store.kind === 'mariadb' || store.kind === 'mongo') {
       const opt = optionValue(ctx, service, store.kind === 'mongo' ? '--dbpath' : '--datadir');
       if (opt === null) return undefined;

@@ -47,6 +47,12 @@ export interface RedisFacts {
   aofOffArg: CommandArg | null;
   /** Configured as a cache: `save ""` or an `allkeys-*` eviction policy, and AOF not asked for. */
   cache: boolean;
+  /**
+   * The directory the server writes its RDB and AOF files to when `dir` is set (`--dir /path` or `dir`
+   * in the config file), absolute (a relative one resolves against the working directory): undefined
+   * when it is not set (the image's working directory, /data), null when it cannot be known.
+   */
+  dir: string | null | undefined;
   /** The `command:` of the service (undefined when not set). */
   command: CommandValue | undefined;
   entrypoint: CommandValue | undefined;
@@ -165,6 +171,7 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     passwordArgs: [],
     aofOffArg: null,
     cache: false,
+    dir: undefined,
     command: cmds ? cmds.command : undefined,
     entrypoint: cmds ? cmds.entrypoint : undefined,
     commandIsServerArgs: false,
@@ -238,6 +245,20 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     }
   }
   const confGet = (name: string): string[] | undefined | null => (conf === 'none' ? undefined : conf === null ? null : conf.get(name));
+
+  // Where the data goes: `dir` (redis.conf: "The working directory. The DB will be written inside
+  // this directory"; relative to the server's working directory). A config file that cannot be read
+  // may set it.
+  const workdir = () => scalarString(ctx.serviceGet(service, 'working_dir')?.value) ?? '/data';
+  const dirOpt = opt('dir');
+  if (dirOpt) {
+    const v = dirOpt.values[0]?.value;
+    facts.dir = v === null || v === undefined || v === '' ? null : path.posix.resolve(workdir(), v);
+  } else {
+    const fromConf = confGet('dir');
+    if (fromConf === null) facts.dir = null;
+    else if (fromConf !== undefined) facts.dir = fromConf[0] ? path.posix.resolve(workdir(), fromConf[0]) : null;
+  }
 
   // Authentication.
   const requirepass = opt('requirepass');
