@@ -248,6 +248,10 @@ describe('DF039: a merge is not safe when the first RUN may install a new copy o
     assert.deepEqual(flagsOf('DF039', 'fires-replaces-bin-sh.dockerfile'), ['6:false', '13:false', '18:false']);
   });
 
+  it('nor when each RUN\'s shell reads startup files: a login or interactive SHELL, or ENV BASH_ENV (review 13, probes df-01 and df-02)', () => {
+    assert.deepEqual(flagsOf('DF039', 'fires-startup-files.dockerfile'), ['8:false', '10:false', '17:false', '24:false', '30:true']);
+  });
+
   it('pip3 upgrading pip, npm installing npm, a version manager (n lts), a use inside $(…): the merged shell would run the copy it hashed first (review 6 df-01, review 7 probe 03); safe when the program never ran before', () => {
     assert.deepEqual(flagsOf('DF039', 'fires-reinstalls-program.dockerfile'), ['5:true', '7:false', '12:false', '18:false', '23:false', '29:true']);
   });

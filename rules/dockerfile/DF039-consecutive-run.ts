@@ -1,9 +1,11 @@
-import type { Instruction } from 'dockerfile-ast';
+import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { RunInstruction } from '../engine/dockerfile';
 import { baseName, replacesBinSh } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
 import { changesShellState, flagKey, joinable, joinAdjacentRuns, nonPosixShellAt, runAtLine } from '../engine/packages';
+import { propertiesOf, stageChain } from '../engine/stage-scope';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
 
 interface Data {
   /** First line of the RUN this one follows. */
@@ -25,6 +27,30 @@ function definesFunction(run: RunInstruction): boolean {
 }
 
 /** A program or package name without its version: `pip3` → `pip`, `npm@10` → `npm`, `python3.12` → `python`. */
+/**
+ * Whether each RUN's shell reads startup files when it starts, before the first command runs: the
+ * SHELL in effect at `line` is a login or interactive shell (`bash -l`, `--login`, `-i`: it reads
+ * /etc/profile and ~/.profile, or ~/.bashrc), or an ENV BASH_ENV is declared (bash reads that file
+ * when it starts non-interactively). A RUN that writes such a file (nvm's installer into $BASH_ENV,
+ * rustup into ~/.profile) is read by the next RUN's new shell; merged, the one shell read the files
+ * before the first command wrote them (review 13, probes df-01 and df-02; bash(1), INVOCATION).
+ */
+function readsStartupFiles(ctx: DockerfileContext, stage: Stage, line: number): boolean {
+  let shell: string[] | null = null;
+  let bashEnv = false;
+  for (const s of stageChain(stage).reverse()) {
+    for (const ins of s.instructions) {
+      if (s === stage && ins.getRange().start.line >= line) break;
+      const keyword = ins.getKeyword();
+      if (keyword === 'SHELL') {
+        const strings = (ins as JSONInstruction).getJSONStrings();
+        if (strings.length > 0) shell = strings.map((j) => ctx.jsonStringValue(j));
+      } else if (keyword === 'ENV' && propertiesOf(ins).some((p) => p.getName() === 'BASH_ENV')) bashEnv = true;
+    }
+  }
+  return bashEnv || (shell !== null && shell.slice(1).some((a) => a === '--login' || /^-[A-Za-z]*[il][A-Za-z]*$/.test(a)));
+}
+
 function unversioned(name: string): string {
   return baseName(name)
     .toLowerCase()
@@ -70,7 +96,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every RUN adds a layer. Files a later RUN deletes still ship in the earlier layer, and each layer is one more to pull, store and scan. Joining consecutive RUNs keeps cleanup in the same layer as what it cleans and the image smaller. SECURITY-GUIDELINES.md §6 "Minimize layers – reduce attack surface".',
     bad: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Merge with the previous RUN" turns `RUN a` + `RUN b` into `RUN a \\` / `    && b`, using the continuation style the RUNs already use (leading or trailing `&&`, their indentation; otherwise a leading `&&` indented by four spaces) and the file\'s escape character and line endings; comment lines between stay inside the continued RUN, blank lines go; not offered when a `# hadolint ignore=…` (or `shell=`) pragma stands between them, since it applies to the instruction below it and inside the merged RUN it would apply to nothing. When the second RUN is more than one and-list at its top level (`set -eux; adduser …`, `test -f x || echo missing`, a background `&`, parentheses; read with the shell parser, so operators inside quotes and `$(…)` do not count), `a && b` would attach `a` to the first and-list only (`a && set -eux; adduser` is `(a && set -eux); adduser`, and a failing `a` no longer fails the build), so the merge is written `RUN a || exit; \\` / `    b` instead: a failing `a` ends the shell with its own status, and `b` stays the same top-level list it was in its own RUN, so its `set -e` and any command later appended to it behave as before. (Wrapping `b` as `a && { b; }` was not chosen: `set -e` inside a group is ignored as soon as something is appended after it with `&&`, which other fixes do.) Not offered when the first RUN ends with a comment, a `;` or a background `&`, when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or under a non-POSIX shell: a SHELL of PowerShell or cmd (in the stage or a stage it builds on), or, with no SHELL, a Windows base image, whose default shell is `cmd /S /C` (cmd reads `;` as a separator of arguments, so `a || exit; b` would skip `b` whenever `a` succeeds). Safe when the first RUN does not change shell state; when it does (`cd`, `export`, `set`, `source`, an assignment, `exit`, a function definition), the second command would run in that changed state (after `set -e` in the first RUN, the second also runs under it), so the fix is a single quick fix only; likewise when the first RUN may install a new copy of a program the second runs (it runs that program and names it as an argument: `pip3 install --upgrade pip` before `pip3 install …`, `npm install -g npm@10` before `npm ci`, also through `sudo`; or it runs a version manager, `npm install -g n && n lts` before `npm ci`; the second RUN\'s use is read in its text, `$(pip3 --version)` included), since a shell keeps running the copy it found first (its command hash: after `pip3 install --upgrade pip` on Ubuntu the merged step would run the old `/usr/bin/pip3`, which then fails with `ImportError: cannot import name \'main\'`, pypa/pip#5240), where a RUN of its own, a new shell, finds the new one; and when the first RUN points /bin/sh at another shell (`ln -sf /bin/bash /bin/sh`, `dpkg-reconfigure dash`): the second RUN ran under the new shell, the merged script would run under the old one (valheim-server-docker\'s `[[ … ]]` after it).',
+    fix: '"Merge with the previous RUN" turns `RUN a` + `RUN b` into `RUN a \\` / `    && b`, using the continuation style the RUNs already use (leading or trailing `&&`, their indentation; otherwise a leading `&&` indented by four spaces) and the file\'s escape character and line endings; comment lines between stay inside the continued RUN, blank lines go; not offered when a `# hadolint ignore=…` (or `shell=`) pragma stands between them, since it applies to the instruction below it and inside the merged RUN it would apply to nothing. When the second RUN is more than one and-list at its top level (`set -eux; adduser …`, `test -f x || echo missing`, a background `&`, parentheses; read with the shell parser, so operators inside quotes and `$(…)` do not count), `a && b` would attach `a` to the first and-list only (`a && set -eux; adduser` is `(a && set -eux); adduser`, and a failing `a` no longer fails the build), so the merge is written `RUN a || exit; \\` / `    b` instead: a failing `a` ends the shell with its own status, and `b` stays the same top-level list it was in its own RUN, so its `set -e` and any command later appended to it behave as before. (Wrapping `b` as `a && { b; }` was not chosen: `set -e` inside a group is ignored as soon as something is appended after it with `&&`, which other fixes do.) Not offered when the first RUN ends with a comment, a `;` or a background `&`, when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or under a non-POSIX shell: a SHELL of PowerShell or cmd (in the stage or a stage it builds on), or, with no SHELL, a Windows base image, whose default shell is `cmd /S /C` (cmd reads `;` as a separator of arguments, so `a || exit; b` would skip `b` whenever `a` succeeds). Safe when the first RUN does not change shell state; when it does (`cd`, `export`, `set`, `source`, an assignment, `exit`, a function definition), the second command would run in that changed state (after `set -e` in the first RUN, the second also runs under it), so the fix is a single quick fix only; likewise when the first RUN may install a new copy of a program the second runs (it runs that program and names it as an argument: `pip3 install --upgrade pip` before `pip3 install …`, `npm install -g npm@10` before `npm ci`, also through `sudo`; or it runs a version manager, `npm install -g n && n lts` before `npm ci`; the second RUN\'s use is read in its text, `$(pip3 --version)` included), since a shell keeps running the copy it found first (its command hash: after `pip3 install --upgrade pip` on Ubuntu the merged step would run the old `/usr/bin/pip3`, which then fails with `ImportError: cannot import name \'main\'`, pypa/pip#5240), where a RUN of its own, a new shell, finds the new one; and when the first RUN points /bin/sh at another shell (`ln -sf /bin/bash /bin/sh`, `dpkg-reconfigure dash`): the second RUN ran under the new shell, the merged script would run under the old one (valheim-server-docker\'s `[[ … ]]` after it); and when each RUN\'s shell reads startup files as it starts — a login or interactive SHELL (`["/bin/bash", "-l", "-c"]`, `--login`, `-i`) or an `ENV BASH_ENV` in the stage (bash(1), INVOCATION): a first RUN that writes them (nvm\'s documented Docker install appends to `$BASH_ENV`, rustup to `~/.profile`) is read by the second RUN\'s new shell, while the merged shell read them before the first command ran (`nvm: command not found`).',
     guideline: '§6 Image Build Security — "Minimize layers"',
     equivalents: ['hadolint DL3059 (multiple consecutive RUN instructions, consider consolidation)'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3059', 'https://docs.docker.com/build/building/best-practices/#run', 'https://docs.docker.com/build/guide/layers/'],
@@ -110,7 +136,7 @@ export default defineRule<'dockerfile', Data>({
     if (!edits) return undefined;
     // A first RUN that points /bin/sh at bash: the second ran under bash, the merged script would not (review 10, probe df-05).
     const firstText = ctx.text.slice(ctx.offsetAt(first.instruction.getRange().start), ctx.offsetAt(first.instruction.getRange().end));
-    const safe = !changesShellState(first) && !definesFunction(first) && !reinstallsAProgramUsedAfter(first, second) && !replacesBinSh(firstText);
+    const safe = !changesShellState(first) && !definesFunction(first) && !reinstallsAProgramUsedAfter(first, second) && !replacesBinSh(firstText) && !(second.stage && readsStartupFiles(ctx, second.stage, data.line));
     return { title: 'Merge with the previous RUN', safe, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });
