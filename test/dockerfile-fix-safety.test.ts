@@ -5,7 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
+import { DiskWorkspace } from '../rules/node/files';
 import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
 
 /** The safety flag of each fix a rule offers on one fixture case, in the order of the findings' lines: `line:safe` (1-based lines). */
@@ -254,5 +259,30 @@ describe('DF039: a merge is not safe when the first RUN may install a new copy o
 
   it('pip3 upgrading pip, npm installing npm, a version manager (n lts), a use inside $(…): the merged shell would run the copy it hashed first (review 6 df-01, review 7 probe 03); safe when the program never ran before', () => {
     assert.deepEqual(flagsOf('DF039', 'fires-reinstalls-program.dockerfile'), ['5:true', '7:false', '12:false', '18:false', '23:false', '29:true']);
+  });
+});
+
+describe('DF015: ADD → COPY is safe only for a source that is not a tar archive by content (review 13, probe df-03)', () => {
+  it('reads the sources in the build context: an archive named like a plain file is reported as one; a file not found is judged by its name', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'rootfs'), zlib.gzipSync(Buffer.from('a tar stream would be here')));
+      fs.writeFileSync(path.join(dir, 'blob'), Buffer.from([0x00, 0x01, 0x02, 0x03]));
+      fs.writeFileSync(path.join(dir, 'notes'), 'plain text\n');
+      fs.mkdirSync(path.join(dir, 'conf'));
+      fs.writeFileSync(path.join(dir, 'conf', 'app.ini'), '[app]\n');
+      const text = ['FROM alpine:3.22', 'ADD rootfs /opt/', 'ADD blob /opt/', 'ADD notes /opt/', 'ADD conf /etc/app/', 'ADD missing /opt/', 'ADD missing.yml /opt/', 'USER 1000', ''].join('\n');
+      const file = path.join(dir, 'Dockerfile');
+      fs.writeFileSync(file, text);
+      const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
+      const found = analysis.findings.filter((f) => f.code === 'DF015').map((f) => {
+        const fix = fixFinding(allRules, analysis.context, f);
+        return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
+      });
+      assert.deepEqual(found, ['2:info:none', '3:warning:false', '4:warning:true', '5:warning:true', '6:warning:false', '7:warning:true']);
+      assert.match(analysis.findings.find((f) => f.code === 'DF015')!.message, /ADD extracts the local archive rootfs/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import type { Instruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
+import { servicesBuilding } from '../engine/relations';
 
 type Data =
   /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
@@ -20,6 +22,70 @@ function displaySource(value: string): string {
   let v = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/, '');
   if (v.length > 80) v = v.slice(0, 77) + '…';
   return v;
+}
+
+/**
+ * The folders a Dockerfile's build context may be: the contexts of the compose services that build it,
+ * its own folder, and the folders above it up to the repository root (`docker build -f sub/Dockerfile .`).
+ */
+function contextCandidates(ctx: DockerfileContext): string[] {
+  const out = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
+  let dir = path.dirname(ctx.path);
+  for (let up = 0; up <= MAX_CONTEXT_UP; up++) {
+    out.push(dir);
+    if (ctx.workspace.exists(path.join(dir, '.git')) || path.dirname(dir) === dir) break;
+    dir = path.dirname(dir);
+  }
+  return [...new Set(out)];
+}
+
+const MAX_CONTEXT_UP = 4;
+
+/**
+ * Names of file types that are not tar archives (text, code, configuration, certificates, images, and
+ * zip-based or other formats ADD does not unpack). Docker decides by content, not by name, but a file
+ * named like these is not a tar archive unless something went very wrong.
+ */
+const NOT_AN_ARCHIVE_NAME = /\.(?:txt|md|rst|json|jsonc|ya?ml|toml|ini|conf|cfg|cnf|xml|html?|css|scss|js|mjs|cjs|jsx|tsx?|vue|py|rb|php|pl|lua|go|rs|java|kt|scala|c|h|cc|cpp|hpp|cs|sh|bash|zsh|ps1|bat|cmd|sql|csv|env|properties|lock|pem|crt|cer|key|pub|jks|p12|pfx|so|dll|exe|jar|war|ear|whl|zip|apk|deb|rpm|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf|wasm|service|timer|socket|rules|repo|list|gpg|asc|patch|diff|template|tmpl|tpl|j2|dist|example|sample)$/i;
+
+/**
+ * What a local source is, found in one of the folders the build context may be: a folder (its files are
+ * copied, never unpacked), a tar archive by its first bytes (gzip 1f 8b, bzip2 `BZh`, xz fd `7zXZ` 00,
+ * zstd 28 b5 2f fd, or `ustar` at offset 257: the formats ADD unpacks, recognised by content, not by
+ * name), another binary file (an old tar without the `ustar` mark is binary too: it may be one), or a
+ * text file; undefined when it is in none of them or is a glob.
+ */
+function sourceContent(ctx: DockerfileContext, source: string, contexts: () => string[]): 'folder' | 'archive' | 'binary' | 'file' | undefined {
+  const rel = source.replace(/^(?:\.\/)+/, '');
+  if (rel === '' || rel === '.' || source.endsWith('/')) return 'folder';
+  if (/[*?[]/.test(rel)) return undefined;
+  const ws = ctx.workspace;
+  for (const dir of contexts()) {
+    const p = path.resolve(dir, rel);
+    if (ws.listDir?.(p) !== undefined) return 'folder';
+    const head = ws.readHead?.(p, 512);
+    if (head) return isArchiveHead(head) ? 'archive' : head.includes(0) ? 'binary' : 'file';
+    // Without byte reads: a file read as text has no NUL byte, so it is no tar; one that exists but cannot be read may be.
+    if (ws.readText(p) !== undefined) return 'file';
+    if (ws.exists(p)) return 'binary';
+  }
+  return undefined;
+}
+
+function isArchiveHead(b: Uint8Array): boolean {
+  const at = (k: number, ...bytes: number[]) => bytes.every((x, i) => b[k + i] === x);
+  return at(0, 0x1f, 0x8b) || at(0, 0x42, 0x5a, 0x68) || at(0, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || at(0, 0x28, 0xb5, 0x2f, 0xfd) || at(257, 0x75, 0x73, 0x74, 0x61, 0x72);
+}
+
+/**
+ * Whether ADD may unpack a local source, so that COPY would change the image (review 13, probe df-03:
+ * `ADD rootfs /opt/` with `rootfs` a gzip tar): found in the context, as its content says; not found,
+ * unless its name is that of a file type that is not an archive.
+ */
+function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => string[]): boolean {
+  const content = sourceContent(ctx, source, contexts);
+  if (content !== undefined) return content === 'archive' || content === 'binary';
+  return !NOT_AN_ARCHIVE_NAME.test(source.replace(/\/+$/, '').split('/').pop() ?? '');
 }
 
 function addInstructions(ctx: DockerfileContext): Instruction[] {
@@ -44,11 +110,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…) is reported as information: ADD extracts it, which is fine when intended. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
-    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Safe, except when a source comes from an ARG default (the ARG could be set to a URL at build time: offered as a single quick fix). Docker recognises archives by content, not by name: a tar archive named without an archive extension would stop being extracted. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
+    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of compose services that build the Dockerfile, its own folder, and the folders above it up to the repository root): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
     guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Supply Chain Security"',
     equivalents: ['hadolint DL3020 (use COPY instead of ADD for files and folders)', 'Trivy DS-0005 (ADD instead of COPY)', 'Checkov CKV_DOCKER_4 (ensure that COPY is used instead of ADD)', 'KICS "Add Instead of Copy"'],
     references: [
@@ -97,9 +163,19 @@ export default defineRule<'dockerfile', Data>({
         out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(archive.value), glob: !looksLikeArchive(archive.value) } });
         continue;
       }
+      // A file named like a plain file that is a tar archive by content: ADD unpacks it too.
+      let contexts: string[] | undefined;
+      const candidates = () => (contexts ??= contextCandidates(ctx));
+      const byContent = unpack === 'false' ? undefined : kinds.find((k) => k.kind === 'local' && sourceContent(ctx, k.value, candidates) === 'archive');
+      if (byContent) {
+        out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(byContent.value), glob: false } });
+        continue;
+      }
       const fixable = !ADD_ONLY_FLAGS.some((f) => flag(f));
       const keyword = ctx.text.slice(ctx.offsetAt(keywordRange.start), ctx.offsetAt(keywordRange.end));
-      out.push({ range: keywordRange, data: { problem: 'local' as const, keywordRange: fixable ? keywordRange : null, keyword, safe: !viaArg } });
+      // Safe only when no source may be an archive that COPY would stop unpacking (an explicit --unpack=false unpacks nothing).
+      const mayUnpack = unpack !== 'false' && kinds.some((k) => k.kind === 'local' && mayBeArchive(ctx, k.value, candidates));
+      out.push({ range: keywordRange, data: { problem: 'local' as const, keywordRange: fixable ? keywordRange : null, keyword, safe: !viaArg && !mayUnpack } });
     }
     return out;
   },

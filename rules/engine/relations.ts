@@ -133,6 +133,10 @@ class AnalysisWorkspace implements WorkspaceView {
     this.reads.push(dir);
     return this.base.listDir?.(dir);
   }
+  readHead(p: string, max: number): Uint8Array | undefined {
+    this.reads.push(p);
+    return this.base.readHead?.(p, max);
+  }
   gitIndex(repoRoot: string): Uint8Array | null | undefined {
     this.reads.push(path.join(repoRoot, '.git', 'index'));
     return this.base.gitIndex?.(repoRoot);

@@ -120,6 +120,12 @@ export interface WorkspaceView {
    * when it cannot be read. Optional: without it, whether git tracks a file is not known.
    */
   gitIndex?(repoRoot: string): Uint8Array | null | undefined;
+  /**
+   * The first bytes (at most `max`) of a regular file, whatever its content, or undefined when it
+   * cannot be read (absent, a folder or symbolic link, outside the workspace). Optional: for rules
+   * that tell a file's type by its content (a tar archive named like a plain file).
+   */
+  readHead?(path: string, max: number): Uint8Array | undefined;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceView = {

@@ -301,6 +301,25 @@ export class DiskWorkspace implements WorkspaceView {
     return found;
   }
 
+  readHead(p: string, max: number): Uint8Array | undefined {
+    const open = this.overlay(p);
+    if (open !== undefined) return Buffer.from(open, 'utf8').subarray(0, max);
+    if (!this.allowed(p)) return undefined;
+    let fd: number | undefined;
+    try {
+      // Regular files only: lstat refuses a symbolic link, as every other read here does.
+      if (!fs.lstatSync(p).isFile()) return undefined;
+      fd = fs.openSync(p, 'r');
+      const buf = Buffer.alloc(max);
+      const n = fs.readSync(fd, buf, 0, max, 0);
+      return buf.subarray(0, n);
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
   listDir(dir: string): string[] | undefined {
     if (!this.allowed(dir)) return undefined;
     const hit = this.dirCache.get(dir);
