@@ -37,6 +37,12 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^docker\.elastic\.co\/(?:elasticsearch\/elasticsearch|kibana\/kibana|logstash\/logstash)(?:-oss)?$/, user: '1000' },
   { match: /^\/opensearchproject\/opensearch(?:-dashboards)?$/, user: '1000' },
   { match: /^\/grafana\/grafana(?:-oss|-enterprise)?$/, user: '472' },
+  // grafana/loki cmd/loki/Dockerfile: `USER 10001` (non-root since grafana/loki#1706, Loki 1.5; review 13, probe dc-05).
+  { match: /^\/grafana\/loki$/, when: (r) => atLeast(r.tag, [1, 5]), user: '10001' },
+  // grafana/tempo cmd/tempo/Dockerfile: `USER 10001:10001` (Tempo 2.0 and later).
+  { match: /^\/grafana\/tempo$/, when: (r) => atLeast(r.tag, [2, 0]), user: '10001' },
+  // open-telemetry/opentelemetry-collector-releases distributions/*/Dockerfile: `USER ${USER_UID}:${USER_GID}`, ARG USER_UID=10001.
+  { match: /^(?:ghcr\.io\/open-telemetry\/opentelemetry-collector-releases|\/otel)\/opentelemetry-collector(?:-contrib|-k8s|-otlp)?$/, user: '10001' },
   { match: /^(?:quay\.io)?\/prom\/|^quay\.io\/prometheus\//, user: 'nobody' },
   { match: /^\/bitnami\//, user: '1001' },
   { match: /^gcr\.io\/distroless\//, when: (r) => /(?:^|-)nonroot$/.test(r.tag ?? ''), user: 'nonroot' },

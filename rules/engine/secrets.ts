@@ -55,11 +55,14 @@ export function isTemplatePlaceholder(value: string): boolean {
   return TEMPLATE_PLACEHOLDER.test(value.trim());
 }
 
-/** Values that are obviously not a credential even under a credential-shaped name. */
+/**
+ * Values that are obviously not a credential even under a credential-shaped name: empty, a boolean word,
+ * or a 0/1 switch (docker-socket-proxy's `SECRETS=0`, `AUTH=0` revoke access to an API section: review 13, probe dc-01).
+ */
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
-  return /^(?:true|false|yes|no|on|off|null|none)$/i.test(v);
+  return /^(?:true|false|yes|no|on|off|null|none|0|1)$/i.test(v);
 }
 
 /**
