@@ -1,13 +1,14 @@
 import { defineRule } from '../engine/rule';
 import { serviceVolumes } from '../engine/compose-volumes';
+import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { engineApiExposure } from '../engine/docker-socket';
 
 interface Data {
   service: string;
   /** What is mounted, as Compose resolves it (or as written when a variable in it is unknown). */
   source: string;
-  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`); `target`: an unknown path mounted at the socket's path in the container. */
-  what: 'socket' | 'directory' | 'target';
+  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`); `target`: an unknown path mounted at the socket's path in the container; `use_api_socket`: Compose mounts the socket itself. */
+  what: 'socket' | 'directory' | 'target' | 'use_api_socket';
   readOnly: boolean;
   /** Where it is mounted in the container (as Compose resolves it), when known. */
   target: string | null;
@@ -22,7 +23,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
+    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
     why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
     bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro   # the one reviewed exception\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
@@ -32,6 +33,7 @@ export default defineRule<'compose', Data>({
     references: [
       'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
       'https://docs.docker.com/reference/compose-file/services/#volumes',
+      'https://docs.docker.com/reference/compose-file/services/#use_api_socket',
       'https://docs.docker.com/reference/compose-file/volumes/',
       'https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html',
     ],
@@ -39,6 +41,12 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
+      // `use_api_socket: true`: Compose gives the container the Engine API socket (and the CLI's registry credentials) itself.
+      const api = lookupKey(ctx, service, 'use_api_socket');
+      if (api && api !== 'unknown' && resolvedScalar(api.ctx, api.entry.value)?.trim().toLowerCase() === 'true') {
+        const at = api.ctx === ctx && !api.inherited ? ctx.rangeOf(api.entry.reportNode) : ctx.rangeOf(service.nameNode);
+        out.push({ range: at, data: { service: service.name, source: 'use_api_socket: true', what: 'use_api_socket' as const, readOnly: false, target: null, namedVolume: null } });
+      }
       for (const m of serviceVolumes(ctx, service)) {
         const found = engineApiExposure(m);
         if (!found) continue;
@@ -49,6 +57,7 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
+    if (d.what === 'use_api_socket') return `Service '${d.service}' sets use_api_socket: true, so Compose gives it the Docker Engine API socket: whoever controls the container controls the Docker daemon, and so the host.`;
     const via = d.namedVolume ? ` through volume '${d.namedVolume}'` : '';
     const ro = d.readOnly ? ' (read-only does not limit the API)' : '';
     if (d.what === 'target') {
