@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder } from '../engine/secrets';
+import { isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -413,18 +413,6 @@ function isPlaceholderPassword(value: string): boolean {
   // Quotes only (`${SECRET:-""}`: Compose keeps them, the value is two quote characters), or a key's bare prefix (`sk-`, `ghp_`).
   if (/^(?:""|'')$/.test(v) || /^(["']?)[a-z]{2,5}[-_]\1$/i.test(v)) return true;
   return /^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\{\{[^}]*\}\}|\*+|x{3,}|\.\.\.|…|%[sv]|%\([^)]*\)s|invalid|unset|undefined|disabled|placeholder|dummy|empty|none|null)$/i.test(v);
-}
-
-/** `scheme://user:password@` in a value, with the password's offsets in `raw`. */
-function urlPasswords(raw: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
-  const re = /\b[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^\s/?#@:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
-  for (let m = re.exec(raw); m; m = re.exec(raw)) {
-    const start = m.index + m[0].length - 1 - m[2].length;
-    out.push({ start, end: start + m[2].length });
-  }
-  return out;
 }
 
 /**

@@ -4,7 +4,7 @@ import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compo
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
 import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
-import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { isCredentialName, isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { tokenKind } from '../engine/secret-tokens';
 import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
 import { isDeclaredBefore } from '../engine/packages';
@@ -25,6 +25,8 @@ interface Data {
   globalRead?: boolean;
   /** The value when it is written literally (for the fix only; never in a message), else null. */
   literal: string | null;
+  /** The value is a connection string (`scheme://user:password@host`) with this literal password, under any name (review 13, probe df-05). */
+  urlPassword?: string;
   /** Where the instruction is: index of its stage (-1 for global ARGs) and of the instruction in it, and of the property. */
   stage: number;
   instruction: number;
@@ -35,6 +37,16 @@ interface Data {
 function isStandIn(value: string): boolean {
   const v = value.replace(/[-_.\s]/g, '');
   return v.length > 0 && /^(.)\1*$/.test(v);
+}
+
+/** The literal password of a connection string written whole in the value (`postgres://app:pw@db/app`), or null. */
+function connectionPassword(raw: string | null): string | null {
+  if (raw === null || /[$`]/.test(raw)) return null;
+  for (const p of urlPasswords(raw)) {
+    const pw = raw.slice(p.start, p.end);
+    if (pw !== '' && !isPlaceholderValue(pw) && !isStandIn(pw) && !isTemplatePlaceholder(pw)) return pw;
+  }
+  return null;
 }
 
 function literalOf(raw: string | null): string | null {
@@ -226,7 +238,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`, nor keys and tokens under a prefix that front-end build tools compile into browser code — `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_` — which are public by design and which a secret mount could not keep out of the shipped code; a `*SECRET*` or `*PASSWORD*` there is still reported), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name. Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. The message names the variable, never its value.',
+    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`, nor keys and tokens under a prefix that front-end build tools compile into browser code — `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_` — which are public by design and which a secret mount could not keep out of the shipped code; a `*SECRET*` or `*PASSWORD*` there is still reported), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name —, or a connection string with a literal password (`postgres://app:<password>@db/app`, under any name such as `DATABASE_URL`; not when the password is a `${…}` reference or a placeholder). Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. The message names the variable, never its value.',
     why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
     bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
     good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
@@ -263,10 +275,13 @@ export default defineRule<'dockerfile', Data>({
             if (report && raw !== null && literal === null && stageOf && onlyUndeclaredReferences(ctx, stageOf, ins.getRange().start.line, raw)) report = false;
           }
         }
+        // A connection string with its password, under any name (DATABASE_URL): the password is in the image or the history all the same.
+        const urlPassword = report ? null : connectionPassword(raw);
+        if (urlPassword !== null) report = kind === 'ARG' ? !global || literal !== null : inImageStage || literal !== null;
         if (!report) return;
         out.push({
           range: p.getRange(),
-          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), stage, instruction: index, property: k },
+          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(urlPassword !== null ? { urlPassword } : {}), stage, instruction: index, property: k },
           severity: token !== null ? 'error' : undefined,
         });
       });
@@ -282,7 +297,7 @@ export default defineRule<'dockerfile', Data>({
     return out;
   },
   secrets(d) {
-    return d.literal === null ? [] : [d.literal];
+    return [...(d.literal === null ? [] : [d.literal]), ...(d.urlPassword ? [d.urlPassword] : [])];
   },
   message(d) {
     if (d.token) {
@@ -290,6 +305,11 @@ export default defineRule<'dockerfile', Data>({
     }
     // Nothing reads it: the value is in the Dockerfile only, not in any build (review 6, probe df-08).
     if (d.kind === 'ARG' && d.global && d.globalRead === false) return `ARG ${d.name} writes a secret into the Dockerfile as its default, and no stage reads it; remove it.`;
+    if (d.urlPassword) {
+      const where = d.kind === 'ARG' ? 'is recorded in the image history and build metadata' : d.inImage ? 'is stored in the image, where anyone who can pull it reads it with docker inspect' : 'is written into the Dockerfile and the build cache of this stage';
+      const instead = d.kind === 'ENV' && d.inImage ? 'provide the connection string at run time (compose environment from .env, or a secret)' : 'use a secret mount (RUN --mount=type=secret) instead';
+      return `${d.kind} ${d.name} holds a connection string with a literal password, which ${where}; ${instead}.`;
+    }
     if (d.kind === 'ARG') {
       return `ARG ${d.name} passes a secret as a build argument: its value is recorded in the image history and build metadata; use a secret mount (RUN --mount=type=secret) instead.`;
     }

@@ -3,7 +3,7 @@
  * (DF020…) secret rules. Values are never copied into messages: callers report names only.
  */
 
-const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY)(?:$|_|-)/i;
+const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY|SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH)(?:$|_|-)/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
@@ -127,4 +127,16 @@ export const CREDENTIAL_HEADER_SCHEME = String.raw`\s*(?:(?:Bearer|Basic|token)\
 export function isPathOrNextOption(value: string): boolean {
   const v = value.replace(/^["']/, '');
   return /^(?:\/|\.{1,2}\/|~\/|--)/.test(v) || /^-[A-Za-z](?:["']?$)/.test(v);
+}
+
+/** `scheme://user:password@` in a value, with the password's offsets in `raw`. */
+export function urlPasswords(raw: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
+  const re = /\b[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^\s/?#@:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const start = m.index + m[0].length - 1 - m[2].length;
+    out.push({ start, end: start + m[2].length });
+  }
+  return out;
 }
