@@ -159,6 +159,12 @@ describe('messages name the cause', () => {
     assert.match(inBuilder, /go into the builder stage's layers and the build cache \(not the final image, unless built with --target\)\.$/);
     const final = 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]\n';
     assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', final]]), '/d/Dockerfile')[0], /go into the image\.$/);
+    // The builder's own base unresolved changes nothing: no later stage can build on it (review 13, probe df-06).
+    const unresolved = 'FROM ${BASE_REGISTRY}/${BASE_IMAGE}:${BASE_TAG} AS builder\nWORKDIR /app\nCOPY . .\nRUN npm ci\n\nFROM node:24-alpine\nUSER 1000\nCOPY --from=builder /app/node_modules /app/node_modules\n';
+    assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', unresolved]]), '/d/Dockerfile')[0], /go into the builder stage's layers/);
+    // A later stage whose base is unresolved may build on the builder: the files may reach the image.
+    const later = 'FROM node:24 AS builder\nCOPY . /app\nRUN npm ci\n\nFROM ${FINAL_BASE}\nUSER 1000\nCOPY --from=builder /app/node_modules /app/node_modules\n';
+    assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', later]]), '/d/Dockerfile')[0], /go into the image\.$/);
   });
   it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one; the sudoers NOPASSWD tag is not a password', () => {
     for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN', 'NOPASSWD']) assert.equal(isCredentialName(name), false, name);

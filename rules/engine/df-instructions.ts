@@ -189,9 +189,14 @@ export function copySourceOnlyStages(ctx: DockerfileContext): ReadonlySet<Stage>
 
 function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
   const none: ReadonlySet<Stage> = new Set();
-  if (ctx.stages.length < 2 || ctx.stages.some((s) => s.base.kind === 'unknown')) return none;
+  if (ctx.stages.length < 2) return none;
   const builtOn = new Set<Stage>();
-  for (const s of ctx.stages) for (const ancestor of stageChain(s).slice(1)) builtOn.add(ancestor);
+  for (const s of ctx.stages) {
+    for (const ancestor of stageChain(s).slice(1)) builtOn.add(ancestor);
+    // A base that cannot be resolved (`FROM ${BASE}`) may name any earlier stage: each may be built on.
+    // An unresolved base of the builder itself changes nothing about the stages after it (review 13, probe df-06).
+    if (s.base.kind === 'unknown') for (const earlier of ctx.stages) if (earlier.index < s.index) builtOn.add(earlier);
+  }
   const copied = new Set<Stage>();
   for (const stage of ctx.stages) {
     for (const ins of stage.instructions) {
