@@ -15,9 +15,10 @@ import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 import { commandValue } from '../engine/service-command';
+import { parseShell } from '../engine/shell';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
-export type ValueSource = 'environment' | 'build.args' | 'command';
+export type ValueSource = 'environment' | 'build.args' | 'command' | 'healthcheck' | 'configs';
 
 export type InlineKind =
   /** A credential-named variable with a literal value. */
@@ -540,6 +541,30 @@ function oneLineCredential(text: string): CarriedCredentials | null {
 }
 
 /**
+ * A credential in a config's inline content: a `key: value` / `key=value` line whose key names one
+ * (embeddedCredential), or an HTTP credential header written as a setting (`authorization: "Bearer …"`,
+ * `X-Api-Key: …`, as an OpenTelemetry Collector exporter's `headers:` holds it): the value after the
+ * scheme, when it is literal (no `${…}`, not a placeholder).
+ */
+function contentCredential(text: string): CarriedCredentials | null {
+  const settings = embeddedCredential(text);
+  if (settings) return settings;
+  let found: CarriedCredentials | null = null;
+  for (const line of text.split('\n')) {
+    const m = HEADER_SETTING.exec(line);
+    if (!m) continue;
+    const value = m[1];
+    if (value.includes('$') || isPlaceholderPassword(value) || isTemplatePlaceholder(value) || isPlaceholderValue(value)) continue;
+    if (found) found.others.push(value);
+    else found = { key: m[0].trim().split(/["']?\s*:/)[0].replace(/^(?:-\s+)?["']?/, ''), value, others: [] };
+  }
+  return found;
+}
+
+/** An HTTP credential header written as a YAML or JSON setting, with its credential (after Bearer/Basic/token when written). */
+const HEADER_SETTING = /^\s*(?:-\s+)?["']?(?:(?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|host|mode|method)["']?\s*:)[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?\s*:\s*["']?(?:(?:bearer|basic|token)\s+)?([^\s"',}]{8,})/i;
+
+/**
  * Whether a key of a carried configuration names a credential: its last dotted part ends with a
  * credential word (`spring.datasource.password`, `keyStorePassword`, JAAS `password`), and is not a
  * setting about one (`keycloak.profile.feature.token_exchange`, `password_encryption`,
@@ -782,23 +807,46 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
     }
   }
-  // A credential given to any program as a flag (`serve --stripe-key sk_live_…`, `--api-token=…`): reported, not moved (review 9, probe dc-03).
+  // A credential given to any program as a flag (`serve --stripe-key sk_live_…`, `--api-token=…`), or to
+  // curl as `-u user:password`, in the command or the healthcheck: reported, not moved (review 9, probe
+  // dc-03; review 13, probe dc-04).
   for (const service of ctx.services) {
+    const runs: { source: ValueSource; words: FlagWord[] }[] = [];
     for (const which of ['entrypoint', 'command'] as const) {
       const args = commandValue(ctx, service, which)?.args ?? [];
-      for (let i = 0; i < args.length; i++) {
-        const m = CREDENTIAL_FLAG.exec(args[i].raw);
-        if (!m || !isCredentialOption(m[1])) continue;
-        const arg = m[2] !== undefined ? args[i] : args[i + 1];
-        const raw = m[2] ?? args[i + 1]?.raw;
-        const value = raw === undefined ? null : literalValue(raw);
-        if (!arg || value === null || !looksLikeFlagCredential(value)) continue;
-        const range = ctx.lines.rangeOf(arg.start, arg.end);
+      runs.push({ source: 'command', words: args.map((a) => ({ raw: a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) })) });
+    }
+    for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
+    for (const run of runs) {
+      for (const found of flagCredentials(run.words)) {
+        const range = found.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ range, data: { service: service.name, source: 'command', name: `--${m[1]}`, kind: 'flag', dotenvName: '', value, edit: null } });
+        out.push({ range, data: { service: service.name, source: run.source, name: found.name, kind: 'flag', dotenvName: '', value: found.value, edit: null } });
       }
+    }
+  }
+  // A credential in the content of a top-level config written inline (`configs: {x: {content: |…}}`):
+  // committed with the file like an inline variable (review 13, probe dc-03). Reported on `content`, not moved.
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    if (!root || !isMap(root)) continue;
+    const configs = ctx.get(doc, root, 'configs')?.value;
+    if (!configs || !isMap(configs)) continue;
+    for (const pair of configs.items) {
+      const config = ctx.resolve(doc, pair.value as Node | null);
+      if (!isScalar(pair.key) || !config || !isMap(config)) continue;
+      const content = ctx.get(doc, config, 'content');
+      if (!content || !content.value || !isScalar(content.value) || typeof content.value.value !== 'string') continue;
+      const found = contentCredential(content.value.value);
+      if (!found) continue;
+      const range = ctx.rangeOf(content.reportNode);
+      const key = `${range.start.line}:${range.start.character}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const name = String(pair.key.value);
+      out.push({ range, data: { service: name, source: 'configs', name, kind: 'embedded', dotenvName: found.key, value: found.value, edit: null, ...(found.others.length > 0 ? { others: found.others } : {}) } });
     }
   }
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
@@ -807,6 +855,72 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
 
 /** An option with its value after `=` or as the next argument (`--stripe-key`, `-api-token=`); whether it names a credential is isCredentialOption's. */
 const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
+
+/** A word of a command line, as written, with its range in the file (computed when reported). */
+interface FlagWord {
+  raw: string;
+  range: () => Detection['range'];
+}
+
+/**
+ * The credentials a command line passes as options: a flag named for a credential (isCredentialOption)
+ * with a literal value, and curl's `-u`/`--user user:password` (also in grouped short options, `-fsu`,
+ * or attached, `-uuser:pw`; curl manual, `-u, --user <user:password>`): the password part.
+ */
+function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
+  const out: { word: FlagWord; name: string; value: string }[] = [];
+  const curl = words.length > 0 && path.posix.basename(literalValue(words[0].raw) ?? '') === 'curl';
+  for (let i = 0; i < words.length; i++) {
+    const raw = words[i].raw;
+    if (curl) {
+      const user = /^(?:--user(?:=(.*))?|-[A-Za-z]*u(.*))$/.exec(raw);
+      if (user) {
+        const attached = user[1] ?? (user[2] !== '' ? user[2] : undefined);
+        const word = attached !== undefined ? words[i] : words[i + 1];
+        const text = attached ?? words[i + 1]?.raw;
+        const value = text === undefined ? null : literalValue(text);
+        const colon = value?.indexOf(':') ?? -1;
+        const password = value !== null && colon >= 0 ? value.slice(colon + 1) : '';
+        if (word && password !== '' && !password.includes('$') && !isPlaceholderPassword(password) && !isTemplatePlaceholder(password) && !isPlaceholderValue(password)) out.push({ word, name: '--user', value: password });
+        continue;
+      }
+    }
+    const m = CREDENTIAL_FLAG.exec(raw);
+    if (!m || !isCredentialOption(m[1])) continue;
+    const word = m[2] !== undefined ? words[i] : words[i + 1];
+    const text = m[2] ?? words[i + 1]?.raw;
+    const value = text === undefined ? null : literalValue(text);
+    if (!word || value === null || !looksLikeFlagCredential(value)) continue;
+    out.push({ word, name: `--${m[1]}`, value });
+  }
+  return out;
+}
+
+/**
+ * The command lines of a service's own healthcheck `test:`: the items after `CMD` (each with its
+ * range), or the commands of a `CMD-SHELL` script or a string test, read with the shell reader (each
+ * word with the script's range).
+ */
+function healthcheckRuns(ctx: ComposeContext, service: Service): FlagWord[][] {
+  const hc = ctx.serviceGet(service, 'healthcheck');
+  if (!hc || !hc.value || !isMap(hc.value)) return [];
+  const test = ctx.get(service.doc, hc.value, 'test')?.value;
+  if (!test) return [];
+  const script = (node: Node): FlagWord[][] => {
+    const text = isScalar(node) && typeof node.value === 'string' ? node.value : null;
+    if (text === null) return [];
+    const offsets = new Int32Array(text.length + 1).map((_, k) => k);
+    return parseShell({ text, offsets }).map((cmd) => cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => ({ raw: w.value, range: () => ctx.rangeOf(node) })));
+  };
+  if (isScalar(test)) return script(test);
+  if (!isSeq(test)) return [];
+  const items = test.items.map((n) => ctx.resolve(service.doc, n as Node));
+  if (items.some((n) => !n || !isScalar(n))) return [];
+  const first = String((items[0] as Scalar).value);
+  if (first === 'CMD') return [items.slice(1).map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }))];
+  if (first === 'CMD-SHELL' && items[1]) return script(items[1]);
+  return [];
+}
 
 /** A value that reads as the credential itself: not a path, a file name, a placeholder, a reference (`$$VAR`), a switch or a short word. */
 function looksLikeFlagCredential(value: string): boolean {
@@ -940,8 +1054,9 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
 
 /** DC040's message for a finding (the rule's message adds the Swarm case). */
 function baseMessage(d: InlineSecret): string {
+  if (d.source === 'configs') return `Config '${d.name}' carries a credential (its ${d.dotenvName}) written into its content; write \${…} there (Compose interpolates it) and move the value to a git-ignored .env.`;
   if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
-  if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its command; pass it through a variable from a git-ignored .env (\${…}) instead.`;
+  if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its ${d.source === 'healthcheck' ? 'healthcheck' : 'command'}; pass it through a variable from a git-ignored .env (\${…}) instead.`;
   if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
   const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
   if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
@@ -958,7 +1073,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:` or `entrypoint:` — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and curl\'s `-u`/`--user user:password` there (grouped as in `-fsu` or attached), — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
