@@ -130,6 +130,10 @@ describe('CLI', () => {
     const sarif = JSON.parse(run(['check', '--format', 'sarif', '.'], dir).stdout);
     assert.ok(sarif.runs[0].results.some((r: { fixes?: unknown[] }) => r.fixes), 'has fixes');
     assert.ok(sarif.runs[0].results.some((r: { suppressions?: unknown[] }) => r.suppressions), 'has suppressions');
+    // Each fix says whether it is safe (what --fix applies) or a quick fix to review (review 13's remark).
+    const fixes = sarif.runs[0].results.flatMap((r: { fixes?: { properties?: { safe?: unknown } }[] }) => r.fixes ?? []);
+    assert.ok(fixes.every((f: { properties?: { safe?: unknown } }) => typeof f.properties?.safe === 'boolean'), 'every fix has properties.safe');
+    assert.ok(fixes.some((f: { properties?: { safe?: unknown } }) => f.properties?.safe === true) && fixes.some((f: { properties?: { safe?: unknown } }) => f.properties?.safe === false), 'safe and unsafe fixes');
     const ok = validate(sarif);
     assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
   });

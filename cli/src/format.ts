@@ -152,7 +152,10 @@ function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) 
   };
 }
 
-/** A SARIF fix: artifact changes with 1-based regions, paths relative to the analyzed file's folder base. */
+/**
+ * A SARIF fix: artifact changes with 1-based regions, paths relative to the analyzed file's folder base,
+ * and in its property bag whether it is safe (what `--fix` and fix-all apply) or a quick fix to review.
+ */
 function sarifFix(fix: Fix, r: FileResult) {
   const baseDir = path.dirname(r.path);
   const displayDir = path.dirname(r.display);
@@ -169,6 +172,7 @@ function sarifFix(fix: Fix, r: FileResult) {
               insertedContent: { text: e.newText },
             })),
     })),
+    properties: { safe: fix.safe },
   };
 }
 
