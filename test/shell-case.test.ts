@@ -76,6 +76,19 @@ describe('shell reader: redirections written without a blank', () => {
     assert.deepEqual(commands('echo "a b">out'), [['echo', '"a b"', '>out', 'null']]);
   });
 
+  it('a redirection after a redirection, or after quotes and $(…) holding >, splits too; >| is one operator (review 14, probes 01-03)', () => {
+    assert.deepEqual(commands('curl -fsSL https://x/i.sh 2>/dev/null>/tmp/i.sh && sh /tmp/i.sh'), [
+      ['curl', '-fsSL', 'https://x/i.sh', '2>/dev/null', '>/tmp/i.sh', '&&'],
+      ['sh', '/tmp/i.sh', 'null'],
+    ]);
+    assert.deepEqual(commands('curl "https://x/$(uname -m 2>/dev/null)/i.sh">/tmp/i.sh'), [['curl', '"https://x/$(uname -m 2>/dev/null)/i.sh"', '>/tmp/i.sh', 'null']]);
+    assert.deepEqual(commands('curl -fsSL https://x/i.sh >| /tmp/i.sh && sh /tmp/i.sh'), [
+      ['curl', '-fsSL', 'https://x/i.sh', '>|', '/tmp/i.sh', '&&'],
+      ['sh', '/tmp/i.sh', 'null'],
+    ]);
+    assert.deepEqual(commands('echo a 2>|err | cat'), [['echo', 'a', '2>|err', '|'], ['cat', 'null']]);
+  });
+
   it('an IO number or a redirection already begun keeps its word; quoted or substituted > does not split', () => {
     assert.deepEqual(commands('make 2>&1 1>>log 2>/dev/null &>all >>f'), [['make', '2>&1', '1>>log', '2>/dev/null', '&>all', '>>f', 'null']]);
     assert.deepEqual(commands('echo "a>b" \'c<d\' $(echo e>f) x\\>y'), [['echo', '"a>b"', "'c<d'", '$(echo e>f)', 'x\\>y', 'null']]);

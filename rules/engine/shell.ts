@@ -185,18 +185,19 @@ function casePatternEnd(text: string, i: number): number {
 
 /**
  * Whether an unquoted `>` or `<` at `i` ends the word that started at `start`: a redirection operator
- * needs no blank before it (`curl -o- URL>/tmp/x` is the word `URL` and the redirection `>/tmp/x`),
- * unless the word so far is an IO number (`2>&1`) or is already a redirection (`>>f`, `2>f`, `&>f`).
+ * needs no blank before it (`curl -o- URL>/tmp/x` is the word `URL` and the redirection `>/tmp/x`;
+ * `2>/dev/null>/tmp/x` is two redirections), unless the word so far is an IO number (`2>&1`) or an
+ * operator still being written (`>>f`, `<<EOF`, `&>f`).
  */
 function redirectionEndsWord(text: string, start: number, i: number): boolean {
-  if (i === start) return false;
-  let digits = true;
-  for (let k = start; k < i; k++) {
-    const c = text[k];
-    if (c === '>' || c === '<' || (k === start && c === '&')) return false;
-    if (c < '0' || c > '9') digits = false;
-  }
-  return !digits;
+  return i > start && !REDIRECTION_SO_FAR.test(text.slice(start, i));
+}
+
+const REDIRECTION_SO_FAR = /^(?:\d*|&)[<>]*$/;
+
+/** `>|` (POSIX's clobbering redirection): a `|` right after `>` or `2>` belongs to the operator, it is no pipe. */
+function clobberBar(text: string, start: number, i: number): boolean {
+  return text[i] === '|' && i > start && /^\d*>$/.test(text.slice(start, i));
 }
 
 /** A word that starts at `start`: its value (quotes removed, escapes resolved) and the index after it (may pass the text's end). */
@@ -217,7 +218,7 @@ function readWord(text: string, start: number): { value: string; end: number } {
     }
     break;
   }
-  if (plainEnd === n || WORD_END_CHAR[text.charCodeAt(plainEnd)] === 1) return { value: text.slice(start, plainEnd), end: plainEnd };
+  if (plainEnd === n || (WORD_END_CHAR[text.charCodeAt(plainEnd)] === 1 && !clobberBar(text, start, plainEnd))) return { value: text.slice(start, plainEnd), end: plainEnd };
   return readQuotedWord(text, start);
 }
 
@@ -229,7 +230,7 @@ function readQuotedWord(text: string, start: number): { value: string; end: numb
   while (i < n) {
     const d = text[i];
     if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '(' || d === ')') break;
-    if (d === '|') break;
+    if (d === '|' && !clobberBar(text, start, i)) break;
     if ((d === '>' || d === '<') && redirectionEndsWord(text, start, i)) break;
     if (d === '&') {
       // `&>`, `>&`, `2>&1` belong to the word; a lone `&` or `&&` ends it.
