@@ -271,7 +271,9 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       fs.writeFileSync(path.join(dir, 'notes'), 'plain text\n');
       fs.mkdirSync(path.join(dir, 'conf'));
       fs.writeFileSync(path.join(dir, 'conf', 'app.ini'), '[app]\n');
-      const text = ['FROM alpine:3.22', 'ADD rootfs /opt/', 'ADD blob /opt/', 'ADD notes /opt/', 'ADD conf /etc/app/', 'ADD missing /opt/', 'ADD missing.yml /opt/', 'USER 1000', ''].join('\n');
+      // A text that starts with `BZh` is no bzip2 stream (review 14, probe 06); an Alpine .apk is a gzip tar, even unseen (probe 04).
+      fs.writeFileSync(path.join(dir, 'bzh-notes'), 'BZh is the first word of these notes\n');
+      const text = ['FROM alpine:3.22', 'ADD rootfs /opt/', 'ADD blob /opt/', 'ADD notes /opt/', 'ADD conf /etc/app/', 'ADD missing /opt/', 'ADD missing.yml /opt/', 'ADD bzh-notes /opt/', 'ADD pkg/app-1.0-r0.apk /tmp/', 'USER 1000', ''].join('\n');
       const file = path.join(dir, 'Dockerfile');
       fs.writeFileSync(file, text);
       const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
@@ -279,8 +281,26 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
         const fix = fixFinding(allRules, analysis.context, f);
         return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
       });
-      assert.deepEqual(found, ['2:info:none', '3:warning:false', '4:warning:true', '5:warning:true', '6:warning:false', '7:warning:true']);
+      assert.deepEqual(found, ['2:info:none', '3:warning:false', '4:warning:true', '5:warning:true', '6:warning:false', '7:warning:true', '8:warning:true', '9:warning:false']);
       assert.match(analysis.findings.find((f) => f.code === 'DF015')!.message, /ADD extracts the local archive rootfs/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('looks only in the context a compose service names: a folder of the same name outside it says nothing (review 14, probe 05)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-ctx-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'docker'));
+      fs.mkdirSync(path.join(dir, 'rootfs'));
+      fs.writeFileSync(path.join(dir, 'rootfs', 'etc.conf'), 'x\n');
+      fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: ./docker\n');
+      const text = 'FROM alpine:3.22\nADD rootfs /\nUSER 1000\n';
+      const file = path.join(dir, 'docker', 'Dockerfile');
+      fs.writeFileSync(file, text);
+      const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
+      const f = analysis.findings.find((x) => x.code === 'DF015')!;
+      assert.equal(fixFinding(allRules, analysis.context, f)?.safe, false, 'rootfs is not found in ./docker: it may be an archive');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

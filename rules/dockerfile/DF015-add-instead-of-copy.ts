@@ -26,10 +26,14 @@ function displaySource(value: string): string {
 
 /**
  * The folders a Dockerfile's build context may be: the contexts of the compose services that build it,
- * its own folder, and the folders above it up to the repository root (`docker build -f sub/Dockerfile .`).
+ * or, when none does, its own folder and the folders above it up to the repository root
+ * (`docker build -f sub/Dockerfile .`).
  */
 function contextCandidates(ctx: DockerfileContext): string[] {
-  const out = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
+  // A compose service names the context: only there (a folder of the same name elsewhere says nothing: review 14, probe 05).
+  const named = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
+  if (named.length > 0) return [...new Set(named)];
+  const out: string[] = [];
   let dir = path.dirname(ctx.path);
   for (let up = 0; up <= MAX_CONTEXT_UP; up++) {
     out.push(dir);
@@ -46,7 +50,7 @@ const MAX_CONTEXT_UP = 4;
  * zip-based or other formats ADD does not unpack). Docker decides by content, not by name, but a file
  * named like these is not a tar archive unless something went very wrong.
  */
-const NOT_AN_ARCHIVE_NAME = /\.(?:txt|md|rst|json|jsonc|ya?ml|toml|ini|conf|cfg|cnf|xml|html?|css|scss|js|mjs|cjs|jsx|tsx?|vue|py|rb|php|pl|lua|go|rs|java|kt|scala|c|h|cc|cpp|hpp|cs|sh|bash|zsh|ps1|bat|cmd|sql|csv|env|properties|lock|pem|crt|cer|key|pub|jks|p12|pfx|so|dll|exe|jar|war|ear|whl|zip|apk|deb|rpm|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf|wasm|service|timer|socket|rules|repo|list|gpg|asc|patch|diff|template|tmpl|tpl|j2|dist|example|sample)$/i;
+const NOT_AN_ARCHIVE_NAME = /\.(?:txt|md|rst|json|jsonc|ya?ml|toml|ini|conf|cfg|cnf|xml|html?|css|scss|js|mjs|cjs|jsx|tsx?|vue|py|rb|php|pl|lua|go|rs|java|kt|scala|c|h|cc|cpp|hpp|cs|sh|bash|zsh|ps1|bat|cmd|sql|csv|env|properties|lock|pem|crt|cer|key|pub|jks|p12|pfx|so|dll|exe|jar|war|ear|whl|zip|deb|rpm|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf|wasm|service|timer|socket|rules|repo|list|gpg|asc|patch|diff|template|tmpl|tpl|j2|dist|example|sample)$/i;
 
 /**
  * What a local source is, found in one of the folders the build context may be: a folder (its files are
@@ -74,7 +78,9 @@ function sourceContent(ctx: DockerfileContext, source: string, contexts: () => s
 
 function isArchiveHead(b: Uint8Array): boolean {
   const at = (k: number, ...bytes: number[]) => bytes.every((x, i) => b[k + i] === x);
-  return at(0, 0x1f, 0x8b) || at(0, 0x42, 0x5a, 0x68) || at(0, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || at(0, 0x28, 0xb5, 0x2f, 0xfd) || at(257, 0x75, 0x73, 0x74, 0x61, 0x72);
+  // gzip: 1f 8b and method 08 (deflate); bzip2: `BZh`, a block size 1-9, then a block's or the end's magic (a text starting `BZh` is no archive: review 14, probe 06).
+  const bzip2 = at(0, 0x42, 0x5a, 0x68) && b[3] >= 0x31 && b[3] <= 0x39 && (at(4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) || at(4, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90));
+  return at(0, 0x1f, 0x8b, 0x08) || bzip2 || at(0, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || at(0, 0x28, 0xb5, 0x2f, 0xfd) || at(257, 0x75, 0x73, 0x74, 0x61, 0x72);
 }
 
 /**
@@ -114,7 +120,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
-    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of compose services that build the Dockerfile, its own folder, and the folders above it up to the repository root): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
+    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of compose services that build the Dockerfile, its own folder, and the folders above it up to the repository root): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
     guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Supply Chain Security"',
     equivalents: ['hadolint DL3020 (use COPY instead of ADD for files and folders)', 'Trivy DS-0005 (ADD instead of COPY)', 'Checkov CKV_DOCKER_4 (ensure that COPY is used instead of ADD)', 'KICS "Add Instead of Copy"'],
     references: [
