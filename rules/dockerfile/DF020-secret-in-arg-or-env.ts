@@ -41,10 +41,11 @@ function isStandIn(value: string): boolean {
 
 /** The literal password of a connection string written whole in the value (`postgres://app:pw@db/app`), or null. */
 function connectionPassword(raw: string | null): string | null {
-  if (raw === null || /[$`]/.test(raw)) return null;
+  // Only the password must be literal: a variable elsewhere in the value (`…@mq:5672/$VHOST`) leaves it in the image (review 14, probe 10).
+  if (raw === null || raw.includes('`')) return null;
   for (const p of urlPasswords(raw)) {
     const pw = raw.slice(p.start, p.end);
-    if (pw !== '' && !isPlaceholderValue(pw) && !isStandIn(pw) && !isTemplatePlaceholder(pw)) return pw;
+    if (pw !== '' && !pw.includes('$') && !isPlaceholderValue(pw) && !isStandIn(pw) && !isTemplatePlaceholder(pw)) return pw;
   }
   return null;
 }

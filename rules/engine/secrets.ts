@@ -3,7 +3,12 @@
  * (DF020…) secret rules. Values are never copied into messages: callers report names only.
  */
 
-const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY|SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH)(?:$|_|-)/i;
+const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY)(?:$|_|-)/i;
+/**
+ * Names that hold a key only when nothing follows: `SSH_KEY`, `DEPLOY_KEY`, `ID_RSA`, npm's `NPM_AUTH`,
+ * but not `SSH_KEY_ID`, `DEPLOY_KEY_ID`, `ID_RSA_PUB` (a public key) or `SSH_KEY_FINGERPRINT` (review 14, probe 09).
+ */
+const KEY_AT_END = /(?:^|_|-)(?:SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH)$/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
@@ -38,7 +43,7 @@ function computeIsCredentialName(name: string): boolean {
   // design (a browser analytics key, Supabase's anon key). A secret or password under such a name is
   // still one, and now sent to every browser.
   if (CLIENT_PUBLIC.test(name) && !/SECRET|PASSWORD|PASSWD|PRIVATE/i.test(name)) return false;
-  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name);
+  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name) || KEY_AT_END.test(name);
 }
 
 /**
