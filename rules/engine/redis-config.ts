@@ -192,10 +192,12 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     } else if (family === 'bitnami' || family === 'stack') serverArgs = [];
   } else {
     for (const run of cmds.runs) {
-      const first = run.args[0];
+      // `exec redis-server …` at the end of a `sh -c` script runs the server in the shell's place (review 14, probe 11).
+      const args = run.viaShell && run.args.length > 1 && (run.args[0].value ?? run.args[0].raw) === 'exec' ? run.args.slice(1) : run.args;
+      const first = args[0];
       const v = first?.value ?? first?.raw ?? '';
       if (SERVERS.test(path.posix.basename(v))) {
-        serverArgs = run.args.slice(1);
+        serverArgs = args.slice(1);
         viaShell = run.viaShell;
         facts.commandIsServerArgs = !run.viaShell && !cmds.entrypoint && cmds.command !== undefined && cmds.command.args[0] === first;
         break;
