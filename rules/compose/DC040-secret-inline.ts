@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -550,19 +550,18 @@ function contentCredential(text: string): CarriedCredentials | null {
   const settings = embeddedCredential(text);
   if (settings) return settings;
   let found: CarriedCredentials | null = null;
-  for (const line of text.split('\n')) {
-    const m = HEADER_SETTING.exec(line);
-    if (!m) continue;
-    const value = m[1];
-    if (value.includes('$') || isPlaceholderPassword(value) || isTemplatePlaceholder(value) || isPlaceholderValue(value)) continue;
+  for (const m of text.matchAll(HEADER_SETTING)) {
+    const value = m[2];
+    if (!isLiteralCredential(value)) continue;
     if (found) found.others.push(value);
-    else found = { key: m[0].trim().split(/["']?\s*:/)[0].replace(/^(?:-\s+)?["']?/, ''), value, others: [] };
+    else found = { key: m[1], value, others: [] };
   }
   return found;
 }
 
 /** An HTTP credential header written as a YAML or JSON setting, with its credential (after Bearer/Basic/token when written). */
-const HEADER_SETTING = /^\s*(?:-\s+)?["']?(?:(?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|host|mode|method)["']?\s*:)[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?\s*:\s*["']?(?:(?:bearer|basic|token)\s+)?([^\s"',}]{8,})/i;
+// Anywhere a key starts (a line, or after `{`, `,` or a blank: one-line JSON, review 14 probe 13).
+const HEADER_SETTING = /(?:^|[\s{,])(?:-\s+)?["']?((?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|host|mode|method)["']?\s*:)[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?\s*:\s*["']?(?:(?:bearer|basic|token)\s+)?([^\s"',}]{8,})/gim;
 
 /**
  * Whether a key of a carried configuration names a credential: its last dotted part ends with a
@@ -856,6 +855,14 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
 /** An option with its value after `=` or as the next argument (`--stripe-key`, `-api-token=`); whether it names a credential is isCredentialOption's. */
 const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
 
+/** An HTTP header that carries a credential, and its value after an optional scheme (CREDENTIAL_HEADER_NAME). */
+const HEADER_CREDENTIAL = new RegExp(`^(${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME}(\\S+)\\s*$`, 'i');
+
+/** A credential written as it is (not a `${…}`/`$VAR` reference, a placeholder, or empty). */
+function isLiteralCredential(value: string): boolean {
+  return value !== '' && !value.includes('$') && !isPlaceholderPassword(value) && !isTemplatePlaceholder(value) && !isPlaceholderValue(value);
+}
+
 /** A word of a command line, as written, with its range in the file (computed when reported). */
 interface FlagWord {
   raw: string;
@@ -873,15 +880,27 @@ function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
   for (let i = 0; i < words.length; i++) {
     const raw = words[i].raw;
     if (curl) {
-      const user = /^(?:--user(?:=(.*))?|-[A-Za-z]*u(.*))$/.exec(raw);
+      // -u/--user and -U/--proxy-user take `user:password` (review 14, probe 12: the proxy's too).
+      const user = /^(?:--(proxy-)?user(?:=(.*))?|-[A-Za-z]*([uU])(.*))$/.exec(raw);
       if (user) {
-        const attached = user[1] ?? (user[2] !== '' ? user[2] : undefined);
+        const attached = user[2] ?? (user[4] !== undefined && user[4] !== '' ? user[4] : undefined);
         const word = attached !== undefined ? words[i] : words[i + 1];
         const text = attached ?? words[i + 1]?.raw;
         const value = text === undefined ? null : literalValue(text);
         const colon = value?.indexOf(':') ?? -1;
         const password = value !== null && colon >= 0 ? value.slice(colon + 1) : '';
-        if (word && password !== '' && !password.includes('$') && !isPlaceholderPassword(password) && !isTemplatePlaceholder(password) && !isPlaceholderValue(password)) out.push({ word, name: '--user', value: password });
+        const name = user[1] !== undefined || user[3] === 'U' ? '--proxy-user' : '--user';
+        if (word && isLiteralCredential(password)) out.push({ word, name, value: password });
+        continue;
+      }
+      // -H/--header with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), as DF022 reads it in a RUN.
+      const header = /^(?:-H|--header)(?:=(.*))?$/.exec(raw);
+      if (header) {
+        const word = header[1] !== undefined ? words[i] : words[i + 1];
+        const text = header[1] ?? words[i + 1]?.raw;
+        const value = text === undefined ? null : literalValue(text);
+        const m = value === null ? null : HEADER_CREDENTIAL.exec(value);
+        if (word && m && isLiteralCredential(m[2])) out.push({ word, name: m[1].replace(/:.*$/s, '').trim(), value: m[2] });
         continue;
       }
     }
@@ -1073,7 +1092,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and curl\'s `-u`/`--user user:password` there (grouped as in `-fsu` or attached), — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and curl\'s `-u`/`--user` and `-U`/`--proxy-user user:password` there (grouped as in `-fsu` or attached) and its `-H`/`--header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
