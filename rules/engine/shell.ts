@@ -48,7 +48,7 @@ export interface MappedText {
 const PLAIN_WORD_CHAR = new Uint8Array(128);
 const WORD_END_CHAR = new Uint8Array(128);
 for (let c = 0x21; c < 0x7f; c++) PLAIN_WORD_CHAR[c] = 1;
-for (const c of ' \t\n\r;()|&\\\'"$`') PLAIN_WORD_CHAR[c.charCodeAt(0)] = 0;
+for (const c of ' \t\n\r;()|&\\\'"$`<>') PLAIN_WORD_CHAR[c.charCodeAt(0)] = 0;
 for (const c of ' \t\n\r;()|') WORD_END_CHAR[c.charCodeAt(0)] = 1;
 
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'in', '!', '{', '}', 'time', 'case', 'esac']);
@@ -207,12 +207,17 @@ function readWord(text: string, start: number): { value: string; end: number } {
   let plainEnd = start;
   while (plainEnd < n) {
     const d = text.charCodeAt(plainEnd);
-    if ((d === 0x3e /* > */ || d === 0x3c) /* < */ && redirectionEndsWord(text, start, plainEnd)) return { value: text.slice(start, plainEnd), end: plainEnd };
     if (d > 0x7e || PLAIN_WORD_CHAR[d] === 1) {
       plainEnd++;
       continue;
     }
     if (d === 0x24 /* $ */ && text[plainEnd + 1] !== '(' && text[plainEnd + 1] !== '{') {
+      plainEnd++;
+      continue;
+    }
+    // `>` and `<` are not plain (the common path stays one table read): an operator here ends the word, unless it is still being written.
+    if (d === 0x3e /* > */ || d === 0x3c /* < */) {
+      if (redirectionEndsWord(text, start, plainEnd)) return { value: text.slice(start, plainEnd), end: plainEnd };
       plainEnd++;
       continue;
     }
