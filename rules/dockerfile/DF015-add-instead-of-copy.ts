@@ -69,8 +69,10 @@ function sourceContent(ctx: DockerfileContext, source: string, contexts: () => s
     if (ws.listDir?.(p) !== undefined) return 'folder';
     const head = ws.readHead?.(p, 512);
     if (head) return isArchiveHead(head) ? 'archive' : head.includes(0) ? 'binary' : 'file';
-    // Without byte reads: a file read as text has no NUL byte, so it is no tar; one that exists but cannot be read may be.
-    if (ws.readText(p) !== undefined) return 'file';
+    // Without byte reads: a file read as text has no NUL byte, so it is no plain tar (a compressed one shows its magic
+    // as the text's first characters, an undecodable byte as U+FFFD); one that exists but cannot be read may be one.
+    const text = ws.readText(p);
+    if (text !== undefined) return /^(?:\u001f\ufffd|\ufffd7zXZ|BZh[1-9]1AY&SY|\(\ufffd\/\ufffd)/.test(text) ? 'archive' : 'file';
     if (ws.exists(p)) return 'binary';
   }
   return undefined;
