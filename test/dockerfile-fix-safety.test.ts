@@ -254,7 +254,7 @@ describe('DF039: a merge is not safe when the first RUN may install a new copy o
   });
 
   it('nor when each RUN\'s shell reads startup files: a login or interactive SHELL, or ENV BASH_ENV (review 13, probes df-01 and df-02)', () => {
-    assert.deepEqual(flagsOf('DF039', 'fires-startup-files.dockerfile'), ['8:false', '10:false', '17:false', '24:false', '30:true', '38:false', '44:false']);
+    assert.deepEqual(flagsOf('DF039', 'fires-startup-files.dockerfile'), ['8:false', '10:false', '17:false', '24:false', '30:true', '38:false', '44:false', '51:false', '56:false']);
   });
 
   it('pip3 upgrading pip, npm installing npm, a version manager (n lts), a use inside $(…): the merged shell would run the copy it hashed first (review 6 df-01, review 7 probe 03); safe when the program never ran before', () => {
