@@ -301,6 +301,15 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
       const f = analysis.findings.find((x) => x.code === 'DF015')!;
       assert.equal(fixFinding(allRules, analysis.context, f)?.safe, false, 'rootfs is not found in ./docker: it may be an archive');
+      // Two services build it from two contexts: a folder in one, a gzip tar in the other (review 15, probe 08).
+      fs.mkdirSync(path.join(dir, 'docker', 'rootfs'));
+      fs.mkdirSync(path.join(dir, 'other'));
+      fs.writeFileSync(path.join(dir, 'other', 'rootfs'), zlib.gzipSync(Buffer.from('a tar stream')));
+      fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: ./docker\n  other:\n    build:\n      context: ./other\n      dockerfile: ../docker/Dockerfile\n');
+      const both = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
+      const f2 = both.findings.find((x) => x.code === 'DF015')!;
+      assert.equal(f2.severity, 'info', 'reported as the archive one build unpacks');
+      assert.equal(fixFinding(allRules, both.context, f2), undefined);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

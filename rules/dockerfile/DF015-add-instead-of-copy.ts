@@ -29,10 +29,10 @@ function displaySource(value: string): string {
  * or, when none does, its own folder and the folders above it up to the repository root
  * (`docker build -f sub/Dockerfile .`).
  */
-function contextCandidates(ctx: DockerfileContext): string[] {
+function contextCandidates(ctx: DockerfileContext): Contexts {
   // A compose service names the context: only there (a folder of the same name elsewhere says nothing: review 14, probe 05).
   const named = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
-  if (named.length > 0) return [...new Set(named)];
+  if (named.length > 0) return { dirs: [...new Set(named)], every: true };
   const out: string[] = [];
   let dir = path.dirname(ctx.path);
   for (let up = 0; up <= MAX_CONTEXT_UP; up++) {
@@ -40,7 +40,17 @@ function contextCandidates(ctx: DockerfileContext): string[] {
     if (ctx.workspace.exists(path.join(dir, '.git')) || path.dirname(dir) === dir) break;
     dir = path.dirname(dir);
   }
-  return [...new Set(out)];
+  return { dirs: [...new Set(out)], every: false };
+}
+
+/**
+ * Where sources are looked up: the contexts compose services name, each a real build of the Dockerfile
+ * (`every`: the source is judged in each of them; review 15, probe 08: two services, two contexts), or
+ * guesses at the one context (the first folder that has the source is taken).
+ */
+interface Contexts {
+  dirs: string[];
+  every: boolean;
 }
 
 const MAX_CONTEXT_UP = 4;
@@ -53,29 +63,37 @@ const MAX_CONTEXT_UP = 4;
 const NOT_AN_ARCHIVE_NAME = /\.(?:txt|md|rst|json|jsonc|ya?ml|toml|ini|conf|cfg|cnf|xml|html?|css|scss|js|mjs|cjs|jsx|tsx?|vue|py|rb|php|pl|lua|go|rs|java|kt|scala|c|h|cc|cpp|hpp|cs|sh|bash|zsh|ps1|bat|cmd|sql|csv|env|properties|lock|pem|crt|cer|key|pub|jks|p12|pfx|so|dll|exe|jar|war|ear|whl|zip|deb|rpm|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf|wasm|service|timer|socket|rules|repo|list|gpg|asc|patch|diff|template|tmpl|tpl|j2|dist|example|sample)$/i;
 
 /**
- * What a local source is, found in one of the folders the build context may be: a folder (its files are
- * copied, never unpacked), a tar archive by its first bytes (gzip 1f 8b, bzip2 `BZh`, xz fd `7zXZ` 00,
- * zstd 28 b5 2f fd, or `ustar` at offset 257: the formats ADD unpacks, recognised by content, not by
- * name), another binary file (an old tar without the `ustar` mark is binary too: it may be one), or a
- * text file; undefined when it is in none of them or is a glob.
+ * What a local source is in the build contexts (each named one, or the first guessed folder that has
+ * it): a folder (its files are copied, never unpacked), a tar archive by its first bytes (gzip 1f 8b,
+ * bzip2 `BZh`, xz fd `7zXZ` 00, zstd 28 b5 2f fd, or `ustar` at offset 257: the formats ADD unpacks,
+ * recognised by content, not by name), another binary file (an old tar without the `ustar` mark is
+ * binary too: it may be one), or a text file; undefined where it is not found, or for a glob.
  */
-function sourceContent(ctx: DockerfileContext, source: string, contexts: () => string[]): 'folder' | 'archive' | 'binary' | 'file' | undefined {
+function sourceContent(ctx: DockerfileContext, source: string, contexts: () => Contexts): ('folder' | 'archive' | 'binary' | 'file' | undefined)[] {
   const rel = source.replace(/^(?:\.\/)+/, '');
-  if (rel === '' || rel === '.' || source.endsWith('/')) return 'folder';
-  if (/[*?[]/.test(rel)) return undefined;
-  const ws = ctx.workspace;
-  for (const dir of contexts()) {
-    const p = path.resolve(dir, rel);
-    if (ws.listDir?.(p) !== undefined) return 'folder';
-    const head = ws.readHead?.(p, 512);
-    if (head) return isArchiveHead(head) ? 'archive' : head.includes(0) ? 'binary' : 'file';
-    // Without byte reads: a file read as text has no NUL byte, so it is no plain tar (a compressed one shows its magic
-    // as the text's first characters, an undecodable byte as U+FFFD); one that exists but cannot be read may be one.
-    const text = ws.readText(p);
-    if (text !== undefined) return /^(?:\u001f\ufffd|\ufffd7zXZ|BZh[1-9]1AY&SY|\(\ufffd\/\ufffd)/.test(text) ? 'archive' : 'file';
-    if (ws.exists(p)) return 'binary';
+  if (rel === '' || rel === '.' || source.endsWith('/')) return ['folder'];
+  if (/[*?[]/.test(rel)) return [undefined];
+  const { dirs, every } = contexts();
+  const out: ('folder' | 'archive' | 'binary' | 'file' | undefined)[] = [];
+  for (const dir of dirs) {
+    const found = contentAt(ctx, path.resolve(dir, rel));
+    if (every) out.push(found);
+    else if (found !== undefined) return [found];
   }
-  return undefined;
+  return every ? out : [undefined];
+}
+
+/** What is at a path (see sourceContent), or undefined when nothing is. */
+function contentAt(ctx: DockerfileContext, p: string): 'folder' | 'archive' | 'binary' | 'file' | undefined {
+  const ws = ctx.workspace;
+  if (ws.listDir?.(p) !== undefined) return 'folder';
+  const head = ws.readHead?.(p, 512);
+  if (head) return isArchiveHead(head) ? 'archive' : head.includes(0) ? 'binary' : 'file';
+  // Without byte reads: a file read as text has no NUL byte, so it is no plain tar (a compressed one shows its magic
+  // as the text's first characters, an undecodable byte as U+FFFD); one that exists but cannot be read may be one.
+  const text = ws.readText(p);
+  if (text !== undefined) return /^(?:\u001f\ufffd|\ufffd7zXZ|BZh[1-9]1AY&SY|\(\ufffd\/\ufffd)/.test(text) ? 'archive' : 'file';
+  return ws.exists(p) ? 'binary' : undefined;
 }
 
 function isArchiveHead(b: Uint8Array): boolean {
@@ -90,10 +108,9 @@ function isArchiveHead(b: Uint8Array): boolean {
  * `ADD rootfs /opt/` with `rootfs` a gzip tar): found in the context, as its content says; not found,
  * unless its name is that of a file type that is not an archive.
  */
-function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => string[]): boolean {
-  const content = sourceContent(ctx, source, contexts);
-  if (content !== undefined) return content === 'archive' || content === 'binary';
-  return !NOT_AN_ARCHIVE_NAME.test(source.replace(/\/+$/, '').split('/').pop() ?? '');
+function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Contexts): boolean {
+  const plainName = NOT_AN_ARCHIVE_NAME.test(source.replace(/\/+$/, '').split('/').pop() ?? '');
+  return sourceContent(ctx, source, contexts).some((c) => c === 'archive' || c === 'binary' || (c === undefined && !plainName));
 }
 
 function addInstructions(ctx: DockerfileContext): Instruction[] {
@@ -122,7 +139,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
-    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of the compose services that build the Dockerfile, or, when none does, its own folder and the folders above it up to the repository root): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
+    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of the compose services that build the Dockerfile, each of them, or, when none does, its own folder and the folders above it up to the repository root, the first that has it): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
     guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Supply Chain Security"',
     equivalents: ['hadolint DL3020 (use COPY instead of ADD for files and folders)', 'Trivy DS-0005 (ADD instead of COPY)', 'Checkov CKV_DOCKER_4 (ensure that COPY is used instead of ADD)', 'KICS "Add Instead of Copy"'],
     references: [
@@ -172,9 +189,9 @@ export default defineRule<'dockerfile', Data>({
         continue;
       }
       // A file named like a plain file that is a tar archive by content: ADD unpacks it too.
-      let contexts: string[] | undefined;
+      let contexts: Contexts | undefined;
       const candidates = () => (contexts ??= contextCandidates(ctx));
-      const byContent = unpack === 'false' ? undefined : kinds.find((k) => k.kind === 'local' && sourceContent(ctx, k.value, candidates) === 'archive');
+      const byContent = unpack === 'false' ? undefined : kinds.find((k) => k.kind === 'local' && sourceContent(ctx, k.value, candidates).includes('archive'));
       if (byContent) {
         out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(byContent.value), glob: false } });
         continue;
