@@ -4,7 +4,7 @@ import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compo
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
 import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
-import { isCredentialName, isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { isCredentialName, isPlaceholderValue, isPublicKey, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { tokenKind } from '../engine/secret-tokens';
 import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
 import { isDeclaredBefore } from '../engine/packages';
@@ -270,7 +270,8 @@ export default defineRule<'dockerfile', Data>({
         const token = raw !== null && !/[$`]/.test(raw) ? (tokenKind(raw) ?? null) : null;
         let report = token !== null;
         if (!report && isCredentialName(name)) {
-          if (kind === 'ARG') report = !global || literal !== null;
+          // An ARG whose default is a public key names the key's public half (review 15, probe 05).
+          if (kind === 'ARG') report = (!global || literal !== null) && !(raw !== null && isPublicKey(raw));
           else {
             report = raw !== null && !isPlaceholderValue(raw) && !isStandIn(raw) && (inImageStage || literal !== null);
             if (report && raw !== null && literal === null && stageOf && onlyUndeclaredReferences(ctx, stageOf, ins.getRange().start.line, raw)) report = false;

@@ -8,7 +8,9 @@ const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECR
  * Names that hold a key only when nothing follows: `SSH_KEY`, `DEPLOY_KEY`, `ID_RSA`, npm's `NPM_AUTH`,
  * but not `SSH_KEY_ID`, `DEPLOY_KEY_ID`, `ID_RSA_PUB` (a public key) or `SSH_KEY_FINGERPRINT` (review 14, probe 09).
  */
-const KEY_AT_END = /(?:^|_|-)(?:SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH)$/i;
+// An encoding or content suffix still names the key (`SSH_KEY_B64`, `DEPLOY_KEY_BASE64`, `ID_RSA_CONTENT`: review 15, probe 06);
+// npm reads its `_auth` setting as NPM_CONFIG__AUTH (probe 11).
+const KEY_AT_END = /(?:^|_|-)(?:SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH|NPM_CONFIG__AUTH)(?:_(?:B64|BASE64|ENCODED|CONTENTS?|DATA|PEM|VALUE))?$/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
@@ -62,13 +64,22 @@ export function isTemplatePlaceholder(value: string): boolean {
 
 /**
  * Values that are obviously not a credential even under a credential-shaped name: empty, a boolean word,
- * or a 0/1 switch (docker-socket-proxy's `SECRETS=0`, `AUTH=0` revoke access to an API section: review 13, probe dc-01).
+ * a 0/1 switch (docker-socket-proxy's `SECRETS=0`, `AUTH=0` revoke access to an API section: review 13,
+ * probe dc-01), or a public key.
  */
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
-  return /^(?:true|false|yes|no|on|off|null|none|0|1)$/i.test(v);
+  return /^(?:true|false|yes|no|on|off|null|none|0|1)$/i.test(v) || isPublicKey(v);
 }
+
+/** Whether a value is an OpenSSH or PEM public key. */
+export function isPublicKey(value: string): boolean {
+  return PUBLIC_KEY.test(value.trim());
+}
+
+/** An OpenSSH or PEM public key: published by design, not a secret (review 15, probe 05: a deploy key's public half under SSH_KEY). */
+const PUBLIC_KEY = /^["']?(?:(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+AAAA|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----)/;
 
 /**
  * Credentials that command-line tools, SDKs and CI systems read from the shell's environment, so a
