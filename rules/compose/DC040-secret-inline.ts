@@ -14,7 +14,7 @@ import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/r
 import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
-import { commandValue } from '../engine/service-command';
+import { commandValue, effectiveCommands } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
@@ -561,7 +561,8 @@ function contentCredential(text: string): CarriedCredentials | null {
 
 /** An HTTP credential header written as a YAML or JSON setting, with its credential (after Bearer/Basic/token when written). */
 // Anywhere a key starts (a line, or after `{`, `,` or a blank: one-line JSON, review 14 probe 13).
-const HEADER_SETTING = /(?:^|[\s{,])(?:-\s+)?["']?((?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|host|mode|method)["']?\s*:)[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?\s*:\s*["']?(?:(?:bearer|basic|token)\s+)?([^\s"',}]{8,})/gim;
+// The value on the key's own line (Prometheus's `authorization:` block with `credentials_file:` below is no value: review 15, probe 04).
+const HEADER_SETTING = /(?:^|[\s{,])(?:-[ \t]+)?["']?((?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|host|mode|method)["']?[ \t]*:)[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?[ \t]*:[ \t]*["']?(?:(?:bearer|basic|token)[ \t]+)?([^\s"',}]{8,})/gim;
 
 /**
  * Whether a key of a carried configuration names a credential: its last dotted part ends with a
@@ -810,14 +811,18 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   // curl as `-u user:password`, in the command or the healthcheck: reported, not moved (review 9, probe
   // dc-03; review 13, probe dc-04).
   for (const service of ctx.services) {
-    const runs: { source: ValueSource; words: FlagWord[] }[] = [];
+    const runs: { source: ValueSource; words: FlagWord[]; curlOnly?: boolean }[] = [];
     for (const which of ['entrypoint', 'command'] as const) {
       const args = commandValue(ctx, service, which)?.args ?? [];
       runs.push({ source: 'command', words: args.map((a) => ({ raw: a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) })) });
     }
+    // curl's words without their quotes, also inside `sh -c "…"` (review 15, probes 01 and 02).
+    for (const run of effectiveCommands(ctx, service)?.runs ?? []) {
+      runs.push({ source: 'command', curlOnly: true, words: run.args.map((a) => ({ raw: a.value ?? a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) })) });
+    }
     for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
     for (const run of runs) {
-      for (const found of flagCredentials(run.words)) {
+      for (const found of [...(run.curlOnly ? [] : flagCredentials(run.words)), ...curlCredentials(run.words)]) {
         const range = found.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         if (seen.has(key)) continue;
@@ -876,41 +881,65 @@ interface FlagWord {
  */
 function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
   const out: { word: FlagWord; name: string; value: string }[] = [];
-  const curl = words.length > 0 && path.posix.basename(literalValue(words[0].raw) ?? '') === 'curl';
   for (let i = 0; i < words.length; i++) {
-    const raw = words[i].raw;
-    if (curl) {
-      // -u/--user and -U/--proxy-user take `user:password` (review 14, probe 12: the proxy's too).
-      const user = /^(?:--(proxy-)?user(?:=(.*))?|-[A-Za-z]*([uU])(.*))$/.exec(raw);
-      if (user) {
-        const attached = user[2] ?? (user[4] !== undefined && user[4] !== '' ? user[4] : undefined);
-        const word = attached !== undefined ? words[i] : words[i + 1];
-        const text = attached ?? words[i + 1]?.raw;
-        const value = text === undefined ? null : literalValue(text);
-        const colon = value?.indexOf(':') ?? -1;
-        const password = value !== null && colon >= 0 ? value.slice(colon + 1) : '';
-        const name = user[1] !== undefined || user[3] === 'U' ? '--proxy-user' : '--user';
-        if (word && isLiteralCredential(password)) out.push({ word, name, value: password });
-        continue;
-      }
-      // -H/--header with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), as DF022 reads it in a RUN.
-      const header = /^(?:-H|--header)(?:=(.*))?$/.exec(raw);
-      if (header) {
-        const word = header[1] !== undefined ? words[i] : words[i + 1];
-        const text = header[1] ?? words[i + 1]?.raw;
-        const value = text === undefined ? null : literalValue(text);
-        const m = value === null ? null : HEADER_CREDENTIAL.exec(value);
-        if (word && m && isLiteralCredential(m[2])) out.push({ word, name: m[1].replace(/:.*$/s, '').trim(), value: m[2] });
-        continue;
-      }
-    }
-    const m = CREDENTIAL_FLAG.exec(raw);
+    const m = CREDENTIAL_FLAG.exec(words[i].raw);
     if (!m || !isCredentialOption(m[1])) continue;
     const word = m[2] !== undefined ? words[i] : words[i + 1];
     const text = m[2] ?? words[i + 1]?.raw;
     const value = text === undefined ? null : literalValue(text);
     if (!word || value === null || !looksLikeFlagCredential(value)) continue;
     out.push({ word, name: `--${m[1]}`, value });
+  }
+  return out;
+}
+
+/** curl's short options that take an argument (curl(1)); the others are switches that may be grouped before one (`-fsSLu`). */
+const CURL_SHORT_WITH_ARGUMENT = new Set('AbcCdDeEFhHKmoPQrtTuUwxXyYz');
+
+/**
+ * The credentials a curl command line carries (curl(1)): `-u`/`--user` and `-U`/`--proxy-user`
+ * `user:password` (the password), `-H`/`--header` and `--proxy-header` with a credential header
+ * (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer <token>`, and a password in the
+ * `-x`/`--proxy` URL. Short options are read as curl reads them: switches may be grouped before the
+ * one that takes an argument, which is the rest of the word or the next word (`-fsu admin:pw`,
+ * `-HAuthorization: …`; review 15, probe 03). `words` are the command's words without quotes.
+ */
+function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
+  const out: { word: FlagWord; name: string; value: string }[] = [];
+  if (words.length === 0 || path.posix.basename(words[0].raw) !== 'curl') return out;
+  for (let i = 1; i < words.length; i++) {
+    const raw = words[i].raw;
+    let option: string | undefined;
+    let attached: string | undefined;
+    const long = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(raw);
+    if (long) {
+      option = long[1];
+      attached = long[2];
+    } else if (/^-[^-]/.test(raw)) {
+      for (let k = 1; k < raw.length; k++) {
+        if (!CURL_SHORT_WITH_ARGUMENT.has(raw[k])) continue;
+        option = raw[k];
+        attached = raw.length > k + 1 ? raw.slice(k + 1) : undefined;
+        break;
+      }
+    }
+    if (option === undefined) continue;
+    const word = attached !== undefined ? words[i] : words[i + 1];
+    const text = attached ?? words[i + 1]?.raw;
+    if (attached === undefined) i++; // the argument is the next word
+    const value = text === undefined ? null : literalValue(text);
+    if (!word || value === null) continue;
+    const found = (name: string, secret: string) => {
+      if (isLiteralCredential(secret)) out.push({ word, name, value: secret });
+    };
+    if (option === 'u' || option === 'user' || option === 'U' || option === 'proxy-user') {
+      const colon = value.indexOf(':');
+      if (colon >= 0) found(option === 'U' || option === 'proxy-user' ? '--proxy-user' : '--user', value.slice(colon + 1));
+    } else if (option === 'H' || option === 'header' || option === 'proxy-header') {
+      const m = HEADER_CREDENTIAL.exec(value);
+      if (m) found(m[1].replace(/:.*$/s, '').trim(), m[2]);
+    } else if (option === 'oauth2-bearer') found('--oauth2-bearer', value);
+    else if (option === 'x' || option === 'proxy') for (const p of urlPasswords(value)) found('--proxy', value.slice(p.start, p.end));
   }
   return out;
 }
@@ -936,7 +965,12 @@ function healthcheckRuns(ctx: ComposeContext, service: Service): FlagWord[][] {
   const items = test.items.map((n) => ctx.resolve(service.doc, n as Node));
   if (items.some((n) => !n || !isScalar(n))) return [];
   const first = String((items[0] as Scalar).value);
-  if (first === 'CMD') return [items.slice(1).map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }))];
+  if (first === 'CMD') {
+    // `["CMD", "sh", "-c", "script"]`: the script's commands.
+    const shell = items.length >= 4 && /^(?:sh|bash|ash|dash|zsh)$/.test(path.posix.basename(String((items[1] as Scalar).value))) && /^-[a-z]*c[a-z]*$/.test(String((items[2] as Scalar).value));
+    if (shell) return script(items[3]!);
+    return [items.slice(1).map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }))];
+  }
   if (first === 'CMD-SHELL' && items[1]) return script(items[1]);
   return [];
 }
@@ -1092,7 +1126,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and curl\'s `-u`/`--user` and `-U`/`--proxy-user user:password` there (grouped as in `-fsu` or attached) and its `-H`/`--header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, …) MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',

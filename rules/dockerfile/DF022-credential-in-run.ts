@@ -73,6 +73,9 @@ function programChecks(inv: Invocation, push: (w: Word, what: string) => void): 
       else if (/^--(?:proxy-)?user=/.test(w.value)) userValue = w.value.slice(w.value.indexOf('=') + 1);
       const colon = userValue?.indexOf(':') ?? -1;
       if (userValue !== undefined && colon !== -1 && isWrittenSecret(userValue.slice(colon + 1))) push(at, "curl's user password (-u user:password)");
+      // `--oauth2-bearer <token>` is `-H "Authorization: Bearer <token>"` (curl(1); review 15, probe 13).
+      if (w.value === '--oauth2-bearer' && isWrittenSecret(v(k + 1))) push(a[k + 1], "curl's OAuth 2.0 bearer token (--oauth2-bearer)");
+      else if (w.value.startsWith('--oauth2-bearer=') && isWrittenSecret(w.value.slice(16))) push(w, "curl's OAuth 2.0 bearer token (--oauth2-bearer)");
     });
   } else if (name === 'wget' || name === 'wget2') {
     a.forEach((w, k) => {
