@@ -192,8 +192,12 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     } else if (family === 'bitnami' || family === 'stack') serverArgs = [];
   } else {
     for (const run of cmds.runs) {
-      // `exec redis-server …` at the end of a `sh -c` script runs the server in the shell's place (review 14, probe 11).
-      const args = run.viaShell && run.args.length > 1 && (run.args[0].value ?? run.args[0].raw) === 'exec' ? run.args.slice(1) : run.args;
+      // `exec redis-server …` at the end of a `sh -c` script runs the server in the shell's place (review 14,
+      // probe 11); `gosu redis redis-server …` / `su-exec redis …` run it as another user (review 15, probe 09).
+      let args = run.args;
+      const word = (k: number) => args[k]?.value ?? args[k]?.raw;
+      if (run.viaShell && args.length > 1 && word(0) === 'exec') args = args.slice(1);
+      if (args.length > 2 && /^(?:gosu|su-exec)$/.test(path.posix.basename(word(0) ?? ''))) args = args.slice(2);
       const first = args[0];
       const v = first?.value ?? first?.raw ?? '';
       if (SERVERS.test(path.posix.basename(v))) {
@@ -260,6 +264,11 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     const fromConf = confGet('dir');
     if (fromConf === null) facts.dir = null;
     else if (fromConf !== undefined) facts.dir = fromConf[0] ? path.posix.resolve(workdir(), fromConf[0]) : null;
+    else if (family !== 'bitnami') {
+      // Redis's default `dir` is `./`, the working directory: the image's /data, or the service's `working_dir:` (review 15, probe 10).
+      const wd = scalarString(ctx.serviceGet(service, 'working_dir')?.value);
+      if (wd) facts.dir = wd.includes('$') ? null : path.posix.resolve('/', wd);
+    }
   }
 
   // Authentication.
