@@ -576,11 +576,12 @@ export function isNonPosixShell(program: string): boolean {
 }
 
 /**
- * The file a word redirects output to (`> f`, `>>f`, `2> f`, `>| f`; redirections are kept as words),
- * reading the next word when the operator stands alone; null when the word redirects no output.
+ * The file a word redirects output to (`> f`, `>>f`, `2> f`, `>| f`, bash's `&> f`/`&>> f` for stdout
+ * and stderr; redirections are kept as words), reading the next word when the operator stands alone;
+ * null when the word redirects no output. A duplication or close (`>&2`, `>&-`) gives its `&…` target.
  */
 export function outputRedirectTarget(words: readonly Word[], k: number): string | null {
-  const m = /^\d*>>?\|?(.*)$/.exec(words[k].value);
+  const m = /^(?:\d*|&)>>?\|?(.*)$/.exec(words[k].value);
   if (!m) return null;
   return m[1] || (words[k + 1]?.value ?? '');
 }
