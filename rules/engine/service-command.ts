@@ -103,7 +103,8 @@ export interface EffectiveArgs {
  * undefined when neither is set (the image's defaults apply) and null when unreadable.
  */
 export function effectiveCommands(ctx: ComposeContext, service: Service): { entrypoint: CommandValue | undefined; command: CommandValue | undefined; runs: EffectiveArgs[] } | null | undefined {
-  return commandRuns(commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command'));
+  // Once per service: DC040 and DC041 both read it. Callers do not change it.
+  return ctx.memo(service.map, 'effectiveCommands', () => commandRuns(commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command')));
 }
 
 /** effectiveCommands for given `entrypoint:` and `command:` values (e.g. inherited through `extends:`). */
