@@ -14,8 +14,9 @@ import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/r
 import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
-import { commandValue, effectiveCommands } from '../engine/service-command';
+import { commandValue } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
+import { tokenKind } from '../engine/secret-tokens';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
 export type ValueSource = 'environment' | 'build.args' | 'command' | 'healthcheck' | 'configs';
@@ -562,7 +563,8 @@ function contentCredential(text: string): CarriedCredentials | null {
 /** An HTTP credential header written as a YAML or JSON setting, with its credential (after Bearer/Basic/token when written). */
 // Anywhere a key starts (a line, or after `{`, `,` or a blank: one-line JSON, review 14 probe 13).
 // The value on the key's own line (Prometheus's `authorization:` block with `credentials_file:` below is no value: review 15, probe 04).
-const HEADER_SETTING = /(?:^|[\s{,])(?:-[ \t]+)?["']?((?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|host|mode|method)["']?[ \t]*:)[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?[ \t]*:[ \t]*["']?(?:(?:bearer|basic|token)[ \t]+)?([^\s"',}]{8,})/gim;
+// TOML and INI write `=` (review 16, probe 06); X- headers about a credential that hold none (`X-Auth-Request-Redirect`, `-Email`, `-User`) are not one.
+const HEADER_SETTING = /(?:^|[\s{,])(?:-[ \t]+)?["']?((?:proxy-)?authorization|private-token|x-(?![a-z-]*-(?:version|user|username|id|name|type|url|uri|host|mode|method|redirect|email|groups?|preferred-username)["']?[ \t]*[:=])[a-z-]*(?:token|key|api|secret|auth|password)[a-z-]*)["']?[ \t]*[:=][ \t]*["']?(?:(?:bearer|basic|token)[ \t]+)?(?![a-z][a-z0-9+.-]*:\/\/)([^\s"',}]{8,})/gim;
 
 /**
  * Whether a key of a carried configuration names a credential: its last dotted part ends with a
@@ -811,21 +813,21 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   // curl as `-u user:password`, in the command or the healthcheck: reported, not moved (review 9, probe
   // dc-03; review 13, probe dc-04).
   for (const service of ctx.services) {
-    const runs: { source: ValueSource; words: FlagWord[]; curlOnly?: boolean }[] = [];
+    const runs: { source: ValueSource; words: FlagWord[] }[] = [];
+    // The words as written (before interpolation: `-u admin:${PW}` is a reference, review 16 probe 14), and
+    // the commands of a `sh -c "…"` script among them (review 15, probes 01-02; review 16, probe 03).
+    const written: FlagWord[] = [];
     for (const which of ['entrypoint', 'command'] as const) {
-      const args = commandValue(ctx, service, which)?.args ?? [];
-      runs.push({ source: 'command', words: args.map((a) => ({ raw: a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) })) });
+      for (const a of commandValue(ctx, service, which)?.args ?? []) written.push({ raw: a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) });
     }
-    // curl's words without their quotes, also inside `sh -c "…"` (review 15, probes 01 and 02).
-    for (const run of effectiveCommands(ctx, service)?.runs ?? []) {
-      runs.push({ source: 'command', curlOnly: true, words: run.args.map((a) => ({ raw: a.value ?? a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) })) });
-    }
+    for (const words of unwrapShell(written)) runs.push({ source: 'command', words });
     for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
     for (const run of runs) {
-      for (const found of [...(run.curlOnly ? [] : flagCredentials(run.words)), ...curlCredentials(run.words)]) {
+      for (const found of [...flagCredentials(run.words), ...curlCredentials(run.words)]) {
         const range = found.word.range();
         const key = `${range.start.line}:${range.start.character}`;
-        if (seen.has(key)) continue;
+        // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
+        if (seen.has(key) || out.some((o) => o.data.service === service.name && o.data.value === found.value)) continue;
         seen.add(key);
         out.push({ range, data: { service: service.name, source: run.source, name: found.name, kind: 'flag', dotenvName: '', value: found.value, edit: null } });
       }
@@ -893,6 +895,30 @@ function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
   return out;
 }
 
+/** curl's long options read for credentials: each takes an argument. */
+const CURL_LONG_READ = new Set(['user', 'proxy-user', 'header', 'proxy-header', 'oauth2-bearer', 'proxy', 'preproxy']);
+
+/**
+ * The index of the program a command line runs after the wrappers that only start it (`exec`, `command`,
+ * `nohup`, `time`, `env [VAR=value…]`, `timeout [options] duration`, `nice [-n N]`; review 16, probe 02),
+ * or -1.
+ */
+function programAfterWrappers(words: readonly FlagWord[]): number {
+  let k = 0;
+  while (k < words.length) {
+    const name = path.posix.basename(words[k].raw);
+    if (name === 'exec' || name === 'command' || name === 'nohup' || name === 'time') k++;
+    else if (name === 'env') for (k++; k < words.length && (/^-/.test(words[k].raw) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k].raw)); k++);
+    else if (name === 'timeout') {
+      for (k++; k < words.length && /^-/.test(words[k].raw); k++) if (/^(?:-s|-k|--signal|--kill-after)$/.test(words[k].raw)) k++;
+      k++; // the duration
+    } else if (name === 'nice') {
+      for (k++; k < words.length && /^-/.test(words[k].raw); k++) if (words[k].raw === '-n') k++;
+    } else return k;
+  }
+  return -1;
+}
+
 /** curl's short options that take an argument (curl(1)); the others are switches that may be grouped before one (`-fsSLu`). */
 const CURL_SHORT_WITH_ARGUMENT = new Set('AbcCdDeEFhHKmoPQrtTuUwxXyYz');
 
@@ -906,13 +932,17 @@ const CURL_SHORT_WITH_ARGUMENT = new Set('AbcCdDeEFhHKmoPQrtTuUwxXyYz');
  */
 function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
   const out: { word: FlagWord; name: string; value: string }[] = [];
-  if (words.length === 0 || path.posix.basename(words[0].raw) !== 'curl') return out;
-  for (let i = 1; i < words.length; i++) {
+  const start = programAfterWrappers(words);
+  if (start === -1 || path.posix.basename(words[start].raw) !== 'curl') return out;
+  for (let i = start + 1; i < words.length; i++) {
     const raw = words[i].raw;
+    if (raw === '--') break;
     let option: string | undefined;
     let attached: string | undefined;
     const long = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(raw);
     if (long) {
+      // Only the options read here are known to take the next word (`--fail -H …`: review 16, probe 01).
+      if (!CURL_LONG_READ.has(long[1])) continue;
       option = long[1];
       attached = long[2];
     } else if (/^-[^-]/.test(raw)) {
@@ -923,7 +953,14 @@ function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
         break;
       }
     }
-    if (option === undefined) continue;
+    if (option === undefined) {
+      // A URL curl fetches, with its password (`https://user:pw@host/…`; review 16, probe 15).
+      if (!raw.startsWith('-')) {
+        const value = literalValue(raw);
+        if (value !== null) for (const p of urlPasswords(value)) if (isLiteralCredential(value.slice(p.start, p.end))) out.push({ word: words[i], name: 'URL', value: value.slice(p.start, p.end) });
+      }
+      continue;
+    }
     const word = attached !== undefined ? words[i] : words[i + 1];
     const text = attached ?? words[i + 1]?.raw;
     if (attached === undefined) i++; // the argument is the next word
@@ -934,12 +971,16 @@ function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
     };
     if (option === 'u' || option === 'user' || option === 'U' || option === 'proxy-user') {
       const colon = value.indexOf(':');
-      if (colon >= 0) found(option === 'U' || option === 'proxy-user' ? '--proxy-user' : '--user', value.slice(colon + 1));
+      const name = option === 'U' || option === 'proxy-user' ? '--proxy-user' : '--user';
+      if (colon >= 0) found(name, value.slice(colon + 1));
+      // An API key as the user and no password (Stripe's `-u sk_live_…:`; review 16, probe 05).
+      const user = colon >= 0 ? value.slice(0, colon) : value;
+      if ((colon < 0 || colon === value.length - 1) && tokenKind(user)) found(name, user);
     } else if (option === 'H' || option === 'header' || option === 'proxy-header') {
       const m = HEADER_CREDENTIAL.exec(value);
       if (m) found(m[1].replace(/:.*$/s, '').trim(), m[2]);
     } else if (option === 'oauth2-bearer') found('--oauth2-bearer', value);
-    else if (option === 'x' || option === 'proxy') for (const p of urlPasswords(value)) found('--proxy', value.slice(p.start, p.end));
+    else if (option === 'x' || option === 'proxy' || option === 'preproxy') for (const p of urlPasswords(value)) found(`--${option === 'x' ? 'proxy' : option}`, value.slice(p.start, p.end));
   }
   return out;
 }
@@ -954,26 +995,37 @@ function healthcheckRuns(ctx: ComposeContext, service: Service): FlagWord[][] {
   if (!hc || !hc.value || !isMap(hc.value)) return [];
   const test = ctx.get(service.doc, hc.value, 'test')?.value;
   if (!test) return [];
-  const script = (node: Node): FlagWord[][] => {
-    const text = isScalar(node) && typeof node.value === 'string' ? node.value : null;
-    if (text === null) return [];
-    const offsets = new Int32Array(text.length + 1).map((_, k) => k);
-    return parseShell({ text, offsets }).map((cmd) => cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => ({ raw: w.value, range: () => ctx.rangeOf(node) })));
-  };
-  if (isScalar(test)) return script(test);
+  if (isScalar(test)) return typeof test.value === 'string' ? scriptRuns(test.value, () => ctx.rangeOf(test)) : [];
   if (!isSeq(test)) return [];
   const items = test.items.map((n) => ctx.resolve(service.doc, n as Node));
   if (items.some((n) => !n || !isScalar(n))) return [];
-  const first = String((items[0] as Scalar).value);
-  if (first === 'CMD') {
-    // `["CMD", "sh", "-c", "script"]`: the script's commands.
-    const shell = items.length >= 4 && /^(?:sh|bash|ash|dash|zsh)$/.test(path.posix.basename(String((items[1] as Scalar).value))) && /^-[a-z]*c[a-z]*$/.test(String((items[2] as Scalar).value));
-    if (shell) return script(items[3]!);
-    return [items.slice(1).map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }))];
-  }
-  if (first === 'CMD-SHELL' && items[1]) return script(items[1]);
+  const words = items.map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }));
+  if (words[0]?.raw === 'CMD') return unwrapShell(words.slice(1));
+  if (words[0]?.raw === 'CMD-SHELL' && words[1]) return scriptRuns(words[1].raw, words[1].range);
   return [];
 }
+
+/** The commands of a shell script (words without quotes, each with the script's range). */
+function scriptRuns(text: string, range: FlagWord['range']): FlagWord[][] {
+  const offsets = new Int32Array(text.length + 1).map((_, k) => k);
+  return parseShell({ text, offsets }).map((cmd) => cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => ({ raw: w.value, range })));
+}
+
+/**
+ * A command line as its runs: the words themselves, and when they start a shell with a script (`sh -c
+ * "…"`, `bash -o pipefail -c "…"`, `busybox sh -c "…"`), the script's commands as well.
+ */
+function unwrapShell(words: FlagWord[]): FlagWord[][] {
+  let k = words.length > 0 && path.posix.basename(words[0].raw) === 'busybox' ? 1 : 0;
+  if (!SHELL_PROGRAM.test(path.posix.basename(words[k]?.raw ?? ''))) return [words];
+  for (k++; k < words.length && words[k].raw.startsWith('-'); k++) {
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(words[k].raw) && words[k + 1]) return [words, ...scriptRuns(words[k + 1].raw, words[k + 1].range)];
+    if (words[k].raw === '-o' || words[k].raw === '+o') k++; // an option's name
+  }
+  return [words];
+}
+
+const SHELL_PROGRAM = /^(?:sh|bash|ash|dash|zsh|ksh)$/;
 
 /** A value that reads as the credential itself: not a path, a file name, a placeholder, a reference (`$$VAR`), a switch or a short word. */
 function looksLikeFlagCredential(value: string): boolean {

@@ -12,6 +12,8 @@ const FORMATS: { kind: string; body: string; notBefore: string; notAfter?: strin
   { kind: 'GitLab token', body: 'glpat-[A-Za-z0-9_-]{20,}', notBefore: '[A-Za-z0-9_]' },
   { kind: 'Slack token', body: 'xox[abposr]-[A-Za-z0-9-]{10,}', notBefore: '[A-Za-z0-9_]' },
   { kind: 'npm token', body: 'npm_[A-Za-z0-9]{36}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9]' },
+  // Stripe's live secret and restricted keys (docs.stripe.com/keys: `sk_live_`, `rk_live_`; review 16, probe 05).
+  { kind: 'Stripe secret key', body: '[sr]k_live_[A-Za-z0-9]{24,}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9]' },
 ];
 
 const bounded = (f: (typeof FORMATS)[number]) => `(?<!${f.notBefore})${f.body}${f.notAfter ? `(?!${f.notAfter})` : ''}`;
