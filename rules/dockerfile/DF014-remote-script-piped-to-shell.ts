@@ -133,13 +133,15 @@ function remoteName(args: string[]): string | null {
 /** The file a command's standard output is redirected to (`> FILE`, `>> FILE`; not stderr or other descriptors), or undefined. */
 function stdoutTarget(inv: Invocation): string | undefined {
   // Redirections apply from left to right: the last one for standard output wins (POSIX XCU 2.7), and a
-  // duplication or close (`>&2`, `>&-`) sends it to no file (review 15, probe 12).
+  // duplication or close (`>&2`, `>&-`) sends it to no file (review 15, probe 12). bash's `&>file`,
+  // `&>>file` and `>&file` send it to the file (review 16, probe 12); read as bash reads them, since a
+  // download run through one of them is the finding whichever shell was meant.
   const words = inv.cmd.words;
   let found: string | undefined;
   for (let k = 0; k < words.length; k++) {
     if (/^[02-9]/.test(words[k].value)) continue;
-    const target = outputRedirectTarget(words, k);
-    if (target) found = target.startsWith('&') ? undefined : target;
+    const target = outputRedirectTarget(words, k, true);
+    if (target) found = !target.startsWith('&') ? target : /^&(?:\d+|-)?$/.test(target) ? undefined : target.slice(1);
   }
   return found;
 }

@@ -576,13 +576,15 @@ export function isNonPosixShell(program: string): boolean {
 }
 
 /**
- * The file a word redirects output to (`> f`, `>>f`, `2> f`, `>| f`, bash's `&> f`/`&>> f` for stdout
- * and stderr; redirections are kept as words), reading the next word when the operator stands alone;
- * null when the word redirects no output. A duplication or close (`>&2`, `>&-`) gives its `&…` target.
+ * The file a word redirects output to (`> f`, `>>f`, `2> f`, `>| f`; redirections are kept as words),
+ * reading the next word when the operator stands alone; null when the word redirects no output. A
+ * duplication or close (`>&2`, `>&-`, `>& 2`) gives its `&…` target. With `bash`, also bash's `&> f`
+ * and `&>> f` (standard output and error; under dash `&` ends the command instead: review 16, probe 13).
  */
-export function outputRedirectTarget(words: readonly Word[], k: number): string | null {
-  const m = /^(?:\d*|&)>>?\|?(.*)$/.exec(words[k].value);
+export function outputRedirectTarget(words: readonly Word[], k: number, bash = false): string | null {
+  const m = (bash ? /^(?:\d*|&)>>?\|?(.*)$/ : /^\d*>>?\|?(.*)$/).exec(words[k].value);
   if (!m) return null;
+  if (m[1] === '&') return `&${words[k + 1]?.value ?? ''}`;
   return m[1] || (words[k + 1]?.value ?? '');
 }
 
