@@ -310,6 +310,12 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       const f2 = both.findings.find((x) => x.code === 'DF015')!;
       assert.equal(f2.severity, 'info', 'reported as the archive one build unpacks');
       assert.equal(fixFinding(allRules, both.context, f2), undefined);
+      // A service whose context is interpolated may build it from anywhere (review 16, probe 07).
+      fs.rmSync(path.join(dir, 'other', 'rootfs'));
+      fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: ./docker\n  other:\n    build:\n      context: ${OTHER_CONTEXT:-./other}\n      dockerfile: ../docker/Dockerfile\n');
+      const unknown = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
+      const f3 = unknown.findings.find((x) => x.code === 'DF015')!;
+      assert.equal(fixFinding(allRules, unknown.context, f3)?.safe, false, 'rootfs is a folder in ./docker, unknown in the other context');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

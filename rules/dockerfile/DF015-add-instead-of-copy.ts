@@ -4,7 +4,8 @@ import { defineRule } from '../engine/rule';
 import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
-import { servicesBuilding } from '../engine/relations';
+import { buildOf, composeFilesAround, servicesBuilding } from '../engine/relations';
+import { isMap, scalarString } from '../engine/compose';
 
 type Data =
   /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
@@ -32,7 +33,8 @@ function displaySource(value: string): string {
 function contextCandidates(ctx: DockerfileContext): Contexts {
   // A compose service names the context: only there (a folder of the same name elsewhere says nothing: review 14, probe 05).
   const named = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
-  if (named.length > 0) return { dirs: [...new Set(named)], every: true };
+  const unknown = buildsWithUnknownContext(ctx);
+  if (named.length > 0 || unknown) return { dirs: [...new Set(named)], every: true, unknown };
   const out: string[] = [];
   let dir = path.dirname(ctx.path);
   for (let up = 0; up <= MAX_CONTEXT_UP; up++) {
@@ -40,7 +42,24 @@ function contextCandidates(ctx: DockerfileContext): Contexts {
     if (ctx.workspace.exists(path.join(dir, '.git')) || path.dirname(dir) === dir) break;
     dir = path.dirname(dir);
   }
-  return { dirs: [...new Set(out)], every: false };
+  return { dirs: [...new Set(out)], every: false, unknown: false };
+}
+
+/**
+ * Whether a compose service around the Dockerfile may build it from a context that cannot be known: its
+ * `build:` does not resolve (an interpolated context or Dockerfile, `${TWO_CONTEXT:-./b}`: review 16,
+ * probe 07) and the Dockerfile it names has this file's name.
+ */
+function buildsWithUnknownContext(ctx: DockerfileContext): boolean {
+  for (const compose of composeFilesAround(ctx.workspace, [path.dirname(ctx.path)], ctx.options)) {
+    for (const service of compose.services) {
+      const entry = compose.serviceGet(service, 'build');
+      if (!entry || !entry.value || buildOf(compose, service)) continue;
+      const named = isMap(entry.value) ? scalarString(compose.get(service.doc, entry.value, 'dockerfile')?.value) : null;
+      if (named === null || named.includes('$') || path.posix.basename(named) === path.basename(ctx.path)) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -51,6 +70,8 @@ function contextCandidates(ctx: DockerfileContext): Contexts {
 interface Contexts {
   dirs: string[];
   every: boolean;
+  /** A service may build it from a context that cannot be known: a source there is judged by its name alone. */
+  unknown: boolean;
 }
 
 const MAX_CONTEXT_UP = 4;
@@ -110,6 +131,7 @@ function isArchiveHead(b: Uint8Array): boolean {
  */
 function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Contexts): boolean {
   const plainName = NOT_AN_ARCHIVE_NAME.test(source.replace(/\/+$/, '').split('/').pop() ?? '');
+  if (contexts().unknown && !plainName) return true;
   return sourceContent(ctx, source, contexts).some((c) => c === 'archive' || c === 'binary' || (c === undefined && !plainName));
 }
 
