@@ -198,6 +198,18 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
       const word = (k: number) => args[k]?.value ?? args[k]?.raw;
       if (run.viaShell && args.length > 1 && word(0) === 'exec') args = args.slice(1);
       if (args.length > 2 && /^(?:gosu|su-exec)$/.test(path.posix.basename(word(0) ?? ''))) args = args.slice(2);
+      else if (/^(?:setpriv|runuser)$/.test(path.posix.basename(word(0) ?? ''))) {
+        // `setpriv --reuid=redis … redis-server …`, `runuser -u redis -- redis-server …` (review 16, probe 11).
+        let k = 1;
+        for (; k < args.length && (word(k) ?? '').startsWith('-'); k++) {
+          if (word(k) === '--') {
+            k++;
+            break;
+          }
+          if (/^-[ugG]$|^--(?:user|group|supp-groups?)$/.test(word(k) ?? '')) k++;
+        }
+        args = args.slice(k);
+      }
       const first = args[0];
       const v = first?.value ?? first?.raw ?? '';
       if (SERVERS.test(path.posix.basename(v))) {
@@ -255,19 +267,24 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   // Where the data goes: `dir` (redis.conf: "The working directory. The DB will be written inside
   // this directory"; relative to the server's working directory). A config file that cannot be read
   // may set it.
-  const workdir = () => scalarString(ctx.serviceGet(service, 'working_dir')?.value) ?? '/data';
+  // The working directory, when it is known: an interpolated or relative one is not (review 16, probe 10).
+  const writtenWorkdir = scalarString(ctx.serviceGet(service, 'working_dir')?.value);
+  const workdir = (): string | null => (writtenWorkdir === null ? '/data' : writtenWorkdir.startsWith('/') && !writtenWorkdir.includes('$') ? writtenWorkdir : null);
   const dirOpt = opt('dir');
   if (dirOpt) {
     const v = dirOpt.values[0]?.value;
-    facts.dir = v === null || v === undefined || v === '' ? null : path.posix.resolve(workdir(), v);
+    const base = workdir();
+    facts.dir = v === null || v === undefined || v === '' || (base === null && !v.startsWith('/')) ? null : path.posix.resolve(base ?? '/', v);
   } else {
     const fromConf = confGet('dir');
     if (fromConf === null) facts.dir = null;
-    else if (fromConf !== undefined) facts.dir = fromConf[0] ? path.posix.resolve(workdir(), fromConf[0]) : null;
-    else if (family !== 'bitnami') {
-      // Redis's default `dir` is `./`, the working directory: the image's /data, or the service's `working_dir:` (review 15, probe 10).
-      const wd = scalarString(ctx.serviceGet(service, 'working_dir')?.value);
-      if (wd) facts.dir = wd.includes('$') ? null : path.posix.resolve('/', wd);
+    else if (fromConf !== undefined) {
+      const base = workdir();
+      facts.dir = !fromConf[0] || (base === null && !fromConf[0].startsWith('/')) ? null : path.posix.resolve(base ?? '/', fromConf[0]);
+    } else if ((family === 'official' || family === 'other') && writtenWorkdir !== null) {
+      // Redis's default `dir` is `./`, the working directory: the image's /data, or the service's `working_dir:` (review 15,
+      // probe 10). Not for Redis Stack, whose entrypoint passes --dir /data itself, nor Bitnami (review 16, probe 09).
+      facts.dir = workdir();
     }
   }
 
