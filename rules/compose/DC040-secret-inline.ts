@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, curlShortOption, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -919,8 +919,6 @@ function programAfterWrappers(words: readonly FlagWord[]): number {
   return -1;
 }
 
-/** curl's short options that take an argument (curl(1)); the others are switches that may be grouped before one (`-fsSLu`). */
-const CURL_SHORT_WITH_ARGUMENT = new Set('AbcCdDeEFhHKmoPQrtTuUwxXyYz');
 
 /**
  * The credentials a curl command line carries (curl(1)): `-u`/`--user` and `-U`/`--proxy-user`
@@ -945,13 +943,10 @@ function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
       if (!CURL_LONG_READ.has(long[1])) continue;
       option = long[1];
       attached = long[2];
-    } else if (/^-[^-]/.test(raw)) {
-      for (let k = 1; k < raw.length; k++) {
-        if (!CURL_SHORT_WITH_ARGUMENT.has(raw[k])) continue;
-        option = raw[k];
-        attached = raw.length > k + 1 ? raw.slice(k + 1) : undefined;
-        break;
-      }
+    } else {
+      const short = curlShortOption(raw);
+      option = short?.option;
+      attached = short?.attached;
     }
     if (option === undefined) {
       // A URL curl fetches, with its password (`https://user:pw@host/…`; review 16, probe 15).

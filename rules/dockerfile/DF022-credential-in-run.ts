@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, curlShortOption, isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
@@ -66,11 +66,18 @@ function programChecks(inv: Invocation, push: (w: Word, what: string) => void): 
     a.forEach((w, k) => {
       let userValue: string | undefined;
       let at = w;
-      if (['-u', '--user', '-U', '--proxy-user'].includes(w.value)) {
+      // Grouped and attached short options as curl reads them (`-fsSu admin:pw`, `-Uadmin:pw`: review 16, probe 04).
+      const short = curlShortOption(w.value);
+      if (['--user', '--proxy-user'].includes(w.value) || (short && (short.option === 'u' || short.option === 'U') && short.attached === undefined)) {
         userValue = v(k + 1);
         at = a[k + 1];
-      } else if (/^-u./.test(w.value)) userValue = w.value.slice(2);
+      } else if (short && (short.option === 'u' || short.option === 'U')) userValue = short.attached;
       else if (/^--(?:proxy-)?user=/.test(w.value)) userValue = w.value.slice(w.value.indexOf('=') + 1);
+      // `-HX-Api-Key: …` (attached to grouped switches): the header is the rest of the word.
+      if (short?.option === 'H' && short.attached !== undefined) {
+        const h = HEADER_CREDENTIAL_WORD.exec(short.attached);
+        if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`);
+      }
       const colon = userValue?.indexOf(':') ?? -1;
       if (userValue !== undefined && colon !== -1 && isWrittenSecret(userValue.slice(colon + 1))) push(at, "curl's user password (-u user:password)");
       // `--oauth2-bearer <token>` is `-H "Authorization: Bearer <token>"` (curl(1); review 15, probe 13).
