@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, curlShortOption, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { curlShortOption, HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -861,9 +861,6 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
 
 /** An option with its value after `=` or as the next argument (`--stripe-key`, `-api-token=`); whether it names a credential is isCredentialOption's. */
 const CREDENTIAL_FLAG = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/;
-
-/** An HTTP header that carries a credential, and its value after an optional scheme (CREDENTIAL_HEADER_NAME). */
-const HEADER_CREDENTIAL = new RegExp(`^(${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME}(\\S+)\\s*$`, 'i');
 
 /** A credential written as it is (not a `${…}`/`$VAR` reference, a placeholder, or empty). */
 function isLiteralCredential(value: string): boolean {

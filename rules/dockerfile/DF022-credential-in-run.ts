@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, curlShortOption, isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { curlShortOption, HEADER_CREDENTIAL, isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
@@ -32,7 +32,7 @@ function isWrittenSecret(value: string | undefined): boolean {
 }
 
 /** A curl `-H`/wget `--header` word whose header carries a credential (CREDENTIAL_HEADER_NAME): the header, then the value. */
-const HEADER_CREDENTIAL_WORD = new RegExp(`^(?:--header=)?(${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME}(\\S+)\\s*$`, 'i');
+const headerCredential = (word: string) => HEADER_CREDENTIAL.exec(word.replace(/^--header=/, ''));
 
 function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?: string) => void): void {
   for (const w of words) {
@@ -42,7 +42,7 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     if (t && isWrittenSecret(t[2])) push(w, `an npm ${t[1].replace(/^:/, '')}`);
     // curl -H / wget --header: `Authorization: Bearer <token>`, GitLab's `PRIVATE-TOKEN: <token>` (review 9, probe 12).
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
-    const h = HEADER_CREDENTIAL_WORD.exec(w.value);
+    const h = headerCredential(w.value);
     if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
   }
 }
@@ -75,7 +75,7 @@ function programChecks(inv: Invocation, push: (w: Word, what: string) => void): 
       else if (/^--(?:proxy-)?user=/.test(w.value)) userValue = w.value.slice(w.value.indexOf('=') + 1);
       // `-HX-Api-Key: …` (attached to grouped switches): the header is the rest of the word.
       if (short?.option === 'H' && short.attached !== undefined) {
-        const h = HEADER_CREDENTIAL_WORD.exec(short.attached);
+        const h = headerCredential(short.attached);
         if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`);
       }
       const colon = userValue?.indexOf(':') ?? -1;

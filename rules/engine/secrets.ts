@@ -135,6 +135,9 @@ const NOT_CREDENTIAL_OPTION = /(?:^|[-_])(?:disabled?|no|skip|without|ask|prompt
 export const CREDENTIAL_HEADER_NAME = String.raw`(?:Proxy-)?Authorization:\s*(?:[A-Za-z-]+\s+)?|PRIVATE-TOKEN:|X-(?![A-Za-z-]*-(?:Version|User|Username|Id|Name|Type|Url|Host|Mode|Method):)[A-Za-z-]*(?:Token|Key|Api|Secret|Auth|Authorization|Password)[A-Za-z-]*:`;
 export const CREDENTIAL_HEADER_SCHEME = String.raw`\s*(?:(?:Bearer|Basic|token)\s+)?`;
 
+/** A whole header that carries a credential (`Authorization: Bearer x`): its name (with the scheme), then the credential. */
+export const HEADER_CREDENTIAL = new RegExp(`^(${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME}(\\S+)\\s*$`, 'i');
+
 /**
  * Whether the word after a credential option is not its value: a path (where a key is, not the key:
  * `--tls-key /certs/server.key`; a base64 secret may contain `/` but does not start with one), or
