@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { envFileRefs } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
-import { curlShortOption, HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -16,6 +16,7 @@ import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 import { commandValue } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
+import { curlShortOption, invocation } from '../engine/run-commands';
 import { tokenKind } from '../engine/secret-tokens';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
@@ -896,28 +897,6 @@ function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
 const CURL_LONG_READ = new Set(['user', 'proxy-user', 'header', 'proxy-header', 'oauth2-bearer', 'proxy', 'preproxy']);
 
 /**
- * The index of the program a command line runs after the wrappers that only start it (`exec`, `command`,
- * `nohup`, `time`, `env [VAR=value…]`, `timeout [options] duration`, `nice [-n N]`; review 16, probe 02),
- * or -1.
- */
-function programAfterWrappers(words: readonly FlagWord[]): number {
-  let k = 0;
-  while (k < words.length) {
-    const name = path.posix.basename(words[k].raw);
-    if (name === 'exec' || name === 'command' || name === 'nohup' || name === 'time') k++;
-    else if (name === 'env') for (k++; k < words.length && (/^-/.test(words[k].raw) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k].raw)); k++);
-    else if (name === 'timeout') {
-      for (k++; k < words.length && /^-/.test(words[k].raw); k++) if (/^(?:-s|-k|--signal|--kill-after)$/.test(words[k].raw)) k++;
-      k++; // the duration
-    } else if (name === 'nice') {
-      for (k++; k < words.length && /^-/.test(words[k].raw); k++) if (words[k].raw === '-n') k++;
-    } else return k;
-  }
-  return -1;
-}
-
-
-/**
  * The credentials a curl command line carries (curl(1)): `-u`/`--user` and `-U`/`--proxy-user`
  * `user:password` (the password), `-H`/`--header` and `--proxy-header` with a credential header
  * (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer <token>`, and a password in the
@@ -927,8 +906,10 @@ function programAfterWrappers(words: readonly FlagWord[]): number {
  */
 function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
   const out: { word: FlagWord; name: string; value: string }[] = [];
-  const start = programAfterWrappers(words);
-  if (start === -1 || path.posix.basename(words[start].raw) !== 'curl') return out;
+  // Through the wrappers that only start it (`exec`, `env VAR=…`, `timeout 5`, `nice`…: review 16, probe 02), as RUN commands are read.
+  const inv = invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.length > 0 ? 0 : -1, next: null, prev: null, start: 0, end: 0 });
+  if (!inv || inv.name !== 'curl') return out;
+  const start = inv.index;
   for (let i = start + 1; i < words.length; i++) {
     const raw = words[i].raw;
     if (raw === '--') break;

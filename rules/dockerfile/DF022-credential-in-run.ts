@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
-import { curlShortOption, HEADER_CREDENTIAL, isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { curlShortOption, invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
+import { HEADER_CREDENTIAL, isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection } from '../engine/types';
 

@@ -20,6 +20,8 @@ const WRAPPERS: Record<string, string> = {
   stdbuf: '',
   ionice: 'cnp',
   chroot: '',
+  // `timeout [-s SIG] [-k DUR] DURATION command` (the duration is skipped below; review 16, probe 02).
+  timeout: 'sk',
 };
 
 /** A command after its wrappers (`sudo -E bash -` → `bash` with `-`). */
@@ -78,6 +80,7 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
       const takesNext = /^-[A-Za-z]+$/.test(v) && valueLetters.includes(v[v.length - 1]);
       j += takesNext ? 2 : 1;
     }
+    if (name === 'timeout') j++; // the duration
     if (j >= cmd.words.length) return null;
     i = j;
   }
@@ -117,6 +120,20 @@ export function isVerification(inv: Invocation): boolean {
 
 /** curl's short options that take a value (a value ends a `-fsSL…` cluster). */
 export const CURL_VALUE_LETTERS = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
+
+/**
+ * A curl word of grouped short options read as curl reads it: the first option that takes a value
+ * (CURL_VALUE_LETTERS), with the rest of the word as its value when there is one (`-fsu` → `u`;
+ * `-HX-Api-Key: k` → `H` and `X-Api-Key: k`); null for a long option, a word that is no option, or
+ * switches only.
+ */
+export function curlShortOption(word: string): { option: string; attached: string | undefined } | null {
+  if (!/^-[^-]/.test(word)) return null;
+  for (let k = 1; k < word.length; k++) {
+    if (CURL_VALUE_LETTERS.includes(word[k])) return { option: word[k], attached: word.length > k + 1 ? word.slice(k + 1) : undefined };
+  }
+  return null;
+}
 
 /** Per script (its command list): whether it checks a download. */
 const checksDownloadMemo = new WeakMap<readonly SimpleCommand[], boolean>();

@@ -159,19 +159,3 @@ export function urlPasswords(raw: string): { start: number; end: number }[] {
   }
   return out;
 }
-
-/** curl's short options that take an argument (curl(1)); the others are switches that may be grouped before one (`-fsSLu`). */
-const CURL_SHORT_WITH_ARGUMENT = new Set('AbcCdDeEFhHKmoPQrtTuUwxXyYz');
-
-/**
- * A curl word of grouped short options read as curl reads it: the first option that takes an argument,
- * with the rest of the word as its value when there is one (`-fsu` → `u`; `-HX-Api-Key: k` → `H` and
- * `X-Api-Key: k`); null for a long option, a word that is no option, or switches only.
- */
-export function curlShortOption(word: string): { option: string; attached: string | undefined } | null {
-  if (!/^-[^-]/.test(word)) return null;
-  for (let k = 1; k < word.length; k++) {
-    if (CURL_SHORT_WITH_ARGUMENT.has(word[k])) return { option: word[k], attached: word.length > k + 1 ? word.slice(k + 1) : undefined };
-  }
-  return null;
-}
