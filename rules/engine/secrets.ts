@@ -78,8 +78,12 @@ export function isPublicKey(value: string): boolean {
   return PUBLIC_KEY.test(value.trim());
 }
 
-/** An OpenSSH or PEM public key: published by design, not a secret (review 15, probe 05: a deploy key's public half under SSH_KEY). */
-const PUBLIC_KEY = /^["']?(?:(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+AAAA|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----)/;
+/**
+ * An OpenSSH or PEM public key, also an SSH certificate or an authorized_keys line with its options
+ * (`no-pty,command="…" ssh-ed25519 AAAA…`: review 16, probe 08): published by design, not a secret
+ * (review 15, probe 05: a deploy key's public half under SSH_KEY).
+ */
+const PUBLIC_KEY = /^["']?(?:(?:[a-z-]+(?:="[^"]*")?,)*[a-z-]+(?:="[^"]*")?\s+)?(?:(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v0[01]@openssh\.com)?\s+AAAA|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----)/;
 
 /**
  * Credentials that command-line tools, SDKs and CI systems read from the shell's environment, so a
