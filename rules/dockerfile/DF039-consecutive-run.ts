@@ -1,11 +1,11 @@
-import type { Instruction, JSONInstruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { RunInstruction } from '../engine/dockerfile';
 import { baseName, replacesBinSh } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
 import { changesShellState, flagKey, joinable, joinAdjacentRuns, nonPosixShellAt, runAtLine } from '../engine/packages';
-import { propertiesOf, stageChain } from '../engine/stage-scope';
-import type { DockerfileContext, Stage } from '../engine/dockerfile';
+import { propertiesOf, shellsOf, stageChain } from '../engine/stage-scope';
+import type { DockerfileContext } from '../engine/dockerfile';
 
 interface Data {
   /** First line of the RUN this one follows. */
@@ -29,25 +29,25 @@ function definesFunction(run: RunInstruction): boolean {
 /** A program or package name without its version: `pip3` → `pip`, `npm@10` → `npm`, `python3.12` → `python`. */
 /**
  * Whether each RUN's shell reads startup files when it starts, before the first command runs: the
- * SHELL in effect at `line` is a login or interactive shell (`bash -l`, `--login`, `-i`: it reads
+ * SHELL in effect at the RUN is a login or interactive shell (`bash -l`, `--login`, `-i`: it reads
  * /etc/profile and ~/.profile, or ~/.bashrc) or zsh (~/.zshenv, always), or an ENV or ARG BASH_ENV
  * is declared (bash reads that file when it starts non-interactively). A RUN that writes such a file (nvm's installer into $BASH_ENV,
  * rustup into ~/.profile) is read by the next RUN's new shell; merged, the one shell read the files
  * before the first command wrote them (review 13, probes df-01 and df-02; bash(1), INVOCATION).
  */
-function readsStartupFiles(ctx: DockerfileContext, stage: Stage, line: number): boolean {
-  let shell: string[] | null = null;
+function readsStartupFiles(ctx: DockerfileContext, run: RunInstruction): boolean {
+  const stage = run.stage;
+  if (!stage) return false;
+  const line = run.instruction.getRange().start.line;
   let bashEnv = false;
   for (const s of stageChain(stage).reverse()) {
     for (const ins of s.instructions) {
       if (s === stage && ins.getRange().start.line >= line) break;
       const keyword = ins.getKeyword();
-      if (keyword === 'SHELL') {
-        const strings = (ins as JSONInstruction).getJSONStrings();
-        if (strings.length > 0) shell = strings.map((j) => ctx.jsonStringValue(j));
-      } else if ((keyword === 'ENV' || keyword === 'ARG') && propertiesOf(ins).some((p) => p.getName() === 'BASH_ENV')) bashEnv = true;
+      if ((keyword === 'ENV' || keyword === 'ARG') && propertiesOf(ins).some((p) => p.getName() === 'BASH_ENV')) bashEnv = true;
     }
   }
+  const shell = shellsOf(ctx, stage).get(run.instruction) ?? null;
   if (bashEnv) return true; // an ARG is in RUN's environment too (review 14, probe 07)
   if (shell === null) return false;
   // `/usr/bin/env zsh -c`: the program is the word after env (review 15, probe 07).
@@ -146,7 +146,7 @@ export default defineRule<'dockerfile', Data>({
     if (!edits) return undefined;
     // A first RUN that points /bin/sh at bash: the second ran under bash, the merged script would not (review 10, probe df-05).
     const firstText = ctx.text.slice(ctx.offsetAt(first.instruction.getRange().start), ctx.offsetAt(first.instruction.getRange().end));
-    const safe = !changesShellState(first) && !definesFunction(first) && !reinstallsAProgramUsedAfter(first, second) && !replacesBinSh(firstText) && !(second.stage && readsStartupFiles(ctx, second.stage, data.line));
+    const safe = !changesShellState(first) && !definesFunction(first) && !reinstallsAProgramUsedAfter(first, second) && !replacesBinSh(firstText) && !readsStartupFiles(ctx, second);
     return { title: 'Merge with the previous RUN', safe, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });

@@ -249,14 +249,15 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   }
   const opt = (name: string) => opts.options.get(name) ?? stackOpts?.options.get(name);
 
+  // The working directory as written (`dir` and a relative config file resolve against it).
+  const writtenWorkdir = scalarString(ctx.serviceGet(service, 'working_dir')?.value);
   // The config file, when one is given and can be read from the workspace.
   let conf: Map<string, string[]> | null | 'none' = 'none';
   if (opts.configFile) {
     const p = opts.configFile.value;
     if (p === null || p === '-') conf = null;
     else {
-      const workdir = scalarString(ctx.serviceGet(service, 'working_dir')?.value) ?? '/data';
-      const containerPath = path.posix.resolve(workdir, p);
+      const containerPath = path.posix.resolve(writtenWorkdir ?? '/data', p);
       const host = hostPathOf(bindMounts(ctx, service), containerPath);
       const text = host ? ctx.workspace.readText(host) : undefined;
       conf = text === undefined ? null : parseRedisConf(text);
@@ -268,7 +269,6 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   // this directory"; relative to the server's working directory). A config file that cannot be read
   // may set it.
   // The working directory, when it is known: an interpolated or relative one is not (review 16, probe 10).
-  const writtenWorkdir = scalarString(ctx.serviceGet(service, 'working_dir')?.value);
   const workdir = (): string | null => (writtenWorkdir === null ? '/data' : writtenWorkdir.startsWith('/') && !writtenWorkdir.includes('$') ? writtenWorkdir : null);
   const dirOpt = opt('dir');
   if (dirOpt) {
