@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
+import { pulledImageLabel, pulledImages, type PulledImage } from '../engine/df-instructions';
 import { EOL_CATALOG_CHECKED } from '../engine/eol';
 import { isUnpinned, unpinnedProblem, type ImageRef } from '../engine/image';
 import { tagCandidates } from '../engine/tag-candidates';
@@ -14,6 +15,8 @@ interface Data {
   imageRange: Range | null;
   /** Range of the written tag (for `:latest`), else null. */
   tagRange: Range | null;
+  /** Where the image is written: a FROM, a `COPY --from=`, or a `RUN --mount=…,from=`. */
+  source: PulledImage['source'];
 }
 
 /**
@@ -31,11 +34,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
+    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The same goes for an image a later instruction pulls: `COPY --from=composer` (a name that is no earlier stage is an image to BuildKit, `composer:latest` here) and `RUN --mount=type=bind,from=node,…`. `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
-    fix: `"Pin to <image>:<tag>" rewrites the reference to a release line (such as \`node:26\`), not a patch version, so it keeps receiving security updates. The first pin offered is the newest line that is supported today in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked (\`alpine\` → \`alpine:3.24\`). When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS (\`node:24\`, \`eclipse-temurin:21\`), that is offered too; for images the EOL data does not know (\`httpd\`, \`traefik\`), only the catalog's line. A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line (not through ARGs). Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked, such as a new Alpine or Python line, would make the pin an older version than the image you build today, with older packages and libraries), and a line older than \`latest\` is a downgrade; an image that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot even start on a data directory a newer major wrote. Check the tag against what you run (\`docker image inspect\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe either (an exact version stops receiving patches until you bump it).`,
+    fix: `"Pin to <image>:<tag>" rewrites the reference to a release line (such as \`node:26\`), not a patch version, so it keeps receiving security updates. The first pin offered is the newest line that is supported today in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked (\`alpine\` → \`alpine:3.24\`). When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS (\`node:24\`, \`eclipse-temurin:21\`), that is offered too; for images the EOL data does not know (\`httpd\`, \`traefik\`), only the catalog's line. A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line or the \`--from\`/\`from=\` value (not through ARGs). Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked, such as a new Alpine or Python line, would make the pin an older version than the image you build today, with older packages and libraries), and a line older than \`latest\` is a downgrade; an image that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot even start on a data directory a newer major wrote. Check the tag against what you run (\`docker image inspect\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe either (an exact version stops receiving patches until you bump it).`,
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security',
     equivalents: ['hadolint DL3006 (always tag the version of an image explicitly)', 'hadolint DL3007 (using latest is prone to errors)', 'Checkov CKV_DOCKER_7', 'Trivy DS-0001 (:latest tag used)'],
     references: ['https://docs.docker.com/reference/dockerfile/#from', 'https://docs.docker.com/build/building/best-practices/#from'],
@@ -57,19 +60,31 @@ export default defineRule<'dockerfile', Data>({
           ref,
           imageRange: stage.base.viaArg ? null : imageRange,
           tagRange,
+          source: 'from' as const,
         },
       });
+    }
+    // Images a later instruction pulls: `COPY --from=composer`, `RUN --mount=type=bind,from=node,…`
+    // (a name that is no earlier stage is an image to BuildKit, and without a tag it is `latest`).
+    for (const img of pulledImages(ctx)) {
+      if (img.source === 'from' || !isUnpinned(img.ref)) continue;
+      const imageRange = ctx.rangeOfOffsets(img.start, img.end);
+      const tag = img.ref.tag;
+      // The written tag ends the reference (an unpinned reference has no digest after it).
+      const tagRange = tag !== null && ctx.text.slice(img.end - tag.length - 1, img.end) === `:${tag}` ? ctx.rangeOfOffsets(img.end - tag.length, img.end) : null;
+      out.push({ range: imageRange, data: { image: img.ref.text, problem: unpinnedProblem(img.ref), ref: img.ref, imageRange, tagRange, source: img.source } });
     }
     return out;
   },
   message(d) {
     const via = d.imageRange === null ? ' (from the ARG default)' : '';
+    const image = `${pulledImageLabel(d.source)} '${d.image}'`;
     // Distroless and Chainguard's free images publish no version tags (latest, nonroot, debug…): only a digest pins them.
     const pin = publishesNoVersionTags(d.ref) ? 'this image publishes no version tags, so pin it by digest (@sha256:…)' : 'pin a version';
-    if (d.problem === 'channel') return `Image '${d.image}'${via} uses the moving '${d.ref.tag}' tag, which names a release channel, not a release; ${pin}.`;
+    if (d.problem === 'channel') return `${image}${via} uses the moving '${d.ref.tag}' tag, which names a release channel, not a release; ${pin}.`;
     return d.problem === 'none'
-      ? `Image '${d.image}'${via} has no tag, so it builds from whatever 'latest' is that day; ${pin}.`
-      : `Image '${d.image}'${via} uses the moving 'latest' tag; ${pin}.`;
+      ? `${image}${via} has no tag, so it ${d.source === 'from' ? 'builds from' : 'takes files from'} whatever 'latest' is that day; ${pin}.`
+      : `${image}${via} uses the moving 'latest' tag; ${pin}.`;
   },
   fix(ctx, { data }) {
     // A channel tag has no line to pin to without knowing which release it names today (`lts`, `stable` are not the newest line).

@@ -1,12 +1,12 @@
 import { defineRule } from '../engine/rule';
-import { pulledImages } from '../engine/df-instructions';
+import { pulledImageLabel, pulledImages, type PulledImage } from '../engine/df-instructions';
 import { parseImageRef } from '../engine/image';
 
 interface Data {
   image: string;
   /** A tag is written (else neither tag nor digest). */
   tagged: boolean;
-  source: 'from' | 'copy-from';
+  source: PulledImage['source'];
   viaArg: boolean;
 }
 
@@ -18,7 +18,7 @@ export default defineRule<'dockerfile', Data>({
   optIn: true,
   fixable: 'sometimes',
   docs: {
-    what: 'Flags every image the build pulls without an `@sha256:` digest: `FROM` bases of every stage (builder stages are pulled too) and external images in `COPY --from=`. `scratch` and earlier stages are not images. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged. Off unless enabled (`"DF002": "info"`), as Docker Scout\'s supply-chain checks are: digest pinning needs a process that updates the digests.',
+    what: 'Flags every image the build pulls without an `@sha256:` digest: `FROM` bases of every stage (builder stages are pulled too) and external images in `COPY --from=` and in `RUN --mount=…,from=`. `scratch` and earlier stages are not images. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged. Off unless enabled (`"DF002": "info"`), as Docker Scout\'s supply-chain checks are: digest pinning needs a process that updates the digests.',
     why: 'A tag is a movable pointer: whoever can push to the repository (the publisher, or anyone who compromised the account or the registry) can point `node:24-alpine` at different content, and the next build silently ships it. A digest names the content itself, so the build gets exactly the image that was reviewed and scanned. SECURITY-GUIDELINES.md §6 asks for specific versions and §1 for scanned images; a digest is the only version a registry cannot change under you.',
     bad: 'FROM node:24-alpine',
     good: 'FROM node:24-alpine@sha256:<digest of the index you reviewed>',
@@ -52,7 +52,7 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     const via = d.viaArg ? ' (from the ARG default)' : '';
-    const where = d.source === 'copy-from' ? 'COPY --from image' : 'Image';
+    const where = pulledImageLabel(d.source);
     return d.tagged
       ? `${where} '${d.image}'${via} is pinned by tag only; a tag can be moved to other content. Add its @sha256: digest.`
       : `${where} '${d.image}'${via} has neither a tag nor a digest, so any push changes what is built. Pin it with a tag and its @sha256: digest.`;

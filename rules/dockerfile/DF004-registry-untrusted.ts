@@ -1,11 +1,11 @@
 import { defineRule } from '../engine/rule';
-import { imagePath, pulledImages, registryAllows } from '../engine/df-instructions';
+import { imagePath, pulledImageLabel, pulledImages, registryAllows, type PulledImage } from '../engine/df-instructions';
 
 interface Data {
   image: string;
   /** `registry/path` with Docker Hub spelled out (`docker.io/library/node`). */
   path: string;
-  source: 'from' | 'copy-from';
+  source: PulledImage['source'];
   viaArg: boolean;
   /** The allow-list at detection time (for the message). */
   allowed: string[];
@@ -18,7 +18,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags images pulled from a registry outside the allow-list in the `trustedRegistries` option: `FROM` bases of every stage and external images in `COPY --from=`. Inactive while the list is empty. An entry is a registry host (`docker.io` for Docker Hub, `ghcr.io`, `registry.example.com:5000`), a host with a path prefix (`docker.io/library` allows only official images, `ghcr.io/acme` only that organisation) or a wildcard host (`*.corp.example`). Images without a registry are Docker Hub (`docker.io`); `scratch` and earlier stages are not images; an ARG without a default is unknown and never flagged, and one with a default is judged by it.',
+    what: 'Flags images pulled from a registry outside the allow-list in the `trustedRegistries` option: `FROM` bases of every stage and external images in `COPY --from=` and in `RUN --mount=…,from=`. Inactive while the list is empty. An entry is a registry host (`docker.io` for Docker Hub, `ghcr.io`, `registry.example.com:5000`), a host with a path prefix (`docker.io/library` allows only official images, `ghcr.io/acme` only that organisation) or a wildcard host (`*.corp.example`). Images without a registry are Docker Hub (`docker.io`); `scratch` and earlier stages are not images; an ARG without a default is unknown and never flagged, and one with a default is judged by it.',
     why: 'Every image the build pulls runs code in the build and ships files in the image. A registry the organisation has not vetted (a typo-squatted namespace, an abandoned account, a registry without signing or scanning) is a supply-chain entry point. SECURITY-GUIDELINES.md §1 asks for scanned images and "Supply Chain Security" for verified sources; the "Docker Registry" section pushes to a private registry the team controls — pulling from the same trusted places is the other half.',
     bad: '# trustedRegistries: ["docker.io", "registry.example.com"]\nFROM quay.io/someone/tool:1.2',
     good: '# trustedRegistries: ["docker.io", "registry.example.com"]\nFROM registry.example.com/mirror/tool:1.2',
@@ -44,6 +44,6 @@ export default defineRule<'dockerfile', Data>({
   message(d) {
     const via = d.viaArg ? ' (from the ARG default)' : '';
     const list = d.allowed.length > 4 ? `${d.allowed.slice(0, 4).join(', ')}…` : d.allowed.join(', ');
-    return `Image '${d.image}'${via} is pulled from ${d.path}, which no trusted registry allows (${list}).`;
+    return `${pulledImageLabel(d.source)} '${d.image}'${via} is pulled from ${d.path}, which no trusted registry allows (${list}).`;
   },
 });

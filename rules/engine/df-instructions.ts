@@ -237,13 +237,16 @@ function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
   return out;
 }
 
-/** Every image a Dockerfile pulls: FROM bases (all stages) and external `COPY --from=` images, with where they are written. */
+/**
+ * Every image a Dockerfile pulls: FROM bases (all stages), external `COPY --from=` images and the
+ * images a `RUN --mount=…,from=<image>` mounts, with where they are written.
+ */
 export interface PulledImage {
   ref: ImageRef;
-  /** Document offsets of the reference as written (the FROM image, or the flag value). */
+  /** Document offsets of the reference as written (the FROM image, the `--from` value, or the mount's `from=` value). */
   start: number;
   end: number;
-  source: 'from' | 'copy-from';
+  source: 'from' | 'copy-from' | 'mount-from';
   /** The reference text came (partly) from ARG defaults. */
   viaArg: boolean;
   stage: Stage;
@@ -257,17 +260,61 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
       if (r) out.push({ ref: stage.base.ref, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end), source: 'from', viaArg: stage.base.viaArg, stage });
     }
     for (const ins of stage.instructions) {
-      if (ins.getKeyword() !== 'COPY') continue;
-      const from = flagNamed(ins, 'from');
-      const value = from?.getValue();
-      const vr = from?.getValueRange();
-      if (!value || !vr) continue;
-      const target = copyFromTarget(ctx, stage, value);
-      if (target.kind !== 'image') continue;
-      out.push({ ref: target.ref, start: ctx.offsetAt(vr.start), end: ctx.offsetAt(vr.end), source: 'copy-from', viaArg: false, stage });
+      const keyword = ins.getKeyword();
+      if (keyword === 'COPY') {
+        const from = flagNamed(ins, 'from');
+        const value = from?.getValue();
+        const vr = from?.getValueRange();
+        if (!value || !vr) continue;
+        const target = copyFromTarget(ctx, stage, value);
+        if (target.kind !== 'image') continue;
+        out.push({ ref: target.ref, start: ctx.offsetAt(vr.start), end: ctx.offsetAt(vr.end), source: 'copy-from', viaArg: false, stage });
+      } else if (keyword === 'RUN') {
+        for (const f of flagsOf(ins)) {
+          if (f.getName().toLowerCase() !== 'mount') continue;
+          const from = mountFromOption(ctx, f);
+          if (!from) continue;
+          const target = copyFromTarget(ctx, stage, from.value);
+          if (target.kind !== 'image') continue;
+          out.push({ ref: target.ref, start: from.start, end: from.end, source: 'mount-from', viaArg: false, stage });
+        }
+      }
     }
   }
   return out;
+}
+
+/**
+ * The `from=` option of a `--mount` flag (`type=bind,from=composer:2,source=…`) with its document
+ * offsets, quotes excluded. Null without one, or when the flag's value is not written as it reads (a
+ * line continuation inside it): then there is no exact place to point at.
+ */
+/** How a message names where a pulled image is written. */
+export function pulledImageLabel(source: PulledImage['source']): string {
+  return source === 'copy-from' ? 'COPY --from image' : source === 'mount-from' ? 'RUN --mount image' : 'Image';
+}
+
+function mountFromOption(ctx: DockerfileContext, flag: Flag): { value: string; start: number; end: number } | null {
+  const value = flag.getValue();
+  const vr = flag.getValueRange();
+  if (!value || !vr) return null;
+  const base = ctx.offsetAt(vr.start);
+  if (ctx.text.slice(base, ctx.offsetAt(vr.end)) !== value) return null;
+  let at = 0;
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim().toLowerCase() === 'from') {
+      const raw = part.slice(eq + 1);
+      const lead = raw.length - raw.trimStart().length;
+      const written = raw.trim();
+      const quoted = /^(["'])(.*)\1$/.exec(written);
+      const inner = quoted ? quoted[2] : written;
+      const start = base + at + eq + 1 + lead + (quoted ? 1 : 0);
+      return inner ? { value: inner, start, end: start + inner.length } : null;
+    }
+    at += part.length + 1;
+  }
+  return null;
 }
 
 /** `registry/path` of an image with Docker Hub spelled out (`node` → `docker.io/library/node`). */
