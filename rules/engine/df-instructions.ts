@@ -8,6 +8,7 @@ import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction
 import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
 import { officialImageName, parseImageRef, type ImageRef } from './image';
 import { mountOptions } from './packages';
+import { namedBuildContexts } from './relations';
 import { stageChain } from './stage-scope';
 
 /**
@@ -138,8 +139,10 @@ export type CopyFromTarget =
   | { kind: 'bad-index'; index: number }
   /** An image reference (`nginx:1.28`, `ghcr.io/acme/tool`, an official image name). */
   | { kind: 'image'; ref: ImageRef }
-  /** A bare name that is neither a stage nor a known image: a typo, a removed stage, or a named build context. */
+  /** A bare name that is neither a stage nor a known image: a typo, a removed stage, or a named build context given on the command line. */
   | { kind: 'unknown-name'; name: string }
+  /** A build context a compose service building the Dockerfile names (`build.additional_contexts`). */
+  | { kind: 'context'; name: string }
   /** Holds a variable (BuildKit does not expand variables in `--from`): not judged. */
   | { kind: 'variable' };
 
@@ -161,9 +164,22 @@ export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: stri
   }
   const later = ctx.stages.find((s) => s.index > stage.index && s.name === lower);
   if (later) return { kind: 'later', stage: later };
+  if (namedContextsOf(ctx).has(lower)) return { kind: 'context', name: v };
   const ref = parseImageRef(v);
   if (ref && (/[:/@.]/.test(v) || OFFICIAL_IMAGE_NAMES.has(officialImageName(ref) ?? ''))) return { kind: 'image', ref };
   return { kind: 'unknown-name', name: v };
+}
+
+/** Per analysis: the build contexts compose services give the Dockerfile (namedBuildContexts). */
+const namedContexts = new WeakMap<DockerfileContext, ReadonlySet<string>>();
+
+function namedContextsOf(ctx: DockerfileContext): ReadonlySet<string> {
+  let names = namedContexts.get(ctx);
+  if (!names) {
+    names = namedBuildContexts(ctx.workspace, ctx.path, ctx.options);
+    namedContexts.set(ctx, names);
+  }
+  return names;
 }
 
 /** Per parse: the stages copySourceOnlyStages found. */

@@ -4,7 +4,7 @@
  * parses are shared by text, contexts are per analysis (see AnalysisWorkspace).
  */
 import * as path from 'node:path';
-import { isMap, isScalar } from './yaml-guards';
+import { isMap, isScalar, isSeq } from './yaml-guards';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
@@ -256,3 +256,29 @@ export function servicesBuilding(ws: WorkspaceView, dockerfilePath: string, opti
   }
   return out;
 }
+
+/**
+ * The names of the build contexts (`build.additional_contexts`, map or `name=value` list) that the
+ * compose services building a Dockerfile give it. BuildKit resolves `COPY --from=<name>` and
+ * `RUN --mount=…,from=<name>` to such a context before it would pull an image of that name
+ * (https://docs.docker.com/reference/compose-file/build/#additional_contexts).
+ */
+export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Set<string> {
+  const names = new Set<string>();
+  for (const { compose, service } of servicesBuilding(ws, dockerfilePath, options)) {
+    const build = compose.serviceGet(service, 'build')?.value;
+    if (!build || !isMap(build)) continue;
+    const contexts = compose.get(service.doc, build, 'additional_contexts')?.value;
+    if (isMap(contexts)) {
+      for (const pair of contexts.items) if (isScalar(pair.key)) names.add(String(pair.key.value).toLowerCase());
+    } else if (isSeq(contexts)) {
+      for (const item of contexts.items) {
+        const entry = isScalar(item) ? scalarString(item) : null;
+        const eq = entry?.indexOf('=') ?? -1;
+        if (entry && eq > 0) names.add(entry.slice(0, eq).trim().toLowerCase());
+      }
+    }
+  }
+  return names;
+}
+
