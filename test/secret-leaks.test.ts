@@ -409,10 +409,10 @@ describe('no secret in the CLI output', () => {
 });
 
 describe('the .env.example template DR002 writes', () => {
-  it('keeps only values that cannot be secrets, so a copy still starts the stack', () => {
-    const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080']];
+  it('keeps only values that cannot be secrets, so a copy still starts the stack (a user:password is no image or address: review 17, probe dc-01)', () => {
+    const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080'], ['SMTP_SERVER', 'mail.example.com:587'], ['APP_IMG', 'nginx:stable-alpine']];
     for (const [name, value] of kept) assert.equal(templateValue(name, value), value, name);
-    const blanked: [string, string][] = [['POSTGRES_PASSWORD', 'local'], ['API_TOKEN', 'abc'], ['SLACK_WEBHOOK', 'https://hooks.slack.com/services/T0/B0/xyz'], ['DATABASE_URL', 'postgres://u:p@db/x'], ['CLIENT_ID', 'abc123def456'], ['SOME_ID', '8f14e45fceea167a5a36dedd4bea2543'], ['IMG', 'repo/app:8f14e45fceea167a5a36'], ['NAME', 'hello world'], ['MULTI', 'line one\nline two'], ['INITIAL_ADMIN_PW', 'FooBar'], ['RABBITMQ_ERLANG_COOKIE', 'secret-erlang-cookie']];
+    const blanked: [string, string][] = [['POSTGRES_PASSWORD', 'local'], ['API_TOKEN', 'abc'], ['SLACK_WEBHOOK', 'https://hooks.slack.com/services/T0/B0/xyz'], ['DATABASE_URL', 'postgres://u:p@db/x'], ['CLIENT_ID', 'abc123def456'], ['SOME_ID', '8f14e45fceea167a5a36dedd4bea2543'], ['IMG', 'repo/app:8f14e45fceea167a5a36'], ['NAME', 'hello world'], ['MULTI', 'line one\nline two'], ['INITIAL_ADMIN_PW', 'FooBar'], ['RABBITMQ_ERLANG_COOKIE', 'secret-erlang-cookie'], ['AUTH', 'admin:AdminPw321'], ['LOGIN', 'admin:LoginPw42'], ['BASIC', 'admin:12345']];
     for (const [name, value] of blanked) assert.equal(templateValue(name, value), '', name);
   });
 });

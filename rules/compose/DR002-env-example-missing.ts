@@ -31,11 +31,22 @@ export function templateValue(name: string, value: string): string {
   if (value === '' || isCredentialName(name) || value.length > 80) return '';
   if (/^-?\d+(?:\.\d+)?$/.test(value) || /^(?:true|false|yes|no|on|off)$/i.test(value)) return value;
   if (/^\/[\w./-]*$/.test(value) && !/\d{6,}/.test(value)) return value;
-  const word = '[A-Za-z][A-Za-z-]*(?:\\.[A-Za-z][A-Za-z-]*)*';
-  if (new RegExp(`^${word}(?::\\d{1,5})?$`).test(value)) return value;
-  if (new RegExp(`^(?:${word}/)*${word}:[A-Za-z0-9][\\w.-]{0,40}$`).test(value) && !/[0-9a-f]{12,}/i.test(value)) return value;
+  if (WORD_RE.test(value)) return value;
+  // `name:port` and `repository:tag` have the shape of `user:password` (`AUTH=admin:AdminPw321`, review
+  // 17, probe dc-01): kept only where the variable's name says which it is.
+  if (HOST_PORT_RE.test(value) && ADDRESS_NAME.test(name)) return value;
+  if (IMAGE_RE.test(value) && IMAGE_NAME.test(name) && !/[0-9a-f]{12,}/i.test(value)) return value;
   return '';
 }
+
+const WORD = '[A-Za-z][A-Za-z-]*(?:\\.[A-Za-z][A-Za-z-]*)*';
+const WORD_RE = new RegExp(`^${WORD}$`);
+const HOST_PORT_RE = new RegExp(`^${WORD}:\\d{1,5}$`);
+const IMAGE_RE = new RegExp(`^(?:${WORD}/)*${WORD}:[A-Za-z0-9][\\w.-]{0,40}$`);
+/** A variable that names a host and port (`REDIS_ADDR`, `SMTP_SERVER`, `KAFKA_BROKERS`, `LISTEN`). */
+const ADDRESS_NAME = /HOST|ADDR|SERVER|ENDPOINT|LISTEN|BIND|BROKER|NODE|PEER|UPSTREAM|BACKEND|PROXY/i;
+/** A variable that names an image (`SENTRY_IMAGE`, `APP_IMG`). */
+const IMAGE_NAME = /IMAGE|IMG/i;
 
 export default defineRule<'compose', Data>({
   code: 'DR002',
@@ -51,7 +62,7 @@ export default defineRule<'compose', Data>({
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
     good: '.env            (git-ignored, POSTGRES_PASSWORD=…)\n.env.example    (committed: POSTGRES_PASSWORD=)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
-    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name with an optional port, or an image reference made of such words (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`, `SENTRY_IMAGE=getsentry/sentry:nightly`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
+    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`), a host name with a port where the name says it is an address (`REDIS_ADDR=redis:6379`), or an image reference made of such words where the name says it is an image (`SENTRY_IMAGE=getsentry/sentry:nightly`); under any other name such a value is left empty, since `user:password` has the same shape (`AUTH=admin:…`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
     guideline: '§5 Secrets Management — "git add .env.example"',
     equivalents: ['dotenv-linter checks the syntax of env files, and dotenv-safe / envalid check at run time that the variables of .env.example are set; no compose linter checks for the template'],
     references: [
@@ -80,7 +91,7 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
-    return `'${d.display}' has no ${path.basename(d.path)}.example: commit a template that lists its ${d.keys.length} variable${d.keys.length === 1 ? '' : 's'} without values, so others know what to set.`;
+    return `'${d.display}' has no ${path.basename(d.path)}.example: commit a template that lists its ${d.keys.length} variable${d.keys.length === 1 ? '' : 's'} without their secret values, so others know what to set.`;
   },
   fix(ctx, { data }): Fix | undefined {
     if (data.keys.length === 0) return undefined;
