@@ -273,10 +273,10 @@ export function tmpfsTargets(ctx: ComposeContext, service: Service): string[] | 
   return out;
 }
 
-/** Whether a Redis-family service is configured as a pure cache (no persistence asked for). */
-export function isCacheOnly(ctx: ComposeContext, service: Service): boolean {
+/** Whether a Redis-family service keeps no dataset: configured as a pure cache (no persistence asked for), or running Sentinel. */
+export function keepsNoDataset(ctx: ComposeContext, service: Service): boolean {
   const facts = redisFacts(ctx, service);
-  return !!facts && facts.cache;
+  return !!facts && (facts.cache || facts.sentinel);
 }
 
 

@@ -48,6 +48,12 @@ export interface RedisFacts {
   /** Configured as a cache: `save ""` or an `allkeys-*` eviction policy, and AOF not asked for. */
   cache: boolean;
   /**
+   * Runs Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`), which
+   * monitors other servers and keeps no dataset: its state is written back into its config file.
+   * https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/
+   */
+  sentinel: boolean;
+  /**
    * The directory the server writes its RDB and AOF files to when `dir` is set (`--dir /path` or `dir`
    * in the config file), absolute (a relative one resolves against the working directory): undefined
    * when it is not set (the image's working directory, /data), null when it cannot be known.
@@ -81,6 +87,7 @@ function familyOf(ref: ImageRef | null): { family: RedisFamily; server: string }
 }
 
 const SERVERS = /^(?:redis-server|valkey-server|keydb-server|redis-stack-server)$/;
+const SENTINELS = /^(?:redis|valkey|keydb)-sentinel$/;
 
 /** Options of a server command line: `--name value…` groups (and `--name=value`), plus the leading config file. */
 export interface ServerOptions {
@@ -171,6 +178,7 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
     passwordArgs: [],
     aofOffArg: null,
     cache: false,
+    sentinel: false,
     dir: undefined,
     command: cmds ? cmds.command : undefined,
     entrypoint: cmds ? cmds.entrypoint : undefined,
@@ -212,6 +220,11 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
       }
       const first = args[0];
       const v = first?.value ?? first?.raw ?? '';
+      // Sentinel mode: the server's options are Sentinel's, and there is no dataset to persist.
+      if (SENTINELS.test(path.posix.basename(v)) || ((SERVERS.test(path.posix.basename(v)) || (!run.viaShell && !cmds.entrypoint && (v.startsWith('-') || v.endsWith('.conf')))) && args.some((a) => (a.value ?? a.raw) === '--sentinel'))) {
+        facts.sentinel = true;
+        return facts;
+      }
       if (SERVERS.test(path.posix.basename(v))) {
         serverArgs = args.slice(1);
         viaShell = run.viaShell;
