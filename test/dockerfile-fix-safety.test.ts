@@ -194,6 +194,8 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
   it('not safe when the new lines would drop a file the context holds today (a public CA bundle the image ships: review 6, probe df-03)', () => {
     assert.deepEqual(flagsOf('DR003', 'fires-context-holds-certificate'), ['5:false']);
     assert.deepEqual(flagsOf('DR003', 'fires-context-reincluded-certificate'), ['5:false'], 're-included by a ! line of the old ignore file (review 7, probe 02)');
+    // A `.env.local` the build may read (Next.js reads it at build time): reported, but excluding it is the author's call (review 17, probe df-04).
+    assert.deepEqual(flagsOf('DR003', 'fires-context-holds-env-variant'), ['5:false']);
   });
 
   it('a Dockerfile-specific ignore file is read by its Dockerfile alone: another Dockerfile beside it does not matter', () => {

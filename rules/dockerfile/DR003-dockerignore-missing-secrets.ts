@@ -3,6 +3,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { argWords, copySourceOnlyStages, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
+import { isDotenvName } from '../engine/env-files';
 import { buildOf, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
@@ -26,6 +27,28 @@ const REQUIRED: readonly Required[] = [
   { label: '*.key', test: 'server.key', line: '**/*.key', usedBy: /\.key\b/ },
   { label: 'id_rsa*', test: 'id_rsa', line: '**/id_rsa*', usedBy: /id_rsa/ },
 ];
+
+/**
+ * A `.env.<name>` env file at the context root (`.env.local`, `.env.production`; not a template such as
+ * `.env.example`): as secret as `.env`, and a `.env` line does not exclude it (review 17, probe df-04).
+ * The fix adds a line for the file itself (`.env.local` anywhere) rather than `.env.*`, which would take
+ * templates out too.
+ */
+function envVariant(name: string): Required {
+  const escaped = name.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+  return { label: name, test: name, line: `**/${name}`, usedBy: new RegExp(escaped + '(?![\\w.-])') };
+}
+
+/** What a line the fix adds stands for. */
+function requiredOfLine(line: string): Required | undefined {
+  return REQUIRED.find((r) => r.line === line) ?? (line.startsWith('**/.env.') ? envVariant(line.slice(3)) : undefined);
+}
+
+/** The `.env.<name>` files at the root of the build context (none when the folder cannot be listed). */
+function envVariantsAt(ctx: DockerfileContext, context: string): Required[] {
+  const names = ctx.workspace.listDir?.(context) ?? [];
+  return names.filter((n) => n !== '.env' && isDotenvName(n)).sort().map(envVariant);
+}
 
 interface Data {
   /** The ignore file that applies (or would be created). */
@@ -168,7 +191,7 @@ function sharedContextRisk(ctx: DockerfileContext, d: Data, oldText: string | un
   // The folder could not be listed: a Dockerfile found by its name is a sign of others that were not.
   if (probed.length > 0) return probed[0];
   if (paths.length > MAX_OTHERS) return paths[0];
-  const added = REQUIRED.filter((r) => d.lines.includes(r.line));
+  const added = d.lines.map(requiredOfLine).filter((r): r is Required => r !== undefined);
   const before = parseDockerignore(oldText ?? '');
   const after = parseDockerignore(`${oldText ?? ''}\n${d.lines.join('\n')}`);
   for (const p of paths) {
@@ -288,14 +311,14 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file at the context root (`.env.local`, `.env.production`, which a `.env` line does not match; not templates such as `.env.example`) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
       'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
-      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
+      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one, and a line such as `**/.env.local` for each `.env.<name>` file found: not `.env.*`, which would take the templates out too), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
       'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) Nor when (4) the new lines would take out of the context a file that is in it today, since the image ships it now and may need it (a public `certs/ca-bundle.pem` the app trusts, a `.env` it reads from its folder, a TLS key the server loads): the context is listed (`.git` aside, and what the old lines already exclude — but folders they exclude are looked into when they have a `!` line, which may re-include a file there), and one that cannot be listed whole (more than 5,000 entries, or a view that cannot list folders) counts too. The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names or an override\'s name — `compose.override.yaml`, `docker-compose.override.yml` — in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
@@ -320,7 +343,7 @@ export default defineRule<'dockerfile', Data>({
     }
     for (const context of contexts) {
       const ignore = dockerignoreFor(ctx.workspace, ctx.path, context);
-      const required = REQUIRED.filter((r) => !r.ifExists || ctx.workspace.exists(path.join(context, r.ifExists)));
+      const required = [...REQUIRED.filter((r) => !r.ifExists || ctx.workspace.exists(path.join(context, r.ifExists))), ...envVariantsAt(ctx, context)];
       let missing: Required[];
       if (ignore.text === undefined && ctx.workspace.exists(ignore.path)) continue; // there, but unreadable (too large): unknown
       if (ignore.text === undefined) missing = required;
@@ -339,7 +362,8 @@ export default defineRule<'dockerfile', Data>({
     const where = d.context === '.' ? 'the build context' : `the build context (${d.context})`;
     // A builder stage the image only copies from: its layers stay in the build cache (pushed with --cache-to mode=max) and in an image built with --target.
     const into = d.builderOnly ? "the builder stage's layers and the build cache (not the final image, unless built with --target)" : 'the image';
-    if (!d.exists) return `This copies all of ${where}, which has no .dockerignore: .env files, private keys (*.pem, *.key, id_rsa*)${d.missing.includes('.git') ? ' and .git' : ''} go into ${into}.`;
+    const variants = d.missing.filter((m) => m.startsWith('.env.'));
+    if (!d.exists) return `This copies all of ${where}, which has no .dockerignore: .env files${variants.length > 0 ? ` (${variants.join(', ')} is here)` : ''}, private keys (*.pem, *.key, id_rsa*)${d.missing.includes('.git') ? ' and .git' : ''} go into ${into}.`;
     return `This copies all of ${where}, and ${path.basename(d.ignorePath)} does not exclude ${d.missing.join(', ')}: they go into ${into}.`;
   },
   fix(ctx, { data }): Fix | undefined {
