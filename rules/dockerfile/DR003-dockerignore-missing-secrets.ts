@@ -72,9 +72,14 @@ interface Data {
   builderOnly?: boolean;
 }
 
-/** `COPY . …`, `ADD ./ …`, `COPY * …`: a source that is the whole build context. */
+/**
+ * `COPY . …`, `ADD ./ …`, `COPY * …`: a source that is the whole build context. Also `..` and `../..`:
+ * BuildKit resolves a source inside the context, so `..` at its root is the root (`COPY .. .` copies
+ * the whole context; review 17, probe df-01).
+ */
 function isWholeContext(source: string): boolean {
-  return /^(?:\.|\.\/|\.\/\.|\/|\*|\.\/\*|\.\/\.\/)$/.test(source);
+  if (source === '*' || source === './*') return true;
+  return source.split('/').every((segment) => segment === '' || segment === '.' || segment === '..');
 }
 
 function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range; builderOnly: boolean } | undefined {
@@ -311,7 +316,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file at the context root (`.env.local`, `.env.production`, which a `.env` line does not match; not templates such as `.env.example`) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …`, which BuildKit resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file at the context root (`.env.local`, `.env.production`, which a `.env` line does not match; not templates such as `.env.example`) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
       'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
