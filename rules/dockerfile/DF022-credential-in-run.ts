@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { curlShortOption, invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
-import { HEADER_CREDENTIAL, isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue } from '../engine/secrets';
+import { knownTokenIn } from '../engine/secret-tokens';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { Detection } from '../engine/types';
 
@@ -44,6 +45,26 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
     const h = headerCredential(w.value);
     if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
+  }
+}
+
+/** An option with its value after `=` or as the next argument (`--token X`, `--api-key=X`). */
+const OPTION = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/s;
+
+/**
+ * A credential given to any program as an option named for one (isCredentialOption: `--token`,
+ * `--registration-token`, `--api-key`, `--passphrase`): GitHub's runner `./config.sh --token <token>`
+ * (review 17, probe df-03). Not a path, a file name or the next option (`--token-file`, `--key /k.pem`).
+ */
+function optionCredentials(inv: Invocation, push: (w: Word, what: string) => void): void {
+  const a = inv.args;
+  for (let k = 0; k < a.length; k++) {
+    const m = OPTION.exec(a[k].value);
+    if (!m || !isCredentialOption(m[1])) continue;
+    const at = m[2] !== undefined ? a[k] : a[k + 1];
+    const value = m[2] ?? a[k + 1]?.value;
+    if (!at || value === undefined || value.length < 8 || isPathOrNextOption(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|conf|cfg|ini|env)$/i.test(value)) continue;
+    if (isWrittenSecret(value)) push(at, `a credential given as --${m[1]}`);
   }
 }
 
@@ -114,7 +135,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`; not a path or file name, nor a value under 8 characters), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -139,7 +160,13 @@ export default defineRule<'dockerfile', Data>({
           const inv = invocation(cmd);
           const program = inv?.name ?? '';
           // `secret`: the credential inside the word when the word holds more (a header's name), for the dry run to mask only it.
-          const push = (w: Word, what: string, secret?: string) => out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)] } });
+          // A word is reported once, by the first reading that finds a credential in it.
+          const reported = new Set<Word>();
+          const push = (w: Word, what: string, secret?: string) => {
+            if (reported.has(w)) return;
+            reported.add(w);
+            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)] } });
+          };
           credentialsInWords(cmd.words, push);
           // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
           const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
@@ -155,8 +182,18 @@ export default defineRule<'dockerfile', Data>({
             if (STAND_IN_WORD.test(value) || (bootsOnly && BOOT_SECRET.test(name) && /^[A-Za-z0-9_-]{1,16}$/.test(value))) continue;
             if (isCredentialName(name) && isWrittenSecret(value)) push(w, `the variable ${name}`);
           }
+          if (inv) {
+            programChecks(inv, push);
+            optionCredentials(inv, push);
+          }
+          // A token of a known format anywhere in a word: the URL's user name (`https://ghp_…@github.com/`, the form
+          // GitHub documents), `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`
+          // (review 17, probe df-02).
+          for (const w of cmd.words) {
+            const token = knownTokenIn(w.value);
+            if (token) push(w, `a literal ${token.kind}`, w.value.slice(token.start, token.end));
+          }
           if (!inv) return;
-          programChecks(inv, push);
           // echo 'root:secret' | chpasswd ; echo "$x" | docker login --password-stdin
           const stdinSecret = inv.name === 'chpasswd' || (REGISTRY_LOGIN.has(inv.name) && inv.args.some((w) => w.value === '--password-stdin'));
           if (stdinSecret && cmd.prev === '|') {

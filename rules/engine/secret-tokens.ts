@@ -29,6 +29,16 @@ export function tokenKind(value: string): string | undefined {
   return TOKENS.find((t) => t.re.test(value))?.kind;
 }
 
+/** The first value of a known credential format in a text (or a private key's header), with its kind and offsets. */
+export function knownTokenIn(text: string): { kind: string; start: number; end: number } | undefined {
+  if (text.length < 20) return undefined;
+  for (const f of TOKENS) {
+    const m = f.re.exec(text);
+    if (m) return { kind: f.kind, start: m.index, end: m.index + m[0].length };
+  }
+  return undefined;
+}
+
 /** The same formats, anywhere in a text. */
 const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');
 
