@@ -45,6 +45,15 @@ describe('messages name the cause', () => {
     assert.match(messages.app, /is not known to switch to a non-root user/);
   });
 
+  it('DC011 says that a linuxserver.io image runs its application as PUID/PGID and its init as root (review 17, probe dc-03)', () => {
+    const text = 'services:\n  sonarr:\n    image: lscr.io/linuxserver/sonarr:4.0.15\n    environment:\n      - PUID=1000\n      - PGID=1000\n  radarr:\n    image: linuxserver/radarr:5.2\n';
+    const messages = messagesByService('DC011', text);
+    for (const m of [messages.sonarr, messages.radarr]) {
+      assert.match(m, /starts its init as root, which runs the application as the PUID\/PGID user/);
+      assert.doesNotMatch(m, /most likely runs as root/);
+    }
+  });
+
   it('DC053 says that a crash or a kill loses the writes since the last snapshot, not a stop (Redis saves on SIGTERM)', () => {
     const text = 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data\nvolumes:\n  redis-data:\n';
     const [message] = messagesOf('DC053', text);

@@ -37,7 +37,14 @@ type Data =
       map: YAMLMap | null;
       /** The image steps down to its own user, but the service's `entrypoint:` or `command:` bypasses that. */
       bypass?: 'entrypoint' | 'command';
+      /** A linuxserver.io image: its s6 init runs as root and starts the application as PUID/PGID (review 17, probe dc-03). */
+      linuxserver?: true;
     };
+
+/** linuxserver.io's images (lscr.io/linuxserver/*, and the same on ghcr.io and Docker Hub). */
+function isLinuxserverImage(ref: ImageRef): boolean {
+  return (ref.registry === null || ref.registry === 'lscr.io' || ref.registry === 'ghcr.io') && ref.repository.startsWith('linuxserver/');
+}
 
 /** How the Dockerfile a service builds leaves the user: a USER value, the base image it inherits from, or unknown. */
 function dockerfileUser(stage: Stage | undefined): { user: string } | { base: ImageRef | null; entrypoint: boolean; cmd: string[] | null } | null {
@@ -74,7 +81,7 @@ function dockerfileUser(stage: Stage | undefined): { user: string } | { base: Im
 }
 
 /** Why a service without `user:` runs as root, or null when it does not (or it is unknown). */
-function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command' } | null {
+function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command'; linuxserver?: true } | null {
   // Through `extends:` (same file or another compose file): image, build, entrypoint and command are
   // the nearest ones written in the chain; a base that cannot be read is unknown.
   const entrypointFound = lookupKey(ctx, service, 'entrypoint');
@@ -111,7 +118,7 @@ function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image'
     if (!overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
     return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command' };
   }
-  return { source: 'image', image: img.ref.text };
+  return { source: 'image', image: img.ref.text, ...(isLinuxserverImage(img.ref) ? { linuxserver: true as const } : {}) };
 }
 
 export default defineRule<'compose', Data>({
@@ -124,6 +131,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
       'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). ' +
       'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:` or a `build:`: the merged service is judged there. Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
@@ -181,7 +189,7 @@ export default defineRule<'compose', Data>({
       out.push({
         range: ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}) },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}) },
       });
     }
     return out;
@@ -189,6 +197,9 @@ export default defineRule<'compose', Data>({
   message(d) {
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); run it as a non-root user (uid 1000).`;
     if (d.bypass) return `Service '${d.service}' has no user: and its own ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
+    if (d.linuxserver) {
+      return `Service '${d.service}' has no user: and linuxserver.io image '${d.image}' starts its init as root, which runs the application as the PUID/PGID user but keeps root for itself and its setup scripts; where the image supports it (docs.linuxserver.io/misc/non-root), run it as user: "1000:1000".`;
+    }
     return d.source === 'image'
       ? `Service '${d.service}' has no user: and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root; set user: "1000:1000".`
       : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;
