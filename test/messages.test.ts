@@ -54,6 +54,14 @@ describe('messages name the cause', () => {
     }
   });
 
+  it('DC016 in a Swarm stack says that docker stack deploy ignores security_opt and where to set it instead (review 17, probe dc-04)', () => {
+    const text = 'services:\n  web:\n    image: nginx:1.30-alpine\n    deploy:\n      placement:\n        constraints: [node.role == manager]\n';
+    const [message] = messagesOf('DC016', text, '/m/docker-stack.yml');
+    assert.match(message, /docker stack deploy ignores security_opt: set "no-new-privileges": true in the daemon.json of every node/);
+    const [plain] = messagesOf('DC016', 'services:\n  web:\n    image: nginx:1.30-alpine\n');
+    assert.match(plain, /does not set no-new-privileges:true in security_opt/);
+  });
+
   it('DC053 says that a crash or a kill loses the writes since the last snapshot, not a stop (Redis saves on SIGTERM)', () => {
     const text = 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data\nvolumes:\n  redis-data:\n';
     const [message] = messagesOf('DC053', text);
