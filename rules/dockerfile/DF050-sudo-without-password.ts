@@ -3,6 +3,9 @@ import { baseName, outputRedirectTarget, programName, type SimpleCommand, type W
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { invocation } from '../engine/run-commands';
 import type { Range } from '../engine/types';
+import type { Instruction } from 'dockerfile-ast';
+import type { RunInstruction, Stage } from '../engine/dockerfile';
+import { shellsOf } from '../engine/stage-scope';
 
 interface Data {
   /** Who the grant is for, as written: a user (`app`, `${USERNAME}`) or a group (`%sudo`). */
@@ -41,8 +44,9 @@ function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Wor
 }
 
 /** Whether a pipeline writes to a sudoers file: redirects there (`>> /etc/sudoers`), or tees or edits it in place (`tee`, `sed -i`). */
-function writesSudoers(words: readonly Word[], programs: readonly { cmd: SimpleCommand; name: string }[]): boolean {
-  for (let k = 0; k < words.length; k++) if (SUDOERS_PATH.test(outputRedirectTarget(words, k) ?? '')) return true;
+function writesSudoers(words: readonly Word[], programs: readonly { cmd: SimpleCommand; name: string }[], bash: boolean): boolean {
+  // bash's `&>`/`&>>` write standard output too; under dash `&` ends the command (outputRedirectTarget).
+  for (let k = 0; k < words.length; k++) if (SUDOERS_PATH.test(outputRedirectTarget(words, k, bash) ?? '')) return true;
   for (const { cmd, name } of programs) {
     const program = baseName(name);
     if (program !== 'tee' && program !== 'sed' && program !== 'perl') continue;
@@ -75,7 +79,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when the RUN\'s SHELL is bash — under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
@@ -88,6 +92,17 @@ export default defineRule<'dockerfile', Data>({
     const out: { range: Range; data: Data; severity?: 'info' }[] = [];
     const builders = copySourceOnlyStages(ctx);
     const devcontainer = /(?:^|[\\/])\.devcontainer[\\/]/.test(ctx.path);
+    // The SHELL each RUN of a stage runs under (stage-scope), read only for a RUN that writes a grant.
+    const shells = new Map<Stage, Map<Instruction, string[] | null>>();
+    const runsBash = (run: RunInstruction): boolean => {
+      if (run.onbuild || !run.stage) return false; // an ONBUILD trigger runs under the downstream build's SHELL
+      let map = shells.get(run.stage);
+      if (!map) shells.set(run.stage, (map = shellsOf(ctx, run.stage)));
+      const shell = map.get(run.instruction);
+      if (!shell) return false;
+      const program = baseName(shell[0]) === 'env' ? (shell[1] ?? '') : shell[0];
+      return baseName(program) === 'bash';
+    };
     for (const run of ctx.runs()) {
       if (run.stage && builders.has(run.stage)) continue;
       for (const script of run.scripts) {
@@ -97,11 +112,11 @@ export default defineRule<'dockerfile', Data>({
           const { words, programs, next } = pipelineAt(commands, i);
           i = next;
           const granting = programs.find(({ cmd }) => cmd.words.some((w) => w.value.includes('NOPASSWD')));
-          if (!granting || !writesSudoers(words, programs)) continue;
+          if (!granting || !writesSudoers(words, programs, !script.heredoc && runsBash(run))) continue;
           // The grant as the command writes it: its arguments, without redirections and the target.
           let text = granting.cmd.words
             .slice(granting.cmd.programIndex + 1)
-            .filter((w) => !/^\d*>/.test(w.value) && !SUDOERS_PATH.test(w.value))
+            .filter((w) => !/^(?:\d*|&)>/.test(w.value) && !SUDOERS_PATH.test(w.value))
             .map((w) => w.value)
             .join(' ');
           if (baseName(granting.name) === 'printf') text = text.replace(/%%/g, '%');
