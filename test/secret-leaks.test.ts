@@ -409,10 +409,14 @@ describe('no secret in the CLI output', () => {
 });
 
 describe('the .env.example template DR002 writes', () => {
-  it('keeps only values that cannot be secrets, so a copy still starts the stack (a user:password is no image or address: review 17, probe dc-01)', () => {
-    const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080'], ['SMTP_SERVER', 'mail.example.com:587'], ['APP_IMG', 'nginx:stable-alpine']];
+  it('keeps only values that cannot be secrets, so a copy still starts the stack (a user:password is no image or address: review 17, probe dc-01; review 18, probes 05-06)', () => {
+    const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080'], ['SMTP_SERVER', 'mail.example.com:587'], ['APP_IMG', 'nginx:stable-alpine'], ['ZOOKEEPER_CONNECT', 'zookeeper:2181']];
     for (const [name, value] of kept) assert.equal(templateValue(name, value), value, name);
-    const blanked: [string, string][] = [['POSTGRES_PASSWORD', 'local'], ['API_TOKEN', 'abc'], ['SLACK_WEBHOOK', 'https://hooks.slack.com/services/T0/B0/xyz'], ['DATABASE_URL', 'postgres://u:p@db/x'], ['CLIENT_ID', 'abc123def456'], ['SOME_ID', '8f14e45fceea167a5a36dedd4bea2543'], ['IMG', 'repo/app:8f14e45fceea167a5a36'], ['NAME', 'hello world'], ['MULTI', 'line one\nline two'], ['INITIAL_ADMIN_PW', 'FooBar'], ['RABBITMQ_ERLANG_COOKIE', 'secret-erlang-cookie'], ['AUTH', 'admin:AdminPw321'], ['LOGIN', 'admin:LoginPw42'], ['BASIC', 'admin:12345']];
+    const blanked: [string, string][] = [['POSTGRES_PASSWORD', 'local'], ['API_TOKEN', 'abc'], ['SLACK_WEBHOOK', 'https://hooks.slack.com/services/T0/B0/xyz'], ['DATABASE_URL', 'postgres://u:p@db/x'], ['CLIENT_ID', 'abc123def456'], ['SOME_ID', '8f14e45fceea167a5a36dedd4bea2543'], ['IMG', 'repo/app:8f14e45fceea167a5a36'], ['NAME', 'hello world'], ['MULTI', 'line one\nline two'], ['INITIAL_ADMIN_PW', 'FooBar'], ['RABBITMQ_ERLANG_COOKIE', 'secret-erlang-cookie'], ['AUTH', 'admin:AdminPw321'], ['LOGIN', 'admin:LoginPw42'], ['BASIC', 'admin:12345'], ['REGISTRY_IMAGE_CREDS', 'ci:Tr0ub4dorX'], ['IMAGE_PULL_AUTH', 'deployer:Kx9vQm2Lp'], ['PROXY_AUTH', 'squid:31337'], ['SMTP_SERVER_LOGIN', 'mailer:20481'], ['CACHE', 'memcached:11211']];
+    for (const [name, value] of blanked) assert.equal(templateValue(name, value, false), '', name);
+    // A variable the compose file uses as `image:` keeps its reference, whatever its name (review 18, probe 06).
+    assert.equal(templateValue('APP_REF', 'ghcr.io/acme/app:1.4', true), 'ghcr.io/acme/app:1.4');
+    assert.equal(templateValue('APP_REF', 'ghcr.io/acme/app:1.4', false), '');
     for (const [name, value] of blanked) assert.equal(templateValue(name, value), '', name);
   });
 });

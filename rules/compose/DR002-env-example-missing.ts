@@ -5,6 +5,7 @@ import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { holdsSecrets } from './DR001-env-not-gitignored';
 import { isCredentialName } from '../engine/secrets';
+import { isScalar, type ComposeContext } from '../engine/compose';
 
 interface Data {
   path: string;
@@ -27,15 +28,18 @@ function isUnder(p: string, dir: string): boolean {
  * a password or a token; a random-looking string) is left empty. Copied to `.env`, a template that
  * keeps these still starts the stack (`image: ""` does not).
  */
-export function templateValue(name: string, value: string): string {
+export function templateValue(name: string, value: string, usedAsImage = false): string {
   if (value === '' || isCredentialName(name) || value.length > 80) return '';
   if (/^-?\d+(?:\.\d+)?$/.test(value) || /^(?:true|false|yes|no|on|off)$/i.test(value)) return value;
   if (/^\/[\w./-]*$/.test(value) && !/\d{6,}/.test(value)) return value;
   if (WORD_RE.test(value)) return value;
   // `name:port` and `repository:tag` have the shape of `user:password` (`AUTH=admin:AdminPw321`, review
-  // 17, probe dc-01): kept only where the variable's name says which it is.
+  // 17, probe dc-01): kept only where the variable's name ends in what it is, and says nothing of a login
+  // (`REGISTRY_IMAGE_CREDS`, `PROXY_AUTH`, `SMTP_SERVER_LOGIN`: review 18, probe 05) — or, for an image,
+  // where the compose file uses the variable as a service's `image:` (review 18, probe 06).
+  if (LOGIN_WORD.test(name)) return '';
   if (HOST_PORT_RE.test(value) && ADDRESS_NAME.test(name)) return value;
-  if (IMAGE_RE.test(value) && IMAGE_NAME.test(name) && !/[0-9a-f]{12,}/i.test(value)) return value;
+  if (IMAGE_RE.test(value) && (usedAsImage || IMAGE_NAME.test(name)) && !/[0-9a-f]{12,}/i.test(value)) return value;
   return '';
 }
 
@@ -43,10 +47,23 @@ const WORD = '[A-Za-z][A-Za-z-]*(?:\\.[A-Za-z][A-Za-z-]*)*';
 const WORD_RE = new RegExp(`^${WORD}$`);
 const HOST_PORT_RE = new RegExp(`^${WORD}:\\d{1,5}$`);
 const IMAGE_RE = new RegExp(`^(?:${WORD}/)*${WORD}:[A-Za-z0-9][\\w.-]{0,40}$`);
-/** A variable that names a host and port (`REDIS_ADDR`, `SMTP_SERVER`, `KAFKA_BROKERS`, `LISTEN`). */
-const ADDRESS_NAME = /HOST|ADDR|SERVER|ENDPOINT|LISTEN|BIND|BROKER|NODE|PEER|UPSTREAM|BACKEND|PROXY/i;
-/** A variable that names an image (`SENTRY_IMAGE`, `APP_IMG`). */
-const IMAGE_NAME = /IMAGE|IMG/i;
+/** A variable whose name ends in a host and port (`REDIS_ADDR`, `SMTP_SERVER`, `KAFKA_BROKERS`, `ZOOKEEPER_CONNECT`, `LISTEN`). */
+const ADDRESS_NAME = /(?:^|_)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVERS?|ENDPOINT|LISTEN|BIND|BROKERS?|NODES?|PEERS?|UPSTREAM|BACKEND|PROXY|CONNECT)$/i;
+/** A variable whose name ends in an image (`SENTRY_IMAGE`, `APP_IMG`). */
+const IMAGE_NAME = /(?:^|_)(?:IMAGE|IMG)$/i;
+/** A word of a login in a name that is not a credential's to isCredentialName (`PROXY_AUTH`, `REGISTRY_CREDS`, `SMTP_LOGIN`, `USERPASS`). */
+const LOGIN_WORD = /AUTH|CRED|LOGIN|USERPASS|USER_PASS|BASIC/i;
+
+/** The variables a compose file uses in a service's `image:` (`image: ${APP_REF}`). */
+function imageVariables(ctx: ComposeContext): Set<string> {
+  const out = new Set<string>();
+  for (const service of ctx.services) {
+    const image = ctx.serviceGet(service, 'image')?.value;
+    if (!isScalar(image) || typeof image.value !== 'string' || !image.value.includes('$')) continue;
+    for (const m of image.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) out.add(m[1]);
+  }
+  return out;
+}
 
 export default defineRule<'compose', Data>({
   code: 'DR002',
@@ -62,7 +79,7 @@ export default defineRule<'compose', Data>({
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
     good: '.env            (git-ignored, POSTGRES_PASSWORD=…)\n.env.example    (committed: POSTGRES_PASSWORD=)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
-    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`), a host name with a port where the name says it is an address (`REDIS_ADDR=redis:6379`), or an image reference made of such words where the name says it is an image (`SENTRY_IMAGE=getsentry/sentry:nightly`); under any other name such a value is left empty, since `user:password` has the same shape (`AUTH=admin:…`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
+    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`), a host name with a port where the name ends in an address word (`REDIS_ADDR=redis:6379`, `ZOOKEEPER_CONNECT=zookeeper:2181`), or an image reference made of such words where the name ends in `IMAGE`/`IMG` or the compose file uses the variable as a service\'s `image:` (`SENTRY_IMAGE=getsentry/sentry:nightly`, `image: ${APP_REF}`); under any other name, or a name with a login word in it (`AUTH`, `CRED`, `LOGIN`), such a value is left empty, since `user:password` has the same shape (`AUTH=admin:…`, `REGISTRY_IMAGE_CREDS=ci:…`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
     guideline: '§5 Secrets Management — "git add .env.example"',
     equivalents: ['dotenv-linter checks the syntax of env files, and dotenv-safe / envalid check at run time that the variables of .env.example are set; no compose linter checks for the template'],
     references: [
@@ -98,11 +115,12 @@ export default defineRule<'compose', Data>({
     const text = ctx.workspace.readText(data.path);
     if (text === undefined) return undefined;
     const values = parseEnvFile(text);
+    const images = imageVariables(ctx);
     const examplePath = `${data.path}.example`;
     return {
       title: `Create ${path.basename(examplePath)}`,
       safe: true,
-      changes: [{ kind: 'create', path: examplePath, content: data.keys.map((k) => `${k}=${templateValue(k, values.get(k) ?? '')}${data.eol}`).join('') }],
+      changes: [{ kind: 'create', path: examplePath, content: data.keys.map((k) => `${k}=${templateValue(k, values.get(k) ?? '', images.has(k))}${data.eol}`).join('') }],
     };
   },
 });
