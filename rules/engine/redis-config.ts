@@ -193,6 +193,7 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
   // The server's command-line arguments, when they can be known.
   let serverArgs: CommandArg[] | null = null;
   let viaShell = false;
+  let sentinelSeen = false;
   if (cmds === undefined) {
     if (family === 'official' && !built) {
       serverArgs = [];
@@ -220,10 +221,11 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
       }
       const first = args[0];
       const v = first?.value ?? first?.raw ?? '';
-      // Sentinel mode: the server's options are Sentinel's, and there is no dataset to persist.
+      // Sentinel mode: its options are Sentinel's, and it keeps no dataset. A data server the same script
+      // starts as well (`redis-sentinel … --daemonize yes && exec redis-server …`) is still judged (review 18, probe 07).
       if (SENTINELS.test(path.posix.basename(v)) || ((SERVERS.test(path.posix.basename(v)) || (!run.viaShell && !cmds.entrypoint && (v.startsWith('-') || v.endsWith('.conf')))) && args.some((a) => (a.value ?? a.raw) === '--sentinel'))) {
-        facts.sentinel = true;
-        return facts;
+        sentinelSeen = true;
+        continue;
       }
       if (SERVERS.test(path.posix.basename(v))) {
         serverArgs = args.slice(1);
@@ -244,7 +246,10 @@ function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | 
       }
     }
   }
-  if (serverArgs === null) return facts;
+  if (serverArgs === null) {
+    facts.sentinel = sentinelSeen;
+    return facts;
+  }
 
   const opts = parseServerArgs(serverArgs);
   for (const option of ['requirepass', 'masterauth'] as const) {
