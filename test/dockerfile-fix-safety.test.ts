@@ -196,6 +196,8 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
     assert.deepEqual(flagsOf('DR003', 'fires-context-reincluded-certificate'), ['5:false'], 're-included by a ! line of the old ignore file (review 7, probe 02)');
     // A `.env.local` the build may read (Next.js reads it at build time): reported, but excluding it is the author's call (review 17, probe df-04).
     assert.deepEqual(flagsOf('DR003', 'fires-context-holds-env-variant'), ['5:false']);
+    // One folder down too (a monorepo built from its root: review 18, probe 08).
+    assert.deepEqual(flagsOf('DR003', 'fires-env-variant-in-subfolder'), ['5:false']);
   });
 
   it('a Dockerfile-specific ignore file is read by its Dockerfile alone: another Dockerfile beside it does not matter', () => {

@@ -34,20 +34,86 @@ const REQUIRED: readonly Required[] = [
  * The fix adds a line for the file itself (`.env.local` anywhere) rather than `.env.*`, which would take
  * templates out too.
  */
-function envVariant(name: string): Required {
+function envVariant(name: string, relPath = name): Required {
   const escaped = name.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
-  return { label: name, test: name, line: `**/${name}`, usedBy: new RegExp(escaped + '(?![\\w.-])') };
+  // The ignore line matches the name as written: the pattern characters of a .dockerignore line are escaped (review 18, probe 10).
+  return { label: name, test: relPath, line: `**/${name.replace(/[[\]*?\\]/g, '\\$&')}`, usedBy: new RegExp(escaped + '(?![\\w.-])') };
 }
 
 /** What a line the fix adds stands for. */
 function requiredOfLine(line: string): Required | undefined {
-  return REQUIRED.find((r) => r.line === line) ?? (line.startsWith('**/.env.') ? envVariant(line.slice(3)) : undefined);
+  return REQUIRED.find((r) => r.line === line) ?? (line.startsWith('**/.env.') ? envVariant(line.slice(3).replace(/\\(.)/g, '$1')) : undefined);
 }
 
-/** The `.env.<name>` files at the root of the build context (none when the folder cannot be listed). */
-function envVariantsAt(ctx: DockerfileContext, context: string): Required[] {
-  const names = ctx.workspace.listDir?.(context) ?? [];
-  return names.filter((n) => n !== '.env' && isDotenvName(n)).sort().map(envVariant);
+/**
+ * Files named like env files that projects commit on purpose, with no secrets in them: dotenv-vault's
+ * encrypted `.env.vault` (its key stays outside), and, in a Next.js project (the context's package.json
+ * depends on `next`, or the ignore file already leaves out `.env.local`, Next's convention), the default
+ * values of `.env.development`, `.env.production` and `.env.test`, which `next build` reads (review 18, probe 09).
+ * https://nextjs.org/docs/app/guides/environment-variables
+ */
+function committedByConvention(name: string, nextjs: boolean): boolean {
+  return name === '.env.vault' || (nextjs && /^\.env\.(?:development|production|test)$/.test(name));
+}
+
+function isNextjsContext(ctx: DockerfileContext, context: string, patterns: readonly DockerignorePattern[] | undefined): boolean {
+  if (patterns && isExcluded(patterns, '.env.local')) return true;
+  const manifest = ctx.workspace.readText(path.join(context, 'package.json'));
+  return manifest !== undefined && /"next"\s*:/.test(manifest);
+}
+
+/** Env-file walks by context and ignore text, checked against the listings they read (DiskWorkspace keeps a listing until its folder changes). */
+const envWalks = new Map<string, { listings: [string, string[] | undefined][]; found: [string, string][] }>();
+const MAX_ENV_WALKS = 64;
+
+/**
+ * The `.env.<name>` files of the build context, root and subfolders (`apps/web/.env.local` in a
+ * monorepo built from its root: review 18, probe 08), each with its path in the context, in what the
+ * ignore file does not already exclude; `.git` aside, at most MAX_CONTEXT_ENTRIES entries looked at.
+ * Remembered while every folder listing it read is the same one.
+ */
+function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: string | undefined, patterns: readonly DockerignorePattern[] | undefined): Required[] {
+  const ws = ctx.workspace;
+  if (!ws.listDir) return [];
+  const key = `${context}\u0000${ignoreText ?? ''}`;
+  const hit = envWalks.get(key);
+  let found: [string, string][];
+  if (hit && hit.listings.every(([dir, names]) => ws.listDir!(dir) === names)) found = hit.found;
+  else {
+    found = [];
+    const listings: [string, string[] | undefined][] = [];
+    const reincludes = patterns?.some((p) => p.negate) ?? false;
+    let seen = 0;
+    const walk = (dir: string, rel: string): void => {
+      const names = ws.listDir!(dir);
+      listings.push([dir, names]);
+      if (names === undefined) return;
+      for (const name of names) {
+        if (++seen > MAX_CONTEXT_ENTRIES) return;
+        const relPath = rel === '' ? name : `${rel}/${name}`;
+        if (relPath === '.git') continue;
+        const excluded = patterns !== undefined && isExcluded(patterns, relPath);
+        if (excluded && !reincludes) continue;
+        const child = path.join(dir, name);
+        if (name !== '.env' && isDotenvName(name)) {
+          if (ws.listDir!(child) === undefined) {
+            if (!excluded) found.push([name, relPath]);
+            continue;
+          }
+        }
+        // Folders only: a name without a listing is a file.
+        if (ws.listDir!(child) !== undefined) walk(child, relPath);
+      }
+    };
+    walk(context, '');
+    envWalks.delete(key);
+    envWalks.set(key, { listings, found });
+    if (envWalks.size > MAX_ENV_WALKS) envWalks.delete(envWalks.keys().next().value as string);
+  }
+  const nextjs = found.some(([name]) => /^\.env\.(?:development|production|test)$/.test(name)) && isNextjsContext(ctx, context, patterns);
+  const byName = new Map<string, Required>();
+  for (const [name, relPath] of found) if (!committedByConvention(name, nextjs) && !byName.has(name)) byName.set(name, envVariant(name, relPath));
+  return [...byName.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
 
 interface Data {
@@ -79,7 +145,8 @@ interface Data {
  */
 function isWholeContext(source: string): boolean {
   if (source === '*' || source === './*') return true;
-  return source.split('/').every((segment) => segment === '' || segment === '.' || segment === '..');
+  // Cleaned as BuildKit cleans a source: `app/..` and `./src/../` are the context too (review 18, probe 11).
+  return path.posix.normalize(source).split('/').every((segment) => segment === '' || segment === '.' || segment === '..');
 }
 
 function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range; builderOnly: boolean } | undefined {
@@ -316,14 +383,14 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …`, which BuildKit resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file at the context root (`.env.local`, `.env.production`, which a `.env` line does not match; not templates such as `.env.example`) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and in a Next.js project — its package.json depends on `next`, or the ignore file already leaves out `.env.local` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
       'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
-      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one, and a line such as `**/.env.local` for each `.env.<name>` file found: not `.env.*`, which would take the templates out too), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
+      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one, and a line such as `**/.env.local` for each `.env.<name>` file found, its pattern characters escaped: not `.env.*`, which would take the templates out too), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
       'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) Nor when (4) the new lines would take out of the context a file that is in it today, since the image ships it now and may need it (a public `certs/ca-bundle.pem` the app trusts, a `.env` it reads from its folder, a TLS key the server loads): the context is listed (`.git` aside, and what the old lines already exclude — but folders they exclude are looked into when they have a `!` line, which may re-include a file there), and one that cannot be listed whole (more than 5,000 entries, or a view that cannot list folders) counts too. The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names or an override\'s name — `compose.override.yaml`, `docker-compose.override.yml` — in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
@@ -348,14 +415,10 @@ export default defineRule<'dockerfile', Data>({
     }
     for (const context of contexts) {
       const ignore = dockerignoreFor(ctx.workspace, ctx.path, context);
-      const required = [...REQUIRED.filter((r) => !r.ifExists || ctx.workspace.exists(path.join(context, r.ifExists))), ...envVariantsAt(ctx, context)];
-      let missing: Required[];
       if (ignore.text === undefined && ctx.workspace.exists(ignore.path)) continue; // there, but unreadable (too large): unknown
-      if (ignore.text === undefined) missing = required;
-      else {
-        const patterns = parseDockerignore(ignore.text);
-        missing = required.filter((r) => !isExcluded(patterns, r.test));
-      }
+      const patterns = ignore.text === undefined ? undefined : parseDockerignore(ignore.text);
+      const required = [...REQUIRED.filter((r) => !r.ifExists || ctx.workspace.exists(path.join(context, r.ifExists))), ...envVariantsIn(ctx, context, ignore.text, patterns)];
+      const missing = patterns === undefined ? required : required.filter((r) => !isExcluded(patterns, r.test));
       if (missing.length === 0) continue;
       const lines = missing.map((r) => r.line);
       const rel = path.relative(dockerfileDir, context).split(path.sep).join('/') || '.';
