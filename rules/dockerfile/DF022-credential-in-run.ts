@@ -49,22 +49,31 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
 }
 
 /** An option with its value after `=` or as the next argument (`--token X`, `--api-key=X`). */
-const OPTION = /^--?([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/s;
+const OPTION = /^(--?)([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/s;
+
+/**
+ * Where a pass phrase comes from, not the phrase: OpenSSL's `env:VAR`, `file:path`, `fd:N`, `stdin`
+ * (openssl-passphrase-options(1)), also Tailscale's `--auth-key=file:…` (review 18, probe 12). `pass:X`
+ * gives the phrase itself, X.
+ */
+const SECRET_SOURCE = /^(?:env|file|fd):|^stdin$/;
 
 /**
  * A credential given to any program as an option named for one (isCredentialOption: `--token`,
  * `--registration-token`, `--api-key`, `--passphrase`): GitHub's runner `./config.sh --token <token>`
  * (review 17, probe df-03). Not a path, a file name or the next option (`--token-file`, `--key /k.pem`).
  */
-function optionCredentials(inv: Invocation, push: (w: Word, what: string) => void): void {
+function optionCredentials(inv: Invocation, push: (w: Word, what: string, secret?: string) => void): void {
   const a = inv.args;
   for (let k = 0; k < a.length; k++) {
     const m = OPTION.exec(a[k].value);
-    if (!m || !isCredentialOption(m[1])) continue;
-    const at = m[2] !== undefined ? a[k] : a[k + 1];
-    const value = m[2] ?? a[k + 1]?.value;
-    if (!at || value === undefined || value.length < 8 || isPathOrNextOption(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|conf|cfg|ini|env)$/i.test(value)) continue;
-    if (isWrittenSecret(value)) push(at, `a credential given as --${m[1]}`);
+    if (!m || !isCredentialOption(m[2])) continue;
+    const at = m[3] !== undefined ? a[k] : a[k + 1];
+    const written = m[3] ?? a[k + 1]?.value;
+    if (!at || written === undefined || SECRET_SOURCE.test(written)) continue;
+    const value = written.startsWith('pass:') ? written.slice(5) : written;
+    if (value.length < 8 || isPathOrNextOption(value) || /\.(?:pem|key|crt|json|ya?ml|txt|p12|gz|tgz|zip|tar|conf|cfg|ini|env)$/i.test(value)) continue;
+    if (isWrittenSecret(value)) push(at, `a credential given as ${m[1]}${m[2]}`, value);
   }
 }
 
@@ -135,7 +144,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`; not a path or file name, nor a value under 8 characters), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
