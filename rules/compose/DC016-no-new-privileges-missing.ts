@@ -2,7 +2,7 @@ import { type Node, type Scalar, type YAMLSeq } from 'yaml';
 import { isSeq } from '../engine/yaml-guards';
 import { scalarContentSpan, type ComposeContext, type Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { extendedService, isOwnEditable, isPartialService, isSwarmStack, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';
+import { extendedService, isOwnEditable, isPartialService, isSwarmOnlyFile, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
@@ -12,7 +12,7 @@ type Data =
       service: Service;
       /** The service's own, editable `security_opt:` sequence to append to; null to create the key; undefined for no fix. */
       seq: YAMLSeq | null | undefined;
-      /** The file is a Swarm stack (isSwarmStack), whose `docker stack deploy` ignores `security_opt`: no fix, and the message says where to set it. */
+      /** The file is a Swarm stack only `docker stack deploy` runs (isSwarmOnlyFile), whose `docker stack deploy` ignores `security_opt`: no fix, and the message says where to set it. */
       swarm?: true;
     }
   | {
@@ -62,7 +62,7 @@ export default defineRule<'compose', Data>({
     why: 'Without the flag, a process in the container can gain privileges by running a setuid/setgid binary or a binary with file capabilities (`su`, `sudo`, a planted setuid shell): the kernel\'s `no_new_privs` bit stops every such gain at `execve()`. It is one line and turns a compromise of an unprivileged process into a much smaller one. SECURITY-GUIDELINES.md §2 Container Runtime Security ("Run as Non-root User", "No Privileged Containers") — privileges the service was not started with must not be regained.',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"\n    security_opt:\n      - no-new-privileges:true',
-    fix: '"Add no-new-privileges:true" appends the entry to the service\'s `security_opt:` (a new `- no-new-privileges:true` line in a block sequence, `, no-new-privileges:true` in a flow sequence), or adds `security_opt:` with that one entry at the end of the service; an explicit `no-new-privileges:false` is changed to true in place, keeping its quotes. Not offered when `security_opt` or the service comes from an anchor, an alias, a `<<` merge or `extends:` (the edit would change every service that shares the text: add it there). Not offered in a Swarm stack (a file named `*stack*.yml`, with an overlay network, external secrets or configs, or Swarm-only `deploy:` settings): `docker stack deploy` ignores `security_opt` and says so ("Ignoring unsupported options: security_opt"), so the message says to set `"no-new-privileges": true` in each node\'s `daemon.json` instead, which applies to every container of the node. Not applied by fix-all: a program that needs `sudo`/`su`, a setuid helper or file capabilities at run time stops working (compose-lint lists netdata plugins and some game-server images) — start the container and check its logs.',
+    fix: '"Add no-new-privileges:true" appends the entry to the service\'s `security_opt:` (a new `- no-new-privileges:true` line in a block sequence, `, no-new-privileges:true` in a flow sequence), or adds `security_opt:` with that one entry at the end of the service; an explicit `no-new-privileges:false` is changed to true in place, keeping its quotes. Not offered when `security_opt` or the service comes from an anchor, an alias, a `<<` merge or `extends:` (the edit would change every service that shares the text: add it there). Not offered in a file only `docker stack deploy` runs (named `*stack*.yml`, or with an external secret or config; an overlay network or Swarm-only `deploy:` settings alone do not make one, since Compose runs such a file too): `docker stack deploy` ignores `security_opt` and says so ("Ignoring unsupported options: security_opt"), so the message says to set `"no-new-privileges": true` in each node\'s `daemon.json` instead, which applies to every container of the node. Not applied by fix-all: a program that needs `sudo`/`su`, a setuid helper or file capabilities at run time stops working (compose-lint lists netdata plugins and some game-server images) — start the container and check its logs.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User", "No Privileged Containers"',
     equivalents: ['CIS Docker Benchmark 2.14 / 5.25 (restrict containers from acquiring new privileges; at the daemon: dockerd --no-new-privileges)', 'KICS "No New Privileges Not Set" (Docker Compose query 27fcc7d6-c49b-46e0-98f1-6c082a6a2750)', 'compose-lint CL-0003 (Privilege Escalation Not Blocked)', 'Datadog IaC "dockercompose-no-new-privileges-disabled"'],
     references: [
@@ -101,7 +101,7 @@ export default defineRule<'compose', Data>({
       if (!found) seq = canAddToService(ctx, service) ? null : undefined;
       else if (isOwnEditable(ctx, found) && found.entry.value && isSeq(found.entry.value) && !ctx.isShared(found.entry.value)) seq = found.entry.value;
       // `docker stack deploy` ignores security_opt ("Ignoring unsupported options: security_opt"; moby/moby#41371): review 17, probe dc-04.
-      if (isSwarmStack(ctx)) out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq: undefined, swarm: true } });
+      if (isSwarmOnlyFile(ctx)) out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq: undefined, swarm: true } });
       else out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq } });
     }
     return out;

@@ -560,17 +560,9 @@ const SWARM_ONLY_DEPLOY_KEYS = ['placement', 'update_config', 'rollback_config',
 
 export function isSwarmStack(ctx: ComposeContext): boolean {
   return ctx.memo(ctx, 'swarm-stack', () => {
+    if (isSwarmOnlyFile(ctx)) return true;
     for (const doc of ctx.documents) {
       const root = doc.contents && isMap(doc.contents) ? doc.contents : null;
-      // An external secret or config exists only in a swarm (`docker secret create`): Compose cannot run the file.
-      for (const key of ['secrets', 'configs']) {
-        const top = root ? ctx.resolve(doc, root.get(key, true) as Node | undefined) : null;
-        if (!top || !isMap(top)) continue;
-        for (const item of top.items) {
-          const def = ctx.resolve(doc, item.value as Node | null);
-          if (def && isMap(def) && scalarString(ctx.get(doc, def, 'external')?.value) === 'true') return true;
-        }
-      }
       const networks = root ? ctx.resolve(doc, root.get('networks', true) as Node | undefined) : null;
       if (networks && isMap(networks)) {
         for (const item of networks.items) {
@@ -579,9 +571,6 @@ export function isSwarmStack(ctx: ComposeContext): boolean {
         }
       }
     }
-    // `docker-stack.yml`, `stack.yml`, `prod.stack.yaml`: named for `docker stack deploy -c` (not `docker-compose.elk-stack.yml`: review 11, probe 18).
-    const base = path.basename(ctx.path);
-    if (/(?:^|[._-])stack(?:[._-][^/]*)?\.ya?ml$/i.test(base) && !/compose/i.test(base)) return true;
     return ctx.services.some((service) => {
       const deploy = ctx.serviceGet(service, 'deploy')?.value;
       if (!deploy || !isMap(deploy)) return false;
@@ -589,5 +578,30 @@ export function isSwarmStack(ctx: ComposeContext): boolean {
       if (SWARM_ONLY_DEPLOY_KEYS.some((k) => ctx.get(service.doc, deploy, k) !== undefined)) return true;
       return /^(?:global|global-job|replicated-job)$/.test(scalarString(ctx.get(service.doc, deploy, 'mode')?.value) ?? '');
     });
+  });
+}
+
+/**
+ * A file only `docker stack deploy` can run: named for it (`docker-stack.yml`, `stack.yml`,
+ * `prod.stack.yaml`; not `docker-compose.elk-stack.yml`: review 11, probe 18), or with an external
+ * secret or config, which exists only in a swarm (`docker secret create`). Overlay networks and
+ * Swarm-only `deploy:` settings do not make one: Compose runs such a file too, ignoring them (review 18, probe 15).
+ */
+export function isSwarmOnlyFile(ctx: ComposeContext): boolean {
+  return ctx.memo(ctx, 'swarm-only', () => {
+    const base = path.basename(ctx.path);
+    if (/(?:^|[._-])stack(?:[._-][^/]*)?\.ya?ml$/i.test(base) && !/compose/i.test(base)) return true;
+    for (const doc of ctx.documents) {
+      const root = doc.contents && isMap(doc.contents) ? doc.contents : null;
+      for (const key of ['secrets', 'configs']) {
+        const top = root ? ctx.resolve(doc, root.get(key, true) as Node | undefined) : null;
+        if (!top || !isMap(top)) continue;
+        for (const item of top.items) {
+          const def = ctx.resolve(doc, item.value as Node | null);
+          if (def && isMap(def) && scalarString(ctx.get(doc, def, 'external')?.value) === 'true') return true;
+        }
+      }
+    }
+    return false;
   });
 }
