@@ -79,7 +79,15 @@ const MINIMAL_REGISTRY = /^(?:cgr\.dev|dhi\.io|gcr\.io\/distroless|docker\.io\/c
  */
 const ALPINE_BY_DEFAULT = new Set(['caddy', 'docker', 'registry', 'bash', 'eclipse-mosquitto', 'nats', 'traefik', 'busybox', 'alpine', 'hello-world']);
 
+/**
+ * Microsoft's .NET images (also under the old `dotnet/core/*` names): their version-only and `latest`
+ * tags are the Debian slim images (`8.0` is `8.0-bookworm-slim`, `3.1` was `3.1-buster-slim`: the tag
+ * tables of dotnet/dotnet-docker's READMEs; review 18, probe 13).
+ */
+const DOTNET_REPOSITORY = /^dotnet\/(?:core\/)?(?:runtime|aspnet|runtime-deps|sdk)$/;
+
 function isMinimal(ref: ImageRef): boolean {
+  if ((ref.registry ?? '').toLowerCase() === 'mcr.microsoft.com' && DOTNET_REPOSITORY.test(ref.repository) && (ref.tag === null || ref.tag === 'latest' || /^\d+(?:\.\d+)*$/.test(ref.tag))) return true;
   const official = officialImageName(ref);
   if (official !== null && ALPINE_BY_DEFAULT.has(official) && !/(?:^|-)windowsservercore/.test(ref.tag ?? '')) return true;
   if (ref.tag && (isMinimalTag(ref.tag) || /(?:^|[-.])(?:chiseled|nanoserver)(?:$|[-.\d])/.test(ref.tag))) return true;
@@ -107,7 +115,7 @@ function judged(ref: ImageRef): boolean {
     return DISTROS.has(official) || HAS_MINIMAL_VARIANT.has(official);
   }
   const registry = (ref.registry ?? '').toLowerCase();
-  if (registry === 'mcr.microsoft.com') return /^dotnet\/(?:core\/)?(?:runtime|aspnet|runtime-deps|sdk)$/.test(ref.repository);
+  if (registry === 'mcr.microsoft.com') return DOTNET_REPOSITORY.test(ref.repository);
   if (registry === 'registry.access.redhat.com') return /^ubi\d+(?:\/ubi)?$/.test(ref.repository);
   // Fedora from its own registry and from quay.io, as fedora from Docker Hub (review 13, probe df-07); fedora-minimal is minimal.
   if (registry === 'registry.fedoraproject.org') return ref.repository === 'fedora';
@@ -123,7 +131,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default.',
+    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default.',
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
