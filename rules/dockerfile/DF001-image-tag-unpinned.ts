@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
-import { pulledImageLabel, pulledImages, type PulledImage } from '../engine/df-instructions';
+import { pulledImageLabel, pulledImages, pulledImageVia, type PulledImage } from '../engine/df-instructions';
 import { EOL_CATALOG_CHECKED } from '../engine/eol';
 import { isUnpinned, unpinnedProblem, type ImageRef } from '../engine/image';
 import { tagCandidates } from '../engine/tag-candidates';
@@ -11,12 +11,16 @@ interface Data {
   /** `none` when no tag is written, `latest` otherwise. */
   problem: 'none' | 'latest' | 'channel';
   ref: ImageRef;
-  /** Where the reference is written; null when it came from ARG defaults (no fix then). */
+  /** Where the reference is written; null when it came from ARG defaults or a build context, or is not written as it reads (no fix then). */
   imageRange: Range | null;
   /** Range of the written tag (for `:latest`), else null. */
   tagRange: Range | null;
   /** Where the image is written: a FROM, a `COPY --from=`, or a `RUN --mount=…,from=`. */
   source: PulledImage['source'];
+  /** The reference text came (partly) from ARG defaults. */
+  viaArg: boolean;
+  /** The `docker-image://` build context compose gives for the written name: the image judged. */
+  context?: string;
 }
 
 /**
@@ -34,7 +38,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The same goes for an image a later instruction pulls: `COPY --from=composer` (a name that is no earlier stage is an image to BuildKit, `composer:latest` here) and `RUN --mount=type=bind,from=node,…`. `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
+    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The same goes for an image a later instruction pulls: `COPY --from=composer` (a name that is no earlier stage is an image to BuildKit, `composer:latest` here) and `RUN --mount=type=bind,from=node,…`, quoted values and mount flags continued over lines included. A name that every compose service building the Dockerfile gives as a build context (`build.additional_contexts`, looked up as BuildKit normalizes names: `php:latest` and `docker.io/library/php` are `php`), also for a FROM, is that context: a folder is not judged, and a `docker-image://` context is the image judged (reported on the name, without a fix: the pin belongs in the compose file). `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
@@ -45,39 +49,22 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
-    for (const stage of ctx.stages) {
-      if (stage.base.kind !== 'image') continue;
-      const ref = stage.base.ref;
-      if (!isUnpinned(ref)) continue;
-      const imageRange = stage.from.getImageRange();
-      if (!imageRange) continue;
-      const tagRange = stage.base.viaArg ? null : stage.from.getImageTagRange();
-      out.push({
-        range: imageRange,
-        data: {
-          image: ref.text,
-          problem: unpinnedProblem(ref),
-          ref,
-          imageRange: stage.base.viaArg ? null : imageRange,
-          tagRange,
-          source: 'from' as const,
-        },
-      });
-    }
-    // Images a later instruction pulls: `COPY --from=composer`, `RUN --mount=type=bind,from=node,…`
+    // Every image the build pulls: FROM bases, and `COPY --from=composer` or `RUN --mount=type=bind,from=node,…`
     // (a name that is no earlier stage is an image to BuildKit, and without a tag it is `latest`).
     for (const img of pulledImages(ctx)) {
-      if (img.source === 'from' || !isUnpinned(img.ref)) continue;
-      const imageRange = ctx.rangeOfOffsets(img.start, img.end);
-      const tag = img.ref.tag;
-      // The written tag ends the reference (an unpinned reference has no digest after it).
-      const tagRange = tag !== null && ctx.text.slice(img.end - tag.length - 1, img.end) === `:${tag}` ? ctx.rangeOfOffsets(img.end - tag.length, img.end) : null;
-      out.push({ range: imageRange, data: { image: img.ref.text, problem: unpinnedProblem(img.ref), ref: img.ref, imageRange, tagRange, source: img.source } });
+      if (!isUnpinned(img.ref)) continue;
+      const range = ctx.rangeOfOffsets(img.start, img.end);
+      // The reference as written in the Dockerfile, where a pin can go; not one that comes from an ARG or from compose's build context.
+      const written = img.exact && !img.viaArg && !img.context;
+      let tagRange: Range | null = null;
+      if (written && img.source === 'from') tagRange = img.stage.from.getImageTagRange() ?? null;
+      else if (written && img.ref.tag !== null && ctx.text.slice(img.end - img.ref.tag.length - 1, img.end) === `:${img.ref.tag}`) tagRange = ctx.rangeOfOffsets(img.end - img.ref.tag.length, img.end);
+      out.push({ range, data: { image: img.ref.text, problem: unpinnedProblem(img.ref), ref: img.ref, imageRange: written ? range : null, tagRange, source: img.source, viaArg: img.viaArg, ...(img.context ? { context: img.context } : {}) } });
     }
     return out;
   },
   message(d) {
-    const via = d.imageRange === null ? ' (from the ARG default)' : '';
+    const via = pulledImageVia(d);
     const image = `${pulledImageLabel(d.source)} '${d.image}'`;
     // Distroless and Chainguard's free images publish no version tags (latest, nonroot, debug…): only a digest pins them.
     const pin = publishesNoVersionTags(d.ref) ? 'this image publishes no version tags, so pin it by digest (@sha256:…)' : 'pin a version';

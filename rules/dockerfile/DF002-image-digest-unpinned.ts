@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { pulledImageLabel, pulledImages, type PulledImage } from '../engine/df-instructions';
+import { pulledImageLabel, pulledImages, pulledImageVia, type PulledImage } from '../engine/df-instructions';
 import { parseImageRef } from '../engine/image';
 
 interface Data {
@@ -8,6 +8,8 @@ interface Data {
   tagged: boolean;
   source: PulledImage['source'];
   viaArg: boolean;
+  /** The `docker-image://` build context compose gives for the written name. */
+  context?: string;
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -35,7 +37,7 @@ export default defineRule<'dockerfile', Data>({
     const out = [];
     for (const img of pulledImages(ctx)) {
       if (img.ref.digest) continue;
-      out.push({ range: ctx.rangeOfOffsets(img.start, img.end), data: { image: img.ref.text, tagged: img.ref.tag !== null, source: img.source, viaArg: img.viaArg } });
+      out.push({ range: ctx.rangeOfOffsets(img.start, img.end), data: { image: img.ref.text, tagged: img.ref.tag !== null, source: img.source, viaArg: img.viaArg, ...(img.context ? { context: img.context } : {}) } });
     }
     return out;
   },
@@ -51,7 +53,7 @@ export default defineRule<'dockerfile', Data>({
     return [{ title: `Pin to digest ${digest.slice(0, 19)}…`, safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: range.end, end: range.end }, newText: `@${digest}` }] }] }];
   },
   message(d) {
-    const via = d.viaArg ? ' (from the ARG default)' : '';
+    const via = pulledImageVia(d);
     const where = pulledImageLabel(d.source);
     return d.tagged
       ? `${where} '${d.image}'${via} is pinned by tag only; a tag can be moved to other content. Add its @sha256: digest.`

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { imagePath, pulledImageLabel, pulledImages, registryAllows, type PulledImage } from '../engine/df-instructions';
+import { imagePath, pulledImageLabel, pulledImages, pulledImageVia, registryAllows, type PulledImage } from '../engine/df-instructions';
 
 interface Data {
   image: string;
@@ -7,6 +7,8 @@ interface Data {
   path: string;
   source: PulledImage['source'];
   viaArg: boolean;
+  /** The `docker-image://` build context compose gives for the written name. */
+  context?: string;
   /** The allow-list at detection time (for the message). */
   allowed: string[];
 }
@@ -37,12 +39,12 @@ export default defineRule<'dockerfile', Data>({
     const out = [];
     for (const img of pulledImages(ctx)) {
       if (allowed.some((e) => registryAllows(e, img.ref))) continue;
-      out.push({ range: ctx.rangeOfOffsets(img.start, img.end), data: { image: img.ref.text, path: imagePath(img.ref), source: img.source, viaArg: img.viaArg, allowed } });
+      out.push({ range: ctx.rangeOfOffsets(img.start, img.end), data: { image: img.ref.text, path: imagePath(img.ref), source: img.source, viaArg: img.viaArg, ...(img.context ? { context: img.context } : {}), allowed } });
     }
     return out;
   },
   message(d) {
-    const via = d.viaArg ? ' (from the ARG default)' : '';
+    const via = pulledImageVia(d);
     const list = d.allowed.length > 4 ? `${d.allowed.slice(0, 4).join(', ')}…` : d.allowed.join(', ');
     return `${pulledImageLabel(d.source)} '${d.image}'${via} is pulled from ${d.path}, which no trusted registry allows (${list}).`;
   },

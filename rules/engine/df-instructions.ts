@@ -8,7 +8,7 @@ import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction
 import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
 import { officialImageName, parseImageRef, type ImageRef } from './image';
 import { mountOptions } from './packages';
-import { namedBuildContexts } from './relations';
+import { namedBuildContexts, namedContextKey } from './relations';
 import { stageChain } from './stage-scope';
 
 /**
@@ -137,8 +137,11 @@ export type CopyFromTarget =
   | { kind: 'later'; stage: Stage }
   /** A numeric index with no stage. */
   | { kind: 'bad-index'; index: number }
-  /** An image reference (`nginx:1.28`, `ghcr.io/acme/tool`, an official image name). */
-  | { kind: 'image'; ref: ImageRef }
+  /**
+   * An image reference (`nginx:1.28`, `ghcr.io/acme/tool`, an official image name); `context` when the
+   * name is a build context compose gives as `docker-image://<ref>`, which is then the image pulled.
+   */
+  | { kind: 'image'; ref: ImageRef; context?: string }
   /** A bare name that is neither a stage nor a known image: a typo, a removed stage, or a named build context given on the command line. */
   | { kind: 'unknown-name'; name: string }
   /** A build context a compose service building the Dockerfile names (`build.additional_contexts`). */
@@ -147,7 +150,8 @@ export type CopyFromTarget =
   | { kind: 'variable' };
 
 export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: string): CopyFromTarget {
-  const v = value.trim();
+  // BuildKit strips the quotes of a flag's value (`--from="quay.io/x/tool:1.0"`: review 18, probe 02).
+  const v = unquote(value.trim());
   if (v.includes('$')) return { kind: 'variable' };
   if (/^\d+$/.test(v)) {
     const index = Number(v);
@@ -164,22 +168,42 @@ export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: stri
   }
   const later = ctx.stages.find((s) => s.index > stage.index && s.name === lower);
   if (later) return { kind: 'later', stage: later };
-  if (namedContextsOf(ctx).has(lower)) return { kind: 'context', name: v };
+  const named = namedContextTarget(ctx, v);
+  if (named) return named;
   const ref = parseImageRef(v);
   if (ref && (/[:/@.]/.test(v) || OFFICIAL_IMAGE_NAMES.has(officialImageName(ref) ?? ''))) return { kind: 'image', ref };
   return { kind: 'unknown-name', name: v };
 }
 
 /** Per analysis: the build contexts compose services give the Dockerfile (namedBuildContexts). */
-const namedContexts = new WeakMap<DockerfileContext, ReadonlySet<string>>();
+const namedContexts = new WeakMap<DockerfileContext, ReadonlyMap<string, string[]>>();
 
-function namedContextsOf(ctx: DockerfileContext): ReadonlySet<string> {
+function namedContextsOf(ctx: DockerfileContext): ReadonlyMap<string, string[]> {
   let names = namedContexts.get(ctx);
   if (!names) {
     names = namedBuildContexts(ctx.workspace, ctx.path, ctx.options);
     namedContexts.set(ctx, names);
   }
   return names;
+}
+
+/**
+ * What a name (a FROM image, a `--from` value) is when the compose services that build the Dockerfile
+ * give a build context of that name: the image a `docker-image://` context pulls, else the context
+ * (a folder, a URL, another target). Undefined when no such context is given.
+ */
+export function namedContextTarget(ctx: DockerfileContext, name: string): { kind: 'image'; ref: ImageRef; context: string } | { kind: 'context'; name: string } | undefined {
+  const contexts = namedContextsOf(ctx);
+  if (contexts.size === 0) return undefined;
+  const values = contexts.get(namedContextKey(name));
+  if (!values) return undefined;
+  // Each build may give another value; the first that names an image is judged (the others are the compose file's).
+  for (const value of values) {
+    const m = /^docker-image:\/\/(.+)$/i.exec(value.trim());
+    const ref = m ? parseImageRef(m[1]) : null;
+    if (ref) return { kind: 'image', ref, context: value.trim() };
+  }
+  return { kind: 'context', name };
 }
 
 /** Per parse: the stages copySourceOnlyStages found. */
@@ -265,6 +289,10 @@ export interface PulledImage {
   source: 'from' | 'copy-from' | 'mount-from';
   /** The reference text came (partly) from ARG defaults. */
   viaArg: boolean;
+  /** The `docker-image://` build context, given by compose, that the written name stands for: `ref` is its image. */
+  context?: string;
+  /** start/end are the reference as written; false when they are the whole flag (a mount whose value is not written as it reads). */
+  exact: boolean;
   stage: Stage;
 }
 
@@ -273,7 +301,12 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
   for (const stage of ctx.stages) {
     if (stage.base.kind === 'image') {
       const r = stage.from.getImageRange();
-      if (r) out.push({ ref: stage.base.ref, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end), source: 'from', viaArg: stage.base.viaArg, stage });
+      // `FROM node` with a build context named `node` builds on the context (review 18, probe 03).
+      const named = stage.base.viaArg ? undefined : namedContextTarget(ctx, stage.base.ref.text);
+      if (r && named?.kind !== 'context') {
+        const ref = named ? named.ref : stage.base.ref;
+        out.push({ ref, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end), source: 'from', viaArg: stage.base.viaArg, ...(named ? { context: named.context } : {}), exact: true, stage });
+      }
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
@@ -284,7 +317,11 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
         if (!value || !vr) continue;
         const target = copyFromTarget(ctx, stage, value);
         if (target.kind !== 'image') continue;
-        out.push({ ref: target.ref, start: ctx.offsetAt(vr.start), end: ctx.offsetAt(vr.end), source: 'copy-from', viaArg: false, stage });
+        // The reference inside the quotes, when the value is quoted.
+        const quoted = unquote(value) !== value ? 1 : 0;
+        const start = ctx.offsetAt(vr.start) + quoted;
+        const end = ctx.offsetAt(vr.end) - quoted;
+        out.push({ ref: target.ref, start, end, source: 'copy-from', viaArg: false, ...(target.context ? { context: target.context } : {}), exact: ctx.text.slice(start, end) === unquote(value), stage });
       } else if (keyword === 'RUN') {
         for (const f of flagsOf(ins)) {
           if (f.getName().toLowerCase() !== 'mount') continue;
@@ -292,7 +329,7 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
           if (!from) continue;
           const target = copyFromTarget(ctx, stage, from.value);
           if (target.kind !== 'image') continue;
-          out.push({ ref: target.ref, start: from.start, end: from.end, source: 'mount-from', viaArg: false, stage });
+          out.push({ ref: target.ref, start: from.start, end: from.end, source: 'mount-from', viaArg: false, ...(target.context ? { context: target.context } : {}), exact: from.exact, stage });
         }
       }
     }
@@ -300,37 +337,54 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
   return out;
 }
 
-/**
- * The `from=` option of a `--mount` flag (`type=bind,from=composer:2,source=…`) with its document
- * offsets, quotes excluded. Null without one, or when the flag's value is not written as it reads (a
- * line continuation inside it): then there is no exact place to point at.
- */
 /** How a message names where a pulled image is written. */
 export function pulledImageLabel(source: PulledImage['source']): string {
   return source === 'copy-from' ? 'COPY --from image' : source === 'mount-from' ? 'RUN --mount image' : 'Image';
 }
 
-function mountFromOption(ctx: DockerfileContext, flag: Flag): { value: string; start: number; end: number } | null {
+/** What a message adds about where a pulled image's reference comes from: an ARG default, or a build context compose gives. */
+export function pulledImageVia(d: { viaArg: boolean; context?: string }): string {
+  if (d.context) return ` (the build context ${d.context} that compose gives it)`;
+  return d.viaArg ? ' (from the ARG default)' : '';
+}
+
+/**
+ * The `from=` option of a `--mount` flag (`type=bind,from=composer:2,source=…`) with its document
+ * offsets, quotes excluded; the last one when it is given twice, as BuildKit reads it. Fields may be
+ * quoted as CSV fields (`"from=quay.io/x:1"`). When the flag's value is not written as it reads (a line
+ * continuation inside it: review 18, probe 01), the offsets are the flag's and `exact` is false.
+ */
+function mountFromOption(ctx: DockerfileContext, flag: Flag): { value: string; start: number; end: number; exact: boolean } | null {
   const value = flag.getValue();
   const vr = flag.getValueRange();
   if (!value || !vr) return null;
   const base = ctx.offsetAt(vr.start);
-  if (ctx.text.slice(base, ctx.offsetAt(vr.end)) !== value) return null;
+  const exact = ctx.text.slice(base, ctx.offsetAt(vr.end)) === value;
+  let found: { value: string; start: number; end: number; exact: boolean } | null = null;
   let at = 0;
   for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim().toLowerCase() === 'from') {
-      const raw = part.slice(eq + 1);
+    // A field quoted whole (`"from=…"`), or its value quoted (`from="…"`).
+    const fieldQuoted = /^\s*(["'])(.*)\1\s*$/.exec(part);
+    const field = fieldQuoted ? fieldQuoted[2] : part;
+    const fieldAt = at + (fieldQuoted ? part.indexOf(fieldQuoted[1]) + 1 : 0);
+    const eq = field.indexOf('=');
+    if (eq !== -1 && field.slice(0, eq).trim().toLowerCase() === 'from') {
+      const raw = field.slice(eq + 1);
       const lead = raw.length - raw.trimStart().length;
       const written = raw.trim();
       const quoted = /^(["'])(.*)\1$/.exec(written);
       const inner = quoted ? quoted[2] : written;
-      const start = base + at + eq + 1 + lead + (quoted ? 1 : 0);
-      return inner ? { value: inner, start, end: start + inner.length } : null;
+      const start = base + fieldAt + eq + 1 + lead + (quoted ? 1 : 0);
+      if (!inner) found = null;
+      else if (exact) found = { value: inner, start, end: start + inner.length, exact: true };
+      else {
+        const fr = flag.getRange();
+        found = { value: inner, start: ctx.offsetAt(fr.start), end: ctx.offsetAt(fr.end), exact: false };
+      }
     }
     at += part.length + 1;
   }
-  return null;
+  return found;
 }
 
 /** `registry/path` of an image with Docker Hub spelled out (`node` → `docker.io/library/node`). */

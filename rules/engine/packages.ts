@@ -537,7 +537,9 @@ export function runFlags(run: RunInstruction): RunFlag[] {
 /** The options of a `RUN --mount=` value (`type=cache,target=/root/.cache` → type, target), keys lower-cased. */
 export function mountOptions(value: string): Map<string, string> {
   const opts = new Map<string, string>();
-  for (const part of value.split(',')) {
+  for (const written of value.split(',')) {
+    // A field may be quoted whole, as a CSV field (`"from=node:24"`); later fields of a name win, as in BuildKit.
+    const part = written.trim().replace(/^(["'])(.*)\1$/, '$2');
     const eq = part.indexOf('=');
     // BuildKit expands each value as a shell word: `target="/var/lib/apt/lists"` is the path without quotes.
     opts.set((eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : part.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2'));

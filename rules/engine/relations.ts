@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq } from './yaml-guards';
+import type { Node } from 'yaml';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
@@ -258,27 +259,44 @@ export function servicesBuilding(ws: WorkspaceView, dockerfilePath: string, opti
 }
 
 /**
- * The names of the build contexts (`build.additional_contexts`, map or `name=value` list) that the
- * compose services building a Dockerfile give it. BuildKit resolves `COPY --from=<name>` and
- * `RUN --mount=…,from=<name>` to such a context before it would pull an image of that name
- * (https://docs.docker.com/reference/compose-file/build/#additional_contexts).
+ * A name as BuildKit looks a named context up: normalized as an image name (`docker.io/library/php` →
+ * `php`), without a `:latest` tag, lowercased (moby/buildkit frontend/dockerui `NamedContext`).
  */
-export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Set<string> {
-  const names = new Set<string>();
+export function namedContextKey(name: string): string {
+  let n = name.trim().toLowerCase();
+  n = n.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+  return n.endsWith(':latest') ? n.slice(0, -7) : n;
+}
+
+/**
+ * The build contexts (`build.additional_contexts`, map or `name=value` list) that every compose service
+ * building a Dockerfile gives it, by namedContextKey, with the values they give (`docker-image://…`, a
+ * folder, a URL). BuildKit resolves `FROM <name>`, `COPY --from=<name>` and `RUN --mount=…,from=<name>`
+ * to such a context before it would pull an image of that name
+ * (https://docs.docker.com/reference/compose-file/build/#additional_contexts). A name that a service
+ * building the Dockerfile does not give is an image for that build (review 18, probe 04): not a context.
+ */
+export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Map<string, string[]> {
+  let all: Map<string, string[]> | undefined;
   for (const { compose, service } of servicesBuilding(ws, dockerfilePath, options)) {
+    const given = new Map<string, string>();
     const build = compose.serviceGet(service, 'build')?.value;
-    if (!build || !isMap(build)) continue;
-    const contexts = compose.get(service.doc, build, 'additional_contexts')?.value;
+    const contexts = build && isMap(build) ? compose.get(service.doc, build, 'additional_contexts')?.value : undefined;
     if (isMap(contexts)) {
-      for (const pair of contexts.items) if (isScalar(pair.key)) names.add(String(pair.key.value).toLowerCase());
+      for (const pair of contexts.items) if (isScalar(pair.key)) given.set(namedContextKey(String(pair.key.value)), scalarString(pair.value as Node) ?? '');
     } else if (isSeq(contexts)) {
       for (const item of contexts.items) {
         const entry = isScalar(item) ? scalarString(item) : null;
         const eq = entry?.indexOf('=') ?? -1;
-        if (entry && eq > 0) names.add(entry.slice(0, eq).trim().toLowerCase());
+        if (entry && eq > 0) given.set(namedContextKey(entry.slice(0, eq)), entry.slice(eq + 1).trim());
       }
     }
+    if (!all) all = new Map([...given].map(([k, v]) => [k, [v]]));
+    else for (const [k, values] of all) {
+      const v = given.get(k);
+      if (v === undefined) all.delete(k);
+      else values.push(v);
+    }
   }
-  return names;
+  return all ?? new Map();
 }
-
