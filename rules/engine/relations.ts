@@ -277,9 +277,13 @@ export function namedContextKey(name: string): string {
  * building the Dockerfile does not give is an image for that build (review 18, probe 04): not a context.
  */
 export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Map<string, string[]> {
-  let all: Map<string, string[]> | undefined;
+  // One service across the files Compose merges (compose.yaml and compose.override.yaml, both found by
+  // servicesBuilding): its contexts are those of every file, merged key by key (review 19, probe 02).
+  const byService = new Map<string, Map<string, string>>();
   for (const { compose, service } of servicesBuilding(ws, dockerfilePath, options)) {
-    const given = new Map<string, string>();
+    const key = `${compose.projectDir}\u0000${service.name}`;
+    let given = byService.get(key);
+    if (!given) byService.set(key, (given = new Map<string, string>()));
     const build = compose.serviceGet(service, 'build')?.value;
     const contexts = build && isMap(build) ? compose.get(service.doc, build, 'additional_contexts')?.value : undefined;
     if (isMap(contexts)) {
@@ -291,6 +295,9 @@ export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, op
         if (entry && eq > 0) given.set(namedContextKey(entry.slice(0, eq)), entry.slice(eq + 1).trim());
       }
     }
+  }
+  let all: Map<string, string[]> | undefined;
+  for (const given of byService.values()) {
     if (!all) all = new Map([...given].map(([k, v]) => [k, [v]]));
     else for (const [k, values] of all) {
       const v = given.get(k);
