@@ -37,9 +37,12 @@ export function templateValue(name: string, value: string, usedAsImage = false):
   // 17, probe dc-01): kept only where the variable's name ends in what it is, and says nothing of a login
   // (`REGISTRY_IMAGE_CREDS`, `PROXY_AUTH`, `SMTP_SERVER_LOGIN`: review 18, probe 05) — or, for an image,
   // where the compose file uses the variable as a service's `image:` (review 18, probe 06).
+  // What a service's `image:` interpolates is part of an image reference, not a login: kept whole
+  // (`ghcr.io/acme/app`, a tag such as `1.4.2`, `neo4j:5.20`; review 19, probe 06).
+  if (usedAsImage) return IMAGE_PART_RE.test(value) ? value : '';
   if (LOGIN_WORD.test(name)) return '';
   if (HOST_PORT_RE.test(value) && ADDRESS_NAME.test(name)) return value;
-  if (IMAGE_RE.test(value) && (usedAsImage || IMAGE_NAME.test(name)) && !/[0-9a-f]{12,}/i.test(value)) return value;
+  if (IMAGE_RE.test(value) && IMAGE_NAME.test(name) && !/[0-9a-f]{12,}/i.test(value)) return value;
   return '';
 }
 
@@ -52,7 +55,9 @@ const ADDRESS_NAME = /(?:^|_)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVERS?|ENDPOINT|LIS
 /** A variable whose name ends in an image (`SENTRY_IMAGE`, `APP_IMG`). */
 const IMAGE_NAME = /(?:^|_)(?:IMAGE|IMG)$/i;
 /** A word of a login in a name that is not a credential's to isCredentialName (`PROXY_AUTH`, `REGISTRY_CREDS`, `SMTP_LOGIN`, `USERPASS`). */
-const LOGIN_WORD = /AUTH|CRED|LOGIN|USERPASS|USER_PASS|BASIC/i;
+const LOGIN_WORD = /(?:^|_)(?:AUTH|CREDS?|CREDENTIALS?|LOGIN|USERPASS|USER_PASS|BASIC)(?:_|$)/i;
+/** A part of an image reference: a registry, repository, tag or digest (no blanks, no URL scheme). */
+const IMAGE_PART_RE = /^[A-Za-z0-9][\w./:@-]{0,199}$/;
 
 /** The variables a compose file uses in a service's `image:` (`image: ${APP_REF}`). */
 function imageVariables(ctx: ComposeContext): Set<string> {
@@ -60,6 +65,7 @@ function imageVariables(ctx: ComposeContext): Set<string> {
   for (const service of ctx.services) {
     const image = ctx.serviceGet(service, 'image')?.value;
     if (!isScalar(image) || typeof image.value !== 'string' || !image.value.includes('$')) continue;
+    // `${NAME}`, `$NAME`, `${NAME:-default}`: the name.
     for (const m of image.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) out.add(m[1]);
   }
   return out;
@@ -79,7 +85,7 @@ export default defineRule<'compose', Data>({
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
     good: '.env            (git-ignored, POSTGRES_PASSWORD=…)\n.env.example    (committed: POSTGRES_PASSWORD=)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
-    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`), a host name with a port where the name ends in an address word (`REDIS_ADDR=redis:6379`, `ZOOKEEPER_CONNECT=zookeeper:2181`), or an image reference made of such words where the name ends in `IMAGE`/`IMG` or the compose file uses the variable as a service\'s `image:` (`SENTRY_IMAGE=getsentry/sentry:nightly`, `image: ${APP_REF}`); under any other name, or a name with a login word in it (`AUTH`, `CRED`, `LOGIN`), such a value is left empty, since `user:password` has the same shape (`AUTH=admin:…`, `REGISTRY_IMAGE_CREDS=ci:…`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
+    fix: '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings: `NAME=` for anything that could be a secret, and the value only where it cannot be one — the name is not a credential\'s and the value is a number, a boolean, an absolute path, a plain word or host name (`COMPOSE_PROJECT_NAME=shop`, `REDIS_HOST=redis`), a host name with a port where the name ends in an address word (`REDIS_ADDR=redis:6379`, `ZOOKEEPER_CONNECT=zookeeper:2181`), or an image reference made of such words where the name ends in `IMAGE`/`IMG` (`SENTRY_IMAGE=getsentry/sentry:nightly`); a variable the compose file uses in a service\'s `image:` keeps any part of an image reference (`image: ${APP_REF}`, `image: acme/worker:${WORKER_TAG}`); under any other name, or a name with a login word in it (`PROXY_AUTH`, `REGISTRY_CREDS`, `SMTP_LOGIN`), such a value is left empty, since `user:password` has the same shape (`AUTH=admin:…`, `REGISTRY_IMAGE_CREDS=ci:…`), so a copy of the template still starts the stack (`image: ""` would not). Never a URL (it may carry a password or a token), a random-looking string or a comment (comments can hold secrets too). Safe: it only adds a file; commit it, and add descriptions or other safe defaults by hand.',
     guideline: '§5 Secrets Management — "git add .env.example"',
     equivalents: ['dotenv-linter checks the syntax of env files, and dotenv-safe / envalid check at run time that the variables of .env.example are set; no compose linter checks for the template'],
     references: [
