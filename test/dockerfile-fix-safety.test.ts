@@ -191,6 +191,29 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
     assert.deepEqual(safeOnly(flagsOf('DR003', 'fires-appends-missing')), ['true'], 'listed, and nothing in the context is dropped');
   });
 
+  it('DR003 does not follow a symbolic link in the context: Docker sends it as a link (review 19, probe 09)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-dr003-link-'));
+    try {
+      const ctxDir = path.join(root, 'ctx');
+      const outside = path.join(root, 'outside');
+      fs.mkdirSync(ctxDir);
+      fs.mkdirSync(outside);
+      fs.writeFileSync(path.join(outside, '.env.local'), 'AWS_SECRET_ACCESS_KEY=outside-not-sent\n');
+      fs.symlinkSync(outside, path.join(ctxDir, 'shared'));
+      fs.writeFileSync(path.join(ctxDir, '.dockerignore'), '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n');
+      const dockerfile = path.join(ctxDir, 'Dockerfile');
+      fs.writeFileSync(dockerfile, 'FROM alpine:3.22\nCOPY . /srv\nUSER 1000\n');
+      const run = () => analyze(allRules, 'dockerfile', dockerfile, fs.readFileSync(dockerfile, 'utf8'), new DiskWorkspace(), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DR003');
+      assert.deepEqual(run(), [], 'the .env.local behind the link is not in the context');
+      // The same file in a real folder is.
+      fs.mkdirSync(path.join(ctxDir, 'real'));
+      fs.writeFileSync(path.join(ctxDir, 'real', '.env.local'), 'AWS_SECRET_ACCESS_KEY=inside\n');
+      assert.equal(run().length, 1);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('not safe when the new lines would drop a file the context holds today (a public CA bundle the image ships: review 6, probe df-03)', () => {
     assert.deepEqual(flagsOf('DR003', 'fires-context-holds-certificate'), ['5:false']);
     assert.deepEqual(flagsOf('DR003', 'fires-context-reincluded-certificate'), ['5:false'], 're-included by a ! line of the old ignore file (review 7, probe 02)');

@@ -42,23 +42,25 @@ function envVariant(name: string, relPath = name): Required {
 
 /** What a line the fix adds stands for. */
 function requiredOfLine(line: string): Required | undefined {
-  return REQUIRED.find((r) => r.line === line) ?? (line.startsWith('**/.env.') ? envVariant(line.slice(3).replace(/\\(.)/g, '$1')) : undefined);
+  const known = REQUIRED.find((r) => r.line === line);
+  if (known) return known;
+  // `**/.env.local`, or a path (`services/api/.env.production`).
+  const written = line.replace(/^\*\*\//, '').replace(/\\(.)/g, '$1');
+  const name = written.slice(written.lastIndexOf('/') + 1);
+  return name.startsWith('.env.') ? { ...envVariant(name, written), line } : undefined;
 }
 
 /**
  * Files named like env files that projects commit on purpose, with no secrets in them: dotenv-vault's
- * encrypted `.env.vault` (its key stays outside), and, in a Next.js project (the context's package.json
- * depends on `next`, or the ignore file already leaves out `.env.local`, Next's convention), the default
- * values of `.env.development`, `.env.production` and `.env.test`, which `next build` reads (review 18, probe 09).
+ * encrypted `.env.vault` (its key stays outside), and, beside the package.json of a Next.js app (one
+ * that depends on `next`), the default values of `.env.development`, `.env.production` and `.env.test`,
+ * which `next build` reads (review 18, probe 09; only there: review 19, probes 07-08).
  * https://nextjs.org/docs/app/guides/environment-variables
  */
-function committedByConvention(name: string, nextjs: boolean): boolean {
-  return name === '.env.vault' || (nextjs && /^\.env\.(?:development|production|test)$/.test(name));
-}
-
-function isNextjsContext(ctx: DockerfileContext, context: string, patterns: readonly DockerignorePattern[] | undefined): boolean {
-  if (patterns && isExcluded(patterns, '.env.local')) return true;
-  const manifest = ctx.workspace.readText(path.join(context, 'package.json'));
+function committedByConvention(ctx: DockerfileContext, context: string, name: string, relPath: string): boolean {
+  if (name === '.env.vault') return true;
+  if (!/^\.env\.(?:development|production|test)$/.test(name)) return false;
+  const manifest = ctx.workspace.readText(path.join(context, path.posix.dirname(relPath), 'package.json'));
   return manifest !== undefined && /"next"\s*:/.test(manifest);
 }
 
@@ -95,6 +97,8 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
         const excluded = patterns !== undefined && isExcluded(patterns, relPath);
         if (excluded && !reincludes) continue;
         const child = path.join(dir, name);
+        // Docker sends a symbolic link as a link, never what it points to (review 19, probe 09).
+        if (ws.isSymbolicLink?.(child)) continue;
         if (name !== '.env' && isDotenvName(name)) {
           if (ws.listDir!(child) === undefined) {
             if (!excluded) found.push([name, relPath]);
@@ -110,9 +114,14 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
     envWalks.set(key, { listings, found });
     if (envWalks.size > MAX_ENV_WALKS) envWalks.delete(envWalks.keys().next().value as string);
   }
-  const nextjs = found.some(([name]) => /^\.env\.(?:development|production|test)$/.test(name)) && isNextjsContext(ctx, context, patterns);
   const byName = new Map<string, Required>();
-  for (const [name, relPath] of found) if (!committedByConvention(name, nextjs) && !byName.has(name)) byName.set(name, envVariant(name, relPath));
+  const kept = found.filter(([name, relPath]) => committedByConvention(ctx, context, name, relPath)).map(([name]) => name);
+  for (const [name, relPath] of found) {
+    if (byName.has(name) || committedByConvention(ctx, context, name, relPath)) continue;
+    // A name another folder commits by convention (a Next.js app's `.env.production`) is excluded by its path only.
+    const variant = envVariant(name, relPath);
+    byName.set(name, kept.includes(name) ? { ...variant, line: relPath.replace(/[[\]*?\\]/g, '\\$&') } : variant);
+  }
   return [...byName.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
 
@@ -383,7 +392,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and in a Next.js project — its package.json depends on `next`, or the ignore file already leaves out `.env.local` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
       'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',

@@ -138,6 +138,10 @@ class AnalysisWorkspace implements WorkspaceView {
     this.reads.push(p);
     return this.base.readHead?.(p, max);
   }
+  isSymbolicLink(p: string): boolean {
+    this.reads.push(p);
+    return this.base.isSymbolicLink?.(p) ?? false;
+  }
   gitIndex(repoRoot: string): Uint8Array | null | undefined {
     this.reads.push(path.join(repoRoot, '.git', 'index'));
     return this.base.gitIndex?.(repoRoot);

@@ -126,6 +126,11 @@ export interface WorkspaceView {
    * that tell a file's type by its content (a tar archive named like a plain file).
    */
   readHead?(path: string, max: number): Uint8Array | undefined;
+  /**
+   * Whether a path is a symbolic link itself (not followed). Optional: a view without it treats no
+   * path as a link. Docker sends a link in the build context as a link, never what it points to.
+   */
+  isSymbolicLink?(path: string): boolean;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceView = {

@@ -301,6 +301,20 @@ export class DiskWorkspace implements WorkspaceView {
     return found;
   }
 
+  isSymbolicLink(p: string): boolean {
+    if (!this.allowed(p)) return false;
+    let link = this.linkCache.get(p);
+    if (link === undefined) {
+      try {
+        link = fs.lstatSync(p).isSymbolicLink();
+      } catch {
+        link = false;
+      }
+      this.linkCache.set(p, link);
+    }
+    return link;
+  }
+
   readHead(p: string, max: number): Uint8Array | undefined {
     const open = this.overlay(p);
     if (open !== undefined) return Buffer.from(open, 'utf8').subarray(0, max);
