@@ -55,6 +55,8 @@ describe('messages name the cause', () => {
     // wireguard and fail2ban run their services as root (review 18, probe 14).
     const root = messagesByService('DC011', 'services:\n  vpn:\n    image: lscr.io/linuxserver/wireguard:1.0.20250521\n    environment:\n      - PUID=1000\n');
     assert.match(root.vpn, /is not known to switch to a non-root user, so it most likely runs as root/);
+    const swag = messagesByService('DC011', 'services:\n  proxy:\n    image: lscr.io/linuxserver/swag:4.1.1\n');
+    assert.match(swag.proxy, /most likely runs as root/, 'swag runs fail2ban as root (review 19, probe 14)');
   });
 
   it('DC016 in a Swarm stack says that docker stack deploy ignores security_opt and where to set it instead (review 17, probe dc-04)', () => {

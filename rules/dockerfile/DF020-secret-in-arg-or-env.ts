@@ -56,6 +56,9 @@ function literalOf(raw: string | null): string | null {
   return raw;
 }
 
+/** A value that is one `$NAME`/`${NAME}` reference and nothing else (optionally in double quotes). */
+const ONLY_REFERENCE = /^"?(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})"?$/;
+
 /** Build arguments Docker predefines: usable without an ARG instruction, so never taken as undeclared. */
 const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]));
 
@@ -277,7 +280,8 @@ export default defineRule<'dockerfile', Data>({
             report = raw !== null && !isPlaceholderValue(raw) && !isStandIn(raw) && (inImageStage || literal !== null);
             if (report && raw !== null && literal === null && stageOf && onlyUndeclaredReferences(ctx, stageOf, ins.getRange().start.line, raw)) report = false;
             // `ENV SSH_KEY=$SSH_KEY` after an ARG whose default is a public key holds that public key, as the ARG does (review 16, probe 08).
-            if (report && raw !== null && literal === null && isPublicKey(resolveAt(ctx, raw, ins.getRange().start.line) ?? '')) report = false;
+            // Only an ENV that is the reference alone: literal text beside it is judged as written (review 19, probe 10).
+            if (report && raw !== null && literal === null && ONLY_REFERENCE.test(raw) && isPublicKey(resolveAt(ctx, raw, ins.getRange().start.line) ?? '')) report = false;
           }
         }
         // A connection string with its password, under any name (DATABASE_URL): the password is in the image or the history all the same.
