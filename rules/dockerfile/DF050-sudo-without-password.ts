@@ -4,7 +4,7 @@ import { copySourceOnlyStages } from '../engine/df-instructions';
 import { invocation } from '../engine/run-commands';
 import type { Range } from '../engine/types';
 import type { Instruction } from 'dockerfile-ast';
-import type { RunInstruction, Stage } from '../engine/dockerfile';
+import type { RunInstruction, RunScript, Stage } from '../engine/dockerfile';
 import { shellsOf } from '../engine/stage-scope';
 
 interface Data {
@@ -79,7 +79,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when the RUN\'s SHELL is bash — under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash runs the script — the RUN\'s SHELL, or for a heredoc the program its RUN names (`RUN bash <<EOF`) or its `#!/bin/bash` line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
@@ -103,6 +103,16 @@ export default defineRule<'dockerfile', Data>({
       const program = baseName(shell[0]) === 'env' ? (shell[1] ?? '') : shell[0];
       return baseName(program) === 'bash';
     };
+    // A heredoc body runs under the program its RUN names (`RUN bash <<EOF`), else its own shebang
+    // (`#!/bin/bash`), else the SHELL, as BuildKit runs it (review 19, probe 11).
+    const scriptRunsBash = (run: RunInstruction, script: RunScript): boolean => {
+      if (!script.heredoc) return runsBash(run);
+      const line = run.scripts.find((sc) => !sc.heredoc)?.commands[0];
+      if (line) return programName(line) === 'bash';
+      const shebang = /^#![ \t]*(\S+)(?:[ \t]+(\S+))?/.exec(script.source.text);
+      if (shebang) return baseName(shebang[1]) === 'bash' || (baseName(shebang[1]) === 'env' && shebang[2] === 'bash');
+      return runsBash(run);
+    };
     for (const run of ctx.runs()) {
       if (run.stage && builders.has(run.stage)) continue;
       for (const script of run.scripts) {
@@ -112,7 +122,7 @@ export default defineRule<'dockerfile', Data>({
           const { words, programs, next } = pipelineAt(commands, i);
           i = next;
           const granting = programs.find(({ cmd }) => cmd.words.some((w) => w.value.includes('NOPASSWD')));
-          if (!granting || !writesSudoers(words, programs, !script.heredoc && runsBash(run))) continue;
+          if (!granting || !writesSudoers(words, programs, scriptRunsBash(run, script))) continue;
           // The grant as the command writes it: its arguments, without redirections and the target.
           let text = granting.cmd.words
             .slice(granting.cmd.programIndex + 1)
