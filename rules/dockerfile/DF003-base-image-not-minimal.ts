@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { stageBaseIsContext } from '../engine/df-instructions';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
 import { officialImageName, type ImageRef } from '../engine/image';
 import { stageChain } from '../engine/stage-scope';
@@ -131,7 +132,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default.',
+    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default, or a base that a compose build context (`build.additional_contexts`) stands for.',
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
@@ -152,6 +153,8 @@ export default defineRule<'dockerfile', Data>({
     const chain = stageChain(stage);
     const root = chain[chain.length - 1];
     if (root.base.kind !== 'image') return [];
+    // A compose build context stands for the image named, or replaces a stage of the chain (review 19, probe 04).
+    if (chain.some((s) => stageBaseIsContext(ctx, s))) return [];
     const ref = root.base.ref;
     if (isMinimal(ref) || !judged(ref)) return [];
     const via: Data['via'] = root !== stage ? 'stage' : root.base.viaArg ? 'arg' : 'direct';

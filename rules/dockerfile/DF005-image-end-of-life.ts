@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { stageBaseIsContext } from '../engine/df-instructions';
 import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 import type { Range } from '../engine/types';
@@ -19,7 +20,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: `Flags a \`FROM\` (in any stage: a builder image compiles with an unsupported toolchain) whose official image is on a release line past its end of life. An image given through an \`ARG\` is judged by the ARG's default. ${EOL_WHAT_COMMON}`,
+    what: `Flags a \`FROM\` (in any stage: a builder image compiles with an unsupported toolchain) whose official image is on a release line past its end of life. A FROM that names a build context the compose services building the Dockerfile give (\`build.additional_contexts\`: the context stands for the image, or replaces the stage) is not judged. An image given through an \`ARG\` is judged by the ARG's default. ${EOL_WHAT_COMMON}`,
     why: EOL_DOCS.why,
     bad: 'FROM node:16-alpine\nFROM python:3.7-slim',
     good: 'FROM node:22-alpine\nFROM python:3.11-slim',
@@ -33,6 +34,8 @@ export default defineRule<'dockerfile', Data>({
     const out = [];
     for (const stage of ctx.stages) {
       if (stage.base.kind !== 'image') continue;
+      // A compose build context stands for the image named, or replaces the stage (review 19, probe 04).
+      if (stageBaseIsContext(ctx, stage)) continue;
       const ref = stage.base.ref;
       const judged = judgeImage(ref, today);
       if (!judged) continue;

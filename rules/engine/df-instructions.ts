@@ -102,6 +102,11 @@ export function argWords(ctx: DockerfileContext, ins: Instruction): ArgWord[] {
 }
 
 /** Removes one pair of surrounding quotes (ADD/COPY arguments go through the Dockerfile's word processing). */
+/** A flag word without its quote characters, as BuildKit's flag splitting reads it (`"composer":2` → `composer:2`). */
+export function stripQuotes(s: string): string {
+  return s.includes('"') || s.includes("'") ? s.replace(/["']/g, '') : s;
+}
+
 export function unquote(s: string): string {
   if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
   return s;
@@ -150,8 +155,9 @@ export type CopyFromTarget =
   | { kind: 'variable' };
 
 export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: string): CopyFromTarget {
-  // BuildKit strips the quotes of a flag's value (`--from="quay.io/x/tool:1.0"`: review 18, probe 02).
-  const v = unquote(value.trim());
+  // BuildKit strips the quotes of a flag's value, wherever they are (`--from="quay.io/x/tool:1.0"`,
+  // `--from="composer":2`: review 18, probe 02; review 19, probe 01).
+  const v = stripQuotes(value.trim());
   if (v.includes('$')) return { kind: 'variable' };
   if (/^\d+$/.test(v)) {
     const index = Number(v);
@@ -204,6 +210,16 @@ export function namedContextTarget(ctx: DockerfileContext, name: string): { kind
     if (ref) return { kind: 'image', ref, context: value.trim() };
   }
   return { kind: 'context', name };
+}
+
+/**
+ * Whether a stage's FROM is not the image it names: a compose build context stands for the image
+ * (`FROM node` with `additional_contexts: {node: …}`) or replaces the whole stage (a context named like
+ * the stage). Rules that judge the base image (its end of life, its size) do not judge it then.
+ */
+export function stageBaseIsContext(ctx: DockerfileContext, stage: Stage): boolean {
+  if (stage.base.kind !== 'image') return false;
+  return namedContextTarget(ctx, stage.base.ref.text) !== undefined || (stage.name !== null && namedContextTarget(ctx, stage.name) !== undefined);
 }
 
 /** Per parse: the stages copySourceOnlyStages found. */
@@ -301,9 +317,12 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
   for (const stage of ctx.stages) {
     if (stage.base.kind === 'image') {
       const r = stage.from.getImageRange();
-      // `FROM node` with a build context named `node` builds on the context (review 18, probe 03).
-      const named = stage.base.viaArg ? undefined : namedContextTarget(ctx, stage.base.ref.text);
-      if (r && named?.kind !== 'context') {
+      // `FROM node` with a build context named `node` builds on the context (review 18, probe 03), also
+      // when an ARG names it (`FROM ${BASE}`: review 19, probe 03); a context named like the stage
+      // replaces the whole stage, whose base is then never pulled (probe 05).
+      const named = namedContextTarget(ctx, stage.base.ref.text);
+      const replaced = stage.name !== null && namedContextTarget(ctx, stage.name) !== undefined;
+      if (r && named?.kind !== 'context' && !replaced) {
         const ref = named ? named.ref : stage.base.ref;
         out.push({ ref, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end), source: 'from', viaArg: stage.base.viaArg, ...(named ? { context: named.context } : {}), exact: true, stage });
       }
@@ -317,11 +336,11 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
         if (!value || !vr) continue;
         const target = copyFromTarget(ctx, stage, value);
         if (target.kind !== 'image') continue;
-        // The reference inside the quotes, when the value is quoted.
+        // The reference inside the quotes, when the value is quoted whole; quotes inside it leave no exact place for a pin.
         const quoted = unquote(value) !== value ? 1 : 0;
         const start = ctx.offsetAt(vr.start) + quoted;
         const end = ctx.offsetAt(vr.end) - quoted;
-        out.push({ ref: target.ref, start, end, source: 'copy-from', viaArg: false, ...(target.context ? { context: target.context } : {}), exact: ctx.text.slice(start, end) === unquote(value), stage });
+        out.push({ ref: target.ref, start, end, source: 'copy-from', viaArg: false, ...(target.context ? { context: target.context } : {}), exact: ctx.text.slice(start, end) === stripQuotes(value), stage });
       } else if (keyword === 'RUN') {
         for (const f of flagsOf(ins)) {
           if (f.getName().toLowerCase() !== 'mount') continue;
@@ -373,16 +392,22 @@ function mountFromOption(ctx: DockerfileContext, flag: Flag): { value: string; s
       const lead = raw.length - raw.trimStart().length;
       const written = raw.trim();
       const quoted = /^(["'])(.*)\1$/.exec(written);
-      const inner = quoted ? quoted[2] : written;
+      const inner = stripQuotes(quoted ? quoted[2] : written);
       const start = base + fieldAt + eq + 1 + lead + (quoted ? 1 : 0);
       if (!inner) found = null;
-      else if (exact) found = { value: inner, start, end: start + inner.length, exact: true };
+      else if (exact && ctx.text.slice(start, start + inner.length) === inner) found = { value: inner, start, end: start + inner.length, exact: true };
       else {
         const fr = flag.getRange();
         found = { value: inner, start: ctx.offsetAt(fr.start), end: ctx.offsetAt(fr.end), exact: false };
       }
     }
     at += part.length + 1;
+  }
+  // The whole value quoted (`--mount="type=bind,target=/x,from=node"`): read without its quotes, reported on the flag.
+  if (!found && (value.includes('"') || value.includes("'"))) {
+    const from = mountOptions(stripQuotes(value)).get('from');
+    const fr = flag.getRange();
+    if (from) found = { value: from, start: ctx.offsetAt(fr.start), end: ctx.offsetAt(fr.end), exact: false };
   }
   return found;
 }
