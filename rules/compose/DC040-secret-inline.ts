@@ -841,7 +841,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     for (const words of unwrapShell(written)) runs.push({ source: 'command', words });
     for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
     for (const run of runs) {
-      for (const found of [...flagCredentials(run.words), ...curlCredentials(run.words)]) {
+      for (const found of [...flagCredentials(run.words), ...httpClientCredentials(run.words)]) {
         const range = found.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
@@ -914,14 +914,14 @@ function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
 const CURL_LONG_READ = new Set(['user', 'proxy-user', 'header', 'proxy-header', 'oauth2-bearer', 'proxy', 'preproxy']);
 
 /**
- * The credentials a curl command line carries (curl(1)): `-u`/`--user` and `-U`/`--proxy-user`
+ * The credentials a curl or wget command line carries (wget: wgetCredentials). curl (curl(1)): `-u`/`--user` and `-U`/`--proxy-user`
  * `user:password` (the password), `-H`/`--header` and `--proxy-header` with a credential header
  * (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer <token>`, and a password in the
  * `-x`/`--proxy` URL. Short options are read as curl reads them: switches may be grouped before the
  * one that takes an argument, which is the rest of the word or the next word (`-fsu admin:pw`,
  * `-HAuthorization: …`; review 15, probe 03). `words` are the command's words without quotes.
  */
-function curlCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
+function httpClientCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
   const out: { word: FlagWord; name: string; value: string }[] = [];
   // Through the wrappers that only start it (`exec`, `env VAR=…`, `timeout 5`, `nice`…: review 16, probe 02), as RUN commands are read.
   const inv = invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.length > 0 ? 0 : -1, next: null, prev: null, start: 0, end: 0 });

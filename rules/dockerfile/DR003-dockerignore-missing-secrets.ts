@@ -29,15 +29,19 @@ const REQUIRED: readonly Required[] = [
 ];
 
 /**
- * A `.env.<name>` env file at the context root (`.env.local`, `.env.production`; not a template such as
- * `.env.example`): as secret as `.env`, and a `.env` line does not exclude it (review 17, probe df-04).
- * The fix adds a line for the file itself (`.env.local` anywhere) rather than `.env.*`, which would take
- * templates out too.
+ * A `.env.<name>` env file in the build context (`.env.local`, `apps/web/.env.production`; not a template
+ * such as `.env.example`): as secret as `.env`, and a `.env` line does not exclude it (review 17, probe
+ * df-04). The fix adds a line for the file itself (`.env.local` anywhere) rather than `.env.*`, which
+ * would take templates out too.
  */
 function envVariant(name: string, relPath = name): Required {
   const escaped = name.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
-  // The ignore line matches the name as written: the pattern characters of a .dockerignore line are escaped (review 18, probe 10).
-  return { label: name, test: relPath, line: `**/${name.replace(/[[\]*?\\]/g, '\\$&')}`, usedBy: new RegExp(escaped + '(?![\\w.-])') };
+  return { label: name, test: relPath, line: `**/${ignoreLineText(name)}`, usedBy: new RegExp(escaped + '(?![\\w.-])') };
+}
+
+/** A path as a .dockerignore line that matches it as written: its pattern characters escaped (review 18, probe 10). */
+function ignoreLineText(p: string): string {
+  return p.replace(/[[\]*?\\]/g, '\\$&');
 }
 
 /** What a line the fix adds stands for. */
@@ -120,7 +124,7 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
     if (byName.has(name) || committedByConvention(ctx, context, name, relPath)) continue;
     // A name another folder commits by convention (a Next.js app's `.env.production`) is excluded by its path only.
     const variant = envVariant(name, relPath);
-    byName.set(name, kept.includes(name) ? { ...variant, line: relPath.replace(/[[\]*?\\]/g, '\\$&') } : variant);
+    byName.set(name, kept.includes(name) ? { ...variant, line: ignoreLineText(relPath) } : variant);
   }
   return [...byName.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }

@@ -101,12 +101,12 @@ export function argWords(ctx: DockerfileContext, ins: Instruction): ArgWord[] {
   return out;
 }
 
-/** Removes one pair of surrounding quotes (ADD/COPY arguments go through the Dockerfile's word processing). */
 /** A flag word without its quote characters, as BuildKit's flag splitting reads it (`"composer":2` → `composer:2`). */
 export function stripQuotes(s: string): string {
   return s.includes('"') || s.includes("'") ? s.replace(/["']/g, '') : s;
 }
 
+/** Removes one pair of surrounding quotes (ADD/COPY arguments go through the Dockerfile's word processing). */
 export function unquote(s: string): string {
   if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
   return s;
