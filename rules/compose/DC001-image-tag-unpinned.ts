@@ -14,7 +14,7 @@ interface Data {
   /** The reference as Compose reads it (after interpolation). */
   image: string;
   /** `none` when no tag is written, `latest` otherwise. */
-  problem: 'none' | 'latest' | 'channel';
+  problem: 'none' | 'latest' | 'channel' | 'variant';
   /** The value came (partly) from `${…}` interpolation. */
   interpolated: boolean;
   ref: ImageRef;
@@ -29,7 +29,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service whose `image:` has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped, also when it is written for the same service in the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override): there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key; one inherited through `extends:` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — on the extending service\'s name, without a fix).',
+    what: 'Flags a service whose `image:` has no tag, uses `latest`, or uses, on an official image, a tag made only of variant words (`alpine`, `slim-bookworm`, `fpm-alpine`, `apache`, `management`: the variant of whatever `latest` is, which moves as `latest` does; not the release names of distributions such as `debian:bookworm` or of Traefik; no fix, as for channels), or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The value is read after interpolation with the `.env` beside the compose file: `${TAG:-latest}` counts as `latest` (a default is what ships), and a reference whose variable is unknown is not a finding. Images pinned by digest are fine. Services that also have `build:` are skipped, also when it is written for the same service in the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override): there `image:` names what Compose builds and tags, not an image pulled from a registry. An `image:` inherited through a `<<` merge is reported on the merge key; one inherited through `extends:` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — on the extending service\'s name, without a fix).',
     why: '`latest` moves: the same compose file starts a different image next week (another major version, another base OS), so deployments are not reproducible, a rollback does not roll back, and a review of the file says nothing about what runs. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`, and §1 for regularly updated images — which is a deliberate change of the tag, not a silent one.',
     bad: 'services:\n  web:\n    image: nginx\n  cache:\n    image: redis:latest',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n  cache:\n    image: redis:8.0-alpine',
@@ -62,22 +62,23 @@ export default defineRule<'compose', Data>({
   message(d) {
     const via = d.interpolated ? ' (after interpolation)' : '';
     if (d.problem === 'channel') return `Image '${d.image}'${via} of service '${d.service}' uses the moving '${d.ref.tag}' tag, which names a release channel, not a release; pin a version.`;
+    if (d.problem === 'variant') return `Image '${d.image}'${via} of service '${d.service}' uses the moving '${d.ref.tag}' tag, a variant of whatever 'latest' is that day, not a release; pin a version.`;
     return d.problem === 'none'
       ? `Image '${d.image}'${via} of service '${d.service}' has no tag, so it runs whatever 'latest' is that day; pin a version.`
       : `Image '${d.image}'${via} of service '${d.service}' uses the moving 'latest' tag; pin a version.`;
   },
   fix(ctx, { data }) {
     // A channel tag has no line to pin to without knowing which release it names today (`lts`, `stable` are not the newest line).
-    if (data.refOffset === null || data.problem === 'channel') return undefined;
+    if (data.refOffset === null || data.problem === 'channel' || data.problem === 'variant') return undefined;
     const [tag] = pinTags(data.ref);
     return tag === undefined ? undefined : pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
   },
   moreFixes(ctx, { data }) {
-    if (data.refOffset === null || data.problem === 'channel') return [];
+    if (data.refOffset === null || data.problem === 'channel' || data.problem === 'variant') return [];
     return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
-    if (data.refOffset === null || data.problem === 'channel') return [];
+    if (data.refOffset === null || data.problem === 'channel' || data.problem === 'variant') return [];
     const tags = await registry.listTags(data.ref);
     if (!tags) return [];
     const line = catalogEntry(data.ref)?.tag ?? null;

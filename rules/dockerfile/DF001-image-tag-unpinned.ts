@@ -9,7 +9,7 @@ import type { Fix, Range } from '../engine/types';
 interface Data {
   image: string;
   /** `none` when no tag is written, `latest` otherwise. */
-  problem: 'none' | 'latest' | 'channel';
+  problem: 'none' | 'latest' | 'channel' | 'variant';
   ref: ImageRef;
   /** Where the reference is written; null when it came from ARG defaults or a build context, or is not written as it reads (no fix then). */
   imageRange: Range | null;
@@ -38,7 +38,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The same goes for an image a later instruction pulls: `COPY --from=composer` (a name that is no earlier stage is an image to BuildKit, `composer:latest` here) and `RUN --mount=type=bind,from=node,…`, quoted values and mount flags continued over lines included. A name that every compose service building the Dockerfile gives as a build context (`build.additional_contexts`, looked up as BuildKit normalizes names: `php:latest` and `docker.io/library/php` are `php`), also for a FROM, is that context: a folder is not judged, and a `docker-image://` context is the image judged (reported on the name, without a fix: the pin belongs in the compose file). `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
+    what: 'Flags a `FROM` whose image has no tag, uses `latest`, or uses, on an official image, a tag made only of variant words (`alpine`, `slim-bookworm`, `fpm-alpine`, `apache`, `management`: the variant of whatever `latest` is, which moves as `latest` does; not the release names of distributions such as `debian:bookworm` or of Traefik; no fix, as for channels), or uses a tag that names a release channel and no version (`stable`, `edge`, `lts`, `main`, `master`, `nightly`, `develop`, `mainline`, `lts-alpine`, `latest-release`, `amd64-latest`…: it moves as `latest` does; `v1.77.1-stable`, `2022-latest` and `4-chrome-stable` name a release or a release line and are not reported). A channel tag gets no fix: which release `lts` or `stable` names today is not in the bundled data, and it is not the newest line. The same goes for an image a later instruction pulls: `COPY --from=composer` (a name that is no earlier stage is an image to BuildKit, `composer:latest` here) and `RUN --mount=type=bind,from=node,…`, quoted values and mount flags continued over lines included. A name that every compose service building the Dockerfile gives as a build context (`build.additional_contexts`, looked up as BuildKit normalizes names: `php:latest` and `docker.io/library/php` are `php`), also for a FROM, is that context: a folder is not judged, and a `docker-image://` context is the image judged (reported on the name, without a fix: the pin belongs in the compose file). `scratch`, earlier build stages and images pinned by digest are fine. An image given through an `ARG` is judged by the ARG\'s default; an ARG without a default is unknown and never flagged.',
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
@@ -69,22 +69,23 @@ export default defineRule<'dockerfile', Data>({
     // Distroless and Chainguard's free images publish no version tags (latest, nonroot, debug…): only a digest pins them.
     const pin = publishesNoVersionTags(d.ref) ? 'this image publishes no version tags, so pin it by digest (@sha256:…)' : 'pin a version';
     if (d.problem === 'channel') return `${image}${via} uses the moving '${d.ref.tag}' tag, which names a release channel, not a release; ${pin}.`;
+    if (d.problem === 'variant') return `${image}${via} uses the moving '${d.ref.tag}' tag, a variant of whatever 'latest' is that day, not a release; ${pin}.`;
     return d.problem === 'none'
       ? `${image}${via} has no tag, so it ${d.source === 'from' ? 'builds from' : 'takes files from'} whatever 'latest' is that day; ${pin}.`
       : `${image}${via} uses the moving 'latest' tag; ${pin}.`;
   },
   fix(ctx, { data }) {
     // A channel tag has no line to pin to without knowing which release it names today (`lts`, `stable` are not the newest line).
-    if (!data.imageRange || data.problem === 'channel') return undefined;
+    if (!data.imageRange || data.problem === 'channel' || data.problem === 'variant') return undefined;
     const [tag] = pinTags(data.ref);
     return tag === undefined ? undefined : pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
   },
   moreFixes(ctx, { data }) {
-    if (!data.imageRange || data.problem === 'channel') return [];
+    if (!data.imageRange || data.problem === 'channel' || data.problem === 'variant') return [];
     return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
-    if (!data.imageRange || data.problem === 'channel') return [];
+    if (!data.imageRange || data.problem === 'channel' || data.problem === 'variant') return [];
     const tags = await registry.listTags(data.ref);
     if (!tags) return [];
     const line = catalogEntry(data.ref)?.tag ?? null;

@@ -110,15 +110,37 @@ export function channelTag(tag: string | null): boolean {
   return parts.some((p) => CHANNEL_WORDS.has(p)) && !parts.some((p) => /^v?\d/.test(p) || /^(?=[a-f]*\d)[0-9a-f]{7,40}$/.test(p));
 }
 
-/** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), `latest`, or a channel tag (channelTag). */
-export function isUnpinned(ref: ImageRef): boolean {
-  if (ref.digest) return false;
-  return ref.tag === null || ref.tag === 'latest' || channelTag(ref.tag);
+/** Words of the tags that name a variant of an official image, not a release (`alpine`, `slim`, `bookworm`, `fpm`, `management`…). */
+const VARIANT_WORDS = new Set([
+  'alpine', 'slim', 'bookworm', 'bullseye', 'buster', 'stretch', 'trixie', 'jammy', 'noble', 'focal', 'bionic',
+  'jdk', 'jre', 'fpm', 'apache', 'cli', 'zts', 'management', 'musl', 'glibc', 'uclibc', 'onbuild', 'perl', 'otp',
+  'windowsservercore', 'nanoserver', 'ltsc2022', 'ltsc2025', 'full', 'minimal',
+]);
+/** Official images whose word-only tags are releases (distribution codenames, Traefik's cheese names), not variants. */
+const RELEASE_NAME_IMAGES = new Set(['debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'traefik', 'amazonlinux', 'oraclelinux', 'rockylinux', 'almalinux', 'archlinux', 'clearlinux', 'photon', 'mageia', 'buildpack-deps']);
+
+/**
+ * A tag of an official image made only of variant words (`nginx:alpine`, `python:slim-bookworm`,
+ * `php:fpm-alpine`, `rabbitmq:management`): the variant of whatever `latest` is, so it moves as
+ * `latest` does (the official images' tag tables list `alpine` among the shared tags of the newest
+ * release only). Not for images whose word-only tags name releases (`debian:bookworm`).
+ */
+export function variantOnlyTag(ref: ImageRef): boolean {
+  if (!ref.tag || ref.digest) return false;
+  const official = officialImageName(ref);
+  if (official === null || RELEASE_NAME_IMAGES.has(official)) return false;
+  return ref.tag.toLowerCase().split(/[-_]/).every((p) => VARIANT_WORDS.has(p));
 }
 
-/** What an unpinned reference lacks: a tag, or a version (`latest`), or it names a channel (`stable`). */
-export function unpinnedProblem(ref: ImageRef): 'none' | 'latest' | 'channel' {
-  return ref.tag === null ? 'none' : ref.tag === 'latest' ? 'latest' : 'channel';
+/** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), `latest`, a channel tag (channelTag) or a variant-only tag (variantOnlyTag). */
+export function isUnpinned(ref: ImageRef): boolean {
+  if (ref.digest) return false;
+  return ref.tag === null || ref.tag === 'latest' || channelTag(ref.tag) || variantOnlyTag(ref);
+}
+
+/** What an unpinned reference lacks: a tag, or a version (`latest`), or it names a channel (`stable`) or only a variant (`alpine`). */
+export function unpinnedProblem(ref: ImageRef): 'none' | 'latest' | 'channel' | 'variant' {
+  return ref.tag === null ? 'none' : ref.tag === 'latest' ? 'latest' : channelTag(ref.tag) ? 'channel' : 'variant';
 }
 
 /** Windows base images: Server Core, Nano Server and Windows on mcr.microsoft.com, .NET Framework images, the HostProcess containers base image (windows_exporter, review 9). */
