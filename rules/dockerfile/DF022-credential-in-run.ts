@@ -56,6 +56,9 @@ const OPTION = /^(--?)([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/s;
  * (openssl-passphrase-options(1)), also Tailscale's `--auth-key=file:…` (review 18, probe 12). `pass:X`
  * gives the phrase itself, X.
  */
+/** The words isCredentialOption ends a credential option's name with (a cheap test before it). */
+const CREDENTIAL_WORD = /pass|token|key|secret|auth/i;
+
 const SECRET_SOURCE = /^(?:env|file|fd):|^stdin$/;
 
 /**
@@ -66,6 +69,8 @@ const SECRET_SOURCE = /^(?:env|file|fd):|^stdin$/;
 function optionCredentials(inv: Invocation, push: (w: Word, what: string, secret?: string) => void): void {
   const a = inv.args;
   for (let k = 0; k < a.length; k++) {
+    // Not an option (`-`), or not one named for a credential (isCredentialOption's words).
+    if (a[k].value.charCodeAt(0) !== 45 || !CREDENTIAL_WORD.test(a[k].value)) continue;
     const m = OPTION.exec(a[k].value);
     if (!m || !isCredentialOption(m[2])) continue;
     const at = m[3] !== undefined ? a[k] : a[k + 1];
@@ -170,10 +175,10 @@ export default defineRule<'dockerfile', Data>({
           const program = inv?.name ?? '';
           // `secret`: the credential inside the word when the word holds more (a header's name), for the dry run to mask only it.
           // A word is reported once, by the first reading that finds a credential in it.
-          const reported = new Set<Word>();
+          let reported: Set<Word> | undefined;
           const push = (w: Word, what: string, secret?: string) => {
-            if (reported.has(w)) return;
-            reported.add(w);
+            if (reported?.has(w)) return;
+            (reported ??= new Set()).add(w);
             out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)] } });
           };
           credentialsInWords(cmd.words, push);

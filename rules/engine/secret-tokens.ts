@@ -31,13 +31,17 @@ export function tokenKind(value: string): string | undefined {
 
 /** The first value of a known credential format in a text (or a private key's header), with its kind and offsets. */
 export function knownTokenIn(text: string): { kind: string; start: number; end: number } | undefined {
-  if (text.length < 20) return undefined;
+  // Most words hold no token: one test for the formats' fixed prefixes before the exact readings.
+  if (text.length < 20 || !TOKEN_PREFIX.test(text)) return undefined;
   for (const f of TOKENS) {
     const m = f.re.exec(text);
     if (m) return { kind: f.kind, start: m.index, end: m.index + m[0].length };
   }
   return undefined;
 }
+
+/** The fixed start of every format of TOKENS (a format added there needs its prefix here). */
+const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|PRIVATE KEY/;
 
 /** The same formats, anywhere in a text. */
 const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');
