@@ -272,6 +272,38 @@ export function namedContextKey(name: string): string {
   return n.endsWith(':latest') ? n.slice(0, -7) : n;
 }
 
+/** The `build:` keys of one file's service, as written (a key the file does not write is absent). */
+interface WrittenBuild {
+  context?: string | null;
+  dockerfile?: string | null;
+  inline?: boolean;
+  contexts: Map<string, string>;
+}
+
+function writtenBuild(compose: ComposeContext, service: Service): WrittenBuild | undefined {
+  const build = compose.serviceGet(service, 'build')?.value;
+  if (!build) return undefined;
+  if (isScalar(build)) return { context: scalarString(build), contexts: new Map() };
+  if (!isMap(build)) return undefined;
+  const out: WrittenBuild = { contexts: new Map() };
+  const context = compose.get(service.doc, build, 'context');
+  if (context) out.context = scalarString(context.value);
+  const dockerfile = compose.get(service.doc, build, 'dockerfile');
+  if (dockerfile) out.dockerfile = scalarString(dockerfile.value);
+  if (compose.get(service.doc, build, 'dockerfile_inline')) out.inline = true;
+  const contexts = compose.get(service.doc, build, 'additional_contexts')?.value;
+  if (isMap(contexts)) {
+    for (const pair of contexts.items) if (isScalar(pair.key)) out.contexts.set(namedContextKey(String(pair.key.value)), scalarString(pair.value as Node) ?? '');
+  } else if (isSeq(contexts)) {
+    for (const item of contexts.items) {
+      const entry = isScalar(item) ? scalarString(item) : null;
+      const eq = entry?.indexOf('=') ?? -1;
+      if (entry && eq > 0) out.contexts.set(namedContextKey(entry.slice(0, eq)), entry.slice(eq + 1).trim());
+    }
+  }
+  return out;
+}
+
 /**
  * The build contexts (`build.additional_contexts`, map or `name=value` list) that every compose service
  * building a Dockerfile gives it, by namedContextKey, with the values they give (`docker-image://…`, a
@@ -279,32 +311,46 @@ export function namedContextKey(name: string): string {
  * to such a context before it would pull an image of that name
  * (https://docs.docker.com/reference/compose-file/build/#additional_contexts). A name that a service
  * building the Dockerfile does not give is an image for that build (review 18, probe 04): not a context.
+ * A service is taken as Compose runs it: the default file of a folder and its override merge key by key
+ * (`build.dockerfile` from the override, contexts from the base: review 19, probe 02; review 20, probe 02);
+ * any other compose file (a `docker-compose.yml` beside a `compose.yaml`, which Compose does not read
+ * then) is a project of its own (review 20, probe 03).
  */
 export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Map<string, string[]> {
-  // One service across the files Compose merges (compose.yaml and compose.override.yaml, both found by
-  // servicesBuilding): its contexts are those of every file, merged key by key (review 19, probe 02).
-  const byService = new Map<string, Map<string, string>>();
-  for (const { compose, service } of servicesBuilding(ws, dockerfilePath, options)) {
-    const key = `${compose.projectDir}\u0000${service.name}`;
-    let given = byService.get(key);
-    if (!given) byService.set(key, (given = new Map<string, string>()));
-    const build = compose.serviceGet(service, 'build')?.value;
-    const contexts = build && isMap(build) ? compose.get(service.doc, build, 'additional_contexts')?.value : undefined;
-    if (isMap(contexts)) {
-      for (const pair of contexts.items) if (isScalar(pair.key)) given.set(namedContextKey(String(pair.key.value)), scalarString(pair.value as Node) ?? '');
-    } else if (isSeq(contexts)) {
-      for (const item of contexts.items) {
-        const entry = isScalar(item) ? scalarString(item) : null;
-        const eq = entry?.indexOf('=') ?? -1;
-        if (entry && eq > 0) given.set(namedContextKey(entry.slice(0, eq)), entry.slice(eq + 1).trim());
+  const groups = new Map<string, { projectDir: string; build: WrittenBuild }>();
+  const pairs = new Map<string, { main?: string; override?: string }>();
+  for (const compose of composeFilesAround(ws, [path.dirname(dockerfilePath)], options)) {
+    const dir = path.dirname(compose.path);
+    let pair = pairs.get(dir);
+    if (!pair) pairs.set(dir, (pair = defaultComposePair(ws, dir)));
+    const merged = compose.path === pair.main || compose.path === pair.override;
+    for (const service of compose.services) {
+      const written = writtenBuild(compose, service);
+      if (!written) continue;
+      const key = `${merged ? dir : compose.path}\u0000${service.name}`;
+      const group = groups.get(key);
+      if (!group) {
+        groups.set(key, { projectDir: compose.projectDir, build: written });
+        continue;
       }
+      // Compose merges the override into the base: the keys it writes win, the contexts merge by name.
+      const b = group.build;
+      if (written.context !== undefined) b.context = written.context;
+      if (written.dockerfile !== undefined) b.dockerfile = written.dockerfile;
+      if (written.inline) b.inline = true;
+      for (const [k, v] of written.contexts) b.contexts.set(k, v);
     }
   }
   let all: Map<string, string[]> | undefined;
-  for (const given of byService.values()) {
-    if (!all) all = new Map([...given].map(([k, v]) => [k, [v]]));
+  for (const { projectDir, build } of groups.values()) {
+    const contextRel = build.context === undefined ? '.' : build.context;
+    if (build.inline || contextRel === null || contextRel.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextRel) || contextRel.startsWith('git@')) continue;
+    if (build.dockerfile === null || build.dockerfile?.includes('$')) continue;
+    const context = path.resolve(projectDir, contextRel);
+    if (path.resolve(context, build.dockerfile ?? 'Dockerfile') !== dockerfilePath) continue;
+    if (!all) all = new Map([...build.contexts].map(([k, v]) => [k, [v]]));
     else for (const [k, values] of all) {
-      const v = given.get(k);
+      const v = build.contexts.get(k);
       if (v === undefined) all.delete(k);
       else values.push(v);
     }
