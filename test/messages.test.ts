@@ -57,6 +57,8 @@ describe('messages name the cause', () => {
     assert.match(root.vpn, /is not known to switch to a non-root user, so it most likely runs as root/);
     const swag = messagesByService('DC011', 'services:\n  proxy:\n    image: lscr.io/linuxserver/swag:4.1.1\n');
     assert.match(swag.proxy, /most likely runs as root/, 'swag runs fail2ban as root (review 19, probe 14)');
+    const le = messagesByService('DC011', 'services:\n  proxy:\n    image: linuxserver/letsencrypt:1.11.0\n');
+    assert.match(le.proxy, /most likely runs as root/, 'letsencrypt, swag under its former name (review 20, probe 12)');
   });
 
   it('DC016 in a Swarm stack says that docker stack deploy ignores security_opt and where to set it instead (review 17, probe dc-04)', () => {

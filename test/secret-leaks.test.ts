@@ -417,6 +417,8 @@ describe('the .env.example template DR002 writes', () => {
     // A variable the compose file uses as `image:` keeps its reference, whatever its name (review 18, probe 06).
     assert.equal(templateValue('APP_REF', 'ghcr.io/acme/app:1.4', true), 'ghcr.io/acme/app:1.4');
     assert.equal(templateValue('APP_REF', 'ghcr.io/acme/app:1.4', false), '');
+    const pinned = 'ghcr.io/acme/app:1.4.2@sha256:' + 'ab12'.repeat(16);
+    assert.equal(templateValue('APP_REF', pinned, true), pinned, 'pinned by digest (review 20, probe 04)');
     for (const [name, value] of [['APP_REF', 'ghcr.io/acme/app'], ['WORKER_TAG', '1.4.2'], ['GRAPH_REF', 'neo4j:5.20'], ['AUTHELIA_IMAGE', 'authelia/authelia:4.38']]) assert.equal(templateValue(name, value, true), value, name);
     // A login word is a word of the name, not part of one (AUTHELIA_IMAGE is an image; review 19, probe 06).
     assert.equal(templateValue('AUTHELIA_IMAGE', 'authelia/authelia:4.38', false), 'authelia/authelia:4.38');

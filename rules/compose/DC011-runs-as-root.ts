@@ -44,13 +44,13 @@ type Data =
 /**
  * linuxserver.io's images (lscr.io/linuxserver/*, and the same on ghcr.io and Docker Hub) whose s6
  * service drops to the PUID/PGID user. Not wireguard, fail2ban and swag: their services run `wg-quick up`
- * and `fail2ban-client … start` as root (swag runs the same fail2ban service: review 19, probe 14) (their `root/etc/s6-overlay/s6-rc.d/svc-…/run` scripts; review 18, probe 14).
+ * and `fail2ban-client … start` as root (swag, and letsencrypt, its former name, run the same fail2ban service: review 19, probe 14; review 20, probe 12) (their `root/etc/s6-overlay/s6-rc.d/svc-…/run` scripts; review 18, probe 14).
  */
 function isLinuxserverImage(ref: ImageRef): boolean {
   return (ref.registry === null || ref.registry === 'lscr.io' || ref.registry === 'ghcr.io') && ref.repository.startsWith('linuxserver/') && !LSIO_ROOT_SERVICES.test(ref.repository);
 }
 
-const LSIO_ROOT_SERVICES = /^linuxserver\/(?:wireguard|fail2ban|swag)$/;
+const LSIO_ROOT_SERVICES = /^linuxserver\/(?:wireguard|fail2ban|swag|letsencrypt)$/;
 
 /** How the Dockerfile a service builds leaves the user: a USER value, the base image it inherits from, or unknown. */
 function dockerfileUser(stage: Stage | undefined): { user: string } | { base: ImageRef | null; entrypoint: boolean; cmd: string[] | null } | null {

@@ -29,7 +29,12 @@ function isUnder(p: string, dir: string): boolean {
  * keeps these still starts the stack (`image: ""` does not).
  */
 export function templateValue(name: string, value: string, usedAsImage = false): string {
-  if (value === '' || isCredentialName(name) || value.length > 80) return '';
+  if (value === '' || isCredentialName(name)) return '';
+  // What a service's `image:` interpolates is part of an image reference, not a login: kept whole
+  // (`ghcr.io/acme/app`, a tag such as `1.4.2`, `neo4j:5.20`; review 19, probe 06), also when pinned
+  // by digest, longer than any other value kept (review 20, probe 04). is longer than any other value kept (review 20, probe 04).
+  if (usedAsImage) return IMAGE_PART_RE.test(value) ? value : '';
+  if (value.length > 80) return '';
   if (/^-?\d+(?:\.\d+)?$/.test(value) || /^(?:true|false|yes|no|on|off)$/i.test(value)) return value;
   if (/^\/[\w./-]*$/.test(value) && !/\d{6,}/.test(value)) return value;
   if (WORD_RE.test(value)) return value;
@@ -37,9 +42,6 @@ export function templateValue(name: string, value: string, usedAsImage = false):
   // 17, probe dc-01): kept only where the variable's name ends in what it is, and says nothing of a login
   // (`REGISTRY_IMAGE_CREDS`, `PROXY_AUTH`, `SMTP_SERVER_LOGIN`: review 18, probe 05) — or, for an image,
   // where the compose file uses the variable as a service's `image:` (review 18, probe 06).
-  // What a service's `image:` interpolates is part of an image reference, not a login: kept whole
-  // (`ghcr.io/acme/app`, a tag such as `1.4.2`, `neo4j:5.20`; review 19, probe 06).
-  if (usedAsImage) return IMAGE_PART_RE.test(value) ? value : '';
   if (LOGIN_WORD.test(name)) return '';
   if (HOST_PORT_RE.test(value) && ADDRESS_NAME.test(name)) return value;
   if (IMAGE_RE.test(value) && IMAGE_NAME.test(name) && !/[0-9a-f]{12,}/i.test(value)) return value;

@@ -56,8 +56,8 @@ function literalOf(raw: string | null): string | null {
   return raw;
 }
 
-/** A value that is one `$NAME`/`${NAME}` reference and nothing else (optionally in double quotes). */
-const ONLY_REFERENCE = /^"?(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})"?$/;
+/** A value that is one `$NAME`/`${NAME}`/`${NAME:-default}` reference and nothing else (optionally in double quotes; review 20, probe 05). */
+const ONLY_REFERENCE = /^"?(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\})"?$/;
 
 /** Build arguments Docker predefines: usable without an ARG instruction, so never taken as undeclared. */
 const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]));
