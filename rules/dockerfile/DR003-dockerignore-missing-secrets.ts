@@ -101,16 +101,17 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
         const excluded = patterns !== undefined && isExcluded(patterns, relPath);
         if (excluded && !reincludes) continue;
         const child = path.join(dir, name);
-        // Docker sends a symbolic link as a link, never what it points to (review 19, probe 09).
-        if (ws.isSymbolicLink?.(child)) continue;
+        // Docker sends a symbolic link as a link, never what it points to: a linked folder is not looked
+        // into (review 19, probe 09); a linked env file is still one (its target is copied too if it is in the context: review 20, probe 10).
+        const link = ws.isSymbolicLink?.(child) ?? false;
         if (name !== '.env' && isDotenvName(name)) {
-          if (ws.listDir!(child) === undefined) {
+          if (link || ws.listDir!(child) === undefined) {
             if (!excluded) found.push([name, relPath]);
             continue;
           }
         }
         // Folders only: a name without a listing is a file.
-        if (ws.listDir!(child) !== undefined) walk(child, relPath);
+        if (!link && ws.listDir!(child) !== undefined) walk(child, relPath);
       }
     };
     walk(context, '');
@@ -121,10 +122,11 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
   const byName = new Map<string, Required>();
   const kept = found.filter(([name, relPath]) => committedByConvention(ctx, context, name, relPath)).map(([name]) => name);
   for (const [name, relPath] of found) {
-    if (byName.has(name) || committedByConvention(ctx, context, name, relPath)) continue;
-    // A name another folder commits by convention (a Next.js app's `.env.production`) is excluded by its path only.
-    const variant = envVariant(name, relPath);
-    byName.set(name, kept.includes(name) ? { ...variant, line: ignoreLineText(relPath) } : variant);
+    if (committedByConvention(ctx, context, name, relPath)) continue;
+    // A name another folder commits by convention (a Next.js app's `.env.production`) is excluded by its
+    // path only, each file on its own line (review 20, probe 13); any other name once, anywhere.
+    if (kept.includes(name)) byName.set(relPath, { ...envVariant(name, relPath), label: relPath, line: ignoreLineText(relPath) });
+    else if (!byName.has(name)) byName.set(name, envVariant(name, relPath));
   }
   return [...byName.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
