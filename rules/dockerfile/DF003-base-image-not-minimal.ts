@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { stageBaseIsContext } from '../engine/df-instructions';
+import { namedContextTarget, stageBaseImage, stageBaseIsContext } from '../engine/df-instructions';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
 import { officialImageName, type ImageRef } from '../engine/image';
 import { stageChain } from '../engine/stage-scope';
@@ -11,7 +11,9 @@ import type { Position, Range } from '../engine/types';
 interface Data {
   image: string;
   /** How the final stage reaches the image: written in its FROM, through an ARG default, or through earlier stages. */
-  via: 'direct' | 'arg' | 'stage';
+  via: 'direct' | 'arg' | 'stage' | 'context';
+  /** The `docker-image://` build context compose gives, when `via` is `context`. */
+  context?: string;
   /** The stage the final stage builds on, when `via` is `stage`. */
   throughStage: string | null;
   /** The catalog's minimal tag of the same line, or null. */
@@ -132,7 +134,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default, or a base that a compose build context (`build.additional_contexts`) stands for.',
+    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default, or a base that a folder given as a compose build context (`build.additional_contexts`) stands for; a `docker-image://` context is judged by its image, without a fix.',
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
@@ -153,11 +155,14 @@ export default defineRule<'dockerfile', Data>({
     const chain = stageChain(stage);
     const root = chain[chain.length - 1];
     if (root.base.kind !== 'image') return [];
-    // A compose build context stands for the image named, or replaces a stage of the chain (review 19, probe 04).
-    if (chain.some((s) => stageBaseIsContext(ctx, s))) return [];
-    const ref = root.base.ref;
+    // A compose build context stands for the image named, or replaces a stage of the chain: a folder is
+    // not judged (review 19, probe 04), a `docker-image://` context is, without a fix (review 20, probe 01).
+    if (chain.slice(0, -1).some((s) => stageBaseIsContext(ctx, s) || (s.name !== null && namedContextTarget(ctx, s.name) !== undefined))) return [];
+    const base = stageBaseImage(ctx, root);
+    if (!base) return [];
+    const ref = base.ref;
     if (isMinimal(ref) || !judged(ref)) return [];
-    const via: Data['via'] = root !== stage ? 'stage' : root.base.viaArg ? 'arg' : 'direct';
+    const via: Data['via'] = root !== stage ? 'stage' : base.context ? 'context' : root.base.viaArg ? 'arg' : 'direct';
     const minimal = minimalVariantTag(ref) ?? null;
     let tagRange: Range | null = null;
     let insertAt: Position | null = null;
@@ -168,10 +173,10 @@ export default defineRule<'dockerfile', Data>({
     const r = stage.from.getImageRange() ?? stage.from.getRange();
     const missing = minimal ? missingTools(ctx, chain, minimal) : [];
     const debianPackages = !!minimal && /alpine/.test(minimal) && installsDebianPackages(ctx, chain);
-    return [{ range: r, data: { image: ref.text, via, throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
+    return [{ range: r, data: { image: ref.text, via, ...(base.context ? { context: base.context } : {}), throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
   },
   message(d) {
-    const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : '';
+    const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : d.via === 'context' ? ` (the build context ${d.context} that compose gives it)` : '';
     const name = d.image.replace(/[:@].*$/, '');
     const lacks = d.missing.length === 0 ? '' : ` (it has no ${d.missing.join(' or ')}, which this file runs: install ${d.missing.length === 1 ? 'it' : 'them'} there)`;
     // Alpine has no apt-get: the packages the file installs need their apk names (review 6, probe df-07).

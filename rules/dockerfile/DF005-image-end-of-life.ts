@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { stageBaseIsContext } from '../engine/df-instructions';
+import { pulledImageVia, stageBaseImage } from '../engine/df-instructions';
 import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 import type { Range } from '../engine/types';
@@ -20,7 +20,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: `Flags a \`FROM\` (in any stage: a builder image compiles with an unsupported toolchain) whose official image is on a release line past its end of life. A FROM that names a build context the compose services building the Dockerfile give (\`build.additional_contexts\`: the context stands for the image, or replaces the stage) is not judged. An image given through an \`ARG\` is judged by the ARG's default. ${EOL_WHAT_COMMON}`,
+    what: `Flags a \`FROM\` (in any stage: a builder image compiles with an unsupported toolchain) whose official image is on a release line past its end of life. A FROM that names a build context the compose services building the Dockerfile give (\`build.additional_contexts\`: the context stands for the image, or replaces the stage) is judged by that context: a \`docker-image://\` context's image, without a fix (the tag is written in the compose file); a folder is not judged. An image given through an \`ARG\` is judged by the ARG's default. ${EOL_WHAT_COMMON}`,
     why: EOL_DOCS.why,
     bad: 'FROM node:16-alpine\nFROM python:3.7-slim',
     good: 'FROM node:22-alpine\nFROM python:3.11-slim',
@@ -34,21 +34,23 @@ export default defineRule<'dockerfile', Data>({
     const out = [];
     for (const stage of ctx.stages) {
       if (stage.base.kind !== 'image') continue;
-      // A compose build context stands for the image named, or replaces the stage (review 19, probe 04).
-      if (stageBaseIsContext(ctx, stage)) continue;
-      const ref = stage.base.ref;
+      // A compose build context stands for the image named, or replaces the stage: a folder is not
+      // judged (review 19, probe 04), a `docker-image://` context is, without a fix (review 20, probe 01).
+      const base = stageBaseImage(ctx, stage);
+      if (!base) continue;
+      const ref = base.ref;
       const judged = judgeImage(ref, today);
       if (!judged) continue;
       const range = stage.from.getImageRange();
       if (!range) continue;
       const viaArg = stage.base.viaArg;
-      const tagRange = viaArg || ref.digest ? null : (stage.from.getImageTagRange() ?? null);
-      out.push({ range, data: Object.assign(judged, { ref: ref.text, tagRange, viaArg, digest: ref.digest !== null }) });
+      const tagRange = viaArg || ref.digest || base.context ? null : (stage.from.getImageTagRange() ?? null);
+      out.push({ range, data: Object.assign(judged, { ref: ref.text, tagRange, viaArg, digest: ref.digest !== null, ...(base.context ? { context: base.context } : {}) }) });
     }
     return out;
   },
   message(d) {
-    const via = d.viaArg ? ' (from the ARG default)' : '';
+    const via = pulledImageVia(d);
     const move = d.target ? ` Move to ${d.repository}:${d.target}, the oldest supported line.` : '';
     return `Image '${d.ref}'${via} ${eolStatus(d)}${move}`;
   },

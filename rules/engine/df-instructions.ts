@@ -222,6 +222,19 @@ export function stageBaseIsContext(ctx: DockerfileContext, stage: Stage): boolea
   return namedContextTarget(ctx, stage.base.ref.text) !== undefined || (stage.name !== null && namedContextTarget(ctx, stage.name) !== undefined);
 }
 
+/**
+ * The image a stage builds on as the build sees it: the one its FROM names, or the image of a
+ * `docker-image://` build context that stands for that name or replaces the stage (with the context);
+ * null when the base is no image (another stage, an unresolved ARG) or a context that is no image (a folder).
+ */
+export function stageBaseImage(ctx: DockerfileContext, stage: Stage): { ref: ImageRef; context?: string } | null {
+  if (stage.base.kind !== 'image') return null;
+  const replaced = stage.name !== null ? namedContextTarget(ctx, stage.name) : undefined;
+  const named = replaced ?? namedContextTarget(ctx, stage.base.ref.text);
+  if (!named) return { ref: stage.base.ref };
+  return named.kind === 'image' ? { ref: named.ref, context: named.context } : null;
+}
+
 /** Per parse: the stages copySourceOnlyStages found. */
 const copySourceOnly = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
 
