@@ -79,7 +79,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash runs the script — the RUN\'s SHELL, or for a heredoc the program its RUN names (`RUN bash <<EOF`) or its `#!/bin/bash` line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash runs the script — the RUN\'s SHELL, or for a heredoc the program its marker feeds it to (`RUN bash <<EOF`, `cat <<EOF | bash`, `/usr/bin/env bash <<EOF`; each heredoc its own) or its `#!/bin/bash` (also `#!/usr/bin/env -S bash`) line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
@@ -107,10 +107,14 @@ export default defineRule<'dockerfile', Data>({
     // (`#!/bin/bash`), else the SHELL, as BuildKit runs it (review 19, probe 11).
     const scriptRunsBash = (run: RunInstruction, script: RunScript): boolean => {
       if (!script.heredoc) return runsBash(run);
-      const line = run.scripts.find((sc) => !sc.heredoc)?.commands[0];
-      if (line) return programName(line) === 'bash';
-      const shebang = /^#![ \t]*(\S+)(?:[ \t]+(\S+))?/.exec(script.source.text);
-      if (shebang) return baseName(shebang[1]) === 'bash' || (baseName(shebang[1]) === 'env' && shebang[2] === 'bash');
+      // The program the line feeds this body to (`bash <<A && sh <<B`: each its own; review 20, probes 08-09).
+      if (script.runner) return script.runner === 'bash';
+      const shebang = /^#![ \t]*(\S+)([^\n]*)/.exec(script.source.text);
+      if (shebang) {
+        if (baseName(shebang[1]) === 'bash') return true;
+        // `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`: the first word after env's options.
+        return baseName(shebang[1]) === 'env' && shebang[2].trim().split(/\s+/).find((w) => !w.startsWith('-')) === 'bash';
+      }
       return runsBash(run);
     };
     for (const run of ctx.runs()) {

@@ -35,6 +35,12 @@ export interface RunScript {
   json: boolean;
   /** The script comes from a heredoc body. */
   heredoc: boolean;
+  /**
+   * For a heredoc body: the program its RUN line feeds it to (`bash` for `RUN bash <<EOF`, `set -eu; bash
+   * <<EOF`, `cat <<EOF | bash`, `/usr/bin/env bash <<EOF`), or '' when the line names none and the body
+   * runs as a script (its shebang, else the SHELL).
+   */
+  runner?: string;
 }
 
 export interface RunInstruction {
@@ -46,6 +52,36 @@ export interface RunInstruction {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash', '/usr/bin/env']);
+
+/** Shells by program name: a heredoc fed to one is a shell script. */
+const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
+
+/**
+ * The program each heredoc marker of a RUN line (`<<EOF`, in order) feeds its body to: the program of
+ * the command that holds the marker, through `env` (`/usr/bin/env bash <<EOF`), or, for `cat <<EOF | bash`,
+ * the program it pipes into. '' for a command that is only the marker. By program name, without its folder.
+ */
+function heredocRunners(commands: readonly SimpleCommand[]): string[] {
+  const out: string[] = [];
+  commands.forEach((cmd, i) => {
+    const markers = cmd.words.filter((w) => /^<<-?[^<]/.test(w.raw)).length;
+    if (markers === 0) return;
+    const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)).map((w) => w.value);
+    let k = 0;
+    if (baseName(words[0] ?? '') === 'env') for (k = 1; k < words.length && (words[k].startsWith('-') || words[k].includes('=')); k++);
+    let program = baseName(words[k] ?? '');
+    if ((program === 'cat' || program === 'tee') && cmd.next === '|' && commands[i + 1]) {
+      const next = commands[i + 1].words.filter((w) => !/^\d?[<>]/.test(w.raw)).map((w) => w.value);
+      program = baseName(next[0] ?? '');
+    }
+    for (let m = 0; m < markers; m++) out.push(program);
+  });
+  return out;
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
 
 /** A Dockerfile parsed once, with the views that rules share. */
 export class DockerfileContext {
@@ -180,20 +216,24 @@ export class DockerfileContext {
     const scripts: RunScript[] = [];
     // Markers like `<<EOF` are words of the command line; remove them to see whether a program is named.
     const named = cmdCommands.flatMap((c) => c.words).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
-    const bodyIsShell = named.length === 0 || SHELLS.has(named[0].value);
     if (named.length > 0) {
       scripts.push({ instruction: ins, isShell: true, source: cmdSource, commands: cmdCommands.filter((c) => c.words.some((w) => !w.raw.startsWith('<<'))), json: false, heredoc: false });
     }
-    for (const h of heredocs) {
+    const runners = heredocRunners(cmdCommands);
+    heredocs.forEach((h, k) => {
       const content = h.getContentRange();
-      if (!content) continue;
+      if (!content) return;
       const s = this.offsetAt(content.start);
       const e = h.getDelimiterRange() ? this.offsetAt(content.end) : this.heredocBodyEnd(h, content);
       const offsets = new Int32Array(e - s + 1);
       for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
       const source: MappedText = { text: this.text.slice(s, e), offsets };
-      scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true });
-    }
+      // The program fed the body, by the command that holds its marker (review 20, probes 08-09); with
+      // no marker found, the first program the line names, as before.
+      const runner = runners[k] ?? (named.length === 0 ? '' : baseName(named[0].value));
+      const bodyIsShell = runner === '' || SHELL_NAMES.has(runner);
+      scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true, runner });
+    });
     return scripts;
   }
 
