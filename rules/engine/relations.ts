@@ -63,6 +63,22 @@ const FOLDERS_ABOVE = 3;
  * each once: the files whose services may build a Dockerfile of those folders.
  */
 export function composeFilesAround(ws: WorkspaceView, starts: readonly string[], options: RuleOptions = DEFAULT_OPTIONS): ComposeContext[] {
+  // Several rules of one analysis ask for the same folders (servicesBuilding, build contexts, DF015, DR003):
+  // found once per analysis (its view lives as long as the analysis; another view is not remembered).
+  if (!(ws instanceof AnalysisWorkspace)) return computeComposeFilesAround(ws, starts, options);
+  const key = starts.join('\u0000');
+  let byStarts = aroundMemo.get(ws);
+  if (!byStarts) aroundMemo.set(ws, (byStarts = new Map()));
+  const hit = byStarts.get(key);
+  if (hit && hit.options === options) return hit.files;
+  const files = computeComposeFilesAround(ws, starts, options);
+  byStarts.set(key, { options, files });
+  return files;
+}
+
+const aroundMemo = new WeakMap<WorkspaceView, Map<string, { options: RuleOptions; files: ComposeContext[] }>>();
+
+function computeComposeFilesAround(ws: WorkspaceView, starts: readonly string[], options: RuleOptions): ComposeContext[] {
   const out: ComposeContext[] = [];
   const seen = new Set<string>();
   const add = (c: ComposeContext) => {
@@ -317,9 +333,12 @@ function writtenBuild(compose: ComposeContext, service: Service): WrittenBuild |
  * then) is a project of its own (review 20, probe 03).
  */
 export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Map<string, string[]> {
+  const files = composeFilesAround(ws, [path.dirname(dockerfilePath)], options);
+  // Most projects give no build contexts: nothing to merge.
+  if (!files.some((c) => c.text.includes('additional_contexts'))) return new Map();
   const groups = new Map<string, { projectDir: string; build: WrittenBuild }>();
   const pairs = new Map<string, { main?: string; override?: string }>();
-  for (const compose of composeFilesAround(ws, [path.dirname(dockerfilePath)], options)) {
+  for (const compose of files) {
     const dir = path.dirname(compose.path);
     let pair = pairs.get(dir);
     if (!pair) pairs.set(dir, (pair = defaultComposePair(ws, dir)));
