@@ -554,7 +554,8 @@ function contentCredential(text: string): CarriedCredentials | null {
   let found: CarriedCredentials | null = null;
   // A token of a known format anywhere in it (`set $stripe_key "sk_live_…"`: review 20, probe 07).
   const token = knownTokenIn(text);
-  if (token) found = { key: token.kind, value: text.slice(token.start, token.end), others: [] };
+  // Not a placeholder shaped like one (`sk_live_xxxx…`: review 21, probe 10).
+  if (token && isLiteralCredential(text.slice(token.start, token.end))) found = { key: token.kind, value: text.slice(token.start, token.end), others: [] };
   for (const re of [HEADER_SETTING, NGINX_HEADER, NGINX_SET]) {
     for (const m of text.matchAll(re)) {
       const value = m[2];

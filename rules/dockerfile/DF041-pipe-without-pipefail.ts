@@ -177,7 +177,11 @@ export default defineRule<'dockerfile', Data>({
           // `RUN <<EOF bash -o pipefail`: the program named on the command line (heredoc markers and redirections aside).
           const named = (commandLine?.commands[0]?.words ?? []).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw)).map((w) => w.value);
           const namedShell = named.length > 0 ? named[0].slice(named[0].lastIndexOf('/') + 1) : '';
-          if (bang !== undefined) {
+          if (script.runner) {
+            // The program its own marker feeds the body to (`cat <<EOF | bash`, `bash <<A && sh <<B`: review 21, probes 03-04).
+            if (script.runner === namedShell && named.some((v, k) => /^-[A-Za-z]*o$/.test(v) && named[k + 1] === 'pipefail')) continue;
+            shell = script.runner;
+          } else if (bang !== undefined) {
             if (!/^(?:sh|bash|ash|dash|zsh|ksh|mksh)$/.test(bang)) continue; // a python/perl… script
             shell = bang;
           } else if (/^(?:sh|bash|ash|dash|zsh|ksh)$/.test(namedShell)) {

@@ -101,17 +101,18 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
         const excluded = patterns !== undefined && isExcluded(patterns, relPath);
         if (excluded && !reincludes) continue;
         const child = path.join(dir, name);
-        // Docker sends a symbolic link as a link, never what it points to: a linked folder is not looked
-        // into (review 19, probe 09); a linked env file is still one (its target is copied too if it is in the context: review 20, probe 10).
-        const link = ws.isSymbolicLink?.(child) ?? false;
+        // Docker sends a symbolic link as a link, never what it points to (review 19, probe 09): a linked
+        // folder is not looked into, and a linked env file carries no content of its own (a target outside
+        // the context is not sent: review 21, probe 11; one inside is copied under its own name).
+        if (ws.isSymbolicLink?.(child)) continue;
         if (name !== '.env' && isDotenvName(name)) {
-          if (link || ws.listDir!(child) === undefined) {
+          if (ws.listDir!(child) === undefined) {
             if (!excluded) found.push([name, relPath]);
             continue;
           }
         }
         // Folders only: a name without a listing is a file.
-        if (!link && ws.listDir!(child) !== undefined) walk(child, relPath);
+        if (ws.listDir!(child) !== undefined) walk(child, relPath);
       }
     };
     walk(context, '');
@@ -398,7 +399,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links: a linked folder is not looked into, a linked file carries no content of its own) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
       'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',

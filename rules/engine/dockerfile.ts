@@ -3,6 +3,7 @@ import { LineIndex } from './text';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { parseImageRef, type ImageRef } from './image';
 import { logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
+import { invocation } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
 export interface Stage {
@@ -66,17 +67,23 @@ function heredocRunners(commands: readonly SimpleCommand[]): string[] {
   commands.forEach((cmd, i) => {
     const markers = cmd.words.filter((w) => /^<<-?[^<]/.test(w.raw)).length;
     if (markers === 0) return;
-    const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)).map((w) => w.value);
-    let k = 0;
-    if (baseName(words[0] ?? '') === 'env') for (k = 1; k < words.length && (words[k].startsWith('-') || words[k].includes('=')); k++);
-    let program = baseName(words[k] ?? '');
-    if ((program === 'cat' || program === 'tee') && cmd.next === '|' && commands[i + 1]) {
-      const next = commands[i + 1].words.filter((w) => !/^\d?[<>]/.test(w.raw)).map((w) => w.value);
-      program = baseName(next[0] ?? '');
-    }
+    let program = programOf(cmd);
+    if ((program === 'cat' || program === 'tee') && cmd.next === '|' && commands[i + 1]) program = programOf(commands[i + 1]);
     for (let m = 0; m < markers; m++) out.push(program);
   });
   return out;
+}
+
+/**
+ * The program a command runs, through the wrappers RUN commands are read through (`env -u HOME bash`,
+ * `sudo -E bash`, `timeout 300 bash`, `VAR=x bash`: review 21, probes 01-02), heredoc markers and
+ * redirections aside; '' when it names none.
+ */
+function programOf(cmd: SimpleCommand): string {
+  const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
+  const programIndex = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
+  if (programIndex < 0) return '';
+  return baseName(invocation({ ...cmd, words, programIndex })?.name ?? words[programIndex].value);
 }
 
 function baseName(p: string): string {

@@ -117,7 +117,7 @@ const VARIANT_WORDS = new Set([
   'windowsservercore', 'nanoserver', 'ltsc2022', 'ltsc2025', 'full', 'minimal',
 ]);
 /** Official images whose word-only tags are releases (distribution codenames, Traefik's cheese names), not variants. */
-const RELEASE_NAME_IMAGES = new Set(['debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'traefik', 'amazonlinux', 'oraclelinux', 'rockylinux', 'almalinux', 'archlinux', 'clearlinux', 'photon', 'mageia', 'buildpack-deps']);
+const RELEASE_NAME_IMAGES = new Set(['debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'traefik', 'amazonlinux', 'oraclelinux', 'rockylinux', 'almalinux', 'archlinux', 'clearlinux', 'photon', 'mageia', 'buildpack-deps', 'neurodebian']);
 
 /**
  * A tag of an official image made only of variant words (`nginx:alpine`, `python:slim-bookworm`,
@@ -129,7 +129,8 @@ export function variantOnlyTag(ref: ImageRef): boolean {
   if (!ref.tag || ref.digest) return false;
   const official = officialImageName(ref);
   if (official === null || RELEASE_NAME_IMAGES.has(official)) return false;
-  return ref.tag.toLowerCase().split(/[-_]/).every((p) => VARIANT_WORDS.has(p));
+  // `alpine3.21` is the variant's own version, not the image's (`golang:alpine3.21`: review 21, probe 09).
+  return ref.tag.toLowerCase().split(/[-_]/).every((p) => VARIANT_WORDS.has(p) || /^alpine\d+(?:\.\d+)*$/.test(p));
 }
 
 /** Whether a tag is unpinned in the sense of DF001/DC001: no tag (and no digest), `latest`, a channel tag (channelTag) or a variant-only tag (variantOnlyTag). */
