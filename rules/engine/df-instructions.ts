@@ -342,6 +342,10 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
+      if (keyword !== 'COPY' && keyword !== 'RUN') continue;
+      // Most COPY and RUN instructions have no `--from`/`--mount` flag: their flags are not parsed then.
+      const r = ins.getRange();
+      if (!ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end)).includes(keyword === 'COPY' ? '-from' : '-mount')) continue;
       if (keyword === 'COPY') {
         const from = flagNamed(ins, 'from');
         const value = from?.getValue();
