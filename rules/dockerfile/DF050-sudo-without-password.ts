@@ -79,7 +79,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash (or zsh, which reads them alike) runs the script — the RUN\'s SHELL, or for a heredoc the program its marker feeds it to (`RUN bash <<EOF`, `cat <<EOF | bash`, `/usr/bin/env -u HOME bash <<EOF`, `sudo -E bash <<EOF`; each heredoc its own) or its `#!/bin/bash` (also `#!/usr/bin/env -S bash`) line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash (or zsh, which reads them alike) runs the script — the RUN\'s SHELL, or for a heredoc the program its marker feeds it to (`RUN bash <<EOF`, `cat <<EOF | bash`, `/usr/bin/env -u HOME bash <<EOF`, `sudo -E bash <<EOF`; each heredoc its own) or its `#!/bin/bash` (also `#!/usr/bin/env -S bash`) line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`, or the body of a heredoc that `cat` or `tee` writes there (`cat <<EOF > /etc/sudoers.d/app`). Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
@@ -120,6 +120,25 @@ export default defineRule<'dockerfile', Data>({
     };
     for (const run of ctx.runs()) {
       if (run.stage && builders.has(run.stage)) continue;
+      // A heredoc that `cat` or `tee` writes into a sudoers file (`cat <<EOF > /etc/sudoers.d/app`): its body is the file.
+      const line = run.scripts.find((sc) => !sc.heredoc);
+      for (const body of run.scripts) {
+        if (!body.heredoc || (body.runner !== 'cat' && body.runner !== 'tee') || !line) continue;
+        const writer = line.commands.find((cmd) => /^(?:cat|tee)$/.test(programName(cmd)) && cmd.words.some((w) => /^<<-?[^<]/.test(w.raw)));
+        if (!writer || !writesSudoers(writer.words, [{ cmd: writer, name: programName(writer) }], runsBash(run))) continue;
+        const grant = body.source.text
+          .split('\n')
+          .filter((l) => !/^\s*#/.test(l))
+          .map((l) => NOPASSWD_GRANT.exec(l))
+          .find((m) => m !== null && runsAsRoot(m[2]));
+        if (!grant || /^%?(?:root|0|#0)$/.test(grant[1])) continue;
+        const commandsText = grant[3].replace(/\s+/g, ' ').trim();
+        out.push({
+          range: ctx.rangeOfOffsets(writer.start, writer.end),
+          data: { grantee: grant[1], commands: commandsText, all: /^ALL$/.test(commandsText), devcontainer },
+          ...(devcontainer ? { severity: 'info' as const } : {}),
+        });
+      }
       for (const script of run.scripts) {
         if (!script.isShell) continue;
         const commands = script.commands;
