@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import type { Node } from 'yaml';
 import { ComposeContext, scalarString, type Service } from './compose';
+import { interpolateWithDotenv } from './compose-values';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
 import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView } from './types';
@@ -308,13 +309,16 @@ function writtenBuild(compose: ComposeContext, service: Service): WrittenBuild |
   if (dockerfile) out.dockerfile = scalarString(dockerfile.value);
   if (compose.get(service.doc, build, 'dockerfile_inline')) out.inline = true;
   const contexts = compose.get(service.doc, build, 'additional_contexts')?.value;
+  // Values as Compose reads them, interpolated (`docker-image://python:${PY_TAG:-3.7-slim}`: review 21, probe 06);
+  // one that stays unknown is kept as written (not an image: not judged).
+  const value = (raw: string) => (raw.includes('$') ? (interpolateWithDotenv(compose, raw).value ?? raw) : raw);
   if (isMap(contexts)) {
-    for (const pair of contexts.items) if (isScalar(pair.key)) out.contexts.set(namedContextKey(String(pair.key.value)), scalarString(pair.value as Node) ?? '');
+    for (const pair of contexts.items) if (isScalar(pair.key)) out.contexts.set(namedContextKey(String(pair.key.value)), value(scalarString(pair.value as Node) ?? ''));
   } else if (isSeq(contexts)) {
     for (const item of contexts.items) {
       const entry = isScalar(item) ? scalarString(item) : null;
       const eq = entry?.indexOf('=') ?? -1;
-      if (entry && eq > 0) out.contexts.set(namedContextKey(entry.slice(0, eq)), entry.slice(eq + 1).trim());
+      if (entry && eq > 0) out.contexts.set(namedContextKey(entry.slice(0, eq)), value(entry.slice(eq + 1).trim()));
     }
   }
   return out;
