@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq } from './yaml-guards';
 import type { Node } from 'yaml';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { interpolateWithDotenv } from './compose-values';
+import { extendedService } from './compose-lookup';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
 import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView } from './types';
@@ -297,7 +298,22 @@ interface WrittenBuild {
   contexts: Map<string, string>;
 }
 
-function writtenBuild(compose: ComposeContext, service: Service): WrittenBuild | undefined {
+function writtenBuild(compose: ComposeContext, service: Service, depth = 0): WrittenBuild | undefined {
+  const own = ownWrittenBuild(compose, service);
+  // `extends:` merges the base's build into the service's, key by key (review 21, probe 07).
+  const ext = depth < 8 ? extendedService(compose, service) : undefined;
+  const base = ext && ext !== 'unknown' ? writtenBuild(ext.ctx, ext.service, depth + 1) : undefined;
+  if (!base) return own;
+  if (!own) return base;
+  return {
+    context: own.context !== undefined ? own.context : base.context,
+    dockerfile: own.dockerfile !== undefined ? own.dockerfile : base.dockerfile,
+    inline: own.inline || base.inline,
+    contexts: new Map([...base.contexts, ...own.contexts]),
+  };
+}
+
+function ownWrittenBuild(compose: ComposeContext, service: Service): WrittenBuild | undefined {
   const build = compose.serviceGet(service, 'build')?.value;
   if (!build) return undefined;
   if (isScalar(build)) return { context: scalarString(build), contexts: new Map() };
