@@ -174,7 +174,8 @@ export default defineRule<'dockerfile', Data>({
         const text = body.source.text;
         let at = 0;
         for (const line of text.split('\n')) {
-          const m = /^\s*([^:\s#]+):(\S+)\s*$/.exec(line);
+          // The password is the rest of the line, blanks included (`app:correct horse battery staple`: review 22, probe 04).
+          const m = /^\s*([^:\s#]+):(\S(?:.*\S)?)\s*$/.exec(line);
           if (m && isWrittenSecret(m[2])) {
             // From the RUN to the password, as a chpasswd pipe is reported from its feeder to chpasswd.
             const start = ctx.offsetAt(run.instruction.getRange().start);

@@ -178,8 +178,10 @@ export default defineRule<'dockerfile', Data>({
           const named = (commandLine?.commands[0]?.words ?? []).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw)).map((w) => w.value);
           const namedShell = named.length > 0 ? named[0].slice(named[0].lastIndexOf('/') + 1) : '';
           if (script.runner) {
-            // The program its own marker feeds the body to (`cat <<EOF | bash`, `bash <<A && sh <<B`: review 21, probes 03-04).
-            if (script.runner === namedShell && named.some((v, k) => /^-[A-Za-z]*o$/.test(v) && named[k + 1] === 'pipefail')) continue;
+            // The program its own marker feeds the body to (`cat <<EOF | bash`, `bash <<A && sh <<B`: review 21, probes 03-04),
+            // with its own options (`cat <<EOF | bash -o pipefail`, `sudo -E bash -eo pipefail <<EOF`: review 22, probe 03).
+            const runnerWords = [script.feeder, ...(script.pipedInto ?? [])].flatMap((cmd) => (cmd ? [cmd.words.map((w) => w.value)] : [])).find((ws) => ws.some((v) => v.slice(v.lastIndexOf('/') + 1) === script.runner));
+            if (runnerWords?.some((v, k) => /^-[A-Za-z]*o$/.test(v) && runnerWords[k + 1] === 'pipefail')) continue;
             shell = script.runner;
           } else if (bang !== undefined) {
             if (!/^(?:sh|bash|ash|dash|zsh|ksh|mksh)$/.test(bang)) continue; // a python/perl… script

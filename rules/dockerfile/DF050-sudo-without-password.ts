@@ -21,6 +21,11 @@ interface Data {
 /** `/etc/sudoers` or a file under `/etc/sudoers.d/`: where sudo reads its grants. */
 const SUDOERS_PATH = /^\/etc\/sudoers(?:\.d\/.+)?$/;
 
+/** A file sudo reads grants from: `/etc/sudoers`, or a file of `/etc/sudoers.d/` whose name has no `.` and does not end in `~`, which sudo skips (sudoers(5), #includedir; review 22, probe 09). */
+function readBySudo(p: string): boolean {
+  return SUDOERS_PATH.test(p) && !/^\/etc\/sudoers\.d\/(?:.*\.|.*~$)/.test(p);
+}
+
 /**
  * A sudoers grant without a password (sudoers(5): `user host = (runas) NOPASSWD: commands`; other tags
  * such as `SETENV:` may come before it). Group 1 is the grantee, group 2 the users it may run as
@@ -46,13 +51,13 @@ function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Wor
 /** Whether a pipeline writes to a sudoers file: redirects there (`>> /etc/sudoers`), or tees or edits it in place (`tee`, `sed -i`). */
 function writesSudoers(words: readonly Word[], programs: readonly { cmd: SimpleCommand; name: string }[], bash: boolean): boolean {
   // bash's `&>`/`&>>` write standard output too; under dash `&` ends the command (outputRedirectTarget).
-  for (let k = 0; k < words.length; k++) if (SUDOERS_PATH.test(outputRedirectTarget(words, k, bash) ?? '')) return true;
+  for (let k = 0; k < words.length; k++) if (readBySudo(outputRedirectTarget(words, k, bash) ?? '')) return true;
   for (const { cmd, name } of programs) {
     const program = baseName(name);
     if (program !== 'tee' && program !== 'sed' && program !== 'perl') continue;
     const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
     if (program !== 'tee' && !args.some((a) => /^-[A-Za-z]*i/.test(a) || a.startsWith('--in-place'))) continue;
-    if (args.some((a) => SUDOERS_PATH.test(a))) return true;
+    if (args.some((a) => readBySudo(a))) return true;
   }
   return false;
 }
@@ -79,7 +84,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash (or zsh, which reads them alike) runs the script — the RUN\'s SHELL, or for a heredoc the program its marker feeds it to (`RUN bash <<EOF`, `cat <<EOF | bash`, `/usr/bin/env -u HOME bash <<EOF`, `sudo -E bash <<EOF`; each heredoc its own) or its `#!/bin/bash` (also `#!/usr/bin/env -S bash`) line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`, or the body of a heredoc that `cat` or `tee` writes there (`cat <<EOF > /etc/sudoers.d/app`). Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
+    what: 'Flags a RUN (or ONBUILD RUN) that writes a passwordless sudo grant into `/etc/sudoers` or a file under `/etc/sudoers.d/`: a `NOPASSWD:` line echoed or printed there (`>`, `>>`, `tee`, also `sudo tee`; `&>`/`&>>` when bash (or zsh, which reads them alike) runs the script — the RUN\'s SHELL, or for a heredoc the program its marker feeds it to (`RUN bash <<EOF`, `cat <<EOF | bash`, `/usr/bin/env -u HOME bash <<EOF`, `sudo -E bash <<EOF`; each heredoc its own) or its `#!/bin/bash` (also `#!/usr/bin/env -S bash`) line; under `/bin/sh`, dash ends the command at `&`), or put in place with `sed -i`, or the body of a heredoc that `cat` or `tee` writes there (`cat <<EOF > /etc/sudoers.d/app`, `cat <<EOF | sudo tee -a /etc/sudoers`, `sudo tee /etc/sudoers.d/app <<EOF`; each body by its own marker). A file of `/etc/sudoers.d/` whose name has a `.` or ends in `~` is skipped by sudo and not judged. Only what is written counts: the replacement of a `sed` command (`s/NOPASSWD: ALL/ALL/` takes a grant away), not a commented-out line. A grant to root itself is not reported, nor one that runs commands only as other users (`app ALL=(app) NOPASSWD: ALL`), nor one in a builder stage whose layers reach no image (only files copied out of it). In a dev container\'s Dockerfile (under `.devcontainer/`) it is reported as info: an image for a developer\'s editor, where sudo for the developer is the point.',
     why: 'Running as a non-root USER is what keeps a compromised process in the container from being root. A `NOPASSWD: ALL` grant hands that back: any code that runs as the user, an exploited web handler or a malicious dependency, runs `sudo sh` and is root, with no password to guess. A grant for named commands is rarely narrower: root with arguments of the caller\'s choosing, `chown` on `/etc/shadow`, `mount` of a filesystem with a setuid binary, a package manager\'s install hooks, an editor\'s shell escape, each leads to a root shell. SECURITY-GUIDELINES.md §2 Container Runtime Security — "Run as Non-root User"; the Security Checklist\'s "Non-root user in Dockerfile" means a user that cannot become root again.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo \\\n && useradd -m app \\\n && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nUSER app\nCMD ["./server"]',
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
@@ -120,12 +125,20 @@ export default defineRule<'dockerfile', Data>({
     };
     for (const run of ctx.runs()) {
       if (run.stage && builders.has(run.stage)) continue;
-      // A heredoc that `cat` or `tee` writes into a sudoers file (`cat <<EOF > /etc/sudoers.d/app`): its body is the file.
-      const line = run.scripts.find((sc) => !sc.heredoc);
+      // A heredoc that `cat` or `tee` writes into a sudoers file (`cat <<EOF > /etc/sudoers.d/app`,
+      // `cat <<EOF | sudo tee -a /etc/sudoers`, `sudo tee /etc/sudoers.d/app <<EOF`): its body is the file,
+      // each body by its own marker's command (review 22, probes 01, 02, 08).
       for (const body of run.scripts) {
-        if (!body.heredoc || (body.runner !== 'cat' && body.runner !== 'tee') || !line) continue;
-        const writer = line.commands.find((cmd) => /^(?:cat|tee)$/.test(programName(cmd)) && cmd.words.some((w) => /^<<-?[^<]/.test(w.raw)));
-        if (!writer || !writesSudoers(writer.words, [{ cmd: writer, name: programName(writer) }], runsBash(run))) continue;
+        if (!body.heredoc || !body.feeder) continue;
+        const chain = [body.feeder, ...(body.pipedInto ?? [])];
+        const writes = chain.some((cmd, k) => {
+          const name = baseName(invocation(cmd)?.name ?? programName(cmd));
+          if (name !== 'cat' && name !== 'tee') return false;
+          if (k > 0 && baseName(invocation(chain[k - 1])?.name ?? programName(chain[k - 1])) !== 'cat' && baseName(invocation(chain[k - 1])?.name ?? programName(chain[k - 1])) !== 'tee') return false;
+          return writesSudoers(cmd.words, [{ cmd, name }], runsBash(run));
+        });
+        if (!writes) continue;
+        const writer = body.feeder;
         const grant = body.source.text
           .split('\n')
           .filter((l) => !/^\s*#/.test(l))

@@ -344,8 +344,10 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
       const keyword = ins.getKeyword();
       if (keyword !== 'COPY' && keyword !== 'RUN') continue;
       // Most COPY and RUN instructions have no `--from`/`--mount` flag: their flags are not parsed then.
+      // An instruction continued over lines may split the flag's name (`--mo\` + `unt=…`: review 22, probe 05): always parsed.
       const r = ins.getRange();
-      if (!ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end)).includes(keyword === 'COPY' ? '-from' : '-mount')) continue;
+      const written = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+      if (!written.includes(keyword === 'COPY' ? '-from' : '-mount') && !written.includes('\n')) continue;
       if (keyword === 'COPY') {
         const from = flagNamed(ins, 'from');
         const value = from?.getValue();

@@ -42,6 +42,10 @@ export interface RunScript {
    * runs as a script (its shebang, else the SHELL).
    */
   runner?: string;
+  /** For a heredoc body: the command of the RUN line that holds its marker (`cat <<EOF > /etc/sudoers.d/app`), when found. */
+  feeder?: SimpleCommand;
+  /** For a heredoc body: the commands its marker's command pipes into (`| sudo tee /etc/sudoers.d/app`), in order. */
+  pipedInto?: SimpleCommand[];
 }
 
 export interface RunInstruction {
@@ -62,14 +66,17 @@ const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 
  * the command that holds the marker, through `env` (`/usr/bin/env bash <<EOF`), or, for `cat <<EOF | bash`,
  * the program it pipes into. '' for a command that is only the marker. By program name, without its folder.
  */
-function heredocRunners(commands: readonly SimpleCommand[]): string[] {
-  const out: string[] = [];
+function heredocRunners(commands: readonly SimpleCommand[]): { runner: string; feeder: SimpleCommand; pipedInto: SimpleCommand[] }[] {
+  const out: { runner: string; feeder: SimpleCommand; pipedInto: SimpleCommand[] }[] = [];
   commands.forEach((cmd, i) => {
     const markers = cmd.words.filter((w) => /^<<-?[^<]/.test(w.raw)).length;
     if (markers === 0) return;
     let program = programOf(cmd);
-    if ((program === 'cat' || program === 'tee') && cmd.next === '|' && commands[i + 1]) program = programOf(commands[i + 1]);
-    for (let m = 0; m < markers; m++) out.push(program);
+    // Through the whole pipe of cat and tee (`cat <<EOF | tee log | bash`: review 22, probe 07).
+    const pipedInto: SimpleCommand[] = [];
+    for (let j = i; commands[j]?.next === '|' && commands[j + 1]; j++) pipedInto.push(commands[j + 1]);
+    for (let k = 0; (program === 'cat' || program === 'tee') && k < pipedInto.length; k++) program = programOf(pipedInto[k]);
+    for (let m = 0; m < markers; m++) out.push({ runner: program, feeder: cmd, pipedInto });
   });
   return out;
 }
@@ -237,9 +244,10 @@ export class DockerfileContext {
       const source: MappedText = { text: this.text.slice(s, e), offsets };
       // The program fed the body, by the command that holds its marker (review 20, probes 08-09); with
       // no marker found, the first program the line names, as before.
-      const runner = runners[k] ?? (named.length === 0 ? '' : baseName(named[0].value));
+      const found = runners[k];
+      const runner = found?.runner ?? (named.length === 0 ? '' : baseName(named[0].value));
       const bodyIsShell = runner === '' || SHELL_NAMES.has(runner);
-      scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true, runner });
+      scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true, runner, ...(found ? { feeder: found.feeder, pipedInto: found.pipedInto } : {}) });
     });
     return scripts;
   }
