@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { namedContextTarget, stageBaseImage, stageBaseIsContext } from '../engine/df-instructions';
+import { stageBaseImage, stageBaseIsContext } from '../engine/df-instructions';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
 import { officialImageName, type ImageRef } from '../engine/image';
 import { stageChain } from '../engine/stage-scope';
@@ -157,7 +157,7 @@ export default defineRule<'dockerfile', Data>({
     if (root.base.kind !== 'image') return [];
     // A compose build context stands for the image named, or replaces a stage of the chain: a folder is
     // not judged (review 19, probe 04), a `docker-image://` context is, without a fix (review 20, probe 01).
-    if (chain.slice(0, -1).some((s) => stageBaseIsContext(ctx, s) || (s.name !== null && namedContextTarget(ctx, s.name) !== undefined))) return [];
+    if (chain.slice(0, -1).some((s) => stageBaseIsContext(ctx, s))) return [];
     const base = stageBaseImage(ctx, root);
     if (!base) return [];
     const ref = base.ref;

@@ -130,13 +130,11 @@ export default defineRule<'dockerfile', Data>({
       // each body by its own marker's command (review 22, probes 01, 02, 08).
       for (const body of run.scripts) {
         if (!body.heredoc || !body.feeder) continue;
+        // The body flows through cat and tee only: the first of them that writes a sudoers file.
         const chain = [body.feeder, ...(body.pipedInto ?? [])];
-        const writes = chain.some((cmd, k) => {
-          const name = baseName(invocation(cmd)?.name ?? programName(cmd));
-          if (name !== 'cat' && name !== 'tee') return false;
-          if (k > 0 && baseName(invocation(chain[k - 1])?.name ?? programName(chain[k - 1])) !== 'cat' && baseName(invocation(chain[k - 1])?.name ?? programName(chain[k - 1])) !== 'tee') return false;
-          return writesSudoers(cmd.words, [{ cmd, name }], runsBash(run));
-        });
+        const names = chain.map((cmd) => baseName(invocation(cmd)?.name ?? programName(cmd)));
+        const end = names.findIndex((n) => n !== 'cat' && n !== 'tee');
+        const writes = chain.slice(0, end === -1 ? chain.length : end).some((cmd, k) => writesSudoers(cmd.words, [{ cmd, name: names[k] }], runsBash(run)));
         if (!writes) continue;
         const writer = body.feeder;
         const grant = body.source.text

@@ -121,9 +121,10 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
     if (envWalks.size > MAX_ENV_WALKS) envWalks.delete(envWalks.keys().next().value as string);
   }
   const byName = new Map<string, Required>();
-  const kept = found.filter(([name, relPath]) => committedByConvention(ctx, context, name, relPath)).map(([name]) => name);
-  for (const [name, relPath] of found) {
-    if (committedByConvention(ctx, context, name, relPath)) continue;
+  const committed = found.map(([name, relPath]) => committedByConvention(ctx, context, name, relPath));
+  const kept = found.filter((_, k) => committed[k]).map(([name]) => name);
+  for (const [k, [name, relPath]] of found.entries()) {
+    if (committed[k]) continue;
     // A name another folder commits by convention (a Next.js app's `.env.production`) is excluded by its
     // path only, each file on its own line (review 20, probe 13); any other name once, anywhere.
     if (kept.includes(name)) byName.set(relPath, { ...envVariant(name, relPath), label: relPath, line: ignoreLineText(relPath) });

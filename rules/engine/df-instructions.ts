@@ -213,13 +213,13 @@ export function namedContextTarget(ctx: DockerfileContext, name: string): { kind
 }
 
 /**
- * Whether a stage's FROM is not the image it names: a compose build context stands for the image
- * (`FROM node` with `additional_contexts: {node: …}`) or replaces the whole stage (a context named like
- * the stage). Rules that judge the base image (its end of life, its size) do not judge it then.
+ * Whether a stage is not built as written: a compose build context replaces the whole stage (a context
+ * named like the stage), or stands for the image its FROM names (`FROM node` with `additional_contexts:
+ * {node: …}`). Rules that judge the base image (its end of life, its size) do not judge it then.
  */
 export function stageBaseIsContext(ctx: DockerfileContext, stage: Stage): boolean {
-  if (stage.base.kind !== 'image') return false;
-  return namedContextTarget(ctx, stage.base.ref.text) !== undefined || (stage.name !== null && namedContextTarget(ctx, stage.name) !== undefined);
+  if (stage.name !== null && namedContextTarget(ctx, stage.name) !== undefined) return true;
+  return stage.base.kind === 'image' && namedContextTarget(ctx, stage.base.ref.text) !== undefined;
 }
 
 /**

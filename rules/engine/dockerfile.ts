@@ -2,7 +2,7 @@ import { type Dockerfile, type From, type Heredoc, type Instruction, type Run, t
 import { LineIndex } from './text';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { parseImageRef, type ImageRef } from './image';
-import { logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
+import { baseName, logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
 import { invocation } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -91,10 +91,6 @@ function programOf(cmd: SimpleCommand): string {
   const programIndex = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
   if (programIndex < 0) return '';
   return baseName(invocation({ ...cmd, words, programIndex })?.name ?? words[programIndex].value);
-}
-
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
 }
 
 /** A Dockerfile parsed once, with the views that rules share. */

@@ -244,11 +244,19 @@ function computeBuildOf(ctx: ComposeContext, service: Service): BuildInfo | unde
     dockerfileRel = scalarString(ctx.get(service.doc, map, 'dockerfile')?.value);
     target = scalarString(ctx.get(service.doc, map, 'target')?.value);
   }
+  const paths = buildPaths(ctx.projectDir, contextRel, dockerfileRel);
+  return paths && { ...paths, target };
+}
+
+/**
+ * The build context folder and Dockerfile of a build as written: undefined when the context is not a
+ * folder of the workspace (unwritten, a variable, a URL, a git remote) or the Dockerfile's name holds a variable.
+ */
+function buildPaths(projectDir: string, contextRel: string | null, dockerfileRel: string | null | undefined): { context: string; dockerfile: string } | undefined {
   if (contextRel === null || contextRel.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextRel) || contextRel.startsWith('git@')) return undefined;
-  const context = path.resolve(ctx.projectDir, contextRel);
-  if (dockerfileRel !== null && dockerfileRel.includes('$')) return undefined;
-  const dockerfile = dockerfileRel === null ? path.join(context, 'Dockerfile') : path.resolve(context, dockerfileRel);
-  return { context, dockerfile, target };
+  const context = path.resolve(projectDir, contextRel);
+  if (dockerfileRel != null && dockerfileRel.includes('$')) return undefined;
+  return { context, dockerfile: dockerfileRel == null ? path.join(context, 'Dockerfile') : path.resolve(context, dockerfileRel) };
 }
 
 /** The parsed Dockerfile a service builds, when it is in the workspace. */
@@ -382,11 +390,8 @@ export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, op
   }
   let all: Map<string, string[]> | undefined;
   for (const { projectDir, build } of groups.values()) {
-    const contextRel = build.context === undefined ? '.' : build.context;
-    if (build.inline || contextRel === null || contextRel.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextRel) || contextRel.startsWith('git@')) continue;
-    if (build.dockerfile === null || build.dockerfile?.includes('$')) continue;
-    const context = path.resolve(projectDir, contextRel);
-    if (path.resolve(context, build.dockerfile ?? 'Dockerfile') !== dockerfilePath) continue;
+    if (build.inline || build.dockerfile === null) continue;
+    if (buildPaths(projectDir, build.context === undefined ? '.' : build.context, build.dockerfile)?.dockerfile !== dockerfilePath) continue;
     if (!all) all = new Map([...build.contexts].map(([k, v]) => [k, [v]]));
     else for (const [k, values] of all) {
       const v = build.contexts.get(k);
