@@ -248,12 +248,17 @@ function computeBuildOf(ctx: ComposeContext, service: Service): BuildInfo | unde
   return paths && { ...paths, target };
 }
 
+/** A build context written as a folder path (not a variable, a URL or a git remote). */
+function isFolderContext(context: string): boolean {
+  return !context.includes('$') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(context) && !context.startsWith('git@');
+}
+
 /**
  * The build context folder and Dockerfile of a build as written: undefined when the context is not a
  * folder of the workspace (unwritten, a variable, a URL, a git remote) or the Dockerfile's name holds a variable.
  */
 function buildPaths(projectDir: string, contextRel: string | null, dockerfileRel: string | null | undefined): { context: string; dockerfile: string } | undefined {
-  if (contextRel === null || contextRel.includes('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextRel) || contextRel.startsWith('git@')) return undefined;
+  if (contextRel === null || !isFolderContext(contextRel)) return undefined;
   const context = path.resolve(projectDir, contextRel);
   if (dockerfileRel != null && dockerfileRel.includes('$')) return undefined;
   return { context, dockerfile: dockerfileRel == null ? path.join(context, 'Dockerfile') : path.resolve(context, dockerfileRel) };
@@ -311,6 +316,11 @@ function writtenBuild(compose: ComposeContext, service: Service, depth = 0): Wri
   // `extends:` merges the base's build into the service's, key by key (review 21, probe 07).
   const ext = depth < 8 ? extendedService(compose, service) : undefined;
   const base = ext && ext !== 'unknown' ? writtenBuild(ext.ctx, ext.service, depth + 1) : undefined;
+  // A base in another file has its relative paths resolved against that file's folder before the
+  // merge (compose-go's getExtendsBaseFromFile): its context is a folder there, not here.
+  if (base && ext && ext !== 'unknown' && ext.ctx.path !== compose.path && typeof base.context === 'string' && isFolderContext(base.context)) {
+    base.context = path.resolve(ext.ctx.projectDir, base.context);
+  }
   if (!base) return own;
   if (!own) return base;
   return {
@@ -362,8 +372,9 @@ function ownWrittenBuild(compose: ComposeContext, service: Service): WrittenBuil
  */
 export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): Map<string, string[]> {
   const files = composeFilesAround(ws, [path.dirname(dockerfilePath)], options);
-  // Most projects give no build contexts: nothing to merge.
-  if (!files.some((c) => c.text.includes('additional_contexts'))) return new Map();
+  // Most projects give no build contexts: nothing to merge. A service also gets those of the service
+  // it extends, which another file can give (`extends: {file: ../common/base.yml}`: review 22).
+  if (!files.some((c) => c.text.includes('additional_contexts') || c.text.includes('extends'))) return new Map();
   const groups = new Map<string, { projectDir: string; build: WrittenBuild }>();
   const pairs = new Map<string, { main?: string; override?: string }>();
   for (const compose of files) {
