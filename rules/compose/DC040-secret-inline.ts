@@ -1024,9 +1024,14 @@ function healthcheckRuns(ctx: ComposeContext, service: Service): FlagWord[][] {
   if (!hc || !hc.value || !isMap(hc.value)) return [];
   const test = ctx.get(service.doc, hc.value, 'test')?.value;
   if (!test) return [];
+  // The runs depend only on the node: services that take the same healthcheck from an anchor share them.
+  return ctx.memo(test, 'healthcheckRuns', () => testRuns(ctx, service.doc, test));
+}
+
+function testRuns(ctx: ComposeContext, doc: Service['doc'], test: Node): FlagWord[][] {
   if (isScalar(test)) return typeof test.value === 'string' ? scriptRuns(test.value, () => ctx.rangeOf(test)) : [];
   if (!isSeq(test)) return [];
-  const items = test.items.map((n) => ctx.resolve(service.doc, n as Node));
+  const items = test.items.map((n) => ctx.resolve(doc, n as Node));
   if (items.some((n) => !n || !isScalar(n))) return [];
   const words = items.map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }));
   if (words[0]?.raw === 'CMD') return unwrapShell(words.slice(1));

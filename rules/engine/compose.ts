@@ -306,20 +306,24 @@ export class ComposeContext {
   /** The `environment:` of a service in both forms, with exact ranges. */
   environment(service: Service): EnvVar[] {
     // Once per mapping: several rules read it (secrets, env files, healthchecks, CORS). Callers do not change it.
-    return this.memo(service.map, 'environment', () => this.computeEnvironment(service));
+    return this.memo(service.map, 'environment', () => {
+      const entry = this.serviceGet(service, 'environment');
+      if (!entry || !entry.value) return [];
+      // The entries depend only on the node and whether it is shared: services that take the same
+      // `environment:` from an anchor (`<<: *defaults`, thirty services in a large file) share one reading.
+      const node = entry.value;
+      return this.memo(node, entry.shared ? 'environmentEntries:shared' : 'environmentEntries', () => this.computeEnvironment(service.doc, node, entry.shared));
+    });
   }
 
-  private computeEnvironment(service: Service): EnvVar[] {
-    const entry = this.serviceGet(service, 'environment');
-    if (!entry || !entry.value) return [];
+  private computeEnvironment(doc: Document.Parsed, envNode: Node, sharedBase: boolean): EnvVar[] {
     const out: EnvVar[] = [];
-    const sharedBase = entry.shared;
-    if (isMap(entry.value)) {
-      for (const pair of entry.value.items) {
+    if (isMap(envNode)) {
+      for (const pair of envNode.items) {
         if (!isScalar(pair.key)) continue;
         const name = String(pair.key.value);
         const v = pair.value as Node | null;
-        const valueNode = this.resolve(service.doc, v);
+        const valueNode = this.resolve(doc, v);
         let value: string | null = null;
         let valueOffsets: [number, number] | null = null;
         let editable = !sharedBase && !isAlias(v) && !this.isShared(v) && !this.isShared(pair.key as Node);
@@ -344,9 +348,9 @@ export class ComposeContext {
           editable,
         });
       }
-    } else if (isSeq(entry.value)) {
-      for (const item of entry.value.items) {
-        const node = this.resolve(service.doc, item as Node);
+    } else if (isSeq(envNode)) {
+      for (const item of envNode.items) {
+        const node = this.resolve(doc, item as Node);
         if (!node || !isScalar(node) || typeof node.value !== 'string') continue;
         const s = node.value;
         const eq = s.indexOf('=');

@@ -50,9 +50,17 @@ function computeCommandValue(ctx: ComposeContext, service: Service, key: 'comman
   if (!entry) return undefined;
   const node = entry.value;
   if (!node) return null;
+  const editable = entry.own && !entry.shared && !isAlias(entry.pair.value as Node) && !ctx.isShared(node);
+  // The words depend only on the node: services that take the same command from an anchor share them.
+  const words = ctx.memo(node, 'commandWords', () => commandWords(ctx, service.doc, node));
+  if (!words) return null;
+  return { key, entry, form: words.form, node: words.node, args: words.args, editable: editable && words.exact };
+}
+
+/** The words of a command node, split and interpolated as Compose does; null when it is not a command. */
+function commandWords(ctx: ComposeContext, doc: Service['doc'], node: Node): { form: CommandValue['form']; node: CommandValue['node']; args: CommandArg[]; exact: boolean } | null {
   const dotenv = ctx.dotenv()?.vars;
   const interp = (s: string) => interpolate(s, (n) => dotenv?.get(n)).value;
-  const editable = entry.own && !entry.shared && !isAlias(entry.pair.value as Node) && !ctx.isShared(node);
   if (isScalar(node)) {
     if (node.value === null || node.value === undefined) return null;
     const text = String(node.value);
@@ -65,19 +73,19 @@ function computeCommandValue(ctx: ComposeContext, service: Service, key: 'comman
         args.push({ value: interp(w.value), raw: w.value, start: w.start, end: w.end, exact: span !== null && w.raw === w.value });
       }
     }
-    return { key, entry, form: 'string', node, args, editable: editable && span !== null };
+    return { form: 'string', node, args, exact: span !== null };
   }
   if (isSeq(node)) {
     const args: CommandArg[] = [];
     for (const item of node.items) {
-      const n = ctx.resolve(service.doc, item as Node);
+      const n = ctx.resolve(doc, item as Node);
       if (!n || !isScalar(n)) return null;
       const raw = n.value === null || n.value === undefined ? '' : typeof n.value === 'string' ? n.value : (n.source ?? String(n.value));
       const span = scalarContentSpan(ctx.text, n);
       const r = n.range ?? [0, 0, 0];
       args.push({ value: interp(raw), raw, start: span ? span[0] : r[0], end: span ? span[1] : r[1], exact: span !== null && !isAlias(item as Node) });
     }
-    return { key, entry, form: node.flow ? 'flow' : 'block', node, args, editable };
+    return { form: node.flow ? 'flow' : 'block', node, args, exact: true };
   }
   return null;
 }
