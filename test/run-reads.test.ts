@@ -67,3 +67,27 @@ describe('RunReads', () => {
     assert.deepEqual(reads.take(path.join(dir, 'big.yaml')), { ok: true, text: `a: ${'x'.repeat(300)}\n` });
   });
 });
+
+describe('DiskWorkspace.readHead', () => {
+  it('remembers a file head (and a missing file) until the path is invalidated', () => {
+    const dir = tmp({ 'app.tar.gz': Buffer.from([0x1f, 0x8b, 0x08, 0x00]) });
+    const file = path.join(dir, 'app.tar.gz');
+    const missing = path.join(dir, 'later.tar.gz');
+    const ws = new DiskWorkspace();
+    assert.deepEqual([...(ws.readHead(file, 512) ?? [])], [0x1f, 0x8b, 0x08, 0x00]);
+    assert.equal(ws.readHead(missing, 512), undefined);
+    fs.writeFileSync(file, 'plain text');
+    fs.writeFileSync(missing, 'now here');
+    // Cached: the disk is not read again on the next analysis (every keystroke in the editor).
+    assert.deepEqual([...(ws.readHead(file, 2) ?? [])], [0x1f, 0x8b]);
+    assert.equal(ws.readHead(missing, 512), undefined);
+    // A larger head than was read is read afresh.
+    assert.equal(Buffer.from(ws.readHead(file, 1024) ?? []).toString(), 'plain text');
+    // The file watcher's events forget the paths.
+    ws.invalidate(missing);
+    assert.equal(Buffer.from(ws.readHead(missing, 512) ?? []).toString(), 'now here');
+    fs.writeFileSync(file, 'changed');
+    ws.invalidate(dir);
+    assert.equal(Buffer.from(ws.readHead(file, 512) ?? []).toString(), 'changed');
+  });
+});

@@ -256,6 +256,8 @@ export class DiskWorkspace implements WorkspaceView {
   private existsCache = new Map<string, boolean>();
   private linkCache = new Map<string, boolean>();
   private dirCache = new Map<string, string[] | null>();
+  /** readHead's answers: the first `max` bytes of a file, or null when the path holds no readable regular file. */
+  private headCache = new Map<string, { max: number; bytes: Uint8Array | null }>();
 
   constructor(
     private readonly overlay: (p: string) => string | undefined = () => undefined,
@@ -319,19 +321,13 @@ export class DiskWorkspace implements WorkspaceView {
     const open = this.overlay(p);
     if (open !== undefined) return Buffer.from(open, 'utf8').subarray(0, max);
     if (!this.allowed(p)) return undefined;
-    let fd: number | undefined;
-    try {
-      // Regular files only: lstat refuses a symbolic link, as every other read here does.
-      if (!fs.lstatSync(p).isFile()) return undefined;
-      fd = fs.openSync(p, 'r');
-      const buf = Buffer.alloc(max);
-      const n = fs.readSync(fd, buf, 0, max, 0);
-      return buf.subarray(0, n);
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
-    }
+    // Cached like readText (a path that holds no readable file as null): every analysis of a Dockerfile
+    // reads the head of each ADD source, on every keystroke in the editor, and most sources are not there.
+    const hit = this.headCache.get(p);
+    if (hit !== undefined && (hit.bytes === null || hit.max >= max)) return hit.bytes === null ? undefined : hit.bytes.subarray(0, max);
+    const bytes = readFileHead(p, max);
+    this.headCache.set(p, { max, bytes: bytes ?? null });
+    return bytes;
   }
 
   listDir(dir: string): string[] | undefined {
@@ -401,9 +397,11 @@ export class DiskWorkspace implements WorkspaceView {
       this.linkCache.clear();
       this.dirCache.clear();
       this.indexCache.clear();
+      this.headCache.clear();
       return;
     }
     this.indexCache.delete(p);
+    this.headCache.delete(p);
     this.cache.delete(p);
     this.existsCache.delete(p);
     this.linkCache.delete(p);
@@ -414,5 +412,23 @@ export class DiskWorkspace implements WorkspaceView {
     for (const k of this.linkCache.keys()) if (k.startsWith(prefix)) this.linkCache.delete(k);
     for (const k of this.existsCache.keys()) if (k.startsWith(prefix)) this.existsCache.delete(k);
     for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
+    for (const k of this.headCache.keys()) if (k.startsWith(prefix)) this.headCache.delete(k);
+  }
+}
+
+/** The first `max` bytes of a regular file (not through a symbolic link); undefined when there is none to read. */
+function readFileHead(p: string, max: number): Uint8Array | undefined {
+  let fd: number | undefined;
+  try {
+    // Regular files only: lstat refuses a symbolic link, as every other read here does.
+    if (!fs.lstatSync(p).isFile()) return undefined;
+    fd = fs.openSync(p, 'r');
+    const buf = Buffer.alloc(max);
+    const n = fs.readSync(fd, buf, 0, max, 0);
+    return buf.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
