@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { Pair, Scalar, YAMLMap, type Node } from 'yaml';
+import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { isSwarmStack } from '../engine/compose-lookup';
@@ -294,9 +294,7 @@ function computeEnvironmentWithMerges(ctx: ComposeContext, service: Service): En
         const target = ctx.resolve(service.doc, src as Node);
         if (!target || !isMap(target)) continue;
         // The merged map read as an `environment:` of its own: exact ranges, never editable (it is anchored).
-        const holder = new YAMLMap();
-        holder.items.push(new Pair(new Scalar('environment'), target));
-        for (const e of ctx.environment({ ...service, map: holder })) {
+        for (const e of ctx.environmentEntries(service.doc, target, true)) {
           if (e.name.includes('<<') || names.has(e.name)) continue;
           names.add(e.name);
           out.push({ ...e, editable: false });

@@ -311,9 +311,16 @@ export class ComposeContext {
       if (!entry || !entry.value) return [];
       // The entries depend only on the node and whether it is shared: services that take the same
       // `environment:` from an anchor (`<<: *defaults`, thirty services in a large file) share one reading.
-      const node = entry.value;
-      return this.memo(node, entry.shared ? 'environmentEntries:shared' : 'environmentEntries', () => this.computeEnvironment(service.doc, node, entry.shared));
+      return this.environmentEntries(service.doc, entry.value, entry.shared);
     });
+  }
+
+  /**
+   * The entries of an `environment:` node (a mapping or a list), read once per node; `shared`: the node
+   * is reached through an alias or a merge, or lies in an anchored node (no entry is editable then).
+   */
+  environmentEntries(doc: Document.Parsed, node: Node, shared: boolean): EnvVar[] {
+    return this.memo(node, shared ? 'environmentEntries:shared' : 'environmentEntries', () => this.computeEnvironment(doc, node, shared));
   }
 
   private computeEnvironment(doc: Document.Parsed, envNode: Node, sharedBase: boolean): EnvVar[] {
