@@ -236,16 +236,24 @@ function computeBuildOf(ctx: ComposeContext, service: Service): BuildInfo | unde
   let contextRel: string | null = null;
   let dockerfileRel: string | null = null;
   let target: string | null = null;
-  if (isScalar(entry.value)) contextRel = scalarString(entry.value);
+  if (isScalar(entry.value)) contextRel = interpolatedPath(ctx, scalarString(entry.value));
   else if (isMap(entry.value)) {
     const map = entry.value;
-    contextRel = scalarString(ctx.get(service.doc, map, 'context')?.value) ?? '.';
+    contextRel = interpolatedPath(ctx, scalarString(ctx.get(service.doc, map, 'context')?.value)) ?? '.';
     if (ctx.get(service.doc, map, 'dockerfile_inline')) return undefined;
-    dockerfileRel = scalarString(ctx.get(service.doc, map, 'dockerfile')?.value);
+    dockerfileRel = interpolatedPath(ctx, scalarString(ctx.get(service.doc, map, 'dockerfile')?.value));
     target = scalarString(ctx.get(service.doc, map, 'target')?.value);
   }
   const paths = buildPaths(ctx.projectDir, contextRel, dockerfileRel);
   return paths && { ...paths, target };
+}
+
+/**
+ * A path of `build:` as Compose reads it: interpolated with the `.env` of the project (`context:
+ * ${APP_DIR:-.}`); as written when a variable in it is unknown (then it is no folder: isFolderContext).
+ */
+function interpolatedPath(ctx: ComposeContext, raw: string | null): string | null {
+  return raw !== null && raw.includes('$') ? (interpolateWithDotenv(ctx, raw).value ?? raw) : raw;
 }
 
 /** A build context written as a folder path (not a variable, a URL or a git remote). */
@@ -334,13 +342,13 @@ function writtenBuild(compose: ComposeContext, service: Service, depth = 0): Wri
 function ownWrittenBuild(compose: ComposeContext, service: Service): WrittenBuild | undefined {
   const build = compose.serviceGet(service, 'build')?.value;
   if (!build) return undefined;
-  if (isScalar(build)) return { context: scalarString(build), contexts: new Map() };
+  if (isScalar(build)) return { context: interpolatedPath(compose, scalarString(build)), contexts: new Map() };
   if (!isMap(build)) return undefined;
   const out: WrittenBuild = { contexts: new Map() };
   const context = compose.get(service.doc, build, 'context');
-  if (context) out.context = scalarString(context.value);
+  if (context) out.context = interpolatedPath(compose, scalarString(context.value));
   const dockerfile = compose.get(service.doc, build, 'dockerfile');
-  if (dockerfile) out.dockerfile = scalarString(dockerfile.value);
+  if (dockerfile) out.dockerfile = interpolatedPath(compose, scalarString(dockerfile.value));
   if (compose.get(service.doc, build, 'dockerfile_inline')) out.inline = true;
   const contexts = compose.get(service.doc, build, 'additional_contexts')?.value;
   // Values as Compose reads them, interpolated (`docker-image://python:${PY_TAG:-3.7-slim}`: review 21, probe 06);
