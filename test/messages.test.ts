@@ -278,6 +278,9 @@ describe('messages name the cause', () => {
     // Alpine's BusyBox has wget; a tool the file installs is there.
     assert.match(msg('FROM node:24\nRUN wget -q https://example.com/x.tgz\nCMD ["node", "server.js"]\n'), /use its minimal variant node:24-alpine\.$/);
     assert.match(msg('FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl && rm -rf /var/lib/apt/lists/*\nHEALTHCHECK CMD curl -f http://localhost/\nCMD ["python", "app.py"]\n'), /use its minimal variant python:3\.11-slim\.$/);
+    // php's Alpine images install curl themselves (review 24, probe df-01); git they do not.
+    assert.match(msg('FROM php:8.3-fpm\nRUN curl -fsSL -o /usr/local/bin/x https://example.com/x && chmod +x /usr/local/bin/x\nUSER www-data\n'), /use its minimal variant php:8\.3-fpm-alpine\.$/);
+    assert.match(msg('FROM php:8.3-fpm\nRUN curl -fsSL https://example.com/x -o x && git clone https://example.com/r.git\nUSER www-data\n'), /php:8\.3-fpm-alpine \(it has no git, which this file runs: install it there\)\.$/);
   });
 });
 

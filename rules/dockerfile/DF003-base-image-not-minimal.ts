@@ -31,12 +31,20 @@ interface Data {
 const TOOLS = ['curl', 'wget', 'git'] as const;
 
 /**
+ * Official images whose minimal variants install some of TOOLS themselves: php's Alpine images add
+ * curl as a runtime dependency (`apk add --no-cache ca-certificates curl openssl tar xz` in
+ * docker-library/php's alpine Dockerfiles; review 24, probe df-01).
+ */
+const SHIPPED_BY_MINIMAL: Record<string, readonly string[]> = { php: ['curl'] };
+
+/**
  * The tools of TOOLS that the final stage (and the stages it builds on) runs — as a RUN command or in a
  * HEALTHCHECK, CMD or ENTRYPOINT — and that no package install of the file adds, which the minimal
  * variant `tag` would not have.
  */
-function missingTools(ctx: DockerfileContext, chain: readonly Stage[], tag: string): string[] {
-  const lacks = /alpine/.test(tag) ? ['curl', 'git'] : ['curl', 'wget', 'git'];
+function missingTools(ctx: DockerfileContext, chain: readonly Stage[], repository: string, tag: string): string[] {
+  const ships = SHIPPED_BY_MINIMAL[repository] ?? [];
+  const lacks = (/alpine/.test(tag) ? ['curl', 'git'] : ['curl', 'wget', 'git']).filter((t) => !ships.includes(t));
   const used = new Set<string>();
   const inChain = new Set<Stage>(chain);
   for (const run of ctx.runs()) {
@@ -138,7 +146,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
-    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`aptitude\`), that those packages need their Alpine (apk) names.`,
+    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`; php's Alpine images add \`curl\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`aptitude\`), that those packages need their Alpine (apk) names.`,
     guideline: '§1 Image Security — "Use Alpine Linux"; §6 Image Build Security — "Clean up"',
     equivalents: ['no hadolint, Checkov or Trivy check (Docker Scout and `docker scout recommendations` suggest smaller base images)', 'pipeguard D05 (large base image instead of slim/alpine)'],
     references: [
@@ -171,7 +179,7 @@ export default defineRule<'dockerfile', Data>({
       if (!tagRange) insertAt = stage.from.getImageNameRange()?.end ?? null;
     }
     const r = stage.from.getImageRange() ?? stage.from.getRange();
-    const missing = minimal ? missingTools(ctx, chain, minimal) : [];
+    const missing = minimal ? missingTools(ctx, chain, officialImageName(ref) ?? '', minimal) : [];
     const debianPackages = !!minimal && /alpine/.test(minimal) && installsDebianPackages(ctx, chain);
     return [{ range: r, data: { image: ref.text, via, ...(base.context ? { context: base.context } : {}), throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
   },

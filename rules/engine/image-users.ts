@@ -57,6 +57,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
   { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
   { match: /^\/codercom\/code-server$/, user: 'coder' },
+  // mamba-org/micromamba-docker: `USER $MAMBA_USER` (mambauser, uid 57439) after setting up /opt/conda for it (review 24, probe df-02).
+  { match: /^\/mambaorg\/micromamba$/, user: 'mambauser' },
   // coder/coder scripts/Dockerfile (ghcr.io/coder/coder): `USER 1000:1000`.
   { match: /^ghcr\.io\/coder\/coder$/, user: '1000' },
   // gotenberg/gotenberg build/Dockerfile, every final stage: `USER gotenberg` (uid 1001).
