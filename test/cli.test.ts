@@ -73,11 +73,15 @@ describe('CLI', () => {
       '.gitignore': 'ignored/\n',
       'compose.yaml': 'include:\n  - db.yml\nservices:\n  web:\n    image: nginx:1.30\n',
       'db.yml': 'services:\n  db:\n    image: postgres:17\n',
+      // A Swarm stack file is checked by name (review 24, probe dc-06: the walk skipped it).
+      'swarm/docker-stack.yml': 'services:\n  agent:\n    image: portainer/agent:2.27.0\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n',
     });
     const r = run(['check', '.'], dir);
     assert.match(r.stderr, /^docker-guardrails: not checked: 2 YAML files with a top-level services: key but not named like a compose file: (?:jitsi\/jibri\.yml, keycloak-mysql\.yml|keycloak-mysql\.yml, jitsi\/jibri\.yml)\. Pass them as arguments/m);
-    assert.ok(!r.stderr.includes('gitlab-ci') && !r.stderr.includes('stack.yml') && !r.stderr.includes('db.yml'), r.stderr);
-    assert.match(r.stdout, /in 2 files/, 'compose.yaml and the db.yml it includes are checked');
+    assert.ok(!r.stderr.includes('gitlab-ci') && !r.stderr.includes('ignored/stack.yml') && !r.stderr.includes('db.yml') && !r.stderr.includes('swarm/'), r.stderr);
+    assert.match(r.stdout, /in 3 files/, 'compose.yaml, the db.yml it includes and the stack file are checked');
+    assert.match(r.stdout, /^swarm\/docker-stack\.yml:\d+:\d+: error DC013 /m);
+    assert.equal(r.code, 1, 'the stack file\'s error fails the run');
     const named = run(['check', 'keycloak-mysql.yml'], dir);
     assert.equal(named.stderr, '', 'a file named on the command line is checked, with no notice');
     assert.match(named.stdout, /DC041/);

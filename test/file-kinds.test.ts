@@ -14,6 +14,13 @@ describe('file kinds by name', () => {
     for (const name of ['composer.yaml', 'docker-compose.md', 'decompose.yml', 'compose.json', 'compose.yaml.bak']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);
   });
 
+  it('recognizes Swarm stack files (docker-stack.yml, <name>-stack.yml), not Haskell\'s stack.yaml (review 24, probe dc-06)', () => {
+    for (const name of ['docker-stack.yml', 'docker-stack.yaml', 'docker-stack.prod.yml', 'traefik-stack.yml', 'loki-stack-split.yml', 'app.stack.yaml', 'my_stack.yml']) {
+      assert.equal(fileKindOf(`/w/${name}`), 'compose', name);
+    }
+    for (const name of ['stack.yaml', 'stack.yml', 'stackoverflow.yml', 'haystack.yml', 'docker-stack.md', 'stack.yaml.lock']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);
+  });
+
   it('recognizes Dockerfiles and Containerfiles, not files named after them', () => {
     for (const name of ['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'web.dockerfile', 'Containerfile', 'api-Dockerfile', 'repo__Dockerfile']) assert.equal(fileKindOf(`/w/${name}`), 'dockerfile', name);
     for (const name of ['Dockerfile.md', 'Dockerfile.template', 'dockerfile-ast.js', 'Dockerfile.yml']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);

@@ -267,7 +267,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   if (lookalikes.length > 0) {
     const shown = lookalikes.slice(0, 5).map((p) => path.relative(process.cwd(), p) || p);
     const more = lookalikes.length > shown.length ? ` and ${lookalikes.length - shown.length} more` : '';
-    io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml or <name>.compose.yaml.\n`);
+    io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml, <name>.compose.yaml or docker-stack.yml.\n`);
   }
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();

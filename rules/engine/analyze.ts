@@ -24,17 +24,24 @@ export const DEFAULT_CONFIG: EngineConfig = { rules: {}, options: DEFAULT_OPTION
 /**
  * File names: `Dockerfile`, `Containerfile`, `Dockerfile.<variant>`, `<name>.Dockerfile`, and the
  * same with a prefix (`api-Dockerfile`, `repo__Dockerfile`); `compose.yaml`, `docker-compose.yml`,
- * `docker-compose.<env>.yml` (also `docker-compose_<x>.yml`, as the client's `docker-compose*` glob), `<name>.compose.yaml`, `<name>-compose.yml`. Variants that are other
+ * `docker-compose.<env>.yml` (also `docker-compose_<x>.yml`, as the client's `docker-compose*` glob), `<name>.compose.yaml`, `<name>-compose.yml`, and
+ * Swarm stack files (STACK_NAME). Variants that are other
  * kinds of files (`Dockerfile.md`, `Dockerfile.template`) are not Dockerfiles.
  */
 const DOCKERFILE_NAME = /(?:^|[._-])(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|\.(?:dockerfile|containerfile)$/i;
 const NOT_A_DOCKERFILE = /\.(?:md|markdown|txt|rst|json|ya?ml|toml|sh|bash|ps1|py|js|ts|go|j2|jinja2?|tmpl|tpl|template|erb|orig|bak|swp|tmp|dockerignore|lock|patch|diff|html?)$/i;
 const COMPOSE_NAME = /(?:^|[._-])(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$/i;
+/**
+ * Swarm stack files, which `docker stack deploy --compose-file` reads: `docker-stack.yml` (the name of
+ * Docker's own examples), `<name>-stack.yml`, `<name>.stack.yaml`, `loki-stack-split.yml`. Not a bare
+ * `stack.yaml`, the configuration of Haskell's Stack (review 24, probe dc-06: a walk skipped them).
+ */
+const STACK_NAME = /(?:^docker-stack|[._-](?:docker-)?stack)(?:[._-][^/]*)?\.ya?ml$/i;
 
 /** Recognizes the files the extension and the CLI analyze, by name (the client's file patterns). */
 export function fileKindOf(filePath: string): FileKind | undefined {
   const base = path.basename(filePath);
-  if (COMPOSE_NAME.test(base)) return 'compose';
+  if (COMPOSE_NAME.test(base) || STACK_NAME.test(base)) return 'compose';
   if (DOCKERFILE_NAME.test(base) && !NOT_A_DOCKERFILE.test(base)) return 'dockerfile';
   return undefined;
 }
