@@ -57,6 +57,13 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
   { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
   { match: /^\/codercom\/code-server$/, user: 'coder' },
+  // Review 24, probe dc-02: zabbix/zabbix-docker's images end with `USER 1997`; prometheus-community's
+  // exporters with `USER nobody` (postgres_exporter's Dockerfile); nginx/nginx-prometheus-exporter with
+  // `USER 1001:1001`; Red Hat's (sclorg) PostgreSQL images with `USER 26`.
+  { match: /^\/zabbix\/zabbix-/, user: '1997' },
+  { match: /^(?:quay\.io)?\/prometheuscommunity\//, user: 'nobody' },
+  { match: /^\/nginx\/nginx-prometheus-exporter$/, user: '1001' },
+  { match: /^(?:registry\.redhat\.io\/rhel\d+|quay\.io\/sclorg)\/postgresql-\d+(?:-c\d+s)?$/, user: '26' },
   // mamba-org/micromamba-docker: `USER $MAMBA_USER` (mambauser, uid 57439) after setting up /opt/conda for it (review 24, probe df-02).
   { match: /^\/mambaorg\/micromamba$/, user: 'mambauser' },
   // coder/coder scripts/Dockerfile (ghcr.io/coder/coder): `USER 1000:1000`.
