@@ -328,3 +328,20 @@ describe('DF003 advice (review 6, probe df-07)', () => {
     assert.doesNotMatch(message('FROM postgres:17\nCOPY init.sql /docker-entrypoint-initdb.d/\n')!, /apt-get/);
   });
 });
+
+describe('DC030 in a Swarm stack (review 24, probe dc-04)', () => {
+  const messages = (ports: string) => {
+    const text = `services:\n  grafana:\n    image: grafana/grafana:12.0.0\n    ports:\n${ports}`;
+    return analyze(allRules, 'compose', '/m/docker-stack.yml', text, viewOf(new Map([['/m/docker-stack.yml', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DC030').map((f) => f.message);
+  };
+  it('says a port published in host mode listens on the nodes that run the tasks, not through the routing mesh', () => {
+    const [host] = messages('      - target: 3000\n        published: 3000\n        mode: host\n');
+    assert.match(host, /published in host mode by a Swarm stack, where docker stack deploy ignores any host IP: it listens on every interface of each node that runs a task of the service;/);
+    assert.ok(!host.includes('routing mesh'), host);
+  });
+  it('says the routing mesh publishes an ingress port on every node', () => {
+    for (const ports of ['      - "3000:3000"\n', '      - target: 3000\n        published: 3000\n        mode: ingress\n']) {
+      assert.match(messages(ports)[0], /the routing mesh listens on every interface of every node;/);
+    }
+  });
+});

@@ -13,6 +13,8 @@ interface Data {
   port: PortMapping;
   /** The file is a Swarm stack: the host IP is ignored there. */
   stack?: boolean;
+  /** In a stack, published with `mode: host`: on the node that runs the task, not through the routing mesh. */
+  hostMode?: boolean;
 }
 
 export default defineRule<'compose', Data>({
@@ -22,7 +24,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for a service on the host\'s network (`network_mode: host`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported, with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node.',
+    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for a service on the host\'s network (`network_mode: host`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported, with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node (a port published with `mode: host` bypasses the mesh and listens on every interface of each node that runs a task: the message says so).',
     why: 'Docker publishes a port by writing its own iptables/nftables rules, ahead of host firewalls such as ufw and firewalld, so a port without a host IP is reachable from every network the machine is on — including the internet on a cloud VM — whatever the firewall says. SECURITY-GUIDELINES.md §3 Network Security: "Custom Bridge Network – Services isolated from external networks" and "No Port Exposure in Production – Use reverse proxy for external access". Bind ports that only you need (admin UIs, debuggers, databases) to 127.0.0.1.',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "8080:80"\n      - target: 443\n        published: 8443',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "127.0.0.1:8080:80"\n      - target: 443\n        published: 8443\n        host_ip: 127.0.0.1',
@@ -57,12 +59,14 @@ export default defineRule<'compose', Data>({
         const hostIpPair = m.pairs.host_ip;
         const range = m.editable && m.syntax === 'long' && hostIpPair && isMap(m.node) ? ctx.rangeOfPair(hostIpPair) : m.reportRange;
         if (!first(m, range)) continue;
-        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m, ...(isStack() ? { stack: true } : {}) } });
+        out.push({ range, data: { service: service.name, mapping: describeMapping(m), wildcard: m.hostIpState === 'written', port: m, ...(isStack() ? { stack: true, ...(m.mode?.value?.trim() === 'host' ? { hostMode: true } : {}) } : {}) } });
       }
     }
     return out;
   },
   message(d) {
+    // `mode: host` bypasses the routing mesh: the port is opened on the node that runs each task (review 24, probe dc-04).
+    if (d.stack && d.hostMode) return `Port '${d.mapping}' of service '${d.service}' is published in host mode by a Swarm stack, where docker stack deploy ignores any host IP: it listens on every interface of each node that runs a task of the service; publish only what must be public, and reach the rest over an overlay network.`;
     if (d.stack) return `Port '${d.mapping}' of service '${d.service}' is published by a Swarm stack, where docker stack deploy ignores any host IP and the routing mesh listens on every interface of every node; publish only what must be public, and reach the rest over an overlay network.`;
     const how = d.wildcard ? 'binds it to every host interface' : 'has no host IP, so it listens on every host interface';
     return `Port '${d.mapping}' of service '${d.service}' ${how}; Docker's rules bypass host firewalls. Bind it to 127.0.0.1 unless other machines must reach it.`;

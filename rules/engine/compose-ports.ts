@@ -58,6 +58,8 @@ export interface PortMapping {
   published: PortPart | null;
   target: PortPart | null;
   protocol: PortPart | null;
+  /** Long syntax: `mode:` (`host` publishes on the node that runs the task, `ingress` through Swarm's routing mesh). */
+  mode?: PortPart | null;
   /** Long syntax: the pairs as written, for edits. */
   pairs: Partial<Record<'host_ip' | 'published' | 'target' | 'protocol' | 'mode', Pair>>;
 }
@@ -209,8 +211,8 @@ function computePortsOf(ctx: ComposeContext, service: Service): ServicePorts | u
       const published = get('published');
       const target = get('target');
       const protocol = get('protocol');
-      get('mode');
-      mappings.push(Object.assign(base, { pairs, syntax: 'long' as const, editable, unknown: false, hostIpState: hostIp ? ('written' as const) : ('absent' as const), hostIp, published, target, protocol }));
+      const mode = get('mode');
+      mappings.push(Object.assign(base, { pairs, syntax: 'long' as const, editable, unknown: false, hostIpState: hostIp ? ('written' as const) : ('absent' as const), hostIp, published, target, protocol, mode }));
     }
   }
   return { entry, seq, mappings };
