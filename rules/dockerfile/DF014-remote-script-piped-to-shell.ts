@@ -121,6 +121,31 @@ function downloader(cmd: SimpleCommand | undefined): string | undefined {
 }
 
 
+/**
+ * For a command inside a subshell or a brace group whose output is piped (`( curl … || echo 'return 1' )
+ * | sh -s`, the installer line of mlocati/docker-php-extension-installer's README; `{ curl …; } | sh`):
+ * the index of the command the group is piped into. The shell reader ends the last command of a
+ * subshell with `)` and gives the command after the pipe `|` as its `prev`; a brace group's words are
+ * `{` and `}` (review 24, probe df-03).
+ */
+function groupPipeTarget(cmds: readonly SimpleCommand[], i: number): number | undefined {
+  let parens = 0;
+  let braces = 0;
+  for (let k = i; k < cmds.length; k++) {
+    const c = cmds[k];
+    if (k > i && c.prev === '(') parens++;
+    const first = c.words[0]?.raw;
+    // The command's own `{` opens the group it is in (`{ curl …; } | sh`), not one nested in it.
+    if (first === '{' && k > i) braces++;
+    if (first === '}' && c.words.length === 1) {
+      if (--braces < 0) return c.next === '|' && k + 1 < cmds.length ? k + 1 : undefined;
+      continue;
+    }
+    if (c.next === ')' && --parens < 0) return cmds[k + 1]?.prev === '|' ? k + 1 : undefined;
+  }
+  return undefined;
+}
+
 /** The file name curl -O / plain wget give a download: the URL's last path segment (null when it has none). */
 function remoteName(args: string[]): string | null {
   const urls = args.filter((a) => /^(?:https?|ftp):\/\//i.test(a));
@@ -337,7 +362,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
@@ -384,10 +409,11 @@ export default defineRule<'dockerfile', Data>({
         const cmds = script.commands;
         savedThenRun(cmds, report);
         cmds.forEach((cmd, i) => {
-          // curl … | sh
-          const dl = cmd.next === '|' ? downloader(cmd) : undefined;
-          if (dl) {
-            for (const j of pipelineOf(cmds, i).filter((k) => k > i)) {
+          // curl … | sh; ( curl … || echo 'return 1' ) | sh and { curl …; } | sh (the group's output is piped)
+          const dl = downloader(cmd);
+          const target = dl === undefined ? undefined : cmd.next === '|' ? i + 1 : groupPipeTarget(cmds, i);
+          if (dl && target !== undefined) {
+            for (const j of pipelineOf(cmds, target).filter((k) => k >= target)) {
               const inv = invocation(cmds[j]);
               const name = inv && interpreterName(inv);
               if (inv && name && programSource(inv, name).kind === 'stdin') {
