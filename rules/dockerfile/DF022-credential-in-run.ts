@@ -3,6 +3,8 @@ import { curlShortOption, invocation, isLiteral, pipelineOf, type Invocation } f
 import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue } from '../engine/secrets';
 import { knownTokenIn } from '../engine/secret-tokens';
 import type { SimpleCommand, Word } from '../engine/shell';
+import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
+import { stageChain } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 
 interface Data {
@@ -12,6 +14,8 @@ interface Data {
   program: string;
   /** The credential as written (the word that holds it, or the words piped into chpasswd or a login); never in a message. */
   written: string[];
+  /** Set when the credential is not written out but a login stores it in the image (the file it is stored in). */
+  stored?: string;
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
@@ -142,6 +146,36 @@ function programChecks(inv: Invocation, push: (w: Word, what: string) => void): 
   }
 }
 
+/** docker's global options that take a value (`docker -H host login`), to find its subcommand. */
+const DOCKER_GLOBAL_VALUE = new Set(['-c', '--context', '-H', '--host', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+
+/**
+ * Whether a `docker login` command stores its credential in the image: run in a stage of the final image
+ * (or an ONBUILD trigger), with Docker's default configuration folder (no `--config`, no DOCKER_CONFIG
+ * anywhere in the Dockerfile), and not followed in the same script by `docker logout` or the removal of
+ * that folder or its `config.json`.
+ */
+function dockerLoginStoresInLayer(ctx: DockerfileContext, run: RunInstruction, cmds: readonly SimpleCommand[], i: number, inv: Invocation): boolean {
+  if (inv.name !== 'docker') return false;
+  let k = 0;
+  for (; k < inv.args.length && inv.args[k].value.startsWith('-'); k++) {
+    const v = inv.args[k].value;
+    if (v === '--config' || v.startsWith('--config=')) return false;
+    if (DOCKER_GLOBAL_VALUE.has(v)) k++;
+  }
+  if (inv.args[k]?.value !== 'login') return false;
+  const final = ctx.finalStage;
+  if (!run.onbuild && (!run.stage || !final || !stageChain(final).includes(run.stage))) return false;
+  if (ctx.text.includes('DOCKER_CONFIG')) return false;
+  for (let j = i + 1; j < cmds.length; j++) {
+    const later = invocation(cmds[j]);
+    if (!later) continue;
+    if (later.name === 'docker' && later.args.some((w) => w.value === 'logout')) return false;
+    if (later.name === 'rm' && later.args.some((w) => /(?:^|\/)\.docker(?:\/(?:config\.json)?)?$/.test(w.value))) return false;
+  }
+  return true;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF022',
   name: 'credential-in-run',
@@ -149,7 +183,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -190,6 +224,7 @@ export default defineRule<'dockerfile', Data>({
         cmds.forEach((cmd: SimpleCommand, i) => {
           const inv = invocation(cmd);
           const program = inv?.name ?? '';
+          const found = out.length;
           // `secret`: the credential inside the word when the word holds more (a header's name), for the dry run to mask only it.
           // A word is reported once, by the first reading that finds a credential in it.
           let reported: Set<Word> | undefined;
@@ -240,6 +275,12 @@ export default defineRule<'dockerfile', Data>({
               }
             }
           }
+          // `docker login` stores what it is given in ~/.docker/config.json (base64, when no credential helper
+          // is configured), from a build secret too: it is then in the layer (review 24, probe df-05). Not when
+          // its credential was reported above as written out, nor outside the final image.
+          if (out.length === found && dockerLoginStoresInLayer(ctx, run, cmds, i, inv)) {
+            out.push({ range: ctx.rangeOfOffsets(cmd.start, cmd.end), data: { what: "docker login's credential", program: 'docker', written: [], stored: '~/.docker/config.json' } });
+          }
         });
       }
     }
@@ -249,6 +290,7 @@ export default defineRule<'dockerfile', Data>({
     return d.written;
   },
   message(d) {
+    if (d.stored) return `This RUN stores ${d.what} in ${d.stored} (base64-encoded, not encrypted) in the image layer, even when it comes from a build secret; log out (docker logout) or remove the file in the same RUN, or point DOCKER_CONFIG at a folder the RUN deletes.`;
     return `This RUN writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image history; rotate it and pass it as a build secret (RUN --mount=type=secret) instead.`;
   },
 });
