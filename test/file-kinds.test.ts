@@ -14,11 +14,11 @@ describe('file kinds by name', () => {
     for (const name of ['composer.yaml', 'docker-compose.md', 'decompose.yml', 'compose.json', 'compose.yaml.bak']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);
   });
 
-  it('recognizes Swarm stack files (docker-stack.yml, <name>-stack.yml), not Haskell\'s stack.yaml (review 24, probe dc-06)', () => {
-    for (const name of ['docker-stack.yml', 'docker-stack.yaml', 'docker-stack.prod.yml', 'traefik-stack.yml', 'loki-stack-split.yml', 'app.stack.yaml', 'my_stack.yml']) {
+  it('recognizes Swarm stack files named docker-stack*.yml, not <name>-stack.yaml (Helm, CloudFormation) nor Haskell\'s stack.yaml (reviews 24-25)', () => {
+    for (const name of ['docker-stack.yml', 'docker-stack.yaml', 'docker-stack.prod.yml', 'app.docker-stack.yaml', 'repo__docker-stack.yml']) {
       assert.equal(fileKindOf(`/w/${name}`), 'compose', name);
     }
-    for (const name of ['stack.yaml', 'stack.yml', 'stackoverflow.yml', 'haystack.yml', 'docker-stack.md', 'stack.yaml.lock']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);
+    for (const name of ['stack.yaml', 'stack.yml', 'traefik-stack.yml', 'redis-stack.yaml', 'loki-stack-split.yml', 'tech-stack.yml', 'stackoverflow.yml', 'docker-stack.md', 'docker-stacks.yml']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);
   });
 
   it('recognizes Dockerfiles and Containerfiles, not files named after them', () => {

@@ -345,3 +345,16 @@ describe('DC030 in a Swarm stack (review 24, probe dc-04)', () => {
     }
   });
 });
+
+describe('DC041 client copies (review 25, probes 14-16)', () => {
+  const reported = (text: string) => analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(new Map([['/m/compose.yaml', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DC041').map((f) => /(?:password|Password) (\S+) of service/.exec(f.message)?.[1]);
+  const db = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: app\n';
+  it('a copy named for a driver, a data source or a store, or a bare PASSWORD, is the store\'s finding only', () => {
+    const clients = '  sonarqube:\n    image: sonarqube:25.1.0.102122-community\n    environment:\n      SONAR_JDBC_USERNAME: app\n      SONAR_JDBC_PASSWORD: app\n  api:\n    image: ghcr.io/acme/api:1.0\n    environment:\n      SPRING_DATASOURCE_USERNAME: app\n      SPRING_DATASOURCE_PASSWORD: app\n  odoo:\n    image: odoo:18.0\n    environment:\n      USER: app\n      PASSWORD: app\n  paperless:\n    image: ghcr.io/paperless-ngx/paperless-ngx:2.14\n    environment:\n      PAPERLESS_DBUSER: app\n      PAPERLESS_DBPASS: app\n';
+    assert.deepEqual(reported(db + clients), ['POSTGRES_PASSWORD']);
+  });
+  it('a broker\'s own password that shares the value is judged on its own', () => {
+    const mq = '  mq:\n    image: icr.io/ibm-messaging/mq:9.4.1.0-r1\n    environment:\n      MQ_ADMIN_USER: app\n      MQ_ADMIN_PASSWORD: app\n';
+    assert.deepEqual(reported(db + mq), ['POSTGRES_PASSWORD', 'MQ_ADMIN_PASSWORD']);
+  });
+});

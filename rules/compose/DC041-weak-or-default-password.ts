@@ -438,8 +438,14 @@ function ownSecretNoun(name: string): 'password' | 'secret' {
   return /(?:PASSWORD|PASSWD|PASS|PWD)$/i.test(name) ? 'password' : 'secret';
 }
 
-/** A variable named for the data store a client connects to (its copy of the store's password). */
-const STORE_CLIENT_NAME = /(?:^|_)(?:DB|DATABASE|SQL|PG|POSTGRES?(?:QL)?|MYSQL|MARIADB|MONGO(?:DB)?|REDIS|VALKEY|KEYDB|RABBITMQ|AMQP|MQ|CACHE)(?:_|$)/i;
+/**
+ * A variable named for the data store a client connects to (its copy of the store's password): a store,
+ * a driver or a data source in the name (`DB_PASS`, `PAPERLESS_DBPASS`, `SONAR_JDBC_PASSWORD`,
+ * `SPRING_DATASOURCE_PASSWORD`, `PGPASSWORD`, `PDNS_gmysql_password`, phpMyAdmin's `PMA_PASSWORD`), or a
+ * bare `PASSWORD` (Odoo's image passes it to the database). Not IBM MQ's `MQ_ADMIN_PASSWORD`, the broker's own
+ * (review 25, probes 15-16).
+ */
+const STORE_CLIENT_NAME = /(?:^|_)(?:DB|DBPASS(?:WORD)?|DATABASE|DATASOURCE|JDBC|SQL|PG|PGPASS(?:WORD)?|POSTGRES?(?:QL)?|G?MYSQL|GPGSQL|MARIADB|MONGO(?:DB)?|REDIS|VALKEY|KEYDB|RABBITMQ|AMQP|CACHE|PMA)(?:_|$)|^(?:PASSWORD|PASS|PASSWD)$/i;
 
 export default defineRule<'compose', Data>({
   code: 'DC041',

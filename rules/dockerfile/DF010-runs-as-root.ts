@@ -91,7 +91,9 @@ function isWindowsStage(ctx: DockerfileContext, stage: Stage): boolean {
   if (buildsWindows(stage)) return true;
   // The backtick escape is the Windows form (a backslash is the path separator there): with it, a
   // drive path in the stage (`C:\`) says Windows, also on the multi-OS PowerShell image (review 24, probe df-06).
-  const windowsEscape = ctx.escapeChar === '`';
+  // Not over a base that names a Linux distribution (`powershell:lts-7.4-ubuntu-22.04`; review 25, probe 21).
+  const base = rootBase(stage);
+  const windowsEscape = ctx.escapeChar === '`' && !(base.kind === 'image' && LINUX_IMAGE.test(base.ref.text));
   for (const s of stageChain(stage)) {
     for (const ins of s.instructions) {
       const program = shellProgram(ins);
@@ -101,6 +103,9 @@ function isWindowsStage(ctx: DockerfileContext, stage: Stage): boolean {
   }
   return false;
 }
+
+/** An image reference that names a Linux distribution in its name or tag. */
+const LINUX_IMAGE = /(?:^|[/:.-])(?:ubuntu|debian|alpine|bookworm|bullseye|buster|trixie|jammy|noble|focal|mariner|azurelinux|centos|rhel|ubi\d*|fedora|amazonlinux|rockylinux|almalinux|opensuse|linux)(?=$|[/:.\d-])/i;
 
 /** A Windows drive path (`C:\`, `c:\app`), as written in an instruction. */
 const WINDOWS_DRIVE_PATH = /(?:^|[\s"'=(])[A-Za-z]:\\/;

@@ -117,8 +117,13 @@ function downloader(cmd: SimpleCommand | undefined): string | undefined {
   if (!inv) return undefined;
   if (inv.name === 'php') return PHP_PRINTS_DOWNLOAD.test(phpCode(inv) ?? '') ? 'php' : undefined;
   if (inv.name !== 'curl' && inv.name !== 'wget') return undefined;
+  // Its standard output sent elsewhere (`> /tmp/d.json`, `>&2`, `&>> log`) reaches no pipe (review 25, probe 08).
+  if (cmd.words.some((w) => STDOUT_REDIRECT.test(w.raw))) return undefined;
   return toStdout(inv) ? inv.name : undefined;
 }
+
+/** A redirection of standard output (not `2>…`, not `>&1`). */
+const STDOUT_REDIRECT = /^(?:1?>>?|&>>?)(?!&1$)/;
 
 
 /**

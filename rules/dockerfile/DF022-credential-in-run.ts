@@ -151,29 +151,80 @@ const DOCKER_GLOBAL_VALUE = new Set(['-c', '--context', '-H', '--host', '-l', '-
 
 /**
  * Whether a `docker login` command stores its credential in the image: run in a stage of the final image
- * (or an ONBUILD trigger), with Docker's default configuration folder (no `--config`, no DOCKER_CONFIG
- * anywhere in the Dockerfile), and not followed in the same script by `docker logout` or the removal of
- * that folder or its `config.json`.
+ * (or an ONBUILD trigger), into a configuration folder (`~/.docker`, or the one `--config` or DOCKER_CONFIG
+ * names) that the RUN does not mount as a cache or tmpfs, that the same script does not remove
+ * afterwards (nor `docker logout`), and with no credential store configured in the Dockerfile
+ * (`credsStore`/`credHelpers`: the credential then goes to the helper; review 25, probes 11-12).
  */
 function dockerLoginStoresInLayer(ctx: DockerfileContext, run: RunInstruction, cmds: readonly SimpleCommand[], i: number, inv: Invocation): boolean {
   if (inv.name !== 'docker') return false;
+  let folder: string | undefined;
   let k = 0;
   for (; k < inv.args.length && inv.args[k].value.startsWith('-'); k++) {
     const v = inv.args[k].value;
-    if (v === '--config' || v.startsWith('--config=')) return false;
-    if (DOCKER_GLOBAL_VALUE.has(v)) k++;
+    if (v === '--config') folder = inv.args[++k]?.value;
+    else if (v.startsWith('--config=')) folder = v.slice('--config='.length);
+    else if (DOCKER_GLOBAL_VALUE.has(v)) k++;
   }
   if (inv.args[k]?.value !== 'login') return false;
   const final = ctx.finalStage;
   if (!run.onbuild && (!run.stage || !final || !stageChain(final).includes(run.stage))) return false;
-  if (ctx.text.includes('DOCKER_CONFIG')) return false;
+  if (/\b(?:credsStore|credHelpers)\b/.test(ctx.text)) return false;
+  folder ??= dockerConfigVariable(run, cmds, i, inv) ?? '~/.docker';
+  // A folder named through a variable is not followed.
+  if (folder.includes('$') && !HOME_DOCKER.test(folder)) return false;
+  const same = (p: string) => sameFolder(p, folder!);
+  if (mountedAside(run, same)) return false;
   for (let j = i + 1; j < cmds.length; j++) {
     const later = invocation(cmds[j]);
     if (!later) continue;
     if (later.name === 'docker' && later.args.some((w) => w.value === 'logout')) return false;
-    if (later.name === 'rm' && later.args.some((w) => /(?:^|\/)\.docker(?:\/(?:config\.json)?)?$/.test(w.value))) return false;
+    if (later.name === 'rm' && later.args.some((w) => same(w.value.replace(/\/(?:\*|config\.json)$/, '')))) return false;
   }
   return true;
+}
+
+/** `~/.docker` as a shell writes it for root or the user (`~/.docker`, `$HOME/.docker`, `${HOME}/.docker`, `/root/.docker`). */
+const HOME_DOCKER = /^(?:~|\$HOME|\$\{HOME\}|\/root)\/\.docker\/?$/;
+
+function sameFolder(a: string, b: string): boolean {
+  const norm = (p: string) => (HOME_DOCKER.test(p) ? '~/.docker' : p.replace(/\/+$/, ''));
+  return norm(a) === norm(b);
+}
+
+/** The folder DOCKER_CONFIG names for a command: set on it, exported earlier in its script, or by an ENV of its stage. */
+function dockerConfigVariable(run: RunInstruction, cmds: readonly SimpleCommand[], i: number, inv: Invocation): string | undefined {
+  const assigned = (words: readonly Word[]) => words.map((w) => /^DOCKER_CONFIG=(.*)$/.exec(w.value)?.[1]).filter((v): v is string => v !== undefined).pop();
+  const own = assigned(inv.assignments);
+  if (own !== undefined) return own;
+  for (let j = i - 1; j >= 0; j--) {
+    const found = assigned(cmds[j].words);
+    if (found !== undefined) return found;
+  }
+  if (!run.stage) return undefined;
+  let value: string | undefined;
+  for (const s of stageChain(run.stage).reverse()) {
+    for (const ins of s.instructions) {
+      if (ins === run.instruction) return value;
+      if (ins.getKeyword() !== 'ENV') continue;
+      for (const p of (ins as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
+        if (p.getName() === 'DOCKER_CONFIG') value = p.getValue() ?? undefined;
+      }
+    }
+  }
+  return value;
+}
+
+/** Whether the RUN mounts a cache or tmpfs at the folder (`--mount=type=tmpfs,target=/root/.docker`): nothing written there stays. */
+function mountedAside(run: RunInstruction, same: (p: string) => boolean): boolean {
+  const flags = (run.instruction as unknown as { getFlags?(): { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
+  for (const f of flags) {
+    if (f.getName() !== 'mount') continue;
+    const opts = new Map((f.getValue() ?? '').split(',').map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()] as [string, string]));
+    const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination');
+    if ((opts.get('type') === 'cache' || opts.get('type') === 'tmpfs') && target !== undefined && same(target)) return true;
+  }
+  return false;
 }
 
 export default defineRule<'dockerfile', Data>({

@@ -32,11 +32,13 @@ const DOCKERFILE_NAME = /(?:^|[._-])(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|
 const NOT_A_DOCKERFILE = /\.(?:md|markdown|txt|rst|json|ya?ml|toml|sh|bash|ps1|py|js|ts|go|j2|jinja2?|tmpl|tpl|template|erb|orig|bak|swp|tmp|dockerignore|lock|patch|diff|html?)$/i;
 const COMPOSE_NAME = /(?:^|[._-])(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$/i;
 /**
- * Swarm stack files, which `docker stack deploy --compose-file` reads: `docker-stack.yml` (the name of
- * Docker's own examples), `<name>-stack.yml`, `<name>.stack.yaml`, `loki-stack-split.yml`. Not a bare
- * `stack.yaml`, the configuration of Haskell's Stack (review 24, probe dc-06: a walk skipped them).
+ * Swarm stack files, which `docker stack deploy --compose-file` reads, under the name of Docker's own
+ * examples: `docker-stack.yml`, `docker-stack.prod.yml`, `<x>.docker-stack.yaml` (review 24, probe dc-06:
+ * a walk skipped them). Not `<name>-stack.yaml`, a common name of Helm templates, CloudFormation templates and
+ * Kubernetes manifests (review 25, probes 19 and 02), nor Haskell's `stack.yaml`; a walk names such a file
+ * in its notice when it looks like a compose file.
  */
-const STACK_NAME = /(?:^docker-stack|[._-](?:docker-)?stack)(?:[._-][^/]*)?\.ya?ml$/i;
+const STACK_NAME = /(?:^|[._-])docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
 
 /** Recognizes the files the extension and the CLI analyze, by name (the client's file patterns). */
 export function fileKindOf(filePath: string): FileKind | undefined {
