@@ -146,7 +146,10 @@ function groupPipeTarget(cmds: readonly SimpleCommand[], i: number): number | un
       if (--braces < 0) return c.next === '|' && k + 1 < cmds.length ? k + 1 : undefined;
       continue;
     }
-    if (c.next === ')' && --parens < 0) return cmds[k + 1]?.prev === '|' ? k + 1 : undefined;
+    // A `)` on a line of its own (`( curl …` + newline + `) | sh`): the reader ends the command at the newline
+    // (or `;`) and keeps no `)`, but a command after a pipe that follows a newline can only follow one (review 25, probe 10).
+    const closes = c.next === ')' || ((c.next === '\n' || c.next === ';') && cmds[k + 1]?.prev === '|');
+    if (closes && --parens < 0) return cmds[k + 1]?.prev === '|' ? k + 1 : undefined;
   }
   return undefined;
 }
