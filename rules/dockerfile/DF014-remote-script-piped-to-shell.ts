@@ -139,17 +139,25 @@ function groupPipeTarget(cmds: readonly SimpleCommand[], i: number): number | un
   for (let k = i; k < cmds.length; k++) {
     const c = cmds[k];
     if (k > i && c.prev === '(') parens++;
-    const first = c.words[0]?.raw;
-    // The command's own `{` opens the group it is in (`{ curl …; } | sh`), not one nested in it.
-    if (first === '{' && k > i) braces++;
-    if (first === '}' && c.words.length === 1) {
-      if (--braces < 0) return c.next === '|' && k + 1 < cmds.length ? k + 1 : undefined;
-      continue;
+    // Leading `{` words open groups; the command's own first one opens the group it is in (`{ curl …; } | sh`).
+    let opens = 0;
+    while (opens < c.words.length && c.words[opens].raw === '{') opens++;
+    braces += k === i ? Math.max(0, opens - 1) : opens;
+    let target: number | undefined | null = null;
+    if (c.words[0]?.raw === '}' && c.words.length === 1) {
+      if (--braces < 0) target = c.next === '|' && k + 1 < cmds.length ? k + 1 : undefined;
+    } else {
+      // A `)` on a line of its own (`( curl …` + newline + `) | sh`): the reader ends the command at the newline
+      // (or `;`) and keeps no `)`, but a command after a pipe that follows a newline can only follow one (review 25, probe 10).
+      const closes = c.next === ')' || ((c.next === '\n' || c.next === ';') && cmds[k + 1]?.prev === '|');
+      if (closes && --parens < 0) target = cmds[k + 1]?.prev === '|' ? k + 1 : undefined;
     }
-    // A `)` on a line of its own (`( curl …` + newline + `) | sh`): the reader ends the command at the newline
-    // (or `;`) and keeps no `)`, but a command after a pipe that follows a newline can only follow one (review 25, probe 10).
-    const closes = c.next === ')' || ((c.next === '\n' || c.next === ';') && cmds[k + 1]?.prev === '|');
-    if (closes && --parens < 0) return cmds[k + 1]?.prev === '|' ? k + 1 : undefined;
+    if (target === null) continue;
+    if (target !== undefined) return target;
+    // The group that holds the download closed without a pipe: its output is the output of the group around
+    // it, if any (`{ { curl …; }; echo 'exit 0'; } | sh`; review 25, probe 06-07, D7). Read on at that level.
+    parens = 0;
+    braces = 0;
   }
   return undefined;
 }
