@@ -63,6 +63,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/zabbix\/zabbix-/, user: '1997' },
   { match: /^(?:quay\.io)?\/prometheuscommunity\//, user: 'nobody' },
   { match: /^\/nginx\/nginx-prometheus-exporter$/, user: '1001' },
+  // FlareSolverr's Dockerfile: `USER flaresolverr` (also under its older ngosang/ name).
+  { match: /^(?:ghcr\.io)?\/flaresolverr\/flaresolverr$|^\/ngosang\/flaresolverr$/, user: 'flaresolverr' },
   { match: /^(?:registry\.redhat\.io\/rhel\d+|quay\.io\/sclorg)\/postgresql-\d+(?:-c\d+s)?$/, user: '26' },
   // mamba-org/micromamba-docker: `USER $MAMBA_USER` (mambauser, uid 57439) after setting up /opt/conda for it (review 24, probe df-02).
   { match: /^\/mambaorg\/micromamba$/, user: 'mambauser' },
