@@ -254,6 +254,14 @@ describe('DC050: scram-sha-256 is not safe while the file runs PostgreSQL 9 tool
     const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(set), DEFAULT_CONFIG);
     assert.equal(fixFinding(allRules, analysis.context, analysis.findings.find((x) => x.code === 'DC050')!)?.safe, false);
   });
+  it('nor while another service connects to it: its driver may predate SCRAM (review 24, probe dc-03)', () => {
+    // A 2018 postgres_exporter (Go's lib/pq before 1.1) connecting by its DATA_SOURCE_NAME.
+    assert.equal(flag(`${db}  exporter:\n    image: wrouesnel/postgres_exporter:v0.4.7\n    environment:\n      DATA_SOURCE_NAME: postgresql://postgres:\${DB_PASSWORD}@db:5432/postgres?sslmode=disable\nvolumes:\n  pgdata:\n`), false);
+    assert.equal(flag(`${db}  app:\n    image: ghcr.io/acme/app:1.0\n    environment:\n      DB_HOST: db\nvolumes:\n  pgdata:\n`), false);
+    assert.equal(flag(`${db}  app:\n    image: ghcr.io/acme/app:1.0\n    depends_on:\n      - db\nvolumes:\n  pgdata:\n`), false);
+    // PostgreSQL's own tools from 10 on answer SCRAM.
+    assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    environment:\n      PGHOST: db\nvolumes:\n  pgdata:\n`), true);
+  });
   it('with no such client the fix stays safe', () => {
     assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), true);
   });

@@ -88,6 +88,28 @@ function hasPreScramPostgresClient(ctx: ComposeContext, server: Service): boolea
   });
 }
 
+/**
+ * Whether another service of the file connects to the server: it names the server's service as a host in
+ * an `environment:` value (`DB_HOST: db`, `postgresql://…@db:5432/…`) or depends on it. Its driver may
+ * predate SCRAM (Go's lib/pq before 1.1, JDBC before 42.2, node-postgres before 8: a 2018 postgres_exporter,
+ * review 24 probe dc-03), and the versions of an application's drivers cannot be read from the compose file.
+ */
+function hasNetworkClient(ctx: ComposeContext, server: Service): boolean {
+  const name = server.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const host = new RegExp(`(?:^|[@/=,;\\s(])${name}(?::\\d+)?(?=$|[/?,;\\s)])`);
+  return ctx.services.some((s) => {
+    if (s === server) return false;
+    // PostgreSQL's own tools from 10 on answer SCRAM (a pg_dump job on postgres:16).
+    const ref = imageOf(ctx, s);
+    const major = ref && dataStoreOfImage(ref)?.kind === 'postgres' ? /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '') : null;
+    if (major && Number(major[1]) >= 10) return false;
+    if (ctx.environment(s).some((e) => e.value !== null && host.test(e.value))) return true;
+    const dep = ctx.serviceGet(s, 'depends_on')?.value;
+    const names = dep && isMap(dep) ? dep.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : dep && isSeq(dep) ? dep.items.map((n) => (isScalar(n) ? String(n.value) : '')) : [];
+    return names.includes(server.name);
+  });
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC050',
   name: 'postgres-auth-not-scram',
@@ -107,7 +129,7 @@ export default defineRule<'compose', Data>({
     good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256',
     fix:
       '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth-host=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth-host=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
-      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10, as its `image:` or as the base of the Dockerfile it builds (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"). ' +
+      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10, as its `image:` or as the base of the Dockerfile it builds (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"), nor when another service of the file connects to it (names its service as a host in an `environment:` value, `DB_HOST: db`, `postgresql://…@db:5432/…`, or depends on it): its driver may predate SCRAM (Go\'s lib/pq before 1.1, JDBC before 42.2, node-postgres before 8, as in a 2018 postgres_exporter), which the compose file does not tell. ' +
       'Not reported for an image released before February 2020 (`postgres:10.5`) that is given no password: its entrypoint trusts every connection then, so no password is checked at all (DC041 reports the missing password). Not offered for `trust` (clients would need a password first), for `password_encryption` in the command, for values in an env_file, anchor, alias or `<<` merge, or values built from `${…}`.',
     guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
@@ -222,8 +244,9 @@ export default defineRule<'compose', Data>({
     }
     if (edits.length === 0) return undefined;
     const initdbChange = data.problems.includes('md5-default') || data.problems.includes('initdb-auth') || hostSwitchNeedsInitdb;
-    // Another service of the file runs PostgreSQL 9.x tools (a pg_dump job on postgres:9.6): libpq before 10 cannot do SCRAM (review 10, probe dc-08).
-    const safe = !(initdbChange && (data.psqlHealthcheck || hasPreScramPostgresClient(ctx, data.service)));
+    // Another service of the file runs PostgreSQL 9.x tools (a pg_dump job on postgres:9.6): libpq before 10 cannot do SCRAM (review 10, probe dc-08);
+    // or connects to it with a driver of unknown age (review 24, probe dc-03).
+    const safe = !(initdbChange && (data.psqlHealthcheck || hasPreScramPostgresClient(ctx, data.service) || hasNetworkClient(ctx, data.service)));
     return { title: 'Use scram-sha-256 authentication', safe, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });
