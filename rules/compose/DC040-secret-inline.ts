@@ -16,7 +16,7 @@ import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
 import { commandValue } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
-import { curlShortOption, invocation } from '../engine/run-commands';
+import { curlShortOption, invocation, type Invocation } from '../engine/run-commands';
 import { knownTokenIn, tokenKind } from '../engine/secret-tokens';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
@@ -918,7 +918,7 @@ function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
  * Options (`--api S3v4`, `--path on`) may come anywhere; a word that is not literal is no finding.
  */
 function positionalCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
-  const inv = invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.length > 0 ? 0 : -1, next: null, prev: null, start: 0, end: 0 });
+  const inv = invocationOfWords(words);
   if (!inv || inv.name !== 'mc') return [];
   const args = words.slice(inv.index + 1);
   // Positional words, skipping `--flag value` pairs of the options that take one and `--flag=value`.
@@ -941,6 +941,11 @@ function positionalCredentials(words: readonly FlagWord[]): { word: FlagWord; na
 /** mc's options that take a value (mc alias set --api S3v4 --path auto; global --config-dir, --resolve…). */
 const MC_VALUE_OPTIONS = new Set(['--api', '--path', '--config-dir', '-C', '--resolve', '--custom-header', '-H', '--limit-upload', '--limit-download']);
 
+/** The program a run of words starts, through the wrappers that only start it (invocation, as RUN commands are read). */
+function invocationOfWords(words: readonly FlagWord[]): Invocation | null {
+  return invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.length > 0 ? 0 : -1, next: null, prev: null, start: 0, end: 0 });
+}
+
 /** curl's long options read for credentials: each takes an argument. */
 const CURL_LONG_READ = new Set(['user', 'proxy-user', 'header', 'proxy-header', 'oauth2-bearer', 'proxy', 'preproxy']);
 
@@ -955,7 +960,7 @@ const CURL_LONG_READ = new Set(['user', 'proxy-user', 'header', 'proxy-header', 
 function httpClientCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
   const out: { word: FlagWord; name: string; value: string }[] = [];
   // Through the wrappers that only start it (`exec`, `env VAR=…`, `timeout 5`, `nice`…: review 16, probe 02), as RUN commands are read.
-  const inv = invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.length > 0 ? 0 : -1, next: null, prev: null, start: 0, end: 0 });
+  const inv = invocationOfWords(words);
   if (!inv) return out;
   if (inv.name === 'wget' || inv.name === 'wget2') return wgetCredentials(words.slice(inv.index + 1));
   if (inv.name !== 'curl') return out;

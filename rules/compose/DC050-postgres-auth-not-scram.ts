@@ -81,11 +81,17 @@ function hasPreScramPostgresClient(ctx: ComposeContext, server: Service): boolea
     // Its image, and the base of the Dockerfile it builds, which is what runs when both are written
     // (a backup job `FROM postgres:9.6`: review 11 probe 13, review 12 probe 04).
     return [imageOf(ctx, s), builtBaseOf(ctx, s)].some((ref) => {
-      if (!ref || dataStoreOfImage(ref)?.kind !== 'postgres') return false;
-      const major = /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '');
-      return major !== null && Number(major[1]) < 10;
+      const major = postgresMajor(ref);
+      return major !== undefined && major < 10;
     });
   });
+}
+
+/** The major version of a PostgreSQL image (`postgres:9.6.24-alpine` → 9); undefined for other images or tags. */
+function postgresMajor(ref: ReturnType<typeof imageOf>): number | undefined {
+  if (!ref || dataStoreOfImage(ref)?.kind !== 'postgres') return undefined;
+  const m = /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -100,9 +106,7 @@ function hasNetworkClient(ctx: ComposeContext, server: Service): boolean {
   return ctx.services.some((s) => {
     if (s === server) return false;
     // PostgreSQL's own tools from 10 on answer SCRAM (a pg_dump job on postgres:16).
-    const ref = imageOf(ctx, s);
-    const major = ref && dataStoreOfImage(ref)?.kind === 'postgres' ? /^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '') : null;
-    if (major && Number(major[1]) >= 10) return false;
+    if ((postgresMajor(imageOf(ctx, s)) ?? 0) >= 10) return false;
     if (ctx.environment(s).some((e) => e.value !== null && host.test(e.value))) return true;
     const dep = ctx.serviceGet(s, 'depends_on')?.value;
     const names = dep && isMap(dep) ? dep.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : dep && isSeq(dep) ? dep.items.map((n) => (isScalar(n) ? String(n.value) : '')) : [];

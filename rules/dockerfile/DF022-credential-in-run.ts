@@ -4,7 +4,8 @@ import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOp
 import { knownTokenIn } from '../engine/secret-tokens';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import { stageChain } from '../engine/stage-scope';
+import { propertiesOf, stageChain } from '../engine/stage-scope';
+import { mountsCacheOver } from '../engine/packages';
 import type { Detection } from '../engine/types';
 
 interface Data {
@@ -174,7 +175,7 @@ function dockerLoginStoresInLayer(ctx: DockerfileContext, run: RunInstruction, c
   // A folder named through a variable is not followed.
   if (folder.includes('$') && !HOME_DOCKER.test(folder)) return false;
   const same = (p: string) => sameFolder(p, folder!);
-  if (mountedAside(run, same)) return false;
+  if (mountsCacheOver(run, same)) return false;
   for (let j = i + 1; j < cmds.length; j++) {
     const later = invocation(cmds[j]);
     if (!later) continue;
@@ -207,7 +208,7 @@ function dockerConfigVariable(run: RunInstruction, cmds: readonly SimpleCommand[
     for (const ins of s.instructions) {
       if (ins === run.instruction) return value;
       if (ins.getKeyword() !== 'ENV') continue;
-      for (const p of (ins as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
+      for (const p of propertiesOf(ins)) {
         if (p.getName() === 'DOCKER_CONFIG') value = p.getValue() ?? undefined;
       }
     }
@@ -215,17 +216,6 @@ function dockerConfigVariable(run: RunInstruction, cmds: readonly SimpleCommand[
   return value;
 }
 
-/** Whether the RUN mounts a cache or tmpfs at the folder (`--mount=type=tmpfs,target=/root/.docker`): nothing written there stays. */
-function mountedAside(run: RunInstruction, same: (p: string) => boolean): boolean {
-  const flags = (run.instruction as unknown as { getFlags?(): { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
-  for (const f of flags) {
-    if (f.getName() !== 'mount') continue;
-    const opts = new Map((f.getValue() ?? '').split(',').map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()] as [string, string]));
-    const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination');
-    if ((opts.get('type') === 'cache' || opts.get('type') === 'tmpfs') && target !== undefined && same(target)) return true;
-  }
-  return false;
-}
 
 export default defineRule<'dockerfile', Data>({
   code: 'DF022',

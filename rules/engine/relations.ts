@@ -353,7 +353,7 @@ function ownWrittenBuild(compose: ComposeContext, service: Service): WrittenBuil
   const contexts = compose.get(service.doc, build, 'additional_contexts')?.value;
   // Values as Compose reads them, interpolated (`docker-image://python:${PY_TAG:-3.7-slim}`: review 21, probe 06);
   // one that stays unknown is kept as written (not an image: not judged).
-  const value = (raw: string) => (raw.includes('$') ? (interpolateWithDotenv(compose, raw).value ?? raw) : raw);
+  const value = (raw: string) => interpolatedPath(compose, raw) ?? raw;
   if (isMap(contexts)) {
     for (const pair of contexts.items) if (isScalar(pair.key)) out.contexts.set(namedContextKey(String(pair.key.value)), value(scalarString(pair.value as Node) ?? ''));
   } else if (isSeq(contexts)) {
