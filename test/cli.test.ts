@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { applyTextEdits, type TextEdit } from '../rules';
 import { SHORT_RUN_HEAP_FLAGS, SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -106,6 +107,31 @@ describe('CLI', () => {
     assert.ok(!r.stdout.includes(SECRET));
   });
 
+
+  it('gives each JSON finding its fix: the changes that apply, null when none, withheld when the fix writes a secret', () => {
+    const dir = project({ ...FILES, 'api/Dockerfile': 'FROM node:24-alpine\nCMD ["node", "server.js"]\n' });
+    const r = run(['check', '--format', 'json', '.'], dir);
+    type Change = { kind: string; file: string; edits?: TextEdit[] };
+    const out = JSON.parse(r.stdout) as { code: string; file: string; fix: { title: string; safe: boolean; changes: Change[] | null; withheld?: boolean } | null }[];
+    // DF010 (no USER): an edit of the Dockerfile, by the path the report shows, that applies as it is.
+    const df010 = out.find((f) => f.code === 'DF010');
+    assert.ok(df010?.fix && df010.fix.changes);
+    assert.equal(df010.fix.title, 'Run as USER 1000');
+    assert.equal(typeof df010.fix.safe, 'boolean');
+    assert.equal(df010.fix.changes.length, 1);
+    assert.equal(df010.fix.changes[0].kind, 'edit');
+    assert.equal(df010.fix.changes[0].file, path.join('api', 'Dockerfile'));
+    const fixed = applyTextEdits(fs.readFileSync(path.join(dir, 'api/Dockerfile'), 'utf8'), df010.fix.changes[0].edits!);
+    assert.equal(fixed, 'FROM node:24-alpine\nUSER 1000\nCMD ["node", "server.js"]\n');
+    // DF044 (no HEALTHCHECK) for a program whose health it cannot know offers no fix.
+    const df044 = out.find((f) => f.code === 'DF044');
+    assert.ok(df044);
+    assert.equal(df044.fix, null);
+    // DC040 moves the password into .env: reported by title and safety, without its changes.
+    const dc040 = out.find((f) => f.code === 'DC040');
+    assert.deepEqual(dc040?.fix, { title: 'Move POSTGRES_PASSWORD to .env', safe: true, changes: null, withheld: true });
+    assert.ok(!r.stdout.includes(SECRET));
+  });
   it('writes SARIF 2.1.0 with rules, help and regions', () => {
     const dir = project(FILES);
     const r = run(['check', '--format', 'sarif'], dir);

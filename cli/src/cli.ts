@@ -40,7 +40,7 @@ import {
   type Severity,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
-import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type Write } from './format';
+import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { redactDiff } from './redact';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
@@ -247,7 +247,8 @@ export function run(argv: string[], io: Io = { write: (s) => process.stdout.writ
 
 function check(opts: Options, io: Io): number | Promise<number> {
   const fixing = opts.fix || opts.dryRun;
-  const wantFixes = opts.format === 'sarif';
+  // JSON and SARIF carry each finding's fix.
+  const wantFixes = opts.format === 'sarif' || opts.format === 'json';
   // Workers (opt-in: DG_WORKERS) load the bundle (about 60 ms) while this thread walks the folders and plans.
   const early = fixing ? [] : startWorkers(workerCount(), wantFixes);
   // Files changed by --fix are kept in memory until the end: later fixes see earlier ones.
@@ -637,10 +638,11 @@ function chooseSafeFixes(analysis: Analysis): Fix[] {
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
-function offeredFix(analysis: Analysis, f: Finding): Fix | undefined {
+function offeredFix(analysis: Analysis, f: Finding): OfferedFix | undefined {
   const fix = fixFinding(allRules, analysis.context, f);
-  // A fix that writes secrets (a .env with the value) is not shown: SARIF never carries a secret.
-  return fix && !fixIsSensitive(fix) ? fix : undefined;
+  if (!fix) return undefined;
+  // A fix that writes secrets (a .env with the value) is reported without its changes: no report carries a secret.
+  return fixIsSensitive(fix) ? { withheld: true, title: fix.title, safe: fix.safe } : { withheld: false, fix };
 }
 
 /** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */

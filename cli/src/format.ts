@@ -8,13 +8,19 @@ export interface FileResult {
   findings: Finding[];
   /** Findings silenced by ignore comments (SARIF lists them with the reason). */
   suppressed?: Suppressed[];
-  /** The fix offered for each finding, index for index (SARIF `fixes`). */
-  fixes?: (Fix | undefined)[];
+  /** The fix offered for each finding, index for index (JSON `fix`, SARIF `fixes`); withheld when it writes a secret. */
+  fixes?: (OfferedFix | undefined)[];
   /** Codes of rules that threw on this file. */
   failures?: string[];
   /** Set when the file was not analyzed. */
   skipped?: 'too-large' | 'binary';
 }
+
+/**
+ * A finding's fix as a report carries it: the fix itself, or, for a fix that writes a secret value
+ * (moves a password into `.env`), its title and safety only. Reports never carry a secret.
+ */
+export type OfferedFix = { withheld: false; fix: Fix } | { withheld: true; title: string; safe: boolean };
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 
@@ -57,13 +63,43 @@ function writeArrayItems(items: Iterable<unknown>, depth: number, write: Write):
   write(first ? '[]' : `\n${' '.repeat(2 * depth)}]`);
 }
 
-/** JSON: one object per finding. Only plain fields are written (never the rule's internal data). */
+/**
+ * JSON: one object per finding. Only plain fields are written (never the rule's internal data), and
+ * `fix`: null when the rule offers none for the finding, else its title, whether it is safe (what
+ * `--fix` applies) and its changes: edits with 0-based ranges, or a file it creates, by path as shown.
+ * A fix that writes a secret value has `changes: null` and `withheld: true`.
+ */
 export function writeJson(results: FileResult[], write: Write): void {
   function* items() {
-    for (const r of results) for (const f of r.findings) yield { code: f.code, name: f.name, severity: f.severity, message: f.message, file: r.display, range: f.range, docs: docsUrl(f.code) };
+    for (const r of results) {
+      for (let k = 0; k < r.findings.length; k++) {
+        const f = r.findings[k];
+        const item = { code: f.code, name: f.name, severity: f.severity, message: f.message, file: r.display, range: f.range, docs: docsUrl(f.code) };
+        yield r.fixes ? { ...item, fix: jsonFix(r.fixes[k], r) } : item;
+      }
+    }
   }
   writeArrayItems(items(), 0, write);
   write('\n');
+}
+
+function jsonFix(offered: OfferedFix | undefined, r: FileResult) {
+  if (!offered) return null;
+  if (offered.withheld) return { title: offered.title, safe: offered.safe, changes: null, withheld: true };
+  const { fix } = offered;
+  const shown = displayPathIn(r);
+  return {
+    title: fix.title,
+    safe: fix.safe,
+    changes: fix.changes.map((c) => (c.kind === 'create' ? { kind: 'create', file: shown(c.path), content: c.content } : { kind: 'edit', file: shown(c.path), edits: c.edits.map((e) => ({ range: e.range, newText: e.newText })) })),
+  };
+}
+
+/** Paths of files a fix of `r` changes, as the report shows `r` (relative to the same folder). */
+function displayPathIn(r: FileResult): (p: string) => string {
+  const baseDir = path.dirname(r.path);
+  const displayDir = path.dirname(r.display);
+  return (p) => path.join(displayDir, path.relative(baseDir, p));
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -115,9 +151,10 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
   function* sarifResults() {
     for (const r of results) {
       for (let k = 0; k < r.findings.length; k++) {
-        const fix = r.fixes?.[k];
+        // SARIF has no fix without changes: a withheld fix (it writes a secret) is left out.
+        const offered = r.fixes?.[k];
         const result = sarifResult(r.findings[k], r, ruleIndex);
-        yield fix ? { ...result, fixes: [sarifFix(fix, r)] } : result;
+        yield offered && !offered.withheld ? { ...result, fixes: [sarifFix(offered.fix, r)] } : result;
       }
       for (const s of r.suppressed ?? []) {
         yield { ...sarifResult(s.finding, r, ruleIndex), suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }] };
@@ -157,9 +194,8 @@ function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) 
  * and in its property bag whether it is safe (what `--fix` and fix-all apply) or a quick fix to review.
  */
 function sarifFix(fix: Fix, r: FileResult) {
-  const baseDir = path.dirname(r.path);
-  const displayDir = path.dirname(r.display);
-  const uriOf = (p: string) => encodeURI(path.join(displayDir, path.relative(baseDir, p)).split(path.sep).join('/'));
+  const shown = displayPathIn(r);
+  const uriOf = (p: string) => encodeURI(shown(p).split(path.sep).join('/'));
   return {
     description: { text: fix.title },
     artifactChanges: fix.changes.map((c) => ({
