@@ -45,6 +45,10 @@ describe('DF030: removing the apt lists is not safe when a later RUN may install
     assert.deepEqual(flagsOf('DF030', 'fires-later-apt-cache.dockerfile'), ['5:false', '15:true', '21:false']);
   });
 
+  it('a later RUN removes or purges packages by name, which needs the lists for a name not installed (review 26); autoremove does not', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-later-apt-remove.dockerfile'), ['6:false', '12:false', '18:true']);
+  });
+
   it('a later `FROM base-${TARGETARCH}` may build on the stage', () => {
     assert.deepEqual(safeOnly(flagsOf('DF030', 'fires-stage-named-by-arg.dockerfile')), ['false', 'false']);
   });
