@@ -42,6 +42,9 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   // dragonflydb/dragonfly tools/packaging/Dockerfile.ubuntu-prod: HEALTHCHECK CMD /usr/local/bin/healthcheck.sh.
   'docker.dragonflydb.io/dragonflydb/dragonfly',
   'dragonflydb/dragonfly',
+  // paperless-ngx/paperless-ngx Dockerfile: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ].
+  'ghcr.io/paperless-ngx/paperless-ngx',
+  'paperlessngx/paperless-ngx',
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

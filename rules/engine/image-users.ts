@@ -51,7 +51,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/dpage\/pgadmin4$/, user: 'pgadmin' },
   { match: /^\/mailhog\/mailhog$/, user: 'mailhog' },
   { match: /^\/selenium\//, user: 'seluser' },
-  { match: /^\/n8nio\/n8n$/, user: 'node' },
+  // Also from n8n's own registry and GitHub's (review 26, probe dc-02).
+  { match: /^(?:docker\.n8n\.io)?\/n8nio\/n8n$|^ghcr\.io\/n8n-io\/n8n$/, user: 'node' },
   { match: /^\/nodered\/node-red$/, user: 'node-red' },
   { match: /^\/apache\/nifi$/, user: 'nifi' },
   { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
