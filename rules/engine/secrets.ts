@@ -11,6 +11,8 @@ const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECR
 // An encoding or content suffix still names the key (`SSH_KEY_B64`, `DEPLOY_KEY_BASE64`, `ID_RSA_CONTENT`: review 15, probe 06);
 // npm reads its `_auth` setting as NPM_CONFIG__AUTH (probe 11).
 const KEY_AT_END = /(?:^|_|-)(?:SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH|NPM_CONFIG__AUTH)(?:_(?:B64|BASE64|ENCODED|CONTENTS?|DATA|PEM|VALUE))?$/i;
+/** A personal access token (GitHub's, Azure DevOps'): `PAT`, `GH_PAT`, `GITHUB_PAT`, `ADO_PAT` (review 26, probe df-02). */
+const PERSONAL_ACCESS_TOKEN = /(?:^|_|-)PAT$/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
@@ -45,7 +47,7 @@ function computeIsCredentialName(name: string): boolean {
   // design (a browser analytics key, Supabase's anon key). A secret or password under such a name is
   // still one, and now sent to every browser.
   if (CLIENT_PUBLIC.test(name) && !/SECRET|PASSWORD|PASSWD|PRIVATE/i.test(name)) return false;
-  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name) || KEY_AT_END.test(name);
+  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name) || KEY_AT_END.test(name) || PERSONAL_ACCESS_TOKEN.test(name);
 }
 
 /**
