@@ -45,6 +45,8 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   // paperless-ngx/paperless-ngx Dockerfile: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ].
   'ghcr.io/paperless-ngx/paperless-ngx',
   'paperlessngx/paperless-ngx',
+  // immich-app/base-images postgres/Dockerfile: HEALTHCHECK … CMD /usr/local/bin/healthcheck.sh.
+  'ghcr.io/immich-app/postgres',
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

@@ -125,7 +125,8 @@ export interface StepDown {
  */
 const STEP_DOWN_IMAGES: StepDown[] = [
   // tensorchord's pgvecto-rs and VectorChord images are built FROM the official postgres image (review 9, probe dc-05).
-  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
+  // Immich's database image is built FROM pgvector/pgvector, and its entrypoint ends with `exec docker-entrypoint.sh "$@"` (review 26).
+  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$|^ghcr\.io\/immich-app\/postgres$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
   { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf') },
   { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf') },
   { match: /^\/(?:mysql|percona)$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
