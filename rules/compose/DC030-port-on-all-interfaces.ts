@@ -1,7 +1,9 @@
 import { isMap } from '../engine/yaml-guards';
 import { bindToLoopbackEdit, describeMapping, firstReport, hostIpKind, portsOf, type PortMapping } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
-import { isSwarmStack, resolvedScalar } from '../engine/compose-lookup';
+import { extendedService, isSwarmStack, resolvedScalar } from '../engine/compose-lookup';
+import type { ComposeContext, Service } from '../engine/compose';
+import { isExtendedBase } from '../engine/include';
 import { isReverseProxy } from '../engine/service-image';
 
 interface Data {
@@ -16,6 +18,19 @@ interface Data {
   stack?: boolean;
   /** In a stack, published with `mode: host`: on the node that runs the task, not through the routing mesh. */
   hostMode?: boolean;
+}
+
+/**
+ * Whether another service may run with this service's ports through `extends:`: one of this file extends
+ * it, or the file is the `extends:` base of another compose file (isExtendedBase).
+ */
+function mayBeExtended(ctx: ComposeContext, service: Service): boolean {
+  if (isExtendedBase(ctx.workspace, ctx.path, ctx.options)) return true;
+  return ctx.services.some((s) => {
+    if (s === service) return false;
+    const base = extendedService(ctx, s);
+    return base === 'unknown' || (base !== undefined && base.ctx.path === ctx.path && base.service.name === service.name);
+  });
 }
 
 /**
@@ -34,7 +49,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for the public entry point of a reverse proxy or web server: the host\'s port 80 or 443 published to the same port of a service whose image is one (by the last part of its repository name, as DC033 reads it: nginx, traefik, caddy, haproxy, envoy, httpd, kong…), `"80:80"`, `"443:443/udp"` — outside traffic is meant to enter there. Its other mappings are reported: a dashboard or admin API (Traefik\'s `8080`), or a high host port (`"8080:80"`), which is how a proxy or web server is run for local work. Not reported for a service on the host\'s network (`network_mode: host`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported, with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node (a port published with `mode: host` bypasses the mesh and listens on every interface of each node that runs a task: the message says so).',
+    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for the public entry point of a reverse proxy or web server: the host\'s port 80 or 443 published to the same port of a service whose image is one (by the last part of its repository name, as DC033 reads it: nginx, traefik, caddy, haproxy, envoy, httpd, kong…), `"80:80"`, `"443:443/udp"` — outside traffic is meant to enter there. This holds in a Swarm stack too, and not for a service that another service extends (in this file, or as the `extends:` base of another compose file): the service that extends it may run another image with these ports. Its other mappings are reported: a dashboard or admin API (Traefik\'s `8080`), or a high host port (`"8080:80"`), which is how a proxy or web server is run for local work. Not reported for a service on the host\'s network (`network_mode: host`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported but a reverse proxy\'s public entry point (below), with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node (a port published with `mode: host` bypasses the mesh and listens on every interface of each node that runs a task: the message says so).',
     why: 'Docker publishes a port by writing its own iptables/nftables rules, ahead of host firewalls such as ufw and firewalld, so a port without a host IP is reachable from every network the machine is on — including the internet on a cloud VM — whatever the firewall says. SECURITY-GUIDELINES.md §3 Network Security: "Custom Bridge Network – Services isolated from external networks" and "No Port Exposure in Production – Use reverse proxy for external access". Bind ports that only you need (admin UIs, debuggers, databases) to 127.0.0.1.',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "8080:80"\n      - target: 443\n        published: 8443',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "127.0.0.1:8080:80"\n      - target: 443\n        published: 8443\n        host_ip: 127.0.0.1',
@@ -67,7 +82,8 @@ export default defineRule<'compose', Data>({
       // A reverse proxy's HTTP(S) ports are where outside traffic is meant to enter (§3: "Use reverse proxy for
       // external access"; review 26: Traefik's 80 and 443 were told to bind to 127.0.0.1). Its other ports are
       // reported: a dashboard, an admin API.
-      const proxy = isReverseProxy(ctx, service);
+      // Not for a service that another extends: that one may run another image with these ports (review 27, probe 04).
+      const proxy = isReverseProxy(ctx, service) && !mayBeExtended(ctx, service);
       for (const m of ports.mappings) {
         if (hostIpKind(m) !== 'all' && !isStack()) continue;
         if (proxy && isWebEntryPort(m)) continue;

@@ -11,8 +11,12 @@ const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECR
 // An encoding or content suffix still names the key (`SSH_KEY_B64`, `DEPLOY_KEY_BASE64`, `ID_RSA_CONTENT`: review 15, probe 06);
 // npm reads its `_auth` setting as NPM_CONFIG__AUTH (probe 11).
 const KEY_AT_END = /(?:^|_|-)(?:SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA|ECDSA|ED25519)|NPM_?AUTH|NPM_CONFIG__AUTH)(?:_(?:B64|BASE64|ENCODED|CONTENTS?|DATA|PEM|VALUE))?$/i;
-/** A personal access token (GitHub's, Azure DevOps'): `PAT`, `GH_PAT`, `GITHUB_PAT`, `ADO_PAT` (review 26, probe df-02). */
-const PERSONAL_ACCESS_TOKEN = /(?:^|_|-)PAT$/i;
+/**
+ * A personal access token: `PAT` alone or after the name of a forge that issues them (`GH_PAT`, `GITHUB_PAT`,
+ * `GITLAB_PAT`, Azure DevOps' `ADO_PAT`/`AZP_PAT`; review 26, probe df-02) — not any `*_PAT`, which also
+ * abbreviates "pattern" (`BACKUP_EXCLUDE_PAT: "*.tmp|*.log"`, `exclude_pat`: review 27, probe 06).
+ */
+const PERSONAL_ACCESS_TOKEN = /^(?:(?:[A-Z0-9]+_)*(?:GH|GITHUB|GL|GITLAB|GITEA|FORGEJO|CODEBERG|BITBUCKET|BB|ADO|AZP|AZDO|AZURE|AZURE_DEVOPS|DEVOPS|VSTS|HF|HUGGINGFACE|DOCKERHUB|DOCKER_HUB|JIRA|ATLASSIAN|CONFLUENCE)_)?PAT$/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
