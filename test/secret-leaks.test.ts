@@ -242,6 +242,34 @@ describe('no secret in the CLI output', () => {
     assertNoLeak('sarif report', r.stdout);
   });
 
+  // Review 27 (probes 01, 02, 05): JSON and SARIF carry fixes; a fix that writes a secret into an env file
+  // of any name, or repeats one in the text it writes, is reported without its changes.
+  it('JSON and SARIF withhold fixes that write or repeat a secret (an include\'s env file, an exec-form CMD, a healthcheck)', () => {
+    const dir = workspace({
+      'compose.yaml': 'include:\n  - path: db/compose.yaml\n    env_file: db/db.env\n',
+      'db/compose.yaml': `services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: postgres\n      API_TOKEN: ${S.composeList}\n`,
+      'db/db.env': 'OTHER=1\n',
+      'queue/compose.yaml': `services:\n  queue:\n    image: redis:8.0-alpine\n    command: ["redis-server", "--requirepass", "\${QUEUE_PASSWORD:-${S.composeDefault}}"]\n`,
+      'cache/Dockerfile': `FROM redis:8.0-alpine\nUSER redis\nHEALTHCHECK NONE\nCMD redis-server --requirepass ${S.redisCommand}\n`,
+      '.gitignore': '.env\n*.env\n',
+    });
+    for (const format of ['json', 'sarif']) {
+      const r = run(['check', '--format', format, '.'], dir);
+      assertNoLeak(`${format} report`, r.stdout);
+      // DC041's generated password never shows either: no `POSTGRES_PASSWORD=` with a value (SARIF: in its results, not the rules' help).
+      const results = format === 'json' ? r.stdout : JSON.stringify((JSON.parse(r.stdout) as { runs: { results: unknown }[] }).runs[0].results);
+      assert.doesNotMatch(results, /POSTGRES_PASSWORD=\S/, format);
+    }
+    type Item = { code: string; file: string; fix: { title: string; changes: unknown; withheld?: boolean } | null };
+    const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[];
+    const df040 = json.find((f) => f.code === 'DF040');
+    assert.deepEqual(df040?.fix && { ...df040.fix, safe: undefined }, { title: 'Use exec form: CMD ["redis-server", "--requirepass", "********"]', safe: undefined, changes: null, withheld: true });
+    assert.equal(json.find((f) => f.code === 'DC040' && f.file.includes('db'))?.fix?.withheld, true);
+    assert.equal(json.find((f) => f.code === 'DC022' && f.file.includes('queue'))?.fix?.withheld, true);
+    // A fix that carries no secret keeps its changes.
+    assert.ok(json.some((f) => f.code === 'DC021' && f.fix && Array.isArray(f.fix.changes)));
+  });
+
   it('--fix-dry-run masks a moved value where it is a value, not the same letters inside other words', () => {
     const dir = workspace({
       // (Another copy of the value, such as `OTHER: "postgres"`, would make the move a quick fix only: DC040's leavesCopies.)

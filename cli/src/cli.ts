@@ -41,7 +41,7 @@ import {
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
-import { redactDiff } from './redact';
+import { redactDiff, redactSecretsInLine } from './redact';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
 
@@ -395,7 +395,8 @@ function engineConfigOf(file: ConfigFile): EngineConfig {
 /** A file's result as plain data: the parsed file (reachable from rules' data) is not kept. */
 function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult {
   const plain = (x: Finding): Finding => ({ code: x.code, name: x.name, severity: x.severity, message: x.message, range: x.range, path: x.path, fixable: x.fixable, data: undefined });
-  const fixes = wantFixes ? analysis.findings.map((f) => offeredFix(analysis, f)) : undefined;
+  const secrets = secretsOfAnalysis(analysis);
+  const fixes = wantFixes ? analysis.findings.map((f) => offeredFix(analysis, f, secrets)) : undefined;
   return {
     path: job.path,
     display: job.display,
@@ -638,11 +639,54 @@ function chooseSafeFixes(analysis: Analysis): Fix[] {
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
-function offeredFix(analysis: Analysis, f: Finding): OfferedFix | undefined {
+function offeredFix(analysis: Analysis, f: Finding, fileSecrets: () => readonly RegExp[]): OfferedFix | undefined {
   const fix = fixFinding(allRules, analysis.context, f);
   if (!fix) return undefined;
-  // A fix that writes secrets (a .env with the value) is reported without its changes: no report carries a secret.
-  return fixIsSensitive(fix) ? { withheld: true, title: fix.title, safe: fix.safe } : { withheld: false, fix };
+  // A fix that writes secrets (a .env with the value) or repeats one in the text it writes (an exec-form CMD
+  // with `--requirepass x`, a healthcheck that copies a password's default: review 27, probes 02 and 05) is
+  // reported without its changes: no report carries a secret.
+  const writesSecret = fixWrites(fix).some((t) => carriesSecret(t, fileSecrets()));
+  if (!writesSecret && !fixIsSensitive(fix)) return { withheld: false, fix };
+  // Its title is masked when it quotes what it writes (`Use exec form: CMD [… "--requirepass", "x"]`); the
+  // titles of fixes that move a secret name the variable, never the value ("Move the --requirepass password to .env").
+  const secrets = fileSecrets();
+  const title = secrets.some((re) => re.test(fix.title)) || (writesSecret && redactSecretsInLine(fix.title) !== fix.title) ? maskSecrets(fix.title, secrets) : fix.title;
+  return { withheld: true, title, safe: fix.safe };
+}
+
+/** Every text a fix writes outside secret files (isSensitivePath: those are withheld whatever they hold). */
+function fixWrites(fix: Fix): string[] {
+  return fix.changes.filter((c) => !isSensitivePath(c.path)).flatMap((c) => (c.kind === 'create' ? [c.content] : c.edits.map((e) => e.newText)));
+}
+
+/**
+ * Whether a text holds a secret the rules reported in its file, as a value (the dry run's boundaries: the
+ * password `postgres` in `-U postgres`, not in `postgres:16`), or what the dry run masks (redact.ts).
+ */
+function carriesSecret(text: string, secrets: readonly RegExp[]): boolean {
+  return secrets.some((re) => re.test(text)) || text.split(/\r?\n/).some((line) => redactSecretsInLine(line) !== line);
+}
+
+function maskSecrets(text: string, secrets: readonly RegExp[]): string {
+  return redactSecretsInLine(secrets.reduce((out, re) => out.replace(new RegExp(re.source, 'g'), '********'), text));
+}
+
+/** A secret value where it stands as a value of its own (renderDiff's boundaries). */
+function secretAsValue(v: string): RegExp {
+  return new RegExp(`(?<=^|[\\s:="'\\-,([{])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'm');
+}
+
+/** The secret values the rules report in an analysis (Rule.secrets), 4 characters or longer, computed once. */
+function secretsOfAnalysis(analysis: Analysis): () => readonly RegExp[] {
+  let found: RegExp[] | undefined;
+  return () => {
+    if (!found) {
+      const all = new Set<string>();
+      for (const f of [...analysis.findings, ...analysis.suppressed.map((x) => x.finding)]) for (const v of secretsOf(allRules, f)) if (v.length >= 4) all.add(v);
+      found = [...all].map(secretAsValue);
+    }
+    return found;
+  };
 }
 
 /** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */

@@ -72,14 +72,17 @@ export function fixesConflict(a: Fix, b: Fix): boolean {
 }
 
 /**
- * Whether a change writes a file that holds secret values (`.env`, `.env.local`…, files under a
- * `secrets/` folder). Such changes are applied by the editor and `--fix`, but their content is never
- * printed: not in a diff, not in SARIF, not in a log.
+ * Whether a change writes a file that holds secret values (`.env`, `.env.local`…, an env file named
+ * `*.env` such as an `env_file:` or an include's `env_file:`, `db/db.env`; files under a `secrets/`
+ * folder). Such changes are applied by the editor and `--fix`, but their content is never printed: not
+ * in a diff, not in JSON or SARIF, not in a log.
  */
 export function isSensitivePath(p: string): boolean {
   const parts = p.split(/[\\/]/);
   const base = parts[parts.length - 1];
   if (/^\.env(?:\..+)?$/.test(base) && !/^\.env\.(?:example|sample|template|dist)$/.test(base)) return true;
+  // `db.env`, `secrets.env` (review 27, probe 01: DC040/DC041 move values into the env file an include names).
+  if (/^[^.].*\.env$/i.test(base) && !/(?:^|[._-])(?:example|sample|template|dist|defaults?)\.env$/i.test(base)) return true;
   return parts.slice(0, -1).includes('secrets');
 }
 
