@@ -197,7 +197,7 @@ export default defineRule<'compose', Data>({
       'https://github.com/esphome/esphome/blob/HEAD/docker/Dockerfile (esphome/esphome, the `docker` stage: HEALTHCHECK … CMD curl --fail http://localhost:6052/version; not in early versions)',
       'https://github.com/outline/outline/blob/HEAD/Dockerfile (outlinewiki/outline: HEALTHCHECK --interval=1m CMD wget -qO- "http://localhost:${PORT:-3000}/_health" …)',
       'https://github.com/immich-app/base-images/blob/HEAD/postgres/Dockerfile (ghcr.io/immich-app/postgres: HEALTHCHECK … CMD /usr/local/bin/healthcheck.sh; FROM pgvector/pgvector, entrypoint ends with exec docker-entrypoint.sh)',
-      'https://github.com/paperless-ngx/paperless-ngx/blob/HEAD/Dockerfile (ghcr.io/paperless-ngx/paperless-ngx, paperlessngx/paperless-ngx: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ])',
+      'https://github.com/paperless-ngx/paperless-ngx/blob/HEAD/Dockerfile (ghcr.io/paperless-ngx/paperless-ngx, paperlessngx/paperless-ngx: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ], added by PR #5199 in January 2024: counted from 2.4)',
     ],
   },
   check(ctx) {

@@ -4,6 +4,7 @@
  * Dockerfile (the sources are in DC022's references). Only images whose Dockerfile was read are listed.
  */
 import { officialImageName, type ImageRef } from './image';
+import { atLeast } from './image-users';
 
 const IMAGES_WITH_HEALTHCHECK = new Set([
   'mysql/mysql-server',
@@ -42,15 +43,25 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
   // dragonflydb/dragonfly tools/packaging/Dockerfile.ubuntu-prod: HEALTHCHECK CMD /usr/local/bin/healthcheck.sh.
   'docker.dragonflydb.io/dragonflydb/dragonfly',
   'dragonflydb/dragonfly',
-  // paperless-ngx/paperless-ngx Dockerfile: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ].
-  'ghcr.io/paperless-ngx/paperless-ngx',
-  'paperlessngx/paperless-ngx',
   // immich-app/base-images postgres/Dockerfile: HEALTHCHECK … CMD /usr/local/bin/healthcheck.sh.
   'ghcr.io/immich-app/postgres',
 ]);
 
+/**
+ * Images that declare a HEALTHCHECK from a release on: older tags have none (a version tag below the
+ * release; `latest`, no tag or another tag counts as current).
+ */
+const IMAGES_WITH_HEALTHCHECK_FROM = new Map<string, [number, number]>([
+  // paperless-ngx/paperless-ngx Dockerfile: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ],
+  // added by PR #5199 (January 2024, after 2.2); from 2.4, the first release certain to have it (review 27, probe 07).
+  ['ghcr.io/paperless-ngx/paperless-ngx', [2, 4]],
+  ['paperlessngx/paperless-ngx', [2, 4]],
+]);
+
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */
 export function declaresHealthcheck(ref: ImageRef): boolean {
-  const official = officialImageName(ref);
-  return IMAGES_WITH_HEALTHCHECK.has(official ?? (ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`));
+  const name = officialImageName(ref) ?? (ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`);
+  if (IMAGES_WITH_HEALTHCHECK.has(name)) return true;
+  const from = IMAGES_WITH_HEALTHCHECK_FROM.get(name);
+  return from !== undefined && atLeast(ref.tag, from);
 }

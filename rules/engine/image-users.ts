@@ -13,7 +13,7 @@ function versionOf(tag: string | null): number[] | null {
 }
 
 /** At least version `min` ([major, minor]); no tag, `latest` or a non-version tag counts as current. */
-function atLeast(tag: string | null, min: [number, number]): boolean {
+export function atLeast(tag: string | null, min: [number, number]): boolean {
   const v = versionOf(tag);
   if (!v) return true;
   return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
