@@ -45,6 +45,14 @@ describe('messages name the cause', () => {
     assert.match(messages.app, /is not known to switch to a non-root user/);
   });
 
+  it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {
+    const of = (text: string) => messagesOf('DF010', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
+    assert.deepEqual(of('FROM ghcr.io/acme/base:1.0\nCMD ["app"]\n'), [
+      "The final stage has no USER and its base image 'ghcr.io/acme/base:1.0' is not known to set a non-root one, so the container most likely runs as root; add a non-root USER (uid 1000), or check the base image's user.",
+    ]);
+    assert.deepEqual(of('FROM debian:bookworm-slim\nCMD ["app"]\n'), ['The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).']);
+  });
+
   it('DC011 says that a linuxserver.io image runs its application as PUID/PGID and its init as root (review 17, probe dc-03)', () => {
     const text = 'services:\n  sonarr:\n    image: lscr.io/linuxserver/sonarr:4.0.15\n    environment:\n      - PUID=1000\n      - PGID=1000\n  radarr:\n    image: linuxserver/radarr:5.2\n';
     const messages = messagesByService('DC011', text);

@@ -4,6 +4,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
 import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
 import { nonRootUser, stepDown } from '../engine/image-users';
+import { officialImageName } from '../engine/image';
 import { shellProgram } from '../engine/packages';
 import { servicesBuilding } from '../engine/relations';
 import { interpolate } from '../engine/interpolate';
@@ -30,6 +31,8 @@ type Data =
       userLine?: number;
       /** That USER names a variable whose ARG default is root (`USER $UID` with `ARG UID=0`). */
       viaArg?: boolean;
+      /** The base image, when it is not an official image: its own USER is not known (the message says "most likely"). */
+      unknownBase?: string;
     } & InsertPoint)
   | {
       problem: 'root-user';
@@ -45,6 +48,13 @@ type Data =
       /** The USER names a variable whose ARG default is root (`USER $UID` with `ARG UID=0`): no fix (the default is what to change). */
       viaArg?: boolean;
     };
+
+/** The base image of a stage's chain when it is not an official image (whose default user is known: root unless the catalogue says otherwise). */
+function unknownBaseOf(stage: Stage): { unknownBase?: string } {
+  const base = rootBase(stage);
+  if (base.kind !== 'image' || officialImageName(base.ref) !== null) return {};
+  return { unknownBase: base.ref.text };
+}
 
 function userIsRoot(value: string): boolean {
   const user = value.split(':')[0].trim();
@@ -294,7 +304,7 @@ export default defineRule<'dockerfile', Data>({
       return [
         {
           range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}) },
+          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}), ...unknownBaseOf(stage) },
           // The entrypoint (or the CMD) steps down to an unprivileged user itself: worth a look, not a warning.
           ...(drop ? { severity: 'info' as const } : {}),
         },
@@ -345,6 +355,8 @@ export default defineRule<'dockerfile', Data>({
         : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
     }
     if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container runs as root; ${d.viaArg ? 'give the variable a non-root uid (1000)' : 'add a non-root USER (uid 1000)'}.`;
+    // An image the catalogue does not know may set its own USER (review 27, probe df-01): say what is known.
+    if (d.problem === 'no-user' && d.unknownBase) return `The final stage has no USER and its base image '${d.unknownBase}' is not known to set a non-root one, so the container most likely runs as root; add a non-root USER (uid 1000), or check the base image's user.`;
     return d.problem === 'no-user'
       ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
       : `The final stage switches to USER ${d.user}${byArg}, so the container runs as root; ${d.viaArg ? 'give the variable a non-root uid (1000)' : 'use a non-root user (uid 1000)'}.`;

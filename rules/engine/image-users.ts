@@ -39,6 +39,8 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/grafana\/grafana(?:-oss|-enterprise)?$/, user: '472' },
   // grafana/loki cmd/loki/Dockerfile: `USER 10001` (non-root since grafana/loki#1706, Loki 1.5; review 13, probe dc-05).
   { match: /^\/grafana\/loki$/, when: (r) => atLeast(r.tag, [1, 5]), user: '10001' },
+  // CM2Walki/steamcmd: the default tags (`latest`, `steam`, `bookworm`, `trixie`) end with USER steam; the `*root` tags run as root (review 27, probe df-01).
+  { match: /^\/cm2network\/steamcmd$/, when: (r) => !/root/i.test(r.tag ?? ''), user: 'steam' },
   // grafana/tempo cmd/tempo/Dockerfile: `USER 10001:10001` (Tempo 2.0 and later).
   { match: /^\/grafana\/tempo$/, when: (r) => atLeast(r.tag, [2, 0]), user: '10001' },
   // open-telemetry/opentelemetry-collector-releases distributions/*/Dockerfile: `USER ${USER_UID}:${USER_GID}`, ARG USER_UID=10001.
