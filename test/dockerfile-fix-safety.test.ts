@@ -184,6 +184,20 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
     assert.equal(c.findings.filter((x) => x.code === 'DR003').length, 0, 'the context is not known: not judged');
   });
 
+  it('a Dockerfile in a subfolder whose COPY sources are only in a folder above is built from there (review 27, probe df-02)', () => {
+    const files: FileSet = new Map([
+      ['/r/build/operator.Dockerfile', 'FROM golang:1.24 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /operator ./cmd/operator\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /operator /operator\nENTRYPOINT ["/operator"]\n'],
+      ['/r/go.mod', 'module example.com/op\n'],
+      ['/r/go.sum', ''],
+      ['/r/.env', 'TOKEN=x\n'],
+    ]);
+    const a = analyze(allRules, 'dockerfile', '/r/build/operator.Dockerfile', files.get('/r/build/operator.Dockerfile')!, viewOf(files, '/r'), DEFAULT_CONFIG);
+    const f = a.findings.find((x) => x.code === 'DR003')!;
+    assert.match(f.message, /the build context \(\.\.\)/);
+    const fix = fixFinding(allRules, a.context, f)!;
+    assert.equal(fix.changes[0].kind === 'create' && fix.changes[0].path, '/r/.dockerignore', 'the ignore file the build from the root reads');
+  });
+
   it('when the workspace cannot list the folder, any other Dockerfile found by a well-known name makes it not safe', () => {
     const unlisted = (c: FixtureCase): WorkspaceView => {
       const { readText, exists } = viewOf(c.files, caseRoot(c));
