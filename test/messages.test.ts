@@ -45,6 +45,13 @@ describe('messages name the cause', () => {
     assert.match(messages.app, /is not known to switch to a non-root user/);
   });
 
+  it('DC013 says a rootless daemon\'s socket gives its user\'s rights, not the host (review 27, probe dc-05)', () => {
+    const text = 'services:\n  a:\n    image: traefik:v3.6\n    volumes:\n      - /run/user/1000/docker.sock:/var/run/docker.sock:ro\n  b:\n    image: traefik:v3.6\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n';
+    const m = messagesByService('DC013', text);
+    assert.match(m.a, /a rootless daemon's: whoever controls the container controls that daemon, every container it runs and everything its user can do\.$/);
+    assert.match(m.b, /controls the Docker daemon, and so the host\.$/);
+  });
+
   it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {
     const of = (text: string) => messagesOf('DF010', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
     assert.deepEqual(of('FROM ghcr.io/acme/base:1.0\nCMD ["app"]\n'), [

@@ -16,6 +16,9 @@ interface Data {
   namedVolume: string | null;
 }
 
+/** The socket of a rootless Docker daemon: under the user's runtime directory (docs.docker.com/engine/security/rootless/). */
+const ROOTLESS_SOCKET = /^(?:\/var)?\/run\/user\/[^/]+\/docker\.sock$|^\$\{?XDG_RUNTIME_DIR\}?\/docker\.sock$/;
+
 export default defineRule<'compose', Data>({
   code: 'DC013',
   name: 'docker-socket-mounted',
@@ -24,7 +27,7 @@ export default defineRule<'compose', Data>({
   fixable: 'never',
   docs: {
     what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
-    why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
+    why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. A rootless daemon\'s socket (`/run/user/<uid>/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock`) gives its user\'s rights instead, which the message says: every container of that daemon and everything the user can do. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
     bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro   # the one reviewed exception\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
     fix: 'No automatic fix: the service presumably uses the API, and what to give it instead is a design decision. Remove the mount, or put a filtering proxy (such as tecnativa/docker-socket-proxy) in front of the socket that allows only the API calls the service needs, keep that proxy on an internal network, and disable this finding on that one line with a reason.',
@@ -64,6 +67,11 @@ export default defineRule<'compose', Data>({
       const at = d.target ?? '/var/run/docker.sock';
       const where = /^\/(?:var\/)?run\/docker\.sock$/.test(at) ? 'where Docker clients look for the Docker API socket' : 'a path named like the Docker API socket';
       return `Service '${d.service}' mounts ${d.source}${via} at ${at}, ${where}${ro}: if it is the socket, whoever controls the container controls the Docker daemon, and so the host.`;
+    }
+    // A rootless daemon's socket (`/run/user/1000/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock`): the daemon runs as
+    // that user, so its API gives that user's rights, not root on the host (review 27, probe dc-05).
+    if (d.what === 'socket' && ROOTLESS_SOCKET.test(d.source)) {
+      return `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}, a rootless daemon's: whoever controls the container controls that daemon, every container it runs and everything its user can do.`;
     }
     return d.what === 'socket'
       ? `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}: whoever controls the container controls the Docker daemon, and so the host.`
