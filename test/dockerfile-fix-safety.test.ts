@@ -196,6 +196,10 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
     assert.match(f.message, /the build context \(\.\.\)/);
     const fix = fixFinding(allRules, a.context, f)!;
     assert.equal(fix.changes[0].kind === 'create' && fix.changes[0].path, '/r/.dockerignore', 'the ignore file the build from the root reads');
+    // With an ignore file of its own, its folder is the context it was written for (review 28, probe 08).
+    files.set('/r/build/.dockerignore', '.git\n**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n');
+    const b = analyze(allRules, 'dockerfile', '/r/build/operator.Dockerfile', files.get('/r/build/operator.Dockerfile')!, viewOf(files, '/r'), DEFAULT_CONFIG);
+    assert.equal(b.findings.filter((x) => x.code === 'DR003').length, 0);
   });
 
   it('when the workspace cannot list the folder, any other Dockerfile found by a well-known name makes it not safe', () => {

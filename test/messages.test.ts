@@ -50,6 +50,10 @@ describe('messages name the cause', () => {
     const m = messagesByService('DC013', text);
     assert.match(m.a, /a rootless daemon's: whoever controls the container controls that daemon, every container it runs and everything its user can do\.$/);
     assert.match(m.b, /controls the Docker daemon, and so the host\.$/);
+    // Root's runtime folder is not a rootless daemon's; a rootless Podman service's is (review 28, probes 10 and 11).
+    const more = messagesByService('DC013', 'services:\n  root:\n    image: traefik:v3.6\n    volumes:\n      - /run/user/0/docker.sock:/var/run/docker.sock\n  podman:\n    image: traefik:v3.6\n    volumes:\n      - ${XDG_RUNTIME_DIR}/podman/podman.sock:/var/run/docker.sock\n');
+    assert.match(more.root, /and so the host\.$/);
+    assert.match(more.podman, /a rootless daemon's/);
   });
 
   it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {
@@ -58,6 +62,8 @@ describe('messages name the cause', () => {
       "The final stage has no USER and its base image 'ghcr.io/acme/base:1.0' is not known to set a non-root one, so the container most likely runs as root; add a non-root USER (uid 1000), or check the base image's user.",
     ]);
     assert.deepEqual(of('FROM debian:bookworm-slim\nCMD ["app"]\n'), ['The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).']);
+    // Images the catalogue knows to run as root for these tags (review 28, probe 12).
+    for (const base of ['cm2network/steamcmd:root', 'grafana/loki:1.4.1']) assert.deepEqual(of(`FROM ${base}\nCMD ["app"]\n`), ['The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'], base);
   });
 
   it('DC011 says that a linuxserver.io image runs its application as PUID/PGID and its init as root (review 17, probe dc-03)', () => {

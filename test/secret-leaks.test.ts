@@ -251,6 +251,10 @@ describe('no secret in the CLI output', () => {
       'db/db.env': 'OTHER=1\n',
       'queue/compose.yaml': `services:\n  queue:\n    image: redis:8.0-alpine\n    command: ["redis-server", "--requirepass", "\${QUEUE_PASSWORD:-${S.composeDefault}}"]\n`,
       'cache/Dockerfile': `FROM redis:8.0-alpine\nUSER redis\nHEALTHCHECK NONE\nCMD redis-server --requirepass ${S.redisCommand}\n`,
+      // Review 28: a three-character default copied into a healthcheck (probe 02); an image's well-known default
+      // password is no reason to withhold a healthcheck that names the image's default user (probe 01).
+      'short/compose.yaml': 'services:\n  cache:\n    image: redis:7.2-alpine\n    command: ["redis-server", "--requirepass", "${RP:-abc}"]\n',
+      'pg/compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: postgres\n',
       '.gitignore': '.env\n*.env\n',
     });
     for (const format of ['json', 'sarif']) {
@@ -266,6 +270,10 @@ describe('no secret in the CLI output', () => {
     assert.deepEqual(df040?.fix && { ...df040.fix, safe: undefined }, { title: 'Use exec form: CMD ["redis-server", "--requirepass", "********"]', safe: undefined, changes: null, withheld: true });
     assert.equal(json.find((f) => f.code === 'DC040' && f.file.includes('db'))?.fix?.withheld, true);
     assert.equal(json.find((f) => f.code === 'DC022' && f.file.includes('queue'))?.fix?.withheld, true);
+    assert.equal(json.find((f) => f.code === 'DC022' && f.file.includes('short'))?.fix?.withheld, true);
+    const pg = json.find((f) => f.code === 'DC022' && f.file.includes('pg'));
+    assert.equal(pg?.fix?.title, 'Add a healthcheck (postgres)');
+    assert.ok(Array.isArray(pg?.fix?.changes));
     // A fix that carries no secret keeps its changes.
     assert.ok(json.some((f) => f.code === 'DC021' && f.fix && Array.isArray(f.fix.changes)));
   });

@@ -42,6 +42,7 @@ import {
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { redactDiff, redactSecretsInLine } from './redact';
+import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
 
@@ -676,13 +677,19 @@ function secretAsValue(v: string): RegExp {
   return new RegExp(`(?<=^|[\\s:="'\\-,([{])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'm');
 }
 
-/** The secret values the rules report in an analysis (Rule.secrets), 4 characters or longer, computed once. */
+/** The secret values the rules report in an analysis (Rule.secrets), as values to look for in fixes, computed once. */
 function secretsOfAnalysis(analysis: Analysis): () => readonly RegExp[] {
   let found: RegExp[] | undefined;
   return () => {
     if (!found) {
       const all = new Set<string>();
-      for (const f of [...analysis.findings, ...analysis.suppressed.map((x) => x.finding)]) for (const v of secretsOf(allRules, f)) if (v.length >= 4) all.add(v);
+      for (const f of [...analysis.findings, ...analysis.suppressed.map((x) => x.finding)]) {
+        for (const v of secretsOf(allRules, f)) {
+          // Three characters and more (a default `${RP:-abc}` copied into a healthcheck: review 28, probe 02), but not
+          // an image's well-known default (`postgres`, `root`: a healthcheck's user or an image's name is no leak; probe 01).
+          if (v.length >= 3 && weakReason(v, null) !== 'default') all.add(v);
+        }
+      }
       found = [...all].map(secretAsValue);
     }
     return found;

@@ -16,8 +16,12 @@ interface Data {
   namedVolume: string | null;
 }
 
-/** The socket of a rootless Docker daemon: under the user's runtime directory (docs.docker.com/engine/security/rootless/). */
-const ROOTLESS_SOCKET = /^(?:\/var)?\/run\/user\/[^/]+\/docker\.sock$|^\$\{?XDG_RUNTIME_DIR\}?\/docker\.sock$/;
+/**
+ * The socket of a rootless Docker daemon or Podman service: under a user's runtime directory
+ * (docs.docker.com/engine/security/rootless/; Podman's `$XDG_RUNTIME_DIR/podman/podman.sock`: review 28,
+ * probe 11). Not uid 0's, which is root's (probe 10).
+ */
+const ROOTLESS_SOCKET = /^(?:\/var)?\/run\/user\/(?!0\/)[^/]+\/(?:docker\.sock|podman\/podman\.sock)$|^\$\{?XDG_RUNTIME_DIR\}?\/(?:docker\.sock|podman\/podman\.sock)$/;
 
 export default defineRule<'compose', Data>({
   code: 'DC013',

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
-import { envFileRefs, variableReferences } from '../engine/env-files';
+import { envFileRefs, variableReferences, type EnvLookup } from '../engine/env-files';
 import { parse as parseDotenv } from 'dotenv';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
@@ -98,7 +98,8 @@ export function weakReason(value: string, user: string | null): WeakReason | nul
  */
 // A password may be written as one word with what it is for (Pi-hole v5's WEBPASSWORD, ADMINPASSWORD: review 27, probe dc-02).
 const OWN_SECRET = /(?:PASSWORD|PASSWD)$|(?:^|_)(?:PASS|PWD|SECRET|SECRET_KEY|SECRET_KEY_BASE|ENCRYPTION_KEY|ENC_KEY|MASTER_KEY|SIGNING_KEY|HMAC_KEY|JWT_KEY|APP_KEY|SESSION_KEY|COOKIE_KEY)$/i;
-const ISSUED = /(?:^|_)(?:TOKEN|API_?KEY|API_?SECRET|ACCESS_?KEY|ACCESS_?KEY_?ID|CLIENT_?SECRET|PRIVATE_?KEY|APP_?SECRET|CONSUMER_?SECRET|WEBHOOK_?SECRET|SMTP|IMAP|POP3?|MAIL|EMAIL|RTSP)(?:_|$)/i;
+// Mail passwords also as one word (`SMTPPASSWORD`, `MAILPASSWORD`: review 28, probe 07).
+const ISSUED = /(?:^|_)(?:TOKEN|API_?KEY|API_?SECRET|ACCESS_?KEY|ACCESS_?KEY_?ID|CLIENT_?SECRET|PRIVATE_?KEY|APP_?SECRET|CONSUMER_?SECRET|WEBHOOK_?SECRET|SMTP|IMAP|POP3?|MAIL|EMAIL|RTSP)(?:_|$)|(?:^|_)(?:SMTP|IMAP|POP3?|MAIL|EMAIL)PASS/i;
 
 /** Whether a variable outside PASSWORD_VARS holds a secret the deployment chooses (see OWN_SECRET). */
 export function isOwnSecretName(name: string): boolean {
@@ -174,18 +175,33 @@ interface Data {
 const ROOT_PASSWORD_VARS = ['MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD_HASH', 'MYSQL_RANDOM_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD'];
 
 /**
- * Whether the service's own root password cannot be empty: a `_FILE`, hash or random-password switch, or a
- * password that resolves to a non-empty value (inline, `.env`, a default) or is written `${VAR:?…}`.
+ * What the service gives root (among `vars`, written in the service or inherited through `extends:`):
+ * 'not-empty' when one of them is known not to be empty — a `_FILE`, hash or random-password switch whose
+ * value is not empty, or a password that resolves to a non-empty value (inline, `.env`, a default) or is
+ * written `${VAR:?…}` —; 'empty' when every one that is set is known to be empty; else 'unknown'.
  */
-function rootPasswordNotEmpty(ctx: ComposeContext, named: ReadonlyMap<string, EnvVar>): boolean {
-  return ROOT_PASSWORD_VARS.some((n) => {
+function rootPasswordState(ctx: ComposeContext, named: ReadonlyMap<string, EnvVar>, inherited: (name: string) => EnvLookup | undefined, vars: readonly string[]): 'not-empty' | 'empty' | 'unknown' {
+  let unknown = false;
+  for (const n of vars) {
     const env = named.get(n);
-    if (!env || env.value === null) return false;
-    if (!/^M(?:YSQL|ARIADB)_ROOT_PASSWORD$/.test(n)) return env.value.trim() !== '';
-    if (/^"?\$\{[A-Za-z_][A-Za-z0-9_]*:\?[^}]*\}"?$/.test(env.value.trim())) return true;
-    const r = resolve(ctx, env);
-    return r !== null && r.value !== '';
-  });
+    if (env) {
+      if (env.value === null) {
+        unknown = true;
+        continue;
+      }
+      if (/^M(?:YSQL|ARIADB)_ROOT_PASSWORD$/.test(n) && /^"?\$\{[A-Za-z_][A-Za-z0-9_]*:\?[^}]*\}"?$/.test(env.value.trim())) return 'not-empty';
+      const r = resolve(ctx, env);
+      if (r === null) unknown = true;
+      else if (r.value.trim() !== '') return 'not-empty';
+      continue;
+    }
+    const base = inherited(n);
+    if (!base || base.state === 'unset') continue;
+    if (base.state === 'set') {
+      if (base.value.trim() !== '') return 'not-empty';
+    } else unknown = true;
+  }
+  return unknown ? 'unknown' : 'empty';
 }
 
 /** A value as Compose reads it, and where it was written; null when unknown. */
@@ -269,13 +285,16 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
       const r = resolve(ctx, env);
       if (!r || r.value.trim() === '') continue;
       const falsy = FALSY.test(r.value.trim());
+      // The variables the image's entrypoint reads for root: the mysql image only MYSQL_*, MariaDB's both spellings (review 28, probe 04).
+      const rootVars = storeKind === 'mariadb' || env.name.startsWith('MARIADB') ? ROOT_PASSWORD_VARS : ROOT_PASSWORD_VARS.filter((n) => n.startsWith('MYSQL'));
       // Only the entrypoint's test for an empty string matters; with a root password set, nothing is empty.
-      const rootWritten = ROOT_PASSWORD_VARS.some((n) => named.get(n)?.value || (inherited(n) ?? { state: 'unset' }).state !== 'unset');
+      const rootWritten = rootVars.some((n) => named.get(n)?.value || (inherited(n) ?? { state: 'unset' }).state !== 'unset');
       if (falsy && rootWritten) continue;
       // A root password known not to be empty (a value, one read from `.env`, or a `${VAR:?…}` that Compose refuses
       // to leave empty: Laravel Sail's pair) is what root gets; the switch then changes nothing (review 27, probe dc-03).
-      if (rootWritten && rootPasswordNotEmpty(ctx, named)) continue;
-      out.push({ env, product: env.name.startsWith('MARIADB') ? 'MariaDB' : 'MySQL', problem: { kind: 'allow-empty', falsyLooking: falsy, ...(rootWritten ? { rootMayBeEmpty: true } : {}) }, origin: r.origin });
+      const root = rootWritten ? rootPasswordState(ctx, named, inherited, rootVars) : 'empty';
+      if (root === 'not-empty') continue;
+      out.push({ env, product: env.name.startsWith('MARIADB') ? 'MariaDB' : 'MySQL', problem: { kind: 'allow-empty', falsyLooking: falsy, ...(root === 'unknown' ? { rootMayBeEmpty: true } : {}) }, origin: r.origin });
       continue;
     }
     if (env.name === 'POSTGRES_HOST_AUTH_METHOD') {

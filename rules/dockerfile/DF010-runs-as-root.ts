@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
 import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
-import { nonRootUser, stepDown } from '../engine/image-users';
+import { nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
 import { officialImageName } from '../engine/image';
 import { shellProgram } from '../engine/packages';
 import { servicesBuilding } from '../engine/relations';
@@ -49,10 +49,13 @@ type Data =
       viaArg?: boolean;
     };
 
-/** The base image of a stage's chain when it is not an official image (whose default user is known: root unless the catalogue says otherwise). */
+/**
+ * The base image of a stage's chain when its default user is not known: not an official image (root unless the
+ * catalogue says otherwise) nor one the catalogue knows for some tags (`cm2network/steamcmd:root`, `grafana/loki:1.4`: review 28, probe 12).
+ */
 function unknownBaseOf(stage: Stage): { unknownBase?: string } {
   const base = rootBase(stage);
-  if (base.kind !== 'image' || officialImageName(base.ref) !== null) return {};
+  if (base.kind !== 'image' || officialImageName(base.ref) !== null || userKnownForImage(base.ref)) return {};
   return { unknownBase: base.ref.text };
 }
 

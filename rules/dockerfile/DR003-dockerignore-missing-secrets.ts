@@ -390,9 +390,12 @@ function inferredContext(ctx: DockerfileContext): string | null {
   }
   // A source that is not in its own folder but is in a folder above (`COPY go.mod go.sum ./` in `build/operator.Dockerfile`
   // of a Go repository: built with `docker build -f build/operator.Dockerfile .`; review 27, probe df-02).
-  const missingHere = sources.filter((src) => !/[*?[\]]/.test(src) && !src.startsWith('../') && !ctx.workspace.exists(path.join(dir, src)));
-  for (const a of ancestors) if (missingHere.some((src) => ctx.workspace.exists(path.join(a, src)))) return a;
+  // Not when its own folder has an ignore file: the folder is then the context it was written for (review 28, probe 08).
   const ownIgnore = ctx.workspace.exists(path.join(dir, '.dockerignore')) || ctx.workspace.exists(`${ctx.path}.dockerignore`);
+  if (!ownIgnore) {
+    const missingHere = sources.filter((src) => !/[*?[\]]/.test(src) && !src.startsWith('../') && !ctx.workspace.exists(path.join(dir, src)));
+    for (const a of ancestors) if (missingHere.some((src) => ctx.workspace.exists(path.join(a, src)))) return a;
+  }
   if (!ownIgnore && ancestors.some((a) => ctx.workspace.exists(path.join(a, '.dockerignore')))) return null;
   return dir;
 }

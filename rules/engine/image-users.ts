@@ -176,6 +176,12 @@ function factsOf(ref: ImageRef): { nonRoot: string | undefined; stepDown: StepDo
   return facts;
 }
 
+/** Whether the tables know the image's user for some of its tags (`cm2network/steamcmd:root` is known to run as root). */
+export function userKnownForImage(ref: ImageRef): boolean {
+  const key = imageKey(ref);
+  return NON_ROOT_IMAGES.some((e) => e.match.test(key)) || STEP_DOWN_IMAGES.some((e) => e.match.test(key));
+}
+
 /** The non-root user an image runs as by default (its Dockerfile ends with that USER), or undefined. */
 export function nonRootUser(ref: ImageRef): string | undefined {
   return factsOf(ref).nonRoot;
