@@ -25,12 +25,18 @@ interface Data {
  * it, or the file is the `extends:` base of another compose file (isExtendedBase).
  */
 function mayBeExtended(ctx: ComposeContext, service: Service): boolean {
-  if (isExtendedBase(ctx.workspace, ctx.path, ctx.options)) return true;
-  return ctx.services.some((s) => {
-    if (s === service) return false;
-    const base = extendedService(ctx, s);
-    return base === 'unknown' || (base !== undefined && base.ctx.path === ctx.path && base.service.name === service.name);
+  // Once per file: the names its services extend within it (null: one extends what cannot be read), and whether another file extends it.
+  const { names, base } = ctx.memo(ctx, 'DC030.extended', () => {
+    const found = new Set<string>();
+    let unknown = false;
+    for (const s of ctx.services) {
+      const b = extendedService(ctx, s);
+      if (b === 'unknown') unknown = true;
+      else if (b !== undefined && b.ctx.path === ctx.path) found.add(b.service.name);
+    }
+    return { names: unknown ? null : found, base: isExtendedBase(ctx.workspace, ctx.path, ctx.options) };
   });
+  return base || names === null || names.has(service.name);
 }
 
 /**
