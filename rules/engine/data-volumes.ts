@@ -30,6 +30,12 @@ export interface DataDir {
   mountTarget: string;
   /** The data directory came from the service's own settings (PGDATA, --datadir, --dbpath). */
   configured: boolean;
+  /**
+   * The VOLUME the image's Dockerfile declares for its data (official images): Docker mounts an anonymous volume
+   * there unless a mount is written at it, also inside a named volume mounted at a parent, so only a mount at it
+   * or under it holds data written under it (review 29, probe dc-01: postgres:16 with a volume at /var/lib/postgresql).
+   */
+  imageVolume?: string;
 }
 
 
@@ -190,8 +196,32 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
       }
     }
   }
-  return { kind: store.kind, dir, mountTarget, configured };
+  const imageVolume = vendor ? undefined : declaredVolume(store.kind, repo, mountTarget, dir, configured);
+  return { kind: store.kind, dir, mountTarget, configured, ...(imageVolume ? { imageVolume } : {}) };
 }
+
+/**
+ * The VOLUME of the data directory that the official images declare in their Dockerfiles (docker-library:
+ * postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql and mariadb `/var/lib/mysql`; mongo
+ * `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`), for images built on them too (postgis,
+ * pgvector…); undefined for other images, whose declared volumes are not known.
+ */
+function declaredVolume(kind: DataStoreKind, repo: string, mountTarget: string, dir: string, configured: boolean): string | undefined {
+  const official = DECLARED_VOLUMES[kind];
+  if (!official || !official.repos.test(repo)) return undefined;
+  // postgres 18+: the image's volume is the mount target (/var/lib/postgresql); before, the default data directory.
+  const volume = kind === 'postgres' && !configured && mountTarget !== dir ? mountTarget : official.volume;
+  return volume;
+}
+
+const DECLARED_VOLUMES: Partial<Record<DataStoreKind, { repos: RegExp; volume: string }>> = {
+  postgres: { repos: /^(?:postgres|postgis\/postgis|pgvector\/pgvector|timescale\/timescaledb|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$/, volume: '/var/lib/postgresql/data' },
+  mysql: { repos: /^(?:mysql|percona)$/, volume: '/var/lib/mysql' },
+  mariadb: { repos: /^mariadb$/, volume: '/var/lib/mysql' },
+  mongo: { repos: /^mongo$/, volume: '/data/db' },
+  redis: { repos: /^(?:redis|valkey\/valkey)$/, volume: '/data' },
+  rabbitmq: { repos: /^rabbitmq$/, volume: '/var/lib/rabbitmq' },
+};
 
 export interface DataMountState {
   /** A named volume or bind mount holds the data directory. */
@@ -231,7 +261,9 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
       state.unknown = true;
       continue;
     }
-    const holds = covers(target, data.dir) || target === data.mountTarget;
+    // Under the image's own VOLUME, only a mount at it or below it holds the data (Docker mounts an anonymous volume there otherwise).
+    const shadowedByImageVolume = data.imageVolume !== undefined && isUnder(data.dir, data.imageVolume) && !isUnder(target, data.imageVolume);
+    const holds = (covers(target, data.dir) || target === data.mountTarget) && !shadowedByImageVolume;
     const relevant = holds || isUnder(target, data.dir);
     if (!relevant) {
       if ((m.type === 'bind' || m.type === 'volume') && m.source?.value && LIKELY_DATA_PATH.test(target)) state.elsewhere.push(target);
