@@ -119,6 +119,7 @@ export default defineRule<'compose', Data>({
     guideline: '§4 Data Security — PostgreSQL "Regular Backups", Redis "AOF Persistence"',
     equivalents: ['no equivalent in hadolint, dclint, Checkov or Trivy; Docker\'s own docs ("Persist the DB") and each image\'s "Where to store data" section'],
     references: [
+      'https://github.com/moltis-org/moltis/pull/1122 (a VOLUME declared on a nested path is not covered by a parent bind mount: the runtime attaches an anonymous volume there)',
       'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/get-started/workshop/05_persisting_data/',
       'https://docs.docker.com/reference/compose-file/volumes/',
