@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { curlShortOption, invocation, isLiteral, pipelineOf, type Invocation } from '../engine/run-commands';
+import { curlShortOption, invocation, isLiteral, MYSQL_CLIENTS, pipelineOf, type Invocation } from '../engine/run-commands';
 import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue } from '../engine/secrets';
 import { knownTokenIn } from '../engine/secret-tokens';
 import type { SimpleCommand, Word } from '../engine/shell';
@@ -20,7 +20,6 @@ interface Data {
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
-const MYSQL = new Set(['mysql', 'mysqladmin', 'mysqldump', 'mysqlimport', 'mysqlshow', 'mysqlcheck', 'mysqlpump', 'mariadb', 'mariadb-admin', 'mariadb-dump', 'mariadb-import', 'mariadb-show', 'mariadb-check']);
 const REGISTRY_LOGIN = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'helm', 'oras']);
 const NPM_AUTH = /(?::_authToken|:_auth|:_password|^_authToken|^_auth|^npmAuthToken|^npmAuthIdent)$/;
 
@@ -97,7 +96,7 @@ function programChecks(inv: Invocation, push: (w: Word, what: string) => void): 
       else if (w.value.startsWith('--password=') && isWrittenSecret(w.value.slice(11))) push(w, `${name} login's password`);
       else if (/^-p./.test(w.value) && !w.value.startsWith('--') && isWrittenSecret(w.value.slice(2))) push(w, `${name} login's password`);
     });
-  } else if (MYSQL.has(name)) {
+  } else if (MYSQL_CLIENTS.has(name)) {
     a.forEach((w) => {
       if (/^-p./.test(w.value) && isWrittenSecret(w.value.slice(2))) push(w, `${name}'s password (-p)`);
       else if (w.value.startsWith('--password=') && isWrittenSecret(w.value.slice(11))) push(w, `${name}'s password`);

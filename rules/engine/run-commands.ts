@@ -154,6 +154,9 @@ export function checksDownload(commands: readonly SimpleCommand[]): boolean {
   return found;
 }
 
+/** MySQL's and MariaDB's clients, which take the password attached to `-p` (`-psecret`; dev.mysql.com: `--password[=password], -p[password]`). */
+export const MYSQL_CLIENTS: ReadonlySet<string> = new Set(['mysql', 'mysqladmin', 'mysqldump', 'mysqlimport', 'mysqlshow', 'mysqlcheck', 'mysqlpump', 'mariadb', 'mariadb-admin', 'mariadb-dump', 'mariadb-import', 'mariadb-show', 'mariadb-check']);
+
 /** A value written without expansions: no `$` and no backquote. */
 export function isLiteral(value: string): boolean {
   return !/[$`]/.test(value);
