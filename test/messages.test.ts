@@ -56,6 +56,15 @@ describe('messages name the cause', () => {
     assert.match(more.podman, /a rootless daemon's/);
   });
 
+  it('DF015 reports a URL that a later RUN verifies as information, and says so (review 29, probe df-02)', () => {
+    const text = 'FROM alpine:3.22\nADD https://example.com/tool.tar.gz /tmp/\nADD https://example.com/SHA256SUMS /tmp/\nRUN cd /tmp && sha256sum -c SHA256SUMS\nADD https://example.com/other.bin /opt/\n';
+    const files = new Map([['/m/Dockerfile', text]]);
+    const found = analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(files), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF015');
+    assert.deepEqual(found.map((f) => `${f.range.start.line}:${f.severity}`), ['1:info', '2:info', '4:warning']);
+    assert.match(found[0].message, /a later RUN checks a checksum or signature/);
+    assert.match(found[2].message, /its content is never verified/);
+  });
+
   it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {
     const of = (text: string) => messagesOf('DF010', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
     assert.deepEqual(of('FROM ghcr.io/acme/base:1.0\nCMD ["app"]\n'), [

@@ -4,12 +4,13 @@ import { defineRule } from '../engine/rule';
 import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
+import { checksDownload } from '../engine/run-commands';
 import { buildOf, composeFilesAround, servicesBuilding } from '../engine/relations';
 import { isMap, scalarString } from '../engine/compose';
 
 type Data =
   /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
-  | { problem: 'remote'; remote: 'url' | 'git'; source: string }
+  | { problem: 'remote'; remote: 'url' | 'git'; source: string; /** A later RUN of the stage checks a checksum or signature (it may check this download). */ verifiedLater?: boolean }
   /** A local tar archive: ADD extracts it. */
   | { problem: 'archive'; source: string; /** Only a glob that may match an archive (`Gemfile*`), not an archive's name. */ glob: boolean }
   /** Local files or a heredoc: COPY does the same. */
@@ -150,6 +151,14 @@ function addInstructions(ctx: DockerfileContext): Instruction[] {
   return out;
 }
 
+/** Whether a RUN after `ins` in its stage checks a checksum or signature (`sha256sum -c`, `gpg --verify`: checksDownload). */
+function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction): boolean {
+  const stage = ctx.stages.find((s) => s.instructions.includes(ins));
+  if (!stage) return false;
+  const after = ctx.offsetAt(ins.getRange().end);
+  return ctx.runs().some((r) => r.stage === stage && !r.onbuild && ctx.offsetAt(r.instruction.getRange().start) >= after && r.scripts.some((s) => checksDownload(s.commands)));
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF015',
   name: 'add-instead-of-copy',
@@ -157,7 +166,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
@@ -201,7 +210,10 @@ export default defineRule<'dockerfile', Data>({
       const remote = kinds.find((k) => (k.kind === 'url' && !hasChecksum) || (k.kind === 'git' && !hasChecksum && !gitPinnedByCommit(k.value)));
       const keywordRange = ins.getInstructionRange();
       if (remote) {
-        out.push({ range: keywordRange, data: { problem: 'remote' as const, remote: remote.kind === 'git' ? ('git' as const) : ('url' as const), source: displaySource(remote.value) } });
+        // HashiCorp's pattern: ADD the archive, its SHA256SUMS and their signature, then `gpg --verify` and `sha256sum -c`
+        // in the next RUN (review 29, probe df-02): checked, though not by ADD itself.
+        const verifiedLater = remote.kind === 'url' && verifiedByLaterRun(ctx, ins);
+        out.push({ range: keywordRange, ...(verifiedLater ? { severity: 'info' as const } : {}), data: { problem: 'remote' as const, remote: remote.kind === 'git' ? ('git' as const) : ('url' as const), source: displaySource(remote.value), ...(verifiedLater ? { verifiedLater } : {}) } });
         continue;
       }
       if (kinds.some((k) => k.kind === 'unknown' || k.kind === 'url' || k.kind === 'git')) continue;
@@ -230,7 +242,9 @@ export default defineRule<'dockerfile', Data>({
     if (d.problem === 'remote') {
       return d.remote === 'git'
         ? `ADD clones ${d.source} without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.`
-        : `ADD downloads ${d.source} without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.`;
+        : d.verifiedLater
+          ? `ADD downloads ${d.source} without --checksum; a later RUN checks a checksum or signature, which fails the build on a changed download if it covers this file. --checksum=sha256:<digest> would let ADD check it itself.`
+          : `ADD downloads ${d.source} without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.`;
     }
     if (d.problem === 'archive' && d.glob) return `ADD would extract any tar archive that ${d.source} matches; if it matches only plain files, use COPY, which adds them as they are.`;
     if (d.problem === 'archive') return `ADD extracts the local archive ${d.source} into the image; keep ADD only if extraction is intended (use COPY to add the file as-is).`;
