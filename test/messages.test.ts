@@ -65,6 +65,14 @@ describe('messages name the cause', () => {
     assert.match(found[2].message, /its content is never verified/);
   });
 
+  it('DF047: a bare name that is no stage is a warning that may name a locally built image; copying from the stage itself stays an error (review 29, probe df-03)', () => {
+    const text = 'FROM rust:1.84 AS build\nCOPY --from=relay-builder /out/relay /usr/bin/relay\nCOPY --from=build /x /y\n';
+    const files = new Map([['/m/Dockerfile', text]]);
+    const found = analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(files), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF047');
+    assert.deepEqual(found.map((f) => `${f.range.start.line}:${f.severity}`), ['1:warning', '2:error']);
+    assert.match(found[0].message, /uses a local image named 'relay-builder' if one was built before, else pulls it/);
+  });
+
   it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {
     const of = (text: string) => messagesOf('DF010', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
     assert.deepEqual(of('FROM ghcr.io/acme/base:1.0\nCMD ["app"]\n'), [
