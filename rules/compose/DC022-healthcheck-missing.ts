@@ -196,6 +196,7 @@ export default defineRule<'compose', Data>({
       'https://github.com/element-hq/synapse/blob/HEAD/docker/Dockerfile ("Dockerfile to build the matrixdotorg/synapse docker images": HEALTHCHECK … CMD curl -fSs http://localhost:8008/health)',
       'https://github.com/esphome/esphome/blob/HEAD/docker/Dockerfile (esphome/esphome, the `docker` stage: HEALTHCHECK … CMD curl --fail http://localhost:6052/version; not in early versions)',
       'https://github.com/outline/outline/blob/HEAD/Dockerfile (outlinewiki/outline: HEALTHCHECK --interval=1m CMD wget -qO- "http://localhost:${PORT:-3000}/_health" …)',
+      'https://github.com/php/frankenphp/blob/HEAD/Dockerfile (dunglas/frankenphp: HEALTHCHECK CMD curl -f http://localhost:2019/metrics || exit 1)',
       'https://github.com/immich-app/base-images/blob/HEAD/postgres/Dockerfile (ghcr.io/immich-app/postgres: HEALTHCHECK … CMD /usr/local/bin/healthcheck.sh; FROM pgvector/pgvector, entrypoint ends with exec docker-entrypoint.sh)',
       'https://github.com/paperless-ngx/paperless-ngx/blob/HEAD/Dockerfile (ghcr.io/paperless-ngx/paperless-ngx, paperlessngx/paperless-ngx: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ], added by PR #5199 in January 2024: counted from 2.4)',
     ],

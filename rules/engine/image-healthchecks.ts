@@ -56,6 +56,8 @@ const IMAGES_WITH_HEALTHCHECK_FROM = new Map<string, [number, number]>([
   // added by PR #5199 (January 2024, after 2.2); from 2.4, the first release certain to have it (review 27, probe 07).
   ['ghcr.io/paperless-ngx/paperless-ngx', [2, 4]],
   ['paperlessngx/paperless-ngx', [2, 4]],
+  // php/frankenphp Dockerfile: HEALTHCHECK CMD curl -f http://localhost:2019/metrics (added by PR #208, before 1.0; review 30, probe df-01).
+  ['dunglas/frankenphp', [1, 0]],
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

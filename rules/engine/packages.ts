@@ -601,7 +601,8 @@ export const APT_LISTS = '/var/lib/apt/lists';
 
 /** Whether a command removes apt's package lists: `rm -rf /var/lib/apt/lists/*` (or a parent), `find /var/lib/apt/lists … -delete`, `apt-get distclean`. */
 export function cleansAptLists(cmd: SimpleCommand): boolean {
-  if (removes(cmd, (p) => removesDir(p, APT_LISTS)) || findDeletes(cmd, APT_LISTS)) return true;
+  // `rm -f /var/lib/apt/lists/*_*`: every list file is named `<host>_<path>_…` (Phoenix's release Dockerfile; review 30, probe df-04).
+  if (removes(cmd, (p) => removesDir(p, APT_LISTS) || p === `${APT_LISTS}/*_*`) || findDeletes(cmd, APT_LISTS)) return true;
   if (cmd.programIndex < 0) return false;
   const prog = baseName(cmd.words[cmd.programIndex].value);
   // apt 2.7.8+: `apt-get distclean` also removes the lists.

@@ -164,6 +164,9 @@ export function urlPasswords(raw: string): { start: number; end: number }[] {
   if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
   const re = /\b[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^\s/?#@:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    // `nulldb://user:pass@…`: Rails' null database adapter, which connects to nothing (the URL asset builds give
+    // `assets:precompile`; review 30, probe df-02).
+    if (/^nulldb:/i.test(m[0])) continue;
     const start = m.index + m[0].length - 1 - m[2].length;
     out.push({ start, end: start + m[2].length });
   }
