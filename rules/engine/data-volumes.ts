@@ -36,6 +36,12 @@ export interface DataDir {
    * or under it holds data written under it (review 29, probe dc-01: postgres:16 with a volume at /var/lib/postgresql).
    */
   imageVolume?: string;
+  /**
+   * Other mount targets that hold the data: for a postgres image whose tag is a variable without a value, the major
+   * is unknown, and a mount at either layout's place counts (`/var/lib/postgresql/data` before 18, `/var/lib/postgresql`
+   * from 18; review 30, probe dc-01).
+   */
+  alsoHeldBy?: string[];
 }
 
 
@@ -142,9 +148,13 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
   if (!dir) return undefined;
   let mountTarget = dir;
   let configured = false;
+  let alsoHeldBy: string[] | undefined;
   if (!vendor) {
     if (store.kind === 'postgres') {
-      const major = postgresMajorOf(ref);
+      // A tag that is a variable without a value: the major, and so the layout, is not known.
+      const tagUnknown = serviceImageLoose(ctx, service)?.tagKnown === false;
+      const major = tagUnknown ? null : postgresMajorOf(ref);
+      if (tagUnknown) alsoHeldBy = ['/var/lib/postgresql'];
       // postgres 18+: PGDATA /var/lib/postgresql/18/docker under the image's volume /var/lib/postgresql.
       // A volume at the pre-18 /var/lib/postgresql/data does not hold it: an empty one is left unused
       // while the data goes to the anonymous volume (one with old data makes the server refuse to start).
@@ -196,8 +206,8 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
       }
     }
   }
-  const imageVolume = vendor ? undefined : declaredVolume(store.kind, repo, mountTarget, dir, configured);
-  return { kind: store.kind, dir, mountTarget, configured, ...(imageVolume ? { imageVolume } : {}) };
+  const imageVolume = vendor || alsoHeldBy ? undefined : declaredVolume(store.kind, repo, mountTarget, dir, configured);
+  return { kind: store.kind, dir, mountTarget, configured, ...(imageVolume ? { imageVolume } : {}), ...(alsoHeldBy && !configured ? { alsoHeldBy } : {}) };
 }
 
 /**
@@ -263,7 +273,7 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
     }
     // Under the image's own VOLUME, only a mount at it or below it holds the data (Docker mounts an anonymous volume there otherwise).
     const shadowedByImageVolume = data.imageVolume !== undefined && isUnder(data.dir, data.imageVolume) && !isUnder(target, data.imageVolume);
-    const holds = (covers(target, data.dir) || target === data.mountTarget) && !shadowedByImageVolume;
+    const holds = ((covers(target, data.dir) || target === data.mountTarget) && !shadowedByImageVolume) || (data.alsoHeldBy?.includes(target) ?? false);
     const relevant = holds || isUnder(target, data.dir);
     if (!relevant) {
       if ((m.type === 'bind' || m.type === 'volume') && m.source?.value && LIKELY_DATA_PATH.test(target)) state.elsewhere.push(target);
