@@ -73,6 +73,12 @@ describe('messages name the cause', () => {
     assert.match(found[0].message, /uses a local image named 'relay-builder' if one was built before, else pulls it/);
   });
 
+  it('DC060 says how a volume at a parent misses the data: the image\'s own VOLUME gets an anonymous volume over it (review 31, probe 05)', () => {
+    const m = messagesOf('DC060', 'services:\n  db:\n    image: postgres:16\n    volumes:\n      - pg:/var/lib/postgresql\nvolumes:\n  pg:\n');
+    assert.equal(m.length, 1);
+    assert.match(m[0], /\(the volume at \/var\/lib\/postgresql does not hold it: the image declares its own volume at \/var\/lib\/postgresql\/data, and Docker mounts an anonymous volume there, over the one at \/var\/lib\/postgresql\)/);
+  });
+
   it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {
     const of = (text: string) => messagesOf('DF010', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
     assert.deepEqual(of('FROM ghcr.io/acme/base:1.0\nCMD ["app"]\n'), [

@@ -27,6 +27,8 @@ interface Data {
   configured?: boolean;
   /** The image's tag is a variable without a value, and where its data goes depends on it (postgres before and from 18): no fix. */
   layoutUnknown?: boolean;
+  /** A volume at a parent of the data that the image's own VOLUME shadows, and that VOLUME. */
+  shadowed?: { parent: string; imageVolume: string };
 }
 
 const KIND_NAMES: Record<DataStoreKind, string> = {
@@ -73,6 +75,7 @@ function chainMountState(ctx: ComposeContext, service: Service, data: DataDir): 
     state.tmpfs ||= base.tmpfs;
     state.shadowing.push(...base.shadowing);
     state.elsewhere.push(...base.elsewhere.filter((e) => !state.elsewhere.includes(e)));
+    state.shadowedParent ??= base.shadowedParent;
   }
   return state;
 }
@@ -151,7 +154,7 @@ export default defineRule<'compose', Data>({
       const now = state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
       // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
       const severity = data.kind === 'redis' || data.kind === 'dragonfly' ? ('info' as const) : undefined;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}) } as Data, severity });
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}) } as Data, severity });
     }
     return out;
   },
@@ -161,7 +164,10 @@ export default defineRule<'compose', Data>({
       return `PostgreSQL service '${d.service}' runs PostgreSQL 18 or later, which keeps its data in ${d.dir}: the volume at the pre-18 path ${PRE18_DATA} does not hold it, and the server refuses to start with a volume there. Mount it at /var/lib/postgresql.`;
     }
     const writer = d.configured ? "the service's own settings put" : 'this image writes';
-    const other = d.elsewhere.length > 0 ? ` (the volume at ${d.elsewhere.join(', ')} is not where ${writer} its data)` : '';
+    // A volume at a parent the image's own VOLUME shadows: say how the data misses it (review 31, probe 05).
+    const elsewhere = d.shadowed ? d.elsewhere.filter((e) => e !== d.shadowed!.parent) : d.elsewhere;
+    const shadow = d.shadowed ? ` (the volume at ${d.shadowed.parent} does not hold it: the image declares its own volume at ${d.shadowed.imageVolume}, and Docker mounts an anonymous volume there, over the one at ${d.shadowed.parent})` : '';
+    const other = shadow + (elsewhere.length > 0 ? ` (the volume at ${elsewhere.join(', ')} is not where ${writer} its data)` : '');
     const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : d.kind === 'dragonfly' ? ' If it is only a cache, say so with --dbfilename= (no snapshot).' : '';
     const loss = d.now === 'tmpfs' ? 'every restart of the container loses it' : "'docker compose down' then 'up' starts it empty, and 'docker compose down -v' or 'docker volume prune' deletes it";
     return `${KIND_NAMES[d.kind]} service '${d.service}' keeps its data in ${d.dir}, which ${where}${other}: ${loss}. Mount a named volume or a bind mount there.${cache}`;

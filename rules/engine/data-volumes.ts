@@ -106,6 +106,11 @@ function majorOf(tag: string | null): number | null {
  * follow (18 since September 2025).
  */
 function postgresMajorOf(ref: ImageRef | null): number | null {
+  // The family's images name the major as `pg<N>` in the tag (`pgvector/pgvector:pg18`, `0.8.0-pg17`,
+  // `timescale/timescaledb:2.17.2-pg17`, tensorchord's `pg17-v0.4.3`: review 31, probe 01).
+  const pg = ref?.tag ? /(?:^|[-_.])pg(\d{2})(?=$|[-_.])/i.exec(ref.tag) : null;
+  if (pg) return Number(pg[1]);
+  if (ref && ref.repository !== 'postgres' && ref.repository !== 'postgis/postgis') return null;
   const major = majorOf(ref?.tag ?? null);
   if (major !== null || !ref || ref.repository !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
   return majorOf(newestSupported('postgres')?.line ?? null);
@@ -149,12 +154,14 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
   let mountTarget = dir;
   let configured = false;
   let alsoHeldBy: string[] | undefined;
+  let pgMajor: number | null = null;
   if (!vendor) {
     if (store.kind === 'postgres') {
-      // A tag that is a variable without a value: the major, and so the layout, is not known.
+      // A tag that is a variable without a value, or a family image whose tag names no major: the layout is not known.
       const tagUnknown = serviceImageLoose(ctx, service)?.tagKnown === false;
       const major = tagUnknown ? null : postgresMajorOf(ref);
-      if (tagUnknown) alsoHeldBy = ['/var/lib/postgresql'];
+      if (major === null) alsoHeldBy = ['/var/lib/postgresql'];
+      pgMajor = major;
       // postgres 18+: PGDATA /var/lib/postgresql/18/docker under the image's volume /var/lib/postgresql.
       // A volume at the pre-18 /var/lib/postgresql/data does not hold it: an empty one is left unused
       // while the data goes to the anonymous volume (one with old data makes the server refuse to start).
@@ -206,7 +213,9 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
       }
     }
   }
-  const imageVolume = vendor || alsoHeldBy ? undefined : declaredVolume(store.kind, repo, mountTarget, dir, configured);
+  // An image built from a Dockerfile may move the data (`ENV PGDATA`) or declare other volumes: not judged by the base's (review 31, probe 03).
+  const built = ctx.serviceGet(service, 'build') !== undefined;
+  const imageVolume = vendor || built ? undefined : declaredVolume(store.kind, repo, pgMajor, alsoHeldBy !== undefined);
   return { kind: store.kind, dir, mountTarget, configured, ...(imageVolume ? { imageVolume } : {}), ...(alsoHeldBy && !configured ? { alsoHeldBy } : {}) };
 }
 
@@ -216,12 +225,13 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
  * `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`), for images built on them too (postgis,
  * pgvector…); undefined for other images, whose declared volumes are not known.
  */
-function declaredVolume(kind: DataStoreKind, repo: string, mountTarget: string, dir: string, configured: boolean): string | undefined {
+function declaredVolume(kind: DataStoreKind, repo: string, pgMajor: number | null, layoutUnknown: boolean): string | undefined {
   const official = DECLARED_VOLUMES[kind];
   if (!official || !official.repos.test(repo)) return undefined;
-  // postgres 18+: the image's volume is the mount target (/var/lib/postgresql); before, the default data directory.
-  const volume = kind === 'postgres' && !configured && mountTarget !== dir ? mountTarget : official.volume;
-  return volume;
+  // postgres 18+ declares `/var/lib/postgresql`, before `/var/lib/postgresql/data`; with the major unknown, the
+  // parent of both: a mount above it holds neither layout's data (review 31, probes 02 and 04).
+  if (kind === 'postgres' && (layoutUnknown || (pgMajor !== null && pgMajor >= 18))) return '/var/lib/postgresql';
+  return official.volume;
 }
 
 const DECLARED_VOLUMES: Partial<Record<DataStoreKind, { repos: RegExp; volume: string }>> = {
@@ -244,6 +254,8 @@ export interface DataMountState {
   tmpfs: boolean;
   /** Targets of named volumes / bind mounts elsewhere that look meant for the data (`/var/lib/redis`, `/var/lib/postgresql/data` on 18+). */
   elsewhere: string[];
+  /** A named volume or bind mount at a parent of the data that the image's own VOLUME shadows (DataDir.imageVolume). */
+  shadowedParent?: string;
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
@@ -274,6 +286,7 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
     // Under the image's own VOLUME, only a mount at it or below it holds the data (Docker mounts an anonymous volume there otherwise).
     const shadowedByImageVolume = data.imageVolume !== undefined && isUnder(data.dir, data.imageVolume) && !isUnder(target, data.imageVolume);
     const holds = ((covers(target, data.dir) || target === data.mountTarget) && !shadowedByImageVolume) || (data.alsoHeldBy?.includes(target) ?? false);
+    if (shadowedByImageVolume && !holds && covers(target, data.dir) && (m.type === 'bind' || m.type === 'volume') && m.source?.value) state.shadowedParent ??= target;
     const relevant = holds || isUnder(target, data.dir);
     if (!relevant) {
       if ((m.type === 'bind' || m.type === 'volume') && m.source?.value && LIKELY_DATA_PATH.test(target)) state.elsewhere.push(target);
