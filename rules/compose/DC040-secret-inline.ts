@@ -949,7 +949,8 @@ function mysqlClientCredentials(words: readonly FlagWord[]): { word: FlagWord; n
   for (const w of words.slice(inv.index + 1)) {
     if (!/^-p./.test(w.raw)) continue;
     const value = literalValue(w.raw.slice(2));
-    if (value !== null && looksLikeFlagCredential(value)) out.push({ word: w, name: `${inv.name} -p`, value });
+    // Whatever its length (`-psecret`, `-proot`: review 31, probe 06): `-p` attached names nothing but the password.
+    if (value !== null && isLiteralCredential(value)) out.push({ word: w, name: `${inv.name} -p`, value });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { defineRule } from '../engine/rule';
 import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
-import { checksDownload } from '../engine/run-commands';
+import { invocation, isVerification } from '../engine/run-commands';
 import { buildOf, composeFilesAround, servicesBuilding } from '../engine/relations';
 import { isMap, scalarString } from '../engine/compose';
 
@@ -151,12 +151,41 @@ function addInstructions(ctx: DockerfileContext): Instruction[] {
   return out;
 }
 
-/** Whether a RUN after `ins` in its stage checks a checksum or signature (`sha256sum -c`, `gpg --verify`: checksDownload). */
-function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction): boolean {
+/**
+ * Whether a RUN after `ins` in its stage checks a checksum or signature (`sha256sum -c`, `gpg --verify`: isVerification)
+ * that can fail the build (not `… || true`), and names the downloaded file (its name in the URL, or the file ADD writes):
+ * a check of another file does not check this one (review 31, probes 07 and 08).
+ */
+function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction, urls: string[], dest: string | undefined): boolean {
   const stage = ctx.stages.find((s) => s.instructions.includes(ins));
   if (!stage) return false;
+  // The URL as resolved and as written (`boundary_${VERSION}_linux_amd64.zip`: the RUN names it the same way).
+  const names = [...urls.map(urlFileName), dest && !dest.endsWith('/') ? path.posix.basename(dest) : undefined].filter((n): n is string => !!n && n.length > 2);
+  if (names.length === 0) return false;
   const after = ctx.offsetAt(ins.getRange().end);
-  return ctx.runs().some((r) => r.stage === stage && !r.onbuild && ctx.offsetAt(r.instruction.getRange().start) >= after && r.scripts.some((s) => checksDownload(s.commands)));
+  return ctx.runs().some((r) => {
+    if (r.stage !== stage || r.onbuild || ctx.offsetAt(r.instruction.getRange().start) < after) return false;
+    const r0 = r.instruction.getRange();
+    const text = ctx.text.slice(ctx.offsetAt(r0.start), ctx.offsetAt(r0.end));
+    if (!names.some((n) => text.includes(n))) return false;
+    return r.scripts.some((s) => s.commands.some((c) => {
+      const inv = invocation(c);
+      return inv !== null && isVerification(inv) && c.next !== '||';
+    }));
+  });
+}
+
+/** The file name at the end of a URL's path (`boundary_0.18.2_SHA256SUMS`), or undefined. */
+function urlFileName(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/]+(\/[^?#]*)?/i.exec(url);
+  const p = m?.[1];
+  if (!p || p.endsWith('/')) return undefined;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(base);
+  } catch {
+    return base;
+  }
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -166,7 +195,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the RUN names the downloaded file, and the check can fail the build: not `… || true`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
@@ -192,7 +221,7 @@ export default defineRule<'dockerfile', Data>({
       const hasChecksum = !!flag('checksum');
       const unpack = flag('unpack')?.getValue()?.toLowerCase();
       let viaArg = false;
-      const kinds: { kind: AddSourceKind; value: string }[] = [];
+      const kinds: { kind: AddSourceKind; value: string; raw?: string }[] = [];
       for (const w of sources) {
         const raw = unquote(w.value);
         let value = raw;
@@ -205,14 +234,15 @@ export default defineRule<'dockerfile', Data>({
           value = resolved;
           viaArg = true;
         }
-        kinds.push({ kind: addSourceKind(value), value });
+        kinds.push({ kind: addSourceKind(value), value, raw });
       }
       const remote = kinds.find((k) => (k.kind === 'url' && !hasChecksum) || (k.kind === 'git' && !hasChecksum && !gitPinnedByCommit(k.value)));
       const keywordRange = ins.getInstructionRange();
       if (remote) {
         // HashiCorp's pattern: ADD the archive, its SHA256SUMS and their signature, then `gpg --verify` and `sha256sum -c`
         // in the next RUN (review 29, probe df-02): checked, though not by ADD itself.
-        const verifiedLater = remote.kind === 'url' && verifiedByLaterRun(ctx, ins);
+        const dest = words.length > 1 ? unquote(words[words.length - 1].value) : undefined;
+        const verifiedLater = remote.kind === 'url' && verifiedByLaterRun(ctx, ins, [remote.value, remote.raw ?? remote.value], dest);
         out.push({ range: keywordRange, ...(verifiedLater ? { severity: 'info' as const } : {}), data: { problem: 'remote' as const, remote: remote.kind === 'git' ? ('git' as const) : ('url' as const), source: displaySource(remote.value), ...(verifiedLater ? { verifiedLater } : {}) } });
         continue;
       }
