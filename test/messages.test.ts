@@ -71,7 +71,12 @@ describe('messages name the cause', () => {
     const files = new Map([['/m/Dockerfile', text]]);
     const found = analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(files), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF047');
     assert.deepEqual(found.map((f) => `${f.range.start.line}:${f.severity}`), ['1:warning', '2:error']);
-    assert.match(found[0].message, /uses a local image named 'relay-builder' if one was built before, else pulls it/);
+    assert.match(found[0].message, /uses a local image named 'relay-builder' if one was built before, else tries to pull docker\.io\/library\/relay-builder, which fails unless an official image has that name/);
+    // A name close to a stage's is a likely typo: an error (review 31, probe 10).
+    const typo = 'FROM golang:1.25 AS build\nRUN go build -o /out/app .\nFROM alpine:3.22\nCOPY --from=builder /out/app /app\n';
+    const t = analyze(allRules, 'dockerfile', '/m/Dockerfile', typo, viewOf(new Map([['/m/Dockerfile', typo]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF047');
+    assert.deepEqual(t.map((f) => f.severity), ['error']);
+    assert.match(t[0].message, /close to the stage 'build': a typo\?/);
   });
 
   it('DC060 says how a volume at a parent misses the data: the image\'s own VOLUME gets an anonymous volume over it (review 31, probe 05)', () => {

@@ -20,6 +20,7 @@ interface Data {
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
+const URL_CREDENTIALS_ALL = new RegExp(URL_CREDENTIALS.source, 'gi');
 const REGISTRY_LOGIN = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdctl', 'helm', 'oras']);
 const NPM_AUTH = /(?::_authToken|:_auth|:_password|^_authToken|^_auth|^npmAuthToken|^npmAuthIdent)$/;
 
@@ -41,9 +42,14 @@ const headerCredential = (word: string) => HEADER_CREDENTIAL.exec(word.replace(/
 
 function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?: string) => void): void {
   for (const w of words) {
-    const m = URL_CREDENTIALS.exec(w.value);
-    // `nulldb://user:pass@…`: Rails' null database adapter connects to nothing (review 30, probe df-02).
-    if (m && m[1].toLowerCase() !== 'nulldb' && m[2].toLowerCase() !== 'anonymous' && isWrittenSecret(m[3]) && isLiteral(m[2])) push(w, `a password in a ${m[1].toLowerCase()}:// URL`);
+    // Every URL of the word (a real one may follow a `nulldb://` one: review 31, probe 12).
+    for (const m of w.value.includes('://') ? w.value.matchAll(URL_CREDENTIALS_ALL) : []) {
+      // `nulldb://user:pass@…`: Rails' null database adapter connects to nothing (review 30, probe df-02).
+      if (m[1].toLowerCase() !== 'nulldb' && m[2].toLowerCase() !== 'anonymous' && isWrittenSecret(m[3]) && isLiteral(m[2])) {
+        push(w, `a password in a ${m[1].toLowerCase()}:// URL`);
+        break;
+      }
+    }
     const t = /(:_authToken|:_auth|:_password|npmAuthToken)\s*[=:]\s*["']?([^\s"']+)/.exec(w.value);
     if (t && isWrittenSecret(t[2])) push(w, `an npm ${t[1].replace(/^:/, '')}`);
     // curl -H / wget --header: `Authorization: Bearer <token>`, GitLab's `PRIVATE-TOKEN: <token>` (review 9, probe 12).

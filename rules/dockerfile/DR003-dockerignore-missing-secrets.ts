@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { argWords, copySourceOnlyStages, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
-import type { DockerfileContext } from '../engine/dockerfile';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { buildOf, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
@@ -167,12 +167,36 @@ function isWholeContext(source: string): boolean {
   return path.posix.normalize(source).split('/').every((segment) => segment === '' || segment === '.' || segment === '..');
 }
 
+/**
+ * The stages of the images the builds make: the final stage and those it builds on, or, when compose services build
+ * the Dockerfile, the stages their `build.target` names (the final one without a target) and those they build on
+ * (review 31, probe 09: `target: dev`).
+ */
+function builtChain(ctx: DockerfileContext): Stage[] {
+  const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options);
+  const targets = new Set<Stage>();
+  for (const b of building) {
+    const t = b.build.target;
+    if (t === null) {
+      if (ctx.finalStage) targets.add(ctx.finalStage);
+      continue;
+    }
+    const stage = t.includes('$') ? undefined : ctx.stages.find((st) => st.name === t.toLowerCase());
+    if (stage) targets.add(stage);
+    else if (ctx.finalStage) targets.add(ctx.finalStage);
+  }
+  if (targets.size === 0 && ctx.finalStage) targets.add(ctx.finalStage);
+  const out = new Set<Stage>();
+  for (const t of targets) for (const st of stageChain(t)) out.add(st);
+  return [...out];
+}
+
 function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range; builderOnly: boolean } | undefined {
   let first: { ins: Instruction; range: Range } | undefined;
   // Whether every whole-context copy is in a builder stage whose layers reach no image (only copied from).
   let builderOnly = true;
   const builders = copySourceOnlyStages(ctx);
-  const finalChain = ctx.finalStage ? stageChain(ctx.finalStage) : [];
+  const finalChain = builtChain(ctx);
   let inFinal = false;
   for (const stage of ctx.stages) {
     for (const ins of stage.instructions) {

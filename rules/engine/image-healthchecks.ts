@@ -48,22 +48,23 @@ const IMAGES_WITH_HEALTHCHECK = new Set([
 ]);
 
 /**
- * Images that declare a HEALTHCHECK from a release on: older tags have none (a version tag below the
- * release; `latest`, no tag or another tag counts as current).
+ * Images that declare a HEALTHCHECK for some tags only: from a release on (a version tag below it has none;
+ * `latest`, no tag or another tag counts as current), or not in their build-tool variants.
  */
-const IMAGES_WITH_HEALTHCHECK_FROM = new Map<string, [number, number]>([
+const IMAGES_WITH_HEALTHCHECK_WHEN = new Map<string, (tag: string | null) => boolean>([
   // paperless-ngx/paperless-ngx Dockerfile: HEALTHCHECK … CMD [ "curl", "-fs", "-S", "--max-time", "2", "http://localhost:8000" ],
   // added by PR #5199 (January 2024, after 2.2); from 2.4, the first release certain to have it (review 27, probe 07).
-  ['ghcr.io/paperless-ngx/paperless-ngx', [2, 4]],
-  ['paperlessngx/paperless-ngx', [2, 4]],
-  // php/frankenphp Dockerfile: HEALTHCHECK CMD curl -f http://localhost:2019/metrics (added by PR #208, before 1.0; review 30, probe df-01).
-  ['dunglas/frankenphp', [1, 0]],
+  ['ghcr.io/paperless-ngx/paperless-ngx', (tag) => atLeast(tag, [2, 4])],
+  ['paperlessngx/paperless-ngx', (tag) => atLeast(tag, [2, 4])],
+  // php/frankenphp Dockerfile: HEALTHCHECK CMD curl -f http://localhost:2019/metrics (added by PR #208, before 1.0; review 30,
+  // probe df-01); not its builder images (`builder-php8.3`, `static-builder-musl`: review 31, probe 13).
+  ['dunglas/frankenphp', (tag) => !/builder/i.test(tag ?? '') && atLeast(tag, [1, 0])],
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */
 export function declaresHealthcheck(ref: ImageRef): boolean {
   const name = officialImageName(ref) ?? (ref.registry === null ? ref.repository : `${ref.registry}/${ref.repository}`);
   if (IMAGES_WITH_HEALTHCHECK.has(name)) return true;
-  const from = IMAGES_WITH_HEALTHCHECK_FROM.get(name);
-  return from !== undefined && atLeast(ref.tag, from);
+  const when = IMAGES_WITH_HEALTHCHECK_WHEN.get(name);
+  return when !== undefined && when(ref.tag);
 }

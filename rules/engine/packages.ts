@@ -581,7 +581,24 @@ export function removes(cmd: SimpleCommand, test: (path: string) => boolean): bo
   let i = cmd.programIndex;
   if (baseName(cmd.words[i].value) === 'sudo') i++;
   if (i >= cmd.words.length || baseName(cmd.words[i].value) !== 'rm') return false;
-  return cmd.words.slice(i + 1).some((w) => !w.value.startsWith('-') && test(w.value.replace(/^["']|["']$/g, '')));
+  // A glob inside quotes is not expanded: `rm -f '/var/lib/apt/lists/*'` removes a file named `*`, not the lists (review 31, probe 11).
+  return cmd.words.slice(i + 1).some((w) => !w.value.startsWith('-') && !quotedGlob(w.raw) && test(w.value.replace(/^["']|["']$/g, '')));
+}
+
+/** Whether a word as written has a `*`, `?` or `[` inside quotes (the shell does not expand it). */
+function quotedGlob(raw: string): boolean {
+  let quote: string | null = null;
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw[k];
+    if (quote === null && c === '\\') {
+      k++;
+      continue;
+    }
+    if (quote === null && (c === '"' || c === "'")) quote = c;
+    else if (quote !== null && c === quote) quote = null;
+    else if (quote !== null && (c === '*' || c === '?' || c === '[')) return true;
+  }
+  return false;
 }
 
 /** Whether removing `path` (possibly with a trailing `/*` glob) removes all of `dir`: the path is `dir` or one of its parents. */
