@@ -76,13 +76,26 @@ describe('messages name the cause', () => {
     const typo = 'FROM golang:1.25 AS build\nRUN go build -o /out/app .\nFROM alpine:3.22\nCOPY --from=builder /out/app /app\n';
     const t = analyze(allRules, 'dockerfile', '/m/Dockerfile', typo, viewOf(new Map([['/m/Dockerfile', typo]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF047');
     assert.deepEqual(t.map((f) => f.severity), ['error']);
-    assert.match(t[0].message, /close to the stage 'build': a typo\?/);
+    assert.match(t[0].message, /close to the stage 'build': a typo\? As written the build needs a build context named 'builder' \(--build-context, or bake's contexts\) or an image of that name\./);
   });
 
   it('DC060 says how a volume at a parent misses the data: the image\'s own VOLUME gets an anonymous volume over it (review 31, probe 05)', () => {
     const m = messagesOf('DC060', 'services:\n  db:\n    image: postgres:16\n    volumes:\n      - pg:/var/lib/postgresql\nvolumes:\n  pg:\n');
     assert.equal(m.length, 1);
     assert.match(m[0], /\(the volume at \/var\/lib\/postgresql does not hold it: the image declares its own volume at \/var\/lib\/postgresql\/data, and Docker mounts an anonymous volume there, over the one at \/var\/lib\/postgresql\)/);
+  });
+
+  it('DF015 counts a later check only when it can fail the build and names the file in the commands that lead to it (review 32, probes 05-07)', () => {
+    const severities = (run: string) => {
+      const text = `FROM alpine:3.22\nADD https://example.com/tool-1.2.tar.gz /tmp/\nADD https://example.com/plugin-1.0.tar.gz /tmp/\n${run}\n`;
+      return analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF015').map((f) => f.severity);
+    };
+    const sum = 'echo "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  /tmp/tool-1.2.tar.gz" | sha256sum -c -';
+    assert.deepEqual(severities(`RUN ${sum} || { echo "mismatch" >&2; exit 1; }`), ['info', 'warning'], 'a group that exits fails the build');
+    assert.deepEqual(severities(`RUN ${sum} | tee /tmp/check.log`), ['warning', 'warning'], 'tee sets the pipe status');
+    assert.deepEqual(severities(`RUN if ! ${sum}; then echo bad; fi`), ['warning', 'warning'], 'a condition');
+    assert.deepEqual(severities(`RUN ${sum}; tar xzf /tmp/tool-1.2.tar.gz -C /opt`), ['warning', 'warning'], 'without set -e, the last command decides');
+    assert.deepEqual(severities(`RUN ${sum} && tar xzf /tmp/tool-1.2.tar.gz -C /opt && tar xzf /tmp/plugin-1.0.tar.gz -C /opt`), ['info', 'warning'], 'plugin is named after the check only');
   });
 
   it('DF010 says "most likely" when the base image is not an official one, whose user it does not know (review 27, probe df-01)', () => {

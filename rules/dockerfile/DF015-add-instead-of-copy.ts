@@ -5,6 +5,8 @@ import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looks
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 import { invocation, isVerification } from '../engine/run-commands';
+import { scriptHasErrexit } from '../engine/packages';
+import type { SimpleCommand } from '../engine/shell';
 import { buildOf, composeFilesAround, servicesBuilding } from '../engine/relations';
 import { isMap, scalarString } from '../engine/compose';
 
@@ -163,16 +165,49 @@ function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction, urls: stri
   const names = [...urls.map(urlFileName), dest && !dest.endsWith('/') ? path.posix.basename(dest) : undefined].filter((n): n is string => !!n && n.length > 2);
   if (names.length === 0) return false;
   const after = ctx.offsetAt(ins.getRange().end);
+  // The name as a word or a path's last part (not `app` inside `/app/config.json`: review 32, probe 07).
+  const named = (text: string) => names.some((n) => new RegExp(`(?:^|[\\s/'"=])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s'";|&)>])`).test(text));
   return ctx.runs().some((r) => {
     if (r.stage !== stage || r.onbuild || ctx.offsetAt(r.instruction.getRange().start) < after) return false;
-    const r0 = r.instruction.getRange();
-    const text = ctx.text.slice(ctx.offsetAt(r0.start), ctx.offsetAt(r0.end));
-    if (!names.some((n) => text.includes(n))) return false;
-    return r.scripts.some((s) => s.commands.some((c) => {
-      const inv = invocation(c);
-      return inv !== null && isVerification(inv) && c.next !== '||';
-    }));
+    return r.scripts.some((s) => {
+      if (!named(s.source.text)) return false;
+      const errexit = scriptHasErrexit(s);
+      // The file is named by the commands that lead to a check, since the previous one (`echo "<sum>  app.tar.gz" |
+      // sha256sum -c -`; `grep app.zip SUMS > sum && sha256sum -c sum`), not only somewhere in the RUN (review 32, probe 07).
+      let from = 0;
+      return s.commands.some((c, k) => {
+        const inv = invocation(c);
+        if (inv === null || !isVerification(inv)) return false;
+        const segment = s.commands.slice(from, k + 1);
+        from = k + 1;
+        const text = ctx.text.slice(segment[0].start, c.end);
+        return named(text) && failsTheBuild(s.commands, k, errexit);
+      });
+    });
   });
+}
+
+/**
+ * Whether a failing command stops the RUN: not before a `|` (the pipe's status is its last command's), nor a condition
+ * (`if`, `!`, `while`), nor followed by `||` unless what follows exits or fails (`|| exit 1`, `|| false`), and followed
+ * by `&&`, last, or under `set -e` (review 32, probes 05 and 06).
+ */
+function failsTheBuild(commands: readonly SimpleCommand[], k: number, errexit: boolean): boolean {
+  const c = commands[k];
+  const first = c.words[0]?.value;
+  // In a pipe, only the last command's status is the pipe's.
+  if (c.next === '|' || first === 'if' || first === '!' || first === 'while' || first === 'until' || first === 'elif') return false;
+  if (c.next === '||') {
+    // `|| exit 1`, `|| false`, or a group that ends so: `|| { echo "checksum mismatch" >&2; exit 1; }` (review 32, probe 05).
+    for (const then of commands.slice(k + 1, k + 5)) {
+      const prog = then.programIndex >= 0 ? then.words[then.programIndex].value : '';
+      const arg = then.words[then.programIndex + 1]?.value;
+      if ((prog === 'exit' && arg !== '0') || prog === 'false' || (prog === 'return' && arg !== '0')) return true;
+      if (then.next !== ';' && then.next !== '\n' && then.next !== '&&' && then.next !== null) break;
+    }
+    return false;
+  }
+  return c.next === '&&' || k === commands.length - 1 || errexit;
 }
 
 /** The file name at the end of a URL's path (`boundary_0.18.2_SHA256SUMS`), or undefined. */
@@ -195,7 +230,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the RUN names the downloaded file, and the check can fail the build: not `… || true`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check can fail the build: not before a `|`, not a condition, not `|| true` — `|| exit 1` is fine —, and followed by `&&`, last, or under `set -e`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',

@@ -84,7 +84,7 @@ export default defineRule<'dockerfile', Data>({
       case 'bad-index':
         return `COPY --from=${d.from}: there is no stage ${d.from} (the file has ${d.stages} stage${d.stages === 1 ? '' : 's'}, counted from 0).`;
       case 'unknown-name': {
-        if (d.near) return `COPY --from=${d.from}: no stage of that name is defined, and it is close to the stage '${d.near}': a typo? As written the build looks for an image named '${d.from}'.`;
+        if (d.near) return `COPY --from=${d.from}: no stage of that name is defined, and it is close to the stage '${d.near}': a typo? As written the build needs a build context named '${d.from}' (--build-context, or bake's contexts) or an image of that name.`;
         const known = d.known.length > 0 ? ` Stages defined: ${d.known.join(', ')}.` : '';
         return `COPY --from=${d.from}: no stage of that name is defined before this one, so the build uses a local image named '${d.from}' if one was built before, else tries to pull docker.io/library/${d.from}, which fails unless an official image has that name (or needs --build-context ${d.from}=…).${known}`;
       }

@@ -7,6 +7,7 @@ import { isDotenvName } from '../engine/env-files';
 import { buildOf, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { stageChain } from '../engine/stage-scope';
+import { interpolate } from '../engine/interpolate';
 import type { Fix, Range } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
 
@@ -181,7 +182,9 @@ function builtChain(ctx: DockerfileContext): Stage[] {
       if (ctx.finalStage) targets.add(ctx.finalStage);
       continue;
     }
-    const stage = t.includes('$') ? undefined : ctx.stages.find((st) => st.name === t.toLowerCase());
+    // `target: ${TARGET:-dev}` as Compose reads it, with the .env of the compose file (review 32, probe 09).
+    const name = t.includes('$') ? interpolate(t, (n) => b.compose.dotenv()?.vars.get(n)).value : t;
+    const stage = name === null ? undefined : ctx.stages.find((st) => st.name === name.toLowerCase());
     if (stage) targets.add(stage);
     else if (ctx.finalStage) targets.add(ctx.finalStage);
   }

@@ -13,6 +13,7 @@ import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
 import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
+import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
@@ -110,9 +111,11 @@ function postgresMajorOf(ref: ImageRef | null): number | null {
   // `timescale/timescaledb:2.17.2-pg17`, tensorchord's `pg17-v0.4.3`: review 31, probe 01).
   const pg = ref?.tag ? /(?:^|[-_.])pg(\d{2})(?=$|[-_.])/i.exec(ref.tag) : null;
   if (pg) return Number(pg[1]);
-  if (ref && ref.repository !== 'postgres' && ref.repository !== 'postgis/postgis') return null;
+  // By the repository without the official namespace (`mirror.gcr.io/library/postgres`: review 32, probe 04).
+  const repo = ref ? withoutOfficialNamespace(ref.repository) : '';
+  if (ref && repo !== 'postgres' && repo !== 'postgis/postgis') return null;
   const major = majorOf(ref?.tag ?? null);
-  if (major !== null || !ref || ref.repository !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
+  if (major !== null || !ref || repo !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
   return majorOf(newestSupported('postgres')?.line ?? null);
 }
 
@@ -213,10 +216,18 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
       }
     }
   }
-  // An image built from a Dockerfile may move the data (`ENV PGDATA`) or declare other volumes: not judged by the base's (review 31, probe 03).
-  const built = ctx.serviceGet(service, 'build') !== undefined;
-  const imageVolume = vendor || built ? undefined : declaredVolume(store.kind, repo, pgMajor, alsoHeldBy !== undefined);
+  // An image built on an official one keeps its VOLUME (a child cannot drop it: moby/moby#3465), but a Dockerfile
+  // that moves the data (`ENV PGDATA`) is not judged by it (review 31, probe 03; review 32, probe 03).
+  const imageVolume = vendor || builtMovesData(ctx, service) ? undefined : declaredVolume(store.kind, repo, pgMajor, alsoHeldBy !== undefined);
   return { kind: store.kind, dir, mountTarget, configured, ...(imageVolume ? { imageVolume } : {}), ...(alsoHeldBy && !configured ? { alsoHeldBy } : {}) };
+}
+
+/** Whether the service builds an image whose Dockerfile sets where the data goes (`ENV PGDATA`), or whose Dockerfile cannot be read. */
+function builtMovesData(ctx: ComposeContext, service: Service): boolean {
+  if (ctx.serviceGet(service, 'build') === undefined) return false;
+  const built = builtDockerfileOf(ctx, service);
+  if (!built) return true;
+  return built.dockerfile.stages.some((st) => st.instructions.some((i) => i.getKeyword() === 'ENV' && propertiesOf(i).some((p) => p.getName() === 'PGDATA')));
 }
 
 /**

@@ -57,8 +57,9 @@ const IMAGES_WITH_HEALTHCHECK_WHEN = new Map<string, (tag: string | null) => boo
   ['ghcr.io/paperless-ngx/paperless-ngx', (tag) => atLeast(tag, [2, 4])],
   ['paperlessngx/paperless-ngx', (tag) => atLeast(tag, [2, 4])],
   // php/frankenphp Dockerfile: HEALTHCHECK CMD curl -f http://localhost:2019/metrics (added by PR #208, before 1.0; review 30,
-  // probe df-01); not its builder images (`builder-php8.3`, `static-builder-musl`: review 31, probe 13).
-  ['dunglas/frankenphp', (tag) => !/builder/i.test(tag ?? '') && atLeast(tag, [1, 0])],
+  // probe df-01); not its static builder images (`static-builder-musl`: review 31, probe 13) — the `builder-php8.x`
+  // images are built on the stage that declares it (review 32, probe 10).
+  ['dunglas/frankenphp', (tag) => !/static-builder/i.test(tag ?? '') && atLeast(tag, [1, 0])],
 ]);
 
 /** Whether an image declares its own HEALTHCHECK (matched on `registry/repository`, the registry left out for Docker Hub). */

@@ -585,12 +585,23 @@ export function removes(cmd: SimpleCommand, test: (path: string) => boolean): bo
   return cmd.words.slice(i + 1).some((w) => !w.value.startsWith('-') && !quotedGlob(w.raw) && test(w.value.replace(/^["']|["']$/g, '')));
 }
 
-/** Whether a word as written has a `*`, `?` or `[` inside quotes (the shell does not expand it). */
+/**
+ * Whether a word as written has a `*`, `?` or `[` that the shell does not expand: inside quotes, or escaped
+ * with a backslash (`rm -rf /var/lib/apt/lists/\\*`: review 32, probe 02). Parameter expansions are not globs
+ * (`"${HOME:?}/.cache/pip"`: probe 01).
+ */
 function quotedGlob(raw: string): boolean {
   let quote: string | null = null;
   for (let k = 0; k < raw.length; k++) {
     const c = raw[k];
+    if (c === '$' && raw[k + 1] === '{' && quote !== "'") {
+      const close = raw.indexOf('}', k + 2);
+      if (close === -1) return false;
+      k = close;
+      continue;
+    }
     if (quote === null && c === '\\') {
+      if (raw[k + 1] === '*' || raw[k + 1] === '?' || raw[k + 1] === '[') return true;
       k++;
       continue;
     }
