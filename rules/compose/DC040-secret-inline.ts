@@ -842,7 +842,9 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     for (const words of unwrapShell(written)) runs.push({ source: 'command', words });
     for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
     for (const run of runs) {
-      for (const found of [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words), ...mysqlClientCredentials(run.words)]) {
+      // The program, read once for the readers that depend on it (mc, the MySQL clients).
+      const inv = invocationOfWords(run.words);
+      for (const found of [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words, inv), ...mysqlClientCredentials(run.words, inv)]) {
         const range = found.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
@@ -917,8 +919,7 @@ function flagCredentials(words: readonly FlagWord[]): { word: FlagWord; name: st
  * (https://min.io/docs/minio/linux/reference/minio-mc/mc-alias-set.html; review 24, probe dc-07).
  * Options (`--api S3v4`, `--path on`) may come anywhere; a word that is not literal is no finding.
  */
-function positionalCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
-  const inv = invocationOfWords(words);
+function positionalCredentials(words: readonly FlagWord[], inv: Invocation | null): { word: FlagWord; name: string; value: string }[] {
   if (!inv || inv.name !== 'mc') return [];
   const args = words.slice(inv.index + 1);
   // Positional words, skipping `--flag value` pairs of the options that take one and `--flag=value`.
@@ -942,8 +943,7 @@ function positionalCredentials(words: readonly FlagWord[]): { word: FlagWord; na
  * The password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping` in a
  * healthcheck; `--password=` is flagCredentials'): review 29, probe dc-02.
  */
-function mysqlClientCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
-  const inv = invocationOfWords(words);
+function mysqlClientCredentials(words: readonly FlagWord[], inv: Invocation | null): { word: FlagWord; name: string; value: string }[] {
   if (!inv || !MYSQL_CLIENTS.has(inv.name)) return [];
   const out: { word: FlagWord; name: string; value: string }[] = [];
   for (const w of words.slice(inv.index + 1)) {
