@@ -6,8 +6,7 @@ import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/st
 import { nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
 import { officialImageName } from '../engine/image';
 import { shellProgram } from '../engine/packages';
-import { servicesBuilding } from '../engine/relations';
-import { interpolate } from '../engine/interpolate';
+import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
 import type { Fix, Position, Range } from '../engine/types';
 
@@ -292,10 +291,9 @@ export default defineRule<'dockerfile', Data>({
     // A `FROM scratch` artifact (docker/cli's `binary` stage, built with `--output`): nothing says a
     // container runs it — no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service builds it.
     if (rootBase(stage).kind === 'scratch' && !stageChain(stage).some((s) => s.instructions.some((i) => RUN_SIGNS.has(i.getKeyword()))) && !servicesBuilding(ctx.workspace, ctx.path, ctx.options).some((b) => {
-        if (b.build.target === null) return true;
         // `target: ${BUILD_TARGET:-runtime}` is read as Compose reads it; an unknown value may be this stage (review 12, probe 11).
-        const target = b.build.target.includes('$') ? interpolate(b.build.target, (n) => b.compose.dotenv()?.vars.get(n)).value : b.build.target;
-        return target === null || target.toLowerCase() === stage.name;
+        const target = buildTargetName(b);
+        return target === undefined || target === null || target === stage.name;
       })) return [];
     // Windows images have no uids (USER names an account such as ContainerUser): not judged.
     if (isWindowsStage(ctx, stage)) return [];

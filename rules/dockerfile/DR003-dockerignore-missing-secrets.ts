@@ -4,10 +4,9 @@ import { argWords, copySourceOnlyStages, flagNamed, flagsOf, unquote } from '../
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
-import { buildOf, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
+import { buildOf, buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { stageChain } from '../engine/stage-scope';
-import { interpolate } from '../engine/interpolate';
 import type { Fix, Range } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
 
@@ -177,14 +176,9 @@ function builtChain(ctx: DockerfileContext): Stage[] {
   const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options);
   const targets = new Set<Stage>();
   for (const b of building) {
-    const t = b.build.target;
-    if (t === null) {
-      if (ctx.finalStage) targets.add(ctx.finalStage);
-      continue;
-    }
     // `target: ${TARGET:-dev}` as Compose reads it, with the .env of the compose file (review 32, probe 09).
-    const name = t.includes('$') ? interpolate(t, (n) => b.compose.dotenv()?.vars.get(n)).value : t;
-    const stage = name === null ? undefined : ctx.stages.find((st) => st.name === name.toLowerCase());
+    const name = buildTargetName(b);
+    const stage = name ? ctx.stages.find((st) => st.name === name) : undefined;
     if (stage) targets.add(stage);
     else if (ctx.finalStage) targets.add(ctx.finalStage);
   }

@@ -287,6 +287,17 @@ export interface BuildingService {
 }
 
 /**
+ * The stage name a building service's `build.target` gives, as Compose reads it (`${TARGET:-dev}` with the .env of
+ * the compose file), lower-cased: undefined without a target, null when its value is not known.
+ */
+export function buildTargetName(b: BuildingService): string | null | undefined {
+  const t = b.build.target;
+  if (t === null) return undefined;
+  const name = t.includes('$') ? interpolateWithDotenv(b.compose, t).value : t;
+  return name === null ? null : name.toLowerCase();
+}
+
+/**
  * The compose services that build a Dockerfile, in the compose files around it (composeFilesAround:
  * the default files and their overrides in its folder and up to three above, and what they include).
  */
