@@ -47,7 +47,9 @@ const bench = process.argv.includes('--bench');
 
 const bundles = testsOnly ? [] : [
   { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'cli/src/cli.ts' }, outdir: 'dist' },
+  // dist/cli.js is a small loader (cli/src/cli-loader.ts) that runs the CLI's bundle, dist/cli-main.js,
+  // with the V8 code cache made below.
+  { ...common, entryPoints: { server: 'server/src/server.ts', 'cli-main': 'cli/src/cli.ts', cli: 'cli/src/cli-loader.ts' }, outdir: 'dist' },
 ];
 
 function testEntries() {
@@ -79,9 +81,41 @@ if (bench) {
   bundles.push({ ...common, sourcemap: false, minify: false, entryPoints: { bench: 'bench/bench.ts', 'bare-pass': 'bench/bare-pass.ts' }, outdir: 'out/bench', external: ['dockerfile-utils', 'dclint'] });
 }
 
+const CODE_CACHE = 'dist/cli-main.cache';
+
+/** Every file under a folder. */
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+
+/**
+ * Makes dist/cli-main.cache (cli/src/code-cache.ts): runs the CLI over the test fixtures in a
+ * process of its own and saves the bytecode it compiled. The fixtures' compose files are mostly not
+ * named like compose files, so they are passed one by one. Without the fixtures (a copy of dist
+ * built elsewhere) there is no cache, and the CLI compiles its bundle as it loads.
+ */
+async function makeCliCodeCache() {
+  const fixtures = 'test/fixtures';
+  if (!fs.existsSync(fixtures)) return;
+  const trainer = 'out/scripts/cli-code-cache.js';
+  await esbuild.build({ ...common, sourcemap: false, minify: false, entryPoints: ['scripts/cli-code-cache.ts'], outfile: trainer });
+  const yamlFiles = filesUnder(fixtures).filter((f) => /\.ya?ml$/i.test(f));
+  const { execFileSync } = await import('node:child_process');
+  // V8's default flags in the trainer: V8 rejects a cache made under other flags.
+  try {
+    execFileSync(process.execPath, [trainer, 'dist', fixtures, ...yamlFiles], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (e) {
+    throw new Error(`${trainer} failed (exit code ${e.status ?? e.signal}): no ${CODE_CACHE}`);
+  }
+}
+
 if (watch) {
+  // A rebuilt bundle makes the cache stale (the loader would ignore it): none while watching.
+  if (!testsOnly) fs.rmSync(CODE_CACHE, { force: true });
   for (const b of bundles) (await esbuild.context(b)).watch();
   console.log('esbuild: watching…');
 } else {
+  if (!testsOnly) fs.rmSync(CODE_CACHE, { force: true });
   await Promise.all(bundles.map((b) => esbuild.build(b)));
+  if (!testsOnly) await makeCliCodeCache();
 }

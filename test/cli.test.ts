@@ -9,6 +9,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { applyTextEdits, type TextEdit } from '../rules';
 import { SHORT_RUN_HEAP_FLAGS, SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
+import { cacheHeader, CODE_CACHE, loadBundle, MAIN_BUNDLE, readCodeCache } from '../cli/src/code-cache';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
@@ -392,9 +393,9 @@ describe('CLI V8 tuning for a short run', () => {
     assert.deepEqual(tune(['--enable-source-maps', '--max-old-space-size=200']), all);
   });
   it('leaves a flag given to node alone, in either spelling and either sense', () => {
-    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining', '--semi-space-growth-factor=1']);
-    assert.deepEqual(tune(['--turbo-inlining', '--semi_space_growth_factor=2']), ['--interrupt-budget=200000']);
-    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000', '--semi-space-growth-factor=4']), []);
+    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining', '--semi-space-growth-factor=1', '--heap-growing-percent=100']);
+    assert.deepEqual(tune(['--turbo-inlining', '--semi_space_growth_factor=2']), ['--interrupt-budget=200000', '--heap-growing-percent=100']);
+    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000', '--semi-space-growth-factor=4', '--heap_growing_percent=50']), []);
   });
   it('keeps the young generation at its initial size over a long run (it is never given back); node --semi-space-growth-factor=2 lets it grow', () => {
     const files: Record<string, string> = {};
@@ -416,5 +417,58 @@ describe('CLI V8 tuning for a short run', () => {
     const grown = young(['--semi-space-growth-factor=2']);
     assert.ok(tuned <= 8, `young generation ${tuned} MB`);
     assert.ok(grown > 8, `this run is long enough for V8 to grow it: ${grown} MB`);
+  });
+});
+
+describe('CLI code cache (dist/cli-main.cache)', () => {
+  const DIST = path.dirname(CLI);
+  const bundle = () => fs.readFileSync(path.join(DIST, MAIN_BUNDLE));
+  /** dist/cli.js and dist/cli-main.js in a folder of their own, with `cache` as the code cache (none when undefined). */
+  const install = (cache: Buffer | undefined): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-cache-'));
+    for (const f of ['cli.js', MAIN_BUNDLE]) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+    if (cache) fs.writeFileSync(path.join(dir, CODE_CACHE), cache);
+    return path.join(dir, 'cli.js');
+  };
+  const checkWith = (cli: string, cwd: string) => spawnSync(process.execPath, [cli, 'check', '--format', 'sarif', '.'], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+
+  it('the build made a cache for this very bundle, and V8 loads the bundle from it', () => {
+    const bytes = bundle();
+    const cache = readCodeCache(path.join(DIST, CODE_CACHE), bytes);
+    assert.ok(cache && cache.length > 100_000, 'dist/cli-main.cache is missing or does not match dist/cli-main.js: run the build');
+    const loaded = loadBundle(path.join(DIST, MAIN_BUNDLE), bytes.toString('utf8'), cache);
+    assert.ok(loaded.cacheUsed, 'V8 rejected the cache');
+    assert.equal(typeof loaded.exports.main, 'function');
+  });
+
+  it('a cache for another build is not even given to V8: its header names the bundle by digest', () => {
+    const bytes = bundle();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-cache-')), CODE_CACHE);
+    fs.copyFileSync(path.join(DIST, CODE_CACHE), file);
+    const changed = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from(' ')]);
+    assert.equal(changed.length, bytes.length);
+    assert.equal(readCodeCache(file, changed), undefined);
+    assert.ok(readCodeCache(file, bytes));
+  });
+
+  it('without a cache, with a stale one or a damaged one, the CLI compiles its bundle and reports the same', () => {
+    const dir = project(FILES);
+    const expected = checkWith(CLI, dir);
+    assert.equal(expected.status, 1, expected.stderr);
+    const real = fs.readFileSync(path.join(DIST, CODE_CACHE));
+    const header = Buffer.from(cacheHeader(bundle()), 'latin1');
+    const payload = real.subarray(header.length);
+    const caches: Record<string, Buffer | undefined> = {
+      none: undefined,
+      stale: Buffer.concat([Buffer.from(real.subarray(0, header.length).toString('latin1').replace(/[0-9a-f]{40}\n$/, `${'0'.repeat(40)}\n`), 'latin1'), payload]),
+      truncated: Buffer.concat([header, payload.subarray(0, payload.length >> 1)]),
+      garbage: Buffer.concat([header, Buffer.alloc(4096, 0x5a)]),
+      empty: header,
+    };
+    for (const [kind, cache] of Object.entries(caches)) {
+      const r = checkWith(install(cache), dir);
+      assert.equal(r.status, 1, `${kind}: ${r.stderr}`);
+      assert.equal(r.stdout, expected.stdout, kind);
+    }
   });
 });

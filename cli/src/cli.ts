@@ -749,7 +749,12 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
   return { text: out, masked };
 }
 
-if (require.main === module && isMainThread) {
+/**
+ * The CLI as a program: `run` over the process's arguments, its exit code set once stdout has
+ * drained. dist/cli.js (cli/src/cli-loader.ts) loads this bundle and calls it; running
+ * dist/cli-main.js itself does the same.
+ */
+export function main(): void {
   tuneV8ForShortRun();
   const fail = (e: unknown) => {
     process.stderr.write(`docker-guardrails: ${(e as Error).message}\n`);
@@ -769,3 +774,5 @@ if (require.main === module && isMainThread) {
     fail(e);
   }
 }
+
+if (require.main === module && isMainThread) main();
