@@ -42,12 +42,16 @@ const headerCredential = (word: string) => HEADER_CREDENTIAL.exec(word.replace(/
 
 function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?: string) => void): void {
   for (const w of words) {
+    // Every reading below needs a `:` (a URL, a header, an npm setting) or npm's `npmAuthToken=`: most words have neither.
+    if (!w.value.includes(':') && !w.value.includes('npmAuthToken')) continue;
     // Every URL of the word (a real one may follow a `nulldb://` one: review 31, probe 12).
-    for (const m of w.value.includes('://') ? w.value.matchAll(URL_CREDENTIALS_ALL) : []) {
-      // `nulldb://user:pass@…`: Rails' null database adapter connects to nothing (review 30, probe df-02).
-      if (m[1].toLowerCase() !== 'nulldb' && m[2].toLowerCase() !== 'anonymous' && isWrittenSecret(m[3]) && isLiteral(m[2])) {
-        push(w, `a password in a ${m[1].toLowerCase()}:// URL`);
-        break;
+    if (w.value.includes('://')) {
+      for (const m of w.value.matchAll(URL_CREDENTIALS_ALL)) {
+        // `nulldb://user:pass@…`: Rails' null database adapter connects to nothing (review 30, probe df-02).
+        if (m[1].toLowerCase() !== 'nulldb' && m[2].toLowerCase() !== 'anonymous' && isWrittenSecret(m[3]) && isLiteral(m[2])) {
+          push(w, `a password in a ${m[1].toLowerCase()}:// URL`);
+          break;
+        }
       }
     }
     const t = /(:_authToken|:_auth|:_password|npmAuthToken)\s*[=:]\s*["']?([^\s"']+)/.exec(w.value);
