@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,6 +29,22 @@ const yamlWithoutTokenLog = {
   },
 };
 
+/**
+ * vscode-languageserver-types as CommonJS (its `main`, a UMD build) rather than its ES module build.
+ * dockerfile-ast and the LSP libraries `require()` it; bundled from the ES module build, each of them
+ * gets a namespace object whose every export is a getter (esbuild's CommonJS interop), and
+ * dockerfile-ast reads `Range.create`, `Position.create`… through one for every argument of every
+ * instruction it splits (1 % of a warm analysis; more in the CLI, which tells V8 not to inline the
+ * getter). From the CommonJS build they read a plain property. One copy of the library either way.
+ */
+const lspTypesAsCommonJs = {
+  name: 'lsp-types-as-commonjs',
+  setup(build) {
+    const main = createRequire(import.meta.url).resolve('vscode-languageserver-types');
+    build.onResolve({ filter: /^vscode-languageserver-types$/ }, () => ({ path: main }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -39,7 +56,7 @@ const common = {
   // dockerfile-ast and the LSP libraries ship UMD builds; prefer their module entry points.
   mainFields: ['module', 'main'],
   define: { __VERSION__: JSON.stringify(JSON.parse(fs.readFileSync('package.json', 'utf8')).version) },
-  plugins: [yamlWithoutTokenLog],
+  plugins: [yamlWithoutTokenLog, lspTypesAsCommonJs],
 };
 
 const testsOnly = process.argv.includes('--tests-only');
