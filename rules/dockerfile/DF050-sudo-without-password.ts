@@ -33,8 +33,8 @@ function readBySudo(p: string): boolean {
  */
 const NOPASSWD_GRANT = /(?:^|\s|\/)([^\s/#]+)\s+[^\s=]+\s*=\s*(?:\(([^)]*)\)\s*)?(?:[A-Z_]+\s*:\s*)*?NOPASSWD\s*:\s*([^\n'"]*?)\s*(?=$|\n|\\n|['"/]\s*$)/;
 
-/** The words of a pipeline (`echo … | tee -a /etc/sudoers`) that starts at `commands[i]`, and the index after it. */
-function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Word[]; programs: { cmd: SimpleCommand; name: string }[]; next: number } {
+/** The words of a pipeline (`echo … | tee -a /etc/sudoers`) that starts at `commands[i]`, and its commands with their programs. */
+function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Word[]; programs: { cmd: SimpleCommand; name: string }[] } {
   const words: Word[] = [];
   const programs: { cmd: SimpleCommand; name: string }[] = [];
   let k = i;
@@ -45,7 +45,7 @@ function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Wor
     programs.push({ cmd, name: invocation(cmd)?.name ?? programName(cmd) });
     if (cmd.next !== '|') break;
   }
-  return { words, programs, next: k + 1 };
+  return { words, programs };
 }
 
 /** Whether a pipeline writes to a sudoers file: redirects there (`>> /etc/sudoers`), or tees or edits it in place (`tee`, `sed -i`). */
@@ -154,8 +154,13 @@ export default defineRule<'dockerfile', Data>({
         if (!script.isShell) continue;
         const commands = script.commands;
         for (let i = 0; i < commands.length; ) {
-          const { words, programs, next } = pipelineAt(commands, i);
-          i = next;
+          // Most pipelines write no grant: their words are not gathered.
+          let end = i;
+          while (end < commands.length - 1 && commands[end].next === '|') end++;
+          const start = i;
+          i = end + 1;
+          if (!commands.slice(start, end + 1).some((cmd) => cmd.words.some((w) => w.value.includes('NOPASSWD')))) continue;
+          const { words, programs } = pipelineAt(commands, start);
           const granting = programs.find(({ cmd }) => cmd.words.some((w) => w.value.includes('NOPASSWD')));
           if (!granting || !writesSudoers(words, programs, scriptRunsBash(run, script))) continue;
           // The grant as the command writes it: its arguments, without redirections and the target.
