@@ -11,6 +11,8 @@ interface Data {
 }
 
 const LIMITS = ['deploy', 'resources', 'limits'];
+/** Service-level keys Compose checks against `deploy.resources.limits` (`pids_limit` is DC021's; it counts here too). */
+const CHECKED_TWINS = ['mem_limit', 'cpus', 'pids_limit'];
 /** Service-level keys of the older spelling (Compose file format 2), which the fix keeps using when the service does. */
 const LEGACY_KEYS = ['mem_limit', 'memswap_limit', 'mem_reservation', 'cpus', 'cpu_quota', 'cpu_period', 'cpu_shares', 'cpuset'];
 
@@ -52,13 +54,14 @@ export default defineRule<'compose', Data>({
     why: 'Docker sets no memory or CPU ceiling by default: one leaking, looping or compromised container (a crypto-miner is the usual payload) can take all the host\'s memory — the kernel\'s OOM killer then picks its own victims — or all its CPU, starving every other service. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
     good: "services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    deploy:\n      resources:\n        limits:\n          memory: 512m\n          cpus: '0.5'",
-    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …) and has no `deploy.resources.limits`, the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`), so one service does not mix both. Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits. Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
+    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits. Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Memory Not Limited" and "Cpus Not Limited" (Docker Compose queries)', 'compose-lint CL-0026 (No resource limits)', 'Checkov CKV_K8S_11/CKV_K8S_13 (CPU/memory limits) for the same control on Kubernetes'],
     references: [
       'https://docs.docker.com/reference/compose-file/deploy/#resources',
       'https://docs.docker.com/reference/compose-file/services/#mem_limit',
       'https://docs.docker.com/reference/compose-file/services/#cpus',
+      'https://github.com/compose-spec/compose-go/blob/main/loader/validate.go (checkConsistency: `can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`, and the same for cpus and mem_limit)',
       'https://docs.docker.com/engine/containers/resource_constraints/',
       'https://docs.kics.io/latest/queries/dockercompose-queries/6b610c50-99fb-4ef0-a5f3-e312fd945bc3/',
       'https://github.com/tmatens/compose-lint/blob/main/docs/rules/CL-0026.md',
@@ -90,8 +93,13 @@ export default defineRule<'compose', Data>({
     const unit = indentUnit(ctx, service);
     const mem = plain(ctx.options.defaultMemoryLimit);
     const cpu = ctx.options.defaultCpuLimit;
-    const hasLimits = !!getPath(ctx, service.doc, service.map, LIMITS);
-    const legacy = !hasLimits && LEGACY_KEYS.some((k) => ctx.serviceGet(service, k));
+    // Compose refuses a service whose service-level `cpus`, `mem_limit` or `pids_limit` differs from
+    // `deploy.resources.limits` (an absent key there counts as 0: compose-go's checkConsistency), so
+    // the limits go where the service already has them: beside a service-level limit only when no
+    // limits block exists, here or in what it extends (review 33, probe p13).
+    const limits = lookupPath(ctx, service, LIMITS);
+    if (limits === 'unknown') return undefined;
+    const legacy = !limits && (LEGACY_KEYS.some((k) => ctx.serviceGet(service, k)) || CHECKED_TWINS.some((k) => lookupKey(ctx, service, k) !== undefined));
     let edit;
     if (legacy) {
       const lines: string[] = [];

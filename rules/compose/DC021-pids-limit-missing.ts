@@ -39,12 +39,13 @@ export default defineRule<'compose', Data>({
     why: 'Without a PID limit, a fork bomb or a runaway worker pool in one container exhausts the host\'s process table, and then nothing on the host — other containers, sshd, the Docker daemon — can start a process. It is the process-count side of resource limits. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0',
     good: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0\n    pids_limit: 200',
-    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load.',
+    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:` — nor as `pids_limit` beside such a limits block: Compose refuses a service whose `pids_limit` differs from `deploy.resources.limits.pids`, and an absent `pids` counts as 0. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load.',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Pids Limit Not Set" (Docker Compose query 221e0658-cb2a-44e3-b08a-db96a341d6fa)', 'CIS Docker Benchmark "Ensure that the PIDs cgroup limit is used"'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#pids_limit',
       'https://docs.docker.com/reference/compose-file/deploy/#pids',
+      'https://github.com/compose-spec/compose-go/blob/main/loader/validate.go (checkConsistency: `can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`, and the same for cpus and mem_limit)',
       'https://docs.docker.com/reference/cli/docker/container/run/#pids-limit',
       'https://docs.docker.com/reference/api/engine/version/v1.57/schemas/Limit/ (Pids: 0 means unlimited)',
       'https://docs.kics.io/latest/queries/dockercompose-queries/221e0658-cb2a-44e3-b08a-db96a341d6fa/',
@@ -93,11 +94,17 @@ export default defineRule<'compose', Data>({
       if (!canAddToService(ctx, service)) return undefined;
       const unit = indentUnit(ctx, service);
       // Into the service's own `deploy.resources.limits:` when it has one (ensureMapPathEdit refuses inherited levels).
-      if (getPath(ctx, service.doc, service.map, LIMITS)) {
+      // Never `pids_limit` beside limits it cannot edit (merged with `<<`, or inherited through `extends:`):
+      // Compose refuses a service whose `pids_limit` differs from `deploy.resources.limits.pids`, and an
+      // absent `pids` there counts as 0 (compose-go's checkConsistency; review 33, probe p13).
+      const limits = lookupPath(ctx, service, LIMITS);
+      if (limits === 'unknown') return undefined;
+      if (limits) {
+        if (limits.inherited || !getPath(ctx, service.doc, service.map, LIMITS)) return undefined;
         edit = ensureMapPathEdit(ctx, service.doc, service.map, LIMITS, [['pids', limit]], unit);
-        if (edit) title = `Add deploy.resources.limits.pids: ${limit}`;
-      }
-      if (!edit) edit = addToMapEdit(ctx, service.map, [`pids_limit: ${limit}`], unit);
+        if (!edit) return undefined;
+        title = `Add deploy.resources.limits.pids: ${limit}`;
+      } else edit = addToMapEdit(ctx, service.map, [`pids_limit: ${limit}`], unit);
     }
     if (!edit) return undefined;
     return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
