@@ -48,6 +48,8 @@ export interface PackageCommand {
   operands: Word[];
   /** The operand list is not visible: the command runs under `xargs`. */
   viaXargs: boolean;
+  /** The command runs under `sudo` (the stage's USER is not root): a command added beside it needs sudo too. */
+  viaSudo: boolean;
   /** The command reads from a pipe whose first command is `yes`. */
   pipedFromYes: boolean;
   /** `NAME=value` assignments written before the tool (`DEBIAN_FRONTEND=noninteractive apt-get …`, `env X=1 pip …`). */
@@ -286,11 +288,13 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
   }
   let i = command.programIndex;
   let viaXargs = false;
+  let viaSudo = false;
   for (let depth = 0; depth < 4 && i < words.length; depth++) {
     const name = baseName(words[i].value);
     const wrapper = WRAPPERS[name];
     if (!wrapper) break;
     if (name === 'xargs') viaXargs = true;
+    if (name === 'sudo') viaSudo = true;
     i = skipWrapperOptions(words, i + 1, wrapper, name, assignments);
   }
   // Assignments after `sudo` (sudo VAR=x cmd).
@@ -342,6 +346,7 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
     toolWord,
     ...parsed,
     viaXargs,
+    viaSudo,
     pipedFromYes,
     assignments,
     execForm: script.json && !script.isShell,
