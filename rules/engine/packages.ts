@@ -665,6 +665,14 @@ export function changesShellState(run: RunInstruction): boolean {
         continue;
       }
       if (STATEFUL.has(cmd.words[cmd.programIndex].value)) return true;
+      // `command umask 0077`, `command . /etc/os-release`: `command` runs a builtin in the current shell
+      // (POSIX command; review 33, probes p42, p43). `command -v`/`-V` only prints what a name is.
+      if (cmd.words[cmd.programIndex].value === 'command') {
+        let j = cmd.programIndex + 1;
+        let describes = false;
+        for (; j < cmd.words.length && /^-[pvV]+$/.test(cmd.words[j].value); j++) describes ||= /[vV]/.test(cmd.words[j].value);
+        if (!describes && j < cmd.words.length && STATEFUL.has(cmd.words[j].value)) return true;
+      }
     }
   }
   return false;
