@@ -51,7 +51,7 @@ function fileEnvImage(ctx: ComposeContext, service: Service): Image | undefined 
 /** The value Compose passes for an entry (literal, from `.env`, or a default), or null when unknown. */
 function valueOf(ctx: ComposeContext, env: EnvVar): string | null {
   if (env.value === null) return null;
-  const vars = ctx.dotenv()?.vars;
+  const vars = ctx.dotenv()?.values;
   return interpolate(env.value, (n) => vars?.get(n)).value;
 }
 

@@ -62,7 +62,7 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
-    const dotenv = ctx.dotenv()?.vars;
+    const dotenv = ctx.dotenv()?.values;
     const resolve = (raw: string): { value: string; source: Data['source'] } | null => {
       const r = interpolate(raw, (n) => dotenv?.get(n));
       if (r.value === null) return null;

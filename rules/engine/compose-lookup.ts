@@ -41,7 +41,7 @@ export function resolvedScalar(ctx: ComposeContext, node: Node | null | undefine
   const raw = scalarString(node);
   if (raw === null) return undefined;
   if (!raw.includes('$')) return raw;
-  const env = ctx.dotenv()?.vars;
+  const env = ctx.dotenv()?.values;
   return interpolate(raw, (n) => env?.get(n)).value;
 }
 
@@ -263,7 +263,7 @@ function computeImageThrough(ctx: ComposeContext, service: Service): { raw: stri
   if (found === 'unknown' || !found) return found;
   const raw = scalarString(found.entry.value);
   if (raw === null) return undefined;
-  const env = found.ctx.dotenv()?.vars;
+  const env = found.ctx.dotenv()?.values;
   const value = interpolate(raw, (n) => env?.get(n)).value;
   return { raw, value, ref: value === null ? null : parseImageRef(value), found };
 }

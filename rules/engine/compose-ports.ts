@@ -71,8 +71,8 @@ export interface ServicePorts {
 }
 
 /** The `.env` lookup compose uses for interpolation. */
-function lookupOf(ctx: ComposeContext): (name: string) => string | undefined {
-  const vars = ctx.dotenv()?.vars;
+function lookupOf(ctx: ComposeContext): (name: string) => string | null | undefined {
+  const vars = ctx.dotenv()?.values;
   return (n) => vars?.get(n);
 }
 
@@ -109,7 +109,7 @@ function isPortVariable(raw: string): boolean {
   return vars.length > 0 && vars.every((v) => /(?:^|_)PORT(?:_NUMBER|_NR|_NO)?$/i.test(v));
 }
 
-function parseShort(ctx: ComposeContext, node: Scalar, lookup: (n: string) => string | undefined) {
+function parseShort(ctx: ComposeContext, node: Scalar, lookup: (n: string) => string | null | undefined) {
   // Compose parses the scalar's value; offsets are exact only where the written text is that value.
   const text = scalarString(node) ?? '';
   const span = scalarContentSpan(ctx.text, node);
@@ -160,7 +160,7 @@ function parseShort(ctx: ComposeContext, node: Scalar, lookup: (n: string) => st
   return { unknown, hostIpState, hostIp, published, target, protocol, exact: true };
 }
 
-function longPart(ctx: ComposeContext, service: Service, map: YAMLMap, key: string, lookup: (n: string) => string | undefined): { part: PortPart | null; pair: Pair | undefined } {
+function longPart(ctx: ComposeContext, service: Service, map: YAMLMap, key: string, lookup: (n: string) => string | null | undefined): { part: PortPart | null; pair: Pair | undefined } {
   const found = ctx.get(service.doc, map, key);
   if (!found) return { part: null, pair: undefined };
   const raw = scalarString(found.value);

@@ -27,7 +27,7 @@ export interface ResolvedScalar {
 
 /** Interpolates a text with the variables of the compose file's `.env` (null when a variable is unknown). */
 export function interpolateWithDotenv(ctx: ComposeContext, raw: string): { value: string | null; literal: boolean } {
-  const env = ctx.dotenv()?.vars;
+  const env = ctx.dotenv()?.values;
   const r = interpolate(raw, (n) => env?.get(n));
   return { value: r.value, literal: !r.hasVariables };
 }

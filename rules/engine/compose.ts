@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { dotenvValues } from './interpolate';
 import { Alias, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from './yaml-guards';
 import { includeEnvFiles, includeProjectDir } from './include';
@@ -67,6 +68,17 @@ interface ParseIndex {
   keyIndexes: Map<YAMLMap, KeyIndex[]>;
 }
 
+/** The variables `docker compose` interpolates a compose file with (ComposeContext.dotenv). */
+export interface DotenvFile {
+  /** Each key's value as written in the file (quotes removed): what a fix that edits the file compares with. */
+  vars: Map<string, string>;
+  /** Each key's value as Compose uses it (`PG_PW=${PW}` expanded; null when it cannot be known): what the values are. */
+  values: Map<string, string | null>;
+  path: string;
+  text: string;
+  fromInclude?: boolean;
+}
+
 /** A compose file parsed once, with exact source ranges. */
 export class ComposeContext {
   readonly kind = 'compose' as const;
@@ -78,7 +90,7 @@ export class ComposeContext {
   // Plain maps, not WeakMaps: they live and die with this analysis' context, and weak tables cost
   // the garbage collector extra work (ephemerons) on every collection.
   private memos = new Map<object, Map<string, unknown>>();
-  private dotenvCache: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null | undefined;
+  private dotenvCache: DotenvFile | null | undefined;
   /** Set on a file read as the base of another file's `extends:`: the file whose `.env` interpolates it. */
   private readonly interpolationRoot: ComposeContext | undefined;
 
@@ -415,12 +427,12 @@ export class ComposeContext {
    * include's project directory (see include.ts); for a file read as the base of another file's
    * `extends:` (asExtendedFrom), that file's variables.
    */
-  dotenv(): { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null {
+  dotenv(): DotenvFile | null {
     if (this.interpolationRoot) return this.interpolationRoot.dotenv();
     if (this.dotenvCache !== undefined) return this.dotenvCache;
     const included = includeEnvFiles(this);
     const paths = included ? included.paths : [path.join(this.dir, '.env')];
-    let found: { vars: Map<string, string>; path: string; text: string; fromInclude?: boolean } | null = null;
+    let found: DotenvFile | null = null;
     for (const p of paths) {
       const text = this.workspace.readText(p);
       if (text === undefined) continue;
@@ -430,8 +442,12 @@ export class ComposeContext {
       } catch {
         vars = new Map();
       }
-      if (!found) found = { vars, path: p, text, ...(included?.explicit ? { fromInclude: true } : {}) };
-      else for (const [k, v] of vars) found.vars.set(k, v);
+      const values = dotenvValues(text, vars, found?.values);
+      if (!found) found = { vars, values, path: p, text, ...(included?.explicit ? { fromInclude: true } : {}) };
+      else {
+        for (const [k, v] of vars) found.vars.set(k, v);
+        found.values = values;
+      }
     }
     this.dotenvCache = found;
     return found;

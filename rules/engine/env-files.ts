@@ -36,7 +36,7 @@ export function envFileRefs(ctx: ComposeContext, service: Service): EnvFileRef[]
   const entry = ctx.serviceGet(service, 'env_file');
   if (!entry || !entry.value) return [];
   const out: EnvFileRef[] = [];
-  const dotenv = ctx.dotenv()?.vars;
+  const dotenv = ctx.dotenv()?.values;
   const add = (node: Node | null, required: boolean) => {
     if (!node || !isScalar(node)) return;
     const raw = scalarString(node);
@@ -129,7 +129,7 @@ export class ServiceEnv {
         // `KEY` (list) passes the shell's value through; `KEY:` (map) with no value does the same.
         return { state: 'unknown-value', env: v, file: null };
       }
-      const dotenv = this.ctx.dotenv()?.vars;
+      const dotenv = this.ctx.dotenv()?.values;
       const r = interpolate(v.value, (n) => dotenv?.get(n));
       if (r.value === null) return { state: 'unknown-value', env: v, file: null };
       return { state: 'set', value: r.value, env: v, file: null };
@@ -142,7 +142,7 @@ export class ServiceEnv {
         const merged_ = this.ctx.rangeOf(merged.reportNode);
         const raw = merged.value ? scalarString(merged.value) : null;
         if (raw === null) return { state: 'unknown-value', env: null, file: null, merged: merged_ };
-        const dotenv = this.ctx.dotenv()?.vars;
+        const dotenv = this.ctx.dotenv()?.values;
         const r = interpolate(raw, (n) => dotenv?.get(n));
         return r.value === null ? { state: 'unknown-value', env: null, file: null, merged: merged_ } : { state: 'set', value: r.value, env: null, file: null, merged: merged_ };
       }

@@ -16,9 +16,13 @@ export interface Interpolated {
   usedDefaultsOnly: boolean;
 }
 
-type Lookup = (name: string) => string | undefined;
+/** A variable's value: a string when known, null when it is set to a value that cannot be known, undefined when unset. */
+type Lookup = (name: string) => string | null | undefined;
 
-/** Interpolates `text`. `env` gives variable values (e.g. from the `.env` file); undefined means unset. */
+/**
+ * Interpolates `text`. `env` gives variable values (e.g. from the `.env` file); undefined means unset,
+ * null set to a value that cannot be known (which only `${VAR+alt}` does not need).
+ */
 export function interpolate(text: string, env: Lookup = () => undefined, depth = 0): Interpolated {
   const variables: string[] = [];
   let unknown = false;
@@ -61,6 +65,10 @@ export function interpolate(text: string, env: Lookup = () => undefined, depth =
       const [, name, op, word = ''] = m;
       variables.push(name);
       const v = env(name);
+      if (v === null && op !== '+') {
+        unknown = true;
+        continue;
+      }
       const set = v !== undefined;
       const empty = !set || v === '';
       if (set) usedEnv = true;
@@ -99,7 +107,7 @@ export function interpolate(text: string, env: Lookup = () => undefined, depth =
       hasVariables = true;
       variables.push(m[0]);
       const v = env(m[0]);
-      if (v === undefined) unknown = true;
+      if (v === undefined || v === null) unknown = true;
       else {
         usedEnv = true;
         out += v;
@@ -157,4 +165,49 @@ export function splitOutsideInterpolation(text: string, sep: string, keep?: (i: 
   }
   parts.push([start, text.length]);
   return parts;
+}
+
+/** A definition line of a `.env` file (dotenv's syntax): the key, then the value as written. */
+const DOTENV_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|:[ \t]+)(.*)$/;
+
+/**
+ * The values of a `.env` file as Compose uses them: unquoted and double-quoted values are interpolated
+ * (`PG_PW=${PW}` is PW's value), single-quoted ones are literal (the Compose documentation's env-file
+ * syntax: https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file).
+ * A value reads the variables defined on the lines above it (`before`: those of files read earlier);
+ * others are unset, as in the compose file's own interpolation. `vars` holds the values dotenv parsed
+ * (quotes removed); a value that needs a variable whose value cannot be known is null.
+ */
+export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  // Most .env files use no `$`: their values are dotenv's.
+  if (![...vars.values()].some((v) => v.includes('$'))) {
+    if (before) for (const [k, v] of before) out.set(k, v);
+    for (const [k, v] of vars) out.set(k, v);
+    return out;
+  }
+  // The line of each key's last definition, and whether its value is single-quoted.
+  const lastLine = new Map<string, { line: number; literal: boolean }>();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = DOTENV_LINE.exec(lines[i]);
+    if (m && vars.has(m[1])) lastLine.set(m[1], { line: i, literal: m[2].startsWith("'") });
+  }
+  const order = [...vars.keys()].sort((a, b) => (lastLine.get(a)?.line ?? 0) - (lastLine.get(b)?.line ?? 0));
+  const known = new Map<string, string | null>(before ?? []);
+  for (const key of order) {
+    const raw = vars.get(key)!;
+    const def = lastLine.get(key);
+    if (!raw.includes('$') || !def || def.literal) {
+      known.set(key, raw);
+      continue;
+    }
+    const above = (name: string) => {
+      const at = lastLine.get(name);
+      return at !== undefined && at.line < def.line ? known.get(name) : at === undefined ? before?.get(name) : undefined;
+    };
+    known.set(key, interpolate(raw, above).value);
+  }
+  for (const [k, v] of known) out.set(k, v);
+  return out;
 }

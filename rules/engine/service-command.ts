@@ -59,7 +59,7 @@ function computeCommandValue(ctx: ComposeContext, service: Service, key: 'comman
 
 /** The words of a command node, split and interpolated as Compose does; null when it is not a command. */
 function commandWords(ctx: ComposeContext, doc: Service['doc'], node: Node): { form: CommandValue['form']; node: CommandValue['node']; args: CommandArg[]; exact: boolean } | null {
-  const dotenv = ctx.dotenv()?.vars;
+  const dotenv = ctx.dotenv()?.values;
   const interp = (s: string) => interpolate(s, (n) => dotenv?.get(n)).value;
   if (isScalar(node)) {
     if (node.value === null || node.value === undefined) return null;
