@@ -210,6 +210,14 @@ describe('messages name the cause', () => {
     assert.match(found[0].message, /to every local user and process of the host/);
   });
 
+  it('DC031 in a Swarm stack: 127.0.0.1 is ignored there, so the port is a warning on every node (review 33, probe p12)', () => {
+    const text = 'services:\n  db:\n    image: postgres:17\n    ports:\n      - "127.0.0.1:5432:5432"\n    deploy:\n      placement:\n        constraints: [node.role == manager]\n';
+    const found = analyze(allRules, 'compose', '/m/docker-stack.yml', text, viewOf(new Map([['/m/docker-stack.yml', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DC031');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.severity]), [[4, 'warning']]);
+    assert.match(found[0].message, /on every interface of every node/);
+    assert.doesNotMatch(found[0].message, /127\.0\.0\.1 if/);
+  });
+
   it('DC060 says what loses the data: down then up (re-creating by up keeps anonymous volumes), a restart for a tmpfs', () => {
     const text = 'services:\n  db:\n    image: postgres:17\n  cache:\n    image: redis:7.4\n    tmpfs:\n      - /data\n  app:\n    image: ghcr.io/acme/app:1.0\n';
     const byService = messagesByService('DC060', text);

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import type { ComposeContext, Service } from '../engine/compose';
-import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import { isSwarmStack, lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { describeMapping, firstReport, hostIpKind, portsOf, removeMappingEdit, type PortMapping } from '../engine/compose-ports';
 import { dataStoreOf, type DataStoreInfo, type DataStoreKind } from '../engine/datastores';
 import { companionServices } from '../engine/data-volumes';
@@ -81,6 +81,8 @@ interface Data {
   mapping: string;
   /** Bound to the loopback interface only. */
   loopback: boolean;
+  /** A Swarm stack file: a host IP is ignored, the port is published on every interface of every node. */
+  swarm?: boolean;
   /** It is the service's only mapping: the fix removes the whole `ports:` key. */
   only: boolean;
   port: PortMapping;
@@ -124,7 +126,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, Dragonfly (Redis-compatible) and CockroachDB (whose `--insecure` mode accepts any client as any user without a password), recognized by image (official and common vendor images, and images built on the official postgres image: PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB; the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name. A mapping bound to the loopback interface is reported as information rather than a warning: only local users and processes reach it (it is what DC030\'s fix binds ports to). A service of the default override file (`docker-compose.override.yml`, `compose.override.yaml`: `docker compose up` merges it over the default file) that names no `image:` or `build:` of its own is judged by the image of the same service in the default file (eShopOnContainers publishes its SQL Server port from the override).',
+    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, Dragonfly (Redis-compatible) and CockroachDB (whose `--insecure` mode accepts any client as any user without a password), recognized by image (official and common vendor images, and images built on the official postgres image: PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB; the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds. `expose:` is not publishing and is not reported. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name. A mapping bound to the loopback interface is reported as information rather than a warning: only local users and processes reach it (it is what DC030\'s fix binds ports to) — except in a Swarm stack file, where `docker stack deploy` ignores the host IP and the routing mesh publishes the port on every interface of every node (moby/moby#32299): a warning there. A service of the default override file (`docker-compose.override.yml`, `compose.override.yaml`: `docker compose up` merges it over the default file) that names no `image:` or `build:` of its own is judged by the image of the same service in the default file (eShopOnContainers publishes its SQL Server port from the override).',
     why: 'The other services of the project reach a data store over the compose network by its service name (`db:5432`); publishing its port only adds a way in from outside — from every network of the host without a host IP (Docker\'s rules bypass host firewalls), and from every local user and process even on 127.0.0.1. (A service with `network_mode: host` is the exception: it reaches the store through a port bound to 127.0.0.1, which every local user and process can reach too — the accepted cost of that design, not reported.) Exposed databases, Redis and Elasticsearch instances are among the most scanned and ransomed services on the internet. SECURITY-GUIDELINES.md §4 Data Security (Redis): "No Public Exposure – Only accessible from internal network".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    ports:\n      - "5432:5432"',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    # no ports: the app reaches it as db:5432; for a local client use\n    # `docker compose exec db psql -U app`',
@@ -156,9 +158,12 @@ export default defineRule<'compose', Data>({
       // A client on Docker's default bridge reaches published ports through the host's addresses, never its 127.0.0.1.
       const loopbackClient = hostClient ?? client('unknown');
       const anyClient = hostClient ?? client();
+      // `docker stack deploy` ignores a host IP: the routing mesh publishes the port on every interface of
+      // every node (moby/moby#32299, as DC030 says), so 127.0.0.1 keeps no one out (review 33, probe p12).
+      const swarm = isSwarmStack(ctx);
       for (const m of ports.mappings) {
         if (m.unknown) continue;
-        const loopback = hostIpKind(m) === 'loopback';
+        const loopback = hostIpKind(m) === 'loopback' && !swarm;
         // A port on 127.0.0.1 is how a host-network client of the project reaches the store: the intended design.
         if (loopback && hostClient) continue;
         if (!first(m, m.reportRange)) continue;
@@ -166,7 +171,7 @@ export default defineRule<'compose', Data>({
           range: m.reportRange,
           // On 127.0.0.1 only local users and processes reach it (DC030's fix binds ports there): information, not a warning.
           ...(loopback ? { severity: 'info' as const } : {}),
-          data: { service: service.name, store: store.kind, mapping: describeMapping(m), loopback, only: ports.seq.items.length === 1, port: m, client: (loopback ? loopbackClient : anyClient) ?? null },
+          data: { service: service.name, store: store.kind, mapping: describeMapping(m), loopback, only: ports.seq.items.length === 1, port: m, client: (loopback ? loopbackClient : anyClient) ?? null, ...(swarm ? { swarm } : {}) },
         });
       }
     }
@@ -182,6 +187,7 @@ export default defineRule<'compose', Data>({
       return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' outside the compose network; ${who} — keep the mapping only if that service needs it, bound to the narrowest address it can use.`;
     }
     if (d.loopback) return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' to every local user and process of the host; services reach it by name over the compose network — remove the mapping (use \`docker compose exec\` for a local client).`;
+    if (d.swarm) return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' on every interface of every node (in a Swarm stack the routing mesh ignores a host IP); services reach it by name over the stack's network — remove the mapping.`;
     return `${LABEL[d.store]} service '${d.service}' publishes port '${d.mapping}' outside the compose network; services reach it by name over the compose network — remove the mapping, or bind it to 127.0.0.1 if a client on the host needs it.`;
   },
   fix(ctx, { data }) {
