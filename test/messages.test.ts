@@ -265,6 +265,9 @@ describe('messages name the cause', () => {
     for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN', 'NOPASSWD']) assert.equal(isCredentialName(name), false, name);
     // The name of a file that holds the secret (faasd's basic-auth plugin: pass_filename=basic-auth-password).
     for (const name of ['pass_filename', 'TOKEN_FILEPATH', 'SECRET_FILES']) assert.equal(isCredentialName(name), false, name);
+    // Counts, durations, limits, hashers and endpoints (review 33, probe p21).
+    for (const name of ['MAX_INPUT_TOKENS', 'MAX_TOTAL_TOKENS', 'MAX_BATCH_PREFILL_TOKENS', 'MAX_TOKENS', 'TOKEN_EXPIRY_SECONDS', 'JWT_SECRET_EXPIRES_IN', 'TOKEN_URL', 'PASSWORD_HASHER', 'TOKEN_LIMIT']) assert.equal(isCredentialName(name), false, name);
+    for (const name of ['API_TOKENS', 'GITHUB_TOKEN', 'JWT_SECRET', 'ACCESS_TOKEN_SECRET']) assert.equal(isCredentialName(name), true, name);
     for (const name of ['NEXT_PUBLIC_STRIPE_SECRET_KEY', 'VITE_DB_PASSWORD', 'API_KEY', 'INITIAL_ADMIN_PW']) assert.equal(isCredentialName(name), true, name);
     // Review 6 (probes dc-02, dc-07): Supabase's service-role key, MaxMind's license key, Rails' encryption keys.
     for (const name of ['SUPABASE_SERVICE_ROLE_KEY', 'SERVICE_ROLE_KEY', 'SUPABASE_SERVICE_KEY', 'GEOLITE_LICENSE_KEY', 'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY']) assert.equal(isCredentialName(name), true, name);

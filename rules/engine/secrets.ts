@@ -23,7 +23,14 @@ const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|AC
 const CLIENT_PUBLIC = /^(?:VITE|NEXT_PUBLIC|REACT_APP|NUXT_PUBLIC|EXPO_PUBLIC|GATSBY|PUBLIC)_/i;
 
 /** Name suffixes that describe a setting about a credential rather than the credential itself. */
-const NOT_A_SECRET = /(?:_FILE|_FILES|_FILENAME|_FILEPATH|_PATH|_DIR|_TTL|_EXPIRY|_EXPIRES|_EXPIRATION|_LIFETIME|_TIMEOUT|_LENGTH|_MIN_LENGTH|_ENABLED|_DISABLED|_REQUIRED|_TYPE|_METHOD|_HEADER|_ALGORITHM|_ALG|_ROUNDS|_COST|_URL_PATH|_POLICY|_RESET|_ENDPOINT|_ISSUER|_AUDIENCE|_PREFIX|_LOCATION|_NAME|_NAMES|_USER|_USERS|_USERNAME|_USERNAMES)$/i;
+// Durations, limits, hashers and endpoints about a credential too (`TOKEN_EXPIRY_SECONDS`, `JWT_SECRET_EXPIRES_IN`,
+// `TOKEN_LIMIT`, `PASSWORD_HASHER`, OAuth's `TOKEN_URL`: review 33, probe p21).
+const NOT_A_SECRET = /(?:_FILE|_FILES|_FILENAME|_FILEPATH|_PATH|_DIR|_TTL|_EXPIRY|_EXPIRES|_EXPIRATION|_LIFETIME|_TIMEOUT|_LENGTH|_MIN_LENGTH|_ENABLED|_DISABLED|_REQUIRED|_TYPE|_METHOD|_HEADER|_ALGORITHM|_ALG|_ROUNDS|_COST|_URL_PATH|_POLICY|_RESET|_ENDPOINT|_ISSUER|_AUDIENCE|_PREFIX|_LOCATION|_NAME|_NAMES|_USER|_USERS|_USERNAME|_USERNAMES|_SECONDS|_SECS|_MINUTES|_MINS|_HOURS|_DAYS|_EXPIRES_IN|_EXPIRE_IN|_DURATION|_INTERVAL|_LIMIT|_COUNT|_HASHER|_HASHERS|_URL|_URI)$/i;
+/**
+ * Counts of tokens (a language model's `MAX_INPUT_TOKENS`, `MAX_TOTAL_TOKENS`, `MAX_BATCH_PREFILL_TOKENS`
+ * of Hugging Face's text-generation-inference, `MAX_TOKENS`): a number, not a credential (review 33, probe p21).
+ */
+const TOKEN_COUNT = /^(?:[A-Z0-9]+_)*(?:MAX|MIN|NUM|TOTAL|LIMIT|BUDGET)(?:_[A-Z0-9]+)*_TOKENS$/i;
 
 /** Whether an environment/ARG name is shaped like a credential (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`…). */
 export function isCredentialName(name: string): boolean {
@@ -40,7 +47,7 @@ export function isCredentialName(name: string): boolean {
 const credentialNames = new Map<string, boolean>();
 
 function computeIsCredentialName(name: string): boolean {
-  if (NOT_A_SECRET.test(name)) return false;
+  if (NOT_A_SECRET.test(name) || TOKEN_COUNT.test(name)) return false;
   if (/^(?:PWD|OLDPWD)$/.test(name)) return false; // the shell's working directory
   if (/^NOPASSWD$/i.test(name)) return false; // sudoers' tag (`%sudo ALL=(ALL) NOPASSWD:ALL`), not a password
   // MinIO's access key is its root user name (the deprecated spelling of MINIO_ROOT_USER); MINIO_SECRET_KEY is the password.
