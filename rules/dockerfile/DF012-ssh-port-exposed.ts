@@ -1,6 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import { argWords, resolveAt, type ArgWord } from '../engine/df-instructions';
+import { argWords, resolveAt, unquote, type ArgWord } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
@@ -69,7 +69,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Port 22 means an SSH server in the container: another long-running daemon with its own credentials or keys baked into the image, a login path that bypasses the container runtime\'s access control and audit (`docker exec`), and a classic brute-force target when the port gets published. EXPOSE also makes `docker run -P` publish it. SECURITY-GUIDELINES.md §3 "No Port Exposure in Production" and §1 (minimal attack surface).',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y openssh-server\nEXPOSE 22 8080',
     good: 'FROM debian:trixie-slim\nEXPOSE 8080\n# shell access: docker exec -it <container> sh',
-    fix: '"Remove EXPOSE 22" deletes the port from the EXPOSE instruction (keeping the other ports, line continuations and indentation), deletes the whole instruction when 22 was its only port, and splits a range around 22 (`20-30` → `20-21 23-30`). Not offered when the port comes from a variable. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): EXPOSE is metadata, but metadata others read — `docker run -P` publishes the exposed ports, and a git server (Gogs, Gitea) exposes 22 for git over SSH, which would stop being published. The SSH server itself, if installed, should be removed by hand.',
+    fix: '"Remove EXPOSE 22" deletes the port from the EXPOSE instruction (keeping the other ports, line continuations and indentation), deletes the whole instruction when 22 was its only port, and splits a range around 22 (`20-30` → `20-21 23-30`). Not offered when the port comes from a variable or is quoted (`EXPOSE "22"`, which BuildKit reads as 22 and is reported). Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): EXPOSE is metadata, but metadata others read — `docker run -P` publishes the exposed ports, and a git server (Gogs, Gitea) exposes 22 for git over SSH, which would stop being published. The SSH server itself, if installed, should be removed by hand.',
     guideline: '§3 Network Security — "No Port Exposure in Production"; §1 Image Security (attack surface)',
     equivalents: ['Trivy DS-0004 (port 22 exposed)', 'Checkov CKV_DOCKER_1 (ensure port 22 is not exposed)', 'Kyverno JSON dockerfile-deny-expose-22'],
     references: ['https://docs.docker.com/reference/dockerfile/#expose', 'https://avd.aquasec.com/misconfig/ds004', 'https://www.checkov.io/5.Policy%20Index/dockerfile.html', 'https://docs.docker.com/reference/cli/docker/container/exec/'],
@@ -93,9 +93,11 @@ export default defineRule<'dockerfile', Data>({
             if (ports.some((p) => p && exposesSsh(p))) out.push({ range, data: { written, viaVariable: true, edit: null } });
             continue;
           }
-          const port = parsePort(w.value);
+          // BuildKit reads EXPOSE's words as the shell does: `EXPOSE "22"` is port 22 (review 33, probe p06).
+          const value = unquote(w.value);
+          const port = parsePort(value);
           if (!port || !exposesSsh(port)) continue;
-          out.push({ range, data: { written, viaVariable: false, edit: removalEdit(ctx, ins, words, k, port) } });
+          out.push({ range, data: { written, viaVariable: false, edit: value === w.value ? removalEdit(ctx, ins, words, k, port) : null } });
         }
       }
     }

@@ -66,6 +66,14 @@ function modeOf(ctx: DockerfileContext, line: number, prog: string, args: Word[]
       modeValue = m[1];
       continue;
     }
+    // Bundled switches with the mode attached (`mkdir -pm777`, `install -dm777`; review 33, probe p18): the
+    // letters before `m` take no value (mkdir -p -v -Z; install -b -c -C -d -D -p -s -v -T -Z).
+    const bundled = /^-([a-zA-Z]+)m(.+)$/.exec(v);
+    if (bundled && [...bundled[1]].every((c) => (prog === 'mkdir' ? 'pvZ' : 'bcCdDpsvTZ').includes(c))) {
+      mode = w;
+      modeValue = bundled[2];
+      continue;
+    }
     if (/^-[a-zA-Z]*m$/.test(v) && args[k + 1]) {
       // Bundled short options ending in m (`-pm 777`).
       mode = args[k + 1];
@@ -144,7 +152,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777`, symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `xargs` and `sudo`), `mkdir -m 777`, `install -m 666`, and `COPY`/`ADD --chmod=777`. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
+    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777`, symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `xargs` and `sudo`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
     why: 'A world-writable file or directory can be changed by any process in the container whatever its user: dropping privileges with `USER 1000` stops protecting the application code, configuration or scripts that root later runs, and a compromised low-privilege process can plant code there. SECURITY-GUIDELINES.md §2 "Run as Non-root User" only helps if the non-root user cannot rewrite what runs; give ownership to that user (`chown`, `COPY --chown`) and keep modes at 755/644.',
     bad: 'COPY --chmod=777 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chmod -R 777 /app',
     good: 'COPY --chmod=755 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chown -R 1000:1000 /app/data\nUSER 1000',
