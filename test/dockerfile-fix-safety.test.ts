@@ -345,6 +345,31 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
     }
   });
 
+  it('a gzip stream that holds no tar is copied as it is: ADD of a gzipped SQL dump is COPY (review 33, probe p30)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-gz-'));
+    try {
+      const sql = Array.from({ length: 60 }, (_, i) => `INSERT INTO seeds (id, name) VALUES (${i}, 'seed number ${i}');`).join('\n');
+      fs.writeFileSync(path.join(dir, 'seed.sql.gz'), zlib.gzipSync(Buffer.from(sql)));
+      // A gzip tar named like one: a 512-byte header with `ustar` at 257, padded with NUL bytes.
+      const header = Buffer.alloc(1024);
+      header.write('etc/app.conf', 0);
+      header.write('ustar', 257);
+      fs.writeFileSync(path.join(dir, 'rootfs.sql.gz'), zlib.gzipSync(header));
+      const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', ''].join('\n');
+      const file = path.join(dir, 'Dockerfile');
+      fs.writeFileSync(file, text);
+      const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
+      const found = analysis.findings.filter((f) => f.code === 'DF015').map((f) => {
+        const fix = fixFinding(allRules, analysis.context, f);
+        return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
+      });
+      // Found and text inside: a safe COPY; a tar inside: extracted (information); not found: COPY, not safe (it may hold a tar).
+      assert.deepEqual(found, ['2:warning:true', '3:info:none', '4:warning:false', '5:info:none']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('looks only in the context a compose service names: a folder of the same name outside it says nothing (review 14, probe 05)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-ctx-'));
     try {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import type { Instruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
@@ -112,12 +113,34 @@ function contentAt(ctx: DockerfileContext, p: string): 'folder' | 'archive' | 'b
   const ws = ctx.workspace;
   if (ws.listDir?.(p) !== undefined) return 'folder';
   const head = ws.readHead?.(p, 512);
-  if (head) return isArchiveHead(head) ? 'archive' : head.includes(0) ? 'binary' : 'file';
+  if (head) {
+    if (!isArchiveHead(head)) return head.includes(0) ? 'binary' : 'file';
+    // A gzip stream is unpacked only when it holds a tar: a gzipped SQL dump is copied as it is (review 33, probe p30).
+    return gzipHoldsNoTar(head) ? 'file' : 'archive';
+  }
   // Without byte reads: a file read as text has no NUL byte, so it is no plain tar (a compressed one shows its magic
   // as the text's first characters, an undecodable byte as U+FFFD); one that exists but cannot be read may be one.
   const text = ws.readText(p);
   if (text !== undefined) return /^(?:\u001f\ufffd|\ufffd7zXZ|BZh[1-9]1AY&SY|\(\ufffd\/\ufffd)/.test(text) ? 'archive' : 'file';
   return ws.exists(p) ? 'binary' : undefined;
+}
+
+/**
+ * Whether the start of a gzip stream decompresses to text, which no tar is (a tar header pads its
+ * fields with NUL bytes and has `ustar` at offset 257): then ADD copies the file as it is. Undecided
+ * (not enough data, not text, not gzip) counts as a tar.
+ */
+function gzipHoldsNoTar(head: Uint8Array): boolean {
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return false;
+  let out: Buffer;
+  try {
+    out = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch {
+    return false;
+  }
+  if (out.length < 263) return false;
+  const ustar = out[257] === 0x75 && out[258] === 0x73 && out[259] === 0x74 && out[260] === 0x61 && out[261] === 0x72;
+  return !ustar && !out.subarray(0, 512).includes(0);
 }
 
 function isArchiveHead(b: Uint8Array): boolean {
@@ -230,7 +253,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check can fail the build: not before a `|`, not a condition, not `|| true` — `|| exit 1` is fine —, and followed by `&&`, last, or under `set -e`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A compressed file that holds no tar (`seed.sql.gz`, `GeoLite2-City.mmdb.gz`: named for what it holds, or found in the context with text inside its gzip stream) is copied by ADD as it is, compressed, so it is judged as a plain file. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check can fail the build: not before a `|`, not a condition, not `|| true` — `|| exit 1` is fine —, and followed by `&&`, last, or under `set -e`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',

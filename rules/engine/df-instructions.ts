@@ -464,8 +464,16 @@ export function registryAllows(entry: string, ref: ImageRef): boolean {
 /** Local file names ADD may unpack as a tar archive (Docker decides by content; the name is the only hint a linter has). */
 const ARCHIVE_NAME = /\.(?:tar|tgz|taz|tbz|tbz2|tb2|txz|tlz|tzst|tz|gz|bz2|xz|lz|lzma|zst|zstd|z)$/i;
 
+/**
+ * A compressed file named for what it holds that is no tar (`seed.sql.gz`, `GeoLite2-City.mmdb.gz`):
+ * ADD unpacks a local file only when its decompressed stream is a tar archive (moby's archive
+ * detection), and copies anything else as it is, compressed (review 33, probe p30).
+ */
+const COMPRESSED_PLAIN_FILE = /\.(?:sql|json|jsonl|ndjson|csv|tsv|txt|log|xml|ya?ml|html?|js|css|md|mmdb|dat|bin|img|iso|pdf|svg|wasm)\.(?:gz|bz2|xz|lz|lzma|zst|zstd|z)$/i;
+
 export function looksLikeArchive(name: string): boolean {
-  return ARCHIVE_NAME.test(name.replace(/\/+$/, ''));
+  const n = name.replace(/\/+$/, '');
+  return ARCHIVE_NAME.test(n) && !COMPRESSED_PLAIN_FILE.test(n);
 }
 
 /** Whether a glob source could match an archive by name (`*`, `dist/*`, `*.tar.gz`, `pkg-?`). */
