@@ -96,7 +96,8 @@ export function officialImageName(ref: ImageRef): string | null {
 }
 
 /** Words that name a release channel, not a release: a tag made of them moves with the channel. */
-const CHANNEL_WORDS = new Set(['latest', 'stable', 'edge', 'lts', 'main', 'master', 'nightly', 'develop', 'devel', 'dev', 'current', 'mainline', 'beta', 'alpha', 'canary', 'rolling', 'release', 'unstable', 'testing', 'preview', 'insiders', 'snapshot']);
+// Fedora's `rawhide`, Debian's `sid` and a pre-release channel `rc` (`python:rc-slim`) move too (review 33, probe p33).
+const CHANNEL_WORDS = new Set(['latest', 'stable', 'edge', 'lts', 'main', 'master', 'nightly', 'develop', 'devel', 'dev', 'current', 'mainline', 'beta', 'alpha', 'canary', 'rolling', 'release', 'unstable', 'testing', 'preview', 'insiders', 'snapshot', 'rawhide', 'sid', 'rc']);
 
 /**
  * A tag that names a release channel and no version (`stable`, `edge`, `main`, `nightly`, `lts-alpine`,
@@ -115,6 +116,8 @@ const VARIANT_WORDS = new Set([
   'alpine', 'slim', 'bookworm', 'bullseye', 'buster', 'stretch', 'trixie', 'jammy', 'noble', 'focal', 'bionic',
   'jdk', 'jre', 'fpm', 'apache', 'cli', 'zts', 'management', 'musl', 'glibc', 'uclibc', 'onbuild', 'perl', 'otp',
   'windowsservercore', 'nanoserver', 'ltsc2022', 'ltsc2025', 'full', 'minimal',
+  // The docker image's Docker-in-Docker variants (`docker:dind`, `docker:dind-rootless`; review 33, probe p33).
+  'dind', 'rootless',
 ]);
 /** Official images whose word-only tags are releases (distribution codenames, Traefik's cheese names), not variants. */
 const RELEASE_NAME_IMAGES = new Set(['debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'traefik', 'amazonlinux', 'oraclelinux', 'rockylinux', 'almalinux', 'archlinux', 'clearlinux', 'photon', 'mageia', 'buildpack-deps', 'neurodebian']);
