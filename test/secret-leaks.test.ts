@@ -302,6 +302,9 @@ describe('no secret in the CLI output', () => {
       ['    command: ["serve", "--db-password", "-Qx8vPz9Lm2"]', '    command: ["serve", "--db-password", "********"]'],
       ['      POSTGRES_PASSWORD: "s3cr3t Pa55"', '      POSTGRES_PASSWORD: "********"'],
       ['      - API_TOKEN=tok_live_abcdef', '      - API_TOKEN=********'],
+      // A quoted list item keeps its closing quote (review 33, probe p02).
+      ['      - "DB_PASSWORD=Zx9Cv8Bn7Mm6Ll5K"', '      - "DB_PASSWORD=********"'],
+      ["      - 'DB_PASSWORD=Zx9Cv8Bn7Mm6Ll5K'", "      - 'DB_PASSWORD=********'"],
       ['    environment: { POSTGRES_PASSWORD: x1y2z3, POSTGRES_USER: app }', '    environment: { POSTGRES_PASSWORD: ********, POSTGRES_USER: app }'],
       ['      DATABASE_URL: postgres://app:hunter2@db/app', '      DATABASE_URL: postgres://app:********@db/app'],
       ['      PHOTOVIEW_MYSQL_URL: "photoview:hunter2@tcp(mysql:3306)/photoview"', '      PHOTOVIEW_MYSQL_URL: "photoview:********@tcp(mysql:3306)/photoview"'],

@@ -80,7 +80,9 @@ export function redactSecretsInLine(line: string): string {
     if (value === '' || value === MASK || !isCredentialName(key)) return m;
     // `KEY: ${VAR:-default}`: the default is what runs when VAR is unset.
     if (isInterpolation(value)) return m.replace(value, () => maskDefaults(value, true));
-    return `${lead}${key}${quote}${sep}${dq !== undefined ? `"${MASK}"` : sq !== undefined ? `'${MASK}'` : MASK}`;
+    // A quoted list item (`- "DB_PASSWORD=x"`): the bare value ran on to the item's closing quote, which stays (review 33, probe p02).
+    const closing = bare !== undefined && (lead === '"' || lead === "'") && bare.endsWith(lead) ? lead : '';
+    return `${lead}${key}${quote}${sep}${dq !== undefined ? `"${MASK}"` : sq !== undefined ? `'${MASK}'` : MASK}${closing}`;
   });
   return out;
 }
