@@ -57,14 +57,16 @@ function stricterThanCompose(text: string, e: YAMLError): boolean {
  * "environment" already defined at line 5"), where the parser here, read leniently, keeps both (review
  * 33, probes p15, p16). Merge keys (`<<`) are left alone. Aliases are not followed.
  */
-function duplicateKeys(root: unknown, found: (key: Node) => void): void {
+function duplicateKeys(text: string, root: unknown, found: (key: Node) => void): void {
   const walk = (n: unknown): void => {
     if (isMap(n)) {
       const seen = new Set<string>();
       for (const item of n.items) {
         const key = item.key;
         if (isScalar(key) && key.value !== '<<' && key.range) {
-          const name = String(key.value);
+          // go-yaml compares keys as written (a plain key's text, a quoted key's string): `1` and `01`,
+          // `3.1` and `3.10`, `null` and `~` are different keys to it (review 34, probes g08-g12).
+          const name = key.type === 'PLAIN' ? text.slice(key.range[0], key.range[1]) : String(key.value);
           if (seen.has(name)) found(key);
           else seen.add(name);
         }
@@ -107,7 +109,7 @@ export default defineRule<'compose', Data>({
         const end = Math.min(Math.max(e.pos[1], start), ctx.text.length);
         out.push({ range: ctx.lines.rangeOf(start, end), data: { code: e.code, problem: problemOf(e) } });
       }
-      duplicateKeys(doc.contents, (key) => {
+      duplicateKeys(ctx.text, doc.contents, (key) => {
         if (out.length < MAX_REPORTED) out.push({ range: ctx.lines.rangeOf(key.range![0], key.range![1]), data: { code: 'DUPLICATE_KEY', problem: 'a key is written a second time in the same mapping (go-yaml, which Compose uses, refuses it: "mapping key already defined")' } });
       });
     }
