@@ -667,10 +667,11 @@ export function changesShellState(run: RunInstruction): boolean {
       if (STATEFUL.has(cmd.words[cmd.programIndex].value)) return true;
       // `command umask 0077`, `command . /etc/os-release`: `command` runs a builtin in the current shell
       // (POSIX command; review 33, probes p42, p43). `command -v`/`-V` only prints what a name is.
+      // `command -- umask`, `command command cd` too (review 34, probes dfc39a, dfc39b).
       if (cmd.words[cmd.programIndex].value === 'command') {
         let j = cmd.programIndex + 1;
         let describes = false;
-        for (; j < cmd.words.length && /^-[pvV]+$/.test(cmd.words[j].value); j++) describes ||= /[vV]/.test(cmd.words[j].value);
+        for (; j < cmd.words.length && (/^-[pvV]+$/.test(cmd.words[j].value) || cmd.words[j].value === '--' || cmd.words[j].value === 'command'); j++) describes ||= /^-[pV]*[vV]/.test(cmd.words[j].value);
         if (!describes && j < cmd.words.length && STATEFUL.has(cmd.words[j].value)) return true;
       }
     }
