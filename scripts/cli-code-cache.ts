@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CODE_CACHE, loadBundle, MAIN_BUNDLE, writeCodeCache } from '../cli/src/code-cache';
+import { CODE_CACHE, loadBundle, MAIN_BUNDLE, TRAINING_NAME, writeCodeCache } from '../cli/src/code-cache';
 
 type Run = (argv: string[], io: { write: (s: string) => void; writeErr: (s: string) => void }) => number | Promise<number>;
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (!dist || paths.length === 0) throw new Error('usage: cli-code-cache DIST_DIR PATH…');
   const file = path.join(dist, MAIN_BUNDLE);
   const bytes = fs.readFileSync(file);
-  const { exports, script } = loadBundle(file, bytes.toString('utf8'));
+  const { exports, script } = loadBundle(file, bytes.toString('utf8'), undefined, TRAINING_NAME);
   const run = exports.run as Run;
   const discard = { write: () => undefined, writeErr: () => undefined };
   // SARIF: the report that also computes every finding's fixes.

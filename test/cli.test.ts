@@ -456,19 +456,48 @@ describe('CLI code cache (dist/cli-main.cache)', () => {
     const expected = checkWith(CLI, dir);
     assert.equal(expected.status, 1, expected.stderr);
     const real = fs.readFileSync(path.join(DIST, CODE_CACHE));
-    const header = Buffer.from(cacheHeader(bundle()), 'latin1');
-    const payload = real.subarray(header.length);
+    const payload = real.subarray(real.indexOf(0x0a) + 1);
+    const headerFor = (cache: Buffer) => Buffer.from(cacheHeader(bundle(), cache), 'latin1');
+    // One byte of the cache flipped, its header kept: V8 checks no checksum and could crash on it (review 34).
+    const flipped = Buffer.from(payload);
+    flipped[flipped.length >> 1] ^= 0x5a;
+    const garbage = Buffer.alloc(4096, 0x5a);
     const caches: Record<string, Buffer | undefined> = {
       none: undefined,
-      stale: Buffer.concat([Buffer.from(real.subarray(0, header.length).toString('latin1').replace(/[0-9a-f]{40}\n$/, `${'0'.repeat(40)}\n`), 'latin1'), payload]),
-      truncated: Buffer.concat([header, payload.subarray(0, payload.length >> 1)]),
-      garbage: Buffer.concat([header, Buffer.alloc(4096, 0x5a)]),
-      empty: header,
+      stale: Buffer.concat([Buffer.from(headerFor(payload).toString('latin1').replace(/[0-9a-f]{40}( [0-9a-f]{40}\n)$/, `${'0'.repeat(40)}$1`), 'latin1'), payload]),
+      truncated: Buffer.concat([headerFor(payload), payload.subarray(0, payload.length >> 1)]),
+      flipped: Buffer.concat([headerFor(payload), flipped]),
+      // A header that matches a cache V8 does not take (not a code cache at all).
+      garbage: Buffer.concat([headerFor(garbage), garbage]),
+      empty: headerFor(Buffer.alloc(0)),
     };
     for (const [kind, cache] of Object.entries(caches)) {
       const r = checkWith(install(cache), dir);
       assert.equal(r.status, 1, `${kind}: ${r.stderr}`);
       assert.equal(r.stdout, expected.stdout, kind);
     }
+    assert.equal(readCodeCache(path.join(DIST, CODE_CACHE), bundle())?.length, payload.length, 'the real cache is taken');
+  });
+
+  it('a cache that is no regular file is not read (a named pipe would block, /dev/zero never ends); a missing bundle exits 2', { skip: process.platform === 'win32' }, () => {
+    const dir = project(FILES);
+    const cli = install(undefined);
+    const fifo = path.join(path.dirname(cli), CODE_CACHE);
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const r = spawnSync(process.execPath, [cli, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 26 });
+    assert.equal(r.status, 1, r.stderr);
+    fs.rmSync(fifo);
+    fs.symlinkSync('/dev/zero', fifo);
+    assert.equal(spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', timeout: 20_000 }).stdout.trim().length > 0, true);
+    fs.rmSync(path.join(path.dirname(cli), MAIN_BUNDLE));
+    const missing = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^docker-guardrails: cannot read .*cli-main\.js: ENOENT/);
+  });
+
+  it('the cache names no build machine folder: a stack trace shows the bundle under a neutral name', () => {
+    const text = fs.readFileSync(path.join(DIST, CODE_CACHE)).toString('latin1');
+    assert.ok(!text.includes(path.resolve(DIST)), 'the build folder is in the cache');
+    assert.ok(text.includes(path.join('docker-guardrails', 'dist', MAIN_BUNDLE)));
   });
 });

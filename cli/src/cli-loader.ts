@@ -9,7 +9,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CODE_CACHE, loadBundle, MAIN_BUNDLE, readCodeCache } from './code-cache';
 
-const file = path.join(__dirname, MAIN_BUNDLE);
-const bytes = fs.readFileSync(file);
-const { exports } = loadBundle(file, bytes.toString('utf8'), readCodeCache(path.join(__dirname, CODE_CACHE), bytes));
+// The bundle beside this file's real path (`node --preserve-symlinks-main` through a bin link keeps the link's).
+let dir = __dirname;
+try {
+  dir = path.dirname(fs.realpathSync(__filename));
+} catch {
+  // keep __dirname
+}
+const file = path.join(dir, MAIN_BUNDLE);
+let bytes: Buffer;
+try {
+  bytes = fs.readFileSync(file);
+} catch (e) {
+  // Exit code 2 is the CLI's I/O error; 1 would read as findings.
+  process.stderr.write(`docker-guardrails: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; dist/cli.js needs dist/${MAIN_BUNDLE} beside it (run the build)\n`);
+  process.exit(2);
+}
+const { exports } = loadBundle(file, bytes.toString('utf8'), readCodeCache(path.join(dir, CODE_CACHE), bytes));
 (exports.main as () => void)();

@@ -15,9 +15,10 @@
  *
  * A cache is only ever a shortcut. V8 checks its own version, the V8 flags and the source's length,
  * and rejects a cache that does not match (the script is then compiled as usual). The length is
- * not enough to tell one build from another, so the cache file begins with a header naming the
- * bundle's SHA-1 digest, Node's version and the architecture; a cache whose header does not match
- * is not given to V8 at all. V8's flags are part of its check: the cache is made with V8's default
+ * not enough to tell one build from another, and V8 checks no checksum of the cache's own bytes, so
+ * the cache file begins with a header naming the bundle's SHA-1 digest, Node's version, the
+ * architecture and the cache's own SHA-1; a cache whose header does not match, or that is not a
+ * regular file of a sane size, is not given to V8 at all. V8's flags are part of its check: the cache is made with V8's default
  * flags and the loader compiles before the CLI sets its own (v8-tuning.ts).
  */
 import * as crypto from 'node:crypto';
@@ -31,29 +32,50 @@ export const MAIN_BUNDLE = 'cli-main.js';
 /** Its code cache, made by the build. */
 export const CODE_CACHE = 'cli-main.cache';
 
-/** The first line of a code cache file for the bundle whose bytes are `bundle`, in this Node on this architecture. */
-export function cacheHeader(bundle: Buffer): string {
-  const digest = crypto.createHash('sha1').update(bundle).digest('hex');
-  return `docker-guardrails code cache v1 ${process.version} ${process.arch} ${digest}\n`;
+const sha1 = (bytes: Buffer) => crypto.createHash('sha1').update(bytes).digest('hex');
+
+/**
+ * The first line of a code cache file: the bundle's digest, Node's version and the architecture, then
+ * the digest of the cache itself. V8 checks no checksum of a code cache in release builds, and a
+ * damaged one can crash the process or change what the rules find (review 34: a flipped byte gave a
+ * SIGSEGV, or a report without some fixes): a cache whose bytes are not those written is not used.
+ */
+export function cacheHeader(bundle: Buffer, cache: Buffer): string {
+  return `docker-guardrails code cache v2 ${process.version} ${process.arch} ${sha1(bundle)} ${sha1(cache)}\n`;
 }
 
-/** The cache in `file` when its header matches the bundle's bytes, else undefined (missing, unreadable or stale). */
+/** A code cache is a few MB: anything far larger is not one (and is not read into memory). */
+const MAX_CACHE_BYTES = 64 << 20;
+
+/** The cache in `file` when it is a regular file whose header matches the bundle's bytes and its own, else undefined. */
 export function readCodeCache(file: string, bundle: Buffer): Buffer | undefined {
   let data: Buffer;
   try {
+    // Not a FIFO (reading would block), a device (/dev/zero never ends) or a folder.
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > MAX_CACHE_BYTES) return undefined;
     data = fs.readFileSync(file);
   } catch {
     return undefined;
   }
-  const header = Buffer.from(cacheHeader(bundle), 'latin1');
-  if (data.length <= header.length || !data.subarray(0, header.length).equals(header)) return undefined;
-  return data.subarray(header.length);
+  const newline = data.indexOf(0x0a);
+  if (newline <= 0 || newline > 512) return undefined;
+  const cache = data.subarray(newline + 1);
+  if (cache.length === 0 || data.subarray(0, newline + 1).toString('latin1') !== cacheHeader(bundle, cache)) return undefined;
+  return cache;
 }
 
 /** Writes a code cache for the bundle whose bytes are `bundle` to `file`. */
 export function writeCodeCache(file: string, bundle: Buffer, cache: Buffer): void {
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(cacheHeader(bundle), 'latin1'), cache]));
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(cacheHeader(bundle, cache), 'latin1'), cache]));
 }
+
+/**
+ * The name the bundle is compiled under when the build makes its cache. V8 keeps the name a cached
+ * script was compiled with (stack traces and profiles show it, not the installed path), so the build
+ * machine's folders must not be in it (review 34).
+ */
+export const TRAINING_NAME = path.join('docker-guardrails', 'dist', MAIN_BUNDLE);
 
 export interface LoadedBundle {
   /** The bundle's exports (cli.ts's). */
@@ -69,13 +91,13 @@ export interface LoadedBundle {
  * compiled with `cachedData` when given. The bundle's `require.main` is the program that loaded it,
  * so its own "run when I am the program" test stays false: the caller runs it.
  */
-export function loadBundle(bundle: string, source: string, cachedData?: Buffer): LoadedBundle {
+export function loadBundle(bundle: string, source: string, cachedData?: Buffer, scriptName?: string): LoadedBundle {
   const file = path.resolve(bundle);
   // A shebang is not JavaScript inside the function wrapper; a comment of the same length keeps
   // every position (and the source map) as it is.
   const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
-    filename: file,
+    filename: scriptName ?? file,
     cachedData,
   });
   const module = { exports: {} as Record<string, unknown>, id: file, filename: file, loaded: false };
