@@ -28,6 +28,13 @@ function flagsOf(code: string, name: string, view?: (c: FixtureCase) => Workspac
 
 const safeOnly = (flags: string[]) => flags.map((f) => f.split(':')[1]);
 
+describe('DF030/DF036: a cleanup run with sudo is a quick fix only (the sudoers rules may allow the install tool only: review 34, probe sudo30)', () => {
+  it('sudo rm -rf /var/lib/apt/lists/*, sudo dnf clean all', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-sudo-user.dockerfile'), ['5:false']);
+    assert.deepEqual(flagsOf('DF036', 'fires-sudo-user.dockerfile'), ['6:false']);
+  });
+});
+
 describe('DF030: removing the apt lists is not safe when a later RUN may install from them', () => {
   it('a stage built on this one installs without its own apt-get update (maybe-finance)', () => {
     assert.deepEqual(flagsOf('DF030', 'fires-later-stage-installs.dockerfile'), ['9:false']);

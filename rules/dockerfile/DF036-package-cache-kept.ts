@@ -46,7 +46,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'These package managers keep repository metadata (and often downloaded RPMs) under /var/cache: easily a hundred megabytes left in the layer, shipped with every pull, used by nothing at run time. A clean in a later RUN cannot shrink the earlier layer. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers".',
     bad: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils',
     good: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all',
-    fix: '"Append <tool> clean all" adds `yum clean all`, `dnf clean all`, `microdnf clean all` or `tdnf clean all` (the tool that installed) — or `zypper clean --all` —, with `sudo` before it when the install runs with `sudo` (as a non-root USER the tool would clean only that user\'s cache), at the end of the RUN in the RUN\'s own style (` && …` on one line, a continued line with the RUN\'s operator placement and indentation, a new line inside a heredoc script). Not offered for exec-form RUN, when the RUN ends with a comment, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line). Safe; inside a heredoc without `set -e` it is a single quick fix only (the new last line would hide a failing install\'s exit status).',
+    fix: '"Append <tool> clean all" adds `yum clean all`, `dnf clean all`, `microdnf clean all` or `tdnf clean all` (the tool that installed) — or `zypper clean --all` —, with `sudo` before it when the install runs with `sudo` (as a non-root USER the tool would clean only that user\'s cache; a quick fix only then, since the image\'s sudoers rules may not allow it), at the end of the RUN in the RUN\'s own style (` && …` on one line, a continued line with the RUN\'s operator placement and indentation, a new line inside a heredoc script). Not offered for exec-form RUN, when the RUN ends with a comment, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line). Safe; inside a heredoc without `set -e` it is a single quick fix only (the new last line would hide a failing install\'s exit status).',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages", "Minimize layers"',
     equivalents: ['hadolint DL3032 (yum clean all missing)', 'hadolint DL3040 (dnf clean all missing, also microdnf)', 'hadolint DL3036 (zypper clean missing)', 'Trivy DS-0015 / DS-0019 / DS-0020 / DS-0027 (yum / dnf / zypper / microdnf clean missing)', 'KICS "Yum Clean All Missing", "Missing Dnf Clean All", "Missing Zypper Clean"'],
     references: [
@@ -85,6 +85,7 @@ export default defineRule<'dockerfile', Data>({
     if (!run) return undefined;
     const appended = appendToRun(ctx, run, data.clean);
     if (!appended) return undefined;
-    return { title: `Append ${data.clean}`, safe: appended.safe, changes: [{ kind: 'edit', path: ctx.path, edits: [appended.edit] }] };
+    // With sudo, a quick fix only: the image's sudoers rules may allow the install and not the clean (review 34).
+    return { title: `Append ${data.clean}`, safe: appended.safe && !data.clean.startsWith('sudo '), changes: [{ kind: 'edit', path: ctx.path, edits: [appended.edit] }] };
   },
 });
