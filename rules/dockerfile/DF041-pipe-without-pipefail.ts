@@ -59,6 +59,19 @@ function onAshImage(ctx: DockerfileContext, stage: Stage): boolean {
 
 /** Producers whose failure cannot matter, and that pipefail would make fail on SIGPIPE (`yes | apt-get …`). */
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
+/** A command that tests which shell runs the script, or whether it has pipefail (`[ -n "$BASH_VERSION" ]`, `(set -o pipefail)`). */
+function testsShell(cmd: SimpleCommand): boolean {
+  return cmd.words.some((w) => /(?:BASH|ZSH|KSH)_VERSION|pipefail/.test(w.raw));
+}
+
+/** Whether the commands before `cmds[i]` in its and-or list (back to the last `;`, newline or `&`) test the shell. */
+function leftTestsShell(cmds: readonly SimpleCommand[], i: number): boolean {
+  for (let k = i - 1; k >= 0 && cmds[k].next !== ';' && cmds[k].next !== '\n' && cmds[k].next !== '&' && cmds[k].next !== null; k--) {
+    if (testsShell(cmds[k])) return true;
+  }
+  return false;
+}
+
 /** Keywords that open and close a compound command whose body runs only on a condition (or not at all). */
 const OPENS_COMPOUND = new Set(['if', 'while', 'until', 'for', 'case']);
 const CLOSES_COMPOUND = new Set(['fi', 'done', 'esac']);
@@ -134,7 +147,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Only a `set -o pipefail` that runs whatever came before it: not one inside a subshell `( … )`, behind `&&` or `||`, or in the body of `if`/`while`/`until`/`for`/`case` — the portable guards `(set -o pipefail) 2>/dev/null && set -o pipefail` and `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi` skip it under dash. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`).',
+    what: 'Flags RUN scripts that use a pipe (`curl … | tar -x`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script. Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`).',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | tar -xz` succeeds when the download fails (tar reads an empty stream) or `wget -O- … | sh` when the server errors, so the build goes on and ships an image without the tool, or half of it, and nobody notices. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin',
@@ -206,29 +219,35 @@ export default defineRule<'dockerfile', Data>({
         // Where a command runs: inside `( … )` (a subshell: its failing `set` ends only the subshell, and
         // its pipefail stays there) or in the body or condition of `if`/`while`/`until`/`for`/`case`.
         let subshell = 0;
-        let compound = 0;
+        // Open compound commands, each with whether its condition tests the shell (`if [ -n "$BASH_VERSION" ]`).
+        const compounds: { shellTest: boolean; inCondition: boolean }[] = [];
         for (let i = 0; i < cmds.length && !found; i++) {
           const cmd = cmds[i];
           if (cmd.prev === '(') subshell++;
           const lead = cmd.programIndex < 0 ? cmd.words : cmd.words.slice(0, cmd.programIndex + 1);
           for (const w of lead) {
-            if (OPENS_COMPOUND.has(w.raw)) compound++;
-            else if (CLOSES_COMPOUND.has(w.raw) && compound > 0) compound--;
+            if (OPENS_COMPOUND.has(w.raw)) compounds.push({ shellTest: false, inCondition: w.raw === 'if' });
+            else if (CLOSES_COMPOUND.has(w.raw)) compounds.pop();
+            else if (w.raw === 'then' && compounds.length > 0) compounds[compounds.length - 1].inCondition = false;
           }
+          const top = compounds[compounds.length - 1];
+          if (top?.inCondition && testsShell(cmd)) top.shellTest = true;
           const inSubshell = subshell > 0;
           if (cmd.next === ')' && subshell > 0) subshell--;
           if (setsPipefail(cmd)) {
             if (inSubshell) continue;
-            // Only a `set -o pipefail` that runs whatever happened before it is certain to stop the build:
-            // not one behind `&&`/`||` or inside a condition's body — the portable guards
-            // `(set -o pipefail) 2>/dev/null && set -o pipefail` and `if [ -n "$BASH_VERSION" ]; then
-            // set -o pipefail; fi` skip it under dash (review 33, probes p10, p11).
-            const conditional = compound > 0 || cmd.prev === '&&' || cmd.prev === '||';
-            if (!conditional && dash()) {
-              out.push({ range: ctx.rangeOfOffsets(cmds[i].start, cmds[i].end), severity: 'error', data: { from: 'set', to: 'set', shell, insert: null, remedy: 'dash-set' } });
+            // Only a `set -o pipefail` that dash reaches and that ends it stops the build. Not one a test of the
+            // shell guards — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && …`,
+            // `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi` (review 33, probes p10, p11) —, nor one run
+            // through `command`, which takes away a special builtin's power to end the shell (POSIX; review
+            // 34, probe fp41a). Behind any other `&&` or condition it runs and fails (probes fn41a-c).
+            const guarded = cmd.words[cmd.programIndex]?.value === 'command' || compounds.some((c) => c.shellTest) || ((cmd.prev === '&&' || cmd.prev === '||') && leftTestsShell(cmds, i));
+            if (!guarded && dash()) {
+              out.push({ range: ctx.rangeOfOffsets(cmd.words[Math.max(0, cmd.programIndex)].start, cmd.end), severity: 'error', data: { from: 'set', to: 'set', shell, insert: null, remedy: 'dash-set' } });
               break;
             }
-            pipefail = true;
+            // Under a dash without pipefail a guarded `set` turns nothing on: the pipes after it are judged.
+            if (!(guarded && dash())) pipefail = true;
           }
           if (pipefail || cmds[i].next !== '|' || (i > 0 && cmds[i].prev === '|')) continue;
           const indices = pipelineOf(cmds, i);
