@@ -28,6 +28,17 @@ function flagsOf(code: string, name: string, view?: (c: FixtureCase) => Workspac
 
 const safeOnly = (flags: string[]) => flags.map((f) => f.split(':')[1]);
 
+/** A tar stream's first block: a header for `name` with a valid checksum, then an empty block (what a gzip tar decompresses to). */
+function gzipTarHeader(name: string): Buffer {
+  const tar = Buffer.alloc(1024);
+  tar.write(name, 0);
+  tar.write('        ', 148);
+  let sum = 0;
+  for (let k = 0; k < 512; k++) sum += tar[k];
+  tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return tar;
+}
+
 describe('DF030/DF036: a cleanup run with sudo is a quick fix only (the sudoers rules may allow the install tool only: review 34, probe sudo30)', () => {
   it('sudo rm -rf /var/lib/apt/lists/*, sudo dnf clean all', () => {
     assert.deepEqual(flagsOf('DF030', 'fires-sudo-user.dockerfile'), ['5:false']);
@@ -330,7 +341,14 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
   it('reads the sources in the build context: an archive named like a plain file is reported as one; a file not found is judged by its name', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-'));
     try {
-      fs.writeFileSync(path.join(dir, 'rootfs'), zlib.gzipSync(Buffer.from('a tar stream would be here')));
+      // A gzip tar: a header with a valid checksum (a gzip of anything else is copied as it is: review 34).
+      const tar = Buffer.alloc(1024);
+      tar.write('etc/os-release', 0);
+      tar.write('        ', 148);
+      let sum = 0;
+      for (let k = 0; k < 512; k++) sum += tar[k];
+      tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      fs.writeFileSync(path.join(dir, 'rootfs'), zlib.gzipSync(tar));
       fs.writeFileSync(path.join(dir, 'blob'), Buffer.from([0x00, 0x01, 0x02, 0x03]));
       fs.writeFileSync(path.join(dir, 'notes'), 'plain text\n');
       fs.mkdirSync(path.join(dir, 'conf'));
@@ -357,12 +375,28 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
     try {
       const sql = Array.from({ length: 60 }, (_, i) => `INSERT INTO seeds (id, name) VALUES (${i}, 'seed number ${i}');`).join('\n');
       fs.writeFileSync(path.join(dir, 'seed.sql.gz'), zlib.gzipSync(Buffer.from(sql)));
-      // A gzip tar named like one: a 512-byte header with `ustar` at 257, padded with NUL bytes.
+      // A gzip tar whatever its name: a 512-byte ustar header with a valid checksum, padded with NUL bytes.
       const header = Buffer.alloc(1024);
       header.write('etc/app.conf', 0);
       header.write('ustar', 257);
+      header.write('        ', 148);
+      let total = 0;
+      for (let k = 0; k < 512; k++) total += header[k];
+      header.write(`${total.toString(8).padStart(6, '0')}\0 `, 148);
       fs.writeFileSync(path.join(dir, 'rootfs.sql.gz'), zlib.gzipSync(header));
-      const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', ''].join('\n');
+      // A valid tar header (its checksum matches) under a plain .gz name: extracted.
+      const tar = Buffer.alloc(1024);
+      tar.write('etc/app.conf', 0);
+      tar.write('0000644\0', 100);
+      tar.write('        ', 148);
+      let sum = 0;
+      for (let k = 0; k < 512; k++) sum += tar[k];
+      tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      fs.writeFileSync(path.join(dir, 'v7.gz'), zlib.gzipSync(tar));
+      // A short gzip of text, and a binary one, both holding no tar (review 34, probes a15b, a15c).
+      fs.writeFileSync(path.join(dir, 'short.gz'), zlib.gzipSync(Buffer.from('SELECT 1;\n')));
+      fs.writeFileSync(path.join(dir, 'blob.gz'), zlib.gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 7919) % 251))));
+      const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', 'ADD v7.gz /', 'ADD short.gz /tmp/', 'ADD blob.gz /tmp/', ''].join('\n');
       const file = path.join(dir, 'Dockerfile');
       fs.writeFileSync(file, text);
       const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
@@ -371,7 +405,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
         return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
       });
       // Found and text inside: a safe COPY; a tar inside: extracted (information); not found: COPY, not safe (it may hold a tar).
-      assert.deepEqual(found, ['2:warning:true', '3:info:none', '4:warning:false', '5:info:none']);
+      assert.deepEqual(found, ['2:warning:true', '3:info:none', '4:warning:false', '5:info:none', '6:info:none', '7:warning:true', '8:warning:true']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -393,7 +427,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       // Two services build it from two contexts: a folder in one, a gzip tar in the other (review 15, probe 08).
       fs.mkdirSync(path.join(dir, 'docker', 'rootfs'));
       fs.mkdirSync(path.join(dir, 'other'));
-      fs.writeFileSync(path.join(dir, 'other', 'rootfs'), zlib.gzipSync(Buffer.from('a tar stream')));
+      fs.writeFileSync(path.join(dir, 'other', 'rootfs'), zlib.gzipSync(gzipTarHeader('etc/app.conf')));
       fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: ./docker\n  other:\n    build:\n      context: ./other\n      dockerfile: ../docker/Dockerfile\n');
       const both = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
       const f2 = both.findings.find((x) => x.code === 'DF015')!;

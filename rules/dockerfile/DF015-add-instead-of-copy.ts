@@ -108,15 +108,18 @@ function sourceContent(ctx: DockerfileContext, source: string, contexts: () => C
   return every ? out : [undefined];
 }
 
+/** How much of a source is read to tell what it is: a tar header, or enough of a gzip stream to decompress one. */
+const HEAD_BYTES = 4096;
+
 /** What is at a path (see sourceContent), or undefined when nothing is. */
 function contentAt(ctx: DockerfileContext, p: string): 'folder' | 'archive' | 'binary' | 'file' | undefined {
   const ws = ctx.workspace;
   if (ws.listDir?.(p) !== undefined) return 'folder';
-  const head = ws.readHead?.(p, 512);
+  const head = ws.readHead?.(p, HEAD_BYTES);
   if (head) {
     if (!isArchiveHead(head)) return head.includes(0) ? 'binary' : 'file';
     // A gzip stream is unpacked only when it holds a tar: a gzipped SQL dump is copied as it is (review 33, probe p30).
-    return gzipHoldsNoTar(head) ? 'file' : 'archive';
+    return gzipHoldsNoTar(head, head.length < HEAD_BYTES) ? 'file' : 'archive';
   }
   // Without byte reads: a file read as text has no NUL byte, so it is no plain tar (a compressed one shows its magic
   // as the text's first characters, an undecodable byte as U+FFFD); one that exists but cannot be read may be one.
@@ -126,11 +129,14 @@ function contentAt(ctx: DockerfileContext, p: string): 'folder' | 'archive' | 'b
 }
 
 /**
- * Whether the start of a gzip stream decompresses to text, which no tar is (a tar header pads its
- * fields with NUL bytes and has `ustar` at offset 257): then ADD copies the file as it is. Undecided
- * (not enough data, not text, not gzip) counts as a tar.
+ * Whether a gzip stream (its first bytes, `head`; all of it when `whole`) holds no tar, which ADD then
+ * copies as it is (Docker unpacks only when a tar header reads from the decompressed stream). A tar
+ * starts with a 512-byte header whose checksum field (bytes 148-155, octal) is the sum of its bytes
+ * with that field read as spaces (POSIX ustar; old v7 tars too). Undecided — too little data, not
+ * gzip — counts as a tar (review 33, probe p30; review 34, probes a15b, a15c: a short or binary
+ * `.gz` of no tar).
  */
-function gzipHoldsNoTar(head: Uint8Array): boolean {
+function gzipHoldsNoTar(head: Uint8Array, whole: boolean): boolean {
   if (head[0] !== 0x1f || head[1] !== 0x8b) return false;
   let out: Buffer;
   try {
@@ -138,9 +144,12 @@ function gzipHoldsNoTar(head: Uint8Array): boolean {
   } catch {
     return false;
   }
-  if (out.length < 263) return false;
-  const ustar = out[257] === 0x75 && out[258] === 0x73 && out[259] === 0x74 && out[260] === 0x61 && out[261] === 0x72;
-  return !ustar && !out.subarray(0, 512).includes(0);
+  if (out.length < 512) return whole;
+  const field = out.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim();
+  if (!/^[0-7]{1,7}$/.test(field)) return true;
+  let sum = 0;
+  for (let k = 0; k < 512; k++) sum += k >= 148 && k < 156 ? 0x20 : out[k];
+  return sum !== parseInt(field, 8);
 }
 
 function isArchiveHead(b: Uint8Array): boolean {
@@ -253,7 +262,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A compressed file that holds no tar (`seed.sql.gz`, `GeoLite2-City.mmdb.gz`: named for what it holds, or found in the context with text inside its gzip stream) is copied by ADD as it is, compressed, so it is judged as a plain file. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check can fail the build: not before a `|`, not a condition, not `|| true` — `|| exit 1` is fine —, and followed by `&&`, last, or under `set -e`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A compressed file that holds no tar (`seed.sql.gz`, `GeoLite2-City.mmdb.gz`: named for what it holds, or found in the context with no tar header — a 512-byte block with a valid checksum — at the start of its gzip stream, whatever its name) is copied by ADD as it is, compressed, so it is judged as a plain file. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check can fail the build: not before a `|`, not a condition, not `|| true` — `|| exit 1` is fine —, and followed by `&&`, last, or under `set -e`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
@@ -305,14 +314,15 @@ export default defineRule<'dockerfile', Data>({
         continue;
       }
       if (kinds.some((k) => k.kind === 'unknown' || k.kind === 'url' || k.kind === 'git')) continue;
-      const archive = kinds.find((k) => k.kind === 'archive');
+      let contexts: Contexts | undefined;
+      const candidates = () => (contexts ??= contextCandidates(ctx));
+      // Named like an archive, unless the build context has it and its content is no tar (`data.gz` of text: review 34).
+      const archive = kinds.find((k) => k.kind === 'archive' && !sourceContent(ctx, k.value, candidates).every((c) => c === 'file'));
       if (archive && unpack !== 'false') {
         out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(archive.value), glob: !looksLikeArchive(archive.value) } });
         continue;
       }
       // A file named like a plain file that is a tar archive by content: ADD unpacks it too.
-      let contexts: Contexts | undefined;
-      const candidates = () => (contexts ??= contextCandidates(ctx));
       const byContent = unpack === 'false' ? undefined : kinds.find((k) => k.kind === 'local' && sourceContent(ctx, k.value, candidates).includes('archive'));
       if (byContent) {
         out.push({ range: keywordRange, severity: 'info' as const, data: { problem: 'archive' as const, source: displaySource(byContent.value), glob: false } });
