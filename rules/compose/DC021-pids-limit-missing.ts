@@ -87,6 +87,9 @@ export default defineRule<'compose', Data>({
     let title = `Add pids_limit: ${limit}`;
     if (data.problem === 'unlimited') {
       if (!data.value) return undefined;
+      // `pids_limit: 0` beside a limits block passes Compose's check only because it is 0: a non-zero value
+      // there must equal `deploy.resources.limits.pids`, absent counting as 0 (review 34, probe r11).
+      if (data.key === 'pids_limit' && lookupPath(ctx, data.service, LIMITS) !== undefined) return undefined;
       edit = replaceScalarEdit(ctx, data.value, limit);
       title = `Set ${data.key}: ${limit}`;
     } else {
