@@ -11,6 +11,8 @@ import { viewOf } from './helpers/fixtures';
 import { trustsWithoutPassword } from '../rules/engine/postgres-auth';
 import { parseImageRef } from '../rules/engine/image';
 import { isCredentialName } from '../rules/engine/secrets';
+import { composeDotenv, dotenvValues } from '../rules/engine/interpolate';
+import { parse as parseDotenv } from 'dotenv';
 import { ownSecretWeakReason, weakReason } from '../rules/compose/DC041-weak-or-default-password';
 
 /** The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose text). */
@@ -261,6 +263,22 @@ describe('messages name the cause', () => {
     const later = 'FROM node:24 AS builder\nCOPY . /app\nRUN npm ci\n\nFROM ${FINAL_BASE}\nUSER 1000\nCOPY --from=builder /app/node_modules /app/node_modules\n';
     assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', later]]), '/d/Dockerfile')[0], /go into the image\.$/);
   });
+  it('.env files read as Compose reads them: # needs a space before it, KEY : value and KEY alone define KEY, \\$ in double quotes is a literal $, chains interpolate (reviews 33-34)', () => {
+    const text = 'PW=Vq7mZ2kR9xL4pT8wN3cY\nHASHED=postgres#Q7vLx9mK2pRw\nCOMMENTED=short # a comment\nSPACED : OtherValue9x8y7z\nFROM_SHELL\nCHAIN=${PW}\nESCAPED="\\$PW"\nLITERAL=\'${PW}\'\nDEFAULTED=${NOPE:-admin}\nLATER=${DEFINED_BELOW}\nDEFINED_BELOW=x\n';
+    const vars = composeDotenv(text, parseDotenv(text));
+    assert.equal(vars.get('HASHED'), 'postgres#Q7vLx9mK2pRw');
+    assert.equal(vars.get('COMMENTED'), 'short');
+    assert.equal(vars.get('SPACED'), 'OtherValue9x8y7z');
+    assert.equal(vars.get('FROM_SHELL'), '');
+    const values = dotenvValues(text, vars);
+    assert.equal(values.get('CHAIN'), 'Vq7mZ2kR9xL4pT8wN3cY');
+    assert.equal(values.get('ESCAPED'), '$PW');
+    assert.equal(values.get('LITERAL'), '${PW}');
+    assert.equal(values.get('DEFAULTED'), 'admin');
+    assert.equal(values.get('LATER'), null, 'a variable defined below is not known yet');
+    assert.equal(values.get('FROM_SHELL'), null, 'a key alone takes its value from the shell');
+  });
+
   it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one; the sudoers NOPASSWD tag is not a password', () => {
     for (const name of ['VITE_AMPLITUDE_API_KEY', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'REACT_APP_MAPS_TOKEN', 'NOPASSWD']) assert.equal(isCredentialName(name), false, name);
     // The name of a file that holds the secret (faasd's basic-auth plugin: pass_filename=basic-auth-password).

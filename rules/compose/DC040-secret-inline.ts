@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { composeDotenv } from '../engine/interpolate';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
@@ -109,7 +110,8 @@ export function dotenvHolder(ctx: ComposeContext, name: string): { path: string;
     if (text === undefined) continue;
     let has = false;
     try {
-      has = Object.prototype.hasOwnProperty.call(parseDotenv(text), name);
+      // As Compose reads it: `KEY : value` and a `KEY` alone define KEY too (review 34, probes m02, m05).
+      has = composeDotenv(text, parseDotenv(text)).has(name);
     } catch {
       has = false;
     }

@@ -3,7 +3,7 @@ import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
 import { envFileRefs, variableReferences, type EnvLookup } from '../engine/env-files';
 import { parse as parseDotenv } from 'dotenv';
-import { interpolate } from '../engine/interpolate';
+import { composeDotenv, dotenvValues, interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
 import { dataStoreOf, serviceImage } from '../engine/datastores';
 import { trustsWithoutPassword } from '../engine/postgres-auth';
@@ -368,9 +368,10 @@ function envFilesSetNone(ctx: ComposeContext, service: Service, names: readonly 
       if (ref.required) return false; // Compose refuses to start without it: the finding would be beside the point
       continue;
     }
-    const vars = parseDotenv(text);
+    const values = dotenvValues(text, composeDotenv(text, parseDotenv(text)));
     // An empty value is no password: the old entrypoint trusts everyone then too (review 12, probe 05).
-    if (names.some((n) => (vars[n] ?? '') !== '')) return false;
+    // One from the shell (`POSTGRES_PASSWORD` alone) or another variable may be set.
+    if (names.some((n) => { const v = values.get(n); return v === null || (v ?? '') !== ''; })) return false;
   }
   return true;
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { dotenvValues } from './interpolate';
+import { composeDotenv, dotenvValues } from './interpolate';
 import { Alias, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from './yaml-guards';
 import { includeEnvFiles, includeProjectDir } from './include';
@@ -438,7 +438,7 @@ export class ComposeContext {
       if (text === undefined) continue;
       let vars: Map<string, string>;
       try {
-        vars = new Map(Object.entries(parseDotenv(text)));
+        vars = composeDotenv(text, parseDotenv(text));
       } catch {
         vars = new Map();
       }

@@ -15,7 +15,7 @@ import { visit, type Node, type Scalar } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type EnvVar, type Service } from './compose';
 import { includesOf } from './include';
-import { interpolate } from './interpolate';
+import { composeDotenv, interpolate } from './interpolate';
 import { repositoryRoot } from './repo';
 import type { Range } from './types';
 
@@ -61,7 +61,7 @@ export function envFileRefs(ctx: ComposeContext, service: Service): EnvFileRef[]
 /** Parses an env file's text as Compose reads it (dotenv syntax). */
 export function parseEnvFile(text: string): Map<string, string> {
   try {
-    return new Map(Object.entries(parseDotenv(text)));
+    return composeDotenv(text, parseDotenv(text));
   } catch {
     return new Map();
   }

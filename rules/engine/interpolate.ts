@@ -167,8 +167,36 @@ export function splitOutsideInterpolation(text: string, sep: string, keep?: (i: 
   return parts;
 }
 
-/** A definition line of a `.env` file (dotenv's syntax): the key, then the value as written. */
-const DOTENV_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|:[ \t]+)(.*)$/;
+/** A definition line of a `.env` file (dotenv's syntax, and compose-go's `KEY : value`): the key, then the value as written. */
+const DOTENV_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|[ \t]*:[ \t]+)(.*)$/;
+
+/**
+ * A `.env` (or `env_file:`) file's values as Compose's parser (compose-go's dotenv) reads them, from
+ * the values the dotenv package parsed: an unquoted value runs to ` #` — a `#` without a space before
+ * it is part of the value (`VAR=VAL# not a comment`, the Compose documentation's env-file syntax;
+ * dotenv cuts at any `#`) — and `KEY : value` defines KEY (review 34, probes p01, m02).
+ */
+export function composeDotenv(text: string, parsed: Record<string, string>): Map<string, string> {
+  const vars = new Map(Object.entries(parsed));
+  if (!text.includes('#') && !/^[ \t]*(?:export[ \t]+)?[\w.-]+[ \t]+:/m.test(text) && !BARE_KEY_ANYWHERE.test(text)) return vars;
+  for (const line of text.split(/\r?\n/)) {
+    const bare = BARE_KEY.exec(line);
+    // `KEY` alone takes KEY from the shell's environment: declared here, with no value written (its value: dotenvValues).
+    if (bare) {
+      if (!vars.has(bare[1])) vars.set(bare[1], '');
+      continue;
+    }
+    const m = DOTENV_LINE.exec(line);
+    if (!m || /^['"`]/.test(m[2])) continue;
+    const cut = m[2].indexOf(' #');
+    vars.set(m[1], (cut === -1 ? m[2] : m[2].slice(0, cut)).trim());
+  }
+  return vars;
+}
+
+/** A line of a `.env` that names a key alone (`POSTGRES_PASSWORD`: Compose takes its value from the shell). */
+const BARE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*$/;
+const BARE_KEY_ANYWHERE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*$/m;
 
 /**
  * The values of a `.env` file as Compose uses them: unquoted and double-quoted values are interpolated
@@ -180,6 +208,13 @@ const DOTENV_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|:[ \t]+)(
  */
 export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
   const out = new Map<string, string | null>();
+  // Keys named alone take their value from the shell: unknown here.
+  const fromShell = BARE_KEY_ANYWHERE.test(text) ? new Set(text.split(/\r?\n/).map((l) => BARE_KEY.exec(l)?.[1]).filter((k): k is string => !!k && vars.get(k) === '')) : null;
+  if (fromShell && fromShell.size > 0) {
+    const out = dotenvValues(text, new Map([...vars].filter(([k]) => !fromShell.has(k))), before);
+    for (const k of fromShell) out.set(k, null);
+    return out;
+  }
   // Most .env files use no `$`: their values are dotenv's.
   if (![...vars.values()].some((v) => v.includes('$'))) {
     if (before) for (const [k, v] of before) out.set(k, v);
@@ -187,11 +222,11 @@ export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, be
     return out;
   }
   // The line of each key's last definition, and whether its value is single-quoted.
-  const lastLine = new Map<string, { line: number; literal: boolean }>();
+  const lastLine = new Map<string, { line: number; literal: boolean; double: boolean }>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const m = DOTENV_LINE.exec(lines[i]);
-    if (m && vars.has(m[1])) lastLine.set(m[1], { line: i, literal: m[2].startsWith("'") });
+    if (m && vars.has(m[1])) lastLine.set(m[1], { line: i, literal: m[2].startsWith("'"), double: m[2].startsWith('"') });
   }
   const order = [...vars.keys()].sort((a, b) => (lastLine.get(a)?.line ?? 0) - (lastLine.get(b)?.line ?? 0));
   const known = new Map<string, string | null>(before ?? []);
@@ -206,7 +241,8 @@ export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, be
       const at = lastLine.get(name);
       return at !== undefined && at.line < def.line ? known.get(name) : at === undefined ? before?.get(name) : undefined;
     };
-    known.set(key, interpolate(raw, above).value);
+    // In a double-quoted value `\$` is a literal `$` (compose-go reads it as `$$`; review 34, probes p06, p07).
+    known.set(key, interpolate(def.double ? raw.replace(/\\\$/g, '$$$$') : raw, above).value);
   }
   for (const [k, v] of known) out.set(k, v);
   return out;
