@@ -2,7 +2,11 @@ import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit } from '..
 import { getPath, isPartialService, lookupKey, lookupPath, resolvedScalar, type Lookup } from '../engine/compose-lookup';
 import type { ComposeContext, Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
+import { companionWrites } from '../engine/data-volumes';
 import type { Fix, Range } from '../engine/types';
+
+/** Keys Compose checks against each other when it loads a service (compose-go checkConsistency). */
+const CONSISTENCY_KEYS = ['deploy', 'cpus', 'mem_limit', 'pids_limit', 'mem_reservation'];
 
 interface Data {
   service: Service;
@@ -54,7 +58,7 @@ export default defineRule<'compose', Data>({
     why: 'Docker sets no memory or CPU ceiling by default: one leaking, looping or compromised container (a crypto-miner is the usual payload) can take all the host\'s memory — the kernel\'s OOM killer then picks its own victims — or all its CPU, starving every other service. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
     good: "services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    deploy:\n      resources:\n        limits:\n          memory: 512m\n          cpus: '0.5'",
-    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits. Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
+    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits, nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service (the merged service must agree with itself). Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Memory Not Limited" and "Cpus Not Limited" (Docker Compose queries)', 'compose-lint CL-0026 (No resource limits)', 'Checkov CKV_K8S_11/CKV_K8S_13 (CPU/memory limits) for the same control on Kubernetes'],
     references: [
@@ -93,6 +97,8 @@ export default defineRule<'compose', Data>({
     const unit = indentUnit(ctx, service);
     const mem = plain(ctx.options.defaultMemoryLimit);
     const cpu = ctx.options.defaultCpuLimit;
+    // The override file Compose merges may write limits for the service too: which spelling agrees with them is not known here (review 34, probe r04).
+    if (companionWrites(ctx, service, CONSISTENCY_KEYS)) return undefined;
     // Compose refuses a service whose service-level `cpus`, `mem_limit` or `pids_limit` differs from
     // `deploy.resources.limits` (an absent key there counts as 0: compose-go's checkConsistency), so
     // the limits go where the service already has them: beside a service-level limit only when no

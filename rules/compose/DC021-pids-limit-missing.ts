@@ -4,7 +4,11 @@ import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { getPath, isOwnEditable, isPartialService, lookupKey, lookupPath, reportNodeOf, resolvedScalar, type Found } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
+import { companionWrites } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
+
+/** Keys Compose checks against each other when it loads a service (compose-go checkConsistency). */
+const CONSISTENCY_KEYS = ['deploy', 'cpus', 'mem_limit', 'pids_limit', 'mem_reservation'];
 
 interface Data {
   service: Service;
@@ -39,7 +43,7 @@ export default defineRule<'compose', Data>({
     why: 'Without a PID limit, a fork bomb or a runaway worker pool in one container exhausts the host\'s process table, and then nothing on the host — other containers, sshd, the Docker daemon — can start a process. It is the process-count side of resource limits. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0',
     good: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0\n    pids_limit: 200',
-    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:` — nor as `pids_limit` beside such a limits block: Compose refuses a service whose `pids_limit` differs from `deploy.resources.limits.pids`, and an absent `pids` counts as 0. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load.',
+    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:` — nor as `pids_limit` beside such a limits block: Compose refuses a service whose `pids_limit` differs from `deploy.resources.limits.pids`, and an absent `pids` counts as 0 — nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load.',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Pids Limit Not Set" (Docker Compose query 221e0658-cb2a-44e3-b08a-db96a341d6fa)', 'CIS Docker Benchmark "Ensure that the PIDs cgroup limit is used"'],
     references: [
@@ -82,6 +86,8 @@ export default defineRule<'compose', Data>({
   },
   fix(ctx, { data }): Fix | undefined {
     if (!parsedCleanly(data.service)) return undefined;
+    // The override file Compose merges may write limits for the service too (review 34, probe r05).
+    if (companionWrites(ctx, data.service, CONSISTENCY_KEYS)) return undefined;
     const limit = String(ctx.options.defaultPidsLimit);
     let edit: TextEdit | undefined;
     let title = `Add pids_limit: ${limit}`;
