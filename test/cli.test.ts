@@ -371,6 +371,18 @@ describe('CLI', () => {
     assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /);
   });
 
+  it('exits 2 when the report cannot be written (a full disk), whatever it found (review 34)', { skip: !fs.existsSync('/dev/full') }, () => {
+    const dir = project(FILES);
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /ENOSPC/);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
   it('does not crash on binary, empty or huge files', () => {
     const big = 'FROM alpine:3.22\n' + 'RUN echo hello && echo world\n'.repeat(100_000);
     const dir = project({ 'Dockerfile': '', 'bin/Dockerfile': 'FROM \u0000\u0001\u0002', 'big/Dockerfile': big, 'bad/compose.yaml': 'services: [\n  - {' });

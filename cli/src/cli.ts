@@ -756,8 +756,12 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
  */
 export function main(): void {
   tuneV8ForShortRun();
+  // An I/O error (a report that cannot be written: `> /dev/full`) is exit code 2 whatever the run found;
+  // the run's own code must not overwrite it (review 34).
+  let failed = false;
   const fail = (e: unknown) => {
     process.stderr.write(`docker-guardrails: ${(e as Error).message}\n`);
+    failed = true;
     process.exitCode = 2;
   };
   // A reader that stops early (`docker-guardrails check . | head`) closes the pipe: the rest of the
@@ -768,7 +772,7 @@ export function main(): void {
   try {
     // Let stdout drain before exiting (large SARIF reports through a pipe): set the code, don't exit.
     void Promise.resolve(run(process.argv.slice(2))).then((code) => {
-      process.exitCode = code;
+      if (!failed) process.exitCode = code;
     }, fail);
   } catch (e) {
     fail(e);
