@@ -665,6 +665,8 @@ export function changesShellState(run: RunInstruction): boolean {
         continue;
       }
       if (STATEFUL.has(cmd.words[cmd.programIndex].value)) return true;
+      // `: ${X:=1}` assigns X as it expands (review 34, probe e4).
+      if (cmd.words.some((w) => /\$\{[A-Za-z_][A-Za-z0-9_]*:?=/.test(w.raw))) return true;
       // `command umask 0077`, `command . /etc/os-release`: `command` runs a builtin in the current shell
       // (POSIX command; review 33, probes p42, p43). `command -v`/`-V` only prints what a name is.
       // `command -- umask`, `command command cd` too (review 34, probes dfc39a, dfc39b).
