@@ -1,6 +1,7 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import type { RunInstruction } from '../engine/dockerfile';
+import { rootBase } from '../engine/stage-scope';
 import { appendToRun, covers, mountsCacheOver, packageCommandsOf, removes, removesDir, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 
 interface Data {
@@ -14,6 +15,22 @@ interface Data {
 }
 
 const RPM_CACHES = ['/var/cache/yum', '/var/cache/dnf', '/var/cache/libdnf5', '/var/cache/tdnf'];
+/** dnf5 (Fedora 41 and later) keeps root's cache in /var/cache/libdnf5 only (dnf5-caching(7)): removing /var/cache/dnf or /var/cache/yum leaves it. */
+const DNF5_CACHES = ['/var/cache/libdnf5'];
+
+/**
+ * Whether the RUN's dnf is dnf5: written as `dnf5`, or on a Fedora base from release 41 on (or a moving
+ * tag, which names a release past 41), where `dnf` and `yum` are dnf5 (review 34, probe h7).
+ */
+function runsDnf5(run: RunInstruction, tool: string): boolean {
+  if (tool === 'dnf5') return true;
+  if (!run.stage || (tool !== 'dnf' && tool !== 'yum')) return false;
+  const base = rootBase(run.stage);
+  if (base.kind !== 'image' || !/(?:^|\/)fedora$/.test(base.ref.repository)) return false;
+  const tag = base.ref.tag ?? 'latest';
+  const release = /^(\d+)/.exec(tag);
+  return release ? Number(release[1]) >= 41 : /^(?:latest|rawhide)$/.test(tag);
+}
 const ZYPP_CACHE = '/var/cache/zypp';
 
 function installs(pc: PackageCommand): boolean {
@@ -25,8 +42,8 @@ function installs(pc: PackageCommand): boolean {
   return pc.family === 'zypper' && (pc.action === 'install' || pc.action === 'source-install' || pc.action === 'si');
 }
 
-function cleaned(run: RunInstruction, pcs: PackageCommand[], family: 'rpm' | 'zypper', after: number): boolean {
-  const dirs = family === 'rpm' ? RPM_CACHES : [ZYPP_CACHE];
+function cleaned(run: RunInstruction, pcs: PackageCommand[], family: 'rpm' | 'zypper', after: number, dnf5: boolean): boolean {
+  const dirs = family === 'rpm' ? (dnf5 ? DNF5_CACHES : RPM_CACHES) : [ZYPP_CACHE];
   if (mountsCacheOver(run, (t) => dirs.some((d) => covers(t, d)))) return true;
   for (const pc of pcs) {
     if (pc.command.start <= after || pc.family !== family || pc.action !== 'clean') continue;
@@ -42,7 +59,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a RUN (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts. Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf).',
+    what: 'Flags a RUN (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts — for dnf5 (`dnf5`, or `dnf`/`yum` on Fedora 41 and later) only `/var/cache/libdnf5`, where dnf5 keeps root\'s cache (dnf5-caching(7)). Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf).',
     why: 'These package managers keep repository metadata (and often downloaded RPMs) under /var/cache: easily a hundred megabytes left in the layer, shipped with every pull, used by nothing at run time. A clean in a later RUN cannot shrink the earlier layer. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers".',
     bad: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils',
     good: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all',
@@ -68,7 +85,7 @@ export default defineRule<'dockerfile', Data>({
         const ins = pcs.filter((pc) => pc.family === family && installs(pc));
         if (ins.length === 0) continue;
         const last = ins[ins.length - 1];
-        if (cleaned(run, pcs, family, last.command.start)) continue;
+        if (cleaned(run, pcs, family, last.command.start, family === 'rpm' && runsDnf5(run, last.display))) continue;
         // Installed with sudo (a non-root USER): the clean needs sudo too, or it cleans only the user's own cache (review 33, probe p04).
         const clean = `${last.viaSudo ? 'sudo ' : ''}${family === 'rpm' ? `${last.display} clean all` : 'zypper clean --all'}`;
         out.push({ range: toolRange(ctx, ins[0]), data: { tool: last.display, family, clean, runLine: run.instruction.getRange().start.line } });
