@@ -13,11 +13,17 @@ import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
 import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView } from './types';
 
-/** Compose file names `docker compose` looks for, in its order of preference. */
-export const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/**
+ * Compose file names `docker compose` looks for, in its order of preference: compose-go's
+ * DefaultFileNames (cli/options.go) — `docker-compose.yml` before `docker-compose.yaml`.
+ */
+export const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 
-/** Override file names `docker compose` looks for beside the default file, in its order of preference. */
-const DEFAULT_OVERRIDE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+/**
+ * Override file names `docker compose` looks for beside the default file, in its order of preference:
+ * compose-go's DefaultOverrideFileNames, `.yml` before `.yaml` (review 35, probe o08).
+ */
+const DEFAULT_OVERRIDE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
 /**
  * The compose files `docker compose up` and `build` read without `-f`: the default file and the
