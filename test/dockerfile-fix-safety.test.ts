@@ -396,7 +396,18 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       // A short gzip of text, and a binary one, both holding no tar (review 34, probes a15b, a15c).
       fs.writeFileSync(path.join(dir, 'short.gz'), zlib.gzipSync(Buffer.from('SELECT 1;\n')));
       fs.writeFileSync(path.join(dir, 'blob.gz'), zlib.gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 7919) % 251))));
-      const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', 'ADD v7.gz /', 'ADD short.gz /tmp/', 'ADD blob.gz /tmp/', ''].join('\n');
+      // A tar whose checksum is the signed sum of its header (old tars; Go's archive/tar accepts it: review 35, probe d15b).
+      const signed = Buffer.alloc(1024);
+      signed.write('caf\u00e9.conf', 0, 'latin1');
+      signed.write('        ', 148);
+      let ssum = 0;
+      for (let k = 0; k < 512; k++) ssum += signed[k] > 127 ? signed[k] - 256 : signed[k];
+      signed.write(`${ssum.toString(8).padStart(6, '0')}\0 `, 148);
+      fs.writeFileSync(path.join(dir, 'signed.bin'), zlib.gzipSync(signed));
+      // A tar named like text, reached by a glob or by a path with a leading `/` (relative to the context: probe d15d).
+      fs.writeFileSync(path.join(dir, 'vendor.txt'), zlib.gzipSync(gzipTarHeader('vendor/lib.js')));
+      fs.writeFileSync(path.join(dir, 'readme.txt'), 'plain text\n');
+      const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', 'ADD v7.gz /', 'ADD short.gz /tmp/', 'ADD blob.gz /tmp/', 'ADD signed.bin /', 'ADD /vendor.txt /srv/', 'ADD *.txt /opt/', ''].join('\n');
       const file = path.join(dir, 'Dockerfile');
       fs.writeFileSync(file, text);
       const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
@@ -405,7 +416,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
         return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
       });
       // Found and text inside: a safe COPY; a tar inside: extracted (information); not found: COPY, not safe (it may hold a tar).
-      assert.deepEqual(found, ['2:warning:true', '3:info:none', '4:warning:false', '5:info:none', '6:info:none', '7:warning:true', '8:warning:true']);
+      assert.deepEqual(found, ['2:warning:true', '3:info:none', '4:warning:false', '5:info:none', '6:info:none', '7:warning:true', '8:warning:true', '9:info:none', '10:info:none', '11:warning:false']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -95,7 +95,8 @@ const NOT_AN_ARCHIVE_NAME = /\.(?:txt|md|rst|json|jsonc|ya?ml|toml|ini|conf|cfg|
  * binary too: it may be one), or a text file; undefined where it is not found, or for a glob.
  */
 function sourceContent(ctx: DockerfileContext, source: string, contexts: () => Contexts): ('folder' | 'archive' | 'binary' | 'file' | undefined)[] {
-  const rel = source.replace(/^(?:\.\/)+/, '');
+  // Sources are relative to the context, a leading `/` too (`ADD /vendor.txt /srv/`: review 35, probe d15d).
+  const rel = source.replace(/^(?:\.?\/)+/, '');
   if (rel === '' || rel === '.' || source.endsWith('/')) return ['folder'];
   if (/[*?[]/.test(rel)) return [undefined];
   const { dirs, every } = contexts();
@@ -145,11 +146,19 @@ function gzipHoldsNoTar(head: Uint8Array, whole: boolean): boolean {
     return false;
   }
   if (out.length < 512) return whole;
-  const field = out.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim();
-  if (!/^[0-7]{1,7}$/.test(field)) return true;
-  let sum = 0;
-  for (let k = 0; k < 512; k++) sum += k >= 148 && k < 156 ? 0x20 : out[k];
-  return sum !== parseInt(field, 8);
+  // Go's archive/tar (what Docker reads with) trims spaces and NULs, takes up to 8 octal digits, and
+  // accepts the unsigned sum and the signed one some old tars wrote (review 35, probe d15b).
+  const field = out.subarray(148, 156).toString('latin1').replace(/^[\0 ]+|[\0 ]+$/g, '');
+  if (!/^[0-7]{1,8}$/.test(field)) return true;
+  let unsigned = 0;
+  let signed = 0;
+  for (let k = 0; k < 512; k++) {
+    const b = k >= 148 && k < 156 ? 0x20 : out[k];
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  const written = parseInt(field, 8);
+  return written !== unsigned && written !== signed;
 }
 
 function isArchiveHead(b: Uint8Array): boolean {
@@ -165,6 +174,8 @@ function isArchiveHead(b: Uint8Array): boolean {
  * unless its name is that of a file type that is not an archive.
  */
 function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Contexts): boolean {
+  // A glob may match any file of the context, a tar among them whatever its name (review 35, probe d15d).
+  if (/[*?[]/.test(source)) return true;
   const plainName = NOT_AN_ARCHIVE_NAME.test(source.replace(/\/+$/, '').split('/').pop() ?? '');
   if (contexts().unknown && !plainName) return true;
   return sourceContent(ctx, source, contexts).some((c) => c === 'archive' || c === 'binary' || (c === undefined && !plainName));
