@@ -654,19 +654,22 @@ export function scriptHasErrexit(script: RunScript): boolean {
   return false;
 }
 
-const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'exit', 'exec', 'alias', 'unalias', 'shopt', 'umask', 'trap', 'ulimit', 'declare', 'typeset', 'local', 'readonly', 'eval', 'return', 'hash', 'enable', 'builtin']);
+// `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
+const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'exit', 'exec', 'alias', 'unalias', 'shopt', 'umask', 'trap', 'ulimit', 'declare', 'typeset', 'local', 'readonly', 'eval', 'return', 'hash', 'enable', 'builtin', 'read', 'getopts', 'mapfile', 'readarray', 'let']);
 
 /** Whether a RUN changes shell state that a command joined after it would inherit (`cd`, `export`, `X=1`, `set`, `exit`, …). */
 export function changesShellState(run: RunInstruction): boolean {
   for (const s of run.scripts) {
     for (const cmd of s.commands) {
+      // `for ARCH in amd64 arm64; do …; done` leaves ARCH set to the last item (review 35, probe forloop).
+      if (cmd.words[0]?.raw === 'for') return true;
       if (cmd.programIndex < 0) {
         if (cmd.words.some((w) => ASSIGNMENT.test(w.raw))) return true;
         continue;
       }
       if (STATEFUL.has(cmd.words[cmd.programIndex].value)) return true;
-      // `: ${X:=1}` assigns X as it expands (review 34, probe e4).
-      if (cmd.words.some((w) => /\$\{[A-Za-z_][A-Za-z0-9_]*:?=/.test(w.raw))) return true;
+      // `: ${X:=1}` assigns X as it expands (review 34, probe e4), and so does `$((X=5))` (review 35).
+      if (cmd.words.some((w) => /\$\{[A-Za-z_][A-Za-z0-9_]*:?=|\$\(\([^)]*\b[A-Za-z_][A-Za-z0-9_]*\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)/.test(w.raw))) return true;
       // `command umask 0077`, `command . /etc/os-release`: `command` runs a builtin in the current shell
       // (POSIX command; review 33, probes p42, p43). `command -v`/`-V` only prints what a name is.
       // `command -- umask`, `command command cd` too (review 34, probes dfc39a, dfc39b).
