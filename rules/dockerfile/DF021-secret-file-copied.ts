@@ -24,7 +24,8 @@ const ENV_TEMPLATE = /^\.env\.(?:example|sample|template|dist|defaults|schema|tp
  */
 const CERT_WORDS = /(?:cert|chain|(?:^|[-_.])ca(?:[-_.]|$)|bundle|pub(?:lic)?|root|trust|crt|intermediate|(?:^|[-_.])(?:dh(?:[-_]?params?)?\d*|ffdhe\d+)(?:[-_.]|$))/i;
 /** Words of a `.pem` name that say it holds a key (`ca-key`, `cert_and_key`, `server.key`, `dh-private`). */
-const KEY_WORDS = /(?:^|[-_.])(?:key|keys|private|priv|privkey)(?:[-_.]|$)/i;
+// Joined too: `certkey.pem`, `privcert.pem`, `cert+key.pem` (review 35, probe d21).
+const KEY_WORDS = /key|priv/i;
 const PUBLIC_KEY_WORDS = /(?:gpg|pgp|signing|release|archive|keyring|pub(?:lic)?|apt|repo)/i;
 
 /** What kind of secret a copied path (or glob) names, from its last segment and its directories. */
