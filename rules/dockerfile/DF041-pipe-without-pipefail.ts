@@ -61,7 +61,8 @@ function onAshImage(ctx: DockerfileContext, stage: Stage): boolean {
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
 /** A command that tests which shell runs the script, or whether it has pipefail (`[ -n "$BASH_VERSION" ]`, `(set -o pipefail)`). */
 function testsShell(cmd: SimpleCommand): boolean {
-  return cmd.words.some((w) => /(?:BASH|ZSH|KSH)_VERSION|pipefail/.test(w.raw));
+  // `$BASH` as well as `$BASH_VERSION` (review 35, probe v2).
+  return cmd.words.some((w) => /(?:BASH|ZSH|KSH)_VERSION|\$\{?BASH\b|pipefail/.test(w.raw));
 }
 
 /** Whether the commands before `cmds[i]` in its and-or list (back to the last `;`, newline or `&`) test the shell. */
@@ -226,7 +227,8 @@ export default defineRule<'dockerfile', Data>({
           if (cmd.prev === '(') subshell++;
           const lead = cmd.programIndex < 0 ? cmd.words : cmd.words.slice(0, cmd.programIndex + 1);
           for (const w of lead) {
-            if (OPENS_COMPOUND.has(w.raw)) compounds.push({ shellTest: false, inCondition: w.raw === 'if' });
+            // `case "$BASH_VERSION" in` tests the shell in its own words (review 35, probe f11).
+            if (OPENS_COMPOUND.has(w.raw)) compounds.push({ shellTest: w.raw === 'case' && testsShell(cmd), inCondition: w.raw === 'if' });
             else if (CLOSES_COMPOUND.has(w.raw)) compounds.pop();
             else if (w.raw === 'then' && compounds.length > 0) compounds[compounds.length - 1].inCondition = false;
           }
@@ -235,7 +237,8 @@ export default defineRule<'dockerfile', Data>({
           const inSubshell = subshell > 0;
           if (cmd.next === ')' && subshell > 0) subshell--;
           if (setsPipefail(cmd)) {
-            if (inSubshell) continue;
+            // In a subshell, in the background or in a pipeline (`set -o pipefail | true`, `… &`), a failing set ends only that subshell (review 35, probes h15, h20).
+            if (inSubshell || cmd.next === '&' || cmd.next === '|' || cmd.prev === '|') continue;
             // Only a `set -o pipefail` that dash reaches and that ends it stops the build. Not one a test of the
             // shell guards — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && …`,
             // `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi` (review 33, probes p10, p11) —, nor one run
