@@ -263,6 +263,18 @@ describe('messages name the cause', () => {
     const later = 'FROM node:24 AS builder\nCOPY . /app\nRUN npm ci\n\nFROM ${FINAL_BASE}\nUSER 1000\nCOPY --from=builder /app/node_modules /app/node_modules\n';
     assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', later]]), '/d/Dockerfile')[0], /go into the image\.$/);
   });
+  it('DF041 under a dash without pipefail: a set guarded by a test of the shell, in the background or in a pipeline is no error, the pipe after it is a warning; an unguarded one is an error (reviews 34-35)', () => {
+    const lines = [
+      '[ -n "$BASH" ] && set -o pipefail; curl -fsSL https://x/a | tar -xz',
+      'case "$BASH_VERSION" in "") ;; *) set -o pipefail ;; esac; curl -fsSL https://x/b | tar -xz',
+      'set -o pipefail & curl -fsSL https://x/c | tar -xz',
+      'cd /tmp && set -o pipefail && curl -fsSL https://x/d | tar -xz',
+    ];
+    const text = `FROM debian:bookworm\n${lines.map((l) => `RUN ${l}`).join('\n')}\n`;
+    const found = analyze(allRules, 'dockerfile', '/p/Dockerfile', text, viewOf(new Map([['/p/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF041');
+    assert.deepEqual(found.map((f) => `${f.range.start.line}:${f.severity}`), ['1:warning', '2:warning', '3:warning', '4:error']);
+  });
+
   it('.env files read as Compose reads them: # needs a space before it, KEY : value and KEY alone define KEY, \\$ in double quotes is a literal $, chains interpolate (reviews 33-34)', () => {
     const text = 'PW=Vq7mZ2kR9xL4pT8wN3cY\nHASHED=postgres#Q7vLx9mK2pRw\nCOMMENTED=short # a comment\nSPACED : OtherValue9x8y7z\nFROM_SHELL\nCHAIN=${PW}\nESCAPED="\\$PW"\nLITERAL=\'${PW}\'\nDEFAULTED=${NOPE:-admin}\nLATER=${DEFINED_BELOW}\nDEFINED_BELOW=x\n';
     const vars = composeDotenv(text, parseDotenv(text));
