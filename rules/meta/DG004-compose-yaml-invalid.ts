@@ -60,10 +60,11 @@ function stricterThanCompose(text: string, e: YAMLError): boolean {
 function duplicateKeys(text: string, root: unknown, found: (key: Node) => void): void {
   const walk = (n: unknown): void => {
     if (isMap(n)) {
-      const seen = new Set<string>();
+      // A mapping of one key has no duplicate: no set for it (most mappings of a compose file are small).
+      const seen = n.items.length > 1 ? new Set<string>() : null;
       for (const item of n.items) {
         const key = item.key;
-        if (isScalar(key) && key.value !== '<<' && key.range) {
+        if (seen && isScalar(key) && key.value !== '<<' && key.range) {
           // go-yaml compares keys as written (a plain key's text, a quoted key's string): `1` and `01`,
           // `3.1` and `3.10`, `null` and `~` are different keys to it (review 34, probes g08-g12).
           const name = key.type === 'PLAIN' ? text.slice(key.range[0], key.range[1]) : String(key.value);
