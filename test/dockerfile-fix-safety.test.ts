@@ -28,13 +28,19 @@ function flagsOf(code: string, name: string, view?: (c: FixtureCase) => Workspac
 
 const safeOnly = (flags: string[]) => flags.map((f) => f.split(':')[1]);
 
-/** A tar stream's first block: a header for `name` with a valid checksum, then an empty block (what a gzip tar decompresses to). */
-function gzipTarHeader(name: string): Buffer {
+/**
+ * A tar stream's first blocks (what a gzip tar decompresses to): a header for `name` with a valid
+ * checksum, then an empty block. `ustar` adds the ustar magic, `mode` a mode field; `signed` writes the
+ * checksum as the signed sum of the header bytes, as some old tars did.
+ */
+function tarHeader(name: string, opts: { ustar?: boolean; mode?: string; signed?: boolean } = {}): Buffer {
   const tar = Buffer.alloc(1024);
-  tar.write(name, 0);
+  tar.write(name, 0, 'latin1');
+  if (opts.mode) tar.write(opts.mode, 100);
+  if (opts.ustar) tar.write('ustar', 257);
   tar.write('        ', 148);
   let sum = 0;
-  for (let k = 0; k < 512; k++) sum += tar[k];
+  for (let k = 0; k < 512; k++) sum += opts.signed && tar[k] > 127 ? tar[k] - 256 : tar[k];
   tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
   return tar;
 }
@@ -342,13 +348,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-'));
     try {
       // A gzip tar: a header with a valid checksum (a gzip of anything else is copied as it is: review 34).
-      const tar = Buffer.alloc(1024);
-      tar.write('etc/os-release', 0);
-      tar.write('        ', 148);
-      let sum = 0;
-      for (let k = 0; k < 512; k++) sum += tar[k];
-      tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-      fs.writeFileSync(path.join(dir, 'rootfs'), zlib.gzipSync(tar));
+      fs.writeFileSync(path.join(dir, 'rootfs'), zlib.gzipSync(tarHeader('etc/os-release')));
       fs.writeFileSync(path.join(dir, 'blob'), Buffer.from([0x00, 0x01, 0x02, 0x03]));
       fs.writeFileSync(path.join(dir, 'notes'), 'plain text\n');
       fs.mkdirSync(path.join(dir, 'conf'));
@@ -376,36 +376,16 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       const sql = Array.from({ length: 60 }, (_, i) => `INSERT INTO seeds (id, name) VALUES (${i}, 'seed number ${i}');`).join('\n');
       fs.writeFileSync(path.join(dir, 'seed.sql.gz'), zlib.gzipSync(Buffer.from(sql)));
       // A gzip tar whatever its name: a 512-byte ustar header with a valid checksum, padded with NUL bytes.
-      const header = Buffer.alloc(1024);
-      header.write('etc/app.conf', 0);
-      header.write('ustar', 257);
-      header.write('        ', 148);
-      let total = 0;
-      for (let k = 0; k < 512; k++) total += header[k];
-      header.write(`${total.toString(8).padStart(6, '0')}\0 `, 148);
-      fs.writeFileSync(path.join(dir, 'rootfs.sql.gz'), zlib.gzipSync(header));
+      fs.writeFileSync(path.join(dir, 'rootfs.sql.gz'), zlib.gzipSync(tarHeader('etc/app.conf', { ustar: true })));
       // A valid tar header (its checksum matches) under a plain .gz name: extracted.
-      const tar = Buffer.alloc(1024);
-      tar.write('etc/app.conf', 0);
-      tar.write('0000644\0', 100);
-      tar.write('        ', 148);
-      let sum = 0;
-      for (let k = 0; k < 512; k++) sum += tar[k];
-      tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-      fs.writeFileSync(path.join(dir, 'v7.gz'), zlib.gzipSync(tar));
+      fs.writeFileSync(path.join(dir, 'v7.gz'), zlib.gzipSync(tarHeader('etc/app.conf', { mode: '0000644\0' })));
       // A short gzip of text, and a binary one, both holding no tar (review 34, probes a15b, a15c).
       fs.writeFileSync(path.join(dir, 'short.gz'), zlib.gzipSync(Buffer.from('SELECT 1;\n')));
       fs.writeFileSync(path.join(dir, 'blob.gz'), zlib.gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 7919) % 251))));
       // A tar whose checksum is the signed sum of its header (old tars; Go's archive/tar accepts it: review 35, probe d15b).
-      const signed = Buffer.alloc(1024);
-      signed.write('caf\u00e9.conf', 0, 'latin1');
-      signed.write('        ', 148);
-      let ssum = 0;
-      for (let k = 0; k < 512; k++) ssum += signed[k] > 127 ? signed[k] - 256 : signed[k];
-      signed.write(`${ssum.toString(8).padStart(6, '0')}\0 `, 148);
-      fs.writeFileSync(path.join(dir, 'signed.bin'), zlib.gzipSync(signed));
+      fs.writeFileSync(path.join(dir, 'signed.bin'), zlib.gzipSync(tarHeader('caf\u00e9.conf', { signed: true })));
       // A tar named like text, reached by a glob or by a path with a leading `/` (relative to the context: probe d15d).
-      fs.writeFileSync(path.join(dir, 'vendor.txt'), zlib.gzipSync(gzipTarHeader('vendor/lib.js')));
+      fs.writeFileSync(path.join(dir, 'vendor.txt'), zlib.gzipSync(tarHeader('vendor/lib.js')));
       fs.writeFileSync(path.join(dir, 'readme.txt'), 'plain text\n');
       const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', 'ADD v7.gz /', 'ADD short.gz /tmp/', 'ADD blob.gz /tmp/', 'ADD signed.bin /', 'ADD /vendor.txt /srv/', 'ADD *.txt /opt/', ''].join('\n');
       const file = path.join(dir, 'Dockerfile');
@@ -438,7 +418,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       // Two services build it from two contexts: a folder in one, a gzip tar in the other (review 15, probe 08).
       fs.mkdirSync(path.join(dir, 'docker', 'rootfs'));
       fs.mkdirSync(path.join(dir, 'other'));
-      fs.writeFileSync(path.join(dir, 'other', 'rootfs'), zlib.gzipSync(gzipTarHeader('etc/app.conf')));
+      fs.writeFileSync(path.join(dir, 'other', 'rootfs'), zlib.gzipSync(tarHeader('etc/app.conf')));
       fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: ./docker\n  other:\n    build:\n      context: ./other\n      dockerfile: ../docker/Dockerfile\n');
       const both = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
       const f2 = both.findings.find((x) => x.code === 'DF015')!;

@@ -1,12 +1,9 @@
 import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit } from '../engine/compose-insert';
-import { getPath, isPartialService, lookupKey, lookupPath, resolvedScalar, type Lookup } from '../engine/compose-lookup';
+import { getPath, isPartialService, lookupKey, lookupPath, resolvedScalar, RESOURCE_CONSISTENCY_KEYS, type Lookup } from '../engine/compose-lookup';
 import type { ComposeContext, Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 import { companionWrites } from '../engine/data-volumes';
 import type { Fix, Range } from '../engine/types';
-
-/** Keys Compose checks against each other when it loads a service (compose-go checkConsistency). */
-const CONSISTENCY_KEYS = ['deploy', 'cpus', 'mem_limit', 'pids_limit', 'mem_reservation'];
 
 interface Data {
   service: Service;
@@ -98,7 +95,7 @@ export default defineRule<'compose', Data>({
     const mem = plain(ctx.options.defaultMemoryLimit);
     const cpu = ctx.options.defaultCpuLimit;
     // The override file Compose merges may write limits for the service too: which spelling agrees with them is not known here (review 34, probe r04).
-    if (companionWrites(ctx, service, CONSISTENCY_KEYS)) return undefined;
+    if (companionWrites(ctx, service, RESOURCE_CONSISTENCY_KEYS)) return undefined;
     // Compose refuses a service whose service-level `cpus`, `mem_limit` or `pids_limit` differs from
     // `deploy.resources.limits` (an absent key there counts as 0: compose-go's checkConsistency), so
     // the limits go where the service already has them: beside a service-level limit only when no

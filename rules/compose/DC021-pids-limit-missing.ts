@@ -2,13 +2,10 @@ import { type Scalar } from 'yaml';
 import { isScalar } from '../engine/yaml-guards';
 import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
-import { getPath, isOwnEditable, isPartialService, lookupKey, lookupPath, reportNodeOf, resolvedScalar, type Found } from '../engine/compose-lookup';
+import { getPath, isOwnEditable, isPartialService, lookupKey, lookupPath, reportNodeOf, resolvedScalar, RESOURCE_CONSISTENCY_KEYS, type Found } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import { companionWrites } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
-
-/** Keys Compose checks against each other when it loads a service (compose-go checkConsistency). */
-const CONSISTENCY_KEYS = ['deploy', 'cpus', 'mem_limit', 'pids_limit', 'mem_reservation'];
 
 interface Data {
   service: Service;
@@ -87,7 +84,7 @@ export default defineRule<'compose', Data>({
   fix(ctx, { data }): Fix | undefined {
     if (!parsedCleanly(data.service)) return undefined;
     // The override file Compose merges may write limits for the service too (review 34, probe r05).
-    if (companionWrites(ctx, data.service, CONSISTENCY_KEYS)) return undefined;
+    if (companionWrites(ctx, data.service, RESOURCE_CONSISTENCY_KEYS)) return undefined;
     const limit = String(ctx.options.defaultPidsLimit);
     let edit: TextEdit | undefined;
     let title = `Add pids_limit: ${limit}`;

@@ -361,6 +361,13 @@ export function getPath(ctx: ComposeContext, doc: Document.Parsed, map: YAMLMap,
 }
 
 /**
+ * Service keys Compose checks against `deploy.resources` when it loads a service (compose-go's
+ * checkConsistency: `cpus`, `mem_limit`, `pids_limit` against the limits, `mem_reservation` against the
+ * reservations): a fix that writes limits must agree with all of them, in the file and in what merges into it.
+ */
+export const RESOURCE_CONSISTENCY_KEYS = ['deploy', 'cpus', 'mem_limit', 'pids_limit', 'mem_reservation'];
+
+/**
  * Whether a compose file is analyzed only as an `extends:` base (`common-services.yml`: not named like a
  * compose file, not included, its services extended by a root's, see isExtendedBase). Its services run
  * only through the services that extend them: a setting they lack is judged there, once; what they

@@ -207,14 +207,19 @@ const BARE_KEY_ANYWHERE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*$/m;
  * (quotes removed); a value that needs a variable whose value cannot be known is null.
  */
 export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
-  const out = new Map<string, string | null>();
+  const out = interpolatedValues(text, vars, before);
   // Keys named alone take their value from the shell: unknown here.
-  const fromShell = BARE_KEY_ANYWHERE.test(text) ? new Set(text.split(/\r?\n/).map((l) => BARE_KEY.exec(l)?.[1]).filter((k): k is string => !!k && vars.get(k) === '')) : null;
-  if (fromShell && fromShell.size > 0) {
-    const out = dotenvValues(text, new Map([...vars].filter(([k]) => !fromShell.has(k))), before);
-    for (const k of fromShell) out.set(k, null);
-    return out;
+  if (BARE_KEY_ANYWHERE.test(text)) {
+    for (const line of text.split(/\r?\n/)) {
+      const key = BARE_KEY.exec(line)?.[1];
+      if (key && vars.get(key) === '') out.set(key, null);
+    }
   }
+  return out;
+}
+
+function interpolatedValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
+  const out = new Map<string, string | null>();
   // Most .env files use no `$`: their values are dotenv's.
   if (![...vars.values()].some((v) => v.includes('$'))) {
     if (before) for (const [k, v] of before) out.set(k, v);
