@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { applyTextEdits, type TextEdit } from '../rules';
 import { SHORT_RUN_HEAP_FLAGS, SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
 import { cacheHeader, CODE_CACHE, loadBundle, MAIN_BUNDLE, readCodeCache } from '../cli/src/code-cache';
+import { tempDir } from './helpers/temp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
@@ -20,7 +20,7 @@ function run(args: string[], cwd: string): { code: number | null; stdout: string
 }
 
 function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-cli-'));
+  const dir = tempDir('dg-cli-');
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
@@ -155,7 +155,7 @@ describe('CLI', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(schema);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-sarif-'));
+    const dir = tempDir('dg-sarif-');
     fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'extra.Dockerfile'), '# docker-guardrails-ignore DF001 -- reason\nFROM node\nCMD ["node"]\n');
     const sarif = JSON.parse(run(['check', '--format', 'sarif', '.'], dir).stdout);
@@ -212,7 +212,7 @@ describe('CLI', () => {
   });
 
   it('--fix applies every safe fix on a copy of examples/ and reports what remains; --fix-dry-run changes nothing', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-fix-'));
+    const dir = tempDir('dg-fix-');
     fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
     const before = fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
     const dry = run(['check', '--fix-dry-run', '.'], dir);
@@ -418,7 +418,7 @@ describe('CLI V8 tuning for a short run', () => {
     }
     const dir = project(files);
     // Outside the analyzed folder: reports the young generation's size as the process ends.
-    const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-heap-')), 'young.js');
+    const preload = path.join(tempDir('dg-heap-'), 'young.js');
     fs.writeFileSync(preload, "process.on('exit', () => process.stderr.write('young ' + require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n'));\n");
     const young = (nodeFlags: string[]) => {
       const r = spawnSync(process.execPath, [...nodeFlags, '--require', preload, CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, DG_WORKERS: undefined } });
@@ -437,7 +437,7 @@ describe('CLI code cache (dist/cli-main.cache)', () => {
   const bundle = () => fs.readFileSync(path.join(DIST, MAIN_BUNDLE));
   /** dist/cli.js and dist/cli-main.js in a folder of their own, with `cache` as the code cache (none when undefined). */
   const install = (cache: Buffer | undefined): string => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-cache-'));
+    const dir = tempDir('dg-cache-');
     for (const f of ['cli.js', MAIN_BUNDLE]) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
     if (cache) fs.writeFileSync(path.join(dir, CODE_CACHE), cache);
     return path.join(dir, 'cli.js');
@@ -455,7 +455,7 @@ describe('CLI code cache (dist/cli-main.cache)', () => {
 
   it('a cache for another build is not even given to V8: its header names the bundle by digest', () => {
     const bytes = bundle();
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-cache-')), CODE_CACHE);
+    const file = path.join(tempDir('dg-cache-'), CODE_CACHE);
     fs.copyFileSync(path.join(DIST, CODE_CACHE), file);
     const changed = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from(' ')]);
     assert.equal(changed.length, bytes.length);

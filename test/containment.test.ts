@@ -12,11 +12,11 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
+import { tempDir } from './helpers/temp';
 
 const PRELOAD = path.resolve(__dirname, '../../test/robustness/containment-preload.cjs');
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -46,7 +46,7 @@ function write(root: string, files: { [rel: string]: string }): void {
 
 /** A workspace folder and, next to it, a folder outside it that the workspace points into. */
 function layout(): { base: string; ws: string; outside: string } {
-  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-contain-')));
+  const base = tempDir('dg-contain-');
   const ws = path.join(base, 'ws');
   const outside = path.join(base, 'outside');
   write(outside, {

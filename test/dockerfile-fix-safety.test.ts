@@ -6,12 +6,12 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
 import { DiskWorkspace } from '../rules/node/files';
 import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
+import { tempDir } from './helpers/temp';
 
 /** The safety flag of each fix a rule offers on one fixture case, in the order of the findings' lines: `line:safe` (1-based lines). */
 function flagsOf(code: string, name: string, view?: (c: FixtureCase) => WorkspaceView): string[] {
@@ -238,7 +238,7 @@ describe('DR003: a .dockerignore shared by other Dockerfiles of the build contex
   });
 
   it('DR003 does not follow a symbolic link in the context: Docker sends it as a link (review 19, probe 09)', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-dr003-link-'));
+    const root = tempDir('dg-dr003-link-');
     try {
       const ctxDir = path.join(root, 'ctx');
       const outside = path.join(root, 'outside');
@@ -345,7 +345,7 @@ describe('DF039: a merge is not safe when the first RUN may install a new copy o
 
 describe('DF015: ADD → COPY is safe only for a source that is not a tar archive by content (review 13, probe df-03)', () => {
   it('reads the sources in the build context: an archive named like a plain file is reported as one; a file not found is judged by its name', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-'));
+    const dir = tempDir('dg-df015-');
     try {
       // A gzip tar: a header with a valid checksum (a gzip of anything else is copied as it is: review 34).
       fs.writeFileSync(path.join(dir, 'rootfs'), zlib.gzipSync(tarHeader('etc/os-release')));
@@ -371,7 +371,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
   });
 
   it('a gzip stream that holds no tar is copied as it is: ADD of a gzipped SQL dump is COPY (review 33, probe p30)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-gz-'));
+    const dir = tempDir('dg-df015-gz-');
     try {
       const sql = Array.from({ length: 60 }, (_, i) => `INSERT INTO seeds (id, name) VALUES (${i}, 'seed number ${i}');`).join('\n');
       fs.writeFileSync(path.join(dir, 'seed.sql.gz'), zlib.gzipSync(Buffer.from(sql)));
@@ -403,7 +403,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
   });
 
   it('looks only in the context a compose service names: a folder of the same name outside it says nothing (review 14, probe 05)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-df015-ctx-'));
+    const dir = tempDir('dg-df015-ctx-');
     try {
       fs.mkdirSync(path.join(dir, 'docker'));
       fs.mkdirSync(path.join(dir, 'rootfs'));

@@ -6,7 +6,6 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding, type FileSet } from '../rules';
 import { gitIndexPaths, isGitTracked } from '../rules/engine/repo';
@@ -14,6 +13,7 @@ import { DiskWorkspace } from '../rules/node/files';
 import type { WorkspaceView } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
 import { indexOf } from './helpers/git-index';
+import { tempDir } from './helpers/temp';
 
 describe('the git index reader', () => {
   const paths = ['.env', 'backend.env', 'config/prod.env', 'docker/compose.yaml'];
@@ -36,7 +36,7 @@ describe('the git index reader', () => {
     assert.equal(gitIndexPaths(indexOf(['.env', 'docs/'])), undefined);
   });
   it('the disk view reads .git/index of the repository, and isGitTracked answers from it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
+    const dir = tempDir('dg-index-');
     fs.mkdirSync(path.join(dir, '.git'));
     fs.writeFileSync(path.join(dir, '.git', 'index'), indexOf(['.env', 'app/db.env']));
     fs.mkdirSync(path.join(dir, 'app'));
@@ -45,10 +45,10 @@ describe('the git index reader', () => {
     assert.equal(isGitTracked(ws, path.join(dir, 'app', 'db.env')), true);
     assert.equal(isGitTracked(ws, path.join(dir, 'app', '.env')), false);
     fs.rmSync(dir, { recursive: true, force: true });
-    const noRepo = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
+    const noRepo = tempDir('dg-index-');
     assert.equal(isGitTracked(new DiskWorkspace(undefined, undefined, () => [noRepo]), path.join(noRepo, '.env')), false, 'no repository: nothing is tracked');
     // A linked worktree or a submodule: `.git` is a file that names the repository's folder (review probe 03).
-    const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-index-'));
+    const outer = tempDir('dg-index-');
     fs.mkdirSync(path.join(outer, 'modules', 'sub'), { recursive: true });
     fs.writeFileSync(path.join(outer, 'modules', 'sub', 'index'), indexOf(['.env']));
     fs.mkdirSync(path.join(outer, 'sub'));

@@ -5,19 +5,19 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { parseAllDocuments } from 'yaml';
 import { applyTextEdits } from '../rules';
 import { indexOf } from './helpers/git-index';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
+import { tempDir } from './helpers/temp';
 
 const DOCKERFILE = 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
 const COMPOSE = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "Tr0ub4dor&3-horse"\n  agent:\n    image: portainer/agent:2.21.0\n    privileged: true\n';
 
 function tempWorkspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-lsp-'));
+  const dir = tempDir('dg-lsp-');
   fs.mkdirSync(path.join(dir, '.git'));
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });

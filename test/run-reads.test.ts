@@ -5,12 +5,12 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiskWorkspace, readForAnalysis, RunReads } from '../rules/node/files';
+import { tempDir } from './helpers/temp';
 
 function tmp(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-reads-'));
+  const dir = tempDir('dg-reads-');
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   return dir;
 }

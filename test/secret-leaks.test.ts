@@ -10,13 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { redactSecretsInLine } from '../cli/src/redact';
 import { templateValue } from '../rules/compose/DR002-env-example-missing';
+import { tempDir } from './helpers/temp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -129,7 +129,7 @@ function excerpt(text: string, values: string[]): string {
 }
 
 function workspace(files: Record<string, string>): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-leak-')));
+  const dir = tempDir('dg-leak-');
   fs.mkdirSync(path.join(dir, '.git'));
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });

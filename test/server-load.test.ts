@@ -6,11 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { LineIndex } from '../rules';
 import { SERVER, TestClient, type Published } from './helpers/lsp-client';
+import { tempDir } from './helpers/temp';
 
 /** A small deterministic PRNG (mulberry32), so a failing run can be replayed. */
 function prng(seed: number): () => number {
@@ -73,7 +73,7 @@ describe('language server under load', () => {
   let dir: string;
   before(async () => {
     assert.ok(fs.existsSync(SERVER), 'dist/server.js is missing: run the build first');
-    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-load-')));
+    dir = tempDir('dg-load-');
     client = new TestClient();
     await client.initialize([dir]);
   });

@@ -1,0 +1,29 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Folders made by tempDir in this test process, removed when it exits. */
+const made: string[] = [];
+
+function removeAll(): void {
+  for (const dir of made) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a server still holding a file on a platform that locks it: nothing a test should fail on
+    }
+  }
+}
+
+/**
+ * A fresh folder under the system's temporary folder (by its real path, so paths compare with what
+ * the server and CLI resolve), removed with everything in it when this test process exits.
+ * `node --test` runs each test file in a process of its own, so a file's folders live as long as
+ * its tests. Set DG_KEEP_TMP=1 to keep them for a look after a failure.
+ */
+export function tempDir(prefix: string): string {
+  if (made.length === 0 && process.env.DG_KEEP_TMP !== '1') process.on('exit', removeAll);
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+}
