@@ -96,8 +96,10 @@ export function officialImageName(ref: ImageRef): string | null {
 }
 
 /** Words that name a release channel, not a release: a tag made of them moves with the channel. */
-// Fedora's `rawhide`, Debian's `sid` and a pre-release channel `rc` (`python:rc-slim`) move too (review 33, probe p33).
-const CHANNEL_WORDS = new Set(['latest', 'stable', 'edge', 'lts', 'main', 'master', 'nightly', 'develop', 'devel', 'dev', 'current', 'mainline', 'beta', 'alpha', 'canary', 'rolling', 'release', 'unstable', 'testing', 'preview', 'insiders', 'snapshot', 'rawhide', 'sid', 'rc']);
+// Fedora's `rawhide`, Debian's `sid` and a pre-release channel `rc` (`python:rc-slim`) move too (review 33, probe p33);
+// so do Debian's other rolling suite names, `oldstable`, `oldoldstable` and `experimental` (the debian
+// image's docs: "The rolling tags (debian:stable, debian:testing, etc) use the rolling suite names").
+const CHANNEL_WORDS = new Set(['latest', 'stable', 'oldstable', 'oldoldstable', 'edge', 'lts', 'main', 'master', 'nightly', 'develop', 'devel', 'dev', 'current', 'mainline', 'beta', 'alpha', 'canary', 'rolling', 'release', 'unstable', 'testing', 'experimental', 'preview', 'insiders', 'snapshot', 'rawhide', 'sid', 'rc']);
 
 /**
  * A tag that names a release channel and no version (`stable`, `edge`, `main`, `nightly`, `lts-alpine`,
