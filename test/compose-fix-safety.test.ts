@@ -262,6 +262,32 @@ describe('DC050: scram-sha-256 is not safe while the file runs PostgreSQL 9 tool
     // PostgreSQL's own tools from 10 on answer SCRAM.
     assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    environment:\n      PGHOST: db\nvolumes:\n  pgdata:\n`), true);
   });
+  it('nor when the client links to it, shares its network, or names it elsewhere (review 36, probes p35-p42)', () => {
+    const v = 'volumes:\n  pgdata:\n';
+    const app = '  app:\n    image: ghcr.io/acme/app:1.0\n';
+    // A sidecar in its network namespace connects to localhost: initdb's 127.0.0.1 lines were trusted before.
+    assert.equal(flag(`${db}  exporter:\n    image: quay.io/prometheuscommunity/postgres-exporter:v0.15.0\n    network_mode: "service:db"\n    environment:\n      DATA_SOURCE_NAME: postgresql://postgres@localhost:5432/postgres\n${v}`), false);
+    assert.equal(flag(`${db}${app}    links:\n      - db:database\n${v}`), false);
+    assert.equal(flag(`${db}${app}    command: ["./wait-for", "db:5432", "--", "./app"]\n${v}`), false);
+    assert.equal(flag(`${db}    container_name: my-postgres\n${app}    environment:\n      DATABASE_URL: postgres://app:\${P}@my-postgres:5432/app\n${v}`), false);
+    assert.equal(flag(`${db}    networks:\n      back:\n        aliases: [postgres.internal]\n${app}    environment:\n      DB_HOST: postgres.internal\n${v}networks:\n  back:\n`), false);
+    // An env_file that cannot be read may hold the URL.
+    assert.equal(flag(`${db}${app}    env_file: app.env\n${v}`), false);
+  });
+  it('nor when the client is in an env_file, the override file or the including file (review 36, probes p39, p45, p46)', () => {
+    const safeIn = (files: FileSet, file: string) => {
+      const analysis = analyze(allRules, 'compose', file, files.get(file)!, viewOf(files), DEFAULT_CONFIG);
+      const f = analysis.findings.find((x) => x.code === 'DC050');
+      assert.ok(f, `DC050 fires in ${file}`);
+      return fixFinding(allRules, analysis.context, f)?.safe;
+    };
+    const app = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0\n';
+    assert.equal(safeIn(new Map([['/p/compose.yaml', `${db}  app:\n    image: ghcr.io/acme/app:1.0\n    env_file: app.env\nvolumes:\n  pgdata:\n`], ['/p/app.env', 'DATABASE_URL=postgres://app:x@db:5432/app\n']]), '/p/compose.yaml'), false);
+    assert.equal(safeIn(new Map([['/p/compose.yaml', `${db}  app:\n    image: ghcr.io/acme/app:1.0\n    env_file: app.env\nvolumes:\n  pgdata:\n`], ['/p/app.env', 'LOG_LEVEL=debug\n']]), '/p/compose.yaml'), true);
+    assert.equal(safeIn(new Map([['/p/compose.yaml', `${db}volumes:\n  pgdata:\n`], ['/p/compose.override.yaml', `${app}    environment:\n      DB_HOST: db\n`]]), '/p/compose.yaml'), false);
+    assert.equal(safeIn(new Map([['/p/compose.yaml', `${db}volumes:\n  pgdata:\n`], ['/p/compose.override.yaml', 'services:\n  db:\n    environment:\n      TZ: UTC\n']]), '/p/compose.yaml'), true);
+    assert.equal(safeIn(new Map([['/p/compose.yaml', `include:\n  - db.compose.yaml\n${app}    environment:\n      DB_HOST: db\n`], ['/p/db.compose.yaml', `${db}volumes:\n  pgdata:\n`]]), '/p/db.compose.yaml'), false);
+  });
   it('with no such client the fix stays safe', () => {
     assert.equal(flag(`${db}  backup:\n    image: postgres:16.6-alpine\n    entrypoint: ["sh", "-c", "pg_dump -h db -U postgres postgres > /backup/dump.sql"]\nvolumes:\n  pgdata:\n`), true);
   });

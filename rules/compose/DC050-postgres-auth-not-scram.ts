@@ -3,7 +3,10 @@ import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
 import { appendToSeqEdit, ensureMapPathEdit, indentUnit } from '../engine/compose-insert';
 import type { EnvLookup } from '../engine/env-files';
-import { ExtendedEnv, isAnalyzedBase, lookupKey } from '../engine/compose-lookup';
+import { ExtendedEnv, extendsChain, isAnalyzedBase, lookupKey } from '../engine/compose-lookup';
+import { envFileRefs, parseEnvFile } from '../engine/env-files';
+import { projectFiles } from '../engine/include';
+import { defaultComposePair, parsedCompose } from '../engine/relations';
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
 import { dataStoreOfImage } from '../engine/datastores';
@@ -94,24 +97,107 @@ function postgresMajor(ref: ReturnType<typeof imageOf>): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A regular expression for a host name written in a value: alone, or in a URL, `host:port`, `-h host`, `host=…`. */
+function hostPattern(names: readonly string[]): RegExp {
+  const alternatives = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return new RegExp(`(?:^|[@/=,;:\\s('"])(?:${alternatives})(?::\\d+)?(?=$|[/?,;\\s)'"])`);
+}
+
+/** The names other containers reach the server by: its service name, `container_name`, `hostname` and network aliases. */
+function hostNamesOf(ctx: ComposeContext, server: Service): string[] {
+  const names = [server.name];
+  for (const key of ['container_name', 'hostname']) {
+    const v = scalarString(ctx.serviceGet(server, key)?.value);
+    if (v) names.push(v);
+  }
+  const networks = ctx.serviceGet(server, 'networks')?.value;
+  if (networks && isMap(networks)) {
+    for (const pair of networks.items) {
+      const net = ctx.resolve(server.doc, pair.value as Node | null);
+      const aliases = net && isMap(net) ? ctx.get(server.doc, net, 'aliases')?.value : undefined;
+      if (aliases && isSeq(aliases)) for (const a of aliases.items) {
+        const alias = scalarString(ctx.resolve(server.doc, a as Node));
+        if (alias) names.push(alias);
+      }
+    }
+  }
+  return names;
+}
+
+/** Every string a node holds (a scalar, or the scalars of a sequence or mapping, aliases followed once). */
+function stringsOf(ctx: ComposeContext, service: Service, node: Node | null | undefined, out: string[] = []): string[] {
+  const n = ctx.resolve(service.doc, node);
+  if (!n) return out;
+  if (isScalar(n)) {
+    const v = scalarString(n);
+    if (v !== null) out.push(v);
+  } else if (isSeq(n)) for (const i of n.items) stringsOf(ctx, service, i as Node, out);
+  else if (isMap(n)) for (const p of n.items) stringsOf(ctx, service, p.value as Node | null, out);
+  return out;
+}
+
+/** The services names a service's `depends_on:`, `links:` (`db` or `db:alias`) and `network_mode`/`pid`/`ipc: service:…` name. */
+function servicesNamedBy(ctx: ComposeContext, s: Service): string[] {
+  const out: string[] = [];
+  const dep = ctx.resolve(s.doc, ctx.serviceGet(s, 'depends_on')?.value);
+  if (dep && isMap(dep)) for (const p of dep.items) out.push(isScalar(p.key) ? String(p.key.value) : '');
+  else out.push(...stringsOf(ctx, s, dep));
+  for (const link of stringsOf(ctx, s, ctx.serviceGet(s, 'links')?.value)) out.push(link.split(':')[0]);
+  for (const key of ['network_mode', 'pid', 'ipc']) {
+    const v = scalarString(ctx.serviceGet(s, key)?.value);
+    if (v?.startsWith('service:')) out.push(v.slice('service:'.length));
+  }
+  return out;
+}
+
 /**
- * Whether another service of the file connects to the server: it names the server's service as a host in
- * an `environment:` value (`DB_HOST: db`, `postgresql://…@db:5432/…`) or depends on it. Its driver may
- * predate SCRAM (Go's lib/pq before 1.1, JDBC before 42.2, node-postgres before 8: a 2018 postgres_exporter,
- * review 24 probe dc-03), and the versions of an application's drivers cannot be read from the compose file.
+ * Whether a service of the project may connect to the server: it depends on it, links to it or shares its
+ * network namespace (`network_mode: service:db`, where it connects to `localhost`: the 127.0.0.1 lines
+ * initdb writes need the password after the fix), or names one of its host names (service name,
+ * `container_name`, `hostname`, network alias) in its environment (`environment:` and `env_file:` files,
+ * through `extends:` too), `command:` or `entrypoint:` (`DB_HOST: db`, `postgresql://…@db:5432/…`). An
+ * env_file or base that cannot be read may hold such a value, so it counts too.
+ */
+function mayConnect(ctx: ComposeContext, s: Service, serverName: string, host: RegExp): boolean {
+  // PostgreSQL's own tools from 10 on answer SCRAM (a pg_dump job on postgres:16).
+  if ((postgresMajor(imageOf(ctx, s)) ?? 0) >= 10) return false;
+  if (servicesNamedBy(ctx, s).includes(serverName)) return true;
+  const { chain, unknown } = extendsChain(ctx, s);
+  if (unknown) return true;
+  for (const level of chain) {
+    const values: string[] = [];
+    for (const e of level.ctx.environment(level.service)) if (e.value !== null) values.push(e.value);
+    for (const key of ['command', 'entrypoint']) stringsOf(level.ctx, level.service, level.ctx.serviceGet(level.service, key)?.value, values);
+    for (const ref of envFileRefs(level.ctx, level.service)) {
+      const text = ref.path ? level.ctx.workspace.readText(ref.path) : undefined;
+      if (text === undefined) {
+        if (ref.required || !ref.path) return true;
+        continue;
+      }
+      values.push(...parseEnvFile(text).values());
+    }
+    if (values.some((v) => host.test(v))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether another service of the project connects to the server (mayConnect): in this file, in the
+ * file Compose merges with it by default (the override beside `compose.yaml`, or the base beside an
+ * override) and in the files of its `include:` project. Its driver may predate SCRAM (Go's lib/pq
+ * before 1.1, JDBC before 42.2, node-postgres before 8: a 2018 postgres_exporter, review 24 probe
+ * dc-03; review 36 probes p35-p46), and the versions of an application's drivers cannot be read from
+ * the compose file.
  */
 function hasNetworkClient(ctx: ComposeContext, server: Service): boolean {
-  const name = server.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const host = new RegExp(`(?:^|[@/=,;\\s(])${name}(?::\\d+)?(?=$|[/?,;\\s)])`);
-  return ctx.services.some((s) => {
-    if (s === server) return false;
-    // PostgreSQL's own tools from 10 on answer SCRAM (a pg_dump job on postgres:16).
-    if ((postgresMajor(imageOf(ctx, s)) ?? 0) >= 10) return false;
-    if (ctx.environment(s).some((e) => e.value !== null && host.test(e.value))) return true;
-    const dep = ctx.serviceGet(s, 'depends_on')?.value;
-    const names = dep && isMap(dep) ? dep.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : dep && isSeq(dep) ? dep.items.map((n) => (isScalar(n) ? String(n.value) : '')) : [];
-    return names.includes(server.name);
-  });
+  const host = hostPattern(hostNamesOf(ctx, server));
+  const files: ComposeContext[] = [ctx];
+  const { main, override } = defaultComposePair(ctx.workspace, ctx.dir);
+  const pair = ctx.path === main ? override : ctx.path === override ? main : undefined;
+  const other = pair === undefined ? undefined : parsedCompose(ctx.workspace, pair, ctx.options);
+  if (other) files.push(other);
+  files.push(...projectFiles(ctx));
+  return files.some((file) => file.services.some((s) => (file === ctx ? s !== server : s.name !== server.name) && mayConnect(file, s, server.name, host)));
 }
 
 export default defineRule<'compose', Data>({
@@ -133,7 +219,7 @@ export default defineRule<'compose', Data>({
     good: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256',
     fix:
       '"Use scram-sha-256" adds `POSTGRES_INITDB_ARGS: --auth-host=scram-sha-256` to the service\'s `environment:` (a `- POSTGRES_INITDB_ARGS=--auth-host=scram-sha-256` item in the list form; creating `environment:` when the service has none), appends ` --auth-host=scram-sha-256` to an existing `POSTGRES_INITDB_ARGS` value, replaces an `md5`/`password` method written in `--auth=`/`--auth-host=`, and replaces `POSTGRES_HOST_AUTH_METHOD: md5` (or `password`) with `scram-sha-256` — only the edits the finding needs (switching the method on a version that is not known to be ≥ 14 also adds the initdb argument, so the stored hashes match). ' +
-      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10, as its `image:` or as the base of the Dockerfile it builds (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"), nor when another service of the file connects to it (names its service as a host in an `environment:` value, `DB_HOST: db`, `postgresql://…@db:5432/…`, or depends on it): its driver may predate SCRAM (Go\'s lib/pq before 1.1, JDBC before 42.2, node-postgres before 8, as in a 2018 postgres_exporter), which the compose file does not tell. ' +
+      'It takes effect when the database is initialized (an empty data volume): an existing database keeps its pg_hba.conf and md5 hashes, so re-set the passwords after `ALTER SYSTEM SET password_encryption = \'scram-sha-256\'` and edit pg_hba.conf. It asks for `--auth-host`, not `--auth`: initdb then stores passwords as SCRAM (it sets `password_encryption = scram-sha-256` when either method is SCRAM) and requires SCRAM from TCP clients, while connections over the container\'s Unix socket keep the image\'s `trust`, so `docker compose exec db psql` and `pg_dump` backup jobs work as before (`--auth=scram-sha-256`, which the guidelines show, would make them ask for a password). TCP connections from inside the container (the `127.0.0.1` lines initdb writes, trusted before) do need the password: the fix is not applied by fix-all when a healthcheck runs `psql` (use `pg_isready`, or give it PGPASSWORD), nor when another service of the file runs a PostgreSQL image before 10, as its `image:` or as the base of the Dockerfile it builds (a `pg_dump` job on `postgres:9.6`): libpq before 10 cannot answer SCRAM ("SCRAM authentication requires libpq version 10 or above"), nor when another service of the project may connect to it — in this file, in the file Compose merges with it by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) or in the files of its `include:` project: it depends on it, links to it, shares its network namespace (`network_mode: service:db`, connecting to `localhost`), or names one of its host names (service name, `container_name`, `hostname`, network alias) in its environment (`environment:`, `env_file:` files, through `extends:` too), `command:` or `entrypoint:` (`DB_HOST: db`, `postgresql://…@db:5432/…`); an env_file that cannot be read counts as one: its driver may predate SCRAM (Go\'s lib/pq before 1.1, JDBC before 42.2, node-postgres before 8, as in a 2018 postgres_exporter), which the compose file does not tell. ' +
       'Not reported for an image released before February 2020 (`postgres:10.5`) that is given no password: its entrypoint trusts every connection then, so no password is checked at all (DC041 reports the missing password). Not offered for `trust` (clients would need a password first), for `password_encryption` in the command, for values in an env_file, anchor, alias or `<<` merge, or values built from `${…}`.',
     guideline: 'Encryption — Data at Rest (`POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`); §4 Data Security — PostgreSQL',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
