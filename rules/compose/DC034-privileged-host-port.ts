@@ -1,4 +1,5 @@
 import { describeMapping, firstReport, hostPorts, portsOf } from '../engine/compose-ports';
+import { onHostNetwork } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { imageBaseName, isReverseProxy, serviceImageLoose } from '../engine/service-image';
@@ -50,7 +51,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
-    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here. Not reported: a single port that the service\'s image exists to answer on, by the last part of its repository name — 80/443 for reverse proxies and web servers (nginx, a stack\'s own `<name>-nginx` such as markoshust/magento-nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…), the mail ports (25, 110, 143, 465, 587, 993, 995) for mail servers (docker-mailserver, postfix, dovecot…), 53 for DNS servers (pihole, adguardhome, coredns, bind9…), and ports clients find a server by and cannot be told to change — 67 for DHCP servers (pihole, dnsmasq, kea), 500 for IPsec VPN servers (hwdsl2/ipsec-vpn-server, strongswan), 162 for SNMP trap receivers (zabbix-snmptraps), 22 for SSH tarpits (endlessh, endlessh-go): the exception the message itself names. Mailu\'s front (`mailu/nginx`) counts as its mail server.',
+    what: 'Reports a published host port below 1024 (`"80:8080"`, `"127.0.0.1:443:8443"`, a range that starts below 1024, or long syntax `published: 80`), with the port resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written; an unknown port is not reported). Ephemeral host ports (`"80"`, long syntax without `published`) are not host ports below 1024 and are not reported. The container port does not matter here. Not reported: a single port that the service\'s image exists to answer on, by the last part of its repository name — 80/443 for reverse proxies and web servers (nginx, a stack\'s own `<name>-nginx` such as markoshust/magento-nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…), the mail ports (25, 110, 143, 465, 587, 993, 995) for mail servers (docker-mailserver, postfix, dovecot…), 53 for DNS servers (pihole, adguardhome, coredns, bind9…), and ports clients find a server by and cannot be told to change — 67 for DHCP servers (pihole, dnsmasq, kea), 500 for IPsec VPN servers (hwdsl2/ipsec-vpn-server, strongswan), 162 for SNMP trap receivers (zabbix-snmptraps), 22 for SSH tarpits (endlessh, endlessh-go): the exception the message itself names. Mailu\'s front (`mailu/nginx`) counts as its mail server. Not reported for a service on the host\'s network (`network_mode: host`, also merged with `<<` or through `extends:`): Docker ignores its `ports:` and publishes nothing (DC012 reports the host network itself).',
     why: 'Ports below 1024 are privileged on the host: only root (or a process with CAP_NET_BIND_SERVICE) may bind them, so Docker binds them on the service\'s behalf and the port stands in for a system service — SSH (22), DNS (53), HTTP/HTTPS (80/443) — that clients and firewall policies trust by number. The CIS Docker Benchmark (5.8, "Do not map privileged ports within containers") asks to keep them for the few services that need them, typically the reverse proxy. SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". Info level: a reverse proxy on 80/443 is the expected exception.',
     bad: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "80:8080"',
     good: 'services:\n  admin:\n    image: ghcr.io/acme/admin:2.1.0\n    ports:\n      - "127.0.0.1:8080:8080"',
@@ -69,7 +70,9 @@ export default defineRule<'compose', Data>({
     const first = firstReport();
     for (const service of ctx.services) {
       const ports = portsOf(ctx, service);
-      if (!ports) continue;
+      // On the host's network Docker publishes nothing: the container binds the host's ports itself
+      // (its own ports, not these), which the image's user decides (review 36, probe p48).
+      if (!ports || onHostNetwork(ctx, service)) continue;
       for (const m of ports.mappings) {
         const range = hostPorts(m);
         if (!range || range === 'unknown') continue;

@@ -335,6 +335,18 @@ export function lookupKey(ctx: ComposeContext, service: Service, key: string, de
 }
 
 /**
+ * Whether a service runs on the host's network (`network_mode: host`, written, merged with `<<` or
+ * inherited through `extends:`, read after interpolation: `${NET_MODE:-host}`). Docker ignores its
+ * `ports:` then: no port is published (the host network driver's documentation).
+ * https://docs.docker.com/engine/network/drivers/host/
+ */
+export function onHostNetwork(ctx: ComposeContext, service: Service): boolean {
+  const found = lookupKey(ctx, service, 'network_mode');
+  if (!found || found === 'unknown') return false;
+  return resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, found.entry.value as Node | null))?.trim() === 'host';
+}
+
+/**
  * A nested key (`['deploy', 'resources', 'limits', 'memory']`). `extends:` merges mappings key by key,
  * so a path missing in the service is looked up again in the service it extends.
  */
