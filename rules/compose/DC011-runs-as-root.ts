@@ -5,7 +5,7 @@ import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
-import { nonRootUser, stepDown } from '../engine/image-users';
+import { nonRootUser, stepDown, type StepDown } from '../engine/image-users';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
@@ -18,6 +18,18 @@ function runsServer(words: string[] | null, server: (words: string[]) => boolean
   if (words === null) return null;
   if (words.length === 0) return true; // the image's default command: the server
   return server(words);
+}
+
+/**
+ * The arguments the image's own entrypoint gets when `entrypoint:` names it again (`["docker-entrypoint.sh"]`,
+ * `/usr/local/bin/docker-entrypoint.sh postgres`): its further words, then `command:` (an `entrypoint:`
+ * clears the image's CMD). Undefined when `entrypoint:` runs something else or cannot be read.
+ */
+function imageEntrypointArgs(entrypoint: string[] | null, command: string[] | null, sd: StepDown): string[] | undefined {
+  if (!sd.entrypoint || entrypoint === null || command === null || entrypoint.length === 0) return undefined;
+  const first = entrypoint[0];
+  if (first !== sd.entrypoint && first !== `/usr/local/bin/${sd.entrypoint}`) return undefined;
+  return [...entrypoint.slice(1), ...command];
 }
 
 function userIsRoot(value: string): boolean {
@@ -97,6 +109,12 @@ function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image'
   const overridesEntrypoint = entrypointFound !== undefined;
   const commandEntry = commandFound?.entry;
   const command = commandFound ? commandWords(commandFound.ctx, commandFound.service.doc, commandEntry) : [];
+  const entrypoint = entrypointFound ? commandWords(entrypointFound.ctx, entrypointFound.service.doc, entrypointFound.entry) : null;
+  // `entrypoint:` naming the image's own script keeps its step-down when it runs the server (review 36, probe p50).
+  const keepsStepDown = (sd: StepDown) => {
+    const args = imageEntrypointArgs(entrypoint, command, sd);
+    return args !== undefined && args.length > 0 && runsServer(args, sd.server) !== false;
+  };
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return null; // not in the workspace (or remote): unknown
@@ -113,6 +131,7 @@ function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image'
       const sd = stepDown(result.base);
       // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down.
       if (sd && !overridesEntrypoint && !result.entrypoint && runsServer(commandEntry ? command : result.cmd, sd.server) !== false) return null;
+      if (sd && overridesEntrypoint && keepsStepDown(sd)) return null;
     }
     return { source: 'dockerfile', image: built.build.dockerfile };
   }
@@ -122,6 +141,7 @@ function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image'
   const sd = stepDown(img.ref);
   if (sd) {
     if (!overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
+    if (overridesEntrypoint && keepsStepDown(sd)) return null;
     return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command' };
   }
   return { source: 'image', image: img.ref.text, ...(isLinuxserverImage(img.ref) ? { linuxserver: true as const } : {}) };
@@ -136,7 +156,7 @@ export default defineRule<'compose', Data>({
   docs: {
     what:
       'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
-      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
       'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:` or a `build:`: the merged service is judged there. Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',

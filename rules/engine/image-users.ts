@@ -117,6 +117,11 @@ export interface StepDown {
   server: (words: string[]) => boolean;
   /** What steps down, for messages, when it is not the entrypoint's gosu/su-exec. */
   tool?: string;
+  /**
+   * The image's own ENTRYPOINT script (`docker-entrypoint.sh`, copied to /usr/local/bin): an
+   * `entrypoint:` that names it keeps the step-down (review 36, probe p50).
+   */
+  entrypoint?: string;
 }
 
 /**
@@ -128,17 +133,18 @@ export interface StepDown {
 const STEP_DOWN_IMAGES: StepDown[] = [
   // tensorchord's pgvecto-rs and VectorChord images are built FROM the official postgres image (review 9, probe dc-05).
   // Immich's database image is built FROM pgvector/pgvector, and its entrypoint ends with `exec docker-entrypoint.sh "$@"` (review 26).
-  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$|^ghcr\.io\/immich-app\/postgres$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres' },
-  { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf') },
-  { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf') },
-  { match: /^\/(?:mysql|percona)$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
-  { match: /^\/mariadb$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mariadbd' || w[0] === 'mysqld' },
-  { match: /^\/mongo$/, user: 'mongodb', server: (w) => flag(w) || w[0].startsWith('mongo') },
-  { match: /^\/rabbitmq$/, user: 'rabbitmq', server: (w) => w[0].startsWith('rabbitmq') },
+  { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$|^ghcr\.io\/immich-app\/postgres$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres', entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf'), entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf'), entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/mysql$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld', entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/percona$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
+  { match: /^\/mariadb$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mariadbd' || w[0] === 'mysqld', entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/mongo$/, user: 'mongodb', server: (w) => flag(w) || w[0].startsWith('mongo'), entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/rabbitmq$/, user: 'rabbitmq', server: (w) => w[0].startsWith('rabbitmq'), entrypoint: 'docker-entrypoint.sh' },
   { match: /^\/zookeeper$/, user: 'zookeeper', server: (w) => w[0] === 'zkServer.sh' },
   { match: /^\/couchdb$/, user: 'couchdb', server: (w) => /(?:^|\/)couchdb$/.test(w[0]) },
   { match: /^\/neo4j$/, user: 'neo4j', server: (w) => w[0] === 'neo4j' },
-  { match: /^\/ghost$/, user: 'node', server: (w) => /^node\b.*current\/index\.js/.test(w.join(' ')) },
+  { match: /^\/ghost$/, user: 'node', server: (w) => /^node\b.*current\/index\.js/.test(w.join(' ')), entrypoint: 'docker-entrypoint.sh' },
   { match: /^\/influxdb$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'influxdb', server: () => true },
   // mosquitto.conf(5) `user`: "When run as root, change to this user … on startup. Defaults to mosquitto" (review 10).
   { match: /^\/eclipse-mosquitto$/, user: 'mosquitto', server: (w) => /(?:^|\/)mosquitto$/.test(w[0]), tool: "the broker's own user setting" },
