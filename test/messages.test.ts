@@ -58,6 +58,12 @@ describe('messages name the cause', () => {
     assert.match(more.podman, /a rootless daemon's/);
   });
 
+  it('DC013 names a container runtime\'s socket as such, and the service a socket is taken from with volumes_from (review 36, probes p26, p57)', () => {
+    const m = messagesByService('DC013', 'services:\n  k3s:\n    image: ghcr.io/acme/x:1.0.0\n    volumes:\n      - /run/k3s/containerd/containerd.sock:/run/containerd/containerd.sock\n  agent:\n    image: ghcr.io/acme/x:1.0.0\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n  worker:\n    image: ghcr.io/acme/x:1.0.0\n    volumes_from: [agent]\n');
+    assert.match(m.k3s, /mounts the container runtime socket \/run\/k3s\/containerd\/containerd\.sock: whoever controls the container can start containers with any privilege, and so controls the host\.$/);
+    assert.match(m.worker, /^Service 'worker' mounts the Docker API socket \/var\/run\/docker\.sock \(taken from service 'agent' with volumes_from\):/);
+  });
+
   it('DF015 reports a URL that a later RUN verifies as information, and says so (review 29, probe df-02)', () => {
     // The RUN names both files and its check can fail the build; a check of another file, or one with `|| true`, is no check of these (review 31, probes 07-08).
     const text = 'FROM alpine:3.22\nADD https://example.com/tool.tar.gz /tmp/\nADD https://example.com/SHA256SUMS /tmp/\nRUN cd /tmp && grep tool.tar.gz SHA256SUMS | sha256sum -c -\nADD https://example.com/other.bin /opt/\nRUN sha256sum -c /etc/other.sums\nADD https://example.com/third.bin /opt/third.bin\nRUN sha256sum -c third.sums || true # third.bin\n';

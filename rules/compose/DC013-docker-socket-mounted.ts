@@ -1,7 +1,10 @@
+import { isAlias, type Node } from 'yaml';
 import { defineRule } from '../engine/rule';
-import { serviceVolumes } from '../engine/compose-volumes';
+import { isSeq } from '../engine/yaml-guards';
+import type { ComposeContext, Service } from '../engine/compose';
+import { serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
 import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
-import { engineApiExposure } from '../engine/docker-socket';
+import { engineApiExposure, RUNTIME_SOCKET } from '../engine/docker-socket';
 
 interface Data {
   service: string;
@@ -14,6 +17,43 @@ interface Data {
   target: string | null;
   /** The mount comes from a named volume whose definition binds the host path. */
   namedVolume: string | null;
+  /** The mount is another service's, taken with `volumes_from:` (its name). */
+  from?: string;
+}
+
+/**
+ * The engine API mounts a service takes from other services of the file with `volumes_from:` (`agent`,
+ * `agent:ro`; not `container:…`, which names a container outside the file), followed through their own
+ * `volumes_from:`, and where each entry is written (review 36, probe p57).
+ */
+function inheritedExposures(ctx: ComposeContext, service: Service): { node: Node; from: string; mount: VolumeMount; found: NonNullable<ReturnType<typeof engineApiExposure>> }[] {
+  const out: { node: Node; from: string; mount: VolumeMount; found: NonNullable<ReturnType<typeof engineApiExposure>> }[] = [];
+  const entry = ctx.serviceGet(service, 'volumes_from');
+  const list = ctx.resolve(service.doc, entry?.value);
+  if (!list || !isSeq(list)) return out;
+  for (const item of list.items) {
+    const name = resolvedScalar(ctx, ctx.resolve(service.doc, item as Node))?.trim().split(':')[0];
+    if (!name || name === 'container') continue;
+    const seen = new Set<string>([service.name]);
+    const queue = [name];
+    while (queue.length > 0 && seen.size < 16) {
+      const current = queue.shift()!;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      const source = ctx.services.find((x) => x.name === current);
+      if (!source) continue;
+      for (const mount of serviceVolumes(ctx, source)) {
+        const found = engineApiExposure(mount);
+        if (found) out.push({ node: (isAlias(item as Node) || !entry?.own ? entry!.reportNode : item) as Node, from: name, mount, found });
+      }
+      const further = ctx.resolve(source.doc, ctx.serviceGet(source, 'volumes_from')?.value);
+      if (further && isSeq(further)) for (const f of further.items) {
+        const n = resolvedScalar(ctx, ctx.resolve(source.doc, f as Node))?.trim().split(':')[0];
+        if (n && n !== 'container') queue.push(n);
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -30,7 +70,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged. Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
+    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, a container runtime\'s own socket (containerd\'s `containerd.sock`, also k3s\'s `/run/k3s/containerd/containerd.sock`; CRI-O\'s `crio.sock`: each starts containers with any privilege), a socket under the user\'s home (`~/.docker/run/docker.sock`, Docker Desktop on macOS; Colima\'s `~/.colima/default/docker.sock`), the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged; so is a service that takes such a mount from another service of the file with `volumes_from:` (`agent`, `agent:ro`, followed through that service\'s own `volumes_from:`; reported on the entry). Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
     why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. A rootless daemon\'s socket (`/run/user/<uid>/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock`) gives its user\'s rights instead, which the message says: every container of that daemon and everything the user can do. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
     bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro   # the one reviewed exception\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
@@ -60,12 +100,15 @@ export default defineRule<'compose', Data>({
         // An unknown host path is most likely the socket, not certainly: a warning.
         out.push({ range: m.reportRange, ...(found.what === 'target' ? { severity: 'warning' as const } : {}), data: { service: service.name, source: found.source, what: found.what, readOnly: m.readOnly === true, target: m.target?.value?.trim() ?? null, namedVolume: m.namedVolume } });
       }
+      for (const x of inheritedExposures(ctx, service)) {
+        out.push({ range: ctx.rangeOf(x.node), ...(x.found.what === 'target' ? { severity: 'warning' as const } : {}), data: { service: service.name, source: x.found.source, what: x.found.what, readOnly: x.mount.readOnly === true, target: x.mount.target?.value?.trim() ?? null, namedVolume: x.mount.namedVolume, from: x.from } });
+      }
     }
     return out;
   },
   message(d) {
     if (d.what === 'use_api_socket') return `Service '${d.service}' sets use_api_socket: true, so Compose gives it the Docker Engine API socket: whoever controls the container controls the Docker daemon, and so the host.`;
-    const via = d.namedVolume ? ` through volume '${d.namedVolume}'` : '';
+    const via = (d.namedVolume ? ` through volume '${d.namedVolume}'` : '') + (d.from ? ` (taken from service '${d.from}' with volumes_from)` : '');
     const ro = d.readOnly ? ' (read-only does not limit the API)' : '';
     if (d.what === 'target') {
       const at = d.target ?? '/var/run/docker.sock';
@@ -76,6 +119,9 @@ export default defineRule<'compose', Data>({
     // that user, so its API gives that user's rights, not root on the host (review 27, probe dc-05).
     if (d.what === 'socket' && ROOTLESS_SOCKET.test(d.source)) {
       return `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}, a rootless daemon's: whoever controls the container controls that daemon, every container it runs and everything its user can do.`;
+    }
+    if (d.what === 'socket' && RUNTIME_SOCKET.test(d.source)) {
+      return `Service '${d.service}' mounts the container runtime socket ${d.source}${via}${ro}: whoever controls the container can start containers with any privilege, and so controls the host.`;
     }
     return d.what === 'socket'
       ? `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}: whoever controls the container controls the Docker daemon, and so the host.`

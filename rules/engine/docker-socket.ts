@@ -5,8 +5,14 @@
  */
 import type { VolumeMount } from './compose-volumes';
 
-/** Host paths of container-engine API sockets: Docker's (any location: rootless, Desktop, `.raw`) and Podman's Docker-compatible one. */
-const SOCKET = /\/(?:docker\.sock(?:\.raw)?|podman\.sock)$/;
+/**
+ * Host paths of container-engine API sockets: Docker's (any location: rootless, Desktop, `.raw`), Podman's
+ * Docker-compatible one, and the container runtimes' own (containerd's `containerd.sock`, also k3s's;
+ * CRI-O's `crio.sock`): each API starts containers with any privilege (review 36, probe p26).
+ */
+const SOCKET = /\/(?:docker\.sock(?:\.raw)?|podman\.sock|containerd\.sock|crio\.sock)$/;
+/** The container runtimes' sockets (not the Docker API): named so in messages. */
+export const RUNTIME_SOCKET = /\/(?:containerd|crio)\.sock$/;
 /** The directories that hold the Docker socket on Linux hosts. */
 const SOCKET_DIRS = new Set(['/var/run', '/run']);
 /** Docker Engine's named pipe on Windows hosts (`\\.\pipe\docker_engine`). */
@@ -29,6 +35,10 @@ export function engineApiExposure(m: VolumeMount): { source: string; what: 'sock
     return null;
   }
   if (!src) return null;
+  // A path under the user's home, which Compose expands (`~/.docker/run/docker.sock`: Docker Desktop on
+  // macOS; `~/.colima/default/docker.sock`: review 36, probe p56).
+  const home = src.value?.trim();
+  if (home !== undefined && m.type === 'bind' && /^~[\\/]/.test(home) && SOCKET.test(home)) return { source: home, what: 'socket' };
   // The path depends on a variable whose value is unknown (`${XDG_RUNTIME_DIR}/docker.sock`): the
   // literal file name written after it still says what is mounted.
   if (src.value === null && m.type !== 'volume') {
