@@ -17,13 +17,12 @@ import {
   allRules,
   analyze,
   applyConfigOptions,
-  applyFix,
   DEFAULT_OPTIONS,
   fileKindOf,
   findConfigPath,
   includedFiles,
-  fixesConflict,
   fixFinding,
+  fixInRounds,
   secretsOf,
   fixIsSensitive,
   isSensitivePath,
@@ -339,27 +338,25 @@ function check(opts: Options, io: Io): number | Promise<number> {
       continue;
     }
     const config = engineConfigOf(job.config);
-    let text = changed.get(job.path) ?? read.text;
-    let analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
-    noteSecrets(analysis);
+    const initial = changed.get(job.path) ?? read.text;
+    const reanalyze = (text: string) => {
+      const a = analyze(allRules, job.kind, job.path, text, workspace, config);
+      noteSecrets(a);
+      return a;
+    };
+    let analysis = reanalyze(initial);
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
-    for (let round = 0; round < 20; round++) {
-      const chosen = chooseSafeFixes(analysis);
-      if (chosen.length === 0) break;
-      let next: FileSet = new Map([[job.path, text]]);
-      for (const [p, t] of changed) if (p !== job.path) next.set(p, t);
-      for (const change of chosen.flatMap((c) => c.changes)) if (!next.has(change.path)) next.set(change.path, workspace.readText(change.path));
-      try {
-        next = applyFix(next, { title: 'fix', safe: true, changes: chosen.flatMap((c) => c.changes) });
-      } catch {
-        break;
-      }
-      for (const [p, t] of next) if (t !== undefined && t !== (changed.get(p) ?? workspace.readText(p))) changed.set(p, t);
-      for (const c of chosen) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
-      text = changed.get(job.path) ?? text;
-      analysis = analyze(allRules, job.kind, job.path, text, workspace, config);
-      noteSecrets(analysis);
-    }
+    const rounds = fixInRounds({
+      rules: allRules,
+      path: job.path,
+      analysis,
+      read: (p) => changed.get(p) ?? (p === job.path ? read.text : workspace.readText(p)),
+      changed,
+      reanalyze,
+      choose: (fix) => fix.safe,
+    });
+    analysis = rounds.analysis;
+    for (const c of rounds.applied) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
     results.push(toResult(job, analysis, wantFixes));
   }
   if (opts.registryLookups) {
@@ -627,16 +624,6 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   const threshold = RANK[opts.failOn];
   const failing = results.some((r) => r.findings.some((f) => RANK[f.severity] >= threshold));
   return failing ? 1 : 0;
-}
-
-function chooseSafeFixes(analysis: Analysis): Fix[] {
-  const chosen: Fix[] = [];
-  for (const finding of analysis.findings) {
-    const fix = fixFinding(allRules, analysis.context, finding);
-    if (!fix || !fix.safe || chosen.some((c) => fixesConflict(c, fix))) continue;
-    chosen.push(fix);
-  }
-  return chosen;
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
