@@ -5,7 +5,7 @@ import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
-import { nonRootUser, stepDown, type StepDown } from '../engine/image-users';
+import { isRootUser, nonRootUser, stepDown, type StepDown } from '../engine/image-users';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
@@ -30,11 +30,6 @@ function imageEntrypointArgs(entrypoint: string[] | null, command: string[] | nu
   const first = entrypoint[0];
   if (first !== sd.entrypoint && first !== `/usr/local/bin/${sd.entrypoint}`) return undefined;
   return [...entrypoint.slice(1), ...command];
-}
-
-function userIsRoot(value: string): boolean {
-  const user = value.trim().split(':')[0].trim();
-  return user === 'root' || user === '0';
 }
 
 type Data =
@@ -124,7 +119,7 @@ function rootByDefault(ctx: ComposeContext, service: Service): { source: 'image'
     if (result === null) return null;
     if ('user' in result) {
       if (result.user.includes('$')) return null;
-      return userIsRoot(result.user) ? { source: 'dockerfile', image: built.build.dockerfile } : null;
+      return isRootUser(result.user) ? { source: 'dockerfile', image: built.build.dockerfile } : null;
     }
     if (result.base) {
       if (nonRootUser(result.base)) return null;
@@ -188,7 +183,7 @@ export default defineRule<'compose', Data>({
       if (userFound && userFound.inherited) {
         if (isAnalyzedBase(ctx, userFound)) continue;
         const v = resolvedScalar(userFound.ctx, userFound.entry.value);
-        if (v && v.trim() !== '' && userIsRoot(v)) {
+        if (v && v.trim() !== '' && isRootUser(v)) {
           out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null } });
         }
         continue;
@@ -197,7 +192,7 @@ export default defineRule<'compose', Data>({
         const user = serviceScalar(ctx, service, 'user');
         if (!user) continue; // empty or not a scalar: unknown
         const v = user.value.value;
-        if (v === null || v.trim() === '' || !userIsRoot(v)) continue;
+        if (v === null || v.trim() === '' || !isRootUser(v)) continue;
         const { entry } = user;
         const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
         out.push({

@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
 import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
-import { nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
+import { isRootUser, nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
 import { officialImageName } from '../engine/image';
 import { shellProgram } from '../engine/packages';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
@@ -56,11 +56,6 @@ function unknownBaseOf(stage: Stage): { unknownBase?: string } {
   const base = rootBase(stage);
   if (base.kind !== 'image' || officialImageName(base.ref) !== null || userKnownForImage(base.ref)) return {};
   return { unknownBase: base.ref.text };
-}
-
-function userIsRoot(value: string): boolean {
-  const user = value.split(':')[0].trim();
-  return user === 'root' || user === '0';
 }
 
 /**
@@ -321,7 +316,7 @@ export default defineRule<'dockerfile', Data>({
     const viaArg = value.includes('$');
     const effective = viaArg ? userThroughArgs(ctx, stage, user, value) : value;
     // BuildKit reads USER as a shell word: `USER "$USER_ID:$USER_ID"` (qdrant) is unquoted first.
-    if (effective === null || !userIsRoot(unquote(effective))) return [];
+    if (effective === null || !isRootUser(unquote(effective))) return [];
     const argsRange = user.getArgumentsRange()!;
     // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
     // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).

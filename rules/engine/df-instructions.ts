@@ -7,6 +7,7 @@
 import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
 import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
 import { officialImageName, parseImageRef, type ImageRef } from './image';
+import { isRootUser } from './image-users';
 import { mountOptions } from './packages';
 import { namedBuildContexts, namedContextKey } from './relations';
 import { stageChain } from './stage-scope';
@@ -554,8 +555,7 @@ function userValueKind(ctx: DockerfileContext, ins: Instruction): RunUser {
   if (raw === null) return 'unknown';
   const value = resolveAt(ctx, raw.trim(), ins.getRange().start.line);
   if (value === null) return 'unknown';
-  const user = value.split(':')[0].trim();
-  return user === 'root' || user === '0' ? 'root' : 'non-root';
+  return isRootUser(value) ? 'root' : 'non-root';
 }
 
 /**

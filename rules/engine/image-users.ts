@@ -108,6 +108,15 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^(?:\/jeffail|ghcr\.io\/benthosdev)\/benthos$/, user: 'benthos' },
 ];
 
+/**
+ * Whether a user (USER, `user:`; the part before `:`) is root: `root`, or uid 0 written with any
+ * number of zeros (`0`, `00`, `0000:0`: runc reads a numeric user with strconv.Atoi, review 36, probe c1).
+ */
+export function isRootUser(value: string): boolean {
+  const user = value.split(':')[0].trim();
+  return user === 'root' || /^0+$/.test(user);
+}
+
 /** An image whose entrypoint steps down to `user` when the container runs its server. */
 export interface StepDown {
   match: RegExp;
