@@ -50,7 +50,7 @@ export function renderRuleMarkdown(rule: Rule): string {
     '',
     ...d.references.map((r) => `- ${r}`),
     '',
-    `Suppress with \`# docker-guardrails-ignore ${rule.code} -- reason\` on the line above, or set \`"dockerGuardrails.rules": { "${rule.code}": "off" }\`.`,
+    d.suppress ?? `Suppress with \`# docker-guardrails-ignore ${rule.code} -- reason\` on the line above, or set \`"dockerGuardrails.rules": { "${rule.code}": "off" }\`.`,
     '',
   ].join('\n');
 }

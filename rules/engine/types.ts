@@ -80,6 +80,8 @@ export interface RuleDocs {
   equivalents: string[];
   /** Public sources for the facts the rule relies on. */
   references: string[];
+  /** How to silence a finding, when the usual ignore comment and `rules` setting do not apply. */
+  suppress?: string;
 }
 
 /** Options the rules read; the engine fills them from settings or the config file. */
