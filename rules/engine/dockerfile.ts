@@ -66,19 +66,62 @@ const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 
  * the command that holds the marker, through `env` (`/usr/bin/env bash <<EOF`), or, for `cat <<EOF | bash`,
  * the program it pipes into. '' for a command that is only the marker. By program name, without its folder.
  */
-function heredocRunners(commands: readonly SimpleCommand[]): { runner: string; feeder: SimpleCommand; pipedInto: SimpleCommand[] }[] {
-  const out: { runner: string; feeder: SimpleCommand; pipedInto: SimpleCommand[] }[] = [];
+function heredocRunners(commands: readonly SimpleCommand[]): { runner: string; feeder: SimpleCommand; pipedInto: SimpleCommand[]; readsProgram: boolean }[] {
+  const out: { runner: string; feeder: SimpleCommand; pipedInto: SimpleCommand[]; readsProgram: boolean }[] = [];
   commands.forEach((cmd, i) => {
     const markers = cmd.words.filter((w) => /^<<-?[^<]/.test(w.raw)).length;
     if (markers === 0) return;
     let program = programOf(cmd);
+    let runnerCmd = cmd;
     // Through the whole pipe of cat and tee (`cat <<EOF | tee log | bash`: review 22, probe 07).
     const pipedInto: SimpleCommand[] = [];
     for (let j = i; commands[j]?.next === '|' && commands[j + 1]; j++) pipedInto.push(commands[j + 1]);
-    for (let k = 0; (program === 'cat' || program === 'tee') && k < pipedInto.length; k++) program = programOf(pipedInto[k]);
-    for (let m = 0; m < markers; m++) out.push({ runner: program, feeder: cmd, pipedInto });
+    for (let k = 0; (program === 'cat' || program === 'tee') && k < pipedInto.length; k++) {
+      program = programOf(pipedInto[k]);
+      runnerCmd = pipedInto[k];
+    }
+    const readsProgram = !SHELL_NAMES.has(program) || shellReadsStdin(runnerCmd);
+    for (let m = 0; m < markers; m++) out.push({ runner: program, feeder: cmd, pipedInto, readsProgram });
   });
   return out;
+}
+
+/** Options of sh/bash that take the next word as their value. */
+const SHELL_OPTION_VALUES = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/**
+ * Whether a shell command reads its program from standard input (POSIX sh: "If no operands are
+ * specified and the -c option is not specified, the -s option shall be assumed"): no `-c` (alone or in
+ * a cluster such as `-ec`) and no script-file operand unless `-s` makes the operands positional
+ * parameters (`bash`, `sh -eux`, `sh -s -- a b`). `sh -c 'cat > /s.sh' <<EOF` hands the body to `cat`:
+ * it is data, not a script (review 36, probe p33 c20).
+ */
+function shellReadsStdin(cmd: SimpleCommand): boolean {
+  const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
+  const programIndex = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
+  if (programIndex < 0) return true;
+  const inv = invocation({ ...cmd, words, programIndex });
+  if (!inv) return true;
+  let args = inv.args.map((w) => w.value);
+  // `busybox sh …`: the applet, then its arguments.
+  if (inv.name === 'busybox' && args.length > 0 && SHELL_NAMES.has(baseName(args[0]))) args = args.slice(1);
+  let stdin = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--' || a === '-') return stdin || i === args.length - 1 || a === '-';
+    if (SHELL_OPTION_VALUES.has(a)) {
+      i++;
+      continue;
+    }
+    if (/^--[a-z]/.test(a)) continue; // --login, --norc, --posix, --noprofile
+    if (/^[-+][A-Za-z]+$/.test(a)) {
+      if (a[0] === '-' && a.includes('c')) return false;
+      if (a[0] === '-' && a.includes('s')) stdin = true;
+      continue;
+    }
+    return stdin; // an operand: the script file, unless -s made it a positional parameter
+  }
+  return true;
 }
 
 /**
@@ -242,7 +285,7 @@ export class DockerfileContext {
       // no marker found, the first program the line names, as before.
       const found = runners[k];
       const runner = found?.runner ?? (named.length === 0 ? '' : baseName(named[0].value));
-      const bodyIsShell = runner === '' || SHELL_NAMES.has(runner);
+      const bodyIsShell = runner === '' || (SHELL_NAMES.has(runner) && found?.readsProgram !== false);
       scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true, runner, ...(found ? { feeder: found.feeder, pipedInto: found.pipedInto } : {}) });
     });
     return scripts;
