@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
 import { DiskWorkspace } from '../rules/node/files';
+import { buildkitDirectives } from '../rules/engine/directives';
+import type { DockerfileContext } from '../rules/engine/dockerfile';
 import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
 import { tempDir } from './helpers/temp';
 
@@ -432,6 +434,37 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       assert.equal(fixFinding(allRules, unknown.context, f3)?.safe, false, 'rootfs is a folder in ./docker, unknown in the other context');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Parser directives are read as BuildKit reads them (review 36, probes p47 and p48)', () => {
+  const view: WorkspaceView = { readText: () => undefined, exists: () => false, listDir: () => undefined };
+  const run = (text: string) => analyze(allRules, 'dockerfile', '/w/Dockerfile', text, view, DEFAULT_CONFIG);
+  it('buildkitDirectives: the first line that is no known directive ends them; a name seen twice stops there', () => {
+    assert.deepEqual(buildkitDirectives('# foo=bar\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# syntax=docker/dockerfile:1\n# check=skip=all\n#\t eScApE = ` \r\nFROM x\n'), { lines: 3, escape: '`' });
+    assert.deepEqual(buildkitDirectives('\uFEFF# escape=`\nFROM x\n'), { lines: 1, escape: '`' });
+    assert.deepEqual(buildkitDirectives('\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# my build\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# my-dir=x\n# escape=`\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# escape=\\\n# escape=`\n'), { lines: 1, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('\u00A0# escape=`\nFROM x\n'), { lines: 1, escape: '`' });
+  });
+  it('the escape directive after an unknown one is a comment: the parse continues lines at a backslash', () => {
+    const a = run('# foo=bar\n# escape=`\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n      curl \\\n && rm -rf /var/lib/apt/lists/*\n');
+    assert.equal((a.context as DockerfileContext).escapeChar, '\\');
+    assert.deepEqual(a.findings.filter((f) => f.code === 'DF030'), []);
+  });
+  it('no fix at all for a file the library reads with another escape character than BuildKit (a no-break space before `# escape=``)', () => {
+    const a = run('\u00A0# escape=`\nFROM debian:12-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n');
+    const ctx = a.context as DockerfileContext;
+    assert.equal(ctx.escapeAsBuildkit, false);
+    const fixable = a.findings.filter((f) => f.code === 'DF033' || f.code === 'DF039');
+    assert.ok(fixable.length > 0, 'still reported');
+    for (const f of a.findings) {
+      assert.equal(fixFinding(allRules, a.context, f), undefined, `${f.code} offers no fix`);
+      assert.deepEqual(moreFixesFor(allRules, a.context, f), []);
     }
   });
 });
