@@ -124,6 +124,32 @@ describe('DF040: the exec form is safe only when it runs the same program with t
     assert.deepEqual(flagsOf('DF040', 'fires-script-written-by-run.dockerfile'), ['6:false']);
     assert.deepEqual(flagsOf('DF040', 'fires-script-written-relative.dockerfile'), ['7:false'], 'by a relative name (review 7, probe 01)');
   });
+
+  it('no fix when the shell text is more than one simple command, a syntax error or a builtin (review 36, probes p12 and p51)', () => {
+    const view: WorkspaceView = { readText: () => undefined, exists: () => false, listDir: () => undefined };
+    const fixOf = (cmd: string) => {
+      const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', `FROM debian:12-slim\nUSER 1000\nHEALTHCHECK NONE\nCMD ${cmd}\n`, view, DEFAULT_CONFIG);
+      const f = a.findings.find((x) => x.code === 'DF040');
+      assert.ok(f, `DF040 reports CMD ${cmd}`);
+      return fixFinding(allRules, a.context, f);
+    };
+    const refused = [
+      'node server.js &', 'node x & ', 'node x ;;', 'node x ; ;', 'node x )', 'node x }', 'node "x', "node x' y", '(node x', 'node x |', 'node x &&', 'node x ||',
+      ';node x', '& node x', 'node x 1>', 'node x >',
+      ': x', '. /env', 'break', 'continue', 'eval node x', 'exec', 'exec -a app node', 'exit 0', 'export A=1', 'readonly A', 'return', 'set -e', 'shift', 'times',
+      'trap "" TERM', 'unset A', 'alias a=b', 'bg', 'cd /app', 'command node x', 'fc', 'fg', 'getopts a b', 'hash node', 'jobs', 'read x', 'type node', 'ulimit -n',
+      'umask 022', 'unalias a', 'wait', 'source /env', 'local a', 'shopt -s x',
+    ];
+    for (const cmd of refused) assert.equal(fixOf(cmd), undefined, `no fix for CMD ${cmd}`);
+    // One plain command, and words that are reserved only where a command starts, stay fixed.
+    for (const [cmd, argv] of [['node x', '["node", "x"]'], ['node x   ', '["node", "x"]'], ['node x fi', '["node", "x", "fi"]'], ["node 'a b'", '["node", "a b"]'], ['true', '["true"]']] as const) {
+      const fix = fixOf(cmd);
+      assert.equal(fix?.safe, true, `CMD ${cmd}`);
+      const change = fix.changes[0];
+      assert.ok(change.kind === 'edit');
+      assert.equal(change.edits[0].newText, argv);
+    }
+  });
 });
 
 describe('DF011: removing sudo is safe only when the environment sudo resets would not change the command', () => {
