@@ -37,6 +37,8 @@ export interface RunScript {
   json: boolean;
   /** The script comes from a heredoc body. */
   heredoc: boolean;
+  /** The script is the quoted script string of a shell a RUN command starts (`bash -c '…'`; packages.ts reads these). */
+  inString?: boolean;
   /**
    * For a heredoc body: the program its RUN line feeds it to (`bash` for `RUN bash <<EOF`, `set -eu; bash
    * <<EOF`, `cat <<EOF | bash`, `/usr/bin/env bash <<EOF`), or '' when the line names none and the body
