@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, moreFixesFor, type FileSet, type WorkspaceView } from '../rules';
 import { DiskWorkspace } from '../rules/node/files';
+import { buildkitDirectives } from '../rules/engine/directives';
+import type { DockerfileContext } from '../rules/engine/dockerfile';
 import { analyzeCase, caseRoot, loadCases, viewOf, type FixtureCase } from './helpers/fixtures';
 import { tempDir } from './helpers/temp';
 
@@ -121,6 +123,32 @@ describe('DF040: the exec form is safe only when it runs the same program with t
   it('not safe for a file a RUN writes by path, which may have no #! line (review 6, probe df-02)', () => {
     assert.deepEqual(flagsOf('DF040', 'fires-script-written-by-run.dockerfile'), ['6:false']);
     assert.deepEqual(flagsOf('DF040', 'fires-script-written-relative.dockerfile'), ['7:false'], 'by a relative name (review 7, probe 01)');
+  });
+
+  it('no fix when the shell text is more than one simple command, a syntax error or a builtin (review 36, probes p12 and p51)', () => {
+    const view: WorkspaceView = { readText: () => undefined, exists: () => false, listDir: () => undefined };
+    const fixOf = (cmd: string) => {
+      const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', `FROM debian:12-slim\nUSER 1000\nHEALTHCHECK NONE\nCMD ${cmd}\n`, view, DEFAULT_CONFIG);
+      const f = a.findings.find((x) => x.code === 'DF040');
+      assert.ok(f, `DF040 reports CMD ${cmd}`);
+      return fixFinding(allRules, a.context, f);
+    };
+    const refused = [
+      'node server.js &', 'node x & ', 'node x ;;', 'node x ; ;', 'node x )', 'node x }', 'node "x', "node x' y", '(node x', 'node x |', 'node x &&', 'node x ||',
+      ';node x', '& node x', 'node x 1>', 'node x >',
+      ': x', '. /env', 'break', 'continue', 'eval node x', 'exec', 'exec -a app node', 'exit 0', 'export A=1', 'readonly A', 'return', 'set -e', 'shift', 'times',
+      'trap "" TERM', 'unset A', 'alias a=b', 'bg', 'cd /app', 'command node x', 'fc', 'fg', 'getopts a b', 'hash node', 'jobs', 'read x', 'type node', 'ulimit -n',
+      'umask 022', 'unalias a', 'wait', 'source /env', 'local a', 'shopt -s x',
+    ];
+    for (const cmd of refused) assert.equal(fixOf(cmd), undefined, `no fix for CMD ${cmd}`);
+    // One plain command, and words that are reserved only where a command starts, stay fixed.
+    for (const [cmd, argv] of [['node x', '["node", "x"]'], ['node x   ', '["node", "x"]'], ['node x fi', '["node", "x", "fi"]'], ["node 'a b'", '["node", "a b"]'], ['true', '["true"]']] as const) {
+      const fix = fixOf(cmd);
+      assert.equal(fix?.safe, true, `CMD ${cmd}`);
+      const change = fix.changes[0];
+      assert.ok(change.kind === 'edit');
+      assert.equal(change.edits[0].newText, argv);
+    }
   });
 });
 
@@ -432,6 +460,37 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       assert.equal(fixFinding(allRules, unknown.context, f3)?.safe, false, 'rootfs is a folder in ./docker, unknown in the other context');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Parser directives are read as BuildKit reads them (review 36, probes p47 and p48)', () => {
+  const view: WorkspaceView = { readText: () => undefined, exists: () => false, listDir: () => undefined };
+  const run = (text: string) => analyze(allRules, 'dockerfile', '/w/Dockerfile', text, view, DEFAULT_CONFIG);
+  it('buildkitDirectives: the first line that is no known directive ends them; a name seen twice stops there', () => {
+    assert.deepEqual(buildkitDirectives('# foo=bar\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# syntax=docker/dockerfile:1\n# check=skip=all\n#\t eScApE = ` \r\nFROM x\n'), { lines: 3, escape: '`' });
+    assert.deepEqual(buildkitDirectives('\uFEFF# escape=`\nFROM x\n'), { lines: 1, escape: '`' });
+    assert.deepEqual(buildkitDirectives('\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# my build\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# my-dir=x\n# escape=`\n'), { lines: 0, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('# escape=\\\n# escape=`\n'), { lines: 1, escape: '\\' });
+    assert.deepEqual(buildkitDirectives('\u00A0# escape=`\nFROM x\n'), { lines: 1, escape: '`' });
+  });
+  it('the escape directive after an unknown one is a comment: the parse continues lines at a backslash', () => {
+    const a = run('# foo=bar\n# escape=`\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n      curl \\\n && rm -rf /var/lib/apt/lists/*\n');
+    assert.equal((a.context as DockerfileContext).escapeChar, '\\');
+    assert.deepEqual(a.findings.filter((f) => f.code === 'DF030'), []);
+  });
+  it('no fix at all for a file the library reads with another escape character than BuildKit (a no-break space before `# escape=``)', () => {
+    const a = run('\u00A0# escape=`\nFROM debian:12-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n');
+    const ctx = a.context as DockerfileContext;
+    assert.equal(ctx.escapeAsBuildkit, false);
+    const fixable = a.findings.filter((f) => f.code === 'DF033' || f.code === 'DF039');
+    assert.ok(fixable.length > 0, 'still reported');
+    for (const f of a.findings) {
+      assert.equal(fixFinding(allRules, a.context, f), undefined, `${f.code} offers no fix`);
+      assert.deepEqual(moreFixesFor(allRules, a.context, f), []);
     }
   });
 });

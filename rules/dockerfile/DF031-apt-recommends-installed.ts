@@ -1,6 +1,6 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
-import { aptConfigBefore, aptSimulates, aptSkipsRecommends, insertAfterAction, packageCommandAt, packageCommands, toolRange } from '../engine/packages';
+import { aptConfigBefore, aptSimulates, aptSkipsRecommends, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange } from '../engine/packages';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -16,11 +16,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included; also behind `sudo`, `env`, `xargs` or a `VAR=value` prefix) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Simulations (`-s`) are not flagged.',
+    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included; also behind `sudo`, `env`, `timeout`, `xargs` or a `VAR=value` prefix, and inside the quoted script of a shell the RUN starts, `sh -c \'apt-get install curl\'`, `bash -c "…"`, `su -c \'…\'`, when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line; a string with escapes is not read) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Simulations (`-s`) are not flagged.',
     why: 'By default apt also installs every package the requested ones merely recommend: documentation tools, daemons, extra libraries. Each one is more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 (a minimal image reduces the attack surface).',
     bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Add --no-install-recommends" inserts the flag right after `install` (as a JSON string `"--no-install-recommends"` in exec-form RUN). Offered as a single quick fix, not applied by fix-all: a build that relied on a recommended package (for example `ca-certificates` pulled in by `curl`) needs that package added explicitly.',
+    fix: '"Add --no-install-recommends" inserts the flag right after `install` (as a JSON string `"--no-install-recommends"` in exec-form RUN; inside a shell\'s script string, in the string). Offered as a single quick fix, not applied by fix-all: a build that relied on a recommended package (for example `ca-certificates` pulled in by `curl`) needs that package added explicitly.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"; §1 Image Security (minimal attack surface)',
     equivalents: ['hadolint DL3015 (avoid additional packages by specifying --no-install-recommends)', 'Trivy DS-0029 (\'apt-get\' missing \'--no-install-recommends\')', 'KICS "APT-GET Not Avoiding Additional Packages"'],
     references: [
@@ -33,7 +33,7 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out = [];
     const builders = copySourceOnlyStages(ctx);
-    for (const pc of packageCommands(ctx)) {
+    for (const pc of packageCommandsInStrings(ctx)) {
       if (pc.family !== 'apt' || pc.action !== 'install' || aptSimulates(pc) || aptSkipsRecommends(pc)) continue;
       if (pc.run.stage && builders.has(pc.run.stage)) continue;
       if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).noRecommends) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { aptAssumesYes, aptConfigBefore, aptSimulates, insertAfterAction, packageCommandAt, packageCommands, toolRange } from '../engine/packages';
+import { aptAssumesYes, aptConfigBefore, aptSimulates, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange } from '../engine/packages';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -20,11 +20,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `apt-get install` / `apt install`, and the other apt subcommands that ask before changing packages (`reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `remove`, `purge`, `autoremove`), when nothing answers apt\'s confirmation prompt — in any stage, any RUN form, ONBUILD included, also behind `sudo`, `env`, `xargs` or a `DEBIAN_FRONTEND=noninteractive` prefix. Recognized answers: `-y`, `--yes`, `--assume-yes`, a cluster containing `y` (`-qy`), quiet level 2 (`-qq`, `-q -q`, `-q=2`, which implies `-y`), `-o APT::Get::Assume-Yes=true`, a pipe from `yes`, and an `APT::Get::Assume-Yes "true"` configuration written by an earlier RUN of the stage. `DEBIAN_FRONTEND=noninteractive` silences debconf questions only, not apt\'s own prompt, so it does not count. Simulations (`-s`) are not flagged.',
+    what: 'Flags `apt-get install` / `apt install`, and the other apt subcommands that ask before changing packages (`reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `remove`, `purge`, `autoremove`), when nothing answers apt\'s confirmation prompt — in any stage, any RUN form, ONBUILD included, also behind `sudo`, `env`, `timeout`, `xargs` or a `DEBIAN_FRONTEND=noninteractive` prefix, and inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install curl\'`, `bash -euxc "…"`, `su -c \'…\'`) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line (a string with escapes is not read). Recognized answers: `-y`, `--yes`, `--assume-yes`, a cluster containing `y` (`-qy`), quiet level 2 (`-qq`, `-q -q`, `-q=2`, which implies `-y`), `-o APT::Get::Assume-Yes=true`, a pipe from `yes`, and an `APT::Get::Assume-Yes "true"` configuration written by an earlier RUN of the stage. `DEBIAN_FRONTEND=noninteractive` silences debconf questions only, not apt\'s own prompt, so it does not count. Simulations (`-s`) are not flagged.',
     why: 'Without `-y`, apt asks "Do you want to continue? [Y/n]" whenever it installs more than the named packages. A build has no terminal: apt reads end-of-file, answers no and aborts, so the build fails depending on what the package index pulls in that day. Builds that behave the same every time are part of SECURITY-GUIDELINES.md §6 (Image Build Security, "Use specific versions").',
     bad: 'RUN apt-get update && apt-get install --no-install-recommends curl',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
-    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN). Safe: it only answers the prompt the build cannot answer.',
+    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN; inside a shell\'s script string, in the string, where the characters are those of the document). Safe: it only answers the prompt the build cannot answer.',
     guideline: '§6 Image Build Security (reproducible, non-interactive builds)',
     equivalents: ['hadolint DL3014 (use the -y switch to avoid manual input)', 'Trivy DS-0021 (\'apt-get\' missing \'-y\' to avoid manual input)', 'KICS "APT-GET Missing Flags To Avoid Manual Input"'],
     references: [
@@ -36,7 +36,7 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
-    for (const pc of packageCommands(ctx)) {
+    for (const pc of packageCommandsInStrings(ctx)) {
       if (pc.family !== 'apt' || !PROMPTING.has(pc.action) || aptSimulates(pc) || aptAssumesYes(pc)) continue;
       if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).assumeYes) continue;
       out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, action: pc.action, toolOffset: pc.toolWord.start } });

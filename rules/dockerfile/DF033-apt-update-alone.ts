@@ -1,5 +1,7 @@
 import { defineRule } from '../engine/rule';
-import { APT_INSTALLING, changesShellState, cleansAptLists, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, changesShellState, cleansAptLists, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { invocation } from '../engine/run-commands';
+import type { SimpleCommand } from '../engine/shell';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import type { TextEdit } from '../engine/types';
 
@@ -15,6 +17,23 @@ const TRANSPARENT = new Set(['ENV', 'ARG', 'LABEL']);
 
 function installsWithApt(pc: PackageCommand): boolean {
   return pc.family === 'apt' && APT_INSTALLING.has(pc.action);
+}
+
+/** aptitude's actions that read the package lists. */
+const APTITUDE_READING = new Set(['install', 'reinstall', 'build-dep', 'build-depends', 'safe-upgrade', 'full-upgrade', 'upgrade', 'dist-upgrade', 'download', 'source']);
+/** aptitude's short options that take a value (`-o Opt=v`, `-t release`, `-F fmt`, `-w width`, `-S file`, `-O order`). */
+const APTITUDE_VALUE_OPTIONS = new Set(['-o', '-t', '-F', '-w', '-S', '-O', '--target-release', '--display-format', '--width', '--sort']);
+
+/** Whether a command is `aptitude [options] install …` (or another action that reads the lists), also through wrappers. */
+function aptitudeReadsLists(cmd: SimpleCommand): boolean {
+  const inv = invocation(cmd);
+  if (!inv || inv.name !== 'aptitude') return false;
+  for (let k = 0; k < inv.args.length; k++) {
+    const v = inv.args[k].value;
+    if (APTITUDE_VALUE_OPTIONS.has(v)) k++;
+    else if (!v.startsWith('-')) return APTITUDE_READING.has(v);
+  }
+  return false;
 }
 
 /** The next RUN of the stage when only ENV/ARG/LABEL stand before it, with whether it follows directly. */
@@ -51,7 +70,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind).',
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN. Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `su -c \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind).',
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl',
@@ -72,6 +91,9 @@ export default defineRule<'dockerfile', Data>({
         const pc = pcs[k];
         if (pc.family !== 'apt' || pc.action !== 'update') continue;
         if (pcs.slice(k + 1).some(installsWithApt)) continue;
+        // Through a shell's script string (`bash -c 'apt-get install …'`) or aptitude (review 36, probes p54, p13).
+        if (packageCommandsOfInStrings(ctx, run).some((p) => p.inString && p.toolWord.start > pc.command.end && installsWithApt(p))) continue;
+        if (shellCommandsOf(run).some((cmd) => cmd.start > pc.command.start && aptitudeReadsLists(cmd))) continue;
         // Lists removed later in the same RUN leave nothing behind: the update is merely useless.
         if (shellCommandsOf(run).some((cmd) => cmd.start > pc.command.start && cleansAptLists(cmd))) continue;
         out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, runLine: run.instruction.getRange().start.line } });

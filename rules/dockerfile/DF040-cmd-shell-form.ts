@@ -5,7 +5,8 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageName } from '../engine/image';
 import { rootBase, shellsOf, stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
-import { outputRedirectTarget } from '../engine/shell';
+import { outputRedirectTarget, type SimpleCommand } from '../engine/shell';
+import { scriptCloses } from '../engine/shell-check';
 
 interface Data {
   instruction: 'CMD' | 'ENTRYPOINT';
@@ -85,8 +86,24 @@ function mayBeScript(ctx: DockerfileContext, program: string): boolean {
   return false;
 }
 
-/** Shell builtins and keywords: not programs an exec form can start. */
-const BUILTINS = new Set(['cd', 'export', 'set', 'unset', 'source', '.', 'eval', 'if', 'for', 'while', 'until', 'case', 'function', 'trap', 'ulimit', 'umask', 'wait', 'exit', 'return', 'shift', 'read', 'alias', 'local', 'declare', 'typeset', 'readonly', 'let', 'command', 'builtin', 'hash', 'type', 'times', 'getopts', 'jobs', '{', '(', '!', '[[']);
+/**
+ * Shell builtins and keywords: not programs an exec form can start (or, where a distribution ships a
+ * same-named executable, as Fedora does `/usr/bin/cd`, one that does not do what the builtin does).
+ * The POSIX special built-ins (`:`, `.`, `break`, `continue`, `eval`, `exec`, `exit`, `export`,
+ * `readonly`, `return`, `set`, `shift`, `times`, `trap`, `unset`), the POSIX regular built-ins that act
+ * on the shell itself (`alias`, `bg`, `cd`, `command`, `fc`, `fg`, `getopts`, `hash`, `jobs`, `read`,
+ * `type`, `ulimit`, `umask`, `unalias`, `wait`), bash's and ksh's own builtins, and reserved words.
+ * `exec` alone or with options (`exec -a name prog`) is read here; `exec prog …` is not flagged at all.
+ * Builtins that are also executables everywhere (`true`, `false`, `echo`, `printf`, `test`, `[`,
+ * `kill`, `pwd`, `sleep`) are programs like any other.
+ */
+const BUILTINS = new Set([
+  ':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset',
+  'alias', 'bg', 'cd', 'command', 'fc', 'fg', 'getopts', 'hash', 'jobs', 'read', 'type', 'ulimit', 'umask', 'unalias', 'wait',
+  'source', 'local', 'declare', 'typeset', 'let', 'builtin', 'shopt', 'enable', 'disown', 'suspend', 'logout', 'dirs', 'pushd', 'popd',
+  'mapfile', 'readarray', 'caller', 'compgen', 'complete', 'compopt', 'history', 'bind', 'help', 'coproc', 'select', 'whence', 'print', 'autoload',
+  'if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'function', 'time', '{', '}', '(', ')', '!', '[[', ']]',
+]);
 
 function argumentsText(ctx: DockerfileContext, ins: Instruction): { text: string; range: Range } | undefined {
   const r = ins.getArgumentsRange();
@@ -106,12 +123,24 @@ function isExecForm(ctx: DockerfileContext, text: string): boolean {
   }
 }
 
-/** The exec-form argv of a shell-form command that uses no shell feature, else null. */
+/**
+ * The exec-form argv of a shell-form command that uses no shell feature, else null. The script must be
+ * that one simple command and nothing else: no control operator before or after it (`node x &` runs
+ * node in the background and the shell exits, so the container stops; `node x |`, `node x &&`,
+ * `;node x`, `node x ;;`, `node x )` are syntax errors the shell refuses) and no quote or parenthesis
+ * left open (`node "x`, `node x' y`, `(node x`): the shell would not run `node x` at all.
+ */
 function execArgv(ctx: DockerfileContext, ins: Instruction): string[] | null {
   const scripts = ctx.scriptsOf(ins);
   if (scripts.length !== 1 || scripts[0].heredoc) return null;
-  const cmds = scripts[0].commands;
+  const { commands: cmds, source } = scripts[0];
   if (cmds.length !== 1 || cmds[0].programIndex !== 0) return null;
+  if (cmds[0].prev !== null || cmds[0].next !== null || !scriptCloses(source, cmds)) return null;
+  // Only blanks around the command's words: a stray operator the reader makes no command of (`&`, `;`, `)`) is none.
+  for (let k = 0; k < source.text.length; k++) {
+    if (source.offsets[k] >= cmds[0].start && source.offsets[k] < cmds[0].end) continue;
+    if (!/\s/.test(source.text[k])) return null;
+  }
   const words = cmds[0].words;
   if (BUILTINS.has(words[0].value)) return null;
   for (const w of words) {
@@ -148,11 +177,32 @@ function endsWithExec(ctx: DockerfileContext, ins: Instruction): boolean {
   let k = 0;
   while (k < source.text.length && source.offsets[k] < last.end) k++;
   if (!/^(?:[\s;]|#[^\n]*)*$/.test(source.text.slice(k))) return false;
+  return execsProgram(last);
+}
+
+/**
+ * Whether a shell-form script starts by replacing the shell with its program: its first command is
+ * `exec prog …` (`CMD exec node server.js`, also `exec prog … && more`, which never runs), not in a
+ * pipeline or in the background (`exec prog | tee log`, `exec prog &` run it in a subshell).
+ */
+function startsWithExec(ctx: DockerfileContext, ins: Instruction): boolean {
+  const scripts = ctx.scriptsOf(ins);
+  if (scripts.length !== 1 || scripts[0].heredoc || !scripts[0].isShell || scripts[0].json) return false;
+  const first = scripts[0].commands[0];
+  if (!first || first.programIndex < 0 || first.prev !== null || first.next === '|' || first.next === '&') return false;
+  return execsProgram(first);
+}
+
+/**
+ * Whether a command is `exec prog …`: `exec` is the program, preceded only by assignments, and a
+ * program follows (after redirections), not an option (`exec -a name`: bash only) or nothing.
+ */
+function execsProgram(cmd: SimpleCommand): boolean {
   // `exec` is the program, preceded only by assignments (`FOO=1 exec prog`), not by keywords (`then exec`, `! exec`).
-  const words = last.words;
-  if (words[last.programIndex].value !== 'exec') return false;
-  if (words.slice(0, last.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return false;
-  for (let i = last.programIndex + 1; i < words.length; i++) {
+  const words = cmd.words;
+  if (words[cmd.programIndex].value !== 'exec') return false;
+  if (words.slice(0, cmd.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return false;
+  for (let i = cmd.programIndex + 1; i < words.length; i++) {
     const m = REDIRECTION.exec(words[i].raw);
     if (m) {
       if (m[0].length === words[i].raw.length) i++; // `2> file`: the target is the next word
@@ -170,11 +220,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` (`CMD exec node server.js`), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing).',
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing).',
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
-    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins (`exec`, `cd`…) or escapes; quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, a file the Dockerfile copies, or a file a RUN names by its path, as `printf … > /usr/local/bin/start` writes one, or redirects to by any name, `cd /usr/local/bin && printf … > start`): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
+    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments and nothing else: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins or escapes, and no control operator at all before or after it — a background `&` (`CMD node server.js &` runs node in the background and the shell exits, so the container stops; the exec form would run node) or a shell syntax error that makes the shell run nothing (an unclosed quote or parenthesis, `node x |`, `node x &&`, `;node x`, `node x ;;`, `node x )`). The builtins refused are those with no executable of the same meaning: the POSIX special built-ins (`:`, `.`, `break`, `continue`, `eval`, `exec` alone or with options, `exit`, `export`, `readonly`, `return`, `set`, `shift`, `times`, `trap`, `unset`), the regular built-ins that act on the shell (`alias`, `bg`, `cd`, `command`, `fc`, `fg`, `getopts`, `hash`, `jobs`, `read`, `type`, `ulimit`, `umask`, `unalias`, `wait`), bash\'s own (`source`, `local`, `declare`, `shopt`…) and reserved words; `true`, `echo`, `test`, `kill`… are executables too. Quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, a file the Dockerfile copies, or a file a RUN names by its path, as `printf … > /usr/local/bin/start` writes one, or redirects to by any name, `cd /usr/local/bin && printf … > start`): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
     guideline: '§2 Container Runtime Security; Security Checklist — "Error handling implemented" (graceful shutdown on SIGTERM)',
     equivalents: ['hadolint DL3025 (use arguments JSON notation for CMD and ENTRYPOINT arguments)', 'BuildKit build check JSONArgsRecommended', 'KICS "Not Using JSON In CMD And ENTRYPOINT Arguments"', 'Trivy: no equivalent'],
     references: [
@@ -212,7 +262,7 @@ export default defineRule<'dockerfile', Data>({
       if (shellsOf(ctx, owner).get(ins)) continue; // an explicit SHELL: the shell is intended
       const brokenJson = args.text.trimStart().startsWith('[');
       // `CMD exec node server.js`: the shell replaces itself with the program, which then gets the signals.
-      if (!brokenJson && /^exec\s/.test(args.text.trimStart())) continue;
+      if (!brokenJson && startsWithExec(ctx, ins)) continue;
       // `CMD cp … && chown … && exec php-fpm`: the same, after commands that need the shell.
       if (!brokenJson && endsWithExec(ctx, ins)) continue;
       const argv = brokenJson ? null : execArgv(ctx, ins);

@@ -287,9 +287,12 @@ function metaFinding(meta: Rule, severity: Severity, context: AnyContext, range:
  * Whether a rule may fix this file (its fix, further fixes and registry fixes alike): no compose rule edits a compose file with YAML syntax errors (the
  * result could not be checked by parsing it again, and the parser's reading of the broken part may
  * not be what Compose would refuse or what the author meant). Rules of the repository (.gitignore,
- * .dockerignore) and ignore comments are not edits of the YAML structure.
+ * .dockerignore) and ignore comments are not edits of the YAML structure. Nor does any rule fix a
+ * Dockerfile parsed with another escape character than BuildKit's (DockerfileContext.escapeAsBuildkit):
+ * its edits would be written for lines split where BuildKit does not split them.
  */
 export function fixesAllowed(rule: Rule, context: AnyContext): boolean {
+  if (context instanceof DockerfileContext && !context.escapeAsBuildkit) return false;
   return !(rule.kind === 'compose' && context instanceof ComposeContext && hasSyntaxErrors(context));
 }
 

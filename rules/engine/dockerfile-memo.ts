@@ -14,6 +14,7 @@
  */
 import { DockerfileParser, Instruction, type Argument, type Dockerfile } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
+import { buildkitDirectives } from './directives';
 
 const FROZEN = Symbol('docker-guardrails.frozen');
 const CACHE = Symbol('docker-guardrails.accessor-cache');
@@ -142,6 +143,24 @@ function install(): void {
     state.last = { instruction, start, instructionEnd, end, built };
     return built;
   };
+  // dockerfile-ast reads every `# name=value` line at the top as a parser directive; BuildKit stops at
+  // the first line that is not a known one (`# foo=bar`), and reads what follows as comments — a
+  // `# escape=`` after it included. Our parse keeps only the directives BuildKit reads (the parser
+  // then starts after them, the others become comments), so the escape character is BuildKit's.
+  // Where the library does not have this method, DockerfileContext.escapeAsBuildkit says so.
+  type Directives = (this: unknown, document: unknown, buffer: string) => { getRange(): { start: { line: number } } }[];
+  const withDirectives = Parser.prototype as unknown as { getParserDirectives?: Directives };
+  const originalDirectives = withDirectives.getParserDirectives;
+  if (typeof originalDirectives === 'function') {
+    withDirectives.getParserDirectives = function getParserDirectives(document, buffer) {
+      const found = originalDirectives.call(this, document, buffer);
+      if (active === null || typeof buffer !== 'string') return found;
+      const { lines } = buildkitDirectives(buffer);
+      let kept = 0;
+      while (kept < found.length && found[kept].getRange().start.line === kept && kept < lines) kept++;
+      return kept === found.length ? found : found.slice(0, kept);
+    };
+  }
 }
 
 /** Parses a Dockerfile with `getRawArguments` memoized for the parse (the result is the library's). */

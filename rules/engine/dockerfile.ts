@@ -1,6 +1,7 @@
 import { type Dockerfile, type From, type Heredoc, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
 import { LineIndex } from './text';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
+import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
 import { baseName, logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
 import { invocation } from './run-commands';
@@ -36,6 +37,8 @@ export interface RunScript {
   json: boolean;
   /** The script comes from a heredoc body. */
   heredoc: boolean;
+  /** The script is the quoted script string of a shell a RUN command starts (`bash -c '…'`; packages.ts reads these). */
+  inString?: boolean;
   /**
    * For a heredoc body: the program its RUN line feeds it to (`bash` for `RUN bash <<EOF`, `set -eu; bash
    * <<EOF`, `cat <<EOF | bash`, `/usr/bin/env bash <<EOF`), or '' when the line names none and the body
@@ -142,6 +145,13 @@ export class DockerfileContext {
   readonly lines: LineIndex;
   readonly ast: Dockerfile;
   readonly escapeChar: string;
+  /**
+   * Whether the escape character the parse used is the one BuildKit builds the file with (directives.ts).
+   * Our parse keeps only the directives BuildKit reads (dockerfile-memo.ts), so this is false only if the
+   * library read the directives in some other way: the file's instructions may then be split where
+   * BuildKit does not split them, and no rule fixes it (fixesAllowed).
+   */
+  readonly escapeAsBuildkit: boolean;
   readonly stages: Stage[];
   /** ARG defaults declared before the first FROM (null: declared without default). */
   readonly globalArgs: Map<string, string | null>;
@@ -159,6 +169,7 @@ export class DockerfileContext {
       this.lines = parsed.lines;
       this.ast = parsed.ast;
       this.escapeChar = parsed.escapeChar;
+      this.escapeAsBuildkit = parsed.escapeAsBuildkit;
       this.globalArgs = parsed.globalArgs;
       this.stages = parsed.stages;
       return;
@@ -166,6 +177,7 @@ export class DockerfileContext {
     this.lines = new LineIndex(text);
     this.ast = parseDockerfile(text);
     this.escapeChar = this.ast.getEscapeCharacter();
+    this.escapeAsBuildkit = this.escapeChar === buildkitDirectives(text).escape;
     this.globalArgs = new Map();
     for (const arg of this.ast.getInitialARGs()) {
       const prop = arg.getProperty();

@@ -10,7 +10,8 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, parseShell, type MappedText, type Separator, type SimpleCommand, type Word } from './shell';
+import { invocation } from './run-commands';
 import { buildsWindows, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -56,6 +57,13 @@ export interface PackageCommand {
   assignments: Map<string, string>;
   /** The script is exec-form JSON (`RUN ["apt-get", …]`): edits must write JSON strings. */
   execForm: boolean;
+  /**
+   * The command is inside the script string of a shell the RUN starts (`bash -c 'apt-get install curl'`,
+   * `su -c "…"`): listed only by packageCommandsInStrings / packageCommandsOfInStrings. Its words map to
+   * the document exactly (the string is one quoted word with no escape, no continuation), so an edit of
+   * plain text without quotes, `\`, `$` or backticks lands in the string as written.
+   */
+  inString: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -73,6 +81,8 @@ const WRAPPERS: Record<string, { valueShort: string; valueLong: string[] }> = {
   eatmydata: { valueShort: '', valueLong: [] },
   fakeroot: { valueShort: '', valueLong: [] },
   stdbuf: { valueShort: 'ioe', valueLong: ['input', 'output', 'error'] },
+  // `timeout [-s SIG] [-k DUR] DURATION command`: the duration is skipped after the options (recognize).
+  timeout: { valueShort: 'sk', valueLong: ['signal', 'kill-after'] },
 };
 
 interface ToolSpec {
@@ -296,6 +306,7 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
     if (name === 'xargs') viaXargs = true;
     if (name === 'sudo') viaSudo = true;
     i = skipWrapperOptions(words, i + 1, wrapper, name, assignments);
+    if (name === 'timeout') i++; // the duration
   }
   // Assignments after `sudo` (sudo VAR=x cmd).
   while (i < words.length && ASSIGNMENT.test(words[i].value)) {
@@ -350,12 +361,72 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
     pipedFromYes,
     assignments,
     execForm: script.json && !script.isShell,
+    inString: script.inString === true,
   };
+}
+
+/** Shells whose `-c` argument is a script. */
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+/**
+ * The script word a command hands to a shell: `sh -c 'WORD'`, `bash -euxc "WORD"`, `bash -o pipefail -c
+ * 'WORD'` (also through sudo, env, timeout…), `su [user] -c 'WORD'` (su runs it with the user's shell).
+ */
+function shellScriptWord(cmd: SimpleCommand): Word | undefined {
+  const inv = invocation(cmd);
+  if (!inv) return undefined;
+  const args = inv.args;
+  if (inv.name === 'su') {
+    for (let k = 0; k < args.length; k++) {
+      const v = args[k].value;
+      if (v === '-c' || v === '--command') return args[k + 1];
+      if (v === '-s' || v === '--shell' || v === '-g' || v === '--group' || v === '-G' || v === '--supp-group' || v === '-w' || v === '--whitelist-environment') k++;
+    }
+    return undefined;
+  }
+  if (!SCRIPT_SHELLS.has(inv.name)) return undefined;
+  let sawC = false;
+  for (let k = 0; k < args.length; k++) {
+    const v = args[k].value;
+    if (v === '-o' || v === '+o' || v === '-O' || v === '+O' || v === '--rcfile' || v === '--init-file') {
+      k++;
+      continue;
+    }
+    if (v === '--') return sawC ? args[k + 1] : undefined;
+    if (v.startsWith('--')) continue;
+    if (/^[-+][A-Za-z]+$/.test(v)) {
+      if (v.startsWith('-') && v.includes('c')) sawC = true;
+      continue;
+    }
+    return sawC ? args[k] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The script of a shell the command starts (shellScriptWord), read as a script of its own whose
+ * characters map to the document one to one: only a word that is one single-quoted string, or one
+ * double-quoted string without `\` or backticks, and written on one line; otherwise none.
+ */
+function scriptInString(run: RunInstruction, cmd: SimpleCommand): RunScript | undefined {
+  const word = shellScriptWord(cmd);
+  if (!word || word.end - word.start !== word.raw.length || word.raw.length < 2) return undefined;
+  const q = word.raw[0];
+  if ((q !== "'" && q !== '"') || word.raw[word.raw.length - 1] !== q) return undefined;
+  const inner = word.raw.slice(1, -1);
+  if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
+  const offsets = new Int32Array(inner.length + 1);
+  for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
+  const source: MappedText = { text: inner, offsets };
+  return { instruction: run.instruction, isShell: true, source, commands: parseShell(source), json: false, heredoc: false, inString: true };
 }
 
 interface PackageIndex {
   all: PackageCommand[];
   byRun: Map<RunInstruction, PackageCommand[]>;
+  /** The same with the commands inside shell script strings (PackageCommand.inString), in document order. */
+  allInStrings: PackageCommand[];
+  byRunInStrings: Map<RunInstruction, PackageCommand[]>;
 }
 
 const cache = new WeakMap<DockerfileContext, PackageIndex>();
@@ -365,18 +436,30 @@ function index(ctx: DockerfileContext): PackageIndex {
   if (idx) return idx;
   const all: PackageCommand[] = [];
   const byRun = new Map<RunInstruction, PackageCommand[]>();
+  const allInStrings: PackageCommand[] = [];
+  const byRunInStrings = new Map<RunInstruction, PackageCommand[]>();
+  const read = (run: RunInstruction, script: RunScript, list: PackageCommand[], withStrings: PackageCommand[] | null, depth: number) => {
+    for (let k = 0; k < script.commands.length; k++) {
+      const pc = recognize(run, script, k);
+      if (pc) {
+        list.push(pc);
+        withStrings?.push(pc);
+      }
+      if (!withStrings || pc || depth >= 2 || !script.isShell) continue;
+      const inner = scriptInString(run, script.commands[k]);
+      if (inner) read(run, inner, withStrings, null, depth + 1);
+    }
+  };
   for (const run of ctx.runs()) {
     const list: PackageCommand[] = [];
-    for (const script of run.scripts) {
-      for (let k = 0; k < script.commands.length; k++) {
-        const pc = recognize(run, script, k);
-        if (pc) list.push(pc);
-      }
-    }
+    const withStrings: PackageCommand[] = [];
+    for (const script of run.scripts) read(run, script, list, withStrings, 0);
     byRun.set(run, list);
     all.push(...list);
+    byRunInStrings.set(run, withStrings);
+    allInStrings.push(...withStrings);
   }
-  idx = { all, byRun };
+  idx = { all, byRun, allInStrings, byRunInStrings };
   cache.set(ctx, idx);
   return idx;
 }
@@ -391,9 +474,19 @@ export function packageCommandsOf(ctx: DockerfileContext, run: RunInstruction): 
   return index(ctx).byRun.get(run) ?? [];
 }
 
+/** Every package-manager call of the file, those inside shell script strings (`bash -c '…'`) included. */
+export function packageCommandsInStrings(ctx: DockerfileContext): PackageCommand[] {
+  return index(ctx).allInStrings;
+}
+
+/** The package-manager calls of one RUN, those inside shell script strings included. */
+export function packageCommandsOfInStrings(ctx: DockerfileContext, run: RunInstruction): PackageCommand[] {
+  return index(ctx).byRunInStrings.get(run) ?? [];
+}
+
 /** The package-manager call whose tool word starts at a document offset (fixes find their command again from plain data). */
 export function packageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
-  return index(ctx).all.find((pc) => pc.toolWord.start === toolOffset);
+  return index(ctx).allInStrings.find((pc) => pc.toolWord.start === toolOffset);
 }
 
 /** The RUN (or ONBUILD RUN) whose instruction starts on a line; used by fixes to find their RUN again from plain data. */
@@ -806,6 +899,8 @@ export function insertAfterAction(ctx: DockerfileContext, pc: PackageCommand, op
     // Inside the string of ["sh", "-c", "…"]: plain text, but keep JSON valid.
     if (/["\\]/.test(option)) return undefined;
   }
+  // Inside a quoted script string (`bash -c '…'`): plain text only.
+  if (pc.inString && /['"\\$`\s]/.test(option)) return undefined;
   return { range: { start: at, end: at }, newText: ` ${option}` };
 }
 
