@@ -504,6 +504,32 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a document that is not a file', () => {
+    it('has no folder: no rule reports on its sibling files, no fix writes beside it (untitled:)', async () => {
+      // The server's working directory and the workspace hold a .env: neither is the untitled document's.
+      await withServer({ '.env': 'DB_PASSWORD=realsecret123\n', 'Dockerfile': 'FROM node:22-alpine\nUSER node\n' }, async (client, dir) => {
+        const compose = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      DB_PASSWORD: hunter2hunter2\n    env_file: .env\n';
+        const uri = client.openUri('untitled:Untitled-1', compose, 'dockercompose');
+        const diags = await client.diagnostics(uri, 1);
+        const codes = diags.map((d) => d.code);
+        assert.ok(codes.includes('DC040'), `DC040 expected, got ${codes.join(',')}`);
+        assert.deepEqual(codes.filter((c) => c === 'DR001' || c === 'DR002'), [], 'no finding about a .env beside a document that has no folder');
+        const touched = (actions: { edit?: { documentChanges?: unknown[]; changes?: Record<string, unknown> } }[]) =>
+          actions.flatMap((a) => [...(a.edit?.documentChanges ?? []).map((c) => ((c as { uri?: string }).uri ?? (c as { textDocument: { uri: string } }).textDocument.uri)), ...Object.keys(a.edit?.changes ?? {})]);
+        const quick = await client.codeActions(uri, diags.filter((d) => d.code === 'DC040'), ['quickfix']);
+        assert.ok(quick.some((a) => /Ignore DC040/.test(a.title)), 'the fixes that edit the document itself are offered');
+        assert.ok(!quick.some((a) => /Move DB_PASSWORD/.test(a.title)), `no fix that writes a .env: ${quick.map((a) => a.title).join(' | ')}`);
+        const all = await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']);
+        assert.deepEqual([...new Set([...touched(quick), ...touched(all)])], [uri], 'every edit addresses the untitled document');
+
+        const df = client.openUri('untitled:Untitled-2', 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n', 'dockerfile');
+        const dfCodes = (await client.diagnostics(df, 1)).map((d) => d.code);
+        assert.ok(!dfCodes.includes('DR003'), `no DR003 on a Dockerfile with no build context: ${dfCodes.join(',')}`);
+        assert.ok(!fs.existsSync(path.join(dir, '.env.example')));
+      });
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       await withServer({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' }, async (client, dir) => {

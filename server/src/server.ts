@@ -55,6 +55,8 @@ import {
   type FileKind,
   type Finding,
   type Fix,
+  type WorkspaceView,
+  EMPTY_WORKSPACE,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
@@ -240,7 +242,7 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   skipped.delete(p);
   let analysis: Analysis;
   try {
-    analysis = analyze(allRules, kind, p, text, workspace, toEngineConfig(cfg));
+    analysis = analyze(allRules, kind, p, text, workspaceFor(uri), toEngineConfig(cfg));
   } catch (e) {
     // The engine never throws for input text; if it does, report it without crashing the server.
     log(`analysis failed for ${p}: ${(e as Error).message}`);
@@ -255,6 +257,24 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   analyses.set(uri, entry);
   const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, version));
   void connection.sendDiagnostics({ uri, version: version >= 0 ? version : undefined, diagnostics });
+}
+
+/**
+ * The files an analysis may read. A document that is not a file (an unsaved `untitled:` buffer) has no
+ * folder: it reads no other file (its relative name must not resolve against the server's working
+ * directory), and its fixes edit nothing but itself (fitsDocument).
+ */
+function workspaceFor(uri: string): WorkspaceView {
+  return isFileUri(uri) ? workspace : EMPTY_WORKSPACE;
+}
+
+function isFileUri(uri: string): boolean {
+  return uri.startsWith('file:');
+}
+
+/** Whether a fix may be offered for the document: one with no folder gets only the fixes that edit nothing but the document. */
+function fitsDocument(entry: Entry, fix: Fix): boolean {
+  return isFileUri(entry.uri) || fix.changes.every((c) => c.kind !== 'create' && c.path === entry.path);
 }
 
 /** Why each skipped file was last skipped: the notice is logged once, not on every analysis (scan, edit, re-analysis). */
@@ -361,8 +381,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasWorkspaceFolderEvents = !!caps.workspace?.workspaceFolders;
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
-  workspaceFolders = folders.map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
-  if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [uriToPath(params.rootUri)];
+  // Folders of the file system only: the server reads and watches the disk.
+  workspaceFolders = folders.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
+  if (workspaceFolders.length === 0 && params.rootUri && isFileUri(params.rootUri)) workspaceFolders = [uriToPath(params.rootUri)];
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -378,7 +399,7 @@ connection.onInitialized(() => {
   if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' });
   if (hasWorkspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));
+    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri)));
     for (const [p] of workspaceFiles) {
       if (!inWorkspace(p)) {
         workspaceFiles.delete(p);
@@ -659,9 +680,9 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
       const finding = findingOf(entry, diag);
       if (!finding) continue;
       const fix = fixFinding(allRules, entry.analysis.context, finding);
-      if (fix) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
-      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
-      for (const r of fromRegistry.get(diag) ?? []) actions.push(quickFix(r, [diag], toWorkspaceEdit(r, versionOf, uriOf), false));
+      if (fix && fitsDocument(entry, fix)) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
+      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) if (fitsDocument(entry, more)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
+      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) actions.push(quickFix(r, [diag], toWorkspaceEdit(r, versionOf, uriOf), false));
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
       actions.push(...menuFor(entry, finding, diag));
@@ -734,7 +755,7 @@ function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) =>
   const chosen: Fix[] = [];
   for (const finding of entry.analysis.findings) {
     const fix = fixFinding(allRules, entry.analysis.context, finding);
-    if (!fix || !choose(fix, finding)) continue;
+    if (!fix || !fitsDocument(entry, fix) || !choose(fix, finding)) continue;
     if (chosen.some((c) => fixesConflict(c, fix))) continue;
     chosen.push(fix);
   }

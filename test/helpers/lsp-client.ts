@@ -73,7 +73,11 @@ export class TestClient {
   }
 
   open(filePath: string, text: string, languageId = ''): string {
-    const uri = URI.file(filePath).toString();
+    return this.openUri(URI.file(filePath).toString(), text, languageId);
+  }
+
+  /** Opens a document by URI (any scheme: `untitled:Untitled-1`); returns the URI. */
+  openUri(uri: string, text: string, languageId = ''): string {
     this.versions.set(uri, 1);
     void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return uri;
