@@ -504,6 +504,34 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a document closed and opened again at once (a language change)', () => {
+    it('keeps the reopened version\'s findings: the disk analysis the close started is not published after them', async () => {
+      await withServer({ 'compose.yaml': 'services:\n  web:\n    image: nginx:latest\n' }, async (client, dir) => {
+        const file = path.join(dir, 'compose.yaml');
+        const uri = URI.file(file).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        const buffer = 'services:\n  web:\n    image: nginx:1.27-alpine\n    privileged: true\n';
+        client.open(file, buffer, 'yaml');
+        await client.diagnostics(uri, 1);
+        // VS Code on a change of language mode (yaml → dockercompose): didClose, then didOpen at once.
+        client.close(uri);
+        client.open(file, buffer, 'dockercompose');
+        const from = client.published.length;
+        await client.until('the reopened version published', () => client.published.slice(from).some((p) => p.uri === uri && p.version === 1));
+        // A round trip: what the server did with the messages before it is done (the disk analysis
+        // finishes in the same turn as the reopened one).
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 6 } })) as { contents: { value: string } } | null;
+        const after = client.published.slice(from).filter((p) => p.uri === uri);
+        assert.deepEqual(after.map((p) => p.version), [1], 'one publish, for the open version (none from the disk)');
+        const diags = after[0].diagnostics;
+        assert.ok(diags.some((d) => d.code === 'DC010'), 'the buffer\'s findings (privileged: true)');
+        assert.match(hover?.contents.value ?? '', /DC010/, 'hover answers for the open version');
+        const actions = await client.codeActions(uri, diags.filter((d) => d.code === 'DC010'), ['quickfix']);
+        assert.ok(actions.length > 0, 'code actions answer for the open version');
+      });
+    });
+  });
+
   describe('a document that is not a file', () => {
     it('has no folder: no rule reports on its sibling files, no fix writes beside it (untitled:)', async () => {
       // The server's working directory and the workspace hold a .env: neither is the untitled document's.

@@ -223,11 +223,16 @@ function log(message: string): void {
 
 // ---- analysis and publishing ----------------------------------------------------------------
 
-async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number): Promise<void> {
+/**
+ * Analyzes a text and publishes its findings: an open document's (`doc`, at `version`), or a file's
+ * on disk (version -1). Published only while still current after the settings were awaited: the
+ * document is still open (not closed, nor closed and opened again: another TextDocument) at that
+ * version, or, for the disk's text, the file is not open (VS Code closes and reopens a document when
+ * its language changes: the disk analysis the close started must not follow the reopened one's).
+ */
+async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number, doc?: TextDocument): Promise<void> {
   const cfg: Settings = await settingsFor(uri, p);
-  // A newer version may have arrived while the settings were fetched: only publish the latest.
-  const open = documents.get(uri);
-  if (version >= 0 && open && open.version !== version) return;
+  if (!stillCurrent(uri, p, version, doc)) return;
   if (!cfg.enable) {
     analyses.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -277,6 +282,11 @@ function fitsDocument(entry: Entry, fix: Fix): boolean {
   return isFileUri(entry.uri) || fix.changes.every((c) => c.kind !== 'create' && c.path === entry.path);
 }
 
+function stillCurrent(uri: string, p: string, version: number, doc: TextDocument | undefined): boolean {
+  if (version < 0) return !openByPath.has(p);
+  return doc !== undefined && documents.get(uri) === doc && doc.version === version;
+}
+
 /** Why each skipped file was last skipped: the notice is logged once, not on every analysis (scan, edit, re-analysis). */
 const skipped = new Map<string, string>();
 
@@ -300,7 +310,7 @@ function scheduleOpen(doc: TextDocument): void {
       pending.delete(doc.uri);
       const current = documents.get(doc.uri);
       if (!current) return;
-      void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version);
+      void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version, current);
     }),
   );
 }
@@ -309,6 +319,7 @@ async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   const uri = pathToUri(p);
   if (openByPath.has(p)) return; // the editor's text wins
   const cfg = await settingsFor(uri, p);
+  if (openByPath.has(p)) return; // opened while the settings were fetched
   const read = readForAnalysis(p, cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) {
     analyses.delete(uri);
