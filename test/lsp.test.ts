@@ -504,6 +504,24 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('edits that arrive together', () => {
+    it('are analyzed once, for the newest version: no intermediate version is published', async () => {
+      await withServer({}, async (client, dir) => {
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM node:22-alpine\nUSER node\n', 'dockerfile');
+        await client.diagnostics(uri, 1);
+        // Ten keystrokes read at once (a client typing while the server was busy): "USER node" becomes "USER nodexxxxxxxxxx".
+        const versions = client.changesAtOnce(uri, Array.from({ length: 10 }, (_, i) => [{ range: { start: { line: 1, character: 9 + i }, end: { line: 1, character: 9 + i } }, text: 'x' }]));
+        const last = versions[versions.length - 1];
+        await client.diagnostics(uri, last);
+        // A round trip after the last publish: whatever the batch started is done.
+        await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+        const published = client.published.filter((p) => p.uri === uri).map((p) => p.version);
+        assert.deepEqual(published, [1, last], 'the first version, then only the last of the batch');
+      });
+    });
+  });
+
   describe('a document closed and opened again at once (a language change)', () => {
     it('keeps the reopened version\'s findings: the disk analysis the close started is not published after them', async () => {
       await withServer({ 'compose.yaml': 'services:\n  web:\n    image: nginx:latest\n' }, async (client, dir) => {

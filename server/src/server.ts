@@ -64,7 +64,21 @@ import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from '.
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { minimatch } from 'minimatch';
 
-const connection: Connection = createConnection(ProposedFeatures.all);
+/**
+ * How many messages from the client the connection has handed to their handlers. The connection reads
+ * every message that has arrived and handles them one per turn of the event loop: an analysis waits
+ * for a turn in which none was handled (scheduleOpen), so that a burst of edits read at once is
+ * analyzed once, for its last version.
+ */
+let dispatched = 0;
+const connection: Connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: {
+    handleMessage(message, next) {
+      dispatched++;
+      return next(message);
+    },
+  },
+});
 const documents = new TextDocuments(TextDocument);
 
 interface Entry {
@@ -296,23 +310,35 @@ function skipNotice(p: string, reason: string): void {
   log(`skipped ${p}: ${reason}`);
 }
 
-/** Per-document scheduling: a burst of changes is analyzed once, for its last version. */
+/**
+ * Per-document scheduling: a burst of changes is analyzed once, for its last version. The analysis
+ * waits until the messages already read from the client are handled (a turn of the event loop in which
+ * the connection handled none): a later didChange of the document schedules anew and cancels this
+ * one, so a version that is superseded by one already received is never analyzed nor published (in a
+ * large file, typing while an analysis runs queues every keystroke: only the newest is analyzed). No
+ * fixed delay: with nothing queued, the analysis starts two turns later.
+ */
 const pending = new Map<string, NodeJS.Immediate>();
 
 function scheduleOpen(doc: TextDocument): void {
   const kind = kindOfDocument(doc);
   if (!kind) return;
-  const prev = pending.get(doc.uri);
+  const uri = doc.uri;
+  const prev = pending.get(uri);
   if (prev) clearImmediate(prev);
-  pending.set(
-    doc.uri,
-    setImmediate(() => {
-      pending.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (!current) return;
-      void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version, current);
-    }),
-  );
+  let seen = -1;
+  const step = (): void => {
+    if (dispatched !== seen) {
+      seen = dispatched;
+      pending.set(uri, setImmediate(step));
+      return;
+    }
+    pending.delete(uri);
+    const current = documents.get(uri);
+    if (!current) return;
+    void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version, current);
+  };
+  pending.set(uri, setImmediate(step));
 }
 
 async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {

@@ -91,6 +91,24 @@ export class TestClient {
     return version;
   }
 
+  /**
+   * Sends one didChange per change, all in one write to the server's stdin (the server reads them as
+   * one chunk, as it does keystrokes that queued up while it was busy); returns the versions sent.
+   */
+  changesAtOnce(uri: string, changes: TextDocumentContentChangeEvent[][]): number[] {
+    const versions: number[] = [];
+    let bytes = '';
+    for (const contentChanges of changes) {
+      const version = (this.versions.get(uri) ?? 1) + 1;
+      this.versions.set(uri, version);
+      versions.push(version);
+      const body = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges } });
+      bytes += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    }
+    this.proc.stdin.write(bytes);
+    return versions;
+  }
+
   close(uri: string): void {
     void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
