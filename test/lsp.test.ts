@@ -576,6 +576,52 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('the scan\'s scope for every event', () => {
+    const DF = 'FROM node:latest\n';
+    it('a watcher event for a file the scan skips (git-ignored folder, node_modules) analyzes nothing; a .gitignore change moves files in and out', async () => {
+      await withServer({ '.gitignore': 'dist/\nignored/\n', 'Dockerfile': DF, 'app/Dockerfile': DF, 'dist/Dockerfile': DF, 'ignored/Dockerfile': DF }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('app/Dockerfile'));
+        const event = async (rel: string, type: number, text?: string) => {
+          if (text !== undefined) {
+            fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+            fs.writeFileSync(path.join(dir, rel), text);
+          }
+          await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at(rel), type }] });
+        };
+        await event('dist/Dockerfile.gen', 1, DF);
+        await event('dist/Dockerfile', 2, DF + 'USER root\n');
+        await event('node_modules/pkg/Dockerfile', 1, DF);
+        // .gitignore now ignores app/ and no longer ignores ignored/ (the CLI's walk agrees).
+        await event('.gitignore', 2, 'dist/\napp/\n');
+        await client.until('app/Dockerfile cleared', () => client.latest(at('app/Dockerfile'))?.diagnostics.length === 0);
+        const found = await client.diagnostics(at('ignored/Dockerfile'));
+        assert.ok(found.some((d) => d.code === 'DF001'), 'ignored/Dockerfile is analyzed once .gitignore no longer ignores it');
+        await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: at('Dockerfile') }, position: { line: 0, character: 0 } });
+        for (const rel of ['dist/Dockerfile.gen', 'dist/Dockerfile', 'node_modules/pkg/Dockerfile']) assert.ok(!client.published.some((p) => p.uri === at(rel)), `${rel} is out of the scan's scope: nothing published`);
+      });
+    });
+
+    it('a change of the include/exclude globs (settings, config file) moves files in and out without a restart', async () => {
+      await withServer({ 'Dockerfile': DF, 'legacy/Dockerfile': DF, 'other/Dockerfile': DF }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('other/Dockerfile'));
+        assert.ok(!client.published.some((p) => p.uri === at('legacy/Dockerfile')), 'legacy/ is excluded');
+        client.settings = { exclude: ['other/**'] };
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+        await client.until('other/Dockerfile cleared', () => client.latest(at('other/Dockerfile'))?.diagnostics.length === 0);
+        assert.ok((await client.diagnostics(at('legacy/Dockerfile'))).length > 0, 'legacy/Dockerfile analyzed once no longer excluded');
+
+        fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'exclude:\n  - "legacy/**"\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.docker-guardrails.yaml'), type: 1 }] });
+        await client.until('legacy/Dockerfile cleared', () => client.latest(at('legacy/Dockerfile'))?.diagnostics.length === 0);
+        await client.until('other/Dockerfile analyzed again', () => (client.latest(at('other/Dockerfile'))?.diagnostics.length ?? 0) > 0);
+      }, { exclude: ['legacy/**'] });
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       await withServer({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' }, async (client, dir) => {

@@ -58,7 +58,7 @@ import {
   type WorkspaceView,
   EMPTY_WORKSPACE,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -357,10 +357,67 @@ async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   await analyzeAndPublish(uri, p, kind, read.text, -1);
 }
 
-/** Re-analyzes everything known (after a settings change or a change to a file others depend on). */
+/**
+ * Re-analyzes everything known (after a settings change or a change to a file others depend on). The
+ * workspace's files are found again first: a change of the include/exclude globs (settings or config
+ * file) brings files into the scan or takes them out (rescope).
+ */
 async function reanalyzeAll(): Promise<void> {
   for (const doc of documents.all()) scheduleOpen(doc);
-  for (const [p, kind] of workspaceFiles) if (!openByPath.has(p)) await analyzeFromDisk(p, kind);
+  await rescope();
+  for (const [p, kind] of [...workspaceFiles]) if (!openByPath.has(p) && workspaceFiles.get(p) === kind) await analyzeFromDisk(p, kind);
+}
+
+/**
+ * Finds the workspace's files again, as the initial scan does, after what decides which files it
+ * finds changed (a `.gitignore`, the include/exclude globs): a file that left the scan has its
+ * diagnostics cleared (unless it is open: the editor's documents are always analyzed), one that came
+ * in is added. Returns the files added.
+ */
+async function rescope(): Promise<string[]> {
+  const found = await collectWorkspaceFiles();
+  const now = new Map(found.map((f) => [f.path, f.kind]));
+  for (const p of [...workspaceFiles.keys()]) {
+    if (now.has(p)) continue;
+    workspaceFiles.delete(p);
+    if (openByPath.has(p)) continue;
+    const uri = pathToUri(p);
+    if (analyses.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+  const added: string[] = [];
+  for (const [p, kind] of now) {
+    if (!workspaceFiles.has(p)) added.push(p);
+    workspaceFiles.set(p, kind);
+  }
+  return added;
+}
+
+let rescopeTimer: NodeJS.Immediate | undefined;
+/** After a `.gitignore` changed: rescope, and analyze the files that came into the scan (one walk for the batch of events). */
+function scheduleRescope(): void {
+  if (rescopeTimer) clearImmediate(rescopeTimer);
+  rescopeTimer = setImmediate(() => {
+    rescopeTimer = undefined;
+    void rescope().then(async (added) => {
+      for (const p of added) {
+        const kind = workspaceFiles.get(p);
+        if (kind && !openByPath.has(p)) await analyzeFromDisk(p, kind);
+      }
+    });
+  });
+}
+
+/**
+ * Whether the workspace scan would analyze a file: in a workspace folder, found by the walk (not below
+ * node_modules or a folder a `.gitignore` ignores, not ignored itself; a file that is compose by an
+ * `include:` is not walked for), and within the include/exclude globs. A file watcher's event for a
+ * file out of this scope is not analyzed, as the scan and the CLI's walk do not analyze it.
+ */
+async function inScanScope(p: string): Promise<boolean> {
+  const folder = rootOf(p, workspaceFolders);
+  if (!folder || !inWorkspace(p)) return false;
+  if (fileKindOf(p) && !walkFinds(folder, p)) return false;
+  return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
 /** The workspace scan's include/exclude globs, relative to the workspace folder. */
@@ -375,11 +432,8 @@ function inWorkspace(p: string): boolean {
   return rootOf(p, workspaceFolders) !== undefined && !passesSymlink(p, workspaceFolders);
 }
 
-async function scanWorkspace(): Promise<void> {
-  if (workspaceFolders.length === 0) return;
-  const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-  progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
-  const started = Date.now();
+/** The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML files those include. */
+async function collectWorkspaceFiles(): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind }[] = [];
   for (const folder of workspaceFolders) {
     for (const f of findFiles(folder)) {
@@ -398,6 +452,15 @@ async function scanWorkspace(): Promise<void> {
       found.push({ path: inc, kind: 'compose' });
     }
   }
+  return found;
+}
+
+async function scanWorkspace(): Promise<void> {
+  if (workspaceFolders.length === 0) return;
+  const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+  progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
+  const started = Date.now();
+  const found = await collectWorkspaceFiles();
   for (const f of found) workspaceFiles.set(f.path, f.kind);
   let done = 0;
   for (const f of found) {
@@ -653,6 +716,8 @@ function handleWatchedChanges(changes: FileEvent[]): void {
       // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
       // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
       scheduleRelated(p, undefined);
+      // A `.gitignore` also decides which files the scan finds.
+      if (path.basename(p) === '.gitignore') scheduleRescope();
       continue;
     }
     if (change.type === FileChangeType.Deleted) {
@@ -662,11 +727,23 @@ function handleWatchedChanges(changes: FileEvent[]): void {
         void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       }
     } else {
-      workspaceFiles.set(p, kind);
-      void analyzeFromDisk(p, kind);
+      void analyzeIfInScope(p, kind);
     }
     scheduleRelated(p, kind);
   }
+}
+
+/** A file created or changed on disk: analyzed when the scan would analyze it, else forgotten (its diagnostics cleared unless it is open). */
+async function analyzeIfInScope(p: string, kind: FileKind): Promise<void> {
+  if (await inScanScope(p)) {
+    workspaceFiles.set(p, kind);
+    await analyzeFromDisk(p, kind);
+    return;
+  }
+  workspaceFiles.delete(p);
+  if (openByPath.has(p)) return;
+  const uri = pathToUri(p);
+  if (analyses.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
 }
 
 // ---- code actions ------------------------------------------------------------------------------
