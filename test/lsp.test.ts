@@ -656,6 +656,22 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('config file with a YAML syntax error', () => {
+    it('keeps what parses (DF010 off, the exclude) and reports the error as DG002', async () => {
+      const broken = 'rules:\n  DF003:  [off\n  DF010: off\nexclude:\n  - "legacy/**"\n';
+      await withServer({ '.docker-guardrails.yaml': broken, 'Dockerfile': 'FROM node:latest\n', 'legacy/Dockerfile': 'FROM node:latest\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const diags = await client.diagnostics(at('Dockerfile'));
+        assert.ok(diags.some((d) => d.code === 'DF001'), 'analyzed');
+        assert.ok(!diags.some((d) => d.code === 'DF010'), 'DF010: off, after the broken line, still applies');
+        const problems = await client.diagnostics(at('.docker-guardrails.yaml'));
+        assert.ok(problems.some((d) => d.code === 'DG002' && /Invalid YAML/.test(String(d.message))), 'the syntax error is reported');
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        assert.ok(!client.published.some((p) => p.uri === at('legacy/Dockerfile')), 'the exclude still applies');
+      });
+    });
+  });
+
   describe('settings', () => {
     it('honours per-rule severity, off, and enable=false', async () => {
       await withServer({}, async (client, dir) => {
