@@ -504,6 +504,124 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('edits that arrive together', () => {
+    it('are analyzed once, for the newest version: no intermediate version is published', async () => {
+      await withServer({}, async (client, dir) => {
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM node:22-alpine\nUSER node\n', 'dockerfile');
+        await client.diagnostics(uri, 1);
+        // Ten keystrokes read at once (a client typing while the server was busy): "USER node" becomes "USER nodexxxxxxxxxx".
+        const versions = client.changesAtOnce(uri, Array.from({ length: 10 }, (_, i) => [{ range: { start: { line: 1, character: 9 + i }, end: { line: 1, character: 9 + i } }, text: 'x' }]));
+        const last = versions[versions.length - 1];
+        await client.diagnostics(uri, last);
+        // A round trip after the last publish: whatever the batch started is done.
+        await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+        const published = client.published.filter((p) => p.uri === uri).map((p) => p.version);
+        assert.deepEqual(published, [1, last], 'the first version, then only the last of the batch');
+      });
+    });
+  });
+
+  describe('a document closed and opened again at once (a language change)', () => {
+    it('keeps the reopened version\'s findings: the disk analysis the close started is not published after them', async () => {
+      await withServer({ 'compose.yaml': 'services:\n  web:\n    image: nginx:latest\n' }, async (client, dir) => {
+        const file = path.join(dir, 'compose.yaml');
+        const uri = URI.file(file).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        const buffer = 'services:\n  web:\n    image: nginx:1.27-alpine\n    privileged: true\n';
+        client.open(file, buffer, 'yaml');
+        await client.diagnostics(uri, 1);
+        // VS Code on a change of language mode (yaml → dockercompose): didClose, then didOpen at once.
+        client.close(uri);
+        client.open(file, buffer, 'dockercompose');
+        const from = client.published.length;
+        await client.until('the reopened version published', () => client.published.slice(from).some((p) => p.uri === uri && p.version === 1));
+        // A round trip: what the server did with the messages before it is done (the disk analysis
+        // finishes in the same turn as the reopened one).
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 6 } })) as { contents: { value: string } } | null;
+        const after = client.published.slice(from).filter((p) => p.uri === uri);
+        assert.deepEqual(after.map((p) => p.version), [1], 'one publish, for the open version (none from the disk)');
+        const diags = after[0].diagnostics;
+        assert.ok(diags.some((d) => d.code === 'DC010'), 'the buffer\'s findings (privileged: true)');
+        assert.match(hover?.contents.value ?? '', /DC010/, 'hover answers for the open version');
+        const actions = await client.codeActions(uri, diags.filter((d) => d.code === 'DC010'), ['quickfix']);
+        assert.ok(actions.length > 0, 'code actions answer for the open version');
+      });
+    });
+  });
+
+  describe('a document that is not a file', () => {
+    it('has no folder: no rule reports on its sibling files, no fix writes beside it (untitled:)', async () => {
+      // The server's working directory and the workspace hold a .env: neither is the untitled document's.
+      await withServer({ '.env': 'DB_PASSWORD=realsecret123\n', 'Dockerfile': 'FROM node:22-alpine\nUSER node\n' }, async (client, dir) => {
+        const compose = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      DB_PASSWORD: hunter2hunter2\n    env_file: .env\n';
+        const uri = client.openUri('untitled:Untitled-1', compose, 'dockercompose');
+        const diags = await client.diagnostics(uri, 1);
+        const codes = diags.map((d) => d.code);
+        assert.ok(codes.includes('DC040'), `DC040 expected, got ${codes.join(',')}`);
+        assert.deepEqual(codes.filter((c) => c === 'DR001' || c === 'DR002'), [], 'no finding about a .env beside a document that has no folder');
+        const touched = (actions: { edit?: { documentChanges?: unknown[]; changes?: Record<string, unknown> } }[]) =>
+          actions.flatMap((a) => [...(a.edit?.documentChanges ?? []).map((c) => ((c as { uri?: string }).uri ?? (c as { textDocument: { uri: string } }).textDocument.uri)), ...Object.keys(a.edit?.changes ?? {})]);
+        const quick = await client.codeActions(uri, diags.filter((d) => d.code === 'DC040'), ['quickfix']);
+        assert.ok(quick.some((a) => /Ignore DC040/.test(a.title)), 'the fixes that edit the document itself are offered');
+        assert.ok(!quick.some((a) => /Move DB_PASSWORD/.test(a.title)), `no fix that writes a .env: ${quick.map((a) => a.title).join(' | ')}`);
+        const all = await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']);
+        assert.deepEqual([...new Set([...touched(quick), ...touched(all)])], [uri], 'every edit addresses the untitled document');
+
+        const df = client.openUri('untitled:Untitled-2', 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n', 'dockerfile');
+        const dfCodes = (await client.diagnostics(df, 1)).map((d) => d.code);
+        assert.ok(!dfCodes.includes('DR003'), `no DR003 on a Dockerfile with no build context: ${dfCodes.join(',')}`);
+        assert.ok(!fs.existsSync(path.join(dir, '.env.example')));
+      });
+    });
+  });
+
+  describe('the scan\'s scope for every event', () => {
+    const DF = 'FROM node:latest\n';
+    it('a watcher event for a file the scan skips (git-ignored folder, node_modules) analyzes nothing; a .gitignore change moves files in and out', async () => {
+      await withServer({ '.gitignore': 'dist/\nignored/\n', 'Dockerfile': DF, 'app/Dockerfile': DF, 'dist/Dockerfile': DF, 'ignored/Dockerfile': DF }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('app/Dockerfile'));
+        const event = async (rel: string, type: number, text?: string) => {
+          if (text !== undefined) {
+            fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+            fs.writeFileSync(path.join(dir, rel), text);
+          }
+          await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at(rel), type }] });
+        };
+        await event('dist/Dockerfile.gen', 1, DF);
+        await event('dist/Dockerfile', 2, DF + 'USER root\n');
+        await event('node_modules/pkg/Dockerfile', 1, DF);
+        // .gitignore now ignores app/ and no longer ignores ignored/ (the CLI's walk agrees).
+        await event('.gitignore', 2, 'dist/\napp/\n');
+        await client.until('app/Dockerfile cleared', () => client.latest(at('app/Dockerfile'))?.diagnostics.length === 0);
+        const found = await client.diagnostics(at('ignored/Dockerfile'));
+        assert.ok(found.some((d) => d.code === 'DF001'), 'ignored/Dockerfile is analyzed once .gitignore no longer ignores it');
+        await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: at('Dockerfile') }, position: { line: 0, character: 0 } });
+        for (const rel of ['dist/Dockerfile.gen', 'dist/Dockerfile', 'node_modules/pkg/Dockerfile']) assert.ok(!client.published.some((p) => p.uri === at(rel)), `${rel} is out of the scan's scope: nothing published`);
+      });
+    });
+
+    it('a change of the include/exclude globs (settings, config file) moves files in and out without a restart', async () => {
+      await withServer({ 'Dockerfile': DF, 'legacy/Dockerfile': DF, 'other/Dockerfile': DF }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('other/Dockerfile'));
+        assert.ok(!client.published.some((p) => p.uri === at('legacy/Dockerfile')), 'legacy/ is excluded');
+        client.settings = { exclude: ['other/**'] };
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+        await client.until('other/Dockerfile cleared', () => client.latest(at('other/Dockerfile'))?.diagnostics.length === 0);
+        assert.ok((await client.diagnostics(at('legacy/Dockerfile'))).length > 0, 'legacy/Dockerfile analyzed once no longer excluded');
+
+        fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'exclude:\n  - "legacy/**"\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.docker-guardrails.yaml'), type: 1 }] });
+        await client.until('legacy/Dockerfile cleared', () => client.latest(at('legacy/Dockerfile'))?.diagnostics.length === 0);
+        await client.until('other/Dockerfile analyzed again', () => (client.latest(at('other/Dockerfile'))?.diagnostics.length ?? 0) > 0);
+      }, { exclude: ['legacy/**'] });
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       await withServer({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' }, async (client, dir) => {
@@ -535,6 +653,22 @@ describe('language server over stdio', () => {
           return p && !p.diagnostics.some((d) => d.code === 'DF010');
         });
       }, { rules: { DF001: 'error', DF010: 'error' } });
+    });
+  });
+
+  describe('config file with a YAML syntax error', () => {
+    it('keeps what parses (DF010 off, the exclude) and reports the error as DG002', async () => {
+      const broken = 'rules:\n  DF003:  [off\n  DF010: off\nexclude:\n  - "legacy/**"\n';
+      await withServer({ '.docker-guardrails.yaml': broken, 'Dockerfile': 'FROM node:latest\n', 'legacy/Dockerfile': 'FROM node:latest\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const diags = await client.diagnostics(at('Dockerfile'));
+        assert.ok(diags.some((d) => d.code === 'DF001'), 'analyzed');
+        assert.ok(!diags.some((d) => d.code === 'DF010'), 'DF010: off, after the broken line, still applies');
+        const problems = await client.diagnostics(at('.docker-guardrails.yaml'));
+        assert.ok(problems.some((d) => d.code === 'DG002' && /Invalid YAML/.test(String(d.message))), 'the syntax error is reported');
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        assert.ok(!client.published.some((p) => p.uri === at('legacy/Dockerfile')), 'the exclude still applies');
+      });
     });
   });
 

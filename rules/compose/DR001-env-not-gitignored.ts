@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ComposeContext } from '../engine/compose';
 import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRootOf } from '../engine/env-files';
-import { gitTracking, isGitIgnored, repositoryRoot } from '../engine/repo';
+import { gitTracking, hasFolder, isGitIgnored, repositoryRoot } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
 import type { Fix, Range, WorkspaceView } from '../engine/types';
@@ -82,6 +82,7 @@ export default defineRule<'compose', Data>({
     ],
   },
   check(ctx) {
+    if (!hasFolder(ctx.path)) return [];
     const out: { range: Range; data: Data; severity?: 'warning' }[] = [];
     for (const use of envFileUses(ctx)) {
       const base = path.basename(use.path);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { envFileUses, exampleCandidates, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRootOf } from '../engine/env-files';
-import { isGitIgnored } from '../engine/repo';
+import { hasFolder, isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { holdsSecrets } from './DR001-env-not-gitignored';
@@ -98,6 +98,7 @@ export default defineRule<'compose', Data>({
     ],
   },
   check(ctx) {
+    if (!hasFolder(ctx.path)) return [];
     const out: { range: Range; data: Data }[] = [];
     for (const use of envFileUses(ctx)) {
       if (use.text === undefined) continue;

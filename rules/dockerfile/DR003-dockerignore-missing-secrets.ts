@@ -5,6 +5,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { buildOf, buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
+import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { stageChain } from '../engine/stage-scope';
 import type { Fix, Range } from '../engine/types';
@@ -461,6 +462,7 @@ export default defineRule<'dockerfile', Data>({
     ],
   },
   check(ctx) {
+    if (!hasFolder(ctx.path)) return [];
     const copy = wholeContextCopy(ctx);
     if (!copy) return [];
     const dockerfileDir = path.dirname(ctx.path);

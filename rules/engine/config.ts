@@ -55,7 +55,8 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
     const b = lc.linePos(e.pos[1]);
     problems.push({ message: `Invalid YAML: ${e.message.split('\n')[0]}`, range: { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } } });
   }
-  if (doc.errors.length > 0) return { path: filePath, config, problems };
+  // A syntax error is reported, and what the parser recovered around it still applies (DG002: "the
+  // parts of the file that are valid still apply"): typing `DF003: [` must not drop the whole file.
   const root = doc.contents as Node | null;
   if (root === null || (isScalar(root) && root.value === null)) return { path: filePath, config, problems };
   if (!isMap(root)) {

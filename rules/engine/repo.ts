@@ -36,6 +36,15 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   return ignored;
 }
 
+/**
+ * Whether a file lies in a folder of the file system. A document that is not a file (an editor's
+ * unsaved `untitled:` buffer) is analyzed under a relative name: it has no folder, so no sibling file
+ * (`.env`, `.gitignore`, `.dockerignore`) is its own, and the rules about them do not report on it.
+ */
+export function hasFolder(filePath: string): boolean {
+  return path.isAbsolute(filePath);
+}
+
 /** The nearest directory at or above `dir` (and not above `top`, when given) that holds `.git` (the repository root), or null. */
 export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string, top?: string): string | null {
   let d = dir;

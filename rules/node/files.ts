@@ -84,6 +84,39 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
 }
 
 /**
+ * Whether findFiles(root) would find the file at `filePath` (named like a Dockerfile or compose file):
+ * no folder on the way is node_modules, .git…, a symbolic link, or ignored by a `.gitignore` (unless git
+ * tracks a file below it), and the file itself is not ignored (unless tracked). For one file that
+ * changed (a file watcher's event), the scope of the walk without walking.
+ */
+export function walkFinds(root: string, filePath: string, options: Pick<WalkOptions, 'repositoryTop'> = {}): boolean {
+  const rel = path.relative(root, filePath);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  const parts = rel.split(path.sep);
+  const tracked = new TrackedPaths(options.repositoryTop ?? root);
+  let rules: { base: string; ig: Ignore }[] = [];
+  let dir = root;
+  for (let i = 0; ; i++) {
+    try {
+      rules = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+    } catch {
+      /* no (readable) .gitignore here: the parent's rules */
+    }
+    const full = path.join(dir, parts[i]);
+    const last = i === parts.length - 1;
+    if (last) return !(isIgnored(rules, full, false) && !tracked.has(full));
+    if (ALWAYS_SKIPPED.has(parts[i])) return false;
+    try {
+      if (fs.lstatSync(full).isSymbolicLink()) return false;
+    } catch {
+      return false;
+    }
+    if (isIgnored(rules, full, true) && !tracked.holds(full)) return false;
+    dir = full;
+  }
+}
+
+/**
  * The paths the git index of their repository lists (read once per repository, bounded), asked only
  * for what `.gitignore` ignores: git ignores only untracked files.
  */

@@ -44,9 +44,14 @@ export function pathToUri(p: string): string {
   return URI.file(p).toString();
 }
 
+/**
+ * The path the engine analyzes a document under. A document that is not a file (`untitled:Untitled-1`,
+ * a virtual file system's) gets a relative name, which has no folder (the engine's hasFolder): nothing
+ * beside it is read, and no fix writes beside it.
+ */
 export function uriToPath(uri: string): string {
   const u = URI.parse(uri);
-  return u.scheme === 'file' ? u.fsPath : u.path;
+  return u.scheme === 'file' ? u.fsPath : u.path.replace(/^\/+/, '');
 }
 
 /**

@@ -55,14 +55,30 @@ import {
   type FileKind,
   type Finding,
   type Fix,
+  type WorkspaceView,
+  EMPTY_WORKSPACE,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { minimatch } from 'minimatch';
 
-const connection: Connection = createConnection(ProposedFeatures.all);
+/**
+ * How many messages from the client the connection has handed to their handlers. The connection reads
+ * every message that has arrived and handles them one per turn of the event loop: an analysis waits
+ * for a turn in which none was handled (scheduleOpen), so that a burst of edits read at once is
+ * analyzed once, for its last version.
+ */
+let dispatched = 0;
+const connection: Connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: {
+    handleMessage(message, next) {
+      dispatched++;
+      return next(message);
+    },
+  },
+});
 const documents = new TextDocuments(TextDocument);
 
 interface Entry {
@@ -221,11 +237,16 @@ function log(message: string): void {
 
 // ---- analysis and publishing ----------------------------------------------------------------
 
-async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number): Promise<void> {
+/**
+ * Analyzes a text and publishes its findings: an open document's (`doc`, at `version`), or a file's
+ * on disk (version -1). Published only while still current after the settings were awaited: the
+ * document is still open (not closed, nor closed and opened again: another TextDocument) at that
+ * version, or, for the disk's text, the file is not open (VS Code closes and reopens a document when
+ * its language changes: the disk analysis the close started must not follow the reopened one's).
+ */
+async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number, doc?: TextDocument): Promise<void> {
   const cfg: Settings = await settingsFor(uri, p);
-  // A newer version may have arrived while the settings were fetched: only publish the latest.
-  const open = documents.get(uri);
-  if (version >= 0 && open && open.version !== version) return;
+  if (!stillCurrent(uri, p, version, doc)) return;
   if (!cfg.enable) {
     analyses.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -240,7 +261,7 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   skipped.delete(p);
   let analysis: Analysis;
   try {
-    analysis = analyze(allRules, kind, p, text, workspace, toEngineConfig(cfg));
+    analysis = analyze(allRules, kind, p, text, workspaceFor(uri), toEngineConfig(cfg));
   } catch (e) {
     // The engine never throws for input text; if it does, report it without crashing the server.
     log(`analysis failed for ${p}: ${(e as Error).message}`);
@@ -257,6 +278,29 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   void connection.sendDiagnostics({ uri, version: version >= 0 ? version : undefined, diagnostics });
 }
 
+/**
+ * The files an analysis may read. A document that is not a file (an unsaved `untitled:` buffer) has no
+ * folder: it reads no other file (its relative name must not resolve against the server's working
+ * directory), and its fixes edit nothing but itself (fitsDocument).
+ */
+function workspaceFor(uri: string): WorkspaceView {
+  return isFileUri(uri) ? workspace : EMPTY_WORKSPACE;
+}
+
+function isFileUri(uri: string): boolean {
+  return uri.startsWith('file:');
+}
+
+/** Whether a fix may be offered for the document: one with no folder gets only the fixes that edit nothing but the document. */
+function fitsDocument(entry: Entry, fix: Fix): boolean {
+  return isFileUri(entry.uri) || fix.changes.every((c) => c.kind !== 'create' && c.path === entry.path);
+}
+
+function stillCurrent(uri: string, p: string, version: number, doc: TextDocument | undefined): boolean {
+  if (version < 0) return !openByPath.has(p);
+  return doc !== undefined && documents.get(uri) === doc && doc.version === version;
+}
+
 /** Why each skipped file was last skipped: the notice is logged once, not on every analysis (scan, edit, re-analysis). */
 const skipped = new Map<string, string>();
 
@@ -266,29 +310,42 @@ function skipNotice(p: string, reason: string): void {
   log(`skipped ${p}: ${reason}`);
 }
 
-/** Per-document scheduling: a burst of changes is analyzed once, for its last version. */
+/**
+ * Per-document scheduling: a burst of changes is analyzed once, for its last version. The analysis
+ * waits until the messages already read from the client are handled (a turn of the event loop in which
+ * the connection handled none): a later didChange of the document schedules anew and cancels this
+ * one, so a version that is superseded by one already received is never analyzed nor published (in a
+ * large file, typing while an analysis runs queues every keystroke: only the newest is analyzed). No
+ * fixed delay: with nothing queued, the analysis starts two turns later.
+ */
 const pending = new Map<string, NodeJS.Immediate>();
 
 function scheduleOpen(doc: TextDocument): void {
   const kind = kindOfDocument(doc);
   if (!kind) return;
-  const prev = pending.get(doc.uri);
+  const uri = doc.uri;
+  const prev = pending.get(uri);
   if (prev) clearImmediate(prev);
-  pending.set(
-    doc.uri,
-    setImmediate(() => {
-      pending.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (!current) return;
-      void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version);
-    }),
-  );
+  let seen = -1;
+  const step = (): void => {
+    if (dispatched !== seen) {
+      seen = dispatched;
+      pending.set(uri, setImmediate(step));
+      return;
+    }
+    pending.delete(uri);
+    const current = documents.get(uri);
+    if (!current) return;
+    void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version, current);
+  };
+  pending.set(uri, setImmediate(step));
 }
 
 async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   const uri = pathToUri(p);
   if (openByPath.has(p)) return; // the editor's text wins
   const cfg = await settingsFor(uri, p);
+  if (openByPath.has(p)) return; // opened while the settings were fetched
   const read = readForAnalysis(p, cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) {
     analyses.delete(uri);
@@ -300,10 +357,67 @@ async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   await analyzeAndPublish(uri, p, kind, read.text, -1);
 }
 
-/** Re-analyzes everything known (after a settings change or a change to a file others depend on). */
+/**
+ * Re-analyzes everything known (after a settings change or a change to a file others depend on). The
+ * workspace's files are found again first: a change of the include/exclude globs (settings or config
+ * file) brings files into the scan or takes them out (rescope).
+ */
 async function reanalyzeAll(): Promise<void> {
   for (const doc of documents.all()) scheduleOpen(doc);
-  for (const [p, kind] of workspaceFiles) if (!openByPath.has(p)) await analyzeFromDisk(p, kind);
+  await rescope();
+  for (const [p, kind] of [...workspaceFiles]) if (!openByPath.has(p) && workspaceFiles.get(p) === kind) await analyzeFromDisk(p, kind);
+}
+
+/**
+ * Finds the workspace's files again, as the initial scan does, after what decides which files it
+ * finds changed (a `.gitignore`, the include/exclude globs): a file that left the scan has its
+ * diagnostics cleared (unless it is open: the editor's documents are always analyzed), one that came
+ * in is added. Returns the files added.
+ */
+async function rescope(): Promise<string[]> {
+  const found = await collectWorkspaceFiles();
+  const now = new Map(found.map((f) => [f.path, f.kind]));
+  for (const p of [...workspaceFiles.keys()]) {
+    if (now.has(p)) continue;
+    workspaceFiles.delete(p);
+    if (openByPath.has(p)) continue;
+    const uri = pathToUri(p);
+    if (analyses.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+  const added: string[] = [];
+  for (const [p, kind] of now) {
+    if (!workspaceFiles.has(p)) added.push(p);
+    workspaceFiles.set(p, kind);
+  }
+  return added;
+}
+
+let rescopeTimer: NodeJS.Immediate | undefined;
+/** After a `.gitignore` changed: rescope, and analyze the files that came into the scan (one walk for the batch of events). */
+function scheduleRescope(): void {
+  if (rescopeTimer) clearImmediate(rescopeTimer);
+  rescopeTimer = setImmediate(() => {
+    rescopeTimer = undefined;
+    void rescope().then(async (added) => {
+      for (const p of added) {
+        const kind = workspaceFiles.get(p);
+        if (kind && !openByPath.has(p)) await analyzeFromDisk(p, kind);
+      }
+    });
+  });
+}
+
+/**
+ * Whether the workspace scan would analyze a file: in a workspace folder, found by the walk (not below
+ * node_modules or a folder a `.gitignore` ignores, not ignored itself; a file that is compose by an
+ * `include:` is not walked for), and within the include/exclude globs. A file watcher's event for a
+ * file out of this scope is not analyzed, as the scan and the CLI's walk do not analyze it.
+ */
+async function inScanScope(p: string): Promise<boolean> {
+  const folder = rootOf(p, workspaceFolders);
+  if (!folder || !inWorkspace(p)) return false;
+  if (fileKindOf(p) && !walkFinds(folder, p)) return false;
+  return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
 /** The workspace scan's include/exclude globs, relative to the workspace folder. */
@@ -318,11 +432,8 @@ function inWorkspace(p: string): boolean {
   return rootOf(p, workspaceFolders) !== undefined && !passesSymlink(p, workspaceFolders);
 }
 
-async function scanWorkspace(): Promise<void> {
-  if (workspaceFolders.length === 0) return;
-  const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-  progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
-  const started = Date.now();
+/** The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML files those include. */
+async function collectWorkspaceFiles(): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind }[] = [];
   for (const folder of workspaceFolders) {
     for (const f of findFiles(folder)) {
@@ -341,6 +452,15 @@ async function scanWorkspace(): Promise<void> {
       found.push({ path: inc, kind: 'compose' });
     }
   }
+  return found;
+}
+
+async function scanWorkspace(): Promise<void> {
+  if (workspaceFolders.length === 0) return;
+  const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+  progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
+  const started = Date.now();
+  const found = await collectWorkspaceFiles();
   for (const f of found) workspaceFiles.set(f.path, f.kind);
   let done = 0;
   for (const f of found) {
@@ -361,8 +481,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasWorkspaceFolderEvents = !!caps.workspace?.workspaceFolders;
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
-  workspaceFolders = folders.map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
-  if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [uriToPath(params.rootUri)];
+  // Folders of the file system only: the server reads and watches the disk.
+  workspaceFolders = folders.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri)).filter((p) => p.length > 0);
+  if (workspaceFolders.length === 0 && params.rootUri && isFileUri(params.rootUri)) workspaceFolders = [uriToPath(params.rootUri)];
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -378,7 +499,7 @@ connection.onInitialized(() => {
   if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' });
   if (hasWorkspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));
+    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri)));
     for (const [p] of workspaceFiles) {
       if (!inWorkspace(p)) {
         workspaceFiles.delete(p);
@@ -595,6 +716,8 @@ function handleWatchedChanges(changes: FileEvent[]): void {
       // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
       // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
       scheduleRelated(p, undefined);
+      // A `.gitignore` also decides which files the scan finds.
+      if (path.basename(p) === '.gitignore') scheduleRescope();
       continue;
     }
     if (change.type === FileChangeType.Deleted) {
@@ -604,11 +727,23 @@ function handleWatchedChanges(changes: FileEvent[]): void {
         void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       }
     } else {
-      workspaceFiles.set(p, kind);
-      void analyzeFromDisk(p, kind);
+      void analyzeIfInScope(p, kind);
     }
     scheduleRelated(p, kind);
   }
+}
+
+/** A file created or changed on disk: analyzed when the scan would analyze it, else forgotten (its diagnostics cleared unless it is open). */
+async function analyzeIfInScope(p: string, kind: FileKind): Promise<void> {
+  if (await inScanScope(p)) {
+    workspaceFiles.set(p, kind);
+    await analyzeFromDisk(p, kind);
+    return;
+  }
+  workspaceFiles.delete(p);
+  if (openByPath.has(p)) return;
+  const uri = pathToUri(p);
+  if (analyses.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
 }
 
 // ---- code actions ------------------------------------------------------------------------------
@@ -659,9 +794,9 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
       const finding = findingOf(entry, diag);
       if (!finding) continue;
       const fix = fixFinding(allRules, entry.analysis.context, finding);
-      if (fix) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
-      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
-      for (const r of fromRegistry.get(diag) ?? []) actions.push(quickFix(r, [diag], toWorkspaceEdit(r, versionOf, uriOf), false));
+      if (fix && fitsDocument(entry, fix)) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
+      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) if (fitsDocument(entry, more)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
+      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) actions.push(quickFix(r, [diag], toWorkspaceEdit(r, versionOf, uriOf), false));
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
       actions.push(...menuFor(entry, finding, diag));
@@ -734,7 +869,7 @@ function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) =>
   const chosen: Fix[] = [];
   for (const finding of entry.analysis.findings) {
     const fix = fixFinding(allRules, entry.analysis.context, finding);
-    if (!fix || !choose(fix, finding)) continue;
+    if (!fix || !fitsDocument(entry, fix) || !choose(fix, finding)) continue;
     if (chosen.some((c) => fixesConflict(c, fix))) continue;
     chosen.push(fix);
   }

@@ -73,7 +73,11 @@ export class TestClient {
   }
 
   open(filePath: string, text: string, languageId = ''): string {
-    const uri = URI.file(filePath).toString();
+    return this.openUri(URI.file(filePath).toString(), text, languageId);
+  }
+
+  /** Opens a document by URI (any scheme: `untitled:Untitled-1`); returns the URI. */
+  openUri(uri: string, text: string, languageId = ''): string {
     this.versions.set(uri, 1);
     void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return uri;
@@ -85,6 +89,24 @@ export class TestClient {
     this.versions.set(uri, version);
     void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
     return version;
+  }
+
+  /**
+   * Sends one didChange per change, all in one write to the server's stdin (the server reads them as
+   * one chunk, as it does keystrokes that queued up while it was busy); returns the versions sent.
+   */
+  changesAtOnce(uri: string, changes: TextDocumentContentChangeEvent[][]): number[] {
+    const versions: number[] = [];
+    let bytes = '';
+    for (const contentChanges of changes) {
+      const version = (this.versions.get(uri) ?? 1) + 1;
+      this.versions.set(uri, version);
+      versions.push(version);
+      const body = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges } });
+      bytes += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    }
+    this.proc.stdin.write(bytes);
+    return versions;
   }
 
   close(uri: string): void {
