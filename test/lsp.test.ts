@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { URI } from 'vscode-uri';
 import { parseAllDocuments } from 'yaml';
 import { applyTextEdits } from '../rules';
@@ -547,6 +548,70 @@ describe('language server over stdio', () => {
         const actions = await client.codeActions(uri, diags.filter((d) => d.code === 'DC010'), ['quickfix']);
         assert.ok(actions.length > 0, 'code actions answer for the open version');
       });
+    });
+  });
+
+  describe('fix-all runs the safe fixes in rounds, as check --fix does (review 36c, item 7)', () => {
+    const compose = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123456\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass sup3rs3cretredis\n';
+    it('three inline secrets, each of whose fixes creates .env, all move in one fix-all, to the files the CLI writes', async () => {
+      const cliDir = tempWorkspace({ 'compose.yaml': compose });
+      spawnSync(process.execPath, [path.join(path.dirname(SERVER), 'cli.js'), 'check', '.', '--fix'], { cwd: cliDir, encoding: 'utf8' });
+      await withServer({ 'compose.yaml': compose }, async (client, dir) => {
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        const diags = await client.diagnostics(uri, 1);
+        assert.equal(diags.filter((d) => d.code === 'DC040').length, 3);
+        // VS Code's editor.codeActionsOnSave asks for the parent kind.
+        const all = (await client.codeActions(uri, [], ['source.fixAll'])).find((a) => a.kind === 'source.fixAll.docker-guardrails');
+        assert.ok(all?.edit?.documentChanges);
+        const creates = all.edit.documentChanges.filter((c) => 'kind' in c && c.kind === 'create').map((c) => (c as { uri: string }).uri);
+        assert.equal(new Set(creates).size, creates.length, 'no file is created twice');
+        const files = applyWorkspaceEdit(new Map([[uri, compose]]), all.edit, apply);
+        for (const name of ['compose.yaml', '.env', '.env.example', '.gitignore']) {
+          assert.equal(files.get(URI.file(path.join(dir, name)).toString()), fs.readFileSync(path.join(cliDir, name), 'utf8'), `${name} as check --fix writes it`);
+        }
+        const version = client.change(uri, [{ text: files.get(uri)! }]);
+        for (const [u, t] of files) if (u !== uri) fs.writeFileSync(URI.parse(u).fsPath, t);
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [...files.keys()].filter((u) => u !== uri).map((u) => ({ uri: u, type: 1 })) });
+        assert.deepEqual((await client.diagnostics(uri, version)).filter((d) => d.code === 'DC040'), []);
+      });
+    });
+  });
+
+  describe('the client\'s capabilities', () => {
+    it('a client that refuses dynamic registration does not bring the server down', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });
+      const client = new TestClient();
+      client.refuseRegistration = true;
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'Dockerfile'), DOCKERFILE, 'dockerfile');
+        assert.ok((await client.diagnostics(uri, 1)).some((d) => d.code === 'DF010'));
+        await client.until('the refusal logged', () => client.logs.some((l) => /settings changes not registered/.test(l)));
+        assert.equal(client.proc.exitCode, null, 'server still running');
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('a client without documentChanges gets edits in changes, and no fix that creates a file (LSP workspaceEdit capability)', async () => {
+      const dir = tempWorkspace({ 'compose.yaml': COMPOSE });
+      const client = new TestClient();
+      client.workspaceEdit = {};
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'compose.yaml'), COMPOSE, 'dockercompose');
+        const diags = await client.diagnostics(uri, 1);
+        const actions = await client.codeActions(uri, diags, ['quickfix']);
+        assert.ok(actions.some((a) => a.edit), 'edits of the document itself are offered');
+        for (const a of actions) {
+          if (!a.edit) continue;
+          assert.equal(a.edit.documentChanges, undefined, a.title);
+          assert.deepEqual(Object.keys(a.edit.changes ?? {}), [uri], a.title);
+        }
+        assert.ok(!actions.some((a) => /to \.env/.test(a.title)), 'no fix that creates .env');
+      } finally {
+        await client.shutdown();
+      }
     });
   });
 

@@ -17,11 +17,15 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Connection,
+  type CreateFile,
   type Diagnostic,
   type FileEvent,
   type Hover,
   type InitializeParams,
   type InitializeResult,
+  type TextDocumentEdit,
+  type TextEdit,
+  type WorkspaceEdit,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -39,6 +43,7 @@ import {
   rootCandidates,
   fixesConflict,
   fixFinding,
+  fixInRounds,
   moreFixesFor,
   asyncFixesFor,
   hasAsyncFixes,
@@ -54,6 +59,7 @@ import {
   type Analysis,
   type FileKind,
   type Finding,
+  type FileSet,
   type Fix,
   type WorkspaceView,
   EMPTY_WORKSPACE,
@@ -143,6 +149,13 @@ let workspaceFolders: string[] = [];
 let hasConfigurationCapability = false;
 let hasWorkDoneProgress = false;
 let hasWorkspaceFolderEvents = false;
+/**
+ * What the client's WorkspaceEdits can carry (LSP: `workspace.workspaceEdit`): TextDocumentEdits in
+ * `documentChanges` (else edits go in `changes`, uri → edits), and CreateFile operations (else no fix
+ * that creates a file is offered). VS Code supports both.
+ */
+let clientDocumentChanges = true;
+let clientCreatesFiles = true;
 /** Whether the client says the workspace is trusted (VS Code: workspace.isTrusted); registry lookups need it. */
 let workspaceTrusted = false;
 let registry: RegistryClient | undefined;
@@ -231,6 +244,9 @@ function stillIncluded(p: string): boolean {
   return false;
 }
 
+// A promise the server forgets to await must not end it (Node ends a process on an unhandled rejection).
+process.on('unhandledRejection', (e: unknown) => log(`unhandled: ${(e as Error)?.message ?? String(e)}`));
+
 function log(message: string): void {
   connection.console.log(`[docker-guardrails] ${message}`);
 }
@@ -293,7 +309,20 @@ function isFileUri(uri: string): boolean {
 
 /** Whether a fix may be offered for the document: one with no folder gets only the fixes that edit nothing but the document. */
 function fitsDocument(entry: Entry, fix: Fix): boolean {
+  if (!clientCreatesFiles && fix.changes.some((c) => c.kind === 'create')) return false;
   return isFileUri(entry.uri) || fix.changes.every((c) => c.kind !== 'create' && c.path === entry.path);
+}
+
+/** A fix as the client's WorkspaceEdit: `documentChanges`, or `changes` for a client without them (fitsDocument kept creates away). */
+function workspaceEditFor(fix: Fix): WorkspaceEdit {
+  return asClientEdit(toWorkspaceEdit(fix, versionOf, uriOf));
+}
+
+function asClientEdit(edit: WorkspaceEdit): WorkspaceEdit {
+  if (clientDocumentChanges || !edit.documentChanges) return edit;
+  const changes: Record<string, TextEdit[]> = {};
+  for (const c of edit.documentChanges) if ('textDocument' in c) (changes[c.textDocument.uri] ??= []).push(...(c.edits as TextEdit[]));
+  return { changes };
 }
 
 function stillCurrent(uri: string, p: string, version: number, doc: TextDocument | undefined): boolean {
@@ -479,6 +508,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfigurationCapability = !!caps.workspace?.configuration;
   hasWorkDoneProgress = !!caps.window?.workDoneProgress;
   hasWorkspaceFolderEvents = !!caps.workspace?.workspaceFolders;
+  clientDocumentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+  clientCreatesFiles = clientDocumentChanges && (caps.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
   // Folders of the file system only: the server reads and watches the disk.
@@ -496,7 +527,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' });
+  // A client that refuses the registration still sends didChangeConfiguration unregistered (or never): not fatal.
+  if (hasConfigurationCapability) connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' }).catch((e: unknown) => log(`settings changes not registered: ${(e as Error)?.message ?? String(e)}`));
   if (hasWorkspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
     workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri)));
@@ -794,16 +826,16 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> 
       const finding = findingOf(entry, diag);
       if (!finding) continue;
       const fix = fixFinding(allRules, entry.analysis.context, finding);
-      if (fix && fitsDocument(entry, fix)) actions.push(quickFix(fix, [diag], toWorkspaceEdit(fix, versionOf, uriOf), fix.safe));
-      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) if (fitsDocument(entry, more)) actions.push(quickFix(more, [diag], toWorkspaceEdit(more, versionOf, uriOf), false));
-      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) actions.push(quickFix(r, [diag], toWorkspaceEdit(r, versionOf, uriOf), false));
+      if (fix && fitsDocument(entry, fix)) actions.push(quickFix(fix, [diag], workspaceEditFor(fix), fix.safe));
+      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) if (fitsDocument(entry, more)) actions.push(quickFix(more, [diag], workspaceEditFor(more), false));
+      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) actions.push(quickFix(r, [diag], workspaceEditFor(r), false));
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
       actions.push(...menuFor(entry, finding, diag));
     }
   }
   if (wants(FIX_ALL_KIND) && only) {
-    const all = fixAll(entry, (f) => f.safe, 'Fix all Docker Guardrails findings', FIX_ALL_KIND);
+    const all = await fixAllInRounds(entry);
     if (all) actions.push(all);
   }
   return actions;
@@ -856,12 +888,59 @@ function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): C
   if (code !== IGNORE_UNUSED_CODE) {
     const comments = findIgnoreComments(ctx);
     const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
-    out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] } });
+    out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
     const fileEdit = ignoreFileEdit(ctx, code, comments);
-    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] } });
+    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
   }
   out.push({ title: `Show documentation for ${code}`, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title: `Show documentation for ${code}`, command: 'dockerGuardrails.showRuleDocs', arguments: [code] } });
   return out;
+}
+
+/**
+ * The fix-all action (`source.fixAll.docker-guardrails`): the safe fixes applied in rounds, the file
+ * analyzed again after each, as `check --fix` does (fixInRounds) — two inline secrets each create the
+ * same `.env`, so one round takes one of them; before, each save moved one (review 36c, item 7). The
+ * result is one edit per file changed: the span between the text both versions share at the start and
+ * at the end, or a CreateFile with the file's content.
+ */
+async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | undefined> {
+  const title = 'Fix all Docker Guardrails findings';
+  const cfg = await settingsFor(entry.uri, entry.path);
+  const changed: FileSet = new Map();
+  const current = (p: string) => (p === entry.path ? documents.get(entry.uri)?.getText() : undefined) ?? openByPath.get(p)?.getText();
+  const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), 256 * 1024, () => workspaceFolders) : EMPTY_WORKSPACE;
+  const before = (p: string) => current(p) ?? (isFileUri(entry.uri) ? workspace.readText(p) : undefined);
+  const read = (p: string) => changed.get(p) ?? before(p);
+  const { applied } = fixInRounds({
+    rules: allRules,
+    path: entry.path,
+    analysis: entry.analysis,
+    read,
+    changed,
+    reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
+    choose: (fix) => fix.safe && fitsDocument(entry, fix),
+  });
+  if (applied.length === 0) return undefined;
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const [p, text] of changed) {
+    if (text === undefined) continue;
+    const uri = p === entry.path ? entry.uri : uriOf(p);
+    const old = before(p);
+    if (old === undefined) {
+      documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
+      documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] });
+      continue;
+    }
+    if (old === text) continue;
+    let start = 0;
+    while (start < old.length && start < text.length && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+    let end = 0;
+    while (end < old.length - start && end < text.length - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
+    const lines = TextDocument.create(uri, '', 0, old);
+    documentChanges.push({ textDocument: { uri, version: versionOf(uri) }, edits: [{ range: { start: lines.positionAt(start), end: lines.positionAt(old.length - end) }, newText: text.slice(start, text.length - end) }] });
+  }
+  if (documentChanges.length === 0) return undefined;
+  return { title, kind: FIX_ALL_KIND, edit: asClientEdit({ documentChanges }) };
 }
 
 /** Every chosen fix of the file that does not overlap an earlier one, as one edit. */
@@ -875,7 +954,7 @@ function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) =>
   }
   if (chosen.length === 0) return undefined;
   const merged: Fix = { title, safe: chosen.every((f) => f.safe), changes: chosen.flatMap((f) => f.changes) };
-  return { title, kind, edit: toWorkspaceEdit(merged, versionOf, uriOf) };
+  return { title, kind, edit: workspaceEditFor(merged) };
 }
 
 connection.onHover(async (params): Promise<Hover | null> => {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { createProtocolConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams, WorkspaceEdit, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -29,6 +29,11 @@ export class TestClient {
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
+  /** Answer the server's client/registerCapability with an error (a client that refuses dynamic registration). */
+  refuseRegistration = false;
+  /** The client's `workspace.workspaceEdit` capability sent by initialize (default: documentChanges and create). */
+  workspaceEdit: Record<string, unknown> = { documentChanges: true, resourceOperations: ['create'] };
+
   constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
     this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env });
     this.proc.stderr.on('data', (d: Buffer) => this.stderr.push(d.toString()));
@@ -47,7 +52,7 @@ export class TestClient {
     });
     this.conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map(() => this.settings));
     this.conn.onRequest('window/workDoneProgress/create', () => null);
-    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('client/registerCapability', () => (this.refuseRegistration ? new ResponseError(-32601, 'registration not supported') : null));
     this.conn.listen();
   }
 
@@ -64,7 +69,7 @@ export class TestClient {
       rootUri: folders[0] ? URI.file(folders[0]).toString() : null,
       workspaceFolders: folders.map((f) => ({ uri: URI.file(f).toString(), name: path.basename(f) })),
       capabilities: {
-        workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { configuration: true, workspaceEdit: this.workspaceEdit, didChangeWatchedFiles: { dynamicRegistration: true } },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
       },
