@@ -250,6 +250,37 @@ describe('CLI', () => {
     assert.doesNotMatch(dry.stderr, /previews the fixes/);
   });
 
+  it('--fix never writes through a symbolic link: a .env or .gitignore that is one is not taken for absent (review 37, probe p25)', { skip: process.platform === 'win32' }, () => {
+    const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    environment:\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+    const dir = project({ 'compose.yaml': compose, 'config/defaults.env': 'PORT=8080\n', '.gitignore': '.env\n' });
+    fs.symlinkSync('config/defaults.env', path.join(dir, '.env'));
+    const r = run(['check', '--fix', '.'], dir);
+    assert.notEqual(r.code, 2, r.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'config/defaults.env'), 'utf8'), 'PORT=8080\n', 'the file the link points to is untouched');
+    assert.equal(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), compose, 'the secret stays where it is: no .env to move it to');
+    assert.ok(fs.lstatSync(path.join(dir, '.env')).isSymbolicLink());
+    assert.equal(run(['check', '--fix-dry-run', '.'], dir).stdout.includes('.env'), false, 'no diff creates .env');
+
+    const outside = project({ 'shared.gitignore': 'node_modules/\n' });
+    const other = project({ 'compose.yaml': compose });
+    fs.symlinkSync(path.join(outside, 'shared.gitignore'), path.join(other, '.gitignore'));
+    run(['check', '--fix', '.'], other);
+    assert.equal(fs.readFileSync(path.join(outside, 'shared.gitignore'), 'utf8'), 'node_modules/\n', 'nothing outside the project is written');
+  });
+
+  it('--fix writes all of its files or none: when one cannot be written, the others are left as they were (review 37, probe p24)', () => {
+    const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    environment:\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+    // A compose file whose name leaves no room for the temporary file beside it (names are at most 255
+    // bytes): its write fails after .env's has been prepared.
+    const name = `docker-compose.${'x'.repeat(225)}.yml`;
+    const dir = project({ [name]: compose });
+    const r = run(['check', '--fix', '.'], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no file was changed/);
+    assert.equal(fs.readFileSync(path.join(dir, name), 'utf8'), compose);
+    assert.deepEqual(fs.readdirSync(dir), [name], 'no .env, .gitignore or temporary file is left');
+  });
+
   it('--fix keeps the UTF-8 byte order mark of a file it edits, and writes none into a file it creates', () => {
     const dir = project({ 'compose.yaml': '\uFEFFservices:\r\n  api:\r\n    image: ghcr.io/acme/api:1.0.0\r\n    environment:\r\n      JWT_SECRET: jwt-s3cr3t-0123456789\r\n' });
     run(['check', '--fix', '.'], dir);

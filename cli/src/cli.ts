@@ -576,6 +576,70 @@ function startsWithBom(p: string): boolean {
   }
 }
 
+/**
+ * Writes the files the fixes changed, all or none: each goes to a temporary file beside it first (with
+ * the mode of the file it replaces, and its UTF-8 byte order mark: files are analyzed without one), and
+ * only when every one is written are they renamed over the originals — the files the fixes only create
+ * or extend (`.env`, `.gitignore`) before the analyzed files, so a secret never leaves a compose file
+ * before it is in its `.env` (review 37, probe p24). A path that is a symbolic link or not a regular file
+ * is never written through (probe p25). Returns what went wrong, or undefined.
+ */
+function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): string | undefined {
+  const entries = [...changed].filter((e): e is [string, string] => e[1] !== undefined).sort((a, b) => Number(analyzed.has(a[0])) - Number(analyzed.has(b[0])));
+  const temps: [string, string][] = [];
+  const removeQuietly = (tmp: string) => {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // never made (a name too long), or already gone
+    }
+  };
+  const removeTemps = () => {
+    for (const [tmp] of temps) removeQuietly(tmp);
+  };
+  for (const [p, text] of entries) {
+    let mode = 0o666;
+    let bom = false;
+    try {
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) {
+        removeTemps();
+        return `will not write ${p}: it is a symbolic link (not followed); no file was changed`;
+      }
+      if (!st.isFile()) {
+        removeTemps();
+        return `cannot write ${p}: not a regular file; no file was changed`;
+      }
+      mode = st.mode & 0o7777;
+      bom = startsWithBom(p);
+    } catch {
+      // A file the fixes create.
+    }
+    const tmp = path.join(path.dirname(p), `.${path.basename(p)}.docker-guardrails-${process.pid}.tmp`);
+    try {
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(tmp, (bom ? '\uFEFF' : '') + text, { mode, flag: 'wx' });
+      fs.chmodSync(tmp, mode);
+      temps.push([tmp, p]);
+    } catch (e) {
+      // A temporary file this run did not make (EEXIST) is not removed.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(tmp);
+      removeTemps();
+      return `cannot write ${p}: ${(e as Error).message}; no file was changed`;
+    }
+  }
+  for (let i = 0; i < temps.length; i++) {
+    const [tmp, p] = temps[i];
+    try {
+      fs.renameSync(tmp, p);
+    } catch (e) {
+      for (const [rest] of temps.slice(i)) removeQuietly(rest);
+      return `cannot write ${p}: ${(e as Error).message}; ${i === 0 ? 'no file was changed' : `${temps.slice(0, i).map(([, done]) => done).join(', ')} changed before it`}`;
+    }
+  }
+  return undefined;
+}
+
 /** Reports, writes fixed files, and computes the exit code. */
 function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reportedSecrets: ReadonlySet<string> = new Set()): number {
   const { results } = outcome;
@@ -591,15 +655,10 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     // A masked line no longer matches the file: say so, rather than let `git apply` fail on it (review 8, probe df-06).
     if (diff.masked) io.writeErr('docker-guardrails: secret values are shown as ******** and the contents of env files are left out, so this diff previews the fixes but does not apply as a patch; run with --fix to apply them.\n');
   } else if (opts.fix && changed.size > 0) {
-    for (const [p, t] of changed) {
-      try {
-        fs.mkdirSync(path.dirname(p), { recursive: true });
-        // Files are analyzed without their UTF-8 byte order mark (files.ts): a file that had one keeps it.
-        fs.writeFileSync(p, (startsWithBom(p) ? '\uFEFF' : '') + (t ?? ''));
-      } catch (e) {
-        io.writeErr(`docker-guardrails: cannot write ${p}: ${(e as Error).message}\n`);
-        return 2;
-      }
+    const failure = writeFixedFiles(changed, new Set(results.map((r) => r.path)));
+    if (failure) {
+      io.writeErr(`docker-guardrails: ${failure}\n`);
+      return 2;
     }
     const total = [...fixedCount.values()].reduce((a, b) => a + b, 0);
     io.writeErr(`docker-guardrails: applied ${total} fix${total === 1 ? '' : 'es'} in ${changed.size} file${changed.size === 1 ? '' : 's'}\n`);

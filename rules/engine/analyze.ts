@@ -296,12 +296,28 @@ export function fixesAllowed(rule: Rule, context: AnyContext): boolean {
   return !(rule.kind === 'compose' && context instanceof ComposeContext && hasSyntaxErrors(context));
 }
 
+/**
+ * Whether a fix writes only where it can without harm: it creates no file that exists (a symbolic link
+ * named `.env` is not read, so a rule takes the file for absent: writing through the link replaced the
+ * file it points to — a tracked file, or one outside the project: review 37, probe p25), and edits no
+ * other file that is a symbolic link or cannot be read.
+ */
+export function fixWritesSafely(context: AnyContext, fix: Fix): boolean {
+  const ws = context.workspace;
+  return fix.changes.every((c) => {
+    if (c.kind === 'create') return !ws.exists(c.path);
+    if (c.path === context.path) return true;
+    return !ws.isSymbolicLink?.(c.path) && ws.readText(c.path) !== undefined;
+  });
+}
+
 /** Computes a finding's fix from the rule's data (never from the message). Undefined when none. */
 export function fixFinding(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix | undefined {
   const rule = rules.find((r) => r.code === finding.code);
   if (!rule || !rule.fix || !fixesAllowed(rule, context)) return undefined;
   try {
-    return (rule.fix as (c: AnyContext, d: Detection) => Fix | undefined)(context, finding);
+    const fix = (rule.fix as (c: AnyContext, d: Detection) => Fix | undefined)(context, finding);
+    return fix && fixWritesSafely(context, fix) ? fix : undefined;
   } catch {
     return undefined;
   }
@@ -323,7 +339,7 @@ export function moreFixesFor(rules: readonly Rule[], context: AnyContext, findin
   const rule = rules.find((r) => r.code === finding.code);
   if (!rule || !rule.moreFixes || !fixesAllowed(rule, context)) return [];
   try {
-    return (rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? [];
+    return ((rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? []).filter((f) => fixWritesSafely(context, f));
   } catch {
     return [];
   }
