@@ -1,6 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import type { RunInstruction } from '../engine/dockerfile';
+import type { RunInstruction, Stage } from '../engine/dockerfile';
 import { baseName, replacesBinSh } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
 import { changesShellState, flagKey, joinable, joinAdjacentRuns, nonPosixShellAt, runAtLine } from '../engine/packages';
@@ -35,18 +35,36 @@ function definesFunction(run: RunInstruction): boolean {
  * rustup into ~/.profile) is read by the next RUN's new shell; merged, the one shell read the files
  * before the first command wrote them (review 13, probes df-01 and df-02; bash(1), INVOCATION).
  */
+/**
+ * The first line from which an ENV or ARG BASH_ENV is declared for a stage's instructions: -1 when a stage
+ * it builds on declares it, Infinity when none does. Once per stage (asked for every pair of RUNs).
+ */
+function bashEnvFrom(stage: Stage): number {
+  let from = bashEnvLines.get(stage);
+  if (from === undefined) {
+    from = Infinity;
+    for (const s of stageChain(stage).reverse()) {
+      for (const ins of s.instructions) {
+        const keyword = ins.getKeyword();
+        if ((keyword === 'ENV' || keyword === 'ARG') && propertiesOf(ins).some((p) => p.getName() === 'BASH_ENV')) {
+          from = s === stage ? Math.min(from, ins.getRange().start.line) : -1;
+          break;
+        }
+      }
+      if (from === -1) break;
+    }
+    bashEnvLines.set(stage, from);
+  }
+  return from;
+}
+
+const bashEnvLines = new WeakMap<Stage, number>();
+
 function readsStartupFiles(ctx: DockerfileContext, run: RunInstruction): boolean {
   const stage = run.stage;
   if (!stage) return false;
   const line = run.instruction.getRange().start.line;
-  let bashEnv = false;
-  for (const s of stageChain(stage).reverse()) {
-    for (const ins of s.instructions) {
-      if (s === stage && ins.getRange().start.line >= line) break;
-      const keyword = ins.getKeyword();
-      if ((keyword === 'ENV' || keyword === 'ARG') && propertiesOf(ins).some((p) => p.getName() === 'BASH_ENV')) bashEnv = true;
-    }
-  }
+  const bashEnv = bashEnvFrom(stage) < line;
   const shell = shellsOf(ctx, stage).get(run.instruction) ?? null;
   if (bashEnv) return true; // an ARG is in RUN's environment too (review 14, probe 07)
   if (shell === null) return false;

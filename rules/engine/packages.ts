@@ -491,8 +491,21 @@ export function packageCommandAt(ctx: DockerfileContext, toolOffset: number): Pa
 
 /** The RUN (or ONBUILD RUN) whose instruction starts on a line; used by fixes to find their RUN again from plain data. */
 export function runAtLine(ctx: DockerfileContext, line: number): RunInstruction | undefined {
-  return ctx.runs().find((r) => r.instruction.getRange().start.line === line);
+  const runs = ctx.runs();
+  let byLine = runsByLine.get(runs);
+  if (!byLine) {
+    byLine = new Map();
+    for (const r of runs) {
+      const l = r.instruction.getRange().start.line;
+      if (!byLine.has(l)) byLine.set(l, r);
+    }
+    runsByLine.set(runs, byLine);
+  }
+  return byLine.get(line);
 }
+
+/** The RUNs of an analysis by the line they start on (asked once per fix: a lookup, not a search). */
+const runsByLine = new WeakMap<readonly RunInstruction[], Map<number, RunInstruction>>();
 
 /** The range a finding about a package-manager call points at: the tool through its subcommand (`apt-get install`). */
 export function toolRange(ctx: DockerfileContext, pc: PackageCommand): Range {
@@ -970,12 +983,30 @@ function joinStyle(ctx: DockerfileContext, first: RunInstruction, second: RunIns
   if (a?.evidence) return a;
   const b = continuationStyle(ctx, second.instruction);
   if (b?.evidence) return b;
-  for (const run of ctx.runs()) {
-    const s = continuationStyle(ctx, run.instruction);
-    if (s?.evidence) return s;
-  }
+  const fileStyle = fileContinuationStyle(ctx);
+  if (fileStyle) return fileStyle;
   return { ...DEFAULT_STYLE, indent: ctx.lines.indentOf(first.instruction.getRange().start.line) + DEFAULT_STYLE.indent };
 }
+
+/** The operator continuations of the first RUN of the file that has some, read once per analysis (every join asks). */
+function fileContinuationStyle(ctx: DockerfileContext): ContinuationStyle | null {
+  const runs = ctx.runs();
+  let found = fileStyles.get(runs);
+  if (found === undefined) {
+    found = null;
+    for (const run of runs) {
+      const s = continuationStyle(ctx, run.instruction);
+      if (s?.evidence) {
+        found = s;
+        break;
+      }
+    }
+    fileStyles.set(runs, found);
+  }
+  return found;
+}
+
+const fileStyles = new WeakMap<readonly RunInstruction[], ContinuationStyle | null>();
 
 /** Where a shell-form script ends: the offset after its last character, and what ends it. Undefined when text cannot be appended exactly. */
 export function scriptEnd(script: RunScript): { offset: number; endsWithSemicolon: boolean; semicolonOffset: number } | undefined {
@@ -1099,16 +1130,35 @@ export function shellProgram(ins: Instruction): string | null {
  */
 export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
   if (!stage) return false;
-  let program: string | null | undefined;
-  for (const s of stageChain(stage).reverse()) {
-    for (const ins of s.instructions) {
-      if (s === stage && ins.getRange().start.line >= line) break;
-      if (ins.getKeyword() === 'SHELL') program = shellProgram(ins);
-    }
+  const { inherited, own } = shellLinesOf(stage);
+  let program: string | null | undefined = inherited;
+  for (const s of own) {
+    if (s.line >= line) break;
+    program = s.program;
   }
   if (program !== undefined) return program !== null && isNonPosixShell(program);
   return buildsWindows(stage);
 }
+
+/** A stage's SHELL instructions (line, program), and the program the stages it builds on leave in effect; once per stage. */
+function shellLinesOf(stage: Stage): { inherited: string | null | undefined; own: { line: number; program: string | null }[] } {
+  let found = shellLines.get(stage);
+  if (!found) {
+    let inherited: string | null | undefined;
+    const own: { line: number; program: string | null }[] = [];
+    for (const s of stageChain(stage).reverse()) {
+      for (const ins of s.instructions) {
+        if (ins.getKeyword() !== 'SHELL') continue;
+        if (s === stage) own.push({ line: ins.getRange().start.line, program: shellProgram(ins) });
+        else inherited = shellProgram(ins);
+      }
+    }
+    shellLines.set(stage, (found = { inherited, own }));
+  }
+  return found;
+}
+
+const shellLines = new WeakMap<Stage, { inherited: string | null | undefined; own: { line: number; program: string | null }[] }>();
 
 /** Whether a RUN can take part in a join: shell form, no heredoc, not ONBUILD. */
 export function joinable(run: RunInstruction): boolean {

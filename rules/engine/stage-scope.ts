@@ -66,6 +66,16 @@ export function propertiesOf(ins: Instruction): Property[] {
  * as the list of its JSON strings; null where the default shell (`/bin/sh -c`) is used.
  */
 export function shellsOf(ctx: DockerfileContext, stage: Stage): Map<Instruction, string[] | null> {
+  // Once per stage of a parse (a stage belongs to one parse, whose text decides it): rules ask it for
+  // every RUN, which made a file of thousands of RUNs quadratic (review 37, probe p09).
+  let out = shellMaps.get(stage);
+  if (!out) shellMaps.set(stage, (out = computeShells(ctx, stage)));
+  return out;
+}
+
+const shellMaps = new WeakMap<Stage, Map<Instruction, string[] | null>>();
+
+function computeShells(ctx: DockerfileContext, stage: Stage): Map<Instruction, string[] | null> {
   let shell: string[] | null = null;
   const chain = stageChain(stage).reverse();
   const out = new Map<Instruction, string[] | null>();
