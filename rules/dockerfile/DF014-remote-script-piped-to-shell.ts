@@ -432,7 +432,8 @@ export default defineRule<'dockerfile', Data>({
             for (const j of pipelineOf(cmds, target).filter((k) => k >= target)) {
               const inv = invocation(cmds[j]);
               const name = inv && interpreterName(inv);
-              if (inv && name && programSource(inv, name).kind === 'stdin') {
+              // Under xargs the pipe is xargs's input (the interpreter's arguments), not the interpreter's.
+              if (inv && name && !inv.viaXargs && programSource(inv, name).kind === 'stdin') {
                 report(cmd, cmds[j], { downloader: dl, interpreter: name, form: 'pipe' });
                 break;
               }
