@@ -2,6 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, RunScript } from '../engine/dockerfile';
 import { checksDownload, CURL_VALUE_LETTERS, deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { packageCommandAt } from '../engine/packages';
 import { propertiesOf, VariableScope } from '../engine/stage-scope';
 import { outputRedirectTarget, type SimpleCommand, type Word } from '../engine/shell';
 import type { Detection, Range } from '../engine/types';
@@ -41,6 +42,11 @@ function envSetting(name: string, value: string): { tool: string; effect?: Effec
 }
 
 const APT = new Set(['apt', 'apt-get', 'aptitude']);
+/** apt.conf(5) lines that turn checks off, as the `-o` options read below: `Acquire::https::Verify-Peer "false";`. */
+const APT_CONF_TLS = /Acquire::https::(?:[^:\s"=]+::)?Verify-(?:Peer|Host)\s+"(?:0|false|no)"\s*;/i;
+const APT_CONF_UNSIGNED = /(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories)\s+"(?:1|true|yes)"\s*;/i;
+/** A one-line-style source with the option `trusted=yes` (sources.list(5)): `deb [trusted=yes] http://… ./`, `deb [arch=amd64 trusted=yes] …`. */
+const SOURCES_TRUSTED = /(?:^|\s|\\n)deb(?:-src)?\s+\[(?:[^\]]*\s)?trusted=yes(?:\s[^\]]*)?\]\s*(\S*)/;
 const RPM_FAMILY = new Set(['yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager']);
 const NODE_PMS = new Set(['npm', 'pnpm', 'yarn']);
 
@@ -119,12 +125,45 @@ class Finder {
     }
     if (program !== 'echo' && program !== 'printf') return;
     const text = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value).join(' ');
+    this.aptConfigLine(script, k, text);
     if (!NO_HOST_KEY_CHECK.test(text)) return;
     const intoSsh = (words: readonly Word[]) => words.some((_, i) => /ssh/.test(outputRedirectTarget(words, i) ?? ''));
     const next = cmd.next === '|' ? script.commands[k + 1] : undefined;
     const teed = next !== undefined && next.programIndex >= 0 && /(?:^|\/)tee$/.test(next.words[next.programIndex].value) && next.words.some((w) => /ssh/.test(w.value));
     if (!intoSsh(cmd.words) && !teed) return;
     this.push(this.ctx.rangeOfOffsets(cmd.start, cmd.end), 'StrictHostKeyChecking no', 'ssh', 'host-key', null);
+  }
+
+  /**
+   * APT configuration written by `echo`/`printf` into apt's files, redirected or piped to `tee`: `Acquire::https::Verify-Peer
+   * "false";` (or Verify-Host, also for one host), `APT::Get::AllowUnauthenticated "true";` or `Acquire::AllowInsecureRepositories
+   * "true";` into /etc/apt/apt.conf or /etc/apt/apt.conf.d/, and `deb [trusted=yes] …` into /etc/apt/sources.list or
+   * /etc/apt/sources.list.d/ (sources.list(5): APT then skips the signature checks of that source; not a local `file:`/`copy:`
+   * repository). Every later apt of
+   * the stage runs with it. No removal: a sources line is the source of the packages installed next.
+   */
+  private aptConfigLine(script: RunScript, k: number, text: string): void {
+    const tls = APT_CONF_TLS.exec(text);
+    const sig = tls ? null : APT_CONF_UNSIGNED.exec(text);
+    const trusted = tls || sig ? null : SOURCES_TRUSTED.exec(text);
+    if (!tls && !sig && !trusted) return;
+    const cmd = script.commands[k];
+    const files: string[] = [];
+    cmd.words.forEach((_, i) => {
+      const target = outputRedirectTarget(cmd.words, i);
+      if (target) files.push(target);
+    });
+    const next = cmd.next === '|' ? script.commands[k + 1] : undefined;
+    const tee = next && invocation(next);
+    if (tee && tee.name === 'tee') files.push(...tee.args.filter((w) => !w.value.startsWith('-')).map((w) => w.value));
+    const conf = files.some((f) => /^\/etc\/apt\/(?:apt\.conf|apt\.conf\.d\/[^/]+)$/.test(f));
+    const sources = files.some((f) => /^\/etc\/apt\/(?:sources\.list|sources\.list\.d\/[^/]+\.list)$/.test(f));
+    const range = this.ctx.rangeOfOffsets(cmd.words[cmd.programIndex].start, cmd.end);
+    if (tls && conf) this.push(range, tls[0].replace(/\s+/g, ' '), 'apt', 'tls', null);
+    else if (sig && conf) this.push(range, sig[0].replace(/\s+/g, ' '), 'apt', 'signature', null);
+    // A local repository (`file:`/`copy:` URI) of packages the build made: nothing of it crosses the network (docker-library's
+    // postgres and nginx images build from source that way, from a download they check themselves).
+    else if (trusted && sources && !/^(?:file|copy):/.test(trusted[1])) this.push(range, 'deb [trusted=yes]', 'apt', 'signature', null);
   }
 
   private assignment(script: RunScript, cmd: SimpleCommand, w: Word, wholeCommand: boolean, scripts: RunScript[], k: number): void {
@@ -175,6 +214,14 @@ class Finder {
     } else if (name === 'wget' || name === 'wget2') {
       args.forEach((w, a) => {
         if (w.value === '--no-check-certificate') flag(a, `${name} --no-check-certificate`, name, 'tls');
+        // The wgetrc command `check_certificate = off` given with -e/--execute (GNU wget: names are read without
+        // case, `_` or `-`; booleans on/off, yes/no, 1/0).
+        const attached = w.value.startsWith('--execute=') ? w.value.slice(10) : /^-e./.test(w.value) ? w.value.slice(2) : undefined;
+        const command = attached ?? (w.value === '-e' || w.value === '--execute' ? args[a + 1]?.value : undefined);
+        const m = command === undefined ? null : /^\s*([A-Za-z_-]+)\s*=\s*(\S+)\s*$/.exec(command);
+        if (m && m[1].replace(/[-_]/g, '').toLowerCase() === 'checkcertificate' && /^(?:off|no|0)$/i.test(m[2])) {
+          flag(a, `${name} -e ${command!.trim()}`, name, 'tls', attached === undefined ? 2 : 1);
+        }
       });
     } else if (isPip(inv)) {
       const tool = name === 'uv' ? 'uv' : 'pip';
@@ -184,10 +231,11 @@ class Finder {
           else if (w.value.startsWith(`--${opt}=`)) flag(a, `${tool} --${opt}`, tool, 'tls');
         }
       });
-      // pip config set global.trusted-host …
-      const i = args.findIndex((w) => w.value === 'config');
-      if (i !== -1 && args[i + 1]?.value === 'set' && /(?:^|\.)trusted-host$/.test(args[i + 2]?.value ?? '')) {
-        this.push(this.wordRange(args[i], args[Math.min(i + 3, args.length - 1)]), 'pip config set trusted-host', 'pip', 'tls', this.removeCommand(script, scripts, k));
+      // pip config [--global|--user|--site] set global.trusted-host …, options before or after the subcommands
+      // (pip's usage: `pip config [<file-option>] set name value`), read by packages.ts (review 36, probe p56).
+      const pc = packageCommandAt(this.ctx, cmd.words[inv.index].start);
+      if (pc && pc.tool === 'pip' && pc.command === cmd && pc.action === 'config' && pc.actionWord && pc.operands[0]?.value === 'set' && /(?:^|\.)trusted-host$/.test(pc.operands[1]?.value ?? '')) {
+        this.push(this.wordRange(pc.actionWord, pc.operands[2] ?? pc.operands[1]), 'pip config set trusted-host', 'pip', 'tls', this.removeCommand(script, scripts, k));
       }
     } else if (name === 'apk') {
       const packages = args.filter((w) => !w.value.startsWith('-') && w.value !== 'add');
@@ -293,7 +341,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate`, pip/uv `--trusted-host`, `pip config set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Also SSH host key checking turned off: `ssh`/`scp`/`sftp` `-o StrictHostKeyChecking=no` (or `off`), `rsync -e \'ssh -o StrictHostKeyChecking=no\'`, `GIT_SSH_COMMAND` carrying that option (RUN or ENV/ARG), `git config core.sshCommand` with it, and `StrictHostKeyChecking no` written into an ssh config by `echo`/`printf` (redirected, or piped to `tee`) or `sed -i` — every later ssh of the build, or of the running image, then trusts whatever host answers. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
+    what: 'Flags settings that turn off TLS certificate checks or package signature checks during the build: `curl -k`/`--insecure`, `wget --no-check-certificate` (and `-e check_certificate=off`), pip/uv `--trusted-host`, `pip config [--global|--user|--site] set global.trusted-host`, apk `--allow-untrusted`, apt `--allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories` (and the matching `-o` options), yum/dnf `--nogpgcheck` and `--setopt=…gpgcheck=0`/`sslverify=0`, zypper `--no-gpg-checks`, APT configuration written by `echo`/`printf` (redirected, or piped to `tee`) into /etc/apt/apt.conf(.d) — `Acquire::https::Verify-Peer "false";`/`Verify-Host`, `APT::Get::AllowUnauthenticated "true";`, `Acquire::AllowInsecureRepositories "true";` — and `deb [trusted=yes] …` into /etc/apt/sources.list(.d) (not a local `file:`/`copy:` repository), rpm `--nosignature`/`--nodigest`, npm/pnpm/yarn `strict-ssl false`, `git -c http.sslVerify=false` and `git config http.sslVerify false`, and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY` (any value), `PIP_TRUSTED_HOST`, `npm_config_strict_ssl=false`, `YARN_ENABLE_STRICT_SSL=false` — in RUN (as options, as `VAR=… cmd`, `env VAR=…`, `export VAR=…`) and in ENV/ARG. Also SSH host key checking turned off: `ssh`/`scp`/`sftp` `-o StrictHostKeyChecking=no` (or `off`), `rsync -e \'ssh -o StrictHostKeyChecking=no\'`, `GIT_SSH_COMMAND` carrying that option (RUN or ENV/ARG), `git config core.sshCommand` with it, and `StrictHostKeyChecking no` written into an ssh config by `echo`/`printf` (redirected, or piped to `tee`) or `sed -i` — every later ssh of the build, or of the running image, then trusts whatever host answers. Every stage is judged (a builder stage that downloads unverified code ships it through `COPY --from`); ONBUILD RUN triggers too. ARG/ENV values are resolved from their defaults; a value that cannot be resolved is unknown and not a finding. Not flagged: curl/wget/apk options in a RUN script that also checks what it fetched (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`) — the checksum or signature then guarantees the content — and `apk add --allow-untrusted` of local `.apk` files when the script downloads nothing (packages built in an earlier stage or copied from the context).',
     why: 'Without certificate or signature checks anyone on the network path (a proxy, a compromised mirror, a hijacked DNS answer) can hand the build a different package or script, and it runs as root inside the image that ships. An ENV setting also stays on in the running container, so the application itself stops checking the certificates of the services it calls. SECURITY-GUIDELINES.md §6 ("Scan dependencies", use verified sources), "Supply Chain Security" ("Use verified packages") and "Data in Transit" (use TLS).',
     bad: 'RUN curl -fsSLk https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install --trusted-host pypi.org -r requirements.txt\nENV NODE_TLS_REJECT_UNAUTHORIZED=0',
     good: 'RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\nRUN pip install -r requirements.txt\n# (no NODE_TLS_REJECT_UNAUTHORIZED; add the company CA to the image instead)',

@@ -1,7 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { RunScript, Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
-import { checksDownload, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
+import { checksDownload, curlShortOption, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import { baseName, isPowerShell, outputRedirectTarget, type SimpleCommand } from '../engine/shell';
 import { shellProgram, shellsOf } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
@@ -74,13 +74,17 @@ function toStdout(inv: Invocation): boolean {
         k++;
       } else if (a.startsWith('--output=')) {
         if (a !== '--output=-') return false;
-      } else if (a === '--remote-name' || a === '--remote-name-all' || a === '-O') return false;
-      else if (/^-[A-Za-z]+$/.test(a) && (a.includes('O') || a.includes('o'))) {
-        const o = a.indexOf('o');
-        if (a.includes('O') && (o === -1 || a.indexOf('O') < o)) return false;
-        if (o !== -1) {
-          const value = a.length > o + 1 ? a.slice(o + 1) : args[k + 1];
-          if (value !== '-') return false;
+      } else if (a === '--remote-name' || a === '--remote-name-all') return false;
+      else if (/^-[^-]/.test(a)) {
+        // Short options as curl reads a cluster: switches up to the first option that takes a value, whose
+        // value is the rest of the word (`-o/tmp/i.sh`, `-fsSLo/tmp/i.sh`) or the next word (review 36, probe p55).
+        const opt = curlShortOption(a);
+        const switches = opt ? a.slice(1, a.indexOf(opt.option, 1)) : a.slice(1);
+        if (switches.includes('O')) return false;
+        if (opt) {
+          const value = opt.attached ?? args[k + 1];
+          if (opt.attached === undefined) k++;
+          if (opt.option === 'o' && value !== '-') return false;
         }
       }
     }
@@ -111,9 +115,19 @@ function phpCode(inv: Invocation): string | undefined {
   return r === -1 ? undefined : inv.args[r + 1]?.value;
 }
 
+/**
+ * A command as the program it runs: through `busybox` to its applet (`busybox wget -qO- …`: the applet's name
+ * is the first argument, its arguments follow), else the invocation as it is.
+ */
+function applet(inv: Invocation | null): Invocation | null {
+  if (inv === null || inv.name !== 'busybox' || inv.args.length === 0) return inv;
+  const name = baseName(inv.args[0].value);
+  return name === 'wget' ? { ...inv, index: inv.index + 1, name, args: inv.args.slice(1) } : inv;
+}
+
 function downloader(cmd: SimpleCommand | undefined): string | undefined {
   if (!cmd) return undefined;
-  const inv = invocation(cmd);
+  const inv = applet(invocation(cmd));
   if (!inv) return undefined;
   if (inv.name === 'php') return PHP_PRINTS_DOWNLOAD.test(phpCode(inv) ?? '') ? 'php' : undefined;
   if (inv.name !== 'curl' && inv.name !== 'wget') return undefined;
@@ -189,8 +203,9 @@ function stdoutTarget(inv: Invocation): string | undefined {
 
 /**
  * The file a curl or wget command saves its download to: `curl -o FILE` / `--output FILE` / `-fsSLo
- * FILE`, `curl -O URL` (the URL's file name), `wget -O FILE`, plain `wget URL`. Undefined for standard
- * output, several downloads, or options that change the directory (`wget -P`, `curl --output-dir`).
+ * FILE` / `-o/tmp/FILE`, `curl -O URL` (the URL's file name), `wget -O FILE`, plain `wget URL`, `wget -P DIR URL`
+ * (DIR/the URL's file name). Undefined for standard output, several downloads, a directory from a variable,
+ * `wget -x`/`-r`/`-i`, or `curl --output-dir`.
  */
 function savedFile(inv: Invocation): string | undefined {
   if (inv.name === 'php') {
@@ -221,15 +236,27 @@ function savedFile(inv: Invocation): string | undefined {
   }
   if (inv.name !== 'wget') return undefined;
   let file: string | null | undefined;
+  let dir: string | undefined;
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
-    if (a === '-P' || a.startsWith('--directory-prefix') || a === '-i' || a.startsWith('--input-file') || a === '-r' || a === '--recursive') return undefined;
+    if (a === '-i' || a.startsWith('--input-file') || a === '-r' || a === '--recursive' || a === '-x' || a === '--force-directories') return undefined;
     if (a === '--output-document') file = args[++k];
     else if (a.startsWith('--output-document=')) file = a.slice(18);
+    else if (a === '--directory-prefix') dir = args[++k];
+    else if (a.startsWith('--directory-prefix=')) dir = a.slice(19);
     else {
       const i = shortOptionIndex(a, 'O', WGET_VALUE_LETTERS.replace('O', ''));
       if (i !== -1) file = a.length > i + 1 ? a.slice(i + 1) : args[++k];
+      // `-P DIR`, `-qP DIR`, `-P/tmp` (GNU wget: "-P prefix"; the file is prefix/<name from the URL>).
+      const p = shortOptionIndex(a, 'P', WGET_VALUE_LETTERS.replace('P', ''));
+      if (p !== -1) dir = a.length > p + 1 ? a.slice(p + 1) : args[++k];
     }
+  }
+  if (dir !== undefined) {
+    // With -O the file is named as given and the prefix is not used; a prefix written with a variable is not known.
+    if (file !== undefined || dir === '' || /[$`]/.test(dir)) return undefined;
+    const name = remoteName(args);
+    return name ? `${dir.replace(/\/+$/, '')}/${name}` : undefined;
   }
   if (file === undefined) file = remoteName(args);
   return file && file !== '-' ? file : undefined;
@@ -352,7 +379,7 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
  */
 function savedThenRun(cmds: SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
   if (checksDownload(cmds)) return;
-  const invs = cmds.map((c) => invocation(c));
+  const invs = cmds.map((c) => applet(invocation(c)));
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
     if (!inv || (inv.name !== 'curl' && inv.name !== 'wget' && inv.name !== 'php')) continue;
@@ -378,7 +405,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, `curl -O URL`, `wget -O FILE`, plain `wget URL`, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, also attached, `-o/tmp/i.sh`, `-fsSLo/tmp/i.sh`; `curl -O URL`, `wget -O FILE`, plain `wget URL`, `wget -P DIR URL`; BusyBox\'s `busybox wget` as wget, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
@@ -432,7 +459,8 @@ export default defineRule<'dockerfile', Data>({
             for (const j of pipelineOf(cmds, target).filter((k) => k >= target)) {
               const inv = invocation(cmds[j]);
               const name = inv && interpreterName(inv);
-              if (inv && name && programSource(inv, name).kind === 'stdin') {
+              // Under xargs the pipe is xargs's input (the interpreter's arguments), not the interpreter's.
+              if (inv && name && !inv.viaXargs && programSource(inv, name).kind === 'stdin') {
                 report(cmd, cmds[j], { downloader: dl, interpreter: name, form: 'pipe' });
                 break;
               }

@@ -3,6 +3,7 @@ import { defineRule } from '../engine/rule';
 import { programName, type SimpleCommand, type Word } from '../engine/shell';
 import { flagNamed, isWorldWritableMode, resolveAt } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
+import { invocation } from '../engine/run-commands';
 
 interface Data {
   /** What sets the mode: a command in RUN, or the --chmod flag of COPY/ADD. */
@@ -13,7 +14,7 @@ interface Data {
   recursive: boolean;
 }
 
-/** Words after which a program name is still a command (`find … -exec chmod`, `xargs chmod`, `sudo chmod`). */
+/** Words after which a program name is still a command (`find … -exec chmod`, `xargs chmod`, `sudo chmod`); wrappers with options are read by invocation(). */
 const LAUNCHERS = new Set(['-exec', '-execdir', '-ok', '-okdir', 'sudo', 'xargs', 'env', 'nohup', 'exec', 'command', 'nice', 'doas', 'su-exec', 'gosu']);
 const END_OF_EXEC = new Set([';', '+', '{}']);
 
@@ -115,10 +116,12 @@ function runHits(ctx: DockerfileContext): Hit[] {
     const line = run.instruction.getRange().start.line;
     for (const script of run.scripts) {
       for (const cmd of script.commands) {
+        // The program through its wrappers and their options (`xargs -0 chmod`, `sudo -u app chmod`, `timeout 5 chmod`).
+        const program = invocation(cmd)?.index;
         for (let i = Math.max(cmd.programIndex, 0); i < cmd.words.length; i++) {
           const prog = base(cmd.words[i].value);
           if (prog !== 'chmod' && prog !== 'mkdir' && prog !== 'install') continue;
-          if (i !== cmd.programIndex && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
+          if (i !== cmd.programIndex && i !== program && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
           const found = modeOf(ctx, line, prog, cmd.words.slice(i + 1));
           if (!found || !isWorldWritableMode(found.value)) continue;
           if (found.target && removedLater(script.commands, cmd.end, found.target)) continue;
@@ -152,7 +155,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777`, symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `xargs` and `sudo`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
+    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777` (also with more leading zeros, `00777`, which GNU chmod accepts), symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `sudo` and `xargs` with its options: `xargs -0 chmod 777`, `xargs -n1 …`, `xargs -I{} chmod 777 {}`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
     why: 'A world-writable file or directory can be changed by any process in the container whatever its user: dropping privileges with `USER 1000` stops protecting the application code, configuration or scripts that root later runs, and a compromised low-privilege process can plant code there. SECURITY-GUIDELINES.md §2 "Run as Non-root User" only helps if the non-root user cannot rewrite what runs; give ownership to that user (`chown`, `COPY --chown`) and keep modes at 755/644.',
     bad: 'COPY --chmod=777 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chmod -R 777 /app',
     good: 'COPY --chmod=755 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chown -R 1000:1000 /app/data\nUSER 1000',

@@ -91,15 +91,21 @@ function amazonLinuxCorretto(ref: ImageRef): boolean {
 }
 
 /** The programs whose output a pipeline member produces: its own, or those of a `{ …; }` group it closes. */
+/** The program a command runs, through its wrappers but not through `xargs` (whose status and input are its own: `… | xargs -n1 echo` can fail); '' when none. */
+function programRun(c: SimpleCommand): string {
+  const inv = invocation(c);
+  return inv === null ? '' : inv.viaXargs ? 'xargs' : inv.name;
+}
+
 function producedBy(cmds: readonly SimpleCommand[], k: number): string[] {
   const c = cmds[k];
-  if (!(c.words.length === 1 && c.words[0].raw === '}')) return [invocation(c)?.name ?? ''];
+  if (!(c.words.length === 1 && c.words[0].raw === '}')) return [programRun(c)];
   const names: string[] = [];
   let depth = 0;
   for (let j = k - 1; j >= 0; j--) {
     const w = cmds[j].words;
     if (w[w.length - 1]?.raw === '}' || (w.length === 1 && w[0].raw === '}')) depth++;
-    names.push(invocation(cmds[j])?.name ?? '');
+    names.push(programRun(cmds[j]));
     if (w[0]?.raw === '{') {
       if (depth === 0) return names;
       depth--;
@@ -284,7 +290,7 @@ export default defineRule<'dockerfile', Data>({
         else if (run.stage && onAshImage(ctx, run.stage)) remedy = script.json || script.heredoc ? 'set' : 'shell-ash';
         out.push({
           range: ctx.rangeOfOffsets(found.first.words[Math.max(0, found.first.programIndex)].start, found.last.end),
-          data: { from: invocation(found.producer)?.name ?? 'a command', to: invocation(found.last)?.name ?? 'a command', shell, insert, remedy },
+          data: { from: programRun(found.producer) || 'a command', to: programRun(found.last) || 'a command', shell, insert, remedy },
         });
       }
     }

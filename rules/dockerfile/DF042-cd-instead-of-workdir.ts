@@ -34,7 +34,7 @@ export default defineRule<'dockerfile', Data>({
         if (first.next !== '&&' && first.next !== ';' && first.next !== '\n') continue;
         if (first.programIndex !== 0) continue;
         const inv = invocation(first);
-        if (!inv || inv.name !== 'cd' || inv.args.length === 0) continue;
+        if (!inv || inv.name !== 'cd' || inv.viaXargs || inv.args.length === 0) continue;
         const dir = inv.args[inv.args.length - 1].value;
         // `cd -`, and scratch work in a temporary directory (`cd /tmp && curl -O … && tar …`), are not the build
         // directory; a variable counts by its ARG/ENV value (DeepSpeed's `ENV STAGE_DIR=/tmp` … `cd ${STAGE_DIR}`).

@@ -516,11 +516,11 @@ export function gitPinnedByCommit(value: string): boolean {
  */
 export function isWorldWritableMode(mode: string): boolean {
   const m = mode.trim();
-  if (/^[0-7]{1,4}$/.test(m)) {
-    const digits = m.padStart(4, '0');
-    const special = Number(digits[0]);
-    const others = Number(digits[3]);
-    return (others & 2) !== 0 && (special & 1) === 0;
+  // Octal: GNU chmod takes any number of digits up to the value 07777 (`00755`, `0000777`: gnulib
+  // mode_compile); more is an invalid mode, which changes nothing.
+  if (/^[0-7]+$/.test(m)) {
+    const value = parseInt(m, 8);
+    return value <= 0o7777 && (value & 0o2) !== 0 && (value & 0o1000) === 0;
   }
   if (!/^[ugoa]*(?:[-+=][rwxXstugo]*)+(?:,[ugoa]*(?:[-+=][rwxXstugo]*)+)*$/.test(m)) return false;
   let writable = false;

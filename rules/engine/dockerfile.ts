@@ -136,7 +136,9 @@ function programOf(cmd: SimpleCommand): string {
   const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
   const programIndex = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
   if (programIndex < 0) return '';
-  return baseName(invocation({ ...cmd, words, programIndex })?.name ?? words[programIndex].value);
+  const inv = invocation({ ...cmd, words, programIndex });
+  // A heredoc fed to `xargs sh` is xargs's input (its arguments), not the shell's.
+  return baseName(inv === null ? words[programIndex].value : inv.viaXargs ? 'xargs' : inv.name);
 }
 
 /** A Dockerfile parsed once, with the views that rules share. */

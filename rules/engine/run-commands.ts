@@ -7,22 +7,52 @@ import type { DockerfileContext } from './dockerfile';
 import { baseName, type MappedText, type SimpleCommand, type Word } from './shell';
 import type { TextEdit } from './types';
 
-/** Commands that run the command written after them; with the short options of theirs that take a value. */
-const WRAPPERS: Record<string, string> = {
-  sudo: 'CDghpRrTUu',
-  doas: 'Cu',
-  env: 'CSu',
-  nice: 'n',
-  nohup: '',
-  time: 'fo',
-  command: '',
-  exec: 'a',
-  stdbuf: '',
-  ionice: 'cnp',
-  chroot: '',
+/**
+ * Commands that run the command written after them: the short options of theirs that take a value
+ * (`-u root`, `-uroot`), the long ones that take the next word when written without `=` (`--max-args 1`),
+ * and the short ones whose value is optional, so only ever attached (xargs `-i{}`, `-l2`, `-e.`).
+ */
+interface WrapperSpec {
+  short: string;
+  long?: readonly string[];
+  optional?: string;
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  sudo: { short: 'CDghpRrTUu' },
+  doas: { short: 'Cu' },
+  env: { short: 'CSu' },
+  nice: { short: 'n' },
+  nohup: { short: '' },
+  time: { short: 'fo' },
+  command: { short: '' },
+  exec: { short: 'a' },
+  stdbuf: { short: '' },
+  ionice: { short: 'cnp' },
+  chroot: { short: '' },
   // `timeout [-s SIG] [-k DUR] DURATION command` (the duration is skipped below; review 16, probe 02).
-  timeout: 'sk',
+  timeout: { short: 'sk' },
+  // GNU findutils xargs: -a FILE, -d DELIM, -E EOF, -I REPLACE, -L LINES, -n ARGS, -P PROCS, -s CHARS; -e[EOF],
+  // -i[REPLACE], -l[LINES] take an optional value, attached only; the command's operands come from its input
+  // (Invocation.viaXargs). Review 36, probe p25.
+  xargs: { short: 'adEILnPs', long: ['arg-file', 'delimiter', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'], optional: 'eil' },
 };
+
+/**
+ * How many words a wrapper's option word takes, itself included: 2 when its value is the next word
+ * (`-u root`, `-0n 1`, `--max-args 1`), else 1 (`-E`, `-n1`, `-I{}`, `--max-args=1`, `-i`). Short options read
+ * as getopt reads a cluster: the first that takes a value takes the rest of the word, if any.
+ */
+function wrapperOptionWidth(word: string, spec: WrapperSpec): number {
+  if (word.startsWith('--')) return !word.includes('=') && (spec.long?.includes(word.slice(2)) ?? false) ? 2 : 1;
+  for (let k = 1; k < word.length; k++) {
+    const c = word[k];
+    if (spec.optional?.includes(c)) return 1;
+    if (spec.short.includes(c)) return k === word.length - 1 ? 2 : 1;
+    if (!/[A-Za-z0-9]/.test(c)) return 1;
+  }
+  return 1;
+}
 
 /** A command after its wrappers (`sudo -E bash -` → `bash` with `-`). */
 export interface Invocation {
@@ -34,6 +64,8 @@ export interface Invocation {
   args: Word[];
   /** `NAME=value` words before the program (also those given to `env`). */
   assignments: Word[];
+  /** The program runs under `xargs`: its operands also come from xargs's input, and its input is not the command's. */
+  viaXargs: boolean;
 }
 
 
@@ -59,10 +91,12 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
   let i = cmd.programIndex;
   if (i < 0) return null;
   const assignments = cmd.words.slice(0, i).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
+  let viaXargs = false;
   for (let depth = 0; depth < 4; depth++) {
     const name = baseName(cmd.words[i].value);
-    const valueLetters = WRAPPERS[name];
-    if (valueLetters === undefined) break;
+    const spec = WRAPPERS[name];
+    if (spec === undefined) break;
+    if (name === 'xargs') viaXargs = true;
     let j = i + 1;
     while (j < cmd.words.length) {
       const v = cmd.words[j].value;
@@ -76,15 +110,13 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
         continue;
       }
       if (!v.startsWith('-') || v === '-') break;
-      // A short option that takes a value, written apart (`-u root`).
-      const takesNext = /^-[A-Za-z]+$/.test(v) && valueLetters.includes(v[v.length - 1]);
-      j += takesNext ? 2 : 1;
+      j += wrapperOptionWidth(v, spec);
     }
     if (name === 'timeout') j++; // the duration
     if (j >= cmd.words.length) return null;
     i = j;
   }
-  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments };
+  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments, viaXargs };
 }
 
 /**
