@@ -10,7 +10,6 @@ import * as fs from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTwoFilesPatch } from 'diff';
 import { parse as parseDotenv } from 'dotenv';
 import { minimatch } from 'minimatch';
 import {
@@ -40,6 +39,7 @@ import {
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
+import { unifiedDiff } from './diff';
 import { redactDiff, redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
 import { registryFixPass } from './registry-fixes';
@@ -787,7 +787,7 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
       continue;
     }
     // Lines around a change are printed as they are: an inline secret no fix moved is masked too (redact.ts).
-    const patch = createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
+    const patch = unifiedDiff(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
     const shown = redactDiff(mask(patch));
     if (shown !== patch) masked = true;
     out += shown;

@@ -41,7 +41,7 @@ import {
   filesRead,
   isIncludedComposePath,
   rootCandidates,
-  fixesConflict,
+  chooseFixes,
   fixFinding,
   fixInRounds,
   moreFixesFor,
@@ -945,13 +945,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
 
 /** Every chosen fix of the file that does not overlap an earlier one, as one edit. */
 function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) => boolean, title: string, kind: string): CodeAction | undefined {
-  const chosen: Fix[] = [];
-  for (const finding of entry.analysis.findings) {
-    const fix = fixFinding(allRules, entry.analysis.context, finding);
-    if (!fix || !fitsDocument(entry, fix) || !choose(fix, finding)) continue;
-    if (chosen.some((c) => fixesConflict(c, fix))) continue;
-    chosen.push(fix);
-  }
+  const chosen = chooseFixes(allRules, entry.analysis, (fix, finding) => fitsDocument(entry, fix) && choose(fix, finding));
   if (chosen.length === 0) return undefined;
   const merged: Fix = { title, safe: chosen.every((f) => f.safe), changes: chosen.flatMap((f) => f.changes) };
   return { title, kind, edit: workspaceEditFor(merged) };

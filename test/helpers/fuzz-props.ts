@@ -10,7 +10,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { DockerfileParser } from 'dockerfile-ast';
-import { allRules, analyze, applyFix, fixFinding, fixesAllowed, moreFixesFor, DEFAULT_CONFIG, DEFAULT_OPTIONS, LineIndex, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type Fix, type Range, type TextEdit, type WorkspaceView } from '../../rules';
+import { allRules, analyze, applyFix, fixFinding, fixesAllowed, fixWritesSafely, moreFixesFor, DEFAULT_CONFIG, DEFAULT_OPTIONS, LineIndex, type Analysis, type EngineConfig, type FileKind, type FileSet, type Finding, type Fix, type Range, type TextEdit, type WorkspaceView } from '../../rules';
 import { comparePositions } from '../../rules/engine/text';
 import type { Rule } from '../../rules/engine/rule';
 import { setSecretGeneratorForTests } from '../../rules/engine/secret-gen';
@@ -391,7 +391,11 @@ export function checkCase(c: Case, opts: CheckOptions = {}): CheckResult {
         const direct = allowed && rule?.fix ? (rule.fix as (ctx: unknown, d: Finding) => Fix | undefined)(analysis.context, f) : undefined;
         const more = allowed && rule?.moreFixes ? (rule.moreFixes as (ctx: unknown, d: Finding) => Fix[])(analysis.context, f) : [];
         const viaEngine = fixFinding(rules, analysis.context, f);
-        if (!!direct !== !!viaEngine) violations.push({ property: 'fix-throws', code: f.code, detail: 'fixFinding and the rule disagree' });
+        // The engine drops a fix that would create a file that exists or write through a link (fixWritesSafely):
+        // the rule that made it is still wrong.
+        const writesSafely = !direct || fixWritesSafely(analysis.context, direct);
+        if (!writesSafely) violations.push({ property: 'fix-create-existing', code: f.code, detail: 'the rule\'s fix creates a file that exists, or edits one that is a link or cannot be read (the engine drops it)' });
+        if (!!(direct && writesSafely) !== !!viaEngine) violations.push({ property: 'fix-throws', code: f.code, detail: 'fixFinding and the rule disagree' });
         fixes = [...(viaEngine ? [viaEngine] : []), ...moreFixesFor(rules, analysis.context, f)];
         if (more.length !== fixes.length - (viaEngine ? 1 : 0)) violations.push({ property: 'fix-throws', code: f.code, detail: 'moreFixesFor and the rule disagree' });
       } catch (e) {
