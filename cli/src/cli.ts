@@ -59,7 +59,8 @@ Options:
                              exit 1 when a finding at or above this severity exists (default: error)
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
   --fix                      apply every safe fix, then report what remains
-  --fix-dry-run              print the safe fixes as a unified diff; change nothing
+  --fix-dry-run              print the safe fixes as a unified diff; change nothing (the exit
+                             code is that of the files as they are)
   --registry-lookups         with --fix/--fix-dry-run: also apply safe fixes that ask the image's
                              registry (pin DF002/DC002 findings to their digest); off by default
   --output FILE              write the report to FILE instead of standard output
@@ -324,6 +325,10 @@ function check(opts: Options, io: Io): number | Promise<number> {
   if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map());
 
   const results: FileResult[] = [];
+  // A dry run changes nothing: its exit code is that of the files as they are, not as fixed (review 37, item 1).
+  const current: FileResult[] = [];
+  // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
+  const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
   const fixedCount = new Map<string, number>();
   // The secret values the rules report, for the dry run to mask wherever its diff shows them.
   const reportedSecrets = new Set<string>();
@@ -335,6 +340,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
     if ('skipped' in read) {
       results.push(read.skipped);
+      current.push(read.skipped);
       continue;
     }
     const config = engineConfigOf(job.config);
@@ -344,7 +350,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       noteSecrets(a);
       return a;
     };
+    if (onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
     let analysis = reanalyze(initial);
+    if (onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
     const rounds = fixInRounds({
       rules: allRules,
@@ -365,9 +373,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
-    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results }, opts, io, changed, fixedCount, reportedSecrets));
+    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reportedSecrets));
   }
-  return finish({ results }, opts, io, changed, fixedCount, reportedSecrets);
+  return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reportedSecrets);
 }
 
 /** One file to analyze, with the config that applies to it (plain data: it crosses to workers). */

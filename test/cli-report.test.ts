@@ -1,0 +1,39 @@
+/** The CLI's arguments, notices and report formats around the edges (review 37): what CI sees. */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from './helpers/temp';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(files: Record<string, string>): string {
+  const dir = tempDir('dg-cli-report-');
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+describe('CLI --fix-dry-run', () => {
+  it('exits by the findings of the files as they are, as a plain check does: the dry run changes nothing (review 37, item 1)', () => {
+    // DR001 (an error): the .env is not ignored; the safe fix would add it to .gitignore.
+    const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.31-alpine\n    env_file: .env\n', '.env': 'API_TOKEN=abcdefghijkl0123\n' });
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const plain = run(['check', '.'], dir);
+    assert.match(plain.stdout, /error DR001/);
+    assert.equal(plain.code, 1);
+    const dry = run(['check', '.', '--fix-dry-run'], dir);
+    assert.match(dry.stdout, /^\+\.env$/m, 'the diff adds .env to .gitignore');
+    assert.equal(dry.code, 1, 'nothing changed on disk: the error is still there');
+    assert.ok(!fs.existsSync(path.join(dir, '.gitignore')));
+    assert.equal(run(['check', '.', '--fix-dry-run', '--fail-on', 'warning'], dir).code, 1);
+  });
+});
