@@ -37,3 +37,15 @@ describe('CLI --fix-dry-run', () => {
     assert.equal(run(['check', '.', '--fix-dry-run', '--fail-on', 'warning'], dir).code, 1);
   });
 });
+
+describe('CLI --output', () => {
+  it('--output - is standard output; ./- is a file named - (review 37, item 7)', () => {
+    const dir = project({ 'Dockerfile': 'FROM node\nCMD ["node"]\n' });
+    const r = run(['check', '.', '--format', 'json', '--output', '-'], dir);
+    assert.ok(JSON.parse(r.stdout).some((f: { code: string }) => f.code === 'DF001'), 'the report is on stdout');
+    assert.ok(!fs.existsSync(path.join(dir, '-')), 'no file named -');
+    const f = run(['check', '.', '--format', 'json', '--output', './-'], dir);
+    assert.equal(f.stdout, '');
+    assert.ok(JSON.parse(fs.readFileSync(path.join(dir, '-'), 'utf8')).length > 0);
+  });
+});

@@ -63,7 +63,8 @@ Options:
                              code is that of the files as they are)
   --registry-lookups         with --fix/--fix-dry-run: also apply safe fixes that ask the image's
                              registry (pin DF002/DC002 findings to their digest); off by default
-  --output FILE              write the report to FILE instead of standard output
+  --output FILE              write the report to FILE instead of standard output (- is standard
+                             output; ./- a file named -)
   --explain CODE             print a rule's documentation
   -h, --help                 show this help
   --version                  print the version
@@ -127,7 +128,8 @@ function parse(argv: string[]): Parsed {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
     failOn,
-    output: values.output as string | undefined,
+    // `-` is standard output, as for most tools (a file named `-` is `./-`).
+    output: values.output === '-' ? undefined : (values.output as string | undefined),
     config: values.config as string | undefined,
     fix: !!values.fix,
     dryRun: !!values['fix-dry-run'],
