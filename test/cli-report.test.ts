@@ -36,6 +36,21 @@ describe('CLI --fix-dry-run', () => {
     assert.ok(!fs.existsSync(path.join(dir, '.gitignore')));
     assert.equal(run(['check', '.', '--fix-dry-run', '--fail-on', 'warning'], dir).code, 1);
   });
+
+  it('writes its diff to --output FILE; any --format but text is a usage error, not ignored (review 37, item 2)', () => {
+    const dir = project({ 'Dockerfile': 'FROM python:3.13-slim\nRUN pip install flask==3.1.1\nUSER 1000\nHEALTHCHECK NONE\nCMD ["flask", "run"]\n' });
+    const r = run(['check', '.', '--fix-dry-run', '--output', 'dry.diff'], dir);
+    assert.equal(r.stdout, '', 'nothing on stdout');
+    assert.match(fs.readFileSync(path.join(dir, 'dry.diff'), 'utf8'), /^\+RUN pip install --no-cache-dir flask==3\.1\.1$/m);
+    assert.equal(run(['check', '.', '--fix-dry-run', '--format', 'text'], dir).code, 0);
+    for (const format of ['json', 'sarif', 'github']) {
+      const bad = run(['check', '.', '--fix-dry-run', '--format', format, '--output', `dry.${format}`], dir);
+      assert.equal(bad.code, 2, format);
+      assert.match(bad.stderr, new RegExp(`--fix-dry-run prints a unified diff and takes no --format ${format}`));
+      assert.equal(bad.stdout, '');
+      assert.ok(!fs.existsSync(path.join(dir, `dry.${format}`)));
+    }
+  });
 });
 
 describe('CLI --output', () => {

@@ -59,8 +59,9 @@ Options:
                              exit 1 when a finding at or above this severity exists (default: error)
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
   --fix                      apply every safe fix, then report what remains
-  --fix-dry-run              print the safe fixes as a unified diff; change nothing (the exit
-                             code is that of the files as they are)
+  --fix-dry-run              print the safe fixes as a unified diff (to --output FILE if given;
+                             no other --format); change nothing (the exit code is that of the
+                             files as they are)
   --registry-lookups         with --fix/--fix-dry-run: also apply safe fixes that ask the image's
                              registry (pin DF002/DC002 findings to their digest); off by default
   --output FILE              write the report to FILE instead of standard output (- is standard
@@ -124,6 +125,8 @@ function parse(argv: string[]): Parsed {
   const failOn = values['fail-on'] as string;
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'info') throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
+  // The dry run prints a unified diff, in no other format (review 37, item 2: --format was ignored silently).
+  if (values['fix-dry-run'] && format !== 'text') throw new UsageError(`--fix-dry-run prints a unified diff and takes no --format ${format} (leave --format out, or use --fix to apply the fixes and report what remains)`);
   return {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
@@ -597,7 +600,14 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   }
   if (opts.dryRun) {
     const diff = renderDiff(changed, cwd, reportedSecrets);
-    io.write(diff.text);
+    if (opts.output) {
+      try {
+        writeReportFile(opts.output, (write) => write(diff.text));
+      } catch (e) {
+        io.writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
+        return 2;
+      }
+    } else io.write(diff.text);
     // A masked line no longer matches the file: say so, rather than let `git apply` fail on it (review 8, probe df-06).
     if (diff.masked) io.writeErr('docker-guardrails: secret values are shown as ******** and the contents of env files are left out, so this diff previews the fixes but does not apply as a patch; run with --fix to apply them.\n');
   } else if (opts.fix && changed.size > 0) {
