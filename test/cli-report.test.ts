@@ -2,6 +2,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from './helpers/temp';
@@ -62,5 +64,40 @@ describe('CLI --output', () => {
     const f = run(['check', '.', '--format', 'json', '--output', './-'], dir);
     assert.equal(f.stdout, '');
     assert.ok(JSON.parse(fs.readFileSync(path.join(dir, '-'), 'utf8')).length > 0);
+  });
+});
+
+describe('CLI skipped files', () => {
+  it('names a file over the size cap or binary on standard error in every format, and in SARIF as a tool notification (review 37, item 3)', () => {
+    const dir = project({
+      'big/Dockerfile': 'FROM alpine:3.22\n' + 'RUN echo hello\n'.repeat(200),
+      'big/.docker-guardrails.yaml': 'maxFileSize: 1024\n',
+      'bin/Dockerfile': 'FROM \u0000\u0001\u0002',
+    });
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = run(['check', '.', '--format', format], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /not checked: big\/Dockerfile \(file is over the size cap; maxFileSize/, format);
+      assert.match(r.stderr, /not checked: bin\/Dockerfile \(binary file\)/, format);
+    }
+    assert.match(run(['check', '.'], dir).stdout, /^big\/Dockerfile: skipped \(file is over the size cap\)$/m, 'the text report still lists them');
+    const sarif = JSON.parse(run(['check', '.', '--format', 'sarif'], dir).stdout);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+    assert.deepEqual(
+      notes.map((n: { level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [n.level, n.message.text, n.locations[0].physicalLocation.artifactLocation.uri]),
+      [
+        ['warning', 'Not analyzed: file is over the size cap.', 'big/Dockerfile'],
+        ['warning', 'Not analyzed: binary file.', 'bin/Dockerfile'],
+      ],
+    );
+    assert.equal(sarif.runs[0].invocations[0].executionSuccessful, true);
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../test/schemas/sarif-2.1.0.json'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    // Without a skipped file, the SARIF has no invocations (as before).
+    const clean = project({ 'Dockerfile': 'FROM alpine:3.22\n' });
+    assert.equal(JSON.parse(run(['check', '.', '--format', 'sarif'], clean).stdout).runs[0].invocations, undefined);
   });
 });

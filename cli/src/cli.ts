@@ -39,7 +39,7 @@ import {
   type Severity,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
-import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
+import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { redactDiff, redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
 import { registryFixPass } from './registry-fixes';
@@ -594,6 +594,8 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   const { results } = outcome;
   const cwd = process.cwd();
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
+  // In every format (a JSON or SARIF report without findings must not pass for a clean file: review 37, item 3).
+  for (const r of results) if (r.skipped) io.writeErr(`docker-guardrails: not checked: ${r.display} (${skippedReason(r)}${r.skipped === 'too-large' ? '; maxFileSize in .docker-guardrails.yaml raises the cap' : ''})\n`);
   if (outcome.error) {
     io.writeErr(`docker-guardrails: ${outcome.error}\n`);
     return 2;

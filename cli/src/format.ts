@@ -24,11 +24,17 @@ export type OfferedFix = { withheld: false; fix: Fix } | { withheld: true; title
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 
+/** Why a file was not analyzed, as the reports and notices say it. */
+export function skippedReason(r: FileResult): string | undefined {
+  if (!r.skipped) return undefined;
+  return r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file';
+}
+
 /** Text: a line per finding (and per skipped file), then a summary line. */
 export function writeText(results: FileResult[], write: Write): void {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {
-    if (r.skipped) write(`${r.display}: skipped (${r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file'})\n`);
+    if (r.skipped) write(`${r.display}: skipped (${skippedReason(r)})\n`);
     for (const f of r.findings) {
       counts[f.severity]++;
       write(`${r.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${f.message}\n`);
@@ -121,6 +127,7 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   // The document around the results, laid out once with a placeholder where they go.
   const placeholder = `\u0000results-${Math.random()}`;
+  const skipped = results.filter((r) => r.skipped);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -144,6 +151,9 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
           },
         },
         results: placeholder,
+        // Files that were not analyzed (over the size cap, binary): a tool notification each, so that an
+        // empty result list is not taken for a clean file (review 37, item 3). None: no invocations.
+        ...(skipped.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: skipped.map(sarifSkipped) }] } : {}),
       },
     ],
   };
@@ -165,6 +175,14 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
   // results: runs[0].results, three levels below the document.
   writeArrayItems(sarifResults(), 3, write);
   write(`${after}\n`);
+}
+
+function sarifSkipped(r: FileResult) {
+  return {
+    level: 'warning',
+    message: { text: `Not analyzed: ${skippedReason(r)}.` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(r.display.split('\\').join('/')) } } }],
+  };
 }
 
 function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) {
