@@ -6,6 +6,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tempDir } from './helpers/temp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -99,5 +100,37 @@ describe('CLI skipped files', () => {
     // Without a skipped file, the SARIF has no invocations (as before).
     const clean = project({ 'Dockerfile': 'FROM alpine:3.22\n' });
     assert.equal(JSON.parse(run(['check', '.', '--format', 'sarif'], clean).stdout).runs[0].invocations, undefined);
+  });
+});
+
+describe('CLI SARIF locations', () => {
+  /** RFC 3986 path characters: unreserved, percent-encoded, sub-delimiters, `:` and `@`, and `/` between segments. */
+  const PATH = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*$/;
+
+  it('gives every file a valid URI reference that resolves to it: each segment percent-encoded; a file outside the current folder as a file: URI (review 37, item 4)', { skip: process.platform === 'win32' }, () => {
+    const names = ['#hash', 'q?x', 'ab:c', 'a,b:c', 'pct%2Cx', 'with space', 'ünï©ode', 'at@x+y=z', 'plain'];
+    const files: Record<string, string> = {};
+    for (const n of names) files[`${n}/Dockerfile`] = 'FROM node\nCMD ["node"]\n';
+    files['sub/.keep'] = '';
+    const dir = project(files);
+    const uris = (cwd: string, ...args: string[]) => {
+      const sarif = JSON.parse(run(['check', '--format', 'sarif', ...args], cwd).stdout);
+      return [...new Set(sarif.runs[0].results.flatMap((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations.map((l) => l.physicalLocation.artifactLocation.uri)))] as string[];
+    };
+    const found = uris(dir, '.');
+    assert.equal(found.length, names.length);
+    for (const uri of found) {
+      assert.match(uri, PATH, uri);
+      assert.doesNotMatch(uri.split('/')[0], /:/, `${uri}: no colon in the first segment (it would read as a scheme)`);
+      const file = fileURLToPath(new URL(uri, pathToFileURL(`${dir}/`)));
+      assert.ok(fs.existsSync(file) && path.basename(file) === 'Dockerfile', `${uri} resolves to ${file}`);
+    }
+    // Ordinary paths as before.
+    assert.ok(found.includes('plain/Dockerfile') && found.includes('with%20space/Dockerfile') && found.includes('at@x+y=z/Dockerfile') && found.includes('pct%252Cx/Dockerfile'), found.join(' '));
+    assert.ok(found.includes('%23hash/Dockerfile') && found.includes('q%3Fx/Dockerfile') && found.includes('ab%3Ac/Dockerfile') && found.includes('a,b%3Ac/Dockerfile'), found.join(' '));
+    // Run from a subfolder: `../plain/Dockerfile` would resolve against nothing a consumer knows.
+    const outside = uris(path.join(dir, 'sub'), '../ab:c', '../plain');
+    assert.deepEqual(outside.sort(), [`${pathToFileURL(dir).href}/ab%3Ac/Dockerfile`, `${pathToFileURL(dir).href}/plain/Dockerfile`]);
+    for (const uri of outside) assert.ok(fs.existsSync(fileURLToPath(uri)), uri);
   });
 });
