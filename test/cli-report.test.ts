@@ -134,3 +134,22 @@ describe('CLI SARIF locations', () => {
     for (const uri of outside) assert.ok(fs.existsSync(fileURLToPath(uri)), uri);
   });
 });
+
+describe('CLI named files', () => {
+  it('analyzes a file named on the command line that the config excludes (or does not include): the globs scope the walk, as .gitignore does (review 37, item 5)', () => {
+    const df = 'FROM node:24-alpine\nUSER 1000\nCMD ["node"]\n';
+    const dir = project({
+      '.docker-guardrails.yaml': 'exclude: ["vendor/**"]\n',
+      'app/Dockerfile': df,
+      'vendor/x/Dockerfile': 'FROM node:24-alpine\nCMD ["node"]\n',
+      'only/.docker-guardrails.yaml': 'include: ["keep/**"]\n',
+      'only/other/Dockerfile': 'FROM node:24-alpine\nCMD ["node"]\n',
+    });
+    const json = (...args: string[]) => JSON.parse(run(['check', '--format', 'json', '--fail-on', 'info', ...args], dir).stdout) as { file: string }[];
+    assert.ok(!json('.').some((f) => f.file.startsWith('vendor') || f.file.startsWith('only')), 'the walk skips what the config excludes');
+    assert.ok(json('vendor/x/Dockerfile').some((f) => f.file === 'vendor/x/Dockerfile'), 'a named excluded file is analyzed');
+    assert.ok(json('.', 'vendor/x/Dockerfile').some((f) => f.file === 'vendor/x/Dockerfile'), 'also when a walk of its folder came first');
+    assert.ok(json('only/other/Dockerfile').some((f) => f.file === 'only/other/Dockerfile'), 'a named file outside include is analyzed');
+    assert.match(run(['check', 'vendor/x/Dockerfile'], dir).stdout, /in 1 file\./);
+  });
+});

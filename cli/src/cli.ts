@@ -169,9 +169,9 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []): { file: FoundFile; root: string }[] {
-  const seen = new Set<string>();
-  const out: { file: FoundFile; root: string }[] = [];
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []): Collected[] {
+  const seen = new Map<string, Collected>();
+  const out: Collected[] = [];
   const otherYaml: string[] = [];
   for (const p of paths) {
     const abs = path.resolve(p);
@@ -183,13 +183,27 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []):
     }
     const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
-      if (seen.has(f.path)) continue;
-      seen.add(f.path);
-      out.push({ file: f, root: st.isDirectory() ? abs : path.dirname(abs) });
+      const known = seen.get(f.path);
+      if (known) {
+        // Named as well as found by a walk: it is analyzed as a named file.
+        if (!st.isDirectory()) known.named = true;
+        continue;
+      }
+      const c: Collected = { file: f, root: st.isDirectory() ? abs : path.dirname(abs), named: !st.isDirectory() };
+      seen.set(f.path, c);
+      out.push(c);
     }
   }
   for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
   return out;
+}
+
+/** A file to analyze: the folder it was found under (its own for a named file), and whether it was named on the command line. */
+interface Collected {
+  file: FoundFile;
+  root: string;
+  /** Named on the command line: analyzed whatever the walk's scope (.gitignore, node_modules, the config's include/exclude). */
+  named: boolean;
 }
 
 /**
@@ -262,7 +276,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // The walk reads compose files to follow `include:`; the analysis takes those reads over.
   const reads = new RunReads();
   const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
-  let files: { file: FoundFile; root: string }[];
+  let files: Collected[];
   const lookalikes: string[] = [];
   try {
     files = collect(opts.paths, workspace, lookalikes);
@@ -309,15 +323,17 @@ function check(opts: Options, io: Io): number | Promise<number> {
     return configOfDir.get(dir);
   };
   try {
-    for (const { file: f, root } of files) {
+    for (const { file: f, root, named } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
-      // Config include/exclude globs are relative to the config file's folder (else the walked root).
+      // Config include/exclude globs are relative to the config file's folder (else the walked root). They
+      // scope the walk: a file named on the command line is analyzed, as an ignored or node_modules one is
+      // (and as the editor analyzes an open file whatever the scope). Review 37, item 5.
       const base = configPath ? path.dirname(configPath) : root;
       const rel = path.relative(base, f.path).split(path.sep).join('/');
-      if (file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      if (file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
+      if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
+      if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
       jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file });
     }
   } catch (e) {
