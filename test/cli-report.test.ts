@@ -153,3 +153,29 @@ describe('CLI named files', () => {
     assert.match(run(['check', 'vendor/x/Dockerfile'], dir).stdout, /in 1 file\./);
   });
 });
+
+describe('CLI symbolic links', () => {
+  it('does not follow a symlinked Dockerfile, and says so: a notice per link when walking, a clear error for a named one (review 37, item 6)', { skip: process.platform === 'win32' }, () => {
+    const dir = project({ 'ok/real.txt': 'FROM node:24-alpine\nCMD ["node"]\n', 'ignored/real.txt': 'FROM node\n', '.gitignore': 'ignored/\n' });
+    fs.symlinkSync('real.txt', path.join(dir, 'ok/Dockerfile'));
+    fs.symlinkSync('/nonexistent/x', path.join(dir, 'ok/compose.yaml'));
+    fs.symlinkSync('real.txt', path.join(dir, 'ok/notes.md'));
+    fs.symlinkSync('real.txt', path.join(dir, 'ignored/Dockerfile'));
+    for (const format of ['text', 'json']) {
+      const r = run(['check', '.', '--format', format], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const notices = r.stderr.split('\n').filter((l) => l.includes('symbolic link'));
+      assert.deepEqual(notices.sort(), [
+        'docker-guardrails: not checked: ok/Dockerfile is a symbolic link; symbolic links are not followed',
+        'docker-guardrails: not checked: ok/compose.yaml is a symbolic link; symbolic links are not followed',
+      ], 'once per link named like a Dockerfile or compose file, none for an ignored one or another name');
+    }
+    const named = run(['check', 'ok/Dockerfile'], dir);
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /ok\/Dockerfile is a symbolic link; symbolic links are not followed/);
+    assert.doesNotMatch(named.stderr, /not-a-file/);
+    const dangling = run(['check', 'ok/compose.yaml'], dir);
+    assert.equal(dangling.code, 2);
+    assert.match(dangling.stderr, /ok\/compose\.yaml is a symbolic link \(to nothing that exists\); symbolic links are not followed/);
+  });
+});

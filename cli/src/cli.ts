@@ -169,7 +169,7 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []): Collected[] {
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = []): Collected[] {
   const seen = new Map<string, Collected>();
   const out: Collected[] = [];
   const otherYaml: string[] = [];
@@ -179,9 +179,12 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []):
     try {
       st = fs.statSync(abs);
     } catch {
+      if (isSymlink(abs)) throw new Error(`${p} is a symbolic link (to nothing that exists); symbolic links are not followed`);
       throw new Error(`${p}: no such file or directory`);
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    // Files are read without following a link (nothing outside the project is read): say so rather than "cannot read" (review 37, item 6).
+    if (!st.isDirectory() && isSymlink(abs)) throw new Error(`${p} is a symbolic link; symbolic links are not followed (name the file it points to)`);
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), onSymlink: (f) => symlinks.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       const known = seen.get(f.path);
       if (known) {
@@ -196,6 +199,14 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []):
   }
   for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
   return out;
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** A file to analyze: the folder it was found under (its own for a named file), and whether it was named on the command line. */
@@ -278,8 +289,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
   let files: Collected[];
   const lookalikes: string[] = [];
+  const symlinks: string[] = [];
   try {
-    files = collect(opts.paths, workspace, lookalikes);
+    files = collect(opts.paths, workspace, lookalikes, symlinks);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
@@ -290,6 +302,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
     const more = lookalikes.length > shown.length ? ` and ${lookalikes.length - shown.length} more` : '';
     io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml, <name>.compose.yaml or docker-stack.yml.\n`);
   }
+  // Walks do not follow symbolic links (containment: nothing outside the project is read), but say which they passed.
+  for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();
   const loadConfig = (p: string): LoadedConfig => {
