@@ -56,6 +56,24 @@ describe('CLI --fix-dry-run', () => {
   });
 });
 
+describe('CLI --fix-dry-run and byte order marks', () => {
+  it('shows a file\'s byte order mark on line 1 of both sides, so that the diff applies and gives what --fix writes (review 37, item 8)', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = '\uFEFF' + ['FROM python:3.13-slim', 'RUN pip install flask==3.1.1', 'USER 1000', 'HEALTHCHECK NONE', 'CMD ["flask", "run"]', ''].join(eol);
+      const dir = project({ 'Dockerfile': text });
+      const fixed = project({ 'Dockerfile': text });
+      const dry = run(['check', '.', '--fix-dry-run'], dir);
+      assert.equal(dry.code, 0, dry.stderr);
+      const diff = dry.stdout;
+      assert.match(diff, /^ \uFEFFFROM python/m);
+      const applied = spawnSync('git', ['apply', '-'], { cwd: dir, input: diff, encoding: 'utf8' });
+      assert.equal(applied.status, 0, applied.stderr);
+      run(['check', '.', '--fix'], fixed);
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'Dockerfile')), fs.readFileSync(path.join(fixed, 'Dockerfile')), JSON.stringify(eol));
+    }
+  });
+});
+
 describe('CLI --output', () => {
   it('--output - is standard output; ./- is a file named - (review 37, item 7)', () => {
     const dir = project({ 'Dockerfile': 'FROM node\nCMD ["node"]\n' });

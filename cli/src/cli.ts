@@ -783,9 +783,44 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
     const patch = createTwoFilesPatch(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
     const shown = redactDiff(mask(patch));
     if (shown !== patch) masked = true;
-    out += shown;
+    // Files are analyzed without their byte order mark, which --fix keeps: the diff shows it on line 1 of both sides, so that it applies (review 37, item 8).
+    out += before.ok && startsWithBom(p) ? withByteOrderMark(shown) : shown;
   }
   return { text: out, masked };
+}
+
+/**
+ * A file's diff with the UTF-8 byte order mark put back at the start of line 1 of the old and the new
+ * file (both have it: --fix keeps it), where the hunks show that line: a context line that is line 1
+ * of both, or a removed line 1 and an added line 1.
+ */
+function withByteOrderMark(patch: string): string {
+  const lines = patch.split('\n');
+  let oldAt = 0;
+  let newAt = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (hunk) {
+      oldAt = Number(hunk[1]);
+      newAt = Number(hunk[2]);
+      continue;
+    }
+    // Before the first hunk: the file names (`--- a/…`, `+++ b/…`).
+    if (oldAt === 0 && newAt === 0) continue;
+    if (line.startsWith(' ')) {
+      if (oldAt === 1 && newAt === 1) lines[i] = ` \uFEFF${line.slice(1)}`;
+      oldAt++;
+      newAt++;
+    } else if (line.startsWith('-')) {
+      if (oldAt === 1) lines[i] = `-\uFEFF${line.slice(1)}`;
+      oldAt++;
+    } else if (line.startsWith('+')) {
+      if (newAt === 1) lines[i] = `+\uFEFF${line.slice(1)}`;
+      newAt++;
+    }
+  }
+  return lines.join('\n');
 }
 
 /**
