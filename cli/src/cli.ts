@@ -38,7 +38,7 @@ import {
   type Severity,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
-import { writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
+import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactDiff, redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
@@ -59,10 +59,13 @@ Options:
                              exit 1 when a finding at or above this severity exists (default: error)
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
   --fix                      apply every safe fix, then report what remains
-  --fix-dry-run              print the safe fixes as a unified diff; change nothing
+  --fix-dry-run              print the safe fixes as a unified diff (to --output FILE if given;
+                             no other --format); change nothing (the exit code is that of the
+                             files as they are)
   --registry-lookups         with --fix/--fix-dry-run: also apply safe fixes that ask the image's
                              registry (pin DF002/DC002 findings to their digest); off by default
-  --output FILE              write the report to FILE instead of standard output
+  --output FILE              write the report to FILE instead of standard output (- is standard
+                             output; ./- a file named -)
   --explain CODE             print a rule's documentation
   -h, --help                 show this help
   --version                  print the version
@@ -122,11 +125,14 @@ function parse(argv: string[]): Parsed {
   const failOn = values['fail-on'] as string;
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'info') throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
+  // The dry run prints a unified diff, in no other format (review 37, item 2: --format was ignored silently).
+  if (values['fix-dry-run'] && format !== 'text') throw new UsageError(`--fix-dry-run prints a unified diff and takes no --format ${format} (leave --format out, or use --fix to apply the fixes and report what remains)`);
   return {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
     failOn,
-    output: values.output as string | undefined,
+    // `-` is standard output, as for most tools (a file named `-` is `./-`).
+    output: values.output === '-' ? undefined : (values.output as string | undefined),
     config: values.config as string | undefined,
     fix: !!values.fix,
     dryRun: !!values['fix-dry-run'],
@@ -163,9 +169,9 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []): { file: FoundFile; root: string }[] {
-  const seen = new Set<string>();
-  const out: { file: FoundFile; root: string }[] = [];
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = []): Collected[] {
+  const seen = new Map<string, Collected>();
+  const out: Collected[] = [];
   const otherYaml: string[] = [];
   for (const p of paths) {
     const abs = path.resolve(p);
@@ -173,17 +179,42 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = []):
     try {
       st = fs.statSync(abs);
     } catch {
+      if (isSymlink(abs)) throw new Error(`${p} is a symbolic link (to nothing that exists); symbolic links are not followed`);
       throw new Error(`${p}: no such file or directory`);
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    // Files are read without following a link (nothing outside the project is read): say so rather than "cannot read" (review 37, item 6).
+    if (!st.isDirectory() && isSymlink(abs)) throw new Error(`${p} is a symbolic link; symbolic links are not followed (name the file it points to)`);
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), onSymlink: (f) => symlinks.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
-      if (seen.has(f.path)) continue;
-      seen.add(f.path);
-      out.push({ file: f, root: st.isDirectory() ? abs : path.dirname(abs) });
+      const known = seen.get(f.path);
+      if (known) {
+        // Named as well as found by a walk: it is analyzed as a named file.
+        if (!st.isDirectory()) known.named = true;
+        continue;
+      }
+      const c: Collected = { file: f, root: st.isDirectory() ? abs : path.dirname(abs), named: !st.isDirectory() };
+      seen.set(f.path, c);
+      out.push(c);
     }
   }
   for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
   return out;
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** A file to analyze: the folder it was found under (its own for a named file), and whether it was named on the command line. */
+interface Collected {
+  file: FoundFile;
+  root: string;
+  /** Named on the command line: analyzed whatever the walk's scope (.gitignore, node_modules, the config's include/exclude). */
+  named: boolean;
 }
 
 /**
@@ -256,10 +287,11 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // The walk reads compose files to follow `include:`; the analysis takes those reads over.
   const reads = new RunReads();
   const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
-  let files: { file: FoundFile; root: string }[];
+  let files: Collected[];
   const lookalikes: string[] = [];
+  const symlinks: string[] = [];
   try {
-    files = collect(opts.paths, workspace, lookalikes);
+    files = collect(opts.paths, workspace, lookalikes, symlinks);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
@@ -270,6 +302,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
     const more = lookalikes.length > shown.length ? ` and ${lookalikes.length - shown.length} more` : '';
     io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml, <name>.compose.yaml or docker-stack.yml.\n`);
   }
+  // Walks do not follow symbolic links (containment: nothing outside the project is read), but say which they passed.
+  for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();
   const loadConfig = (p: string): LoadedConfig => {
@@ -303,15 +337,17 @@ function check(opts: Options, io: Io): number | Promise<number> {
     return configOfDir.get(dir);
   };
   try {
-    for (const { file: f, root } of files) {
+    for (const { file: f, root, named } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
-      // Config include/exclude globs are relative to the config file's folder (else the walked root).
+      // Config include/exclude globs are relative to the config file's folder (else the walked root). They
+      // scope the walk: a file named on the command line is analyzed, as an ignored or node_modules one is
+      // (and as the editor analyzes an open file whatever the scope). Review 37, item 5.
       const base = configPath ? path.dirname(configPath) : root;
       const rel = path.relative(base, f.path).split(path.sep).join('/');
-      if (file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      if (file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
+      if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
+      if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
       jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file });
     }
   } catch (e) {
@@ -324,6 +360,10 @@ function check(opts: Options, io: Io): number | Promise<number> {
   if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map());
 
   const results: FileResult[] = [];
+  // A dry run changes nothing: its exit code is that of the files as they are, not as fixed (review 37, item 1).
+  const current: FileResult[] = [];
+  // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
+  const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
   const fixedCount = new Map<string, number>();
   // The secret values the rules report, for the dry run to mask wherever its diff shows them.
   const reportedSecrets = new Set<string>();
@@ -335,6 +375,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
     if ('skipped' in read) {
       results.push(read.skipped);
+      current.push(read.skipped);
       continue;
     }
     const config = engineConfigOf(job.config);
@@ -344,7 +385,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       noteSecrets(a);
       return a;
     };
+    if (onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
     let analysis = reanalyze(initial);
+    if (onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
     const rounds = fixInRounds({
       rules: allRules,
@@ -365,9 +408,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
-    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results }, opts, io, changed, fixedCount, reportedSecrets));
+    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reportedSecrets));
   }
-  return finish({ results }, opts, io, changed, fixedCount, reportedSecrets);
+  return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reportedSecrets);
 }
 
 /** One file to analyze, with the config that applies to it (plain data: it crosses to workers). */
@@ -645,13 +688,22 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   const { results } = outcome;
   const cwd = process.cwd();
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
+  // In every format (a JSON or SARIF report without findings must not pass for a clean file: review 37, item 3).
+  for (const r of results) if (r.skipped) io.writeErr(`docker-guardrails: not checked: ${r.display} (${skippedReason(r)}${r.skipped === 'too-large' ? '; maxFileSize in .docker-guardrails.yaml raises the cap' : ''})\n`);
   if (outcome.error) {
     io.writeErr(`docker-guardrails: ${outcome.error}\n`);
     return 2;
   }
   if (opts.dryRun) {
     const diff = renderDiff(changed, cwd, reportedSecrets);
-    io.write(diff.text);
+    if (opts.output) {
+      try {
+        writeReportFile(opts.output, (write) => write(diff.text));
+      } catch (e) {
+        io.writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
+        return 2;
+      }
+    } else io.write(diff.text);
     // A masked line no longer matches the file: say so, rather than let `git apply` fail on it (review 8, probe df-06).
     if (diff.masked) io.writeErr('docker-guardrails: secret values are shown as ******** and the contents of env files are left out, so this diff previews the fixes but does not apply as a patch; run with --fix to apply them.\n');
   } else if (opts.fix && changed.size > 0) {
@@ -790,9 +842,44 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
     const patch = unifiedDiff(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
     const shown = redactDiff(mask(patch));
     if (shown !== patch) masked = true;
-    out += shown;
+    // Files are analyzed without their byte order mark, which --fix keeps: the diff shows it on line 1 of both sides, so that it applies (review 37, item 8).
+    out += before.ok && startsWithBom(p) ? withByteOrderMark(shown) : shown;
   }
   return { text: out, masked };
+}
+
+/**
+ * A file's diff with the UTF-8 byte order mark put back at the start of line 1 of the old and the new
+ * file (both have it: --fix keeps it), where the hunks show that line: a context line that is line 1
+ * of both, or a removed line 1 and an added line 1.
+ */
+function withByteOrderMark(patch: string): string {
+  const lines = patch.split('\n');
+  let oldAt = 0;
+  let newAt = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (hunk) {
+      oldAt = Number(hunk[1]);
+      newAt = Number(hunk[2]);
+      continue;
+    }
+    // Before the first hunk: the file names (`--- a/…`, `+++ b/…`).
+    if (oldAt === 0 && newAt === 0) continue;
+    if (line.startsWith(' ')) {
+      if (oldAt === 1 && newAt === 1) lines[i] = ` \uFEFF${line.slice(1)}`;
+      oldAt++;
+      newAt++;
+    } else if (line.startsWith('-')) {
+      if (oldAt === 1) lines[i] = `-\uFEFF${line.slice(1)}`;
+      oldAt++;
+    } else if (line.startsWith('+')) {
+      if (newAt === 1) lines[i] = `+\uFEFF${line.slice(1)}`;
+      newAt++;
+    }
+  }
+  return lines.join('\n');
 }
 
 /**

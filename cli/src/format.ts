@@ -24,11 +24,17 @@ export type OfferedFix = { withheld: false; fix: Fix } | { withheld: true; title
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 
+/** Why a file was not analyzed, as the reports and notices say it. */
+export function skippedReason(r: FileResult): string | undefined {
+  if (!r.skipped) return undefined;
+  return r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file';
+}
+
 /** Text: a line per finding (and per skipped file), then a summary line. */
 export function writeText(results: FileResult[], write: Write): void {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {
-    if (r.skipped) write(`${r.display}: skipped (${r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file'})\n`);
+    if (r.skipped) write(`${r.display}: skipped (${skippedReason(r)})\n`);
     for (const f of r.findings) {
       counts[f.severity]++;
       write(`${r.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${f.message}\n`);
@@ -121,6 +127,7 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   // The document around the results, laid out once with a placeholder where they go.
   const placeholder = `\u0000results-${Math.random()}`;
+  const skipped = results.filter((r) => r.skipped);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -144,6 +151,9 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
           },
         },
         results: placeholder,
+        // Files that were not analyzed (over the size cap, binary): a tool notification each, so that an
+        // empty result list is not taken for a clean file (review 37, item 3). None: no invocations.
+        ...(skipped.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: skipped.map(sarifSkipped) }] } : {}),
       },
     ],
   };
@@ -167,6 +177,37 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
   write(`${after}\n`);
 }
 
+/**
+ * A path segment as RFC 3986 allows it in a URI's path: percent-encoded (`#`, `?`, `%`, `:`, non-ASCII…)
+ * but for the unreserved characters and the sub-delimiters and `@` that a segment may hold as they are.
+ * `:` is always encoded: in the first segment of a relative reference it would read as a scheme (`ab:c/`).
+ */
+function uriSegment(s: string): string {
+  return encodeURIComponent(s).replace(/%(?:24|26|2B|2C|3B|3D|40)/g, (m) => decodeURIComponent(m));
+}
+
+/**
+ * A file's SARIF `artifactLocation.uri` (SARIF 2.1.0 §3.4.3: a valid URI reference): the path the
+ * report shows, relative to the current folder, as a relative reference; a file outside the current
+ * folder (`../x/Dockerfile`), which a consumer could not resolve, as an absolute `file:` URI.
+ */
+export function sarifUri(shown: string, absolute: string): string {
+  const parts = shown.split(path.sep);
+  if (!path.isAbsolute(shown) && parts[0] !== '..') return parts.map(uriSegment).join('/');
+  const abs = path.resolve(absolute).split(path.sep);
+  // On Windows the drive (`C:`) stays as it is: file:///C:/…; on POSIX the root's empty segment makes the slash.
+  if (/^[A-Za-z]:$/.test(abs[0])) return `file:///${abs[0]}/${abs.slice(1).map(uriSegment).join('/')}`;
+  return `file://${abs.map(uriSegment).join('/')}`;
+}
+
+function sarifSkipped(r: FileResult) {
+  return {
+    level: 'warning',
+    message: { text: `Not analyzed: ${skippedReason(r)}.` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(r.display, r.path) } } }],
+  };
+}
+
 function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) {
   return {
     ruleId: f.code,
@@ -176,7 +217,7 @@ function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) 
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(r.display.split('\\').join('/')) },
+          artifactLocation: { uri: sarifUri(r.display, r.path) },
           region: {
             startLine: f.range.start.line + 1,
             startColumn: f.range.start.character + 1,
@@ -190,12 +231,12 @@ function sarifResult(f: Finding, r: FileResult, ruleIndex: Map<string, number>) 
 }
 
 /**
- * A SARIF fix: artifact changes with 1-based regions, paths relative to the analyzed file's folder base,
+ * A SARIF fix: artifact changes with 1-based regions, paths as the report shows them (sarifUri),
  * and in its property bag whether it is safe (what `--fix` and fix-all apply) or a quick fix to review.
  */
 function sarifFix(fix: Fix, r: FileResult) {
   const shown = displayPathIn(r);
-  const uriOf = (p: string) => encodeURI(shown(p).split(path.sep).join('/'));
+  const uriOf = (p: string) => sarifUri(shown(p), p);
   return {
     description: { text: fix.title },
     artifactChanges: fix.changes.map((c) => ({

@@ -27,6 +27,8 @@ export interface WalkOptions {
   shouldContinue?: () => boolean;
   /** Called for each YAML file (`.yml`, `.yaml`) that is not named like a compose file and is not ignored. */
   onOtherYaml?: (path: string) => void;
+  /** Called for each symbolic link named like a Dockerfile or compose file that is not ignored: the walk does not follow it. */
+  onSymlink?: (path: string) => void;
   /**
    * How far up the git repository of an ignored file is looked for (its index says whether git tracks
    * the file): the walk's root by default, so nothing outside it is read (the editor's workspace); the
@@ -60,7 +62,13 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
     }
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
     for (const e of entries) {
-      if (e.isSymbolicLink()) continue;
+      if (e.isSymbolicLink()) {
+        if (options.onSymlink) {
+          const full = path.join(dir, e.name);
+          if (fileKindOf(full) && !(isIgnored(here, full, false) && !tracked.has(full))) options.onSymlink(full);
+        }
+        continue;
+      }
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (ALWAYS_SKIPPED.has(e.name)) continue;
