@@ -25,6 +25,12 @@ export interface BuildkitDirectives {
   lines: number;
   /** The escape character BuildKit parses the file with: `\` unless a directive it reads sets `` ` ``. */
   escape: string;
+  /**
+   * False when BuildKit refuses the directives: a name given twice ("only one … parser directive can be
+   * used") or an escape that is neither `\` nor `` ` ``. Such a file does not build; no rule fixes it
+   * (its lines may be split otherwise by other readers: fuzzing seed 1206003000, run 2388).
+   */
+  valid: boolean;
 }
 
 export function buildkitDirectives(text: string): BuildkitDirectives {
@@ -32,6 +38,7 @@ export function buildkitDirectives(text: string): BuildkitDirectives {
   const seen = new Set<string>();
   let escape = '\\';
   let lines = 0;
+  let valid = true;
   for (const raw of body.split('\n')) {
     // Go's bytes.TrimLeftFunc(unicode.IsSpace); the scanner drops a line's final `\r`.
     const line = raw.replace(/\r$/, '').replace(LEADING_SPACE, '');
@@ -39,11 +46,18 @@ export function buildkitDirectives(text: string): BuildkitDirectives {
     const m = DIRECTIVE.exec(line.slice(1).replace(LEADING_SPACE, ''));
     if (!m) break;
     const name = m[1].toLowerCase();
-    if (!KNOWN.has(name) || seen.has(name)) break;
+    if (!KNOWN.has(name)) break;
+    if (seen.has(name)) {
+      valid = false;
+      break;
+    }
     seen.add(name);
     // Any other value is an error in BuildKit (the build fails); it leaves the escape as it was here.
-    if (name === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
+    if (name === 'escape') {
+      if (m[2] === '`' || m[2] === '\\') escape = m[2];
+      else valid = false;
+    }
     lines++;
   }
-  return { lines, escape };
+  return { lines, escape, valid };
 }

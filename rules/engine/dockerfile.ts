@@ -150,8 +150,9 @@ export class DockerfileContext {
   /**
    * Whether the escape character the parse used is the one BuildKit builds the file with (directives.ts).
    * Our parse keeps only the directives BuildKit reads (dockerfile-memo.ts), so this is false only if the
-   * library read the directives in some other way: the file's instructions may then be split where
-   * BuildKit does not split them, and no rule fixes it (fixesAllowed).
+   * library read the directives in some other way, or BuildKit refuses them (a directive given twice, an
+   * escape other than `\` or `` ` ``): the file's instructions may then be split where BuildKit does not
+   * split them, or it does not build at all, and no rule fixes it (fixesAllowed).
    */
   readonly escapeAsBuildkit: boolean;
   readonly stages: Stage[];
@@ -179,7 +180,8 @@ export class DockerfileContext {
     this.lines = new LineIndex(text);
     this.ast = parseDockerfile(text);
     this.escapeChar = this.ast.getEscapeCharacter();
-    this.escapeAsBuildkit = this.escapeChar === buildkitDirectives(text).escape;
+    const directives = buildkitDirectives(text);
+    this.escapeAsBuildkit = directives.valid && this.escapeChar === directives.escape;
     this.globalArgs = new Map();
     for (const arg of this.ast.getInitialARGs()) {
       const prop = arg.getProperty();
