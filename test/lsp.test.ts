@@ -577,6 +577,25 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a file that appears in a folder an analysis listed', () => {
+    it('re-analyzes it: DR003 names a secret file created in the build context (review 36c, item 6)', async () => {
+      const files = { 'svc/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n', 'svc/.dockerignore': '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n' };
+      await withServer(files, async (client, dir) => {
+        const uri = URI.file(path.join(dir, 'svc/Dockerfile')).toString();
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        assert.deepEqual((await client.diagnostics(uri)).filter((d) => d.code === 'DR003'), []);
+        const before = client.publishCount(uri);
+        fs.writeFileSync(path.join(dir, 'svc/.env.local'), 'API_KEY=abc\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'svc/.env.local')).toString(), type: 1 }] });
+        await client.until('DR003 on the Dockerfile', () => client.publishCount(uri) > before && client.latest(uri)?.diagnostics.some((d) => d.code === 'DR003'));
+        fs.rmSync(path.join(dir, 'svc/.env.local'));
+        const after = client.publishCount(uri);
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'svc/.env.local')).toString(), type: 3 }] });
+        await client.until('DR003 gone again', () => client.publishCount(uri) > after && !client.latest(uri)?.diagnostics.some((d) => d.code === 'DR003'));
+      });
+    });
+  });
+
   describe('the client\'s capabilities', () => {
     it('a client that refuses dynamic registration does not bring the server down', async () => {
       const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });

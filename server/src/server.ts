@@ -590,10 +590,13 @@ documents.onDidClose((e) => {
  */
 const relatedPending = new Set<string>();
 let relatedTimer: NodeJS.Timeout | undefined;
-function scheduleRelated(changedPath: string, kind: FileKind | undefined): void {
+function scheduleRelated(changedPath: string, kind: FileKind | undefined, createdOrDeleted = false): void {
   // The files whose latest analysis read this one (whatever its name: an env_file, a mounted
   // redis.conf, a secret's file, the Dockerfile a service builds).
   for (const reader of readersOf(changedPath)) relatedPending.add(reader);
+  // A file that appears or goes changes the listing of its folder: the analyses that listed it (DR003
+  // lists a build context for secret files it does not exclude: review 36c, item 6).
+  if (createdOrDeleted) for (const reader of readersOf(path.dirname(changedPath))) relatedPending.add(reader);
   // A YAML file that is not analyzed itself may still be an `extends: {file: …}` base of compose files.
   if (kind === 'compose' || (!kind && /\.ya?ml$/i.test(changedPath))) {
     if (kind === 'compose') {
@@ -747,7 +750,7 @@ function handleWatchedChanges(changes: FileEvent[]): void {
     if (!kind) {
       // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
       // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
-      scheduleRelated(p, undefined);
+      scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
       // A `.gitignore` also decides which files the scan finds.
       if (path.basename(p) === '.gitignore') scheduleRescope();
       continue;
