@@ -39,6 +39,8 @@ export interface RunScript {
   heredoc: boolean;
   /** The script is the quoted script string of a shell a RUN command starts (`bash -c '…'`; packages.ts reads these). */
   inString?: boolean;
+  /** For a script string: its shell is in a pipeline that starts with `yes` (`yes | sh -c '…'`), so its commands read yes. */
+  fedByYes?: boolean;
   /**
    * For a heredoc body: the program its RUN line feeds it to (`bash` for `RUN bash <<EOF`, `set -eu; bash
    * <<EOF`, `cat <<EOF | bash`, `/usr/bin/env bash <<EOF`), or '' when the line names none and the body

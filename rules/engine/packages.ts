@@ -338,14 +338,8 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
   }
   if (!tool) return null;
   const parsed = parseToolCommand(tool, words, firstArg);
-  let pipedFromYes = false;
-  if (command.prev === '|') {
-    // Walk back to the first command of the pipeline.
-    let k = commandIndex - 1;
-    while (k > 0 && script.commands[k].prev === '|') k--;
-    const first = script.commands[k];
-    if (first && first.programIndex >= 0 && baseName(first.words[first.programIndex].value) === 'yes') pipedFromYes = true;
-  }
+  // Piped from `yes`, or a command of a shell script string whose shell reads `yes` (not piped from another command there).
+  const pipedFromYes = pipedFromYesAt(script, commandIndex) || (script.fedByYes === true && command.prev !== '|');
   return {
     tool,
     family: TOOLS[tool].family,
@@ -408,17 +402,31 @@ function shellScriptWord(cmd: SimpleCommand): Word | undefined {
  * characters map to the document one to one: only a word that is one single-quoted string, or one
  * double-quoted string without `\` or backticks, and written on one line; otherwise none.
  */
-function scriptInString(run: RunInstruction, cmd: SimpleCommand): RunScript | undefined {
+function scriptInString(run: RunInstruction, outer: RunScript, index: number): RunScript | undefined {
+  const cmd = outer.commands[index];
   const word = shellScriptWord(cmd);
   if (!word || word.end - word.start !== word.raw.length || word.raw.length < 2) return undefined;
   const q = word.raw[0];
   if ((q !== "'" && q !== '"') || word.raw[word.raw.length - 1] !== q) return undefined;
   const inner = word.raw.slice(1, -1);
   if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
+  // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
+  // runs depends on words outside it (review 38a, probe k02).
+  if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(inner)) return undefined;
   const offsets = new Int32Array(inner.length + 1);
   for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
   const source: MappedText = { text: inner, offsets };
-  return { instruction: run.instruction, isShell: true, source, commands: parseShell(source), json: false, heredoc: false, inString: true };
+  // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
+  return { instruction: run.instruction, isShell: true, source, commands: parseShell(source), json: false, heredoc: false, inString: true, ...(pipedFromYesAt(outer, index) ? { fedByYes: true } : {}) };
+}
+
+/** Whether the command at `index` of a script is in a pipeline that starts with `yes`. */
+function pipedFromYesAt(script: RunScript, index: number): boolean {
+  if (script.commands[index]?.prev !== '|') return false;
+  let k = index - 1;
+  while (k > 0 && script.commands[k].prev === '|') k--;
+  const first = script.commands[k];
+  return !!first && first.programIndex >= 0 && baseName(first.words[first.programIndex].value) === 'yes';
 }
 
 interface PackageIndex {
@@ -446,7 +454,7 @@ function index(ctx: DockerfileContext): PackageIndex {
         withStrings?.push(pc);
       }
       if (!withStrings || pc || depth >= 2 || !script.isShell) continue;
-      const inner = scriptInString(run, script.commands[k]);
+      const inner = scriptInString(run, script, k);
       if (inner) read(run, inner, withStrings, null, depth + 1);
     }
   };
