@@ -577,6 +577,47 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a request read with the change before it', () => {
+    it('fix-all answers for the newest text although its analysis was still scheduled (codeActionsOnSave right after typing; review 38b, probe p19)', async () => {
+      await withServer({}, async (client, dir) => {
+        const text = 'FROM node:22-alpine\nUSER 1000\nHEALTHCHECK CMD true\n';
+        const uri = client.open(path.join(dir, 'Dockerfile'), text, 'dockerfile');
+        await client.diagnostics(uri, 1);
+        for (let i = 0; i < 5; i++) {
+          const version = client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'MAINTAINER me\n' }]);
+          const actions = await client.codeActions(uri, [], ['source.fixAll']);
+          const all = actions.find((a) => a.kind === 'source.fixAll.docker-guardrails');
+          assert.ok(all?.edit?.documentChanges, `round ${i}: fix-all offered`);
+          const edit = all.edit.documentChanges[0] as { textDocument: { version: number | null } };
+          assert.equal(edit.textDocument.version, version);
+          await client.diagnostics(uri, version);
+        }
+      });
+    });
+  });
+
+  describe('a workspace folder removed', () => {
+    it('keeps analyzing the documents open in it, as for any other way out of scope (review 38b, probe p15)', async () => {
+      const r1 = tempWorkspace({ 'Dockerfile': 'FROM node:latest\n' });
+      const r2 = tempWorkspace({ 'Dockerfile': 'FROM node:latest\n' });
+      const client = new TestClient();
+      client.workspaceFolderEvents = true;
+      try {
+        await client.initialize([r1, r2]);
+        const uri = client.open(path.join(r2, 'Dockerfile'), 'FROM node:latest\nMAINTAINER me\n', 'dockerfile');
+        assert.ok((await client.diagnostics(uri, 1)).some((d) => d.code === 'DF045'));
+        const before = client.publishCount(uri);
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: URI.file(r2).toString(), name: path.basename(r2) }] } });
+        await client.until('a publish after the removal', () => client.publishCount(uri) > before);
+        assert.ok(client.latest(uri)?.diagnostics.some((d) => d.code === 'DF045'), 'the open document keeps its findings');
+        const other = URI.file(path.join(r1, 'Dockerfile')).toString();
+        assert.ok((await client.diagnostics(other)).some((d) => d.code === 'DF001'), 'the other folder is still analyzed');
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('a file that appears in a folder an analysis listed', () => {
     it('re-analyzes it: DR003 names a secret file created in the build context (review 36c, item 6)', async () => {
       const files = { 'svc/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n', 'svc/.dockerignore': '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n' };

@@ -370,6 +370,21 @@ function scheduleOpen(doc: TextDocument): void {
   pending.set(uri, setImmediate(step));
 }
 
+/**
+ * A request about a document whose newest version waits for its scheduled analysis (a didChange read
+ * with the request, as VS Code sends the pending change right before codeActionsOnSave's request):
+ * that analysis runs now, so the answer is about the text the client has (review 38b, probe p19).
+ */
+async function analyzePendingNow(uri: string): Promise<void> {
+  const scheduled = pending.get(uri);
+  if (!scheduled) return;
+  clearImmediate(scheduled);
+  pending.delete(uri);
+  const current = documents.get(uri);
+  const kind = current ? kindOfDocument(current) : undefined;
+  if (current && kind) await analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version, current);
+}
+
 async function analyzeFromDisk(p: string, kind: FileKind): Promise<void> {
   const uri = pathToUri(p);
   if (openByPath.has(p)) return; // the editor's text wins
@@ -535,6 +550,13 @@ connection.onInitialized(() => {
     for (const [p] of workspaceFiles) {
       if (!inWorkspace(p)) {
         workspaceFiles.delete(p);
+        // A document open in the editor is analyzed whatever the scope (README), as when a .gitignore or
+        // an exclude takes it out: analyzed again, not cleared (review 38b, probe p15).
+        const open = openByPath.get(p);
+        if (open) {
+          scheduleOpen(open);
+          continue;
+        }
         const uri = pathToUri(p);
         analyses.delete(uri);
         void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -813,6 +835,7 @@ async function withContext(entry: Entry): Promise<EntryWithContext | undefined> 
 }
 
 connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+  await analyzePendingNow(params.textDocument.uri);
   const stored = analyses.get(params.textDocument.uri);
   if (!stored) return [];
   const doc = documents.get(params.textDocument.uri);
@@ -955,6 +978,7 @@ function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) =>
 }
 
 connection.onHover(async (params): Promise<Hover | null> => {
+  await analyzePendingNow(params.textDocument.uri);
   const stored = analyses.get(params.textDocument.uri);
   if (!stored) return null;
   const entry = await withContext(stored);

@@ -33,6 +33,8 @@ export class TestClient {
   refuseRegistration = false;
   /** The client's `workspace.workspaceEdit` capability sent by initialize (default: documentChanges and create). */
   workspaceEdit: Record<string, unknown> = { documentChanges: true, resourceOperations: ['create'] };
+  /** Whether initialize says the client sends workspace/didChangeWorkspaceFolders (LSP workspace.workspaceFolders). */
+  workspaceFolderEvents = false;
 
   constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
     this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env });
@@ -69,7 +71,7 @@ export class TestClient {
       rootUri: folders[0] ? URI.file(folders[0]).toString() : null,
       workspaceFolders: folders.map((f) => ({ uri: URI.file(f).toString(), name: path.basename(f) })),
       capabilities: {
-        workspace: { configuration: true, workspaceEdit: this.workspaceEdit, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { configuration: true, workspaceEdit: this.workspaceEdit, didChangeWatchedFiles: { dynamicRegistration: true }, ...(this.workspaceFolderEvents ? { workspaceFolders: true } : {}) },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
       },
