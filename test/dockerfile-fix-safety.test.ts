@@ -467,15 +467,18 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
 describe('Parser directives are read as BuildKit reads them (review 36, probes p47 and p48)', () => {
   const view: WorkspaceView = { readText: () => undefined, exists: () => false, listDir: () => undefined };
   const run = (text: string) => analyze(allRules, 'dockerfile', '/w/Dockerfile', text, view, DEFAULT_CONFIG);
-  it('buildkitDirectives: the first line that is no known directive ends them; a name seen twice stops there', () => {
-    assert.deepEqual(buildkitDirectives('# foo=bar\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
-    assert.deepEqual(buildkitDirectives('# syntax=docker/dockerfile:1\n# check=skip=all\n#\t eScApE = ` \r\nFROM x\n'), { lines: 3, escape: '`' });
-    assert.deepEqual(buildkitDirectives('\uFEFF# escape=`\nFROM x\n'), { lines: 1, escape: '`' });
-    assert.deepEqual(buildkitDirectives('\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
-    assert.deepEqual(buildkitDirectives('# my build\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\' });
-    assert.deepEqual(buildkitDirectives('# my-dir=x\n# escape=`\n'), { lines: 0, escape: '\\' });
-    assert.deepEqual(buildkitDirectives('# escape=\\\n# escape=`\n'), { lines: 1, escape: '\\' });
-    assert.deepEqual(buildkitDirectives('\u00A0# escape=`\nFROM x\n'), { lines: 1, escape: '`' });
+  it('buildkitDirectives: the first line that is no known directive ends them; a name seen twice stops there, and BuildKit refuses it', () => {
+    assert.deepEqual(buildkitDirectives('# foo=bar\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\', valid: true });
+    assert.deepEqual(buildkitDirectives('# syntax=docker/dockerfile:1\n# check=skip=all\n#\t eScApE = ` \r\nFROM x\n'), { lines: 3, escape: '`', valid: true });
+    assert.deepEqual(buildkitDirectives('\uFEFF# escape=`\nFROM x\n'), { lines: 1, escape: '`', valid: true });
+    assert.deepEqual(buildkitDirectives('\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\', valid: true });
+    assert.deepEqual(buildkitDirectives('# my build\n# escape=`\nFROM x\n'), { lines: 0, escape: '\\', valid: true });
+    assert.deepEqual(buildkitDirectives('# my-dir=x\n# escape=`\n'), { lines: 0, escape: '\\', valid: true });
+    // A name given twice, or an escape other than \ or `, is an error in BuildKit: the file does not build.
+    assert.deepEqual(buildkitDirectives('# escape=\\\n# escape=`\n'), { lines: 1, escape: '\\', valid: false });
+    assert.deepEqual(buildkitDirectives('# syntax=a\n# SYNTAX=b\n# escape=`\n'), { lines: 1, escape: '\\', valid: false });
+    assert.deepEqual(buildkitDirectives('# escape=x\nFROM x\n'), { lines: 1, escape: '\\', valid: false });
+    assert.deepEqual(buildkitDirectives('\u00A0# escape=`\nFROM x\n'), { lines: 1, escape: '`', valid: true });
   });
   it('the escape directive after an unknown one is a comment: the parse continues lines at a backslash', () => {
     const a = run('# foo=bar\n# escape=`\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n      curl \\\n && rm -rf /var/lib/apt/lists/*\n');
