@@ -696,12 +696,12 @@ export function shellCommandsOf(run: RunInstruction): SimpleCommand[] {
 
 /** Whether the command is `rm` with an operand for which `test` holds. */
 export function removes(cmd: SimpleCommand, test: (path: string) => boolean): boolean {
-  if (cmd.programIndex < 0) return false;
-  let i = cmd.programIndex;
-  if (baseName(cmd.words[i].value) === 'sudo') i++;
-  if (i >= cmd.words.length || baseName(cmd.words[i].value) !== 'rm') return false;
+  // Through the wrappers installs are read through too (`sudo rm`, `timeout 5 rm`, `nice rm`, `env rm`:
+  // review 38a, probes t02, t10), as the package commands themselves are.
+  const inv = invocation(cmd);
+  if (!inv || inv.name !== 'rm') return false;
   // A glob inside quotes is not expanded: `rm -f '/var/lib/apt/lists/*'` removes a file named `*`, not the lists (review 31, probe 11).
-  return cmd.words.slice(i + 1).some((w) => !w.value.startsWith('-') && !quotedGlob(w.raw) && test(w.value.replace(/^["']|["']$/g, '')));
+  return inv.args.some((w) => !w.value.startsWith('-') && !quotedGlob(w.raw) && test(w.value.replace(/^["']|["']$/g, '')));
 }
 
 /**
@@ -739,8 +739,9 @@ export function removesDir(path: string, dir: string): boolean {
 
 /** Whether the command is `find <dir…>` that deletes what it finds (`-delete`, `-exec rm`). */
 export function findDeletes(cmd: SimpleCommand, dir: string): boolean {
-  if (cmd.programIndex < 0 || baseName(cmd.words[cmd.programIndex].value) !== 'find') return false;
-  const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
+  const inv = invocation(cmd);
+  if (!inv || inv.name !== 'find') return false;
+  const args = inv.args.map((w) => w.value);
   return args.some((a) => !a.startsWith('-') && removesDir(a, dir)) && (args.includes('-delete') || args.some((a, k) => a === '-exec' && baseName(args[k + 1] ?? '') === 'rm'));
 }
 
@@ -750,10 +751,9 @@ export const APT_LISTS = '/var/lib/apt/lists';
 export function cleansAptLists(cmd: SimpleCommand): boolean {
   // `rm -f /var/lib/apt/lists/*_*`: every list file is named `<host>_<path>_…` (Phoenix's release Dockerfile; review 30, probe df-04).
   if (removes(cmd, (p) => removesDir(p, APT_LISTS) || p === `${APT_LISTS}/*_*`) || findDeletes(cmd, APT_LISTS)) return true;
-  if (cmd.programIndex < 0) return false;
-  const prog = baseName(cmd.words[cmd.programIndex].value);
+  const inv = invocation(cmd);
   // apt 2.7.8+: `apt-get distclean` also removes the lists.
-  return (prog === 'apt-get' || prog === 'apt') && cmd.words.slice(cmd.programIndex + 1).some((w) => w.value === 'distclean' || w.value === 'dist-clean');
+  return !!inv && (inv.name === 'apt-get' || inv.name === 'apt') && inv.args.some((w) => w.value === 'distclean' || w.value === 'dist-clean');
 }
 
 /** Whether the script turns on `set -e` (`set -e`, `set -eux`, `set -o errexit`). */
