@@ -793,6 +793,11 @@ describe('language server over stdio', () => {
         assert.ok(problems.some((d) => d.code === 'DG002' && /Invalid YAML/.test(String(d.message))), 'the syntax error is reported');
         await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
         assert.ok(!client.published.some((p) => p.uri === at('legacy/Dockerfile')), 'the exclude still applies');
+        // Open in the editor and typed in: each publish names the version it was read from (review 38b, probe p21).
+        const config = client.open(path.join(dir, '.docker-guardrails.yaml'), broken, 'yaml');
+        const version = client.change(config, [{ text: `${broken}include: [\n` }]);
+        await client.until('the config problems of that version', () => client.latest(config, version));
+        assert.ok(client.latest(config, version)!.diagnostics.some((d) => d.code === 'DG002'));
       });
     });
   });

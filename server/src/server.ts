@@ -196,7 +196,10 @@ function publishConfigProblems(loaded: LoadedConfig): void {
   else configWithProblems.add(loaded.path);
   const rule = ruleByCode('DG002')!;
   const diagnostics = loaded.problems.map((problem, i) => ({ ...toDiagnostic({ range: problem.range, data: { message: problem.message }, code: rule.code, name: rule.name, severity: rule.severity, message: problem.message, path: loaded.path, fixable: false }, i, -1), data: undefined }));
-  void connection.sendDiagnostics({ uri, diagnostics });
+  // Read from the editor's text when the file is open (the workspace view reads open documents first):
+  // the findings are that version's (review 38b, probe p21).
+  const version = openByPath.get(loaded.path)?.version;
+  void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
 }
 
 /** The settings that apply to a file: its resource settings, overridden by its config file. */
