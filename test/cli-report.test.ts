@@ -7,23 +7,11 @@ import addFormats from 'ajv-formats';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tempDir } from './helpers/temp';
+import { runCli } from './helpers/cli';
+import { tempFiles } from './helpers/temp';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function project(files: Record<string, string>): string {
-  const dir = tempDir('dg-cli-report-');
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const run = runCli;
+const project = (files: Record<string, string>): string => tempFiles('dg-cli-report-', files);
 
 describe('CLI --fix-dry-run', () => {
   it('exits by the findings of the files as they are, as a plain check does: the dry run changes nothing (review 37, item 1)', () => {

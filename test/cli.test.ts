@@ -9,24 +9,13 @@ import addFormats from 'ajv-formats';
 import { applyTextEdits, type TextEdit } from '../rules';
 import { SHORT_RUN_HEAP_FLAGS, SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../cli/src/v8-tuning';
 import { cacheHeader, CODE_CACHE, loadBundle, MAIN_BUNDLE, readCodeCache } from '../cli/src/code-cache';
-import { tempDir } from './helpers/temp';
+import { CLI, runCli } from './helpers/cli';
+import { tempDir, tempFiles } from './helpers/temp';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SECRET = 'Zq9-very-secret-Value-77';
 
-function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function project(files: Record<string, string>): string {
-  const dir = tempDir('dg-cli-');
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const run = runCli;
+const project = (files: Record<string, string>): string => tempFiles('dg-cli-', files);
 
 const FILES = {
   'api/Dockerfile': 'FROM node:24-alpine\nUSER 1000\nCMD ["node", "server.js"]\n',

@@ -372,6 +372,17 @@ describe('DF039: a merge is not safe when the first RUN may install a new copy o
 });
 
 describe('DF015: ADD → COPY is safe only for a source that is not a tar archive by content (review 13, probe df-03)', () => {
+  /** DF015's findings on `text` written as `dir`/Dockerfile, each as `line:severity:safe` (`none` without a fix). */
+  const df015In = (dir: string, text: string) => {
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, text);
+    const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
+    const found = analysis.findings.filter((f) => f.code === 'DF015').map((f) => {
+      const fix = fixFinding(allRules, analysis.context, f);
+      return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
+    });
+    return { analysis, found };
+  };
   it('reads the sources in the build context: an archive named like a plain file is reported as one; a file not found is judged by its name', () => {
     const dir = tempDir('dg-df015-');
     try {
@@ -384,13 +395,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       // A text that starts with `BZh` is no bzip2 stream (review 14, probe 06); an Alpine .apk is a gzip tar, even unseen (probe 04).
       fs.writeFileSync(path.join(dir, 'bzh-notes'), 'BZh is the first word of these notes\n');
       const text = ['FROM alpine:3.22', 'ADD rootfs /opt/', 'ADD blob /opt/', 'ADD notes /opt/', 'ADD conf /etc/app/', 'ADD missing /opt/', 'ADD missing.yml /opt/', 'ADD bzh-notes /opt/', 'ADD pkg/app-1.0-r0.apk /tmp/', 'USER 1000', ''].join('\n');
-      const file = path.join(dir, 'Dockerfile');
-      fs.writeFileSync(file, text);
-      const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
-      const found = analysis.findings.filter((f) => f.code === 'DF015').map((f) => {
-        const fix = fixFinding(allRules, analysis.context, f);
-        return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
-      });
+      const { analysis, found } = df015In(dir, text);
       assert.deepEqual(found, ['2:info:none', '3:warning:false', '4:warning:true', '5:warning:true', '6:warning:false', '7:warning:true', '8:warning:true', '9:warning:false']);
       assert.match(analysis.findings.find((f) => f.code === 'DF015')!.message, /ADD extracts the local archive rootfs/);
     } finally {
@@ -416,13 +421,7 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
       fs.writeFileSync(path.join(dir, 'vendor.txt'), zlib.gzipSync(tarHeader('vendor/lib.js')));
       fs.writeFileSync(path.join(dir, 'readme.txt'), 'plain text\n');
       const text = ['FROM postgres:17-bookworm', 'ADD seed.sql.gz /docker-entrypoint-initdb.d/', 'ADD rootfs.sql.gz /', 'ADD missing.sql.gz /docker-entrypoint-initdb.d/', 'ADD dump.tar.gz /srv/', 'ADD v7.gz /', 'ADD short.gz /tmp/', 'ADD blob.gz /tmp/', 'ADD signed.bin /', 'ADD /vendor.txt /srv/', 'ADD *.txt /opt/', ''].join('\n');
-      const file = path.join(dir, 'Dockerfile');
-      fs.writeFileSync(file, text);
-      const analysis = analyze(allRules, 'dockerfile', file, text, new DiskWorkspace(), DEFAULT_CONFIG);
-      const found = analysis.findings.filter((f) => f.code === 'DF015').map((f) => {
-        const fix = fixFinding(allRules, analysis.context, f);
-        return `${f.range.start.line + 1}:${f.severity}:${fix ? fix.safe : 'none'}`;
-      });
+      const { found } = df015In(dir, text);
       // Found and text inside: a safe COPY; a tar inside: extracted (information); not found: COPY, not safe (it may hold a tar).
       assert.deepEqual(found, ['2:warning:true', '3:info:none', '4:warning:false', '5:info:none', '6:info:none', '7:warning:true', '8:warning:true', '9:info:none', '10:info:none', '11:warning:false']);
     } finally {

@@ -12,19 +12,16 @@ import { parseAllDocuments } from 'yaml';
 import { applyTextEdits } from '../rules';
 import { indexOf } from './helpers/git-index';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
-import { tempDir } from './helpers/temp';
+import { tempFiles } from './helpers/temp';
 
 const DOCKERFILE = 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
 const COMPOSE = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "Tr0ub4dor&3-horse"\n  agent:\n    image: portainer/agent:2.21.0\n    privileged: true\n';
 
 function tempWorkspace(files: Record<string, string>): string {
-  const dir = tempDir('dg-lsp-');
-  fs.mkdirSync(path.join(dir, '.git'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return fs.realpathSync(dir);
+  const dir = tempFiles('dg-lsp-', files);
+  // A repository root (its files may include .git/ entries already).
+  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+  return dir;
 }
 
 /** Runs `test` against a fresh server whose workspace folder holds `files` (and `.git`), then shuts the server down. */

@@ -16,7 +16,7 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { redactSecretsInLine } from '../cli/src/redact';
 import { templateValue } from '../rules/compose/DR002-env-example-missing';
-import { tempDir } from './helpers/temp';
+import { tempFiles } from './helpers/temp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -129,12 +129,9 @@ function excerpt(text: string, values: string[]): string {
 }
 
 function workspace(files: Record<string, string>): string {
-  const dir = tempDir('dg-leak-');
-  fs.mkdirSync(path.join(dir, '.git'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
+  const dir = tempFiles('dg-leak-', files);
+  // A repository root (its files may include .git/ entries already).
+  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
   return dir;
 }
 

@@ -29,11 +29,7 @@ interface Data {
 function inheritedExposures(ctx: ComposeContext, service: Service): { node: Node; from: string; mount: VolumeMount; found: NonNullable<ReturnType<typeof engineApiExposure>> }[] {
   const out: { node: Node; from: string; mount: VolumeMount; found: NonNullable<ReturnType<typeof engineApiExposure>> }[] = [];
   const entry = ctx.serviceGet(service, 'volumes_from');
-  const list = ctx.resolve(service.doc, entry?.value);
-  if (!list || !isSeq(list)) return out;
-  for (const item of list.items) {
-    const name = resolvedScalar(ctx, ctx.resolve(service.doc, item as Node))?.trim().split(':')[0];
-    if (!name || name === 'container') continue;
+  for (const { name, item } of volumesFrom(ctx, service)) {
     const seen = new Set<string>([service.name]);
     const queue = [name];
     while (queue.length > 0 && seen.size < 16) {
@@ -44,14 +40,22 @@ function inheritedExposures(ctx: ComposeContext, service: Service): { node: Node
       if (!source) continue;
       for (const mount of serviceVolumes(ctx, source)) {
         const found = engineApiExposure(mount);
-        if (found) out.push({ node: (isAlias(item as Node) || !entry?.own ? entry!.reportNode : item) as Node, from: name, mount, found });
+        if (found) out.push({ node: (isAlias(item) || !entry?.own ? entry!.reportNode : item) as Node, from: name, mount, found });
       }
-      const further = ctx.resolve(source.doc, ctx.serviceGet(source, 'volumes_from')?.value);
-      if (further && isSeq(further)) for (const f of further.items) {
-        const n = resolvedScalar(ctx, ctx.resolve(source.doc, f as Node))?.trim().split(':')[0];
-        if (n && n !== 'container') queue.push(n);
-      }
+      queue.push(...volumesFrom(ctx, source).map((f) => f.name));
     }
+  }
+  return out;
+}
+
+/** The services a service's `volumes_from:` names (`agent`, `agent:ro`; not `container:…`), with the entries naming them. */
+function volumesFrom(ctx: ComposeContext, service: Service): { name: string; item: Node }[] {
+  const list = ctx.resolve(service.doc, ctx.serviceGet(service, 'volumes_from')?.value);
+  if (!list || !isSeq(list)) return [];
+  const out: { name: string; item: Node }[] = [];
+  for (const item of list.items) {
+    const name = resolvedScalar(ctx, ctx.resolve(service.doc, item as Node))?.trim().split(':')[0];
+    if (name && name !== 'container') out.push({ name, item: item as Node });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
 import { baseName, logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
-import { invocation } from './run-commands';
+import { invocation, shellProgramSource } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
 export interface Stage {
@@ -91,15 +91,10 @@ function heredocRunners(commands: readonly SimpleCommand[]): { runner: string; f
   return out;
 }
 
-/** Options of sh/bash that take the next word as their value. */
-const SHELL_OPTION_VALUES = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
-
 /**
- * Whether a shell command reads its program from standard input (POSIX sh: "If no operands are
- * specified and the -c option is not specified, the -s option shall be assumed"): no `-c` (alone or in
- * a cluster such as `-ec`) and no script-file operand unless `-s` makes the operands positional
- * parameters (`bash`, `sh -eux`, `sh -s -- a b`). `sh -c 'cat > /s.sh' <<EOF` hands the body to `cat`:
- * it is data, not a script (review 36, probe p33 c20).
+ * Whether a shell command reads its program from standard input (shellProgramSource): `bash`,
+ * `sh -eux`, `sh -s -- a b`. `sh -c 'cat > /s.sh' <<EOF` hands the body to `cat`: it is data, not a
+ * script (review 36, probe p33 c20).
  */
 function shellReadsStdin(cmd: SimpleCommand): boolean {
   const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
@@ -110,23 +105,7 @@ function shellReadsStdin(cmd: SimpleCommand): boolean {
   let args = inv.args.map((w) => w.value);
   // `busybox sh …`: the applet, then its arguments.
   if (inv.name === 'busybox' && args.length > 0 && SHELL_NAMES.has(baseName(args[0]))) args = args.slice(1);
-  let stdin = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--' || a === '-') return stdin || i === args.length - 1 || a === '-';
-    if (SHELL_OPTION_VALUES.has(a)) {
-      i++;
-      continue;
-    }
-    if (/^--[a-z]/.test(a)) continue; // --login, --norc, --posix, --noprofile
-    if (/^[-+][A-Za-z]+$/.test(a)) {
-      if (a[0] === '-' && a.includes('c')) return false;
-      if (a[0] === '-' && a.includes('s')) stdin = true;
-      continue;
-    }
-    return stdin; // an operand: the script file, unless -s made it a positional parameter
-  }
-  return true;
+  return shellProgramSource(args).from === 'stdin';
 }
 
 /**

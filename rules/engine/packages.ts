@@ -11,7 +11,7 @@
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, parseShell, type MappedText, type Separator, type SimpleCommand, type Word } from './shell';
-import { invocation } from './run-commands';
+import { invocation, shellProgramSource } from './run-commands';
 import { buildsWindows, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -379,22 +379,8 @@ function shellScriptWord(cmd: SimpleCommand): Word | undefined {
     return undefined;
   }
   if (!SCRIPT_SHELLS.has(inv.name)) return undefined;
-  let sawC = false;
-  for (let k = 0; k < args.length; k++) {
-    const v = args[k].value;
-    if (v === '-o' || v === '+o' || v === '-O' || v === '+O' || v === '--rcfile' || v === '--init-file') {
-      k++;
-      continue;
-    }
-    if (v === '--') return sawC ? args[k + 1] : undefined;
-    if (v.startsWith('--')) continue;
-    if (/^[-+][A-Za-z]+$/.test(v)) {
-      if (v.startsWith('-') && v.includes('c')) sawC = true;
-      continue;
-    }
-    return sawC ? args[k] : undefined;
-  }
-  return undefined;
+  const source = shellProgramSource(args.map((w) => w.value));
+  return source.from === 'string' && source.index !== undefined ? args[source.index] : undefined;
 }
 
 /**

@@ -69,6 +69,43 @@ export interface Invocation {
 }
 
 
+/** Options of sh/bash that take the next word as their value. */
+const SHELL_OPTION_VALUES = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/**
+ * Where a shell started with these arguments takes its program from (POSIX sh: `sh -c command_string
+ * [command_name [argument…]]`, `sh [-s] [argument…]`, `sh file [argument…]`, and "If no operands are
+ * specified and the -c option is not specified, the -s option shall be assumed"; bash's long options):
+ * the command string of `-c` (alone or in a cluster such as `-ec`; its index, when one is given), a
+ * script file operand, or standard input (no operand, or `-s`, which makes the operands positional
+ * parameters).
+ */
+export function shellProgramSource(args: readonly string[]): { from: 'string'; index?: number } | { from: 'file'; index: number } | { from: 'stdin' } {
+  let sawC = false;
+  let sawS = false;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (SHELL_OPTION_VALUES.has(a)) {
+      k++;
+      continue;
+    }
+    if (a === '--') {
+      if (sawC) return k + 1 < args.length ? { from: 'string', index: k + 1 } : { from: 'string' };
+      return sawS || k === args.length - 1 ? { from: 'stdin' } : { from: 'file', index: k + 1 };
+    }
+    if (a === '-') return sawC ? { from: 'string', index: k } : { from: 'stdin' };
+    if (a.startsWith('--')) continue; // --login, --norc, --posix, --noprofile
+    if (/^[-+][A-Za-z]+$/.test(a)) {
+      if (a[0] === '-' && a.includes('c')) sawC = true;
+      if (a[0] === '-' && a.includes('s')) sawS = true;
+      continue;
+    }
+    if (sawC) return { from: 'string', index: k };
+    return sawS ? { from: 'stdin' } : { from: 'file', index: k };
+  }
+  return sawC ? { from: 'string' } : { from: 'stdin' };
+}
+
 /** Where a command keeps its invocation once read (a property of its own: cheaper than a WeakMap). */
 const INVOCATION = Symbol('docker-guardrails.invocation');
 

@@ -27,3 +27,13 @@ export function tempDir(prefix: string): string {
   made.push(dir);
   return dir;
 }
+
+/** A tempDir holding `files` (relative path → text), with the folders they need. */
+export function tempFiles(prefix: string, files: Record<string, string>): string {
+  const dir = tempDir(prefix);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
