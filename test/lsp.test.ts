@@ -634,6 +634,40 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('the lifecycle (LSP 3.17, "Server lifecycle")', () => {
+    it('answers requests before initialize with ServerNotInitialized, a second initialize and requests after shutdown with InvalidRequest, and drops notifications out of session', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });
+      const client = new TestClient();
+      const uri = URI.file(path.join(dir, 'Dockerfile')).toString();
+      const hover = () => client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+      const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: number }) => e.code);
+      try {
+        assert.equal(await codeOf(hover()), -32002, 'hover before initialize');
+        // A notification before initialize is dropped: nothing is analyzed or published for it.
+        await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI.file(path.join(dir, 'early.Dockerfile')).toString(), languageId: 'dockerfile', version: 1, text: DOCKERFILE } });
+        await client.initialize([]);
+        assert.equal(await codeOf(client.conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })), -32600, 'a second initialize');
+        const opened = client.open(path.join(dir, 'Dockerfile'), DOCKERFILE, 'dockerfile');
+        assert.ok((await client.diagnostics(opened, 1)).some((d) => d.code === 'DF010'), 'a session in between works');
+        assert.equal(await codeOf(hover()), 'no error', 'hover while running');
+        assert.equal(client.publishCount(URI.file(path.join(dir, 'early.Dockerfile')).toString()), 0, 'the didOpen sent before initialize was dropped');
+        assert.equal(await codeOf(client.conn.sendRequest('shutdown')), 'no error', 'shutdown');
+        assert.equal(await codeOf(hover()), -32600, 'hover after shutdown');
+        assert.equal(await codeOf(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } })), -32600, 'codeAction after shutdown');
+        assert.equal(await codeOf(client.conn.sendRequest('shutdown')), -32600, 'a second shutdown');
+        const before = client.publishCount(opened);
+        client.change(opened, [{ text: 'FROM node:latest\n' }]);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(client.publishCount(opened), before, 'a change after shutdown is not analyzed');
+        const exited = new Promise<number | null>((resolve) => client.proc.once('exit', (code) => resolve(code)));
+        void client.conn.sendNotification('exit');
+        assert.equal(await exited, 0, 'exit after shutdown ends the process with 0');
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('the client\'s capabilities', () => {
     it('a client that refuses dynamic registration does not bring the server down', async () => {
       const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });

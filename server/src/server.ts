@@ -8,6 +8,10 @@ import * as path from 'node:path';
 import {
   CodeActionKind,
   createConnection,
+  ErrorCodes,
+  Message,
+  ResponseError,
+  type RequestMessage,
   DidChangeConfigurationNotification,
   FileChangeType,
   MarkupKind,
@@ -77,14 +81,48 @@ import { minimatch } from 'minimatch';
  * analyzed once, for its last version.
  */
 let dispatched = 0;
+
+/**
+ * Where the session is in the protocol's lifecycle (LSP 3.17, "Server lifecycle"): before `initialize`
+ * a request is answered with ServerNotInitialized (-32002) and a notification other than `exit` is
+ * dropped; `initialize` is answered once; after `shutdown` every request is answered with
+ * InvalidRequest and every notification but `exit` is dropped. The library leaves this to the server.
+ */
+let lifecycle: 'new' | 'running' | 'shutdown' = 'new';
+/** Internal method a refused request is handed to, so that the connection answers it with the error. */
+const REFUSED_REQUEST = 'dockerGuardrails/$refused';
+
+/** The error a request gets in the current state, or undefined when it may be handled. */
+function lifecycleRefusal(method: string): { code: number; message: string } | undefined {
+  if (lifecycle === 'new') {
+    if (method === 'initialize') {
+      lifecycle = 'running';
+      return undefined;
+    }
+    return { code: ErrorCodes.ServerNotInitialized, message: `${method} before initialize` };
+  }
+  if (lifecycle === 'shutdown') return { code: ErrorCodes.InvalidRequest, message: `${method} after shutdown` };
+  if (method === 'initialize') return { code: ErrorCodes.InvalidRequest, message: 'initialize was already received' };
+  if (method === 'shutdown') lifecycle = 'shutdown';
+  return undefined;
+}
+
 const connection: Connection = createConnection(ProposedFeatures.all, {
   messageStrategy: {
     handleMessage(message, next) {
       dispatched++;
+      if (Message.isRequest(message)) {
+        const refusal = lifecycleRefusal(message.method);
+        if (refusal) return next({ jsonrpc: message.jsonrpc, id: message.id, method: REFUSED_REQUEST, params: refusal } as RequestMessage);
+      } else if (Message.isNotification(message) && lifecycle !== 'running' && message.method !== 'exit') return;
       return next(message);
     },
   },
 });
+connection.onRequest(REFUSED_REQUEST, (refusal: { code?: unknown; message?: unknown } | undefined) =>
+  // Sent by the client itself, it is an unknown method.
+  typeof refusal?.code === 'number' && typeof refusal.message === 'string' ? new ResponseError(refusal.code, refusal.message) : new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${REFUSED_REQUEST}`),
+);
 const documents = new TextDocuments(TextDocument);
 
 interface Entry {
