@@ -364,7 +364,8 @@ const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh'
 
 /**
  * The script word a command hands to a shell: `sh -c 'WORD'`, `bash -euxc "WORD"`, `bash -o pipefail -c
- * 'WORD'` (also through sudo, env, timeout…), `su [user] -c 'WORD'` (su runs it with the user's shell).
+ * 'WORD'`, `bash -euxo pipefail -c 'WORD'` (also through sudo, env, timeout…), `su [user] -c 'WORD'` or `su -lc 'WORD'`
+ * (su runs it with the user's shell).
  */
 function shellScriptWord(cmd: SimpleCommand): Word | undefined {
   const inv = invocation(cmd);
@@ -374,6 +375,8 @@ function shellScriptWord(cmd: SimpleCommand): Word | undefined {
     for (let k = 0; k < args.length; k++) {
       const v = args[k].value;
       if (v === '-c' || v === '--command') return args[k + 1];
+      // A cluster of switches ending in c (`su -lc '…'`, `su -mc '…'`: util-linux su's -l, -m, -p, -f, -P take no value).
+      if (/^-[lmpfP]+c$/.test(v)) return args[k + 1];
       if (v === '-s' || v === '--shell' || v === '-g' || v === '--group' || v === '-G' || v === '--supp-group' || v === '-w' || v === '--whitelist-environment') k++;
     }
     return undefined;

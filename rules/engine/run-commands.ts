@@ -30,6 +30,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   stdbuf: { short: '' },
   ionice: { short: 'cnp' },
   chroot: { short: '' },
+  // `eatmydata [--] command…` (libeatmydata: runs the command with fsync turned off; no options of its own).
+  eatmydata: { short: '' },
   // `timeout [-s SIG] [-k DUR] DURATION command` (the duration is skipped below; review 16, probe 02).
   timeout: { short: 'sk' },
   // GNU findutils xargs: -a FILE, -d DELIM, -E EOF, -I REPLACE, -L LINES, -n ARGS, -P PROCS, -s CHARS; -e[EOF],
@@ -98,6 +100,8 @@ export function shellProgramSource(args: readonly string[]): { from: 'string'; i
     if (/^[-+][A-Za-z]+$/.test(a)) {
       if (a[0] === '-' && a.includes('c')) sawC = true;
       if (a[0] === '-' && a.includes('s')) sawS = true;
+      // Each `o`/`O` of a cluster takes the next word as its option name (`bash -euxo pipefail -c '…'`, as `set -eo pipefail`).
+      for (let i = 1; i < a.length; i++) if (a[i] === 'o' || a[i] === 'O') k++;
       continue;
     }
     if (sawC) return { from: 'string', index: k };
