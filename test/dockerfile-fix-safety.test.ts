@@ -156,6 +156,9 @@ describe('DF011: removing sudo is safe only when the environment sudo resets wou
   it('not safe after an assignment, an ENV or an ARG (sudoers env_reset and secure_path drop them)', () => {
     assert.deepEqual(flagsOf('DF011', 'fires-environment-reset.dockerfile'), ['4:true', '7:false', '11:false', '17:false']);
   });
+  it('behind another wrapper: safe when the wrappers pass no assignment on (timeout, xargs, nice), not after env FOO=1', () => {
+    assert.deepEqual(flagsOf('DF011', 'fires-behind-wrappers.dockerfile'), ['4:true', '6:true', '8:true', '11:false']);
+  });
 });
 
 describe('DF012: removing EXPOSE 22 is a quick fix only', () => {

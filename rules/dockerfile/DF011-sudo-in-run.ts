@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { programName } from '../engine/shell';
+import { baseName, programName, type SimpleCommand } from '../engine/shell';
+import { invocation } from '../engine/run-commands';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
 import type { RunInstruction } from '../engine/dockerfile';
@@ -24,6 +25,8 @@ interface Data {
   environmentPassesOn: boolean;
 }
 
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 /** Whether an ENV or ARG of the RUN's stage, or of a stage it builds on, comes before it. */
 function setsEnvironmentBefore(run: RunInstruction): boolean {
   if (!run.stage) return true;
@@ -35,6 +38,18 @@ function setsEnvironmentBefore(run: RunInstruction): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Where a command runs sudo: as its program, or behind the wrappers that start it (`timeout 300 sudo apt-get …`,
+ * `env X=1 sudo make`, `xargs sudo rm`, `nice sudo …`); -1 when it does not.
+ */
+function sudoIndex(cmd: SimpleCommand): number {
+  if (programName(cmd) === 'sudo') return cmd.programIndex;
+  const inv = invocation(cmd);
+  if (!inv) return -1;
+  for (const i of inv.wrappers) if (baseName(cmd.words[i].value) === 'sudo') return i;
+  return -1;
 }
 
 /** The user a sudo command line switches to (`-u app`, `-uapp`, `--user=app`, `--user app`), or null. */
@@ -57,11 +72,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers. Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
+    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers; also started by another wrapper (`timeout 300 sudo …`, `nice -n 10 sudo …`, `env X=1 sudo …`, `xargs sudo …`). Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
-    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them).',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them).',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
@@ -71,9 +86,10 @@ export default defineRule<'dockerfile', Data>({
     for (const run of ctx.runs()) {
       for (const script of run.scripts) {
         for (const cmd of script.commands) {
-          if (programName(cmd) !== 'sudo') continue;
-          const word = cmd.words[cmd.programIndex];
-          const nextWord = cmd.words[cmd.programIndex + 1];
+          const at = sudoIndex(cmd);
+          if (at < 0) continue;
+          const word = cmd.words[at];
+          const nextWord = cmd.words[at + 1];
           const next: Data['next'] = !nextWord ? 'none' : nextWord.value.startsWith('-') ? 'option' : 'program';
           const user: RunUser = run.onbuild || !run.stage ? 'unknown' : userAt(ctx, run.stage, run.instruction);
           let removeRange: Range | null = null;
@@ -81,8 +97,9 @@ export default defineRule<'dockerfile', Data>({
             const between = ctx.text.slice(word.end, nextWord.start);
             if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, nextWord.start);
           }
-          const asUser = next === 'option' ? sudoUser(cmd.words.slice(cmd.programIndex + 1).map((w) => w.value)) : null;
-          const environmentPassesOn = cmd.programIndex > 0 || setsEnvironmentBefore(run);
+          const asUser = next === 'option' ? sudoUser(cmd.words.slice(at + 1).map((w) => w.value)) : null;
+          // An assignment before sudo (`FOO=1 sudo …`, `env FOO=1 sudo …`) reaches the command once sudo is gone; wrappers that only start it (`timeout 300 sudo …`) pass nothing on.
+          const environmentPassesOn = cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || setsEnvironmentBefore(run);
           out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn } });
         }
       }

@@ -68,6 +68,8 @@ export interface Invocation {
   assignments: Word[];
   /** The program runs under `xargs`: its operands also come from xargs's input, and its input is not the command's. */
   viaXargs: boolean;
+  /** Indices in cmd.words of the wrappers that start the program, outermost first (`timeout 5 sudo apt-get` → the indices of `timeout` and `sudo`). */
+  wrappers: readonly number[];
 }
 
 
@@ -128,16 +130,21 @@ export function invocation(cmd: SimpleCommand): Invocation | null {
   return found;
 }
 
+/** The wrappers of a command without any (shared: no array per command). */
+const NO_WRAPPERS: number[] = [];
+
 function readInvocation(cmd: SimpleCommand): Invocation | null {
   let i = cmd.programIndex;
   if (i < 0) return null;
   const assignments = cmd.words.slice(0, i).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
   let viaXargs = false;
+  let wrappers: number[] = NO_WRAPPERS;
   for (let depth = 0; depth < 4; depth++) {
     const name = baseName(cmd.words[i].value);
     const spec = WRAPPERS[name];
     if (spec === undefined) break;
     if (name === 'xargs') viaXargs = true;
+    wrappers = wrappers === NO_WRAPPERS ? [i] : [...wrappers, i];
     let j = i + 1;
     while (j < cmd.words.length) {
       const v = cmd.words[j].value;
@@ -157,7 +164,7 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
     if (j >= cmd.words.length) return null;
     i = j;
   }
-  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments, viaXargs };
+  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments, viaXargs, wrappers };
 }
 
 /**
