@@ -44,6 +44,8 @@ const SECRETS = {
   dockerOnbuild: 'Qx7LeakOnbuildVal48',
   healthcheck: 'Qx7LeakHealthPw49',
   redisCommand: 'Qx7LeakRedisCmd50',
+  sudoersToken: 'Qx7LeakSudoersTok51',
+  cmdToken: 'Qx7LeakCmdToken52',
 } as const;
 
 const S = SECRETS;
@@ -100,7 +102,8 @@ RUN docker login -u me -p ${S.runLogin} registry.example.com
 ONBUILD ENV TOKEN=${S.dockerOnbuild}
 RUN apt-get update
 RUN apt-get install -y curl
-CMD node server.js
+RUN echo 'ops ALL=(root) NOPASSWD: /usr/local/bin/rotate --token=${S.sudoersToken}' > /etc/sudoers.d/ops
+CMD node server.js --token ${S.cmdToken}
 `,
 };
 
@@ -264,7 +267,7 @@ describe('no secret in the CLI output', () => {
     type Item = { code: string; file: string; fix: { title: string; changes: unknown; withheld?: boolean } | null };
     const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[];
     const df040 = json.find((f) => f.code === 'DF040');
-    assert.deepEqual(df040?.fix && { ...df040.fix, safe: undefined }, { title: 'Use exec form: CMD ["redis-server", "--requirepass", "********"]', safe: undefined, changes: null, withheld: true });
+    assert.deepEqual(df040?.fix && { ...df040.fix, safe: undefined }, { title: 'Use exec form: CMD ["redis-server", …]', safe: undefined, changes: null, withheld: true });
     assert.equal(json.find((f) => f.code === 'DC040' && f.file.includes('db'))?.fix?.withheld, true);
     assert.equal(json.find((f) => f.code === 'DC022' && f.file.includes('queue'))?.fix?.withheld, true);
     assert.equal(json.find((f) => f.code === 'DC022' && f.file.includes('short'))?.fix?.withheld, true);

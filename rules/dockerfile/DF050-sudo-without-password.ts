@@ -18,6 +18,21 @@ interface Data {
   devcontainer: boolean;
 }
 
+/**
+ * The programs a grant's command list names, for the message: each command of the list (sudoers(5):
+ * a Cmnd_List is separated by commas) by its path alone, `…` standing for its arguments — which may
+ * carry a secret (`/usr/local/bin/rotate --token=…`, `mysqldump -p…`: review 39a, item 2) and are never
+ * quoted. Long lists are cut after three commands.
+ */
+function commandPrograms(commands: string): string {
+  const list = commands.split(/(?<!\\),/).map((c) => c.trim()).filter((c) => c.length > 0);
+  const named = list.slice(0, 3).map((c) => {
+    const [program, ...args] = c.split(/\s+/);
+    return args.length > 0 ? `${program} …` : program;
+  });
+  return named.join(', ') + (list.length > 3 ? `, and ${list.length - 3} more` : '');
+}
+
 /** `/etc/sudoers` or a file under `/etc/sudoers.d/`: where sudo reads its grants. */
 const SUDOERS_PATH = /^\/etc\/sudoers(?:\.d\/.+)?$/;
 
@@ -202,7 +217,7 @@ export default defineRule<'dockerfile', Data>({
     const runner = group !== null ? `a member of group ${group}` : d.grantee;
     const what = d.all
       ? `passwordless sudo for every command: any process running as ${runner} becomes root without a password, so the non-root user protects nothing`
-      : `passwordless sudo for ${d.commands.length > 80 ? `${d.commands.slice(0, 77)}...` : d.commands}: run as root with arguments of the caller's choosing, such commands usually lead to a root shell`;
+      : `passwordless sudo for ${commandPrograms(d.commands)}: run as root with arguments of the caller's choosing, such commands usually lead to a root shell`;
     const advice = d.devcontainer ? 'keep the grant out of images you ship' : 'do the root work before USER (or in an entrypoint that drops to the user) and leave the grant out of the image';
     return `This RUN gives ${who} ${what}; ${advice}.`;
   },
