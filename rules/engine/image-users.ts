@@ -31,6 +31,10 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/adminer$/, user: 'adminer' },
   { match: /^\/solr$/, user: 'solr' },
   { match: /^\/sonarqube$/, user: 'sonarqube' },
+  // emqx/emqx-docker (the official emqx image), 4.3 to 5.8: `USER emqx` (uid 1000) before the entrypoint (review 39c, item 2.1).
+  { match: /^\/emqx$/, user: 'emqx' },
+  // groovy/docker-groovy (the official groovy image): `USER groovy` (jdk8…), `USER 1000:1000` for the user groovy (groovy-4/…).
+  { match: /^\/groovy$/, user: 'groovy' },
   // Kong/docker-kong Dockerfile.apk (the official kong image): `USER kong`.
   { match: /^\/kong$/, user: 'kong' },
   // Vendor images.
