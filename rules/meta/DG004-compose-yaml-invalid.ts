@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type YAMLError } from 'yaml';
 import type { ComposeContext } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 
@@ -57,9 +57,10 @@ function stricterThanCompose(text: string, e: YAMLError): boolean {
  * "environment" already defined at line 5"), where the parser here, read leniently, keeps both (review
  * 33, probes p15, p16). Merge keys (`<<`) are left alone. Aliases are not followed.
  */
-function duplicateKeys(text: string, root: unknown, found: (key: Node) => void): void {
+function duplicateKeys(text: string, root: unknown, found: (key: Node) => void, alias: (node: Alias) => void): void {
   const walk = (n: unknown): void => {
-    if (isMap(n)) {
+    if (isAlias(n)) alias(n);
+    else if (isMap(n)) {
       // A mapping of one key has no duplicate: no set for it (most mappings of a compose file are small).
       const seen = n.items.length > 1 ? new Set<string>() : null;
       for (const item of n.items) {
@@ -71,6 +72,7 @@ function duplicateKeys(text: string, root: unknown, found: (key: Node) => void):
           if (seen.has(name)) found(key);
           else seen.add(name);
         }
+        if (isAlias(key)) alias(key);
         walk(item.value);
       }
     } else if (isSeq(n)) for (const item of n.items) walk(item);
@@ -90,7 +92,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), and a key written twice in the same mapping (two `environment:` keys in a service: YAML requires unique keys and go-yaml refuses the file with "mapping key … already defined"; merge keys `<<` excepted), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file. A warning, not an error: the parser used here is stricter than the ones Compose uses (libyaml\'s port go-yaml) in a few layouts — flow content or a quoted value continued at a lower indentation, a tab inside a flow collection — so a document whose error is one of these (its closing bracket or quote comes later) is not reported.',
+    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), and a key written twice in the same mapping (two `environment:` keys in a service: YAML requires unique keys and go-yaml refuses the file with "mapping key … already defined"; merge keys `<<` excepted), and an alias to an anchor that is not defined before it (`image: *app_image` when the anchor is `&app-image`: go-yaml refuses the file with "unknown anchor … referenced", where this parser leaves the value empty), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file. A warning, not an error: the parser used here is stricter than the ones Compose uses (libyaml\'s port go-yaml) in a few layouts — flow content or a quoted value continued at a lower indentation, a tab inside a flow collection — so a document whose error is one of these (its closing bracket or quote comes later) is not reported.',
     why: '`docker compose` refuses to load a file that is not valid YAML, so the file cannot be deployed; and what the rules of this extension read from a broken file is only the part the parser could recover, so a misplaced line can hide a privileged service or an inline secret from them. Without this finding a CI run of `check` passes a file that cannot run (review 10, probe dc-06).',
     bad: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80"',
     good: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80" ]',
@@ -110,9 +112,18 @@ export default defineRule<'compose', Data>({
         const end = Math.min(Math.max(e.pos[1], start), ctx.text.length);
         out.push({ range: ctx.lines.rangeOf(start, end), data: { code: e.code, problem: problemOf(e) } });
       }
-      duplicateKeys(ctx.text, doc.contents, (key) => {
-        if (out.length < MAX_REPORTED) out.push({ range: ctx.lines.rangeOf(key.range![0], key.range![1]), data: { code: 'DUPLICATE_KEY', problem: 'a key is written a second time in the same mapping (go-yaml, which Compose uses, refuses it: "mapping key already defined")' } });
-      });
+      duplicateKeys(
+        ctx.text,
+        doc.contents,
+        (key) => {
+          if (out.length < MAX_REPORTED) out.push({ range: ctx.lines.rangeOf(key.range![0], key.range![1]), data: { code: 'DUPLICATE_KEY', problem: 'a key is written a second time in the same mapping (go-yaml, which Compose uses, refuses it: "mapping key already defined")' } });
+        },
+        // An alias to an anchor defined nowhere before it (`image: *app_image` after `&app-image`): go-yaml refuses the file
+        // ("unknown anchor … referenced"), where the parser here leaves the value empty (review 39b).
+        (alias) => {
+          if (out.length < MAX_REPORTED && alias.range && ctx.resolve(doc, alias) === null) out.push({ range: ctx.lines.rangeOf(alias.range[0], alias.range[1]), data: { code: 'UNKNOWN_ANCHOR', problem: 'an alias refers to an anchor that is not defined before it (go-yaml, which Compose uses, refuses it: "unknown anchor referenced")' } });
+        },
+      );
     }
     return out;
   },
