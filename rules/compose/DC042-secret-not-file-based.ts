@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { type Node, type YAMLMap } from 'yaml';
 import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
-import { ExtendedEnv } from '../engine/compose-lookup';
+import { ExtendedEnv, lookupKey } from '../engine/compose-lookup';
 import { serviceImage } from '../engine/datastores';
 import { interpolate } from '../engine/interpolate';
 import { isGitIgnored } from '../engine/repo';
@@ -121,6 +121,9 @@ function refactorFix(ctx: ComposeContext, service: Service, data: Data): Fix | u
   const uses = serviceText.match(new RegExp(`\\$\\$?\\{?${data.name}\\b(?!_FILE)`, 'g')) ?? [];
   const ownUse = env.value.match(new RegExp(`\\$\\{?${data.name}\\b`, 'g'))?.length ?? 0;
   if (uses.length > ownUse) return undefined;
+  // An env_file may set the variable too: the entrypoint (docker-library's file_env) then refuses to start, "both
+  // POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set (but are exclusive)" (review 39b, F5).
+  if (lookupKey(ctx, service, 'env_file') !== undefined) return undefined;
   const unit = indentUnit(ctx, service);
   if (!unit) return undefined;
 
@@ -202,7 +205,7 @@ export default defineRule<'compose', Data>({
     why: 'An environment variable is visible to everything that can inspect the container — `docker inspect`, `docker compose config`, `/proc/<pid>/environ` in the container, crash reports and child processes that inherit it — while a secret file is mounted read-only at `/run/secrets/<name>` and read once by the entrypoint. SECURITY-GUIDELINES.md §5 Secrets Management: "Use environment variables or secrets management: Docker Secrets". Info level: environment variables from a git-ignored `.env` are acceptable; secrets files are the stronger option.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n    secrets:\n      - postgres_password\nsecrets:\n  postgres_password:\n    file: ./secrets/postgres_password.txt   # git-ignored',
-    fix: '"Pass POSTGRES_PASSWORD as a secret file" renames the variable to `POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password`, adds `postgres_password` to the service\'s `secrets:` (creating the key), declares it under the top-level `secrets:` with `file: ./secrets/postgres_password.txt` (creating the key), creates that file with the value Compose passes today (inline, from `.env` or a default) and makes sure `.gitignore` ignores `secrets/` — one workspace edit that keeps the password. The secret file and the `.gitignore` that ignores it are in the project directory, where Compose resolves `file:` (for a file another compose file includes, the include\'s `project_directory:`). The name is `<service>_postgres_password` when `postgres_password` is already used for another value. Only offered where exact: not when the value is unknown, empty or multi-line, sits in an anchor or alias, when `secrets:` is a flow collection or inherited, when the file format is `version: "2.x"`/`"1"` (no secrets), or when the service\'s command or healthcheck reads the variable in the container (it would be gone). Never applied by fix-all: the file must be readable by the container\'s user (a mode of 0644, or owned by it), and the entrypoint reads it only when it initializes an empty data directory.',
+    fix: '"Pass POSTGRES_PASSWORD as a secret file" renames the variable to `POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password`, adds `postgres_password` to the service\'s `secrets:` (creating the key), declares it under the top-level `secrets:` with `file: ./secrets/postgres_password.txt` (creating the key), creates that file with the value Compose passes today (inline, from `.env` or a default) and makes sure `.gitignore` ignores `secrets/` — one workspace edit that keeps the password. The secret file and the `.gitignore` that ignores it are in the project directory, where Compose resolves `file:` (for a file another compose file includes, the include\'s `project_directory:`). The name is `<service>_postgres_password` when `postgres_password` is already used for another value. Only offered where exact: not when the value is unknown, empty or multi-line, sits in an anchor or alias, when `secrets:` is a flow collection or inherited, when the file format is `version: "2.x"`/`"1"` (no secrets), or when the service\'s command or healthcheck reads the variable in the container (it would be gone), nor for a service with an `env_file:` (its own, merged or extended: the file may set the variable too, and the entrypoint refuses to start when both `POSTGRES_PASSWORD` and `POSTGRES_PASSWORD_FILE` are set). Never applied by fix-all: the file must be readable by the container\'s user (a mode of 0644, or owned by it), and the entrypoint reads it only when it initializes an empty data directory.',
     guideline: '§5 Secrets Management — "Docker Secrets" (`docker secret create db_password`); checklist "All secrets configured externally"',
     equivalents: ['compose-lint CL-0020 (partly: literal credentials in environment)', 'Kubernetes linters\' "read-secret-from-env-var" (kube-linter) for the same idea in pods'],
     references: [
