@@ -39,6 +39,39 @@ function cpuLimited(ctx: ComposeContext, service: Service): boolean {
   return bounds(lookupPath(ctx, service, [...LIMITS, 'cpus'])) || bounds(lookupKey(ctx, service, 'cpus')) || bounds(lookupKey(ctx, service, 'cpu_quota'));
 }
 
+/**
+ * A memory size in bytes as Compose reads it (docker/go-units RAMInBytes: a number, an optional space, then
+ * k/m/g/t/p with an optional `i` and `b`, in powers of 1024; a bare number is bytes); undefined when it is
+ * not one (an unresolved `${VAR}`, another spelling).
+ */
+function ramInBytes(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number.parseFloat(m[1]);
+  if (!Number.isFinite(n)) return undefined;
+  const power = m[2] ? 'kmgtp'.indexOf(m[2].toLowerCase()) + 1 : 0;
+  return n * 1024 ** power;
+}
+
+/**
+ * Whether the service's memory reservation (`mem_reservation`, `deploy.resources.reservations.memory`) allows a
+ * limit of `limit`: none, or one no larger. The daemon refuses a container whose limit is below its reservation
+ * ("Minimum memory limit can not be less than memory reservation limit", review 39b F6); a reservation that
+ * cannot be read counts as too large.
+ */
+function reservationFits(ctx: ComposeContext, service: Service, limit: string): boolean {
+  const max = ramInBytes(limit);
+  for (const found of [lookupKey(ctx, service, 'mem_reservation'), lookupPath(ctx, service, ['deploy', 'resources', 'reservations', 'memory'])]) {
+    if (found === undefined) continue;
+    if (found === 'unknown' || !found.entry.value) return false;
+    const text = resolvedScalar(found.ctx, found.entry.value);
+    if (text === null || text === undefined) return false;
+    const bytes = ramInBytes(text);
+    if (bytes === undefined || max === undefined || bytes > max) return false;
+  }
+  return true;
+}
+
 /** A YAML plain scalar for an option value, quoted when it would not read back as the same string. */
 function plain(value: string): string {
   return /^[0-9][0-9.]*[a-zA-Z]{0,2}$/.test(value) ? value : `'${value.replace(/'/g, "''")}'`;
@@ -55,7 +88,7 @@ export default defineRule<'compose', Data>({
     why: 'Docker sets no memory or CPU ceiling by default: one leaking, looping or compromised container (a crypto-miner is the usual payload) can take all the host\'s memory — the kernel\'s OOM killer then picks its own victims — or all its CPU, starving every other service. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
     good: "services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    deploy:\n      resources:\n        limits:\n          memory: 512m\n          cpus: '0.5'",
-    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits, nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service (the merged service must agree with itself). Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
+    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits, nor when the service reserves more memory than the limit it would add (`mem_reservation`, `deploy.resources.reservations.memory`, read as Compose reads sizes; an unreadable one counts as more: the daemon refuses a limit below the reservation), nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service (the merged service must agree with itself). Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Memory Not Limited" and "Cpus Not Limited" (Docker Compose queries)', 'compose-lint CL-0026 (No resource limits)', 'Checkov CKV_K8S_11/CKV_K8S_13 (CPU/memory limits) for the same control on Kubernetes'],
     references: [
@@ -93,6 +126,7 @@ export default defineRule<'compose', Data>({
     if (data.cpu && getPath(ctx, service.doc, service.map, [...LIMITS, 'cpus'])) return undefined;
     const unit = indentUnit(ctx, service);
     const mem = plain(ctx.options.defaultMemoryLimit);
+    if (data.memory && !reservationFits(ctx, service, ctx.options.defaultMemoryLimit)) return undefined;
     const cpu = ctx.options.defaultCpuLimit;
     // The override file Compose merges may write limits for the service too: which spelling agrees with them is not known here (review 34, probe r04).
     if (companionWrites(ctx, service, RESOURCE_CONSISTENCY_KEYS)) return undefined;
