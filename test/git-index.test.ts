@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding, type FileSet } from '../rules';
-import { gitIndexPaths, isGitTracked } from '../rules/engine/repo';
+import { gitIgnoreCase, gitIndexPaths, isGitIgnored, isGitTracked } from '../rules/engine/repo';
 import { DiskWorkspace } from '../rules/node/files';
 import type { WorkspaceView } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
@@ -126,5 +126,23 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
     };
     assert.equal(safeOf(repoView(set, ['compose.yaml'])), true);
     assert.equal(safeOf(repoView(set, ['.env', 'compose.yaml'])), false);
+  });
+});
+
+describe('core.ignorecase (review 39b)', () => {
+  const files = (config?: string): FileSet => new Map([['/r/.gitignore', '.ENV\n'], ['/r/.env', 'A=1\n'], ...(config !== undefined ? ([['/r/.git/config', config]] as [string, string][]) : [])]);
+  it('git matches .gitignore patterns case-sensitively unless the repository sets core.ignorecase', () => {
+    assert.equal(isGitIgnored(viewOf(files(), '/r'), '/r/.env'), false, 'no config: case-sensitive');
+    assert.equal(isGitIgnored(viewOf(files('[core]\n\trepositoryformatversion = 0\n'), '/r'), '/r/.env'), false, 'unset');
+    assert.equal(isGitIgnored(viewOf(files('[core]\n\tignorecase = true\n'), '/r'), '/r/.env'), true, 'set (as git init does on macOS)');
+  });
+  it('reads git-config syntax: sections, case of keys, a key alone, booleans, the last setting, subsections', () => {
+    const read = (text: string) => gitIgnoreCase({ readText: (p) => (p === '/r/.git/config' ? text : undefined) }, '/r');
+    assert.equal(read('[core]\n  ignoreCase = yes\n'), true);
+    assert.equal(read('[core]\n  ignorecase\n'), true);
+    assert.equal(read('[core]\n  ignorecase = true\n  ignorecase = false\n'), false);
+    assert.equal(read('[user]\n  ignorecase = true\n'), false);
+    assert.equal(read('[core "x"]\n  ignorecase = true\n'), false);
+    assert.equal(read('[CORE]\n\tIGNORECASE = 1 ; comment\n'), true);
   });
 });

@@ -24,16 +24,43 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   }
   if (root !== null) sources.unshift([root, path.join(root, '.git', 'info', 'exclude')]);
   let ignored = false;
+  const ignorecase = root !== null && gitIgnoreCase(ws, root);
   for (const [folder, file] of sources) {
     const text = ws.readText(file);
     if (text === undefined) continue;
     const rel = path.relative(folder, filePath).split(path.sep).join('/');
     if (!rel || rel.startsWith('..')) continue;
-    const result = ignore().add(text).test(rel);
+    const result = ignore({ ignorecase }).add(text).test(rel);
     if (result.ignored) ignored = true;
     else if (result.unignored) ignored = false;
   }
   return ignored;
+}
+
+/**
+ * Whether git matches ignore patterns without regard to case in a repository: its `core.ignorecase`
+ * (git-config(1); `git init` sets it to true on a case-insensitive file system, as on macOS and Windows).
+ * Unset, git matches case-sensitively: `.ENV` in `.gitignore` does not ignore `.env` on Linux (review 39b),
+ * and a file taken for ignored would be committed with the secret in it. Read from `.git/config`; a
+ * repository whose `.git` is a file (a worktree, a submodule) is read as case-sensitive.
+ */
+export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string): boolean {
+  const text = ws.readText(path.join(root, '.git', 'config'));
+  if (text === undefined) return false;
+  let inCore = false;
+  let value = false;
+  for (const line of text.split(/\r?\n/)) {
+    const section = /^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"[^"]*")?\s*\]/.exec(line);
+    if (section) {
+      inCore = section[1].toLowerCase() === 'core' && !/"/.test(line);
+      continue;
+    }
+    if (!inCore) continue;
+    const m = /^\s*ignorecase\s*(?:=\s*([^;#\s]*))?/i.exec(line);
+    // A key without `=` is true (git-config(1), "Syntax"); the last setting wins.
+    if (m) value = m[1] === undefined || /^(?:true|yes|on|1)$/i.test(m[1]);
+  }
+  return value;
 }
 
 /**
