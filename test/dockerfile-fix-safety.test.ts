@@ -406,6 +406,17 @@ describe('DF015: ADD → COPY is safe only for a source that is not a tar archiv
     }
   });
 
+  it('an ONBUILD trigger runs with a child build\'s context: a source found here says nothing about it (review 39c, item 1.4)', () => {
+    const dir = tempDir('dg-df015-onbuild-');
+    try {
+      fs.writeFileSync(path.join(dir, 'bundle'), 'plain text here\n');
+      const text = ['FROM alpine:3.22', 'ADD bundle /opt/app/', 'ONBUILD ADD bundle /opt/app/', 'ONBUILD ADD app.conf /etc/app/', 'USER 1000', ''].join('\n');
+      assert.deepEqual(df015In(dir, text).found, ['2:warning:true', '3:warning:false', '4:warning:true']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a gzip stream that holds no tar is copied as it is: ADD of a gzipped SQL dump is COPY (review 33, probe p30)', () => {
     const dir = tempDir('dg-df015-gz-');
     try {

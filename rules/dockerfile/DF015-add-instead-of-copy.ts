@@ -181,20 +181,24 @@ function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Co
   return sourceContent(ctx, source, contexts).some((c) => c === 'archive' || c === 'binary' || (c === undefined && !plainName));
 }
 
-function addInstructions(ctx: DockerfileContext): Instruction[] {
-  const out: Instruction[] = [];
+/** The ADD instructions of the file, and whether each is an ONBUILD trigger (it runs in a child image's build, with that build's context). */
+function addInstructions(ctx: DockerfileContext): { ins: Instruction; onbuild: boolean }[] {
+  const out: { ins: Instruction; onbuild: boolean }[] = [];
   for (const stage of ctx.stages) {
     for (const ins of stage.instructions) {
       const kw = ins.getKeyword();
-      if (kw === 'ADD') out.push(ins);
+      if (kw === 'ADD') out.push({ ins, onbuild: false });
       else if (kw === 'ONBUILD') {
         const t = (ins as Onbuild).getTriggerInstruction();
-        if (t && t.getKeyword() === 'ADD') out.push(t);
+        if (t && t.getKeyword() === 'ADD') out.push({ ins: t, onbuild: true });
       }
     }
   }
   return out;
 }
+
+/** The context of an ONBUILD trigger: a child image's build context, which nothing here shows (review 39c, item 1.4). */
+const CHILD_CONTEXT: Contexts = { dirs: [], every: false, unknown: true };
 
 /**
  * Whether a RUN after `ins` in its stage checks a checksum or signature (`sha256sum -c`, `gpg --verify`: isVerification)
@@ -277,7 +281,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     bad: 'ADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'ADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
-    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of the compose services that build the Dockerfile, each of them, or, when none does, its own folder and the folders above it up to the repository root, the first that has it): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
+    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of the compose services that build the Dockerfile, each of them, or, when none does, its own folder and the folders above it up to the repository root, the first that has it; none for an ONBUILD trigger, which runs in a child image\'s build with that build\'s context): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
     guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Supply Chain Security"',
     equivalents: ['hadolint DL3020 (use COPY instead of ADD for files and folders)', 'Trivy DS-0005 (ADD instead of COPY)', 'Checkov CKV_DOCKER_4 (ensure that COPY is used instead of ADD)', 'KICS "Add Instead of Copy"'],
     references: [
@@ -289,7 +293,7 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
-    for (const ins of addInstructions(ctx)) {
+    for (const { ins, onbuild } of addInstructions(ctx)) {
       const words = argWords(ctx, ins);
       const sources = words.slice(0, -1);
       if (sources.length === 0) continue;
@@ -326,7 +330,7 @@ export default defineRule<'dockerfile', Data>({
       }
       if (kinds.some((k) => k.kind === 'unknown' || k.kind === 'url' || k.kind === 'git')) continue;
       let contexts: Contexts | undefined;
-      const candidates = () => (contexts ??= contextCandidates(ctx));
+      const candidates = () => (contexts ??= onbuild ? CHILD_CONTEXT : contextCandidates(ctx));
       // Named like an archive, unless the build context has it and its content is no tar (`data.gz` of text: review 34).
       const archive = kinds.find((k) => k.kind === 'archive' && !sourceContent(ctx, k.value, candidates).every((c) => c === 'file'));
       if (archive && unpack !== 'false') {
