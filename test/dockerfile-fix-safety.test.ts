@@ -102,6 +102,22 @@ describe('DF034: removing apk update is safe only when every later apk command f
   });
 });
 
+describe('DF030/DF034: the package index is needed by a container that installs as it starts (review 39c)', () => {
+  it('DF030: CMD/ENTRYPOINT/HEALTHCHECK that install or read the lists (`sh -c`, shell form), or run a script, also in a stage built on this one; the application itself does not', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-start-command-installs.dockerfile'), ['5:false', '11:false', '17:false', '23:false', '29:false', '36:true']);
+  });
+
+  it('DF034: the same for "Remove apk update" and "Add --no-cache" on `apk add --update`', () => {
+    assert.deepEqual(flagsOf('DF034', 'fires-start-command-installs.dockerfile'), ['5:false', '11:false', '17:false', '23:false', '30:true']);
+  });
+});
+
+describe('DF034: "Add --no-cache" on `apk add --update` takes away the index it keeps (review 39c)', () => {
+  it('not safe when a later command, RUN or stage built on it may install from it (a script from the PATH, a later command of the RUN, `FROM base`); safe otherwise and without --update', () => {
+    assert.deepEqual(flagsOf('DF034', 'fires-update-index-needed-later.dockerfile'), ['7:false', '14:false', '19:true', '27:false', '27:true', '29:true', '34:false']);
+  });
+});
+
 describe('DF040: the exec form is safe only when it runs the same program with the same arguments', () => {
   it('safe for a program on PATH over an image that runs CMD as given (node)', () => {
     assert.deepEqual(flagsOf('DF040', 'fires-crlf.dockerfile'), ['6:true']);

@@ -1,10 +1,10 @@
-import type { DockerfileContext, RunInstruction, Stage } from '../engine/dockerfile';
+import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { APT_INSTALLING, APT_LISTS, appendToRun, aptSimulates, cleansAptLists, covers, mountsCacheOver, packageCommandsOf, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 import { copySourceOnlyStages } from '../engine/df-instructions';
-import { stagesItCouldName } from '../engine/stage-scope';
+import { indexVerdict, mayRunPackageManager, runsAfter, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
-import { parseShell, type SimpleCommand } from '../engine/shell';
+import type { SimpleCommand } from '../engine/shell';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -19,34 +19,6 @@ interface Data {
 
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 
-/**
- * Programs known not to run apt, nor a script the Dockerfile does not show: shell builtins, file and
- * text tools, archivers, downloaders, user and system setup, compilers, and the package managers and
- * build tools of other ecosystems (whatever their subcommand). Anything else — a script
- * (`./build.sh`, `/tmp/install-nginx`), `make`, an interpreter given a script, an unknown program —
- * may run `apt-get install`.
- */
-const APT_FREE = new Set([
-  // shell builtins
-  ':', 'true', 'false', 'echo', 'printf', 'cd', 'pwd', 'pushd', 'popd', 'set', 'export', 'unset', 'test', '[', '[[', 'exit', 'return', 'shift', 'read', 'wait', 'umask', 'ulimit', 'local', 'declare', 'typeset', 'readonly', 'trap', 'type', 'hash', 'alias', 'unalias', 'shopt', 'break', 'continue',
-  // files and text
-  'mkdir', 'rmdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'cat', 'tee', 'head', 'tail', 'sort', 'uniq', 'cut', 'tr', 'wc', 'ls', 'stat', 'du', 'df', 'basename', 'dirname', 'readlink', 'realpath', 'install', 'mktemp', 'dd', 'mkfifo', 'mknod', 'sleep', 'date', 'id', 'whoami', 'uname', 'sync', 'yes', 'seq', 'nproc', 'getent', 'which', 'file', 'sed', 'awk', 'gawk', 'mawk', 'grep', 'egrep', 'fgrep', 'find', 'diff', 'cmp', 'patch', 'envsubst', 'jq', 'yq',
-  'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'base64', 'tar', 'gzip', 'gunzip', 'zcat', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'unzip', 'zip', '7z',
-  // downloads, keys, certificates
-  'curl', 'wget', 'git', 'gpg', 'gpgv', 'gpgconf', 'openssl', 'ssh-keygen', 'ssh-keyscan', 'update-ca-certificates',
-  // users, locales, fonts, libraries, services, alternatives; dpkg and the apt tools that do not install
-  'useradd', 'userdel', 'usermod', 'groupadd', 'groupdel', 'groupmod', 'adduser', 'addgroup', 'deluser', 'delgroup', 'passwd', 'chpasswd', 'chsh', 'setcap', 'ldconfig', 'ldd', 'locale-gen', 'localedef', 'update-locale', 'update-alternatives', 'fc-cache', 'service', 'update-rc.d', 'a2enmod', 'a2dismod', 'a2ensite', 'a2dissite', 'a2enconf', 'a2disconf',
-  'dpkg', 'dpkg-query', 'dpkg-divert', 'dpkg-reconfigure', 'debconf-set-selections', 'apt-key', 'apt-mark', 'apt-config', 'add-apt-repository',
-  // compilers and build systems with declarative inputs
-  'gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'ld', 'strip', 'cmake', 'ninja', 'meson', 'autoreconf', 'rustc', 'javac',
-  // other ecosystems' package managers and build tools
-  'apk', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm', 'npm', 'npx', 'yarn', 'pnpm', 'corepack', 'bun', 'go', 'cargo', 'rustup', 'pip', 'pip3', 'pipx', 'poetry', 'uv', 'pipenv', 'conda', 'mamba', 'micromamba', 'bundle', 'bundler', 'gem', 'rails', 'composer', 'pecl', 'docker-php-ext-install', 'docker-php-ext-configure', 'docker-php-ext-enable', 'docker-php-source', 'mvn', 'mvnw', 'gradle', 'gradlew', 'dotnet',
-]);
-
-/** Directories of system programs: `/usr/bin/curl` is `curl`, while `./curl` or `/tmp/curl` is a script of the build. */
-const SYSTEM_BIN = /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/;
-const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
-const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
 /** apt options that take the next word as their value. */
 const APT_VALUE_OPTIONS = /^(?:-[A-Za-z]*[octaP]|--(?:option|config-file|target-release|default-release|host-architecture|build-profiles|solver))$/;
 
@@ -66,70 +38,24 @@ function aptActionOf(name: string, args: readonly string[]): string | null {
   return '';
 }
 
-/** The script of `sh -c '…'` / `bash -ec "…"`, or undefined. */
-function shellString(name: string, args: readonly string[]): string | undefined {
-  if (!SHELL_PROGRAMS.has(name)) return undefined;
-  const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
-  return c === -1 ? undefined : args[c + 1];
-}
-
-/** Whether a command that is neither an apt call nor `sh -c` may run apt: a program the Dockerfile does not show. */
-function mayRunApt(run: RunInstruction, cmd: SimpleCommand): boolean {
-  if (cmd.programIndex < 0) return false;
-  const first = cmd.words[0].value;
-  // `for x in …` (the parser reads the loop variable as the program); a redirection alone (`done < f`).
-  if (first === 'for' || first === 'select' || /^\d*[<>]/.test(cmd.words[cmd.programIndex].raw)) return false;
-  const inv = invocation(cmd);
-  if (!inv) return false;
-  const written = cmd.words[inv.index].value;
-  if (/[$`]/.test(written)) return true;
-  const name = inv.name;
-  const args = inv.args.map((w) => w.value);
-  if (written.includes('/') && !SYSTEM_BIN.test(written) && name !== 'gradlew' && name !== 'mvnw') return true;
-  if (APT_FREE.has(name)) return false;
-  // `. /etc/os-release`: data, not a script.
-  if ((name === '.' || name === 'source') && args[0] === '/etc/os-release') return false;
-  // `php -m`, `php -v`: listing, not a script.
-  if (name === 'php') return !(args.length > 0 && args.every((a) => ['-m', '-v', '-i', '--version', '--ini'].includes(a)));
-  if (PYTHON.test(name)) {
-    const m = args.indexOf('-m');
-    return !(m !== -1 && ['pip', 'venv', 'ensurepip', 'compileall'].includes(args[m + 1]));
-  }
-  // `bash <<EOF` reads the heredoc, which is judged as a script of its own; `curl … | sh` or `sh x.sh` is not seen.
-  if (SHELL_PROGRAMS.has(name)) return !(args.every((a) => a.startsWith('<<') || /^-[a-z]+$/.test(a)) && run.scripts.some((s) => s.heredoc && s.isShell));
-  return true;
-}
-
 /**
- * Reads commands in order: 'updates' when an `apt-get update` comes before anything that needs the
- * lists, 'needs' when an install (or a command that may install) comes first, undefined when neither.
+ * How one command stands to the apt lists (see indexVerdict): `apt-get update` fetches them; an install,
+ * `apt-cache` or another subcommand that reads them needs them; other apt subcommands and other
+ * package managers neither; null for any other command.
  */
-function listsVerdict(run: RunInstruction, commands: readonly SimpleCommand[], pcs: ReadonlyMap<SimpleCommand, PackageCommand>, depth: number): 'updates' | 'needs' | undefined {
-  for (const cmd of commands) {
-    const pc = pcs.get(cmd);
-    const inv = pc ? null : invocation(cmd);
-    const args = inv ? inv.args.map((w) => w.value) : [];
-    const action = pc ? (pc.family === 'apt' ? pc.action : null) : inv ? aptActionOf(inv.name, args) : null;
-    if (action === 'update') return 'updates';
-    // `apt-cache policy|madison|show|search …` answers from the lists: without them it finds nothing.
-    if (inv?.name === 'apt-cache') {
-      if (args.every((a) => /^(?:-h|--help|-v|--version)$/.test(a))) continue;
-      return 'needs';
-    }
-    // … also inside a command substitution (`V="$(apt-cache madison nginx | …)"`), which is one word here.
-    if (cmd.words.some((w) => /(?:\$\(|`)[^`]*\bapt-cache\s+(?!-(?:h|-help|v|-version)\b)[\w-]/.test(w.raw))) return 'needs';
-    if (action !== null && (APT_INSTALLING.has(action) || APT_READING.has(action))) return 'needs';
-    if (action !== null || pc) continue; // another apt subcommand, or another package manager
-    const inner = inv ? shellString(inv.name, args) : undefined;
-    if (inner !== undefined && depth < 3) {
-      const offsets = Array.from({ length: inner.length + 1 }, (_, k) => k);
-      const verdict = listsVerdict(run, parseShell({ text: inner, offsets }), new Map(), depth + 1);
-      if (verdict) return verdict;
-      continue;
-    }
-    if (mayRunApt(run, cmd)) return 'needs';
-  }
-  return undefined;
+function listsUse(cmd: SimpleCommand, pcs: ReadonlyMap<SimpleCommand, PackageCommand>): IndexUse {
+  const pc = pcs.get(cmd);
+  const inv = pc ? null : invocation(cmd);
+  const args = inv ? inv.args.map((w) => w.value) : [];
+  const action = pc ? (pc.family === 'apt' ? pc.action : null) : inv ? aptActionOf(inv.name, args) : null;
+  if (action === 'update') return 'updates';
+  // `apt-cache policy|madison|show|search …` answers from the lists: without them it finds nothing.
+  if (inv?.name === 'apt-cache') return args.every((a) => /^(?:-h|--help|-v|--version)$/.test(a)) ? 'skip' : 'needs';
+  // … also inside a command substitution (`V="$(apt-cache madison nginx | …)"`), which is one word here.
+  if (cmd.words.some((w) => /(?:\$\(|`)[^`]*\bapt-cache\s+(?!-(?:h|-help|v|-version)\b)[\w-]/.test(w.raw))) return 'needs';
+  if (action !== null && (APT_INSTALLING.has(action) || APT_READING.has(action))) return 'needs';
+  if (action !== null || pc) return 'skip'; // another apt subcommand, or another package manager
+  return null;
 }
 
 /**
@@ -144,31 +70,19 @@ function mayNeedLists(ctx: DockerfileContext, run: RunInstruction): boolean {
   for (const pc of packageCommandsOf(ctx, run)) pcs.set(pc.command, pc);
   // Heredoc bodies fed to another program are data (that program is judged on the command line).
   const commands = run.scripts.filter((s) => s.isShell || s.json).flatMap((s) => s.commands);
-  return listsVerdict(run, commands, pcs, 0) === 'needs';
-}
-
-/** The stages that build on `stage` (`FROM stage`, directly or through other stages), `stage` excluded; a `FROM` whose name comes from an unresolved ARG counts when it could name one of them. */
-function stagesBuildingOn(ctx: DockerfileContext, stage: Stage): Stage[] {
-  const found = [stage];
-  for (const s of ctx.stages) {
-    if (s.index <= stage.index) continue;
-    if (s.base.kind === 'stage' && found.includes(s.base.stage)) found.push(s);
-    // `FROM base-$TARGETOS` may name a stage; `FROM ${IMAGE}` (nothing but a variable) names an image.
-    else if (s.base.kind === 'unknown' && stagesItCouldName(ctx, s).some((c) => found.includes(c))) found.push(s);
-  }
-  return found.slice(1);
+  return indexVerdict(commands, (cmd) => listsUse(cmd, pcs), (cmd) => mayRunPackageManager(run, cmd)) === 'needs';
 }
 
 /**
- * A RUN after `run` that would break without the lists: a later RUN of the same stage or any RUN
- * (ONBUILD triggers included) of a stage that builds on it, that may install without updating first.
+ * Whether a step after `run` may break without the lists it leaves: a later RUN of the same stage or
+ * any RUN (ONBUILD triggers included) of a stage that builds on it that may install without updating
+ * first, or a command a container of those stages starts (CMD, ENTRYPOINT, HEALTHCHECK) that installs
+ * (`sh -c 'apt-get install … $EXTRA_PACKAGES && exec …'`) or runs a script the Dockerfile does not show.
  */
-function laterRunNeedingLists(ctx: DockerfileContext, run: RunInstruction): RunInstruction | undefined {
-  const stage = run.stage;
-  if (!stage) return undefined;
-  const after = ctx.offsetAt(run.instruction.getRange().end);
-  const derived = new Set(stagesBuildingOn(ctx, stage));
-  return ctx.runs().find((r) => r !== run && r.stage !== null && ((r.stage === stage && ctx.offsetAt(r.instruction.getRange().start) >= after) || derived.has(r.stage)) && mayNeedLists(ctx, r));
+function laterStepNeedingLists(ctx: DockerfileContext, run: RunInstruction): boolean {
+  if (runsAfter(ctx, run).some((r) => mayNeedLists(ctx, r))) return true;
+  const none = new Map<SimpleCommand, PackageCommand>();
+  return run.stage !== null && startCommands(ctx, run.stage).some((commands) => indexVerdict(commands, (cmd) => listsUse(cmd, none), startsUnseenScript) === 'needs');
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -182,7 +96,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'The lists downloaded by `apt-get update` are tens of megabytes of package metadata that nothing in the running container needs. Left in the layer they bloat every pull and keep a stale snapshot of the package index in the image. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers": clean up in the same RUN, since a later RUN cannot shrink an earlier layer. The Debian/Ubuntu images\' docker-clean hook removes downloaded .deb files but not the lists.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Remove the apt lists in the same RUN" appends `rm -rf /var/lib/apt/lists/*` (`sudo rm -rf …` when the install runs with `sudo`: the RUN is then a non-root USER\'s, who cannot delete root\'s lists; a quick fix only then, since the image\'s sudoers rules may allow apt-get and not rm) at the end of the RUN, in the RUN\'s style: ` && …` on a one-line RUN, a continued line with the operator where the RUN puts it (leading `&&`, trailing `&&`, or `;` under `set -e`) and the RUN\'s indentation on a multi-line RUN, a new last line inside a heredoc script. Not offered for exec-form (JSON) RUN, when the RUN ends with a comment or a background `&`, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop: the appended command would land inside it), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line). Safe (applied by fix-all and `check --fix`) unless one of these holds; then it is offered as a single quick fix only. (1) In a heredoc without `set -e` the new last line would hide a failing install\'s exit status. (2) A later RUN may install from the lists this RUN leaves: a stage that builds on this one (`FROM <this stage>`, directly or through other stages; a later `FROM name-$ARG` whose literal part could name it counts too) starts from its filesystem, and so do the later RUNs of the same stage, so without the lists their `apt-get install` fails with "Unable to locate package". Checked in every later RUN of this stage and every RUN (ONBUILD triggers included) of those stages, reading its commands in order until its own `apt-get update`: not safe when first comes an `apt-get`/`apt` `install`, `reinstall`, `build-dep`, `satisfy`, `source`, `download` or upgrade (also inside `sh -c \'…\'`), or a command whose effect cannot be seen — a script or program given by path (`./build.sh`, `/tmp/install-nginx`, `bin/setup`), `make`, a shell or interpreter running a file, piped input or inline code (`curl … | sh`, `python x.py`, `php -r`), a program named by a variable, or any program not known to leave apt alone. Known: shell builtins, file and text tools, archivers, `curl`/`wget`/`git`/`gpg`, user, locale and certificate setup, `dpkg` and the apt tools that do not read the lists (`apt-mark`, `add-apt-repository`); `apt-cache` reads them (`apt-cache madison nginx` finds no version without them), so it counts as a reader, and so do `apt show`, `policy`, `list`, `search`, `depends`, `rdepends` and `apt-get changelog`, and `apt-get remove`/`purge` of packages by name (a name that is not installed is "not installed, so not removed" with the lists and "Unable to locate package", a failed build, without them: Docker\'s documented "uninstall old versions" step; `autoremove` reads only what is installed), compilers and `cmake`/`ninja`/`meson`, and the package managers and build tools of other ecosystems whatever their subcommand (`npm ci`, `yarn build`, `go build`, `cargo`, `pip install`, `bundle`, `composer`, `mvn`, `gradle`, `docker-php-ext-install`). A RUN with a cache or tmpfs mount over `/var/lib/apt/lists` does not read the layer\'s lists and is not counted. When in doubt the fix is not safe: the check cannot see installs in images built FROM this image elsewhere.',
+    fix: '"Remove the apt lists in the same RUN" appends `rm -rf /var/lib/apt/lists/*` (`sudo rm -rf …` when the install runs with `sudo`: the RUN is then a non-root USER\'s, who cannot delete root\'s lists; a quick fix only then, since the image\'s sudoers rules may allow apt-get and not rm) at the end of the RUN, in the RUN\'s style: ` && …` on a one-line RUN, a continued line with the operator where the RUN puts it (leading `&&`, trailing `&&`, or `;` under `set -e`) and the RUN\'s indentation on a multi-line RUN, a new last line inside a heredoc script. Not offered for exec-form (JSON) RUN, when the RUN ends with a comment or a background `&`, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop: the appended command would land inside it), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line). Safe (applied by fix-all and `check --fix`) unless one of these holds; then it is offered as a single quick fix only. (1) In a heredoc without `set -e` the new last line would hide a failing install\'s exit status. (2) A later RUN may install from the lists this RUN leaves: a stage that builds on this one (`FROM <this stage>`, directly or through other stages; a later `FROM name-$ARG` whose literal part could name it counts too) starts from its filesystem, and so do the later RUNs of the same stage, so without the lists their `apt-get install` fails with "Unable to locate package". Checked in every later RUN of this stage and every RUN (ONBUILD triggers included) of those stages, reading its commands in order until its own `apt-get update`: not safe when first comes an `apt-get`/`apt` `install`, `reinstall`, `build-dep`, `satisfy`, `source`, `download` or upgrade (also inside `sh -c \'…\'`), or a command whose effect cannot be seen — a script or program given by path (`./build.sh`, `/tmp/install-nginx`, `bin/setup`), `make`, a shell or interpreter running a file, piped input or inline code (`curl … | sh`, `python x.py`, `php -r`), a program named by a variable, or any program not known to leave apt alone. Known: shell builtins, file and text tools, archivers, `curl`/`wget`/`git`/`gpg`, user, locale and certificate setup, `dpkg` and the apt tools that do not read the lists (`apt-mark`, `add-apt-repository`); `apt-cache` reads them (`apt-cache madison nginx` finds no version without them), so it counts as a reader, and so do `apt show`, `policy`, `list`, `search`, `depends`, `rdepends` and `apt-get changelog`, and `apt-get remove`/`purge` of packages by name (a name that is not installed is "not installed, so not removed" with the lists and "Unable to locate package", a failed build, without them: Docker\'s documented "uninstall old versions" step; `autoremove` reads only what is installed), compilers and `cmake`/`ninja`/`meson`, and the package managers and build tools of other ecosystems whatever their subcommand (`npm ci`, `yarn build`, `go build`, `cargo`, `pip install`, `bundle`, `composer`, `mvn`, `gradle`, `docker-php-ext-install`). A RUN with a cache or tmpfs mount over `/var/lib/apt/lists` does not read the layer\'s lists and is not counted. (3) A container of this stage or of a stage built on it may install as it starts: every CMD, ENTRYPOINT and HEALTHCHECK CMD of those stages (shell form, exec form, the script of `["sh", "-c", "…"]`) is read the same way, in order until its own `apt-get update`; not safe when it installs or reads the lists (`sh -c \'apt-get install -y $EXTRA_PACKAGES && exec …\'`) or runs a script the Dockerfile does not show: a shell given a file, `.`/`source`, a program given by a path outside the system directories (`/docker-entrypoint.sh`, `./run`), a program named by a variable, or a `*.sh` named anywhere in the command (`docker-entrypoint.sh`, `tini -- /entrypoint.sh`; through `tini`, `dumb-init`, `gosu` and `su-exec`). The application itself (`python3 -m app`, `nginx -g …`, `exec "$@"`) is not counted. When in doubt the fix is not safe: the check cannot see installs in images built FROM this image elsewhere.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages", "Minimize layers"',
     equivalents: ['hadolint DL3009 (delete the apt-get lists after installing something)', 'KICS "Apt Get Install Lists Were Not Deleted" (df746b39-6564-4fed-bf85-e9c44382303c)'],
     references: [
@@ -232,7 +146,7 @@ export default defineRule<'dockerfile', Data>({
     // Stages that build on this one start from its filesystem: one that installs without its own
     // `apt-get update` (or runs a script that may) would fail with "Unable to locate package".
     // With sudo, a quick fix only: the image's sudoers rules may allow apt-get and not rm (review 34, probe sudo30).
-    const safe = appended.safe && !laterRunNeedingLists(ctx, run) && !data.cleanup.startsWith('sudo ');
+    const safe = appended.safe && !laterStepNeedingLists(ctx, run) && !data.cleanup.startsWith('sudo ');
     return { title: 'Remove the apt lists in the same RUN', safe, changes: [{ kind: 'edit', path: ctx.path, edits: [appended.edit] }] };
   },
 });

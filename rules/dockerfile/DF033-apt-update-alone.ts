@@ -2,7 +2,10 @@ import { defineRule } from '../engine/rule';
 import { APT_INSTALLING, changesShellState, cleansAptLists, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 import { invocation } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
+import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
+import { mayRunPackageManager } from '../engine/package-consumers';
+import { propertiesOf } from '../engine/stage-scope';
 import type { TextEdit } from '../engine/types';
 
 interface Data {
@@ -36,7 +39,44 @@ function aptitudeReadsLists(cmd: SimpleCommand): boolean {
   return false;
 }
 
-/** The next RUN of the stage when only ENV/ARG/LABEL stand before it, with whether it follows directly. */
+/**
+ * Variables that apt (its methods, gpgv, the hooks of `apt-get update`) and the download tools beside it
+ * read without the RUN naming them: the proxies (`http_proxy`, `HTTPS_PROXY`, `no_proxy`, …), APT's,
+ * debconf's and Debian's own (`APT_CONFIG`, `DEBIAN_FRONTEND`, `DEBCONF_*`), where programs and
+ * libraries are found (`PATH`, `LD_*`), temporary files, home and keys (`TMPDIR`, `HOME`, `GNUPGHOME`),
+ * and certificates (`SSL_CERT_*`, `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`).
+ */
+const READ_IMPLICITLY = /^(?:(?:http|https|ftp|all|no)_proxy|APT_\w+|DEBIAN_\w+|DEBCONF_\w+|PATH|LD_\w+|TMPDIR|HOME|GNUPGHOME|SSL_CERT_\w+|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE)$/i;
+
+/** Whether a text holds a name as a whole word (`$SUITE`, `${SUITE:-x}`, `env | grep SUITE`), not inside a longer name. */
+function namesVariable(text: string, name: string): boolean {
+  const ident = /[A-Za-z0-9_]/;
+  for (let k = text.indexOf(name); k !== -1; k = text.indexOf(name, k + 1)) {
+    if (!ident.test(text[k - 1] ?? ' ') && !ident.test(text[k + name.length] ?? ' ')) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an ENV or ARG standing between the update's RUN and the install's may change what the update
+ * does once it moves below it: it sets a variable the update's RUN names (`${SUITE}-backports` under
+ * `ARG SUITE=trixie`), one that apt reads implicitly (READ_IMPLICITLY), or any variable when the RUN
+ * runs a program whose commands the Dockerfile does not show (a script, which may read it). An ARG
+ * without a value counts too: a `--build-arg` sets it from there on.
+ */
+function changesTheUpdate(ctx: DockerfileContext, ins: Instruction, run: RunInstruction): boolean {
+  const names = propertiesOf(ins).map((p) => p.getName());
+  if (names.length === 0) return false;
+  const text = run.scripts.map((s) => s.source.text).join('\n');
+  if (names.some((n) => READ_IMPLICITLY.test(n) || namesVariable(text, n))) return true;
+  const apt = new Set(packageCommandsOf(ctx, run).map((pc) => pc.command));
+  return shellCommandsOf(run).some((cmd) => !apt.has(cmd) && mayRunPackageManager(run, cmd));
+}
+
+/**
+ * The next RUN of the stage when only ENV/ARG/LABEL stand before it (no ENV or ARG that changes what
+ * the update does: changesTheUpdate), with whether it follows directly.
+ */
 function nextRun(ctx: DockerfileContext, run: RunInstruction): { next: RunInstruction; adjacent: boolean } | undefined {
   const stage = run.stage;
   if (!stage || run.onbuild) return undefined;
@@ -49,7 +89,7 @@ function nextRun(ctx: DockerfileContext, run: RunInstruction): { next: RunInstru
       const next = runAtLine(ctx, ins.getRange().start.line);
       return next ? { next, adjacent: k === at + 1 } : undefined;
     }
-    if (!TRANSPARENT.has(kw)) return undefined;
+    if (!TRANSPARENT.has(kw) || changesTheUpdate(ctx, ins, run)) return undefined;
   }
   return undefined;
 }
@@ -74,7 +114,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl',
-    fix: '"Merge apt-get update into the next RUN" joins the update\'s RUN with the next RUN of the same stage — `RUN apt-get update` + `RUN apt-get install …` → `RUN apt-get update \\` / `    && apt-get install …` in the continuation style and indentation the RUNs already use; comment lines between are kept, but not a `# hadolint ignore=…` pragma (it applies to the instruction below it): with one between them, or above a RUN that would move, no fix is offered. When the install RUN is more than one and-list at its top level (`set -eux; apt-get install …; rm …`), `apt-get update && set -eux; …` would let a failed update through, so it becomes `RUN apt-get update || exit; \\` / `    set -eux; …` (the shell ends with the update\'s status when it fails; the rest runs as it did in its own RUN). When ENV, ARG or LABEL instructions stand between them, the update\'s RUN moves down to the install instead. Offered only when that is exact: the next RUN installs with apt, no other instruction stands between, both are shell-form without heredocs, their --mount/--network flags are the same, the update\'s RUN does not change shell state (cd, export, set, …) and does not end with a comment, and its shell text terminates (no open quote, `$(`, `if`, `case` or loop). Safe.',
+    fix: '"Merge apt-get update into the next RUN" joins the update\'s RUN with the next RUN of the same stage — `RUN apt-get update` + `RUN apt-get install …` → `RUN apt-get update \\` / `    && apt-get install …` in the continuation style and indentation the RUNs already use; comment lines between are kept, but not a `# hadolint ignore=…` pragma (it applies to the instruction below it): with one between them, or above a RUN that would move, no fix is offered. When the install RUN is more than one and-list at its top level (`set -eux; apt-get install …; rm …`), `apt-get update && set -eux; …` would let a failed update through, so it becomes `RUN apt-get update || exit; \\` / `    set -eux; …` (the shell ends with the update\'s status when it fails; the rest runs as it did in its own RUN). When ENV, ARG or LABEL instructions stand between them, the update\'s RUN moves down to the install instead. Offered only when that is exact: the next RUN installs with apt, no other instruction stands between (WORKDIR, USER, SHELL, COPY, ADD… change what the update sees), no ENV or ARG between sets a variable the update\'s RUN names (`${SUITE}-backports` under `ARG SUITE=trixie`: moved below it, the update would read the new value) or one that apt and the tools beside it read without being named (`http_proxy`, `HTTPS_PROXY`, `no_proxy` and the other proxies in either case, `APT_*`, `DEBIAN_*` such as `DEBIAN_FRONTEND`, `DEBCONF_*`, `PATH`, `LD_*`, `TMPDIR`, `HOME`, `GNUPGHOME`, `SSL_CERT_*`, `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`; an ARG without a value counts, since `--build-arg` sets it), nor any variable when the update\'s RUN runs a script or program whose commands the Dockerfile does not show (as DF030 reads them), both are shell-form without heredocs, their --mount/--network flags are the same, the update\'s RUN does not change shell state (cd, export, set, …) and does not end with a comment, and its shell text terminates (no open quote, `$(`, `if`, `case` or loop). Safe.',
     guideline: '§1 Image Security — "Regular Updates"; §6 Image Build Security — "Minimize layers"',
     equivalents: ['Trivy DS-0017 (\'RUN <package-manager> update\' instruction alone)', 'KICS "Update Instruction Alone"', 'hadolint has no direct equivalent (DL3009 covers the lists)'],
     references: [

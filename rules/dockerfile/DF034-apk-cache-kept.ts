@@ -3,8 +3,9 @@ import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import { covers, hasOption, insertAfterAction, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, removesDir, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 import { deleteCommandEdit } from '../engine/run-commands';
-import { buildsOn } from '../engine/stage-scope';
-import type { DockerfileContext } from '../engine/dockerfile';
+import { indexVerdict, mayRunPackageManager, runsAfter, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
+import { invocation } from '../engine/run-commands';
+import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import type { Fix } from '../engine/types';
 
 interface Data {
@@ -35,41 +36,112 @@ function keepsCache(pc: PackageCommand): boolean {
   return true;
 }
 
+/** Whether an apk command fetches the index itself and keeps none: `apk add --no-cache`. */
+function fetchesOwnIndex(pc: PackageCommand): boolean {
+  return pc.action === 'add' && hasOption(pc, 'no-cache', 'U', 'update', 'update-cache');
+}
+
+/** apk's global and `add` options that take the next word as their value. */
+const APK_VALUE_OPTIONS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file', '--cache-max-age', '--timeout', '-t', '--virtual']);
+
+/**
+ * How one command stands to the index in /var/cache/apk (see indexVerdict): `apk update` and
+ * `apk add --update` (without `--no-cache`) fetch a fresh one; `apk add --no-cache`, `apk del` and
+ * apk without a subcommand neither read nor leave it; any other apk command (`apk add`, `apk upgrade`,
+ * `apk search`, …) reads it. Read from the package reader where it sees the command, else from the
+ * words (`sh -c 'apk add jq'`, a CMD).
+ */
+function indexUse(cmd: SimpleCommand, pcs: ReadonlyMap<SimpleCommand, PackageCommand>): IndexUse {
+  const pc = pcs.get(cmd);
+  let action: string;
+  let noCache: boolean;
+  let update: boolean;
+  if (pc) {
+    if (pc.family !== 'apk') return 'skip';
+    action = pc.action;
+    noCache = hasOption(pc, 'no-cache');
+    update = hasOption(pc, 'U', 'update', 'update-cache');
+  } else {
+    const inv = invocation(cmd);
+    if (!inv || inv.name !== 'apk') return null;
+    const args = inv.args.map((w) => w.value);
+    action = '';
+    for (let k = 0; k < args.length; k++) {
+      if (APK_VALUE_OPTIONS.has(args[k])) k++;
+      else if (!args[k].startsWith('-')) {
+        action = args[k];
+        break;
+      }
+    }
+    noCache = args.includes('--no-cache');
+    update = args.some((a) => a === '--update' || a === '--update-cache' || /^-[a-zA-Z]*U[a-zA-Z]*$/.test(a));
+  }
+  if (action === 'update') return 'updates';
+  if (action === 'add' && noCache) return 'skip';
+  if (action === 'add' && update) return 'updates';
+  if (action === 'del' || action === '') return 'skip';
+  return 'needs';
+}
+
+/** A RUN that runs a script or program given by path (`sh /tmp/x.sh`, `./install`, `. /opt/env.sh`), also inside a quoted script. */
+const RUNS_A_SCRIPT = /(?:^|[\s;&|(])(?:(?:sh|bash|ash|dash|\.|source)\s+(?:-\w+\s+)*[^\s-][^\s]*|\.{0,2}\/[\w./-]+)(?=\s|$|[;&|)])/m;
+
+/** How many apk commands a text holds, counted in the text (apk where the package reader does not see it: review 11, probe 10). */
+function apkMentions(text: string): number {
+  return (text.match(/(?:^|[\s;&|('"`])apk\s/g) ?? []).length;
+}
+
+/** Whether a later RUN may read the index an earlier layer left in /var/cache/apk. */
+function runMayReadIndex(ctx: DockerfileContext, r: RunInstruction): boolean {
+  // A cache or tmpfs mount over /var/cache/apk hides the layer's index from the RUN.
+  if (mountsCacheOver(r, (t) => covers(t, CACHE))) return false;
+  const text = ctx.text.slice(ctx.offsetAt(r.instruction.getRange().start), ctx.offsetAt(r.instruction.getRange().end));
+  const pcs = packageCommandsOf(ctx, r);
+  // apk the package reader does not see: not judged.
+  if (apkMentions(text) !== pcs.filter((o) => o.family === 'apk').length) return true;
+  // A script the Dockerfile does not show may run apk (`RUN sh /tmp/install-tools.sh`: review 12, probe 06).
+  if (RUNS_A_SCRIPT.test(text)) return true;
+  const byCommand = new Map(pcs.map((o) => [o.command, o] as const));
+  const commands = r.scripts.filter((s) => s.isShell || s.json).flatMap((s) => s.commands);
+  return indexVerdict(commands, (cmd) => indexUse(cmd, byCommand), (cmd) => mayRunPackageManager(r, cmd)) === 'needs';
+}
+
+/**
+ * Whether a step after `pc` may need the index it leaves in /var/cache/apk: a later command of its RUN,
+ * a later RUN of its stage or a RUN (ONBUILD triggers included) of a stage built on it, or a command a
+ * container of those stages starts (CMD, ENTRYPOINT, HEALTHCHECK) — one that installs with apk (`apk
+ * add` without `--no-cache` or `--update`, `apk upgrade`, …) before fetching an index of its own, or that
+ * runs a script or program whose commands the Dockerfile does not show. Both fixes that take the index
+ * away ask this: "Remove apk update" and "Add --no-cache" on `apk add --update`.
+ */
+function indexNeededAfter(ctx: DockerfileContext, pc: PackageCommand): boolean {
+  const run = pc.run;
+  const byCommand = new Map(packageCommandsOf(ctx, run).map((o) => [o.command, o] as const));
+  const rest = shellCommandsOf(run).filter((cmd) => cmd.start > pc.command.start);
+  if (indexVerdict(rest, (cmd) => indexUse(cmd, byCommand), (cmd) => mayRunPackageManager(run, cmd)) === 'needs') return true;
+  if (runsAfter(ctx, run).some((r) => runMayReadIndex(ctx, r))) return true;
+  const none = new Map<SimpleCommand, PackageCommand>();
+  return run.stage !== null && startCommands(ctx, run.stage).some((commands) => indexVerdict(commands, (cmd) => indexUse(cmd, none), startsUnseenScript) === 'needs');
+}
+
 /**
  * "Remove apk update": deletes the command from its `&&` chain. Safe only when every later apk command
  * of the script is an `apk add` that fetches the index itself (`--no-cache`, `--update`): another
- * (`apk add` without it, `apk upgrade`) needs the index `apk update` wrote, which an Alpine image does not ship.
+ * (`apk add` without it, `apk upgrade`) needs the index `apk update` wrote, which an Alpine image does
+ * not ship; and when no later step needs it (indexNeededAfter).
  */
-/** A RUN that runs a script or program given by path (`sh /tmp/x.sh`, `./install`, `. /opt/env.sh`). */
-const RUNS_A_SCRIPT = /(?:^|[\s;&|(])(?:(?:sh|bash|ash|dash|\.|source)\s+(?:-\w+\s+)*[^\s-][^\s]*|\.{0,2}\/[\w./-]+)(?=\s|$|[;&|)])/m;
-
 function dropUpdateFix(ctx: DockerfileContext, pc: PackageCommand): Fix | undefined {
   const script = pc.script;
   if (script.json || script.heredoc || pc.command.words.slice(0, pc.command.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return undefined;
   const edit = deleteCommandEdit(ctx, script.commands, pc.commandIndex);
   if (!edit) return undefined;
   const later = packageCommandsOf(ctx, pc.run).filter((o) => o.family === 'apk' && o.command.start > pc.command.start);
-  const fetchesOwnIndex = (o: PackageCommand) => o.action === 'add' && hasOption(o, 'no-cache', 'U', 'update', 'update-cache');
   // apk where the package reader does not see it (`sh -c 'apk add jq'`): counted in the text (review 11, probe 10).
   const runEnd = ctx.offsetAt(pc.run.instruction.getRange().end);
-  const mentions = (text: string) => (text.match(/(?:^|[\s;&|('"`])apk\s/g) ?? []).length;
-  const seenHere = mentions(ctx.text.slice(pc.command.end, runEnd)) === later.length;
-  // A later RUN that relied on the index this one left (`RUN apk upgrade`, `RUN apk add jq`): review 11, probe 11.
-  // Later RUNs of this stage and of the stages built on it start from its filesystem.
-  const stage = pc.run.stage;
-  // ONBUILD triggers run in every child image (review 12, probe 07).
-  const laterRuns = ctx.runs().filter((r) => ctx.offsetAt(r.instruction.getRange().start) >= runEnd && (!stage || !r.stage || r.stage === stage || buildsOn(r.stage, stage)));
-  const laterRunsFine = laterRuns.every((r) => {
-    const r0 = ctx.offsetAt(r.instruction.getRange().start);
-    const text = ctx.text.slice(r0, ctx.offsetAt(r.instruction.getRange().end));
-    const apks = packageCommandsOf(ctx, r).filter((o) => o.family === 'apk');
-    if (mentions(text) !== apks.length) return false;
-    // A script the Dockerfile does not show may run apk (`RUN sh /tmp/install-tools.sh`: review 12, probe 06).
-    if (RUNS_A_SCRIPT.test(text)) return false;
-    const firstUpdate = apks.findIndex((o) => o.action === 'update');
-    return apks.every((o, i) => (firstUpdate !== -1 && i > firstUpdate) || o.action === 'update' || fetchesOwnIndex(o) || o.action === 'del');
-  });
-  const safe = later.length > 0 && later.every(fetchesOwnIndex) && seenHere && laterRunsFine;
+  const seenHere = apkMentions(ctx.text.slice(pc.command.end, runEnd)) === later.length;
+  // A later RUN that relied on the index this one left (`RUN apk upgrade`, `RUN apk add jq`: review 11, probe 11),
+  // also in the stages built on this one and in ONBUILD triggers (review 12, probe 07), or a CMD that installs.
+  const safe = later.length > 0 && later.every(fetchesOwnIndex) && seenHere && !indexNeededAfter(ctx, pc);
   return { title: 'Remove apk update', safe, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
 }
 
@@ -84,7 +156,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Without `--no-cache`, apk keeps the downloaded package index (and, with `--update`/`-U`, the refreshed index) in `/var/cache/apk` in the image layer: megabytes that the running container never uses. `--no-cache` fetches the index to a temporary place and removes it, replacing the old `apk update … && rm -rf /var/cache/apk/*` dance. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 "Use Alpine Linux" (keep the minimal base minimal).',
     bad: 'FROM alpine:3.22\nRUN apk add curl',
     good: 'FROM alpine:3.22\nRUN apk add --no-cache curl',
-    fix: '"Add --no-cache" inserts `--no-cache` right after `add` (as a JSON string in exec-form RUN). An existing `--update`/`-U` stays (it is redundant with `--no-cache` but harmless). Safe. For `apk update`, "Remove apk update" deletes it from its `&&` chain: safe when every later apk command of the RUN fetches the index itself (`apk add --no-cache` or `--update`), no apk runs where it cannot be read (`sh -c \'apk add …\'`), and no later RUN uses the index without fetching its own (`RUN apk upgrade`, `RUN apk add jq`); otherwise a quick fix only, since an Alpine image ships no index and those commands need the one `apk update` fetched.',
+    fix: '"Add --no-cache" inserts `--no-cache` right after `add` (as a JSON string in exec-form RUN). An existing `--update`/`-U` stays (it is redundant with `--no-cache` but harmless). Safe, unless the `apk add` has `--update`/`-U`/`--update-cache` and a later step may need the index it keeps in `/var/cache/apk` (with `--no-cache` there is none, and a later plain `apk add` fails with "unable to select packages"); then a quick fix only. An `apk update` before it in the same RUN keeps its own index whatever this `apk add` does (apk leaves the cache alone under `--no-cache`). For `apk update`, "Remove apk update" deletes it from its `&&` chain: safe when every later apk command of the RUN fetches the index itself (`apk add --no-cache` or `--update`), no apk runs where it cannot be read (`sh -c \'apk add …\'` is read; other places are counted in the text), and no later step needs the index; otherwise a quick fix only, since an Alpine image ships no index and those commands need the one `apk update` fetched. Both fixes ask the same question of the later steps: the later commands of the RUN, the later RUNs of the stage and every RUN (ONBUILD triggers included) of a stage built on it (`FROM <this stage>`, directly or through others, or a `FROM name-$ARG` that could name it), read in order until an index of their own (`apk update`, `apk add --update`): a step needs the index when an apk command other than `apk add --no-cache` and `apk del` comes first (`apk add jq`, `apk upgrade`), or a command whose effect cannot be seen — a script or program given by path, a shell or interpreter running a file, `make`, a program named by a variable, or any program not known to leave apk alone (`install-extras.sh` from the PATH; known: the same list as DF030\'s). A RUN with a cache or tmpfs mount over `/var/cache/apk` does not read the layer\'s index. Then the commands a container of the stage or of a stage built on it starts: every CMD, ENTRYPOINT and HEALTHCHECK CMD, read the same way (`sh -c \'apk add $EXTRA_PACKAGES && exec crond -f\'`), where a script the Dockerfile does not show counts as in DF030 (`/docker-entrypoint.sh`, `start.sh`) and the application itself does not.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"; §1 Image Security — "Use Alpine Linux"',
     equivalents: ['hadolint DL3019 (use the --no-cache switch)', 'Trivy DS-0025 (\'apk add\' is missing \'--no-cache\')', 'KICS "Apk Add Using Local Cache Path"'],
     references: [
@@ -120,6 +192,9 @@ export default defineRule<'dockerfile', Data>({
     if (data.update) return dropUpdateFix(ctx, pc);
     const edit = insertAfterAction(ctx, pc, '--no-cache');
     if (!edit) return undefined;
-    return { title: 'Add --no-cache', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    // `--update` keeps the index it fetched in /var/cache/apk, where a later `apk add` finds it; with
+    // `--no-cache` there is none (review 39c). An `apk update` before it keeps its own index either way.
+    const safe = !(data.updates && indexNeededAfter(ctx, pc));
+    return { title: 'Add --no-cache', safe, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });

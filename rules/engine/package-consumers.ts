@@ -1,0 +1,205 @@
+/**
+ * Who may read the package index a RUN leaves in its layer (the apt lists, apk's index in
+ * /var/cache/apk): the later RUNs of its stage, every RUN of the stages built on it (ONBUILD triggers
+ * included), and the commands a container of those stages starts (CMD, ENTRYPOINT, HEALTHCHECK). A fix
+ * that removes the index is safe only when none of them may need it (DF030, DF034).
+ */
+import type { Healthcheck, Instruction } from 'dockerfile-ast';
+import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
+import { logicalText, parseShell, type SimpleCommand, type Word } from './shell';
+import { invocation, shellProgramSource } from './run-commands';
+import { stagesItCouldName } from './stage-scope';
+
+/**
+ * Programs known not to run a package manager, nor a script the Dockerfile does not show: shell
+ * builtins, file and text tools, archivers, downloaders, user and system setup, compilers, and the
+ * package managers and build tools of other ecosystems (whatever their subcommand). Anything else — a
+ * script (`./build.sh`, `/tmp/install-nginx`, `install-extras.sh` from the PATH), `make`, an
+ * interpreter given a script, an unknown program — may run `apt-get install` or `apk add`. apt and apk
+ * are listed: a rule reads its own package manager's commands before it asks this.
+ */
+const INSTALL_FREE = new Set([
+  // shell builtins
+  ':', 'true', 'false', 'echo', 'printf', 'cd', 'pwd', 'pushd', 'popd', 'set', 'export', 'unset', 'test', '[', '[[', 'exit', 'return', 'shift', 'read', 'wait', 'umask', 'ulimit', 'local', 'declare', 'typeset', 'readonly', 'trap', 'type', 'hash', 'alias', 'unalias', 'shopt', 'break', 'continue',
+  // files and text
+  'mkdir', 'rmdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'cat', 'tee', 'head', 'tail', 'sort', 'uniq', 'cut', 'tr', 'wc', 'ls', 'stat', 'du', 'df', 'basename', 'dirname', 'readlink', 'realpath', 'install', 'mktemp', 'dd', 'mkfifo', 'mknod', 'sleep', 'date', 'id', 'whoami', 'uname', 'sync', 'yes', 'seq', 'nproc', 'getent', 'which', 'file', 'sed', 'awk', 'gawk', 'mawk', 'grep', 'egrep', 'fgrep', 'find', 'diff', 'cmp', 'patch', 'envsubst', 'jq', 'yq',
+  'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'base64', 'tar', 'gzip', 'gunzip', 'zcat', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'unzip', 'zip', '7z',
+  // downloads, keys, certificates
+  'curl', 'wget', 'git', 'gpg', 'gpgv', 'gpgconf', 'openssl', 'ssh-keygen', 'ssh-keyscan', 'update-ca-certificates',
+  // users, locales, fonts, libraries, services, alternatives; dpkg and the apt tools that do not install
+  'useradd', 'userdel', 'usermod', 'groupadd', 'groupdel', 'groupmod', 'adduser', 'addgroup', 'deluser', 'delgroup', 'passwd', 'chpasswd', 'chsh', 'setcap', 'ldconfig', 'ldd', 'locale-gen', 'localedef', 'update-locale', 'update-alternatives', 'fc-cache', 'service', 'update-rc.d', 'a2enmod', 'a2dismod', 'a2ensite', 'a2dissite', 'a2enconf', 'a2disconf',
+  'dpkg', 'dpkg-query', 'dpkg-divert', 'dpkg-reconfigure', 'debconf-set-selections', 'apt-key', 'apt-mark', 'apt-config', 'add-apt-repository',
+  // compilers and build systems with declarative inputs
+  'gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'ld', 'strip', 'cmake', 'ninja', 'meson', 'autoreconf', 'rustc', 'javac',
+  // package managers and build tools of other ecosystems
+  'apk', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm', 'npm', 'npx', 'yarn', 'pnpm', 'corepack', 'bun', 'go', 'cargo', 'rustup', 'pip', 'pip3', 'pipx', 'poetry', 'uv', 'pipenv', 'conda', 'mamba', 'micromamba', 'bundle', 'bundler', 'gem', 'rails', 'composer', 'pecl', 'docker-php-ext-install', 'docker-php-ext-configure', 'docker-php-ext-enable', 'docker-php-source', 'mvn', 'mvnw', 'gradle', 'gradlew', 'dotnet',
+]);
+
+/** Directories of system programs: `/usr/bin/curl` is `curl`, while `./curl` or `/tmp/curl` is a script of the build. */
+const SYSTEM_BIN = /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/;
+const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
+const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
+
+/** The script of `sh -c '…'` / `bash -ec "…"`, or undefined. */
+export function shellString(name: string, args: readonly string[]): string | undefined {
+  if (!SHELL_PROGRAMS.has(name)) return undefined;
+  const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+  return c === -1 ? undefined : args[c + 1];
+}
+
+/**
+ * Whether a command of a RUN that is neither a package command nor `sh -c` may install packages: a
+ * program the Dockerfile does not show (a script, `make`, an interpreter given a file, an unknown
+ * program). `run` is the RUN it belongs to (a shell fed a heredoc of the RUN runs that heredoc, which
+ * is read on its own).
+ */
+export function mayRunPackageManager(run: RunInstruction, cmd: SimpleCommand): boolean {
+  if (cmd.programIndex < 0) return false;
+  const first = cmd.words[0].value;
+  // `for x in …` (the parser reads the loop variable as the program); a redirection alone (`done < f`).
+  if (first === 'for' || first === 'select' || /^\d*[<>]/.test(cmd.words[cmd.programIndex].raw)) return false;
+  const inv = invocation(cmd);
+  if (!inv) return false;
+  const written = cmd.words[inv.index].value;
+  if (/[$`]/.test(written)) return true;
+  const name = inv.name;
+  const args = inv.args.map((w) => w.value);
+  if (written.includes('/') && !SYSTEM_BIN.test(written) && name !== 'gradlew' && name !== 'mvnw') return true;
+  if (INSTALL_FREE.has(name)) return false;
+  // `. /etc/os-release`: data, not a script.
+  if ((name === '.' || name === 'source') && args[0] === '/etc/os-release') return false;
+  // `php -m`, `php -v`: listing, not a script.
+  if (name === 'php') return !(args.length > 0 && args.every((a) => ['-m', '-v', '-i', '--version', '--ini'].includes(a)));
+  if (PYTHON.test(name)) {
+    const m = args.indexOf('-m');
+    return !(m !== -1 && ['pip', 'venv', 'ensurepip', 'compileall'].includes(args[m + 1]));
+  }
+  // `bash <<EOF` reads the heredoc, which is judged as a script of its own; `curl … | sh` or `sh x.sh` is not seen.
+  if (SHELL_PROGRAMS.has(name)) return !(args.every((a) => a.startsWith('<<') || /^-[a-z]+$/.test(a)) && run.scripts.some((s) => s.heredoc && s.isShell));
+  return true;
+}
+
+/**
+ * Whether a command a container starts runs a script whose content the Dockerfile does not show, which
+ * may install packages as it starts (an entrypoint that adds `$EXTRA_PACKAGES`): a shell given a file
+ * (`sh /start.sh`), `.`/`source` of a file, a program given by a path outside the system directories
+ * (`/docker-entrypoint.sh`, `./run`), a program named by a variable, or a shell script (`*.sh`, `*.bash`)
+ * named anywhere in the command (`docker-entrypoint.sh` from the PATH, `tini -- /entrypoint.sh`). The
+ * application itself (`python3 -m app`, `node server.js`, `nginx -g …`) is not counted: unlike a build
+ * step, it does not install system packages.
+ */
+export function startsUnseenScript(cmd: SimpleCommand): boolean {
+  if (cmd.programIndex < 0) return false;
+  if (cmd.words.slice(cmd.programIndex).some((w) => /\.(?:sh|bash)$/.test(w.value))) return true;
+  const inv = invocation(cmd);
+  if (!inv) return false;
+  const written = cmd.words[inv.index].value;
+  // `exec "$@"` runs the CMD, which is judged on its own.
+  if (written === '$@' || written === '$*') return false;
+  if (/[$`]/.test(written)) return true;
+  if (written.includes('/') && !SYSTEM_BIN.test(written)) return true;
+  const args = inv.args.map((w) => w.value);
+  // An init or a step-down tool runs the command after it (`tini -- /opt/app/start`, `gosu app /run`).
+  const skip = INITS.has(inv.name) ? args.findIndex((a) => !a.startsWith('-')) : STEP_DOWN.has(inv.name) ? 1 : -1;
+  if (skip >= 0 && skip < args.length) return startsUnseenScript({ ...cmd, programIndex: inv.index + 1 + skip });
+  if ((inv.name === '.' || inv.name === 'source') && args.length > 0) return true;
+  return SHELL_PROGRAMS.has(inv.name) && shellProgramSource(args).from === 'file';
+}
+
+/** Inits that run the command after their options (`tini -s -- cmd`, `dumb-init cmd`). */
+const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
+/** Tools that run a command as a user: `gosu USER cmd`, `su-exec USER cmd`. */
+const STEP_DOWN = new Set(['gosu', 'su-exec']);
+
+/** How one command stands to the index: 'updates' fetches a fresh one (what follows reads that), 'needs' reads the one left, 'skip' neither, null when it is not the package manager's. */
+export type IndexUse = 'updates' | 'needs' | 'skip' | null;
+
+/**
+ * Reads commands in order: 'updates' when one fetches a fresh index before anything needs the one
+ * left, 'needs' when one that reads it (judged by `use`, else a program `unknown` says may install)
+ * comes first, undefined when neither. The script of `sh -c '…'` is read too.
+ */
+export function indexVerdict(commands: readonly SimpleCommand[], use: (cmd: SimpleCommand) => IndexUse, unknown: (cmd: SimpleCommand) => boolean, depth = 0): 'updates' | 'needs' | undefined {
+  for (const cmd of commands) {
+    const u = use(cmd);
+    if (u === 'updates' || u === 'needs') return u;
+    if (u === 'skip') continue;
+    const inv = invocation(cmd);
+    const inner = inv ? shellString(inv.name, inv.args.map((w) => w.value)) : undefined;
+    if (inner !== undefined && depth < 3) {
+      const offsets = Array.from({ length: inner.length + 1 }, (_, k) => k);
+      const verdict = indexVerdict(parseShell({ text: inner, offsets }), use, unknown, depth + 1);
+      if (verdict) return verdict;
+      continue;
+    }
+    if (unknown(cmd)) return 'needs';
+  }
+  return undefined;
+}
+
+/** The stages that build on `stage` (`FROM stage`, directly or through other stages), `stage` excluded; a `FROM` whose name comes from an unresolved ARG counts when it could name one of them. */
+export function stagesBuildingOn(ctx: DockerfileContext, stage: Stage): Stage[] {
+  const found = [stage];
+  for (const s of ctx.stages) {
+    if (s.index <= stage.index) continue;
+    if (s.base.kind === 'stage' && found.includes(s.base.stage)) found.push(s);
+    // `FROM base-$TARGETOS` may name a stage; `FROM ${IMAGE}` (nothing but a variable) names an image.
+    else if (s.base.kind === 'unknown' && stagesItCouldName(ctx, s).some((c) => found.includes(c))) found.push(s);
+  }
+  return found.slice(1);
+}
+
+/** The RUNs that start from the filesystem `run` leaves: the later RUNs of its stage and every RUN (ONBUILD triggers included) of the stages built on it. */
+export function runsAfter(ctx: DockerfileContext, run: RunInstruction): RunInstruction[] {
+  const stage = run.stage;
+  if (!stage) return [];
+  const after = ctx.offsetAt(run.instruction.getRange().end);
+  const derived = new Set(stagesBuildingOn(ctx, stage));
+  return ctx.runs().filter((r) => r !== run && r.stage !== null && ((r.stage === stage && ctx.offsetAt(r.instruction.getRange().start) >= after) || derived.has(r.stage)));
+}
+
+/**
+ * The commands a container of `stage` or of a stage built on it starts: every CMD, ENTRYPOINT and
+ * HEALTHCHECK CMD of those stages (shell form, exec form, the script of `["sh", "-c", "…"]`), each as
+ * its list of commands. They run after the whole build, wherever they stand in the stage.
+ */
+export function startCommands(ctx: DockerfileContext, stage: Stage): SimpleCommand[][] {
+  const out: SimpleCommand[][] = [];
+  for (const s of [stage, ...stagesBuildingOn(ctx, stage)]) {
+    for (const ins of s.instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'CMD' || kw === 'ENTRYPOINT') {
+        for (const script of ctx.scriptsOf(ins)) if (script.commands.length > 0) out.push(script.commands);
+      } else if (kw === 'HEALTHCHECK') {
+        const commands = healthcheckCommands(ctx, ins);
+        if (commands.length > 0) out.push(commands);
+      }
+    }
+  }
+  return out;
+}
+
+/** The commands of `HEALTHCHECK [options] CMD …` (none for `HEALTHCHECK NONE`). */
+function healthcheckCommands(ctx: DockerfileContext, ins: Instruction): SimpleCommand[] {
+  const sub = (ins as Healthcheck).getSubcommand?.();
+  if (!sub || sub.getValue().toUpperCase() !== 'CMD') return [];
+  const start = ctx.offsetAt(sub.getRange().end);
+  const end = ctx.offsetAt(ins.getRange().end);
+  const text = ctx.text.slice(start, end).trim();
+  if (text.startsWith('[')) {
+    let values: unknown;
+    try {
+      values = JSON.parse(text);
+    } catch {
+      values = undefined;
+    }
+    if (Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string')) {
+      const strings = values as string[];
+      const inner = shellString(strings[0].replace(/^.*\//, ''), strings.slice(1));
+      if (inner !== undefined) return parseShell({ text: inner, offsets: Array.from({ length: inner.length + 1 }, () => start) });
+      const words: Word[] = strings.map((v) => ({ value: v, raw: v, start, end }));
+      return [{ words, programIndex: 0, next: null, prev: null, start, end }];
+    }
+  }
+  return parseShell(logicalText(ctx.text, start, end, ctx.escapeChar));
+}
