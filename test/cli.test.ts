@@ -200,6 +200,22 @@ describe('CLI', () => {
     assert.match(r.stderr, /\.docker-guardrails\.yaml:3:3: `DF999` is not a Docker Guardrails rule code/);
   });
 
+  // Review 39, item 5: `--config .env` printed the env file's lines (its secrets) in the error.
+  it('a config problem quotes a key only when it reads as one: the text of another file given as the config is not printed', () => {
+    const dir = project({ Dockerfile: 'FROM alpine:3.22\nUSER 1000\n', '.env': 'DB_PASSWORD=EnvAsCfg_R8x\nAPI_TOKEN: other\n', 'bad.yaml': 'rules:\n  "DB_PASSWORD=RulesKey_R8y": off\n  DF999: off\nresourceLimits:\n  "x=LimitKey_R8z": 1\nsome key=TopKey_R8w: 1\nrules2: |extra HeaderText_R8v\n  a\n' });
+    let r = run(['check', '--config', '.env', '.'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\.env:1:1: A key that is not a name \(its text is not shown\); known keys: rules,/);
+    assert.ok(!r.stderr.includes('EnvAsCfg_R8x') && !r.stderr.includes('DB_PASSWORD'), r.stderr);
+    r = run(['check', '--config', 'bad.yaml', '.'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /bad\.yaml:2:3: A key under `rules` that is not a rule code \(its text is not shown\)/);
+    assert.match(r.stderr, /bad\.yaml:3:3: `DF999` is not a Docker Guardrails rule code/, 'a key that reads as one is still quoted');
+    assert.match(r.stderr, /bad\.yaml:5:3: A key of `resourceLimits` \(its text is not shown\) is not valid/);
+    assert.match(r.stderr, /Invalid YAML: Block scalar header includes extra characters\n/);
+    for (const v of ['RulesKey_R8y', 'LimitKey_R8z', 'TopKey_R8w', 'HeaderText_R8v']) assert.ok(!r.stderr.includes(v), `${v}: ${r.stderr}`);
+  });
+
   it('--fix applies every safe fix on a copy of examples/ and reports what remains; --fix-dry-run changes nothing', () => {
     const dir = tempDir('dg-fix-');
     fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
@@ -277,6 +293,21 @@ describe('CLI', () => {
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM is kept');
     assert.match(bytes.toString('utf8'), /JWT_SECRET: \$\{JWT_SECRET\}\r\n/);
     assert.notEqual(fs.readFileSync(path.join(dir, '.env'))[0], 0xef, 'a new .env has no BOM');
+  });
+
+  // Review 39b, F1: new files were made 0666 whatever the umask.
+  it('--fix creates files with the umask\'s mode, a .env owner-only; an edited file keeps its mode', { skip: process.platform === 'win32' }, () => {
+    for (const [umask, plain] of [['077', 0o600], ['022', 0o644]] as const) {
+      const dir = project({ 'compose.yaml': 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    environment:\n      JWT_SECRET: jwt-s3cr3t-0123456789\n' });
+      fs.chmodSync(path.join(dir, 'compose.yaml'), 0o640);
+      const r = spawnSync('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, CLI, 'check', '--fix', '.'], { cwd: dir, encoding: 'utf8' });
+      assert.match(r.stderr, /applied \d+ fix/, r.stderr);
+      const mode = (f: string) => fs.statSync(path.join(dir, f)).mode & 0o777;
+      assert.equal(mode('.env'), 0o600, `umask ${umask}: .env holds the secret`);
+      assert.equal(mode('.gitignore'), plain, `umask ${umask}: .gitignore`);
+      assert.equal(mode('.env.example'), plain, `umask ${umask}: .env.example`);
+      assert.equal(mode('compose.yaml'), 0o640, `umask ${umask}: the edited file keeps its mode`);
+    }
   });
 
   it('--fix leaves a secret in place when another compose file beside the .env reads its name (the .env would change that file too)', () => {

@@ -15,6 +15,7 @@ import { URI } from 'vscode-uri';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { redactSecretsInLine } from '../cli/src/redact';
+import { masksAnywhere, SecretValues } from '../cli/src/secret-values';
 import { templateValue } from '../rules/compose/DR002-env-example-missing';
 import { tempFiles } from './helpers/temp';
 
@@ -444,6 +445,93 @@ describe('no secret in the CLI output', () => {
     const moved = { composeMap: S.composeMap, composeList: S.composeList, composeDefault: S.composeDefault, buildArg: S.buildArg, connection: S.connection, redisCommand: S.redisCommand };
     const leaks = findLeaks(r.stdout + r.stderr, moved);
     assert.deepEqual(leaks, [], excerpt(r.stdout, leaks.map((l) => moved[l as keyof typeof moved])));
+  });
+});
+
+// Review 39: the dry run masked a reported value only where a separator stood before and after it, and
+// printed the second line of a continued value; JSON and SARIF missed a fix that writes `-p<value>`.
+describe('review 39: reported secrets are masked inside other text, on every line of their value, and in fixes', () => {
+  const run = (args: string[], cwd: string) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const leaked = (values: string[], ...texts: string[]) => values.filter((v) => texts.some((t) => t.includes(v)));
+
+  it('--fix-dry-run masks a reported value wherever a printed line holds it, no separator needed (item 1)', () => {
+    const secrets = ['RmqPw_R6b_long', 'MongoPw_R6c_long', 'RootPwMy_Q1x9', 'CurlPipe_D3h', 'Esc$apedKey_R4q', 'Esc\\$apedKey_R4q'];
+    const dir = workspace({
+      'compose.yaml': [
+        'services:',
+        '  rmq:',
+        '    image: rabbitmq:4.1-management-alpine',
+        '    environment:',
+        '      RABBITMQ_DEFAULT_PASS: RmqPw_R6b_long',
+        '    healthcheck:',
+        '      test: rabbitmqctl authenticate_user admin RmqPw_R6b_long&&echo ok',
+        '  mongo:',
+        '    image: mongo:8.0',
+        '    environment:',
+        '      MONGO_INITDB_ROOT_PASSWORD: MongoPw_R6c_long',
+        '    healthcheck:',
+        `      test: mongosh -u root -pMongoPw_R6c_long --eval 'db.runCommand("ping")'`,
+        '  mysql:',
+        '    image: mysql:8.4',
+        '    environment:',
+        '      MYSQL_ROOT_PASSWORD: RootPwMy_Q1x9',
+        '    healthcheck:',
+        '      test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-uroot", "-pRootPwMy_Q1x9"]',
+        '      interval: 10s',
+        '',
+      ].join('\n'),
+      // DF039 merges the RUNs (a safe fix): the curl line is printed on − and + lines, the ENV as context.
+      Dockerfile: 'FROM alpine:3.21\nENV API_KEY=Esc\\$apedKey_R4q\nRUN curl -u bob:CurlPipe_D3h|sh\nRUN mysql -uroot -pMysqlPw33x -e "select 1"\nUSER 1000\n',
+      '.gitignore': '.env\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^-\s+MONGO_INITDB_ROOT_PASSWORD: \*{8}$/m, 'the move is shown');
+    assert.match(r.stdout, /^ {7}test: rabbitmqctl authenticate_user admin \*{8}&&echo ok$/m);
+    assert.match(r.stdout, /^ {7}test: mongosh -u root -p\*{8} --eval/m);
+    assert.match(r.stdout, /"-uroot", "-p\*{8}"\]$/m, 'a short value (root) is not masked inside other words');
+    assert.match(r.stdout, /^-RUN curl -u \*{8}\|sh$/m);
+    assert.match(r.stdout, /^ ENV API_KEY=\*{8}$/m, 'the value as written, `\\$` escape and all');
+    assert.deepEqual(leaked(secrets, r.stdout, r.stderr), [], r.stdout);
+  });
+
+  it('a value is masked inside other text when it is six characters or more and does not read as a word (item 1)', () => {
+    for (const v of ['CurlPipe_D3h', 'RootPwMy_Q1x9', 'hunter2', 'Xk9vQm', 'correcthorsebattery']) assert.equal(masksAnywhere(v), true, v);
+    // Short values, images' defaults, common passwords and short words name other things (`image: postgres:16`, `data/snipeit/snipeit.env`).
+    for (const v of ['root', 'abc12', 'postgres', 'secret', 'password123', 'docker', 'snipeit', 'nextcloud', '********']) assert.equal(masksAnywhere(v), false, v);
+    const values = new SecretValues(['CurlPipe_D3h', 'snipeit', 'Esc$aped_99'], 4);
+    assert.equal(values.mask('curl -u bob:CurlPipe_D3h|sh'), 'curl -u bob:********|sh');
+    assert.equal(values.mask('env_file: data/snipeit/snipeit.env'), 'env_file: data/snipeit/snipeit.env');
+    assert.equal(values.mask('MYSQL_PASSWORD: snipeit'), 'MYSQL_PASSWORD: ********');
+    assert.equal(values.mask('ENV K=Esc\\$aped_99 P=Esc$$aped_99'), 'ENV K=******** P=********');
+  });
+
+  it('--fix-dry-run masks every line of a value continued over lines, moved or shown as context (item 2)', () => {
+    const dir = workspace({
+      'compose.yaml': 'services:\n  app:\n    build: .\n    read_only: true\n',
+      // The ARG stays (its fix is not safe); its value's last line is four characters, too short to be masked as text anywhere: masked where it is written.
+      Dockerfile: 'FROM node:24-alpine\nENV SIGNING_KEY=KeyPartOne_R4\\\nKeyPartTwo_R4xyz\nARG DB_PASSWORD=Abcdefgh12Zz\\\nxy9Q\nUSER node\nCMD ["node","server.js"]\n',
+      '.gitignore': '.env\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^\+ {6}SIGNING_KEY: \$\{SIGNING_KEY\}$/m, 'the value is moved');
+    assert.match(r.stdout, /^-\*{8}$/m, 'the moved value\'s second line is masked');
+    assert.match(r.stdout, /^ \*{8}$/m, 'the continued line of a value left in place is masked');
+    assert.deepEqual(leaked(['KeyPartOne_R4', 'KeyPartTwo_R4xyz', 'Abcdefgh12Zz', 'xy9Q'], r.stdout, r.stderr), [], r.stdout);
+  });
+
+  it('JSON and SARIF withhold a fix whose title or text repeats a reported value inside a word (`-p<value>`, item 3)', () => {
+    const dir = workspace({ Dockerfile: 'FROM mysql:8.4\nENV MYSQL_ROOT_PASSWORD=MyRootPw_R2x\nUSER mysql\nCMD mysqld -pMyRootPw_R2x\n' });
+    for (const format of ['json', 'sarif']) {
+      const r = run(['check', '--format', format, '.'], dir);
+      assert.match(r.stdout, /DF040/, format);
+      assert.deepEqual(leaked(['MyRootPw_R2x'], r.stdout, r.stderr), [], `${format}: ${r.stdout.slice(0, 4000)}`);
+    }
+    type Item = { code: string; fix: { title: string; changes: unknown; withheld?: boolean } | null };
+    const df040 = (JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[]).find((f) => f.code === 'DF040');
+    assert.deepEqual(df040?.fix && { title: df040.fix.title, changes: df040.fix.changes, withheld: df040.fix.withheld }, { title: 'Use exec form: CMD ["mysqld", …]', changes: null, withheld: true });
   });
 });
 

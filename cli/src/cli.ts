@@ -23,6 +23,7 @@ import {
   fixFinding,
   fixInRounds,
   secretsOf,
+  secretRangesOf,
   fixIsSensitive,
   isSensitivePath,
   parseConfig,
@@ -40,8 +41,9 @@ import {
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
-import { redactDiff, redactSecretsInLine } from './redact';
+import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
+import { mapDiffLines, maskSpans, placesOf, SecretValues, type SecretPlaces } from './secret-values';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
 
@@ -365,10 +367,11 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
   const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
   const fixedCount = new Map<string, number>();
-  // The secret values the rules report, for the dry run to mask wherever its diff shows them.
-  const reportedSecrets = new Set<string>();
+  // The secret values the rules report (and their text as written), for the dry run to mask wherever its
+  // diff shows them; where they are written in the files as they are on disk and as fixed (review 39, items 1-2).
+  const reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() };
   const noteSecrets = (analysis: Analysis) => {
-    for (const f of analysis.findings) for (const v of secretsOf(allRules, f)) reportedSecrets.add(v);
+    for (const v of reportedValues(analysis)) reported.values.add(v);
   };
   for (const job of jobs) {
     const read = readJob(job, reads);
@@ -387,6 +390,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     };
     if (onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
     let analysis = reanalyze(initial);
+    if (initial === read.text) reported.before.set(job.path, placesOfAnalysis(analysis));
     if (onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
     const rounds = fixInRounds({
@@ -399,6 +403,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       choose: (fix) => fix.safe,
     });
     analysis = rounds.analysis;
+    reported.after.set(job.path, placesOfAnalysis(analysis));
     for (const c of rounds.applied) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
     results.push(toResult(job, analysis, wantFixes));
   }
@@ -408,9 +413,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
-    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reportedSecrets));
+    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported));
   }
-  return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reportedSecrets);
+  return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
 }
 
 /** One file to analyze, with the config that applies to it (plain data: it crosses to workers). */
@@ -621,7 +626,8 @@ function startsWithBom(p: string): boolean {
 
 /**
  * Writes the files the fixes changed, all or none: each goes to a temporary file beside it first (with
- * the mode of the file it replaces, and its UTF-8 byte order mark: files are analyzed without one), and
+ * the mode of the file it replaces, and its UTF-8 byte order mark: files are analyzed without one; a new
+ * file with the umask's mode, owner-only if it holds secrets), and
  * only when every one is written are they renamed over the originals — the files the fixes only create
  * or extend (`.env`, `.gitignore`) before the analyzed files, so a secret never leaves a compose file
  * before it is in its `.env` (review 37, probe p24). A path that is a symbolic link or not a regular file
@@ -641,7 +647,10 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
     for (const [tmp] of temps) removeQuietly(tmp);
   };
   for (const [p, text] of entries) {
-    let mode = 0o666;
+    // A file the fixes create gets the mode a plain write gives it (the umask applies), owner-only when it
+    // holds secret values (a .env, a secret file of DC042); an existing file keeps its mode (review 39b, F1).
+    let mode = isSensitivePath(p) ? 0o600 : 0o666;
+    let exists = false;
     let bom = false;
     try {
       const st = fs.lstatSync(p);
@@ -654,6 +663,7 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
         return `cannot write ${p}: not a regular file; no file was changed`;
       }
       mode = st.mode & 0o7777;
+      exists = true;
       bom = startsWithBom(p);
     } catch {
       // A file the fixes create.
@@ -662,7 +672,8 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
     try {
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(tmp, (bom ? '\uFEFF' : '') + text, { mode, flag: 'wx' });
-      fs.chmodSync(tmp, mode);
+      // Only an existing file's mode is set whatever the umask: it is the mode the file had.
+      if (exists) fs.chmodSync(tmp, mode);
       temps.push([tmp, p]);
     } catch (e) {
       // A temporary file this run did not make (EEXIST) is not removed.
@@ -684,7 +695,7 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
 }
 
 /** Reports, writes fixed files, and computes the exit code. */
-function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reportedSecrets: ReadonlySet<string> = new Set()): number {
+function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() }): number {
   const { results } = outcome;
   const cwd = process.cwd();
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
@@ -695,7 +706,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     return 2;
   }
   if (opts.dryRun) {
-    const diff = renderDiff(changed, cwd, reportedSecrets);
+    const diff = renderDiff(changed, cwd, reported);
     if (opts.output) {
       try {
         writeReportFile(opts.output, (write) => write(diff.text));
@@ -738,18 +749,18 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
-function offeredFix(analysis: Analysis, f: Finding, fileSecrets: () => readonly RegExp[]): OfferedFix | undefined {
+function offeredFix(analysis: Analysis, f: Finding, fileSecrets: () => SecretValues): OfferedFix | undefined {
   const fix = fixFinding(allRules, analysis.context, f);
   if (!fix) return undefined;
   // A fix that writes secrets (a .env with the value) or repeats one in the text it writes (an exec-form CMD
-  // with `--requirepass x`, a healthcheck that copies a password's default: review 27, probes 02 and 05) is
-  // reported without its changes: no report carries a secret.
+  // with `--requirepass x` or `-px`, a healthcheck that copies a password's default: review 27, probes 02
+  // and 05; review 39, item 3) is reported without its changes: no report carries a secret.
   const writesSecret = fixWrites(fix).some((t) => carriesSecret(t, fileSecrets()));
   if (!writesSecret && !fixIsSensitive(fix)) return { withheld: false, fix };
   // Its title is masked when it quotes what it writes (`Use exec form: CMD [… "--requirepass", "x"]`); the
   // titles of fixes that move a secret name the variable, never the value ("Move the --requirepass password to .env").
   const secrets = fileSecrets();
-  const title = secrets.some((re) => re.test(fix.title)) || (writesSecret && redactSecretsInLine(fix.title) !== fix.title) ? maskSecrets(fix.title, secrets) : fix.title;
+  const title = secrets.test(fix.title) || (writesSecret && redactSecretsInLine(fix.title) !== fix.title) ? redactSecretsInLine(secrets.mask(fix.title)) : fix.title;
   return { withheld: true, title, safe: fix.safe };
 }
 
@@ -759,73 +770,65 @@ function fixWrites(fix: Fix): string[] {
 }
 
 /**
- * Whether a text holds a secret the rules reported in its file, as a value (the dry run's boundaries: the
- * password `postgres` in `-U postgres`, not in `postgres:16`), or what the dry run masks (redact.ts).
+ * Whether a text holds a secret the rules reported in its file (as the dry run masks it: a long value
+ * anywhere, `-pS3cretPw` too; a short or common one as a value, the password `postgres` in `-U postgres`,
+ * not in `postgres:16`), or what the dry run masks by its form (redact.ts).
  */
-function carriesSecret(text: string, secrets: readonly RegExp[]): boolean {
-  return secrets.some((re) => re.test(text)) || text.split(/\r?\n/).some((line) => redactSecretsInLine(line) !== line);
+function carriesSecret(text: string, secrets: SecretValues): boolean {
+  return secrets.test(text) || text.split(/\r?\n/).some((line) => redactSecretsInLine(line) !== line);
 }
 
-function maskSecrets(text: string, secrets: readonly RegExp[]): string {
-  return redactSecretsInLine(secrets.reduce((out, re) => out.replace(new RegExp(re.source, 'g'), '********'), text));
+/** Every finding of an analysis, suppressed ones too (an ignore comment does not make a value public). */
+function allFindings(analysis: Analysis): Finding[] {
+  return [...analysis.findings, ...analysis.suppressed.map((x) => x.finding)];
 }
 
-/** A secret value where it stands as a value of its own (renderDiff's boundaries). */
-function secretAsValue(v: string): RegExp {
-  return new RegExp(`(?<=^|[\\s:="'\\-,([{])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'm');
+/** The secret values the rules report in an analysis (Rule.secrets), and their text as written where the rules say where (Rule.secretRanges). */
+function reportedValues(analysis: Analysis): string[] {
+  const out: string[] = [];
+  for (const f of allFindings(analysis)) out.push(...secretsOf(allRules, f));
+  out.push(...placesOfAnalysis(analysis).written);
+  return out;
 }
 
-/** The secret values the rules report in an analysis (Rule.secrets), as values to look for in fixes, computed once. */
-function secretsOfAnalysis(analysis: Analysis): () => readonly RegExp[] {
-  let found: RegExp[] | undefined;
-  return () => {
-    if (!found) {
-      const all = new Set<string>();
-      for (const f of [...analysis.findings, ...analysis.suppressed.map((x) => x.finding)]) {
-        for (const v of secretsOf(allRules, f)) {
-          // Three characters and more (a default `${RP:-abc}` copied into a healthcheck: review 28, probe 02), but not
-          // an image's well-known default (`postgres`, `root`: a healthcheck's user or an image's name is no leak; probe 01).
-          if (v.length >= 3 && weakReason(v, null) !== 'default') all.add(v);
-        }
-      }
-      found = [...all].map(secretAsValue);
-    }
-    return found;
-  };
+/** Where the rules say an analysis's secret values are written in its text (Rule.secretRanges). */
+function placesOfAnalysis(analysis: Analysis): SecretPlaces {
+  return placesOf(
+    analysis.context.lines,
+    allFindings(analysis).flatMap((f) => (f.path === analysis.context.path ? secretRangesOf(allRules, f) : [])),
+  );
+}
+
+/** The secret values the rules report in an analysis, to look for in fixes, computed once. */
+function secretsOfAnalysis(analysis: Analysis): () => SecretValues {
+  let found: SecretValues | undefined;
+  // Three characters and more (a default `${RP:-abc}` copied into a healthcheck: review 28, probe 02), but not
+  // an image's well-known default (`postgres`, `root`: a healthcheck's user or an image's name is no leak; probe 01).
+  return () => (found ??= new SecretValues(reportedValues(analysis), 3, (v) => weakReason(v, null) !== 'default'));
+}
+
+/** The secret values the rules reported during a fixing run, and where they are written in the files before and after the fixes. */
+interface ReportedSecrets {
+  values: Set<string>;
+  /** By path: in the file as it is on disk. */
+  before: Map<string, SecretPlaces>;
+  /** By path: in the file as its fixes left it. */
+  after: Map<string, SecretPlaces>;
 }
 
 /** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */
-function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<string>): { text: string; masked: boolean } {
-  // Values written to secret files (.env…) are masked wherever the diff shows them as a value, e.g.
-  // on the compose line they were moved from: a whole value after `:`/`=`, in quotes, a `${X:-…}`
-  // default, a URL's password, a command's argument. The same text inside other words (the password
-  // `postgres` in `image: postgres:16`) is left as it is: masking it there would garble the diff and
-  // show where the value is.
-  const secrets = new Set<string>();
+function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): { text: string; masked: boolean } {
+  // Masked on every line the diff prints (secret-values.ts): the values written to secret files (.env…), e.g.
+  // on the compose line they were moved from or in a healthcheck that repeats them (`-pS3cret`), and the
+  // secret values the rules reported (Rule.secrets, literal values: an AWS key id, the word `-pS3cret` given
+  // to mysql, `"root:pw"` piped into chpasswd) with their text as written (`Esc\$aped`). Where the rules say
+  // where a value is written (Rule.secretRanges), that place is masked on each of its lines, however short.
+  const values = new Set<string>(reported.values);
   for (const [p, after] of changed) {
     if (!isSensitivePath(p) || after === undefined) continue;
-    for (const v of Object.values(parseDotenv(after))) {
-      if (v.length < 4) continue;
-      secrets.add(v);
-      // As a compose file writes it: `$` escaped as `$$` (`Xq7$$vR2`).
-      if (v.includes('$')) secrets.add(v.replace(/\$/g, '$$$$'));
-    }
+    for (const v of Object.values(parseDotenv(after))) values.add(v);
   }
-  // The secrets the rules reported (Rule.secrets, literal values as written: an AWS key id, the word
-  // `-pS3cret` given to mysql, `"root:pw"` piped into chpasswd), masked the same way.
-  for (const v of reportedSecrets) {
-    if (v.length < 4) continue;
-    // As YAML may write it: `''` in single quotes, escapes in double quotes; a value folded over lines
-    // shows its words on separate lines (review 7, probe 04).
-    const spellings = new Set([v, v.replace(/'/g, "''"), JSON.stringify(v).slice(1, -1)]);
-    if (/\s/.test(v)) for (const part of v.split(/\s+/)) if (part.length >= 6) spellings.add(part);
-    for (const w of spellings) {
-      secrets.add(w);
-      if (w.includes('$')) secrets.add(w.replace(/\$/g, '$$$$'));
-    }
-  }
-  const asValue = [...secrets].map((v) => new RegExp(`(?<=^[-+ ]?|[\\s:="'\\-,([{]|\\\\[nrt0abefv])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'}#,@\\]);])`, 'gm'));
-  const mask = (text: string) => asValue.reduce((out, re) => out.replace(re, '********'), text);
+  const secrets = new SecretValues(values, 4);
   let out = '';
   let masked = false;
   for (const [p, after] of changed) {
@@ -838,9 +841,18 @@ function renderDiff(changed: FileSet, cwd: string, reportedSecrets: ReadonlySet<
       out += `--- ${before.ok ? `a/${rel}` : '/dev/null'}\n+++ b/${rel}\n# ${before.ok ? 'changed' : 'created'}: ${Math.max(added, 0)} line(s) added; contents not shown because they hold secret values\n`;
       continue;
     }
+    // The places the analyses found, for the texts they analyzed (a file another file's fix changed first was analyzed as changed).
+    const oldPlaces = before.ok ? reported.before.get(p) : undefined;
+    const oldSpans = oldPlaces && before.ok && oldPlaces.text === before.text ? oldPlaces.lines : undefined;
+    const newPlaces = reported.after.get(p);
+    const newSpans = newPlaces && newPlaces.text === after ? newPlaces.lines : undefined;
     // Lines around a change are printed as they are: an inline secret no fix moved is masked too (redact.ts).
     const patch = unifiedDiff(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
-    const shown = redactDiff(mask(patch));
+    const shown = mapDiffLines(patch, (line, oldAt, newAt) => {
+      // A context line is the same text in both files: the spans of either side apply.
+      const spans = [...((oldAt !== undefined && oldSpans?.get(oldAt)) || []), ...((newAt !== undefined && newSpans?.get(newAt)) || [])];
+      return redactSecretsInLine(secrets.mask(maskSpans(line, spans)));
+    });
     if (shown !== patch) masked = true;
     // Files are analyzed without their byte order mark, which --fix keeps: the diff shows it on line 1 of both sides, so that it applies (review 37, item 8).
     out += before.ok && startsWithBom(p) ? withByteOrderMark(shown) : shown;

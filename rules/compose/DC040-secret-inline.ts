@@ -14,7 +14,7 @@ import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
-import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
+import type { Detection, FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { commandValue } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
 import { curlShortOption, invocation, MYSQL_CLIENTS, type Invocation } from '../engine/run-commands';
@@ -49,6 +49,8 @@ export interface InlineSecret {
   value: string;
   /** The exact edit in the compose file that leaves `${dotenvName}`, or null when not exact. */
   edit: { offsets: [number, number]; newText: string } | null;
+  /** The secret's range as written in the file, when known exactly (masked wherever output prints the file: Rule.secretRanges). */
+  valueRange?: Range;
   /** More credentials of the same carried configuration (`embedded`): never in a message; masked where output shows the file. */
   others?: string[];
   /** The file is a Swarm stack (isSwarmStack): `docker stack deploy` reads no `.env`. */
@@ -768,7 +770,11 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
           seen.add(key);
           // `${NAME}` and a `.env` line need a variable name Compose reads (a key broken over lines is not one).
           const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
-          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(others.length > 0 ? { others } : {}) } });
+          // Where it is written: the part of the value (offsets in the value are offsets in the text only when it is written plainly), or the whole value (also folded over lines, or with escapes).
+          const whole = rel !== null && rel[0] === 0 && rel[1] === env.value!.length;
+          const at = env.valueOffsets && rel && (env.editable || whole) ? (env.editable ? [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] : env.valueOffsets) : null;
+          const valueRange = at ? ctx.lines.rangeOf(at[0], at[1]) : undefined;
+          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}) } });
         };
         if (isCredentialName(env.name) && !SETTING_NAME.test(env.name)) {
           const lit = literalValue(env.value);
@@ -827,7 +833,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       seen.add(key);
       const dotenvName = c.variable ?? commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
       const edit = c.exact && dotenvName && VARIABLE_NAME.test(dotenvName) ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
-      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit } });
+      out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit, ...(c.exact ? { valueRange: ctx.lines.rangeOf(c.offsets[0], c.offsets[1]) } : {}) } });
     }
   }
   // A credential given to any program as a flag (`serve --stripe-key sk_live_…`, `--api-token=…`), or to
@@ -1291,6 +1297,9 @@ export default defineRule<'compose', InlineSecret>({
   },
   secrets(d) {
     return [d.value, ...(d.others ?? [])];
+  },
+  secretRanges(d) {
+    return d.valueRange ? [d.valueRange] : [];
   },
   message(d) {
     const text = baseMessage(d);

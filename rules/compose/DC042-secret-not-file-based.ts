@@ -247,6 +247,9 @@ export default defineRule<'compose', Data>({
     const literal = d.env.value === null ? null : literalValue(d.env.value);
     return literal === null ? [] : [literal];
   },
+  secretRanges(d) {
+    return d.env.value !== null && d.env.valueRange && literalValue(d.env.value) !== null ? [d.env.valueRange] : [];
+  },
   message(d) {
     return `${d.name} of service '${d.service}' is passed as an environment variable; the ${d.image} image can read it from a secret file (${d.name}_FILE=/run/secrets/…).`;
   },

@@ -1,4 +1,4 @@
-import type { Instruction } from 'dockerfile-ast';
+import type { Instruction, Property } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compose';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
@@ -10,7 +10,7 @@ import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
 import { resolveAt } from '../engine/df-instructions';
 import { isDeclaredBefore } from '../engine/packages';
 import { appendToMapEdit } from '../engine/yaml-edit';
-import type { Detection, FileChange, Fix, TextEdit } from '../engine/types';
+import type { Detection, FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { dotenvMayBeCommitted, dotenvReadersElsewhere, moveToDotenvChanges } from '../compose/DC040-secret-inline';
 
 interface Data {
@@ -28,6 +28,11 @@ interface Data {
   literal: string | null;
   /** The value is a connection string (`scheme://user:password@host`) with this literal password, under any name (review 13, probe df-05). */
   urlPassword?: string;
+  /**
+   * The value's range as written, when the finding is about the whole value and nothing in it is a
+   * reference (`\$` escapes are literal text): masked wherever output prints the file (Rule.secretRanges).
+   */
+  valueRange?: Range;
   /** Where the instruction is: index of its stage (-1 for global ARGs) and of the instruction in it, and of the property. */
   stage: number;
   instruction: number;
@@ -62,6 +67,19 @@ function isFilePath(raw: string | null): boolean {
   if (raw === null) return false;
   const m = /^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?(\/[\w.\-/]+)$/.exec(raw);
   return m !== null && (/^\/[^/]+\/./.test(m[1]) || /\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(m[1]));
+}
+
+/**
+ * The range of a property's value as written, when no part of it is a reference: every `$` (and
+ * backtick) escaped with the escape character (`Esc\$aped`, whose value getValue gives as `Esc$aped`,
+ * so literalOf does not take it for literal text). Undefined for `ENV X=$Y`, `${Y:-default}` or no value.
+ */
+function literalValueRange(ctx: DockerfileContext, p: Property): Range | undefined {
+  const range = p.getValueRange();
+  if (!range) return undefined;
+  const written = ctx.text.slice(ctx.offsetAt(range.start), ctx.offsetAt(range.end));
+  const esc = ctx.escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  return /[$`]/.test(written.replace(new RegExp(`${esc}[\\s\\S]`, 'g'), '')) ? undefined : range;
 }
 
 function literalOf(raw: string | null): string | null {
@@ -301,9 +319,10 @@ export default defineRule<'dockerfile', Data>({
         const urlPassword = report ? null : connectionPassword(raw);
         if (urlPassword !== null) report = kind === 'ARG' ? !global || literal !== null : inImageStage || literal !== null;
         if (!report) return;
+        const valueRange = urlPassword === null ? literalValueRange(ctx, p) : undefined;
         out.push({
           range: p.getRange(),
-          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(urlPassword !== null ? { urlPassword } : {}), stage, instruction: index, property: k },
+          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(urlPassword !== null ? { urlPassword } : {}), ...(valueRange ? { valueRange } : {}), stage, instruction: index, property: k },
           severity: token !== null ? 'error' : undefined,
         });
       });
@@ -320,6 +339,9 @@ export default defineRule<'dockerfile', Data>({
   },
   secrets(d) {
     return [...(d.literal === null ? [] : [d.literal]), ...(d.urlPassword ? [d.urlPassword] : [])];
+  },
+  secretRanges(d) {
+    return d.valueRange ? [d.valueRange] : [];
   },
   message(d) {
     if (d.token) {

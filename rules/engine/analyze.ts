@@ -10,7 +10,7 @@ import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
 /** The engine-computed rule that reports ignore comments which silence nothing. */
 export const IGNORE_UNUSED_CODE = 'DG001';
-import { DEFAULT_OPTIONS, type Detection, type FileKind, type Finding, type Fix, type RuleOptions, type Severity, type SeveritySetting, type WorkspaceView } from './types';
+import { DEFAULT_OPTIONS, type Detection, type FileKind, type Finding, type Fix, type Range, type RuleOptions, type Severity, type SeveritySetting, type WorkspaceView } from './types';
 
 /** Settings that shape one analysis. */
 export interface EngineConfig {
@@ -329,6 +329,17 @@ export function secretsOf(rules: readonly Rule[], finding: Finding): string[] {
   if (!rule || !rule.secrets) return [];
   try {
     return (rule.secrets as (d: unknown) => string[])(finding.data).filter((v) => typeof v === 'string' && v.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** Where a finding's secret values are written in its file (Rule.secretRanges); [] when the rule does not say. */
+export function secretRangesOf(rules: readonly Rule[], finding: Finding): Range[] {
+  const rule = rules.find((r) => r.code === finding.code);
+  if (!rule || !rule.secretRanges) return [];
+  try {
+    return (rule.secretRanges as (d: unknown) => Range[])(finding.data).filter((r) => !!r && (r.end.line > r.start.line || (r.end.line === r.start.line && r.end.character > r.start.character)));
   } catch {
     return [];
   }

@@ -37,6 +37,27 @@ export interface LoadedConfig {
 
 const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resourceLimits', 'maxFileSize', 'include', 'exclude']);
 
+/**
+ * A key as a problem quotes it: only when it reads as a key (a name or rule code, short). Anything else
+ * is not quoted: a file given as the config that is not one (`--config .env`) would have its lines,
+ * secret values included, printed in the error (review 39, item 5).
+ */
+function keyLike(key: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.-]{0,39}$/.test(key);
+}
+
+/**
+ * A YAML error's message, without the text it may quote from the file: the source of a token the lexer
+ * did not read (`Not a YAML token: …`, which the composer repeats in quotes), a block scalar header's
+ * extra characters, a tag that is not a name.
+ */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0].replace(/: "(?:[^"\\]|\\.)*"$/, '');
+  const quoted = /^(Not a YAML token|Block scalar header includes extra characters|Unresolved tag): (.*)$/.exec(first);
+  if (!quoted) return first;
+  return quoted[1] === 'Unresolved tag' && keyLike(quoted[2].replace(/^!+/, '')) ? first : quoted[1];
+}
+
 /** Parses a config file's text. Never throws: problems are returned with their ranges. */
 export function parseConfig(filePath: string, text: string, knownCodes: ReadonlySet<string>): LoadedConfig {
   const lc = new LineCounter();
@@ -53,7 +74,7 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
   for (const e of doc.errors) {
     const a = lc.linePos(e.pos[0]);
     const b = lc.linePos(e.pos[1]);
-    problems.push({ message: `Invalid YAML: ${e.message.split('\n')[0]}`, range: { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } } });
+    problems.push({ message: `Invalid YAML: ${yamlMessage(e.message)}`, range: { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } } });
   }
   // A syntax error is reported, and what the parser recovered around it still applies (DG002: "the
   // parts of the file that are valid still apply"): typing `DF003: [` must not drop the whole file.
@@ -75,7 +96,8 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value as Node | null;
     if (!KEYS.has(key)) {
-      problems.push({ message: `Unknown key \`${key}\`; known keys: ${[...KEYS].join(', ')}.`, range: rangeOf(keyNode) });
+      const what = keyLike(key) ? `Unknown key \`${key}\`` : 'A key that is not a name (its text is not shown)';
+      problems.push({ message: `${what}; known keys: ${[...KEYS].join(', ')}.`, range: rangeOf(keyNode) });
       continue;
     }
     switch (key) {
@@ -91,7 +113,8 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
           const sevNode = p.value as Node | null;
           const sev = isScalar(sevNode) ? String(sevNode.value) : '';
           if (!knownCodes.has(code)) {
-            problems.push({ message: `\`${isScalar(codeNode) ? String(codeNode.value) : '?'}\` is not a Docker Guardrails rule code.`, range: rangeOf(codeNode) });
+            const written = isScalar(codeNode) ? String(codeNode.value) : '';
+            problems.push({ message: keyLike(written) ? `\`${written}\` is not a Docker Guardrails rule code.` : 'A key under `rules` that is not a rule code (its text is not shown); keys are rule codes such as DF010.', range: rangeOf(codeNode) });
             continue;
           }
           if (sev !== 'off' && !(SEVERITIES as readonly string[]).includes(sev)) {
@@ -128,7 +151,7 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
           if (k === 'memory' && isScalar(v) && /^\d+(?:\.\d+)?[bkmg]?$/i.test(String(v.value))) limits.memory = String(v.value);
           else if (k === 'cpus' && isScalar(v) && /^\d+(?:\.\d+)?$/.test(String(v.value))) limits.cpus = String(v.value);
           else if (k === 'pids' && isScalar(v) && typeof v.value === 'number' && v.value > 0) limits.pids = v.value;
-          else problems.push({ message: `\`resourceLimits.${k}\` is not valid (memory like "512m", cpus like "0.5", pids a positive number).`, range: rangeOf((p.key as Node) ?? v) });
+          else problems.push({ message: `${keyLike(k) ? `\`resourceLimits.${k}\`` : 'A key of `resourceLimits` (its text is not shown)'} is not valid (memory like "512m", cpus like "0.5", pids a positive number).`, range: rangeOf((p.key as Node) ?? v) });
         }
         config.resourceLimits = limits;
         break;

@@ -1,7 +1,7 @@
 import type { ComposeContext } from './compose';
 import type { DockerfileContext } from './dockerfile';
 import type { ImageRef } from './image';
-import type { Detection, Fix, RuleDocs, Severity } from './types';
+import type { Detection, Fix, Range, RuleDocs, Severity } from './types';
 
 /** `any` rules read both kinds of file (the engine's own meta rules, such as unused ignores). */
 export type RuleKind = 'dockerfile' | 'compose' | 'any';
@@ -32,6 +32,12 @@ export interface Rule<K extends RuleKind = RuleKind, D = any> {
    * file's text, `--fix-dry-run`'s diff, masks every copy of them). For rules that report secrets.
    */
   secrets?(data: D): string[];
+  /**
+   * Where those values are written in the finding's file, when the rule knows it exactly (the value's
+   * range, over several lines for a continued or folded value). Output that prints the file's lines
+   * masks these ranges, and the text in them as written (`\$` escapes, quotes), wherever it shows it.
+   */
+  secretRanges?(data: D): Range[];
   fix?(ctx: ContextFor<K>, detection: Detection<D>): Fix | undefined;
   /**
    * Further fixes offered for a finding after `fix` (e.g. one that fixes every finding of the file in
