@@ -149,6 +149,18 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': own }), [['Move API_TOKEN to .env', false]], 'in the same file');
   });
 
+  it('DC040: not safe when a secret or config is made from the variable, or a compose file beside the .env passes it through or loads the .env (review 39: names read without ${…})', () => {
+    const app = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': app }), [['Move API_TOKEN to .env', true]]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: API_TOKEN\n` }), [['Move API_TOKEN to .env', false]], 'secrets.*.environment');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}configs:\n  tok:\n    environment: "API_TOKEN"\n` }), [['Move API_TOKEN to .env', false]], 'configs.*.environment');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: OTHER_TOKEN\n` }), [['Move API_TOKEN to .env', true]], 'another name');
+    const worker = (extra: string) => ({ '/p/compose.yaml': app, '/p/compose.worker.yaml': `services:\n  w:\n    image: ghcr.io/acme/w:1.0.0\n${extra}` });
+    assert.deepEqual(dc040Fixes(worker('    environment:\n      - API_TOKEN\n')), [['Move API_TOKEN to .env', false]], 'a sibling passes it through');
+    assert.deepEqual(dc040Fixes(worker('    env_file: .env\n')), [['Move API_TOKEN to .env', false]], 'a sibling loads the .env');
+    assert.deepEqual(dc040Fixes(worker('    env_file: w.env\n    environment:\n      - OTHER\n')), [['Move API_TOKEN to .env', true]], 'a sibling that does neither');
+  });
+
   it('DC040: a credential that tools and CI jobs read from the shell moves only as a quick fix (an exported GITHUB_TOKEN wins over .env: review probe pj-03)', () => {
     const releaser = 'services:\n  releaser:\n    image: ghcr.io/acme/releaser:1.0.0\n    environment:\n      GITHUB_TOKEN: ghp_R3leaseB0tT0kenAbCdEfGhIjKlMnOpQrSt\n      RELEASE_SIGNING_KEY: k3y-0123456789abcdef\n';
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': releaser }), [
