@@ -112,11 +112,53 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': redis }), [['Move the --requirepass password to .env', false]]);
   });
 
-  it('DC040: not safe when the value stays elsewhere in the file as a word (the password in an app configuration block: Kestra)', () => {
+  it('DC040: not safe when the value stays elsewhere in the file (the password in an app configuration block: Kestra)', () => {
     const kestra = `${db}  kestra:\n    image: kestra/kestra:v0.23.0\n    environment:\n      KESTRA_CONFIGURATION: |\n        datasources:\n          postgres:\n            password: s3cr3t-Pa55word\n`;
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': kestra }).map(([, safe]) => safe), [false, true, false]);
+    // Review 39a #6: a value of MIN_COPY_LENGTH characters or more is a copy wherever it stands, also inside a longer word.
     const longer = `${db}  kestra:\n    image: kestra/kestra:v0.23.0\n    environment:\n      NOTE: s3cr3t-Pa55word2 is another value\n`;
-    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': longer }).map(([, safe]) => safe), [true, true, true], 'a longer word that contains the value is not a copy');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': longer }).map(([, safe]) => safe), [false, true, false], 'a longer word that contains a long value holds a copy');
+    const short = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: pgpass99\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${short}      NOTE: see pgpass99x\n` }).map(([, safe]) => safe), [true, true, true], 'a short value inside a longer word is not a copy');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${short}    healthcheck:\n      test: mysqladmin ping -uroot -ppgpass99\n` }).map(([, safe]) => safe), [false, true, false], 'a short value attached to a one-letter option is one');
+  });
+
+  it('DC040: a copy without a separator before it stays a copy: mongosh -p<password> in a healthcheck, a label, an x- field (review 39a #6)', () => {
+    const mongo = 'services:\n  mongo:\n    image: mongo:8.0\n    environment:\n      MONGO_INITDB_ROOT_PASSWORD: MongoPw_R6c_long\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': mongo }), [['Move MONGO_INITDB_ROOT_PASSWORD to .env', true]]);
+    const healthcheck = `${mongo}    healthcheck:\n      test: mongosh -u root -pMongoPw_R6c_long --eval 'db.runCommand("ping")'\n`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': healthcheck }), [['Move MONGO_INITDB_ROOT_PASSWORD to .env', false]]);
+    const label = `${mongo}    labels:\n      backup.auth: root:MongoPw_R6c_long@mongo\n`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': label }), [['Move MONGO_INITDB_ROOT_PASSWORD to .env', false]]);
+    const xField = `x-note: pwMongoPw_R6c_long\n${mongo}`;
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': xField }), [['Move MONGO_INITDB_ROOT_PASSWORD to .env', false]]);
+  });
+
+  it('DC040: not safe when a service extends a file in another folder that reads the name, loads the .env through an env_file of that file, or loads an env file whose path is interpolated (review 39b F2, F3)', () => {
+    const app = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123\n  plugin:\n    extends:\n      file: common/base.yml\n      service: base\n';
+    const base = (extra: string) => `services:\n  base:\n    image: ghcr.io/other/plugin:2.0.0\n${extra}`;
+    const env = { '/p/.env': 'TZ=UTC\n', '/p/.gitignore': '.env\n' };
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    environment:\n      TZ: ${TZ}\n') }), [['Move API_TOKEN to .env', true]]);
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    environment:\n      UPSTREAM_TOKEN: ${API_TOKEN:-none}\n') }), [['Move API_TOKEN to .env', false]], 'the base reads ${API_TOKEN}');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    environment:\n      - API_TOKEN\n') }), [['Move API_TOKEN to .env', false]], 'the base passes API_TOKEN through');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: ../.env\n') }), [['Move API_TOKEN to .env', false]], 'env_file: ../.env, from the base\'s folder');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: .env\n'), '/p/common/.env': 'X=1\n' }), [['Move API_TOKEN to .env', true]], 'env_file: .env of the base\'s own folder is another file');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: "${PWD}/.env"\n') }), [['Move API_TOKEN to .env', false]], 'an env_file path that cannot be resolved');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app }), [['Move API_TOKEN to .env', false]], 'an extends: that cannot be read');
+    const own = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123\n  plugin:\n    image: ghcr.io/other/plugin:2.0.0\n    env_file: "${PWD}/.env"\n';
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': own }), [['Move API_TOKEN to .env', false]], 'in the same file');
+  });
+
+  it('DC040: not safe when a secret or config is made from the variable, or a compose file beside the .env passes it through or loads the .env (review 39: names read without ${…})', () => {
+    const app = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': app }), [['Move API_TOKEN to .env', true]]);
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: API_TOKEN\n` }), [['Move API_TOKEN to .env', false]], 'secrets.*.environment');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}configs:\n  tok:\n    environment: "API_TOKEN"\n` }), [['Move API_TOKEN to .env', false]], 'configs.*.environment');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: OTHER_TOKEN\n` }), [['Move API_TOKEN to .env', true]], 'another name');
+    const worker = (extra: string) => ({ '/p/compose.yaml': app, '/p/compose.worker.yaml': `services:\n  w:\n    image: ghcr.io/acme/w:1.0.0\n${extra}` });
+    assert.deepEqual(dc040Fixes(worker('    environment:\n      - API_TOKEN\n')), [['Move API_TOKEN to .env', false]], 'a sibling passes it through');
+    assert.deepEqual(dc040Fixes(worker('    env_file: .env\n')), [['Move API_TOKEN to .env', false]], 'a sibling loads the .env');
+    assert.deepEqual(dc040Fixes(worker('    env_file: w.env\n    environment:\n      - OTHER\n')), [['Move API_TOKEN to .env', true]], 'a sibling that does neither');
   });
 
   it('DC040: a credential that tools and CI jobs read from the shell moves only as a quick fix (an exported GITHUB_TOKEN wins over .env: review probe pj-03)', () => {

@@ -116,16 +116,44 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
     assert.match(found[0].message, /is not ignored by \.gitignore/);
     assert.equal(found[0].fix?.safe, true);
   });
-  it('DC040: a move into a .env that git tracks is not safe, even when .gitignore names it', () => {
+  it('DC040: no move into an env file that git tracks, even when .gitignore names it (review 39a #8)', () => {
     const text = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-Pa55word\n';
     const set = { '/p/compose.yaml': text, '/p/.env': 'COMPOSE_PROJECT_NAME=app\n', '/p/.gitignore': '.env\n' };
     const safeOf = (ws: WorkspaceView) => {
       const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, ws, DEFAULT_CONFIG);
       const f = analysis.findings.find((x) => x.code === 'DC040')!;
-      return fixFinding(allRules, analysis.context, f)!.safe;
+      return fixFinding(allRules, analysis.context, f)?.safe;
     };
     assert.equal(safeOf(repoView(set, ['compose.yaml'])), true);
-    assert.equal(safeOf(repoView(set, ['.env', 'compose.yaml'])), false);
+    assert.equal(safeOf(repoView(set, ['.env', 'compose.yaml'])), undefined);
+    // An include's env_file that git tracks (a committed template: db/.env.example) gets no secret either.
+    const db = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: IncludedPw_C6a_long\n';
+    const root = 'include:\n  - path: db/compose.db.yaml\n    env_file: db/app.env\nservices:\n  web:\n    image: nginx:1.30-alpine\n';
+    const included = { '/p/compose.yaml': root, '/p/db/compose.db.yaml': db, '/p/db/app.env': 'POSTGRES_USER=app\n', '/p/.gitignore': 'app.env\n' };
+    const fixOf = (ws: WorkspaceView) => {
+      const analysis = analyze(allRules, 'compose', '/p/db/compose.db.yaml', db, ws, DEFAULT_CONFIG);
+      return fixFinding(allRules, analysis.context, analysis.findings.find((x) => x.code === 'DC040')!);
+    };
+    assert.equal(fixOf(repoView(included, ['compose.yaml', 'db/compose.db.yaml']))?.title, 'Move POSTGRES_PASSWORD to app.env');
+    assert.equal(fixOf(repoView(included, ['compose.yaml', 'db/app.env', 'db/compose.db.yaml'])), undefined);
+  });
+  it('DF020 and DC052 write no secret into an env file that git tracks either (they write through DC040\'s move)', () => {
+    const dockerfile = 'FROM node:24-alpine\nENV API_TOKEN=tok_live_abcdef123456\nCMD ["node", "server.js"]\n';
+    const built = { '/p/Dockerfile': dockerfile, '/p/compose.yaml': 'services:\n  api:\n    build: .\n', '/p/.env': 'TZ=UTC\n', '/p/.gitignore': '.env\n' };
+    const df020 = (ws: WorkspaceView) => {
+      const analysis = analyze(allRules, 'dockerfile', '/p/Dockerfile', dockerfile, ws, DEFAULT_CONFIG);
+      return fixFinding(allRules, analysis.context, analysis.findings.find((x) => x.code === 'DF020')!)?.title;
+    };
+    assert.match(df020(repoView(built, ['Dockerfile', 'compose.yaml'])) ?? '', /^Move API_TOKEN to \.env/);
+    assert.doesNotMatch(df020(repoView(built, ['.env', 'Dockerfile', 'compose.yaml'])) ?? '', /\.env/);
+    const redis = 'services:\n  cache:\n    image: redis:8.0-alpine\n';
+    const cache = { '/p/compose.yaml': redis, '/p/.env': 'TZ=UTC\n', '/p/.gitignore': '.env\n' };
+    const dc052 = (ws: WorkspaceView) => {
+      const analysis = analyze(allRules, 'compose', '/p/compose.yaml', redis, ws, DEFAULT_CONFIG);
+      return fixFinding(allRules, analysis.context, analysis.findings.find((x) => x.code === 'DC052')!)?.title;
+    };
+    assert.equal(dc052(repoView(cache, ['compose.yaml'])), 'Require a password (REDIS_PASSWORD in .env)');
+    assert.equal(dc052(repoView(cache, ['.env', 'compose.yaml'])), undefined);
   });
 });
 

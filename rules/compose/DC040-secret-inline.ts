@@ -4,10 +4,11 @@ import { composeDotenv } from '../engine/interpolate';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
-import { isSwarmStack } from '../engine/compose-lookup';
+import { extendsChain, isSwarmStack, type ExtendsLevel } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
-import { envFileRefs } from '../engine/env-files';
+import { envFileRefs, isTemplateEnvName } from '../engine/env-files';
 import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engine/include';
+import { parsedCompose } from '../engine/relations';
 import { isGitIgnored, isGitTracked } from '../engine/repo';
 import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { replaceInScalarEdit } from '../engine/compose-insert';
@@ -154,13 +155,24 @@ export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly stri
   // (compose-go ApplyInclude): which value a service gets depends on files this check does not weigh.
   if (isIncluded(ctx) || includesOf(ctx, ctx.projectDir).length > 0) return null;
   const out: string[] = [];
-  if (fresh.some((n) => readsVariable(ctx.text, n, ownEdits))) out.push(path.basename(ctx.path));
+  if (fresh.some((n) => readsVariable(ctx.text, n, ownEdits)) || fromEnvironmentByName(ctx, fresh)) out.push(path.basename(ctx.path));
+  // The services of the project and the services they extend (review 39b F2): a base file in another
+  // folder (`extends: {file: common/base.yml}`) is interpolated with this project's .env, so its
+  // `${API_TOKEN:-none}` would take the moved value. An `extends:` that cannot be read may read it too.
+  const services = projectServices(ctx);
+  if (services.some((s) => s.unknown)) return null;
+  const levels = uniqueLevels(services);
+  for (const level of levels) {
+    if (level.ctx.path === ctx.path) continue;
+    const label = dotenvLabel(ctx, level.ctx.path);
+    if (!out.includes(label) && fresh.some((n) => readsVariable(level.ctx.text, n, []))) out.push(label);
+  }
   // The project environment (which the .env joins) also fills a bare `environment:` entry (`- POSTGRES_PASSWORD`)
   // and the `${…}` and bare names of a service's env_file (compose-go resolves both with it).
-  const passes = ctx.services.some((svc) => ctx.environment(svc).some((e) => e.value === null && fresh.includes(e.name)));
-  if (passes && !out.includes(path.basename(ctx.path))) out.push(path.basename(ctx.path));
-  for (const svc of ctx.services) {
-    for (const ref of envFileRefs(ctx, svc)) {
+  for (const level of levels) {
+    const label = level.ctx.path === ctx.path ? path.basename(ctx.path) : dotenvLabel(ctx, level.ctx.path);
+    if (!out.includes(label) && level.ctx.environment(level.service).some((e) => e.value === null && fresh.includes(e.name))) out.push(label);
+    for (const ref of envFileRefs(level.ctx, level.service)) {
       const text = ref.path ? ctx.workspace.readText(ref.path) : undefined;
       if (text === undefined || !ref.path || ref.path === target.path) continue;
       const label = dotenvLabel(ctx, ref.path);
@@ -174,8 +186,82 @@ export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly stri
   const yamls = entries.filter((e) => /\.ya?ml$/i.test(e) && path.join(dir, e) !== ctx.path);
   if (yamls.length > MAX_SIBLINGS) return null;
   for (const e of yamls.sort()) {
-    const text = ctx.workspace.readText(path.join(dir, e));
-    if (text !== undefined && fresh.some((n) => readsVariable(text, n, []))) out.push(dotenvLabel(ctx, path.join(dir, e)));
+    const file = path.join(dir, e);
+    const text = ctx.workspace.readText(file);
+    if (text === undefined) continue;
+    if (fresh.some((n) => readsVariable(text, n, []))) {
+      out.push(dotenvLabel(ctx, file));
+      continue;
+    }
+    // Names without `$` (review 39, gaps left from items F2/F3): a service of that file that passes the
+    // name through (`- API_TOKEN`), loads the .env as its env_file, or a secret or config made from it.
+    const other = /\benv_file\b|\benvironment\b/.test(text) ? parsedCompose(ctx.workspace, file, ctx.options) : undefined;
+    if (!other) continue;
+    const loads = other.services.some((svc) => envFileRefs(other, svc).some((r) => r.path === null || r.path === target.path));
+    if (loads || fromEnvironmentByName(other, fresh) || other.services.some((svc) => other.environment(svc).some((e) => e.value === null && fresh.includes(e.name)))) out.push(dotenvLabel(ctx, file));
+  }
+  return out;
+}
+
+/**
+ * Whether a top-level secret or config of a compose file is made from one of the variables
+ * (`secrets: {token: {environment: API_TOKEN}}`): Compose reads it from the project environment,
+ * which the .env joins, so the moved value would become its content.
+ */
+function fromEnvironmentByName(ctx: ComposeContext, names: readonly string[]): boolean {
+  if (!/\benvironment\b/.test(ctx.text)) return false;
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    if (!root || !isMap(root)) continue;
+    for (const key of ['secrets', 'configs']) {
+      const top = ctx.get(doc, root, key)?.value;
+      if (!top || !isMap(top)) continue;
+      for (const pair of top.items) {
+        const item = ctx.resolve(doc, pair.value as Node | null);
+        if (!item || !isMap(item)) continue;
+        const env = ctx.get(doc, item, 'environment')?.value;
+        if (env && isScalar(env) && names.includes(String(env.value))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** A service of the project and its `extends:` chain (the service first); `unknown`: a hop could not be read. */
+interface ProjectService {
+  chain: readonly ExtendsLevel[];
+  unknown: boolean;
+}
+
+/**
+ * The services Compose interpolates with the same `.env` as this file, each with the services it
+ * extends: this file's, and, when the file is the `extends:` base of a compose file in its own folder
+ * (extendingRoot), that file's. Bases in other files (`extends: {file: common/base.yml}`, resolved as
+ * compose-go does: against the project directory, then a base's own folder) are interpolated with the
+ * project's `.env` too, and pass on their `environment:` and `env_file:` (an extended file's relative
+ * `env_file: ../.env` is read from that file's folder).
+ */
+function projectServices(ctx: ComposeContext): ProjectService[] {
+  return ctx.memo(ctx, 'dc040ProjectServices', () => {
+    const files = [ctx];
+    const root = extendingRoot(ctx.workspace, ctx.path, ctx.options);
+    const rootCtx = root !== null && root !== ctx.path && path.dirname(root) === ctx.dir ? parsedCompose(ctx.workspace, root, ctx.options) : undefined;
+    if (rootCtx) files.push(rootCtx);
+    return files.flatMap((file) => file.services.map((service) => extendsChain(file, service)));
+  });
+}
+
+/** The levels of the chains, each service once (by file and name). */
+function uniqueLevels(services: readonly ProjectService[]): ExtendsLevel[] {
+  const seen = new Set<string>();
+  const out: ExtendsLevel[] = [];
+  for (const { chain } of services) {
+    for (const level of chain) {
+      const key = `${level.ctx.path}\u0000${level.service.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(level);
+    }
   }
   return out;
 }
@@ -216,13 +302,23 @@ export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath =
 }
 
 /**
+ * Whether an env file may be given a secret: not a template meant to be committed (`.env.example`,
+ * `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…: isTemplateEnvName), which an include's
+ * `env_file:` may name (review 39a #8), and not a file git tracks (isGitTracked, as dotenvMayBeCommitted
+ * asks): ignoring it does not untrack it, so the secret would go from one committed file to another.
+ */
+export function mayHoldSecrets(ctx: ComposeContext, envPath: string): boolean {
+  return !isTemplateEnvName(path.basename(envPath)) && isGitTracked(ctx.workspace, envPath) !== true;
+}
+
+/**
  * The changes that put several `NAME=value` lines into `.env` (one edit or create), ignore `.env` in
  * git and list the names in `.env.example`. A name `.env` already holds with the same value is kept;
  * null when `.env` holds a name with another value or a value has no exact spelling.
  */
 export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: string; value: string }[]): FileChange[] | null {
   const target = dotenvTarget(ctx);
-  if (!target) return null;
+  if (!target || !mayHoldSecrets(ctx, target.path)) return null;
   const dotenv = ctx.dotenv();
   const lines: string[] = [];
   const written = new Map<string, string>();
@@ -264,7 +360,12 @@ export function dotenvMayBeCommitted(ctx: ComposeContext): boolean {
 export function dotenvLoadedByOtherServices(ctx: ComposeContext, owners: readonly string[]): boolean {
   const target = dotenvTarget(ctx);
   if (!target) return false;
-  return ctx.services.some((s) => !owners.includes(s.name) && envFileRefs(ctx, s).some((r) => r.path === target.path));
+  // A service that extends an owner has the secret already; any other that loads the file, itself or
+  // through a service it extends (an extended file's `env_file: ../.env`, read from that file's folder),
+  // would get it too, and so may one whose env_file path cannot be resolved exactly (`${PWD}/.env`):
+  // review 39b F3.
+  const isOwner = (l: ExtendsLevel) => l.ctx.path === ctx.path && owners.includes(l.service.name);
+  return projectServices(ctx).some(({ chain }) => !chain.some(isOwner) && chain.some((l) => envFileRefs(l.ctx, l.service).some((r) => r.path === null || r.path === target.path)));
 }
 
 /** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
@@ -852,7 +953,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     for (const run of runs) {
       // The program, read once for the readers that depend on it (mc, the MySQL clients).
       const inv = invocationOfWords(run.words);
-      for (const found of [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words, inv), ...mysqlClientCredentials(run.words, inv)]) {
+      for (const found of [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words, inv), ...mysqlClientCredentials(run.words, inv), ...mongoClientCredentials(run.words, inv)]) {
         const range = found.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
@@ -959,6 +1060,33 @@ function mysqlClientCredentials(words: readonly FlagWord[], inv: Invocation | nu
     const value = literalValue(w.raw.slice(2));
     // Whatever its length (`-psecret`, `-proot`: review 31, probe 06): `-p` attached names nothing but the password.
     if (value !== null && isLiteralCredential(value)) out.push({ word: w, name: `${inv.name} -p`, value });
+  }
+  return out;
+}
+
+/** MongoDB's shells and database tools, whose `-p` is `--password` (mongosh, the legacy mongo shell, mongodump and the other Go tools). */
+const MONGO_CLIENTS: ReadonlySet<string> = new Set(['mongosh', 'mongo', 'mongodump', 'mongorestore', 'mongoexport', 'mongoimport', 'mongostat', 'mongotop', 'mongofiles']);
+
+/**
+ * The password a MongoDB client takes after `-p`, attached (`mongosh -u root -pS3cret`) or as the next
+ * word (`-p S3cret`; a `-p` followed by an option or nothing prompts for it); `--password` is
+ * flagCredentials'. Review 39a #6: the copy a mongo healthcheck kept after the move went unreported,
+ * while mysqladmin's `-p` was (mysqlClientCredentials).
+ */
+function mongoClientCredentials(words: readonly FlagWord[], inv: Invocation | null): { word: FlagWord; name: string; value: string }[] {
+  if (!inv || !MONGO_CLIENTS.has(inv.name)) return [];
+  const out: { word: FlagWord; name: string; value: string }[] = [];
+  const args = words.slice(inv.index + 1);
+  for (let k = 0; k < args.length; k++) {
+    const raw = args[k].raw;
+    if (raw === '--') break;
+    if (!raw.startsWith('-p')) continue;
+    const attached = raw.length > 2;
+    const word = attached ? args[k] : args[k + 1];
+    if (!word || (!attached && word.raw.startsWith('-'))) continue;
+    const value = literalValue(attached ? raw.slice(2) : word.raw);
+    if (value !== null && isLiteralCredential(value)) out.push({ word, name: `${inv.name} -p`, value });
+    if (!attached) k++;
   }
   return out;
 }
@@ -1126,15 +1254,24 @@ function looksLikeFlagCredential(value: string): boolean {
   return !isPlaceholderPassword(value) && !isTemplatePlaceholder(value) && !isPlaceholderValue(value);
 }
 
-/** The keys whose values are scripts that may repeat a secret (`redis-cli -a <password> ping`). */
+/**
+ * How long a value must be for any occurrence of it in the file's text to count as a copy, even inside
+ * a longer word (`-pMongoPw_R6c_long` given to mongosh, `X-Tok:tok_live_abc/`, `label=tok_live_abc`): a
+ * secret of this length does not turn up by chance. A shorter value (`postgres`, `hunter2`) counts only
+ * as a word of its own or attached to a one-letter option (`-psecret`): inside other words it is as
+ * likely a name (`postgresql://`, `image: postgres:17`).
+ */
+export const MIN_COPY_LENGTH = 10;
+
 /**
  * Whether one of the values still stays in the file after the moves: another inline secret of the
  * file with the same value that is not moved (a connection string that another name would hold, a
- * copy that cannot be edited exactly), or the value as a word of its own anywhere else in the file,
- * outside the moved spans and image references: `redis-cli -a <password>` in a healthcheck, the password in an app's
- * configuration block (Kestra's `KESTRA_CONFIGURATION: |`), a comment. Moving one copy of a secret
- * and leaving another keeps the stack working only until the moved value is changed in `.env`: then
- * the copies disagree (and the one left is still committed).
+ * copy that cannot be edited exactly), or the value anywhere else in the file's text (MIN_COPY_LENGTH:
+ * as a substring, or for a short value as a word of its own), outside the moved spans and image
+ * references: `redis-cli -a <password>` or `mongosh -p<password>` in a healthcheck, the password in an
+ * app's configuration block (Kestra's `KESTRA_CONFIGURATION: |`), a label, an `x-` field, a comment.
+ * Moving one copy of a secret and leaving another keeps the stack working only until the moved value
+ * is changed in `.env`: then the copies disagree (and the one left is still committed).
  */
 function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values: readonly string[], moved: readonly (readonly [number, number])[]): boolean {
   const isMoved = (a: number, b: number) => moved.some(([s, e]) => a >= s && b <= e);
@@ -1150,11 +1287,17 @@ function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values:
   const text = ctx.text;
   for (const value of wanted) {
     if (value === '') continue;
+    const long = value.length >= MIN_COPY_LENGTH;
     for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
       const end = at + value.length;
-      // An escape of a double-quoted scalar (`"rotated\nhunter2"`) ends the word before it, as its character would.
-      const escaped = text[at - 2] === '\\' && /[nrt0abefv]/.test(text[at - 1] ?? '');
-      if ((isWordChar(text[at - 1]) && !escaped) || isWordChar(text[end]) || isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) continue;
+      if (isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) continue;
+      if (!long) {
+        // An escape of a double-quoted scalar (`"rotated\nhunter2"`) ends the word before it, as its character would;
+        // so does a one-letter option the value is attached to (`-psecret`).
+        const escaped = text[at - 2] === '\\' && /[nrt0abefv]/.test(text[at - 1] ?? '');
+        const option = text[at - 2] === '-' && /[A-Za-z]/.test(text[at - 1] ?? '') && !isWordChar(text[at - 3]);
+        if ((isWordChar(text[at - 1]) && !escaped && !option) || isWordChar(text[end])) continue;
+      }
       return true;
     }
   }
@@ -1270,11 +1413,11 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token `PAT`, `GH_PAT`, `GITLAB_PAT`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, `*_EXPIRES_IN`, `*_URL`, `*_LIMIT`, …, and counts of tokens such as `MAX_INPUT_TOKENS`), MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL; wget\'s `--password`/`--http-password`/`--ftp-password`/`--proxy-password`, a `--header` with a credential header and a password in the URL it fetches — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), the password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping`), and the secret key the MinIO client takes as an argument (`mc alias set ALIAS URL ACCESSKEY SECRETKEY`, the older `mc config host add`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON, or set by an nginx directive such as `proxy_set_header Authorization "Basic …";` or `set $auth "Basic …";` (also Bearer, Token, ApiKey), or a token of a known format anywhere in the content (`sk_live_…`), not an nginx `$variable`, nor X- headers about a credential that hold none such as `X-Auth-Status` or `X-Api-Gateway`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token `PAT`, `GH_PAT`, `GITLAB_PAT`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, `*_EXPIRES_IN`, `*_URL`, `*_LIMIT`, …, and counts of tokens such as `MAX_INPUT_TOKENS`), MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL; wget\'s `--password`/`--http-password`/`--ftp-password`/`--proxy-password`, a `--header` with a credential header and a password in the URL it fetches — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), the password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping`) or a MongoDB client after `-p` (`mongosh -u root -p secret`, `-psecret`; mongodump and the other tools too), and the secret key the MinIO client takes as an argument (`mc alias set ALIAS URL ACCESSKEY SECRETKEY`, the older `mc config host add`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON, or set by an nginx directive such as `proxy_set_header Authorization "Basic …";` or `set $auth "Basic …";` (also Bearer, Token, ApiKey), or a token of a known format anywhere in the content (`sk_live_…`), not an nginx `$variable`, nor X- headers about a credential that hold none such as `X-Auth-Status` or `X-Api-Gateway`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value as a word anywhere else in the file — `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment: changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed, and ignoring it does not untrack it: the secret would move from one committed file to another), when no other service loads that `.env` as its `env_file:` (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) and not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`); otherwise, or when the folder cannot be listed, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [
