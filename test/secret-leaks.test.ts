@@ -458,29 +458,33 @@ describe('review 39: reported secrets are masked inside other text, on every lin
   const leaked = (values: string[], ...texts: string[]) => values.filter((v) => texts.some((t) => t.includes(v)));
 
   it('--fix-dry-run masks a reported value wherever a printed line holds it, no separator needed (item 1)', () => {
-    const secrets = ['RmqPw_R6b_long', 'MongoPw_R6c_long', 'RootPwMy_Q1x9', 'CurlPipe_D3h', 'Esc$apedKey_R4q', 'Esc\\$apedKey_R4q'];
+    const secrets = ['RmqPw_R6b_long', 'MongoPw_R6c_long', 'RootPwMy_Q1x9', 'CurlPipe_D3h', 'Esc$apedKey_R4q', 'Esc\\$apedKey_R4q', 'RmqTok_Aa11Bb22Cc33', 'MongoTok_Dd44Ee55Ff66', 'MysqlTok_Gg77Hh88Ii99'];
     const dir = workspace({
       'compose.yaml': [
         'services:',
+        // Each password has a copy in its healthcheck, so it is not moved (DC040); the token after it is, and the
+        // diff shows the healthcheck and the password as context lines.
         '  rmq:',
         '    image: rabbitmq:4.1-management-alpine',
-        '    environment:',
-        '      RABBITMQ_DEFAULT_PASS: RmqPw_R6b_long',
         '    healthcheck:',
         '      test: rabbitmqctl authenticate_user admin RmqPw_R6b_long&&echo ok',
+        '    environment:',
+        '      RABBITMQ_DEFAULT_PASS: RmqPw_R6b_long',
+        '      RMQ_API_TOKEN: RmqTok_Aa11Bb22Cc33',
         '  mongo:',
         '    image: mongo:8.0',
-        '    environment:',
-        '      MONGO_INITDB_ROOT_PASSWORD: MongoPw_R6c_long',
         '    healthcheck:',
         `      test: mongosh -u root -pMongoPw_R6c_long --eval 'db.runCommand("ping")'`,
+        '    environment:',
+        '      MONGO_INITDB_ROOT_PASSWORD: MongoPw_R6c_long',
+        '      MONGO_API_TOKEN: MongoTok_Dd44Ee55Ff66',
         '  mysql:',
         '    image: mysql:8.4',
-        '    environment:',
-        '      MYSQL_ROOT_PASSWORD: RootPwMy_Q1x9',
         '    healthcheck:',
         '      test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-uroot", "-pRootPwMy_Q1x9"]',
-        '      interval: 10s',
+        '    environment:',
+        '      MYSQL_ROOT_PASSWORD: RootPwMy_Q1x9',
+        '      MYSQL_API_TOKEN: MysqlTok_Gg77Hh88Ii99',
         '',
       ].join('\n'),
       // DF039 merges the RUNs (a safe fix): the curl line is printed on − and + lines, the ENV as context.
@@ -488,7 +492,8 @@ describe('review 39: reported secrets are masked inside other text, on every lin
       '.gitignore': '.env\n',
     });
     const r = run(['check', '--fix-dry-run', '.'], dir);
-    assert.match(r.stdout, /^-\s+MONGO_INITDB_ROOT_PASSWORD: \*{8}$/m, 'the move is shown');
+    assert.match(r.stdout, /^-\s+MONGO_API_TOKEN: \*{8}$/m, 'the move is shown');
+    assert.match(r.stdout, /^ {7}MONGO_INITDB_ROOT_PASSWORD: \*{8}$/m, 'the password with a copy stays, shown as context');
     assert.match(r.stdout, /^ {7}test: rabbitmqctl authenticate_user admin \*{8}&&echo ok$/m);
     assert.match(r.stdout, /^ {7}test: mongosh -u root -p\*{8} --eval/m);
     assert.match(r.stdout, /"-uroot", "-p\*{8}"\]$/m, 'a short value (root) is not masked inside other words');
