@@ -11,9 +11,8 @@ import { viewOf } from './helpers/fixtures';
 import { trustsWithoutPassword } from '../rules/engine/postgres-auth';
 import { parseImageRef } from '../rules/engine/image';
 import { isCredentialName } from '../rules/engine/secrets';
-import { composeDotenv, dotenvValues } from '../rules/engine/interpolate';
-import { parse as parseDotenv } from 'dotenv';
-import { ownSecretWeakReason, weakReason } from '../rules/compose/DC041-weak-or-default-password';
+import { composeDotenv, dotenvStatements, dotenvValues } from '../rules/engine/interpolate';
+import { dotenvValueOffsets, ownSecretWeakReason, weakReason } from '../rules/compose/DC041-weak-or-default-password';
 
 /** The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose text). */
 function messagesOf(code: string, files: Map<string, string> | string, target = '/m/compose.yaml'): string[] {
@@ -283,7 +282,7 @@ describe('messages name the cause', () => {
 
   it('.env files read as Compose reads them: # needs a space before it, KEY : value and KEY alone define KEY, \\$ in double quotes is a literal $, chains interpolate (reviews 33-34)', () => {
     const text = 'PW=Vq7mZ2kR9xL4pT8wN3cY\nHASHED=postgres#Q7vLx9mK2pRw\nCOMMENTED=short # a comment\nSPACED : OtherValue9x8y7z\nFROM_SHELL\nCHAIN=${PW}\nESCAPED="\\$PW"\nLITERAL=\'${PW}\'\nDEFAULTED=${NOPE:-admin}\nLATER=${DEFINED_BELOW}\nDEFINED_BELOW=x\n';
-    const vars = composeDotenv(text, parseDotenv(text));
+    const vars = composeDotenv(text);
     assert.equal(vars.get('HASHED'), 'postgres#Q7vLx9mK2pRw');
     assert.equal(vars.get('COMMENTED'), 'short');
     assert.equal(vars.get('SPACED'), 'OtherValue9x8y7z');
@@ -295,6 +294,38 @@ describe('messages name the cause', () => {
     assert.equal(values.get('DEFAULTED'), 'admin');
     assert.equal(values.get('LATER'), null, 'a variable defined below is not known yet');
     assert.equal(values.get('FROM_SHELL'), null, 'a key alone takes its value from the shell');
+  });
+
+  it('.env files: a quoted value over several lines is one variable, its lines no variables; a # after a tab starts a comment; a byte order mark and an unterminated quote as compose-go reads them (review 39)', () => {
+    const text = '\uFEFFA=1\r\nJWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBg\r\nLOOKS_LIKE=assignment\r\n-----END PRIVATE KEY-----"  # c\r\nB=\'one\nSHOP_OPEN\ntwo\'\nC=3\t# tab comment\nD="no closing quote\nE=5\n';
+    const statements = dotenvStatements(text);
+    assert.deepEqual(statements.map((s) => [s.key, s.line, s.multiline]), [['A', 0, false], ['JWT_PRIVATE_KEY', 1, true], ['B', 5, true], ['C', 8, false], ['D', 9, true]]);
+    const key = statements[1];
+    assert.equal(text.slice(key.valueStart, key.valueEnd), '"-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBg\r\nLOOKS_LIKE=assignment\r\n-----END PRIVATE KEY-----"');
+    assert.equal(key.value, '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\nLOOKS_LIKE=assignment\n-----END PRIVATE KEY-----');
+    assert.equal(text.slice(statements[3].valueStart, statements[3].valueEnd), '3');
+    const vars = composeDotenv(text);
+    assert.deepEqual([...vars.keys()], ['A', 'JWT_PRIVATE_KEY', 'B', 'C', 'D'], 'no phantom variable from the lines of a quoted value; none after an unterminated quote (Compose rejects the file)');
+    assert.equal(vars.get('B'), 'one\nSHOP_OPEN\ntwo');
+    assert.equal(vars.get('C'), '3');
+    assert.equal(dotenvValues(text, vars).get('LOOKS_LIKE'), undefined);
+    // DC041 edits a value in place only where it is one line.
+    const env = 'K="a\nPOSTGRES_PASSWORD=inside"\nPOSTGRES_PASSWORD=postgres # c\n';
+    const at = dotenvValueOffsets(env, 'POSTGRES_PASSWORD');
+    assert.deepEqual(at && env.slice(at[0], at[1]), 'postgres');
+    assert.equal(dotenvValueOffsets(env, 'K'), undefined);
+  });
+
+  it('DR002 says when git ignores the folder the template goes to, where no .gitignore line can re-include it (review 39)', () => {
+    const files = (gitignore: string, env = 'secrets/db.env') => new Map([['/m/compose.yaml', `services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    env_file: ${env}\n`], ['/m/.gitignore', gitignore], [`/m/${env}`, 'DB_PASSWORD=abc\n']]);
+    const ignoredFolder = /Git ignores its folder: add the template with git add -f\.$/;
+    assert.match(messagesOf('DR002', files('secrets/\n'))[0], ignoredFolder);
+    // A `!` in the folder's own .gitignore cannot re-include a file of an ignored folder (gitignore(5)).
+    assert.match(messagesOf('DR002', new Map([...files('secrets/\n'), ['/m/secrets/.gitignore', '!db.env.example\n']]))[0], ignoredFolder);
+    assert.match(messagesOf('DR002', files('*\n!.gitignore\n!compose.yaml\n'))[0], ignoredFolder, '`*` ignores the folder too');
+    assert.match(messagesOf('DR002', files('secrets/db.env\n'))[0], /so others know what to set\.$/);
+    // `*` with exceptions beside the file: the fix re-includes the template (fixture fires-template-ignored-by-star), so no such words.
+    assert.match(messagesOf('DR002', files('*\n!.gitignore\n!compose.yaml\n', 'db.env'))[0], /so others know what to set\.$/);
   });
 
   it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one; the sudoers NOPASSWD tag is not a password', () => {

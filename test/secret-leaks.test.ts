@@ -556,4 +556,25 @@ describe('the .env.example template DR002 writes', () => {
     assert.equal(templateValue('AUTHELIA_IMAGE', 'authelia/authelia:4.38', false), 'authelia/authelia:4.38');
     for (const [name, value] of blanked) assert.equal(templateValue(name, value), '', name);
   });
+
+  it('leaves keys, salts, nonces, PINs, codes, phrases, seeds, JWTs and one-time passwords empty, and random-looking words; keeps harmless settings (review 39)', () => {
+    const blanked: [string, string][] = [['SESSION_KEY', 'ZqXwVuTsRqPoNmLkJiHgFe'], ['COOKIE_KEY', 'supersecretcookie'], ['COOKIE_SALT', 'pepper-salt-mint-leaf'], ['WORDPRESS_NONCE_KEY', 'saltyWordPressKey'], ['WORDPRESS_LOGGED_IN_SALT', 'myloggedinsalt'], ['REDIS_AUTH', 'TroubadorHorseStapleE'], ['ADMIN_PIN', '4839'], ['PASSCODE', '8812'], ['ACCESS_CODE', 'SesameAccessCodeE'], ['UNLOCK_PHRASE', 'the-eagle-has-landed'], ['AUTH_SALT', 'pepper.salt.mint'], ['WEBHOOK_KEY', 'whkeylettersonly'], ['JWT', 'eyJhbGciOiJIUzI.eyJzdWIiOiJhZG1pbiJ.SflKxwRJSMeKKF'], ['TOTP', 'JBSWYHDPEHPKXPXP'], ['OTP_SEED', 'KRUGKIDROVUWG'], ['APPKEY', 'letters'], ['ADMINPASSCODE', '1234'], ['RANDOM_LOOKING', 'ZqXwVuTsRqPoNmLkJiHgFe'], ['GREETING', 'camelCaseWord'], ['BANNER', 'Welcome\nSHOP']];
+    for (const [name, value] of blanked) assert.equal(templateValue(name, value), '', name);
+    const kept: [string, string][] = [['APP_NAME', 'shop'], ['PORT', '8080'], ['TZ', 'UTC'], ['NODE_ENV', 'production'], ['LOG_LEVEL', 'info'], ['REDIS_HOST', 'redis'], ['DEBUG', 'false'], ['COOKIE_SECURE', 'true'], ['SESSION_LIFETIME', '120'], ['SESSION_DRIVER', 'redis'], ['JWT_ISSUER', 'shop'], ['LANGUAGE_CODE', 'en-us'], ['COUNTRY_CODE', 'DE'], ['TIMEZONE', 'Europe'], ['SESSION_ENCRYPT', 'false']];
+    for (const [name, value] of kept) assert.equal(templateValue(name, value), value, name);
+  });
+
+  it('a quoted value over several lines is one variable: no line of a PEM key reaches the template, the dry run, JSON or SARIF (review 39)', () => {
+    const body = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDEUgoJW1dDENoE', 'pHYYZkRd0h1qvG/aWd1BrgZtwVehGehWNGaRzBCU+JGtG1ObGVBNJqjmIg8xh/xc', 'sVwAE44AHSS87JRJ05G3QR0='];
+    const env = ['APP_NAME=shop', 'JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----', ...body, '-----END PRIVATE KEY-----"', 'SESSION_KEY=ZqXwVuTsRqPoNmLkJiHgFe', 'ADMIN_PIN=48291375', ''].join('\n');
+    const dir = workspace({ 'compose.yaml': 'services:\n  app:\n    image: node:20-alpine\n    env_file: .env\n', '.env': env, '.gitignore': '.env\n' });
+    const planted = ['MIIEvQIBADANBgkq', 'sVwAE44AHSS87JRJ05G3QR0', 'pHYYZkRd0h1qvG', 'ZqXwVuTsRqPoNmLkJiHgFe', '48291375'];
+    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    for (const args of [['check', '--fix-dry-run', '.'], ['check', '--format', 'json', '.'], ['check', '--format', 'sarif', '.']]) {
+      const r = run(args);
+      for (const p of planted) assert.ok(!(r.stdout + r.stderr).includes(p), `${args.join(' ')} shows ${p.slice(0, 8)}…`);
+    }
+    run(['check', '--fix', '.']);
+    assert.equal(fs.readFileSync(path.join(dir, '.env.example'), 'utf8'), 'APP_NAME=shop\nJWT_PRIVATE_KEY=\nSESSION_KEY=\nADMIN_PIN=\n');
+  });
 });

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { composeDotenv } from '../engine/interpolate';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
@@ -114,7 +113,7 @@ export function dotenvHolder(ctx: ComposeContext, name: string): { path: string;
     let has = false;
     try {
       // As Compose reads it: `KEY : value` and a `KEY` alone define KEY too (review 34, probes m02, m05).
-      has = composeDotenv(text, parseDotenv(text)).has(name);
+      has = composeDotenv(text).has(name);
     } catch {
       has = false;
     }
@@ -292,7 +291,8 @@ export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath =
   // defaults) is not only documentation: `NAME=` there would give that service an empty NAME.
   if (ctx.services.some((s) => envFileRefs(ctx, s).some((r) => r.path === examplePath))) return changes;
   const example = ctx.workspace.readText(examplePath);
-  const missing = names.filter((name, i) => names.indexOf(name) === i && (example === undefined || !new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=`, 'm').test(example)));
+  const listed = example === undefined ? undefined : composeDotenv(example);
+  const missing = names.filter((name, i) => names.indexOf(name) === i && !listed?.has(name));
   if (missing.length > 0) {
     const lines = missing.map((n) => `${n}=`);
     if (example === undefined) changes.push({ kind: 'create', path: examplePath, content: lines.map((l) => `${l}\n`).join('') });

@@ -2,8 +2,7 @@ import type { Node } from 'yaml';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv } from '../engine/compose-lookup';
 import { envFileRefs, variableReferences, type EnvLookup } from '../engine/env-files';
-import { parse as parseDotenv } from 'dotenv';
-import { composeDotenv, dotenvValues, interpolate } from '../engine/interpolate';
+import { composeDotenv, dotenvStatements, dotenvValues, interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
 import { dataStoreOf, serviceImage } from '../engine/datastores';
 import { trustsWithoutPassword } from '../engine/postgres-auth';
@@ -368,7 +367,7 @@ function envFilesSetNone(ctx: ComposeContext, service: Service, names: readonly 
       if (ref.required) return false; // Compose refuses to start without it: the finding would be beside the point
       continue;
     }
-    const values = dotenvValues(text, composeDotenv(text, parseDotenv(text)));
+    const values = dotenvValues(text, composeDotenv(text));
     // An empty value is no password: the old entrypoint trusts everyone then too (review 12, probe 05).
     // One from the shell (`POSTGRES_PASSWORD` alone) or another variable may be set.
     if (names.some((n) => { const v = values.get(n); return v === null || (v ?? '') !== ''; })) return false;
@@ -401,40 +400,14 @@ function oldTrustProblems(ctx: ComposeContext, service: Service): (Weak & { rang
   return [{ range: ctx.rangeOf(entry.value as Node), name: 'image', product: 'PostgreSQL', problem: { kind: 'old-trust', image: ref.text }, origin: { kind: 'inline' } }];
 }
 
-/** The line of `NAME=` in a `.env` text that Compose reads (the last one), and the value's offsets there. */
+/**
+ * The offsets of NAME's value (its quotes included) in a `.env` text, where Compose reads it: its last
+ * definition (dotenvStatements). Undefined when there is none, or when the value runs over several
+ * lines (no exact edit).
+ */
 export function dotenvValueOffsets(text: string, name: string): [number, number] | undefined {
-  const index = new LineIndex(text);
-  let found: [number, number] | undefined;
-  const re = new RegExp(`^(\\s*(?:export\\s+)?${name}\\s*=[ \\t]*)(.*)$`);
-  for (let line = 0; line < index.lineCount; line++) {
-    const t = index.lineText(line);
-    const m = re.exec(t);
-    if (!m) continue;
-    const start = index.lineStarts[line] + m[1].length;
-    const rest = m[2];
-    let len: number;
-    if (rest.startsWith("'") || rest.startsWith('"')) {
-      const q = rest[0];
-      let close = -1;
-      for (let i = 1; i < rest.length; i++) {
-        if (rest[i] === '\\' && q === '"') i++;
-        else if (rest[i] === q) {
-          close = i;
-          break;
-        }
-      }
-      if (close === -1) {
-        found = undefined; // a multi-line value: no exact edit
-        continue;
-      }
-      len = close + 1;
-    } else {
-      const hash = rest.search(/\s#/);
-      len = (hash === -1 ? rest : rest.slice(0, hash)).replace(/\s+$/, '').length;
-    }
-    found = [start, start + len];
-  }
-  return found;
+  const last = dotenvStatements(text).filter((s) => s.key === name && !s.bare).pop();
+  return last && !last.multiline ? [last.valueStart, last.valueEnd] : undefined;
 }
 
 /**

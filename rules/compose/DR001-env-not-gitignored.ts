@@ -35,7 +35,7 @@ function isUnder(p: string, dir: string): boolean {
 }
 
 /** A gitignore pattern that matches exactly this relative path (special characters escaped). */
-function gitignorePattern(rel: string): string {
+export function gitignorePattern(rel: string): string {
   return rel.replace(/[*?[\]\\]/g, '\\$&').replace(/^([#!])/, '\\$1').replace(/ $/, '\\ ');
 }
 

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { composeDotenv, dotenvValues } from './interpolate';
 import { Alias, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from './yaml-guards';
@@ -438,7 +437,7 @@ export class ComposeContext {
       if (text === undefined) continue;
       let vars: Map<string, string>;
       try {
-        vars = composeDotenv(text, parseDotenv(text));
+        vars = composeDotenv(text);
       } catch {
         vars = new Map();
       }

@@ -10,7 +10,6 @@
  * https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/
  */
 import * as path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { visit, type Node, type Scalar } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type EnvVar, type Service } from './compose';
@@ -61,7 +60,7 @@ export function envFileRefs(ctx: ComposeContext, service: Service): EnvFileRef[]
 /** Parses an env file's text as Compose reads it (dotenv syntax). */
 export function parseEnvFile(text: string): Map<string, string> {
   try {
-    return composeDotenv(text, parseDotenv(text));
+    return composeDotenv(text);
   } catch {
     return new Map();
   }

@@ -170,57 +170,140 @@ export function splitOutsideInterpolation(text: string, sep: string, keep?: (i: 
 /** A definition line of a `.env` file (dotenv's syntax, and compose-go's `KEY : value`): the key, then the value as written. */
 const DOTENV_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|[ \t]*:[ \t]+)(.*)$/;
 
+/** A line of a `.env` that names a key alone (`POSTGRES_PASSWORD`: Compose takes its value from the shell). */
+const BARE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*$/;
+/** Whether some line looks like a key named alone (most files have none: no second reading for them). */
+const BARE_KEY_ANYWHERE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*$/m;
+
+/** One statement of a `.env` file (a variable defined or named alone), with its place in the text. */
+export interface DotenvStatement {
+  key: string;
+  /** The 0-based line the statement starts on (its key's). */
+  line: number;
+  /** The value as written: the offset of its first character (its opening quote) and past its last (its closing quote); both at the line's end for a key named alone. */
+  valueStart: number;
+  valueEnd: number;
+  /** The quote around the value, if any. */
+  quote: '"' | "'" | '`' | null;
+  /** A quoted value with line breaks in it (a PEM key in quotes). */
+  multiline: boolean;
+  /** A key named alone (`KEY`): Compose takes its value from the shell. */
+  bare: boolean;
+  /**
+   * The value, before interpolation: quotes removed, an unquoted value cut at a `#` after a blank and
+   * trimmed, `\n`/`\r` of a double-quoted value expanded (as the dotenv package does), line breaks as `\n`.
+   */
+  value: string;
+}
+
 /**
- * A `.env` (or `env_file:`) file's values as Compose's parser (compose-go's dotenv) reads them, from
- * the values the dotenv package parsed: an unquoted value runs to ` #` — a `#` without a space before
- * it is part of the value (`VAR=VAL# not a comment`, the Compose documentation's env-file syntax;
- * dotenv cuts at any `#`) — and `KEY : value` defines KEY (review 34, probes p01, m02).
+ * The statements of a `.env` (or `env_file:`) file in order, as Compose's parser (compose-go's dotenv)
+ * finds them. A value in double or single quotes runs to the closing quote that no odd number of
+ * backslashes escapes, over line breaks too: the lines of a PEM key in quotes are part of its value,
+ * not variables (review 39); an unterminated quote runs to the end of the file (Compose rejects such a
+ * file: none of its lines is taken for a variable). A value in backquotes (the dotenv package's) ends
+ * on its line. An unquoted value runs to the end of its line and is cut at a `#` after a blank
+ * (`VAR=VAL# not a comment` keeps its `#`; the dotenv package cuts at any `#`). Comments, blank lines
+ * and lines that define nothing are skipped, and a byte order mark. A line ends at `\n`, `\r\n` or a lone `\r`.
+ * https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file
  */
-export function composeDotenv(text: string, parsed: Record<string, string>): Map<string, string> {
-  const vars = new Map(Object.entries(parsed));
-  if (!text.includes('#') && !/^[ \t]*(?:export[ \t]+)?[\w.-]+[ \t]+:/m.test(text) && !BARE_KEY_ANYWHERE.test(text)) return vars;
-  for (const line of text.split(/\r?\n/)) {
-    const bare = BARE_KEY.exec(line);
-    // `KEY` alone takes KEY from the shell's environment: declared here, with no value written (its value: dotenvValues).
-    if (bare) {
-      if (!vars.has(bare[1])) vars.set(bare[1], '');
-      continue;
+export function dotenvStatements(text: string): DotenvStatement[] {
+  const out: DotenvStatement[] = [];
+  // Past a UTF-8 byte order mark (compose-go's parser skips it).
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 0;
+  while (pos < text.length) {
+    const eol = lineEnd(text, pos);
+    const lineText = text.slice(pos, eol);
+    // Where the statement's last line ends (past the closing quote of a multi-line value).
+    let stop = eol;
+    const bare = BARE_KEY.exec(lineText);
+    const m = bare ? null : DOTENV_LINE.exec(lineText);
+    if (bare) out.push({ key: bare[1], line, valueStart: eol, valueEnd: eol, quote: null, multiline: false, bare: true, value: '' });
+    else if (m) {
+      const valueStart = eol - m[2].length;
+      const q = m[2][0];
+      const close = q === '"' || q === "'" ? closingQuote(text, valueStart + 1, q, text.length) : q === '`' ? closingQuote(text, valueStart + 1, q, eol) : -1;
+      if ((q === '"' || q === "'") || close !== -1) {
+        const quote = q as '"' | "'" | '`';
+        const valueEnd = close === -1 ? text.length : close + 1;
+        const inner = text.slice(valueStart + 1, close === -1 ? text.length : close);
+        const multiline = valueEnd > eol;
+        let value = multiline ? inner.replace(/\r\n?/g, '\n') : inner;
+        if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+        out.push({ key: m[1], line, valueStart, valueEnd, quote, multiline, bare: false, value });
+        if (multiline) {
+          stop = lineEnd(text, valueEnd);
+          line += lineBreaks(text.slice(pos, stop));
+        }
+      } else {
+        const cut = /[ \t]#/.exec(m[2]);
+        const raw = (cut ? m[2].slice(0, cut.index) : m[2]).trimEnd();
+        out.push({ key: m[1], line, valueStart, valueEnd: valueStart + raw.length, quote: null, multiline: false, bare: false, value: raw.trim() });
+      }
     }
-    const m = DOTENV_LINE.exec(line);
-    if (!m || /^['"`]/.test(m[2])) continue;
-    const cut = m[2].indexOf(' #');
-    vars.set(m[1], (cut === -1 ? m[2] : m[2].slice(0, cut)).trim());
+    pos = text[stop] === '\r' && text[stop + 1] === '\n' ? stop + 2 : stop + 1;
+    line++;
+  }
+  return out;
+}
+
+/** The offset of the first line break at or after `from`, or the text's length. */
+function lineEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+function lineBreaks(text: string): number {
+  return text.match(/\r\n?|\n/g)?.length ?? 0;
+}
+
+/** The offset of the quote `q` that closes a value from `from` on (not escaped by an odd number of backslashes), or -1 before `limit`. */
+function closingQuote(text: string, from: number, q: string, limit: number): number {
+  for (let i = text.indexOf(q, from); i !== -1 && i < limit; i = text.indexOf(q, i + 1)) {
+    let backslashes = 0;
+    while (text[i - 1 - backslashes] === '\\' && i - 1 - backslashes >= from) backslashes++;
+    if (backslashes % 2 === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * A `.env` (or `env_file:`) file's variables as Compose's parser (compose-go's dotenv) reads them
+ * (dotenvStatements): the last definition of a key wins; a key named alone (`KEY`) is declared with no
+ * value written (its value comes from the shell: dotenvValues); `KEY : value` defines KEY too (review
+ * 34, probes p01, m02). In the order of the statements.
+ */
+export function composeDotenv(text: string): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const s of dotenvStatements(text)) {
+    if (!s.bare) vars.set(s.key, s.value);
+    else if (!vars.has(s.key)) vars.set(s.key, '');
   }
   return vars;
 }
-
-/** A line of a `.env` that names a key alone (`POSTGRES_PASSWORD`: Compose takes its value from the shell). */
-const BARE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*$/;
-const BARE_KEY_ANYWHERE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*$/m;
 
 /**
  * The values of a `.env` file as Compose uses them: unquoted and double-quoted values are interpolated
  * (`PG_PW=${PW}` is PW's value), single-quoted ones are literal (the Compose documentation's env-file
  * syntax: https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file).
  * A value reads the variables defined on the lines above it (`before`: those of files read earlier);
- * others are unset, as in the compose file's own interpolation. `vars` holds the values dotenv parsed
+ * others are unset, as in the compose file's own interpolation. `vars` holds the values composeDotenv read
  * (quotes removed); a value that needs a variable whose value cannot be known is null.
  */
 export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
   const out = interpolatedValues(text, vars, before);
   // Keys named alone take their value from the shell: unknown here.
-  if (BARE_KEY_ANYWHERE.test(text)) {
-    for (const line of text.split(/\r?\n/)) {
-      const key = BARE_KEY.exec(line)?.[1];
-      if (key && vars.get(key) === '') out.set(key, null);
-    }
-  }
+  if (BARE_KEY_ANYWHERE.test(text)) for (const s of dotenvStatements(text)) if (s.bare && vars.get(s.key) === '') out.set(s.key, null);
   return out;
 }
 
 function interpolatedValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
   const out = new Map<string, string | null>();
-  // Most .env files use no `$`: their values are dotenv's.
+  // Most .env files use no `$`: their values are as read.
   if (![...vars.values()].some((v) => v.includes('$'))) {
     if (before) for (const [k, v] of before) out.set(k, v);
     for (const [k, v] of vars) out.set(k, v);
@@ -228,11 +311,7 @@ function interpolatedValues(text: string, vars: ReadonlyMap<string, string>, bef
   }
   // The line of each key's last definition, and whether its value is single-quoted.
   const lastLine = new Map<string, { line: number; literal: boolean; double: boolean }>();
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const m = DOTENV_LINE.exec(lines[i]);
-    if (m && vars.has(m[1])) lastLine.set(m[1], { line: i, literal: m[2].startsWith("'"), double: m[2].startsWith('"') });
-  }
+  for (const s of dotenvStatements(text)) if (!s.bare && vars.has(s.key)) lastLine.set(s.key, { line: s.line, literal: s.quote === "'", double: s.quote === '"' });
   const order = [...vars.keys()].sort((a, b) => (lastLine.get(a)?.line ?? 0) - (lastLine.get(b)?.line ?? 0));
   const known = new Map<string, string | null>(before ?? []);
   for (const key of order) {

@@ -6,35 +6,49 @@ import type { WorkspaceView } from './types';
  * Whether git would ignore a file, judged from the `.gitignore` files between the file and the
  * repository root (the nearest directory holding `.git`, else the file-system root). Uses the
  * `ignore` package, which implements gitignore's matching rules. Deeper files override shallower
- * ones, as in git (a later negation re-includes).
+ * ones, as in git (a later negation re-includes) — but not under an ignored folder: git does not look
+ * into one, so a `!` in a deeper `.gitignore` cannot re-include a file there (gitignore(5): "It is not
+ * possible to re-include a file if a parent directory of that file is excluded").
  */
 export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   const root = repositoryRoot(ws, path.dirname(filePath));
   // The ignore files from the root down, each with the folder its patterns are relative to: the
   // repository's own `.git/info/exclude` first (the lowest precedence, gitignore(5)), then the
   // `.gitignore` of each folder down to the file's. A deeper verdict (ignore or re-include) wins.
-  const sources: [string, string][] = [];
+  const files: [string, string][] = [];
   let dir = path.dirname(filePath);
   for (let i = 0; i < 64; i++) {
-    sources.unshift([dir, path.join(dir, '.gitignore')]);
+    files.unshift([dir, path.join(dir, '.gitignore')]);
     if (dir === root) break;
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  if (root !== null) sources.unshift([root, path.join(root, '.git', 'info', 'exclude')]);
-  let ignored = false;
+  if (root !== null) files.unshift([root, path.join(root, '.git', 'info', 'exclude')]);
+  const sources: { folder: string; rules: ReturnType<typeof ignore> }[] = [];
   const ignorecase = root !== null && gitIgnoreCase(ws, root);
-  for (const [folder, file] of sources) {
+  for (const [folder, file] of files) {
     const text = ws.readText(file);
-    if (text === undefined) continue;
-    const rel = path.relative(folder, filePath).split(path.sep).join('/');
-    if (!rel || rel.startsWith('..')) continue;
-    const result = ignore({ ignorecase }).add(text).test(rel);
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
+    if (text !== undefined) sources.push({ folder, rules: ignore({ ignorecase }).add(text) });
   }
-  return ignored;
+  if (sources.length === 0) return false;
+  const verdict = (p: string, isDir: boolean): boolean => {
+    let ignored = false;
+    for (const { folder, rules } of sources) {
+      const rel = path.relative(folder, p).split(path.sep).join('/');
+      if (!rel || rel.startsWith('..')) continue;
+      const result = rules.test(isDir ? `${rel}/` : rel);
+      if (result.ignored) ignored = true;
+      else if (result.unignored) ignored = false;
+    }
+    return ignored;
+  };
+  // The folders between the shallowest ignore file's and the file, from the top: an ignored one hides the file.
+  const top = sources[0].folder;
+  const folders: string[] = [];
+  for (let d = path.dirname(filePath); d !== top && d !== path.dirname(d) && !path.relative(top, d).startsWith('..'); d = path.dirname(d)) folders.unshift(d);
+  for (const d of folders) if (verdict(d, true)) return true;
+  return verdict(filePath, false);
 }
 
 /**
