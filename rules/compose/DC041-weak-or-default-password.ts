@@ -14,7 +14,7 @@ import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/r
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
-import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue } from './DC040-secret-inline';
+import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue, mayHoldSecrets } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -421,6 +421,8 @@ function setDotenvChanges(ctx: ComposeContext, name: string, value: string, comp
   const holder = dotenvHolder(ctx, name);
   const changes: FileChange[] = [];
   let envPath: string;
+  // The generated password goes only where a secret may be kept: not into a template (`.env.example`) nor a file git tracks (review 40).
+  if (holder && !mayHoldSecrets(ctx, holder.path)) return undefined;
   if (holder) {
     const at = dotenvValueOffsets(holder.text, name);
     if (!at) return undefined;
@@ -429,7 +431,7 @@ function setDotenvChanges(ctx: ComposeContext, name: string, value: string, comp
     changes.push({ kind: 'edit', path: envPath, edits: [{ range: index.rangeOf(at[0], at[1]), newText: value }] });
   } else {
     const target = dotenvTarget(ctx);
-    if (!target) return undefined;
+    if (!target || !mayHoldSecrets(ctx, target.path)) return undefined;
     envPath = target.path;
     if (target.text !== undefined) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(target.text, `${name}=${value}`)] });
     else changes.push({ kind: 'create', path: envPath, content: `${name}=${value}\n` });
@@ -472,7 +474,7 @@ export default defineRule<'compose', Data>({
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, is taken in `.env` from another variable (`PG_PW=${PW}`: the variables that share PW would disagree), when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the env file to write is a template (`.env.example`, `.env.sample`…) or one git tracks (the generated password would be committed), when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, is taken in `.env` from another variable (`PG_PW=${PW}`: the variables that share PW would disagree), when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
