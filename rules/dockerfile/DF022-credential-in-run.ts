@@ -4,6 +4,7 @@ import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOp
 import { knownTokenIn } from '../engine/secret-tokens';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
+import type { Onbuild } from 'dockerfile-ast';
 import { propertiesOf, stageChain } from '../engine/stage-scope';
 import { mountsCacheOver } from '../engine/packages';
 import type { Detection } from '../engine/types';
@@ -17,6 +18,8 @@ interface Data {
   written: string[];
   /** Set when the credential is not written out but a login stores it in the image (the file it is stored in). */
   stored?: string;
+  /** Set when the credential is in the source URL of an ADD (or an ONBUILD ADD), not in a RUN. */
+  add?: true;
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
@@ -60,6 +63,36 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
     const h = headerCredential(w.value);
     if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
+  }
+}
+
+/**
+ * Credentials in the source URLs of ADD instructions, ONBUILD triggers included (`ADD https://user:password@host/app.tgz /app/`,
+ * a token as the URL's user): the URL is in the Dockerfile and in the image history as written (review 39a).
+ */
+function addUrlCredentials(ctx: DockerfileContext, out: Detection<Data>[]): void {
+  for (const stage of ctx.stages) {
+    for (const outer of stage.instructions) {
+      const kw = outer.getKeyword();
+      const ins = kw === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : kw === 'ADD' ? outer : null;
+      if (!ins || ins.getKeyword() !== 'ADD') continue;
+      const args = ins.getArguments();
+      for (const arg of args.slice(0, -1)) {
+        const value = arg.getValue();
+        if (!value.includes('://')) continue;
+        const r = arg.getRange();
+        const written = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+        const word: Word = { value, raw: written, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end) };
+        let found = false;
+        credentialsInWords([word], (w, what, secret) => {
+          if (found) return;
+          found = true;
+          out.push({ range: r, data: { what, program: '', written: [secret ?? w.raw], add: true } });
+        });
+        const token = found ? undefined : knownTokenIn(value);
+        if (token) out.push({ range: r, data: { what: `a literal ${token.kind}`, program: '', written: [value.slice(token.start, token.end)], add: true } });
+      }
+    }
   }
 }
 
@@ -234,7 +267,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands: a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is the URL of Rails\' null database adapter, which connects to nothing (`DATABASE_URL=nulldb://user:pass@127.0.0.1/db bin/rails assets:precompile`), and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands, and in the source URL of an ADD (`ADD https://user:password@host/app.tgz /app/`, a token as the URL\'s user; ONBUILD ADD too): a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is the URL of Rails\' null database adapter, which connects to nothing (`DATABASE_URL=nulldb://user:pass@127.0.0.1/db bin/rails assets:precompile`), and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -252,6 +285,7 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out: Detection<Data>[] = [];
+    addUrlCredentials(ctx, out);
     for (const run of ctx.runs()) {
       // A heredoc fed to chpasswd (`chpasswd <<EOF` + `root:password`): each line is a user and its password.
       for (const body of run.scripts) {
@@ -341,6 +375,7 @@ export default defineRule<'dockerfile', Data>({
     return d.written;
   },
   message(d) {
+    if (d.add) return `This ADD fetches a URL with ${d.what.replace(/ in an? [a-z0-9+.-]+:\/\/ URL$/, '')} in it: it is committed with the Dockerfile and kept in the image history; rotate it, and download with RUN --mount=type=secret (curl reading the credential from the secret) instead.`;
     if (d.stored) return `This RUN stores ${d.what} in ${d.stored} (base64-encoded, not encrypted) in the image layer, even when it comes from a build secret; log out (docker logout) or remove the file in the same RUN, or point DOCKER_CONFIG at a folder the RUN deletes.`;
     return `This RUN writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image history; rotate it and pass it as a build secret (RUN --mount=type=secret) instead.`;
   },
