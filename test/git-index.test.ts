@@ -126,6 +126,12 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
     };
     assert.equal(safeOf(repoView(set, ['compose.yaml'])), true);
     assert.equal(safeOf(repoView(set, ['.env', 'compose.yaml'])), undefined);
+    // An index that cannot be read whole (split, sparse; in the editor, a repository outside the folders): an existing .env may be
+    // tracked, so nothing is moved into it; a .env that does not exist yet is no tracked file (review 40a, items 1, 2).
+    const split = Uint8Array.from([...indexOf(['compose.yaml']), ...Buffer.from('link'), 0, 0, 0, 0, ...new Array(20).fill(0)]);
+    assert.equal(safeOf(repoView(set, [], split)), undefined);
+    const noEnv = { '/p/compose.yaml': text, '/p/.gitignore': '.env\n' };
+    assert.equal(safeOf(repoView(noEnv, [], split)), true);
     // An include's env_file that git tracks (a committed template: db/.env.example) gets no secret either.
     const db = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: IncludedPw_C6a_long\n';
     const root = 'include:\n  - path: db/compose.db.yaml\n    env_file: db/app.env\nservices:\n  web:\n    image: nginx:1.30-alpine\n';

@@ -145,7 +145,19 @@ class AnalysisWorkspace implements WorkspaceView {
   /** Every path the analysis read or looked for (found or not, repeats included): a change to any of them may change its findings. */
   private readonly reads: string[] = [];
   private readSet: Set<string> | undefined;
-  constructor(readonly base: WorkspaceView) {}
+  /**
+   * The base's index reader, recording the read; absent when the base reads no indexes (an in-memory view), so that
+   * gitTracking tells "cannot read indexes" (undefined) from "this index cannot be read whole" ('unknown').
+   */
+  readonly gitIndex?: (repoRoot: string) => Uint8Array | null | undefined;
+  constructor(readonly base: WorkspaceView) {
+    const read = base.gitIndex?.bind(base);
+    if (read)
+      this.gitIndex = (repoRoot) => {
+        this.reads.push(path.join(repoRoot, '.git', 'index'));
+        return read(repoRoot);
+      };
+  }
   readText(p: string): string | undefined {
     this.reads.push(p);
     return this.base.readText(p);
@@ -165,10 +177,6 @@ class AnalysisWorkspace implements WorkspaceView {
   isSymbolicLink(p: string): boolean {
     this.reads.push(p);
     return this.base.isSymbolicLink?.(p) ?? false;
-  }
-  gitIndex(repoRoot: string): Uint8Array | null | undefined {
-    this.reads.push(path.join(repoRoot, '.git', 'index'));
-    return this.base.gitIndex?.(repoRoot);
   }
   /** The paths read so far, as a set (made when asked: an analysis records far more often than anyone asks). */
   get read(): ReadonlySet<string> {
