@@ -3,7 +3,8 @@ import { baseName, programName, type SimpleCommand } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
-import type { RunInstruction } from '../engine/dockerfile';
+import type { RunInstruction, RunScript } from '../engine/dockerfile';
+import { outermostScript, stringScriptsOf } from '../engine/script-strings';
 import type { Range } from '../engine/types';
 
 interface Data {
@@ -40,6 +41,23 @@ function setsEnvironmentBefore(run: RunInstruction): boolean {
   return false;
 }
 
+/** Wrappers that may run what they start as another user (`sudo -u app sh -c '…'`, `chroot --userspec=app / sh -c '…'`). */
+const SWITCHES_USER = new Set(['sudo', 'doas', 'chroot']);
+
+/**
+ * Whether a script string runs as the user of its RUN: its shell is started by the RUN's script itself or
+ * through wrappers that keep the user (`timeout 60 sh -c '…'`, `env X=1 bash -c '…'`), not by `su app -c '…'`,
+ * `sudo -u app sh -c '…'`, `doas`, `chroot`.
+ */
+function runsAsItsRun(script: RunScript): boolean {
+  for (let s = script; s.host; s = s.host.script) {
+    const cmd = s.host.script.commands[s.host.index];
+    const inv = invocation(cmd);
+    if (!inv || inv.name === 'su' || inv.wrappers.some((i) => SWITCHES_USER.has(baseName(cmd.words[i].value)))) return false;
+  }
+  return true;
+}
+
 /**
  * Where a command runs sudo: as its program, or behind the wrappers that start it (`timeout 300 sudo apt-get …`,
  * `env X=1 sudo make`, `xargs sudo rm`, `nice sudo …`); -1 when it does not.
@@ -72,11 +90,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers; also started by another wrapper (`timeout 300 sudo …`, `nice -n 10 sudo …`, `env X=1 sudo …`, `xargs sudo …`). Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
+    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers; also started by another wrapper (`timeout 300 sudo …`, `nice -n 10 sudo …`, `env X=1 sudo …`, `xargs sudo …`); also inside the quoted script of a shell the RUN starts (`sh -c "sudo mkdir /data"`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read. Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
-    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them).',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
@@ -84,22 +102,24 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out = [];
     for (const run of ctx.runs()) {
-      for (const script of run.scripts) {
+      // The RUN's scripts and the quoted scripts of the shells they start (`sh -c 'sudo …'`).
+      for (const script of [...run.scripts, ...stringScriptsOf(run)]) {
         for (const cmd of script.commands) {
           const at = sudoIndex(cmd);
           if (at < 0) continue;
           const word = cmd.words[at];
           const nextWord = cmd.words[at + 1];
           const next: Data['next'] = !nextWord ? 'none' : nextWord.value.startsWith('-') ? 'option' : 'program';
-          const user: RunUser = run.onbuild || !run.stage ? 'unknown' : userAt(ctx, run.stage, run.instruction);
+          const user: RunUser = run.onbuild || !run.stage || !runsAsItsRun(script) ? 'unknown' : userAt(ctx, run.stage, run.instruction);
           let removeRange: Range | null = null;
-          if (user === 'root' && next === 'program' && !script.json && nextWord) {
+          if (user === 'root' && next === 'program' && !outermostScript(script).json && nextWord) {
             const between = ctx.text.slice(word.end, nextWord.start);
             if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, nextWord.start);
           }
           const asUser = next === 'option' ? sudoUser(cmd.words.slice(at + 1).map((w) => w.value)) : null;
           // An assignment before sudo (`FOO=1 sudo …`, `env FOO=1 sudo …`) reaches the command once sudo is gone; wrappers that only start it (`timeout 300 sudo …`) pass nothing on.
-          const environmentPassesOn = cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || setsEnvironmentBefore(run);
+          // In a script string, whatever the outer script gives its shell (`FOO=1 sh -c 'sudo make'`, an earlier `export FOO=1`) does.
+          const environmentPassesOn = script.inString === true || cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || setsEnvironmentBefore(run);
           out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn } });
         }
       }

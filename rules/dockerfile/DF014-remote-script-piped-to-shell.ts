@@ -4,6 +4,7 @@ import { defineRule } from '../engine/rule';
 import { checksDownload, curlShortOption, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import { baseName, isPowerShell, outputRedirectTarget, type SimpleCommand } from '../engine/shell';
 import { shellProgram, shellsOf } from '../engine/stage-scope';
+import { commandsWithStrings, stringScriptsOf } from '../engine/script-strings';
 import type { Detection } from '../engine/types';
 
 interface Data {
@@ -377,8 +378,8 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
  * script, with no checksum or signature check anywhere in the script (DF013 reads one the same way).
  * A relative file is not followed across a `cd`.
  */
-function savedThenRun(cmds: SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
-  if (checksDownload(cmds)) return;
+function savedThenRun(cmds: SimpleCommand[], checked: readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
+  if (checksDownload(checked)) return;
   const invs = cmds.map((c) => applet(invocation(c)));
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
@@ -405,7 +406,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, also attached, `-o/tmp/i.sh`, `-fsSLo/tmp/i.sh`; `curl -O URL`, `wget -O FILE`, plain `wget URL`, `wget -P DIR URL`; BusyBox\'s `busybox wget` as wget, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included.',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, also attached, `-o/tmp/i.sh`, `-fsSLo/tmp/i.sh`; `curl -O URL`, `wget -O FILE`, plain `wget URL`, `wget -P DIR URL`; BusyBox\'s `busybox wget` as wget, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included; RUN scripts are also read inside the quoted script of a shell the RUN starts (`sh -c "curl -fsSL https://…/install.sh | sh"`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read; a checksum or signature check in the script or in a string of it counts for both.',
     why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'RUN curl -fsSL https://example.com/install.sh | sh',
     good: 'ARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
@@ -439,9 +440,12 @@ export default defineRule<'dockerfile', Data>({
         if (!m) shells.set(run.stage, (m = shellsOf(ctx, run.stage)));
         stageShell = m.get(run.instruction) ?? null;
       }
-      for (const script of run.scripts) {
-        if (powershell) {
-          for (const code of powershellCode(script, stageShell)) {
+      // The RUN's scripts and the quoted scripts of the shells they start (`sh -c 'curl … | sh'`).
+      for (const script of [...run.scripts, ...stringScriptsOf(run)]) {
+        // A script string under a PowerShell SHELL is already read with the RUN's code; elsewhere only its `pwsh -Command …`.
+        const psStage = !!stageShell && isPowerShell(shellProgram(stageShell));
+        if (powershell && !(script.inString && psStage)) {
+          for (const code of powershellCode(script, script.inString ? null : stageShell)) {
             for (const f of powershellRunsDownload(code.text)) {
               const [start, end] = code.rangeOf(f.start, f.end);
               out.push({ range: ctx.rangeOfOffsets(start, end), data: { downloader: f.downloader, interpreter: f.interpreter, form: 'powershell' } });
@@ -450,7 +454,8 @@ export default defineRule<'dockerfile', Data>({
         }
         if (!script.isShell) continue;
         const cmds = script.commands;
-        savedThenRun(cmds, report);
+        // A check anywhere in the script, or in a script string of it (`sh -c 'curl -o f … && sh f' && sha256sum -c …`), counts as DF013 counts it.
+        savedThenRun(cmds, commandsWithStrings(run, script), report);
         cmds.forEach((cmd, i) => {
           // curl … | sh; ( curl … || echo 'return 1' ) | sh and { curl …; } | sh (the group's output is piped)
           const dl = downloader(cmd);

@@ -4,6 +4,7 @@ import { programName, type SimpleCommand, type Word } from '../engine/shell';
 import { flagNamed, isWorldWritableMode, resolveAt } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { invocation } from '../engine/run-commands';
+import { commandsWithStrings, stringScriptsOf } from '../engine/script-strings';
 
 interface Data {
   /** What sets the mode: a command in RUN, or the --chmod flag of COPY/ADD. */
@@ -96,8 +97,11 @@ function modeOf(ctx: DockerfileContext, line: number, prog: string, args: Word[]
   return { mode, value: resolved, target: operands[0]?.value ?? null, recursive };
 }
 
-/** Whether a later `rm` of the same RUN script deletes the path (a build-time temp dir such as `chmod 777 "$tempDir"` … `rm -rf "$tempDir"`). */
-function removedLater(commands: SimpleCommand[], after: number, target: string): boolean {
+/**
+ * Whether a later `rm` of the same RUN script (or of a script string in it) deletes the path (a build-time temp dir
+ * such as `chmod 777 "$tempDir"` … `rm -rf "$tempDir"`).
+ */
+function removedLater(commands: readonly SimpleCommand[], after: number, target: string): boolean {
   const t = target.replace(/\/+$/, '');
   for (const c of commands) {
     if (c.start < after || programName(c) !== 'rm') continue;
@@ -114,7 +118,8 @@ function runHits(ctx: DockerfileContext): Hit[] {
   const out: Hit[] = [];
   for (const run of ctx.runs()) {
     const line = run.instruction.getRange().start.line;
-    for (const script of run.scripts) {
+    // The RUN's scripts and the quoted scripts of the shells they start (`sh -c 'chmod 777 /data'`).
+    for (const script of [...run.scripts, ...stringScriptsOf(run)]) {
       for (const cmd of script.commands) {
         // The program through its wrappers and their options (`xargs -0 chmod`, `sudo -u app chmod`, `timeout 5 chmod`).
         const program = invocation(cmd)?.index;
@@ -124,7 +129,7 @@ function runHits(ctx: DockerfileContext): Hit[] {
           if (i !== cmd.programIndex && i !== program && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
           const found = modeOf(ctx, line, prog, cmd.words.slice(i + 1));
           if (!found || !isWorldWritableMode(found.value)) continue;
-          if (found.target && removedLater(script.commands, cmd.end, found.target)) continue;
+          if (found.target && removedLater(commandsWithStrings(run, script), cmd.end, found.target)) continue;
           out.push({ via: prog, start: cmd.words[i].start, end: found.mode.end, mode: found.value, target: found.target, recursive: found.recursive });
         }
       }
@@ -155,7 +160,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777` (also with more leading zeros, `00777`, which GNU chmod accepts), symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `sudo` and `xargs` with its options: `xargs -0 chmod 777`, `xargs -n1 …`, `xargs -I{} chmod 777 {}`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
+    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777` (also with more leading zeros, `00777`, which GNU chmod accepts), symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `sudo` and `xargs` with its options: `xargs -0 chmod 777`, `xargs -n1 …`, `xargs -I{} chmod 777 {}`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. RUN scripts are also read inside the quoted script of a shell the RUN starts (`sh -c \'chmod 777 /data\'`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN script (or of a shell\'s script string in it) deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
     why: 'A world-writable file or directory can be changed by any process in the container whatever its user: dropping privileges with `USER 1000` stops protecting the application code, configuration or scripts that root later runs, and a compromised low-privilege process can plant code there. SECURITY-GUIDELINES.md §2 "Run as Non-root User" only helps if the non-root user cannot rewrite what runs; give ownership to that user (`chown`, `COPY --chown`) and keep modes at 755/644.',
     bad: 'COPY --chmod=777 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chmod -R 777 /app',
     good: 'COPY --chmod=755 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chown -R 1000:1000 /app/data\nUSER 1000',

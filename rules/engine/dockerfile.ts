@@ -37,8 +37,10 @@ export interface RunScript {
   json: boolean;
   /** The script comes from a heredoc body. */
   heredoc: boolean;
-  /** The script is the quoted script string of a shell a RUN command starts (`bash -c '…'`; packages.ts reads these). */
+  /** The script is the quoted script string of a shell a RUN command starts (`bash -c '…'`; see stringScriptsOf in script-strings.ts). */
   inString?: boolean;
+  /** For a script string: the script it is written in, and the index there of the command that starts its shell. */
+  host?: { script: RunScript; index: number };
   /** For a script string: its shell is in a pipeline that starts with `yes` (`yes | sh -c '…'`), so its commands read yes. */
   fedByYes?: boolean;
   /**

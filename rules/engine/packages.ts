@@ -10,8 +10,9 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, parseShell, type MappedText, type Separator, type SimpleCommand, type Word } from './shell';
-import { invocation, shellProgramSource } from './run-commands';
+import { baseName, isNonPosixShell, type Separator, type SimpleCommand, type Word } from './shell';
+import { invocation } from './run-commands';
+import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -359,65 +360,6 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
   };
 }
 
-/** Shells whose `-c` argument is a script. */
-const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
-
-/**
- * The script word a command hands to a shell: `sh -c 'WORD'`, `bash -euxc "WORD"`, `bash -o pipefail -c
- * 'WORD'`, `bash -euxo pipefail -c 'WORD'` (also through sudo, env, timeout…), `su [user] -c 'WORD'` or `su -lc 'WORD'`
- * (su runs it with the user's shell).
- */
-function shellScriptWord(cmd: SimpleCommand): Word | undefined {
-  const inv = invocation(cmd);
-  if (!inv) return undefined;
-  const args = inv.args;
-  if (inv.name === 'su') {
-    for (let k = 0; k < args.length; k++) {
-      const v = args[k].value;
-      if (v === '-c' || v === '--command') return args[k + 1];
-      // A cluster of switches ending in c (`su -lc '…'`, `su -mc '…'`: util-linux su's -l, -m, -p, -f, -P take no value).
-      if (/^-[lmpfP]+c$/.test(v)) return args[k + 1];
-      if (v === '-s' || v === '--shell' || v === '-g' || v === '--group' || v === '-G' || v === '--supp-group' || v === '-w' || v === '--whitelist-environment') k++;
-    }
-    return undefined;
-  }
-  if (!SCRIPT_SHELLS.has(inv.name)) return undefined;
-  const source = shellProgramSource(args.map((w) => w.value));
-  return source.from === 'string' && source.index !== undefined ? args[source.index] : undefined;
-}
-
-/**
- * The script of a shell the command starts (shellScriptWord), read as a script of its own whose
- * characters map to the document one to one: only a word that is one single-quoted string, or one
- * double-quoted string without `\` or backticks, and written on one line; otherwise none.
- */
-function scriptInString(run: RunInstruction, outer: RunScript, index: number): RunScript | undefined {
-  const cmd = outer.commands[index];
-  const word = shellScriptWord(cmd);
-  if (!word || word.end - word.start !== word.raw.length || word.raw.length < 2) return undefined;
-  const q = word.raw[0];
-  if ((q !== "'" && q !== '"') || word.raw[word.raw.length - 1] !== q) return undefined;
-  const inner = word.raw.slice(1, -1);
-  if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
-  // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
-  // runs depends on words outside it (review 38a, probe k02).
-  if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(inner)) return undefined;
-  const offsets = new Int32Array(inner.length + 1);
-  for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
-  const source: MappedText = { text: inner, offsets };
-  // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
-  return { instruction: run.instruction, isShell: true, source, commands: parseShell(source), json: false, heredoc: false, inString: true, ...(pipedFromYesAt(outer, index) ? { fedByYes: true } : {}) };
-}
-
-/** Whether the command at `index` of a script is in a pipeline that starts with `yes`. */
-function pipedFromYesAt(script: RunScript, index: number): boolean {
-  if (script.commands[index]?.prev !== '|') return false;
-  let k = index - 1;
-  while (k > 0 && script.commands[k].prev === '|') k--;
-  const first = script.commands[k];
-  return !!first && first.programIndex >= 0 && baseName(first.words[first.programIndex].value) === 'yes';
-}
-
 interface PackageIndex {
   all: PackageCommand[];
   byRun: Map<RunInstruction, PackageCommand[]>;
@@ -435,22 +377,21 @@ function index(ctx: DockerfileContext): PackageIndex {
   const byRun = new Map<RunInstruction, PackageCommand[]>();
   const allInStrings: PackageCommand[] = [];
   const byRunInStrings = new Map<RunInstruction, PackageCommand[]>();
-  const read = (run: RunInstruction, script: RunScript, list: PackageCommand[], withStrings: PackageCommand[] | null, depth: number) => {
-    for (let k = 0; k < script.commands.length; k++) {
-      const pc = recognize(run, script, k);
-      if (pc) {
-        list.push(pc);
-        withStrings?.push(pc);
-      }
-      if (!withStrings || pc || depth >= 2 || !script.isShell) continue;
-      const inner = scriptInString(run, script, k);
-      if (inner) read(run, inner, withStrings, null, depth + 1);
-    }
-  };
   for (const run of ctx.runs()) {
     const list: PackageCommand[] = [];
     const withStrings: PackageCommand[] = [];
-    for (const script of run.scripts) read(run, script, list, withStrings, 0);
+    // The script string each command starts (stringScriptsOf), by that command.
+    const strings = new Map<SimpleCommand, RunScript>();
+    for (const s of stringScriptsOf(run)) if (s.host) strings.set(s.host.script.commands[s.host.index], s);
+    const read = (script: RunScript, lists: PackageCommand[][]) => {
+      for (let k = 0; k < script.commands.length; k++) {
+        const pc = recognize(run, script, k);
+        if (pc) for (const l of lists) l.push(pc);
+        const inner = pc ? undefined : strings.get(script.commands[k]);
+        if (inner) read(inner, [withStrings]);
+      }
+    };
+    for (const script of run.scripts) read(script, [list, withStrings]);
     byRun.set(run, list);
     all.push(...list);
     byRunInStrings.set(run, withStrings);

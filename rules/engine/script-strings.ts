@@ -1,0 +1,143 @@
+/**
+ * The quoted script of a shell a RUN command starts (`sh -c 'apt-get install curl'`, `bash -euxo
+ * pipefail -c "…"`, `su -lc '…'`, through wrappers), read as a script of its own when its characters map
+ * to the document one to one, so that rules can report inside it and edit it exactly. Read once per
+ * parse (the RUN instructions of `ctx.runs()` are shared by every analysis of one parse).
+ */
+import type { RunInstruction, RunScript } from './dockerfile';
+import { invocation, shellProgramSource } from './run-commands';
+import { baseName, parseShell, type MappedText, type SimpleCommand, type Word } from './shell';
+
+/** Shells whose `-c` argument is a script. */
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+/**
+ * The script word a command hands to a shell: `sh -c 'WORD'`, `bash -euxc "WORD"`, `bash -o pipefail -c
+ * 'WORD'`, `bash -euxo pipefail -c 'WORD'` (also through sudo, env, timeout…), `su [user] -c 'WORD'` or `su -lc 'WORD'`
+ * (su runs it with the user's shell).
+ */
+function shellScriptWord(cmd: SimpleCommand): Word | undefined {
+  const inv = invocation(cmd);
+  if (!inv) return undefined;
+  const args = inv.args;
+  if (inv.name === 'su') {
+    for (let k = 0; k < args.length; k++) {
+      const v = args[k].value;
+      if (v === '-c' || v === '--command') return args[k + 1];
+      // A cluster of switches ending in c (`su -lc '…'`, `su -mc '…'`: util-linux su's -l, -m, -p, -f, -P take no value).
+      if (/^-[lmpfP]+c$/.test(v)) return args[k + 1];
+      if (v === '-s' || v === '--shell' || v === '-g' || v === '--group' || v === '-G' || v === '--supp-group' || v === '-w' || v === '--whitelist-environment') k++;
+    }
+    return undefined;
+  }
+  if (!SCRIPT_SHELLS.has(inv.name)) return undefined;
+  const source = shellProgramSource(args.map((w) => w.value));
+  return source.from === 'string' && source.index !== undefined ? args[source.index] : undefined;
+}
+
+/** Whether the command at `index` of a script is in a pipeline that starts with `yes`. */
+export function pipedFromYesAt(script: RunScript, index: number): boolean {
+  if (script.commands[index]?.prev !== '|') return false;
+  let k = index - 1;
+  while (k > 0 && script.commands[k].prev === '|') k--;
+  const first = script.commands[k];
+  return !!first && first.programIndex >= 0 && baseName(first.words[first.programIndex].value) === 'yes';
+}
+
+/**
+ * The script of a shell the command starts (shellScriptWord), read as a script of its own whose
+ * characters map to the document one to one: only a word that is one single-quoted string, or one
+ * double-quoted string without `\` or backticks, and written on one line; otherwise none.
+ */
+function scriptInString(run: RunInstruction, outer: RunScript, index: number): RunScript | undefined {
+  const cmd = outer.commands[index];
+  const word = shellScriptWord(cmd);
+  if (!word || word.end - word.start !== word.raw.length || word.raw.length < 2) return undefined;
+  const q = word.raw[0];
+  if ((q !== "'" && q !== '"') || word.raw[word.raw.length - 1] !== q) return undefined;
+  const inner = word.raw.slice(1, -1);
+  if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
+  // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
+  // runs depends on words outside it (review 38a, probe k02).
+  if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(inner)) return undefined;
+  const offsets = new Int32Array(inner.length + 1);
+  for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
+  const source: MappedText = { text: inner, offsets };
+  return {
+    instruction: run.instruction,
+    isShell: true,
+    source,
+    commands: parseShell(source),
+    json: false,
+    heredoc: false,
+    inString: true,
+    host: { script: outer, index },
+    // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
+    ...(pipedFromYesAt(outer, index) ? { fedByYes: true } : {}),
+  };
+}
+
+/**
+ * How deep strings are read: the strings of the RUN's own scripts, not a string inside a string
+ * (`sh -c "bash -c '…'"`), as the package rules have read them since they first did.
+ */
+const STRING_DEPTH = 1;
+
+const stringsMemo = new WeakMap<RunInstruction, RunScript[]>();
+
+/**
+ * The script strings of a RUN (RunScript.inString, with RunScript.host), in document order: the quoted
+ * script of each shell a command of its shell scripts starts, when scriptInString can read it.
+ */
+export function stringScriptsOf(run: RunInstruction): RunScript[] {
+  const found = stringsMemo.get(run);
+  if (found) return found;
+  const out: RunScript[] = [];
+  const read = (script: RunScript, depth: number) => {
+    if (!script.isShell) return;
+    for (let k = 0; k < script.commands.length; k++) {
+      const inner = scriptInString(run, script, k);
+      if (!inner) continue;
+      out.push(inner);
+      if (depth + 1 < STRING_DEPTH) read(inner, depth + 1);
+    }
+  };
+  for (const script of run.scripts) read(script, 0);
+  stringsMemo.set(run, out);
+  return out;
+}
+
+/** The script of the RUN a script string is written in (the script itself for one that is not a string). */
+export function outermostScript(script: RunScript): RunScript {
+  let s = script;
+  while (s.host) s = s.host.script;
+  return s;
+}
+
+const withStringsMemo = new WeakMap<RunScript, readonly SimpleCommand[]>();
+
+/**
+ * The commands of the RUN script a script belongs to (outermostScript) and of every script string in it,
+ * in document order: for what is asked of a whole script, such as whether any command of it checks a
+ * checksum (`sh -c 'curl -k -o f …' && sha256sum -c f.sha256`). The same array for every script of one family.
+ */
+export function commandsWithStrings(run: RunInstruction, script: RunScript): readonly SimpleCommand[] {
+  const root = outermostScript(script);
+  let found = withStringsMemo.get(root);
+  if (found) return found;
+  const strings = stringScriptsOf(run);
+  if (!strings.some((s) => outermostScript(s) === root)) found = root.commands;
+  else {
+    const out: SimpleCommand[] = [];
+    const add = (s: RunScript) => {
+      s.commands.forEach((cmd, k) => {
+        out.push(cmd);
+        for (const inner of strings) if (inner.host?.script === s && inner.host.index === k) add(inner);
+      });
+    };
+    add(root);
+    found = out;
+  }
+  withStringsMemo.set(root, found);
+  return found;
+}
