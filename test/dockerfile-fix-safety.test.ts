@@ -175,6 +175,9 @@ describe('DF011: removing sudo is safe only when the environment sudo resets wou
   it('behind another wrapper: safe when the wrappers pass no assignment on (timeout, xargs, nice), not after env FOO=1', () => {
     assert.deepEqual(flagsOf('DF011', 'fires-behind-wrappers.dockerfile'), ['4:true', '6:true', '8:true', '11:false']);
   });
+  it('not safe after an export earlier in the script (export, set -a, declare -x, . file): sudo drops what it exports (review 40, strings helper)', () => {
+    assert.deepEqual(flagsOf('DF011', 'fires-exported-before.dockerfile'), ['4:false', '6:false', '9:true']);
+  });
   it('never safe inside the script string of a shell (sh -c \'sudo …\'): the outer script gives that shell its environment (review 39c, item 3)', () => {
     assert.deepEqual(flagsOf('DF011', 'fires-in-shell-string.dockerfile'), ['5:false', '7:false', '10:false', '12:false']);
   });

@@ -28,6 +28,24 @@ interface Data {
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
+/**
+ * Whether a command before `cmd` in its script exports variables to the commands after it: `export FOO=1`,
+ * `declare -x`/`typeset -x`, `set -a` / `set -o allexport`, or `.`/`source` of a file (which may do any of these).
+ * sudo drops them (env_reset); without sudo they reach the command (`export PIP_INDEX_URL=… && sudo pip install …`).
+ */
+function exportsBefore(commands: readonly SimpleCommand[], cmd: SimpleCommand): boolean {
+  for (const c of commands) {
+    if (c === cmd) return false;
+    if (c.programIndex < 0) continue;
+    const name = baseName(c.words[c.programIndex].value);
+    const args = c.words.slice(c.programIndex + 1).map((w) => w.value);
+    if (name === 'export' || name === 'source' || name === '.') return true;
+    if ((name === 'declare' || name === 'typeset') && args.some((a) => /^-[A-Za-z]*x/.test(a))) return true;
+    if (name === 'set' && args.some((a, i) => /^-[A-Za-z]*a/.test(a) || (a === '-o' && args[i + 1] === 'allexport'))) return true;
+  }
+  return false;
+}
+
 /** Whether an ENV or ARG of the RUN's stage, or of a stage it builds on, comes before it. */
 function setsEnvironmentBefore(run: RunInstruction): boolean {
   if (!run.stage) return true;
@@ -94,7 +112,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
-    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`, or an earlier `export FOO=1`, `set -a`, `declare -x` or `.`/`source` in the script: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
@@ -119,7 +137,7 @@ export default defineRule<'dockerfile', Data>({
           const asUser = next === 'option' ? sudoUser(cmd.words.slice(at + 1).map((w) => w.value)) : null;
           // An assignment before sudo (`FOO=1 sudo …`, `env FOO=1 sudo …`) reaches the command once sudo is gone; wrappers that only start it (`timeout 300 sudo …`) pass nothing on.
           // In a script string, whatever the outer script gives its shell (`FOO=1 sh -c 'sudo make'`, an earlier `export FOO=1`) does.
-          const environmentPassesOn = script.inString === true || cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || setsEnvironmentBefore(run);
+          const environmentPassesOn = script.inString === true || cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || exportsBefore(script.commands, cmd) || setsEnvironmentBefore(run);
           out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn } });
         }
       }
