@@ -20,6 +20,8 @@ interface Data {
   stored?: string;
   /** Set when the credential is in the source URL of an ADD (or an ONBUILD ADD), not in a RUN. */
   add?: true;
+  /** Set when the credential is in the command of a CMD, ENTRYPOINT or HEALTHCHECK (kept in the image's configuration). */
+  startCommand?: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK';
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
@@ -63,6 +65,68 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
     const h = headerCredential(w.value);
     if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
+  }
+}
+
+/**
+ * The credentials written in one command's words: URLs with a password, headers, npm settings (credentialsInWords),
+ * credential-named assignments (`DB_PASSWORD=… cmd`, `export API_TOKEN=…`), the programs' own password options
+ * (programChecks, optionCredentials) and tokens of a known format anywhere in a word.
+ */
+function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w: Word, what: string, secret?: string) => void): void {
+  credentialsInWords(cmd.words, push);
+  // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
+  const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
+  if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) assignments.push(...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)));
+  // Asset compilation only boots the app: rubygems.org's `SECRET_KEY_BASE=1234 bin/rails assets:precompile`.
+  // Not a command that also migrates (`rake db:create db:migrate assets:precompile` connects with its passwords).
+  const bootsOnly = cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
+  for (const w of assignments) {
+    const eq = w.value.indexOf('=');
+    const name = w.value.slice(0, eq);
+    const value = w.value.slice(eq + 1);
+    // huginn's `APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`: the app only has to boot.
+    if (STAND_IN_WORD.test(value) || (bootsOnly && BOOT_SECRET.test(name) && /^[A-Za-z0-9_-]{1,16}$/.test(value))) continue;
+    if (isCredentialName(name) && isWrittenSecret(value)) push(w, `the variable ${name}`);
+  }
+  if (inv) {
+    programChecks(inv, push);
+    optionCredentials(inv, push);
+  }
+  // A token of a known format anywhere in a word: the URL's user name (`https://ghp_…@github.com/`, the form
+  // GitHub documents), `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`
+  // (review 17, probe df-02).
+  for (const w of cmd.words) {
+    const token = knownTokenIn(w.value);
+    if (token) push(w, `a literal ${token.kind}`, w.value.slice(token.start, token.end));
+  }
+}
+
+/**
+ * Credentials in the commands of CMD, ENTRYPOINT and HEALTHCHECK instructions (`HEALTHCHECK CMD curl -u admin:pw …`,
+ * `CMD ["app", "--token", "…"]`), ONBUILD triggers included: the command is stored in the image's configuration as
+ * written (review 40a). A HEALTHCHECK's command follows its `CMD` word.
+ */
+function startCommandCredentials(ctx: DockerfileContext, out: Detection<Data>[]): void {
+  for (const stage of ctx.stages) {
+    for (const outer of stage.instructions) {
+      const ins = outer.getKeyword() === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : outer;
+      const kw = ins?.getKeyword();
+      if (!ins || (kw !== 'CMD' && kw !== 'ENTRYPOINT' && kw !== 'HEALTHCHECK')) continue;
+      for (const script of ctx.scriptsOf(ins)) {
+        script.commands.forEach((cmd, i) => {
+          // `HEALTHCHECK [options] CMD command`: the program is the word after CMD.
+          const c = kw === 'HEALTHCHECK' && i === 0 && cmd.programIndex >= 0 && cmd.words[cmd.programIndex].value.toUpperCase() === 'CMD' ? { ...cmd, programIndex: cmd.programIndex + 1 < cmd.words.length ? cmd.programIndex + 1 : -1 } : cmd;
+          const inv = invocation(c);
+          let reported: Set<Word> | undefined;
+          commandCredentials(c, inv, (w, what, secret) => {
+            if (reported?.has(w)) return;
+            (reported ??= new Set()).add(w);
+            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program: inv?.name ?? '', written: [secret ?? ctx.text.slice(w.start, w.end)], startCommand: kw } });
+          });
+        });
+      }
+    }
   }
 }
 
@@ -267,7 +331,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands, and in the source URL of an ADD (`ADD https://user:password@host/app.tgz /app/`, a token as the URL\'s user; ONBUILD ADD too): a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is the URL of Rails\' null database adapter, which connects to nothing (`DATABASE_URL=nulldb://user:pass@127.0.0.1/db bin/rails assets:precompile`), and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands, in the commands of CMD, ENTRYPOINT and HEALTHCHECK (kept in the image\'s configuration: `HEALTHCHECK CMD curl -u admin:pw …`), and in the source URL of an ADD (`ADD https://user:password@host/app.tgz /app/`, a token as the URL\'s user; ONBUILD triggers too): a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is the URL of Rails\' null database adapter, which connects to nothing (`DATABASE_URL=nulldb://user:pass@127.0.0.1/db bin/rails assets:precompile`), and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -286,6 +350,7 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out: Detection<Data>[] = [];
     addUrlCredentials(ctx, out);
+    startCommandCredentials(ctx, out);
     for (const run of ctx.runs()) {
       // A heredoc fed to chpasswd (`chpasswd <<EOF` + `root:password`): each line is a user and its password.
       for (const body of run.scripts) {
@@ -318,32 +383,7 @@ export default defineRule<'dockerfile', Data>({
             (reported ??= new Set()).add(w);
             out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)] } });
           };
-          credentialsInWords(cmd.words, push);
-          // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
-          const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
-          if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) assignments.push(...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)));
-          // Asset compilation only boots the app: rubygems.org's `SECRET_KEY_BASE=1234 bin/rails assets:precompile`.
-          // Not a command that also migrates (`rake db:create db:migrate assets:precompile` connects with its passwords).
-          const bootsOnly = cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
-          for (const w of assignments) {
-            const eq = w.value.indexOf('=');
-            const name = w.value.slice(0, eq);
-            const value = w.value.slice(eq + 1);
-            // huginn's `APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`: the app only has to boot.
-            if (STAND_IN_WORD.test(value) || (bootsOnly && BOOT_SECRET.test(name) && /^[A-Za-z0-9_-]{1,16}$/.test(value))) continue;
-            if (isCredentialName(name) && isWrittenSecret(value)) push(w, `the variable ${name}`);
-          }
-          if (inv) {
-            programChecks(inv, push);
-            optionCredentials(inv, push);
-          }
-          // A token of a known format anywhere in a word: the URL's user name (`https://ghp_…@github.com/`, the form
-          // GitHub documents), `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`
-          // (review 17, probe df-02).
-          for (const w of cmd.words) {
-            const token = knownTokenIn(w.value);
-            if (token) push(w, `a literal ${token.kind}`, w.value.slice(token.start, token.end));
-          }
+          commandCredentials(cmd, inv, push);
           if (!inv) return;
           // echo 'root:secret' | chpasswd ; echo "$x" | docker login --password-stdin
           const stdinSecret = inv.name === 'chpasswd' || (REGISTRY_LOGIN.has(inv.name) && inv.args.some((w) => w.value === '--password-stdin'));
@@ -375,6 +415,7 @@ export default defineRule<'dockerfile', Data>({
     return d.written;
   },
   message(d) {
+    if (d.startCommand) return `This ${d.startCommand} writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image's configuration, where docker inspect shows it; pass it at run time instead (an environment variable the command reads, from a secret).`;
     if (d.add) return `This ADD fetches a URL with ${d.what.replace(/ in an? [a-z0-9+.-]+:\/\/ URL$/, '')} in it: it is committed with the Dockerfile and kept in the image history; rotate it, and download with RUN --mount=type=secret (curl reading the credential from the secret) instead.`;
     if (d.stored) return `This RUN stores ${d.what} in ${d.stored} (base64-encoded, not encrypted) in the image layer, even when it comes from a build secret; log out (docker logout) or remove the file in the same RUN, or point DOCKER_CONFIG at a folder the RUN deletes.`;
     return `This RUN writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image history; rotate it and pass it as a build secret (RUN --mount=type=secret) instead.`;
