@@ -118,6 +118,67 @@ describe('DF034: "Add --no-cache" on `apk add --update` takes away the index it 
   });
 });
 
+/** The title and safety flag of each fix a rule offers on one fixture case: `line:safe:title` (1-based lines). */
+function fixesOf(code: string, name: string): string[] {
+  const c = loadCases(code).find((x) => x.name === name);
+  assert.ok(c, `no fixture ${code}/${name}`);
+  const analysis = analyzeCase(c);
+  return analysis.findings
+    .filter((x) => x.code === code)
+    .map((f) => ({ f, fix: fixFinding(allRules, analysis.context, f) }))
+    .filter((x) => x.fix)
+    .map(({ f, fix }) => `${f.range.start.line + 1}:${fix!.safe}:${fix!.title}`);
+}
+
+describe('DF020: the image another service runs or another Dockerfile builds on keeps what it lost unseen (review 40b)', () => {
+  it('a service that runs the image without building it (another tag of it), or another compose file beside it that runs it (`image: ghcr.io/acme/api:${TAG}`): the move is not safe', () => {
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-run-by-another-service'), ['5:false:Move STRIPE_API_KEY to .env (service api)']);
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-run-by-prod-file'), ['5:false:Move STRIPE_API_KEY to .env (service api)']);
+  });
+
+  it('a Dockerfile built on the image (`additional_contexts: service:base`, or `FROM ${BASE_IMAGE}` given the image by build.args): the move is not safe', () => {
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-built-on-by-context'), ['3:false:Move APP_SIGNING_KEY to .env (service base)']);
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-built-on-by-from'), ['3:false:Move APP_SIGNING_KEY to .env (service base)']);
+  });
+
+  it('a service that sets the name itself (an env_file that sets it, a value in environment:) keeps its value: the ENV is only removed, as a quick fix, and nothing is written to .env (review 40b r1, p23)', () => {
+    assert.deepEqual(fixesOf('DF020', 'no-move-env-file-sets-it'), ['5:false:Remove JWT_SECRET from the image (service api sets it)']);
+    assert.deepEqual(fixesOf('DF020', 'no-move-compose-sets-it'), ['5:false:Remove DJANGO_SECRET_KEY from the image (service api sets it)']);
+  });
+
+  it('an env_file that cannot be read may set it: the move is not safe', () => {
+    assert.deepEqual(fixesOf('DF020', 'move-env-env-file-unread'), ['5:false:Move JWT_SECRET to .env (service api)']);
+  });
+
+  it('safe when nothing else runs or builds on the image (other images run, another image in another compose file) and the env_file does not set the name', () => {
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-used-by-nothing-else'), ['5:true:Move STRIPE_API_KEY to .env (service api)']);
+    assert.deepEqual(fixesOf('DF020', 'move-env-to-compose-map'), ['6:true:Move STRIPE_API_KEY to .env (service api)']);
+  });
+});
+
+describe('DF030/DF034: another Dockerfile built on the image through compose may install from its index (review 40b)', () => {
+  it('DF030: `FROM acme/base:local` where a service builds that image, or `FROM base` with `additional_contexts: service:base`: not safe', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-image-built-on-through-compose'), ['3:false']);
+    assert.deepEqual(flagsOf('DF030', 'fires-image-built-on-through-context'), ['3:false']);
+  });
+
+  it('DF030: a service that only runs the image installs nothing at build time: safe', () => {
+    assert.deepEqual(flagsOf('DF030', 'fires-image-run-not-built-on'), ['3:true']);
+  });
+
+  it('DF034: `apk add --update` in an image another Dockerfile builds on: "Add --no-cache" is not safe', () => {
+    assert.deepEqual(flagsOf('DF034', 'fires-image-built-on-through-compose'), ['3:false']);
+  });
+});
+
+describe('DF035: a base image built through compose on an old release has a pip without --no-cache-dir (review 40b, p21)', () => {
+  it('not safe when the FROM names an image a service builds on debian:jessie, or a `service:` build context that is; safe on a current release', () => {
+    assert.deepEqual(flagsOf('DF035', 'fires-base-built-on-old-release'), ['4:false']);
+    assert.deepEqual(flagsOf('DF035', 'fires-base-context-on-old-release'), ['4:false']);
+    assert.deepEqual(flagsOf('DF035', 'fires-base-built-on-current-release'), ['4:true']);
+  });
+});
+
 describe('DF040: the exec form is safe only when it runs the same program with the same arguments', () => {
   it('safe for a program on PATH over an image that runs CMD as given (node)', () => {
     assert.deepEqual(flagsOf('DF040', 'fires-crlf.dockerfile'), ['6:true']);

@@ -2,7 +2,10 @@ import type { Instruction, Property } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compose';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { servicesBuilding } from '../engine/relations';
+import { servicesBuilding, type BuildingService } from '../engine/relations';
+import { extendsChain } from '../engine/compose-lookup';
+import { ServiceEnv } from '../engine/env-files';
+import { imageUses } from '../engine/image-uses';
 import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
 import { isCredentialName, isPlaceholderValue, isPublicKey, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { tokenKind } from '../engine/secret-tokens';
@@ -156,12 +159,50 @@ function provideEnvEdit(compose: ComposeContext, service: Service, name: string)
   return undefined;
 }
 
-/** The compose changes that hand an ENV removed from the image to the services that build it, through .env. */
-function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, value: string): { changes: FileChange[]; services: string[]; readElsewhere: boolean } | undefined {
-  const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options).filter((b) => {
+/** The compose services that build this Dockerfile into an image that holds `stage` (its target, or the final stage, builds on it). */
+function servicesRunningStage(ctx: DockerfileContext, stage: Stage): BuildingService[] {
+  return servicesBuilding(ctx.workspace, ctx.path, ctx.options).filter((b) => {
     const target = b.build.target ? ctx.stages.find((s) => s.name === b.build.target!.toLowerCase()) : ctx.finalStage;
     return !!target && buildsOn(target, stage);
   });
+}
+
+/** `${NAME}`, `$NAME`, `${NAME:-default}`, `${NAME?err}`…: a value Compose reads from the variable of the same name (the `.env` the fix writes). */
+function readsVariable(raw: string, name: string): boolean {
+  return raw === `$${name}` || new RegExp(`^\\$\\{${name}(?::?[-?][^}]*)?\\}$`).test(raw);
+}
+
+/**
+ * How a building service gives the container the variable itself, in Compose's order: `environment:`
+ * (its own, merged with `<<`, or inherited through `extends:`) beats every `env_file:`
+ * (https://docs.docker.com/compose/how-tos/environment-variables/envvars-precedence/).
+ * 'reads' when its `environment:` reads the variable of that name (`NAME: ${NAME}`, or `NAME` passed
+ * through), which the fix's `.env` then sets; 'sets' when its `environment:` gives another value or an
+ * env file sets the name; 'maybe' when an env file (or a base service) that could set it cannot be read;
+ * 'none' otherwise.
+ */
+function ownValueOf(b: BuildingService, name: string): 'reads' | 'sets' | 'maybe' | 'none' {
+  const { chain, unknown } = extendsChain(b.compose, b.service);
+  const levels = chain.map((l) => new ServiceEnv(l.ctx, l.service));
+  for (const env of levels) {
+    const found = env.fromEnvironment(name);
+    if (found.state === 'unset') continue;
+    if (found.state !== 'unknown' && found.env && (found.env.value === null || readsVariable(found.env.value, name))) return 'reads';
+    return 'sets';
+  }
+  if (unknown) return 'maybe';
+  let maybe = false;
+  for (const env of levels) {
+    const found = env.fromFiles(name);
+    if (found.state === 'set' || found.state === 'unknown-value') return 'sets';
+    if (found.state === 'unknown') maybe = true;
+  }
+  return maybe ? 'maybe' : 'none';
+}
+
+/** The compose changes that hand an ENV removed from the image to the services that build it, through .env. */
+function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, value: string): { changes: FileChange[]; services: string[]; readElsewhere: boolean } | undefined {
+  const building = servicesRunningStage(ctx, stage);
   const changes: FileChange[] = [];
   const services: string[] = [];
   let readElsewhere = false;
@@ -209,14 +250,24 @@ function envFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefi
   if (!removal) return undefined;
   const dockerfileChange: FileChange = { kind: 'edit', path: ctx.path, edits: [removal] };
   if (!d.inImage) return { title: `Remove ${d.name} from the Dockerfile`, safe: false, changes: [dockerfileChange] };
+  const building = servicesRunningStage(ctx, stage);
+  const own = building.map((b) => ownValueOf(b, d.name));
+  // A service that sets the name itself runs with its own value, not the image's: writing the image's
+  // (often a development default) into .env would override an env_file's value (`environment:` wins),
+  // and would leave DC040 no room to move a value written in the compose file (review 40b, r1, p23).
+  const setting = building.filter((_, k) => own[k] === 'sets').map((b) => b.service.name);
+  if (setting.length > 0) return { title: `Remove ${d.name} from the image (service ${setting.join(', ')} sets it)`, safe: false, changes: [dockerfileChange] };
   const provided = composeChanges(ctx, stage, d.name, d.literal);
   if (!provided) return undefined;
   if (provided.services.length === 0) return { title: `Remove ${d.name} from the image`, safe: false, changes: [dockerfileChange] };
+  // Others that get the image: a service that runs it without building it, a Dockerfile built on it (review 40b).
+  const uses = laterRun || provided.readElsewhere ? undefined : imageUses(ctx, stage);
   return {
     title: `Move ${d.name} to .env (service ${provided.services.join(', ')})`,
     // The running service gets the same value; a RUN after it might have read it at build time, and
-    // another reader of the variable in the compose project would now get it too.
-    safe: !laterRun && !provided.readElsewhere,
+    // another reader of the variable in the compose project would now get it too; an env file that
+    // cannot be read may set it (then the moved value would win over it).
+    safe: uses !== undefined && !own.includes('maybe') && uses.runs.length === 0 && uses.builtOn.length === 0 && !uses.unknown,
     changes: [dockerfileChange, ...provided.changes],
   };
 }
@@ -278,7 +329,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
     bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
     good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
-    fix: 'ENV with a literal value: "Move NAME to .env" removes it from the Dockerfile and, for each compose service in the workspace that builds this Dockerfile (a stage that includes it), adds `NAME: ${NAME}` to the service\'s `environment:` and puts the value in the git-ignored `.env` (the same mechanics as DC040: `.gitignore` and `.env.example` are updated). Safe when no RUN after the ENV could have read it at build time and nothing else in the compose project reads the variable (the compose file elsewhere, or another compose file beside the `.env`: writing it there would change what they interpolate, see DC040) and the `.env` is new or git-ignored (an existing `.env` git does not ignore may be committed); without a compose service it is offered as the unsafe "Remove NAME from the image" (provide it at run time yourself). ARG: "Pass NAME as a build secret" deletes the ARG, adds `--mount=type=secret,id=NAME` to every RUN in its scope and rewrites their `$NAME`/`${NAME}` to `$(cat /run/secrets/NAME)`; offered only when every RUN after the ARG in the stage uses it explicitly in those plain forms (a RUN that does not mention it might still read it from the environment), no other instruction uses it, and no ONBUILD or JSON-form RUN mentions it. Not safe: build it with `docker build --secret id=NAME,env=NAME` (or compose `build.secrets`) instead of `--build-arg`; any default value is dropped. A global ARG that nothing reads is simply removed. No fix for values built from other variables, for properties a comment separates, when `.env` already holds another value for the name, or when the env file is a template or a file git tracks (as DC040).',
+    fix: 'ENV with a literal value: "Move NAME to .env" removes it from the Dockerfile and, for each compose service in the workspace that builds this Dockerfile (a stage that includes it), adds `NAME: ${NAME}` to the service\'s `environment:` and puts the value in the git-ignored `.env` (the same mechanics as DC040: `.gitignore` and `.env.example` are updated). Safe when no RUN after the ENV could have read it at build time and nothing else in the compose project reads the variable (the compose file elsewhere, or another compose file beside the `.env`: writing it there would change what they interpolate, see DC040) and the `.env` is new or git-ignored (an existing `.env` git does not ignore may be committed), and nothing else gets the image (review 40b): not safe when a service runs the image without building it (in the compose files read around the Dockerfile, or another `compose.*.yaml`/`docker-compose*.yml` beside the compose file that builds it, such as a `compose.prod.yaml` that runs `ghcr.io/acme/api:${TAG}`; names compared by repository, whatever the tag and registry host, a variable without a value standing for any text), when another Dockerfile is built on it (its `FROM` names the image, also through `build.args` or ARG defaults, or its service gives it as `additional_contexts: { base: "service:<name>" }`), when either cannot be known (a folder that cannot be listed, an `extends:` or a build whose Dockerfile cannot be read), or when an `env_file:` of a building service (its own, merged with `<<` or inherited through `extends:`) cannot be read — all of them would lose the variable or get another value. When a building service already sets the name itself — in its `environment:` with a value other than `${NAME}` (`NAME: ${NAME:-…}` and a bare `NAME` read the `.env`), or in an env file that sets it — it runs with that value, not the image\'s (`environment:` also beats `env_file:`, so adding `NAME: ${NAME}` would override the env file\'s value): the fix is then "Remove NAME from the image (service … sets it)", a quick fix only, which writes nothing to `.env` (the Dockerfile\'s value, often a development default, would be read by no service there, and DC040 could then not move a value written in the compose file to `.env`). Without a compose service it is offered as the unsafe "Remove NAME from the image" (provide it at run time yourself). ARG: "Pass NAME as a build secret" deletes the ARG, adds `--mount=type=secret,id=NAME` to every RUN in its scope and rewrites their `$NAME`/`${NAME}` to `$(cat /run/secrets/NAME)`; offered only when every RUN after the ARG in the stage uses it explicitly in those plain forms (a RUN that does not mention it might still read it from the environment), no other instruction uses it, and no ONBUILD or JSON-form RUN mentions it. Not safe: build it with `docker build --secret id=NAME,env=NAME` (or compose `build.secrets`) instead of `--build-arg`; any default value is dropped. A global ARG that nothing reads is simply removed. No fix for values built from other variables, for properties a comment separates, when `.env` already holds another value for the name, or when the env file is a template or a file git tracks (as DC040).',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", "Use environment variables or secrets management"; checklist "Secrets not in version control", "All secrets configured externally"',
     equivalents: ['BuildKit build check SecretsUsedInArgOrEnv', 'Trivy DS-0031 (secrets passed via build-args or envs)', 'hadolint DL3064 (potentially sensitive data in ARG or ENV; recent hadolint releases)', 'Checkov CKV_SECRET_* (secret values in files)'],
     references: [

@@ -1,5 +1,6 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { rootBase } from '../engine/stage-scope';
+import { parentBuilds } from '../engine/image-uses';
 import { officialImageName } from '../engine/image';
 import type { Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
@@ -51,9 +52,21 @@ function keepsCache(ctx: DockerfileContext, pc: PackageCommand): boolean {
  */
 const OLD_PIP_CODENAME = /(?:^|-)(?:squeeze|wheezy|jessie|lucid|precise|trusty|utopic|vivid|wily)(?:-|$)/;
 
-/** The stage is built on a release whose packaged pip has no `--no-cache-dir`. */
-function onOldDistroPip(stage: Stage | null): boolean {
+/**
+ * The stage is built on a release whose packaged pip has no `--no-cache-dir`: its first FROM names one,
+ * or names an image a compose service builds from a Dockerfile that is (`FROM acme/legacy-base:local`
+ * and `image: acme/legacy-base:local` built `FROM debian:jessie`, or a `service:` build context: review
+ * 40b), or whose Dockerfile cannot be read.
+ */
+function onOldDistroPip(ctx: DockerfileContext, stage: Stage | null, depth = 0): boolean {
   if (!stage) return false;
+  if (onOldDistroPipHere(stage)) return true;
+  if (depth >= 4) return false;
+  const parents = parentBuilds(ctx, stage);
+  return parents === 'unknown' || parents.some((p) => onOldDistroPip(p.dockerfile, p.stage, depth + 1));
+}
+
+function onOldDistroPipHere(stage: Stage): boolean {
   const base = rootBase(stage);
   if (base.kind !== 'image' || !base.ref.tag) return false;
   const tag = base.ref.tag;
@@ -75,7 +88,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
     bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
-    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 15.10 (wily) or older — by a Debian or Ubuntu version, or by the codename in any image\'s tag (`node:8-jessie`, `buildpack-deps:trusty`): their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
+    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 15.10 (wily) or older — by a Debian or Ubuntu version, or by the codename in any image\'s tag (`node:8-jessie`, `buildpack-deps:trusty`): their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. The base is followed through compose too (review 40b): when the first `FROM` names an image that a compose service of the compose files around the Dockerfile builds (`FROM acme/legacy-base:local` and `image: acme/legacy-base:local`, compared by repository), or a build context the services building this Dockerfile give under that name (`additional_contexts: { base: "service:base" }`), the base of that service\'s Dockerfile (its target stage, or the final one) is judged the same way, up to four builds deep; not safe either when that Dockerfile cannot be read. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"',
     equivalents: ['hadolint DL3042 (avoid use of cache directory with pip)', 'KICS "Pip install Keeping Cached Packages"', 'semgrep missing-pip-no-cache-dir'],
     references: [
@@ -106,6 +119,6 @@ export default defineRule<'dockerfile', Data>({
     const edit = insertAfterAction(ctx, pc, '--no-cache-dir');
     if (!edit) return undefined;
     // On an old release the stage may run its distro's pip, which rejects the option (moby's jessie stages).
-    return { title: 'Add --no-cache-dir', safe: !onOldDistroPip(pc.run.stage), changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    return { title: 'Add --no-cache-dir', safe: !onOldDistroPip(ctx, pc.run.stage), changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });

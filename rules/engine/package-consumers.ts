@@ -1,14 +1,16 @@
 /**
  * Who may read the package index a RUN leaves in its layer (the apt lists, apk's index in
  * /var/cache/apk): the later RUNs of its stage, every RUN of the stages built on it (ONBUILD triggers
- * included), and the commands a container of those stages starts (CMD, ENTRYPOINT, HEALTHCHECK). A fix
- * that removes the index is safe only when none of them may need it (DF030, DF034).
+ * included), the commands a container of those stages starts (CMD, ENTRYPOINT, HEALTHCHECK), and the
+ * Dockerfiles that compose builds on its image (builtOnElsewhere). A fix that removes the index is safe
+ * only when none of them may need it (DF030, DF034).
  */
 import type { Healthcheck, Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
 import { logicalText, parseShell, type SimpleCommand, type Word } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
+import { imageUses } from './image-uses';
 
 /**
  * Programs known not to run a package manager, nor a script the Dockerfile does not show: shell
@@ -147,6 +149,18 @@ export function stagesBuildingOn(ctx: DockerfileContext, stage: Stage): Stage[] 
     else if (s.base.kind === 'unknown' && stagesItCouldName(ctx, s).some((c) => found.includes(c))) found.push(s);
   }
   return found.slice(1);
+}
+
+/**
+ * Whether another Dockerfile may be built on the image that holds `stage`, as the compose files around
+ * it tell (image-uses.ts: `FROM acme/base:local` where a service builds `image: acme/base:local`, or
+ * `additional_contexts: { base: "service:base" }`), or whether that cannot be known: that Dockerfile's
+ * steps start from this image's filesystem, index included, and are not read here (review 40b).
+ */
+export function builtOnElsewhere(ctx: DockerfileContext, stage: Stage | null): boolean {
+  if (!stage) return false;
+  const uses = imageUses(ctx, stage);
+  return uses.builtOn.length > 0 || uses.unknown;
 }
 
 /** The RUNs that start from the filesystem `run` leaves: the later RUNs of its stage and every RUN (ONBUILD triggers included) of the stages built on it. */

@@ -392,6 +392,14 @@ function ownWrittenBuild(compose: ComposeContext, service: Service): WrittenBuil
 }
 
 /**
+ * The build contexts one service gives its build (`build.additional_contexts`, also through `extends:`),
+ * by namedContextKey, with their values as Compose reads them (`service:base`, `docker-image://…`, a folder).
+ */
+export function additionalContextsOf(compose: ComposeContext, service: Service): Map<string, string> {
+  return writtenBuild(compose, service)?.contexts ?? new Map();
+}
+
+/**
  * The build contexts (`build.additional_contexts`, map or `name=value` list) that every compose service
  * building a Dockerfile gives it, by namedContextKey, with the values they give (`docker-image://…`, a
  * folder, a URL). BuildKit resolves `FROM <name>`, `COPY --from=<name>` and `RUN --mount=…,from=<name>`
