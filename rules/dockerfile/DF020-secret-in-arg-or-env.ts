@@ -1,4 +1,4 @@
-import type { Instruction, Property } from 'dockerfile-ast';
+import type { Instruction, Onbuild, Property } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compose';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
@@ -19,6 +19,8 @@ import { dotenvMayBeCommitted, dotenvReadersElsewhere, moveToDotenvChanges } fro
 interface Data {
   kind: 'ARG' | 'ENV';
   name: string;
+  /** The ARG or ENV is an ONBUILD trigger: stored in this image's configuration, run by every image built on it. */
+  onbuild?: true;
   /** The kind of known credential the value holds (`GitHub token`…), or null. */
   token: string | null;
   /** An ENV that ends up in the final image (final stage, or a stage it builds on). */
@@ -325,7 +327,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token (`PAT`, or after a forge\'s name: `GH_PAT`, `GITLAB_PAT`, `ADO_PAT`; not `*_PAT` for a pattern such as `EXCLUDE_PAT`)…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`, nor a value that is a file\'s path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`, `JWT_PRIVATE_KEY=/run/secrets/jwt.pem`, `$HOME/keys/app.key`: a path with a folder or a file extension, path characters only), nor keys and tokens under a prefix that front-end build tools compile into browser code — `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_` — which are public by design and which a secret mount could not keep out of the shipped code; a `*SECRET*` or `*PASSWORD*` there is still reported), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name —, or a connection string with a literal password (`postgres://app:<password>@db/app`, under any name such as `DATABASE_URL`; not when the password is a `${…}` reference or a placeholder). Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. An OpenSSH or PEM public key is not a secret, under any name: an ARG whose default is one, and an ENV whose value resolves to one through such an ARG (`ARG SSH_KEY="ssh-ed25519 AAAA…"` then `ENV SSH_KEY=$SSH_KEY`), are not reported. The message names the variable, never its value.',
+    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token (`PAT`, or after a forge\'s name: `GH_PAT`, `GITLAB_PAT`, `ADO_PAT`; not `*_PAT` for a pattern such as `EXCLUDE_PAT`)…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`, nor a value that is a file\'s path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`, `JWT_PRIVATE_KEY=/run/secrets/jwt.pem`, `$HOME/keys/app.key`: a path with a folder or a file extension, path characters only), nor keys and tokens under a prefix that front-end build tools compile into browser code — `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_` — which are public by design and which a secret mount could not keep out of the shipped code; a `*SECRET*` or `*PASSWORD*` there is still reported), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name —, or a connection string with a literal password (`postgres://app:<password>@db/app`, under any name such as `DATABASE_URL`; not when the password is a `${…}` reference or a placeholder). Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. An OpenSSH or PEM public key is not a secret, under any name: an ARG whose default is one, and an ENV whose value resolves to one through such an ARG (`ARG SSH_KEY="ssh-ed25519 AAAA…"` then `ENV SSH_KEY=$SSH_KEY`), are not reported. ONBUILD ARG and ENV triggers are judged too when they write the value out (`ONBUILD ENV API_TOKEN=…`: the trigger, with its value, is kept in the image\'s configuration); they get no fix. The message names the variable, never its value.',
     why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
     bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
     good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
@@ -346,7 +348,7 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out: Detection<Data>[] = [];
     const finalChain = ctx.finalStage ? stageChain(ctx.finalStage) : [];
-    const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean) => {
+    const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean, onbuild = false) => {
       const stageOf = stage === -1 ? undefined : ctx.stages[stage];
       const kind = ins.getKeyword() as 'ARG' | 'ENV';
       propertiesOf(ins).forEach((p, k) => {
@@ -370,10 +372,12 @@ export default defineRule<'dockerfile', Data>({
         const urlPassword = report ? null : connectionPassword(raw);
         if (urlPassword !== null) report = kind === 'ARG' ? !global || literal !== null : inImageStage || literal !== null;
         if (!report) return;
+        // A trigger holds the secret only when it is written in it (`ONBUILD ENV TOKEN=$TOKEN` reads the child's build).
+        if (onbuild && literal === null && token === null && urlPassword === null) return;
         const valueRange = urlPassword === null ? literalValueRange(ctx, p) : undefined;
         out.push({
           range: p.getRange(),
-          data: { kind, name, token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(urlPassword !== null ? { urlPassword } : {}), ...(valueRange ? { valueRange } : {}), stage, instruction: index, property: k },
+          data: { kind, name, ...(onbuild ? { onbuild: true as const } : {}), token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(urlPassword !== null ? { urlPassword } : {}), ...(valueRange ? { valueRange } : {}), stage, instruction: index, property: k },
           severity: token !== null ? 'error' : undefined,
         });
       });
@@ -384,6 +388,12 @@ export default defineRule<'dockerfile', Data>({
       stage.instructions.forEach((ins, i) => {
         const kw = ins.getKeyword();
         if (kw === 'ARG' || kw === 'ENV') consider(ins, s, i, false, inImage);
+        else if (kw === 'ONBUILD') {
+          // `ONBUILD ENV API_TOKEN=…`: docker inspect shows the trigger, with its value, in this image's configuration (review 40a).
+          const trigger = (ins as Onbuild).getTriggerInstruction();
+          const tk = trigger?.getKeyword();
+          if (trigger && (tk === 'ARG' || tk === 'ENV')) consider(trigger, s, i, false, inImage, true);
+        }
       });
     });
     return out;
@@ -395,6 +405,7 @@ export default defineRule<'dockerfile', Data>({
     return d.valueRange ? [d.valueRange] : [];
   },
   message(d) {
+    if (d.onbuild) return `ONBUILD ${d.kind} ${d.name} writes ${d.token ? `a literal ${d.token}` : d.urlPassword ? 'a connection string with a literal password' : 'a secret'} into a trigger that this image keeps in its configuration (docker inspect shows it) and that every image built on it runs; pass it at run time, or as a build secret, instead.`;
     if (d.token) {
       return `${d.kind} ${d.name} holds a literal ${d.token}: it is committed with the Dockerfile and recorded in the image; revoke it, and pass it ${d.kind === 'ENV' ? 'at run time' : 'as a build secret'} instead.`;
     }
@@ -412,6 +423,8 @@ export default defineRule<'dockerfile', Data>({
     return `ENV ${d.name} writes a secret into the Dockerfile and the build cache of this stage; use a secret mount (RUN --mount=type=secret) instead.`;
   },
   fix(ctx, { data }) {
+    // A trigger is part of another instruction: no edit is exact for it here.
+    if (data.onbuild) return undefined;
     const ins = instructionOf(ctx, data);
     if (!ins) return undefined;
     return data.kind === 'ENV' ? envFix(ctx, data, ins) : argFix(ctx, data, ins);
