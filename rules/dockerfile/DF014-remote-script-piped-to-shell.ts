@@ -290,8 +290,12 @@ function runsFile(inv: Invocation, file: string): string | undefined {
   return source.kind === 'file' && samePath(source.path, file) ? `${name} ${source.path}` : undefined;
 }
 
-/** `bash -c "$(curl -fsSL …)"`, `eval "$(wget -qO- …)"`: the whole script is a download. */
-const SUBSTITUTED_DOWNLOAD = /^\s*(?:\$\(|`)\s*(?:sudo\s+)?(curl|wget)\b[\s\S]*(?:\)|`)\s*$/;
+/**
+ * `bash -c "$(curl -fsSL …)"`, `eval "$(wget -qO- …)"`: the script starts with a download, which runs whatever follows
+ * it (`sh -c "$(curl -fsSL …/ohmyzsh/…/install.sh) --keep-zshrc"`, laradock's workspace: the words after it are added to
+ * the downloaded script's last line).
+ */
+const SUBSTITUTED_DOWNLOAD = /^\s*(?:\$\(|`)\s*(?:sudo\s+)?(curl|wget)\b/;
 
 /** PowerShell's downloads: WebClient's DownloadString and the web cmdlets, with their aliases (`curl` and `wget` are Invoke-WebRequest in Windows PowerShell). */
 const PS_DOWNLOAD = String.raw`(\.DownloadString|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|curl|wget)\b)`;
