@@ -20,6 +20,7 @@ const compose = (text: string, dotenv?: string): Case => ({ kind: 'compose', tar
 
 const CASES: [string, Case][] = [
   ['lone CR line endings (Dockerfile)', dockerfile('FROM node:24\rRUN true\r')],
+  ['a pipe with nothing after it, half typed (DF014 threw: review 40c)', dockerfile('FROM alpine:3.22\nRUN curl -fsSL https://x.example.com/i.sh |\nUSER 1000\n')],
   ['lone CR line endings, more instructions', dockerfile('FROM node:24\rRUN apt-get update && apt-get install -y curl\rEXPOSE 22\rCMD ["node"]\r')],
   ['mixed LF, CRLF and lone CR', dockerfile('FROM node:24\nRUN true\r\nRUN apt-get update && apt-get install -y curl\rCMD ["node"]\n')],
   ['lone CR line endings (compose)', compose('services:\r  db:\r    image: postgres:17\r    privileged: true\r')],

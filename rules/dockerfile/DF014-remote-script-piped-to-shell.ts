@@ -463,7 +463,7 @@ export default defineRule<'dockerfile', Data>({
         cmds.forEach((cmd, i) => {
           // curl … | sh; ( curl … || echo 'return 1' ) | sh and { curl …; } | sh (the group's output is piped)
           const dl = downloader(cmd);
-          const target = dl === undefined ? undefined : cmd.next === '|' ? i + 1 : groupPipeTarget(cmds, i);
+          const target = dl === undefined ? undefined : cmd.next === '|' ? (i + 1 < cmds.length ? i + 1 : undefined) : groupPipeTarget(cmds, i);
           if (dl && target !== undefined) {
             for (const j of pipelineOf(cmds, target).filter((k) => k >= target)) {
               const inv = invocation(cmds[j]);

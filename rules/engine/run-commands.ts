@@ -244,6 +244,8 @@ export function isLiteral(value: string): boolean {
 
 /** The commands of the pipeline that `commands[i]` belongs to, in order, as indices. */
 export function pipelineOf(commands: readonly SimpleCommand[], i: number): number[] {
+  // A pipe with nothing after it (`curl … |`, half typed) has no command there.
+  if (i < 0 || i >= commands.length) return [];
   let first = i;
   while (first > 0 && commands[first].prev === '|' && commands[first - 1].next === '|') first--;
   const out = [first];
