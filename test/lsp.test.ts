@@ -634,6 +634,39 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('lazy edits (codeAction/resolve)', () => {
+    it('"Fix all CODE in this file" comes without its edit to a client that resolves edits, and resolves to the edit the eager path gives (review 40c, item 1)', async () => {
+      const compose = 'services:\n  a:\n    image: nginx:1.27\n    privileged: true\n  b:\n    image: nginx:1.27\n    privileged: true\n';
+      const dir = tempWorkspace({ 'compose.yaml': compose });
+      const actionsOf = async (resolve: boolean) => {
+        const client = new TestClient();
+        client.resolveEdits = resolve;
+        try {
+          await client.initialize([dir]);
+          const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+          const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC010');
+          assert.equal(diags.length, 2);
+          const actions = await client.codeActions(uri, [diags[0]], ['quickfix']);
+          const all = actions.find((a) => a.title === 'Fix all DC010 in this file');
+          assert.ok(all, 'offered');
+          if (!resolve) return all.edit;
+          assert.equal(all.edit, undefined, 'no edit before it is resolved');
+          const resolved = (await client.conn.sendRequest('codeAction/resolve', all)) as { edit?: unknown };
+          // Once the document changed, the action resolves to nothing.
+          client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# x\n' }]);
+          const stale = (await client.conn.sendRequest('codeAction/resolve', all)) as { edit?: unknown };
+          assert.equal(stale.edit, undefined, 'a stale action gets no edit');
+          return resolved.edit;
+        } finally {
+          await client.shutdown();
+        }
+      };
+      const eager = await actionsOf(false);
+      assert.ok(eager, 'the eager path has an edit');
+      assert.deepEqual(await actionsOf(true), eager);
+    });
+  });
+
   describe('the lifecycle (LSP 3.17, "Server lifecycle")', () => {
     it('answers requests before initialize with ServerNotInitialized, a second initialize and requests after shutdown with InvalidRequest, and drops notifications out of session', async () => {
       const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });

@@ -1280,7 +1280,22 @@ export const MIN_COPY_LENGTH = 10;
  * is changed in `.env`: then the copies disagree (and the one left is still committed).
  */
 function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values: readonly string[], moved: readonly (readonly [number, number])[]): boolean {
-  const isMoved = (a: number, b: number) => moved.some(([s, e]) => a >= s && b <= e);
+  // Inside a moved span: the spans sorted by start, the last one starting at or before `a` (they do not overlap),
+  // by binary search — a file with hundreds of secrets asks this for every occurrence of every value.
+  const spans = [...moved].sort((x, y) => x[0] - y[0]);
+  const isMoved = (a: number, b: number) => {
+    let lo = 0;
+    let hi = spans.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid][0] <= a) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 && b <= spans[found][1];
+  };
   const wanted = new Set(values);
   for (const d of all) if (wanted.has(d.value) && !(d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) return true;
   const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);

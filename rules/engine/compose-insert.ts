@@ -121,6 +121,12 @@ function scalarHolding(ctx: ComposeContext, start: number, end: number): { node:
     const r = doc.contents?.range;
     if (!r || start < r[0] || end > r[2]) continue;
     visit(doc, {
+      // A collection that does not hold the range is not entered: one walk down the path to the scalar, not of the
+      // whole document (a file with hundreds of secrets asks for each: review 40c, item 1).
+      Collection(_key, node) {
+        const cr = node.range;
+        return cr && (start < cr[0] || end > cr[2]) ? visit.SKIP : undefined;
+      },
       Scalar(_key, node, path) {
         const nr = node.range;
         if (!nr || start < nr[0] || end > nr[1]) return undefined;

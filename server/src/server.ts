@@ -194,6 +194,13 @@ let hasWorkspaceFolderEvents = false;
  */
 let clientDocumentChanges = true;
 let clientCreatesFiles = true;
+/**
+ * The client resolves a code action's edit lazily (LSP 3.16 `codeAction/resolve` with `edit` among resolveSupport's
+ * properties): "Fix all CODE in this file" is then offered without its edit, computed only when chosen. Computed for
+ * every request, it read every finding of the code, and the editor asks for code actions as the cursor moves: seconds
+ * on a file of hundreds of services (review 40c, item 1).
+ */
+let clientResolvesEdits = false;
 /** Whether the client says the workspace is trusted (VS Code: workspace.isTrusted); registry lookups need it. */
 let workspaceTrusted = false;
 let registry: RegistryClient | undefined;
@@ -566,6 +573,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasWorkspaceFolderEvents = !!caps.workspace?.workspaceFolders;
   clientDocumentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
   clientCreatesFiles = clientDocumentChanges && (caps.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
+  clientResolvesEdits = (caps.textDocument?.codeAction?.resolveSupport?.properties ?? []).includes('edit');
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
   // Folders of the file system only: the server reads and watches the disk.
@@ -574,7 +582,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: clientResolvesEdits },
       hoverProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -949,8 +957,14 @@ function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): C
   const code = finding.code;
   const sameCode = entry.analysis.findings.filter((f) => f.code === code);
   if (sameCode.length > 1) {
-    const all = fixAll(entry, (_fix, fi) => fi.code === code, `Fix all ${code} in this file`, CodeActionKind.QuickFix);
-    if (all) out.push(all);
+    const title = `Fix all ${code} in this file`;
+    if (clientResolvesEdits) {
+      // Offered when some finding of the code has a fix; its edit comes with codeAction/resolve.
+      if (sameCode.some((f) => f.fixable)) out.push({ title, kind: CodeActionKind.QuickFix, data: { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code } satisfies FixAllOfCode });
+    } else {
+      const all = fixAll(entry, (_fix, fi) => fi.code === code, title, CodeActionKind.QuickFix);
+      if (all) out.push(all);
+    }
   }
   if (code !== IGNORE_UNUSED_CODE) {
     const comments = findIgnoreComments(ctx);
@@ -1017,6 +1031,36 @@ function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) =>
   const merged: Fix = { title, safe: chosen.every((f) => f.safe), changes: chosen.flatMap((f) => f.changes) };
   return { title, kind, edit: workspaceEditFor(merged) };
 }
+
+/** What a lazily resolved "Fix all CODE in this file" carries: the analysis it was offered for. */
+interface FixAllOfCode {
+  resolve: 'fix-all-of-code';
+  uri: string;
+  version: number;
+  code: string;
+}
+
+function isFixAllOfCode(data: unknown): data is FixAllOfCode {
+  const d = data as Partial<FixAllOfCode> | null;
+  return !!d && d.resolve === 'fix-all-of-code' && typeof d.uri === 'string' && typeof d.version === 'number' && typeof d.code === 'string';
+}
+
+/**
+ * codeAction/resolve: the edit of "Fix all CODE in this file", from the analysis of the version it was offered for.
+ * When the document has changed since, or nothing is left to fix, the action comes back without an edit (the client
+ * then applies nothing).
+ */
+connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> => {
+  if (!isFixAllOfCode(action.data)) return action;
+  const { uri, version, code } = action.data;
+  await analyzePendingNow(uri);
+  const stored = analyses.get(uri);
+  if (!stored || stored.version !== version) return action;
+  const entry = await withContext(stored);
+  if (!entry || analyses.get(uri) !== stored) return action;
+  const all = fixAll(entry, (_fix, fi) => fi.code === code, action.title, CodeActionKind.QuickFix);
+  return all ? { ...action, edit: all.edit } : action;
+});
 
 connection.onHover(async (params): Promise<Hover | null> => {
   await analyzePendingNow(params.textDocument.uri);

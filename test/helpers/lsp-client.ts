@@ -35,6 +35,8 @@ export class TestClient {
   workspaceEdit: Record<string, unknown> = { documentChanges: true, resourceOperations: ['create'] };
   /** Whether initialize says the client sends workspace/didChangeWorkspaceFolders (LSP workspace.workspaceFolders). */
   workspaceFolderEvents = false;
+  /** Whether initialize says the client resolves code actions' edits lazily (textDocument.codeAction.resolveSupport). */
+  resolveEdits = false;
 
   constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
     this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env });
@@ -73,7 +75,7 @@ export class TestClient {
       capabilities: {
         workspace: { configuration: true, workspaceEdit: this.workspaceEdit, didChangeWatchedFiles: { dynamicRegistration: true }, ...(this.workspaceFolderEvents ? { workspaceFolders: true } : {}) },
         window: { workDoneProgress: true },
-        textDocument: { publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
+        textDocument: { publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, ...(this.resolveEdits ? { resolveSupport: { properties: ['edit'] }, dataSupport: true } : {}) } },
       },
     });
     await this.conn.sendNotification('initialized', {});
