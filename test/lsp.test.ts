@@ -242,6 +242,10 @@ describe('language server over stdio', () => {
         assert.equal(files.get(u('.env')), "POSTGRES_PASSWORD='Tr0ub4dor&3-horse'\n");
         assert.equal(files.get(u('.gitignore')), '.env\n');
         assert.equal(files.get(u('.env.example')), 'POSTGRES_PASSWORD=\n');
+        // The client makes the created .env owner-only once the edit is applied (review 40a item 9): only the secret file.
+        assert.deepEqual(move.command, { title: 'Make the created secret files readable by their owner only', command: 'dockerGuardrails.restrictCreatedSecretFiles', arguments: [[u('.env')]] });
+        const other = actions.find((a) => a.title === 'Ignore DC040 for this line');
+        assert.equal(other?.command, undefined, 'an action that creates no secret file runs no command');
       });
     });
   });
@@ -562,6 +566,8 @@ describe('language server over stdio', () => {
         assert.ok(all?.edit?.documentChanges);
         const creates = all.edit.documentChanges.filter((c) => 'kind' in c && c.kind === 'create').map((c) => (c as { uri: string }).uri);
         assert.equal(new Set(creates).size, creates.length, 'no file is created twice');
+        assert.deepEqual(all.command?.arguments, [[URI.file(path.join(dir, '.env')).toString()]], 'fix-all makes the .env it creates owner-only (review 40a item 9)');
+        assert.equal(all.command?.command, 'dockerGuardrails.restrictCreatedSecretFiles');
         const files = applyWorkspaceEdit(new Map([[uri, compose]]), all.edit, apply);
         for (const name of ['compose.yaml', '.env', '.env.example', '.gitignore']) {
           assert.equal(files.get(URI.file(path.join(dir, name)).toString()), fs.readFileSync(path.join(cliDir, name), 'utf8'), `${name} as check --fix writes it`);

@@ -17,6 +17,14 @@ import { SERVER, TestClient } from './helpers/lsp-client';
 import { redactSecretsInLine } from '../cli/src/redact';
 import { masksAnywhere, SecretValues } from '../cli/src/secret-values';
 import { templateValue } from '../rules/compose/DR002-env-example-missing';
+import { allRules, analyze, DEFAULT_CONFIG, secretRangesOf } from '../rules';
+import type { Finding } from '../rules/engine/types';
+import { viewOf } from './helpers/fixtures';
+
+function allFindings(kind: 'dockerfile' | 'compose', file: string, text: string): Finding[] {
+  const a = analyze(allRules, kind, file, text, viewOf(new Map([[file, text]])), DEFAULT_CONFIG);
+  return [...a.findings, ...a.suppressed.map((x) => x.finding)];
+}
 import { tempFiles } from './helpers/temp';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -504,8 +512,8 @@ describe('review 39: reported secrets are masked inside other text, on every lin
 
   it('a value is masked inside other text when it is six characters or more and does not read as a word (item 1)', () => {
     for (const v of ['CurlPipe_D3h', 'RootPwMy_Q1x9', 'hunter2', 'Xk9vQm', 'correcthorsebattery']) assert.equal(masksAnywhere(v), true, v);
-    // Short values, images' defaults, common passwords and short words name other things (`image: postgres:16`, `data/snipeit/snipeit.env`).
-    for (const v of ['root', 'abc12', 'postgres', 'secret', 'password123', 'docker', 'snipeit', 'nextcloud', '********']) assert.equal(masksAnywhere(v), false, v);
+    // Short values, images' defaults, common passwords of letters and short lower case words name other things (`image: postgres:16`, `data/snipeit/snipeit.env`).
+    for (const v of ['root', 'abc12', 'postgres', 'secret', 'password', 'Password', 'docker', 'snipeit', 'nextcloud', '123456', 'ABCDEFG', '********']) assert.equal(masksAnywhere(v), false, v);
     const values = new SecretValues(['CurlPipe_D3h', 'snipeit', 'Esc$aped_99'], 4);
     assert.equal(values.mask('curl -u bob:CurlPipe_D3h|sh'), 'curl -u bob:********|sh');
     assert.equal(values.mask('env_file: data/snipeit/snipeit.env'), 'env_file: data/snipeit/snipeit.env');
@@ -537,6 +545,88 @@ describe('review 39: reported secrets are masked inside other text, on every lin
     type Item = { code: string; fix: { title: string; changes: unknown; withheld?: boolean } | null };
     const df040 = (JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[]).find((f) => f.code === 'DF040');
     assert.deepEqual(df040?.fix && { title: df040.fix.title, changes: df040.fix.changes, withheld: df040.fix.withheld }, { title: 'Use exec form: CMD ["mysqld", …]', changes: null, withheld: true });
+  });
+});
+
+describe('review 40a: every value a rule reports is masked where it found it, and inside other text unless it reads as a word', () => {
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const leaked = (values: string[], ...texts: string[]) => values.filter((v) => texts.some((t) => t.includes(v)));
+
+  it('masks as a substring a value of 8+ characters of digits or upper case only, and a common password with a digit or symbol (item 5b)', () => {
+    for (const v of ['8472916350', 'XKQZJVWPMT', 'Welcome2024!', 'Password123', 'password123', '12345678']) assert.equal(masksAnywhere(v), true, v);
+    const values = new SecretValues(['XKQZJVWPMT', '8472916350', 'Welcome2024!', 'postgres'], 4);
+    assert.equal(values.mask('curl https://hooks.example.com/XKQZJVWPMT/8472916350'), 'curl https://hooks.example.com/********/********');
+    assert.equal(values.mask('mysql -pWelcome2024!&&echo'), 'mysql -p********&&echo');
+    assert.equal(values.mask('image: postgres:16 -U postgres'), 'image: postgres:16 -U ********');
+  });
+
+  it('--fix-dry-run masks a command-line password where DC040 found it, even a word (`-psnipeit`), and reported values inside a URL (item 5)', () => {
+    const dir = workspace({
+      'compose.yaml': [
+        'services:',
+        '  db:',
+        '    image: mysql:8.4',
+        '    environment:',
+        '      MYSQL_ROOT_PASSWORD: Welcome2024!',
+        '    volumes: [my:/var/lib/mysql]',
+        '  app:',
+        '    image: ghcr.io/acme/app:1.0.0',
+        '    command: ["sh", "-c", "mysql -h db -uroot -pWelcome2024! && curl https://hooks.example.com/XKQZJVWPMT/8472916350"]',
+        '    healthcheck:',
+        '      test: ["CMD-SHELL", "mysqladmin -uroot -psnipeit&&echo ok"]',
+        '    environment:',
+        '      MOVABLE_TOKEN: Lk40_movable_tok9',
+        '      API_TOKEN: XKQZJVWPMT',
+        '      APP_SECRET: 8472916350',
+        'volumes: {my: {}}',
+        '',
+      ].join('\n'),
+      '.gitignore': '.env\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^\+ {6}MOVABLE_TOKEN: \$\{MOVABLE_TOKEN\}$/m, 'the token is moved, the lines around it shown');
+    assert.match(r.stdout, /^ {5}command: \["sh", "-c", "mysql -h db -uroot -p\*{8} && curl https:\/\/hooks\.example\.com\/\*{8}\/\*{8}"\]$/m, r.stdout);
+    assert.match(r.stdout, /^ {7}test: \["CMD-SHELL", "mysqladmin -uroot -p\*{8}&&echo ok"\]$/m, 'a word where DC040 found it');
+    assert.deepEqual(leaked(['Welcome2024!', 'XKQZJVWPMT', '8472916350', 'snipeit', 'Lk40_movable_tok9'], r.stdout, r.stderr), [], r.stdout);
+  });
+
+  it('DF022, DC041 and DC040 say where a command line holds the credential they report (item 5a)', () => {
+    const ranges = (kind: 'dockerfile' | 'compose', file: string, text: string, code: string) =>
+      allFindings(kind, file, text)
+        .filter((f) => f.code === code)
+        .flatMap((f) => secretRangesOf(allRules, f))
+        .map((r) => text.split('\n')[r.start.line].slice(r.start.character, r.end.character));
+    assert.deepEqual(ranges('dockerfile', '/m/Dockerfile', 'FROM alpine:3.21\nRUN mysql -uroot -ppw1&&echo ok\nRUN curl -H "Authorization: Bearer tok_Abc123456" https://x\n', 'DF022'), ['-ppw1', 'tok_Abc123456']);
+    const compose = 'services:\n  cache:\n    image: redis:8.0\n    command: redis-server --requirepass secret\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
+    assert.deepEqual(ranges('compose', '/m/compose.yaml', compose, 'DC041'), ['secret', 'postgres']);
+    const mongo = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0\n    healthcheck:\n      test: mongosh -u root -pMongoPw_1 --eval ping\n    command: ["sh", "-c", "mysql -uroot \'-pwordpass\' db"]\n';
+    assert.deepEqual(ranges('compose', '/m/compose.yaml', mongo, 'DC040'), ['MongoPw_1', 'wordpass']);
+  });
+
+  it('--fix-dry-run masks a double-quoted value continued with `\\` on both of its lines (item 8)', () => {
+    const dir = workspace({
+      'compose.yaml': 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: "Lk40dq_tokone\\\n        Lk40dq_toktwo"\n      B_TOKEN: Lk40_btok_value\n',
+      '.gitignore': '.env\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^ {7}API_TOKEN: "\*{8}\\$/m, r.stdout);
+    assert.match(r.stdout, /^ {9}\*{8}"$/m, r.stdout);
+    assert.deepEqual(leaked(['Lk40dq_tokone', 'Lk40dq_toktwo', 'Lk40_btok_value'], r.stdout, r.stderr), [], r.stdout);
+  });
+
+  it('masks a reported value spelled with YAML escapes in double quotes elsewhere (item 10)', () => {
+    const values = new SecretValues(['Lk40_xA_hexesc', 'snipeit'], 4);
+    assert.equal(values.mask('      - "t=Lk40_x\\u0041_hexesc"'), '      - "t=********"');
+    assert.equal(values.mask('      - "t=Lk40_\\x78A_hexesc" and Lk40_xA_hexesc'), '      - "t=********" and ********');
+    assert.equal(values.mask('  x: "a\\tsnipeit" "data/snipeit\\n"'), '  x: "a\\t********" "data/snipeit\\n"', 'a word only where it stands as a value');
+    assert.equal(values.test('"Lk40\\x5fxA_hexesc"'), true);
+    const dir = workspace({
+      'compose.yaml': 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      T1_TOKEN: "Lk40_x\\x41_hexesc"\n      MOVE_TOKEN: Lk40_movable_xyz\n    labels:\n      - "t=Lk40_x\\u0041_hexesc"\n',
+      '.gitignore': '.env\n',
+    });
+    const r = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(r.stdout, /^ {7}- "t=\*{8}"$/m, r.stdout);
+    assert.match(r.stdout, /^ {7}T1_TOKEN: "\*{8}"$/m, r.stdout);
   });
 });
 

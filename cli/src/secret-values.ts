@@ -3,13 +3,21 @@
  * for output that prints a file's lines or a fix's text: `--fix-dry-run`'s diff masks them, and JSON
  * and SARIF withhold a fix that writes one (review 39, items 1-3).
  *
- * A value of MASK_ANYWHERE_MIN characters or more that does not read as a word is masked wherever it
- * occurs, inside other text too (`-pS3cretPw`, `bob:S3cretPw|sh`, `S3cretPw&&echo ok`): a separator
- * before or after it is not needed. Any other value only where it stands as a value of its own, between
- * separators: a shorter one, an image's well-known default or a common password (`root`, `postgres`,
- * `secret`, `docker`), or a short word of one kind of character (`snipeit`, `nextcloud`): such words
+ * A value that does not read as a word is masked wherever it occurs, inside other text too (`-pS3cretPw`,
+ * `bob:S3cretPw|sh`, `S3cretPw&&echo ok`, `https://hooks.example.com/XKQZJVWPMT/8472916350`): a
+ * separator before or after it is not needed (masksAnywhere, review 40a item 5):
+ * - six characters or more with two kinds of character (lower case, upper case, digits, others:
+ *   `hunter2`, `Xk9vQm`), a common password too when it has a digit or a symbol (`Welcome2024!`,
+ *   `Password123`: no key or image is named like that);
+ * - eight characters or more of one kind that is not lower case letters (`8472916350`, `XKQZJVWPMT`);
+ * - twelve characters or more of lower case letters (`correcthorsebattery`).
+ * Any other value only where it stands as a value of its own, between separators: a shorter one, an
+ * image's well-known default (`root`, `postgres`), a common password of letters only (`secret`,
+ * `docker`, `Password`), or a lower case word under twelve letters (`snipeit`, `nextcloud`): such words
  * name other things in the same files (`image: postgres:16`, `data/snipeit/snipeit.env`), and masking
  * them there would garble the diff, show where the value is, and withhold fixes that write no secret.
+ * Where a rule says where it found a value (Rule.secretRanges: every value a rule reports on a command
+ * line, `-ppassword` given to mysql), that place is masked whatever the value.
  */
 import type { Range } from '../../rules/engine/types';
 import type { LineIndex } from '../../rules/engine/text';
@@ -17,17 +25,23 @@ import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
 
 export const MASK = '********';
 
-/** Values at least this long are masked wherever they occur (unless they read as words: see masksAnywhere). */
+/** Values at least this long may be masked wherever they occur (unless they read as words: see masksAnywhere). */
 export const MASK_ANYWHERE_MIN = 6;
 
-/** A value of one kind of character (lower case letters, say) this long or longer is no word that names something else. */
-const ONE_KIND_MIN = 12;
+/** A value of one kind of character other than lower case letters (`8472916350`, `XKQZJVWPMT`) this long or longer reads as no word. */
+const ONE_KIND_MIN = 8;
+
+/** A value of lower case letters this long or longer is no word that names something else. */
+const LOWER_WORD_MIN = 12;
 
 /** Whether a secret value is masked wherever it occurs, or only where it stands as a value (see the module comment). */
 export function masksAnywhere(value: string): boolean {
   if (value.length < MASK_ANYWHERE_MIN || /^\**$/.test(value)) return false;
+  // A word of lower case letters: an image's, a service's, a folder's name as likely as the password.
+  if (/^[a-z]+$/.test(value)) return value.length >= LOWER_WORD_MIN;
   const weak = weakReason(value, null);
-  if (weak === 'default' || weak === 'common') return false;
+  // An image's default (`postgres`, `Passw0rd` for some images) or a common password: only with a digit or a symbol (`Welcome2024!`, `Password123`).
+  if ((weak === 'default' || weak === 'common') && !/[^A-Za-z]/.test(value)) return false;
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
   return kinds >= 2 || value.length >= ONE_KIND_MIN;
 }
@@ -82,8 +96,21 @@ export class SecretValues {
     return this.anywhere.length + this.standalone.length;
   }
 
-  /** Whether the text holds one of the values (anywhere, or as a value: see the module comment). */
+  /** Whether the text holds one of the values (anywhere, or as a value: see the module comment), also as YAML's escapes in double quotes spell it. */
   test(text: string): boolean {
+    return this.holds(text) || (text.includes('\\') && escapedSpans(text, (decoded) => this.spansIn(decoded)).length > 0);
+  }
+
+  /** The text with every such value replaced by MASK. */
+  mask(text: string): string {
+    // A value spelled with YAML's escapes in a double-quoted string (`"t=Lk40_x\x41_hexesc"` for `Lk40_xA_hexesc`: review 40a item 10).
+    let out = text.includes('\\') && text.includes('"') ? text.split('\n').map((line) => maskSpans(line, escapedSpans(line, (decoded) => this.spansIn(decoded)))).join('\n') : text;
+    for (const v of this.anywhere) if (out.includes(v)) out = out.split(v).join(MASK);
+    for (const re of this.standalone) out = out.replace(re, MASK);
+    return out;
+  }
+
+  private holds(text: string): boolean {
     if (this.anywhere.some((v) => text.includes(v))) return true;
     return this.standalone.some((re) => {
       re.lastIndex = 0;
@@ -91,13 +118,72 @@ export class SecretValues {
     });
   }
 
-  /** The text with every such value replaced by MASK. */
-  mask(text: string): string {
-    let out = text;
-    for (const v of this.anywhere) if (out.includes(v)) out = out.split(v).join(MASK);
-    for (const re of this.standalone) out = out.replace(re, MASK);
+  /** Where the values are in a text (as mask finds them). */
+  private spansIn(text: string): [number, number][] {
+    if (!this.holds(text)) return [];
+    const out: [number, number][] = [];
+    for (const v of this.anywhere) for (let i = text.indexOf(v); i !== -1; i = text.indexOf(v, i + v.length)) out.push([i, i + v.length]);
+    for (const re of this.standalone) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        out.push([m.index, m.index + m[0].length]);
+        if (m[0].length === 0) re.lastIndex++;
+      }
+    }
     return out;
   }
+}
+
+/** YAML's escapes in double quotes (https://yaml.org/spec/1.2.2/#57-escaped-characters) that stand for one character. */
+const YAML_ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029' };
+
+/**
+ * The spans of a line that hold a value, found in its double-quoted strings with escapes read as YAML
+ * reads them (`\x41`, `\u0042`, `\U0001F600`, `\t`…): `find` is given a string's decoded text and
+ * returns spans of it, mapped back here to the characters as written. A string left open at the end of
+ * the line (continued on the next) is read to the end of the line.
+ */
+export function escapedSpans(line: string, find: (decoded: string) => [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let q = line.indexOf('"'); q !== -1 && q < line.length; q = line.indexOf('"', q + 1)) {
+    let decoded = '';
+    // For each decoded character: where its spelling starts and ends in the line.
+    const from: number[] = [];
+    const to: number[] = [];
+    let escaped = false;
+    let k = q + 1;
+    for (; k < line.length && line[k] !== '"'; ) {
+      let ch: string;
+      let len = 1;
+      if (line[k] === '\\' && k + 1 < line.length) {
+        const e = line[k + 1];
+        const hex = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+        const digits = hex ? line.slice(k + 2, k + 2 + hex) : '';
+        if (hex && new RegExp(`^[0-9A-Fa-f]{${hex}}$`).test(digits)) {
+          const cp = parseInt(digits, 16);
+          ch = cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+          len = 2 + hex;
+        } else if (e in YAML_ESCAPES) {
+          ch = YAML_ESCAPES[e];
+          len = 2;
+        } else ch = line[k];
+        if (len > 1) escaped = true;
+      } else ch = line[k];
+      for (const unit of ch) {
+        for (let u = 0; u < unit.length; u++) {
+          decoded += unit[u];
+          from.push(k);
+          to.push(k + len);
+        }
+      }
+      k += len;
+    }
+    if (escaped) {
+      for (const [a, b] of find(decoded)) if (b > a) out.push([from[a], to[b - 1]]);
+    }
+    q = k;
+  }
+  return out;
 }
 
 /** Where secret values are written in one version of a file: per line (0-based), the character spans. */

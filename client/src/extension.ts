@@ -3,8 +3,9 @@
  * over IPC and tells it about Dockerfiles, compose files and the files their findings depend on.
  * It imports nothing from the rule engine.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commands, EventEmitter, languages, Uri, window, workspace, type ExtensionContext, type TextDocument, type TextDocumentContentProvider } from 'vscode';
+import { commands, EventEmitter, languages, Uri, window, workspace, type ExtensionContext, type TextDocument, type TextDocumentContentProvider, type WorkspaceFolder } from 'vscode';
 import { DidChangeWatchedFilesNotification, FileChangeType, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -59,6 +60,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('dockerGuardrails', 'Docker Guardrails', serverOptions, clientOptions);
   context.subscriptions.push(registerDocs());
+  context.subscriptions.push(commands.registerCommand(RESTRICT_CREATED_COMMAND, (uris?: unknown) => restrictCreatedFiles(uris)));
   await client.start();
   context.subscriptions.push(workspace.onDidSaveTextDocument(announceSave));
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerGuardrails/workspaceTrust', { trusted: true })));
@@ -74,6 +76,61 @@ export async function activate(context: ExtensionContext): Promise<void> {
 function announceSave(doc: TextDocument): void {
   if (!client || doc.uri.scheme !== 'file' || languages.match(DOCUMENT_SELECTOR, doc) > 0) return;
   void client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: client.code2ProtocolConverter.asUri(doc.uri), type: FileChangeType.Changed }] });
+}
+
+/**
+ * The command the server attaches to a code action whose edit creates secret files (`.env`, `db.env`,
+ * `secrets/*.txt`): VS Code runs it once the edit is applied. A WorkspaceEdit's CreateFile cannot set a
+ * file's mode, so the editor creates them with the umask's (0644 with the usual 022), readable by every
+ * user of the machine; `check --fix` creates them 0600 (review 40a item 9).
+ */
+export const RESTRICT_CREATED_COMMAND = 'dockerGuardrails.restrictCreatedSecretFiles';
+
+/**
+ * Makes the listed files readable and writable by their owner only (0600): each only if it is a
+ * `file:` URI inside a workspace folder (its folder resolved, symbolic links and all), exists, and is
+ * a regular file, not a symbolic link (opened with O_NOFOLLOW, the mode set on what was opened).
+ * Returns the paths it changed. Anything else in the arguments is ignored.
+ */
+export function restrictCreatedFiles(uris: unknown, folders: readonly WorkspaceFolder[] = workspace.workspaceFolders ?? []): string[] {
+  const done: string[] = [];
+  if (!Array.isArray(uris)) return done;
+  for (const u of uris) {
+    if (typeof u !== 'string') continue;
+    let uri: Uri;
+    try {
+      uri = Uri.parse(u, true);
+    } catch {
+      continue;
+    }
+    if (uri.scheme !== 'file') continue;
+    const p = uri.fsPath;
+    if (!folders.some((f) => f.uri.scheme === 'file' && isInside(p, f.uri.fsPath))) continue;
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+      if (!fs.fstatSync(fd).isFile()) continue;
+      fs.fchmodSync(fd, 0o600);
+      done.push(p);
+    } catch {
+      // Gone, a symbolic link (ELOOP), not readable: left as it is.
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+  return done;
+}
+
+/** Whether a file is inside a folder, both with their symbolic links resolved (the file's folder must exist). */
+function isInside(file: string, folder: string): boolean {
+  try {
+    const dir = fs.realpathSync(path.dirname(file));
+    const root = fs.realpathSync(folder);
+    const rel = path.relative(root, path.join(dir, path.basename(file)));
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  } catch {
+    return false;
+  }
 }
 
 /** Scheme of the read-only rule documentation pages (served by the language server, works offline). */

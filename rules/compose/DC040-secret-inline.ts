@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { composeDotenv } from '../engine/interpolate';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
-import { isMergeKey, scalarContentSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
+import { isMergeKey, scalarContentSpan, scalarSourceSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { extendsChain, isSwarmStack, type ExtendsLevel } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import { envFileRefs, isTemplateEnvName } from '../engine/env-files';
@@ -433,11 +433,13 @@ export function buildArgs(ctx: ComposeContext, service: Service): EnvVar[] {
       const node = ctx.resolve(service.doc, v);
       let value: string | null = null;
       let valueOffsets: [number, number] | null = null;
+      let valueSource: [number, number] | undefined;
       let editable = !sharedBase && !isAlias(v) && !ctx.isShared(v) && !ctx.isShared(pair.key as Node);
       if (node && isScalar(node)) {
         value = node.value === null ? null : typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
         valueOffsets = scalarContentSpan(ctx.text, node);
         if (!valueOffsets) editable = false;
+        if (!valueOffsets && value !== null) valueSource = scalarSourceSpan(ctx.text, node) ?? undefined;
       } else if (node) editable = false;
       out.push({
         name: String(pair.key.value),
@@ -447,6 +449,7 @@ export function buildArgs(ctx: ComposeContext, service: Service): EnvVar[] {
         nameRange: ctx.rangeOf(pair.key as Node),
         valueRange: valueOffsets ? ctx.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
         valueOffsets,
+        ...(valueSource ? { valueSource } : {}),
         editable,
       });
     }
@@ -879,7 +882,8 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
           const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
           // Where it is written: the part of the value (offsets in the value are offsets in the text only when it is written plainly), or the whole value (also folded over lines, or with escapes).
           const whole = rel !== null && rel[0] === 0 && rel[1] === env.value!.length;
-          const at = env.valueOffsets && rel && (env.editable || whole) ? (env.editable ? [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] : env.valueOffsets) : null;
+          // A whole value not written character for character (escapes, `\` at a line's end in double quotes, folding) is masked over its whole source (review 40a item 8).
+          const at = env.valueOffsets && rel && (env.editable || whole) ? (env.editable ? [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] : env.valueOffsets) : whole && env.valueSource ? env.valueSource : null;
           const valueRange = at ? ctx.lines.rangeOf(at[0], at[1]) : undefined;
           out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}) } });
         };
@@ -952,9 +956,13 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     // the commands of a `sh -c "…"` script among them (review 15, probes 01-02; review 16, probe 03).
     const written: FlagWord[] = [];
     for (const which of ['entrypoint', 'command'] as const) {
-      for (const a of commandValue(ctx, service, which)?.args ?? []) written.push({ raw: a.raw, range: () => ctx.lines.rangeOf(a.start, a.end) });
+      const cv = commandValue(ctx, service, which);
+      if (!cv) continue;
+      // A string's words have their offsets as written when the string is (no escapes or folding), a list's items always.
+      const placed = cv.form !== 'string' || scalarContentSpan(ctx.text, cv.node as Scalar) !== null;
+      for (const a of cv.args) written.push(placedWord(ctx, a.raw, () => ctx.lines.rangeOf(a.start, a.end), placed ? [a.start, a.end] : undefined));
     }
-    for (const words of unwrapShell(written)) runs.push({ source: 'command', words });
+    for (const words of unwrapShell(ctx, written)) runs.push({ source: 'command', words });
     for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
     for (const run of runs) {
       // The program, read once for the readers that depend on it (mc, the MySQL clients).
@@ -965,7 +973,9 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
         if (seen.has(key) || out.some((o) => o.data.service === service.name && o.data.value === found.value)) continue;
         seen.add(key);
-        out.push({ range, data: { service: service.name, source: run.source, name: found.name, kind: 'flag', dotenvName: '', value: found.value, edit: null } });
+        // Where the value is written: masked wherever output prints the file, whatever the value (`-ppassword`: review 40a item 5).
+        const valueRange = flagValueRange(ctx, found.word, found.value);
+        out.push({ range, data: { service: service.name, source: run.source, name: found.name, kind: 'flag', dotenvName: '', value: found.value, edit: null, ...(valueRange ? { valueRange } : {}) } });
       }
     }
   }
@@ -1007,6 +1017,35 @@ function isLiteralCredential(value: string): boolean {
 interface FlagWord {
   raw: string;
   range: () => Detection['range'];
+  /** The offset in the file where `raw` is written character for character, when it is. */
+  at?: number;
+  /** Otherwise the offsets of the word as written (with its quotes or escapes), when known. */
+  span?: [number, number];
+}
+
+/** A word with where it is written: `at` when the file's text there is `raw` itself (or `raw` in quotes), else `span`. */
+function placedWord(ctx: ComposeContext, raw: string, range: FlagWord['range'], span: [number, number] | undefined): FlagWord {
+  if (!span) return { raw, range };
+  const text = ctx.text.slice(span[0], span[1]);
+  if (text === raw) return { raw, range, at: span[0] };
+  if (text.length === raw.length + 2 && /^(["']).*\1$/s.test(text) && text.slice(1, -1) === raw) return { raw, range, at: span[0] + 1 };
+  return { raw, range, span };
+}
+
+/**
+ * Where a flag's credential is written in the file: the value inside its word (`-p<value>`, the
+ * password of `-u user:<value>`, `$$` as Compose's escape), else the whole word as written; undefined
+ * when the word's place is not known (a script in a value with escapes).
+ */
+function flagValueRange(ctx: ComposeContext, word: FlagWord, value: string): Range | undefined {
+  if (word.at !== undefined) {
+    for (const spelled of new Set([value.replace(/\$/g, '$$$$'), value])) {
+      const i = word.raw.lastIndexOf(spelled);
+      if (i !== -1) return ctx.lines.rangeOf(word.at + i, word.at + i + spelled.length);
+    }
+    return ctx.lines.rangeOf(word.at, word.at + word.raw.length);
+  }
+  return word.span ? ctx.lines.rangeOf(word.span[0], word.span[1]) : undefined;
 }
 
 /**
@@ -1221,31 +1260,36 @@ function healthcheckRuns(ctx: ComposeContext, service: Service): FlagWord[][] {
 }
 
 function testRuns(ctx: ComposeContext, doc: Service['doc'], test: Node): FlagWord[][] {
-  if (isScalar(test)) return typeof test.value === 'string' ? scriptRuns(test.value, () => ctx.rangeOf(test)) : [];
+  if (isScalar(test)) return typeof test.value === 'string' ? scriptRuns(ctx, placedWord(ctx, test.value, () => ctx.rangeOf(test), scalarContentSpan(ctx.text, test) ?? undefined)) : [];
   if (!isSeq(test)) return [];
   const items = test.items.map((n) => ctx.resolve(doc, n as Node));
   if (items.some((n) => !n || !isScalar(n))) return [];
-  const words = items.map((n) => ({ raw: String((n as Scalar).value), range: () => ctx.rangeOf(n) }));
-  if (words[0]?.raw === 'CMD') return unwrapShell(words.slice(1));
-  if (words[0]?.raw === 'CMD-SHELL' && words[1]) return scriptRuns(words[1].raw, words[1].range);
+  const words = items.map((n) => placedWord(ctx, String((n as Scalar).value), () => ctx.rangeOf(n), scalarContentSpan(ctx.text, n as Scalar) ?? undefined));
+  if (words[0]?.raw === 'CMD') return unwrapShell(ctx, words.slice(1));
+  if (words[0]?.raw === 'CMD-SHELL' && words[1]) return scriptRuns(ctx, words[1]);
   return [];
 }
 
-/** The commands of a shell script (words without quotes, each with the script's range). */
-function scriptRuns(text: string, range: FlagWord['range']): FlagWord[][] {
-  const offsets = new Int32Array(text.length + 1).map((_, k) => k);
-  return parseShell({ text, offsets }).map((cmd) => cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => ({ raw: w.value, range })));
+/**
+ * The commands of a shell script (words without quotes, each with the script's range), from the word
+ * that holds it; when that word is written as it is, each word's place in the file too.
+ */
+function scriptRuns(ctx: ComposeContext, script: FlagWord): FlagWord[][] {
+  const text = script.raw;
+  const base = script.at;
+  const offsets = new Int32Array(text.length + 1).map((_, k) => (base ?? 0) + k);
+  return parseShell({ text, offsets }).map((cmd) => cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => placedWord(ctx, w.value, script.range, base === undefined ? undefined : [w.start, w.end])));
 }
 
 /**
  * A command line as its runs: the words themselves, and when they start a shell with a script (`sh -c
  * "…"`, `bash -o pipefail -c "…"`, `busybox sh -c "…"`), the script's commands as well.
  */
-function unwrapShell(words: FlagWord[]): FlagWord[][] {
+function unwrapShell(ctx: ComposeContext, words: FlagWord[]): FlagWord[][] {
   let k = words.length > 0 && path.posix.basename(words[0].raw) === 'busybox' ? 1 : 0;
   if (!SHELL_PROGRAM.test(path.posix.basename(words[k]?.raw ?? ''))) return [words];
   for (k++; k < words.length && words[k].raw.startsWith('-'); k++) {
-    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(words[k].raw) && words[k + 1]) return [words, ...scriptRuns(words[k + 1].raw, words[k + 1].range)];
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(words[k].raw) && words[k + 1]) return [words, ...scriptRuns(ctx, words[k + 1])];
     if (words[k].raw === '-o' || words[k].raw === '+o') k++; // an option's name
   }
   return [words];

@@ -168,6 +168,8 @@ interface Data {
   dotenvFile: string;
   /** The environment entry; null for a password on a server's command line (`--requirepass`). */
   env: EnvVar | null;
+  /** Where a weak password written in the file is (never one from `.env` or a default): masked wherever output prints the file (Rule.secretRanges, review 40a item 5). */
+  valueRange?: Range;
 }
 
 /** The variables that give MySQL's or MariaDB's root a password (or a random one). */
@@ -251,6 +253,8 @@ interface Weak {
   problem: Problem;
   origin: Origin;
   value?: string;
+  /** Where the value is written in the file, when it is written there as it is (origin 'inline'). */
+  place?: Range;
 }
 
 function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[] {
@@ -277,7 +281,7 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
       }
       const reason = weakReason(r.value, user);
       const product = spec.product === 'MySQL' && storeKind === 'mariadb' ? 'MariaDB' : spec.product;
-      if (reason) out.push({ env, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value });
+      if (reason) out.push({ env, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value, ...inlinePlace(ctx, env, r.origin) });
       continue;
     }
     if (env.name === 'MYSQL_ALLOW_EMPTY_PASSWORD' || env.name === 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD' || env.name === 'MARIADB_ALLOW_EMPTY_PASSWORD') {
@@ -308,7 +312,7 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
       const userVar = userVariableOf(env.name, named);
       const user = userVar ? (resolve(ctx, userVar)?.value ?? null) : null;
       const reason = ownSecretWeakReason(r.value, user);
-      if (reason) out.push({ env, product: '', problem: { kind: 'weak', reason }, origin: r.origin, value: r.value });
+      if (reason) out.push({ env, product: '', problem: { kind: 'weak', reason }, origin: r.origin, value: r.value, ...inlinePlace(ctx, env, r.origin) });
     }
   }
   return out;
@@ -325,20 +329,29 @@ function commandPasswordProblems(ctx: ComposeContext, service: Service): (Weak &
   if (!facts) return [];
   const out: (Weak & { range: Range; name: string })[] = [];
   const product = facts.server.startsWith('valkey') ? 'Valkey' : facts.server.startsWith('keydb') ? 'KeyDB' : 'Redis';
-  const judge = (written: string, range: Range, name: string) => {
+  // `at`: the offset where `written` is in the file, when it is written there as it is.
+  const judge = (written: string, range: Range, name: string, at: number | undefined) => {
     const r = resolveWritten(ctx, written);
     // An empty password is DC052's (no authentication).
     if (!r || r.value === '') return;
     const reason = weakReason(r.value, null);
-    if (reason) out.push({ range, name, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value });
+    const place = r.origin.kind === 'inline' && at !== undefined && ctx.text.startsWith(written, at) ? { place: ctx.lines.rangeOf(at, at + written.length) } : {};
+    if (reason) out.push({ range, name, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value, ...place });
   };
-  for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`);
+  for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`, arg.exact ? arg.start : undefined);
   // The images' variables of server options (`REDIS_ARGS: "--requirepass …"`).
   for (const env of environmentWithMerges(ctx, service)) {
     const w = env.value === null ? null : serverArgsPasswordWord(env.name, env.value);
-    if (w) judge(w.word, env.range, `--${w.option} in ${env.name}`);
+    if (w) judge(w.word, env.range, `--${w.option} in ${env.name}`, env.valueOffsets ? env.valueOffsets[0] + w.start : undefined);
   }
   return out;
+}
+
+/** Where a weak value written in the environment entry itself is (not one from `.env` or a default). */
+function inlinePlace(ctx: ComposeContext, env: EnvVar, origin: Origin): { place?: Range } {
+  if (origin.kind !== 'inline') return {};
+  if (env.valueRange) return { place: env.valueRange };
+  return env.valueSource ? { place: ctx.lines.rangeOf(env.valueSource[0], env.valueSource[1]) } : {};
 }
 
 /**
@@ -528,7 +541,7 @@ export default defineRule<'compose', Data>({
         // The env file the value comes from (for an included file, maybe not the `.env` beside it).
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
         const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
-        out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env } });
+        out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env, ...(f.place ? { valueRange: f.place } : {}) } });
       }
       for (const f of oldTrustProblems(ctx, service)) {
         out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: '.env', env: null } });
@@ -539,10 +552,13 @@ export default defineRule<'compose', Data>({
       for (const f of commandPasswordProblems(ctx, service)) {
         if (judged(service, f, f.name)) continue;
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
-        out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: holder ? dotenvLabel(ctx, holder.path) : '.env', env: null } });
+        out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: holder ? dotenvLabel(ctx, holder.path) : '.env', env: null, ...(f.place ? { valueRange: f.place } : {}) } });
       }
     }
     return out;
+  },
+  secretRanges(d) {
+    return d.valueRange ? [d.valueRange] : [];
   },
   message(d) {
     const from = d.origin.kind === 'dotenv' ? ` (value from ${d.dotenvFile}${d.origin.variable && d.origin.variable !== d.name ? `, ${d.origin.variable}` : ''})` : d.origin.kind === 'default' ? ' (the default of the interpolation)' : '';

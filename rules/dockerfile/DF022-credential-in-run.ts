@@ -7,7 +7,7 @@ import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import type { Onbuild } from 'dockerfile-ast';
 import { propertiesOf, stageChain } from '../engine/stage-scope';
 import { mountsCacheOver } from '../engine/packages';
-import type { Detection } from '../engine/types';
+import type { Detection, Range } from '../engine/types';
 
 interface Data {
   /** What is written, for the message (never the value): `a password in a URL`, `docker login's password`… */
@@ -22,6 +22,14 @@ interface Data {
   add?: true;
   /** Set when the credential is in the command of a CMD, ENTRYPOINT or HEALTHCHECK (kept in the image's configuration). */
   startCommand?: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK';
+  /** Where `written` is in the file (the credential inside its word when the word holds more): masked wherever output prints the file (Rule.secretRanges, review 40a item 5). */
+  places?: Range[];
+}
+
+/** Where a word's credential is written: `secret` inside the word when the word's text holds it, else the word. */
+function placeIn(ctx: DockerfileContext, start: number, end: number, secret: string | undefined): Range {
+  const i = secret === undefined || secret === '' ? -1 : ctx.text.slice(start, end).lastIndexOf(secret);
+  return i === -1 ? ctx.rangeOfOffsets(start, end) : ctx.rangeOfOffsets(start + i, start + i + secret!.length);
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:'"]*):([^\s/@'"]+)@/i;
@@ -151,10 +159,10 @@ function addUrlCredentials(ctx: DockerfileContext, out: Detection<Data>[]): void
         credentialsInWords([word], (w, what, secret) => {
           if (found) return;
           found = true;
-          out.push({ range: r, data: { what, program: '', written: [secret ?? w.raw], add: true } });
+          out.push({ range: r, data: { what, program: '', written: [secret ?? w.raw], add: true, places: [placeIn(ctx, w.start, w.end, secret)] } });
         });
         const token = found ? undefined : knownTokenIn(value);
-        if (token) out.push({ range: r, data: { what: `a literal ${token.kind}`, program: '', written: [value.slice(token.start, token.end)], add: true } });
+        if (token) out.push({ range: r, data: { what: `a literal ${token.kind}`, program: '', written: [value.slice(token.start, token.end)], add: true, places: [placeIn(ctx, word.start, word.end, value.slice(token.start, token.end))] } });
       }
     }
   }
@@ -363,8 +371,9 @@ export default defineRule<'dockerfile', Data>({
           if (m && isWrittenSecret(m[2])) {
             // From the RUN to the password, as a chpasswd pipe is reported from its feeder to chpasswd.
             const start = ctx.offsetAt(run.instruction.getRange().start);
+            const from = body.source.offsets[at + line.indexOf(m[2])];
             const end = body.source.offsets[at + line.indexOf(m[2]) + m[2].length];
-            out.push({ range: ctx.rangeOfOffsets(start, end), data: { what: 'a password fed to chpasswd', program: 'chpasswd', written: [m[2]] } });
+            out.push({ range: ctx.rangeOfOffsets(start, end), data: { what: 'a password fed to chpasswd', program: 'chpasswd', written: [m[2]], places: [ctx.rangeOfOffsets(from, end)] } });
           }
           at += line.length + 1;
         }
@@ -381,7 +390,7 @@ export default defineRule<'dockerfile', Data>({
           const push = (w: Word, what: string, secret?: string) => {
             if (reported?.has(w)) return;
             (reported ??= new Set()).add(w);
-            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)] } });
+            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)], places: [placeIn(ctx, w.start, w.end, secret)] } });
           };
           commandCredentials(cmd, inv, push);
           if (!inv) return;
@@ -395,8 +404,9 @@ export default defineRule<'dockerfile', Data>({
               const text = fi.args.filter((w) => !/^-[neE]+$/.test(w.value)).map((w) => w.value).join(' ');
               const secret = inv.name === 'chpasswd' ? text.slice(text.indexOf(':') + 1) : text;
               if ((inv.name !== 'chpasswd' || text.includes(':')) && isWrittenSecret(secret.replace(/\\n$/, ''))) {
-                const written = fi.args.filter((w) => !/^-[neE]+$/.test(w.value)).map((w) => ctx.text.slice(w.start, w.end));
-                out.push({ range: ctx.rangeOfOffsets(feeder.start, cmd.end), data: { what: inv.name === 'chpasswd' ? 'a password piped into chpasswd' : `${inv.name} login's password`, program: inv.name, written } });
+                const words = fi.args.filter((w) => !/^-[neE]+$/.test(w.value));
+                const written = words.map((w) => ctx.text.slice(w.start, w.end));
+                out.push({ range: ctx.rangeOfOffsets(feeder.start, cmd.end), data: { what: inv.name === 'chpasswd' ? 'a password piped into chpasswd' : `${inv.name} login's password`, program: inv.name, written, places: words.map((w) => ctx.rangeOfOffsets(w.start, w.end)) } });
               }
             }
           }
@@ -413,6 +423,9 @@ export default defineRule<'dockerfile', Data>({
   },
   secrets(d) {
     return d.written;
+  },
+  secretRanges(d) {
+    return d.places ?? [];
   },
   message(d) {
     if (d.startCommand) return `This ${d.startCommand} writes out ${d.what}${d.program && !d.what.includes(d.program) ? ` (given to ${d.program})` : ''}: it is committed with the Dockerfile and kept in the image's configuration, where docker inspect shows it; pass it at run time instead (an environment variable the command reads, from a secret).`;

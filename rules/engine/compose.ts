@@ -44,6 +44,12 @@ export interface EnvVar {
   valueRange: Range | null;
   /** Offsets of the value text as written, or null. */
   valueOffsets: [number, number] | null;
+  /**
+   * Offsets of the whole value's source when it is not written character for character (`valueOffsets`
+   * null): a double-quoted value with escapes or continued with `\` at a line's end, a folded or block
+   * scalar. Where output that prints the file masks a value (review 40a item 8); never edited.
+   */
+  valueSource?: [number, number];
   /** The value is written plainly enough for an exact edit (not an alias, not inside an anchor, no escapes). */
   editable: boolean;
 }
@@ -344,11 +350,13 @@ export class ComposeContext {
         const valueNode = this.resolve(doc, v);
         let value: string | null = null;
         let valueOffsets: [number, number] | null = null;
+        let valueSource: [number, number] | undefined;
         let editable = !sharedBase && !isAlias(v) && !this.isShared(v) && !this.isShared(pair.key as Node);
         if (valueNode && isScalar(valueNode)) {
           value = valueNode.value === null ? null : String(valueNode.value);
           const span = scalarContentSpan(this.text, valueNode);
           valueOffsets = span;
+          if (!span && value !== null) valueSource = scalarSourceSpan(this.text, valueNode) ?? undefined;
           // Only a string is read as written: a number or boolean (`0x1F2E`, `1_000`, `0123`) is what the
           // YAML library resolves it to, which is neither its text nor always what Compose passes.
           if (!span || typeof valueNode.value !== 'string') editable = false;
@@ -363,6 +371,7 @@ export class ComposeContext {
           nameRange: this.rangeOf(pair.key as Node),
           valueRange: valueOffsets ? this.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
           valueOffsets,
+          ...(valueSource ? { valueSource } : {}),
           editable,
         });
       }
@@ -378,10 +387,16 @@ export class ComposeContext {
         let editable = !sharedBase && !isAlias(item as Node) && !this.isShared(node) && span !== null;
         let nameRange = this.rangeOf(node);
         let valueOffsets: [number, number] | null = null;
+        let valueSource: [number, number] | undefined;
         if (span) {
           nameRange = this.lines.rangeOf(span[0], span[0] + name.length);
           if (eq !== -1) valueOffsets = [span[0] + eq + 1, span[1]];
-        } else editable = false;
+        } else {
+          editable = false;
+          // `- "KEY=value\⏎ continued"`: the value's source after `KEY=` as written (a name has no escapes).
+          const source = eq === -1 ? null : scalarSourceSpan(this.text, node);
+          if (source && this.text.startsWith(`${name}=`, source[0])) valueSource = [source[0] + eq + 1, source[1]];
+        }
         out.push({
           name,
           value,
@@ -390,6 +405,7 @@ export class ComposeContext {
           nameRange,
           valueRange: valueOffsets ? this.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
           valueOffsets,
+          ...(valueSource ? { valueSource } : {}),
           editable,
         });
       }
@@ -471,6 +487,33 @@ export function scalarContentSpan(text: string, node: Scalar): [number, number] 
       return raw.slice(1, -1) === value ? [r[0] + 1, r[1] - 1] : null;
     default:
       return null;
+  }
+}
+
+/**
+ * The offsets of a scalar's source, its escapes, line breaks and folding included: inside the quotes of a
+ * quoted scalar, from the line after the header (`|`, `>-`) to the end of a block scalar's last line of
+ * content. Null for an empty block scalar. Where a value that scalarContentSpan cannot place is written.
+ */
+export function scalarSourceSpan(text: string, node: Scalar): [number, number] | null {
+  const r = node.range;
+  if (!r) return null;
+  switch (node.type) {
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return r[1] - r[0] >= 2 ? [r[0] + 1, r[1] - 1] : null;
+    case 'BLOCK_LITERAL':
+    case 'BLOCK_FOLDED': {
+      const nl = text.indexOf('\n', r[0]);
+      if (nl === -1 || nl >= r[1]) return null;
+      let start = nl + 1;
+      while (start < r[1] && /\s/.test(text[start])) start++;
+      let end = r[1];
+      while (end > start && /\s/.test(text[end - 1])) end--;
+      return end > start ? [start, end] : null;
+    }
+    default:
+      return [r[0], r[1]];
   }
 }
 

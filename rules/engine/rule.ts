@@ -36,6 +36,8 @@ export interface Rule<K extends RuleKind = RuleKind, D = any> {
    * Where those values are written in the finding's file, when the rule knows it exactly (the value's
    * range, over several lines for a continued or folded value). Output that prints the file's lines
    * masks these ranges, and the text in them as written (`\$` escapes, quotes), wherever it shows it.
+   * A rule that reports a secret on a command line gives its place (`-p<value>`): a value that reads
+   * as a word (`-psnipeit`) is masked elsewhere only where it stands alone (cli/src/secret-values.ts).
    */
   secretRanges?(data: D): Range[];
   fix?(ctx: ContextFor<K>, detection: Detection<D>): Fix | undefined;

@@ -4,12 +4,13 @@ import {
   CodeAction,
   CodeActionKind,
   DiagnosticSeverity,
+  type Command,
   type CreateFile,
   type Diagnostic,
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { docsUrl, type Finding, type Fix, type Severity } from '../../rules';
+import { docsUrl, isSensitivePath, type Finding, type Fix, type Severity } from '../../rules';
 
 export const SOURCE = 'docker-guardrails';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.docker-guardrails`;
@@ -80,8 +81,37 @@ export function toWorkspaceEdit(fix: Fix, versionOf: (uri: string) => number | n
   return { documentChanges };
 }
 
+/**
+ * The client's command that makes the secret files a fix created readable by their owner only (0600),
+ * as `check --fix` creates them: a WorkspaceEdit's CreateFile cannot set a file's mode, so the editor
+ * creates them with the umask's (0644 with the usual 022). Its argument is the list of the files' URIs.
+ */
+export const RESTRICT_CREATED_COMMAND = 'dockerGuardrails.restrictCreatedSecretFiles';
+
+/**
+ * The command to run after an edit (CodeAction.command runs once its edit is applied) that creates
+ * secret files (isSensitivePath: `.env`, `db.env`, `secrets/*.txt`) on disk: undefined when it creates none.
+ */
+export function restrictCreatedCommand(edit: WorkspaceEdit): Command | undefined {
+  const uris: string[] = [];
+  for (const c of edit.documentChanges ?? []) {
+    if (!('kind' in c) || c.kind !== 'create') continue;
+    const u = URI.parse(c.uri);
+    if (u.scheme === 'file' && isSensitivePath(u.fsPath) && !uris.includes(c.uri)) uris.push(c.uri);
+  }
+  return uris.length > 0 ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [uris] } : undefined;
+}
+
+/** A code action with its edit, and the command that restricts the secret files the edit creates (restrictCreatedCommand). */
+export function withEdit(action: CodeAction, edit: WorkspaceEdit): CodeAction {
+  action.edit = edit;
+  const command = restrictCreatedCommand(edit);
+  if (command) action.command = command;
+  return action;
+}
+
 export function quickFix(fix: Fix, diagnostics: Diagnostic[], edit: WorkspaceEdit, preferred: boolean): CodeAction {
-  const action = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);
+  const action = withEdit(CodeAction.create(fix.title, CodeActionKind.QuickFix), edit);
   action.diagnostics = diagnostics;
   action.isPreferred = preferred;
   return action;

@@ -69,7 +69,7 @@ import {
   EMPTY_WORKSPACE,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
-import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData } from './convert';
+import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { minimatch } from 'minimatch';
@@ -1021,7 +1021,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
     documentChanges.push({ textDocument: { uri, version: versionOf(uri) }, edits: [{ range: { start: lines.positionAt(start), end: lines.positionAt(old.length - end) }, newText: text.slice(start, text.length - end) }] });
   }
   if (documentChanges.length === 0) return undefined;
-  return { title, kind: FIX_ALL_KIND, edit: asClientEdit({ documentChanges }) };
+  return withEdit({ title, kind: FIX_ALL_KIND }, asClientEdit({ documentChanges }));
 }
 
 /** Every chosen fix of the file that does not overlap an earlier one, as one edit. */
@@ -1029,7 +1029,7 @@ function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) =>
   const chosen = chooseFixes(allRules, entry.analysis, (fix, finding) => fitsDocument(entry, fix) && choose(fix, finding));
   if (chosen.length === 0) return undefined;
   const merged: Fix = { title, safe: chosen.every((f) => f.safe), changes: chosen.flatMap((f) => f.changes) };
-  return { title, kind, edit: workspaceEditFor(merged) };
+  return withEdit({ title, kind }, workspaceEditFor(merged));
 }
 
 /** What a lazily resolved "Fix all CODE in this file" carries: the analysis it was offered for. */

@@ -205,7 +205,7 @@ describe('Docker Guardrails in a real VS Code', function () {
     workerDockerfile = vscode.Uri.joinPath(root, 'worker', 'Dockerfile');
     compose = vscode.Uri.joinPath(root, 'compose.yaml');
     dotenv = vscode.Uri.joinPath(root, '.env');
-    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack', 'pg'].map((p) => vscode.Uri.joinPath(root, p));
+    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack', 'pg', 'sec'].map((p) => vscode.Uri.joinPath(root, p));
     for (const uri of created) assert.ok(!fs.existsSync(uri.fsPath), `${uri.fsPath} exists in the workspace copy: the tests that create it expect it absent`);
     for (const uri of [apiDockerfile, workerDockerfile, compose, dotenv]) {
       assert.ok(fs.existsSync(uri.fsPath), `missing ${uri.fsPath} in the workspace copy`);
@@ -640,6 +640,38 @@ describe('Docker Guardrails in a real VS Code', function () {
       await waitFor('DC050 to go once the env_file says scram-sha-256', () => !codes().includes('DC050'), { state: () => describeDiagnostics(pgCompose) });
     } finally {
       if (await exists(pg)) await vscode.workspace.fs.delete(pg, { recursive: true });
+    }
+  });
+
+  it('a quick fix that creates .env leaves it readable by its owner only (0600), as check --fix does (review 40a item 9)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const sec = vscode.Uri.joinPath(root, 'sec');
+    const secCompose = vscode.Uri.joinPath(sec, 'compose.yaml');
+    const secEnv = vscode.Uri.joinPath(sec, '.env');
+    const others = ['.gitignore', '.env.example'].map((n) => vscode.Uri.joinPath(sec, n));
+    try {
+      fs.mkdirSync(sec.fsPath, { recursive: true });
+      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk40_vscode_tok_9x\n');
+      await show(secCompose);
+      const ds = await waitForCodes(secCompose, 'sec/compose.yaml', ['DC040']);
+      const action = await codeAction(secCompose, 'sec/compose.yaml (DC040 API_TOKEN)', find(ds, 'DC040').range, vscode.CodeActionKind.QuickFix, 'Move API_TOKEN to .env');
+      assert.ok(action.edit, 'the move carries a WorkspaceEdit');
+      assert.ok(action.command, 'the move carries the command that restricts the .env it creates');
+      assert.deepEqual(action.command.arguments, [[secEnv.toString()]], 'the command lists the created .env, and only it');
+      // As VS Code does when the action is picked: the edit, then the command.
+      assert.ok(await vscode.workspace.applyEdit(action.edit), 'workspace.applyEdit refused the edit');
+      await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      assert.equal(fs.statSync(secEnv.fsPath).mode & 0o777, 0o600, 'the created .env is 0600 once the action ran');
+      const envDoc = await vscode.workspace.openTextDocument(secEnv);
+      assert.ok(await envDoc.save() || !envDoc.isDirty, 'saving .env failed');
+      assert.equal(readDisk(secEnv), 'API_TOKEN=Lk40_vscode_tok_9x\n', '.env on disk after the save');
+      assert.equal(fs.statSync(secEnv.fsPath).mode & 0o777, 0o600, 'the saved .env keeps 0600');
+      // Not a secret file: created with the umask's mode.
+      for (const uri of others) if (fs.existsSync(uri.fsPath)) assert.notEqual(fs.statSync(uri.fsPath).mode & 0o077, 0, `${path.basename(uri.fsPath)} is not restricted`);
+    } finally {
+      for (const uri of [secCompose, secEnv, ...others]) await revert(uri, path.relative(root.fsPath, uri.fsPath));
+      await closeTabsOf([secCompose, secEnv, ...others]);
+      if (await exists(sec)) await vscode.workspace.fs.delete(sec, { recursive: true });
     }
   });
 
