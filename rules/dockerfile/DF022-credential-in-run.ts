@@ -130,7 +130,7 @@ function startCommandCredentials(ctx: DockerfileContext, out: Detection<Data>[])
           commandCredentials(c, inv, (w, what, secret) => {
             if (reported?.has(w)) return;
             (reported ??= new Set()).add(w);
-            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program: inv?.name ?? '', written: [secret ?? ctx.text.slice(w.start, w.end)], startCommand: kw } });
+            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program: inv?.name ?? '', written: [secret ?? ctx.text.slice(w.start, w.end)], startCommand: kw, places: [placeIn(ctx, w.start, w.end, secret)] } });
           });
         });
       }
