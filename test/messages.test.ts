@@ -296,6 +296,18 @@ describe('messages name the cause', () => {
     assert.equal(values.get('FROM_SHELL'), null, 'a key alone takes its value from the shell');
   });
 
+  it('.env files: the blanks compose-go skips around a key and after `=` (\\v, \\f, \\r, NEL, no-break space) open a quoted value there, and only a line feed ends a line to it (review 40a, item 7)', () => {
+    const blanks = ['\u00a0', '\v', '\f', '\u0085', '\r', ' \t\u00a0\v'];
+    const text = blanks.map((b, i) => `K${i}=${b}"-----BEGIN KEY-----\nINNER${i}=shop\n-----END KEY-----"\n`).join('') + '\u00a0\vTZ\u00a0=\fUTC\u00a0\nA=1\rB=2\nexport\tC=3\n';
+    const statements = dotenvStatements(text);
+    assert.deepEqual(statements.map((s) => s.key), ['K0', 'K1', 'K2', 'K3', 'K4', 'K5', 'TZ', 'A', 'C']);
+    assert.ok(statements.slice(0, 6).every((s) => s.multiline && s.quote === '"' && s.value === '-----BEGIN KEY-----\nINNER' + s.key.slice(1) + '=shop\n-----END KEY-----'));
+    assert.equal(statements[6].value, 'UTC');
+    assert.equal(statements[6].line, 19, 'a lone \\r is a line break to the editor');
+    assert.deepEqual([statements[7].value, statements[7].multiline], ['1\rB=2', true], 'a lone \\r ends no line to Compose');
+    assert.equal(statements[8].line, 22, 'lines counted as the editor counts them');
+  });
+
   it('.env files: a quoted value over several lines is one variable, its lines no variables; a # after a tab starts a comment; a byte order mark and an unterminated quote as compose-go reads them (review 39)', () => {
     const text = '\uFEFFA=1\r\nJWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBg\r\nLOOKS_LIKE=assignment\r\n-----END PRIVATE KEY-----"  # c\r\nB=\'one\nSHOP_OPEN\ntwo\'\nC=3\t# tab comment\nD="no closing quote\nE=5\n';
     const statements = dotenvStatements(text);

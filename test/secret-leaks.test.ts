@@ -16,7 +16,7 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { redactSecretsInLine } from '../cli/src/redact';
 import { masksAnywhere, SecretValues } from '../cli/src/secret-values';
-import { templateValue } from '../rules/compose/DR002-env-example-missing';
+import { templateEntries, templateValue } from '../rules/compose/DR002-env-example-missing';
 import { allRules, analyze, DEFAULT_CONFIG, secretRangesOf } from '../rules';
 import type { Finding } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
@@ -666,5 +666,27 @@ describe('the .env.example template DR002 writes', () => {
     }
     run(['check', '--fix', '.']);
     assert.equal(fs.readFileSync(path.join(dir, '.env.example'), 'utf8'), 'APP_NAME=shop\nJWT_PRIVATE_KEY=\nSESSION_KEY=\nADMIN_PIN=\n');
+  });
+
+  it('copies a value only from the allowlist, never one a compose file hands to a credential, one equal to a value left empty, or one under a password, pre-shared key, recovery or unlock name (review 40a, items 3-4)', () => {
+    const none = { secretFed: new Set<string>(), images: new Set<string>(), names: new Set<string>() };
+    const env = 'DBROOT=shopadmin\nDB_USER=postgres\nDB_PASSWORD=postgres\nDB_NAME=orders\nADMIN_SECRET=${DB_NAME}\nPORT=8080\nLDAP_BINDPW=letmein\nPSK=sesame\nWG_PSK=tunnel\nSTRIPE_SK=stripe\nRECOVERY=phrase\nUNLOCK=open\nCLIENT=qkzjvwpmtrlbnhgxdf\nACCOUNT=1234567890123456789012\n';
+    const t = (facts = none) => Object.fromEntries(templateEntries(env, facts).map((e) => [e.key, e.value]));
+    assert.deepEqual(t(), { DBROOT: 'shopadmin', DB_USER: '', DB_PASSWORD: '', DB_NAME: '', ADMIN_SECRET: '', PORT: '8080', LDAP_BINDPW: '', PSK: '', WG_PSK: '', STRIPE_SK: '', RECOVERY: '', UNLOCK: '', CLIENT: '', ACCOUNT: '' });
+    assert.equal(t({ ...none, secretFed: new Set(['DBROOT']) }).DBROOT, '', 'MYSQL_ROOT_PASSWORD=${DBROOT}');
+    assert.equal(t({ ...none, secretFed: new Set(['PORT']) }).PORT, '');
+  });
+
+  it('a line without `=` (a pasted token) or with a token for a name reaches neither the template nor the dry run, JSON or SARIF (review 40a, item 6)', () => {
+    const env = ['FOO=bar', '# my openai key', 'sk-proj-Lk40abcDEF123ghiJKL456', 'AKIALK40ABCDEFGHIJKL', 'PRIVATE_KEY=-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAlk40keyline2Ab', 'MIIEowIBAAKCAQEAlk40keyline3==', '-----END RSA PRIVATE KEY-----', ''].join('\n');
+    const dir = workspace({ 'compose.yaml': 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      X: ${FOO}\n', '.env': env, '.gitignore': '.env\n' });
+    const planted = ['Lk40abcDEF123', 'AKIALK40ABCD', 'MIIEowIBAAKCAQEA'];
+    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    for (const args of [['check', '--fix-dry-run', '.'], ['check', '--format', 'json', '.'], ['check', '--format', 'sarif', '.']]) {
+      const r = run(args);
+      for (const p of planted) assert.ok(!(r.stdout + r.stderr).includes(p), `${args.join(' ')} shows ${p.slice(0, 8)}…`);
+    }
+    run(['check', '--fix', '.']);
+    assert.equal(fs.readFileSync(path.join(dir, '.env.example'), 'utf8'), 'FOO=bar\nPRIVATE_KEY=\n');
   });
 });

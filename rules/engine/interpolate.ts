@@ -167,25 +167,29 @@ export function splitOutsideInterpolation(text: string, sep: string, keep?: (i: 
   return parts;
 }
 
-/** A definition line of a `.env` file (dotenv's syntax, and compose-go's `KEY : value`): the key, then the value as written. */
-const DOTENV_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)(?:[ \t]*=[ \t]*|[ \t]*:[ \t]+)(.*)$/;
-
-/** A line of a `.env` that names a key alone (`POSTGRES_PASSWORD`: Compose takes its value from the shell). */
-const BARE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*$/;
-/** Whether some line looks like a key named alone (most files have none: no second reading for them). */
-const BARE_KEY_ANYWHERE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*$/m;
+/**
+ * compose-go's isSpace: the blanks its dotenv parser skips around a key and after `=` — not only a
+ * space and a tab but `\v`, `\f`, `\r`, U+0085 (NEL) and U+00A0 (no-break space) too (review 40a, item 7).
+ */
+const DOTENV_BLANK = /[\t\v\f\r \u0085\u00a0]/;
+/** Go's unicode.IsSpace (what compose-go skips before a statement, line breaks included, and trims off the end of an unquoted value). */
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+/** A character of a key to compose-go: a letter or a number (Unicode's), `_`, `.`, `-`, `[`, `]`. */
+const DOTENV_KEY_CHAR = /[\p{L}\p{N}_.\-[\]]/u;
+/** compose-go's `^export\s+` (Go's `\s`: tab, line feed, form feed, carriage return, space). */
+const EXPORT_PREFIX = /^export[\t\n\f\r ]/;
 
 /** One statement of a `.env` file (a variable defined or named alone), with its place in the text. */
 export interface DotenvStatement {
   key: string;
-  /** The 0-based line the statement starts on (its key's). */
+  /** The 0-based line the statement starts on (its key's), counting `\n`, `\r\n` and a lone `\r` as the editor does. */
   line: number;
   /** The value as written: the offset of its first character (its opening quote) and past its last (its closing quote); both at the line's end for a key named alone. */
   valueStart: number;
   valueEnd: number;
   /** The quote around the value, if any. */
   quote: '"' | "'" | '`' | null;
-  /** A quoted value with line breaks in it (a PEM key in quotes). */
+  /** A value with a line break in it: a quoted value over several lines (a PEM key in quotes), or an unquoted one with a lone `\r` (no line break to Compose). */
   multiline: boolean;
   /** A key named alone (`KEY`): Compose takes its value from the shell. */
   bare: boolean;
@@ -197,68 +201,122 @@ export interface DotenvStatement {
 }
 
 /**
- * The statements of a `.env` (or `env_file:`) file in order, as Compose's parser (compose-go's dotenv)
- * finds them. A value in double or single quotes runs to the closing quote that no odd number of
- * backslashes escapes, over line breaks too: the lines of a PEM key in quotes are part of its value,
- * not variables (review 39); an unterminated quote runs to the end of the file (Compose rejects such a
- * file: none of its lines is taken for a variable). A value in backquotes (the dotenv package's) ends
- * on its line. An unquoted value runs to the end of its line and is cut at a `#` after a blank
- * (`VAR=VAL# not a comment` keeps its `#`; the dotenv package cuts at any `#`). Comments, blank lines
- * and lines that define nothing are skipped, and a byte order mark. A line ends at `\n`, `\r\n` or a lone `\r`.
+ * The statements of a `.env` (or `env_file:`) file in order, as Compose's parser (compose-go's dotenv,
+ * dotenv/parser.go) finds them. Only `\n` ends a line to it: a statement starts after any white space
+ * (Go's unicode.IsSpace); `export` and blanks before the key are skipped, and blanks between the key
+ * and `=` (or `:`, `KEY: value`) and after it — compose-go's isSpace: space, tab, `\v`, `\f`, `\r`,
+ * NEL and no-break space (review 40a, item 7), so `KEY=<no-break space>"…` opens a quoted value. A
+ * value in double or single quotes runs to the closing quote that no odd number of backslashes
+ * escapes, over line breaks too: the lines of a PEM key in quotes are part of its value, not
+ * variables (review 39), and what follows the closing quote on its line is read as the next statement
+ * (compose-go's); an unterminated quote runs to the end of the file (Compose rejects such a file:
+ * none of its lines is taken for a variable). A value in backquotes (the dotenv package's) ends on
+ * its line. An unquoted value runs to the line feed (a lone `\r` is part of it), is cut at a `#`
+ * after a blank (`VAR=VAL# not a comment` keeps its `#`) and trimmed. A key is letters, numbers,
+ * `_`, `.`, `-`, `[`, `]`; one followed by the line's end is named alone (`KEY`). Where compose-go
+ * would reject the file (another character in a key, a blank inside it, an empty key) the statement
+ * is skipped — its value still read as compose-go would, so a quoted one hides its lines — and the
+ * rest read on. Comments (`#` where a statement would start, to the line feed) and a byte order
+ * mark are skipped.
  * https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file
  */
 export function dotenvStatements(text: string): DotenvStatement[] {
   const out: DotenvStatement[] = [];
+  const n = text.length;
   // Past a UTF-8 byte order mark (compose-go's parser skips it).
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // The editor's line of `pos`, counted as the scan moves on.
   let line = 0;
-  while (pos < text.length) {
-    const eol = lineEnd(text, pos);
-    const lineText = text.slice(pos, eol);
-    // Where the statement's last line ends (past the closing quote of a multi-line value).
-    let stop = eol;
-    const bare = BARE_KEY.exec(lineText);
-    const m = bare ? null : DOTENV_LINE.exec(lineText);
-    if (bare) out.push({ key: bare[1], line, valueStart: eol, valueEnd: eol, quote: null, multiline: false, bare: true, value: '' });
-    else if (m) {
-      const valueStart = eol - m[2].length;
-      const q = m[2][0];
-      const close = q === '"' || q === "'" ? closingQuote(text, valueStart + 1, q, text.length) : q === '`' ? closingQuote(text, valueStart + 1, q, eol) : -1;
-      if ((q === '"' || q === "'") || close !== -1) {
-        const quote = q as '"' | "'" | '`';
-        const valueEnd = close === -1 ? text.length : close + 1;
-        const inner = text.slice(valueStart + 1, close === -1 ? text.length : close);
-        const multiline = valueEnd > eol;
-        let value = multiline ? inner.replace(/\r\n?/g, '\n') : inner;
-        if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
-        out.push({ key: m[1], line, valueStart, valueEnd, quote, multiline, bare: false, value });
-        if (multiline) {
-          stop = lineEnd(text, valueEnd);
-          line += lineBreaks(text.slice(pos, stop));
-        }
-      } else {
-        const cut = /[ \t]#/.exec(m[2]);
-        const raw = (cut ? m[2].slice(0, cut.index) : m[2]).trimEnd();
-        out.push({ key: m[1], line, valueStart, valueEnd: valueStart + raw.length, quote: null, multiline: false, bare: false, value: raw.trim() });
+  let counted = 0;
+  const lineOf = (at: number): number => {
+    for (; counted < at; counted++) {
+      const c = text.charCodeAt(counted);
+      if (c === 10 || (c === 13 && text.charCodeAt(counted + 1) !== 10)) line++;
+    }
+    return line;
+  };
+  const feed = (from: number): number => {
+    const i = text.indexOf('\n', from);
+    return i === -1 ? n : i;
+  };
+  while (pos < n) {
+    // The statement's start: past white space and comments.
+    if (GO_SPACE.test(text[pos])) {
+      pos++;
+      continue;
+    }
+    if (text[pos] === '#') {
+      pos = feed(pos);
+      continue;
+    }
+    const start = pos;
+    let k = pos;
+    if (EXPORT_PREFIX.test(text.slice(k, k + 7))) {
+      k += 6;
+      while (k < n && DOTENV_BLANK.test(text[k])) k++;
+    }
+    const keyStart = k;
+    // The key: to `=`, `:` or the line feed, blanks skipped; another character is an error to compose-go.
+    let sep = -1;
+    let invalid = false;
+    for (; k < n; k++) {
+      const c = text[k];
+      if (c === '=' || c === ':' || c === '\n') {
+        sep = k;
+        break;
+      }
+      if (DOTENV_BLANK.test(c)) continue;
+      if (!DOTENV_KEY_CHAR.test(c)) {
+        invalid = true;
+        break;
       }
     }
-    pos = text[stop] === '\r' && text[stop + 1] === '\n' ? stop + 2 : stop + 1;
-    line++;
+    if (invalid) {
+      // compose-go rejects the file; the next line is read on.
+      pos = feed(k) + 1;
+      continue;
+    }
+    const rawKey = text.slice(keyStart, sep === -1 ? n : sep);
+    const key = trimGoSpaceEnd(rawKey);
+    const named = key !== '' && !DOTENV_BLANK.test(key);
+    if (sep === -1 || text[sep] === '\n') {
+      // A key named alone (at the end of the file too).
+      const end = sep === -1 ? n : sep;
+      if (named) out.push({ key, line: lineOf(start), valueStart: end, valueEnd: end, quote: null, multiline: false, bare: true, value: '' });
+      pos = end + 1;
+      continue;
+    }
+    let v = sep + 1;
+    while (v < n && DOTENV_BLANK.test(text[v])) v++;
+    const q = text[v];
+    const close = q === '"' || q === "'" ? closingQuote(text, v + 1, q, n) : q === '`' ? closingQuote(text, v + 1, q, feed(v)) : -1;
+    if (q === '"' || q === "'" || close !== -1) {
+      const quote = q as '"' | "'" | '`';
+      const valueEnd = close === -1 ? n : close + 1;
+      const inner = text.slice(v + 1, close === -1 ? n : close);
+      const multiline = /[\r\n]/.test(inner);
+      let value = multiline ? inner.replace(/\r\n?/g, '\n') : inner;
+      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+      if (named) out.push({ key, line: lineOf(start), valueStart: v, valueEnd, quote, multiline, bare: false, value });
+      // What follows the closing quote is read as the next statement (compose-go's).
+      pos = valueEnd;
+      continue;
+    }
+    const end = feed(v);
+    const written = text.slice(v, end);
+    const cut = /[ \t]#/.exec(written);
+    const raw = trimGoSpaceEnd(cut ? written.slice(0, cut.index) : written);
+    if (named) out.push({ key, line: lineOf(start), valueStart: v, valueEnd: v + raw.length, quote: null, multiline: /\r/.test(raw), bare: false, value: raw });
+    pos = end + 1;
   }
   return out;
 }
 
-/** The offset of the first line break at or after `from`, or the text's length. */
-function lineEnd(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
-  return text.length;
-}
-
-function lineBreaks(text: string): number {
-  return text.match(/\r\n?|\n/g)?.length ?? 0;
+/** `s` without the white space (Go's unicode.IsSpace) at its end. */
+function trimGoSpaceEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && GO_SPACE.test(s[end - 1])) end--;
+  return s.slice(0, end);
 }
 
 /** The offset of the quote `q` that closes a value from `from` on (not escaped by an odd number of backslashes), or -1 before `limit`. */
@@ -297,7 +355,7 @@ export function composeDotenv(text: string): Map<string, string> {
 export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
   const out = interpolatedValues(text, vars, before);
   // Keys named alone take their value from the shell: unknown here.
-  if (BARE_KEY_ANYWHERE.test(text)) for (const s of dotenvStatements(text)) if (s.bare && vars.get(s.key) === '') out.set(s.key, null);
+  for (const s of dotenvStatements(text)) if (s.bare && vars.get(s.key) === '') out.set(s.key, null);
   return out;
 }
 
