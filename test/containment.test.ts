@@ -141,6 +141,10 @@ describe('containment of the language server', () => {
     // The file watcher reports changes under the symlinked folder and to the symlinked files.
     const watched = ['linkdir/Dockerfile', 'linkdir/sub/Dockerfile', 'linkdir/compose.yaml', 'link.Dockerfile', 'docker-compose.yml', 'linkdir/.env'];
     await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: watched.map((rel) => ({ uri: URI.file(path.join(dirs.ws, rel)).toString(), type: 2 })) });
+    // An open document under the cap in characters and over it in UTF-8 bytes (review 40c, item 3): skipped as on disk.
+    const wide = 'FROM node:latest\n' + `# ${'é'.repeat(CAP / 2)}\n`;
+    const wideUri = client.open(path.join(dirs.ws, 'wide-open/Dockerfile'), wide, 'dockerfile');
+    await client.until('the wide document', () => client.publishCount(wideUri) >= 1);
     // An open document over the size cap, edited a few times.
     // (Its empty diagnostics are published without a version.)
     const bigUri = client.open(path.join(dirs.ws, 'big-open/Dockerfile'), openBig, 'dockerfile');
@@ -212,6 +216,13 @@ describe('containment of the language server', () => {
     assert.ok(pubs.length > 0 && pubs.every((x) => x.diagnostics.length === 0), 'published empty diagnostics');
     assert.ok(notices(p).length >= 1);
     assert.match(notices(p)[0], /larger than dockerGuardrails\.maxFileSize \(4096 bytes\)/);
+  });
+
+  it('measures an open document in UTF-8 bytes, as a file on disk: one of fewer characters than the cap but more bytes is skipped', () => {
+    const p = path.join(dirs.ws, 'wide-open/Dockerfile');
+    const pubs = client.published.filter((x) => URI.parse(x.uri).fsPath === p);
+    assert.ok(pubs.length > 0 && pubs.every((x) => x.diagnostics.length === 0), 'published empty diagnostics');
+    assert.match(notices(p)[0] ?? '', /larger than dockerGuardrails\.maxFileSize \(4096 bytes\)/);
   });
 
   it('gives one notice per file over the cap, not one per analysis', () => {

@@ -320,8 +320,10 @@ describe('language server over stdio', () => {
         // The server keeps the findings of a file analyzed from disk, not its parse: it parses it again here.
         const titles = (await client.codeActions(uri, dc010, ['quickfix'])).map((a) => a.title);
         assert.ok(titles.some((t) => /privileged/.test(t) && !t.startsWith('Ignore') && !t.startsWith('Show')), `a fix for DC010 among ${titles.join(' | ')}`);
-        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: dc010[0].range.start })) as { contents: { value: string } } | null;
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: dc010[0].range.start })) as { contents: { value: string }; range?: unknown } | null;
         assert.match(hover?.contents.value ?? '', /DC010/);
+        // The range the hover is about: the finding's (review 40c, item 7).
+        assert.deepEqual(hover?.range, dc010[0].range);
 
         // Changed on disk, no watcher event yet: the published findings are stale, and no fix is offered on them.
         const dfUri = URI.file(path.join(dir, 'svc/Dockerfile')).toString();
@@ -637,6 +639,31 @@ describe('language server over stdio', () => {
         await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(dir, 'svc/.env.local')).toString(), type: 3 }] });
         await client.until('DR003 gone again', () => client.publishCount(uri) > after && !client.latest(uri)?.diagnostics.some((d) => d.code === 'DR003'));
       });
+    });
+  });
+
+  describe('read-only copies of a file', () => {
+    it('the HEAD side of a diff (git: URI) is not analyzed and does not stand for the file (review 40c, item 2)', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });
+      const client = new TestClient();
+      try {
+        await client.initialize([dir]);
+        const file = path.join(dir, 'Dockerfile');
+        const uri = client.open(file, DOCKERFILE, 'dockerfile');
+        assert.ok((await client.diagnostics(uri, 1)).some((d) => d.code === 'DF010'));
+        // VS Code's git extension: git:/path?{"path":…,"ref":"HEAD"}, with the file's path.
+        const head = `git:${URI.file(file).path}?${encodeURIComponent(JSON.stringify({ path: file, ref: 'HEAD' }))}`;
+        client.openUri(head, 'FROM node:latest\nMAINTAINER me\n', 'dockerfile');
+        const before = client.publishCount(uri);
+        client.change(uri, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: '# edited\n' }]);
+        const after = await client.diagnostics(uri, 2);
+        assert.ok(client.publishCount(uri) > before);
+        assert.ok(!after.some((d) => d.code === 'DF045' || d.code === 'DF001'), 'the file is not read as the copy');
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(client.publishCount(head), 0, 'nothing published for the copy');
+      } finally {
+        await client.shutdown();
+      }
     });
   });
 

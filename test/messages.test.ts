@@ -5,6 +5,7 @@
  * data; DC022 on what it read; DF010 for a root user inherited from another stage.
  */
 import { describe, it } from 'node:test';
+import { parseConfig } from '../rules/engine/config';
 import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import { viewOf } from './helpers/fixtures';
@@ -511,3 +512,19 @@ describe('DC041 client copies (review 25, probes 14-16)', () => {
     assert.deepEqual(reported(db + mq), ['POSTGRES_PASSWORD', 'MQ_ADMIN_PASSWORD']);
   });
 });
+
+describe('config problems (DG002) lie inside the config text (review 40c, item 4)', () => {
+  it('an error at the end of the file is reported at its end, not past it', () => {
+    for (const text of ['rules: [', 'rules:\n  DF010: "off', 'rules: {\n', 'exclude:\n  - "a']) {
+      const { problems } = parseConfig('/p/.docker-guardrails.yaml', text, new Set(['DF010']));
+      assert.ok(problems.length > 0, JSON.stringify(text));
+      const lines = text.split('\n');
+      for (const pr of problems) {
+        for (const pos of [pr.range.start, pr.range.end]) {
+          assert.ok(pos.line < lines.length && pos.character <= lines[pos.line].length, `${JSON.stringify(text)}: ${JSON.stringify(pr.range)}`);
+        }
+      }
+    }
+  });
+});
+

@@ -7,7 +7,8 @@
  * the answers CI will give.
  */
 import * as path from 'node:path';
-import { LineCounter, parseDocument, type Node } from 'yaml';
+import { parseDocument, type Node } from 'yaml';
+import { LineIndex } from './text';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { SEVERITIES, type Range, type RuleOptions, type SeveritySetting, type WorkspaceView } from './types';
 
@@ -60,22 +61,18 @@ function yamlMessage(message: string): string {
 
 /** Parses a config file's text. Never throws: problems are returned with their ranges. */
 export function parseConfig(filePath: string, text: string, knownCodes: ReadonlySet<string>): LoadedConfig {
-  const lc = new LineCounter();
   const problems: ConfigProblem[] = [];
+  // Positions as the editor counts them, inside the text: an error at the end of the file is reported at its end
+  // (the parser's offsets may run past it: `rules: [` at the last line; review 40c, item 4).
+  const lines = new LineIndex(text);
   const rangeOf = (node: Node | null | undefined): Range => {
     const r = node?.range;
     if (!r) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const a = lc.linePos(r[0]);
-    const b = lc.linePos(r[1]);
-    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+    return lines.rangeOf(r[0], r[1]);
   };
   const config: ConfigFile = {};
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  for (const e of doc.errors) {
-    const a = lc.linePos(e.pos[0]);
-    const b = lc.linePos(e.pos[1]);
-    problems.push({ message: `Invalid YAML: ${yamlMessage(e.message)}`, range: { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } } });
-  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  for (const e of doc.errors) problems.push({ message: `Invalid YAML: ${yamlMessage(e.message)}`, range: lines.rangeOf(e.pos[0], e.pos[1]) });
   // A syntax error is reported, and what the parser recovered around it still applies (DG002: "the
   // parts of the file that are valid still apply"): typing `DF003: [` must not drop the whole file.
   const root = doc.contents as Node | null;

@@ -265,7 +265,20 @@ function configChanged(p: string): void {
   scheduleDependents();
 }
 
+/**
+ * Schemes of read-only copies of a file that editors open beside it: the HEAD side of a diff (`git:`), GitLens's
+ * revisions, a pull request's files, the local history. Their findings would be the file's findings again, listed
+ * twice in the Problems panel, with fixes offered on a document that cannot be edited (review 40c, item 2).
+ */
+const SHADOW_SCHEMES = new Set(['git', 'gitlens', 'gitlens-git', 'pr', 'review', 'vscode-local-history', 'vscode-scm']);
+
+function isShadowCopy(uri: string): boolean {
+  const colon = uri.indexOf(':');
+  return colon > 0 && SHADOW_SCHEMES.has(uri.slice(0, colon).toLowerCase());
+}
+
 function kindOfDocument(doc: TextDocument): FileKind | undefined {
+  if (isShadowCopy(doc.uri)) return undefined;
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
   const p = uriToPath(doc.uri);
@@ -316,7 +329,9 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     return;
   }
-  if (text.length > cfg.maxFileSize) {
+  // In UTF-8 bytes, as files on disk are measured (a text of 1.2 million characters may be 2.4 MB: review 40c, item 3);
+  // counted only when the characters alone could pass the cap.
+  if (text.length * 3 > cfg.maxFileSize && Buffer.byteLength(text, 'utf8') > cfg.maxFileSize) {
     analyses.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     skipNotice(p, `larger than dockerGuardrails.maxFileSize (${cfg.maxFileSize} bytes)`);
@@ -623,6 +638,8 @@ connection.onDidChangeConfiguration(() => {
 });
 
 documents.onDidOpen((e) => {
+  // A read-only copy (the HEAD side of a diff…) maps to its file's path: it must not stand for the file.
+  if (isShadowCopy(e.document.uri)) return;
   const p = uriToPath(e.document.uri);
   openByPath.set(p, e.document);
   // A YAML file of no compose name is compose while a root includes or extends it: read the roots
@@ -632,6 +649,8 @@ documents.onDidOpen((e) => {
   scheduleOpen(e.document);
 });
 documents.onDidChangeContent((e) => {
+  // A read-only copy (the HEAD side of a diff…) maps to its file's path: it must not stand for the file.
+  if (isShadowCopy(e.document.uri)) return;
   const p = uriToPath(e.document.uri);
   openByPath.set(p, e.document);
   if (isConfigFile(p)) return configChanged(p);
@@ -639,6 +658,8 @@ documents.onDidChangeContent((e) => {
   scheduleRelated(p, kindOfDocument(e.document));
 });
 documents.onDidClose((e) => {
+  // A read-only copy (the HEAD side of a diff…) maps to its file's path: it must not stand for the file.
+  if (isShadowCopy(e.document.uri)) return;
   const p = uriToPath(e.document.uri);
   openByPath.delete(p);
   settings.forget(e.document.uri);
@@ -1077,7 +1098,9 @@ connection.onHover(async (params): Promise<Hover | null> => {
     const why = rule ? rule.docs.why.split(/(?<=\.)\s/)[0] : '';
     return [`**${f.code} ${f.name}** — ${f.message}`, why, fix ? `Quick fix: *${fix.title}*` : '', `[Documentation](${docsUrl(f.code)})`].filter(Boolean).join('\n\n');
   });
-  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+  // The range of the finding under the cursor (the innermost when several overlap), for the editor to highlight.
+  const range = here.reduce((a, b) => (comparePos(b.range.start, a.range.start) >= 0 && comparePos(b.range.end, a.range.end) <= 0 ? b : a)).range;
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range };
 });
 
 function comparePos(a: { line: number; character: number }, b: { line: number; character: number }): number {
