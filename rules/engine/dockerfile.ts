@@ -242,6 +242,18 @@ export class DockerfileContext {
 
   /** The shell scripts of a RUN-like instruction (RUN; also usable for shell-form CMD/ENTRYPOINT). */
   scriptsOf(ins: Instruction): RunScript[] {
+    // Several rules read the same CMD, ENTRYPOINT or HEALTHCHECK (DF022, DF040, DF044…): read once.
+    let known = this.scriptsCache.get(ins);
+    if (!known) {
+      known = this.readScripts(ins);
+      this.scriptsCache.set(ins, known);
+    }
+    return known;
+  }
+
+  private readonly scriptsCache = new Map<Instruction, RunScript[]>();
+
+  private readScripts(ins: Instruction): RunScript[] {
     // The arguments start after the keyword and its blanks (read from the text: the library's
     // getArgumentsRange() re-splits the whole instruction).
     const insEnd = this.offsetAt(ins.getRange().end);

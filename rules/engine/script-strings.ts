@@ -83,6 +83,9 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
  */
 const STRING_DEPTH = 1;
 
+/** Text that may hold a shell's `-c` option or su's `--command` (as written: quotes around the option do not hide it). */
+const HAS_COMMAND_OPTION = /-[A-Za-z]*c|--command/;
+
 const stringsMemo = new WeakMap<RunInstruction, RunScript[]>();
 
 /**
@@ -94,7 +97,9 @@ export function stringScriptsOf(run: RunInstruction): RunScript[] {
   if (found) return found;
   const out: RunScript[] = [];
   const read = (script: RunScript, depth: number) => {
-    if (!script.isShell) return;
+    // A script string is the value of `-c` (alone or in a cluster: `-ec`, `su -lc`) or su's `--command`: a script
+    // without either has none, and its commands need not be read (most RUNs).
+    if (!script.isShell || !HAS_COMMAND_OPTION.test(script.source.text)) return;
     for (let k = 0; k < script.commands.length; k++) {
       const inner = scriptInString(run, script, k);
       if (!inner) continue;
