@@ -808,7 +808,10 @@ describe('language server over stdio', () => {
         const event = async (rel: string, type: number, text?: string) => {
           if (text !== undefined) {
             fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-            fs.writeFileSync(path.join(dir, rel), text);
+            // Written whole at once (as editors save): the server handles the earlier events while this runs, and a
+            // .gitignore read half-written (truncated, empty) would let it take dist/ for in scope for a moment.
+            fs.writeFileSync(path.join(dir, rel + '.tmp-write'), text);
+            fs.renameSync(path.join(dir, rel + '.tmp-write'), path.join(dir, rel));
           }
           await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at(rel), type }] });
         };
