@@ -667,6 +667,26 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('invalid params', () => {
+    it('a code action or hover request without what it needs is answered with InvalidParams, and the server goes on (review 40c, item 7)', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });
+      const client = new TestClient();
+      const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: number }) => e.code);
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'Dockerfile'), DOCKERFILE, 'dockerfile');
+        const diags = await client.diagnostics(uri, 1);
+        const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        assert.equal(await codeOf(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range })), -32602, 'no context');
+        assert.equal(await codeOf(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: -1, character: 0 }, end: range.end }, context: { diagnostics: [] } })), -32602, 'a negative line');
+        assert.equal(await codeOf(client.conn.sendRequest('textDocument/hover', { textDocument: { uri } })), -32602, 'no position');
+        assert.ok((await client.codeActions(uri, diags, ['quickfix'])).length > 0, 'well-formed requests still answered');
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('lazy edits (codeAction/resolve)', () => {
     it('"Fix all CODE in this file" comes without its edit to a client that resolves edits, and resolves to the edit the eager path gives (review 40c, item 1)', async () => {
       const compose = 'services:\n  a:\n    image: nginx:1.27\n    privileged: true\n  b:\n    image: nginx:1.27\n    privileged: true\n';

@@ -904,7 +904,21 @@ async function withContext(entry: Entry): Promise<EntryWithContext | undefined> 
   return entry as EntryWithContext;
 }
 
-connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+/** A position as LSP defines it: two non-negative integers. */
+function isPosition(p: unknown): boolean {
+  const q = p as { line?: unknown; character?: unknown } | null;
+  return !!q && Number.isInteger(q.line) && Number.isInteger(q.character) && (q.line as number) >= 0 && (q.character as number) >= 0;
+}
+
+/** InvalidParams for a request whose params lack what the handler reads (review 40c, item 7: they failed with InternalError). */
+function invalidParams(what: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, what);
+}
+
+connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[] | ResponseError<void>> => {
+  if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.range?.start) || !isPosition(params.range?.end) || !Array.isArray(params.context?.diagnostics)) {
+    return invalidParams('textDocument/codeAction needs textDocument.uri, a range and context.diagnostics');
+  }
   await analyzePendingNow(params.textDocument.uri);
   const stored = analyses.get(params.textDocument.uri);
   if (!stored) return [];
@@ -1083,7 +1097,8 @@ connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> =
   return all ? { ...action, edit: all.edit } : action;
 });
 
-connection.onHover(async (params): Promise<Hover | null> => {
+connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> => {
+  if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.position)) return invalidParams('textDocument/hover needs textDocument.uri and a position');
   await analyzePendingNow(params.textDocument.uri);
   const stored = analyses.get(params.textDocument.uri);
   if (!stored) return null;
