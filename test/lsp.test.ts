@@ -37,6 +37,9 @@ async function withServer(files: Record<string, string>, test: (client: TestClie
   }
 }
 
+/** The error code a request is answered with, or 'no error'. */
+const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: number }) => e.code);
+
 const apply = (text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]) => applyTextEdits(text, edits);
 
 describe('language server over stdio', () => {
@@ -644,10 +647,7 @@ describe('language server over stdio', () => {
 
   describe('read-only copies of a file', () => {
     it('the HEAD side of a diff (git: URI) is not analyzed and does not stand for the file (review 40c, item 2)', async () => {
-      const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });
-      const client = new TestClient();
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'Dockerfile': DOCKERFILE }, async (client, dir) => {
         const file = path.join(dir, 'Dockerfile');
         const uri = client.open(file, DOCKERFILE, 'dockerfile');
         assert.ok((await client.diagnostics(uri, 1)).some((d) => d.code === 'DF010'));
@@ -661,19 +661,13 @@ describe('language server over stdio', () => {
         assert.ok(!after.some((d) => d.code === 'DF045' || d.code === 'DF001'), 'the file is not read as the copy');
         await new Promise((r) => setTimeout(r, 200));
         assert.equal(client.publishCount(head), 0, 'nothing published for the copy');
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
   describe('invalid params', () => {
     it('a code action or hover request without what it needs is answered with InvalidParams, and the server goes on (review 40c, item 7)', async () => {
-      const dir = tempWorkspace({ 'Dockerfile': DOCKERFILE });
-      const client = new TestClient();
-      const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: number }) => e.code);
-      try {
-        await client.initialize([dir]);
+      await withServer({ 'Dockerfile': DOCKERFILE }, async (client, dir) => {
         const uri = client.open(path.join(dir, 'Dockerfile'), DOCKERFILE, 'dockerfile');
         const diags = await client.diagnostics(uri, 1);
         const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -681,9 +675,7 @@ describe('language server over stdio', () => {
         assert.equal(await codeOf(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: -1, character: 0 }, end: range.end }, context: { diagnostics: [] } })), -32602, 'a negative line');
         assert.equal(await codeOf(client.conn.sendRequest('textDocument/hover', { textDocument: { uri } })), -32602, 'no position');
         assert.ok((await client.codeActions(uri, diags, ['quickfix'])).length > 0, 'well-formed requests still answered');
-      } finally {
-        await client.shutdown();
-      }
+      });
     });
   });
 
@@ -726,7 +718,6 @@ describe('language server over stdio', () => {
       const client = new TestClient();
       const uri = URI.file(path.join(dir, 'Dockerfile')).toString();
       const hover = () => client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
-      const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: number }) => e.code);
       try {
         assert.equal(await codeOf(hover()), -32002, 'hover before initialize');
         // A notification before initialize is dropped: nothing is analyzed or published for it.

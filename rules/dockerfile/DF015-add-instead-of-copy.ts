@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import type { Instruction, Onbuild } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import { addSourceKind, argWords, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
+import { addSourceKind, argWords, instructionsNamed, flagsOf, gitPinnedByCommit, keywordCase, looksLikeArchive, resolveAt, unquote, type AddSourceKind } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 import { invocation, isVerification } from '../engine/run-commands';
@@ -181,22 +181,6 @@ function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Co
   return sourceContent(ctx, source, contexts).some((c) => c === 'archive' || c === 'binary' || (c === undefined && !plainName));
 }
 
-/** The ADD instructions of the file, and whether each is an ONBUILD trigger (it runs in a child image's build, with that build's context). */
-function addInstructions(ctx: DockerfileContext): { ins: Instruction; onbuild: boolean }[] {
-  const out: { ins: Instruction; onbuild: boolean }[] = [];
-  for (const stage of ctx.stages) {
-    for (const ins of stage.instructions) {
-      const kw = ins.getKeyword();
-      if (kw === 'ADD') out.push({ ins, onbuild: false });
-      else if (kw === 'ONBUILD') {
-        const t = (ins as Onbuild).getTriggerInstruction();
-        if (t && t.getKeyword() === 'ADD') out.push({ ins: t, onbuild: true });
-      }
-    }
-  }
-  return out;
-}
-
 /** The context of an ONBUILD trigger: a child image's build context, which nothing here shows (review 39c, item 1.4). */
 const CHILD_CONTEXT: Contexts = { dirs: [], every: false, unknown: true };
 
@@ -293,7 +277,8 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out = [];
-    for (const { ins, onbuild } of addInstructions(ctx)) {
+    // An ONBUILD trigger runs in a child image's build, with that build's context.
+    for (const { ins, onbuild } of instructionsNamed(ctx, ['ADD'])) {
       const words = argWords(ctx, ins);
       const sources = words.slice(0, -1);
       if (sources.length === 0) continue;

@@ -1,7 +1,6 @@
-import type { Instruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { programName, type SimpleCommand, type Word } from '../engine/shell';
-import { flagNamed, isWorldWritableMode, resolveAt } from '../engine/df-instructions';
+import { flagNamed, instructionsNamed, isWorldWritableMode, resolveAt } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { invocation } from '../engine/run-commands';
 import { commandsWithStrings, stringScriptsOf } from '../engine/script-strings';
@@ -138,20 +137,6 @@ function runHits(ctx: DockerfileContext): Hit[] {
   return out;
 }
 
-function copyInstructions(ctx: DockerfileContext): Instruction[] {
-  const out: Instruction[] = [];
-  for (const stage of ctx.stages) {
-    for (const ins of stage.instructions) {
-      const kw = ins.getKeyword();
-      if (kw === 'COPY' || kw === 'ADD') out.push(ins);
-      else if (kw === 'ONBUILD') {
-        const t = (ins as Onbuild).getTriggerInstruction();
-        if (t && (t.getKeyword() === 'COPY' || t.getKeyword() === 'ADD')) out.push(t);
-      }
-    }
-  }
-  return out;
-}
 
 export default defineRule<'dockerfile', Data>({
   code: 'DF016',
@@ -179,7 +164,7 @@ export default defineRule<'dockerfile', Data>({
     for (const h of runHits(ctx)) {
       out.push({ range: ctx.rangeOfOffsets(h.start, h.end), data: { via: h.via, mode: h.mode, target: h.target, recursive: h.recursive } });
     }
-    for (const ins of copyInstructions(ctx)) {
+    for (const { ins } of instructionsNamed(ctx, ['COPY', 'ADD'])) {
       const flag = flagNamed(ins, 'chmod');
       const raw = flag?.getValue();
       if (!flag || !raw) continue;

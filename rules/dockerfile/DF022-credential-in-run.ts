@@ -4,8 +4,8 @@ import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOp
 import { knownTokenIn } from '../engine/secret-tokens';
 import type { SimpleCommand, Word } from '../engine/shell';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import type { Onbuild } from 'dockerfile-ast';
 import { propertiesOf, stageChain } from '../engine/stage-scope';
+import { instructionsNamed } from '../engine/df-instructions';
 import { mountsCacheOver } from '../engine/packages';
 import type { Detection, Range } from '../engine/types';
 
@@ -116,26 +116,30 @@ function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w
  * written (review 40a). A HEALTHCHECK's command follows its `CMD` word.
  */
 function startCommandCredentials(ctx: DockerfileContext, out: Detection<Data>[]): void {
-  for (const stage of ctx.stages) {
-    for (const outer of stage.instructions) {
-      const ins = outer.getKeyword() === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : outer;
-      const kw = ins?.getKeyword();
-      if (!ins || (kw !== 'CMD' && kw !== 'ENTRYPOINT' && kw !== 'HEALTHCHECK')) continue;
-      for (const script of ctx.scriptsOf(ins)) {
-        script.commands.forEach((cmd, i) => {
-          // `HEALTHCHECK [options] CMD command`: the program is the word after CMD.
-          const c = kw === 'HEALTHCHECK' && i === 0 && cmd.programIndex >= 0 && cmd.words[cmd.programIndex].value.toUpperCase() === 'CMD' ? { ...cmd, programIndex: cmd.programIndex + 1 < cmd.words.length ? cmd.programIndex + 1 : -1 } : cmd;
-          const inv = invocation(c);
-          let reported: Set<Word> | undefined;
-          commandCredentials(c, inv, (w, what, secret) => {
-            if (reported?.has(w)) return;
-            (reported ??= new Set()).add(w);
-            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program: inv?.name ?? '', written: [secret ?? ctx.text.slice(w.start, w.end)], startCommand: kw, places: [placeIn(ctx, w.start, w.end, secret)] } });
-          });
-        });
-      }
+  for (const { ins } of instructionsNamed(ctx, ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'])) {
+    const kw = ins.getKeyword() as 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK';
+    for (const script of ctx.scriptsOf(ins)) {
+      script.commands.forEach((cmd, i) => {
+        // `HEALTHCHECK [options] CMD command`: the program is the word after CMD.
+        const c = kw === 'HEALTHCHECK' && i === 0 && cmd.programIndex >= 0 && cmd.words[cmd.programIndex].value.toUpperCase() === 'CMD' ? { ...cmd, programIndex: cmd.programIndex + 1 < cmd.words.length ? cmd.programIndex + 1 : -1 } : cmd;
+        const inv = invocation(c);
+        commandCredentials(c, inv, wordReporter(ctx, out, inv?.name ?? '', { startCommand: kw }));
+      });
     }
   }
+}
+
+/**
+ * Reports the credentials found in a command's words, each word once (the first reading that finds one in it wins), with
+ * `secret`, the credential inside the word when the word holds more (a header's name), for the output to mask only it.
+ */
+function wordReporter(ctx: DockerfileContext, out: Detection<Data>[], program: string, extra: Pick<Data, 'startCommand'> = {}): (w: Word, what: string, secret?: string) => void {
+  let reported: Set<Word> | undefined;
+  return (w, what, secret) => {
+    if (reported?.has(w)) return;
+    (reported ??= new Set()).add(w);
+    out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)], ...extra, places: [placeIn(ctx, w.start, w.end, secret)] } });
+  };
 }
 
 /**
@@ -143,27 +147,22 @@ function startCommandCredentials(ctx: DockerfileContext, out: Detection<Data>[])
  * a token as the URL's user): the URL is in the Dockerfile and in the image history as written (review 39a).
  */
 function addUrlCredentials(ctx: DockerfileContext, out: Detection<Data>[]): void {
-  for (const stage of ctx.stages) {
-    for (const outer of stage.instructions) {
-      const kw = outer.getKeyword();
-      const ins = kw === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : kw === 'ADD' ? outer : null;
-      if (!ins || ins.getKeyword() !== 'ADD') continue;
-      const args = ins.getArguments();
-      for (const arg of args.slice(0, -1)) {
-        const value = arg.getValue();
-        if (!value.includes('://')) continue;
-        const r = arg.getRange();
-        const written = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
-        const word: Word = { value, raw: written, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end) };
-        let found = false;
-        credentialsInWords([word], (w, what, secret) => {
-          if (found) return;
-          found = true;
-          out.push({ range: r, data: { what, program: '', written: [secret ?? w.raw], add: true, places: [placeIn(ctx, w.start, w.end, secret)] } });
-        });
-        const token = found ? undefined : knownTokenIn(value);
-        if (token) out.push({ range: r, data: { what: `a literal ${token.kind}`, program: '', written: [value.slice(token.start, token.end)], add: true, places: [placeIn(ctx, word.start, word.end, value.slice(token.start, token.end))] } });
-      }
+  for (const { ins } of instructionsNamed(ctx, ['ADD'])) {
+    const args = ins.getArguments();
+    for (const arg of args.slice(0, -1)) {
+      const value = arg.getValue();
+      if (!value.includes('://')) continue;
+      const r = arg.getRange();
+      const written = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+      const word: Word = { value, raw: written, start: ctx.offsetAt(r.start), end: ctx.offsetAt(r.end) };
+      let found = false;
+      credentialsInWords([word], (w, what, secret) => {
+        if (found) return;
+        found = true;
+        out.push({ range: r, data: { what, program: '', written: [secret ?? w.raw], add: true, places: [placeIn(ctx, w.start, w.end, secret)] } });
+      });
+      const token = found ? undefined : knownTokenIn(value);
+      if (token) out.push({ range: r, data: { what: `a literal ${token.kind}`, program: '', written: [value.slice(token.start, token.end)], add: true, places: [placeIn(ctx, word.start, word.end, value.slice(token.start, token.end))] } });
     }
   }
 }
@@ -384,15 +383,7 @@ export default defineRule<'dockerfile', Data>({
           const inv = invocation(cmd);
           const program = inv?.name ?? '';
           const found = out.length;
-          // `secret`: the credential inside the word when the word holds more (a header's name), for the dry run to mask only it.
-          // A word is reported once, by the first reading that finds a credential in it.
-          let reported: Set<Word> | undefined;
-          const push = (w: Word, what: string, secret?: string) => {
-            if (reported?.has(w)) return;
-            (reported ??= new Set()).add(w);
-            out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)], places: [placeIn(ctx, w.start, w.end, secret)] } });
-          };
-          commandCredentials(cmd, inv, push);
+          commandCredentials(cmd, inv, wordReporter(ctx, out, program));
           if (!inv) return;
           // echo 'root:secret' | chpasswd ; echo "$x" | docker login --password-stdin
           const stdinSecret = inv.name === 'chpasswd' || (REGISTRY_LOGIN.has(inv.name) && inv.args.some((w) => w.value === '--password-stdin'));

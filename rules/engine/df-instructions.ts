@@ -4,13 +4,32 @@
  * EXPOSE with their document offsets, what a `COPY --from` value names, file modes, and the user a
  * RUN runs as. Everything here reads the parsed context; nothing re-parses the file.
  */
-import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction } from 'dockerfile-ast';
+import type { Flag, Heredoc, Instruction, JSONInstruction, ModifiableInstruction, Onbuild } from 'dockerfile-ast';
 import type { BaseImage, DockerfileContext, Stage } from './dockerfile';
 import { officialImageName, parseImageRef, type ImageRef } from './image';
 import { isRootUser } from './image-users';
 import { mountOptions } from './packages';
 import { namedBuildContexts, namedContextKey } from './relations';
 import { stageChain } from './stage-scope';
+
+/**
+ * The instructions of the file with one of these keywords, stage by stage in order, an ONBUILD trigger in place of its
+ * ONBUILD (`onbuild`: it runs in the build of an image built on this one, with that build's context).
+ */
+export function instructionsNamed(ctx: DockerfileContext, keywords: readonly string[]): { ins: Instruction; stage: Stage; onbuild: boolean }[] {
+  const out: { ins: Instruction; stage: Stage; onbuild: boolean }[] = [];
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (keywords.includes(kw)) out.push({ ins, stage, onbuild: false });
+      else if (kw === 'ONBUILD') {
+        const t = (ins as Onbuild).getTriggerInstruction();
+        if (t && keywords.includes(t.getKeyword())) out.push({ ins: t, stage, onbuild: true });
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` in a value with the ARG/ENV definitions visible at
