@@ -364,6 +364,32 @@ describe('language server over stdio', () => {
         await client.until('DR001 gone from compose.yaml', () => !codes().includes('DR001'));
       });
     });
+    it('an edit re-analyzes the files that read the changed one: the Dockerfile a compose edit concerns, the compose file that builds an edited Dockerfile, not its neighbour building something else (review 40c, item 1)', async () => {
+      const dockerfile = 'FROM node:24-alpine\nUSER 1000\nEXPOSE 3000\nCMD ["node", "server.js"]\n';
+      const builds = 'services:\n  api:\n    build: ./svc/api\n';
+      const files = { 'compose.yaml': builds, 'svc/compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n', 'svc/api/Dockerfile': dockerfile };
+      await withServer(files, async (client, dir) => {
+        const uriOf = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const [builder, neighbour, df] = [uriOf('compose.yaml'), uriOf('svc/compose.yaml'), uriOf('svc/api/Dockerfile')];
+        const dfCodes = () => (client.latest(df)?.diagnostics ?? []).map((d) => d.code);
+        await client.until('the three files analyzed, DF044 on the Dockerfile', () => client.latest(builder) !== undefined && client.latest(neighbour) !== undefined && dfCodes().includes('DF044'));
+
+        // The service that builds it gets a healthcheck (typed, unsaved): DF044 leaves the unopened Dockerfile.
+        client.open(path.join(dir, 'compose.yaml'), builds, 'dockercompose');
+        await client.diagnostics(builder, 1);
+        client.change(builder, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: '    healthcheck:\n      test: ["CMD", "wget", "-q", "-O-", "http://localhost:3000/"]\n' }]);
+        await client.until('DF044 gone from the Dockerfile', () => !dfCodes().includes('DF044'));
+
+        // A keystroke in the Dockerfile re-analyzes the compose file that builds it, not the one beside it.
+        client.open(path.join(dir, 'svc/api/Dockerfile'), dockerfile, 'dockerfile');
+        await client.diagnostics(df, 1);
+        const [builderBefore, neighbourBefore] = [client.publishCount(builder), client.publishCount(neighbour)];
+        client.change(df, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'LABEL org.opencontainers.image.title=api\n' }]);
+        await client.until('the compose file that builds it re-analyzed', () => client.publishCount(builder) > builderBefore);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(client.publishCount(neighbour), neighbourBefore, 'the compose file beside it, which builds something else, is not re-analyzed');
+      });
+    });
   });
 
   describe('the git index', () => {

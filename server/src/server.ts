@@ -676,9 +676,11 @@ documents.onDidClose((e) => {
 });
 
 /**
- * Files whose findings depend on a changed Dockerfile or compose file: compose files in the
- * Dockerfile's folder and up to three folders above (services that build it), and Dockerfiles below
- * a changed compose file's folder (DF044/DF020 read the services that build them).
+ * Files whose findings depend on a changed file: the analyses that read it or looked for it (a compose
+ * file reads the Dockerfiles its services build; a Dockerfile reads the compose files around it that
+ * may build it, found or not: DF010/DF044/DF020), and the compose files that include or extend it.
+ * Only those: a keystroke in a Dockerfile does not re-analyze a compose file beside it that builds
+ * something else (with a 400-service compose file above, a pause cost a second; review 40c, item 1).
  */
 const relatedPending = new Set<string>();
 let relatedTimer: NodeJS.Timeout | undefined;
@@ -704,26 +706,9 @@ function scheduleRelated(changedPath: string, kind: FileKind | undefined, create
     for (const p of extendersOf(workspace, changedPath, composePaths)) relatedPending.add(p);
     relatedPending.delete(changedPath);
   }
-  if (kind) addNearby(changedPath, kind);
   if (relatedPending.size === 0) return;
   if (relatedTimer) clearTimeout(relatedTimer);
   relatedTimer = setTimeout(flushRelated, 30);
-}
-
-/** Compose files near a changed Dockerfile, and Dockerfiles below a changed compose file (see scheduleRelated). */
-function addNearby(changedPath: string, kind: FileKind): void {
-  const dir = path.dirname(changedPath);
-  const known = new Map<string, FileKind>(workspaceFiles);
-  for (const doc of documents.all()) {
-    const k = kindOfDocument(doc);
-    if (k) known.set(uriToPath(doc.uri), k);
-  }
-  for (const [p, k] of known) {
-    if (p === changedPath || k === kind) continue;
-    const otherDir = path.dirname(p);
-    const related = kind === 'dockerfile' ? isAncestorWithin(otherDir, dir, 3) : isAncestorWithin(dir, otherDir, 3);
-    if (related) relatedPending.add(p);
-  }
 }
 
 /** Re-analyzes the files scheduleRelated collected (a YAML file starts or stops being a compose file here). */
@@ -749,18 +734,6 @@ function flushRelated(): void {
       void connection.sendDiagnostics({ uri: open?.uri ?? pathToUri(p), diagnostics: [] });
     } else if (k) void analyzeFromDisk(p, k);
   }
-}
-
-/** Whether `ancestor` is `dir` or one of its first `levels` parents. */
-function isAncestorWithin(ancestor: string, dir: string, levels: number): boolean {
-  let d = dir;
-  for (let i = 0; i <= levels; i++) {
-    if (d === ancestor) return true;
-    const parent = path.dirname(d);
-    if (parent === d) return false;
-    d = parent;
-  }
-  return false;
 }
 
 let dependentsTimer: NodeJS.Timeout | undefined;
@@ -856,7 +829,7 @@ function handleWatchedChanges(changes: FileEvent[]): void {
     } else {
       void analyzeIfInScope(p, kind);
     }
-    scheduleRelated(p, kind);
+    scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
   }
 }
 
