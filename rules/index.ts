@@ -10,7 +10,7 @@ export type { Rule, FixServices } from './engine/rule';
 export { asyncFixesFor, hasAsyncFixes } from './engine/async-fixes';
 export { findIgnoreComments, ignoreLineEdit, ignoreFileEdit, type IgnoreComment } from './engine/suppress';
 export { renderRuleMarkdown, renderRuleText, renderRuleTable } from './engine/render-docs';
-export { parseConfig, findConfigPath, applyConfigOptions, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
+export { parseConfig, findConfigPath, applyConfigOptions, isMemoryLimit, isCpuLimit, isPidsLimit, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
 export { includedFiles, includersOf, isIncludedComposePath, rootCandidates } from './engine/include';
 export { extendersOf } from './engine/compose-lookup';
 export { filesRead } from './engine/relations';

@@ -952,5 +952,43 @@ describe('language server over stdio', () => {
         await client.until('empty diagnostics after disabling', () => client.latest(uri)?.diagnostics.length === 0);
       }, { rules: { DF010: 'error', DF001: 'off' } });
     });
+
+    it('a client that cannot be asked for settings pushes them with didChangeConfiguration, and they apply', async () => {
+      const dir = tempWorkspace({});
+      const client = new TestClient();
+      client.configurationRequests = false;
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM node\nCMD ["node"]\n', 'dockerfile');
+        assert.ok((await client.diagnostics(uri, 1)).some((d) => d.code === 'DF001'), 'the defaults before any push');
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { dockerGuardrails: { rules: { DF001: 'off', DF010: 'error' } } } });
+        await client.until('the pushed settings applied', () => {
+          const diags = client.latest(uri)?.diagnostics ?? [];
+          return !diags.some((d) => d.code === 'DF001') && diags.find((d) => d.code === 'DF010')?.severity === 1;
+        });
+        // A push without the section goes back to the defaults.
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { other: {} } });
+        await client.until('back to the defaults', () => (client.latest(uri)?.diagnostics ?? []).some((d) => d.code === 'DF001'));
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('resource limits the config file would refuse are refused in settings too: the fixes write the defaults, and the log says which (once)', async () => {
+      const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n';
+      await withServer({ 'compose.yaml': compose }, async (client, dir) => {
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        const dc020 = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC020');
+        assert.equal(dc020.length, 1);
+        const fix = (await client.codeActions(uri, dc020, ['quickfix'])).find((a) => a.diagnostics?.some((d) => d.code === 'DC020') && a.edit);
+        assert.ok(fix, 'a DC020 fix');
+        const fixed = applyWorkspaceEdit(new Map([[uri, compose]]), fix.edit!, apply).get(uri)!;
+        assert.match(fixed, /memory: 512m/);
+        assert.match(fixed, /cpus: ['"]?0\.5/);
+        assert.doesNotMatch(fixed, /lots|-1/);
+        for (const key of ['memory', 'cpus']) assert.equal(client.logs.filter((l) => l.includes(`dockerGuardrails.resourceLimits.${key} is not valid`)).length, 1, key);
+        assert.ok(!client.logs.some((l) => l.includes('resourceLimits.pids')), 'pids 64 is valid');
+      }, { resourceLimits: { memory: 'lots', cpus: '-1', pids: 64 } });
+    });
   });
 });

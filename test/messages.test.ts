@@ -528,3 +528,15 @@ describe('config problems (DG002) lie inside the config text (review 40c, item 4
   });
 });
 
+
+describe('resource limits in the config file', () => {
+  it('a limit of zero, a fraction of a process or a size without digits is refused; valid ones are kept', () => {
+    const parse = (limits: string) => parseConfig('/p/.docker-guardrails.yaml', `resourceLimits:\n${limits}`, new Set());
+    for (const bad of ['  memory: "0"\n', '  memory: lots\n', '  cpus: "0"\n', '  cpus: "-1"\n', '  pids: 1.5\n', '  pids: 0\n']) {
+      const { config, problems } = parse(bad);
+      assert.equal(problems.length, 1, bad);
+      assert.deepEqual(config.resourceLimits, {}, bad);
+    }
+    assert.deepEqual(parse('  memory: 1.5g\n  cpus: "0.25"\n  pids: 64\n'), { path: '/p/.docker-guardrails.yaml', config: { resourceLimits: { memory: '1.5g', cpus: '0.25', pids: 64 } }, problems: [] });
+  });
+});

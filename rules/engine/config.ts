@@ -36,6 +36,22 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
+/**
+ * The limits the DC020/DC021 fixes write, as Compose reads them (`deploy.resources.limits`, `pids_limit`):
+ * a memory size (bytes, or with a unit b/k/m/g: `512m`, `1.5g`) and a number of CPUs, both above zero (zero
+ * means no limit to Docker), and a whole number of processes above zero. The config file and the editor's
+ * settings are checked alike.
+ */
+export function isMemoryLimit(value: string): boolean {
+  return /^\d+(?:\.\d+)?[bkmg]?$/i.test(value) && parseFloat(value) > 0;
+}
+export function isCpuLimit(value: string): boolean {
+  return /^\d+(?:\.\d+)?$/.test(value) && parseFloat(value) > 0;
+}
+export function isPidsLimit(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
 const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resourceLimits', 'maxFileSize', 'include', 'exclude']);
 
 /**
@@ -145,10 +161,10 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
         for (const p of value.items) {
           const k = isScalar(p.key) ? String(p.key.value) : '';
           const v = p.value as Node | null;
-          if (k === 'memory' && isScalar(v) && /^\d+(?:\.\d+)?[bkmg]?$/i.test(String(v.value))) limits.memory = String(v.value);
-          else if (k === 'cpus' && isScalar(v) && /^\d+(?:\.\d+)?$/.test(String(v.value))) limits.cpus = String(v.value);
-          else if (k === 'pids' && isScalar(v) && typeof v.value === 'number' && v.value > 0) limits.pids = v.value;
-          else problems.push({ message: `${keyLike(k) ? `\`resourceLimits.${k}\`` : 'A key of `resourceLimits` (its text is not shown)'} is not valid (memory like "512m", cpus like "0.5", pids a positive number).`, range: rangeOf((p.key as Node) ?? v) });
+          if (k === 'memory' && isScalar(v) && isMemoryLimit(String(v.value))) limits.memory = String(v.value);
+          else if (k === 'cpus' && isScalar(v) && isCpuLimit(String(v.value))) limits.cpus = String(v.value);
+          else if (k === 'pids' && isScalar(v) && isPidsLimit(v.value)) limits.pids = v.value;
+          else problems.push({ message: `${keyLike(k) ? `\`resourceLimits.${k}\`` : 'A key of `resourceLimits` (its text is not shown)'} is not valid (memory like "512m", cpus like "0.5", pids a positive whole number).`, range: rangeOf((p.key as Node) ?? v) });
         }
         config.resourceLimits = limits;
         break;

@@ -90,7 +90,7 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
         type: 'object',
         description: 'Limits the DC020/DC021 fixes add.',
         additionalProperties: false,
-        properties: { memory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$' }, cpus: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' }, pids: { type: 'number', exclusiveMinimum: 0 } },
+        properties: { memory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$' }, cpus: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' }, pids: { type: 'integer', exclusiveMinimum: 0 } },
       },
       maxFileSize: { type: 'number', exclusiveMinimum: 0, description: 'Files larger than this many bytes are not analyzed.' },
       include: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan analyzes.' },

@@ -210,7 +210,7 @@ const workspace = new DiskWorkspace(
   256 * 1024,
   () => workspaceFolders,
 );
-const settings = new SettingsCache(connection, () => hasConfigurationCapability);
+const settings = new SettingsCache(connection, () => hasConfigurationCapability, (message) => log(message));
 
 // ---- configuration: VS Code settings merged with the nearest .docker-guardrails.yaml -----------
 
@@ -631,8 +631,9 @@ connection.onInitialized(() => {
   void scanWorkspace();
 });
 
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeConfiguration((params) => {
   settings.clear();
+  settings.push(params);
   configCache.clear();
   void reanalyzeAll();
 });

@@ -4,7 +4,7 @@
  * merged with the nearest `.docker-guardrails.yaml`, which wins for every key it sets.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { applyConfigOptions, DEFAULT_OPTIONS, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
+import { applyConfigOptions, DEFAULT_OPTIONS, isCpuLimit, isMemoryLimit, isPidsLimit, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES } from '../../rules/node/files';
 
 export interface Settings {
@@ -38,8 +38,12 @@ function stringList(v: unknown, fallback: string[]): string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : fallback;
 }
 
-/** Validates what the client sent; anything malformed falls back to the default for that key. */
-export function normalizeSettings(raw: unknown): Settings {
+/**
+ * Validates what the client sent; anything malformed falls back to the default for that key. The resource
+ * limits are checked as the config file's are (isMemoryLimit…: VS Code only warns about a value its schema
+ * refuses, and a fix must not write `memory: lots`); `warn` hears about each one refused, without its value.
+ */
+export function normalizeSettings(raw: unknown, warn: (message: string) => void = () => {}): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const rules: Record<string, SeveritySetting> = {};
   if (r.rules && typeof r.rules === 'object') {
@@ -48,6 +52,12 @@ export function normalizeSettings(raw: unknown): Settings {
     }
   }
   const limits = (r.resourceLimits && typeof r.resourceLimits === 'object' ? r.resourceLimits : {}) as Record<string, unknown>;
+  const limit = <T>(key: 'memory' | 'cpus' | 'pids', valid: (v: unknown) => v is T, fallback: T, shape: string): T => {
+    if (limits[key] === undefined) return fallback;
+    if (valid(limits[key])) return limits[key];
+    warn(`dockerGuardrails.resourceLimits.${key} is not valid (${shape}): the fixes use ${String(fallback)}.`);
+    return fallback;
+  };
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
     rules,
@@ -55,9 +65,9 @@ export function normalizeSettings(raw: unknown): Settings {
     trustedRegistries: stringList(r.trustedRegistries, DEFAULT_SETTINGS.trustedRegistries),
     productionGlobs: stringList(r.productionGlobs, DEFAULT_SETTINGS.productionGlobs),
     resourceLimits: {
-      memory: typeof limits.memory === 'string' && limits.memory ? limits.memory : DEFAULT_SETTINGS.resourceLimits.memory,
-      cpus: typeof limits.cpus === 'string' && limits.cpus ? limits.cpus : DEFAULT_SETTINGS.resourceLimits.cpus,
-      pids: typeof limits.pids === 'number' && limits.pids > 0 ? limits.pids : DEFAULT_SETTINGS.resourceLimits.pids,
+      memory: limit('memory', (v): v is string => typeof v === 'string' && isMemoryLimit(v), DEFAULT_SETTINGS.resourceLimits.memory, 'a size such as "512m"'),
+      cpus: limit('cpus', (v): v is string => typeof v === 'string' && isCpuLimit(v), DEFAULT_SETTINGS.resourceLimits.cpus, 'a number of CPUs such as "0.5"'),
+      pids: limit('pids', isPidsLimit, DEFAULT_SETTINGS.resourceLimits.pids, 'a positive whole number'),
     },
     include: stringList(r.include, []),
     exclude: stringList(r.exclude, []),
@@ -89,24 +99,48 @@ export function toEngineConfig(s: Settings): EngineConfig {
   return { rules: s.rules, options };
 }
 
+/**
+ * The settings of each resource. From a client that answers `workspace/configuration` (VS Code), asked per
+ * resource; from one that does not, the `dockerGuardrails` section it pushes with `workspace/didChangeConfiguration`
+ * (the LSP's older way, used by some editors' clients), the same for every file; else the defaults.
+ */
 export class SettingsCache {
   private cache = new Map<string, Promise<Settings>>();
+  private pushed: Settings | undefined;
+  /** What was logged since the settings last changed: each resource is asked for, a problem is told once. */
+  private warned = new Set<string>();
+  private readonly warn: (message: string) => void;
 
   constructor(
     private readonly connection: Connection,
     private readonly supported: () => boolean,
-  ) {}
+    log: (message: string) => void = () => {},
+  ) {
+    this.warn = (message) => {
+      if (this.warned.has(message)) return;
+      this.warned.add(message);
+      log(message);
+    };
+  }
 
   get(uri: string): Promise<Settings> {
-    if (!this.supported()) return Promise.resolve(DEFAULT_SETTINGS);
+    if (!this.supported()) return Promise.resolve(this.pushed ?? DEFAULT_SETTINGS);
     let p = this.cache.get(uri);
     if (!p) {
       p = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'dockerGuardrails' })
-        .then(normalizeSettings, () => DEFAULT_SETTINGS);
+        .then((raw) => normalizeSettings(raw, this.warn), () => DEFAULT_SETTINGS);
       this.cache.set(uri, p);
     }
     return p;
+  }
+
+  /** The settings a `workspace/didChangeConfiguration` carries (its `settings.dockerGuardrails`), for a client that cannot be asked. */
+  push(params: { settings?: unknown } | undefined): void {
+    if (this.supported()) return;
+    const all = params?.settings;
+    const section = all && typeof all === 'object' ? (all as Record<string, unknown>).dockerGuardrails : undefined;
+    this.pushed = section === undefined || section === null ? undefined : normalizeSettings(section, this.warn);
   }
 
   forget(uri: string): void {
@@ -115,5 +149,6 @@ export class SettingsCache {
 
   clear(): void {
     this.cache.clear();
+    this.warned.clear();
   }
 }

@@ -37,6 +37,8 @@ export class TestClient {
   workspaceFolderEvents = false;
   /** Whether initialize says the client resolves code actions' edits lazily (textDocument.codeAction.resolveSupport). */
   resolveEdits = false;
+  /** Whether the client answers `workspace/configuration` (else it pushes settings with didChangeConfiguration). */
+  configurationRequests = true;
 
   constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
     this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env });
@@ -73,7 +75,7 @@ export class TestClient {
       rootUri: folders[0] ? URI.file(folders[0]).toString() : null,
       workspaceFolders: folders.map((f) => ({ uri: URI.file(f).toString(), name: path.basename(f) })),
       capabilities: {
-        workspace: { configuration: true, workspaceEdit: this.workspaceEdit, didChangeWatchedFiles: { dynamicRegistration: true }, ...(this.workspaceFolderEvents ? { workspaceFolders: true } : {}) },
+        workspace: { configuration: this.configurationRequests, workspaceEdit: this.workspaceEdit, didChangeWatchedFiles: { dynamicRegistration: true }, ...(this.workspaceFolderEvents ? { workspaceFolders: true } : {}) },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, ...(this.resolveEdits ? { resolveSupport: { properties: ['edit'] }, dataSupport: true } : {}) } },
       },
