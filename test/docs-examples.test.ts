@@ -1,0 +1,73 @@
+/**
+ * Every rule page's examples do what the page says: the "Example" (docs.bad) is reported by its rule and the
+ * "Use instead" (docs.good) is not — a reader who copies the recommended form must not get the finding it
+ * was meant to remove (review 41c, item 2: DC013's and DC015's recommended forms were still reported).
+ * Each example is analyzed alone, as `Dockerfile` or `compose.yaml` in an otherwise empty folder, with its
+ * rule on (opt-in rules included); a Dockerfile fragment without FROM (`RUN curl … | sh`) gets one. The
+ * project-level rules, whose examples describe several files, are checked on those files.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { allRules, analyze, DEFAULT_OPTIONS, type EngineConfig } from '../rules';
+import { viewOf } from './helpers/fixtures';
+
+/** Rules whose examples describe more than one file, or a setting: checked by the cases below. */
+const NOT_ALONE = new Set(['DF004', 'DC033', 'DR001', 'DR002', 'DR003']);
+
+const ROOT = '/docs-example';
+
+function findingsOf(code: string, kind: 'dockerfile' | 'compose', text: string, name = kind === 'dockerfile' ? 'Dockerfile' : 'compose.yaml', options = DEFAULT_OPTIONS, others: Record<string, string> = {}) {
+  const file = `${ROOT}/${name}`;
+  const config: EngineConfig = { rules: { [code]: 'warning' }, options };
+  const files = new Map([[file, text], ...Object.entries(others).map(([rel, t]): [string, string] => [`${ROOT}/${rel}`, t])]);
+  const analysis = analyze(allRules, kind, file, text, viewOf(files, ROOT), config);
+  assert.deepEqual(analysis.failures, [], `${code}: a rule threw`);
+  return analysis.findings.filter((f) => f.code === code);
+}
+
+describe('rule docs: the example is reported, the recommended form is not', () => {
+  for (const rule of allRules) {
+    if (rule.kind !== 'dockerfile' && rule.kind !== 'compose') continue;
+    if (NOT_ALONE.has(rule.code)) continue;
+    // A fragment (`RUN pip install …`) as it would stand in a Dockerfile.
+    const whole = (text: string) => (rule.kind === 'dockerfile' && !/^\s*FROM\s/im.test(text) ? `FROM alpine:3.22\n${text}` : text);
+    it(`${rule.code}`, () => {
+      assert.ok(findingsOf(rule.code, rule.kind, whole(rule.docs.bad)).length > 0, `${rule.code}: its "Example" is not reported`);
+      assert.deepEqual(findingsOf(rule.code, rule.kind, whole(rule.docs.good)).map((f) => f.message), [], `${rule.code}: its "Use instead" is reported`);
+    });
+  }
+
+  const docsOf = (code: string) => allRules.find((r) => r.code === code)!.docs;
+  const body = (text: string) => text.replace(/^#.*\n/, '');
+
+  it('DF004, with trustedRegistries set', () => {
+    const options = { ...DEFAULT_OPTIONS, trustedRegistries: ['docker.io', 'registry.example.com'] };
+    assert.ok(findingsOf('DF004', 'dockerfile', docsOf('DF004').bad, 'Dockerfile', options).length > 0);
+    assert.deepEqual(findingsOf('DF004', 'dockerfile', docsOf('DF004').good, 'Dockerfile', options), []);
+  });
+
+  it('DC033, in a production compose file', () => {
+    assert.ok(findingsOf('DC033', 'compose', docsOf('DC033').bad, 'compose.prod.yaml').length > 0);
+    assert.deepEqual(findingsOf('DC033', 'compose', docsOf('DC033').good, 'compose.prod.yaml'), []);
+  });
+
+  it('DR001, with the .env and the .gitignore its examples name', () => {
+    const env = { '.env': 'POSTGRES_PASSWORD=Zq8-not-real\n' };
+    assert.ok(findingsOf('DR001', 'compose', body(docsOf('DR001').bad), 'compose.yaml', DEFAULT_OPTIONS, { ...env, '.gitignore': 'node_modules/\n' }).length > 0);
+    assert.deepEqual(findingsOf('DR001', 'compose', body(docsOf('DR001').good), 'compose.yaml', DEFAULT_OPTIONS, { ...env, '.gitignore': 'node_modules/\n.env\n' }), []);
+  });
+
+  it('DR002, with the files its examples list', () => {
+    const compose = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n';
+    const env = { '.env': 'POSTGRES_PASSWORD=Zq8-not-real\n', '.gitignore': '.env\n' };
+    assert.ok(findingsOf('DR002', 'compose', compose, 'compose.yaml', DEFAULT_OPTIONS, env).length > 0);
+    assert.deepEqual(findingsOf('DR002', 'compose', compose, 'compose.yaml', DEFAULT_OPTIONS, { ...env, '.env.example': 'POSTGRES_PASSWORD=\n' }), []);
+  });
+
+  it('DR003, with the secret file and the .dockerignore its examples name', () => {
+    const secrets = { '.env': 'API_TOKEN=Zq8-not-real\n' };
+    assert.ok(findingsOf('DR003', 'dockerfile', body(docsOf('DR003').bad), 'Dockerfile', DEFAULT_OPTIONS, secrets).length > 0);
+    const dockerignore = '.git\n**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n';
+    assert.deepEqual(findingsOf('DR003', 'dockerfile', body(docsOf('DR003').good), 'Dockerfile', DEFAULT_OPTIONS, { ...secrets, '.dockerignore': dockerignore }), []);
+  });
+});
