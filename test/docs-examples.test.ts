@@ -27,13 +27,14 @@ function findingsOf(code: string, kind: 'dockerfile' | 'compose', text: string, 
 
 describe('rule docs: the example is reported, the recommended form is not', () => {
   for (const rule of allRules) {
-    if (rule.kind !== 'dockerfile' && rule.kind !== 'compose') continue;
+    const kind = rule.kind;
+    if (kind !== 'dockerfile' && kind !== 'compose') continue;
     if (NOT_ALONE.has(rule.code)) continue;
     // A fragment (`RUN pip install …`) as it would stand in a Dockerfile.
-    const whole = (text: string) => (rule.kind === 'dockerfile' && !/^\s*FROM\s/im.test(text) ? `FROM alpine:3.22\n${text}` : text);
+    const whole = (text: string) => (kind === 'dockerfile' && !/^\s*FROM\s/im.test(text) ? `FROM alpine:3.22\n${text}` : text);
     it(`${rule.code}`, () => {
-      assert.ok(findingsOf(rule.code, rule.kind, whole(rule.docs.bad)).length > 0, `${rule.code}: its "Example" is not reported`);
-      assert.deepEqual(findingsOf(rule.code, rule.kind, whole(rule.docs.good)).map((f) => f.message), [], `${rule.code}: its "Use instead" is reported`);
+      assert.ok(findingsOf(rule.code, kind, whole(rule.docs.bad)).length > 0, `${rule.code}: its "Example" is not reported`);
+      assert.deepEqual(findingsOf(rule.code, kind, whole(rule.docs.good)).map((f) => f.message), [], `${rule.code}: its "Use instead" is reported`);
     });
   }
 
