@@ -147,7 +147,7 @@ describe('CLI', () => {
     const dir = tempDir('dg-sarif-');
     fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'extra.Dockerfile'), '# docker-guardrails-ignore DF001 -- reason\nFROM node\nCMD ["node"]\n');
-    const sarif = JSON.parse(run(['check', '--format', 'sarif', '.'], dir).stdout);
+    const sarif = JSON.parse(run(['check', '--format', 'sarif', '--include-suppressed', '.'], dir).stdout);
     assert.ok(sarif.runs[0].results.some((r: { fixes?: unknown[] }) => r.fixes), 'has fixes');
     assert.ok(sarif.runs[0].results.some((r: { suppressions?: unknown[] }) => r.suppressions), 'has suppressions');
     // Each fix says whether it is safe (what --fix applies) or a quick fix to review (review 13's remark).
@@ -322,15 +322,46 @@ describe('CLI', () => {
     assert.doesNotMatch(fs.readFileSync(path.join(dir, '.env'), 'utf8'), /POSTGRES_PASSWORD/);
   });
 
-  it('SARIF lists suppressed findings with their reason and fixes as artifact changes', () => {
+  it('SARIF lists suppressed findings with their reason when asked (--include-suppressed), and fixes as artifact changes', () => {
     const dir = project({ 'Dockerfile': '# docker-guardrails-ignore DF001 -- rebuilt nightly on purpose\nFROM node\nCMD ["node"]\n' });
-    const sarif = JSON.parse(run(['check', '--format', 'sarif'], dir).stdout);
+    // By default a suppressed finding is not in the report: GitHub code scanning ignores `suppressions` and would open an alert (review 41a, F6).
+    const plain = JSON.parse(run(['check', '--format', 'sarif'], dir).stdout);
+    assert.deepEqual(plain.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === 'DF001'), []);
+    // Each rule carries GitHub's security-severity, from its default severity.
+    const rules = plain.runs[0].tool.driver.rules as { id: string; properties: { 'security-severity'?: string } }[];
+    assert.equal(rules.find((r) => r.id === 'DC010')?.properties['security-severity'], '8.0');
+    assert.equal(rules.find((r) => r.id === 'DF001')?.properties['security-severity'], '5.0');
+    assert.ok(rules.every((r) => /^\d+\.\d$/.test(r.properties['security-severity'] ?? '')));
+    const sarif = JSON.parse(run(['check', '--format', 'sarif', '--include-suppressed'], dir).stdout);
     const results = sarif.runs[0].results as { ruleId: string; suppressions?: { kind: string; justification?: string }[]; fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: unknown[] }[] }[] }[];
     const suppressed = results.find((x) => x.ruleId === 'DF001');
     assert.deepEqual(suppressed?.suppressions, [{ kind: 'inSource', justification: 'rebuilt nightly on purpose' }]);
     const df010 = results.find((x) => x.ruleId === 'DF010');
     assert.equal(df010?.fixes?.[0].description.text, 'Run as USER 1000');
     assert.equal(df010?.fixes?.[0].artifactChanges[0].artifactLocation.uri, 'Dockerfile');
+  });
+
+  it('a fix that serves several findings is written once: JSON gives the others sameAs, SARIF gives it with the first (review 41a, F2)', () => {
+    const services = Array.from({ length: 30 }, (_, i) => `  s${i}:\n    image: ghcr.io/acme/s${i}:1.0.0\n`).join('');
+    const dir = project({ 'compose.yaml': `services:\n${services}` });
+    const json = JSON.parse(run(['check', '--format', 'json'], dir).stdout) as { code: string; fix: { title: string; safe: boolean; changes: unknown[] | null; sameAs?: number } | null }[];
+    const dc032 = json.map((f, i) => ({ f, i })).filter(({ f }) => f.code === 'DC032');
+    assert.equal(dc032.length, 30);
+    const [first, ...rest] = dc032;
+    assert.equal((first.f.fix?.changes?.[0] as { edits: unknown[] }).edits.length, 31, 'the one fix: a top-level networks: and one per service');
+    for (const { f } of rest) assert.deepEqual(f.fix, { title: first.f.fix!.title, safe: first.f.fix!.safe, changes: null, sameAs: first.i });
+    const sarif = JSON.parse(run(['check', '--format', 'sarif'], dir).stdout);
+    const withFix = (sarif.runs[0].results as { ruleId: string; fixes?: unknown[] }[]).filter((r) => r.ruleId === 'DC032' && r.fixes);
+    assert.equal(withFix.length, 1);
+  });
+
+  it('refuses flags that would do nothing: --registry-lookups without a fix, --include-suppressed outside SARIF, --explain with a check', () => {
+    const dir = project({ 'Dockerfile': 'FROM alpine:3.22\nUSER 1000\n' });
+    for (const args of [['check', '--registry-lookups', '.'], ['check', '--include-suppressed', '.'], ['check', '--format', 'json', '--include-suppressed', '.'], ['check', '--explain', 'DF001', '.']]) {
+      const r = run(args, dir);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /--registry-lookups works with|--include-suppressed adds|--explain prints/, args.join(' '));
+    }
   });
 
   it('follows compose include: (included YAML files are compose files, interpolated with the include env_file) and reports Compose v1 files', () => {

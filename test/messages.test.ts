@@ -540,3 +540,13 @@ describe('resource limits in the config file', () => {
     assert.deepEqual(parse('  memory: 1.5g\n  cpus: "0.25"\n  pids: 64\n'), { path: '/p/.docker-guardrails.yaml', config: { resourceLimits: { memory: '1.5g', cpus: '0.25', pids: 64 } }, problems: [] });
   });
 });
+
+describe('editor-only settings in the config file', () => {
+  it('registry and enable are refused with why, not as unknown keys (review 41a, F9.5)', () => {
+    const { problems } = parseConfig('/p/.docker-guardrails.yaml', 'registry:\n  lookups: true\nenable: false\n', new Set());
+    assert.equal(problems.length, 2);
+    assert.match(problems[0].message, /`registry` \(`registry.lookups`\) is a VS Code setting only/);
+    assert.match(problems[1].message, /`enable` is a VS Code setting only/);
+    assert.ok(problems.every((p) => !/Unknown key/.test(p.message)));
+  });
+});

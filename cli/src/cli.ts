@@ -66,6 +66,9 @@ Options:
                              files as they are)
   --registry-lookups         with --fix/--fix-dry-run: also apply safe fixes that ask the image's
                              registry (pin DF002/DC002 findings to their digest); off by default
+  --include-suppressed       with --format sarif: also list the findings silenced by ignore comments,
+                             as results with "suppressions" (GitHub code scanning does not read
+                             them and would open an alert for each: off by default)
   --output FILE              write the report to FILE instead of standard output (- is standard
                              output; ./- a file named -)
   --explain CODE             print a rule's documentation
@@ -90,6 +93,7 @@ interface Options {
   fix: boolean;
   dryRun: boolean;
   registryLookups: boolean;
+  includeSuppressed: boolean;
 }
 
 type Parsed = Options | { help: true } | { version: true } | { explain: string };
@@ -108,6 +112,7 @@ function parse(argv: string[]): Parsed {
         fix: { type: 'boolean', default: false },
         'fix-dry-run': { type: 'boolean', default: false },
         'registry-lookups': { type: 'boolean', default: false },
+        'include-suppressed': { type: 'boolean', default: false },
         explain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -119,7 +124,11 @@ function parse(argv: string[]): Parsed {
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (values.version) return { version: true };
-  if (values.explain !== undefined) return { explain: values.explain };
+  if (values.explain !== undefined) {
+    // `check --explain DF001 .` printed the page and checked nothing, exit 0 (review 41a, F9.6).
+    if (positionals.length > 0) throw new UsageError(`--explain prints a rule's page and takes no command or paths (got '${positionals.join(' ')}')`);
+    return { explain: values.explain };
+  }
   const [command, ...paths] = positionals;
   if (command !== 'check') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   const format = values.format as string;
@@ -129,6 +138,8 @@ function parse(argv: string[]): Parsed {
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
   // The dry run prints a unified diff, in no other format (review 37, item 2: --format was ignored silently).
   if (values['fix-dry-run'] && format !== 'text') throw new UsageError(`--fix-dry-run prints a unified diff and takes no --format ${format} (leave --format out, or use --fix to apply the fixes and report what remains)`);
+  if (values['registry-lookups'] && !values.fix && !values['fix-dry-run']) throw new UsageError('--registry-lookups works with --fix or --fix-dry-run (it applies the fixes that ask the registry); alone it would do nothing');
+  if (values['include-suppressed'] && format !== 'sarif') throw new UsageError(`--include-suppressed adds the suppressed findings to a SARIF report and takes --format sarif (got ${format})`);
   return {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
@@ -139,6 +150,7 @@ function parse(argv: string[]): Parsed {
     fix: !!values.fix,
     dryRun: !!values['fix-dry-run'],
     registryLookups: !!values['registry-lookups'],
+    includeSuppressed: !!values['include-suppressed'],
   };
 }
 
@@ -442,7 +454,9 @@ function engineConfigOf(file: ConfigFile): EngineConfig {
 function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult {
   const plain = (x: Finding): Finding => ({ code: x.code, name: x.name, severity: x.severity, message: x.message, range: x.range, path: x.path, fixable: x.fixable, data: undefined });
   const secrets = secretsOfAnalysis(analysis);
-  const fixes = wantFixes ? analysis.findings.map((f) => offeredFix(analysis, f, secrets)) : undefined;
+  // One fix may serve several findings (DC032 attaches every service in one edit, offered on each): judged once.
+  const offered = new Map<Fix, OfferedFix>();
+  const fixes = wantFixes ? analysis.findings.map((f) => offeredFix(analysis, f, secrets, offered)) : undefined;
   return {
     path: job.path,
     display: job.display,
@@ -730,7 +744,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   if (!opts.dryRun) {
     const report = (write: Write) => {
       if (opts.format === 'json') writeJson(results, write);
-      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write);
+      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write, { includeSuppressed: opts.includeSuppressed });
       else if (opts.format === 'github') writeGithub(results, write);
       else writeText(results, write);
     };
@@ -749,9 +763,15 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
-function offeredFix(analysis: Analysis, f: Finding, fileSecrets: FileSecrets): OfferedFix | undefined {
+function offeredFix(analysis: Analysis, f: Finding, fileSecrets: FileSecrets, known: Map<Fix, OfferedFix>): OfferedFix | undefined {
   const fix = fixFinding(allRules, analysis.context, f);
   if (!fix) return undefined;
+  let offered = known.get(fix);
+  if (!offered) known.set(fix, (offered = offerOf(fix, fileSecrets)));
+  return offered;
+}
+
+function offerOf(fix: Fix, fileSecrets: FileSecrets): OfferedFix {
   // A fix that writes secrets (a .env with the value) or repeats one in the text it writes (an exec-form CMD
   // with `--requirepass x` or `-px`, a healthcheck that copies a password's default: review 27, probes 02
   // and 05; review 39, item 3) is reported without its changes: no report carries a secret.

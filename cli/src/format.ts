@@ -73,21 +73,39 @@ function writeArrayItems(items: Iterable<unknown>, depth: number, write: Write):
  * JSON: one object per finding. Only plain fields are written (never the rule's internal data), and
  * `fix`: null when the rule offers none for the finding, else its title, whether it is safe (what
  * `--fix` applies) and its changes: edits with 0-based ranges, or a file it creates, by path as shown.
- * A fix that writes a secret value has `changes: null` and `withheld: true`.
+ * A fix that writes a secret value has `changes: null` and `withheld: true`. A fix that serves several
+ * findings of a file (DC032's one edit that attaches every service, offered on each) is written in full
+ * on the first of them; the others have `changes: null` and `sameAs`, the index of that finding in the
+ * array (written N times, a 400-service file's report was N² edits: 20 MB; review 41a, F2).
  */
 export function writeJson(results: FileResult[], write: Write): void {
   function* items() {
+    let index = 0;
     for (const r of results) {
-      for (let k = 0; k < r.findings.length; k++) {
+      const given = new Map<OfferedFix, number>();
+      for (let k = 0; k < r.findings.length; k++, index++) {
         const f = r.findings[k];
         const item = { code: f.code, name: f.name, severity: f.severity, message: f.message, file: r.display, range: f.range, docs: docsUrl(f.code) };
-        yield r.fixes ? { ...item, fix: jsonFix(r.fixes[k], r) } : item;
+        if (!r.fixes) {
+          yield item;
+          continue;
+        }
+        const offered = r.fixes[k];
+        const first = offered && !offered.withheld ? given.get(offered) : undefined;
+        if (first !== undefined && offered) yield { ...item, fix: { title: fixTitle(offered), safe: fixSafe(offered), changes: null, sameAs: first } };
+        else {
+          if (offered && !offered.withheld) given.set(offered, index);
+          yield { ...item, fix: jsonFix(offered, r) };
+        }
       }
     }
   }
   writeArrayItems(items(), 0, write);
   write('\n');
 }
+
+const fixTitle = (offered: OfferedFix) => (offered.withheld ? offered.title : offered.fix.title);
+const fixSafe = (offered: OfferedFix) => (offered.withheld ? offered.safe : offered.fix.safe);
 
 function jsonFix(offered: OfferedFix | undefined, r: FileResult) {
   if (!offered) return null;
@@ -123,7 +141,18 @@ function indent(s: string): string {
 }
 
 /** SARIF 2.1.0 as GitHub code scanning accepts it: rules with help, results with regions (1-based). */
-export function writeSarif(results: FileResult[], rules: readonly Rule[], version: string, write: Write): void {
+export interface SarifOptions {
+  /** Findings silenced by ignore comments, as results with `suppressions` (`--include-suppressed`). */
+  includeSuppressed?: boolean;
+}
+
+/**
+ * GitHub's `security-severity` (a CVSS-like score: 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low) from a rule's
+ * default severity, so that code scanning ranks the alerts as the rules do.
+ */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0', hint: '1.0' };
+
+export function writeSarif(results: FileResult[], rules: readonly Rule[], version: string, write: Write, options: SarifOptions = {}): void {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   // The document around the results, laid out once with a placeholder where they go.
   const placeholder = `\u0000results-${Math.random()}`;
@@ -146,7 +175,7 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
               helpUri: docsUrl(r.code),
               help: { text: ruleHelp(r), markdown: ruleHelp(r) },
               defaultConfiguration: { level: SARIF_LEVEL[r.severity], enabled: !r.optIn },
-              properties: { tags: ['security', r.kind] },
+              properties: { tags: ['security', r.kind], 'security-severity': SECURITY_SEVERITY[r.severity] },
             })),
           },
         },
@@ -160,14 +189,23 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
   const [before, after] = JSON.stringify(sarif, null, 2).split(JSON.stringify(placeholder));
   function* sarifResults() {
     for (const r of results) {
+      const given = new Set<OfferedFix>();
       for (let k = 0; k < r.findings.length; k++) {
-        // SARIF has no fix without changes: a withheld fix (it writes a secret) is left out.
+        // SARIF has no fix without changes: a withheld fix (it writes a secret) is left out; a fix that serves
+        // several findings (DC032's) is given with the first of them only (see writeJson).
         const offered = r.fixes?.[k];
         const result = sarifResult(r.findings[k], r, ruleIndex);
-        yield offered && !offered.withheld ? { ...result, fixes: [sarifFix(offered.fix, r)] } : result;
+        if (offered && !offered.withheld && !given.has(offered)) {
+          given.add(offered);
+          yield { ...result, fixes: [sarifFix(offered.fix, r)] };
+        } else yield result;
       }
-      for (const s of r.suppressed ?? []) {
-        yield { ...sarifResult(s.finding, r, ruleIndex), suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }] };
+      // Suppressed findings only when asked for: GitHub code scanning ignores `suppressions` and would open an
+      // alert for each (github/codeql-action#1230; review 41a, F6).
+      if (options.includeSuppressed) {
+        for (const s of r.suppressed ?? []) {
+          yield { ...sarifResult(s.finding, r, ruleIndex), suppressions: [{ kind: 'inSource', ...(s.comment.reason ? { justification: s.comment.reason } : {}) }] };
+        }
       }
     }
   }

@@ -52,6 +52,16 @@ export function isPidsLimit(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
+/**
+ * Settings of the editor that a file in the repository may not set, and why (a line copied from VS Code's
+ * settings otherwise read as an unknown key: review 41a, F9.5).
+ */
+const EDITOR_ONLY: Record<string, string> = {
+  registry:
+    '`registry` (`registry.lookups`) is a VS Code setting only: a file in the repository cannot make the tool call image registries (in CI, `check --fix --registry-lookups` asks for them). Remove the key.',
+  enable: '`enable` is a VS Code setting only; in this file turn rules off one by one under `rules:` (`DF010: off`). Remove the key.',
+};
+
 const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resourceLimits', 'maxFileSize', 'include', 'exclude']);
 
 /**
@@ -108,6 +118,10 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value as Node | null;
+    if (EDITOR_ONLY[key]) {
+      problems.push({ message: EDITOR_ONLY[key], range: rangeOf(keyNode) });
+      continue;
+    }
     if (!KEYS.has(key)) {
       const what = keyLike(key) ? `Unknown key \`${key}\`` : 'A key that is not a name (its text is not shown)';
       problems.push({ message: `${what}; known keys: ${[...KEYS].join(', ')}.`, range: rangeOf(keyNode) });
