@@ -40,4 +40,17 @@ describe('neighbouring files are read as they are now', () => {
     files.set('/n2/compose.yaml', 'include:\n  - path: svc/compose.yaml\n');
     assert.equal(df044(), true);
   });
+
+  it('DC030: the override Compose merges by default, after its `!reset` was removed', () => {
+    const files: FileSet = new Map([
+      ['/n3/compose.yaml', 'services:\n  web:\n    image: example/web:1.4.2\n    ports:\n      - "8081:80"\n'],
+      ['/n3/compose.override.yaml', 'services:\n  web:\n    ports: !reset []\n'],
+    ]);
+    const dc030 = () => analyze(allRules, 'compose', '/n3/compose.yaml', files.get('/n3/compose.yaml')!, viewOf(files), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DC030').length;
+    // The override resets the port: the merged service publishes none (review 41c, item 1).
+    assert.equal(dc030(), 0);
+    // Without the tag the override's ports are appended to the base's: the base's port is published again.
+    files.set('/n3/compose.override.yaml', 'services:\n  web:\n    ports:\n      - "127.0.0.1:8443:443"\n');
+    assert.equal(dc030(), 1);
+  });
 });

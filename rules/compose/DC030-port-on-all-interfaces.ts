@@ -1,9 +1,8 @@
 import { isMap } from '../engine/yaml-guards';
 import { bindToLoopbackEdit, describeMapping, firstReport, hostIpKind, portsOf, type PortMapping } from '../engine/compose-ports';
 import { defineRule } from '../engine/rule';
-import { extendedService, isSwarmStack, onHostNetwork } from '../engine/compose-lookup';
-import type { ComposeContext, Service } from '../engine/compose';
-import { isExtendedBase } from '../engine/include';
+import { isSwarmStack, onHostNetwork } from '../engine/compose-lookup';
+import { droppedByDefaultOverride, mayBeExtended } from '../engine/override-merge';
 import { isReverseProxy } from '../engine/service-image';
 
 interface Data {
@@ -18,25 +17,6 @@ interface Data {
   stack?: boolean;
   /** In a stack, published with `mode: host`: on the node that runs the task, not through the routing mesh. */
   hostMode?: boolean;
-}
-
-/**
- * Whether another service may run with this service's ports through `extends:`: one of this file extends
- * it, or the file is the `extends:` base of another compose file (isExtendedBase).
- */
-function mayBeExtended(ctx: ComposeContext, service: Service): boolean {
-  // Once per file: the names its services extend within it (null: one extends what cannot be read), and whether another file extends it.
-  const { names, base } = ctx.memo(ctx, 'DC030.extended', () => {
-    const found = new Set<string>();
-    let unknown = false;
-    for (const s of ctx.services) {
-      const b = extendedService(ctx, s);
-      if (b === 'unknown') unknown = true;
-      else if (b !== undefined && b.ctx.path === ctx.path) found.add(b.service.name);
-    }
-    return { names: unknown ? null : found, base: isExtendedBase(ctx.workspace, ctx.path, ctx.options) };
-  });
-  return base || names === null || names.has(service.name);
 }
 
 /**
@@ -55,15 +35,16 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for the public entry point of a reverse proxy or web server: the host\'s port 80 or 443 published to the same port of a service whose image is one (by the last part of its repository name, as DC033 reads it: nginx, traefik, caddy, haproxy, envoy, httpd, kong…), `"80:80"`, `"443:443/udp"` — outside traffic is meant to enter there. This holds in a Swarm stack too, and not for a service that another service extends (in this file, or as the `extends:` base of another compose file): the service that extends it may run another image with these ports. Its other mappings are reported: a dashboard or admin API (Traefik\'s `8080`), or a high host port (`"8080:80"`), which is how a proxy or web server is run for local work. Not reported for a service on the host\'s network (`network_mode: host`, also merged with `<<` or through `extends:`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported but a reverse proxy\'s public entry point (below), with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node (a port published with `mode: host` bypasses the mesh and listens on every interface of each node that runs a task: the message says so).',
+    what: 'Flags a published port (`ports:`, short or long syntax) that listens on every interface of the host: no host IP (`"8080:80"`, `"80"`, `- target: 80` without `host_ip`), or a wildcard host IP (`0.0.0.0`, `::`, `[::]`). Values are resolved from the `.env` beside the compose file (a `${VAR:-default}` default counts as written); a mapping whose host part comes from a variable that may hold an address (`"${BIND}:80"` with BIND unknown) is not reported — a variable named like a port (`${WEB_PORT}:80`) is taken to hold a port. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. Not reported for the public entry point of a reverse proxy or web server: the host\'s port 80 or 443 published to the same port of a service whose image is one (by the last part of its repository name, as DC033 reads it: nginx, traefik, caddy, haproxy, envoy, httpd, kong…), `"80:80"`, `"443:443/udp"` — outside traffic is meant to enter there. This holds in a Swarm stack too, and not for a service that another service extends (in this file, or as the `extends:` base of another compose file): the service that extends it may run another image with these ports. Its other mappings are reported: a dashboard or admin API (Traefik\'s `8080`), or a high host port (`"8080:80"`), which is how a proxy or web server is run for local work. Not reported for a service on the host\'s network (`network_mode: host`, also merged with `<<` or through `extends:`): Docker ignores its `ports:` (the host network driver\'s documentation), and DC012 reports the host network itself. In a Swarm stack (a file `docker stack deploy` runs: see DC040\'s detection) every published port is reported but a reverse proxy\'s public entry point (below), with no fix: the deploy ignores a host IP ("ignoring IP-address … service will listen on \'0.0.0.0\'", moby/moby#32299) and the routing mesh listens on every interface of every node (a port published with `mode: host` bypasses the mesh and listens on every interface of each node that runs a task: the message says so). A port of a service of the default compose file is not reported when the override file `docker compose` merges by default (`compose.override.yaml` beside `compose.yaml`, or a `docker-compose.override.yml` variant) writes `!reset` (`ports: !reset []`, `!reset null`) or `!override` on that service\'s `ports:`, on the service or on `services`: the merged service does not publish it (Compose Specification, Merge › "Reset value" and "Replace value"); ports the override writes itself are judged in the override file. Without a tag Compose appends the override\'s ports to the base\'s, so the base\'s ports are still published and reported. They are also still reported where they may be used without the override: a service that another service extends (Compose copies the ports before it merges), a file that another file includes or extends, a Swarm stack (`docker stack deploy` reads only the files it is given); and when the override cannot be read, does not parse, or uses another tag (a tag reached through an anchor, an alias or a `<<` merge, or written `!<!reset>`, is not read).',
     why: 'Docker publishes a port by writing its own iptables/nftables rules, ahead of host firewalls such as ufw and firewalld, so a port without a host IP is reachable from every network the machine is on — including the internet on a cloud VM — whatever the firewall says. SECURITY-GUIDELINES.md §3 Network Security: "Custom Bridge Network – Services isolated from external networks" and "No Port Exposure in Production – Use reverse proxy for external access". Bind ports that only you need (admin UIs, debuggers, databases) to 127.0.0.1.',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "8080:80"\n      - target: 443\n        published: 8443',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    ports:\n      - "127.0.0.1:8080:80"\n      - target: 443\n        published: 8443\n        host_ip: 127.0.0.1',
-    fix: '"Bind to 127.0.0.1" prefixes the short syntax with `127.0.0.1:` (`127.0.0.1::` before a lone container port, which keeps the ephemeral host port; a bare number becomes a quoted string), replaces a written wildcard (`0.0.0.0` → `127.0.0.1`, `::`/`[::]` → `::1`/`[::1]`), or adds `host_ip: 127.0.0.1` to a long-syntax block mapping — keeping quotes, comments and indentation. Not offered when the mapping is inherited through a `<<` merge, comes through an alias or sits inside an anchor (the edit would change every service that uses it: fix it at the anchor), when the host IP comes from a variable, when the host port comes from a variable not named like a port (`"${SENTRY_BIND}:80"` resolves to a port in this `.env`, but such a variable may hold `IP:PORT`, and the prefix would then give `127.0.0.1:IP:PORT:80`; `${WEB_PORT}` is taken to hold a port), or for a flow mapping. The fix is not applied by fix-all: the port stops being reachable from other machines, which is the point but must be a decision — for a public web service, put a reverse proxy in front instead.',
+    fix: '"Bind to 127.0.0.1" prefixes the short syntax with `127.0.0.1:` (`127.0.0.1::` before a lone container port, which keeps the ephemeral host port; a bare number becomes a quoted string), replaces a written wildcard (`0.0.0.0` → `127.0.0.1`, `::`/`[::]` → `::1`/`[::1]`), or adds `host_ip: 127.0.0.1` to a long-syntax block mapping — keeping quotes, comments and indentation. Not offered when the mapping is inherited through a `<<` merge, comes through an alias or sits inside an anchor (the edit would change every service that uses it: fix it at the anchor), when the host IP comes from a variable, when the host port comes from a variable not named like a port (`"${SENTRY_BIND}:80"` resolves to a port in this `.env`, but such a variable may hold `IP:PORT`, and the prefix would then give `127.0.0.1:IP:PORT:80`; `${WEB_PORT}` is taken to hold a port), or for a flow mapping. The fix is not applied by fix-all: the port stops being reachable from other machines, which is the point but must be a decision — for a public web service, put a reverse proxy in front instead. No finding, and so no fix, for a port that the default override resets or replaces: the edit would not take effect (bind the port in the override instead, where its own ports are judged).',
     guideline: '§3 Network Security — "Custom Bridge Network – Services isolated from external networks", "No Port Exposure in Production"',
     equivalents: ['KICS "Container Traffic Not Bound To Host Interface" (451d79dc-0588-476a-ad03-3c7f0320abb3)', 'dclint no-unbound-port-interfaces (DCL005)', 'compose-lint CL-0005'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#ports',
+      'https://docs.docker.com/reference/compose-file/merge/',
       'https://docs.docker.com/engine/network/packet-filtering-firewalls/',
       'https://docs.docker.com/engine/network/#published-ports',
       'https://github.com/zavoloklom/docker-compose-linter/blob/main/docs/rules/no-unbound-port-interfaces-rule.md',
@@ -86,6 +67,9 @@ export default defineRule<'compose', Data>({
       // Read after interpolation, as DC012 reads it (`${NET_MODE:-host}`: review 10, probe 09).
       // Through `extends:` too (review 36, probe p48).
       if (onHostNetwork(ctx, service)) continue;
+      // The override Compose merges by default resets or replaces these ports (`!reset`, `!override`):
+      // they are not published, and an edit here would change nothing (review 41c, item 1).
+      if (droppedByDefaultOverride(ctx, service, 'ports')) continue;
       // A reverse proxy's HTTP(S) ports are where outside traffic is meant to enter (§3: "Use reverse proxy for
       // external access"; review 26: Traefik's 80 and 443 were told to bind to 127.0.0.1). Its other ports are
       // reported: a dashboard, an admin API.
