@@ -271,6 +271,42 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
   });
 });
 
+describe('DC041: the generated password reaches the copies DC040 finds (review 41c, item 3)', () => {
+  /** The Docker Hub mongo example: mongo-express has the password in ME_CONFIG_MONGODB_ADMINPASSWORD and in its URL. */
+  const mongo =
+    'services:\n  mongo:\n    image: mongo\n    restart: always\n    environment:\n      MONGO_INITDB_ROOT_USERNAME: root\n      MONGO_INITDB_ROOT_PASSWORD: example\n\n' +
+    '  mongo-express:\n    image: mongo-express\n    restart: always\n    ports:\n      - 8081:8081\n    environment:\n      ME_CONFIG_MONGODB_ADMINUSERNAME: root\n' +
+    '      ME_CONFIG_MONGODB_ADMINPASSWORD: example\n      ME_CONFIG_MONGODB_URL: mongodb://root:example@mongo:27017/\n      ME_CONFIG_BASICAUTH: false\n';
+  function dc041Fix(text: string) {
+    const set: FileSet = new Map([['/p/compose.yaml', text]]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(set), DEFAULT_CONFIG);
+    const findings = analysis.findings.filter((f) => f.code === 'DC041');
+    assert.equal(findings.length, 1, 'DC041 reports the database, not its client again');
+    return fixFinding(allRules, analysis.context, findings[0])!;
+  }
+
+  it('rewrites the URL to ${MONGO_INITDB_ROOT_PASSWORD} as DC040 does, and the title names the copy it cannot rewrite (never the value); still not safe', () => {
+    const fix = dc041Fix(mongo);
+    assert.equal(fix.title, 'Replace MONGO_INITDB_ROOT_PASSWORD and its copy with a generated password in .env (ME_CONFIG_MONGODB_ADMINPASSWORD on line 16 keeps the old value: update it)');
+    assert.equal(fix.safe, false);
+    const compose = fix.changes.find((c) => c.kind === 'edit' && c.path === '/p/compose.yaml');
+    assert.ok(compose && compose.kind === 'edit');
+    assert.deepEqual(
+      compose.edits.map((e) => [e.range.start.line, e.newText]),
+      [
+        [6, '${MONGO_INITDB_ROOT_PASSWORD}'],
+        [16, '${MONGO_INITDB_ROOT_PASSWORD}'],
+      ],
+    );
+    assert.doesNotMatch(fix.title, /example/);
+  });
+
+  it('with the URL only, nothing keeps the old value', () => {
+    const fix = dc041Fix(mongo.replace('      ME_CONFIG_MONGODB_ADMINPASSWORD: example\n', ''));
+    assert.equal(fix.title, 'Replace MONGO_INITDB_ROOT_PASSWORD and its copy with a generated password in .env');
+  });
+});
+
 describe('DC050: scram-sha-256 is not safe while the file runs PostgreSQL 9 tools (review 10, probe dc-08)', () => {
   const flag = (text: string) => {
     const set: FileSet = new Map([['/p/compose.yaml', text]]);

@@ -1324,6 +1324,19 @@ export const MIN_COPY_LENGTH = 10;
  * is changed in `.env`: then the copies disagree (and the one left is still committed).
  */
 function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values: readonly string[], moved: readonly (readonly [number, number])[]): boolean {
+  return copiesLeft(ctx, all, values, moved, 1).length > 0;
+}
+
+/** A copy of a secret that stays in the file: another inline secret of the file, or the value at an offset of its text. */
+export type CopyLeft = { kind: 'secret'; secret: InlineSecret } | { kind: 'text'; offset: number };
+
+/**
+ * The copies of the values that stay in the file after the moves (leavesCopies), at most `max`: first
+ * the inline secrets (in document order), then the places in the text (one written by an inline secret
+ * left is among them too). Never the values.
+ */
+export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], values: readonly string[], moved: readonly (readonly [number, number])[], max = Infinity): CopyLeft[] {
+  const out: CopyLeft[] = [];
   // Inside a moved span: the spans sorted by start, the last one starting at or before `a` (they do not overlap),
   // by binary search — a file with hundreds of secrets asks this for every occurrence of every value.
   const spans = [...moved].sort((x, y) => x[0] - y[0]);
@@ -1341,7 +1354,11 @@ function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values:
     return found >= 0 && b <= spans[found][1];
   };
   const wanted = new Set(values);
-  for (const d of all) if (wanted.has(d.value) && !(d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) return true;
+  for (const d of all) {
+    if (!wanted.has(d.value) || (d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) continue;
+    out.push({ kind: 'secret', secret: d });
+    if (out.length >= max) return out;
+  }
   const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
   // An image reference is a name, not a copy (`POSTGRES_PASSWORD: postgres` beside `image: postgres:17`).
   const images: [number, number][] = [];
@@ -1363,10 +1380,35 @@ function leavesCopies(ctx: ComposeContext, all: readonly InlineSecret[], values:
         const option = text[at - 2] === '-' && /[A-Za-z]/.test(text[at - 1] ?? '') && !isWordChar(text[at - 3]);
         if ((isWordChar(text[at - 1]) && !escaped && !option) || isWordChar(text[end])) continue;
       }
-      return true;
+      out.push({ kind: 'text', offset: at });
+      if (out.length >= max) return out;
     }
   }
-  return false;
+  return out;
+}
+
+/**
+ * The other inline copies of a secret that a fix rewrites with it: the inline secrets of the file with
+ * the same value under the same `.env` name (the password in an app's `DATABASE_URL` to the database
+ * whose `POSTGRES_PASSWORD` moves), each rewritten to `${name}`. Their edits are added to `edits` and
+ * their spans to `moved` (which hold the fix's own); a copy whose edit would overlap one of them (two in
+ * one scalar) or that cannot be edited exactly stays. Returns the copies rewritten.
+ */
+export function secretCopies(ctx: ComposeContext, value: string, dotenvName: string, edits: TextEdit[], moved: [number, number][]): InlineSecret[] {
+  const out: InlineSecret[] = [];
+  for (const twin of findInlineSecrets(ctx)) {
+    const copy = twin.data;
+    if (!copy.edit || copy.value !== value || copy.dotenvName !== dotenvName) continue;
+    const [s, e] = copy.edit.offsets;
+    if (moved.some(([a, b]) => s < b && e > a)) continue; // the fix's own, or one in the same span
+    const edit = replaceInScalarEdit(ctx, s, e, copy.edit.newText);
+    // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
+    if (!edit || edits.some((x) => rangesOverlap(x.range, edit.range))) continue;
+    edits.push(edit);
+    moved.push(copy.edit.offsets);
+    out.push(copy);
+  }
+  return out;
 }
 
 /**
@@ -1385,15 +1427,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   const moved: [number, number][] = [data.edit.offsets];
   const owners = [data.service];
   let movesDefault = data.kind === 'default';
-  for (const twin of all) {
-    if (!twin.edit || twin.value !== data.value || twin.dotenvName !== data.dotenvName) continue;
-    const [s, e] = twin.edit.offsets;
-    if (moved.some(([a, b]) => s < b && e > a)) continue; // this one, or one in the same span
-    const twinEdit = replaceInScalarEdit(ctx, s, e, twin.edit.newText);
-    // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
-    if (!twinEdit || edits.some((x) => rangesOverlap(x.range, twinEdit.range))) continue;
-    edits.push(twinEdit);
-    moved.push(twin.edit.offsets);
+  for (const twin of secretCopies(ctx, data.value, data.dotenvName, edits, moved)) {
     owners.push(twin.service);
     if (twin.kind === 'default') movesDefault = true;
   }

@@ -14,7 +14,7 @@ import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/r
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
-import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, literalDefaults, literalValue, mayHoldSecrets } from './DC040-secret-inline';
+import { copiesLeft, dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, secretCopies } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -301,8 +301,8 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
       continue;
     }
     if (env.name === 'POSTGRES_HOST_AUTH_METHOD') {
-      const r = resolve(ctx, env);
-      if (r && r.value.trim().toLowerCase() === 'trust') out.push({ env, product: 'PostgreSQL', problem: { kind: 'trust' }, origin: r.origin });
+      const r = trustSetting(ctx, env);
+      if (r) out.push({ env, product: 'PostgreSQL', problem: { kind: 'trust' }, origin: r.origin });
       continue;
     }
     if (isOwnSecretName(env.name)) {
@@ -316,6 +316,22 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
     }
   }
   return out;
+}
+
+/** Where a `POSTGRES_HOST_AUTH_METHOD` entry that is `trust` (written, or read from `.env`) gets its value; null when it is not `trust` or unknown. */
+function trustSetting(ctx: ComposeContext, env: EnvVar): { origin: Origin } | null {
+  const r = resolve(ctx, env);
+  return r && r.value.trim().toLowerCase() === 'trust' ? { origin: r.origin } : null;
+}
+
+/**
+ * Whether this rule reports `POSTGRES_HOST_AUTH_METHOD: trust` on the service: its own `environment:`
+ * (with `<<` merges) sets it, written or read from `.env`. `trust` is this rule's — no password at
+ * all — and DC050, which judges the other methods, leaves it here (review 41c, item 8); it still
+ * reports a `trust` this rule does not read (from an `env_file:`, or a base service in another file).
+ */
+export function reportsTrust(ctx: ComposeContext, service: Service): boolean {
+  return environmentWithMerges(ctx, service).some((e) => e.name === 'POSTGRES_HOST_AUTH_METHOD' && trustSetting(ctx, e) !== null);
 }
 
 /**
@@ -452,6 +468,45 @@ function setDotenvChanges(ctx: ComposeContext, name: string, value: string, comp
   return { changes: companions ? [...changes, ...dotenvCompanions(ctx, [name], envPath)] : changes, path: envPath };
 }
 
+/**
+ * The copies of a weak password in the compose file that the fix rewrites with it, found as DC040's fix
+ * finds them (secretCopies: the inline secrets with the same value under the same `.env` name, such as
+ * the password in a client's `ME_CONFIG_MONGODB_URL` to the database), each rewritten to `${variable}`
+ * so that they follow the generated password; and the inline secrets with the value that stay (DC040's
+ * copiesLeft: one DC040 keeps under another name, `ME_CONFIG_MONGODB_ADMINPASSWORD`, or one it cannot
+ * rewrite, a healthcheck's `mysqladmin -p…`), which the title names: what reads them would no longer
+ * authenticate. The value elsewhere in the text (a label, a comment) is not named: a weak value is
+ * most often also a user, database or service name (`postgres`, `openmeetings`). `edits` and `moved`
+ * hold the fix's own edit of the file (none when the value is replaced in `.env` only) and get the copies'.
+ */
+function weakCopies(ctx: ComposeContext, value: string, variable: string, edits: TextEdit[], moved: [number, number][]): { rewritten: number; left: { name: string; line: number }[] } {
+  const rewritten = secretCopies(ctx, value, variable, edits, moved).length;
+  const found = findInlineSecrets(ctx);
+  const left: { name: string; line: number }[] = [];
+  for (const c of copiesLeft(ctx, found.map((f) => f.data), [value], moved)) {
+    if (c.kind !== 'secret') continue;
+    const at = c.secret.valueRange?.start ?? found.find((f) => f.data === c.secret)?.range.start;
+    left.push({ name: c.secret.source === 'configs' ? `config ${c.secret.name}` : c.secret.name, line: at ? at.line + 1 : 0 });
+  }
+  return { rewritten, left };
+}
+
+/** How a fix title names the copies it rewrites (` and its copy`, ` and its 2 copies`). */
+function copiesText(n: number): string {
+  return n === 0 ? '' : n === 1 ? ' and its copy' : ` and its ${n} copies`;
+}
+
+/**
+ * How a fix title says which copies keep the old value: the first one's name and line, and how many
+ * more. Never the value, nor a service's name (it may be the value: `postgres`, which output masks).
+ */
+function leftText(left: readonly { name: string; line: number }[]): string {
+  if (left.length === 0) return '';
+  const where = left[0].line > 0 ? `${left[0].name} on line ${left[0].line}` : left[0].name;
+  const n = left.length - 1;
+  return n === 0 ? ` (${where} keeps the old value: update it)` : ` (${where} and ${n} more keep the old value: update them)`;
+}
+
 /** How each reason reads: of a known image's password, and of another image's secret (an application's key is no "password"). */
 const REASON_TEXT: Record<WeakReason, { password: string; secret: string }> = {
   default: { password: 'a well-known default password', secret: 'a well-known default value' },
@@ -483,11 +538,11 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `your-secret-key-base-hex-64`, `change-this-password`, `!ChangeThisMercureHubJWTSecretKey!`, or a value that says it is not a secret, `notsecretkey`, `insecure-dev-key`, `django-insecure-…`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`, or with only filler words around it: `dev-password`, `my_app_secret`; Microsoft\'s SQL Server samples `Pass@word` and `yourStrong(!)Password` count as common), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file, as Compose reads it (unquoted and double-quoted values interpolated from the lines above: `PG_PW=${PW}` is PW\'s value; single-quoted ones literal) — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) — not when the service gives root a password that cannot be empty (a value, one read from `.env`, or `${VAR:?…}`, as Laravel Sail writes it: the switch then changes nothing; from a variable that may be unset, the message says root has no password whenever that value is empty), and `POSTGRES_HOST_AUTH_METHOD: trust`. Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it: the store\'s own variable, or one named for a store, `DB_PASS`, `WORDPRESS_DB_PASSWORD`, `REDIS_PASSWORD`) is not reported again: the finding is on the data store; another password that happens to share the value (Airflow\'s web admin `_AIRFLOW_WWW_USER_PASSWORD`) is judged on its own. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:`, with a replaced entrypoint, or when the service has an `env_file:` that may set the password (one that cannot be read, or that sets `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`).',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `your-secret-key-base-hex-64`, `change-this-password`, `!ChangeThisMercureHubJWTSecretKey!`, or a value that says it is not a secret, `notsecretkey`, `insecure-dev-key`, `django-insecure-…`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`, or with only filler words around it: `dev-password`, `my_app_secret`; Microsoft\'s SQL Server samples `Pass@word` and `yourStrong(!)Password` count as common), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file, as Compose reads it (unquoted and double-quoted values interpolated from the lines above: `PG_PW=${PW}` is PW\'s value; single-quoted ones literal) — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) — not when the service gives root a password that cannot be empty (a value, one read from `.env`, or `${VAR:?…}`, as Laravel Sail writes it: the switch then changes nothing; from a variable that may be unset, the message says root has no password whenever that value is empty), and `POSTGRES_HOST_AUTH_METHOD: trust` (no password at all: reported here, as an error; DC050, which judges how passwords are checked — `md5`, `password` rather than SCRAM —, does not report it again where this rule reads it). Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it: the store\'s own variable, or one named for a store, `DB_PASS`, `WORDPRESS_DB_PASSWORD`, `REDIS_PASSWORD`) is not reported again: the finding is on the data store; another password that happens to share the value (Airflow\'s web admin `_AIRFLOW_WWW_USER_PASSWORD`) is judged on its own. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:`, with a replaced entrypoint, or when the service has an `env_file:` that may set the password (one that cannot be read, or that sets `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`).',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the env file to write is a template (`.env.example`, `.env.sample`…) or one git tracks (the generated password would be committed), when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, is taken in `.env` from another variable (`PG_PW=${PW}`: the variables that share PW would disagree), when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere.',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. The copies of the password that DC040\'s fix would move with it (the same value under the same `.env` name: the password in a client\'s connection string to the database, `ME_CONFIG_MONGODB_URL: mongodb://root:…@mongo:27017/` beside `MONGO_INITDB_ROOT_PASSWORD`, or in a `${VAR:-weak}` of another service) become the same `${VAR}` in the same edit, also when the value is replaced in `.env` ("Replace MONGO_INITDB_ROOT_PASSWORD and its copy with a generated password in .env"), so those clients log in with the new password. Another inline secret of the file with the old value that the fix does not rewrite — a client\'s own variable (the Docker Hub example\'s `ME_CONFIG_MONGODB_ADMINPASSWORD`), a copy in an anchor or in a healthcheck\'s `mysqladmin -p…` — is named in the title with its line, never with the value ("… (ME_CONFIG_MONGODB_ADMINPASSWORD on line 18 keeps the old value: update it)"): update it by hand, or the service that reads it no longer logs in (the value elsewhere in the text, a label or a comment, is not named: a weak value is most often also a user, database or service name). For a file another compose file `include:`s, the env file is the one Compose interpolates it with (as DC040: the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory`). Not offered when the env file to write is a template (`.env.example`, `.env.sample`…) or one git tracks (the generated password would be committed), when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, is taken in `.env` from another variable (`PG_PW=${PW}`: the variables that share PW would disagree), when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere (another file, an `env_file:`).',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -591,27 +646,40 @@ export default defineRule<'compose', Data>({
       // client); replacing this line would split them (review 34, probe e02).
       const dotenv = ctx.dotenv();
       if (dotenv && dotenv.vars.get(origin.variable) !== dotenv.values.get(origin.variable)) return undefined;
+      const weak = dotenv?.values.get(origin.variable);
+      if (weak === undefined || weak === null) return undefined;
       const password = generateSecret(origin.variable);
       const set = setDotenvChanges(ctx, origin.variable, password, false);
       if (!set) return undefined;
-      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)} with a generated password`, safe: false, changes: set.changes };
+      // Copies of the value written in the compose file now read the variable (`postgres://app:${PG_PW}@db/app`).
+      const edits: TextEdit[] = [];
+      const copies = weakCopies(ctx, weak, origin.variable, edits, []);
+      const own: FileChange[] = edits.length > 0 ? [{ kind: 'edit', path: ctx.path, edits }] : [];
+      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)}${copiesText(copies.rewritten)} with a generated password${leftText(copies.left)}`, safe: false, changes: [...own, ...set.changes] };
     }
     if (!env || !env.editable || !env.valueOffsets || env.value === null) return undefined;
     let variable: string;
-    let edit: TextEdit | undefined;
+    let weak: string | null;
+    let span: [number, number];
     if (origin.kind === 'inline') {
       variable = data.name;
-      edit = replaceInScalarEdit(ctx, env.valueOffsets[0], env.valueOffsets[1], `\${${variable}}`);
+      weak = literalValue(env.value);
+      span = [env.valueOffsets[0], env.valueOffsets[1]];
     } else {
       const d = literalDefaults(env.value);
       if (d.length !== 1 || !origin.variable) return undefined;
       variable = d[0].name;
-      edit = replaceInScalarEdit(ctx, env.valueOffsets[0] + d[0].start, env.valueOffsets[0] + d[0].end, `\${${variable}}`);
+      weak = d[0].value;
+      span = [env.valueOffsets[0] + d[0].start, env.valueOffsets[0] + d[0].end];
     }
-    if (!edit || userReads(ctx, data, variable)) return undefined;
+    const edit = replaceInScalarEdit(ctx, span[0], span[1], `\${${variable}}`);
+    if (!edit || weak === null || userReads(ctx, data, variable)) return undefined;
     const password = generateSecret(variable);
     const set = setDotenvChanges(ctx, variable, password);
     if (!set) return undefined;
-    return { title: `Replace ${data.name} with a generated password in ${dotenvLabel(ctx, set.path)}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...set.changes] };
+    // The copies of the weak password in the file read the variable too, as DC040's fix rewrites them (review 41c, item 3).
+    const edits = [edit];
+    const copies = weakCopies(ctx, weak, variable, edits, [span]);
+    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${leftText(copies.left)}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }, ...set.changes] };
   },
 });

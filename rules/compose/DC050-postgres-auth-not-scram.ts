@@ -9,6 +9,7 @@ import { projectFiles } from '../engine/include';
 import { defaultComposePair, parsedCompose } from '../engine/relations';
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
+import { reportsTrust } from './DC041-weak-or-default-password';
 import { dataStoreOfImage } from '../engine/datastores';
 import { builtBaseOf, imageOf } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -209,7 +210,8 @@ export default defineRule<'compose', Data>({
   docs: {
     what:
       'Flags a Postgres service that runs the official image\'s entrypoint (`postgres`, `postgis/postgis`, `pgvector/pgvector`, `timescale/timescaledb`, by `image:` or as the base of the Dockerfile it builds) whose network clients will not authenticate with scram-sha-256: ' +
-      '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, `trust`); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +
+      '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, or `trust` where DC041 does not report it); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +
+      '`POSTGRES_HOST_AUTH_METHOD=trust` asks for no password at all: DC041 reports it, as an error, where it reads it (the service\'s own `environment:`, written or read from `.env`), and this rule then reports nothing for that service (how passwords are hashed does not matter while none is asked for); a `trust` that DC041 does not read (from an `env_file:`, or a base service in another file) is reported here. ' +
       'PostgreSQL before 10 (9.6 and older) is not judged: SCRAM-SHA-256 arrived in 10, so md5 is the strongest method those versions have and initdb rejects `--auth=scram-sha-256`; upgrading is the remedy, and DC004 reports them as end of life. ' +
       'On PostgreSQL 14 and later nothing needs to be added: initdb stores passwords as SCRAM and the entrypoint writes `host all all all scram-sha-256` (it takes the method from `password_encryption`), so `--auth=scram-sha-256` there only also requires a password for connections from inside the container, and is not asked for. ' +
       'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning; env_file lists appended, the local files last; then, as in any service, `environment:` beats `env_file:`, so a value in the base\'s environment beats the same name in the local env_file; a base in another file is interpolated with this project\'s `.env`, as Compose loads it): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base) (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base.',
@@ -241,6 +243,9 @@ export default defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const facts = postgresAuthFacts(ctx, service);
       if (!facts) continue;
+      // `trust` where DC041 reads it is DC041's (an error there: no password at all); with it, how passwords
+      // are hashed does not matter to network clients, so nothing is reported here (review 41c, item 8).
+      if (facts.method === 'trust' && reportsTrust(ctx, service)) continue;
       // Through `extends:`, a problem whose cause is all inherited is reported where it is written (the base).
       if (ctx.serviceGet(service, 'extends')) facts.problems = facts.problems.filter((p) => ownCause(ctx, service, facts, p));
       if (facts.problems.length === 0) continue;
