@@ -70,7 +70,7 @@ export default defineRule<'compose', Data>({
     bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     good: '# .gitignore: node_modules/ and .env\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     fix:
-      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder. The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view — except when the repository\'s index cannot be read whole (a split or sparse index, the index of a linked worktree or submodule outside the workspace): the file may be tracked then, so the fix is a quick fix only. Not offered for a file git already tracks, also when it is missing from the disk (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
+      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder, and the fix is not offered when that folder does not exist (an `env_file: ../another/.env` not created yet: a fix creates no folder, and `check --fix` would write outside the project; ignore the file once its folder exists) or cannot be read (outside the editor\'s workspace folders). The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view — except when the repository\'s index cannot be read whole (a split or sparse index, the index of a linked worktree or submodule outside the workspace): the file may be tracked then, so the fix is a quick fix only. Not offered for a file git already tracks, also when it is missing from the disk (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", `echo ".env" >> .gitignore`; Security Checklist — "Secrets not in version control"',
     equivalents: ['No compose linter checks this; gitleaks, trufflehog and GitHub secret scanning find secrets after they were committed, and Checkov CKV_SECRET_* scans the files themselves'],
     references: [
@@ -122,6 +122,9 @@ export default defineRule<'compose', Data>({
     const target = gitignoreTarget(ctx, data.path);
     if (!target) return undefined;
     const { gitignorePath, pattern } = target;
+    // A fix creates no folder: the env file's own folder is missing (`env_file: ../another/.env`, the file not created
+    // yet), and writing there would make it outside the project (review 41c, item 4).
+    if (!ctx.workspace.exists(path.dirname(gitignorePath))) return undefined;
     const text = ctx.workspace.readText(gitignorePath);
     if (text === undefined && ctx.workspace.exists(gitignorePath)) return undefined; // there, but unreadable
     const eol = text !== undefined && text.includes('\r\n') ? '\r\n' : '\n';

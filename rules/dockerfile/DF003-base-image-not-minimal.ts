@@ -16,8 +16,10 @@ interface Data {
   context?: string;
   /** The stage the final stage builds on, when `via` is `stage`. */
   throughStage: string | null;
-  /** The catalog's minimal tag of the same line, or null. */
+  /** The catalog's minimal tag of the same line (of the supported line DF005 moves to, when `eolLine` is set), or null. */
   minimalTag: string | null;
+  /** The end-of-life line the image is on, which DF005 reports: the minimal tag is then of the line DF005 moves to. */
+  eolLine?: string;
   /** Where the fix writes: the tag as written, or (no tag) the end of the image name. Null: no fix. */
   tagRange: Range | null;
   insertAt: Position | null;
@@ -146,7 +148,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
-    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`; php's Alpine images add \`curl\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`aptitude\`), that those packages need their Alpine (apk) names.`,
+    fix: `"Use <image>:<minimal tag>" rewrites the final stage's tag to the minimal variant of the same release line from the bundled catalog (checked ${CATALOG_CHECKED}): \`node:24\` → \`node:24-alpine\`, \`python:3.13\` → \`python:3.13-slim\`; an untagged or \`latest\` image gets the minimal variant of the newest supported line in the bundled EOL data, the one \`latest\` follows (\`nginx\` → \`nginx:1.31-alpine\`). A tag on a line past its end of life (which DF005 reports) gets the minimal variant of the supported line DF005 moves to, never of the EOL line: \`golang:1.24\` → \`golang:1.26-alpine\` once 1.24 and 1.25 are past their end of life, \`node:16\` → \`node:22-alpine\` (a move to another release line: check the upgrade notes too); no fix when DF005 knows no supported line to move to. Offered only when the image is written in the final FROM itself (not through an ARG or an earlier stage), is not pinned by digest, and its tag is a plain version. Not safe for fix-all: alpine uses musl instead of glibc and slim variants drop build tools, so native modules or packages installed later may need changes — build and test after applying it. The message names the tools the final stage runs (in a RUN, HEALTHCHECK, CMD or ENTRYPOINT) that the minimal variant does not ship and no package install of the file adds: \`curl\` and \`git\` on alpine (BusyBox provides \`wget\`; php's Alpine images add \`curl\`), \`curl\`, \`wget\` and \`git\` on \`-slim\`; and, when the variant is Alpine and the stage installs with \`apt-get\` (or \`apt\`, \`aptitude\`), that those packages need their Alpine (apk) names.`,
     guideline: '§1 Image Security — "Use Alpine Linux"; §6 Image Build Security — "Clean up"',
     equivalents: ['no hadolint, Checkov or Trivy check (Docker Scout and `docker scout recommendations` suggest smaller base images)', 'pipeguard D05 (large base image instead of slim/alpine)'],
     references: [
@@ -171,7 +173,8 @@ export default defineRule<'dockerfile', Data>({
     const ref = base.ref;
     if (isMinimal(ref) || !judged(ref)) return [];
     const via: Data['via'] = root !== stage ? 'stage' : base.context ? 'context' : root.base.viaArg ? 'arg' : 'direct';
-    const minimal = minimalVariantTag(ref) ?? null;
+    const variant = minimalVariantTag(ref);
+    const minimal = variant?.tag ?? null;
     let tagRange: Range | null = null;
     let insertAt: Position | null = null;
     if (via === 'direct' && minimal && !ref.digest) {
@@ -181,7 +184,7 @@ export default defineRule<'dockerfile', Data>({
     const r = stage.from.getImageRange() ?? stage.from.getRange();
     const missing = minimal ? missingTools(ctx, chain, officialImageName(ref) ?? '', minimal) : [];
     const debianPackages = !!minimal && /alpine/.test(minimal) && installsDebianPackages(ctx, chain);
-    return [{ range: r, data: { image: ref.text, via, ...(base.context ? { context: base.context } : {}), throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
+    return [{ range: r, data: { image: ref.text, via, ...(base.context ? { context: base.context } : {}), throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, ...(variant?.eolLine ? { eolLine: variant.eolLine } : {}), tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
   },
   message(d) {
     const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : d.via === 'context' ? ` (the build context ${d.context} that compose gives it)` : '';
@@ -189,7 +192,9 @@ export default defineRule<'dockerfile', Data>({
     const lacks = d.missing.length === 0 ? '' : ` (it has no ${d.missing.join(' or ')}, which this file runs: install ${d.missing.length === 1 ? 'it' : 'them'} there)`;
     // Alpine has no apt-get: the packages the file installs need their apk names (review 6, probe df-07).
     const apt = d.debianPackages ? ' (it has no apt-get: the packages this file installs with it need their Alpine apk names)' : '';
-    const hint = d.minimalTag ? `use its minimal variant ${name}:${d.minimalTag}${lacks}${apt}` : 'use an alpine, -slim or distroless base';
+    // An end-of-life line (DF005): the minimal variant of the supported line DF005 moves to, never of the EOL line (review 41c, item 6).
+    const variant = d.eolLine ? `the minimal variant of a supported line (${d.eolLine} is past its end of life), ${name}:${d.minimalTag}` : `its minimal variant ${name}:${d.minimalTag}`;
+    const hint = d.minimalTag ? `use ${variant}${lacks}${apt}` : 'use an alpine, -slim or distroless base';
     return `The final image runs on '${d.image}'${via}, a full distribution with packages the application does not need; ${hint}.`;
   },
   fix(ctx, { data }) {

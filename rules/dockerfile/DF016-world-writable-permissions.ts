@@ -12,6 +12,8 @@ interface Data {
   /** The first path the mode applies to (RUN), or null. */
   target: string | null;
   recursive: boolean;
+  /** `chmod -R` with a sticky-bit mode (`1777`, `a+rwxt`): the files below get it too, where the sticky bit does nothing. */
+  sticky?: true;
 }
 
 /** Words after which a program name is still a command (`find … -exec chmod`, `xargs chmod`, `sudo chmod`); wrappers with options are read by invocation(). */
@@ -30,6 +32,7 @@ interface Hit {
   mode: string;
   target: string | null;
   recursive: boolean;
+  sticky: boolean;
 }
 
 /** Reads the mode a chmod/mkdir/install invocation sets, from the words after the program. */
@@ -113,6 +116,35 @@ function removedLater(commands: readonly SimpleCommand[], after: number, target:
   return false;
 }
 
+/** A path as written, without trailing slashes and a leading `./`. */
+function pathKey(v: string): string {
+  return v.replace(/\/+$/, '').replace(/^\.\/(?=.)/, '');
+}
+
+/**
+ * Whether the tree a `chmod -R` gives a sticky-bit mode holds only directories the same RUN script made before it:
+ * a `mkdir` of the path or of paths below it (docker-library/golang's `mkdir -p "$GOPATH/src" "$GOPATH/bin" &&
+ * chmod -R 1777 "$GOPATH"`, wordpress's `mkdir wp-content` … `mkdir "wp-content/$dir"` … `chmod -R 1777 wp-content`),
+ * and no command in between but mkdir, chown and chmod names a path in it (`cp`, `tar -C`, `touch` would put files
+ * there). The mode then goes on directories only, where the sticky bit keeps each entry to its owner.
+ */
+function onlyMadeDirectories(commands: readonly SimpleCommand[], before: number, target: string): boolean {
+  const t = pathKey(target);
+  if (t === '' || t === '/') return false;
+  let made = false;
+  for (const c of commands) {
+    if (c.end > before) continue;
+    const prog = programName(c);
+    for (const w of c.words.slice(c.programIndex + 1)) {
+      const v = pathKey(w.value);
+      if (v !== t && !v.startsWith(`${t}/`)) continue;
+      if (prog === 'mkdir') made = true;
+      else if (prog !== 'chown' && prog !== 'chmod') return false;
+    }
+  }
+  return made;
+}
+
 function runHits(ctx: DockerfileContext): Hit[] {
   const out: Hit[] = [];
   for (const run of ctx.runs()) {
@@ -127,9 +159,12 @@ function runHits(ctx: DockerfileContext): Hit[] {
           if (prog !== 'chmod' && prog !== 'mkdir' && prog !== 'install') continue;
           if (i !== cmd.programIndex && i !== program && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
           const found = modeOf(ctx, line, prog, cmd.words.slice(i + 1));
-          if (!found || !isWorldWritableMode(found.value)) continue;
+          // A sticky-bit mode is a shared directory's (`chmod 1777 /tmp/x`), but not with -R: every file below gets it too.
+          if (!found || !isWorldWritableMode(found.value, found.recursive)) continue;
+          const sticky = !isWorldWritableMode(found.value);
+          if (sticky && found.target && onlyMadeDirectories(commandsWithStrings(run, script), cmd.start, found.target)) continue;
           if (found.target && removedLater(commandsWithStrings(run, script), cmd.end, found.target)) continue;
-          out.push({ via: prog, start: cmd.words[i].start, end: found.mode.end, mode: found.value, target: found.target, recursive: found.recursive });
+          out.push({ via: prog, start: cmd.words[i].start, end: found.mode.end, mode: found.value, target: found.target, recursive: found.recursive, sticky });
         }
       }
     }
@@ -145,7 +180,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777` (also with more leading zeros, `00777`, which GNU chmod accepts), symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `sudo` and `xargs` with its options: `xargs -0 chmod 777`, `xargs -n1 …`, `xargs -I{} chmod 777 {}`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. RUN scripts are also read inside the quoted script of a shell the RUN starts (`sh -c \'chmod 777 /data\'`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read. Modes with the sticky bit (`1777`, as `/tmp` has) are shared temporary directories by design and are not flagged, nor is a path that a later `rm` of the same RUN script (or of a shell\'s script string in it) deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
+    what: 'Flags modes that make files writable by every user: `chmod 777`/`666`/`0777`/`-R 777` (also with more leading zeros, `00777`, which GNU chmod accepts), symbolic `a+w`, `o+w`, `o=rwx`, `ugo+rwx`, and `go=u`/`o+u` (which copy the owner\'s write permission to every user) in RUN (every stage, exec and heredoc forms, also through `find -exec`, `sudo` and `xargs` with its options: `xargs -0 chmod 777`, `xargs -n1 …`, `xargs -I{} chmod 777 {}`), `mkdir -m 777`, `install -m 666` (also bundled: `mkdir -pm777`, `install -dm777`), and `COPY`/`ADD --chmod=777`. RUN scripts are also read inside the quoted script of a shell the RUN starts (`sh -c \'chmod 777 /data\'`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read. Modes with the sticky bit (`1777`, `a+rwxt`, as `/tmp` has) set on a directory are shared temporary directories by design and are not flagged — but `chmod -R 1777 dir` (or `-R a+rwxt`) is: it also gives the mode to every file below, where the sticky bit does nothing and the files become writable by every user — except when the tree holds only directories the same RUN made before it with `mkdir` (of the path or of paths below it) and no command in between but `mkdir`, `chown` and `chmod` names a path in it (docker-library/golang\'s `mkdir -p "$GOPATH/src" "$GOPATH/bin" && chmod -R 1777 "$GOPATH"`, wordpress\'s `mkdir wp-content` … `chmod -R 1777 wp-content`: shared directories, no file gets the mode; files an earlier instruction put there are not seen); nor is a path that a later `rm` of the same RUN script (or of a shell\'s script string in it) deletes (a build-time temporary directory); neither is `+w` without a who (it follows the umask) nor a mode from a variable without a known value.',
     why: 'A world-writable file or directory can be changed by any process in the container whatever its user: dropping privileges with `USER 1000` stops protecting the application code, configuration or scripts that root later runs, and a compromised low-privilege process can plant code there. SECURITY-GUIDELINES.md §2 "Run as Non-root User" only helps if the non-root user cannot rewrite what runs; give ownership to that user (`chown`, `COPY --chown`) and keep modes at 755/644.',
     bad: 'COPY --chmod=777 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chmod -R 777 /app',
     good: 'COPY --chmod=755 entrypoint.sh /usr/local/bin/\nRUN mkdir -p /app/data && chown -R 1000:1000 /app/data\nUSER 1000',
@@ -162,7 +197,7 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out = [];
     for (const h of runHits(ctx)) {
-      out.push({ range: ctx.rangeOfOffsets(h.start, h.end), data: { via: h.via, mode: h.mode, target: h.target, recursive: h.recursive } });
+      out.push({ range: ctx.rangeOfOffsets(h.start, h.end), data: { via: h.via, mode: h.mode, target: h.target, recursive: h.recursive, ...(h.sticky ? { sticky: true as const } : {}) } });
     }
     for (const { ins } of instructionsNamed(ctx, ['COPY', 'ADD'])) {
       const flag = flagNamed(ins, 'chmod');
@@ -177,6 +212,8 @@ export default defineRule<'dockerfile', Data>({
   message(d) {
     const what = d.via === 'COPY' || d.via === 'ADD' ? `${d.via} --chmod=${d.mode}` : d.via === 'chmod' ? `chmod ${d.recursive ? '-R ' : ''}${d.mode}` : `${d.via} -m ${d.mode}`;
     const target = d.target ? ` ${d.target}` : '';
-    return `${what}${target} makes files writable by every user in the container; give ownership to the user that needs to write (chown) and use 755/644.`;
+    // The sticky bit keeps a shared directory's entries to their owners; -R also gives the mode to every file below, where it does nothing.
+    const sticky = d.sticky ? ' (the sticky bit protects only directories: -R gives this mode to every file below too)' : '';
+    return `${what}${target} makes files writable by every user in the container${sticky}; give ownership to the user that needs to write (chown) and use 755/644.`;
   },
 });

@@ -1,5 +1,5 @@
 import catalogData from '../data/image-catalog.json';
-import { eolToday, isSupported, lineOfTag, newestSupported, oldestSupportedAfter } from './eol';
+import { eolToday, isSupported, judgeImage, lineOfTag, newestSupported, oldestSupportedAfter } from './eol';
 import type { ImageRef } from './image';
 import { officialImageName } from './image';
 
@@ -87,18 +87,33 @@ export function isMinimalTag(tag: string): boolean {
   return MINIMAL_WORDS.test(tag);
 }
 
+/** A minimal variant to move to: its tag, and the end-of-life line the reference is on when the variant is of another line. */
+export interface MinimalVariant {
+  tag: string;
+  /**
+   * The release line of the written tag when DF005/DC004 report it (past its end of life in the bundled EOL data): the
+   * variant is then the minimal one of the line they move to (`golang:1.24` → `1.26-alpine`), never of the EOL line.
+   */
+  eolLine?: string;
+}
+
 /**
  * The minimal variant of an official image's tag (`node:20` → `20-alpine`, `python:3.12-bookworm` is
  * left alone as its suffix is a distribution), or undefined when the catalog does not know one.
  * A missing or `latest` tag maps to the minimal variant of the newest supported line (see pinTags).
+ * A tag on a line past its end of life maps to the minimal variant of the supported line DF005/DC004
+ * move to (judgeImage's target), or to nothing when they know none: a fix never pins what they report
+ * (review 41c, item 6).
  */
-export function minimalVariantTag(ref: ImageRef): string | undefined {
+export function minimalVariantTag(ref: ImageRef): MinimalVariant | undefined {
   const entry = catalogEntry(ref);
   if (!entry || entry.alwaysMinimal || !entry.minimalSuffix) return undefined;
   // Without a version: the minimal variant of the line `latest` follows (`postgres` → `18-alpine`, not the catalog's 17).
-  if (ref.tag === null || ref.tag === 'latest') return `${pinTags(ref)[0] ?? entry.tag}${entry.minimalSuffix}`;
+  if (ref.tag === null || ref.tag === 'latest') return { tag: `${pinTags(ref)[0] ?? entry.tag}${entry.minimalSuffix}` };
   if (isMinimalTag(ref.tag)) return undefined;
   // Only plain version tags (optionally with a known non-distribution variant such as -fpm, -jdk, -management).
   if (!/^\d+(?:\.\d+){0,2}(?:-(?:fpm|cli|jdk|jre|management|zts))?$/.test(ref.tag)) return undefined;
-  return `${ref.tag}${entry.minimalSuffix}`;
+  const eol = judgeImage(ref);
+  if (eol) return eol.target === null ? undefined : { tag: `${eol.target}${entry.minimalSuffix}`, eolLine: eol.line };
+  return { tag: `${ref.tag}${entry.minimalSuffix}` };
 }

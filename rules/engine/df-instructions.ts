@@ -531,15 +531,17 @@ export function gitPinnedByCommit(value: string): boolean {
  * (`777`, `0666`, `-R 777`), or a symbolic clause giving `w` to `o` or `a` (`a+w`, `o=rwx`, `ugo+rwx`)
  * or the owner's permissions (`go=u`, livebook's `chmod -R go=u /app`).
  * Modes with the sticky bit (`1777`, `+t`) are shared temporary directories by design and are not
- * reported; `+w` without who follows the umask (usually 022) and is not reported either.
+ * reported — unless `recursive` (`chmod -R 1777 dir`): the mode then also goes on every file below,
+ * where the sticky bit protects nothing (review 41c, item 7). `+w` without who follows the umask
+ * (usually 022) and is not reported either.
  */
-export function isWorldWritableMode(mode: string): boolean {
+export function isWorldWritableMode(mode: string, recursive = false): boolean {
   const m = mode.trim();
   // Octal: GNU chmod takes any number of digits up to the value 07777 (`00755`, `0000777`: gnulib
   // mode_compile); more is an invalid mode, which changes nothing.
   if (/^[0-7]+$/.test(m)) {
     const value = parseInt(m, 8);
-    return value <= 0o7777 && (value & 0o2) !== 0 && (value & 0o1000) === 0;
+    return value <= 0o7777 && (value & 0o2) !== 0 && (recursive || (value & 0o1000) === 0);
   }
   if (!/^[ugoa]*(?:[-+=][rwxXstugo]*)+(?:,[ugoa]*(?:[-+=][rwxXstugo]*)+)*$/.test(m)) return false;
   let writable = false;
@@ -556,7 +558,7 @@ export function isWorldWritableMode(mode: string): boolean {
       if (op[1] === '-' && op[2].includes('w')) writable = false;
     }
   }
-  return writable && !sticky;
+  return writable && (recursive || !sticky);
 }
 
 /** Official images whose default user is not root (their Dockerfiles end with a non-root USER). */

@@ -77,6 +77,10 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/mambaorg\/micromamba$/, user: 'mambauser' },
   // coder/coder scripts/Dockerfile (ghcr.io/coder/coder): `USER 1000:1000`.
   { match: /^ghcr\.io\/coder\/coder$/, user: '1000' },
+  // apache/tika-docker minimal/Dockerfile and full/Dockerfile (apache/tika, `latest` and `-full` tags): `USER $UID_GID` with the
+  // global `ARG UID_GID="35002:35002"` redeclared in the final stage. 2.5.0.2 fixed builds that ran as root (CHANGES.md, TIKA-3912):
+  // from 2.6 on, and `latest`/`latest-full` (review 41c, item 5).
+  { match: /^\/apache\/tika$/, when: (r) => atLeast(r.tag, [2, 6]), user: '35002' },
   // gotenberg/gotenberg build/Dockerfile, every final stage: `USER gotenberg` (uid 1001).
   { match: /^\/gotenberg\/gotenberg$/, user: 'gotenberg' },
   // Zenika/alpine-chrome Dockerfile (Docker Hub and gcr.io/zenika-hub): `USER chrome`.
