@@ -185,3 +185,33 @@ describe('CLI symbolic links', () => {
     assert.match(dangling.stderr, /ok\/compose\.yaml is a symbolic link \(to nothing that exists\); symbolic links are not followed/);
   });
 });
+
+describe('CLI arguments and what it prints (review 41a, item 11)', () => {
+  it('a file named on the command line that is neither YAML nor a Dockerfile is named on stderr and not analyzed; a Dockerfile of any name is', () => {
+    const dir = project({ 'README.md': '# App\n\n```dockerfile\nADD . /app\n```\n', 'package.json': '{ "name": "app" }\n', 'app.docker': '# syntax=docker/dockerfile:1\nARG BASE=node \\\n  TAG=latest\nFROM node:latest\n' });
+    const r = run(['check', 'README.md', 'package.json', 'app.docker', '--format', 'json'], dir);
+    const files = new Set((JSON.parse(r.stdout) as { file: string }[]).map((f) => f.file));
+    assert.deepEqual([...files], ['app.docker']);
+    assert.match(r.stderr, /not checked: README\.md, package\.json: named on the command line but neither YAML nor a Dockerfile/);
+  });
+
+  it('an empty path is a usage error (an unset variable), and a file named with a trailing slash is no folder', () => {
+    const dir = project({ 'Dockerfile': 'FROM alpine:3.22\nUSER 1000\n' });
+    const empty = run(['check', ''], dir);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /an empty path/);
+    const slash = run(['check', 'Dockerfile/'], dir);
+    assert.equal(slash.code, 2);
+    assert.match(slash.stderr, /Dockerfile\/: not a directory/);
+  });
+
+  it('control characters of the file (a quoted service name) reach the text and github reports escaped, never as a forged log line', () => {
+    const dir = project({ 'compose.yaml': 'services:\n  "web\\e[31mRED\\nfake.yaml:1:1: error XX000 forged":\n    image: nginx:1.30-alpine\n    privileged: true\n' });
+    for (const format of ['text', 'github']) {
+      const out = run(['check', '--format', format], dir).stdout;
+      assert.ok(!out.includes('\u001b'), `${format}: no raw ESC`);
+      assert.ok(!out.split('\n').some((l) => l.startsWith('fake.yaml')), `${format}: no forged line`);
+      assert.match(out, /\\u001b\[31mRED/, format);
+    }
+  });
+});

@@ -355,6 +355,19 @@ describe('CLI', () => {
     assert.equal(withFix.length, 1);
   });
 
+  it('--fix reports a file as a later file\'s fix left it: a Dockerfile\'s DF020 fix edits the compose file analyzed before it (review 41a, item 6)', () => {
+    const dir = project({
+      'svc/Dockerfile': 'FROM alpine:3.22\nENV API_TOKEN=Zq41tokenABCdef\nUSER 1000\nCMD ["/app"]\n',
+      'compose.yaml': 'services:\n  app:\n    build: ./svc\n    user: "1000:1000"\n  web:\n    image: nginx:1.30-alpine\n    privileged: true\n',
+    });
+    const fixed = JSON.parse(run(['check', '--fix', '--format', 'json', '.'], dir).stdout) as { code: string; file: string; range: { start: { line: number } } }[];
+    assert.match(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), /API_TOKEN: \$\{API_TOKEN\}/, 'the DF020 fix moved the value into the service');
+    const after = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as typeof fixed;
+    const key = (f: (typeof fixed)[number]) => `${f.file}:${f.code}@${f.range.start.line}`;
+    assert.deepEqual(fixed.map(key), after.map(key), 'what --fix reports remains is what a check of the fixed files finds');
+    assert.ok(after.some((f) => f.code === 'DC010' && f.range.start.line === 8));
+  });
+
   it('refuses flags that would do nothing: --registry-lookups without a fix, --include-suppressed outside SARIF, --explain with a check', () => {
     const dir = project({ 'Dockerfile': 'FROM alpine:3.22\nUSER 1000\n' });
     for (const args of [['check', '--registry-lookups', '.'], ['check', '--include-suppressed', '.'], ['check', '--format', 'json', '--include-suppressed', '.'], ['check', '--explain', 'DF001', '.']]) {

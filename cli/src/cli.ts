@@ -22,6 +22,7 @@ import {
   includedFiles,
   fixFinding,
   fixInRounds,
+  filesRead,
   secretsOf,
   secretRangesOf,
   fixIsSensitive,
@@ -77,6 +78,9 @@ Options:
 
 Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or I/O error.
 `;
+
+/** How many times --fix goes back over files that later fixes changed (each pass re-fixes only those). */
+const MAX_STALE_PASSES = 3;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
@@ -140,6 +144,8 @@ function parse(argv: string[]): Parsed {
   if (values['fix-dry-run'] && format !== 'text') throw new UsageError(`--fix-dry-run prints a unified diff and takes no --format ${format} (leave --format out, or use --fix to apply the fixes and report what remains)`);
   if (values['registry-lookups'] && !values.fix && !values['fix-dry-run']) throw new UsageError('--registry-lookups works with --fix or --fix-dry-run (it applies the fixes that ask the registry); alone it would do nothing');
   if (values['include-suppressed'] && format !== 'sarif') throw new UsageError(`--include-suppressed adds the suppressed findings to a SARIF report and takes --format sarif (got ${format})`);
+  // `check "$DIR"` with DIR unset walked the current folder (review 41a, item 11.6).
+  if (paths.some((p) => p === '')) throw new UsageError('an empty path (an unset variable?): name a file or folder, or leave the paths out to check the current folder');
   return {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
@@ -183,7 +189,7 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = []): Collected[] {
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = [], notDocker: string[] = []): Collected[] {
   const seen = new Map<string, Collected>();
   const out: Collected[] = [];
   const otherYaml: string[] = [];
@@ -198,7 +204,14 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
     }
     // Files are read without following a link (nothing outside the project is read): say so rather than "cannot read" (review 37, item 6).
     if (!st.isDirectory() && isSymlink(abs)) throw new Error(`${p} is a symbolic link; symbolic links are not followed (name the file it points to)`);
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), onSymlink: (f) => symlinks.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    // `Dockerfile/` names a folder: path.resolve drops the slash, so a file was checked (review 41a, item 11.6).
+    if (!st.isDirectory() && /[\\/]$/.test(p)) throw new Error(`${p}: not a directory`);
+    const namedKind = st.isDirectory() ? undefined : (fileKindOf(abs) ?? guessKind(abs));
+    if (!st.isDirectory() && !namedKind) {
+      notDocker.push(p);
+      continue;
+    }
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), onSymlink: (f) => symlinks.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: namedKind as FoundFile['kind'] }];
     for (const f of found) {
       const known = seen.get(f.path);
       if (known) {
@@ -250,8 +263,45 @@ function withIncluded(found: FoundFile[], root: string, ws: DiskWorkspace): Foun
 }
 
 /** A file named explicitly is analyzed even with an unusual name: YAML as compose, anything else as a Dockerfile. */
-function guessKind(p: string): FoundFile['kind'] {
-  return /\.ya?ml$/i.test(p) ? 'compose' : 'dockerfile';
+function guessKind(p: string): FoundFile['kind'] | undefined {
+  if (/\.ya?ml$/i.test(p)) return 'compose';
+  return looksLikeDockerfile(p) ? 'dockerfile' : undefined;
+}
+
+/**
+ * Whether a file of no Docker name reads as a Dockerfile: its first instruction, after comments, parser
+ * directives, blank lines and ARGs, is FROM (read from its first 64 KB). `check $(git diff --name-only)`
+ * names README.md and package.json too, which were analyzed as Dockerfiles (review 41a, item 11.6).
+ */
+function looksLikeDockerfile(file: string): boolean {
+  let text: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      text = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Unreadable: analyzed as before, so that reading it reports the error.
+    return true;
+  }
+  let continued = false;
+  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const t = line.trim();
+    if (continued) {
+      continued = /[\\`]$/.test(t);
+      continue;
+    }
+    if (t === '' || t.startsWith('#')) continue;
+    if (/^ARG(?:\s|$)/i.test(t)) {
+      continued = /[\\`]$/.test(t);
+      continue;
+    }
+    return /^FROM(?:\s|$)/i.test(t);
+  }
+  return false;
 }
 
 declare const __VERSION__: string | undefined;
@@ -303,13 +353,19 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
   let files: Collected[];
   const lookalikes: string[] = [];
+  const notDocker: string[] = [];
   const symlinks: string[] = [];
   try {
-    files = collect(opts.paths, workspace, lookalikes, symlinks);
+    files = collect(opts.paths, workspace, lookalikes, symlinks, notDocker);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
+  }
+  if (notDocker.length > 0) {
+    const shown = notDocker.slice(0, 5);
+    const more = notDocker.length > shown.length ? ` and ${notDocker.length - shown.length} more` : '';
+    io.writeErr(`docker-guardrails: not checked: ${shown.join(', ')}${more}: named on the command line but neither YAML nor a Dockerfile (no FROM before its first other instruction).\n`);
   }
   if (lookalikes.length > 0) {
     const shown = lookalikes.slice(0, 5).map((p) => path.relative(process.cwd(), p) || p);
@@ -385,14 +441,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const noteSecrets = (analysis: Analysis) => {
     for (const v of reportedValues(analysis)) reported.values.add(v);
   };
-  for (const job of jobs) {
-    const read = readJob(job, reads);
-    if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
-    if ('skipped' in read) {
-      results.push(read.skipped);
-      current.push(read.skipped);
-      continue;
-    }
+  /** Per job fixed: where its result is, what its last analysis read, and those files' text as fixed then. */
+  const fixedJobs: { job: Job; read: { text: string }; index: number; reads: string[]; seen: (string | undefined)[] }[] = [];
+  const fixJob = (job: Job, read: { text: string }, index: number, first: boolean) => {
     const config = engineConfigOf(job.config);
     const initial = changed.get(job.path) ?? read.text;
     const reanalyze = (text: string) => {
@@ -400,10 +451,10 @@ function check(opts: Options, io: Io): number | Promise<number> {
       noteSecrets(a);
       return a;
     };
-    if (onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
+    if (first && onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
     let analysis = reanalyze(initial);
     if (initial === read.text) reported.before.set(job.path, placesOfAnalysis(analysis));
-    if (onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
+    if (first && onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
     const rounds = fixInRounds({
       rules: allRules,
@@ -417,7 +468,29 @@ function check(opts: Options, io: Io): number | Promise<number> {
     analysis = rounds.analysis;
     reported.after.set(job.path, placesOfAnalysis(analysis));
     for (const c of rounds.applied) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
-    results.push(toResult(job, analysis, wantFixes));
+    results[index] = toResult(job, analysis, wantFixes);
+    const readPaths = [job.path, ...filesRead(analysis.context)];
+    const entry = { job, read, index, reads: readPaths, seen: readPaths.map((p) => changed.get(p)) };
+    if (first) fixedJobs.push(entry);
+    else fixedJobs[fixedJobs.findIndex((e) => e.index === index)] = entry;
+  };
+  for (const job of jobs) {
+    const read = readJob(job, reads);
+    if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
+    if ('skipped' in read) {
+      results.push(read.skipped);
+      current.push(read.skipped);
+      continue;
+    }
+    fixJob(job, read, results.length, true);
+  }
+  // A later file's fix may have changed a file analyzed before it (DF020 moves a Dockerfile's ENV into the compose file
+  // that builds it, DC040 writes .env…): that result is stale — wrong lines, and a SARIF fix that deletes the wrong line
+  // (review 41a, item 6). Such files are fixed and analyzed again, until what every result read is what it saw (bounded).
+  for (let pass = 0; pass < MAX_STALE_PASSES; pass++) {
+    const stale = fixedJobs.filter((e) => e.reads.some((p, i) => changed.get(p) !== e.seen[i]));
+    if (stale.length === 0) break;
+    for (const e of stale) fixJob(e.job, e.read, e.index, false);
   }
   if (opts.registryLookups) {
     const readText = (job: Job) => {

@@ -30,14 +30,23 @@ export function skippedReason(r: FileResult): string | undefined {
   return r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file';
 }
 
+/**
+ * A text as a log line may show it: control characters other than tab (a quoted service name may hold
+ * ESC sequences and line breaks, which forged lines of the CI log: review 41a, item 11.8) written as `\u001b`.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Text: a line per finding (and per skipped file), then a summary line. */
 export function writeText(results: FileResult[], write: Write): void {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {
-    if (r.skipped) write(`${r.display}: skipped (${skippedReason(r)})\n`);
+    const shown = printable(r.display);
+    if (r.skipped) write(`${shown}: skipped (${skippedReason(r)})\n`);
     for (const f of r.findings) {
       counts[f.severity]++;
-      write(`${r.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${f.message}\n`);
+      write(`${shown}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${LABEL[f.severity]} ${f.code} ${printable(f.message)}\n`);
     }
   }
   const total = counts.error + counts.warning + counts.info + counts.hint;
@@ -293,7 +302,7 @@ function sarifFix(fix: Fix, r: FileResult) {
 
 /** GitHub Actions workflow commands: one annotation per finding. */
 export function writeGithub(results: FileResult[], write: Write): void {
-  const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const esc = (s: string) => printable(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const level: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
   for (const r of results) {
