@@ -313,6 +313,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if (!c) {
       let text: string;
       try {
+        // A config found beside the files is read only when it is a regular file (a FIFO would block the run, a
+        // device may never end: review 41a, F10); one named by --config may be anything that reads (`<(…)`).
+        if (!opts.config && !fs.statSync(p).isFile()) throw new Error('not a regular file');
         text = fs.readFileSync(p, 'utf8');
       } catch (e) {
         throw new Error(`cannot read config ${p}: ${(e as Error).message}`);

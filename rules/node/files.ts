@@ -13,6 +13,9 @@ import type { FileKind, WorkspaceView } from '../engine/types';
 /** Files larger than this are not analyzed (and reported once as skipped). */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
+/** A `.gitignore` larger than this is not read (as one that is not there). */
+const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
+
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 export interface FoundFile {
@@ -55,7 +58,8 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
     let here = rules;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
-        here = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+        const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
+        if (text) here = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
       } catch {
         /* unreadable .gitignore: keep the parent's rules */
       }
@@ -106,7 +110,8 @@ export function walkFinds(root: string, filePath: string, options: Pick<WalkOpti
   let dir = root;
   for (let i = 0; ; i++) {
     try {
-      rules = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+      const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
+      if (text) rules = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
     } catch {
       /* no (readable) .gitignore here: the parent's rules */
     }
@@ -141,8 +146,9 @@ class TrackedPaths {
     if (index === undefined) {
       index = null;
       try {
-        const stat = fs.statSync(path.join(root, '.git', 'index'));
-        const files = stat.size <= 64 * 1024 * 1024 ? gitIndexPaths(fs.readFileSync(path.join(root, '.git', 'index'))) : undefined;
+        // A regular file only, not through a link: a FIFO would block the walk, /dev/zero never ends (review 41a, F10).
+        const bytes = readRegularFile(path.join(root, '.git', 'index'), 64 * 1024 * 1024);
+        const files = bytes ? gitIndexPaths(bytes) : undefined;
         if (files) {
           const dirs = new Set<string>();
           for (const f of files) for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) dirs.add(f.slice(0, i));
@@ -165,6 +171,45 @@ class TrackedPaths {
     const t = this.of(dir);
     return !!t && t.index.dirs.has(t.rel);
   }
+}
+
+/**
+ * The bytes of a regular file of at most `max` bytes; undefined when the path holds none (missing, a
+ * symbolic link, a folder, a FIFO, a device) or a larger one. Looked at with lstat, then opened without
+ * following a link and without blocking, and looked at again once open: a FIFO would block the read
+ * until a writer comes, a device such as /dev/zero never ends. Throws the I/O error of a regular file
+ * that cannot be read (EACCES…).
+ */
+export function readRegularFile(p: string, max: number): Buffer | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch (e) {
+    if (isAbsence(e)) return undefined;
+    throw e;
+  }
+  if (!st.isFile() || st.size > max) return undefined;
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const open = fs.fstatSync(fd);
+    if (!open.isFile() || open.size > max) return undefined;
+    const buf = Buffer.alloc(open.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = fs.readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Whether an error says that nothing (or no folder on the way) is at a path: nothing to read, not a failure to read. */
+function isAbsence(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 function byPath(a: FoundFile, b: FoundFile): number {
