@@ -10,7 +10,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findFiles, walkFinds } from '../rules/node/files';
+import { URI } from 'vscode-uri';
 import { CLI } from './helpers/cli';
+import { TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
 
 /** In a child process (DG_IO_CHILD): walk as asked and print what was found, so that a walk that blocks is a timeout, not a hung test run. */
@@ -27,6 +29,19 @@ function cli(args: string[], cwd: string, options: { uid?: number; timeout?: num
 }
 
 const posix = process.platform !== 'win32';
+
+/**
+ * Who runs the CLI where a permission must stop it: root reads and writes everything, so as root the CLI runs as
+ * `nobody` (uid 65534); as another user, as that user (a mode of 000 stops its owner too).
+ */
+const asUser = process.getuid?.() === 0 ? 65534 : undefined;
+
+/** A project that `asUser` can read: the temporary folder is made owner-only. */
+function sharedProject(files: Record<string, string>): string {
+  const dir = tempFiles('dg-io-', files);
+  if (asUser !== undefined) spawnSync('chmod', ['-R', 'a+rwX', dir]);
+  return dir;
+}
 
 if (process.env.DG_IO_CHILD) childWalk();
 else
@@ -54,5 +69,73 @@ else
       const child = spawnSync(process.execPath, [__filename], { env: { ...process.env, DG_IO_CHILD: JSON.stringify({ root: dir, file: path.join(dir, 'app', 'Dockerfile') }) }, encoding: 'utf8', timeout: 20_000 });
       assert.equal(child.status, 0, `the walk ends (null: killed after 20 s) ${child.stderr}`);
       assert.deepEqual(JSON.parse(child.stdout), { found: [path.join('app', 'Dockerfile')], finds: true });
+    });
+    it('an unreadable folder or .gitignore met by the walk is an I/O error: named on stderr with the reason, exit 2, no report that passes for clean (F1)', { skip: !posix }, () => {
+      const dir = sharedProject({ 'proj/svc/compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n', 'proj/Dockerfile': 'FROM alpine:3.22\nUSER 1000\n' });
+      fs.chmodSync(path.join(dir, 'proj', 'svc'), 0o000);
+      try {
+        for (const format of ['text', 'sarif']) {
+          const r = cli(['check', 'proj', '--format', format], dir, { uid: asUser });
+          assert.equal(r.code, 2, `${format}: ${r.stderr}`);
+          assert.match(r.stderr, /^docker-guardrails: cannot read the folder proj\/svc: permission denied \(EACCES\)$/m, format);
+          assert.match(r.stderr, /nothing was checked/, format);
+          assert.equal(r.stdout, '', `${format}: no report`);
+        }
+        // A file named inside it: permission denied, not "no such file or directory" (F9.1).
+        const named = cli(['check', 'proj/svc/compose.yaml'], dir, { uid: asUser });
+        assert.equal(named.code, 2);
+        assert.equal(named.stderr, 'docker-guardrails: proj/svc/compose.yaml: permission denied (EACCES)\n');
+      } finally {
+        fs.chmodSync(path.join(dir, 'proj', 'svc'), 0o755);
+      }
+      const ignore = sharedProject({ '.gitignore': 'gen/\n', 'gen/Dockerfile': 'FROM node\n', Dockerfile: 'FROM alpine:3.22\nUSER 1000\n' });
+      fs.chmodSync(path.join(ignore, '.gitignore'), 0o000);
+      const r = cli(['check', '.'], ignore, { uid: asUser });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^docker-guardrails: cannot read \.gitignore: permission denied \(EACCES\)$/m);
+    });
+
+    it('says why a file cannot be read in plain words, names a typed path as typed, and a link loop as one (F9.1)', { skip: !posix }, () => {
+      const dir = sharedProject({ 'a/b/c/.keep': '', 'fifo/Dockerfile.keep': '', 'walk/Dockerfile': 'FROM alpine:3.22\nUSER 1000\n', 'locked/Dockerfile': 'FROM alpine:3.22\n' });
+      const cwd = path.join(dir, 'a', 'b', 'c');
+      const dev = cli(['check', '/dev/null'], cwd);
+      assert.equal(dev.code, 2);
+      assert.equal(dev.stderr, 'docker-guardrails: cannot read /dev/null: not a regular file (a device)\n');
+      spawnSync('mkfifo', [path.join(dir, 'fifo', 'Dockerfile')]);
+      const fifo = cli(['check', 'fifo/Dockerfile'], dir);
+      assert.equal(fifo.stderr, 'docker-guardrails: cannot read fifo/Dockerfile: not a regular file (a named pipe)\n');
+      fs.symlinkSync('loop', path.join(dir, 'loop'));
+      const loop = cli(['check', 'loop'], dir);
+      assert.equal(loop.code, 2);
+      assert.match(loop.stderr, /^docker-guardrails: loop is a symbolic link that leads back to itself \(too many levels of symbolic links\); symbolic links are not followed\n$/);
+      // A FIFO named Dockerfile met by a walk: not read (it would block), named as not checked, in SARIF too; the exit code stands.
+      const walked = cli(['check', 'fifo', 'walk'], dir);
+      assert.equal(walked.code, 0, walked.stderr);
+      assert.equal(walked.stderr, 'docker-guardrails: not checked: fifo/Dockerfile (not a regular file: a named pipe)\n');
+      assert.match(walked.stdout, /^fifo\/Dockerfile: skipped \(not a regular file: a named pipe\)$/m);
+      const sarif = JSON.parse(cli(['check', 'fifo', '--format', 'sarif'], dir).stdout);
+      assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, 'Not analyzed: not a regular file: a named pipe.');
+      // A file the walk finds but cannot read.
+      fs.chmodSync(path.join(dir, 'locked', 'Dockerfile'), 0o000);
+      const locked = cli(['check', 'locked'], dir, { uid: asUser });
+      assert.equal(locked.code, 2);
+      assert.equal(locked.stderr, 'docker-guardrails: cannot read locked/Dockerfile: permission denied (EACCES)\n');
+    });
+    it('the language server\'s scan logs an unreadable folder once, with the reason, and analyzes the rest (F1)', { skip: !posix }, async () => {
+      const dir = sharedProject({ 'svc/compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n', 'api/Dockerfile': 'FROM node:latest\n' });
+      fs.chmodSync(path.join(dir, 'svc'), 0o000);
+      const client = new TestClient([], process.env, asUser);
+      try {
+        await client.initialize([dir]);
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        assert.deepEqual(
+          client.logs.filter((l) => l.includes('cannot read')),
+          [`[docker-guardrails] workspace scan: cannot read the folder ${path.join(dir, 'svc')}: permission denied (EACCES); the files in it are not analyzed`],
+        );
+        assert.ok((await client.diagnostics(URI.file(path.join(dir, 'api', 'Dockerfile')).toString())).some((d) => d.code === 'DF001'), 'the rest is analyzed');
+      } finally {
+        await client.shutdown();
+        fs.chmodSync(path.join(dir, 'svc'), 0o755);
+      }
     });
   });

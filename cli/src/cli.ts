@@ -38,7 +38,7 @@ import {
   type ConfigFile,
   type Severity,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
@@ -171,22 +171,40 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = []): Collected[] {
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = [], unreadable: string[] = []): Collected[] {
   const seen = new Map<string, Collected>();
   const out: Collected[] = [];
   const otherYaml: string[] = [];
+  // FIFOs and devices named like a Dockerfile or compose file: analyzed as files, they are reported as not checked (readJob), as a binary file is.
+  const walk = (abs: string): FoundFile[] => {
+    const special: FoundFile[] = [];
+    const found = findFiles(abs, { ...walkOptions(abs), onNotAFile: (f) => special.push({ path: f, kind: fileKindOf(f)! }) });
+    return special.length === 0 ? found : [...found, ...special].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  };
+  const walkOptions = (abs: string) => ({
+    onOtherYaml: (f: string) => otherYaml.push(f),
+    onSymlink: (f: string) => symlinks.push(f),
+    onUnreadable: (f: string, e: NodeJS.ErrnoException, what: 'folder' | 'file') => unreadable.push(`cannot read ${what === 'folder' ? 'the folder ' : ''}${shownPath(f)}: ${describeIoError(e)}`),
+    repositoryTop: path.parse(abs).root,
+  });
   for (const p of paths) {
     const abs = path.resolve(p);
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
-    } catch {
-      if (isSymlink(abs)) throw new Error(`${p} is a symbolic link (to nothing that exists); symbolic links are not followed`);
-      throw new Error(`${p}: no such file or directory`);
+    } catch (e) {
+      // The error as it is: a file in a folder the user cannot search is no typo (EACCES, review 41a, F9.1).
+      const code = (e as NodeJS.ErrnoException).code;
+      if (isSymlink(abs)) {
+        if (code === 'ELOOP') throw new Error(`${p} is a symbolic link that leads back to itself (too many levels of symbolic links); symbolic links are not followed`);
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`${p} is a symbolic link (to nothing that exists); symbolic links are not followed`);
+        throw new Error(`${p} is a symbolic link; symbolic links are not followed`);
+      }
+      throw new Error(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : describeIoError(e)}`);
     }
     // Files are read without following a link (nothing outside the project is read): say so rather than "cannot read" (review 37, item 6).
     if (!st.isDirectory() && isSymlink(abs)) throw new Error(`${p} is a symbolic link; symbolic links are not followed (name the file it points to)`);
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), onSymlink: (f) => symlinks.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(walk(abs), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       const known = seen.get(f.path);
       if (known) {
@@ -194,13 +212,18 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
         if (!st.isDirectory()) known.named = true;
         continue;
       }
-      const c: Collected = { file: f, root: st.isDirectory() ? abs : path.dirname(abs), named: !st.isDirectory() };
+      const c: Collected = { file: f, root: st.isDirectory() ? abs : path.dirname(abs), named: !st.isDirectory(), ...(st.isDirectory() ? {} : { typed: p }) };
       seen.set(f.path, c);
       out.push(c);
     }
   }
   for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
   return out;
+}
+
+/** A path as the CLI shows one it found: relative to the current folder. */
+function shownPath(p: string): string {
+  return path.relative(process.cwd(), p) || p;
 }
 
 function isSymlink(p: string): boolean {
@@ -217,6 +240,8 @@ interface Collected {
   root: string;
   /** Named on the command line: analyzed whatever the walk's scope (.gitignore, node_modules, the config's include/exclude). */
   named: boolean;
+  /** A named file's path as the user typed it (messages about it quote it so). */
+  typed?: string;
 }
 
 /**
@@ -292,11 +317,20 @@ function check(opts: Options, io: Io): number | Promise<number> {
   let files: Collected[];
   const lookalikes: string[] = [];
   const symlinks: string[] = [];
+  const unreadable: string[] = [];
   try {
-    files = collect(opts.paths, workspace, lookalikes, symlinks);
+    files = collect(opts.paths, workspace, lookalikes, symlinks, unreadable);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
+    return 2;
+  }
+  // A folder or .gitignore the walk could not read is an I/O error, as a file it cannot read: exit 2, with no
+  // report that would pass for a clean one (review 41a, F1: a folder of mode 000 was skipped silently, exit 0).
+  if (unreadable.length > 0) {
+    stopWorkers(early);
+    for (const m of unreadable) io.writeErr(`docker-guardrails: ${m}\n`);
+    io.writeErr(`docker-guardrails: nothing was checked: the walk could not read ${unreadable.length === 1 ? 'this' : 'these'}\n`);
     return 2;
   }
   if (lookalikes.length > 0) {
@@ -342,7 +376,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     return configOfDir.get(dir);
   };
   try {
-    for (const { file: f, root, named } of files) {
+    for (const { file: f, root, named, typed } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
@@ -353,7 +387,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       const rel = path.relative(base, f.path).split(path.sep).join('/');
       if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
       if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file });
+      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, ...(typed === undefined ? {} : { typed }) });
     }
   } catch (e) {
     stopWorkers(early);
@@ -427,6 +461,8 @@ interface Job {
   kind: FoundFile['kind'];
   display: string;
   config: ConfigFile;
+  /** A file named on the command line: its path as typed (an error about it quotes it so: `/dev/null`, not `../../dev/null`). */
+  typed?: string;
 }
 
 interface Outcome {
@@ -479,7 +515,11 @@ function readJob(job: Job, reads?: RunReads): { text: string } | { skipped: File
   const read = reads ? reads.take(job.path, max) : readForAnalysis(job.path, max);
   if (read.ok) return { text: read.text };
   if (read.reason === 'too-large' || read.reason === 'binary') return { skipped: { path: job.path, display: job.display, findings: [], skipped: read.reason } };
-  return { error: `cannot read ${job.display} (${read.reason})` };
+  // A FIFO or device a walk met (one named on the command line is an error): not read, named as not checked (review 41a, F9.1).
+  if (read.reason === 'not-a-file' && job.typed === undefined) return { skipped: { path: job.path, display: job.display, findings: [], skipped: 'not-a-file', skippedAs: read.detail } };
+  // In plain words, with the error's code where there is one (review 41a, F9.1: `(unreadable)`, `(not-a-file)`).
+  const why = read.reason === 'missing' ? 'no such file or directory' : read.reason === 'not-a-file' ? `not a regular file (${read.detail ?? 'a special file'})` : (read.detail ?? 'read error');
+  return { error: `cannot read ${job.typed ?? job.display}: ${why}` };
 }
 
 /**

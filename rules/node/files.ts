@@ -38,6 +38,14 @@ export interface WalkOptions {
    * CLI passes the file system root, for a walk that starts in a repository's subfolder.
    */
   repositoryTop?: string;
+  /**
+   * Called for a folder that cannot be listed (it is skipped) and a `.gitignore` that cannot be read (the walk
+   * goes on without its patterns), with the error (EACCES…): a walk that skipped them silently passed for a
+   * clean one (review 41a, F1). A folder or file that vanished during the walk is not reported.
+   */
+  onUnreadable?: (path: string, error: NodeJS.ErrnoException, what: 'folder' | 'file') => void;
+  /** Called for each FIFO, device or socket named like a Dockerfile or compose file that is not ignored: never read (it would block, or never end). */
+  onNotAFile?: (path: string, what: string) => void;
 }
 
 /** Walks a directory for Dockerfiles and compose files, honoring `.gitignore` files on the way. */
@@ -52,7 +60,8 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      if (!isAbsence(e)) options.onUnreadable?.(dir, e as NodeJS.ErrnoException, 'folder');
       continue;
     }
     let here = rules;
@@ -60,8 +69,9 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
       try {
         const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
         if (text) here = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
-      } catch {
-        /* unreadable .gitignore: keep the parent's rules */
+      } catch (e) {
+        // Unreadable: the parent's rules (and the caller is told).
+        options.onUnreadable?.(path.join(dir, '.gitignore'), e as NodeJS.ErrnoException, 'file');
       }
     }
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -89,6 +99,8 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
         if (isIgnored(here, full, false) && !tracked.has(full)) continue;
         out.push({ path: full, kind });
         if (out.length >= maxFiles) return out.sort(byPath);
+      } else if (options.onNotAFile && fileKindOf(full) && !(isIgnored(here, full, false) && !tracked.has(full))) {
+        options.onNotAFile(full, entryKind(e));
       }
     }
   }
@@ -206,6 +218,27 @@ export function readRegularFile(p: string, max: number): Buffer | undefined {
   }
 }
 
+/** What a directory entry or a file's status is, when it is no regular file: `a named pipe (FIFO)`… */
+export function entryKind(e: fs.Dirent | fs.Stats): string {
+  if (e.isDirectory()) return 'a folder';
+  if (e.isSymbolicLink()) return 'a symbolic link';
+  if (e.isFIFO()) return 'a named pipe';
+  if (e.isCharacterDevice() || e.isBlockDevice()) return 'a device';
+  if (e.isSocket()) return 'a socket';
+  return e.isFile() ? 'a regular file' : 'not a regular file';
+}
+
+/**
+ * An I/O error in plain words with its code, for the user: `permission denied (EACCES)`, from the system's
+ * message (`EACCES: permission denied, open '…'`) without the path it names.
+ */
+export function describeIoError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words = /^[A-Z0-9_]+: ([^,]+)/.exec(err.message ?? '')?.[1];
+  if (err.code && words) return `${words} (${err.code})`;
+  return err.code ?? err.message ?? String(e);
+}
+
 /** Whether an error says that nothing (or no folder on the way) is at a path: nothing to read, not a failure to read. */
 function isAbsence(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
@@ -229,7 +262,8 @@ function isIgnored(rules: { base: string; ig: Ignore }[], full: string, isDir: b
   return ignored;
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: 'missing' | 'too-large' | 'binary' | 'unreadable' | 'not-a-file' };
+/** A read for analysis; a failure's `detail` says why in plain words: the error (`permission denied (EACCES)`) or what the path holds (`a named pipe (FIFO)`). */
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: 'missing' | 'too-large' | 'binary' | 'unreadable' | 'not-a-file'; detail?: string };
 
 /** Reads a file as text for analysis; refuses symlinks, directories, binary files and files over the cap. */
 export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
@@ -241,16 +275,16 @@ function readSized(filePath: string, maxBytes: number): { result: ReadResult; si
   let st: fs.Stats;
   try {
     st = fs.lstatSync(filePath);
-  } catch {
-    return { result: { ok: false, reason: 'missing' }, size: -1 };
+  } catch (e) {
+    return { result: isAbsence(e) ? { ok: false, reason: 'missing' } : { ok: false, reason: 'unreadable', detail: describeIoError(e) }, size: -1 };
   }
-  if (!st.isFile()) return { result: { ok: false, reason: 'not-a-file' }, size: -1 };
+  if (!st.isFile()) return { result: { ok: false, reason: 'not-a-file', detail: entryKind(st) }, size: -1 };
   if (st.size > maxBytes) return { result: { ok: false, reason: 'too-large' }, size: st.size };
   let buf: Buffer;
   try {
     buf = fs.readFileSync(filePath);
-  } catch {
-    return { result: { ok: false, reason: 'unreadable' }, size: st.size };
+  } catch (e) {
+    return { result: { ok: false, reason: 'unreadable', detail: describeIoError(e) }, size: st.size };
   }
   if (buf.includes(0)) return { result: { ok: false, reason: 'binary' }, size: st.size };
   let text = buf.toString('utf8');
