@@ -138,4 +138,38 @@ else
         fs.chmodSync(path.join(dir, 'svc'), 0o755);
       }
     });
+    it('--fix refuses, before writing anything, a file the user may not write or one with other hard links; as root it keeps a file\'s owner (F8)', { skip: !posix }, () => {
+      const FIXABLE = 'FROM alpine:3.22\nRUN apk add curl\nUSER 1000\n';
+      const dir = sharedProject({ 'ro/Dockerfile': FIXABLE, 'ro/compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    read_only: false\n', 'linked/Dockerfile': FIXABLE, 'owned/Dockerfile': FIXABLE });
+      const ro = path.join(dir, 'ro', 'Dockerfile');
+      fs.chmodSync(ro, 0o444);
+      fs.chmodSync(path.join(dir, 'ro'), 0o777);
+      const listing = () => fs.readdirSync(path.join(dir, 'ro')).sort();
+      const before = listing();
+      const r = cli(['check', 'ro', '--fix'], dir, { uid: asUser });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /will not write .*ro\/Dockerfile: it is read-only for this user \(permission denied \(EACCES\)\); no file was changed/);
+      assert.equal(fs.readFileSync(ro, 'utf8'), FIXABLE);
+      assert.equal(fs.statSync(ro).uid, process.getuid!(), 'the file was not replaced');
+      assert.deepEqual(listing(), before, 'no temporary file is left, the compose file is not written either');
+      // A second name of the file would keep the old text: refused, both names unchanged.
+      const linked = path.join(dir, 'linked', 'Dockerfile');
+      fs.linkSync(linked, path.join(dir, 'other-name'));
+      const l = cli(['check', 'linked', '--fix'], dir);
+      assert.equal(l.code, 2, l.stderr);
+      assert.match(l.stderr, /will not write .*linked\/Dockerfile: it has 2 hard links, and its other names would keep the old text; no file was changed/);
+      assert.equal(fs.readFileSync(linked, 'utf8'), FIXABLE);
+      assert.equal(fs.statSync(linked).ino, fs.statSync(path.join(dir, 'other-name')).ino);
+      // Root fixing a user's file: the file stays the user's.
+      if (process.getuid?.() === 0) {
+        const owned = path.join(dir, 'owned', 'Dockerfile');
+        fs.chownSync(owned, 65534, 65534);
+        fs.chmodSync(owned, 0o640);
+        const o = cli(['check', 'owned', '--fix'], dir);
+        assert.equal(o.code, 0, o.stderr);
+        assert.match(fs.readFileSync(owned, 'utf8'), /apk add --no-cache curl/);
+        const st = fs.statSync(owned);
+        assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [65534, 65534, 0o640]);
+      }
+    });
   });

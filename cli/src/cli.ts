@@ -674,7 +674,10 @@ function startsWithBom(p: string): boolean {
  * only when every one is written are they renamed over the originals — the files the fixes only create
  * or extend (`.env`, `.gitignore`) before the analyzed files, so a secret never leaves a compose file
  * before it is in its `.env` (review 37, probe p24). A path that is a symbolic link or not a regular file
- * is never written through (probe p25). Returns what went wrong, or undefined.
+ * is never written through (probe p25). Before anything is written, every file to replace is checked: one the
+ * user may not write (a read-only file: renaming over it needs only the folder's write permission) or one with
+ * more than one hard link (a new file would leave its other names with the old text) is refused, and nothing is
+ * written (review 41a, F8). As root, a replaced file keeps its owner and group. Returns what went wrong, or undefined.
  */
 function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): string | undefined {
   const entries = [...changed].filter((e): e is [string, string] => e[1] !== undefined).sort((a, b) => Number(analyzed.has(a[0])) - Number(analyzed.has(b[0])));
@@ -689,34 +692,42 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
   const removeTemps = () => {
     for (const [tmp] of temps) removeQuietly(tmp);
   };
+  // First every target, before anything is written.
+  const existing = new Map<string, fs.Stats>();
+  for (const [p] of entries) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      continue; // A file the fixes create.
+    }
+    if (st.isSymbolicLink()) return `will not write ${p}: it is a symbolic link (not followed); no file was changed`;
+    if (!st.isFile()) return `cannot write ${p}: not a regular file; no file was changed`;
+    try {
+      fs.accessSync(p, fs.constants.W_OK);
+    } catch (e) {
+      return `will not write ${p}: it is read-only for this user (${describeIoError(e)}); no file was changed`;
+    }
+    if (st.nlink > 1) return `will not write ${p}: it has ${st.nlink} hard links, and its other names would keep the old text; no file was changed`;
+    existing.set(p, st);
+  }
+  const asRoot = process.getuid?.() === 0;
   for (const [p, text] of entries) {
     // A file the fixes create gets the mode a plain write gives it (the umask applies), owner-only when it
     // holds secret values (a .env, a secret file of DC042); an existing file keeps its mode (review 39b, F1).
-    let mode = isSensitivePath(p) ? 0o600 : 0o666;
-    let exists = false;
-    let bom = false;
-    try {
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) {
-        removeTemps();
-        return `will not write ${p}: it is a symbolic link (not followed); no file was changed`;
-      }
-      if (!st.isFile()) {
-        removeTemps();
-        return `cannot write ${p}: not a regular file; no file was changed`;
-      }
-      mode = st.mode & 0o7777;
-      exists = true;
-      bom = startsWithBom(p);
-    } catch {
-      // A file the fixes create.
-    }
+    const st = existing.get(p);
+    const mode = st ? st.mode & 0o7777 : isSensitivePath(p) ? 0o600 : 0o666;
+    const bom = st ? startsWithBom(p) : false;
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.docker-guardrails-${process.pid}.tmp`);
     try {
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(tmp, (bom ? '\uFEFF' : '') + text, { mode, flag: 'wx' });
-      // Only an existing file's mode is set whatever the umask: it is the mode the file had.
-      if (exists) fs.chmodSync(tmp, mode);
+      if (st) {
+        // As root, the file keeps its owner and group (a user cannot give a file away); before the mode, which chown may clear setuid bits of.
+        if (asRoot) fs.chownSync(tmp, st.uid, st.gid);
+        // Only an existing file's mode is set whatever the umask: it is the mode the file had.
+        fs.chmodSync(tmp, mode);
+      }
       temps.push([tmp, p]);
     } catch (e) {
       // A temporary file this run did not make (EEXIST) is not removed.
