@@ -172,4 +172,19 @@ else
         assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [65534, 65534, 0o640]);
       }
     });
+    it('a symbolic link to a folder named on the command line is refused, as one to a file is: nothing outside is read, --fix writes nothing through it (F9.2)', { skip: !posix }, () => {
+      const FIXABLE = 'FROM alpine:3.22\nRUN apk add curl\nUSER 1000\n';
+      const elsewhere = sharedProject({ Dockerfile: FIXABLE });
+      const dir = sharedProject({ 'real/Dockerfile': FIXABLE });
+      fs.symlinkSync(elsewhere, path.join(dir, 'outside'));
+      fs.symlinkSync('real', path.join(dir, 'link'));
+      for (const args of [['outside'], ['outside', '--fix'], ['real', 'link'], ['link/']]) {
+        const r = cli(['check', ...args], dir);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, /^docker-guardrails: (?:outside|link\/?) is a symbolic link to a folder; symbolic links are not followed \(name the folder it points to\)\n$/, args.join(' '));
+        assert.equal(r.stdout, '', args.join(' '));
+      }
+      assert.equal(fs.readFileSync(path.join(elsewhere, 'Dockerfile'), 'utf8'), FIXABLE, 'nothing written through the link');
+      assert.match(cli(['check', 'real', '--fail-on', 'info'], dir).stdout, /DF030|DF0\d\d/, 'the folder itself is checked');
+    });
   });

@@ -203,7 +203,8 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
       throw new Error(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : describeIoError(e)}`);
     }
     // Files are read without following a link (nothing outside the project is read): say so rather than "cannot read" (review 37, item 6).
-    if (!st.isDirectory() && isSymlink(abs)) throw new Error(`${p} is a symbolic link; symbolic links are not followed (name the file it points to)`);
+    // A folder too (review 41a, F9.2: `check link` walked the folder it points to, outside the project, and --fix wrote there).
+    if (isSymlink(abs)) throw new Error(`${p} is a symbolic link${st.isDirectory() ? ' to a folder' : ''}; symbolic links are not followed (name the ${st.isDirectory() ? 'folder' : 'file'} it points to)`);
     const found: FoundFile[] = st.isDirectory() ? withIncluded(walk(abs), abs, ws) : [{ path: abs, kind: fileKindOf(abs) ?? guessKind(abs) }];
     for (const f of found) {
       const known = seen.get(f.path);
