@@ -187,4 +187,22 @@ else
       assert.equal(fs.readFileSync(path.join(elsewhere, 'Dockerfile'), 'utf8'), FIXABLE, 'nothing written through the link');
       assert.match(cli(['check', 'real', '--fail-on', 'info'], dir).stdout, /DF030|DF0\d\d/, 'the folder itself is checked');
     });
+    it('--fix-dry-run of a path outside the current folder writes paths that git apply and patch -p1 accept, relative to a folder it names (F9.3)', () => {
+      const FIXABLE = 'FROM alpine:3.22\nRUN apk add curl\nUSER 1000\n';
+      const dir = tempFiles('dg-io-dry-', { 'proj one/Dockerfile': FIXABLE, 'proj one/sub/Dockerfile': FIXABLE, 'cwd/.keep': '' });
+      const r = cli(['check', '../proj one', '--fix-dry-run'], path.join(dir, 'cwd'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile$/m);
+      assert.match(r.stdout, /^--- a\/sub\/Dockerfile$/m);
+      const base = path.join(dir, 'proj one');
+      assert.equal(r.stderr, `docker-guardrails: the diff's paths are relative to ${base} (a changed file is outside the current folder): apply it there (cd '${base}' && git apply, or patch -p1)\n`);
+      fs.writeFileSync(path.join(dir, 'fix.diff'), r.stdout);
+      const git = spawnSync('git', ['apply', path.join(dir, 'fix.diff')], { cwd: base, encoding: 'utf8' });
+      assert.equal(git.status, 0, git.stderr);
+      assert.match(fs.readFileSync(path.join(base, 'sub', 'Dockerfile'), 'utf8'), /apk add --no-cache curl/);
+      // Inside the current folder: paths from it, no notice (as before).
+      const inside = cli(['check', '.', '--fix-dry-run'], path.join(dir, 'proj one'));
+      assert.equal(inside.stderr, '');
+      assert.equal(inside.stdout, '');
+    });
   });

@@ -770,6 +770,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
         return 2;
       }
     } else io.write(diff.text);
+    if (diff.base !== cwd && diff.text !== '') io.writeErr(`docker-guardrails: the diff's paths are relative to ${diff.base} (a changed file is outside the current folder): apply it there (cd ${shellWord(diff.base)} && git apply, or patch -p1)\n`);
     // A masked line no longer matches the file: say so, rather than let `git apply` fail on it (review 8, probe df-06).
     if (diff.masked) io.writeErr('docker-guardrails: secret values are shown as ******** and the contents of env files are left out, so this diff previews the fixes but does not apply as a patch; run with --fix to apply them.\n');
   } else if (opts.fix && changed.size > 0) {
@@ -889,7 +890,7 @@ interface ReportedSecrets {
 }
 
 /** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */
-function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): { text: string; masked: boolean } {
+function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): { text: string; masked: boolean; base: string } {
   // Masked on every line the diff prints (secret-values.ts): the values written to secret files (.env…), e.g.
   // on the compose line they were moved from or in a healthcheck that repeats them (`-pS3cret`), and the
   // secret values the rules reported (Rule.secrets, literal values: an AWS key id, the word `-pS3cret` given
@@ -903,9 +904,12 @@ function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): {
   const secrets = new SecretValues(values, 4);
   let out = '';
   let masked = false;
+  // Paths relative to the current folder; when a file lies outside it, relative to the folder that holds them all
+  // (git apply and patch refuse `a/../proj/Dockerfile`: review 41a, F9.3), which the CLI then names.
+  const base = diffBase([...changed.keys()], cwd);
   for (const [p, after] of changed) {
     const before = readForAnalysis(p);
-    const rel = path.relative(cwd, p) || p;
+    const rel = path.relative(base, p).split(path.sep).join('/');
     if (isSensitivePath(p)) {
       masked = true;
       // Never print secret values: say what changes, not the content.
@@ -929,7 +933,25 @@ function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): {
     // Files are analyzed without their byte order mark, which --fix keeps: the diff shows it on line 1 of both sides, so that it applies (review 37, item 8).
     out += before.ok && startsWithBom(p) ? withByteOrderMark(shown) : shown;
   }
-  return { text: out, masked };
+  return { text: out, masked, base };
+}
+
+/** A path as a word a POSIX shell reads back as it is (quoted when it needs to be). */
+function shellWord(p: string): string {
+  return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The folder a diff's paths are relative to: the current folder when it holds every file, else the deepest folder that holds them all. */
+function diffBase(files: string[], cwd: string): string {
+  if (files.every((p) => isInside(p, cwd) && p !== cwd)) return cwd;
+  let common = path.dirname(files[0]).split(path.sep);
+  for (const p of files.slice(1)) {
+    const parts = path.dirname(p).split(path.sep);
+    let n = 0;
+    while (n < common.length && n < parts.length && common[n] === parts[n]) n++;
+    common = common.slice(0, n);
+  }
+  return common.join(path.sep) || path.parse(files[0]).root;
 }
 
 /**
