@@ -205,4 +205,23 @@ else
       assert.equal(inside.stderr, '');
       assert.equal(inside.stdout, '');
     });
+    it('a walk of a repository\'s subfolder applies the .gitignore files from the repository\'s root down, as git does (F9.4)', () => {
+      const dir = tempFiles('dg-io-parent-', {
+        '.gitignore': 'generated/\n',
+        'sub/.gitignore': 'scratch/\n',
+        'sub/Dockerfile': 'FROM node:latest\nUSER 1000\n',
+        'sub/generated/Dockerfile': 'FROM node:latest\n',
+        'sub/deeper/scratch/Dockerfile': 'FROM node:latest\n',
+      });
+      fs.mkdirSync(path.join(dir, '.git'));
+      const files = (args: string[], cwd: string) => [...new Set((JSON.parse(cli([...args, '--format', 'json'], cwd).stdout) as { file: string }[]).map((f) => f.file))];
+      assert.deepEqual(files(['check', '.'], dir), ['sub/Dockerfile'], 'from the root');
+      assert.deepEqual(files(['check', 'sub'], dir), ['sub/Dockerfile'], 'from a subfolder: the same files');
+      assert.deepEqual(files(['check', '.'], path.join(dir, 'sub')), ['Dockerfile']);
+      assert.deepEqual(files(['check', 'deeper'], path.join(dir, 'sub')), [], 'the .gitignore of every folder between');
+      assert.deepEqual(files(['check', 'sub/generated'], dir), ['sub/generated/Dockerfile'], 'a folder named on the command line is walked whatever ignores it');
+      // Without a repository, no folder above the walk is read for .gitignore files (as before).
+      fs.rmdirSync(path.join(dir, '.git'));
+      assert.deepEqual(files(['check', 'sub'], dir), ['sub/Dockerfile', 'sub/generated/Dockerfile']);
+    });
   });

@@ -43,6 +43,7 @@ import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type File
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
+import { repositoryRoot } from '../../rules/engine/repo';
 import { mapDiffLines, maskSpans, placesOf, SecretValues, type SecretPlaces } from './secret-values';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
@@ -186,6 +187,8 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
     onSymlink: (f: string) => symlinks.push(f),
     onUnreadable: (f: string, e: NodeJS.ErrnoException, what: 'folder' | 'file') => unreadable.push(`cannot read ${what === 'folder' ? 'the folder ' : ''}${shownPath(f)}: ${describeIoError(e)}`),
     repositoryTop: path.parse(abs).root,
+    // The .gitignore files from the repository's root down apply to a walk of one of its subfolders, as git applies them.
+    ignoreFrom: repositoryRoot({ exists: (x) => fs.existsSync(x) }, abs) ?? undefined,
   });
   for (const p of paths) {
     const abs = path.resolve(p);

@@ -39,6 +39,13 @@ export interface WalkOptions {
    */
   repositoryTop?: string;
   /**
+   * A folder above the walk's root whose `.gitignore` files, and those of every folder from it down to the
+   * root, apply to the walk as well, as git applies them (the repository's root, for a walk that starts in one
+   * of its subfolders: `check sub` skipped none of what the root's `generated/` ignores, `check .` did; review
+   * 41a, F9.4). The root itself is walked whatever they say of it (it was named).
+   */
+  ignoreFrom?: string;
+  /**
    * Called for a folder that cannot be listed (it is skipped) and a `.gitignore` that cannot be read (the walk
    * goes on without its patterns), with the error (EACCES…): a walk that skipped them silently passed for a
    * clean one (review 41a, F1). A folder or file that vanished during the walk is not reported.
@@ -53,7 +60,7 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
   const out: FoundFile[] = [];
   const tracked = new TrackedPaths(options.repositoryTop ?? root);
   const maxFiles = options.maxFiles ?? 100_000;
-  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
+  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, options) }];
   while (stack.length > 0) {
     if (options.shouldContinue && !options.shouldContinue()) break;
     const { dir, rules } = stack.pop()!;
@@ -105,6 +112,29 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
     }
   }
   return out.sort(byPath);
+}
+
+/**
+ * The `.gitignore` rules of `top` and of each folder below it down to `root`'s parent (none when `root` is not
+ * below `top`, or when they ignore `root` or a folder on the way: a folder named to be walked is walked whole).
+ */
+function ignoreFilesAbove(top: string, root: string, options: WalkOptions): { base: string; ig: Ignore }[] {
+  const rel = path.relative(top, root);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return [];
+  const rules: { base: string; ig: Ignore }[] = [];
+  let dir = top;
+  for (const part of rel.split(path.sep)) {
+    const file = path.join(dir, '.gitignore');
+    try {
+      const text = readRegularFile(file, MAX_IGNORE_FILE_BYTES);
+      if (text) rules.push({ base: dir, ig: ignore().add(text.toString('utf8')) });
+    } catch (e) {
+      options.onUnreadable?.(file, e as NodeJS.ErrnoException, 'file');
+    }
+    dir = path.join(dir, part);
+    if (isIgnored(rules, dir, true)) return [];
+  }
+  return rules;
 }
 
 /**

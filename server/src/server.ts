@@ -786,7 +786,8 @@ function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
     const created = change.type === FileChangeType.Created;
     if (created && !(inWorkspace(p) && isDirectory(p))) continue;
     const below = new Set(knownBelow(p.endsWith(path.sep) ? p : p + path.sep));
-    if (created) for (const f of findFiles(p)) below.add(f.path);
+    // The .gitignore files between the workspace folder and the created folder apply, as in the scan (review 41a, F9.4).
+    if (created) for (const f of findFiles(p, { ignoreFrom: rootOf(p, workspaceFolders) })) below.add(f.path);
     for (const file of below) out.push({ uri: pathToUri(file), type: change.type });
   }
   return out;
