@@ -39,11 +39,12 @@ import {
   type ConfigFile,
   type Severity,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
+import { repositoryRoot } from '../../rules/engine/repo';
 import { mapDiffLines, maskSpans, placesOf, SecretValues, type SecretPlaces } from './secret-values';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
@@ -171,6 +172,8 @@ const SNIFF_BYTES = 64 * 1024;
 function looksLikeCompose(file: string): boolean {
   let text: string;
   try {
+    // A FIFO named x.yml would block the open.
+    if (!fs.lstatSync(file).isFile()) return false;
     const fd = fs.openSync(file, 'r');
     try {
       const buf = Buffer.alloc(SNIFF_BYTES);
@@ -189,21 +192,42 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = [], notDocker: string[] = []): Collected[] {
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = [], unreadable: string[] = [], notDocker: string[] = []): Collected[] {
   const seen = new Map<string, Collected>();
   const out: Collected[] = [];
   const otherYaml: string[] = [];
+  // FIFOs and devices named like a Dockerfile or compose file: analyzed as files, they are reported as not checked (readJob), as a binary file is.
+  const walk = (abs: string): FoundFile[] => {
+    const special: FoundFile[] = [];
+    const found = findFiles(abs, { ...walkOptions(abs), onNotAFile: (f) => special.push({ path: f, kind: fileKindOf(f)! }) });
+    return special.length === 0 ? found : [...found, ...special].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  };
+  const walkOptions = (abs: string) => ({
+    onOtherYaml: (f: string) => otherYaml.push(f),
+    onSymlink: (f: string) => symlinks.push(f),
+    onUnreadable: (f: string, e: NodeJS.ErrnoException, what: 'folder' | 'file') => unreadable.push(`cannot read ${what === 'folder' ? 'the folder ' : ''}${shownPath(f)}: ${describeIoError(e)}`),
+    repositoryTop: path.parse(abs).root,
+    // The .gitignore files from the repository's root down apply to a walk of one of its subfolders, as git applies them.
+    ignoreFrom: repositoryRoot({ exists: (x) => fs.existsSync(x) }, abs) ?? undefined,
+  });
   for (const p of paths) {
     const abs = path.resolve(p);
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
-    } catch {
-      if (isSymlink(abs)) throw new Error(`${p} is a symbolic link (to nothing that exists); symbolic links are not followed`);
-      throw new Error(`${p}: no such file or directory`);
+    } catch (e) {
+      // The error as it is: a file in a folder the user cannot search is no typo (EACCES, review 41a, F9.1).
+      const code = (e as NodeJS.ErrnoException).code;
+      if (isSymlink(abs)) {
+        if (code === 'ELOOP') throw new Error(`${p} is a symbolic link that leads back to itself (too many levels of symbolic links); symbolic links are not followed`);
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`${p} is a symbolic link (to nothing that exists); symbolic links are not followed`);
+        throw new Error(`${p} is a symbolic link; symbolic links are not followed`);
+      }
+      throw new Error(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : describeIoError(e)}`);
     }
     // Files are read without following a link (nothing outside the project is read): say so rather than "cannot read" (review 37, item 6).
-    if (!st.isDirectory() && isSymlink(abs)) throw new Error(`${p} is a symbolic link; symbolic links are not followed (name the file it points to)`);
+    // A folder too (review 41a, F9.2: `check link` walked the folder it points to, outside the project, and --fix wrote there).
+    if (isSymlink(abs)) throw new Error(`${p} is a symbolic link${st.isDirectory() ? ' to a folder' : ''}; symbolic links are not followed (name the ${st.isDirectory() ? 'folder' : 'file'} it points to)`);
     // `Dockerfile/` names a folder: path.resolve drops the slash, so a file was checked (review 41a, item 11.6).
     if (!st.isDirectory() && /[\\/]$/.test(p)) throw new Error(`${p}: not a directory`);
     const namedKind = st.isDirectory() ? undefined : (fileKindOf(abs) ?? guessKind(abs));
@@ -211,7 +235,7 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
       notDocker.push(p);
       continue;
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(findFiles(abs, { onOtherYaml: (f) => otherYaml.push(f), onSymlink: (f) => symlinks.push(f), repositoryTop: path.parse(abs).root }), abs, ws) : [{ path: abs, kind: namedKind as FoundFile['kind'] }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(walk(abs), abs, ws) : [{ path: abs, kind: namedKind as FoundFile['kind'] }];
     for (const f of found) {
       const known = seen.get(f.path);
       if (known) {
@@ -219,13 +243,18 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
         if (!st.isDirectory()) known.named = true;
         continue;
       }
-      const c: Collected = { file: f, root: st.isDirectory() ? abs : path.dirname(abs), named: !st.isDirectory() };
+      const c: Collected = { file: f, root: st.isDirectory() ? abs : path.dirname(abs), named: !st.isDirectory(), ...(st.isDirectory() ? {} : { typed: p }) };
       seen.set(f.path, c);
       out.push(c);
     }
   }
   for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
   return out;
+}
+
+/** A path as the CLI shows one it found: relative to the current folder. */
+function shownPath(p: string): string {
+  return path.relative(process.cwd(), p) || p;
 }
 
 function isSymlink(p: string): boolean {
@@ -242,6 +271,8 @@ interface Collected {
   root: string;
   /** Named on the command line: analyzed whatever the walk's scope (.gitignore, node_modules, the config's include/exclude). */
   named: boolean;
+  /** A named file's path as the user typed it (messages about it quote it so). */
+  typed?: string;
 }
 
 /**
@@ -276,6 +307,8 @@ function guessKind(p: string): FoundFile['kind'] | undefined {
 function looksLikeDockerfile(file: string): boolean {
   let text: string;
   try {
+    // Not a FIFO or a device (opening a FIFO blocks): those go on to be reported as not checked (readJob).
+    if (!fs.statSync(file).isFile()) return true;
     const fd = fs.openSync(file, 'r');
     try {
       const buf = Buffer.alloc(SNIFF_BYTES);
@@ -355,11 +388,20 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const lookalikes: string[] = [];
   const notDocker: string[] = [];
   const symlinks: string[] = [];
+  const unreadable: string[] = [];
   try {
-    files = collect(opts.paths, workspace, lookalikes, symlinks, notDocker);
+    files = collect(opts.paths, workspace, lookalikes, symlinks, unreadable, notDocker);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
+    return 2;
+  }
+  // A folder or .gitignore the walk could not read is an I/O error, as a file it cannot read: exit 2, with no
+  // report that would pass for a clean one (review 41a, F1: a folder of mode 000 was skipped silently, exit 0).
+  if (unreadable.length > 0) {
+    stopWorkers(early);
+    for (const m of unreadable) io.writeErr(`docker-guardrails: ${m}\n`);
+    io.writeErr(`docker-guardrails: nothing was checked: the walk could not read ${unreadable.length === 1 ? 'this' : 'these'}\n`);
     return 2;
   }
   if (notDocker.length > 0) {
@@ -381,6 +423,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if (!c) {
       let text: string;
       try {
+        // A config found beside the files is read only when it is a regular file (a FIFO would block the run, a
+        // device may never end: review 41a, F10); one named by --config may be anything that reads (`<(…)`).
+        if (!opts.config && !fs.statSync(p).isFile()) throw new Error('not a regular file');
         text = fs.readFileSync(p, 'utf8');
       } catch (e) {
         throw new Error(`cannot read config ${p}: ${(e as Error).message}`);
@@ -407,7 +452,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     return configOfDir.get(dir);
   };
   try {
-    for (const { file: f, root, named } of files) {
+    for (const { file: f, root, named, typed } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
@@ -418,7 +463,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       const rel = path.relative(base, f.path).split(path.sep).join('/');
       if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
       if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file });
+      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, ...(typed === undefined ? {} : { typed }) });
     }
   } catch (e) {
     stopWorkers(early);
@@ -509,6 +554,8 @@ interface Job {
   kind: FoundFile['kind'];
   display: string;
   config: ConfigFile;
+  /** A file named on the command line: its path as typed (an error about it quotes it so: `/dev/null`, not `../../dev/null`). */
+  typed?: string;
 }
 
 interface Outcome {
@@ -563,7 +610,11 @@ function readJob(job: Job, reads?: RunReads): { text: string } | { skipped: File
   const read = reads ? reads.take(job.path, max) : readForAnalysis(job.path, max);
   if (read.ok) return { text: read.text };
   if (read.reason === 'too-large' || read.reason === 'binary') return { skipped: { path: job.path, display: job.display, findings: [], skipped: read.reason } };
-  return { error: `cannot read ${job.display} (${read.reason})` };
+  // A FIFO or device a walk met (one named on the command line is an error): not read, named as not checked (review 41a, F9.1).
+  if (read.reason === 'not-a-file' && job.typed === undefined) return { skipped: { path: job.path, display: job.display, findings: [], skipped: 'not-a-file', skippedAs: read.detail } };
+  // In plain words, with the error's code where there is one (review 41a, F9.1: `(unreadable)`, `(not-a-file)`).
+  const why = read.reason === 'missing' ? 'no such file or directory' : read.reason === 'not-a-file' ? `not a regular file (${read.detail ?? 'a special file'})` : (read.detail ?? 'read error');
+  return { error: `cannot read ${job.typed ?? job.display}: ${why}` };
 }
 
 /**
@@ -718,7 +769,10 @@ function startsWithBom(p: string): boolean {
  * only when every one is written are they renamed over the originals — the files the fixes only create
  * or extend (`.env`, `.gitignore`) before the analyzed files, so a secret never leaves a compose file
  * before it is in its `.env` (review 37, probe p24). A path that is a symbolic link or not a regular file
- * is never written through (probe p25). Returns what went wrong, or undefined.
+ * is never written through (probe p25). Before anything is written, every file to replace is checked: one the
+ * user may not write (a read-only file: renaming over it needs only the folder's write permission) or one with
+ * more than one hard link (a new file would leave its other names with the old text) is refused, and nothing is
+ * written (review 41a, F8). As root, a replaced file keeps its owner and group. Returns what went wrong, or undefined.
  */
 function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): string | undefined {
   const entries = [...changed].filter((e): e is [string, string] => e[1] !== undefined).sort((a, b) => Number(analyzed.has(a[0])) - Number(analyzed.has(b[0])));
@@ -733,34 +787,42 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
   const removeTemps = () => {
     for (const [tmp] of temps) removeQuietly(tmp);
   };
+  // First every target, before anything is written.
+  const existing = new Map<string, fs.Stats>();
+  for (const [p] of entries) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      continue; // A file the fixes create.
+    }
+    if (st.isSymbolicLink()) return `will not write ${p}: it is a symbolic link (not followed); no file was changed`;
+    if (!st.isFile()) return `cannot write ${p}: not a regular file; no file was changed`;
+    try {
+      fs.accessSync(p, fs.constants.W_OK);
+    } catch (e) {
+      return `will not write ${p}: it is read-only for this user (${describeIoError(e)}); no file was changed`;
+    }
+    if (st.nlink > 1) return `will not write ${p}: it has ${st.nlink} hard links, and its other names would keep the old text; no file was changed`;
+    existing.set(p, st);
+  }
+  const asRoot = process.getuid?.() === 0;
   for (const [p, text] of entries) {
     // A file the fixes create gets the mode a plain write gives it (the umask applies), owner-only when it
     // holds secret values (a .env, a secret file of DC042); an existing file keeps its mode (review 39b, F1).
-    let mode = isSensitivePath(p) ? 0o600 : 0o666;
-    let exists = false;
-    let bom = false;
-    try {
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) {
-        removeTemps();
-        return `will not write ${p}: it is a symbolic link (not followed); no file was changed`;
-      }
-      if (!st.isFile()) {
-        removeTemps();
-        return `cannot write ${p}: not a regular file; no file was changed`;
-      }
-      mode = st.mode & 0o7777;
-      exists = true;
-      bom = startsWithBom(p);
-    } catch {
-      // A file the fixes create.
-    }
+    const st = existing.get(p);
+    const mode = st ? st.mode & 0o7777 : isSensitivePath(p) ? 0o600 : 0o666;
+    const bom = st ? startsWithBom(p) : false;
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.docker-guardrails-${process.pid}.tmp`);
     try {
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(tmp, (bom ? '\uFEFF' : '') + text, { mode, flag: 'wx' });
-      // Only an existing file's mode is set whatever the umask: it is the mode the file had.
-      if (exists) fs.chmodSync(tmp, mode);
+      if (st) {
+        // As root, the file keeps its owner and group (a user cannot give a file away); before the mode, which chown may clear setuid bits of.
+        if (asRoot) fs.chownSync(tmp, st.uid, st.gid);
+        // Only an existing file's mode is set whatever the umask: it is the mode the file had.
+        fs.chmodSync(tmp, mode);
+      }
       temps.push([tmp, p]);
     } catch (e) {
       // A temporary file this run did not make (EEXIST) is not removed.
@@ -802,6 +864,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
         return 2;
       }
     } else io.write(diff.text);
+    if (diff.base !== cwd && diff.text !== '') io.writeErr(`docker-guardrails: the diff's paths are relative to ${diff.base} (a changed file is outside the current folder): apply it there (cd ${shellWord(diff.base)} && git apply, or patch -p1)\n`);
     // A masked line no longer matches the file: say so, rather than let `git apply` fail on it (review 8, probe df-06).
     if (diff.masked) io.writeErr('docker-guardrails: secret values are shown as ******** and the contents of env files are left out, so this diff previews the fixes but does not apply as a patch; run with --fix to apply them.\n');
   } else if (opts.fix && changed.size > 0) {
@@ -927,7 +990,7 @@ interface ReportedSecrets {
 }
 
 /** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */
-function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): { text: string; masked: boolean } {
+function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): { text: string; masked: boolean; base: string } {
   // Masked on every line the diff prints (secret-values.ts): the values written to secret files (.env…), e.g.
   // on the compose line they were moved from or in a healthcheck that repeats them (`-pS3cret`), and the
   // secret values the rules reported (Rule.secrets, literal values: an AWS key id, the word `-pS3cret` given
@@ -941,9 +1004,12 @@ function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): {
   const secrets = new SecretValues(values, 4);
   let out = '';
   let masked = false;
+  // Paths relative to the current folder; when a file lies outside it, relative to the folder that holds them all
+  // (git apply and patch refuse `a/../proj/Dockerfile`: review 41a, F9.3), which the CLI then names.
+  const base = diffBase([...changed.keys()], cwd);
   for (const [p, after] of changed) {
     const before = readForAnalysis(p);
-    const rel = path.relative(cwd, p) || p;
+    const rel = path.relative(base, p).split(path.sep).join('/');
     if (isSensitivePath(p)) {
       masked = true;
       // Never print secret values: say what changes, not the content.
@@ -967,7 +1033,25 @@ function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): {
     // Files are analyzed without their byte order mark, which --fix keeps: the diff shows it on line 1 of both sides, so that it applies (review 37, item 8).
     out += before.ok && startsWithBom(p) ? withByteOrderMark(shown) : shown;
   }
-  return { text: out, masked };
+  return { text: out, masked, base };
+}
+
+/** A path as a word a POSIX shell reads back as it is (quoted when it needs to be). */
+function shellWord(p: string): string {
+  return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The folder a diff's paths are relative to: the current folder when it holds every file, else the deepest folder that holds them all. */
+function diffBase(files: string[], cwd: string): string {
+  if (files.every((p) => isInside(p, cwd) && p !== cwd)) return cwd;
+  let common = path.dirname(files[0]).split(path.sep);
+  for (const p of files.slice(1)) {
+    const parts = path.dirname(p).split(path.sep);
+    let n = 0;
+    while (n < common.length && n < parts.length && common[n] === parts[n]) n++;
+    common = common.slice(0, n);
+  }
+  return common.join(path.sep) || path.parse(files[0]).root;
 }
 
 /**

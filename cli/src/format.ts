@@ -13,7 +13,9 @@ export interface FileResult {
   /** Codes of rules that threw on this file. */
   failures?: string[];
   /** Set when the file was not analyzed. */
-  skipped?: 'too-large' | 'binary';
+  skipped?: 'too-large' | 'binary' | 'not-a-file';
+  /** For a file skipped as not-a-file: what it is (`a named pipe (FIFO)`, `a device`). */
+  skippedAs?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', in
 /** Why a file was not analyzed, as the reports and notices say it. */
 export function skippedReason(r: FileResult): string | undefined {
   if (!r.skipped) return undefined;
+  if (r.skipped === 'not-a-file') return `not a regular file: ${r.skippedAs ?? 'a special file'}`;
   return r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file';
 }
 

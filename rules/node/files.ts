@@ -13,6 +13,9 @@ import type { FileKind, WorkspaceView } from '../engine/types';
 /** Files larger than this are not analyzed (and reported once as skipped). */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
+/** A `.gitignore` larger than this is not read (as one that is not there). */
+const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
+
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 export interface FoundFile {
@@ -35,6 +38,21 @@ export interface WalkOptions {
    * CLI passes the file system root, for a walk that starts in a repository's subfolder.
    */
   repositoryTop?: string;
+  /**
+   * A folder above the walk's root whose `.gitignore` files, and those of every folder from it down to the
+   * root, apply to the walk as well, as git applies them (the repository's root, for a walk that starts in one
+   * of its subfolders: `check sub` skipped none of what the root's `generated/` ignores, `check .` did; review
+   * 41a, F9.4). The root itself is walked whatever they say of it (it was named).
+   */
+  ignoreFrom?: string;
+  /**
+   * Called for a folder that cannot be listed (it is skipped) and a `.gitignore` that cannot be read (the walk
+   * goes on without its patterns), with the error (EACCES…): a walk that skipped them silently passed for a
+   * clean one (review 41a, F1). A folder or file that vanished during the walk is not reported.
+   */
+  onUnreadable?: (path: string, error: NodeJS.ErrnoException, what: 'folder' | 'file') => void;
+  /** Called for each FIFO, device or socket named like a Dockerfile or compose file that is not ignored: never read (it would block, or never end). */
+  onNotAFile?: (path: string, what: string) => void;
 }
 
 /** Walks a directory for Dockerfiles and compose files, honoring `.gitignore` files on the way. */
@@ -42,22 +60,25 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
   const out: FoundFile[] = [];
   const tracked = new TrackedPaths(options.repositoryTop ?? root);
   const maxFiles = options.maxFiles ?? 100_000;
-  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
+  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, options) }];
   while (stack.length > 0) {
     if (options.shouldContinue && !options.shouldContinue()) break;
     const { dir, rules } = stack.pop()!;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      if (!isAbsence(e)) options.onUnreadable?.(dir, e as NodeJS.ErrnoException, 'folder');
       continue;
     }
     let here = rules;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
-        here = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
-      } catch {
-        /* unreadable .gitignore: keep the parent's rules */
+        const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
+        if (text) here = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
+      } catch (e) {
+        // Unreadable: the parent's rules (and the caller is told).
+        options.onUnreadable?.(path.join(dir, '.gitignore'), e as NodeJS.ErrnoException, 'file');
       }
     }
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -85,10 +106,35 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
         if (isIgnored(here, full, false) && !tracked.has(full)) continue;
         out.push({ path: full, kind });
         if (out.length >= maxFiles) return out.sort(byPath);
+      } else if (options.onNotAFile && fileKindOf(full) && !(isIgnored(here, full, false) && !tracked.has(full))) {
+        options.onNotAFile(full, entryKind(e));
       }
     }
   }
   return out.sort(byPath);
+}
+
+/**
+ * The `.gitignore` rules of `top` and of each folder below it down to `root`'s parent (none when `root` is not
+ * below `top`, or when they ignore `root` or a folder on the way: a folder named to be walked is walked whole).
+ */
+function ignoreFilesAbove(top: string, root: string, options: WalkOptions): { base: string; ig: Ignore }[] {
+  const rel = path.relative(top, root);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return [];
+  const rules: { base: string; ig: Ignore }[] = [];
+  let dir = top;
+  for (const part of rel.split(path.sep)) {
+    const file = path.join(dir, '.gitignore');
+    try {
+      const text = readRegularFile(file, MAX_IGNORE_FILE_BYTES);
+      if (text) rules.push({ base: dir, ig: ignore().add(text.toString('utf8')) });
+    } catch (e) {
+      options.onUnreadable?.(file, e as NodeJS.ErrnoException, 'file');
+    }
+    dir = path.join(dir, part);
+    if (isIgnored(rules, dir, true)) return [];
+  }
+  return rules;
 }
 
 /**
@@ -106,7 +152,8 @@ export function walkFinds(root: string, filePath: string, options: Pick<WalkOpti
   let dir = root;
   for (let i = 0; ; i++) {
     try {
-      rules = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+      const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
+      if (text) rules = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
     } catch {
       /* no (readable) .gitignore here: the parent's rules */
     }
@@ -141,8 +188,9 @@ class TrackedPaths {
     if (index === undefined) {
       index = null;
       try {
-        const stat = fs.statSync(path.join(root, '.git', 'index'));
-        const files = stat.size <= 64 * 1024 * 1024 ? gitIndexPaths(fs.readFileSync(path.join(root, '.git', 'index'))) : undefined;
+        // A regular file only, not through a link: a FIFO would block the walk, /dev/zero never ends (review 41a, F10).
+        const bytes = readRegularFile(path.join(root, '.git', 'index'), 64 * 1024 * 1024);
+        const files = bytes ? gitIndexPaths(bytes) : undefined;
         if (files) {
           const dirs = new Set<string>();
           for (const f of files) for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) dirs.add(f.slice(0, i));
@@ -167,6 +215,66 @@ class TrackedPaths {
   }
 }
 
+/**
+ * The bytes of a regular file of at most `max` bytes; undefined when the path holds none (missing, a
+ * symbolic link, a folder, a FIFO, a device) or a larger one. Looked at with lstat, then opened without
+ * following a link and without blocking, and looked at again once open: a FIFO would block the read
+ * until a writer comes, a device such as /dev/zero never ends. Throws the I/O error of a regular file
+ * that cannot be read (EACCES…).
+ */
+export function readRegularFile(p: string, max: number): Buffer | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch (e) {
+    if (isAbsence(e)) return undefined;
+    throw e;
+  }
+  if (!st.isFile() || st.size > max) return undefined;
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const open = fs.fstatSync(fd);
+    if (!open.isFile() || open.size > max) return undefined;
+    const buf = Buffer.alloc(open.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = fs.readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What a directory entry or a file's status is, when it is no regular file: `a named pipe (FIFO)`… */
+export function entryKind(e: fs.Dirent | fs.Stats): string {
+  if (e.isDirectory()) return 'a folder';
+  if (e.isSymbolicLink()) return 'a symbolic link';
+  if (e.isFIFO()) return 'a named pipe';
+  if (e.isCharacterDevice() || e.isBlockDevice()) return 'a device';
+  if (e.isSocket()) return 'a socket';
+  return e.isFile() ? 'a regular file' : 'not a regular file';
+}
+
+/**
+ * An I/O error in plain words with its code, for the user: `permission denied (EACCES)`, from the system's
+ * message (`EACCES: permission denied, open '…'`) without the path it names.
+ */
+export function describeIoError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words = /^[A-Z0-9_]+: ([^,]+)/.exec(err.message ?? '')?.[1];
+  if (err.code && words) return `${words} (${err.code})`;
+  return err.code ?? err.message ?? String(e);
+}
+
+/** Whether an error says that nothing (or no folder on the way) is at a path: nothing to read, not a failure to read. */
+function isAbsence(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 function byPath(a: FoundFile, b: FoundFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
@@ -184,7 +292,8 @@ function isIgnored(rules: { base: string; ig: Ignore }[], full: string, isDir: b
   return ignored;
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: 'missing' | 'too-large' | 'binary' | 'unreadable' | 'not-a-file' };
+/** A read for analysis; a failure's `detail` says why in plain words: the error (`permission denied (EACCES)`) or what the path holds (`a named pipe (FIFO)`). */
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: 'missing' | 'too-large' | 'binary' | 'unreadable' | 'not-a-file'; detail?: string };
 
 /** Reads a file as text for analysis; refuses symlinks, directories, binary files and files over the cap. */
 export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
@@ -196,16 +305,16 @@ function readSized(filePath: string, maxBytes: number): { result: ReadResult; si
   let st: fs.Stats;
   try {
     st = fs.lstatSync(filePath);
-  } catch {
-    return { result: { ok: false, reason: 'missing' }, size: -1 };
+  } catch (e) {
+    return { result: isAbsence(e) ? { ok: false, reason: 'missing' } : { ok: false, reason: 'unreadable', detail: describeIoError(e) }, size: -1 };
   }
-  if (!st.isFile()) return { result: { ok: false, reason: 'not-a-file' }, size: -1 };
+  if (!st.isFile()) return { result: { ok: false, reason: 'not-a-file', detail: entryKind(st) }, size: -1 };
   if (st.size > maxBytes) return { result: { ok: false, reason: 'too-large' }, size: st.size };
   let buf: Buffer;
   try {
     buf = fs.readFileSync(filePath);
-  } catch {
-    return { result: { ok: false, reason: 'unreadable' }, size: st.size };
+  } catch (e) {
+    return { result: { ok: false, reason: 'unreadable', detail: describeIoError(e) }, size: st.size };
   }
   if (buf.includes(0)) return { result: { ok: false, reason: 'binary' }, size: st.size };
   let text = buf.toString('utf8');

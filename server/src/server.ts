@@ -68,7 +68,7 @@ import {
   type WorkspaceView,
   EMPTY_WORKSPACE,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -539,11 +539,19 @@ function inWorkspace(p: string): boolean {
   return rootOf(p, workspaceFolders) !== undefined && !passesSymlink(p, workspaceFolders);
 }
 
+/** The folders and .gitignore files the scan could not read, each logged once (not on every rescan): review 41a, F1. */
+const unreadableLogged = new Set<string>();
+function noteUnreadable(p: string, e: NodeJS.ErrnoException, what: 'folder' | 'file'): void {
+  if (unreadableLogged.has(p)) return;
+  unreadableLogged.add(p);
+  log(`workspace scan: cannot read ${what === 'folder' ? 'the folder ' : ''}${p}: ${describeIoError(e)}; ${what === 'folder' ? 'the files in it are not analyzed' : 'its patterns are not applied'}`);
+}
+
 /** The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML files those include. */
 async function collectWorkspaceFiles(): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind }[] = [];
   for (const folder of workspaceFolders) {
-    for (const f of findFiles(folder)) {
+    for (const f of findFiles(folder, { onUnreadable: noteUnreadable })) {
       const cfg = await settingsFor(pathToUri(f.path), f.path);
       if (inScope(folder, f.path, cfg)) found.push(f);
     }
@@ -778,7 +786,8 @@ function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
     const created = change.type === FileChangeType.Created;
     if (created && !(inWorkspace(p) && isDirectory(p))) continue;
     const below = new Set(knownBelow(p.endsWith(path.sep) ? p : p + path.sep));
-    if (created) for (const f of findFiles(p)) below.add(f.path);
+    // The .gitignore files between the workspace folder and the created folder apply, as in the scan (review 41a, F9.4).
+    if (created) for (const f of findFiles(p, { ignoreFrom: rootOf(p, workspaceFolders) })) below.add(f.path);
     for (const file of below) out.push({ uri: pathToUri(file), type: change.type });
   }
   return out;

@@ -40,8 +40,9 @@ export class TestClient {
   /** Whether the client answers `workspace/configuration` (else it pushes settings with didChangeConfiguration). */
   configurationRequests = true;
 
-  constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env });
+  /** `uid`: run the server as this user (and group of the same number), e.g. so that a test run as root meets a folder it cannot read. */
+  constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env, uid?: number) {
+    this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env, ...(uid === undefined ? {} : { uid, gid: uid }) });
     this.proc.stderr.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
