@@ -122,6 +122,18 @@ describe('CLI', () => {
     assert.deepEqual(dc040?.fix, { title: 'Move POSTGRES_PASSWORD to .env', safe: true, changes: null, withheld: true });
     assert.ok(!r.stdout.includes(SECRET));
   });
+  // Review 41a, F3: what the dry run masks by its form (redact.ts) is a secret in a fix's text too, reported by no rule.
+  it('JSON and SARIF withhold a fix that writes a Samba, keytool or htpasswd password, with DF022 off', () => {
+    const values = ['Zq41cmdSmbPW', 'Zq41cmdStorePW', 'Zq41cmdHtPW'];
+    for (const [i, cmd] of ['smbclient //srv/share -U user%Zq41cmdSmbPW -c ls', 'keytool -list -storepass Zq41cmdStorePW -keystore /k.jks', 'htpasswd -nbB admin Zq41cmdHtPW'].entries()) {
+      const dir = project({ Dockerfile: `FROM alpine:3.22\nUSER 1000\nHEALTHCHECK NONE\nCMD ${cmd}\n`, '.docker-guardrails.yaml': 'rules:\n  DF022: off\n' });
+      const r = run(['check', '--format', 'json', '.'], dir);
+      const df040 = (JSON.parse(r.stdout) as { code: string; fix: { changes: unknown; withheld?: boolean } | null }[]).find((f) => f.code === 'DF040');
+      assert.equal(df040?.fix?.withheld, true, cmd);
+      assert.equal(df040?.fix?.changes, null, cmd);
+      for (const format of ['json', 'sarif']) assert.ok(!run(['check', '--format', format, '.'], dir).stdout.includes(values[i]), `${format}: ${cmd}`);
+    }
+  });
   it('writes SARIF 2.1.0 with rules, help and regions', () => {
     const dir = project(FILES);
     const r = run(['check', '--format', 'sarif'], dir);

@@ -55,6 +55,12 @@ const SECRETS = {
   redisCommand: 'Qx7LeakRedisCmd50',
   sudoersToken: 'Qx7LeakSudoersTok51',
   cmdToken: 'Qx7LeakCmdToken52',
+  // Review 41a, F3: passwords DF022 and DC040 once missed, which the dry run printed.
+  netrc: 'Qx7LeakNetrcPw53',
+  keytool: 'Qx7LeakStorePw54',
+  htpasswd: 'Qx7LeakHtpasswd55',
+  smbclient: 'Qx7LeakSmbPw56',
+  cifsVolume: 'Qx7LeakCifsPw57',
 } as const;
 
 const S = SECRETS;
@@ -97,6 +103,9 @@ services:
   cache:
     image: redis:8.0-alpine
     command: redis-server --requirepass ${S.redisCommand} --appendonly yes
+volumes:
+  share:
+    driver_opts: {type: cifs, device: //fs/share, o: "username=svc,password=${S.cifsVolume}"}
 `,
   '.env': `REDIS_PASSWORD=${S.dotenvUsed}\nUNUSED_SECRET=${S.dotenv}\nAPI_PORT=8080\n`,
   'api/Dockerfile': `FROM node:24
@@ -112,6 +121,10 @@ ONBUILD ENV TOKEN=${S.dockerOnbuild}
 RUN apt-get update
 RUN apt-get install -y curl
 RUN echo 'ops ALL=(root) NOPASSWD: /usr/local/bin/rotate --token=${S.sudoersToken}' > /etc/sudoers.d/ops
+RUN echo "machine github.com login bot password ${S.netrc}" > /root/.netrc
+RUN keytool -genkeypair -alias app -storepass ${S.keytool} -keystore /app/k.jks
+RUN htpasswd -b -c /etc/nginx/.htpasswd admin ${S.htpasswd}
+RUN smbclient //srv/share -U user%${S.smbclient} -c 'get a'
 CMD node server.js --token ${S.cmdToken}
 `,
 };
@@ -453,6 +466,99 @@ describe('no secret in the CLI output', () => {
     const moved = { composeMap: S.composeMap, composeList: S.composeList, composeDefault: S.composeDefault, buildArg: S.buildArg, connection: S.connection, redisCommand: S.redisCommand };
     const leaks = findLeaks(r.stdout + r.stderr, moved);
     assert.deepEqual(leaks, [], excerpt(r.stdout, leaks.map((l) => moved[l as keyof typeof moved])));
+  });
+});
+
+// Review 41a, F3: the dry run printed, as changed or context lines of unrelated fixes (DF039 merging RUNs, DC040
+// moving another value), passwords that no rule reported and that redact.ts did not recognize.
+describe('review 41a F3: keytool, htpasswd, Samba and netrc passwords and a CIFS volume\'s mount options never reach the output', () => {
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const VALUES = ['Zq41netrc', 'Zq41storepass', 'Zq41keypass', 'Zq41htpasswdX', 'Zq41smbPW', 'Zq41smbPW2', 'Zq41cifsPW', 'Zq41dbPWabc', 'Zq41netrcPf', 'Zq41heredoc'];
+  const REVIEW_FILES = {
+    Dockerfile: [
+      'FROM alpine:3.22',
+      'RUN echo "machine github.com login bot password Zq41netrc" > /root/.netrc',
+      'RUN keytool -genkeypair -alias app -storepass Zq41storepass -keypass Zq41keypass -keystore /app/k.jks',
+      'RUN htpasswd -b -c /etc/nginx/.htpasswd admin Zq41htpasswdX',
+      "RUN smbclient //srv/share -U user%Zq41smbPW -c 'get a'",
+      "RUN smbclient //srv/share --user=DOM/user%Zq41smbPW2 -c 'get b'",
+      "RUN printf 'machine gitlab.example.com\\nlogin ci\\npassword Zq41netrcPf\\n' > ~/.netrc",
+      'RUN cat <<EOF > /root/.netrc',
+      'machine example.com',
+      '  password Zq41heredoc',
+      'EOF',
+      'USER 1000',
+      '',
+    ].join('\n'),
+    'cifs/compose.yaml': 'services:\n  app:\n    image: nginx:1.30-alpine\n    volumes: [share:/data]\n    environment:\n      DB_PASSWORD: Zq41dbPWabc\nvolumes:\n  share:\n    driver_opts: {type: cifs, device: //fs/share, o: "username=svc,password=Zq41cifsPW"}\n',
+  };
+  const leaked = (text: string) => VALUES.filter((v) => text.includes(v));
+
+  it('the dry-run redaction masks them by their form, and leaves references and other words alone', () => {
+    const cases: [string, string][] = [
+      ['RUN echo "machine github.com login bot password Zq41netrc" > /root/.netrc', 'RUN echo "machine github.com login bot password ********" > /root/.netrc'],
+      ["RUN printf 'machine a\\nlogin b\\npassword Zq41pf\\n' >> ~/.netrc", "RUN printf 'machine a\\nlogin b\\npassword ********\\n' >> ~/.netrc"],
+      ['  password Zq41netrc2', '  password ********'],
+      ['  login bot password Zq41netrc3', '  login bot password ********'],
+      ['RUN keytool -genkeypair -storepass Zq41storepass -keypass "Zq41 kp" -keystore /k.jks', 'RUN keytool -genkeypair -storepass ******** -keypass "********" -keystore /k.jks'],
+      ['RUN keytool -importkeystore -srcstorepass Zq41src -deststorepass Zq41dst', 'RUN keytool -importkeystore -srcstorepass ******** -deststorepass ********'],
+      ['    command: ["keytool", "-list", "-storepass", "Zq41item"]', '    command: ["keytool", "-list", "-storepass", "********"]'],
+      ['RUN htpasswd -b -c /etc/nginx/.htpasswd admin Zq41htpasswdX', 'RUN htpasswd -b -c /etc/nginx/.htpasswd admin ********'],
+      ['RUN htpasswd -nbB -C 10 admin "Zq41 ht" > /etc/nginx/.htpasswd && nginx -t', 'RUN htpasswd -nbB -C 10 admin "********" > /etc/nginx/.htpasswd && nginx -t'],
+      ['ENTRYPOINT ["htpasswd", "-Bbn", "admin", "Zq41ep"]', 'ENTRYPOINT ["htpasswd", "-Bbn", "admin", "********"]'],
+      ["RUN smbclient //srv/share -U user%Zq41smbPW -c 'get a'", "RUN smbclient //srv/share -U user%******** -c 'get a'"],
+      ['RUN smbclient //srv/share -UDOM/user%Zq41a --user=bob%Zq41b', 'RUN smbclient //srv/share -UDOM/user%******** --user=bob%********'],
+      ['CMD ["smbclient", "//srv/share", "-U", "user%Zq41c", "-c", "ls"]', 'CMD ["smbclient", "//srv/share", "-U", "user%********", "-c", "ls"]'],
+      ['    driver_opts: {type: cifs, device: //fs/share, o: "username=svc,password=Zq41cifsPW"}', '    driver_opts: {type: cifs, device: //fs/share, o: "username=svc,password=********"}'],
+      ["      o: 'addr=fs,username=svc,pass=Zq41nas,vers=3.0'", "      o: 'addr=fs,username=svc,pass=********,vers=3.0'"],
+    ];
+    for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
+    for (const kept of [
+      'RUN keytool -importcert -cacerts -storepass:env STOREPASS -keypass:file /run/secrets/kp -file a.crt',
+      'RUN keytool -importcert -storepass "$STOREPASS" -keypass ${KP} -file a.crt',
+      'RUN htpasswd -c -b /etc/nginx/.htpasswd admin "$HTPW"',
+      'RUN htpasswd -ci /etc/nginx/.htpasswd admin < /run/secrets/pw',
+      'RUN htpasswd -D /etc/nginx/.htpasswd admin',
+      '      - REGISTRY_AUTH=htpasswd',
+      'ENTRYPOINT ["htpasswd"]',
+      'ENTRYPOINT ["htpasswd", "-Bn", "admin"]',
+      "RUN smbclient //srv/share -U user%$SMB_PW -c 'get a'",
+      'RUN smbclient //srv/share -U guest -N',
+      'RUN psql -U postgres -c "select 1"',
+      '      o: "username=svc,password=${CIFS_PW}"',
+      '      o: size=100m,uid=1000',
+      'RUN echo "machine github.com login bot password ${GH_TOKEN}" > ~/.netrc',
+      'echo "the password is hashed"',
+      '    - password reset flow',
+    ]) assert.equal(redactSecretsInLine(kept), kept);
+  });
+
+  it('--fix-dry-run masks them with DF022 and DC040 off (by their form), and on (as reported values)', () => {
+    for (const config of ['rules:\n  DF022: off\n  DC040: off\n', '']) {
+      const dir = workspace({ ...REVIEW_FILES, ...(config ? { '.docker-guardrails.yaml': config } : {}) });
+      const r = run(['check', '--fix-dry-run', '.'], dir);
+      assert.match(r.stdout, /^\+ {4}&& keytool -genkeypair -alias app -storepass \*{8} -keypass \*{8} -keystore \/app\/k\.jks \\$/m, 'the DF039 merge is shown');
+      assert.deepEqual(leaked(r.stdout + r.stderr), [], r.stdout);
+      assert.match(r.stderr, /secret values are shown as \*{8}/, 'the diff says it masks');
+    }
+    // The compose file's diff: DC040 moves DB_PASSWORD, the volume's options are context.
+    const dir = workspace(REVIEW_FILES);
+    const r = run(['check', '--fix-dry-run', 'cifs'], dir);
+    assert.match(r.stdout, /^ {5}driver_opts: \{type: cifs, device: \/\/fs\/share, o: "username=svc,password=\*{8}"\}$/m);
+    assert.deepEqual(leaked(r.stdout + r.stderr), [], r.stdout);
+  });
+
+  it('DF022 and DC040 report them; no report format and no --fix output holds them', () => {
+    const dir = workspace(REVIEW_FILES);
+    const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as { code: string; file: string; range: { start: { line: number } } }[];
+    assert.deepEqual(json.filter((f) => f.code === 'DF022').map((f) => f.range.start.line + 1), [2, 3, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(json.filter((f) => f.code === 'DC040').map((f) => f.range.start.line + 1), [6, 9]);
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = run(['check', '--format', format, '.'], dir);
+      assert.deepEqual(leaked(r.stdout + r.stderr), [], format);
+    }
+    const fixed = run(['check', '--fix', '--format', 'json', '.'], dir);
+    assert.deepEqual(leaked(fixed.stdout + fixed.stderr), [], '--fix');
   });
 });
 

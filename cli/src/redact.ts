@@ -8,7 +8,11 @@
  * - the password of a URL (`postgres://app:x@db/app`, `?password=x`, nocodb's `?u=app&p=x`), of a Go
  *   MySQL driver DSN (`app:x@tcp(db:3306)/app`) or of Neo4j's `NEO4J_AUTH=neo4j/x`;
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
- *   `--password=x`, `-p x` is not: too many programs read `-p` as a port);
+ *   `--password=x`, keytool's `-storepass x`/`-keypass x`, `-p x` is not: too many programs read `-p` as a port);
+ * - the password of Samba's `-U user%x` / `--user=user%x` (smbclient(1)), and of `htpasswd -b file user x` / `htpasswd -nb user x`;
+ * - netrc's `password x` on a line shaped like one (`machine host login bot password x`, a line that names a
+ *   `.netrc`, or a line of a netrc file: `password x`, `login bot password x`);
+ * - a credential-named key inside a quoted value (`o: "username=svc,password=x"`, the mount options of a CIFS volume);
  * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`);
  * - the credential of an HTTP header (`Authorization: Bearer x`, `Authorization: token x`, GitLab's `PRIVATE-TOKEN: x`);
  * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`).
@@ -32,13 +36,62 @@ const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
 /** Any option; which ones name a credential is isCredentialOption's (rules/engine/secrets.ts). */
 const PASSWORD_OPTIONS = '(?<![\\w-])--?([A-Za-z][A-Za-z0-9_-]*)';
 /** A password option and its argument, on a command line (`--requirepass x`, `--password=x`)… */
-// The value never starts with `-`: that is the next option, which may be the credential option (`--no-auth-warning --pass x`: review 11, probe 06).
-const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|(?!--|-[A-Za-z](?:[\\s"',\\]]|$))[^\\s"',\\]]+)`, 'gi');
+// The value never starts with `-`: that is the next option, which may be the credential option (`--no-auth-warning --pass x`: review 11, probe 06),
+// also a single-dash one of lower case letters (`keytool -genkeypair -storepass x`: review 41a, F3).
+const PASSWORD_OPTION = new RegExp(`(${PASSWORD_OPTIONS}(?:=|\\s+))("[^"]*"|'[^']*'|(?!--|-[A-Za-z](?:[\\s"',\\]]|$)|-[a-z]+(?:[\\s"',\\]]|$))[^\\s"',\\]]+)`, 'gi');
 /** …or as items of a list (`["redis-server", "--requirepass", "x"]`). */
-const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("(?!--|-[A-Za-z]")[^"]*"|'(?!--|-[A-Za-z]')[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
+const PASSWORD_OPTION_ITEM = new RegExp(`((["'])${PASSWORD_OPTIONS}\\2\\s*,\\s*)("(?!--|-[A-Za-z]"|-[a-z]+")[^"]*"|'(?!--|-[A-Za-z]'|-[a-z]+')[^']*'|(?!-)[^\\s"',\\]]+)`, 'gi');
 
 /** The credential of an HTTP header given to curl/wget (`-H "Authorization: Bearer x"`). */
 const HEADER_CREDENTIAL = new RegExp(`(\\b(?:${CREDENTIAL_HEADER_NAME})${CREDENTIAL_HEADER_SCHEME})([^\\s"']+)`, 'gi');
+
+/** Samba's `-U user%password` / `--user=user%password` (smbclient(1), "Common options"): the password after the first `%`. */
+// Also as items of a list (`["smbclient", "-U", "user%x"]`).
+const SAMBA_USER_PASSWORD = /((?<![\w-])(?:-U|--user)(?:=|["']\s*,\s*|\s*)["']?[^\s%"'$]*%)([^\s"']+)/g;
+
+/** An htpasswd command and its words (up to the end of the command), or the items after it in a list (`CMD ["htpasswd", "-nb", …]`). */
+const HTPASSWD_COMMAND = /\bhtpasswd((?:[ \t]+(?:"[^"]*"|'[^']*'|[^\s;&|<>"'()]+))+)|(["'])htpasswd\2((?:\s*,\s*(?:"[^"]*"|'[^']*'))+)/g;
+const HTPASSWD_WORD = /"[^"]*"|'[^']*'|[^\s;&|<>"'(),]+/g;
+
+/**
+ * The password word of `htpasswd -b[cmBdpsDv] [-C cost] file user password` or `htpasswd -nb… user password` (htpasswd(1)):
+ * none without `-b`, with `-i` or `-D`; `-C`/`-r` take a value. The words as written (quotes kept), masked as a value.
+ */
+function maskHtpasswd(words: string): string {
+  let batch = false;
+  let noFile = false;
+  let none = false;
+  let skip = false;
+  const operands: { at: number; text: string }[] = [];
+  for (const m of words.matchAll(HTPASSWD_WORD)) {
+    const w = m[0].replace(/^(["'])(.*)\1$/s, '$2');
+    if (skip) {
+      skip = false;
+      continue;
+    }
+    if (operands.length === 0 && /^-[A-Za-z0-9]+$/.test(w)) {
+      for (let c = 1; c < w.length; c++) {
+        if (w[c] === 'b') batch = true;
+        else if (w[c] === 'n') noFile = true;
+        else if (w[c] === 'i' || w[c] === 'D') none = true;
+        else if (w[c] === 'C' || w[c] === 'r') {
+          skip = c === w.length - 1;
+          break;
+        }
+      }
+      continue;
+    }
+    operands.push({ at: m.index, text: m[0] });
+  }
+  const pw = batch && !none ? operands[noFile ? 1 : 2] : undefined;
+  if (!pw || isInterpolation(pw.text) || pw.text.includes(MASK)) return words;
+  return `${words.slice(0, pw.at)}${masked(pw.text)}${words.slice(pw.at + pw.text.length)}`;
+}
+
+/** A line shaped like netrc(5): it names a `machine`, a `.netrc` file, or is one of a netrc file's lines (`password x`, `login bot password x`). */
+const NETRC_LINE = /\bmachine\s+\S|[._]netrc\b|^\s*(?:login\s+\S+\s+)?password\s+\S+\s*$/;
+/** netrc's `password <value>` token pair (blank- or `\n`-separated, as echo -e and printf write it). */
+const NETRC_PASSWORD = /((?:^|(?<=\s|\\[nt]))password(?:\s+|\\[nt]))((?:[^\s"'\\]|\\(?![nt]))+)/g;
 
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
@@ -71,20 +124,29 @@ export function redactSecretsInLine(line: string): string {
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
+  if (out.includes('htpasswd')) out = out.replace(HTPASSWD_COMMAND, (_m, words: string | undefined, q: string | undefined, items: string | undefined) => (words !== undefined ? `htpasswd${maskHtpasswd(words)}` : `${q}htpasswd${q}${maskHtpasswd(items!)}`));
+  out = out.replace(SAMBA_USER_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
+  if (NETRC_LINE.test(out)) out = out.replace(NETRC_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(NEO4J_AUTH, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(HEADER_CREDENTIAL, (m, head: string, value: string) => (isInterpolation(value) || value === MASK ? m : `${head}${MASK}`));
   out = maskKnownTokens(out, MASK);
   out = out.replace(GO_DSN_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
-  out = out.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
+  return maskKeyValues(out);
+}
+
+/** The credential-named keys' values of a text (KEY_VALUE), also inside a quoted value of another key (`o: "username=svc,password=x"`). */
+function maskKeyValues(text: string, depth = 0): string {
+  return text.replace(KEY_VALUE, (m, lead: string, key: string, quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
     const value = dq ?? sq ?? bare ?? '';
-    if (value === '' || value === MASK || !isCredentialName(key)) return m;
+    if (value === '' || value === MASK) return m;
+    // A quoted value of another key may list options of its own (a CIFS volume's mount options: `o: "username=svc,password=x"`).
+    if (!isCredentialName(key)) return (dq ?? sq) !== undefined && depth < 2 ? `${lead}${key}${quote}${sep}${dq !== undefined ? `"${maskKeyValues(dq, depth + 1)}"` : `'${maskKeyValues(sq!, depth + 1)}'`}` : m;
     // `KEY: ${VAR:-default}`: the default is what runs when VAR is unset.
     if (isInterpolation(value)) return m.replace(value, () => maskDefaults(value, true));
     // A quoted list item (`- "DB_PASSWORD=x"`): the bare value ran on to the item's closing quote, which stays (review 33, probe p02).
     const closing = bare !== undefined && (lead === '"' || lead === "'") && bare.endsWith(lead) ? lead : '';
     return `${lead}${key}${quote}${sep}${dq !== undefined ? `"${MASK}"` : sq !== undefined ? `'${MASK}'` : MASK}${closing}`;
   });
-  return out;
 }
 
 /** A unified diff with redactSecretsInLine applied to every content line (not the `---`/`+++`/`@@` headers). */

@@ -21,7 +21,7 @@ import { curlShortOption, invocation, MYSQL_CLIENTS, type Invocation } from '../
 import { knownTokenIn, tokenKind } from '../engine/secret-tokens';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
-export type ValueSource = 'environment' | 'build.args' | 'command' | 'healthcheck' | 'configs';
+export type ValueSource = 'environment' | 'build.args' | 'command' | 'healthcheck' | 'configs' | 'volumes';
 
 export type InlineKind =
   /** A credential-named variable with a literal value. */
@@ -1001,8 +1001,69 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       out.push({ range, data: { service: name, source: 'configs', name, kind: 'embedded', dotenvName: found.key, value: found.value, edit: null, ...(found.others.length > 0 ? { others: found.others } : {}) } });
     }
   }
+  volumeCredentials(ctx, out, seen);
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/**
+ * The mount options of mount.cifs(8) that hold the password: `password=`/`pass=` (and `password2=`, the next password
+ * while it is rotated), and the password part of `username=user%password`. `credentials=<file>` names a file: fine.
+ */
+const MOUNT_PASSWORD_OPTION = /^(?:password|pass|password2)$/i;
+
+/**
+ * A credential in the driver options of a top-level volume, written into the compose file like an inline variable
+ * (review 41a, F3): the password in the mount options of a CIFS/SMB share (`driver_opts: {type: cifs, o:
+ * "username=svc,password=…"}`, Compose's `local` driver passes `o` to mount(8)), and a driver option named for a
+ * credential (a volume plugin's `password:`, vieux/sshfs). Reported on the option, not moved (write `${…}` there).
+ */
+function volumeCredentials(ctx: ComposeContext, out: { range: Detection['range']; data: InlineSecret }[], seen: Set<string>): void {
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    if (!root || !isMap(root)) continue;
+    const volumes = ctx.get(doc, root, 'volumes')?.value;
+    if (!volumes || !isMap(volumes)) continue;
+    for (const pair of volumes.items) {
+      const volume = ctx.resolve(doc, pair.value as Node | null);
+      if (!isScalar(pair.key) || !volume || !isMap(volume)) continue;
+      const opts = ctx.get(doc, volume, 'driver_opts')?.value;
+      if (!opts || !isMap(opts)) continue;
+      const name = String(pair.key.value);
+      for (const opt of opts.items) {
+        const value = ctx.resolve(doc, opt.value as Node | null);
+        if (!isScalar(opt.key) || !value || !isScalar(value) || typeof value.value !== 'string') continue;
+        const key = String(opt.key.value);
+        const found: { option: string; value: string; rel: [number, number] }[] = [];
+        if (key === 'o') {
+          let at = 0;
+          for (const part of value.value.split(',')) {
+            const eq = part.indexOf('=');
+            const option = eq === -1 ? '' : part.slice(0, eq).trim();
+            if (MOUNT_PASSWORD_OPTION.test(option)) found.push({ option, value: part.slice(eq + 1), rel: [at + eq + 1, at + part.length] });
+            else if (/^(?:username|user)$/i.test(option) && part.includes('%', eq)) {
+              const pct = part.indexOf('%', eq);
+              found.push({ option: `${option} (user%password)`, value: part.slice(pct + 1), rel: [at + pct + 1, at + part.length] });
+            }
+            at += part.length + 1;
+          }
+        } else if (isCredentialName(key)) found.push({ option: key, value: value.value, rel: [0, value.value.length] });
+        for (const f of found) {
+          const literal = literalValue(f.value);
+          if (literal === null || !isLiteralCredential(literal) || isTemplatePlaceholder(literal)) continue;
+          const range = ctx.rangeOf(opt.key as Node);
+          const seenKey = `${range.start.line}:${range.start.character}:${f.option}`;
+          if (seen.has(seenKey)) continue;
+          seen.add(seenKey);
+          // Where it is written: the value inside the option string when the scalar is written character for character, else the whole scalar.
+          const exact = scalarContentSpan(ctx.text, value);
+          const span = exact ? ([exact[0] + f.rel[0], exact[0] + f.rel[1]] as const) : scalarSourceSpan(ctx.text, value);
+          const valueRange = span ? ctx.lines.rangeOf(span[0], span[1]) : undefined;
+          out.push({ range, data: { service: name, source: 'volumes', name, kind: 'embedded', dotenvName: f.option, value: literal, edit: null, ...(valueRange ? { valueRange } : {}) } });
+        }
+      }
+    }
+  }
 }
 
 /** An option with its value after `=` or as the next argument (`--stripe-key`, `-api-token=`); whether it names a credential is isCredentialOption's. */
@@ -1493,6 +1554,7 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
 
 /** DC040's message for a finding (the rule's message adds the Swarm case). */
 function baseMessage(d: InlineSecret): string {
+  if (d.source === 'volumes') return `Volume '${d.name}' has a password written into its driver options (${d.dotenvName}); write \${…} there (Compose interpolates it) and move the value to a git-ignored .env.`;
   if (d.source === 'configs') return `Config '${d.name}' carries a credential (its ${d.dotenvName}) written into its content; write \${…} there (Compose interpolates it) and move the value to a git-ignored .env.`;
   if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
   if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its ${d.source === 'healthcheck' ? 'healthcheck' : 'command'}; pass it through a variable from a git-ignored .env (\${…}) instead.`;
@@ -1512,7 +1574,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token `PAT`, `GH_PAT`, `GITLAB_PAT`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, `*_EXPIRES_IN`, `*_URL`, `*_LIMIT`, …, and counts of tokens such as `MAX_INPUT_TOKENS`), MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL; wget\'s `--password`/`--http-password`/`--ftp-password`/`--proxy-password`, a `--header` with a credential header and a password in the URL it fetches — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`), the password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping`) or a MongoDB client after `-p` (`mongosh -u root -p secret`, `-psecret`; mongodump and the other tools too), and the secret key the MinIO client takes as an argument (`mc alias set ALIAS URL ACCESSKEY SECRETKEY`, the older `mc config host add`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON, or set by an nginx directive such as `proxy_set_header Authorization "Basic …";` or `set $auth "Basic …";` (also Bearer, Token, ApiKey), or a token of a known format anywhere in the content (`sk_live_…`), not an nginx `$variable`, nor X- headers about a credential that hold none such as `X-Auth-Status` or `X-Api-Gateway`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference.',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token `PAT`, `GH_PAT`, `GITLAB_PAT`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, `*_EXPIRES_IN`, `*_URL`, `*_LIMIT`, …, and counts of tokens such as `MAX_INPUT_TOKENS`), MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL; wget\'s `--password`/`--http-password`/`--ftp-password`/`--proxy-password`, a `--header` with a credential header and a password in the URL it fetches — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`, keytool\'s `-storepass`), the password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping`) or a MongoDB client after `-p` (`mongosh -u root -p secret`, `-psecret`; mongodump and the other tools too), and the secret key the MinIO client takes as an argument (`mc alias set ALIAS URL ACCESSKEY SECRETKEY`, the older `mc config host add`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON, or set by an nginx directive such as `proxy_set_header Authorization "Basic …";` or `set $auth "Basic …";` (also Bearer, Token, ApiKey), or a token of a known format anywhere in the content (`sk_live_…`), not an nginx `$variable`, nor X- headers about a credential that hold none such as `X-Auth-Status` or `X-Api-Gateway`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference. (7) A password in the driver options of a top-level volume: in the mount options `o:` of a CIFS/SMB share (`driver_opts: {type: cifs, device: //nas/share, o: "username=svc,password=…"}`: mount.cifs(8)\'s `password=`, `pass=`, `password2=` and `username=user%password`; `credentials=<file>` names a file and is fine, and NFS takes no password), or a driver option named for a credential (a volume plugin\'s `password:`), with a literal value — reported on the option without a fix (write `password=${CIFS_PASSWORD}` there: Compose interpolates it).',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
@@ -1524,6 +1586,8 @@ export default defineRule<'compose', InlineSecret>({
       'https://docs.docker.com/reference/compose-file/interpolation/',
       'https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/',
       'https://docs.docker.com/reference/compose-file/services/#environment',
+      'https://docs.docker.com/reference/compose-file/volumes/#driver_opts',
+      'https://manpages.ubuntu.com/manpages/bionic/man8/mount.cifs.8.html',
       'https://docs.docker.com/reference/compose-file/build/#args',
       'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax',
       'https://pypi.org/project/compose-lint/',

@@ -2,7 +2,7 @@ import { defineRule } from '../engine/rule';
 import { curlShortOption, invocation, isLiteral, MYSQL_CLIENTS, pipelineOf, type Invocation } from '../engine/run-commands';
 import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue } from '../engine/secrets';
 import { knownTokenIn } from '../engine/secret-tokens';
-import type { SimpleCommand, Word } from '../engine/shell';
+import { outputRedirectTarget, type SimpleCommand, type Word } from '../engine/shell';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { propertiesOf, stageChain } from '../engine/stage-scope';
 import { instructionsNamed } from '../engine/df-instructions';
@@ -38,7 +38,8 @@ const REGISTRY_LOGIN = new Set(['docker', 'podman', 'buildah', 'skopeo', 'nerdct
 const NPM_AUTH = /(?::_authToken|:_auth|:_password|^_authToken|^_auth|^npmAuthToken|^npmAuthIdent)$/;
 
 /** Values that stand in for a credential (the build only needs some value): `dummy`, `placeholder`, `xxx`, `<password>`, `1`. */
-const STAND_IN = /dummy|placeholder|fake|example|changeme|change-me|redacted|^[x*.]+$|^<.*>$/i;
+// `changeit`: the JDK's documented initial password of its `cacerts` keystore (`keytool -importcert -cacerts -storepass changeit`), public by design.
+const STAND_IN = /dummy|placeholder|fake|example|changeme|change-me|^changeit$|redacted|^[x*.]+$|^<.*>$/i;
 /** A bare word given to a variable for the build only (a set password, `echo test:test | chpasswd`, is a password however weak). */
 const STAND_IN_WORD = /^(?:secret|token|key|build|precompile|assets)$/i;
 
@@ -201,7 +202,14 @@ function optionCredentials(inv: Invocation, push: (w: Word, what: string, secret
   }
 }
 
-function programChecks(inv: Invocation, push: (w: Word, what: string) => void): void {
+/** keytool's and jarsigner's password options (keytool(1), jarsigner(1)); keytool's `-new` is the new password of `-storepasswd`/`-keypasswd`. */
+const KEYTOOL_PASSWORD = /^-(?:(?:src|dest)?(?:store|key)pass|new)$/;
+/** Samba's clients, which take `-U`/`--user=[DOMAIN\\]USERNAME[%PASSWORD]` and `--password=STRING` (smbclient(1), "Common options"). */
+const SAMBA_CLIENTS = new Set(['smbclient', 'rpcclient', 'smbcacls', 'smbcquotas', 'smbtree', 'smbget']);
+/** A redirection word (`>`, `2>/dev/null`, `<in`): no argument of the program. */
+const REDIRECTION = /^\d*(?:[<>]|&>)/;
+
+function programChecks(inv: Invocation, push: (w: Word, what: string, secret?: string) => void): void {
   const a = inv.args;
   const v = (k: number) => a[k]?.value;
   const name = inv.name;
@@ -255,9 +263,106 @@ function programChecks(inv: Invocation, push: (w: Word, what: string) => void): 
     const set = a.findIndex((w) => w.value === 'set');
     const key = v(set + 1);
     if (set !== -1 && key !== undefined && NPM_AUTH.test(key) && isWrittenSecret(v(set + 2))) push(a[set + 2], `an npm ${key.replace(/^.*:/, '')}`);
+  } else if (name === 'keytool' || name === 'jarsigner') {
+    // `-storepass <pw>`, `-keypass <pw>`; `-storepass:env VAR` and `-storepass:file F` say where the password is (another word).
+    a.forEach((w, k) => {
+      const value = v(k + 1);
+      if (KEYTOOL_PASSWORD.test(w.value) && (name === 'keytool' || w.value !== '-new') && value !== undefined && !isPathOrNextOption(value) && isWrittenSecret(value)) push(a[k + 1], `${name}'s password (${w.value})`);
+    });
+  } else if (name === 'htpasswd') {
+    const pw = htpasswdPassword(a);
+    if (pw && isWrittenSecret(pw.value)) push(pw, "htpasswd's password (-b)");
+  } else if (SAMBA_CLIENTS.has(name)) {
+    a.forEach((w, k) => {
+      // -U user%pw, -Uuser%pw, --user=user%pw, --user user%pw (the first `%` ends the user name).
+      const user = w.value === '-U' || w.value === '--user' ? v(k + 1) : w.value.startsWith('--user=') ? w.value.slice(7) : /^-U./.test(w.value) ? w.value.slice(2) : undefined;
+      const at = w.value === '-U' || w.value === '--user' ? a[k + 1] : w;
+      const pct = user?.indexOf('%') ?? -1;
+      if (user !== undefined && pct !== -1 && isWrittenSecret(user.slice(pct + 1))) push(at, `${name}'s password (-U user%password)`, user.slice(pct + 1));
+      else if (w.value.startsWith('--password=') && isWrittenSecret(w.value.slice(11))) push(w, `${name}'s password (--password)`, w.value.slice(11));
+      else if (w.value === '--password' && isWrittenSecret(v(k + 1))) push(a[k + 1], `${name}'s password (--password)`);
+      // `smbclient //server/share password` (smbclient(1): `smbclient {servicename} [password]`): the word after the service.
+      else if (name === 'smbclient' && /^(?:\/\/|\\\\)[^/\\]+[/\\]/.test(w.value) && k + 1 < a.length && !a[k + 1].value.startsWith('-') && !REDIRECTION.test(a[k + 1].value) && isWrittenSecret(a[k + 1].value)) push(a[k + 1], "smbclient's password (after the service)");
+    });
   } else if (name === 'aws' && v(0) === 'configure' && v(1) === 'set') {
     const key = v(2) ?? '';
     if (/(?:^|\.)(?:aws_secret_access_key|aws_session_token)$/.test(key) && isWrittenSecret(v(3))) push(a[3], `the AWS ${key.replace(/^.*\./, '')}`);
+  }
+}
+
+/**
+ * The password word of `htpasswd -b[cmBdpsDv] [-C cost] passwdfile username password` or `htpasswd -nb[mBdps] [-C cost]
+ * username password` (htpasswd(1)); none without `-b`, with `-i` (read from stdin) or `-D` (delete). The options come
+ * first and group (`-bc`, `-nbB`); `-C` and `-r` take a value, attached or as the next word.
+ */
+function htpasswdPassword(a: readonly Word[]): Word | undefined {
+  let batch = false;
+  let noFile = false;
+  let none = false;
+  const operands: Word[] = [];
+  for (let k = 0; k < a.length; k++) {
+    const w = a[k].value;
+    if (REDIRECTION.test(w)) break;
+    if (operands.length === 0 && /^-[A-Za-z0-9]+$/.test(w)) {
+      for (let c = 1; c < w.length; c++) {
+        const f = w[c];
+        if (f === 'b') batch = true;
+        else if (f === 'n') noFile = true;
+        else if (f === 'i' || f === 'D') none = true;
+        else if (f === 'C' || f === 'r') {
+          if (c === w.length - 1) k++;
+          break;
+        }
+      }
+      continue;
+    }
+    operands.push(a[k]);
+  }
+  return batch && !none ? operands[noFile ? 1 : 2] : undefined;
+}
+
+/** A `.netrc` file (`~/.netrc`, `/root/.netrc`, `$HOME/.netrc`; `_netrc` on Windows), which curl, git, ftp and pip read logins from. */
+const NETRC_FILE = /(?:^|\/)[._]netrc$/;
+
+/** Whether a command writes its output to a `.netrc` file: redirected there (`> ~/.netrc`, `>> …`), or `tee` naming one. */
+function writesNetrc(cmd: SimpleCommand): boolean {
+  for (let k = 0; k < cmd.words.length; k++) {
+    const target = outputRedirectTarget(cmd.words, k);
+    if (target !== null && NETRC_FILE.test(target)) return true;
+  }
+  const inv = invocation(cmd);
+  return inv?.name === 'tee' && inv.args.some((w) => NETRC_FILE.test(w.value));
+}
+
+/** The `password <value>` pairs of netrc text (netrc(5): tokens separated by blanks or new lines; `\n` as echo -e and printf write it): the value and its offset. */
+function netrcPasswords(text: string): { value: string; at: number }[] {
+  const out: { value: string; at: number }[] = [];
+  const re = /(?:^|(?<=\s|\\[nt]))password(?:\s|\\[nt])+((?:[^\s\\]|\\(?![nt]))+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ value: m[1], at: m.index + m[0].length - m[1].length });
+  return out;
+}
+
+/**
+ * A password written into a `.netrc` file by echo or printf (`echo "machine github.com login bot password <token>" > ~/.netrc`,
+ * also through `| tee ~/.netrc`): netrc(5)'s `password` token, in one word or the next.
+ */
+function netrcCredentials(cmds: readonly SimpleCommand[], i: number, inv: Invocation, push: (w: Word, what: string, secret?: string) => void): void {
+  if (inv.name !== 'echo' && inv.name !== 'printf') return;
+  const pipe = pipelineOf(cmds, i);
+  const next = pipe[pipe.indexOf(i) + 1];
+  if (!writesNetrc(cmds[i]) && !(next !== undefined && writesNetrc(cmds[next]))) return;
+  const words = inv.args.filter((w) => !REDIRECTION.test(w.value) && !/^-[neE]+$/.test(w.value));
+  // The words as echo joins them (one blank between), each word's start in that text.
+  let text = '';
+  const starts: number[] = [];
+  for (const w of words) {
+    starts.push(text.length);
+    text += `${w.value} `;
+  }
+  for (const { value, at } of netrcPasswords(text)) {
+    let k = starts.length - 1;
+    while (k > 0 && starts[k] > at) k--;
+    if (isWrittenSecret(value)) push(words[k], `a password that ${inv.name} writes into a .netrc file`, value);
   }
 }
 
@@ -338,7 +443,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags credentials written out in RUN commands, in the commands of CMD, ENTRYPOINT and HEALTHCHECK (kept in the image\'s configuration: `HEALTHCHECK CMD curl -u admin:pw …`), and in the source URL of an ADD (`ADD https://user:password@host/app.tgz /app/`, a token as the URL\'s user; ONBUILD triggers too): a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is the URL of Rails\' null database adapter, which connects to nothing (`DATABASE_URL=nulldb://user:pass@127.0.0.1/db bin/rails assets:precompile`), and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
+    what: 'Flags credentials written out in RUN commands, in the commands of CMD, ENTRYPOINT and HEALTHCHECK (kept in the image\'s configuration: `HEALTHCHECK CMD curl -u admin:pw …`), and in the source URL of an ADD (`ADD https://user:password@host/app.tgz /app/`, a token as the URL\'s user; ONBUILD triggers too): a password in a URL (`https://user:password@host`, `postgres://…`), `docker`/`podman`/`helm … login -p`/`--password`, `mysql -p<password>`/`--password=` (and mysqldump, mysqladmin, mariadb…), `curl -u user:password`, `wget --password=`, an HTTP header with a credential (`curl -H "Authorization: Bearer <token>"` or any other scheme, `wget --header="PRIVATE-TOKEN: <token>"`, `X-JFrog-Art-Api`, `X-Vault-Token` and other `X-…` headers named for a token, key or secret), `sshpass -p`, npm tokens (`npm config set //registry/:_authToken <token>`, `_authToken=` written to an `.npmrc`), `aws configure set aws_secret_access_key`, credential-named variables set in the command (`DB_PASSWORD=… ./migrate`, `export API_TOKEN=…`), a credential given to any program as an option named for one (`./config.sh --token …` of GitHub\'s runner, `--registration-token=…`, `--api-key …`, `--passphrase …`, OpenSSL\'s `-passout pass:…`; not a path or file name, a value under 8 characters, or where the phrase comes from: `env:VAR`, `file:path`, `fd:N`, `stdin`), keytool\'s and jarsigner\'s `-storepass`/`-keypass` whatever their length (and keytool\'s `-srcstorepass`, `-deststorepass`, `-srckeypass`, `-destkeypass`, and the `-new` password of `-storepasswd`/`-keypasswd`; not `-storepass:env VAR` or `-storepass:file path`, which say where the password is, nor `changeit`, the JDK\'s documented password of its `cacerts` keystore), the password `htpasswd -b` takes as an argument (`htpasswd -b[c] file user password`, `htpasswd -nb user password`; not with `-i`, which reads it from standard input, or `-D`), the password of Samba\'s clients (smbclient, rpcclient, smbcacls, smbcquotas, smbtree, smbget): `-U user%password`, `--user=user%password`, `--password=…`, and smbclient\'s password after the service (`smbclient //server/share password`), netrc\'s `password` token written into a `.netrc` file by echo or printf (`echo "machine github.com login bot password …" > ~/.netrc`, also through `| tee ~/.netrc`) or as a heredoc (`cat <<EOF > ~/.netrc`), a token of a known format anywhere in a word (GitHub, GitLab, npm, Slack and Stripe tokens, AWS access key ids, a private key\'s header: `https://ghp_…@github.com/`, `git config url."https://<token>@…".insteadOf`, `bundle config <host> user:<token>`), and literal passwords piped into `chpasswd` (also as its heredoc, `chpasswd <<EOF`) or `login --password-stdin`. Only literal values count: `$DB_PASSWORD`, `$(cat /run/secrets/db)` and empty or placeholder values are fine, and so is the URL of Rails\' null database adapter, which connects to nothing (`DATABASE_URL=nulldb://user:pass@127.0.0.1/db bin/rails assets:precompile`), and so is a bare word given to a variable only so the app boots during the build (`APP_SECRET_TOKEN=secret bundle exec rake assets:precompile`, or a short plain word or number (up to 16 letters, digits, `-` or `_`) given to the app\'s boot secret (`SECRET_KEY_BASE`, `SECRET_KEY`, `APP_KEY`…) by a command that only compiles assets, `SECRET_KEY_BASE=1234 bin/rails assets:precompile`, `SECRET_KEY_BASE=nothing … assets:precompile`, `manage.py collectstatic` — not when it also migrates (`db:*`, `migrate`), and not for a password; a password set with `chpasswd` counts however weak). Every stage, heredoc script and ONBUILD trigger is judged. Also `docker login` in a stage of the final image (or an ONBUILD trigger), whatever the password\'s source (a build secret, `--password-stdin`): with no credential helper it stores the credential, base64-encoded, in `~/.docker/config.json`, which stays in the layer — not when the same script runs `docker logout` or removes `~/.docker` (or its `config.json`) afterwards, or when `--config`/`DOCKER_CONFIG` chooses the folder. The message says what kind of credential it is, never its value.',
     why: 'The Dockerfile is committed, so the credential is in the repository\'s history; the RUN command line is also stored in the image history (`docker history --no-trunc`) and in build logs, readable by everyone who can pull the image. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control"; checklist: "Secrets not in version control", "All secrets configured externally".',
     bad: 'RUN git clone https://deploy:glpat-s3cr3t@gitlab.example.com/acme/app.git\nRUN mysql -uroot -psecret < /docker-entrypoint-initdb.d/schema.sql',
     good: 'RUN --mount=type=secret,id=gitlab_token \\\n    git clone "https://deploy:$(cat /run/secrets/gitlab_token)@gitlab.example.com/acme/app.git"',
@@ -352,6 +457,10 @@ export default defineRule<'dockerfile', Data>({
       'https://dev.mysql.com/doc/refman/8.4/en/password-security-user.html',
       'https://docs.npmjs.com/cli/configuring-npm/npmrc#auth-related-configuration',
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/leaked_secrets.rego',
+      'https://docs.oracle.com/en/java/javase/21/docs/specs/man/keytool.html',
+      'https://httpd.apache.org/docs/2.4/programs/htpasswd.html',
+      'https://www.samba.org/samba/docs/current/man-html/smbclient.1.html',
+      'https://unix.com/man-page/linux/5/netrc/',
     ],
   },
   check(ctx) {
@@ -377,14 +486,27 @@ export default defineRule<'dockerfile', Data>({
           at += line.length + 1;
         }
       }
+      // A heredoc written into a .netrc file (`cat <<EOF > ~/.netrc`, `tee ~/.netrc <<EOF`): its `password` tokens.
+      for (const body of run.scripts) {
+        if (!body.heredoc || !body.feeder || ![body.feeder, ...(body.pipedInto ?? [])].some(writesNetrc)) continue;
+        for (const { value, at } of netrcPasswords(body.source.text)) {
+          if (!isWrittenSecret(value)) continue;
+          const from = body.source.offsets[at];
+          const end = body.source.offsets[at + value.length];
+          // From the RUN to the password, as a chpasswd heredoc is reported.
+          out.push({ range: ctx.rangeOfOffsets(ctx.offsetAt(run.instruction.getRange().start), end), data: { what: 'a password written into a .netrc file (a heredoc)', program: '', written: [value], places: [ctx.rangeOfOffsets(from, end)] } });
+        }
+      }
       for (const script of run.scripts) {
         const cmds = script.commands;
         cmds.forEach((cmd: SimpleCommand, i) => {
           const inv = invocation(cmd);
           const program = inv?.name ?? '';
           const found = out.length;
-          commandCredentials(cmd, inv, wordReporter(ctx, out, program));
+          const report = wordReporter(ctx, out, program);
+          commandCredentials(cmd, inv, report);
           if (!inv) return;
+          netrcCredentials(cmds, i, inv, report);
           // echo 'root:secret' | chpasswd ; echo "$x" | docker login --password-stdin
           const stdinSecret = inv.name === 'chpasswd' || (REGISTRY_LOGIN.has(inv.name) && inv.args.some((w) => w.value === '--password-stdin'));
           if (stdinSecret && cmd.prev === '|') {

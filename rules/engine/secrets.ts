@@ -128,7 +128,7 @@ export function isShellExportedCredential(name: string): boolean {
 
 /**
  * Whether a command-line option names a credential it is given (`--password`, `--api-token`,
- * `--stripe-key`, ngrok's `--authtoken`, `--access_token`, Go-style `-api-token`): the option name
+ * `--stripe-key`, ngrok's `--authtoken`, `--access_token`, Go-style `-api-token`, keytool's `-storepass`): the option name
  * without its dashes. Not a switch that turns one off (`--disabled-password`, `--no-password`), a file
  * (`--password-file`), a public key or a key that names data (`--recv-key`, `--routing-key`,
  * `--sort-key`), nor etcd's `--initial-cluster-token` (it authenticates no one).
@@ -139,7 +139,9 @@ export function isCredentialOption(name: string): boolean {
   return true;
 }
 
-const CREDENTIAL_OPTION = /^(?:[a-z0-9]+[-_])*(?:password|passwd|pass|passphrase|passout|passin|token|authtoken|authkey|secret|apikey|key|requirepass|masterauth)$/;
+// keytool's and jarsigner's `-storepass`/`-keypass` (and keytool's `-srcstorepass`, `-destkeypass`…) join the word to `pass`
+// (keytool(1): `-storepass[:env|:file] arg`, the `:env`/`:file` forms name where the password is: no such option name).
+const CREDENTIAL_OPTION = /^(?:[a-z0-9]+[-_])*(?:password|passwd|pass|passphrase|passout|passin|token|authtoken|authkey|secret|apikey|key|requirepass|masterauth|(?:src|dest)?(?:store|key)pass)$/;
 const NOT_CREDENTIAL_OPTION = /(?:^|[-_])(?:disabled?|no|skip|without|ask|prompt|change|reset|random|generate|recv|receive|import|export|fetch|list|show)[-_]|cluster[-_]token$|(?:^|[-_])(?:public|pub|routing|sort|partition|primary|foreign|cache|hash|shard|group|order|lookup|index|idempotency|dedup|kid|host|ssh[-_]host|message|translation|i18n|label|field|column|attribute|attr|object|bucket|map|dict|config|setting|meta|metadata|query|search|filter|item|record|row|table|entry|list|sign[-_]in|redis)[-_]key$|^key$|^(?:disabled?|no)[-_]?password$/;
 
 /**
