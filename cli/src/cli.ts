@@ -37,6 +37,7 @@ import {
   type LoadedConfig,
   type ConfigFile,
   type Severity,
+  type WorkspaceView,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
@@ -388,8 +389,18 @@ function check(opts: Options, io: Io): number | Promise<number> {
       noteSecrets(a);
       return a;
     };
-    if (onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
-    let analysis = reanalyze(initial);
+    if (onDisk && changed.size > 0) {
+      const asOnDisk = analyzeJob(job, read.text, onDisk);
+      current.push(asOnDisk ? toResult(job, asOnDisk, false) : notAnalyzed(job));
+    }
+    const first = analyzeJob(job, initial, workspace);
+    if (!first) {
+      results.push(notAnalyzed(job));
+      if (onDisk && changed.size === 0) current.push(notAnalyzed(job));
+      continue;
+    }
+    noteSecrets(first);
+    let analysis = first;
     if (initial === read.text) reported.before.set(job.path, placesOfAnalysis(analysis));
     if (onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
@@ -412,7 +423,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       const r = readJob(job);
       return 'text' in r ? r.text : undefined;
     };
-    const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
+    const analyzeText = (job: Job, text: string) => analyzeJob(job, text, workspace);
     return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported));
   }
   return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
@@ -465,9 +476,32 @@ function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, 
   for (const job of jobs) {
     const read = readJob(job, reads);
     if ('error' in read) return read.error;
-    emit('skipped' in read ? read.skipped : toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
+    if ('skipped' in read) {
+      emit(read.skipped);
+      continue;
+    }
+    const analysis = analyzeJob(job, read.text, workspace);
+    emit(analysis ? toResult(job, analysis, wantFixes) : notAnalyzed(job));
   }
   return undefined;
+}
+
+/**
+ * A job's analysis, or undefined when the engine failed to read the file (a rule that throws is reported
+ * by the analysis, but reading the file into its context is outside that guard): the file is then
+ * reported as not analyzed (notAnalyzed), and the run goes on with the other files (review 41a, F7).
+ */
+function analyzeJob(job: Job, text: string, workspace: WorkspaceView): Analysis | undefined {
+  try {
+    return analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The result of a file the engine failed to read: not analyzed, said as a skipped file is (stderr, the text report, SARIF). */
+function notAnalyzed(job: Job): FileResult {
+  return { path: job.path, display: job.display, findings: [], skipped: 'internal-error' };
 }
 
 /** A job's text; or its result when the file is skipped (over the size cap, binary); or the error that ends the run. */
@@ -941,4 +975,5 @@ export function main(): void {
   }
 }
 
-if (require.main === module && isMainThread) main();
+// The bundle run as a program (`node dist/cli-main.js`); not a test bundle that imports `run`.
+if (require.main === module && isMainThread && path.basename(__filename) === 'cli-main.js') main();

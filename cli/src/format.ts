@@ -12,8 +12,8 @@ export interface FileResult {
   fixes?: (OfferedFix | undefined)[];
   /** Codes of rules that threw on this file. */
   failures?: string[];
-  /** Set when the file was not analyzed. */
-  skipped?: 'too-large' | 'binary';
+  /** Set when the file was not analyzed (`internal-error`: reading it failed in the engine, review 41a F7). */
+  skipped?: 'too-large' | 'binary' | 'internal-error';
 }
 
 /**
@@ -27,7 +27,7 @@ const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', in
 /** Why a file was not analyzed, as the reports and notices say it. */
 export function skippedReason(r: FileResult): string | undefined {
   if (!r.skipped) return undefined;
-  return r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file';
+  return r.skipped === 'too-large' ? 'file is over the size cap' : r.skipped === 'binary' ? 'binary file' : 'internal error while reading the file';
 }
 
 /** Text: a line per finding (and per skipped file), then a summary line. */

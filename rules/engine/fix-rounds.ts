@@ -107,8 +107,8 @@ export interface FixRounds {
 
 /**
  * Runs the rounds; returns the fixes applied (one entry per fix, in order) and the last analysis. A
- * round whose fixes cannot be applied together (a create of a file that exists) ends the rounds with
- * nothing of it applied.
+ * round whose fixes cannot be applied together (a create of a file that exists), or whose result the
+ * engine fails to read, ends the rounds with nothing of it applied.
  */
 export function fixInRounds(o: FixRounds): { applied: Fix[]; analysis: Analysis } {
   let analysis = o.analysis;
@@ -125,11 +125,29 @@ export function fixInRounds(o: FixRounds): { applied: Fix[]; analysis: Analysis 
     } catch {
       break;
     }
-    for (const [p, t] of next) if (t !== undefined && t !== o.read(p)) o.changed.set(p, t);
-    applied.push(...chosen);
+    // What `changed` held before this round, to take the round back.
+    const before = new Map<string, { had: boolean; text: string | undefined }>();
+    for (const [p, t] of next) {
+      if (t === undefined || t === o.read(p)) continue;
+      before.set(p, { had: o.changed.has(p), text: o.changed.get(p) });
+      o.changed.set(p, t);
+    }
     const text = o.read(o.path);
-    if (text === undefined) break;
-    analysis = o.reanalyze(text);
+    if (text === undefined) {
+      applied.push(...chosen);
+      break;
+    }
+    try {
+      analysis = o.reanalyze(text);
+    } catch {
+      // The engine failed to read the fixed text (review 41a, F7): the round is not applied.
+      for (const [p, b] of before) {
+        if (b.had) o.changed.set(p, b.text);
+        else o.changed.delete(p);
+      }
+      break;
+    }
+    applied.push(...chosen);
   }
   return { applied, analysis };
 }
