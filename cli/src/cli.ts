@@ -414,6 +414,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
       choose: (fix) => fix.safe,
     });
     analysis = rounds.analysis;
+    // A fix that left its finding was taken back (fixInRounds): said, by rule only (a fix's title may quote what it writes).
+    for (const c of new Set(rounds.notApplied.map((n) => n.finding.code))) io.writeErr(`docker-guardrails: not applied: the ${c} fix on ${job.display} (its finding was still there after it)\n`);
     reported.after.set(job.path, placesOfAnalysis(analysis));
     for (const c of rounds.applied) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
     results.push(toResult(job, analysis, wantFixes));

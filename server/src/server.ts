@@ -1010,7 +1010,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
   const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), 256 * 1024, () => workspaceFolders) : EMPTY_WORKSPACE;
   const before = (p: string) => current(p) ?? (isFileUri(entry.uri) ? workspace.readText(p) : undefined);
   const read = (p: string) => changed.get(p) ?? before(p);
-  const { applied } = fixInRounds({
+  const { applied, notApplied } = fixInRounds({
     rules: allRules,
     path: entry.path,
     analysis: entry.analysis,
@@ -1019,6 +1019,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
     reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
     choose: (fix) => fix.safe && fitsDocument(entry, fix),
   });
+  for (const c of new Set(notApplied.map((n) => n.finding.code))) log(`fix-all: the ${c} fix on ${entry.path} was not applied: its finding was still there after it`);
   if (applied.length === 0) return undefined;
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const [p, text] of changed) {
