@@ -490,6 +490,20 @@ describe('CLI', () => {
     }
   });
 
+  it('reads global ARG defaults that double in length without crashing: the other files keep their findings and SARIF is written (review 41a, F7)', () => {
+    const chain = (n: number) => `ARG A0=xxxxxxxx\n${Array.from({ length: n - 1 }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}\n`).join('')}FROM alpine:\${A${n - 1}}\nUSER 1000\n`;
+    const dir = project({ 'a/Dockerfile': chain(27), 'b/compose.yaml': 'services:\n  web:\n    image: nginx:1.30\n    privileged: true\n' });
+    const started = Date.now();
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /b\/compose\.yaml:4:5: error DC010 /);
+    assert.equal(r.stderr, '');
+    const s = run(['check', '.', '--format', 'sarif', '--output', 'out.sarif'], dir);
+    assert.equal(s.code, 1, s.stderr);
+    assert.ok(JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')).runs[0].results.some((x: { ruleId: string }) => x.ruleId === 'DC010'));
+    assert.ok(Date.now() - started < 10_000, 'quickly');
+  });
+
   it('does not crash on binary, empty or huge files', () => {
     const big = 'FROM alpine:3.22\n' + 'RUN echo hello && echo world\n'.repeat(100_000);
     const dir = project({ 'Dockerfile': '', 'bin/Dockerfile': 'FROM \u0000\u0001\u0002', 'big/Dockerfile': big, 'bad/compose.yaml': 'services: [\n  - {' });

@@ -56,6 +56,11 @@ const CASES: [string, Case][] = [
   ['a directive given twice, then escape=`', dockerfile('# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1\n# escape=`\nFROM node\nRUN docker login -u me -p s3cretpass registry.example.com && microdnf install -y shadow-utils \\\n\t&& set -o pipefail')],
   ['a check directive given twice, then escape=`, CRLF', dockerfile('# check=skip=all\r\n# check=skip=all\r\n# escape=`\r\nFROM alpine:3.22\r\nRUN apk update \\\r\n\t&& apk add curl\r\nRUN echo one\r\nRUN echo two\r\n')],
   ['insert after an empty sequence item with a comment', compose('services:\n  db:\n    image: postgres:17\n    command:\n      - postgres\n      -   # note\n  web:\n    image: nginx:1.27\n    security_opt: [no-new-privileges:true]\n')],
+  // review 41a, F5: DF030's safe fix inserted into what the parser reads as an unterminated heredoc's
+  // body, so its finding stayed and fix-all applied it 20 times per run (the fix does not converge).
+  ['DF030 after an unterminated heredoc marker on a continued line', dockerfile('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y \\\n\t<<EOFnmap \\\n\t--no-install-recommends\nUSER 1000\n')],
+  ['DF030 after a continuation backslash followed by U+2028', dockerfile('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\u2028\nUSER 1000\n')],
+  ['DF030 on a one-line RUN ending with a backslash and U+2028', dockerfile('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\u2028\n    && echo done\nUSER 1000\n')],
 ];
 
 describe('fuzz regressions: former known bugs pass every property', () => {

@@ -38,6 +38,7 @@ import {
   type LoadedConfig,
   type ConfigFile,
   type Severity,
+  type WorkspaceView,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
 import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
@@ -496,8 +497,18 @@ function check(opts: Options, io: Io): number | Promise<number> {
       noteSecrets(a);
       return a;
     };
-    if (first && onDisk && changed.size > 0) current.push(toResult(job, analyze(allRules, job.kind, job.path, read.text, onDisk, config), false));
-    let analysis = reanalyze(initial);
+    if (first && onDisk && changed.size > 0) {
+      const asOnDisk = analyzeJob(job, read.text, onDisk);
+      current.push(asOnDisk ? toResult(job, asOnDisk, false) : notAnalyzed(job));
+    }
+    const initialAnalysis = analyzeJob(job, initial, workspace);
+    if (!initialAnalysis) {
+      results[index] = notAnalyzed(job);
+      if (first && onDisk && changed.size === 0) current.push(notAnalyzed(job));
+      return;
+    }
+    noteSecrets(initialAnalysis);
+    let analysis = initialAnalysis;
     if (initial === read.text) reported.before.set(job.path, placesOfAnalysis(analysis));
     if (first && onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
     // Apply safe fixes in rounds (re-analyzing after each round) until none is left.
@@ -511,6 +522,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
       choose: (fix) => fix.safe,
     });
     analysis = rounds.analysis;
+    // A fix that left its finding was taken back (fixInRounds): said, by rule only (a fix's title may quote what it writes).
+    for (const c of new Set(rounds.notApplied.map((n) => n.finding.code))) io.writeErr(`docker-guardrails: not applied: the ${c} fix on ${job.display} (its finding was still there after it)\n`);
     reported.after.set(job.path, placesOfAnalysis(analysis));
     for (const c of rounds.applied) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
     results[index] = toResult(job, analysis, wantFixes);
@@ -542,7 +555,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       const r = readJob(job);
       return 'text' in r ? r.text : undefined;
     };
-    const analyzeText = (job: Job, text: string) => analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
+    const analyzeText = (job: Job, text: string) => analyzeJob(job, text, workspace);
     return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported));
   }
   return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
@@ -599,9 +612,32 @@ function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, 
   for (const job of jobs) {
     const read = readJob(job, reads);
     if ('error' in read) return read.error;
-    emit('skipped' in read ? read.skipped : toResult(job, analyze(allRules, job.kind, job.path, read.text, workspace, engineConfigOf(job.config)), wantFixes));
+    if ('skipped' in read) {
+      emit(read.skipped);
+      continue;
+    }
+    const analysis = analyzeJob(job, read.text, workspace);
+    emit(analysis ? toResult(job, analysis, wantFixes) : notAnalyzed(job));
   }
   return undefined;
+}
+
+/**
+ * A job's analysis, or undefined when the engine failed to read the file (a rule that throws is reported
+ * by the analysis, but reading the file into its context is outside that guard): the file is then
+ * reported as not analyzed (notAnalyzed), and the run goes on with the other files (review 41a, F7).
+ */
+function analyzeJob(job: Job, text: string, workspace: WorkspaceView): Analysis | undefined {
+  try {
+    return analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The result of a file the engine failed to read: not analyzed, said as a skipped file is (stderr, the text report, SARIF). */
+function notAnalyzed(job: Job): FileResult {
+  return { path: job.path, display: job.display, findings: [], skipped: 'internal-error' };
 }
 
 /** A job's text; or its result when the file is skipped (over the size cap, binary); or the error that ends the run. */
@@ -1118,4 +1154,5 @@ export function main(): void {
   }
 }
 
-if (require.main === module && isMainThread) main();
+// The bundle run as a program (`node dist/cli-main.js`); not a test bundle that imports `run`.
+if (require.main === module && isMainThread && path.basename(__filename) === 'cli-main.js') main();

@@ -12,8 +12,8 @@ export interface FileResult {
   fixes?: (OfferedFix | undefined)[];
   /** Codes of rules that threw on this file. */
   failures?: string[];
-  /** Set when the file was not analyzed. */
-  skipped?: 'too-large' | 'binary' | 'not-a-file';
+  /** Set when the file was not analyzed (`internal-error`: reading it failed in the engine, review 41a F7). */
+  skipped?: 'too-large' | 'binary' | 'not-a-file' | 'internal-error';
   /** For a file skipped as not-a-file: what it is (`a named pipe (FIFO)`, `a device`). */
   skippedAs?: string;
 }
@@ -30,7 +30,7 @@ const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', in
 export function skippedReason(r: FileResult): string | undefined {
   if (!r.skipped) return undefined;
   if (r.skipped === 'not-a-file') return `not a regular file: ${r.skippedAs ?? 'a special file'}`;
-  return r.skipped === 'too-large' ? 'file is over the size cap' : 'binary file';
+  return r.skipped === 'too-large' ? 'file is over the size cap' : r.skipped === 'binary' ? 'binary file' : 'internal error while reading the file';
 }
 
 /**

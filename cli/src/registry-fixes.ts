@@ -20,7 +20,8 @@ export interface RegistryPassInput<J extends RegistryPassJob> {
   changed: FileSet;
   fixedCount: Map<string, number>;
   readText: (job: J) => string | undefined;
-  analyzeText: (job: J, text: string) => Analysis;
+  /** The file analyzed with this text; undefined when the engine failed to read it (left as it is). */
+  analyzeText: (job: J, text: string) => Analysis | undefined;
   toResult: (job: J, analysis: Analysis) => FileResult;
   writeErr: (s: string) => void;
   /** Tests: a client with its own cache and timeouts. */
@@ -33,6 +34,7 @@ export async function registryFixPass<J extends RegistryPassJob>(input: Registry
     const text = input.changed.get(job.path) ?? input.readText(job);
     if (text === undefined) continue;
     const analysis = input.analyzeText(job, text);
+    if (!analysis) continue;
     const chosen: Fix[] = [];
     for (const finding of analysis.findings) {
       if (!hasAsyncFixes(allRules, finding)) continue;
@@ -51,10 +53,12 @@ export async function registryFixPass<J extends RegistryPassJob>(input: Registry
     }
     const after = files.get(job.path);
     if (after === undefined || after === text) continue;
+    const reanalyzed = input.analyzeText(job, after);
+    if (!reanalyzed) continue;
     input.changed.set(job.path, after);
     for (const c of chosen) input.fixedCount.set(c.title, (input.fixedCount.get(c.title) ?? 0) + 1);
     const i = input.results.findIndex((r) => r.path === job.path);
-    const result = input.toResult(job, input.analyzeText(job, after));
+    const result = input.toResult(job, reanalyzed);
     if (i >= 0) input.results[i] = result;
   }
 }

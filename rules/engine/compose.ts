@@ -9,8 +9,16 @@ import type { Range, RuleOptions, WorkspaceView } from './types';
 /** Stands for a memoized `undefined` (one map read per hit instead of `has` and `get`). */
 const MISSING: unique symbol = Symbol('missing');
 
-/** How deep `<<` merges and aliases are followed: bounds work on hostile input (alias bombs). */
-const MAX_MERGE_DEPTH = 8;
+/**
+ * How deep chains of `<<` merges are followed (a mapping that merges one that merges another…). Compose
+ * follows chains of any depth; each mapping's keys are gathered once whatever the paths that lead to it
+ * (keyIndexOf), so depth costs only stack: a chain of 1,000 mappings is read in milliseconds. A merge
+ * beyond it is not followed and is reported (mergesCutShort, DG004), never silently dropped (review
+ * 41a, F4: at 8, a service reached through 9 levels lost every merged key, `privileged: true` included).
+ */
+export const MAX_MERGE_DEPTH = 1000;
+/** How many aliases are followed in a row (an alias names an anchored node, never another alias). */
+const MAX_ALIAS_HOPS = 8;
 
 export interface Entry {
   key: string;
@@ -69,8 +77,10 @@ interface ParseIndex {
   sharedNodes: Set<Node> | undefined;
   anchors: Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>;
   lookups: Map<YAMLMap, Map<string, Entry | typeof MISSING>>;
-  /** Per mapping, one key index per merge depth (see keyIndexOf). */
-  keyIndexes: Map<YAMLMap, KeyIndex[]>;
+  /** Per mapping, its key index (see keyIndexOf). */
+  keyIndexes: Map<YAMLMap, KeyIndex>;
+  /** The `<<` pairs whose merge was not followed: MAX_MERGE_DEPTH reached (mergesCutShort). */
+  cutShort: Set<Pair>;
 }
 
 /** The variables `docker compose` interpolates a compose file with (ComposeContext.dotenv). */
@@ -115,7 +125,7 @@ export class ComposeContext {
       this.interpolationRoot = from.interpolation;
       return;
     }
-    this.index = { sharedNodes: undefined, anchors: new Map(), lookups: new Map(), keyIndexes: new Map() };
+    this.index = { sharedNodes: undefined, anchors: new Map(), lookups: new Map(), keyIndexes: new Map(), cutShort: new Set() };
     this.lines = new LineIndex(text);
     // No `keepSourceTokens`: nothing reads a node's CST token, and keeping them all costs memory and GC time.
     // No `lineCounter`: ranges come from `lines` (LineIndex), and with `prettyErrors: false` the parser
@@ -172,7 +182,7 @@ export class ComposeContext {
   /** Follows an alias (bounded). */
   resolve(doc: Document.Parsed, node: Node | null | undefined): Node | null {
     let n: Node | null | undefined = node;
-    for (let i = 0; i < MAX_MERGE_DEPTH && n && isAlias(n); i++) n = this.anchorTarget(doc, n as Alias);
+    for (let i = 0; i < MAX_ALIAS_HOPS && n && isAlias(n); i++) n = this.anchorTarget(doc, n as Alias);
     return n && !isAlias(n) ? n : null;
   }
 
@@ -237,26 +247,21 @@ export class ComposeContext {
   }
 
   /**
-   * The keys of a mapping seen at a merge depth: its own (the first pair of each key) and those it
-   * merges with `<<` that it does not set itself, each with the pair that sets it and the `<<` pair
-   * it comes through (an earlier merge source wins over a later one, as in YAML 1.1 merges; sources
-   * are followed up to MAX_MERGE_DEPTH deep). Built once per mapping and depth: a service is asked
-   * for dozens of keys, most of which it does not have, and the anchored defaults it merges are
-   * shared by many services. The memo also keeps merge keys that list the same anchor many times,
-   * level after level (an alias bomb), from making the work exponential: each mapping is indexed at
-   * most once per depth, however many paths lead to it; a mapping that merges itself sees its own
-   * keys only.
+   * The keys of a mapping: its own (the first pair of each key) and those it merges with `<<` that it
+   * does not set itself, each with the pair that sets it and the `<<` pair it comes through (an earlier
+   * merge source wins over a later one, as in YAML 1.1 merges). Built once per mapping: a service is
+   * asked for dozens of keys, most of which it does not have, and the anchored defaults it merges are
+   * shared by many services. The memo also keeps merge keys that list the same anchor many times, level
+   * after level (an alias bomb), from making the work exponential: each mapping is indexed once, however
+   * many paths lead to it. A mapping that merges itself (through a cycle) sees the keys gathered so far.
+   * `depth` is how many merges led here: at MAX_MERGE_DEPTH the merges are not followed, and their `<<`
+   * pairs are noted (mergesCutShort).
    */
   private keyIndexOf(doc: Document.Parsed, map: YAMLMap, depth: number): KeyIndex {
-    let byDepth = this.index.keyIndexes.get(map);
-    if (!byDepth) {
-      byDepth = [];
-      this.index.keyIndexes.set(map, byDepth);
-    }
-    const known = byDepth[depth];
+    const known = this.index.keyIndexes.get(map);
     if (known) return known;
     const index: KeyIndex = { own: new Map(), merged: new Map() };
-    byDepth[depth] = index;
+    this.index.keyIndexes.set(map, index);
     let merges: Pair[] | undefined;
     for (const pair of map.items) {
       const k = pair.key;
@@ -267,19 +272,31 @@ export class ComposeContext {
         if (!index.own.has(name)) index.own.set(name, pair);
       }
     }
-    if (merges && depth < MAX_MERGE_DEPTH) {
-      for (const via of merges) {
-        const sources = isSeq(via.value) ? via.value.items : [via.value];
-        for (const src of sources) {
-          const target = this.resolve(doc, src as Node);
-          if (!target || !isMap(target)) continue;
-          const from = this.keyIndexOf(doc, target, depth + 1);
-          for (const [name, pair] of from.own) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair, via });
-          for (const [name, m] of from.merged) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair: m.pair, via });
-        }
+    if (!merges) return index;
+    if (depth >= MAX_MERGE_DEPTH) {
+      for (const via of merges) this.index.cutShort.add(via);
+      return index;
+    }
+    for (const via of merges) {
+      const sources = isSeq(via.value) ? via.value.items : [via.value];
+      for (const src of sources) {
+        const target = this.resolve(doc, src as Node);
+        if (!target || !isMap(target)) continue;
+        const from = this.keyIndexOf(doc, target, depth + 1);
+        for (const [name, pair] of from.own) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair, via });
+        for (const [name, m] of from.merged) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair: m.pair, via });
       }
     }
     return index;
+  }
+
+  /**
+   * The `<<` pairs whose merges were not followed (a chain deeper than MAX_MERGE_DEPTH) once every
+   * service's keys are gathered: what the rules read of those services lacks the keys they merge.
+   */
+  mergesCutShort(): Pair[] {
+    for (const s of this.services) this.keyIndexOf(s.doc, s.map, 0);
+    return [...this.index.cutShort];
   }
 
   /** Shorthand for a service's key. */

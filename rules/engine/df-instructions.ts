@@ -11,6 +11,7 @@ import { isRootUser } from './image-users';
 import { mountOptions } from './packages';
 import { namedBuildContexts, namedContextKey } from './relations';
 import { stageChain } from './stage-scope';
+import { MAX_EXPANDED_LENGTH } from './expansion';
 
 /**
  * The instructions of the file with one of these keywords, stage by stage in order, an ONBUILD trigger in place of its
@@ -39,18 +40,28 @@ export function instructionsNamed(ctx: DockerfileContext, keywords: readonly str
 export function resolveAt(ctx: DockerfileContext, value: string, line: number, depth = 0): string | null {
   if (!value.includes('$')) return value;
   let unknown = false;
-  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+  // The length of the result so far; a substitution that would make it longer than MAX_EXPANDED_LENGTH
+  // makes the value unknown (review 41a, F7).
+  let length = value.length;
+  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m: string, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    if (unknown) return '';
     const name = braced ?? bare!;
     const v = ctx.ast.resolveVariable(name, line);
     const set = typeof v === 'string';
     const empty = !set || v === '';
-    if (op === ':-' || op === '-') return (op === ':-' ? empty : !set) ? (word ?? '') : (v as string);
-    if (op === ':+' || op === '+') return (op === ':+' ? !empty : set) ? (word ?? '') : '';
-    if (!set) {
+    let r: string;
+    if (op === ':-' || op === '-') r = (op === ':-' ? empty : !set) ? (word ?? '') : (v as string);
+    else if (op === ':+' || op === '+') r = (op === ':+' ? !empty : set) ? (word ?? '') : '';
+    else if (!set) {
+      unknown = true;
+      return '';
+    } else r = v as string;
+    length += r.length - m.length;
+    if (length > MAX_EXPANDED_LENGTH && r.length > m.length) {
       unknown = true;
       return '';
     }
-    return v as string;
+    return r;
   });
   if (unknown) return null;
   // An ARG default that refers to earlier ARGs (`ARG URL=https://…/$VERSION/…`): resolve those too.

@@ -1,5 +1,6 @@
 import { type Dockerfile, type From, type Heredoc, type Instruction, type Run, type JSONInstruction, type Onbuild } from 'dockerfile-ast';
 import { LineIndex } from './text';
+import { MAX_EXPANDED_LENGTH } from './expansion';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
@@ -186,26 +187,33 @@ export class DockerfileContext {
     return this.stages[this.stages.length - 1];
   }
 
-  /** Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` with the global ARG defaults; null when a variable is unknown. */
+  /**
+   * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` with the global ARG defaults; null when a variable
+   * is unknown, or when the result would be longer than MAX_EXPANDED_LENGTH (never built).
+   */
   resolveGlobal(value: string): string | null {
     let unknown = false;
-    const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    // The length of the result so far: the text, then each substitution's growth.
+    let length = value.length;
+    const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m: string, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      if (unknown) return '';
       const name = braced ?? bare!;
       const v = this.globalArgs.get(name);
       const set = v !== undefined && v !== null;
       const empty = !set || v === '';
-      if (op === ':-' || op === '-') {
-        if (op === ':-' ? empty : !set) return word ?? '';
-        return v!;
-      }
-      if (op === ':+' || op === '+') {
-        return (op === ':+' ? !empty : set) ? (word ?? '') : '';
-      }
-      if (!set) {
+      let r: string;
+      if (op === ':-' || op === '-') r = (op === ':-' ? empty : !set) ? (word ?? '') : v!;
+      else if (op === ':+' || op === '+') r = (op === ':+' ? !empty : set) ? (word ?? '') : '';
+      else if (!set) {
+        unknown = true;
+        return '';
+      } else r = v!;
+      length += r.length - m.length;
+      if (length > MAX_EXPANDED_LENGTH && r.length > m.length) {
         unknown = true;
         return '';
       }
-      return v!;
+      return r;
     });
     return unknown ? null : out;
   }

@@ -19,15 +19,28 @@ export const MAX_FIX_ROUNDS = 20;
  * fixes is not compared pair by pair (review 37, probe p09: 20,000 RUNs spent seconds there).
  */
 export function chooseFixes(rules: readonly Rule[], analysis: Analysis, choose: (fix: Fix, finding: Finding) => boolean): Fix[] {
-  const chosen: Fix[] = [];
+  return chooseFixed(rules, analysis, choose).map((c) => c.fix);
+}
+
+/** chooseFixes, each fix with the finding it fixes. */
+function chooseFixed(rules: readonly Rule[], analysis: Analysis, choose: (fix: Fix, finding: Finding) => boolean): { fix: Fix; finding: Finding }[] {
+  const chosen: { fix: Fix; finding: Finding }[] = [];
   const taken = new TakenEdits();
   for (const finding of analysis.findings) {
     const fix = fixFinding(rules, analysis.context, finding);
     if (!fix || !choose(fix, finding) || taken.conflicts(fix)) continue;
     taken.add(fix);
-    chosen.push(fix);
+    chosen.push({ fix, finding });
   }
   return chosen;
+}
+
+/**
+ * A finding as the rounds tell it from another: its rule, where it starts and what it says. A fix
+ * whose finding is still there after it was applied, the same by this key, did not fix it.
+ */
+function findingKey(f: Finding): string {
+  return `${f.code}\u0000${f.path}\u0000${f.range.start.line}:${f.range.start.character}\u0000${f.message}`;
 }
 
 /**
@@ -106,16 +119,25 @@ export interface FixRounds {
 }
 
 /**
- * Runs the rounds; returns the fixes applied (one entry per fix, in order) and the last analysis. A
- * round whose fixes cannot be applied together (a create of a file that exists) ends the rounds with
- * nothing of it applied.
+ * Runs the rounds; returns the fixes applied (one entry per fix, in order), the fixes not applied
+ * because they did not fix their finding, and the last analysis. A round whose fixes cannot be applied
+ * together (a create of a file that exists), or whose result the engine fails to read, ends the rounds
+ * with nothing of it applied. A fix whose finding is still there, at the same place and saying the
+ * same, once the round is analyzed again did not fix it: the round is taken back and done again without
+ * it, and the fix is reported in `notApplied` (review 41a, F5: a safe fix that inserted into what the
+ * parser reads as a heredoc body was applied again in every round, 20 lines per `--fix`, and `--fix`
+ * was not idempotent). No fix can make the rounds grow a file without bound.
  */
-export function fixInRounds(o: FixRounds): { applied: Fix[]; analysis: Analysis } {
+export function fixInRounds(o: FixRounds): { applied: Fix[]; notApplied: { fix: Fix; finding: Finding }[]; analysis: Analysis } {
   let analysis = o.analysis;
   const applied: Fix[] = [];
+  const notApplied: { fix: Fix; finding: Finding }[] = [];
+  // The findings whose fix did not fix them: not offered again.
+  const refused = new Set<string>();
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-    const chosen = chooseFixes(o.rules, analysis, o.choose);
-    if (chosen.length === 0) break;
+    const picked = chooseFixed(o.rules, analysis, (fix, finding) => !refused.has(findingKey(finding)) && o.choose(fix, finding));
+    if (picked.length === 0) break;
+    const chosen = picked.map((c) => c.fix);
     const changes = chosen.flatMap((c) => c.changes);
     let next: FileSet = new Map();
     for (const change of changes) if (!next.has(change.path)) next.set(change.path, o.read(change.path));
@@ -125,11 +147,44 @@ export function fixInRounds(o: FixRounds): { applied: Fix[]; analysis: Analysis 
     } catch {
       break;
     }
-    for (const [p, t] of next) if (t !== undefined && t !== o.read(p)) o.changed.set(p, t);
-    applied.push(...chosen);
+    // What `changed` held before this round, to take the round back.
+    const before = new Map<string, { had: boolean; text: string | undefined }>();
+    for (const [p, t] of next) {
+      if (t === undefined || t === o.read(p)) continue;
+      before.set(p, { had: o.changed.has(p), text: o.changed.get(p) });
+      o.changed.set(p, t);
+    }
     const text = o.read(o.path);
-    if (text === undefined) break;
-    analysis = o.reanalyze(text);
+    if (text === undefined) {
+      applied.push(...chosen);
+      break;
+    }
+    const takeBack = () => {
+      for (const [p, b] of before) {
+        if (b.had) o.changed.set(p, b.text);
+        else o.changed.delete(p);
+      }
+    };
+    let reanalyzed: Analysis;
+    try {
+      reanalyzed = o.reanalyze(text);
+    } catch {
+      // The engine failed to read the fixed text (review 41a, F7): the round is not applied.
+      takeBack();
+      break;
+    }
+    const remaining = new Set(reanalyzed.findings.map(findingKey));
+    const stuck = picked.filter((c) => remaining.has(findingKey(c.finding)));
+    if (stuck.length > 0) {
+      takeBack();
+      for (const c of stuck) {
+        refused.add(findingKey(c.finding));
+        notApplied.push(c);
+      }
+      continue;
+    }
+    analysis = reanalyzed;
+    applied.push(...chosen);
   }
-  return { applied, analysis };
+  return { applied, notApplied, analysis };
 }

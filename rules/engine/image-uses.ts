@@ -21,6 +21,7 @@ import { includeTree } from './include';
 import { interpolate } from './interpolate';
 import { additionalContextsOf, buildTargetName, composeFilesAround, defaultComposePair, namedBuildContexts, namedContextKey, parsedCompose, servicesBuilding, type BuildingService } from './relations';
 import { buildsOn, stageChain } from './stage-scope';
+import { MAX_EXPANDED_LENGTH } from './expansion';
 
 /** A place in a name that stands for any text (a variable whose value is not known). */
 const ANY = '\u0001';
@@ -132,11 +133,16 @@ function fromName(dockerfile: DockerfileContext, stage: Stage, args: Map<string,
   if (!raw) return null;
   if (!raw.includes('$')) return raw;
   if (args === null) return raw.replace(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, ANY);
-  return raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m: string, braced: string | undefined, bare: string | undefined) => {
+  // A name longer than MAX_EXPANDED_LENGTH is not built: any text (review 41a, F7).
+  let length = raw.length;
+  const out = raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m: string, braced: string | undefined, bare: string | undefined) => {
+    if (length > MAX_EXPANDED_LENGTH) return '';
     const given = args.get((braced ?? bare)!);
-    if (given !== undefined && given !== '') return given;
-    return dockerfile.resolveGlobal(m) ?? ANY;
+    const r = given !== undefined && given !== '' ? given : (dockerfile.resolveGlobal(m) ?? ANY);
+    length += r.length - m.length;
+    return length > MAX_EXPANDED_LENGTH ? '' : r;
   });
+  return length > MAX_EXPANDED_LENGTH ? ANY : out;
 }
 
 /** The images the FROM lines of an inline Dockerfile (`dockerfile_inline:`) name, variables standing for any text. */

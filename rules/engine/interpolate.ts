@@ -4,6 +4,7 @@
  * `${VAR:+alt}`, `${VAR+alt}`, and `$$` for a literal `$`. Defaults may nest interpolations.
  * https://docs.docker.com/reference/compose-file/interpolation/
  */
+import { MAX_EXPANDED_LENGTH } from './expansion';
 
 export interface Interpolated {
   /** The value after interpolation, or null when a variable it needs is unknown. */
@@ -21,7 +22,9 @@ type Lookup = (name: string) => string | null | undefined;
 
 /**
  * Interpolates `text`. `env` gives variable values (e.g. from the `.env` file); undefined means unset,
- * null set to a value that cannot be known (which only `${VAR+alt}` does not need).
+ * null set to a value that cannot be known (which only `${VAR+alt}` does not need). A value that would
+ * be longer than MAX_EXPANDED_LENGTH is unknown (null), never built: `.env` values interpolate the ones
+ * above them, so `A1=${A0}${A0}`… doubles a value on each line (review 41a, F7).
  */
 export function interpolate(text: string, env: Lookup = () => undefined, depth = 0): Interpolated {
   const variables: string[] = [];
@@ -47,6 +50,11 @@ export function interpolate(text: string, env: Lookup = () => undefined, depth =
       out += '$';
       i += 2;
       continue;
+    }
+    if (out.length > MAX_EXPANDED_LENGTH && out.length > i) {
+      // Too long to build: unknown, the rest read on for its variables only.
+      unknown = true;
+      out = '';
     }
     if (next === '{') {
       const close = matchingBrace(text, i + 1);
@@ -118,6 +126,7 @@ export function interpolate(text: string, env: Lookup = () => undefined, depth =
     out += '$';
     i++;
   }
+  if (out.length > MAX_EXPANDED_LENGTH && out.length > text.length) unknown = true;
   return { value: unknown ? null : out, hasVariables, variables, usedDefaultsOnly: !usedEnv };
 }
 

@@ -947,13 +947,18 @@ function fileContinuationStyle(ctx: DockerfileContext): ContinuationStyle | null
 const fileStyles = new WeakMap<readonly RunInstruction[], ContinuationStyle | null>();
 
 /** Where a shell-form script ends: the offset after its last character, and what ends it. Undefined when text cannot be appended exactly. */
+/** The characters a POSIX shell reads as blanks or line breaks. */
+const SHELL_BLANK = /[ \t\r\n\f\v]/;
+
 export function scriptEnd(script: RunScript): { offset: number; endsWithSemicolon: boolean; semicolonOffset: number } | undefined {
   if (!script.isShell || script.json || script.commands.length === 0) return undefined;
   // Text appended to a script that leaves a quote, `$(`, `if`, `case` or loop open would land inside it.
   if (!scriptCloses(script.source, script.commands)) return undefined;
   const { text, offsets } = script.source;
   let k = text.length - 1;
-  while (k >= 0 && /\s/.test(text[k])) k--;
+  // Past the blanks the shell reads as such: not another white space character (U+2028 after a
+  // `\`: it is the escaped character, and an append between the two split them: review 41a, F5).
+  while (k >= 0 && SHELL_BLANK.test(text[k])) k--;
   if (k < 0) return undefined;
   const last = script.commands[script.commands.length - 1];
   // A comment after the last command (`cmd # note`) would swallow anything appended on its line.
@@ -1006,7 +1011,8 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     const { text, offsets } = script.source;
     if (text.trim() === '' || !scriptCloses(script.source, script.commands)) return undefined;
     let k = text.length - 1;
-    while (k >= 0 && /\s/.test(text[k])) k--;
+    while (k >= 0 && SHELL_BLANK.test(text[k])) k--;
+    if (k < 0) return undefined;
     // A last line that ends with an escaping backslash continues on the next line in the shell: a
     // command added after it would become arguments of the last command (`install git \` + `clean`).
     let backslashes = 0;
@@ -1045,8 +1051,18 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
       newText = joint(ctx, st) + commandText;
     }
   }
+  // The command line of a RUN with heredocs ends on the line of its marker: a continued line after it
+  // would be read as the heredoc's body (an unterminated `<<EOF \` reads the rest of the file: the
+  // append never removed its finding and fix-all repeated it: review 41a, F5).
+  if (/[\r\n]/.test(newText) && hasHeredocs(run.instruction)) return undefined;
   const pos = ctx.lines.positionAt(at);
   return { edit: { range: { start: pos, end: pos }, newText }, safe: true };
+}
+
+/** Whether an instruction has heredoc markers (`RUN <<EOF`, `RUN cat <<EOF > f`), whether or not their bodies end. */
+function hasHeredocs(ins: Instruction): boolean {
+  const h = ins as unknown as Partial<Run>;
+  return typeof h.getHeredocs === 'function' && h.getHeredocs().length > 0;
 }
 
 // ---------------------------------------------------------------------------------------------

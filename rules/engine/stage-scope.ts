@@ -8,6 +8,7 @@ import type { Instruction, JSONInstruction, Property } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
 import { isWindowsImage } from './image';
 import { baseName } from './shell';
+import { MAX_EXPANDED_LENGTH } from './expansion';
 
 /** A stage and the earlier stages it builds on (`FROM <stage>`), nearest first. */
 export function stageChain(stage: Stage): Stage[] {
@@ -156,12 +157,18 @@ export class VariableScope {
     return this.scratch ? '' : null;
   }
 
-  /** The text after substitution, or null when a variable it needs is unknown. */
+  /**
+   * The text after substitution, or null when a variable it needs is unknown, or when the substitution
+   * would make it longer than MAX_EXPANDED_LENGTH (never built: `ENV A1=${A0}${A0}`… doubles it).
+   */
   resolve(text: string): string | null {
     if (!text.includes('$')) return text;
     let unknown = false;
-    const out = text.replace(/\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    // The length of the result so far: the text, then each substitution's growth.
+    let length = text.length;
+    const out = text.replace(/\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m: string, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
       if (m === '\\$') return '$';
+      if (unknown) return '';
       const name = braced ?? bare!;
       const v = this.lookup(name);
       if (v === null) {
@@ -169,11 +176,13 @@ export class VariableScope {
         return '';
       }
       const set = this.vars.has(name);
-      if (op === ':-') return v === '' ? (word ?? '') : v;
-      if (op === '-') return set ? v : (word ?? '');
-      if (op === ':+') return v !== '' ? (word ?? '') : '';
-      if (op === '+') return set ? (word ?? '') : '';
-      return v;
+      const r = op === ':-' ? (v === '' ? (word ?? '') : v) : op === '-' ? (set ? v : (word ?? '')) : op === ':+' ? (v !== '' ? (word ?? '') : '') : op === '+' ? (set ? (word ?? '') : '') : v;
+      length += r.length - m.length;
+      if (length > MAX_EXPANDED_LENGTH && r.length > m.length) {
+        unknown = true;
+        return '';
+      }
+      return r;
     });
     if (/\$\{/.test(out)) return null; // a form we do not read (`${X#p}`, `${X/a/b}`): unknown
     return unknown ? null : out;

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type YAMLError } from 'yaml';
-import type { ComposeContext } from '../engine/compose';
+import { MAX_MERGE_DEPTH, type ComposeContext } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 
 interface Data {
@@ -8,6 +8,9 @@ interface Data {
   /** What is wrong, in words that never quote the file (a secret may sit next to the error). */
   problem: string;
 }
+
+/** The code of a `<<` merge chain deeper than the engine follows (MAX_MERGE_DEPTH). */
+const MERGE_TOO_DEEP = 'MERGE_TOO_DEEP';
 
 /** At most this many errors per file: a file that is not YAML at all produces one per line. */
 const MAX_REPORTED = 10;
@@ -92,7 +95,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), and a key written twice in the same mapping (two `environment:` keys in a service: YAML requires unique keys and go-yaml refuses the file with "mapping key … already defined"; merge keys `<<` excepted), and an alias to an anchor that is not defined before it (`image: *app_image` when the anchor is `&app-image`: go-yaml refuses the file with "unknown anchor … referenced", where this parser leaves the value empty), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file. A warning, not an error: the parser used here is stricter than the ones Compose uses (libyaml\'s port go-yaml) in a few layouts — flow content or a quoted value continued at a lower indentation, a tab inside a flow collection — so a document whose error is one of these (its closing bracket or quote comes later) is not reported.',
+    what: 'Reports the YAML syntax errors of a compose file, where the parser finds them (an unclosed flow sequence `ports: [ "8080:80"`, a tab used as indentation, keys out of line, a missing closing quote), and a key written twice in the same mapping (two `environment:` keys in a service: YAML requires unique keys and go-yaml refuses the file with "mapping key … already defined"; merge keys `<<` excepted), and an alias to an anchor that is not defined before it (`image: *app_image` when the anchor is `&app-image`: go-yaml refuses the file with "unknown anchor … referenced", where this parser leaves the value empty), and a chain of `<<` merge keys deeper than 1,000 mappings (Compose reads it; here the merges beyond are not read, so the services that reach them are judged without the keys they merge: reported on the `<<` key where reading stopped, never silent), at most ten per file. The message names the kind of error and never quotes the file. The other rules still report what they can read of a broken file. A warning, not an error: the parser used here is stricter than the ones Compose uses (libyaml\'s port go-yaml) in a few layouts — flow content or a quoted value continued at a lower indentation, a tab inside a flow collection — so a document whose error is one of these (its closing bracket or quote comes later) is not reported.',
     why: '`docker compose` refuses to load a file that is not valid YAML, so the file cannot be deployed; and what the rules of this extension read from a broken file is only the part the parser could recover, so a misplaced line can hide a privileged service or an inline secret from them. Without this finding a CI run of `check` passes a file that cannot run (review 10, probe dc-06).',
     bad: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80"',
     good: 'services:\n  web:\n    image: nginx:1.30-alpine\n    ports: [ "127.0.0.1:8080:80" ]',
@@ -125,9 +128,16 @@ export default defineRule<'compose', Data>({
         },
       );
     }
+    // A chain of `<<` merges deeper than the engine follows (review 41a, F4): not an error for Compose,
+    // but the services that reach it are read without the keys it merges; said, never silent.
+    for (const via of ctx.mergesCutShort()) {
+      if (out.length >= MAX_REPORTED) break;
+      out.push({ range: ctx.rangeOf(via.key as Node), data: { code: MERGE_TOO_DEEP, problem: `merge keys (<<) are nested more than ${MAX_MERGE_DEPTH} deep here` } });
+    }
     return out;
   },
   message(d) {
+    if (d.code === MERGE_TOO_DEEP) return `YAML merge chain too deep to read (${d.code}): ${d.problem}; the merges beyond are not read, so the checks of the services that reach them miss the keys they merge (docker compose reads them).`;
     return `YAML syntax error (${d.code}): ${d.problem}. docker compose will most likely refuse this file, and the other checks read only the part that parses.`;
   },
 });

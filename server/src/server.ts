@@ -342,8 +342,12 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   try {
     analysis = analyze(allRules, kind, p, text, workspaceFor(uri), toEngineConfig(cfg));
   } catch (e) {
-    // The engine never throws for input text; if it does, report it without crashing the server.
-    log(`analysis failed for ${p}: ${(e as Error).message}`);
+    // The engine never throws for input text (a rule that throws is a failure of the analysis); if reading
+    // the file does, the file is not analyzed: no findings of an older text are left published, and the
+    // output channel says so, as for a skipped file (review 41a, F7).
+    analyses.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    skipNotice(p, `not analyzed: internal error while reading the file (${String((e as Error)?.message ?? e).split('\n')[0]})`);
     return;
   }
   for (const failure of analysis.failures) log(`rule ${failure.code} failed on ${p}: ${failure.error.split('\n')[0]}`);
@@ -876,7 +880,12 @@ async function withContext(entry: Entry): Promise<EntryWithContext | undefined> 
   if (entry.analysis.context) return entry as EntryWithContext;
   const cfg = await settingsFor(entry.uri, entry.path);
   const read = readForAnalysis(entry.path, cfg.maxFileSize ?? DEFAULT_MAX_FILE_BYTES);
-  const analysis = read.ok && cfg.enable ? analyze(allRules, entry.kind, entry.path, read.text, workspace, toEngineConfig(cfg)) : undefined;
+  let analysis: Analysis | undefined;
+  try {
+    analysis = read.ok && cfg.enable ? analyze(allRules, entry.kind, entry.path, read.text, workspace, toEngineConfig(cfg)) : undefined;
+  } catch {
+    analysis = undefined;
+  }
   const same = (a: Finding, b: Finding) => a.code === b.code && a.message === b.message && comparePos(a.range.start, b.range.start) === 0 && comparePos(a.range.end, b.range.end) === 0;
   if (!analysis || analysis.findings.length !== entry.analysis.findings.length || !analysis.findings.every((f, i) => same(f, entry.analysis.findings[i]))) {
     void analyzeFromDisk(entry.path, entry.kind);
@@ -1010,7 +1019,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
   const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), 256 * 1024, () => workspaceFolders) : EMPTY_WORKSPACE;
   const before = (p: string) => current(p) ?? (isFileUri(entry.uri) ? workspace.readText(p) : undefined);
   const read = (p: string) => changed.get(p) ?? before(p);
-  const { applied } = fixInRounds({
+  const { applied, notApplied } = fixInRounds({
     rules: allRules,
     path: entry.path,
     analysis: entry.analysis,
@@ -1019,6 +1028,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
     reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
     choose: (fix) => fix.safe && fitsDocument(entry, fix),
   });
+  for (const c of new Set(notApplied.map((n) => n.finding.code))) log(`fix-all: the ${c} fix on ${entry.path} was not applied: its finding was still there after it`);
   if (applied.length === 0) return undefined;
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const [p, text] of changed) {
