@@ -132,6 +132,21 @@ describe('compose include', () => {
     assert.equal(fileKindIn(ws, '/x/app/common/base.yml'), undefined);
   });
 
+  it('follows an extends: {file:} chain of 16 files (compose-go follows any; four hops silenced every per-service rule: review 41a, item 7)', () => {
+    const n = 17;
+    const files: FileSet = new Map(
+      Array.from({ length: n }, (_, i): [string, string] => [
+        i === 0 ? '/e/compose.yaml' : `/e/c${i}.yaml`,
+        `services:\n  s${i}:\n${i < n - 1 ? `    extends: {file: c${i + 1}.yaml, service: s${i + 1}}\n` : '    image: nginx:1.30-alpine\n    privileged: true\n'}`,
+      ]),
+    );
+    const root = ctxOf(files, '/e/compose.yaml');
+    const chain = extendsChain(root, root.services[0]);
+    assert.equal(chain.unknown, false);
+    assert.equal(chain.chain.length, n);
+    assert.equal(fileKindIn(viewOf(files), `/e/c${n - 1}.yaml`), 'compose', 'the last base is analyzed where privileged: is written');
+  });
+
   it('resolves the include: of an included file against its project_directory, as compose-go\'s resource loader does', () => {
     const files: FileSet = new Map([
       ['/n/compose.yaml', 'include:\n  - path: apps/app.yml\n    project_directory: .\n'],

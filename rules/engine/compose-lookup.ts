@@ -19,8 +19,8 @@ import { commandRuns, commandValue, type CommandValue, type EffectiveArgs } from
 import { buildOf, DEFAULT_COMPOSE_NAMES, defaultComposeFiles, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
-/** How many `extends:` hops are followed before the answer is "unknown". */
-const MAX_EXTENDS = 4;
+/** How many `extends:` hops are followed before the answer is "unknown" (compose-go sets no bound; each hop is one memoized parse, and real chains are two or three files: review 41a, item 7). */
+const MAX_EXTENDS = 16;
 
 export interface Found {
   entry: Entry;

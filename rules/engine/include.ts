@@ -46,7 +46,7 @@ const MAX_PARENTS = 3;
 /** How many files one include tree may hold (a bound on hostile input). */
 const MAX_FILES = 256;
 /** How many `extends: {file: …}` hops are followed from a root's files (as compose-lookup's MAX_EXTENDS). */
-const MAX_EXTENDS_HOPS = 4;
+const MAX_EXTENDS_HOPS = 16;
 
 export interface IncludeEntry {
   /** Absolute paths of the included files (several: merged like `-f a -f b`). */
