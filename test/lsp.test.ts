@@ -392,6 +392,22 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a large workspace', () => {
+    it('answers requests and publishes while the initial scan runs, not after it (review 41b, item 1)', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 400; i++) files[`svc${i}/Dockerfile`] = `FROM node:24-alpine\nRUN npm ci\nUSER 1000\nCMD ["node", "s${i}.js"]\n`;
+      await withServer(files, async (client, dir) => {
+        const uri = client.open(path.join(dir, 'svc0/Dockerfile'), files['svc0/Dockerfile'], 'dockerfile');
+        // Once the scan analyzes (a file read from disk is published), a hover: answered before the scan's last file.
+        await client.until('a scanned file published', () => client.published.some((p) => p.uri !== uri), 60_000);
+        const hover = client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 6 } }).then(() => client.logs.some((l) => /workspace scan: /.test(l)));
+        const scanDoneAtAnswer = await hover;
+        await client.until('the scan ends', () => client.logs.some((l) => /workspace scan: 40\d files/.test(l)), 60_000);
+        assert.equal(scanDoneAtAnswer, false, 'the hover was answered during the scan');
+      });
+    });
+  });
+
   describe('the git index', () => {
     it('DR001 follows the repository index: a tracked env file is reported even when ignored, and git rm --cached clears it', async () => {
       const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    env_file: backend.env\n';

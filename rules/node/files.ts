@@ -424,10 +424,25 @@ export class DiskWorkspace implements WorkspaceView {
     private readonly readFile: (p: string, maxBytes: number) => ReadResult = readForAnalysis,
   ) {}
 
+  /**
+   * allowed()'s answers, for the roots they were given under: the same paths are asked again and again (every
+   * analysis of a compose file looks for the roots that may include it), and each answer walked the path's
+   * components (a server's scan of 1,900 files spent 12 of its 27 s there; review 41b, item 1).
+   */
+  private allowedCache = new Map<string, boolean>();
+  private allowedRoots = '';
+
   private allowed(p: string): boolean {
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return true;
-    return rootOf(p, roots) !== undefined && !passesSymlink(p, roots, this.linkCache);
+    const key = roots.join('\u0000');
+    if (key !== this.allowedRoots) {
+      this.allowedCache.clear();
+      this.allowedRoots = key;
+    }
+    let ok = this.allowedCache.get(p);
+    if (ok === undefined) this.allowedCache.set(p, (ok = rootOf(p, roots) !== undefined && !passesSymlink(p, roots, this.linkCache)));
+    return ok;
   }
 
   readText(p: string): string | undefined {
@@ -554,8 +569,10 @@ export class DiskWorkspace implements WorkspaceView {
       this.dirCache.clear();
       this.indexCache.clear();
       this.headCache.clear();
+      this.allowedCache.clear();
       return;
     }
+    this.allowedCache.delete(p);
     this.indexCache.delete(p);
     this.headCache.delete(p);
     this.cache.delete(p);
@@ -569,6 +586,7 @@ export class DiskWorkspace implements WorkspaceView {
     for (const k of this.existsCache.keys()) if (k.startsWith(prefix)) this.existsCache.delete(k);
     for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
     for (const k of this.headCache.keys()) if (k.startsWith(prefix)) this.headCache.delete(k);
+    for (const k of this.allowedCache.keys()) if (k.startsWith(prefix)) this.allowedCache.delete(k);
   }
 }
 
