@@ -408,6 +408,58 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('a change that other files depend on', () => {
+    /** A root compose.yaml that `include:`s `n` files of one service each (on the default network: DC032 while the project has two services or more). */
+    function includeProject(n: number): { files: Record<string, string>; root: string; bare: string } {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < n; i++) files[`s${i}/compose.yaml`] = `services:\n  svc${i}:\n    image: ghcr.io/acme/s${i}:1.0.0\n`;
+      const root = `include:\n${Array.from({ length: n }, (_, i) => `  - s${i}/compose.yaml\n`).join('')}`;
+      return { files: { ...files, 'compose.yaml': root }, root, bare: 'services: {}\n' };
+    }
+
+    it("publishes a keystroke's own diagnostics before the dependants of the previous keystroke are all re-analyzed, and re-analyzes a dependant queued twice once (review 41b, item 2)", async () => {
+      const n = 300;
+      const { files, root, bare } = includeProject(n);
+      await withServer(files, async (client, dir) => {
+        const deps = Array.from({ length: n }, (_, i) => URI.file(path.join(dir, `s${i}/compose.yaml`)).toString());
+        const hasDc032 = (uri: string) => (client.latest(uri)?.diagnostics ?? []).some((d) => d.code === 'DC032');
+        await client.until('the included files analyzed, DC032 on each', () => deps.every(hasDc032), 120_000);
+        const uri = client.open(path.join(dir, 'compose.yaml'), root, 'dockercompose');
+        await client.diagnostics(uri, 1, 60_000);
+        // The include goes: each file is a project of one service (no DC032). Once the first dependant is
+        // re-published, the include comes back.
+        const mark = client.published.length;
+        client.change(uri, [{ text: bare }]);
+        await client.until('a dependant re-published', () => client.published.slice(mark).some((p) => p.uri !== uri), 60_000);
+        const v3 = client.change(uri, [{ text: root }]);
+        await client.diagnostics(uri, v3, 60_000);
+        const own = client.published.findIndex((p, i) => i >= mark && p.uri === uri && p.version === v3);
+        await client.until('DC032 back on every included file', () => deps.every(hasDc032), 120_000);
+        const clearedBefore = client.published.slice(mark, own).filter((p) => p.uri !== uri).length;
+        assert.ok(clearedBefore < n, `the keystroke's own diagnostics waited for all ${n} dependants of the previous keystroke`);
+        // The dependants not yet re-analyzed for the previous keystroke are re-analyzed once, for the latest.
+        for (const dep of deps) assert.ok(client.published.slice(own).filter((p) => p.uri === dep).length <= 1, `${dep} re-published more than once`);
+      });
+    });
+
+    it('does not re-publish the unchanged diagnostics of a dependant analyzed from disk (review 41b, item 3)', async () => {
+      const { files, root } = includeProject(3);
+      await withServer(files, async (client, dir) => {
+        const deps = [0, 1, 2].map((i) => URI.file(path.join(dir, `s${i}/compose.yaml`)).toString());
+        await client.until('the included files analyzed', () => deps.every((d) => client.latest(d) !== undefined), 30_000);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const uri = client.open(path.join(dir, 'compose.yaml'), root, 'dockercompose');
+        await client.diagnostics(uri, 1);
+        const before = deps.map((d) => client.publishCount(d));
+        // A service added to the root: the included files are analyzed again (the project changed), with the same findings.
+        const v2 = client.change(uri, [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'services:\n  web:\n    image: nginx:1.27\n' }]);
+        await client.diagnostics(uri, v2);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.deepEqual(deps.map((d) => client.publishCount(d)), before, 'an unchanged dependant was published again');
+      });
+    });
+  });
+
   describe('the git index', () => {
     it('DR001 follows the repository index: a tracked env file is reported even when ignored, and git rm --cached clears it', async () => {
       const compose = 'services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    env_file: backend.env\n';
