@@ -458,6 +458,28 @@ describe('language server over stdio', () => {
         assert.deepEqual(deps.map((d) => client.publishCount(d)), before, 'an unchanged dependant was published again');
       });
     });
+
+    it('typing in a comment of a compose file does not re-analyze the files analyzed from disk that read it; an edit of a value does (review 41b, items 2 and 3)', async () => {
+      const { files, root } = includeProject(2);
+      const commented = root.replace('s0/compose.yaml\n', 's0/compose.yaml # the first\n');
+      await withServer({ ...files, 'compose.yaml': commented }, async (client, dir) => {
+        const dep = URI.file(path.join(dir, 's0/compose.yaml')).toString();
+        await client.until('the included file analyzed', () => client.latest(dep) !== undefined, 30_000);
+        const uri = client.open(path.join(dir, 'compose.yaml'), commented, 'dockercompose');
+        await client.diagnostics(uri, 1);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // The included file changes on disk unannounced: an analysis of it would publish DC010 (privileged).
+        fs.appendFileSync(path.join(dir, 's0/compose.yaml'), '    privileged: true\n');
+        const before = client.publishCount(dep);
+        const v2 = client.change(uri, [{ range: { start: { line: 1, character: 30 }, end: { line: 1, character: 30 } }, text: ' one' }]);
+        await client.diagnostics(uri, v2);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal(client.publishCount(dep), before, 'the included file was analyzed again for a comment');
+        // The control: a value of the root changes (a service added), the included file is analyzed again.
+        client.change(uri, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'services:\n  web:\n    image: nginx:1.27\n' }]);
+        await client.until('the included file analyzed again', () => client.publishCount(dep) > before, 30_000);
+      });
+    });
   });
 
   describe('the git index', () => {

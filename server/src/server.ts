@@ -39,6 +39,7 @@ import {
   docsUrl,
   fileKindOf,
   findIgnoreComments,
+  onlyCommentChanged,
   includedFiles,
   includersOf,
   extendersOf,
@@ -182,6 +183,11 @@ function indexReaders(): Map<string, string[]> {
 /** Files found on disk by the workspace scan and the file watcher (path → kind). */
 const workspaceFiles = new Map<string, FileKind>();
 const openByPath = new Map<string, TextDocument>();
+/**
+ * The text of each open document as of its last change (the next change is compared with it: onlyCommentChanged).
+ * Not set by didOpen (its didChangeContent finds none): the files that read it read the disk's text before.
+ */
+const openTexts = new Map<string, string>();
 
 let workspaceFolders: string[] = [];
 let hasConfigurationCapability = false;
@@ -700,15 +706,31 @@ documents.onDidChangeContent((e) => {
   if (isShadowCopy(e.document.uri)) return;
   const p = uriToPath(e.document.uri);
   openByPath.set(p, e.document);
+  const before = openTexts.get(e.document.uri);
+  const text = e.document.getText();
+  openTexts.set(e.document.uri, text);
   if (isConfigFile(p)) return configChanged(p);
   scheduleOpen(e.document);
-  scheduleRelated(p, kindOfDocument(e.document));
+  const kind = kindOfDocument(e.document);
+  // Typing in a comment of a compose file changes nothing another file reads of it (its parse, lines and
+  // columns are the same): the files analyzed from disk that read it are left alone (laradock: 186 of them
+  // per keystroke; review 41b, items 2 and 3). Open ones are analyzed again: their fixes are computed from
+  // their stored analysis.
+  if (kind === 'compose' && before !== undefined && onlyCommentChanged(before, text)) {
+    for (const reader of readersOf(p)) {
+      const open = openByPath.get(reader);
+      if (open) scheduleOpen(open);
+    }
+    return;
+  }
+  scheduleRelated(p, kind);
 });
 documents.onDidClose((e) => {
   // A read-only copy (the HEAD side of a diff…) maps to its file's path: it must not stand for the file.
   if (isShadowCopy(e.document.uri)) return;
   const p = uriToPath(e.document.uri);
   openByPath.delete(p);
+  openTexts.delete(e.document.uri);
   settings.forget(e.document.uri);
   if (isConfigFile(p)) return configChanged(p);
   const kind = workspaceFiles.get(p);
