@@ -11,7 +11,7 @@ import { includedFiles, includersOf, includesOf, inclusionOf, projectFiles } fro
 import { envFileRefs, envFileUses } from '../rules/engine/env-files';
 import { extendsChain } from '../rules/engine/compose-lookup';
 import { bindMounts } from '../rules/engine/mounts';
-import { buildOf, servicesBuilding } from '../rules/engine/relations';
+import { buildOf, parsedCompose, servicesBuilding } from '../rules/engine/relations';
 import { DEFAULT_OPTIONS } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
 
@@ -258,5 +258,23 @@ describe('compose include', () => {
     const fix = fixFinding(allRules, a.context, finding);
     assert.equal(fix?.title, 'Move POSTGRES_PASSWORD to ../conf/b.env');
     assert.deepEqual(fix?.changes.map((c) => c.path).sort(), ['/p/conf/.gitignore', '/p/conf/b.env', '/p/conf/b.env.example', '/p/db/database.yml']);
+  });
+});
+
+describe('an include: project analyzed file by file (review 41b, item 2)', () => {
+  const n = 110;
+  const files: FileSet = new Map();
+  files.set('/w/compose.yaml', `include:\n${Array.from({ length: n }, (_, i) => `  - s${i}/compose.yaml\n`).join('')}`);
+  for (let i = 0; i < n; i++) files.set(`/w/s${i}/compose.yaml`, `services:\n  svc${i}:\n    image: ghcr.io/acme/s${i}:1.0.0\n`);
+  const view = viewOf(files);
+  const scan = () => {
+    for (const [p, text] of files) analyze(allRules, 'compose', p, text!, view, DEFAULT_CONFIG);
+  };
+
+  it('keeps the parses of the include tree from one analysis to the next (each analysis parsed the 110 files again)', () => {
+    scan();
+    const before = parsedCompose(view, '/w/s0/compose.yaml')!.documents;
+    scan();
+    assert.equal(parsedCompose(view, '/w/s0/compose.yaml')!.documents, before, 'the parse of s0/compose.yaml was made again');
   });
 });

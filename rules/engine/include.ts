@@ -258,13 +258,16 @@ function candidatesOfDir(dir: string): string[] {
   let all = candidatesByDir.get(dir);
   if (!all) {
     all = candidatesIn(dir);
-    if (candidatesByDir.size >= 64) candidatesByDir.clear();
+    if (candidatesByDir.size >= 1024) candidatesByDir.clear();
     candidatesByDir.set(dir, all);
   }
   return all;
 }
 
-/** The candidate roots of the files of one folder (every compose file of the corpus asks for its folder's). */
+/**
+ * The candidate roots of the files of one folder (every compose file of the corpus asks for its folder's). Up to
+ * 1,024 folders: laradock's include: project has 110, which with 64 were computed again for every analysis.
+ */
 const candidatesByDir = new Map<string, string[]>();
 
 function candidatesIn(fileDir: string): string[] {
