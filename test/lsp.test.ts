@@ -752,6 +752,31 @@ describe('language server over stdio', () => {
       assert.ok(eager, 'the eager path has an edit');
       assert.deepEqual(await actionsOf(true), eager);
     });
+
+    it('a lazily resolved "Fix all DC040 in this file" that creates .env carries the command that restricts it, and the server names the file once resolved (review 41b, item 6)', async () => {
+      const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n';
+      const dir = tempWorkspace({ 'compose.yaml': compose });
+      const client = new TestClient();
+      client.resolveEdits = true;
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+        assert.equal(diags.length, 2);
+        const all = (await client.codeActions(uri, [diags[0]], ['quickfix'])).find((a) => a.title === 'Fix all DC040 in this file');
+        assert.ok(all && !all.edit, 'offered without its edit');
+        assert.equal(all.command?.command, 'dockerGuardrails.restrictCreatedSecretFiles');
+        const arg = all.command?.arguments?.[0] as { fixAllOf?: string };
+        assert.equal(typeof arg?.fixAllOf, 'string', 'the command names the action');
+        assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', arg), [], 'nothing known before the resolve');
+        const resolved = (await client.conn.sendRequest('codeAction/resolve', all)) as { edit?: { documentChanges?: { kind?: string; uri?: string }[] } };
+        const envUri = URI.file(path.join(dir, '.env')).toString();
+        assert.ok(resolved.edit?.documentChanges?.some((c) => c.kind === 'create' && c.uri === envUri), 'the edit creates .env');
+        assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', arg), [envUri]);
+      } finally {
+        await client.shutdown();
+      }
+    });
   });
 
   describe('the lifecycle (LSP 3.17, "Server lifecycle")', () => {

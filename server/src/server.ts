@@ -47,6 +47,7 @@ import {
   rootCandidates,
   chooseFixes,
   fixFinding,
+  isSensitivePath,
   fixInRounds,
   moreFixesFor,
   asyncFixesFor,
@@ -69,7 +70,7 @@ import {
   EMPTY_WORKSPACE,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
-import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
+import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { minimatch } from 'minimatch';
@@ -1006,7 +1007,17 @@ function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): C
     const title = `Fix all ${code} in this file`;
     if (clientResolvesEdits) {
       // Offered when some finding of the code has a fix; its edit comes with codeAction/resolve.
-      if (sameCode.some((f) => f.fixable)) out.push({ title, kind: CodeActionKind.QuickFix, data: { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code } satisfies FixAllOfCode });
+      if (sameCode.some((f) => f.fixable)) {
+        const data: FixAllOfCode = { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code };
+        // A client resolves only the edit (VS Code ignores any other property a resolve returns), so the command that
+        // restricts the secret files the edit creates (.env: 0600) comes now, naming the action: the client asks for the
+        // files once the edit is applied (the resolve computed them). The menu's own fix of this finding tells whether
+        // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
+        const own = fixFinding(allRules, ctx, finding);
+        const createsSecretFiles = !!own && own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
+        const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: fixAllToken(data) }] } : undefined;
+        out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
+      }
     } else {
       const all = fixAll(entry, (_fix, fi) => fi.code === code, title, CodeActionKind.QuickFix);
       if (all) out.push(all);
@@ -1106,7 +1117,27 @@ connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> =
   const entry = await withContext(stored);
   if (!entry || analyses.get(uri) !== stored) return action;
   const all = fixAll(entry, (_fix, fi) => fi.code === code, action.title, CodeActionKind.QuickFix);
-  return all ? { ...action, edit: all.edit } : action;
+  if (!all?.edit) return action;
+  const created = restrictCreatedCommand(all.edit)?.arguments?.[0] as string[] | undefined;
+  if (created) rememberCreated(fixAllToken(action.data), created);
+  return { ...action, edit: all.edit };
+});
+
+/** The secret files the resolved "Fix all CODE in this file" edits create, by action (fixAllToken), until the client asks (a few kept). */
+const createdByFixAll = new Map<string, string[]>();
+function fixAllToken(d: FixAllOfCode): string {
+  return JSON.stringify([d.uri, d.version, d.code]);
+}
+function rememberCreated(token: string, uris: string[]): void {
+  createdByFixAll.delete(token);
+  createdByFixAll.set(token, uris);
+  if (createdByFixAll.size > 16) createdByFixAll.delete(createdByFixAll.keys().next().value as string);
+}
+
+/** The client's restrict command, given a resolved fix-all action: the secret files its edit created. */
+connection.onRequest('dockerGuardrails/createdSecretFiles', (params: { fixAllOf?: unknown } | undefined): string[] => {
+  const token = typeof params?.fixAllOf === 'string' ? params.fixAllOf : undefined;
+  return (token && createdByFixAll.get(token)) || [];
 });
 
 connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> => {
