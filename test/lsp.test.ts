@@ -668,6 +668,34 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('nested workspace folders', () => {
+    it('each file belongs to its innermost folder: that folder\'s globs, relative to it, and one analysis (review 41b, item 6)', async () => {
+      const outer = tempWorkspace({ 'Dockerfile': 'FROM node:latest\n', 'sub/Dockerfile': 'FROM node:latest\n', 'sub/gen/Dockerfile': 'FROM node:latest\n' });
+      const inner = path.join(outer, 'sub');
+      const client = new TestClient();
+      // As VS Code resolves a resource-scoped setting: from the innermost workspace folder holding the resource.
+      client.settings = (scope) => (scope?.startsWith(URI.file(inner).toString() + '/') ? { exclude: ['gen/**'] } : {});
+      try {
+        await client.initialize([outer, inner]);
+        const at = (rel: string) => URI.file(path.join(outer, rel)).toString();
+        const scan = await client.until('the scan to finish', () => client.logs.find((l) => /workspace scan: \d+ files/.test(l)));
+        assert.match(scan, /workspace scan: 2 files/, 'Dockerfile and sub/Dockerfile, each once (sub/gen/ is excluded by sub\'s setting)');
+        assert.ok((await client.diagnostics(at('sub/Dockerfile'))).some((d) => d.code === 'DF001'));
+        assert.ok((await client.diagnostics(at('Dockerfile'))).some((d) => d.code === 'DF001'));
+        // A file created below the excluded folder stays out, as the scan leaves it out; one beside it is analyzed.
+        fs.writeFileSync(path.join(inner, 'gen/Containerfile'), 'FROM node:latest\n');
+        fs.mkdirSync(path.join(inner, 'api'));
+        fs.writeFileSync(path.join(inner, 'api/Containerfile'), 'FROM node:latest\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('sub/gen/Containerfile'), type: 1 }, { uri: at('sub/api/Containerfile'), type: 1 }] });
+        assert.ok((await client.diagnostics(at('sub/api/Containerfile'))).some((d) => d.code === 'DF001'));
+        await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: at('Dockerfile') }, position: { line: 0, character: 0 } });
+        for (const rel of ['sub/gen/Dockerfile', 'sub/gen/Containerfile']) assert.ok(!client.published.some((p) => p.uri === at(rel)), `${rel} is excluded by sub's setting: nothing published`);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('a file that appears in a folder an analysis listed', () => {
     it('re-analyzes it: DR003 names a secret file created in the build context (review 36c, item 6)', async () => {
       const files = { 'svc/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n', 'svc/.dockerignore': '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n' };

@@ -46,6 +46,11 @@ export interface WalkOptions {
    */
   ignoreFrom?: string;
   /**
+   * Folders below the root that the walk does not enter: the workspace folders nested in the one walked, whose
+   * files belong to them (their globs, their own walk) and were found twice (review 41b, item 6).
+   */
+  skipFolders?: readonly string[];
+  /**
    * Called for a folder that cannot be listed (it is skipped) and a `.gitignore` that cannot be read (the walk
    * goes on without its patterns), with the error (EACCES…): a walk that skipped them silently passed for a
    * clean one (review 41a, F1). A folder or file that vanished during the walk is not reported.
@@ -92,7 +97,7 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
       }
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(e.name)) continue;
+        if (ALWAYS_SKIPPED.has(e.name) || options.skipFolders?.includes(full)) continue;
         // .gitignore does not apply to files git already tracks: an ignored folder is entered when it holds one.
         if (isIgnored(here, full, true) && !tracked.holds(full)) continue;
         stack.push({ dir: full, rules: here });
@@ -360,9 +365,16 @@ export function isInside(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
-/** The folder of `roots` that holds `p` (as written), or undefined. */
+/**
+ * The innermost folder of `roots` that holds `p` (as written), or undefined: with nested workspace folders a
+ * file belongs to the closest one, as VS Code's `workspace.getWorkspaceFolder` and its resource-scoped settings
+ * have it (microsoft/vscode#45580). The first that held it made the answer depend on the folders' order, and
+ * matched the inner folder's globs relative to the outer one (review 41b, item 6).
+ */
 export function rootOf(p: string, roots: readonly string[]): string | undefined {
-  return roots.find((r) => isInside(p, r));
+  let best: string | undefined;
+  for (const r of roots) if (isInside(p, r) && (best === undefined || r.length > best.length)) best = r;
+  return best;
 }
 
 /**

@@ -69,7 +69,7 @@ import {
   type WorkspaceView,
   EMPTY_WORKSPACE,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -523,7 +523,7 @@ function scheduleRescope(): void {
 }
 
 /**
- * Whether the workspace scan would analyze a file: in a workspace folder, found by the walk (not below
+ * Whether the workspace scan would analyze a file: in a workspace folder, found by the walk of its innermost one (not below
  * node_modules or a folder a `.gitignore` ignores, not ignored itself; a file that is compose by an
  * `include:` is not walked for), and within the include/exclude globs. A file watcher's event for a
  * file out of this scope is not analyzed, as the scan and the CLI's walk do not analyze it.
@@ -535,7 +535,7 @@ async function inScanScope(p: string): Promise<boolean> {
   return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
-/** The workspace scan's include/exclude globs, relative to the workspace folder. */
+/** The workspace scan's include/exclude globs, relative to the file's workspace folder (its innermost: `rootOf`). */
 function inScope(folder: string, p: string, cfg: Settings): boolean {
   const rel = path.relative(folder, p).split(path.sep).join('/');
   if (cfg.include.length > 0 && !cfg.include.some((g) => minimatch(rel, g, { dot: true }))) return false;
@@ -555,11 +555,19 @@ function noteUnreadable(p: string, e: NodeJS.ErrnoException, what: 'folder' | 'f
   log(`workspace scan: cannot read ${what === 'folder' ? 'the folder ' : ''}${p}: ${describeIoError(e)}; ${what === 'folder' ? 'the files in it are not analyzed' : 'its patterns are not applied'}`);
 }
 
-/** The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML files those include. */
+/**
+ * The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML
+ * files those include. Each file belongs to its innermost workspace folder (`rootOf`): that folder's walk finds
+ * it (an outer folder's walk does not enter a nested one) and its globs are matched relative to it, as VS Code
+ * resolves the file's settings from that folder; the outer walk matched them relative to the outer folder and
+ * analyzed the nested folder's files twice (review 41b, item 6).
+ */
 async function collectWorkspaceFiles(): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind }[] = [];
-  for (const folder of workspaceFolders) {
-    for (const f of findFiles(folder, { onUnreadable: noteUnreadable })) {
+  const folders = [...new Set(workspaceFolders)];
+  for (const folder of folders) {
+    const nested = folders.filter((f) => f !== folder && isInside(f, folder));
+    for (const f of findFiles(folder, { onUnreadable: noteUnreadable, skipFolders: nested })) {
       await breathe();
       const cfg = await settingsFor(pathToUri(f.path), f.path);
       if (inScope(folder, f.path, cfg)) found.push(f);
