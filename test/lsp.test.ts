@@ -900,6 +900,24 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('review 41b: watcher events and the scan\'s scope', () => {
+    it('a burst of 5,000 events for unrelated files, with a deleted folder among them, still clears the files below it (item 5)', async () => {
+      await withServer({ 'Dockerfile': 'FROM ubuntu\n', 'svc/deep/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const open = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu\n', 'dockerfile');
+        await client.diagnostics(open, 1);
+        assert.ok((await client.diagnostics(at('svc/deep/Dockerfile'))).length > 0);
+        fs.rmSync(path.join(dir, 'svc'), { recursive: true });
+        const changes = Array.from({ length: 5000 }, (_, i) => ({ uri: at(`src/pkg${i % 50}/file${i}.js`), type: 2 }));
+        changes.splice(2500, 0, { uri: at('svc'), type: 3 });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
+        const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: open }, position: { line: 0, character: 1 } });
+        assert.ok(hover, 'the hover is answered');
+        await client.until('svc/deep/Dockerfile cleared with its folder', () => client.latest(at('svc/deep/Dockerfile'))?.diagnostics.length === 0);
+      });
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       await withServer({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' }, async (client, dir) => {

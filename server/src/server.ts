@@ -824,46 +824,64 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/** The batches of watcher events, handled one after the other (a batch lets the server breathe: the next one waits). */
+let watchedQueue: Promise<void> = Promise.resolve();
+
 connection.onDidChangeWatchedFiles((params) => {
-  const changes = expandFolderEvents(params.changes);
-  // Analyses only start while the batch is handled (they finish later), so one index serves the batch.
-  readersIndex = changes.length > 32 ? indexReaders() : undefined;
-  try {
-    handleWatchedChanges(changes);
-  } finally {
-    readersIndex = undefined;
-  }
+  const events = Array.isArray(params?.changes) ? params.changes : [];
+  watchedQueue = watchedQueue.then(() => handleWatchedChanges(events)).catch((e: unknown) => log(`file events: ${(e as Error)?.message ?? String(e)}`));
 });
 
-function handleWatchedChanges(changes: FileEvent[]): void {
+/**
+ * A batch of watcher events. What was read of its paths is forgotten first, in one pass (DiskWorkspace.invalidatePaths),
+ * then each event is handled, the server breathing in between: a burst of 5,000 events (a checkout, a build) froze it
+ * for 10-16 s, an invalidation scanning every cache for each event (review 41b, item 5).
+ */
+async function handleWatchedChanges(events: readonly FileEvent[]): Promise<void> {
+  const changes = expandFolderEvents(events);
+  workspace.invalidatePaths(changes.map((c) => uriToPath(c.uri)));
+  // readersOf for every path at once (one pass over the analyses), for this batch only: set while one event is handled,
+  // not while the server breathes (a keystroke handled meanwhile must see the analyses as they are then). An analysis
+  // finishing during the batch read the batch's paths afresh (forgotten above): it need not be in the index.
+  let index: Map<string, string[]> | undefined;
   for (const change of changes) {
-    const p = uriToPath(change.uri);
-    workspace.invalidate(p);
-    if (isConfigFile(p)) {
-      configChanged(p);
-      continue;
+    await breathe();
+    if (changes.length > 32) index ??= indexReaders();
+    readersIndex = index;
+    try {
+      handleWatchedChange(change);
+    } finally {
+      readersIndex = undefined;
     }
-    const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
-    if (!inWorkspace(p)) continue;
-    if (!kind) {
-      // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
-      // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
-      scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
-      // A `.gitignore` also decides which files the scan finds.
-      if (path.basename(p) === '.gitignore') scheduleRescope();
-      continue;
-    }
-    if (change.type === FileChangeType.Deleted) {
-      workspaceFiles.delete(p);
-      if (!openByPath.has(p)) {
-        analyses.delete(change.uri);
-        void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-      }
-    } else {
-      void analyzeIfInScope(p, kind);
-    }
-    scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
   }
+}
+
+function handleWatchedChange(change: FileEvent): void {
+  const p = uriToPath(change.uri);
+  if (isConfigFile(p)) {
+    configChanged(p);
+    return;
+  }
+  const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
+  if (!inWorkspace(p)) return;
+  if (!kind) {
+    // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
+    // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
+    scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
+    // A `.gitignore` also decides which files the scan finds.
+    if (path.basename(p) === '.gitignore') scheduleRescope();
+    return;
+  }
+  if (change.type === FileChangeType.Deleted) {
+    workspaceFiles.delete(p);
+    if (!openByPath.has(p)) {
+      analyses.delete(change.uri);
+      void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+    }
+  } else {
+    void analyzeIfInScope(p, kind);
+  }
+  scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
 }
 
 /** A file created or changed on disk: analyzed when the scan would analyze it, else forgotten (its diagnostics cleared unless it is open). */
