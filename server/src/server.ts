@@ -254,6 +254,12 @@ async function settingsFor(uri: string, p: string): Promise<Settings> {
   return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined);
 }
 
+/** Forgets a config file that left the workspace (its folder was removed): its DG002 problems are cleared (review 41b, item 4). */
+function forgetConfig(p: string): void {
+  configCache.delete(p);
+  if (configWithProblems.delete(p)) void connection.sendDiagnostics({ uri: uriOf(p), diagnostics: [] });
+}
+
 function configChanged(p: string): void {
   configCache.delete(p);
   workspace.invalidate(p);
@@ -657,6 +663,8 @@ connection.onInitialized(() => {
         void connection.sendDiagnostics({ uri, diagnostics: [] });
       }
     }
+    // The config files of a removed folder, unless open in the editor (whose documents are analyzed whatever the scope).
+    for (const p of new Set([...configCache.keys(), ...configWithProblems])) if (!inWorkspace(p) && !openByPath.has(p)) forgetConfig(p);
     void scanWorkspace();
   });
   void scanWorkspace();
@@ -789,7 +797,8 @@ function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
   // batch and only when needed, so that a burst of events (a checkout) costs a binary search each.
   let known: string[] | undefined;
   const knownBelow = (prefix: string): string[] => {
-    known ??= [...new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
+    // Config files too: a deleted folder's broken .docker-guardrails.yaml kept its DG002 errors (review 41b, item 4).
+    known ??= [...new Set([...workspaceFiles.keys(), ...configCache.keys(), ...configWithProblems, ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
     let lo = 0;
     let hi = known.length;
     while (lo < hi) {
