@@ -939,6 +939,25 @@ describe('language server over stdio', () => {
       }
     });
 
+    it('a git-ignored Dockerfile that git starts tracking (git add -f) is analyzed, and cleared on git rm --cached (item 7)', async () => {
+      await withServer({ '.gitignore': 'gen/\n', 'Dockerfile': 'FROM ubuntu:24.04\nUSER 1000\n', 'gen/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const indexPath = path.join(dir, '.git', 'index');
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile']));
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('Dockerfile'));
+        assert.equal(client.latest(at('gen/Dockerfile')), undefined, 'ignored and not tracked: not analyzed');
+        // `git add -f gen/Dockerfile`: git rewrites the index, the watcher reports it (the CLI's walk finds the file too).
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile', 'gen/Dockerfile']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.git/index'), type: 2 }] });
+        await client.until('gen/Dockerfile analyzed once tracked', () => (client.latest(at('gen/Dockerfile'))?.diagnostics.length ?? 0) > 0);
+        // `git rm --cached gen/Dockerfile`: ignored again.
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.git/index'), type: 2 }] });
+        await client.until('gen/Dockerfile cleared once untracked', () => client.latest(at('gen/Dockerfile'))?.diagnostics.length === 0);
+      });
+    });
+
     it('a burst of 5,000 events for unrelated files, with a deleted folder among them, still clears the files below it (item 5)', async () => {
       await withServer({ 'Dockerfile': 'FROM ubuntu\n', 'svc/deep/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
         const at = (rel: string) => URI.file(path.join(dir, rel)).toString();

@@ -72,6 +72,7 @@ import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, pass
 import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
+import { gitIndexPaths } from '../../rules/engine/repo';
 import { minimatch } from 'minimatch';
 
 /**
@@ -865,6 +866,27 @@ async function handleWatchedChanges(events: readonly FileEvent[]): Promise<void>
   }
 }
 
+/** The tracked paths named like a Dockerfile or compose file, per git index the watcher reported (see trackedChanged). */
+const trackedAnalyzable = new Map<string, Set<string>>();
+
+/**
+ * Whether a changed `.git/index` tracks other files named like a Dockerfile or compose file than when last seen: the
+ * walk finds an ignored file git tracks (`git add -f`), and loses it again on `git rm --cached`, so the scan's scope
+ * changes as with a `.gitignore` change (review 41b, item 7). Git rewrites the index for every add, commit, checkout,
+ * and refreshes it on `git status`: only a change of what it tracks rescopes.
+ */
+function trackedChanged(indexPath: string): boolean {
+  const bytes = workspace.gitIndex(path.dirname(path.dirname(indexPath)));
+  const now = new Set([...((bytes && gitIndexPaths(bytes)) || [])].filter((rel) => fileKindOf(rel)));
+  const before = trackedAnalyzable.get(indexPath);
+  trackedAnalyzable.set(indexPath, now);
+  return !before || before.size !== now.size || [...now].some((rel) => !before.has(rel));
+}
+
+function isGitIndex(p: string): boolean {
+  return path.basename(p) === 'index' && path.basename(path.dirname(p)) === '.git';
+}
+
 function handleWatchedChange(change: FileEvent): void {
   const p = uriToPath(change.uri);
   if (isConfigFile(p)) {
@@ -877,8 +899,8 @@ function handleWatchedChange(change: FileEvent): void {
     // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
     // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
     scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
-    // A `.gitignore` also decides which files the scan finds.
-    if (path.basename(p) === '.gitignore') scheduleRescope();
+    // A `.gitignore` also decides which files the scan finds, and so does what git tracks.
+    if (path.basename(p) === '.gitignore' || (isGitIndex(p) && trackedChanged(p))) scheduleRescope();
     return;
   }
   if (change.type === FileChangeType.Deleted) {
