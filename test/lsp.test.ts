@@ -953,6 +953,81 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('review 41b: watcher events and the scan\'s scope', () => {
+    const BROKEN = 'rules:\n  DF999: error\n';
+    const dg002 = (client: TestClient, uri: string) => (client.latest(uri)?.diagnostics ?? []).filter((d) => d.code === 'DG002').length;
+
+    it('a config file\'s DG002 errors are cleared when its folder is deleted or renamed (the watcher reports the folder alone; item 4)', async () => {
+      const files = { 'sub/Dockerfile': 'FROM ubuntu\n', 'sub/.docker-guardrails.yaml': BROKEN, 'sub2/Dockerfile': 'FROM ubuntu\n', 'sub2/.docker-guardrails.yaml': BROKEN };
+      await withServer(files, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        await client.until('DG002 on both config files', () => dg002(client, at('sub/.docker-guardrails.yaml')) > 0 && dg002(client, at('sub2/.docker-guardrails.yaml')) > 0);
+        fs.rmSync(path.join(dir, 'sub'), { recursive: true });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('sub'), type: 3 }] });
+        await client.until('sub/Dockerfile cleared', () => client.latest(at('sub/Dockerfile'))?.diagnostics.length === 0);
+        await client.until('the deleted config file\'s DG002 cleared', () => dg002(client, at('sub/.docker-guardrails.yaml')) === 0);
+        fs.renameSync(path.join(dir, 'sub2'), path.join(dir, 'renamed'));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('sub2'), type: 3 }, { uri: at('renamed'), type: 1 }] });
+        await client.until('the renamed config file reports its problems', () => dg002(client, at('renamed/.docker-guardrails.yaml')) > 0);
+        await client.until('the config file renamed away is cleared', () => dg002(client, at('sub2/.docker-guardrails.yaml')) === 0);
+        assert.equal(dg002(client, at('sub/.docker-guardrails.yaml')), 0);
+      });
+    });
+
+    it('a config file\'s DG002 errors are cleared when its workspace folder is removed (item 4)', async () => {
+      const a = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n' });
+      const b = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n', '.docker-guardrails.yaml': BROKEN });
+      const client = new TestClient();
+      client.workspaceFolderEvents = true;
+      try {
+        await client.initialize([a, b]);
+        const cfg = URI.file(path.join(b, '.docker-guardrails.yaml')).toString();
+        await client.until('DG002 on B\'s config file', () => dg002(client, cfg) > 0);
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: URI.file(b).toString(), name: path.basename(b) }] } });
+        await client.until('B/Dockerfile cleared', () => client.latest(URI.file(path.join(b, 'Dockerfile')).toString())?.diagnostics.length === 0);
+        await client.until('B\'s config file cleared', () => dg002(client, cfg) === 0);
+        assert.ok((await client.diagnostics(URI.file(path.join(a, 'Dockerfile')).toString())).length > 0, 'A is still analyzed');
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('a git-ignored Dockerfile that git starts tracking (git add -f) is analyzed, and cleared on git rm --cached (item 7)', async () => {
+      await withServer({ '.gitignore': 'gen/\n', 'Dockerfile': 'FROM ubuntu:24.04\nUSER 1000\n', 'gen/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const indexPath = path.join(dir, '.git', 'index');
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile']));
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('Dockerfile'));
+        assert.equal(client.latest(at('gen/Dockerfile')), undefined, 'ignored and not tracked: not analyzed');
+        // `git add -f gen/Dockerfile`: git rewrites the index, the watcher reports it (the CLI's walk finds the file too).
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile', 'gen/Dockerfile']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.git/index'), type: 2 }] });
+        await client.until('gen/Dockerfile analyzed once tracked', () => (client.latest(at('gen/Dockerfile'))?.diagnostics.length ?? 0) > 0);
+        // `git rm --cached gen/Dockerfile`: ignored again.
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.git/index'), type: 2 }] });
+        await client.until('gen/Dockerfile cleared once untracked', () => client.latest(at('gen/Dockerfile'))?.diagnostics.length === 0);
+      });
+    });
+
+    it('a burst of 5,000 events for unrelated files, with a deleted folder among them, still clears the files below it (item 5)', async () => {
+      await withServer({ 'Dockerfile': 'FROM ubuntu\n', 'svc/deep/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const open = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu\n', 'dockerfile');
+        await client.diagnostics(open, 1);
+        assert.ok((await client.diagnostics(at('svc/deep/Dockerfile'))).length > 0);
+        fs.rmSync(path.join(dir, 'svc'), { recursive: true });
+        const changes = Array.from({ length: 5000 }, (_, i) => ({ uri: at(`src/pkg${i % 50}/file${i}.js`), type: 2 }));
+        changes.splice(2500, 0, { uri: at('svc'), type: 3 });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
+        const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: open }, position: { line: 0, character: 1 } });
+        assert.ok(hover, 'the hover is answered');
+        await client.until('svc/deep/Dockerfile cleared with its folder', () => client.latest(at('svc/deep/Dockerfile'))?.diagnostics.length === 0);
+      });
+    });
+  });
+
   describe('config file', () => {
     it('wins over settings for the keys it sets, reports its own problems, and re-analyzes when edited', async () => {
       await withServer({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'svc/Dockerfile': 'FROM node\nCMD ["node"]\n' }, async (client, dir) => {

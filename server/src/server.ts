@@ -73,6 +73,7 @@ import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isIn
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
+import { gitIndexPaths } from '../../rules/engine/repo';
 import { minimatch } from 'minimatch';
 
 /**
@@ -253,6 +254,12 @@ async function settingsFor(uri: string, p: string): Promise<Settings> {
   const base = await settings.get(uri);
   const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders) : undefined;
   return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined);
+}
+
+/** Forgets a config file that left the workspace (its folder was removed): its DG002 problems are cleared (review 41b, item 4). */
+function forgetConfig(p: string): void {
+  configCache.delete(p);
+  if (configWithProblems.delete(p)) void connection.sendDiagnostics({ uri: uriOf(p), diagnostics: [] });
 }
 
 function configChanged(p: string): void {
@@ -666,6 +673,8 @@ connection.onInitialized(() => {
         void connection.sendDiagnostics({ uri, diagnostics: [] });
       }
     }
+    // The config files of a removed folder, unless open in the editor (whose documents are analyzed whatever the scope).
+    for (const p of new Set([...configCache.keys(), ...configWithProblems])) if (!inWorkspace(p) && !openByPath.has(p)) forgetConfig(p);
     void scanWorkspace();
   });
   void scanWorkspace();
@@ -798,7 +807,8 @@ function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
   // batch and only when needed, so that a burst of events (a checkout) costs a binary search each.
   let known: string[] | undefined;
   const knownBelow = (prefix: string): string[] => {
-    known ??= [...new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
+    // Config files too: a deleted folder's broken .docker-guardrails.yaml kept its DG002 errors (review 41b, item 4).
+    known ??= [...new Set([...workspaceFiles.keys(), ...configCache.keys(), ...configWithProblems, ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
     let lo = 0;
     let hi = known.length;
     while (lo < hi) {
@@ -833,46 +843,85 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/** The batches of watcher events, handled one after the other (a batch lets the server breathe: the next one waits). */
+let watchedQueue: Promise<void> = Promise.resolve();
+
 connection.onDidChangeWatchedFiles((params) => {
-  const changes = expandFolderEvents(params.changes);
-  // Analyses only start while the batch is handled (they finish later), so one index serves the batch.
-  readersIndex = changes.length > 32 ? indexReaders() : undefined;
-  try {
-    handleWatchedChanges(changes);
-  } finally {
-    readersIndex = undefined;
-  }
+  const events = Array.isArray(params?.changes) ? params.changes : [];
+  watchedQueue = watchedQueue.then(() => handleWatchedChanges(events)).catch((e: unknown) => log(`file events: ${(e as Error)?.message ?? String(e)}`));
 });
 
-function handleWatchedChanges(changes: FileEvent[]): void {
+/**
+ * A batch of watcher events. What was read of its paths is forgotten first, in one pass (DiskWorkspace.invalidatePaths),
+ * then each event is handled, the server breathing in between: a burst of 5,000 events (a checkout, a build) froze it
+ * for 10-16 s, an invalidation scanning every cache for each event (review 41b, item 5).
+ */
+async function handleWatchedChanges(events: readonly FileEvent[]): Promise<void> {
+  const changes = expandFolderEvents(events);
+  workspace.invalidatePaths(changes.map((c) => uriToPath(c.uri)));
+  // readersOf for every path at once (one pass over the analyses), for this batch only: set while one event is handled,
+  // not while the server breathes (a keystroke handled meanwhile must see the analyses as they are then). An analysis
+  // finishing during the batch read the batch's paths afresh (forgotten above): it need not be in the index.
+  let index: Map<string, string[]> | undefined;
   for (const change of changes) {
-    const p = uriToPath(change.uri);
-    workspace.invalidate(p);
-    if (isConfigFile(p)) {
-      configChanged(p);
-      continue;
+    await breathe();
+    if (changes.length > 32) index ??= indexReaders();
+    readersIndex = index;
+    try {
+      handleWatchedChange(change);
+    } finally {
+      readersIndex = undefined;
     }
-    const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
-    if (!inWorkspace(p)) continue;
-    if (!kind) {
-      // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
-      // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
-      scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
-      // A `.gitignore` also decides which files the scan finds.
-      if (path.basename(p) === '.gitignore') scheduleRescope();
-      continue;
-    }
-    if (change.type === FileChangeType.Deleted) {
-      workspaceFiles.delete(p);
-      if (!openByPath.has(p)) {
-        analyses.delete(change.uri);
-        void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-      }
-    } else {
-      void analyzeIfInScope(p, kind);
-    }
-    scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
   }
+}
+
+/** The tracked paths named like a Dockerfile or compose file, per git index the watcher reported (see trackedChanged). */
+const trackedAnalyzable = new Map<string, Set<string>>();
+
+/**
+ * Whether a changed `.git/index` tracks other files named like a Dockerfile or compose file than when last seen: the
+ * walk finds an ignored file git tracks (`git add -f`), and loses it again on `git rm --cached`, so the scan's scope
+ * changes as with a `.gitignore` change (review 41b, item 7). Git rewrites the index for every add, commit, checkout,
+ * and refreshes it on `git status`: only a change of what it tracks rescopes.
+ */
+function trackedChanged(indexPath: string): boolean {
+  const bytes = workspace.gitIndex(path.dirname(path.dirname(indexPath)));
+  const now = new Set([...((bytes && gitIndexPaths(bytes)) || [])].filter((rel) => fileKindOf(rel)));
+  const before = trackedAnalyzable.get(indexPath);
+  trackedAnalyzable.set(indexPath, now);
+  return !before || before.size !== now.size || [...now].some((rel) => !before.has(rel));
+}
+
+function isGitIndex(p: string): boolean {
+  return path.basename(p) === 'index' && path.basename(path.dirname(p)) === '.git';
+}
+
+function handleWatchedChange(change: FileEvent): void {
+  const p = uriToPath(change.uri);
+  if (isConfigFile(p)) {
+    configChanged(p);
+    return;
+  }
+  const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
+  if (!inWorkspace(p)) return;
+  if (!kind) {
+    // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
+    // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
+    scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
+    // A `.gitignore` also decides which files the scan finds, and so does what git tracks.
+    if (path.basename(p) === '.gitignore' || (isGitIndex(p) && trackedChanged(p))) scheduleRescope();
+    return;
+  }
+  if (change.type === FileChangeType.Deleted) {
+    workspaceFiles.delete(p);
+    if (!openByPath.has(p)) {
+      analyses.delete(change.uri);
+      void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+    }
+  } else {
+    void analyzeIfInScope(p, kind);
+  }
+  scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
 }
 
 /** A file created or changed on disk: analyzed when the scan would analyze it, else forgotten (its diagnostics cleared unless it is open). */
