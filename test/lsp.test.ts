@@ -742,6 +742,34 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('nested workspace folders', () => {
+    it('each file belongs to its innermost folder: that folder\'s globs, relative to it, and one analysis (review 41b, item 6)', async () => {
+      const outer = tempWorkspace({ 'Dockerfile': 'FROM node:latest\n', 'sub/Dockerfile': 'FROM node:latest\n', 'sub/gen/Dockerfile': 'FROM node:latest\n' });
+      const inner = path.join(outer, 'sub');
+      const client = new TestClient();
+      // As VS Code resolves a resource-scoped setting: from the innermost workspace folder holding the resource.
+      client.settings = (scope) => (scope?.startsWith(URI.file(inner).toString() + '/') ? { exclude: ['gen/**'] } : {});
+      try {
+        await client.initialize([outer, inner]);
+        const at = (rel: string) => URI.file(path.join(outer, rel)).toString();
+        const scan = await client.until('the scan to finish', () => client.logs.find((l) => /workspace scan: \d+ files/.test(l)));
+        assert.match(scan, /workspace scan: 2 files/, 'Dockerfile and sub/Dockerfile, each once (sub/gen/ is excluded by sub\'s setting)');
+        assert.ok((await client.diagnostics(at('sub/Dockerfile'))).some((d) => d.code === 'DF001'));
+        assert.ok((await client.diagnostics(at('Dockerfile'))).some((d) => d.code === 'DF001'));
+        // A file created below the excluded folder stays out, as the scan leaves it out; one beside it is analyzed.
+        fs.writeFileSync(path.join(inner, 'gen/Containerfile'), 'FROM node:latest\n');
+        fs.mkdirSync(path.join(inner, 'api'));
+        fs.writeFileSync(path.join(inner, 'api/Containerfile'), 'FROM node:latest\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('sub/gen/Containerfile'), type: 1 }, { uri: at('sub/api/Containerfile'), type: 1 }] });
+        assert.ok((await client.diagnostics(at('sub/api/Containerfile'))).some((d) => d.code === 'DF001'));
+        await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: at('Dockerfile') }, position: { line: 0, character: 0 } });
+        for (const rel of ['sub/gen/Dockerfile', 'sub/gen/Containerfile']) assert.ok(!client.published.some((p) => p.uri === at(rel)), `${rel} is excluded by sub's setting: nothing published`);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
   describe('a file that appears in a folder an analysis listed', () => {
     it('re-analyzes it: DR003 names a secret file created in the build context (review 36c, item 6)', async () => {
       const files = { 'svc/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n', 'svc/.dockerignore': '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n' };
@@ -825,6 +853,31 @@ describe('language server over stdio', () => {
       const eager = await actionsOf(false);
       assert.ok(eager, 'the eager path has an edit');
       assert.deepEqual(await actionsOf(true), eager);
+    });
+
+    it('a lazily resolved "Fix all DC040 in this file" that creates .env carries the command that restricts it, and the server names the file once resolved (review 41b, item 6)', async () => {
+      const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n';
+      const dir = tempWorkspace({ 'compose.yaml': compose });
+      const client = new TestClient();
+      client.resolveEdits = true;
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+        assert.equal(diags.length, 2);
+        const all = (await client.codeActions(uri, [diags[0]], ['quickfix'])).find((a) => a.title === 'Fix all DC040 in this file');
+        assert.ok(all && !all.edit, 'offered without its edit');
+        assert.equal(all.command?.command, 'dockerGuardrails.restrictCreatedSecretFiles');
+        const arg = all.command?.arguments?.[0] as { fixAllOf?: string };
+        assert.equal(typeof arg?.fixAllOf, 'string', 'the command names the action');
+        assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', arg), [], 'nothing known before the resolve');
+        const resolved = (await client.conn.sendRequest('codeAction/resolve', all)) as { edit?: { documentChanges?: { kind?: string; uri?: string }[] } };
+        const envUri = URI.file(path.join(dir, '.env')).toString();
+        assert.ok(resolved.edit?.documentChanges?.some((c) => c.kind === 'create' && c.uri === envUri), 'the edit creates .env');
+        assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', arg), [envUri]);
+      } finally {
+        await client.shutdown();
+      }
     });
   });
 
@@ -971,6 +1024,81 @@ describe('language server over stdio', () => {
         await client.until('legacy/Dockerfile cleared', () => client.latest(at('legacy/Dockerfile'))?.diagnostics.length === 0);
         await client.until('other/Dockerfile analyzed again', () => (client.latest(at('other/Dockerfile'))?.diagnostics.length ?? 0) > 0);
       }, { exclude: ['legacy/**'] });
+    });
+  });
+
+  describe('review 41b: watcher events and the scan\'s scope', () => {
+    const BROKEN = 'rules:\n  DF999: error\n';
+    const dg002 = (client: TestClient, uri: string) => (client.latest(uri)?.diagnostics ?? []).filter((d) => d.code === 'DG002').length;
+
+    it('a config file\'s DG002 errors are cleared when its folder is deleted or renamed (the watcher reports the folder alone; item 4)', async () => {
+      const files = { 'sub/Dockerfile': 'FROM ubuntu\n', 'sub/.docker-guardrails.yaml': BROKEN, 'sub2/Dockerfile': 'FROM ubuntu\n', 'sub2/.docker-guardrails.yaml': BROKEN };
+      await withServer(files, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        await client.until('DG002 on both config files', () => dg002(client, at('sub/.docker-guardrails.yaml')) > 0 && dg002(client, at('sub2/.docker-guardrails.yaml')) > 0);
+        fs.rmSync(path.join(dir, 'sub'), { recursive: true });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('sub'), type: 3 }] });
+        await client.until('sub/Dockerfile cleared', () => client.latest(at('sub/Dockerfile'))?.diagnostics.length === 0);
+        await client.until('the deleted config file\'s DG002 cleared', () => dg002(client, at('sub/.docker-guardrails.yaml')) === 0);
+        fs.renameSync(path.join(dir, 'sub2'), path.join(dir, 'renamed'));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('sub2'), type: 3 }, { uri: at('renamed'), type: 1 }] });
+        await client.until('the renamed config file reports its problems', () => dg002(client, at('renamed/.docker-guardrails.yaml')) > 0);
+        await client.until('the config file renamed away is cleared', () => dg002(client, at('sub2/.docker-guardrails.yaml')) === 0);
+        assert.equal(dg002(client, at('sub/.docker-guardrails.yaml')), 0);
+      });
+    });
+
+    it('a config file\'s DG002 errors are cleared when its workspace folder is removed (item 4)', async () => {
+      const a = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n' });
+      const b = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n', '.docker-guardrails.yaml': BROKEN });
+      const client = new TestClient();
+      client.workspaceFolderEvents = true;
+      try {
+        await client.initialize([a, b]);
+        const cfg = URI.file(path.join(b, '.docker-guardrails.yaml')).toString();
+        await client.until('DG002 on B\'s config file', () => dg002(client, cfg) > 0);
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: URI.file(b).toString(), name: path.basename(b) }] } });
+        await client.until('B/Dockerfile cleared', () => client.latest(URI.file(path.join(b, 'Dockerfile')).toString())?.diagnostics.length === 0);
+        await client.until('B\'s config file cleared', () => dg002(client, cfg) === 0);
+        assert.ok((await client.diagnostics(URI.file(path.join(a, 'Dockerfile')).toString())).length > 0, 'A is still analyzed');
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('a git-ignored Dockerfile that git starts tracking (git add -f) is analyzed, and cleared on git rm --cached (item 7)', async () => {
+      await withServer({ '.gitignore': 'gen/\n', 'Dockerfile': 'FROM ubuntu:24.04\nUSER 1000\n', 'gen/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const indexPath = path.join(dir, '.git', 'index');
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile']));
+        await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+        await client.diagnostics(at('Dockerfile'));
+        assert.equal(client.latest(at('gen/Dockerfile')), undefined, 'ignored and not tracked: not analyzed');
+        // `git add -f gen/Dockerfile`: git rewrites the index, the watcher reports it (the CLI's walk finds the file too).
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile', 'gen/Dockerfile']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.git/index'), type: 2 }] });
+        await client.until('gen/Dockerfile analyzed once tracked', () => (client.latest(at('gen/Dockerfile'))?.diagnostics.length ?? 0) > 0);
+        // `git rm --cached gen/Dockerfile`: ignored again.
+        fs.writeFileSync(indexPath, indexOf(['.gitignore', 'Dockerfile']));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.git/index'), type: 2 }] });
+        await client.until('gen/Dockerfile cleared once untracked', () => client.latest(at('gen/Dockerfile'))?.diagnostics.length === 0);
+      });
+    });
+
+    it('a burst of 5,000 events for unrelated files, with a deleted folder among them, still clears the files below it (item 5)', async () => {
+      await withServer({ 'Dockerfile': 'FROM ubuntu\n', 'svc/deep/Dockerfile': 'FROM ubuntu\n' }, async (client, dir) => {
+        const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const open = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu\n', 'dockerfile');
+        await client.diagnostics(open, 1);
+        assert.ok((await client.diagnostics(at('svc/deep/Dockerfile'))).length > 0);
+        fs.rmSync(path.join(dir, 'svc'), { recursive: true });
+        const changes = Array.from({ length: 5000 }, (_, i) => ({ uri: at(`src/pkg${i % 50}/file${i}.js`), type: 2 }));
+        changes.splice(2500, 0, { uri: at('svc'), type: 3 });
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
+        const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: open }, position: { line: 0, character: 1 } });
+        assert.ok(hover, 'the hover is answered');
+        await client.until('svc/deep/Dockerfile cleared with its folder', () => client.latest(at('svc/deep/Dockerfile'))?.diagnostics.length === 0);
+      });
     });
   });
 

@@ -91,3 +91,77 @@ describe('DiskWorkspace.readHead', () => {
     assert.equal(Buffer.from(ws.readHead(file, 512) ?? []).toString(), 'changed');
   });
 });
+
+describe('DiskWorkspace.invalidate', () => {
+  /** How many cache keys `run` iterates over (Map#keys, which invalidate's scans for the paths below a path use). */
+  function keysScanned(run: () => void): number {
+    const keys = Map.prototype.keys;
+    let n = 0;
+    Map.prototype.keys = function (this: Map<unknown, unknown>) {
+      const it = keys.call(this);
+      return {
+        next: () => {
+          const r = it.next();
+          if (!r.done) n++;
+          return r;
+        },
+        [Symbol.iterator]() {
+          return this;
+        },
+      } as MapIterator<unknown>;
+    };
+    try {
+      run();
+    } finally {
+      Map.prototype.keys = keys;
+    }
+    return n;
+  }
+
+  it('a burst of events for paths nothing below was read costs no scan of the caches (review 41b, item 5)', () => {
+    const dir = tmp({ 'Dockerfile': 'FROM alpine:3.20\n' });
+    fs.mkdirSync(path.join(dir, 'svc', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'svc', 'deep', '.env'), 'A=1\n');
+    const ws = new DiskWorkspace(undefined, 256 * 1024, () => [dir]);
+    // A workspace's worth of cached answers: files read, candidates looked for and missing, listings.
+    for (let i = 0; i < 500; i++) ws.exists(path.join(dir, `pkg${i}`, 'compose.yaml'));
+    assert.equal(ws.readText(path.join(dir, 'svc', 'deep', '.env')), 'A=1\n');
+    assert.deepEqual(ws.listDir(path.join(dir, 'svc')), ['deep']);
+    // 5,000 Changed events for files nobody read (a checkout, a build writing dist/): exact forgetting only.
+    const events = Array.from({ length: 5000 }, (_, i) => path.join(dir, 'src', `pkg${i % 50}`, `file${i}.js`));
+    assert.equal(keysScanned(() => { for (const p of events) ws.invalidate(p); }), 0, 'one event at a time');
+    assert.equal(keysScanned(() => ws.invalidatePaths(events)), 0, 'as one batch');
+    // The cached answers stay.
+    fs.writeFileSync(path.join(dir, 'svc', 'deep', '.env'), 'A=2\n');
+    assert.equal(ws.readText(path.join(dir, 'svc', 'deep', '.env')), 'A=1\n');
+    // A batch that holds folders with cached paths below them: one pass over the caches, not one per event.
+    const cached = keysScanned(() => ws.invalidatePaths([]));
+    assert.equal(cached, 0);
+    const scanned = keysScanned(() => ws.invalidatePaths([...events, path.join(dir, 'pkg1'), path.join(dir, 'pkg2'), path.join(dir, 'svc')]));
+    // About 1,500 keys are cached (answers, allowed(), the symlink walk's components): one pass, where one scan per
+    // event and cache went over them some 30,000 times.
+    assert.ok(scanned > 0 && scanned < 2000, `one pass over the caches (${scanned} keys)`);
+  });
+
+  it('a deleted or renamed folder still forgets everything below it, at any depth, alone or in a batch', () => {
+    const dir = tmp({ 'Dockerfile': 'FROM alpine:3.20\n' });
+    fs.mkdirSync(path.join(dir, 'a', 'b', 'c'), { recursive: true });
+    const env = path.join(dir, 'a', 'b', 'c', '.env');
+    fs.writeFileSync(env, 'A=1\n');
+    const ws = new DiskWorkspace(undefined, 256 * 1024, () => [dir]);
+    assert.equal(ws.readText(env), 'A=1\n');
+    assert.equal(ws.exists(path.join(dir, 'a', 'b', 'other.env')), false);
+    fs.writeFileSync(env, 'A=2\n');
+    fs.writeFileSync(path.join(dir, 'a', 'b', 'other.env'), 'B=1\n');
+    // `a` itself was never read: only paths two and three levels below it.
+    ws.invalidate(path.join(dir, 'a'));
+    assert.equal(ws.readText(env), 'A=2\n');
+    assert.equal(ws.exists(path.join(dir, 'a', 'b', 'other.env')), true);
+    fs.writeFileSync(env, 'A=3\n');
+    ws.invalidatePaths([path.join(dir, 'x.js'), path.join(dir, 'a', 'b') + path.sep, path.join(dir, 'y.js')]);
+    assert.equal(ws.readText(env), 'A=3\n');
+    fs.writeFileSync(env, 'A=4\n');
+    ws.invalidate(dir);
+    assert.equal(ws.readText(env), 'A=4\n');
+  });
+});

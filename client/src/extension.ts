@@ -60,7 +60,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('dockerGuardrails', 'Docker Guardrails', serverOptions, clientOptions);
   context.subscriptions.push(registerDocs());
-  context.subscriptions.push(commands.registerCommand(RESTRICT_CREATED_COMMAND, (uris?: unknown) => restrictCreatedFiles(uris)));
+  context.subscriptions.push(
+    commands.registerCommand(RESTRICT_CREATED_COMMAND, async (arg?: unknown) => {
+      // "Fix all CODE in this file" is resolved lazily: its command names the action, and the server says which
+      // secret files the resolved edit created (review 41b, item 6).
+      const fixAllOf = arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as { fixAllOf?: unknown }).fixAllOf : undefined;
+      const uris = typeof fixAllOf === 'string' ? await client?.sendRequest<string[]>('dockerGuardrails/createdSecretFiles', { fixAllOf }).catch(() => []) : arg;
+      return restrictCreatedFiles(uris);
+    }),
+  );
   await client.start();
   context.subscriptions.push(workspace.onDidSaveTextDocument(announceSave));
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerGuardrails/workspaceTrust', { trusted: true })));

@@ -370,7 +370,13 @@ export function companionServices(ctx: ComposeContext, service: Service): { ctx:
  * `user:` there sets its user.
  */
 export function companionWrites(ctx: ComposeContext, service: Service, keys: readonly string[]): boolean {
-  return companionServices(ctx, service).some((c) => keys.some((k) => c.ctx.serviceGet(c.service, k) !== undefined));
+  // `user: !reset null` removes the key from the merged service: it writes nothing (Compose merge: "Reset value").
+  return companionServices(ctx, service).some((c) =>
+    keys.some((k) => {
+      const entry = c.ctx.serviceGet(c.service, k);
+      return entry !== undefined && !(entry.value && typeof entry.value === 'object' && 'tag' in entry.value && entry.value.tag === '!reset');
+    }),
+  );
 }
 
 /** The raw `image:` text of a service (for messages), or null. */

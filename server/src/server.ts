@@ -48,6 +48,7 @@ import {
   rootCandidates,
   chooseFixes,
   fixFinding,
+  isSensitivePath,
   fixInRounds,
   moreFixesFor,
   asyncFixesFor,
@@ -69,10 +70,11 @@ import {
   type WorkspaceView,
   EMPTY_WORKSPACE,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
-import { FIX_ALL_KIND, pathToUri, quickFix, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
+import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
+import { gitIndexPaths } from '../../rules/engine/repo';
 import { minimatch } from 'minimatch';
 
 /**
@@ -258,6 +260,12 @@ async function settingsFor(uri: string, p: string): Promise<Settings> {
   const base = await settings.get(uri);
   const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders) : undefined;
   return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined);
+}
+
+/** Forgets a config file that left the workspace (its folder was removed): its DG002 problems are cleared (review 41b, item 4). */
+function forgetConfig(p: string): void {
+  configCache.delete(p);
+  if (configWithProblems.delete(p)) publish(uriOf(p), []);
 }
 
 function configChanged(p: string): void {
@@ -543,7 +551,7 @@ function scheduleRescope(): void {
 }
 
 /**
- * Whether the workspace scan would analyze a file: in a workspace folder, found by the walk (not below
+ * Whether the workspace scan would analyze a file: in a workspace folder, found by the walk of its innermost one (not below
  * node_modules or a folder a `.gitignore` ignores, not ignored itself; a file that is compose by an
  * `include:` is not walked for), and within the include/exclude globs. A file watcher's event for a
  * file out of this scope is not analyzed, as the scan and the CLI's walk do not analyze it.
@@ -555,7 +563,7 @@ async function inScanScope(p: string): Promise<boolean> {
   return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
-/** The workspace scan's include/exclude globs, relative to the workspace folder. */
+/** The workspace scan's include/exclude globs, relative to the file's workspace folder (its innermost: `rootOf`). */
 function inScope(folder: string, p: string, cfg: Settings): boolean {
   const rel = path.relative(folder, p).split(path.sep).join('/');
   if (cfg.include.length > 0 && !cfg.include.some((g) => minimatch(rel, g, { dot: true }))) return false;
@@ -575,11 +583,19 @@ function noteUnreadable(p: string, e: NodeJS.ErrnoException, what: 'folder' | 'f
   log(`workspace scan: cannot read ${what === 'folder' ? 'the folder ' : ''}${p}: ${describeIoError(e)}; ${what === 'folder' ? 'the files in it are not analyzed' : 'its patterns are not applied'}`);
 }
 
-/** The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML files those include. */
+/**
+ * The files the workspace scan analyzes: found by the walk and within the include/exclude globs, and the YAML
+ * files those include. Each file belongs to its innermost workspace folder (`rootOf`): that folder's walk finds
+ * it (an outer folder's walk does not enter a nested one) and its globs are matched relative to it, as VS Code
+ * resolves the file's settings from that folder; the outer walk matched them relative to the outer folder and
+ * analyzed the nested folder's files twice (review 41b, item 6).
+ */
 async function collectWorkspaceFiles(): Promise<{ path: string; kind: FileKind }[]> {
   const found: { path: string; kind: FileKind }[] = [];
-  for (const folder of workspaceFolders) {
-    for (const f of findFiles(folder, { onUnreadable: noteUnreadable })) {
+  const folders = [...new Set(workspaceFolders)];
+  for (const folder of folders) {
+    const nested = folders.filter((f) => f !== folder && isInside(f, folder));
+    for (const f of findFiles(folder, { onUnreadable: noteUnreadable, skipFolders: nested })) {
       await breathe();
       const cfg = await settingsFor(pathToUri(f.path), f.path);
       if (inScope(folder, f.path, cfg)) found.push(f);
@@ -678,6 +694,8 @@ connection.onInitialized(() => {
         publish(uri, []);
       }
     }
+    // The config files of a removed folder, unless open in the editor (whose documents are analyzed whatever the scope).
+    for (const p of new Set([...configCache.keys(), ...configWithProblems])) if (!inWorkspace(p) && !openByPath.has(p)) forgetConfig(p);
     void scanWorkspace();
   });
   void scanWorkspace();
@@ -845,7 +863,8 @@ function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
   // batch and only when needed, so that a burst of events (a checkout) costs a binary search each.
   let known: string[] | undefined;
   const knownBelow = (prefix: string): string[] => {
-    known ??= [...new Set([...workspaceFiles.keys(), ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
+    // Config files too: a deleted folder's broken .docker-guardrails.yaml kept its DG002 errors (review 41b, item 4).
+    known ??= [...new Set([...workspaceFiles.keys(), ...configCache.keys(), ...configWithProblems, ...[...analyses.values()].flatMap((e) => [e.path, ...readsOf(e)])])].sort();
     let lo = 0;
     let hi = known.length;
     while (lo < hi) {
@@ -880,46 +899,85 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/** The batches of watcher events, handled one after the other (a batch lets the server breathe: the next one waits). */
+let watchedQueue: Promise<void> = Promise.resolve();
+
 connection.onDidChangeWatchedFiles((params) => {
-  const changes = expandFolderEvents(params.changes);
-  // Analyses only start while the batch is handled (they finish later), so one index serves the batch.
-  readersIndex = changes.length > 32 ? indexReaders() : undefined;
-  try {
-    handleWatchedChanges(changes);
-  } finally {
-    readersIndex = undefined;
-  }
+  const events = Array.isArray(params?.changes) ? params.changes : [];
+  watchedQueue = watchedQueue.then(() => handleWatchedChanges(events)).catch((e: unknown) => log(`file events: ${(e as Error)?.message ?? String(e)}`));
 });
 
-function handleWatchedChanges(changes: FileEvent[]): void {
+/**
+ * A batch of watcher events. What was read of its paths is forgotten first, in one pass (DiskWorkspace.invalidatePaths),
+ * then each event is handled, the server breathing in between: a burst of 5,000 events (a checkout, a build) froze it
+ * for 10-16 s, an invalidation scanning every cache for each event (review 41b, item 5).
+ */
+async function handleWatchedChanges(events: readonly FileEvent[]): Promise<void> {
+  const changes = expandFolderEvents(events);
+  workspace.invalidatePaths(changes.map((c) => uriToPath(c.uri)));
+  // readersOf for every path at once (one pass over the analyses), for this batch only: set while one event is handled,
+  // not while the server breathes (a keystroke handled meanwhile must see the analyses as they are then). An analysis
+  // finishing during the batch read the batch's paths afresh (forgotten above): it need not be in the index.
+  let index: Map<string, string[]> | undefined;
   for (const change of changes) {
-    const p = uriToPath(change.uri);
-    workspace.invalidate(p);
-    if (isConfigFile(p)) {
-      configChanged(p);
-      continue;
+    await breathe();
+    if (changes.length > 32) index ??= indexReaders();
+    readersIndex = index;
+    try {
+      handleWatchedChange(change);
+    } finally {
+      readersIndex = undefined;
     }
-    const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
-    if (!inWorkspace(p)) continue;
-    if (!kind) {
-      // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
-      // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
-      scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
-      // A `.gitignore` also decides which files the scan finds.
-      if (path.basename(p) === '.gitignore') scheduleRescope();
-      continue;
-    }
-    if (change.type === FileChangeType.Deleted) {
-      workspaceFiles.delete(p);
-      if (!openByPath.has(p)) {
-        analyses.delete(change.uri);
-        publish(change.uri, []);
-      }
-    } else {
-      void analyzeIfInScope(p, kind);
-    }
-    scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
   }
+}
+
+/** The tracked paths named like a Dockerfile or compose file, per git index the watcher reported (see trackedChanged). */
+const trackedAnalyzable = new Map<string, Set<string>>();
+
+/**
+ * Whether a changed `.git/index` tracks other files named like a Dockerfile or compose file than when last seen: the
+ * walk finds an ignored file git tracks (`git add -f`), and loses it again on `git rm --cached`, so the scan's scope
+ * changes as with a `.gitignore` change (review 41b, item 7). Git rewrites the index for every add, commit, checkout,
+ * and refreshes it on `git status`: only a change of what it tracks rescopes.
+ */
+function trackedChanged(indexPath: string): boolean {
+  const bytes = workspace.gitIndex(path.dirname(path.dirname(indexPath)));
+  const now = new Set([...((bytes && gitIndexPaths(bytes)) || [])].filter((rel) => fileKindOf(rel)));
+  const before = trackedAnalyzable.get(indexPath);
+  trackedAnalyzable.set(indexPath, now);
+  return !before || before.size !== now.size || [...now].some((rel) => !before.has(rel));
+}
+
+function isGitIndex(p: string): boolean {
+  return path.basename(p) === 'index' && path.basename(path.dirname(p)) === '.git';
+}
+
+function handleWatchedChange(change: FileEvent): void {
+  const p = uriToPath(change.uri);
+  if (isConfigFile(p)) {
+    configChanged(p);
+    return;
+  }
+  const kind = fileKindOf(p) ?? workspaceFiles.get(p) ?? analyses.get(change.uri)?.kind ?? (change.type !== FileChangeType.Deleted && isIncludedComposePath(workspace, p) ? 'compose' : undefined);
+  if (!inWorkspace(p)) return;
+  if (!kind) {
+    // Not analyzed itself: the files whose analysis read it (a `.env`, an env_file, a `.gitignore`…)
+    // and the compose files that extend its services (`extends: {file: …}`) are analyzed again.
+    scheduleRelated(p, undefined, change.type !== FileChangeType.Changed);
+    // A `.gitignore` also decides which files the scan finds, and so does what git tracks.
+    if (path.basename(p) === '.gitignore' || (isGitIndex(p) && trackedChanged(p))) scheduleRescope();
+    return;
+  }
+  if (change.type === FileChangeType.Deleted) {
+    workspaceFiles.delete(p);
+    if (!openByPath.has(p)) {
+      analyses.delete(change.uri);
+      publish(change.uri, []);
+    }
+  } else {
+    void analyzeIfInScope(p, kind);
+  }
+  scheduleRelated(p, kind, change.type !== FileChangeType.Changed);
 }
 
 /** A file created or changed on disk: analyzed when the scan would analyze it, else forgotten (its diagnostics cleared unless it is open). */
@@ -1062,7 +1120,17 @@ function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): C
     const title = `Fix all ${code} in this file`;
     if (clientResolvesEdits) {
       // Offered when some finding of the code has a fix; its edit comes with codeAction/resolve.
-      if (sameCode.some((f) => f.fixable)) out.push({ title, kind: CodeActionKind.QuickFix, data: { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code } satisfies FixAllOfCode });
+      if (sameCode.some((f) => f.fixable)) {
+        const data: FixAllOfCode = { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code };
+        // A client resolves only the edit (VS Code ignores any other property a resolve returns), so the command that
+        // restricts the secret files the edit creates (.env: 0600) comes now, naming the action: the client asks for the
+        // files once the edit is applied (the resolve computed them). The menu's own fix of this finding tells whether
+        // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
+        const own = fixFinding(allRules, ctx, finding);
+        const createsSecretFiles = !!own && own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
+        const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: fixAllToken(data) }] } : undefined;
+        out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
+      }
     } else {
       const all = fixAll(entry, (_fix, fi) => fi.code === code, title, CodeActionKind.QuickFix);
       if (all) out.push(all);
@@ -1162,7 +1230,27 @@ connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> =
   const entry = await withContext(stored);
   if (!entry || analyses.get(uri) !== stored) return action;
   const all = fixAll(entry, (_fix, fi) => fi.code === code, action.title, CodeActionKind.QuickFix);
-  return all ? { ...action, edit: all.edit } : action;
+  if (!all?.edit) return action;
+  const created = restrictCreatedCommand(all.edit)?.arguments?.[0] as string[] | undefined;
+  if (created) rememberCreated(fixAllToken(action.data), created);
+  return { ...action, edit: all.edit };
+});
+
+/** The secret files the resolved "Fix all CODE in this file" edits create, by action (fixAllToken), until the client asks (a few kept). */
+const createdByFixAll = new Map<string, string[]>();
+function fixAllToken(d: FixAllOfCode): string {
+  return JSON.stringify([d.uri, d.version, d.code]);
+}
+function rememberCreated(token: string, uris: string[]): void {
+  createdByFixAll.delete(token);
+  createdByFixAll.set(token, uris);
+  if (createdByFixAll.size > 16) createdByFixAll.delete(createdByFixAll.keys().next().value as string);
+}
+
+/** The client's restrict command, given a resolved fix-all action: the secret files its edit created. */
+connection.onRequest('dockerGuardrails/createdSecretFiles', (params: { fixAllOf?: unknown } | undefined): string[] => {
+  const token = typeof params?.fixAllOf === 'string' ? params.fixAllOf : undefined;
+  return (token && createdByFixAll.get(token)) || [];
 });
 
 connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> => {

@@ -25,7 +25,8 @@ export class TestClient {
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
   readonly progress: unknown[] = [];
-  settings: Record<string, unknown> = {};
+  /** The `dockerGuardrails` settings the client answers workspace/configuration with: one object for every scope, or per scope (the item's scopeUri, e.g. a file's). */
+  settings: Record<string, unknown> | ((scopeUri: string | undefined) => Record<string, unknown>) = {};
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
@@ -57,7 +58,7 @@ export class TestClient {
       this.progress.push(p);
       this.wake();
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map(() => this.settings));
+    this.conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map((item) => (typeof this.settings === 'function' ? this.settings(item.scopeUri) : this.settings)));
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => (this.refuseRegistration ? new ResponseError(-32601, 'registration not supported') : null));
     this.conn.listen();

@@ -675,6 +675,35 @@ describe('Docker Guardrails in a real VS Code', function () {
     }
   });
 
+  it('"Fix all DC040 in this file", resolved lazily, leaves the .env it creates readable by its owner only (review 41b, item 6)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const sec = vscode.Uri.joinPath(root, 'sec2');
+    const secCompose = vscode.Uri.joinPath(sec, 'compose.yaml');
+    const secEnv = vscode.Uri.joinPath(sec, '.env');
+    const others = ['.gitignore', '.env.example'].map((n) => vscode.Uri.joinPath(sec, n));
+    try {
+      fs.mkdirSync(sec.fsPath, { recursive: true });
+      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n');
+      await show(secCompose);
+      const ds = await waitForCodes(secCompose, 'sec2/compose.yaml', ['DC040']);
+      const range = find(ds, 'DC040').range;
+      const title = 'Fix all DC040 in this file';
+      // As the light bulb does when the action is picked: resolved (its edit filled in), then the edit, then the command.
+      const action = await waitFor(`"${title}" resolved`, async () => {
+        const got = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', secCompose, range, vscode.CodeActionKind.QuickFix.value, 50)) ?? [];
+        return got.find((a) => a.title === title && a.edit);
+      }, { timeout: 15_000 });
+      assert.ok(action.command, 'the action carries the command that restricts the .env it creates');
+      assert.ok(await vscode.workspace.applyEdit(action.edit!), 'workspace.applyEdit refused the edit');
+      await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      assert.equal(fs.statSync(secEnv.fsPath).mode & 0o777, 0o600, 'the created .env is 0600 once the action ran');
+    } finally {
+      for (const uri of [secCompose, secEnv, ...others]) await revert(uri, path.relative(root.fsPath, uri.fsPath));
+      await closeTabsOf([secCompose, secEnv, ...others]);
+      if (await exists(sec)) await vscode.workspace.fs.delete(sec, { recursive: true });
+    }
+  });
+
   it('leaves the files on disk unchanged', async function () {
     await revertAndCloseAll();
     await waitFor('all editors to close', () => vscode.window.visibleTextEditors.length === 0, { timeout: 10_000, state: () => vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()).join(', ') });
