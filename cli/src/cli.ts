@@ -162,29 +162,32 @@ function parse(argv: string[]): Parsed {
   };
 }
 
-/** Resolves the command line's paths to the files to analyze. Throws for a path that does not exist. */
-/** How much of a YAML file is read to tell whether it looks like a compose file. */
+/** How much of a file is read to tell whether it looks like a compose file or a Dockerfile. */
 const SNIFF_BYTES = 64 * 1024;
+
+/** The first SNIFF_BYTES of a regular file (not followed if a link, never a FIFO, whose open blocks); null for anything else or unreadable. */
+function sniffed(file: string): string | null {
+  try {
+    if (!fs.lstatSync(file).isFile()) return null;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      return buf.toString('utf8', 0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Whether a YAML file that is not named like a compose file looks like one: a top-level `services:`
  * key and an indented `image:` or `build:` (read from its first 64 KB; unreadable files do not).
  */
 function looksLikeCompose(file: string): boolean {
-  let text: string;
-  try {
-    // A FIFO named x.yml would block the open.
-    if (!fs.lstatSync(file).isFile()) return false;
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(SNIFF_BYTES);
-      text = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
+  const text = sniffed(file);
+  if (text === null) return false;
   return /^services:[ \t]*(?:#.*)?\r?$/m.test(text) && /^[ \t]+(?:image|build):/m.test(text);
 }
 
@@ -306,21 +309,9 @@ function guessKind(p: string): FoundFile['kind'] | undefined {
  * names README.md and package.json too, which were analyzed as Dockerfiles (review 41a, item 11.6).
  */
 function looksLikeDockerfile(file: string): boolean {
-  let text: string;
-  try {
-    // Not a FIFO or a device (opening a FIFO blocks): those go on to be reported as not checked (readJob).
-    if (!fs.statSync(file).isFile()) return true;
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(SNIFF_BYTES);
-      text = buf.toString('utf8', 0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Unreadable: analyzed as before, so that reading it reports the error.
-    return true;
-  }
+  const text = sniffed(file);
+  // Not a regular file (a FIFO, a device) or unreadable: analyzed as before, so that reading it reports why.
+  if (text === null) return true;
   let continued = false;
   for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const t = line.trim();

@@ -981,29 +981,34 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   }
   // A credential in the content of a top-level config written inline (`configs: {x: {content: |…}}`):
   // committed with the file like an inline variable (review 13, probe dc-03). Reported on `content`, not moved.
-  for (const doc of ctx.documents) {
-    const root = doc.contents;
-    if (!root || !isMap(root)) continue;
-    const configs = ctx.get(doc, root, 'configs')?.value;
-    if (!configs || !isMap(configs)) continue;
-    for (const pair of configs.items) {
-      const config = ctx.resolve(doc, pair.value as Node | null);
-      if (!isScalar(pair.key) || !config || !isMap(config)) continue;
-      const content = ctx.get(doc, config, 'content');
-      if (!content || !content.value || !isScalar(content.value) || typeof content.value.value !== 'string') continue;
-      const found = contentCredential(content.value.value);
-      if (!found) continue;
-      const range = ctx.rangeOf(content.reportNode);
-      const key = `${range.start.line}:${range.start.character}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const name = String(pair.key.value);
-      out.push({ range, data: { service: name, source: 'configs', name, kind: 'embedded', dotenvName: found.key, value: found.value, edit: null, ...(found.others.length > 0 ? { others: found.others } : {}) } });
-    }
+  for (const { doc, name, map: config } of topLevelEntries(ctx, 'configs')) {
+    const content = ctx.get(doc, config, 'content');
+    if (!content || !content.value || !isScalar(content.value) || typeof content.value.value !== 'string') continue;
+    const found = contentCredential(content.value.value);
+    if (!found) continue;
+    const range = ctx.rangeOf(content.reportNode);
+    const key = `${range.start.line}:${range.start.character}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ range, data: { service: name, source: 'configs', name, kind: 'embedded', dotenvName: found.key, value: found.value, edit: null, ...(found.others.length > 0 ? { others: found.others } : {}) } });
   }
   volumeCredentials(ctx, out, seen);
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** The entries of a top-level mapping (`configs:`, `volumes:`) of every document whose value is a mapping, by name (aliases resolved). */
+function* topLevelEntries(ctx: ComposeContext, key: string): Generator<{ doc: ComposeContext['documents'][number]; name: string; map: YAMLMap }> {
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    if (!root || !isMap(root)) continue;
+    const top = ctx.get(doc, root, key)?.value;
+    if (!top || !isMap(top)) continue;
+    for (const pair of top.items) {
+      const map = ctx.resolve(doc, pair.value as Node | null);
+      if (isScalar(pair.key) && map && isMap(map)) yield { doc, name: String(pair.key.value), map };
+    }
+  }
 }
 
 /**
@@ -1019,48 +1024,39 @@ const MOUNT_PASSWORD_OPTION = /^(?:password|pass|password2)$/i;
  * credential (a volume plugin's `password:`, vieux/sshfs). Reported on the option, not moved (write `${…}` there).
  */
 function volumeCredentials(ctx: ComposeContext, out: { range: Detection['range']; data: InlineSecret }[], seen: Set<string>): void {
-  for (const doc of ctx.documents) {
-    const root = doc.contents;
-    if (!root || !isMap(root)) continue;
-    const volumes = ctx.get(doc, root, 'volumes')?.value;
-    if (!volumes || !isMap(volumes)) continue;
-    for (const pair of volumes.items) {
-      const volume = ctx.resolve(doc, pair.value as Node | null);
-      if (!isScalar(pair.key) || !volume || !isMap(volume)) continue;
-      const opts = ctx.get(doc, volume, 'driver_opts')?.value;
-      if (!opts || !isMap(opts)) continue;
-      const name = String(pair.key.value);
-      for (const opt of opts.items) {
-        const value = ctx.resolve(doc, opt.value as Node | null);
-        if (!isScalar(opt.key) || !value || !isScalar(value) || typeof value.value !== 'string') continue;
-        const key = String(opt.key.value);
-        const found: { option: string; value: string; rel: [number, number] }[] = [];
-        if (key === 'o') {
-          let at = 0;
-          for (const part of value.value.split(',')) {
-            const eq = part.indexOf('=');
-            const option = eq === -1 ? '' : part.slice(0, eq).trim();
-            if (MOUNT_PASSWORD_OPTION.test(option)) found.push({ option, value: part.slice(eq + 1), rel: [at + eq + 1, at + part.length] });
-            else if (/^(?:username|user)$/i.test(option) && part.includes('%', eq)) {
-              const pct = part.indexOf('%', eq);
-              found.push({ option: `${option} (user%password)`, value: part.slice(pct + 1), rel: [at + pct + 1, at + part.length] });
-            }
-            at += part.length + 1;
+  for (const { doc, name, map: volume } of topLevelEntries(ctx, 'volumes')) {
+    const opts = ctx.get(doc, volume, 'driver_opts')?.value;
+    if (!opts || !isMap(opts)) continue;
+    for (const opt of opts.items) {
+      const value = ctx.resolve(doc, opt.value as Node | null);
+      if (!isScalar(opt.key) || !value || !isScalar(value) || typeof value.value !== 'string') continue;
+      const key = String(opt.key.value);
+      const found: { option: string; value: string; rel: [number, number] }[] = [];
+      if (key === 'o') {
+        let at = 0;
+        for (const part of value.value.split(',')) {
+          const eq = part.indexOf('=');
+          const option = eq === -1 ? '' : part.slice(0, eq).trim();
+          if (MOUNT_PASSWORD_OPTION.test(option)) found.push({ option, value: part.slice(eq + 1), rel: [at + eq + 1, at + part.length] });
+          else if (/^(?:username|user)$/i.test(option) && part.includes('%', eq)) {
+            const pct = part.indexOf('%', eq);
+            found.push({ option: `${option} (user%password)`, value: part.slice(pct + 1), rel: [at + pct + 1, at + part.length] });
           }
-        } else if (isCredentialName(key)) found.push({ option: key, value: value.value, rel: [0, value.value.length] });
-        for (const f of found) {
-          const literal = literalValue(f.value);
-          if (literal === null || !isLiteralCredential(literal) || isTemplatePlaceholder(literal)) continue;
-          const range = ctx.rangeOf(opt.key as Node);
-          const seenKey = `${range.start.line}:${range.start.character}:${f.option}`;
-          if (seen.has(seenKey)) continue;
-          seen.add(seenKey);
-          // Where it is written: the value inside the option string when the scalar is written character for character, else the whole scalar.
-          const exact = scalarContentSpan(ctx.text, value);
-          const span = exact ? ([exact[0] + f.rel[0], exact[0] + f.rel[1]] as const) : scalarSourceSpan(ctx.text, value);
-          const valueRange = span ? ctx.lines.rangeOf(span[0], span[1]) : undefined;
-          out.push({ range, data: { service: name, source: 'volumes', name, kind: 'embedded', dotenvName: f.option, value: literal, edit: null, ...(valueRange ? { valueRange } : {}) } });
+          at += part.length + 1;
         }
+      } else if (isCredentialName(key)) found.push({ option: key, value: value.value, rel: [0, value.value.length] });
+      for (const f of found) {
+        const literal = literalValue(f.value);
+        if (literal === null || !isLiteralCredential(literal) || isTemplatePlaceholder(literal)) continue;
+        const range = ctx.rangeOf(opt.key as Node);
+        const seenKey = `${range.start.line}:${range.start.character}:${f.option}`;
+        if (seen.has(seenKey)) continue;
+        seen.add(seenKey);
+        // Where it is written: the value inside the option string when the scalar is written character for character, else the whole scalar.
+        const exact = scalarContentSpan(ctx.text, value);
+        const span = exact ? ([exact[0] + f.rel[0], exact[0] + f.rel[1]] as const) : scalarSourceSpan(ctx.text, value);
+        const valueRange = span ? ctx.lines.rangeOf(span[0], span[1]) : undefined;
+        out.push({ range, data: { service: name, source: 'volumes', name, kind: 'embedded', dotenvName: f.option, value: literal, edit: null, ...(valueRange ? { valueRange } : {}) } });
       }
     }
   }
