@@ -22,6 +22,7 @@ import { defaultComposePair, parsedCompose } from './relations';
 import { redisFacts } from './redis-config';
 import type { DataStoreKind } from './datastores';
 import { newestSupported } from './eol';
+import { composeTag } from './override-merge';
 
 export interface DataDir {
   kind: DataStoreKind;
@@ -374,7 +375,7 @@ export function companionWrites(ctx: ComposeContext, service: Service, keys: rea
   return companionServices(ctx, service).some((c) =>
     keys.some((k) => {
       const entry = c.ctx.serviceGet(c.service, k);
-      return entry !== undefined && !(entry.value && typeof entry.value === 'object' && 'tag' in entry.value && entry.value.tag === '!reset');
+      return entry !== undefined && composeTag(c.ctx, entry.pair) !== 'reset';
     }),
   );
 }

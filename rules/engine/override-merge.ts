@@ -17,7 +17,7 @@ import { includersOfContext, isExtendedBase } from './include';
 import { defaultComposePair, parsedCompose } from './relations';
 
 /** The Compose tag written on a pair's value (`!reset`, `!override`), or undefined (no tag, another tag, an alias). */
-function composeTag(ctx: ComposeContext, pair: Pair): 'reset' | 'override' | undefined {
+export function composeTag(ctx: ComposeContext, pair: Pair): 'reset' | 'override' | undefined {
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
   // A tag reached through an alias or a `<<` merge is not read: compose-go maps such paths its own way.
