@@ -54,6 +54,12 @@ describe('DF030/DF036: a cleanup run with sudo is a quick fix only (the sudoers 
   });
 });
 
+describe('DF011: "Remove sudo" in front of a program of the same meaning as a builtin stays safe (review 42a, item 1)', () => {
+  it('echo without -e or backslashes, test, true, [, printf, a path, sudo\'s own NAME=value words', () => {
+    assert.deepEqual(safeOnly(flagsOf('DF011', 'fires-program-named-like-builtin.dockerfile')), ['true', 'true', 'true', 'true', 'true', 'true', 'true']);
+  });
+});
+
 describe('DF030: removing the apt lists is not safe when a later RUN may install from them', () => {
   it('a stage built on this one installs without its own apt-get update (maybe-finance)', () => {
     assert.deepEqual(flagsOf('DF030', 'fires-later-stage-installs.dockerfile'), ['9:false']);

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyze, DEFAULT_CONFIG, fixInRounds, MAX_FIX_ROUNDS, type Rule } from '../rules';
+import { allRules, analyze, DEFAULT_CONFIG, fixInRounds, MAX_FIX_ROUNDS, type Rule } from '../rules';
 import { viewOf } from './helpers/fixtures';
 
 const PATH = '/w/Dockerfile';
@@ -38,7 +38,7 @@ function fakeRule(code: string, marker: string, insert: string, insertAt: 'end' 
   } as unknown as Rule;
 }
 
-function rounds(rules: Rule[], text: string) {
+function rounds(rules: readonly Rule[], text: string) {
   const files = new Map([[PATH, text]]);
   const changed = new Map<string, string | undefined>();
   const run = (t: string) => analyze(rules, 'dockerfile', PATH, t, viewOf(new Map([[PATH, t]]), '/w'), DEFAULT_CONFIG);
@@ -70,5 +70,15 @@ describe('fix rounds: a fix that leaves its finding is not applied (review 41a, 
     assert.equal(r.text, 'FROM alpine:3.22\nLABEL NEW=1\nLABEL NEW=1\n');
     assert.equal(r.applied.length, 2);
     assert.deepEqual(r.notApplied, []);
+  });
+});
+
+describe('fix rounds: the fixes of one round are judged on the text the round starts from (review 42a, item 1)', () => {
+  it('"Remove sudo" leaves `sudo cd`/`sudo umask` alone, so the RUN merge of the same round keeps what each RUN did', () => {
+    // Before: `sudo cd /tmp` became the shell's cd (make ran in /tmp, touch under umask 0077), and DF039's merge,
+    // judged safe on the text with sudo, then carried that state into the second RUN's commands.
+    const text = 'FROM fedora:42\nWORKDIR /app\nRUN sudo cd /tmp && sudo make install\nRUN sudo umask 0077 && touch secret.txt\nUSER 1000\nHEALTHCHECK NONE\nCMD ["/app/run"]\n';
+    const r = rounds(allRules, text);
+    assert.equal(r.text, 'FROM fedora:42\nWORKDIR /app\nRUN sudo cd /tmp && make install \\\n    && sudo umask 0077 && touch secret.txt\nUSER 1000\nHEALTHCHECK NONE\nCMD ["/app/run"]\n');
   });
 });

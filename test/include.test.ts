@@ -172,26 +172,55 @@ describe('compose include', () => {
     assert.deepEqual(projectFiles(db).map((c) => c.path), ['/n/compose.yaml', '/n/apps/app.yml', '/n/cache/cache.yml']);
   });
 
-  it('interpolates an included file with the .env of its project directory or the include env_file', () => {
+  it('interpolates an included file with the .env of its project directory or the include env_file, under the root project\'s .env', () => {
     const files: FileSet = new Map([
       ['/p/compose.yaml', 'include:\n  - db/database.yml\n  - path: cache/cache.yml\n    env_file: [cache/a.env, cache/b.env]\n'],
-      ['/p/.env', 'WHO=root\n'],
+      ['/p/.env', 'WHO=root\nTAG=1.30\n'],
       ['/p/db/database.yml', 'services: {}\n'],
-      ['/p/db/.env', 'WHO=db\n'],
+      ['/p/db/.env', 'WHO=db\nDB_ONLY=${TAG}-db\n'],
       ['/p/cache/cache.yml', 'services: {}\n'],
       ['/p/cache/.env', 'WHO=cache-dotenv\n'],
-      ['/p/cache/a.env', 'WHO=a\nONLY_A=1\n'],
-      ['/p/cache/b.env', 'WHO=b\n'],
+      ['/p/cache/a.env', 'WHO=a\nONLY_A=1\nTAG=a\n'],
+      ['/p/cache/b.env', 'WHO=b\nFROM_B="${TAG}-${ONLY_A}"\n'],
     ]);
     assert.equal(ctxOf(files, '/p/compose.yaml').dotenv()?.vars.get('WHO'), 'root');
+    // compose-go ApplyInclude: environment.Clone().Merge(envFromFile) — the root's names win, the
+    // include's env files add the others, and read the root's variables first in their own ${…}.
     const db = ctxOf(files, '/p/db/database.yml').dotenv();
-    assert.equal(db?.vars.get('WHO'), 'db');
-    assert.equal(db?.fromInclude, undefined);
+    assert.equal(db?.vars.get('WHO'), 'root');
+    assert.equal(db?.values.get('WHO'), 'root');
+    assert.equal(db?.holders.get('WHO'), '/p/.env');
+    assert.equal(db?.values.get('DB_ONLY'), '1.30-db');
+    assert.equal(db?.holders.get('DB_ONLY'), '/p/db/.env');
+    assert.equal(db?.own?.path, '/p/db/.env');
+    assert.deepEqual([...(db?.own?.vars.keys() ?? [])], ['WHO', 'DB_ONLY']);
+    assert.equal(db?.own?.fromInclude, false);
     const cache = ctxOf(files, '/p/cache/cache.yml').dotenv();
-    assert.equal(cache?.vars.get('WHO'), 'b');
+    assert.equal(cache?.vars.get('WHO'), 'root');
+    assert.equal(cache?.values.get('TAG'), '1.30');
     assert.equal(cache?.vars.get('ONLY_A'), '1');
-    assert.equal(cache?.path, '/p/cache/a.env');
-    assert.equal(cache?.fromInclude, true);
+    assert.equal(cache?.values.get('FROM_B'), '1.30-1');
+    assert.equal(cache?.holders.get('FROM_B'), '/p/cache/b.env');
+    assert.equal(cache?.own?.path, '/p/cache/a.env');
+    assert.equal(cache?.own?.vars.get('WHO'), 'b');
+    assert.equal(cache?.own?.fromInclude, true);
+  });
+
+  it('interpolates a nested include with each level\'s env files under the levels above (root first)', () => {
+    const files: FileSet = new Map([
+      ['/q/compose.yaml', 'include:\n  - path: mid/mid.yml\n    env_file: mid/mid.env\n'],
+      ['/q/.env', 'A=root\n'],
+      ['/q/mid/mid.yml', 'include:\n  - path: leaf/leaf.yml\n'],
+      ['/q/mid/mid.env', 'A=mid\nB=mid\n'],
+      ['/q/mid/leaf/leaf.yml', 'services: {}\n'],
+      ['/q/mid/leaf/.env', 'A=leaf\nB=leaf\nC=leaf-${B}\n'],
+    ]);
+    const leaf = ctxOf(files, '/q/mid/leaf/leaf.yml');
+    const env = leaf.dotenv();
+    assert.deepEqual(Object.fromEntries(env?.values ?? []), { A: 'root', B: 'mid', C: 'leaf-mid' });
+    assert.deepEqual(Object.fromEntries(env?.holders ?? []), { A: '/q/.env', B: '/q/mid/mid.env', C: '/q/mid/leaf/.env' });
+    assert.equal(ctxOf(files, '/q/mid/mid.yml').dotenv()?.values.get('B'), 'mid');
+    assert.equal(ctxOf(files, '/q/mid/mid.yml').dotenv()?.values.get('A'), 'root');
   });
 
   it('analyzes extends: {file:} bases of a root as compose files (through includes and base chains), not those of other files', () => {

@@ -9,10 +9,16 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { URI } from 'vscode-uri';
 import { parseAllDocuments } from 'yaml';
-import { applyTextEdits } from '../rules';
+import Ajv from 'ajv';
+import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { offlineDocsLinks } from '../client/src/docs-links';
+import { allRules, applyTextEdits, DOCS_BASE_URL, docsUrl, ruleByCode, ruleSummary, severityCodes } from '../rules';
 import { indexOf } from './helpers/git-index';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
+
+/** The project's root (the tests run from out/<dir>/). */
+const ROOT = path.resolve(__dirname, '../..');
 
 const DOCKERFILE = 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
 const COMPOSE = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "Tr0ub4dor&3-horse"\n  agent:\n    image: portainer/agent:2.21.0\n    privileged: true\n';
@@ -220,6 +226,56 @@ describe('language server over stdio', () => {
         const page = (await client.conn.sendRequest('dockerGuardrails/ruleDocs', { code: 'df010' })) as { markdown: string };
         assert.match(page.markdown, /^# DF010 runs-as-root/);
         assert.match(page.markdown, /## Why is this bad\?/);
+      });
+    });
+
+    it('"Fix all CODE in this file" only where it adds something: not on a finding without a fix, not for the code\'s only fixable finding, not beside a whole-file fix that is every finding\'s fix (DC032) (review 42c, item 8)', async () => {
+      const compose = 'services:\n  web:\n    build: .\n    ports:\n      - "8080:80"\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  cache:\n    image: redis:7.4.1\n';
+      for (const resolveEdits of [true, false]) {
+        const dir = tempWorkspace({ 'compose.yaml': compose, Dockerfile: 'FROM node:24-alpine\nUSER node\nCMD ["node", "server.js"]\n' });
+        const client = new TestClient();
+        client.resolveEdits = resolveEdits;
+        try {
+          await client.initialize([dir]);
+          const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+          const diags = await client.diagnostics(uri, 1);
+          const titlesOn = async (code: string, service: string) => {
+            const diag = diags.find((d) => d.code === code && String(d.message).includes(`'${service}'`));
+            assert.ok(diag, `${code} on ${service}: ${diags.map((d) => `${d.code} ${d.message}`).join(' | ')}`);
+            return (await client.codeActions(uri, [diag], ['quickfix'])).map((a) => a.title);
+          };
+          // DC022: web builds a Dockerfile (no fix), db and cache get a healthcheck each.
+          assert.ok(!(await titlesOn('DC022', 'web')).includes('Fix all DC022 in this file'), 'not on a finding with no fix');
+          assert.ok((await titlesOn('DC022', 'db')).includes('Fix all DC022 in this file'), 'db and cache have distinct fixes');
+          // DC032: one fix, the same for every service.
+          const dc032 = await titlesOn('DC032', 'db');
+          assert.ok(dc032.includes('Attach every service to a named bridge network'));
+          assert.ok(!dc032.includes('Fix all DC032 in this file'), dc032.join(' | '));
+          // DC030: web is the only service that publishes a port.
+          assert.ok(!(await titlesOn('DC030', 'web')).includes('Fix all DC030 in this file'), 'the code\'s only fixable finding');
+          // DC016: every service, distinct fixes.
+          assert.ok((await titlesOn('DC016', 'web')).includes('Fix all DC016 in this file'));
+        } finally {
+          await client.shutdown();
+        }
+      }
+    });
+
+    it('the hover says why in a sentence that stands alone, and its documentation link becomes the offline page in the editor (review 42c, item 8)', async () => {
+      await withServer({}, async (client, dir) => {
+        const text = 'FROM alpine:3.21\nADD https://example.com/install.sh /tmp/install.sh\nUSER 1000\n';
+        const uri = client.open(path.join(dir, 'Dockerfile'), text, 'dockerfile');
+        const df015 = (await client.diagnostics(uri, 1)).find((d) => d.code === 'DF015');
+        assert.ok(df015, 'DF015');
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: df015.range.start })) as { contents: { value: string } };
+        const value = hover.contents.value;
+        assert.ok(value.includes(ruleSummary(ruleByCode('DF015')!)), value);
+        assert.doesNotMatch(value, /ADD does more than it says\.\n/);
+        // The server links the online page (any LSP client); VS Code's client makes it the bundled page (client/src/docs-links.ts).
+        assert.ok(value.includes(`[Documentation](${docsUrl('DF015')})`), value);
+        const inEditor = offlineDocsLinks(value);
+        assert.ok(inEditor.includes(`[Documentation](command:dockerGuardrails.showRuleDocs?${encodeURIComponent('["DF015"]')})`), inEditor);
+        assert.ok(!inEditor.includes(DOCS_BASE_URL), inEditor);
       });
     });
   });
@@ -879,6 +935,44 @@ describe('language server over stdio', () => {
         await client.shutdown();
       }
     });
+
+    it('"Fix all DC040 in this file" moves every inline secret of the file, as source.fixAll and check --fix do: three distinct secrets, one .env of three lines (review 42c, item 5)', async () => {
+      const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk42_tok_4f8a9b2c\n      DB_PASSWORD: Lk42_dbp_Qw7rTy2u\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_pgp_Xk9mQ2vL\n';
+      for (const withEnv of [false, true]) {
+        const dir = tempWorkspace({ 'compose.yaml': compose, ...(withEnv ? { '.env': 'TZ=UTC\n', '.gitignore': '.env\n', '.env.example': 'TZ=\n' } : {}) });
+        const client = new TestClient();
+        client.resolveEdits = true;
+        try {
+          await client.initialize([dir]);
+          const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+          const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+          assert.equal(diags.length, 3);
+          const all = (await client.codeActions(uri, [diags[0]], ['quickfix'])).find((a) => a.title === 'Fix all DC040 in this file');
+          assert.ok(all && !all.edit, 'offered, to be resolved');
+          const resolved = (await client.conn.sendRequest('codeAction/resolve', all)) as { edit?: WorkspaceEdit };
+          assert.ok(resolved.edit, 'resolved to an edit');
+          const at = (name: string) => URI.file(path.join(dir, name)).toString();
+          const files = new Map([[uri, compose]]);
+          if (withEnv) for (const name of ['.env', '.gitignore', '.env.example']) files.set(at(name), fs.readFileSync(path.join(dir, name), 'utf8'));
+          const out = applyWorkspaceEdit(files, resolved.edit, apply);
+          const fixed = out.get(uri)!;
+          for (const key of ['API_TOKEN', 'DB_PASSWORD', 'POSTGRES_PASSWORD']) assert.match(fixed, new RegExp(`${key}: \\$\\{${key}\\}`), `${key} moved (withEnv ${withEnv})`);
+          assert.doesNotMatch(fixed, /Lk42_/);
+          const env = out.get(at('.env'))!;
+          assert.equal(env, `${withEnv ? 'TZ=UTC\n' : ''}API_TOKEN=Lk42_tok_4f8a9b2c\nDB_PASSWORD=Lk42_dbp_Qw7rTy2u\nPOSTGRES_PASSWORD=Lk42_pgp_Xk9mQ2vL\n`);
+          assert.equal(out.get(at('.env.example')), `${withEnv ? 'TZ=\n' : ''}API_TOKEN=\nDB_PASSWORD=\nPOSTGRES_PASSWORD=\n`);
+          // The edit is what the source fix-all makes of the file (only DC040's fixes: the file has no other safe one).
+          const source = (await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0];
+          assert.equal(applyWorkspaceEdit(files, source.edit!, apply).get(at('.env')), env, 'the same .env as source.fixAll');
+          if (!withEnv) {
+            // The created .env is named for the restrict command (0600), once resolved.
+            assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', all.command?.arguments?.[0]), [at('.env')]);
+          } else assert.equal(all.command, undefined, 'nothing created: no restrict command');
+        } finally {
+          await client.shutdown();
+        }
+      }
+    });
   });
 
   describe('the lifecycle (LSP 3.17, "Server lifecycle")', () => {
@@ -975,6 +1069,34 @@ describe('language server over stdio', () => {
         assert.ok(!dfCodes.includes('DR003'), `no DR003 on a Dockerfile with no build context: ${dfCodes.join(',')}`);
         assert.ok(!fs.existsSync(path.join(dir, '.env.example')));
       });
+    });
+
+    it('a compose file of a virtual workspace (vscode-vfs:, language yaml, as the client now sends it) is analyzed, and no action writes beside it: quick fixes, a resolved "Fix all CODE", source.fixAll (review 42c, item 3)', async () => {
+      const compose = 'services:\n  a:\n    image: nginx:1.27.3\n    privileged: true\n    environment:\n      API_TOKEN: Lk42_vfs_tok_9x\n  b:\n    image: nginx:1.27.3\n    privileged: true\n    environment:\n      JWT_SECRET: Lk42_vfs_jwt_9x\n';
+      const client = new TestClient();
+      client.resolveEdits = true;
+      try {
+        // A workspace folder on disk holds a compose.yaml by the same name: not the virtual document's.
+        await client.initialize([tempWorkspace({ 'compose.yaml': compose })]);
+        const uri = client.openUri('vscode-vfs://github/acme/shop/compose.yaml', compose, 'yaml');
+        const diags = await client.diagnostics(uri, 1);
+        assert.equal(diags.filter((d) => d.code === 'DC040').length, 2, diags.map((d) => d.code).join(','));
+        const touched = (edit: WorkspaceEdit | undefined) => [...(edit?.documentChanges ?? []).map((c) => ('kind' in c ? `${c.kind} ${(c as { uri: string }).uri}` : c.textDocument.uri)), ...Object.keys(edit?.changes ?? {})];
+        const uris = new Set<string>();
+        let resolvedOne = false;
+        for (const diag of diags) {
+          for (const action of await client.codeActions(uri, [diag], ['quickfix'])) {
+            const edit = action.edit ?? (action.data ? ((await client.conn.sendRequest('codeAction/resolve', action)) as { edit?: WorkspaceEdit }).edit : undefined);
+            if (action.data && edit) resolvedOne = true;
+            for (const u of touched(edit)) uris.add(u);
+          }
+        }
+        assert.ok(resolvedOne, 'a lazily resolved "Fix all CODE" (DC010) was offered and resolved');
+        for (const action of await client.codeActions(uri, [], ['source.fixAll.docker-guardrails'])) for (const u of touched(action.edit)) uris.add(u);
+        assert.deepEqual([...uris], [uri], 'every edit addresses the document, none creates a file');
+      } finally {
+        await client.shutdown();
+      }
     });
   });
 
@@ -1207,6 +1329,31 @@ describe('language server over stdio', () => {
         for (const key of ['memory', 'cpus']) assert.equal(client.logs.filter((l) => l.includes(`dockerGuardrails.resourceLimits.${key} is not valid`)).length, 1, key);
         assert.ok(!client.logs.some((l) => l.includes('resourceLimits.pids')), 'pids 64 is valid');
       }, { resourceLimits: { memory: 'lots', cpus: '-1', pids: 64 } });
+    });
+
+    it('rules entries that are not applied (an unknown code, a severity that is not one) get one log line each, as the config file reports them (review 42c, items 4 and 6); DG codes the server honours are applied', async () => {
+      await withServer({}, async (client, dir) => {
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM node:18\n# docker-guardrails-ignore DF003\nUSER 1000\n', 'dockerfile');
+        const diags = await client.diagnostics(uri, 1);
+        assert.equal(diags.find((d) => d.code === 'DF005')?.severity, 2, 'DF005 keeps its severity: "Error" is not a severity');
+        assert.ok(!diags.some((d) => d.code === 'DG001'), 'DG001: off applies');
+        const lines = (pattern: RegExp) => client.logs.filter((l) => pattern.test(l));
+        assert.equal(lines(/dockerGuardrails\.rules\.DF005 is ignored: the severity must be one of error, warning, info, hint, off/).length, 1);
+        assert.equal(lines(/dockerGuardrails\.rules\.DF999 is ignored: no Docker Guardrails rule has this code/).length, 1);
+        assert.equal(lines(/dockerGuardrails\.rules\.DG002 is ignored: the severity of DG002 is not set by the rules setting/).length, 1);
+        assert.equal(lines(/dockerGuardrails\.rules has a key that is not a rule code \(its text is not shown\)/).length, 1);
+        assert.ok(!client.logs.some((l) => l.includes('Hunter2-Key') || l.includes('"Error"')), 'neither an odd key nor a value is shown');
+        assert.ok(!client.logs.some((l) => /rules\.(DG001|DF001)/.test(l)), 'valid entries are not logged');
+      }, { rules: { DF005: 'Error', DF999: 'error', DG002: 'off', 'PASSWORD=Hunter2-Key': 'off', DG001: 'off', DF001: 'warning' } });
+    });
+
+    it('package.json\'s dockerGuardrails.rules schema accepts exactly the codes the server applies, with a severity (review 42c, items 4 and 6)', () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+      const schema = pkg.contributes.configuration.properties['dockerGuardrails.rules'];
+      const validate = new Ajv({ strict: false }).compile(schema);
+      assert.deepEqual(schema.propertyNames.enum, severityCodes(allRules));
+      for (const code of ['DF010', 'DC040', 'DR003', 'DG001', 'DG003', 'DG004']) assert.ok(validate({ [code]: 'off' }), code);
+      for (const bad of [{ DF999: 'error' }, { DG002: 'off' }, { df010: 'off' }, { DF010: 'Error' }, { DF044: 'warn' }]) assert.ok(!validate(bad), JSON.stringify(bad));
     });
   });
 });

@@ -578,3 +578,42 @@ describe('editor-only settings in the config file', () => {
     assert.ok(problems.every((p) => !/Unknown key/.test(p.message)));
   });
 });
+
+describe('messages of review 42a', () => {
+  const dockerfile = (text: string, code: string) => messagesOf(code, new Map([['/m/Dockerfile', text]]), '/m/Dockerfile');
+
+  it('DF040 names cmd /S /C, the default shell of a Windows image, and no SIGTERM there (item 4)', () => {
+    const windows = dockerfile('# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD C:\\app\\run.exe --port 80\n', 'DF040');
+    assert.deepEqual(windows, ["CMD uses shell form: it runs under cmd /S /C, the default shell of this Windows image, so the container's main process is cmd with the program as its child; use the JSON exec form to run the program itself."]);
+    const broken = dockerfile("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD ['run.exe']\n", 'DF040');
+    assert.match(broken[0], /through cmd \/S \/C, the default shell of this Windows image/);
+    assert.doesNotMatch(broken[0], /SIGTERM|\/bin\/sh/);
+    const linux = dockerfile('FROM alpine:3.22\nCMD run --port 80\n', 'DF040');
+    assert.match(linux[0], /runs under \/bin\/sh -c, which gets docker stop's SIGTERM/);
+  });
+
+  it('DF011 says why sudo in front of a builtin is not simply removed (item 1)', () => {
+    const m = dockerfile('FROM fedora:42\nRUN sudo cd /tmp && make\n', 'DF011');
+    assert.deepEqual(m, ['sudo in RUN is redundant (the step already runs as root), but removing it changes the step: sudo runs cd as a separate program (or fails where there is none), while without sudo the shell runs its own cd; decide which the step needs, then drop sudo.']);
+  });
+
+  it('DF015 reads -e among the options of an exec-form RUN\'s shell as set -e: a check before `;` then fails the build (item 2)', () => {
+    const severities = (run: string) => {
+      const text = `FROM alpine:3.22\nADD https://example.com/tool-1.2.tar.gz /tmp/\n${run}\n`;
+      return analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF015').map((f) => f.severity);
+    };
+    const script = JSON.stringify("echo '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  /tmp/tool-1.2.tar.gz' | sha256sum -c -; tar xzf /tmp/tool-1.2.tar.gz -C /opt");
+    assert.deepEqual(severities(`RUN ["sh", "-e", "-c", ${script}]`), ['info']);
+    assert.deepEqual(severities(`RUN ["bash", "-euxo", "pipefail", "-c", ${script}]`), ['info']);
+    assert.deepEqual(severities(`RUN ["bash", "-o", "errexit", "-c", ${script}]`), ['info']);
+    assert.deepEqual(severities(`RUN ["bash", "-o", "pipefail", "-c", ${script}]`), ['warning'], 'without -e, the last command decides');
+    assert.deepEqual(severities(`RUN ["sh", "-c", ${script}]`), ['warning']);
+  });
+
+  it('DF010 says a `${VAR:-0}` fallback is root when nothing gives the variable a value (item 3)', () => {
+    const m = dockerfile('FROM python:3.13-slim\nARG APP_UID\nUSER ${APP_UID:-0}\nCMD ["python"]\n', 'DF010');
+    assert.deepEqual(m, ['The final stage switches to USER ${APP_UID:-0} (root unless APP_UID has a value, which nothing in the Dockerfile gives it; only an ENV of the base image could), so the container most likely runs as root; make the fallback a non-root uid (1000).']);
+    const inherited = dockerfile('FROM node:24-alpine AS base\nUSER ${UID-root}\nFROM base\nCMD ["node"]\n', 'DF010');
+    assert.deepEqual(inherited, ['The final stage has no USER of its own and inherits USER ${UID-root} (root unless UID has a value, which nothing in the Dockerfile gives it; only an ENV of the base image could) from the stage it builds on, so the container most likely runs as root; make the fallback a non-root uid (1000).']);
+  });
+});

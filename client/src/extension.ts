@@ -1,25 +1,16 @@
 /**
  * The Docker Guardrails extension: a thin client that starts the language server (dist/server.js)
  * over IPC and tells it about Dockerfiles, compose files and the files their findings depend on.
- * It imports nothing from the rule engine.
+ * It imports nothing from the rule engine but the file names it recognizes (selector.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commands, EventEmitter, languages, Uri, window, workspace, type ExtensionContext, type TextDocument, type TextDocumentContentProvider, type WorkspaceFolder } from 'vscode';
+import { commands, EventEmitter, Hover, languages, MarkdownString, Uri, window, workspace, type ExtensionContext, type TextDocument, type TextDocumentContentProvider, type WorkspaceFolder } from 'vscode';
 import { DidChangeWatchedFilesNotification, FileChangeType, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { offlineDocsLinks, SHOW_DOCS_COMMAND } from './docs-links';
+import { DOCUMENT_SELECTOR } from './selector';
 
 let client: LanguageClient | undefined;
-
-/** Which documents the server analyzes: the built-in language ids, plus file name patterns. */
-export const DOCUMENT_SELECTOR = [
-  { language: 'dockerfile' },
-  { language: 'dockercompose' },
-  { scheme: 'file', pattern: '**/{compose,docker-compose,*.compose,*-compose,*_compose}*.{yml,yaml}' },
-  { scheme: 'file', pattern: '**/.docker-guardrails.{yaml,yml}' },
-  { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,*.Dockerfile,*-Dockerfile,*_Dockerfile,Containerfile,Containerfile.*,*.containerfile}' },
-  // Any YAML file may be a compose file that another one pulls in with `include:`: the server decides.
-  { scheme: 'file', language: 'yaml' },
-];
 
 /**
  * Files watched on disk: every file. Besides the analyzed files, findings depend on files of any name
@@ -55,6 +46,23 @@ export async function activate(context: ExtensionContext): Promise<void> {
           if (d.source === 'docker-guardrails' && typeof code === 'string') d.code = { value: code, target: docsUri(code) };
         }
         next(uri, diagnostics);
+      },
+      // The hover's "Documentation" link likewise runs "Show documentation for CODE" (review 42c, item 8).
+      async provideHover(document, position, token, next) {
+        const hover = await next(document, position, token);
+        if (!hover) return hover;
+        let changed = false;
+        const contents = hover.contents.map((c) => {
+          if (!(c instanceof MarkdownString)) return c;
+          const value = offlineDocsLinks(c.value);
+          if (value === c.value) return c;
+          changed = true;
+          const md = new MarkdownString(value, c.supportThemeIcons);
+          md.supportHtml = c.supportHtml;
+          md.isTrusted = { enabledCommands: [SHOW_DOCS_COMMAND] };
+          return md;
+        });
+        return changed ? new Hover(contents, hover.range) : hover;
       },
     },
   };
@@ -162,7 +170,7 @@ function registerDocs(): { dispose(): void } {
   };
   const registrations = [
     workspace.registerTextDocumentContentProvider(DOCS_SCHEME, provider),
-    commands.registerCommand('dockerGuardrails.showRuleDocs', async (code?: unknown) => {
+    commands.registerCommand(SHOW_DOCS_COMMAND, async (code?: unknown) => {
       let picked = typeof code === 'string' ? code : undefined;
       if (!picked) picked = await window.showInputBox({ prompt: 'Rule code (e.g. DF010)', validateInput: (v) => (/^[A-Za-z]{2}\d{3}$/.test(v.trim()) ? undefined : 'A code such as DF010 or DC040') });
       if (!picked) return;

@@ -79,47 +79,47 @@ export function dotenvSpelling(value: string): string | null {
 }
 
 /**
- * The env files Compose reads to interpolate a compose file, in order (later ones win): the `.env`
- * beside it; for a file another compose file `include:`s, the include's `env_file:` entries, or else the
- * `.env` of the include's project directory (include.ts includeEnvFiles; ComposeContext.dotenv merges them).
- */
-function dotenvPaths(ctx: ComposeContext): { paths: string[]; explicit: boolean } {
-  return includeEnvFiles(ctx) ?? { paths: [path.join(ctx.dir, '.env')], explicit: false };
-}
-
-/**
- * The env file a fix writes a new variable to: the one Compose reads for this file, the last when an
- * include names several (a later file wins, so the new value is the one used). Null when that is
- * unclear: an include's `env_file:` that does not exist (Compose would not load the project), or a file
- * whose services a compose file in another folder `extends:` (Compose interpolates them with that
- * project's `.env`, not with one beside this file: mattermost's build/docker-compose.common.yml).
+ * The env file a fix writes a new variable to: the one Compose reads for this file — the `.env` beside
+ * it; for a file another compose file `include:`s, the include's `env_file:` (the last when it names
+ * several: a later file wins, so the new value is the one used), or else the `.env` of the include's
+ * project directory (include.ts includeEnvFiles). The including project's `.env` is read before it
+ * (ComposeContext.dotenv): a name that one defines keeps its value there, which is why the fixes compare
+ * with `dotenv().vars` (its value for such a name) before writing. Null when the target is unclear: an
+ * include's `env_file:` that does not exist (Compose would not load the project), or a file whose
+ * services a compose file in another folder `extends:` (Compose interpolates them with that project's
+ * `.env`, not with one beside this file: mattermost's build/docker-compose.common.yml).
  */
 export function dotenvTarget(ctx: ComposeContext): { path: string; text: string | undefined } | null {
   const root = extendingRoot(ctx.workspace, ctx.path, ctx.options);
   if (root !== null && path.dirname(root) !== ctx.dir) return null;
-  const { paths, explicit } = dotenvPaths(ctx);
+  const { paths, explicit } = includeEnvFiles(ctx) ?? { paths: [path.join(ctx.dir, '.env')], explicit: false };
   const p = paths[paths.length - 1];
   const text = ctx.workspace.readText(p);
   if (explicit && text === undefined) return null;
   return { path: p, text };
 }
 
-/** The env file whose value of a variable Compose uses for this file (the last read file that sets it). */
+/**
+ * The env file whose value of a variable Compose uses for this file: for an included file, the
+ * including project's `.env` when it defines the name (its value wins), else the last of the include's
+ * own env files that sets it (ComposeContext.dotenv's `holders`).
+ */
 export function dotenvHolder(ctx: ComposeContext, name: string): { path: string; text: string } | undefined {
-  const { paths } = dotenvPaths(ctx);
-  for (let i = paths.length - 1; i >= 0; i--) {
-    const text = ctx.workspace.readText(paths[i]);
-    if (text === undefined) continue;
-    let has = false;
-    try {
-      // As Compose reads it: `KEY : value` and a `KEY` alone define KEY too (review 34, probes m02, m05).
-      has = composeDotenv(text).has(name);
-    } catch {
-      has = false;
-    }
-    if (has) return { path: paths[i], text };
-  }
-  return undefined;
+  const holder = ctx.dotenv()?.holders.get(name);
+  const text = holder === undefined ? undefined : ctx.workspace.readText(holder);
+  return holder !== undefined && text !== undefined ? { path: holder, text } : undefined;
+}
+
+/**
+ * Whether Compose takes a variable for this (included) file from the including project's environment —
+ * the root's `.env`, or the env files of an include above — rather than from the file's own env files:
+ * that value wins (ComposeContext.dotenv), so a value written to the file's own env file would not be
+ * used, and the title of a fix that writes there would name a file that does not hold the value.
+ */
+export function fromIncludingProject(ctx: ComposeContext, name: string): boolean {
+  const holder = ctx.dotenv()?.holders.get(name);
+  const own = holder === undefined ? undefined : includeEnvFiles(ctx);
+  return own !== undefined && !own.paths.includes(holder!);
 }
 
 /** How many YAML files of a folder are read to look for other readers of a variable (a bound on hostile input). */
@@ -318,7 +318,8 @@ export function mayHoldSecrets(ctx: ComposeContext, envPath: string): boolean {
 /**
  * The changes that put several `NAME=value` lines into `.env` (one edit or create), ignore `.env` in
  * git and list the names in `.env.example`. A name `.env` already holds with the same value is kept;
- * null when `.env` holds a name with another value or a value has no exact spelling.
+ * null when `.env` holds a name with another value, when an included file takes the name from its
+ * including project (fromIncludingProject), or when a value has no exact spelling.
  */
 export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: string; value: string }[]): FileChange[] | null {
   const target = dotenvTarget(ctx);
@@ -328,7 +329,7 @@ export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: st
   const written = new Map<string, string>();
   for (const { name, value } of entries) {
     const spelled = dotenvSpelling(value);
-    if (spelled === null) return null;
+    if (spelled === null || fromIncludingProject(ctx, name)) return null;
     const existing = written.get(name) ?? dotenv?.vars.get(name);
     if (existing !== undefined) {
       if (existing !== value) return null; // another value under the same name: do not guess
@@ -1510,8 +1511,8 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
 /**
  * One fix that moves every inline secret of the file that can be moved exactly to `.env` (one
  * workspace edit: the compose edits, one `.env` change, `.gitignore`, `.env.example`). Secrets whose
- * name `.env` (or an earlier secret) holds with another value are left alone. Undefined when fewer
- * than two can be moved.
+ * name `.env` (or an earlier secret) holds with another value, or an included file's including project
+ * defines (fromIncludingProject), are left alone. Undefined when fewer than two can be moved.
  */
 export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
   const movable: InlineSecret[] = [];
@@ -1524,7 +1525,7 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
     const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
     if (!edit) continue;
     const existing = taken.get(data.dotenvName) ?? dotenv?.get(data.dotenvName);
-    if (existing !== undefined && existing !== data.value) continue;
+    if ((existing !== undefined && existing !== data.value) || fromIncludingProject(ctx, data.dotenvName)) continue;
     taken.set(data.dotenvName, data.value);
     movable.push(data);
     edits.push(edit);
@@ -1574,7 +1575,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the one Compose interpolates it with: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another; an existing file whose tracking cannot be told — the repository\'s index outside the editor\'s folders, a split or sparse index — counts as tracked), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the include\'s own one: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. Compose interpolates an included file with the including project\'s variables first — the root project\'s `.env` (and the shell), and for an include inside an included file the env files of each include above — and takes from the include\'s env files only the names those do not define (compose-go `loader/include.go`, `ApplyInclude`: `environment.Clone().Merge(envFromFile)`, where `Mapping.Merge` adds only names not already defined; compose-go PR #449, docker/compose#10913). So the fix is not offered for a name the including project already defines: with another value, the value written to the include\'s env file would be shadowed and the service would get the root\'s value instead of the secret; with the same value, nothing would be written where the title says (move it by hand, or leave it in the root\'s `.env`, which already holds it). A fix in an included file, or in a file that includes others, is a quick fix only, never applied by fix-all: what a service gets then depends on the env files of the whole include tree (a name written to the root\'s `.env` reaches every included file, over their own env files). When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another; an existing file whose tracking cannot be told — the repository\'s index outside the editor\'s folders, a split or sparse index — counts as tracked), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [

@@ -8,7 +8,7 @@ import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
-import { moveToDotenvChanges } from './DC040-secret-inline';
+import { fromIncludingProject, moveToDotenvChanges } from './DC040-secret-inline';
 
 const VAR = 'REDIS_PASSWORD';
 
@@ -24,9 +24,18 @@ interface Data {
   plan: { kind: 'append'; command: CommandValue } | { kind: 'create' } | null;
 }
 
-/** The changes that make `${REDIS_PASSWORD}` resolve to a strong password: reuse the one in `.env`, else generate one. */
+/**
+ * The changes that make `${REDIS_PASSWORD}` resolve to a strong password: reuse the one in `.env`, else
+ * generate one. For an included file whose including project defines the name (its `.env` wins over the
+ * include's env files), that value is reused and no env file changes; none when it is empty or unknown.
+ */
 export function passwordDotenvChanges(ctx: ComposeContext, name: string): FileChange[] | null {
-  const existing = ctx.dotenv()?.vars.get(name);
+  const dotenv = ctx.dotenv();
+  if (fromIncludingProject(ctx, name)) {
+    const value = dotenv?.values.get(name);
+    return value === undefined || value === null || value === '' ? null : [];
+  }
+  const existing = dotenv?.vars.get(name);
   if (existing !== undefined) return existing === '' ? null : moveToDotenvChanges(ctx, name, existing);
   return moveToDotenvChanges(ctx, name, generateSecret(name));
 }
@@ -66,6 +75,7 @@ const rule = defineRule<'compose', Data>({
     fix:
       '"Require a password (REDIS_PASSWORD in .env)" appends `--requirepass ${REDIS_PASSWORD}` to the service\'s `command:` (at the end of the string form; as new items, quoted like the others, in the list form), or creates `command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]` (`valkey-server`/`keydb-server` for those images) when the service has neither `command:` nor `entrypoint:`. ' +
       'It then puts a generated 32-character password into the `.env` beside the compose file (keeping a `REDIS_PASSWORD` that is already there), and, as DC040 does, makes sure `.gitignore` ignores `.env` and lists `REDIS_PASSWORD=` in `.env.example`. ' +
+      'For a file another compose file `include:`s, that is the include\'s env file, and a `REDIS_PASSWORD` the including project\'s `.env` defines is reused as it is, with no env file changed: Compose interpolates an included file with the including project\'s variables first (compose-go `loader/include.go`, `ApplyInclude`: `environment.Clone().Merge(envFromFile)`), so that value is the one `${REDIS_PASSWORD}` gets (not offered when it is empty or cannot be known). ' +
       'Never applied by fix-all: every client (the app\'s `REDIS_URL`, workers, healthchecks running `redis-cli`) must be given the password too. Not offered for Bitnami and Redis Stack images (set `REDIS_PASSWORD` / `REDIS_ARGS` there), for a command that runs through a shell or a custom entrypoint, for a command from an anchor, alias or `<<` merge, for an explicitly empty `--requirepass ""`, or when the env file it would write is a template (an include\'s `env_file: .env.example`) or a file git tracks (as DC040).',
     guideline: '§4 Data Security — Redis: "Password Protection – Requires authentication"',
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no Redis-authentication query for Compose); Checkov CKV_AWS_31 and KICS "ElastiCache Redis Auth Token Disabled" are the managed-service equivalents'],

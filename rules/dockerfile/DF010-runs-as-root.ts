@@ -30,6 +30,8 @@ type Data =
       userLine?: number;
       /** That USER names a variable whose ARG default is root (`USER $UID` with `ARG UID=0`). */
       viaArg?: boolean;
+      /** The variable whose `:-`/`-` fallback made it root, nothing giving it a value (`USER ${UID:-0}`). */
+      fallback?: string;
       /** The base image, when it is not an official image: its own USER is not known (the message says "most likely"). */
       unknownBase?: string;
     } & InsertPoint)
@@ -46,6 +48,8 @@ type Data =
       userLine?: number;
       /** The USER names a variable whose ARG default is root (`USER $UID` with `ARG UID=0`): no fix (the default is what to change). */
       viaArg?: boolean;
+      /** The variable whose `:-`/`-` fallback made it root, nothing giving it a value (`USER ${UID:-0}`). */
+      fallback?: string;
     };
 
 /**
@@ -60,17 +64,19 @@ function unknownBaseOf(stage: Stage): { unknownBase?: string } {
 
 /**
  * A USER's value with the stage's build-time variables substituted as a build without --build-arg
- * sees them (ARG and global ARG defaults, ENV), or null when one is unknown.
+ * sees them (ARG and global ARG defaults, ENV; `${UID:-0}` is 0 when nothing gives UID a value), or
+ * null when one is unknown; with the first variable whose fallback was taken that way.
  */
-function userThroughArgs(ctx: DockerfileContext, stage: Stage, user: Instruction, value: string): string | null {
+function userThroughArgs(ctx: DockerfileContext, stage: Stage, user: Instruction, value: string): { value: string | null; fallback?: string } {
   const holder = stageChain(stage).find((s) => s.instructions.includes(user));
-  if (!holder) return null;
-  const scope = new VariableScope(ctx, holder);
+  if (!holder) return { value: null };
+  const scope = new VariableScope(ctx, holder, { unsetFallback: true });
   for (const ins of holder.instructions) {
     if (ins === user) break;
     scope.apply(ins);
   }
-  return scope.resolve(value);
+  const resolved = scope.resolve(value);
+  return { value: resolved, ...(scope.lastFallbacks.length > 0 ? { fallback: scope.lastFallbacks[0] } : {}) };
 }
 
 /** The last USER instruction that applies to a stage: its own, else the parent stage's (a stage inherits its base stage's USER). */
@@ -274,11 +280,11 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa); a variable with no known value is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the root user comes from an ARG default (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
+    fix: 'Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
@@ -314,9 +320,11 @@ export default defineRule<'dockerfile', Data>({
     const value = args.trim();
     // A variable counts by its ARG default (`ARG UID=0` … `USER $UID`), as a build without --build-arg runs it; unknown otherwise.
     const viaArg = value.includes('$');
-    const effective = viaArg ? userThroughArgs(ctx, stage, user, value) : value;
+    const through = viaArg ? userThroughArgs(ctx, stage, user, value) : { value };
+    const effective = through.value;
     // BuildKit reads USER as a shell word: `USER "$USER_ID:$USER_ID"` (qdrant) is unquoted first.
     if (effective === null || !isRootUser(unquote(effective))) return [];
+    const fallback = through.fallback !== undefined ? { fallback: through.fallback } : {};
     const argsRange = user.getArgumentsRange()!;
     // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
     // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).
@@ -328,21 +336,25 @@ export default defineRule<'dockerfile', Data>({
       return [
         {
           range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}) },
+          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}) },
           ...(drop ? { severity: 'info' as const } : {}),
         },
       ];
     }
     if (drop) {
-      return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert: null, dropTool: drop.tool, dropIn: drop.in, userLine: userLine + 1, ...(viaArg ? { viaArg } : {}) }, severity: 'info' as const }];
+      return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert: null, dropTool: drop.tool, dropIn: drop.in, userLine: userLine + 1, ...(viaArg ? { viaArg } : {}), ...fallback }, severity: 'info' as const }];
     }
     // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
     const lastRun = lastRunOf(stage);
     const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
-    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}) } }];
+    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback } }];
   },
   message(d) {
-    const byArg = d.viaArg ? ', which its ARG or ENV value makes root' : '';
+    // `USER ${UID:-0}` with nothing giving UID a value: its fallback is what a build without --build-arg uses.
+    // The base image's ENV is not known: it is the one thing that could still give the variable a value.
+    const byArg = d.fallback !== undefined ? ` (root unless ${d.fallback} has a value, which nothing in the Dockerfile gives it; only an ENV of the base image could)` : d.viaArg ? ', which its ARG or ENV value makes root' : '';
+    const runs = d.fallback !== undefined ? 'most likely runs' : 'runs';
+    const remedy = d.fallback !== undefined ? 'make the fallback a non-root uid (1000)' : 'give the variable a non-root uid (1000)';
     if (d.dropTool && (d.problem === 'root-user' || d.inheritedRoot)) {
       const set = d.problem === 'root-user' ? `switches to USER ${d.user}${byArg} on line ${d.userLine}` : `inherits USER ${d.inheritedRoot}${byArg} (line ${d.userLine}) from the stage it builds on`;
       const steps = d.dropIn === 'CMD' ? `its CMD steps down with ${d.dropTool}` : `it relies on its entrypoint to step down with ${d.dropTool}`;
@@ -353,12 +365,12 @@ export default defineRule<'dockerfile', Data>({
         ? `The final stage has no USER: the container starts as root and its CMD steps down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`
         : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
     }
-    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container runs as root; ${d.viaArg ? 'give the variable a non-root uid (1000)' : 'add a non-root USER (uid 1000)'}.`;
+    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container ${runs} as root; ${d.viaArg ? remedy : 'add a non-root USER (uid 1000)'}.`;
     // An image the catalogue does not know may set its own USER (review 27, probe df-01): say what is known.
     if (d.problem === 'no-user' && d.unknownBase) return `The final stage has no USER and its base image '${d.unknownBase}' is not known to set a non-root one, so the container most likely runs as root; add a non-root USER (uid 1000), or check the base image's user.`;
     return d.problem === 'no-user'
       ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
-      : `The final stage switches to USER ${d.user}${byArg}, so the container runs as root; ${d.viaArg ? 'give the variable a non-root uid (1000)' : 'use a non-root user (uid 1000)'}.`;
+      : `The final stage switches to USER ${d.user}${byArg}, so the container ${runs} as root; ${d.viaArg ? remedy : 'use a non-root user (uid 1000)'}.`;
   },
   fix(ctx, { data }) {
     return runAsFix(ctx, data, '1000');

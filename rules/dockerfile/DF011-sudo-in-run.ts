@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { baseName, programName, type SimpleCommand } from '../engine/shell';
+import { baseName, programName, SHELL_BUILTINS, type SimpleCommand, type Word } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
@@ -24,6 +24,12 @@ interface Data {
    * a venv's PATH would apply.
    */
   environmentPassesOn: boolean;
+  /**
+   * The command sudo runs, when without sudo the shell itself would run it and do something else: a
+   * shell builtin or reserved word (`sudo cd /tmp`, `sudo umask 0077`, `sudo exec …`), `echo` with an
+   * option or a backslash that sh's own echo reads otherwise, or a function the script defines. Else null.
+   */
+  inShell: string | null;
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
@@ -57,6 +63,33 @@ function setsEnvironmentBefore(run: RunInstruction): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The command a `sudo` without options runs (the word after it, past sudo's `NAME=value` words) when,
+ * without sudo, the shell would run something else in its place (Data.inShell); null otherwise, and
+ * '' when sudo names no command at all (`sudo X=1`: without sudo, an assignment to the shell).
+ *
+ * sudo always runs a separate program: `sudo cd /tmp` runs a `cd` executable (Fedora's `/usr/bin/cd`, a
+ * script `builtin cd "$@"` that changes only its own directory) or fails where there is none (Debian:
+ * "sudo: cd: command not found"); it never changes the RUN's shell. Without sudo the builtin runs in
+ * the shell: `cd /tmp && make install` then runs make in /tmp, `umask 0077` applies to the files
+ * created after it, `exec prog` replaces the shell so nothing after it runs. The same for a function
+ * the script defines (`f() { …; }; sudo f`: sudo cannot run it), and for `echo` with `-e`/`-E` or a
+ * backslash, which dash's built-in echo (Debian's and Ubuntu's /bin/sh) reads otherwise than /bin/echo.
+ */
+function runsOtherwiseInShell(script: RunScript, afterSudo: readonly Word[]): string | null {
+  const command = afterSudo.find((w) => !ASSIGNMENT.test(w.raw));
+  if (!command) return '';
+  const name = command.value;
+  if (SHELL_BUILTINS.has(name)) return name;
+  if (name === 'echo' && afterSudo.slice(afterSudo.indexOf(command) + 1).some((w) => /^-n*[eE][neE]*$/.test(w.value) || w.value.includes('\\'))) return name;
+  return definesFunction(script, name) ? name : null;
+}
+
+/** Whether a script defines a shell function of this name (`name() { …; }`, `function name { …; }`). */
+function definesFunction(script: RunScript, name: string): boolean {
+  return script.commands.some((c) => c.programIndex >= 0 && ((c.next === '(' && c.words[c.programIndex].value === name) || (c.words[c.programIndex].value === 'function' && c.words[c.programIndex + 1]?.value === name)));
 }
 
 /** Wrappers that may run what they start as another user (`sudo -u app sh -c '…'`, `chroot --userspec=app / sh -c '…'`). */
@@ -112,7 +145,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
-    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. As root, sudo only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`, or an earlier `export FOO=1`, `set -a`, `declare -x` or `.`/`source` in the script: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. Not offered either when, without sudo, the shell would run something else than the program sudo runs: a shell builtin or reserved word with no executable of the same meaning (`cd`, `umask`, `exec`, `export`, `set`, `unset`, `ulimit`, `read`, `source`, `.`, `eval`, `trap`, `wait`, `pushd`, `command`, … — the list of DF040\'s fix), a function the script defines, `echo` with `-e`/`-E` or a backslash (dash\'s built-in echo, Debian\'s and Ubuntu\'s /bin/sh, reads them otherwise than /bin/echo), or no command at all (`sudo X=1`). sudo always starts a separate program: `sudo cd /tmp` runs a `cd` executable (on Fedora a script that changes only its own directory) or fails where there is none (Debian: "sudo: cd: command not found"), and never changes the RUN\'s shell; without sudo the builtin acts on the shell, so `sudo cd /tmp && make install` would run make in /tmp instead of the WORKDIR, `sudo umask 0077 && touch f` would create f with mode 0600, and `sudo exec …` would replace the shell and end the script. The finding stays: decide what the step needs, then drop sudo by hand. As root, sudo in front of a program only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`, or an earlier `export FOO=1`, `set -a`, `declare -x` or `.`/`source` in the script: FOO would reach make) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
@@ -138,7 +171,8 @@ export default defineRule<'dockerfile', Data>({
           // An assignment before sudo (`FOO=1 sudo …`, `env FOO=1 sudo …`) reaches the command once sudo is gone; wrappers that only start it (`timeout 300 sudo …`) pass nothing on.
           // In a script string, whatever the outer script gives its shell (`FOO=1 sh -c 'sudo make'`, an earlier `export FOO=1`) does.
           const environmentPassesOn = script.inString === true || cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || exportsBefore(script.commands, cmd) || setsEnvironmentBefore(run);
-          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn } });
+          const inShell = next === 'program' ? runsOtherwiseInShell(script, cmd.words.slice(at + 1)) : null;
+          out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn, inShell } });
         }
       }
     }
@@ -149,11 +183,14 @@ export default defineRule<'dockerfile', Data>({
     // `sudo -u app` drops privileges for the step: removing it would run the step as root.
     if (d.asUser !== null && !/^(?:root|0|#0)$/.test(d.asUser)) return `sudo -u ${d.asUser} in RUN runs this step as ${d.asUser}; use USER ${d.asUser} for it (or setpriv/gosu) and keep sudo and its sudoers grant out of the image.`;
     if (d.user === 'root' && d.next === 'option') return 'sudo in RUN as root only changes the environment (its options); run the command without sudo, setting what it needs with ENV or export.';
+    // `sudo cd /tmp`: sudo runs a separate program, without it the shell runs its own builtin (no fix).
+    if (d.user === 'root' && d.inShell) return `sudo in RUN is redundant (the step already runs as root), but removing it changes the step: sudo runs ${d.inShell} as a separate program (or fails where there is none), while without sudo the shell runs its own ${d.inShell}; decide which the step needs, then drop sudo.`;
     if (d.user === 'root') return 'sudo in RUN is redundant: the step already runs as root. Remove it.';
     return 'sudo in RUN: build steps run as the USER in effect; run root steps before switching USER instead of using sudo.';
   },
   fix(ctx, { data }) {
-    if (!data.removeRange) return undefined;
+    // Without sudo the shell would run a builtin, a function or its own echo instead of a program: not the same step.
+    if (!data.removeRange || data.inShell !== null) return undefined;
     return { title: 'Remove sudo', safe: !data.environmentPassesOn, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.removeRange, newText: '' }] }] };
   },
 });

@@ -3,9 +3,9 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageName } from '../engine/image';
-import { rootBase, shellsOf, stageChain } from '../engine/stage-scope';
+import { buildsWindows, rootBase, shellsOf, stageChain } from '../engine/stage-scope';
 import type { Range } from '../engine/types';
-import { outputRedirectTarget, type SimpleCommand } from '../engine/shell';
+import { outputRedirectTarget, SHELL_BUILTINS, type SimpleCommand } from '../engine/shell';
 import { scriptCloses } from '../engine/shell-check';
 
 interface Data {
@@ -18,6 +18,11 @@ interface Data {
   argsRange: Range;
   /** Why the conversion may change what runs (the fix is then not safe), or null. */
   risk: Risk | null;
+  /**
+   * The shell the shell form runs under: the default of the stage's platform, `/bin/sh -c`, or `cmd /S /C`
+   * on a Windows base (the Dockerfile reference, SHELL). A SHELL instruction in effect is not flagged at all.
+   */
+  shell: string[];
 }
 
 /**
@@ -86,24 +91,6 @@ function mayBeScript(ctx: DockerfileContext, program: string): boolean {
   return false;
 }
 
-/**
- * Shell builtins and keywords: not programs an exec form can start (or, where a distribution ships a
- * same-named executable, as Fedora does `/usr/bin/cd`, one that does not do what the builtin does).
- * The POSIX special built-ins (`:`, `.`, `break`, `continue`, `eval`, `exec`, `exit`, `export`,
- * `readonly`, `return`, `set`, `shift`, `times`, `trap`, `unset`), the POSIX regular built-ins that act
- * on the shell itself (`alias`, `bg`, `cd`, `command`, `fc`, `fg`, `getopts`, `hash`, `jobs`, `read`,
- * `type`, `ulimit`, `umask`, `unalias`, `wait`), bash's and ksh's own builtins, and reserved words.
- * `exec` alone or with options (`exec -a name prog`) is read here; `exec prog …` is not flagged at all.
- * Builtins that are also executables everywhere (`true`, `false`, `echo`, `printf`, `test`, `[`,
- * `kill`, `pwd`, `sleep`) are programs like any other.
- */
-const BUILTINS = new Set([
-  ':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset',
-  'alias', 'bg', 'cd', 'command', 'fc', 'fg', 'getopts', 'hash', 'jobs', 'read', 'type', 'ulimit', 'umask', 'unalias', 'wait',
-  'source', 'local', 'declare', 'typeset', 'let', 'builtin', 'shopt', 'enable', 'disown', 'suspend', 'logout', 'dirs', 'pushd', 'popd',
-  'mapfile', 'readarray', 'caller', 'compgen', 'complete', 'compopt', 'history', 'bind', 'help', 'coproc', 'select', 'whence', 'print', 'autoload',
-  'if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'function', 'time', '{', '}', '(', ')', '!', '[[', ']]',
-]);
 
 function argumentsText(ctx: DockerfileContext, ins: Instruction): { text: string; range: Range } | undefined {
   const r = ins.getArgumentsRange();
@@ -148,7 +135,9 @@ function execArgv(ctx: DockerfileContext, ins: Instruction): string[] | null {
     if (/`(?![ \t]*(?:\r?\n|$))/.test(ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end)))) return null;
   }
   const words = cmds[0].words;
-  if (BUILTINS.has(words[0].value)) return null;
+  // Shell builtins and keywords are not programs an exec form can start (SHELL_BUILTINS). `exec` alone or with
+  // options (`exec -a name prog`) is read here; `exec prog …` is not flagged at all.
+  if (SHELL_BUILTINS.has(words[0].value)) return null;
   // dash's built-in echo (the /bin/sh of Debian and Ubuntu) takes only -n: `echo -e x` prints `-e x` there, the
   // exec form's /bin/echo prints `x` (review 39c, item 1.5). An echo with -e or -E is not rewritten.
   if (words[0].value === 'echo' && words.slice(1).some((w) => /^-n*[eE][neE]*$/.test(w.value))) return null;
@@ -230,10 +219,10 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing).',
-    why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
+    why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). On a Windows base image the shell form runs under `cmd /S /C` instead (the Dockerfile reference, SHELL: the default shell on Windows), and the message says so: the container\'s main process is then cmd, with the program as its child, where the exec form runs the program itself. SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
-    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Offered only when the command is one plain program with arguments and nothing else: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins or escapes (with `# escape=``, no backtick that does not end its line: BuildKit passes it to the shell, which reads command substitution), and no control operator at all before or after it — a background `&` (`CMD node server.js &` runs node in the background and the shell exits, so the container stops; the exec form would run node) or a shell syntax error that makes the shell run nothing (an unclosed quote or parenthesis, `node x |`, `node x &&`, `;node x`, `node x ;;`, `node x )`). The builtins refused are those with no executable of the same meaning: the POSIX special built-ins (`:`, `.`, `break`, `continue`, `eval`, `exec` alone or with options, `exit`, `export`, `readonly`, `return`, `set`, `shift`, `times`, `trap`, `unset`), the regular built-ins that act on the shell (`alias`, `bg`, `cd`, `command`, `fc`, `fg`, `getopts`, `hash`, `jobs`, `read`, `type`, `ulimit`, `umask`, `unalias`, `wait`), bash\'s own (`source`, `local`, `declare`, `shopt`…) and reserved words; `true`, `echo`, `test`, `kill`… are executables too (not `echo -e`/`-E`: dash\'s built-in echo, Debian\'s and Ubuntu\'s /bin/sh, takes no such option and prints it, where /bin/echo reads it). Quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, a file the Dockerfile copies, or a file a RUN names by its path, as `printf … > /usr/local/bin/start` writes one, or redirects to by any name, `cd /usr/local/bin && printf … > start`): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
+    fix: '"Use exec form" rewrites the arguments as a JSON array (`CMD ["node", "server.js", "--port", "8080"]`), on one line. Not offered on a Windows base image (or `FROM --platform=windows/…`): cmd splits a command line by its own rules (`%VAR%`, `^`, no single quotes), so the words a POSIX shell would read are not known to be the program\'s arguments. Offered only when the command is one plain program with arguments and nothing else: no variables, globs, pipes, redirections, `&&`/`;`, subshells, assignments, shell builtins or escapes (with `# escape=``, no backtick that does not end its line: BuildKit passes it to the shell, which reads command substitution), and no control operator at all before or after it — a background `&` (`CMD node server.js &` runs node in the background and the shell exits, so the container stops; the exec form would run node) or a shell syntax error that makes the shell run nothing (an unclosed quote or parenthesis, `node x |`, `node x &&`, `;node x`, `node x ;;`, `node x )`). The builtins refused are those with no executable of the same meaning: the POSIX special built-ins (`:`, `.`, `break`, `continue`, `eval`, `exec` alone or with options, `exit`, `export`, `readonly`, `return`, `set`, `shift`, `times`, `trap`, `unset`), the regular built-ins that act on the shell (`alias`, `bg`, `cd`, `command`, `fc`, `fg`, `getopts`, `hash`, `jobs`, `read`, `type`, `ulimit`, `umask`, `unalias`, `wait`), bash\'s own (`source`, `local`, `declare`, `shopt`…) and reserved words; `true`, `echo`, `test`, `kill`… are executables too (not `echo -e`/`-E`: dash\'s built-in echo, Debian\'s and Ubuntu\'s /bin/sh, takes no such option and prints it, where /bin/echo reads it). Quotes are resolved as the shell would. Safe (applied by fix-all and `check --fix`) only when the exec form runs the same program with the same arguments; otherwise it stays a quick fix to review: for an ENTRYPOINT (a shell-form ENTRYPOINT ignores CMD and `docker run`/compose `command:` arguments, the exec form receives them: `ENTRYPOINT gunicorn app:app` with `CMD ["--bind", "0.0.0.0:9000"]` would start listening on every interface); for a CMD that an ENTRYPOINT of the Dockerfile receives, or that the base image\'s ENTRYPOINT receives when the base is not one known to run a command as given (scratch; the official alpine, debian, ubuntu, busybox, fedora, rockylinux, almalinux, python, golang, rust, ruby, amazoncorretto, node and php images; Microsoft\'s .NET images) — the entrypoint then gets the program instead of `/bin/sh -c "…"`, and the official redis and postgres entrypoints, for instance, step down to their own user only when the first argument is the server; and for a program that may be a script of the build (a path, a `.sh` name, a file the Dockerfile copies, or a file a RUN names by its path, as `printf … > /usr/local/bin/start` writes one, or redirects to by any name, `cd /usr/local/bin && printf … > start`): the shell runs a script without a `#!` line, the kernel cannot exec it ("exec format error"). When the command needs a shell, end it with `exec` (`CMD ["sh", "-c", "exec node server.js"]`, or in shell form `CMD ./migrate && exec node server.js`) or use an entrypoint script that ends with `exec "$@"`.',
     guideline: '§2 Container Runtime Security; Security Checklist — "Error handling implemented" (graceful shutdown on SIGTERM)',
     equivalents: ['hadolint DL3025 (use arguments JSON notation for CMD and ENTRYPOINT arguments)', 'BuildKit build check JSONArgsRecommended', 'KICS "Not Using JSON In CMD And ENTRYPOINT Arguments"', 'Trivy: no equivalent'],
     references: [
@@ -270,11 +259,15 @@ export default defineRule<'dockerfile', Data>({
       const owner = ctx.stages.find((s) => s.instructions.includes(ins))!;
       if (shellsOf(ctx, owner).get(ins)) continue; // an explicit SHELL: the shell is intended
       const brokenJson = args.text.trimStart().startsWith('[');
+      // A Windows base runs the shell form under `cmd /S /C` (the Dockerfile reference, SHELL).
+      const windows = buildsWindows(owner);
       // `CMD exec node server.js`: the shell replaces itself with the program, which then gets the signals.
       if (!brokenJson && startsWithExec(ctx, ins)) continue;
       // `CMD cp … && chown … && exec php-fpm`: the same, after commands that need the shell.
       if (!brokenJson && endsWithExec(ctx, ins)) continue;
-      const argv = brokenJson ? null : execArgv(ctx, ins);
+      // cmd reads a command line by its own rules (`%VAR%`, `^`, no single quotes): the words a POSIX shell
+      // would split are not known to be the program's arguments, so no exec form is offered there.
+      const argv = brokenJson || windows ? null : execArgv(ctx, ins);
       let risk: Risk | null = null;
       if (argv) {
         if (mayBeScript(ctx, argv[0])) risk = 'script';
@@ -282,13 +275,19 @@ export default defineRule<'dockerfile', Data>({
         else if (effective.ENTRYPOINT) risk = 'feeds-entrypoint';
         else if (!baseRunsCmdAsGiven(final)) risk = 'base-entrypoint';
       }
-      out.push({ range: ins.getRange(), data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk } });
+      out.push({ range: ins.getRange(), data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk, shell: windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'] } });
     }
     return out;
   },
   message(d) {
-    if (d.brokenJson) return `${d.instruction} looks like exec form but is not a valid JSON array (use double quotes), so Docker runs it through /bin/sh -c and the process will not receive SIGTERM.`;
-    return `${d.instruction} uses shell form: it runs under /bin/sh -c, which gets docker stop's SIGTERM and does not pass it on (unless the shell happens to replace itself with the command); use the JSON exec form.`;
+    const shell = d.shell.join(' ');
+    // Windows has no SIGTERM: docker stop sends a console shutdown event there; what holds is that cmd, not the program, is the main process.
+    if (/^cmd(?:\.exe)?$/i.test(d.shell[0] ?? '')) {
+      if (d.brokenJson) return `${d.instruction} looks like exec form but is not a valid JSON array (use double quotes), so Docker runs it as a command line through ${shell}, the default shell of this Windows image, instead of running the program itself.`;
+      return `${d.instruction} uses shell form: it runs under ${shell}, the default shell of this Windows image, so the container's main process is cmd with the program as its child; use the JSON exec form to run the program itself.`;
+    }
+    if (d.brokenJson) return `${d.instruction} looks like exec form but is not a valid JSON array (use double quotes), so Docker runs it through ${shell} and the process will not receive SIGTERM.`;
+    return `${d.instruction} uses shell form: it runs under ${shell}, which gets docker stop's SIGTERM and does not pass it on (unless the shell happens to replace itself with the command); use the JSON exec form.`;
   },
   fix(ctx, { data }) {
     if (!data.argv) return undefined;

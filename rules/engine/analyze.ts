@@ -1,15 +1,28 @@
-import * as path from 'node:path';
 import { ComposeContext } from './compose';
 import { hasSyntaxErrors } from './compose-values';
 import { DockerfileContext } from './dockerfile';
+import { fileKindOf } from './file-names';
 import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
 import { findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
+export { fileKindOf };
+
 /** The engine-computed rule that reports ignore comments which silence nothing. */
 export const IGNORE_UNUSED_CODE = 'DG001';
+
+/**
+ * The problems of a config file (`.docker-guardrails.yaml`): published with their rule's severity whatever a
+ * `rules` setting says (its docs' `suppress`: turning it off would hide that the configuration is not applied).
+ */
+export const CONFIG_INVALID_CODE = 'DG002';
+
+/** The codes whose severity a `rules` setting sets (`off`, `error`…): every rule's but CONFIG_INVALID_CODE. */
+export function severityCodes(rules: readonly Rule[]): string[] {
+  return rules.map((r) => r.code).filter((c) => c !== CONFIG_INVALID_CODE);
+}
 import { DEFAULT_OPTIONS, type Detection, type FileKind, type Finding, type Fix, type Range, type RuleOptions, type Severity, type SeveritySetting, type WorkspaceView } from './types';
 
 /** Settings that shape one analysis. */
@@ -20,33 +33,6 @@ export interface EngineConfig {
 }
 
 export const DEFAULT_CONFIG: EngineConfig = { rules: {}, options: DEFAULT_OPTIONS };
-
-/**
- * File names: `Dockerfile`, `Containerfile`, `Dockerfile.<variant>`, `<name>.Dockerfile`, and the
- * same with a prefix (`api-Dockerfile`, `repo__Dockerfile`); `compose.yaml`, `docker-compose.yml`,
- * `docker-compose.<env>.yml` (also `docker-compose_<x>.yml`, as the client's `docker-compose*` glob), `<name>.compose.yaml`, `<name>-compose.yml`, and
- * Swarm stack files (STACK_NAME). Variants that are other
- * kinds of files (`Dockerfile.md`, `Dockerfile.template`) are not Dockerfiles.
- */
-const DOCKERFILE_NAME = /(?:^|[._-])(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|\.(?:dockerfile|containerfile)$/i;
-const NOT_A_DOCKERFILE = /\.(?:md|markdown|txt|rst|json|ya?ml|toml|sh|bash|ps1|py|js|ts|go|j2|jinja2?|tmpl|tpl|template|erb|orig|bak|swp|tmp|dockerignore|lock|patch|diff|html?)$/i;
-const COMPOSE_NAME = /(?:^|[._-])(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$/i;
-/**
- * Swarm stack files, which `docker stack deploy --compose-file` reads, under the name of Docker's own
- * examples: `docker-stack.yml`, `docker-stack.prod.yml`, `<x>.docker-stack.yaml` (review 24, probe dc-06:
- * a walk skipped them). Not `<name>-stack.yaml`, a common name of Helm templates, CloudFormation templates and
- * Kubernetes manifests (review 25, probes 19 and 02), nor Haskell's `stack.yaml`; a walk names such a file
- * in its notice when it looks like a compose file.
- */
-const STACK_NAME = /(?:^|[._-])docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
-
-/** Recognizes the files the extension and the CLI analyze, by name (the client's file patterns). */
-export function fileKindOf(filePath: string): FileKind | undefined {
-  const base = path.basename(filePath);
-  if (COMPOSE_NAME.test(base) || STACK_NAME.test(base)) return 'compose';
-  if (DOCKERFILE_NAME.test(base) && !NOT_A_DOCKERFILE.test(base)) return 'dockerfile';
-  return undefined;
-}
 
 /**
  * The kind of a file by name, else by relation: a YAML file that a compose file of the workspace

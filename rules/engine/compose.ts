@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { composeDotenv, dotenvValues } from './interpolate';
 import { Alias, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from './yaml-guards';
-import { includeEnvFiles, includeProjectDir } from './include';
+import { includeEnvLevels, includeProjectDir } from './include';
 import { LineIndex } from './text';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -85,13 +85,23 @@ interface ParseIndex {
 
 /** The variables `docker compose` interpolates a compose file with (ComposeContext.dotenv). */
 export interface DotenvFile {
-  /** Each key's value as written in the file (quotes removed): what a fix that edits the file compares with. */
+  /**
+   * Each key's value as written in the env file Compose takes it from (quotes removed): what a fix
+   * that edits the file compares with. For an included file, a key the including project defines has
+   * that project's value (see `holders`).
+   */
   vars: Map<string, string>;
   /** Each key's value as Compose uses it (`PG_PW=${PW}` expanded; null when it cannot be known): what the values are. */
   values: Map<string, string | null>;
-  path: string;
-  text: string;
-  fromInclude?: boolean;
+  /** Each key's env file: the one whose value Compose uses (the including project's first, then the later file of a level). */
+  holders: Map<string, string>;
+  /**
+   * The file's own env files (the `.env` beside it, or what the include that pulls it in reads): the
+   * first that exists (`path`, `text`) and the keys they define, whether or not an including project's
+   * environment overrides them. Null when none exists (an included file interpolated by its including
+   * project's variables only).
+   */
+  own: { path: string; text: string; vars: ReadonlyMap<string, string>; fromInclude: boolean } | null;
 }
 
 /** A compose file parsed once, with exact source ranges. */
@@ -454,36 +464,70 @@ export class ComposeContext {
 
   /**
    * Variables `docker compose` reads to interpolate `${…}` in this file: the `.env` beside the compose
-   * file; for a file another compose file `include:`s, the include's `env_file:` entries (merged, later
-   * files win; `path`/`text` are the first that exists, `fromInclude` is set) or else the `.env` of the
-   * include's project directory (see include.ts); for a file read as the base of another file's
-   * `extends:` (asExtendedFrom), that file's variables.
+   * file; for a file another compose file `include:`s, the variables of the including project first —
+   * the root's `.env`, then, for a nested include, the env files of each include above — and then, for
+   * the names those do not define, the include's `env_file:` entries (later files win) or else the
+   * `.env` of the include's project directory (include.ts includeEnvLevels; compose-go's ApplyInclude,
+   * loader/include.go: `environment.Clone().Merge(envFromFile)`); the include's env files read the
+   * including project's variables first in their own `${…}` (compose-go's
+   * `dotenv.GetEnvFromFile(environment, …)`). For a file read as the base of another file's `extends:`
+   * (asExtendedFrom), that file's variables. Null when no env file of any level exists.
    */
   dotenv(): DotenvFile | null {
     if (this.interpolationRoot) return this.interpolationRoot.dotenv();
     if (this.dotenvCache !== undefined) return this.dotenvCache;
-    const included = includeEnvFiles(this);
-    const paths = included ? included.paths : [path.join(this.dir, '.env')];
-    let found: DotenvFile | null = null;
-    for (const p of paths) {
-      const text = this.workspace.readText(p);
-      if (text === undefined) continue;
-      let vars: Map<string, string>;
-      try {
-        vars = composeDotenv(text);
-      } catch {
-        vars = new Map();
+    const levels = includeEnvLevels(this) ?? [{ paths: [path.join(this.dir, '.env')], explicit: false }];
+    let env: Omit<DotenvFile, 'own'> | null = null;
+    let own: DotenvFile['own'] = null;
+    for (const [i, level] of levels.entries()) {
+      const read = readEnvLevel(this.workspace, level.paths, env?.values);
+      if (!read) continue;
+      if (i === levels.length - 1) own = { path: read.first.path, text: read.first.text, vars: read.vars, fromInclude: level.explicit };
+      if (!env) {
+        env = { vars: new Map(read.vars), values: read.values, holders: read.holders };
+        continue;
       }
-      const values = dotenvValues(text, vars, found?.values);
-      if (!found) found = { vars, values, path: p, text, ...(included?.explicit ? { fromInclude: true } : {}) };
-      else {
-        for (const [k, v] of vars) found.vars.set(k, v);
-        found.values = values;
+      // Mapping.Merge: only the names the levels above do not define.
+      for (const [k, v] of read.vars) {
+        if (env.vars.has(k)) continue;
+        env.vars.set(k, v);
+        env.values.set(k, read.values.get(k) ?? null);
+        env.holders.set(k, read.holders.get(k)!);
       }
     }
-    this.dotenvCache = found;
-    return found;
+    this.dotenvCache = env ? { ...env, own } : null;
+    return this.dotenvCache;
   }
+}
+
+/**
+ * The variables of one level of env files (ComposeContext.dotenv): a later file wins over an earlier
+ * one, and a `${…}` in them reads `outer` (the levels above) first. Undefined when none of the files exists.
+ */
+function readEnvLevel(
+  ws: WorkspaceView,
+  paths: readonly string[],
+  outer: ReadonlyMap<string, string | null> | undefined,
+): { vars: Map<string, string>; values: Map<string, string | null>; holders: Map<string, string>; first: { path: string; text: string } } | undefined {
+  let out: ReturnType<typeof readEnvLevel>;
+  for (const p of paths) {
+    const text = ws.readText(p);
+    if (text === undefined) continue;
+    let vars: Map<string, string>;
+    try {
+      vars = composeDotenv(text);
+    } catch {
+      vars = new Map();
+    }
+    const values = dotenvValues(text, vars, out?.values, outer);
+    if (!out) out = { vars, values, holders: new Map(), first: { path: p, text } };
+    else {
+      for (const [k, v] of vars) out.vars.set(k, v);
+      out.values = values;
+    }
+    for (const k of vars.keys()) out.holders.set(k, p);
+  }
+  return out;
 }
 
 /**

@@ -69,7 +69,7 @@ const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resource
  * is not quoted: a file given as the config that is not one (`--config .env`) would have its lines,
  * secret values included, printed in the error (review 39, item 5).
  */
-function keyLike(key: string): boolean {
+export function keyLike(key: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_.-]{0,39}$/.test(key);
 }
 

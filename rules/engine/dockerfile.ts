@@ -38,6 +38,11 @@ export interface RunScript {
   json: boolean;
   /** The script comes from a heredoc body. */
   heredoc: boolean;
+  /**
+   * For the script string of an exec-form RUN that starts a shell (`["/bin/bash", "-o", "pipefail", "-c", "…"]`):
+   * the JSON strings before it, the shell and its options (`["/bin/bash", "-o", "pipefail", "-c"]`).
+   */
+  jsonShell?: string[];
   /** The script is the quoted script string of a shell a RUN command starts (`bash -c '…'`; see stringScriptsOf in script-strings.ts). */
   inString?: boolean;
   /** For a script string: the script it is written in, and the index there of the command that starts its shell. */
@@ -64,7 +69,8 @@ export interface RunInstruction {
   scripts: RunScript[];
 }
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash', '/usr/bin/env']);
+/** Shells, by program name (any folder: `/bin/sh`, `/usr/bin/bash`), whose exec-form `-c` string is a script. */
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 
 /** Shells by program name: a heredoc fed to one is a shell script. */
 const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
@@ -353,15 +359,20 @@ export class DockerfileContext {
     if (strings.length === 0) return null;
     const values = strings.map((s) => this.jsonStringValue(s));
     const prog = values[0];
-    if (SHELLS.has(prog) && values.length >= 3 && values[1].startsWith('-') && values[1].includes('c')) {
-      // ["sh", "-c", "script"]: the script string is shell. Offsets map into the JSON string (escapes approximate).
-      // ["sh", "-c", "script"]: the script string is shell, each of its characters mapped to where
-      // it is written (an escape such as \" or \u0026 is one character written as several).
-      const r = strings[2].getRange();
+    // ["sh", "-c", "script"], also with the shell's options before or after -c (`["/bin/bash", "-o", "pipefail",
+    // "-c", "…"]`, `["sh", "-e", "-c", "…"]`, `["bash", "--noprofile", "--norc", "-c", "…"]`, `["bash", "-xec", "…"]`):
+    // the script is the first operand after the options, as sh(1) and bash(1) read them (shellProgramSource:
+    // `-o NAME`, `+o NAME`, `-O NAME` and `--rcfile FILE` take the next string; review 42a, item 2).
+    const program = SHELLS.has(baseName(prog)) ? shellProgramSource(values.slice(1)) : null;
+    if (program?.from === 'string' && program.index !== undefined) {
+      const at = program.index + 1;
+      // The script string is shell, each of its characters mapped to where it is written (an escape
+      // such as \" or \u0026 is one character written as several).
+      const r = strings[at].getRange();
       const s = this.offsetAt(r.start);
       const e = this.offsetAt(r.end);
-      const source: MappedText = decodeJsonString(this.text.slice(s, e), s) ?? { text: values[2], offsets: clampOffsets(values[2].length, s + 1, e - 1) };
-      return { instruction: ins, isShell: true, source, commands: parseShell(source), json: true, heredoc: false };
+      const mapped: MappedText = decodeJsonString(this.text.slice(s, e), s) ?? { text: values[at], offsets: clampOffsets(values[at].length, s + 1, e - 1) };
+      return { instruction: ins, isShell: true, source: mapped, commands: parseShell(mapped), json: true, heredoc: false, jsonShell: values.slice(0, at) };
     }
     // Exec form: one command whose words are the JSON strings.
     const words = strings.map((s, k) => {

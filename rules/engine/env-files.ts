@@ -238,10 +238,10 @@ export interface EnvFileUse {
 
 /**
  * The env files a compose file uses, each once: every `env_file:` entry of a service or of a top-level
- * `include:` item (reported at its first entry), then the `.env` that interpolates the file (beside it,
- * or the project directory's for an included file: ComposeContext.dotenv) when it exists and defines a
- * variable that a `${…}` of the file reads (reported at the first such reference). Entries whose path
- * cannot be resolved are skipped.
+ * `include:` item (reported at its first entry), then the file's own `.env` (beside it, or the project
+ * directory's for an included file: ComposeContext.dotenv's `own`, not the including project's `.env`)
+ * when it exists and defines a variable that a `${…}` of the file reads
+ * (reported at the first such reference). Entries whose path cannot be resolved are skipped.
  */
 export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
   const refs: { ref: Pick<EnvFileRef, 'path' | 'node'>; offset: number }[] = [];
@@ -256,11 +256,12 @@ export function envFileUses(ctx: ComposeContext): EnvFileUse[] {
     seen.add(ref.path!);
     out.push({ path: ref.path!, via: 'env_file', range: ctx.rangeOf(ref.node), text: ctx.workspace.readText(ref.path!) });
   }
-  const dotenv = ctx.dotenv();
-  // An include's `env_file:` is reported in the including file, where it is named.
-  if (dotenv && !dotenv.fromInclude && !seen.has(dotenv.path) && dotenv.vars.size > 0) {
-    const site = interpolationSites(ctx).find((s) => dotenv.vars.has(s.name));
-    if (site) out.push({ path: dotenv.path, via: 'interpolation', range: site.range, text: dotenv.text });
+  const own = ctx.dotenv()?.own;
+  // An include's `env_file:` is reported in the including file, where it is named. Compose reads the
+  // file whether or not the including project's variables override the names it defines.
+  if (own && !own.fromInclude && !seen.has(own.path) && own.vars.size > 0) {
+    const site = interpolationSites(ctx).find((s) => own.vars.has(s.name));
+    if (site) out.push({ path: own.path, via: 'interpolation', range: site.range, text: own.text });
   }
   return out;
 }

@@ -5,9 +5,10 @@
  *   merged like `-f a -f b`), `project_directory:` (default: the included file's own directory) and
  *   `env_file:` (string or list; default: the `.env` of that project directory), all relative to the
  *   including file's directory.
- * - Each included file is loaded as its own application (its own project directory and `.env` for
- *   `${…}` interpolation), then its resources are copied into the including project: its services
- *   join the same default network. `include` applies recursively.
+ * - Each included file is loaded as its own application (its own project directory), then its
+ *   resources are copied into the including project: its services join the same default network.
+ *   `include` applies recursively. Its `${…}` are interpolated with the including project's variables
+ *   first (the root's `.env`), then its own env files for the names those lack (includeEnvLevels).
  *
  * Forward relations (what a file includes) come from the file itself. The reverse relation (which
  * compose files include me) is looked up cheaply and bounded, like `servicesBuilding`: the compose
@@ -15,8 +16,9 @@
  * to three directories above, and what they include recursively (at most MAX_DEPTH levels, cycles
  * cut); memoized by the text of every file read. When several roots include a file, the first found
  * wins (nearest directory first, then `compose.yaml`, `compose.yml`, `docker-compose.yaml`,
- * `docker-compose.yml`, the production names, then include order): its project directory and env
- * files interpolate the file. Paths with `${…}` are not followed.
+ * `docker-compose.yml`, the production names, then include order): its `.env`, and the project
+ * directories and env files of the includes down to the file, interpolate the file. Paths with `${…}`
+ * are not followed.
  *
  * `extends: {file: …}` (https://docs.docker.com/reference/compose-file/services/#extends) names a YAML
  * file that holds services in compose syntax (`common-services.yml` in the Docker docs): such a base file,
@@ -367,15 +369,53 @@ export function isIncluded(ctx: ComposeContext): boolean {
   return inclusionOf(ctx) !== undefined;
 }
 
+/** The env files an include reads for the file it pulls in: its `env_file:` entries, else the `.env` of its project directory. */
+export interface EnvLevel {
+  paths: string[];
+  /** Named by the include's `env_file:` (not the `.env` of its project directory). */
+  explicit: boolean;
+}
+
+function levelOf(entry: IncludeEntry): EnvLevel {
+  if (entry.envFiles.length > 0) return { paths: entry.envFiles, explicit: true };
+  return { paths: [path.join(entry.projectDir, '.env')], explicit: false };
+}
+
 /**
  * The env files `docker compose` reads to interpolate an included file: the include's `env_file:`
- * entries, else the `.env` of its project directory. Undefined when the file is not included.
+ * entries, else the `.env` of its project directory (the file's own level of includeEnvLevels).
+ * Undefined when the file is not included.
  */
-export function includeEnvFiles(ctx: ComposeContext): { paths: string[]; explicit: boolean } | undefined {
+export function includeEnvFiles(ctx: ComposeContext): EnvLevel | undefined {
+  const inc = inclusionOf(ctx);
+  return inc ? levelOf(inc.entry) : undefined;
+}
+
+/**
+ * The env files whose variables interpolate an included file, level by level from the root: the
+ * root's `.env` (the project's environment), then the env files of each include on the way down, the
+ * file's own include last (includeEnvFiles). An earlier level wins: compose-go's ApplyInclude
+ * (loader/include.go) loads an included file with `environment.Clone().Merge(envFromFile)`, where
+ * `environment` is the including project's (shell and `.env`; for a nested include, that project's
+ * merged one) and Mapping.Merge (types/mapping.go) "adds all values from second mapping which are not
+ * already defined" — compose-go PR #449, docker/compose#10913. Within a level a later file wins.
+ * Undefined when the file is not included.
+ */
+export function includeEnvLevels(ctx: ComposeContext): EnvLevel[] | undefined {
   const inc = inclusionOf(ctx);
   if (!inc) return undefined;
-  if (inc.entry.envFiles.length > 0) return { paths: inc.entry.envFiles, explicit: true };
-  return { paths: [path.join(inc.entry.projectDir, '.env')], explicit: false };
+  const levels = [levelOf(inc.entry)];
+  if (inc.parent.path !== inc.root.path) {
+    // The includes from the root down to the parent: the first way includeTree reaches each file (the
+    // way includersOf found the parent), each file once, so the walk up ends at the root.
+    const via = new Map(includeTree(inc.root, ctx.workspace).map((t) => [t.ctx.path, t.via]));
+    for (let at = via.get(inc.parent.path); at; at = at.parent.path === inc.root.path ? undefined : via.get(at.parent.path)) {
+      levels.unshift(levelOf(at.entry));
+      if (levels.length > MAX_DEPTH + 1) break;
+    }
+  }
+  levels.unshift({ paths: [path.join(inc.root.dir, '.env')], explicit: false });
+  return levels;
 }
 
 const extendedMemo = new Map<string, { deps: [string, string | undefined][]; result: string | null }>();

@@ -358,17 +358,25 @@ export function composeDotenv(text: string): Map<string, string> {
  * (`PG_PW=${PW}` is PW's value), single-quoted ones are literal (the Compose documentation's env-file
  * syntax: https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file).
  * A value reads the variables defined on the lines above it (`before`: those of files read earlier);
- * others are unset, as in the compose file's own interpolation. `vars` holds the values composeDotenv read
- * (quotes removed); a value that needs a variable whose value cannot be known is null.
+ * others are unset, as in the compose file's own interpolation. `outer` (an included file's env files:
+ * the including project's variables) is read first, before the lines above: compose-go parses an
+ * include's env files with `dotenv.GetEnvFromFile(environment, …)`, whose lookup asks that environment
+ * first (loader/include.go, dotenv/env.go). `vars` holds the values composeDotenv read (quotes
+ * removed); a value that needs a variable whose value cannot be known is null.
  */
-export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
-  const out = interpolatedValues(text, vars, before);
+export function dotenvValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>, outer?: ReadonlyMap<string, string | null>): Map<string, string | null> {
+  const out = interpolatedValues(text, vars, before, outer);
   // Keys named alone take their value from the shell: unknown here.
   for (const s of dotenvStatements(text)) if (s.bare && vars.get(s.key) === '') out.set(s.key, null);
   return out;
 }
 
-function interpolatedValues(text: string, vars: ReadonlyMap<string, string>, before?: ReadonlyMap<string, string | null>): Map<string, string | null> {
+function interpolatedValues(
+  text: string,
+  vars: ReadonlyMap<string, string>,
+  before?: ReadonlyMap<string, string | null>,
+  outer?: ReadonlyMap<string, string | null>,
+): Map<string, string | null> {
   const out = new Map<string, string | null>();
   // Most .env files use no `$`: their values are as read.
   if (![...vars.values()].some((v) => v.includes('$'))) {
@@ -389,6 +397,7 @@ function interpolatedValues(text: string, vars: ReadonlyMap<string, string>, bef
       continue;
     }
     const above = (name: string) => {
+      if (outer?.has(name)) return outer.get(name);
       const at = lastLine.get(name);
       return at !== undefined && at.line < def.line ? known.get(name) : at === undefined ? before?.get(name) : undefined;
     };

@@ -686,8 +686,20 @@ export function cleansAptLists(cmd: SimpleCommand): boolean {
   return !!inv && (inv.name === 'apt-get' || inv.name === 'apt') && inv.args.some((w) => w.value === 'distclean' || w.value === 'dist-clean');
 }
 
-/** Whether the script turns on `set -e` (`set -e`, `set -eux`, `set -o errexit`). */
+/**
+ * Whether the script turns on `set -e` (`set -e`, `set -eux`, `set -o errexit`), or the shell an exec-form RUN
+ * starts has it among its options (`["sh", "-e", "-c", "…"]`, `["bash", "-euxo", "pipefail", "-c", "…"]`).
+ */
 export function scriptHasErrexit(script: RunScript): boolean {
+  const options = script.jsonShell?.slice(1) ?? [];
+  for (let i = 0; i < options.length; i++) {
+    const a = options[i];
+    // `--rcfile FILE`, `-o NAME`, `-O NAME`: the next string is a value, not an option.
+    if (a === '--rcfile' || a === '--init-file' || a === '-O' || a === '+O') i++;
+    else if (/^-[A-Za-z]*o$/.test(a) && options[i + 1] === 'errexit') return true;
+    else if (/^-[A-Za-z]*e[A-Za-z]*$/.test(a)) return true;
+    else if (/^[-+][A-Za-z]*[oO]$/.test(a)) i++;
+  }
   for (const cmd of script.commands) {
     if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'set') continue;
     const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);

@@ -1,4 +1,6 @@
 /** Renders the rules' documentation (docs pages, README table, CLI --explain) from the registry. */
+import { severityCodes } from './analyze';
+import { NAME_GLOBS } from './file-names';
 import type { Rule } from './rule';
 
 const SEVERITY_LABEL = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' } as const;
@@ -65,9 +67,31 @@ export function renderRuleTable(rules: readonly Rule[]): string {
   return ['| Code | Name | File | Severity | Fix | What it finds |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** Why a rule's findings matter, in one sentence (the hover's line): its docs' `summary`, else the first sentence of `why`. */
+export function ruleSummary(rule: Rule): string {
+  return rule.docs.summary ?? rule.docs.why.split(/(?<=\.)\s/)[0];
+}
+
 /** Plain-text docs for `--explain` and hovers. */
 export function renderRuleText(rule: Rule): string {
   return renderRuleMarkdown(rule).replace(/```\w*\n/g, '').replace(/```/g, '');
+}
+
+/**
+ * package.json with its generated parts: the `workspaceContains:` activation events are the engine's
+ * file names (NAME_GLOBS, which the client's document selector uses too), after the `onLanguage:` events;
+ * the `dockerGuardrails.rules` setting accepts the codes whose severity a setting changes (severityCodes:
+ * VS Code flags any other key, a typo included). Everything else is kept as written.
+ */
+export function renderPackageJson(text: string, rules: readonly Rule[]): string {
+  const pkg = JSON.parse(text) as { activationEvents?: string[]; contributes?: { configuration?: { properties?: Record<string, Record<string, unknown>> } } };
+  const events = (pkg.activationEvents ?? []).filter((e) => !e.startsWith('workspaceContains:'));
+  const languages = events.filter((e) => e.startsWith('onLanguage:'));
+  pkg.activationEvents = [...languages, ...NAME_GLOBS.map((g) => `workspaceContains:${g}`), ...events.filter((e) => !languages.includes(e))];
+  const setting = pkg.contributes?.configuration?.properties?.['dockerGuardrails.rules'];
+  if (!setting) throw new Error('package.json lacks the dockerGuardrails.rules setting');
+  setting.propertyNames = { enum: severityCodes(rules) };
+  return JSON.stringify(pkg, null, 2) + '\n';
 }
 
 /** JSON Schema of `.docker-guardrails.yaml`, generated from the registry (rule codes and their docs). */

@@ -93,11 +93,12 @@ export function shellProgramSource(args: readonly string[]): { from: 'string'; i
       k++;
       continue;
     }
-    if (a === '--') {
+    // `--` ends the options, and so does `-` (bash(1): "An argument of -- is equivalent to -"; POSIX sh
+    // ignores a `-` first operand): `sh -c - 'script'` runs `script`, `sh - file` runs file.
+    if (a === '--' || a === '-') {
       if (sawC) return k + 1 < args.length ? { from: 'string', index: k + 1 } : { from: 'string' };
       return sawS || k === args.length - 1 ? { from: 'stdin' } : { from: 'file', index: k + 1 };
     }
-    if (a === '-') return sawC ? { from: 'string', index: k } : { from: 'stdin' };
     if (a.startsWith('--')) continue; // --login, --norc, --posix, --noprofile
     if (/^[-+][A-Za-z]+$/.test(a)) {
       if (a[0] === '-' && a.includes('c')) sawC = true;

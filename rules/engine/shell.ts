@@ -560,6 +560,26 @@ function findProgram(words: Word[]): number {
   return -1;
 }
 
+/**
+ * Shell builtins and reserved words that have no executable of the same meaning: a separate program of
+ * that name either does not exist (Debian and Ubuntu ship no `/usr/bin/cd`) or cannot do what the
+ * builtin does to the shell that runs it (Fedora's `/usr/bin/cd` is a script `builtin cd "$@"`, which
+ * changes only its own directory). The POSIX special built-ins (`:`, `.`, `break`, `continue`, `eval`,
+ * `exec`, `exit`, `export`, `readonly`, `return`, `set`, `shift`, `times`, `trap`, `unset`), the POSIX
+ * regular built-ins that act on the shell itself (`alias`, `bg`, `cd`, `command`, `fc`, `fg`, `getopts`,
+ * `hash`, `jobs`, `read`, `type`, `ulimit`, `umask`, `unalias`, `wait`), bash's and ksh's own builtins,
+ * and reserved words. Builtins that are also executables of the same meaning everywhere (`true`,
+ * `false`, `echo`, `printf`, `test`, `[`, `kill`, `pwd`, `sleep`) are not in it. DF040 (no exec form of
+ * them) and DF011 (no `sudo` to remove in front of them) read it.
+ */
+export const SHELL_BUILTINS: ReadonlySet<string> = new Set([
+  ':', '.', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset',
+  'alias', 'bg', 'cd', 'command', 'fc', 'fg', 'getopts', 'hash', 'jobs', 'read', 'type', 'ulimit', 'umask', 'unalias', 'wait',
+  'source', 'local', 'declare', 'typeset', 'let', 'builtin', 'shopt', 'enable', 'disown', 'suspend', 'logout', 'dirs', 'pushd', 'popd',
+  'mapfile', 'readarray', 'caller', 'compgen', 'complete', 'compopt', 'history', 'bind', 'help', 'coproc', 'select', 'whence', 'print', 'autoload',
+  'if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'function', 'time', '{', '}', '(', ')', '!', '[[', ']]',
+]);
+
 /** A path's last component, from a Linux or a Windows path (`/usr/bin/curl` → `curl`, `C:\\…\\powershell.exe` → `powershell.exe`). */
 export function baseName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);

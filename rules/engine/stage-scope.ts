@@ -105,6 +105,16 @@ export function shellProgram(shell: readonly string[]): string {
   return baseName(shell[0] ?? '').toLowerCase();
 }
 
+/** Whether the last global ARG of this name (before the first FROM) is declared without a value (`ARG UID`). */
+function globalArgWithoutValue(ctx: DockerfileContext, name: string): boolean {
+  let without = false;
+  for (const arg of ctx.ast.getInitialARGs()) {
+    const p = arg.getProperty();
+    if (p && p.getName() === name) without = p.getValue() === null;
+  }
+  return without;
+}
+
 /** Known: the value; null: declared without a value we can know (unknown). */
 type VarValue = string | null;
 
@@ -117,11 +127,21 @@ type VarValue = string | null;
 export class VariableScope {
   private readonly vars = new Map<string, VarValue>();
   private readonly fromEnv = new Set<string>();
+  /** Variables an ARG declares without a value, with no global default either: unset in a build without --build-arg. */
+  private readonly unset = new Set<string>();
   private readonly scratch: boolean;
+  /** The variables the last `resolve` took the `:-`/`-` fallback of because they are unset (with `unsetFallback`). */
+  lastFallbacks: string[] = [];
 
   constructor(
     private readonly ctx: DockerfileContext,
     readonly stage: Stage,
+    /**
+     * Judge `${X:-word}` and `${X-word}` by their word when X is not declared, or declared by an ARG without a
+     * value or global default: what a build without --build-arg expands them to (the Dockerfile reference,
+     * "Environment replacement"), taking the base image to set no such ENV. Without it they are unknown.
+     */
+    private readonly options: { unsetFallback?: boolean } = {},
   ) {
     const chain = stageChain(stage);
     this.scratch = chain[chain.length - 1].base.kind === 'scratch';
@@ -140,12 +160,17 @@ export class VariableScope {
       if (kw === 'ENV') {
         this.vars.set(name, raw === null ? null : this.resolve(raw));
         this.fromEnv.add(name);
+        this.unset.delete(name);
       } else if (!this.fromEnv.has(name)) {
         // An ENV of the same name wins over an ARG. `ARG X` takes the global default, if any.
+        // It leaves a value an earlier ARG gave X as it was (BuildKit sets nothing for it): X is unset only if it was.
+        const wasUnset = this.unset.has(name) || !this.vars.has(name);
+        this.unset.delete(name);
         if (raw !== null) this.vars.set(name, this.resolve(raw));
         else {
           const g = this.ctx.globalArgs.get(name);
           this.vars.set(name, g === undefined || g === null ? null : this.ctx.resolveGlobal(g));
+          if (wasUnset && (g === undefined || (g === null && globalArgWithoutValue(this.ctx, name)))) this.unset.add(name);
         }
       }
     }
@@ -162,6 +187,7 @@ export class VariableScope {
    * would make it longer than MAX_EXPANDED_LENGTH (never built: `ENV A1=${A0}${A0}`… doubles it).
    */
   resolve(text: string): string | null {
+    this.lastFallbacks = [];
     if (!text.includes('$')) return text;
     let unknown = false;
     // The length of the result so far: the text, then each substitution's growth.
@@ -172,6 +198,13 @@ export class VariableScope {
       const name = braced ?? bare!;
       const v = this.lookup(name);
       if (v === null) {
+        // `${X:-0}` where nothing gives X a value: its fallback (review 42a, item 3). A bare `$X` stays unknown.
+        if (this.options.unsetFallback && (op === ':-' || op === '-') && (this.unset.has(name) || !this.vars.has(name))) {
+          this.lastFallbacks.push(name);
+          const r = word ?? '';
+          length += r.length - m.length;
+          return r;
+        }
         unknown = true;
         return '';
       }

@@ -46,7 +46,6 @@ import {
   filesRead,
   isIncludedComposePath,
   rootCandidates,
-  chooseFixes,
   fixFinding,
   isSensitivePath,
   fixInRounds,
@@ -58,6 +57,8 @@ import {
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
+  ruleSummary,
+  CONFIG_INVALID_CODE,
   CONFIG_FILE_NAMES,
   findConfigPath,
   parseConfig,
@@ -247,7 +248,7 @@ function publishConfigProblems(loaded: LoadedConfig): void {
   if (loaded.problems.length === 0 && !configWithProblems.has(loaded.path)) return;
   if (loaded.problems.length === 0) configWithProblems.delete(loaded.path);
   else configWithProblems.add(loaded.path);
-  const rule = ruleByCode('DG002')!;
+  const rule = ruleByCode(CONFIG_INVALID_CODE)!;
   const diagnostics = loaded.problems.map((problem, i) => ({ ...toDiagnostic({ range: problem.range, data: { message: problem.message }, code: rule.code, name: rule.name, severity: rule.severity, message: problem.message, path: loaded.path, fixable: false }, i, -1), data: undefined }));
   // Read from the editor's text when the file is open (the workspace view reads open documents first):
   // the findings are that version's (review 38b, probe p21).
@@ -1060,17 +1061,18 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[] |
     for (const diag of params.context.diagnostics) {
       const finding = findingOf(entry, diag);
       if (!finding) continue;
-      const fix = fixFinding(allRules, entry.analysis.context, finding);
-      if (fix && fitsDocument(entry, fix)) actions.push(quickFix(fix, [diag], workspaceEditFor(fix), fix.safe));
+      const found = fixFinding(allRules, entry.analysis.context, finding);
+      const fix = found && fitsDocument(entry, found) ? found : undefined;
+      if (fix) actions.push(quickFix(fix, [diag], workspaceEditFor(fix), fix.safe));
       for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) if (fitsDocument(entry, more)) actions.push(quickFix(more, [diag], workspaceEditFor(more), false));
       for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) actions.push(quickFix(r, [diag], workspaceEditFor(r), false));
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
-      actions.push(...menuFor(entry, finding, diag));
+      actions.push(...(await menuFor(entry, finding, diag, fix)));
     }
   }
   if (wants(FIX_ALL_KIND) && only) {
-    const all = await fixAllInRounds(entry);
+    const all = await fixAllInRounds(entry, 'Fix all Docker Guardrails findings', FIX_ALL_KIND, (fix) => fix.safe);
     if (all) actions.push(all);
   }
   return actions;
@@ -1110,29 +1112,28 @@ function findingOf(entry: Entry, diag: Diagnostic): Finding | undefined {
   return finding && finding.code === diag.code ? finding : undefined;
 }
 
-/** The rest of the menu for one finding (after its fix): fix all of the code, ignore for line / file, docs. */
-function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): CodeAction[] {
+/**
+ * The rest of the menu for one finding (after its fix, `own`, when it has one the document can take): fix all of the
+ * code, ignore for line / file, docs.
+ */
+async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic, own: Fix | undefined): Promise<CodeAction[]> {
   const out: CodeAction[] = [];
   const ctx = entry.analysis.context;
   const code = finding.code;
-  const sameCode = entry.analysis.findings.filter((f) => f.code === code);
-  if (sameCode.length > 1) {
+  if (own && fixesMoreThan(entry, finding, own)) {
     const title = `Fix all ${code} in this file`;
     if (clientResolvesEdits) {
-      // Offered when some finding of the code has a fix; its edit comes with codeAction/resolve.
-      if (sameCode.some((f) => f.fixable)) {
-        const data: FixAllOfCode = { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code };
-        // A client resolves only the edit (VS Code ignores any other property a resolve returns), so the command that
-        // restricts the secret files the edit creates (.env: 0600) comes now, naming the action: the client asks for the
-        // files once the edit is applied (the resolve computed them). The menu's own fix of this finding tells whether
-        // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
-        const own = fixFinding(allRules, ctx, finding);
-        const createsSecretFiles = !!own && own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
-        const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: fixAllToken(data) }] } : undefined;
-        out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
-      }
+      // Its edit comes with codeAction/resolve.
+      const data: FixAllOfCode = { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code };
+      // A client resolves only the edit (VS Code ignores any other property a resolve returns), so the command that
+      // restricts the secret files the edit creates (.env: 0600) comes now, naming the action: the client asks for the
+      // files once the edit is applied (the resolve computed them). The menu's own fix of this finding tells whether
+      // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
+      const createsSecretFiles = own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
+      const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: fixAllToken(data) }] } : undefined;
+      out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
     } else {
-      const all = fixAll(entry, (_fix, fi) => fi.code === code, title, CodeActionKind.QuickFix);
+      const all = await fixAllOfCode(entry, code, title);
       if (all) out.push(all);
     }
   }
@@ -1148,15 +1149,36 @@ function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic): C
 }
 
 /**
- * The fix-all action (`source.fixAll.docker-guardrails`): the safe fixes applied in rounds, the file
- * analyzed again after each, as `check --fix` does (fixInRounds) — two inline secrets each create the
- * same `.env`, so one round takes one of them; before, each save moved one (review 36c, item 7). The
- * result is one edit per file changed: the span between the text both versions share at the start and
- * at the end, or a CreateFile with the file's content.
+ * Whether "Fix all CODE in this file" would do more than the finding's own fix: another finding of the code has a fix
+ * the document can take, and a different one (review 42c, item 8). Not when the finding is the code's only fixable one,
+ * nor when every fix of the code is the same whole-file edit ("Attach every service to a named bridge network", DC032,
+ * one fix for all of its findings). Reads the fixes of the other findings only until one differs.
  */
-async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | undefined> {
-  const title = 'Fix all Docker Guardrails findings';
+function fixesMoreThan(entry: EntryWithContext, finding: Finding, own: Fix): boolean {
+  let ownChanges: string | undefined;
+  for (const other of entry.analysis.findings) {
+    if (other === finding || other.code !== finding.code || !other.fixable) continue;
+    const fix = fixFinding(allRules, entry.analysis.context, other);
+    if (!fix || fix === own || !fitsDocument(entry, fix)) continue;
+    ownChanges ??= JSON.stringify(own.changes);
+    if (JSON.stringify(fix.changes) !== ownChanges) return true;
+  }
+  return false;
+}
+
+/**
+ * A fix-all action: the chosen fixes applied in rounds, the file analyzed again after each, as `check --fix`
+ * does (fixInRounds) — two inline secrets each create the same `.env`, so one round takes one of them;
+ * before, each save moved one (review 36c, item 7), and "Fix all DC040 in this file" moved one of three
+ * (review 42c, item 5). `source.fixAll.docker-guardrails` chooses the safe fixes; "Fix all CODE in this file"
+ * (fixAllOfCode) every fix of the code. Only the fixes the document can take (fitsDocument). The result is
+ * one edit per file changed: the span between the text both versions share at the start and at the end,
+ * or a CreateFile with the file's content.
+ */
+async function fixAllInRounds(entry: EntryWithContext, title: string, kind: string, choose: (fix: Fix, finding: Finding) => boolean): Promise<CodeAction | undefined> {
   const cfg = await settingsFor(entry.uri, entry.path);
+  // The rounds read the document's text: it must still be the text the analysis is of.
+  if (entry.version >= 0 && documents.get(entry.uri)?.version !== entry.version) return undefined;
   const changed: FileSet = new Map();
   const current = (p: string) => (p === entry.path ? documents.get(entry.uri)?.getText() : undefined) ?? openByPath.get(p)?.getText();
   const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), 256 * 1024, () => workspaceFolders) : EMPTY_WORKSPACE;
@@ -1169,7 +1191,7 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
     read,
     changed,
     reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
-    choose: (fix) => fix.safe && fitsDocument(entry, fix),
+    choose: (fix, finding) => choose(fix, finding) && fitsDocument(entry, fix),
   });
   for (const c of new Set(notApplied.map((n) => n.finding.code))) log(`fix-all: the ${c} fix on ${entry.path} was not applied: its finding was still there after it`);
   if (applied.length === 0) return undefined;
@@ -1192,15 +1214,12 @@ async function fixAllInRounds(entry: EntryWithContext): Promise<CodeAction | und
     documentChanges.push({ textDocument: { uri, version: versionOf(uri) }, edits: [{ range: { start: lines.positionAt(start), end: lines.positionAt(old.length - end) }, newText: text.slice(start, text.length - end) }] });
   }
   if (documentChanges.length === 0) return undefined;
-  return withEdit({ title, kind: FIX_ALL_KIND }, asClientEdit({ documentChanges }));
+  return withEdit({ title, kind }, asClientEdit({ documentChanges }));
 }
 
-/** Every chosen fix of the file that does not overlap an earlier one, as one edit. */
-function fixAll(entry: EntryWithContext, choose: (fix: Fix, finding: Finding) => boolean, title: string, kind: string): CodeAction | undefined {
-  const chosen = chooseFixes(allRules, entry.analysis, (fix, finding) => fitsDocument(entry, fix) && choose(fix, finding));
-  if (chosen.length === 0) return undefined;
-  const merged: Fix = { title, safe: chosen.every((f) => f.safe), changes: chosen.flatMap((f) => f.changes) };
-  return withEdit({ title, kind }, workspaceEditFor(merged));
+/** "Fix all CODE in this file": every fix of the code, in rounds (fixAllInRounds), safe or not, as the user asked for them. */
+function fixAllOfCode(entry: EntryWithContext, code: string, title: string): Promise<CodeAction | undefined> {
+  return fixAllInRounds(entry, title, CodeActionKind.QuickFix, (_fix, finding) => finding.code === code);
 }
 
 /** What a lazily resolved "Fix all CODE in this file" carries: the analysis it was offered for. */
@@ -1229,7 +1248,7 @@ connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> =
   if (!stored || stored.version !== version) return action;
   const entry = await withContext(stored);
   if (!entry || analyses.get(uri) !== stored) return action;
-  const all = fixAll(entry, (_fix, fi) => fi.code === code, action.title, CodeActionKind.QuickFix);
+  const all = await fixAllOfCode(entry, code, action.title);
   if (!all?.edit) return action;
   const created = restrictCreatedCommand(all.edit)?.arguments?.[0] as string[] | undefined;
   if (created) rememberCreated(fixAllToken(action.data), created);
@@ -1266,7 +1285,7 @@ connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> =
   const parts = here.map((f) => {
     const rule = ruleByCode(f.code);
     const fix = fixFinding(allRules, entry.analysis.context, f);
-    const why = rule ? rule.docs.why.split(/(?<=\.)\s/)[0] : '';
+    const why = rule ? ruleSummary(rule) : '';
     return [`**${f.code} ${f.name}** — ${f.message}`, why, fix ? `Quick fix: *${fix.title}*` : '', `[Documentation](${docsUrl(f.code)})`].filter(Boolean).join('\n\n');
   });
   // The range of the finding under the cursor (the innermost when several overlap), for the editor to highlight.

@@ -4,7 +4,7 @@
  * merged with the nearest `.docker-guardrails.yaml`, which wins for every key it sets.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { applyConfigOptions, DEFAULT_OPTIONS, isCpuLimit, isMemoryLimit, isPidsLimit, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
+import { allRules, applyConfigOptions, DEFAULT_OPTIONS, isCpuLimit, isMemoryLimit, isPidsLimit, keyLike, severityCodes, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES } from '../../rules/node/files';
 
 export interface Settings {
@@ -38,19 +38,35 @@ function stringList(v: unknown, fallback: string[]): string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : fallback;
 }
 
+/** The codes `dockerGuardrails.rules` accepts (package.json's schema lists the same: renderPackageJson). */
+const RULE_SETTING_CODES: ReadonlySet<string> = new Set(severityCodes(allRules));
+
 /**
  * Validates what the client sent; anything malformed falls back to the default for that key. The resource
  * limits are checked as the config file's are (isMemoryLimit…: VS Code only warns about a value its schema
  * refuses, and a fix must not write `memory: lots`); `warn` hears about each one refused, without its value.
+ * So do the entries of `rules` that are not applied (review 42c, item 6: an unknown code, or a severity that is
+ * not one of error, warning, info, hint, off, was dropped silently, where the config file reports DG002): the
+ * entry's code is named when it reads as one, its value never.
  */
 export function normalizeSettings(raw: unknown, warn: (message: string) => void = () => {}): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const rules: Record<string, SeveritySetting> = {};
-  if (r.rules && typeof r.rules === 'object') {
-    for (const [code, value] of Object.entries(r.rules as Record<string, unknown>)) {
-      if (typeof value === 'string' && (value === 'off' || (SEVERITIES as readonly string[]).includes(value))) rules[code.toUpperCase()] = value as SeveritySetting;
+  if (r.rules && typeof r.rules === 'object' && !Array.isArray(r.rules)) {
+    for (const [key, value] of Object.entries(r.rules as Record<string, unknown>)) {
+      const code = key.toUpperCase();
+      if (!RULE_SETTING_CODES.has(code)) {
+        warn(
+          keyLike(key)
+            ? `dockerGuardrails.rules.${key} is ignored: ${allRules.some((rule) => rule.code === code) ? `the severity of ${code} is not set by the rules setting` : 'no Docker Guardrails rule has this code'}.`
+            : 'dockerGuardrails.rules has a key that is not a rule code (its text is not shown): ignored.',
+        );
+        continue;
+      }
+      if (typeof value === 'string' && (value === 'off' || (SEVERITIES as readonly string[]).includes(value))) rules[code] = value as SeveritySetting;
+      else warn(`dockerGuardrails.rules.${key} is ignored: the severity must be one of error, warning, info, hint, off; ${code} keeps its severity.`);
     }
-  }
+  } else if (r.rules !== undefined && r.rules !== null) warn('dockerGuardrails.rules is ignored: it must map rule codes to a severity, e.g. { "DF010": "off" }.');
   const limits = (r.resourceLimits && typeof r.resourceLimits === 'object' ? r.resourceLimits : {}) as Record<string, unknown>;
   const limit = <T>(key: 'memory' | 'cpus' | 'pids', valid: (v: unknown) => v is T, fallback: T, shape: string): T => {
     if (limits[key] === undefined) return fallback;

@@ -146,6 +146,8 @@ async function startCodeServer(entry, temp) {
         'update.mode': 'none',
         'git.enabled': false,
         'window.restoreWindows': 'none',
+        // code-server saves edits after a delay by default (VS Code does not): the suite's edits stay unsaved, as in VS Code.
+        'files.autoSave': 'off',
       },
       null,
       2,

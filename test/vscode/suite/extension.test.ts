@@ -13,6 +13,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DOCUMENT_SELECTOR } from '../../../client/src/selector';
+import { NAME_GLOBS } from '../../../rules/engine/file-names';
 import { say } from './output';
 
 const EXTENSION_ID = 'docker-guardrails.docker-guardrails';
@@ -205,15 +207,15 @@ describe('Docker Guardrails in a real VS Code', function () {
     workerDockerfile = vscode.Uri.joinPath(root, 'worker', 'Dockerfile');
     compose = vscode.Uri.joinPath(root, 'compose.yaml');
     dotenv = vscode.Uri.joinPath(root, '.env');
-    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack', 'pg', 'sec'].map((p) => vscode.Uri.joinPath(root, p));
+    created = ['.gitignore', '.env.example', '.vscode', 'web', 'stack', 'pg', 'sec', 'sec2', 'names'].map((p) => vscode.Uri.joinPath(root, p));
     for (const uri of created) assert.ok(!fs.existsSync(uri.fsPath), `${uri.fsPath} exists in the workspace copy: the tests that create it expect it absent`);
     for (const uri of [apiDockerfile, workerDockerfile, compose, dotenv]) {
       assert.ok(fs.existsSync(uri.fsPath), `missing ${uri.fsPath} in the workspace copy`);
       diskBefore.set(uri.fsPath, fs.readFileSync(uri.fsPath, 'utf8'));
     }
 
-    // Activation comes from the workspace (workspaceContains:**/Dockerfile), not from the suite.
-    await waitFor(`${EXTENSION_ID} to activate on its own (workspaceContains:**/Dockerfile)`, () => ext.isActive, {
+    // Activation comes from the workspace (a workspaceContains: glob of package.json matches api/Dockerfile), not from the suite.
+    await waitFor(`${EXTENSION_ID} to activate on its own (workspaceContains: api/Dockerfile)`, () => ext.isActive, {
       timeout: 30_000,
       state: () => `isActive=${ext.isActive}`,
     });
@@ -683,7 +685,7 @@ describe('Docker Guardrails in a real VS Code', function () {
     const others = ['.gitignore', '.env.example'].map((n) => vscode.Uri.joinPath(sec, n));
     try {
       fs.mkdirSync(sec.fsPath, { recursive: true });
-      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n');
+      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_vscode_pgp_9x\n');
       await show(secCompose);
       const ds = await waitForCodes(secCompose, 'sec2/compose.yaml', ['DC040']);
       const range = find(ds, 'DC040').range;
@@ -697,10 +699,93 @@ describe('Docker Guardrails in a real VS Code', function () {
       assert.ok(await vscode.workspace.applyEdit(action.edit!), 'workspace.applyEdit refused the edit');
       await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
       assert.equal(fs.statSync(secEnv.fsPath).mode & 0o777, 0o600, 'the created .env is 0600 once the action ran');
+      // Every inline secret of the file moved, in one edit (review 42c, item 5: one of them did).
+      const composeText = vscode.workspace.textDocuments.find((d) => d.uri.toString() === secCompose.toString())!.getText();
+      for (const key of ['API_TOKEN', 'JWT_SECRET', 'POSTGRES_PASSWORD']) assert.ok(composeText.includes(`${key}: \${${key}}`), `${key} moved: ${composeText}`);
+      const envText = vscode.workspace.textDocuments.find((d) => d.uri.toString() === secEnv.toString())?.getText() ?? readDisk(secEnv);
+      assert.equal(envText, 'API_TOKEN=Lk41_vscode_tok_9x\nJWT_SECRET=Lk41_vscode_jwt_9x\nPOSTGRES_PASSWORD=Lk42_vscode_pgp_9x\n', '.env holds the three secrets');
     } finally {
       for (const uri of [secCompose, secEnv, ...others]) await revert(uri, path.relative(root.fsPath, uri.fsPath));
       await closeTabsOf([secCompose, secEnv, ...others]);
       if (await exists(sec)) await vscode.workspace.fs.delete(sec, { recursive: true });
+    }
+  });
+
+  it('files named like Dockerfile-dev, app.compose.yaml or my-compose.yml are sent to the server as they are typed, and the activation globs find them (review 42c, items 1-2)', async function () {
+    const dir = vscode.Uri.joinPath(root, 'names');
+    const files = {
+      'Dockerfile-dev': 'FROM node:24-alpine\nUSER node\nCMD ["node", "server.js"]\n',
+      'app.compose.yaml': 'services:\n  web:\n    image: nginx:1.27.3\n',
+      'my-compose.yml': 'services:\n  web:\n    image: nginx:1.27.3\n',
+    };
+    const uris = Object.keys(files).map((n) => vscode.Uri.joinPath(dir, n));
+    // The web workbench (code-server) saves edits after a second by default: the edit below must stay unsaved, so that
+    // its finding can only come from the open document (a file the client does not send is analyzed once saved). And
+    // VS Code guesses a language from the text of a file shown in an editor (`dockerfile` for Dockerfile-dev here), which
+    // a user may turn off: the file must reach the server by its name.
+    const settings: [section: string, key: string, value: unknown][] = [['files', 'autoSave', 'off'], ['workbench.editor', 'languageDetection', false]];
+    const previous = settings.map(([section, key]) => vscode.workspace.getConfiguration(section).inspect(key)?.globalValue);
+    try {
+      for (const [section, key, value] of settings) {
+        await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
+        await waitFor(`${section}.${key} to read back as ${String(value)}`, () => vscode.workspace.getConfiguration(section).get(key) === value, { timeout: 10_000 });
+      }
+      fs.mkdirSync(dir.fsPath, { recursive: true });
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir.fsPath, name), text);
+      // The search that workspaceContains activation runs (VS Code's file search) finds each file with the globs of package.json.
+      const pkg = JSON.parse(fs.readFileSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'package.json'), 'utf8')) as { activationEvents: string[] };
+      const globs = pkg.activationEvents.filter((e) => e.startsWith('workspaceContains:')).map((e) => e.slice('workspaceContains:'.length));
+      assert.deepEqual(globs, [...NAME_GLOBS]);
+      for (const uri of uris) {
+        const found = await waitFor(`an activation glob to find ${path.basename(uri.fsPath)} (workspace.findFiles)`, async () => {
+          for (const g of globs) if ((await vscode.workspace.findFiles(g, undefined, 100)).some((f) => f.toString() === uri.toString())) return g;
+          return undefined;
+        }, { timeout: 10_000 });
+        assert.ok(found);
+      }
+      for (const uri of uris) {
+        const doc = await vscode.workspace.openTextDocument(uri);
+        assert.ok(vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0, `${path.basename(uri.fsPath)} (language ${doc.languageId}) matches the client's document selector`);
+      }
+      // Typed, not saved: the finding comes from the open document's analysis.
+      const editor = await show(uris[0]);
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(2, 0), 'USER root\n')), 'the edit was refused');
+      const df010 = find(await waitForCodes(uris[0], 'names/Dockerfile-dev (unsaved USER root)', ['DF010']), 'DF010');
+      assert.equal(df010.range.start.line, 2, 'reported on the typed line');
+      assert.equal(readDisk(uris[0]), files['Dockerfile-dev'], 'the file on disk is unchanged');
+    } finally {
+      for (const uri of uris) await revert(uri, path.relative(root.fsPath, uri.fsPath));
+      await closeTabsOf(uris);
+      if (await exists(dir)) await vscode.workspace.fs.delete(dir, { recursive: true });
+      for (const [i, [section, key]] of settings.entries()) await vscode.workspace.getConfiguration(section).update(key, previous[i], vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('the hover of a finding links the rule page bundled with the extension: its link runs "Show documentation" (review 42c, item 8)', async function () {
+    try {
+      await show(apiDockerfile);
+      const df010 = find(await waitForCodes(apiDockerfile, 'api/Dockerfile', ['DF010']), 'DF010');
+      const ourHover = await waitFor('our hover on DF010', async () => {
+        const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', apiDockerfile, df010.range.start)) ?? [];
+        for (const h of hovers) for (const c of h.contents) if (c instanceof vscode.MarkdownString && c.value.includes('DF010 runs-as-root')) return c;
+        return undefined;
+      }, { timeout: 15_000 });
+      assert.ok(!ourHover.value.includes('github.com/docker-guardrails'), `the online link is replaced: ${ourHover.value}`);
+      const link = /\[Documentation\]\(command:([\w.]+)\?([^)]+)\)/.exec(ourHover.value);
+      assert.ok(link, `a command link: ${ourHover.value}`);
+      assert.equal(link[1], 'dockerGuardrails.showRuleDocs');
+      const args = JSON.parse(decodeURIComponent(link[2])) as unknown[];
+      assert.deepEqual(args, ['DF010']);
+      // What a click runs: the page's Markdown preview.
+      await vscode.commands.executeCommand(link[1], ...args);
+      const page = vscode.Uri.from({ scheme: DOCS_SCHEME, path: '/DF010.md' });
+      await waitFor('a Markdown preview of DF010.md', () => {
+        const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && t.label.includes('DF010'));
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === page.toString());
+        return !!tab && !!doc && doc.getText().startsWith('# DF010 runs-as-root\n');
+      }, { timeout: 20_000 });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 
