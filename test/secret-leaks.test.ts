@@ -351,10 +351,17 @@ describe('no secret in the CLI output', () => {
   });
 
   it('--fix-dry-run masks a moved value that the compose file writes with $$ (review probe pj-01)', () => {
-    const dir = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n      NOTE: "Xq7$$vR2pL9kW"\n' });
+    const dir = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n' });
     const r = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(r.stdout, /^-\s+POSTGRES_PASSWORD: \*{8}$/m);
     assert.ok(!r.stdout.includes('vR2pL9kW'), r.stdout);
+    // A copy written with $$ keeps that move out of --fix (review 42d, item 1); shown beside another move, both are masked.
+    const copy = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n      NOTE: "Xq7$$vR2pL9kW"\n      JWT_SECRET: jwt-s3cr3t-0123456789\n' });
+    const c = run(['check', '--fix-dry-run', '.'], copy);
+    assert.match(c.stdout, /^-\s+JWT_SECRET: \*{8}$/m);
+    assert.match(c.stdout, /^ \s+POSTGRES_PASSWORD: \*{8}$/m, 'not moved: its copy stays');
+    assert.match(c.stdout, /^ \s+NOTE: "\*{8}"$/m);
+    assert.ok(!c.stdout.includes('vR2pL9kW'), c.stdout);
   });
 
   it('--fix-dry-run masks the value of a credential-named flag on a command line it shows (review 9, probe dc-03)', () => {
