@@ -589,3 +589,23 @@ describe('messages of review 42a', () => {
     assert.deepEqual(inherited, ['The final stage has no USER of its own and inherits USER ${UID-root} (root unless UID has a value, which nothing in the Dockerfile gives it; only an ENV of the base image could) from the stage it builds on, so the container most likely runs as root; make the fallback a non-root uid (1000).']);
   });
 });
+
+describe('the default override (review 42b, item 1)', () => {
+  const base = 'services:\n  web:\n    image: ghcr.io/acme/app:1.0.0\n    read_only: true\n    mem_limit: 256m\n    cpus: 0.5\n    pids_limit: 100\n    security_opt: [no-new-privileges:true]\n    cap_drop: [ALL]\n';
+  const override = 'services:\n  web:\n    read_only: !reset true\n    mem_limit: 0\n    cpus: !reset\n    pids_limit: !reset\n    security_opt: !override [seccomp=./seccomp.json]\n    cap_drop: !reset []\n';
+  const files = new Map([['/m/compose.yaml', base], ['/m/compose.override.yaml', override]]);
+  const at = (code: string) => messagesOf(code, files, '/m/compose.override.yaml');
+
+  it('says what the override drops or sets unlimited, not what its tagged value would say alone', () => {
+    assert.deepEqual(at('DC018'), ["Service 'web' has a writable root filesystem once merged: this override resets read_only (!reset) and sets no read_only: true, so anything that runs in it can rewrite its binaries and configuration."]);
+    assert.deepEqual(at('DC020'), [
+      "Service 'web' has no memory limit once merged: this override sets mem_limit to 0 or -1 (unlimited), so one runaway or compromised container can starve the host and every other service.",
+      "Service 'web' has no CPU limit once merged: this override resets cpus (!reset), so one runaway or compromised container can starve the host and every other service.",
+    ]);
+    assert.deepEqual(at('DC021'), ["Service 'web' has no process limit once merged: this override resets pids_limit (!reset) and sets no pids_limit, so a fork bomb in it can exhaust the host's process table."]);
+    assert.deepEqual(at('DC016'), ["Service 'web' runs without no-new-privileges once merged: this override replaces security_opt (!override) and sets no no-new-privileges:true, so its processes can gain privileges through setuid binaries and file capabilities."]);
+    assert.deepEqual(at('DC015'), ["Service 'web' keeps Docker's default capabilities once merged: this override resets cap_drop (!reset) and drops no ALL of its own; drop them all with cap_drop: [ALL] and add back only what it needs."]);
+    // compose.yaml's own settings are what the override drops: nothing is reported there.
+    for (const code of ['DC015', 'DC016', 'DC018', 'DC020', 'DC021']) assert.deepEqual(messagesOf(code, files, '/m/compose.yaml'), [], code);
+  });
+});
