@@ -85,7 +85,7 @@ services:
     environment:
       - API_TOKEN=${S.composeList}
       - DB_PASSWORD=\${DB_PASSWORD:-${S.composeDefault}}
-      - DATABASE_URL=postgres://app:${S.connection}@db:5432/app
+      - DATABASE_URL=postgres://app:${S.connection}@db:5432/app?sslmode=disable
       - REDIS_PASSWORD=\${REDIS_PASSWORD}
     ports:
       - "\${API_PORT}:80"
@@ -98,7 +98,7 @@ services:
         - GITHUB_TOKEN=${S.buildArgList}
     environment:
       <<: *common
-      MONGO_URL: mongodb://root:${S.mongoUrl}@mongo:27017/
+      MONGO_URL: mongodb://root:${S.mongoUrl}@mongo.example.com:27017/?tls=false
       MYSQL_ROOT_PASSWORD: ${S.weakWithSecretSuffix}
   cache:
     image: redis:8.0-alpine
@@ -172,6 +172,10 @@ describe('the leak detector itself', () => {
   it('every planted value is in the fixture files (so a missing leak is not a missing plant)', () => {
     const all = Object.values(FILES).join('\n');
     for (const [name, value] of Object.entries(SECRETS)) assert.ok(all.includes(value), name);
+  });
+  it('the rules that name a connection\'s host report on the planted connection strings (so their messages are read)', () => {
+    const found = allFindings('compose', '/leak/compose.yaml', FILES['compose.yaml']).filter((f) => f.code === 'DC055');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.severity]), [[19, 'info'], [32, 'warning']]);
   });
 });
 
