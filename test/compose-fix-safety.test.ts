@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding, ruleByCode, type FileSet } from '../rules';
+import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, ruleByCode, type FileSet } from '../rules';
 import type { ComposeContext } from '../rules/engine/compose';
 import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 
@@ -304,6 +304,145 @@ describe('DC041: the generated password reaches the copies DC040 finds (review 4
   it('with the URL only, nothing keeps the old value', () => {
     const fix = dc041Fix(mongo.replace('      ME_CONFIG_MONGODB_ADMINPASSWORD: example\n', ''));
     assert.equal(fix.title, 'Replace MONGO_INITDB_ROOT_PASSWORD and its copy with a generated password in .env');
+  });
+});
+
+describe('review 42d: moving secrets to .env', () => {
+  /** The DC040 fixes of /p/compose.yaml among `files`: [title, safe] (single fixes, then move-all). */
+  function dc040(files: Record<string, string>, target = '/p/compose.yaml'): [string, boolean][] {
+    const set: FileSet = new Map(Object.entries(files));
+    const analysis = analyze(allRules, 'compose', target, set.get(target)!, viewOf(set), DEFAULT_CONFIG);
+    const findings = analysis.findings.filter((f) => f.code === 'DC040');
+    const fixes = findings.map((f) => fixFinding(allRules, analysis.context, f)).filter((f) => f !== undefined);
+    const all = findings.length > 0 ? ruleByCode('DC040')!.moreFixes!(analysis.context as ComposeContext, findings[0])[0] : undefined;
+    return [...fixes, ...(all ? [all] : [])].map((f) => [f.title, f.safe]);
+  }
+
+  it('item 1: a copy written with $$ for each $ (Compose reads pa$$w0rd as pa$w0rd) keeps the move a quick fix, as a copy written plainly does', () => {
+    const db = (password: string, copy: string) =>
+      `services:\n  db:\n    image: postgres:17.2-alpine\n    environment:\n      POSTGRES_PASSWORD: ${password}\n    healthcheck:\n      test: ["CMD-SHELL", "psql postgresql://postgres:${copy}@localhost/postgres -c 'select 1'"]\n`;
+    assert.deepEqual(dc040({ '/p/compose.yaml': db('pa-w0rd-Xk9Lm', 'pa-w0rd-Xk9Lm') }), [['Move POSTGRES_PASSWORD to .env', false]], 'the control, without $');
+    assert.deepEqual(dc040({ '/p/compose.yaml': db('pa$$w0rd-Xk9Lm', 'pa$$w0rd-Xk9Lm') }), [['Move POSTGRES_PASSWORD to .env', false]], 'the copy written with $$');
+    assert.deepEqual(dc040({ '/p/compose.yaml': db('pa$$w0rd-Xk9Lm', 'other-Xk9Lm-pw') }), [['Move POSTGRES_PASSWORD to .env', true]], 'no copy: safe');
+    // A short value ($$ spelling of 9 characters) as a word of its own, and the spellings the dry run masks: \$, YAML's escapes in double quotes.
+    const short = 'services:\n  db:\n    image: postgres:17.2-alpine\n    environment:\n      POSTGRES_PASSWORD: pw$$Xk9q\n';
+    assert.deepEqual(dc040({ '/p/compose.yaml': short }), [['Move POSTGRES_PASSWORD to .env', true]]);
+    assert.deepEqual(dc040({ '/p/compose.yaml': `${short}    healthcheck:\n      test: pg_isready -p pw$$Xk9q\n` }), [['Move POSTGRES_PASSWORD to .env', false]], '$$, a word of its own');
+    assert.deepEqual(dc040({ '/p/compose.yaml': `${short}    labels:\n      note: echo pw\\$Xk9q\n` }), [['Move POSTGRES_PASSWORD to .env', false]], '\\$, as a Dockerfile or a shell escapes it');
+    assert.deepEqual(dc040({ '/p/compose.yaml': `${short}    labels:\n      note: "pw\\x24Xk9q"\n` }), [['Move POSTGRES_PASSWORD to .env', false]], 'YAML \\x24 in double quotes');
+    assert.deepEqual(dc040({ '/p/compose.yaml': `${short}    labels:\n      note: "rotated\\tpw\\u0024Xk9q"\n` }), [['Move POSTGRES_PASSWORD to .env', false]], 'YAML \\u0024 after an escape');
+    assert.deepEqual(dc040({ '/p/compose.yaml': `${short}    labels:\n      note: "pw\\x24Xk9qz"\n` }), [['Move POSTGRES_PASSWORD to .env', true]], 'a short value inside a longer word is no copy, decoded too');
+  });
+
+  it('item 1: move-all is not safe either while a $$ copy stays', () => {
+    const text = 'services:\n  db:\n    image: postgres:17.2-alpine\n    environment:\n      POSTGRES_PASSWORD: pa$$w0rd-Xk9Lm\n      JWT_SECRET: jwt-s3cr3t-0123456789\n    labels:\n      backup: "pa$$w0rd-Xk9Lm"\n';
+    assert.deepEqual(dc040({ '/p/compose.yaml': text }), [
+      ['Move POSTGRES_PASSWORD to .env', false],
+      ['Move JWT_SECRET to .env', true],
+      ['Move all 2 inline secrets of this file to .env', false],
+    ]);
+  });
+
+  it('item 3: the .gitignore line is escaped as DR001 writes it, and the file is ignored by it; a name no line can ignore gets no fix', () => {
+    const included = (name: string) => ({
+      '/p/compose.yaml': `include:\n  - path: db/compose.yaml\n    env_file: ${JSON.stringify(`db/${name}`)}\n`,
+      '/p/db/compose.yaml': 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_9fK2mQ7xV4nL8pW3\n',
+      [`/p/db/${name}`]: 'LOG=info\n',
+    });
+    const gitignoreOf = (name: string) => {
+      const set: FileSet = new Map(Object.entries(included(name)));
+      const analysis = analyze(allRules, 'compose', '/p/db/compose.yaml', set.get('/p/db/compose.yaml')!, viewOf(set), DEFAULT_CONFIG);
+      const fix = fixFinding(allRules, analysis.context, analysis.findings.find((f) => f.code === 'DC040')!);
+      if (!fix) return undefined;
+      const change = fix.changes.find((c) => c.path === '/p/db/.gitignore');
+      assert.ok(change && change.kind === 'create', name);
+      return change.content;
+    };
+    const lines: [string, string][] = [
+      ['#prod.env', '\\#prod.env\n'],
+      ['!prod.env', '\\!prod.env\n'],
+      ['[x].env', '\\[x\\].env\n'],
+      ['*.env', '\\*.env\n'],
+      ['a?.env', 'a\\?.env\n'],
+      ['prod.env ', 'prod.env\\ \n'],
+      ['back\\slash.env', 'back\\\\slash.env\n'],
+      ['prod.env', 'prod.env\n'],
+    ];
+    for (const [name, line] of lines) assert.equal(gitignoreOf(name), line, name);
+    // A line break in the name: no .gitignore line matches it (git reads two patterns), so nothing is written there.
+    assert.equal(gitignoreOf('a\nb.env'), undefined, 'a line break');
+    assert.equal(gitignoreOf('prod.env\r'), undefined, 'a trailing CR (git drops it from the line)');
+    // DC041's generated password for an inline value goes through the same companion edit.
+    const set: FileSet = new Map([
+      ['/p/compose.yaml', 'include:\n  - path: db/compose.yaml\n    env_file: "db/a\\nb.env"\n'],
+      ['/p/db/compose.yaml', 'services:\n  db:\n    image: postgres:17.2-alpine\n    environment:\n      POSTGRES_PASSWORD: postgres\n'],
+      ['/p/db/a\nb.env', 'LOG=info\n'],
+    ]);
+    const analysis = analyze(allRules, 'compose', '/p/db/compose.yaml', set.get('/p/db/compose.yaml')!, viewOf(set), DEFAULT_CONFIG);
+    assert.equal(fixFinding(allRules, analysis.context, analysis.findings.find((f) => f.code === 'DC041')!), undefined, 'DC041 writes no password there');
+  });
+
+  /** The DC041 fix of the only DC041 finding: title and the new text of .env. */
+  function dc041(files: Record<string, string>): { title: string; dotenv: string | undefined } {
+    const set: FileSet = new Map(Object.entries(files));
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', set.get('/p/compose.yaml')!, viewOf(set), DEFAULT_CONFIG);
+    const findings = analysis.findings.filter((f) => f.code === 'DC041');
+    assert.equal(findings.length, 1, findings.map((f) => f.message).join('\n'));
+    const fix = fixFinding(allRules, analysis.context, findings[0])!;
+    assert.equal(fix.safe, false);
+    const after = applyFix(set, fix);
+    return { title: fix.title, dotenv: after.get('/p/.env') };
+  }
+  const store = 'services:\n  db:\n    image: postgres:17.2-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n';
+  const app = '  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DB_PASSWORD: ${APP_DB_PASSWORD}\n      DATABASE_URL: postgres://postgres:${APP_DB_PASSWORD}@db:5432/postgres\n';
+  const env = { '/p/.env': 'POSTGRES_PASSWORD=postgres\nAPP_DB_PASSWORD=postgres\n', '/p/.gitignore': '.env\n' };
+  const pw = 'generated-postgres-password-secret';
+
+  it('item 2: a client copy in another .env variable gets the same new password in the same edit, and the title says so', () => {
+    assert.deepEqual(dc041({ ...env, '/p/compose.yaml': store + app }), {
+      title: 'Replace POSTGRES_PASSWORD in .env with a generated password, also as APP_DB_PASSWORD',
+      dotenv: `POSTGRES_PASSWORD=${pw}\nAPP_DB_PASSWORD=${pw}\n`,
+    });
+    // Inline on the store: moved to .env with the new password, the client's variable too.
+    assert.deepEqual(dc041({ '/p/.env': 'APP_DB_PASSWORD=postgres\n', '/p/.gitignore': '.env\n', '/p/compose.yaml': store.replace('${POSTGRES_PASSWORD}', 'postgres') + app }), {
+      title: 'Replace POSTGRES_PASSWORD with a generated password in .env, also as APP_DB_PASSWORD',
+      dotenv: `APP_DB_PASSWORD=${pw}\nPOSTGRES_PASSWORD=${pw}\n`,
+    });
+  });
+
+  it('item 2: a copy that something else reads too, or that is a copy of two passwords, is named in the title and kept', () => {
+    const kept = (title: string) => ({ title, dotenv: `POSTGRES_PASSWORD=${pw}\nAPP_DB_PASSWORD=postgres\n` });
+    const named = 'Replace POSTGRES_PASSWORD in .env with a generated password (APP_DB_PASSWORD in .env keeps the old value: update it)';
+    const worker = '  worker:\n    image: ghcr.io/acme/worker:1.0.0\n    environment:\n      LEGACY_TOKEN: ${APP_DB_PASSWORD}\n';
+    assert.deepEqual(dc041({ ...env, '/p/compose.yaml': store + app + worker }), kept(named), 'another service reads it');
+    assert.deepEqual(dc041({ ...env, '/p/compose.yaml': `${store}${app}x-note: \${APP_DB_PASSWORD}\n` }), kept(named), 'read outside the services');
+    assert.deepEqual(dc041({ ...env, '/p/compose.yaml': store + app, '/p/compose.tools.yaml': `services:\n${worker}` }), kept(named), 'a compose file beside the .env reads it');
+    assert.deepEqual(dc041({ ...env, '/p/compose.yaml': `${store + app}  tools:\n    image: ghcr.io/acme/tools:1.0.0\n    env_file: .env\n` }), kept(named), 'another service loads the .env whole');
+    assert.deepEqual(dc041({ ...env, '/p/compose.yaml': `${store + app}secrets:\n  db:\n    environment: APP_DB_PASSWORD\n` }), kept(named), 'a secret is made from it');
+    // A copy taken from another variable in .env (`APP_DB_PASSWORD=${PW}`): rewriting it would split it from PW.
+    assert.deepEqual(dc041({ '/p/.env': 'PW=postgres\nPOSTGRES_PASSWORD=postgres\nAPP_DB_PASSWORD=${PW}\n', '/p/.gitignore': '.env\n', '/p/compose.yaml': store + app }), {
+      title: named,
+      dotenv: `PW=postgres\nPOSTGRES_PASSWORD=${pw}\nAPP_DB_PASSWORD=\${PW}\n`,
+    });
+  });
+
+  it('item 2: a copy taken from the replaced variable follows it: neither rewritten nor named', () => {
+    assert.deepEqual(dc041({ '/p/.env': 'POSTGRES_PASSWORD=postgres\nAPP_DB_PASSWORD=${POSTGRES_PASSWORD}\n', '/p/.gitignore': '.env\n', '/p/compose.yaml': store + app }), {
+      title: 'Replace POSTGRES_PASSWORD in .env with a generated password',
+      dotenv: `POSTGRES_PASSWORD=${pw}\nAPP_DB_PASSWORD=\${POSTGRES_PASSWORD}\n`,
+    });
+  });
+
+  it('item 2: a copy of two passwords of the store with the same value (root and the app user) is named, not rewritten, on both', () => {
+    const mysql = 'services:\n  db:\n    image: mysql:8.4\n    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_USER: wp\n      MYSQL_PASSWORD: ${MYSQL_PASSWORD}\n  wordpress:\n    image: wordpress:6.8\n    environment:\n      WORDPRESS_DB_PASSWORD: ${WP_DB_PASSWORD}\n';
+    const files = { '/p/.env': 'MYSQL_ROOT_PASSWORD=secret\nMYSQL_PASSWORD=secret\nWP_DB_PASSWORD=secret\n', '/p/.gitignore': '.env\n', '/p/compose.yaml': mysql };
+    const set: FileSet = new Map(Object.entries(files));
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', mysql, viewOf(set), DEFAULT_CONFIG);
+    const titles = analysis.findings.filter((f) => f.code === 'DC041').map((f) => fixFinding(allRules, analysis.context, f)!.title);
+    assert.deepEqual(titles, [
+      'Replace MYSQL_ROOT_PASSWORD in .env with a generated password (WP_DB_PASSWORD in .env keeps the old value: update it)',
+      'Replace MYSQL_PASSWORD in .env with a generated password (WP_DB_PASSWORD in .env keeps the old value: update it)',
+    ]);
   });
 });
 

@@ -653,6 +653,28 @@ describe('language server over stdio', () => {
     });
   });
 
+  describe('the default override (compose.override.yaml)', () => {
+    it('re-analyzes compose.yaml when the override changes, and the override when compose.yaml changes: each judges the merged service (review 42b, item 1)', async () => {
+      const base = 'services:\n  web:\n    image: ghcr.io/acme/web:1.0.0\n    mem_limit: 256m\n    cpus: 0.5\n';
+      const override = 'services:\n  web:\n    environment:\n      LOG_LEVEL: debug\n';
+      await withServer({ 'compose.yaml': base, 'compose.override.yaml': override }, async (client, dir) => {
+        const uri = (rel: string) => URI.file(path.join(dir, rel)).toString();
+        const codes = (rel: string) => (client.latest(uri(rel))?.diagnostics ?? []).map((d) => d.code);
+        await client.until('DC018 on compose.yaml (no read_only anywhere)', () => codes('compose.yaml').includes('DC018'));
+        // read_only: true typed into the (open) override clears compose.yaml's DC018; its mem_limit: 0 is reported there.
+        const opened = client.open(path.join(dir, 'compose.override.yaml'), override, 'dockercompose');
+        await client.diagnostics(opened, 1);
+        client.change(opened, [{ text: override + '    read_only: true\n    mem_limit: 0\n' }]);
+        await client.until('DC018 gone from compose.yaml', () => !codes('compose.yaml').includes('DC018'));
+        await client.until('DC020 on the override (mem_limit: 0)', () => codes('compose.override.yaml').includes('DC020'));
+        // A memory limit written in compose.yaml's deploy block bounds the merged service: changed on disk, the override is analyzed again.
+        fs.writeFileSync(path.join(dir, 'compose.yaml'), base + '    deploy:\n      resources:\n        limits:\n          memory: 512m\n');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('compose.yaml'), type: 2 }] });
+        await client.until('DC020 gone from the override', () => !codes('compose.override.yaml').includes('DC020'));
+      });
+    });
+  });
+
   describe('compose include:', () => {
     it('analyzes an included YAML file as compose, and re-analyzes the includer and the included file when either changes', async () => {
       const root = 'include:\n  - db/database.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n';

@@ -617,3 +617,89 @@ describe('messages of review 42a', () => {
     assert.deepEqual(inherited, ['The final stage has no USER of its own and inherits USER ${UID-root} (root unless UID has a value, which nothing in the Dockerfile gives it; only an ENV of the base image could) from the stage it builds on, so the container most likely runs as root; make the fallback a non-root uid (1000).']);
   });
 });
+
+describe('the default override (review 42b, item 1)', () => {
+  const base = 'services:\n  web:\n    image: ghcr.io/acme/app:1.0.0\n    read_only: true\n    mem_limit: 256m\n    cpus: 0.5\n    pids_limit: 100\n    security_opt: [no-new-privileges:true]\n    cap_drop: [ALL]\n';
+  const override = 'services:\n  web:\n    read_only: !reset true\n    mem_limit: 0\n    cpus: !reset\n    pids_limit: !reset\n    security_opt: !override [seccomp=./seccomp.json]\n    cap_drop: !reset []\n';
+  const files = new Map([['/m/compose.yaml', base], ['/m/compose.override.yaml', override]]);
+  const at = (code: string) => messagesOf(code, files, '/m/compose.override.yaml');
+
+  it('says what the override drops or sets unlimited, not what its tagged value would say alone', () => {
+    assert.deepEqual(at('DC018'), ["Service 'web' has a writable root filesystem once merged: this override resets read_only (!reset) and sets no read_only: true, so anything that runs in it can rewrite its binaries and configuration."]);
+    assert.deepEqual(at('DC020'), [
+      "Service 'web' has no memory limit once merged: this override sets mem_limit to 0 or -1 (unlimited), so one runaway or compromised container can starve the host and every other service.",
+      "Service 'web' has no CPU limit once merged: this override resets cpus (!reset), so one runaway or compromised container can starve the host and every other service.",
+    ]);
+    assert.deepEqual(at('DC021'), ["Service 'web' has no process limit once merged: this override resets pids_limit (!reset) and sets no pids_limit, so a fork bomb in it can exhaust the host's process table."]);
+    assert.deepEqual(at('DC016'), ["Service 'web' runs without no-new-privileges once merged: this override replaces security_opt (!override) and sets no no-new-privileges:true, so its processes can gain privileges through setuid binaries and file capabilities."]);
+    assert.deepEqual(at('DC015'), ["Service 'web' keeps Docker's default capabilities once merged: this override resets cap_drop (!reset) and drops no ALL of its own; drop them all with cap_drop: [ALL] and add back only what it needs."]);
+    // compose.yaml's own settings are what the override drops: nothing is reported there.
+    for (const code of ['DC015', 'DC016', 'DC018', 'DC020', 'DC021']) assert.deepEqual(messagesOf(code, files, '/m/compose.yaml'), [], code);
+  });
+});
+
+describe('data stores without authentication, database connections without TLS (review 42e, items 4-5)', () => {
+  /** [line, severity, message] of one rule's findings in one compose text. */
+  function found(code: string, text: string, others: Record<string, string> = {}): [number, string, string][] {
+    const files = new Map([['/m/compose.yaml', text], ...Object.entries(others).map(([p, t]): [string, string] => [`/m/${p}`, t])]);
+    return analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG)
+      .findings.filter((f) => f.code === code)
+      .map((f) => [f.range.start.line, f.severity, f.message]);
+  }
+
+  it('DC055 is a warning when the connection leaves the project or a server that turns TLS off publishes a port, information when it stays on this host', () => {
+    const text =
+      'services:\n  api:\n    image: ghcr.io/acme/api:1.0\n    environment:\n' +
+      '      OUT_URL: postgres://app:Zq8Secret1@db.example.com/app?sslmode=disable\n' +
+      '      IN_URL: postgres://app:Zq8Secret1@db/app?sslmode=disable\n' +
+      '      HOST_URL: postgres://app:Zq8Secret1@host.docker.internal/app?sslmode=disable\n' +
+      '      SHARED_URL: postgres://app:Zq8Secret1@central-db/app?sslmode=disable\n' +
+      '      PGSSLMODE: disable\n' +
+      '  db:\n    image: postgres:17\n    command: ["postgres", "-c", "ssl=off"]\n' +
+      '  open:\n    image: postgres:17\n    command: ["-c", "ssl=off"]\n    ports:\n      - "5433:5432"\n' +
+      '  local:\n    image: postgres:17\n    command: ["-c", "ssl=off"]\n    ports:\n      - "127.0.0.1:5434:5432"\n';
+    const f = found('DC055', text);
+    assert.deepEqual(f.map(([line, severity]) => [line, severity]), [[4, 'warning'], [5, 'info'], [6, 'info'], [7, 'info'], [8, 'info'], [11, 'info'], [14, 'warning'], [19, 'info']]);
+    assert.match(f[0][2], /at 'db\.example\.com' with sslmode=disable \(OUT_URL\): that host is no service of this project/);
+    assert.match(f[1][2], /PostgreSQL service 'db' with sslmode=disable \(IN_URL\): unencrypted, though it stays on the compose network of this host/);
+    assert.match(f[2][2], /on the Docker host \('host\.docker\.internal'\)/);
+    assert.match(f[3][2], /'central-db' is no service of this project \(a container on a shared network/);
+    assert.match(f[4][2], /with PGSSLMODE=disable: the host is not written here/);
+    assert.match(f[6][2], /turns TLS off for every client with -c ssl=off and publishes port '5433:5432'/);
+    assert.ok(f.every(([, , m]) => !m.includes('Zq8Secret1')), 'a message holds the password');
+  });
+
+  it('DC055 never takes a part of a password for the host: an @ after the authority makes the host unknown', () => {
+    for (const url of ['postgres://app:Zq8/Secret@db.example.com/app?sslmode=disable', 'postgres://app:a@Zq8Secret/x@db.example.com/app?sslmode=disable']) {
+      const f = found('DC055', `services:\n  api:\n    image: ghcr.io/acme/api:1.0\n    environment:\n      URL: ${url}\n`);
+      assert.deepEqual(f.map(([line, severity]) => [line, severity]), [[4, 'info']], url);
+      assert.match(f[0][2], /the host is not written here/);
+      assert.ok(!/Zq8|Secret/.test(f[0][2]), f[0][2]);
+    }
+  });
+
+  it('DC055 reads the host of PGSSLMODE and of an application\'s …_SSLMODE from the variable beside it; a service of another compose file of the project, and a links alias, are services', () => {
+    const text =
+      'services:\n  api:\n    image: ghcr.io/acme/api:1.0\n    environment:\n      PGHOST: pg.example.com\n      PGSSLMODE: disable\n' +
+      '  worker:\n    image: ghcr.io/acme/worker:1.0\n    environment:\n      DB_HOST: shared-db\n      DB_SSLMODE: disable\n' +
+      '  linked:\n    image: ghcr.io/acme/worker:1.0\n    links: ["shared-db:warehouse"]\n    environment:\n      URL: postgres://w@warehouse/w?sslmode=disable\n';
+    const override = 'services:\n  shared-db:\n    image: postgres:17\n';
+    assert.deepEqual(
+      found('DC055', text, { 'compose.override.yaml': override }).map(([line, severity, m]) => [line, severity, /PostgreSQL service '(?:shared-db|warehouse)'/.test(m) || /at 'pg\.example\.com'/.test(m)]),
+      [[5, 'warning', true], [10, 'info', true], [15, 'info', true]],
+    );
+  });
+
+  it('DC051 is a warning, as DC052 for Redis, whether or not a port is published, and names the setting, never a value', () => {
+    const text =
+      'services:\n  mongo:\n    image: mongo:8.0\n  published:\n    image: mongo:8.0\n    ports:\n      - "127.0.0.1:27017:27017"\n' +
+      '  es:\n    image: elasticsearch:8.15.0\n    environment:\n      ELASTIC_PASSWORD: Zq8Secret1\n      xpack.security.enabled: "false"\n' +
+      '  bitnami:\n    image: bitnami/mongodb:8.0\n    environment:\n      - MONGODB_USERNAME=app\n      - ALLOW_EMPTY_PASSWORD=yes\n';
+    const f = found('DC051', text);
+    assert.deepEqual(f.map(([line, severity]) => [line, severity]), [[2, 'warning'], [4, 'warning'], [11, 'warning'], [16, 'warning']]);
+    assert.match(f[0][2], /runs MongoDB without authentication: with no MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD the image does not start mongod with --auth/);
+    assert.match(f[2][2], /turns Elasticsearch security off with xpack\.security\.enabled=false/);
+    assert.match(f[3][2], /sets ALLOW_EMPTY_PASSWORD=yes and no password/);
+    assert.ok(f.every(([, , m]) => !m.includes('Zq8Secret1')));
+  });
+});

@@ -85,7 +85,7 @@ services:
     environment:
       - API_TOKEN=${S.composeList}
       - DB_PASSWORD=\${DB_PASSWORD:-${S.composeDefault}}
-      - DATABASE_URL=postgres://app:${S.connection}@db:5432/app
+      - DATABASE_URL=postgres://app:${S.connection}@db:5432/app?sslmode=disable
       - REDIS_PASSWORD=\${REDIS_PASSWORD}
     ports:
       - "\${API_PORT}:80"
@@ -98,7 +98,7 @@ services:
         - GITHUB_TOKEN=${S.buildArgList}
     environment:
       <<: *common
-      MONGO_URL: mongodb://root:${S.mongoUrl}@mongo:27017/
+      MONGO_URL: mongodb://root:${S.mongoUrl}@mongo.example.com:27017/?tls=false
       MYSQL_ROOT_PASSWORD: ${S.weakWithSecretSuffix}
   cache:
     image: redis:8.0-alpine
@@ -172,6 +172,10 @@ describe('the leak detector itself', () => {
   it('every planted value is in the fixture files (so a missing leak is not a missing plant)', () => {
     const all = Object.values(FILES).join('\n');
     for (const [name, value] of Object.entries(SECRETS)) assert.ok(all.includes(value), name);
+  });
+  it('the rules that name a connection\'s host report on the planted connection strings (so their messages are read)', () => {
+    const found = allFindings('compose', '/leak/compose.yaml', FILES['compose.yaml']).filter((f) => f.code === 'DC055');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.severity]), [[19, 'info'], [32, 'warning']]);
   });
 });
 
@@ -351,10 +355,17 @@ describe('no secret in the CLI output', () => {
   });
 
   it('--fix-dry-run masks a moved value that the compose file writes with $$ (review probe pj-01)', () => {
-    const dir = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n      NOTE: "Xq7$$vR2pL9kW"\n' });
+    const dir = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n' });
     const r = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(r.stdout, /^-\s+POSTGRES_PASSWORD: \*{8}$/m);
     assert.ok(!r.stdout.includes('vR2pL9kW'), r.stdout);
+    // A copy written with $$ keeps that move out of --fix (review 42d, item 1); shown beside another move, both are masked.
+    const copy = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n      NOTE: "Xq7$$vR2pL9kW"\n      JWT_SECRET: jwt-s3cr3t-0123456789\n' });
+    const c = run(['check', '--fix-dry-run', '.'], copy);
+    assert.match(c.stdout, /^-\s+JWT_SECRET: \*{8}$/m);
+    assert.match(c.stdout, /^ \s+POSTGRES_PASSWORD: \*{8}$/m, 'not moved: its copy stays');
+    assert.match(c.stdout, /^ \s+NOTE: "\*{8}"$/m);
+    assert.ok(!c.stdout.includes('vR2pL9kW'), c.stdout);
   });
 
   it('--fix-dry-run masks the value of a credential-named flag on a command line it shows (review 9, probe dc-03)', () => {

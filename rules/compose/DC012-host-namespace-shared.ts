@@ -2,6 +2,7 @@ import type { Pair, YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
 import { serviceScalar } from '../engine/compose-values';
 import { deletePairEdit } from '../engine/yaml-edit';
+import { defaultMerge, mergedServiceGone, overrideAt } from '../engine/override-merge';
 
 /** Service keys that share a host namespace when set to `host`, and what the namespace isolates. */
 const NAMESPACE_KEYS = {
@@ -32,12 +33,12 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that shares a namespace with the host: `network_mode: host`, `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host` or `cgroup: host`. Values are read after interpolation with the `.env` beside the compose file (`${NET:-host}` counts as `host`); a variable whose value is unknown is not a finding. A setting that comes through a `<<` merge is reported on the merge key. Other values (`service:vpn`, `container:…`, `shareable`, `private`) are not flagged.',
+    what: 'Flags a service that shares a namespace with the host: `network_mode: host`, `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host` or `cgroup: host`. Values are read after interpolation with the `.env` beside the compose file (`${NET:-host}` counts as `host`); a variable whose value is unknown is not a finding. A setting that comes through a `<<` merge is reported on the merge key. Other values (`service:vpn`, `container:…`, `shareable`, `private`) are not flagged. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the value that runs is judged: a key the override writes replaces this file\'s (`network_mode: service:vpn` there clears `network_mode: host` here; `host` there is reported there), and `!reset` there removes it (a value under `!reset` is no value). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Namespaces are what separate a container from the host. With the host\'s network namespace the container sees every host interface, reaches services bound to 127.0.0.1 and can sniff traffic; with the host PID namespace it sees and signals every host process and reads their environment (secrets) through /proc; with the host IPC namespace it attaches to host shared memory; with the host UTS namespace it can rename the host; `userns_mode: host` switches user-namespace remapping off, so root in the container is root on the host again. SECURITY-GUIDELINES.md §3 asks for services isolated on a custom bridge network, and §2 for containers that do not get host-level privileges ("No Privileged Containers").',
     summary: 'Sharing a host namespace takes down the wall between container and host: with the host\'s network, PID or IPC namespace the container reaches services bound to 127.0.0.1, sees and signals every host process (and reads their secrets through /proc) or attaches to host shared memory.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    network_mode: host\n    pid: host',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    networks: [frontend]\n    ports:\n      - "127.0.0.1:8080:80"\nnetworks:\n  frontend:',
-    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it.',
+    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs.',
     guideline: '§3 Network Security — "Custom Bridge Network"; §2 Container Runtime Security — "No Privileged Containers"',
     equivalents: [
       'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
@@ -58,7 +59,12 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
       for (const key of Object.keys(NAMESPACE_KEYS) as NamespaceKey[]) {
+        // The override Compose merges by default writes or drops the key: its value is the one that runs (judged there).
+        const touch = merge && overrideAt(merge, [key]);
+        if (touch && (!merge.inOverride || !touch.value)) continue;
         const found = serviceScalar(ctx, service, key);
         if (!found || found.value.value === null || found.value.value.trim() !== 'host') continue;
         const { entry } = found;
@@ -77,6 +83,10 @@ export default defineRule<'compose', Data>({
   },
   fix(ctx, { data }) {
     if (!data.map || !data.pair) return undefined;
+    // In the override Compose merges by default, the base's value takes over without the line: no use when it is host too.
+    const service = ctx.services.find((s) => s.map === data.map);
+    const merge = service && defaultMerge(ctx, service);
+    if (merge?.inOverride && !merge.whole && serviceScalar(merge.base.ctx, merge.base.service, data.key)?.value.value?.trim() === 'host') return undefined;
     const edit = deletePairEdit(ctx, data.map, data.pair);
     if (!edit) return undefined;
     return { title: `Remove ${data.key}: host`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };

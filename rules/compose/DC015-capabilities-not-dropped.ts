@@ -7,6 +7,7 @@ import { reportRangeFor, resolveScalar, seqItems } from '../engine/compose-value
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit } from '../engine/yaml-edit';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, mergedValue, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
 
 /** Capabilities that give a container host-level power, with what each one allows. */
 const DANGEROUS: Record<string, string> = {
@@ -56,6 +57,8 @@ type Data =
       drop: DropState['state'];
       /** Where the fix edits: the service mapping (append `cap_drop: [ALL]`), or the service's own `cap_drop` list (add ALL); null: no exact edit. */
       target: { append: YAMLMap } | { list: Node } | null;
+      /** The default override drops the base's `cap_drop` (`!reset`, `!override`) and drops no ALL of its own. */
+      cause?: DropCause;
     };
 
 function dropState(ctx: ComposeContext, service: Service): DropState {
@@ -126,11 +129,12 @@ export default defineRule<'compose', Data>({
     what:
       'Flags, as a warning, each dangerous capability a service adds with `cap_add`: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `SYS_PTRACE`, `SYS_BOOT`, `SYS_TIME`, `DAC_READ_SEARCH`, `NET_ADMIN`, `MAC_ADMIN`, `MAC_OVERRIDE`, `BPF`, `PERFMON`, `SYSLOG` (written with or without `CAP_`, in any case; an entry that comes through an alias or a `<<` merge is reported on the alias or the merge key). ' +
       'And, as information, once per service, a service that does not drop every capability with `cap_drop: [ALL]` (the finding is on the `cap_drop` key when there is one, else on the service name). ' +
-      'Values are read after interpolation with the `.env` beside the compose file; an unknown value is never a finding (a `cap_drop` item whose value is unknown may be ALL). Privileged services are left to DC010: `privileged: true` grants every capability whatever `cap_drop` says. Capabilities that are in Docker\'s default set or harmless (`NET_BIND_SERVICE`, `CHOWN`, `NET_RAW`, …) are not flagged when added. Through `extends:` (same file, or another compose file of the workspace) `cap_drop` and `cap_add` are combined with the base service\'s, as Compose combines sequences: an `ALL` dropped in the base counts, a dangerous `cap_add` is reported once, where it is written (on the extending service\'s name when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`), and an inherited `privileged: true` leaves the service to DC010. When the base drops only some capabilities, the fix adds an own `cap_drop: [ALL]` (Compose combines it with the base\'s list); the base is never edited from here. In a base file analyzed only because a default compose file\'s services extend it (`common-services.yml`), a missing `cap_drop` is not reported: the services that extend it are. Nor is it for an override fragment (a service with no `image:`, `build:` or `extends:`, or one merged with `-f` over the default compose file beside it), as for DC016, DC018 and DC020–DC023: the complete service is judged where it is defined.',
+      'Values are read after interpolation with the `.env` beside the compose file; an unknown value is never a finding (a `cap_drop` item whose value is unknown may be ALL). Privileged services are left to DC010: `privileged: true` grants every capability whatever `cap_drop` says. Capabilities that are in Docker\'s default set or harmless (`NET_BIND_SERVICE`, `CHOWN`, `NET_RAW`, …) are not flagged when added. Through `extends:` (same file, or another compose file of the workspace) `cap_drop` and `cap_add` are combined with the base service\'s, as Compose combines sequences: an `ALL` dropped in the base counts, a dangerous `cap_add` is reported once, where it is written (on the extending service\'s name when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`), and an inherited `privileged: true` leaves the service to DC010. When the base drops only some capabilities, the fix adds an own `cap_drop: [ALL]` (Compose combines it with the base\'s list); the base is never edited from here. In a base file analyzed only because a default compose file\'s services extend it (`common-services.yml`), a missing `cap_drop` is not reported: the services that extend it are. Nor is it for an override fragment (a service with no `image:`, `build:` or `extends:`, or one merged with `-f` over the default compose file beside it), as for DC016, DC018 and DC020–DC023: the complete service is judged where it is defined. ' +
+      'The override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge) is the exception: with it the service is judged as it runs, from either file. `privileged` is the override\'s when it writes or resets it; its `cap_add` and `cap_drop` entries are appended to this file\'s (compose-go makes the lists unique), and `!reset`/`!override` there drops this file\'s list. So a `cap_drop` with ALL there clears the finding here, and a `cap_add: !reset []` there removes this file\'s dangerous entries (its own entries are reported there); a `cap_drop` it resets or replaces without ALL is reported there, on that key, without a fix; a `cap_drop` there without ALL leaves this file\'s list to decide. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Docker starts containers with 14 capabilities (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW, MKNOD, …) that most services never use and that an attacker chains into escapes; dropping ALL and adding back only what is needed is the least-privilege baseline (CIS Docker Benchmark). The dangerous capabilities go much further: SYS_ADMIN, SYS_MODULE or DAC_READ_SEARCH alone are known container escapes, and ALL is nearly `privileged: true`. SECURITY-GUIDELINES.md §2: "No Privileged Containers"; §2 asks that services run without root\'s powers (uid 1000).',
     bad: 'services:\n  vpn:\n    image: ghcr.io/acme/vpn:2.1\n    cap_add:\n      - SYS_ADMIN\n      - NET_ADMIN',
     good: 'services:\n  vpn:\n    image: ghcr.io/acme/vpn:2.1\n    cap_drop: [ALL]\n    cap_add:\n      # docker-guardrails-ignore DC015 -- reviewed: the VPN manages its tunnel interface\n      - NET_ADMIN\n    devices:\n      - /dev/net/tun',
-    fix: '"Drop all capabilities" adds `cap_drop: [ALL]` at the end of the service (or `ALL` to its existing `cap_drop` list, block or flow; or an own `cap_drop: [ALL]` when the list is inherited through `<<`, which overrides it). `cap_add` still applies after the drop, so capabilities the service adds explicitly stay. Not safe: images whose entrypoint changes users or file ownership (postgres, redis, nginx, …) need some defaults back (`CHOWN`, `SETUID`, `SETGID`, `DAC_OVERRIDE`, `FOWNER`), so start the service and add back what its logs ask for. Not offered when the service or its `cap_drop` lies in an anchor or alias, or is a flow mapping, or while the file has YAML syntax errors. Dangerous `cap_add` entries have no automatic fix: whether the service really needs them is a design decision.',
+    fix: '"Drop all capabilities" adds `cap_drop: [ALL]` at the end of the service (or `ALL` to its existing `cap_drop` list, block or flow; or an own `cap_drop: [ALL]` when the list is inherited through `<<`, which overrides it). `cap_add` still applies after the drop, so capabilities the service adds explicitly stay. Not safe: images whose entrypoint changes users or file ownership (postgres, redis, nginx, …) need some defaults back (`CHOWN`, `SETUID`, `SETGID`, `DAC_OVERRIDE`, `FOWNER`), so start the service and add back what its logs ask for. Not offered when the service or its `cap_drop` lies in an anchor or alias, or is a flow mapping, or while the file has YAML syntax errors. Dangerous `cap_add` entries have no automatic fix: whether the service really needs them is a design decision. No fix for a `cap_drop` the default override resets or replaces: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "No Privileged Containers", "Run as Non-root User"',
     equivalents: [
       'KICS "Container Capabilities Unrestricted" (Docker Compose query)',
@@ -149,9 +153,17 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
-      const privileged = lookupKey(ctx, service, 'privileged');
+      // The service as `docker compose` runs it with the default override merged: `privileged` is the
+      // override's when it writes or drops it; `cap_add`/`cap_drop` lists are appended (and made unique:
+      // compose-go's EnforceUnicity), unless the override drops the base's with `!reset`/`!override`.
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const privileged = merge ? mergedValue(merge, ['privileged']).found : lookupKey(ctx, service, 'privileged');
       if (privileged && privileged !== 'unknown' && isTrue(privileged.entry.value)) continue;
-      const add = ctx.serviceGet(service, 'cap_add');
+      const addTouch = merge && overrideAt(merge, ['cap_add']);
+      // This file's `cap_add` entries never run when the override drops them (in the override: a `!reset` list is no list).
+      const addDropped = !!addTouch && (merge.inOverride ? !addTouch.value : !!addTouch.drops);
+      const add = addDropped ? undefined : ctx.serviceGet(service, 'cap_add');
       for (const item of seqItems(ctx, service.doc, add)?.items ?? []) {
         const v = resolveScalar(ctx, service.doc, item.node)?.value;
         if (v === null || v === undefined) continue;
@@ -160,7 +172,7 @@ export default defineRule<'compose', Data>({
         out.push({ range: reportRangeFor(ctx, add!, item.written), data: { problem: 'dangerous-cap' as const, service: service.name, capability } });
       }
       // A dangerous cap_add inherited from a base in a file that is not analyzed itself: reported here, on the name.
-      for (const level of extendsChain(ctx, service).chain.slice(1)) {
+      for (const level of addDropped ? [] : extendsChain(ctx, service).chain.slice(1)) {
         if (isAnalyzedBase(ctx, level)) continue;
         const baseAdd = level.ctx.serviceGet(level.service, 'cap_add');
         for (const item of seqItems(level.ctx, level.service.doc, baseAdd)?.items ?? []) {
@@ -171,10 +183,24 @@ export default defineRule<'compose', Data>({
           out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'dangerous-cap' as const, service: service.name, capability } });
         }
       }
+      // The default override decides when it drops the base's `cap_drop` or drops ALL itself (or what cannot be read): judged there.
+      const dropTouch = merge && overrideAt(merge, ['cap_drop']);
+      if (merge && dropTouch) {
+        const own = dropTouch.value ? dropState(dropTouch.value.ctx, dropTouch.value.service) : undefined;
+        const decides = !!dropTouch.drops || own?.state === 'all' || own?.state === 'unknown';
+        if (decides && !merge.inOverride) continue;
+        if (merge.inOverride && dropTouch.drops) {
+          if (privileged !== 'unknown' && own?.state !== 'all' && own?.state !== 'unknown') {
+            out.push({ range: touchRange(ctx, dropTouch, service), severity: 'info' as const, data: { problem: 'no-drop-all' as const, service: service.name, drop: own ? own.state : 'absent', target: null, cause: dropCause(dropTouch) } });
+          }
+          continue;
+        }
+      }
       // A base file analyzed only for its `extends:` users: a missing cap_drop is judged on the services that run it.
       if (isExtendsOnlyBase(ctx)) continue;
       // An override fragment (no image, build or extends; or merged over the default file with -f): the
-      // complete service is judged where it is defined, as DC016, DC018 and DC020–DC023 do.
+      // complete service is judged where it is defined, as DC016, DC018 and DC020–DC023 do (what the
+      // default override drops is judged above).
       if (isPartialService(ctx, service)) continue;
       const drop = privileged === 'unknown' ? ({ state: 'unknown' } as const) : chainDropState(ctx, service);
       if (drop.state === 'all' || drop.state === 'unknown') continue;
@@ -189,6 +215,7 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     if (d.problem === 'dangerous-cap') return `Service '${d.service}' adds capability ${d.capability}: ${DANGEROUS[d.capability]}.`;
+    if (d.cause) return `Service '${d.service}' ${d.drop === 'absent' ? "keeps Docker's default capabilities" : 'drops only some capabilities'} once merged: ${dropText(d.cause)} and drops no ALL of its own; drop them all with cap_drop: [ALL] and add back only what it needs.`;
     return d.drop === 'absent'
       ? `Service '${d.service}' keeps Docker's default capabilities; drop them all with cap_drop: [ALL] and add back only what it needs.`
       : `Service '${d.service}' drops only some capabilities; drop them all with cap_drop: [ALL] and add back only what it needs.`;

@@ -5,6 +5,7 @@ import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedClean
 import { extendedService, isOwnEditable, isPartialService, isSwarmOnlyFile, lookupKey, parseGoBool, reportNodeOf, securityOpts } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
 
 type Data =
   | {
@@ -20,6 +21,12 @@ type Data =
       service: Service;
       /** The `no-new-privileges:false` entry when it is written in place (null: inherited, no fix). */
       scalar: Scalar | null;
+    }
+  | {
+      /** The default override drops the base's `security_opt` (`!reset`, `!override`) and sets no-new-privileges in none of its own entries. */
+      problem: 'dropped';
+      service: Service;
+      cause: DropCause;
     };
 
 const OPTION = 'no-new-privileges:true';
@@ -58,11 +65,11 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service whose `security_opt:` does not contain `no-new-privileges:true` (also accepted: `no-new-privileges`, `no-new-privileges=true`, and the other spellings of true that Docker reads), or that sets it to false. `security_opt` is read from the service, from `<<` merges of anchored blocks and from the service it `extends:` (whose list `extends` keeps: Compose appends sequences, so a service that adds its own options still has the base\'s `no-new-privileges:true`). A service with no `image:`, `build:` or `extends:` (a fragment of an override file) is not judged; an entry whose value is an unresolvable `${VAR}` makes the service unknown, not a finding. Missing settings are reported on the service name; an explicit `no-new-privileges:false` is reported on that entry. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service whose `security_opt:` does not contain `no-new-privileges:true` (also accepted: `no-new-privileges`, `no-new-privileges=true`, and the other spellings of true that Docker reads), or that sets it to false. `security_opt` is read from the service, from `<<` merges of anchored blocks and from the service it `extends:` (whose list `extends` keeps: Compose appends sequences, so a service that adds its own options still has the base\'s `no-new-privileges:true`). A service with no `image:`, `build:` or `extends:` (a fragment of an override file) is not judged; an entry whose value is an unresolvable `${VAR}` makes the service unknown, not a finding. Missing settings are reported on the service name; an explicit `no-new-privileges:false` is reported on that entry. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: the override\'s `security_opt` entries are appended to this file\'s (Docker reads the last no-new-privileges), and `!reset`/`!override` there drops this file\'s list. The override decides when it writes a no-new-privileges entry or drops the list: `no-new-privileges:true` there clears the finding here, `no-new-privileges:false` there is reported there (fixed in place, as here), and a list it resets or replaces without one is reported there, on the `security_opt` key, without a fix; other entries there leave this file\'s list to decide. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Without the flag, a process in the container can gain privileges by running a setuid/setgid binary or a binary with file capabilities (`su`, `sudo`, a planted setuid shell): the kernel\'s `no_new_privs` bit stops every such gain at `execve()`. It is one line and turns a compromise of an unprivileged process into a much smaller one. SECURITY-GUIDELINES.md §2 Container Runtime Security ("Run as Non-root User", "No Privileged Containers") — privileges the service was not started with must not be regained.',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"\n    security_opt:\n      - no-new-privileges:true',
-    fix: '"Add no-new-privileges:true" appends the entry to the service\'s `security_opt:` (a new `- no-new-privileges:true` line in a block sequence, `, no-new-privileges:true` in a flow sequence), or adds `security_opt:` with that one entry at the end of the service; an explicit `no-new-privileges:false` is changed to true in place, keeping its quotes. Not offered when `security_opt` or the service comes from an anchor, an alias, a `<<` merge or `extends:` (the edit would change every service that shares the text: add it there). Not offered in a file only `docker stack deploy` runs (named `*stack*.yml`, or with an external secret or config; an overlay network or Swarm-only `deploy:` settings alone do not make one, since Compose runs such a file too): `docker stack deploy` ignores `security_opt` and says so ("Ignoring unsupported options: security_opt"), so the message says to set `"no-new-privileges": true` in each node\'s `daemon.json` instead, which applies to every container of the node. Not applied by fix-all: a program that needs `sudo`/`su`, a setuid helper or file capabilities at run time stops working (compose-lint lists netdata plugins and some game-server images) — start the container and check its logs.',
+    fix: '"Add no-new-privileges:true" appends the entry to the service\'s `security_opt:` (a new `- no-new-privileges:true` line in a block sequence, `, no-new-privileges:true` in a flow sequence), or adds `security_opt:` with that one entry at the end of the service; an explicit `no-new-privileges:false` is changed to true in place, keeping its quotes. Not offered when `security_opt` or the service comes from an anchor, an alias, a `<<` merge or `extends:` (the edit would change every service that shares the text: add it there). Not offered in a file only `docker stack deploy` runs (named `*stack*.yml`, or with an external secret or config; an overlay network or Swarm-only `deploy:` settings alone do not make one, since Compose runs such a file too): `docker stack deploy` ignores `security_opt` and says so ("Ignoring unsupported options: security_opt"), so the message says to set `"no-new-privileges": true` in each node\'s `daemon.json` instead, which applies to every container of the node. Not applied by fix-all: a program that needs `sudo`/`su`, a setuid helper or file capabilities at run time stops working (compose-lint lists netdata plugins and some game-server images) — start the container and check its logs. No fix for a `security_opt` the default override resets or replaces: the override may relax it on purpose (a development setup), and what it should keep is its author\'s call.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User", "No Privileged Containers"',
     equivalents: ['CIS Docker Benchmark 2.14 / 5.25 (restrict containers from acquiring new privileges; at the daemon: dockerd --no-new-privileges)', 'KICS "No New Privileges Not Set" (Docker Compose query 27fcc7d6-c49b-46e0-98f1-6c082a6a2750)', 'compose-lint CL-0003 (Privilege Escalation Not Blocked)', 'Datadog IaC "dockercompose-no-new-privileges-disabled"'],
     references: [
@@ -79,6 +86,21 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default appends its `security_opt` entries to the base's (Docker
+      // reads the last no-new-privileges), or drops the base's with `!reset`/`!override`: it decides when it
+      // drops them or writes a no-new-privileges entry (or one that cannot be read), and is judged there.
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const touch = merge && overrideAt(merge, ['security_opt']);
+      if (merge && touch) {
+        const own = touch.value ? noNewPrivilegesOf(touch.value.ctx, touch.value.service, touch.value.entry.value) : undefined;
+        const decides = !!touch.drops || !!own?.last || !!own?.unknown;
+        if (decides && !merge.inOverride) continue;
+        if (merge.inOverride && touch.drops && !own?.last) {
+          if (!own?.unknown) out.push({ range: touchRange(ctx, touch, service), data: { problem: 'dropped', service, cause: dropCause(touch)! } });
+          continue;
+        }
+      }
       const found = lookupKey(ctx, service, 'security_opt');
       if (found === 'unknown') continue;
       if (found) {
@@ -107,12 +129,14 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
+    if (d.problem === 'dropped') return `Service '${d.service.name}' runs without no-new-privileges once merged: ${dropText(d.cause)} and sets no no-new-privileges:true, so its processes can gain privileges through setuid binaries and file capabilities.`;
     if (d.problem === 'disabled') return `Service '${d.service.name}' sets no-new-privileges to false: its processes can gain privileges through setuid binaries and file capabilities.`;
     if (d.swarm) return `Service '${d.service.name}' runs without no-new-privileges: its processes can gain privileges through setuid binaries and file capabilities. This is a Swarm stack, and docker stack deploy ignores security_opt: set "no-new-privileges": true in the daemon.json of every node.`;
     return `Service '${d.service.name}' does not set no-new-privileges:true in security_opt: its processes can gain privileges through setuid binaries and file capabilities.`;
   },
   fix(ctx, { data }): Fix | undefined {
-    if (!parsedCleanly(data.service)) return undefined;
+    // What the override drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.problem === 'dropped' || !parsedCleanly(data.service)) return undefined;
     let edit: TextEdit | undefined;
     if (data.problem === 'disabled') {
       if (!data.scalar) return undefined;

@@ -8,6 +8,7 @@ import { engineApiExposure } from '../engine/docker-socket';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { deletePairEdit } from '../engine/yaml-edit';
+import { defaultMerge, mergedServiceGone, overrideAt } from '../engine/override-merge';
 
 type Profile = 'seccomp' | 'apparmor' | 'label' | 'systempaths';
 
@@ -48,7 +49,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a `security_opt:` entry that turns a kernel confinement profile off: `seccomp:unconfined`, `apparmor:unconfined`, `label:disable` or `systempaths:unconfined` (which lifts the masks and read-only mounts Docker puts on /proc and /sys), also written with `=` (`seccomp=unconfined`), in the service or through a `<<` merge of an anchored block (then reported on the merge key) or an alias. A custom profile (`seccomp:./profile.json`, `apparmor:my-profile`) and SELinux label options that keep confinement (`label:type:svirt_apache_t`) are not flagged; entries whose value is an unresolvable `${VAR}` are unknown, not findings. Entries inherited through `extends:` are reported on the service that writes them.',
+    what: 'Flags a `security_opt:` entry that turns a kernel confinement profile off: `seccomp:unconfined`, `apparmor:unconfined`, `label:disable` or `systempaths:unconfined` (which lifts the masks and read-only mounts Docker puts on /proc and /sys), also written with `=` (`seccomp=unconfined`), in the service or through a `<<` merge of an anchored block (then reported on the merge key) or an alias. A custom profile (`seccomp:./profile.json`, `apparmor:my-profile`) and SELinux label options that keep confinement (`label:type:svirt_apache_t`) are not flagged; entries whose value is an unresolvable `${VAR}` are unknown, not findings. Entries inherited through `extends:` are reported on the service that writes them. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the override\'s `security_opt` entries are appended to this file\'s (and reported there), and a `security_opt` it resets or replaces (`!reset`, `!override`) drops this file\'s entries: they never take effect and are not reported (nor are the entries of a `!reset` list in the override). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Docker confines every container with a default seccomp filter (it blocks about 44 dangerous system calls), an AppArmor profile or SELinux labels. Turning them off removes the layers that stop many container escapes even when the process is root, so a kernel bug or a stray capability becomes a host compromise. SECURITY-GUIDELINES.md §2 Container Runtime Security ("No Privileged Containers") — disabling the profiles is most of what `--privileged` does.',
     summary: 'Turning off seccomp, AppArmor or SELinux confinement removes the layers that stop many container escapes, so a kernel bug or a stray capability becomes a host compromise.',
     bad: 'services:\n  browser:\n    image: ghcr.io/acme/renderer:1.4.0\n    security_opt:\n      - seccomp:unconfined',
@@ -70,6 +71,12 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default drops this file's `security_opt` (`!reset`, `!override`):
+      // the entries written here never take effect (in the override: a `!reset` list is no list).
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const touch = merge && overrideAt(merge, ['security_opt']);
+      if (touch && (merge.inOverride ? !touch.value : touch.drops)) continue;
       const entry = ctx.serviceGet(service, 'security_opt');
       if (!entry || !entry.value) continue;
       const { items } = securityOpts(ctx, service.doc, entry.value);

@@ -4,15 +4,18 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
 import { serviceVolumes } from '../engine/compose-volumes';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
 interface Data {
   service: Service;
-  /** `read_only` is absent, or set to false. */
-  problem: 'missing' | 'false';
+  /** `read_only` is absent, or set to false; or the default override drops it (`!reset`, `!override`) and sets no true of its own. */
+  problem: 'missing' | 'false' | 'dropped';
   /** The `false` scalar when it is written in place (null: inherited or shared, no fix). */
   value: Scalar | null;
+  /** For `dropped`: how the override drops it. */
+  cause?: DropCause;
 }
 
 function isTrueText(text: string): boolean {
@@ -53,11 +56,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service without `read_only: true` (missing, or set to false), read from the service, `<<` merges and `extends:`. Missing settings are reported on the service name, `read_only: false` on that line (or on the `<<` key it comes through). A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged; `read_only: ${VAR}` without a value is unknown, not a finding. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service without `read_only: true` (missing, or set to false), read from the service, `<<` merges and `extends:`. Missing settings are reported on the service name, `read_only: false` on that line (or on the `<<` key it comes through). A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged; `read_only: ${VAR}` without a value is unknown, not a finding. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), a `read_only` the override writes or drops is the one that runs: `read_only: true` there clears the finding here, `read_only: false` there is reported there (fixed in place, as here), and `read_only: !reset` (or a service replaced with `!override` without it) is reported there, on that key, without a fix. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'With a writable root filesystem, an attacker who gets code execution can replace binaries, drop tools and change configuration inside the container. Mounting it read-only leaves only the paths you declare (volumes, `tmpfs`) writable, which also documents where the service writes. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Read-only Root Filesystem – Where applicable".',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/cache/nginx\n      - /run',
-    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp`. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes.',
+    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp`. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "Read-only Root Filesystem"',
     equivalents: ['compose-lint CL-0007 (Filesystem Not Read-Only)', 'CIS Docker Benchmark 5.13 "Ensure that the container\'s root filesystem is mounted as read only"', 'Checkov CKV_K8S_22 (read-only root filesystem) for the same control on Kubernetes'],
     references: [
@@ -70,6 +73,15 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default decides when it writes or drops `read_only`: judged there.
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const touch = merge && overrideAt(merge, ['read_only']);
+      if (merge && touch && !merge.inOverride) continue;
+      if (touch && !touch.value) {
+        out.push({ range: touchRange(ctx, touch, service), data: { service, problem: 'dropped', value: null, cause: dropCause(touch) } });
+        continue;
+      }
       const found = lookupKey(ctx, service, 'read_only');
       if (found === 'unknown') continue;
       if (found) {
@@ -88,12 +100,15 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
+    if (d.problem === 'dropped' && d.cause) return `Service '${d.service.name}' has a writable root filesystem once merged: ${dropText(d.cause)} and sets no read_only: true, so anything that runs in it can rewrite its binaries and configuration.`;
     return d.problem === 'false'
       ? `Service '${d.service.name}' sets read_only: false: anything that runs in it can rewrite its binaries and configuration.`
       : `Service '${d.service.name}' has a writable root filesystem (no read_only: true): anything that runs in it can rewrite its binaries and configuration.`;
   },
   fix(ctx, { data }): Fix | undefined {
     const { service } = data;
+    // What the override drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.problem === 'dropped') return undefined;
     if (!parsedCleanly(service) || (data.problem === 'false' && !data.value)) return undefined;
     if (!canAddToService(ctx, service) && data.problem === 'missing') return undefined;
     const unit = indentUnit(ctx, service);

@@ -4,11 +4,17 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 import { companionWrites } from '../engine/data-volumes';
 import type { Fix, Range } from '../engine/types';
+import { defaultMerge, mergedServiceGone, mergedValue, touchRange, type DefaultMerge, type OverrideTouch } from '../engine/override-merge';
 
 interface Data {
   service: Service;
   memory: boolean;
   cpu: boolean;
+  /**
+   * Set when the default override decides the missing limits (it writes or drops a key of theirs) and the
+   * finding is on its line: the key, and whether it writes an unlimited value or drops the base's.
+   */
+  override?: { key: string; how: 'unlimited' | 'reset' | 'override' };
 }
 
 const LIMITS = ['deploy', 'resources', 'limits'];
@@ -31,12 +37,36 @@ function bounds(found: Lookup): boolean {
   return n > 0;
 }
 
+/** The keys that limit memory and CPU (any one that bounds is a limit). */
+const MEMORY_KEYS: readonly (readonly string[])[] = [[...LIMITS, 'memory'], ['mem_limit']];
+const CPU_KEYS: readonly (readonly string[])[] = [[...LIMITS, 'cpus'], ['cpus'], ['cpu_quota']];
+
 function memoryLimited(ctx: ComposeContext, service: Service): boolean {
   return bounds(lookupPath(ctx, service, [...LIMITS, 'memory'])) || bounds(lookupKey(ctx, service, 'mem_limit'));
 }
 
 function cpuLimited(ctx: ComposeContext, service: Service): boolean {
   return bounds(lookupPath(ctx, service, [...LIMITS, 'cpus'])) || bounds(lookupKey(ctx, service, 'cpus')) || bounds(lookupKey(ctx, service, 'cpu_quota'));
+}
+
+/**
+ * One kind of limit of a service merged with the default override: whether it is bounded, and the first
+ * of its keys the override writes or drops (undefined: the override leaves them all alone, and the base
+ * alone decides). Each key is read as one value (mappings such as `deploy` merge key by key, so a limit
+ * the override does not write stays the base's).
+ */
+function mergedLimit(merge: DefaultMerge, keys: readonly (readonly string[])[]): { limited: boolean; touch?: { keys: readonly string[]; touch: OverrideTouch } } {
+  let limited = false;
+  // Where the finding goes: an unlimited value the override writes, else a drop of a limit the base writes, else any drop.
+  let touch: { keys: readonly string[]; touch: OverrideTouch; rank: number } | undefined;
+  for (const k of keys) {
+    const v = mergedValue(merge, k);
+    if (bounds(v.found)) limited = true;
+    if (!v.touch) continue;
+    const rank = v.touch.value ? 0 : lookupPath(merge.base.ctx, merge.base.service, k) !== undefined ? 1 : 2;
+    if (!touch || rank < touch.rank) touch = { keys: k, touch: v.touch, rank };
+  }
+  return { limited, ...(touch ? { touch: { keys: touch.keys, touch: touch.touch } } : {}) };
 }
 
 /**
@@ -84,11 +114,11 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service with no memory limit or no CPU limit. Memory counts as limited by `deploy.resources.limits.memory` or `mem_limit`; CPU by `deploy.resources.limits.cpus`, `cpus` or `cpu_quota` — read from the service, `<<` merges and `extends:`. Reservations (`deploy.resources.reservations`, `mem_reservation`, `cpu_shares`) are not limits. A value of 0 (or -1) means unlimited and does not count; an unresolvable `${VAR}` counts as a limit (its value is unknown). The finding is on the service name and says which limit is missing. A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service with no memory limit or no CPU limit. Memory counts as limited by `deploy.resources.limits.memory` or `mem_limit`; CPU by `deploy.resources.limits.cpus`, `cpus` or `cpu_quota` — read from the service, `<<` merges and `extends:`. Reservations (`deploy.resources.reservations`, `mem_reservation`, `cpu_shares`) are not limits. A value of 0 (or -1) means unlimited and does not count; an unresolvable `${VAR}` counts as a limit (its value is unknown). The finding is on the service name and says which limit is missing. A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), each kind of limit the override writes or drops (`mem_limit: 1g`, `cpus: 0`, `deploy: !reset {}`; a mapping such as `deploy` merges key by key, so a limit it does not name stays this file\'s) is judged on the merged service, and a kind it leaves alone is judged here: a limit there clears that part of the finding here; one set to 0 or -1 there, or dropped with `!reset`/`!override`, is reported there, on that line, without a fix. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Docker sets no memory or CPU ceiling by default: one leaking, looping or compromised container (a crypto-miner is the usual payload) can take all the host\'s memory — the kernel\'s OOM killer then picks its own victims — or all its CPU, starving every other service. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
     good: "services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    deploy:\n      resources:\n        limits:\n          memory: 512m\n          cpus: '0.5'",
-    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits, nor when the service reserves more memory than the limit it would add (`mem_reservation`, `deploy.resources.reservations.memory`, read as Compose reads sizes; an unreadable one counts as more: the daemon refuses a limit below the reservation), nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service (the merged service must agree with itself). Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first.',
+    fix: '"Add resource limits" adds only the missing limits, with the defaults from the settings (`defaultMemoryLimit`, `defaultCpuLimit`; 512m and 0.5 unless changed): under `deploy: resources: limits:`, creating just the levels that are missing (an existing `deploy:` or `resources:` is extended, not duplicated). When the service already uses the older service-level spelling (`mem_limit`, `cpus`, `cpu_quota`, …, or `pids_limit`) and has no `deploy.resources.limits` (of its own, merged or inherited through `extends:`), the missing key is added in that spelling instead (`mem_limit: 512m`, `cpus: 0.5`): Compose refuses a service whose `cpus`, `mem_limit` or `pids_limit` differs from its `deploy.resources.limits` block, and a key absent from that block counts as 0 (`can\'t set distinct values on \'pids_limit\' and \'deploy.resources.limits.pids\'`). Docker Compose applies `deploy.resources.limits` without Swarm. Not offered when a level to extend comes from an anchor, alias, `<<` merge or `extends:`, or is a flow mapping above the limits, nor when the service reserves more memory than the limit it would add (`mem_reservation`, `deploy.resources.reservations.memory`, read as Compose reads sizes; an unreadable one counts as more: the daemon refuses a limit below the reservation), nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service (the merged service must agree with itself). Never applied by fix-all: a memory limit that is too small gets the container killed (exit code 137) — size it from `docker stats` under real load first. No fix for a limit the default override sets to unlimited or drops: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Memory Not Limited" and "Cpus Not Limited" (Docker Compose queries)', 'compose-lint CL-0026 (No resource limits)', 'Checkov CKV_K8S_11/CKV_K8S_13 (CPU/memory limits) for the same control on Kubernetes'],
     references: [
@@ -104,9 +134,39 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default decides a kind of limit when it writes or drops one of its
+      // keys: the merged service is judged, on the override's line; the base judges the others alone.
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      if (merge?.inOverride) {
+        const byLine = new Map<string, { range: Range; data: Data }>();
+        for (const [kind, keys] of [['memory', MEMORY_KEYS], ['cpu', CPU_KEYS]] as const) {
+          const limit = mergedLimit(merge, keys);
+          if (limit.limited || !limit.touch) continue;
+          const { touch } = limit.touch;
+          const how = touch.value ? 'unlimited' : touch.drops!.tag;
+          const key = touch.value ? limit.touch.keys.join('.') : (touch.drops!.key ?? 'service');
+          const range = touchRange(ctx, touch, service, true);
+          const at = `${range.start.line}:${range.start.character}`;
+          const known = byLine.get(at);
+          if (known) known.data[kind] = true;
+          else byLine.set(at, { range, data: { service, memory: kind === 'memory', cpu: kind === 'cpu', override: { key, how } } });
+        }
+        out.push(...byLine.values());
+        continue;
+      }
       if (isPartialService(ctx, service)) continue;
-      const memory = !memoryLimited(ctx, service);
-      const cpu = !cpuLimited(ctx, service);
+      let memory: boolean;
+      let cpu: boolean;
+      if (merge) {
+        const m = mergedLimit(merge, MEMORY_KEYS);
+        const c = mergedLimit(merge, CPU_KEYS);
+        memory = !m.limited && !m.touch;
+        cpu = !c.limited && !c.touch;
+      } else {
+        memory = !memoryLimited(ctx, service);
+        cpu = !cpuLimited(ctx, service);
+      }
       if (!memory && !cpu) continue;
       out.push({ range: ctx.rangeOf(service.nameNode), data: { service, memory, cpu } });
     }
@@ -114,11 +174,17 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const what = d.memory && d.cpu ? 'no memory or CPU limit' : d.memory ? 'no memory limit' : 'no CPU limit';
+    if (d.override) {
+      const o = d.override;
+      const how = o.how === 'unlimited' ? `this override sets ${o.key} to 0 or -1 (unlimited)` : o.key === 'service' ? `this override ${o.how === 'reset' ? 'resets' : 'replaces'} the whole service (!${o.how})` : `this override ${o.how === 'reset' ? 'resets' : 'replaces'} ${o.key} (!${o.how})`;
+      return `Service '${d.service.name}' has ${what} once merged: ${how}, so one runaway or compromised container can starve the host and every other service.`;
+    }
     return `Service '${d.service.name}' has ${what}: one runaway or compromised container can starve the host and every other service.`;
   },
   fix(ctx, { data }): Fix | undefined {
     const { service } = data;
-    if (!canAddToService(ctx, service)) return undefined;
+    // What the override sets or drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.override || !canAddToService(ctx, service)) return undefined;
     // A written-but-unlimited value (0, -1) is left to the user: adding the other spelling would conflict with it.
     for (const key of data.memory ? ['mem_limit'] : []) if (ctx.serviceGet(service, key)) return undefined;
     for (const key of data.cpu ? ['cpus', 'cpu_quota'] : []) if (ctx.serviceGet(service, key)) return undefined;

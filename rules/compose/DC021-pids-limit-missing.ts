@@ -6,11 +6,14 @@ import { getPath, isOwnEditable, isPartialService, lookupKey, lookupPath, report
 import { defineRule } from '../engine/rule';
 import { companionWrites } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, mergedValue, touchRange, type DropCause } from '../engine/override-merge';
 
 interface Data {
   service: Service;
-  /** No limit at all, or a limit of -1 / 0 (unlimited). */
-  problem: 'missing' | 'unlimited';
+  /** No limit at all, or a limit of -1 / 0 (unlimited); or the default override drops the base's limit (`!reset`, `!override`) and sets none. */
+  problem: 'missing' | 'unlimited' | 'dropped';
+  /** For `dropped`: how the override drops it. */
+  cause?: DropCause;
   /** The unlimited value when it is written in place (null: inherited or shared, no fix). */
   value: Scalar | null;
   /** The key it is written under. */
@@ -36,11 +39,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service with no process limit: neither `pids_limit` nor `deploy.resources.limits.pids` (read from the service, `<<` merges and `extends:`), or a limit of `-1` or `0`, which Docker reads as unlimited. A missing limit is reported on the service name; an unlimited value on its line (or on the `<<` key it comes through). An unresolvable `${VAR}` is unknown, not a finding. A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service with no process limit: neither `pids_limit` nor `deploy.resources.limits.pids` (read from the service, `<<` merges and `extends:`), or a limit of `-1` or `0`, which Docker reads as unlimited. A missing limit is reported on the service name; an unlimited value on its line (or on the `<<` key it comes through). An unresolvable `${VAR}` is unknown, not a finding. A service with no `image:`, `build:` or `extends:` (an override-file fragment) is not judged. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), a `pids_limit` or `deploy.resources.limits.pids` the override writes or drops is judged on the merged service: a limit there clears the finding here; `-1`/`0` there is reported there (fixed in place as here, when nothing else limits it), and a limit it drops (`pids_limit: !reset`, `deploy: !reset {}`) is reported there, on that key, without a fix. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Without a PID limit, a fork bomb or a runaway worker pool in one container exhausts the host\'s process table, and then nothing on the host — other containers, sshd, the Docker daemon — can start a process. It is the process-count side of resource limits. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Resource Limits – CPU and memory constraints prevent DoS"; checklist "Resource limits configured".',
     bad: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0',
     good: 'services:\n  worker:\n    image: ghcr.io/acme/worker:3.1.0\n    pids_limit: 200',
-    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:` — nor as `pids_limit` beside such a limits block: Compose refuses a service whose `pids_limit` differs from `deploy.resources.limits.pids`, and an absent `pids` counts as 0 — nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load.',
+    fix: '"Add pids_limit: 200" adds the limit from the settings (`defaultPidsLimit`, 200 unless changed): as `pids: 200` inside the service\'s own `deploy.resources.limits:` when it has one, else as `pids_limit: 200` at the end of the service (the two must not disagree, so only one is written). A `-1`/`0` value is replaced in place. Not offered when the value or the mapping to extend comes from an anchor, an alias, a `<<` merge or `extends:` — nor as `pids_limit` beside such a limits block: Compose refuses a service whose `pids_limit` differs from `deploy.resources.limits.pids`, and an absent `pids` counts as 0 — nor when the override file Compose merges (`compose.override.yaml`) writes `deploy`, `cpus`, `mem_limit`, `pids_limit` or `mem_reservation` for the service. Never applied by fix-all: threads count as PIDs, so a JVM, a browser or a database with many connections can need more than the default — check `docker stats` (PIDS column) under load. No fix for a limit the default override drops: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "Resource Limits"; Security Checklist — "Resource limits configured"',
     equivalents: ['KICS "Pids Limit Not Set" (Docker Compose query 221e0658-cb2a-44e3-b08a-db96a341d6fa)', 'CIS Docker Benchmark "Ensure that the PIDs cgroup limit is used"'],
     references: [
@@ -55,6 +58,34 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default decides when it writes or drops `pids_limit` or
+      // `deploy.resources.limits.pids`: the merged service is judged, on the override's line.
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      if (merge) {
+        const top = mergedValue(merge, ['pids_limit']);
+        const deploy = mergedValue(merge, [...LIMITS, 'pids']);
+        if (top.touch || deploy.touch) {
+          if (!merge.inOverride || top.found === 'unknown' || deploy.found === 'unknown') continue;
+          const merged: [Found, 'pids_limit' | 'pids'][] = [];
+          if (top.found) merged.push([top.found, 'pids_limit']);
+          if (deploy.found) merged.push([deploy.found, 'pids']);
+          if (merged.some(([f]) => state(f) !== 'unlimited')) continue;
+          // An unlimited value the override writes (as in a single file: fixed in place), else the drop.
+          const written = merged.find(([f]) => f.ctx === ctx);
+          if (written) {
+            const [found, key] = written;
+            const v = found.entry.value;
+            const editable = isOwnEditable(ctx, found) && !!v && isScalar(v) && !ctx.isShared(v) && merged.length === 1;
+            const range = editable ? ctx.rangeOfPair(found.entry.pair) : ctx.rangeOf(reportNodeOf(found, service));
+            out.push({ range, data: { service, problem: 'unlimited', value: editable ? (v as Scalar) : null, key } });
+          } else {
+            const touch = (top.touch ?? deploy.touch)!;
+            out.push({ range: touchRange(ctx, touch, service), data: { service, problem: 'dropped', value: null, key: null, cause: dropCause(touch) } });
+          }
+          continue;
+        }
+      }
       const top = lookupKey(ctx, service, 'pids_limit');
       const deploy = lookupPath(ctx, service, [...LIMITS, 'pids']);
       if (top === 'unknown' || deploy === 'unknown') continue;
@@ -77,12 +108,14 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
+    if (d.problem === 'dropped' && d.cause) return `Service '${d.service.name}' has no process limit once merged: ${dropText(d.cause)} and sets no pids_limit, so a fork bomb in it can exhaust the host's process table.`;
     return d.problem === 'unlimited'
       ? `Service '${d.service.name}' sets an unlimited process count (${d.key} of -1 or 0): a fork bomb in it can exhaust the host's process table.`
       : `Service '${d.service.name}' has no pids_limit: a fork bomb or runaway worker pool in it can exhaust the host's process table.`;
   },
   fix(ctx, { data }): Fix | undefined {
-    if (!parsedCleanly(data.service)) return undefined;
+    // What the override drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.problem === 'dropped' || !parsedCleanly(data.service)) return undefined;
     // The override file Compose merges may write limits for the service too (review 34, probe r05).
     if (companionWrites(ctx, data.service, RESOURCE_CONSISTENCY_KEYS)) return undefined;
     const limit = String(ctx.options.defaultPidsLimit);

@@ -5,11 +5,14 @@ import { addToMapEdit, canAddToService, ensureMapPathEdit, indentUnit, parsedCle
 import { extendedService, getPath, isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
 
 interface Data {
   service: Service;
   /** No `logging:`; json-file (explicit or the daemon default) without `max-size`; or driver `none`. */
   problem: 'missing' | 'no-max-size' | 'none';
+  /** The default override drops the base's logging settings (`!reset`, `!override`): how, for the message (no fix). */
+  cause?: DropCause;
   /** The service's own `logging:` mapping when a fix may edit it, else null. */
   logging: YAMLMap | null;
   /** The `driver:` scalar as written (for `none` and to know whether a driver is set). */
@@ -51,6 +54,35 @@ function loggingView(ctx: ComposeContext, service: Service, map: YAMLMap): Loggi
   return { driver: driver ? resolvedScalar(ctx, driver.value) : undefined, maxSize: maxSize ? resolvedScalar(ctx, maxSize.value) : undefined };
 }
 
+/**
+ * The logging a service runs with when the default override decides it: it writes a driver or
+ * `options.max-size`, or drops the base's logging (or a part of it) with `!reset`/`!override`. Undefined
+ * when it leaves both alone (the base alone decides, and the override's own `logging:` adds only other
+ * options); null when there is no logging at all; `touch` is where the override decides.
+ */
+function overrideLogging(merge: DefaultMerge): { view: LoggingView | 'unknown' | null; touch: NonNullable<ReturnType<typeof overrideAt>> } | undefined {
+  const logging = overrideAt(merge, ['logging']);
+  if (!logging) return undefined;
+  const driver = overrideAt(merge, ['logging', 'driver']);
+  const maxSize = overrideAt(merge, ['logging', 'options', 'max-size']);
+  const touch = [logging, driver, maxSize].find((t) => t?.drops) ?? driver ?? maxSize;
+  if (!touch) return undefined;
+  const map = logging.value?.entry.value;
+  const own = map && isMap(map) ? loggingView(merge.over.ctx, merge.over.service, map) : logging.value ? 'unknown' : undefined;
+  if (own === 'unknown') return { view: 'unknown', touch };
+  if (logging.drops) return { view: own ?? null, touch };
+  // The base's logging (through `extends:`), less what the override drops below `logging`.
+  const found = lookupKey(merge.base.ctx, merge.base.service, 'logging');
+  if (found === 'unknown') return { view: 'unknown', touch };
+  let base: LoggingView | 'unknown' | undefined;
+  if (found) {
+    const baseMap = found.entry.value;
+    base = baseMap && isMap(baseMap) ? mergeLogging(loggingView(found.ctx, found.service, baseMap), baseLogging(found.ctx, found.service)) : 'unknown';
+  }
+  if (base && base !== 'unknown') base = { driver: driver?.drops ? undefined : base.driver, maxSize: maxSize?.drops ? undefined : base.maxSize };
+  return { view: own ? mergeLogging(own, base) : (base ?? null), touch };
+}
+
 /** `own` merged over `base` as compose-go's mergeLogging does. */
 function mergeLogging(own: LoggingView, base: LoggingView | 'unknown' | undefined): LoggingView | 'unknown' {
   if (base === undefined) return own;
@@ -66,11 +98,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service whose container logs have no size bound or are thrown away: no `logging:` at all (Docker\'s default `json-file` driver keeps logs without limit), `logging:` with the `json-file` driver (written or, with no `driver:`, the daemon default) and no `options.max-size` (or `max-size: -1`), or `driver: none`. The `local` driver (rotates by default), remote drivers (syslog, journald, fluentd, gelf, awslogs, …) and values that are unresolvable `${VAR}`s are not flagged. Read from the service, `<<` merges and `extends:` (merged as Compose merges them: the two `logging:` mappings key by key when they name the same driver or one names none, so a base\'s `max-size` stays when the service adds `max-file`; the service\'s own mapping alone when it names another driver); a missing `logging:` is reported on the service name, the others on the `logging:` key or the `driver: none` line. Services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service whose container logs have no size bound or are thrown away: no `logging:` at all (Docker\'s default `json-file` driver keeps logs without limit), `logging:` with the `json-file` driver (written or, with no `driver:`, the daemon default) and no `options.max-size` (or `max-size: -1`), or `driver: none`. The `local` driver (rotates by default), remote drivers (syslog, journald, fluentd, gelf, awslogs, …) and values that are unresolvable `${VAR}`s are not flagged. Read from the service, `<<` merges and `extends:` (merged as Compose merges them: the two `logging:` mappings key by key when they name the same driver or one names none, so a base\'s `max-size` stays when the service adds `max-file`; the service\'s own mapping alone when it names another driver); a missing `logging:` is reported on the service name, the others on the `logging:` key or the `driver: none` line. Services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the two `logging:` mappings are merged the same way; when the override writes the driver or `max-size`, or drops this file\'s logging (`!reset`, `!override`), the merged logging is judged there: bounded logs there clear the finding here, `driver: none` or an unbounded json-file there is reported there (fixed on the override\'s mapping), and a logging it drops is reported there, on that key, without a fix. An override that writes other options only (`max-file`) leaves this file to decide. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Unbounded json-file logs grow until the host disk is full (a chatty or attacked service can do it in hours), and then every container on the host fails to write; `driver: none` throws the container\'s output away, so there is nothing to investigate after an incident. SECURITY-GUIDELINES.md "Audit Logging" (container logs are the audit trail: `docker-compose logs`, shipped to syslog) and Security Checklist "Logging configured" / Production "Logs monitored for anomalies".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    logging:\n      driver: json-file\n      options:\n        max-size: "10m"\n        max-file: "3"',
-    fix: '"Bound the logs (json-file, 10m × 3)" adds, in block style, `logging:` with `driver: json-file` and `options: max-size: "10m", max-file: "3"` at the end of the service; to an existing `logging:` it adds only the missing options (and `driver: json-file` when no driver is written); `driver: none` becomes `json-file` with those options. Option values are quoted: log options are strings. Not offered when `logging:` comes from an anchor, an alias, a `<<` merge or `extends:`. Not applied by fix-all: an explicit `driver: json-file` overrides a daemon-wide driver from daemon.json (e.g. syslog, as the guidelines suggest) — if the host ships logs centrally, configure rotation there instead and leave the service alone.',
+    fix: '"Bound the logs (json-file, 10m × 3)" adds, in block style, `logging:` with `driver: json-file` and `options: max-size: "10m", max-file: "3"` at the end of the service; to an existing `logging:` it adds only the missing options (and `driver: json-file` when no driver is written); `driver: none` becomes `json-file` with those options. Option values are quoted: log options are strings. Not offered when `logging:` comes from an anchor, an alias, a `<<` merge or `extends:`. Not applied by fix-all: an explicit `driver: json-file` overrides a daemon-wide driver from daemon.json (e.g. syslog, as the guidelines suggest) — if the host ships logs centrally, configure rotation there instead and leave the service alone. No fix for a logging the default override drops: the override may relax it on purpose (a development setup).',
     guideline: '"Audit Logging" — Container Logs; Security Checklist — "Logging configured"',
     equivalents: ['compose-lint CL-0014 (Logging driver set to none; this rule also flags unbounded json-file logs)', 'CIS Docker Benchmark "Ensure centralized and remote logging is configured" (daemon level)'],
     references: [
@@ -84,6 +116,20 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default decides when it writes the driver or `max-size`, or drops the
+      // base's logging: the merged service is judged, on the override's line.
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const decided = merge && overrideLogging(merge);
+      if (merge && decided && !merge.inOverride) continue;
+      if (merge?.inOverride && !decided) {
+        // The base alone decides (what this override's logging adds is neither the driver nor max-size).
+        continue;
+      }
+      if (decided && decided.view === null) {
+        out.push({ range: touchRange(ctx, decided.touch, service), data: { service, problem: 'missing', logging: null, driver: null, cause: dropCause(decided.touch) } });
+        continue;
+      }
       const found = lookupKey(ctx, service, 'logging');
       if (found === 'unknown') continue;
       if (!found) {
@@ -95,8 +141,8 @@ export default defineRule<'compose', Data>({
       if (!map || !isMap(map)) continue;
       const doc = found.service.doc;
       const driverEntry = found.ctx.get(doc, map, 'driver');
-      // What Compose runs: this mapping merged over the one of the service it extends.
-      const merged = mergeLogging(loggingView(found.ctx, found.service, map), baseLogging(found.ctx, found.service));
+      // What Compose runs: this mapping merged over the one of the service it extends (and, in the override, over the base's).
+      const merged = decided ? decided.view! : mergeLogging(loggingView(found.ctx, found.service, map), baseLogging(found.ctx, found.service));
       if (merged === 'unknown') continue;
       const driver = merged.driver;
       if (driver === null) continue; // unknown
@@ -119,13 +165,15 @@ export default defineRule<'compose', Data>({
     return out;
   },
   message(d) {
+    if (d.cause) return `Service '${d.service.name}' has no logging limits once merged: ${dropText(d.cause)} and sets none of its own, so Docker's default json-file log grows until the host disk is full.`;
     if (d.problem === 'none') return `Service '${d.service.name}' discards its logs (logging driver none): nothing is left to investigate after an incident.`;
     if (d.problem === 'no-max-size') return `Service '${d.service.name}' logs with json-file and no max-size: its log file grows until the host disk is full.`;
     return `Service '${d.service.name}' has no logging limits: Docker's default json-file log grows until the host disk is full.`;
   },
   fix(ctx, { data }): Fix | undefined {
     const { service } = data;
-    if (!parsedCleanly(service)) return undefined;
+    // What the override drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.cause || !parsedCleanly(service)) return undefined;
     const title = 'Bound the logs (json-file, 10m × 3)';
     const unit = indentUnit(ctx, service);
     if (data.problem === 'missing') {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { composeDotenv } from '../engine/interpolate';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
-import { isMergeKey, scalarContentSpan, scalarSourceSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
+import { composeReadsAsWritten, isMergeKey, scalarContentSpan, scalarSourceSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { extendsChain, isSwarmStack, type ExtendsLevel } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import { envFileRefs, isTemplateEnvName } from '../engine/env-files';
@@ -14,7 +14,10 @@ import { replaceInScalarEdit } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
-import type { Detection, FileChange, Fix, Range, TextEdit } from '../engine/types';
+import type { Detection, FileChange, Fix, Range, TextEdit, WorkspaceView } from '../engine/types';
+import { applyTextEdits } from '../engine/edits';
+import { gitignorePattern } from './DR001-env-not-gitignored';
+import { escapedSpans, spellingsOf } from '../engine/secret-spellings';
 import { commandValue } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
 import { curlShortOption, invocation, MYSQL_CLIENTS, type Invocation } from '../engine/run-commands';
@@ -141,14 +144,15 @@ function readsVariable(text: string, name: string, skip: readonly [number, numbe
  * target is a `.env`, the other YAML files of its folder — Compose reads the `.env` of the project
  * directory (the folder of the first `-f` file), so every compose file there sees the new variable,
  * and `${NAME:-default}` takes it over its default. A name the env files already define with the same
- * value changes nothing and is not looked for. Labels relative to the compose file; null when the
- * folder cannot be listed or holds too many YAML files to read (unknown).
+ * value changes nothing and is not looked for, unless `rewritten`: the fix gives a name the env file
+ * defines a new value (DC041's client copies), which its readers get too. Labels relative to the compose
+ * file; null when the folder cannot be listed or holds too many YAML files to read (unknown).
  */
-export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly string[], ownEdits: readonly [number, number][]): string[] | null {
+export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly string[], ownEdits: readonly [number, number][], rewritten = false): string[] | null {
   const target = dotenvTarget(ctx);
   if (!target) return null;
   const known = ctx.dotenv()?.vars;
-  const fresh = names.filter((n, i) => names.indexOf(n) === i && known?.get(n) === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  const fresh = names.filter((n, i) => names.indexOf(n) === i && (rewritten || known?.get(n) === undefined) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
   if (fresh.length === 0) return [];
   // Across `include:` the including project's environment is merged over the included file's .env
   // (compose-go ApplyInclude): which value a service gets depends on files this check does not weigh.
@@ -274,17 +278,15 @@ export function dotenvLabel(ctx: ComposeContext, envPath: string): string {
  * The changes that ignore an env file in git (a `.gitignore` beside it) and list the names in its
  * template (`<file>.example` beside it: `.env.example` for `.env`), unless a service of the file loads
  * that template as its env_file. `envPath`: the env file, by default the one the fixes write
- * (dotenvTarget), else the `.env` beside the compose file.
+ * (dotenvTarget), else the `.env` beside the compose file. Null when no `.gitignore` line makes git
+ * ignore the file (the fixes that would put a secret there are not offered).
  */
-export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env')): FileChange[] {
+export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env')): FileChange[] | null {
   const changes: FileChange[] = [];
-  const envDir = path.dirname(envPath);
-  const envName = path.basename(envPath);
   if (!isGitIgnored(ctx.workspace, envPath)) {
-    const gitignorePath = path.join(envDir, '.gitignore');
-    const gitignore = ctx.workspace.readText(gitignorePath);
-    if (gitignore === undefined) changes.push({ kind: 'create', path: gitignorePath, content: `${envName}\n` });
-    else changes.push({ kind: 'edit', path: gitignorePath, edits: [appendLineEdit(gitignore, envName)] });
+    const ignore = gitignoreChange(ctx, envPath);
+    if (!ignore) return null;
+    changes.push(ignore);
   }
   const examplePath = `${envPath}.example`;
   // A template a service loads as its own env_file (`env_file: .env.example`, a quick start's
@@ -299,6 +301,28 @@ export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath =
     else changes.push({ kind: 'edit', path: examplePath, edits: [appendLineEdit(example, lines.join('\n'))] });
   }
   return changes;
+}
+
+/**
+ * The `.gitignore` change (beside the env file: appended, or created) that makes git ignore it: its name
+ * written as DR001's fix writes it (gitignorePattern: `#`, `!`, `[`, `*`, `?`, `\\` and a trailing space
+ * escaped, so that `#prod.env` is no comment: review 42d, item 3), and checked with git's rules
+ * afterwards, as DR001's fix checks it (a deeper negation, or a name no line can match, such as one with
+ * a line break). Undefined when it would not be ignored, or the `.gitignore` is there but cannot be read.
+ */
+function gitignoreChange(ctx: ComposeContext, envPath: string): FileChange | undefined {
+  const gitignorePath = path.join(path.dirname(envPath), '.gitignore');
+  const line = gitignorePattern(path.basename(envPath));
+  const gitignore = ctx.workspace.readText(gitignorePath);
+  if (gitignore === undefined && ctx.workspace.exists(gitignorePath)) return undefined;
+  const edit = gitignore === undefined ? undefined : appendLineEdit(gitignore, line);
+  const next = edit ? applyTextEdits(gitignore!, [edit]) : `${line}\n`;
+  const view: WorkspaceView = {
+    readText: (p) => (p === gitignorePath ? next : ctx.workspace.readText(p)),
+    exists: (p) => p === gitignorePath || ctx.workspace.exists(p),
+  };
+  if (!isGitIgnored(view, envPath)) return undefined;
+  return edit ? { kind: 'edit', path: gitignorePath, edits: [edit] } : { kind: 'create', path: gitignorePath, content: next };
 }
 
 /**
@@ -319,7 +343,8 @@ export function mayHoldSecrets(ctx: ComposeContext, envPath: string): boolean {
  * The changes that put several `NAME=value` lines into `.env` (one edit or create), ignore `.env` in
  * git and list the names in `.env.example`. A name `.env` already holds with the same value is kept;
  * null when `.env` holds a name with another value, when an included file takes the name from its
- * including project (fromIncludingProject), or when a value has no exact spelling.
+ * including project (fromIncludingProject), when a value has no exact spelling, or when no `.gitignore`
+ * line would make git ignore the env file (dotenvCompanions).
  */
 export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: string; value: string }[]): FileChange[] | null {
   const target = dotenvTarget(ctx);
@@ -343,7 +368,8 @@ export function moveManyToDotenvChanges(ctx: ComposeContext, entries: { name: st
     if (target.text !== undefined) changes.push({ kind: 'edit', path: target.path, edits: [appendLineEdit(target.text, lines.join('\n'))] });
     else changes.push({ kind: 'create', path: target.path, content: lines.map((l) => `${l}\n`).join('') });
   }
-  return [...changes, ...dotenvCompanions(ctx, entries.map((e) => e.name), target.path)];
+  const companions = dotenvCompanions(ctx, entries.map((e) => e.name), target.path);
+  return companions && [...changes, ...companions];
 }
 
 /**
@@ -439,7 +465,9 @@ export function buildArgs(ctx: ComposeContext, service: Service): EnvVar[] {
       if (node && isScalar(node)) {
         value = node.value === null ? null : typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
         valueOffsets = scalarContentSpan(ctx.text, node);
-        if (!valueOffsets) editable = false;
+        // A number, boolean or timestamp (to the YAML library or to go-yaml, which Compose parses with: `0x1F2E`, `1_000`) is
+        // passed as Go prints it, not as written (review 42d, item 4), as in `environment:`.
+        if (!valueOffsets || !composeReadsAsWritten(node)) editable = false;
         if (!valueOffsets && value !== null) valueSource = scalarSourceSpan(ctx.text, node) ?? undefined;
       } else if (node) editable = false;
       out.push({
@@ -1377,7 +1405,10 @@ export const MIN_COPY_LENGTH = 10;
  * copy that cannot be edited exactly), or the value anywhere else in the file's text (MIN_COPY_LENGTH:
  * as a substring, or for a short value as a word of its own), outside the moved spans and image
  * references: `redis-cli -a <password>` or `mongosh -p<password>` in a healthcheck, the password in an
- * app's configuration block (Kestra's `KESTRA_CONFIGURATION: |`), a label, an `x-` field, a comment.
+ * app's configuration block (Kestra's `KESTRA_CONFIGURATION: |`), a label, an `x-` field, a comment —
+ * also in the other ways a file may spell it (spellingsOf, the spellings `--fix-dry-run` masks: `$$`
+ * for each `$`, which Compose reads as one, `\$`, YAML's quoting, and YAML's escapes in a double-quoted
+ * string: review 42d, item 1), each judged by its own length.
  * Moving one copy of a secret and leaving another keeps the stack working only until the moved value
  * is changed in `.env`: then the copies disagree (and the one left is still committed).
  */
@@ -1425,24 +1456,57 @@ export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], va
     if (r) images.push([r[0], r[1]]);
   }
   const text = ctx.text;
-  for (const value of wanted) {
-    if (value === '') continue;
-    const long = value.length >= MIN_COPY_LENGTH;
-    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
-      const end = at + value.length;
-      if (isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) continue;
+  /** Where a spelling stands in a text as a copy: anywhere when long, else as a word of its own (see MIN_COPY_LENGTH). */
+  const copiesIn = (t: string, w: string): number[] => {
+    const found: number[] = [];
+    const long = w.length >= MIN_COPY_LENGTH;
+    for (let at = t.indexOf(w); at !== -1; at = t.indexOf(w, at + 1)) {
+      const end = at + w.length;
       if (!long) {
         // An escape of a double-quoted scalar (`"rotated\nhunter2"`) ends the word before it, as its character would;
         // so does a one-letter option the value is attached to (`-psecret`).
-        const escaped = text[at - 2] === '\\' && /[nrt0abefv]/.test(text[at - 1] ?? '');
-        const option = text[at - 2] === '-' && /[A-Za-z]/.test(text[at - 1] ?? '') && !isWordChar(text[at - 3]);
-        if ((isWordChar(text[at - 1]) && !escaped && !option) || isWordChar(text[end])) continue;
+        const escaped = t[at - 2] === '\\' && /[nrt0abefv]/.test(t[at - 1] ?? '');
+        const option = t[at - 2] === '-' && /[A-Za-z]/.test(t[at - 1] ?? '') && !isWordChar(t[at - 3]);
+        if ((isWordChar(t[at - 1]) && !escaped && !option) || isWordChar(t[end])) continue;
       }
-      out.push({ kind: 'text', offset: at });
-      if (out.length >= max) return out;
+      found.push(at);
+    }
+    return found;
+  };
+  const seen = new Set<number>();
+  const left = (at: number, end: number): boolean => {
+    if (seen.has(at) || isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) return false;
+    seen.add(at);
+    out.push({ kind: 'text', offset: at });
+    return out.length >= max;
+  };
+  for (const value of wanted) {
+    if (value === '') continue;
+    // The value as Compose reads it and the ways the file may write it (review 42d, item 1): `$$` for each `$`
+    // (`pa$$w0rd` is a copy of `pa$w0rd`), `\$`, YAML's quoting and, for a value with spaces, its words.
+    for (const w of spellingsOf(value)) {
+      for (const at of copiesIn(text, w)) if (left(at, at + w.length)) return out;
+    }
+    // Written with YAML's escapes in a double-quoted string (`"pa\x24w0rd"`): found in the decoded string.
+    for (const [start, line] of escapedLines(ctx)) {
+      for (const [a, b] of escapedSpans(line, (decoded) => copiesIn(decoded, value).map((at) => [at, at + value.length]))) if (left(start + a, start + b)) return out;
     }
   }
   return out;
+}
+
+/** The lines of a file that may hold a double-quoted string with escapes (a `\\` and a `"`), with their offsets. */
+function escapedLines(ctx: ComposeContext): readonly [number, string][] {
+  return ctx.memo(ctx, 'dc040EscapedLines', () => {
+    const out: [number, string][] = [];
+    if (!ctx.text.includes('\\')) return out;
+    let start = 0;
+    for (const line of ctx.text.split('\n')) {
+      if (line.includes('\\') && line.includes('"')) out.push([start, line]);
+      start += line.length + 1;
+    }
+    return out;
+  });
 }
 
 /**
@@ -1575,7 +1639,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the include\'s own one: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. Compose interpolates an included file with the including project\'s variables first — the root project\'s `.env` (and the shell), and for an include inside an included file the env files of each include above — and takes from the include\'s env files only the names those do not define (compose-go `loader/include.go`, `ApplyInclude`: `environment.Clone().Merge(envFromFile)`, where `Mapping.Merge` adds only names not already defined; compose-go PR #449, docker/compose#10913). So the fix is not offered for a name the including project already defines: with another value, the value written to the include\'s env file would be shadowed and the service would get the root\'s value instead of the secret; with the same value, nothing would be written where the title says (move it by hand, or leave it in the root\'s `.env`, which already holds it). A fix in an included file, or in a file that includes others, is a quick fix only, never applied by fix-all: what a service gets then depends on the env files of the whole include tree (a name written to the root\'s `.env` reaches every included file, over their own env files). When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another; an existing file whose tracking cannot be told — the repository\'s index outside the editor\'s folders, a split or sparse index — counts as tracked), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating; a name with special characters escaped as DR001\'s fix writes it, `\\#prod.env` for an include\'s `env_file: db/#prod.env`, and checked with git\'s rules afterwards: not offered when no line would ignore the file, a name with a line break) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the include\'s own one: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. Compose interpolates an included file with the including project\'s variables first — the root project\'s `.env` (and the shell), and for an include inside an included file the env files of each include above — and takes from the include\'s env files only the names those do not define (compose-go `loader/include.go`, `ApplyInclude`: `environment.Clone().Merge(envFromFile)`, where `Mapping.Merge` adds only names not already defined; compose-go PR #449, docker/compose#10913). So the fix is not offered for a name the including project already defines: with another value, the value written to the include\'s env file would be shadowed and the service would get the root\'s value instead of the secret; with the same value, nothing would be written where the title says (move it by hand, or leave it in the root\'s `.env`, which already holds it). A fix in an included file, or in a file that includes others, is a quick fix only, never applied by fix-all: what a service gets then depends on the env files of the whole include tree (a name written to the root\'s `.env` reaches every included file, over their own env files). When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit. The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; also written the other ways a file may spell it, as `--fix-dry-run` masks them: `$$` for each `$` (Compose reads `pa$$w0rd` as `pa$w0rd`), `\\$`, YAML\'s quoting and its escapes in double quotes (`\\x24`); changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (`REPLACE_MASTER_KEY`, `your-secret-key`, `<password>`: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another; an existing file whose tracking cannot be told — the repository\'s index outside the editor\'s folders, a split or sparse index — counts as tracked), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when Compose does not pass it as written — a number, boolean or date to the YAML library or to go-yaml, which Compose parses with (`0x1F2E`, `0123`, `1_000`, `0b101`, `0x_1F2E`, `2024-01-02`: Compose passes Go\'s form, `1000`, but `.env` would give the text; quote it, `"1_000"`, to have it moved) —, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (base64 high entropy / generic secrets)'],
     references: [

@@ -7,14 +7,14 @@ import { defineRule } from '../engine/rule';
 import { dataStoreOf, serviceImage } from '../engine/datastores';
 import { trustsWithoutPassword } from '../engine/postgres-auth';
 import { generateSecret } from '../engine/secret-gen';
-import { LineIndex } from '../engine/text';
+import { LineIndex, rangesOverlap } from '../engine/text';
 import { isCredentialName, isPlaceholderValue, isTemplatePlaceholder } from '../engine/secrets';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
-import { copiesLeft, dotenvCompanions, dotenvHolder, dotenvLabel, dotenvTarget, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, secretCopies } from './DC040-secret-inline';
+import { copiesLeft, dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, secretCopies } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -170,6 +170,20 @@ interface Data {
   env: EnvVar | null;
   /** Where a weak password written in the file is (never one from `.env` or a default): masked wherever output prints the file (Rule.secretRanges, review 40a item 5). */
   valueRange?: Range;
+  /**
+   * On a data store's password: the env-file variables through which its client services get their
+   * copy of it (`DB_PASSWORD: ${APP_DB_PASSWORD}` beside `POSTGRES_PASSWORD`, judged a copy and not
+   * reported), the services that read each, and whether the copy is of this password only (not also of
+   * another store's, or of another password of the same store, with the same value). Never the value.
+   */
+  clientCopies?: ClientCopy[];
+}
+
+/** A client's copy of a data store's password held by an env-file variable (Data.clientCopies). */
+interface ClientCopy {
+  variable: string;
+  services: string[];
+  only: boolean;
 }
 
 /** The variables that give MySQL's or MariaDB's root a password (or a random one). */
@@ -444,7 +458,7 @@ export function dotenvValueOffsets(text: string, name: string): [number, number]
  * replaced in the file whose value wins (dotenvHolder), else the line is appended to (or creates) the
  * file fixes write (dotenvTarget: `.env` beside the file, or what an `include:` names); with
  * `companions`, also ignore that file in git and list NAME in its `.example`. `path` is that file;
- * undefined when it is unclear.
+ * undefined when it is unclear, or, with `companions`, when no `.gitignore` line would ignore it.
  */
 function setDotenvChanges(ctx: ComposeContext, name: string, value: string, companions = true): { changes: FileChange[]; path: string } | undefined {
   const holder = dotenvHolder(ctx, name);
@@ -465,7 +479,10 @@ function setDotenvChanges(ctx: ComposeContext, name: string, value: string, comp
     if (target.text !== undefined) changes.push({ kind: 'edit', path: envPath, edits: [appendLineEdit(target.text, `${name}=${value}`)] });
     else changes.push({ kind: 'create', path: envPath, content: `${name}=${value}\n` });
   }
-  return { changes: companions ? [...changes, ...dotenvCompanions(ctx, [name], envPath)] : changes, path: envPath };
+  if (!companions) return { changes, path: envPath };
+  // No .gitignore line would make git ignore the env file (review 42d, item 3): no password is written there.
+  const more = dotenvCompanions(ctx, [name], envPath);
+  return more ? { changes: [...changes, ...more], path: envPath } : undefined;
 }
 
 /**
@@ -491,18 +508,80 @@ function weakCopies(ctx: ComposeContext, value: string, variable: string, edits:
   return { rewritten, left };
 }
 
+/**
+ * The clients' copies of the password held by other env-file variables (Data.clientCopies: `DB_PASSWORD:
+ * ${APP_DB_PASSWORD}` in the app, `APP_DB_PASSWORD=postgres` in `.env`), which would keep the old
+ * password and lock the client out (review 42d, item 2). A copy is given the new password in the same
+ * edit (its value replaced in the env file the fix writes, `set`) when it is clearly the same secret: a
+ * copy of this password only, with the old value written as it is (not taken from another variable), in
+ * that env file, and read by nothing but those clients — not elsewhere in the compose file (another
+ * service, a secret made from it, a bare `- APP_DB_PASSWORD`), not by another compose file beside the
+ * env file, a file the services extend or an env_file (DC040's dotenvReadersElsewhere), and the env file
+ * not loaded whole by another service. Any other copy with the old value is named in the title ("…
+ * (APP_DB_PASSWORD in .env keeps the old value: update it)"); one taken from the replaced variable
+ * (`APP_DB_PASSWORD=${POSTGRES_PASSWORD}`) follows it and is neither.
+ */
+function clientEnvCopies(ctx: ComposeContext, data: Data, variable: string, weak: string, password: string, set: { changes: FileChange[]; path: string }): { rewritten: string[]; left: { name: string; file: string }[] } {
+  const out: { rewritten: string[]; left: { name: string; file: string }[] } = { rewritten: [], left: [] };
+  const dotenv = ctx.dotenv();
+  for (const copy of data.clientCopies ?? []) {
+    const w = copy.variable;
+    if (w === variable || dotenv?.values.get(w) !== weak) continue;
+    const raw = dotenv.vars.get(w);
+    // Taken from the variable the fix replaces: it follows the new password.
+    if (raw !== weak && raw !== undefined && variableReferences(raw).some((r) => r.name === variable)) continue;
+    const holder = dotenvHolder(ctx, w);
+    if (!holder) continue;
+    const file = dotenvLabel(ctx, holder.path);
+    const rewrite = copy.only && raw === weak && holder.path === set.path && holder.path === dotenvTarget(ctx)?.path && onlyClientsRead(ctx, w, copy.services, data.service);
+    const at = rewrite ? dotenvValueOffsets(holder.text, w) : undefined;
+    const change = set.changes.find((c) => c.kind === 'edit' && c.path === holder.path);
+    const edit = at ? { range: new LineIndex(holder.text).rangeOf(at[0], at[1]), newText: password } : undefined;
+    if (edit && change?.kind === 'edit' && !change.edits.some((e) => rangesOverlap(e.range, edit.range))) {
+      change.edits.push(edit);
+      out.rewritten.push(w);
+    } else out.left.push({ name: w, file });
+  }
+  return out;
+}
+
+/**
+ * Whether an env-file variable is read by nothing but the client services (and the store) in the compose
+ * file: its `${…}` only inside those services, and nothing else in the project reads it or loads the env
+ * file whole (see clientEnvCopies).
+ */
+function onlyClientsRead(ctx: ComposeContext, name: string, clients: readonly string[], store: string): boolean {
+  const spans: [number, number][] = [];
+  for (const s of ctx.services) {
+    if (!clients.includes(s.name)) continue;
+    const r = s.map.range;
+    if (!r) return false;
+    spans.push([r[0], r[2]]);
+  }
+  const readers = dotenvReadersElsewhere(ctx, [name], spans, true);
+  return readers !== null && readers.length === 0 && !dotenvLoadedByOtherServices(ctx, [...clients, store]);
+}
+
+/** How a fix title names the env-file variables given the new password too (`, also as APP_DB_PASSWORD`). */
+function alsoText(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  return `, also as ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`}`;
+}
+
 /** How a fix title names the copies it rewrites (` and its copy`, ` and its 2 copies`). */
 function copiesText(n: number): string {
   return n === 0 ? '' : n === 1 ? ' and its copy' : ` and its ${n} copies`;
 }
 
 /**
- * How a fix title says which copies keep the old value: the first one's name and line, and how many
- * more. Never the value, nor a service's name (it may be the value: `postgres`, which output masks).
+ * How a fix title says which copies keep the old value: the first one's name and where it is (its line
+ * in the compose file, or the env file that holds it), and how many more. Never the value, nor a
+ * service's name (it may be the value: `postgres`, which output masks).
  */
-function leftText(left: readonly { name: string; line: number }[]): string {
+function leftText(left: readonly ({ name: string; line: number } | { name: string; file: string })[]): string {
   if (left.length === 0) return '';
-  const where = left[0].line > 0 ? `${left[0].name} on line ${left[0].line}` : left[0].name;
+  const first = left[0];
+  const where = 'file' in first ? `${first.name} in ${first.file}` : first.line > 0 ? `${first.name} on line ${first.line}` : first.name;
   const n = left.length - 1;
   return n === 0 ? ` (${where} keeps the old value: update it)` : ` (${where} and ${n} more keep the old value: update them)`;
 }
@@ -542,7 +621,7 @@ export default defineRule<'compose', Data>({
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
-    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. The copies of the password that DC040\'s fix would move with it (the same value under the same `.env` name: the password in a client\'s connection string to the database, `ME_CONFIG_MONGODB_URL: mongodb://root:…@mongo:27017/` beside `MONGO_INITDB_ROOT_PASSWORD`, or in a `${VAR:-weak}` of another service) become the same `${VAR}` in the same edit, also when the value is replaced in `.env` ("Replace MONGO_INITDB_ROOT_PASSWORD and its copy with a generated password in .env"), so those clients log in with the new password. Another inline secret of the file with the old value that the fix does not rewrite — a client\'s own variable (the Docker Hub example\'s `ME_CONFIG_MONGODB_ADMINPASSWORD`), a copy in an anchor or in a healthcheck\'s `mysqladmin -p…` — is named in the title with its line, never with the value ("… (ME_CONFIG_MONGODB_ADMINPASSWORD on line 18 keeps the old value: update it)"): update it by hand, or the service that reads it no longer logs in (the value elsewhere in the text, a label or a comment, is not named: a weak value is most often also a user, database or service name). For a file another compose file `include:`s, the env file is the one Compose takes the value from: the including project\'s `.env` when it defines the variable (its value wins over the include\'s env files: compose-go `loader/include.go`, `ApplyInclude`, `environment.Clone().Merge(envFromFile)`; for a nested include, the env files of the includes above come next), else the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory` (as DC040); the message names that file. Not offered when the env file to write is a template (`.env.example`, `.env.sample`…) or one git tracks (the generated password would be committed), when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, is taken in `.env` from another variable (`PG_PW=${PW}`: the variables that share PW would disagree), when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere (another file, an `env_file:`).',
+    fix: '"Replace POSTGRES_PASSWORD with a generated password in .env" writes a new 32-character random password (letters and digits, from node:crypto) into the `.env` beside the compose file: it replaces the value `.env` holds, or — for an inline value — first moves it there (the compose value becomes `${POSTGRES_PASSWORD}`, `.env` is created if needed, `.gitignore` ignores `.env`, `.env.example` lists the name); for a default, `${VAR:-weak}` becomes `${VAR}` and `.env` gets VAR. The copies of the password that DC040\'s fix would move with it (the same value under the same `.env` name: the password in a client\'s connection string to the database, `ME_CONFIG_MONGODB_URL: mongodb://root:…@mongo:27017/` beside `MONGO_INITDB_ROOT_PASSWORD`, or in a `${VAR:-weak}` of another service) become the same `${VAR}` in the same edit, also when the value is replaced in `.env` ("Replace MONGO_INITDB_ROOT_PASSWORD and its copy with a generated password in .env"), so those clients log in with the new password. Another inline secret of the file with the old value that the fix does not rewrite — a client\'s own variable (the Docker Hub example\'s `ME_CONFIG_MONGODB_ADMINPASSWORD`), a copy in an anchor or in a healthcheck\'s `mysqladmin -p…` — is named in the title with its line, never with the value ("… (ME_CONFIG_MONGODB_ADMINPASSWORD on line 18 keeps the old value: update it)"): update it by hand, or the service that reads it no longer logs in (the value elsewhere in the text, a label or a comment, is not named: a weak value is most often also a user, database or service name). A client\'s copy held by another variable of the env file — one this rule does not report because it is the client\'s copy of the store\'s password, `DB_PASSWORD: ${APP_DB_PASSWORD}` in the app with `APP_DB_PASSWORD=postgres` in `.env` — is given the same new password in the same edit ("Replace POSTGRES_PASSWORD in .env with a generated password, also as APP_DB_PASSWORD") when it is clearly the same secret: a copy of this password only (not of another password with the same value, such as MySQL\'s root and user passwords), with the old value written as it is in the env file the fix writes, and read by nothing but the clients — not by another service or elsewhere in the compose file (a bare `- APP_DB_PASSWORD`, a secret made from it), another compose file beside the env file, a file the services extend or an `env_file:`, and the env file not loaded whole by another service (`env_file: .env`). Otherwise it is named in the title ("… (APP_DB_PASSWORD in .env keeps the old value: update it)"); one taken from the replaced variable (`APP_DB_PASSWORD=${POSTGRES_PASSWORD}`) follows it. For a file another compose file `include:`s, the env file is the one Compose takes the value from: the including project\'s `.env` when it defines the variable (its value wins over the include\'s env files: compose-go `loader/include.go`, `ApplyInclude`, `environment.Clone().Merge(envFromFile)`; for a nested include, the env files of the includes above come next), else the include\'s `env_file:` that holds the value, the last one for a new value, or the `.env` of its `project_directory` (as DC040); the message names that file. Not offered when the env file to write cannot be ignored in git (a `.gitignore` line is written escaped, as DR001\'s fix writes it, and checked: a name with a line break), when the env file to write is a template (`.env.example`, `.env.sample`…) or one git tracks (the generated password would be committed), when the value is inside an anchor or alias, is built from several variables, sits in a multi-line `.env` value, is taken in `.env` from another variable (`PG_PW=${PW}`: the variables that share PW would disagree), when the service\'s user is read from the same variable (`POSTGRES_USER: ${DB_PASSWORD}`: the new password would become the user name too), or for `*_ALLOW_EMPTY_*`, `trust` and CockroachDB\'s `--insecure` (set a password, or certificates, instead). For a server\'s `--requirepass`, offered only when the value comes from `.env` (`--requirepass ${REDIS_PASSWORD}`): move an inline one there first with DC040\'s fix. No fix for another image\'s password or secret: its format (hex, a length) and the services that must share it are not known. Never applied by fix-all: the images apply the password only when they initialize an empty data directory, so with an existing volume change it in the database as well (`ALTER USER … PASSWORD …`), and update clients that have the old password written elsewhere (another file, an `env_file:`).',
     guideline: '§4 Data Security — PostgreSQL: "Strong Passwords – Always change default credentials"; checklist "Database passwords changed"',
     equivalents: ['KICS "Passwords And Secrets - Generic Password" (partly: finds literal passwords, not weak ones)', 'compose-lint CL-0020 (partly: literal credentials)', 'Checkov CKV_SECRET_* (partly)'],
     references: [
@@ -571,9 +650,20 @@ export default defineRule<'compose', Data>({
     const onStores = new Set<string>();
     // The values reported on data stores, whatever the product: a client's own variable (`DB_PASS`) holding one is its copy.
     const storeValues = new Set<string>();
+    // MySQL and MariaDB clients take the same variables.
+    const keyOf = (f: Weak) => `${f.product === 'MariaDB' ? 'MySQL' : f.product}\u0000${f.value ?? ''}`;
+    // The passwords reported on data stores, and the clients' copies of them read from an env file (`${APP_DB_PASSWORD}`):
+    // tied together after the loop, for the fix to give the copies the new password too (review 42d, item 2).
+    const storeFindings: { data: Data; key: string; value: string }[] = [];
+    const envCopies: { variable: string; service: string; key: string | null; value: string }[] = [];
+    const noteCopy = (service: Service, f: Weak) => {
+      if (f.origin.kind === 'dotenv' && f.origin.variable && f.value !== undefined) envCopies.push({ variable: f.origin.variable, service: service.name, key: f.product ? keyOf(f) : null, value: f.value });
+    };
+    const noteStore = (service: Service, f: Weak, data: Data) => {
+      if (stores.has(service) && f.product && f.value !== undefined) storeFindings.push({ data, key: keyOf(f), value: f.value });
+    };
     const judged = (service: Service, f: Weak, name: string): boolean => {
-      // MySQL and MariaDB clients take the same variables.
-      const key = `${f.product === 'MariaDB' ? 'MySQL' : f.product}\u0000${f.value ?? ''}`;
+      const key = keyOf(f);
       if (stores.has(service) && f.product) {
         if (f.value !== undefined) {
           onStores.add(key);
@@ -592,11 +682,16 @@ export default defineRule<'compose', Data>({
         const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (judged(service, f, f.env.name)) continue;
+        if (judged(service, f, f.env.name)) {
+          noteCopy(service, f);
+          continue;
+        }
         // The env file the value comes from (for an included file, maybe not the `.env` beside it).
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
         const dotenvFile = holder ? dotenvLabel(ctx, holder.path) : '.env';
-        out.push({ range: f.env.range, data: { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env, ...(f.place ? { valueRange: f.place } : {}) } });
+        const data: Data = { service: service.name, name: f.env.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile, env: f.env, ...(f.place ? { valueRange: f.place } : {}) };
+        noteStore(service, f, data);
+        out.push({ range: f.env.range, data });
       }
       for (const f of oldTrustProblems(ctx, service)) {
         out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: '.env', env: null } });
@@ -607,7 +702,24 @@ export default defineRule<'compose', Data>({
       for (const f of commandPasswordProblems(ctx, service)) {
         if (judged(service, f, f.name)) continue;
         const holder = f.origin.kind === 'dotenv' && f.origin.variable ? dotenvHolder(ctx, f.origin.variable) : undefined;
-        out.push({ range: f.range, data: { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: holder ? dotenvLabel(ctx, holder.path) : '.env', env: null, ...(f.place ? { valueRange: f.place } : {}) } });
+        const data: Data = { service: service.name, name: f.name, product: f.product, problem: f.problem, origin: f.origin, dotenvFile: holder ? dotenvLabel(ctx, holder.path) : '.env', env: null, ...(f.place ? { valueRange: f.place } : {}) };
+        noteStore(service, f, data);
+        out.push({ range: f.range, data });
+      }
+    }
+    for (const copy of envCopies) {
+      // The store passwords it is a copy of, as judged: of the product's password (its key), or any store's with the value.
+      const of = storeFindings.filter((st) => (copy.key !== null ? st.key === copy.key : st.value === copy.value));
+      // One password, also when several findings read it from the same variable (two services of one database).
+      const passwords = new Set(of.map((st) => (st.data.origin.kind === 'dotenv' && st.data.origin.variable ? st.data.origin.variable : st)));
+      for (const { data } of of) {
+        const copies = (data.clientCopies ??= []);
+        const known = copies.find((c) => c.variable === copy.variable);
+        if (!known) copies.push({ variable: copy.variable, services: [copy.service], only: passwords.size === 1 });
+        else {
+          if (!known.services.includes(copy.service)) known.services.push(copy.service);
+          known.only &&= passwords.size === 1;
+        }
       }
     }
     return out;
@@ -654,8 +766,9 @@ export default defineRule<'compose', Data>({
       // Copies of the value written in the compose file now read the variable (`postgres://app:${PG_PW}@db/app`).
       const edits: TextEdit[] = [];
       const copies = weakCopies(ctx, weak, origin.variable, edits, []);
+      const clients = clientEnvCopies(ctx, data, origin.variable, weak, password, set);
       const own: FileChange[] = edits.length > 0 ? [{ kind: 'edit', path: ctx.path, edits }] : [];
-      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)}${copiesText(copies.rewritten)} with a generated password${leftText(copies.left)}`, safe: false, changes: [...own, ...set.changes] };
+      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)}${copiesText(copies.rewritten)} with a generated password${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [...own, ...set.changes] };
     }
     if (!env || !env.editable || !env.valueOffsets || env.value === null) return undefined;
     let variable: string;
@@ -680,6 +793,7 @@ export default defineRule<'compose', Data>({
     // The copies of the weak password in the file read the variable too, as DC040's fix rewrites them (review 41c, item 3).
     const edits = [edit];
     const copies = weakCopies(ctx, weak, variable, edits, [span]);
-    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${leftText(copies.left)}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }, ...set.changes] };
+    const clients = clientEnvCopies(ctx, data, variable, weak, password, set);
+    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }, ...set.changes] };
   },
 });

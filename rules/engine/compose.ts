@@ -4,6 +4,7 @@ import { Alias, parseAllDocuments, type Document, type Node, type Pair, type Sca
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from './yaml-guards';
 import { includeEnvLevels, includeProjectDir } from './include';
 import { LineIndex } from './text';
+import { goYamlPlainKind } from './go-yaml';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
 /** Stands for a memoized `undefined` (one map read per hit instead of `has` and `get`). */
@@ -385,8 +386,9 @@ export class ComposeContext {
           valueOffsets = span;
           if (!span && value !== null) valueSource = scalarSourceSpan(this.text, valueNode) ?? undefined;
           // Only a string is read as written: a number or boolean (`0x1F2E`, `1_000`, `0123`) is what the
-          // YAML library resolves it to, which is neither its text nor always what Compose passes.
-          if (!span || typeof valueNode.value !== 'string') editable = false;
+          // YAML library resolves it to, which is neither its text nor always what Compose passes — also
+          // one that only go-yaml, which Compose parses with, resolves (`1_000`, `0b101`: review 42d, item 4).
+          if (!span || !composeReadsAsWritten(valueNode)) editable = false;
         } else if (valueNode) {
           editable = false;
         }
@@ -528,6 +530,20 @@ function readEnvLevel(
     for (const k of vars.keys()) out.holders.set(k, p);
   }
   return out;
+}
+
+/**
+ * Whether Compose reads a scalar value as the text the `yaml` library gives: a string for both this
+ * library (YAML 1.2 core schema) and go-yaml v3, which compose-go parses with. A plain scalar without a
+ * tag is resolved by go-yaml's own rules (goYamlPlainKind: `1_000`, `0b101`, `0x_1F`, `2024-01-02` are
+ * numbers and timestamps there, which Compose prints in Go's form); a quoted or block scalar is a
+ * string; a tagged one only with `!!str` or `!` (go-yaml decodes `!!binary`, resolves `!!int`…, and a
+ * tag it does not know may be Compose's own, `!override`).
+ */
+export function composeReadsAsWritten(node: Scalar): boolean {
+  if (typeof node.value !== 'string') return false;
+  if (node.tag) return node.tag === 'tag:yaml.org,2002:str' || node.tag === '!';
+  return node.type !== 'PLAIN' || goYamlPlainKind(node.value) === 'str';
 }
 
 /**

@@ -12,9 +12,10 @@
 import { type Node, type Pair } from 'yaml';
 import { isAlias, isMap, isScalar } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
-import { extendedService, isSwarmStack } from './compose-lookup';
+import { extendedService, isSwarmStack, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
 import { includersOfContext, isExtendedBase } from './include';
 import { defaultComposePair, parsedCompose } from './relations';
+import type { Range } from './types';
 
 /** The Compose tag written on a pair's value (`!reset`, `!override`), or undefined (no tag, another tag, an alias). */
 export function composeTag(ctx: ComposeContext, pair: Pair): 'reset' | 'override' | undefined {
@@ -103,4 +104,174 @@ export function droppedByDefaultOverride(ctx: ComposeContext, service: Service, 
     const includers = includersOfContext(ctx);
     return includers !== null && includers.length === 0;
   });
+}
+
+/**
+ * A service of the default compose file and the same service in the default override, merged as
+ * `docker compose up` merges them without `-f` (Compose Specification, Merge:
+ * https://docs.docker.com/reference/compose-file/merge/; compose-go's override.Merge). The rules that
+ * judge a service's settings read it through this, from either file: what runs is the merged service.
+ */
+export interface DefaultMerge {
+  /** The service in the default compose file (`compose.yaml`). */
+  base: ExtendsLevel;
+  /** The same service in the default override (`compose.override.yaml`). */
+  over: ExtendsLevel;
+  /** The analyzed file is the override (else it is the base). */
+  inOverride: boolean;
+  /**
+   * A `!reset` or `!override` tag the override writes on the service or on `services`: the base's
+   * service is dropped whole. `reset` (or the service left out of an `!override`n `services`): the
+   * merged service does not exist; `override`: it is the override's service alone.
+   */
+  whole?: { tag: 'reset' | 'override'; pair: Pair };
+}
+
+/** The `services` pair and the service's pair in a compose file (the first document that names the service), each as written. */
+function servicePairs(ctx: ComposeContext, name: string): { services?: Pair; service?: Pair } {
+  let services: Pair | undefined;
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    if (!root || !isMap(root)) continue;
+    for (const top of root.items) {
+      if (!isScalar(top.key) || top.key.value !== 'services') continue;
+      services ??= top;
+      const map = top.value as Node | null;
+      if (!map || !isMap(map)) continue;
+      for (const s of map.items) if (isScalar(s.key) && String(s.key.value) === name) return { services: top, service: s };
+    }
+  }
+  return { services };
+}
+
+/** The tag on the service or on `services` (the outer one first) in the override, and the pair it is written on. */
+function wholeTag(over: ComposeContext, name: string): { tag: 'reset' | 'override'; pair: Pair } | undefined {
+  const { services, service } = servicePairs(over, name);
+  for (const pair of [services, service]) {
+    const tag = pair ? composeTag(over, pair) : undefined;
+    if (pair && tag) return { tag, pair };
+  }
+  return undefined;
+}
+
+/**
+ * The service merged from the default pair, seen from the analyzed file: from the default compose
+ * file where the override is merged over this service (the conditions of droppedByDefaultOverride: not
+ * a service another extends, not a file another includes or extends, not a Swarm stack), or from the
+ * default override for a service the default file defines. Undefined when neither applies, when the
+ * other file does not parse cleanly (Compose refuses it), or when the override's service `extends:`
+ * another (compose-go resolves it within the override before the merge: not followed here).
+ */
+export function defaultMerge(ctx: ComposeContext, service: Service): DefaultMerge | undefined {
+  return ctx.memo(service.nameNode, 'default-merge', () => computeDefaultMerge(ctx, service));
+}
+
+function computeDefaultMerge(ctx: ComposeContext, service: Service): DefaultMerge | undefined {
+  const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
+  if (main === undefined || override === undefined) return undefined;
+  if (ctx.path === main) {
+    const over = parsedCompose(ctx.workspace, override, ctx.options);
+    if (!over || over.documents.some((d) => d.errors.length > 0)) return undefined;
+    const whole = wholeTag(over, service.name);
+    const overService = over.services.find((s) => s.name === service.name);
+    if (!overService && !whole) return undefined;
+    if (isSwarmStack(ctx) || mayBeExtended(ctx, service)) return undefined;
+    const includers = includersOfContext(ctx);
+    if (includers === null || includers.length > 0) return undefined;
+    if (!overService) return { base: { ctx, service }, over: { ctx: over, service }, inOverride: false, whole: { tag: 'reset', pair: whole!.pair } };
+    if (over.serviceGet(overService, 'extends')) return undefined;
+    return { base: { ctx, service }, over: { ctx: over, service: overService }, inOverride: false, ...(whole ? { whole } : {}) };
+  }
+  if (ctx.path !== override) return undefined;
+  const base = parsedCompose(ctx.workspace, main, ctx.options);
+  if (!base || base.documents.some((d) => d.errors.length > 0)) return undefined;
+  const baseService = base.services.find((s) => s.name === service.name);
+  if (!baseService || ctx.serviceGet(service, 'extends')) return undefined;
+  const whole = wholeTag(ctx, service.name);
+  return { base: { ctx: base, service: baseService }, over: { ctx, service }, inOverride: true, ...(whole ? { whole } : {}) };
+}
+
+/** Whether the merged service does not exist: the override resets it (or all services) with `!reset`. */
+export function mergedServiceGone(m: DefaultMerge | undefined): boolean {
+  return m?.whole?.tag === 'reset';
+}
+
+/** What the default override does to one setting (a key path) of a merged service. */
+export interface OverrideTouch {
+  /**
+   * The base's value is dropped before the merge: a `!reset` or `!override` tag on the key, on a mapping
+   * above it within the service (`deploy: !reset {}`), on the service or on `services`.
+   */
+  drops?: { tag: 'reset' | 'override'; pair: Pair; key: string | null };
+  /** The override's own value (not empty, not under `!reset`): it replaces a scalar, is appended to a sequence, merged into a mapping. */
+  value?: Found;
+}
+
+/**
+ * What the override writes or drops at `keys` of a merged service; undefined when it leaves the setting
+ * alone (the base's value, or its absence, is what runs). An empty value without a tag (`read_only:`)
+ * keeps the base's (compose-go's mergeYaml). Tags are read on the override's own pairs (composeTag: not
+ * through an alias; a pair merged with `<<` is read as a value).
+ */
+export function overrideAt(m: DefaultMerge, keys: readonly string[]): OverrideTouch | undefined {
+  const { ctx, service } = m.over;
+  let drops: OverrideTouch['drops'];
+  if (m.whole) {
+    drops = { tag: m.whole.tag, pair: m.whole.pair, key: null };
+    if (m.whole.tag === 'reset') return { drops };
+  }
+  let map = service.map;
+  for (let i = 0; i < keys.length; i++) {
+    const entry = ctx.get(service.doc, map, keys[i]);
+    if (!entry) break;
+    const tag = entry.own ? composeTag(ctx, entry.pair) : undefined;
+    if (tag && !drops) drops = { tag, pair: entry.pair, key: keys.slice(0, i + 1).join('.') };
+    if (tag === 'reset' || entry.value === null) break;
+    if (i === keys.length - 1) return { ...(drops ? { drops } : {}), value: { entry, ctx, service, inherited: false } };
+    if (!isMap(entry.value)) break;
+    map = entry.value;
+  }
+  return drops ? { drops } : undefined;
+}
+
+/**
+ * A key path of the merged service read as one value (a scalar: the override's replaces the base's):
+ * the override's value when it writes one, nothing when it drops the base's, else the base's lookup
+ * (through `<<` and `extends:`). `touch` is set when the override decides.
+ */
+export function mergedValue(m: DefaultMerge, keys: readonly string[]): { found: Lookup; touch?: OverrideTouch } {
+  const touch = overrideAt(m, keys);
+  if (touch) return { found: touch.value, touch };
+  return { found: lookupPath(m.base.ctx, m.base.service, keys) };
+}
+
+/**
+ * Where a finding about what the override does to a setting is reported in the override: the value's
+ * pair (a scalar) or key (a collection) as written, or the key the dropping tag is written on.
+ */
+export function touchRange(ctx: ComposeContext, touch: OverrideTouch, service: Service, wholePair = false): Range {
+  if (touch.value) {
+    const { entry } = touch.value;
+    if (!entry.own) return ctx.rangeOf(entry.reportNode);
+    return wholePair ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.pair.key as Node);
+  }
+  const key = touch.drops?.pair.key as Node | null | undefined;
+  return key?.range ? ctx.rangeOf(key) : ctx.rangeOf(service.nameNode);
+}
+
+/** How the override drops a setting, for a message: "this override resets security_opt (!reset)". */
+export interface DropCause {
+  tag: 'reset' | 'override';
+  /** The key the tag is written on (`deploy.resources`), or null for the service itself or `services`. */
+  key: string | null;
+}
+
+export function dropCause(touch: OverrideTouch | undefined): DropCause | undefined {
+  return touch?.drops ? { tag: touch.drops.tag, key: touch.drops.key } : undefined;
+}
+
+/** The words for a DropCause: "this override resets read_only (!reset)", "this override replaces the whole service (!override)". */
+export function dropText(cause: DropCause): string {
+  const verb = cause.tag === 'reset' ? 'resets' : 'replaces';
+  return `this override ${verb} ${cause.key === null ? 'the whole service' : cause.key} (!${cause.tag})`;
 }

@@ -1,0 +1,365 @@
+import * as path from 'node:path';
+import type { ComposeContext, Service } from '../engine/compose';
+import { effectiveCommandsThrough, ExtendedEnv, extendsChain, isAnalyzedBase } from '../engine/compose-lookup';
+import { serviceVolumes } from '../engine/compose-volumes';
+import { companionWrites } from '../engine/data-volumes';
+import type { EnvLookup } from '../engine/env-files';
+import { withoutOfficialNamespace } from '../engine/image';
+import { defineRule } from '../engine/rule';
+import type { CommandArg } from '../engine/service-command';
+import { dataStoreOfLoose, serviceImageLoose } from '../engine/service-image';
+import type { Range } from '../engine/types';
+
+type Product = 'MongoDB' | 'Elasticsearch' | 'OpenSearch';
+
+/**
+ * Why the server asks no one for credentials: the official MongoDB image given no root user (so its
+ * entrypoint does not add `--auth`), Bitnami's MongoDB given no password (`ALLOW_EMPTY_PASSWORD=yes`, or
+ * none at all), or a search engine's security switched off by a setting.
+ */
+type Cause = 'no-root-user' | 'allow-empty' | 'no-password' | 'setting';
+
+interface Data {
+  service: string;
+  product: Product;
+  cause: Cause;
+  /** The setting that turns security off, as written (`xpack.security.enabled=false`): a fixed spelling, never a secret. */
+  setting: string | null;
+}
+
+type Tri = 'yes' | 'no' | 'unknown';
+
+interface Facts {
+  product: Product;
+  /** Whether clients must authenticate. */
+  auth: Tri;
+  cause: Cause;
+  setting: string | null;
+  /** Where the finding goes, when a setting says it (else the service's command, entrypoint, image or build). */
+  range: Range | null;
+  /** The environment names the answer is read from (a service that `extends:` another and sets none of them inherits the answer). */
+  names: readonly string[];
+  env: ExtendedEnv;
+}
+
+const MONGO_OFFICIAL = new Set(['mongo', 'mongodb/mongodb-community-server']);
+const BITNAMI_MONGO = /^bitnami(?:legacy|secure)?\/mongodb$/;
+const ELASTICSEARCH = new Set(['elasticsearch', 'elasticsearch/elasticsearch']);
+const OPENSEARCH = new Set(['opensearchproject/opensearch']);
+
+/** Where an environment lookup is reported: its entry, the `<<` key or base it comes through, or the env_file entry. */
+function lookupRange(ctx: ComposeContext, l: EnvLookup): Range | null {
+  if (l.state !== 'set' && l.state !== 'unknown-value') return null;
+  return l.env ? l.env.range : (l.merged ?? (l.file ? ctx.rangeOf(l.file.node) : null));
+}
+
+/**
+ * Whether a variable gives a value: 'yes' for a non-empty one; 'unknown' when it cannot be known (an
+ * unresolved variable, a name passed through from the shell, an env_file that cannot be read; an empty
+ * value read from an env_file, where a name alone takes the shell's value); 'no' when unset or empty.
+ */
+function given(l: EnvLookup): Tri {
+  if (l.state === 'unset') return 'no';
+  if (l.state !== 'set') return 'unknown';
+  if (l.value.trim() !== '') return 'yes';
+  return l.file ? 'unknown' : 'no';
+}
+
+/** Whether `NAME` or `NAME_FILE` gives a value (the images read either, `_FILE` from a file such as a Docker secret). */
+function givenOrFile(env: ExtendedEnv, name: string): Tri {
+  const a = given(env.get(name));
+  const b = given(env.get(`${name}_FILE`));
+  return a === 'yes' || b === 'yes' ? 'yes' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'no';
+}
+
+function any(states: readonly Tri[]): Tri {
+  return states.includes('yes') ? 'yes' : states.includes('unknown') ? 'unknown' : 'no';
+}
+
+const LOOPBACK_BIND = /^(?:localhost|127(?:\.\d{1,3}){3}|::1)$/;
+
+/**
+ * The official MongoDB image (and MongoDB's own mongodb-community-server, built the same way): its
+ * entrypoint starts `mongod` with `--auth` when MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD
+ * (or their `_FILE` forms) are both given, and without it otherwise; it refuses to start with only one.
+ * `--auth`, `--keyFile` ("keyFile implies security.authorization") or `--clusterAuthMode` on the command
+ * line turn it on anyway; a `--config` file may, and is not read. A command that runs something else
+ * than `mongod` (through a shell, `mongos`), a replaced entrypoint, or a `--bind_ip` on the loopback
+ * address only (no other container reaches it) make the answer unknown.
+ * https://github.com/docker-library/mongo/blob/master/docker-entrypoint.sh
+ */
+function officialMongoFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv): Facts {
+  const names = ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_USERNAME_FILE', 'MONGO_INITDB_ROOT_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD_FILE'];
+  const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-root-user', setting: null, range: null, names, env };
+  const cmds = effectiveCommandsThrough(ctx, service);
+  if (cmds === null || cmds?.entrypoint) return facts;
+  let args: CommandArg[] = [];
+  if (cmds) {
+    if (cmds.runs.length !== 1 || cmds.runs[0].viaShell) return facts;
+    const words = cmds.runs[0].args;
+    const first = words[0]?.value;
+    if (first === null || first === undefined) return facts;
+    if (first.startsWith('-')) args = words;
+    else if (path.posix.basename(first) === 'mongod') args = words.slice(1);
+    else return facts;
+  }
+  let bindIp: string | null | undefined;
+  let bindAll = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    if (v === null) {
+      // A whole word from a variable may be any option.
+      if (args[i].raw.trim().startsWith('$')) return facts;
+      continue;
+    }
+    if (/^--(?:auth|keyFile|clusterAuthMode)(?:=|$)/.test(v)) {
+      facts.auth = 'yes';
+      return facts;
+    }
+    if (/^--config(?:=|$)|^-f$/.test(v)) return facts;
+    if (v === '--bind_ip_all') bindAll = true;
+    else if (v === '--bind_ip') bindIp = args[i + 1]?.value ?? null;
+    else if (v.startsWith('--bind_ip=')) bindIp = v.slice('--bind_ip='.length);
+  }
+  // Bound to the loopback address only: no other container or host reaches it.
+  if (!bindAll && bindIp !== undefined) {
+    if (bindIp === null || bindIp.split(',').every((a) => LOOPBACK_BIND.test(a.trim()))) return facts;
+  }
+  const user = givenOrFile(env, 'MONGO_INITDB_ROOT_USERNAME');
+  const password = givenOrFile(env, 'MONGO_INITDB_ROOT_PASSWORD');
+  if (user === 'yes' && password === 'yes') facts.auth = 'yes';
+  // With one of them only, the entrypoint exits with an error: no server runs.
+  else if (user === 'no' && password === 'no') facts.auth = 'no';
+  return facts;
+}
+
+/**
+ * Bitnami's MongoDB: its setup enables `security.authorization` when MONGODB_ROOT_PASSWORD, MONGODB_PASSWORD
+ * or MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD (or `_FILE` forms, or MONGODB_PRIMARY_ROOT_PASSWORD) is given;
+ * with none of them the server runs without authentication (`ALLOW_EMPTY_PASSWORD=yes` says so, and is
+ * what a user with a password but no root password needs). A replica-set key implies authentication; a
+ * mounted configuration (`/bitnami/mongodb/conf`, `/opt/bitnami/mongodb/conf`, MONGODB_MOUNTED_CONF_DIR),
+ * MONGODB_EXTRA_FLAGS that cannot be read, or a command or entrypoint of its own make it unknown.
+ * https://github.com/bitnami/containers/blob/main/bitnami/mongodb/README.md
+ */
+function bitnamiMongoFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv): Facts {
+  const passwords = ['MONGODB_ROOT_PASSWORD', 'MONGODB_PASSWORD', 'MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD', 'MONGODB_PRIMARY_ROOT_PASSWORD', 'MONGODB_REPLICA_SET_KEY'];
+  const names = [...passwords.flatMap((n) => [n, `${n}_FILE`]), 'ALLOW_EMPTY_PASSWORD', 'MONGODB_EXTRA_FLAGS', 'MONGODB_MOUNTED_CONF_DIR'];
+  const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-password', setting: null, range: null, names, env };
+  if (effectiveCommandsThrough(ctx, service) !== undefined) return facts;
+  for (const m of serviceVolumes(ctx, service)) {
+    const target = m.target?.value;
+    if (target === null || target === undefined) return facts;
+    const t = path.posix.normalize(target.trim()).replace(/\/+$/, '');
+    if (/^\/(?:bitnami|opt\/bitnami)\/mongodb\/conf(?:\/|$)/.test(t)) return facts;
+  }
+  if (env.get('MONGODB_MOUNTED_CONF_DIR').state !== 'unset') return facts;
+  const extra = env.get('MONGODB_EXTRA_FLAGS');
+  if (extra.state === 'unknown' || extra.state === 'unknown-value') return facts;
+  if (extra.state === 'set' && /(?:^|\s)--(?:auth|keyFile|clusterAuthMode|config)(?:[=\s]|$)/.test(extra.value)) return facts;
+  const auth = any(passwords.map((n) => givenOrFile(env, n)));
+  if (auth !== 'no') {
+    facts.auth = auth;
+    return facts;
+  }
+  facts.auth = 'no';
+  const allow = env.get('ALLOW_EMPTY_PASSWORD');
+  if (allow.state === 'set' && /^(?:yes|true|1)$/i.test(allow.value.trim())) {
+    facts.cause = 'allow-empty';
+    facts.range = lookupRange(ctx, allow);
+  }
+  return facts;
+}
+
+/** `-E name=value` / `-Ename=value` settings among a search engine's arguments, with the argument that holds each. */
+function commandSettings(args: readonly CommandArg[]): Map<string, { value: string | null; arg: CommandArg }> {
+  const out = new Map<string, { value: string | null; arg: CommandArg }>();
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    let setting: string | null | undefined;
+    let arg = args[i];
+    if (v === '-E') {
+      arg = args[i + 1] ?? args[i];
+      setting = args[i + 1]?.value;
+      i++;
+    } else if (v?.startsWith('-E')) setting = v.slice(2);
+    else continue;
+    if (setting === undefined) continue;
+    if (setting === null) {
+      out.set('?', { value: null, arg });
+      continue;
+    }
+    const eq = setting.indexOf('=');
+    if (eq > 0) out.set(setting.slice(0, eq).trim(), { value: setting.slice(eq + 1).trim(), arg });
+  }
+  return out;
+}
+
+/**
+ * Elasticsearch and OpenSearch images (Elastic's and Docker Hub's `elasticsearch`, `opensearchproject/opensearch`)
+ * with security turned off by a setting: `xpack.security.enabled=false`, or OpenSearch's
+ * `plugins.security.disabled=true` and DISABLE_SECURITY_PLUGIN=true, given as an environment variable
+ * (the entrypoints pass `a.b=c` variables to the server as `-Ea.b=c` settings) or as `-E` on the command
+ * line. Only an explicit setting is read: Elasticsearch before 8.0 leaves security off by default, which
+ * the file does not say, and a configuration file (`elasticsearch.yml`) is not read.
+ * https://github.com/elastic/elasticsearch/blob/main/distribution/docker/src/docker/bin/docker-entrypoint.sh
+ * https://github.com/opensearch-project/opensearch-build/blob/main/docker/release/config/opensearch/opensearch-docker-entrypoint-2.x.sh
+ * https://docs.opensearch.org/2.11/security/configuration/disable
+ */
+function searchFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv, product: 'Elasticsearch' | 'OpenSearch'): Facts {
+  const key = product === 'Elasticsearch' ? 'xpack.security.enabled' : 'plugins.security.disabled';
+  const off = product === 'Elasticsearch' ? 'false' : 'true';
+  const names = product === 'Elasticsearch' ? [key] : [key, 'DISABLE_SECURITY_PLUGIN'];
+  const facts: Facts = { product, auth: 'unknown', cause: 'setting', setting: null, range: null, names, env };
+  const cmds = effectiveCommandsThrough(ctx, service);
+  if (cmds === null || cmds?.entrypoint) return facts;
+  // Whether the entrypoint turns `a.b=c` variables into settings (it does when it starts the server itself).
+  let envApplies = true;
+  let args: CommandArg[] = [];
+  if (cmds) {
+    if (cmds.runs.length !== 1 || cmds.runs[0].viaShell) return facts;
+    const words = cmds.runs[0].args;
+    const first = words[0]?.value;
+    if (first === null || first === undefined) return facts;
+    if (product === 'Elasticsearch') {
+      if (first === 'eswrapper') args = words.slice(1);
+      else if (path.posix.basename(first) === 'elasticsearch') {
+        // `elasticsearch -E …` runs the server directly: whether the variables still apply depends on the version.
+        envApplies = false;
+        args = words.slice(1);
+      } else return facts;
+    } else if (first.startsWith('-')) args = words;
+    else if (first === 'opensearch') args = words.slice(1);
+    else return facts;
+  }
+  const fromCommand = commandSettings(args);
+  if (fromCommand.has('?')) return facts;
+  const written = fromCommand.get(key);
+  if (written) {
+    if (written.value === off) {
+      facts.auth = 'no';
+      facts.setting = `-E${key}=${written.value}`;
+      facts.range = ctx.lines.rangeOf(written.arg.start, written.arg.end);
+    } else facts.auth = 'yes';
+    return facts;
+  }
+  if (!envApplies) return facts;
+  const lookups: [string, EnvLookup][] = names.map((n) => [n, env.get(n)]);
+  for (const [name, l] of lookups) {
+    if (l.state === 'unknown' || l.state === 'unknown-value') return facts;
+    const switchOff = name === 'DISABLE_SECURITY_PLUGIN' ? 'true' : off;
+    if (l.state === 'set' && l.value.trim() === switchOff) {
+      facts.auth = 'no';
+      facts.setting = `${name}=${l.value.trim()}`;
+      facts.range = lookupRange(ctx, l);
+      return facts;
+    }
+  }
+  // Security on by the image's default or by a setting: not this rule's to judge further.
+  facts.auth = 'yes';
+  return facts;
+}
+
+/** What the rule knows of a service, or undefined when it runs none of the data stores the rule judges. */
+function authFacts(ctx: ComposeContext, service: Service): Facts | undefined {
+  const store = dataStoreOfLoose(ctx, service);
+  if (!store || (store.kind !== 'mongo' && store.kind !== 'elasticsearch')) return undefined;
+  // A built image: its Dockerfile may set the variables, the command or the entrypoint.
+  const image = serviceImageLoose(ctx, service)?.ref;
+  if (!image) return undefined;
+  const repo = withoutOfficialNamespace(image.repository);
+  const env = new ExtendedEnv(ctx, service);
+  if (MONGO_OFFICIAL.has(repo)) return officialMongoFacts(ctx, service, env);
+  if (BITNAMI_MONGO.test(repo)) return bitnamiMongoFacts(ctx, service, env);
+  if (ELASTICSEARCH.has(repo)) return searchFacts(ctx, service, env, 'Elasticsearch');
+  if (OPENSEARCH.has(repo)) return searchFacts(ctx, service, env, 'OpenSearch');
+  return undefined;
+}
+
+/**
+ * Whether the service itself writes something the answer is read from (its image or build, command or
+ * entrypoint, env_file, or one of the names): a service that `extends:` another and writes none of them
+ * has the answer of its base, reported there — unless a base is in a file that is not analyzed itself.
+ */
+function ownCause(ctx: ComposeContext, service: Service, facts: Facts): boolean {
+  if (!ctx.serviceGet(service, 'extends')) return true;
+  if (extendsChain(ctx, service).chain.slice(1).some((l) => !isAnalyzedBase(ctx, l))) return true;
+  if (['image', 'build', 'command', 'entrypoint', 'env_file'].some((k) => ctx.serviceGet(service, k))) return true;
+  return facts.names.some((n) => facts.env.written(n) !== undefined);
+}
+
+const RISK: Record<Product, string> = {
+  MongoDB: 'any container on its network, or anyone reaching a published port, can read, change and delete every database',
+  Elasticsearch: 'any container on its network, or anyone reaching a published port, can read, change and delete every index',
+  OpenSearch: 'any container on its network, or anyone reaching a published port, can read, change and delete every index',
+};
+
+export default defineRule<'compose', Data>({
+  code: 'DC051',
+  name: 'data-store-without-authentication',
+  kind: 'compose',
+  severity: 'warning',
+  fixable: 'never',
+  docs: {
+    what:
+      'Flags a MongoDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. ' +
+      'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products. Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
+      'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). Not reported when the override Compose merges by default (`compose.override.yaml` beside `compose.yaml`) writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
+    why:
+      'A MongoDB, Elasticsearch or OpenSearch server without authentication gives every client that reaches it full control: read every document or index, change it, drop it. Such servers are among the most scanned and ransomed on the internet (automated campaigns wipe the data and leave a ransom note), and on a compose network every other container — a compromised web application included — reaches them by name. SECURITY-GUIDELINES.md §4 Data Security: "Strong Passwords – Always change default credentials" and "Access Control – Limit database user permissions" (without authentication every client is the superuser), and for Redis "Password Protection – Requires authentication", which holds for any data store.',
+    bad: 'services:\n  mongo:\n    image: mongo:8.0\n    volumes:\n      - mongo-data:/data/db\nvolumes:\n  mongo-data:',
+    good: 'services:\n  mongo:\n    image: mongo:8.0\n    environment:\n      MONGO_INITDB_ROOT_USERNAME: admin\n      MONGO_INITDB_ROOT_PASSWORD_FILE: /run/secrets/mongo_root_password\n    secrets:\n      - mongo_root_password\n    volumes:\n      - mongo-data:/data/db\nsecrets:\n  mongo_root_password:\n    file: ./secrets/mongo_root_password.txt\nvolumes:\n  mongo-data:',
+    fix:
+      'No fix. Adding credentials breaks every client that connects without them (the application\'s `mongodb://mongo:27017/app`, mongo-express, Kibana, Logstash, a search client), which must be given a user and password in the same change; the official MongoDB image applies `MONGO_INITDB_ROOT_*` only when it initializes an empty data directory (with an existing volume it starts with `--auth` and no user: create one first with `db.createUser()` through the localhost exception); and Elasticsearch 8 with security on also needs a password for the `elastic` user (`ELASTIC_PASSWORD`) and, beyond a single node, TLS between the nodes. Set `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (from a secret, `_FILE`) or Bitnami\'s `MONGODB_ROOT_PASSWORD`, remove `xpack.security.enabled=false` / `DISABLE_SECURITY_PLUGIN=true` (OpenSearch 2.12 and later then need `OPENSEARCH_INITIAL_ADMIN_PASSWORD`), and update the clients\' connection settings.',
+    guideline: '§4 Data Security — "Strong Passwords – Always change default credentials", "Access Control – Limit database user permissions"; Redis "Password Protection – Requires authentication"',
+    equivalents: [
+      'No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for MongoDB or Elasticsearch authentication in Compose files)',
+      'Elastic AutoOps "Elasticsearch security disabled" on a running cluster; KICS/Datadog "Fine-grained access control disabled for OpenSearch/Elasticsearch" for the managed service (Terraform)',
+    ],
+    references: [
+      'https://hub.docker.com/_/mongo',
+      'https://github.com/docker-library/docs/blob/master/mongo/content.md',
+      'https://github.com/docker-library/mongo/blob/master/docker-entrypoint.sh',
+      'https://www.mongodb.com/docs/manual/reference/program/mongod/#std-option-mongod.--auth',
+      'https://www.mongodb.com/docs/manual/reference/configuration-options/#mongodb-setting-security.keyFile',
+      'https://github.com/bitnami/containers/blob/main/bitnami/mongodb/README.md',
+      'https://github.com/bitnami/containers/blob/main/bitnami/mongodb/8.0/debian-12/rootfs/opt/bitnami/scripts/libmongodb.sh',
+      'https://www.elastic.co/guide/en/elasticsearch/reference/current/security-settings.html',
+      'https://www.elastic.co/guide/en/elasticsearch/reference/current/docker.html',
+      'https://docs.opensearch.org/2.11/security/configuration/disable',
+      'https://github.com/opensearch-project/opensearch-build/blob/main/docker/release/config/opensearch/opensearch-docker-entrypoint-2.x.sh',
+      'https://docs.docker.com/reference/compose-file/services/#extends',
+    ],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    for (const service of ctx.services) {
+      const facts = authFacts(ctx, service);
+      if (!facts || facts.auth !== 'no') continue;
+      // The override Compose merges by default may give it credentials or a command.
+      if (companionWrites(ctx, service, ['environment', 'env_file', 'command', 'entrypoint', 'image', 'build'])) continue;
+      // Through `extends:`, settings that are all inherited are reported where they are written (the base).
+      if (!ownCause(ctx, service, facts)) continue;
+      let range = facts.range;
+      if (!range) {
+        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
+        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+      }
+      out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting } });
+    }
+    return out;
+  },
+  message(d) {
+    const risk = RISK[d.product];
+    switch (d.cause) {
+      case 'no-root-user':
+        return `Service '${d.service}' runs MongoDB without authentication: with no MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD the image does not start mongod with --auth, so ${risk}.`;
+      case 'allow-empty':
+        return `Service '${d.service}' sets ALLOW_EMPTY_PASSWORD=yes and no password: MongoDB runs without authentication, so ${risk}.`;
+      case 'no-password':
+        return `Service '${d.service}' gives Bitnami's MongoDB no password (MONGODB_ROOT_PASSWORD): it then runs without authentication, so ${risk}.`;
+      default:
+        return `Service '${d.service}' turns ${d.product} security off with ${d.setting}: no user or password is asked for, so ${risk}.`;
+    }
+  },
+});
