@@ -12,7 +12,7 @@ import { allRules, analyze, DEFAULT_OPTIONS, type EngineConfig } from '../rules'
 import { viewOf } from './helpers/fixtures';
 
 /** Rules whose examples describe more than one file, or a setting: checked by the cases below. */
-const NOT_ALONE = new Set(['DF004', 'DC033', 'DR001', 'DR002', 'DR003']);
+const NOT_ALONE = new Set(['DF004', 'DC033', 'DR001', 'DR002', 'DR003', 'DR004']);
 
 const ROOT = '/docs-example';
 
@@ -63,6 +63,12 @@ describe('rule docs: the example is reported, the recommended form is not', () =
     const env = { '.env': 'POSTGRES_PASSWORD=Zq8-not-real\n', '.gitignore': '.env\n' };
     assert.ok(findingsOf('DR002', 'compose', compose, 'compose.yaml', DEFAULT_OPTIONS, env).length > 0);
     assert.deepEqual(findingsOf('DR002', 'compose', compose, 'compose.yaml', DEFAULT_OPTIONS, { ...env, '.env.example': 'POSTGRES_PASSWORD=\n' }), []);
+  });
+
+  it('DR004, with the secret file and the .gitignore its examples name', () => {
+    const secret = { 'secrets/db_password.txt': 'Zq8-not-real\n' };
+    assert.ok(findingsOf('DR004', 'compose', body(docsOf('DR004').bad), 'compose.yaml', DEFAULT_OPTIONS, { ...secret, '.gitignore': 'node_modules/\n' }).length > 0);
+    assert.deepEqual(findingsOf('DR004', 'compose', body(docsOf('DR004').good), 'compose.yaml', DEFAULT_OPTIONS, { ...secret, '.gitignore': 'node_modules/\nsecrets/\n' }), []);
   });
 
   it('DR003, with the secret file and the .dockerignore its examples name', () => {

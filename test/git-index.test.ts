@@ -163,6 +163,55 @@ describe('DR001 and DC040 on an env file that git already tracks', () => {
   });
 });
 
+describe('DR004 on the file of a file-based secret that git tracks (review 42e, finding 2)', () => {
+  const compose = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    secrets: [db_password]\nsecrets:\n  db_password:\n    file: ./db_password.txt\n';
+  const password = 'Xk9#mQ2$vL8pR4tZ';
+  const dr004 = (ws: WorkspaceView, text = compose, file = '/p/compose.yaml') => {
+    const analysis = analyze(allRules, 'compose', file, text, ws, DEFAULT_CONFIG);
+    return analysis.findings.filter((f) => f.code === 'DR004').map((f) => ({ message: f.message, severity: f.severity, line: f.range.start.line, fix: fixFinding(allRules, analysis.context, f) }));
+  };
+  it('the review\'s repository: the secret file is tracked and not ignored; reported at its file:, says git rm --cached is needed, no fix, no value', () => {
+    const files = { '/p/compose.yaml': compose, '/p/db_password.txt': `${password}\n`, '/p/.gitignore': 'node_modules/\n' };
+    const found = dr004(repoView(files, ['.gitignore', 'compose.yaml', 'db_password.txt']));
+    assert.equal(found.length, 1);
+    assert.equal(found[0].line, 8);
+    assert.equal(found[0].severity, 'error');
+    assert.equal(found[0].message, "'db_password.txt' (the file of secret 'db_password') is tracked by git: ignoring it does not untrack it; run git rm --cached db_password.txt, ignore it, and rotate the secret if it was ever committed (it stays in the history).");
+    assert.equal(found[0].fix, undefined);
+    assert.ok(!found[0].message.includes(password));
+    // Ignored as well: still tracked, still committed.
+    assert.match(dr004(repoView({ ...files, '/p/.gitignore': 'db_password.txt\n' }, ['compose.yaml', 'db_password.txt']))[0].message, /is tracked by git/);
+    // Missing from the disk: still in the index.
+    const missing = dr004(repoView({ '/p/compose.yaml': compose }, ['compose.yaml', 'db_password.txt']));
+    assert.equal(missing.length, 1);
+    assert.equal(missing[0].severity, 'error');
+    assert.equal(missing[0].fix, undefined);
+  });
+  it('untracked: an error with a safe fix; ignored: nothing; an index that cannot be read whole makes the fix a quick fix only', () => {
+    const files = { '/p/compose.yaml': compose, '/p/db_password.txt': `${password}\n`, '/p/.gitignore': 'node_modules/\n' };
+    const [untracked] = dr004(repoView(files, ['.gitignore', 'compose.yaml']));
+    assert.equal(untracked.message, "'db_password.txt' (the file of secret 'db_password') is not ignored by .gitignore: the next `git add` commits the secret.");
+    assert.equal(untracked.severity, 'error');
+    assert.equal(untracked.fix?.title, 'Ignore db_password.txt in git');
+    assert.equal(untracked.fix?.safe, true);
+    assert.deepEqual(dr004(repoView({ ...files, '/p/.gitignore': '*.txt\n' }, ['compose.yaml'])), []);
+    assert.deepEqual(dr004(repoView({ ...files, '/p/.gitignore': '', '/p/.git/info/exclude': 'db_password.txt\n' }, ['compose.yaml'])), []);
+    const split = Uint8Array.from([...indexOf(['compose.yaml']), ...Buffer.from('link'), 0, 0, 0, 0, ...new Array(20).fill(0)]);
+    const [unknown] = dr004(repoView(files, [], split));
+    assert.match(unknown.message, /is not ignored by \.gitignore/);
+    assert.equal(unknown.fix?.safe, false);
+    // Not created yet: a warning until it is.
+    const [notYet] = dr004(repoView({ '/p/compose.yaml': compose, '/p/.gitignore': 'node_modules/\n' }, ['compose.yaml']));
+    assert.equal(notYet.severity, 'warning');
+    assert.match(notYet.message, /is not ignored by \.gitignore: once it is created, the next `git add` commits it\.$/);
+  });
+  it('in no repository yet: the project\'s own files are judged, files outside it (an absolute host path, ../) are not', () => {
+    const text = compose.replace('file: ./db_password.txt', 'file: ./db_password.txt\n  host_key:\n    file: /etc/ssl/private/host.key\n  shared:\n    file: ../shared/token.txt');
+    const files = new Map(Object.entries({ '/p/compose.yaml': text, '/p/db_password.txt': 'x\n', '/etc/ssl/private/host.key': 'k\n', '/shared/token.txt': 't\n' })) as FileSet;
+    assert.deepEqual(dr004(viewOf(files), text).map((f) => f.message.split(' ')[0]), ["'db_password.txt'"]);
+  });
+});
+
 describe('core.ignorecase (review 39b)', () => {
   const files = (config?: string): FileSet => new Map([['/r/.gitignore', '.ENV\n'], ['/r/.env', 'A=1\n'], ...(config !== undefined ? ([['/r/.git/config', config]] as [string, string][]) : [])]);
   it('git matches .gitignore patterns case-sensitively unless the repository sets core.ignorecase', () => {

@@ -269,6 +269,34 @@ describe('messages name the cause', () => {
     const later = 'FROM node:24 AS builder\nCOPY . /app\nRUN npm ci\n\nFROM ${FINAL_BASE}\nUSER 1000\nCOPY --from=builder /app/node_modules /app/node_modules\n';
     assert.match(messagesOf('DR003', new Map([['/d/Dockerfile', later]]), '/d/Dockerfile')[0], /go into the image\.$/);
   });
+  it('DR003 reads a final FROM runtime-$TARGETARCH as one of the stages it could name: builder-only when none of them holds the copy (review 42f, item 1)', () => {
+    const dr003 = (text: string) => analyze(allRules, 'dockerfile', '/d/Dockerfile', text, viewOf(new Map([['/d/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DR003');
+    const stages = (runtimeAmd64: string[]) => [
+      'FROM golang:1.25 AS build-amd64', 'WORKDIR /src', 'COPY . .', 'RUN go build -o /out/app .',
+      'FROM golang:1.25 AS build-arm64', 'WORKDIR /src', 'COPY . .', 'RUN GOARCH=arm64 go build -o /out/app .',
+      ...runtimeAmd64,
+      'FROM debian:bookworm-slim AS runtime-arm64', 'COPY --from=build-arm64 /out/app /bin/app',
+      'FROM runtime-$TARGETARCH', 'USER 1000', 'ENTRYPOINT ["/bin/app"]', '',
+    ].join('\n');
+    // ollama's per-arch layout: both runtimes only copy from the builds.
+    const [builder] = dr003(stages(['FROM debian:bookworm-slim AS runtime-amd64', 'COPY --from=build-amd64 /out/app /bin/app']));
+    assert.match(builder.message, /go into the builder stage's layers and the build cache \(not the final image, unless built with --target\)\.$/);
+    assert.equal(builder.range.start.line, 2);
+    // A runtime the final stage may be that copies the context itself: the image, reported at that copy.
+    const [own] = dr003(stages(['FROM debian:bookworm-slim AS runtime-amd64', 'COPY . /app', 'COPY --from=build-amd64 /out/app /bin/app']));
+    assert.match(own.message, /go into the image\.$/);
+    assert.equal(own.range.start.line, 9);
+    // A runtime built on a build stage holds its layers.
+    assert.match(dr003(stages(['FROM build-amd64 AS runtime-amd64']))[0].message, /go into the image\.$/);
+    // A candidate whose only child is a builder stage is still a base of the image, not a builder itself.
+    const candidateWithBuilder = 'FROM debian:bookworm-slim AS runtime-amd64\nCOPY . /app\nFROM runtime-amd64 AS build\nRUN make\nFROM runtime-$TARGETARCH\nCOPY --from=build /out /out\n';
+    assert.match(dr003(candidateWithBuilder)[0].message, /go into the image\.$/);
+    // Reported at the copy of a stage the image may be built from, not at an earlier one only `--target` builds.
+    const lint = 'FROM golang:1.25 AS lint\nCOPY . .\nRUN go vet ./...\nFROM debian:bookworm-slim AS runtime-amd64\nCOPY . /app\nFROM debian:bookworm-slim AS runtime-arm64\nCOPY . /app\nFROM runtime-$TARGETARCH\nUSER 1000\n';
+    assert.deepEqual(dr003(lint).map((f) => [f.range.start.line, /go into the image\.$/.test(f.message)]), [[4, true]]);
+    // A FROM that is only a variable may still build on any earlier stage.
+    assert.match(dr003(stages(['FROM debian:bookworm-slim AS runtime-amd64', 'COPY --from=build-amd64 /out/app /bin/app']).replace('FROM runtime-$TARGETARCH', 'FROM ${RUNTIME}'))[0].message, /go into the image\.$/);
+  });
   it('DF041 under a dash without pipefail: a set guarded by a test of the shell, in the background or in a pipeline is no error, the pipe after it is a warning; an unguarded one is an error (reviews 34-35)', () => {
     const lines = [
       '[ -n "$BASH" ] && set -o pipefail; curl -fsSL https://x/a | tar -xz',

@@ -55,6 +55,43 @@ export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitigno
   return { gitignorePath: path.join(dir, '.gitignore'), pattern: gitignorePattern(rel) };
 }
 
+/** A path as a shell word, for a command to work when pasted (`git rm --cached 'my secrets.env'`). */
+export function shellArg(p: string): string {
+  return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * "Ignore <file> in git": appends the file's escaped path to the `.gitignore` gitignoreTarget picks (creating it), when
+ * that makes git ignore the file (a deeper `!` negation would win). Undefined when the `.gitignore`'s folder is missing
+ * (a fix creates no folder) or the `.gitignore` cannot be read. For a file git does not track: a line does not untrack one.
+ * Shared by DR001 (env files) and DR004 (secret files).
+ */
+export function ignoreInGitFix(ctx: ComposeContext, filePath: string, trackingUnknown: boolean): Fix | undefined {
+  const target = gitignoreTarget(ctx, filePath);
+  if (!target) return undefined;
+  const { gitignorePath, pattern } = target;
+  // A fix creates no folder: the file's own folder is missing (`env_file: ../another/.env`, the file not created
+  // yet), and writing there would make it outside the project (review 41c, item 4).
+  if (!ctx.workspace.exists(path.dirname(gitignorePath))) return undefined;
+  const text = ctx.workspace.readText(gitignorePath);
+  if (text === undefined && ctx.workspace.exists(gitignorePath)) return undefined; // there, but unreadable
+  const eol = text !== undefined && text.includes('\r\n') ? '\r\n' : '\n';
+  const edit = text === undefined ? undefined : appendLineEdit(text, pattern, eol);
+  const next = text === undefined ? `${pattern}\n` : applyTextEdits(text, [edit!]);
+  // Check the result with git's rules: a deeper negation would keep the file tracked.
+  const view: WorkspaceView = {
+    readText: (p) => (p === gitignorePath ? next : ctx.workspace.readText(p)),
+    exists: (p) => p === gitignorePath || ctx.workspace.exists(p),
+  };
+  if (!isGitIgnored(view, filePath)) return undefined;
+  return {
+    title: `Ignore ${pattern} in git`,
+    // When git's index cannot be read whole, the file may be tracked, and a .gitignore line would not untrack it.
+    safe: !trackingUnknown,
+    changes: [text === undefined ? { kind: 'create', path: gitignorePath, content: next } : { kind: 'edit', path: gitignorePath, edits: [edit!] }],
+  };
+}
+
 export default defineRule<'compose', Data>({
   code: 'DR001',
   name: 'env-not-gitignored',
@@ -108,8 +145,7 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const how = d.via === 'interpolation' ? 'read for ${…} interpolation' : 'used by env_file';
-    // As a shell word, for the command to work when pasted (`git rm --cached 'my secrets.env'`).
-    const arg = /^[\w./@%+=:,-]+$/.test(d.display) ? d.display : `'${d.display.replace(/'/g, `'\\''`)}'`;
+    const arg = shellArg(d.display);
     if (d.tracked) {
       return d.secrets
         ? `'${d.display}' (${how}) is tracked by git, with the secrets it holds: ignoring it does not untrack it; run git rm --cached ${arg}, ignore it, and rotate the secrets if it was ever committed (they stay in the history).`
@@ -121,28 +157,6 @@ export default defineRule<'compose', Data>({
   fix(ctx, { data }): Fix | undefined {
     // A .gitignore line does not untrack a committed file: `git rm --cached` does, which a fix does not run.
     if (data.tracked) return undefined;
-    const target = gitignoreTarget(ctx, data.path);
-    if (!target) return undefined;
-    const { gitignorePath, pattern } = target;
-    // A fix creates no folder: the env file's own folder is missing (`env_file: ../another/.env`, the file not created
-    // yet), and writing there would make it outside the project (review 41c, item 4).
-    if (!ctx.workspace.exists(path.dirname(gitignorePath))) return undefined;
-    const text = ctx.workspace.readText(gitignorePath);
-    if (text === undefined && ctx.workspace.exists(gitignorePath)) return undefined; // there, but unreadable
-    const eol = text !== undefined && text.includes('\r\n') ? '\r\n' : '\n';
-    const edit = text === undefined ? undefined : appendLineEdit(text, pattern, eol);
-    const next = text === undefined ? `${pattern}\n` : applyTextEdits(text, [edit!]);
-    // Check the result with git's rules: a deeper negation would keep the file tracked.
-    const view: WorkspaceView = {
-      readText: (p) => (p === gitignorePath ? next : ctx.workspace.readText(p)),
-      exists: (p) => p === gitignorePath || ctx.workspace.exists(p),
-    };
-    if (!isGitIgnored(view, data.path)) return undefined;
-    return {
-      title: `Ignore ${pattern} in git`,
-      // When git's index cannot be read whole, the file may be tracked, and a .gitignore line would not untrack it.
-      safe: !data.trackingUnknown,
-      changes: [text === undefined ? { kind: 'create', path: gitignorePath, content: next } : { kind: 'edit', path: gitignorePath, edits: [edit!] }],
-    };
+    return ignoreInGitFix(ctx, data.path, data.trackingUnknown);
   },
 });

@@ -7,7 +7,7 @@ import { isDotenvName } from '../engine/env-files';
 import { buildOf, buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
 import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
-import { stageChain } from '../engine/stage-scope';
+import { stageChain, stagesItCouldName } from '../engine/stage-scope';
 import type { Fix, Range } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
 
@@ -184,8 +184,17 @@ function builtChain(ctx: DockerfileContext): Stage[] {
     else if (ctx.finalStage) targets.add(ctx.finalStage);
   }
   if (targets.size === 0 && ctx.finalStage) targets.add(ctx.finalStage);
+  // A stage built on a `FROM name-$ARG` builds on one of the stages it could name (`FROM runtime-$TARGETARCH`: `runtime-amd64`
+  // or `runtime-arm64`), so each of those and the stages they build on may be in the image (review 42f, item 1).
   const out = new Set<Stage>();
-  for (const t of targets) for (const st of stageChain(t)) out.add(st);
+  const queue = [...targets];
+  for (let t = queue.shift(); t; t = queue.shift()) {
+    if (out.has(t)) continue;
+    const chain = stageChain(t);
+    for (const st of chain) out.add(st);
+    const root = chain[chain.length - 1];
+    if (root.base.kind === 'unknown') queue.push(...stagesItCouldName(ctx, root));
+  }
   return [...out];
 }
 
@@ -193,7 +202,7 @@ function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Ra
   let first: { ins: Instruction; range: Range } | undefined;
   // Whether every whole-context copy is in a builder stage whose layers reach no image (only copied from).
   let builderOnly = true;
-  const builders = copySourceOnlyStages(ctx);
+  const builders = copySourceOnlyStages(ctx, { stageCandidates: true });
   const finalChain = builtChain(ctx);
   let inFinal = false;
   for (const stage of ctx.stages) {
@@ -441,8 +450,8 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links: a linked folder is not looked into, a linked file carries no content of its own) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. ' +
-      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`) or when a source it copies is not in the Dockerfile\'s folder but is in that one (`COPY go.mod go.sum ./` in `build/operator.Dockerfile` of a Go module: the nearest such folder); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD of the stages a plain build makes the image from (the final stage and those it builds on), else the first one.',
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links: a linked folder is not looked into, a linked file carries no content of its own) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. A `FROM <name>-$ARG` (`FROM runtime-$TARGETARCH`, the usual way to pick a stage per platform) is read as one of the earlier stages its literal parts could name (`runtime-amd64`, `runtime-arm64`), as DF030 reads it: the image is one of them, and a stage only they copy from is a builder stage; a FROM that is only a variable (`FROM ${BASE}`), or whose literal parts match no earlier stage\'s name (`FROM node:$VERSION`), is still taken to build on any earlier stage. ' +
+      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`) or when a source it copies is not in the Dockerfile\'s folder but is in that one (`COPY go.mod go.sum ./` in `build/operator.Dockerfile` of a Go module: the nearest such folder); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD of the stages a plain build makes the image from (the final stage and those it builds on, through a `FROM <name>-$ARG` each stage it could name), else the first one.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',

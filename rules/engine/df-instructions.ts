@@ -10,7 +10,7 @@ import { officialImageName, parseImageRef, type ImageRef } from './image';
 import { isRootUser } from './image-users';
 import { mountOptions } from './packages';
 import { namedBuildContexts, namedContextKey } from './relations';
-import { stageChain } from './stage-scope';
+import { stageChain, stagesItCouldName } from './stage-scope';
 import { MAX_EXPANDED_LENGTH } from './expansion';
 
 /**
@@ -266,8 +266,9 @@ export function stageBaseImage(ctx: DockerfileContext, stage: Stage): { ref: Ima
   return named.kind === 'image' ? { ref: named.ref, context: named.context } : null;
 }
 
-/** Per parse: the stages copySourceOnlyStages found. */
+/** Per parse: the stages copySourceOnlyStages found, without and with `stageCandidates`. */
 const copySourceOnly = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
+const copySourceOnlyByCandidates = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
 
 /**
  * The stages whose layers reach no image, only files copied out of them (builder stages): each is not
@@ -275,27 +276,43 @@ const copySourceOnly = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
  * copies from it (`COPY --from=<stage>`, `RUN --mount=…,from=<stage>`); and the stages that only such
  * stages build on. What such a stage leaves in its
  * layers (package lists, caches) stays in the build cache. A stage that nothing names may be built on
- * its own with `--target`, so it is not one; nor is any stage when a FROM's base or a `--from` value is
- * not known (a variable may name it).
+ * its own with `--target`, so it is not one; nor is any stage when a `--from` value is not known (a
+ * variable may name it), nor one that a later FROM whose base is not known may name: any earlier stage,
+ * or, with `stageCandidates`, only the stages a `FROM name-$ARG` could name by its literal parts
+ * (`FROM runtime-$TARGETARCH`: `runtime-amd64`, `runtime-arm64`; stagesItCouldName, as DF030 reads a later
+ * FROM) when there are such stages, and those they build on. DR003 reads it so (review 42f, item 1); the
+ * package-cache rules do not yet.
  */
-export function copySourceOnlyStages(ctx: DockerfileContext): ReadonlySet<Stage> {
-  let found = copySourceOnly.get(ctx);
+export function copySourceOnlyStages(ctx: DockerfileContext, options: { stageCandidates?: boolean } = {}): ReadonlySet<Stage> {
+  const memo = options.stageCandidates ? copySourceOnlyByCandidates : copySourceOnly;
+  let found = memo.get(ctx);
   if (!found) {
-    found = computeCopySourceOnly(ctx);
-    copySourceOnly.set(ctx, found);
+    found = computeCopySourceOnly(ctx, options.stageCandidates === true);
+    memo.set(ctx, found);
   }
   return found;
 }
 
-function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
+function computeCopySourceOnly(ctx: DockerfileContext, stageCandidates: boolean): ReadonlySet<Stage> {
   const none: ReadonlySet<Stage> = new Set();
   if (ctx.stages.length < 2) return none;
   const builtOn = new Set<Stage>();
+  // The stages a `FROM name-$ARG` may build on (with stageCandidates): never builders, not even when the stages built on
+  // them are all builders (`FROM runtime-$TARGETARCH` may be `runtime-amd64`, whatever else builds on it).
+  const candidateBases = new Set<Stage>();
   for (const s of ctx.stages) {
     for (const ancestor of stageChain(s).slice(1)) builtOn.add(ancestor);
+    if (s.base.kind !== 'unknown') continue;
+    // A `FROM name-$ARG` whose literal parts match earlier stages' names names one of them (review 42f, item 1).
+    const candidates = stageCandidates ? stagesItCouldName(ctx, s) : [];
+    for (const c of candidates) for (const st of stageChain(c)) {
+      builtOn.add(st);
+      candidateBases.add(st);
+    }
+    if (candidates.length > 0) continue;
     // A base that cannot be resolved (`FROM ${BASE}`) may name any earlier stage: each may be built on.
     // An unresolved base of the builder itself changes nothing about the stages after it (review 13, probe df-06).
-    if (s.base.kind === 'unknown') for (const earlier of ctx.stages) if (earlier.index < s.index) builtOn.add(earlier);
+    for (const earlier of ctx.stages) if (earlier.index < s.index) builtOn.add(earlier);
   }
   const copied = new Set<Stage>();
   for (const stage of ctx.stages) {
@@ -326,7 +343,7 @@ function computeCopySourceOnly(ctx: DockerfileContext): ReadonlySet<Stage> {
   for (let grew = out.size > 0; grew; ) {
     grew = false;
     for (const s of ctx.stages) {
-      if (s.isFinal || out.has(s)) continue;
+      if (s.isFinal || out.has(s) || candidateBases.has(s)) continue;
       const children = ctx.stages.filter((c) => c.base.kind === 'stage' && c.base.stage === s);
       if (children.length > 0 && children.every((c) => out.has(c))) {
         out.add(s);
