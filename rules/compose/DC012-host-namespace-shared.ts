@@ -1,6 +1,9 @@
-import type { Pair, YAMLMap } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
+import { isMergeKey, isTrue, type ComposeContext, type Service } from '../engine/compose';
 import { defineRule } from '../engine/rule';
-import { serviceScalar } from '../engine/compose-values';
+import { reportRangeFor, resolveScalar, serviceScalar } from '../engine/compose-values';
+import type { Range } from '../engine/types';
 import { deletePairEdit } from '../engine/yaml-edit';
 import { defaultMerge, mergedServiceGone, overrideAt } from '../engine/override-merge';
 
@@ -24,6 +27,72 @@ interface Data {
   /** The entry as written in the service (null when inherited or shared through an anchor: no fix). */
   map: YAMLMap | null;
   pair: Pair | null;
+  /** Host networking through `networks:` (key `network_mode`): the service's network, which the file defines as Docker's `host` network. */
+  network?: string;
+}
+
+/** A value Compose reads as true: `true`, or what interpolates to it. */
+function readsTrue(ctx: ComposeContext, doc: Service['doc'], node: Node | null): boolean {
+  if (isTrue(node)) return true;
+  const v = resolveScalar(ctx, doc, node);
+  return !!v && v.value !== null && /^(?:true|yes|on)$/i.test(v.value.trim());
+}
+
+/**
+ * The existing Docker network that an external network of the file's top-level `networks:` names: its
+ * `name:` (after interpolation), the legacy `external: { name: … }` (compose-go's relocateExternalName),
+ * or else its key (an external network is not scoped with the project's name). Null for a network the
+ * project creates, or when the name is unknown. A network that is not external is created by Compose:
+ * one with `name: host` is refused by current Compose releases (the existing `host` network lacks
+ * Compose's labels: docker/compose's resolveOrCreateNetwork), so it is not the host's network.
+ */
+function externalNetworkName(ctx: ComposeContext, doc: Service['doc'], key: string): { name: string; interpolated: boolean } | null {
+  const root = doc.contents;
+  if (!root || !isMap(root)) return null;
+  const top = ctx.get(doc, root, 'networks')?.value;
+  if (!top || !isMap(top)) return null;
+  const def = ctx.get(doc, top, key)?.value;
+  if (!def || !isMap(def)) return null;
+  const external = ctx.get(doc, def, 'external')?.value ?? null;
+  const legacy = external && isMap(external) ? ctx.get(doc, external, 'name') : undefined;
+  if (!(external && isMap(external)) && !readsTrue(ctx, doc, external)) return null;
+  const named = ctx.get(doc, def, 'name') ?? legacy;
+  if (!named) return { name: key, interpolated: false };
+  const v = resolveScalar(ctx, doc, named.value);
+  return v && v.value !== null ? { name: v.value.trim(), interpolated: !v.literal } : null;
+}
+
+/**
+ * The entries of a service's `networks:` (list or map form) that attach it to Docker's built-in `host`
+ * network: a network the file defines with the name `host` (Compose Specification, networks, "host or
+ * none": `networks: { hostnet: { external: true, name: host } }`). The container then gets the host's
+ * network stack, as with `network_mode: host`. Reported on the entry (or the alias or `<<` key it comes through).
+ */
+function hostNetworkEntries(ctx: ComposeContext, service: Service): { range: Range; network: string; interpolated: boolean }[] {
+  const entry = ctx.serviceGet(service, 'networks');
+  if (!entry || !entry.value) return [];
+  const doc = service.doc;
+  const named: { network: string; interpolated: boolean; written: Node; pair?: Pair }[] = [];
+  if (isSeq(entry.value)) {
+    for (const item of entry.value.items) {
+      const v = resolveScalar(ctx, doc, item as Node);
+      if (v && v.value !== null) named.push({ network: v.value.trim(), interpolated: !v.literal, written: item as Node });
+    }
+  } else if (isMap(entry.value)) {
+    for (const pair of entry.value.items) {
+      if (!isScalar(pair.key) || isMergeKey(pair.key) || pair.key.value === null) continue;
+      named.push({ network: String(pair.key.value), interpolated: false, written: pair.key as Node, pair });
+    }
+  }
+  const out: { range: Range; network: string; interpolated: boolean }[] = [];
+  for (const n of named) {
+    const docker = externalNetworkName(ctx, doc, n.network);
+    if (docker?.name !== 'host') continue;
+    // A map entry is reported from its key to its value (`hostnet: {}`), a list item as written.
+    const range = n.pair && entry.own && !isAlias(entry.pair.value) ? ctx.rangeOfPair(n.pair) : reportRangeFor(ctx, entry, n.written);
+    out.push({ range, network: n.network, interpolated: n.interpolated || docker.interpolated });
+  }
+  return out;
 }
 
 export default defineRule<'compose', Data>({
@@ -33,12 +102,12 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that shares a namespace with the host: `network_mode: host`, `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host` or `cgroup: host`. Values are read after interpolation with the `.env` beside the compose file (`${NET:-host}` counts as `host`); a variable whose value is unknown is not a finding. A setting that comes through a `<<` merge is reported on the merge key. Other values (`service:vpn`, `container:…`, `shareable`, `private`) are not flagged. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the value that runs is judged: a key the override writes replaces this file\'s (`network_mode: service:vpn` there clears `network_mode: host` here; `host` there is reported there), and `!reset` there removes it (a value under `!reset` is no value). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
+    what: 'Flags a service that shares a namespace with the host: `network_mode: host`, `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host` or `cgroup: host`. Values are read after interpolation with the `.env` beside the compose file (`${NET:-host}` counts as `host`); a variable whose value is unknown is not a finding. A setting that comes through a `<<` merge is reported on the merge key. Other values (`service:vpn`, `container:…`, `shareable`, `private`) are not flagged. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the value that runs is judged: a key the override writes replaces this file\'s (`network_mode: service:vpn` there clears `network_mode: host` here; `host` there is reported there), and `!reset` there removes it (a value under `!reset` is no value). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written. Host networking written through `networks:` is flagged too, on the service\'s entry (list or map form): an external network that the file\'s top-level `networks:` names `host` — `hostnet: { external: true, name: host }`, the Compose Specification\'s own spelling for Docker\'s built-in host network, the legacy `external: { name: host }`, or a network keyed `host` with `external: true` (an external network keeps its key as its name). A network that is not external is one the project creates and is not flagged (keyed `host`, it is the project\'s own `<project>_host`; with `name: host`, current Compose releases refuse to start, since the existing `host` network is not theirs); nor is the built-in `none` network (no network at all). This form is judged in the file that writes the entry, against that file\'s top-level `networks:`.',
     why: 'Namespaces are what separate a container from the host. With the host\'s network namespace the container sees every host interface, reaches services bound to 127.0.0.1 and can sniff traffic; with the host PID namespace it sees and signals every host process and reads their environment (secrets) through /proc; with the host IPC namespace it attaches to host shared memory; with the host UTS namespace it can rename the host; `userns_mode: host` switches user-namespace remapping off, so root in the container is root on the host again. SECURITY-GUIDELINES.md §3 asks for services isolated on a custom bridge network, and §2 for containers that do not get host-level privileges ("No Privileged Containers").',
     summary: 'Sharing a host namespace takes down the wall between container and host: with the host\'s network, PID or IPC namespace the container reaches services bound to 127.0.0.1, sees and signals every host process (and reads their secrets through /proc) or attaches to host shared memory.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    network_mode: host\n    pid: host',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    networks: [frontend]\n    ports:\n      - "127.0.0.1:8080:80"\nnetworks:\n  frontend:',
-    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs.',
+    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs. No fix for host networking through `networks:`: the network\'s definition is shared by every service that names it, and which network the service joins instead is a design decision.',
     guideline: '§3 Network Security — "Custom Bridge Network"; §2 Container Runtime Security — "No Privileged Containers"',
     equivalents: [
       'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
@@ -53,6 +122,7 @@ export default defineRule<'compose', Data>({
       'https://docs.docker.com/reference/compose-file/services/#userns_mode',
       'https://docs.docker.com/reference/compose-file/services/#cgroup',
       'https://docs.docker.com/engine/network/drivers/host/',
+      'https://github.com/compose-spec/compose-spec/blob/main/06-networks.md#host-or-none',
       'https://docs.docker.com/engine/security/userns-remap/',
     ],
   },
@@ -74,11 +144,16 @@ export default defineRule<'compose', Data>({
           data: { service: service.name, key, interpolated: !found.value.literal, map: own ? service.map : null, pair: own ? entry.pair : null },
         });
       }
+      // Docker's host network named in `networks:` (no fix: the network's definition is the file's, and which network the service needs instead is a design decision).
+      for (const use of hostNetworkEntries(ctx, service)) {
+        out.push({ range: use.range, data: { service: service.name, key: 'network_mode' as const, interpolated: use.interpolated, map: null, pair: null, network: use.network } });
+      }
     }
     return out;
   },
   message(d) {
     const via = d.interpolated ? ' (after interpolation)' : '';
+    if (d.network !== undefined) return `Service '${d.service}' shares the host's network namespace: its network '${d.network}' is Docker's host network (name: host${d.interpolated ? ', after interpolation' : ''}); the container is no longer isolated from the host there.`;
     return `Service '${d.service}' shares the host's ${NAMESPACE_KEYS[d.key]} namespace (${d.key}: host${via}); the container is no longer isolated from the host there.`;
   },
   fix(ctx, { data }) {

@@ -10,7 +10,7 @@ interface Data {
   service: string;
   /** What is mounted, as Compose resolves it (or as written when a variable in it is unknown). */
   source: string;
-  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`); `target`: an unknown path mounted at the socket's path in the container; `use_api_socket`: Compose mounts the socket itself. */
+  /** `socket`: the API socket itself; `directory`: the host directory that holds it (`/var/run`, `/run`, `/run/podman`, `/run/user/<uid>`…); `target`: an unknown path mounted at the socket's path in the container; `use_api_socket`: Compose mounts the socket itself. */
   what: 'socket' | 'directory' | 'target' | 'use_api_socket';
   readOnly: boolean;
   /** Where it is mounted in the container (as Compose resolves it), when known. */
@@ -60,6 +60,17 @@ function volumesFrom(ctx: ComposeContext, service: Service): { name: string; ite
   return out;
 }
 
+/** What a socket directory holds, for the message, by its path (`/var/run` read as `/run`). */
+function directoryHolds(source: string): 'docker' | 'podman' | 'runtime' | 'users' | 'user' {
+  const p = source.replace(/^\/var\/run(?=\/|$)/, '/run');
+  if (p === '/run') return 'docker';
+  if (p === '/run/podman') return 'podman';
+  if (p === '/run/user') return 'users';
+  if (/^\/run\/(?:containerd|crio|k3s)(?:\/|$)/.test(p)) return 'runtime';
+  // `/run/user/<uid>`, its `podman` folder, `$XDG_RUNTIME_DIR`.
+  return 'user';
+}
+
 /**
  * The socket of a rootless Docker daemon or Podman service: under a user's runtime directory
  * (docs.docker.com/engine/security/rootless/; Podman's `$XDG_RUNTIME_DIR/podman/podman.sock`: review 28,
@@ -74,7 +85,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, a container runtime\'s own socket (containerd\'s `containerd.sock`, also k3s\'s `/run/k3s/containerd/containerd.sock`; CRI-O\'s `crio.sock`: each starts containers with any privilege), a socket under the user\'s home (`~/.docker/run/docker.sock`, Docker Desktop on macOS; Colima\'s `~/.colima/default/docker.sock`), the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds the socket (`/var/run`, `/run`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged; so is a service that takes such a mount from another service of the file with `volumes_from:` (`agent`, `agent:ro`, followed through that service\'s own `volumes_from:`; reported on the entry). Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
+    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, a container runtime\'s own socket (containerd\'s `containerd.sock`, also k3s\'s `/run/k3s/containerd/containerd.sock`; CRI-O\'s `crio.sock`: each starts containers with any privilege), a socket under the user\'s home (`~/.docker/run/docker.sock`, Docker Desktop on macOS; Colima\'s `~/.colima/default/docker.sock`), the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds one of these sockets at its usual place (`/var/run`, `/run`; Podman\'s `/run/podman`; containerd\'s `/run/containerd`, k3s\'s `/run/k3s/containerd`, CRI-O\'s `/run/crio`; a user\'s runtime directory `/run/user/<uid>` or `$XDG_RUNTIME_DIR`, where a rootless Docker daemon keeps its socket, and its `podman` folder; `/run/user` itself and `/run/k3s`; each also under `/var/run`), but not a folder inside one (`/run/user/1000/pulse`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged; so is a service that takes such a mount from another service of the file with `volumes_from:` (`agent`, `agent:ro`, followed through that service\'s own `volumes_from:`; reported on the entry). Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, `${XDG_RUNTIME_DIR}` alone counts as a user\'s runtime directory, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known.',
     why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. A rootless daemon\'s socket (`/run/user/<uid>/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock`) gives its user\'s rights instead, which the message says: every container of that daemon and everything the user can do. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
     bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      # docker-guardrails-ignore DC013 -- the one reviewed exception: a proxy that allows only GET /containers\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
@@ -127,8 +138,19 @@ export default defineRule<'compose', Data>({
     if (d.what === 'socket' && RUNTIME_SOCKET.test(d.source)) {
       return `Service '${d.service}' mounts the container runtime socket ${d.source}${via}${ro}: whoever controls the container can start containers with any privilege, and so controls the host.`;
     }
-    return d.what === 'socket'
-      ? `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}: whoever controls the container controls the Docker daemon, and so the host.`
-      : `Service '${d.service}' mounts the host directory ${d.source}${via}, which holds the Docker API socket${ro}: whoever controls the container controls the Docker daemon, and so the host.`;
+    if (d.what === 'socket') return `Service '${d.service}' mounts the Docker API socket ${d.source}${via}${ro}: whoever controls the container controls the Docker daemon, and so the host.`;
+    const dir = `Service '${d.service}' mounts the host directory ${d.source}${via}`;
+    switch (directoryHolds(d.source)) {
+      case 'podman':
+        return `${dir}, which holds Podman's Docker-compatible API socket${ro}: whoever controls the container controls the Podman service, and so the host.`;
+      case 'runtime':
+        return `${dir}, which holds a container runtime socket${ro}: whoever controls the container can start containers with any privilege, and so controls the host.`;
+      case 'users':
+        return `${dir}, which holds every user's runtime directory, with the API socket of any rootless Docker or Podman daemon${ro}: whoever controls the container controls those daemons, every container they run and everything their users can do.`;
+      case 'user':
+        return `${dir}, which holds a user's rootless Docker or Podman API socket when such a daemon runs${ro}: whoever controls the container controls that daemon, every container it runs and everything its user can do.`;
+      default:
+        return `${dir}, which holds the Docker API socket${ro}: whoever controls the container controls the Docker daemon, and so the host.`;
+    }
   },
 });

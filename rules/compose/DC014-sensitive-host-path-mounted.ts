@@ -80,7 +80,12 @@ type Data =
       danger: string | null;
     };
 
-/** The sensitive area a mounted host path exposes, or null. */
+/**
+ * The sensitive area a mounted host path exposes, or null: the area itself or a path inside a tree, or
+ * a folder above an area (`/var` and `/var/lib` hold `/var/lib/docker`; `/` is an area of its own, and
+ * `/dev` holds `/dev/shm`): the mount exposes the area with everything else in it (review 42e, item 10).
+ * Other folders under `/var` (`/var/log`, `/var/lib/mysql`) hold no area and are not findings.
+ */
 function sensitiveArea(hostPath: string, readOnly: boolean | null): string | null {
   for (const dir of EXACT) if (hostPath === dir) return dir;
   for (const dir of TREES) {
@@ -89,6 +94,7 @@ function sensitiveArea(hostPath: string, readOnly: boolean | null): string | nul
     if (readOnly !== false && HARMLESS_READ_ONLY.some((h) => isUnder(hostPath, h))) return null;
     return dir;
   }
+  for (const dir of [...TREES, ...EXACT]) if (isUnder(dir, hostPath)) return dir;
   return null;
 }
 
@@ -100,16 +106,17 @@ export default defineRule<'compose', Data>({
   fixable: 'never',
   docs: {
     what:
-      'Flags a service that mounts a sensitive host path: the host root `/`, `/etc`, `/proc`, `/sys`, `/root`, `/boot` or `/var/lib/docker` (or anything under them), the whole `/dev`, or `/dev/shm`; and host devices given with `devices:`. ' +
+      'Flags a service that mounts a sensitive host path: the host root `/`, `/etc`, `/proc`, `/sys`, `/root`, `/boot` or `/var/lib/docker` (or anything under them, or a folder above them: `/var` and `/var/lib` hold `/var/lib/docker`), the whole `/dev`, or `/dev/shm`; and host devices given with `devices:`. ' +
+      'Other folders under `/var` (`/var/log`, `/var/lib/mysql`, `/var/www`) are not flagged: they hold none of these. ' +
       'Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key) and bind-backed named volumes (`driver_opts: { o: bind, device: /etc }`) are read, after interpolation with the `.env` beside the compose file; a path whose value is unknown is not a finding. Read-only mounts are flagged too (reading /etc/shadow or /root/.ssh is the harm), ' +
       'except files under /etc that hold no secret and are commonly shared read-only: `/etc/localtime`, `/etc/timezone`, `/etc/hostname`, `/etc/machine-id`, `/etc/os-release`, `/etc/resolv.conf`, `/etc/hosts`, `/etc/passwd`, `/etc/group` and the public CA certificates (`/etc/ssl/certs`, `/etc/ca-certificates`, `/etc/pki/ca-trust`, `/etc/pki/tls/certs`). Mounted writable they are flagged: the container could rewrite the host\'s file. ' +
-      'Other paths under /dev mounted as volumes are not flagged: a device node is usable only with the device-cgroup access that `devices:` grants. The Docker socket and its directory (`/var/run`, `/run`) are DC013\'s. ' +
+      'Other paths under /dev mounted as volumes are not flagged: a device node is usable only with the device-cgroup access that `devices:` grants. The Docker socket and the directories that hold an engine\'s socket (`/var/run`, `/run`, `/run/podman`, `/run/user/<uid>`…) are DC013\'s. ' +
       'Devices: raw disks, memory and kernel devices (`/dev/sda`, `/dev/nvme0n1`, `/dev/loop*`, `/dev/mapper/*`, `/dev/mem`, `/dev/kmsg`, …) and the whole `/dev` are warnings; other host hardware (camera, sound, serial, GPU) is reported as information to review; `/dev/net/tun` and CDI device names (`nvidia.com/gpu=all`) are not flagged.',
-    why: 'A bind mount of a system path hands the container the host\'s secrets and controls: /etc holds password hashes, sudoers and SSH host keys (writable: a new root account), /proc exposes every host process and its environment, /sys and /dev the kernel and hardware, /root the administrator\'s keys, /var/lib/docker every other container\'s files and configuration. A raw disk device bypasses every file permission on the host. Root in the container (the default) can use all of it, so the container boundary is gone. SECURITY-GUIDELINES.md §2 asks that containers get no host-level privileges ("No Privileged Containers") and a read-only root file system; §4 asks for access control on data.',
+    why: 'A bind mount of a system path hands the container the host\'s secrets and controls: /etc holds password hashes, sudoers and SSH host keys (writable: a new root account), /proc exposes every host process and its environment, /sys and /dev the kernel and hardware, /root the administrator\'s keys, /var/lib/docker every other container\'s files and configuration. A raw disk device bypasses every file permission on the host. Root in the container (the default) can use all of it, so the container boundary is gone. SECURITY-GUIDELINES.md §2 asks that containers get no host-level privileges ("No Privileged Containers — Never use `--privileged` flag"), and a mount of the host\'s system paths hands over what `--privileged` would; the CIS Docker Benchmark, which the guidelines list among their references, has the check itself ("Ensure sensitive host system directories are not mounted on containers").',
     bad: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.4\n    volumes:\n      - /:/host:ro\n      - /etc:/host/etc\n    devices:\n      - /dev/sda:/dev/sda',
     good: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.4\n    volumes:\n      - ./agent.conf:/etc/agent/agent.conf:ro\n      - /etc/localtime:/etc/localtime:ro\n      - agent-data:/var/lib/agent\nvolumes:\n  agent-data:',
     fix: 'No automatic fix: which part of the host the service really needs is a design decision. Mount only the file or directory it needs, read-only, from a project path or a named volume; copy configuration into the image at build time. Monitoring agents that must read /proc or /sys of the host are the usual reviewed exception: disable the finding on that line with a reason.',
-    guideline: '§2 Container Runtime Security — "No Privileged Containers", "Read-only Root Filesystem"; §4 Data Security — "Access Control"',
+    guideline: '§2 Container Runtime Security — "No Privileged Containers"; CIS Docker Benchmark "Ensure sensitive host system directories are not mounted on containers" (listed in the guidelines\' references)',
     equivalents: [
       'KICS "Volume Has Sensitive Host Directory" (Docker Compose query)',
       'compose-lint CL-0013 (sensitive host path mounted) and CL-0016 (dangerous host devices)',
@@ -166,6 +173,8 @@ export default defineRule<'compose', Data>({
     if (d.writableHarmless) return `Service '${d.service}' mounts host file ${d.hostPath}${via} writable: the container can rewrite the host's copy; mount it read-only (:ro).`;
     if (d.hostPath === '/dev/shm') return `Service '${d.service}' mounts host path /dev/shm${via}: it shares ${AREAS['/dev/shm']}; give the container its own with shm_size instead.`;
     if (d.hostPath === d.area) return `Service '${d.service}' mounts host path ${d.hostPath}${via}${ro}: it exposes ${AREAS[d.area]} to the container.`;
+    // A folder above the area (`/var` holds `/var/lib/docker`).
+    if (isUnder(d.area, d.hostPath)) return `Service '${d.service}' mounts host path ${d.hostPath}${via}${ro}, which holds ${d.area} (${AREA_SHORT[d.area]}): the container can ${d.readOnly ? 'read' : 'read and change'} what the host keeps there.`;
     return `Service '${d.service}' mounts host path ${d.hostPath}${via}${ro}, inside ${d.area} (${AREA_SHORT[d.area]}): the container can ${d.readOnly ? 'read' : 'read and change'} what the host keeps there.`;
   },
 });

@@ -1,7 +1,8 @@
-import { type Document, type YAMLMap } from 'yaml';
-import { isMap } from '../engine/yaml-guards';
-import type { ComposeContext, Service } from '../engine/compose';
-import { addToMapEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
+import { type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
+import { isMergeKey, type ComposeContext, type Service } from '../engine/compose';
+import { addToMapEdit, canAddToService, indentUnit, isEditableScalar, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
+import { resolveScalar } from '../engine/compose-values';
 import { isPartialService } from '../engine/compose-lookup';
 import { projectFiles } from '../engine/include';
 import { defineRule } from '../engine/rule';
@@ -15,9 +16,43 @@ interface Data {
 /** The network name the fix creates. */
 const NETWORK = 'backend';
 
-/** Services of one document that set neither `networks:` nor `network_mode:` (and are complete services). */
+/**
+ * How a service's `networks:` leaves it on the project's default network only: `absent` (no `networks:`),
+ * `named` (it names `default` and nothing else, list or map form: the scalars that name it are given),
+ * `empty` (an empty list or mapping, which Compose treats as absent: compose-go attaches a service with no
+ * network to `default`). Null when it names another network, or a name that cannot be read (a variable
+ * without a value, a `<<` merge inside the mapping, an empty value).
+ */
+type DefaultOnly = { how: 'absent' } | { how: 'named'; names: Scalar[] } | { how: 'empty' };
+
+function defaultOnly(ctx: ComposeContext, s: Service): DefaultOnly | null {
+  const entry = ctx.serviceGet(s, 'networks');
+  if (!entry) return { how: 'absent' };
+  const value = entry.value;
+  if (!value || !(isSeq(value) || isMap(value))) return null;
+  if (value.items.length === 0) return { how: 'empty' };
+  const names: Scalar[] = [];
+  if (isSeq(value)) {
+    for (const item of value.items) {
+      const v = resolveScalar(ctx, s.doc, item as Node);
+      if (!v || v.value?.trim() !== 'default') return null;
+      names.push(v.node);
+    }
+  } else {
+    for (const pair of value.items) {
+      if (!isScalar(pair.key) || isMergeKey(pair.key) || String(pair.key.value) !== 'default') return null;
+      names.push(pair.key);
+    }
+  }
+  return { how: 'named', names };
+}
+
+/**
+ * Services of one document that are on the project's default network only (no `networks:`, or one that
+ * names only `default`), without `network_mode:`, and complete (not `extends:`, not partial).
+ */
 function servicesOnDefault(ctx: ComposeContext, doc: Document.Parsed): Service[] {
-  return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'networks') && !ctx.serviceGet(s, 'network_mode') && !ctx.serviceGet(s, 'extends') && !isPartialService(ctx, s));
+  return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'network_mode') && !ctx.serviceGet(s, 'extends') && !isPartialService(ctx, s) && defaultOnly(ctx, s) !== null);
 }
 
 /**
@@ -44,11 +79,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares; also one whose `networks:` names only `default` (`networks: [default]`, `- default`, `default: {}`: the same network, written out) or is empty (`networks: []`, which Compose treats as absent). A service that names `default` beside another network, or a network name that cannot be read (a variable without a value), is not flagged. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
     why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
-    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further. Offered only when no service of the file sets `networks:` or `network_mode:` yet and there is no top-level `networks:` (otherwise which service belongs where is your design decision), when the file is not part of an `include:` project (a network defined in two of its files would conflict), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
+    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
     guideline: '§3 Network Security — "Custom Bridge Network", "Network Policies"',
     equivalents: ['KICS "Networks Not Set" (Docker Compose query)', 'Checkov: no equivalent for compose', 'compose-lint: none'],
     references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/', 'https://docs.docker.com/reference/compose-file/include/'],
@@ -82,17 +117,33 @@ function attachAllFix(ctx: ComposeContext, doc: Document.Parsed): Fix | undefine
   const root = doc.contents;
   if (!root || !isMap(root) || root.flow || doc.errors.length > 0) return undefined;
   if ((root as YAMLMap).get('networks', true) !== undefined) return undefined;
-  const all = ctx.services.filter((s) => s.doc === doc);
-  if (all.some((s) => ctx.serviceGet(s, 'networks') || ctx.serviceGet(s, 'network_mode'))) return undefined;
   const targets = servicesOnDefault(ctx, doc);
   if (targets.length === 0) return undefined;
+  // Every service on the default network moves with the others, or none does: a service that uses
+  // `network_mode:`, or names networks and is not moved (another network besides `default`, an `extends:`),
+  // leaves the fix to the author.
+  const all = ctx.services.filter((s) => s.doc === doc);
+  if (all.some((s) => ctx.serviceGet(s, 'network_mode') || (ctx.serviceGet(s, 'networks') && !targets.includes(s)))) return undefined;
   const unit = indentUnit(ctx, targets[0]);
   const edits: TextEdit[] = [];
   for (const s of targets) {
     if (!canAddToService(ctx, s) || !parsedCleanly(s)) return undefined;
-    const edit = addToMapEdit(ctx, s.map, ['networks:', `  - ${NETWORK}`], unit);
-    if (!edit) return undefined;
-    edits.push(edit);
+    const on = defaultOnly(ctx, s);
+    if (on?.how === 'absent') {
+      const edit = addToMapEdit(ctx, s.map, ['networks:', `  - ${NETWORK}`], unit);
+      if (!edit) return undefined;
+      edits.push(edit);
+      continue;
+    }
+    // `networks: [default]`: the name is replaced where it is written (no alias, anchor, merge or variable).
+    const entry = ctx.serviceGet(s, 'networks');
+    if (on?.how !== 'named' || !entry?.own || entry.shared) return undefined;
+    for (const name of on.names) {
+      if (!isEditableScalar(ctx, name) || name.value !== 'default') return undefined;
+      const edit = replaceScalarEdit(ctx, name, NETWORK);
+      if (!edit) return undefined;
+      edits.push(edit);
+    }
   }
   const top = addToMapEdit(ctx, root as YAMLMap, ['networks:', `  ${NETWORK}:`, '    driver: bridge'], unit);
   if (!top) return undefined;

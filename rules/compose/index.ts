@@ -12,6 +12,7 @@ import DC015 from './DC015-capabilities-not-dropped';
 import DC016 from './DC016-no-new-privileges-missing';
 import DC017 from './DC017-security-profile-disabled';
 import DC018 from './DC018-root-filesystem-writable';
+import DC019 from './DC019-build-privileged';
 import DC020 from './DC020-resource-limits-missing';
 import DC021 from './DC021-pids-limit-missing';
 import DC022 from './DC022-healthcheck-missing';
@@ -36,4 +37,4 @@ import DR002 from './DR002-env-example-missing';
 import DR004 from './DR004-secret-file-not-gitignored';
 
 /** Every Compose rule, listed explicitly (keep sorted by code). */
-export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC004, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC051, DC052, DC053, DC054, DC055, DC060, DR001, DR002, DR004];
+export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC004, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC019, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC051, DC052, DC053, DC054, DC055, DC060, DR001, DR002, DR004];

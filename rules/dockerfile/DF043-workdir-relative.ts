@@ -23,11 +23,11 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'never',
   docs: {
     what: 'Flags a WORKDIR with a relative path (`WORKDIR app`) when no absolute WORKDIR comes before it in the stage or in the stages it builds on — so the directory depends on whatever WORKDIR the base image sets. Variables are resolved from ARG/ENV (`WORKDIR ${APP_HOME}` with `ARG APP_HOME=/srv/app` is absolute and fine); a path that cannot be resolved is unknown and not flagged. Windows paths (`C:\\app`) are absolute. Every stage is judged; only the first relative WORKDIR of a stage is reported.',
-    why: 'A relative WORKDIR is resolved against the base image\'s working directory, which the Dockerfile does not show and which changes when the base image changes (`/`, `/usr/src/app`, `/home/node`…): files are then copied to, and the program started from, a directory nobody reviewed. SECURITY-GUIDELINES.md §6 Image Build Security ("Use specific versions": builds that do not depend on what the base image happens to contain).',
+    why: 'A relative WORKDIR is resolved against the base image\'s working directory, which the Dockerfile does not show and which changes when the base image changes (`/`, `/usr/src/app`, `/home/node`…): files are then copied to, and the program started from, a directory nobody reviewed. No statement of SECURITY-GUIDELINES.md is about it: the rule is the established check hadolint DL3000 ("Use absolute WORKDIR"), which Docker\'s build checks (WorkdirRelativePath), Checkov and Trivy have too.',
     bad: 'FROM node:24-alpine\nWORKDIR app\nCOPY . .',
     good: 'FROM node:24-alpine\nWORKDIR /app\nCOPY . .',
     fix: 'No automatic fix: the absolute path the relative one resolves to depends on the base image\'s own WORKDIR, which the Dockerfile does not contain. Write the full path (`WORKDIR /app`).',
-    guideline: '§6 Image Build Security — "Use specific versions"',
+    guideline: 'None in SECURITY-GUIDELINES.md: the established check hadolint DL3000 ("Use absolute WORKDIR")',
     equivalents: ['hadolint DL3000 (use absolute WORKDIR)', 'BuildKit build check WorkdirRelativePath', 'Checkov CKV_DOCKER_10', 'Trivy DS-0009 (WORKDIR path not absolute)'],
     references: ['https://docs.docker.com/reference/dockerfile/#workdir', 'https://docs.docker.com/reference/build-checks/workdir-relative-path/', 'https://github.com/hadolint/hadolint/wiki/DL3000'],
   },

@@ -33,11 +33,11 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     what: 'Flags the `MAINTAINER` instruction, deprecated since Docker 1.13 in favour of the `org.opencontainers.image.authors` label.',
-    why: 'Deprecated instructions are dropped from tooling over time and hide the author from the standard place scanners, registries and SBOM tools read (OCI annotations). Keeping image metadata accurate and in the standard label is part of knowing what runs: SECURITY-GUIDELINES.md "Report a Security Issue" and "Incident Response" need a reachable owner for every image.',
+    why: 'Deprecated instructions are dropped from tooling over time and hide the author from the standard place scanners, registries and SBOM tools read (OCI annotations). No statement of SECURITY-GUIDELINES.md is about it: the rule is the established check hadolint DL4000 ("MAINTAINER is deprecated"), which Docker\'s build checks (MaintainerDeprecated), Checkov and Trivy have too.',
     bad: 'MAINTAINER Jane Doe <jane@example.com>',
     good: 'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"',
     fix: '"Use LABEL org.opencontainers.image.authors" replaces the instruction with the label, keeping its indentation and keyword case. The value is written in double quotes with `"`, `$` and the escape character escaped (LABEL expands variables, MAINTAINER did not); quotes that wrapped the whole MAINTAINER value are dropped. When the stage already sets that label, or MAINTAINER is empty, the instruction is deleted instead. Safe: MAINTAINER only set the image\'s Author field.',
-    guideline: 'Report a Security Issue / Incident Response (a reachable owner for every image); §6 Image Build Security',
+    guideline: 'None in SECURITY-GUIDELINES.md: the established check hadolint DL4000 ("MAINTAINER is deprecated")',
     equivalents: ['hadolint DL4000 (MAINTAINER is deprecated)', 'Checkov CKV_DOCKER_6 (ensure that LABEL maintainer is used instead of MAINTAINER)', 'Trivy DS-0022 (deprecated MAINTAINER used)', 'BuildKit build check MaintainerDeprecated'],
     references: [
       'https://docs.docker.com/reference/build-checks/maintainer-deprecated/',

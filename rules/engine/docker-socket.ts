@@ -15,6 +15,25 @@ const SOCKET = /\/(?:docker\.sock(?:\.raw)?|podman\.sock|containerd\.sock|crio\.
 export const RUNTIME_SOCKET = /\/(?:containerd|crio)\.sock$/;
 /** The directories that hold the Docker socket on Linux hosts. */
 const SOCKET_DIRS = new Set(['/var/run', '/run']);
+
+/**
+ * Other host directories that hold an engine API socket this module recognizes, at its standard place
+ * (review 42e, item 10), with `/var/run` read as `/run` (its link on current distributions): Podman's
+ * (`/run/podman/podman.sock`), the container runtimes' (`/run/containerd/containerd.sock`,
+ * `/run/k3s/containerd/containerd.sock`, `/run/crio/crio.sock`), and a user's runtime directory, which
+ * holds a rootless Docker daemon's socket (`/run/user/<uid>/docker.sock`) or a rootless Podman
+ * service's (`/run/user/<uid>/podman/podman.sock`); also `/run/user`, which holds every user's, and
+ * `/run/k3s`. A folder inside them (`/run/user/1000/pulse`) is not one.
+ */
+const OTHER_SOCKET_DIRS = /^\/run\/(?:podman|containerd|crio|k3s(?:\/containerd)?|user(?:\/[^/]+(?:\/podman)?)?)$/;
+
+/** `$XDG_RUNTIME_DIR` alone (or its `podman` folder) when its value is not known: the user's runtime directory. */
+const RUNTIME_DIR_VARIABLE = /^\$(?:XDG_RUNTIME_DIR|\{XDG_RUNTIME_DIR(?::?[-?+][^}]*)?\})(?:\/podman)?\/?$/;
+
+/** Whether a host path (normalized) is a directory that holds an engine API socket. */
+function isSocketDir(hostPath: string): boolean {
+  return SOCKET_DIRS.has(hostPath) || OTHER_SOCKET_DIRS.test(hostPath.replace(/^\/var\/run(?=\/)/, '/run'));
+}
 /** Docker Engine's named pipe on Windows hosts (`\\.\pipe\docker_engine`). */
 const WINDOWS_PIPE = /^[\\/]{2}\.[\\/]pipe[\\/]docker_engine$/i;
 
@@ -31,7 +50,7 @@ export function engineApiExposure(m: VolumeMount): { source: string; what: 'sock
   if (src?.value && WINDOWS_PIPE.test(src.value.trim())) return { source: src.value.trim(), what: 'socket' };
   if (m.hostPath !== null) {
     if (SOCKET.test(m.hostPath)) return { source: m.hostPath, what: 'socket' };
-    if (SOCKET_DIRS.has(m.hostPath)) return { source: m.hostPath, what: 'directory' };
+    if (isSocketDir(m.hostPath)) return { source: m.hostPath, what: 'directory' };
     return null;
   }
   if (!src) return null;
@@ -44,6 +63,7 @@ export function engineApiExposure(m: VolumeMount): { source: string; what: 'sock
   if (src.value === null && m.type !== 'volume') {
     const literalTail = src.raw.replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '/').trim();
     if (SOCKET.test(literalTail)) return { source: src.raw.trim(), what: 'socket' };
+    if (RUNTIME_DIR_VARIABLE.test(src.raw.trim())) return { source: src.raw.trim(), what: 'directory' };
     // `${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`: the variable names the host's socket; so it
     // does mounted at another path named like it (Hyperledger Fabric's `${DOCKER_SOCK}:/host/var/run/docker.sock`,
     // read through `CORE_VM_ENDPOINT`: review 6, probe dc-05).

@@ -2,7 +2,7 @@
 import { EOL_CATALOG_CHECKED } from './eol';
 
 export const EOL_DOCS = {
-  why: 'A release line past its end of life gets no more security fixes from its project: every vulnerability found after that date stays open in the image (the runtime, the database, the distribution\'s packages), and rebuilding does not help because no fixed version is published for that line. SECURITY-GUIDELINES.md §1 asks for regularly updated base images and §6 for vulnerability scanning — a scanner can only report what an EOL line will never fix.',
+  why: 'A release line past its end of life gets no more security fixes from its project: every vulnerability found after that date stays open in the image (the runtime, the database, the distribution\'s packages), and rebuilding does not help because no fixed version is published for that line. SECURITY-GUIDELINES.md §1 asks for regularly updated base images ("Regular Updates") and for vulnerability scanning ("Vulnerability Scanning") — a scanner can only report what an EOL line will never fix.',
   guideline: '§1 Image Security — "Regular Updates", "Vulnerability Scanning"; Dependency Security — "Regular Updates"',
   equivalents: [
     'Trivy (reports an OS image whose distribution release is no longer supported: "The OS version is no more supported")',
