@@ -10,7 +10,7 @@ import { extendingRoot, includeEnvFiles, includesOf, isIncluded } from '../engin
 import { parsedCompose } from '../engine/relations';
 import { gitTracking, isGitIgnored } from '../engine/repo';
 import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue, isShellExportedCredential, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
-import { replaceInScalarEdit } from '../engine/compose-insert';
+import { replaceInScalarEdit, scalarAt } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { rangesOverlap } from '../engine/text';
@@ -1429,19 +1429,7 @@ export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], va
   // Inside a moved span: the spans sorted by start, the last one starting at or before `a` (they do not overlap),
   // by binary search — a file with hundreds of secrets asks this for every occurrence of every value.
   const spans = [...moved].sort((x, y) => x[0] - y[0]);
-  const isMoved = (a: number, b: number) => {
-    let lo = 0;
-    let hi = spans.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (spans[mid][0] <= a) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found >= 0 && b <= spans[found][1];
-  };
+  const isMoved = (a: number, b: number) => within(spans, a, b);
   const wanted = new Set(values);
   for (const d of all) {
     if (!wanted.has(d.value) || (d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) continue;
@@ -1450,11 +1438,13 @@ export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], va
   }
   const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
   // An image reference is a name, not a copy (`POSTGRES_PASSWORD: postgres` beside `image: postgres:17`).
+  // Sorted, searched like the moved spans: each occurrence of a value asks (review of a 100,000-line file: a scan per occurrence).
   const images: [number, number][] = [];
   for (const service of ctx.services) {
     const r = ctx.serviceGet(service, 'image')?.value?.range;
     if (r) images.push([r[0], r[1]]);
   }
+  images.sort((x, y) => x[0] - y[0]);
   const text = ctx.text;
   /** Where a spelling stands in a text as a copy: anywhere when long, else as a word of its own (see MIN_COPY_LENGTH). */
   const copiesIn = (t: string, w: string): number[] => {
@@ -1475,7 +1465,7 @@ export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], va
   };
   const seen = new Set<number>();
   const left = (at: number, end: number): boolean => {
-    if (seen.has(at) || isMoved(at, end) || images.some(([s, e]) => at >= s && end <= e)) return false;
+    if (seen.has(at) || isMoved(at, end) || within(images, at, end)) return false;
     seen.add(at);
     out.push({ kind: 'text', offset: at });
     return out.length >= max;
@@ -1493,6 +1483,24 @@ export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], va
     }
   }
   return out;
+}
+
+/**
+ * Whether [a, b) lies inside one of `spans` (sorted by start, not overlapping): the last span starting at
+ * or before `a`, by binary search.
+ */
+function within(spans: readonly (readonly [number, number])[], a: number, b: number): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid][0] <= a) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 && b <= spans[found][1];
 }
 
 /** The lines of a file that may hold a double-quoted string with escapes (a `\\` and a `"`), with their offsets. */
@@ -1518,19 +1526,51 @@ function escapedLines(ctx: ComposeContext): readonly [number, string][] {
  */
 export function secretCopies(ctx: ComposeContext, value: string, dotenvName: string, edits: TextEdit[], moved: [number, number][]): InlineSecret[] {
   const out: InlineSecret[] = [];
+  // What the caller holds (the fix's own edit) is checked in full; the copies taken here only against the
+  // others in the same scalar, the one place two of them can overlap: a file with thousands of copies of
+  // one password asks this for each of them (review of a 100,000-line file: cubic before).
+  const ownEdits = edits.length;
+  const ownMoved = moved.length;
+  const taken = new Map<Scalar, { span: readonly [number, number]; range: Range }[]>();
+  for (const c of copyCandidates(ctx, value, dotenvName)) {
+    const [s, e] = c.span;
+    let overlaps = false;
+    for (let i = 0; i < ownMoved && !overlaps; i++) overlaps = s < moved[i][1] && e > moved[i][0]; // the fix's own, or one in the same span
+    for (let i = 0; i < ownEdits && !overlaps; i++) overlaps = rangesOverlap(edits[i].range, c.edit.range);
+    const group = taken.get(c.scalar);
+    if (group) for (const t of group) overlaps ||= (s < t.span[1] && e > t.span[0]) || rangesOverlap(t.range, c.edit.range);
+    // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
+    if (overlaps) continue;
+    if (group) group.push({ span: c.span, range: c.edit.range });
+    else taken.set(c.scalar, [{ span: c.span, range: c.edit.range }]);
+    edits.push({ range: c.edit.range, newText: c.edit.newText });
+    moved.push(c.copy.edit!.offsets);
+    out.push(c.copy);
+  }
+  return out;
+}
+
+/**
+ * The inline secrets with this value under this `.env` name that can be rewritten to `${name}`, with
+ * their edits and the scalar that holds them, in document order: once per analysis and secret (every
+ * copy's fix asks for the same list).
+ */
+function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string): readonly { copy: InlineSecret; span: [number, number]; edit: TextEdit; scalar: Scalar }[] {
+  const byName = ctx.memo(ctx, 'dc040CopyCandidates', () => new Map<string, { copy: InlineSecret; span: [number, number]; edit: TextEdit; scalar: Scalar }[]>());
+  const key = `${dotenvName}\u0000${value}`;
+  let list = byName.get(key);
+  if (list) return list;
+  list = [];
   for (const twin of findInlineSecrets(ctx)) {
     const copy = twin.data;
     if (!copy.edit || copy.value !== value || copy.dotenvName !== dotenvName) continue;
     const [s, e] = copy.edit.offsets;
-    if (moved.some(([a, b]) => s < b && e > a)) continue; // the fix's own, or one in the same span
     const edit = replaceInScalarEdit(ctx, s, e, copy.edit.newText);
-    // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
-    if (!edit || edits.some((x) => rangesOverlap(x.range, edit.range))) continue;
-    edits.push(edit);
-    moved.push(copy.edit.offsets);
-    out.push(copy);
+    const scalar = edit && scalarAt(ctx, s, e);
+    if (edit && scalar) list.push({ copy, span: [s, e], edit, scalar });
   }
-  return out;
+  byName.set(key, list);
+  return list;
 }
 
 /**

@@ -114,29 +114,62 @@ export function replaceScalarEdit(ctx: ComposeContext, node: Scalar, text: strin
   return { range: ctx.lines.rangeOf(r[0], r[1]), newText: text };
 }
 
+/** A scalar of the file, where it is written, and whether it sits inside a flow collection. */
+interface PlacedScalar {
+  start: number;
+  end: number;
+  node: Scalar;
+  inFlow: boolean;
+}
+
+/**
+ * Every scalar of the file with a range, sorted by where it starts (in walk order for equal starts), once
+ * per analysis: fixes ask scalarHolding for each copy of each secret, and a walk per question made a
+ * fix over a file with thousands of copies cubic (a 4,000-line compose file took a minute to report in
+ * JSON; a 100,000-line one did not finish).
+ */
+function placedScalars(ctx: ComposeContext): readonly PlacedScalar[] {
+  return ctx.memo(ctx, 'placedScalars', () => {
+    const out: PlacedScalar[] = [];
+    for (const doc of ctx.documents) {
+      visit(doc, {
+        Scalar(_key, node, path) {
+          const nr = node.range;
+          if (nr) out.push({ start: nr[0], end: nr[1], node, inFlow: path.some((p) => isCollection(p) && !!p.flow) });
+        },
+      });
+    }
+    // A stable sort: scalars that start at the same offset (empty ones) keep the walk's order.
+    return out.sort((a, b) => a.start - b.start);
+  });
+}
+
 /** The scalar whose written text holds [start, end), and whether it sits inside a flow collection. */
 function scalarHolding(ctx: ComposeContext, start: number, end: number): { node: Scalar; inFlow: boolean } | undefined {
-  let found: { node: Scalar; inFlow: boolean } | undefined;
-  for (const doc of ctx.documents) {
-    const r = doc.contents?.range;
-    if (!r || start < r[0] || end > r[2]) continue;
-    visit(doc, {
-      // A collection that does not hold the range is not entered: one walk down the path to the scalar, not of the
-      // whole document (a file with hundreds of secrets asks for each: review 40c, item 1).
-      Collection(_key, node) {
-        const cr = node.range;
-        return cr && (start < cr[0] || end > cr[2]) ? visit.SKIP : undefined;
-      },
-      Scalar(_key, node, path) {
-        const nr = node.range;
-        if (!nr || start < nr[0] || end > nr[1]) return undefined;
-        found = { node, inFlow: path.some((p) => isCollection(p) && !!p.flow) };
-        return visit.BREAK;
-      },
-    });
-    if (found) break;
+  const all = placedScalars(ctx);
+  // The first scalar starting after `start`; the ones before it that start at the same offset as the last of them
+  // are the candidates (scalars do not overlap, but empty ones may share an offset with the next).
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid].start <= start) lo = mid + 1;
+    else hi = mid;
   }
-  return found;
+  if (lo === 0) return undefined;
+  const at = all[lo - 1].start;
+  let first = lo - 1;
+  while (first > 0 && all[first - 1].start === at) first--;
+  for (let i = first; i < lo; i++) {
+    const s = all[i];
+    if (end <= s.end) return { node: s.node, inFlow: s.inFlow };
+  }
+  return undefined;
+}
+
+/** The scalar whose written text holds [start, end) (two spans can only overlap inside one scalar). */
+export function scalarAt(ctx: ComposeContext, start: number, end: number): Scalar | undefined {
+  return scalarHolding(ctx, start, end)?.node;
 }
 
 /** A single-quoted YAML scalar holding `text` exactly (YAML escapes nothing in single quotes but the quote itself). */
