@@ -151,7 +151,8 @@ describe('messages name the cause', () => {
     const text = 'x-env: &env\n  POSTGRES_PASSWORD: postgres\n  POSTGRES_USER: app\nservices:\n  web:\n    image: ghcr.io/acme/web:1.0\n    environment:\n      <<: *env\n  db:\n    image: postgres:17\n    environment:\n      <<: *env\n';
     const dc041 = messagesOf('DC041', text);
     assert.equal(dc041.length, 1);
-    assert.match(dc041[0], /of service 'db'/);
+    // Named first among the services that use the anchor, after where it is written (review 42f, item 2).
+    assert.match(dc041[0], /in x-env \(used by services 'db' and 'web'\)/);
   });
 
   it('DC041 reports a weak password on the data store, not again on clients given it to connect; a MariaDB image\'s MYSQL_* password is MariaDB\'s', () => {

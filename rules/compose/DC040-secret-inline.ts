@@ -22,6 +22,7 @@ import { commandValue } from '../engine/service-command';
 import { parseShell } from '../engine/shell';
 import { curlShortOption, invocation, MYSQL_CLIENTS, type Invocation } from '../engine/run-commands';
 import { knownTokenIn, tokenKind } from '../engine/secret-tokens';
+import { ofService, placeOf, type Place } from '../engine/written-in';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
 export type ValueSource = 'environment' | 'build.args' | 'command' | 'healthcheck' | 'configs' | 'volumes';
@@ -38,7 +39,9 @@ export type InlineKind =
   /** A credential in a configuration that a variable carries whole (`KESTRA_CONFIGURATION: |` … `password: k3str4`); `dotenvName` is its key there. */
   | 'embedded'
   /** A credential given to any program as a command-line flag (`--stripe-key sk_live_…`): reported, not moved. */
-  | 'flag';
+  | 'flag'
+  /** A credential-named variable set in a command line (`PGPASSWORD=… pg_isready` in a healthcheck, `sh -c "DB_PASSWORD=… exec app"`): reported, not moved. */
+  | 'assignment';
 
 export interface InlineSecret {
   service: string;
@@ -58,6 +61,12 @@ export interface InlineSecret {
   others?: string[];
   /** The file is a Swarm stack (isSwarmStack): `docker stack deploy` reads no `.env`. */
   stack?: boolean;
+  /** The kind of known credential format the value holds (`GitHub token`), when that is why it is reported (any name: review 42e, item 1). */
+  token?: string;
+  /** For a connection string on a command line (kind `url`, source `command` or `healthcheck`): its scheme (`postgres`). */
+  scheme?: string;
+  /** Where the value is written and who uses it, when not only the service named (an anchor in `x-common`: review 42f, item 2). */
+  sharing?: Place;
 }
 
 /** A literal value: no interpolation left once `$$` escapes are removed. */
@@ -881,6 +890,13 @@ export function findInlineSecrets(ctx: ComposeContext): readonly { range: Detect
 function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
   const out: { range: Detection['range']; data: InlineSecret }[] = [];
   const seen = new Set<string>();
+  // The services that use each reported value, by its key: an anchored entry is met once per service that merges or aliases it.
+  const users = new Map<string, Set<string>>();
+  const usedBy = (key: string, service: string) => {
+    const set = users.get(key);
+    if (!set) users.set(key, new Set([service]));
+    else set.add(service);
+  };
   const dotenv = ctx.dotenv()?.vars;
   // Literal credentials of the file, to reuse their names for the same secret written elsewhere.
   const literalByValue = new Map<string, LiteralCredential[]>();
@@ -904,9 +920,13 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         if (env.value === null) continue;
         // Aliased entries (a service that is an alias of another) are reported once.
         const key = `${env.range.start.line}:${env.range.start.character}`;
-        if (seen.has(key)) continue;
-        const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null, others: string[] = []) => {
+        if (seen.has(key)) {
+          usedBy(key, service.name);
+          continue;
+        }
+        const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null, others: string[] = [], extra: Pick<InlineSecret, 'token'> = {}) => {
           seen.add(key);
+          usedBy(key, service.name);
           // `${NAME}` and a `.env` line need a variable name Compose reads (a key broken over lines is not one).
           const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
           // Where it is written: the part of the value (offsets in the value are offsets in the text only when it is written plainly), or the whole value (also folded over lines, or with escapes).
@@ -914,7 +934,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
           // A whole value not written character for character (escapes, `\` at a line's end in double quotes, folding) is masked over its whole source (review 40a item 8).
           const at = env.valueOffsets && rel && (env.editable || whole) ? (env.editable ? [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] : env.valueOffsets) : whole && env.valueSource ? env.valueSource : null;
           const valueRange = at ? ctx.lines.rangeOf(at[0], at[1]) : undefined;
-          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}) } });
+          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}), ...extra } });
         };
         if (isCredentialName(env.name) && !SETTING_NAME.test(env.name)) {
           const lit = literalValue(env.value);
@@ -958,10 +978,17 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
             break;
           }
         }
+        if (seen.has(key)) continue;
+        // A value of a known credential format under any name (`GIT_AUTH: ghp_…`), as DF020 reads an ENV (review 42e, item 1).
+        const token = valueToken(env.value);
         // A configuration carried whole in the variable: reported, not moved (the line is in a block of another format).
-        if (!seen.has(key)) {
-          const embedded = env.value.includes('\n') ? embeddedCredential(env.value) : oneLineCredential(env.value);
-          if (embedded) push('embedded', embedded.key, embedded.value, null, embedded.others);
+        const embedded = env.value.includes('\n') ? embeddedCredential(env.value) : oneLineCredential(env.value);
+        if (embedded) {
+          if (token && token.value !== embedded.value && !embedded.others.includes(token.value)) embedded.others.push(token.value);
+          push('embedded', embedded.key, embedded.value, null, embedded.others);
+        } else if (token) {
+          // Moved as a credential-named value is: the whole literal, or the default that is the whole value; a token beside a reference is reported where it is.
+          push(token.variable === undefined ? 'literal' : 'default', token.variable ?? env.name, token.value, token.rel, [], { token: token.kind });
         }
       }
     }
@@ -969,6 +996,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   for (const service of ctx.services) {
     for (const c of commandPasswords(ctx, service)) {
       const key = `${c.range.start.line}:${c.range.start.character}`;
+      usedBy(key, service.name);
       if (seen.has(key)) continue;
       seen.add(key);
       const dotenvName = c.variable ?? commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
@@ -978,9 +1006,11 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   }
   // A credential given to any program as a flag (`serve --stripe-key sk_live_…`, `--api-token=…`), or to
   // curl as `-u user:password`, in the command or the healthcheck: reported, not moved (review 9, probe
-  // dc-03; review 13, probe dc-04).
+  // dc-03; review 13, probe dc-04). Also a credential-named variable set there (`PGPASSWORD=… pg_isready`),
+  // and a password in a connection string given to any program (review 42e, items 1 and 7), which is
+  // moved when it is a word of the service's own command written plainly (not inside a `sh -c` script).
   for (const service of ctx.services) {
-    const runs: { source: ValueSource; words: FlagWord[] }[] = [];
+    const runs: { source: ValueSource; words: FlagWord[]; script: boolean }[] = [];
     // The words as written (before interpolation: `-u admin:${PW}` is a reference, review 16 probe 14), and
     // the commands of a `sh -c "…"` script among them (review 15, probes 01-02; review 16, probe 03).
     const written: FlagWord[] = [];
@@ -989,22 +1019,43 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       if (!cv) continue;
       // A string's words have their offsets as written when the string is (no escapes or folding), a list's items always.
       const placed = cv.form !== 'string' || scalarContentSpan(ctx.text, cv.node as Scalar) !== null;
-      for (const a of cv.args) written.push(placedWord(ctx, a.raw, () => ctx.lines.rangeOf(a.start, a.end), placed ? [a.start, a.end] : undefined));
+      for (const a of cv.args) {
+        const word = placedWord(ctx, a.raw, () => ctx.lines.rangeOf(a.start, a.end), placed ? [a.start, a.end] : undefined);
+        // Its own command's word, written plainly: an exact edit there changes this service only.
+        written.push(cv.editable && a.exact && word.at !== undefined ? { ...word, editable: true } : word);
+      }
     }
-    for (const words of unwrapShell(ctx, written)) runs.push({ source: 'command', words });
-    for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words });
+    unwrapShell(ctx, written).forEach((words, k) => runs.push({ source: 'command', words, script: k > 0 }));
+    for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words, script: true });
     for (const run of runs) {
       // The program, read once for the readers that depend on it (mc, the MySQL clients).
       const inv = invocationOfWords(run.words);
-      for (const found of [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words, inv), ...mysqlClientCredentials(run.words, inv), ...mongoClientCredentials(run.words, inv)]) {
-        const range = found.word.range();
+      // The connection strings last: curl's and wget's URLs are read as theirs.
+      const found: CommandCredential[] = [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words, inv), ...mysqlClientCredentials(run.words, inv), ...mongoClientCredentials(run.words, inv), ...assignmentCredentials(run.words, inv), ...commandUrlPasswords(run.words)];
+      for (const f of found) {
+        const range = f.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
-        if (seen.has(key) || out.some((o) => o.data.service === service.name && o.data.value === found.value)) continue;
+        if (seen.has(key)) {
+          usedBy(key, service.name);
+          continue;
+        }
+        if (out.some((o) => o.data.service === service.name && o.data.value === f.value)) continue;
         seen.add(key);
+        usedBy(key, service.name);
+        if (f.url) {
+          const { rel, scheme, variable, option } = f.url;
+          const at = f.word.at;
+          const dotenvName = variable ?? sameSecretName(f.value, literalByValue, dotenv, connectionCredential(urlVariableWord(option, scheme), f.word.raw, rel[1])) ?? commandUrlPasswordName(ctx, f.value, option, scheme, service.name, literalByValue, dotenv);
+          // `${NAME}` in the word's place: Compose interpolates the command, so the program gets the same text.
+          const edit = !run.script && f.word.editable && at !== undefined && dotenvName !== null && VARIABLE_NAME.test(dotenvName) ? { offsets: [at + rel[0], at + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
+          const valueRange = at !== undefined ? ctx.lines.rangeOf(at + rel[0], at + rel[1]) : flagValueRange(ctx, f.word, f.value);
+          out.push({ range, data: { service: service.name, source: run.source, name: f.name, kind: variable === undefined ? 'url' : 'default', dotenvName: dotenvName ?? '', value: f.value, edit, scheme, ...(valueRange ? { valueRange } : {}) } });
+          continue;
+        }
         // Where the value is written: masked wherever output prints the file, whatever the value (`-ppassword`: review 40a item 5).
-        const valueRange = flagValueRange(ctx, found.word, found.value);
-        out.push({ range, data: { service: service.name, source: run.source, name: found.name, kind: 'flag', dotenvName: '', value: found.value, edit: null, ...(valueRange ? { valueRange } : {}) } });
+        const valueRange = flagValueRange(ctx, f.word, f.value);
+        out.push({ range, data: { service: service.name, source: run.source, name: f.name, kind: f.assignment ? 'assignment' : 'flag', dotenvName: '', value: f.value, edit: null, ...(valueRange ? { valueRange } : {}) } });
       }
     }
   }
@@ -1022,6 +1073,13 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     out.push({ range, data: { service: name, source: 'configs', name, kind: 'embedded', dotenvName: found.key, value: found.value, edit: null, ...(found.others.length > 0 ? { others: found.others } : {}) } });
   }
   volumeCredentials(ctx, out, seen);
+  // A value written in an anchor (`x-common: &common`, merged with `<<: *common`) or used by several services: the
+  // message names where it is written and who uses it (review 42f, item 2).
+  for (const o of out) {
+    if (o.data.source === 'configs' || o.data.source === 'volumes') continue;
+    const place = placeOf(ctx, o.range, o.data.service, users.get(`${o.range.start.line}:${o.range.start.character}`) ?? new Set());
+    if (place.users) o.data.sharing = place;
+  }
   // In document order, as the findings are shown (and as the single fixes apply one after the other).
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
@@ -1107,6 +1165,119 @@ interface FlagWord {
   at?: number;
   /** Otherwise the offsets of the word as written (with its quotes or escapes), when known. */
   span?: [number, number];
+  /** A word of the service's own `command:`/`entrypoint:` (not an anchor's, an alias's or a merged one), written plainly at `at`. */
+  editable?: true;
+}
+
+/** A credential a command line carries, in the word that holds it. */
+interface CommandCredential {
+  word: FlagWord;
+  /** What gives it (`--user`, `mysqladmin -p`, a variable's name, the option a connection string is given to). */
+  name: string;
+  value: string;
+  /** A credential-named variable set on the command line (assignmentCredentials). */
+  assignment?: true;
+  /** A password in a connection string (commandUrlPasswords): its offsets in the word as written, and how it is given. */
+  url?: { rel: [number, number]; scheme: string; option: string | undefined; variable: string | undefined };
+}
+
+/** A `NAME=value` word: a variable set for the command, as the shell reads one. */
+const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * Credential-named variables set on a command line with a literal value (`PGPASSWORD=… pg_isready` in a
+ * healthcheck, `sh -c "DB_PASSWORD=… exec app"`, `env API_TOKEN=… app`, `export API_TOKEN=…`), as DF022
+ * reads RUN and HEALTHCHECK commands (review 42e, item 7): the variables before the program (and those
+ * `env` sets), or every word when only variables are set. Not a reference (`PGPASSWORD=$$POSTGRES_PASSWORD`,
+ * `${…}`), a placeholder or a path, nor a setting about a credential (`*_FILE`, `*_TTL`…).
+ */
+function assignmentCredentials(words: readonly FlagWord[], inv: Invocation | null): CommandCredential[] {
+  const set = words.slice(0, inv ? inv.index : words.length).filter((w) => ASSIGNMENT_WORD.test(w.raw));
+  if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) set.push(...words.slice(inv.index + 1).filter((w) => ASSIGNMENT_WORD.test(w.raw)));
+  const out: CommandCredential[] = [];
+  for (const w of set) {
+    const eq = w.raw.indexOf('=');
+    const name = w.raw.slice(0, eq);
+    const value = literalValue(w.raw.slice(eq + 1));
+    if (!isCredentialName(name) || SETTING_NAME.test(name) || value === null || !isLiteralCredential(value) || /^(?:\/|\.\.?\/|~\/)/.test(value)) continue;
+    out.push({ word: w, name, value, assignment: true });
+  }
+  return out;
+}
+
+/**
+ * A password in a connection string given to any program on a command line (`--db-url
+ * postgres://app:…@db/app`, `-database postgres://…`, a URL as an argument of its own), as DF022 reads
+ * CMD (review 42e, item 1): the literal password, or a default that is the whole password
+ * (`${DB_PASSWORD:-…}`), with its offsets in the word as written and the option it is given to (the
+ * word's own `--opt=`, else an option just before it). Not the anonymous user's (a mail address by
+ * convention), not Rails' `nulldb://` (urlPasswords), and not when a port number stands where the host
+ * would (`--mode reverse:https://example.com:443@8443`: mitmproxy's listening port, no password).
+ */
+function commandUrlPasswords(words: readonly FlagWord[]): CommandCredential[] {
+  const out: CommandCredential[] = [];
+  words.forEach((word, i) => {
+    const raw = word.raw;
+    // A word with blanks is a script (`sh -c "…"`, whose commands are read on their own) or a line of settings, not an argument that is a URL.
+    if (!raw.includes('://') || !raw.includes('@') || /\s/.test(raw)) return;
+    for (const p of urlPasswords(raw)) {
+      const before = /([a-z][a-z0-9+.-]*):\/\/([^\s/?#@]*)$/i.exec(raw.slice(0, p.start - 1));
+      if (!before || before[2].toLowerCase() === 'anonymous') continue;
+      // A port number after the `@` is no host: mitmproxy's `--mode reverse:https://example.com:443@8443` listens on 8443.
+      if (/^@\d+(?![^\s/])/.test(raw.slice(p.end))) continue;
+      const pw = raw.slice(p.start, p.end);
+      const lit = literalValue(pw);
+      const d = lit === null ? literalDefaults(pw) : [];
+      const whole = d.length === 1 && d[0].start === 0 && d[0].end === pw.length ? d[0] : undefined;
+      const value = lit ?? whole?.value;
+      if (value === undefined || !isLiteralCredential(value)) continue;
+      const own = /^(--?[A-Za-z][A-Za-z0-9_-]*)=/.exec(raw)?.[1];
+      const prev = words[i - 1]?.raw;
+      const option = own ?? (prev !== undefined && /^--?[A-Za-z][A-Za-z0-9_-]*$/.test(prev) ? prev : undefined);
+      const scheme = before[1].toLowerCase();
+      out.push({ word, name: option ?? `${scheme}:// URL`, value, url: { rel: [p.start, p.end], scheme, option, variable: whole?.name } });
+      return;
+    }
+  });
+  return out;
+}
+
+/** The variable-like word a command line's connection string is named by: its option (`--db-url` → `DB_URL`), else its scheme (`POSTGRES`). */
+function urlVariableWord(option: string | undefined, scheme: string): string {
+  return (option ?? scheme).replace(/^-+/, '').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+/**
+ * The `.env` name for a command line's connection-string password that no credential of the file or
+ * `.env` with the same value names (sameSecretName): after its option (`--db-url` → `DB_PASSWORD`), else
+ * after the store its scheme names (`postgres://` → `POSTGRES_PASSWORD`), else `<SERVICE>_PASSWORD` — the
+ * first that no credential of the file or `.env` holds with another value and that the compose file does
+ * not read already (`${POSTGRES_PASSWORD}` of the database would take the value); null when none is free.
+ */
+function commandUrlPasswordName(ctx: ComposeContext, value: string, option: string | undefined, scheme: string, service: string, literalByValue: ReadonlyMap<string, readonly LiteralCredential[]>, dotenv: ReadonlyMap<string, string> | undefined): string | null {
+  const store = SCHEME_WORDS.find(([re]) => re.test(scheme))?.[1][0];
+  const candidates = [...(option ? [passwordNameFor(urlVariableWord(option, scheme))] : []), ...(store ? [`${store}_PASSWORD`] : []), `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PASSWORD`];
+  const taken = (name: string) => [...literalByValue].some(([v, cs]) => v !== value && cs.some((c) => c.name === name)) || (dotenv?.get(name) ?? value) !== value || readsVariable(ctx.text, name, []);
+  return candidates.find((n) => VARIABLE_NAME.test(n) && !taken(n)) ?? null;
+}
+
+/**
+ * A value of a known credential format (knownTokenIn: `ghp_…`, `AKIA…`, `sk_live_…`) in an `environment:`
+ * or `build.args` value, whatever the variable's name: the whole value when it is literal (moved as a
+ * credential-named one is), the default when it is the whole value (`${GIT_AUTH:-ghp_…}`), else the token
+ * itself where it stands beside a reference (no exact edit: `rel` null). Not a placeholder shaped like one
+ * (`sk_live_xxxx…`: review 21, probe 10).
+ */
+function valueToken(raw: string): { kind: string; value: string; rel: [number, number] | null; variable?: string } | null {
+  const lit = literalValue(raw);
+  const d = lit === null ? literalDefaults(raw) : [];
+  const whole = d.length === 1 && d[0].start === 0 && d[0].end === raw.length ? d[0] : undefined;
+  const text = lit ?? whole?.value ?? raw;
+  const t = knownTokenIn(text);
+  if (!t || !isLiteralCredential(text.slice(t.start, t.end))) return null;
+  if (lit !== null) return { kind: t.kind, value: lit, rel: [0, raw.length] };
+  if (whole) return { kind: t.kind, value: whole.value, rel: [0, raw.length], variable: whole.name };
+  return { kind: t.kind, value: text.slice(t.start, t.end), rel: null };
 }
 
 /** A word with where it is written: `at` when the file's text there is `raw` itself (or `raw` in quotes), else `span`. */
@@ -1225,9 +1396,12 @@ function mongoClientCredentials(words: readonly FlagWord[], inv: Invocation | nu
 /** mc's options that take a value (mc alias set --api S3v4 --path auto; global --config-dir, --resolve…). */
 const MC_VALUE_OPTIONS = new Set(['--api', '--path', '--config-dir', '-C', '--resolve', '--custom-header', '-H', '--limit-upload', '--limit-download']);
 
-/** The program a run of words starts, through the wrappers that only start it (invocation, as RUN commands are read). */
+/**
+ * The program a run of words starts, through the wrappers that only start it (invocation, as RUN commands are read),
+ * after the variables set for it (`PGPASSWORD=… pg_isready`).
+ */
 function invocationOfWords(words: readonly FlagWord[]): Invocation | null {
-  return invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.length > 0 ? 0 : -1, next: null, prev: null, start: 0, end: 0 });
+  return invocation({ words: words.map((w) => ({ value: w.raw, raw: w.raw, start: 0, end: 0 })), programIndex: words.findIndex((w) => !ASSIGNMENT_WORD.test(w.raw)), next: null, prev: null, start: 0, end: 0 });
 }
 
 /** curl's long options read for credentials: each takes an argument. */
@@ -1364,7 +1538,12 @@ function scriptRuns(ctx: ComposeContext, script: FlagWord): FlagWord[][] {
   const text = script.raw;
   const base = script.at;
   const offsets = new Int32Array(text.length + 1).map((_, k) => (base ?? 0) + k);
-  return parseShell({ text, offsets }).map((cmd) => cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => placedWord(ctx, w.value, script.range, base === undefined ? undefined : [w.start, w.end])));
+  return parseShell({ text, offsets }).map((cmd) => {
+    // From the variables set for the program (`PGPASSWORD=… pg_isready`: review 42e, item 7), after keywords (`if`, `then`).
+    let from = Math.max(0, cmd.programIndex);
+    while (from > 0 && ASSIGNMENT_WORD.test(cmd.words[from - 1].raw)) from--;
+    return cmd.words.slice(from).map((w) => placedWord(ctx, w.value, script.range, base === undefined ? undefined : [w.start, w.end]));
+  });
 }
 
 /**
@@ -1657,15 +1836,24 @@ export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
 function baseMessage(d: InlineSecret): string {
   if (d.source === 'volumes') return `Volume '${d.name}' has a password written into its driver options (${d.dotenvName}); write \${…} there (Compose interpolates it) and move the value to a git-ignored .env.`;
   if (d.source === 'configs') return `Config '${d.name}' carries a credential (its ${d.dotenvName}) written into its content; write \${…} there (Compose interpolates it) and move the value to a git-ignored .env.`;
-  if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password of service '${d.service}' is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
-  if (d.kind === 'flag') return `The ${d.name} value of service '${d.service}' is a credential written into its ${d.source === 'healthcheck' ? 'healthcheck' : 'command'}; pass it through a variable from a git-ignored .env (\${…}) instead.`;
-  if (d.source === 'command') return `The ${d.name} password of service '${d.service}' is written into its command; move it to a git-ignored .env.`;
+  // The service, or where an anchored value is written and the services that use it (review 42f, item 2).
+  const of = ofService(d.service, d.sharing);
+  const line = d.source === 'healthcheck' ? 'healthcheck' : 'command';
+  // `The command of service 'web'`, or `The command in x-common (used by …)` when it is written in an anchor.
+  const lineOf = `The ${line} ${of}`;
+  if (d.scheme !== undefined) return `${lineOf} ${d.name.startsWith('-') ? `gives ${d.name}` : 'passes'} ${/^[aeiou]/.test(d.scheme) ? 'an' : 'a'} ${d.scheme}:// URL with a password written into it${d.kind === 'default' ? ` as the default of \${${d.dotenvName}}` : ''}; move it to a git-ignored .env.`;
+  if (d.kind === 'assignment') return `${lineOf} sets ${d.name} to a credential written into the compose file; read it from the container's environment or from a git-ignored .env (\${…}) instead.`;
+  if (d.source === 'command' && d.kind === 'default') return `The ${d.name} password ${of} is the default of \${${d.dotenvName}} written into its command; move it to a git-ignored .env.`;
+  if (d.kind === 'flag') return `The ${d.name} value ${of} is a credential written into its ${line}; pass it through a variable from a git-ignored .env (\${…}) instead.`;
+  if (d.source === 'command') return `The ${d.name} password ${of} is written into its command; move it to a git-ignored .env.`;
   const where = d.source === 'build.args' ? `build argument '${d.name}'` : `'${d.name}'`;
-  if (d.kind === 'option') return `${where} of service '${d.service}' has a server password written into it; move it to a git-ignored .env.`;
-  if (d.kind === 'url') return `${where} of service '${d.service}' has a password written into its connection string; move it to a git-ignored .env.`;
-  if (d.kind === 'embedded') return `${where} of service '${d.service}' carries a configuration with its ${d.dotenvName} written into it; write \${…} there and move the value to a git-ignored .env.`;
-  if (d.kind === 'default') return `${where} of service '${d.service}' ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
-  return `${where} of service '${d.service}' is a secret written into the compose file; move it to a git-ignored .env.`;
+  if (d.kind === 'option') return `${where} ${of} has a server password written into it; move it to a git-ignored .env.`;
+  if (d.kind === 'url') return `${where} ${of} has a password written into its connection string; move it to a git-ignored .env.`;
+  if (d.kind === 'embedded') return `${where} ${of} carries a configuration with its ${d.dotenvName} written into it; write \${…} there and move the value to a git-ignored .env.`;
+  if (d.token !== undefined && d.kind === 'default') return `${where} ${of} ships a literal ${d.token} as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
+  if (d.kind === 'default') return `${where} ${of} ships a secret as the default of \${${d.dotenvName}}; move it to a git-ignored .env.`;
+  if (d.token !== undefined) return `${where} ${of} holds a literal ${d.token} written into the compose file; move it to a git-ignored .env.`;
+  return `${where} ${of} is a secret written into the compose file; move it to a git-ignored .env.`;
 }
 
 export default defineRule<'compose', InlineSecret>({
@@ -1675,7 +1863,7 @@ export default defineRule<'compose', InlineSecret>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token `PAT`, `GH_PAT`, `GITLAB_PAT`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, `*_EXPIRES_IN`, `*_URL`, `*_LIMIT`, …, and counts of tokens such as `MAX_INPUT_TOKENS`), MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL; wget\'s `--password`/`--http-password`/`--ftp-password`/`--proxy-password`, a `--header` with a credential header and a password in the URL it fetches — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`, keytool\'s `-storepass`), the password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping`) or a MongoDB client after `-p` (`mongosh -u root -p secret`, `-psecret`; mongodump and the other tools too), and the secret key the MinIO client takes as an argument (`mc alias set ALIAS URL ACCESSKEY SECRETKEY`, the older `mc config host add`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON, or set by an nginx directive such as `proxy_set_header Authorization "Basic …";` or `set $auth "Basic …";` (also Bearer, Token, ApiKey), or a token of a known format anywhere in the content (`sk_live_…`), not an nginx `$variable`, nor X- headers about a credential that hold none such as `X-Auth-Status` or `X-Api-Gateway`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference. (7) A password in the driver options of a top-level volume: in the mount options `o:` of a CIFS/SMB share (`driver_opts: {type: cifs, device: //nas/share, o: "username=svc,password=…"}`: mount.cifs(8)\'s `password=`, `pass=`, `password2=` and `username=user%password`; `credentials=<file>` names a file and is fine, and NFS takes no password), or a driver option named for a credential (a volume plugin\'s `password:`), with a literal value — reported on the option without a fix (write `password=${CIFS_PASSWORD}` there: Compose interpolates it).',
+    what: 'Flags a secret written into the compose file: (1) a credential-shaped variable (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `*CREDENTIALS*`, a personal access token `PAT`, `GH_PAT`, `GITLAB_PAT`, …) in a service\'s `environment:` or `build.args` (map or list form) with a literal value; (2) the same with a literal default, `${DB_PASSWORD:-hunter2}` or `${DB_PASSWORD-hunter2}` — the default ships with the file and is what everyone who clones it runs with; (3) a password inside a connection string in any `environment:` or `build.args` value, whatever the variable\'s name (`DATABASE_URL: postgres://app:hunter2@db/app`, the DSN of Go\'s MySQL driver, `app:hunter2@tcp(db:3306)/app`, libpq\'s keyword/value form, `host=db user=app password=hunter2`, or a URL\'s query parameter, `?user=app&password=hunter2`, nocodb\'s `?u=app&p=hunter2`), and Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/hunter2` (written there or as a variable\'s default, `${NEO4J_PASSWORD-hunter2}`; `NEO4J_AUTH=none` holds none), and a credential in a configuration that a variable carries whole, one `key: value` or `key=value` per line (Kestra\'s `KESTRA_CONFIGURATION: |` with `password: hunter2`, `spring.datasource.password=hunter2`) or on one line (a Kafka JAAS config, `… username="admin" password="hunter2";`, a Java system property, `-Dspring.datasource.password=hunter2`, a JSON object, a single dotted `key=value`; values with `${…}`, placeholders and paths are not); (4) a literal password on a Redis, Valkey or KeyDB server\'s command line, `--requirepass hunter2` or `--masterauth hunter2` (or `--requirepass ${REDIS_PASSWORD:-hunter2}`), in the service\'s own `command:` or `entrypoint:` (string or list form, also inside `sh -c "…"`), or in the variables through which the images take extra server options (Redis Stack\'s `REDIS_ARGS`, Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`). Interpolated values (`${DB_PASSWORD}`, `${DB_PASSWORD:?set it}`, `postgres://app:${DB_PASSWORD}@db/app`) are fine, and so are names that describe a setting about a secret (`*_FILE`, `*_TTL`, `*_METHOD`, `*_EXPIRES_IN`, `*_URL`, `*_LIMIT`, …, and counts of tokens such as `MAX_INPUT_TOKENS`), MinIO\'s `MINIO_ACCESS_KEY` (its root user name; `MINIO_SECRET_KEY` is the password), keys and tokens under a prefix that front-end build tools compile into browser code (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_`: public by design; a `*SECRET*` or `*PASSWORD*` there is still reported), empty values, booleans and obvious placeholders (`<password>`, `***`, mostly x\'s, one character repeated: `YYYYYYYY`, the all-zero UUID). The message names the variable, never its value. (5) A credential given to any program as a flag in the service\'s own `command:`, `entrypoint:` or healthcheck `test:` (its `CMD` items, or a `CMD-SHELL` or string script read with the shell reader), and what curl is given there, also inside `sh -c "…"` (its short options read as curl reads them: `-fsu admin:pw`, `-HAuthorization: …`): `-u`/`--user` and `-U`/`--proxy-user user:password`, `-H`/`--header` and `--proxy-header` with a credential header (`Authorization: Bearer …`, `X-Api-Key: …`), `--oauth2-bearer`, a password in the `-x`/`--proxy` URL; wget\'s `--password`/`--http-password`/`--ftp-password`/`--proxy-password`, a `--header` with a credential header and a password in the URL it fetches — a flag named for a password, token, secret or key (`--stripe-key sk_live_…`, `--api-token=…`, mcpo\'s `--api-key`, keytool\'s `-storepass`), the password a MySQL or MariaDB client takes attached to `-p` (`mysqladmin -uroot -psecret ping`) or a MongoDB client after `-p` (`mongosh -u root -p secret`, `-psecret`; mongodump and the other tools too), and the secret key the MinIO client takes as an argument (`mc alias set ALIAS URL ACCESSKEY SECRETKEY`, the older `mc config host add`), with a literal value that is not a path, a file name, a placeholder or a switch — reported without a fix (the program\'s own way to read it from the environment or a file differs); (6) a credential in the inline `content:` of a top-level config — a `key: value`/`key=value` line whose key names one (`spring.datasource.password=…`) or an HTTP credential header written as a setting (`authorization: "Bearer …"`, `X-Api-Key: …`, as in an OpenTelemetry Collector exporter\'s `headers:`, also in one-line JSON, or set by an nginx directive such as `proxy_set_header Authorization "Basic …";` or `set $auth "Basic …";` (also Bearer, Token, ApiKey), or a token of a known format anywhere in the content (`sk_live_…`), not an nginx `$variable`, nor X- headers about a credential that hold none such as `X-Auth-Status` or `X-Api-Gateway`), with a literal value — reported on `content` without a fix (Compose interpolates the content: write `${…}` there); not `--*-file` flags, not etcd\'s `--initial-cluster-token` (it authenticates no one), not a public key nor the keys that name data (`--routing-key`, `--sort-key`, `--partition-key`…), and not a value that is a path (starting with `/`, `./`, `~/`; a base64 secret may contain `/`) or a `$$VAR` reference. (7) A password in the driver options of a top-level volume: in the mount options `o:` of a CIFS/SMB share (`driver_opts: {type: cifs, device: //nas/share, o: "username=svc,password=…"}`: mount.cifs(8)\'s `password=`, `pass=`, `password2=` and `username=user%password`; `credentials=<file>` names a file and is fine, and NFS takes no password), or a driver option named for a credential (a volume plugin\'s `password:`), with a literal value — reported on the option without a fix (write `password=${CIFS_PASSWORD}` there: Compose interpolates it). (8) A value of a known credential format in an `environment:` or `build.args` value, whatever the variable\'s name (`GIT_AUTH: ghp_…`, `AWS_KEY_ID: AKIA…`: GitHub, GitLab, Slack, npm and Stripe live keys, AWS access key ids, a private key\'s header — the formats DF020 reads in ENV and ARG): written whole, or as the default that is the whole value (`${GIT_AUTH:-ghp_…}`), it gets the same fix as a credential-named value, under the variable\'s own name (or the default\'s), with the same conditions for fix-all; a token written beside a reference (`token ghp_… ${SUFFIX}`) is reported without a fix; a placeholder shaped like one (`sk_live_xxxx…`) is not reported. (9) A password in a connection string given to any program in the service\'s `command:` or `entrypoint:` (an item of the list, or a word of the string: `["app", "--db-url", "postgres://app:…@db/app"]`, `-database postgres://…`), inside a `sh -c` script there, or in its healthcheck `test:`, as DF022 reads CMD and HEALTHCHECK — a literal password or a default that is the whole password (`${DB_PASSWORD:-…}`; a `${…}` reference is fine, and so are the `anonymous` user and a port number where the host would be, mitmproxy\'s `--mode reverse:https://example.com:443@8443`). Curl\'s and wget\'s URLs stay clause (5)\'s. For a word of the service\'s own command written plainly, the fix replaces only the password with `${NAME}` — Compose interpolates `command:` and `entrypoint:`, so the program gets the same text — and moves it to `.env` like the others: NAME is a credential of the file or `.env` with the same value that is the same secret (as for a connection string in `environment:`: `@db` and `POSTGRES_PASSWORD` of `db`), else named after the option it is given to (`--db-url` → `DB_PASSWORD`), after the store its scheme names (`POSTGRES_PASSWORD`) or after the service (`<SERVICE>_PASSWORD`), the first that no other value of the file or `.env` holds and that the file does not read already; inside a `sh -c` script (as for `--requirepass` there), in a healthcheck, in a command taken from an anchor or a merge, or in a word written with quotes or escapes it is reported without a fix. (10) A credential-named variable set with a literal value on a command line of the service\'s `command:`, `entrypoint:` (also in a `sh -c` script) or healthcheck `test:` (a `CMD` list, a `CMD-SHELL` or string script): before the program (`PGPASSWORD=… pg_isready`, `sh -c "DB_PASSWORD=… exec app"`), through `env NAME=…`, or by `export NAME=…`, as DF022 reads RUN and HEALTHCHECK — reported without a fix (read it from the container\'s environment, `PGPASSWORD=$$POSTGRES_PASSWORD`, or write `${…}` there); not a reference (`$$POSTGRES_PASSWORD`, `${…}`), a placeholder, a path, or a setting about a credential (`*_FILE`). A value written in an anchor that several services use (`x-common: &common` merged with `<<: *common`, or `environment: *env`) is reported once, where it is written, and the message names where and who uses it: `\'SQL_ALCHEMY_CONN\' in x-common (used by \'webserver\' and 2 more services)`; a value one service writes and others alias adds `(also used by \'worker\')`.',
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',

@@ -11,6 +11,7 @@ import { LineIndex, rangesOverlap } from '../engine/text';
 import { isCredentialName, isPlaceholderValue, isTemplatePlaceholder } from '../engine/secrets';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
+import { ofService, placeOf, type Place } from '../engine/written-in';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
@@ -160,6 +161,8 @@ type Origin =
 
 interface Data {
   service: string;
+  /** Where the value is written and who uses it, when not only `service` (an anchor in `x-common`: review 42f, item 2). */
+  sharing?: Place;
   name: string;
   product: string;
   problem: Problem;
@@ -610,6 +613,32 @@ function ownSecretNoun(name: string): 'password' | 'secret' {
  */
 const STORE_CLIENT_NAME = /(?:^|_)(?:DB|DBPASS(?:WORD)?|DATABASE|DATASOURCE|JDBC|SQL|PG|PGPASS(?:WORD)?|POSTGRES?(?:QL)?|G?MYSQL|GPGSQL|MARIADB|MONGO(?:DB)?|REDIS|VALKEY|KEYDB|RABBITMQ|AMQP|CACHE|PMA)(?:_|$)|^(?:PASSWORD|PASS|PASSWD)$/i;
 
+/**
+ * Names where a reported `environment:` entry is written and the services that use it, when it is written
+ * outside a service (an anchor in `x-common` that services merge with `<<: *common`) or more than one
+ * service uses it: the services whose environment, merged as this rule reads it, holds the entry (review 42f, item 2).
+ */
+function withSharing<T extends { range: Range; data: Data }>(ctx: ComposeContext, out: T[]): T[] {
+  if (!out.some((f) => f.data.env)) return out;
+  // Each entry's users, by where it starts: one pass over the services (an anchored entry is in many).
+  const users = new Map<string, Set<string>>();
+  for (const s of ctx.services) {
+    for (const e of environmentWithMerges(ctx, s)) {
+      const key = `${e.range.start.line}:${e.range.start.character}`;
+      const set = users.get(key);
+      if (set) set.add(s.name);
+      else users.set(key, new Set([s.name]));
+    }
+  }
+  for (const f of out) {
+    const at = f.data.env?.range.start;
+    if (!at) continue;
+    const sharing = placeOf(ctx, f.range, f.data.service, users.get(`${at.line}:${at.character}`) ?? new Set());
+    if (sharing.users) f.data.sharing = sharing;
+  }
+  return out;
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC041',
   name: 'weak-or-default-password',
@@ -617,7 +646,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `your-secret-key-base-hex-64`, `change-this-password`, `!ChangeThisMercureHubJWTSecretKey!`, or a value that says it is not a secret, `notsecretkey`, `insecure-dev-key`, `django-insecure-…`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`, or with only filler words around it: `dev-password`, `my_app_secret`; Microsoft\'s SQL Server samples `Pass@word` and `yourStrong(!)Password` count as common), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file, as Compose reads it (unquoted and double-quoted values interpolated from the lines above: `PG_PW=${PW}` is PW\'s value; single-quoted ones literal) — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) — not when the service gives root a password that cannot be empty (a value, one read from `.env`, or `${VAR:?…}`, as Laravel Sail writes it: the switch then changes nothing; from a variable that may be unset, the message says root has no password whenever that value is empty), and `POSTGRES_HOST_AUTH_METHOD: trust` (no password at all: reported here, as an error; DC050, which judges how passwords are checked — `md5`, `password` rather than SCRAM —, does not report it again where this rule reads it). Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it: the store\'s own variable, or one named for a store, `DB_PASS`, `WORDPRESS_DB_PASSWORD`, `REDIS_PASSWORD`) is not reported again: the finding is on the data store; another password that happens to share the value (Airflow\'s web admin `_AIRFLOW_WWW_USER_PASSWORD`) is judged on its own. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:`, with a replaced entrypoint, or when the service has an `env_file:` that may set the password (one that cannot be read, or that sets `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`).',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `your-secret-key-base-hex-64`, `change-this-password`, `!ChangeThisMercureHubJWTSecretKey!`, or a value that says it is not a secret, `notsecretkey`, `insecure-dev-key`, `django-insecure-…`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`, or with only filler words around it: `dev-password`, `my_app_secret`; Microsoft\'s SQL Server samples `Pass@word` and `yourStrong(!)Password` count as common), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file, as Compose reads it (unquoted and double-quoted values interpolated from the lines above: `PG_PW=${PW}` is PW\'s value; single-quoted ones literal) — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) — not when the service gives root a password that cannot be empty (a value, one read from `.env`, or `${VAR:?…}`, as Laravel Sail writes it: the switch then changes nothing; from a variable that may be unset, the message says root has no password whenever that value is empty), and `POSTGRES_HOST_AUTH_METHOD: trust` (no password at all: reported here, as an error; DC050, which judges how passwords are checked — `md5`, `password` rather than SCRAM —, does not report it again where this rule reads it). Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it: the store\'s own variable, or one named for a store, `DB_PASS`, `WORDPRESS_DB_PASSWORD`, `REDIS_PASSWORD`) is not reported again: the finding is on the data store; another password that happens to share the value (Airflow\'s web admin `_AIRFLOW_WWW_USER_PASSWORD`) is judged on its own. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:`, with a replaced entrypoint, or when the service has an `env_file:` that may set the password (one that cannot be read, or that sets `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`). A value written in an anchor that several services use (`x-common: &common` merged with `<<: *common`) is reported once, where it is written, and the message names where and who uses it, the reported service first: `PostgreSQL password POSTGRES_PASSWORD in x-common (used by services \'db\' and \'web\')`.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
@@ -722,7 +751,7 @@ export default defineRule<'compose', Data>({
         }
       }
     }
-    return out;
+    return withSharing(ctx, out);
   },
   secretRanges(d) {
     return d.valueRange ? [d.valueRange] : [];
@@ -731,20 +760,21 @@ export default defineRule<'compose', Data>({
     const from = d.origin.kind === 'dotenv' ? ` (value from ${d.dotenvFile}${d.origin.variable && d.origin.variable !== d.name ? `, ${d.origin.variable}` : ''})` : d.origin.kind === 'default' ? ' (the default of the interpolation)' : '';
     if (d.problem.kind === 'old-trust') return `PostgreSQL service '${d.service}' runs '${d.problem.image}', whose entrypoint predates February 2020 and, with no POSTGRES_PASSWORD set, trusts every connection: anyone who can connect logs in as any user without a password; set POSTGRES_PASSWORD and move to a current image (an existing data directory keeps its trust rule in pg_hba.conf until it is changed there).`;
     if (d.problem.kind === 'insecure') return `CockroachDB service '${d.service}' runs with --insecure: any client that can connect logs in as any user, root included, without a password, and nothing is encrypted; start it with --certs-dir and a password for root.`;
-    if (d.problem.kind === 'trust') return `POSTGRES_HOST_AUTH_METHOD of service '${d.service}' is 'trust'${from}: anyone who can connect logs in as any user without a password.`;
+    const of = ofService(d.service, d.sharing);
+    if (d.problem.kind === 'trust') return `POSTGRES_HOST_AUTH_METHOD ${of} is 'trust'${from}: anyone who can connect logs in as any user without a password.`;
     if (d.problem.kind === 'allow-empty') {
       const note = d.problem.falsyLooking
         ? ' (the image treats any non-empty value as yes, and no root password is set)'
         : d.problem.rootMayBeEmpty
           ? ' whenever the root password it is given is empty (here it comes from a variable that may be unset)'
           : '';
-      return `${d.name} of service '${d.service}'${from} lets ${d.product} root log in without a password${note}.`;
+      return `${d.name} ${of}${from} lets ${d.product} root log in without a password${note}.`;
     }
     if (!d.product) {
       const noun = ownSecretNoun(d.name);
-      return `${noun === 'password' ? 'Password' : 'Secret'} ${d.name} of service '${d.service}' is ${REASON_TEXT[d.problem.reason].secret}${from}; use a long random ${noun === 'password' ? 'password' : 'value'} (the same in every service that shares it).`;
+      return `${noun === 'password' ? 'Password' : 'Secret'} ${d.name} ${of} is ${REASON_TEXT[d.problem.reason].secret}${from}; use a long random ${noun === 'password' ? 'password' : 'value'} (the same in every service that shares it).`;
     }
-    return `${d.product} password ${d.name} of service '${d.service}' is ${REASON_TEXT[d.problem.reason].password}${from}; use a long random password.`;
+    return `${d.product} password ${d.name} ${of} is ${REASON_TEXT[d.problem.reason].password}${from}; use a long random password.`;
   },
   fix(ctx, { data }): Fix | undefined {
     if (data.problem.kind !== 'weak') return undefined;
