@@ -406,8 +406,12 @@ export function dotenvLoadedByOtherServices(ctx: ComposeContext, owners: readonl
   // through a service it extends (an extended file's `env_file: ../.env`, read from that file's folder),
   // would get it too, and so may one whose env_file path cannot be resolved exactly (`${PWD}/.env`):
   // review 39b F3.
-  const isOwner = (l: ExtendsLevel) => l.ctx.path === ctx.path && owners.includes(l.service.name);
-  return projectServices(ctx).some(({ chain }) => !chain.some(isOwner) && chain.some((l) => envFileRefs(l.ctx, l.service).some((r) => r.path === null || r.path === target.path)));
+  // The services that load it, once per analysis (every secret's fix asks, with as many owners as copies).
+  const loaders = ctx.memo(ctx, 'dc040DotenvLoaders', () => projectServices(ctx).filter(({ chain }) => chain.some((l) => envFileRefs(l.ctx, l.service).some((r) => r.path === null || r.path === target.path))));
+  if (loaders.length === 0) return false;
+  const own = new Set(owners);
+  const isOwner = (l: ExtendsLevel) => l.ctx.path === ctx.path && own.has(l.service.name);
+  return loaders.some(({ chain }) => !chain.some(isOwner));
 }
 
 /** The changes that put `NAME=value` into `.env`, ignore `.env` in git and list NAME in `.env.example`. */
