@@ -79,6 +79,21 @@ function any(states: readonly Tri[]): Tri {
 const LOOPBACK_BIND = /^(?:localhost|127(?:\.\d{1,3}){3}|::1)$/;
 
 /**
+ * The words of the command the service gives the image's entrypoint (its own or through `extends:`):
+ * undefined when it gives none (the image's default command), null when what runs cannot be read — a
+ * replaced entrypoint, several runs or a shell script, a first word from a variable.
+ */
+function serverCommandWords(ctx: ComposeContext, service: Service): CommandArg[] | null | undefined {
+  const cmds = effectiveCommandsThrough(ctx, service);
+  if (cmds === null || cmds?.entrypoint) return null;
+  if (!cmds) return undefined;
+  if (cmds.runs.length !== 1 || cmds.runs[0].viaShell) return null;
+  const words = cmds.runs[0].args;
+  const first = words[0]?.value;
+  return first === null || first === undefined ? null : words;
+}
+
+/**
  * The official MongoDB image (and MongoDB's own mongodb-community-server, built the same way): its
  * entrypoint starts `mongod` with `--auth` when MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD
  * (or their `_FILE` forms) are both given, and without it otherwise; it refuses to start with only one.
@@ -91,14 +106,11 @@ const LOOPBACK_BIND = /^(?:localhost|127(?:\.\d{1,3}){3}|::1)$/;
 function officialMongoFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv): Facts {
   const names = ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_USERNAME_FILE', 'MONGO_INITDB_ROOT_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD_FILE'];
   const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-root-user', setting: null, range: null, names, env };
-  const cmds = effectiveCommandsThrough(ctx, service);
-  if (cmds === null || cmds?.entrypoint) return facts;
+  const words = serverCommandWords(ctx, service);
+  if (words === null) return facts;
   let args: CommandArg[] = [];
-  if (cmds) {
-    if (cmds.runs.length !== 1 || cmds.runs[0].viaShell) return facts;
-    const words = cmds.runs[0].args;
-    const first = words[0]?.value;
-    if (first === null || first === undefined) return facts;
+  if (words) {
+    const first = words[0].value!;
     if (first.startsWith('-')) args = words;
     else if (path.posix.basename(first) === 'mongod') args = words.slice(1);
     else return facts;
@@ -211,16 +223,13 @@ function searchFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv, pr
   const off = product === 'Elasticsearch' ? 'false' : 'true';
   const names = product === 'Elasticsearch' ? [key] : [key, 'DISABLE_SECURITY_PLUGIN'];
   const facts: Facts = { product, auth: 'unknown', cause: 'setting', setting: null, range: null, names, env };
-  const cmds = effectiveCommandsThrough(ctx, service);
-  if (cmds === null || cmds?.entrypoint) return facts;
+  const words = serverCommandWords(ctx, service);
+  if (words === null) return facts;
   // Whether the entrypoint turns `a.b=c` variables into settings (it does when it starts the server itself).
   let envApplies = true;
   let args: CommandArg[] = [];
-  if (cmds) {
-    if (cmds.runs.length !== 1 || cmds.runs[0].viaShell) return facts;
-    const words = cmds.runs[0].args;
-    const first = words[0]?.value;
-    if (first === null || first === undefined) return facts;
+  if (words) {
+    const first = words[0].value!;
     if (product === 'Elasticsearch') {
       if (first === 'eswrapper') args = words.slice(1);
       else if (path.posix.basename(first) === 'elasticsearch') {
