@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ComposeContext, Service } from '../engine/compose';
-import { effectiveCommandsThrough, ExtendedEnv, extendsChain, isAnalyzedBase } from '../engine/compose-lookup';
+import { effectiveCommandsThrough, ExtendedEnv, judgedWhereWritten, serverEntryRange } from '../engine/compose-lookup';
 import { serviceVolumes } from '../engine/compose-volumes';
 import { companionWrites } from '../engine/data-volumes';
 import type { EnvLookup } from '../engine/env-files';
@@ -291,10 +291,7 @@ function authFacts(ctx: ComposeContext, service: Service): Facts | undefined {
  * has the answer of its base, reported there — unless a base is in a file that is not analyzed itself.
  */
 function ownCause(ctx: ComposeContext, service: Service, facts: Facts): boolean {
-  if (!ctx.serviceGet(service, 'extends')) return true;
-  if (extendsChain(ctx, service).chain.slice(1).some((l) => !isAnalyzedBase(ctx, l))) return true;
-  if (['image', 'build', 'command', 'entrypoint', 'env_file'].some((k) => ctx.serviceGet(service, k))) return true;
-  return facts.names.some((n) => facts.env.written(n) !== undefined);
+  return judgedWhereWritten(ctx, service, ['image', 'build', 'command', 'entrypoint', 'env_file'], facts.names, facts.env);
 }
 
 const RISK: Record<Product, string> = {
@@ -349,11 +346,7 @@ export default defineRule<'compose', Data>({
       if (companionWrites(ctx, service, ['environment', 'env_file', 'command', 'entrypoint', 'image', 'build'])) continue;
       // Through `extends:`, settings that are all inherited are reported where they are written (the base).
       if (!ownCause(ctx, service, facts)) continue;
-      let range = facts.range;
-      if (!range) {
-        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
-        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
-      }
+      const range = facts.range ?? serverEntryRange(ctx, service);
       out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting } });
     }
     return out;

@@ -1,5 +1,6 @@
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
+import { serverEntryRange } from '../engine/compose-lookup';
 import type { EnvLookup } from '../engine/env-files';
 import { commandWords } from '../engine/compose-values';
 import { companionServices } from '../engine/data-volumes';
@@ -101,10 +102,7 @@ const rule = defineRule<'compose', Data>({
       let range: Range | null = null;
       const allow = facts.allowEmptyPassword;
       if (allow && allow.state === 'set') range = allow.env ? allow.env.range : (allow.merged ?? (allow.file ? ctx.rangeOf(allow.file.node) : null));
-      if (!range) {
-        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
-        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
-      }
+      if (!range) range = serverEntryRange(ctx, service);
       let plan: Data['plan'] = null;
       if (facts.family === 'official' && !facts.requirepassWritten) {
         if (facts.commandIsServerArgs && facts.command?.editable) plan = { kind: 'append', command: facts.command };

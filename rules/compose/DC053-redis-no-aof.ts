@@ -1,5 +1,6 @@
 import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
+import { serverEntryRange } from '../engine/compose-lookup';
 import type { EnvVar } from '../engine/compose';
 import { redisFacts, redisOwnCause } from '../engine/redis-config';
 import { defineRule } from '../engine/rule';
@@ -65,10 +66,7 @@ export default defineRule<'compose', Data>({
         range = envOff.env ? envOff.env.range : (envOff.merged ?? (envOff.file ? ctx.rangeOf(envOff.file.node) : null));
         if (envOff.env && envOff.env.editable && envOff.env.valueRange && envOff.env.value !== null && !envOff.env.value.includes('$')) plan = { kind: 'replace-env', env: envOff.env };
       }
-      if (!range) {
-        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
-        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
-      }
+      if (!range) range = serverEntryRange(ctx, service);
       if (!plan && facts.family !== 'stack') {
         if (facts.aofOffArg && facts.command?.editable && facts.commandIsServerArgs) plan = { kind: 'replace-arg', arg: facts.aofOffArg };
         else if (!facts.appendonlyWritten && facts.commandIsServerArgs && facts.command?.editable) plan = { kind: 'append', command: facts.command };

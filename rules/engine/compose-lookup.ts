@@ -78,6 +78,26 @@ export interface ExtendsLevel {
 }
 
 /**
+ * Whether a service that `extends:` another is where its judged settings are written, so a finding on
+ * them belongs here rather than on the base (which is reported itself): a base in a file not analyzed
+ * itself, one of `keys` (what decides the finding: image, command…) written in the service, or one of
+ * the variables `names` written in its own environment. True for a service without `extends:`.
+ */
+export function judgedWhereWritten(ctx: ComposeContext, service: Service, keys: readonly string[], names: readonly string[], env: { written(name: string): unknown }): boolean {
+  if (!ctx.serviceGet(service, 'extends')) return true;
+  // A base in a file that is not analyzed itself is judged here.
+  if (extendsChain(ctx, service).chain.slice(1).some((l) => !isAnalyzedBase(ctx, l))) return true;
+  if (keys.some((k) => ctx.serviceGet(service, k))) return true;
+  return names.some((n) => env.written(n) !== undefined);
+}
+
+/** Where a server's finding stands when no setting of its own is at fault: its command, entrypoint, image or build (null: none written). */
+export function serverEntryRange(ctx: ComposeContext, service: Service): Range | null {
+  const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint') ?? ctx.serviceGet(service, 'image') ?? ctx.serviceGet(service, 'build');
+  return entry ? (entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode)) : null;
+}
+
+/**
  * The service and the services it extends, nearest first (the service itself is the first). `unknown`
  * is set when a hop cannot be read (another file not in the workspace, a variable, a loop) or the chain
  * is longer than MAX_EXTENDS: then a setting not found in the chain may still be inherited.

@@ -17,7 +17,7 @@
 import * as path from 'node:path';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { effectiveCommandsThrough, ExtendedEnv, extendsChain, isAnalyzedBase, lookupKey } from './compose-lookup';
+import { effectiveCommandsThrough, ExtendedEnv, judgedWhereWritten, lookupKey } from './compose-lookup';
 import type { ServiceEnv, EnvLookup } from './env-files';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
@@ -367,11 +367,7 @@ const FACT_ENV = ['REDIS_ARGS', 'REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY
  * in a file that is not analyzed itself (see isAnalyzedBase).
  */
 export function redisOwnCause(ctx: ComposeContext, service: Service, facts: RedisFacts): boolean {
-  if (!ctx.serviceGet(service, 'extends')) return true;
-  // A base in a file that is not analyzed itself is judged here.
-  if (extendsChain(ctx, service).chain.slice(1).some((l) => !isAnalyzedBase(ctx, l))) return true;
-  if (['image', 'build', 'command', 'entrypoint'].some((k) => ctx.serviceGet(service, k))) return true;
-  return FACT_ENV.some((n) => facts.env.written(n) !== undefined);
+  return judgedWhereWritten(ctx, service, ['image', 'build', 'command', 'entrypoint'], FACT_ENV, facts.env);
 }
 
 function bitnamiAuth(env: ServiceEnv, server: string, facts: RedisFacts): Tri {
