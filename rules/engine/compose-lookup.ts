@@ -9,6 +9,7 @@ import { type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { fileKindIn, fileKindOf } from './analyze';
+import { hostNetworkEntries } from './host-network';
 import { resolveScalar, type ServiceImage } from './compose-values';
 import type { DockerfileContext } from './dockerfile';
 import { ServiceEnv, type EnvLookup } from './env-files';
@@ -356,14 +357,16 @@ export function lookupKey(ctx: ComposeContext, service: Service, key: string, de
 
 /**
  * Whether a service runs on the host's network (`network_mode: host`, written, merged with `<<` or
- * inherited through `extends:`, read after interpolation: `${NET_MODE:-host}`). Docker ignores its
- * `ports:` then: no port is published (the host network driver's documentation).
+ * inherited through `extends:`, read after interpolation: `${NET_MODE:-host}`; or an entry of its
+ * `networks:` that the file defines as Docker's `host` network, `hostnet: { external: true, name: host }`).
+ * Docker ignores its `ports:` then: no port is published (the host network driver's documentation).
  * https://docs.docker.com/engine/network/drivers/host/
  */
 export function onHostNetwork(ctx: ComposeContext, service: Service): boolean {
   const found = lookupKey(ctx, service, 'network_mode');
-  if (!found || found === 'unknown') return false;
-  return resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, found.entry.value as Node | null))?.trim() === 'host';
+  if (found && found !== 'unknown') return resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, found.entry.value as Node | null))?.trim() === 'host';
+  // `network_mode:` and `networks:` exclude each other (compose-go refuses both); with neither, the service is on the project's network.
+  return found === undefined && hostNetworkEntries(ctx, service).length > 0;
 }
 
 /**
