@@ -18,27 +18,45 @@ const FORMATS: { kind: string; body: string; notBefore: string; notAfter?: strin
 
 const bounded = (f: (typeof FORMATS)[number]) => `(?<!${f.notBefore})${f.body}${f.notAfter ? `(?!${f.notAfter})` : ''}`;
 
-const TOKENS: { kind: string; re: RegExp }[] = [
-  ...FORMATS.map((f) => ({ kind: f.kind, re: new RegExp(bounded(f)) })),
-  { kind: 'private key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/ },
+const TOKENS: { kind: string; all: RegExp }[] = [
+  ...FORMATS.map((f) => ({ kind: f.kind, all: new RegExp(bounded(f), 'g') })),
+  { kind: 'private key', all: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/g },
 ];
 
 /** The kind of known credential a value contains (`GitHub token`…), or undefined. */
 export function tokenKind(value: string): string | undefined {
   if (value.length < 20) return undefined;
-  return TOKENS.find((t) => t.re.test(value))?.kind;
+  return knownTokenIn(value)?.kind;
 }
 
-/** The first value of a known credential format in a text (or a private key's header), with its kind and offsets. */
+/**
+ * A value of a format that is a stand-in, not a credential: the part after the format's fixed prefix
+ * mostly x's or one character over and over (`sk_live_xxxxxxxxxxxxxxxxxxxxxxxx`, `ghp_000…`: what
+ * a README or a template writes; review 21, probe 10), or an AWS key id ending in `EXAMPLE` (AWS's
+ * documentation keys, `AKIAIOSFODNN7EXAMPLE`: gitleaks' aws-access-token rule allows `.+EXAMPLE$`).
+ */
+function isStandInToken(token: string): boolean {
+  if (/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]*EXAMPLE$/.test(token)) return true;
+  const body = token.replace(FIXED_PREFIX, '').replace(/[^A-Za-z0-9]/g, '');
+  if (body === '') return true;
+  return (body.match(/x/gi)?.length ?? 0) / body.length >= 0.6 || /^(.)\1*$/i.test(body);
+}
+
+/** The first value of a known credential format in a text (or a private key's header), with its kind and offsets; stand-ins (isStandInToken) are passed over. */
 export function knownTokenIn(text: string): { kind: string; start: number; end: number } | undefined {
   // Most words hold no token: one test for the formats' fixed prefixes before the exact readings.
   if (text.length < 20 || !TOKEN_PREFIX.test(text)) return undefined;
   for (const f of TOKENS) {
-    const m = f.re.exec(text);
-    if (m) return { kind: f.kind, start: m.index, end: m.index + m[0].length };
+    f.all.lastIndex = 0;
+    for (let m = f.all.exec(text); m; m = f.all.exec(text)) {
+      if (f.kind === 'private key' || !isStandInToken(m[0])) return { kind: f.kind, start: m.index, end: m.index + m[0].length };
+    }
   }
   return undefined;
 }
+
+/** The fixed start of each format (what isStandInToken does not judge). */
+const FIXED_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_)/;
 
 /** The fixed start of every format of TOKENS (a format added there needs its prefix here). */
 const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|PRIVATE KEY/;
