@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { curlShortOption, invocation, isLiteral, MYSQL_CLIENTS, pipelineOf, type Invocation } from '../engine/run-commands';
 import { HEADER_CREDENTIAL, isCredentialName, isCredentialOption, isPathOrNextOption, isPlaceholderValue } from '../engine/secrets';
-import { knownTokenIn } from '../engine/secret-tokens';
+import { isStandInToken, knownTokenIn } from '../engine/secret-tokens';
 import { outputRedirectTarget, type SimpleCommand, type Word } from '../engine/shell';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { propertiesOf, stageChain } from '../engine/stage-scope';
@@ -73,7 +73,8 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
     // curl -H / wget --header: `Authorization: Bearer <token>`, GitLab's `PRIVATE-TOKEN: <token>` (review 9, probe 12).
     // Any scheme (`Authorization: ApiKey …`, Elasticsearch), and X- headers named for a credential (JFrog's `X-JFrog-Art-Api`, Vault's `X-Vault-Token`): review 10, probe 06.
     const h = headerCredential(w.value);
-    if (h && isWrittenSecret(h[2])) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
+    // The credential after its scheme (`token ghp_xxxx…`, `Bearer xxxxxxxx`): a stand-in shaped like a token is none.
+    if (h && isWrittenSecret(h[2]) && !isStandInToken(h[2].trim().split(/\s+/).pop() ?? '')) push(w, `a credential in an HTTP header (${h[1].replace(/\s+/g, ' ').trim()})`, h[2]);
   }
 }
 

@@ -35,7 +35,7 @@ export function tokenKind(value: string): string | undefined {
  * a README or a template writes; review 21, probe 10), or an AWS key id ending in `EXAMPLE` (AWS's
  * documentation keys, `AKIAIOSFODNN7EXAMPLE`: gitleaks' aws-access-token rule allows `.+EXAMPLE$`).
  */
-function isStandInToken(token: string): boolean {
+export function isStandInToken(token: string): boolean {
   if (/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]*EXAMPLE$/.test(token)) return true;
   const body = token.replace(FIXED_PREFIX, '').replace(/[^A-Za-z0-9]/g, '');
   if (body === '') return true;
