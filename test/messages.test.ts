@@ -704,3 +704,23 @@ describe('data stores without authentication, database connections without TLS (
     assert.ok(f.every(([, , m]) => !m.includes('Zq8Secret1')));
   });
 });
+
+describe('messages of review 43c', () => {
+  const findings = (text: string, code: string) =>
+    analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === code);
+  const withEntrypoint = (entrypoint: string, env = '') => `FROM node:22-alpine\nRUN apk add --no-cache dumb-init tini\n${env}USER node\nENTRYPOINT ${entrypoint}\nCMD node server.js --keepAliveTimeout 110000\n`;
+
+  it('DF040: an init that signals the whole process group gets the program SIGTERM through the shell: information, and said so (item 6)', () => {
+    for (const [entrypoint, init] of [['["dumb-init", "--"]', 'dumb-init'], ['["/usr/bin/dumb-init", "-r", "15:2", "--"]', 'dumb-init'], ['["/sbin/tini", "-g", "--"]', 'tini']]) {
+      const [f] = findings(withEntrypoint(entrypoint), 'DF040');
+      assert.equal(f.severity, 'info', entrypoint);
+      assert.equal(f.message, `CMD uses shell form: the ENTRYPOINT's ${init} runs it under /bin/sh -c; ${init} passes docker stop's SIGTERM to the whole process group, so the program gets it, but the exec form runs it without the shell in between.`);
+    }
+    // Signals to the direct child only: the shell gets SIGTERM and does not pass it on.
+    for (const [entrypoint, env] of [['["dumb-init", "-c", "--"]', ''], ['["dumb-init", "-r", "15:2", "--single-child"]', ''], ['["dumb-init", "--"]', 'ENV DUMB_INIT_SETSID=0\n'], ['["tini", "--"]', ''], ['["tini", "-p", "-g"]', '']]) {
+      const [f] = findings(withEntrypoint(entrypoint, env), 'DF040');
+      assert.equal(f.severity, 'warning', entrypoint + env);
+      assert.match(f.message, /runs under \/bin\/sh -c, which gets docker stop's SIGTERM and does not pass it on/);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Instruction } from 'dockerfile-ast';
+import type { Env, Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageName } from '../engine/image';
@@ -23,6 +23,20 @@ interface Data {
    * on a Windows base (the Dockerfile reference, SHELL). A SHELL instruction in effect is not flagged at all.
    */
   shell: string[];
+  /** The exec-form ENTRYPOINT is an init that signals the whole process group (groupSignallingInit): the program gets SIGTERM all the same. */
+  init?: string;
+}
+
+/** The names the ENV instructions of the final stage and the stages it builds on set (an init's switches). */
+function envNames(final: Stage): Set<string> {
+  const names = new Set<string>();
+  for (const stage of stageChain(final)) {
+    for (const ins of stage.instructions) {
+      if (ins.getKeyword() !== 'ENV') continue;
+      for (const p of (ins as Env).getProperties()) names.add(p.getName());
+    }
+  }
+  return names;
 }
 
 /**
@@ -100,14 +114,45 @@ function argumentsText(ctx: DockerfileContext, ins: Instruction): { text: string
 
 /** Whether the arguments are a valid JSON array of strings (exec form). */
 function isExecForm(ctx: DockerfileContext, text: string): boolean {
-  if (!text.trimStart().startsWith('[')) return false;
+  return execFormArgv(ctx, text) !== null;
+}
+
+/** The exec-form arguments (a valid JSON array of strings), or null. */
+function execFormArgv(ctx: DockerfileContext, text: string): string[] | null {
+  if (!text.trimStart().startsWith('[')) return null;
   const logical = text.replace(new RegExp(`\\${ctx.escapeChar}[ \\t]*\\r?\\n`, 'g'), '');
   try {
     const v: unknown = JSON.parse(logical);
-    return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/**
+ * The init an exec-form ENTRYPOINT runs when it passes docker stop's SIGTERM to the whole process group of
+ * its child, so a program the child shell starts gets it too: dumb-init, unless `-c`/`--single-child`
+ * ("signals are only proxied to the direct child", dumb-init(1)) or DUMB_INIT_SETSID set (no process
+ * group of its own); tini with `-g` ("send signals to the child's process group", tini's usage). Null otherwise.
+ */
+function groupSignallingInit(ctx: DockerfileContext, entrypoint: Instruction | undefined, env: ReadonlySet<string>): string | null {
+  if (!entrypoint) return null;
+  const args = argumentsText(ctx, entrypoint);
+  const argv = args && execFormArgv(ctx, args.text);
+  if (!argv || argv.length === 0) return null;
+  const name = path.posix.basename(argv[0]);
+  const options: string[] = [];
+  // Options that take the next word (dumb-init's `-r 15:3`, tini's `-p SIGKILL`, `-e 143`).
+  const withValue = name === 'dumb-init' ? /^(?:-r|--rewrite)$/ : /^-[pe]$/;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--' || !a.startsWith('-')) break;
+    options.push(a);
+    if (withValue.test(a)) i++;
+  }
+  if (name === 'dumb-init') return options.some((o) => o === '--single-child' || /^-[^-]*c/.test(o)) || env.has('DUMB_INIT_SETSID') ? null : name;
+  if (name === 'tini' || name === 'tini-static') return options.some((o) => /^-[^-]*g/.test(o)) || env.has('TINI_KILL_PROCESS_GROUP') ? name : null;
+  return null;
 }
 
 /**
@@ -218,7 +263,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing).',
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing). A shell-form CMD is reported as information only when the final image\'s exec-form ENTRYPOINT is an init that passes docker stop\'s SIGTERM to the whole process group of its child — dumb-init (not with `-c`/`--single-child`, "signals are only proxied to the direct child", nor with `DUMB_INIT_SETSID` set), or tini with `-g` (or `TINI_KILL_PROCESS_GROUP` set): the program the shell starts gets the signal too (`ENTRYPOINT ["dumb-init", "--"]` with `CMD node server.js`), and the message says so; the exec form still leaves the shell out.',
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program: `docker stop` sends SIGTERM to the shell, which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). On a Windows base image the shell form runs under `cmd /S /C` instead (the Dockerfile reference, SHELL: the default shell on Windows), and the message says so: the container\'s main process is then cmd, with the program as its child, where the exec form runs the program itself. SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'CMD node server.js --port 8080',
     good: 'CMD ["node", "server.js", "--port", "8080"]',
@@ -231,6 +276,8 @@ export default defineRule<'dockerfile', Data>({
       'https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact',
       'https://github.com/hadolint/hadolint/wiki/DL3025',
       'https://man7.org/linux/man-pages/man1/exec.1p.html',
+      'https://manpages.ubuntu.com/manpages/noble/man1/dumb-init.1.html',
+      'https://github.com/krallin/tini#process-group-killing',
     ],
   },
   check(ctx) {
@@ -268,6 +315,8 @@ export default defineRule<'dockerfile', Data>({
       // cmd reads a command line by its own rules (`%VAR%`, `^`, no single quotes): the words a POSIX shell
       // would split are not known to be the program's arguments, so no exec form is offered there.
       const argv = brokenJson || windows ? null : execArgv(ctx, ins);
+      // A CMD that an init passes to `/bin/sh -c` and whose process group gets docker stop's SIGTERM: the program gets it.
+      const init = kw === 'CMD' && !windows ? groupSignallingInit(ctx, effective.ENTRYPOINT, envNames(final)) : null;
       let risk: Risk | null = null;
       if (argv) {
         if (mayBeScript(ctx, argv[0])) risk = 'script';
@@ -275,7 +324,11 @@ export default defineRule<'dockerfile', Data>({
         else if (effective.ENTRYPOINT) risk = 'feeds-entrypoint';
         else if (!baseRunsCmdAsGiven(final)) risk = 'base-entrypoint';
       }
-      out.push({ range: ins.getRange(), data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk, shell: windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'] } });
+      out.push({
+        range: ins.getRange(),
+        data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk, shell: windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'], ...(init ? { init } : {}) },
+        ...(init ? { severity: 'info' as const } : {}),
+      });
     }
     return out;
   },
@@ -286,6 +339,7 @@ export default defineRule<'dockerfile', Data>({
       if (d.brokenJson) return `${d.instruction} looks like exec form but is not a valid JSON array (use double quotes), so Docker runs it as a command line through ${shell}, the default shell of this Windows image, instead of running the program itself.`;
       return `${d.instruction} uses shell form: it runs under ${shell}, the default shell of this Windows image, so the container's main process is cmd with the program as its child; use the JSON exec form to run the program itself.`;
     }
+    if (d.init) return `${d.instruction} ${d.brokenJson ? 'looks like exec form but is not a valid JSON array (use double quotes), so' : 'uses shell form:'} the ENTRYPOINT's ${d.init} runs it under ${shell}; ${d.init} passes docker stop's SIGTERM to the whole process group, so the program gets it, but the exec form runs it without the shell in between.`;
     if (d.brokenJson) return `${d.instruction} looks like exec form but is not a valid JSON array (use double quotes), so Docker runs it through ${shell} and the process will not receive SIGTERM.`;
     return `${d.instruction} uses shell form: it runs under ${shell}, which gets docker stop's SIGTERM and does not pass it on (unless the shell happens to replace itself with the command); use the JSON exec form.`;
   },
