@@ -1,5 +1,7 @@
 import { defineRule } from '../engine/rule';
-import { isUnder, serviceDevices, serviceVolumes } from '../engine/compose-volumes';
+import { isUnder } from '../engine/compose-volumes';
+import { mergedServiceGone, defaultMerge } from '../engine/override-merge';
+import { effectiveDevices, effectiveVolumes } from '../engine/override-mounts';
 
 /** Host areas whose mount hands the container host-level secrets or control, and what they hold. */
 const AREAS: Record<string, string> = {
@@ -111,7 +113,8 @@ export default defineRule<'compose', Data>({
       'Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key) and bind-backed named volumes (`driver_opts: { o: bind, device: /etc }`) are read, after interpolation with the `.env` beside the compose file; a path whose value is unknown is not a finding. Read-only mounts are flagged too (reading /etc/shadow or /root/.ssh is the harm), ' +
       'except files under /etc that hold no secret and are commonly shared read-only: `/etc/localtime`, `/etc/timezone`, `/etc/hostname`, `/etc/machine-id`, `/etc/os-release`, `/etc/resolv.conf`, `/etc/hosts`, `/etc/passwd`, `/etc/group` and the public CA certificates (`/etc/ssl/certs`, `/etc/ca-certificates`, `/etc/pki/ca-trust`, `/etc/pki/tls/certs`). Mounted writable they are flagged: the container could rewrite the host\'s file. ' +
       'Other paths under /dev mounted as volumes are not flagged: a device node is usable only with the device-cgroup access that `devices:` grants. The Docker socket and the directories that hold an engine\'s socket (`/var/run`, `/run`, `/run/podman`, `/run/user/<uid>`…) are DC013\'s. ' +
-      'Devices: raw disks, memory and kernel devices (`/dev/sda`, `/dev/nvme0n1`, `/dev/loop*`, `/dev/mapper/*`, `/dev/mem`, `/dev/kmsg`, …) and the whole `/dev` are warnings; other host hardware (camera, sound, serial, GPU) is reported as information to review; `/dev/net/tun` and CDI device names (`nvidia.com/gpu=all`) are not flagged.',
+      'Devices: raw disks, memory and kernel devices (`/dev/sda`, `/dev/nvme0n1`, `/dev/loop*`, `/dev/mapper/*`, `/dev/mem`, `/dev/kmsg`, …) and the whole `/dev` are warnings; other host hardware (camera, sound, serial, GPU) is reported as information to review; `/dev/net/tun` and CDI device names (`nvidia.com/gpu=all`) are not flagged. ' +
+      'With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs, each mount and device in the file that writes it: the override\'s are the service\'s too (reported there), one it writes at the same container path replaces this file\'s (Compose merges `volumes` by target and `devices` by container path: `/etc/localtime:/etc/localtime:ro` there clears a writable one here), and a list it resets or replaces (`!reset`, `!override`) drops this file\'s; entries of a `!reset` list in the override are no entries. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'A bind mount of a system path hands the container the host\'s secrets and controls: /etc holds password hashes, sudoers and SSH host keys (writable: a new root account), /proc exposes every host process and its environment, /sys and /dev the kernel and hardware, /root the administrator\'s keys, /var/lib/docker every other container\'s files and configuration. A raw disk device bypasses every file permission on the host. Root in the container (the default) can use all of it, so the container boundary is gone. SECURITY-GUIDELINES.md §2 asks that containers get no host-level privileges ("No Privileged Containers — Never use `--privileged` flag"), and a mount of the host\'s system paths hands over what `--privileged` would; the CIS Docker Benchmark, which the guidelines list among their references, has the check itself ("Ensure sensitive host system directories are not mounted on containers").',
     bad: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.4\n    volumes:\n      - /:/host:ro\n      - /etc:/host/etc\n    devices:\n      - /dev/sda:/dev/sda',
     good: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.4\n    volumes:\n      - ./agent.conf:/etc/agent/agent.conf:ro\n      - /etc/localtime:/etc/localtime:ro\n      - agent-data:/var/lib/agent\nvolumes:\n  agent-data:',
@@ -133,7 +136,10 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out = [];
     for (const service of ctx.services) {
-      for (const m of serviceVolumes(ctx, service)) {
+      // The override Compose merges by default (compose.override.yaml): the service is judged as merged,
+      // each finding in the file that writes it (mounts and devices by container path).
+      if (mergedServiceGone(defaultMerge(ctx, service))) continue;
+      for (const m of effectiveVolumes(ctx, service)) {
         if (m.hostPath === null) continue;
         const area = sensitiveArea(m.hostPath, m.readOnly);
         if (!area) continue;
@@ -150,7 +156,7 @@ export default defineRule<'compose', Data>({
           },
         });
       }
-      for (const d of serviceDevices(ctx, service)) {
+      for (const d of effectiveDevices(ctx, service)) {
         if (d.hostPath === null || BENIGN_DEVICES.has(d.hostPath)) continue;
         const danger = DANGEROUS_DEVICES.find(([re]) => re.test(d.hostPath!))?.[1] ?? null;
         out.push({

@@ -9,6 +9,7 @@ import type { ImageRef } from '../engine/image';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
 
 interface Data {
   service: Service;
@@ -18,6 +19,33 @@ interface Data {
   empty: boolean;
   /** The service builds its image from a Dockerfile of the workspace (read: it has no HEALTHCHECK); else it pulls an image, whose own HEALTHCHECK is known only for the images listed in the engine. */
   built: boolean;
+  /** The default override drops the default file's `healthcheck` (`!reset`, `!override`) and writes none: reported there, on the tag's key, without a fix. */
+  dropped?: DropCause;
+}
+
+/**
+ * What a service without a healthcheck of its own runs, when that needs one: the image it runs (the
+ * service's image, or the base of the Dockerfile it builds) and whether it builds it. Null when it is
+ * not a finding: a build whose Dockerfile is not in the workspace or declares a HEALTHCHECK, an image
+ * known to declare one, a one-shot job, an `extends:` that cannot be read.
+ */
+function unprobed(ctx: ComposeContext, service: Service): { image: ImageRef | null; built: boolean } | null {
+  let image: ImageRef | null;
+  const build = lookupKey(ctx, service, 'build');
+  if (build === 'unknown') return null;
+  if (build) {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return null; // the Dockerfile is not in the workspace: it may declare a HEALTHCHECK
+    const stage = runStage(built.dockerfile.stages, built.build.target);
+    if (!stage || stageHasHealthcheck(stage)) return null;
+    image = baseImageOf(stage);
+  } else {
+    image = serviceImage(ctx, service);
+  }
+  // The image, or the base the Dockerfile builds on, declares its own HEALTHCHECK (inherited).
+  if (image && declaresHealthcheck(image)) return null;
+  if (isOneShotJob(ctx, service)) return null;
+  return { image, built: !!build };
 }
 
 /** The stage a service's container runs: `build.target`, else the last stage. */
@@ -160,11 +188,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from, used as the service\'s image or as the base of the Dockerfile it builds (inherited) (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline, ghcr.io/goauthentik/server, baserow/backend, axllent/mailpit, dragonflydb/dragonfly, cadvisor (gcr.io/cadvisor/cadvisor, google/cadvisor), gluetun (qmcgaw/gluetun, ghcr.io/qdm12/gluetun), plexinc/pms-docker, woodpeckerci/woodpecker-server and -agent, esphome also as ghcr.io/esphome/esphome, the official kong image; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services — those others wait for with `condition: service_completed_successfully`, those deployed never to be restarted (`deploy.restart_policy.condition: none`; a plain `restart: "no"` is the default and long-running services write it too), and those whose command is a shell script of setup tools only (no server, entrypoint or script of their own: `bash -c \'… bin/elasticsearch-certutil …\'`, `sh -c \'mc mb …\'`, `sh -c \'ollama pull …\'`) — and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from, used as the service\'s image or as the base of the Dockerfile it builds (inherited) (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline, ghcr.io/goauthentik/server, baserow/backend, axllent/mailpit, dragonflydb/dragonfly, cadvisor (gcr.io/cadvisor/cadvisor, google/cadvisor), gluetun (qmcgaw/gluetun, ghcr.io/qdm12/gluetun), plexinc/pms-docker, woodpeckerci/woodpecker-server and -agent, esphome also as ghcr.io/esphome/esphome, the official kong image; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services — those others wait for with `condition: service_completed_successfully`, those deployed never to be restarted (`deploy.restart_policy.condition: none`; a plain `restart: "no"` is the default and long-running services write it too), and those whose command is a shell script of setup tools only (no server, entrypoint or script of their own: `bash -c \'… bin/elasticsearch-certutil …\'`, `sh -c \'mc mb …\'`, `sh -c \'ollama pull …\'`) — and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: a `healthcheck:` the override writes is the service\'s (it clears the finding here), and one it resets or replaces with nothing (`!reset`, `!override`) drops this file\'s: the merged service is then reported there, on the key the tag is written on, judged on the image it runs (the override\'s `image:`/`build:` when it writes one). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
-    fix: '"Add a healthcheck" is offered only for official images whose probe is known, and adds `healthcheck:` (test, `interval: 10s`, `timeout: 5s`, `retries: 5`, `start_period: 30s`) at the end of the service. postgres (and postgis/pgvector/timescaledb): `pg_isready -h 127.0.0.1` with the container\'s POSTGRES_USER/POSTGRES_DB (`$$` so the container\'s shell expands them; 127.0.0.1 so the temporary init server does not count as ready). redis: `redis-cli ping | grep -q PONG` (redis-cli exits 0 even on NOAUTH or LOADING), with `-a` and the password variable written after `--requirepass` in `command:` when there is one (a literal password is not copied: move it to .env first); no fix when the settings come from a config file. mysql: `mysqladmin ping -h 127.0.0.1` (exit 0 whenever the server answers, even "Access denied"). mariadb: `healthcheck.sh --connect --innodb_initialized` (the images\' own script; it logs in as the healthcheck user created at initialization since June 2023 — a data directory created earlier needs `MARIADB_AUTO_UPGRADE=1` once), or `mysqladmin ping` for tags older than the script. mongo: `mongosh --quiet --eval "db.adminCommand(\'ping\')"` (the legacy `mongo` shell for tags before 5.0). rabbitmq: `rabbitmq-diagnostics -q ping`. elasticsearch: `curl` on `_cluster/health` only when security is off (7.x default, or `xpack.security.enabled=false`): 8.x serves TLS with authentication. No fix for other images (a guessed probe would mark a healthy service unhealthy), for a service that replaces the image\'s `entrypoint:` (its configuration, e.g. a password, is then unknown), when the service comes from an anchor/alias, or when `healthcheck:` is written but empty. Not applied by fix-all: review the probe and timings.',
+    fix: '"Add a healthcheck" is offered only for official images whose probe is known, and adds `healthcheck:` (test, `interval: 10s`, `timeout: 5s`, `retries: 5`, `start_period: 30s`) at the end of the service. postgres (and postgis/pgvector/timescaledb): `pg_isready -h 127.0.0.1` with the container\'s POSTGRES_USER/POSTGRES_DB (`$$` so the container\'s shell expands them; 127.0.0.1 so the temporary init server does not count as ready). redis: `redis-cli ping | grep -q PONG` (redis-cli exits 0 even on NOAUTH or LOADING), with `-a` and the password variable written after `--requirepass` in `command:` when there is one (a literal password is not copied: move it to .env first); no fix when the settings come from a config file. mysql: `mysqladmin ping -h 127.0.0.1` (exit 0 whenever the server answers, even "Access denied"). mariadb: `healthcheck.sh --connect --innodb_initialized` (the images\' own script; it logs in as the healthcheck user created at initialization since June 2023 — a data directory created earlier needs `MARIADB_AUTO_UPGRADE=1` once), or `mysqladmin ping` for tags older than the script. mongo: `mongosh --quiet --eval "db.adminCommand(\'ping\')"` (the legacy `mongo` shell for tags before 5.0). rabbitmq: `rabbitmq-diagnostics -q ping`. elasticsearch: `curl` on `_cluster/health` only when security is off (7.x default, or `xpack.security.enabled=false`): 8.x serves TLS with authentication. No fix for other images (a guessed probe would mark a healthy service unhealthy), for a service that replaces the image\'s `entrypoint:` (its configuration, e.g. a password, is then unknown), when the service comes from an anchor/alias, or when `healthcheck:` is written but empty. No fix for a `healthcheck` the default override resets or replaces: the override may drop it on purpose (a development setup). Not applied by fix-all: review the probe and timings.',
     guideline: 'Security Checklist — "Health checks implemented"; §2 Container Runtime Security',
     equivalents: ['KICS "Healthcheck Not Set" (Docker Compose query 698ed579-b239-4f8f-a388-baa4bcb13ef8; it also flags `disable: true`, which this rule treats as a decision)', 'Checkov CKV_DOCKER_2 (HEALTHCHECK instruction in the Dockerfile)', 'Trivy DS026 "No HEALTHCHECK defined" (Dockerfile)'],
     references: [
@@ -204,6 +232,24 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
+      // The override Compose merges by default (compose.override.yaml) writes or drops `healthcheck`: what it
+      // leaves is what runs, judged there (a healthcheck it adds clears the finding here).
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const touch = merge && overrideAt(merge, ['healthcheck']);
+      if (merge && touch) {
+        if (!merge.inOverride) continue;
+        if (touch.drops && !touch.value) {
+          // The merged service has no healthcheck: judged on what it runs, the override's image or build when it
+          // writes one (or replaces the whole service), else the default file's.
+          const overRuns = !!merge.whole || !!ctx.serviceGet(service, 'image') || !!ctx.serviceGet(service, 'build');
+          const level = overRuns ? merge.over : merge.base;
+          if (overRuns && !ctx.serviceGet(service, 'image') && !ctx.serviceGet(service, 'build')) continue;
+          const judged = unprobed(level.ctx, level.service);
+          if (judged) out.push({ range: touchRange(ctx, touch, service), data: { service, ...judged, empty: false, dropped: dropCause(touch) } });
+          continue;
+        }
+      }
       const found = lookupKey(ctx, service, 'healthcheck');
       if (found === 'unknown') continue;
       let empty = false;
@@ -213,31 +259,19 @@ export default defineRule<'compose', Data>({
         empty = true;
       }
       if (isPartialService(ctx, service)) continue;
-      let image: ImageRef | null;
-      const build = lookupKey(ctx, service, 'build');
-      if (build === 'unknown') continue;
-      if (build) {
-        const built = builtDockerfileOf(ctx, service);
-        if (!built) continue; // the Dockerfile is not in the workspace: it may declare a HEALTHCHECK
-        const stage = runStage(built.dockerfile.stages, built.build.target);
-        if (!stage || stageHasHealthcheck(stage)) continue;
-        image = baseImageOf(stage);
-      } else {
-        image = serviceImage(ctx, service);
-      }
-      // The image, or the base the Dockerfile builds on, declares its own HEALTHCHECK (inherited).
-      if (image && declaresHealthcheck(image)) continue;
-      if (isOneShotJob(ctx, service)) continue;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service, image, empty, built: !!build } });
+      const judged = unprobed(ctx, service);
+      if (judged) out.push({ range: ctx.rangeOf(service.nameNode), data: { service, ...judged, empty } });
     }
     return out;
   },
   message(d) {
     const where = d.built ? 'and the Dockerfile it builds declares no HEALTHCHECK' : d.image ? `and image '${d.image.text}' is not known to declare one` : 'and its image declares none that is known';
+    if (d.dropped) return `Service '${d.service.name}' has no healthcheck once merged: ${dropText(d.dropped)} and sets none (${where.slice(4)}): Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
     return `Service '${d.service.name}' has no healthcheck (${where}): Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
   },
   fix(ctx, { data }): Fix | undefined {
-    if (data.empty || !data.image || !canAddToService(ctx, data.service)) return undefined;
+    // What the override drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.dropped || data.empty || !data.image || !canAddToService(ctx, data.service)) return undefined;
     const test = probeFor(ctx, data.service, data.image);
     if (!test) return undefined;
     const edit = addToMapEdit(ctx, data.service.map, ['healthcheck:', `  test: ${test}`, '  interval: 10s', '  timeout: 5s', '  retries: 5', '  start_period: 30s'], indentUnit(ctx, data.service));

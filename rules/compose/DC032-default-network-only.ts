@@ -6,11 +6,14 @@ import { resolveScalar } from '../engine/compose-values';
 import { isPartialService } from '../engine/compose-lookup';
 import { projectFiles } from '../engine/include';
 import { defineRule } from '../engine/rule';
-import type { Fix, TextEdit } from '../engine/types';
+import type { Fix, Range, TextEdit } from '../engine/types';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
 
 interface Data {
   service: string;
   doc: Document.Parsed;
+  /** The default override drops the default file's `networks` or `network_mode` (`!reset`, `!override`), which leaves the merged service on the default network only: reported there, without a fix. */
+  dropped?: DropCause;
 }
 
 /** The network name the fix creates. */
@@ -56,6 +59,29 @@ function servicesOnDefault(ctx: ComposeContext, doc: Document.Parsed): Service[]
 }
 
 /**
+ * How the default override (compose.override.yaml, merged by `docker compose up`) leaves a service of
+ * the default file: `networks` are merged by name (compose-go's mergeNetworks reads both as mappings and
+ * merges them), so the merged service is on `default` only when neither file names another network;
+ * `network_mode` is a scalar, the override's replaces the default file's; `!reset`/`!override` drop the
+ * default file's value. `here`: the default file's service alone decides (the override drops nothing
+ * and adds only `default`), judged in the default file as written; `dropped`: the merged service is on
+ * the default network only because the override drops a value of the default file (judged in the
+ * override, on the tag's key); `elsewhere`: the merged service is not on the default network only.
+ */
+function mergedNetworks(merge: DefaultMerge): { how: 'here' } | { how: 'elsewhere' } | { how: 'dropped'; range: Range; cause: DropCause } {
+  const { base, over } = merge;
+  const mode = overrideAt(merge, ['network_mode']);
+  const nets = overrideAt(merge, ['networks']);
+  if (mode?.value) return { how: 'elsewhere' };
+  if (!mode?.drops && base.ctx.serviceGet(base.service, 'network_mode')) return { how: 'elsewhere' };
+  if (nets?.value && defaultOnly(over.ctx, over.service) === null) return { how: 'elsewhere' };
+  if (!nets?.drops && defaultOnly(base.ctx, base.service) === null) return { how: 'elsewhere' };
+  const by = nets?.drops ? nets : mode?.drops ? mode : undefined;
+  if (!by) return { how: 'here' };
+  return { how: 'dropped', range: touchRange(over.ctx, by, over.service), cause: dropCause(by)! };
+}
+
+/**
  * The complete services of one document that may be on the project's default network: all but those
  * whose `network_mode:` puts them elsewhere (the host's stack, none, or another container's namespace,
  * which they share with it: no network stands between them). `networks:` lists are not read (a list
@@ -79,11 +105,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares; also one whose `networks:` names only `default` (`networks: [default]`, `- default`, `default: {}`: the same network, written out) or is empty (`networks: []`, which Compose treats as absent). A service that names `default` beside another network, or a network name that cannot be read (a variable without a value), is not flagged. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result.',
+    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares; also one whose `networks:` names only `default` (`networks: [default]`, `- default`, `default: {}`: the same network, written out) or is empty (`networks: []`, which Compose treats as absent). A service that names `default` beside another network, or a network name that cannot be read (a variable without a value), is not flagged. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: `networks` are merged by name (a network the override names clears the finding here), the override\'s `network_mode` replaces this file\'s, and where the override resets or replaces (`!reset`, `!override`) the service\'s `networks` or `network_mode` and so leaves it on the default network only, the finding is reported there, on the key the tag is written on (judged with this file\'s services as neighbours). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
-    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
+    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), when the default override writes `networks` or `network_mode` for none of the file\'s services (Compose merges the override\'s networks with the ones added here, and `!reset`/`!override` there would drop them: the design spans both files), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). No fix for a finding in the override: what it drops is its author\'s call. Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
     guideline: '§3 Network Security — "Custom Bridge Network", "Network Policies"',
     equivalents: ['KICS "Networks Not Set" (Docker Compose query)', 'Checkov: no equivalent for compose', 'compose-lint: none'],
     references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/', 'https://docs.docker.com/reference/compose-file/include/'],
@@ -96,14 +122,34 @@ export default defineRule<'compose', Data>({
       // A lone service has no neighbour to be isolated from (the default network is per project);
       // neither has one whose only companions use `network_mode:` (the host's network, another's namespace).
       if (defaultNetworkMembers(ctx, doc).length + others < 2) continue;
-      for (const service of servicesOnDefault(ctx, doc)) out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, doc } });
+      for (const service of servicesOnDefault(ctx, doc)) {
+        // With the default override merged over it, the merged service is judged (an override that names a
+        // network for it clears the finding here; one that drops its networks is reported there).
+        const merge = defaultMerge(ctx, service);
+        if (merge && (mergedServiceGone(merge) || mergedNetworks(merge).how !== 'here')) continue;
+        out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, doc } });
+      }
+    }
+    // In the default override: the services whose `networks`/`network_mode` of the default file it drops, leaving them
+    // on the default network only (judged with the default file's neighbours).
+    for (const service of ctx.services) {
+      const merge = defaultMerge(ctx, service);
+      if (!merge?.inOverride || mergedServiceGone(merge)) continue;
+      const { base } = merge;
+      if (base.ctx.serviceGet(base.service, 'extends') || isPartialService(base.ctx, base.service)) continue;
+      if (defaultNetworkMembers(base.ctx, base.service.doc).length + projectNeighbours(base.ctx) < 2) continue;
+      const judged = mergedNetworks(merge);
+      if (judged.how === 'dropped') out.push({ range: judged.range, data: { service: service.name, doc: service.doc, dropped: judged.cause } });
     }
     return out;
   },
   message(d) {
+    if (d.dropped) return `Service '${d.service}' is only on the project's default network once merged: ${dropText(d.dropped)}, so it shares the network every service is on; attach it to named networks that only the services it talks to join.`;
     return `Service '${d.service}' is only on the project's default network, which every service shares; attach it to named networks that only the services it talks to join.`;
   },
   fix(ctx, { data }): Fix | undefined {
+    // What the override drops is left to the user: the override may relax it on purpose (a development setup).
+    if (data.dropped) return undefined;
     // One fix for the whole document, the same for each of its findings: computed once per analysis (each
     // computation reads every service: asked for every finding, a file of hundreds of services took seconds; review 40c).
     return ctx.memo(data.doc, 'DC032.fix', () => attachAllFix(ctx, data.doc));
@@ -124,6 +170,12 @@ function attachAllFix(ctx: ComposeContext, doc: Document.Parsed): Fix | undefine
   // leaves the fix to the author.
   const all = ctx.services.filter((s) => s.doc === doc);
   if (all.some((s) => ctx.serviceGet(s, 'network_mode') || (ctx.serviceGet(s, 'networks') && !targets.includes(s)))) return undefined;
+  // A service whose networks the default override writes or drops: the edit here would not be what runs
+  // (`!override`, `!reset` undo it; a network named there joins it), so the design spans two files.
+  if (all.some((s) => {
+    const merge = defaultMerge(ctx, s);
+    return merge !== undefined && (overrideAt(merge, ['networks']) !== undefined || overrideAt(merge, ['network_mode']) !== undefined);
+  })) return undefined;
   const unit = indentUnit(ctx, targets[0]);
   const edits: TextEdit[] = [];
   for (const s of targets) {

@@ -31,40 +31,6 @@ export function composeTag(ctx: ComposeContext, pair: Pair): 'reset' | 'override
 }
 
 /**
- * The services of this file whose `key` the default override file resets or replaces (`!reset`,
- * `!override` written on the key's value, on the service or on `services`: `all`), read once per file.
- * Null when this is not the default file, there is no override, or it cannot be read or does not
- * parse cleanly (Compose refuses it).
- */
-function overrideTagsDrop(ctx: ComposeContext, key: string): { all: boolean; names: Set<string> } | null {
-  return ctx.memo(ctx, `override-tags:${key}`, () => {
-    const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
-    if (ctx.path !== main || override === undefined) return null;
-    const other = parsedCompose(ctx.workspace, override, ctx.options);
-    if (!other || other.documents.some((d) => d.errors.length > 0)) return null;
-    let all = false;
-    const names = new Set<string>();
-    for (const doc of other.documents) {
-      const root = doc.contents;
-      if (!root || !isMap(root)) continue;
-      for (const top of root.items) {
-        if (!isScalar(top.key) || top.key.value !== 'services') continue;
-        if (composeTag(other, top)) all = true;
-        const services = top.value as Node | null;
-        if (!services || !isMap(services)) continue;
-        for (const s of services.items) {
-          if (!isScalar(s.key)) continue;
-          const map = s.value as Node | null;
-          const dropped = !!composeTag(other, s) || (!!map && isMap(map) && map.items.some((p) => isScalar(p.key) && p.key.value === key && composeTag(other, p) !== undefined));
-          if (dropped) names.add(String(s.key.value));
-        }
-      }
-    }
-    return all || names.size > 0 ? { all, names } : null;
-  });
-}
-
-/**
  * Whether another service may run with this service's settings through `extends:`: one of this file
  * extends it (or extends what cannot be read), or the file is the `extends:` base of another compose file
  * (isExtendedBase).
@@ -93,17 +59,18 @@ export function mayBeExtended(ctx: ComposeContext, service: Service): boolean {
  * keeps it), a file that another includes (an `include:` reads the listed files only, not their
  * override: loader/include.go) or another file extends, and a Swarm stack (`docker stack deploy` reads
  * the files named with `-c` only).
+ *
+ * The same question as `overrideAt(defaultMerge(…), [key]).drops`, read from the same pairing
+ * (defaultPairing): one source of truth. It differs from defaultMerge in one case only, on purpose: an
+ * override service that `extends:` another. defaultMerge leaves such a pair out (what the override's
+ * service writes is known only once its `extends:` is resolved within the override, which is not
+ * followed), but the tags it writes are its own and still drop the base's value (compose-go's
+ * ResetProcessor deletes the tagged paths from the base before the merge, whatever the override's
+ * service extends), so the rules that ask only whether the base's value is dropped keep that answer.
  */
 export function droppedByDefaultOverride(ctx: ComposeContext, service: Service, key: string): boolean {
-  // Per service name: services that are aliases of one another (`b: *a`) share a mapping but not a name.
-  return ctx.memo(service.nameNode, `dropped-by-override:${key}`, () => {
-    const tags = overrideTagsDrop(ctx, key);
-    if (!tags || !(tags.all || tags.names.has(service.name))) return false;
-    if (isSwarmStack(ctx) || mayBeExtended(ctx, service)) return false;
-    // null: the search for includers failed, so whether one includes the file is not known.
-    const includers = includersOfContext(ctx);
-    return includers !== null && includers.length === 0;
-  });
+  const pairing = defaultPairing(ctx, service);
+  return !!pairing && !pairing.inOverride && overrideAt(pairing, [key])?.drops !== undefined;
 }
 
 /**
@@ -163,10 +130,21 @@ function wholeTag(over: ComposeContext, name: string): { tag: 'reset' | 'overrid
  * another (compose-go resolves it within the override before the merge: not followed here).
  */
 export function defaultMerge(ctx: ComposeContext, service: Service): DefaultMerge | undefined {
-  return ctx.memo(service.nameNode, 'default-merge', () => computeDefaultMerge(ctx, service));
+  const pairing = defaultPairing(ctx, service);
+  return pairing && !pairing.overExtends ? pairing : undefined;
 }
 
-function computeDefaultMerge(ctx: ComposeContext, service: Service): DefaultMerge | undefined {
+/**
+ * The pairing of a service with its counterpart in the other file of the default pair (the conditions
+ * of defaultMerge), also when the override's service `extends:` another (`overExtends`): what
+ * defaultMerge and droppedByDefaultOverride both read, once per service name and analysis.
+ */
+function defaultPairing(ctx: ComposeContext, service: Service): (DefaultMerge & { overExtends: boolean }) | undefined {
+  // Per service name: services that are aliases of one another (`b: *a`) share a mapping but not a name.
+  return ctx.memo(service.nameNode, 'default-merge', () => computeDefaultPairing(ctx, service));
+}
+
+function computeDefaultPairing(ctx: ComposeContext, service: Service): (DefaultMerge & { overExtends: boolean }) | undefined {
   const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
   if (main === undefined || override === undefined) return undefined;
   if (ctx.path === main) {
@@ -178,9 +156,9 @@ function computeDefaultMerge(ctx: ComposeContext, service: Service): DefaultMerg
     if (isSwarmStack(ctx) || mayBeExtended(ctx, service)) return undefined;
     const includers = includersOfContext(ctx);
     if (includers === null || includers.length > 0) return undefined;
-    if (!overService) return { base: { ctx, service }, over: { ctx: over, service }, inOverride: false, whole: { tag: 'reset', pair: whole!.pair } };
-    if (over.serviceGet(overService, 'extends')) return undefined;
-    return { base: { ctx, service }, over: { ctx: over, service: overService }, inOverride: false, ...(whole ? { whole } : {}) };
+    if (!overService) return { base: { ctx, service }, over: { ctx: over, service }, inOverride: false, whole: { tag: 'reset', pair: whole!.pair }, overExtends: false };
+    const overExtends = over.serviceGet(overService, 'extends') !== undefined;
+    return { base: { ctx, service }, over: { ctx: over, service: overService }, inOverride: false, ...(whole ? { whole } : {}), overExtends };
   }
   if (ctx.path !== override) return undefined;
   const base = parsedCompose(ctx.workspace, main, ctx.options);
@@ -188,7 +166,7 @@ function computeDefaultMerge(ctx: ComposeContext, service: Service): DefaultMerg
   const baseService = base.services.find((s) => s.name === service.name);
   if (!baseService || ctx.serviceGet(service, 'extends')) return undefined;
   const whole = wholeTag(ctx, service.name);
-  return { base: { ctx: base, service: baseService }, over: { ctx, service }, inOverride: true, ...(whole ? { whole } : {}) };
+  return { base: { ctx: base, service: baseService }, over: { ctx, service }, inOverride: true, ...(whole ? { whole } : {}), overExtends: false };
 }
 
 /** Whether the merged service does not exist: the override resets it (or all services) with `!reset`. */
