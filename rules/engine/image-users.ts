@@ -114,6 +114,14 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/apache\/nifi-registry$/, user: 'nifi' },
   { match: /^docker\.elastic\.co\/apm\/apm-server$/, user: 'apm-server' },
   { match: /^(?:\/jeffail|ghcr\.io\/benthosdev)\/benthos$/, user: 'benthos' },
+  // Review 43c, item 2. mastodon/mastodon Dockerfile and streaming/Dockerfile: `USER mastodon` (uid 991) in the final stage
+  // (images on ghcr.io and, as before, tootsuite/ on Docker Hub).
+  { match: /^(?:ghcr\.io\/mastodon|\/tootsuite)\/mastodon(?:-streaming)?$/, user: 'mastodon' },
+  // langfuse/langfuse web/Dockerfile `USER nextjs`, worker/Dockerfile `USER expressjs` (uid 1001), version 3.
+  { match: /^\/langfuse\/langfuse(?:-worker)?$/, when: (r) => atLeast(r.tag, [3, 0]), user: '1001' },
+  // plausible/analytics Dockerfile: `USER 999` (also the community edition's image).
+  { match: /^\/plausible\/analytics$/, when: (r) => atLeast(r.tag, [2, 0]), user: '999' },
+  { match: /^ghcr\.io\/plausible\/community-edition$/, user: '999' },
 ];
 
 /**
