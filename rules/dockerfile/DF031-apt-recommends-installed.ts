@@ -1,6 +1,6 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
-import { aptConfigBefore, aptSimulates, aptSkipsRecommends, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange } from '../engine/packages';
+import { aptConfigBefore, aptRecommendsChoice, aptSimulates, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange } from '../engine/packages';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -16,7 +16,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included; also behind `sudo`, `env`, `timeout`, `xargs`, `eatmydata` or a `VAR=value` prefix, and inside the quoted script of a shell the RUN starts, `sh -c \'apt-get install curl\'`, `bash -c "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`, when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line; a string with escapes is not read) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Simulations (`-s`) are not flagged.',
+    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; any RUN form, ONBUILD included; also behind `sudo`, `env`, `timeout`, `xargs`, `eatmydata` or a `VAR=value` prefix, and inside the quoted script of a shell the RUN starts, `sh -c \'apt-get install curl\'`, `bash -c "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`, when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line; a string with escapes is not read) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Nor is an install that asks for recommended packages explicitly (`--install-recommends`, `-o APT::Install-Recommends=true`, given after any `--no-install-recommends`: apt reads its options in order, the last one wins): a choice made on purpose, which the flag added before it would not change. Simulations (`-s`) are not flagged.',
     why: 'By default apt also installs every package the requested ones merely recommend: documentation tools, daemons, extra libraries. Each one is more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 (a minimal image reduces the attack surface).',
     summary: 'The packages apt installs only because they are recommended (documentation tools, daemons, extra libraries) are more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs.',
     bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
@@ -35,7 +35,9 @@ export default defineRule<'dockerfile', Data>({
     const out = [];
     const builders = copySourceOnlyStages(ctx);
     for (const pc of packageCommandsInStrings(ctx)) {
-      if (pc.family !== 'apt' || pc.action !== 'install' || aptSimulates(pc) || aptSkipsRecommends(pc)) continue;
+      if (pc.family !== 'apt' || pc.action !== 'install' || aptSimulates(pc)) continue;
+      // Recommends skipped, or asked for on purpose (`--install-recommends`): a choice is made either way, and adding the flag before an explicit one would change nothing.
+      if (aptRecommendsChoice(pc) !== null) continue;
       if (pc.run.stage && builders.has(pc.run.stage)) continue;
       if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).noRecommends) continue;
       out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });

@@ -6,13 +6,15 @@ import type { Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import type { DockerfileContext } from '../engine/dockerfile';
-import { covers, envValueAt, exportedBefore, insertAfterAction, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+import { covers, envValueAt, exportedBefore, insertAfterAction, insertAfterWord, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, removesDir, shellCommandsOf, toolRange, type PackageCommand, type ParsedOption } from '../engine/packages';
 
 interface Data {
   /** `pip`, `pip3`, `python3 -m pip`, as written. */
   tool: string;
   /** Offset of the tool word, to find the command again for the fix. */
   toolOffset: number;
+  /** The cache directory the command names with `--cache-dir`, for the message (null: pip's default, ~/.cache/pip). */
+  cacheDir: string | null;
 }
 
 /** pip reads PIP_NO_CACHE_DIR with strtobool and, for backward compatibility, disables the cache for false values too. */
@@ -32,9 +34,36 @@ function cleansPipCache(cmd: SimpleCommand): boolean {
   return removes(cmd, (p) => PIP_CACHE_PATH.test(p));
 }
 
+/**
+ * The last of pip's cache options on the command line: `--no-cache-dir` (pip, optparse, also accepts an
+ * unambiguous prefix of a long option: `--no-cache`) or `--cache-dir DIR`. optparse applies options in
+ * order and both set the same destination, so the last one wins (`--no-cache-dir --cache-dir /c` caches
+ * in /c; review 43b, item 3); a command-line option also wins over PIP_NO_CACHE_DIR.
+ */
+function lastCacheOption(pc: PackageCommand): ParsedOption | undefined {
+  let last: ParsedOption | undefined;
+  for (const o of pc.options) if (o.long && (isNoCacheDir(o) || o.name === 'cache-dir')) last = o;
+  return last;
+}
+
+const isNoCacheDir = (o: ParsedOption) => o.name.length >= 8 && 'no-cache-dir'.startsWith(o.name);
+
+/** The pip cache directory the command names with `--cache-dir` (the last cache option), or null for the default one. */
+function explicitCacheDir(pc: PackageCommand): string | null {
+  const last = lastCacheOption(pc);
+  return last && !isNoCacheDir(last) && last.value !== null ? last.value.replace(/^(["'])(.*)\1$/, '$2') : null;
+}
+
 function keepsCache(ctx: DockerfileContext, pc: PackageCommand): boolean {
-  // pip (optparse) also accepts an unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`.
-  if (pc.options.some((o) => o.long && o.name.length >= 8 && 'no-cache-dir'.startsWith(o.name))) return false;
+  const last = lastCacheOption(pc);
+  if (last && isNoCacheDir(last)) return false;
+  const dir = explicitCacheDir(pc);
+  if (dir !== null) {
+    // `--cache-dir DIR`, given last: the cache is there, whatever PIP_NO_CACHE_DIR says; a cache mount over it, or its removal later in the RUN, keeps it out of the layer.
+    if (dir.includes('$')) return false;
+    if (mountsCacheOver(pc.run, (t) => covers(t, dir))) return false;
+    return !shellCommandsOf(pc.run).some((cmd) => cmd.start > pc.command.start && removes(cmd, (p) => removesDir(p, dir)));
+  }
   if (disablesCache(pc.assignments.get('PIP_NO_CACHE_DIR')) || disablesCache(exportedBefore(pc, 'PIP_NO_CACHE_DIR'))) return false;
   if (disablesCache(envValueAt(ctx, pc.run.stage, pc.run.instruction.getRange().start.line, 'PIP_NO_CACHE_DIR'))) return false;
   if (mountsCacheOver(pc.run, (t) => covers(t, '/root/.cache/pip') || /\/\.cache(?:\/pip)?$/.test(t))) return false;
@@ -84,12 +113,12 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`). `pipx`, `pipenv` and `uv pip` are other tools and not judged. Not in a builder stage whose layers reach no image: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged.',
+    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). pip applies its options in order and `--no-cache-dir` and `--cache-dir DIR` set the same thing, so the last one wins: `--no-cache-dir --cache-dir /tmp/c` caches in /tmp/c and is flagged (the message names the folder), as is any `--cache-dir DIR` given last — unless a cache or tmpfs mount covers DIR or the same RUN removes it later (a command-line option also wins over `PIP_NO_CACHE_DIR`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`). `pipx`, `pipenv` and `uv pip` are other tools and not judged. Not in a builder stage whose layers reach no image: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged.',
     why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
     summary: 'pip\'s cache of downloaded archives and built wheels (`~/.cache/pip`, often hundreds of megabytes) is dead weight in the image, shipped with every pull and never read again.',
     bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
-    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN). Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 15.10 (wily) or older — by a Debian or Ubuntu version, or by the codename in any image\'s tag (`node:8-jessie`, `buildpack-deps:trusty`): their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. The base is followed through compose too (review 40b): when the first `FROM` names an image that a compose service of the compose files around the Dockerfile builds (`FROM acme/legacy-base:local` and `image: acme/legacy-base:local`, compared by repository), or a build context the services building this Dockerfile give under that name (`additional_contexts: { base: "service:base" }`), the base of that service\'s Dockerfile (its target stage, or the final one) is judged the same way, up to four builds deep; not safe either when that Dockerfile cannot be read. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
+    fix: '"Add --no-cache-dir" inserts `--no-cache-dir` right after `install` (as a JSON string in exec-form RUN), or right after the `--cache-dir DIR` it has to come after. Safe: only the cache is skipped; what gets installed is the same. Not safe (a quick fix only) in a stage built on Debian 8 (jessie) or older or Ubuntu 15.10 (wily) or older — by a Debian or Ubuntu version, or by the codename in any image\'s tag (`node:8-jessie`, `buildpack-deps:trusty`): their `python-pip` package (1.5.x) predates pip 6.0, which added the option, and rejects it ("no such option"), so the fixed build would fail unless pip was upgraded first. The base is followed through compose too (review 40b): when the first `FROM` names an image that a compose service of the compose files around the Dockerfile builds (`FROM acme/legacy-base:local` and `image: acme/legacy-base:local`, compared by repository), or a build context the services building this Dockerfile give under that name (`additional_contexts: { base: "service:base" }`), the base of that service\'s Dockerfile (its target stage, or the final one) is judged the same way, up to four builds deep; not safe either when that Dockerfile cannot be read. To cover every pip call of a stage at once, set `ENV PIP_NO_CACHE_DIR=1` instead.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages"',
     equivalents: ['hadolint DL3042 (avoid use of cache directory with pip)', 'KICS "Pip install Keeping Cached Packages"', 'semgrep missing-pip-no-cache-dir'],
     references: [
@@ -107,17 +136,20 @@ export default defineRule<'dockerfile', Data>({
       if (pc.family !== 'pip' || pc.action !== 'install') continue;
       if (pc.run.stage && builders.has(pc.run.stage)) continue;
       if (!keepsCache(ctx, pc)) continue;
-      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });
+      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start, cacheDir: explicitCacheDir(pc) } });
     }
     return out;
   },
   message(d) {
+    if (d.cacheDir !== null) return `'${d.tool} install --cache-dir ${d.cacheDir}' keeps pip's download and wheel cache in ${d.cacheDir} in this layer; add --no-cache-dir after it, or mount a build cache there (RUN --mount=type=cache,target=${d.cacheDir}).`;
     return `'${d.tool} install' without --no-cache-dir keeps pip's download and wheel cache (~/.cache/pip) in this layer; add --no-cache-dir or set ENV PIP_NO_CACHE_DIR=1.`;
   },
   fix(ctx, { data }) {
     const pc = packageCommandAt(ctx, data.toolOffset);
     if (!pc) return undefined;
-    const edit = insertAfterAction(ctx, pc, '--no-cache-dir');
+    // After a `--cache-dir DIR` that would otherwise win (optparse applies options in order): right after its value.
+    const last = lastCacheOption(pc);
+    const edit = last && !isNoCacheDir(last) ? insertAfterWord(ctx, pc, last.valueWord ?? last.word, '--no-cache-dir') : insertAfterAction(ctx, pc, '--no-cache-dir');
     if (!edit) return undefined;
     // On an old release the stage may run its distro's pip, which rejects the option (moby's jessie stages).
     return { title: 'Add --no-cache-dir', safe: !onOldDistroPip(ctx, pc.run.stage), changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };

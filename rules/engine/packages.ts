@@ -26,6 +26,8 @@ export interface ParsedOption {
   name: string;
   long: boolean;
   value: string | null;
+  /** The word that holds the value when it is not in the option's own word (`--cache-dir /tmp/c`). */
+  valueWord?: Word;
 }
 
 /** A package-manager call found in a RUN. */
@@ -248,11 +250,13 @@ function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<Pac
       const eq = v.indexOf('=');
       const name = eq === -1 ? v.slice(2) : v.slice(2, eq);
       let value: string | null = eq === -1 ? null : v.slice(eq + 1);
+      let valueWord: Word | undefined;
       if (value === null && spec.valueLong.has(name) && i + 1 < words.length && !isRedirect(words[i + 1])) {
-        value = words[i + 1].value;
+        valueWord = words[i + 1];
+        value = valueWord.value;
         i++;
       }
-      options.push({ word: w, name, long: true, value });
+      options.push({ word: w, name, long: true, value, ...(valueWord ? { valueWord } : {}) });
       continue;
     }
     if (!endOfOptions && v.startsWith('-') && v.length > 1 && !/^-\d/.test(v)) {
@@ -482,14 +486,25 @@ export function aptAssumesYes(pc: PackageCommand): boolean {
   return quiet >= 2 || pc.pipedFromYes;
 }
 
-/** Whether an apt install skips recommended packages: `--no-install-recommends`, `--install-recommends=no`, `-o APT::Install-Recommends=false`. */
-export function aptSkipsRecommends(pc: PackageCommand): boolean {
+/**
+ * What an apt install's options say about recommended packages: `skip` (`--no-install-recommends`,
+ * `--install-recommends=no`, `-o APT::Install-Recommends=false`), `install` (asked for explicitly:
+ * `--install-recommends`, `-o APT::Install-Recommends=true`), or null when they say nothing. apt reads
+ * its command line in order, so the last of them wins (`--no-install-recommends -y --install-recommends`
+ * installs them: review 43b, item 3).
+ */
+export function aptRecommendsChoice(pc: PackageCommand): 'skip' | 'install' | null {
+  let choice: 'skip' | 'install' | null = null;
+  const no = /^(?:0|false|no|off)$/i;
   for (const o of pc.options) {
-    if (o.name === 'no-install-recommends') return true;
-    if (o.name === 'install-recommends' && o.value !== null && /^(?:0|false|no|off)$/i.test(o.value)) return true;
-    if ((o.name === 'o' || o.name === 'option') && o.value && /^APT::Install-Recommends=(?:0|false|no|off)$/i.test(o.value.trim())) return true;
+    if (o.name === 'no-install-recommends') choice = 'skip';
+    else if (o.name === 'install-recommends') choice = o.value !== null && no.test(o.value) ? 'skip' : 'install';
+    else if ((o.name === 'o' || o.name === 'option') && o.value) {
+      const m = /^APT::Install-Recommends=(.*)$/i.exec(o.value.trim());
+      if (m) choice = no.test(m[1].trim()) ? 'skip' : 'install';
+    }
   }
-  return false;
+  return choice;
 }
 
 export interface AptConfig {
@@ -854,8 +869,11 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
 
 /** Inserts an option right after the subcommand word (` --no-cache`, or `, "--no-cache"` in exec-form JSON). */
 export function insertAfterAction(ctx: DockerfileContext, pc: PackageCommand, option: string): TextEdit | undefined {
-  const anchor = pc.actionWord;
-  if (!anchor) return undefined;
+  return pc.actionWord ? insertAfterWord(ctx, pc, pc.actionWord, option) : undefined;
+}
+
+/** Inserts an option right after a word of the command (as insertAfterAction does after the subcommand). */
+export function insertAfterWord(ctx: DockerfileContext, pc: PackageCommand, anchor: Word, option: string): TextEdit | undefined {
   const at = ctx.lines.positionAt(anchor.end);
   if (pc.execForm) return { range: { start: at, end: at }, newText: `, ${JSON.stringify(option)}` };
   if (pc.script.json) {
