@@ -16,7 +16,7 @@ import { defineRule, type Rule } from '../rules/engine/rule';
 import { checkCase, describeCase, formatViolations, type Case, type CheckOptions, type Property } from './helpers/fuzz-props';
 import { property, suites, mutationCorpus } from './helpers/fuzz-suites';
 import { KNOWN_BUGS, splitKnown } from './helpers/fuzz-known';
-import { deepDockerfile, deepYaml, hugeCompose, hugeDockerfile, yamlAliasBomb, yamlMergeBomb } from './helpers/fuzz-mutate';
+import { deepDockerfile, deepYaml, extendsChainCompose, hugeCompose, hugeDockerfile, yamlAliasBomb, yamlMergeBomb } from './helpers/fuzz-mutate';
 import { corpusCase } from './helpers/fuzz-corpus';
 
 const SEED = Number(process.env.DG_FUZZ_SEED ?? 20261128);
@@ -181,6 +181,22 @@ describe('fuzz: hostile inputs', () => {
       assert.ok(ratio < 50, `10x the lines took ${ratio.toFixed(1)}x the time (${t10k.toFixed(0)} -> ${r.analyzeMs.toFixed(0)} ms): not linear`);
     });
   }
+});
+
+// A chain of `extends:` looked each hop's base up in the whole list of services: quadratic (4,000 services
+// took 15 s, 20,000 did not finish in 11 minutes; review 43a, item 3). 10x the services in at most 50x the time
+// (quadratic: ~100x; 10,000 took ~100 s before).
+describe('fuzz: a chain of extends: is analyzed in linear time', () => {
+  it(`10,000 services that extend each other in a chain, under ${HUGE_BOUND_MS / 1000} s`, { timeout: 120_000 }, () => {
+    const small = caseOf('compose', extendsChainCompose(1_000));
+    const big = caseOf('compose', extendsChainCompose(10_000));
+    const r = checkCase(big, { fixes: false, timeBoundMs: HUGE_BOUND_MS });
+    const { fresh } = splitKnown(r.violations, big);
+    assert.deepEqual(fresh, [], formatViolations(fresh));
+    const t1k = Math.min(...[0, 1].map(() => checkCase(small, { fixes: false, timeBoundMs: 60_000 }).analyzeMs));
+    const ratio = r.analyzeMs / Math.max(t1k, 1);
+    assert.ok(ratio < 50, `10x the services took ${ratio.toFixed(1)}x the time (${t1k.toFixed(0)} -> ${r.analyzeMs.toFixed(0)} ms): not linear`);
+  });
 });
 
 describe('fuzz: known bugs in other code (reproductions; todo until fixed)', () => {

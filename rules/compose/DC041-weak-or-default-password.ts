@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
-import { ExtendedEnv } from '../engine/compose-lookup';
+import { ExtendedEnv, serviceNamed } from '../engine/compose-lookup';
 import { envFileRefs, variableReferences, type EnvLookup } from '../engine/env-files';
 import { composeDotenv, dotenvStatements, dotenvValues, interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
@@ -250,7 +250,7 @@ function resolveWritten(ctx: ComposeContext, written: string): { value: string; 
  */
 function userReads(ctx: ComposeContext, data: { service: string; name: string }, variable: string): boolean {
   const userVar = PASSWORD_VARS[data.name]?.userVar;
-  const service = ctx.services.find((s) => s.name === data.service);
+  const service = serviceNamed(ctx, data.service);
   if (!userVar || !service) return false;
   const user = byName(environmentWithMerges(ctx, service)).get(userVar);
   return user?.value !== null && user?.value !== undefined && variableReferences(user.value).some((r) => r.name === variable);

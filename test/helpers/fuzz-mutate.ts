@@ -161,6 +161,13 @@ export function hugeCompose(lines = 100_000): string {
   return out.slice(0, lines).join('\n') + '\n';
 }
 
+/** Services that extend each other in one chain (`s1` extends `s0`, `s2` extends `s1`, …): two lines each (review 43a, item 3). */
+export function extendsChainCompose(services: number): string {
+  const out: string[] = ['services:', '  s0:', '    image: nginx', '    privileged: true'];
+  for (let i = 1; i < services; i++) out.push(`  s${i}:`, `    extends: s${i - 1}`);
+  return out.join('\n') + '\n';
+}
+
 /** A 100,000-line file made of a real file's lines repeated (then cut to the line count). */
 export function repeatLines(text: string, lines = 100_000): string {
   const src = text.split('\n');
