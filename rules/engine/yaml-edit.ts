@@ -107,8 +107,13 @@ export function isPlainScalar(node: Node | null | undefined): boolean {
 
 export { isMap };
 
-/** An edit that appends a line to a file's text, adding a line break first when the file lacks one. */
-export function appendLineEdit(text: string, line: string, eol = '\n'): TextEdit {
+/**
+ * An edit that appends a line (or lines joined with `\n`) to a file's text, adding a line break first when
+ * the file lacks one. The lines end as the file's do unless `eol` is given: `\r\n` in a file that has one,
+ * so a CRLF `.env`, `.gitignore` or `.env.example` does not get mixed line endings (review 43b, item 7).
+ */
+export function appendLineEdit(text: string, line: string, eol = text.includes('\r\n') ? '\r\n' : '\n'): TextEdit {
+  if (eol !== '\n') line = line.replace(/\r?\n/g, eol);
   // Lines as the editor counts them (a lone "\r" ends one too), so the position is where it is applied.
   const lines = new LineIndex(text);
   const lastLine = lines.lineCount - 1;
