@@ -180,6 +180,53 @@ describe('messages name the cause', () => {
     assert.match(byService.reports, /^MySQL password MYSQL_PASSWORD of service 'reports' is shorter than 12 characters/);
   });
 
+  it('DC041 reads images built on MariaDB as MariaDB: jc21/mariadb-aria\'s weak password is reported once, on the store, as MariaDB\'s (review 43c, item 8)', () => {
+    const text = [
+      'services:',
+      '  app:',
+      '    image: jc21/nginx-proxy-manager:2.12.3',
+      '    environment:',
+      '      DB_MYSQL_HOST: "db"',
+      '      DB_MYSQL_USER: "npm"',
+      '      DB_MYSQL_PASSWORD: "npm"',
+      '  app2:',
+      '    image: ghcr.io/acme/app:1.0.0',
+      '    environment:',
+      '      DB_HOST: db',
+      '      DB_USER: npm',
+      '      DB_PASS: "npm"',
+      '  db:',
+      '    image: jc21/mariadb-aria:10.11.5',
+      '    environment:',
+      "      MYSQL_ROOT_PASSWORD: 'Zx81kqPw0rdLong2'",
+      "      MYSQL_DATABASE: 'npm'",
+      "      MYSQL_USER: 'npm'",
+      "      MYSQL_PASSWORD: 'npm'",
+      '  galera:',
+      '    image: bitnami/mariadb-galera:11.4',
+      '    environment:',
+      '      MARIADB_USER: shop',
+      '      MARIADB_PASSWORD: shop',
+      '  shop:',
+      '    image: ghcr.io/acme/shop:2.0',
+      '    environment:',
+      '      DB_HOST: galera',
+      '      DB_USER: shop',
+      '      DB_PASSWORD: shop',
+      '  alpine:',
+      '    image: yobasystems/alpine-mariadb:11.4',
+      '    environment:',
+      '      MYSQL_USER: wiki',
+      '      MYSQL_PASSWORD: wiki',
+      '',
+    ].join('\n');
+    const byService = messagesByService('DC041', text);
+    assert.deepEqual(Object.keys(byService).sort(), ['alpine', 'db', 'galera'], 'the clients given the store\'s password are not reported again');
+    assert.match(byService.db, /^MariaDB password MYSQL_PASSWORD of service 'db' is the same as its user name/);
+    assert.match(byService.galera, /^MariaDB password MARIADB_PASSWORD of service 'galera' is the same as its user name/);
+    assert.match(byService.alpine, /^MariaDB password MYSQL_PASSWORD of service 'alpine' is the same as its user name/);
+  });
+
   it('DC041 calls another image\'s secret a secret (not a password of a product), says why it is weak, and never shows the value', () => {
     const text = [
       'services:',

@@ -44,7 +44,9 @@ const PATTERNS: [RegExp, DataStoreKind][] = [
   [/^(?:.*\/)?(?:redis|redis-stack-server|redis-stack|valkey|keydb|eqalpha\/keydb)$/, 'redis'],
   [/^(?:.*\/)?dragonflydb\/dragonfly$/, 'dragonfly'],
   [/^(?:.*\/)?(?:mysql|mysql-server|percona-server|percona)$/, 'mysql'],
-  [/^(?:.*\/)?mariadb$/, 'mariadb'],
+  // MariaDB also in images built on it: jc21/mariadb-aria (Nginx Proxy Manager's documented database) is built FROM
+  // yobasystems/alpine-mariadb and reads its MYSQL_* variables; Bitnami's Galera cluster image reads MARIADB_* (review 43c, item 8).
+  [/^(?:.*\/)?(?:mariadb|jc21\/mariadb-aria|yobasystems\/alpine-mariadb|mariadb-galera)$/, 'mariadb'],
   [/^(?:.*\/)?(?:mongo|mongodb|mongodb-community-server)$/, 'mongo'],
   [/^(?:.*\/)?(?:elasticsearch|opensearch)$/, 'elasticsearch'],
   [/^(?:.*\/)?memcached$/, 'memcached'],

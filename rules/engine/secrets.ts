@@ -3,7 +3,7 @@
  * (DF020…) secret rules. Values are never copied into messages: callers report names only.
  */
 
-const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY)(?:$|_|-)/i;
+const CREDENTIAL_WORD = /(?:^|_|-)(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|MASTER_?KEY|ENCRYPTION_?KEY|ENC_KEY|SIGNING_?KEY|HMAC_?KEY|JWT_?KEY|OPENSSL_KEY|APP_KEY|ERLANG_?COOKIE|SERVICE_?ROLE_?KEY|SERVICE_?KEY|LICENSE_?KEY|ENCRYPTION_(?:PRIMARY|DETERMINISTIC)_KEY|ACCOUNT_?KEY|SESSION_?KEY|COOKIE_?KEY)(?:$|_|-)/i;
 /**
  * Names that hold a key only when nothing follows: `SSH_KEY`, `DEPLOY_KEY`, `ID_RSA`, npm's `NPM_AUTH`,
  * but not `SSH_KEY_ID`, `DEPLOY_KEY_ID`, `ID_RSA_PUB` (a public key) or `SSH_KEY_FINGERPRINT` (review 14, probe 09).
@@ -18,6 +18,25 @@ const KEY_AT_END = /(?:^|_|-)(?:SSH_?(?:PRIVATE_?)?KEY|DEPLOY_?KEY|ID_(?:RSA|DSA
  */
 const PERSONAL_ACCESS_TOKEN = /^(?:(?:[A-Z0-9]+_)*(?:GH|GITHUB|GL|GITLAB|GITEA|FORGEJO|CODEBERG|BITBUCKET|BB|ADO|AZP|AZDO|AZURE|AZURE_DEVOPS|DEVOPS|VSTS|HF|HUGGINGFACE|DOCKERHUB|DOCKER_HUB|JIRA|ATLASSIAN|CONFLUENCE)_)?PAT$/i;
 const COMPACT_CREDENTIAL = /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY)/i;
+/**
+ * Names that hold a key or password outright although no credential word above says so: the Azure CLI's and
+ * SDKs' storage account key (`AZURE_STORAGE_KEY`; `*ACCOUNT_KEY*` is in CREDENTIAL_WORD), and a Redis-family
+ * password under an `*_AUTH` name (langfuse's `REDIS_AUTH`, redis-cli's `REDISCLI_AUTH`, `MASTERAUTH`): not
+ * any `*_AUTH`, which also names switches and methods (`BASIC_AUTH=false`, `SMTP_AUTH=login`), and not a
+ * switch value under these names (see authSwitch; review 43c, item 4).
+ */
+const NAMED_KEY = /^(?:AZURE_STORAGE_KEY|(?:[A-Z0-9]+_)*(?:(?:REDIS|REDISCLI|VALKEY|KEYDB|DRAGONFLY|SENTINEL)_?(?:MASTER_?)?AUTH|MASTER_?AUTH))$/i;
+/** The `*_AUTH` names of NAMED_KEY (their value is judged: see authSwitch). */
+const AUTH_NAME = /AUTH$/i;
+/**
+ * The identifier half of a key pair, named as such: `*_ACCESS_KEY_ID` (AWS's access key id, which "identifies"
+ * the user; the secret access key authenticates), `*_KEY_ID` (a KMS, GPG or JWT key's id), Tencent Cloud's
+ * `SecretId` (`*_SECRET_ID`; its SecretKey is the secret). Not HashiCorp Vault's AppRole `secret_id`, which is
+ * the AppRole's credential (its `role_id` is the identifier). A real AWS key id (`AKIA…`) is still reported by
+ * its format (review 43c, item 3).
+ */
+const KEY_ID_NAME = /(?:^|_)(?:ACCESS_?KEY_?ID|KEY_?ID|SECRET_?ID)$/i;
+const VAULT_SECRET_ID = /(?:^|_)(?:VAULT|APPROLE)(?:_[A-Z0-9]+)*_SECRET_?ID$|^SECRET_?ID$/i;
 
 /** Variables that front-end build tools inline into browser code (see computeIsCredentialName). */
 const CLIENT_PUBLIC = /^(?:VITE|NEXT_PUBLIC|REACT_APP|NUXT_PUBLIC|EXPO_PUBLIC|GATSBY|PUBLIC)_/i;
@@ -52,13 +71,44 @@ function computeIsCredentialName(name: string): boolean {
   if (/^NOPASSWD$/i.test(name)) return false; // sudoers' tag (`%sudo ALL=(ALL) NOPASSWD:ALL`), not a password
   // MinIO's access key is its root user name (the deprecated spelling of MINIO_ROOT_USER); MINIO_SECRET_KEY is the password.
   if (/^MINIO_ACCESS_KEY$/i.test(name)) return false;
+  if (KEY_ID_NAME.test(name) && !VAULT_SECRET_ID.test(name)) return false;
   // Front-end build tools compile variables with these prefixes into the code they ship to browsers
   // (Vite's envPrefix VITE_, Next.js NEXT_PUBLIC_, Create React App REACT_APP_, Nuxt NUXT_PUBLIC_,
   // Expo EXPO_PUBLIC_, Gatsby GATSBY_, SvelteKit/Astro PUBLIC_): their keys and tokens are public by
   // design (a browser analytics key, Supabase's anon key). A secret or password under such a name is
   // still one, and now sent to every browser.
   if (CLIENT_PUBLIC.test(name) && !/SECRET|PASSWORD|PASSWD|PRIVATE/i.test(name)) return false;
-  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name) || KEY_AT_END.test(name) || PERSONAL_ACCESS_TOKEN.test(name);
+  return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name) || KEY_AT_END.test(name) || PERSONAL_ACCESS_TOKEN.test(name) || NAMED_KEY.test(name);
+}
+
+/**
+ * Whether a value under a credential name is a switch or a method rather than a password, for the `*_AUTH`
+ * names of NAMED_KEY (`REDIS_AUTH=true`, `REDIS_AUTH=none`, `REDIS_AUTH=required`): a boolean or 0/1
+ * (isPlaceholderValue) or a word that says whether or how it authenticates. Other names keep their own readings.
+ */
+export function authSwitch(name: string, value: string): boolean {
+  if (!AUTH_NAME.test(name) || !NAMED_KEY.test(name)) return false;
+  const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+  return isPlaceholderValue(v) || /^(?:none|null|required|optional|enabled|disabled|acl)$/i.test(v);
+}
+
+/**
+ * Whether `name` is the access-key half of a pair whose other half is named as the secret: `*_ACCESS_KEY` beside
+ * `*_SECRET_KEY` (or `*_SECRET_ACCESS_KEY`, `*_ACCESS_SECRET`, `*_ACCESS_KEY_SECRET`) with the same prefix, as
+ * Sentry's `AWS_ACCESS_KEY`/`AWS_SECRET_KEY`, dify's `ALIYUN_OSS_ACCESS_KEY`/`ALIYUN_OSS_SECRET_KEY` (an Alibaba
+ * Cloud AccessKey pair is an AccessKey ID and an AccessKey secret) or s3cmd's `access_key`/`secret_key`: there
+ * the access key is the key's id, the user-name half (MinIO's `MINIO_ACCESS_KEY` is its root user), and the
+ * secret key is the secret. `has` tells whether the same environment (or Dockerfile) names a variable. A
+ * standalone `*_ACCESS_KEY` (an API's access key) stays a credential (review 43c, item 3).
+ */
+export function isAccessKeyIdOfPair(name: string, has: (name: string) => boolean): boolean {
+  const m = /^(.*?)ACCESS(_?)KEY$/i.exec(name);
+  if (!m) return false;
+  const [, prefix, sep] = m;
+  return [`SECRET${sep}KEY`, `SECRET${sep}ACCESS${sep}KEY`, `ACCESS${sep}SECRET`, `ACCESS${sep}KEY${sep}SECRET`].some((suffix) => {
+    const other = prefix + (name === name.toLowerCase() ? suffix.toLowerCase() : suffix);
+    return has(other);
+  });
 }
 
 /**
