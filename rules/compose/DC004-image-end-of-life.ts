@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { serviceImageOf } from '../engine/compose-values';
-import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { eolMove, eolMoveTitle, eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 
 interface Data extends EolFinding {
@@ -46,16 +46,21 @@ export default defineRule<'compose', Data>({
   },
   message(d) {
     const via = d.interpolated ? ' (after interpolation)' : '';
-    const move = d.target ? ` Move to ${d.repository}:${d.target}, the oldest supported line.` : '';
-    return `Image '${d.ref}'${via} of service '${d.service}' ${eolStatus(d)}${move}`;
+    return `Image '${d.ref}'${via} of service '${d.service}' ${eolStatus(d)}${eolMove(d)}`;
   },
   fix(ctx, { data }) {
     if (!data.target || data.tagOffset === null) return undefined;
     const range = ctx.lines.rangeOf(data.tagOffset, data.tagOffset + data.tag.length);
     return {
-      title: `Move to ${data.repository}:${data.target} (oldest supported line)`,
+      title: eolMoveTitle(data),
       safe: false,
       changes: [{ kind: 'edit', path: ctx.path, edits: [{ range, newText: data.target }] }],
     };
+  },
+  // The newest supported line too, when the oldest ends within six months (review 43d, item 5).
+  moreFixes(ctx, { data }) {
+    if (!data.target || !data.newest || data.tagOffset === null) return [];
+    const range = ctx.lines.rangeOf(data.tagOffset, data.tagOffset + data.tag.length);
+    return [{ title: `Move to ${data.repository}:${data.newest} (newest supported line)`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range, newText: data.newest }] }] }];
   },
 });

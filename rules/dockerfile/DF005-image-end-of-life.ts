@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { pulledImageVia, stageBaseImage } from '../engine/df-instructions';
-import { eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { eolMove, eolMoveTitle, eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 import type { Range } from '../engine/types';
 
@@ -51,15 +51,19 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     const via = pulledImageVia(d);
-    const move = d.target ? ` Move to ${d.repository}:${d.target}, the oldest supported line.` : '';
-    return `Image '${d.ref}'${via} ${eolStatus(d)}${move}`;
+    return `Image '${d.ref}'${via} ${eolStatus(d)}${eolMove(d)}`;
   },
   fix(ctx, { data }) {
     if (!data.target || !data.tagRange || data.digest) return undefined;
     return {
-      title: `Move to ${data.repository}:${data.target} (oldest supported line)`,
+      title: eolMoveTitle(data),
       safe: false,
       changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.tagRange, newText: data.target }] }],
     };
+  },
+  // The newest supported line too, when the oldest ends within six months (review 43d, item 5).
+  moreFixes(ctx, { data }) {
+    if (!data.target || !data.newest || !data.tagRange || data.digest) return [];
+    return [{ title: `Move to ${data.repository}:${data.newest} (newest supported line)`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: data.tagRange, newText: data.newest }] }] }];
   },
 });
