@@ -36,6 +36,8 @@ describe('credentials in .npmrc, .pypirc and .netrc', () => {
     assert.equal(credentialIn('npmrc', '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n'), undefined);
     assert.equal(credentialIn('npmrc', '//registry.npmjs.org/:_authToken="${NPM_TOKEN?}"\n'), undefined);
     assert.equal(credentialIn('npmrc', '_auth=${NPM_USER}:${NPM_PASS}\nregistry=https://${NPM_USER}:${NPM_PASS}@registry.example.com/\n'), undefined);
+    assert.equal(credentialIn('npmrc', '//registry.npmjs.org/:_authToken=$NPM_TOKEN\n'), undefined);
+    assert.equal(credentialIn('pypirc', '[pypi]\npassword = $ecretPassw0rd\n'), 'password', 'a password that starts with $ is no reference');
     assert.equal(credentialIn('npmrc', '//registry.npmjs.org/:_authToken=\n'), undefined);
     assert.equal(credentialIn('npmrc', '//registry.npmjs.org/:_authToken=YOUR_TOKEN_HERE\n'), undefined);
     assert.equal(credentialIn('npmrc', '//registry.npmjs.org/:_authToken=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n'), undefined);
@@ -77,6 +79,10 @@ describe('DF021 judges a copied .npmrc by its content', () => {
     // A template beside it that holds a real token is copied too.
     assert.deepEqual(df021({ '/m/Dockerfile': glob, '/m/.npmrc': 'save-exact=true\n', '/m/.npmrc.ci': `_authToken=${TOKEN}\n`, '/m/.pypirc': '' }).found, ['1:error']);
     assert.deepEqual(df021({ '/m/Dockerfile': glob, '/m/package.json': '{}' }).found, ['1:warning', '2:warning']);
+    // A glob copied to ~/.netrc is read as a .netrc.
+    const netrc = 'FROM alpine:3.22\nCOPY ci/netrc* /root/.netrc\n';
+    assert.deepEqual(df021({ '/m/Dockerfile': netrc, '/m/ci/netrc.ci': 'machine example.com login deploy password Qx7NetrcPw\n' }).found, ['1:error']);
+    assert.deepEqual(df021({ '/m/Dockerfile': netrc, '/m/ci/netrc.ci': 'machine example.com login deploy\n' }).found, []);
     // `*` and `.*` do not name them (whole-context copies are DR003's).
     assert.deepEqual(df021({ '/m/Dockerfile': 'FROM node:22-slim\nCOPY * ./\nCOPY .* ./\n', '/m/.npmrc': `_authToken=${TOKEN}\n` }).found, []);
   });
@@ -96,6 +102,8 @@ describe('DF021 judges a copied .npmrc by its content', () => {
 
   it('cannot know the file an ONBUILD trigger copies (a child image\'s context): a warning', () => {
     const text = 'FROM node:22-slim\nONBUILD COPY .npmrc ./\n';
-    assert.deepEqual(df021({ '/m/Dockerfile': text, '/m/.npmrc': 'audit=false\n' }).found, ['1:warning']);
+    const r = df021({ '/m/Dockerfile': text, '/m/.npmrc': 'audit=false\n' });
+    assert.deepEqual(r.found, ['1:warning']);
+    assert.match(r.messages[0], /not known here \(an ONBUILD trigger copies it from the build context of an image built on this one\)/);
   });
 });

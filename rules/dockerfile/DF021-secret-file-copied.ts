@@ -24,6 +24,8 @@ interface Data {
    * workspace, unreadable, or an ONBUILD trigger's child context). Absent for files judged by their name.
    */
   holds?: string | null;
+  /** An ONBUILD trigger's copy: it reads the build context of an image built on this one (its content is not known). */
+  onbuild?: true;
 }
 
 const ENV_TEMPLATE = /^\.env\.(?:example|sample|template|dist|defaults|schema|tpl|local\.example)$/i;
@@ -115,15 +117,18 @@ function contentJudged(source: string, dest: string): ContentJudged | undefined 
   const base = rel.split('/').pop() ?? '';
   const exact = credentialFileFormat(base);
   if (exact) return { format: exact, rel, glob: null };
+  let glob: RegExp | null = null;
   if (/[*?[]/.test(base)) {
-    const re = globRegExp(base);
+    glob = globRegExp(base);
+    if (!glob) return undefined;
+    const re = glob;
     // The glob's literal part holds the name's word: `.npmrc*`, `*.npmrc`, not `*` or `.*` (whole-context copies: DR003's).
     const literal = base.replace(/\[[^\]]*\]|[*?]/g, '');
-    const named = re ? FORMAT_NAMES.find((f) => literal.includes(f.word) && f.names.some((n) => re.test(n))) : undefined;
-    if (named && re) return { format: named.format, rel, glob: re };
-    return undefined;
+    const named = FORMAT_NAMES.find((f) => literal.includes(f.word) && f.names.some((n) => re.test(n)));
+    if (named) return { format: named.format, rel, glob };
   }
-  if (/(?:^|\/)\.netrc$/.test(dest.replace(/\\/g, '/'))) return { format: 'netrc', rel, glob: null };
+  // Copied to `~/.netrc` under another name (`COPY ci/netrc /root/.netrc`): read as a .netrc.
+  if (/(?:^|\/)\.netrc$/.test(dest.replace(/\\/g, '/'))) return { format: 'netrc', rel, glob };
   return undefined;
 }
 
@@ -230,14 +235,14 @@ export default defineRule<'dockerfile', Data>({
           const holds = judged ? judgeContent(ctx, judged, onbuild ? CHILD_CONTEXT : (contexts ??= contextCandidates(ctx))) : undefined;
           if (holds === false) continue;
           const removal = written.includes('$') ? null : sources === 1 ? deleteInstructionEdit(ctx, ins).range : (deleteListItemsEdit(ctx, ops.map((o) => o.span), i)?.range ?? null);
-          out.push({ range: ops[i].range, ...(holds === null ? { severity: 'warning' as const } : {}), data: { instruction: kw, source: written, kind, removal, ...(holds !== undefined ? { holds } : {}) } });
+          out.push({ range: ops[i].range, ...(holds === null ? { severity: 'warning' as const } : {}), data: { instruction: kw, source: written, kind, removal, ...(holds !== undefined ? { holds } : {}), ...(holds === null && onbuild ? { onbuild: true as const } : {}) } });
         }
       }
     }
     return out;
   },
   message(d) {
-    if (d.holds === null) return `${d.instruction} puts '${d.source}' into an image layer, and its content is not known here (not found in the build context, or unreadable): it may hold ${d.kind}, which anyone with the image could read even if a later step deletes it; make sure it holds none, or pass it as a build secret.`;
+    if (d.holds === null) return `${d.instruction} puts '${d.source}' into an image layer, and its content is not known here (${d.onbuild ? 'an ONBUILD trigger copies it from the build context of an image built on this one' : 'not found in the build context, or unreadable'}): it may hold ${d.kind}, which anyone with the image could read even if a later step deletes it; make sure it holds none, or pass it as a build secret.`;
     if (d.holds) return `${d.instruction} puts '${d.source}' (${d.kind}: ${d.holds}) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or at run time instead.`;
     return `${d.instruction} puts '${d.source}' (${d.kind}) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or at run time instead.`;
   },

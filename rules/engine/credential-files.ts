@@ -39,8 +39,12 @@ export const FORMAT_NAMES: readonly { format: CredentialFileFormat; names: reado
   { format: 'netrc', names: ['.netrc', '_netrc'], word: 'netrc' },
 ];
 
-/** `${NAME}` (npm's `${NAME?}` too): what npm and pnpm replace with the variable's value when they read `.npmrc`. */
-const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\??\}/g;
+/**
+ * `${NAME}` (npm's `${NAME?}` too): what npm and pnpm replace with the variable's value when they read `.npmrc`.
+ * `$NAME` without braces (upper case, as environment variables are named), which they leave as it is, names a
+ * variable too: no credential either way (`$ecretPass` is a password).
+ */
+const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\??\}|\$[A-Z_][A-Z0-9_]*(?![a-z])/g;
 
 /** Whether a setting's value holds a secret of its own (not empty, not only `${VAR}` references, not a stand-in). */
 function holdsSecret(raw: string): boolean {
