@@ -319,3 +319,59 @@ describe('image catalog pins and the EOL data', () => {
     else assert.ok(!eolImages().golang.lines.some((l) => isSupported(l, today)), 'no fix only when no golang line is supported');
   });
 });
+
+describe('compose build args select the base image (review 43d, item 6)', () => {
+  afterEach(() => setEolClockForTests('2026-11-28'));
+  const DF = 'ARG NODE_VERSION=16\nFROM node:${NODE_VERSION}-alpine\nUSER node\n';
+  const run = (kind: 'compose' | 'dockerfile', target: string, files: Map<string, string>, code: string) => {
+    const a = analyze(allRules, kind, target, files.get(target)!, viewOf(files), DEFAULT_CONFIG);
+    return a.findings.filter((f) => f.code === code).map((f) => {
+      const fix = fixFinding(allRules, a.context, f);
+      return { line: f.range.start.line + 1, message: f.message, fix: fix ? `${fix.title}:${fix.safe}` : null };
+    });
+  };
+
+  it('DC004 names the FROM, the Dockerfile and the arg, and its fix sets the arg (never safe)', () => {
+    setEolClockForTests('2026-11-28');
+    const files = new Map([
+      ['/p/app/Dockerfile', 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\n'],
+      ['/p/compose.yaml', 'services:\n  app:\n    build:\n      context: ./app\n      args:\n        - NODE_VERSION=16.20.2\n'],
+    ]);
+    assert.deepEqual(run('compose', '/p/compose.yaml', files, 'DC004'), [{
+      line: 6,
+      message: "Service 'app' builds app/Dockerfile, whose FROM node:${NODE_VERSION}-alpine names 'node:16.20.2-alpine' with the build arg NODE_VERSION: it is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line (NODE_VERSION: 22).",
+      fix: 'Set build arg NODE_VERSION to 22 (node:22-alpine, oldest supported line):false',
+    }]);
+  });
+
+  it('DC004: the value that wins is judged where it is written (the default override, extends:)', () => {
+    const files = new Map([
+      ['/o/Dockerfile', DF],
+      ['/o/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "14"\n  base:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "14"\n  job:\n    extends: base\n    build:\n      args:\n        NODE_VERSION: "22"\n'],
+      ['/o/compose.override.yaml', 'services:\n  app:\n    build:\n      args:\n        NODE_VERSION: "22"\n'],
+    ]);
+    // app's 14 is replaced by the override's 22; job passes its own 22 (base's 14 is reported on base, once).
+    assert.deepEqual(run('compose', '/o/compose.yaml', files, 'DC004').map((f) => f.line), [11]);
+    files.set('/o/compose.override.yaml', 'services:\n  app:\n    build:\n      args:\n        NODE_VERSION: "18"\n');
+    assert.deepEqual(run('compose', '/o/compose.override.yaml', files, 'DC004').map((f) => f.line), [5], 'the override builds the default file\'s Dockerfile with 18');
+    assert.deepEqual(run('compose', '/o/compose.yaml', files, 'DC004').map((f) => f.line), [11]);
+  });
+
+  it('DF005: a default every compose build overrides is reported only when something may build the Dockerfile otherwise, and says so', () => {
+    const files = new Map([
+      ['/m/Dockerfile', DF],
+      ['/m/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "22"\n'],
+      ['/m/Makefile', 'test:\n\tnpm test\n'],
+    ]);
+    assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005'), [], 'a Makefile that builds no image');
+    files.set('/m/Makefile', 'image:\n\tdocker build -t acme/app .\n');
+    assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005').map((f) => f.message), [
+      "Image 'node:16-alpine' (from the ARG default, which every compose service building this Dockerfile overrides with the build arg NODE_VERSION; Makefile may build it without) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line.",
+    ]);
+    files.delete('/m/Makefile');
+    files.set('/m/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "22"\n  other:\n    build: .\n');
+    assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005').map((f) => f.message), [
+      "Image 'node:16-alpine' (from the ARG default) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line.",
+    ], 'a service that passes nothing builds the default');
+  });
+});
