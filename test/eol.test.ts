@@ -366,12 +366,12 @@ describe('compose build args select the base image (review 43d, item 6)', () => 
     assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005'), [], 'a Makefile that builds no image');
     files.set('/m/Makefile', 'image:\n\tdocker build -t acme/app .\n');
     assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005').map((f) => f.message), [
-      "Image 'node:16-alpine' (from the ARG default, which every compose service building this Dockerfile overrides with the build arg NODE_VERSION; Makefile may build it without) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line.",
+      "Image 'node:16-alpine' (from the ARG default, which every compose service building this Dockerfile overrides with the build arg NODE_VERSION; Makefile may build it without) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line, supported until 2027-04-30, or to node:26-alpine, the newest.",
     ]);
     files.delete('/m/Makefile');
     files.set('/m/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "22"\n  other:\n    build: .\n');
     assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005').map((f) => f.message), [
-      "Image 'node:16-alpine' (from the ARG default) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line.",
+      "Image 'node:16-alpine' (from the ARG default) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line, supported until 2027-04-30, or to node:26-alpine, the newest.",
     ], 'a service that passes nothing builds the default');
   });
 });
