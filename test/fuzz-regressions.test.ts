@@ -136,7 +136,9 @@ describe('appending a line to a companion file (.gitignore, .env) counts lines a
       const doc = TextDocument.create('file:///x', 'plaintext', 1, text);
       const after = TextDocument.applyEdits(doc, [edit]);
       assert.ok(after.startsWith(text), 'the text before stays as it was');
-      assert.match(after.slice(text.length), /^(\n)?\.env\n$/);
+      // The file's own line ending (review 43b, item 7): CRLF where it has one.
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      assert.equal(after.slice(text.length), `${/[^\r\n]$/.test(text) ? eol : ''}.env${eol}`);
     });
   }
 });
