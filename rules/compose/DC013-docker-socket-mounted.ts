@@ -36,7 +36,7 @@ function inheritedExposures(ctx: ComposeContext, service: Service): { node: Node
       const current = queue.shift()!;
       if (seen.has(current)) continue;
       seen.add(current);
-      const source = ctx.services.find((x) => x.name === current);
+      const source = ctx.servicesNamed(current)[0];
       if (!source) continue;
       for (const mount of serviceVolumes(ctx, source)) {
         const found = engineApiExposure(mount);

@@ -66,7 +66,7 @@ export function extendedService(ctx: ComposeContext, service: Service): { ctx: C
     // Interpolated with the extending project's `.env`; one per analysis, shared by the rules that ask.
     target = ctx.memo(ctx, `extends\u0000${p}`, () => other.asExtendedFrom(ctx));
   }
-  const base = target.services.find((s) => s.name === name);
+  const base = target.servicesNamed(name)[0];
   if (!base || (target === ctx && base === service)) return 'unknown';
   return { ctx: target, service: base };
 }

@@ -360,7 +360,7 @@ export function companionServices(ctx: ComposeContext, service: Service): { ctx:
   const p = ctx.path === main ? override : ctx.path === override ? main : undefined;
   if (p === undefined) return [];
   const other = parsedCompose(ctx.workspace, p, ctx.options);
-  const s = other?.services.find((x) => x.name === service.name);
+  const s = other?.servicesNamed(service.name)[0];
   return other && s ? [{ ctx: other, service: s }] : [];
 }
 

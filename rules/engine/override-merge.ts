@@ -173,7 +173,7 @@ function computeDefaultMerge(ctx: ComposeContext, service: Service): DefaultMerg
     const over = parsedCompose(ctx.workspace, override, ctx.options);
     if (!over || over.documents.some((d) => d.errors.length > 0)) return undefined;
     const whole = wholeTag(over, service.name);
-    const overService = over.services.find((s) => s.name === service.name);
+    const overService = over.servicesNamed(service.name)[0];
     if (!overService && !whole) return undefined;
     if (isSwarmStack(ctx) || mayBeExtended(ctx, service)) return undefined;
     const includers = includersOfContext(ctx);
@@ -185,7 +185,7 @@ function computeDefaultMerge(ctx: ComposeContext, service: Service): DefaultMerg
   if (ctx.path !== override) return undefined;
   const base = parsedCompose(ctx.workspace, main, ctx.options);
   if (!base || base.documents.some((d) => d.errors.length > 0)) return undefined;
-  const baseService = base.services.find((s) => s.name === service.name);
+  const baseService = base.servicesNamed(service.name)[0];
   if (!baseService || ctx.serviceGet(service, 'extends')) return undefined;
   const whole = wholeTag(ctx, service.name);
   return { base: { ctx: base, service: baseService }, over: { ctx, service }, inOverride: true, ...(whole ? { whole } : {}) };
