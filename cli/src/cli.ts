@@ -625,7 +625,9 @@ function toResult(job: Job, analysis: Analysis, wantFixes: boolean): FileResult 
   const plain = (x: Finding): Finding => ({ code: x.code, name: x.name, severity: x.severity, message: x.message, range: x.range, path: x.path, fixable: x.fixable, data: undefined });
   const secrets = secretsOfAnalysis(analysis);
   // One fix may serve several findings (DC032 attaches every service in one edit, offered on each): judged once.
-  const offered = new Map<Fix, OfferedFix>();
+  // Weak: a withheld fix is not kept past its judgement (a file with one password in each of its 10,000 services has
+  // 20,000 fixes of 10,000 edits each: kept together, gigabytes).
+  const offered = new WeakMap<Fix, OfferedFix>();
   const fixes = wantFixes ? analysis.findings.map((f) => offeredFix(analysis, f, secrets, offered)) : undefined;
   return {
     path: job.path,
@@ -1010,7 +1012,7 @@ function warnSarifLimits(results: FileResult[], opts: Options, io: Io): void {
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
-function offeredFix(analysis: Analysis, f: Finding, fileSecrets: FileSecrets, known: Map<Fix, OfferedFix>): OfferedFix | undefined {
+function offeredFix(analysis: Analysis, f: Finding, fileSecrets: FileSecrets, known: WeakMap<Fix, OfferedFix>): OfferedFix | undefined {
   const fix = fixFinding(allRules, analysis.context, f);
   if (!fix) return undefined;
   let offered = known.get(fix);
@@ -1022,18 +1024,35 @@ function offerOf(fix: Fix, fileSecrets: FileSecrets): OfferedFix {
   // A fix that writes secrets (a .env with the value) or repeats one in the text it writes (an exec-form CMD
   // with `--requirepass x` or `-px`, a healthcheck that copies a password's default: review 27, probes 02
   // and 05; review 39, item 3) is reported without its changes: no report carries a secret.
-  const writesSecret = fixWrites(fix).some((t) => fileSecrets.carries(t));
-  if (!writesSecret && !fixIsSensitive(fix)) return { withheld: false, fix };
+  // Whether it writes one is read only when the answer counts: a fix that writes a secret file is withheld anyway, and
+  // then only a title the masking would change asks (one that moves thousands of copies of a password has thousands of edits).
+  const writesSecret = () => fixWrites(fix, (t) => fileSecrets.carries(t));
+  if (!fixIsSensitive(fix) && !writesSecret()) return { withheld: false, fix };
   // Its title is masked when it quotes what it writes (`Use exec form: CMD [… "--requirepass", "x"]`); the
   // titles of fixes that move a secret name the variable, never the value ("Move the --requirepass password to .env").
   const secrets = fileSecrets.values();
-  const title = secrets.test(fix.title) || (writesSecret && redactSecretsInLine(fix.title) !== fix.title) ? redactSecretsInLine(secrets.mask(fix.title)) : fix.title;
+  const title = secrets.test(fix.title) || (redactSecretsInLine(fix.title) !== fix.title && writesSecret()) ? redactSecretsInLine(secrets.mask(fix.title)) : fix.title;
   return { withheld: true, title, safe: fix.safe };
 }
 
-/** Every text a fix writes outside secret files (isSensitivePath: those are withheld whatever they hold). */
-function fixWrites(fix: Fix): string[] {
-  return fix.changes.filter((c) => !isSensitivePath(c.path)).flatMap((c) => (c.kind === 'create' ? [c.content] : c.edits.map((e) => e.newText)));
+/** Whether a text a fix writes outside secret files (isSensitivePath: those are withheld whatever they hold) passes a test, in order, stopping at the first that does. */
+function fixWrites(fix: Fix, test: (text: string) => boolean): boolean {
+  for (const c of fix.changes) {
+    if (isSensitivePath(c.path)) continue;
+    if (c.kind === 'create') {
+      if (test(c.content)) return true;
+      continue;
+    }
+    // A text asked right before is not asked again (the test is the same for the same text): a fix that rewrites
+    // thousands of copies of a secret writes `${NAME}` in each.
+    let last: string | undefined;
+    for (const e of c.edits) {
+      if (e.newText === last) continue;
+      last = e.newText;
+      if (test(e.newText)) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -86,7 +86,7 @@ export default defineRule<'compose', Data>({
   },
   fix(ctx, { data }) {
     if (!data.map || !data.pair) return undefined;
-    const service = ctx.services.find((s) => s.map === data.map);
+    const service = ctx.serviceWithMap(data.map);
     if (!service) return undefined;
     if (inheritsPrivileged(ctx, service, data.map)) {
       // Without its own line the service would take the inherited value: override it instead.

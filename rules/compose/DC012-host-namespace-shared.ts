@@ -93,7 +93,7 @@ export default defineRule<'compose', Data>({
   fix(ctx, { data }) {
     if (!data.map || !data.pair) return undefined;
     // In the override Compose merges by default, the base's value takes over without the line: no use when it is host too.
-    const service = ctx.services.find((s) => s.map === data.map);
+    const service = ctx.serviceWithMap(data.map);
     const merge = service && defaultMerge(ctx, service);
     if (merge?.inOverride && !merge.whole && serviceScalar(merge.base.ctx, merge.base.service, data.key)?.value.value?.trim() === 'host') return undefined;
     const edit = deletePairEdit(ctx, data.map, data.pair);

@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import { isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { type VolumeMount } from '../engine/compose-volumes';
-import { lookupKey, resolvedScalar, serviceNamed } from '../engine/compose-lookup';
+import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { engineApiExposure, RUNTIME_SOCKET } from '../engine/docker-socket';
 import { defaultMerge, mergedServiceGone, overrideAt } from '../engine/override-merge';
 import { effectiveVolumes } from '../engine/override-mounts';
@@ -38,7 +38,7 @@ function inheritedExposures(ctx: ComposeContext, service: Service): { node: Node
       const current = queue.shift()!;
       if (seen.has(current)) continue;
       seen.add(current);
-      const source = serviceNamed(ctx, current);
+      const source = ctx.servicesNamed(current)[0];
       if (!source) continue;
       for (const mount of effectiveVolumes(ctx, source)) {
         const found = engineApiExposure(mount);

@@ -102,6 +102,11 @@ export function dotenvSpelling(value: string): string | null {
  * `.env`, not with one beside this file: mattermost's build/docker-compose.common.yml).
  */
 export function dotenvTarget(ctx: ComposeContext): { path: string; text: string | undefined } | null {
+  // Once per analysis: every secret's fix asks, and finding the extending root reads the folder's compose files.
+  return ctx.memo(ctx, 'dc040DotenvTarget', () => computeDotenvTarget(ctx));
+}
+
+function computeDotenvTarget(ctx: ComposeContext): { path: string; text: string | undefined } | null {
   const root = extendingRoot(ctx.workspace, ctx.path, ctx.options);
   if (root !== null && path.dirname(root) !== ctx.dir) return null;
   const { paths, explicit } = includeEnvFiles(ctx) ?? { paths: [path.join(ctx.dir, '.env')], explicit: false };
@@ -148,6 +153,82 @@ function readsVariable(text: string, name: string, skip: readonly [number, numbe
 }
 
 /**
+ * Where a text reads each variable through interpolation, by name, in one pass: the `$` of every
+ * `${NAME` followed by `}`, `:`, `?`, `+` or `-`, and of every `$NAME` (NAME the longest run of
+ * letters, digits and `_` there, not starting with a digit) — the places readsVariable's expression
+ * finds for a name (a name starts with a letter or `_`), for all names at once: a file with thousands
+ * of secrets asks it for each of them.
+ */
+function variableReads(text: string): ReadonlyMap<string, readonly number[]> {
+  const out = new Map<string, number[]>();
+  const isNameChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  const startsName = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  for (let at = text.indexOf('$'); at !== -1; at = text.indexOf('$', at + 1)) {
+    const braced = text.charCodeAt(at + 1) === 123; // `{`
+    const from = braced ? at + 2 : at + 1;
+    if (!startsName(text.charCodeAt(from))) continue;
+    let end = from + 1;
+    while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+    if (braced && !'}:?+-'.includes(text[end] ?? '\u0000')) continue;
+    const name = text.slice(from, end);
+    const list = out.get(name);
+    if (list) list.push(at);
+    else out.set(name, [at]);
+  }
+  return out;
+}
+
+/** variableReads of the compose file's own text, once per analysis. */
+function ownVariableReads(ctx: ComposeContext): ReadonlyMap<string, readonly number[]> {
+  return ctx.memo(ctx, 'dc040VariableReads', () => variableReads(ctx.text));
+}
+
+/** variableReads of another file's text (a file the services extend, an env file, a compose file beside the `.env`), once per analysis and file. */
+function fileVariableReads(ctx: ComposeContext, file: string, text: string): ReadonlyMap<string, readonly number[]> {
+  return ctx.memo(ctx, `dc040VariableReads\u0000${file}`, () => variableReads(text));
+}
+
+/** Offset ranges of a text ([start, end)); a caller may give a function that makes them, called only when they are read. */
+type Spans = readonly (readonly [number, number])[];
+
+/**
+ * Whether the compose file reads a variable outside the `skip` offset ranges (readsVariable of its own
+ * text), from its reads listed once per analysis (ownVariableReads): each secret's fix asks it with its
+ * moved spans, thousands of them in a file with thousands of copies of one secret.
+ */
+function readsOutside(ctx: ComposeContext, name: string, spans: Spans | (() => Spans)): boolean {
+  const reads = ownVariableReads(ctx).get(name);
+  if (!reads || reads.length === 0) return false;
+  const skip = typeof spans === 'function' ? spans() : spans;
+  if (skip.length === 0) return true;
+  const inside = spanUnion(skip);
+  return reads.some((at) => !inside(at));
+}
+
+/**
+ * Whether an offset lies in one of `spans` (s <= at < e; any order, overlapping or not): the spans sorted
+ * by start once, and for an offset the largest end among those starting at or before it, by binary search.
+ */
+function spanUnion(spans: readonly (readonly [number, number])[]): (at: number) => boolean {
+  const sorted = [...spans].sort((x, y) => x[0] - y[0]);
+  const maxEnd: number[] = [];
+  for (let i = 0; i < sorted.length; i++) maxEnd.push(Math.max(sorted[i][1], i > 0 ? maxEnd[i - 1] : -Infinity));
+  return (at) => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid][0] <= at) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 && maxEnd[found] > at;
+  };
+}
+
+/**
  * The files, besides the fix's own edits, whose interpolation a fix would change by writing `names` to
  * the env file Compose reads for this file: the compose file itself outside `ownEdits`, and, when the
  * target is a `.env`, the other YAML files of its folder — Compose reads the `.env` of the project
@@ -156,61 +237,162 @@ function readsVariable(text: string, name: string, skip: readonly [number, numbe
  * value changes nothing and is not looked for, unless `rewritten`: the fix gives a name the env file
  * defines a new value (DC041's client copies), which its readers get too. Labels relative to the compose
  * file; null when the folder cannot be listed or holds too many YAML files to read (unknown).
+ * What does not depend on `ownEdits` is found once per analysis and set of names (readersBesides): every
+ * copy of a secret asks with the same name (a file with thousands of copies of one password).
  */
-export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly string[], ownEdits: readonly [number, number][], rewritten = false): string[] | null {
+export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly string[], ownEdits: Spans | (() => Spans), rewritten = false): string[] | null {
   const target = dotenvTarget(ctx);
   if (!target) return null;
   const known = ctx.dotenv()?.vars;
-  const fresh = names.filter((n, i) => names.indexOf(n) === i && (rewritten || known?.get(n) === undefined) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  const seen = new Set<string>();
+  const fresh = names.filter((n) => {
+    if (seen.has(n)) return false;
+    seen.add(n);
+    return (rewritten || known?.get(n) === undefined) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n);
+  });
   if (fresh.length === 0) return [];
   // Across `include:` the including project's environment is merged over the included file's .env
   // (compose-go ApplyInclude): which value a service gets depends on files this check does not weigh.
   if (isIncluded(ctx) || includesOf(ctx, ctx.projectDir).length > 0) return null;
+  const elsewhere = ctx.memo(ctx, `dc040ReadersBesides\u0000${fresh.join('\u0000')}`, () => readersBesides(ctx, target, fresh));
+  if (elsewhere === null) return null;
+  const self = path.basename(ctx.path);
+  if (!fresh.some((n) => readsOutside(ctx, n, ownEdits)) && !fromEnvironmentByName(ctx, fresh)) return [...elsewhere];
+  return [self, ...elsewhere.filter((l) => l !== self)];
+}
+
+/**
+ * dotenvReadersElsewhere without the compose file's own `${…}` and top-level secrets and configs (which
+ * come first when they read a name): in order, the files the project's services extend, a bare
+ * `environment:` entry (`- POSTGRES_PASSWORD`) of a service or of a service it extends, an env_file of
+ * one, and the other YAML files beside the `.env`. Null when unknown.
+ */
+function readersBesides(ctx: ComposeContext, target: { path: string }, fresh: readonly string[]): string[] | null {
+  const project = projectReaders(ctx, target.path);
+  if (project === null) return null;
   const out: string[] = [];
-  if (fresh.some((n) => readsVariable(ctx.text, n, ownEdits)) || fromEnvironmentByName(ctx, fresh)) out.push(path.basename(ctx.path));
+  const has = new Set<string>();
+  const push = (label: string) => {
+    if (has.has(label)) return;
+    has.add(label);
+    out.push(label);
+  };
   // The services of the project and the services they extend (review 39b F2): a base file in another
   // folder (`extends: {file: common/base.yml}`) is interpolated with this project's .env, so its
   // `${API_TOKEN:-none}` would take the moved value. An `extends:` that cannot be read may read it too.
-  const services = projectServices(ctx);
-  if (services.some((s) => s.unknown)) return null;
-  const levels = uniqueLevels(services);
-  for (const level of levels) {
-    if (level.ctx.path === ctx.path) continue;
-    const label = dotenvLabel(ctx, level.ctx.path);
-    if (!out.includes(label) && fresh.some((n) => readsVariable(level.ctx.text, n, []))) out.push(label);
-  }
+  for (const { label, ctx: file } of project.bases) if (fresh.some((n) => fileVariableReads(ctx, file.path, file.text).has(n))) push(label);
   // The project environment (which the .env joins) also fills a bare `environment:` entry (`- POSTGRES_PASSWORD`)
-  // and the `${…}` and bare names of a service's env_file (compose-go resolves both with it).
-  for (const level of levels) {
-    const label = level.ctx.path === ctx.path ? path.basename(ctx.path) : dotenvLabel(ctx, level.ctx.path);
-    if (!out.includes(label) && level.ctx.environment(level.service).some((e) => e.value === null && fresh.includes(e.name))) out.push(label);
-    for (const ref of envFileRefs(level.ctx, level.service)) {
-      const text = ref.path ? ctx.workspace.readText(ref.path) : undefined;
-      if (text === undefined || !ref.path || ref.path === target.path) continue;
-      const label = dotenvLabel(ctx, ref.path);
-      if (!out.includes(label) && fresh.some((n) => readsVariable(text, n, []) || new RegExp(`^\\s*(?:export\\s+)?${n}\\s*$`, 'm').test(text))) out.push(label);
-    }
+  // and the `${…}` and bare names of a service's env_file (compose-go resolves both with it): in the order of
+  // the services and their env files, each label where it first reads a name.
+  const hits: { at: number; label: string }[] = [];
+  for (const n of fresh) for (const hit of project.bare.get(n) ?? []) hits.push(hit);
+  for (const f of project.envFiles) {
+    const reads = fileVariableReads(ctx, f.path, f.text);
+    if (fresh.some((n) => reads.has(n) || new RegExp(`^\\s*(?:export\\s+)?${n}\\s*$`, 'm').test(f.text))) hits.push({ at: f.at, label: f.label });
   }
+  hits.sort((a, b) => a.at - b.at);
+  for (const { label } of hits) push(label);
   if (path.basename(target.path) !== '.env') return out;
-  const dir = path.dirname(target.path);
-  const entries = ctx.workspace.listDir?.(dir);
-  if (!entries) return null;
-  const yamls = entries.filter((e) => /\.ya?ml$/i.test(e) && path.join(dir, e) !== ctx.path);
-  if (yamls.length > MAX_SIBLINGS) return null;
-  for (const e of yamls.sort()) {
-    const file = path.join(dir, e);
-    const text = ctx.workspace.readText(file);
-    if (text === undefined) continue;
-    if (fresh.some((n) => readsVariable(text, n, []))) {
-      out.push(dotenvLabel(ctx, file));
+  const siblings = project.siblings;
+  if (siblings === null) return null;
+  for (const s of siblings) {
+    if (fresh.some((n) => fileVariableReads(ctx, s.file, s.text).has(n))) {
+      out.push(s.label);
       continue;
     }
     // Names without `$` (review 39, gaps left from items F2/F3): a service of that file that passes the
     // name through (`- API_TOKEN`), loads the .env as its env_file, or a secret or config made from it.
-    const other = /\benv_file\b|\benvironment\b/.test(text) ? parsedCompose(ctx.workspace, file, ctx.options) : undefined;
+    const other = s.read();
     if (!other) continue;
-    const loads = other.services.some((svc) => envFileRefs(other, svc).some((r) => r.path === null || r.path === target.path));
-    if (loads || fromEnvironmentByName(other, fresh) || other.services.some((svc) => other.environment(svc).some((e) => e.value === null && fresh.includes(e.name)))) out.push(dotenvLabel(ctx, file));
+    if (other.loads || fromEnvironmentByName(other.ctx, fresh) || fresh.some((n) => other.bare.has(n))) out.push(s.label);
+  }
+  return out;
+}
+
+/** What dotenvReadersElsewhere reads of the project, whatever the names: once per analysis (projectReaders). */
+interface ProjectReaders {
+  /** The other files whose services the project's services extend, each once, in the order of the services. */
+  bases: { label: string; ctx: ComposeContext }[];
+  /** By name: where a bare `environment:` entry of a service (or of one it extends) passes it through, each label first where it first does. */
+  bare: Map<string, { at: number; label: string }[]>;
+  /** The services' env files (not the `.env` written), each once, where first loaded. */
+  envFiles: { at: number; label: string; path: string; text: string }[];
+  /** The other YAML files beside the `.env`, sorted; null when the folder cannot be listed or holds too many. */
+  siblings: { file: string; label: string; text: string; read: () => SiblingReads | undefined }[] | null;
+}
+
+/** What a compose file beside the `.env` reads of the project environment without `$`: parsed when first asked (a file that reads a name with `$` need not be). */
+interface SiblingReads {
+  ctx: ComposeContext;
+  /** A service loads the `.env` as its env_file (or one whose path cannot be resolved). */
+  loads: boolean;
+  /** The names its services pass through (`- API_TOKEN`). */
+  bare: Set<string>;
+}
+
+/** ProjectReaders for the env file the fixes write (`target`), once per analysis; null when an `extends:` cannot be read. */
+function projectReaders(ctx: ComposeContext, target: string): ProjectReaders | null {
+  return ctx.memo(ctx, `dc040ProjectReaders\u0000${target}`, () => {
+    const services = projectServices(ctx);
+    if (services.some((s) => s.unknown)) return null;
+    const levels = uniqueLevels(services);
+    const bases: ProjectReaders['bases'] = [];
+    const baseLabels = new Set<string>();
+    for (const level of levels) {
+      if (level.ctx.path === ctx.path) continue;
+      const label = dotenvLabel(ctx, level.ctx.path);
+      if (baseLabels.has(label)) continue;
+      baseLabels.add(label);
+      bases.push({ label, ctx: level.ctx });
+    }
+    const bare = new Map<string, { at: number; label: string }[]>();
+    const envFiles: ProjectReaders['envFiles'] = [];
+    const envSeen = new Set<string>();
+    let at = 0;
+    for (const level of levels) {
+      const label = level.ctx.path === ctx.path ? path.basename(ctx.path) : dotenvLabel(ctx, level.ctx.path);
+      const here = at++;
+      for (const e of level.ctx.environment(level.service)) {
+        if (e.value !== null) continue;
+        const list = bare.get(e.name);
+        if (!list) bare.set(e.name, [{ at: here, label }]);
+        else if (!list.some((h) => h.label === label)) list.push({ at: here, label });
+      }
+      for (const ref of envFileRefs(level.ctx, level.service)) {
+        const where = at++;
+        const text = ref.path ? ctx.workspace.readText(ref.path) : undefined;
+        if (text === undefined || !ref.path || ref.path === target || envSeen.has(ref.path)) continue;
+        envSeen.add(ref.path);
+        envFiles.push({ at: where, label: dotenvLabel(ctx, ref.path), path: ref.path, text });
+      }
+    }
+    return { bases, bare, envFiles, siblings: path.basename(target) === '.env' ? siblingsOf(ctx, target) : null };
+  });
+}
+
+/** The other YAML files in the folder of the `.env` (ProjectReaders.siblings). */
+function siblingsOf(ctx: ComposeContext, target: string): ProjectReaders['siblings'] {
+  const dir = path.dirname(target);
+  const entries = ctx.workspace.listDir?.(dir);
+  if (!entries) return null;
+  const yamls = entries.filter((e) => /\.ya?ml$/i.test(e) && path.join(dir, e) !== ctx.path);
+  if (yamls.length > MAX_SIBLINGS) return null;
+  const out: NonNullable<ProjectReaders['siblings']> = [];
+  for (const e of yamls.sort()) {
+    const file = path.join(dir, e);
+    const text = ctx.workspace.readText(file);
+    if (text === undefined) continue;
+    let read: SiblingReads | undefined | null = null;
+    const details = (): SiblingReads | undefined => {
+      if (read !== null) return read;
+      const other = /\benv_file\b|\benvironment\b/.test(text) ? parsedCompose(ctx.workspace, file, ctx.options) : undefined;
+      if (!other) return (read = undefined);
+      const loads = other.services.some((svc) => envFileRefs(other, svc).some((r) => r.path === null || r.path === target));
+      const bare = new Set<string>();
+      for (const svc of other.services) for (const env of other.environment(svc)) if (env.value === null) bare.add(env.name);
+      return (read = { ctx: other, loads, bare });
+    };
+    out.push({ file, label: dotenvLabel(ctx, file), text, read: details });
   }
   return out;
 }
@@ -221,22 +403,31 @@ export function dotenvReadersElsewhere(ctx: ComposeContext, names: readonly stri
  * which the .env joins, so the moved value would become its content.
  */
 function fromEnvironmentByName(ctx: ComposeContext, names: readonly string[]): boolean {
-  if (!/\benvironment\b/.test(ctx.text)) return false;
-  for (const doc of ctx.documents) {
-    const root = doc.contents;
-    if (!root || !isMap(root)) continue;
-    for (const key of ['secrets', 'configs']) {
-      const top = ctx.get(doc, root, key)?.value;
-      if (!top || !isMap(top)) continue;
-      for (const pair of top.items) {
-        const item = ctx.resolve(doc, pair.value as Node | null);
-        if (!item || !isMap(item)) continue;
-        const env = ctx.get(doc, item, 'environment')?.value;
-        if (env && isScalar(env) && names.includes(String(env.value))) return true;
+  const used = environmentsByName(ctx);
+  return used.size > 0 && names.some((n) => used.has(n));
+}
+
+/** The variables the top-level secrets and configs of a compose file are made from (fromEnvironmentByName), once per analysis. */
+function environmentsByName(ctx: ComposeContext): ReadonlySet<string> {
+  return ctx.memo(ctx, 'dc040EnvironmentsByName', () => {
+    const out = new Set<string>();
+    if (!/\benvironment\b/.test(ctx.text)) return out;
+    for (const doc of ctx.documents) {
+      const root = doc.contents;
+      if (!root || !isMap(root)) continue;
+      for (const key of ['secrets', 'configs']) {
+        const top = ctx.get(doc, root, key)?.value;
+        if (!top || !isMap(top)) continue;
+        for (const pair of top.items) {
+          const item = ctx.resolve(doc, pair.value as Node | null);
+          if (!item || !isMap(item)) continue;
+          const env = ctx.get(doc, item, 'environment')?.value;
+          if (env && isScalar(env)) out.add(String(env.value));
+        }
       }
     }
-  }
-  return false;
+    return out;
+  });
 }
 
 /** A service of the project and its `extends:` chain (the service first); `unknown`: a hop could not be read. */
@@ -291,25 +482,41 @@ export function dotenvLabel(ctx: ComposeContext, envPath: string): string {
  * ignore the file (the fixes that would put a secret there are not offered).
  */
 export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env')): FileChange[] | null {
+  // What does not depend on the names, once per analysis and env file: every secret's fix asks.
+  const { ignore, examplePath } = ctx.memo(ctx, `dc040Companions\u0000${envPath}`, () => ({
+    ignore: isGitIgnored(ctx.workspace, envPath) ? null : (gitignoreChange(ctx, envPath) ?? undefined),
+    examplePath: `${envPath}.example`,
+  }));
   const changes: FileChange[] = [];
-  if (!isGitIgnored(ctx.workspace, envPath)) {
-    const ignore = gitignoreChange(ctx, envPath);
+  if (ignore !== null) {
     if (!ignore) return null;
-    changes.push(ignore);
+    changes.push(ignore.kind === 'edit' ? { ...ignore, edits: [...ignore.edits] } : { ...ignore });
   }
-  const examplePath = `${envPath}.example`;
   // A template a service loads as its own env_file (`env_file: .env.example`, a quick start's
   // defaults) is not only documentation: `NAME=` there would give that service an empty NAME.
-  if (ctx.services.some((s) => envFileRefs(ctx, s).some((r) => r.path === examplePath))) return changes;
-  const example = ctx.workspace.readText(examplePath);
-  const listed = example === undefined ? undefined : composeDotenv(example);
-  const missing = names.filter((name, i) => names.indexOf(name) === i && !listed?.has(name));
+  if (envFilePaths(ctx).has(examplePath)) return changes;
+  const example = ctx.memo(ctx, `dc040Example\u0000${examplePath}`, () => {
+    const text = ctx.workspace.readText(examplePath);
+    return { text, listed: text === undefined ? undefined : composeDotenv(text) };
+  });
+  const listed = example.listed;
+  const seen = new Set<string>();
+  const missing = names.filter((name) => {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return !listed?.has(name);
+  });
   if (missing.length > 0) {
     const lines = missing.map((n) => `${n}=`);
-    if (example === undefined) changes.push({ kind: 'create', path: examplePath, content: lines.map((l) => `${l}\n`).join('') });
-    else changes.push({ kind: 'edit', path: examplePath, edits: [appendLineEdit(example, lines.join('\n'))] });
+    if (example.text === undefined) changes.push({ kind: 'create', path: examplePath, content: lines.map((l) => `${l}\n`).join('') });
+    else changes.push({ kind: 'edit', path: examplePath, edits: [appendLineEdit(example.text, lines.join('\n'))] });
   }
   return changes;
+}
+
+/** The env files the file's services load (envFileRefs), once per analysis. */
+function envFilePaths(ctx: ComposeContext): ReadonlySet<string | null> {
+  return ctx.memo(ctx, 'dc040EnvFilePaths', () => new Set(ctx.services.flatMap((s) => envFileRefs(ctx, s).map((r) => r.path))));
 }
 
 /**
@@ -399,7 +606,7 @@ export function dotenvMayBeCommitted(ctx: ComposeContext): boolean {
  * (`env_file: .env`): a secret moved there reaches that service's containers as an environment
  * variable too, not only the service it was written in.
  */
-export function dotenvLoadedByOtherServices(ctx: ComposeContext, owners: readonly string[]): boolean {
+export function dotenvLoadedByOtherServices(ctx: ComposeContext, owners: readonly string[] | (() => readonly string[])): boolean {
   const target = dotenvTarget(ctx);
   if (!target) return false;
   // A service that extends an owner has the secret already; any other that loads the file, itself or
@@ -409,7 +616,7 @@ export function dotenvLoadedByOtherServices(ctx: ComposeContext, owners: readonl
   // The services that load it, once per analysis (every secret's fix asks, with as many owners as copies).
   const loaders = ctx.memo(ctx, 'dc040DotenvLoaders', () => projectServices(ctx).filter(({ chain }) => chain.some((l) => envFileRefs(l.ctx, l.service).some((r) => r.path === null || r.path === target.path))));
   if (loaders.length === 0) return false;
-  const own = new Set(owners);
+  const own = new Set(typeof owners === 'function' ? owners() : owners);
   const isOwner = (l: ExtendsLevel) => l.ctx.path === ctx.path && own.has(l.service.name);
   return loaders.some(({ chain }) => !chain.some(isOwner));
 }
@@ -1668,58 +1875,110 @@ export function copiesLeft(ctx: ComposeContext, all: readonly InlineSecret[], va
   const spans = [...moved].sort((x, y) => x[0] - y[0]);
   const isMoved = (a: number, b: number) => within(spans, a, b);
   const wanted = new Set(values);
-  for (const d of all) {
-    if (!wanted.has(d.value) || (d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1]))) continue;
+  for (const d of secretsWithValues(ctx, all, wanted)) {
+    if (d.edit && isMoved(d.edit.offsets[0], d.edit.offsets[1])) continue;
     out.push({ kind: 'secret', secret: d });
     if (out.length >= max) return out;
   }
-  const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
-  // An image reference is a name, not a copy (`POSTGRES_PASSWORD: postgres` beside `image: postgres:17`).
-  // Sorted, searched like the moved spans: each occurrence of a value asks (review of a 100,000-line file: a scan per occurrence).
-  const images: [number, number][] = [];
-  for (const service of ctx.services) {
-    const r = ctx.serviceGet(service, 'image')?.value?.range;
-    if (r) images.push([r[0], r[1]]);
-  }
-  images.sort((x, y) => x[0] - y[0]);
-  const text = ctx.text;
-  /** Where a spelling stands in a text as a copy: anywhere when long, else as a word of its own (see MIN_COPY_LENGTH). */
-  const copiesIn = (t: string, w: string): number[] => {
-    const found: number[] = [];
-    const long = w.length >= MIN_COPY_LENGTH;
-    for (let at = t.indexOf(w); at !== -1; at = t.indexOf(w, at + 1)) {
-      const end = at + w.length;
-      if (!long) {
-        // An escape of a double-quoted scalar (`"rotated\nhunter2"`) ends the word before it, as its character would;
-        // so does a one-letter option the value is attached to (`-psecret`).
-        const escaped = t[at - 2] === '\\' && /[nrt0abefv]/.test(t[at - 1] ?? '');
-        const option = t[at - 2] === '-' && /[A-Za-z]/.test(t[at - 1] ?? '') && !isWordChar(t[at - 3]);
-        if ((isWordChar(t[at - 1]) && !escaped && !option) || isWordChar(t[end])) continue;
-      }
-      found.push(at);
-    }
-    return found;
-  };
   const seen = new Set<number>();
-  const left = (at: number, end: number): boolean => {
-    if (seen.has(at) || isMoved(at, end) || within(images, at, end)) return false;
-    seen.add(at);
-    out.push({ kind: 'text', offset: at });
-    return out.length >= max;
-  };
   for (const value of wanted) {
     if (value === '') continue;
-    // The value as Compose reads it and the ways the file may write it (review 42d, item 1): `$$` for each `$`
-    // (`pa$$w0rd` is a copy of `pa$w0rd`), `\$`, YAML's quoting and, for a value with spaces, its words.
-    for (const w of spellingsOf(value)) {
-      for (const at of copiesIn(text, w)) if (left(at, at + w.length)) return out;
-    }
-    // Written with YAML's escapes in a double-quoted string (`"pa\x24w0rd"`): found in the decoded string.
-    for (const [start, line] of escapedLines(ctx)) {
-      for (const [a, b] of escapedSpans(line, (decoded) => copiesIn(decoded, value).map((at) => [at, at + value.length]))) if (left(start + a, start + b)) return out;
+    for (const [at, end] of textCopies(ctx, value)) {
+      if (seen.has(at) || isMoved(at, end)) continue;
+      seen.add(at);
+      out.push({ kind: 'text', offset: at });
+      if (out.length >= max) return out;
     }
   }
   return out;
+}
+
+/**
+ * The inline secrets of the file's list (inlineSecretData) with one of the values, in document order: by
+ * value, once per analysis (every copy of a secret asks, and a file may hold thousands of copies of
+ * one). Another list is read through.
+ */
+function secretsWithValues(ctx: ComposeContext, all: readonly InlineSecret[], values: ReadonlySet<string>): readonly InlineSecret[] {
+  if (all !== inlineSecretData(ctx)) return all.filter((d) => values.has(d.value));
+  const byValue = ctx.memo(all, 'dc040SecretsByValue', () => {
+    const m = new Map<string, { at: number; secret: InlineSecret }[]>();
+    all.forEach((secret, at) => {
+      const list = m.get(secret.value);
+      if (list) list.push({ at, secret });
+      else m.set(secret.value, [{ at, secret }]);
+    });
+    return m;
+  });
+  const lists = [...values].map((v) => byValue.get(v)).filter((l) => l !== undefined);
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0].map((e) => e.secret);
+  return lists
+    .flat()
+    .sort((x, y) => x.at - y.at)
+    .map((e) => e.secret);
+}
+
+/** The data of the file's inline secrets (findInlineSecrets), one list per analysis. */
+export function inlineSecretData(ctx: ComposeContext): readonly InlineSecret[] {
+  return ctx.memo(ctx, 'dc040InlineSecretData', () => findInlineSecrets(ctx).map((f) => f.data));
+}
+
+/**
+ * Where a value stands in the file's text as a copy (copiesLeft), outside image references (`POSTGRES_PASSWORD:
+ * postgres` beside `image: postgres:17`), as [start, end) spans in the order copiesLeft reads them — each
+ * spelling's places, then those in double-quoted strings with escapes — once per analysis and value.
+ */
+function textCopies(ctx: ComposeContext, value: string): readonly (readonly [number, number])[] {
+  return ctx.memo(ctx, `dc040TextCopies\u0000${value}`, () => {
+    const images = imageSpans(ctx);
+    const out: [number, number][] = [];
+    const add = (at: number, end: number) => {
+      if (!within(images, at, end)) out.push([at, end]);
+    };
+    // The value as Compose reads it and the ways the file may write it (review 42d, item 1): `$$` for each `$`
+    // (`pa$$w0rd` is a copy of `pa$w0rd`), `\$`, YAML's quoting and, for a value with spaces, its words.
+    for (const w of spellingsOf(value)) for (const at of copiesIn(ctx.text, w)) add(at, at + w.length);
+    // Written with YAML's escapes in a double-quoted string (`"pa\x24w0rd"`): found in the decoded string.
+    for (const [start, line] of escapedLines(ctx)) {
+      for (const [a, b] of escapedSpans(line, (decoded) => copiesIn(decoded, value).map((at) => [at, at + value.length]))) add(start + a, start + b);
+    }
+    return out;
+  });
+}
+
+/**
+ * The image references of the file's services, sorted by start, once per analysis: an image reference is a
+ * name, not a copy (`POSTGRES_PASSWORD: postgres` beside `image: postgres:17`).
+ */
+function imageSpans(ctx: ComposeContext): readonly (readonly [number, number])[] {
+  return ctx.memo(ctx, 'dc040ImageSpans', () => {
+    const images: [number, number][] = [];
+    for (const service of ctx.services) {
+      const r = ctx.serviceGet(service, 'image')?.value?.range;
+      if (r) images.push([r[0], r[1]]);
+    }
+    return images.sort((x, y) => x[0] - y[0]);
+  });
+}
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+
+/** Where a spelling stands in a text as a copy: anywhere when long, else as a word of its own (see MIN_COPY_LENGTH). */
+function copiesIn(t: string, w: string): number[] {
+  const found: number[] = [];
+  const long = w.length >= MIN_COPY_LENGTH;
+  for (let at = t.indexOf(w); at !== -1; at = t.indexOf(w, at + 1)) {
+    const end = at + w.length;
+    if (!long) {
+      // An escape of a double-quoted scalar (`"rotated\nhunter2"`) ends the word before it, as its character would;
+      // so does a one-letter option the value is attached to (`-psecret`).
+      const escaped = t[at - 2] === '\\' && /[nrt0abefv]/.test(t[at - 1] ?? '');
+      const option = t[at - 2] === '-' && /[A-Za-z]/.test(t[at - 1] ?? '') && !isWordChar(t[at - 3]);
+      if ((isWordChar(t[at - 1]) && !escaped && !option) || isWordChar(t[end])) continue;
+    }
+    found.push(at);
+  }
+  return found;
 }
 
 /**
@@ -1754,59 +2013,279 @@ function escapedLines(ctx: ComposeContext): readonly [number, string][] {
   });
 }
 
+/** A candidate copy of a secret (copyCandidates): the secret, its span, its edit and the scalar that holds it. */
+interface CopyCandidate {
+  copy: InlineSecret;
+  span: [number, number];
+  edit: TextEdit;
+  scalar: Scalar;
+}
+
 /**
- * The other inline copies of a secret that a fix rewrites with it: the inline secrets of the file with
- * the same value under the same `.env` name (the password in an app's `DATABASE_URL` to the database
- * whose `POSTGRES_PASSWORD` moves), each rewritten to `${name}`. Their edits are added to `edits` and
- * their spans to `moved` (which hold the fix's own); a copy whose edit would overlap one of them (two in
- * one scalar) or that cannot be edited exactly stays. Returns the copies rewritten.
+ * The copies of a secret (one value under one `.env` name), once per analysis: the candidates (copyCandidates)
+ * and which of them a fix with no edit of its own would take (`taken`: a copy whose edit would overlap one taken
+ * before it in the same scalar stays) — a fix's own edit changes that only in the scalars it touches.
  */
-export function secretCopies(ctx: ComposeContext, value: string, dotenvName: string, edits: TextEdit[], moved: [number, number][]): InlineSecret[] {
-  const out: InlineSecret[] = [];
-  // What the caller holds (the fix's own edit) is checked in full; the copies taken here only against the
-  // others in the same scalar, the one place two of them can overlap: a file with thousands of copies of
-  // one password asks this for each of them (review of a 100,000-line file: cubic before).
-  const ownEdits = edits.length;
-  const ownMoved = moved.length;
+interface CopyGroup {
+  value: string;
+  list: readonly CopyCandidate[];
+  /** The copies taken, in order: their candidates' indexes, edits, spans and secrets; `defaults[i]`: how many of the first i are the default of an interpolation. */
+  index: readonly number[];
+  defaults: readonly number[];
+  edits: readonly TextEdit[];
+  moved: readonly [number, number][];
+  copies: readonly InlineSecret[];
+  /** The spans of the copies taken, sorted by start. */
+  spans: readonly (readonly [number, number])[];
+  /** The scalars that hold candidates, sorted by their start (then end), with the candidates each holds; `unplaced`: any without a range. */
+  scalars: readonly { start: number; end: number; scalar: Scalar; members: number[] }[];
+  unplaced: boolean;
+  /** What stays of the value in the file when only the copies taken move (copiesLeft), and the places copiesLeft looks at (lazily). */
+  left?: GroupLeft;
+}
+
+function copyGroup(ctx: ComposeContext, value: string, dotenvName: string): CopyGroup {
+  const groups = ctx.memo(ctx, 'dc040CopyGroups', () => new Map<string, CopyGroup>());
+  const key = `${dotenvName}\u0000${value}`;
+  let group = groups.get(key);
+  if (group) return group;
+  const list = copyCandidates(ctx, value, dotenvName);
+  const index = [...chooseCopies(list, list.map((_, k) => k), [], [])].sort((x, y) => x - y);
+  const byScalar = new Map<Scalar, { start: number; end: number; scalar: Scalar; members: number[] }>();
+  let unplaced = false;
+  list.forEach((c, k) => {
+    const known = byScalar.get(c.scalar);
+    if (known) return void known.members.push(k);
+    const r = c.scalar.range;
+    if (!r) unplaced = true;
+    byScalar.set(c.scalar, { start: r ? r[0] : 0, end: r ? r[1] : 0, scalar: c.scalar, members: [k] });
+  });
+  group = {
+    value,
+    list,
+    index,
+    defaults: index.reduce((acc, k) => (acc.push(acc[acc.length - 1] + (list[k].copy.kind === 'default' ? 1 : 0)), acc), [0]),
+    edits: index.map((k) => list[k].edit),
+    moved: index.map((k) => list[k].copy.edit!.offsets),
+    copies: index.map((k) => list[k].copy),
+    spans: index.map((k) => list[k].copy.edit!.offsets).sort((x, y) => x[0] - y[0]),
+    scalars: [...byScalar.values()].sort((x, y) => x.start - y.start || x.end - y.end),
+    unplaced,
+  };
+  groups.set(key, group);
+  return group;
+}
+
+/**
+ * Which of the candidates at `among` (indexes, ascending) a fix takes (by index): not one whose span overlaps
+ * one of the fix's `moved` spans or whose edit overlaps one of its `edits`, nor one whose edit would overlap a
+ * copy taken before it in the same scalar (the one place two of them can overlap).
+ */
+function chooseCopies(list: readonly CopyCandidate[], among: readonly number[], edits: readonly TextEdit[], moved: readonly (readonly [number, number])[]): Set<number> {
   const taken = new Map<Scalar, { span: readonly [number, number]; range: Range }[]>();
-  for (const c of copyCandidates(ctx, value, dotenvName)) {
+  const out = new Set<number>();
+  for (const k of among) {
+    const c = list[k];
     const [s, e] = c.span;
     let overlaps = false;
-    for (let i = 0; i < ownMoved && !overlaps; i++) overlaps = s < moved[i][1] && e > moved[i][0]; // the fix's own, or one in the same span
-    for (let i = 0; i < ownEdits && !overlaps; i++) overlaps = rangesOverlap(edits[i].range, c.edit.range);
+    for (let i = 0; i < moved.length && !overlaps; i++) overlaps = s < moved[i][1] && e > moved[i][0]; // the fix's own, or one in the same span
+    for (let i = 0; i < edits.length && !overlaps; i++) overlaps = rangesOverlap(edits[i].range, c.edit.range);
     const group = taken.get(c.scalar);
     if (group) for (const t of group) overlaps ||= (s < t.span[1] && e > t.span[0]) || rangesOverlap(t.range, c.edit.range);
     // Two edits of one scalar would overlap: the copy stays (and the fix is not safe).
     if (overlaps) continue;
     if (group) group.push({ span: c.span, range: c.edit.range });
     else taken.set(c.scalar, [{ span: c.span, range: c.edit.range }]);
-    edits.push({ range: c.edit.range, newText: c.edit.newText });
-    moved.push(c.copy.edit!.offsets);
-    out.push(c.copy);
+    out.add(k);
   }
   return out;
 }
 
+/** A fix's copies of a secret (moveCopies). */
+export interface MovedCopies {
+  /** The fix's own edits, then the copies'. */
+  edits: TextEdit[];
+  /** How many copies are rewritten, and whether one is the default of an interpolation. */
+  count: number;
+  movesDefault: boolean;
+  /** The fix's own spans, then the copies' (made when first asked). */
+  moved: () => [number, number][];
+  /** The copies rewritten, in order. */
+  copies: () => InlineSecret[];
+  /** copiesLeft of the value after the fix, at most `max`. */
+  left: (max?: number) => CopyLeft[];
+}
+
+/**
+ * The other inline copies of a secret that a fix rewrites with it: the inline secrets of the file with
+ * the same value under the same `.env` name (the password in an app's `DATABASE_URL` to the database
+ * whose `POSTGRES_PASSWORD` moves), each rewritten to `${name}`. `ownEdits` and `ownMoved` hold the fix's
+ * own; a copy whose edit would overlap one of them or one taken before it (two in one scalar), or that
+ * cannot be edited exactly, stays. Returns the fix's edits and spans followed by the copies' (new arrays),
+ * the copies rewritten, and what copiesLeft would say of the value after the fix (`left`, asked lazily: with
+ * `max`, the first ones only). A fix's own edits and spans can change the group's choice (CopyGroup.index) only in the
+ * scalars they touch, and what stays of the value only there and in its own spans: the rest is the group's,
+ * found once per analysis — a file with thousands of copies of one password asks for each of them (review of
+ * a 100,000-line file: quadratic before, each fix weighed every copy against its own edit).
+ */
+export function moveCopies(ctx: ComposeContext, value: string, dotenvName: string, ownEdits: readonly TextEdit[], ownMoved: readonly [number, number][]): MovedCopies {
+  const group = copyGroup(ctx, value, dotenvName);
+  const { list } = group;
+  // The scalars the fix's own changes meet (a candidate's span and edit lie inside its scalar: replaceInScalarEdit).
+  const regions: [number, number][] = ownMoved.map(([a, b]) => [a, b]);
+  for (const e of ownEdits) regions.push([ctx.lines.offsetAt(e.range.start), ctx.lines.offsetAt(e.range.end)]);
+  const touched: CopyGroup['scalars'][number][] = [];
+  if (regions.length > 0) {
+    const { scalars } = group;
+    if (group.unplaced) touched.push(...scalars);
+    else {
+      const seen = new Set<Scalar>();
+      for (const [a, b] of regions) {
+        // The last scalar starting at or before b; those before it end in order (scalars do not overlap).
+        let lo = 0;
+        let hi = scalars.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (scalars[mid].start <= b) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo - 1; i >= 0 && scalars[i].end >= a; i--) {
+          if (seen.has(scalars[i].scalar)) continue;
+          seen.add(scalars[i].scalar);
+          touched.push(scalars[i]);
+        }
+      }
+    }
+  }
+  // The group's choice, but in the touched scalars the fix's own: the runs of the group's copies between them taken whole.
+  const among = touched.flatMap((t) => t.members).sort((x, y) => x - y);
+  const local = touched.length === 0 ? undefined : chooseCopies(list, among, ownEdits, ownMoved);
+  const runs: ([number, number] | number)[] = [];
+  let from = 0;
+  let count = 0;
+  let defaults = 0;
+  const { index } = group;
+  for (const k of among) {
+    // The copies the group takes before candidate k, then k itself when the fix takes it.
+    let at = from;
+    let hi = index.length;
+    while (at < hi) {
+      const mid = (at + hi) >> 1;
+      if (index[mid] < k) at = mid + 1;
+      else hi = mid;
+    }
+    runs.push([from, at]);
+    count += at - from;
+    defaults += group.defaults[at] - group.defaults[from];
+    if (local!.has(k)) {
+      runs.push(k);
+      count++;
+      if (list[k].copy.kind === 'default') defaults++;
+    }
+    from = at < index.length && index[at] === k ? at + 1 : at;
+  }
+  runs.push([from, index.length]);
+  count += index.length - from;
+  defaults += group.defaults[index.length] - group.defaults[from];
+  /** The fix's own items followed by the copies' (`whole`: the group's, by copy taken; `one`: a candidate's). */
+  const build = <T>(own: readonly T[], whole: readonly T[], one: (k: number) => T): T[] => {
+    if (runs.length === 1) return own.concat(whole);
+    const parts: (readonly T[])[] = [own];
+    for (const r of runs) parts.push(typeof r === 'number' ? [one(r)] : whole.slice(r[0], r[1]));
+    return ([] as T[]).concat(...parts);
+  };
+  let moved: [number, number][] | undefined;
+  const movedOf = () => (moved ??= build(ownMoved, group.moved, (k) => list[k].copy.edit!.offsets));
+  const left = (max = Infinity): CopyLeft[] => {
+    // Exactly copiesLeft's answer, from the group's when the fix changes nothing of it.
+    const base = groupLeft(ctx, group);
+    const spans: (readonly [number, number])[] = [...ownMoved];
+    if (local) for (const k of among) if (local.has(k)) spans.push(list[k].copy.edit!.offsets);
+    spans.sort((x, y) => x[0] - y[0]);
+    const overlapping = spans.some((sp, i) => i > 0 && sp[0] < spans[i - 1][1]);
+    const areas: (readonly [number, number])[] = [...ownMoved, ...touched.map((t) => [t.start, t.end] as const)];
+    if (!overlapping && !group.unplaced && !base.changedIn(areas, (a, b) => within(spans, a, b))) return base.left.slice(0, max);
+    return copiesLeft(ctx, inlineSecretData(ctx), [value], movedOf(), max);
+  };
+  return {
+    edits: build(ownEdits, group.edits, (k) => list[k].edit),
+    count,
+    movesDefault: defaults > 0,
+    moved: movedOf,
+    copies: () => build([], group.copies, (k) => list[k].copy),
+    left,
+  };
+}
+
+/** What stays of a group's value when only its copies taken move (copiesLeft with max Infinity), and whether a fix changes it. */
+interface GroupLeft {
+  left: readonly CopyLeft[];
+  /**
+   * Whether a place copiesLeft looks at that meets one of the areas (the scalars a fix touches, its own spans)
+   * is moved or not otherwise under `isMoved` (the fix's spans there) than with the group's spans.
+   */
+  changedIn(areas: readonly (readonly [number, number])[], isMoved: (a: number, b: number) => boolean): boolean;
+}
+
+function groupLeft(ctx: ComposeContext, group: CopyGroup): GroupLeft {
+  if (group.left) return group.left;
+  const all = inlineSecretData(ctx);
+  const left = copiesLeft(ctx, all, [group.value], group.spans);
+  // The places copiesLeft weighs (the secrets with the value that have an edit, the value's places in the text), sorted by start.
+  const places: { a: number; b: number; moved: boolean }[] = [];
+  for (const d of secretsWithValues(ctx, all, new Set([group.value]))) if (d.edit) places.push({ a: d.edit.offsets[0], b: d.edit.offsets[1], moved: within(group.spans, d.edit.offsets[0], d.edit.offsets[1]) });
+  if (group.value !== '') for (const [a, b] of textCopies(ctx, group.value)) places.push({ a, b, moved: within(group.spans, a, b) });
+  places.sort((x, y) => x.a - y.a);
+  const longest = places.reduce((m, p) => Math.max(m, p.b - p.a), 0);
+  const changedIn = (areas: readonly (readonly [number, number])[], isMoved: (a: number, b: number) => boolean): boolean => {
+    for (const [from, to] of areas) {
+      // The first place that may reach into the area: none starting more than `longest` before it does.
+      let lo = 0;
+      let hi = places.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (places[mid].a < from - longest) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < places.length && places[i].a <= to; i++) {
+        const p = places[i];
+        if (p.b < from) continue;
+        if (isMoved(p.a, p.b) !== p.moved) return true;
+      }
+    }
+    return false;
+  };
+  return (group.left = { left, changedIn });
+}
+
 /**
  * The inline secrets with this value under this `.env` name that can be rewritten to `${name}`, with
- * their edits and the scalar that holds them, in document order: once per analysis and secret (every
- * copy's fix asks for the same list).
+ * their edits and the scalar that holds them, in document order: the secrets grouped by value and name
+ * once per analysis, each group's edits made when first asked (every copy's fix asks for the same list).
  */
-function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string): readonly { copy: InlineSecret; span: [number, number]; edit: TextEdit; scalar: Scalar }[] {
-  const byName = ctx.memo(ctx, 'dc040CopyCandidates', () => new Map<string, { copy: InlineSecret; span: [number, number]; edit: TextEdit; scalar: Scalar }[]>());
+function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string): readonly CopyCandidate[] {
+  const byName = ctx.memo(ctx, 'dc040CopyCandidates', () => {
+    const m = new Map<string, InlineSecret[]>();
+    for (const copy of inlineSecretData(ctx)) {
+      if (!copy.edit) continue;
+      const key = `${copy.dotenvName}\u0000${copy.value}`;
+      const list = m.get(key);
+      if (list) list.push(copy);
+      else m.set(key, [copy]);
+    }
+    return { secrets: m, candidates: new Map<string, CopyCandidate[]>() };
+  });
   const key = `${dotenvName}\u0000${value}`;
-  let list = byName.get(key);
+  let list = byName.candidates.get(key);
   if (list) return list;
   list = [];
-  for (const twin of findInlineSecrets(ctx)) {
-    const copy = twin.data;
-    if (!copy.edit || copy.value !== value || copy.dotenvName !== dotenvName) continue;
-    const [s, e] = copy.edit.offsets;
-    const edit = replaceInScalarEdit(ctx, s, e, copy.edit.newText);
+  for (const copy of byName.secrets.get(key) ?? []) {
+    const [s, e] = copy.edit!.offsets;
+    const edit = replaceInScalarEdit(ctx, s, e, copy.edit!.newText);
     const scalar = edit && scalarAt(ctx, s, e);
     if (edit && scalar) list.push({ copy, span: [s, e], edit, scalar });
   }
-  byName.set(key, list);
+  byName.candidates.set(key, list);
   return list;
 }
 
@@ -1821,20 +2300,16 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   if (!changes) return undefined;
   const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
   if (!edit) return undefined;
-  const all = findInlineSecrets(ctx).map((f) => f.data);
-  const edits = [edit];
-  const moved: [number, number][] = [data.edit.offsets];
-  const owners = [data.service];
-  let movesDefault = data.kind === 'default';
-  for (const twin of secretCopies(ctx, data.value, data.dotenvName, edits, moved)) {
-    owners.push(twin.service);
-    if (twin.kind === 'default') movesDefault = true;
-  }
+  const copies = moveCopies(ctx, data.value, data.dotenvName, [edit], [data.edit.offsets]);
+  const { edits } = copies;
+  const movesDefault = data.kind === 'default' || copies.movesDefault;
+  // The services whose values move, asked only when another service loads the `.env` (dotenvLoadedByOtherServices).
+  const owners = () => [data.service, ...copies.copies().map((twin) => twin.service)];
   const base = data.source === 'command' ? `the ${data.name} password` : data.kind === 'option' ? `the password in ${data.name}` : data.kind === 'url' ? `the password of ${data.name}` : data.kind === 'default' ? `the default of ${data.dotenvName}` : data.name;
-  const what = moved.length === 1 ? base : `${base} and its ${moved.length - 1 === 1 ? 'copy' : `${moved.length - 1} copies`}`;
+  const what = copies.count === 0 ? base : `${base} and its ${copies.count === 1 ? 'copy' : `${copies.count} copies`}`;
   // Safe when nothing else reads the variable (another compose file that shares the .env would change)
   // and no copy of the value stays in the file.
-  const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], moved);
+  const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], copies.moved);
   const safe =
     !movesDefault &&
     !isShellExportedCredential(data.dotenvName) &&
@@ -1843,7 +2318,7 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
     !isTemplatePlaceholder(data.value) &&
     readers !== null &&
     readers.length === 0 &&
-    !leavesCopies(ctx, all, [data.value], moved) &&
+    copies.left(1).length === 0 &&
     !dotenvMayBeCommitted(ctx) &&
     !dotenvLoadedByOtherServices(ctx, owners);
   return { title: `Move ${what} to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
@@ -1856,11 +2331,16 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
  * defines (fromIncludingProject), are left alone. Undefined when fewer than two can be moved.
  */
 export function moveAllInlineSecretsFix(ctx: ComposeContext): Fix | undefined {
+  // Once per analysis: every finding of the file offers it.
+  return ctx.memo(ctx, 'dc040MoveAll', () => computeMoveAll(ctx));
+}
+
+function computeMoveAll(ctx: ComposeContext): Fix | undefined {
   const movable: InlineSecret[] = [];
   const taken = new Map<string, string>();
   const dotenv = ctx.dotenv()?.vars;
   const edits: TextEdit[] = [];
-  const secrets = findInlineSecrets(ctx).map((f) => f.data);
+  const secrets = inlineSecretData(ctx);
   for (const data of secrets) {
     if (!data.edit || dotenvSpelling(data.value) === null) continue;
     const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);

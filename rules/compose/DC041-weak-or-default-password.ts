@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
-import { ExtendedEnv, serviceNamed } from '../engine/compose-lookup';
+import { ExtendedEnv } from '../engine/compose-lookup';
 import { envFileRefs, variableReferences, type EnvLookup } from '../engine/env-files';
 import { composeDotenv, dotenvStatements, dotenvValues, interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
@@ -15,7 +15,7 @@ import { ofService, placeOf, type Place } from '../engine/written-in';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
-import { copiesLeft, dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, secretCopies } from './DC040-secret-inline';
+import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, moveCopies, type InlineSecret } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -250,7 +250,7 @@ function resolveWritten(ctx: ComposeContext, written: string): { value: string; 
  */
 function userReads(ctx: ComposeContext, data: { service: string; name: string }, variable: string): boolean {
   const userVar = PASSWORD_VARS[data.name]?.userVar;
-  const service = serviceNamed(ctx, data.service);
+  const service = ctx.servicesNamed(data.service)[0];
   if (!userVar || !service) return false;
   const user = byName(environmentWithMerges(ctx, service)).get(userVar);
   return user?.value !== null && user?.value !== undefined && variableReferences(user.value).some((r) => r.name === variable);
@@ -490,25 +490,35 @@ function setDotenvChanges(ctx: ComposeContext, name: string, value: string, comp
 
 /**
  * The copies of a weak password in the compose file that the fix rewrites with it, found as DC040's fix
- * finds them (secretCopies: the inline secrets with the same value under the same `.env` name, such as
+ * finds them (moveCopies: the inline secrets with the same value under the same `.env` name, such as
  * the password in a client's `ME_CONFIG_MONGODB_URL` to the database), each rewritten to `${variable}`
  * so that they follow the generated password; and the inline secrets with the value that stay (DC040's
  * copiesLeft: one DC040 keeps under another name, `ME_CONFIG_MONGODB_ADMINPASSWORD`, or one it cannot
  * rewrite, a healthcheck's `mysqladmin -p…`), which the title names: what reads them would no longer
  * authenticate. The value elsewhere in the text (a label, a comment) is not named: a weak value is
- * most often also a user, database or service name (`postgres`, `openmeetings`). `edits` and `moved`
- * hold the fix's own edit of the file (none when the value is replaced in `.env` only) and get the copies'.
+ * most often also a user, database or service name (`postgres`, `openmeetings`). `ownEdits` and `ownMoved`
+ * hold the fix's own edit of the file (none when the value is replaced in `.env` only); `edits` are those and the copies'.
  */
-function weakCopies(ctx: ComposeContext, value: string, variable: string, edits: TextEdit[], moved: [number, number][]): { rewritten: number; left: { name: string; line: number }[] } {
-  const rewritten = secretCopies(ctx, value, variable, edits, moved).length;
-  const found = findInlineSecrets(ctx);
+function weakCopies(ctx: ComposeContext, value: string, variable: string, ownEdits: TextEdit[], ownMoved: [number, number][]): { edits: TextEdit[]; rewritten: number; left: { name: string; line: number }[] } {
+  const moves = moveCopies(ctx, value, variable, ownEdits, ownMoved);
+  const rewritten = moves.count;
   const left: { name: string; line: number }[] = [];
-  for (const c of copiesLeft(ctx, found.map((f) => f.data), [value], moved)) {
+  for (const c of moves.left()) {
     if (c.kind !== 'secret') continue;
-    const at = c.secret.valueRange?.start ?? found.find((f) => f.data === c.secret)?.range.start;
+    const at = c.secret.valueRange?.start ?? findingRanges(ctx).get(c.secret)?.start;
     left.push({ name: c.secret.source === 'configs' ? `config ${c.secret.name}` : c.secret.name, line: at ? at.line + 1 : 0 });
   }
-  return { rewritten, left };
+  return { edits: moves.edits, rewritten, left };
+}
+
+/** The range of each inline secret's finding (findInlineSecrets), by its data, once per analysis. */
+function findingRanges(ctx: ComposeContext): ReadonlyMap<InlineSecret, Range> {
+  return ctx.memo(ctx, 'dc041FindingRanges', () => {
+    const m = new Map<InlineSecret, Range>();
+    // The first finding with the data, as a search of the list would find it.
+    for (const f of findInlineSecrets(ctx)) if (!m.has(f.data)) m.set(f.data, f.range);
+    return m;
+  });
 }
 
 /**
@@ -555,11 +565,12 @@ function clientEnvCopies(ctx: ComposeContext, data: Data, variable: string, weak
  */
 function onlyClientsRead(ctx: ComposeContext, name: string, clients: readonly string[], store: string): boolean {
   const spans: [number, number][] = [];
-  for (const s of ctx.services) {
-    if (!clients.includes(s.name)) continue;
-    const r = s.map.range;
-    if (!r) return false;
-    spans.push([r[0], r[2]]);
+  for (const client of new Set(clients)) {
+    for (const s of ctx.servicesNamed(client)) {
+      const r = s.map.range;
+      if (!r) return false;
+      spans.push([r[0], r[2]]);
+    }
   }
   const readers = dotenvReadersElsewhere(ctx, [name], spans, true);
   return readers !== null && readers.length === 0 && !dotenvLoadedByOtherServices(ctx, [...clients, store]);
@@ -794,10 +805,9 @@ export default defineRule<'compose', Data>({
       const set = setDotenvChanges(ctx, origin.variable, password, false);
       if (!set) return undefined;
       // Copies of the value written in the compose file now read the variable (`postgres://app:${PG_PW}@db/app`).
-      const edits: TextEdit[] = [];
-      const copies = weakCopies(ctx, weak, origin.variable, edits, []);
+      const copies = weakCopies(ctx, weak, origin.variable, [], []);
       const clients = clientEnvCopies(ctx, data, origin.variable, weak, password, set);
-      const own: FileChange[] = edits.length > 0 ? [{ kind: 'edit', path: ctx.path, edits }] : [];
+      const own: FileChange[] = copies.edits.length > 0 ? [{ kind: 'edit', path: ctx.path, edits: copies.edits }] : [];
       return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)}${copiesText(copies.rewritten)} with a generated password${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [...own, ...set.changes] };
     }
     if (!env || !env.editable || !env.valueOffsets || env.value === null) return undefined;
@@ -821,9 +831,8 @@ export default defineRule<'compose', Data>({
     const set = setDotenvChanges(ctx, variable, password);
     if (!set) return undefined;
     // The copies of the weak password in the file read the variable too, as DC040's fix rewrites them (review 41c, item 3).
-    const edits = [edit];
-    const copies = weakCopies(ctx, weak, variable, edits, [span]);
+    const copies = weakCopies(ctx, weak, variable, [edit], [span]);
     const clients = clientEnvCopies(ctx, data, variable, weak, password, set);
-    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }, ...set.changes] };
+    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: copies.edits }, ...set.changes] };
   },
 });

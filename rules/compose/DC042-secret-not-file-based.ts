@@ -254,7 +254,7 @@ export default defineRule<'compose', Data>({
     return `${d.name} of service '${d.service}' is passed as an environment variable; the ${d.image} image can read it from a secret file (${d.name}_FILE=/run/secrets/…).`;
   },
   fix(ctx, { data }) {
-    const service = ctx.services.find((s) => s.name === data.service && environmentWithMerges(ctx, s).some((e) => e.range.start.line === data.env.range.start.line));
+    const service = ctx.servicesNamed(data.service).find((s) => environmentWithMerges(ctx, s).some((e) => e.range.start.line === data.env.range.start.line));
     if (!service) return undefined;
     return refactorFix(ctx, service, data);
   },

@@ -318,7 +318,7 @@ export default defineRule<'compose', Data>({
   fix(ctx, { range, data }): Fix | undefined {
     // postgres:${PG_VERSION} without a value: mounting at the pre-18 path makes an 18 server refuse to start, and the reverse loses data.
     if (data.now === 'tmpfs' || data.layoutUnknown) return undefined;
-    const service = ctx.services.find((s) => s.name === data.service && comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
+    const service = ctx.servicesNamed(data.service).find((s) => comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
     if (!service || !parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
     const hostname = data.randomNodeName ? hostnameFor(data.service) : undefined;
     // An empty `hostname:` written here: a second key would be a duplicate (Compose refuses the file), and its value is the user's to choose.

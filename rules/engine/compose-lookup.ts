@@ -67,22 +67,9 @@ export function extendedService(ctx: ComposeContext, service: Service): { ctx: C
     // Interpolated with the extending project's `.env`; one per analysis, shared by the rules that ask.
     target = ctx.memo(ctx, `extends\u0000${p}`, () => other.asExtendedFrom(ctx));
   }
-  const base = serviceNamed(target, name);
+  const base = target.servicesNamed(name)[0];
   if (!base || (target === ctx && base === service)) return 'unknown';
   return { ctx: target, service: base };
-}
-
-/**
- * A service of the file by name (the first of that name, as a search in order finds it), from an index
- * built once per context: a chain of `extends:` looked each hop up in the whole list, quadratic in the
- * services (4,000 services that extend each other in a chain took 15 s; review 43a, item 3).
- */
-export function serviceNamed(ctx: ComposeContext, name: string): Service | undefined {
-  return ctx.memo(ctx, 'servicesByName', () => {
-    const byName = new Map<string, Service>();
-    for (const s of ctx.services) if (!byName.has(s.name)) byName.set(s.name, s);
-    return byName;
-  }).get(name);
 }
 
 /** A service in an `extends:` chain, with the compose file it is written in. */

@@ -310,6 +310,34 @@ export class ComposeContext {
     return [...this.index.cutShort];
   }
 
+  /**
+   * The services with a name, in the file's order (a file may repeat a key), from an index built once per
+   * analysis: fixes and lookups ask for one service each, and a scan of the list per question is quadratic
+   * in a file with thousands of services.
+   */
+  servicesNamed(name: string): readonly Service[] {
+    const byName = this.memo(this, 'servicesNamed', () => {
+      const m = new Map<string, Service[]>();
+      for (const s of this.services) {
+        const list = m.get(s.name);
+        if (list) list.push(s);
+        else m.set(s.name, [s]);
+      }
+      return m;
+    });
+    return byName.get(name) ?? [];
+  }
+
+  /** The first service whose mapping is `map` (an index built once per analysis, as servicesNamed). */
+  serviceWithMap(map: YAMLMap): Service | undefined {
+    const byMap = this.memo(this, 'serviceWithMap', () => {
+      const m = new Map<YAMLMap, Service>();
+      for (const s of this.services) if (!m.has(s.map)) m.set(s.map, s);
+      return m;
+    });
+    return byMap.get(map);
+  }
+
   /** Shorthand for a service's key. */
   serviceGet(service: Service, key: string): Entry | undefined {
     return this.get(service.doc, service.map, key);

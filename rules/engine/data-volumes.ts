@@ -12,7 +12,7 @@ import { type Document, type Node } from 'yaml';
 import { isMap, isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, serviceNamed } from './compose-lookup';
+import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
@@ -401,7 +401,7 @@ export function companionServices(ctx: ComposeContext, service: Service): { ctx:
   const p = ctx.path === main ? override : ctx.path === override ? main : undefined;
   if (p === undefined) return [];
   const other = parsedCompose(ctx.workspace, p, ctx.options);
-  const s = other && serviceNamed(other, service.name);
+  const s = other?.servicesNamed(service.name)[0];
   return other && s ? [{ ctx: other, service: s }] : [];
 }
 

@@ -12,7 +12,7 @@
 import { type Node, type Pair } from 'yaml';
 import { isAlias, isMap, isScalar } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
-import { extendedService, isSwarmStack, lookupPath, serviceNamed, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
+import { extendedService, isSwarmStack, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
 import { includersOfContext, isExtendedBase } from './include';
 import { defaultComposePair, parsedCompose } from './relations';
 import type { Range } from './types';
@@ -151,7 +151,7 @@ function computeDefaultPairing(ctx: ComposeContext, service: Service): (DefaultM
     const over = parsedCompose(ctx.workspace, override, ctx.options);
     if (!over || over.documents.some((d) => d.errors.length > 0)) return undefined;
     const whole = wholeTag(over, service.name);
-    const overService = serviceNamed(over, service.name);
+    const overService = over.servicesNamed(service.name)[0];
     if (!overService && !whole) return undefined;
     if (isSwarmStack(ctx) || mayBeExtended(ctx, service)) return undefined;
     const includers = includersOfContext(ctx);
@@ -163,7 +163,7 @@ function computeDefaultPairing(ctx: ComposeContext, service: Service): (DefaultM
   if (ctx.path !== override) return undefined;
   const base = parsedCompose(ctx.workspace, main, ctx.options);
   if (!base || base.documents.some((d) => d.errors.length > 0)) return undefined;
-  const baseService = serviceNamed(base, service.name);
+  const baseService = base.servicesNamed(service.name)[0];
   if (!baseService || ctx.serviceGet(service, 'extends')) return undefined;
   const whole = wholeTag(ctx, service.name);
   return { base: { ctx: base, service: baseService }, over: { ctx, service }, inOverride: true, ...(whole ? { whole } : {}), overExtends: false };
