@@ -229,6 +229,33 @@ describe('language server over stdio', () => {
       });
     });
 
+    it('"Ignore CODE for this line" on a finding inside a YAML block scalar or a heredoc body writes the comment above its key / instruction: the command and the script stay as they were, and the finding is silenced (review 43b, items 1 and 2)', async () => {
+      const compose = 'services:\n  cache:\n    image: redis:7.4-alpine\n    command: >\n      redis-server\n      --appendonly yes\n      --requirepass hunter2hunter2\n';
+      const dockerfile = 'FROM python:3.12-slim\nRUN <<EOF\nset -e\napt-get update && apt-get install -y --no-install-recommends \\\n  curl && pip install \\\n  flask\nrm -rf /var/lib/apt/lists/*\nEOF\nUSER 1000\n';
+      await withServer({ '.dockerignore': '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n' }, async (client, dir) => {
+        const cases = [
+          { name: 'compose.yaml', language: 'dockercompose', text: compose, code: 'DC040', line: 6, expected: compose.replace('    command: >\n', '    # docker-guardrails-ignore DC040\n    command: >\n') },
+          { name: 'Dockerfile', language: 'dockerfile', text: dockerfile, code: 'DF035', line: 4, expected: dockerfile.replace('RUN <<EOF\n', '# docker-guardrails-ignore DF035\nRUN <<EOF\n') },
+        ];
+        for (const c of cases) {
+          const uri = client.open(path.join(dir, c.name), c.text, c.language);
+          const diag = (await client.diagnostics(uri, 1)).find((d) => d.code === c.code);
+          assert.ok(diag && diag.range.start.line === c.line, `${c.code} on line ${c.line}`);
+          const action = (await client.codeActions(uri, [diag], ['quickfix'])).find((a) => a.title === `Ignore ${c.code} for this line`);
+          assert.ok(action?.edit, 'the line ignore is offered');
+          const after = applyWorkspaceEdit(new Map([[uri, c.text]]), action.edit, apply).get(uri)!;
+          assert.equal(after, c.expected);
+          if (c.name === 'compose.yaml') {
+            const [doc] = parseAllDocuments(after) as unknown as { toJS(): { services: { cache: { command: string } } } }[];
+            assert.equal(doc.toJS().services.cache.command, 'redis-server --appendonly yes --requirepass hunter2hunter2\n');
+          }
+          const v = client.change(uri, [{ text: after }]);
+          const again = await client.diagnostics(uri, v);
+          assert.deepEqual(again.filter((d) => d.code === c.code || d.code === 'DG001').map((d) => d.code), [], 'silenced, and the comment is used');
+        }
+      });
+    });
+
     it('"Fix all CODE in this file" only where it adds something: not on a finding without a fix, not for the code\'s only fixable finding, not beside a whole-file fix that is every finding\'s fix (DC032) (review 42c, item 8)', async () => {
       const compose = 'services:\n  web:\n    build: .\n    ports:\n      - "8080:80"\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  cache:\n    image: redis:7.4.1\n';
       for (const resolveEdits of [true, false]) {

@@ -3,7 +3,21 @@
  *   # docker-guardrails-ignore DF001,DF015 -- reason     (own line, directly above the finding's line;
  *                                                         several such lines stack)
  *   # docker-guardrails-ignore-file DF010 -- reason      (anywhere in the file)
- * The reason is optional and kept (SARIF shows it as the suppression's justification).
+ * The reason is optional and kept (SARIF shows it as the suppression's justification); it belongs to the
+ * codes of its own comment.
+ *
+ * Where no comment line can be written directly above a finding's line, a line comment above the line
+ * that starts the construct covers it (suppressionLine): a line that continues a multi-line YAML scalar
+ * (block `|`/`>`, quoted or plain: a `#` line there is text, or ends a plain scalar) is covered by the
+ * comment above the line where the scalar starts (`command: >`, `- |`), and a line of a Dockerfile
+ * heredoc (its body and terminator: BuildKit passes a heredoc's lines verbatim, comment lines included)
+ * by the comment above the instruction. Those lines cannot have a comment of their own, so this is the
+ * only way to silence a finding there; the covered findings are those of the comment's codes only.
+ * Lines where a comment is possible (a Dockerfile instruction's continuation lines — BuildKit strips
+ * comment lines there —, items of a YAML flow collection, further keys of a mapping) keep their own.
+ * Between an ignore comment and its line may also stand the line pragmas of other linters that must be
+ * directly above their line (LINE_PRAGMA: hadolint, yamllint, trivy, kics): the ignore action writes its
+ * comment above them, not between them and their line (review 43b, item 6).
  */
 import { visit } from 'yaml';
 import { isScalar } from './yaml-guards';
@@ -14,7 +28,7 @@ export interface IgnoreComment {
   scope: 'line' | 'file';
   /** 0-based line of the comment. */
   line: number;
-  /** The line the comment applies to (scope 'line'), or -1. */
+  /** The line the comment applies to (scope 'line'), or -1. It also covers the lines anchored to it (suppressionLine). */
   target: number;
   codes: { code: string; range: Range }[];
   reason: string | null;
@@ -23,37 +37,101 @@ export interface IgnoreComment {
 
 const IGNORE = /^(\s*)#\s*docker-guardrails-ignore(-file)?(?=\s|$)(.*)$/;
 
-/** Lines that are comments for the file's own grammar (not text inside a YAML block scalar or a heredoc). */
-function commentLines(ctx: AnyContext): number[] {
-  if (ctx.kind === 'dockerfile') return ctx.ast.getComments().map((c) => c.getRange().start.line);
-  const lines: number[] = [];
-  const excluded: [number, number][] = [];
+/**
+ * Comments of other linters that apply to the line directly below them: hadolint `# hadolint ignore=DL3008`
+ * (hadolint's Pragma: line + 1), yamllint `# yamllint disable-line rule:…` ("on that line, or on the line
+ * above"), trivy `#trivy:ignore:AVD-…`, KICS `# kics-scan ignore-line`. An ignore comment of ours above them
+ * (stacked with them) still applies to their line.
+ */
+const LINE_PRAGMA = /^\s*#\s*(?:hadolint\s+ignore\s*=|yamllint\s+disable-line(?:\s|$)|trivy:ignore:|kics-scan\s+ignore-line(?:\s|$))/;
+
+interface CommentLayout {
+  /** Lines that are comments for the file's own grammar (not text inside a YAML scalar or a heredoc). */
+  comments: Set<number>;
+  /** A line above which no comment line can stand → the line whose comment covers it. */
+  anchors: Map<number, number>;
+  /** The last Dockerfile parser directive's line (a comment above a directive ends the directives), or -1. */
+  lastDirective: number;
+}
+
+/** Per analysis context (a context lives for one analysis of one text). */
+const layouts = new WeakMap<AnyContext, CommentLayout>();
+
+function layoutOf(ctx: AnyContext): CommentLayout {
+  let known = layouts.get(ctx);
+  if (!known) {
+    known = ctx.kind === 'dockerfile' ? dockerfileLayout(ctx) : composeLayout(ctx);
+    layouts.set(ctx, known);
+  }
+  return known;
+}
+
+function dockerfileLayout(ctx: Extract<AnyContext, { kind: 'dockerfile' }>): CommentLayout {
+  // dockerfile-ast lists the comment lines of continued instructions (BuildKit strips them) and not the
+  // lines of heredocs (BuildKit passes them on verbatim).
+  const comments = new Set(ctx.ast.getComments().map((c) => c.getRange().start.line));
+  const anchors = new Map<number, number>();
+  for (const ins of ctx.ast.getInstructions()) {
+    // RUN, COPY, ADD and ONBUILD read heredocs: the bodies start on the line after the first marker's line
+    // (several markers on one line take their bodies in turn), and the instruction ends with the last terminator.
+    const range = ins.getRange();
+    if (range.end.line === range.start.line) continue;
+    const withHeredocs = ins as unknown as { getHeredocs?: () => { getStartRange(): Range }[] };
+    if (typeof withHeredocs.getHeredocs !== 'function') continue;
+    const heredocs = withHeredocs.getHeredocs();
+    if (heredocs.length === 0) continue;
+    const first = Math.min(...heredocs.map((h) => h.getStartRange().start.line));
+    for (let line = first + 1; line <= range.end.line; line++) anchors.set(line, range.start.line);
+  }
+  let lastDirective = -1;
+  for (const d of ctx.ast.getDirectives()) lastDirective = Math.max(lastDirective, d.getRange().start.line);
+  return { comments, anchors, lastDirective };
+}
+
+function composeLayout(ctx: Extract<AnyContext, { kind: 'compose' }>): CommentLayout {
+  // Every scalar written over several lines: its lines after the first are text (block, quoted) or would be
+  // ended by a comment line (plain), so they are anchored to the line where the scalar starts.
+  const spans: [number, number][] = [];
   for (const doc of ctx.documents) {
     visit(doc, {
       Scalar(_k, node) {
-        if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) {
-          const a = ctx.lines.positionAt(node.range[0]).line;
-          const b = ctx.lines.positionAt(node.range[1]).line;
-          if (b > a) excluded.push([a + 1, b]);
-        }
+        if (!isScalar(node) || !node.range) return;
+        const start = node.range[0];
+        let end = node.range[1];
+        while (end > start && /\s/.test(ctx.text[end - 1])) end--;
+        if (end <= start) return;
+        const a = ctx.lines.positionAt(start).line;
+        const b = ctx.lines.positionAt(end - 1).line;
+        if (b > a) spans.push([a, b]);
       },
     });
   }
-  const inScalar = (line: number) => excluded.some(([a, b]) => line >= a && line <= b);
-  for (let i = 0; i < ctx.lines.lineCount; i++) {
-    const t = ctx.lines.lineText(i);
-    if (/^\s*#/.test(t) && !inScalar(i)) lines.push(i);
+  spans.sort((x, y) => x[0] - y[0]);
+  const anchors = new Map<number, number>();
+  for (const [a, b] of spans) {
+    // A scalar that starts on a line of another one (`"a⏎b", "c⏎d"` in a flow sequence) shares its anchor.
+    const to = anchors.get(a) ?? a;
+    for (let line = a + 1; line <= b; line++) if (!anchors.has(line)) anchors.set(line, to);
   }
-  return lines;
+  const comments = new Set<number>();
+  for (let i = 0; i < ctx.lines.lineCount; i++) {
+    if (!anchors.has(i) && /^\s*#/.test(ctx.lines.lineText(i))) comments.add(i);
+  }
+  return { comments, anchors, lastDirective: -1 };
+}
+
+/** The line whose ignore comment covers a finding that starts on `line`: the line itself, or the line that starts its multi-line scalar or heredoc instruction. */
+export function suppressionLine(ctx: AnyContext, line: number): number {
+  return layoutOf(ctx).anchors.get(line) ?? line;
 }
 
 export function findIgnoreComments(ctx: AnyContext): IgnoreComment[] {
   const out: IgnoreComment[] = [];
   if (!ctx.text.includes('docker-guardrails-ignore')) return out;
-  const lines = commentLines(ctx);
+  const { comments } = layoutOf(ctx);
   const isIgnoreLine = new Set<number>();
   const parsed: { line: number; m: RegExpExecArray }[] = [];
-  for (const line of lines) {
+  for (const line of [...comments].sort((a, b) => a - b)) {
     const text = ctx.lines.lineText(line);
     if (!text.includes('docker-guardrails-ignore')) continue;
     const m = IGNORE.exec(text);
@@ -61,6 +139,7 @@ export function findIgnoreComments(ctx: AnyContext): IgnoreComment[] {
     parsed.push({ line, m });
     if (!m[2]) isIgnoreLine.add(line);
   }
+  const isPragma = (line: number) => comments.has(line) && LINE_PRAGMA.test(ctx.lines.lineText(line));
   for (const { line, m } of parsed) {
     const text = ctx.lines.lineText(line);
     const rest = m[3];
@@ -77,25 +156,45 @@ export function findIgnoreComments(ctx: AnyContext): IgnoreComment[] {
     let target = -1;
     if (!m[2]) {
       target = line + 1;
-      while (isIgnoreLine.has(target)) target++;
+      while (isIgnoreLine.has(target) || isPragma(target)) target++;
     }
     out.push({ scope: m[2] ? 'file' : 'line', line, target, codes, reason, range: { start: { line, character: m[1].length }, end: { line, character: text.length } } });
   }
   return out;
 }
 
-/** The edit behind "Ignore CODE for this line": a comment above the line, or the code added to one already there. */
-export function ignoreLineEdit(ctx: AnyContext, code: string, line: number, existing: IgnoreComment[] = findIgnoreComments(ctx)): TextEdit {
-  const above = existing.find((c) => c.scope === 'line' && c.target === line);
-  if (above) return addCodeEdit(ctx, above, code);
-  const indent = ctx.lines.indentOf(line);
-  const at = { line, character: 0 };
-  return { range: { start: at, end: at }, newText: `${indent}# docker-guardrails-ignore ${code}${ctx.lines.eol}` };
+/**
+ * The edit behind "Ignore CODE for this line" for a finding that starts on `line`: a comment line where the
+ * reader associates it with the finding and where a comment changes nothing the file means — directly above
+ * the line, or above the line that starts its multi-line YAML scalar or its heredoc instruction
+ * (suppressionLine; review 43b, items 1 and 2), and above the other linters' line pragmas and our ignore
+ * comments that stand directly above that line (item 6) — or the code added to an ignore comment of ours
+ * there that gives no reason: a reason written for other codes does not extend to this one, so the code then
+ * gets a comment of its own (item 8). Undefined when no comment line can be written there (the line of a
+ * Dockerfile parser directive: a comment above it would end the directives); only the file-level ignore is
+ * offered then.
+ */
+export function ignoreLineEdit(ctx: AnyContext, code: string, line: number, existing: IgnoreComment[] = findIgnoreComments(ctx)): TextEdit | undefined {
+  const layout = layoutOf(ctx);
+  const target = suppressionLine(ctx, line);
+  if (target <= layout.lastDirective) return undefined;
+  const stacked = existing.filter((c) => c.scope === 'line' && c.target === target);
+  const open = stacked.find((c) => c.reason === null);
+  if (open) return addCodeEdit(ctx, open, code);
+  const ours = new Set(stacked.map((c) => c.line));
+  let at = target;
+  while (at - 1 > layout.lastDirective && (ours.has(at - 1) || (layout.comments.has(at - 1) && LINE_PRAGMA.test(ctx.lines.lineText(at - 1))))) at--;
+  const pos = { line: at, character: 0 };
+  return { range: { start: pos, end: pos }, newText: `${ctx.lines.indentOf(target)}# docker-guardrails-ignore ${code}${ctx.lines.eol}` };
 }
 
-/** The edit behind "Ignore CODE for this file": a file-wide comment at the top (after Dockerfile parser directives). */
+/**
+ * The edit behind "Ignore CODE for this file": the code added to a file-wide comment that gives no reason
+ * (as for the line, a reason stays with its own codes), else a file-wide comment at the top (after
+ * Dockerfile parser directives).
+ */
 export function ignoreFileEdit(ctx: AnyContext, code: string, existing: IgnoreComment[] = findIgnoreComments(ctx)): TextEdit {
-  const fileWide = existing.find((c) => c.scope === 'file');
+  const fileWide = existing.find((c) => c.scope === 'file' && c.reason === null);
   if (fileWide) return addCodeEdit(ctx, fileWide, code);
   let line = 0;
   if (ctx.kind === 'dockerfile') {

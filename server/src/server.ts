@@ -1173,8 +1173,9 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
   }
   if (code !== IGNORE_UNUSED_CODE) {
     const comments = findIgnoreComments(ctx);
+    // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
     const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
-    out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    if (lineEdit) out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
     const fileEdit = ignoreFileEdit(ctx, code, comments);
     out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
   }
