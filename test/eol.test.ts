@@ -6,7 +6,7 @@
 import { afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import catalogData from '../rules/data/eol-catalog.json';
-import { compareLines, eolImages, eolStatus, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
+import { compareLines, eolImages, eolMove, eolMoveTitle, eolStatus, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
 import { catalogEntry, catalogImages, CATALOG_CHECKED } from '../rules/engine/catalog';
 import { parseImageRef } from '../rules/engine/image';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor as moreFixes } from '../rules';
@@ -36,6 +36,10 @@ describe('EOL catalog data', () => {
     it(`${name}: every line is well-formed and the lines are sorted`, () => {
       assert.ok(Array.isArray(image.variants) && image.variants.every((v) => v === '' || /^-[a-z0-9.-]+$/.test(v)), 'variants are tag suffixes');
       assert.ok(image.lines.length > 0);
+      if (image.deprecated) {
+        assert.ok(validDate(image.deprecated.since), `${name}: deprecated.since is a date`);
+        assert.equal(new URL(image.deprecated.source).protocol, 'https:', `${name}: deprecated.source is an https URL`);
+      }
       const aliases = new Set<string>();
       for (const l of image.lines) {
         assert.match(l.line, /^\d+(\.\d+)*$/, `${name} ${l.line}: a line is a version`);
@@ -94,7 +98,8 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('node:16-alpine', '2026-11-28')?.target, '22-alpine');
     assert.equal(j('debian:buster-slim', '2026-11-28')?.target, 'bookworm-slim');
     assert.equal(j('node:16-alpine3.18', '2026-11-28')?.target, '22-alpine');
-    assert.equal(j('node:16-bullseye', '2026-11-28')?.target, null);
+    assert.equal(j('node:16-bookworm', '2026-11-28')?.target, null, 'a codename variant no newer line is known to publish');
+    assert.equal(j('node:16-bullseye', '2026-11-28')?.target, '22', 'an ended codename is dropped for the image\'s current Debian (review 43d, item 2)');
     assert.equal(j('openjdk:16', '2026-11-28')?.target, null);
     for (const moving of ['node:lts', 'node', 'node:latest', 'python:3', 'postgres:latest', 'redis:7', 'mysql:8', 'alpine:edge']) assert.equal(j(moving, '2026-11-28'), undefined, moving);
     assert.equal(j('ghcr.io/acme/node:16', '2026-11-28'), undefined, 'not an official image');
@@ -146,6 +151,60 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('openjdk:21').eol, '2024-03-19');
     assert.match(eolStatus(j('openjdk:16')), /^is on openjdk 16, which reached end of life on 2021-09-14 and gets no more security fixes\. The openjdk image is deprecated/);
     assert.equal(eolStatus(j('node:16-alpine')), 'is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes.');
+  });
+
+  it('judges the distribution a tag\'s variant names, and reports the earlier end (review 43d, item 2)', () => {
+    const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-06');
+    const node = j('node:22-bullseye')!;
+    assert.equal(node.ended, 'os');
+    assert.equal(node.target, '22');
+    assert.equal(`${eolStatus(node)}${eolMove(node)}`, "is built on Debian 11 (bullseye), which reached end of life on 2026-08-31 and gets no more security fixes. Move to node:22 (the image's current Debian; node 22 is supported until 2027-04-30), or to node:26, the newest.");
+    assert.equal(eolMoveTitle(node), 'Move to node:22 (current Debian)');
+    assert.equal(j('python:3.12-slim-bullseye')?.target, '3.12-slim');
+    assert.equal(j('python:3.12-alpine3.20')?.target, '3.12-alpine');
+    assert.equal(j('postgres:17-alpine3.21')?.eol, '2026-11-01');
+    assert.equal(j('golang:1.26-buster')?.target, '1.26');
+    assert.equal(j('python:3-slim-buster')?.target, '3-slim', 'a moving tag on an ended distribution');
+    const both = j('node:16-buster')!;
+    assert.equal(both.ended, 'line', 'node 16 ended first');
+    assert.match(eolStatus(both), /^is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes; its Debian 10 \(buster\) base ended too, on 2024-06-30\.$/);
+    const pg = j('postgres:14-alpine3.21')!;
+    assert.equal(pg.ended, 'os', 'Alpine 3.21 ended before postgres 14');
+    assert.match(eolStatus(pg), /\(postgres 14 ended too, on 2026-11-12\)\.$/);
+    assert.equal(pg.target, '15-alpine');
+    assert.equal(j('mcr.microsoft.com/dotnet/aspnet:8.0-bullseye-slim')?.target, null, '.NET 10 publishes no Debian slim variant');
+    for (const ok of ['node:22-bookworm', 'python:3.12-alpine3.22', 'node:22-trixie-slim', 'python:3.12-slim']) assert.equal(j(ok), undefined, ok);
+    assert.equal(j('debian:bullseye-slim')?.ended, 'line', 'a distribution image is judged by its own line');
+  });
+
+  it('says when the line it moves to ends soon, and offers the newest line too (review 43d, item 5)', () => {
+    const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-06')!;
+    const php = j('php:7.4-apache');
+    assert.equal(eolMove(php), ' Move to php:8.2-apache, the oldest supported line, supported until 2026-12-31, or to php:8.5-apache, the newest.');
+    assert.equal(php.newest, '8.5-apache');
+    const py = j('python:3.7-slim');
+    assert.equal(eolMove(py), ' Move to python:3.11-slim, the oldest supported line.', 'python 3.11 ends in October 2027: not soon');
+    assert.equal(py.newest, null);
+    const files = new Map([['/m/Dockerfile', 'FROM php:7.4-apache\nFROM python:3.7-slim\n']]);
+    setEolClockForTests('2026-12-06');
+    const a = analyze(allRules, 'dockerfile', '/m/Dockerfile', files.get('/m/Dockerfile')!, viewOf(files), DEFAULT_CONFIG);
+    const titles = a.findings.filter((f) => f.code === 'DF005').map((f) => [fixFinding(allRules, a.context, f)!, ...moreFixes(allRules, a.context, f)].map((x) => `${x.title}:${x.safe}`));
+    assert.deepEqual(titles, [['Move to php:8.2-apache (oldest supported line):false', 'Move to php:8.5-apache (newest supported line):false'], ['Move to python:3.11-slim (oldest supported line):false']]);
+  });
+
+  it('reports every tag of a deprecated image, and the lines added after review 43d (item 4)', () => {
+    const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-06');
+    const ea = j('openjdk:27-ea-jdk')!;
+    assert.equal(ea.ended, 'image');
+    assert.match(eolStatus(ea), /^is a tag of the openjdk image, which publishes only early-access builds after 2022-07-31: none is supported for production or gets security fixes\. The openjdk image is deprecated on Docker Hub/);
+    assert.equal(j('openjdk:25')?.eol, '2026-03-17');
+    assert.equal(j('openjdk:26')?.eol, '2026-09-30');
+    assert.equal(j('eclipse-temurin:26-jdk')?.target, '27-jdk');
+    assert.equal(j('rust:1.99-slim')?.target, '1.100-slim');
+    assert.equal(j('rust:1.100'), undefined, 'the latest stable release');
+    assert.equal(j('mysql:9.6')?.target, '9.7');
+    assert.equal(j('mariadb:12.2')?.target, '12.3');
+    for (const ok of ['mysql:9.7', 'mariadb:12.3', 'redis:8.4', 'redis:8.6', 'redis:8.10-alpine', 'eclipse-temurin:27-jre']) assert.equal(j(ok), undefined, ok);
   });
 
   it('uses the injected clock, else the real date', () => {
@@ -225,16 +284,25 @@ describe('image catalog pins and the EOL data', () => {
       a.findings.filter((f) => f.code === rule).map((f) => [fixFinding(allRules, a.context, f)!, ...moreFixes(allRules, a.context, f)].map((fix) => `${fix.title}:${fix.safe}`));
     const compose = new Map([['/d/compose.yaml', 'services:\n  db:\n    image: mysql\n  cache:\n    image: redis:latest\n  web:\n    image: nginx\n  proxy:\n    image: traefik\n']]);
     const a = analyze(allRules, 'compose', '/d/compose.yaml', compose.get('/d/compose.yaml')!, viewOf(compose), DEFAULT_CONFIG);
-    // mysql: 9.x innovation lines are past their end of life, so the newest supported line is the catalog's 8.4 LTS.
-    assert.deepEqual(pins('DC001', a), [['Pin to mysql:8.4:false'], ['Pin to redis:8.2:false', 'Pin to redis:8.0:false'], ['Pin to nginx:1.31:false', 'Pin to nginx:1.30:false'], ['Pin to traefik:v3:false']]);
+    // mysql: 9.7 LTS is what latest named when checked (9.0-9.6 innovation lines have ended), then the catalog's 8.4 LTS (review 43d, item 4).
+    assert.deepEqual(pins('DC001', a), [['Pin to mysql:9.7:false', 'Pin to mysql:8.4:false'], ['Pin to redis:8.10:false', 'Pin to redis:8.0:false'], ['Pin to nginx:1.31:false', 'Pin to nginx:1.30:false'], ['Pin to traefik:v3:false']]);
     const df = new Map([['/d/Dockerfile', 'FROM postgres\nFROM node:latest\nFROM alpine\nFROM debian\n']]);
     const b = analyze(allRules, 'dockerfile', '/d/Dockerfile', df.get('/d/Dockerfile')!, viewOf(df), DEFAULT_CONFIG);
     assert.deepEqual(pins('DF001', b), [['Pin to postgres:18:false', 'Pin to postgres:17:false'], ['Pin to node:26:false', 'Pin to node:24:false'], ['Pin to alpine:3.24:false', 'Pin to alpine:3.22:false'], ['Pin to debian:trixie:false']]);
     // Each first pin is the newest line the EOL data knows that is supported that day.
-    for (const [image, tag] of [['postgres', '18'], ['node', '26'], ['alpine', '3.24'], ['nginx', '1.31']]) {
+    for (const [image, tag] of [['postgres', '18'], ['node', '26'], ['alpine', '3.24'], ['nginx', '1.31'], ['mysql', '9.7'], ['mariadb', '12.3'], ['redis', '8.10']]) {
       const supported = eolImages()[image].lines.filter((l) => isSupported(l, eolToday()));
       assert.equal(supported.at(-1)!.line, tag, `${image}: the newest supported line`);
     }
+  });
+
+  it('pins images outside the EOL data to lines supported when the catalog was checked (review 43d, item 3)', () => {
+    setEolClockForTests(CATALOG_CHECKED);
+    const files = new Map([['/c/compose.yaml', 'services:\n  mq:\n    image: rabbitmq\n  nc:\n    image: nextcloud\n  wp:\n    image: wordpress:latest\n']]);
+    const a = analyze(allRules, 'compose', '/c/compose.yaml', files.get('/c/compose.yaml')!, viewOf(files), DEFAULT_CONFIG);
+    const titles = a.findings.filter((f) => f.code === 'DC001' || f.code === 'DC003').map((f) => `${f.code} ${fixFinding(allRules, a.context, f)?.title}`);
+    // RabbitMQ supports only the latest minor (4.1 ended 2026-01-30), Nextcloud a major for a year (31 ended 2026-02, 32 2026-09), WordPress only the latest release.
+    assert.deepEqual(titles, ['DC001 Pin to rabbitmq:4.2', 'DC003 Use rabbitmq:4.2-alpine', 'DC001 Pin to nextcloud:33', 'DC001 Pin to wordpress:7']);
   });
 
   it('DC001 never pins a line that DC004 reports (golang:latest in 2030)', () => {
@@ -249,5 +317,61 @@ describe('image catalog pins and the EOL data', () => {
     const pinnedTo = fix ? /golang:(\S+)/.exec(fix.title)![1] : undefined;
     if (pinnedTo !== undefined) assert.ok(isSupported(lineOfTag('golang', pinnedTo)!.line, today), `golang:${pinnedTo} is supported on ${today}`);
     else assert.ok(!eolImages().golang.lines.some((l) => isSupported(l, today)), 'no fix only when no golang line is supported');
+  });
+});
+
+describe('compose build args select the base image (review 43d, item 6)', () => {
+  afterEach(() => setEolClockForTests('2026-11-28'));
+  const DF = 'ARG NODE_VERSION=16\nFROM node:${NODE_VERSION}-alpine\nUSER node\n';
+  const run = (kind: 'compose' | 'dockerfile', target: string, files: Map<string, string>, code: string) => {
+    const a = analyze(allRules, kind, target, files.get(target)!, viewOf(files), DEFAULT_CONFIG);
+    return a.findings.filter((f) => f.code === code).map((f) => {
+      const fix = fixFinding(allRules, a.context, f);
+      return { line: f.range.start.line + 1, message: f.message, fix: fix ? `${fix.title}:${fix.safe}` : null };
+    });
+  };
+
+  it('DC004 names the FROM, the Dockerfile and the arg, and its fix sets the arg (never safe)', () => {
+    setEolClockForTests('2026-11-28');
+    const files = new Map([
+      ['/p/app/Dockerfile', 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\n'],
+      ['/p/compose.yaml', 'services:\n  app:\n    build:\n      context: ./app\n      args:\n        - NODE_VERSION=16.20.2\n'],
+    ]);
+    assert.deepEqual(run('compose', '/p/compose.yaml', files, 'DC004'), [{
+      line: 6,
+      message: "Service 'app' builds app/Dockerfile, whose FROM node:${NODE_VERSION}-alpine names 'node:16.20.2-alpine' with the build arg NODE_VERSION: it is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line (NODE_VERSION: 22).",
+      fix: 'Set build arg NODE_VERSION to 22 (node:22-alpine, oldest supported line):false',
+    }]);
+  });
+
+  it('DC004: the value that wins is judged where it is written (the default override, extends:)', () => {
+    const files = new Map([
+      ['/o/Dockerfile', DF],
+      ['/o/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "14"\n  base:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "14"\n  job:\n    extends: base\n    build:\n      args:\n        NODE_VERSION: "22"\n'],
+      ['/o/compose.override.yaml', 'services:\n  app:\n    build:\n      args:\n        NODE_VERSION: "22"\n'],
+    ]);
+    // app's 14 is replaced by the override's 22; job passes its own 22 (base's 14 is reported on base, once).
+    assert.deepEqual(run('compose', '/o/compose.yaml', files, 'DC004').map((f) => f.line), [11]);
+    files.set('/o/compose.override.yaml', 'services:\n  app:\n    build:\n      args:\n        NODE_VERSION: "18"\n');
+    assert.deepEqual(run('compose', '/o/compose.override.yaml', files, 'DC004').map((f) => f.line), [5], 'the override builds the default file\'s Dockerfile with 18');
+    assert.deepEqual(run('compose', '/o/compose.yaml', files, 'DC004').map((f) => f.line), [11]);
+  });
+
+  it('DF005: a default every compose build overrides is reported only when something may build the Dockerfile otherwise, and says so', () => {
+    const files = new Map([
+      ['/m/Dockerfile', DF],
+      ['/m/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "22"\n'],
+      ['/m/Makefile', 'test:\n\tnpm test\n'],
+    ]);
+    assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005'), [], 'a Makefile that builds no image');
+    files.set('/m/Makefile', 'image:\n\tdocker build -t acme/app .\n');
+    assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005').map((f) => f.message), [
+      "Image 'node:16-alpine' (from the ARG default, which every compose service building this Dockerfile overrides with the build arg NODE_VERSION; Makefile may build it without) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line, supported until 2027-04-30, or to node:26-alpine, the newest.",
+    ]);
+    files.delete('/m/Makefile');
+    files.set('/m/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      args:\n        NODE_VERSION: "22"\n  other:\n    build: .\n');
+    assert.deepEqual(run('dockerfile', '/m/Dockerfile', files, 'DF005').map((f) => f.message), [
+      "Image 'node:16-alpine' (from the ARG default) is on node 16, which reached end of life on 2023-09-11 and gets no more security fixes. Move to node:22-alpine, the oldest supported line, supported until 2027-04-30, or to node:26-alpine, the newest.",
+    ], 'a service that passes nothing builds the default');
   });
 });

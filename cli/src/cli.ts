@@ -40,8 +40,8 @@ import {
   type Severity,
   type WorkspaceView,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, readForAnalysis, RunReads, type FoundFile } from '../../rules/node/files';
-import { skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, readForAnalysis, RunReads, type FoundFile, type TextEncoding } from '../../rules/node/files';
+import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
@@ -62,6 +62,10 @@ Options:
                              output format (default: text); github prints workflow annotations
   --fail-on error|warning|info
                              exit 1 when a finding at or above this severity exists (default: error)
+  --min-severity error|warning|info|hint
+                             leave the findings below this severity out of the report and the exit
+                             code (default: hint, all); e.g. warning keeps a large SARIF report
+                             under GitHub code scanning's 25,000 results per run
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
   --fix                      apply every safe fix, then report what remains
   --fix-dry-run              print the safe fixes as a unified diff (to --output FILE if given;
@@ -94,6 +98,8 @@ interface Options {
   paths: string[];
   format: Format;
   failOn: Severity;
+  /** Findings below this severity are left out of the report and the exit code (review 43a, item 5). */
+  minSeverity: Severity;
   output?: string;
   config?: string;
   fix: boolean;
@@ -113,6 +119,7 @@ function parse(argv: string[]): Parsed {
       options: {
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'error' },
+        'min-severity': { type: 'string', default: 'hint' },
         output: { type: 'string' },
         config: { type: 'string' },
         fix: { type: 'boolean', default: false },
@@ -141,6 +148,8 @@ function parse(argv: string[]): Parsed {
   if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github (got '${format}')`);
   const failOn = values['fail-on'] as string;
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'info') throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
+  const minSeverity = values['min-severity'] as string;
+  if (!(minSeverity in RANK)) throw new UsageError(`--min-severity must be error, warning, info or hint (got '${minSeverity}')`);
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
   // The dry run prints a unified diff, in no other format (review 37, item 2: --format was ignored silently).
   if (values['fix-dry-run'] && format !== 'text') throw new UsageError(`--fix-dry-run prints a unified diff and takes no --format ${format} (leave --format out, or use --fix to apply the fixes and report what remains)`);
@@ -152,6 +161,7 @@ function parse(argv: string[]): Parsed {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
     failOn,
+    minSeverity: minSeverity as Severity,
     // `-` is standard output, as for most tools (a file named `-` is `./-`).
     output: values.output === '-' ? undefined : (values.output as string | undefined),
     config: values.config as string | undefined,
@@ -172,7 +182,9 @@ function sniffed(file: string): string | null {
     const fd = fs.openSync(file, 'r');
     try {
       const buf = Buffer.alloc(SNIFF_BYTES);
-      return buf.toString('utf8', 0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
+      const head = buf.subarray(0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
+      // UTF-16 with a byte order mark as the analysis reads it (review 43a, item 2).
+      return decodeText(head) ?? head.toString('utf8');
     } finally {
       fs.closeSync(fd);
     }
@@ -472,6 +484,29 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
   const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
   const fixedCount = new Map<string, number>();
+  // The files a safe fix would write that are not UTF-8 (review 43a, item 1): their fixes are not applied (mayWrite).
+  const encodings = new Map<string, TextEncoding | undefined | 'unreadable'>();
+  const notUtf8 = new Set<string>();
+  const mayWrite = (fix: Fix): boolean => {
+    let ok = true;
+    for (const c of fix.changes) {
+      let e = encodings.get(c.path);
+      if (!encodings.has(c.path)) {
+        try {
+          e = encodingOnDisk(c.path);
+        } catch {
+          // Cannot be read: writeFixedFiles says why when the fix is applied.
+          e = 'unreadable';
+        }
+        encodings.set(c.path, e);
+      }
+      if (e === 'not-utf-8' || e === 'utf-16le' || e === 'utf-16be') {
+        notUtf8.add(c.path);
+        ok = false;
+      }
+    }
+    return ok;
+  };
   // The secret values the rules report (and their text as written), for the dry run to mask wherever its
   // diff shows them; where they are written in the files as they are on disk and as fixed (review 39, items 1-2).
   const reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() };
@@ -510,7 +545,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       read: (p) => changed.get(p) ?? (p === job.path ? read.text : workspace.readText(p)),
       changed,
       reanalyze,
-      choose: (fix) => fix.safe,
+      choose: (fix) => fix.safe && mayWrite(fix),
     });
     analysis = rounds.analysis;
     // A fix that left its finding was taken back (fixInRounds): said, by rule only (a fix's title may quote what it writes).
@@ -541,14 +576,25 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if (stale.length === 0) break;
     for (const e of stale) fixJob(e.job, e.read, e.index, false);
   }
+  const sayNotUtf8 = () => {
+    for (const p of notUtf8) {
+      const e = encodings.get(p);
+      const what = e === 'utf-16le' || e === 'utf-16be' ? `is ${e === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'}` : 'is not valid UTF-8 (Latin-1, or other bytes that are not UTF-8)';
+      io.writeErr(`docker-guardrails: not fixed: ${printable(shownPath(p))} ${what}: --fix writes UTF-8 files only, so that it changes no byte its fixes do not touch; the safe fixes that write it are not applied (convert it to UTF-8 to have them applied)\n`);
+    }
+  };
   if (opts.registryLookups) {
     const readText = (job: Job) => {
       const r = readJob(job);
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyzeJob(job, text, workspace);
-    return registryFixPass({ jobs, results, changed, fixedCount, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported));
+    return registryFixPass({ jobs, results, changed, fixedCount, mayWrite, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => {
+      sayNotUtf8();
+      return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
+    });
   }
+  sayNotUtf8();
   return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
 }
 
@@ -830,6 +876,9 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
     } catch (e) {
       return `will not write ${p}: it is read-only for this user (${describeIoError(e)}); no file was changed`;
     }
+    // No write permission bit at all (0444): read-only whoever runs, root too, whom access() lets write anything (a CI
+    // job in a container; review 43a, item 10). On Windows, mode holds the read-only attribute the same way.
+    if ((st.mode & 0o222) === 0) return `will not write ${p}: it is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}: no write permission for anyone); no file was changed`;
     if (st.nlink > 1) return `will not write ${p}: it has ${st.nlink} hard links, and its other names would keep the old text; no file was changed`;
     existing.set(p, st);
   }
@@ -872,7 +921,7 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
 
 /** Reports, writes fixed files, and computes the exit code. */
 function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() }): number {
-  const { results } = outcome;
+  const results = opts.minSeverity === 'hint' ? outcome.results : outcome.results.map((r) => atLeast(r, RANK[opts.minSeverity]));
   const cwd = process.cwd();
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
   // In every format (a JSON or SARIF report without findings must not pass for a clean file: review 37, item 3).
@@ -904,6 +953,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     io.writeErr(`docker-guardrails: applied ${total} fix${total === 1 ? '' : 'es'} in ${changed.size} file${changed.size === 1 ? '' : 's'}\n`);
   }
 
+  if (opts.format === 'sarif') warnSarifLimits(results, opts, io);
   if (!opts.dryRun) {
     const report = (write: Write) => {
       if (opts.format === 'json') writeJson(results, write);
@@ -923,6 +973,40 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   const threshold = RANK[opts.failOn];
   const failing = results.some((r) => r.findings.some((f) => RANK[f.severity] >= threshold));
   return failing ? 1 : 0;
+}
+
+/** A file's result with only its findings at or above `rank` (--min-severity), their fixes with them. */
+function atLeast(r: FileResult, rank: number): FileResult {
+  const keep = r.findings.map((f) => RANK[f.severity] >= rank);
+  if (keep.every((k) => k) && (r.suppressed ?? []).every((s) => RANK[s.finding.severity] >= rank)) return r;
+  return {
+    ...r,
+    findings: r.findings.filter((_, i) => keep[i]),
+    ...(r.fixes ? { fixes: r.fixes.filter((_, i) => keep[i]) } : {}),
+    ...(r.suppressed ? { suppressed: r.suppressed.filter((s) => RANK[s.finding.severity] >= rank) } : {}),
+  };
+}
+
+/** GitHub code scanning rejects a SARIF run of more than this many results ("SARIF support for code scanning", limits). */
+const SARIF_MAX_RESULTS = 25_000;
+
+/**
+ * A notice on standard error when the SARIF report breaks a limit GitHub code scanning rejects a file for: more than
+ * 25,000 results in its run (the corpus twice over gave 32,114 and upload-sarif failed, with no word from the CLI;
+ * review 43a, item 5). The report is written all the same (other tools read it); the notice says what leaves out enough.
+ */
+function warnSarifLimits(results: FileResult[], opts: Options, io: Io): void {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const r of results) {
+    for (const f of r.findings) bySeverity[f.severity]++;
+    if (opts.includeSuppressed) for (const s of r.suppressed ?? []) bySeverity[s.finding.severity]++;
+  }
+  const total = bySeverity.error + bySeverity.warning + bySeverity.info + bySeverity.hint;
+  if (total <= SARIF_MAX_RESULTS) return;
+  const levels: Severity[] = ['info', 'warning', 'error'];
+  const fits = levels.find((l) => levels.slice(levels.indexOf(l)).reduce((n, x) => n + bySeverity[x], 0) <= SARIF_MAX_RESULTS && RANK[l] > RANK[opts.minSeverity]);
+  const way = fits ? `--min-severity ${fits} leaves ${levels.slice(levels.indexOf(fits)).reduce((n, x) => n + bySeverity[x], 0)}` : 'check fewer files per run (one run per folder, each with its own upload category)';
+  io.writeErr(`docker-guardrails: the SARIF report has ${total} results, more than the ${SARIF_MAX_RESULTS.toLocaleString('en-US')} per run GitHub code scanning accepts: upload-sarif will reject it; ${way}${opts.includeSuppressed ? ' (or leave out --include-suppressed)' : ''}\n`);
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */

@@ -53,10 +53,14 @@ export function writeText(results: FileResult[], write: Write): void {
     }
   }
   const total = counts.error + counts.warning + counts.info + counts.hint;
+  // Files analyzed, and apart those that were not (review 43a, item 7: "No findings in 6 files" for 2 analyzed and 4 skipped).
+  const skipped = results.filter((r) => r.skipped).length;
+  const analyzed = results.length - skipped;
+  const files = `${analyzed} file${analyzed === 1 ? '' : 's'}${skipped > 0 ? `; ${skipped} file${skipped === 1 ? '' : 's'} not analyzed` : ''}`;
   write(
     total === 0
-      ? `No findings in ${results.length} file${results.length === 1 ? '' : 's'}.\n`
-      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info${counts.hint ? `, ${counts.hint} hint` : ''}) in ${results.length} file${results.length === 1 ? '' : 's'}.\n`,
+      ? `No findings in ${files}.\n`
+      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info${counts.hint ? `, ${counts.hint} hint` : ''}) in ${files}.\n`,
   );
 }
 
@@ -140,6 +144,32 @@ function displayPathIn(r: FileResult): (p: string) => string {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
+/** GitHub code scanning's limit on a rule's `shortDescription.text` and `fullDescription.text` ("SARIF support for code scanning"). */
+export const SARIF_DESCRIPTION_MAX = 1024;
+
+/**
+ * A rule's `fullDescription.text`: its "what it finds", or, when that is longer than SARIF_DESCRIPTION_MAX (54 rules'
+ * were, up to 8,961 characters: review 43a, item 6), its sentences up to the limit and a pointer to the rule's help,
+ * which has the whole text (so has the page at helpUri). A first sentence longer than the limit is cut at a word.
+ */
+export function sarifDescription(what: string): string {
+  if (what.length <= SARIF_DESCRIPTION_MAX) return what;
+  const text = what.replace(/\s+/g, ' ').trim();
+  const more = " (More in the rule's help.)";
+  const room = SARIF_DESCRIPTION_MAX - more.length;
+  // A sentence ends at . ! or ? (a closing quote, parenthesis or backtick after it) before a space and a capital, a
+  // backtick or an opening parenthesis: `e.g. the` and `compose.yaml` end none.
+  let end = -1;
+  for (const m of text.matchAll(/[.!?]["')`]?(?= +[A-Z`(])/g)) {
+    const at = m.index + m[0].length;
+    if (at > room) break;
+    end = at;
+  }
+  if (end > 0) return text.slice(0, end) + more;
+  const cut = text.lastIndexOf(' ', room - 1);
+  return `${text.slice(0, cut > 0 ? cut : room - 1)}…${more}`;
+}
+
 function ruleHelp(rule: Rule): string {
   const d = rule.docs;
   return [`${d.what}`, '', `Why: ${d.why}`, '', 'Bad:', '', indent(d.bad), '', 'Good:', '', indent(d.good), '', `Fix: ${d.fix}`, '', `Guideline: ${d.guideline}`, `Equivalent checks: ${d.equivalents.join('; ')}`].join('\n');
@@ -183,7 +213,7 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
               id: r.code,
               name: r.name,
               shortDescription: { text: `${r.code} ${r.name}` },
-              fullDescription: { text: r.docs.what },
+              fullDescription: { text: sarifDescription(r.docs.what) },
               helpUri: docsUrl(r.code),
               help: { text: ruleHelp(r), markdown: ruleHelp(r) },
               defaultConfiguration: { level: SARIF_LEVEL[r.severity], enabled: !r.optIn },
@@ -306,7 +336,9 @@ function sarifFix(fix: Fix, r: FileResult) {
 /** GitHub Actions workflow commands: one annotation per finding. */
 export function writeGithub(results: FileResult[], write: Write): void {
   const esc = (s: string) => printable(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  // A property as GitHub reads it back (actions/toolkit's escapeProperty): CR and LF as %0D and %0A, so that a path that
+  // holds one names its file (printable's `\u000a` named none: review 43a, item 8); other control characters stay printable's.
+  const prop = (s: string) => printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const level: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
   for (const r of results) {
     for (const f of r.findings) {

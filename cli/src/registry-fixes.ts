@@ -19,6 +19,8 @@ export interface RegistryPassInput<J extends RegistryPassJob> {
   /** Files changed so far (path → text); updated in place. */
   changed: FileSet;
   fixedCount: Map<string, number>;
+  /** Whether a fix may write the files it changes (not one that is not UTF-8: review 43a, item 1). */
+  mayWrite: (fix: Fix) => boolean;
   readText: (job: J) => string | undefined;
   /** The file analyzed with this text; undefined when the engine failed to read it (left as it is). */
   analyzeText: (job: J, text: string) => Analysis | undefined;
@@ -39,7 +41,7 @@ export async function registryFixPass<J extends RegistryPassJob>(input: Registry
     for (const finding of analysis.findings) {
       if (!hasAsyncFixes(allRules, finding)) continue;
       for (const fix of await asyncFixesFor(allRules, analysis.context, finding, { registry })) {
-        if (!fix.safe || chosen.some((c) => fixesConflict(c, fix))) continue;
+        if (!fix.safe || chosen.some((c) => fixesConflict(c, fix)) || !input.mayWrite(fix)) continue;
         chosen.push(fix);
         break;
       }

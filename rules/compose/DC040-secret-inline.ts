@@ -861,12 +861,27 @@ function sameSecretName(value: string, literalByValue: ReadonlyMap<string, reado
  * `VALKEY_…`), else `REDIS_PASSWORD` (`VALKEY_…`, `KEYDB_…` after the server), else
  * `<SERVICE>_PASSWORD`; null when each of those holds another value.
  */
+/** The values each name holds among the file's literal credentials (built once per list: a scan of every value per question was quadratic). */
+const valuesByNameOf = new WeakMap<ReadonlyMap<string, readonly LiteralCredential[]>, Map<string, Set<string>>>();
+
+/** Whether a name holds another value than `value` among the file's literal credentials. */
+function namedOtherwise(literalByValue: ReadonlyMap<string, readonly LiteralCredential[]>, name: string, value: string): boolean {
+  let index = valuesByNameOf.get(literalByValue);
+  if (!index) {
+    index = new Map();
+    for (const [v, cs] of literalByValue) for (const c of cs) (index.get(c.name) ?? index.set(c.name, new Set()).get(c.name)!).add(v);
+    valuesByNameOf.set(literalByValue, index);
+  }
+  const values = index.get(name);
+  return values !== undefined && (values.size > 1 || !values.has(value));
+}
+
 function commandPasswordName(value: string, server: string, service: string, literalByValue: ReadonlyMap<string, readonly LiteralCredential[]>, dotenv: ReadonlyMap<string, string> | undefined): string | null {
   const family = server.replace(/-(?:stack-)?server$/, '').toUpperCase();
   const serviceWord = service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   const same = sameSecretName(value, literalByValue, dotenv, (c) => c.service === service || nameMentions(c.name, [family, 'REDIS', serviceWord]));
   if (same) return same;
-  const taken = (name: string) => [...literalByValue].some(([v, cs]) => v !== value && cs.some((c) => c.name === name)) || (dotenv?.get(name) ?? value) !== value;
+  const taken = (name: string) => namedOtherwise(literalByValue, name, value) || (dotenv?.get(name) ?? value) !== value;
   for (const name of [`${family}_PASSWORD`, `${serviceWord}_PASSWORD`]) if (/^[A-Z_][A-Z0-9_]*$/.test(name) && !taken(name)) return name;
   return null;
 }
@@ -932,6 +947,8 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   const dotenv = ctx.dotenv()?.vars;
   // Literal credentials of the file, to reuse their names for the same secret written elsewhere.
   const literalByValue = new Map<string, LiteralCredential[]>();
+  // Each (name, service) once per value: a list search per copy was quadratic in the services sharing a value (review 43a: 100,000-line files).
+  const listed = new Set<string>();
   for (const s of ctx.services) {
     const envs = environmentWithMerges(ctx, s);
     const names = new Set(envs.map((e) => e.name));
@@ -939,9 +956,12 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       if (e.value === null || !isCredentialName(e.name) || isAccessKeyIdOfPair(e.name, (n) => names.has(n))) continue;
       const v = literalValue(e.value);
       if (v === null) continue;
+      const key = `${v}\u0000${e.name}\u0000${s.name}`;
+      if (listed.has(key)) continue;
+      listed.add(key);
       const known = literalByValue.get(v);
       if (!known) literalByValue.set(v, [{ name: e.name, service: s.name }]);
-      else if (!known.some((c) => c.name === e.name && c.service === s.name)) known.push({ name: e.name, service: s.name });
+      else known.push({ name: e.name, service: s.name });
     }
   }
   for (const service of ctx.services) {
@@ -1295,7 +1315,7 @@ function urlVariableWord(option: string | undefined, scheme: string): string {
 function commandUrlPasswordName(ctx: ComposeContext, value: string, option: string | undefined, scheme: string, service: string, literalByValue: ReadonlyMap<string, readonly LiteralCredential[]>, dotenv: ReadonlyMap<string, string> | undefined): string | null {
   const store = SCHEME_WORDS.find(([re]) => re.test(scheme))?.[1][0];
   const candidates = [...(option ? [passwordNameFor(urlVariableWord(option, scheme))] : []), ...(store ? [`${store}_PASSWORD`] : []), `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PASSWORD`];
-  const taken = (name: string) => [...literalByValue].some(([v, cs]) => v !== value && cs.some((c) => c.name === name)) || (dotenv?.get(name) ?? value) !== value || readsVariable(ctx.text, name, []);
+  const taken = (name: string) => namedOtherwise(literalByValue, name, value) || (dotenv?.get(name) ?? value) !== value || readsVariable(ctx.text, name, []);
   return candidates.find((n) => VARIABLE_NAME.test(n) && !taken(n)) ?? null;
 }
 

@@ -1,13 +1,18 @@
+import * as path from 'node:path';
 import { type Node, type YAMLMap } from 'yaml';
 import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { extendsChain, isExtendsOnlyBase, isOneShotJob } from '../engine/compose-lookup';
-import { droppedByDefaultOverride } from '../engine/override-merge';
-import { companionWrites, dataDirOf, dataMountState, keepsNoDataset, type DataDir, type DataMountState } from '../engine/data-volumes';
-import { serviceVolumes } from '../engine/compose-volumes';
-import { scalarContentSpan } from '../engine/compose';
+import { builtDockerfileOf, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
+import { defaultMerge, droppedByDefaultOverride, overrideAt } from '../engine/override-merge';
+import { companionWrites, dataDirOf, dataMountState, keepsNoDataset, type DataDir, type DataMountState, type MergedInputs } from '../engine/data-volumes';
+import { normalizeHostPath, serviceVolumes } from '../engine/compose-volumes';
+import { scalarContentSpan, scalarString } from '../engine/compose';
+import { interpolateWithDotenv } from '../engine/compose-values';
+import { ServiceEnv } from '../engine/env-files';
+import { looseImageOfText } from '../engine/service-image';
+import { propertiesOf } from '../engine/stage-scope';
 import { comparePositions } from '../engine/text';
 import type { DataStoreKind } from '../engine/datastores';
 import type { Fix, TextEdit } from '../engine/types';
@@ -20,8 +25,17 @@ interface Data {
   dir: string;
   /** Where the fix mounts the named volume. */
   mountTarget: string;
-  /** What holds the directory now: nothing (the image's anonymous volume or the container layer), or a tmpfs / anonymous volume written in the file. */
-  now: 'container' | 'anonymous' | 'tmpfs';
+  /**
+   * What holds the directory now: nothing (the image's anonymous volume or the container layer), or a tmpfs / anonymous
+   * volume written in the file; `persisted`: a named volume or bind mount (a RabbitMQ finding about its node name only).
+   */
+  now: 'container' | 'anonymous' | 'tmpfs' | 'persisted';
+  /** The named volume on the directory whose top-level definition makes it a tmpfs (`driver_opts: { type: tmpfs }`). */
+  tmpfsVolume?: string;
+  /** RabbitMQ whose node name, and so its database directory `mnesia/rabbit@<hostname>`, follows the container's random hostname. */
+  randomNodeName?: boolean;
+  /** The image the default override file sets for the service, which decides where the data goes: its text and the file's name. */
+  overrideImage?: { image: string; file: string };
   /** Named volumes or bind mounts of the service at other paths near the data (a likely wrong path, e.g. `/var/lib/redis` for the official redis image). */
   elsewhere: string[];
   /** The directory is the one the service's own settings name (`PGDATA`, `--datadir`, `--dir`…), not the image's. */
@@ -74,6 +88,7 @@ function chainMountState(ctx: ComposeContext, service: Service, data: DataDir): 
     state.persisted ||= base.persisted;
     state.unknown ||= base.unknown;
     state.tmpfs ||= base.tmpfs;
+    state.tmpfsVolume ??= base.tmpfsVolume;
     state.shadowing.push(...base.shadowing);
     state.elsewhere.push(...base.elsewhere.filter((e) => !state.elsewhere.includes(e)));
     state.shadowedParent ??= base.shadowedParent;
@@ -92,6 +107,112 @@ function volumeName(service: string, taken: Set<string>): string {
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
   return name;
+}
+
+/**
+ * What the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`)
+ * sets for a service of the default file that moves its data: the image (its `image:` replaces this file's; not
+ * when the service builds: the image is then what its Dockerfile builds) and `PGDATA`. Undefined when it sets
+ * neither (or the service is not merged: defaultMerge); 'unknown' when its image cannot be read.
+ */
+function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: MergedInputs; image?: string; file: string } | 'unknown' | undefined {
+  const merge = defaultMerge(ctx, service);
+  if (!merge || merge.inOverride || merge.whole) return undefined;
+  if (overrideAt(merge, ['build'])?.value) return undefined;
+  const { ctx: over, service: overService } = merge.over;
+  const inputs: MergedInputs = {};
+  let image: string | undefined;
+  const written = overrideAt(merge, ['image'])?.value;
+  if (written && lookupKey(ctx, service, 'build') === undefined) {
+    const raw = scalarString(written.entry.value);
+    const loose = raw === null ? null : looseImageOfText(raw, interpolateWithDotenv(over, raw).value);
+    if (!loose || raw === null) return 'unknown';
+    inputs.image = loose;
+    image = raw;
+  }
+  const pgdata = new ServiceEnv(over, overService).get('PGDATA');
+  if (pgdata.state !== 'unset') inputs.pgdata = pgdata;
+  if (!inputs.image && !inputs.pgdata) return undefined;
+  return { inputs, ...(image !== undefined ? { image } : {}), file: path.basename(over.path) };
+}
+
+/**
+ * Whether a RabbitMQ service's node name is stable across re-created containers. RabbitMQ names its node
+ * `rabbit@<hostname>` and keeps its database in `mnesia/<node name>` under /var/lib/rabbitmq; Compose gives every
+ * new container a random hostname (its id: compose's getCreateConfigs passes only `hostname:`, and `container_name:`
+ * does not set it), so a re-created container starts as a new, empty node beside the old one's directory (the
+ * official image's docs: "specify -h/--hostname explicitly … so that we don't get a random hostname and can keep
+ * track of our data"). Stable: `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ
+ * appends the hostname), the host's network or UTS namespace (the host's name), Bitnami's images (their
+ * `RABBITMQ_NODE_NAME` defaults to `rabbit@localhost`). Unknown (not reported): a value that is a variable without
+ * a value, a network shared with another container (its hostname), `RABBITMQ_MNESIA_DIR` (the directory no longer
+ * carries the name), a mounted /etc/rabbitmq or rabbitmq-env.conf (may set NODENAME), a Dockerfile that sets those
+ * or cannot be read, settings the companion compose file writes.
+ */
+function rabbitNodeName(ctx: ComposeContext, service: Service, data: DataDir): 'stable' | 'random' | 'unknown' {
+  if (data.dir.startsWith('/bitnami/')) return 'stable';
+  if (companionWrites(ctx, service, ['hostname', 'environment', 'env_file', 'network_mode', 'uts', 'image', 'build'])) return 'unknown';
+  for (const key of ['hostname', 'network_mode', 'uts']) {
+    const found = lookupKey(ctx, service, key);
+    if (found === 'unknown') return 'unknown';
+    if (!found) continue;
+    const node = found.ctx.resolve(found.service.doc, found.entry.value as Node | null);
+    // An empty value sets nothing (`hostname:`: Docker picks the container id).
+    if (!node || (isScalar(node) && (node.value === null || node.value === undefined))) continue;
+    const value = resolvedScalar(found.ctx, node);
+    if (value === undefined || value === null) return 'unknown';
+    const v = value.trim();
+    if (key === 'hostname' && v !== '') return 'stable';
+    if (key === 'uts' && v === 'host') return 'stable';
+    if (key === 'network_mode' && /^(?:service|container):/.test(v)) return 'unknown';
+  }
+  if (onHostNetwork(ctx, service)) return 'stable';
+  const env = new ExtendedEnv(ctx, service);
+  const nodename = env.get('RABBITMQ_NODENAME');
+  if (nodename.state === 'unknown' || nodename.state === 'unknown-value') return 'unknown';
+  if (nodename.state === 'set' && nodename.value.includes('@')) return 'stable';
+  if (env.get('RABBITMQ_MNESIA_DIR').state !== 'unset') return 'unknown';
+  const { chain, unknown } = extendsChain(ctx, service);
+  if (unknown) return 'unknown';
+  for (const level of chain) {
+    for (const m of serviceVolumes(level.ctx, level.service)) {
+      const t = m.target?.value;
+      const target = t === null || t === undefined ? null : normalizeHostPath(t.trim());
+      if (target === null || target === '/etc/rabbitmq' || target === '/etc' || target.endsWith('/rabbitmq-env.conf')) return 'unknown';
+    }
+  }
+  if (lookupKey(ctx, service, 'build') !== undefined) {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return 'unknown';
+    const sets = built.dockerfile.stages.some((st) =>
+      st.instructions.some((i) => {
+        const k = i.getKeyword();
+        if (k === 'ENV') return propertiesOf(i).some((p) => ['RABBITMQ_NODENAME', 'RABBITMQ_MNESIA_DIR'].includes(p.getName()));
+        const dest = (i.getArguments().at(-1)?.getValue() ?? '').replace(/^[["']+|["'\]]+$/g, '');
+        return (k === 'COPY' || k === 'ADD') && (/^\/etc\/rabbitmq\/?$/.test(dest) || dest.endsWith('rabbitmq-env.conf'));
+      }),
+    );
+    if (sets) return 'unknown';
+  }
+  return 'random';
+}
+
+/** A hostname for a RabbitMQ service's node name: its name as a DNS label (letters, digits, hyphens), never a word YAML reads as another type. */
+function hostnameFor(service: string): string {
+  const label = service.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return /^[a-z]/.test(label) && !/^(?:y|n|yes|no|on|off|true|false|null)$/.test(label) ? label : `rabbitmq${label ? '-' + label : ''}`.slice(0, 63);
+}
+
+/** Insertions at the same point (the service is the file's last entry, its `volumes:` its last key) as one edit, in the given order. */
+function joinInsertions(edits: TextEdit[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const empty = comparePositions(e.range.start, e.range.end) === 0;
+    const same = empty && out.find((o) => comparePositions(o.range.start, o.range.end) === 0 && comparePositions(o.range.start, e.range.start) === 0);
+    if (same) same.newText += e.newText;
+    else out.push({ range: e.range, newText: e.newText });
+  }
+  return out;
 }
 
 const PRE18_DATA = '/var/lib/postgresql/data';
@@ -118,11 +239,11 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes (a `volumes: !reset []` there gives none: it removes the volumes written here — Compose merge, "Reset value", https://docs.docker.com/reference/compose-file/merge/ — so the service is judged without them, and no fix is offered: a volume added here would be removed too). Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
-    why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`): it is reported like a `tmpfs:` mount, naming the volume (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes (a `volumes: !reset []` there gives none: it removes the volumes written here — Compose merge, "Reset value", https://docs.docker.com/reference/compose-file/merge/ — so the service is judged without them, and no fix is offered: a volume added here would be removed too). RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 here and `postgres:18` there with the volume at `/var/lib/postgresql/data` is reported (the message names the override\'s image), and so is the reverse. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
+    why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart — also a named volume defined with `driver_opts: { type: tmpfs }`, which the local driver mounts when a container starts using it and unmounts when the last one stops (moby volume/local). RabbitMQ without a fixed node name loses its state on every re-create even with a volume: the official image\'s docs ask to "specify -h/--hostname explicitly for each daemon so that we don\'t get a random hostname and can keep track of our data"; the new node starts empty beside the old one\'s directory in the same volume.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
-    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory. On PostgreSQL 18 and later with the service\'s volume at `/var/lib/postgresql/data`, the fix is "Mount <volume> at /var/lib/postgresql": it moves that mount instead of adding one (not applied by fix-all either: data an older major wrote in that volume needs `pg_upgrade` first).',
+    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory (also a named volume defined as a tmpfs: drop `type: tmpfs` from its definition, or mount another volume). For RabbitMQ without a fixed node name the fix also adds `hostname: <service>` (as a DNS label); with the volume already there, "Set hostname: <service> on <service>" adds only that. Not applied by fix-all either: a running broker\'s current state is in the volume under its old, random node name, which the new name does not find — no worse than the next re-create without the fix, which also starts empty, but it happens at the next `up`: export the definitions first (`rabbitmqctl export_definitions`) and drain the queues, or set `hostname:` to the container\'s current hostname (`docker compose exec <service> hostname`) to keep the state it has. On PostgreSQL 18 and later with the service\'s volume at `/var/lib/postgresql/data`, the fix is "Mount <volume> at /var/lib/postgresql": it moves that mount instead of adding one (not applied by fix-all either: data an older major wrote in that volume needs `pg_upgrade` first).',
     guideline: '§4 Data Security — PostgreSQL "Regular Backups", Redis "AOF Persistence"',
     equivalents: ['no equivalent in hadolint, dclint, Checkov or Trivy; Docker\'s own docs ("Persist the DB") and each image\'s "Where to store data" section'],
     references: [
@@ -133,6 +254,10 @@ export default defineRule<'compose', Data>({
       'https://hub.docker.com/_/postgres',
       'https://hub.docker.com/_/mysql',
       'https://hub.docker.com/_/redis',
+      'https://hub.docker.com/_/rabbitmq ("Running the daemon": the node name defaults to the hostname, the database dir is mnesia/rabbit@<hostname>)',
+      'https://github.com/docker/compose/issues/8475 (the container hostname is the container id, not container_name)',
+      'https://docs.docker.com/reference/cli/docker/volume/create/ (local driver, --opt type=tmpfs)',
+      'https://docs.docker.com/reference/compose-file/merge/',
       'https://learn.microsoft.com/sql/linux/sql-server-linux-docker-container-configure',
       'https://hub.docker.com/r/clickhouse/clickhouse-server/',
       'https://www.cockroachlabs.com/docs/stable/start-a-local-cluster-in-docker-linux',
@@ -146,26 +271,39 @@ export default defineRule<'compose', Data>({
       if (OPAQUE_KEYS.some((k) => ctx.serviceGet(service, k))) continue;
       // A job that runs a data store's image to set something up or copy data out, then exits.
       if (isOneShotJob(ctx, service)) continue;
-      const data = dataDirOf(ctx, service);
+      // The image (and PGDATA) the default override sets is what runs (review 43d, item 8).
+      const merged = fromDefaultOverride(ctx, service);
+      if (merged === 'unknown') continue;
+      const data = dataDirOf(ctx, service, merged?.inputs);
       if (!data) continue;
       if (data.kind === 'redis' && keepsNoDataset(ctx, service)) continue;
       if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(ctx, service)) continue;
       const state = chainMountState(ctx, service, data);
       // `volumes: !reset []` in the override Compose merges by default removes the volumes written here (Compose merge, "Reset value").
       const volumesDropped = droppedByDefaultOverride(ctx, service, 'volumes');
-      if ((state.persisted && !volumesDropped) || state.unknown) continue;
-      if (hasVolumesInCompanions(ctx, service)) continue;
-      const now = state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
+      if (state.unknown) continue;
+      const persisted = state.persisted && !volumesDropped;
+      if (!persisted && hasVolumesInCompanions(ctx, service)) continue;
+      const now = persisted ? 'persisted' : state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
+      // RabbitMQ's database directory carries its node name, the container's random hostname by default (review 43d, item 1).
+      const randomNodeName = data.kind === 'rabbitmq' && now !== 'tmpfs' && rabbitNodeName(ctx, service, data) === 'random';
+      if (persisted && !randomNodeName) continue;
       // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
       const severity = data.kind === 'redis' || data.kind === 'dragonfly' ? ('info' as const) : undefined;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}) } as Data, severity });
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume } : {}), ...(randomNodeName ? { randomNodeName: true } : {}), ...(merged?.image !== undefined ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
     }
     return out;
   },
   message(d) {
-    const where = d.now === 'tmpfs' ? 'is a tmpfs (memory)' : d.now === 'anonymous' ? 'is an anonymous volume' : 'is not mounted from a volume';
+    const where = d.tmpfsVolume ? `is the named volume ${d.tmpfsVolume}, whose top-level definition makes it a tmpfs (driver_opts type: tmpfs), in memory` : d.now === 'tmpfs' ? 'is a tmpfs (memory)' : d.now === 'anonymous' ? 'is an anonymous volume' : 'is not mounted from a volume';
+    // The image comes from the override `docker compose up` merges: say so, the file analyzed shows another (review 43d, item 8).
+    const image = d.overrideImage ? ` (image ${d.overrideImage.image}, set by ${d.overrideImage.file})` : '';
     if (pg18WrongTarget(d)) {
-      return `PostgreSQL service '${d.service}' runs PostgreSQL 18 or later, which keeps its data in ${d.dir}: the volume at the pre-18 path ${PRE18_DATA} does not hold it, and the server refuses to start with a volume there. Mount it at /var/lib/postgresql.`;
+      return `PostgreSQL service '${d.service}'${image} runs PostgreSQL 18 or later, which keeps its data in ${d.dir}: the volume at the pre-18 path ${PRE18_DATA} does not hold it, and the server refuses to start with a volume there. Mount it at /var/lib/postgresql.`;
+    }
+    const node = "RabbitMQ names its database directory (mnesia/rabbit@<hostname>) after the container's hostname, which Compose picks at random for every new container";
+    if (d.now === 'persisted') {
+      return `RabbitMQ service '${d.service}' keeps its data in a volume at ${d.dir}, but without a fixed node name: ${node}, so after the container is re-created ('docker compose down' then 'up', a new image or setting) the broker starts as a new node with an empty database beside the old one — users, virtual hosts, durable queues and persistent messages seem gone. Set hostname: (or RABBITMQ_NODENAME=rabbit@<name>).`;
     }
     const writer = d.configured ? "the service's own settings put" : 'this image writes';
     // A volume at a parent the image's own VOLUME shadows: say how the data misses it (review 31, probe 05).
@@ -174,13 +312,23 @@ export default defineRule<'compose', Data>({
     const other = shadow + (elsewhere.length > 0 ? ` (the volume at ${elsewhere.join(', ')} is not where ${writer} its data)` : '');
     const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : d.kind === 'dragonfly' ? ' If it is only a cache, say so with --dbfilename= (no snapshot).' : '';
     const loss = d.now === 'tmpfs' ? 'every restart of the container loses it' : "'docker compose down' then 'up' starts it empty, and 'docker compose down -v' or 'docker volume prune' deletes it";
-    return `${KIND_NAMES[d.kind]} service '${d.service}' keeps its data in ${d.dir}, which ${where}${other}: ${loss}. Mount a named volume or a bind mount there.${cache}`;
+    const remedy = d.tmpfsVolume ? ` Drop type: tmpfs from the definition of ${d.tmpfsVolume}, or mount another named volume or a bind mount there.` : d.randomNodeName ? ` Mount a named volume or a bind mount there, and set hostname: (or RABBITMQ_NODENAME=rabbit@<name>): ${node}, so a volume alone still starts empty after a re-create.` : ' Mount a named volume or a bind mount there.';
+    return `${KIND_NAMES[d.kind]} service '${d.service}'${image} keeps its data in ${d.dir}, which ${where}${other}: ${loss}.${remedy}${cache}`;
   },
   fix(ctx, { range, data }): Fix | undefined {
     // postgres:${PG_VERSION} without a value: mounting at the pre-18 path makes an 18 server refuse to start, and the reverse loses data.
     if (data.now === 'tmpfs' || data.layoutUnknown) return undefined;
     const service = ctx.services.find((s) => s.name === data.service && comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
     if (!service || !parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
+    const hostname = data.randomNodeName ? hostnameFor(data.service) : undefined;
+    // An empty `hostname:` written here: a second key would be a duplicate (Compose refuses the file), and its value is the user's to choose.
+    if (hostname && ctx.serviceGet(service, 'hostname')) return undefined;
+    // RabbitMQ with its volume but no fixed node name: give it one (not by fix-all: a running broker's current data is under its old, random name).
+    if (data.now === 'persisted') {
+      if (!hostname || !canAddToService(ctx, service)) return undefined;
+      const edit = addToMapEdit(ctx, service.map, [`hostname: ${hostname}`], indentUnit(ctx, service));
+      return edit && { title: `Set hostname: ${hostname} on ${data.service} (a fixed RabbitMQ node name)`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    }
     // A volume added here would be dropped by the override's `volumes: !reset`: the mount belongs there.
     if (droppedByDefaultOverride(ctx, service, 'volumes')) return undefined;
     // PostgreSQL 18+ with its volume at the pre-18 path: move that mount (another one at /var/lib/postgresql would leave it there, and the server refuses to start with it).
@@ -228,19 +376,23 @@ export default defineRule<'compose', Data>({
       }
     } else {
       if (!canAddToService(ctx, service)) return undefined;
-      serviceEdit = addToMapEdit(ctx, service.map, ['volumes:', `  - ${item}`], unit);
+      serviceEdit = addToMapEdit(ctx, service.map, [...(hostname ? [`hostname: ${hostname}`] : []), 'volumes:', `  - ${item}`], unit);
     }
     if (!serviceEdit) return undefined;
+    // RabbitMQ: a volume alone still starts empty after a re-create; a fixed hostname keeps its node name.
+    let hostEdit: TextEdit | undefined;
+    if (hostname && entry) {
+      if (!canAddToService(ctx, service)) return undefined;
+      hostEdit = addToMapEdit(ctx, service.map, [`hostname: ${hostname}`], unit);
+      if (!hostEdit) return undefined;
+    }
 
     const topEdit = top ? addToMapEdit(ctx, top.value as YAMLMap, [`${name}:`], unit) : addToMapEdit(ctx, root as YAMLMap, ['volumes:', `  ${name}:`], unit);
     if (!topEdit) return undefined;
-    // Two insertions at the same point (the service is the file's last entry): one edit, service first.
-    const sameInsert = comparePositions(serviceEdit.range.start, serviceEdit.range.end) === 0 && comparePositions(topEdit.range.start, topEdit.range.end) === 0 && comparePositions(serviceEdit.range.start, topEdit.range.start) === 0;
-    const edits = sameInsert ? [{ range: serviceEdit.range, newText: serviceEdit.newText + topEdit.newText }] : [serviceEdit, topEdit];
     return {
-      title: `Store ${data.service} data in the named volume ${name}`,
+      title: `Store ${data.service} data in the named volume ${name}${hostname ? `, with hostname: ${hostname} (a fixed RabbitMQ node name)` : ''}`,
       safe: false,
-      changes: [{ kind: 'edit', path: ctx.path, edits }],
+      changes: [{ kind: 'edit', path: ctx.path, edits: joinInsertions([serviceEdit, ...(hostEdit ? [hostEdit] : []), topEdit]) }],
     };
   },
 });

@@ -8,8 +8,7 @@ import type { Range } from '../engine/types';
 import { invocation, isVerification } from '../engine/run-commands';
 import { scriptHasErrexit } from '../engine/packages';
 import type { SimpleCommand } from '../engine/shell';
-import { buildOf, composeFilesAround, servicesBuilding } from '../engine/relations';
-import { isMap, scalarString } from '../engine/compose';
+import { CHILD_CONTEXT, contextCandidates, type Contexts } from '../engine/build-context';
 
 type Data =
   /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
@@ -28,57 +27,6 @@ function displaySource(value: string): string {
   if (v.length > 80) v = v.slice(0, 77) + '…';
   return v;
 }
-
-/**
- * The folders a Dockerfile's build context may be: the contexts of the compose services that build it,
- * or, when none does, its own folder and the folders above it up to the repository root
- * (`docker build -f sub/Dockerfile .`).
- */
-function contextCandidates(ctx: DockerfileContext): Contexts {
-  // A compose service names the context: only there (a folder of the same name elsewhere says nothing: review 14, probe 05).
-  const named = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
-  const unknown = buildsWithUnknownContext(ctx);
-  if (named.length > 0 || unknown) return { dirs: [...new Set(named)], every: true, unknown };
-  const out: string[] = [];
-  let dir = path.dirname(ctx.path);
-  for (let up = 0; up <= MAX_CONTEXT_UP; up++) {
-    out.push(dir);
-    if (ctx.workspace.exists(path.join(dir, '.git')) || path.dirname(dir) === dir) break;
-    dir = path.dirname(dir);
-  }
-  return { dirs: [...new Set(out)], every: false, unknown: false };
-}
-
-/**
- * Whether a compose service around the Dockerfile may build it from a context that cannot be known: its
- * `build:` does not resolve (an interpolated context or Dockerfile, `${TWO_CONTEXT:-./b}`: review 16,
- * probe 07) and the Dockerfile it names has this file's name.
- */
-function buildsWithUnknownContext(ctx: DockerfileContext): boolean {
-  for (const compose of composeFilesAround(ctx.workspace, [path.dirname(ctx.path)], ctx.options)) {
-    for (const service of compose.services) {
-      const entry = compose.serviceGet(service, 'build');
-      if (!entry || !entry.value || buildOf(compose, service)) continue;
-      const named = isMap(entry.value) ? scalarString(compose.get(service.doc, entry.value, 'dockerfile')?.value) : null;
-      if (named === null || named.includes('$') || path.posix.basename(named) === path.basename(ctx.path)) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * Where sources are looked up: the contexts compose services name, each a real build of the Dockerfile
- * (`every`: the source is judged in each of them; review 15, probe 08: two services, two contexts), or
- * guesses at the one context (the first folder that has the source is taken).
- */
-interface Contexts {
-  dirs: string[];
-  every: boolean;
-  /** A service may build it from a context that cannot be known: a source there is judged by its name alone. */
-  unknown: boolean;
-}
-
-const MAX_CONTEXT_UP = 4;
 
 /**
  * Names of file types that are not tar archives (text, code, configuration, certificates, images, and
@@ -180,9 +128,6 @@ function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Co
   if (contexts().unknown && !plainName) return true;
   return sourceContent(ctx, source, contexts).some((c) => c === 'archive' || c === 'binary' || (c === undefined && !plainName));
 }
-
-/** The context of an ONBUILD trigger: a child image's build context, which nothing here shows (review 39c, item 1.4). */
-const CHILD_CONTEXT: Contexts = { dirs: [], every: false, unknown: true };
 
 /**
  * Whether a RUN after `ins` in its stage checks a checksum or signature (`sha256sum -c`, `gpg --verify`: isVerification)

@@ -1,6 +1,10 @@
+import * as path from 'node:path';
 import type { Instruction, JSONInstruction, ModifiableInstruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext } from '../engine/dockerfile';
+import { CHILD_CONTEXT, contextCandidates, type Contexts } from '../engine/build-context';
+import { credentialFileFormat, credentialIn, FORMAT_NAMES, type CredentialFileFormat } from '../engine/credential-files';
+import { dockerignoreFor, globRegExp, isExcluded, parseDockerignore } from '../engine/dockerignore';
 import { deleteInstructionEdit, deleteListItemsEdit, type Span } from '../engine/run-commands';
 import { VariableScope } from '../engine/stage-scope';
 import type { Detection, Range } from '../engine/types';
@@ -14,6 +18,14 @@ interface Data {
   kind: SecretKind;
   /** The text to delete to stop copying it (the whole instruction when it is the only source); null when not exact. */
   removal: Range | null;
+  /**
+   * For a file judged by its content (`.npmrc`, `.pypirc`, `.netrc`): the credential setting found in the file
+   * the build context holds (`_authToken`; never its value), or null when that content is not known (not in the
+   * workspace, unreadable, or an ONBUILD trigger's child context). Absent for files judged by their name.
+   */
+  holds?: string | null;
+  /** An ONBUILD trigger's copy: it reads the build context of an image built on this one (its content is not known). */
+  onbuild?: true;
 }
 
 const ENV_TEMPLATE = /^\.env\.(?:example|sample|template|dist|defaults|schema|tpl|local\.example)$/i;
@@ -90,6 +102,86 @@ function operands(ctx: DockerfileContext, ins: Instruction): { value: string; sp
   });
 }
 
+/** A copied file judged by its content: its format, and the glob that names it (`.npmrc*`), or null for the name itself. */
+interface ContentJudged {
+  format: CredentialFileFormat;
+  /** The source's path inside the build context (no leading `./` or `/`). */
+  rel: string;
+  glob: RegExp | null;
+}
+
+/** Whether a source (or a glob) names a file judged by its content: `.npmrc`, `.pypirc`, `.netrc` (`.npmrc*`, `*.npmrc` too), or a file copied to `~/.netrc`. */
+function contentJudged(source: string, dest: string): ContentJudged | undefined {
+  const rel = source.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '');
+  if (rel.endsWith('/')) return undefined;
+  const base = rel.split('/').pop() ?? '';
+  const exact = credentialFileFormat(base);
+  if (exact) return { format: exact, rel, glob: null };
+  let glob: RegExp | null = null;
+  if (/[*?[]/.test(base)) {
+    glob = globRegExp(base);
+    if (!glob) return undefined;
+    const re = glob;
+    // The glob's literal part holds the name's word: `.npmrc*`, `*.npmrc`, not `*` or `.*` (whole-context copies: DR003's).
+    const literal = base.replace(/\[[^\]]*\]|[*?]/g, '');
+    const named = FORMAT_NAMES.find((f) => literal.includes(f.word) && f.names.some((n) => re.test(n)));
+    if (named) return { format: named.format, rel, glob };
+  }
+  // Copied to `~/.netrc` under another name (`COPY ci/netrc /root/.netrc`): read as a .netrc.
+  if (/(?:^|\/)\.netrc$/.test(dest.replace(/\\/g, '/'))) return { format: 'netrc', rel, glob };
+  return undefined;
+}
+
+/** What a file judged by content is in one folder taken as the build context. */
+type InContext = { credential: string } | 'clean' | 'not-copied' | 'unknown' | 'absent';
+
+function judgeIn(ctx: DockerfileContext, dir: string, judged: ContentJudged): InContext {
+  const ws = ctx.workspace;
+  const ignore = dockerignoreFor(ws, ctx.path, dir);
+  const ignoreUnknown = ignore.text === undefined && ws.exists(ignore.path);
+  const patterns = ignore.text === undefined ? [] : parseDockerignore(ignore.text);
+  const relDir = path.posix.dirname(judged.rel);
+  if (/[*?[]/.test(relDir)) return 'unknown';
+  let files: string[];
+  if (judged.glob) {
+    const re = judged.glob;
+    const listed = ws.listDir?.(path.join(dir, relDir));
+    if (listed === undefined) return 'absent';
+    files = listed.filter((n) => re.test(n)).map((n) => (relDir === '.' ? n : `${relDir}/${n}`)).filter((f) => ws.listDir?.(path.join(dir, f)) === undefined);
+  } else files = ws.exists(path.join(dir, judged.rel)) ? [judged.rel] : [];
+  if (files.length === 0) return 'absent';
+  let unknown = false;
+  let copied = false;
+  for (const f of files) {
+    // A file the ignore file leaves out is not sent to the builder: a glob does not copy it, a name fails with "not found".
+    if (!ignoreUnknown && isExcluded(patterns, f)) continue;
+    copied = true;
+    const text = ignoreUnknown ? undefined : ws.readText(path.join(dir, f));
+    if (text === undefined) {
+      unknown = true;
+      continue;
+    }
+    const credential = credentialIn(judged.format, text);
+    if (credential) return { credential };
+  }
+  return unknown ? 'unknown' : copied ? 'clean' : 'not-copied';
+}
+
+/**
+ * The credential a copied `.npmrc`/`.pypirc`/`.netrc` holds in the build context (its setting's name), null when
+ * its content is not known there, or false when it holds none (or is not copied: the ignore file leaves it out).
+ * Compose contexts are each a build: a credential in one is reported; guessed contexts take the first folder
+ * that has the file.
+ */
+function judgeContent(ctx: DockerfileContext, judged: ContentJudged, contexts: Contexts): string | null | false {
+  const results = contexts.dirs.map((dir) => judgeIn(ctx, dir, judged));
+  const credential = results.find((r): r is { credential: string } => typeof r === 'object');
+  if (credential) return credential.credential;
+  if (contexts.every) return contexts.unknown || results.length === 0 || results.some((r) => r === 'unknown' || r === 'absent') ? null : false;
+  const first = results.find((r) => r !== 'absent');
+  return first === 'clean' || first === 'not-copied' ? false : null;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF021',
   name: 'secret-file-copied',
@@ -97,23 +189,26 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate, public/signing key or Diffie-Hellman parameters and does not say key or private (`ca-key.pem` is a CA\'s private key) — `cert.pem`, `ca-bundle.pem`, `intermediate.pem`, `repo-signing.key`, `dhparam.pem`, `dh2048.pem`, `ffdhe2048.pem`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
+    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate, public/signing key or Diffie-Hellman parameters and does not say key or private (`ca-key.pem` is a CA\'s private key) — `cert.pem`, `ca-bundle.pem`, `intermediate.pem`, `repo-signing.key`, `dhparam.pem`, `dh2048.pem`, `ffdhe2048.pem`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.pypirc`, `.netrc` (by their content, see below), `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`, `.npmrc*`). `.npmrc`, `.pypirc` and `.netrc` (also `_netrc`, and a file copied to `~/.netrc`) are judged by their content, since most hold settings only (`audit = false`, a registry URL): each is read in the build context — the contexts of the compose services that build the Dockerfile, each of them; else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file — and reported as an error only when it holds a credential: in `.npmrc` (npm\'s "Auth related configuration", which pnpm reads too) `_auth`, `_authToken` or `_password`, scoped to a registry (`//npm.pkg.github.com/:_authToken=…`) or not, an inline client `key`, or a URL with a password (`registry=https://user:pass@…`); in `.pypirc` a `password`; in `.netrc` a `password` or `account` token. The message names the setting, never its value. No credential: a value that is only references to environment variables (`_authToken=${NPM_TOKEN}`, which npm and pnpm replace when they read the file: the image keeps the instruction to read NPM_TOKEN, not the token — the token itself must then come as a build secret, not an ARG or ENV, which DF020 reports), an empty value, a stand-in (`<token>`, `YOUR_TOKEN_HERE`, `npm_xxxx…`), and `certfile`/`keyfile`, which name files (a copied key file is judged by its own name). A file the context\'s ignore file leaves out is not sent to the builder and is not reported (a glob then copies nothing, a name fails with "not found"). When the file is not in the workspace (a CI step writes it before the build), cannot be read, or is copied by an ONBUILD trigger (a child image\'s context), its content is not known: reported as a warning that it may hold credentials. A glob that names one of them (`.npmrc*`, `*.npmrc`, `.pypirc*`: its literal part holds the name) is judged on every file it matches there (`.npmrc.ci` too), and as unknown when it matches none; `*` and `.*` do not name them (whole-context copies are DR003\'s). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
     why: 'A file copied into a layer stays in the image for good: a later `RUN rm` only hides it in a newer layer, and anyone who can pull the image (or read the build cache) extracts it with `docker save`. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets" — `git add .env  # Never commit actual .env` — an image is a published artifact just like a commit; "Use environment variables or secrets management".',
     bad: 'COPY .env package.json ./\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@github.com:acme/private.git',
     good: 'COPY package.json ./\nRUN --mount=type=ssh git clone git@github.com:acme/private.git\n# .env is provided at run time (compose env_file / environment), keys through build secrets',
-    fix: '"Stop copying <file>" removes that source from the instruction (the whole instruction when it is its only source), keeping the other sources, the JSON form and the continuation lines. Not safe: the build or the application may read the file — provide it through `RUN --mount=type=secret,id=…` (build time), `RUN --mount=type=ssh` (SSH keys) or the container\'s environment/secrets (run time). Not offered for sources written through variables or when a comment lies in the way.',
+    fix: '"Stop copying <file>" removes that source from the instruction (the whole instruction when it is its only source), keeping the other sources, the JSON form and the continuation lines. Not safe: the build or the application may read the file — provide it through `RUN --mount=type=secret,id=…` (build time), `RUN --mount=type=ssh` (SSH keys) or the container\'s environment/secrets (run time). Not offered for sources written through variables or when a comment lies in the way. An `.npmrc` the build needs can stay with its token as a reference, passed as a build secret: `//registry.npmjs.org/:_authToken=${NPM_TOKEN}` and `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN pnpm install`.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", "Use environment variables or secrets management"; checklist "Secrets not in version control"',
-    equivalents: ['Trivy DS-0031 (secrets passed via build-args or envs or copied secret files)', 'KICS and Checkov: no Dockerfile check for copied secret files (their secret scanners read file contents)', 'BuildKit: no build check (see the build secrets guide)'],
+    equivalents: ['Trivy DS-0031 (secrets passed via build-args or envs or copied secret files; a copied file only when its destination is `$AWS_CONFIG_FILE`, `$GOOGLE_APPLICATION_CREDENTIALS` or `$HF_TOKEN_PATH`)', 'gitleaks (npm-access-token, pypi-upload-token) reads `.npmrc` and `.pypirc` contents in the repository, not what the Dockerfile copies', 'KICS and Checkov: no Dockerfile check for copied secret files (their secret scanners read file contents)', 'BuildKit: no build check (see the build secrets guide)'],
     references: [
       'https://docs.docker.com/build/building/secrets/',
       'https://docs.docker.com/reference/dockerfile/#copy',
       'https://docs.docker.com/reference/dockerfile/#run---mounttypessh',
       'https://docs.docker.com/build/concepts/context/#dockerignore-files',
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/leaked_secrets.rego',
+      'https://docs.npmjs.com/cli/configuring-npm/npmrc#auth-related-configuration',
+      'https://packaging.python.org/en/latest/specifications/pypirc/',
     ],
   },
   check(ctx) {
     const out: Detection<Data>[] = [];
+    let contexts: Contexts | undefined;
     for (const stage of ctx.stages) {
       const scope = new VariableScope(ctx, stage);
       for (const outer of stage.instructions) {
@@ -127,21 +222,28 @@ export default defineRule<'dockerfile', Data>({
         const ops = operands(ctx, ins);
         if (!ops || ops.length < 2) continue;
         const sources = ops.length - 1;
+        const onbuild = outer !== ins;
         for (let i = 0; i < sources; i++) {
           const written = ops[i].value;
           if (/^[a-z][a-z0-9+.-]*:\/\//i.test(written) || written.startsWith('git@')) continue;
           const resolved = outer === ins ? scope.resolve(written) : written.includes('$') ? null : written;
           if (resolved === null) continue;
-          const kind = secretKindOf(resolved) ?? intoCredentialDir(resolved, ops[sources].value);
+          const judged = contentJudged(resolved, ops[sources].value);
+          const kind = judged ? (judged.format === 'netrc' ? 'login credentials' : 'registry credentials') : (secretKindOf(resolved) ?? intoCredentialDir(resolved, ops[sources].value));
           if (!kind) continue;
+          // A file whose content decides: read where the build context may be (an ONBUILD trigger's is a child image's).
+          const holds = judged ? judgeContent(ctx, judged, onbuild ? CHILD_CONTEXT : (contexts ??= contextCandidates(ctx))) : undefined;
+          if (holds === false) continue;
           const removal = written.includes('$') ? null : sources === 1 ? deleteInstructionEdit(ctx, ins).range : (deleteListItemsEdit(ctx, ops.map((o) => o.span), i)?.range ?? null);
-          out.push({ range: ops[i].range, data: { instruction: kw, source: written, kind, removal } });
+          out.push({ range: ops[i].range, ...(holds === null ? { severity: 'warning' as const } : {}), data: { instruction: kw, source: written, kind, removal, ...(holds !== undefined ? { holds } : {}), ...(holds === null && onbuild ? { onbuild: true as const } : {}) } });
         }
       }
     }
     return out;
   },
   message(d) {
+    if (d.holds === null) return `${d.instruction} puts '${d.source}' into an image layer, and its content is not known here (${d.onbuild ? 'an ONBUILD trigger copies it from the build context of an image built on this one' : 'not found in the build context, or unreadable'}): it may hold ${d.kind}, which anyone with the image could read even if a later step deletes it; make sure it holds none, or pass it as a build secret.`;
+    if (d.holds) return `${d.instruction} puts '${d.source}' (${d.kind}: ${d.holds}) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or at run time instead.`;
     return `${d.instruction} puts '${d.source}' (${d.kind}) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or at run time instead.`;
   },
   fix(ctx, { data }) {

@@ -8,19 +8,20 @@
  * https://docs.docker.com/reference/compose-file/services/#volumes
  */
 import * as path from 'node:path';
-import { type Node } from 'yaml';
-import { isSeq } from './yaml-guards';
+import { type Document, type Node } from 'yaml';
+import { isMap, isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
 import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, serviceNamed } from './compose-lookup';
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
-import { dataStoreOfLoose, serviceImageLoose } from './service-image';
+import { dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
 import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
-import { interpolateWithDotenv } from './compose-values';
+import { interpolateWithDotenv, resolveScalar } from './compose-values';
+import type { EnvLookup } from './env-files';
 import { defaultComposePair, parsedCompose } from './relations';
 import { redisFacts } from './redis-config';
-import type { DataStoreKind } from './datastores';
+import { dataStoreOfImage, type DataStoreKind } from './datastores';
 import { newestSupported } from './eol';
 import { composeTag } from './override-merge';
 
@@ -137,13 +138,24 @@ function optionValue(ctx: ComposeContext, service: Service, name: string): strin
 }
 
 /**
+ * What the default override file (`compose.override.yaml`, merged by `docker compose up`) sets for a
+ * service of the default file that decides where its data goes: the image it runs (the override's
+ * `image:` replaces the base's) and `PGDATA` (its `environment:` is merged over the base's).
+ */
+export interface MergedInputs {
+  image?: LooseImage;
+  pgdata?: EnvLookup;
+}
+
+/**
  * The data directory of a data-store service, or undefined when the service is not a data store this
  * rule knows the layout of (or its data directory cannot be known: a variable, an unknown vendor image).
+ * `merged`: what the default override sets for the service (review 43d, item 8), judged instead of the file's own.
  */
-export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | undefined {
-  const store = dataStoreOfLoose(ctx, service);
+export function dataDirOf(ctx: ComposeContext, service: Service, merged?: MergedInputs): DataDir | undefined {
+  const store = merged?.image ? dataStoreOfImage(merged.image.ref) : dataStoreOfLoose(ctx, service);
   if (!store) return undefined;
-  const ref = imageOf(ctx, service);
+  const ref = merged?.image ? merged.image.ref : imageOf(ctx, service);
   const repo = ref ? withoutOfficialNamespace(ref.repository) : '';
   let dir: string | null | undefined;
   for (const [re, d] of VENDOR_DIRS) {
@@ -162,7 +174,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
   if (!vendor) {
     if (store.kind === 'postgres') {
       // A tag that is a variable without a value, or a family image whose tag names no major: the layout is not known.
-      const tagUnknown = serviceImageLoose(ctx, service)?.tagKnown === false;
+      const tagUnknown = (merged?.image ?? serviceImageLoose(ctx, service))?.tagKnown === false;
       const major = tagUnknown ? null : postgresMajorOf(ref);
       if (major === null) alsoHeldBy = ['/var/lib/postgresql'];
       pgMajor = major;
@@ -173,7 +185,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service): DataDir | unde
         dir = `/var/lib/postgresql/${major}/docker`;
         mountTarget = '/var/lib/postgresql';
       }
-      const pgdata = new ExtendedEnv(ctx, service).get('PGDATA');
+      const pgdata = merged?.pgdata ?? new ExtendedEnv(ctx, service).get('PGDATA');
       if (pgdata.state === 'unknown' || pgdata.state === 'unknown-value') return undefined;
       if (pgdata.state === 'set') {
         const p = normalizeHostPath(pgdata.value.trim());
@@ -268,6 +280,28 @@ export interface DataMountState {
   elsewhere: string[];
   /** A named volume or bind mount at a parent of the data that the image's own VOLUME shadows (DataDir.imageVolume). */
   shadowedParent?: string;
+  /** A named volume on the data directory whose top-level definition makes it a tmpfs (`driver_opts: { type: tmpfs }`): counted in `tmpfs`. */
+  tmpfsVolume?: string;
+}
+
+/**
+ * Whether a named volume's top-level definition (in the service's document) makes it a tmpfs: the local driver
+ * (the default) with `driver_opts: { type: tmpfs }`, which it mounts like `mount -t tmpfs` ("docker volume create
+ * --driver local --opt type=tmpfs --opt device=tmpfs", docker volume create reference). The local driver mounts it
+ * when a container uses it and unmounts it when the last one stops: its files live in memory only as long as that.
+ */
+export function tmpfsBackedVolume(ctx: ComposeContext, doc: Document.Parsed, name: string): boolean {
+  const top = doc.contents && isMap(doc.contents) ? doc.contents : null;
+  if (!top) return false;
+  const volumes = ctx.get(doc, top, 'volumes');
+  if (!volumes?.value || !isMap(volumes.value)) return false;
+  const def = ctx.get(doc, volumes.value, name);
+  if (!def?.value || !isMap(def.value)) return false;
+  const driver = resolveScalar(ctx, doc, ctx.get(doc, def.value, 'driver')?.value);
+  if (driver && driver.value !== 'local') return false;
+  const opts = ctx.get(doc, def.value, 'driver_opts');
+  if (!opts?.value || !isMap(opts.value)) return false;
+  return resolveScalar(ctx, doc, ctx.get(doc, opts.value, 'type')?.value)?.value?.trim() === 'tmpfs';
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
@@ -314,6 +348,13 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
       continue;
     }
     if ((named || m.type === 'bind' || m.type === 'cluster' || m.type === 'npipe') && holds) {
+      // A named volume defined as a tmpfs holds the data in memory, like a `tmpfs:` mount (review 43d, item 7).
+      const name = named ? m.source!.value!.trim() : '';
+      if (named && tmpfsBackedVolume(ctx, service.doc, name)) {
+        state.tmpfs = true;
+        state.tmpfsVolume ??= name;
+        continue;
+      }
       state.persisted = true;
       continue;
     }

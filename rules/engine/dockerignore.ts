@@ -62,6 +62,15 @@ function compile(pattern: string): RegExp | null {
   }
 }
 
+/**
+ * A COPY/ADD source glob or a `.dockerignore` pattern as a regular expression over `/`-separated paths:
+ * BuildKit matches both with Go's filepath.Match (`*` and `?` never cross `/`, and match a leading dot).
+ * Null for a malformed pattern.
+ */
+export function globRegExp(pattern: string): RegExp | null {
+  return compile(pattern);
+}
+
 function escapeRe(c: string): string {
   return /[.+^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
 }

@@ -34,6 +34,11 @@ export interface EolImage {
   variants: string[];
   /** Why no fix is offered for this image at all (e.g. a deprecated image). */
   noFix?: string;
+  /**
+   * The image itself is deprecated: every tag is reported, a tag that names no line of the catalog
+   * (`openjdk:27-ea`) as a tag of the deprecated image, from `since` (the last day supported builds were published).
+   */
+  deprecated?: { since: string; source: string };
   note?: string;
   /** Sorted by version, ascending. */
   lines: EolLine[];
@@ -243,14 +248,101 @@ export interface EolFinding {
   buildsOnly: boolean;
   /** What to do instead, when the whole image is given up (EolImage.noFix, e.g. the deprecated openjdk image); else null. */
   advice: string | null;
+  /**
+   * What has ended: the image's release line (`line`), the distribution release the tag's variant is built on
+   * (`os`: `node:22-bullseye`, `python:3.12-alpine3.20`; then `line`, `eol` and `source` are the distribution's),
+   * or the whole image (`image`: a tag of a deprecated image that names no line; `eol` is the deprecation date).
+   */
+  ended: 'line' | 'os' | 'image';
+  /** The distribution release named in the tag's variant when it has ended (with the line, or alone); else null. */
+  os: EolOs | null;
+  /** The image's release line when the distribution ended first or alone and the line has ended too (else null): `{ line, eol }`. */
+  lineEnded: { line: string; eol: string } | null;
+  /** When the target's line ends, if that is within six months of the analysis date (YYYY-MM-DD); else null. */
+  targetEol: string | null;
+  /** The newest supported line's tag, offered as a second move when the target ends within six months; else null. */
+  newest: string | null;
+}
+
+/** A distribution release named in a tag's variant (`-bullseye`, `-alpine3.20`, `-focal`). */
+export interface EolOs {
+  /** How messages name it: `Debian 11 (bullseye)`, `Alpine 3.20`. */
+  name: string;
+  /** What the variant is called without the release (`Debian`, `Alpine`, `Ubuntu`). */
+  family: string;
+  line: string;
+  eol: string;
+  source: string;
 }
 
 /** How an EOL finding's line is described after "Image 'x:y' ": its release, or only this image's builds of it, and the advice for a given-up image. */
 export function eolStatus(d: EolFinding): string {
-  const status = d.buildsOnly
+  if (d.ended === 'image') {
+    const status = `is a tag of the ${d.image} image, which publishes only early-access builds after ${d.eol}: none is supported for production or gets security fixes.`;
+    return d.advice ? `${status} ${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : status;
+  }
+  if (d.ended === 'os' && d.os) {
+    const also = d.lineEnded ? ` (${d.image} ${d.lineEnded.line} ended too, on ${d.lineEnded.eol})` : '';
+    return `is built on ${d.os.name}, which reached end of life on ${d.os.eol} and gets no more security fixes${also}.`;
+  }
+  const base = d.buildsOnly
     ? `is on the ${d.image} image's ${d.line} builds, which ended on ${d.eol}: it gets no more security fixes (${d.image} ${d.line} itself is maintained in other images).`
     : `is on ${d.image} ${d.line}, which reached end of life on ${d.eol} and gets no more security fixes.`;
+  const status = d.os ? `${base.slice(0, -1)}; its ${d.os.name} base ended too, on ${d.os.eol}.` : base;
   return d.advice ? `${status} ${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : status;
+}
+
+/** How long before its end a target line is called out in the message, and the newest line offered as well (review 43d, item 5). */
+const SOON_DAYS = 183;
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Whether a line ending on `eol` ends within six months of `today`. */
+export function endsSoon(eol: string | null, today: string = eolToday()): boolean {
+  return eol !== null && daysBetween(today, eol) <= SOON_DAYS;
+}
+
+/** The sentence that says where to move (after the status), or '' when there is no move. Short: the target, and its end when that is soon. */
+export function eolMove(d: EolFinding): string {
+  if (!d.target) return '';
+  const until = d.targetEol !== null ? `, supported until ${d.targetEol}` : '';
+  const newest = d.newest ? `, or to ${d.repository}:${d.newest}, the newest` : '';
+  if (d.ended === 'os' && d.os && !d.lineEnded) {
+    const lineUntil = d.targetEol !== null && d.targetLine !== null ? `; ${d.image} ${d.targetLine} is supported until ${d.targetEol}` : '';
+    return ` Move to ${d.repository}:${d.target} (the image's current ${d.os.family}${lineUntil})${newest}.`;
+  }
+  return ` Move to ${d.repository}:${d.target}, the oldest supported line${until}${newest}.`;
+}
+
+/** The title of the move's quick fix. */
+export function eolMoveTitle(d: EolFinding): string {
+  return d.ended === 'os' && d.os && !d.lineEnded ? `Move to ${d.repository}:${d.target} (current ${d.os.family})` : `Move to ${d.repository}:${d.target} (oldest supported line)`;
+}
+
+/** The images whose own lines are distributions: their tags are judged as lines, not as variants. */
+const DISTRIBUTIONS: Readonly<Record<string, string>> = { debian: 'Debian', ubuntu: 'Ubuntu', alpine: 'Alpine' };
+
+/**
+ * The distribution release a tag's variant names: a Debian or Ubuntu codename (`bullseye`, `focal`) or an
+ * Alpine release pin (`alpine3.20`) as one dash-separated part of the tag. Undefined when none does.
+ */
+function osOfParts(parts: readonly string[]): { index: number; os: EolOs; line: EolLine } | undefined {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const alpine = /^alpine(\d+\.\d+)$/.exec(part);
+    if (alpine) {
+      const line = catalog.images.alpine.lines.find((l) => l.line === alpine[1]);
+      if (line && line.eol !== null) return { index: i, line, os: { name: `Alpine ${line.line}`, family: 'Alpine', line: line.line, eol: line.eol, source: line.source } };
+      continue;
+    }
+    for (const distro of ['debian', 'ubuntu']) {
+      const line = catalog.images[distro].lines.find((l) => l.aliases?.includes(part));
+      if (line && line.eol !== null) return { index: i, line, os: { name: `${DISTRIBUTIONS[distro]} ${line.line} (${part})`, family: DISTRIBUTIONS[distro], line: line.line, eol: line.eol, source: line.source } };
+    }
+  }
+  return undefined;
 }
 
 /** A variant suffix as the fix keeps it: an Alpine release pin (`-alpine3.18`) becomes `-alpine`. */
@@ -283,30 +375,64 @@ const notEol = new Set<string>();
 function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
   const official = catalogNameOf(ref);
   if (official === null || ref.tag === null) return undefined;
+  const entry = Object.prototype.hasOwnProperty.call(catalog.images, official) ? catalog.images[official] : undefined;
+  if (!entry) return undefined;
   const found = lineOfTag(official, ref.tag);
-  if (!found || !isPastEol(found.line, today)) return undefined;
   // An image of another registry is named with it (`mcr.microsoft.com/dotnet/aspnet`, a mirror's
   // `public.ecr.aws/docker/library/alpine`: review 10, probe df-06); a move keeps it, as it keeps the repository.
   const repository = ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
-  const image = found.entry.product ?? official;
-  // Written out (a `{ ...base, more }` literal is slow to build in V8).
-  const judged = (target: string | null, targetLine: string | null, noFix: string | null): EolFinding => ({ image, repository, tag: ref.tag!, line: found.line.line, eol: found.line.eol!, source: found.line.source, target, targetLine, noFix, buildsOnly: found.line.buildsOnly === true, advice: found.entry.noFix ?? null });
+  const image = entry.product ?? official;
+  const advice = entry.noFix ?? null;
+  const base = { image, repository, tag: ref.tag, target: null, targetLine: null, noFix: entry.noFix ?? null, buildsOnly: false, advice, os: null, lineEnded: null, targetEol: null, newest: null };
+  if (!found) {
+    // A deprecated image: a tag that names no line is still one of its tags (review 43d, item 4: openjdk:27-ea).
+    if (entry.deprecated) return { ...base, line: ref.tag, eol: entry.deprecated.since, source: entry.deprecated.source, ended: 'image' };
+  }
+  const linePast = found !== undefined && isPastEol(found.line, today);
+  // The distribution in the variant (review 43d, item 2): `node:22-bullseye` is Debian 11 whatever node 22's support.
+  const parts = found ? found.suffix.split('-').slice(1) : ref.tag.split('-').slice(1);
+  const osFound = Object.prototype.hasOwnProperty.call(DISTRIBUTIONS, official) || entry.deprecated ? undefined : osOfParts(parts);
+  const osPast = osFound !== undefined && isPastEol(osFound.line, today);
+  if (!linePast && !osPast) return undefined;
+  // The earlier end is the one reported; the other is named too.
+  const osFirst = osPast && (!linePast || osFound!.os.eol < found!.line.eol!);
+  const os = osPast ? osFound!.os : null;
+  // Built only for findings (most references are not, and those answers are remembered by judgeImage).
+  const judged = (target: string | null, targetLine: string | null, noFix: string | null, targetEol: string | null = null, newest: string | null = null): EolFinding =>
+    osFirst
+      ? { ...base, line: os!.line, eol: os!.eol, source: os!.source, ended: 'os', os, lineEnded: linePast ? { line: found!.line.line, eol: found!.line.eol! } : null, target, targetLine, noFix, targetEol, newest }
+      : { ...base, line: found!.line.line, eol: found!.line.eol!, source: found!.line.source, ended: 'line', os, buildsOnly: found!.line.buildsOnly === true, target, targetLine, noFix, targetEol, newest };
   const none = (why: string): EolFinding => judged(null, null, why);
-  if (found.entry.noFix) return none(found.entry.noFix);
-  const next = oldestSupportedAfter(official, found.line.line, today);
+  if (entry.noFix) return none(entry.noFix);
+  // The variant the move keeps: without the ended distribution's part (its current release is the image's default, or `-alpine`).
+  let suffix = found ? found.suffix : parts.length > 0 ? `-${parts.join('-')}` : '';
+  if (osPast) {
+    const kept = parts.map((p, i) => (i === osFound!.index ? (osFound!.os.family === 'Alpine' ? 'alpine' : '') : p)).filter((p) => p !== '');
+    suffix = kept.length > 0 ? `-${kept.join('-')}` : '';
+  }
+  suffix = normalizeSuffix(suffix);
+  if (!linePast) {
+    // Only the distribution has ended: the same line on the image's current distribution.
+    const version = found ? `${found.versionText}${found.build}` : ref.tag.split('-')[0];
+    if (version === '' || !entry.variants.includes(suffix)) return none(`the variant '${suffix || 'default'}' is not known to exist for this image`);
+    const soon = found && endsSoon(found.line.eol, today) ? found.line.eol : null;
+    const newer = soon !== null ? newestSupported(official, today) : undefined;
+    const newest = newer && found && compareLines(newer.line, found.line.line) > 0 ? `${newer.line}${suffix}` : null;
+    return judged(`${version}${suffix}`, found ? found.line.line : null, null, soon, newest);
+  }
+  const next = oldestSupportedAfter(official, found!.line.line, today);
   if (!next) return none('the catalog knows no supported newer line');
   const movedTo = registryEntryOf(ref)?.movedTo;
   if (movedTo) {
     const why = `${repository} gets no tags after its last line; newer lines are published as ${movedTo}`;
     return { ...none(why), advice: `newer lines are published as ${movedTo} (for example ${movedTo}:${next.line})` };
   }
-  const suffix = normalizeSuffix(found.suffix);
-  if (!found.entry.variants.includes(suffix)) return none(`the variant '${found.suffix}' is not known to exist for newer lines`);
-  let name = next.line;
-  if (found.byAlias && found.versionText !== found.line.line && /^[a-z]/.test(found.versionText)) {
-    // Keep the naming style: a codename tag moves to the target's codename when it has one.
-    const alias = next.aliases?.find((a) => /^[a-z]/.test(a));
-    if (alias) name = alias;
-  }
-  return judged(`${name}${suffix}`, next.line, null);
+  if (!entry.variants.includes(suffix)) return none(`the variant '${found!.suffix}' is not known to exist for newer lines`);
+  const byCodename = found!.byAlias && found!.versionText !== found!.line.line && /^[a-z]/.test(found!.versionText);
+  // Keep the naming style: a codename tag moves to the target's codename when it has one.
+  const nameOf = (l: EolLine): string => (byCodename ? l.aliases?.find((a) => /^[a-z]/.test(a)) : undefined) ?? l.line;
+  const soon = endsSoon(next.eol, today) ? next.eol : null;
+  const newer = soon !== null ? newestSupported(official, today) : undefined;
+  const newest = newer && compareLines(newer.line, next.line) > 0 ? `${nameOf(newer)}${suffix}` : null;
+  return judged(`${nameOf(next)}${suffix}`, next.line, null, soon, newest);
 }

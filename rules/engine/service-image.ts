@@ -20,7 +20,18 @@ export function serviceImageLoose(ctx: ComposeContext, service: Service): LooseI
   if (exact) return { ref: exact, tagKnown: true };
   const image = imageThrough(ctx, service);
   if (!image || image === 'unknown') return null;
-  const raw = image.raw;
+  return tagVariableImage(image.raw);
+}
+
+/** An `image:` text and its value after interpolation (null: a variable without a value) as a LooseImage, or null. */
+export function looseImageOfText(raw: string, value: string | null): LooseImage | null {
+  if (value === null) return tagVariableImage(raw);
+  const ref = parseImageRef(value);
+  return ref ? { ref, tagKnown: true } : null;
+}
+
+/** The image named by a written text whose tag or digest uses a variable without a value, or null. */
+function tagVariableImage(raw: string): LooseImage | null {
   const dollar = raw.indexOf('$');
   if (dollar === -1) return null;
   const head = raw.slice(0, dollar);

@@ -321,10 +321,60 @@ function readSized(filePath: string, maxBytes: number): { result: ReadResult; si
   } catch (e) {
     return { result: { ok: false, reason: 'unreadable', detail: describeIoError(e) }, size: st.size };
   }
-  if (buf.includes(0)) return { result: { ok: false, reason: 'binary' }, size: st.size };
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = decodeText(buf);
+  if (text === undefined) return { result: { ok: false, reason: 'binary' }, size: st.size };
   return { result: { ok: true, text }, size: st.size };
+}
+
+/** How a file's bytes are text: UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark, or neither. */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'not-utf-8';
+
+/** The encoding of a file's bytes (TextEncoding). UTF-16 is recognized by its byte order mark only, as go-yaml (Compose's parser) does. */
+export function textEncodingOf(buf: Uint8Array): TextEncoding {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return 'utf-8';
+  } catch {
+    return 'not-utf-8';
+  }
+}
+
+/**
+ * A file's bytes as text, without a byte order mark, or undefined for a binary file (one that holds NUL). UTF-16
+ * with a byte order mark (what Windows PowerShell 5's `>` writes) is decoded as such: go-yaml, Compose's parser,
+ * reads it, and it was skipped as binary, exit 0 (review 43a, item 2). Anything else is read as UTF-8, an invalid
+ * byte as U+FFFD: good enough to analyze, never to write back (textEncodingOf; review 43a, item 1).
+ */
+export function decodeText(buf: Uint8Array): string | undefined {
+  // The byte order marks only: a full UTF-8 validation of every file read is left to encodingOnDisk, for the files a fix writes.
+  const encoding = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) ? textEncodingOf(buf) : 'utf-8';
+  let text: string;
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    // The bytes of UTF-16BE swapped into UTF-16LE (Node's TextDecoder knows UTF-16BE only with full ICU); an odd last byte is dropped.
+    const even = buf.subarray(2, buf.length - (buf.length % 2));
+    const le = encoding === 'utf-16le' ? even : Buffer.from(even).swap16();
+    text = new TextDecoder('utf-16le').decode(le);
+  } else {
+    if (buf.includes(0)) return undefined;
+    text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  }
+  return text.includes('\u0000') ? undefined : text;
+}
+
+/**
+ * The encoding of the regular file at `p` (textEncodingOf), or undefined when none is there (a fix creates it) or the
+ * path holds no regular file (a link, a folder: writing refuses those with its own words). A fix writes only a UTF-8
+ * file (with or without a byte order mark), whose text as read is its bytes exactly: a file of another encoding
+ * (Latin-1, or invalid bytes) was read with U+FFFD for each invalid byte, and writing it back replaced every one, on
+ * lines no fix touched too (a Latin-1 comment, another password in `.env`; review 43a, item 1). Throws the error of a
+ * file that cannot be read.
+ */
+export function encodingOnDisk(p: string): TextEncoding | undefined {
+  const bytes = readRegularFile(p, 64 * 1024 * 1024);
+  return bytes === undefined ? undefined : textEncodingOf(bytes);
 }
 
 /**

@@ -71,7 +71,7 @@ import {
   type WorkspaceView,
   EMPTY_WORKSPACE,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -406,15 +406,47 @@ function isFileUri(uri: string): boolean {
 
 /**
  * Whether a fix may be offered for the document: one with no folder gets only the fixes that edit nothing but the
- * document. Nor one that edits or creates a file the server may not read (outside the workspace folders, or behind a
- * symbolic link there: a compose file opened from another folder): the fix is computed from what the server reads, and
- * it reads nothing there, so it took every file beside such a document for absent — CreateFile of a `.env` that exists,
- * which VS Code refuses, failing the whole edit; a second secret's fix after the first created it (review 43b, item 4).
+ * document; none that edits a file which is not open and is not UTF-8 on disk (decodedOnDisk). Nor one that edits or
+ * creates a file the server may not read (outside the workspace folders, or behind a symbolic link there: a compose file
+ * opened from another folder): the fix is computed from what the server reads, and it reads nothing there, so it took
+ * every file beside such a document for absent — CreateFile of a `.env` that exists, which VS Code refuses, failing the
+ * whole edit; a second secret's fix after the first created it (review 43b, item 4).
  */
 function fitsDocument(entry: Entry, fix: Fix): boolean {
   if (!clientCreatesFiles && fix.changes.some((c) => c.kind === 'create')) return false;
   if (!isFileUri(entry.uri)) return fix.changes.every((c) => c.kind !== 'create' && c.path === entry.path);
-  return workspaceFolders.length === 0 || fix.changes.every((c) => c.path === entry.path || inWorkspace(c.path));
+  if (workspaceFolders.length > 0 && !fix.changes.every((c) => c.path === entry.path || inWorkspace(c.path))) return false;
+  return fix.changes.every((c) => c.kind === 'create' || openByPath.has(c.path) || decodedOnDisk(c.path));
+}
+
+/** decodedOnDisk's answers, by path, for the file's size and modification time then. */
+const encodingsOnDisk = new Map<string, { mtimeMs: number; size: number; exact: boolean }>();
+
+/**
+ * Whether a file that is not open (a `.env`, a `.gitignore` a fix appends to) reads exactly as the server read it: UTF-8,
+ * or UTF-16 with its byte order mark (which VS Code detects too). A file of other bytes (Latin-1…) was read with U+FFFD for
+ * each invalid byte, so the edit's positions are of that text, not of the one VS Code shows when it opens the file by its
+ * files.encoding, and VS Code may write the file back with every invalid byte changed: no edit is offered to such a file
+ * (review 43a, item 1). A file that is not there, or cannot be read, is left to the edit (a fix that creates it; an error).
+ */
+function decodedOnDisk(p: string): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return true;
+  }
+  if (!st.isFile()) return true;
+  const hit = encodingsOnDisk.get(p);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.exact;
+  let exact = true;
+  try {
+    exact = encodingOnDisk(p) !== 'not-utf-8';
+  } catch {
+    // Unreadable: the analysis read nothing of it either.
+  }
+  encodingsOnDisk.set(p, { mtimeMs: st.mtimeMs, size: st.size, exact });
+  return exact;
 }
 
 /** A fix as the client's WorkspaceEdit: `documentChanges`, or `changes` for a client without them (fitsDocument kept creates away). */

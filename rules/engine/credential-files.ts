@@ -1,0 +1,103 @@
+/**
+ * Files whose name says where a tool looks for credentials but whose content decides whether they hold
+ * one: npm's and pnpm's `.npmrc` (mostly settings: `audit = false`, `save-exact = true`, a registry URL),
+ * twine's `.pypirc` and the `.netrc` of curl, git and ftp. DF021 reads them in the build context and reports
+ * the copy only when one holds a credential; it never keeps or shows a value, only the setting's name.
+ *
+ * - `.npmrc` (https://docs.npmjs.com/cli/configuring-npm/npmrc, "Auth related configuration"; pnpm reads the
+ *   same keys): `_auth`, `_authToken`, `_password`, scoped to a registry (`//registry.npmjs.org/:_authToken=…`)
+ *   or not, the inline client key `key=-----BEGIN … PRIVATE KEY-----`, and a URL with a password
+ *   (`registry=https://user:pass@…`). `certfile`/`keyfile` name files (the key is in the file they name, which
+ *   DF021 judges when it is copied), `username` and `email` are no secret.
+ * - `.pypirc` (https://packaging.python.org/specifications/pypirc/): `password` in any section, a repository
+ *   URL with a password.
+ * - `.netrc` (https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html): the `password`
+ *   and `account` tokens (`macdef` bodies aside).
+ *
+ * A value that is only references to environment variables (`${NPM_TOKEN}`, which npm and pnpm replace when
+ * they read the file) is no credential in the file: the image holds the instruction to read NPM_TOKEN, not the
+ * token. Empty values, template stand-ins (`<token>`, `YOUR_TOKEN_HERE`) and stand-in tokens (`npm_xxxx…`) are
+ * none either.
+ */
+import { isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from './secrets';
+import { isStandInToken } from './secret-tokens';
+
+export type CredentialFileFormat = 'npmrc' | 'pypirc' | 'netrc';
+
+/** The format of a file by its name (`.npmrc`, `.pypirc`, `.netrc`, `_netrc`), or undefined. */
+export function credentialFileFormat(base: string): CredentialFileFormat | undefined {
+  if (base === '.npmrc') return 'npmrc';
+  if (base === '.pypirc') return 'pypirc';
+  if (base === '.netrc' || base === '_netrc') return 'netrc';
+  return undefined;
+}
+
+/** The names a glob must match, and the word its literal part must hold, to name a file of each format (`.npmrc*`, `*.npmrc`). */
+export const FORMAT_NAMES: readonly { format: CredentialFileFormat; names: readonly string[]; word: string }[] = [
+  { format: 'npmrc', names: ['.npmrc'], word: 'npmrc' },
+  { format: 'pypirc', names: ['.pypirc'], word: 'pypirc' },
+  { format: 'netrc', names: ['.netrc', '_netrc'], word: 'netrc' },
+];
+
+/**
+ * `${NAME}` (npm's `${NAME?}` too): what npm and pnpm replace with the variable's value when they read `.npmrc`.
+ * `$NAME` without braces (upper case, as environment variables are named), which they leave as it is, names a
+ * variable too: no credential either way (`$ecretPass` is a password).
+ */
+const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\??\}|\$[A-Z_][A-Z0-9_]*(?![a-z])/g;
+
+/** Whether a setting's value holds a secret of its own (not empty, not only `${VAR}` references, not a stand-in). */
+function holdsSecret(raw: string): boolean {
+  const v = raw.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+  if (v === '') return false;
+  // What is left without the references: nothing, or only separators (`${NPM_USER}:${NPM_PASS}`).
+  if (v.replace(ENV_REFERENCE, '').replace(/[\s:;,"'=+-]/g, '') === '') return false;
+  if (isPlaceholderValue(v) || isTemplatePlaceholder(v)) return false;
+  return !isStandInToken(v);
+}
+
+/** Whether a value holds a URL with a password that is written out (`https://user:pass@host`, not `https://${U}:${P}@host`). */
+function urlWithPassword(value: string): boolean {
+  return urlPasswords(value).some(({ start, end }) => holdsSecret(value.slice(start, end)));
+}
+
+/** `key = value` lines of an ini file (`;` and `#` comments, `[section]` headers skipped); `separators` split key from value. */
+function* iniSettings(text: string, separators: RegExp): Generator<{ key: string; value: string }> {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';') || line.startsWith('[')) continue;
+    const at = line.search(separators);
+    if (at <= 0) continue;
+    yield { key: line.slice(0, at).trim(), value: line.slice(at + 1) };
+  }
+}
+
+const NPM_CREDENTIAL_KEYS = new Set(['_auth', '_authtoken', '_password']);
+
+/**
+ * The credential a file of a format holds, named by its setting (`_authToken`, `password`, `a URL with a
+ * password`), or undefined when it holds none. Never the value.
+ */
+export function credentialIn(format: CredentialFileFormat, text: string): string | undefined {
+  if (format === 'netrc') return netrcCredential(text);
+  for (const { key, value } of iniSettings(text, format === 'npmrc' ? /=/ : /[=:]/)) {
+    // A registry-scoped key (`//npm.pkg.github.com/:_authToken`): the setting is the part after the last `:`.
+    const name = format === 'npmrc' ? key.slice(key.lastIndexOf(':') + 1) : key;
+    const lower = name.toLowerCase();
+    if (format === 'npmrc' && NPM_CREDENTIAL_KEYS.has(lower) && holdsSecret(value)) return name;
+    // npm's inline client key (`key=-----BEGIN PRIVATE KEY-----\n…`, the older form of `keyfile`).
+    if (format === 'npmrc' && lower === 'key' && /PRIVATE KEY/.test(value)) return name;
+    if (format === 'pypirc' && lower === 'password' && holdsSecret(value)) return name;
+    if (urlWithPassword(value)) return 'a URL with a password';
+  }
+  return undefined;
+}
+
+function netrcCredential(text: string): string | undefined {
+  // A `macdef` body runs to the next empty line: its words are commands, not tokens.
+  const tokens = text.replace(/(?:^|\n)[ \t]*macdef\b[\s\S]*?(?:\r?\n[ \t]*\r?\n|$)/g, '\n').split(/\s+/).filter(Boolean);
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if ((tokens[i] === 'password' || tokens[i] === 'account') && holdsSecret(tokens[i + 1])) return tokens[i];
+  }
+  return undefined;
+}
