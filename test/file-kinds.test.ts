@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Minimatch } from 'minimatch';
-import { DOCUMENT_SELECTOR } from '../client/src/selector';
+import { minimatch, Minimatch } from 'minimatch';
+import { COMPANION_FILES_GLOB, DOCUMENT_SELECTOR } from '../client/src/selector';
 import { fileKindOf } from '../rules/engine/analyze';
 import { COMPOSE_NAME, DOCKERFILE_NAME, NAME_GLOBS, STACK_NAME } from '../rules/engine/file-names';
 
@@ -68,9 +68,17 @@ describe('file kinds by name', () => {
   it('package.json\'s workspaceContains activation events and the client\'s document selector are NAME_GLOBS (npm run docs writes package.json\'s)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { activationEvents: string[] };
     assert.deepEqual(pkg.activationEvents.filter((e) => e.startsWith('workspaceContains:')).map((e) => e.slice('workspaceContains:'.length)), [...NAME_GLOBS]);
-    const patterns = DOCUMENT_SELECTOR.filter((f): f is { pattern: string; scheme?: string } => 'pattern' in f && !f.pattern.includes('docker-guardrails'));
+    const patterns = DOCUMENT_SELECTOR.filter((f): f is { pattern: string; scheme?: string } => 'pattern' in f && !f.pattern.includes('docker-guardrails') && f.pattern !== COMPANION_FILES_GLOB);
     assert.deepEqual(patterns.map((f) => f.pattern), [...NAME_GLOBS]);
     // Any scheme: a compose file of a virtual workspace (vscode-vfs://…) reaches the server (review 42c, item 3).
     assert.deepEqual(patterns.filter((f) => f.scheme !== undefined), []);
+  });
+
+  it('the client syncs the files the fixes edit beside a compose file or Dockerfile, so that a fix edits an open .env as the editor holds it (review 43b, item 5)', () => {
+    assert.ok(DOCUMENT_SELECTOR.some((f) => 'pattern' in f && f.pattern === COMPANION_FILES_GLOB && f.scheme === 'file'));
+    for (const name of ['.env', 'db.env', '.env.example', 'db.env.example', '.env.local', '.gitignore', '.dockerignore', 'api.Dockerfile.dockerignore']) {
+      assert.ok(minimatch(`/w/sub/${name}`, COMPANION_FILES_GLOB, { dot: true }), name);
+    }
+    for (const name of ['env', 'README.md', 'compose.yaml', 'environment.ts']) assert.ok(!minimatch(`/w/sub/${name}`, COMPANION_FILES_GLOB, { dot: true }), name);
   });
 });

@@ -964,7 +964,9 @@ describe('language server over stdio', () => {
     });
 
     it('a lazily resolved "Fix all DC040 in this file" that creates .env carries the command that restricts it, and the server names the file once resolved (review 41b, item 6)', async () => {
-      const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n';
+      // With a third, ignored secret "Move all 3 inline secrets of this file to .env" moves it too: "Fix all DC040 in this
+      // file" does something else, and is offered (beside a "Move all" that does what it does, it is not: review 43b, item 9).
+      const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk43_ign_tok_9x\n';
       const dir = tempWorkspace({ 'compose.yaml': compose });
       const client = new TestClient();
       client.resolveEdits = true;
@@ -989,7 +991,8 @@ describe('language server over stdio', () => {
     });
 
     it('"Fix all DC040 in this file" moves every inline secret of the file, as source.fixAll and check --fix do: three distinct secrets, one .env of three lines (review 42c, item 5)', async () => {
-      const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk42_tok_4f8a9b2c\n      DB_PASSWORD: Lk42_dbp_Qw7rTy2u\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_pgp_Xk9mQ2vL\n';
+      // The ignored fourth secret makes "Fix all DC040 in this file" differ from "Move all 4 inline secrets…" (review 43b, item 9).
+      const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk42_tok_4f8a9b2c\n      DB_PASSWORD: Lk42_dbp_Qw7rTy2u\n      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk43_ign_tok_9x\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_pgp_Xk9mQ2vL\n';
       for (const withEnv of [false, true]) {
         const dir = tempWorkspace({ 'compose.yaml': compose, ...(withEnv ? { '.env': 'TZ=UTC\n', '.gitignore': '.env\n', '.env.example': 'TZ=\n' } : {}) });
         const client = new TestClient();
@@ -1023,6 +1026,113 @@ describe('language server over stdio', () => {
         } finally {
           await client.shutdown();
         }
+      }
+    });
+  });
+
+  describe('files beside the compose file that the fixes edit (review 43b, items 4, 5 and 9)', () => {
+    const TWO = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      DB_PASSWORD: Lk43_dbp_Qw7rTy2u\n      API_TOKEN: Lk43_tok_4f8a9b2c\n';
+    /** The files a WorkspaceEdit changes, as VS Code applies it (CreateFile of an existing file fails: the helper throws). */
+    const docChangesOf = (edit: WorkspaceEdit | undefined) => (edit?.documentChanges ?? []).map((c) => ('kind' in c ? `${c.kind}:${path.basename(URI.parse(c.kind === 'rename' ? c.newUri : c.uri).fsPath)}` : `edit:${path.basename(URI.parse(c.textDocument.uri).fsPath)}@${c.textDocument.version}`));
+    const onDisk = (dir: string, names: string[]) => new Map(names.filter((n) => fs.existsSync(path.join(dir, n))).map((n) => [URI.file(path.join(dir, n)).toString(), fs.readFileSync(path.join(dir, n), 'utf8')]));
+    const eventually = async (what: string, pred: () => Promise<boolean>) => {
+      for (let i = 0; i < 100; i++) {
+        if (await pred()) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.fail(`timed out waiting for ${what}`);
+    };
+    const writeBack = (files: Map<string, string>, skip: string) => {
+      for (const [u, text] of files) if (u !== skip) fs.writeFileSync(URI.parse(u).fsPath, text);
+    };
+
+    it('the next fix after one that created .env, .gitignore and .env.example edits them, although no watcher event said they exist (item 4)', async () => {
+      await withServer({ 'compose.yaml': TWO }, async (client, dir) => {
+        const uri = client.open(path.join(dir, 'compose.yaml'), TWO, 'dockercompose');
+        const first = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+        assert.equal(first.length, 2);
+        const move1 = (await client.codeActions(uri, [first[0]], ['quickfix'])).find((a) => a.title === 'Move DB_PASSWORD to .env');
+        assert.deepEqual(docChangesOf(move1?.edit), ['edit:compose.yaml@1', 'create:.env', 'edit:.env@null', 'create:.gitignore', 'edit:.gitignore@null', 'create:.env.example', 'edit:.env.example@null']);
+        // Applied as VS Code does: the files written on disk, the compose document changed; the watcher's events are late.
+        const after1 = applyWorkspaceEdit(new Map([[uri, TWO]]), move1!.edit!, apply);
+        writeBack(after1, uri);
+        const v2 = client.change(uri, [{ text: after1.get(uri)! }]);
+        const second = (await client.diagnostics(uri, v2)).filter((d) => d.code === 'DC040');
+        assert.equal(second.length, 1);
+        const move2 = (await client.codeActions(uri, second, ['quickfix'])).find((a) => a.title === 'Move API_TOKEN to .env');
+        assert.deepEqual(docChangesOf(move2?.edit), ['edit:compose.yaml@2', 'edit:.env@null', 'edit:.env.example@null'], 'no CreateFile of a file that exists, which VS Code refuses');
+        const files = new Map([[uri, after1.get(uri)!], ...onDisk(dir, ['.env', '.gitignore', '.env.example'])]);
+        const after2 = applyWorkspaceEdit(files, move2!.edit!, apply);
+        const at = (n: string) => URI.file(path.join(dir, n)).toString();
+        assert.equal(after2.get(at('.env')), 'DB_PASSWORD=Lk43_dbp_Qw7rTy2u\nAPI_TOKEN=Lk43_tok_4f8a9b2c\n');
+        assert.equal(after2.get(at('.env.example')), 'DB_PASSWORD=\nAPI_TOKEN=\n');
+        assert.equal(after2.get(at('.gitignore')), '.env\n');
+        // The source fix-all too.
+        const all = (await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0];
+        assert.ok(all?.edit && !docChangesOf(all.edit).some((c) => c.startsWith('create:')), `source.fixAll: ${JSON.stringify(docChangesOf(all?.edit))}`);
+      });
+    });
+
+    it('a compose file outside the workspace folders gets no fix that writes beside it: the server reads nothing there, so it cannot tell what exists (item 4)', async () => {
+      const base = tempFiles('dg-lsp-out-', { 'ws/README.md': 'x\n', 'other/compose.yaml': TWO, 'other/.env': 'TZ=UTC\n', 'other/.gitignore': '.env\n' });
+      const client = new TestClient();
+      try {
+        await client.initialize([path.join(base, 'ws')]);
+        const uri = client.open(path.join(base, 'other', 'compose.yaml'), TWO, 'dockercompose');
+        const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+        assert.equal(diags.length, 2);
+        const actions = [...(await client.codeActions(uri, diags, ['quickfix'])), ...(await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))];
+        const beside = actions.filter((a) => (a.edit?.documentChanges ?? []).some((c) => ('kind' in c ? c.kind === 'rename' ? c.newUri : c.uri : c.textDocument.uri) !== uri));
+        assert.deepEqual(beside.map((a) => a.title), []);
+        assert.ok(actions.some((a) => a.title === 'Ignore DC040 for this line'), 'the actions on the document itself stay');
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('an open .env (the client syncs it) is edited as the editor holds it, at its version; closed, as the disk holds it (item 5)', async () => {
+      const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      DB_PASSWORD: Lk43_dbp_Qw7rTy2u\n';
+      await withServer({ 'compose.yaml': compose, '.env': 'TZ=UTC', '.gitignore': '.env\n', '.env.example': 'TZ=\n' }, async (client, dir) => {
+        const envUri = client.open(path.join(dir, '.env'), 'TZ=Europe/Berlin\nLOG_LEVEL=debug\n', 'dotenv');
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+        const envEdit = async () => {
+          const move = (await client.codeActions(uri, diags, ['quickfix'])).find((a) => a.title === 'Move DB_PASSWORD to .env');
+          const c = (move?.edit?.documentChanges ?? []).find((x): x is Extract<typeof x, { textDocument: unknown }> => 'textDocument' in x && x.textDocument.uri === envUri);
+          return c;
+        };
+        const open = await envEdit();
+        assert.equal(open?.textDocument.version, 1, 'the edit names the version of the buffer it was computed from');
+        assert.equal(apply('TZ=Europe/Berlin\nLOG_LEVEL=debug\n', open!.edits as never), 'TZ=Europe/Berlin\nLOG_LEVEL=debug\nDB_PASSWORD=Lk43_dbp_Qw7rTy2u\n');
+        const v2 = client.change(envUri, [{ text: 'A=1' }]);
+        await eventually('the .env change', async () => (await envEdit())?.textDocument.version === v2);
+        assert.equal(apply('A=1', (await envEdit())!.edits as never), 'A=1\nDB_PASSWORD=Lk43_dbp_Qw7rTy2u\n');
+        client.close(envUri);
+        await eventually('the .env closed', async () => (await envEdit())?.textDocument.version === null);
+        assert.equal(apply('TZ=UTC', (await envEdit())!.edits as never), 'TZ=UTC\nDB_PASSWORD=Lk43_dbp_Qw7rTy2u\n', 'from the disk once closed');
+        assert.equal(client.latest(envUri), undefined, 'nothing is published for the .env');
+      });
+    });
+
+    it('a .env opened with unsaved text re-analyzes the compose file that reads it (item 5)', async () => {
+      const compose = 'services:\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${PGPASS}\n';
+      await withServer({ 'compose.yaml': compose, '.env': 'PGPASS=Lk43_Qw7rTy2u_Xk9mQ2vL\n', '.gitignore': '.env\n' }, async (client, dir) => {
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        assert.ok(!(await client.diagnostics(uri, 1)).some((d) => d.code === 'DC041'));
+        client.open(path.join(dir, '.env'), 'PGPASS=postgres\n', 'dotenv');
+        await client.until('DC041 from the open .env', () => client.latest(uri, 1)?.diagnostics.some((d) => d.code === 'DC041'));
+      });
+    });
+
+    it('one menu entry for "move every inline secret": no "Fix all DC040 in this file" beside "Move all 2 inline secrets of this file to .env"; both when they differ (item 9)', async () => {
+      const suppressed = TWO + '      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk43_ign_tok_9x\n';
+      for (const [text, want] of [[TWO, ['Move DB_PASSWORD to .env', 'Move all 2 inline secrets of this file to .env']], [suppressed, ['Move DB_PASSWORD to .env', 'Move all 3 inline secrets of this file to .env', 'Fix all DC040 in this file']]] as const) {
+        await withServer({ 'compose.yaml': text }, async (client, dir) => {
+          const uri = client.open(path.join(dir, 'compose.yaml'), text, 'dockercompose');
+          const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+          const titles = (await client.codeActions(uri, [diags[0]], ['quickfix'])).map((a) => a.title).filter((t) => /^(Move|Fix all)/.test(t));
+          assert.deepEqual(titles, want);
+        });
       }
     });
   });

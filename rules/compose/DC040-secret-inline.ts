@@ -2367,7 +2367,15 @@ function computeMoveAll(ctx: ComposeContext): Fix | undefined {
     !leavesCopies(ctx, secrets, movable.map((d) => d.value), movable.map((d) => d.edit!.offsets)) &&
     !dotenvMayBeCommitted(ctx) &&
     !dotenvLoadedByOtherServices(ctx, movable.map((d) => d.service));
-  return { title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
+  // Every secret with a fix of its own is moved, and only those: the edit is "Fix all DC040 in this file"'s (review 43b, item 9).
+  const own = new Set(secrets.filter((d) => moveFix(ctx, d) !== undefined));
+  const everyFix = own.size === movable.length && movable.every((d) => own.has(d));
+  return {
+    title: `Move all ${movable.length} inline secrets of this file to ${dotenvLabel(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`,
+    safe,
+    changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes],
+    ...(everyFix ? { fixesAllOf: movable.length } : {}),
+  };
 }
 
 /** DC040's message for a finding (the rule's message adds the Swarm case). */

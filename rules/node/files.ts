@@ -629,6 +629,35 @@ export class DiskWorkspace implements WorkspaceView {
     return bytes;
   }
 
+  /**
+   * Whether what is remembered of a file (its text, whether it exists) is no longer what the disk holds: the file was
+   * written since it was read, and no watcher event has said so yet (the event comes late, batched by the client, or
+   * never for a folder no watcher covers). Read again to tell (a small file). False for an open document (the editor's
+   * text wins), for a path this view may not read, and for one it has not read. The server asks it for the files a fix
+   * edits or creates beside the document, before it offers the fix (review 43b, item 4).
+   */
+  changedOnDisk(p: string): boolean {
+    if (this.overlay(p) !== undefined || !this.allowed(p)) return false;
+    const text = this.cache.get(p);
+    const exists = this.existsCache.get(p);
+    if (text === undefined && exists === undefined) return false;
+    if (text !== undefined) {
+      const r = this.readFile(p, this.maxBytes);
+      if ((r.ok ? r.text : null) !== text) return true;
+    }
+    if (exists !== undefined) {
+      let found: boolean;
+      try {
+        fs.lstatSync(p);
+        found = true;
+      } catch {
+        found = false;
+      }
+      if (found !== exists) return true;
+    }
+    return false;
+  }
+
   /** Forgets what was read of a path (and of everything below it, and the listing of its folder), or of every path. */
   invalidate(p?: string): void {
     if (p === undefined) {

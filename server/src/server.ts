@@ -406,11 +406,16 @@ function isFileUri(uri: string): boolean {
 
 /**
  * Whether a fix may be offered for the document: one with no folder gets only the fixes that edit nothing but the
- * document; none that edits a file which is not open and is not UTF-8 on disk (decodedOnDisk).
+ * document; none that edits a file which is not open and is not UTF-8 on disk (decodedOnDisk). Nor one that edits or
+ * creates a file the server may not read (outside the workspace folders, or behind a symbolic link there: a compose file
+ * opened from another folder): the fix is computed from what the server reads, and it reads nothing there, so it took
+ * every file beside such a document for absent — CreateFile of a `.env` that exists, which VS Code refuses, failing the
+ * whole edit; a second secret's fix after the first created it (review 43b, item 4).
  */
 function fitsDocument(entry: Entry, fix: Fix): boolean {
   if (!clientCreatesFiles && fix.changes.some((c) => c.kind === 'create')) return false;
   if (!isFileUri(entry.uri)) return fix.changes.every((c) => c.kind !== 'create' && c.path === entry.path);
+  if (workspaceFolders.length > 0 && !fix.changes.every((c) => c.path === entry.path || inWorkspace(c.path))) return false;
   return fix.changes.every((c) => c.kind === 'create' || openByPath.has(c.path) || decodedOnDisk(c.path));
 }
 
@@ -791,9 +796,12 @@ documents.onDidClose((e) => {
     // The file still exists in the workspace: keep its findings, now from the disk's text.
     workspace.invalidate(p);
     void analyzeFromDisk(p, kind);
-  } else {
-    analyses.delete(e.document.uri);
+  } else if (analyses.delete(e.document.uri) || kindOfDocument(e.document)) {
     publish(e.document.uri, []);
+  } else {
+    // A file the analyses read (a `.env`, `.gitignore`… the client syncs: companionsOpened): they read the disk's text again.
+    workspace.invalidate(p);
+    scheduleRelated(p, undefined);
   }
 });
 
@@ -1054,8 +1062,7 @@ async function withContext(entry: Entry): Promise<EntryWithContext | undefined> 
   } catch {
     analysis = undefined;
   }
-  const same = (a: Finding, b: Finding) => a.code === b.code && a.message === b.message && comparePos(a.range.start, b.range.start) === 0 && comparePos(a.range.end, b.range.end) === 0;
-  if (!analysis || analysis.findings.length !== entry.analysis.findings.length || !analysis.findings.every((f, i) => same(f, entry.analysis.findings[i]))) {
+  if (!analysis || !sameFindings(analysis.findings, entry.analysis.findings)) {
     void analyzeFromDisk(entry.path, entry.kind);
     return undefined;
   }
@@ -1084,11 +1091,25 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[] |
   if (!stored) return [];
   const doc = documents.get(params.textDocument.uri);
   if (doc && doc.version !== stored.version) return [];
-  const entry = await withContext(stored);
+  let entry = await withContext(stored);
   if (!entry || analyses.get(params.textDocument.uri) !== stored) return [];
+  const first = await codeActionsFor(entry, params);
+  // The files the actions edit or create beside the document must be as the disk holds them now (review 43b, item 4).
+  if (!(await refreshIfStale(entry, first.touched))) return first.actions;
+  entry = await withFreshContext(entry);
+  return entry ? (await codeActionsFor(entry, params)).actions : [];
+});
+
+/** The code actions for a request, and the paths their edits touch besides the document. */
+async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams): Promise<{ actions: CodeAction[]; touched: Set<string> }> {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => k === kind || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
+  const touched = new Set<string>();
+  const offer = (fix: Fix, diag: Diagnostic, preferred: boolean) => {
+    for (const c of fix.changes) if (c.path !== entry.path) touched.add(c.path);
+    actions.push(quickFix(fix, [diag], workspaceEditFor(fix), preferred));
+  };
   if (wants(CodeActionKind.QuickFix)) {
     const seenCodes = new Set<string>();
     const fromRegistry = await registryFixes(entry, params.context.diagnostics);
@@ -1097,20 +1118,74 @@ connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[] |
       if (!finding) continue;
       const found = fixFinding(allRules, entry.analysis.context, finding);
       const fix = found && fitsDocument(entry, found) ? found : undefined;
-      if (fix) actions.push(quickFix(fix, [diag], workspaceEditFor(fix), fix.safe));
-      for (const more of moreFixesFor(allRules, entry.analysis.context, finding)) if (fitsDocument(entry, more)) actions.push(quickFix(more, [diag], workspaceEditFor(more), false));
-      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) actions.push(quickFix(r, [diag], workspaceEditFor(r), false));
+      if (fix) offer(fix, diag, fix.safe);
+      const more = moreFixesFor(allRules, entry.analysis.context, finding).filter((f) => fitsDocument(entry, f));
+      for (const m of more) offer(m, diag, false);
+      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) offer(r, diag, false);
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
-      actions.push(...(await menuFor(entry, finding, diag, fix)));
+      actions.push(...(await menuFor(entry, finding, diag, fix, more, touched)));
     }
   }
   if (wants(FIX_ALL_KIND) && only) {
-    const all = await fixAllInRounds(entry, 'Fix all Docker Guardrails findings', FIX_ALL_KIND, (fix) => fix.safe);
+    const all = await fixAllInRounds(entry, 'Fix all Docker Guardrails findings', FIX_ALL_KIND, (fix) => fix.safe, touched);
     if (all) actions.push(all);
   }
-  return actions;
-});
+  return { actions, touched };
+}
+
+/**
+ * When a file the server remembers (its text, whether it exists) has been written since it was read, and no watcher
+ * event has told the server yet: forgets what it read of it, has the files that read it analyzed again (as the event
+ * would), and says so. The fix that created `.env` is applied, and the next fix, asked for before the event arrives (the
+ * client batches them) or with no event ever coming, was computed from the old state: CreateFile of the `.env` that now
+ * exists, which VS Code refuses, failing the whole edit (review 43b, item 4). Only the paths the answer's edits touch are
+ * read again (a few small files).
+ */
+async function refreshIfStale(entry: Entry, touched: Iterable<string>): Promise<boolean> {
+  const stale = [...touched].filter((p) => p !== entry.path && workspace.changedOnDisk(p));
+  if (stale.length === 0) return false;
+  workspace.invalidatePaths(stale);
+  for (const p of stale) scheduleRelated(p, undefined, true);
+  return true;
+}
+
+/**
+ * The entry analyzed again from the text it was analyzed from (the document's version, or the disk's), with what the
+ * workspace holds now: the fixes of a finding read the files beside it through its analysis. Undefined when the findings
+ * are not the same any more (they are published anew, and the client asks again for the new ones), as withContext does.
+ */
+async function withFreshContext(entry: EntryWithContext): Promise<EntryWithContext | undefined> {
+  if (entry.version < 0) {
+    if (analyses.get(entry.uri) !== entry) return undefined;
+    const bare: Entry = { ...entry, analysis: { findings: entry.analysis.findings, suppressed: entry.analysis.suppressed, failures: entry.analysis.failures } };
+    analyses.set(entry.uri, bare);
+    const fresh = await withContext(bare);
+    return fresh && analyses.get(entry.uri) === bare ? fresh : undefined;
+  }
+  const doc = documents.get(entry.uri);
+  if (!doc || doc.version !== entry.version) return undefined;
+  const cfg = await settingsFor(entry.uri, entry.path);
+  if (documents.get(entry.uri) !== doc || doc.version !== entry.version || !cfg.enable) return undefined;
+  let analysis: Analysis;
+  try {
+    analysis = analyze(allRules, entry.kind, entry.path, doc.getText(), workspaceFor(entry.uri), toEngineConfig(cfg));
+  } catch {
+    return undefined;
+  }
+  if (!sameFindings(analysis.findings, entry.analysis.findings)) {
+    void analyzeAndPublish(entry.uri, entry.path, entry.kind, doc.getText(), doc.version, doc);
+    return undefined;
+  }
+  const fresh: EntryWithContext = { ...entry, analysis };
+  if (analyses.get(entry.uri) === entry) analyses.set(entry.uri, fresh);
+  return fresh;
+}
+
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  const same = (x: Finding, y: Finding) => x.code === y.code && x.message === y.message && comparePos(x.range.start, y.range.start) === 0 && comparePos(x.range.end, y.range.end) === 0;
+  return a.length === b.length && a.every((f, i) => same(f, b[i]));
+}
 
 // ---- registry lookups (opt-in, trusted workspaces only) -----------------------------------------
 
@@ -1150,11 +1225,13 @@ function findingOf(entry: Entry, diag: Diagnostic): Finding | undefined {
  * The rest of the menu for one finding (after its fix, `own`, when it has one the document can take): fix all of the
  * code, ignore for line / file, docs.
  */
-async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic, own: Fix | undefined): Promise<CodeAction[]> {
+async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic, own: Fix | undefined, more: readonly Fix[], touched: Set<string>): Promise<CodeAction[]> {
   const out: CodeAction[] = [];
   const ctx = entry.analysis.context;
   const code = finding.code;
-  if (own && fixesMoreThan(entry, finding, own)) {
+  // Not when one of the finding's other fixes already says it does every fix of the code ("Move all 2 inline secrets of
+  // this file to .env", DC040): two entries of one effect, in other words (review 43b, item 9).
+  if (own && fixesMoreThan(entry, finding, own) && !more.some((m) => m.fixesAllOf !== undefined && m.fixesAllOf === fixableCount(entry, code))) {
     const title = `Fix all ${code} in this file`;
     if (clientResolvesEdits) {
       // Its edit comes with codeAction/resolve.
@@ -1167,7 +1244,7 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
       const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: fixAllToken(data) }] } : undefined;
       out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
     } else {
-      const all = await fixAllOfCode(entry, code, title);
+      const all = await fixAllOfCode(entry, code, title, touched);
       if (all) out.push(all);
     }
   }
@@ -1181,6 +1258,17 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
   }
   out.push({ title: `Show documentation for ${code}`, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title: `Show documentation for ${code}`, command: 'dockerGuardrails.showRuleDocs', arguments: [code] } });
   return out;
+}
+
+/** How many findings of a code have a fix the document can take. */
+function fixableCount(entry: EntryWithContext, code: string): number {
+  let n = 0;
+  for (const f of entry.analysis.findings) {
+    if (f.code !== code || !f.fixable) continue;
+    const fix = fixFinding(allRules, entry.analysis.context, f);
+    if (fix && fitsDocument(entry, fix)) n++;
+  }
+  return n;
 }
 
 /**
@@ -1210,7 +1298,7 @@ function fixesMoreThan(entry: EntryWithContext, finding: Finding, own: Fix): boo
  * one edit per file changed: the span between the text both versions share at the start and at the end,
  * or a CreateFile with the file's content.
  */
-async function fixAllInRounds(entry: EntryWithContext, title: string, kind: string, choose: (fix: Fix, finding: Finding) => boolean): Promise<CodeAction | undefined> {
+async function fixAllInRounds(entry: EntryWithContext, title: string, kind: string, choose: (fix: Fix, finding: Finding) => boolean, touched?: Set<string>): Promise<CodeAction | undefined> {
   const cfg = await settingsFor(entry.uri, entry.path);
   // The rounds read the document's text: it must still be the text the analysis is of.
   if (entry.version >= 0 && documents.get(entry.uri)?.version !== entry.version) return undefined;
@@ -1233,6 +1321,7 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const [p, text] of changed) {
     if (text === undefined) continue;
+    if (p !== entry.path) touched?.add(p);
     const uri = p === entry.path ? entry.uri : uriOf(p);
     const old = before(p);
     if (old === undefined) {
@@ -1253,8 +1342,8 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
 }
 
 /** "Fix all CODE in this file": every fix of the code, in rounds (fixAllInRounds), safe or not, as the user asked for them. */
-function fixAllOfCode(entry: EntryWithContext, code: string, title: string): Promise<CodeAction | undefined> {
-  return fixAllInRounds(entry, title, CodeActionKind.QuickFix, (_fix, finding) => finding.code === code);
+function fixAllOfCode(entry: EntryWithContext, code: string, title: string, touched?: Set<string>): Promise<CodeAction | undefined> {
+  return fixAllInRounds(entry, title, CodeActionKind.QuickFix, (_fix, finding) => finding.code === code, touched);
 }
 
 /** What a lazily resolved "Fix all CODE in this file" carries: the analysis it was offered for. */
@@ -1281,9 +1370,15 @@ connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> =
   await analyzePendingNow(uri);
   const stored = analyses.get(uri);
   if (!stored || stored.version !== version) return action;
-  const entry = await withContext(stored);
+  let entry = await withContext(stored);
   if (!entry || analyses.get(uri) !== stored) return action;
-  const all = await fixAllOfCode(entry, code, action.title);
+  const touched = new Set<string>();
+  let all = await fixAllOfCode(entry, code, action.title, touched);
+  // Computed with the files beside the document as the disk holds them now (review 43b, item 4).
+  if (await refreshIfStale(entry, touched)) {
+    entry = await withFreshContext(entry);
+    all = entry && (await fixAllOfCode(entry, code, action.title));
+  }
   if (!all?.edit) return action;
   const created = restrictCreatedCommand(all.edit)?.arguments?.[0] as string[] | undefined;
   if (created) rememberCreated(fixAllToken(action.data), created);

@@ -685,7 +685,8 @@ describe('Docker Guardrails in a real VS Code', function () {
     const others = ['.gitignore', '.env.example'].map((n) => vscode.Uri.joinPath(sec, n));
     try {
       fs.mkdirSync(sec.fsPath, { recursive: true });
-      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_vscode_pgp_9x\n');
+      // The ignored CACHE_TOKEN keeps "Fix all DC040 in this file" in the menu: "Move all 4 inline secrets…" would move it too (review 43b, item 9).
+      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk43_vscode_ign_9x\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_vscode_pgp_9x\n');
       await show(secCompose);
       const ds = await waitForCodes(secCompose, 'sec2/compose.yaml', ['DC040']);
       const range = find(ds, 'DC040').range;
