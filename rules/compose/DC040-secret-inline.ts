@@ -102,18 +102,22 @@ export function dotenvSpelling(value: string): string | null {
  * `.env`, not with one beside this file: mattermost's build/docker-compose.common.yml).
  */
 export function dotenvTarget(ctx: ComposeContext): { path: string; text: string | undefined } | null {
-  // Once per analysis: every secret's fix asks, and finding the extending root reads the folder's compose files.
-  return ctx.memo(ctx, 'dc040DotenvTarget', () => computeDotenvTarget(ctx));
+  // Where, once per analysis: every secret's fix asks, and finding the extending root reads the folder's compose files.
+  const where = ctx.memo(ctx, 'dc040DotenvTarget', () => dotenvTargetPath(ctx));
+  if (!where) return null;
+  // Its text as the workspace holds it now, not when the analysis was made: the server keeps an analysis while its
+  // findings stand, and an open `.env` may have changed since (an edit computed on the old text, sent with the buffer's
+  // new version, lands mid-line).
+  const text = ctx.workspace.readText(where.path);
+  if (where.explicit && text === undefined) return null;
+  return { path: where.path, text };
 }
 
-function computeDotenvTarget(ctx: ComposeContext): { path: string; text: string | undefined } | null {
+function dotenvTargetPath(ctx: ComposeContext): { path: string; explicit: boolean } | null {
   const root = extendingRoot(ctx.workspace, ctx.path, ctx.options);
   if (root !== null && path.dirname(root) !== ctx.dir) return null;
   const { paths, explicit } = includeEnvFiles(ctx) ?? { paths: [path.join(ctx.dir, '.env')], explicit: false };
-  const p = paths[paths.length - 1];
-  const text = ctx.workspace.readText(p);
-  if (explicit && text === undefined) return null;
-  return { path: p, text };
+  return { path: paths[paths.length - 1], explicit };
 }
 
 /**
@@ -483,7 +487,9 @@ export function dotenvLabel(ctx: ComposeContext, envPath: string): string {
  */
 export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env')): FileChange[] | null {
   // What does not depend on the names, once per analysis and env file: every secret's fix asks.
-  const { ignore, examplePath } = ctx.memo(ctx, `dc040Companions\u0000${envPath}`, () => ({
+  // Keyed by the `.gitignore` beside it as the workspace holds it now (an open buffer may have changed since the analysis).
+  const gitignoreNow = ctx.workspace.readText(path.join(path.dirname(envPath), '.gitignore')) ?? '\u0001';
+  const { ignore, examplePath } = ctx.memo(ctx, `dc040Companions\u0000${envPath}\u0000${gitignoreNow}`, () => ({
     ignore: isGitIgnored(ctx.workspace, envPath) ? null : (gitignoreChange(ctx, envPath) ?? undefined),
     examplePath: `${envPath}.example`,
   }));
@@ -495,10 +501,8 @@ export function dotenvCompanions(ctx: ComposeContext, names: string[], envPath =
   // A template a service loads as its own env_file (`env_file: .env.example`, a quick start's
   // defaults) is not only documentation: `NAME=` there would give that service an empty NAME.
   if (envFilePaths(ctx).has(examplePath)) return changes;
-  const example = ctx.memo(ctx, `dc040Example\u0000${examplePath}`, () => {
-    const text = ctx.workspace.readText(examplePath);
-    return { text, listed: text === undefined ? undefined : composeDotenv(text) };
-  });
+  const exampleNow = ctx.workspace.readText(examplePath);
+  const example = ctx.memo(ctx, `dc040Example\u0000${examplePath}\u0000${exampleNow ?? '\u0001'}`, () => ({ text: exampleNow, listed: exampleNow === undefined ? undefined : composeDotenv(exampleNow) }));
   const listed = example.listed;
   const seen = new Set<string>();
   const missing = names.filter((name) => {
