@@ -16,3 +16,5 @@ export { parseConfig, findConfigPath, applyConfigOptions, keyLike, isMemoryLimit
 export { includedFiles, includersOf, isIncludedComposePath, rootCandidates } from './engine/include';
 export { extendersOf } from './engine/compose-lookup';
 export { filesRead } from './engine/relations';
+export { analysisDate, eolToday, isIsoDate, EOL_CATALOG_CHECKED } from './engine/eol';
+export { staleDataNotice, STALE_DATA_MONTHS } from './engine/catalog';

@@ -219,7 +219,7 @@ describe('DC060 and companion compose files', () => {
   const base = 'services:\n  db:\n    image: postgres:16\n';
   const run = (files: Record<string, string>) => {
     const set = new Map(Object.entries(files));
-    return analyze(allRules, 'compose', '/p/compose.yaml', set.get('/p/compose.yaml')!, viewOf(set), { rules: {}, options: { trustedRegistries: [], productionGlobs: [], defaultMemoryLimit: '512m', defaultCpuLimit: '0.5', defaultPidsLimit: 200 } }).findings.filter((f) => f.code === 'DC060');
+    return analyze(allRules, 'compose', '/p/compose.yaml', set.get('/p/compose.yaml')!, viewOf(set), { rules: {}, options: { trustedRegistries: [], productionGlobs: [], defaultMemoryLimit: '512m', defaultCpuLimit: '0.5', defaultPidsLimit: 200, eolDate: null } }).findings.filter((f) => f.code === 'DC060');
   };
   it('reports a data store whose volumes are nowhere', () => {
     assert.equal(run({ '/p/compose.yaml': base }).length, 1);
@@ -241,7 +241,7 @@ describe('image catalog pins and the EOL data', () => {
         const line = lineOfTag(image, tag);
         assert.ok(!line || isSupported(line.line, CATALOG_CHECKED), `${image}:${tag} is past its end of life (${line?.line.eol}) on ${CATALOG_CHECKED}`);
       }
-      assert.deepEqual(catalogEntry(official(image)), entry, `${image}: the pins are used as written`);
+      assert.deepEqual(catalogEntry(official(image), eolToday()), entry, `${image}: the pins are used as written`);
     }
   });
 
@@ -252,7 +252,7 @@ describe('image catalog pins and the EOL data', () => {
       if (!pinned || pinned.line.eol === null) continue;
       const after = new Date(new Date(`${pinned.line.eol}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
       setEolClockForTests(after);
-      const now = catalogEntry(official(image));
+      const now = catalogEntry(official(image), eolToday());
       const next = oldestSupportedAfter(image, pinned.line.line, after);
       if (!next) {
         assert.equal(now, undefined, `${image}: no supported line is known on ${after}, so nothing to pin`);

@@ -2,7 +2,7 @@
 /**
  * docker-guardrails CLI: the same engine as the editor, for CI.
  *   docker-guardrails check [paths…] [--format text|json|sarif|github] [--fail-on error|warning|info]
- *                          [--config FILE] [--fix | --fix-dry-run] [--output FILE]
+ *                          [--config FILE] [--fix | --fix-dry-run] [--output FILE] [--eol-date YYYY-MM-DD]
  *   docker-guardrails --explain CODE
  * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
  */
@@ -17,6 +17,10 @@ import {
   analyze,
   applyConfigOptions,
   DEFAULT_OPTIONS,
+  eolToday,
+  isIsoDate,
+  staleDataNotice,
+  STALE_DATA_MONTHS,
   fileKindOf,
   findConfigPath,
   includedFiles,
@@ -67,6 +71,10 @@ Options:
                              code (default: hint, all); e.g. warning keeps a large SARIF report
                              under GitHub code scanning's 25,000 results per run
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
+  --eol-date YYYY-MM-DD      judge end of life (DF005/DC004) and the pins that avoid ended lines
+                             (DF001/DC001/DF003/DC003) on this date instead of today's UTC date:
+                             a CI run whose result must not change with the calendar, or a past
+                             run reproduced (with the same version: the dates are bundled data)
   --fix                      apply every safe fix, then report what remains
   --fix-dry-run              print the safe fixes as a unified diff (to --output FILE if given;
                              no other --format); change nothing (the exit code is that of the
@@ -83,6 +91,9 @@ Options:
   --version                  print the version
 
 Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or I/O error.
+
+When the analysis date is more than ${STALE_DATA_MONTHS} months after the bundled image data was checked, a
+notice on standard error says so (the report itself is unchanged).
 `;
 
 /** How many times --fix goes back over files that later fixes changed (each pass re-fixes only those). */
@@ -106,6 +117,8 @@ interface Options {
   dryRun: boolean;
   registryLookups: boolean;
   includeSuppressed: boolean;
+  /** The analysis date (--eol-date, YYYY-MM-DD), or null for today's UTC date, taken once for the run. */
+  eolDate: string | null;
 }
 
 type Parsed = Options | { help: true } | { version: true } | { explain: string };
@@ -122,6 +135,7 @@ function parse(argv: string[]): Parsed {
         'min-severity': { type: 'string', default: 'hint' },
         output: { type: 'string' },
         config: { type: 'string' },
+        'eol-date': { type: 'string' },
         fix: { type: 'boolean', default: false },
         'fix-dry-run': { type: 'boolean', default: false },
         'registry-lookups': { type: 'boolean', default: false },
@@ -157,6 +171,9 @@ function parse(argv: string[]): Parsed {
   if (values['include-suppressed'] && format !== 'sarif') throw new UsageError(`--include-suppressed adds the suppressed findings to a SARIF report and takes --format sarif (got ${format})`);
   // `check "$DIR"` with DIR unset walked the current folder (review 41a, item 11.6).
   if (paths.some((p) => p === '')) throw new UsageError('an empty path (an unset variable?): name a file or folder, or leave the paths out to check the current folder');
+  // A date of the calendar, written as YYYY-MM-DD (review 43d, item 10): `2027-2-1`, `2027-02-30`, `today` are refused, not read as some other day.
+  const eolDate = values['eol-date'] as string | undefined;
+  if (eolDate !== undefined && !isIsoDate(eolDate)) throw new UsageError(`--eol-date must be a date written YYYY-MM-DD, such as 2027-01-31 (got '${printable(eolDate)}')`);
   return {
     paths: paths.length > 0 ? paths : ['.'],
     format: format as Format,
@@ -169,6 +186,7 @@ function parse(argv: string[]): Parsed {
     dryRun: !!values['fix-dry-run'],
     registryLookups: !!values['registry-lookups'],
     includeSuppressed: !!values['include-suppressed'],
+    eolDate: eolDate ?? null,
   };
 }
 
@@ -444,6 +462,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
     return c;
   };
 
+  // One analysis date for the whole run (a run over midnight judges every file alike): --eol-date, else today (UTC).
+  const eolDate = opts.eolDate ?? eolToday();
   // Plan: which files, under which config (include/exclude applied).
   const cwd = process.cwd();
   const jobs: Job[] = [];
@@ -467,13 +487,16 @@ function check(opts: Options, io: Io): number | Promise<number> {
       const rel = path.relative(base, f.path).split(path.sep).join('/');
       if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
       if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, ...(typed === undefined ? {} : { typed }) });
+      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, eolDate, ...(typed === undefined ? {} : { typed }) });
     }
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
+  // Once per run, on standard error: the report (JSON, SARIF…) on standard output stays as it is.
+  const stale = jobs.length > 0 ? staleDataNotice(eolDate) : undefined;
+  if (stale) io.writeErr(`docker-guardrails: notice: ${stale}\n`);
   if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map()));
   stopWorkers(early);
   if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map());
@@ -516,7 +539,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   /** Per job fixed: where its result is, what its last analysis read, and those files' text as fixed then. */
   const fixedJobs: { job: Job; read: { text: string }; index: number; reads: string[]; seen: (string | undefined)[] }[] = [];
   const fixJob = (job: Job, read: { text: string }, index: number, first: boolean) => {
-    const config = engineConfigOf(job.config);
+    const config = engineConfigOf(job);
     const initial = changed.get(job.path) ?? read.text;
     const reanalyze = (text: string) => {
       const a = analyze(allRules, job.kind, job.path, text, workspace, config);
@@ -604,6 +627,8 @@ interface Job {
   kind: FoundFile['kind'];
   display: string;
   config: ConfigFile;
+  /** The run's analysis date (YYYY-MM-DD). */
+  eolDate: string;
   /** A file named on the command line: its path as typed (an error about it quotes it so: `/dev/null`, not `../../dev/null`). */
   typed?: string;
 }
@@ -616,8 +641,8 @@ interface Outcome {
   failures?: string[];
 }
 
-function engineConfigOf(file: ConfigFile): EngineConfig {
-  return { rules: file.rules ?? {}, options: applyConfigOptions(DEFAULT_OPTIONS, file) };
+function engineConfigOf(job: Job): EngineConfig {
+  return { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), eolDate: job.eolDate } };
 }
 
 /** A file's result as plain data: the parsed file (reachable from rules' data) is not kept. */
@@ -668,7 +693,7 @@ function analyzeEach(jobs: Job[], workspace: DiskWorkspace, wantFixes: boolean, 
  */
 function analyzeJob(job: Job, text: string, workspace: WorkspaceView): Analysis | undefined {
   try {
-    return analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job.config));
+    return analyze(allRules, job.kind, job.path, text, workspace, engineConfigOf(job));
   } catch {
     return undefined;
   }

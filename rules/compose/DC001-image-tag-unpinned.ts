@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
-import { EOL_CATALOG_CHECKED } from '../engine/eol';
+import { analysisDate, EOL_CATALOG_CHECKED } from '../engine/eol';
 import { serviceImageOf } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import { isUnpinned, unpinnedProblem, type ImageRef } from '../engine/image';
@@ -33,7 +33,7 @@ export default defineRule<'compose', Data>({
     why: '`latest` moves: the same compose file starts a different image next week (another major version, another base OS), so deployments are not reproducible, a rollback does not roll back, and a review of the file says nothing about what runs. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`, and §1 for regularly updated images — which is a deliberate change of the tag, not a silent one.',
     bad: 'services:\n  web:\n    image: nginx\n  cache:\n    image: redis:latest',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n  cache:\n    image: redis:8.0-alpine',
-    fix: `"Pin to <image>:<tag>" writes a release line (such as \`nginx:1.31\`), not a patch version, so it keeps receiving the line's updates while the line is supported. It replaces \`latest\` or adds the tag after the repository, keeping quotes and comments. The first pin offered is the newest line that is supported today in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked. When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS or stable branch (\`node:24\`, \`nginx:1.30\`), that is offered too; for images the EOL data does not know (\`traefik\`, \`httpd\`), only the catalog's line: its support is checked only when the catalog is refreshed (the date above), not on the analysis date, and it may be older than what \`latest\` runs by then (\`nextcloud\`, \`rabbitmq\` and \`wordpress\` release several lines a year). A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the service (not through \`\${…}\`, not inherited from an anchor or alias). Not offered while the file has YAML syntax errors. Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked would make the pin an older version than the one the service runs today), a line older than \`latest\` is a downgrade, and a server that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot start on a data directory a newer major wrote. Check the tag against what runs (\`docker compose images\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`nginx:1.30.4\`, \`nginx:1.30\`; for images the catalog does not know, the newest release tag); not safe either (an exact version stops receiving patches until you bump it).`,
+    fix: `"Pin to <image>:<tag>" writes a release line (such as \`nginx:1.31\`), not a patch version, so it keeps receiving the line's updates while the line is supported. It replaces \`latest\` or adds the tag after the repository, keeping quotes and comments. The first pin offered is the newest line that is supported on the analysis date (today, unless \`--eol-date\` or \`dockerGuardrails.eol.date\` gives one: see DF005) in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked. When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS or stable branch (\`node:24\`, \`nginx:1.30\`), that is offered too; for images the EOL data does not know (\`traefik\`, \`httpd\`), only the catalog's line: its support is checked only when the catalog is refreshed (the date above), not on the analysis date, and it may be older than what \`latest\` runs by then (\`nextcloud\`, \`rabbitmq\` and \`wordpress\` release several lines a year). A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the service (not through \`\${…}\`, not inherited from an anchor or alias). Not offered while the file has YAML syntax errors. Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked would make the pin an older version than the one the service runs today), a line older than \`latest\` is a downgrade, and a server that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot start on a data directory a newer major wrote. Check the tag against what runs (\`docker compose images\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`nginx:1.30.4\`, \`nginx:1.30\`; for images the catalog does not know, the newest release tag); not safe either (an exact version stops receiving patches until you bump it).`,
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security — "Regular Updates"',
     equivalents: ['dclint service-image-require-explicit-tag', 'compose-lint CL-0004 (image not pinned to version)'],
     references: ['https://docs.docker.com/reference/compose-file/services/#extends', 'https://docs.docker.com/reference/compose-file/services/#image', 'https://docs.docker.com/reference/compose-file/interpolation/', 'https://docs.docker.com/build/building/best-practices/#pin-base-image-versions'],
@@ -70,18 +70,18 @@ export default defineRule<'compose', Data>({
   fix(ctx, { data }) {
     // A channel tag has no line to pin to without knowing which release it names today (`lts`, `stable` are not the newest line).
     if (data.refOffset === null || data.problem === 'channel' || data.problem === 'variant') return undefined;
-    const [tag] = pinTags(data.ref);
+    const [tag] = pinTags(data.ref, analysisDate(ctx.options));
     return tag === undefined ? undefined : pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
   },
   moreFixes(ctx, { data }) {
     if (data.refOffset === null || data.problem === 'channel' || data.problem === 'variant') return [];
-    return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
+    return pinTags(data.ref, analysisDate(ctx.options)).slice(1).map((tag) => pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
     if (data.refOffset === null || data.problem === 'channel' || data.problem === 'variant') return [];
     const tags = await registry.listTags(data.ref);
     if (!tags) return [];
-    const line = catalogEntry(data.ref)?.tag ?? null;
+    const line = catalogEntry(data.ref, analysisDate(ctx.options))?.tag ?? null;
     return tagCandidates(tags, line).map((tag) => pinTo(ctx, data, tag, `Pin to ${data.ref.repository}:${tag} (${line ? `newest ${line}.x` : 'newest release'} in the registry)`, false));
   },
 });

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { CATALOG_CHECKED, minimalVariantTag } from '../engine/catalog';
+import { analysisDate } from '../engine/eol';
 import { serviceImageOf } from '../engine/compose-values';
 import type { ImageRef } from '../engine/image';
 import type { TextEdit } from '../engine/types';
@@ -36,10 +37,11 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out = [];
+    const today = analysisDate(ctx.options);
     for (const service of ctx.services) {
       const img = serviceImageOf(ctx, service) ?? imageFromUnanalyzedBase(ctx, service);
       if (!img || img.built || !img.ref) continue;
-      const variant = minimalVariantTag(img.ref);
+      const variant = minimalVariantTag(img.ref, today);
       if (!variant) continue;
       out.push({
         range: img.reportRange,

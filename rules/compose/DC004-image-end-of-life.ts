@@ -4,7 +4,7 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { serviceImageOf } from '../engine/compose-values';
 import { buildArgsOf, fromWithArgs, mergedBuiltDockerfile, type PassedArg } from '../engine/build-args';
-import { eolMove, eolMoveTitle, eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { analysisDate, eolMove, eolMoveTitle, eolStatus, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 import { parseImageRef } from '../engine/image';
 import { additionalContextsOf, namedContextKey } from '../engine/relations';
@@ -118,7 +118,7 @@ export default defineRule<'compose', Data>({
     references: EOL_DOCS.references,
   },
   check(ctx) {
-    const today = eolToday();
+    const today = analysisDate(ctx.options);
     const out = [];
     // A finding is reported on an arg this file writes: without one no build is read.
     const hasArgs = ctx.text.includes('args');

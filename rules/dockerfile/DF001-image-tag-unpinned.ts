@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { catalogEntry, CATALOG_CHECKED, pinTags } from '../engine/catalog';
 import { pulledImageLabel, pulledImages, pulledImageVia, type PulledImage } from '../engine/df-instructions';
-import { EOL_CATALOG_CHECKED } from '../engine/eol';
+import { analysisDate, EOL_CATALOG_CHECKED } from '../engine/eol';
 import { isUnpinned, unpinnedProblem, type ImageRef } from '../engine/image';
 import { tagCandidates } from '../engine/tag-candidates';
 import type { Fix, Range } from '../engine/types';
@@ -42,7 +42,7 @@ export default defineRule<'dockerfile', Data>({
     why: '`latest` moves: the same Dockerfile builds a different base next week (another OS release, another runtime major), so builds are not reproducible and a review of the file says nothing about what ships. SECURITY-GUIDELINES.md §6 asks for specific versions instead of `latest`.',
     bad: 'FROM node\nFROM python:latest',
     good: 'FROM node:24\nFROM python:3.13',
-    fix: `"Pin to <image>:<tag>" rewrites the reference to a release line (such as \`node:26\`), not a patch version, so it keeps receiving the line's updates while the line is supported. The first pin offered is the newest line that is supported today in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked (\`alpine\` → \`alpine:3.24\`). When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS (\`node:24\`, \`eclipse-temurin:21\`), that is offered too; for images the EOL data does not know (\`httpd\`, \`traefik\`), only the catalog's line: its support is checked only when the catalog is refreshed (the date above), not on the analysis date, and it may be older than what \`latest\` runs by then (\`nextcloud\`, \`rabbitmq\` and \`wordpress\` release several lines a year). A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line or the \`--from\`/\`from=\` value (not through ARGs). Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked, such as a new Alpine or Python line, would make the pin an older version than the image you build today, with older packages and libraries), and a line older than \`latest\` is a downgrade; an image that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot even start on a data directory a newer major wrote. Check the tag against what you run (\`docker image inspect\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe either (an exact version stops receiving patches until you bump it).`,
+    fix: `"Pin to <image>:<tag>" rewrites the reference to a release line (such as \`node:26\`), not a patch version, so it keeps receiving the line's updates while the line is supported. The first pin offered is the newest line that is supported on the analysis date (today, unless \`--eol-date\` or \`dockerGuardrails.eol.date\` gives one: see DF005) in the bundled EOL data (checked ${EOL_CATALOG_CHECKED}): the line \`latest\` named when the data was checked (\`alpine\` → \`alpine:3.24\`). When the bundled catalog of official images (checked ${CATALOG_CHECKED}) recommends another line, such as an LTS (\`node:24\`, \`eclipse-temurin:21\`), that is offered too; for images the EOL data does not know (\`httpd\`, \`traefik\`), only the catalog's line: its support is checked only when the catalog is refreshed (the date above), not on the analysis date, and it may be older than what \`latest\` runs by then (\`nextcloud\`, \`rabbitmq\` and \`wordpress\` release several lines a year). A catalog line that has reached its end of life since it was checked is replaced by the oldest supported line after it, so the fix never pins what DF005/DC004 report. Offered only for official images the catalog knows and only when the reference is written literally in the FROM line or the \`--from\`/\`from=\` value (not through ARGs). Never applied by fix-all: the bundled data cannot know what \`latest\` is on the day you apply it (a release after the data was checked, such as a new Alpine or Python line, would make the pin an older version than the image you build today, with older packages and libraries), and a line older than \`latest\` is a downgrade; an image that keeps data on disk (PostgreSQL, MySQL, MariaDB, MongoDB, Redis…) cannot even start on a data directory a newer major wrote. Check the tag against what you run (\`docker image inspect\`) before applying it. With registry lookups on (\`dockerGuardrails.registry.lookups\`, trusted workspaces only), the quick-fix menu also offers the newest exact versions of the catalog's line found in the registry's tag list (\`node:24.11.1\` and \`node:24.11\`; for images the catalog does not know, the newest release tag such as \`grafana/grafana:12.3.0\`; plain versions only, never pre-releases); those are not safe either (an exact version stops receiving patches until you bump it).`,
     guideline: '§6 Image Build Security — "Use specific versions"; §1 Image Security',
     equivalents: ['hadolint DL3006 (always tag the version of an image explicitly)', 'hadolint DL3007 (using latest is prone to errors)', 'Checkov CKV_DOCKER_7', 'Trivy DS-0001 (:latest tag used)'],
     references: ['https://docs.docker.com/reference/dockerfile/#from', 'https://docs.docker.com/build/building/best-practices/#from'],
@@ -77,18 +77,18 @@ export default defineRule<'dockerfile', Data>({
   fix(ctx, { data }) {
     // A channel tag has no line to pin to without knowing which release it names today (`lts`, `stable` are not the newest line).
     if (!data.imageRange || data.problem === 'channel' || data.problem === 'variant') return undefined;
-    const [tag] = pinTags(data.ref);
+    const [tag] = pinTags(data.ref, analysisDate(ctx.options));
     return tag === undefined ? undefined : pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false);
   },
   moreFixes(ctx, { data }) {
     if (!data.imageRange || data.problem === 'channel' || data.problem === 'variant') return [];
-    return pinTags(data.ref).slice(1).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
+    return pinTags(data.ref, analysisDate(ctx.options)).slice(1).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag}`, false));
   },
   async asyncFixes(ctx, { data }, { registry }) {
     if (!data.imageRange || data.problem === 'channel' || data.problem === 'variant') return [];
     const tags = await registry.listTags(data.ref);
     if (!tags) return [];
-    const line = catalogEntry(data.ref)?.tag ?? null;
+    const line = catalogEntry(data.ref, analysisDate(ctx.options))?.tag ?? null;
     return tagCandidates(tags, line).map((tag) => pinTo(ctx.path, data, tag, `Pin to ${data.ref.repository}:${tag} (${line ? `newest ${line}.x` : 'newest release'} in the registry)`, false));
   },
 });

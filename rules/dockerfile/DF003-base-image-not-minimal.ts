@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { stageBaseImage, stageBaseIsContext } from '../engine/df-instructions';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
+import { analysisDate } from '../engine/eol';
 import { officialImageName, type ImageRef } from '../engine/image';
 import { stageChain } from '../engine/stage-scope';
 import { programName } from '../engine/shell';
@@ -99,7 +100,7 @@ const ALPINE_BY_DEFAULT = new Set(['caddy', 'docker', 'registry', 'bash', 'eclip
  */
 const DOTNET_REPOSITORY = /^dotnet\/(?:core\/)?(?:runtime|aspnet|runtime-deps|sdk)$/;
 
-function isMinimal(ref: ImageRef): boolean {
+function isMinimal(ref: ImageRef, today: string): boolean {
   if ((ref.registry ?? '').toLowerCase() === 'mcr.microsoft.com' && DOTNET_REPOSITORY.test(ref.repository) && (ref.tag === null || ref.tag === 'latest' || /^\d+(?:\.\d+)*$/.test(ref.tag))) return true;
   const official = officialImageName(ref);
   if (official !== null && ALPINE_BY_DEFAULT.has(official) && !/(?:^|-)windowsservercore/.test(ref.tag ?? '')) return true;
@@ -107,7 +108,7 @@ function isMinimal(ref: ImageRef): boolean {
   if (MINIMAL_REPOSITORY.test(ref.repository)) return true;
   const path = `${ref.registry ?? 'docker.io'}/${ref.repository}`;
   if (MINIMAL_REGISTRY.test(path)) return true;
-  const entry = catalogEntry(ref);
+  const entry = catalogEntry(ref, today);
   return !!entry && entry.alwaysMinimal;
 }
 
@@ -119,11 +120,11 @@ function flavourWithoutMinimal(ref: ImageRef): boolean {
 }
 
 /** Whether the rule knows a minimal alternative to this image; other images (private bases, apps without variants) are not judged. */
-function judged(ref: ImageRef): boolean {
+function judged(ref: ImageRef, today: string): boolean {
   if (flavourWithoutMinimal(ref)) return false;
   const official = officialImageName(ref);
   if (official !== null) {
-    const entry = catalogEntry(ref);
+    const entry = catalogEntry(ref, today);
     if (entry) return entry.minimal !== null || DISTROS.has(official);
     return DISTROS.has(official) || HAS_MINIMAL_VARIANT.has(official);
   }
@@ -171,9 +172,10 @@ export default defineRule<'dockerfile', Data>({
     const base = stageBaseImage(ctx, root);
     if (!base) return [];
     const ref = base.ref;
-    if (isMinimal(ref) || !judged(ref)) return [];
+    const today = analysisDate(ctx.options);
+    if (isMinimal(ref, today) || !judged(ref, today)) return [];
     const via: Data['via'] = root !== stage ? 'stage' : base.context ? 'context' : root.base.viaArg ? 'arg' : 'direct';
-    const variant = minimalVariantTag(ref);
+    const variant = minimalVariantTag(ref, today);
     const minimal = variant?.tag ?? null;
     let tagRange: Range | null = null;
     let insertAt: Position | null = null;

@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { pulledImageVia, stageBaseImage } from '../engine/df-instructions';
-import { eolMove, eolMoveTitle, eolStatus, eolToday, judgeImage, type EolFinding } from '../engine/eol';
+import { analysisDate, eolMove, eolMoveTitle, eolStatus, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
 import type { Range } from '../engine/types';
 import { buildOutsideCompose, composeBuilders, globalArgsRead } from '../engine/build-args';
@@ -63,7 +63,7 @@ export default defineRule<'dockerfile', Data>({
     references: EOL_DOCS.references,
   },
   check(ctx) {
-    const today = eolToday();
+    const today = analysisDate(ctx.options);
     const out = [];
     for (const stage of ctx.stages) {
       if (stage.base.kind !== 'image') continue;

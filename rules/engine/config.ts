@@ -60,6 +60,8 @@ const EDITOR_ONLY: Record<string, string> = {
   registry:
     '`registry` (`registry.lookups`) is a VS Code setting only: a file in the repository cannot make the tool call image registries (in CI, `check --fix --registry-lookups` asks for them). Remove the key.',
   enable: '`enable` is a VS Code setting only; in this file turn rules off one by one under `rules:` (`DF010: off`). Remove the key.',
+  eol:
+    '`eol` (`eol.date`, the analysis date of the end-of-life rules) is a VS Code setting only, and `--eol-date` the CLI\'s option: a date written in the repository would keep DF005/DC004 from ever reporting a line that ends after it, for everyone. Remove the key.',
 };
 
 const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resourceLimits', 'maxFileSize', 'include', 'exclude']);

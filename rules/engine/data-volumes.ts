@@ -22,7 +22,7 @@ import type { EnvLookup } from './env-files';
 import { defaultComposePair, parsedCompose } from './relations';
 import { redisFacts } from './redis-config';
 import { dataStoreOfImage, type DataStoreKind } from './datastores';
-import { newestSupported } from './eol';
+import { analysisDate, newestSupported } from './eol';
 import { composeTag } from './override-merge';
 
 export interface DataDir {
@@ -105,10 +105,10 @@ function majorOf(tag: string | null): number | null {
 
 /**
  * The PostgreSQL major of the official image's tag; for a tag without a version (none, `latest`,
- * `alpine`, `trixie`) the newest line that is supported today in the EOL data, which those tags
+ * `alpine`, `trixie`) the newest line that is supported on the analysis date `today` in the EOL data, which those tags
  * follow (18 since September 2025).
  */
-function postgresMajorOf(ref: ImageRef | null): number | null {
+function postgresMajorOf(ref: ImageRef | null, today: string): number | null {
   // The family's images name the major as `pg<N>` in the tag (`pgvector/pgvector:pg18`, `0.8.0-pg17`,
   // `timescale/timescaledb:2.17.2-pg17`, tensorchord's `pg17-v0.4.3`: review 31, probe 01).
   const pg = ref?.tag ? /(?:^|[-_.])pg(\d{2})(?=$|[-_.])/i.exec(ref.tag) : null;
@@ -118,7 +118,7 @@ function postgresMajorOf(ref: ImageRef | null): number | null {
   if (ref && repo !== 'postgres' && repo !== 'postgis/postgis') return null;
   const major = majorOf(ref?.tag ?? null);
   if (major !== null || !ref || repo !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
-  return majorOf(newestSupported('postgres')?.line ?? null);
+  return majorOf(newestSupported('postgres', today)?.line ?? null);
 }
 
 /** The value of `--name=value` or `--name value` in a service's command, or undefined when absent, null when unknown. */
@@ -175,7 +175,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service, merged?: Merged
     if (store.kind === 'postgres') {
       // A tag that is a variable without a value, or a family image whose tag names no major: the layout is not known.
       const tagUnknown = (merged?.image ?? serviceImageLoose(ctx, service))?.tagKnown === false;
-      const major = tagUnknown ? null : postgresMajorOf(ref);
+      const major = tagUnknown ? null : postgresMajorOf(ref, analysisDate(ctx.options));
       if (major === null) alsoHeldBy = ['/var/lib/postgresql'];
       pgMajor = major;
       // postgres 18+: PGDATA /var/lib/postgresql/18/docker under the image's volume /var/lib/postgresql.

@@ -10,6 +10,7 @@
 import catalogData from '../data/eol-catalog.json';
 import type { ImageRef } from './image';
 import { officialImageName } from './image';
+import type { RuleOptions } from './types';
 
 export interface EolLine {
   /** The release line as the image tags it: `16`, `3.8`, `1.20`, `20.04`. */
@@ -75,7 +76,7 @@ const DAY_MS = 86_400_000;
 /** The real clock's day, kept until the day ends (formatting a date costs about a microsecond per file). */
 let todayCache: { day: string; start: number; end: number } | undefined;
 
-/** The analysis date as YYYY-MM-DD (UTC). */
+/** Today's date as YYYY-MM-DD (UTC): the analysis date when the options fix none (analysisDate). */
 export function eolToday(): string {
   if (clock !== realClock) return clock().toISOString().slice(0, 10);
   const now = Date.now();
@@ -83,6 +84,21 @@ export function eolToday(): string {
   const start = Math.floor(now / DAY_MS) * DAY_MS;
   todayCache = { day: new Date(now).toISOString().slice(0, 10), start, end: start + DAY_MS };
   return todayCache.day;
+}
+
+/**
+ * The analysis date of an analysis as YYYY-MM-DD: the date its options fix (`--eol-date`,
+ * `dockerGuardrails.eol.date`), else today's UTC date (or the tests' clock: setEolClockForTests).
+ */
+export function analysisDate(options: Pick<RuleOptions, 'eolDate'>): string {
+  return options.eolDate ?? eolToday();
+}
+
+/** Whether a text is a date as an analysis date is written: YYYY-MM-DD, and a day of the calendar (not 2026-02-30). */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const t = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
 }
 
 // ---- versions ------------------------------------------------------------------------------------
@@ -224,7 +240,7 @@ export function oldestSupportedAfter(image: string, current: string, today: stri
  * The newest line of the image that is supported on `today`: the one an unversioned tag (`latest`,
  * `alpine`) named when the data was checked. Undefined when the catalog knows none.
  */
-export function newestSupported(image: string, today: string = eolToday()): EolLine | undefined {
+export function newestSupported(image: string, today: string): EolLine | undefined {
   const entry = Object.prototype.hasOwnProperty.call(catalog.images, image) ? catalog.images[image] : undefined;
   let newest: EolLine | undefined;
   for (const l of entry?.lines ?? []) if (isSupported(l, today) && (!newest || compareLines(l.line, newest.line) > 0)) newest = l;
@@ -300,7 +316,7 @@ function daysBetween(from: string, to: string): number {
 }
 
 /** Whether a line ending on `eol` ends within six months of `today`. */
-export function endsSoon(eol: string | null, today: string = eolToday()): boolean {
+export function endsSoon(eol: string | null, today: string): boolean {
   return eol !== null && daysBetween(today, eol) <= SOON_DAYS;
 }
 
@@ -355,7 +371,7 @@ function normalizeSuffix(suffix: string): string {
  * the line, its EOL date and source, and the tag to move to (the oldest supported newer line, same
  * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
  */
-export function judgeImage(ref: ImageRef, today: string = eolToday()): EolFinding | undefined {
+export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined {
   // Most images are not on an EOL line, and the same few are asked about in every file: that answer
   // is remembered per reference and day. A finding is judged afresh (callers get an object of their own).
   if (ref.tag === null) return undefined;

@@ -107,6 +107,12 @@ export interface RuleOptions {
   defaultMemoryLimit: string;
   defaultCpuLimit: string;
   defaultPidsLimit: number;
+  /**
+   * The analysis date of the end-of-life rules and of the pins that avoid ended lines (DF005/DC004, DF001/DC001,
+   * DF003/DC003, DC060's postgres layout), as YYYY-MM-DD: `--eol-date` or `dockerGuardrails.eol.date`. Null: the
+   * UTC date of the analysis (eolToday).
+   */
+  eolDate: string | null;
 }
 
 export const DEFAULT_OPTIONS: RuleOptions = {
@@ -115,6 +121,7 @@ export const DEFAULT_OPTIONS: RuleOptions = {
   defaultMemoryLimit: '512m',
   defaultCpuLimit: '0.5',
   defaultPidsLimit: 200,
+  eolDate: null,
 };
 
 /** Read access to other files of the workspace (open editors first, then disk). */

@@ -70,6 +70,8 @@ import {
   type Fix,
   type WorkspaceView,
   EMPTY_WORKSPACE,
+  analysisDate,
+  staleDataNotice,
 } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
@@ -365,9 +367,11 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
     return;
   }
   skipped.delete(p);
+  const config = toEngineConfig(cfg);
+  dataAgeNotice(analysisDate(config.options));
   let analysis: Analysis;
   try {
-    analysis = analyze(allRules, kind, p, text, workspaceFor(uri), toEngineConfig(cfg));
+    analysis = analyze(allRules, kind, p, text, workspaceFor(uri), config);
   } catch (e) {
     // The engine never throws for input text (a rule that throws is a failure of the analysis); if reading
     // the file does, the file is not analyzed: no findings of an older text are left published, and the
@@ -464,6 +468,26 @@ function asClientEdit(edit: WorkspaceEdit): WorkspaceEdit {
 function stillCurrent(uri: string, p: string, version: number, doc: TextDocument | undefined): boolean {
   if (version < 0) return !openByPath.has(p);
   return doc !== undefined && documents.get(uri) === doc && doc.version === version;
+}
+
+/** The analysis dates the stale-data notice was logged for, and whether it was shown: once per date in the log, once per session on screen. */
+const staleDates = new Set<string>();
+let staleShown = false;
+
+/**
+ * Says, once, that the bundled image data is old on the analysis date (staleDataNotice: review 43d, item 10): logged
+ * once per analysis date (a session that passes midnight, dockerGuardrails.eol.date changed), shown once per session.
+ */
+function dataAgeNotice(date: string): void {
+  if (staleDates.has(date)) return;
+  staleDates.add(date);
+  const notice = staleDataNotice(date);
+  if (!notice) return;
+  const message = `${notice[0].toUpperCase()}${notice.slice(1)}`;
+  log(message);
+  if (staleShown) return;
+  staleShown = true;
+  void connection.window.showWarningMessage(`Docker Guardrails: ${message}`);
 }
 
 /** Why each skipped file was last skipped: the notice is logged once, not on every analysis (scan, edit, re-analysis). */

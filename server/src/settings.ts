@@ -4,7 +4,7 @@
  * merged with the nearest `.docker-guardrails.yaml`, which wins for every key it sets.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { allRules, applyConfigOptions, DEFAULT_OPTIONS, isCpuLimit, isMemoryLimit, isPidsLimit, keyLike, severityCodes, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
+import { allRules, applyConfigOptions, DEFAULT_OPTIONS, isCpuLimit, isIsoDate, isMemoryLimit, isPidsLimit, keyLike, severityCodes, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES } from '../../rules/node/files';
 
 export interface Settings {
@@ -20,6 +20,8 @@ export interface Settings {
   exclude: string[];
   /** `dockerGuardrails.registry.lookups`: registry quick fixes (digests, tags). Never set by the config file. */
   registryLookups: boolean;
+  /** `dockerGuardrails.eol.date`: the analysis date (YYYY-MM-DD), or null (empty) for today's UTC date. Never set by the config file. */
+  eolDate: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: Settings = {
   include: [],
   exclude: [],
   registryLookups: false,
+  eolDate: null,
 };
 
 function stringList(v: unknown, fallback: string[]): string[] {
@@ -74,6 +77,11 @@ export function normalizeSettings(raw: unknown, warn: (message: string) => void 
     warn(`dockerGuardrails.resourceLimits.${key} is not valid (${shape}): the fixes use ${String(fallback)}.`);
     return fallback;
   };
+  // `dockerGuardrails.eol.date`: empty is today; a value that is not a date of the calendar is refused, not read as some other day.
+  const eol = (r.eol && typeof r.eol === 'object' ? r.eol : {}) as Record<string, unknown>;
+  let eolDate: string | null = null;
+  if (typeof eol.date === 'string' && isIsoDate(eol.date)) eolDate = eol.date;
+  else if (eol.date !== undefined && eol.date !== null && eol.date !== '') warn('dockerGuardrails.eol.date is ignored: it must be a date written YYYY-MM-DD, such as 2027-01-31, or empty for today; end of life is judged on today\'s date (UTC).');
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
     rules,
@@ -88,6 +96,7 @@ export function normalizeSettings(raw: unknown, warn: (message: string) => void 
     include: stringList(r.include, []),
     exclude: stringList(r.exclude, []),
     registryLookups: !!r.registry && typeof r.registry === 'object' && (r.registry as Record<string, unknown>).lookups === true,
+    eolDate,
   };
 }
 
@@ -112,7 +121,7 @@ export function toEngineConfig(s: Settings): EngineConfig {
     productionGlobs: s.productionGlobs,
     resourceLimits: s.resourceLimits,
   });
-  return { rules: s.rules, options };
+  return { rules: s.rules, options: { ...options, eolDate: s.eolDate } };
 }
 
 /**

@@ -23,6 +23,8 @@ export class TestClient {
   readonly conn: ProtocolConnection;
   readonly published: Published[] = [];
   readonly logs: string[] = [];
+  /** What the server showed the user: window/showMessage, and window/showMessageRequest (answered with no action chosen). */
+  readonly shown: string[] = [];
   readonly stderr: string[] = [];
   readonly progress: unknown[] = [];
   /** The `dockerGuardrails` settings the client answers workspace/configuration with: one object for every scope, or per scope (the item's scopeUri, e.g. a file's). */
@@ -54,11 +56,20 @@ export class TestClient {
       this.logs.push(p.message);
       this.wake();
     });
+    this.conn.onNotification('window/showMessage', (p: { message: string }) => {
+      this.shown.push(p.message);
+      this.wake();
+    });
     this.conn.onNotification('$/progress', (p: unknown) => {
       this.progress.push(p);
       this.wake();
     });
     this.conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => p.items.map((item) => (typeof this.settings === 'function' ? this.settings(item.scopeUri) : this.settings)));
+    this.conn.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      this.shown.push(p.message);
+      this.wake();
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => (this.refuseRegistration ? new ResponseError(-32601, 'registration not supported') : null));
     this.conn.listen();
