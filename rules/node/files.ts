@@ -532,13 +532,7 @@ export class DiskWorkspace implements WorkspaceView {
     if (!this.allowed(p)) return false;
     const known = this.existsCache.get(p);
     if (known !== undefined) return known;
-    let found: boolean;
-    try {
-      fs.lstatSync(p);
-      found = true;
-    } catch {
-      found = false;
-    }
+    const found = lstatExists(p);
     this.existsCache.set(p, found);
     return found;
   }
@@ -646,14 +640,7 @@ export class DiskWorkspace implements WorkspaceView {
       if ((r.ok ? r.text : null) !== text) return true;
     }
     if (exists !== undefined) {
-      let found: boolean;
-      try {
-        fs.lstatSync(p);
-        found = true;
-      } catch {
-        found = false;
-      }
-      if (found !== exists) return true;
+      if (lstatExists(p) !== exists) return true;
     }
     return false;
   }
@@ -728,5 +715,15 @@ function readFileHead(p: string, max: number): Uint8Array | undefined {
     return undefined;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Whether something is at a path (the link itself for a symbolic link: never followed). */
+function lstatExists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
   }
 }
