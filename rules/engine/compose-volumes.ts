@@ -124,8 +124,11 @@ function scalarPart(ctx: ComposeContext, doc: Document.Parsed, node: Node | null
   return part(ctx, raw, isAlias(node as Node) ? null : scalarContentSpan(ctx.text, n));
 }
 
-/** The top-level `volumes:` definition of a named volume that binds a host directory: its device path. */
-function boundDevice(ctx: ComposeContext, doc: Document.Parsed, name: string): MountPart | null {
+/**
+ * The `driver_opts:` mapping of a named volume's top-level definition (in the document) when it uses the local
+ * driver (written, or the default), else null: what it mounts (a bind of a host directory, a tmpfs…).
+ */
+export function localDriverOpts(ctx: ComposeContext, doc: Document.Parsed, name: string): YAMLMap | null {
   const top = doc.contents && isMap(doc.contents) ? doc.contents : null;
   if (!top) return null;
   const volumes = ctx.get(doc, top, 'volumes');
@@ -135,10 +138,16 @@ function boundDevice(ctx: ComposeContext, doc: Document.Parsed, name: string): M
   const driver = scalarPart(ctx, doc, ctx.get(doc, def.value, 'driver')?.value);
   if (driver && driver.value !== 'local') return null;
   const opts = ctx.get(doc, def.value, 'driver_opts');
-  if (!opts?.value || !isMap(opts.value)) return null;
-  const o = scalarPart(ctx, doc, ctx.get(doc, opts.value, 'o')?.value);
+  return opts?.value && isMap(opts.value) ? opts.value : null;
+}
+
+/** The top-level `volumes:` definition of a named volume that binds a host directory: its device path. */
+function boundDevice(ctx: ComposeContext, doc: Document.Parsed, name: string): MountPart | null {
+  const opts = localDriverOpts(ctx, doc, name);
+  if (!opts) return null;
+  const o = scalarPart(ctx, doc, ctx.get(doc, opts, 'o')?.value);
   if (!o || o.value === null || !o.value.split(',').some((w) => w.trim() === 'bind' || w.trim() === 'rbind')) return null;
-  return scalarPart(ctx, doc, ctx.get(doc, opts.value, 'device')?.value);
+  return scalarPart(ctx, doc, ctx.get(doc, opts, 'device')?.value);
 }
 
 function resolveSourcePath(ctx: ComposeContext, doc: Document.Parsed, source: MountPart | null, type: MountType): Pick<VolumeMount, 'hostPath' | 'relativeBind' | 'namedVolume' | 'type'> {

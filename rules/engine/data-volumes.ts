@@ -9,14 +9,14 @@
  */
 import * as path from 'node:path';
 import { type Document, type Node } from 'yaml';
-import { isMap, isSeq } from './yaml-guards';
+import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
 import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
-import { isUnder, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
+import { isUnder, localDriverOpts, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv, resolveScalar } from './compose-values';
 import type { EnvLookup } from './env-files';
 import { defaultComposePair, parsedCompose } from './relations';
@@ -291,17 +291,8 @@ export interface DataMountState {
  * when a container uses it and unmounts it when the last one stops: its files live in memory only as long as that.
  */
 export function tmpfsBackedVolume(ctx: ComposeContext, doc: Document.Parsed, name: string): boolean {
-  const top = doc.contents && isMap(doc.contents) ? doc.contents : null;
-  if (!top) return false;
-  const volumes = ctx.get(doc, top, 'volumes');
-  if (!volumes?.value || !isMap(volumes.value)) return false;
-  const def = ctx.get(doc, volumes.value, name);
-  if (!def?.value || !isMap(def.value)) return false;
-  const driver = resolveScalar(ctx, doc, ctx.get(doc, def.value, 'driver')?.value);
-  if (driver && driver.value !== 'local') return false;
-  const opts = ctx.get(doc, def.value, 'driver_opts');
-  if (!opts?.value || !isMap(opts.value)) return false;
-  return resolveScalar(ctx, doc, ctx.get(doc, opts.value, 'type')?.value)?.value?.trim() === 'tmpfs';
+  const opts = localDriverOpts(ctx, doc, name);
+  return !!opts && resolveScalar(ctx, doc, ctx.get(doc, opts, 'type')?.value)?.value?.trim() === 'tmpfs';
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
