@@ -29,6 +29,8 @@ const CASES: [string, Case][] = [
   ['heredoc body line ending with the escape character, CRLF', dockerfile('# escape=`\r\nFROM node\r\nRUN <<EOF\r\nzypper install -y curl\r\n`echo hi`\r\nEOF\r\nFROM node\r\n')],
   ['heredoc body ending with a backslash continuation', dockerfile('FROM opensuse/leap:15.6\nRUN <<EOF\nset -e\nzypper -n install git \\\nEOF\nUSER 1000\n')],
   ['<<- heredoc body line ending with a backslash, then a blank line', dockerfile('FROM debian:12\nRUN <<-EOF\n\tapt-get update && apt-get install -y curl \\\n\n\tEOF\nUSER 1000\n')],
+  ['DF010 after a COPY heredoc without its closing line (fuzz seed 1206120001, run 8446: laradock production cut in a COPY <<EOF body)', dockerfile('FROM laradock/php-fpm:latest-8.3\r\nCOPY <<\'EOF\' /usr/local/etc/php/conf.d/zz-laradock-prod.ini\r\nexpose_php = Off\r')],
+  ['DF010 after an ADD heredoc without its closing line', dockerfile('FROM debian:12\nADD <<EOF /etc/motd\nhello\n')],
   ['DF010 after a continuation and comment lines', dockerfile('FROM debian:12\nRUN set -eux; \\\n\tmkdir -p /x; \\\n# a comment\n')],
   ['DF010 after a continuation, comments and blank lines', dockerfile('FROM debian:12\nRUN set -eux; \\\n# a comment\n\n   # another\n\n')],
   ['append to a RUN with an open $(', dockerfile('FROM debian:12\nRUN apt-get update && apt-get install -y curl && make -j$(nproc\nUSER 1000\n')],

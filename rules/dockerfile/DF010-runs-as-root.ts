@@ -230,12 +230,20 @@ function runAsFix(ctx: DockerfileContext, data: Data, user: string): Fix | undef
     // end a continuation (the Dockerfile parser skips them), so the last line that is neither counts.
     let code = point.insertLine;
     while (code > 0 && /^\s*(?:#|$)/.test(ctx.lines.lineText(code))) code--;
-    if (ctx.lines.lineText(code).trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => i.getKeyword() === 'RUN' && (i as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange()))) return undefined;
+    // A heredoc of any instruction that has them (RUN, and COPY/ADD `<<EOF dest`: fuzz seed 1206120001 run 8446,
+    // laradock's production Dockerfile cut inside a `COPY <<'EOF'` body).
+    if (ctx.lines.lineText(code).trimEnd().endsWith(ctx.escapeChar) || ctx.finalStage?.instructions.some((i) => hasOpenHeredoc(i))) return undefined;
     at = { line: point.insertLine, character: last.length };
     newText = `${eol}${point.indent}USER ${user}`;
   }
   // Not safe: what the process needs at run time (low ports, root-owned paths) is not in the Dockerfile.
   return { title: `Run as USER ${user}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: at, end: at }, newText }] }] };
+}
+
+/** Whether an instruction has a heredoc without its closing line (it reads to the end of the file). */
+function hasOpenHeredoc(ins: Instruction): boolean {
+  const h = ins as unknown as { getHeredocs?: () => { getDelimiterRange(): unknown }[] };
+  return typeof h.getHeredocs === 'function' && h.getHeredocs().some((d) => !d.getDelimiterRange());
 }
 
 /** Options of useradd/adduser (shadow, Debian, BusyBox) that take a value. */
