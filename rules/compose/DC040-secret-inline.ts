@@ -23,6 +23,7 @@ import { parseShell } from '../engine/shell';
 import { curlShortOption, invocation, MYSQL_CLIENTS, type Invocation } from '../engine/run-commands';
 import { knownTokenIn, tokenKind } from '../engine/secret-tokens';
 import { ofService, placeOf, type Place } from '../engine/written-in';
+import { countBefore } from '../engine/sorted';
 
 /** Where a value is written: a service's `environment:`, its `build.args`, or a server's command line in its `command:`/`entrypoint:`. */
 export type ValueSource = 'environment' | 'build.args' | 'command' | 'healthcheck' | 'configs' | 'volumes';
@@ -218,16 +219,7 @@ function spanUnion(spans: readonly (readonly [number, number])[]): (at: number) 
   const maxEnd: number[] = [];
   for (let i = 0; i < sorted.length; i++) maxEnd.push(Math.max(sorted[i][1], i > 0 ? maxEnd[i - 1] : -Infinity));
   return (at) => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid][0] <= at) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const found = countBefore(sorted, (s) => s[0] <= at) - 1;
     return found >= 0 && maxEnd[found] > at;
   };
 }
@@ -1990,16 +1982,7 @@ function copiesIn(t: string, w: string): number[] {
  * or before `a`, by binary search.
  */
 function within(spans: readonly (readonly [number, number])[], a: number, b: number): boolean {
-  let lo = 0;
-  let hi = spans.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (spans[mid][0] <= a) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const found = countBefore(spans, (s) => s[0] <= a) - 1;
   return found >= 0 && b <= spans[found][1];
 }
 
@@ -2146,13 +2129,7 @@ export function moveCopies(ctx: ComposeContext, value: string, dotenvName: strin
       const seen = new Set<Scalar>();
       for (const [a, b] of regions) {
         // The last scalar starting at or before b; those before it end in order (scalars do not overlap).
-        let lo = 0;
-        let hi = scalars.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (scalars[mid].start <= b) lo = mid + 1;
-          else hi = mid;
-        }
+        const lo = countBefore(scalars, (s) => s.start <= b);
         for (let i = lo - 1; i >= 0 && scalars[i].end >= a; i--) {
           if (seen.has(scalars[i].scalar)) continue;
           seen.add(scalars[i].scalar);
@@ -2244,13 +2221,7 @@ function groupLeft(ctx: ComposeContext, group: CopyGroup): GroupLeft {
   const changedIn = (areas: readonly (readonly [number, number])[], isMoved: (a: number, b: number) => boolean): boolean => {
     for (const [from, to] of areas) {
       // The first place that may reach into the area: none starting more than `longest` before it does.
-      let lo = 0;
-      let hi = places.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (places[mid].a < from - longest) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = countBefore(places, (p) => p.a < from - longest);
       for (let i = lo; i < places.length && places[i].a <= to; i++) {
         const p = places[i];
         if (p.b < from) continue;

@@ -11,6 +11,7 @@ import { isCollection, isMap, isScalar, isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import type { TextEdit } from './types';
 import { appendToMapEdit, contentEndLine, mapIndent, pastDeeperComments } from './yaml-edit';
+import { countBefore } from './sorted';
 
 /**
  * The file's indentation step, measured at a service: the column of its keys minus the column of
@@ -149,13 +150,7 @@ function scalarHolding(ctx: ComposeContext, start: number, end: number): { node:
   const all = placedScalars(ctx);
   // The first scalar starting after `start`; the ones before it that start at the same offset as the last of them
   // are the candidates (scalars do not overlap, but empty ones may share an offset with the next).
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid].start <= start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = countBefore(all, (s) => s.start <= start);
   if (lo === 0) return undefined;
   const at = all[lo - 1].start;
   let first = lo - 1;

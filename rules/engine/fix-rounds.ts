@@ -4,6 +4,7 @@
  * same `.env`, so only one is taken per round; merging RUNs shows a cache left in the merged RUN).
  * The CLI's `--fix` and the server's `source.fixAll` both run it, so they leave the same files.
  */
+import { countBefore } from './sorted';
 import { fixFinding, type Analysis } from './analyze';
 import { applyFix, type FileSet } from './edits';
 import { comparePositions, rangesOverlap } from './text';
@@ -90,18 +91,6 @@ function sortedClash(sorted: readonly Range[], r: Range): boolean {
   if (before > 0 && rangesOverlap(sorted[before - 1], r)) return true;
   const at = countBefore(sorted, (x) => comparePositions(x.start, r.start) < 0);
   return at < sorted.length && comparePositions(sorted[at].start, r.start) === 0;
-}
-
-/** How many leading elements of a list satisfy a test that holds for a prefix of it (binary search). */
-function countBefore<T>(list: readonly T[], test: (x: T) => boolean): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (test(list[mid])) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export interface FixRounds {
