@@ -6,13 +6,16 @@ import { companionWrites } from '../engine/data-volumes';
 import { defaultMerge, droppedByDefaultOverride, overrideAt } from '../engine/override-merge';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
-import { isRootUser, nonRootUser, stepDown, type StepDown } from '../engine/image-users';
+import { dotnetAppUser, isRootUser, nonRootUser, stepDown, type StepDown } from '../engine/image-users';
+import { rootBase } from '../engine/stage-scope';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
 
 /** What the user is set to in the fix: uid and gid 1000 (SECURITY-GUIDELINES.md §2). */
 const NON_ROOT_USER = '"1000:1000"';
+/** On Microsoft's .NET 8+ images: their own non-root user (uid 1654, ENV APP_UID), where uid 1000 is no user. */
+const DOTNET_USER = 'app';
 
 /** Whether the command the container runs makes a step-down entrypoint switch users; null when unknown. */
 function runsServer(words: string[] | null, server: (words: string[]) => boolean): boolean | null {
@@ -35,7 +38,7 @@ function imageEntrypointArgs(entrypoint: string[] | null, command: string[] | nu
 
 type Data =
   /** `user: root` / `0` / `0:0` written in the compose file. */
-  | { problem: 'root-user'; service: string; user: string; map: YAMLMap | null; pair: Pair | null }
+  | { problem: 'root-user'; service: string; user: string; map: YAMLMap | null; pair: Pair | null; dotnetApp?: true }
   /** No `user:`, and the image (or the Dockerfile it builds) does not switch to a non-root user. */
   | {
       problem: 'image-root';
@@ -47,7 +50,28 @@ type Data =
       bypass?: 'entrypoint' | 'command';
       /** A linuxserver.io image: its s6 init runs as root and starts the application as PUID/PGID (review 17, probe dc-03). */
       linuxserver?: true;
+      /** The service runs one of Microsoft's .NET 8+ images (or builds on one), which define the non-root user `app`: the fix uses it. */
+      dotnetApp?: true;
     };
+
+/**
+ * Whether a service runs one of Microsoft's .NET 8+ images, which define the non-root user `app` (uid 1654 in
+ * ENV APP_UID): its image, or the base of the Dockerfile stage it builds (through the stages that stage builds on).
+ */
+function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: true } {
+  const buildFound = lookupKey(ctx, service, 'build');
+  if (buildFound === 'unknown') return {};
+  if (buildFound) {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return {};
+    const stages = built.dockerfile.stages;
+    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const base = stage ? rootBase(stage) : undefined;
+    return base?.kind === 'image' && dotnetAppUser(base.ref) ? { dotnetApp: true } : {};
+  }
+  const img = imageThrough(ctx, service);
+  return img && img !== 'unknown' && img.ref && dotnetAppUser(img.ref) ? { dotnetApp: true } : {};
+}
 
 /**
  * linuxserver.io's images (lscr.io/linuxserver/*, and the same on ghcr.io and Docker Hub) whose s6
@@ -152,19 +176,20 @@ export default defineRule<'compose', Data>({
   docs: {
     what:
       'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
-      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
       'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:` or a `build:`: the merged service is judged there. A `user:` that override writes replaces this file\'s, root or not: it is the one judged (there), and a `user: root` here is not reported. A `user: !reset null` in that override removes this file\'s `user:` (Compose merge, "Reset value": https://docs.docker.com/reference/compose-file/merge/): the service is judged as having none, without a fix (the `user:` written here is the one the override drops). Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
     good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
-    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
+    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User" (uid 1000); Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['compose-lint CL-0018 (user: root)', 'KICS "Missing User Instruction" (Dockerfile query: the same check for images built here)', 'CIS Docker Benchmark 4.1: "Ensure that a user for the container has been created"'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#user',
       'https://docs.docker.com/reference/dockerfile/#user',
+      'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user',
       'https://docs.docker.com/engine/security/#linux-kernel-capabilities',
       'https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh',
       'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh',
@@ -205,7 +230,7 @@ export default defineRule<'compose', Data>({
         const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
         out.push({
           range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
-          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null },
+          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service) },
         });
         continue;
       }
@@ -218,16 +243,21 @@ export default defineRule<'compose', Data>({
       out.push({
         range: ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}) },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(ctx, service) },
       });
     }
     return out;
   },
   message(d) {
-    if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); run it as a non-root user (uid 1000).`;
+    if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); ${d.dotnetApp ? "run it as user app, the non-root user that .NET 8+ images define" : 'run it as a non-root user (uid 1000)'}.`;
     if (d.bypass) return `Service '${d.service}' has no user: and its own ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
     if (d.linuxserver) {
       return `Service '${d.service}' has no user: and linuxserver.io image '${d.image}' starts its init as root, which runs the application as the PUID/PGID user but keeps root for itself and its setup scripts; where the image supports it (docs.linuxserver.io/misc/non-root), run it as user: "1000:1000".`;
+    }
+    if (d.dotnetApp) {
+      return d.source === 'image'
+        ? `Service '${d.service}' has no user: and .NET image '${d.image}' runs as root by default; set user: app, the non-root user that .NET 8+ images define.`
+        : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set USER $APP_UID there or user: app here (the non-root user that .NET 8+ images define).`;
     }
     return d.source === 'image'
       ? `Service '${d.service}' has no user: and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root; set user: "1000:1000".`
@@ -239,12 +269,12 @@ export default defineRule<'compose', Data>({
       if (!data.pair || !data.map) return undefined;
       const value = data.pair.value as Scalar;
       if (!value.range) return undefined;
-      edit = { range: ctx.lines.rangeOf(value.range[0], value.range[1]), newText: value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER };
+      edit = { range: ctx.lines.rangeOf(value.range[0], value.range[1]), newText: data.dotnetApp ? DOTNET_USER : value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER };
     } else {
       if (!data.map) return undefined;
-      edit = appendToMapEdit(ctx, data.map, [`user: ${NON_ROOT_USER}`]);
+      edit = appendToMapEdit(ctx, data.map, [`user: ${data.dotnetApp ? DOTNET_USER : NON_ROOT_USER}`]);
     }
     if (!edit) return undefined;
-    return { title: 'Run as user 1000:1000', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    return { title: `Run as user ${data.dotnetApp ? DOTNET_USER : '1000:1000'}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });

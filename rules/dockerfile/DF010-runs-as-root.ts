@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
 import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
-import { isRootUser, nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
+import { dotnetAppUser, isRootUser, nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
 import { officialImageName } from '../engine/image';
 import { shellProgram } from '../engine/packages';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
@@ -34,6 +34,8 @@ type Data =
       fallback?: string;
       /** The base image, when it is not an official image: its own USER is not known (the message says "most likely"). */
       unknownBase?: string;
+      /** The base is one of Microsoft's .NET 8+ images, which define the non-root user `app` (uid in ENV APP_UID): the fix uses it. */
+      dotnetApp?: true;
     } & InsertPoint)
   | {
       problem: 'root-user';
@@ -50,6 +52,8 @@ type Data =
       viaArg?: boolean;
       /** The variable whose `:-`/`-` fallback made it root, nothing giving it a value (`USER ${UID:-0}`). */
       fallback?: string;
+      /** As for 'no-user': a .NET 8+ base, whose `app` user the fix uses. */
+      dotnetApp?: true;
     };
 
 /**
@@ -60,6 +64,17 @@ function unknownBaseOf(stage: Stage): { unknownBase?: string } {
   const base = rootBase(stage);
   if (base.kind !== 'image' || officialImageName(base.ref) !== null || userKnownForImage(base.ref)) return {};
   return { unknownBase: base.ref.text };
+}
+
+/** Whether the base of a stage's chain is a .NET 8+ image with the non-root user `app` (`ENV APP_UID=1654`). */
+function dotnetAppOf(stage: Stage): { dotnetApp?: true } {
+  const base = rootBase(stage);
+  return base.kind === 'image' && dotnetAppUser(base.ref) ? { dotnetApp: true } : {};
+}
+
+/** The user the fix sets: `$APP_UID` on a .NET 8+ base (its `app` user, uid 1654: 1000 is no user there), else uid 1000. */
+function fixUser(data: Data): string {
+  return data.dotnetApp ? '$APP_UID' : '1000';
 }
 
 /**
@@ -288,14 +303,14 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
+    fix: 'Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. On a base of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), which run as root but define the non-root user `app` with its uid in `ENV APP_UID=1654`, the fix is "Run as USER $APP_UID" instead, the line Microsoft\'s .NET 8 container images announcement gives (the build expands it from the base image\'s ENV to 1654, a numeric uid, which Kubernetes\' `runAsNonRoot` needs; `USER 1000` would be a uid with no user, group or home there), and the message says so. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Missing User Instruction"'],
-    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user'],
+    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user', 'https://github.com/dotnet/dotnet-docker/discussions/4995'],
   },
   check(ctx) {
     const stage = ctx.finalStage;
@@ -317,7 +332,7 @@ export default defineRule<'dockerfile', Data>({
       return [
         {
           range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}), ...unknownBaseOf(stage) },
+          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}), ...unknownBaseOf(stage), ...dotnetAppOf(stage) },
           // The entrypoint (or the CMD) steps down to an unprivileged user itself: worth a look, not a warning.
           ...(drop ? { severity: 'info' as const } : {}),
         },
@@ -344,7 +359,7 @@ export default defineRule<'dockerfile', Data>({
       return [
         {
           range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}) },
+          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}), ...dotnetAppOf(stage) },
           ...(drop ? { severity: 'info' as const } : {}),
         },
       ];
@@ -355,7 +370,7 @@ export default defineRule<'dockerfile', Data>({
     // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
     const lastRun = lastRunOf(stage);
     const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
-    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback } }];
+    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback, ...dotnetAppOf(stage) } }];
   },
   message(d) {
     // `USER ${UID:-0}` with nothing giving UID a value: its fallback is what a build without --build-arg uses.
@@ -363,6 +378,8 @@ export default defineRule<'dockerfile', Data>({
     const byArg = d.fallback !== undefined ? ` (root unless ${d.fallback} has a value, which nothing in the Dockerfile gives it; only an ENV of the base image could)` : d.viaArg ? ', which its ARG or ENV value makes root' : '';
     const runs = d.fallback !== undefined ? 'most likely runs' : 'runs';
     const remedy = d.fallback !== undefined ? 'make the fallback a non-root uid (1000)' : 'give the variable a non-root uid (1000)';
+    // Microsoft's .NET 8+ images define the user `app` (ENV APP_UID=1654); uid 1000 is no user there.
+    const addUser = d.dotnetApp ? "add USER $APP_UID (the non-root user 'app' that .NET 8+ images define)" : 'add a non-root USER (uid 1000)';
     if (d.dropTool && (d.problem === 'root-user' || d.inheritedRoot)) {
       const set = d.problem === 'root-user' ? `switches to USER ${d.user}${byArg} on line ${d.userLine}` : `inherits USER ${d.inheritedRoot}${byArg} (line ${d.userLine}) from the stage it builds on`;
       const steps = d.dropIn === 'CMD' ? `its CMD steps down with ${d.dropTool}` : `it relies on its entrypoint to step down with ${d.dropTool}`;
@@ -373,15 +390,15 @@ export default defineRule<'dockerfile', Data>({
         ? `The final stage has no USER: the container starts as root and its CMD steps down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`
         : `The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${d.dropTool}; check that the long-running process does, or set a non-root USER.`;
     }
-    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container ${runs} as root; ${d.viaArg ? remedy : 'add a non-root USER (uid 1000)'}.`;
+    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container ${runs} as root; ${d.viaArg ? remedy : addUser}.`;
     // An image the catalogue does not know may set its own USER (review 27, probe df-01): say what is known.
     if (d.problem === 'no-user' && d.unknownBase) return `The final stage has no USER and its base image '${d.unknownBase}' is not known to set a non-root one, so the container most likely runs as root; add a non-root USER (uid 1000), or check the base image's user.`;
     return d.problem === 'no-user'
-      ? 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'
-      : `The final stage switches to USER ${d.user}${byArg}, so the container ${runs} as root; ${d.viaArg ? remedy : 'use a non-root user (uid 1000)'}.`;
+      ? `The final stage has no USER, so the container runs as root; ${addUser}.`
+      : `The final stage switches to USER ${d.user}${byArg}, so the container ${runs} as root; ${d.viaArg ? remedy : d.dotnetApp ? "use USER $APP_UID (the non-root user 'app' that .NET 8+ images define)" : 'use a non-root user (uid 1000)'}.`;
   },
   fix(ctx, { data }) {
-    return runAsFix(ctx, data, '1000');
+    return runAsFix(ctx, data, fixUser(data));
   },
   moreFixes(ctx, { data }) {
     // The image's own user, when the Dockerfile creates one (`useradd -r app` gets a system uid, not 1000).

@@ -10,7 +10,7 @@ import { officialImageName, parseImageRef, type ImageRef } from './image';
 import { isRootUser } from './image-users';
 import { mountOptions } from './packages';
 import { namedBuildContexts, namedContextKey } from './relations';
-import { stageChain, stagesItCouldName } from './stage-scope';
+import { stageChain, stagesItCouldName, stagesNameCouldBe } from './stage-scope';
 import { MAX_EXPANDED_LENGTH } from './expansion';
 
 /**
@@ -276,12 +276,13 @@ const copySourceOnlyByCandidates = new WeakMap<DockerfileContext, ReadonlySet<St
  * copies from it (`COPY --from=<stage>`, `RUN --mount=…,from=<stage>`); and the stages that only such
  * stages build on. What such a stage leaves in its
  * layers (package lists, caches) stays in the build cache. A stage that nothing names may be built on
- * its own with `--target`, so it is not one; nor is any stage when a `--from` value is not known (a
- * variable may name it), nor one that a later FROM whose base is not known may name: any earlier stage,
+ * its own with `--target`, so it is not one; nor is any stage when a `--from` value is nothing but a
+ * variable (it may name any), while `--from=build-$TARGETARCH` names the stages its literal parts match
+ * (stagesFromCouldName); nor one that a later FROM whose base is not known may name: any earlier stage,
  * or, with `stageCandidates`, only the stages a `FROM name-$ARG` could name by its literal parts
  * (`FROM runtime-$TARGETARCH`: `runtime-amd64`, `runtime-arm64`; stagesItCouldName, as DF030 reads a later
- * FROM) when there are such stages, and those they build on. DR003 reads it so (review 42f, item 1); the
- * package-cache rules do not yet.
+ * FROM) when there are such stages, and those they build on. DR003 reads it so (review 42f, item 1), and
+ * so do the package-cache rules DF030, DF031, DF034, DF035 and DF036 (misc item 3).
  */
 export function copySourceOnlyStages(ctx: DockerfileContext, options: { stageCandidates?: boolean } = {}): ReadonlySet<Stage> {
   const memo = options.stageCandidates ? copySourceOnlyByCandidates : copySourceOnly;
@@ -331,7 +332,11 @@ function computeCopySourceOnly(ctx: DockerfileContext, stageCandidates: boolean)
       }
       for (const v of values) {
         const target = copyFromTarget(ctx, stage, v);
-        if (target.kind === 'variable') return none;
+        if (target.kind === 'variable') {
+          const candidates = stagesFromCouldName(ctx, stage, v);
+          if (candidates === 'any') return none;
+          for (const c of candidates) copied.add(c);
+        }
         if (target.kind === 'stage') copied.add(target.stage);
       }
     }
@@ -352,6 +357,23 @@ function computeCopySourceOnly(ctx: DockerfileContext, stageCandidates: boolean)
     }
   }
   return out;
+}
+
+/**
+ * The earlier stages a `--from` value with a variable may name. BuildKit does not expand it (since
+ * moby/buildkit#6153 it fails: "variable expansion is not supported for --from"); Buildah and Podman expand
+ * ARGs there. So, as FROM reads a name: a value that the global ARG defaults make an earlier stage's name
+ * is that stage; else the stages whose names its literal parts match (`build-$TARGETARCH`: `build-amd64`,
+ * `build-arm64`; stagesNameCouldBe); none when it matches none (`$REGISTRY/tool:1` names an image, not a stage);
+ * 'any' for a value that is nothing but a variable (`--from=$SRC` may name any stage).
+ */
+function stagesFromCouldName(ctx: DockerfileContext, stage: Stage, value: string): Stage[] | 'any' {
+  const v = stripQuotes(value.trim());
+  const resolved = ctx.resolveGlobal(v)?.toLowerCase();
+  const named = resolved ? ctx.stages.find((s) => s.index < stage.index && s.name === resolved) : undefined;
+  if (named) return [named];
+  if (/^\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(v)) return 'any';
+  return stagesNameCouldBe(ctx, v, stage.index);
 }
 
 /**

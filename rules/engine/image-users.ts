@@ -3,7 +3,7 @@
  * default, and the official images whose entrypoint starts as root and steps down to the service's
  * own user. DC011 judges compose services with it, DF010 the base images of Dockerfiles.
  */
-import { officialImageName, type ImageRef } from './image';
+import { isWindowsImage, officialImageName, type ImageRef } from './image';
 
 /** A version tag's numbers (`2.4`, `2.4.1-alpine` → [2, 4]), or null for other tags. */
 function versionOf(tag: string | null): number[] | null {
@@ -23,6 +23,9 @@ export function atLeast(tag: string | null, min: [number, number]): boolean {
  * Images whose Dockerfile ends with a non-root USER, so the container runs as that user by default.
  * Matched on `registry/repository` (registry empty for Docker Hub; official images without `library/` or a per-architecture namespace such as `arm64v8/`).
  */
+/** Microsoft's .NET Linux images, as imageKey names them (the .NET Framework and Windows tags are Windows images). */
+const DOTNET_LINUX = /^mcr\.microsoft\.com\/dotnet\/(?:nightly\/)?(?:aspnet|runtime|runtime-deps|sdk)$/;
+
 const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string }[] = [
   // Official images (docker-library / the vendors' official-images Dockerfiles).
   { match: /^\/(?:elasticsearch|kibana|logstash)$/, user: '1000' },
@@ -122,7 +125,23 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   // plausible/analytics Dockerfile: `USER 999` (also the community edition's image).
   { match: /^\/plausible\/analytics$/, when: (r) => atLeast(r.tag, [2, 0]), user: '999' },
   { match: /^ghcr\.io\/plausible\/community-edition$/, user: '999' },
+  // dotnet/dotnet-docker src/runtime-deps/*/*-chiseled*/ and (8.0 on) *-distroless*/: `USER $APP_UID` (the `app` user,
+  // uid 1654; 64198 in the 6.0 and 7.0 chiseled images). Their other Linux tags run as root: see dotnetAppUser.
+  { match: DOTNET_LINUX, when: (r) => /chiseled/.test(r.tag ?? '') || (/distroless/.test(r.tag ?? '') && atLeast(r.tag, [8, 0])), user: 'app' },
 ];
+
+/**
+ * Whether an image is one of Microsoft's .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`,
+ * `runtime-deps`, `sdk`; also from `dotnet/nightly/`) that run as root but define the non-root user `app`
+ * and its uid in `ENV APP_UID=1654` ("New non-root 'app' user in Linux images", .NET 8 Preview 1; the .NET 8.0
+ * container images announcement: "opt into this new user by adding the line `USER $APP_UID`"). A tag that
+ * names no version (a digest alone) is not known to be 8 or later; no tag is `latest`. Windows tags are not.
+ */
+export function dotnetAppUser(ref: ImageRef): boolean {
+  if (ref.registry?.toLowerCase() !== 'mcr.microsoft.com' || !DOTNET_LINUX.test(`mcr.microsoft.com/${ref.repository}`) || isWindowsImage(ref)) return false;
+  if (ref.tag === null) return !ref.digest;
+  return ref.tag === 'latest' || (versionOf(ref.tag) !== null && atLeast(ref.tag, [8, 0]));
+}
 
 /**
  * Whether a user (USER, `user:`; the part before `:`) is root: `root`, or uid 0 written with any

@@ -217,17 +217,42 @@ export function isPathOrNextOption(value: string): boolean {
   return /^(?:\/|\.{1,2}\/|~\/|--)/.test(v) || /^-[A-Za-z](?:["']?$)/.test(v);
 }
 
-/** `scheme://user:password@` in a value, with the password's offsets in `raw`. */
-export function urlPasswords(raw: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
+/** A `scheme://user:password@` in a value: the scheme, the user, and the password's offsets in the value. */
+export interface UrlCredential {
+  scheme: string;
+  user: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The userinfo of URLs, read as the WHATWG URL Standard's authority state and RFC 3986 §3.2 read an
+ * authority: it ends at the first `/`, `?` or `#` (or a blank: the value goes on with other words),
+ * the LAST `@` in it ends the userinfo, and the userinfo's first `:` separates the user from the
+ * password. So the user may hold an `@` (a mail address: `smtp://me@example.com:pw@mail.example.com`)
+ * and the password `@` and `:` (`user:p@ss@host` is the password `p@ss`; `user:pass@host:443@8443` is
+ * `pass@host:443`, on host 8443); a bracketed IPv6 host (`@[::1]:5432`) comes after the last `@`. A
+ * `${VAR}` (its braces may hold `/`, `:` or blanks) counts as part of the user or the password.
+ * `quotes`: a quote ends the authority too (a URL inside a shell word's JSON or quoted text).
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
+const URL_USERINFO_QUOTED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$'"]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#'"])*)@/gi;
+
+export function urlCredentials(raw: string, options: { quotes?: boolean } = {}): UrlCredential[] {
+  const out: UrlCredential[] = [];
   if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
-  const re = /\b[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^\s/?#@:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
+  const re = options.quotes ? URL_USERINFO_QUOTED : URL_USERINFO;
+  re.lastIndex = 0;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
-    // `nulldb://user:pass@…`: Rails' null database adapter, which connects to nothing (the URL asset builds give
-    // `assets:precompile`; review 30, probe df-02).
-    if (/^nulldb:/i.test(m[0])) continue;
-    const start = m.index + m[0].length - 1 - m[2].length;
-    out.push({ start, end: start + m[2].length });
+    const start = m.index + m[0].length - 1 - m[3].length;
+    out.push({ scheme: m[1], user: m[2], start, end: start + m[3].length });
   }
   return out;
+}
+
+/** `scheme://user:password@` in a value (urlCredentials), with the password's offsets in `raw`. */
+export function urlPasswords(raw: string): { start: number; end: number }[] {
+  // `nulldb://user:pass@…`: Rails' null database adapter, which connects to nothing (the URL asset builds give
+  // `assets:precompile`; review 30, probe df-02).
+  return urlCredentials(raw).filter((c) => c.scheme.toLowerCase() !== 'nulldb').map(({ start, end }) => ({ start, end }));
 }

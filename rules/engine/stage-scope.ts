@@ -50,10 +50,18 @@ export function rootBase(stage: Stage): Stage['base'] {
  * for a `FROM` that is nothing but a variable (`FROM ${IMAGE}` names an image) or has none.
  */
 export function stagesItCouldName(ctx: DockerfileContext, stage: Stage): Stage[] {
-  const raw = stage.from.getImage() ?? '';
+  return stagesNameCouldBe(ctx, stage.from.getImage() ?? '', stage.index);
+}
+
+/**
+ * The stages before index `before` that a name holding variables could be (`build-$TARGETARCH` → the stages
+ * `build-amd64`, `build-arm64`): its literal parts must match the stage's name. Empty for a name that is
+ * nothing but a variable, or that holds none.
+ */
+export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: number): Stage[] {
   if (!raw.includes('$') || /^\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(raw)) return [];
   const pattern = new RegExp(`^${raw.toLowerCase().split(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return ctx.stages.filter((s) => s.index < stage.index && s.name !== null && pattern.test(s.name));
+  return ctx.stages.filter((s) => s.index < before && s.name !== null && pattern.test(s.name));
 }
 
 /** The name=value properties of an ENV, ARG or LABEL instruction (empty for others). */
