@@ -1028,6 +1028,130 @@ describe('language server over stdio', () => {
         }
       }
     });
+
+    /** A compose file with one password written in `n` services, and a service with a small fix (DC010, privileged). */
+    const copies = (n: number, password = 'Lk99_same_pw_Qw7rTy2u') => {
+      let text = 'services:\n  agent:\n    image: portainer/agent:2.21.0\n    privileged: true\n';
+      for (let i = 0; i < n; i++) text += `  svc${i}:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${password}\n`;
+      return text;
+    };
+    const wholeFile = (text: string) => ({ start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } });
+
+    it('a quick fix whose edit is large (one secret in 120 services, DC040 and DC041) comes without its edit to a client that resolves edits, with no secret in its data, and resolves to exactly the edit the eager path gives; small edits stay eager, and a client without resolveSupport gets every edit (review item: code actions too big)', async () => {
+      for (const password of ['Lk99_same_pw_Qw7rTy2u', 'changeme']) {
+        const compose = copies(120, password);
+        const dir = tempWorkspace({ 'compose.yaml': compose });
+        const envUri = URI.file(path.join(dir, '.env')).toString();
+        const actionsOf = async (resolve: boolean) => {
+          const client = new TestClient();
+          client.resolveEdits = resolve;
+          try {
+            await client.initialize([dir]);
+            const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+            const diags = await client.diagnostics(uri, 1);
+            const out = new Map<string, WorkspaceEdit | undefined>();
+            for (const code of ['DC040', 'DC041', 'DC010']) {
+              const diag = diags.find((d) => d.code === code && !/'agent'/.test(String(d.message)) === (code !== 'DC010'));
+              if (!diag) continue;
+              for (const action of await client.codeActions(uri, [diag], ['quickfix'])) {
+                if (/^(Ignore|Show documentation|Fix all)/.test(action.title)) continue;
+                let edit = action.edit;
+                const large = code !== 'DC010';
+                if (resolve && large) {
+                  assert.equal(edit, undefined, `${action.title}: no edit before it is resolved`);
+                  assert.ok(action.data, `${action.title}: data to resolve it`);
+                  assert.doesNotMatch(JSON.stringify(action), new RegExp(password), 'no secret in the unresolved action');
+                  const arg = action.command?.arguments?.[0] as { fixAllOf?: string } | undefined;
+                  if (/to \.env$/.test(action.title)) {
+                    assert.equal(typeof arg?.fixAllOf, 'string', `${action.title}: the restrict command names the action`);
+                    assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', arg), [], 'nothing known before the resolve');
+                  }
+                  const resolved = (await client.conn.sendRequest('codeAction/resolve', action)) as { edit?: WorkspaceEdit; title: string };
+                  assert.equal(resolved.title, action.title);
+                  edit = resolved.edit;
+                  assert.ok(edit, `${action.title}: resolved to an edit`);
+                  if (arg?.fixAllOf) assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', arg), [envUri], 'the .env the resolved edit creates');
+                } else assert.ok(edit, `${action.title}: an edit in the response (resolve ${resolve})`);
+                out.set(`${code} ${action.title}`, edit);
+              }
+            }
+            return out;
+          } finally {
+            await client.shutdown();
+          }
+        };
+        const eager = await actionsOf(false);
+        assert.ok([...eager.keys()].some((k) => k.startsWith('DC010 ')), [...eager.keys()].join(' | '));
+        assert.ok([...eager.keys()].some((k) => /^DC04[01] Move .* and its 119 copies to \.env$/.test(k)), [...eager.keys()].join(' | '));
+        if (password === 'changeme') assert.ok([...eager.keys()].some((k) => k.startsWith('DC041 ')), [...eager.keys()].join(' | '));
+        // DC041's fix writes a password generated for each computation: the same edit but for it.
+        const generated = (edits: Map<string, WorkspaceEdit | undefined>) => new Map([...edits].map(([k, e]) => [k, JSON.parse(JSON.stringify(e).replace(/=[A-Za-z0-9]{32}\\n/g, '=<generated>\\n')) as unknown]));
+        assert.deepEqual(generated(await actionsOf(true)), generated(eager));
+      }
+    });
+
+    it('a lazily offered quick fix resolved after the document changed: the same fix computed on the new text when its finding is still there, no edit when it is gone or the fix is another', async () => {
+      const compose = copies(120);
+      const dir = tempWorkspace({ 'compose.yaml': compose });
+      const client = new TestClient();
+      client.resolveEdits = true;
+      try {
+        await client.initialize([dir]);
+        const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+        const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+        const lazyMove = async (diag: (typeof diags)[number]) => {
+          const move = (await client.codeActions(uri, [diag], ['quickfix'])).find((a) => /^Move POSTGRES_PASSWORD and its \d+ copies to \.env$/.test(a.title));
+          assert.ok(move && !move.edit && move.data, 'offered without its edit');
+          return move;
+        };
+        const resolve = async (action: object) => ((await client.conn.sendRequest('codeAction/resolve', action)) as { edit?: WorkspaceEdit }).edit;
+        const offered = await lazyMove(diags[5]);
+        const v1 = await resolve(offered);
+        assert.ok(v1);
+        // A comment line above: every line one down. The old action resolves to the new version's edit, as an action offered now does.
+        const v2 = client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# the stack\n' }]);
+        const now = (await client.diagnostics(uri, v2)).filter((d) => d.code === 'DC040');
+        const again = await resolve(offered);
+        assert.ok(again, 'still there: resolved on the new text');
+        assert.deepEqual(again, await resolve(await lazyMove(now[5])));
+        assert.notDeepEqual(again, v1);
+        const docEdit = again.documentChanges?.find((c) => 'textDocument' in c && c.textDocument.uri === uri) as { textDocument: { version: number | null } } | undefined;
+        assert.equal(docEdit?.textDocument.version, v2, 'the edit is of the current version');
+        // One copy less: the fix is now "… and its 118 copies", not the one offered.
+        const lines = applyTextEdits(compose, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# the stack\n' }]).split('\n');
+        const cut = lines.findIndex((l) => l === '  svc119:');
+        const v3 = client.change(uri, [{ range: { start: { line: cut, character: 0 }, end: { line: cut + 4, character: 0 } }, text: '' }]);
+        await client.diagnostics(uri, v3);
+        assert.equal(await resolve(offered), undefined, 'another fix: no edit');
+        // No secret left: the finding is gone.
+        const v4 = client.change(uri, [{ text: 'services:\n  web:\n    image: nginx:1.27.3\n' }]);
+        await client.diagnostics(uri, v4);
+        assert.equal(await resolve(offered), undefined, 'gone: no edit');
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('the code actions for a selection over every copy of one secret grow linearly with the copies: twice the copies, at most 2.5 times the response (a client that resolves edits)', async () => {
+      const sizes: number[] = [];
+      for (const n of [100, 200]) {
+        const compose = copies(n);
+        const dir = tempWorkspace({ 'compose.yaml': compose });
+        const client = new TestClient();
+        client.resolveEdits = true;
+        try {
+          await client.initialize([dir]);
+          const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
+          const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+          assert.equal(diags.length, n);
+          const actions = await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: wholeFile(compose), context: { diagnostics: diags, only: ['quickfix'] } });
+          sizes.push(JSON.stringify(actions).length);
+        } finally {
+          await client.shutdown();
+        }
+      }
+      assert.ok(sizes[1] <= 2.5 * sizes[0], `${sizes[0]} → ${sizes[1]} bytes (${(sizes[1] / sizes[0]).toFixed(2)}×)`);
+    });
   });
 
   describe('files beside the compose file that the fixes edit (review 43b, items 4, 5 and 9)', () => {

@@ -3,6 +3,7 @@
  * and across the workspace, publishes diagnostics, and offers the rules' fixes as code actions.
  * Started by the extension over IPC, or as `node dist/server.js --stdio`.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -68,6 +69,7 @@ import {
   type Finding,
   type FileSet,
   type Fix,
+  type Range,
   type WorkspaceView,
   EMPTY_WORKSPACE,
   analysisDate,
@@ -209,7 +211,7 @@ let clientCreatesFiles = true;
  * The client resolves a code action's edit lazily (LSP 3.16 `codeAction/resolve` with `edit` among resolveSupport's
  * properties): "Fix all CODE in this file" is then offered without its edit, computed only when chosen. Computed for
  * every request, it read every finding of the code, and the editor asks for code actions as the cursor moves: seconds
- * on a file of hundreds of services (review 40c, item 1).
+ * on a file of hundreds of services (review 40c, item 1). So is a quick fix whose edit is large (LAZY_EDIT_WEIGHT).
  */
 let clientResolvesEdits = false;
 /** Whether the client says the workspace is trusted (VS Code: workspace.isTrusted); registry lookups need it. */
@@ -1130,9 +1132,11 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
   const wants = (kind: string) => !only || only.some((k) => k === kind || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
   const touched = new Set<string>();
-  const offer = (fix: Fix, diag: Diagnostic, preferred: boolean) => {
+  /** `which`: the rule's own fix (-1) or the index of one of its further fixes, when the edit may come with codeAction/resolve. */
+  const offer = (fix: Fix, diag: Diagnostic, preferred: boolean, lazy?: { finding: Finding; which: number }) => {
     for (const c of fix.changes) if (c.path !== entry.path) touched.add(c.path);
-    actions.push(quickFix(fix, [diag], workspaceEditFor(fix), preferred));
+    if (lazy && clientResolvesEdits && editWeight(fix) >= LAZY_EDIT_WEIGHT) actions.push(lazyQuickFix(entry, lazy.finding, lazy.which, fix, diag, preferred));
+    else actions.push(quickFix(fix, [diag], workspaceEditFor(fix), preferred));
   };
   if (wants(CodeActionKind.QuickFix)) {
     const seenCodes = new Set<string>();
@@ -1140,11 +1144,9 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
     for (const diag of params.context.diagnostics) {
       const finding = findingOf(entry, diag);
       if (!finding) continue;
-      const found = fixFinding(allRules, entry.analysis.context, finding);
-      const fix = found && fitsDocument(entry, found) ? found : undefined;
-      if (fix) offer(fix, diag, fix.safe);
-      const more = moreFixesFor(allRules, entry.analysis.context, finding).filter((f) => fitsDocument(entry, f));
-      for (const m of more) offer(m, diag, false);
+      const { fix, more } = fixesOf(entry, finding);
+      if (fix) offer(fix, diag, fix.safe, { finding, which: -1 });
+      more.forEach((m, i) => offer(m, diag, false, { finding, which: i }));
       for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) offer(r, diag, false);
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
@@ -1265,7 +1267,7 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
       // files once the edit is applied (the resolve computed them). The menu's own fix of this finding tells whether
       // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
       const createsSecretFiles = own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
-      const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: fixAllToken(data) }] } : undefined;
+      const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] } : undefined;
       out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
     } else {
       const all = await fixAllOfCode(entry, code, title, touched);
@@ -1384,11 +1386,159 @@ function isFixAllOfCode(data: unknown): data is FixAllOfCode {
 }
 
 /**
- * codeAction/resolve: the edit of "Fix all CODE in this file", from the analysis of the version it was offered for.
- * When the document has changed since, or nothing is left to fix, the action comes back without an edit (the client
+ * A quick fix's edit is left to codeAction/resolve (for a client that resolves edits) when it weighs at least this
+ * much (editWeight: about the characters of its WorkspaceEdit as JSON). One secret written in every service of a
+ * compose file (DC040, DC041) has a fix that rewrites every copy, and every copy has such a finding: a request for the
+ * code actions of a selection over the file carried every copy's edit of every copy, quadratic in the copies (321 MB
+ * of JSON for an 8,000-line file). The fixes of a few findings (a USER line, one move to .env: under 2,000) keep their
+ * edit: one round trip less when one is picked, and the actions of `vscode.executeCodeActionProvider` (resolved only on
+ * request) carry it. Measured (one password in N services of 4 lines, a client that resolves edits; README, Performance):
+ * the actions of one finding, 121 KB / 238 KB / 472 KB / 1.9 MB for N = 500 / 1,000 / 2,000 / 8,000 before, 4.0 KB
+ * for each N after (the server's CPU the same: computing the fixes, for their titles, costs what it did); of a
+ * selection over every finding, 59.7 MB / 236 MB for N = 500 / 1,000 before (server CPU 0.54 / 1.8 s; for 2,000 the JSON
+ * would pass V8's longest string), 1.0 / 2.0 / 4.0 / 16.2 MB for N = 500 / 1,000 / 2,000 / 8,000 after (0.13 / 0.21 /
+ * 0.47 / 3.1 s). test/lsp.test.ts checks the growth.
+ */
+const LAZY_EDIT_WEIGHT = 8192;
+
+/** About how many characters a fix's WorkspaceEdit takes as JSON, from its changes. */
+function editWeight(fix: Fix): number {
+  let n = 0;
+  for (const c of fix.changes) n += 2 * c.path.length + 100 + (c.kind === 'create' ? c.content.length : c.edits.reduce((sum, e) => sum + e.newText.length + 90, 0));
+  return n;
+}
+
+/** A finding's fix and its further fixes, those the document can take, as the quick-fix menu offers them. */
+function fixesOf(entry: EntryWithContext, finding: Finding): { fix: Fix | undefined; more: Fix[] } {
+  const found = fixFinding(allRules, entry.analysis.context, finding);
+  const fix = found && fitsDocument(entry, found) ? found : undefined;
+  const more = moreFixesFor(allRules, entry.analysis.context, finding).filter((f) => fitsDocument(entry, f));
+  return { fix, more };
+}
+
+/**
+ * What a quick fix whose edit comes with codeAction/resolve carries: the analysis it was offered for and the finding, by
+ * its index there and by what it is (code, a digest of its message, its range, and which of the findings of that code
+ * and message it is), so that it is found again in a later analysis; `which`: the rule's fix (-1) or a further fix's
+ * index. Nothing of the finding's text, no secret value: a digest.
+ */
+interface LazyQuickFix {
+  resolve: 'quick-fix';
+  uri: string;
+  version: number;
+  code: string;
+  id: number;
+  key: string;
+  range: Range;
+  nth: number;
+  of: number;
+  which: number;
+}
+
+function isLazyQuickFix(data: unknown): data is LazyQuickFix {
+  const d = data as Partial<LazyQuickFix> | null;
+  return !!d && d.resolve === 'quick-fix' && typeof d.uri === 'string' && typeof d.version === 'number' && typeof d.code === 'string' && Number.isInteger(d.id) && typeof d.key === 'string' && isPosition(d.range?.start) && isPosition(d.range?.end) && Number.isInteger(d.nth) && Number.isInteger(d.of) && Number.isInteger(d.which);
+}
+
+/** A digest of a finding's code and message: what it is about, without its text. */
+function findingKey(f: Finding): string {
+  return createHash('sha256').update(`${f.code}\0${f.message}`).digest('base64url').slice(0, 16);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return comparePos(a.start, b.start) === 0 && comparePos(a.end, b.end) === 0;
+}
+
+/** What identifies each finding of an analysis (LazyQuickFix), by finding; made once per analysis, as every finding of a selection may ask. */
+const identities = new WeakMap<readonly Finding[], Map<Finding, { id: number; key: string; nth: number; like: Finding[] }>>();
+function identityOf(findings: readonly Finding[], finding: Finding): { id: number; key: string; nth: number; like: Finding[] } | undefined {
+  let table = identities.get(findings);
+  if (!table) {
+    table = new Map();
+    const byKey = new Map<string, Finding[]>();
+    findings.forEach((f, id) => {
+      const key = findingKey(f);
+      let like = byKey.get(key);
+      if (!like) byKey.set(key, (like = []));
+      table!.set(f, { id, key, nth: like.length, like });
+      like.push(f);
+    });
+    identities.set(findings, table);
+  }
+  return table.get(finding);
+}
+
+/** The quick fix `fix` of `finding` without its edit, to be resolved (LazyQuickFix). */
+function lazyQuickFix(entry: EntryWithContext, finding: Finding, which: number, fix: Fix, diag: Diagnostic, preferred: boolean): CodeAction {
+  const { id, key, nth, like } = identityOf(entry.analysis.findings, finding)!;
+  const data: LazyQuickFix = { resolve: 'quick-fix', uri: entry.uri, version: entry.version, code: finding.code, id, key, range: finding.range, nth, of: like.length, which };
+  const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: preferred, data };
+  // The command comes now (VS Code takes only the edit from a resolve): it asks the server for the secret files the
+  // resolved edit created, as "Fix all CODE in this file" does.
+  if (fix.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path))) action.command = { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] };
+  return action;
+}
+
+/**
+ * The finding a LazyQuickFix was offered for, in the entry's analysis: the same one when the analysis is of the same
+ * version; after a change, the finding of the same code and message at the same range, else the nth of them when there
+ * are as many as there were. Undefined when it is gone.
+ */
+function findingAgain(entry: EntryWithContext, d: LazyQuickFix): Finding | undefined {
+  const findings = entry.analysis.findings;
+  const at = findings[d.id];
+  if (at && at.code === d.code && findingKey(at) === d.key && sameRange(at.range, d.range)) return at;
+  const like = findings.filter((f) => f.code === d.code && identityOf(findings, f)!.key === d.key);
+  return like.find((f) => sameRange(f.range, d.range)) ?? (like.length === d.of ? like[d.nth] : undefined);
+}
+
+/** The fix a LazyQuickFix stands for, computed again: undefined when its finding is gone or the fix is not the one offered (another title). */
+function quickFixAgain(entry: EntryWithContext, d: LazyQuickFix, title: string): Fix | undefined {
+  const finding = findingAgain(entry, d);
+  if (!finding) return undefined;
+  const { fix, more } = fixesOf(entry, finding);
+  const again = d.which < 0 ? fix : more[d.which];
+  return again && again.title === title ? again : undefined;
+}
+
+/**
+ * codeAction/resolve of a quick fix offered without its edit (LazyQuickFix): the edit the eager path gives, from the
+ * analysis of the document as it is now. For the version it was offered for, that is the same analysis; after a change
+ * (another codeActionsOnSave participant, an edit before the pick), the same finding's same fix when it is still there,
+ * with the positions and version of the new text; else the action comes back without an edit, and VS Code applies
+ * nothing (editor/contrib/codeAction's applyCodeAction applies an edit only when the resolved action has one; LSP 3.17:
+ * the resolve fills in the properties the client resolves lazily).
+ */
+async function resolveQuickFix(action: CodeAction, d: LazyQuickFix): Promise<CodeAction> {
+  await analyzePendingNow(d.uri);
+  const stored = analyses.get(d.uri);
+  if (!stored) return action;
+  const doc = documents.get(d.uri);
+  if (doc && doc.version !== stored.version) return action;
+  let entry = await withContext(stored);
+  if (!entry || analyses.get(d.uri) !== stored) return action;
+  let fix = quickFixAgain(entry, d, action.title);
+  if (!fix) return action;
+  // As the request does: computed with the files beside the document as the disk holds them now (review 43b, item 4).
+  if (await refreshIfStale(entry, fix.changes.map((c) => c.path))) {
+    entry = await withFreshContext(entry);
+    fix = entry && quickFixAgain(entry, d, action.title);
+    if (!fix) return action;
+  }
+  const edit = workspaceEditFor(fix);
+  const created = restrictCreatedCommand(edit)?.arguments?.[0] as string[] | undefined;
+  if (created) rememberCreated(resolveToken(d), created);
+  return { ...action, edit };
+}
+
+/**
+ * codeAction/resolve: the edit of "Fix all CODE in this file", from the analysis of the version it was offered for,
+ * and of a quick fix offered without its edit (resolveQuickFix).
+ * When the document has changed since, or nothing is left to fix, the fix-all comes back without an edit (the client
  * then applies nothing).
  */
 connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> => {
+  if (isLazyQuickFix(action.data)) return resolveQuickFix(action, action.data);
   if (!isFixAllOfCode(action.data)) return action;
   const { uri, version, code } = action.data;
   await analyzePendingNow(uri);
@@ -1405,14 +1555,17 @@ connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> =
   }
   if (!all?.edit) return action;
   const created = restrictCreatedCommand(all.edit)?.arguments?.[0] as string[] | undefined;
-  if (created) rememberCreated(fixAllToken(action.data), created);
+  if (created) rememberCreated(resolveToken(action.data), created);
   return { ...action, edit: all.edit };
 });
 
-/** The secret files the resolved "Fix all CODE in this file" edits create, by action (fixAllToken), until the client asks (a few kept). */
+/**
+ * The secret files the edits of resolved actions ("Fix all CODE in this file", a LazyQuickFix) create, by action
+ * (resolveToken), until the client asks (a few kept). The client's command names the action by `fixAllOf`.
+ */
 const createdByFixAll = new Map<string, string[]>();
-function fixAllToken(d: FixAllOfCode): string {
-  return JSON.stringify([d.uri, d.version, d.code]);
+function resolveToken(d: FixAllOfCode | LazyQuickFix): string {
+  return JSON.stringify(d.resolve === 'quick-fix' ? [d.uri, d.version, d.code, d.id, d.which] : [d.uri, d.version, d.code]);
 }
 function rememberCreated(token: string, uris: string[]): void {
   createdByFixAll.delete(token);
