@@ -65,6 +65,22 @@ describe('the analysis date in the engine (RuleOptions.eolDate)', () => {
     assert.deepEqual(codes('dockerfile', 'FROM node:20\nUSER node\n', withDate(null), /^DF00[35]$/), ['DF003 Use node:22-alpine', 'DF005 Move to node:22 (oldest supported line)']);
   });
 
+  it('moves and pins only to lines released by then, where the catalog knows release dates (review 43d, left alone: a past date)', () => {
+    const messages = (kind: 'dockerfile' | 'compose', text: string, date: string, code: RegExp): string[] => {
+      const file = kind === 'dockerfile' ? '/d/Dockerfile' : '/d/compose.yaml';
+      return analyze(allRules, kind, file, text, viewOf(new Map([[file, text]])), withDate(date)).findings.filter((f) => code.test(f.code)).map((f) => f.message);
+    };
+    // On 2026-03-01 node 20 ends within six months, so the newest line is offered too: 25, as node 26 was released on 2026-05-05.
+    const [node18] = messages('dockerfile', 'FROM node:18-alpine\nUSER node\n', '2026-03-01', /^DF005$/);
+    assert.match(node18, /Move to node:20-alpine, the oldest supported line, supported until 2026-04-30, or to node:25-alpine, the newest\.$/);
+    // mysql 9.6 ends within six months of 2026-01-25, and 9.7 (released 2026-04-21, the day 9.6 ended) is not offered yet.
+    const [mysql95] = messages('compose', 'services:\n  db:\n    image: mysql:9.5\n', '2026-01-25', /^DC004$/);
+    assert.match(mysql95, /Move to mysql:9\.6, the oldest supported line, supported until 2026-04-21\.$/);
+    // The pin for `latest` is the newest line released by then.
+    assert.deepEqual(codes('compose', 'services:\n  web:\n    image: node\n', withDate('2026-03-01'), /^DC001$/), ['DC001 Pin to node:25']);
+    assert.deepEqual(codes('compose', 'services:\n  web:\n    image: node\n', withDate('2026-05-05'), /^DC001$/), ['DC001 Pin to node:26']);
+  });
+
   it('reads a date only as YYYY-MM-DD, a day of the calendar', () => {
     for (const ok of ['2026-11-12', '2028-02-29', '2027-12-31']) assert.ok(isIsoDate(ok), ok);
     for (const bad of ['', 'today', '2026-2-1', '2026-02-30', '2027-02-29', '2026-13-01', '2026-11-12T00:00:00Z', ' 2026-11-12', '20261112', '2026/11/12']) assert.ok(!isIsoDate(bad), bad);

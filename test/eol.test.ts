@@ -45,6 +45,7 @@ describe('EOL catalog data', () => {
         assert.match(l.line, /^\d+(\.\d+)*$/, `${name} ${l.line}: a line is a version`);
         assert.ok(l.eol === null || validDate(l.eol), `${name} ${l.line}: eol is a date (YYYY-MM-DD) or null`);
         assert.ok(validDate(l.checked), `${name} ${l.line}: checked is a date`);
+        assert.ok(l.released === undefined || (validDate(l.released) && l.released <= l.checked && (l.eol === null || l.released <= l.eol)), `${name} ${l.line}: released is a date before it was checked and before its end`);
         assert.ok(l.checked <= EOL_CATALOG_CHECKED, `${name} ${l.line}: checked no later than the catalog`);
         const url = new URL(l.source);
         assert.equal(url.protocol, 'https:', `${name} ${l.line}: the source is an https URL`);
@@ -124,6 +125,38 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('tomcat:8')?.line, '8.5');
     for (const tag of ['centos7', 'centos7.9.2009', 'centos8']) assert.ok(j(`centos:${tag}`), tag);
     assert.equal(j('centos:centos7.9.2009')?.line, '7');
+  });
+
+  it('judges Bitnami packagings by the product\'s lines and bitnamilegacy as frozen (review 43d, item 9)', () => {
+    const j = (s: string, today = '2026-12-06') => judgeImage(parseImageRef(s)!, today);
+    const pg = j('bitnami/postgresql:14.10.0-debian-11-r3')!;
+    assert.equal(pg.ended, 'os', 'Debian 11 (2026-08-31) ended before postgres 14 (2026-11-12)');
+    assert.deepEqual(pg.lineEnded, { line: '14', eol: '2026-11-12' });
+    assert.equal(pg.target, null, 'no move: Bitnami publishes no versioned bitnami/* tags');
+    assert.equal(j('bitnami/mongodb:4.4.10-debian-10-r0')?.ended, 'line');
+    assert.equal(j('bitnami/redis:8.2'), undefined, 'a supported line');
+    assert.equal(j('bitnami/kafka:3.5'), undefined, 'a product the catalog has no lines for');
+    const legacy = j('bitnamilegacy/postgresql:11.20.0')!;
+    assert.equal(legacy.ended, 'repository');
+    assert.deepEqual(legacy.lineEnded, { line: '11', eol: '2023-11-09' });
+    assert.match(eolStatus(legacy), /^is in Bitnami's legacy repository, which gets no updates since 2025-08-28: .*\(postgres 11 itself ended on 2023-11-09\)\. Move to a maintained image/);
+    assert.equal(j('bitnamilegacy/kafka:3.5')?.ended, 'repository', 'whatever the product');
+    assert.equal(j('bitnamilegacy/redis:7.4', '2025-08-28'), undefined, 'not before the move');
+    assert.equal(j('ghcr.io/bitnami/postgresql:11'), undefined, 'another registry');
+  });
+
+  it('judges the distribution in the tag of any official image (no fix outside the catalog), Temurin\'s alpine-3.21 too', () => {
+    const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-06');
+    const haproxy = j('haproxy:2.8-alpine3.19')!;
+    assert.equal(haproxy.ended, 'os');
+    assert.equal(haproxy.target, null);
+    assert.equal(eolMove(haproxy), '');
+    assert.equal(j('arm64v8/haproxy:2.8-bullseye')?.os?.line, '11', 'a per-architecture copy of an official image');
+    assert.equal(j('haproxy:3.2-alpine3.22'), undefined);
+    assert.equal(j('acme/haproxy:2.8-alpine3.19'), undefined, 'not an official image');
+    assert.equal(j('buildpack-deps:bullseye'), undefined, 'a tag that is only the codename names no variant (as for catalog images)');
+    assert.equal(j('eclipse-temurin:21-jdk-alpine-3.21')?.target, '21-jdk-alpine');
+    assert.equal(j('eclipse-temurin:21-jre-alpine-3.22'), undefined);
   });
 
   it('judges Microsoft\'s .NET images on mcr.microsoft.com by their .NET release (review 8: OrchardCore on 7.0)', () => {

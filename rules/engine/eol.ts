@@ -19,6 +19,11 @@ export interface EolLine {
   aliases?: string[];
   /** The end-of-life date (YYYY-MM-DD), or null when no end is announced (supported). */
   eol: string | null;
+  /**
+   * When the line was first released (YYYY-MM-DD), where the source gives it: a move never targets a line
+   * released after the analysis date (a past `--eol-date`: review 43d, left alone).
+   */
+  released?: string;
   /** The project's own release or support page the date was checked on. */
   source: string;
   /** When the date was checked (YYYY-MM-DD). */
@@ -149,7 +154,31 @@ export interface TagLine {
 const REGISTRY_ENTRIES: Readonly<Record<string, { entry: string; movedTo?: string }>> = Object.fromEntries([
   ...['sdk', 'aspnet', 'runtime', 'runtime-deps'].map((r) => [`mcr.microsoft.com/dotnet/${r}`, { entry: 'mcr.microsoft.com/dotnet' }]),
   ...['sdk', 'aspnet', 'runtime', 'runtime-deps'].map((r) => [`mcr.microsoft.com/dotnet/core/${r}`, { entry: 'mcr.microsoft.com/dotnet', movedTo: `mcr.microsoft.com/dotnet/${r}` }]),
+  // Elastic's own registry publishes the same products as the official images (https://www.docker.elastic.co/).
+  ...['elasticsearch', 'kibana', 'logstash'].map((p) => [`docker.elastic.co/${p}/${p}`, { entry: p }]),
 ]);
+
+/**
+ * Bitnami's packagings of the catalog's products (`bitnami/postgresql:14.10.0-debian-11-r3`): the same
+ * release lines under Bitnami's names. On 2025-08-28 Bitnami stopped building its versioned Debian images
+ * and moved them to `bitnamilegacy/*`, where they "will receive no further updates or support"
+ * (bitnami/containers#83267); `docker.io/bitnami` keeps only a few `latest` images.
+ */
+const BITNAMI_PRODUCTS: Readonly<Record<string, string>> = {
+  postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb', redis: 'redis', mongodb: 'mongo', rabbitmq: 'rabbitmq',
+  elasticsearch: 'elasticsearch', kibana: 'kibana', logstash: 'logstash', node: 'node', python: 'python', 'php-fpm': 'php',
+  ruby: 'ruby', golang: 'golang', nginx: 'nginx', tomcat: 'tomcat',
+};
+
+/** The day Bitnami's catalog change took effect, and where it is announced. */
+export const BITNAMI_LEGACY = { since: '2025-08-28', source: 'https://github.com/bitnami/containers/issues/83267' };
+
+/** A Bitnami image (`bitnami/<name>` or `bitnamilegacy/<name>` on Docker Hub): its namespace and name, else undefined. */
+function bitnamiOf(ref: ImageRef): { legacy: boolean; name: string } | undefined {
+  if (ref.registry !== null) return undefined;
+  const m = /^(bitnami|bitnamilegacy)\/([a-z0-9][a-z0-9._-]*)$/.exec(ref.repository);
+  return m ? { legacy: m[1] === 'bitnamilegacy', name: m[2] } : undefined;
+}
 
 function registryEntryOf(ref: ImageRef): { entry: string; movedTo?: string } | undefined {
   if (ref.registry === null) return undefined;
@@ -157,9 +186,12 @@ function registryEntryOf(ref: ImageRef): { entry: string; movedTo?: string } | u
   return Object.prototype.hasOwnProperty.call(REGISTRY_ENTRIES, key) ? REGISTRY_ENTRIES[key] : undefined;
 }
 
-/** The catalog name of an image: the official image's name, or the entry its registry path shares; null when neither. */
+/** The catalog name of an image: the official image's name, the entry its registry path shares, or the product a Bitnami image packages; null when none. */
 function catalogNameOf(ref: ImageRef): string | null {
-  return officialImageName(ref) ?? registryEntryOf(ref)?.entry ?? null;
+  const official = officialImageName(ref) ?? registryEntryOf(ref)?.entry;
+  if (official !== undefined) return official;
+  const bitnami = bitnamiOf(ref);
+  return bitnami && Object.prototype.hasOwnProperty.call(BITNAMI_PRODUCTS, bitnami.name) ? BITNAMI_PRODUCTS[bitnami.name] : null;
 }
 
 /** The catalog entry of an image (official, or on a registry the catalog knows), or undefined. */
@@ -224,6 +256,11 @@ export function isSupported(line: EolLine, today: string): boolean {
   return !isPastEol(line, today);
 }
 
+/** Whether a line had been released by `today`, as far as the catalog knows (no release date: yes). */
+export function isReleased(line: EolLine, today: string): boolean {
+  return line.released === undefined || line.released <= today;
+}
+
 /**
  * The oldest line of the image that is newer than `current` and still supported on `today`: the
  * smallest upgrade that leaves end of life. Undefined when the catalog knows none.
@@ -231,7 +268,7 @@ export function isSupported(line: EolLine, today: string): boolean {
 export function oldestSupportedAfter(image: string, current: string, today: string): EolLine | undefined {
   const entry = Object.prototype.hasOwnProperty.call(catalog.images, image) ? catalog.images[image] : undefined;
   if (!entry) return undefined;
-  const newer = entry.lines.filter((l) => compareLines(l.line, current) > 0 && isSupported(l, today));
+  const newer = entry.lines.filter((l) => compareLines(l.line, current) > 0 && isSupported(l, today) && isReleased(l, today));
   newer.sort((a, b) => compareLines(a.line, b.line));
   return newer[0];
 }
@@ -243,7 +280,7 @@ export function oldestSupportedAfter(image: string, current: string, today: stri
 export function newestSupported(image: string, today: string): EolLine | undefined {
   const entry = Object.prototype.hasOwnProperty.call(catalog.images, image) ? catalog.images[image] : undefined;
   let newest: EolLine | undefined;
-  for (const l of entry?.lines ?? []) if (isSupported(l, today) && (!newest || compareLines(l.line, newest.line) > 0)) newest = l;
+  for (const l of entry?.lines ?? []) if (isSupported(l, today) && isReleased(l, today) && (!newest || compareLines(l.line, newest.line) > 0)) newest = l;
   return newest;
 }
 
@@ -267,9 +304,10 @@ export interface EolFinding {
   /**
    * What has ended: the image's release line (`line`), the distribution release the tag's variant is built on
    * (`os`: `node:22-bullseye`, `python:3.12-alpine3.20`; then `line`, `eol` and `source` are the distribution's),
-   * or the whole image (`image`: a tag of a deprecated image that names no line; `eol` is the deprecation date).
+   * the whole image (`image`: a tag of a deprecated image that names no line; `eol` is the deprecation date),
+   * or the repository (`repository`: Bitnami's `bitnamilegacy/*`, frozen since `eol`; `lineEnded` names the product's line when it has ended too).
    */
-  ended: 'line' | 'os' | 'image';
+  ended: 'line' | 'os' | 'image' | 'repository';
   /** The distribution release named in the tag's variant when it has ended (with the line, or alone); else null. */
   os: EolOs | null;
   /** The image's release line when the distribution ended first or alone and the line has ended too (else null): `{ line, eol }`. */
@@ -293,13 +331,18 @@ export interface EolOs {
 
 /** How an EOL finding's line is described after "Image 'x:y' ": its release, or only this image's builds of it, and the advice for a given-up image. */
 export function eolStatus(d: EolFinding): string {
+  if (d.ended === 'repository') {
+    const also = d.lineEnded ? ` (${d.image} ${d.lineEnded.line} itself ended on ${d.lineEnded.eol})` : '';
+    return `is in Bitnami's legacy repository, which gets no updates since ${d.eol}: Bitnami moved its versioned images there and stopped building them${also}. ${d.advice ? `${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : ''}`.trimEnd();
+  }
   if (d.ended === 'image') {
     const status = `is a tag of the ${d.image} image, which publishes only early-access builds after ${d.eol}: none is supported for production or gets security fixes.`;
     return d.advice ? `${status} ${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : status;
   }
   if (d.ended === 'os' && d.os) {
     const also = d.lineEnded ? ` (${d.image} ${d.lineEnded.line} ended too, on ${d.lineEnded.eol})` : '';
-    return `is built on ${d.os.name}, which reached end of life on ${d.os.eol} and gets no more security fixes${also}.`;
+    const status = `is built on ${d.os.name}, which reached end of life on ${d.os.eol} and gets no more security fixes${also}.`;
+    return d.advice ? `${status} ${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : status;
   }
   const base = d.buildsOnly
     ? `is on the ${d.image} image's ${d.line} builds, which ended on ${d.eol}: it gets no more security fixes (${d.image} ${d.line} itself is maintained in other images).`
@@ -344,18 +387,27 @@ const DISTRIBUTIONS: Readonly<Record<string, string>> = { debian: 'Debian', ubun
  * The distribution release a tag's variant names: a Debian or Ubuntu codename (`bullseye`, `focal`) or an
  * Alpine release pin (`alpine3.20`) as one dash-separated part of the tag. Undefined when none does.
  */
-function osOfParts(parts: readonly string[]): { index: number; os: EolOs; line: EolLine } | undefined {
+function osOfParts(parts: readonly string[]): { index: number; span: number; os: EolOs; line: EolLine } | undefined {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
-    const alpine = /^alpine(\d+\.\d+)$/.exec(part);
+    // `alpine3.21`, and Temurin's `alpine-3.21` (two parts).
+    const alpine = /^alpine(\d+\.\d+)$/.exec(part) ?? (part === 'alpine' && /^\d+\.\d+$/.test(parts[i + 1] ?? '') ? [part, parts[i + 1]] : null);
     if (alpine) {
       const line = catalog.images.alpine.lines.find((l) => l.line === alpine[1]);
-      if (line && line.eol !== null) return { index: i, line, os: { name: `Alpine ${line.line}`, family: 'Alpine', line: line.line, eol: line.eol, source: line.source } };
+      const span = part === 'alpine' ? 2 : 1;
+      if (line && line.eol !== null) return { index: i, span, line, os: { name: `Alpine ${line.line}`, family: 'Alpine', line: line.line, eol: line.eol, source: line.source } };
+      continue;
+    }
+    // Bitnami's `debian-11` (two parts).
+    if (part === 'debian' && /^\d+$/.test(parts[i + 1] ?? '')) {
+      const line = catalog.images.debian.lines.find((l) => l.line === parts[i + 1]);
+      const codename = line?.aliases?.find((a) => /^[a-z]/.test(a));
+      if (line && line.eol !== null) return { index: i, span: 2, line, os: { name: `Debian ${line.line}${codename ? ` (${codename})` : ''}`, family: 'Debian', line: line.line, eol: line.eol, source: line.source } };
       continue;
     }
     for (const distro of ['debian', 'ubuntu']) {
       const line = catalog.images[distro].lines.find((l) => l.aliases?.includes(part));
-      if (line && line.eol !== null) return { index: i, line, os: { name: `${DISTRIBUTIONS[distro]} ${line.line} (${part})`, family: DISTRIBUTIONS[distro], line: line.line, eol: line.eol, source: line.source } };
+      if (line && line.eol !== null) return { index: i, span: 1, line, os: { name: `${DISTRIBUTIONS[distro]} ${line.line} (${part})`, family: DISTRIBUTIONS[distro], line: line.line, eol: line.eol, source: line.source } };
     }
   }
   return undefined;
@@ -389,17 +441,22 @@ export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined
 const notEol = new Set<string>();
 
 function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
+  if (ref.tag === null) return undefined;
+  const bitnami = bitnamiOf(ref);
+  if (bitnami?.legacy) return judgeBitnamiLegacy(ref, ref.tag, today);
   const official = catalogNameOf(ref);
-  if (official === null || ref.tag === null) return undefined;
+  if (official === null) return undefined;
   const entry = Object.prototype.hasOwnProperty.call(catalog.images, official) ? catalog.images[official] : undefined;
-  if (!entry) return undefined;
+  if (!entry) return bitnami ? undefined : judgeOsOnly(ref, official, ref.tag, today);
   const found = lineOfTag(official, ref.tag);
   // An image of another registry is named with it (`mcr.microsoft.com/dotnet/aspnet`, a mirror's
   // `public.ecr.aws/docker/library/alpine`: review 10, probe df-06); a move keeps it, as it keeps the repository.
   const repository = ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
   const image = entry.product ?? official;
-  const advice = entry.noFix ?? null;
-  const base = { image, repository, tag: ref.tag, target: null, targetLine: null, noFix: entry.noFix ?? null, buildsOnly: false, advice, os: null, lineEnded: null, targetEol: null, newest: null };
+  // A Bitnami image of the product: judged by the product's lines, without a move (Bitnami no longer publishes versioned tags there).
+  const noFix = bitnami ? BITNAMI_NO_FIX : entry.noFix;
+  const advice = bitnami ? BITNAMI_ADVICE : entry.noFix ?? null;
+  const base = { image, repository, tag: ref.tag, target: null, targetLine: null, noFix: noFix ?? null, buildsOnly: false, advice, os: null, lineEnded: null, targetEol: null, newest: null };
   if (!found) {
     // A deprecated image: a tag that names no line is still one of its tags (review 43d, item 4: openjdk:27-ea).
     if (entry.deprecated) return { ...base, line: ref.tag, eol: entry.deprecated.since, source: entry.deprecated.source, ended: 'image' };
@@ -419,11 +476,12 @@ function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined
       ? { ...base, line: os!.line, eol: os!.eol, source: os!.source, ended: 'os', os, lineEnded: linePast ? { line: found!.line.line, eol: found!.line.eol! } : null, target, targetLine, noFix, targetEol, newest }
       : { ...base, line: found!.line.line, eol: found!.line.eol!, source: found!.line.source, ended: 'line', os, buildsOnly: found!.line.buildsOnly === true, target, targetLine, noFix, targetEol, newest };
   const none = (why: string): EolFinding => judged(null, null, why);
-  if (entry.noFix) return none(entry.noFix);
+  if (noFix) return none(noFix);
   // The variant the move keeps: without the ended distribution's part (its current release is the image's default, or `-alpine`).
   let suffix = found ? found.suffix : parts.length > 0 ? `-${parts.join('-')}` : '';
   if (osPast) {
-    const kept = parts.map((p, i) => (i === osFound!.index ? (osFound!.os.family === 'Alpine' ? 'alpine' : '') : p)).filter((p) => p !== '');
+    const { index, span } = osFound!;
+    const kept = parts.map((p, i) => (i === index ? (osFound!.os.family === 'Alpine' ? 'alpine' : '') : i > index && i < index + span ? '' : p)).filter((p) => p !== '');
     suffix = kept.length > 0 ? `-${kept.join('-')}` : '';
   }
   suffix = normalizeSuffix(suffix);
@@ -451,4 +509,46 @@ function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined
   const newer = soon !== null ? newestSupported(official, today) : undefined;
   const newest = newer && compareLines(newer.line, next.line) > 0 ? `${nameOf(newer)}${suffix}` : null;
   return judged(`${nameOf(next)}${suffix}`, next.line, null, soon, newest);
+}
+
+const BITNAMI_NO_FIX = `Bitnami no longer publishes versioned tags of its images on Docker Hub (moved to bitnamilegacy, without updates, from ${BITNAMI_LEGACY.since})`;
+const BITNAMI_ADVICE = `Bitnami stopped publishing versioned bitnami/* tags on ${BITNAMI_LEGACY.since} (they moved to bitnamilegacy/*, without updates): move to a maintained image of a supported line`;
+
+/**
+ * A `bitnamilegacy/*` image: frozen whatever its product (review 43d, item 9; bitnami/containers#83267:
+ * "This legacy catalog will receive no further updates or support"). Reported from the day after the move;
+ * no fix: the maintained packagings differ (the product's official image has other paths and settings,
+ * Bitnami Secure Images are a subscription or `latest`-only development images), so no target is certain.
+ */
+function judgeBitnamiLegacy(ref: ImageRef, tag: string, today: string): EolFinding | undefined {
+  if (today <= BITNAMI_LEGACY.since) return undefined;
+  const name = bitnamiOf(ref)!.name;
+  const product = Object.prototype.hasOwnProperty.call(BITNAMI_PRODUCTS, name) ? BITNAMI_PRODUCTS[name] : undefined;
+  const entry = product !== undefined ? catalog.images[product] : undefined;
+  const found = product !== undefined && entry ? lineOfTag(product, tag) : undefined;
+  return {
+    image: entry?.product ?? product ?? name, repository: ref.repository, tag, line: tag, eol: BITNAMI_LEGACY.since, source: BITNAMI_LEGACY.source,
+    target: null, targetLine: null, noFix: 'no maintained image with the same layout is certain', buildsOnly: false,
+    advice: 'move to a maintained image (the product\'s official image, minding its other data paths and settings, or Bitnami Secure Images)',
+    ended: 'repository', os: null, targetEol: null, newest: null,
+    lineEnded: found && isPastEol(found.line, today) ? { line: found.line.line, eol: found.line.eol! } : null,
+  };
+}
+
+/**
+ * An official image the catalog has no lines for (`haproxy:2.8-alpine3.19`, `buildpack-deps:22-bullseye`):
+ * only the distribution release its tag's variant names is judged (review 43d, item 2, extended by the
+ * session-24 follow-up). No fix: the catalog does not know which variants the image publishes.
+ */
+function judgeOsOnly(ref: ImageRef, official: string, tag: string, today: string): EolFinding | undefined {
+  if (Object.prototype.hasOwnProperty.call(DISTRIBUTIONS, official) || registryEntryOf(ref)) return undefined;
+  const osFound = osOfParts(tag.split('-').slice(1));
+  if (!osFound || !isPastEol(osFound.line, today)) return undefined;
+  const repository = ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
+  const os = osFound.os;
+  return {
+    image: official, repository, tag, line: os.line, eol: os.eol, source: os.source, target: null, targetLine: null,
+    noFix: 'the catalog does not know which variants this image publishes', buildsOnly: false, advice: null,
+    ended: 'os', os, lineEnded: null, targetEol: null, newest: null,
+  };
 }
