@@ -537,8 +537,8 @@ function judgeBitnamiLegacy(ref: ImageRef, tag: string, today: string): EolFindi
 
 /**
  * An official image the catalog has no lines for (`haproxy:2.8-alpine3.19`, `buildpack-deps:22-bullseye`):
- * only the distribution release its tag's variant names is judged (review 43d, item 2, extended by the
- * session-24 follow-up). No fix: the catalog does not know which variants the image publishes.
+ * only the distribution release its tag's variant names is judged (review 43d, item 2, which covered the
+ * catalog's images; the same judgement for every official image). No fix: the catalog does not know which variants the image publishes.
  */
 function judgeOsOnly(ref: ImageRef, official: string, tag: string, today: string): EolFinding | undefined {
   if (Object.prototype.hasOwnProperty.call(DISTRIBUTIONS, official) || registryEntryOf(ref)) return undefined;
