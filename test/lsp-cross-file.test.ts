@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { URI } from 'vscode-uri';
 import { parse } from 'yaml';
 import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { applyTextEdits } from '../rules';
@@ -26,6 +27,8 @@ async function withServer(files: Record<string, string>, test: (client: TestClie
     await client.shutdown();
   }
 }
+
+const uriOf = (p: string) => URI.file(p).toString();
 
 /** The edit of `uri` in a code action's WorkspaceEdit (resolved first when it comes without one). */
 async function editOf(client: TestClient, action: CodeAction | undefined, uri: string): Promise<TextDocumentEdit | undefined> {
@@ -98,6 +101,52 @@ describe('language server: fixes and findings across open documents (review 44a)
       client.close(compose);
       const actions = await client.codeActions(dockerfile, [df020], ['quickfix']);
       assertLands(await editOf(client, actions.find((a) => /^Move API_TOKEN to \.env/.test(a.title)), compose), COMPOSE, null);
+    });
+  });
+
+  describe('closing a document without saving has the files that read it analyzed again (review 44a, item 1)', () => {
+    const PROJECT = {
+      'compose.yaml': 'include:\n  - db/database.yml\nservices:\n  web:\n    build:\n      context: ./web\n      args:\n        NODE_VERSION: "16"\n    user: "1000"\n  app:\n    extends:\n      file: common.yml\n      service: base\n',
+      'db/database.yml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: postgres\n',
+      'common.yml': 'services:\n  base:\n    image: nginx:1.27-alpine\n',
+      'web/Dockerfile': 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\nUSER node\nCMD ["node", "server.js"]\n',
+    };
+    const has = (client: TestClient, uri: string, code: string, line?: number) => !!client.latest(uri)?.diagnostics.some((d) => d.code === code && (line === undefined || d.range.start.line === line));
+
+    it('DC004 on a build arg comes back when the Dockerfile that used the arg is closed without saving', async () => {
+      await withServer(PROJECT, async (client, dir) => {
+        const compose = uriOf(path.join(dir, 'compose.yaml'));
+        await client.until('DC004 on the build arg (workspace scan)', () => has(client, compose, 'DC004', 7));
+        const dockerfile = client.open(path.join(dir, 'web/Dockerfile'), PROJECT['web/Dockerfile'], 'dockerfile');
+        client.change(dockerfile, [{ text: 'FROM node:22-alpine\nUSER node\nCMD ["node", "server.js"]\n' }]);
+        await client.until('DC004 gone while the Dockerfile does not use the arg', () => !has(client, compose, 'DC004'));
+        client.close(dockerfile);
+        await client.until('DC004 back after the close (the disk Dockerfile uses the arg)', () => has(client, compose, 'DC004', 7));
+      });
+    });
+
+    it('DC011 comes back when the extends base given a user: is closed without saving', async () => {
+      await withServer(PROJECT, async (client, dir) => {
+        const compose = uriOf(path.join(dir, 'compose.yaml'));
+        await client.until('DC011 on app (workspace scan)', () => has(client, compose, 'DC011', 9));
+        const base = client.open(path.join(dir, 'common.yml'), PROJECT['common.yml'], 'yaml');
+        client.change(base, [{ text: 'services:\n  base:\n    image: nginx:1.27-alpine\n    user: "101"\n' }]);
+        await client.until('DC011 gone while the base sets a user', () => !has(client, compose, 'DC011'));
+        client.close(base);
+        await client.until('DC011 back after the close', () => has(client, compose, 'DC011', 9));
+      });
+    });
+
+    it("an open included file gets its findings back when the compose file whose include: was removed is closed without saving", async () => {
+      await withServer(PROJECT, async (client, dir) => {
+        const db = client.open(path.join(dir, 'db/database.yml'), PROJECT['db/database.yml'], 'yaml');
+        const compose = client.open(path.join(dir, 'compose.yaml'), PROJECT['compose.yaml'], 'dockercompose');
+        await client.until('DC041 on the included file', () => has(client, db, 'DC041'));
+        client.change(compose, [{ text: PROJECT['compose.yaml'].replace('include:\n  - db/database.yml\n', '') }]);
+        await client.until('the included file cleared while the buffer includes it no more', () => client.latest(db)?.diagnostics.length === 0);
+        client.close(compose);
+        await client.until('DC041 back on the included file after the close', () => has(client, db, 'DC041'));
+      });
     });
   });
 

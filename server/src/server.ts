@@ -847,17 +847,21 @@ documents.onDidClose((e) => {
   settings.forget(e.document.uri);
   if (isConfigFile(p)) return configChanged(p);
   const kind = workspaceFiles.get(p);
+  const documentKind = kindOfDocument(e.document);
   if (kind && inWorkspace(p)) {
     // The file still exists in the workspace: keep its findings, now from the disk's text.
     workspace.invalidate(p);
     void analyzeFromDisk(p, kind);
-  } else if (analyses.delete(e.document.uri) || kindOfDocument(e.document)) {
+  } else if (analyses.delete(e.document.uri) || documentKind) {
     publish(e.document.uri, []);
   } else {
     // A file the analyses read (a `.env`, `.gitignore`… the client syncs: companionsOpened): they read the disk's text again.
     workspace.invalidate(p);
-    scheduleRelated(p, undefined);
   }
+  // The files that read the closed document read the disk's text again, as after a change (which schedules them so):
+  // closed without saving, the text they were analyzed from is gone — the compose file whose build.args DC004 reads
+  // through the Dockerfile, the extends base of DC011, the file a compose file's removed include: named (review 44a, item 1).
+  if (isFileUri(e.document.uri)) scheduleRelated(p, documentKind);
 });
 
 /**
