@@ -147,6 +147,12 @@ interface Entry {
   analysis: StoredAnalysis;
   /** For an entry without its parsed file: what its analysis read (see readsOf). */
   reads?: ReadonlySet<string>;
+  /**
+   * For an entry with its parsed file: the text of each other file its analysis read, as the editor held it then (null:
+   * not open, the disk's text was read). Its fixes are computed from that analysis (the compose file a Dockerfile's
+   * DF020 edits, parsed then): changedInputs tells when one of those files is held otherwise now.
+   */
+  inputs?: Map<string, string | null>;
 }
 
 type StoredAnalysis = Omit<Analysis, 'context'> & { context?: Analysis['context'] };
@@ -158,6 +164,31 @@ const analyses = new Map<string, Entry>();
 /** The files an entry's analysis read or looked for, fixes computed since included. */
 function readsOf(entry: Entry): ReadonlySet<string> {
   return entry.analysis.context ? filesRead(entry.analysis.context) : (entry.reads ?? new Set());
+}
+
+/** The text of every other file an analysis read as the editor holds it now (null: not open), for Entry.inputs. */
+function inputsOf(p: string, analysis: Analysis): Map<string, string | null> {
+  const inputs = new Map<string, string | null>();
+  for (const q of filesRead(analysis.context)) if (q !== p) inputs.set(q, openByPath.get(q)?.getText() ?? null);
+  return inputs;
+}
+
+/**
+ * The files an entry's analysis read that the editor holds otherwise now: edited since (the edit's re-analysis of the
+ * files that read it waits its debounce, scheduleRelated), opened, or closed without saving (review 44a, item 2). A file
+ * a fix read since the analysis (the `.env` a DC041 fix appends to) is taken as read as the editor holds it now.
+ */
+function changedInputs(entry: Entry): string[] {
+  const inputs = entry.inputs;
+  if (!inputs || !entry.analysis.context) return [];
+  const changed: string[] = [];
+  for (const p of readsOf(entry)) {
+    if (p === entry.path) continue;
+    const now = openByPath.get(p)?.getText() ?? null;
+    if (!inputs.has(p)) inputs.set(p, now);
+    else if (inputs.get(p) !== now) changed.push(p);
+  }
+  return changed;
 }
 
 /**
@@ -388,7 +419,7 @@ async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: s
   if (version < 0) {
     entry.analysis = { findings: analysis.findings, suppressed: analysis.suppressed, failures: analysis.failures };
     entry.reads = filesRead(analysis.context);
-  }
+  } else entry.inputs = inputsOf(p, analysis);
   analyses.set(uri, entry);
   const diagnostics = analysis.findings.map((f, i) => toDiagnostic(f, i, version));
   // A file analyzed from disk again (a dependant of a changed file, a re-scan) with the same findings is not
@@ -818,17 +849,21 @@ documents.onDidClose((e) => {
   settings.forget(e.document.uri);
   if (isConfigFile(p)) return configChanged(p);
   const kind = workspaceFiles.get(p);
+  const documentKind = kindOfDocument(e.document);
   if (kind && inWorkspace(p)) {
     // The file still exists in the workspace: keep its findings, now from the disk's text.
     workspace.invalidate(p);
     void analyzeFromDisk(p, kind);
-  } else if (analyses.delete(e.document.uri) || kindOfDocument(e.document)) {
+  } else if (analyses.delete(e.document.uri) || documentKind) {
     publish(e.document.uri, []);
   } else {
     // A file the analyses read (a `.env`, `.gitignore`… the client syncs: companionsOpened): they read the disk's text again.
     workspace.invalidate(p);
-    scheduleRelated(p, undefined);
   }
+  // The files that read the closed document read the disk's text again, as after a change (which schedules them so):
+  // closed without saving, the text they were analyzed from is gone — the compose file whose build.args DC004 reads
+  // through the Dockerfile, the extends base of DC011, the file a compose file's removed include: named (review 44a, item 1).
+  if (isFileUri(e.document.uri)) scheduleRelated(p, documentKind);
 });
 
 /**
@@ -1094,6 +1129,7 @@ async function withContext(entry: Entry): Promise<EntryWithContext | undefined> 
   }
   // Kept while this is the file's latest analysis: the next fix asked for needs no parse.
   entry.analysis = analysis;
+  entry.inputs = inputsOf(entry.path, analysis);
   return entry as EntryWithContext;
 }
 
@@ -1161,16 +1197,26 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
 }
 
 /**
+ * Whether the fixes computed from an entry's analysis (code actions, their resolve) must be computed again from a new
+ * analysis (withFreshContext): the one place that decides whether an analysis still holds for its fixes.
+ *
  * When a file the server remembers (its text, whether it exists) has been written since it was read, and no watcher
  * event has told the server yet: forgets what it read of it, has the files that read it analyzed again (as the event
  * would), and says so. The fix that created `.env` is applied, and the next fix, asked for before the event arrives (the
  * client batches them) or with no event ever coming, was computed from the old state: CreateFile of the `.env` that now
  * exists, which VS Code refuses, failing the whole edit (review 43b, item 4). Only the paths the answer's edits touch are
  * read again (a few small files).
+ *
+ * Likewise when a file the analysis read is held otherwise in the editor now (changedInputs): a Dockerfile's DF020 fix
+ * edits the open compose file from the parse of its text when the Dockerfile was analyzed, stamped with the compose
+ * document's current version; asked for within the debounce after an edit above the service, the edit landed at the
+ * old text's positions and broke the YAML (review 44a, item 2). Every file the analysis read is compared (a map read
+ * each), so the edits of every file come from the text of the version they name.
  */
 async function refreshIfStale(entry: Entry, touched: Iterable<string>): Promise<boolean> {
   const stale = [...touched].filter((p) => p !== entry.path && workspace.changedOnDisk(p));
-  if (stale.length === 0) return false;
+  const edited = changedInputs(entry);
+  if (stale.length === 0 && edited.length === 0) return false;
   workspace.invalidatePaths(stale);
   for (const p of stale) scheduleRelated(p, undefined, true);
   return true;
@@ -1203,7 +1249,7 @@ async function withFreshContext(entry: EntryWithContext): Promise<EntryWithConte
     void analyzeAndPublish(entry.uri, entry.path, entry.kind, doc.getText(), doc.version, doc);
     return undefined;
   }
-  const fresh: EntryWithContext = { ...entry, analysis };
+  const fresh: EntryWithContext = { ...entry, analysis, inputs: inputsOf(entry.path, analysis) };
   if (analyses.get(entry.uri) === entry) analyses.set(entry.uri, fresh);
   return fresh;
 }
