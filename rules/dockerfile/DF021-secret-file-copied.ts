@@ -19,7 +19,7 @@ interface Data {
   /** The text to delete to stop copying it (the whole instruction when it is the only source); null when not exact. */
   removal: Range | null;
   /**
-   * For a file judged by its content (`.npmrc`, `.pypirc`, `.netrc`): the credential setting found in the file
+   * For a file judged by its content (`.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.netrc`): the credential setting found in the file
    * the build context holds (`_authToken`; never its value), or null when that content is not known (not in the
    * workspace, unreadable, or an ONBUILD trigger's child context). Absent for files judged by their name.
    */
@@ -110,7 +110,7 @@ interface ContentJudged {
   glob: RegExp | null;
 }
 
-/** Whether a source (or a glob) names a file judged by its content: `.npmrc`, `.pypirc`, `.netrc` (`.npmrc*`, `*.npmrc` too), or a file copied to `~/.netrc`. */
+/** Whether a source (or a glob) names a file judged by its content: `.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.netrc` (`.npmrc*`, `*.npmrc` too), or a file copied to `~/.netrc` or a `pip.conf`. */
 function contentJudged(source: string, dest: string): ContentJudged | undefined {
   const rel = source.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '');
   if (rel.endsWith('/')) return undefined;
@@ -127,9 +127,49 @@ function contentJudged(source: string, dest: string): ContentJudged | undefined 
     const named = FORMAT_NAMES.find((f) => literal.includes(f.word) && f.names.some((n) => re.test(n)));
     if (named) return { format: named.format, rel, glob };
   }
-  // Copied to `~/.netrc` under another name (`COPY ci/netrc /root/.netrc`): read as a .netrc.
-  if (/(?:^|\/)\.netrc$/.test(dest.replace(/\\/g, '/'))) return { format: 'netrc', rel, glob };
+  // Copied to `~/.netrc` under another name (`COPY ci/netrc /root/.netrc`): read as a .netrc; `/etc/pip.conf` as pip's.
+  const d = dest.replace(/\\/g, '/');
+  if (/(?:^|\/)\.netrc$/.test(d)) return { format: 'netrc', rel, glob };
+  if (/(?:^|\/)pip\.(?:conf|ini)$/.test(d)) return { format: 'pipconf', rel, glob };
   return undefined;
+}
+
+/** Where a source stands in one folder taken as the build context: whether a file there matches it, and whether the ignore file leaves it out. */
+interface IgnoredIn {
+  present: boolean;
+  excluded: boolean;
+}
+
+/**
+ * Whether the context's ignore file leaves a source out: a name it excludes (present or not: one written later is
+ * excluded too), a glob whose every match there it excludes (a glob that matches nothing there is not known to be).
+ */
+function ignoredIn(ctx: DockerfileContext, dir: string, rel: string): IgnoredIn {
+  const ws = ctx.workspace;
+  const ignore = dockerignoreFor(ws, ctx.path, dir);
+  const patterns = ignore.text === undefined ? undefined : parseDockerignore(ignore.text);
+  const base = path.posix.basename(rel);
+  if (!/[*?[]/.test(base)) return { present: ws.exists(path.join(dir, rel)), excluded: patterns !== undefined && isExcluded(patterns, rel) };
+  const relDir = path.posix.dirname(rel);
+  const re = globRegExp(base);
+  const listed = /[*?[]/.test(relDir) || !re ? undefined : ws.listDir?.(path.join(dir, relDir));
+  const matches = (listed ?? []).filter((n) => re!.test(n)).map((n) => (relDir === '.' ? n : `${relDir}/${n}`));
+  return { present: matches.length > 0, excluded: patterns !== undefined && matches.length > 0 && matches.every((f) => isExcluded(patterns, f)) };
+}
+
+/**
+ * Whether the build context leaves out a source judged by its name (`.env`, `id_rsa`, `*.pem`, `ssh_keys/`): its
+ * ignore file excludes it, so the copy takes nothing (a glob) or fails with "not found" (a name), as Docker's
+ * CopyIgnoredFile check says. Compose contexts are each a build: every one must exclude it. Guessed contexts: the
+ * first folder that has it, else the Dockerfile's own. Unknown contexts (an ONBUILD trigger's, an unresolvable compose
+ * context): not known to be excluded.
+ */
+function ignoredByContext(ctx: DockerfileContext, source: string, contexts: Contexts): boolean {
+  const rel = source.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
+  if (rel === '' || rel === '.' || contexts.unknown || contexts.dirs.length === 0) return false;
+  const results = contexts.dirs.map((dir) => ignoredIn(ctx, dir, rel));
+  if (contexts.every) return results.every((r) => r.excluded);
+  return (results.find((r) => r.present) ?? results[0]).excluded;
 }
 
 /** What a file judged by content is in one folder taken as the build context. */
@@ -168,7 +208,7 @@ function judgeIn(ctx: DockerfileContext, dir: string, judged: ContentJudged): In
 }
 
 /**
- * The credential a copied `.npmrc`/`.pypirc`/`.netrc` holds in the build context (its setting's name), null when
+ * The credential a copied `.npmrc`/`.yarnrc.yml`/`.pypirc`/`pip.conf`/`.netrc` holds in the build context (its setting's name), null when
  * its content is not known there, or false when it holds none (or is not copied: the ignore file leaves it out).
  * Compose contexts are each a build: a credential in one is reported; guessed contexts take the first folder
  * that has the file.
@@ -189,7 +229,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate, public/signing key or Diffie-Hellman parameters and does not say key or private (`ca-key.pem` is a CA\'s private key) — `cert.pem`, `ca-bundle.pem`, `intermediate.pem`, `repo-signing.key`, `dhparam.pem`, `dh2048.pem`, `ffdhe2048.pem`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.pypirc`, `.netrc` (by their content, see below), `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`, `.npmrc*`). `.npmrc`, `.pypirc` and `.netrc` (also `_netrc`, and a file copied to `~/.netrc`) are judged by their content, since most hold settings only (`audit = false`, a registry URL): each is read in the build context — the contexts of the compose services that build the Dockerfile, each of them; else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file — and reported as an error only when it holds a credential: in `.npmrc` (npm\'s "Auth related configuration", which pnpm reads too) `_auth`, `_authToken` or `_password`, scoped to a registry (`//npm.pkg.github.com/:_authToken=…`) or not, an inline client `key`, or a URL with a password (`registry=https://user:pass@…`); in `.pypirc` a `password`; in `.netrc` a `password` or `account` token. The message names the setting, never its value. No credential: a value that is only references to environment variables (`_authToken=${NPM_TOKEN}`, which npm and pnpm replace when they read the file: the image keeps the instruction to read NPM_TOKEN, not the token — the token itself must then come as a build secret, not an ARG or ENV, which DF020 reports), an empty value, a stand-in (`<token>`, `YOUR_TOKEN_HERE`, `npm_xxxx…`), and `certfile`/`keyfile`, which name files (a copied key file is judged by its own name). A file the context\'s ignore file leaves out is not sent to the builder and is not reported (a glob then copies nothing, a name fails with "not found"). When the file is not in the workspace (a CI step writes it before the build), cannot be read, or is copied by an ONBUILD trigger (a child image\'s context), its content is not known: reported as a warning that it may hold credentials. A glob that names one of them (`.npmrc*`, `*.npmrc`, `.pypirc*`: its literal part holds the name) is judged on every file it matches there (`.npmrc.ci` too), and as unknown when it matches none; `*` and `.*` do not name them (whole-context copies are DR003\'s). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
+    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate, public/signing key or Diffie-Hellman parameters and does not say key or private (`ca-key.pem` is a CA\'s private key) — `cert.pem`, `ca-bundle.pem`, `intermediate.pem`, `repo-signing.key`, `dhparam.pem`, `dh2048.pem`, `ffdhe2048.pem`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`/`pip.ini`, `.netrc` (by their content, see below), `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`, `.npmrc*`). A file the build context\'s ignore file leaves out is not sent to the builder and is not reported (a glob then copies nothing, a name fails with "not found", as Docker\'s CopyIgnoredFile build check says): the ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore` at the context\'s root, matched as BuildKit matches it; a name counts as left out when a line excludes it, a glob when every file it matches there is excluded (one that matches nothing there is reported); the context is each context of the compose services that build the Dockerfile (every one must leave it out), else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file (the Dockerfile\'s folder when none has it); an ONBUILD trigger\'s copy (a child image\'s context) is always reported. `.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`/`pip.ini` and `.netrc` (also `_netrc`, and a file copied to `~/.netrc`, `/etc/pip.conf` or another `pip.conf`/`pip.ini`) are judged by their content, since most hold settings only (`audit = false`, a registry URL): each is read in the build context — the contexts of the compose services that build the Dockerfile, each of them; else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file — and reported as an error only when it holds a credential: in `.npmrc` (npm\'s "Auth related configuration", which pnpm reads too) `_auth`, `_authToken` or `_password`, scoped to a registry (`//npm.pkg.github.com/:_authToken=…`) or not, an inline client `key`, or a URL with a password (`registry=https://user:pass@…`); in Yarn Berry\'s `.yarnrc.yml` `npmAuthToken` or `npmAuthIdent`, at the top level, under a scope (`npmScopes.<name>`) or a registry (`npmRegistries.<url>`), or a URL with a password in any value; in `.pypirc` a `password`; in `pip.conf`/`pip.ini` an index URL with a password (`index-url`, `extra-index-url` and its continuation lines, any setting); in `.netrc` a `password` or `account` token. The message names the setting, never its value. No credential: a value that is only references to environment variables (`_authToken=${NPM_TOKEN}`, `npmAuthToken: ${NPM_TOKEN}`, which npm, pnpm and Yarn replace when they read the file; a fallback, `${NPM_TOKEN:-…}` or `${NPM_TOKEN-…}`, is judged as the value it gives: the image keeps the instruction to read NPM_TOKEN, not the token — the token itself must then come as a build secret, not an ARG or ENV, which DF020 reports), an empty value, a stand-in (`<token>`, `YOUR_TOKEN_HERE`, `npm_xxxx…`), and `certfile`/`keyfile`, which name files (a copied key file is judged by its own name). When the file is not in the workspace (a CI step writes it before the build), cannot be read, or is copied by an ONBUILD trigger (a child image\'s context), its content is not known: reported as a warning that it may hold credentials. A glob that names one of them (`.npmrc*`, `*.npmrc`, `.pypirc*`, `pip.*`: its literal part holds the name) is judged on every file it matches there (`.npmrc.ci` too), and as unknown when it matches none; `*` and `.*` do not name them (whole-context copies are DR003\'s). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
     why: 'A file copied into a layer stays in the image for good: a later `RUN rm` only hides it in a newer layer, and anyone who can pull the image (or read the build cache) extracts it with `docker save`. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets" — `git add .env  # Never commit actual .env` — an image is a published artifact just like a commit; "Use environment variables or secrets management".',
     bad: 'COPY .env package.json ./\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@github.com:acme/private.git',
     good: 'COPY package.json ./\nRUN --mount=type=ssh git clone git@github.com:acme/private.git\n# .env is provided at run time (compose env_file / environment), keys through build secrets',
@@ -204,6 +244,9 @@ export default defineRule<'dockerfile', Data>({
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/leaked_secrets.rego',
       'https://docs.npmjs.com/cli/configuring-npm/npmrc#auth-related-configuration',
       'https://packaging.python.org/en/latest/specifications/pypirc/',
+      'https://yarnpkg.com/configuration/yarnrc',
+      'https://pip.pypa.io/en/stable/topics/configuration/',
+      'https://docs.docker.com/reference/build-checks/copy-ignored-file/',
     ],
   },
   check(ctx) {
@@ -231,9 +274,12 @@ export default defineRule<'dockerfile', Data>({
           const judged = contentJudged(resolved, ops[sources].value);
           const kind = judged ? (judged.format === 'netrc' ? 'login credentials' : 'registry credentials') : (secretKindOf(resolved) ?? intoCredentialDir(resolved, ops[sources].value));
           if (!kind) continue;
+          const where = onbuild ? CHILD_CONTEXT : (contexts ??= contextCandidates(ctx));
           // A file whose content decides: read where the build context may be (an ONBUILD trigger's is a child image's).
-          const holds = judged ? judgeContent(ctx, judged, onbuild ? CHILD_CONTEXT : (contexts ??= contextCandidates(ctx))) : undefined;
+          const holds = judged ? judgeContent(ctx, judged, where) : undefined;
           if (holds === false) continue;
+          // A file judged by its name that the context's ignore file leaves out is not copied (review 43c, notes).
+          if (!judged && ignoredByContext(ctx, resolved, where)) continue;
           const removal = written.includes('$') ? null : sources === 1 ? deleteInstructionEdit(ctx, ins).range : (deleteListItemsEdit(ctx, ops.map((o) => o.span), i)?.range ?? null);
           out.push({ range: ops[i].range, ...(holds === null ? { severity: 'warning' as const } : {}), data: { instruction: kw, source: written, kind, removal, ...(holds !== undefined ? { holds } : {}), ...(holds === null && onbuild ? { onbuild: true as const } : {}) } });
         }

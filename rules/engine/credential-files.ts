@@ -1,41 +1,54 @@
 /**
  * Files whose name says where a tool looks for credentials but whose content decides whether they hold
  * one: npm's and pnpm's `.npmrc` (mostly settings: `audit = false`, `save-exact = true`, a registry URL),
- * twine's `.pypirc` and the `.netrc` of curl, git and ftp. DF021 reads them in the build context and reports
- * the copy only when one holds a credential; it never keeps or shows a value, only the setting's name.
+ * Yarn Berry's `.yarnrc.yml`, twine's `.pypirc`, pip's `pip.conf`/`pip.ini` and the `.netrc` of curl, git
+ * and ftp. DF021 reads them in the build context and reports the copy only when one holds a credential,
+ * DR003 asks for them in `.dockerignore` when one in the context does; neither keeps or shows a value, only
+ * the setting's name.
  *
  * - `.npmrc` (https://docs.npmjs.com/cli/configuring-npm/npmrc, "Auth related configuration"; pnpm reads the
  *   same keys): `_auth`, `_authToken`, `_password`, scoped to a registry (`//registry.npmjs.org/:_authToken=…`)
  *   or not, the inline client key `key=-----BEGIN … PRIVATE KEY-----`, and a URL with a password
  *   (`registry=https://user:pass@…`). `certfile`/`keyfile` name files (the key is in the file they name, which
  *   DF021 judges when it is copied), `username` and `email` are no secret.
+ * - `.yarnrc.yml` (https://yarnpkg.com/configuration/yarnrc): `npmAuthToken` and `npmAuthIdent` (`user:password`),
+ *   at the top level, per scope (`npmScopes.<name>`) or per registry (`npmRegistries.<url>`), and a URL with a
+ *   password in any value (`npmRegistryServer`).
  * - `.pypirc` (https://packaging.python.org/specifications/pypirc/): `password` in any section, a repository
  *   URL with a password.
+ * - `pip.conf` / `pip.ini` (https://pip.pypa.io/en/stable/topics/configuration/): an index URL with a password
+ *   (`index-url`, `extra-index-url` — also on its continuation lines — `find-links`, any setting).
  * - `.netrc` (https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html): the `password`
  *   and `account` tokens (`macdef` bodies aside).
  *
- * A value that is only references to environment variables (`${NPM_TOKEN}`, which npm and pnpm replace when
- * they read the file) is no credential in the file: the image holds the instruction to read NPM_TOKEN, not the
- * token. Empty values, template stand-ins (`<token>`, `YOUR_TOKEN_HERE`) and stand-in tokens (`npm_xxxx…`) are
- * none either.
+ * A value that is only references to environment variables (`${NPM_TOKEN}`, which npm, pnpm and Yarn replace
+ * when they read the file) is no credential in the file: the image holds the instruction to read NPM_TOKEN, not
+ * the token. A fallback (`${NPM_TOKEN:-…}`, `${NPM_TOKEN-…}`: Yarn's and pnpm's forms) is judged as the value it
+ * gives when the variable is not set. Empty values, template stand-ins (`<token>`, `YOUR_TOKEN_HERE`) and stand-in
+ * tokens (`npm_xxxx…`) are none either.
  */
+import { parseDocument } from 'yaml';
 import { isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from './secrets';
 import { isStandInToken } from './secret-tokens';
 
-export type CredentialFileFormat = 'npmrc' | 'pypirc' | 'netrc';
+export type CredentialFileFormat = 'npmrc' | 'yarnrc' | 'pypirc' | 'pipconf' | 'netrc';
 
-/** The format of a file by its name (`.npmrc`, `.pypirc`, `.netrc`, `_netrc`), or undefined. */
+/** The format of a file by its name (`.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `pip.ini`, `.netrc`, `_netrc`), or undefined. */
 export function credentialFileFormat(base: string): CredentialFileFormat | undefined {
   if (base === '.npmrc') return 'npmrc';
+  if (base === '.yarnrc.yml') return 'yarnrc';
   if (base === '.pypirc') return 'pypirc';
+  if (base === 'pip.conf' || base === 'pip.ini') return 'pipconf';
   if (base === '.netrc' || base === '_netrc') return 'netrc';
   return undefined;
 }
 
-/** The names a glob must match, and the word its literal part must hold, to name a file of each format (`.npmrc*`, `*.npmrc`). */
+/** The names a glob must match, and the word its literal part must hold, to name a file of each format (`.npmrc*`, `*.npmrc`, `pip.*`). */
 export const FORMAT_NAMES: readonly { format: CredentialFileFormat; names: readonly string[]; word: string }[] = [
   { format: 'npmrc', names: ['.npmrc'], word: 'npmrc' },
+  { format: 'yarnrc', names: ['.yarnrc.yml'], word: 'yarnrc' },
   { format: 'pypirc', names: ['.pypirc'], word: 'pypirc' },
+  { format: 'pipconf', names: ['pip.conf', 'pip.ini'], word: 'pip' },
   { format: 'netrc', names: ['.netrc', '_netrc'], word: 'netrc' },
 ];
 
@@ -46,9 +59,23 @@ export const FORMAT_NAMES: readonly { format: CredentialFileFormat; names: reado
  */
 const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\??\}|\$[A-Z_][A-Z0-9_]*(?![a-z])/g;
 
+/** `${NAME:-fallback}` / `${NAME-fallback}` (Yarn's and pnpm's forms), innermost first: the fallback is what the file gives. */
+const FALLBACK_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]*)\}/g;
+
+/** A value with each fallback reference replaced by its fallback (`${NPM_TOKEN:-}` → ``). */
+function withFallbacks(value: string): string {
+  let v = value;
+  for (let i = 0; i < 8 && FALLBACK_REFERENCE.test(v); i++) {
+    FALLBACK_REFERENCE.lastIndex = 0;
+    v = v.replace(FALLBACK_REFERENCE, '$1');
+  }
+  FALLBACK_REFERENCE.lastIndex = 0;
+  return v;
+}
+
 /** Whether a setting's value holds a secret of its own (not empty, not only `${VAR}` references, not a stand-in). */
 function holdsSecret(raw: string): boolean {
-  const v = raw.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+  const v = withFallbacks(raw.trim().replace(/^(["'])(.*)\1$/, '$2').trim()).trim();
   if (v === '') return false;
   // What is left without the references: nothing, or only separators (`${NPM_USER}:${NPM_PASS}`).
   if (v.replace(ENV_REFERENCE, '').replace(/[\s:;,"'=+-]/g, '') === '') return false;
@@ -80,6 +107,8 @@ const NPM_CREDENTIAL_KEYS = new Set(['_auth', '_authtoken', '_password']);
  */
 export function credentialIn(format: CredentialFileFormat, text: string): string | undefined {
   if (format === 'netrc') return netrcCredential(text);
+  if (format === 'yarnrc') return yarnrcCredential(text);
+  if (format === 'pipconf') return pipConfCredential(text);
   for (const { key, value } of iniSettings(text, format === 'npmrc' ? /=/ : /[=:]/)) {
     // A registry-scoped key (`//npm.pkg.github.com/:_authToken`): the setting is the part after the last `:`.
     const name = format === 'npmrc' ? key.slice(key.lastIndexOf(':') + 1) : key;
@@ -98,6 +127,68 @@ function netrcCredential(text: string): string | undefined {
   const tokens = text.replace(/(?:^|\n)[ \t]*macdef\b[\s\S]*?(?:\r?\n[ \t]*\r?\n|$)/g, '\n').split(/\s+/).filter(Boolean);
   for (let i = 0; i < tokens.length - 1; i++) {
     if ((tokens[i] === 'password' || tokens[i] === 'account') && holdsSecret(tokens[i + 1])) return tokens[i];
+  }
+  return undefined;
+}
+
+/** Yarn Berry's credential settings, wherever they are written: the top level, `npmScopes.<name>`, `npmRegistries.<url>`. */
+const YARN_CREDENTIAL_KEYS = new Set(['npmAuthToken', 'npmAuthIdent']);
+
+/**
+ * The credential a `.yarnrc.yml` holds: `npmAuthToken` or `npmAuthIdent` with a value of its own (not only `${NAME}`
+ * references; a fallback counts as written), or a URL with a password in any string (`npmRegistryServer`). A file
+ * that is not valid YAML is read line by line (`key: value`).
+ */
+function yarnrcCredential(text: string): string | undefined {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    for (const raw of text.split(/\r?\n/)) {
+      const m = /^\s*["']?([A-Za-z]+)["']?\s*:\s*(.*?)\s*(?:\s#.*)?$/.exec(raw);
+      if (!m) continue;
+      if (YARN_CREDENTIAL_KEYS.has(m[1]) && holdsSecret(m[2])) return m[1];
+      if (urlWithPassword(m[2])) return 'a URL with a password';
+    }
+    return undefined;
+  }
+  const walk = (node: unknown, depth: number): string | undefined => {
+    if (depth > 8 || node === null || typeof node !== 'object') return undefined;
+    for (const [key, value] of Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node as Record<string, unknown>)) {
+      if (typeof value === 'string' || typeof value === 'number') {
+        const v = String(value);
+        if (YARN_CREDENTIAL_KEYS.has(key) && holdsSecret(v)) return key;
+        if (urlWithPassword(v)) return 'a URL with a password';
+      } else {
+        const inner = walk(value, depth + 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.toJS({ maxAliasCount: 100 }), 0);
+}
+
+/**
+ * The credential a `pip.conf`/`pip.ini` holds: a URL with a password in a setting (`index-url`, `extra-index-url`,
+ * whose further URLs go on indented continuation lines), named by the setting (pip reads `index_url` as
+ * `index-url`).
+ */
+function pipConfCredential(text: string): string | undefined {
+  let key: string | null = null;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line.startsWith('[')) {
+      key = null;
+      continue;
+    }
+    let value: string;
+    const at = line.search(/[=:]/);
+    if (/^\s/.test(raw) && key !== null) value = line;
+    else if (at > 0 && !/^[a-z][a-z0-9+.-]*:\/\//i.test(line)) {
+      key = line.slice(0, at).trim().toLowerCase().replace(/_/g, '-');
+      value = line.slice(at + 1);
+    } else continue;
+    if (urlWithPassword(value)) return key ?? 'a URL with a password';
   }
   return undefined;
 }

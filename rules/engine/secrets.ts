@@ -209,12 +209,25 @@ export const HEADER_CREDENTIAL = new RegExp(`^(${CREDENTIAL_HEADER_NAME})${CREDE
 
 /**
  * Whether the word after a credential option is not its value: a path (where a key is, not the key:
- * `--tls-key /certs/server.key`; a base64 secret may contain `/` but does not start with one), or
+ * `--tls-key /certs/server.key`; a base64 key may start with `/`, isBase64Key), or
  * the next option (`--gecos`, `-v`). A value like `-Qx8v…` is the credential. Quotes around it are ignored.
  */
 export function isPathOrNextOption(value: string): boolean {
   const v = value.replace(/^["']/, '');
-  return /^(?:\/|\.{1,2}\/|~\/|--)/.test(v) || /^-[A-Za-z](?:["']?$)/.test(v);
+  return (/^(?:\/|\.{1,2}\/|~\/|--)/.test(v) && !isBase64Key(v.replace(/["']$/, ''))) || /^-[A-Za-z](?:["']?$)/.test(v);
+}
+
+/**
+ * A base64 key of 64 characters or more, padded (`…==`): an Azure Storage account key is 64 bytes, 88 characters.
+ * The base64 alphabet holds `/` and `+`, so such a key may start with `/` — it is no path (review 43c, leftovers).
+ */
+export function isBase64Key(value: string): boolean {
+  return value.length >= 64 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={1,2}$/.test(value);
+}
+
+/** A value that names where a file is (`/run/secrets/x`, `./key.pem`, `~/.ssh/id`), not the secret: a base64 key that starts with `/` aside. */
+export function isPathLike(value: string): boolean {
+  return /^(?:\/|\.\.?\/|~\/)/.test(value) && !isBase64Key(value);
 }
 
 /** A `scheme://user:password@` in a value: the scheme, the user, and the password's offsets in the value. */
