@@ -305,12 +305,13 @@ function covers(target: string, dir: string): boolean {
 }
 
 /** How a service's mounts hold its data directory. */
-export function dataMountState(ctx: ComposeContext, service: Service, data: DataDir): DataMountState {
+export function dataMountState(ctx: ComposeContext, service: Service, data: DataDir, merged?: { mounts: VolumeMount[]; tmpfs: boolean }): DataMountState {
   const state: DataMountState = { persisted: false, unknown: false, shadowing: [], tmpfs: false, elsewhere: [] };
-  const tmpfs = tmpfsTargets(ctx, service);
+  // `merged`: the mounts (and whether the `tmpfs:`) of this file's service that take effect once the default override is merged.
+  const tmpfs = merged && !merged.tmpfs ? [] : tmpfsTargets(ctx, service);
   if (tmpfs === null) state.unknown = true;
   else state.tmpfs = tmpfs.some((t) => t === data.dir || t === data.mountTarget || covers(t, data.dir));
-  for (const m of serviceVolumes(ctx, service)) {
+  for (const m of merged ? merged.mounts : serviceVolumes(ctx, service)) {
     const t = m.target?.value;
     if (t === null || t === undefined) {
       state.unknown = true;
