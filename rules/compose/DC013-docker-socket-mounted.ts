@@ -6,7 +6,8 @@ import { type VolumeMount } from '../engine/compose-volumes';
 import { lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { engineApiExposure, RUNTIME_SOCKET } from '../engine/docker-socket';
 import { defaultMerge, mergedServiceGone, overrideAt } from '../engine/override-merge';
-import { effectiveVolumes } from '../engine/override-mounts';
+import { effectiveVolumes, mergedVolumes } from '../engine/override-mounts';
+import { defaultPairPartner } from '../engine/override-top-level';
 
 interface Data {
   service: string;
@@ -38,16 +39,37 @@ function inheritedExposures(ctx: ComposeContext, service: Service): { node: Node
       const current = queue.shift()!;
       if (seen.has(current)) continue;
       seen.add(current);
-      const source = ctx.servicesNamed(current)[0];
+      // The service of the project: with the default override merged, either file may define it (review item 3, ovr2).
+      const source = projectService(ctx, current);
       if (!source) continue;
-      for (const mount of effectiveVolumes(ctx, source)) {
+      for (const mount of mergedVolumes(source.ctx, source.service)) {
         const found = engineApiExposure(mount);
         if (found) out.push({ node: (isAlias(item) || !entry?.own ? entry!.reportNode : item) as Node, from: name, mount, found });
       }
-      queue.push(...volumesFrom(ctx, source).map((f) => f.name));
+      queue.push(...mergedVolumesFrom(source.ctx, source.service));
     }
   }
   return out;
+}
+
+/**
+ * A service of the project by name: this file's, else, with the default override merged (defaultPairPartner), the
+ * other file's (a service the override adds, or one only the default file defines).
+ */
+function projectService(ctx: ComposeContext, name: string): { ctx: ComposeContext; service: Service } | undefined {
+  const here = ctx.servicesNamed(name)[0];
+  if (here) return { ctx, service: here };
+  const other = defaultPairPartner(ctx)?.other;
+  const there = other?.servicesNamed(name)[0];
+  return other && there ? { ctx: other, service: there } : undefined;
+}
+
+/** The services the merged service's `volumes_from:` names, written in either file of the default pair (this file's alone without a default merge). */
+function mergedVolumesFrom(ctx: ComposeContext, service: Service): string[] {
+  const merge = defaultMerge(ctx, service);
+  if (!merge) return volumesFrom(ctx, service).map((f) => f.name);
+  if (mergedServiceGone(merge)) return [];
+  return [...volumesFrom(merge.base.ctx, merge.base.service), ...volumesFrom(merge.over.ctx, merge.over.service)].map((f) => f.name);
 }
 
 /** The services a service's `volumes_from:` names (`agent`, `agent:ro`; not `container:…`), with the entries naming them. */
@@ -91,7 +113,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'never',
   docs: {
-    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, a container runtime\'s own socket (containerd\'s `containerd.sock`, also k3s\'s `/run/k3s/containerd/containerd.sock`; CRI-O\'s `crio.sock`: each starts containers with any privilege), a socket under the user\'s home (`~/.docker/run/docker.sock`, Docker Desktop on macOS; Colima\'s `~/.colima/default/docker.sock`), the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds one of these sockets at its usual place (`/var/run`, `/run`; Podman\'s `/run/podman`; containerd\'s `/run/containerd`, k3s\'s `/run/k3s/containerd`, CRI-O\'s `/run/crio`; a user\'s runtime directory `/run/user/<uid>` or `$XDG_RUNTIME_DIR`, where a rootless Docker daemon keeps its socket, and its `podman` folder; `/run/user` itself and `/run/k3s`; each also under `/var/run`), but not a folder inside one (`/run/user/1000/pulse`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }`), and read-only mounts are all flagged; so is a service that takes such a mount from another service of the file with `volumes_from:` (`agent`, `agent:ro`, followed through that service\'s own `volumes_from:`; reported on the entry). Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, `${XDG_RUNTIME_DIR}` alone counts as a user\'s runtime directory, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs, each mount in the file that writes it: the override\'s mounts are the service\'s too (reported there), one it writes at the same container path replaces this file\'s (Compose merges `volumes` by target: a socket mount the override replaces is not reported here), a `volumes` or `volumes_from` it resets or replaces (`!reset`, `!override`) drops this file\'s, and a `use_api_socket` it writes or resets replaces this file\'s; entries of a `!reset` list in the override are no entries. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
+    what: 'Flags a service that mounts the Docker Engine API socket: `/var/run/docker.sock`, `/run/docker.sock`, any other `docker.sock` (rootless `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop\'s `docker.sock.raw`), Podman\'s Docker-compatible `podman.sock`, a container runtime\'s own socket (containerd\'s `containerd.sock`, also k3s\'s `/run/k3s/containerd/containerd.sock`; CRI-O\'s `crio.sock`: each starts containers with any privilege), a socket under the user\'s home (`~/.docker/run/docker.sock`, Docker Desktop on macOS; Colima\'s `~/.colima/default/docker.sock`), the Windows pipe `\\\\.\\pipe\\docker_engine`, or the host directory that holds one of these sockets at its usual place (`/var/run`, `/run`; Podman\'s `/run/podman`; containerd\'s `/run/containerd`, k3s\'s `/run/k3s/containerd`, CRI-O\'s `/run/crio`; a user\'s runtime directory `/run/user/<uid>` or `$XDG_RUNTIME_DIR`, where a rootless Docker daemon keeps its socket, and its `podman` folder; `/run/user` itself and `/run/k3s`; each also under `/var/run`), but not a folder inside one (`/run/user/1000/pulse`). Also `use_api_socket: true` (Compose then gives the container the Engine API socket through a proxied socket, and the CLI\'s registry credentials; also inherited through `extends:`, reported on the service name then). Short and long volume syntax, mounts that come through an alias or a `<<` merge (reported on the alias or the merge key), bind-backed named volumes (`driver_opts: { o: bind, device: /var/run }` (defined in this file or, with the override `docker compose up` merges by default, in either file of the pair: the merged project\'s definition, the override\'s options merged over this file\'s, `!reset`/`!override` honoured)), and read-only mounts are all flagged; so is a service that takes such a mount from another service of the file with `volumes_from:` (`agent`, `agent:ro`, followed through that service\'s own `volumes_from:`; reported on the entry) — with the override `docker compose up` merges by default, a service of the merged project: one either file defines, with the mounts and `volumes_from:` both files give it (less what the override resets or replaces). Paths are read after interpolation with the `.env` beside the compose file; when a variable in the path is unknown, the file name written after it (`${XDG_RUNTIME_DIR}/docker.sock`) still counts, `${XDG_RUNTIME_DIR}` alone counts as a user\'s runtime directory, and an unknown variable alone mounted at `/var/run/docker.sock` or `/run/docker.sock` (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is reported too: that is where the Docker CLI and SDKs look for the socket; so is one mounted at another path named like the socket (`${DOCKER_SOCK}:/host/var/run/docker.sock`, which Hyperledger Fabric\'s peers reach through `CORE_VM_ENDPOINT`) — as a warning, since the host path is not known. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs, each mount in the file that writes it: the override\'s mounts are the service\'s too (reported there), one it writes at the same container path replaces this file\'s (Compose merges `volumes` by target: a socket mount the override replaces is not reported here), a `volumes` or `volumes_from` it resets or replaces (`!reset`, `!override`) drops this file\'s, and a `use_api_socket` it writes or resets replaces this file\'s; entries of a `!reset` list in the override are no entries. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Whoever can talk to the Docker socket controls the Docker daemon, which runs as root: one `docker run --privileged -v /:/host` from inside the container and the whole host is taken. `:ro` does not help: it makes the socket file read-only, not the API behind it. A compromised dashboard, CI runner or reverse proxy with the socket is a compromised host. A rootless daemon\'s socket (`/run/user/<uid>/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock`) gives its user\'s rights instead, which the message says: every container of that daemon and everything the user can do. SECURITY-GUIDELINES.md §2 forbids giving containers host-level privileges ("No Privileged Containers"); the socket is a more direct route to the same thing.',
     bad: 'services:\n  traefik:\n    image: traefik:v3.4\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro',
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      # docker-guardrails-ignore DC013 -- the one reviewed exception: a proxy that allows only GET /containers\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',

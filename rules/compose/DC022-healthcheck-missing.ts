@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Node } from 'yaml';
 import { isScalar, isSeq } from '../engine/yaml-guards';
 import { scalarString, type ComposeContext, type Service } from '../engine/compose';
@@ -9,7 +10,7 @@ import type { ImageRef } from '../engine/image';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range } from '../engine/types';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
-import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
+import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
 
 interface Data {
   service: Service;
@@ -21,7 +22,46 @@ interface Data {
   built: boolean;
   /** The default override drops the default file's `healthcheck` (`!reset`, `!override`) and writes none: reported there, on the tag's key, without a fix. */
   dropped?: DropCause;
+  /** The image the service runs is the one the default override writes (`image:`, `build:`), not this file's: its file name, for the message. */
+  imageFrom?: string;
+  /** The override also writes the service's `entrypoint`, `command`, `environment` or `env_file`, which a probe may depend on: no fix. */
+  overrideRuns?: boolean;
 }
+
+/** What a service without a probe runs, and the file that sets it when that is the default override. */
+type Runs = { image: ImageRef | null; built: boolean; imageFrom?: string };
+
+/**
+ * What a service of the default file without a healthcheck runs once the default override is merged, when the
+ * override writes its `image:` or `build:` (Compose merge: `image` is a scalar, the override's replaces this
+ * file's; a `build:` in either file makes the service built, `image:` then only names the result). Undefined when
+ * the override writes neither (this file's service is judged as written); null when it is not a finding or cannot
+ * be known (both files write `build:`, merged mapping by mapping: not followed).
+ */
+function unprobedMerged(merge: DefaultMerge): Runs | null | undefined {
+  const image = overrideAt(merge, ['image']);
+  const build = overrideAt(merge, ['build']);
+  if (!image && !build) return undefined;
+  const { base, over } = merge;
+  const baseBuild = build?.drops ? undefined : lookupKey(base.ctx, base.service, 'build');
+  if (baseBuild === 'unknown') return null;
+  if (build?.value) {
+    if (baseBuild) return null;
+    // The override's build alone: judged on the Dockerfile it names (relative to the override's folder, the same as this file's).
+    const judged = unprobed(over.ctx, over.service);
+    return judged && !isOneShotJob(base.ctx, base.service) ? { ...judged, imageFrom: basename(over.ctx.path) } : null;
+  }
+  // Built by this file's `build:`: the override's `image:` only names the result.
+  if (baseBuild) return unprobed(base.ctx, base.service);
+  if (!image?.value) return image?.drops ? null : unprobed(base.ctx, base.service);
+  const ref = serviceImage(over.ctx, over.service);
+  if (ref && declaresHealthcheck(ref)) return null;
+  if (isOneShotJob(base.ctx, base.service) || isOneShotJob(over.ctx, over.service)) return null;
+  return { image: ref, built: false, imageFrom: basename(over.ctx.path) };
+}
+
+/** Keys of the override a probe for the image depends on (probeFor reads them in this file only). */
+const PROBE_INPUTS = ['entrypoint', 'command', 'environment', 'env_file'];
 
 /**
  * What a service without a healthcheck of its own runs, when that needs one: the image it runs (the
@@ -188,7 +228,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from, used as the service\'s image or as the base of the Dockerfile it builds (inherited) (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline, ghcr.io/goauthentik/server, baserow/backend, axllent/mailpit, dragonflydb/dragonfly, cadvisor (gcr.io/cadvisor/cadvisor, google/cadvisor), gluetun (qmcgaw/gluetun, ghcr.io/qdm12/gluetun), plexinc/pms-docker, woodpeckerci/woodpecker-server and -agent, esphome also as ghcr.io/esphome/esphome, the official kong image; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services — those others wait for with `condition: service_completed_successfully`, those deployed never to be restarted (`deploy.restart_policy.condition: none`; a plain `restart: "no"` is the default and long-running services write it too), and those whose command is a shell script of setup tools only (no server, entrypoint or script of their own: `bash -c \'… bin/elasticsearch-certutil …\'`, `sh -c \'mc mb …\'`, `sh -c \'ollama pull …\'`) — and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: a `healthcheck:` the override writes is the service\'s (it clears the finding here), and one it resets or replaces with nothing (`!reset`, `!override`) drops this file\'s: the merged service is then reported there, on the key the tag is written on, judged on the image it runs (the override\'s `image:`/`build:` when it writes one). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
+    what: 'Flags a service that has no `healthcheck:` (in the service, a `<<` merge or `extends:`) and whose image declares none: for a service with `build:`, the Dockerfile it builds (its `target` stage, or the last) and the stages that stage is built from have no `HEALTHCHECK`. A build whose Dockerfile is not in the workspace is unknown and not flagged, nor are images known to declare their own HEALTHCHECK in the Dockerfile they are built from, used as the service\'s image or as the base of the Dockerfile it builds (inherited) (mysql/mysql-server, pihole/pihole, vaultwarden/server, itzg/minecraft-server, ghcr.io/open-webui/open-webui, louislam/uptime-kuma, syncthing/syncthing, jellyfin/jellyfin, gotify/server, matrixdotorg/synapse, esphome/esphome, outlinewiki/outline, ghcr.io/goauthentik/server, baserow/backend, axllent/mailpit, dragonflydb/dragonfly, cadvisor (gcr.io/cadvisor/cadvisor, google/cadvisor), gluetun (qmcgaw/gluetun, ghcr.io/qdm12/gluetun), plexinc/pms-docker, woodpeckerci/woodpecker-server and -agent, esphome also as ghcr.io/esphome/esphome, the official kong image; the Dockerfiles read are listed under references). Any tag of these counts, although early releases of some (esphome/esphome, outlinewiki/outline) were built without one. Images whose Dockerfile could not be checked are not on the list (jc21/nginx-proxy-manager: its current Dockerfile declares none; only an early one did). `healthcheck: {disable: true}`, `test: ["NONE"]` and `HEALTHCHECK NONE` are decisions, not findings. One-shot services — those others wait for with `condition: service_completed_successfully`, those deployed never to be restarted (`deploy.restart_policy.condition: none`; a plain `restart: "no"` is the default and long-running services write it too), and those whose command is a shell script of setup tools only (no server, entrypoint or script of their own: `bash -c \'… bin/elasticsearch-certutil …\'`, `sh -c \'mc mb …\'`, `sh -c \'ollama pull …\'`) — and services with no `image:`, `build:` or `extends:` (override-file fragments) are skipped. Reported on the service name. Through `extends:` (same file or another compose file of the workspace) the healthcheck, image, build (its Dockerfile relative to the file that writes it), command, entrypoint and environment come from the base service; the fix adds the probe to the service itself, chosen for what it inherits. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: a `healthcheck:` the override writes is the service\'s (it clears the finding here), and one it resets or replaces with nothing (`!reset`, `!override`) drops this file\'s: the merged service is then reported there, on the key the tag is written on, judged on the image it runs (the override\'s `image:`/`build:` when it writes one). A service of this file without a healthcheck is judged on the image the merged service runs: the override\'s `image:` replaces this file\'s (an image known to declare a HEALTHCHECK there clears the finding, one that declares none there makes it; the message names the override), and the override\'s `build:` makes it built from the Dockerfile it names (not judged when both files write `build:`, merged key by key; `image: !reset` with no `build:` leaves a fragment, not judged); the fix then adds the probe for that image here, and none is offered when the override also writes `entrypoint`, `command`, `environment` or `env_file`, which a probe may depend on. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
@@ -259,19 +299,23 @@ export default defineRule<'compose', Data>({
         empty = true;
       }
       if (isPartialService(ctx, service)) continue;
-      const judged = unprobed(ctx, service);
-      if (judged) out.push({ range: ctx.rangeOf(service.nameNode), data: { service, ...judged, empty } });
+      // The override's `image:`/`build:` decides what runs, and so whether it needs a probe (review item 1, ovr2).
+      const mergedJudged = merge && !merge.inOverride ? unprobedMerged(merge) : undefined;
+      const judged: Runs | null = mergedJudged === undefined ? unprobed(ctx, service) : mergedJudged;
+      const overrideRuns = !!judged?.imageFrom && !!merge && PROBE_INPUTS.some((k) => overrideAt(merge, [k]) !== undefined);
+      if (judged) out.push({ range: ctx.rangeOf(service.nameNode), data: { service, ...judged, empty, ...(overrideRuns ? { overrideRuns } : {}) } });
     }
     return out;
   },
   message(d) {
-    const where = d.built ? 'and the Dockerfile it builds declares no HEALTHCHECK' : d.image ? `and image '${d.image.text}' is not known to declare one` : 'and its image declares none that is known';
+    const from = d.imageFrom ? `, set by ${d.imageFrom},` : '';
+    const where = d.built ? `and the Dockerfile it builds${from} declares no HEALTHCHECK` : d.image ? `and image '${d.image.text}'${from} is not known to declare one` : 'and its image declares none that is known';
     if (d.dropped) return `Service '${d.service.name}' has no healthcheck once merged: ${dropText(d.dropped)} and sets none (${where.slice(4)}): Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
     return `Service '${d.service.name}' has no healthcheck (${where}): Docker cannot tell a hung service from a working one, and dependents cannot wait for it to be ready.`;
   },
   fix(ctx, { data }): Fix | undefined {
     // What the override drops is left to the user: the override may relax it on purpose (a development setup).
-    if (data.dropped || data.empty || !data.image || !canAddToService(ctx, data.service)) return undefined;
+    if (data.dropped || data.empty || data.overrideRuns || !data.image || !canAddToService(ctx, data.service)) return undefined;
     const test = probeFor(ctx, data.service, data.image);
     if (!test) return undefined;
     const edit = addToMapEdit(ctx, data.service.map, ['healthcheck:', `  test: ${test}`, '  interval: 10s', '  timeout: 5s', '  retries: 5', '  start_period: 30s'], indentUnit(ctx, data.service));

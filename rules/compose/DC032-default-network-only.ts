@@ -5,6 +5,7 @@ import { addToMapEdit, canAddToService, indentUnit, isEditableScalar, parsedClea
 import { resolveScalar } from '../engine/compose-values';
 import { isPartialService } from '../engine/compose-lookup';
 import { projectFiles } from '../engine/include';
+import { defaultPairPartner } from '../engine/override-top-level';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
@@ -91,6 +92,46 @@ function defaultNetworkMembers(ctx: ComposeContext, doc: Document.Parsed): Servi
   return ctx.services.filter((s) => s.doc === doc && !ctx.serviceGet(s, 'network_mode') && !isPartialService(ctx, s));
 }
 
+/**
+ * How many services of the project may be on its default network beside one document's (defaultNetworkMembers):
+ * with the default override merged (defaultPairPartner), the merged project's — a service only the other file
+ * defines counts (review item 4, ovr2: one the override adds is a neighbour of the default file's), one the override
+ * resets (`!reset`) does not, and a `network_mode` either file gives the merged service takes it off the default
+ * network (the override's replaces this file's; `!reset`/`!override` drop it).
+ */
+function defaultNetworkCount(ctx: ComposeContext, doc: Document.Parsed): number {
+  const partner = defaultPairPartner(ctx);
+  if (!partner) return defaultNetworkMembers(ctx, doc).length;
+  let n = 0;
+  const here = new Set<string>();
+  for (const s of ctx.services) {
+    if (s.doc !== doc) continue;
+    here.add(s.name);
+    const merge = defaultMerge(ctx, s);
+    if (merge ? mergedOnDefault(merge) : !ctx.serviceGet(s, 'network_mode') && !isPartialService(ctx, s)) n++;
+  }
+  for (const t of partner.other.services) {
+    if (here.has(t.name) || ctx.servicesNamed(t.name).length > 0) continue;
+    // A service only the other file defines: complete (an image, a build or an `extends:`), not on another network_mode.
+    const { other } = partner;
+    if (other.serviceGet(t, 'network_mode') || !['image', 'build', 'extends'].some((k) => other.serviceGet(t, k))) continue;
+    here.add(t.name);
+    n++;
+  }
+  return n;
+}
+
+/** Whether a service of the default pair, merged, may be on the project's default network: it exists, is complete, and no `network_mode` takes it elsewhere. */
+function mergedOnDefault(merge: DefaultMerge): boolean {
+  if (mergedServiceGone(merge)) return false;
+  const { base, over } = merge;
+  const mode = overrideAt(merge, ['network_mode']);
+  if (mode?.value) return false;
+  if (!mode?.drops && base.ctx.serviceGet(base.service, 'network_mode')) return false;
+  const complete = (c: ComposeContext, s: Service) => ['image', 'build', 'extends'].some((k) => c.serviceGet(s, k));
+  return (!merge.whole && complete(base.ctx, base.service)) || complete(over.ctx, over.service);
+}
+
 /** How many complete services the other files of the file's `include:` project define (0 without include). */
 function projectNeighbours(ctx: ComposeContext): number {
   let n = 0;
@@ -105,11 +146,11 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares; also one whose `networks:` names only `default` (`networks: [default]`, `- default`, `default: {}`: the same network, written out) or is empty (`networks: []`, which Compose treats as absent). A service that names `default` beside another network, or a network name that cannot be read (a variable without a value), is not flagged. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: `networks` are merged by name (a network the override names clears the finding here), the override\'s `network_mode` replaces this file\'s, and where the override resets or replaces (`!reset`, `!override`) the service\'s `networks` or `network_mode` and so leaves it on the default network only, the finding is reported there, on the key the tag is written on (judged with this file\'s services as neighbours). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
+    what: 'Flags a service that sets neither `networks:` nor `network_mode:`, so Compose attaches it to the project\'s `default` network, which every service of the file (and anything later added to the project) shares; also one whose `networks:` names only `default` (`networks: [default]`, `- default`, `default: {}`: the same network, written out) or is empty (`networks: []`, which Compose treats as absent). A service that names `default` beside another network, or a network name that cannot be read (a variable without a value), is not flagged. Reported on the service name. Services that `extends:` another, and partial services of override files, are not judged; nor is a file with a single service (the default network is per project, so it has no neighbour to be isolated from), or whose other services all set `network_mode:` (the host\'s network, none, or another container\'s namespace: they are not on the default network, and one that shares a service\'s namespace has no network between them to isolate). Files joined by a top-level `include:` form one project whose services share one default network: the project is judged as a whole (a file with one service that another file of the project includes is judged), and each finding is reported in the file where the service is written. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: `networks` are merged by name (a network the override names clears the finding here), the override\'s `network_mode` replaces this file\'s, and where the override resets or replaces (`!reset`, `!override`) the service\'s `networks` or `network_mode` and so leaves it on the default network only, the finding is reported there, on the key the tag is written on (judged with this file\'s services as neighbours). The merged project\'s services are the neighbours: a service the override adds (an `image:`, `build:` or `extends:`, no `network_mode:`) shares the default network with this file\'s, one it resets (`!reset`) or moves off with `network_mode:` does not, and a `network_mode` of this file it resets puts the service back on it; in the override, the default file\'s services are its added services\' neighbours. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
-    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), when the default override writes `networks` or `network_mode` for none of the file\'s services (Compose merges the override\'s networks with the ones added here, and `!reset`/`!override` there would drop them: the design spans both files), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). No fix for a finding in the override: what it drops is its author\'s call. Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
+    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), when the default override writes `networks` or `network_mode` for none of the file\'s services, and when the other file of the default pair defines no service this file does not (it would stay on the default network, cut off from the services moved to `backend`) (Compose merges the override\'s networks with the ones added here, and `!reset`/`!override` there would drop them: the design spans both files), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). No fix for a finding in the override: what it drops is its author\'s call. Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
     guideline: '§3 Network Security — "Custom Bridge Network", "Network Policies"',
     equivalents: ['KICS "Networks Not Set" (Docker Compose query)', 'Checkov: no equivalent for compose', 'compose-lint: none'],
     references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/', 'https://docs.docker.com/reference/compose-file/include/'],
@@ -121,7 +162,7 @@ export default defineRule<'compose', Data>({
     for (const doc of ctx.documents) {
       // A lone service has no neighbour to be isolated from (the default network is per project);
       // neither has one whose only companions use `network_mode:` (the host's network, another's namespace).
-      if (defaultNetworkMembers(ctx, doc).length + others < 2) continue;
+      if (defaultNetworkCount(ctx, doc) + others < 2) continue;
       for (const service of servicesOnDefault(ctx, doc)) {
         // With the default override merged over it, the merged service is judged (an override that names a
         // network for it clears the finding here; one that drops its networks is reported there).
@@ -137,7 +178,7 @@ export default defineRule<'compose', Data>({
       if (!merge?.inOverride || mergedServiceGone(merge)) continue;
       const { base } = merge;
       if (base.ctx.serviceGet(base.service, 'extends') || isPartialService(base.ctx, base.service)) continue;
-      if (defaultNetworkMembers(base.ctx, base.service.doc).length + projectNeighbours(base.ctx) < 2) continue;
+      if (defaultNetworkCount(base.ctx, base.service.doc) + projectNeighbours(base.ctx) < 2) continue;
       const judged = mergedNetworks(merge);
       if (judged.how === 'dropped') out.push({ range: judged.range, data: { service: service.name, doc: service.doc, dropped: judged.cause } });
     }
@@ -176,6 +217,10 @@ function attachAllFix(ctx: ComposeContext, doc: Document.Parsed): Fix | undefine
     const merge = defaultMerge(ctx, s);
     return merge !== undefined && (overrideAt(merge, ['networks']) !== undefined || overrideAt(merge, ['network_mode']) !== undefined);
   })) return undefined;
+  // A service only the other file of the default pair defines stays on the default network: moving this file's
+  // services off it would cut them off from it (review item 4, ovr2).
+  const partner = defaultPairPartner(ctx);
+  if (partner?.other.services.some((t) => ctx.servicesNamed(t.name).length === 0)) return undefined;
   const unit = indentUnit(ctx, targets[0]);
   const edits: TextEdit[] = [];
   for (const s of targets) {

@@ -6,6 +6,7 @@ import { ExtendedEnv, lookupKey } from '../engine/compose-lookup';
 import { serviceImage } from '../engine/datastores';
 import { interpolate } from '../engine/interpolate';
 import { isGitIgnored } from '../engine/repo';
+import { defaultPairPartner, topLevelLayers, topLevelValue, touchesTopLevel } from '../engine/override-top-level';
 import { defineRule } from '../engine/rule';
 import type { FileChange, Fix, TextEdit } from '../engine/types';
 import { environmentWithMerges, literalValue } from './DC040-secret-inline';
@@ -73,6 +74,14 @@ function chooseSecret(ctx: ComposeContext, service: Service, name: string, value
     const abs = path.join(ctx.projectDir, 'secrets', `${secret}.txt`);
     const content = ctx.workspace.readText(abs);
     if (content !== undefined && content.replace(/\r?\n$/, '') !== value) continue;
+    // The merged project's definition (the default override may define the secret too, and its `file:` wins): a
+    // name it gives another file would hand the service that file's content (review item 2, ovr2).
+    const partner = defaultPairPartner(ctx);
+    if (partner && touchesTopLevel(partner.other, 'secrets', secret)) {
+      const file = topLevelValue(topLevelLayers(ctx, service.doc, 'secrets', secret), ['file']);
+      const written = file ? scalarString(file.node) : null;
+      if (written === null || path.resolve(ctx.projectDir, written) !== abs) continue;
+    }
     let declared = false;
     if (top) {
       const entry = ctx.get(service.doc, top, secret);
@@ -205,7 +214,7 @@ export default defineRule<'compose', Data>({
     why: 'An environment variable is visible to everything that can inspect the container — `docker inspect`, `docker compose config`, `/proc/<pid>/environ` in the container, crash reports and child processes that inherit it — while a secret file is mounted read-only at `/run/secrets/<name>` and read once by the entrypoint. SECURITY-GUIDELINES.md §5 Secrets Management: "Use environment variables or secrets management: Docker Secrets". Info level: environment variables from a git-ignored `.env` are acceptable; secrets files are the stronger option.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n    secrets:\n      - postgres_password\nsecrets:\n  postgres_password:\n    file: ./secrets/postgres_password.txt   # git-ignored',
-    fix: '"Pass POSTGRES_PASSWORD as a secret file" renames the variable to `POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password`, adds `postgres_password` to the service\'s `secrets:` (creating the key), declares it under the top-level `secrets:` with `file: ./secrets/postgres_password.txt` (creating the key), creates that file with the value Compose passes today (inline, from `.env` or a default) and makes sure `.gitignore` ignores `secrets/` — one workspace edit that keeps the password. The secret file and the `.gitignore` that ignores it are in the project directory, where Compose resolves `file:` (for a file another compose file includes, the include\'s `project_directory:`). The name is `<service>_postgres_password` when `postgres_password` is already used for another value. Only offered where exact: not when the value is unknown, empty or multi-line, sits in an anchor or alias, when `secrets:` is a flow collection or inherited, when the file format is `version: "2.x"`/`"1"` (no secrets), or when the service\'s command or healthcheck reads the variable in the container (it would be gone), nor for a service with an `env_file:` (its own, merged or extended: the file may set the variable too, and the entrypoint refuses to start when both `POSTGRES_PASSWORD` and `POSTGRES_PASSWORD_FILE` are set). Never applied by fix-all: the file must be readable by the container\'s user (a mode of 0644, or owned by it), and the entrypoint reads it only when it initializes an empty data directory.',
+    fix: '"Pass POSTGRES_PASSWORD as a secret file" renames the variable to `POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password`, adds `postgres_password` to the service\'s `secrets:` (creating the key), declares it under the top-level `secrets:` with `file: ./secrets/postgres_password.txt` (creating the key), creates that file with the value Compose passes today (inline, from `.env` or a default) and makes sure `.gitignore` ignores `secrets/` — one workspace edit that keeps the password. The secret file and the `.gitignore` that ignores it are in the project directory, where Compose resolves `file:` (for a file another compose file includes, the include\'s `project_directory:`). The name is `<service>_postgres_password` when `postgres_password` is already used for another value — also by the override `docker compose up` merges by default (`compose.override.yaml`), whose definition of the secret is merged over this file\'s (its `file:` would win, or its `!reset` would remove the secret). Only offered where exact: not when the value is unknown, empty or multi-line, sits in an anchor or alias, when `secrets:` is a flow collection or inherited, when the file format is `version: "2.x"`/`"1"` (no secrets), or when the service\'s command or healthcheck reads the variable in the container (it would be gone), nor for a service with an `env_file:` (its own, merged or extended: the file may set the variable too, and the entrypoint refuses to start when both `POSTGRES_PASSWORD` and `POSTGRES_PASSWORD_FILE` are set). Never applied by fix-all: the file must be readable by the container\'s user (a mode of 0644, or owned by it), and the entrypoint reads it only when it initializes an empty data directory.',
     guideline: '§5 Secrets Management — "Docker Secrets" (`docker secret create db_password`); checklist "All secrets configured externally"',
     equivalents: ['compose-lint CL-0020 (partly: literal credentials in environment)', 'Kubernetes linters\' "read-secret-from-env-var" (kube-linter) for the same idea in pods'],
     references: [

@@ -5,9 +5,10 @@ import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
 import { builtDockerfileOf, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
-import { defaultMerge, droppedByDefaultOverride, overrideAt } from '../engine/override-merge';
+import { composeTag, defaultMerge, droppedByDefaultOverride, mergedServiceGone, overrideAt, type DefaultMerge } from '../engine/override-merge';
+import { effectiveVolumes } from '../engine/override-mounts';
 import { companionWrites, dataDirOf, dataMountState, keepsNoDataset, type DataDir, type DataMountState, type MergedInputs } from '../engine/data-volumes';
-import { normalizeHostPath, serviceVolumes } from '../engine/compose-volumes';
+import { normalizeHostPath, serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
 import { scalarContentSpan, scalarString } from '../engine/compose';
 import { interpolateWithDotenv } from '../engine/compose-values';
 import { ServiceEnv } from '../engine/env-files';
@@ -70,19 +71,29 @@ function dragonflyWithoutSnapshots(ctx: ComposeContext, service: Service): boole
   return args.some((a, i) => a === '--dbfilename=' || a === '--dbfilename=""' || (a === '--dbfilename' && args[i + 1] === ''));
 }
 
-/** Keys of a service that make its mounts partly invisible here. */
-const OPAQUE_KEYS = ['volumes_from'];
+/**
+ * Whether the service takes another's mounts with `volumes_from:`, which makes its mounts partly invisible here:
+ * with the default override merged, a list either file writes (appended: Compose merge, "Sequence"), less what the
+ * override drops (`!reset`, `!override`; in the override, a `!reset` list is no list) (review item 3, ovr2).
+ */
+function takesVolumesFrom(ctx: ComposeContext, service: Service): boolean {
+  const merge = defaultMerge(ctx, service);
+  if (!merge) return ctx.serviceGet(service, 'volumes_from') !== undefined;
+  const touch = overrideAt(merge, ['volumes_from']);
+  return !!touch?.value || (!touch?.drops && merge.base.ctx.serviceGet(merge.base.service, 'volumes_from') !== undefined);
+}
 
 /**
  * How the mounts of a service and of the services it `extends:` hold the data directory: `volumes:`
  * and `tmpfs:` are sequences, which Compose combines through `extends:`, so a mount written in a base
  * counts. Unknown when a base cannot be read or uses `volumes_from:`.
  */
-function chainMountState(ctx: ComposeContext, service: Service, data: DataDir): DataMountState {
+function chainMountState(ctx: ComposeContext, service: Service, data: DataDir, merged?: { mounts: VolumeMount[]; tmpfs: boolean; dropped: boolean }): DataMountState {
   const { chain, unknown } = extendsChain(ctx, service);
-  const state = dataMountState(ctx, service, data);
+  const state = dataMountState(ctx, service, data, merged);
   if (unknown) state.unknown = true;
-  for (const level of chain.slice(1)) {
+  // The override drops the service's `volumes` (`!reset`, `!override`): what it inherits through `extends:` goes too.
+  for (const level of merged?.dropped ? [] : chain.slice(1)) {
     if (level.ctx.serviceGet(level.service, 'volumes_from')) state.unknown = true;
     const base = dataMountState(level.ctx, level.service, data);
     state.persisted ||= base.persisted;
@@ -94,6 +105,49 @@ function chainMountState(ctx: ComposeContext, service: Service, data: DataDir): 
     state.shadowedParent ??= base.shadowedParent;
   }
   return state;
+}
+
+/** Two mount states joined: the merged service's, from the default file's service and the override's. */
+function joinStates(a: DataMountState, b: DataMountState): DataMountState {
+  return {
+    persisted: a.persisted || b.persisted,
+    unknown: a.unknown || b.unknown,
+    tmpfs: a.tmpfs || b.tmpfs,
+    shadowing: [...a.shadowing, ...b.shadowing],
+    elsewhere: [...a.elsewhere, ...b.elsewhere.filter((e) => !a.elsewhere.includes(e))],
+    ...(a.shadowedParent ?? b.shadowedParent ? { shadowedParent: a.shadowedParent ?? b.shadowedParent } : {}),
+    ...(a.tmpfsVolume ?? b.tmpfsVolume ? { tmpfsVolume: a.tmpfsVolume ?? b.tmpfsVolume } : {}),
+  };
+}
+
+/**
+ * Which file of the default pair decides where the merged service keeps its data, and so where the one finding about
+ * it is reported (review item 5, ovr2): the override when it writes the service's `image:` (its image replaces the
+ * default file's; not when the service builds), its `build:`, or replaces the whole service (`!override`); else the
+ * default file. 'unknown' when both files write `build:` (merged key by key: not followed).
+ */
+function decidingFile(merge: DefaultMerge): 'base' | 'over' | 'unknown' {
+  if (merge.whole) return 'over';
+  const build = overrideAt(merge, ['build']);
+  const baseBuild = !build?.drops && lookupKey(merge.base.ctx, merge.base.service, 'build') !== undefined;
+  if (build?.value) return baseBuild ? 'unknown' : 'over';
+  if (baseBuild) return 'base';
+  return overrideAt(merge, ['image'])?.value ? 'over' : 'base';
+}
+
+/**
+ * How the merged service's mounts hold the data directory: the default file's service (its mounts and `tmpfs:` less
+ * what the override drops or replaces by container path: effectiveVolumes; with what it inherits through `extends:`)
+ * joined with the override's (not when the override replaces the whole service).
+ */
+function mergedMountState(merge: DefaultMerge, data: DataDir): DataMountState {
+  const { base, over } = merge;
+  const tmpfs = overrideAt(merge, ['tmpfs']);
+  const overState = dataMountState(over.ctx, over.service, data, { mounts: effectiveVolumes(over.ctx, over.service), tmpfs: !!tmpfs?.value });
+  if (merge.whole) return overState;
+  const dropped = !!overrideAt(merge, ['volumes'])?.drops;
+  const baseState = chainMountState(base.ctx, base.service, data, { mounts: effectiveVolumes(base.ctx, base.service), tmpfs: !tmpfs?.drops, dropped });
+  return joinStates(baseState, overState);
 }
 
 /** A companion file (the default override…) gives the service volumes; `volumes: !reset []` there removes them (companionWrites). */
@@ -239,7 +293,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`): it is reported like a `tmpfs:` mount, naming the volume (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file (`compose.override.yaml`, or the base file beside an override) gives volumes (a `volumes: !reset []` there gives none: it removes the volumes written here — Compose merge, "Reset value", https://docs.docker.com/reference/compose-file/merge/ — so the service is judged without them, and no fix is offered: a volume added here would be removed too). RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 here and `postgres:18` there with the volume at `/var/lib/postgresql/data` is reported (the message names the override\'s image), and so is the reverse. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`; with the override `docker compose up` merges by default, the merged project\'s definition: either file of the pair may define the volume, the override\'s options merged over this file\'s, `!reset`/`!override` honoured): it is reported like a `tmpfs:` mount, naming the volume (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service, or written in the other file of the default pair — the override `docker compose up` merges by default, or the default file beside it —, unless the override resets or replaces it: `volumes_from: !reset []`) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file gives volumes where the two are not merged as below (a service another extends, a file another includes or extends, a Swarm stack). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/), the merged service is judged once: with the mounts and `tmpfs:` both files give it (volumes merged by container path; `volumes: !reset []` removes this file\'s, and no fix is offered for a list it drops), not at all when the override resets the whole service, and reported in the file whose value decides where the data goes — the override when it writes the service\'s `image:` (not when the service builds), its `build:` or replaces the whole service (`!override`), else the default file (not judged when both write `build:`). The fix edits the file where the service\'s mounts are written: the list that takes effect (the override\'s, else the default file\'s), or, with none, the file reported; the volume name avoids the names either file declares, and no mount is added to the default file at a container path the override mounts something else at. RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 in `compose.yaml` and `postgres:18` in the override with the volume at `/var/lib/postgresql/data` is reported once, in the override (its image decides), and the fix moves the mount in `compose.yaml`, where it is written; and so is the reverse. A `PGDATA` the override sets with this file\'s image is judged here, where that image is written. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart — also a named volume defined with `driver_opts: { type: tmpfs }`, which the local driver mounts when a container starts using it and unmounts when the last one stops (moby volume/local). RabbitMQ without a fixed node name loses its state on every re-create even with a volume: the official image\'s docs ask to "specify -h/--hostname explicitly for each daemon so that we don\'t get a random hostname and can keep track of our data"; the new node starts empty beside the old one\'s directory in the same volume.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
@@ -268,29 +322,37 @@ export default defineRule<'compose', Data>({
     if (isExtendsOnlyBase(ctx)) return [];
     const out = [];
     for (const service of ctx.services) {
-      if (OPAQUE_KEYS.some((k) => ctx.serviceGet(service, k))) continue;
+      if (takesVolumesFrom(ctx, service)) continue;
+      // With the default override merged (compose.override.yaml), the merged service is judged once, with the mounts
+      // both files give it, and reported in the file whose `image:`/`build:` decides where its data goes (review item 5, ovr2).
+      const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue;
+      const decides = merge ? decidingFile(merge) : undefined;
+      if (merge && (decides === 'unknown' || (decides === 'over') !== merge.inOverride)) continue;
+      // Seen from the default file the pair is not merged (a service another extends, a file another includes): judged there as written.
+      if (merge?.inOverride && !defaultMerge(merge.base.ctx, merge.base.service)) continue;
+      // The service whose settings (image, command, environment) are read: the override's when it builds or replaces the whole service.
+      const judged = merge ? (decides === 'over' && (merge.whole || overrideAt(merge, ['build'])?.value) ? merge.over : merge.base) : { ctx, service };
       // A job that runs a data store's image to set something up or copy data out, then exits.
-      if (isOneShotJob(ctx, service)) continue;
+      if (isOneShotJob(judged.ctx, judged.service)) continue;
       // The image (and PGDATA) the default override sets is what runs (review 43d, item 8).
-      const merged = fromDefaultOverride(ctx, service);
+      const merged = !merge || judged === merge.base ? fromDefaultOverride(judged.ctx, judged.service) : undefined;
       if (merged === 'unknown') continue;
-      const data = dataDirOf(ctx, service, merged?.inputs);
+      const data = dataDirOf(judged.ctx, judged.service, merged?.inputs);
       if (!data) continue;
-      if (data.kind === 'redis' && keepsNoDataset(ctx, service)) continue;
-      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(ctx, service)) continue;
-      const state = chainMountState(ctx, service, data);
-      // `volumes: !reset []` in the override Compose merges by default removes the volumes written here (Compose merge, "Reset value").
-      const volumesDropped = droppedByDefaultOverride(ctx, service, 'volumes');
+      if (data.kind === 'redis' && keepsNoDataset(judged.ctx, judged.service)) continue;
+      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(judged.ctx, judged.service)) continue;
+      const state = merge ? mergedMountState(merge, data) : chainMountState(ctx, service, data);
       if (state.unknown) continue;
-      const persisted = state.persisted && !volumesDropped;
-      if (!persisted && hasVolumesInCompanions(ctx, service)) continue;
+      const persisted = state.persisted;
+      if (!merge && !persisted && hasVolumesInCompanions(ctx, service)) continue;
       const now = persisted ? 'persisted' : state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
       // RabbitMQ's database directory carries its node name, the container's random hostname by default (review 43d, item 1).
-      const randomNodeName = data.kind === 'rabbitmq' && now !== 'tmpfs' && rabbitNodeName(ctx, service, data) === 'random';
+      const randomNodeName = data.kind === 'rabbitmq' && now !== 'tmpfs' && rabbitNodeName(judged.ctx, judged.service, data) === 'random';
       if (persisted && !randomNodeName) continue;
       // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
       const severity = data.kind === 'redis' || data.kind === 'dragonfly' ? ('info' as const) : undefined;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume } : {}), ...(randomNodeName ? { randomNodeName: true } : {}), ...(merged?.image !== undefined ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume } : {}), ...(randomNodeName ? { randomNodeName: true } : {}), ...(merged?.image !== undefined && !merge?.inOverride && decides !== 'over' ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
     }
     return out;
   },
@@ -319,7 +381,47 @@ export default defineRule<'compose', Data>({
     // postgres:${PG_VERSION} without a value: mounting at the pre-18 path makes an 18 server refuse to start, and the reverse loses data.
     if (data.now === 'tmpfs' || data.layoutUnknown) return undefined;
     const service = ctx.servicesNamed(data.service).find((s) => comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
-    if (!service || !parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
+    if (!service) return undefined;
+    const merge = defaultMerge(ctx, service);
+    if (!merge) return volumeFix(ctx, service, data, new Set());
+    // With the default override merged, the edit goes where the service's mounts are written (review item 5, ovr2):
+    // the pre-18 mount where it is written; a new mount beside the list that takes effect (the override's, else the
+    // default file's), or, with none, in the file reported (whose image decides where the data goes).
+    const { base, over } = merge;
+    const volumes = overrideAt(merge, ['volumes']);
+    const baseWrites = !volumes?.drops && !merge.whole && base.ctx.serviceGet(base.service, 'volumes') !== undefined;
+    let target = volumes?.value ? over : baseWrites ? base : merge.inOverride ? over : base;
+    if (pg18WrongTarget(data)) {
+      const written = effectiveVolumes(over.ctx, over.service).some((m) => m.target?.raw.replace(/\/+$/, '') === PRE18_DATA);
+      target = written ? over : base;
+    }
+    // A list under `!reset` is no list: an entry added to it would not be mounted.
+    const entry = target.ctx.serviceGet(target.service, 'volumes');
+    if (entry && composeTag(target.ctx, entry.pair) === 'reset') return undefined;
+    if (target === base) {
+      if (merge.whole || volumes?.drops) return undefined;
+      // An override mount at the same container path replaces the one added here (Compose merges volumes by target).
+      if (effectiveVolumes(over.ctx, over.service).some((m) => [data.mountTarget, data.dir].includes(normalizeHostPath(m.target?.value?.trim() ?? '') ?? ''))) return undefined;
+    }
+    const other = target === base ? over.ctx : base.ctx;
+    return volumeFix(target.ctx, target.service, data, topVolumeNames(other));
+  },
+});
+
+/** The names a compose file declares under its top-level `volumes:` (the merged project shares them with the other file of the default pair). */
+function topVolumeNames(ctx: ComposeContext): Set<string> {
+  const out = new Set<string>();
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    const top = root && isMap(root) ? ctx.get(doc, root, 'volumes')?.value : undefined;
+    if (top && isMap(top)) for (const p of top.items) if (isScalar(p.key)) out.add(String(p.key.value));
+  }
+  return out;
+}
+
+/** The fix, editing `service` in `ctx` (the analyzed file, or the other file of the default pair); `otherNames`: volume names the other file declares. */
+function volumeFix(ctx: ComposeContext, service: Service, data: Data, otherNames: Set<string>): Fix | undefined {
+    if (!parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
     const hostname = data.randomNodeName ? hostnameFor(data.service) : undefined;
     // An empty `hostname:` written here: a second key would be a duplicate (Compose refuses the file), and its value is the user's to choose.
     if (hostname && ctx.serviceGet(service, 'hostname')) return undefined;
@@ -343,7 +445,7 @@ export default defineRule<'compose', Data>({
 
     // Top-level volumes: names already declared, and where the new one goes.
     const top = ctx.get(doc, root as YAMLMap, 'volumes');
-    const taken = new Set<string>();
+    const taken = new Set<string>(otherNames);
     if (top) {
       if (!top.own || top.shared || !top.value || !isMap(top.value) || top.value.flow || top.value.items.length === 0) return undefined;
       for (const p of top.value.items) if (isScalar(p.key)) taken.add(String(p.key.value));
@@ -394,5 +496,4 @@ export default defineRule<'compose', Data>({
       safe: false,
       changes: [{ kind: 'edit', path: ctx.path, edits: joinInsertions([serviceEdit, ...(hostEdit ? [hostEdit] : []), topEdit]) }],
     };
-  },
-});
+}

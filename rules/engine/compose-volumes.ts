@@ -24,6 +24,7 @@ import { isAlias, isMap, isScalar } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { interpolateWithDotenv, reportRangeFor, seqItems } from './compose-values';
 import { splitOutsideInterpolation } from './interpolate';
+import { topLevelLayers, topLevelValue } from './override-top-level';
 import type { Range } from './types';
 
 export type MountType = 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'image' | 'cluster' | 'unknown';
@@ -125,29 +126,29 @@ function scalarPart(ctx: ComposeContext, doc: Document.Parsed, node: Node | null
 }
 
 /**
- * The `driver_opts:` mapping of a named volume's top-level definition (in the document) when it uses the local
- * driver (written, or the default), else null: what it mounts (a bind of a host directory, a tmpfs…).
+ * One option of a named volume's `driver_opts:` (`type`, `o`, `device`) when its top-level definition uses the
+ * local driver (written, or the default), else null: what it mounts (a bind of a host directory, a tmpfs…). The
+ * definition is the merged project's (topLevelLayers): with the default override, either file of the pair may
+ * define the volume, and the override's definition is merged over the default file's, option by option.
  */
-export function localDriverOpts(ctx: ComposeContext, doc: Document.Parsed, name: string): YAMLMap | null {
-  const top = doc.contents && isMap(doc.contents) ? doc.contents : null;
-  if (!top) return null;
-  const volumes = ctx.get(doc, top, 'volumes');
-  if (!volumes?.value || !isMap(volumes.value)) return null;
-  const def = ctx.get(doc, volumes.value, name);
-  if (!def?.value || !isMap(def.value)) return null;
-  const driver = scalarPart(ctx, doc, ctx.get(doc, def.value, 'driver')?.value);
-  if (driver && driver.value !== 'local') return null;
-  const opts = ctx.get(doc, def.value, 'driver_opts');
-  return opts?.value && isMap(opts.value) ? opts.value : null;
+export function localDriverOpt(ctx: ComposeContext, doc: Document.Parsed, name: string, key: string): { ctx: ComposeContext; doc: Document.Parsed; node: Node | null } | null {
+  const layers = topLevelLayers(ctx, doc, 'volumes', name);
+  if (layers.length === 0) return null;
+  const driver = topLevelValue(layers, ['driver']);
+  const written = driver ? scalarPart(driver.layer.ctx, driver.layer.doc, driver.node) : null;
+  if (written && written.value !== 'local') return null;
+  const opt = topLevelValue(layers, ['driver_opts', key]);
+  return opt ? { ctx: opt.layer.ctx, doc: opt.layer.doc, node: opt.node } : null;
 }
 
-/** The top-level `volumes:` definition of a named volume that binds a host directory: its device path. */
+/** The top-level `volumes:` definition of a named volume that binds a host directory: its device path (offsets only when written in this file). */
 function boundDevice(ctx: ComposeContext, doc: Document.Parsed, name: string): MountPart | null {
-  const opts = localDriverOpts(ctx, doc, name);
-  if (!opts) return null;
-  const o = scalarPart(ctx, doc, ctx.get(doc, opts, 'o')?.value);
+  const opt = localDriverOpt(ctx, doc, name, 'o');
+  const o = opt && scalarPart(opt.ctx, opt.doc, opt.node);
   if (!o || o.value === null || !o.value.split(',').some((w) => w.trim() === 'bind' || w.trim() === 'rbind')) return null;
-  return scalarPart(ctx, doc, ctx.get(doc, opts, 'device')?.value);
+  const device = localDriverOpt(ctx, doc, name, 'device');
+  const part = device && scalarPart(device.ctx, device.doc, device.node);
+  return part && device.ctx !== ctx ? { ...part, offsets: null } : part;
 }
 
 function resolveSourcePath(ctx: ComposeContext, doc: Document.Parsed, source: MountPart | null, type: MountType): Pick<VolumeMount, 'hostPath' | 'relativeBind' | 'namedVolume' | 'type'> {

@@ -16,7 +16,7 @@ import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './comp
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
-import { isUnder, localDriverOpts, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
+import { isUnder, localDriverOpt, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv, resolveScalar } from './compose-values';
 import type { EnvLookup } from './env-files';
 import { defaultComposePair, parsedCompose } from './relations';
@@ -285,14 +285,15 @@ export interface DataMountState {
 }
 
 /**
- * Whether a named volume's top-level definition (in the service's document) makes it a tmpfs: the local driver
+ * Whether a named volume's top-level definition (in the service's document, merged with the other file's of the
+ * default pair: localDriverOpt) makes it a tmpfs: the local driver
  * (the default) with `driver_opts: { type: tmpfs }`, which it mounts like `mount -t tmpfs` ("docker volume create
  * --driver local --opt type=tmpfs --opt device=tmpfs", docker volume create reference). The local driver mounts it
  * when a container uses it and unmounts it when the last one stops: its files live in memory only as long as that.
  */
 export function tmpfsBackedVolume(ctx: ComposeContext, doc: Document.Parsed, name: string): boolean {
-  const opts = localDriverOpts(ctx, doc, name);
-  return !!opts && resolveScalar(ctx, doc, ctx.get(doc, opts, 'type')?.value)?.value?.trim() === 'tmpfs';
+  const type = localDriverOpt(ctx, doc, name, 'type');
+  return !!type && resolveScalar(type.ctx, type.doc, type.node)?.value?.trim() === 'tmpfs';
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
@@ -304,12 +305,13 @@ function covers(target: string, dir: string): boolean {
 }
 
 /** How a service's mounts hold its data directory. */
-export function dataMountState(ctx: ComposeContext, service: Service, data: DataDir): DataMountState {
+export function dataMountState(ctx: ComposeContext, service: Service, data: DataDir, merged?: { mounts: VolumeMount[]; tmpfs: boolean }): DataMountState {
   const state: DataMountState = { persisted: false, unknown: false, shadowing: [], tmpfs: false, elsewhere: [] };
-  const tmpfs = tmpfsTargets(ctx, service);
+  // `merged`: the mounts (and whether the `tmpfs:`) of this file's service that take effect once the default override is merged.
+  const tmpfs = merged && !merged.tmpfs ? [] : tmpfsTargets(ctx, service);
   if (tmpfs === null) state.unknown = true;
   else state.tmpfs = tmpfs.some((t) => t === data.dir || t === data.mountTarget || covers(t, data.dir));
-  for (const m of serviceVolumes(ctx, service)) {
+  for (const m of merged ? merged.mounts : serviceVolumes(ctx, service)) {
     const t = m.target?.value;
     if (t === null || t === undefined) {
       state.unknown = true;

@@ -8,6 +8,7 @@ import type { Node, Pair } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from './yaml-guards';
 import { isMergeKey, isTrue, type ComposeContext, type Service } from './compose';
 import { reportRangeFor, resolveScalar } from './compose-values';
+import { topLevelLayers, topLevelValue } from './override-top-level';
 import type { Range } from './types';
 
 /** A value Compose reads as true: `true`, or what interpolates to it. */
@@ -20,24 +21,23 @@ function readsTrue(ctx: ComposeContext, doc: Service['doc'], node: Node | null):
 /**
  * The existing Docker network that an external network of the file's top-level `networks:` names: its
  * `name:` (after interpolation), the legacy `external: { name: … }` (compose-go's relocateExternalName),
- * or else its key (an external network is not scoped with the project's name). Null for a network the
+ * or else its key (an external network is not scoped with the project's name), read from the merged project's
+ * definition (with the default override, either file of the pair may define it). Null for a network the
  * project creates, or when the name is unknown. A network that is not external is created by Compose:
  * one with `name: host` is refused by current Compose releases (the existing `host` network lacks
  * Compose's labels: docker/compose's resolveOrCreateNetwork), so it is not the host's network.
  */
 function externalNetworkName(ctx: ComposeContext, doc: Service['doc'], key: string): { name: string; interpolated: boolean } | null {
-  const root = doc.contents;
-  if (!root || !isMap(root)) return null;
-  const top = ctx.get(doc, root, 'networks')?.value;
-  if (!top || !isMap(top)) return null;
-  const def = ctx.get(doc, top, key)?.value;
-  if (!def || !isMap(def)) return null;
-  const external = ctx.get(doc, def, 'external')?.value ?? null;
-  const legacy = external && isMap(external) ? ctx.get(doc, external, 'name') : undefined;
-  if (!(external && isMap(external)) && !readsTrue(ctx, doc, external)) return null;
-  const named = ctx.get(doc, def, 'name') ?? legacy;
+  // The merged project's definition: with the default override, either file may define the network (topLevelLayers).
+  const layers = topLevelLayers(ctx, doc, 'networks', key);
+  if (layers.length === 0) return null;
+  const external = topLevelValue(layers, ['external']);
+  if (!external) return null;
+  const legacyForm = !!external.node && isMap(external.node);
+  if (!legacyForm && !readsTrue(external.layer.ctx, external.layer.doc, external.node)) return null;
+  const named = topLevelValue(layers, ['name']) ?? (legacyForm ? topLevelValue(layers, ['external', 'name']) : undefined);
   if (!named) return { name: key, interpolated: false };
-  const v = resolveScalar(ctx, doc, named.value);
+  const v = resolveScalar(named.layer.ctx, named.layer.doc, named.node);
   return v && v.value !== null ? { name: v.value.trim(), interpolated: !v.literal } : null;
 }
 
