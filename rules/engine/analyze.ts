@@ -5,7 +5,7 @@ import { fileKindOf } from './file-names';
 import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
-import { findIgnoreComments, suppressionLine, type IgnoreComment } from './suppress';
+import { coveringComment, findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
 export { fileKindOf };
@@ -226,8 +226,7 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
   const kept: Finding[] = [];
   for (const f of findings) {
     // A line comment covers its line and the lines anchored to it (a multi-line YAML scalar's, a heredoc's).
-    const line = suppressionLine(context, f.range.start.line);
-    const by = comments.find((c) => (c.scope === 'file' || c.target === line) && c.codes.some((x) => x.code === f.code));
+    const by = coveringComment(context, comments, f.code, f.range.start.line);
     if (by) {
       used.add(`${by.line}:${f.code}`);
       suppressed.push({ finding: f, comment: by });

@@ -125,6 +125,27 @@ export function suppressionLine(ctx: AnyContext, line: number): number {
   return layoutOf(ctx).anchors.get(line) ?? line;
 }
 
+/** The ignore comment that silences a finding of `code` starting on `line`, if any (the engine's suppression and the bulk fixes' test alike). */
+export function coveringComment(ctx: AnyContext, comments: readonly IgnoreComment[], code: string, line: number): IgnoreComment | undefined {
+  if (comments.length === 0) return undefined;
+  const target = suppressionLine(ctx, line);
+  return comments.find((c) => (c.scope === 'file' || c.target === target) && c.codes.some((x) => x.code === code));
+}
+
+/** The file's ignore comments, read once per analysis context (for fixes that ask about many findings). */
+const commentsOf = new WeakMap<AnyContext, IgnoreComment[]>();
+
+/**
+ * Whether a finding of `code` that starts on `line` is silenced by an ignore comment: a fix that acts on
+ * several findings at once (DC040's "Move all inline secrets", the copies a move takes along) leaves such a
+ * finding alone, as fix-all does (review 43, cli44 item 1).
+ */
+export function isSuppressedAt(ctx: AnyContext, code: string, line: number): boolean {
+  let comments = commentsOf.get(ctx);
+  if (!comments) commentsOf.set(ctx, (comments = findIgnoreComments(ctx)));
+  return coveringComment(ctx, comments, code, line) !== undefined;
+}
+
 export function findIgnoreComments(ctx: AnyContext): IgnoreComment[] {
   const out: IgnoreComment[] = [];
   if (!ctx.text.includes('docker-guardrails-ignore')) return out;

@@ -1,0 +1,106 @@
+/**
+ * Leftovers of reviews 43a/43b (cli44): bulk fixes leave silenced findings alone (item 1), DG001 says what an
+ * ignore comment covers (item 2), `--format github` escapes its messages (item 3), `--fix` writes UTF-16 files
+ * back in their encoding (item 4), and SARIF over GitHub's gzip size limit is warned about (item 5).
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { applyTextEdits } from '../rules';
+import { runCli } from './helpers/cli';
+import { applyWorkspaceEdit, TestClient } from './helpers/lsp-client';
+import { tempDir } from './helpers/temp';
+
+const run = runCli;
+
+/** A folder with these files, as bytes (a string is written as UTF-8), and a `.git` folder (a repository root). */
+function project(files: Record<string, string | Buffer>): string {
+  const dir = tempDir('dg-cli44-');
+  fs.mkdirSync(path.join(dir, '.git'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const read = (dir: string, name: string) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : undefined);
+
+/** Three inline secrets, the last silenced by an ignore comment on the line above it. */
+const SILENCED = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk44_tok_4f8a9b2c\n      DB_PASSWORD: Lk44_dbp_Qw7rTy2u\n      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk44_ign_tok_9xQ\n';
+/** A database password and its copy in the app's URL, the copy silenced. */
+const SILENCED_COPY = 'services:\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk44_pgp_Xk9mQ2vL\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      # docker-guardrails-ignore DC040\n      DATABASE_URL: postgres://app:Lk44_pgp_Xk9mQ2vL@db:5432/app\n';
+/** Three pip installs, the second silenced (not consecutive RUNs, which DF039 would merge). */
+const DOCKERFILE = 'FROM python:3.12-slim\nRUN pip install flask\nWORKDIR /app\n# docker-guardrails-ignore DF035\nRUN pip install gunicorn\nWORKDIR /srv\nRUN pip install requests\nUSER 1000\n';
+
+describe('bulk fixes leave a silenced finding alone (cli44 item 1)', () => {
+  it('check --fix: neither moves a silenced inline secret nor one silenced as the copy of another', () => {
+    const dir = project({ 'a/compose.yaml': SILENCED, 'b/compose.yaml': SILENCED_COPY, 'c/Dockerfile': DOCKERFILE });
+    const r = run(['check', '.', '--fix'], dir);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const a = read(dir, 'a/compose.yaml')!;
+    assert.match(a, /API_TOKEN: \$\{API_TOKEN\}/);
+    assert.match(a, /DB_PASSWORD: \$\{DB_PASSWORD\}/);
+    assert.match(a, /CACHE_TOKEN: Lk44_ign_tok_9xQ\n/, 'the silenced secret stays');
+    assert.doesNotMatch(read(dir, 'a/.env')!, /CACHE_TOKEN/);
+    // The unsilenced password would leave its silenced copy behind: not safe, so --fix does not move it.
+    assert.equal(read(dir, 'b/compose.yaml'), SILENCED_COPY);
+    assert.equal(read(dir, 'b/.env'), undefined);
+    assert.equal(read(dir, 'c/Dockerfile'), DOCKERFILE.replace('pip install flask', 'pip install --no-cache-dir flask').replace('pip install requests', 'pip install --no-cache-dir requests'));
+  });
+
+  it('check --fix with the rule off in the config file moves nothing', () => {
+    const compose = SILENCED.replace('      # docker-guardrails-ignore DC040 -- a test value\n', '');
+    const dir = project({ 'compose.yaml': compose, '.docker-guardrails.yaml': 'rules:\n  DC040: off\n' });
+    run(['check', '.', '--fix'], dir);
+    assert.equal(read(dir, 'compose.yaml'), compose);
+    assert.equal(read(dir, '.env'), undefined);
+  });
+
+  it('over the LSP: "Move all N", source.fixAll and "Fix all CODE in this file" skip it, and the count says what moves', async () => {
+    const dir = project({ 'compose.yaml': SILENCED, 'copy/compose.yaml': SILENCED_COPY, 'Dockerfile': DOCKERFILE });
+    const client = new TestClient();
+    try {
+      await client.initialize([dir]);
+      const apply = (text: string, edits: Parameters<typeof applyTextEdits>[1]) => applyTextEdits(text, edits);
+      const at = (name: string) => URI.file(path.join(dir, name)).toString();
+      // Compose: two findings (the third is silenced); "Move all 2", which does every fix of the code.
+      const uri = client.open(path.join(dir, 'compose.yaml'), SILENCED, 'dockercompose');
+      const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+      assert.equal(diags.length, 2);
+      const actions = await client.codeActions(uri, [diags[0]], ['quickfix']);
+      const titles = actions.map((a) => a.title);
+      const moveAll = actions.find((a) => a.title.startsWith('Move all'));
+      assert.equal(moveAll?.title, 'Move all 2 inline secrets of this file to .env', titles.join(' | '));
+      assert.ok(!titles.includes('Fix all DC040 in this file'), 'beside a move-all that does every fix, not offered');
+      for (const edit of [moveAll.edit, (await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0]?.edit]) {
+        const out = applyWorkspaceEdit(new Map([[uri, SILENCED]]), edit as WorkspaceEdit, apply);
+        assert.match(out.get(uri)!, /CACHE_TOKEN: Lk44_ign_tok_9xQ\n/);
+        assert.equal(out.get(at('.env')), 'API_TOKEN=Lk44_tok_4f8a9b2c\nDB_PASSWORD=Lk44_dbp_Qw7rTy2u\n');
+      }
+      // The silenced copy stays: the move is "Move POSTGRES_PASSWORD to .env", not safe, so fix-all leaves it.
+      const copyUri = client.open(path.join(dir, 'copy/compose.yaml'), SILENCED_COPY, 'dockercompose');
+      const copyDiags = (await client.diagnostics(copyUri, 1)).filter((d) => d.code === 'DC040');
+      assert.equal(copyDiags.length, 1);
+      const own = (await client.codeActions(copyUri, copyDiags, ['quickfix'])).find((a) => a.title.startsWith('Move '));
+      assert.equal(own?.title, 'Move POSTGRES_PASSWORD to .env');
+      assert.notEqual(own.isPreferred, true, 'not safe');
+      const copyOut = applyWorkspaceEdit(new Map([[copyUri, SILENCED_COPY]]), own.edit!, apply);
+      assert.match(copyOut.get(copyUri)!, /DATABASE_URL: postgres:\/\/app:Lk44_pgp_Xk9mQ2vL@db/);
+      assert.deepEqual(await client.codeActions(copyUri, [], ['source.fixAll.docker-guardrails']), []);
+      // Dockerfile: source.fixAll and "Fix all DF035 in this file" fix the two findings, not the silenced one.
+      const df = client.open(path.join(dir, 'Dockerfile'), DOCKERFILE, 'dockerfile');
+      const dfDiags = (await client.diagnostics(df, 1)).filter((d) => d.code === 'DF035');
+      assert.equal(dfDiags.length, 2);
+      const want = DOCKERFILE.replace('pip install flask', 'pip install --no-cache-dir flask').replace('pip install requests', 'pip install --no-cache-dir requests');
+      const fixAllCode = (await client.codeActions(df, [dfDiags[0]], ['quickfix'])).find((a) => a.title === 'Fix all DF035 in this file');
+      const source = (await client.codeActions(df, [], ['source.fixAll.docker-guardrails']))[0];
+      for (const edit of [fixAllCode?.edit, source?.edit]) assert.equal(applyWorkspaceEdit(new Map([[df, DOCKERFILE]]), edit as WorkspaceEdit, apply).get(df), want);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
