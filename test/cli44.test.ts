@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { applyTextEdits } from '../rules';
+import { allRules, analyze, applyTextEdits, ignoreLineTitle } from '../rules';
 import { runCli } from './helpers/cli';
 import { applyWorkspaceEdit, TestClient } from './helpers/lsp-client';
+import { viewOf } from './helpers/fixtures';
 import { tempDir } from './helpers/temp';
 
 const run = runCli;
@@ -102,5 +103,32 @@ describe('bulk fixes leave a silenced finding alone (cli44 item 1)', () => {
     } finally {
       await client.shutdown();
     }
+  });
+});
+
+describe('DG001 and the line ignore action say what a line comment covers (cli44 item 2)', () => {
+  const analyzed = (kind: 'dockerfile' | 'compose', text: string) => {
+    const p = kind === 'dockerfile' ? '/ws/Dockerfile' : '/ws/compose.yaml';
+    return analyze(allRules, kind, p, text, viewOf(new Map([[p, text]]), '/ws'));
+  };
+  const dg001 = (kind: 'dockerfile' | 'compose', text: string) => analyzed(kind, text).findings.filter((f) => f.code === 'DG001').map((f) => f.message);
+
+  it('the next line; a line below stacked comments; a multi-line YAML value; an instruction with its heredoc', () => {
+    assert.deepEqual(dg001('dockerfile', 'FROM python:3.12-slim\n# docker-guardrails-ignore DF035\nUSER 1000\n'), ['The ignore of DF035 suppresses nothing on the next line; remove it.']);
+    assert.deepEqual(dg001('dockerfile', 'FROM python:3.12-slim\n# docker-guardrails-ignore DF035\n# hadolint ignore=DL3013\nUSER 1000\n'), ['The ignore of DF035 suppresses nothing on line 4, the line below the comments stacked with it; remove it.']);
+    const compose = 'services:\n  cache:\n    image: redis:7.4-alpine\n    # docker-guardrails-ignore DC040\n    command: >\n      redis-server\n      --appendonly yes\n';
+    assert.deepEqual(dg001('compose', compose), ['The ignore of DC040 suppresses nothing in the multi-line value it stands above (lines 5–7); remove it.']);
+    const heredoc = 'FROM python:3.12-slim\n# docker-guardrails-ignore DF035\nRUN <<EOF\nset -e\necho hi\nEOF\nUSER 1000\n';
+    assert.deepEqual(dg001('dockerfile', heredoc), ['The ignore of DF035 suppresses nothing in the instruction it stands above and its heredoc (lines 3–6); remove it.']);
+    assert.deepEqual(dg001('dockerfile', '# docker-guardrails-ignore-file DF035\nFROM python:3.12-slim\nUSER 1000\n'), ['The file-wide ignore of DF035 suppresses nothing in this file; remove it.']);
+  });
+
+  it('"Ignore CODE for this …" names the line, the multi-line value or the instruction with its heredoc', () => {
+    const compose = analyzed('compose', 'services:\n  cache:\n    image: redis:7.4-alpine\n    command: >\n      redis-server\n      --requirepass hunter2hunter2\n').context;
+    assert.equal(ignoreLineTitle(compose, 'DC040', 5), 'Ignore DC040 for this multi-line value');
+    assert.equal(ignoreLineTitle(compose, 'DC040', 2), 'Ignore DC040 for this line');
+    const df = analyzed('dockerfile', 'FROM python:3.12-slim\nRUN <<EOF\npip install flask\nEOF\nUSER 1000\n').context;
+    assert.equal(ignoreLineTitle(df, 'DF035', 2), 'Ignore DF035 for this instruction and its heredoc');
+    assert.equal(ignoreLineTitle(df, 'DF035', 0), 'Ignore DF035 for this line');
   });
 });

@@ -234,14 +234,15 @@ describe('language server over stdio', () => {
       const dockerfile = 'FROM python:3.12-slim\nRUN <<EOF\nset -e\napt-get update && apt-get install -y --no-install-recommends \\\n  curl && pip install \\\n  flask\nrm -rf /var/lib/apt/lists/*\nEOF\nUSER 1000\n';
       await withServer({ '.dockerignore': '**/.env\n**/*.pem\n**/*.key\n**/id_rsa*\n' }, async (client, dir) => {
         const cases = [
-          { name: 'compose.yaml', language: 'dockercompose', text: compose, code: 'DC040', line: 6, expected: compose.replace('    command: >\n', '    # docker-guardrails-ignore DC040\n    command: >\n') },
-          { name: 'Dockerfile', language: 'dockerfile', text: dockerfile, code: 'DF035', line: 4, expected: dockerfile.replace('RUN <<EOF\n', '# docker-guardrails-ignore DF035\nRUN <<EOF\n') },
+          // The title says what the comment covers (cli44 item 2).
+          { name: 'compose.yaml', language: 'dockercompose', text: compose, code: 'DC040', line: 6, title: 'Ignore DC040 for this multi-line value', expected: compose.replace('    command: >\n', '    # docker-guardrails-ignore DC040\n    command: >\n') },
+          { name: 'Dockerfile', language: 'dockerfile', text: dockerfile, code: 'DF035', line: 4, title: 'Ignore DF035 for this instruction and its heredoc', expected: dockerfile.replace('RUN <<EOF\n', '# docker-guardrails-ignore DF035\nRUN <<EOF\n') },
         ];
         for (const c of cases) {
           const uri = client.open(path.join(dir, c.name), c.text, c.language);
           const diag = (await client.diagnostics(uri, 1)).find((d) => d.code === c.code);
           assert.ok(diag && diag.range.start.line === c.line, `${c.code} on line ${c.line}`);
-          const action = (await client.codeActions(uri, [diag], ['quickfix'])).find((a) => a.title === `Ignore ${c.code} for this line`);
+          const action = (await client.codeActions(uri, [diag], ['quickfix'])).find((a) => a.title === c.title);
           assert.ok(action?.edit, 'the line ignore is offered');
           const after = applyWorkspaceEdit(new Map([[uri, c.text]]), action.edit, apply).get(uri)!;
           assert.equal(after, c.expected);

@@ -5,7 +5,7 @@ import { fileKindOf } from './file-names';
 import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
-import { coveringComment, findIgnoreComments, type IgnoreComment } from './suppress';
+import { coverageOf, coveringComment, findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
 export { fileKindOf };
@@ -258,6 +258,7 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
         scope: c.scope,
         wholeComment: remaining.length === 0,
         remaining,
+        ...(c.scope === 'line' ? { covers: { ...coverageOf(context, c.target), stacked: c.target !== c.line + 1 } } : {}),
       };
       kept.push(metaFinding(meta, severity, context, x.range, data));
     }

@@ -54,6 +54,43 @@ interface CommentLayout {
   lastDirective: number;
 }
 
+/** The last line anchored to each anchor line (the end of its multi-line scalar or heredoc instruction). */
+function endsOf(anchors: Map<number, number>): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const [line, to] of anchors) if (line > (ends.get(to) ?? to)) ends.set(to, line);
+  return ends;
+}
+
+/** What a line ignore comment covers: its target line, and the lines anchored to it (suppressionLine). */
+export interface Coverage {
+  /** A line of its own, a YAML scalar written over several lines, or a Dockerfile instruction with a heredoc. */
+  construct: 'line' | 'scalar' | 'heredoc';
+  /** 0-based first and last line covered. */
+  from: number;
+  to: number;
+}
+
+/** The lines a line ignore comment whose target is `target` covers (review 43, cli44 item 2: DG001 says which). */
+export function coverageOf(ctx: AnyContext, target: number): Coverage {
+  const layout = layoutOf(ctx);
+  let ends = layoutEnds.get(layout);
+  if (!ends) layoutEnds.set(layout, (ends = endsOf(layout.anchors)));
+  const to = ends.get(target) ?? target;
+  return { construct: to === target ? 'line' : ctx.kind === 'dockerfile' ? 'heredoc' : 'scalar', from: target, to };
+}
+
+const layoutEnds = new WeakMap<CommentLayout, Map<number, number>>();
+
+/**
+ * The title of the action behind ignoreLineEdit for a finding that starts on `line`: what the comment will
+ * cover — "this line", or the multi-line value or heredoc instruction the line belongs to (the comment goes
+ * above it and silences the code's findings anywhere in it).
+ */
+export function ignoreLineTitle(ctx: AnyContext, code: string, line: number): string {
+  const { construct } = coverageOf(ctx, suppressionLine(ctx, line));
+  return `Ignore ${code} for this ${construct === 'line' ? 'line' : construct === 'scalar' ? 'multi-line value' : 'instruction and its heredoc'}`;
+}
+
 /** Per analysis context (a context lives for one analysis of one text). */
 const layouts = new WeakMap<AnyContext, CommentLayout>();
 

@@ -54,6 +54,7 @@ import {
   hasAsyncFixes,
   ignoreFileEdit,
   ignoreLineEdit,
+  ignoreLineTitle,
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
@@ -1276,7 +1277,7 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
     const comments = findIgnoreComments(ctx);
     // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
     const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
-    if (lineEdit) out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    if (lineEdit) out.push({ title: ignoreLineTitle(ctx, code, finding.range.start.line), kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
     const fileEdit = ignoreFileEdit(ctx, code, comments);
     out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
   }
