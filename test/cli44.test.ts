@@ -132,3 +132,16 @@ describe('DG001 and the line ignore action say what a line comment covers (cli44
     assert.equal(ignoreLineTitle(df, 'DF035', 0), 'Ignore DF035 for this line');
   });
 });
+
+describe('--format github escapes a message as workflow command data (cli44 item 3)', () => {
+  it('CR, LF and % in a message as %0D, %0A and %25, other control characters printable; the path as a property', () => {
+    // A quoted service name with `%`, CR, LF and ESC: the messages name the service.
+    const dir = project({ 'a,b:c%/compose.yaml': 'services:\n  "we%b\\r\\nx\\u001b":\n    image: nginx:1.27.3\n    privileged: true\n' });
+    const r = run(['check', '.', '--format', 'github'], dir);
+    const lines = r.stdout.split('\n').filter((l) => l.includes('DC011'));
+    assert.equal(lines.length, 1, r.stdout);
+    assert.ok(lines[0].startsWith('::notice file=a%2Cb%3Ac%25/compose.yaml,line=2,'), lines[0]);
+    assert.match(lines[0], /::Service 'we%25b%0D%0Ax\\u001b' has no user: /);
+    assert.doesNotMatch(r.stdout, /\\u000[ad]|\r|\u001b/, 'no raw or \\u-escaped line break, no raw ESC');
+  });
+});
