@@ -145,3 +145,47 @@ describe('--format github escapes a message as workflow command data (cli44 item
     assert.doesNotMatch(r.stdout, /\\u000[ad]|\r|\u001b/, 'no raw or \\u-escaped line break, no raw ESC');
   });
 });
+
+describe('UTF-16 files under --fix, and the files beside them (cli44 item 4)', () => {
+  const utf16 = (s: string, be: boolean) => (be ? Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(s, 'utf16le').swap16()]) : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]));
+  const COMPOSE = 'services:\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk44_pgp_Xk9mQ2vL\n';
+  for (const be of [false, true]) {
+    it(`writes a UTF-16${be ? 'BE' : 'LE'} Dockerfile, compose file and .env back in their encoding, with their byte order mark`, () => {
+      const env = utf16('# caf\u00e9 \u2603\r\nTZ=UTC\r\n', be);
+      const dir = project({ Dockerfile: utf16('# \u00e9t\u00e9\r\nFROM node:22-alpine\r\nUSER 1000\r\nCMD node s.js\r\n', be), 'compose.yaml': utf16(COMPOSE, be), '.env': env, '.gitignore': '.env\n' });
+      const r = run(['check', '.', '--fix'], dir);
+      assert.doesNotMatch(r.stderr, /not fixed/, r.stderr);
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'Dockerfile')), utf16('# \u00e9t\u00e9\r\nFROM node:22-alpine\r\nUSER 1000\r\nCMD ["node", "s.js"]\r\n', be));
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'compose.yaml')), utf16(COMPOSE.replace('Lk44_pgp_Xk9mQ2vL', '${POSTGRES_PASSWORD}'), be));
+      const written = fs.readFileSync(path.join(dir, '.env'));
+      assert.deepEqual(written.subarray(0, env.length), env, 'the lines no fix touches keep their bytes');
+      assert.match(new TextDecoder(be ? 'utf-16be' : 'utf-16le').decode(written.subarray(2)), /^# caf\u00e9 \u2603\r\nTZ=UTC\r\nPOSTGRES_PASSWORD=Lk44_pgp_Xk9mQ2vL\r?\n$/);
+      // A second run changes nothing.
+      const again = run(['check', '.', '--fix'], dir);
+      assert.doesNotMatch(again.stderr, /applied/);
+    });
+  }
+
+  it('a UTF-16 file that is not read exactly (an odd last byte) is still refused', () => {
+    const bad = Buffer.concat([utf16('FROM node:22-alpine\nUSER 1000\nCMD node s.js\n', false), Buffer.from([0x41])]);
+    const dir = project({ Dockerfile: bad });
+    const r = run(['check', '.', '--fix'], dir);
+    assert.match(r.stderr, /not fixed: Dockerfile is not valid UTF-8/);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'Dockerfile')), bad);
+  });
+
+  it('reads a UTF-16 config file as the files it configures', () => {
+    const dir = project({ Dockerfile: 'FROM node:22-alpine\nUSER 1000\nCMD node s.js\n', '.docker-guardrails.yaml': utf16('rules:\n  DF040: off\n', false) });
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.doesNotMatch(r.stdout, /DF040/);
+  });
+
+  it('a UTF-16 .gitignore ignores nothing, as git reads it (bytes): DR001 reports the .env it names', () => {
+    const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    env_file: .env\n';
+    const dir = project({ 'compose.yaml': compose, '.env': 'A=1\n', '.gitignore': utf16('.env\n', false) });
+    assert.match(run(['check', '.'], dir).stdout, /DR001/);
+    fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
+    assert.doesNotMatch(run(['check', '.'], dir).stdout, /DR001/);
+  });
+});

@@ -44,7 +44,7 @@ import {
   type Severity,
   type WorkspaceView,
 } from '../../rules';
-import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, readForAnalysis, RunReads, type FoundFile, type TextEncoding } from '../../rules/node/files';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
 import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
@@ -448,7 +448,10 @@ function check(opts: Options, io: Io): number | Promise<number> {
         // A config found beside the files is read only when it is a regular file (a FIFO would block the run, a
         // device may never end: review 41a, F10); one named by --config may be anything that reads (`<(…)`).
         if (!opts.config && !fs.statSync(p).isFile()) throw new Error('not a regular file');
-        text = fs.readFileSync(p, 'utf8');
+        // Decoded as every file is (decodeText: UTF-16 with its byte order mark too; cli44 item 4).
+        const decoded = decodeText(fs.readFileSync(p));
+        if (decoded === undefined) throw new Error('a binary file (it holds NUL bytes)');
+        text = decoded;
       } catch (e) {
         throw new Error(`cannot read config ${p}: ${(e as Error).message}`);
       }
@@ -507,8 +510,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
   const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
   const fixedCount = new Map<string, number>();
-  // The files a safe fix would write that are not UTF-8 (review 43a, item 1): their fixes are not applied (mayWrite).
-  const encodings = new Map<string, TextEncoding | undefined | 'unreadable'>();
+  // The files a safe fix would write whose bytes are not text read exactly — not UTF-8, nor UTF-16 with its byte order
+  // mark (review 43a, item 1): their fixes are not applied (mayWrite). UTF-16 files are written back as UTF-16 (cli44 item 4).
+  const encodings = new Map<string, WriteEncoding | 'inexact' | undefined | 'unreadable'>();
   const notUtf8 = new Set<string>();
   const mayWrite = (fix: Fix): boolean => {
     let ok = true;
@@ -516,14 +520,14 @@ function check(opts: Options, io: Io): number | Promise<number> {
       let e = encodings.get(c.path);
       if (!encodings.has(c.path)) {
         try {
-          e = encodingOnDisk(c.path);
+          e = writeEncodingOnDisk(c.path);
         } catch {
           // Cannot be read: writeFixedFiles says why when the fix is applied.
           e = 'unreadable';
         }
         encodings.set(c.path, e);
       }
-      if (e === 'not-utf-8' || e === 'utf-16le' || e === 'utf-16be') {
+      if (e === 'inexact') {
         notUtf8.add(c.path);
         ok = false;
       }
@@ -601,9 +605,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   }
   const sayNotUtf8 = () => {
     for (const p of notUtf8) {
-      const e = encodings.get(p);
-      const what = e === 'utf-16le' || e === 'utf-16be' ? `is ${e === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'}` : 'is not valid UTF-8 (Latin-1, or other bytes that are not UTF-8)';
-      io.writeErr(`docker-guardrails: not fixed: ${printable(shownPath(p))} ${what}: --fix writes UTF-8 files only, so that it changes no byte its fixes do not touch; the safe fixes that write it are not applied (convert it to UTF-8 to have them applied)\n`);
+      io.writeErr(`docker-guardrails: not fixed: ${printable(shownPath(p))} is not valid UTF-8 (Latin-1, or other bytes that are not UTF-8 or UTF-16 with a byte order mark): --fix writes only files it reads exactly (UTF-8, UTF-16 with its byte order mark), so that it changes no byte its fixes do not touch; the safe fixes that write it are not applied (convert it to UTF-8 to have them applied)\n`);
     }
   };
   if (opts.registryLookups) {
@@ -915,11 +917,26 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
     // holds secret values (a .env, a secret file of DC042); an existing file keeps its mode (review 39b, F1).
     const st = existing.get(p);
     const mode = st ? st.mode & 0o7777 : isSensitivePath(p) ? 0o600 : 0o666;
-    const bom = st ? startsWithBom(p) : false;
+    // In the file's own encoding (its byte order mark tells: UTF-8 with or without one, UTF-16LE/BE; cli44 item 4); a new file in UTF-8.
+    let encoding: WriteEncoding = 'utf-8';
+    if (st) {
+      let e: ReturnType<typeof writeEncodingOnDisk>;
+      try {
+        e = writeEncodingOnDisk(p);
+      } catch (err) {
+        removeTemps();
+        return `cannot read ${p}: ${(err as Error).message}; no file was changed`;
+      }
+      if (e === 'inexact') {
+        removeTemps();
+        return `will not write ${p}: it is not text read exactly (UTF-8, or UTF-16 with its byte order mark); no file was changed`;
+      }
+      encoding = e ?? 'utf-8';
+    }
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.docker-guardrails-${process.pid}.tmp`);
     try {
       fs.mkdirSync(path.dirname(p), { recursive: true });
-      fs.writeFileSync(tmp, (bom ? '\uFEFF' : '') + text, { mode, flag: 'wx' });
+      fs.writeFileSync(tmp, encodeText(text, encoding), { mode, flag: 'wx' });
       if (st) {
         // As root, the file keeps its owner and group (a user cannot give a file away); before the mode, which chown may clear setuid bits of.
         if (asRoot) fs.chownSync(tmp, st.uid, st.gid);

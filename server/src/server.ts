@@ -74,7 +74,7 @@ import {
   analysisDate,
   staleDataNotice,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds, writeEncodingOnDisk } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -446,7 +446,8 @@ function decodedOnDisk(p: string): boolean {
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.exact;
   let exact = true;
   try {
-    exact = encodingOnDisk(p) !== 'not-utf-8';
+    // The test --fix makes (one decoder, decodeText, for every file read): UTF-16 with an odd last byte or a lone surrogate is not read exactly either.
+    exact = writeEncodingOnDisk(p) !== 'inexact';
   } catch {
     // Unreadable: the analysis read nothing of it either.
   }
