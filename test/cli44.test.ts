@@ -7,10 +7,12 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { URI } from 'vscode-uri';
 import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { allRules, analyze, applyTextEdits, ignoreLineTitle } from '../rules';
-import { runCli } from './helpers/cli';
+import { CLI, runCli } from './helpers/cli';
 import { applyWorkspaceEdit, TestClient } from './helpers/lsp-client';
 import { viewOf } from './helpers/fixtures';
 import { tempDir } from './helpers/temp';
@@ -188,4 +190,30 @@ describe('UTF-16 files under --fix, and the files beside them (cli44 item 4)', (
     fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
     assert.doesNotMatch(run(['check', '.'], dir).stdout, /DR001/);
   });
+});
+
+describe('SARIF over GitHub code scanning\'s gzip size limit (cli44 item 5)', () => {
+  /** The CLI with GitHub's 10 MB limit lowered (DG_SARIF_GZIP_LIMIT): a report that large is some 300 MB. */
+  const runLimited = (args: string[], cwd: string, limit: number) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, DG_SARIF_GZIP_LIMIT: String(limit) } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const services = Array.from({ length: 300 }, (_, i) => `  s${i}:\n    image: nginx\n`).join('');
+
+  for (const output of [false, true]) {
+    it(`warns on stderr when the report written${output ? ' to --output' : ''} is over the limit gzip-compressed, with its size as zlib gives it`, () => {
+      const dir = project({ 'compose.yaml': `services:\n${services}` });
+      const args = ['check', '.', '--format', 'sarif', ...(output ? ['--output', 'out.sarif'] : [])];
+      const under = runLimited(args, dir, 10_000_000);
+      assert.doesNotMatch(under.stderr, /gzip-compressed/);
+      const sarif = output ? fs.readFileSync(path.join(dir, 'out.sarif')) : Buffer.from(under.stdout);
+      const gz = zlib.gzipSync(sarif).length;
+      const over = runLimited(args, dir, Math.floor(gz / 2));
+      const m = /the SARIF report is about ([\d,]+) bytes \([\d.]+ MB\) gzip-compressed, more than the [\d,]+ bytes \([\d.]+ MB\) GitHub code scanning accepts: upload-sarif will reject it/.exec(over.stderr);
+      assert.ok(m, over.stderr);
+      const measured = Number(m[1].replace(/,/g, ''));
+      assert.ok(Math.abs(measured - gz) <= gz * 0.01 + 64, `measured ${measured}, zlib ${gz}`);
+      assert.equal(over.code, under.code, 'the exit code does not change');
+    });
+  }
 });

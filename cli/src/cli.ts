@@ -45,6 +45,7 @@ import {
   type WorkspaceView,
 } from '../../rules';
 import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
+import { GzipMeter } from './gzip-size';
 import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
@@ -837,11 +838,12 @@ function writeBuffered(write: (s: string) => void, report: (write: Write) => voi
   if (size > 0) write(pending.join(''));
 }
 
-/** Writes a report to a file as it is made. */
-function writeReportFile(file: string, report: (write: Write) => void): void {
+/** Writes a report to a file as it is made (each chunk also to `tap`). */
+function writeReportFile(file: string, report: (write: Write) => void, tap?: (s: string) => void): void {
   const fd = fs.openSync(file, 'w');
   try {
     writeBuffered((s) => {
+      tap?.(s);
       const bytes = Buffer.from(s);
       for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
     }, report);
@@ -1005,14 +1007,22 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
       else if (opts.format === 'github') writeGithub(results, write);
       else writeText(results, write);
     };
+    // The SARIF report's gzip size, measured on the chunks as they are written (nothing more is kept).
+    const meter = opts.format === 'sarif' ? new GzipMeter() : undefined;
+    const tap = meter && ((s: string) => meter.add(s));
     if (opts.output) {
       try {
-        writeReportFile(opts.output, report);
+        writeReportFile(opts.output, report, tap);
       } catch (e) {
         io.writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
         return 2;
       }
-    } else writeBuffered(io.write, report);
+    } else
+      writeBuffered((s) => {
+        tap?.(s);
+        io.write(s);
+      }, report);
+    if (meter) warnSarifSize(meter.bytes, io);
   }
   const threshold = RANK[opts.failOn];
   const failing = results.some((r) => r.findings.some((f) => RANK[f.severity] >= threshold));
@@ -1051,6 +1061,22 @@ function warnSarifLimits(results: FileResult[], opts: Options, io: Io): void {
   const fits = levels.find((l) => levels.slice(levels.indexOf(l)).reduce((n, x) => n + bySeverity[x], 0) <= SARIF_MAX_RESULTS && RANK[l] > RANK[opts.minSeverity]);
   const way = fits ? `--min-severity ${fits} leaves ${levels.slice(levels.indexOf(fits)).reduce((n, x) => n + bySeverity[x], 0)}` : 'check fewer files per run (one run per folder, each with its own upload category)';
   io.writeErr(`docker-guardrails: the SARIF report has ${total} results, more than the ${SARIF_MAX_RESULTS.toLocaleString('en-US')} per run GitHub code scanning accepts: upload-sarif will reject it; ${way}${opts.includeSuppressed ? ' (or leave out --include-suppressed)' : ''}\n`);
+}
+
+/**
+ * GitHub code scanning rejects a SARIF file larger than this gzip-compressed ("SARIF support for code scanning": "For each
+ * gzip-compressed SARIF file, SARIF upload supports a maximum size of 10 MB"; "SARIF results file is too large"). Read as
+ * 10,000,000 bytes, the lower of the two readings of "MB", so that the notice never comes too late. DG_SARIF_GZIP_LIMIT
+ * sets another (for the tests: a report of 10 MB gzip-compressed is some 300 MB).
+ */
+const SARIF_MAX_GZIP_BYTES = 10_000_000;
+
+/** A notice on standard error when the SARIF report written is over GitHub's size limit once gzip-compressed (cli44 item 5). */
+function warnSarifSize(gzipBytes: number, io: Io): void {
+  const limit = Number(process.env.DG_SARIF_GZIP_LIMIT) || SARIF_MAX_GZIP_BYTES;
+  if (gzipBytes <= limit) return;
+  const mb = (n: number) => `${n.toLocaleString('en-US')} bytes (${(n / 1_000_000).toFixed(1)} MB)`;
+  io.writeErr(`docker-guardrails: the SARIF report is about ${mb(gzipBytes)} gzip-compressed, more than the ${mb(limit)} GitHub code scanning accepts: upload-sarif will reject it; --min-severity warning or error leaves out the most results, or check fewer files per run (one run per folder, each with its own upload category)\n`);
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */
