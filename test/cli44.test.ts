@@ -187,6 +187,14 @@ describe('UTF-16 files under --fix, and the files beside them (cli44 item 4)', (
     const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    env_file: .env\n';
     const dir = project({ 'compose.yaml': compose, '.env': 'A=1\n', '.gitignore': utf16('.env\n', false) });
     assert.match(run(['check', '.'], dir).stdout, /DR001/);
+    // No fix appends to it (the line would ignore nothing either): --fix leaves it, and DR001 stays, run after run.
+    const gitignore = utf16('node_modules\n', false);
+    fs.writeFileSync(path.join(dir, '.gitignore'), gitignore);
+    for (let i = 0; i < 2; i++) {
+      const r = run(['check', '.', '--fix'], dir);
+      assert.match(r.stdout, /DR001/);
+      assert.deepEqual(fs.readFileSync(path.join(dir, '.gitignore')), gitignore);
+    }
     fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
     assert.doesNotMatch(run(['check', '.'], dir).stdout, /DR001/);
   });

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { isUtf16IgnoreFile } from './repo';
 import { ComposeContext } from './compose';
 import { hasSyntaxErrors } from './compose-values';
 import { DockerfileContext } from './dockerfile';
@@ -294,6 +296,8 @@ export function fixWritesSafely(context: AnyContext, fix: Fix): boolean {
   return fix.changes.every((c) => {
     if (c.kind === 'create') return !ws.exists(c.path);
     if (c.path === context.path) return true;
+    // A UTF-16 .gitignore ignores nothing for git, which reads its lines as bytes: a line added to it would not either (cli44 item 4).
+    if (path.basename(c.path) === '.gitignore' && isUtf16IgnoreFile(ws, c.path)) return false;
     return !ws.isSymbolicLink?.(c.path) && ws.readText(c.path) !== undefined;
   });
 }

@@ -32,7 +32,7 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
     // git reads an ignore file's lines as bytes: one in UTF-16 (which the workspace decodes, as for every file) gives
     // patterns of NUL-separated bytes that match no name, so it ignores nothing (checked with git: `.env` in a UTF-16
     // `.gitignore` leaves `.env` untracked, to be committed; cli44 item 4).
-    if (text !== undefined && !isUtf16(ws.readHead?.(file, 2))) sources.push({ folder, rules: ignore({ ignorecase }).add(text) });
+    if (text !== undefined && !isUtf16IgnoreFile(ws, file)) sources.push({ folder, rules: ignore({ ignorecase }).add(text) });
   }
   if (sources.length === 0) return false;
   const verdict = (p: string, isDir: boolean): boolean => {
@@ -203,6 +203,14 @@ export function isGitTracked(ws: WorkspaceView, filePath: string): boolean | und
 }
 
 /** Whether bytes start with a UTF-16 byte order mark (LE or BE). */
-function isUtf16(head: Uint8Array | undefined): boolean {
+export function isUtf16(head: Uint8Array | undefined): boolean {
   return !!head && head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+}
+
+/**
+ * Whether an ignore file (`.gitignore`, `.git/info/exclude`) is UTF-16 on disk: git matches none of its patterns, so it
+ * ignores nothing, and a line a fix appends to it would ignore nothing either (no fix edits one: fixWritesSafely).
+ */
+export function isUtf16IgnoreFile(ws: Pick<WorkspaceView, 'readHead'>, file: string): boolean {
+  return isUtf16(ws.readHead?.(file, 2));
 }
