@@ -9,7 +9,7 @@ export { LineIndex } from './engine/text';
 export { allRules, ruleByCode } from './registry';
 export type { Rule, FixServices } from './engine/rule';
 export { asyncFixesFor, hasAsyncFixes } from './engine/async-fixes';
-export { findIgnoreComments, ignoreLineEdit, ignoreFileEdit, suppressionLine, type IgnoreComment } from './engine/suppress';
+export { coverageOf, findIgnoreComments, ignoreLineEdit, ignoreLineTitle, ignoreFileEdit, suppressionLine, type IgnoreComment } from './engine/suppress';
 export { renderRuleMarkdown, renderRuleText, renderRuleTable, ruleSummary } from './engine/render-docs';
 export { NAME_GLOBS } from './engine/file-names';
 export { parseConfig, findConfigPath, applyConfigOptions, keyLike, isMemoryLimit, isCpuLimit, isPidsLimit, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';

@@ -44,7 +44,8 @@ import {
   type Severity,
   type WorkspaceView,
 } from '../../rules';
-import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, readForAnalysis, RunReads, type FoundFile, type TextEncoding } from '../../rules/node/files';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
+import { GzipMeter } from './gzip-size';
 import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
@@ -448,7 +449,10 @@ function check(opts: Options, io: Io): number | Promise<number> {
         // A config found beside the files is read only when it is a regular file (a FIFO would block the run, a
         // device may never end: review 41a, F10); one named by --config may be anything that reads (`<(…)`).
         if (!opts.config && !fs.statSync(p).isFile()) throw new Error('not a regular file');
-        text = fs.readFileSync(p, 'utf8');
+        // Decoded as every file is (decodeText: UTF-16 with its byte order mark too; cli44 item 4).
+        const decoded = decodeText(fs.readFileSync(p));
+        if (decoded === undefined) throw new Error('a binary file (it holds NUL bytes)');
+        text = decoded;
       } catch (e) {
         throw new Error(`cannot read config ${p}: ${(e as Error).message}`);
       }
@@ -507,8 +511,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
   const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
   const fixedCount = new Map<string, number>();
-  // The files a safe fix would write that are not UTF-8 (review 43a, item 1): their fixes are not applied (mayWrite).
-  const encodings = new Map<string, TextEncoding | undefined | 'unreadable'>();
+  // The files a safe fix would write whose bytes are not text read exactly — not UTF-8, nor UTF-16 with its byte order
+  // mark (review 43a, item 1): their fixes are not applied (mayWrite). UTF-16 files are written back as UTF-16 (cli44 item 4).
+  const encodings = new Map<string, WriteEncoding | 'inexact' | undefined | 'unreadable'>();
   const notUtf8 = new Set<string>();
   const mayWrite = (fix: Fix): boolean => {
     let ok = true;
@@ -516,14 +521,14 @@ function check(opts: Options, io: Io): number | Promise<number> {
       let e = encodings.get(c.path);
       if (!encodings.has(c.path)) {
         try {
-          e = encodingOnDisk(c.path);
+          e = writeEncodingOnDisk(c.path);
         } catch {
           // Cannot be read: writeFixedFiles says why when the fix is applied.
           e = 'unreadable';
         }
         encodings.set(c.path, e);
       }
-      if (e === 'not-utf-8' || e === 'utf-16le' || e === 'utf-16be') {
+      if (e === 'inexact') {
         notUtf8.add(c.path);
         ok = false;
       }
@@ -601,9 +606,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   }
   const sayNotUtf8 = () => {
     for (const p of notUtf8) {
-      const e = encodings.get(p);
-      const what = e === 'utf-16le' || e === 'utf-16be' ? `is ${e === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'}` : 'is not valid UTF-8 (Latin-1, or other bytes that are not UTF-8)';
-      io.writeErr(`docker-guardrails: not fixed: ${printable(shownPath(p))} ${what}: --fix writes UTF-8 files only, so that it changes no byte its fixes do not touch; the safe fixes that write it are not applied (convert it to UTF-8 to have them applied)\n`);
+      io.writeErr(`docker-guardrails: not fixed: ${printable(shownPath(p))} is not valid UTF-8 (Latin-1, or other bytes that are not UTF-8 or UTF-16 with a byte order mark): --fix writes only files it reads exactly (UTF-8, UTF-16 with its byte order mark), so that it changes no byte its fixes do not touch; the safe fixes that write it are not applied (convert it to UTF-8 to have them applied)\n`);
     }
   };
   if (opts.registryLookups) {
@@ -835,11 +838,12 @@ function writeBuffered(write: (s: string) => void, report: (write: Write) => voi
   if (size > 0) write(pending.join(''));
 }
 
-/** Writes a report to a file as it is made. */
-function writeReportFile(file: string, report: (write: Write) => void): void {
+/** Writes a report to a file as it is made (each chunk also to `tap`). */
+function writeReportFile(file: string, report: (write: Write) => void, tap?: (s: string) => void): void {
   const fd = fs.openSync(file, 'w');
   try {
     writeBuffered((s) => {
+      tap?.(s);
       const bytes = Buffer.from(s);
       for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
     }, report);
@@ -915,11 +919,26 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
     // holds secret values (a .env, a secret file of DC042); an existing file keeps its mode (review 39b, F1).
     const st = existing.get(p);
     const mode = st ? st.mode & 0o7777 : isSensitivePath(p) ? 0o600 : 0o666;
-    const bom = st ? startsWithBom(p) : false;
+    // In the file's own encoding (its byte order mark tells: UTF-8 with or without one, UTF-16LE/BE; cli44 item 4); a new file in UTF-8.
+    let encoding: WriteEncoding = 'utf-8';
+    if (st) {
+      let e: ReturnType<typeof writeEncodingOnDisk>;
+      try {
+        e = writeEncodingOnDisk(p);
+      } catch (err) {
+        removeTemps();
+        return `cannot read ${p}: ${(err as Error).message}; no file was changed`;
+      }
+      if (e === 'inexact') {
+        removeTemps();
+        return `will not write ${p}: it is not text read exactly (UTF-8, or UTF-16 with its byte order mark); no file was changed`;
+      }
+      encoding = e ?? 'utf-8';
+    }
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.docker-guardrails-${process.pid}.tmp`);
     try {
       fs.mkdirSync(path.dirname(p), { recursive: true });
-      fs.writeFileSync(tmp, (bom ? '\uFEFF' : '') + text, { mode, flag: 'wx' });
+      fs.writeFileSync(tmp, encodeText(text, encoding), { mode, flag: 'wx' });
       if (st) {
         // As root, the file keeps its owner and group (a user cannot give a file away); before the mode, which chown may clear setuid bits of.
         if (asRoot) fs.chownSync(tmp, st.uid, st.gid);
@@ -988,14 +1007,22 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
       else if (opts.format === 'github') writeGithub(results, write);
       else writeText(results, write);
     };
+    // The SARIF report's gzip size, measured on the chunks as they are written (nothing more is kept).
+    const meter = opts.format === 'sarif' ? new GzipMeter() : undefined;
+    const tap = meter && ((s: string) => meter.add(s));
     if (opts.output) {
       try {
-        writeReportFile(opts.output, report);
+        writeReportFile(opts.output, report, tap);
       } catch (e) {
         io.writeErr(`docker-guardrails: cannot write ${opts.output}: ${(e as Error).message}\n`);
         return 2;
       }
-    } else writeBuffered(io.write, report);
+    } else
+      writeBuffered((s) => {
+        tap?.(s);
+        io.write(s);
+      }, report);
+    if (meter) warnSarifSize(meter.bytes, io);
   }
   const threshold = RANK[opts.failOn];
   const failing = results.some((r) => r.findings.some((f) => RANK[f.severity] >= threshold));
@@ -1034,6 +1061,22 @@ function warnSarifLimits(results: FileResult[], opts: Options, io: Io): void {
   const fits = levels.find((l) => levels.slice(levels.indexOf(l)).reduce((n, x) => n + bySeverity[x], 0) <= SARIF_MAX_RESULTS && RANK[l] > RANK[opts.minSeverity]);
   const way = fits ? `--min-severity ${fits} leaves ${levels.slice(levels.indexOf(fits)).reduce((n, x) => n + bySeverity[x], 0)}` : 'check fewer files per run (one run per folder, each with its own upload category)';
   io.writeErr(`docker-guardrails: the SARIF report has ${total} results, more than the ${SARIF_MAX_RESULTS.toLocaleString('en-US')} per run GitHub code scanning accepts: upload-sarif will reject it; ${way}${opts.includeSuppressed ? ' (or leave out --include-suppressed)' : ''}\n`);
+}
+
+/**
+ * GitHub code scanning rejects a SARIF file larger than this gzip-compressed ("SARIF support for code scanning": "For each
+ * gzip-compressed SARIF file, SARIF upload supports a maximum size of 10 MB"; "SARIF results file is too large"). Read as
+ * 10,000,000 bytes, the lower of the two readings of "MB", so that the notice never comes too late. DG_SARIF_GZIP_LIMIT
+ * sets another (for the tests: a report of 10 MB gzip-compressed is some 300 MB).
+ */
+const SARIF_MAX_GZIP_BYTES = 10_000_000;
+
+/** A notice on standard error when the SARIF report written is over GitHub's size limit once gzip-compressed (cli44 item 5). */
+function warnSarifSize(gzipBytes: number, io: Io): void {
+  const limit = Number(process.env.DG_SARIF_GZIP_LIMIT) || SARIF_MAX_GZIP_BYTES;
+  if (gzipBytes <= limit) return;
+  const mb = (n: number) => `${n.toLocaleString('en-US')} bytes (${(n / 1_000_000).toFixed(1)} MB)`;
+  io.writeErr(`docker-guardrails: the SARIF report is about ${mb(gzipBytes)} gzip-compressed, more than the ${mb(limit)} GitHub code scanning accepts: upload-sarif will reject it; --min-severity warning or error leaves out the most results, or check fewer files per run (one run per folder, each with its own upload category)\n`);
 }
 
 /** The fix offered for a finding (SARIF shows it as a suggested change). */

@@ -335,10 +335,13 @@ function sarifFix(fix: Fix, r: FileResult) {
 
 /** GitHub Actions workflow commands: one annotation per finding. */
 export function writeGithub(results: FileResult[], write: Write): void {
-  const esc = (s: string) => printable(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  // A property as GitHub reads it back (actions/toolkit's escapeProperty): CR and LF as %0D and %0A, so that a path that
-  // holds one names its file (printable's `\u000a` named none: review 43a, item 8); other control characters stay printable's.
-  const prop = (s: string) => printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  // The message (the command's data) as GitHub reads it back (actions/toolkit's escapeData): `%`, CR and LF as %25, %0D and
+  // %0A, so that a line break in a message is one in the annotation (printable's `\u000a` showed as such: cli44 item 3); other
+  // control characters stay printable's (`\u001b`: no ESC sequence reaches the log).
+  const esc = (s: string) => printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
+  // A property as GitHub reads it back (actions/toolkit's escapeProperty): the same, and `:` and `,` as %3A and %2C, so that a
+  // path that holds a line break names its file (printable's `\u000a` named none: review 43a, item 8).
+  const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const level: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
   for (const r of results) {
     for (const f of r.findings) {

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { isUtf16IgnoreFile } from './repo';
 import { ComposeContext } from './compose';
 import { hasSyntaxErrors } from './compose-values';
 import { DockerfileContext } from './dockerfile';
@@ -5,7 +7,7 @@ import { fileKindOf } from './file-names';
 import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
-import { findIgnoreComments, suppressionLine, type IgnoreComment } from './suppress';
+import { coverageOf, coveringComment, findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
 export { fileKindOf };
@@ -226,8 +228,7 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
   const kept: Finding[] = [];
   for (const f of findings) {
     // A line comment covers its line and the lines anchored to it (a multi-line YAML scalar's, a heredoc's).
-    const line = suppressionLine(context, f.range.start.line);
-    const by = comments.find((c) => (c.scope === 'file' || c.target === line) && c.codes.some((x) => x.code === f.code));
+    const by = coveringComment(context, comments, f.code, f.range.start.line);
     if (by) {
       used.add(`${by.line}:${f.code}`);
       suppressed.push({ finding: f, comment: by });
@@ -259,6 +260,7 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
         scope: c.scope,
         wholeComment: remaining.length === 0,
         remaining,
+        ...(c.scope === 'line' ? { covers: { ...coverageOf(context, c.target), stacked: c.target !== c.line + 1 } } : {}),
       };
       kept.push(metaFinding(meta, severity, context, x.range, data));
     }
@@ -294,6 +296,8 @@ export function fixWritesSafely(context: AnyContext, fix: Fix): boolean {
   return fix.changes.every((c) => {
     if (c.kind === 'create') return !ws.exists(c.path);
     if (c.path === context.path) return true;
+    // A UTF-16 .gitignore ignores nothing for git, which reads its lines as bytes: a line added to it would not either (cli44 item 4).
+    if (path.basename(c.path) === '.gitignore' && isUtf16IgnoreFile(ws, c.path)) return false;
     return !ws.isSymbolicLink?.(c.path) && ws.readText(c.path) !== undefined;
   });
 }

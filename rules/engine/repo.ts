@@ -29,7 +29,10 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   const ignorecase = root !== null && gitIgnoreCase(ws, root);
   for (const [folder, file] of files) {
     const text = ws.readText(file);
-    if (text !== undefined) sources.push({ folder, rules: ignore({ ignorecase }).add(text) });
+    // git reads an ignore file's lines as bytes: one in UTF-16 (which the workspace decodes, as for every file) gives
+    // patterns of NUL-separated bytes that match no name, so it ignores nothing (checked with git: `.env` in a UTF-16
+    // `.gitignore` leaves `.env` untracked, to be committed; cli44 item 4).
+    if (text !== undefined && !isUtf16IgnoreFile(ws, file)) sources.push({ folder, rules: ignore({ ignorecase }).add(text) });
   }
   if (sources.length === 0) return false;
   const verdict = (p: string, isDir: boolean): boolean => {
@@ -197,4 +200,17 @@ export function gitTracking(ws: WorkspaceView, filePath: string): 'tracked' | 'u
 export function isGitTracked(ws: WorkspaceView, filePath: string): boolean | undefined {
   const t = gitTracking(ws, filePath);
   return t === 'tracked' ? true : t === 'untracked' ? false : undefined;
+}
+
+/** Whether bytes start with a UTF-16 byte order mark (LE or BE). */
+export function isUtf16(head: Uint8Array | undefined): boolean {
+  return !!head && head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+}
+
+/**
+ * Whether an ignore file (`.gitignore`, `.git/info/exclude`) is UTF-16 on disk: git matches none of its patterns, so it
+ * ignores nothing, and a line a fix appends to it would ignore nothing either (no fix edits one: fixWritesSafely).
+ */
+export function isUtf16IgnoreFile(ws: Pick<WorkspaceView, 'readHead'>, file: string): boolean {
+  return isUtf16(ws.readHead?.(file, 2));
 }

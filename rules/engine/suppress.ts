@@ -54,6 +54,43 @@ interface CommentLayout {
   lastDirective: number;
 }
 
+/** The last line anchored to each anchor line (the end of its multi-line scalar or heredoc instruction). */
+function endsOf(anchors: Map<number, number>): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const [line, to] of anchors) if (line > (ends.get(to) ?? to)) ends.set(to, line);
+  return ends;
+}
+
+/** What a line ignore comment covers: its target line, and the lines anchored to it (suppressionLine). */
+export interface Coverage {
+  /** A line of its own, a YAML scalar written over several lines, or a Dockerfile instruction with a heredoc. */
+  construct: 'line' | 'scalar' | 'heredoc';
+  /** 0-based first and last line covered. */
+  from: number;
+  to: number;
+}
+
+/** The lines a line ignore comment whose target is `target` covers (review 43, cli44 item 2: DG001 says which). */
+export function coverageOf(ctx: AnyContext, target: number): Coverage {
+  const layout = layoutOf(ctx);
+  let ends = layoutEnds.get(layout);
+  if (!ends) layoutEnds.set(layout, (ends = endsOf(layout.anchors)));
+  const to = ends.get(target) ?? target;
+  return { construct: to === target ? 'line' : ctx.kind === 'dockerfile' ? 'heredoc' : 'scalar', from: target, to };
+}
+
+const layoutEnds = new WeakMap<CommentLayout, Map<number, number>>();
+
+/**
+ * The title of the action behind ignoreLineEdit for a finding that starts on `line`: what the comment will
+ * cover — "this line", or the multi-line value or heredoc instruction the line belongs to (the comment goes
+ * above it and silences the code's findings anywhere in it).
+ */
+export function ignoreLineTitle(ctx: AnyContext, code: string, line: number): string {
+  const { construct } = coverageOf(ctx, suppressionLine(ctx, line));
+  return `Ignore ${code} for this ${construct === 'line' ? 'line' : construct === 'scalar' ? 'multi-line value' : 'instruction and its heredoc'}`;
+}
+
 /** Per analysis context (a context lives for one analysis of one text). */
 const layouts = new WeakMap<AnyContext, CommentLayout>();
 
@@ -123,6 +160,27 @@ function composeLayout(ctx: Extract<AnyContext, { kind: 'compose' }>): CommentLa
 /** The line whose ignore comment covers a finding that starts on `line`: the line itself, or the line that starts its multi-line scalar or heredoc instruction. */
 export function suppressionLine(ctx: AnyContext, line: number): number {
   return layoutOf(ctx).anchors.get(line) ?? line;
+}
+
+/** The ignore comment that silences a finding of `code` starting on `line`, if any (the engine's suppression and the bulk fixes' test alike). */
+export function coveringComment(ctx: AnyContext, comments: readonly IgnoreComment[], code: string, line: number): IgnoreComment | undefined {
+  if (comments.length === 0) return undefined;
+  const target = suppressionLine(ctx, line);
+  return comments.find((c) => (c.scope === 'file' || c.target === target) && c.codes.some((x) => x.code === code));
+}
+
+/** The file's ignore comments, read once per analysis context (for fixes that ask about many findings). */
+const commentsOf = new WeakMap<AnyContext, IgnoreComment[]>();
+
+/**
+ * Whether a finding of `code` that starts on `line` is silenced by an ignore comment: a fix that acts on
+ * several findings at once (DC040's "Move all inline secrets", the copies a move takes along) leaves such a
+ * finding alone, as fix-all does (review 43, cli44 item 1).
+ */
+export function isSuppressedAt(ctx: AnyContext, code: string, line: number): boolean {
+  let comments = commentsOf.get(ctx);
+  if (!comments) commentsOf.set(ctx, (comments = findIgnoreComments(ctx)));
+  return coveringComment(ctx, comments, code, line) !== undefined;
 }
 
 export function findIgnoreComments(ctx: AnyContext): IgnoreComment[] {

@@ -15,6 +15,19 @@ export interface IgnoreUnusedData {
   wholeComment: boolean;
   /** The codes of the comment that stay when this one is removed. */
   remaining: string[];
+  /**
+   * For a line comment, what it covers: the line below it (past the ignore comments and other linters' line
+   * pragmas stacked with it), and with it the rest of a multi-line YAML value or of an instruction's heredoc
+   * that starts there (0-based lines).
+   */
+  covers?: { construct: 'line' | 'scalar' | 'heredoc'; from: number; to: number; stacked: boolean };
+}
+
+/** Where a line ignore comment looks for its findings, as the message says it. */
+function coveredText(c: NonNullable<IgnoreUnusedData['covers']>): string {
+  if (c.construct === 'scalar') return `in the multi-line value it stands above (lines ${c.from + 1}–${c.to + 1})`;
+  if (c.construct === 'heredoc') return `in the instruction it stands above and its heredoc (lines ${c.from + 1}–${c.to + 1})`;
+  return c.stacked ? `on line ${c.from + 1}, the line below the comments stacked with it` : 'on the next line';
 }
 
 /**
@@ -28,7 +41,7 @@ export default defineRule<'any', IgnoreUnusedData>({
   severity: 'info',
   fixable: 'always',
   docs: {
-    what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or the comment names no code at all.',
+    what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or the comment names no code at all. A line comment covers the line below it (past the ignore comments and other linters\' line pragmas stacked with it) and, when that line starts a YAML value written over several lines (`command: >`, `- |`, a multi-line quoted or plain value) or a Dockerfile instruction with a heredoc (`RUN <<EOF` … `EOF`), the whole value or instruction: the message says which lines it looked at.',
     why: 'Stale ignores pile up and then hide the next real finding on that line. A suppression is a reviewed decision ("not here, and here is why"); when its reason is gone, the comment should go too.',
     bad: '# docker-guardrails-ignore DF001 -- pinned by Renovate\nFROM node:24-alpine',
     good: 'FROM node:24-alpine',
@@ -43,7 +56,7 @@ export default defineRule<'any', IgnoreUnusedData>({
   message(d) {
     if (d.problem === 'no-codes') return 'This docker-guardrails-ignore comment names no rule code, so it suppresses nothing; name the codes (e.g. DF001,DC040).';
     if (d.problem === 'unknown-code') return `${d.code} in this ignore comment is not a Docker Guardrails rule.`;
-    return d.scope === 'file' ? `The file-wide ignore of ${d.code} suppresses nothing in this file; remove it.` : `The ignore of ${d.code} suppresses nothing on the next line; remove it.`;
+    return d.scope === 'file' ? `The file-wide ignore of ${d.code} suppresses nothing in this file; remove it.` : `The ignore of ${d.code} suppresses nothing ${d.covers ? coveredText(d.covers) : 'on the next line'}; remove it.`;
   },
   fix(ctx, { data }) {
     if (data.wholeComment) {

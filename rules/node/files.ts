@@ -364,6 +364,41 @@ export function decodeText(buf: Uint8Array): string | undefined {
   return text.includes('\u0000') ? undefined : text;
 }
 
+/** How a file's text is written back: TextEncoding's text encodings, UTF-8 with or without its byte order mark. */
+export type WriteEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+/** The encoding to write a file of these bytes in (its byte order mark tells), or undefined for bytes that are not text decodeText reads exactly. */
+export function writeEncodingOf(buf: Uint8Array): WriteEncoding | undefined {
+  const e = textEncodingOf(buf);
+  if (e === 'not-utf-8') return undefined;
+  const w: WriteEncoding = e === 'utf-8' ? (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 'utf-8-bom' : 'utf-8') : e;
+  if (w === 'utf-8' || w === 'utf-8-bom') return w;
+  // UTF-16 read exactly: written back, its text gives its bytes (no odd last byte, no lone surrogate read as U+FFFD).
+  const text = decodeText(buf);
+  return text !== undefined && Buffer.compare(encodeText(text, w), Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)) === 0 ? w : undefined;
+}
+
+/**
+ * Text as the bytes of a file in an encoding (decodeText's inverse: the byte order mark first, for UTF-16 and
+ * `utf-8-bom`). `--fix` writes a file back in the encoding it was read in (cli44 item 4).
+ */
+export function encodeText(text: string, encoding: WriteEncoding): Buffer {
+  if (encoding === 'utf-8') return Buffer.from(text, 'utf8');
+  if (encoding === 'utf-8-bom') return Buffer.from(`\uFEFF${text}`, 'utf8');
+  const le = Buffer.from(`\uFEFF${text}`, 'utf16le');
+  return encoding === 'utf-16le' ? le : le.swap16();
+}
+
+/**
+ * The encoding to write the regular file at `p` back in (writeEncodingOf), 'inexact' for one whose bytes decodeText
+ * does not read exactly (Latin-1…), undefined when none is there (a fix creates it, as UTF-8) or the path holds no
+ * regular file. Throws the error of a file that cannot be read.
+ */
+export function writeEncodingOnDisk(p: string): WriteEncoding | 'inexact' | undefined {
+  const bytes = readRegularFile(p, 64 * 1024 * 1024);
+  return bytes === undefined ? undefined : (writeEncodingOf(bytes) ?? 'inexact');
+}
+
 /**
  * The encoding of the regular file at `p` (textEncodingOf), or undefined when none is there (a fix creates it) or the
  * path holds no regular file (a link, a folder: writing refuses those with its own words). A fix writes only a UTF-8

@@ -55,6 +55,7 @@ import {
   hasAsyncFixes,
   ignoreFileEdit,
   ignoreLineEdit,
+  ignoreLineTitle,
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
@@ -75,7 +76,7 @@ import {
   analysisDate,
   staleDataNotice,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodingOnDisk, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds, writeEncodingOnDisk } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -478,7 +479,8 @@ function decodedOnDisk(p: string): boolean {
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.exact;
   let exact = true;
   try {
-    exact = encodingOnDisk(p) !== 'not-utf-8';
+    // The test --fix makes (one decoder, decodeText, for every file read): UTF-16 with an odd last byte or a lone surrogate is not read exactly either.
+    exact = writeEncodingOnDisk(p) !== 'inexact';
   } catch {
     // Unreadable: the analysis read nothing of it either.
   }
@@ -1324,7 +1326,7 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
     const comments = findIgnoreComments(ctx);
     // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
     const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
-    if (lineEdit) out.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    if (lineEdit) out.push({ title: ignoreLineTitle(ctx, code, finding.range.start.line), kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
     const fileEdit = ignoreFileEdit(ctx, code, comments);
     out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
   }
