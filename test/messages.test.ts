@@ -345,6 +345,19 @@ describe('messages name the cause', () => {
     // A FROM that is only a variable may still build on any earlier stage.
     assert.match(dr003(stages(['FROM debian:bookworm-slim AS runtime-amd64', 'COPY --from=build-amd64 /out/app /bin/app']).replace('FROM runtime-$TARGETARCH', 'FROM ${RUNTIME}'))[0].message, /go into the image\.$/);
   });
+  it('DR003 reads the per-arch stages under FROM build-${TARGETARCH} AS build, only copied from, as builder stages (review 44b, F1)', () => {
+    const dr003 = (text: string) => analyze(allRules, 'dockerfile', '/d/Dockerfile', text, viewOf(new Map([['/d/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DR003');
+    const perArch = (last: string[]) => [
+      'ARG TARGETARCH', 'FROM golang:1.23 AS build-amd64', 'COPY . .', 'FROM golang:1.23 AS build-arm64', 'COPY . .',
+      'FROM build-${TARGETARCH} AS build', ...last, '',
+    ].join('\n');
+    // BuildKit's workaround for `COPY --from=build-$TARGETARCH`: the image only copies from `build`.
+    const [builder] = dr003(perArch(['FROM gcr.io/distroless/static-debian12:nonroot', 'COPY --from=build /go/bin/app /app']));
+    assert.match(builder.message, /go into the builder stage's layers and the build cache \(not the final image, unless built with --target\)\.$/);
+    assert.equal(builder.range.start.line, 2);
+    // The final stage builds on `build`: the files go into the image.
+    assert.match(dr003(perArch(['FROM build', 'USER 1000']))[0].message, /go into the image\.$/);
+  });
   it('DF041 under a dash without pipefail: a set guarded by a test of the shell, in the background or in a pipeline is no error, the pipe after it is a warning; an unguarded one is an error (reviews 34-35)', () => {
     const lines = [
       '[ -n "$BASH" ] && set -o pipefail; curl -fsSL https://x/a | tar -xz',

@@ -281,8 +281,10 @@ const copySourceOnlyByCandidates = new WeakMap<DockerfileContext, ReadonlySet<St
  * (stagesFromCouldName); nor one that a later FROM whose base is not known may name: any earlier stage,
  * or, with `stageCandidates`, only the stages a `FROM name-$ARG` could name by its literal parts
  * (`FROM runtime-$TARGETARCH`: `runtime-amd64`, `runtime-arm64`; stagesItCouldName, as DF030 reads a later
- * FROM) when there are such stages, and those they build on. DR003 reads it so (review 42f, item 1), and
- * so do the package-cache rules DF030, DF031, DF034, DF035 and DF036 (misc item 3).
+ * FROM) when there are such stages, and those they build on — unless every stage that may build on it is
+ * itself a builder: the per-arch stages under `FROM build-$TARGETARCH AS build`, when `build` is only copied from
+ * (the form BuildKit's error for `COPY --from=build-$TARGETARCH` asks for; review 44b, F1). DR003 reads it so
+ * (review 42f, item 1), and so do the package-cache rules DF030, DF031, DF034, DF035 and DF036 (misc item 3).
  */
 export function copySourceOnlyStages(ctx: DockerfileContext, options: { stageCandidates?: boolean } = {}): ReadonlySet<Stage> {
   const memo = options.stageCandidates ? copySourceOnlyByCandidates : copySourceOnly;
@@ -298,22 +300,35 @@ function computeCopySourceOnly(ctx: DockerfileContext, stageCandidates: boolean)
   const none: ReadonlySet<Stage> = new Set();
   if (ctx.stages.length < 2) return none;
   const builtOn = new Set<Stage>();
-  // The stages a `FROM name-$ARG` may build on (with stageCandidates): never builders, not even when the stages built on
-  // them are all builders (`FROM runtime-$TARGETARCH` may be `runtime-amd64`, whatever else builds on it).
-  const candidateBases = new Set<Stage>();
+  // The stages that may build on each stage: those whose FROM names it, and those whose FROM is not known and may name
+  // it — a `FROM name-$ARG` (with stageCandidates) the stages its literal parts match, any other unknown base every
+  // earlier stage. A stage is grown into a builder only when all of them are builders (review 44b, F1: the per-arch
+  // `build-amd64` under `FROM build-$TARGETARCH AS build`, only copied from, is one; `runtime-amd64` under a final
+  // `FROM runtime-$TARGETARCH` is not, whatever else builds on it).
+  const mayBuildOn = new Map<Stage, Stage[]>();
+  const addChild = (base: Stage, child: Stage) => {
+    const list = mayBuildOn.get(base);
+    if (list) list.push(child);
+    else mayBuildOn.set(base, [child]);
+  };
   for (const s of ctx.stages) {
     for (const ancestor of stageChain(s).slice(1)) builtOn.add(ancestor);
+    if (s.base.kind === 'stage') addChild(s.base.stage, s);
     if (s.base.kind !== 'unknown') continue;
     // A `FROM name-$ARG` whose literal parts match earlier stages' names names one of them (review 42f, item 1).
     const candidates = stageCandidates ? stagesItCouldName(ctx, s) : [];
-    for (const c of candidates) for (const st of stageChain(c)) {
-      builtOn.add(st);
-      candidateBases.add(st);
+    for (const c of candidates) {
+      addChild(c, s);
+      for (const st of stageChain(c)) builtOn.add(st);
     }
     if (candidates.length > 0) continue;
     // A base that cannot be resolved (`FROM ${BASE}`) may name any earlier stage: each may be built on.
     // An unresolved base of the builder itself changes nothing about the stages after it (review 13, probe df-06).
-    for (const earlier of ctx.stages) if (earlier.index < s.index) builtOn.add(earlier);
+    for (const earlier of ctx.stages) {
+      if (earlier.index >= s.index) continue;
+      builtOn.add(earlier);
+      addChild(earlier, s);
+    }
   }
   const copied = new Set<Stage>();
   for (const stage of ctx.stages) {
@@ -348,8 +363,8 @@ function computeCopySourceOnly(ctx: DockerfileContext, stageCandidates: boolean)
   for (let grew = out.size > 0; grew; ) {
     grew = false;
     for (const s of ctx.stages) {
-      if (s.isFinal || out.has(s) || candidateBases.has(s)) continue;
-      const children = ctx.stages.filter((c) => c.base.kind === 'stage' && c.base.stage === s);
+      if (s.isFinal || out.has(s)) continue;
+      const children = mayBuildOn.get(s) ?? [];
       if (children.length > 0 && children.every((c) => out.has(c))) {
         out.add(s);
         grew = true;
