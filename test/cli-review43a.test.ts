@@ -156,6 +156,8 @@ describe('SARIF within GitHub code scanning\'s limits (review 43a, items 5 and 6
         // At a sentence's end; a first sentence longer than the limit at a word.
         assert.match(r.fullDescription.text, /(?:[.!?]["')`]?|\S…) \(More in the rule's help\.\)$/, r.id);
       }
+      // No code span left open (review 44c, item 7: DF031's text was cut inside one).
+      assert.equal((r.fullDescription.text.match(/`/g) ?? []).length % 2, 0, `${r.id}: ${r.fullDescription.text.slice(-120)}`);
     }
     assert.ok(cut > 0, 'some rules have a longer text');
   });

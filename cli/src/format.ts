@@ -158,16 +158,25 @@ export function sarifDescription(what: string): string {
   const more = " (More in the rule's help.)";
   const room = SARIF_DESCRIPTION_MAX - more.length;
   // A sentence ends at . ! or ? (a closing quote, parenthesis or backtick after it) before a space and a capital, a
-  // backtick or an opening parenthesis: `e.g. the` and `compose.yaml` end none.
+  // backtick or an opening parenthesis, outside a code span: `e.g. the`, `compose.yaml` and `COPY . …` end none.
   let end = -1;
   for (const m of text.matchAll(/[.!?]["')`]?(?= +[A-Z`(])/g)) {
     const at = m.index + m[0].length;
     if (at > room) break;
-    end = at;
+    if (!inCodeSpan(text, at)) end = at;
   }
   if (end > 0) return text.slice(0, end) + more;
-  const cut = text.lastIndexOf(' ', room - 1);
+  // A word's end outside a code span, so the cut text leaves no span open (review 44c, item 7: DF031's ended in `bash -c…).
+  let cut = text.lastIndexOf(' ', room - 1);
+  while (cut > 0 && inCodeSpan(text, cut)) cut = text.lastIndexOf(' ', cut - 1);
   return `${text.slice(0, cut > 0 ? cut : room - 1)}…${more}`;
+}
+
+/** Whether text[at] lies inside a code span: an odd number of backticks before it. */
+function inCodeSpan(text: string, at: number): boolean {
+  let ticks = 0;
+  for (let i = 0; i < at; i++) if (text[i] === '`') ticks++;
+  return ticks % 2 === 1;
 }
 
 function ruleHelp(rule: Rule): string {

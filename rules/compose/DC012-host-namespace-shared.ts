@@ -46,7 +46,7 @@ export default defineRule<'compose', Data>({
     equivalents: [
       'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
       'compose-lint CL-0008 (network_mode: host) and CL-0010 (pid/ipc/uts/userns_mode: host)',
-      'CIS Docker Benchmark: "Ensure that the host\'s network / process / IPC / UTS / user namespaces are not shared"',
+      'CIS Docker Benchmark v1.6.0 5.10, 5.16, 5.17, 5.21, 5.31: "Ensure that the host\'s network / process / IPC / UTS / user namespaces are not shared"',
     ],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#network_mode',

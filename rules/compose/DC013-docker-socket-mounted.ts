@@ -119,7 +119,7 @@ export default defineRule<'compose', Data>({
     good: 'services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: 1   # read-only access to the container list only\n    volumes:\n      # docker-guardrails-ignore DC013 -- the one reviewed exception: a proxy that allows only GET /containers\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n  traefik:\n    image: traefik:v3.4\n    command: --providers.docker.endpoint=tcp://socket-proxy:2375',
     fix: 'No automatic fix: the service presumably uses the API, and what to give it instead is a design decision. Remove the mount, or put a filtering proxy (such as tecnativa/docker-socket-proxy) in front of the socket that allows only the API calls the service needs, keep that proxy on an internal network, and disable this finding on that one line with a reason.',
     guideline: '§2 Container Runtime Security — "No Privileged Containers"',
-    equivalents: ['KICS "Docker Socket Mounted In Container" (Docker Compose query)', 'compose-lint CL-0001', 'CIS Docker Benchmark: "Ensure that the Docker socket is not mounted inside any containers"'],
+    equivalents: ['KICS "Docker Socket Mounted In Container" (Docker Compose query)', 'compose-lint CL-0001', 'CIS Docker Benchmark v1.6.0 5.32 "Ensure that the Docker socket is not mounted inside any containers"'],
     references: [
       'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
       'https://docs.docker.com/reference/compose-file/services/#volumes',

@@ -104,7 +104,7 @@ export default defineRule<'compose', Data>({
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    logging:\n      driver: json-file\n      options:\n        max-size: "10m"\n        max-file: "3"',
     fix: '"Bound the logs (json-file, 10m × 3)" adds, in block style, `logging:` with `driver: json-file` and `options: max-size: "10m", max-file: "3"` at the end of the service; to an existing `logging:` it adds only the missing options (and `driver: json-file` when no driver is written); `driver: none` becomes `json-file` with those options. Option values are quoted: log options are strings. Not offered when `logging:` comes from an anchor, an alias, a `<<` merge or `extends:`. Not applied by fix-all: an explicit `driver: json-file` overrides a daemon-wide driver from daemon.json (e.g. syslog, as the guidelines suggest) — if the host ships logs centrally, configure rotation there instead and leave the service alone. No fix for a logging the default override drops: the override may relax it on purpose (a development setup).',
     guideline: '"Audit Logging" — Container Logs; Security Checklist — "Logging configured"',
-    equivalents: ['compose-lint CL-0014 (Logging driver set to none; this rule also flags unbounded json-file logs)', 'CIS Docker Benchmark "Ensure centralized and remote logging is configured" (daemon level)'],
+    equivalents: ['compose-lint CL-0014 (Logging driver set to none; this rule also flags unbounded json-file logs)', 'CIS Docker Benchmark v1.6.0 "Ensure centralized and remote logging is configured" (a daemon item)'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#logging',
       'https://docs.docker.com/engine/logging/drivers/json-file/',

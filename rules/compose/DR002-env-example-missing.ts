@@ -439,6 +439,7 @@ export default defineRule<'compose', Data>({
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
     good: '.env            (git-ignored, POSTGRES_PASSWORD=…)\n.env.example    (committed: POSTGRES_PASSWORD=)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
+    exampleLang: 'text',
     fix:
       '"Create .env.example" creates `<env file>.example` beside the env file with one line per variable, in the file\'s order and with its line endings — the file read as Compose reads it (compose-go\'s dotenv: blanks around the key and after `=` include `\\v`, `\\f`, `\\r`, NEL and the no-break space, only a line feed ends a line; a value in quotes may run over several lines — a PEM key — and is one variable, its lines are none). ' +
       'A line without `=` (a key named alone, or a pasted token: `sk-proj-…`, `AKIA…`) gets no line, nor a key that reads like a token (a part of 16 characters or more in mixed case or with digits: an unquoted key line that holds a `=`), since its name would be the secret. ' +

@@ -22,7 +22,7 @@ export default defineRule<'dockerfile', Data>({
     good: 'HEALTHCHECK CMD curl -f http://localhost:8080/health || exit 1\nCMD ["node", "server.js"]',
     fix: 'No automatic fix: which of the instructions is the intended one is for you to decide; delete the other.',
     guideline: 'Security Checklist — "Health checks implemented"; §6 Image Build Security',
-    equivalents: ['hadolint DL4003 (multiple CMD)', 'hadolint DL4004 (multiple ENTRYPOINT)', 'hadolint DL3012 (multiple HEALTHCHECK)', 'Trivy DS-0016 (multiple CMD), DS-0007 (multiple ENTRYPOINT), DS-0023 (multiple HEALTHCHECK)', 'KICS "Multiple ENTRYPOINT Instructions Listed"'],
+    equivalents: ['hadolint DL4003 (multiple CMD)', 'hadolint DL4004 (multiple ENTRYPOINT)', 'hadolint DL3012 (multiple HEALTHCHECK)', 'Trivy DS-0016 (multiple CMD), DS-0007 (multiple ENTRYPOINT), DS-0023 (multiple HEALTHCHECK)', 'KICS "Multiple CMD Instructions Listed" (41c195f4-fc31-4a5c-8a1b-90605538d49f) and "Multiple ENTRYPOINT Instructions Listed" (6938958b-3f1a-451c-909b-baeee14bdc97)', 'Docker build check MultipleInstructionsDisallowed (CMD, ENTRYPOINT or HEALTHCHECK repeated in a stage; `docker build` reports it)'],
     references: ['https://docs.docker.com/reference/dockerfile/#cmd', 'https://docs.docker.com/reference/dockerfile/#entrypoint', 'https://docs.docker.com/reference/dockerfile/#healthcheck'],
   },
   check(ctx) {

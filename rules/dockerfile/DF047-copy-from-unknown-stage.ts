@@ -32,7 +32,7 @@ export default defineRule<'dockerfile', Data>({
     good: 'FROM golang:1.25 AS build\nRUN go build -o /out/app .\nFROM alpine:3.22\nCOPY --from=build /out/app /app',
     fix: 'No automatic fix: the stage meant cannot be known for sure. Name the stage with `AS` and use that name, move the stage above the COPY, or, for a named build context given on the command line (`--build-context name=…`), keep the name and ignore this finding for the line. A name that every compose service building the Dockerfile gives in `build.additional_contexts` is read as the context it is and not reported; a service that builds it without that context looks for a stage or an image of that name.',
     guideline: '§6 Image Build Security; Dependency Security — "Supply Chain Security"',
-    equivalents: ['hadolint DL3022 (COPY --from should reference a previously defined FROM alias)', 'hadolint DL3023 (COPY --from cannot reference its own FROM alias)', 'Trivy DS-0006 (COPY --from referring to the current image)', 'KICS "COPY \'--from\' References Current FROM Alias"'],
+    equivalents: ['hadolint DL3022 (COPY --from should reference a previously defined FROM alias)', 'hadolint DL3023 (COPY --from cannot reference its own FROM alias)', 'Trivy DS-0006 (COPY --from referring to the current image)', 'KICS "COPY \'--from\' Without FROM Alias Defined Previously" (68a51e22-ae5a-4d48-8e87-b01a323605c9, the counterpart of DL3022) and "COPY \'--from\' References Current FROM Alias" (the counterpart of DL3023)'],
     references: [
       'https://docs.docker.com/reference/dockerfile/#copy---from',
       'https://docs.docker.com/build/building/multi-stage/#name-your-build-stages',

@@ -106,7 +106,7 @@ export default defineRule<'dockerfile', Data>({
     good: 'FROM debian:trixie-slim\n# the root work happens here, before USER; the image has no sudo\nRUN useradd -m app && mkdir /data && chown app /data\nUSER app\nCMD ["./server"]',
     fix: 'No automatic fix: the image may rely on the grant (an entrypoint that runs `sudo` to fix permissions or start a daemon), and removing it would break that at run time. Move the root work to build steps before `USER` (or to an entrypoint that starts as root and drops to the user with `setpriv`/`gosu`), then remove the grant and, if nothing else uses it, the sudo package.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
-    equivalents: ['No Dockerfile linter checks the grant itself: hadolint DL3004, Trivy DS-0010, Checkov CKV2_DOCKER_1 and KICS "Run Using Sudo" flag a RUN that calls sudo (DF011 here), not a grant that lets the running container use it', 'CIS Docker Benchmark 4.1 ("Ensure that a user for the container has been created") asks for a non-root user, which a passwordless grant undoes'],
+    equivalents: ['No Dockerfile linter checks the grant itself: hadolint DL3004, Trivy DS-0010, Checkov CKV2_DOCKER_1 and KICS "Run Using Sudo" flag a RUN that calls sudo (DF011 here), not a grant that lets the running container use it', 'CIS Docker Benchmark v1.6.0 4.1 ("Ensure that a user for the container has been created") asks for a non-root user, which a passwordless grant undoes'],
     references: ['https://www.sudo.ws/docs/man/sudoers.man/', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://gtfobins.github.io/#+sudo'],
   },
   check(ctx) {

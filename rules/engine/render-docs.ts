@@ -9,9 +9,29 @@ function fence(text: string, lang: string): string {
   return '```' + lang + '\n' + text.replace(/\n$/, '') + '\n```';
 }
 
+/**
+ * The first sentence of a docs text: up to the first `.` that ends a sentence, i.e. one followed by white space
+ * and outside a code span (`` `COPY . …` `` ends none: review 44c, item 7, where the README row of DR003 stopped
+ * inside the span). The whole text when no such `.` comes.
+ */
+export function firstSentence(text: string): string {
+  let ticks = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '`') ticks++;
+    else if (c === '.' && ticks % 2 === 0 && /\s/.test(text[i + 1] ?? '')) return text.slice(0, i + 1);
+  }
+  return text;
+}
+
+/** The language of a rule page's example fences: the docs' own `exampleLang`, else the rule's file kind's. */
+export function exampleLang(rule: Rule): string {
+  return rule.docs.exampleLang ?? (rule.kind === 'dockerfile' ? 'dockerfile' : 'yaml');
+}
+
 export function renderRuleMarkdown(rule: Rule): string {
   const d = rule.docs;
-  const lang = rule.kind === 'dockerfile' ? 'dockerfile' : 'yaml';
+  const lang = exampleLang(rule);
   const file = rule.kind === 'dockerfile' ? 'Dockerfile' : rule.kind === 'compose' ? 'Compose file' : 'Dockerfile and Compose file';
   const fix = rule.fixable === 'never' ? 'no' : rule.fixable === 'always' ? 'yes' : 'in some cases';
   return [
@@ -61,7 +81,7 @@ export function renderRuleMarkdown(rule: Rule): string {
 export function renderRuleTable(rules: readonly Rule[]): string {
   const rows = rules.map((r) => {
     const fix = r.fixable === 'never' ? '' : '🔧';
-    const first = r.docs.what.split(/(?<=\.)\s/)[0];
+    const first = firstSentence(r.docs.what);
     return `| [${r.code}](docs/rules/${r.code}.md) | ${r.name} | ${r.kind === 'dockerfile' ? 'Dockerfile' : r.kind === 'compose' ? 'Compose' : 'both'} | ${SEVERITY_LABEL[r.severity]}${r.optIn ? ' (opt-in)' : ''} | ${fix} | ${first.replace(/\|/g, '\\|')} |`;
   });
   return ['| Code | Name | File | Severity | Fix | What it finds |', '|---|---|---|---|---|---|', ...rows].join('\n');
@@ -69,7 +89,7 @@ export function renderRuleTable(rules: readonly Rule[]): string {
 
 /** Why a rule's findings matter, in one sentence (the hover's line): its docs' `summary`, else the first sentence of `why`. */
 export function ruleSummary(rule: Rule): string {
-  return rule.docs.summary ?? rule.docs.why.split(/(?<=\.)\s/)[0];
+  return rule.docs.summary ?? firstSentence(rule.docs.why);
 }
 
 /** Plain-text docs for `--explain` and hovers. */
@@ -98,7 +118,7 @@ export function renderPackageJson(text: string, rules: readonly Rule[]): string 
 export function renderConfigSchema(rules: readonly Rule[]): string {
   const severity = { type: 'string', enum: ['error', 'warning', 'info', 'hint', 'off'] };
   const ruleProps: Record<string, unknown> = {};
-  for (const r of rules) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${r.docs.what.split(/(?<=\.)\s/)[0]}${r.optIn ? ' (off unless enabled)' : ''}` };
+  for (const r of rules) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${firstSentence(r.docs.what)}${r.optIn ? ' (off unless enabled)' : ''}` };
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/docker-guardrails/docker-guardrails/blob/main/schemas/docker-guardrails.schema.json',

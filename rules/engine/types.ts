@@ -85,6 +85,12 @@ export interface RuleDocs {
   bad: string;
   /** The same example written the right way. */
   good: string;
+  /**
+   * The language of the page's `bad`/`good` code fences when it is not the rule's file kind's (`dockerfile` for
+   * Dockerfile rules, `yaml` otherwise): a Dockerfile example of a rule that reads every kind of file, or a file
+   * listing (`text`) that is no YAML (review 44c, item 9).
+   */
+  exampleLang?: 'dockerfile' | 'yaml' | 'text';
   /** What the quick fix does and when it is (not) offered or safe. */
   fix: string;
   /** The guideline section(s) of SECURITY-GUIDELINES.md this rule enforces. */

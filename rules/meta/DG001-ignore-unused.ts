@@ -45,6 +45,7 @@ export default defineRule<'any', IgnoreUnusedData>({
     why: 'Stale ignores pile up and then hide the next real finding on that line. A suppression is a reviewed decision ("not here, and here is why"); when its reason is gone, the comment should go too.',
     bad: '# docker-guardrails-ignore DF001 -- pinned by Renovate\nFROM node:24-alpine',
     good: 'FROM node:24-alpine',
+    exampleLang: 'dockerfile',
     fix: '"Remove unused ignore" deletes the comment line when none of its codes is used, or removes just the unused code from the list. Safe: it only removes a comment.',
     guideline: 'Tooling hygiene (supports every guideline section by keeping suppressions honest)',
     equivalents: ['ESLint --report-unused-disable-directives', 'ruff RUF100 (unused-noqa)'],
