@@ -145,6 +145,20 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('ghcr.io/bitnami/postgresql:11'), undefined, 'another registry');
   });
 
+  it('does not tell Bitnami\'s 2025-08-28 change as past with an earlier analysis date (review 44b, F3)', () => {
+    const j = (s: string, today: string) => judgeImage(parseImageRef(s)!, today);
+    const before = j('bitnami/rabbitmq:3.12.13-debian-12-r1', '2025-01-01')!;
+    assert.equal(before.line, '3.12', 'RabbitMQ 3.12 ended on 2024-05-31: reported');
+    assert.equal(before.target, null);
+    assert.doesNotMatch(eolStatus(before), /2025-08-28|bitnamilegacy|stopped/);
+    assert.match(eolStatus(before), /Move to a Bitnami image of a supported line\.$/);
+    assert.doesNotMatch(before.noFix ?? '', /2025-08-28|bitnamilegacy/);
+    // The day of the change itself is still before it (bitnamilegacy/* is reported from the next day too).
+    assert.doesNotMatch(eolStatus(j('bitnami/rabbitmq:3.12.13-debian-12-r1', '2025-08-28')!), /2025-08-28/);
+    const after = j('bitnami/rabbitmq:3.12.13-debian-12-r1', '2025-08-29')!;
+    assert.match(eolStatus(after), /Bitnami stopped publishing versioned bitnami\/\* tags on 2025-08-28/);
+  });
+
   it('judges the distribution in the tag of any official image (no fix outside the catalog), Temurin\'s alpine-3.21 too', () => {
     const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-06');
     const haproxy = j('haproxy:2.8-alpine3.19')!;
