@@ -155,6 +155,8 @@ describe('EOL judgement on fixed dates', () => {
     // A past run reproduced: old minors are reported on the dates they had ended by.
     assert.equal(j('docker.elastic.co/elasticsearch/elasticsearch:7.1.1', '2023-01-01')?.eol, '2020-11-20');
     assert.equal(j('elasticsearch:7.1.1', '2020-11-20'), undefined, '7.1 was supported on 2020-11-20');
+    // The advice names no release that did not exist on the analysis date (8.0 came out on 2022-02-10).
+    assert.doesNotMatch(eolStatus(j('kibana:6.2.4', '2021-06-01')!), /8\.x|9\.x|8\.19/);
     assert.equal(j('kibana:6.2.4', '2021-06-01')?.eol, '2019-08-06');
     assert.equal(j('kibana:7.16.3', '2023-06-07'), undefined);
     assert.equal(j('kibana:7.16.3', '2023-06-08')?.line, '7.16');
