@@ -222,15 +222,17 @@ export function isPathOrNextOption(value: string): boolean {
  * working directory or a variable (`/var/secrets/google/key.json`, `/run/secrets/jwt.pem`,
  * `~/.config/gcloud/adc.json`, `$HOME/keys/app.key`), made of path characters only and with a folder or
  * a file extension — Google's `GOOGLE_APPLICATION_CREDENTIALS` is the path of a key file (review 39c, item 2.2).
- * A slash and random characters (`/q8Zr2kXv`) is not taken for a path, nor a base64 key, whose alphabet
- * holds `/` (it may start with one) but also `+` and the `=` padding that paths do not: `openssl rand -base64 32`
- * prints 44 characters ending in `=`, one in 64 of them starting with `/` (review 44b, F5), and an Azure
- * Storage account key is 88 ending in `==` (review 43c, leftovers). DF020, DF022 and DC040 all judge paths
- * with this one test.
+ * A slash and random characters (`/q8Zr2kXv`) is not taken for a path, nor a base64 key: its alphabet
+ * holds `/` (a key may start with one) but also `+` and the `=` padding, rare in paths, so a value of that
+ * alphabet only with a `+` or a final `=` is a key (with other characters, `/run/secrets/tls_key=`, a path).
+ * `openssl rand -base64 32` prints 44 characters ending in `=`, one in 64 of them starting with `/`
+ * (review 44b, F5); an Azure Storage account key is 88 ending in `==` (review 43c, leftovers).
+ * DF020, DF022 and DC040 all judge paths with this one test.
  */
 export function isPathLike(value: string): boolean {
-  const m = /^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?(\/[\w.\-/]+)$/.exec(value);
-  return m !== null && (/^\/[^/]+\/./.test(m[1]) || /\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(m[1]));
+  const m = /^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?(\/[\w.\-/+=]+)$/.exec(value);
+  if (m === null || (/^[A-Za-z0-9+/]+=*$/.test(value) && /[+=]/.test(value))) return false;
+  return /^\/[^/]+\/./.test(m[1]) || /\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(m[1]);
 }
 
 /** A `scheme://user:password@` in a value: the scheme, the user, and the password's offsets in the value. */
