@@ -145,6 +145,42 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('ghcr.io/bitnami/postgresql:11'), undefined, 'another registry');
   });
 
+  it('dates Elastic images by their minor release, as Elastic\'s end-of-life table does (review 44b, F2)', () => {
+    const j = (s: string, today: string) => judgeImage(parseImageRef(s)!, today);
+    const es71 = j('docker.elastic.co/elasticsearch/elasticsearch:7.1.1', '2026-12-06')!;
+    assert.equal(es71.line, '7.1');
+    assert.equal(eolStatus(es71).startsWith('is on Elasticsearch 7.1, which reached end of life on 2020-11-20'), true, eolStatus(es71));
+    assert.equal(j('logstash:7.17.29', '2026-12-06')?.eol, '2026-01-15', '7.17, the last 7.x minor, has the extended date');
+    assert.equal(j('logstash:7.17.29', '2026-01-15'), undefined, 'supported on its last day');
+    // A past run reproduced: old minors are reported on the dates they had ended by.
+    assert.equal(j('docker.elastic.co/elasticsearch/elasticsearch:7.1.1', '2023-01-01')?.eol, '2020-11-20');
+    assert.equal(j('elasticsearch:7.1.1', '2020-11-20'), undefined, '7.1 was supported on 2020-11-20');
+    // The advice names no release that did not exist on the analysis date (8.0 came out on 2022-02-10).
+    assert.doesNotMatch(eolStatus(j('kibana:6.2.4', '2021-06-01')!), /8\.x|9\.x|8\.19/);
+    assert.equal(j('kibana:6.2.4', '2021-06-01')?.eol, '2019-08-06');
+    assert.equal(j('kibana:7.16.3', '2023-06-07'), undefined);
+    assert.equal(j('kibana:7.16.3', '2023-06-08')?.line, '7.16');
+    assert.equal(j('elasticsearch:8.2.3', '2023-10-27')?.eol, '2023-10-26');
+    // Minors whose end is not confirmed are never reported.
+    assert.equal(j('elasticsearch:8.3.3', '2026-12-06'), undefined);
+    assert.equal(j('elasticsearch:5.6.16', '2026-12-06'), undefined);
+    for (const name of ['elasticsearch', 'kibana', 'logstash']) assert.deepEqual(lineOfTag(name, '7')?.line.line, undefined, `${name}: no line covers a whole major`);
+  });
+
+  it('does not tell Bitnami\'s 2025-08-28 change as past with an earlier analysis date (review 44b, F3)', () => {
+    const j = (s: string, today: string) => judgeImage(parseImageRef(s)!, today);
+    const before = j('bitnami/rabbitmq:3.12.13-debian-12-r1', '2025-01-01')!;
+    assert.equal(before.line, '3.12', 'RabbitMQ 3.12 ended on 2024-05-31: reported');
+    assert.equal(before.target, null);
+    assert.doesNotMatch(eolStatus(before), /2025-08-28|bitnamilegacy|stopped/);
+    assert.match(eolStatus(before), /Move to a Bitnami image of a supported line\.$/);
+    assert.doesNotMatch(before.noFix ?? '', /2025-08-28|bitnamilegacy/);
+    // The day of the change itself is still before it (bitnamilegacy/* is reported from the next day too).
+    assert.doesNotMatch(eolStatus(j('bitnami/rabbitmq:3.12.13-debian-12-r1', '2025-08-28')!), /2025-08-28/);
+    const after = j('bitnami/rabbitmq:3.12.13-debian-12-r1', '2025-08-29')!;
+    assert.match(eolStatus(after), /Bitnami stopped publishing versioned bitnami\/\* tags on 2025-08-28/);
+  });
+
   it('judges the distribution in the tag of any official image (no fix outside the catalog), Temurin\'s alpine-3.21 too', () => {
     const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-06');
     const haproxy = j('haproxy:2.8-alpine3.19')!;

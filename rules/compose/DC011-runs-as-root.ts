@@ -5,9 +5,10 @@ import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import { defaultMerge, droppedByDefaultOverride, overrideAt } from '../engine/override-merge';
 import type { Stage } from '../engine/dockerfile';
-import type { ImageRef } from '../engine/image';
+import { isWindowsImage, type ImageRef } from '../engine/image';
 import { dotnetAppUser, isRootUser, nonRootUser, stepDown, type StepDown } from '../engine/image-users';
 import { rootBase } from '../engine/stage-scope';
+import { isWindowsStage } from '../engine/windows-stage';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
 import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
@@ -71,6 +72,25 @@ function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: t
   }
   const img = imageThrough(ctx, service);
   return img && img !== 'unknown' && img.ref && dotnetAppUser(img.ref) ? { dotnetApp: true } : {};
+}
+
+/**
+ * Whether a service runs a Windows image: its image is one (isWindowsImage), or the Dockerfile stage it
+ * builds is (isWindowsStage, DF010's test). Windows has no uids: `user:` names an account (ContainerUser,
+ * ContainerAdministrator), so such a service is not judged, as DF010 does not judge a Windows stage (review 44b, F4).
+ */
+function runsWindows(ctx: ComposeContext, service: Service): boolean {
+  const buildFound = lookupKey(ctx, service, 'build');
+  if (buildFound === 'unknown') return false;
+  if (buildFound) {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return false;
+    const stages = built.dockerfile.stages;
+    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    return stage !== undefined && isWindowsStage(built.dockerfile, stage);
+  }
+  const img = imageThrough(ctx, service);
+  return !!img && img !== 'unknown' && !!img.ref && isWindowsImage(img.ref);
 }
 
 /**
@@ -177,6 +197,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
       'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'Windows images are not judged at all, root `user:` or none, as DF010 does not judge them: a service whose image is a Windows image (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`, the other Windows bases DF010 lists) or that builds a Dockerfile stage DF010 reads as Windows — Windows has no uids: `user:` names an account (ContainerUser, ContainerAdministrator), and Nano Server images already run as ContainerUser. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
       'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:` or a `build:`: the merged service is judged there. A `user:` that override writes replaces this file\'s, root or not: it is the one judged (there), and a `user: root` here is not reported. A `user: !reset null` in that override removes this file\'s `user:` (Compose merge, "Reset value": https://docs.docker.com/reference/compose-file/merge/): the service is judged as having none, without a fix (the `user:` written here is the one the override drops). Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
@@ -216,7 +237,7 @@ export default defineRule<'compose', Data>({
       if (userFound && userFound.inherited) {
         if (isAnalyzedBase(ctx, userFound)) continue;
         const v = resolvedScalar(userFound.ctx, userFound.entry.value);
-        if (v && v.trim() !== '' && isRootUser(v)) {
+        if (v && v.trim() !== '' && isRootUser(v) && !runsWindows(ctx, service)) {
           out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null } });
         }
         continue;
@@ -225,7 +246,7 @@ export default defineRule<'compose', Data>({
         const user = serviceScalar(ctx, service, 'user');
         if (!user) continue; // empty or not a scalar: unknown
         const v = user.value.value;
-        if (v === null || v.trim() === '' || !isRootUser(v)) continue;
+        if (v === null || v.trim() === '' || !isRootUser(v) || runsWindows(ctx, service)) continue;
         const { entry } = user;
         const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
         out.push({
@@ -239,7 +260,7 @@ export default defineRule<'compose', Data>({
       // The override Compose merges by default sets the user or builds the image: judged with it, not here.
       if (companionWrites(ctx, service, ['user', 'build'])) continue;
       const root = rootByDefault(ctx, service);
-      if (!root) continue;
+      if (!root || runsWindows(ctx, service)) continue;
       out.push({
         range: ctx.rangeOf(service.nameNode),
         severity: 'info' as const,

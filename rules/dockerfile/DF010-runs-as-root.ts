@@ -2,10 +2,10 @@ import type { Instruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
-import { buildsWindows, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
+import { rootBase, stageChain, VariableScope } from '../engine/stage-scope';
+import { isWindowsStage } from '../engine/windows-stage';
 import { dotnetAppUser, isRootUser, nonRootUser, stepDown, userKnownForImage } from '../engine/image-users';
 import { officialImageName } from '../engine/image';
-import { shellProgram } from '../engine/packages';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
 import type { Fix, Position, Range } from '../engine/types';
@@ -105,42 +105,6 @@ function effectiveUser(stage: Stage, depth = 0): Instruction | null | 'non-root-
   if (stage.base.kind === 'image' && (nonRootUser(stage.base.ref) !== undefined || officialImageRunsAsNonRoot(stage.base.ref))) return 'non-root-base';
   if (stage.base.kind === 'unknown') return 'non-root-base'; // unknown base: its USER is unknown, so no finding.
   return null;
-}
-
-/** A SHELL of Windows PowerShell or cmd (PowerShell 7, `pwsh`, also runs on Linux images and does not count). */
-const WINDOWS_SHELL = /^(?:powershell|cmd)(?:\.exe)?$/i;
-
-/**
- * Whether a stage builds a Windows image: its base (at the root of its stage chain) is a Windows image,
- * or a stage of the chain sets a Windows SHELL. Windows has no uids: USER takes an account name
- * (ContainerUser, ContainerAdministrator), so "root" and `USER 1000` mean nothing there.
- */
-function isWindowsStage(ctx: DockerfileContext, stage: Stage): boolean {
-  if (buildsWindows(stage)) return true;
-  // The backtick escape is the Windows form (a backslash is the path separator there): with it, a
-  // drive path in the stage (`C:\`) says Windows, also on the multi-OS PowerShell image (review 24, probe df-06).
-  // Not over a base that names a Linux distribution (`powershell:lts-7.4-ubuntu-22.04`; review 25, probe 21).
-  const base = rootBase(stage);
-  const windowsEscape = ctx.escapeChar === '`' && !(base.kind === 'image' && LINUX_IMAGE.test(base.ref.text));
-  for (const s of stageChain(stage)) {
-    for (const ins of s.instructions) {
-      const program = shellProgram(ins);
-      if (program !== null && WINDOWS_SHELL.test(program)) return true;
-      if (windowsEscape && WINDOWS_DRIVE_PATH.test(instructionText(ctx, ins))) return true;
-    }
-  }
-  return false;
-}
-
-/** An image reference that names a Linux distribution in its name or tag. */
-const LINUX_IMAGE = /(?:^|[/:.-])(?:ubuntu|debian|alpine|bookworm|bullseye|buster|trixie|jammy|noble|focal|mariner|azurelinux|centos|rhel|ubi\d*|fedora|amazonlinux|rockylinux|almalinux|opensuse|linux)(?=$|[/:.\d-])/i;
-
-/** A Windows drive path (`C:\`, `c:\app`), as written in an instruction. */
-const WINDOWS_DRIVE_PATH = /(?:^|[\s"'=(])[A-Za-z]:\\/;
-
-function instructionText(ctx: DockerfileContext, ins: Instruction): string {
-  const r = ins.getRange();
-  return ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
 }
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */

@@ -7,7 +7,7 @@ import { extendsChain } from '../engine/compose-lookup';
 import { ServiceEnv } from '../engine/env-files';
 import { imageUses } from '../engine/image-uses';
 import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
-import { authSwitch, isAccessKeyIdOfPair, isCredentialName, isPlaceholderValue, isPublicKey, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { authSwitch, isAccessKeyIdOfPair, isCredentialName, isPathLike, isPlaceholderValue, isPublicKey, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
 import { tokenKind } from '../engine/secret-tokens';
 import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
 import { resolveAt } from '../engine/df-instructions';
@@ -59,19 +59,6 @@ function connectionPassword(raw: string | null): string | null {
     if (pw !== '' && !pw.includes('$') && !isPlaceholderValue(pw) && !isStandIn(pw) && !isTemplatePlaceholder(pw)) return pw;
   }
   return null;
-}
-
-/**
- * A value that names a file rather than holding the secret: an absolute path, or one from home, the
- * working directory or a variable (`/var/secrets/google/key.json`, `/run/secrets/jwt.pem`,
- * `~/.config/gcloud/adc.json`, `$HOME/keys/app.key`), made of path characters only and with a folder or
- * a file extension — Google's `GOOGLE_APPLICATION_CREDENTIALS` is the path of a key file (review 39c, item 2.2).
- * A slash and random characters (`/q8Zr2kXv`) is not taken for a path.
- */
-function isFilePath(raw: string | null): boolean {
-  if (raw === null) return false;
-  const m = /^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?(\/[\w.\-/]+)$/.exec(raw);
-  return m !== null && (/^\/[^/]+\/./.test(m[1]) || /\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(m[1]));
 }
 
 /**
@@ -364,7 +351,7 @@ export default defineRule<'dockerfile', Data>({
         const names = stage === -1 ? globalNames : stageNames[stage];
         // `AWS_ACCESS_KEY` beside `AWS_SECRET_KEY` is the key's id; `REDIS_AUTH=yes` a switch (review 43c, items 3 and 4).
         const idHalf = isAccessKeyIdOfPair(name, (n) => names.has(n) || globalNames.has(n));
-        if (!report && isCredentialName(name) && !isFilePath(raw) && !idHalf && !(raw !== null && authSwitch(name, raw))) {
+        if (!report && isCredentialName(name) && !(raw !== null && isPathLike(raw)) && !idHalf && !(raw !== null && authSwitch(name, raw))) {
           // An ARG whose default is a public key names the key's public half (review 15, probe 05).
           if (kind === 'ARG') report = (!global || literal !== null) && !(raw !== null && isPublicKey(raw));
           else {

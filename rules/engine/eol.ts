@@ -454,8 +454,10 @@ function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined
   const repository = ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
   const image = entry.product ?? official;
   // A Bitnami image of the product: judged by the product's lines, without a move (Bitnami no longer publishes versioned tags there).
-  const noFix = bitnami ? BITNAMI_NO_FIX : entry.noFix;
-  const advice = bitnami ? BITNAMI_ADVICE : entry.noFix ?? null;
+  // Before the change (an earlier analysis date: a past run reproduced), it is not told as past (review 44b, F3).
+  const bitnamiMoved = today > BITNAMI_LEGACY.since;
+  const noFix = bitnami ? (bitnamiMoved ? BITNAMI_NO_FIX : BITNAMI_NO_FIX_BEFORE) : entry.noFix;
+  const advice = bitnami ? (bitnamiMoved ? BITNAMI_ADVICE : BITNAMI_ADVICE_BEFORE) : entry.noFix ?? null;
   const base = { image, repository, tag: ref.tag, target: null, targetLine: null, noFix: noFix ?? null, buildsOnly: false, advice, os: null, lineEnded: null, targetEol: null, newest: null };
   if (!found) {
     // A deprecated image: a tag that names no line is still one of its tags (review 43d, item 4: openjdk:27-ea).
@@ -513,6 +515,9 @@ function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined
 
 const BITNAMI_NO_FIX = `Bitnami no longer publishes versioned tags of its images on Docker Hub (moved to bitnamilegacy, without updates, from ${BITNAMI_LEGACY.since})`;
 const BITNAMI_ADVICE = `Bitnami stopped publishing versioned bitnami/* tags on ${BITNAMI_LEGACY.since} (they moved to bitnamilegacy/*, without updates): move to a maintained image of a supported line`;
+/** The same before BITNAMI_LEGACY.since, when Bitnami still published versioned tags: no word of the change yet. */
+const BITNAMI_NO_FIX_BEFORE = "the catalog does not know Bitnami's tags of newer lines";
+const BITNAMI_ADVICE_BEFORE = 'move to a Bitnami image of a supported line';
 
 /**
  * A `bitnamilegacy/*` image: frozen whatever its product (review 43d, item 9; bitnami/containers#83267:

@@ -209,25 +209,30 @@ export const HEADER_CREDENTIAL = new RegExp(`^(${CREDENTIAL_HEADER_NAME})${CREDE
 
 /**
  * Whether the word after a credential option is not its value: a path (where a key is, not the key:
- * `--tls-key /certs/server.key`; a base64 key may start with `/`, isBase64Key), or
- * the next option (`--gecos`, `-v`). A value like `-Qx8v…` is the credential. Quotes around it are ignored.
+ * `--tls-key /certs/server.key`; isPathLike), or the next option (`--gecos`, `-v`). A value like
+ * `-Qx8v…` is the credential. Quotes around it are ignored.
  */
 export function isPathOrNextOption(value: string): boolean {
   const v = value.replace(/^["']/, '');
-  return (/^(?:\/|\.{1,2}\/|~\/|--)/.test(v) && !isBase64Key(v.replace(/["']$/, ''))) || /^-[A-Za-z](?:["']?$)/.test(v);
+  return v.startsWith('--') || isPathLike(v.replace(/["']$/, '')) || /^-[A-Za-z](?:["']?$)/.test(v);
 }
 
 /**
- * A base64 key of 64 characters or more, padded (`…==`): an Azure Storage account key is 64 bytes, 88 characters.
- * The base64 alphabet holds `/` and `+`, so such a key may start with `/` — it is no path (review 43c, leftovers).
+ * A value that names a file rather than holding the secret: an absolute path, or one from home, the
+ * working directory or a variable (`/var/secrets/google/key.json`, `/run/secrets/jwt.pem`,
+ * `~/.config/gcloud/adc.json`, `$HOME/keys/app.key`), made of path characters only and with a folder or
+ * a file extension — Google's `GOOGLE_APPLICATION_CREDENTIALS` is the path of a key file (review 39c, item 2.2).
+ * A slash and random characters (`/q8Zr2kXv`) is not taken for a path, nor a base64 key: its alphabet
+ * holds `/` (a key may start with one) but also `+` and the `=` padding, rare in paths, so a value of that
+ * alphabet only with a `+` or a final `=` is a key (with other characters, `/run/secrets/tls_key=`, a path).
+ * `openssl rand -base64 32` prints 44 characters ending in `=`, one in 64 of them starting with `/`
+ * (review 44b, F5); an Azure Storage account key is 88 ending in `==` (review 43c, leftovers).
+ * DF020, DF022 and DC040 all judge paths with this one test.
  */
-export function isBase64Key(value: string): boolean {
-  return value.length >= 64 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={1,2}$/.test(value);
-}
-
-/** A value that names where a file is (`/run/secrets/x`, `./key.pem`, `~/.ssh/id`), not the secret: a base64 key that starts with `/` aside. */
 export function isPathLike(value: string): boolean {
-  return /^(?:\/|\.\.?\/|~\/)/.test(value) && !isBase64Key(value);
+  const m = /^(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?(\/[\w.\-/+=]+)$/.exec(value);
+  if (m === null || (/^[A-Za-z0-9+/]+=*$/.test(value) && /[+=]/.test(value))) return false;
+  return /^\/[^/]+\/./.test(m[1]) || /\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(m[1]);
 }
 
 /** A `scheme://user:password@` in a value: the scheme, the user, and the password's offsets in the value. */
