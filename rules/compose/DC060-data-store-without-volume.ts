@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { builtDockerfileOf, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, commandThrough, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
 import { composeTag, defaultMerge, droppedByDefaultOverride, mergedServiceGone, overrideAt, type DefaultMerge } from '../engine/override-merge';
 import { effectiveVolumes } from '../engine/override-mounts';
 import { defaultPairPartner } from '../engine/override-top-level';
@@ -18,7 +18,9 @@ import { propertiesOf } from '../engine/stage-scope';
 import { comparePositions } from '../engine/text';
 import type { DataStoreKind } from '../engine/datastores';
 import type { Fix, TextEdit } from '../engine/types';
-import { commandValue } from '../engine/service-command';
+import { commandRuns, commandValue, type CommandValue } from '../engine/service-command';
+import type { MergedCommands } from '../engine/redis-config';
+import type { EnvLookup } from '../engine/env-files';
 
 interface Data {
   service: string;
@@ -67,8 +69,9 @@ const KIND_NAMES: Record<DataStoreKind, string> = {
  * Dragonfly writes a snapshot to /data on shutdown and loads it on start unless `--dbfilename` is
  * empty (dragonflydb.io/docs/managing-dragonfly/backups): with `--dbfilename=` it keeps nothing on disk.
  */
-function dragonflyWithoutSnapshots(ctx: ComposeContext, service: Service): boolean {
-  const args = [commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command')].flatMap((c) => c?.args ?? []).map((a) => a.value);
+function dragonflyWithoutSnapshots(ctx: ComposeContext, service: Service, merged?: MergedCommands): boolean {
+  const cmds = merged ? [merged.value?.entrypoint, merged.value?.command] : [commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command')];
+  const args = cmds.flatMap((c) => c?.args ?? []).map((a) => a.value);
   return args.some((a, i) => a === '--dbfilename=' || a === '--dbfilename=""' || (a === '--dbfilename' && args[i + 1] === ''));
 }
 
@@ -165,16 +168,58 @@ function volumeName(service: string, taken: Set<string>): string {
 }
 
 /**
+ * The merged service's `PGDATA` where the default override decides it (undefined: the base's, read as written):
+ * the override's value (its `environment:` is merged over the base's by key, its `env_file:` too); none from the
+ * base's `environment:` when the override drops it (`PGDATA: !reset null`, `environment: !reset`/`!override`:
+ * compose-go's ResetProcessor deletes the path before the merge), leaving what the base's env files set (env files
+ * are read into the environment after the merge; through `extends:`: not followed, unknown) (review 44d, item 3).
+ */
+function mergedPgdata(merge: DefaultMerge): EnvLookup | undefined {
+  const touch = overrideAt(merge, ['environment', 'PGDATA']);
+  const keyReset = touch?.drops?.tag === 'reset' && touch.drops.key === 'environment.PGDATA';
+  const own = keyReset ? undefined : new ServiceEnv(merge.over.ctx, merge.over.service).get('PGDATA');
+  if (own && own.state !== 'unset') return own;
+  if (!touch?.drops) return undefined;
+  if (overrideAt(merge, ['env_file'])?.drops) return { state: 'unset' };
+  const files = lookupKey(merge.base.ctx, merge.base.service, 'env_file');
+  if (files === 'unknown' || files?.inherited) return { state: 'unknown' };
+  return new ServiceEnv(merge.base.ctx, merge.base.service).fromFiles('PGDATA');
+}
+
+/**
+ * The merged service's `entrypoint:` and `command:` when the default override writes or drops either: each is
+ * replaced whole by the override's (Compose Specification, Merge: "the value is overridden by the latest Compose
+ * file, and not appended"), `!reset` removes it; the other is the base's (through `extends:`). Undefined when the
+ * override leaves both alone (review 44d, item 3).
+ */
+function mergedCommands(merge: DefaultMerge): MergedCommands | undefined {
+  const touches = { entrypoint: overrideAt(merge, ['entrypoint']), command: overrideAt(merge, ['command']) };
+  if (!touches.entrypoint && !touches.command) return undefined;
+  const part = (key: 'entrypoint' | 'command'): CommandValue | null | undefined | 'unknown' => {
+    const touch = touches[key];
+    if (!touch) return commandThrough(merge.base.ctx, merge.base.service, key);
+    return touch.value ? commandValue(touch.value.ctx, touch.value.service, key) : undefined;
+  };
+  // Once per merged service: redisFacts remembers its answer by this object.
+  return merge.base.ctx.memo(merge.base.service.map, 'DC060.merged-commands', () => {
+    const entrypoint = part('entrypoint');
+    const command = part('command');
+    return { value: entrypoint === 'unknown' || command === 'unknown' ? null : commandRuns(entrypoint, command) };
+  });
+}
+
+/**
  * What the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`)
  * sets for a service of the default file that moves its data: the image (its `image:` replaces this file's; not
- * when the service builds: the image is then what its Dockerfile builds) and `PGDATA`. Undefined when it sets
- * neither (or the service is not merged: defaultMerge); 'unknown' when its image cannot be read.
+ * when the service builds: the image is then what its Dockerfile builds), `PGDATA` (mergedPgdata) and the command
+ * (mergedCommands). Undefined when it sets none (or the service is not merged: defaultMerge); 'unknown' when its
+ * image cannot be read.
  */
 function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: MergedInputs; image?: string; file: string } | 'unknown' | undefined {
   const merge = defaultMerge(ctx, service);
   if (!merge || merge.inOverride || merge.whole) return undefined;
   if (overrideAt(merge, ['build'])?.value) return undefined;
-  const { ctx: over, service: overService } = merge.over;
+  const { ctx: over } = merge.over;
   const inputs: MergedInputs = {};
   let image: string | undefined;
   const written = overrideAt(merge, ['image'])?.value;
@@ -185,9 +230,11 @@ function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: M
     inputs.image = loose;
     image = raw;
   }
-  const pgdata = new ServiceEnv(over, overService).get('PGDATA');
-  if (pgdata.state !== 'unset') inputs.pgdata = pgdata;
-  if (!inputs.image && !inputs.pgdata) return undefined;
+  const pgdata = mergedPgdata(merge);
+  if (pgdata) inputs.pgdata = pgdata;
+  const commands = mergedCommands(merge);
+  if (commands) inputs.commands = commands;
+  if (!inputs.image && !inputs.pgdata && !inputs.commands) return undefined;
   return { inputs, ...(image !== undefined ? { image } : {}), file: path.basename(over.path) };
 }
 
@@ -294,7 +341,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`; with the override `docker compose up` merges by default, the merged project\'s definition: either file of the pair may define the volume, the override\'s options merged over this file\'s, `!reset`/`!override` honoured): it is reported like a `tmpfs:` mount, naming the volume (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service, or written in the other file of the default pair — the override `docker compose up` merges by default, or the default file beside it —, unless the override resets or replaces it: `volumes_from: !reset []`) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file gives volumes where the two are not merged as below (a service another extends, a file another includes or extends, a Swarm stack). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/), the merged service is judged once: with the mounts and `tmpfs:` both files give it (volumes merged by container path; `volumes: !reset []` removes this file\'s, and no fix is offered for a list it drops), not at all when the override resets the whole service, and reported in the file whose value decides where the data goes — the override when it writes the service\'s `image:` (not when the service builds), its `build:` or replaces the whole service (`!override`), else the default file (not judged when both write `build:`). The fix edits the file where the service\'s mounts are written: the list that takes effect (the override\'s, else the default file\'s), or, with none, the file reported; the volume name avoids the names either file declares or mounts (also for a service written in one file only: the two files are one project, whose top-level `volumes:` are merged by name), and no mount is added to the default file at a container path the override mounts something else at. RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 in `compose.yaml` and `postgres:18` in the override with the volume at `/var/lib/postgresql/data` is reported once, in the override (its image decides), and the fix moves the mount in `compose.yaml`, where it is written; and so is the reverse. A `PGDATA` the override sets with this file\'s image is judged here, where that image is written. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`; with the override `docker compose up` merges by default, the merged project\'s definition: either file of the pair may define the volume, the override\'s options merged over this file\'s, `!reset`/`!override` honoured): it is reported like a `tmpfs:` mount, naming the volume (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service, or written in the other file of the default pair — the override `docker compose up` merges by default, or the default file beside it —, unless the override resets or replaces it: `volumes_from: !reset []`) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file gives volumes where the two are not merged as below (a service another extends, a file another includes or extends, a Swarm stack). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/), the merged service is judged once: with the mounts and `tmpfs:` both files give it (volumes merged by container path; `volumes: !reset []` removes this file\'s, and no fix is offered for a list it drops), not at all when the override resets the whole service, and reported in the file whose value decides where the data goes — the override when it writes the service\'s `image:` (not when the service builds), its `build:` or replaces the whole service (`!override`), else the default file (not judged when both write `build:`). The fix edits the file where the service\'s mounts are written: the list that takes effect (the override\'s, else the default file\'s), or, with none, the file reported; the volume name avoids the names either file declares or mounts (also for a service written in one file only: the two files are one project, whose top-level `volumes:` are merged by name), and no mount is added to the default file at a container path the override mounts something else at. RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 in `compose.yaml` and `postgres:18` in the override with the volume at `/var/lib/postgresql/data` is reported once, in the override (its image decides), and the fix moves the mount in `compose.yaml`, where it is written; and so is the reverse. A `PGDATA` the override sets with this file\'s image is judged here, where that image is written. The merged environment and command are what is read, as `docker compose config` shows them: a `PGDATA` the override drops (`PGDATA: !reset null`, or `environment: !reset`/`!override` without it) is unset (what this file\'s `env_file:` sets still counts), and the override\'s `command:` or `entrypoint:` replaces this file\'s whole — a `--dbpath`/`--datadir`/`--dir` it leaves out no longer moves the data, and Redis is judged by the override\'s command (AOF turned on there is reported, `--save ""` there is a cache). Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart — also a named volume defined with `driver_opts: { type: tmpfs }`, which the local driver mounts when a container starts using it and unmounts when the last one stops (moby volume/local). RabbitMQ without a fixed node name loses its state on every re-create even with a volume: the official image\'s docs ask to "specify -h/--hostname explicitly for each daemon so that we don\'t get a random hostname and can keep track of our data"; the new node starts empty beside the old one\'s directory in the same volume.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
@@ -341,8 +388,8 @@ export default defineRule<'compose', Data>({
       if (merged === 'unknown') continue;
       const data = dataDirOf(judged.ctx, judged.service, merged?.inputs);
       if (!data) continue;
-      if (data.kind === 'redis' && keepsNoDataset(judged.ctx, judged.service)) continue;
-      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(judged.ctx, judged.service)) continue;
+      if (data.kind === 'redis' && keepsNoDataset(judged.ctx, judged.service, merged?.inputs.commands)) continue;
+      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(judged.ctx, judged.service, merged?.inputs.commands)) continue;
       const state = merge ? mergedMountState(merge, data) : chainMountState(ctx, service, data);
       if (state.unknown) continue;
       const persisted = state.persisted;
