@@ -784,3 +784,19 @@ describe('messages of review 43c', () => {
     }
   });
 });
+
+describe('DC060 names the file whose volume definition makes it a tmpfs (review 44d, item 5)', () => {
+  const base = 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - dbdata:/var/lib/postgresql/data\n  app:\n    image: nginx:1.30\nvolumes:\n  dbdata:\n';
+  it('the override, when its definition adds type: tmpfs to a plain one here', () => {
+    const override = 'volumes:\n  dbdata:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n';
+    const [m] = messagesOf('DC060', new Map([['/m/compose.yaml', base], ['/m/compose.override.yaml', override]]));
+    assert.match(m, /named volume dbdata, whose top-level definition in compose\.override\.yaml makes it a tmpfs/);
+    assert.match(m, /Drop type: tmpfs from the definition of dbdata in compose\.override\.yaml,/);
+  });
+  it('no file named when the definition is in the file reported', () => {
+    const own = base.replace('  dbdata:\n', '  dbdata:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n');
+    const [m] = messagesOf('DC060', new Map([['/m/compose.yaml', own], ['/m/compose.override.yaml', 'services:\n  app:\n    environment:\n      TZ: UTC\n']]));
+    assert.match(m, /named volume dbdata, whose top-level definition makes it a tmpfs/);
+    assert.match(m, /Drop type: tmpfs from the definition of dbdata, or/);
+  });
+});

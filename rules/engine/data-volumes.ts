@@ -284,6 +284,8 @@ export interface DataMountState {
   shadowedParent?: string;
   /** A named volume on the data directory whose top-level definition makes it a tmpfs (`driver_opts: { type: tmpfs }`): counted in `tmpfs`. */
   tmpfsVolume?: string;
+  /** The path of the file whose definition of tmpfsVolume makes it a tmpfs (with the default override, either file). */
+  tmpfsVolumeFile?: string;
 }
 
 /**
@@ -294,8 +296,13 @@ export interface DataMountState {
  * when a container uses it and unmounts it when the last one stops: its files live in memory only as long as that.
  */
 export function tmpfsBackedVolume(ctx: ComposeContext, doc: Document.Parsed, name: string): boolean {
+  return tmpfsDefinitionFile(ctx, doc, name) !== undefined;
+}
+
+/** The path of the file whose definition of the named volume gives it `type: tmpfs` (the merged project's: either file of the default pair), or undefined when it is no tmpfs. */
+export function tmpfsDefinitionFile(ctx: ComposeContext, doc: Document.Parsed, name: string): string | undefined {
   const type = localDriverOpt(ctx, doc, name, 'type');
-  return !!type && resolveScalar(type.ctx, type.doc, type.node)?.value?.trim() === 'tmpfs';
+  return type && resolveScalar(type.ctx, type.doc, type.node)?.value?.trim() === 'tmpfs' ? type.ctx.path : undefined;
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
@@ -345,9 +352,13 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
     if ((named || m.type === 'bind' || m.type === 'cluster' || m.type === 'npipe') && holds) {
       // A named volume defined as a tmpfs holds the data in memory, like a `tmpfs:` mount (review 43d, item 7).
       const name = named ? m.source!.value!.trim() : '';
-      if (named && tmpfsBackedVolume(ctx, service.doc, name)) {
+      const tmpfsFile = named ? tmpfsDefinitionFile(ctx, service.doc, name) : undefined;
+      if (tmpfsFile !== undefined) {
         state.tmpfs = true;
-        state.tmpfsVolume ??= name;
+        if (state.tmpfsVolume === undefined) {
+          state.tmpfsVolume = name;
+          state.tmpfsVolumeFile = tmpfsFile;
+        }
         continue;
       }
       state.persisted = true;
