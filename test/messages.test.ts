@@ -800,3 +800,12 @@ describe('DC060 names the file whose volume definition makes it a tmpfs (review 
     assert.match(m, /Drop type: tmpfs from the definition of dbdata, or/);
   });
 });
+
+describe('DG001 says why a code of the other file kind suppresses nothing (review 44d, item 4)', () => {
+  it('a Dockerfile rule in a compose file, a compose file rule in a Dockerfile', () => {
+    const compose = 'services:\n  cache:\n    image: redis:7.4\n    # docker-guardrails-ignore DF022\n    command: redis-server --appendonly yes\n    volumes:\n      - r:/data\nvolumes:\n  r:\n';
+    assert.deepEqual(messagesOf('DG001', compose), ['DF022 in this ignore comment is a Dockerfile rule, which never runs on a compose file, so it suppresses nothing here; remove it.']);
+    const dockerfile = 'FROM alpine:3.22\n# docker-guardrails-ignore DG004\nRUN echo hi\nUSER 1000\n';
+    assert.deepEqual(messagesOf('DG001', new Map([['/m/Dockerfile', dockerfile]]), '/m/Dockerfile'), ['DG004 in this ignore comment is a compose file rule, which never runs on a Dockerfile, so it suppresses nothing here; remove it.']);
+  });
+});
