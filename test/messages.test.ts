@@ -784,3 +784,28 @@ describe('messages of review 43c', () => {
     }
   });
 });
+
+describe('DC060 names the file whose volume definition makes it a tmpfs (review 44d, item 5)', () => {
+  const base = 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - dbdata:/var/lib/postgresql/data\n  app:\n    image: nginx:1.30\nvolumes:\n  dbdata:\n';
+  it('the override, when its definition adds type: tmpfs to a plain one here', () => {
+    const override = 'volumes:\n  dbdata:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n';
+    const [m] = messagesOf('DC060', new Map([['/m/compose.yaml', base], ['/m/compose.override.yaml', override]]));
+    assert.match(m, /named volume dbdata, whose top-level definition in compose\.override\.yaml makes it a tmpfs/);
+    assert.match(m, /Drop type: tmpfs from the definition of dbdata in compose\.override\.yaml,/);
+  });
+  it('no file named when the definition is in the file reported', () => {
+    const own = base.replace('  dbdata:\n', '  dbdata:\n    driver_opts:\n      type: tmpfs\n      device: tmpfs\n');
+    const [m] = messagesOf('DC060', new Map([['/m/compose.yaml', own], ['/m/compose.override.yaml', 'services:\n  app:\n    environment:\n      TZ: UTC\n']]));
+    assert.match(m, /named volume dbdata, whose top-level definition makes it a tmpfs/);
+    assert.match(m, /Drop type: tmpfs from the definition of dbdata, or/);
+  });
+});
+
+describe('DG001 says why a code of the other file kind suppresses nothing (review 44d, item 4)', () => {
+  it('a Dockerfile rule in a compose file, a compose file rule in a Dockerfile', () => {
+    const compose = 'services:\n  cache:\n    image: redis:7.4\n    # docker-guardrails-ignore DF022\n    command: redis-server --appendonly yes\n    volumes:\n      - r:/data\nvolumes:\n  r:\n';
+    assert.deepEqual(messagesOf('DG001', compose), ['DF022 in this ignore comment is a Dockerfile rule, which never runs on a compose file, so it suppresses nothing here; remove it.']);
+    const dockerfile = 'FROM alpine:3.22\n# docker-guardrails-ignore DG004\nRUN echo hi\nUSER 1000\n';
+    assert.deepEqual(messagesOf('DG001', new Map([['/m/Dockerfile', dockerfile]]), '/m/Dockerfile'), ['DG004 in this ignore comment is a compose file rule, which never runs on a Dockerfile, so it suppresses nothing here; remove it.']);
+  });
+});

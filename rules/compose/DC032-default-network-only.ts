@@ -150,7 +150,7 @@ export default defineRule<'compose', Data>({
     why: 'On the shared default network every container can reach every other container on every port: a compromised web front end talks straight to the database and the cache. SECURITY-GUIDELINES.md §3: "Custom Bridge Network – services isolated from external networks" and "Network Policies – restrict inter-service communication". Naming networks is the first step: services that need each other share a network, the rest do not (e.g. `frontend` for proxy + API, `backend` for API + database).',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    networks:\n      - backend\n  db:\n    image: postgres:17-alpine\n    networks:\n      - backend\nnetworks:\n  backend:\n    driver: bridge',
-    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), when the default override writes `networks` or `network_mode` for none of the file\'s services, and when the other file of the default pair defines no service this file does not (it would stay on the default network, cut off from the services moved to `backend`) (Compose merges the override\'s networks with the ones added here, and `!reset`/`!override` there would drop them: the design spans both files), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). No fix for a finding in the override: what it drops is its author\'s call. Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
+    fix: '"Attach every service to a named bridge network" adds a top-level `networks: { backend: { driver: bridge } }` and `networks: [backend]` (in block style) to every service of the file, in one edit (`backend-2`, then `-3`…, when the other file of the default pair defines a network named `backend`: Compose merges top-level networks by name, so an `external` or `internal` one there would become the network added here) — the same connectivity as the default network, now named, so you can split it further; a service that names `default` gets `backend` in its place (`networks: [default]` becomes `networks: [backend]`), so that every service that was on the default network is on `backend` together. Offered only when no service of the file sets `network_mode:`, every `networks:` of the file names only `default` and belongs to a service flagged here (not one that `extends:` another), none is empty, and there is no top-level `networks:` (otherwise which service belongs where is your design decision; moving only some services off `default` would cut them off from the others), when the file is not part of an `include:` project (a network defined in two of its files would conflict), when the default override writes `networks` or `network_mode` for none of the file\'s services, and when the other file of the default pair defines no service this file does not (it would stay on the default network, cut off from the services moved to `backend`) (Compose merges the override\'s networks with the ones added here, and `!reset`/`!override` there would drop them: the design spans both files), and when every service can be edited in place (no anchors, aliases or merges, no YAML errors). No fix for a finding in the override: what it drops is its author\'s call. Not applied by fix-all: it changes the network containers are attached to (external tools that connect to `<project>_default` must follow).',
     guideline: '§3 Network Security — "Custom Bridge Network", "Network Policies"',
     equivalents: ['KICS "Networks Not Set" (Docker Compose query)', 'Checkov: no equivalent for compose', 'compose-lint: none'],
     references: ['https://docs.docker.com/compose/how-tos/networking/', 'https://docs.docker.com/reference/compose-file/services/#networks', 'https://docs.docker.com/reference/compose-file/networks/', 'https://docs.docker.com/reference/compose-file/include/'],
@@ -221,13 +221,16 @@ function attachAllFix(ctx: ComposeContext, doc: Document.Parsed): Fix | undefine
   // services off it would cut them off from it (review item 4, ovr2).
   const partner = defaultPairPartner(ctx);
   if (partner?.other.services.some((t) => ctx.servicesNamed(t.name).length === 0)) return undefined;
+  // The other file's top-level networks are merged with the one added here by name (a `backend` it defines as
+  // external or internal would become this network): the new network takes a name it does not define (review 44d, item 2).
+  const network = networkName(partner ? topLevelNames(partner.other, 'networks') : new Set());
   const unit = indentUnit(ctx, targets[0]);
   const edits: TextEdit[] = [];
   for (const s of targets) {
     if (!canAddToService(ctx, s) || !parsedCleanly(s)) return undefined;
     const on = defaultOnly(ctx, s);
     if (on?.how === 'absent') {
-      const edit = addToMapEdit(ctx, s.map, ['networks:', `  - ${NETWORK}`], unit);
+      const edit = addToMapEdit(ctx, s.map, ['networks:', `  - ${network}`], unit);
       if (!edit) return undefined;
       edits.push(edit);
       continue;
@@ -237,13 +240,31 @@ function attachAllFix(ctx: ComposeContext, doc: Document.Parsed): Fix | undefine
     if (on?.how !== 'named' || !entry?.own || entry.shared) return undefined;
     for (const name of on.names) {
       if (!isEditableScalar(ctx, name) || name.value !== 'default') return undefined;
-      const edit = replaceScalarEdit(ctx, name, NETWORK);
+      const edit = replaceScalarEdit(ctx, name, network);
       if (!edit) return undefined;
       edits.push(edit);
     }
   }
-  const top = addToMapEdit(ctx, root as YAMLMap, ['networks:', `  ${NETWORK}:`, '    driver: bridge'], unit);
+  const top = addToMapEdit(ctx, root as YAMLMap, ['networks:', `  ${network}:`, '    driver: bridge'], unit);
   if (!top) return undefined;
   edits.push(top);
   return { title: 'Attach every service to a named bridge network', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+}
+
+/** The names a compose file declares under a top-level section (`networks:`), in any of its documents. */
+function topLevelNames(ctx: ComposeContext, section: string): Set<string> {
+  const out = new Set<string>();
+  for (const doc of ctx.documents) {
+    const root = doc.contents;
+    const top = root && isMap(root) ? ctx.get(doc, root, section)?.value : undefined;
+    if (top && isMap(top)) for (const p of top.items) if (isScalar(p.key)) out.add(String(p.key.value));
+  }
+  return out;
+}
+
+/** The fix's network name: `backend`, or `backend-2`, `backend-3`… when the other file of the default pair defines it. */
+function networkName(taken: Set<string>): string {
+  let name = NETWORK;
+  for (let i = 2; taken.has(name); i++) name = `${NETWORK}-${i}`;
+  return name;
 }

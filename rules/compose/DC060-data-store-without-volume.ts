@@ -4,9 +4,10 @@ import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { builtDockerfileOf, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, commandThrough, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
 import { composeTag, defaultMerge, droppedByDefaultOverride, mergedServiceGone, overrideAt, type DefaultMerge } from '../engine/override-merge';
 import { effectiveVolumes } from '../engine/override-mounts';
+import { defaultPairPartner } from '../engine/override-top-level';
 import { companionWrites, dataDirOf, dataMountState, keepsNoDataset, type DataDir, type DataMountState, type MergedInputs } from '../engine/data-volumes';
 import { normalizeHostPath, serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
 import { scalarContentSpan, scalarString } from '../engine/compose';
@@ -17,7 +18,9 @@ import { propertiesOf } from '../engine/stage-scope';
 import { comparePositions } from '../engine/text';
 import type { DataStoreKind } from '../engine/datastores';
 import type { Fix, TextEdit } from '../engine/types';
-import { commandValue } from '../engine/service-command';
+import { commandRuns, commandValue, type CommandValue } from '../engine/service-command';
+import type { MergedCommands } from '../engine/redis-config';
+import type { EnvLookup } from '../engine/env-files';
 
 interface Data {
   service: string;
@@ -33,6 +36,8 @@ interface Data {
   now: 'container' | 'anonymous' | 'tmpfs' | 'persisted';
   /** The named volume on the directory whose top-level definition makes it a tmpfs (`driver_opts: { type: tmpfs }`). */
   tmpfsVolume?: string;
+  /** The file whose definition of tmpfsVolume makes it a tmpfs, when it is not the file reported (the other file of the default pair: review 44d, item 5). */
+  tmpfsFile?: string;
   /** RabbitMQ whose node name, and so its database directory `mnesia/rabbit@<hostname>`, follows the container's random hostname. */
   randomNodeName?: boolean;
   /** The image the default override file sets for the service, which decides where the data goes: its text and the file's name. */
@@ -66,8 +71,9 @@ const KIND_NAMES: Record<DataStoreKind, string> = {
  * Dragonfly writes a snapshot to /data on shutdown and loads it on start unless `--dbfilename` is
  * empty (dragonflydb.io/docs/managing-dragonfly/backups): with `--dbfilename=` it keeps nothing on disk.
  */
-function dragonflyWithoutSnapshots(ctx: ComposeContext, service: Service): boolean {
-  const args = [commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command')].flatMap((c) => c?.args ?? []).map((a) => a.value);
+function dragonflyWithoutSnapshots(ctx: ComposeContext, service: Service, merged?: MergedCommands): boolean {
+  const cmds = merged ? [merged.value?.entrypoint, merged.value?.command] : [commandValue(ctx, service, 'entrypoint'), commandValue(ctx, service, 'command')];
+  const args = cmds.flatMap((c) => c?.args ?? []).map((a) => a.value);
   return args.some((a, i) => a === '--dbfilename=' || a === '--dbfilename=""' || (a === '--dbfilename' && args[i + 1] === ''));
 }
 
@@ -99,7 +105,10 @@ function chainMountState(ctx: ComposeContext, service: Service, data: DataDir, m
     state.persisted ||= base.persisted;
     state.unknown ||= base.unknown;
     state.tmpfs ||= base.tmpfs;
-    state.tmpfsVolume ??= base.tmpfsVolume;
+    if (state.tmpfsVolume === undefined && base.tmpfsVolume !== undefined) {
+      state.tmpfsVolume = base.tmpfsVolume;
+      state.tmpfsVolumeFile = base.tmpfsVolumeFile;
+    }
     state.shadowing.push(...base.shadowing);
     state.elsewhere.push(...base.elsewhere.filter((e) => !state.elsewhere.includes(e)));
     state.shadowedParent ??= base.shadowedParent;
@@ -116,7 +125,7 @@ function joinStates(a: DataMountState, b: DataMountState): DataMountState {
     shadowing: [...a.shadowing, ...b.shadowing],
     elsewhere: [...a.elsewhere, ...b.elsewhere.filter((e) => !a.elsewhere.includes(e))],
     ...(a.shadowedParent ?? b.shadowedParent ? { shadowedParent: a.shadowedParent ?? b.shadowedParent } : {}),
-    ...(a.tmpfsVolume ?? b.tmpfsVolume ? { tmpfsVolume: a.tmpfsVolume ?? b.tmpfsVolume } : {}),
+    ...(a.tmpfsVolume !== undefined ? { tmpfsVolume: a.tmpfsVolume, tmpfsVolumeFile: a.tmpfsVolumeFile } : b.tmpfsVolume !== undefined ? { tmpfsVolume: b.tmpfsVolume, tmpfsVolumeFile: b.tmpfsVolumeFile } : {}),
   };
 }
 
@@ -164,16 +173,58 @@ function volumeName(service: string, taken: Set<string>): string {
 }
 
 /**
+ * The merged service's `PGDATA` where the default override decides it (undefined: the base's, read as written):
+ * the override's value (its `environment:` is merged over the base's by key, its `env_file:` too); none from the
+ * base's `environment:` when the override drops it (`PGDATA: !reset null`, `environment: !reset`/`!override`:
+ * compose-go's ResetProcessor deletes the path before the merge), leaving what the base's env files set (env files
+ * are read into the environment after the merge; through `extends:`: not followed, unknown) (review 44d, item 3).
+ */
+function mergedPgdata(merge: DefaultMerge): EnvLookup | undefined {
+  const touch = overrideAt(merge, ['environment', 'PGDATA']);
+  const keyReset = touch?.drops?.tag === 'reset' && touch.drops.key === 'environment.PGDATA';
+  const own = keyReset ? undefined : new ServiceEnv(merge.over.ctx, merge.over.service).get('PGDATA');
+  if (own && own.state !== 'unset') return own;
+  if (!touch?.drops) return undefined;
+  if (overrideAt(merge, ['env_file'])?.drops) return { state: 'unset' };
+  const files = lookupKey(merge.base.ctx, merge.base.service, 'env_file');
+  if (files === 'unknown' || files?.inherited) return { state: 'unknown' };
+  return new ServiceEnv(merge.base.ctx, merge.base.service).fromFiles('PGDATA');
+}
+
+/**
+ * The merged service's `entrypoint:` and `command:` when the default override writes or drops either: each is
+ * replaced whole by the override's (Compose Specification, Merge: "the value is overridden by the latest Compose
+ * file, and not appended"), `!reset` removes it; the other is the base's (through `extends:`). Undefined when the
+ * override leaves both alone (review 44d, item 3).
+ */
+function mergedCommands(merge: DefaultMerge): MergedCommands | undefined {
+  const touches = { entrypoint: overrideAt(merge, ['entrypoint']), command: overrideAt(merge, ['command']) };
+  if (!touches.entrypoint && !touches.command) return undefined;
+  const part = (key: 'entrypoint' | 'command'): CommandValue | null | undefined | 'unknown' => {
+    const touch = touches[key];
+    if (!touch) return commandThrough(merge.base.ctx, merge.base.service, key);
+    return touch.value ? commandValue(touch.value.ctx, touch.value.service, key) : undefined;
+  };
+  // Once per merged service: redisFacts remembers its answer by this object.
+  return merge.base.ctx.memo(merge.base.service.map, 'DC060.merged-commands', () => {
+    const entrypoint = part('entrypoint');
+    const command = part('command');
+    return { value: entrypoint === 'unknown' || command === 'unknown' ? null : commandRuns(entrypoint, command) };
+  });
+}
+
+/**
  * What the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`)
  * sets for a service of the default file that moves its data: the image (its `image:` replaces this file's; not
- * when the service builds: the image is then what its Dockerfile builds) and `PGDATA`. Undefined when it sets
- * neither (or the service is not merged: defaultMerge); 'unknown' when its image cannot be read.
+ * when the service builds: the image is then what its Dockerfile builds), `PGDATA` (mergedPgdata) and the command
+ * (mergedCommands). Undefined when it sets none (or the service is not merged: defaultMerge); 'unknown' when its
+ * image cannot be read.
  */
 function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: MergedInputs; image?: string; file: string } | 'unknown' | undefined {
   const merge = defaultMerge(ctx, service);
   if (!merge || merge.inOverride || merge.whole) return undefined;
   if (overrideAt(merge, ['build'])?.value) return undefined;
-  const { ctx: over, service: overService } = merge.over;
+  const { ctx: over } = merge.over;
   const inputs: MergedInputs = {};
   let image: string | undefined;
   const written = overrideAt(merge, ['image'])?.value;
@@ -184,9 +235,11 @@ function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: M
     inputs.image = loose;
     image = raw;
   }
-  const pgdata = new ServiceEnv(over, overService).get('PGDATA');
-  if (pgdata.state !== 'unset') inputs.pgdata = pgdata;
-  if (!inputs.image && !inputs.pgdata) return undefined;
+  const pgdata = mergedPgdata(merge);
+  if (pgdata) inputs.pgdata = pgdata;
+  const commands = mergedCommands(merge);
+  if (commands) inputs.commands = commands;
+  if (!inputs.image && !inputs.pgdata && !inputs.commands) return undefined;
   return { inputs, ...(image !== undefined ? { image } : {}), file: path.basename(over.path) };
 }
 
@@ -293,11 +346,11 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`; with the override `docker compose up` merges by default, the merged project\'s definition: either file of the pair may define the volume, the override\'s options merged over this file\'s, `!reset`/`!override` honoured): it is reported like a `tmpfs:` mount, naming the volume (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service, or written in the other file of the default pair — the override `docker compose up` merges by default, or the default file beside it —, unless the override resets or replaces it: `volumes_from: !reset []`) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file gives volumes where the two are not merged as below (a service another extends, a file another includes or extends, a Swarm stack). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/), the merged service is judged once: with the mounts and `tmpfs:` both files give it (volumes merged by container path; `volumes: !reset []` removes this file\'s, and no fix is offered for a list it drops), not at all when the override resets the whole service, and reported in the file whose value decides where the data goes — the override when it writes the service\'s `image:` (not when the service builds), its `build:` or replaces the whole service (`!override`), else the default file (not judged when both write `build:`). The fix edits the file where the service\'s mounts are written: the list that takes effect (the override\'s, else the default file\'s), or, with none, the file reported; the volume name avoids the names either file declares, and no mount is added to the default file at a container path the override mounts something else at. RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 in `compose.yaml` and `postgres:18` in the override with the volume at `/var/lib/postgresql/data` is reported once, in the override (its image decides), and the fix moves the mount in `compose.yaml`, where it is written; and so is the reverse. A `PGDATA` the override sets with this file\'s image is judged here, where that image is written. Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
+    what: 'Flags a data store service — PostgreSQL (and PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB), MySQL, MariaDB, MongoDB, Redis/Valkey/KeyDB, Elasticsearch/OpenSearch, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, CockroachDB; by image, or by the base of the Dockerfile it builds — whose data directory is not mounted from a named volume or a bind mount. The data directory is the image\'s: `/var/lib/postgresql/data` (postgres 18+, including `postgres` and `postgres:latest`, which are 18 today: `/var/lib/postgresql`, which holds `<major>/docker`; a volume at the pre-18 `/var/lib/postgresql/data` does not count, and the server refuses to start with it), `/var/lib/mysql`, `/data/db`, `/data`, `/usr/share/elasticsearch/data`, `/usr/share/opensearch/data`, `/var/lib/rabbitmq`, `/var/opt/mssql/data` (the fix mounts the whole `/var/opt/mssql`, as Microsoft\'s guide does; not judged when `MSSQL_DATA_DIR` moves it), `/var/lib/clickhouse`, `/cockroach/cockroach-data` (not judged when `--store` puts it elsewhere or in memory), `/bitnami/<store>` for Bitnami images — or the one the service sets (`PGDATA`, `--datadir`, `--dbpath`, and for Redis/Valkey/KeyDB and Dragonfly `--dir`, or Redis\'s `dir` in a config file it mounts from the workspace, relative to the working directory — `/data`, or the service\'s `working_dir:`, which is also where Redis writes without `dir` —, also when the server is started with `exec`, `gosu` or `su-exec` at the end of a `sh -c` script; a `--dir` whose value is a variable without a value, or a Redis config file the workspace does not hold, leaves the directory unknown: not judged); a mount of that directory or of a parent counts — but not a named volume whose top-level definition makes it a tmpfs (the local driver, the default, with `driver_opts: { type: tmpfs }`; with the override `docker compose up` merges by default, the merged project\'s definition: either file of the pair may define the volume, the override\'s options merged over this file\'s, `!reset`/`!override` honoured): it is reported like a `tmpfs:` mount, naming the volume, and the file whose definition makes it a tmpfs when that is the other file of the pair (for a postgres image whose tag is a variable without a value, a mount at either layout\'s place, `/var/lib/postgresql/data` or `/var/lib/postgresql`, counts, and no fix is offered: the layout depends on the major) — but not a parent of the VOLUME that the official images declare at their data directory (postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql, percona and mariadb `/var/lib/mysql`; mongo `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; also in images built on them, which cannot drop it, unless their Dockerfile moves the data with `ENV PGDATA`): Docker mounts an anonymous volume there, inside the parent\'s mount, and the data goes into it (a volume at `/var/lib/postgresql` for `postgres:16`). Not reported: Redis configured as a pure cache (`--save ""` or an `allkeys-*` eviction policy, no AOF), Redis Sentinel (`redis-sentinel sentinel.conf`, `redis-server sentinel.conf --sentinel`: it keeps no dataset, its state goes into its config file), Dragonfly with snapshots off (an empty `--dbfilename=`; otherwise it snapshots to /data on shutdown, reported as info like Redis), services with `volumes_from:` (also in a base service, or written in the other file of the default pair — the override `docker compose up` merges by default, or the default file beside it —, unless the override resets or replaces it: `volumes_from: !reset []`) or a base (`extends:`) that cannot be read, services whose mounts use a variable without a value, images whose layout is unknown (other Bitnami images), and services that a companion compose file gives volumes where the two are not merged as below (a service another extends, a file another includes or extends, a Swarm stack). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/), the merged service is judged once: with the mounts and `tmpfs:` both files give it (volumes merged by container path; `volumes: !reset []` removes this file\'s, and no fix is offered for a list it drops), not at all when the override resets the whole service, and reported in the file whose value decides where the data goes — the override when it writes the service\'s `image:` (not when the service builds), its `build:` or replaces the whole service (`!override`), else the default file (not judged when both write `build:`). The fix edits the file where the service\'s mounts are written: the list that takes effect (the override\'s, else the default file\'s), or, with none, the file reported; the volume name avoids the names either file declares or mounts (also for a service written in one file only: the two files are one project, whose top-level `volumes:` are merged by name), and no mount is added to the default file at a container path the override mounts something else at. RabbitMQ also needs a fixed node name: it keeps its database in `/var/lib/rabbitmq/mnesia/rabbit@<hostname>`, and Compose gives every new container a random hostname (its id; `container_name:` does not set the hostname), so a RabbitMQ service with its volume is still reported when nothing fixes the name — `hostname:`, `RABBITMQ_NODENAME` with a host part (`rabbit@mq`; without one RabbitMQ appends the hostname), the host\'s network or `uts: host` (the host\'s name), or a Bitnami image (`rabbit@localhost` by default); not judged when the name cannot be known (a variable without a value, `network_mode: service:…`/`container:…`, `RABBITMQ_MNESIA_DIR`, a mounted `/etc/rabbitmq` or `rabbitmq-env.conf`, a Dockerfile that sets them or cannot be read, a companion file that writes `hostname`, `environment`, `env_file`, `network_mode`, `uts`, `image` or `build`). When the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`) sets the service\'s `image:` (not when the service builds) or `PGDATA`, the data directory is judged with them, as for `extends:`: postgres 16 in `compose.yaml` and `postgres:18` in the override with the volume at `/var/lib/postgresql/data` is reported once, in the override (its image decides), and the fix moves the mount in `compose.yaml`, where it is written; and so is the reverse. A `PGDATA` the override sets with this file\'s image is judged here, where that image is written. The merged environment and command are what is read, as `docker compose config` shows them: a `PGDATA` the override drops (`PGDATA: !reset null`, or `environment: !reset`/`!override` without it) is unset (what this file\'s `env_file:` sets still counts), and the override\'s `command:` or `entrypoint:` replaces this file\'s whole — a `--dbpath`/`--datadir`/`--dir` it leaves out no longer moves the data, and Redis is judged by the override\'s command (AOF turned on there is reported, `--save ""` there is a cache). Through `extends:` (same file or another compose file of the workspace) the image, `PGDATA` and command are inherited and `volumes:`/`tmpfs:` are combined with the base\'s, as Compose combines sequences: a volume mounted in the base counts; a service that still has none is reported on its name, and the fix adds the volume to that service (never to the base). A base file analyzed only because a default compose file\'s services extend it (`common-services.yml`) is not reported: the services that extend it are. Nor is a one-shot job that runs a data store\'s image to set something up or copy data out and exits: a service another service waits for with `condition: service_completed_successfully` (SigNoz\'s `init-clickhouse`), or one deployed with `restart_policy: {condition: none}`, or one whose command is a shell script that only runs setup tools (shell built-ins, file tools, `curl`, the stores\' clients such as `psql` and `redis-cli`, Elasticsearch\'s `bin/elasticsearch-certutil`, MinIO\'s `mc`, Ollama\'s client commands such as `ollama pull`) and never the server: Elastic\'s certificate `setup` service runs `bash -c \'… bin/elasticsearch-certutil …\'` with the Elasticsearch image.',
     why: 'Without a named volume or bind mount the data lives in the container\'s writable layer or in an anonymous volume: `docker compose down` followed by `up` starts with an empty database (the new container gets a new anonymous volume; only `up` re-creating a running service carries its anonymous volumes over, unless `--renew-anon-volumes`, and data in the writable layer is lost even then), and `docker compose down -v` or `docker volume prune` deletes it with nothing to restore. SECURITY-GUIDELINES.md §4 asks for regular backups of PostgreSQL and for Redis AOF persistence — both need the data on a volume that outlives the container. A tmpfs on the data directory is reported too: it is memory, gone at every restart — also a named volume defined with `driver_opts: { type: tmpfs }`, which the local driver mounts when a container starts using it and unmounts when the last one stops (moby volume/local). RabbitMQ without a fixed node name loses its state on every re-create even with a volume: the official image\'s docs ask to "specify -h/--hostname explicitly for each daemon so that we don\'t get a random hostname and can keep track of our data"; the new node starts empty beside the old one\'s directory in the same volume.',
     bad: 'services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
     good: 'services:\n  db:\n    image: postgres:17\n    volumes:\n      - db-data:/var/lib/postgresql/data\n\nvolumes:\n  db-data:',
-    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory (also a named volume defined as a tmpfs: drop `type: tmpfs` from its definition, or mount another volume). For RabbitMQ without a fixed node name the fix also adds `hostname: <service>` (as a DNS label); with the volume already there, "Set hostname: <service> on <service>" adds only that. Not applied by fix-all either: a running broker\'s current state is in the volume under its old, random node name, which the new name does not find — no worse than the next re-create without the fix, which also starts empty, but it happens at the next `up`: export the definitions first (`rabbitmqctl export_definitions`) and drain the queues, or set `hostname:` to the container\'s current hostname (`docker compose exec <service> hostname`) to keep the state it has. On PostgreSQL 18 and later with the service\'s volume at `/var/lib/postgresql/data`, the fix is "Mount <volume> at /var/lib/postgresql": it moves that mount instead of adding one (not applied by fix-all either: data an older major wrote in that volume needs `pg_upgrade` first).',
+    fix: '"Store <service> data in the named volume <service>-data" adds `- <service>-data:<data directory>` to the service\'s `volumes:` (creating the key as needed, in the file\'s indentation; an anonymous volume on the data directory is replaced by the named one) and declares the volume under the top-level `volumes:` (created at the end of the file when missing); when that name is taken — declared or mounted in the file, or in the other file of the default pair, which Compose merges into one project — it is `<service>-data-2` (then `-3`…). Not applied by fix-all: data already written to the container or its anonymous volume is not moved — dump it first (`pg_dump`, `mysqldump`, `mongodump`) and restore it after the change. Not offered when the service or the top-level `volumes:` cannot be edited in place (anchors, aliases, merges, flow style, YAML errors) or when a tmpfs is mounted on the directory (also a named volume defined as a tmpfs: drop `type: tmpfs` from its definition, or mount another volume). For RabbitMQ without a fixed node name the fix also adds `hostname: <service>` (as a DNS label); with the volume already there, "Set hostname: <service> on <service>" adds only that. Not applied by fix-all either: a running broker\'s current state is in the volume under its old, random node name, which the new name does not find — no worse than the next re-create without the fix, which also starts empty, but it happens at the next `up`: export the definitions first (`rabbitmqctl export_definitions`) and drain the queues, or set `hostname:` to the container\'s current hostname (`docker compose exec <service> hostname`) to keep the state it has. On PostgreSQL 18 and later with the service\'s volume at `/var/lib/postgresql/data`, the fix is "Mount <volume> at /var/lib/postgresql": it moves that mount instead of adding one (not applied by fix-all either: data an older major wrote in that volume needs `pg_upgrade` first).',
     guideline: '§4 Data Security — PostgreSQL "Regular Backups", Redis "AOF Persistence"',
     equivalents: ['no equivalent in hadolint, dclint, Checkov or Trivy; Docker\'s own docs ("Persist the DB") and each image\'s "Where to store data" section'],
     references: [
@@ -340,8 +393,8 @@ export default defineRule<'compose', Data>({
       if (merged === 'unknown') continue;
       const data = dataDirOf(judged.ctx, judged.service, merged?.inputs);
       if (!data) continue;
-      if (data.kind === 'redis' && keepsNoDataset(judged.ctx, judged.service)) continue;
-      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(judged.ctx, judged.service)) continue;
+      if (data.kind === 'redis' && keepsNoDataset(judged.ctx, judged.service, merged?.inputs.commands)) continue;
+      if (data.kind === 'dragonfly' && dragonflyWithoutSnapshots(judged.ctx, judged.service, merged?.inputs.commands)) continue;
       const state = merge ? mergedMountState(merge, data) : chainMountState(ctx, service, data);
       if (state.unknown) continue;
       const persisted = state.persisted;
@@ -352,12 +405,12 @@ export default defineRule<'compose', Data>({
       if (persisted && !randomNodeName) continue;
       // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
       const severity = data.kind === 'redis' || data.kind === 'dragonfly' ? ('info' as const) : undefined;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume } : {}), ...(randomNodeName ? { randomNodeName: true } : {}), ...(merged?.image !== undefined && !merge?.inOverride && decides !== 'over' ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume, ...(state.tmpfsVolumeFile !== undefined && state.tmpfsVolumeFile !== ctx.path ? { tmpfsFile: path.basename(state.tmpfsVolumeFile) } : {}) } : {}), ...(randomNodeName ? { randomNodeName: true } : {}), ...(merged?.image !== undefined && !merge?.inOverride && decides !== 'over' ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
     }
     return out;
   },
   message(d) {
-    const where = d.tmpfsVolume ? `is the named volume ${d.tmpfsVolume}, whose top-level definition makes it a tmpfs (driver_opts type: tmpfs), in memory` : d.now === 'tmpfs' ? 'is a tmpfs (memory)' : d.now === 'anonymous' ? 'is an anonymous volume' : 'is not mounted from a volume';
+    const where = d.tmpfsVolume ? `is the named volume ${d.tmpfsVolume}, whose top-level definition${d.tmpfsFile ? ` in ${d.tmpfsFile}` : ''} makes it a tmpfs (driver_opts type: tmpfs), in memory` : d.now === 'tmpfs' ? 'is a tmpfs (memory)' : d.now === 'anonymous' ? 'is an anonymous volume' : 'is not mounted from a volume';
     // The image comes from the override `docker compose up` merges: say so, the file analyzed shows another (review 43d, item 8).
     const image = d.overrideImage ? ` (image ${d.overrideImage.image}, set by ${d.overrideImage.file})` : '';
     if (pg18WrongTarget(d)) {
@@ -374,7 +427,7 @@ export default defineRule<'compose', Data>({
     const other = shadow + (elsewhere.length > 0 ? ` (the volume at ${elsewhere.join(', ')} is not where ${writer} its data)` : '');
     const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : d.kind === 'dragonfly' ? ' If it is only a cache, say so with --dbfilename= (no snapshot).' : '';
     const loss = d.now === 'tmpfs' ? 'every restart of the container loses it' : "'docker compose down' then 'up' starts it empty, and 'docker compose down -v' or 'docker volume prune' deletes it";
-    const remedy = d.tmpfsVolume ? ` Drop type: tmpfs from the definition of ${d.tmpfsVolume}, or mount another named volume or a bind mount there.` : d.randomNodeName ? ` Mount a named volume or a bind mount there, and set hostname: (or RABBITMQ_NODENAME=rabbit@<name>): ${node}, so a volume alone still starts empty after a re-create.` : ' Mount a named volume or a bind mount there.';
+    const remedy = d.tmpfsVolume ? ` Drop type: tmpfs from the definition of ${d.tmpfsVolume}${d.tmpfsFile ? ` in ${d.tmpfsFile}` : ''}, or mount another named volume or a bind mount there.` : d.randomNodeName ? ` Mount a named volume or a bind mount there, and set hostname: (or RABBITMQ_NODENAME=rabbit@<name>): ${node}, so a volume alone still starts empty after a re-create.` : ' Mount a named volume or a bind mount there.';
     return `${KIND_NAMES[d.kind]} service '${d.service}'${image} keeps its data in ${d.dir}, which ${where}${other}: ${loss}.${remedy}${cache}`;
   },
   fix(ctx, { range, data }): Fix | undefined {
@@ -383,7 +436,9 @@ export default defineRule<'compose', Data>({
     const service = ctx.servicesNamed(data.service).find((s) => comparePositions(ctx.rangeOf(s.nameNode).start, range.start) === 0);
     if (!service) return undefined;
     const merge = defaultMerge(ctx, service);
-    if (!merge) return volumeFix(ctx, service, data, new Set());
+    // A service written in one file only: the other file of the default pair is still the same project, whose
+    // volume names it shares (review 44d, item 1).
+    if (!merge) return volumeFix(ctx, service, data, projectVolumeNames(ctx, defaultPairPartner(ctx)?.other));
     // With the default override merged, the edit goes where the service's mounts are written (review item 5, ovr2):
     // the pre-18 mount where it is written; a new mount beside the list that takes effect (the override's, else the
     // default file's), or, with none, in the file reported (whose image decides where the data goes).
@@ -404,22 +459,34 @@ export default defineRule<'compose', Data>({
       if (effectiveVolumes(over.ctx, over.service).some((m) => [data.mountTarget, data.dir].includes(normalizeHostPath(m.target?.value?.trim() ?? '') ?? ''))) return undefined;
     }
     const other = target === base ? over.ctx : base.ctx;
-    return volumeFix(target.ctx, target.service, data, topVolumeNames(other));
+    return volumeFix(target.ctx, target.service, data, projectVolumeNames(target.ctx, other));
   },
 });
 
-/** The names a compose file declares under its top-level `volumes:` (the merged project shares them with the other file of the default pair). */
-function topVolumeNames(ctx: ComposeContext): Set<string> {
+/**
+ * The volume names a new volume must avoid: those the edited file and the other file of the default pair (merged as
+ * one project: their top-level `volumes:` are merged by name) declare under their top-level `volumes:` or mount in a
+ * service (a name mounted but declared in neither file is still that project's volume once declared).
+ */
+function projectVolumeNames(ctx: ComposeContext, other: ComposeContext | undefined): Set<string> {
   const out = new Set<string>();
-  for (const doc of ctx.documents) {
-    const root = doc.contents;
-    const top = root && isMap(root) ? ctx.get(doc, root, 'volumes')?.value : undefined;
-    if (top && isMap(top)) for (const p of top.items) if (isScalar(p.key)) out.add(String(p.key.value));
+  for (const file of other ? [ctx, other] : [ctx]) {
+    for (const doc of file.documents) {
+      const root = doc.contents;
+      const top = root && isMap(root) ? file.get(doc, root, 'volumes')?.value : undefined;
+      if (top && isMap(top)) for (const p of top.items) if (isScalar(p.key)) out.add(String(p.key.value));
+    }
+    for (const s of file.services) {
+      for (const m of serviceVolumes(file, s)) {
+        const source = m.type === 'volume' ? m.source?.value?.trim() : undefined;
+        if (source) out.add(source);
+      }
+    }
   }
   return out;
 }
 
-/** The fix, editing `service` in `ctx` (the analyzed file, or the other file of the default pair); `otherNames`: volume names the other file declares. */
+/** The fix, editing `service` in `ctx` (the analyzed file, or the other file of the default pair); `otherNames`: volume names the project declares or uses (projectVolumeNames). */
 function volumeFix(ctx: ComposeContext, service: Service, data: Data, otherNames: Set<string>): Fix | undefined {
     if (!parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
     const hostname = data.randomNodeName ? hostnameFor(data.service) : undefined;

@@ -248,7 +248,12 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
       kept.push(metaFinding(meta, severity, context, c.range, data));
       continue;
     }
-    const unused = c.codes.filter((x) => !used.has(`${c.line}:${x.code}`) && (!known.has(x.code) || enabledHere(x.code)));
+    // A code of the other file kind (a Dockerfile rule in a compose file, or the reverse) can never suppress anything here (review 44d, item 4).
+    const otherKind = (code: string) => {
+      const r = known.get(code);
+      return r !== undefined && r.kind !== 'any' && r.kind !== context.kind ? r.kind : undefined;
+    };
+    const unused = c.codes.filter((x) => !used.has(`${c.line}:${x.code}`) && (!known.has(x.code) || enabledHere(x.code) || otherKind(x.code) !== undefined));
     for (const x of unused) {
       const remaining = c.codes.filter((y) => !unused.includes(y)).map((y) => y.code);
       const data: IgnoreUnusedData = {
@@ -256,7 +261,8 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
         commentRange: c.range,
         code: x.code,
         codeRange: x.range,
-        problem: known.has(x.code) ? 'unused' : 'unknown-code',
+        problem: !known.has(x.code) ? 'unknown-code' : otherKind(x.code) !== undefined ? 'other-kind' : 'unused',
+        ...(otherKind(x.code) !== undefined ? { ruleKind: otherKind(x.code) } : {}),
         scope: c.scope,
         wholeComment: remaining.length === 0,
         remaining,

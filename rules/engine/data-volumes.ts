@@ -20,7 +20,7 @@ import { isUnder, localDriverOpt, normalizeHostPath, serviceVolumes, type Volume
 import { interpolateWithDotenv, resolveScalar } from './compose-values';
 import type { EnvLookup } from './env-files';
 import { defaultComposePair, parsedCompose } from './relations';
-import { redisFacts } from './redis-config';
+import { redisFacts, type MergedCommands } from './redis-config';
 import { dataStoreOfImage, type DataStoreKind } from './datastores';
 import { analysisDate, newestSupported } from './eol';
 import { composeTag } from './override-merge';
@@ -122,8 +122,8 @@ function postgresMajorOf(ref: ImageRef | null, today: string): number | null {
 }
 
 /** The value of `--name=value` or `--name value` in a service's command, or undefined when absent, null when unknown. */
-function optionValue(ctx: ComposeContext, service: Service, name: string): string | null | undefined {
-  const cmds = effectiveCommandsThrough(ctx, service);
+function optionValue(ctx: ComposeContext, service: Service, name: string, merged?: MergedCommands): string | null | undefined {
+  const cmds = merged ? merged.value : effectiveCommandsThrough(ctx, service);
   if (cmds === null) return null;
   if (!cmds) return undefined;
   for (const run of cmds.runs) {
@@ -145,6 +145,8 @@ function optionValue(ctx: ComposeContext, service: Service, name: string): strin
 export interface MergedInputs {
   image?: LooseImage;
   pgdata?: EnvLookup;
+  /** The `entrypoint:`/`command:` once merged (the override's replace the base's: review 44d, item 3). */
+  commands?: MergedCommands;
 }
 
 /**
@@ -200,13 +202,13 @@ export function dataDirOf(ctx: ComposeContext, service: Service, merged?: Merged
       if (new ExtendedEnv(ctx, service).get('MSSQL_DATA_DIR').state !== 'unset') return undefined;
     } else if (store.kind === 'cockroach') {
       // `--store=path=…` puts the store elsewhere, `--store=type=mem,…` in memory: not this rule's to judge.
-      if (optionValue(ctx, service, '--store') !== undefined || optionValue(ctx, service, '-s') !== undefined) return undefined;
+      if (optionValue(ctx, service, '--store', merged?.commands) !== undefined || optionValue(ctx, service, '-s', merged?.commands) !== undefined) return undefined;
     } else if (store.kind === 'redis' || store.kind === 'dragonfly') {
       // `--dir` (Redis: also `dir` in its config file) moves the RDB/AOF files or Dragonfly's snapshots.
       let moved: string | null | undefined;
-      if (store.kind === 'redis') moved = redisFacts(ctx, service)?.dir;
+      if (store.kind === 'redis') moved = redisFacts(ctx, service, merged?.commands)?.dir;
       else {
-        const opt = optionValue(ctx, service, '--dir');
+        const opt = optionValue(ctx, service, '--dir', merged?.commands);
         moved = opt === undefined ? undefined : opt === null || opt.trim() === '' ? null : path.posix.resolve(dir, opt.trim());
       }
       if (moved === null) return undefined;
@@ -218,7 +220,7 @@ export function dataDirOf(ctx: ComposeContext, service: Service, merged?: Merged
         configured = true;
       }
     } else if (store.kind === 'mysql' || store.kind === 'mariadb' || store.kind === 'mongo') {
-      const opt = optionValue(ctx, service, store.kind === 'mongo' ? '--dbpath' : '--datadir');
+      const opt = optionValue(ctx, service, store.kind === 'mongo' ? '--dbpath' : '--datadir', merged?.commands);
       if (opt === null) return undefined;
       if (opt !== undefined) {
         const p = normalizeHostPath(opt.trim());
@@ -282,6 +284,8 @@ export interface DataMountState {
   shadowedParent?: string;
   /** A named volume on the data directory whose top-level definition makes it a tmpfs (`driver_opts: { type: tmpfs }`): counted in `tmpfs`. */
   tmpfsVolume?: string;
+  /** The path of the file whose definition of tmpfsVolume makes it a tmpfs (with the default override, either file). */
+  tmpfsVolumeFile?: string;
 }
 
 /**
@@ -292,8 +296,13 @@ export interface DataMountState {
  * when a container uses it and unmounts it when the last one stops: its files live in memory only as long as that.
  */
 export function tmpfsBackedVolume(ctx: ComposeContext, doc: Document.Parsed, name: string): boolean {
+  return tmpfsDefinitionFile(ctx, doc, name) !== undefined;
+}
+
+/** The path of the file whose definition of the named volume gives it `type: tmpfs` (the merged project's: either file of the default pair), or undefined when it is no tmpfs. */
+export function tmpfsDefinitionFile(ctx: ComposeContext, doc: Document.Parsed, name: string): string | undefined {
   const type = localDriverOpt(ctx, doc, name, 'type');
-  return !!type && resolveScalar(type.ctx, type.doc, type.node)?.value?.trim() === 'tmpfs';
+  return type && resolveScalar(type.ctx, type.doc, type.node)?.value?.trim() === 'tmpfs' ? type.ctx.path : undefined;
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
@@ -343,9 +352,13 @@ export function dataMountState(ctx: ComposeContext, service: Service, data: Data
     if ((named || m.type === 'bind' || m.type === 'cluster' || m.type === 'npipe') && holds) {
       // A named volume defined as a tmpfs holds the data in memory, like a `tmpfs:` mount (review 43d, item 7).
       const name = named ? m.source!.value!.trim() : '';
-      if (named && tmpfsBackedVolume(ctx, service.doc, name)) {
+      const tmpfsFile = named ? tmpfsDefinitionFile(ctx, service.doc, name) : undefined;
+      if (tmpfsFile !== undefined) {
         state.tmpfs = true;
-        state.tmpfsVolume ??= name;
+        if (state.tmpfsVolume === undefined) {
+          state.tmpfsVolume = name;
+          state.tmpfsVolumeFile = tmpfsFile;
+        }
         continue;
       }
       state.persisted = true;
@@ -375,8 +388,8 @@ export function tmpfsTargets(ctx: ComposeContext, service: Service): string[] | 
 }
 
 /** Whether a Redis-family service keeps no dataset: configured as a pure cache (no persistence asked for), or running Sentinel. */
-export function keepsNoDataset(ctx: ComposeContext, service: Service): boolean {
-  const facts = redisFacts(ctx, service);
+export function keepsNoDataset(ctx: ComposeContext, service: Service, merged?: MergedCommands): boolean {
+  const facts = redisFacts(ctx, service, merged);
   return !!facts && (facts.cache || facts.sentinel);
 }
 

@@ -154,19 +154,26 @@ function isYes(v: string | null | undefined): boolean | null {
 }
 
 /** The facts for a Redis-family service, or undefined when the service is not one. */
-export function redisFacts(ctx: ComposeContext, service: Service): RedisFacts | undefined {
+export function redisFacts(ctx: ComposeContext, service: Service, merged?: MergedCommands): RedisFacts | undefined {
+  // `merged`: the commands the service runs once another file's are merged over its own (DC060 with the default override).
+  if (merged) return ctx.memo(merged, 'redisFacts', () => computeRedisFacts(ctx, service, merged));
   // Once per service and analysis: DC022, DC040, DC041, DC052 and DC053 ask; callers do not change it.
   return ctx.memo(service.map, 'redisFacts', () => computeRedisFacts(ctx, service));
 }
 
-function computeRedisFacts(ctx: ComposeContext, service: Service): RedisFacts | undefined {
+/** The `entrypoint:`/`command:` a service runs when they are not its own as written (effectiveCommandsThrough's shape). */
+export interface MergedCommands {
+  value: ReturnType<typeof effectiveCommandsThrough>;
+}
+
+function computeRedisFacts(ctx: ComposeContext, service: Service, merged?: MergedCommands): RedisFacts | undefined {
   const store = dataStoreOfLoose(ctx, service);
   if (!store || store.kind !== 'redis') return undefined;
   const image = serviceImageLoose(ctx, service)?.ref ?? null;
   const built = !image && !!lookupKey(ctx, service, 'build');
   const { family, server } = familyOf(image);
   const env = new ExtendedEnv(ctx, service);
-  const cmds = effectiveCommandsThrough(ctx, service);
+  const cmds = merged ? merged.value : effectiveCommandsThrough(ctx, service);
   const facts: RedisFacts = {
     family,
     server,

@@ -9,7 +9,9 @@ export interface IgnoreUnusedData {
   code: string;
   codeRange: Range;
   /** Why it is unused. */
-  problem: 'unused' | 'unknown-code' | 'no-codes';
+  problem: 'unused' | 'unknown-code' | 'other-kind' | 'no-codes';
+  /** `other-kind`: the kind of file the code's rule checks (never the analyzed file's kind). */
+  ruleKind?: 'dockerfile' | 'compose';
   scope: 'line' | 'file';
   /** Whether every code of the comment is unused (the whole line can go). */
   wholeComment: boolean;
@@ -41,7 +43,7 @@ export default defineRule<'any', IgnoreUnusedData>({
   severity: 'info',
   fixable: 'always',
   docs: {
-    what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or the comment names no code at all. A line comment covers the line below it (past the ignore comments and other linters\' line pragmas stacked with it) and, when that line starts a YAML value written over several lines (`command: >`, `- |`, a multi-line quoted or plain value) or a Dockerfile instruction with a heredoc (`RUN <<EOF` … `EOF`), the whole value or instruction: the message says which lines it looked at.',
+    what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or a rule of the other file kind (a Dockerfile rule — `DF…`, `DR003` — in a compose file; a compose file rule — `DC…`, `DR001`, `DR002`, `DR004`, `DG003`, `DG004` — in a Dockerfile: it never runs there, so it can suppress nothing), or the comment names no code at all. A line comment covers the line below it (past the ignore comments and other linters\' line pragmas stacked with it) and, when that line starts a YAML value written over several lines (`command: >`, `- |`, a multi-line quoted or plain value) or a Dockerfile instruction with a heredoc (`RUN <<EOF` … `EOF`), the whole value or instruction: the message says which lines it looked at.',
     why: 'Stale ignores pile up and then hide the next real finding on that line. A suppression is a reviewed decision ("not here, and here is why"); when its reason is gone, the comment should go too.',
     bad: '# docker-guardrails-ignore DF001 -- pinned by Renovate\nFROM node:24-alpine',
     good: 'FROM node:24-alpine',
@@ -57,6 +59,11 @@ export default defineRule<'any', IgnoreUnusedData>({
   message(d) {
     if (d.problem === 'no-codes') return 'This docker-guardrails-ignore comment names no rule code, so it suppresses nothing; name the codes (e.g. DF001,DC040).';
     if (d.problem === 'unknown-code') return `${d.code} in this ignore comment is not a Docker Guardrails rule.`;
+    if (d.problem === 'other-kind') {
+      return d.ruleKind === 'dockerfile'
+        ? `${d.code} in this ignore comment is a Dockerfile rule, which never runs on a compose file, so it suppresses nothing here; remove it.`
+        : `${d.code} in this ignore comment is a compose file rule, which never runs on a Dockerfile, so it suppresses nothing here; remove it.`;
+    }
     return d.scope === 'file' ? `The file-wide ignore of ${d.code} suppresses nothing in this file; remove it.` : `The ignore of ${d.code} suppresses nothing ${d.covers ? coveredText(d.covers) : 'on the next line'}; remove it.`;
   },
   fix(ctx, { data }) {
