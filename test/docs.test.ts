@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, parseDocument } from 'yaml';
-import { allRules, exampleLang, firstSentence, renderRuleTable, ruleSummary } from '../rules';
+import { allRules, exampleLang, firstSentence, renderRuleTable, ruleWhyLine } from '../rules';
 import { generated, orphans, ROOT } from '../scripts/gen-docs';
 
 describe('generated docs', () => {
@@ -18,14 +18,14 @@ describe('generated docs', () => {
     assert.deepEqual(orphans().map((f) => path.relative(ROOT, f)), []);
   });
 
-  it('the hover\'s line of every rule (ruleSummary) is one sentence that stands alone; docs.summary is set only where the first sentence of why does not (review 42c, item 8)', () => {
+  it('the hover\'s line of every rule (ruleWhyLine) is one sentence that stands alone; docs.whySummary is set only where the first sentence of why does not (review 42c, item 8)', () => {
     for (const rule of allRules) {
-      const line = ruleSummary(rule);
+      const line = ruleWhyLine(rule);
       assert.match(line, /\.$/, rule.code);
       assert.doesNotMatch(line, /\.\s+[A-Z`]/, `${rule.code}: one sentence`);
       // "ADD does more than it says.", "Every RUN adds a layer.": a sentence that needs the next one.
-      assert.ok(line.split(/\s+/).length >= 12, `${rule.code}: "${line}" says too little to stand alone; give the rule a docs.summary`);
-      if (rule.docs.summary !== undefined) assert.notEqual(rule.docs.summary, firstSentence(rule.docs.why), `${rule.code}: the summary repeats the first sentence of why`);
+      assert.ok(line.split(/\s+/).length >= 12, `${rule.code}: "${line}" says too little to stand alone; give the rule a docs.whySummary`);
+      if (rule.docs.whySummary !== undefined) assert.notEqual(rule.docs.whySummary, firstSentence(rule.docs.why), `${rule.code}: the whySummary repeats the first sentence of why`);
     }
   });
 

@@ -104,7 +104,7 @@ export default defineRule<'compose', Data>({
       'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential-shaped variable with a value, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
     why:
       'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
-    summary:
+    whySummary:
       'An env file that git does not ignore is committed with its passwords and tokens by the next `git add .`, and a committed secret stays in the history, every clone and fork, even after the file is deleted.',
     bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     good: '# .gitignore: node_modules/ and .env\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',

@@ -87,9 +87,9 @@ export function renderRuleTable(rules: readonly Rule[]): string {
   return ['| Code | Name | File | Severity | Fix | What it finds |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
-/** Why a rule's findings matter, in one sentence (the hover's line): its docs' `summary`, else the first sentence of `why`. */
-export function ruleSummary(rule: Rule): string {
-  return rule.docs.summary ?? firstSentence(rule.docs.why);
+/** Why a rule's findings matter, in one sentence (the hover's line): its docs' `whySummary`, else the first sentence of `why`. */
+export function ruleWhyLine(rule: Rule): string {
+  return rule.docs.whySummary ?? firstSentence(rule.docs.why);
 }
 
 /** Plain-text docs for `--explain` and hovers. */

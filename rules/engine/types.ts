@@ -77,10 +77,10 @@ export interface RuleDocs {
   why: string;
   /**
    * Why it matters in one sentence that stands alone: the line the editor's hover shows under the finding
-   * (ruleSummary). Without it, the first sentence of `why`; set it when that sentence only makes sense with the
+   * (ruleWhyLine). Without it, the first sentence of `why`; set it when that sentence only makes sense with the
    * next one ("ADD does more than it says.").
    */
-  summary?: string;
+  whySummary?: string;
   /** An example that fires. */
   bad: string;
   /** The same example written the right way. */
