@@ -15,6 +15,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
+    summary: 'A RUN uses `--security=insecure`, which runs the step outside BuildKit\'s sandbox.',
     what: 'Flags a `RUN --security=insecure` (in any stage and in ONBUILD triggers, quoted or not; BuildKit reads the name and value as written, so `--SECURITY=` or `=INSECURE`, which it rejects, are not reported): the step runs without BuildKit\'s sandbox. `--security=sandbox`, the default, is fine; a value from a variable is not judged.',
     why: 'A RUN step normally runs in the build sandbox, with the capabilities Docker gives a container. `--security=insecure` lifts it: the step gets every capability and the host\'s devices, as `docker run --privileged` would, on the machine that builds (a developer\'s laptop or a shared CI builder), so whatever the step runs — a downloaded script, a dependency\'s install hook — can mount host devices and escape to the builder. It also needs the builder to be started with `--allow-insecure-entitlement security.insecure` and the build with `--allow security.insecure`, which turns the protection off for every build that asks. SECURITY-GUIDELINES.md §2 Container Runtime Security — "No Privileged Containers — Never use `--privileged` flag": this is the build-time form of it.',
     whySummary: '`--security=insecure` runs the step outside the build sandbox, with every capability and the host\'s devices, so whatever it runs (a downloaded script, a dependency\'s install hook) can escape to the machine that builds.',
