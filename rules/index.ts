@@ -10,7 +10,7 @@ export { allRules, ruleByCode } from './registry';
 export type { Rule, FixServices } from './engine/rule';
 export { asyncFixesFor, hasAsyncFixes } from './engine/async-fixes';
 export { coverageOf, findIgnoreComments, ignoreLineEdit, ignoreLineTitle, ignoreFileEdit, suppressionLine, type IgnoreComment } from './engine/suppress';
-export { exampleLang, firstSentence, renderRuleMarkdown, renderRuleText, renderRuleTable, ruleSummary } from './engine/render-docs';
+export { exampleLang, firstSentence, renderRuleMarkdown, renderRuleText, renderRuleTable, ruleWhyLine } from './engine/render-docs';
 export { NAME_GLOBS } from './engine/file-names';
 export { parseConfig, findConfigPath, applyConfigOptions, keyLike, isMemoryLimit, isCpuLimit, isPidsLimit, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
 export { includedFiles, includersOf, isIncludedComposePath, rootCandidates } from './engine/include';

@@ -4,8 +4,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, parseDocument } from 'yaml';
-import { allRules, exampleLang, firstSentence, renderRuleTable, ruleSummary } from '../rules';
+import { allRules, exampleLang, firstSentence, renderRuleTable, ruleWhyLine } from '../rules';
+import { renderConfigSchema } from '../rules/engine/render-docs';
+import { writeSarif } from '../cli/src/format';
 import { generated, orphans, ROOT } from '../scripts/gen-docs';
+
+/** The longest a rule's docs.summary may be: one line of a table, a schema tooltip, a SARIF shortDescription. */
+const SUMMARY_MAX = 120;
 
 describe('generated docs', () => {
   it('docs/rules/*.md and the README rule table are up to date (run `npm run docs`)', () => {
@@ -18,28 +23,59 @@ describe('generated docs', () => {
     assert.deepEqual(orphans().map((f) => path.relative(ROOT, f)), []);
   });
 
-  it('the hover\'s line of every rule (ruleSummary) is one sentence that stands alone; docs.summary is set only where the first sentence of why does not (review 42c, item 8)', () => {
+  it('the hover\'s line of every rule (ruleWhyLine) is one sentence that stands alone; docs.whySummary is set only where the first sentence of why does not (review 42c, item 8)', () => {
     for (const rule of allRules) {
-      const line = ruleSummary(rule);
+      const line = ruleWhyLine(rule);
       assert.match(line, /\.$/, rule.code);
       assert.doesNotMatch(line, /\.\s+[A-Z`]/, `${rule.code}: one sentence`);
       // "ADD does more than it says.", "Every RUN adds a layer.": a sentence that needs the next one.
-      assert.ok(line.split(/\s+/).length >= 12, `${rule.code}: "${line}" says too little to stand alone; give the rule a docs.summary`);
-      if (rule.docs.summary !== undefined) assert.notEqual(rule.docs.summary, firstSentence(rule.docs.why), `${rule.code}: the summary repeats the first sentence of why`);
+      assert.ok(line.split(/\s+/).length >= 12, `${rule.code}: "${line}" says too little to stand alone; give the rule a docs.whySummary`);
+      if (rule.docs.whySummary !== undefined) assert.notEqual(rule.docs.whySummary, firstSentence(rule.docs.why), `${rule.code}: the whySummary repeats the first sentence of why`);
     }
   });
 
-  it('the README rule table gives each rule\'s first sentence whole: a `.` inside a code span ends none (review 44c, item 7: DR003\'s row stopped at `COPY .`)', () => {
+  it('every rule has a docs.summary: one plain sentence of at most 120 characters saying what it flags, no code span left open (review 44c leftover: README rows of up to 3,700 characters)', () => {
     assert.equal(firstSentence('Flags `COPY . …` and `ADD ./ …` in a stage. More.'), 'Flags `COPY . …` and `ADD ./ …` in a stage.');
+    for (const rule of allRules) {
+      const s: unknown = rule.docs.summary;
+      assert.equal(typeof s, 'string', `${rule.code}: no docs.summary`);
+      const summary = s as string;
+      assert.ok(summary.length > 0 && summary.length <= SUMMARY_MAX, `${rule.code}: ${summary.length} characters: ${summary}`);
+      assert.equal(summary, summary.trim(), `${rule.code}: white space around the summary`);
+      assert.doesNotMatch(summary, /\n/, `${rule.code}: one line`);
+      assert.match(summary, /^[A-Z`.]/, `${rule.code}: starts a sentence: ${summary}`);
+      assert.match(summary, /\.$/, `${rule.code}: ends with a full stop: ${summary}`);
+      // One sentence: none ends before the last `.` (a `.` inside a code span ends none), and no full stop and capital inside.
+      assert.equal(firstSentence(summary), summary, `${rule.code}: more than one sentence: ${summary}`);
+      assert.doesNotMatch(summary.replace(/`[^`]*`/g, '``'), /[.!?]\s+[A-Z]/, `${rule.code}: more than one sentence: ${summary}`);
+      assert.equal((summary.match(/`/g) ?? []).length % 2, 0, `${rule.code}: a code span left open: ${summary}`);
+      // Plain: no Markdown links or emphasis, which the schema tooltip and SARIF's plain text would show raw.
+      assert.doesNotMatch(summary.replace(/`[^`]*`/g, '``'), /\]\(|\*\*|__|<[a-z]/, `${rule.code}: not plain text: ${summary}`);
+      // Whether the rule is on by default is said where the severity is (the table's column, the schema's suffix).
+      assert.doesNotMatch(summary, /off unless enabled|opt-in/i, `${rule.code}: says the rule is off, which the severity already does`);
+    }
+  });
+
+  it('the README rule table, the config schema and SARIF\'s shortDescription give each rule\'s docs.summary (review 44c leftover; SARIF 2.1.0: shortDescription is "a single sentence", fullDescription the details)', () => {
     const rows = renderRuleTable(allRules).split('\n').slice(2);
     assert.equal(rows.length, allRules.length);
-    for (const row of rows) {
-      const what = row.split(' | ').slice(5).join(' | ');
-      assert.equal((what.match(/`/g) ?? []).length % 2, 0, `an open code span: ${row.slice(0, 200)}`);
-      assert.match(what, /\. \|$/, `not a whole sentence: ${row.slice(0, 200)}`);
+    for (const [i, row] of rows.entries()) {
+      const rule = allRules[i];
+      assert.ok(row.startsWith(`| [${rule.code}]`), row);
+      assert.ok(row.endsWith(` | ${rule.docs.summary.replace(/\|/g, '\\|')} |`), `${rule.code}: ${row.slice(0, 200)}`);
+      assert.ok(row.length <= 250, `${rule.code}: a row of ${row.length} characters`);
     }
-    const dr003 = rows.find((r) => r.startsWith('| [DR003]'))!;
-    assert.match(dr003, /ignore file is missing or does not exclude/);
+    const schema = JSON.parse(renderConfigSchema(allRules)) as { properties: { rules: { properties: Record<string, { description: string }> } } };
+    for (const rule of allRules) {
+      assert.equal(schema.properties.rules.properties[rule.code].description, `${rule.code} ${rule.name}: ${rule.docs.summary}${rule.optIn ? ' (off unless enabled)' : ''}`);
+    }
+    let out = '';
+    writeSarif([], allRules, '0.0.0', (chunk) => (out += chunk));
+    const sarifRules = (JSON.parse(out) as { runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[] }).runs[0].tool.driver.rules;
+    assert.deepEqual(
+      sarifRules.map((r) => [r.id, r.shortDescription.text]),
+      allRules.map((r) => [r.code, r.docs.summary]),
+    );
   });
 
   it('each page\'s example fences name the language the example is written in (review 44c, item 9: DG001\'s Dockerfile and DR002\'s file listing were fenced as yaml)', () => {

@@ -123,7 +123,7 @@ describe('fix-all: a fixed text the engine fails to read is not kept (review 41a
       kind: 'dockerfile',
       severity: 'warning',
       fixable: 'always',
-      docs: { what: '', why: '', bad: '', good: '', fix: '', guideline: '', equivalents: [], references: [] },
+      docs: { summary: '', what: '', why: '', bad: '', good: '', fix: '', guideline: '', equivalents: [], references: [] },
       check: () => [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, data: {} }],
       message: () => 'fake',
       fix: (ctx: { path: string }) => ({ title: 'Append', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: 'LABEL x=1\n' }] }] }),

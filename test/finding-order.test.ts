@@ -22,7 +22,7 @@ function fakeRule(code: string, spots: Spot[]): Rule {
     kind: 'compose',
     severity: 'warning',
     fixable: 'never',
-    docs: { what: '', why: '', bad: '', good: '', fix: '', guideline: '', equivalents: [], references: [] },
+    docs: { summary: '', what: '', why: '', bad: '', good: '', fix: '', guideline: '', equivalents: [], references: [] },
     check: () => spots.map((s) => ({ range: { start: { line: s.line, character: s.character }, end: { line: s.line, character: s.character + 1 } }, data: { id: s.id } })),
     message: (d: { id: number }) => `finding ${d.id}`,
   } as unknown as Rule;

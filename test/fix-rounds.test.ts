@@ -22,7 +22,7 @@ function fakeRule(code: string, marker: string, insert: string, insertAt: 'end' 
     kind: 'dockerfile',
     severity: 'warning',
     fixable: 'always',
-    docs: { what: '', why: '', bad: '', good: '', fix: '', guideline: '', equivalents: [], references: [] },
+    docs: { summary: '', what: '', why: '', bad: '', good: '', fix: '', guideline: '', equivalents: [], references: [] },
     check: (ctx: { text: string }) =>
       ctx.text
         .split('\n')

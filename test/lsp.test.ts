@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import Ajv from 'ajv';
 import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { offlineDocsLinks } from '../client/src/docs-links';
-import { allRules, applyTextEdits, DOCS_BASE_URL, docsUrl, ruleByCode, ruleSummary, severityCodes } from '../rules';
+import { allRules, applyTextEdits, DOCS_BASE_URL, docsUrl, ruleByCode, ruleWhyLine, severityCodes } from '../rules';
 import { indexOf } from './helpers/git-index';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
@@ -297,7 +297,7 @@ describe('language server over stdio', () => {
         assert.ok(df015, 'DF015');
         const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: df015.range.start })) as { contents: { value: string } };
         const value = hover.contents.value;
-        assert.ok(value.includes(ruleSummary(ruleByCode('DF015')!)), value);
+        assert.ok(value.includes(ruleWhyLine(ruleByCode('DF015')!)), value);
         assert.doesNotMatch(value, /ADD does more than it says\.\n/);
         // The server links the online page (any LSP client); VS Code's client makes it the bundled page (client/src/docs-links.ts).
         assert.ok(value.includes(`[Documentation](${docsUrl('DF015')})`), value);

@@ -221,7 +221,9 @@ export function writeSarif(results: FileResult[], rules: readonly Rule[], versio
             rules: rules.map((r) => ({
               id: r.code,
               name: r.name,
-              shortDescription: { text: `${r.code} ${r.name}` },
+              // SARIF 2.1.0, reportingDescriptor.shortDescription: "a concise description", "a single sentence that is
+              // understandable when visible space is limited to a single line of text"; fullDescription has the details.
+              shortDescription: { text: r.docs.summary },
               fullDescription: { text: sarifDescription(r.docs.what) },
               helpUri: docsUrl(r.code),
               help: { text: ruleHelp(r), markdown: ruleHelp(r) },

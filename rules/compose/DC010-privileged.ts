@@ -54,6 +54,7 @@ export default defineRule<'compose', Data>({
   severity: 'error',
   fixable: 'sometimes',
   docs: {
+    summary: 'A service runs with `privileged: true` (also written through interpolation or a `<<` merge).',
     what: 'Flags a service with `privileged: true` (also written through interpolation, `privileged: ${PRIVILEGED:-true}`, or `${PRIVILEGED}` that the `.env` sets to true), also when the setting comes through a `<<` merge of an anchored block (the finding is then reported on the merge key). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the value that runs is judged: a `privileged:` the override writes replaces this file\'s (`privileged: false` there clears the finding here; `privileged: true` there is reported there), and `privileged: !reset` there removes it (a value under `!reset` is no value). Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'A privileged container gets every Linux capability, all host devices and no seccomp/AppArmor confinement: root in it is root on the host, and escaping is trivial. SECURITY-GUIDELINES.md §2: "No Privileged Containers – never use `--privileged`". Grant the one capability the service needs with `cap_add` instead.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    privileged: true',

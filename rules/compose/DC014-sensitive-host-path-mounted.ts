@@ -107,6 +107,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
+    summary: 'A service mounts a sensitive host path (`/`, `/etc`, `/proc`, `/sys`, `/root`, `/var/lib/docker`…) or a host device.',
     what:
       'Flags a service that mounts a sensitive host path: the host root `/`, `/etc`, `/proc`, `/sys`, `/root`, `/boot` or `/var/lib/docker` (or anything under them, or a folder above them: `/var` and `/var/lib` hold `/var/lib/docker`), the whole `/dev`, or `/dev/shm`; and host devices given with `devices:`. ' +
       'Other folders under `/var` (`/var/log`, `/var/lib/mysql`, `/var/www`) are not flagged: they hold none of these. ' +

@@ -126,6 +126,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
+    summary: 'A service adds a dangerous capability with `cap_add`, or does not drop them all with `cap_drop: [ALL]`.',
     what:
       'Flags, as a warning, each dangerous capability a service adds with `cap_add`: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `SYS_PTRACE`, `SYS_BOOT`, `SYS_TIME`, `DAC_READ_SEARCH`, `NET_ADMIN`, `MAC_ADMIN`, `MAC_OVERRIDE`, `BPF`, `PERFMON`, `SYSLOG` (written with or without `CAP_`, in any case; an entry that comes through an alias or a `<<` merge is reported on the alias or the merge key). ' +
       'And, as information, once per service, a service that does not drop every capability with `cap_drop: [ALL]` (the finding is on the `cap_drop` key when there is one, else on the service name). ' +

@@ -208,6 +208,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
+    summary: 'A Postgres service\'s network clients will not authenticate with scram-sha-256 (another method, md5 passwords).',
     what:
       'Flags a Postgres service that runs the official image\'s entrypoint (`postgres`, `postgis/postgis`, `pgvector/pgvector`, `timescale/timescaledb`, by `image:` or as the base of the Dockerfile it builds) whose network clients will not authenticate with scram-sha-256: ' +
       '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, or `trust` where DC041 does not report it); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +

@@ -41,6 +41,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
+    summary: 'A service\'s CORS configuration allows every origin (`*` in an allowed-origins variable, an allow-all switch…).',
     what:
       'Flags a service whose CORS configuration allows every origin: an environment variable that lists allowed origins — `CORS_ORIGIN(S)`, `CORS_ALLOWED_ORIGINS`, `CORS_ALLOW_ORIGIN(S)`, `ALLOWED_ORIGINS`, `ACCESS_CONTROL_ALLOW_ORIGIN`, `CORS_ORIGIN_WHITELIST`, `CORS_DOMAINS`, also with a prefix such as `APP_` or `SCHEMA_REGISTRY_` — whose value is `*` or contains `*` as one entry (`*,https://a.example`, `["*"]`), a switch such as `CORS_ORIGIN_ALLOW_ALL` / `CORS_ALLOW_ALL_ORIGINS` set to true, or a Traefik `headers.accesscontrolalloworiginlist` label set to `*`. ' +
       'Values are read after interpolation: `${CORS_ORIGIN:-*}` ships `*`, and `${CORS_ORIGIN}` is resolved from the `.env` beside the compose file; an unresolved variable is not a finding. Subdomain patterns (`https://*.example.com`) are not flagged. Values in `env_file:` files are not read.',

@@ -432,6 +432,7 @@ export default defineRule<'compose', Data>({
   severity: 'info',
   fixable: 'always',
   docs: {
+    summary: 'An env file that a compose file uses has no committed template (`.env.example`…) beside it.',
     what:
       'Flags an env file that a compose file uses (an `env_file:` entry of a service or of a top-level `include:` item, or the `.env` that interpolates the compose file when it feeds a `${…}`) and that exists with at least one variable defined (`NAME=…`), when no committed template sits beside it: `<name>.example` (also `.sample`, `.template`, `.dist`, `.tmpl`, `.default(s)`, `.model`, `-example`, `example.env`, `env.example`, `<stem>.example.env`, …). ' +
       'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds. A file with another name than `.env`/`.env.<stage>` that is committed and holds no credentials is configuration, not a secrets file, and needs no template. Templates themselves and files outside the repository are not judged.',

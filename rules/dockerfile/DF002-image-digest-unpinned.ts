@@ -20,6 +20,7 @@ export default defineRule<'dockerfile', Data>({
   optIn: true,
   fixable: 'sometimes',
   docs: {
+    summary: 'An image the build pulls (`FROM`, `COPY --from=`, `RUN --mount=…,from=`) is not pinned by digest.',
     what: 'Flags every image the build pulls without an `@sha256:` digest: `FROM` bases of every stage (builder stages are pulled too) and external images in `COPY --from=` and in `RUN --mount=…,from=`. `scratch` and earlier stages are not images. An image given through an `ARG` is judged by the ARG\'s default, as a build without `--build-arg` makes it (the values compose services pass in `build.args` are not read here: only DF005 and DC004 read them, for end of life); an ARG without a default is unknown and never flagged. Off unless enabled (`"DF002": "info"`), as Docker Scout\'s supply-chain checks are: digest pinning needs a process that updates the digests.',
     why: 'A tag is a movable pointer: whoever can push to the repository (the publisher, or anyone who compromised the account or the registry) can point `node:24-alpine` at different content, and the next build silently ships it. A digest names the content itself, so the build gets exactly the image that was reviewed and scanned. SECURITY-GUIDELINES.md §6 asks for specific versions and §1 for scanned images; a digest is the only version a registry cannot change under you.',
     bad: 'FROM node:24-alpine',

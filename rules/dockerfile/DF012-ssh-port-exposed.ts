@@ -65,6 +65,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
+    summary: 'The image that runs exposes port 22 (SSH): `EXPOSE 22`, or a range or mapping that holds it.',
     what: 'Flags `EXPOSE 22` in the image that runs: `22`, `22/tcp`, a range containing 22 (`20-30`), the container side of a mapping (`2222:22`), or a variable whose ARG/ENV value is 22. Only the final stage and the stages it builds on are judged (a builder stage\'s EXPOSE does not reach the image); `22/udp` is not SSH and is not flagged.',
     why: 'Port 22 means an SSH server in the container: another long-running daemon with its own credentials or keys baked into the image, a login path that bypasses the container runtime\'s access control and audit (`docker exec`), and a classic brute-force target when the port gets published. EXPOSE also makes `docker run -P` publish it. SECURITY-GUIDELINES.md §3 "No Port Exposure in Production" and §1 (minimal attack surface).',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y openssh-server\nEXPOSE 22 8080',

@@ -73,6 +73,7 @@ export default defineRule<'dockerfile', Data>({
   optIn: true,
   fixable: 'never',
   docs: {
+    summary: 'A package install (apt, apk, pip, npm, gem) names packages without a version.',
     what: 'Off unless enabled. Flags package installs that name packages without a version: `apt-get`/`apt install pkg` (pin with `pkg=1.2-3`), `apk add pkg` (`pkg=1.2-r0` or `pkg~1.2`), `pip install pkg` (`pkg==1.2`, any PEP 440 specifier), `npm install pkg` (`pkg@1.2.3`), `gem install pkg` (`pkg:1.2` or `-v 1.2`). Files, paths, URLs, VCS references with a ref, `-r requirements.txt`, `-e` editable installs and operands whose value is not visible (`$PKGS`, `$(cat list)`, `xargs`) are not judged. One finding per command, listing the unpinned names.',
     why: 'An unpinned package installs whatever version the index serves on build day, so two builds of the same Dockerfile can ship different code, and a compromised or broken new release flows straight into the image. SECURITY-GUIDELINES.md §6 "Use specific versions" and "Supply Chain Security – Pin versions". Pinning OS packages also has costs (pinned versions disappear from Debian/Alpine mirrors when superseded), which is why this rule is opt-in.',
     bad: 'RUN pip install --no-cache-dir flask requests\nRUN npm install -g pnpm',

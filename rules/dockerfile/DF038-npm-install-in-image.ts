@@ -58,6 +58,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'sometimes',
   docs: {
+    summary: '`npm install` without package names resolves the dependencies again where `npm ci` installs the lockfile\'s.',
     what: 'Flags `npm install` (and its aliases `npm i`, `npm add`, …) without package arguments in any stage — the form that installs a project\'s dependencies from package.json. Installing named packages (`npm install -g pnpm@10`) is not this rule\'s business (see DF037), and neither is `npm install -g` of the current folder.',
     why: '`npm install` resolves the semver ranges of package.json again at build time and may rewrite the lockfile, so the image can get dependency versions nobody reviewed or tested. `npm ci` installs exactly what package-lock.json pins and fails if it is out of sync. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security — "Pin versions in package.json".',
     bad: 'COPY package*.json ./\nRUN npm install --omit=dev',

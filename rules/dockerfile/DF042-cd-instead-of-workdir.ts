@@ -15,6 +15,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
+    summary: 'A RUN starts with `cd <dir>` and more commands, where WORKDIR should set the directory.',
     what: 'Flags a RUN script whose first command is `cd <dir>` followed by more commands (`RUN cd /app && npm ci`), i.e. a `cd` used to set the directory the build works in. Not flagged: `cd` inside a subshell (`(cd sub && make)`), a `cd` into a temporary directory for scratch work (`cd /tmp && curl -O … && tar …`, `cd "$(mktemp -d)"`, also through a variable whose ARG or ENV value is one: `ENV STAGE_DIR=/tmp` … `cd ${STAGE_DIR}`), a `cd` later in the chain (`… && cd /tmp/src && make && cd / && rm -rf /tmp/src`, a temporary detour), a RUN that only runs `cd`. Every stage, heredoc script and ONBUILD trigger is judged.',
     why: 'The directory set by `cd` lasts for one RUN only, so the next instruction silently works elsewhere; WORKDIR states the directory once for every following RUN, COPY, CMD and ENTRYPOINT, creates it if needed, and keeps the Dockerfile reviewable — files end up where the reader expects. SECURITY-GUIDELINES.md §6 Image Build Security ("Minimize layers", "Clean up": know what the build writes where).',
     bad: 'RUN cd /app && npm ci --omit=dev',

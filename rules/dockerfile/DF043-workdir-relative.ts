@@ -22,6 +22,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
+    summary: 'A WORKDIR is a relative path with no absolute WORKDIR before it in the stage or the stages it builds on.',
     what: 'Flags a WORKDIR with a relative path (`WORKDIR app`) when no absolute WORKDIR comes before it in the stage or in the stages it builds on — so the directory depends on whatever WORKDIR the base image sets. Variables are resolved from ARG/ENV (`WORKDIR ${APP_HOME}` with `ARG APP_HOME=/srv/app` is absolute and fine); a path that cannot be resolved is unknown and not flagged. Windows paths (`C:\\app`) are absolute. Every stage is judged; only the first relative WORKDIR of a stage is reported.',
     why: 'A relative WORKDIR is resolved against the base image\'s working directory, which the Dockerfile does not show and which changes when the base image changes (`/`, `/usr/src/app`, `/home/node`…): files are then copied to, and the program started from, a directory nobody reviewed. No statement of SECURITY-GUIDELINES.md is about it: the rule is the established check hadolint DL3000 ("Use absolute WORKDIR"), which Docker\'s build checks (WorkdirRelativePath), Checkov and Trivy have too.',
     bad: 'FROM node:24-alpine\nWORKDIR app\nCOPY . .',

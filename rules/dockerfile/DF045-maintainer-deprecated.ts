@@ -32,6 +32,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'always',
   docs: {
+    summary: 'The Dockerfile uses the deprecated `MAINTAINER` instruction.',
     what: 'Flags the `MAINTAINER` instruction, deprecated since Docker 1.13 in favour of the `org.opencontainers.image.authors` label.',
     why: 'Deprecated instructions are dropped from tooling over time and hide the author from the standard place scanners, registries and SBOM tools read (OCI annotations). No statement of SECURITY-GUIDELINES.md is about it: the rule is the established check hadolint DL4000 ("MAINTAINER is deprecated"), which Docker\'s build checks (MaintainerDeprecated), Checkov and Trivy have too.',
     bad: 'MAINTAINER Jane Doe <jane@example.com>',

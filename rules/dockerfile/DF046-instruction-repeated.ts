@@ -16,6 +16,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
+    summary: 'A CMD, ENTRYPOINT or HEALTHCHECK is overridden by a later one of the same kind in the same stage.',
     what: 'Flags a CMD, ENTRYPOINT or HEALTHCHECK that a later instruction of the same kind in the same stage overrides: only the last one of each takes effect, so the earlier ones are reported. Each stage is judged on its own (a builder stage and the final stage may each have their CMD), and ONBUILD triggers are not counted.',
     why: 'The ineffective instruction is what a reviewer reads first: a carefully hardened ENTRYPOINT or a HEALTHCHECK that looks configured is silently replaced by a later one, so the image does not do what the review approved. SECURITY-GUIDELINES.md Security Checklist — "Health checks implemented": a health check that never runs is not implemented.',
     bad: 'HEALTHCHECK CMD curl -f http://localhost:8080/health || exit 1\nCMD ["node", "server.js"]\nHEALTHCHECK NONE\nCMD ["npm", "start"]',

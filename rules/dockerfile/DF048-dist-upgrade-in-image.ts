@@ -31,6 +31,7 @@ export default defineRule<'dockerfile', Data>({
   severity: 'info',
   fixable: 'never',
   docs: {
+    summary: 'A RUN upgrades the whole base system (`apt-get upgrade`, `apk upgrade`, `dnf upgrade`…).',
     what: 'Flags upgrades of the whole base system inside a build, in any stage: `apt-get`/`apt` `upgrade`, `dist-upgrade`, `full-upgrade`; `apk upgrade`; `yum`/`dnf`/`microdnf`/`tdnf` `upgrade`/`update`/`distro-sync` without package names; `zypper update`/`dist-upgrade`/`patch` without package names. Upgrading named packages (`yum update openssl`, `apt-get install --only-upgrade openssl`) is not flagged. Simulations (`-s`) are not flagged.',
     why: 'A blanket upgrade makes the image depend on the day it was built rather than on the base image tag: builds are not reproducible, a `dist-upgrade` may even move to packages of another release, and the base image maintainers\' tested combination is replaced by an untested one. Security updates belong in the base image: rebuild on a newer tag or digest of it. SECURITY-GUIDELINES.md §1 "Regular Updates – Update base images regularly" and §6 "Use specific versions".',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get dist-upgrade -y && rm -rf /var/lib/apt/lists/*',

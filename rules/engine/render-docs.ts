@@ -77,19 +77,18 @@ export function renderRuleMarkdown(rule: Rule): string {
   ].join('\n');
 }
 
-/** The README's rule table (between the `<!-- rules:start -->` / `<!-- rules:end -->` markers). */
+/** The README's rule table (between the `<!-- rules:start -->` / `<!-- rules:end -->` markers): a row per rule, with its docs' `summary`. */
 export function renderRuleTable(rules: readonly Rule[]): string {
   const rows = rules.map((r) => {
     const fix = r.fixable === 'never' ? '' : '🔧';
-    const first = firstSentence(r.docs.what);
-    return `| [${r.code}](docs/rules/${r.code}.md) | ${r.name} | ${r.kind === 'dockerfile' ? 'Dockerfile' : r.kind === 'compose' ? 'Compose' : 'both'} | ${SEVERITY_LABEL[r.severity]}${r.optIn ? ' (opt-in)' : ''} | ${fix} | ${first.replace(/\|/g, '\\|')} |`;
+    return `| [${r.code}](docs/rules/${r.code}.md) | ${r.name} | ${r.kind === 'dockerfile' ? 'Dockerfile' : r.kind === 'compose' ? 'Compose' : 'both'} | ${SEVERITY_LABEL[r.severity]}${r.optIn ? ' (opt-in)' : ''} | ${fix} | ${r.docs.summary.replace(/\|/g, '\\|')} |`;
   });
   return ['| Code | Name | File | Severity | Fix | What it finds |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
-/** Why a rule's findings matter, in one sentence (the hover's line): its docs' `summary`, else the first sentence of `why`. */
-export function ruleSummary(rule: Rule): string {
-  return rule.docs.summary ?? firstSentence(rule.docs.why);
+/** Why a rule's findings matter, in one sentence (the hover's line): its docs' `whySummary`, else the first sentence of `why`. */
+export function ruleWhyLine(rule: Rule): string {
+  return rule.docs.whySummary ?? firstSentence(rule.docs.why);
 }
 
 /** Plain-text docs for `--explain` and hovers. */
@@ -118,7 +117,7 @@ export function renderPackageJson(text: string, rules: readonly Rule[]): string 
 export function renderConfigSchema(rules: readonly Rule[]): string {
   const severity = { type: 'string', enum: ['error', 'warning', 'info', 'hint', 'off'] };
   const ruleProps: Record<string, unknown> = {};
-  for (const r of rules) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${firstSentence(r.docs.what)}${r.optIn ? ' (off unless enabled)' : ''}` };
+  for (const r of rules) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${r.docs.summary}${r.optIn ? ' (off unless enabled)' : ''}` };
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/docker-guardrails/docker-guardrails/blob/main/schemas/docker-guardrails.schema.json',

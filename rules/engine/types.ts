@@ -71,16 +71,22 @@ export interface Finding<D = unknown> extends Detection<D> {
 }
 
 export interface RuleDocs {
-  /** One or two sentences: what the rule finds. */
+  /**
+   * What the rule flags, in one plain sentence of at most 120 characters (aim for 110): the README's rule table,
+   * the config schema's description of the code and SARIF's `shortDescription` (review 44c leftover: the first
+   * sentence of `what` made rows of up to 3,700 characters). True of the rule: it promises no more than it checks.
+   */
+  summary: string;
+  /** What the rule finds, with its scope and exceptions: the rule page's "What it does". */
   what: string;
   /** Why it matters, tied to the guideline section. */
   why: string;
   /**
    * Why it matters in one sentence that stands alone: the line the editor's hover shows under the finding
-   * (ruleSummary). Without it, the first sentence of `why`; set it when that sentence only makes sense with the
+   * (ruleWhyLine). Without it, the first sentence of `why`; set it when that sentence only makes sense with the
    * next one ("ADD does more than it says.").
    */
-  summary?: string;
+  whySummary?: string;
   /** An example that fires. */
   bad: string;
   /** The same example written the right way. */

@@ -43,6 +43,7 @@ export default defineRule<'any', IgnoreUnusedData>({
   severity: 'info',
   fixable: 'always',
   docs: {
+    summary: 'A `docker-guardrails-ignore` comment, or a code in it, suppresses nothing.',
     what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or a rule of the other file kind (a Dockerfile rule — `DF…`, `DR003` — in a compose file; a compose file rule — `DC…`, `DR001`, `DR002`, `DR004`, `DG003`, `DG004` — in a Dockerfile: it never runs there, so it can suppress nothing), or the comment names no code at all. A line comment covers the line below it (past the ignore comments and other linters\' line pragmas stacked with it) and, when that line starts a YAML value written over several lines (`command: >`, `- |`, a multi-line quoted or plain value) or a Dockerfile instruction with a heredoc (`RUN <<EOF` … `EOF`), the whole value or instruction: the message says which lines it looked at.',
     why: 'Stale ignores pile up and then hide the next real finding on that line. A suppression is a reviewed decision ("not here, and here is why"); when its reason is gone, the comment should go too.',
     bad: '# docker-guardrails-ignore DF001 -- pinned by Renovate\nFROM node:24-alpine',

@@ -12,6 +12,7 @@ export default defineRule<'any', { message: string }>({
   severity: 'error',
   fixable: 'never',
   docs: {
+    summary: '`.docker-guardrails.yaml` is invalid: bad YAML, an unknown key or rule code, or a value of the wrong type.',
     what: 'Reports a `.docker-guardrails.yaml` that cannot be used as written: invalid YAML, an unknown key, an unknown rule code, a severity other than error/warning/info/hint/off, or a value of the wrong type. The parts of the file that are valid still apply.',
     why: 'A config file that is silently ignored is worse than none: the team believes a rule is off (or on) while the editor and CI disagree. Every problem is shown on the line that has it.',
     bad: 'rules:\n  DF010: disabled\n  DF999: off',

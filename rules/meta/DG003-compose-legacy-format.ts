@@ -67,6 +67,7 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
+    summary: 'A compose file is in the Compose v1 format: services at the top level, with no `services:` key.',
     what:
       'Flags a compose file in the Compose v1 format (before 2017): services written at the top level, with no `services:` key (`web: { image: nginx }`). Detection is strict: the file has a compose file name (or another compose file `include:`s it), it has no `services:` key, and every top-level key that is not a Compose Specification top-level element (`version`, `name`, `services`, `networks`, `volumes`, `secrets`, `configs`, `include`, `x-*`) holds a mapping with `image:` or `build:`. Reported once, on the first top-level service.',
     why:

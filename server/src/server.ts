@@ -59,7 +59,7 @@ import {
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
-  ruleSummary,
+  ruleWhyLine,
   CONFIG_INVALID_CODE,
   CONFIG_FILE_NAMES,
   findConfigPath,
@@ -1640,7 +1640,7 @@ connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> =
   const parts = here.map((f) => {
     const rule = ruleByCode(f.code);
     const fix = fixFinding(allRules, entry.analysis.context, f);
-    const why = rule ? ruleSummary(rule) : '';
+    const why = rule ? ruleWhyLine(rule) : '';
     return [`**${f.code} ${f.name}** — ${f.message}`, why, fix ? `Quick fix: *${fix.title}*` : '', `[Documentation](${docsUrl(f.code)})`].filter(Boolean).join('\n\n');
   });
   // The range of the finding under the cursor (the innermost when several overlap), for the editor to highlight.
