@@ -11,10 +11,12 @@
  *   or not, the inline client key `key=-----BEGIN … PRIVATE KEY-----`, and a URL with a password
  *   (`registry=https://user:pass@…`). `certfile`/`keyfile` name files (the key is in the file they name, which
  *   DF021 judges when it is copied), `username` and `email` are no secret.
- * - Yarn 1's `.yarnrc` (https://classic.yarnpkg.com/en/docs/yarnrc; `key "value"` lines, the lockfile syntax): the npm
- *   settings Yarn 1 reads for a registry's auth, `_authToken`, `_auth`, `_password`, scoped to a registry
- *   (`"//registry.npmjs.org/:_authToken" "…"`) or not, and a URL with a password in any value; `always-auth` is a
- *   switch, `username`/`email` are no secret. A line written npm's way (`_authToken=…`) is read too.
+ * - Yarn 1's `.yarnrc` (https://classic.yarnpkg.com/en/docs/yarnrc; `key "value"` lines, the lockfile syntax, as
+ *   `yarn config set` writes them): npm's auth keys written into it, `_authToken`, `_auth`, `_password`, scoped to a
+ *   registry (`"//registry.npmjs.org/:_authToken" "…"`) or not — Yarn 1's own registry code reads them from `.npmrc`
+ *   (src/registries/npm-registry.js), but a token written in `.yarnrc` is in the file all the same — and a URL with
+ *   a password in any value; `always-auth` is a switch, `username`/`email` are no secret. A line written npm's way
+ *   (`_authToken=…`) is read too.
  * - `.yarnrc.yml` (https://yarnpkg.com/configuration/yarnrc): `npmAuthToken` and `npmAuthIdent` (`user:password`),
  *   at the top level, per scope (`npmScopes.<name>`) or per registry (`npmRegistries.<url>`), and a URL with a
  *   password in any value (`npmRegistryServer`).
