@@ -55,6 +55,19 @@ describe('credentials in .npmrc, .pypirc and .netrc', () => {
     assert.equal(credentialIn('netrc', 'machine ftp.example.com login anon account Qx7Account\n'), 'account');
     assert.equal(credentialIn('netrc', 'machine example.com login deploy\nmacdef init\necho password Qx7NotAToken\n\n'), undefined);
   });
+
+  it("reads Yarn 1's .yarnrc: npm's auth keys in `key \"value\"` lines, a URL with a password (df020cs, item 2)", () => {
+    assert.equal(credentialIn('yarnrc-classic', `"//registry.npmjs.org/:_authToken" "${TOKEN}"\n`), '_authToken');
+    assert.equal(credentialIn('yarnrc-classic', `_authToken ${TOKEN}\n`), '_authToken');
+    assert.equal(credentialIn('yarnrc-classic', `_authToken=${TOKEN}\n`), '_authToken', "npm's syntax, written into a .yarnrc");
+    assert.equal(credentialIn('yarnrc-classic', '_auth "ZGVwbG95OlF4N1Bhc3N3b3Jk"\n'), '_auth');
+    assert.equal(credentialIn('yarnrc-classic', 'registry "https://deploy:Qx7Passw0rd@registry.example.com/"\n'), 'a URL with a password');
+    // Settings, switches, references, comments and stand-ins are none.
+    assert.equal(credentialIn('yarnrc-classic', '# yarn lockfile v1\nregistry "https://registry.npmjs.org/"\n"@acme:registry" "https://npm.pkg.github.com/"\nalways-auth true\nemail dev@example.com\nusername deploy\n'), undefined);
+    assert.equal(credentialIn('yarnrc-classic', '"//npm.pkg.github.com/:_authToken" "${NPM_TOKEN}"\n'), undefined);
+    assert.equal(credentialIn('yarnrc-classic', `# "//npm.pkg.github.com/:_authToken" "${TOKEN}"\n`), undefined);
+    assert.equal(credentialIn('yarnrc-classic', '_authToken "<token>"\n'), undefined);
+  });
 });
 
 describe('DF021 judges a copied .npmrc by its content', () => {

@@ -7,7 +7,8 @@ import { extendsChain } from '../engine/compose-lookup';
 import { ServiceEnv } from '../engine/env-files';
 import { imageUses } from '../engine/image-uses';
 import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
-import { authSwitch, isAccessKeyIdOfPair, isCredentialName, isPathLike, isPlaceholderValue, isPublicKey, isTemplatePlaceholder, urlPasswords } from '../engine/secrets';
+import { authSwitch, isAccessKeyIdOfPair, isCredentialName, isPathLike, isPlaceholderValue, isPublicKey, isTemplatePlaceholder } from '../engine/secrets';
+import { carriedConfigCredential, connectionPasswords, isPlaceholderPassword, type ConnectionPassword } from '../engine/embedded-secrets';
 import { tokenKind } from '../engine/secret-tokens';
 import { buildsOn, propertiesOf, stageChain } from '../engine/stage-scope';
 import { resolveAt } from '../engine/df-instructions';
@@ -31,8 +32,18 @@ interface Data {
   globalRead?: boolean;
   /** The value when it is written literally (for the fix only; never in a message), else null. */
   literal: string | null;
-  /** The value is a connection string (`scheme://user:password@host`) with this literal password, under any name (review 13, probe df-05). */
-  urlPassword?: string;
+  /**
+   * The value is a connection string with a literal password, under any name: `scheme://user:password@host`
+   * (review 13, probe df-05), a URL's `?password=`, Go's MySQL DSN, libpq's `password=`, `NEO4J_AUTH`'s
+   * `user/password` — read as DC040 reads them (connectionPasswords). The password is for masking only.
+   */
+  connection?: { form: ConnectionPassword['form']; password: string };
+  /**
+   * The value is a configuration carried whole with a literal credential in it (`{"db":{"password":…}}`,
+   * `-Dspring.datasource.password=…`, an Azure Storage connection string's `AccountKey=`), read as DC040
+   * reads one (carriedConfigCredential): the setting's key (a name, shown) and the credentials (masked only).
+   */
+  carried?: { key: string; values: string[] };
   /**
    * The value's range as written, when the finding is about the whole value and nothing in it is a
    * reference (`\$` escapes are literal text): masked wherever output prints the file (Rule.secretRanges).
@@ -50,15 +61,26 @@ function isStandIn(value: string): boolean {
   return v.length > 0 && /^(.)\1*$/.test(v);
 }
 
-/** The literal password of a connection string written whole in the value (`postgres://app:pw@db/app`), or null. */
-function connectionPassword(raw: string | null): string | null {
+/**
+ * The literal password of a connection string in the value (`postgres://app:pw@db/app`, `host=db password=pw`,
+ * `app:pw@tcp(db)/app`, `jdbc:…?password=pw`, `NEO4J_AUTH=neo4j/pw`: connectionPasswords, DC040's reading), or null.
+ */
+function connectionPassword(name: string, raw: string | null): Data['connection'] | null {
   // Only the password must be literal: a variable elsewhere in the value (`…@mq:5672/$VHOST`) leaves it in the image (review 14, probe 10).
   if (raw === null || raw.includes('`')) return null;
-  for (const p of urlPasswords(raw)) {
+  for (const p of connectionPasswords(name, raw)) {
     const pw = raw.slice(p.start, p.end);
-    if (pw !== '' && !pw.includes('$') && !isPlaceholderValue(pw) && !isStandIn(pw) && !isTemplatePlaceholder(pw)) return pw;
+    if (pw !== '' && !pw.includes('$') && !isPlaceholderPassword(pw) && !isStandIn(pw) && !isTemplatePlaceholder(pw)) return { form: p.form, password: pw };
   }
   return null;
+}
+
+/** A literal credential in a configuration the value carries whole (carriedConfigCredential, DC040's reading), or null. */
+function carriedCredential(raw: string | null): Data['carried'] | null {
+  // A reference anywhere is left alone by the reader's values (`$` is no value character there); a backtick is not Dockerfile text to judge.
+  if (raw === null || raw.includes('`')) return null;
+  const found = carriedConfigCredential(raw);
+  return found ? { key: found.key, values: [found.value, ...found.others] } : null;
 }
 
 /**
@@ -101,6 +123,12 @@ function onlyUndeclaredReferences(ctx: DockerfileContext, stage: Stage, line: nu
     if (PREDEFINED_ARGS.has(m[1]) || isDeclaredBefore(ctx, stage, line, m[1])) return false;
   }
   return true;
+}
+
+/** What a value holds inside it, by kind and never by value: `a connection string with a literal password`, `a configuration with a literal AccountKey`. */
+function embeddedKind(d: Data): string {
+  if (d.carried) return `a configuration with a literal ${d.carried.key}`;
+  return d.connection?.form === 'neo4j' ? 'a literal Neo4j initial password (user/password)' : 'a connection string with a literal password';
 }
 
 function instructionOf(ctx: DockerfileContext, d: Data): Instruction | undefined {
@@ -314,8 +342,8 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    summary: 'An ARG or ENV carries a credential: a value for a credential-named variable, a known token, a password in a URL.',
-    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `SESSION_KEY`, `COOKIE_KEY`, `*CREDENTIALS*`, Azure Storage\'s `*ACCOUNT_KEY*` and `AZURE_STORAGE_KEY`, a Redis password under `REDIS_AUTH`, `REDISCLI_AUTH` or `MASTERAUTH` (not another `*_AUTH`, nor a switch such as `REDIS_AUTH=yes`), a personal access token (`PAT`, or after a forge\'s name: `GH_PAT`, `GITLAB_PAT`, `ADO_PAT`; not `*_PAT` for a pattern such as `EXCLUDE_PAT`)…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`, nor the identifier half of a key pair, as DC040 reads them (`*_ACCESS_KEY_ID`, `*_KEY_ID`, Tencent Cloud\'s `*_SECRET_ID` but not Vault\'s AppRole `VAULT_SECRET_ID`, MinIO\'s `MINIO_ACCESS_KEY`, and a `*_ACCESS_KEY` whose `*_SECRET_KEY` the same stage or the global ARGs also name: a real `AKIA…` id is still reported by its format), nor a value that is a file\'s path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`, `JWT_PRIVATE_KEY=/run/secrets/jwt.pem`, `$HOME/keys/app.key`: a path with a folder or a file extension, path characters only), nor keys and tokens under a prefix that front-end build tools compile into browser code — `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_` — which are public by design and which a secret mount could not keep out of the shipped code; a `*SECRET*` or `*PASSWORD*` there is still reported), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name —, or a connection string with a literal password (`postgres://app:<password>@db/app`, under any name such as `DATABASE_URL`; not when the password is a `${…}` reference or a placeholder; the URL is read as a URL parser reads its authority (WHATWG URL Standard, RFC 3986 §3.2): it ends at the first `/`, `?` or `#`, its last `@` ends the userinfo, and the userinfo\'s first `:` ends the user, so the user may be a mail address (`smtps://alerts@example.com:<password>@smtp.example.com`), the password may hold `@` or `:` (`app:p@ss@db` is the password `p@ss`; `svc:pw@host:443@8443` is `pw@host:443`, on host 8443), and a bracketed IPv6 host (`@[::1]:6379`) changes nothing; an empty password (`redis://:@cache`) is none). Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. An OpenSSH or PEM public key is not a secret, under any name: an ARG whose default is one, and an ENV whose value resolves to one through such an ARG (`ARG SSH_KEY="ssh-ed25519 AAAA…"` then `ENV SSH_KEY=$SSH_KEY`), are not reported. ONBUILD ARG and ENV triggers are judged too when they write the value out (`ONBUILD ENV API_TOKEN=…`: the trigger, with its value, is kept in the image\'s configuration); they get no fix. The message names the variable, never its value.',
+    summary: 'An ARG or ENV carries a credential: a credential-named value, a known token, a connection string\'s password.',
+    what: 'Flags ARG and ENV instructions that carry a credential: a credential-shaped name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*MASTER_KEY*`, `*ENCRYPTION_KEY*`, `*SIGNING_KEY*`, `*LICENSE_KEY*`, `*SERVICE_ROLE_KEY*`, `APP_KEY`, `SESSION_KEY`, `COOKIE_KEY`, `*CREDENTIALS*`, Azure Storage\'s `*ACCOUNT_KEY*` and `AZURE_STORAGE_KEY`, a Redis password under `REDIS_AUTH`, `REDISCLI_AUTH` or `MASTERAUTH` (not another `*_AUTH`, nor a switch such as `REDIS_AUTH=yes`), a personal access token (`PAT`, or after a forge\'s name: `GH_PAT`, `GITLAB_PAT`, `ADO_PAT`; not `*_PAT` for a pattern such as `EXCLUDE_PAT`)…, but not settings about one such as `*_FILE`, `*_PATH`, `*_USER`, nor the identifier half of a key pair, as DC040 reads them (`*_ACCESS_KEY_ID`, `*_KEY_ID`, Tencent Cloud\'s `*_SECRET_ID` but not Vault\'s AppRole `VAULT_SECRET_ID`, MinIO\'s `MINIO_ACCESS_KEY`, and a `*_ACCESS_KEY` whose `*_SECRET_KEY` the same stage or the global ARGs also name: a real `AKIA…` id is still reported by its format), nor a value that is a file\'s path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`, `JWT_PRIVATE_KEY=/run/secrets/jwt.pem`, `$HOME/keys/app.key`: a path with a folder or a file extension, path characters only), nor keys and tokens under a prefix that front-end build tools compile into browser code — `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `PUBLIC_` — which are public by design and which a secret mount could not keep out of the shipped code; a `*SECRET*` or `*PASSWORD*` there is still reported), or a value shaped like a known token (AWS access key id, GitHub, GitLab, Slack or npm token, PEM private key) — an error whatever the name —, or a connection string with a literal password (`postgres://app:<password>@db/app`, under any name such as `DATABASE_URL`; not when the password is a `${…}` reference or a placeholder; the URL is read as a URL parser reads its authority (WHATWG URL Standard, RFC 3986 §3.2): it ends at the first `/`, `?` or `#`, its last `@` ends the userinfo, and the userinfo\'s first `:` ends the user, so the user may be a mail address (`smtps://alerts@example.com:<password>@smtp.example.com`), the password may hold `@` or `:` (`app:p@ss@db` is the password `p@ss`; `svc:pw@host:443@8443` is `pw@host:443`, on host 8443), and a bracketed IPv6 host (`@[::1]:6379`) changes nothing; an empty password (`redis://:@cache`) is none), or another connection string with a literal password, read with DC040\'s own readers (its clause (3), the same functions): the DSN of Go\'s MySQL driver (`app:<password>@tcp(db:3306)/app`), libpq\'s keyword/value form (`host=db user=app password=<password>`, beside another libpq keyword), a URL\'s query parameter (`jdbc:postgresql://db/app?user=app&password=<password>`, nocodb\'s `?u=app&p=<password>`), Neo4j\'s initial password after the slash of `NEO4J_AUTH=neo4j/<password>` (`none` holds none); or a credential in a configuration that the variable carries whole, on one line (a JSON object, `{"spring.datasource.password":"<password>"}`, a Java system property, `-Dspring.datasource.password=<password>`, a Kafka JAAS config, `… password="<password>";`, an Azure Storage connection string\'s `AccountKey=` or a Service Bus one\'s `SharedAccessKey=`, two settings or more or a dotted key) or one `key: value`/`key=value` per line, and GitLab\'s Ruby settings (`gitlab_rails[\'initial_root_password\'] = \'<password>\'`); not settings about a credential (`password_min_length`, `-Dpassword.min.length=12`, `token_exchange=enabled`), stand-ins (`redacted`), paths and URLs. In both, a password that is a reference (`password=${PG_PASS}`) or a placeholder (`<password>`, `%s`, mostly x\'s, one character repeated, `dummy`) is not reported. The message names the variable and the kind (`holds a connection string with a literal password`, `holds a configuration with a literal AccountKey`: the setting\'s name), never the value; the fix is the one any ENV or ARG with a literal value gets (below): the whole variable moves, the value is not rewritten. Scope, decided per instruction: an ARG is judged in every stage (its value is recorded in that stage\'s history, build cache and provenance, whatever stage it is in; a global ARG only when it has a default); an ENV is judged in the final stage and in the stages it builds on (it persists in the image config), and in other builder stages only when its value is written literally (the secret is then in the Dockerfile itself). Empty or placeholder values (`""`, `true`, `none`) and fill-me-in markers made of one repeated character (`00000000-0000-…`, `XXXXXXXX`) are not credentials; a default such as `password` or `admin` is (SECURITY-GUIDELINES.md §4: "Always change default credentials"). An ENV whose value is only references (`${NAME}`, `$NAME`, optionally double-quoted) to variables nothing declares before it — no ARG earlier in the stage (a global ARG only once the stage declares it again with `ARG NAME`), no earlier ENV in the stage or in a stage it builds on, not a predefined proxy argument — is not reported: the Dockerfile reference ("Environment replacement") expands it to the empty string, and `--build-arg` cannot set it without an ARG. The base image\'s ENV is not known to the engine; if the base does set the variable, its value is already in this image\'s config (ENV is inherited), so the line stores nothing that was not there before — the secret, if any, is the base image\'s finding. Values with literal text or with `${NAME:-default}`/`${NAME:+alt}` forms are still judged as before. An OpenSSH or PEM public key is not a secret, under any name: an ARG whose default is one, and an ENV whose value resolves to one through such an ARG (`ARG SSH_KEY="ssh-ed25519 AAAA…"` then `ENV SSH_KEY=$SSH_KEY`), are not reported. ONBUILD ARG and ENV triggers are judged too when they write the value out (`ONBUILD ENV API_TOKEN=…`: the trigger, with its value, is kept in the image\'s configuration); they get no fix. The message names the variable, never its value.',
     why: 'ENV values are part of the image: anyone who can pull it reads them with `docker inspect`, and every container (and every process in it) inherits them. ARG values are written into the image history (`docker history`) and into max-mode provenance attestations, and a default value is committed with the Dockerfile. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets to version control" and "Use environment variables or secrets management"; checklist: "All secrets configured externally".',
     bad: 'FROM node:24-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nENV API_KEY=sk_live_4f9a…',
     good: 'FROM node:24-alpine\nRUN --mount=type=secret,id=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=$(cat /run/secrets/NPM_TOKEN)" > .npmrc && npm ci && rm .npmrc\n# API_KEY comes from the service\'s environment (compose: API_KEY: ${API_KEY}, value in the git-ignored .env)',
@@ -363,16 +391,19 @@ export default defineRule<'dockerfile', Data>({
             if (report && raw !== null && literal === null && ONLY_REFERENCE.test(raw) && isPublicKey(resolveAt(ctx, raw, ins.getRange().start.line) ?? '')) report = false;
           }
         }
-        // A connection string with its password, under any name (DATABASE_URL): the password is in the image or the history all the same.
-        const urlPassword = report ? null : connectionPassword(raw);
-        if (urlPassword !== null) report = kind === 'ARG' ? !global || literal !== null : inImageStage || literal !== null;
+        // A connection string with its password, under any name (DATABASE_URL), or a configuration carried whole with a
+        // credential in it (SPRING_APPLICATION_JSON, an Azure Storage connection string): the credential is in the image or
+        // the history all the same (DC040's clause (3), df020cs).
+        const connection = report ? null : connectionPassword(name, raw);
+        const carried = report || connection !== null ? null : carriedCredential(raw);
+        if (connection !== null || carried !== null) report = kind === 'ARG' ? !global || literal !== null : inImageStage || literal !== null;
         if (!report) return;
         // A trigger holds the secret only when it is written in it (`ONBUILD ENV TOKEN=$TOKEN` reads the child's build).
-        if (onbuild && literal === null && token === null && urlPassword === null) return;
-        const valueRange = urlPassword === null ? literalValueRange(ctx, p) : undefined;
+        if (onbuild && literal === null && token === null && connection === null && carried === null) return;
+        const valueRange = connection === null && carried === null ? literalValueRange(ctx, p) : undefined;
         out.push({
           range: p.getRange(),
-          data: { kind, name, ...(onbuild ? { onbuild: true as const } : {}), token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(urlPassword !== null ? { urlPassword } : {}), ...(valueRange ? { valueRange } : {}), stage, instruction: index, property: k },
+          data: { kind, name, ...(onbuild ? { onbuild: true as const } : {}), token, inImage: kind === 'ENV' && inImageStage, global, ...(global ? { globalRead: globalArgRead(ctx, name) } : {}), literal: literal ?? (token !== null ? raw : null), ...(connection !== null ? { connection } : {}), ...(carried !== null ? { carried } : {}), ...(valueRange ? { valueRange } : {}), stage, instruction: index, property: k },
           severity: token !== null ? 'error' : undefined,
         });
       });
@@ -394,22 +425,23 @@ export default defineRule<'dockerfile', Data>({
     return out;
   },
   secrets(d) {
-    return [...(d.literal === null ? [] : [d.literal]), ...(d.urlPassword ? [d.urlPassword] : [])];
+    return [...(d.literal === null ? [] : [d.literal]), ...(d.connection ? [d.connection.password] : []), ...(d.carried?.values ?? [])];
   },
   secretRanges(d) {
     return d.valueRange ? [d.valueRange] : [];
   },
   message(d) {
-    if (d.onbuild) return `ONBUILD ${d.kind} ${d.name} writes ${d.token ? `a literal ${d.token}` : d.urlPassword ? 'a connection string with a literal password' : 'a secret'} into a trigger that this image keeps in its configuration (docker inspect shows it) and that every image built on it runs; pass it at run time, or as a build secret, instead.`;
+    if (d.onbuild) return `ONBUILD ${d.kind} ${d.name} writes ${d.token ? `a literal ${d.token}` : d.connection || d.carried ? embeddedKind(d) : 'a secret'} into a trigger that this image keeps in its configuration (docker inspect shows it) and that every image built on it runs; pass it at run time, or as a build secret, instead.`;
     if (d.token) {
       return `${d.kind} ${d.name} holds a literal ${d.token}: it is committed with the Dockerfile and recorded in the image; revoke it, and pass it ${d.kind === 'ENV' ? 'at run time' : 'as a build secret'} instead.`;
     }
     // Nothing reads it: the value is in the Dockerfile only, not in any build (review 6, probe df-08).
     if (d.kind === 'ARG' && d.global && d.globalRead === false) return `ARG ${d.name} writes a secret into the Dockerfile as its default, and no stage reads it; remove it.`;
-    if (d.urlPassword) {
+    if (d.connection || d.carried) {
       const where = d.kind === 'ARG' ? 'is recorded in the image history and build metadata' : d.inImage ? 'is stored in the image, where anyone who can pull it reads it with docker inspect' : 'is written into the Dockerfile and the build cache of this stage';
-      const instead = d.kind === 'ENV' && d.inImage ? 'provide the connection string at run time (compose environment from .env, or a secret)' : 'use a secret mount (RUN --mount=type=secret) instead';
-      return `${d.kind} ${d.name} holds a connection string with a literal password, which ${where}; ${instead}.`;
+      const what = d.carried ? 'the configuration' : d.connection?.form === 'neo4j' ? 'it' : 'the connection string';
+      const instead = d.kind === 'ENV' && d.inImage ? `provide ${what} at run time (compose environment from .env, or a secret)` : 'use a secret mount (RUN --mount=type=secret) instead';
+      return `${d.kind} ${d.name} holds ${embeddedKind(d)}, which ${where}; ${instead}.`;
     }
     if (d.kind === 'ARG') {
       return `ARG ${d.name} passes a secret as a build argument: its value is recorded in the image history and build metadata; use a secret mount (RUN --mount=type=secret) instead.`;

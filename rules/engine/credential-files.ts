@@ -1,7 +1,7 @@
 /**
  * Files whose name says where a tool looks for credentials but whose content decides whether they hold
  * one: npm's and pnpm's `.npmrc` (mostly settings: `audit = false`, `save-exact = true`, a registry URL),
- * Yarn Berry's `.yarnrc.yml`, twine's `.pypirc`, pip's `pip.conf`/`pip.ini` and the `.netrc` of curl, git
+ * Yarn 1's `.yarnrc`, Yarn Berry's `.yarnrc.yml`, twine's `.pypirc`, pip's `pip.conf`/`pip.ini` and the `.netrc` of curl, git
  * and ftp. DF021 reads them in the build context and reports the copy only when one holds a credential,
  * DR003 asks for them in `.dockerignore` when one in the context does; neither keeps or shows a value, only
  * the setting's name.
@@ -11,6 +11,12 @@
  *   or not, the inline client key `key=-----BEGIN … PRIVATE KEY-----`, and a URL with a password
  *   (`registry=https://user:pass@…`). `certfile`/`keyfile` name files (the key is in the file they name, which
  *   DF021 judges when it is copied), `username` and `email` are no secret.
+ * - Yarn 1's `.yarnrc` (https://classic.yarnpkg.com/en/docs/yarnrc; `key "value"` lines, the lockfile syntax, as
+ *   `yarn config set` writes them): npm's auth keys written into it, `_authToken`, `_auth`, `_password`, scoped to a
+ *   registry (`"//registry.npmjs.org/:_authToken" "…"`) or not — Yarn 1's own registry code reads them from `.npmrc`
+ *   (src/registries/npm-registry.js), but a token written in `.yarnrc` is in the file all the same — and a URL with
+ *   a password in any value; `always-auth` is a switch, `username`/`email` are no secret. A line written npm's way
+ *   (`_authToken=…`) is read too.
  * - `.yarnrc.yml` (https://yarnpkg.com/configuration/yarnrc): `npmAuthToken` and `npmAuthIdent` (`user:password`),
  *   at the top level, per scope (`npmScopes.<name>`) or per registry (`npmRegistries.<url>`), and a URL with a
  *   password in any value (`npmRegistryServer`).
@@ -31,11 +37,12 @@ import { parseDocument } from 'yaml';
 import { isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from './secrets';
 import { isStandInToken } from './secret-tokens';
 
-export type CredentialFileFormat = 'npmrc' | 'yarnrc' | 'pypirc' | 'pipconf' | 'netrc';
+export type CredentialFileFormat = 'npmrc' | 'yarnrc-classic' | 'yarnrc' | 'pypirc' | 'pipconf' | 'netrc';
 
-/** The format of a file by its name (`.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `pip.ini`, `.netrc`, `_netrc`), or undefined. */
+/** The format of a file by its name (`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `pip.ini`, `.netrc`, `_netrc`), or undefined. */
 export function credentialFileFormat(base: string): CredentialFileFormat | undefined {
   if (base === '.npmrc') return 'npmrc';
+  if (base === '.yarnrc') return 'yarnrc-classic';
   if (base === '.yarnrc.yml') return 'yarnrc';
   if (base === '.pypirc') return 'pypirc';
   if (base === 'pip.conf' || base === 'pip.ini') return 'pipconf';
@@ -47,6 +54,7 @@ export function credentialFileFormat(base: string): CredentialFileFormat | undef
 export const FORMAT_NAMES: readonly { format: CredentialFileFormat; names: readonly string[]; word: string }[] = [
   { format: 'npmrc', names: ['.npmrc'], word: 'npmrc' },
   { format: 'yarnrc', names: ['.yarnrc.yml'], word: 'yarnrc' },
+  { format: 'yarnrc-classic', names: ['.yarnrc'], word: 'yarnrc' },
   { format: 'pypirc', names: ['.pypirc'], word: 'pypirc' },
   { format: 'pipconf', names: ['pip.conf', 'pip.ini'], word: 'pip' },
   { format: 'netrc', names: ['.netrc', '_netrc'], word: 'netrc' },
@@ -109,6 +117,7 @@ export function credentialIn(format: CredentialFileFormat, text: string): string
   if (format === 'netrc') return netrcCredential(text);
   if (format === 'yarnrc') return yarnrcCredential(text);
   if (format === 'pipconf') return pipConfCredential(text);
+  if (format === 'yarnrc-classic') return yarnrcClassicCredential(text);
   for (const { key, value } of iniSettings(text, format === 'npmrc' ? /=/ : /[=:]/)) {
     // A registry-scoped key (`//npm.pkg.github.com/:_authToken`): the setting is the part after the last `:`.
     const name = format === 'npmrc' ? key.slice(key.lastIndexOf(':') + 1) : key;
@@ -118,6 +127,23 @@ export function credentialIn(format: CredentialFileFormat, text: string): string
     if (format === 'npmrc' && lower === 'key' && /PRIVATE KEY/.test(value)) return name;
     if (format === 'pypirc' && lower === 'password' && holdsSecret(value)) return name;
     if (urlWithPassword(value)) return 'a URL with a password';
+  }
+  return undefined;
+}
+
+/**
+ * The credential a Yarn 1 `.yarnrc` holds: a `key value` line (either may be double-quoted, as `yarn config set`
+ * writes them) whose key is npm's `_authToken`, `_auth` or `_password` (after a registry's `//host/:` scope) with a
+ * value of its own, or a URL with a password in a value. A line written with `=` (npm's syntax) counts too.
+ */
+function yarnrcClassicCredential(text: string): string | undefined {
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /^\s*("(?:[^"\\]|\\.)*"|[^\s"=#]+)(?:\s*=\s*|\s+)(.*?)\s*$/.exec(raw);
+    if (!m) continue;
+    const key = m[1].replace(/^"(.*)"$/, '$1');
+    const name = key.slice(key.lastIndexOf(':') + 1);
+    if (NPM_CREDENTIAL_KEYS.has(name.toLowerCase()) && holdsSecret(m[2])) return name;
+    if (urlWithPassword(m[2])) return 'a URL with a password';
   }
   return undefined;
 }

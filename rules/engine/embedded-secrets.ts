@@ -1,0 +1,225 @@
+/**
+ * Credentials written inside a value, whatever the variable's name: a connection string's password (a
+ * URL's userinfo or query, the DSN of Go's MySQL driver, libpq's keyword/value form, Neo4j's
+ * `NEO4J_AUTH`), and a credential in a configuration that a variable carries whole (`key: value` lines,
+ * a one-line JSON object, a Java system property, a JAAS config, an Azure Storage connection string's
+ * `AccountKey=`, GitLab's Ruby settings). DC040 reads Compose `environment:` and `build.args` values with
+ * them, DF020 Dockerfile ENV and ARG values: one reading for both. Values are never copied into messages.
+ */
+import { isCredentialName, isPathLike, isPlaceholderValue, urlPasswords } from './secrets';
+
+/** Names of settings about a password rather than a password (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`). */
+export const SETTING_NAME =
+  /(?:^|_)(?:NO|ALLOW_EMPTY|RANDOM|ONETIME|SKIP|GENERATE|REQUIRE|DISABLE|ENABLE)(?:_|$)|_(?:SCHEME|REALM|SERVICE|STRATEGY|PROVIDER|BACKEND|MODE|LEVEL|FORMAT|VERSION|SIZE|COUNT|INTERVAL|RETRIES|URL|URI|HOST|PORT|DAYS|HOURS|MINUTES|SECONDS)$/i;
+
+/** A value that is obviously a template placeholder rather than a credential (`<password>`, `***`, `invalid`). */
+export function isPlaceholderPassword(value: string): boolean {
+  const v = value.trim();
+  if (isPlaceholderValue(v)) return true;
+  // Mostly x's: `sk-xxxxxxxx`, `xoxb-xxxxxxxxxxx-xxxxxxxx`.
+  const alnum = v.replace(/[^A-Za-z0-9]/g, '');
+  if (alnum.length >= 3 && (alnum.match(/x/gi)?.length ?? 0) / alnum.length >= 0.6) return true;
+  // One character over and over: `YYYYYYYY` (the pair of `XXXX`), `00000000-0000-0000-0000-000000000000`.
+  if (alnum.length >= 3 && /^(.)\1*$/i.test(alnum)) return true;
+  // Quotes only (`${SECRET:-""}`: Compose keeps them, the value is two quote characters), or a key's bare prefix (`sk-`, `ghp_`).
+  if (/^(?:""|'')$/.test(v) || /^(["']?)[a-z]{2,5}[-_]\1$/i.test(v)) return true;
+  return /^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\{\{[^}]*\}\}|\*+|x{3,}|\.\.\.|…|%[sv]|%\([^)]*\)s|invalid|unset|undefined|disabled|placeholder|dummy|empty|none|null)$/i.test(v);
+}
+
+/**
+ * A password given as a query parameter of a URL (`jdbc:postgresql://db/app?user=app&password=x`,
+ * nocodb's `pg://db:5432?u=app&p=x&d=app`: `p` only beside `u`), with the password's offsets in `raw`.
+ */
+function urlQueryPasswords(raw: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  if (!raw.includes('?') || !raw.includes('://')) return out;
+  const re = /\b[a-z][a-z0-9+.:-]*:\/\/[^\s?#]*\?([^\s#"']*)/gi;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const queryStart = m.index + m[0].length - m[1].length;
+    const params: { name: string; start: number; end: number }[] = [];
+    let at = queryStart;
+    for (const part of m[1].split('&')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) params.push({ name: part.slice(0, eq).toLowerCase(), start: at + eq + 1, end: at + part.length });
+      at += part.length + 1;
+    }
+    const hasUser = params.some((q) => q.name === 'u');
+    for (const q of params) if ((/^(?:password|passwd|pwd|pass)$/.test(q.name) || (q.name === 'p' && hasUser)) && q.end > q.start) out.push({ start: q.start, end: q.end });
+  }
+  return out;
+}
+
+/**
+ * `user:password@tcp(host)` in a value: the DSN of Go's MySQL driver (go-sql-driver/mysql,
+ * `[user[:password]@][protocol[(address)]]/dbname`), with the password's offsets in `raw`.
+ */
+function goDsnPasswords(raw: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  if (!raw.includes('@') || !raw.includes('(')) return out;
+  const re = /(?:^|[\s"'=])[^\s:@/()"'=]+:((?:\$\{[^}]*\}|[^\s@/()])*)@(?:tcp[46]?|udp|unix)\(/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const start = m.index + m[0].indexOf(':') + 1;
+    out.push({ start, end: start + m[1].length });
+  }
+  return out;
+}
+
+/**
+ * `password=…` in a keyword/value connection string of libpq (`host=db user=app password=x
+ * dbname=app`; also read by Go's pgx and lib/pq), with the password's offsets in `raw`: only an
+ * unquoted value, in a string that has another libpq keyword.
+ */
+function libpqPasswords(raw: string): { start: number; end: number }[] {
+  if (!raw.includes('password=')) return [];
+  if (!/(?:^|\s)(?:host|hostaddr|dbname|user|port|sslmode)=/.test(raw)) return [];
+  const m = /(?:^|\s)password=([^\s'"\\]+)(?=\s|$)/.exec(raw);
+  if (!m) return [];
+  const start = m.index + m[0].length - m[1].length;
+  return [{ start, end: start + m[1].length }];
+}
+
+/**
+ * The password of Neo4j's `NEO4J_AUTH=<user>/<password>` (the neo4j image's way to set the initial
+ * password: https://hub.docker.com/_/neo4j; `none` turns authentication off and holds no secret).
+ */
+function neo4jAuthPasswords(name: string, raw: string): { start: number; end: number }[] {
+  if (name.toUpperCase() !== 'NEO4J_AUTH') return [];
+  const slash = raw.indexOf('/');
+  if (slash <= 0 || slash === raw.length - 1 || /\s/.test(raw)) return [];
+  return [{ start: slash + 1, end: raw.length }];
+}
+
+/**
+ * A credential written into a configuration that a variable carries whole, one `key: value` or
+ * `key=value` per line (Kestra's `KESTRA_CONFIGURATION: |` with `password: k3str4`): the first line
+ * whose key names a credential (`password`, `spring.datasource.password`) with a literal value (not a
+ * `${…}`, a placeholder or a path).
+ */
+export function embeddedCredential(text: string): CarriedCredentials | null {
+  const settings: [string, string][] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*[:=]\s*(["']?)([^\s"'#]+)\2\s*(?:#.*)?$/.exec(line);
+    if (m) settings.push([m[1], m[3]]);
+  }
+  return carriedCredentials(settings);
+}
+
+/**
+ * Ruby settings of the form `name['key'] = 'value'` (also `name['a']['b'] = "value"`), one per line or
+ * separated by `;`, as GitLab's Omnibus image reads them from `GITLAB_OMNIBUS_CONFIG`
+ * (`gitlab_rails['initial_root_password'] = '…'`, `gitlab_rails['smtp_password'] = "…"`): the last bracketed key
+ * with a quoted Ruby string. Not a value that is code (`ENV['DB_PASSWORD']`, `File.read(…)`), nor a double-quoted
+ * string that interpolates (`"#{…}"`), nor one written with escapes (review 43c, item 7).
+ */
+export function rubySettings(text: string): [string, string][] {
+  if (!text.includes('[') || !text.includes('=')) return [];
+  const out: [string, string][] = [];
+  const re = /(?:^|[\s;])[a-z_][a-z0-9_]*((?:\[(['"])[A-Za-z0-9_.-]+\2\])+)[ \t]*=[ \t]*(?:'([^'\\\n]*)'|"([^"\\\n]*)")(?=[ \t]*(?:;|#|$))/gm;
+  for (const m of text.matchAll(re)) {
+    const keys = [...m[1].matchAll(/\[(['"])([^'"]+)\1\]/g)];
+    const value = m[3] ?? m[4];
+    if (m[4] !== undefined && m[4].includes('#{')) continue;
+    out.push([keys[keys.length - 1][2], value]);
+  }
+  return out;
+}
+
+/** Two readings of one configuration: the first credential found is reported, all are masked. */
+export function mergeCarried(a: CarriedCredentials | null, b: CarriedCredentials | null): CarriedCredentials | null {
+  if (!a || !b) return a ?? b;
+  const others = [...a.others, b.value, ...b.others].filter((v, i, all) => v !== a.value && all.indexOf(v) === i);
+  return { key: a.key, value: a.value, others };
+}
+
+/** The credentials of a carried configuration: the first is reported, the others are kept for output that must mask them (Rule.secrets). */
+export interface CarriedCredentials {
+  key: string;
+  value: string;
+  others: string[];
+}
+
+/**
+ * The settings of a carried configuration that hold a credential: a key that names one (isCredentialKey:
+ * not a setting about one, such as `password_reset_url`) with a literal value (not a `${…}`, a setting
+ * word, a placeholder, a path or a URL).
+ */
+export function carriedCredentials(settings: Iterable<[string, string]>): CarriedCredentials | null {
+  let found: CarriedCredentials | null = null;
+  for (const [key, value] of settings) {
+    if (!isCredentialKey(key) || NOT_A_CREDENTIAL_VALUE.test(value)) continue;
+    // A path names where the secret is; a base64 key that starts with `/` is the key (isPathLike).
+    if (value.includes('$') || isPlaceholderPassword(value) || isPathLike(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
+    if (found) found.others.push(value);
+    else found = { key, value, others: [] };
+  }
+  return found;
+}
+
+/**
+ * The same in a configuration written on one line: a Kafka JAAS config (`… username="admin"
+ * password="admin-secret";`), a Java system property (`-Dspring.datasource.password=…`), a JSON
+ * object (`{"spring.datasource.password":"…"}`) or one `key=value` (review 6, probe dc-06).
+ */
+function oneLineCredential(text: string): CarriedCredentials | null {
+  // Most values name no credential at all: one cheap test before the scan.
+  if (!/pass|pwd|secret|token|key|credential/i.test(text) || !/[:=]/.test(text)) return null;
+  const pairs: [string, string][] = [];
+  const re = /(?<=^|[\s;,{(])(?:-D)?(["']?)([A-Za-z_][\w.-]*)\1\s*[:=]\s*(?:"([^"\s$]+)"|'([^'\s$]+)'|([^\s"';,}$]+))/g;
+  // Interpolations are not configuration (`${API_KEY:-invalid}` is not `API_KEY: -invalid`), nor values:
+  // replaced by `$`, which no key or value takes.
+  const code = text.replace(/\$\{[^}]*\}?/g, (x) => '$'.repeat(x.length));
+  // A configuration, not a hint (`password=see-the-wiki`): two settings or more, a JSON object, a
+  // system property, or a dotted key.
+  const settings = code.match(/[A-Za-z_][\w.-]*["']?\s*[:=]/g)?.length ?? 0;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    if (settings < 2 && !code.trimStart().startsWith('{') && !m[0].includes('-D') && !m[2].includes('.')) continue;
+    pairs.push([m[2], m[3] ?? m[4] ?? m[5]]);
+  }
+  return carriedCredentials(pairs);
+}
+
+/**
+ * Whether a key of a carried configuration names a credential: its last dotted part ends with a
+ * credential word (`spring.datasource.password`, `keyStorePassword`, JAAS `password`), and is not a
+ * setting about one (`keycloak.profile.feature.token_exchange`, `password_encryption`,
+ * `quarkus.datasource.password.source`, `secret_rotation`: review 7, probe 08).
+ */
+function isCredentialKey(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('.') + 1).replace(/-/g, '_');
+  // Azure Storage's `AccountKey=` (a connection string's Shared Key: review 43c, item 4), as Service Bus's `SharedAccessKey=`.
+  if (!/(?:password|passwd|passphrase|pwd|secret|token|api_?key|private_?key|access_?key|account_?key|credentials?)$/i.test(name)) return false;
+  return isCredentialName(name) && !SETTING_NAME.test(name) && !/_(?:ENCODER|FIELD|STRENGTH|ENDPOINT)$/i.test(name);
+}
+
+/** Values a configuration gives a credential key that are no credential: a stand-in (`redacted`) or a setting word. */
+const NOT_A_CREDENTIAL_VALUE = /^(?:redacted|hidden|masked|secret|password|token|enabled|disabled|required|optional|file|vault|env|none|null)$/i;
+
+/** A password inside a connection string of a value, with its offsets in the value and the form that holds it. */
+export interface ConnectionPassword {
+  start: number;
+  end: number;
+  /** `url`: `scheme://user:password@`; `query`: `?password=`; `go-dsn`: `user:password@tcp(…)`; `libpq`: `password=` beside other keywords; `neo4j`: `NEO4J_AUTH=user/password`. */
+  form: 'url' | 'query' | 'go-dsn' | 'libpq' | 'neo4j';
+}
+
+/**
+ * The passwords of the connection strings in a variable's value, in the order DC040 has always read
+ * them (Neo4j's `NEO4J_AUTH`, a URL's userinfo, its query, Go's MySQL DSN, libpq's keyword/value form).
+ * The passwords are as written: the caller tells a literal from a reference in its own file's syntax.
+ */
+export function connectionPasswords(name: string, raw: string): ConnectionPassword[] {
+  const neo4j = neo4jAuthPasswords(name, raw);
+  // Each reader needs one of these in the value (most values have none: no list is built).
+  if (neo4j.length === 0 && !raw.includes('@') && !raw.includes('?') && !raw.includes('password=')) return [];
+  const tag = (form: ConnectionPassword['form']) => (p: { start: number; end: number }) => ({ ...p, form });
+  return [...neo4j.map(tag('neo4j')), ...urlPasswords(raw).map(tag('url')), ...urlQueryPasswords(raw).map(tag('query')), ...goDsnPasswords(raw).map(tag('go-dsn')), ...libpqPasswords(raw).map(tag('libpq'))];
+}
+
+/**
+ * A credential in a configuration that a variable carries whole: `key: value`/`key=value` lines when
+ * the value has several lines, else one line's settings (oneLineCredential), and GitLab's Ruby settings
+ * either way (`GITLAB_OMNIBUS_CONFIG`, review 43c, item 7).
+ */
+export function carriedConfigCredential(raw: string): CarriedCredentials | null {
+  return mergeCarried(raw.includes('\n') ? embeddedCredential(raw) : oneLineCredential(raw), carriedCredentials(rubySettings(raw)));
+}
