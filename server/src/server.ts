@@ -1336,13 +1336,48 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
 
 /** How many findings of a code have a fix the document can take. */
 function fixableCount(entry: EntryWithContext, code: string): number {
+  const fits = fitsDocumentMemo(entry);
   let n = 0;
   for (const f of entry.analysis.findings) {
     if (f.code !== code || !f.fixable) continue;
-    const fix = fixFinding(allRules, entry.analysis.context, f);
-    if (fix && fitsDocument(entry, fix)) n++;
+    const fix = fixOf(entry, f);
+    if (fix && fits(fix)) n++;
   }
   return n;
+}
+
+/**
+ * The rule's fix of a finding (fixFinding), computed once per analysis: the analysis (its context) is immutable for its
+ * document version, and every code-action request of that version asks again — the menu of one finding counts the fixes
+ * of every finding of its code (fixableCount) and compares them (fixesMoreThan), and the editor asks as the cursor moves.
+ * A file with one password in thousands of services computed thousands of fixes, each rewriting every copy, per request
+ * (LAZY_EDIT_WEIGHT has the numbers). What fitsDocument says of a fix is asked anew each time (it reads the editor's
+ * and the disk's state); a later analysis (withFreshContext) has a context, and fixes, of its own.
+ */
+const fixesByContext = new WeakMap<object, Map<Finding, Fix | undefined>>();
+function fixOf(entry: EntryWithContext, finding: Finding): Fix | undefined {
+  const context = entry.analysis.context;
+  let fixes = fixesByContext.get(context);
+  if (!fixes) fixesByContext.set(context, (fixes = new Map()));
+  if (fixes.has(finding)) return fixes.get(finding);
+  const fix = fixFinding(allRules, context, finding);
+  fixes.set(finding, fix);
+  return fix;
+}
+
+/**
+ * fitsDocument for the fixes of one pass (one request: the state it reads does not change within the pass), answered
+ * once per set of files changed and created: the fixes of thousands of findings of a code touch the same few files,
+ * and each answer stats the files beside the document (decodedOnDisk).
+ */
+function fitsDocumentMemo(entry: Entry): (fix: Fix) => boolean {
+  const answers = new Map<string, boolean>();
+  return (fix) => {
+    const key = fix.changes.map((c) => `${c.kind}\u0000${c.path}`).join('\u0000');
+    let fits = answers.get(key);
+    if (fits === undefined) answers.set(key, (fits = fitsDocument(entry, fix)));
+    return fits;
+  };
 }
 
 /**
@@ -1352,11 +1387,12 @@ function fixableCount(entry: EntryWithContext, code: string): number {
  * one fix for all of its findings). Reads the fixes of the other findings only until one differs.
  */
 function fixesMoreThan(entry: EntryWithContext, finding: Finding, own: Fix): boolean {
+  const fits = fitsDocumentMemo(entry);
   let ownChanges: string | undefined;
   for (const other of entry.analysis.findings) {
     if (other === finding || other.code !== finding.code || !other.fixable) continue;
-    const fix = fixFinding(allRules, entry.analysis.context, other);
-    if (!fix || fix === own || !fitsDocument(entry, fix)) continue;
+    const fix = fixOf(entry, other);
+    if (!fix || fix === own || !fits(fix)) continue;
     ownChanges ??= JSON.stringify(own.changes);
     if (JSON.stringify(fix.changes) !== ownChanges) return true;
   }
@@ -1458,7 +1494,7 @@ function editWeight(fix: Fix): number {
 
 /** A finding's fix and its further fixes, those the document can take, as the quick-fix menu offers them. */
 function fixesOf(entry: EntryWithContext, finding: Finding): { fix: Fix | undefined; more: Fix[] } {
-  const found = fixFinding(allRules, entry.analysis.context, finding);
+  const found = fixOf(entry, finding);
   const fix = found && fitsDocument(entry, found) ? found : undefined;
   const more = moreFixesFor(allRules, entry.analysis.context, finding).filter((f) => fitsDocument(entry, f));
   return { fix, more };
