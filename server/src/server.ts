@@ -1417,6 +1417,8 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
   const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), 256 * 1024, () => workspaceFolders) : EMPTY_WORKSPACE;
   const before = (p: string) => current(p) ?? (isFileUri(entry.uri) ? workspace.readText(p) : undefined);
   const read = (p: string) => changed.get(p) ?? before(p);
+  // The rounds run without a pause: what fitsDocument reads (the editor's documents, the disk beside the file) holds.
+  const fits = fitsDocumentMemo(entry);
   const { applied, notApplied } = fixInRounds({
     rules: allRules,
     path: entry.path,
@@ -1424,7 +1426,7 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
     read,
     changed,
     reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
-    choose: (fix, finding) => choose(fix, finding) && fitsDocument(entry, fix),
+    choose: (fix, finding) => choose(fix, finding) && fits(fix),
   });
   for (const c of new Set(notApplied.map((n) => n.finding.code))) log(`fix-all: the ${c} fix on ${entry.path} was not applied: its finding was still there after it`);
   if (applied.length === 0) return undefined;
