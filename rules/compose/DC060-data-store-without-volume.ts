@@ -469,7 +469,13 @@ export default defineRule<'compose', Data>({
  * one project: their top-level `volumes:` are merged by name) declare under their top-level `volumes:` or mount in a
  * service (a name mounted but declared in neither file is still that project's volume once declared).
  */
-function projectVolumeNames(ctx: ComposeContext, other: ComposeContext | undefined): Set<string> {
+function projectVolumeNames(ctx: ComposeContext, other: ComposeContext | undefined): ReadonlySet<string> {
+  // Once per analysis (and other file): every finding's fix asks, and reading it walks every service's volumes (a file
+  // of thousands of data stores: fix-all's every fix read the whole file).
+  return ctx.memo(other ?? ctx, other ? 'dc060ProjectVolumeNamesWithOther' : 'dc060ProjectVolumeNames', () => computeProjectVolumeNames(ctx, other));
+}
+
+function computeProjectVolumeNames(ctx: ComposeContext, other: ComposeContext | undefined): Set<string> {
   const out = new Set<string>();
   for (const file of other ? [ctx, other] : [ctx]) {
     for (const doc of file.documents) {
@@ -488,7 +494,7 @@ function projectVolumeNames(ctx: ComposeContext, other: ComposeContext | undefin
 }
 
 /** The fix, editing `service` in `ctx` (the analyzed file, or the other file of the default pair); `otherNames`: volume names the project declares or uses (projectVolumeNames). */
-function volumeFix(ctx: ComposeContext, service: Service, data: Data, otherNames: Set<string>): Fix | undefined {
+function volumeFix(ctx: ComposeContext, service: Service, data: Data, otherNames: ReadonlySet<string>): Fix | undefined {
     if (!parsedCleanly(service) || ctx.isShared(service.map) || service.map.flow) return undefined;
     const hostname = data.randomNodeName ? hostnameFor(data.service) : undefined;
     // An empty `hostname:` written here: a second key would be a duplicate (Compose refuses the file), and its value is the user's to choose.
