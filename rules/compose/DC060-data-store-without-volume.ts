@@ -4,8 +4,8 @@ import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly } from '../engine/compose-insert';
-import { builtDockerfileOf, commandThrough, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
-import { composeTag, defaultMerge, droppedByDefaultOverride, mergedServiceGone, overrideAt, type DefaultMerge } from '../engine/override-merge';
+import { builtDockerfileOf, ExtendedEnv, extendsChain, isExtendsOnlyBase, isOneShotJob, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
+import { composeTag, defaultMerge, droppedByDefaultOverride, mergedCommands, mergedServiceGone, overrideAt, type DefaultMerge } from '../engine/override-merge';
 import { effectiveVolumes } from '../engine/override-mounts';
 import { defaultPairPartner } from '../engine/override-top-level';
 import { companionWrites, dataDirOf, dataMountState, keepsNoDataset, type DataDir, type DataMountState, type MergedInputs } from '../engine/data-volumes';
@@ -18,8 +18,8 @@ import { propertiesOf } from '../engine/stage-scope';
 import { comparePositions } from '../engine/text';
 import type { DataStoreKind } from '../engine/datastores';
 import type { Fix, TextEdit } from '../engine/types';
-import { commandRuns, commandValue, type CommandValue } from '../engine/service-command';
-import type { MergedCommands } from '../engine/redis-config';
+import { commandValue } from '../engine/service-command';
+import type { MergedCommands } from '../engine/override-merge';
 import type { EnvLookup } from '../engine/env-files';
 
 interface Data {
@@ -192,28 +192,6 @@ function mergedPgdata(merge: DefaultMerge): EnvLookup | undefined {
 }
 
 /**
- * The merged service's `entrypoint:` and `command:` when the default override writes or drops either: each is
- * replaced whole by the override's (Compose Specification, Merge: "the value is overridden by the latest Compose
- * file, and not appended"), `!reset` removes it; the other is the base's (through `extends:`). Undefined when the
- * override leaves both alone (review 44d, item 3).
- */
-function mergedCommands(merge: DefaultMerge): MergedCommands | undefined {
-  const touches = { entrypoint: overrideAt(merge, ['entrypoint']), command: overrideAt(merge, ['command']) };
-  if (!touches.entrypoint && !touches.command) return undefined;
-  const part = (key: 'entrypoint' | 'command'): CommandValue | null | undefined | 'unknown' => {
-    const touch = touches[key];
-    if (!touch) return commandThrough(merge.base.ctx, merge.base.service, key);
-    return touch.value ? commandValue(touch.value.ctx, touch.value.service, key) : undefined;
-  };
-  // Once per merged service: redisFacts remembers its answer by this object.
-  return merge.base.ctx.memo(merge.base.service.map, 'DC060.merged-commands', () => {
-    const entrypoint = part('entrypoint');
-    const command = part('command');
-    return { value: entrypoint === 'unknown' || command === 'unknown' ? null : commandRuns(entrypoint, command) };
-  });
-}
-
-/**
  * What the default override file (`compose.override.yaml` beside `compose.yaml`, merged by `docker compose up`)
  * sets for a service of the default file that moves its data: the image (its `image:` replaces this file's; not
  * when the service builds: the image is then what its Dockerfile builds), `PGDATA` (mergedPgdata) and the command
@@ -237,8 +215,9 @@ function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: M
   }
   const pgdata = mergedPgdata(merge);
   if (pgdata) inputs.pgdata = pgdata;
+  // The merged entrypoint/command (override-merge's one view), when the override writes or drops either.
   const commands = mergedCommands(merge);
-  if (commands) inputs.commands = commands;
+  if (commands.fromOverride) inputs.commands = commands;
   if (!inputs.image && !inputs.pgdata && !inputs.commands) return undefined;
   return { inputs, ...(image !== undefined ? { image } : {}), file: path.basename(over.path) };
 }
