@@ -5,6 +5,7 @@ import { serviceVolumes } from '../engine/compose-volumes';
 import { companionWrites } from '../engine/data-volumes';
 import type { EnvLookup } from '../engine/env-files';
 import { withoutOfficialNamespace } from '../engine/image';
+import { defaultMerge, mergedCommandRange, mergedServiceView, overrideAt, touchRange, type MergedServiceView, type OverrideTouch } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
 import type { CommandArg } from '../engine/service-command';
 import { dataStoreOfLoose, serviceImageLoose } from '../engine/service-image';
@@ -35,8 +36,10 @@ interface Facts {
   auth: Tri;
   cause: Cause;
   setting: string | null;
-  /** Where the finding goes, when a setting says it (else the service's command, entrypoint, image or build). */
-  range: Range | null;
+  /** The environment entry that says it, when one does (reported there). */
+  lookup?: EnvLookup;
+  /** The command-line argument that says it, when one does (reported there). */
+  arg?: CommandArg;
   /** The environment names the answer is read from (a service that `extends:` another and sets none of them inherits the answer). */
   names: readonly string[];
   env: ExtendedEnv;
@@ -83,8 +86,7 @@ const LOOPBACK_BIND = /^(?:localhost|127(?:\.\d{1,3}){3}|::1)$/;
  * undefined when it gives none (the image's default command), null when what runs cannot be read — a
  * replaced entrypoint, several runs or a shell script, a first word from a variable.
  */
-function serverCommandWords(ctx: ComposeContext, service: Service): CommandArg[] | null | undefined {
-  const cmds = effectiveCommandsThrough(ctx, service);
+function serverCommandWords(cmds: Commands): CommandArg[] | null | undefined {
   if (cmds === null || cmds?.entrypoint) return null;
   if (!cmds) return undefined;
   if (cmds.runs.length !== 1 || cmds.runs[0].viaShell) return null;
@@ -103,10 +105,10 @@ function serverCommandWords(ctx: ComposeContext, service: Service): CommandArg[]
  * address only (no other container reaches it) make the answer unknown.
  * https://github.com/docker-library/mongo/blob/master/docker-entrypoint.sh
  */
-function officialMongoFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv): Facts {
+function officialMongoFacts(cmds: Commands, env: ExtendedEnv): Facts {
   const names = ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_USERNAME_FILE', 'MONGO_INITDB_ROOT_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD_FILE'];
-  const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-root-user', setting: null, range: null, names, env };
-  const words = serverCommandWords(ctx, service);
+  const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-root-user', setting: null, names, env };
+  const words = serverCommandWords(cmds);
   if (words === null) return facts;
   let args: CommandArg[] = [];
   if (words) {
@@ -154,12 +156,12 @@ function officialMongoFacts(ctx: ComposeContext, service: Service, env: Extended
  * MONGODB_EXTRA_FLAGS that cannot be read, or a command or entrypoint of its own make it unknown.
  * https://github.com/bitnami/containers/blob/main/bitnami/mongodb/README.md
  */
-function bitnamiMongoFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv): Facts {
+function bitnamiMongoFacts(cmds: Commands, mounts: readonly { ctx: ComposeContext; service: Service }[], env: ExtendedEnv): Facts {
   const passwords = ['MONGODB_ROOT_PASSWORD', 'MONGODB_PASSWORD', 'MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD', 'MONGODB_PRIMARY_ROOT_PASSWORD', 'MONGODB_REPLICA_SET_KEY'];
   const names = [...passwords.flatMap((n) => [n, `${n}_FILE`]), 'ALLOW_EMPTY_PASSWORD', 'MONGODB_EXTRA_FLAGS', 'MONGODB_MOUNTED_CONF_DIR'];
-  const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-password', setting: null, range: null, names, env };
-  if (effectiveCommandsThrough(ctx, service) !== undefined) return facts;
-  for (const m of serviceVolumes(ctx, service)) {
+  const facts: Facts = { product: 'MongoDB', auth: 'unknown', cause: 'no-password', setting: null, names, env };
+  if (cmds !== undefined) return facts;
+  for (const m of mounts.flatMap((l) => serviceVolumes(l.ctx, l.service))) {
     const target = m.target?.value;
     if (target === null || target === undefined) return facts;
     const t = path.posix.normalize(target.trim()).replace(/\/+$/, '');
@@ -178,7 +180,7 @@ function bitnamiMongoFacts(ctx: ComposeContext, service: Service, env: ExtendedE
   const allow = env.get('ALLOW_EMPTY_PASSWORD');
   if (allow.state === 'set' && /^(?:yes|true|1)$/i.test(allow.value.trim())) {
     facts.cause = 'allow-empty';
-    facts.range = lookupRange(ctx, allow);
+    facts.lookup = allow;
   }
   return facts;
 }
@@ -218,12 +220,12 @@ function commandSettings(args: readonly CommandArg[]): Map<string, { value: stri
  * https://github.com/opensearch-project/opensearch-build/blob/main/docker/release/config/opensearch/opensearch-docker-entrypoint-2.x.sh
  * https://docs.opensearch.org/2.11/security/configuration/disable
  */
-function searchFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv, product: 'Elasticsearch' | 'OpenSearch'): Facts {
+function searchFacts(cmds: Commands, env: ExtendedEnv, product: 'Elasticsearch' | 'OpenSearch'): Facts {
   const key = product === 'Elasticsearch' ? 'xpack.security.enabled' : 'plugins.security.disabled';
   const off = product === 'Elasticsearch' ? 'false' : 'true';
   const names = product === 'Elasticsearch' ? [key] : [key, 'DISABLE_SECURITY_PLUGIN'];
-  const facts: Facts = { product, auth: 'unknown', cause: 'setting', setting: null, range: null, names, env };
-  const words = serverCommandWords(ctx, service);
+  const facts: Facts = { product, auth: 'unknown', cause: 'setting', setting: null, names, env };
+  const words = serverCommandWords(cmds);
   if (words === null) return facts;
   // Whether the entrypoint turns `a.b=c` variables into settings (it does when it starts the server itself).
   let envApplies = true;
@@ -248,7 +250,7 @@ function searchFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv, pr
     if (written.value === off) {
       facts.auth = 'no';
       facts.setting = `-E${key}=${written.value}`;
-      facts.range = ctx.lines.rangeOf(written.arg.start, written.arg.end);
+      facts.arg = written.arg;
     } else facts.auth = 'yes';
     return facts;
   }
@@ -260,7 +262,7 @@ function searchFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv, pr
     if (l.state === 'set' && l.value.trim() === switchOff) {
       facts.auth = 'no';
       facts.setting = `${name}=${l.value.trim()}`;
-      facts.range = lookupRange(ctx, l);
+      facts.lookup = l;
       return facts;
     }
   }
@@ -269,19 +271,28 @@ function searchFacts(ctx: ComposeContext, service: Service, env: ExtendedEnv, pr
   return facts;
 }
 
-/** What the rule knows of a service, or undefined when it runs none of the data stores the rule judges. */
-function authFacts(ctx: ComposeContext, service: Service): Facts | undefined {
-  const store = dataStoreOfLoose(ctx, service);
+/** The `entrypoint:`/`command:` the service runs (effectiveCommandsThrough's shape). */
+type Commands = ReturnType<typeof effectiveCommandsThrough>;
+
+/**
+ * What the rule knows of a service, or undefined when it runs none of the data stores the rule judges. With the
+ * default override (mergedServiceView), the merged service's: read on the base's service with the merged command
+ * and environment, and the mounts of both files (review 44d, F3).
+ */
+function authFacts(ctx: ComposeContext, service: Service, view: MergedServiceView | undefined): Facts | undefined {
+  const { ctx: c, service: s } = view ? view.merge.base : { ctx, service };
+  const store = dataStoreOfLoose(c, s);
   if (!store || (store.kind !== 'mongo' && store.kind !== 'elasticsearch')) return undefined;
   // A built image: its Dockerfile may set the variables, the command or the entrypoint.
-  const image = serviceImageLoose(ctx, service)?.ref;
+  const image = serviceImageLoose(c, s)?.ref;
   if (!image) return undefined;
   const repo = withoutOfficialNamespace(image.repository);
-  const env = new ExtendedEnv(ctx, service);
-  if (MONGO_OFFICIAL.has(repo)) return officialMongoFacts(ctx, service, env);
-  if (BITNAMI_MONGO.test(repo)) return bitnamiMongoFacts(ctx, service, env);
-  if (ELASTICSEARCH.has(repo)) return searchFacts(ctx, service, env, 'Elasticsearch');
-  if (OPENSEARCH.has(repo)) return searchFacts(ctx, service, env, 'OpenSearch');
+  const env = view ? view.env : new ExtendedEnv(c, s);
+  const cmds = view ? view.commands.value : effectiveCommandsThrough(c, s);
+  if (MONGO_OFFICIAL.has(repo)) return officialMongoFacts(cmds, env);
+  if (BITNAMI_MONGO.test(repo)) return bitnamiMongoFacts(cmds, view ? [view.merge.base, view.merge.over] : [{ ctx, service }], env);
+  if (ELASTICSEARCH.has(repo)) return searchFacts(cmds, env, 'Elasticsearch');
+  if (OPENSEARCH.has(repo)) return searchFacts(cmds, env, 'OpenSearch');
   return undefined;
 }
 
@@ -311,7 +322,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags a MongoDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. ' +
       'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products. Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
-      'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). Not reported when the override Compose merges by default (`compose.override.yaml` beside `compose.yaml`) writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
+      'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries), and the mounts of both files count. The finding is reported in the file that writes the deciding setting (or, in the override, on the key whose `!reset`/`!override` drops this file\'s root user or password), else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`). A service the override resets or replaces whole is judged in the override only. Where the two files are not merged as one service (the override writes its `image:` or `build:`, a service another extends, a file another includes or extends, a Swarm stack), not reported when the other default file writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
     why:
       'A MongoDB, Elasticsearch or OpenSearch server without authentication gives every client that reaches it full control: read every document or index, change it, drop it. Such servers are among the most scanned and ransomed on the internet (automated campaigns wipe the data and leave a ransom note), and on a compose network every other container — a compromised web application included — reaches them by name. SECURITY-GUIDELINES.md §4 Data Security: "Strong Passwords – Always change default credentials" and "Access Control – Limit database user permissions" (without authentication every client is the superuser), and for Redis "Password Protection – Requires authentication", which holds for any data store.',
     bad: 'services:\n  mongo:\n    image: mongo:8.0\n    volumes:\n      - mongo-data:/data/db\nvolumes:\n  mongo-data:',
@@ -341,13 +352,34 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
-      const facts = authFacts(ctx, service);
+      // With the default override, the merged service (its command and environment as `docker compose up` merges
+      // them), reported in the file whose value decides (review 44d, F3).
+      const view = mergedServiceView(ctx, service);
+      const merge = view ? view.merge : defaultMerge(ctx, service);
+      // The override resets or replaces the whole service: gone, or the override's alone (judged there).
+      if (!view && merge?.whole && !merge.inOverride) continue;
+      const facts = authFacts(ctx, service, view);
       if (!facts || facts.auth !== 'no') continue;
-      // The override Compose merges by default may give it credentials or a command.
-      if (companionWrites(ctx, service, ['environment', 'env_file', 'command', 'entrypoint', 'image', 'build'])) continue;
+      // Not merged as one service (the override writes the image): the override may give it credentials or a command.
+      if (!view && !merge?.whole && companionWrites(ctx, service, ['environment', 'env_file', 'command', 'entrypoint', 'image', 'build'])) continue;
+      const inOverride = !!view?.merge.inOverride;
+      // A setting the base writes that the override drops (`NAME: !reset null`, `environment: !override`) decides.
+      let dropped: OverrideTouch | undefined;
+      if (view && !facts.lookup && !facts.arg) {
+        const baseEnv = new ExtendedEnv(view.merge.base.ctx, view.merge.base.service);
+        dropped = facts.names.map((n) => (baseEnv.get(n).state !== 'unset' ? overrideAt(view.merge, ['environment', n]) : undefined)).find((t) => t?.drops);
+      }
+      // The file that writes the deciding entry (or drops it), else the one whose command runs.
+      const decider = dropped ? true : facts.lookup ? !!view && view.env.fromOverride(facts.lookup) : !!view?.commands.fromOverride;
+      if (decider !== inOverride) continue;
       // Through `extends:`, settings that are all inherited are reported where they are written (the base).
-      if (!ownCause(ctx, service, facts)) continue;
-      const range = facts.range ?? serverEntryRange(ctx, service);
+      if (!inOverride && !ownCause(ctx, service, facts)) continue;
+      let range: Range | null = null;
+      if (dropped) range = touchRange(ctx, dropped, service);
+      else if (facts.lookup) range = lookupRange(ctx, facts.lookup);
+      // In the override, the argument is its own when it writes `command:` (else the base's, which it keeps).
+      else if (facts.arg && (!inOverride || overrideAt(view!.merge, ['command'])?.value)) range = ctx.lines.rangeOf(facts.arg.start, facts.arg.end);
+      range ??= view && inOverride ? mergedCommandRange(view.merge) : serverEntryRange(ctx, service);
       out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting } });
     }
     return out;

@@ -4,7 +4,8 @@ import { serverEntryRange } from '../engine/compose-lookup';
 import type { EnvLookup } from '../engine/env-files';
 import { commandWords } from '../engine/compose-values';
 import { companionServices } from '../engine/data-volumes';
-import { redisFacts, redisOwnCause, type RedisFamily } from '../engine/redis-config';
+import { decidedHere, ownCommand, redisFacts, redisFactsAsRun, redisOwnCause, type RedisFamily } from '../engine/redis-config';
+import { mergedCommandRange } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
@@ -69,7 +70,7 @@ const rule = defineRule<'compose', Data>({
     summary: 'A Redis-family service lets clients in without a password (no `requirepass`, ACL or password variable).',
     what:
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami Redis/Valkey; by `image:` or as the base of a built image) that lets clients in without a password: no `--requirepass` on the server\'s command line (string or list form of `command:`/`entrypoint:`, also inside `sh -c "…"`), none in a config file that is bind-mounted from the workspace and given as the server\'s first argument, and none through the image\'s own variables (Bitnami `REDIS_PASSWORD`/`VALKEY_PASSWORD` or `*_PASSWORD_FILE`, where `ALLOW_EMPTY_PASSWORD=yes` turns authentication off; Redis Stack `REDIS_ARGS`). ' +
-      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited. Not reported when another default compose file of the project (`compose.override.yaml` beside `compose.yaml`, which `docker compose up` reads too) gives the same service a password, or a command whose password is interpolated without a value here.',
+      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it: the image\'s default command runs), and its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries). The finding is reported in the file that writes the deciding `ALLOW_EMPTY_PASSWORD` entry, else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`), and the fix edits that file\'s own command only — no command is created in a file whose `command:` the other file replaces or resets. A service the override resets or replaces whole (`!reset`/`!override` on the service) is judged in the override only; one whose `image:` or `build:` the override writes is judged as written in each file. Where the two files are not merged as one service (the override writes its `image:`, a file another includes or extends, a Swarm stack), not reported when the other default file gives the same service a password, or a command whose password is interpolated without a value here.',
     why:
       'The official Redis image turns protected mode off so that other containers can connect; a server without `requirepass` is then open to every container on its networks and to anyone who reaches a published port: they can read, change and delete every key (sessions, queues, cached tokens), and on Redis before 7.0 turn `CONFIG SET dir` + `SAVE` into writing files in the container. SECURITY-GUIDELINES.md §4 Data Security — Redis: "Password Protection – Requires authentication".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine',
@@ -95,19 +96,25 @@ const rule = defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
-      const facts = redisFacts(ctx, service);
-      if (!facts || facts.auth !== 'no') continue;
-      if (passwordInCompanion(ctx, service)) continue;
-      // Through `extends:`, settings that are all inherited are reported where they are written (the base).
-      if (!redisOwnCause(ctx, service, facts)) continue;
-      let range: Range | null = null;
+      // With the default override, the merged service (its command and environment as `docker compose up` merges
+      // them), reported in the file whose value decides (review 44d, F3).
+      const run = redisFactsAsRun(ctx, service);
+      if (!run) continue;
+      const { facts, view } = run;
+      if (facts.auth !== 'no') continue;
+      if (!view && passwordInCompanion(ctx, service)) continue;
       const allow = facts.allowEmptyPassword;
+      if (!decidedHere(view, allow)) continue;
+      // Through `extends:`, settings that are all inherited are reported where they are written (the base).
+      if (!view?.merge.inOverride && !redisOwnCause(ctx, service, facts)) continue;
+      let range: Range | null = null;
       if (allow && allow.state === 'set') range = allow.env ? allow.env.range : (allow.merged ?? (allow.file ? ctx.rangeOf(allow.file.node) : null));
-      if (!range) range = serverEntryRange(ctx, service);
+      if (!range) range = view?.merge.inOverride ? mergedCommandRange(view.merge) : serverEntryRange(ctx, service);
       let plan: Data['plan'] = null;
       if (facts.family === 'official' && !facts.requirepassWritten) {
-        if (facts.commandIsServerArgs && facts.command?.editable) plan = { kind: 'append', command: facts.command };
-        else if (facts.defaultCommand && canAddToService(ctx, service)) plan = { kind: 'create' };
+        // Only a command written here is edited; one is created only where none is written (nor dropped).
+        if (facts.commandIsServerArgs && facts.command?.editable && ownCommand(ctx, service, facts.command)) plan = { kind: 'append', command: facts.command };
+        else if (facts.defaultCommand && canAddToService(ctx, service) && !ctx.serviceGet(service, 'command') && !ctx.serviceGet(service, 'entrypoint')) plan = { kind: 'create' };
       }
       out.push({
         range: range ?? ctx.rangeOf(service.nameNode),

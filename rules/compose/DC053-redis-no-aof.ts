@@ -2,7 +2,8 @@ import type { Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import { serverEntryRange } from '../engine/compose-lookup';
 import type { EnvVar } from '../engine/compose';
-import { redisFacts, redisOwnCause } from '../engine/redis-config';
+import { decidedHere, ownCommand, redisFactsAsRun, redisOwnCause } from '../engine/redis-config';
+import { mergedCommandRange } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
 import { appendCommandArgsEdit, flowCommandText, type CommandArg, type CommandValue } from '../engine/service-command';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -33,7 +34,7 @@ export default defineRule<'compose', Data>({
     summary: 'A Redis-family service that is not configured as a cache runs with its append-only file (AOF) off.',
     what:
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami; by `image:` or as the base of a built image) whose append-only file is off: no `--appendonly yes` on the server\'s command line (string or list form, also inside `sh -c "…"`) nor `appendonly yes` in a config file that is bind-mounted from the workspace, or an explicit `--appendonly no` / `appendonly no` / Bitnami `REDIS_AOF_ENABLED=no`. Redis and Valkey start with AOF off; Bitnami images turn it on by default. ' +
-      'A service configured as a cache — `--save ""` (no snapshots) or an `allkeys-*` eviction policy — is not flagged: losing its data on restart is the design. A config file outside the workspace, a custom entrypoint or a built image without `command:` make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--appendonly yes` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited.',
+      'A service configured as a cache — `--save ""` (no snapshots) or an `allkeys-*` eviction policy — is not flagged: losing its data on restart is the design. A config file outside the workspace, a custom entrypoint or a built image without `command:` make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--appendonly yes` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it: the image\'s default command runs), and its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries). The finding is reported in the file that writes the deciding `REDIS_AOF_ENABLED`/`VALKEY_AOF_ENABLED` entry, else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`), and the fix edits that file\'s own command only — no command is created in a file whose `command:` the other file replaces or resets. A service the override resets or replaces whole (`!reset`/`!override` on the service) is judged in the override only; one whose `image:` or `build:` the override writes is judged as written in each file.',
     why:
       'Without AOF, Redis keeps data only in memory plus periodic RDB snapshots (by default after 1 hour/1 change, 5 minutes/100 changes or 1 minute/10 000 changes): a crash, an OOM kill, or a stop that outlasts Docker\'s stop timeout (SIGKILL) loses every write since the last snapshot — sessions, queues, rate-limit counters. A plain `docker compose stop` or `down` does not: on SIGTERM Redis saves a final snapshot when save points are configured (https://redis.io/docs/latest/operate/oss_and_stack/reference/signals/). With `appendonly yes` every write is logged and fsynced once per second. SECURITY-GUIDELINES.md §4 Data Security — Redis: "AOF Persistence – Durability enabled".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine\n    volumes:\n      - redis-data:/data',
@@ -56,22 +57,29 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
-      const facts = redisFacts(ctx, service);
-      if (!facts || facts.aof !== 'no' || facts.cache) continue;
+      // With the default override, the merged service (its command and environment as `docker compose up` merges
+      // them), reported in the file whose value decides (review 44d, F3).
+      const run = redisFactsAsRun(ctx, service);
+      if (!run) continue;
+      const { facts, view } = run;
+      if (facts.aof !== 'no' || facts.cache) continue;
+      const envOff = facts.aofDisabledEnv;
+      if (!decidedHere(view, envOff)) continue;
       // Through `extends:`, settings that are all inherited are reported where they are written (the base).
-      if (!redisOwnCause(ctx, service, facts)) continue;
+      if (!view?.merge.inOverride && !redisOwnCause(ctx, service, facts)) continue;
       let range: Range | null = null;
       let plan: Data['plan'] = null;
-      const envOff = facts.aofDisabledEnv;
       if (envOff && envOff.state === 'set') {
         range = envOff.env ? envOff.env.range : (envOff.merged ?? (envOff.file ? ctx.rangeOf(envOff.file.node) : null));
         if (envOff.env && envOff.env.editable && envOff.env.valueRange && envOff.env.value !== null && !envOff.env.value.includes('$')) plan = { kind: 'replace-env', env: envOff.env };
       }
-      if (!range) range = serverEntryRange(ctx, service);
+      if (!range) range = view?.merge.inOverride ? mergedCommandRange(view.merge) : serverEntryRange(ctx, service);
+      // Only a command written here is edited; one is created only where none is written (nor dropped).
+      const own = ownCommand(ctx, service, facts.command);
       if (!plan && facts.family !== 'stack') {
-        if (facts.aofOffArg && facts.command?.editable && facts.commandIsServerArgs) plan = { kind: 'replace-arg', arg: facts.aofOffArg };
-        else if (!facts.appendonlyWritten && facts.commandIsServerArgs && facts.command?.editable) plan = { kind: 'append', command: facts.command };
-        else if (!facts.appendonlyWritten && facts.defaultCommand && canAddToService(ctx, service)) plan = { kind: 'create' };
+        if (facts.aofOffArg && facts.command?.editable && facts.commandIsServerArgs && own) plan = { kind: 'replace-arg', arg: facts.aofOffArg };
+        else if (!facts.appendonlyWritten && facts.commandIsServerArgs && facts.command?.editable && own) plan = { kind: 'append', command: facts.command };
+        else if (!facts.appendonlyWritten && facts.defaultCommand && canAddToService(ctx, service) && !ctx.serviceGet(service, 'command') && !ctx.serviceGet(service, 'entrypoint')) plan = { kind: 'create' };
       }
       out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service, server: facts.server, explicit: facts.appendonlyWritten || !!envOff, plan } });
     }

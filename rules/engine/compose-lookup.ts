@@ -19,6 +19,8 @@ import { interpolate } from './interpolate';
 import { commandRuns, commandValue, type CommandValue, type EffectiveArgs } from './service-command';
 import { buildOf, DEFAULT_COMPOSE_NAMES, defaultComposeFiles, parsedCompose, parsedDockerfile, type BuildInfo } from './relations';
 import type { Range, RuleOptions, WorkspaceView } from './types';
+import { defaultMerge, mergedCommands, mergedValue } from './override-merge';
+import { defaultPairPartner } from './override-top-level';
 
 /** How many `extends:` hops are followed before the answer is "unknown" (compose-go sets no bound; each hop is one memoized parse, and real chains are two or three files: review 41a, item 7). */
 const MAX_EXTENDS = 16;
@@ -542,10 +544,7 @@ const OLLAMA_CLIENT_COMMANDS = new Set(['pull', 'create', 'cp', 'rm', 'list', 'l
  * server (Elastic's `setup` service makes certificates with the Elasticsearch image). A script that
  * runs anything else (a server, an entrypoint, a script of its own, a word with a variable) is not.
  */
-function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
-  // Most services set no command: nothing to read.
-  if (!ctx.serviceGet(service, 'command') && !ctx.serviceGet(service, 'entrypoint') && !ctx.serviceGet(service, 'extends')) return false;
-  const commands = effectiveCommandsThrough(ctx, service);
+function runsOnlySetupTools(commands: ReturnType<typeof effectiveCommandsThrough>): boolean {
   if (!commands || commands.runs.length === 0) return false;
   return commands.runs.every((run) => {
     if (!run.viaShell) return false;
@@ -565,7 +564,9 @@ function runsOnlySetupTools(ctx: ComposeContext, service: Service): boolean {
  * none`: frappe's `configurator` and `create-site`), or one whose command is a shell script of setup
  * tools only (runsOnlySetupTools: Elastic's certificate `setup`). A plain `restart: "no"` is not one:
  * it is the default, and long-running services write it too. It runs to completion and exits: no
- * healthcheck to wait on, no data of its own to keep.
+ * healthcheck to wait on, no data of its own to keep. With the default override (`compose.override.yaml`
+ * beside `compose.yaml`), the merged service: a service of either file may wait for it, and its restart policy
+ * and command are the merged ones (the override's `command:`/`entrypoint:` replace the base's whole).
  */
 export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
   // DC022 and DC060 both ask, of many services: answered once per service and analysis.
@@ -573,23 +574,36 @@ export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
 }
 
 function computeIsOneShotJob(ctx: ComposeContext, service: Service): boolean {
-  const waited = ctx.memo(ctx, 'one-shot-services', () => {
-    const out = new Set<string>();
-    for (const s of ctx.services) {
-      const dep = ctx.serviceGet(s, 'depends_on');
-      if (!dep || !dep.value || !isMap(dep.value)) continue;
-      for (const pair of dep.value.items) {
-        const cfg = ctx.resolve(s.doc, pair.value as Node | null);
-        if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
-        if (resolvedScalar(ctx, ctx.get(s.doc, cfg, 'condition')?.value) === 'service_completed_successfully') out.add(String(pair.key.value));
+  const waitedIn = (c: ComposeContext) =>
+    c.memo(c, 'one-shot-services', () => {
+      const out = new Set<string>();
+      for (const s of c.services) {
+        const dep = c.serviceGet(s, 'depends_on');
+        if (!dep || !dep.value || !isMap(dep.value)) continue;
+        for (const pair of dep.value.items) {
+          const cfg = c.resolve(s.doc, pair.value as Node | null);
+          if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
+          if (resolvedScalar(c, c.get(s.doc, cfg, 'condition')?.value) === 'service_completed_successfully') out.add(String(pair.key.value));
+        }
       }
-    }
-    return out;
-  });
-  if (waited.has(service.name)) return true;
+      return out;
+    });
+  if (waitedIn(ctx).has(service.name)) return true;
+  // With the default override, the merged project: a service of either file may wait for it, and the merged
+  // service's restart policy and command are what run (defaultMerge, mergedCommands; review 44d, F3).
+  const partner = defaultPairPartner(ctx);
+  if (partner && waitedIn(partner.other).has(service.name)) return true;
+  const merge = defaultMerge(ctx, service);
+  if (merge && !merge.whole) {
+    const found = mergedValue(merge, ['deploy', 'restart_policy', 'condition']).found;
+    if (found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none') return true;
+    return runsOnlySetupTools(mergedCommands(merge).value);
+  }
   const found = lookupPath(ctx, service, ['deploy', 'restart_policy', 'condition']);
   if (found && found !== 'unknown' && resolvedScalar(found.ctx, found.entry.value) === 'none') return true;
-  return runsOnlySetupTools(ctx, service);
+  // Most services set no command: nothing to read.
+  if (!ctx.serviceGet(service, 'command') && !ctx.serviceGet(service, 'entrypoint') && !ctx.serviceGet(service, 'extends')) return false;
+  return runsOnlySetupTools(effectiveCommandsThrough(ctx, service));
 }
 
 /**

@@ -20,10 +20,10 @@ import { isUnder, localDriverOpt, normalizeHostPath, serviceVolumes, type Volume
 import { interpolateWithDotenv, resolveScalar } from './compose-values';
 import type { EnvLookup } from './env-files';
 import { defaultComposePair, parsedCompose } from './relations';
-import { redisFacts, type MergedCommands } from './redis-config';
+import { redisFacts } from './redis-config';
 import { dataStoreOfImage, type DataStoreKind } from './datastores';
 import { analysisDate, newestSupported } from './eol';
-import { composeTag } from './override-merge';
+import { composeTag, type MergedCommands } from './override-merge';
 
 export interface DataDir {
   kind: DataStoreKind;

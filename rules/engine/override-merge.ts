@@ -12,7 +12,9 @@
 import { type Node, type Pair } from 'yaml';
 import { isAlias, isMap, isScalar } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
-import { extendedService, isSwarmStack, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
+import { commandThrough, effectiveCommandsThrough, ExtendedEnv, extendedService, isSwarmStack, lookupKey, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
+import { ServiceEnv, type EnvLookup } from './env-files';
+import { commandRuns, commandValue, type CommandValue } from './service-command';
 import { includersOfContext, isExtendedBase } from './include';
 import { defaultComposePair, parsedCompose } from './relations';
 import type { Range } from './types';
@@ -252,4 +254,126 @@ export function dropCause(touch: OverrideTouch | undefined): DropCause | undefin
 export function dropText(cause: DropCause): string {
   const verb = cause.tag === 'reset' ? 'resets' : 'replaces';
   return `this override ${verb} ${cause.key === null ? 'the whole service' : cause.key} (!${cause.tag})`;
+}
+
+/** The `entrypoint:`/`command:` a service runs when they are not its own as written (effectiveCommandsThrough's shape). */
+export interface MergedCommands {
+  value: ReturnType<typeof effectiveCommandsThrough>;
+  /** The default override writes or drops `entrypoint:` or `command:`: its file decides what runs. */
+  fromOverride: boolean;
+}
+
+/**
+ * The merged service's `entrypoint:` and `command:`: each is replaced whole by the override's when the
+ * override writes it (Compose Specification, Merge › Exceptions › Shell commands: "the value is overridden by
+ * the latest Compose file, and not appended"; compose-go's merge replaces a non-nil Command/Entrypoint),
+ * `!reset` (or a dropped service) removes it; the other is the base's (through `extends:`). An override that
+ * touches neither leaves the base's, as effectiveCommandsThrough reads them (`fromOverride` false). Once per
+ * merged service and analysis (review 44d, item 3; the one view every rule reads: review 44d, F3).
+ */
+export function mergedCommands(m: DefaultMerge): MergedCommands {
+  const here = m.inOverride ? m.over.ctx : m.base.ctx;
+  return here.memo(m.base.service.map, 'merged-commands', () => {
+    const touches = { entrypoint: overrideAt(m, ['entrypoint']), command: overrideAt(m, ['command']) };
+    if (!touches.entrypoint && !touches.command) return { value: effectiveCommandsThrough(m.base.ctx, m.base.service), fromOverride: false };
+    const part = (key: 'entrypoint' | 'command'): CommandValue | null | undefined | 'unknown' => {
+      const touch = touches[key];
+      if (!touch) return commandThrough(m.base.ctx, m.base.service, key);
+      return touch.value ? commandValue(touch.value.ctx, touch.value.service, key) : undefined;
+    };
+    const entrypoint = part('entrypoint');
+    const command = part('command');
+    return { value: entrypoint === 'unknown' || command === 'unknown' ? null : commandRuns(entrypoint, command), fromOverride: true };
+  });
+}
+
+/** Where a finding about the merged command stands in the override: the key the override writes or drops (`command:` first). */
+export function mergedCommandRange(m: DefaultMerge): Range {
+  const touch = overrideAt(m, ['command']) ?? overrideAt(m, ['entrypoint']);
+  return touchRange(m.over.ctx, touch ?? {}, m.over.service, true);
+}
+
+/**
+ * The merged service's environment as the container gets it (Compose Specification, Merge: `environment:` is a
+ * mapping merged by key, the override's value winning; `env_file:` lists are appended; compose-go's
+ * ResetProcessor deletes `!reset`/`!override` paths before the merge): the override's `environment:` entry
+ * (not one it resets), else the base's (unless the override drops it: `NAME: !reset null`,
+ * `environment: !reset`/`!override`), else the env files (the override's, then the base's, unless
+ * `env_file: !reset`). Read on the base service (through `extends:`), so `written()` and the facts read with
+ * it stay the base's; `fromOverride` tells which file a lookup's entry is written in. Inherited through the
+ * base's `extends:`, an environment entry is read after the override's env files (rare; Compose reads it first).
+ */
+export interface MergedEnv extends ExtendedEnv {
+  /** Whether a lookup this environment returned is written in the override (its entry or env file is the override's). */
+  fromOverride(lookup: EnvLookup): boolean;
+}
+
+// Made on first use: ExtendedEnv's module is still loading when this one is first imported (an import cycle through analyze.ts).
+let mergedEnvClass: (new (m: DefaultMerge) => MergedEnv) | undefined;
+
+export function mergedEnv(m: DefaultMerge): MergedEnv {
+  mergedEnvClass ??= class extends ExtendedEnv implements MergedEnv {
+    private readonly over: ServiceEnv;
+    private readonly overLookups = new WeakSet<object>();
+
+    constructor(private readonly m: DefaultMerge) {
+      super(m.base.ctx, m.base.service);
+      this.over = new ServiceEnv(m.over.ctx, m.over.service);
+    }
+
+    fromOverride(lookup: EnvLookup): boolean {
+      return this.overLookups.has(lookup);
+    }
+
+    override get(name: string): EnvLookup {
+      const touch = overrideAt(this.m, ['environment', name]);
+      const keyReset = touch?.drops?.tag === 'reset' && touch.drops.key === `environment.${name}`;
+      if (!keyReset) {
+        const own = this.over.fromEnvironment(name);
+        if (own.state !== 'unset') return this.mark(own);
+      }
+      const filesDropped = !!overrideAt(this.m, ['env_file'])?.drops;
+      if (touch?.drops) {
+        // The base's `environment:` entry is gone: what the env files set remains.
+        const overFile: EnvLookup = filesDropped ? { state: 'unset' } : this.over.fromFiles(name);
+        if (overFile.state !== 'unset' || filesDropped) return this.mark(overFile);
+        const files = lookupKey(this.m.base.ctx, this.m.base.service, 'env_file');
+        if (files === 'unknown' || files?.inherited) return { state: 'unknown' };
+        return this.fromFiles(name);
+      }
+      const baseEnv = this.fromEnvironment(name);
+      if (baseEnv.state !== 'unset') return baseEnv;
+      if (!filesDropped) {
+        const overFile = this.over.fromFiles(name);
+        if (overFile.state !== 'unset') return this.mark(overFile);
+      }
+      return super.get(name);
+    }
+
+    private mark(lookup: EnvLookup): EnvLookup {
+      if (lookup.state === 'set' || lookup.state === 'unknown-value') this.overLookups.add(lookup);
+      return lookup;
+    }
+  };
+  return new mergedEnvClass(m);
+}
+
+/**
+ * One merged view of a service of the default pair (defaultMerge), from either file: its `entrypoint:`/`command:`
+ * (mergedCommands) and its environment (MergedEnv), read on the base's service. Undefined without a default
+ * merge, when the override drops or replaces the whole service (`whole`: the service is gone, or it is the
+ * override's alone, read as written there), or when the override writes `image:` or `build:` (what runs is
+ * then the override's image: judged as written in each file, as before).
+ */
+export interface MergedServiceView {
+  merge: DefaultMerge;
+  commands: MergedCommands;
+  env: MergedEnv;
+}
+
+export function mergedServiceView(ctx: ComposeContext, service: Service): MergedServiceView | undefined {
+  const m = defaultMerge(ctx, service);
+  if (!m || m.whole) return undefined;
+  if (overrideAt(m, ['image'])?.value || overrideAt(m, ['build'])?.value) return undefined;
+  return ctx.memo(m.base.service.map, 'merged-service-view', () => ({ merge: m, commands: mergedCommands(m), env: mergedEnv(m) }));
 }

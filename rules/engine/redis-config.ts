@@ -23,6 +23,9 @@ import { withoutOfficialNamespace, type ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
 import { commandValue, type CommandArg, type CommandValue } from './service-command';
+import { defaultMerge, mergedServiceView, type MergedCommands, type MergedServiceView } from './override-merge';
+
+export type { MergedCommands } from './override-merge';
 
 export type RedisFamily = 'official' | 'bitnami' | 'stack' | 'other';
 
@@ -156,24 +159,56 @@ function isYes(v: string | null | undefined): boolean | null {
 /** The facts for a Redis-family service, or undefined when the service is not one. */
 export function redisFacts(ctx: ComposeContext, service: Service, merged?: MergedCommands): RedisFacts | undefined {
   // `merged`: the commands the service runs once another file's are merged over its own (DC060 with the default override).
-  if (merged) return ctx.memo(merged, 'redisFacts', () => computeRedisFacts(ctx, service, merged));
+  if (merged) return ctx.memo(merged, 'redisFacts', () => computeRedisFacts(ctx, service, { commands: merged }));
   // Once per service and analysis: DC022, DC040, DC041, DC052 and DC053 ask; callers do not change it.
   return ctx.memo(service.map, 'redisFacts', () => computeRedisFacts(ctx, service));
 }
 
-/** The `entrypoint:`/`command:` a service runs when they are not its own as written (effectiveCommandsThrough's shape). */
-export interface MergedCommands {
-  value: ReturnType<typeof effectiveCommandsThrough>;
+/**
+ * The facts of the service `docker compose up` runs when the default override is merged over the default file
+ * (mergedServiceView: its merged `entrypoint:`/`command:` and environment, read on the base's service), with
+ * the view; the facts of the service as written, without a view, where there is no such merge. Undefined when
+ * the service is not a Redis-family one, or when the override drops or replaces the whole service and this is the
+ * default file (the service is gone, or it is the override's alone: judged there) (review 44d, F3).
+ */
+export function redisFactsAsRun(ctx: ComposeContext, service: Service): { facts: RedisFacts; view?: MergedServiceView } | undefined {
+  const view = mergedServiceView(ctx, service);
+  if (!view) {
+    const m = defaultMerge(ctx, service);
+    if (m?.whole && !m.inOverride) return undefined;
+    const facts = redisFacts(ctx, service);
+    return facts ? { facts } : undefined;
+  }
+  const { ctx: bctx, service: bservice } = view.merge.base;
+  const facts = ctx.memo(view, 'redisFacts', () => computeRedisFacts(bctx, bservice, { commands: view.commands, env: view.env }));
+  return facts ? { facts, view } : undefined;
 }
 
-function computeRedisFacts(ctx: ComposeContext, service: Service, merged?: MergedCommands): RedisFacts | undefined {
+/**
+ * Whether a finding on merged facts belongs to the analyzed file: the file that writes the deciding environment
+ * entry (`lookup`), else the one whose `command:`/`entrypoint:` runs (the override when it writes or drops
+ * either). Always true without a view.
+ */
+export function decidedHere(view: MergedServiceView | undefined, lookup?: EnvLookup | null): boolean {
+  if (!view) return true;
+  const inOverride = view.merge.inOverride;
+  if (lookup && (lookup.state === 'set' || lookup.state === 'unknown-value')) return view.env.fromOverride(lookup) === inOverride;
+  return view.commands.fromOverride === inOverride;
+}
+
+/** Whether a command value of the facts is the one written in this service of the analyzed file (an edit to it lands here). */
+export function ownCommand(ctx: ComposeContext, service: Service, command: CommandValue | undefined): command is CommandValue {
+  return !!command && commandValue(ctx, service, command.key)?.node === command.node;
+}
+
+function computeRedisFacts(ctx: ComposeContext, service: Service, merged?: { commands: MergedCommands; env?: ServiceEnv }): RedisFacts | undefined {
   const store = dataStoreOfLoose(ctx, service);
   if (!store || store.kind !== 'redis') return undefined;
   const image = serviceImageLoose(ctx, service)?.ref ?? null;
   const built = !image && !!lookupKey(ctx, service, 'build');
   const { family, server } = familyOf(image);
-  const env = new ExtendedEnv(ctx, service);
-  const cmds = merged ? merged.value : effectiveCommandsThrough(ctx, service);
+  const env = merged?.env ?? new ExtendedEnv(ctx, service);
+  const cmds = merged ? merged.commands.value : effectiveCommandsThrough(ctx, service);
   const facts: RedisFacts = {
     family,
     server,
