@@ -49,7 +49,7 @@ export default defineRule<'any', IgnoreUnusedData>({
     bad: '# docker-guardrails-ignore DF001 -- pinned by Renovate\nFROM node:24-alpine',
     good: 'FROM node:24-alpine',
     exampleLang: 'dockerfile',
-    fix: '"Remove unused ignore" deletes the comment line when none of its codes is used, or removes just the unused code from the list. Safe: it only removes a comment.',
+    fix: '"Remove unused ignore comment" deletes the comment line when none of its codes is used; "Remove CODE from the ignore comment" removes just the unused code from the list. Safe: it only removes a comment.',
     guideline: 'Tooling hygiene (supports every guideline section by keeping suppressions honest)',
     equivalents: ['ESLint --report-unused-disable-directives', 'ruff RUF100 (unused-noqa)'],
     references: ['https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives', 'https://docs.astral.sh/ruff/rules/unused-noqa/'],
