@@ -137,6 +137,22 @@ export function defaultMerge(ctx: ComposeContext, service: Service): DefaultMerg
 }
 
 /**
+ * The other file of the default pair when this file is one of the two (compose.yaml and its override beside it) and
+ * the other parses without errors, and whether this file is the override: what the service pairing (defaultMerge)
+ * and override-top-level.ts's defaultPairPartner both start from.
+ */
+export function defaultPairFile(ctx: ComposeContext): { other: ComposeContext; inOverride: boolean } | undefined {
+  return ctx.memo(ctx, 'default-pair-file', () => {
+    const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
+    if (main === undefined || override === undefined || (ctx.path !== main && ctx.path !== override)) return undefined;
+    const inOverride = ctx.path === override;
+    const other = parsedCompose(ctx.workspace, inOverride ? main : override, ctx.options);
+    if (!other || other.documents.some((d) => d.errors.length > 0)) return undefined;
+    return { other, inOverride };
+  });
+}
+
+/**
  * The pairing of a service with its counterpart in the other file of the default pair (the conditions
  * of defaultMerge), also when the override's service `extends:` another (`overExtends`): what
  * defaultMerge and droppedByDefaultOverride both read, once per service name and analysis.
@@ -147,11 +163,10 @@ function defaultPairing(ctx: ComposeContext, service: Service): (DefaultMerge & 
 }
 
 function computeDefaultPairing(ctx: ComposeContext, service: Service): (DefaultMerge & { overExtends: boolean }) | undefined {
-  const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
-  if (main === undefined || override === undefined) return undefined;
-  if (ctx.path === main) {
-    const over = parsedCompose(ctx.workspace, override, ctx.options);
-    if (!over || over.documents.some((d) => d.errors.length > 0)) return undefined;
+  const pair = defaultPairFile(ctx);
+  if (!pair) return undefined;
+  if (!pair.inOverride) {
+    const over = pair.other;
     const whole = wholeTag(over, service.name);
     const overService = over.servicesNamed(service.name)[0];
     if (!overService && !whole) return undefined;
@@ -162,9 +177,7 @@ function computeDefaultPairing(ctx: ComposeContext, service: Service): (DefaultM
     const overExtends = over.serviceGet(overService, 'extends') !== undefined;
     return { base: { ctx, service }, over: { ctx: over, service: overService }, inOverride: false, ...(whole ? { whole } : {}), overExtends };
   }
-  if (ctx.path !== override) return undefined;
-  const base = parsedCompose(ctx.workspace, main, ctx.options);
-  if (!base || base.documents.some((d) => d.errors.length > 0)) return undefined;
+  const base = pair.other;
   const baseService = base.servicesNamed(service.name)[0];
   if (!baseService || ctx.serviceGet(service, 'extends')) return undefined;
   const whole = wholeTag(ctx, service.name);

@@ -17,17 +17,14 @@ import { isMap, isScalar } from './yaml-guards';
 import type { ComposeContext } from './compose';
 import { isSwarmStack } from './compose-lookup';
 import { includersOfContext, isExtendedBase } from './include';
-import { composeTag } from './override-merge';
-import { defaultComposePair, parsedCompose } from './relations';
+import { composeTag, defaultPairFile } from './override-merge';
 
 /** The other file of the default pair, merged with this one as one project, and whether this file is the override. */
 export function defaultPairPartner(ctx: ComposeContext): { other: ComposeContext; inOverride: boolean } | undefined {
   return ctx.memo(ctx, 'default-pair-partner', () => {
-    const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
-    if (main === undefined || override === undefined || (ctx.path !== main && ctx.path !== override)) return undefined;
-    const inOverride = ctx.path === override;
-    const other = parsedCompose(ctx.workspace, inOverride ? main : override, ctx.options);
-    if (!other || other.documents.some((d) => d.errors.length > 0)) return undefined;
+    const pair = defaultPairFile(ctx);
+    if (!pair) return undefined;
+    const { other, inOverride } = pair;
     const base = inOverride ? other : ctx;
     if (isSwarmStack(base) || isExtendedBase(base.workspace, base.path, base.options)) return undefined;
     const includers = includersOfContext(base);
