@@ -964,6 +964,98 @@ describe('language server over stdio', () => {
       assert.deepEqual(await actionsOf(true), eager);
     });
 
+    describe('source.fixAll.docker-guardrails comes without its edit to a client that resolves edits (lazyall)', () => {
+      const SECRETS = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk47_tok_4f8a9b2c\n      DB_PASSWORD: Lk47_dbp_Qw7rTy2u\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk47_pgp_Xk9mQ2vL\n';
+      // Several fixable findings (two ADD → COPY), and fixes that conflict (Remove sudo and DF039's RUN merge edit the same
+      // lines: the rounds apply one, analyze again, apply the other; fix-rounds.test.ts).
+      const SEVERAL = 'FROM node:24\nADD server.js /app/\nADD lib.js /app/\nCMD ["node", "/app/server.js"]\n';
+      const CONFLICTING = 'FROM fedora:42\nWORKDIR /app\nRUN sudo cd /tmp && sudo make install\nRUN sudo umask 0077 && touch secret.txt\nUSER 1000\nHEALTHCHECK NONE\nCMD ["/app/run"]\n';
+      const cases = [
+        { name: 'compose.yaml', text: SECRETS, lang: 'dockercompose', secrets: ['Lk47_tok_4f8a9b2c', 'Lk47_dbp_Qw7rTy2u', 'Lk47_pgp_Xk9mQ2vL'] },
+        { name: 'Dockerfile', text: SEVERAL, lang: 'dockerfile', secrets: [] },
+        { name: 'Dockerfile', text: CONFLICTING, lang: 'dockerfile', secrets: [] },
+      ];
+      /** The fix-all of the file as a client gets it, and the files after its edit; `change`: a line inserted at the top before the resolve. */
+      const fixAllOf = async (c: (typeof cases)[number], resolve: boolean, change?: string) => {
+        const dir = tempWorkspace({ [c.name]: c.text });
+        const client = new TestClient();
+        client.resolveEdits = resolve;
+        try {
+          await client.initialize([dir]);
+          const uri = client.open(path.join(dir, c.name), c.text, c.lang);
+          await client.diagnostics(uri, 1);
+          const actions = await client.codeActions(uri, [], ['source.fixAll']);
+          assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Fix all Docker Guardrails findings', 'source.fixAll.docker-guardrails']]);
+          const offered = actions[0];
+          let text = c.text;
+          if (resolve) {
+            assert.equal(offered.edit, undefined, 'no edit before it is resolved');
+            const json = JSON.stringify(offered);
+            for (const secret of c.secrets) assert.ok(!json.includes(secret), 'no secret in the offered action');
+            assert.equal(offered.command?.command, 'dockerGuardrails.restrictCreatedSecretFiles', 'the restrict command comes with the offer');
+            if (change !== undefined) {
+              text = change + c.text;
+              const version = client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: change }]);
+              await client.diagnostics(uri, version);
+            }
+          } else assert.ok(offered.edit && offered.data === undefined, 'a client without resolveSupport gets the edit at once, as before');
+          const resolved = await client.resolved(offered);
+          assert.ok(resolved.edit, 'an edit');
+          assert.equal(resolved.title, offered.title);
+          const files = new Map([[uri, text]]);
+          const out = applyWorkspaceEdit(files, resolved.edit, apply);
+          const created = resolve ? await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', offered.command?.arguments?.[0]) : undefined;
+          // The edit's version and the URIs of the files beside the document, without the temporary folder.
+          const plain = JSON.parse(JSON.stringify(resolved.edit).split(URI.file(dir).toString()).join('<dir>')) as unknown;
+          return { out: new Map([...out].map(([u, t]) => [u.split(URI.file(dir).toString()).join('<dir>'), t])), edit: plain, created: (created as string[] | undefined)?.map((u) => u.split(URI.file(dir).toString()).join('<dir>')) };
+        } finally {
+          await client.shutdown();
+        }
+      };
+
+      for (const c of cases) {
+        it(`${c.name} ${JSON.stringify(c.text.slice(0, 40))}…: resolved, the edit the eager path gives; applied, the same files`, async () => {
+          const eager = await fixAllOf(c, false);
+          const lazy = await fixAllOf(c, true);
+          assert.notEqual(eager.out.get(`<dir>/${c.name}`), c.text, 'the fix-all changes the file');
+          assert.deepEqual(lazy.edit, eager.edit);
+          assert.deepEqual(lazy.out, eager.out);
+          // The command the offer carried names the .env the resolved edit created (0600 once it runs), nothing else.
+          assert.deepEqual(lazy.created, c.secrets.length > 0 ? ['<dir>/.env'] : []);
+        });
+      }
+
+      it('resolved after the document changed: the fix-all of the new text, at its version (as a request then would give)', async () => {
+        for (const c of cases) {
+          const lazy = await fixAllOf(c, true, '# changed\n');
+          const text = lazy.out.get(`<dir>/${c.name}`)!;
+          assert.ok(text.startsWith('# changed\n'), 'the new text, edited');
+          // The eager fix-all of the new text gives the same files (the line above changes no fix).
+          const eager = await fixAllOf({ ...c, text: '# changed\n' + c.text }, false);
+          assert.deepEqual(lazy.out, eager.out);
+          const versions = ((lazy.edit as WorkspaceEdit).documentChanges ?? []).flatMap((d) => ('textDocument' in d && d.textDocument.uri.endsWith(`/${c.name}`) ? [d.textDocument.version] : []));
+          assert.deepEqual(versions, [2], 'the edit names the version it was computed for');
+        }
+      });
+
+      it('a file with nothing a safe fix can do offers no fix-all, lazily or not', async () => {
+        const text = 'FROM node:24\nCOPY server.js /app/\nCMD ["node", "/app/server.js"]\n';
+        for (const resolve of [true, false]) {
+          const dir = tempWorkspace({ Dockerfile: text });
+          const client = new TestClient();
+          client.resolveEdits = resolve;
+          try {
+            await client.initialize([dir]);
+            const uri = client.open(path.join(dir, 'Dockerfile'), text, 'dockerfile');
+            assert.ok((await client.diagnostics(uri, 1)).length > 0, 'findings (DF010: no USER; quick fix only)');
+            assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll']), []);
+          } finally {
+            await client.shutdown();
+          }
+        }
+      });
+    });
+
     it('a lazily resolved "Fix all DC040 in this file" that creates .env carries the command that restricts it, and the server names the file once resolved (review 41b, item 6)', async () => {
       // With a third secret of a name that another holds with another value, "Move all 2 inline secrets of this file to .env"
       // leaves it while it has a fix of its own: "Fix all DC040 in this file" is offered (beside a "Move all" that does
@@ -1021,7 +1113,7 @@ describe('language server over stdio', () => {
           assert.equal(env, `${withEnv ? 'TZ=UTC\n' : ''}API_TOKEN=Lk42_tok_4f8a9b2c\nDB_PASSWORD=Lk42_dbp_Qw7rTy2u\nPOSTGRES_PASSWORD=Lk42_pgp_Xk9mQ2vL\n`);
           assert.equal(out.get(at('.env.example')), `${withEnv ? 'TZ=\n' : ''}API_TOKEN=\nDB_PASSWORD=\nPOSTGRES_PASSWORD=\n`);
           // The edit is what the source fix-all makes of the file (only DC040's fixes: the file has no other safe one).
-          const source = (await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0];
+          const source = await client.resolved((await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0]);
           assert.equal(applyWorkspaceEdit(files, source.edit!, apply).get(at('.env')), env, 'the same .env as source.fixAll');
           if (!withEnv) {
             // The created .env is named for the restrict command (0600), once resolved.
@@ -1196,7 +1288,7 @@ describe('language server over stdio', () => {
         assert.equal(after2.get(at('.env.example')), 'DB_PASSWORD=\nAPI_TOKEN=\n');
         assert.equal(after2.get(at('.gitignore')), '.env\n');
         // The source fix-all too.
-        const all = (await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0];
+        const all = await client.resolved((await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0]);
         assert.ok(all?.edit && !docChangesOf(all.edit).some((c) => c.startsWith('create:')), `source.fixAll: ${JSON.stringify(docChangesOf(all?.edit))}`);
       });
     });
@@ -1385,7 +1477,7 @@ describe('language server over stdio', () => {
           }
         }
         assert.ok(resolvedOne, 'a lazily resolved "Fix all CODE" (DC010) was offered and resolved');
-        for (const action of await client.codeActions(uri, [], ['source.fixAll.docker-guardrails'])) for (const u of touched(action.edit)) uris.add(u);
+        for (const action of await client.codeActions(uri, [], ['source.fixAll.docker-guardrails'])) for (const u of touched((await client.resolved(action)).edit)) uris.add(u);
         assert.deepEqual([...uris], [uri], 'every edit addresses the document, none creates a file');
       } finally {
         await client.shutdown();

@@ -37,14 +37,17 @@ interface Work {
   /** Calls of serviceVolumes (a service's volumes, read for DC060's fix) and of the server's fitsDocument (which stats the files a fix touches). */
   serviceVolumes: number;
   fitsDocument: number;
+  /** Calls of fixInRounds (a fix-all's edit: every chosen fix, applied in rounds, each round analyzed again). */
+  fixInRounds: number;
   titles: string[];
 }
 
 /**
  * The server's coverage after opening the file and answering `requests` code-action requests for its first DC040
- * finding, then `source.fixAll` over the file when `fixAll`.
+ * finding, then `source.fixAll` over the file when `fixAll` (resolved), then `offers` more `source.fixAll` requests
+ * (not resolved: the Source Action menu, opened and closed).
  */
-async function serverWork(n: number, requests: number, fixAll = false): Promise<Work> {
+async function serverWork(n: number, requests: number, fixAll = false, offers = 0): Promise<Work> {
   const text = compose(n);
   const dir = tempFiles('menu-work-', { 'compose.yaml': text, '.git/HEAD': 'ref: refs/heads/main\n' });
   const coverageDir = tempDir('menu-work-cov-');
@@ -65,14 +68,19 @@ async function serverWork(n: number, requests: number, fixAll = false): Promise<
     }
     if (fixAll) {
       const all = await client.codeActions(uri, diags, ['source.fixAll']);
-      assert.equal(all.length, 1, 'fix-all has an edit');
+      assert.equal(all.length, 1, 'fix-all offered');
+      assert.ok((await client.resolved(all[0])).edit, 'fix-all has an edit');
+    }
+    for (let i = 0; i < offers; i++) {
+      const all = await client.codeActions(uri, diags, ['source.fixAll']);
+      assert.deepEqual(all.map((a) => a.title), ['Fix all Docker Guardrails findings'], 'fix-all offered');
     }
   } finally {
     await client.shutdown();
   }
   const files = fs.readdirSync(coverageDir).filter((f) => f.endsWith('.json'));
   assert.ok(files.length > 0, 'the server wrote its coverage');
-  const work: Work = { js: 0, moveFix: 0, editLists: 0, serviceVolumes: 0, fitsDocument: 0, titles };
+  const work: Work = { js: 0, moveFix: 0, editLists: 0, serviceVolumes: 0, fitsDocument: 0, fixInRounds: 0, titles };
   for (const f of files) {
     const cov = JSON.parse(fs.readFileSync(path.join(coverageDir, f), 'utf8')) as Coverage;
     for (const script of cov.result) {
@@ -85,6 +93,7 @@ async function serverWork(n: number, requests: number, fixAll = false): Promise<
         if (fn.functionName === 'moveFix') work.moveFix += at?.count ?? 0;
         if (fn.functionName === 'serviceVolumes') work.serviceVolumes += at?.count ?? 0;
         if (fn.functionName === 'fitsDocument') work.fitsDocument += at?.count ?? 0;
+        if (fn.functionName === 'fixInRounds') work.fixInRounds += at?.count ?? 0;
         if (fn.functionName === 'build' && at && at.startOffset > moveCopies.startOffset && at.endOffset < moveCopies.endOffset) work.editLists += at.count;
       }
     }
@@ -131,5 +140,21 @@ describe('the quick-fix menu of one finding on a large file (work counted, not t
     const ratio = work[300].js / work[150].js;
     t.diagnostic(`fix-all: ${work[150].js} → ${work[300].js} calls and blocks (×${ratio.toFixed(2)})`);
     assert.ok(ratio <= 2.5, `fix-all: ${work[150].js} calls and blocks at N = 150, ${work[300].js} at N = 300 (×${ratio.toFixed(2)})`);
+  });
+
+  it(`source.fixAll offered to a client that resolves edits (the Source Action menu, a save) computes no edit: ${K} offers apply no fix in rounds and compute DC040's fix at most once each; twice the services cost at most ~2.5× the work`, async (t) => {
+    const work: Record<number, { js: number; moveFix: number; fixInRounds: number }> = {};
+    for (const n of [150, 300]) {
+      const offered = await serverWork(n, 0, false, K);
+      const none = await serverWork(n, 0);
+      work[n] = { js: offered.js - none.js, moveFix: offered.moveFix - none.moveFix, fixInRounds: offered.fixInRounds - none.fixInRounds };
+      t.diagnostic(`${K} fix-all offers at N = ${n}: ${work[n].js} calls and blocks, fixInRounds ${work[n].fixInRounds}, DC040 fixes ${work[n].moveFix}`);
+      // Before (the edit computed for every request): K fixInRounds, each computing DC040's fix of every finding (K × N).
+      assert.equal(work[n].fixInRounds, 0, `${K} offers at N = ${n} ran fixInRounds ${work[n].fixInRounds} times`);
+      assert.ok(work[n].moveFix <= K, `${K} offers at N = ${n} computed DC040's fix ${work[n].moveFix} times`);
+    }
+    const ratio = work[300].js / work[150].js;
+    t.diagnostic(`fix-all offers: ${work[150].js} → ${work[300].js} calls and blocks (×${ratio.toFixed(2)})`);
+    assert.ok(ratio <= 2.5, `fix-all offers: ${work[150].js} calls and blocks at N = 150, ${work[300].js} at N = 300 (×${ratio.toFixed(2)})`);
   });
 });

@@ -180,6 +180,14 @@ export class TestClient {
     return this.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } }) as Promise<CodeAction[]>;
   }
 
+  /** The action as a client applies it: resolved (codeAction/resolve) when it came without its edit and with data to resolve it by. */
+  async resolved(action: CodeAction): Promise<CodeAction>;
+  async resolved(action: CodeAction | undefined): Promise<CodeAction | undefined>;
+  async resolved(action: CodeAction | undefined): Promise<CodeAction | undefined> {
+    if (!action || action.edit || action.data === undefined) return action;
+    return (await this.conn.sendRequest('codeAction/resolve', action)) as CodeAction;
+  }
+
   async shutdown(): Promise<void> {
     try {
       await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);

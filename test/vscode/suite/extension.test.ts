@@ -119,13 +119,16 @@ async function revertAndCloseAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-/** Polls vscode.executeCodeActionProvider on `range` until an action titled `title` is offered. */
-async function codeAction(uri: vscode.Uri, label: string, range: vscode.Range, kind: vscode.CodeActionKind, title: string): Promise<vscode.CodeAction> {
+/**
+ * Polls vscode.executeCodeActionProvider on `range` until an action titled `title` is offered; the first `resolve` actions
+ * resolved (codeAction/resolve), as VS Code does before it applies one.
+ */
+async function codeAction(uri: vscode.Uri, label: string, range: vscode.Range, kind: vscode.CodeActionKind, title: string, resolve?: number): Promise<vscode.CodeAction> {
   let titles: string[] = [];
   return waitFor(
     `a code action "${title}" (${kind.value}) from vscode.executeCodeActionProvider on ${label} at ${range.start.line + 1}:${range.start.character + 1}`,
     async () => {
-      const got = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind.value)) ?? [];
+      const got = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind.value, ...(resolve === undefined ? [] : [resolve]))) ?? [];
       titles = got.map((a) => a.title);
       return got.find((a) => a.title === title);
     },
@@ -546,8 +549,9 @@ describe('Docker Guardrails in a real VS Code', function () {
       assert.equal(doc.languageId, 'dockerfile', 'web/Dockerfile language');
       await waitForCodes(dockerfile, 'web/Dockerfile (new)', ['DF010', 'DF015', 'DF044']);
 
-      // The source action, as Source Action… and the on-save participant ask for it.
-      const all = await codeAction(dockerfile, 'web/Dockerfile', new vscode.Range(0, 0, doc.lineCount, 0), vscode.CodeActionKind.SourceFixAll.append('docker-guardrails'), 'Fix all Docker Guardrails findings');
+      // The source action, as Source Action… and the on-save participant ask for it: its edit comes with codeAction/resolve,
+      // which VS Code asks for before it applies the action (editor/contrib/codeAction's applyCodeAction), on save too.
+      const all = await codeAction(dockerfile, 'web/Dockerfile', new vscode.Range(0, 0, doc.lineCount, 0), vscode.CodeActionKind.SourceFixAll.append('docker-guardrails'), 'Fix all Docker Guardrails findings', 10);
       assert.equal(all.kind?.value, 'source.fixAll.docker-guardrails');
       assert.ok(all.edit, 'the fix-all action carries no WorkspaceEdit');
       assert.deepEqual(all.edit.entries().map(([u]) => u.toString()), [dockerfile.toString()], 'the fix-all edit touches web/Dockerfile only');
