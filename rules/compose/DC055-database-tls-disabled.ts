@@ -5,10 +5,10 @@ import { isSwarmStack, onHostNetwork, resolvedScalar } from '../engine/compose-l
 import { describeMapping, hostIpKind, portsOf } from '../engine/compose-ports';
 import { projectFiles } from '../engine/include';
 import { interpolate } from '../engine/interpolate';
-import { droppedByDefaultOverride, mergedServiceView, overrideAt, type MergedServiceView } from '../engine/override-merge';
+import { argsWrittenHere, droppedByDefaultOverride, keptByMerge, mergedServiceView } from '../engine/override-merge';
 import { defaultComposeFiles, defaultComposePair, parsedCompose } from '../engine/relations';
 import { defineRule } from '../engine/rule';
-import { commandValue, effectiveCommands, type CommandArg, type CommandValue } from '../engine/service-command';
+import { effectiveCommands } from '../engine/service-command';
 import { dataStoreOfLoose } from '../engine/service-image';
 import { commandOptOuts, connectionStringOptOuts, hostVariables, sslModeVariable, type HostRef, type TlsOptOut, type TlsProduct } from '../engine/tls-opt-outs';
 import type { Range } from '../engine/types';
@@ -172,31 +172,6 @@ function serverKind(ctx: ComposeContext, service: Service): 'postgres' | 'mysql'
   return kind === 'postgres' || kind === 'mysql' || kind === 'mariadb' ? kind : null;
 }
 
-/**
- * Whether an `environment:` entry of the analyzed file reaches the merged service: always in the override (its entry
- * wins) and without one; in the default file, not when the override writes the same name in its `environment:` or
- * drops it (`NAME: !reset null`, `environment: !reset`/`!override`).
- */
-function keptByMerge(view: MergedServiceView | undefined, name: string): boolean {
-  if (!view || view.merge.inOverride) return true;
-  if (overrideAt(view.merge, ['environment', name])?.drops) return false;
-  const l = view.env.get(name);
-  return !((l.state === 'set' || l.state === 'unknown-value') && view.env.fromOverride(l));
-}
-
-/**
- * For the merged command (mergedCommands), whether an argument is written in the analyzed file: it is one of the
- * arguments of this file's own `entrypoint:`/`command:` that runs (or, through `sh -c`, inside one), and not of the
- * other file's.
- */
-function ownArgsOf(ctx: ComposeContext, service: Service, cmds: NonNullable<ReturnType<typeof effectiveCommands>>): (arg: CommandArg, viaShell: boolean) => boolean {
-  const values = [cmds.entrypoint, cmds.command].filter((v): v is CommandValue => v !== undefined);
-  const mine = values.filter((v) => commandValue(ctx, service, v.key) === v);
-  const theirs = values.filter((v) => !mine.includes(v));
-  const holds = (vs: CommandValue[], arg: CommandArg, viaShell: boolean) => vs.some((v) => v.args.includes(arg) || (viaShell && v.args.some((a) => a.start <= arg.start && arg.end <= a.end)));
-  return (arg, viaShell) => holds(mine, arg, viaShell) && !holds(theirs, arg, viaShell);
-}
-
 const BETTER: Record<TlsProduct, string> = {
   PostgreSQL: 'sslmode=verify-full',
   MySQL: 'sslMode=VERIFY_IDENTITY (--ssl-mode=VERIFY_IDENTITY)',
@@ -307,7 +282,7 @@ export default defineRule<'compose', Data>({
       const cmds = view ? view.commands.value : effectiveCommands(ctx, service);
       if (!cmds) continue;
       // With the override merged, the entrypoint and command may come from different files: an argument is reported in the file that writes it.
-      const own = view ? ownArgsOf(ctx, service, cmds) : undefined;
+      const own = view ? argsWrittenHere(ctx, service, cmds) : undefined;
       for (const run of cmds.runs) {
         // Options after the image's own entrypoint go to the server (`command: ["-c", "ssl=off"]`); a replaced entrypoint runs something else.
         const kind = !cmds.entrypoint && !run.viaShell ? server : null;
