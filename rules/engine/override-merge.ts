@@ -392,13 +392,16 @@ export function mergedServiceView(ctx: ComposeContext, service: Service): Merged
 }
 
 /**
- * Whether an `environment:` entry of the analyzed file reaches the merged service: always in the override (its entry
- * wins) and without one; in the default file, not when the override writes the same name in its `environment:` or
- * drops it (`NAME: !reset null`, `environment: !reset`/`!override`).
+ * Whether an `environment:` entry of the analyzed file reaches the merged service: always without a merge; in the
+ * override, unless it is a `NAME: !reset null` (a drop, not a value: the yaml library reads the tagged `null` as the
+ * string "null"); in the default file, not when the override writes the same name in its `environment:` or drops it
+ * (`NAME: !reset null`, `environment: !reset`/`!override`).
  */
 export function keptByMerge(view: MergedServiceView | undefined, name: string): boolean {
-  if (!view || view.merge.inOverride) return true;
-  if (overrideAt(view.merge, ['environment', name])?.drops) return false;
+  if (!view) return true;
+  const touch = overrideAt(view.merge, ['environment', name]);
+  if (view.merge.inOverride) return !(touch?.drops?.tag === 'reset' && touch.drops.key === `environment.${name}`);
+  if (touch?.drops) return false;
   const l = view.env.get(name);
   return !((l.state === 'set' || l.state === 'unknown-value') && view.env.fromOverride(l));
 }
