@@ -10,7 +10,8 @@ import { generateSecret } from '../engine/secret-gen';
 import { LineIndex, rangesOverlap } from '../engine/text';
 import { isCredentialName, isPlaceholderValue, isTemplatePlaceholder } from '../engine/secrets';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
-import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
+import { ownPasswordArgs, redisFactsAsRun, serverArgsPasswordWord } from '../engine/redis-config';
+import { argsWrittenHere, defaultMerge, keptByMerge, mergedServiceView, overrideAt, type MergedServiceView } from '../engine/override-merge';
 import { ofService, placeOf, type Place } from '../engine/written-in';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -264,6 +265,17 @@ function byName(envs: EnvVar[]): Map<string, EnvVar> {
 
 const FALSY = /^(?:no|false|0|off|n)$/i;
 
+/**
+ * A variable the other file of the default pair gives the merged service (its `environment:` entry or env file, as
+ * MergedEnv reads it): the user beside a password, a root password beside MySQL's ALLOW_EMPTY switch.
+ */
+function otherFileEnv(view: MergedServiceView | undefined, name: string): EnvLookup | undefined {
+  if (!view) return undefined;
+  const l = view.env.get(name);
+  if (l.state !== 'set' && l.state !== 'unknown-value') return undefined;
+  return view.env.fromOverride(l) !== view.merge.inOverride ? l : undefined;
+}
+
 /** A weak password found: `value` is kept to tell a client's copy from the data store's, never shown. */
 interface Weak {
   product: string;
@@ -275,14 +287,17 @@ interface Weak {
 }
 
 function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[] {
-  const envs = environmentWithMerges(ctx, service);
+  // With the default override merged (mergedServiceView), an entry of the default file that the override replaces or
+  // drops never reaches the container: not judged (review 44d leftovers, item 3).
+  const view = mergedServiceView(ctx, service);
+  const envs = environmentWithMerges(ctx, service).filter((e) => keptByMerge(view, e.name));
   const named = byName(envs);
   // Through `extends:` the environment is merged with the base's: a user or root password set there counts.
   const extended = ctx.serviceGet(service, 'extends') ? new ExtendedEnv(ctx, service) : null;
-  const inherited = (name: string) => (extended && !named.has(name) ? extended.get(name) : undefined);
+  const inherited = (name: string) => (named.has(name) ? undefined : (otherFileEnv(view, name) ?? extended?.get(name)));
   const out: (Weak & { env: EnvVar })[] = [];
   // A MariaDB image takes the MYSQL_* spellings too: name the product by the image when it is a data store.
-  const storeKind = dataStoreOf(ctx, service)?.kind;
+  const storeKind = dataStoreOf(view ? view.merge.base.ctx : ctx, view ? view.merge.base.service : service)?.kind;
   for (const env of envs) {
     const spec = PASSWORD_VARS[env.name];
     if (spec) {
@@ -358,8 +373,11 @@ export function reportsTrust(ctx: ComposeContext, service: Service): boolean {
  * may only replace a value in `.env`.
  */
 function commandPasswordProblems(ctx: ComposeContext, service: Service): (Weak & { range: Range; name: string })[] {
-  const facts = redisFacts(ctx, service);
-  if (!facts) return [];
+  // With the default override merged, the merged service's facts (its image from the default file, the merged command
+  // and environment); a password is judged in the file that writes it.
+  const run = redisFactsAsRun(ctx, service);
+  if (!run) return [];
+  const { facts, view } = run;
   const out: (Weak & { range: Range; name: string })[] = [];
   const product = facts.server.startsWith('valkey') ? 'Valkey' : facts.server.startsWith('keydb') ? 'KeyDB' : 'Redis';
   // `at`: the offset where `written` is in the file, when it is written there as it is.
@@ -371,9 +389,14 @@ function commandPasswordProblems(ctx: ComposeContext, service: Service): (Weak &
     const place = r.origin.kind === 'inline' && at !== undefined && ctx.text.startsWith(written, at) ? { place: ctx.lines.rangeOf(at, at + written.length) } : {};
     if (reason) out.push({ range, name, product, problem: { kind: 'weak', reason }, origin: r.origin, value: r.value, ...place });
   };
-  for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`, arg.exact ? arg.start : undefined);
+  if (!view) for (const { option, arg } of ownPasswordArgs(ctx, service, facts)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`, arg.exact ? arg.start : undefined);
+  else {
+    const here = argsWrittenHere(ctx, service, facts);
+    for (const { option, arg, viaShell } of facts.passwordArgs) if (here(arg, viaShell)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`, arg.exact && !viaShell ? arg.start : undefined);
+  }
   // The images' variables of server options (`REDIS_ARGS: "--requirepass …"`).
   for (const env of environmentWithMerges(ctx, service)) {
+    if (!keptByMerge(view, env.name)) continue;
     const w = env.value === null ? null : serverArgsPasswordWord(env.name, env.value);
     if (w) judge(w.word, env.range, `--${w.option} in ${env.name}`, env.valueOffsets ? env.valueOffsets[0] + w.start : undefined);
   }
@@ -393,11 +416,16 @@ function inlinePlace(ctx: ComposeContext, env: EnvVar, origin: Origin): { place?
  * user, root included, without a password — and encrypts nothing (cockroach start's reference).
  */
 function insecureModeProblems(ctx: ComposeContext, service: Service): (Weak & { range: Range; name: string })[] {
-  if (dataStoreOf(ctx, service)?.kind !== 'cockroach') return [];
-  const cmds = effectiveCommands(ctx, service);
+  // With the default override merged: the default file's image, the merged command, the flag reported where written.
+  const view = mergedServiceView(ctx, service);
+  const judged = view ? view.merge.base : { ctx, service };
+  if (dataStoreOf(judged.ctx, judged.service)?.kind !== 'cockroach') return [];
+  const cmds = view ? view.commands.value : effectiveCommands(ctx, service);
   if (!cmds) return [];
+  const here = view ? argsWrittenHere(ctx, service, cmds) : undefined;
   for (const run of cmds.runs) {
     for (const arg of run.args) {
+      if (here && !here(arg, run.viaShell)) continue;
       if (arg.value === '--insecure' || arg.value === '--insecure=true') return [{ range: ctx.lines.rangeOf(arg.start, arg.end), name: '--insecure', product: 'CockroachDB', problem: { kind: 'insecure' }, origin: { kind: 'inline' } }];
     }
   }
@@ -427,9 +455,15 @@ function envFilesSetNone(ctx: ComposeContext, service: Service, names: readonly 
  * all all trust`. Only the service's own image and environment are read (not through `extends:`), and
  * not when it replaces the entrypoint.
  */
+const OLD_TRUST_VARS = ['POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'POSTGRES_HOST_AUTH_METHOD'];
+
 function oldTrustProblems(ctx: ComposeContext, service: Service): (Weak & { range: Range; name: string })[] {
   const entry = ctx.serviceGet(service, 'image');
   if (!entry?.value || ctx.serviceGet(service, 'extends') || ctx.serviceGet(service, 'entrypoint')) return [];
+  // With the default override merged: not when it sets a password or the method (its environment or env files), or
+  // writes an entrypoint.
+  const view = mergedServiceView(ctx, service);
+  if (view && (overrideAt(view.merge, ['entrypoint'])?.value || overrideAt(view.merge, ['env_file'])?.value || OLD_TRUST_VARS.some((n) => { const l = view.env.get(n); return l.state === 'unknown' || view.env.fromOverride(l) || !!overrideAt(view.merge, ['environment', n])?.drops; }))) return [];
   // An `env_file:` may set the password (Compose passes its variables to the container): unless every
   // one is read and sets none of them, not this finding (review 10, probe dc-01; review 11, probe 16).
   if (ctx.serviceGet(service, 'env_file') && !envFilesSetNone(ctx, service, ['POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'POSTGRES_HOST_AUTH_METHOD'])) return [];
@@ -658,7 +692,7 @@ export default defineRule<'compose', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A data store, Grafana or MinIO password is weak (a default, placeholder, common or short…) or not required.',
-    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `your-secret-key-base-hex-64`, `change-this-password`, `!ChangeThisMercureHubJWTSecretKey!`, or a value that says it is not a secret, `notsecretkey`, `insecure-dev-key`, `django-insecure-…`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`, or with only filler words around it: `dev-password`, `my_app_secret`; Microsoft\'s SQL Server samples `Pass@word` and `yourStrong(!)Password` count as common), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file, as Compose reads it (unquoted and double-quoted values interpolated from the lines above: `PG_PW=${PW}` is PW\'s value; single-quoted ones literal) — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) — not when the service gives root a password that cannot be empty (a value, one read from `.env`, or `${VAR:?…}`, as Laravel Sail writes it: the switch then changes nothing; from a variable that may be unset, the message says root has no password whenever that value is empty), and `POSTGRES_HOST_AUTH_METHOD: trust` (no password at all: reported here, as an error; DC050, which judges how passwords are checked — `md5`, `password` rather than SCRAM —, does not report it again where this rule reads it). Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it: the store\'s own variable, or one named for a store, `DB_PASS`, `WORDPRESS_DB_PASSWORD`, `REDIS_PASSWORD`) is not reported again: the finding is on the data store; another password that happens to share the value (Airflow\'s web admin `_AIRFLOW_WWW_USER_PASSWORD`) is judged on its own. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s — the official `mariadb`, and images built on it or on MariaDB itself (`bitnami/mariadb`, `bitnami/mariadb-galera`, `linuxserver/mariadb`, `yobasystems/alpine-mariadb` and Nginx Proxy Manager\'s `jc21/mariadb-aria`, built on it), which count as data stores for the client copies below too. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`, even `111`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:`, with a replaced entrypoint, or when the service has an `env_file:` that may set the password (one that cannot be read, or that sets `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`). A value written in an anchor that several services use (`x-common: &common` merged with `<<: *common`) is reported once, where it is written, and the message names where and who uses it, the reported service first: `PostgreSQL password POSTGRES_PASSWORD in x-common (used by services \'db\' and \'web\')`.',
+    what: 'Flags the password of a PostgreSQL, MySQL, MariaDB, MongoDB, RabbitMQ, Redis, Grafana or MinIO service (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`, `MYSQL_PASSWORD`, `MARIADB_ROOT_PASSWORD`, `MARIADB_PASSWORD`, `MONGO_INITDB_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`, `REDIS_PASSWORD`, `GF_SECURITY_ADMIN_PASSWORD`, `MINIO_ROOT_PASSWORD`, `MINIO_SECRET_KEY` and the Bitnami spellings) in `environment:` when it is a known default (`postgres`, `password`, `root`, `admin`, `changeme`, `secret`, `example`, `guest`, `minioadmin`, the images\' documentation examples…), a template\'s placeholder left in place (`<password>`, `{{db_password}}`, `your_password_here`, `your-secret-key-base-hex-64`, `change-this-password`, `!ChangeThisMercureHubJWTSecretKey!`, or a value that says it is not a secret, `notsecretkey`, `insecure-dev-key`, `django-insecure-…`: the image takes it as written), a common password (also with digits or punctuation around it: `postgres123`, or with only filler words around it: `dev-password`, `my_app_secret`; Microsoft\'s SQL Server samples `Pass@word` and `yourStrong(!)Password` count as common), the same as its user (`POSTGRES_USER`, `MYSQL_USER`, …, or the image\'s default user), or shorter than 12 characters. The value is read where Compose reads it: written inline, as the default of `${VAR:-default}` when `.env` does not set VAR, or from the `.env` beside the compose file, as Compose reads it (unquoted and double-quoted values interpolated from the lines above: `PG_PW=${PW}` is PW\'s value; single-quoted ones literal) — the finding is on the compose line that uses it, and the message names `.env`. A value Compose cannot resolve (no `.env`, a shell variable) is not reported, nor is an empty value (the images refuse to initialize with it: it is a placeholder to fill in). Also flags `MYSQL_ALLOW_EMPTY_PASSWORD` / `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD` set (the entrypoints test for a non-empty string, so even `no` enables it when no root password is set) — not when the service gives root a password that cannot be empty (a value, one read from `.env`, or `${VAR:?…}`, as Laravel Sail writes it: the switch then changes nothing; from a variable that may be unset, the message says root has no password whenever that value is empty), and `POSTGRES_HOST_AUTH_METHOD: trust` (no password at all: reported here, as an error; DC050, which judges how passwords are checked — `md5`, `password` rather than SCRAM —, does not report it again where this rule reads it). Messages never contain the value. Also flags a weak password on a Redis, Valkey or KeyDB server\'s command line (`--requirepass`, `--masterauth`, in the service\'s own `command:` or `entrypoint:`, or in Redis Stack\'s `REDIS_ARGS` and Bitnami\'s `REDIS_EXTRA_FLAGS`/`VALKEY_EXTRA_FLAGS`), inline or interpolated from `.env`. A client service given the same weak password as a data store of the file (to connect with it: the store\'s own variable, or one named for a store, `DB_PASS`, `WORDPRESS_DB_PASSWORD`, `REDIS_PASSWORD`) is not reported again: the finding is on the data store; another password that happens to share the value (Airflow\'s web admin `_AIRFLOW_WWW_USER_PASSWORD`) is judged on its own. A MariaDB image\'s `MYSQL_*` password is named MariaDB\'s — the official `mariadb`, and images built on it or on MariaDB itself (`bitnami/mariadb`, `bitnami/mariadb-galera`, `linuxserver/mariadb`, `yobasystems/alpine-mariadb` and Nginx Proxy Manager\'s `jc21/mariadb-aria`, built on it), which count as data stores for the client copies below too. Variables passed through `env_file:` are not read. Through `extends:` the environment is merged with the base service\'s key by key: a user or root password set in the base counts, and a value written in the base is reported there. Any other image\'s password or secret that the deployment chooses for itself is judged too — a variable named like a password (`SA_PASSWORD`, `DB_PASS`, `ADMIN_PASSWORD`, `CLICKHOUSE_PASSWORD`) or an application\'s own secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`, `DRONE_RPC_SECRET`, `HASURA_GRAPHQL_ADMIN_SECRET`, `ENCRYPTION_KEY`, `MEILI_MASTER_KEY`, `APP_KEY`) — when it is a known default, a common value, a placeholder, the value of its user variable (`CLICKHOUSE_USER` beside `CLICKHOUSE_PASSWORD`), or one character repeated (`000…000`, `xxxxxx`, even `111`), but not for its length (what is long enough depends on the application). Credentials a provider issues are not judged (`*_TOKEN`, `*_API_KEY`, `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`, SMTP, IMAP and mail passwords): a stand-in there is rejected by the provider, it weakens nothing. Nor are switches (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`, `VNC_NO_PASSWORD: 1`), or a client\'s copy of a data store\'s password reported on the data store. Also flags a CockroachDB server started with `--insecure` in the service\'s own `command:` or `entrypoint:` (`start-single-node --insecure`): it authenticates no one and encrypts nothing. And a `postgres` image from before February 2020 — an exact release older than 12.2, 11.7, 10.12, 9.6.17, 9.5.21 or 9.4.26 (`postgres:9.5.6-alpine`), or any 9.3 and older — run with no `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`: its entrypoint writes `host all all all trust` (docker-library/official-images PR 7474 made later images refuse to start instead); reported on the service\'s own `image:`, not through `extends:`, with a replaced entrypoint, or when the service has an `env_file:` that may set the password (one that cannot be read, or that sets `POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE` or `POSTGRES_HOST_AUTH_METHOD`). A value written in an anchor that several services use (`x-common: &common` merged with `<<: *common`) is reported once, where it is written, and the message names where and who uses it, the reported service first: `PostgreSQL password POSTGRES_PASSWORD in x-common (used by services \'db\' and \'web\')`. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is read, from either file, and a value is reported in the file that writes it: an `environment:` entry of this file that the override replaces (the same name in its `environment:`) or drops (`NAME: !reset null`, `environment: !reset`/`!override`) is not judged, and a `NAME: !reset null` in the override is no value; the user beside a password and the root password beside `MYSQL_ALLOW_EMPTY_PASSWORD` are read from the other file too; the default file\'s image says which server runs the override\'s `command:` (a Redis `--requirepass`, CockroachDB\'s `--insecure`), whose `command:`/`entrypoint:` replaces this file\'s whole; an old `postgres` image is not reported when the override sets a password, the method, an `env_file:` or an `entrypoint:`. A service the override resets or replaces whole (`!reset`/`!override` on the service) is judged in the override only.',
     why: 'Default and guessable database credentials are the first thing scanners and ransomware bots try — an exposed PostgreSQL with `postgres`/`postgres` or a MongoDB with `root`/`example` is taken over within hours. SECURITY-GUIDELINES.md §4 Data Security (PostgreSQL): "Strong Passwords – Always change default credentials"; pre-deployment checklist: "Database passwords changed".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: postgres',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=<32 random letters and digits>',
@@ -719,6 +753,9 @@ export default defineRule<'compose', Data>({
       return f.product ? onStores.has(key) : storeValues.has(f.value) && STORE_CLIENT_NAME.test(name);
     };
     for (const service of [...stores, ...ctx.services.filter((s) => !stores.has(s))]) {
+      // The default override resets or replaces the whole service: gone, or the override's alone (judged there).
+      const merge = defaultMerge(ctx, service);
+      if (merge?.whole && !merge.inOverride) continue;
       for (const f of check(ctx, service)) {
         const key = `${f.env.range.start.line}:${f.env.range.start.character}`;
         if (seen.has(key)) continue;

@@ -7,6 +7,7 @@ import { ExtendedEnv, extendsChain, isAnalyzedBase, lookupKey } from '../engine/
 import { envFileRefs, parseEnvFile } from '../engine/env-files';
 import { projectFiles } from '../engine/include';
 import { defaultComposePair, parsedCompose } from '../engine/relations';
+import { defaultMerge, mergedCommandRange, mergedServiceView, overrideAt, touchRange, type MergedServiceView, type OverrideTouch } from '../engine/override-merge';
 import { postgresAuthFacts, type InitdbAuth, type PostgresAuthFacts, type PostgresProblem } from '../engine/postgres-auth';
 import { defineRule } from '../engine/rule';
 import { reportsTrust } from './DC041-weak-or-default-password';
@@ -35,6 +36,41 @@ interface Data {
   initdb: InitdbAuth | null;
   /** A healthcheck that runs psql (a TCP connection from inside the container needs a password once initdb uses --auth-host). */
   psqlHealthcheck: boolean;
+  /**
+   * Whether the fix may edit each variable in the analyzed file: always without the default override; with it, a value
+   * only in the file that writes it, and POSTGRES_INITDB_ARGS added only in the default file when the override neither
+   * sets nor drops it.
+   */
+  editable: { hostAuthMethod: boolean; initdbArgs: boolean };
+}
+
+/** Which file of the default pair decides a problem of the merged service (`override`), and the override's drop that does, if any. */
+type Deciders = Record<PostgresProblem, { override: boolean; drop?: OverrideTouch }>;
+
+/**
+ * Where each problem of the merged service is decided: the file that writes the variable's entry (or env file) it
+ * is read from; `password_encryption` in the command, the file whose command runs (the override when it writes or
+ * drops `command:`/`entrypoint:`); an old version without scram in POSTGRES_INITDB_ARGS, the file that writes those
+ * arguments, else the override when it drops the base's (`POSTGRES_INITDB_ARGS: !reset null`, `environment:
+ * !reset`/`!override`), else the default file, whose `image:` or `build:` it is (the view exists only when the
+ * override writes neither).
+ */
+function problemDeciders(view: MergedServiceView, facts: PostgresAuthFacts): Deciders {
+  const written = (l: EnvLookup) => l.state === 'set' || l.state === 'unknown-value';
+  const byEnv = (l: EnvLookup) => ({ override: written(l) && view.env.fromOverride(l) });
+  let md5: Deciders['md5-default'] = { override: false };
+  if (written(facts.initdbArgs)) md5 = byEnv(facts.initdbArgs);
+  else {
+    const baseSets = new ExtendedEnv(view.merge.base.ctx, view.merge.base.service).get('POSTGRES_INITDB_ARGS').state !== 'unset';
+    const touch = baseSets ? overrideAt(view.merge, ['environment', 'POSTGRES_INITDB_ARGS']) : undefined;
+    if (touch?.drops) md5 = { override: true, drop: touch };
+  }
+  return {
+    'host-auth-method': byEnv(facts.hostAuthMethod),
+    'initdb-auth': byEnv(facts.initdbArgs),
+    'password-encryption': { override: view.commands.fromOverride },
+    'md5-default': md5,
+  };
 }
 
 function versionText(major: number | 'latest' | null): string {
@@ -215,7 +251,8 @@ export default defineRule<'compose', Data>({
       '`POSTGRES_HOST_AUTH_METHOD=trust` asks for no password at all: DC041 reports it, as an error, where it reads it (the service\'s own `environment:`, written or read from `.env`), and this rule then reports nothing for that service (how passwords are hashed does not matter while none is asked for); a `trust` that DC041 does not read (from an `env_file:`, or a base service in another file) is reported here. ' +
       'PostgreSQL before 10 (9.6 and older) is not judged: SCRAM-SHA-256 arrived in 10, so md5 is the strongest method those versions have and initdb rejects `--auth=scram-sha-256`; upgrading is the remedy, and DC004 reports them as end of life. ' +
       'On PostgreSQL 14 and later nothing needs to be added: initdb stores passwords as SCRAM and the entrypoint writes `host all all all scram-sha-256` (it takes the method from `password_encryption`), so `--auth=scram-sha-256` there only also requires a password for connections from inside the container, and is not asked for. ' +
-      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning; env_file lists appended, the local files last; then, as in any service, `environment:` beats `env_file:`, so a value in the base\'s environment beats the same name in the local env_file; a base in another file is interpolated with this project\'s `.env`, as Compose loads it): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base) (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base.',
+      'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning; env_file lists appended, the local files last; then, as in any service, `environment:` beats `env_file:`, so a value in the base\'s environment beats the same name in the local env_file; a base in another file is interpolated with this project\'s `.env`, as Compose loads it): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base) (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base. ' +
+      'With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `environment:` is merged by key (its entries win; `NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s; `env_file:` lists are appended, and an `environment:` entry of either file beats any env file) and its `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it). Each problem is reported in the file that decides it: the one that writes the variable (or the env file) it is read from, the one whose command runs for `password_encryption`, and for an old version without scram the one that writes `POSTGRES_INITDB_ARGS`, else the override when it drops this file\'s, else the file that writes the image. The fix edits only a value written in the reported file, and adds `POSTGRES_INITDB_ARGS` only to the default file, when the override neither sets nor drops it. A service the override resets or replaces whole is judged in the override only; one whose `image:` or `build:` the override writes is judged as written in each file.',
     why:
       'md5 authentication stores `md5(password || username)`: a leaked hash (a backup, pg_authid read through an injection) is enough to log in as that user, and the hash is cheap to brute-force; `password` sends the password in clear text and `trust` asks for none. SCRAM-SHA-256 stores a salted, iterated verifier and never sends the password or a replayable hash. SECURITY-GUIDELINES.md "Encryption — Data at Rest": `POSTGRES_INITDB_ARGS: "--auth=scram-sha-256"`; §4 Data Security — PostgreSQL "Strong Passwords".',
     bad: 'services:\n  db:\n    image: postgres:13-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
@@ -242,22 +279,36 @@ export default defineRule<'compose', Data>({
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
     for (const service of ctx.services) {
-      const facts = postgresAuthFacts(ctx, service);
+      // With the default override, the merged service (its environment and command as `docker compose up` merges
+      // them), each problem reported in the file whose value decides it (review 44d leftovers, as DC051-DC053).
+      const view = mergedServiceView(ctx, service);
+      const merge = view ? view.merge : defaultMerge(ctx, service);
+      // The override resets or replaces the whole service: gone, or the override's alone (judged there).
+      if (!view && merge?.whole && !merge.inOverride) continue;
+      const facts = postgresAuthFacts(ctx, service, view);
       if (!facts) continue;
       // `trust` where DC041 reads it is DC041's (an error there: no password at all); with it, how passwords
       // are hashed does not matter to network clients, so nothing is reported here (review 41c, item 8).
       if (facts.method === 'trust' && reportsTrust(ctx, service)) continue;
+      const inOverride = !!view?.merge.inOverride;
+      const decided = view ? problemDeciders(view, facts) : undefined;
+      if (decided) facts.problems = facts.problems.filter((p) => decided[p].override === inOverride);
       // Through `extends:`, a problem whose cause is all inherited is reported where it is written (the base).
-      if (ctx.serviceGet(service, 'extends')) facts.problems = facts.problems.filter((p) => ownCause(ctx, service, facts, p));
+      if (!inOverride && ctx.serviceGet(service, 'extends')) facts.problems = facts.problems.filter((p) => ownCause(ctx, service, facts, p));
       if (facts.problems.length === 0) continue;
       const primary = facts.problems[0];
       let range: Range | null = null;
       const envRange = (l: EnvLookup): Range | null => (l.state === 'set' || l.state === 'unknown-value' ? (l.env ? l.env.range : l.merged ? l.merged : l.file ? ctx.rangeOf(l.file.node) : null) : null);
-      if (primary === 'host-auth-method') range = envRange(facts.hostAuthMethod);
+      const drop = decided?.[primary].drop;
+      if (drop) range = touchRange(ctx, drop, service);
+      else if (primary === 'host-auth-method') range = envRange(facts.hostAuthMethod);
       else if (primary === 'initdb-auth') range = envRange(facts.initdbArgs);
       else if (primary === 'password-encryption') {
-        const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint');
-        if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+        if (inOverride) range = mergedCommandRange(view!.merge);
+        else {
+          const entry = ctx.serviceGet(service, 'command') ?? ctx.serviceGet(service, 'entrypoint');
+          if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
+        }
       } else if (facts.initdbArgs.state === 'set' && !(facts.env instanceof ExtendedEnv && facts.env.inherited('POSTGRES_INITDB_ARGS'))) {
         // The arguments are written but do not ask for scram-sha-256: that is where it goes.
         range = envRange(facts.initdbArgs);
@@ -265,6 +316,11 @@ export default defineRule<'compose', Data>({
         const entry = facts.viaBuild ? ctx.serviceGet(service, 'build') : ctx.serviceGet(service, 'image');
         if (entry) range = entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode);
       }
+      // With the override merged, a value is edited only in the file that writes it, and POSTGRES_INITDB_ARGS is
+      // added only where the other file neither sets nor drops it (never an edit the other file undoes).
+      const writtenHere = (l: EnvLookup) => !view || ((l.state === 'set' || l.state === 'unknown-value') && view.env.fromOverride(l) === inOverride);
+      const initdbAddable = !view || (facts.initdbArgs.state === 'unset' && !inOverride && !overrideAt(view.merge, ['environment', 'POSTGRES_INITDB_ARGS'])?.drops);
+      const editable = { hostAuthMethod: writtenHere(facts.hostAuthMethod), initdbArgs: facts.initdbArgs.state === 'unset' ? initdbAddable : writtenHere(facts.initdbArgs) };
       out.push({
         range: range ?? ctx.rangeOf(service.nameNode),
         data: {
@@ -277,6 +333,7 @@ export default defineRule<'compose', Data>({
           initdbArgs: facts.initdbArgs,
           initdb: facts.initdb,
           psqlHealthcheck: healthcheckRunsPsql(ctx, service),
+          editable,
         },
       });
     }
@@ -303,6 +360,7 @@ export default defineRule<'compose', Data>({
     if (data.problems.includes('host-auth-method')) {
       if (data.method !== 'md5' && data.method !== 'password') return undefined;
       const l = data.hostAuthMethod;
+      if (!data.editable.hostAuthMethod) return undefined;
       if (l.state !== 'set' || !l.env || !l.env.editable || !l.env.valueRange || l.env.value === null || l.env.value.includes('$')) return undefined;
       edits.push({ range: l.env.valueRange, newText: 'scram-sha-256' });
     }
@@ -311,6 +369,7 @@ export default defineRule<'compose', Data>({
     const hostSwitchNeedsInitdb = data.problems.includes('host-auth-method') && !(data.major === 'latest' || (typeof data.major === 'number' && data.major >= 14)) && !initdbAsksScram;
     if (data.problems.includes('md5-default') || data.problems.includes('initdb-auth') || hostSwitchNeedsInitdb) {
       const l = data.initdbArgs;
+      if (!data.editable.initdbArgs) return undefined;
       if (l.state === 'set') {
         const env = l.env;
         if (!env || !env.editable || !env.valueOffsets || env.value === null || env.value.includes('$') || !data.initdb) return undefined;

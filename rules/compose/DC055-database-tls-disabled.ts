@@ -5,7 +5,7 @@ import { isSwarmStack, onHostNetwork, resolvedScalar } from '../engine/compose-l
 import { describeMapping, hostIpKind, portsOf } from '../engine/compose-ports';
 import { projectFiles } from '../engine/include';
 import { interpolate } from '../engine/interpolate';
-import { droppedByDefaultOverride } from '../engine/override-merge';
+import { argsWrittenHere, droppedByDefaultOverride, keptByMerge, mergedServiceView } from '../engine/override-merge';
 import { defaultComposeFiles, defaultComposePair, parsedCompose } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { effectiveCommands } from '../engine/service-command';
@@ -191,7 +191,7 @@ export default defineRule<'compose', Data>({
       'Flags an explicit opt-out of TLS on a database connection written in the compose file (`sslmode=disable`, `PGSSLMODE=disable`, `useSSL=false`, `sslMode=DISABLED`, `tls=false`, `--skip-ssl`, a server\'s `-c ssl=off`): a warning when the connection leaves the project or the server publishes a port, information when the traffic stays on this host. ' +
       'It reads a service\'s `environment:` (also through `<<` merges) and its own `command:`/`entrypoint:` (also inside `sh -c "…"`) for: libpq\'s `sslmode=disable` in a `postgres://`/`postgresql://` URL (also `jdbc:postgresql://` and SQLAlchemy\'s `postgresql+psycopg2://`) or in a key/value connection string (`host=db sslmode=disable`, Npgsql\'s `Host=db;SSL Mode=Disable`), `PGSSLMODE=disable` and an application\'s database variable set to `disable` (`DB_SSLMODE`, Gitea\'s `GITEA__database__SSL_MODE`); MySQL/MariaDB Connector/J\'s `sslMode=DISABLED` or `useSSL=false` in a `jdbc:mysql://`, `jdbc:mariadb://` or `mysql://` URL, Connector/NET\'s `SslMode=None`/`Disabled`, and `--ssl-mode=DISABLED`, `--ssl=0`, `--skip-ssl`, `--disable-ssl` given to a client program (`mysql`, `mysqldump`, `mysqladmin`, `mariadb`, …); MongoDB\'s `tls=false`/`ssl=false` in a `mongodb://` or `mongodb+srv://` URL; and the servers\' own switches: `-c ssl=off` given to PostgreSQL and `--skip-ssl`/`--ssl=0` given to MySQL or MariaDB (`mysqld`, `mariadbd`, or options after the image\'s entrypoint). ' +
       'Severity follows where the unencrypted traffic goes. A warning when a client\'s connection leaves the project: its host is a domain name or an address that is no service of the project (`db.example.com`, `10.0.0.5`, a managed database), or when a server that turns TLS off publishes a port beyond 127.0.0.1 (clients outside the compose network then connect in clear text). Information when the connection stays on this machine: the host is a service of the project (its name, `container_name`, `hostname`, a network alias, a static address or a `links` alias — in this file, the default compose files beside it, or its `include:` project), the Docker host (`host.docker.internal`, an `extra_hosts:` entry mapped to `host-gateway`), or not known (a variable without a value here, a single-label name that is no service here — a container on a shared external network —, a `PGSSLMODE` whose host is set elsewhere), and for a server that publishes no port. ' +
-      'Not reported: a connection to the loopback address (`localhost`, `127.0.0.1`) or a Unix socket (libpq ignores `sslmode` there; a MySQL client given no `-h` uses the socket), a `PGSSLMODE` or `…_SSLMODE` in a PostgreSQL/MySQL service\'s own environment with no host variable beside it (it serves that container\'s own tools, which use the socket), `healthcheck:` commands (they run inside the container, against the server itself), `labels:`, `configs:` and `x-` fields, comments, and `env_file:` files (not written in the compose file). A value is read as Compose passes it (interpolated with the `.env`; as written when a variable has no value here). A value inherited through `extends:` is reported where it is written, in the base. ' +
+      'Not reported: a connection to the loopback address (`localhost`, `127.0.0.1`) or a Unix socket (libpq ignores `sslmode` there; a MySQL client given no `-h` uses the socket), a `PGSSLMODE` or `…_SSLMODE` in a PostgreSQL/MySQL service\'s own environment with no host variable beside it (it serves that container\'s own tools, which use the socket), `healthcheck:` commands (they run inside the container, against the server itself), `labels:`, `configs:` and `x-` fields, comments, and `env_file:` files (not written in the compose file). A value is read as Compose passes it (interpolated with the `.env`; as written when a variable has no value here). A value inherited through `extends:` is reported where it is written, in the base. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is read, from either file, and an opt-out is reported in the file that writes it: the default file\'s image tells which server runs the override\'s `command:`; the override\'s `environment:` entry replaces this file\'s of the same name (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s), so a replaced or dropped opt-out is not reported, and a host variable of either file counts; the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), and the ports of both files count for a server. A service the override resets or replaces whole, or whose `image:` or `build:` it writes, is read as written in each file. ' +
       'Traffic between two services of one project on a single host crosses only the host\'s own bridge network, which no other machine sees: most compose files turn TLS off there because the official `postgres` image has no certificate (its `ssl` is off), and Go\'s lib/pq refuses to connect without TLS unless told `sslmode=disable`. That is why the common case is information, not a warning. It still matters when a service may run elsewhere: in a Swarm stack the overlay network crosses machines and Docker encrypts it only when the network sets `driver_opts: {encrypted: ""}`, and a compromised container on the same bridge can intercept it by ARP spoofing with the `NET_RAW` capability Docker grants by default.',
     why:
       'Without TLS the login (the password itself with PostgreSQL\'s `password` method; otherwise a challenge exchange an eavesdropper can attack offline) and every query and result cross the network readable, and nothing proves the client talks to the real server: anyone on the path (another tenant of a cloud network, a compromised router, a container with `NET_RAW` that spoofs ARP on the same bridge) can read and alter them. An explicit `sslmode=disable`, `useSSL=false` or `tls=false` removes even the opportunistic encryption the drivers would otherwise try (libpq\'s and Connector/J\'s defaults prefer TLS when the server offers it). SECURITY-GUIDELINES.md §4 Data Security — PostgreSQL: "Encrypted Connections – Use SSL/TLS for connections"; Encryption — "Data in Transit".',
@@ -234,23 +234,39 @@ export default defineRule<'compose', Data>({
       if (where) push(range, { service: service.name, product: o.product, option: o.option, via, side: 'client', reach: where.reach, host: where.host, published: null });
     };
     for (const service of ctx.services) {
-      const server = serverKind(ctx, service);
+      // With the default override, the merged service: the base's image says which server runs, this file's entries
+      // count only where the merge keeps them, and the command that runs is the merged one (review 44d leftovers).
+      const view = mergedServiceView(ctx, service);
+      const base = view ? view.merge.base : { ctx, service };
+      const other = view ? (view.merge.inOverride ? view.merge.base : view.merge.over) : undefined;
+      const server = serverKind(base.ctx, base.service);
       const envs = environmentWithMerges(ctx, service);
       const named = new Map<string, EnvVar>();
       for (const e of envs) if (!named.has(e.name)) named.set(e.name, e);
+      // A host variable the other file's `environment:` writes (the merged environment's entry), as written there.
+      const hostValue = (n: string): { value: string | null } | undefined => {
+        const own = named.get(n);
+        if (own && keptByMerge(view, own.name)) return { value: own.value === null ? null : valueOf(ctx, own.value) };
+        if (!view || !other) return undefined;
+        const l = view.env.get(n);
+        if ((l.state !== 'set' && l.state !== 'unknown-value') || !l.env || view.env.fromOverride(l) === view.merge.inOverride) return undefined;
+        return { value: l.state === 'set' ? valueOf(other.ctx, l.value) : null };
+      };
       for (const env of envs) {
         if (env.value === null || named.get(env.name) !== env) continue;
         // Most values name no TLS setting and take nothing from the `.env`: not interpolated.
         if (!env.value.includes('$') && !/ssl|tls/i.test(env.value) && !/SSL_?MODE$/i.test(env.name)) continue;
+        // An entry of the default file that the override replaces or drops never reaches the container.
+        if (!keptByMerge(view, env.name)) continue;
         const value = valueOf(ctx, env.value);
         const variable = sslModeVariable(env.name, value);
         if (variable) {
-          const hostVar = hostVariables(variable.prefix).map((n) => named.get(n)).find((e) => e !== undefined);
+          const hostVar = hostVariables(variable.prefix).map((n) => hostValue(n)).find((e) => e !== undefined);
           // In the server's own container, with no host beside it, it serves that container's tools (over the socket).
           if (!hostVar && server) continue;
           const hosts: HostRef[] = [];
           if (hostVar) {
-            const h = hostVar.value === null ? null : valueOf(ctx, hostVar.value);
+            const h = hostVar.value;
             if (h === null || h.includes('$')) hosts.push({ kind: 'variable' });
             else for (const part of h.split(',')) {
               const t = part.trim().toLowerCase();
@@ -263,15 +279,20 @@ export default defineRule<'compose', Data>({
         }
         for (const o of connectionStringOptOuts(value)) client(env.range, service, o, env.name);
       }
-      const cmds = effectiveCommands(ctx, service);
+      const cmds = view ? view.commands.value : effectiveCommands(ctx, service);
       if (!cmds) continue;
+      // With the override merged, the entrypoint and command may come from different files: an argument is reported in the file that writes it.
+      const own = view ? argsWrittenHere(ctx, service, cmds) : undefined;
       for (const run of cmds.runs) {
         // Options after the image's own entrypoint go to the server (`command: ["-c", "ssl=off"]`); a replaced entrypoint runs something else.
         const kind = !cmds.entrypoint && !run.viaShell ? server : null;
         for (const o of commandOptOuts(run.args, kind)) {
           const arg = run.args[o.word];
+          if (own && !own(arg, run.viaShell)) continue;
           const range = ctx.lines.rangeOf(arg.start, arg.end);
-          if (o.server) push(range, { service: service.name, product: o.product, option: o.option, via: null, side: 'server', reach: 'unknown', host: null, published: publishedPort(ctx, service) });
+          // The merged service publishes the ports of both files (a sequence is appended).
+          const published = o.server ? (publishedPort(ctx, service) ?? (other ? publishedPort(other.ctx, other.service) : null)) : null;
+          if (o.server) push(range, { service: service.name, product: o.product, option: o.option, via: null, side: 'server', reach: 'unknown', host: null, published });
           else client(range, service, o, null);
         }
       }

@@ -14,7 +14,7 @@ import { isAlias, isMap, isScalar } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { commandThrough, effectiveCommandsThrough, ExtendedEnv, extendedService, isSwarmStack, lookupKey, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
 import { ServiceEnv, type EnvLookup } from './env-files';
-import { commandRuns, commandValue, type CommandValue } from './service-command';
+import { commandRuns, commandValue, type CommandArg, type CommandValue } from './service-command';
 import { includersOfContext, isExtendedBase } from './include';
 import { defaultComposePair, parsedCompose } from './relations';
 import type { Range } from './types';
@@ -389,4 +389,32 @@ export function mergedServiceView(ctx: ComposeContext, service: Service): Merged
   if (!m || m.whole) return undefined;
   if (overrideAt(m, ['image'])?.value || overrideAt(m, ['build'])?.value) return undefined;
   return ctx.memo(m.base.service.map, 'merged-service-view', () => ({ merge: m, commands: mergedCommands(m), env: mergedEnv(m) }));
+}
+
+/**
+ * Whether an `environment:` entry of the analyzed file reaches the merged service: always without a merge; in the
+ * override, unless it is a `NAME: !reset null` (a drop, not a value: the yaml library reads the tagged `null` as the
+ * string "null"); in the default file, not when the override writes the same name in its `environment:` or drops it
+ * (`NAME: !reset null`, `environment: !reset`/`!override`).
+ */
+export function keptByMerge(view: MergedServiceView | undefined, name: string): boolean {
+  if (!view) return true;
+  const touch = overrideAt(view.merge, ['environment', name]);
+  if (view.merge.inOverride) return !(touch?.drops?.tag === 'reset' && touch.drops.key === `environment.${name}`);
+  if (touch?.drops) return false;
+  const l = view.env.get(name);
+  return !((l.state === 'set' || l.state === 'unknown-value') && view.env.fromOverride(l));
+}
+
+/**
+ * For the merged command (mergedCommands), whether an argument is written in the analyzed file: it is one of the
+ * arguments of this file's own `entrypoint:`/`command:` that runs (or, through `sh -c`, inside one), and not of the
+ * other file's.
+ */
+export function argsWrittenHere(ctx: ComposeContext, service: Service, cmds: { entrypoint: CommandValue | undefined; command: CommandValue | undefined }): (arg: CommandArg, viaShell: boolean) => boolean {
+  const values = [cmds.entrypoint, cmds.command].filter((v): v is CommandValue => v !== undefined);
+  const mine = values.filter((v) => commandValue(ctx, service, v.key) === v);
+  const theirs = values.filter((v) => !mine.includes(v));
+  const holds = (vs: CommandValue[], arg: CommandArg, viaShell: boolean) => vs.some((v) => v.args.includes(arg) || (viaShell && v.args.some((a) => a.start <= arg.start && arg.end <= a.end)));
+  return (arg, viaShell) => holds(mine, arg, viaShell) && !holds(theirs, arg, viaShell);
 }

@@ -21,6 +21,7 @@ import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, imageThrough 
 import type { ServiceEnv, EnvLookup } from './env-files';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
+import type { MergedServiceView } from './override-merge';
 
 const RELEASE_WORDS = /^(?:latest|alpine[\d.]*|bookworm|bullseye|buster|stretch|trixie)$/;
 
@@ -166,8 +167,7 @@ export interface PostgresAuthFacts {
   method: string | null;
 }
 
-function passwordEncryptionFromCommand(ctx: ComposeContext, service: Service): string | null | 'unknown' {
-  const cmds = effectiveCommandsThrough(ctx, service);
+function passwordEncryptionFromCommand(cmds: ReturnType<typeof effectiveCommandsThrough>): string | null | 'unknown' {
   if (cmds === undefined) return null;
   if (cmds === null) return 'unknown';
   let found: string | null = null;
@@ -200,8 +200,13 @@ function builtBase(ctx: ComposeContext, service: Service): ImageRef | null {
   return stage.base.ref;
 }
 
-/** The authentication facts of a Postgres service, or undefined when it is not one this reading applies to. */
-export function postgresAuthFacts(ctx: ComposeContext, service: Service): PostgresAuthFacts | undefined {
+/**
+ * The authentication facts of a Postgres service, or undefined when it is not one this reading applies to. With
+ * `view` (the default override merged: mergedServiceView), the merged service's: read on the base's service with
+ * the merged environment and command (review 44d leftovers).
+ */
+export function postgresAuthFacts(here: ComposeContext, hereService: Service, view?: MergedServiceView): PostgresAuthFacts | undefined {
+  const { ctx, service } = view ? view.merge.base : { ctx: here, service: hereService };
   const store = dataStoreOfLoose(ctx, service);
   if (!store || store.kind !== 'postgres') return undefined;
   const loose = serviceImageLoose(ctx, service);
@@ -217,7 +222,7 @@ export function postgresAuthFacts(ctx: ComposeContext, service: Service): Postgr
   // SCRAM-SHA-256 arrived in PostgreSQL 10: before it md5 is the strongest method there is, and initdb
   // refuses --auth=scram-sha-256 (DC004 reports these versions as end of life).
   if (typeof major === 'number' && major < 10) return undefined;
-  const env = new ExtendedEnv(ctx, service);
+  const env = view ? view.env : new ExtendedEnv(ctx, service);
   if (trustsWithoutPassword(image)) {
     // Before February 2020 the entrypoint wrote `host all all all trust` when no password was set: no
     // password is checked at all, as md5 or otherwise (DC041 reports the missing password), and
@@ -227,7 +232,7 @@ export function postgresAuthFacts(ctx: ComposeContext, service: Service): Postgr
   }
   const hostAuthMethod = env.get('POSTGRES_HOST_AUTH_METHOD');
   const initdbArgs = env.get('POSTGRES_INITDB_ARGS');
-  const commandEncryption = passwordEncryptionFromCommand(ctx, service);
+  const commandEncryption = passwordEncryptionFromCommand(view ? view.commands.value : effectiveCommandsThrough(ctx, service));
   if (hostAuthMethod.state === 'unknown' || hostAuthMethod.state === 'unknown-value' || commandEncryption === 'unknown') return undefined;
   const initdb = initdbArgs.state === 'set' ? parseInitdbAuth(initdbArgs.value) : null;
   const initdbKnown = initdbArgs.state === 'set' || initdbArgs.state === 'unset';
