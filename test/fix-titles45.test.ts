@@ -36,3 +36,19 @@ describe('DC012 "Remove network_mode: host" on a service with ports: (review 45a
     }
   });
 });
+
+describe('DC018 "Make the root filesystem read-only" with a volume target from a variable (review 45a, item 2)', () => {
+  it('adds the tmpfs when the target\'s written start rules /tmp out, and says so when it does not', () => {
+    const c = loadCases('DC018').find((x) => x.name === 'fires-variable-volume-target.yaml')!;
+    const analysis = analyzeCase(c);
+    const titles = analysis.findings.filter((f) => f.code === 'DC018').map((f) => fixFinding(allRules, analysis.context, f)?.title);
+    assert.deepEqual(titles, [
+      'Make the root filesystem read-only (tmpfs for /tmp)',
+      "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target '${APP_CODE_PATH_CONTAINER}${APP_CODE_CONTAINER_FLAG}' may be /tmp)",
+      "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target '${SITE_DIR}' may be /tmp)",
+      "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target '/t${X}' may be /tmp)",
+      "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target '/tmp${X}' may be /tmp)",
+      'Make the root filesystem read-only (tmpfs for /tmp)',
+    ]);
+  });
+});
