@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, applyFix, fixFinding, type Finding } from '../rules';
 import { analyzeCase, loadCases } from './helpers/fixtures';
+import { reindent } from '../rules/engine/compose-insert';
 
 /** The findings of `codes` that are warnings or errors, by code and message (lines move with the edits). */
 function exposures(findings: Finding[], codes: string[]): string[] {
@@ -50,5 +51,14 @@ describe('DC018 "Make the root filesystem read-only" with a volume target from a
       "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target '/tmp${X}' may be /tmp)",
       'Make the root filesystem read-only (tmpfs for /tmp)',
     ]);
+  });
+});
+
+describe('new block sequences follow an indentless file (review 45a, item 4)', () => {
+  it('reindent moves a sequence under a key to the key\'s column, with its items\' deeper lines, and only there', () => {
+    const lines = ['volumes:', '  - /tmp', '  - /run', 'read_only: true', 'deploy:', '  labels:', '    - a'];
+    assert.deepEqual(reindent(lines, '    ', true), ['volumes:', '- /tmp', '- /run', 'read_only: true', 'deploy:', '    labels:', '    - a']);
+    assert.deepEqual(reindent(['volumes:', '  - type: bind', '    source: ./a', 'x: 1'], '  ', true), ['volumes:', '- type: bind', '  source: ./a', 'x: 1']);
+    assert.deepEqual(reindent(lines, '  ', false), lines);
   });
 });
