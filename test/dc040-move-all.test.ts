@@ -4,9 +4,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, ruleByCode } from '../rules';
+import { allRules, analyze, applyFix, DEFAULT_CONFIG, ruleByCode } from '../rules';
 import type { ComposeContext } from '../rules/engine/compose';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 
 describe('DC040 move all inline secrets', () => {
   const rule = ruleByCode('DC040')!;
@@ -32,5 +32,32 @@ describe('DC040 move all inline secrets', () => {
     const c = loadCases('DC040').find((x) => x.name === 'move-appends-existing')!;
     const analysis = analyzeCase(c);
     for (const f of analysis.findings.filter((x) => x.code === 'DC040')) assert.deepEqual(rule.moreFixes!(analysis.context as ComposeContext, f), []);
+  });
+});
+
+describe('DC040 "Move all" leaves a secret whose variable the file reads elsewhere, and says so (review 45a, item 3)', () => {
+  const rule = ruleByCode('DC040')!;
+  const moveAll = (text: string) => {
+    const files = new Map([['/m/compose.yaml', text]]);
+    const analysis = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DC040')!;
+    return { fix: rule.moreFixes!(analysis.context as ComposeContext, f)[0], files };
+  };
+
+  it('moves the others, names the secret it leaves and its reader, and leaves that reader unset', () => {
+    const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n      JWT_SECRET: Hh3Jj4Kk5Ll6Mm7Nn8P\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - OTHER=${API_KEY}\n';
+    const { fix, files } = moveAll(text);
+    assert.equal(fix.title, "Move all 2 inline secrets of this file to .env (API_KEY left out: service 'b' reads ${API_KEY} and would get it)");
+    const after = applyFix(files, fix);
+    assert.match(after.get('/m/compose.yaml')!, /API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5/);
+    assert.doesNotMatch(after.get('/m/.env')!, /API_KEY/);
+    assert.equal(fix.fixesAllOf, undefined, 'API_KEY\'s own move is left to do: "Fix all DC040 in this file" does more');
+  });
+
+  it('stands for every fix of the code when the one it leaves is a name an earlier secret takes with another value (fix-all leaves it too)', () => {
+    const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - DB_PASSWORD=Zz1Yy2Xx3Ww4Vv5Uu6Tt\n';
+    const { fix } = moveAll(text);
+    assert.equal(fix.title, 'Move all 2 inline secrets of this file to .env');
+    assert.equal(fix.fixesAllOf, 3);
   });
 });

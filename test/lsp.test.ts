@@ -1057,11 +1057,12 @@ describe('language server over stdio', () => {
     });
 
     it('a lazily resolved "Fix all DC040 in this file" that creates .env carries the command that restricts it, and the server names the file once resolved (review 41b, item 6)', async () => {
-      // With a third secret of a name that another holds with another value, "Move all 2 inline secrets of this file to .env"
-      // leaves it while it has a fix of its own: "Fix all DC040 in this file" is offered (beside a "Move all" that does
-      // every fix of the code, it is not: review 43b, item 9). (A silenced secret no longer makes the difference: no bulk
-      // fix moves it, cli44 item 1.)
-      const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n  worker:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk44_other_tok_9x\n';
+      // With a third secret whose variable another service reads, "Move all 2 inline secrets of this file to .env" leaves
+      // it (review 45a, item 3) while it has a fix of its own: "Fix all DC040 in this file" is offered (beside a "Move all"
+      // that does every fix of the code, it is not: review 43b, item 9). (A silenced secret no longer makes the difference:
+      // no bulk fix moves it, cli44 item 1; nor does a name an earlier secret takes with another value, which the rounds
+      // leave too: review 45a, item 3.)
+      const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n      DB_PASSWORD: Lk41_dbp_cccc_9x\n  worker:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      OTHER: ${API_TOKEN}\n';
       const dir = tempWorkspace({ 'compose.yaml': compose });
       const client = new TestClient();
       client.resolveEdits = true;
@@ -1085,10 +1086,12 @@ describe('language server over stdio', () => {
       }
     });
 
-    it('"Fix all DC040 in this file" moves every inline secret of the file, as source.fixAll and check --fix do: three distinct secrets, one .env of three lines (review 42c, item 5)', async () => {
-      // The fourth secret, an API_TOKEN with another value, makes "Fix all DC040 in this file" be offered beside "Move all 3
-      // inline secrets…" (review 43b, item 9): move-all leaves it, and so do the rounds (.env then holds API_TOKEN).
-      const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk42_tok_4f8a9b2c\n      DB_PASSWORD: Lk42_dbp_Qw7rTy2u\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_pgp_Xk9mQ2vL\n  worker:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk44_other_tok_9x\n';
+    it('"Fix all DC040 in this file" moves every inline secret of the file, in rounds as source.fixAll and check --fix do: four distinct secrets, one .env of four lines (review 42c, item 5)', async () => {
+      // The fourth secret, a SESSION_KEY that another service reads, makes "Fix all DC040 in this file" be offered beside
+      // "Move all 3 inline secrets…": move-all leaves it (review 45a, item 3), the rounds move it (its own move, a quick
+      // fix: source.fixAll, which takes safe fixes only, leaves it). (An API_TOKEN of another value no longer does:
+      // move-all and the rounds both leave it, review 45a, item 3.)
+      const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk42_tok_4f8a9b2c\n      DB_PASSWORD: Lk42_dbp_Qw7rTy2u\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_pgp_Xk9mQ2vL\n      SESSION_KEY: Lk42_ses_Hh3Jj4Kk\n  worker:\n    image: nginx:1.27.3\n    environment:\n      OTHER: ${SESSION_KEY}\n';
       for (const withEnv of [false, true]) {
         const dir = tempWorkspace({ 'compose.yaml': compose, ...(withEnv ? { '.env': 'TZ=UTC\n', '.gitignore': '.env\n', '.env.example': 'TZ=\n' } : {}) });
         const client = new TestClient();
@@ -1107,14 +1110,15 @@ describe('language server over stdio', () => {
           if (withEnv) for (const name of ['.env', '.gitignore', '.env.example']) files.set(at(name), fs.readFileSync(path.join(dir, name), 'utf8'));
           const out = applyWorkspaceEdit(files, resolved.edit, apply);
           const fixed = out.get(uri)!;
-          for (const key of ['API_TOKEN', 'DB_PASSWORD', 'POSTGRES_PASSWORD']) assert.match(fixed, new RegExp(`${key}: \\$\\{${key}\\}`), `${key} moved (withEnv ${withEnv})`);
+          for (const key of ['API_TOKEN', 'DB_PASSWORD', 'POSTGRES_PASSWORD', 'SESSION_KEY']) assert.match(fixed, new RegExp(`${key}: \\$\\{${key}\\}`), `${key} moved (withEnv ${withEnv})`);
           assert.doesNotMatch(fixed, /Lk42_/);
           const env = out.get(at('.env'))!;
-          assert.equal(env, `${withEnv ? 'TZ=UTC\n' : ''}API_TOKEN=Lk42_tok_4f8a9b2c\nDB_PASSWORD=Lk42_dbp_Qw7rTy2u\nPOSTGRES_PASSWORD=Lk42_pgp_Xk9mQ2vL\n`);
-          assert.equal(out.get(at('.env.example')), `${withEnv ? 'TZ=\n' : ''}API_TOKEN=\nDB_PASSWORD=\nPOSTGRES_PASSWORD=\n`);
-          // The edit is what the source fix-all makes of the file (only DC040's fixes: the file has no other safe one).
+          const safeLines = `${withEnv ? 'TZ=UTC\n' : ''}API_TOKEN=Lk42_tok_4f8a9b2c\nDB_PASSWORD=Lk42_dbp_Qw7rTy2u\nPOSTGRES_PASSWORD=Lk42_pgp_Xk9mQ2vL\n`;
+          assert.equal(env, `${safeLines}SESSION_KEY=Lk42_ses_Hh3Jj4Kk\n`);
+          assert.equal(out.get(at('.env.example')), `${withEnv ? 'TZ=\n' : ''}API_TOKEN=\nDB_PASSWORD=\nPOSTGRES_PASSWORD=\nSESSION_KEY=\n`);
+          // The same rounds as the source fix-all, which takes only the safe fixes (only DC040's: the file has no other safe one).
           const source = await client.resolved((await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))[0]);
-          assert.equal(applyWorkspaceEdit(files, source.edit!, apply).get(at('.env')), env, 'the same .env as source.fixAll');
+          assert.equal(applyWorkspaceEdit(files, source.edit!, apply).get(at('.env')), safeLines, 'the .env of source.fixAll, without the quick fix');
           if (!withEnv) {
             // The created .env is named for the restrict command (0600), once resolved.
             assert.deepEqual(await client.conn.sendRequest('dockerGuardrails/createdSecretFiles', all.command?.arguments?.[0]), [at('.env')]);
@@ -1347,9 +1351,14 @@ describe('language server over stdio', () => {
     it('one menu entry for "move every inline secret": no "Fix all DC040 in this file" beside "Move all 2 inline secrets of this file to .env"; both when they differ (item 9)', async () => {
       // A silenced secret is moved by neither (cli44 item 1); an API_TOKEN of another value, which move-all leaves, makes them differ.
       const suppressed = TWO + '      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk43_ign_tok_9x\n';
-      const differ = TWO + '  worker:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk44_other_tok_9x\n';
+      // An API_TOKEN of another value, which move-all leaves, and the rounds of "Fix all" too (.env then holds API_TOKEN):
+      // the same effect, one entry (review 45a, item 3). A secret whose variable another service reads is left by move-all
+      // and moved by "Fix all": both then.
+      const clash = TWO + '  worker:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk44_other_tok_9x\n';
+      const differ = TWO + '      JWT_SECRET: Lk45_jwt_Hh3Jj4Kk5\n  worker:\n    image: nginx:1.27.3\n    environment:\n      OTHER: ${API_TOKEN}\n';
       const moveAll2 = ['Move DB_PASSWORD to .env', 'Move all 2 inline secrets of this file to .env'];
-      for (const [text, want] of [[TWO, moveAll2], [suppressed, moveAll2], [differ, [...moveAll2, 'Fix all DC040 in this file']]] as const) {
+      const leaves = ['Move DB_PASSWORD to .env', "Move all 2 inline secrets of this file to .env (API_TOKEN left out: service 'worker' reads ${API_TOKEN} and would get it)", 'Fix all DC040 in this file'];
+      for (const [text, want] of [[TWO, moveAll2], [suppressed, moveAll2], [clash, moveAll2], [differ, leaves]] as const) {
         await withServer({ 'compose.yaml': text }, async (client, dir) => {
           const uri = client.open(path.join(dir, 'compose.yaml'), text, 'dockercompose');
           const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');

@@ -1,6 +1,10 @@
 import type { Pair, YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
+import type { ComposeContext, Service } from '../engine/compose';
 import { serviceScalar } from '../engine/compose-values';
+import { extendedService, isSwarmStack } from '../engine/compose-lookup';
+import { bindToLoopbackEdit, describeMapping, hostIpKind, portsOf } from '../engine/compose-ports';
+import type { TextEdit } from '../engine/types';
 import { hostNetworkEntries } from '../engine/host-network';
 import { deletePairEdit } from '../engine/yaml-edit';
 import { defaultMerge, mergedServiceGone, overrideAt } from '../engine/override-merge';
@@ -16,6 +20,58 @@ const NAMESPACE_KEYS = {
 } as const;
 
 type NamespaceKey = keyof typeof NAMESPACE_KEYS;
+
+/** What becomes of a service's `ports:` once `network_mode: host` is gone (Docker ignores them under host networking). */
+interface PortsAfter {
+  /** Edits binding this service's own mappings that would listen on every interface to the loopback address (DC030's edit). */
+  edits: TextEdit[];
+  /** Those mappings as written, and the addresses they are bound to. */
+  bound: string[];
+  addresses: Set<string>;
+  /** Mappings that would be published on every interface (or may be) and cannot be rebound here: inherited, an alias or anchor, a variable, a Swarm stack. */
+  left: string[];
+  /** Some of `left` (or the ports of a base that cannot be read) may be published: their host IP or port is not known. */
+  maybe: boolean;
+  /** The service extends one that cannot be read: its ports are not known. */
+  unknownBase: boolean;
+}
+
+/**
+ * The ports a service publishes once host networking is removed, bound to 127.0.0.1 where the edit is exact
+ * (review 45a, item 1): under `network_mode: host` Docker ignores `ports:` (the host network driver's documentation),
+ * so removing the line alone would publish them on every interface through Docker's NAT rules, which bypass ufw.
+ */
+function portsAfterHostNetwork(ctx: ComposeContext, service: Service): PortsAfter {
+  const out: PortsAfter = { edits: [], bound: [], addresses: new Set(), left: [], maybe: false, unknownBase: false };
+  // docker stack deploy ignores a host IP: every published port is on every interface of every node.
+  const stack = isSwarmStack(ctx);
+  const visit = (c: ComposeContext, s: Service, own: boolean, depth: number) => {
+    for (const m of portsOf(c, s)?.mappings ?? []) {
+      const kind = hostIpKind(m);
+      if (kind === 'loopback' || (kind === 'specific' && !stack)) continue;
+      const r = own && kind === 'all' && !stack ? bindToLoopbackEdit(c, m) : undefined;
+      if (r) {
+        out.edits.push(r.edit);
+        out.bound.push(describeMapping(m));
+        out.addresses.add(r.address);
+      } else {
+        out.left.push(describeMapping(m));
+        if (kind !== 'all' && !stack) out.maybe = true;
+      }
+    }
+    // `extends:` appends the base's ports to the service's own (Compose Specification, Merge): they are published too.
+    const base = depth < 8 ? extendedService(c, s) : 'unknown';
+    if (base === 'unknown') out.unknownBase = true;
+    else if (base) visit(base.ctx, base.service, false, depth + 1);
+  };
+  visit(ctx, service, true, 0);
+  return out;
+}
+
+function quotedList(items: string[]): string {
+  const q = items.map((i) => `'${i}'`);
+  return q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
 
 interface Data {
   service: string;
@@ -42,7 +98,7 @@ export default defineRule<'compose', Data>({
     whySummary: 'Sharing a host namespace takes down the wall between container and host: with the host\'s network, PID or IPC namespace the container reaches services bound to 127.0.0.1, sees and signals every host process (and reads their secrets through /proc) or attaches to host shared memory.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    network_mode: host\n    pid: host',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    networks: [frontend]\n    ports:\n      - "127.0.0.1:8080:80"\nnetworks:\n  frontend:',
-    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces, so publish the ports it needs with `ports:` and check how other services reach it. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs. No fix for host networking through `networks:`: the network\'s definition is shared by every service that names it, and which network the service joins instead is a design decision.',
+    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces itself, so check how other services and clients reach it. Under host networking Docker ignores the service\'s `ports:` (the host network driver\'s documentation: the publish options "are ignored"); without it Docker publishes them, and a mapping without a host IP listens on every interface through Docker\'s own NAT rules, which bypass host firewalls such as ufw (DC030). So the same edit binds each such mapping of the service to 127.0.0.1 (`::1` for an IPv6 wildcard), with DC030\'s own edit (quotes, long syntax, ranges kept), and the title says so: "Remove network_mode: host and bind port \'5432:5432\' to 127.0.0.1". A mapping that edit cannot reach — inherited through `extends:` or a `<<` merge, an alias or an anchor, a host part from a variable, or any port of a Swarm stack (`docker stack deploy` ignores a host IP) — is left as written, and the title names it: "(port \'5432:5432\' will be published on every interface)". Publish only the ports clients need. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs. No fix for host networking through `networks:`: the network\'s definition is shared by every service that names it, and which network the service joins instead is a design decision.',
     guideline: '§3 Network Security — "Custom Bridge Network"; §2 Container Runtime Security — "No Privileged Containers"',
     equivalents: [
       'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
@@ -99,6 +155,19 @@ export default defineRule<'compose', Data>({
     if (merge?.inOverride && !merge.whole && serviceScalar(merge.base.ctx, merge.base.service, data.key)?.value.value?.trim() === 'host') return undefined;
     const edit = deletePairEdit(ctx, data.map, data.pair);
     if (!edit) return undefined;
-    return { title: `Remove ${data.key}: host`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    let title = `Remove ${data.key}: host`;
+    const edits = [edit];
+    if (data.key === 'network_mode' && service) {
+      // Without host networking Docker publishes the `ports:` it ignored until now, on every interface unless bound.
+      const after = portsAfterHostNetwork(ctx, service);
+      if (after.bound.length > 0) {
+        edits.push(...after.edits);
+        const to = after.addresses.size === 1 ? [...after.addresses][0] : `the loopback address (${[...after.addresses].join(', ')})`;
+        title += ` and bind ${after.bound.length === 1 ? 'port' : 'ports'} ${quotedList(after.bound)} to ${to}`;
+      }
+      if (after.left.length > 0) title += ` (${after.left.length === 1 ? 'port' : 'ports'} ${quotedList(after.left)} ${after.maybe ? 'may' : 'will'} be published on every interface)`;
+      else if (after.unknownBase) title += ' (the ports of the service it extends may be published on every interface)';
+    }
+    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });

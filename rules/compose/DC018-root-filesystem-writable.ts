@@ -28,25 +28,46 @@ function tmpfsPath(entry: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
-/** Whether `/tmp` is already writable: a tmpfs entry or a mount targets it. Unknown entries count as covering it. */
-function tmpCovered(ctx: ComposeContext, service: Service): boolean | 'unknown' {
+/**
+ * Whether a mount target written with a variable may be `/tmp`: its literal text before the first `$` is
+ * all that is known. `/app${FLAGS}` is neither `/tmp` nor under it; `${DIR}`, `/t${X}` and `/tmp${X}` may be
+ * `/tmp` (review 45a, item 2).
+ */
+function mayBeTmp(raw: string): boolean {
+  const at = raw.indexOf('$');
+  const prefix = (at < 0 ? raw : raw.slice(0, at)).trim();
+  // `/tmp` continued by nothing but slashes and dots may still clean to `/tmp` (`/tmp/${X}` with X empty).
+  return '/tmp'.startsWith(prefix) || /^\/tmp[/.]*$/.test(prefix);
+}
+
+/**
+ * Whether `/tmp` is already writable: a tmpfs entry or a mount targets it (`covered`), or nothing does
+ * (`free`). `unknown` when that cannot be told: a tmpfs entry without a value, or a mount target from a
+ * variable that may be `/tmp` (`blocker`, as written; Compose refuses two mounts on one target, so no
+ * tmpfs is added then).
+ */
+function tmpCovered(ctx: ComposeContext, service: Service): { state: 'covered' | 'free' } | { state: 'unknown'; blocker: string } {
   const found = lookupKey(ctx, service, 'tmpfs');
-  if (found === 'unknown') return 'unknown';
+  if (found === 'unknown') return { state: 'unknown', blocker: 'the tmpfs: of the service it extends' };
   if (found && found.entry.value) {
     const v = found.entry.value;
     const nodes = isSeq(v) ? v.items : [v];
     for (const n of nodes) {
       const text = resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, n as Node));
-      if (text === undefined || text === null) return 'unknown';
-      if (tmpfsPath(text) === '/tmp') return true;
+      if (text === undefined || text === null) return { state: 'unknown', blocker: 'a tmpfs: entry whose value is not known' };
+      if (tmpfsPath(text) === '/tmp') return { state: 'covered' };
     }
   }
+  let blocker: string | undefined;
   for (const m of serviceVolumes(ctx, service)) {
     const target = m.target?.value;
-    if (m.target && target === null) return 'unknown';
-    if (target && target.replace(/\/+$/, '') === '/tmp') return true;
+    if (m.target && target === null) {
+      if (mayBeTmp(m.target.raw)) blocker ??= `the volume target '${m.target.raw}'`;
+      continue;
+    }
+    if (target && target.replace(/\/+$/, '') === '/tmp') return { state: 'covered' };
   }
-  return false;
+  return blocker ? { state: 'unknown', blocker } : { state: 'free' };
 }
 
 export default defineRule<'compose', Data>({
@@ -61,7 +82,7 @@ export default defineRule<'compose', Data>({
     why: 'With a writable root filesystem, an attacker who gets code execution can replace binaries, drop tools and change configuration inside the container. Mounting it read-only leaves only the paths you declare (volumes, `tmpfs`) writable, which also documents where the service writes. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Read-only Root Filesystem – Where applicable".',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/cache/nginx\n      - /run',
-    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp`. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
+    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp`. Nor when that cannot be told: a volume target from a variable without a value that may be `/tmp` (`./site:${SITE_DIR}`, `/t${X}`, `/tmp${X}`; Compose refuses two mounts on one target, so a tmpfs beside it could stop the service from starting), or a tmpfs entry whose value is not known; the title says so then: "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target \'${SITE_DIR}\' may be /tmp)", and `/tmp` stays read-only until you make it writable. A target whose written start rules `/tmp` out (`/app${FLAGS}`: neither `/tmp` nor under it) does not keep the tmpfs out. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "Read-only Root Filesystem"',
     equivalents: ['compose-lint CL-0007 (Filesystem Not Read-Only)', 'CIS Docker Benchmark v1.6.0 5.13 "Ensure that the container\'s root filesystem is mounted as read only"', 'Checkov CKV_K8S_22 (read-only root filesystem) for the same control on Kubernetes'],
     references: [
@@ -116,7 +137,7 @@ export default defineRule<'compose', Data>({
     const edits: TextEdit[] = [];
     const newLines: string[] = [];
     const covered = tmpCovered(ctx, service);
-    if (covered === false) {
+    if (covered.state === 'free') {
       const tmpfs = lookupKey(ctx, service, 'tmpfs');
       if (tmpfs === 'unknown') return undefined;
       if (!tmpfs) {
@@ -146,6 +167,8 @@ export default defineRule<'compose', Data>({
       if (!add) return undefined;
       edits.push(add);
     }
-    return { title: 'Make the root filesystem read-only (tmpfs for /tmp)', safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+    // A target that may be /tmp keeps the tmpfs out (Compose refuses two mounts on one target): the title says so (review 45a, item 2).
+    const title = covered.state === 'unknown' ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${covered.blocker} may be /tmp)` : 'Make the root filesystem read-only (tmpfs for /tmp)';
+    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });

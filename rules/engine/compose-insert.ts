@@ -25,20 +25,67 @@ export function indentUnit(ctx: ComposeContext, service: Service): string {
   return step > 0 && step <= 8 ? ' '.repeat(step) : '  ';
 }
 
-/** Re-indents lines written with two spaces per level to the file's indentation step. */
-export function reindent(lines: readonly string[], unit: string): string[] {
+/**
+ * Re-indents lines written with two spaces per level to the file's indentation step. `indentless`: a block
+ * sequence under a key is written with its dashes at the key's column (`ports:` / `- "80:80"`), the style of a
+ * file whose every block sequence is written so (indentlessSequences); its items' deeper lines move with them.
+ */
+export function reindent(lines: readonly string[], unit: string, indentless = false): string[] {
+  // The leads of the keys whose sequence is being written (indentless only).
+  const open: number[] = [];
+  let prev: { lead: number; key: boolean } | undefined;
   return lines.map((l) => {
-    const lead = /^ */.exec(l)![0].length;
+    let lead = /^ */.exec(l)![0].length;
+    if (indentless) {
+      while (open.length > 0 && open[open.length - 1] >= lead) open.pop();
+      if (l.startsWith('- ', lead) && prev?.key && prev.lead === lead - 2) open.push(prev.lead);
+      prev = { lead, key: /:\s*$/.test(l) && !l.startsWith('- ', lead) };
+      lead -= 2 * open.length;
+      l = l.slice(2 * open.length);
+    }
     return unit.repeat(Math.floor(lead / 2)) + ' '.repeat(lead % 2) + l.slice(lead);
   });
 }
 
 /**
+ * Whether the file writes its block sequences indentless: every block sequence that is a mapping's value starts with
+ * its dash at the key's column (`ports:` / `- "80:80"`), and there is at least one (review 45a, item 4). Once per analysis.
+ */
+export function indentlessSequences(ctx: ComposeContext): boolean {
+  return ctx.memo(ctx, 'indentlessSequences', () => {
+    let seen = 0;
+    let indented = false;
+    for (const doc of ctx.documents) {
+      visit(doc, {
+        Pair(_, pair) {
+          const v = pair.value as Node | null;
+          const k = pair.key as Node | null;
+          if (!isSeq(v) || v.flow || !v.range || !k || !k.range || v.items.length === 0) return undefined;
+          const keyCol = ctx.lines.positionAt(k.range[0]).character;
+          const keyLine = ctx.lines.positionAt(k.range[0]).line;
+          const dash = ctx.lines.positionAt(v.range[0]);
+          if (dash.line === keyLine) return undefined;
+          seen++;
+          if (dash.character !== keyCol) {
+            indented = true;
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      if (indented) break;
+    }
+    return seen > 0 && !indented;
+  });
+}
+
+/**
  * Adds entries (lines written with two spaces per level, e.g. `['security_opt:', '  - no-new-privileges:true']`)
- * at the end of a block mapping, with the mapping's own indentation and the file's indentation step.
+ * at the end of a block mapping, with the mapping's own indentation, the file's indentation step and its
+ * sequence style (indentless when every block sequence of the file is).
  */
 export function addToMapEdit(ctx: ComposeContext, map: YAMLMap, lines: readonly string[], unit: string): TextEdit | undefined {
-  return appendToMapEdit(ctx, map, reindent(lines, unit));
+  return appendToMapEdit(ctx, map, reindent(lines, unit, indentlessSequences(ctx)));
 }
 
 /** The text in front of a node on its line, when it is only indentation and a `- ` sequence marker. */

@@ -689,10 +689,10 @@ describe('Docker Guardrails in a real VS Code', function () {
     const others = ['.gitignore', '.env.example'].map((n) => vscode.Uri.joinPath(sec, n));
     try {
       fs.mkdirSync(sec.fsPath, { recursive: true });
-      // The worker's API_TOKEN, of another value than the app's, keeps "Fix all DC040 in this file" in the menu beside
-      // "Move all 3 inline secrets…", which leaves it (review 43b, item 9; a silenced secret no longer makes the difference:
-      // no bulk fix moves it, cli44 item 1).
-      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_vscode_pgp_9x\n  worker:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk44_vscode_other_9x\n');
+      // The worker reads ${API_TOKEN}: "Move all 2 inline secrets…" leaves the app's API_TOKEN (review 45a, item 3), which
+      // keeps "Fix all DC040 in this file" in the menu beside it (review 43b, item 9; a silenced secret no longer makes the
+      // difference: no bulk fix moves it, cli44 item 1; nor a name an earlier secret takes with another value, 45a item 3).
+      fs.writeFileSync(secCompose.fsPath, 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_vscode_tok_9x\n      JWT_SECRET: Lk41_vscode_jwt_9x\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_vscode_pgp_9x\n  worker:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      OTHER: ${API_TOKEN}\n');
       await show(secCompose);
       const ds = await waitForCodes(secCompose, 'sec2/compose.yaml', ['DC040']);
       const range = find(ds, 'DC040').range;
@@ -706,10 +706,10 @@ describe('Docker Guardrails in a real VS Code', function () {
       assert.ok(await vscode.workspace.applyEdit(action.edit!), 'workspace.applyEdit refused the edit');
       await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
       assert.equal(fs.statSync(secEnv.fsPath).mode & 0o777, 0o600, 'the created .env is 0600 once the action ran');
-      // Every inline secret of the file that a move can take moved, in one edit (review 42c, item 5: one of them did); the worker's API_TOKEN stays.
+      // Every inline secret of the file that a move can take moved, in one edit (review 42c, item 5: one of them did).
       const composeText = vscode.workspace.textDocuments.find((d) => d.uri.toString() === secCompose.toString())!.getText();
       for (const key of ['API_TOKEN', 'JWT_SECRET', 'POSTGRES_PASSWORD']) assert.ok(composeText.includes(`${key}: \${${key}}`), `${key} moved: ${composeText}`);
-      assert.ok(composeText.includes('API_TOKEN: Lk44_vscode_other_9x'), `the worker's API_TOKEN stays: ${composeText}`);
+      assert.ok(composeText.includes('OTHER: ${API_TOKEN}'), `the worker's reference stays: ${composeText}`);
       const envText = vscode.workspace.textDocuments.find((d) => d.uri.toString() === secEnv.toString())?.getText() ?? readDisk(secEnv);
       assert.equal(envText, 'API_TOKEN=Lk41_vscode_tok_9x\nJWT_SECRET=Lk41_vscode_jwt_9x\nPOSTGRES_PASSWORD=Lk42_vscode_pgp_9x\n', '.env holds the three secrets');
     } finally {
