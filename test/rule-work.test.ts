@@ -8,12 +8,19 @@
  *   commands that run a file are indexed once per script.
  * - DF020's fixes on n secret ENVs (review 45c, item 3): each finding's fix compiled a regular expression for every
  *   later instruction (×4.0); now the names each instruction mentions are read once per analysis.
+ * And the rounds of `check --fix` (and of fix-all, fixInRounds) on a compose file whose fixes change only another file
+ * (review 45c, item 7: each DR001 fix adds a line to the same `.gitignore`, one per round): the file is parsed once,
+ * not again in every round (analyzeAgain reads its parse again when its text did not change).
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector/promises';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyze, fixFinding, ruleByCode, type Rule } from '../rules';
+import { run } from '../cli/src/cli';
 import { viewOf } from './helpers/fixtures';
+import { tempFiles } from './helpers/temp';
 
 interface Work {
   js: number;
@@ -86,5 +93,38 @@ describe('rule work on large files', () => {
     const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
     t.diagnostic(report);
     assert.ok(ratio < 2.5, `quadratic work in DF020's fixes: ${report}`);
+  });
+});
+
+describe('fix rounds', () => {
+  it('check --fix: rounds that change only the .gitignore parse the compose file once', async (t) => {
+    const envs = ['a.env', 'b.env', 'c.env', 'd.env'];
+    let compose = 'services:\n';
+    for (const [k, e] of envs.entries()) compose += `  s${k}:\n    image: nginx:1.27.3\n    env_file: ${e}\n`;
+    const files: Record<string, string> = { 'compose.yaml': compose };
+    for (const e of envs) files[e] = 'TOKEN=Lk99_same_pw_Qw7rTy2u\n';
+    const dir = tempFiles('rule-work-rounds-', files);
+    const session = new Session();
+    session.connect();
+    let parses = 0;
+    try {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+      await session.post('Profiler.takePreciseCoverage'); // resets the counters
+      let err = '';
+      await run(['check', dir, '--fix', '--format', 'json'], { write: () => undefined, writeErr: (s) => (err += s) });
+      const { result } = await session.post('Profiler.takePreciseCoverage');
+      await session.post('Profiler.stopPreciseCoverage');
+      for (const script of result) {
+        if (!script.url.includes(__filename.split(/[\\/]/).pop()!)) continue;
+        for (const fn of script.functions) if (/^parseAllDocuments\d*$/.test(fn.functionName)) parses += fn.ranges[0].count;
+      }
+      t.diagnostic(`compose parses: ${parses}; stderr: ${err}`);
+    } finally {
+      session.disconnect();
+    }
+    // One round per .gitignore line (each fix creates or appends to the same file), then one that finds nothing.
+    assert.deepEqual(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter(Boolean).sort(), envs);
+    assert.ok(parses >= 1 && parses < envs.length, `the compose file was parsed ${parses} times for ${envs.length} rounds`);
   });
 });

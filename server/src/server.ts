@@ -37,6 +37,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   allRules,
   analyze,
+  analyzeAgain,
   docsUrl,
   fileKindOf,
   findIgnoreComments,
@@ -1465,7 +1466,7 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
     analysis: entry.analysis,
     read,
     changed,
-    reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
+    reanalyze: (text, previous) => analyzeAgain(allRules, previous, text, view, toEngineConfig(cfg)),
     choose: (fix, finding) => choose(fix, finding) && fits(fix),
   });
   for (const c of new Set(notApplied.map((n) => n.finding.code))) log(`fix-all: the ${c} fix on ${entry.path} was not applied: its finding was still there after it`);
