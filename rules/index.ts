@@ -1,6 +1,6 @@
 /** The engine's public surface for the server, the CLI and the tests. */
 export * from './engine/types';
-export { analyze, runRules, fixFinding, fixesAllowed, fixWritesSafely, moreFixesFor, secretsOf, secretRangesOf, fileKindOf, fileKindIn, createContext, effectiveSeverity, DEFAULT_CONFIG, IGNORE_UNUSED_CODE, CONFIG_INVALID_CODE, severityCodes, type EngineConfig, type Analysis, type AnyContext, type Suppressed } from './engine/analyze';
+export { analyze, analyzeAgain, runRules, fixFinding, fixesAllowed, fixWritesSafely, moreFixesFor, secretsOf, secretRangesOf, fileKindOf, fileKindIn, createContext, effectiveSeverity, DEFAULT_CONFIG, IGNORE_UNUSED_CODE, CONFIG_INVALID_CODE, severityCodes, type EngineConfig, type Analysis, type AnyContext, type Suppressed } from './engine/analyze';
 export { onlyCommentChanged } from './engine/comment-edit';
 export { applyTextEdits, applyFix, fixesConflict, isSensitivePath, fixIsSensitive, type FileSet } from './engine/edits';
 export { chooseFixes, fixInRounds, MAX_FIX_ROUNDS } from './engine/fix-rounds';

@@ -15,6 +15,7 @@ import { minimatch } from 'minimatch';
 import {
   allRules,
   analyze,
+  analyzeAgain,
   applyConfigOptions,
   DEFAULT_OPTIONS,
   eolToday,
@@ -546,8 +547,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const fixJob = (job: Job, read: { text: string }, index: number, first: boolean) => {
     const config = engineConfigOf(job);
     const initial = changed.get(job.path) ?? read.text;
-    const reanalyze = (text: string) => {
-      const a = analyze(allRules, job.kind, job.path, text, workspace, config);
+    const reanalyze = (text: string, previous: Analysis) => {
+      const a = analyzeAgain(allRules, previous, text, workspace, config);
       noteSecrets(a);
       return a;
     };

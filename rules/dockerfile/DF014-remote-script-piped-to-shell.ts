@@ -267,9 +267,10 @@ function savedFile(inv: Invocation): string | undefined {
 const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 
 /** A path as a command names it, for comparing: `./x.sh` and `x.sh` are one file. */
+const normPath = (p: string) => p.replace(/^(?:\.\/)+/, '');
+
 function samePath(a: string, b: string): boolean {
-  const norm = (p: string) => p.replace(/^(?:\.\/)+/, '');
-  return norm(a) === norm(b);
+  return normPath(a) === normPath(b);
 }
 
 /**
@@ -378,6 +379,62 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
 }
 
 /**
+ * The commands of a script that may run a file, indexed once per script (review 45c, item 2: looking at every later
+ * command for each download was O(downloads × commands)): `byPath` maps a path as `samePath` compares it (the
+ * program's path, a `.`/`source` file, an interpreter's script file) to the indexes of the commands that name it,
+ * `byName` a bare program name to the commands that run it (found through PATH), each list in script order; `nextCd[i]`
+ * is the first `cd` after command i. Every command listed runs the file (`runsFile` says how), so a download's runner
+ * is the first listed after it.
+ */
+interface RunIndex {
+  byPath: Map<string, number[]>;
+  byName: Map<string, number[]>;
+  nextCd: number[];
+}
+
+function runIndex(invs: readonly (Invocation | null)[]): RunIndex {
+  const byPath = new Map<string, number[]>();
+  const byName = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, key: string, k: number) => {
+    const list = m.get(key);
+    if (!list) m.set(key, [k]);
+    else if (list[list.length - 1] !== k) list.push(k);
+  };
+  const nextCd: number[] = new Array<number>(invs.length);
+  let cd = invs.length;
+  for (let k = invs.length - 1; k >= 0; k--) {
+    nextCd[k] = cd;
+    if (invs[k]?.name === 'cd') cd = k;
+  }
+  invs.forEach((inv, k) => {
+    if (!inv) return;
+    // The same cases as runsFile, in its order.
+    const program = inv.cmd.words[inv.index].value;
+    add(byPath, normPath(program), k);
+    if (!program.includes('/')) add(byName, program, k);
+    if ((inv.name === '.' || inv.name === 'source') && inv.args[0]) add(byPath, normPath(inv.args[0].value), k);
+    const name = interpreterName(inv);
+    if (!name) return;
+    const source = programSource(inv, name);
+    if (source.kind === 'file') add(byPath, normPath(source.path), k);
+  });
+  return { byPath, byName, nextCd };
+}
+
+/** The first entry of an ascending list greater than `after` (Infinity if none). */
+function firstAfter(list: readonly number[] | undefined, after: number): number {
+  if (!list) return Infinity;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? list[lo] : Infinity;
+}
+
+/**
  * `curl -o install.sh URL && sh install.sh`: a download saved to a file and then run, in the same
  * script, with no checksum or signature check anywhere in the script (DF013 reads one the same way).
  * A relative file is not followed across a `cd`.
@@ -385,21 +442,26 @@ function powershellCode(script: RunScript, stageShell: string[] | null | undefin
 function savedThenRun(cmds: SimpleCommand[], checked: readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
   if (checksDownload(checked)) return;
   const invs = cmds.map((c) => applet(invocation(c)));
+  let index: RunIndex | undefined;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
     if (!inv || (inv.name !== 'curl' && inv.name !== 'wget' && inv.name !== 'php')) continue;
     const file = savedFile(inv);
     if (!file) continue;
-    for (let k = i + 1; k < cmds.length; k++) {
-      const later = invs[k];
-      if (!later) continue;
-      if (later.name === 'cd' && !file.startsWith('/')) break;
-      const by = runsFile(later, file);
-      if (by) {
-        report(cmds[i], cmds[k], { downloader: inv.name, interpreter: by, form: 'saved-file', file });
-        break;
-      }
+    index ??= runIndex(invs);
+    // By its path; through PATH when it was saved into one of PATH's directories; a relative file is not followed across a `cd`.
+    const byPath = index.byPath.get(normPath(file));
+    const slash = file.lastIndexOf('/');
+    const byName = slash > 0 && PATH_DIRS.has(file.slice(0, slash)) ? index.byName.get(file.slice(slash + 1)) : undefined;
+    const end = file.startsWith('/') ? cmds.length : index.nextCd[i];
+    let k = i;
+    let by: string | undefined;
+    while (!by) {
+      k = Math.min(firstAfter(byPath, k), firstAfter(byName, k));
+      if (k >= end) break;
+      by = runsFile(invs[k]!, file);
     }
+    if (by) report(cmds[i], cmds[k], { downloader: inv.name, interpreter: by, form: 'saved-file', file });
   }
 }
 

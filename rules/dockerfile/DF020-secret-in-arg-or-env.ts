@@ -1,7 +1,7 @@
 import type { Instruction, Onbuild, Property } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import { isMap, isSeq, type ComposeContext, type Service } from '../engine/compose';
-import type { DockerfileContext, Stage } from '../engine/dockerfile';
+import type { DockerfileContext, RunInstruction, Stage } from '../engine/dockerfile';
 import { servicesBuilding, type BuildingService } from '../engine/relations';
 import { extendsChain } from '../engine/compose-lookup';
 import { ServiceEnv } from '../engine/env-files';
@@ -135,11 +135,85 @@ function instructionOf(ctx: DockerfileContext, d: Data): Instruction | undefined
   return d.stage === -1 ? ctx.ast.getInitialARGs()[d.instruction] : ctx.stages[d.stage]?.instructions[d.instruction];
 }
 
+/** A variable's name as `mentions` reads it from the text: letters, digits and `_`. */
+const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
+
+/**
+ * What the fixes ask of the instructions, gathered once per analysis (review 45c, item 3: a new regular expression
+ * for every finding and later instruction made the fixes O(findings × instructions)): the names each instruction
+ * mentions, the last instruction of each stage that mentions each name and the last RUN/ONBUILD of each stage, the
+ * stages that see each stage's ENVs, and each RUN's parsed scripts.
+ */
+interface FixIndex {
+  names: Map<Instruction, Set<string>>;
+  lastMention: Map<Stage, Map<string, number>>;
+  lastRun: Map<Stage, number>;
+  seeing: Map<Stage, Stage[]>;
+  runOf?: Map<Instruction, RunInstruction>;
+}
+
+const fixIndexes = new WeakMap<DockerfileContext, FixIndex>();
+
+function fixIndex(ctx: DockerfileContext): FixIndex {
+  let index = fixIndexes.get(ctx);
+  if (!index) fixIndexes.set(ctx, (index = { names: new Map(), lastMention: new Map(), lastRun: new Map(), seeing: new Map() }));
+  return index;
+}
+
+/** The names an instruction's text mentions as `$NAME` / `${NAME…}` in any form (`${#NAME}`, `$!NAME`…). */
+function namesMentioned(ctx: DockerfileContext, ins: Instruction): Set<string> {
+  const { names } = fixIndex(ctx);
+  let set = names.get(ins);
+  if (!set) {
+    const r = ins.getRange();
+    const text = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+    set = new Set();
+    for (const m of text.matchAll(/\$\{?[#!]?([A-Za-z0-9_]+)/g)) set.add(m[1]);
+    names.set(ins, set);
+  }
+  return set;
+}
+
 /** Whether an instruction's text mentions `$NAME` / `${NAME…}` in any form. */
 function mentions(ctx: DockerfileContext, ins: Instruction, name: string): boolean {
+  if (PLAIN_NAME.test(name)) return namesMentioned(ctx, ins).has(name);
   const r = ins.getRange();
   const text = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
   return new RegExp(`\\$\\{?[#!]?${name}(?![A-Za-z0-9_])`).test(text);
+}
+
+/** The index in `stage.instructions` of the last instruction that mentions `name` (-1 if none). */
+function lastMentionIn(ctx: DockerfileContext, stage: Stage, name: string): number {
+  const index = fixIndex(ctx);
+  let last = index.lastMention.get(stage);
+  if (!last) {
+    last = new Map();
+    for (const [k, ins] of stage.instructions.entries()) for (const n of namesMentioned(ctx, ins)) last.set(n, k);
+    index.lastMention.set(stage, last);
+  }
+  return last.get(name) ?? -1;
+}
+
+/** The index in `stage.instructions` of its last RUN or ONBUILD (-1 if none). */
+function lastRunIn(ctx: DockerfileContext, stage: Stage): number {
+  const index = fixIndex(ctx);
+  let last = index.lastRun.get(stage);
+  if (last === undefined) {
+    last = -1;
+    for (const [k, ins] of stage.instructions.entries()) if (ins.getKeyword() === 'RUN' || ins.getKeyword() === 'ONBUILD') last = k;
+    index.lastRun.set(stage, last);
+  }
+  return last;
+}
+
+/** The RUN instruction (with its scripts) of an instruction. */
+function runOf(ctx: DockerfileContext, ins: Instruction): RunInstruction | undefined {
+  const index = fixIndex(ctx);
+  if (!index.runOf) {
+    index.runOf = new Map();
+    for (const r of ctx.runs()) if (!index.runOf.has(r.instruction)) index.runOf.set(r.instruction, r);
+  }
+  return index.runOf.get(ins);
 }
 
 function removePropertyEdit(ctx: DockerfileContext, ins: Instruction, index: number): TextEdit | undefined {
@@ -248,7 +322,10 @@ function composeChanges(ctx: DockerfileContext, stage: Stage, name: string, valu
 
 /** The stages whose RUNs see an ENV of `stage` (the stage and those built on it). */
 function stagesSeeing(ctx: DockerfileContext, stage: Stage): Stage[] {
-  return ctx.stages.filter((s) => buildsOn(s, stage));
+  const { seeing } = fixIndex(ctx);
+  let stages = seeing.get(stage);
+  if (!stages) seeing.set(stage, (stages = ctx.stages.filter((s) => buildsOn(s, stage))));
+  return stages;
 }
 
 function envFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefined {
@@ -257,11 +334,13 @@ function envFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefi
   // A later instruction that reads the variable would change: no fix.
   let laterRun = false;
   for (const s of stagesSeeing(ctx, stage)) {
-    for (const [k, other] of s.instructions.entries()) {
-      if (s === stage && k <= d.instruction) continue;
-      if (mentions(ctx, other, d.name)) return undefined;
-      if (other.getKeyword() === 'RUN' || other.getKeyword() === 'ONBUILD') laterRun = true;
+    const after = s === stage ? d.instruction : -1;
+    if (PLAIN_NAME.test(d.name)) {
+      if (lastMentionIn(ctx, s, d.name) > after) return undefined;
+    } else {
+      for (const [k, other] of s.instructions.entries()) if (k > after && mentions(ctx, other, d.name)) return undefined;
     }
+    if (lastRunIn(ctx, s) > after) laterRun = true;
   }
   const removal = removePropertyEdit(ctx, ins, d.property);
   if (!removal) return undefined;
@@ -315,7 +394,7 @@ function argFix(ctx: DockerfileContext, d: Data, ins: Instruction): Fix | undefi
     }
     // Every RUN in the ARG's scope sees it in its environment: each must use it explicitly (and only
     // in forms that can be rewritten), so that no program of the RUN reads it unseen.
-    const run = ctx.runs().find((r) => r.instruction === other);
+    const run = runOf(ctx, other);
     if (!run) return undefined;
     const uses = run.scripts.flatMap((s) => {
       if (s.json || !s.isShell) return mentions(ctx, other, d.name) ? [{ start: 0, end: 0, plain: false }] : [];

@@ -80,6 +80,21 @@ export function effectiveSeverity(rule: Pick<Rule, 'code' | 'optIn' | 'severity'
   return detected ?? rule.severity;
 }
 
+/**
+ * The file of `previous` analyzed again with `text` (a round of fixes: fixInRounds). When the text is the one `previous`
+ * was made of — the round changed only other files (a `.gitignore`, a `.env`) — its parse is read again (`reading`: the
+ * documents and what they say about themselves, none of the answers that read other files), not made anew: a round of
+ * the 5,000-line stress compose file spent half its time parsing it again (review 45c, item 7).
+ */
+export function analyzeAgain(rules: readonly Rule[], previous: Analysis, text: string, workspace: WorkspaceView, config: EngineConfig = DEFAULT_CONFIG): Analysis {
+  const old = previous.context;
+  if (old.text !== text) return analyze(rules, old.kind, old.path, text, workspace, config);
+  const view = analysisWorkspace(workspace);
+  const context = old.reading(view, config.options);
+  registerAnalyzed(view, context);
+  return runRules(rules, context, config);
+}
+
 /** Parses once and runs every enabled rule of the file's kind. Never throws for any input text. */
 export function analyze(rules: readonly Rule[], kind: FileKind, filePath: string, text: string, workspace: WorkspaceView, config: EngineConfig = DEFAULT_CONFIG): Analysis {
   const context = createContext(kind, filePath, text, workspace, config.options);

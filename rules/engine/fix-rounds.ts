@@ -102,8 +102,8 @@ export interface FixRounds {
   read: (path: string) => string | undefined;
   /** Files changed so far (path → new text); the rounds add theirs. `read` and `reanalyze` must see them. */
   changed: FileSet;
-  /** The file analyzed again with its new text (and every file of `changed`). */
-  reanalyze: (text: string) => Analysis;
+  /** The file analyzed again with its new text (and every file of `changed`); `previous`, the analysis of the round before (analyzeAgain). */
+  reanalyze: (text: string, previous: Analysis) => Analysis;
   choose: (fix: Fix, finding: Finding) => boolean;
 }
 
@@ -156,7 +156,7 @@ export function fixInRounds(o: FixRounds): { applied: Fix[]; notApplied: { fix: 
     };
     let reanalyzed: Analysis;
     try {
-      reanalyzed = o.reanalyze(text);
+      reanalyzed = o.reanalyze(text, analysis);
     } catch {
       // The engine failed to read the fixed text (review 41a, F7): the round is not applied.
       takeBack();

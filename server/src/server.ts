@@ -37,6 +37,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   allRules,
   analyze,
+  analyzeAgain,
   docsUrl,
   fileKindOf,
   findIgnoreComments,
@@ -545,6 +546,15 @@ function skipNotice(p: string, reason: string): void {
  */
 const pending = new Map<string, NodeJS.Immediate>();
 
+/**
+ * Whether one of the scheduled analyses ran in this turn of the event loop. The documents changed at once (a
+ * workspace-wide Replace All, a rename across open files) all become ready in the same turn: analyzed back to back,
+ * a hover or code action read meanwhile waited for all of them (review 45c, item 6). One analysis per turn: the others
+ * wait for the next, and the messages read in between are handled first (a request about a document still pending
+ * analyzes that one only, analyzePendingNow).
+ */
+let analyzedThisTurn = false;
+
 function scheduleOpen(doc: TextDocument): void {
   const kind = kindOfDocument(doc);
   if (!kind) return;
@@ -553,7 +563,7 @@ function scheduleOpen(doc: TextDocument): void {
   if (prev) clearImmediate(prev);
   let seen = -1;
   const step = (): void => {
-    if (dispatched !== seen) {
+    if (dispatched !== seen || analyzedThisTurn) {
       seen = dispatched;
       pending.set(uri, setImmediate(step));
       return;
@@ -561,6 +571,10 @@ function scheduleOpen(doc: TextDocument): void {
     pending.delete(uri);
     const current = documents.get(uri);
     if (!current) return;
+    analyzedThisTurn = true;
+    setImmediate(() => {
+      analyzedThisTurn = false;
+    });
     void analyzeAndPublish(current.uri, uriToPath(current.uri), kind, current.getText(), current.version, current);
   };
   pending.set(uri, setImmediate(step));
@@ -1452,7 +1466,7 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
     analysis: entry.analysis,
     read,
     changed,
-    reanalyze: (text) => analyze(allRules, entry.kind, entry.path, text, view, toEngineConfig(cfg)),
+    reanalyze: (text, previous) => analyzeAgain(allRules, previous, text, view, toEngineConfig(cfg)),
     choose: (fix, finding) => choose(fix, finding) && fits(fix),
   });
   for (const c of new Set(notApplied.map((n) => n.finding.code))) log(`fix-all: the ${c} fix on ${entry.path} was not applied: its finding was still there after it`);

@@ -1,0 +1,130 @@
+/**
+ * Rules that stay linear in the file (review 45c: "no rule may be quadratic in file length"), counted rather than
+ * timed so that a busy machine cannot fail it (like fix-work.test.ts): the JavaScript executed, as V8's precise
+ * coverage counts it (every function call and block of this bundle), for a file of n and of 2n lines. Twice the lines
+ * must cost about twice the work, not four times.
+ * - DF014 on one heredoc RUN of n downloads (`curl … -o /tmp/i`), one of them run at the end (review 45c, item 2):
+ *   each download looked at every later command of the script (O(downloads × commands), ×4.0 per doubling); now the
+ *   commands that run a file are indexed once per script.
+ * - DF020's fixes on n secret ENVs (review 45c, item 3): each finding's fix compiled a regular expression for every
+ *   later instruction (×4.0); now the names each instruction mentions are read once per analysis.
+ * And the rounds of `check --fix` (and of fix-all, fixInRounds) on a compose file whose fixes change only another file
+ * (review 45c, item 7: each DR001 fix adds a line to the same `.gitignore`, one per round): the file is parsed once,
+ * not again in every round (analyzeAgain reads its parse again when its text did not change).
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Session } from 'node:inspector/promises';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, fixFinding, ruleByCode, type Rule } from '../rules';
+import { run } from '../cli/src/cli';
+import { viewOf } from './helpers/fixtures';
+import { tempFiles } from './helpers/temp';
+
+interface Work {
+  js: number;
+  findings: number;
+  fixes: number;
+}
+
+function heredocDownloads(n: number): string {
+  let body = '';
+  for (let i = 0; i < n; i++) body += `echo line ${i} && curl -fsSL https://example.com/f${i} -o /tmp/f${i}\n`;
+  return `# syntax=docker/dockerfile:1\nFROM alpine:3.19\nRUN <<EOF\n${body}sh /tmp/f0\nEOF\nUSER 1000\n`;
+}
+
+function secretEnvs(n: number): string {
+  let t = 'FROM alpine:3.19\n';
+  for (let i = 0; i < n; i++) t += `ENV DB_PASSWORD_${i}=s3cr3tValue${i}xyzQ\n`;
+  return `${t}RUN echo "$DB_PASSWORD_1"\nUSER 1000\n`;
+}
+
+/** The work of analyzing `text` with one rule and, when `fixes`, of computing every finding's fix. */
+async function workOf(session: Session, code: string, text: string, fixes: boolean): Promise<Work> {
+  const rules: Rule[] = [ruleByCode(code)!];
+  const target = '/h/Dockerfile';
+  await session.post('Profiler.takePreciseCoverage'); // resets the counters
+  const analysis = analyze(rules, 'dockerfile', target, text, viewOf(new Map([[target, text]])));
+  let fixed = 0;
+  if (fixes) for (const f of analysis.findings) if (fixFinding(rules, analysis.context, f)) fixed++;
+  const { result } = await session.post('Profiler.takePreciseCoverage');
+  let js = 0;
+  for (const script of result) {
+    if (!script.url.includes(__filename.split(/[\\/]/).pop()!)) continue;
+    for (const fn of script.functions) for (const r of fn.ranges) js += r.count;
+  }
+  return { js, findings: analysis.findings.filter((f) => f.code === code).length, fixes: fixed };
+}
+
+async function growth(make: (n: number) => string, code: string, fixes: boolean, n: number): Promise<{ small: Work; large: Work; ratio: number }> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    await workOf(session, code, make(n / 2), fixes); // compiles what the runs use
+    const small = await workOf(session, code, make(n), fixes);
+    const large = await workOf(session, code, make(2 * n), fixes);
+    await session.post('Profiler.stopPreciseCoverage');
+    return { small, large, ratio: large.js / small.js };
+  } finally {
+    session.disconnect();
+  }
+}
+
+describe('rule work on large files', () => {
+  it('DF014: a script of n saved downloads costs O(n), not O(n²)', async (t) => {
+    const { small, large, ratio } = await growth(heredocDownloads, 'DF014', false, 1000);
+    assert.equal(small.findings, 1);
+    assert.equal(large.findings, 1);
+    const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
+    t.diagnostic(report);
+    assert.ok(ratio < 2.5, `quadratic work in DF014: ${report}`);
+  });
+
+  it("DF020: the fixes of n secret ENVs cost O(n), not O(n²)", async (t) => {
+    const { small, large, ratio } = await growth(secretEnvs, 'DF020', true, 1000);
+    assert.equal(small.findings, 1000);
+    assert.equal(large.findings, 2000);
+    // DB_PASSWORD_1 is read by the RUN (no fix); every other ENV has its "Remove … from the image" fix.
+    assert.equal(small.fixes, 999);
+    assert.equal(large.fixes, 1999);
+    const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
+    t.diagnostic(report);
+    assert.ok(ratio < 2.5, `quadratic work in DF020's fixes: ${report}`);
+  });
+});
+
+describe('fix rounds', () => {
+  it('check --fix: rounds that change only the .gitignore parse the compose file once', async (t) => {
+    const envs = ['a.env', 'b.env', 'c.env', 'd.env'];
+    let compose = 'services:\n';
+    for (const [k, e] of envs.entries()) compose += `  s${k}:\n    image: nginx:1.27.3\n    env_file: ${e}\n`;
+    const files: Record<string, string> = { 'compose.yaml': compose };
+    for (const e of envs) files[e] = 'TOKEN=Lk99_same_pw_Qw7rTy2u\n';
+    const dir = tempFiles('rule-work-rounds-', files);
+    const session = new Session();
+    session.connect();
+    let parses = 0;
+    try {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+      await session.post('Profiler.takePreciseCoverage'); // resets the counters
+      let err = '';
+      await run(['check', dir, '--fix', '--format', 'json'], { write: () => undefined, writeErr: (s) => (err += s) });
+      const { result } = await session.post('Profiler.takePreciseCoverage');
+      await session.post('Profiler.stopPreciseCoverage');
+      for (const script of result) {
+        if (!script.url.includes(__filename.split(/[\\/]/).pop()!)) continue;
+        for (const fn of script.functions) if (/^parseAllDocuments\d*$/.test(fn.functionName)) parses += fn.ranges[0].count;
+      }
+      t.diagnostic(`compose parses: ${parses}; stderr: ${err}`);
+    } finally {
+      session.disconnect();
+    }
+    // One round per .gitignore line (each fix creates or appends to the same file), then one that finds nothing.
+    assert.deepEqual(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter(Boolean).sort(), envs);
+    assert.ok(parses >= 1 && parses < envs.length, `the compose file was parsed ${parses} times for ${envs.length} rounds`);
+  });
+});
