@@ -194,10 +194,11 @@ function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: M
   }
   // PGDATA as the merged service gets it (override-merge's MergedEnv: the override's `environment:` entry, else the
   // base's unless the override drops it, else the env files, the override's first): `environment:` beats `env_file:`
-  // whichever file writes them (review 44d leftovers). Read here only when the override writes or drops it.
+  // whichever file writes them (review 44d leftovers). Read here only when the override writes or drops it, or drops
+  // the env files that may set it (`env_file: !reset`/`!override`: the base's files are gone, its `environment:` stays).
   const env = mergedEnv(merge);
   const pgdata = env.get('PGDATA');
-  if (env.fromOverride(pgdata) || overrideAt(merge, ['environment', 'PGDATA'])?.drops) inputs.pgdata = pgdata;
+  if (env.fromOverride(pgdata) || overrideAt(merge, ['environment', 'PGDATA'])?.drops || overrideAt(merge, ['env_file'])?.drops) inputs.pgdata = pgdata;
   // The merged entrypoint/command (override-merge's one view), when the override writes or drops either.
   const commands = mergedCommands(merge);
   if (commands.fromOverride) inputs.commands = commands;

@@ -190,9 +190,17 @@ export class ExtendedEnv extends ServiceEnv {
   private readonly bases: ServiceEnv[];
   private readonly baseUnknown: boolean;
   private readonly here: Range;
+  /** Whether the `env_file:` files (the service's and its bases') count: not when another file's merge drops them. */
+  private readonly withFiles: boolean;
 
-  constructor(ctx: ComposeContext, service: Service) {
+  /**
+   * `files: false` reads the `environment:` entries only (the service's and those inherited through `extends:`),
+   * for a merge that drops the merged `env_file:` list (the default override's `env_file: !reset`/`!override`:
+   * MergedEnv in override-merge.ts).
+   */
+  constructor(ctx: ComposeContext, service: Service, opts: { files?: boolean } = {}) {
     super(ctx, service);
+    this.withFiles = opts.files ?? true;
     const { chain, unknown } = extendsChain(ctx, service);
     this.levels = chain.slice(1);
     this.bases = this.levels.map((l) => new ServiceEnv(l.ctx, l.service));
@@ -226,6 +234,7 @@ export class ExtendedEnv extends ServiceEnv {
     }
     // A base that cannot be read may set it in its `environment:`, which would beat any env_file.
     if (this.baseUnknown) return { lookup: { state: 'unknown' } };
+    if (!this.withFiles) return { lookup: { state: 'unset' } };
     const ownFile = this.fromFiles(name);
     if (ownFile.state !== 'unset') return { lookup: ownFile };
     for (let i = 0; i < this.bases.length; i++) {

@@ -311,8 +311,10 @@ export function mergedCommandRange(m: DefaultMerge): Range {
  * mapping merged by key, the override's value winning; `env_file:` lists are appended; compose-go's
  * ResetProcessor deletes `!reset`/`!override` paths before the merge): the override's `environment:` entry
  * (not one it resets), else the base's (unless the override drops it: `NAME: !reset null`,
- * `environment: !reset`/`!override`), else the env files (the override's, then the base's, unless
- * `env_file: !reset`). Read on the base service (through `extends:`), so `written()` and the facts read with
+ * `environment: !reset`/`!override`), else the env files: the override's (none under `env_file: !reset`), then the
+ * base's (its own and those inherited through `extends:`), which `env_file: !reset`/`!override` drops (compose-go's
+ * ResetProcessor deletes the base's list before the merge; under `!override` only the override's listed files
+ * remain), while the base's `environment:` entries stay. Read on the base service (through `extends:`), so `written()` and the facts read with
  * it stay the base's; `fromOverride` tells which file a lookup's entry is written in. Inherited through the
  * base's `extends:`, an environment entry is read after the override's env files (rare; Compose reads it first).
  */
@@ -328,10 +330,18 @@ export function mergedEnv(m: DefaultMerge): MergedEnv {
   mergedEnvClass ??= class extends ExtendedEnv implements MergedEnv {
     private readonly over: ServiceEnv;
     private readonly overLookups = new WeakSet<object>();
+    /** The base's env files (its own and those inherited through `extends:`) are dropped: `env_file: !reset`/`!override`. */
+    private readonly baseFilesDropped: boolean;
+    /** The override's env files count: not under `!reset` (compose-go's ResetProcessor removes the tagged node), but under `!override` (they replace the base's). */
+    private readonly overFilesKept: boolean;
 
     constructor(private readonly m: DefaultMerge) {
-      super(m.base.ctx, m.base.service);
+      // Without the base's env files the base is read for its `environment:` entries only (through `extends:` too).
+      super(m.base.ctx, m.base.service, { files: !overrideAt(m, ['env_file'])?.drops });
       this.over = new ServiceEnv(m.over.ctx, m.over.service);
+      const drops = overrideAt(m, ['env_file'])?.drops;
+      this.baseFilesDropped = !!drops;
+      this.overFilesKept = drops?.tag !== 'reset';
     }
 
     fromOverride(lookup: EnvLookup): boolean {
@@ -345,21 +355,19 @@ export function mergedEnv(m: DefaultMerge): MergedEnv {
         const own = this.over.fromEnvironment(name);
         if (own.state !== 'unset') return this.mark(own);
       }
-      const filesDropped = !!overrideAt(this.m, ['env_file'])?.drops;
+      // The override's env files: appended after the base's (so they win), or with `env_file: !override […]` the only ones.
+      const overFile: EnvLookup = this.overFilesKept ? this.over.fromFiles(name) : { state: 'unset' };
       if (touch?.drops) {
         // The base's `environment:` entry is gone: what the env files set remains.
-        const overFile: EnvLookup = filesDropped ? { state: 'unset' } : this.over.fromFiles(name);
-        if (overFile.state !== 'unset' || filesDropped) return this.mark(overFile);
+        if (overFile.state !== 'unset' || this.baseFilesDropped) return this.mark(overFile);
         const files = lookupKey(this.m.base.ctx, this.m.base.service, 'env_file');
         if (files === 'unknown' || files?.inherited) return { state: 'unknown' };
         return this.fromFiles(name);
       }
       const baseEnv = this.fromEnvironment(name);
       if (baseEnv.state !== 'unset') return baseEnv;
-      if (!filesDropped) {
-        const overFile = this.over.fromFiles(name);
-        if (overFile.state !== 'unset') return this.mark(overFile);
-      }
+      if (overFile.state !== 'unset') return this.mark(overFile);
+      // The base's entries inherited through `extends:`, then its env files (read without them when the override drops them).
       return super.get(name);
     }
 
