@@ -11,7 +11,6 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseDotenv } from 'dotenv';
-import { minimatch } from 'minimatch';
 import {
   allRules,
   analyze,
@@ -24,6 +23,7 @@ import {
   fileKindOf,
   findConfigPath,
   includedFiles,
+  inGlobScope,
   fixFinding,
   fixInRounds,
   filesRead,
@@ -72,6 +72,8 @@ Options:
                              code (default: hint, all); e.g. warning keeps a large SARIF report
                              under GitHub code scanning's 25,000 results per run
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
+                             (its include/exclude/productionGlobs globs are then relative to the
+                             current folder; a config found beside the files: to its own folder)
   --eol-date YYYY-MM-DD      judge end of life (DF005/DC004) and the pins that avoid ended lines
                              (DF001/DC001/DF003/DC003) on this date instead of today's UTC date:
                              a CI run whose result must not change with the calendar, or a past
@@ -479,25 +481,35 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if (!configOfDir.has(dir)) configOfDir.set(dir, findConfigPath(workspace, file));
     return configOfDir.get(dir);
   };
+  /** The folder a config file's globs (include/exclude, productionGlobs) are relative to: its own, or the current folder for --config. */
+  const globBaseOf = (configPath: string | undefined): string => (opts.config || !configPath ? cwd : path.dirname(configPath));
+  // The walk found files that the config's include/exclude globs all left out: said on standard error, a CI gate must
+  // not pass on "No findings in 0 files" (review 45d, item 2).
+  let scopedOut = 0;
   try {
-    for (const { file: f, root, named, typed } of files) {
+    for (const { file: f, named, typed } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
-      // Config include/exclude globs are relative to the config file's folder (else the walked root). They
-      // scope the walk: a file named on the command line is analyzed, as an ignored or node_modules one is
-      // (and as the editor analyzes an open file whatever the scope). Review 37, item 5.
-      const base = configPath ? path.dirname(configPath) : root;
+      // Config include/exclude globs are relative to the config file's folder, or to the current folder for a config
+      // named by --config (as the editor reads them: review 45d, item 3), and read as a .dockerignore is (inGlobScope:
+      // in order, the last matching pattern decides, `!` re-includes; item 1). They scope the walk: a file named on the
+      // command line is analyzed, as an ignored or node_modules one is (and as the editor analyzes an open file whatever
+      // the scope). Review 37, item 5.
+      const base = globBaseOf(configPath);
       const rel = path.relative(base, f.path).split(path.sep).join('/');
-      if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, eolDate, ...(typed === undefined ? {} : { typed }) });
+      if (!named && !inGlobScope(rel, file.include, file.exclude)) {
+        scopedOut++;
+        continue;
+      }
+      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, base, eolDate, ...(typed === undefined ? {} : { typed }) });
     }
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
+  if (jobs.length === 0 && scopedOut > 0) io.writeErr(`docker-guardrails: notice: nothing was checked: the include/exclude globs of the config file leave out all ${scopedOut} file${scopedOut === 1 ? '' : 's'} the walk found\n`);
   // Once per run, on standard error: the report (JSON, SARIF…) on standard output stays as it is.
   const stale = jobs.length > 0 ? staleDataNotice(eolDate) : undefined;
   if (stale) io.writeErr(`docker-guardrails: notice: ${stale}\n`);
@@ -630,6 +642,8 @@ interface Job {
   kind: FoundFile['kind'];
   display: string;
   config: ConfigFile;
+  /** The folder the config's globs are relative to (globBaseOf). */
+  base: string;
   /** The run's analysis date (YYYY-MM-DD). */
   eolDate: string;
   /** A file named on the command line: its path as typed (an error about it quotes it so: `/dev/null`, not `../../dev/null`). */

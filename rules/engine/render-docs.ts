@@ -136,8 +136,8 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
         properties: { memory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$' }, cpus: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' }, pids: { type: 'integer', exclusiveMinimum: 0 } },
       },
       maxFileSize: { type: 'number', exclusiveMinimum: 0, description: 'Files larger than this many bytes are not analyzed.' },
-      include: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan analyzes.' },
-      exclude: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan skips.' },
+      include: { type: 'array', items: { type: 'string' }, description: 'Globs of the files the CLI\'s walk and the workspace scan analyze, relative to this file\'s folder (to the current folder for `check --config FILE`); empty: every file. Read as a .dockerignore: in order, the last matching pattern decides, `!glob` leaves out, `./` is dropped, a folder covers what is below it; minimatch globs with `dot: true`.' },
+      exclude: { type: 'array', items: { type: 'string' }, description: 'Globs of the files the CLI\'s walk and the workspace scan skip, relative to this file\'s folder (to the current folder for `check --config FILE`). Read as a .dockerignore: in order, the last matching pattern decides, `!glob` takes a file back (`["vendor/**", "!vendor/acme/**"]`), `./` is dropped, a folder covers what is below it (`vendor`); minimatch globs with `dot: true`.' },
     },
   };
   return JSON.stringify(schema, null, 2) + '\n';

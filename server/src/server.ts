@@ -63,6 +63,7 @@ import {
   CONFIG_INVALID_CODE,
   CONFIG_FILE_NAMES,
   findConfigPath,
+  inGlobScope,
   parseConfig,
   type LoadedConfig,
   type Analysis,
@@ -81,7 +82,6 @@ import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCr
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { gitIndexPaths } from '../../rules/engine/repo';
-import { minimatch } from 'minimatch';
 
 /**
  * How many messages from the client the connection has handed to their handlers. The connection reads
@@ -296,7 +296,7 @@ function publishConfigProblems(loaded: LoadedConfig): void {
 async function settingsFor(uri: string, p: string): Promise<Settings> {
   const base = await settings.get(uri);
   const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders) : undefined;
-  return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined);
+  return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined, configPath ? path.dirname(configPath) : undefined);
 }
 
 /** Forgets a config file that left the workspace (its folder was removed): its DG002 problems are cleared (review 41b, item 4). */
@@ -662,11 +662,14 @@ async function inScanScope(p: string): Promise<boolean> {
   return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
-/** The workspace scan's include/exclude globs, relative to the file's workspace folder (its innermost: `rootOf`). */
+/**
+ * The workspace scan's include/exclude globs, read as the CLI reads them (inGlobScope: as a .dockerignore; review 45d,
+ * item 1): the settings' relative to the file's workspace folder (its innermost: `rootOf`), a config file's to that
+ * file's folder (item 3).
+ */
 function inScope(folder: string, p: string, cfg: Settings): boolean {
-  const rel = path.relative(folder, p).split(path.sep).join('/');
-  if (cfg.include.length > 0 && !cfg.include.some((g) => minimatch(rel, g, { dot: true }))) return false;
-  return !cfg.exclude.some((g) => minimatch(rel, g, { dot: true }));
+  const rel = (base: string | undefined) => path.relative(base ?? folder, p).split(path.sep).join('/');
+  return inGlobScope(rel(cfg.includeBase), cfg.include, []) && inGlobScope(rel(cfg.excludeBase), undefined, cfg.exclude);
 }
 
 /** Whether a path is in a workspace folder, not behind a symlink there (a symlinked file or folder may point outside). */

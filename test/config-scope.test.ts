@@ -1,0 +1,122 @@
+/**
+ * Review 45d (configuration): the include/exclude globs read as a .dockerignore (item 1), `include: []` (item 2), one
+ * base for a config file's globs in the CLI and the editor (item 3) — the engine's reader, the CLI and the server.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { inGlobScope } from '../rules';
+import { runCli } from './helpers/cli';
+import { TestClient } from './helpers/lsp-client';
+import { tempDir } from './helpers/temp';
+
+/** A folder with these files and a `.git` folder (a repository root). */
+function project(files: Record<string, string>): string {
+  const dir = tempDir('dg-cfg45-');
+  fs.mkdirSync(path.join(dir, '.git'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const DF = 'FROM node:22\n';
+const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n';
+/** The files the CLI reported findings in (text format). */
+const reported = (stdout: string) => [...new Set(stdout.split('\n').map((l) => /^([^:\s]+):\d+:\d+: /.exec(l)?.[1]).filter((x): x is string => !!x))].sort();
+
+/** The files the server published findings for, after its workspace scan, relative to `dir`. */
+async function editorFiles(dir: string, settings: Record<string, unknown> = {}): Promise<string[]> {
+  const client = new TestClient();
+  try {
+    client.settings = settings;
+    await client.initialize([dir]);
+    await client.until('the scan to finish', () => client.logs.some((l) => /workspace scan: \d+ files/.test(l)));
+    // Every file the scan analyzes is published; let the queue drain.
+    await new Promise((r) => setTimeout(r, 600));
+    const files = new Set<string>();
+    for (const p of client.published) if (p.diagnostics.length > 0) files.add(path.relative(dir, URI.parse(p.uri).fsPath).split(path.sep).join('/'));
+    return [...files].sort();
+  } finally {
+    await client.shutdown();
+  }
+}
+
+describe('include/exclude read as a .dockerignore (review 45d, item 1)', () => {
+  it('the last matching pattern decides; `!` re-includes; ./, / and a folder name', () => {
+    const ex = ['vendor/**', '!vendor/keep/**'];
+    assert.equal(inGlobScope('compose.yaml', undefined, ex), true);
+    assert.equal(inGlobScope('vendor/x/Dockerfile', undefined, ex), false);
+    assert.equal(inGlobScope('vendor/keep/Dockerfile', undefined, ex), true);
+    // Order counts: a later exclusion wins over an earlier exception.
+    assert.equal(inGlobScope('vendor/keep/Dockerfile', undefined, ['!vendor/keep/**', 'vendor/**']), false);
+    for (const g of ['./vendor/**', 'vendor', 'vendor/', '/vendor', './vendor/']) {
+      assert.equal(inGlobScope('vendor/x/Dockerfile', undefined, [g]), false, g);
+      assert.equal(inGlobScope('vendored/Dockerfile', undefined, [g]), true, g);
+      assert.equal(inGlobScope('Dockerfile', undefined, [g]), true, g);
+    }
+    // dot: true — a dotted folder is matched as any other.
+    assert.equal(inGlobScope('.devcontainer/Dockerfile', undefined, ['*/Dockerfile']), false);
+    // include: empty or unset = every file; `!` leaves out of the include.
+    assert.equal(inGlobScope('a/Dockerfile', [], undefined), true);
+    assert.equal(inGlobScope('a/Dockerfile', ['a'], undefined), true);
+    assert.equal(inGlobScope('b/Dockerfile', ['a'], undefined), false);
+    assert.equal(inGlobScope('a/old/Dockerfile', ['a/**', '!a/old'], undefined), false);
+  });
+
+  it('CLI: exclude ["vendor/**", "!vendor/keep/**"] checks compose.yaml and vendor/keep, not vendor/x', () => {
+    const dir = project({ '.docker-guardrails.yaml': 'exclude: ["vendor/**", "!vendor/keep/**"]\n', 'compose.yaml': COMPOSE, 'vendor/x/Dockerfile': DF, 'vendor/keep/Dockerfile': DF });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(reported(r.stdout), ['compose.yaml', 'vendor/keep/Dockerfile']);
+    fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'exclude: ["./vendor/keep/**", "vendor/x"]\n');
+    assert.deepEqual(reported(runCli(['check', '.'], dir).stdout), ['compose.yaml']);
+  });
+
+  it('editor: the same globs leave the same files', async () => {
+    const dir = project({ '.docker-guardrails.yaml': 'exclude: ["vendor/**", "!vendor/keep/**"]\n', 'compose.yaml': COMPOSE, 'vendor/x/Dockerfile': DF, 'vendor/keep/Dockerfile': DF });
+    assert.deepEqual(await editorFiles(dir), ['compose.yaml', 'vendor/keep/Dockerfile']);
+  });
+
+  it('editor: the settings are read alike (exclude ["vendor", "!vendor/keep"])', async () => {
+    const dir = project({ 'compose.yaml': COMPOSE, 'vendor/x/Dockerfile': DF, 'vendor/keep/Dockerfile': DF });
+    assert.deepEqual(await editorFiles(dir, { exclude: ['vendor', '!vendor/keep'] }), ['compose.yaml', 'vendor/keep/Dockerfile']);
+  });
+});
+
+describe('include: [] and a walk left empty by the globs (review 45d, item 2)', () => {
+  it('CLI: include: [] in the config file restricts nothing', () => {
+    const dir = project({ '.docker-guardrails.yaml': 'include: []\n', 'compose.yaml': COMPOSE });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(reported(r.stdout), ['compose.yaml']);
+  });
+
+  it('CLI: globs that leave out every file the walk found say so on standard error', () => {
+    const dir = project({ '.docker-guardrails.yaml': 'include: ["deploy/**"]\n', 'compose.yaml': COMPOSE, 'Dockerfile': DF });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /nothing was checked: the include\/exclude globs of the config file leave out all 2 files the walk found/);
+    // Not when some file is left to check.
+    fs.mkdirSync(path.join(dir, 'deploy'));
+    fs.writeFileSync(path.join(dir, 'deploy/Dockerfile'), DF);
+    assert.doesNotMatch(runCli(['check', '.'], dir).stderr, /nothing was checked/);
+  });
+});
+
+describe('one base for a config file\'s globs (review 45d, item 3)', () => {
+  it('CLI: a subfolder config\'s globs are relative to its folder; --config FILE\'s to the current folder', () => {
+    const dir = project({ 'sub/.docker-guardrails.yaml': 'exclude: ["vendor/**"]\n', 'sub/vendor/Dockerfile': DF, 'sub/Dockerfile': DF, '.github/dg.yaml': 'exclude: ["vendor/**"]\n', 'vendor/Dockerfile': DF, 'Dockerfile': DF });
+    assert.deepEqual(reported(runCli(['check', '.'], dir).stdout), ['Dockerfile', 'sub/Dockerfile', 'vendor/Dockerfile']);
+    assert.deepEqual(reported(runCli(['check', '.', '--config', '.github/dg.yaml'], dir).stdout), ['Dockerfile', 'sub/Dockerfile', 'sub/vendor/Dockerfile']);
+  });
+
+  it('editor: a subfolder config\'s globs are relative to its folder, the settings\' to the workspace folder', async () => {
+    const dir = project({ 'sub/.docker-guardrails.yaml': 'exclude: ["vendor/**"]\n', 'sub/vendor/Dockerfile': DF, 'sub/Dockerfile': DF, 'vendor/Dockerfile': DF, 'Dockerfile': DF, 'other/vendor/Dockerfile': DF });
+    assert.deepEqual(await editorFiles(dir), ['Dockerfile', 'other/vendor/Dockerfile', 'sub/Dockerfile', 'vendor/Dockerfile']);
+    assert.deepEqual(await editorFiles(dir, { exclude: ['vendor/**'] }), ['Dockerfile', 'other/vendor/Dockerfile', 'sub/Dockerfile']);
+  });
+});
