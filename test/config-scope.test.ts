@@ -120,3 +120,28 @@ describe('one base for a config file\'s globs (review 45d, item 3)', () => {
     assert.deepEqual(await editorFiles(dir, { exclude: ['vendor/**'] }), ['Dockerfile', 'other/vendor/Dockerfile', 'sub/Dockerfile']);
   });
 });
+
+describe('the config search stops at the repository root; the CLI names the config it applied (review 45d, item 4)', () => {
+  it('CLI: a config above the repository root is not read; the one applied is named on stderr (text only)', () => {
+    const outer = project({ '.docker-guardrails.yaml': 'rules:\n  DF010: off\n' });
+    const repo = path.join(outer, 'a', 'proj');
+    fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'Dockerfile'), DF);
+    const r = runCli(['check', '.'], repo);
+    assert.match(r.stdout, /DF010/, 'the config outside the repository does not apply');
+    assert.doesNotMatch(r.stderr, /config:/);
+    // Inside the repository it applies, and is named.
+    fs.writeFileSync(path.join(repo, '.docker-guardrails.yaml'), 'rules:\n  DF010: off\n');
+    const inside = runCli(['check', '.'], repo);
+    assert.doesNotMatch(inside.stdout, /DF010/);
+    assert.match(inside.stderr, /^docker-guardrails: config: \.docker-guardrails\.yaml$/m);
+    // A `.git` file (a worktree, a submodule) marks a root too.
+    fs.rmSync(path.join(repo, '.docker-guardrails.yaml'));
+    fs.rmSync(path.join(repo, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.git'), 'gitdir: /elsewhere\n');
+    assert.match(runCli(['check', '.'], repo).stdout, /DF010/);
+    // JSON is unchanged: nothing on stderr.
+    fs.writeFileSync(path.join(repo, '.docker-guardrails.yaml'), 'rules:\n  DF010: off\n');
+    assert.doesNotMatch(runCli(['check', '.', '--format', 'json'], repo).stderr, /config:/);
+  });
+});

@@ -509,6 +509,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
+  // The config files applied, named in the text format (review 45d, item 4: a stray config must not change the result
+  // unseen); the JSON, SARIF and github reports stay as they are.
+  if (opts.format === 'text') for (const p of configs.keys()) io.writeErr(`docker-guardrails: config: ${path.relative(cwd, p) || p}\n`);
   if (jobs.length === 0 && scopedOut > 0) io.writeErr(`docker-guardrails: notice: nothing was checked: the include/exclude globs of the config file leave out all ${scopedOut} file${scopedOut === 1 ? '' : 's'} the walk found\n`);
   // Once per run, on standard error: the report (JSON, SARIF…) on standard output stays as it is.
   const stale = jobs.length > 0 ? staleDataNotice(eolDate) : undefined;

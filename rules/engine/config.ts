@@ -190,7 +190,12 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
   return { path: filePath, config, problems };
 }
 
-/** The nearest config file for a file: its directory, then each parent (bounded), within `roots` when given. */
+/**
+ * The nearest config file for a file: its directory, then each parent (bounded), within `roots` when given, and
+ * never above the repository root (the first folder up that holds `.git`, a folder or a file), as git looks for
+ * `.gitignore` files: a config in a runner's home or a shared parent folder does not change a repository's results
+ * unseen (review 45d, item 4).
+ */
 export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: string[]): string | undefined {
   let dir = path.dirname(filePath);
   for (let i = 0; i < 64; i++) {
@@ -199,6 +204,7 @@ export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: stri
       if (ws.exists(p)) return p;
     }
     if (roots && roots.some((r) => dir === r)) return undefined;
+    if (ws.exists(path.join(dir, '.git'))) return undefined;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
