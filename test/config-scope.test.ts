@@ -145,3 +145,35 @@ describe('the config search stops at the repository root; the CLI names the conf
     assert.doesNotMatch(runCli(['check', '.', '--format', 'json'], repo).stderr, /config:/);
   });
 });
+
+describe('a symbolic link named .docker-guardrails.yaml is not followed (review 45d, item 5)', () => {
+  const linked = () => {
+    const dir = project({ 'shared/dg.yaml': 'rules:\n  DF010: off\n', 'proj/Dockerfile': DF, '.docker-guardrails.yaml': 'rules:\n  DF003: off\n' });
+    fs.symlinkSync('../shared/dg.yaml', path.join(dir, 'proj/.docker-guardrails.yaml'));
+    return dir;
+  };
+
+  it('CLI: says so on stderr and applies the defaults (not the link\'s target, nor the config above)', () => {
+    const dir = linked();
+    const r = runCli(['check', '.'], path.join(dir, 'proj'));
+    assert.match(r.stdout, /DF010/);
+    assert.match(r.stdout, /DF003/);
+    assert.match(r.stderr, /not read: \.docker-guardrails\.yaml is a symbolic link; symbolic links are not followed/);
+    assert.doesNotMatch(r.stderr, /config: /);
+  });
+
+  it('editor: logs it once and applies the settings (not the link\'s target, nor the config above)', async () => {
+    const dir = linked();
+    const client = new TestClient();
+    try {
+      await client.initialize([dir]);
+      const uri = URI.file(path.join(dir, 'proj/Dockerfile')).toString();
+      await client.until('proj/Dockerfile analyzed', () => (client.latest(uri)?.diagnostics.length ?? 0) > 0);
+      const codes = client.latest(uri)!.diagnostics.map((d) => d.code);
+      assert.ok(codes.includes('DF010') && codes.includes('DF003'), codes.join(' '));
+      assert.equal(client.logs.filter((l) => /not read: .*proj\/\.docker-guardrails\.yaml is a symbolic link/.test(l)).length, 1, client.logs.join('\n'));
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

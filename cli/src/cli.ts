@@ -443,10 +443,25 @@ function check(opts: Options, io: Io): number | Promise<number> {
   for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();
+  /** Config files found beside the files that are symbolic links: not followed, the defaults apply (review 45d, item 5). */
+  const linkedConfigs = new Map<string, LoadedConfig>();
   const loadConfig = (p: string): LoadedConfig => {
-    let c = configs.get(p);
+    let c = configs.get(p) ?? linkedConfigs.get(p);
     if (!c) {
       let text: string;
+      let link = false;
+      try {
+        link = !opts.config && fs.lstatSync(p).isSymbolicLink();
+      } catch {
+        // Not there any more: the read below says so.
+      }
+      if (link) {
+        // As the walk does not follow links (README: nothing outside the project is read), nor does the config search.
+        io.writeErr(`docker-guardrails: not read: ${path.relative(process.cwd(), p) || p} is a symbolic link; symbolic links are not followed: the files it would configure get the defaults\n`);
+        c = { path: p, config: {}, problems: [] };
+        linkedConfigs.set(p, c);
+        return c;
+      }
       try {
         // A config found beside the files is read only when it is a regular file (a FIFO would block the run, a
         // device may never end: review 41a, F10); one named by --config may be anything that reads (`<(…)`).

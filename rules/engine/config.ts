@@ -194,14 +194,16 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
  * The nearest config file for a file: its directory, then each parent (bounded), within `roots` when given, and
  * never above the repository root (the first folder up that holds `.git`, a folder or a file), as git looks for
  * `.gitignore` files: a config in a runner's home or a shared parent folder does not change a repository's results
- * unseen (review 45d, item 4).
+ * unseen (review 45d, item 4). `isLink` tells a config that is a symbolic link, for a view that does not see links.
  */
-export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: string[]): string | undefined {
+export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: string[], isLink?: (p: string) => boolean): string | undefined {
   let dir = path.dirname(filePath);
   for (let i = 0; i < 64; i++) {
     for (const name of CONFIG_FILE_NAMES) {
       const p = path.join(dir, name);
-      if (ws.exists(p)) return p;
+      // A symbolic link is the config of its folder, which the caller does not follow (a view that hides links would
+      // otherwise let a config further up apply: review 45d, item 5).
+      if (isLink?.(p) || ws.exists(p)) return p;
     }
     if (roots && roots.some((r) => dir === r)) return undefined;
     if (ws.exists(path.join(dir, '.git'))) return undefined;

@@ -292,10 +292,29 @@ function publishConfigProblems(loaded: LoadedConfig): void {
   publish(uri, diagnostics, version);
 }
 
+/** Whether a config file is a symbolic link (the workspace view does not see links). */
+function isLinkedConfig(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Config files that are symbolic links, logged once each: not followed, the defaults apply, as in the CLI (review 45d, item 5). */
+const linkedConfigLogged = new Set<string>();
+
 /** The settings that apply to a file: its resource settings, overridden by its config file. */
 async function settingsFor(uri: string, p: string): Promise<Settings> {
   const base = await settings.get(uri);
-  const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders) : undefined;
+  const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders, isLinkedConfig) : undefined;
+  if (configPath && isLinkedConfig(configPath)) {
+    if (!linkedConfigLogged.has(configPath)) {
+      linkedConfigLogged.add(configPath);
+      log(`not read: ${configPath} is a symbolic link; symbolic links are not followed: the files it would configure get the settings and defaults`);
+    }
+    return base;
+  }
   return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined, configPath ? path.dirname(configPath) : undefined);
 }
 
