@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { inGlobScope } from '../rules';
+import { allRules, analyze, DEFAULT_OPTIONS, inGlobScope } from '../rules';
+import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
 import { tempDir } from './helpers/temp';
@@ -176,4 +177,64 @@ describe('a symbolic link named .docker-guardrails.yaml is not followed (review 
       await client.shutdown();
     }
   });
+});
+
+const PORTS = 'services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    ports: ["127.0.0.1:8080:8080"]\n';
+
+describe('productionGlobs with a / are matched from the config file\'s or workspace folder (review 45d, item 6)', () => {
+  const dc033 = (file: string, options: Record<string, unknown>) =>
+    analyze(allRules, 'compose', file, PORTS, viewOf(new Map([[file, PORTS]])), { rules: {}, options: { ...DEFAULT_OPTIONS, ...options, eolDate: null } }).findings.filter((f) => f.code === 'DC033').length;
+
+  it('engine: a folder above the base does not count', () => {
+    assert.equal(dc033('/work/deploy/deploy/compose.yaml', { productionGlobs: ['**/deploy/**'], productionGlobsBase: '/work/deploy/deploy' }), 0);
+    assert.equal(dc033('/work/deploy/deploy/deploy/compose.yaml', { productionGlobs: ['**/deploy/**'], productionGlobsBase: '/work/deploy/deploy' }), 1);
+    assert.equal(dc033('/src/x/deploy/a.yaml', { productionGlobs: ['deploy/*.yaml'], productionGlobsBase: '/src/x' }), 1);
+    assert.equal(dc033('/src/x/sub/deploy/a.yaml', { productionGlobs: ['deploy/*.yaml'], productionGlobsBase: '/src/x' }), 0);
+    assert.equal(dc033('/src/x/deploy/a.yaml', { productionGlobs: ['./deploy/*.yaml'], productionGlobsBase: '/src/x' }), 1);
+  });
+
+  it('CLI: a repository checked out under .../deploy/deploy/ gets no DC033 on its root compose.yaml', () => {
+    const outer = tempDir('dg-cfg45-');
+    const dir = path.join(outer, 'deploy', 'deploy');
+    fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'productionGlobs: ["**/deploy/**"]\n');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), PORTS);
+    fs.mkdirSync(path.join(dir, 'deploy'));
+    fs.writeFileSync(path.join(dir, 'deploy/compose.yaml'), PORTS);
+    const r = runCli(['check', '.', '--format', 'json'], dir);
+    const found = (JSON.parse(r.stdout) as { file: string; code: string }[]).filter((f) => f.code === 'DC033').map((f) => f.file);
+    assert.deepEqual(found, ['deploy/compose.yaml']);
+  });
+
+  it('editor: the setting is matched from the workspace folder, a config file\'s from its folder', async () => {
+    const outer = tempDir('dg-cfg45-');
+    const dir = path.join(outer, 'deploy');
+    fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'sub/deploy'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), PORTS);
+    fs.writeFileSync(path.join(dir, 'sub/.docker-guardrails.yaml'), 'productionGlobs: ["deploy/*.yaml"]\n');
+    fs.writeFileSync(path.join(dir, 'sub/compose.yaml'), PORTS);
+    fs.writeFileSync(path.join(dir, 'sub/deploy/compose.yaml'), PORTS);
+    const client = new TestClient();
+    try {
+      client.settings = { productionGlobs: ['**/deploy/**'] };
+      await client.initialize([dir]);
+      const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+      for (const rel of ['compose.yaml', 'sub/compose.yaml', 'sub/deploy/compose.yaml']) await client.until(`${rel} analyzed`, () => (client.latest(at(rel))?.diagnostics.length ?? 0) > 0);
+      const has = (rel: string) => client.latest(at(rel))!.diagnostics.some((d) => d.code === 'DC033');
+      assert.deepEqual([has('compose.yaml'), has('sub/compose.yaml'), has('sub/deploy/compose.yaml')], [false, false, true]);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
+
+describe('the default productionGlobs take prod/production as a word of the name (review 45d, item 7)', () => {
+  const fires = (name: string) => analyze(allRules, 'compose', `/p/${name}`, PORTS, viewOf(new Map([[`/p/${name}`, PORTS]]))).findings.some((f) => f.code === 'DC033');
+  for (const name of ['docker-compose.prod.yml', 'docker-compose-prod.yml', 'docker-compose_prod.yml', 'compose.production.yaml', 'prod.compose.yaml', 'production.yml', 'docker-compose.prod.override.yml', 'Docker-Compose.PROD.yml']) {
+    it(`${name} is a production file`, () => assert.equal(fires(name), true));
+  }
+  for (const name of ['docker-compose.producer.yml', 'docker-compose.products.yml', 'compose.reproducible.yaml', 'compose.yaml', 'docker-compose.reprod-tools.yml']) {
+    it(`${name} is not`, () => assert.equal(fires(name), false));
+  }
 });

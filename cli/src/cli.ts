@@ -677,7 +677,7 @@ interface Outcome {
 }
 
 function engineConfigOf(job: Job): EngineConfig {
-  return { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), eolDate: job.eolDate } };
+  return { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), productionGlobsBase: job.base, eolDate: job.eolDate } };
 }
 
 /** A file's result as plain data: the parsed file (reachable from rules' data) is not kept. */

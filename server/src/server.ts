@@ -306,7 +306,10 @@ const linkedConfigLogged = new Set<string>();
 
 /** The settings that apply to a file: its resource settings, overridden by its config file. */
 async function settingsFor(uri: string, p: string): Promise<Settings> {
-  const base = await settings.get(uri);
+  const resource = await settings.get(uri);
+  // The settings' path globs (productionGlobs) are matched from the file's workspace folder (review 45d, item 6).
+  const folder = uri.startsWith('file:') ? rootOf(p, workspaceFolders) : undefined;
+  const base = folder === undefined ? resource : { ...resource, productionGlobsBase: folder };
   const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders, isLinkedConfig) : undefined;
   if (configPath && isLinkedConfig(configPath)) {
     if (!linkedConfigLogged.has(configPath)) {

@@ -22,6 +22,8 @@ export interface Settings {
   includeBase?: string;
   /** The same for `exclude`. */
   excludeBase?: string;
+  /** The folder `productionGlobs` with a `/` are matched from: the config file's that set them, else the workspace folder (review 45d, item 6). */
+  productionGlobsBase?: string;
   /** `dockerGuardrails.registry.lookups`: registry quick fixes (digests, tags). Never set by the config file. */
   registryLookups: boolean;
   /** `dockerGuardrails.eol.date`: the analysis date (YYYY-MM-DD), or null (empty) for today's UTC date. Never set by the config file. */
@@ -121,6 +123,7 @@ export function mergeConfigFile(s: Settings, file: ConfigFile | undefined, base?
     exclude: file.exclude ?? s.exclude,
     ...(file.include && base !== undefined ? { includeBase: base } : s.includeBase !== undefined ? { includeBase: s.includeBase } : {}),
     ...(file.exclude && base !== undefined ? { excludeBase: base } : s.excludeBase !== undefined ? { excludeBase: s.excludeBase } : {}),
+    ...(file.productionGlobs && base !== undefined ? { productionGlobsBase: base } : s.productionGlobsBase !== undefined ? { productionGlobsBase: s.productionGlobsBase } : {}),
   };
 }
 
@@ -130,7 +133,7 @@ export function toEngineConfig(s: Settings): EngineConfig {
     productionGlobs: s.productionGlobs,
     resourceLimits: s.resourceLimits,
   });
-  return { rules: s.rules, options: { ...options, eolDate: s.eolDate } };
+  return { rules: s.rules, options: { ...options, ...(s.productionGlobsBase === undefined ? {} : { productionGlobsBase: s.productionGlobsBase }), eolDate: s.eolDate } };
 }
 
 /**
