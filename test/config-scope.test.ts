@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { allRules, analyze, DEFAULT_OPTIONS, inGlobScope } from '../rules';
+import { allRules, analyze, DEFAULT_OPTIONS, inGlobScope, parseConfig } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
@@ -237,4 +237,28 @@ describe('the default productionGlobs take prod/production as a word of the name
   for (const name of ['docker-compose.producer.yml', 'docker-compose.products.yml', 'compose.reproducible.yaml', 'compose.yaml', 'docker-compose.reprod-tools.yml']) {
     it(`${name} is not`, () => assert.equal(fires(name), false));
   }
+});
+
+describe('config file: keys with every entry commented out, and DG002 under rules (review 45d, items 9 and 11)', () => {
+  it('rules:, exclude:, include: and productionGlobs: holding nothing (null) are empty, not errors', () => {
+    const loaded = parseConfig('/p/.docker-guardrails.yaml', 'rules:\n#  DF010: off\nexclude:\n#  - vendor/**\ninclude:\ntrustedRegistries:\nresourceLimits:\n', new Set(allRules.map((r) => r.code)));
+    assert.deepEqual(loaded.problems, []);
+    assert.deepEqual(loaded.config, { rules: {}, exclude: [], include: [], trustedRegistries: [], resourceLimits: {} });
+    const dir = project({ '.docker-guardrails.yaml': 'rules:\n#  DF010: off\nexclude:\n#  - vendor/**\n', 'Dockerfile': DF });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /DF010/);
+  });
+
+  it('rules: { DG002: off } is reported (CLI exit 2, DG002 in the editor), as the setting is', () => {
+    const loaded = parseConfig('/p/.docker-guardrails.yaml', 'rules:\n  DG002: off\n  DF010: off\n', new Set(allRules.map((r) => r.code)));
+    assert.equal(loaded.problems.length, 1);
+    assert.match(loaded.problems[0].message, /The severity of DG002 is not set in `rules`/);
+    assert.equal(loaded.problems[0].range.start.line, 1);
+    assert.deepEqual(loaded.config.rules, { DF010: 'off' });
+    const dir = project({ '.docker-guardrails.yaml': 'rules:\n  dg002: off\n', 'Dockerfile': DF });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\.docker-guardrails\.yaml:2:3: The severity of DG002 is not set/);
+  });
 });
