@@ -262,3 +262,27 @@ describe('config file: keys with every entry commented out, and DG002 under rule
     assert.match(r.stderr, /\.docker-guardrails\.yaml:2:3: The severity of DG002 is not set/);
   });
 });
+
+describe('the editor says when it cannot use a config file (review 45d, item 8)', () => {
+  it('binary: DG002 on the file and a log line; a folder: a log line; over 256 KiB: read and applied', async () => {
+    const dir = project({ 'bin/Dockerfile': DF, 'dirc/Dockerfile': DF, 'big/Dockerfile': DF });
+    fs.writeFileSync(path.join(dir, 'bin/.docker-guardrails.yaml'), Buffer.from('rules:\n  DF010: off\n\0'));
+    fs.mkdirSync(path.join(dir, 'dirc/.docker-guardrails.yaml'));
+    fs.writeFileSync(path.join(dir, 'big/.docker-guardrails.yaml'), `rules:\n  DF010: off\n${'# a long comment line of the config file, kept for the record\n'.repeat(5000)}`);
+    const client = new TestClient();
+    try {
+      await client.initialize([dir]);
+      const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+      for (const rel of ['bin/Dockerfile', 'dirc/Dockerfile', 'big/Dockerfile']) await client.until(`${rel} analyzed`, () => (client.latest(at(rel))?.diagnostics.length ?? 0) > 0);
+      const codes = (rel: string) => client.latest(at(rel))!.diagnostics.map((d) => d.code);
+      assert.ok(codes('bin/Dockerfile').includes('DF010'));
+      assert.ok(codes('dirc/Dockerfile').includes('DF010'));
+      assert.ok(!codes('big/Dockerfile').includes('DF010'), 'a config over 256 KiB is read, as the CLI reads it');
+      await client.until('DG002 on the binary config', () => (client.latest(at('bin/.docker-guardrails.yaml'))?.diagnostics ?? []).some((d) => d.code === 'DG002' && /binary/.test(d.message)));
+      assert.equal(client.logs.filter((l) => /cannot read the config file .*bin\/\.docker-guardrails\.yaml: a binary file/.test(l)).length, 1, client.logs.join('\n'));
+      assert.equal(client.logs.filter((l) => /cannot read the config file .*dirc\/\.docker-guardrails\.yaml: not a regular file/.test(l)).length, 1, client.logs.join('\n'));
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

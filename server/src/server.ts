@@ -268,11 +268,36 @@ function isConfigFile(p: string): boolean {
   return CONFIG_FILE_NAMES.includes(path.basename(p));
 }
 
+/** The largest config file read (the workspace view's 256 KiB cap is for companion files; the CLI reads any size). */
+const CONFIG_MAX_BYTES = 64 * 1024 * 1024;
+/** Config files that could not be read, logged once each until they change. */
+const unreadableConfigLogged = new Set<string>();
+
 function loadConfig(p: string): LoadedConfig | undefined {
   const cached = configCache.get(p);
   if (cached) return cached;
-  const text = workspace.readText(p);
-  if (text === undefined) return undefined;
+  // The editor's text first; else the file on disk, inside a workspace folder and not through a link (the search stops
+  // at the workspace folders), with the config's own size cap. One it cannot use is said, not ignored silently: logged,
+  // and DG002 on the file when it is one (binary, too large, unreadable), as the CLI stops with exit 2 on it (review 45d, item 8).
+  let text = openByPath.get(p)?.getText();
+  if (text === undefined) {
+    if (!inWorkspace(p)) return undefined;
+    const r = readForAnalysis(p, CONFIG_MAX_BYTES);
+    if (!r.ok) {
+      if (r.reason === 'missing') return undefined;
+      const why = r.reason === 'binary' ? 'a binary file (it holds NUL bytes)' : r.reason === 'not-a-file' ? `not a regular file${r.detail ? ` (${r.detail})` : ''}` : r.reason === 'too-large' ? `larger than ${CONFIG_MAX_BYTES / 1024 / 1024} MiB` : (r.detail ?? 'unreadable');
+      if (!unreadableConfigLogged.has(p)) {
+        unreadableConfigLogged.add(p);
+        log(`cannot read the config file ${p}: ${why}; its settings are not applied`);
+      }
+      if (r.reason === 'not-a-file') return undefined;
+      const unusable: LoadedConfig = { path: p, config: {}, problems: [{ message: `This config file cannot be read: ${why}; none of its settings apply.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+      configCache.set(p, unusable);
+      publishConfigProblems(unusable);
+      return unusable;
+    }
+    text = r.text;
+  }
   const loaded = parseConfig(p, text, knownCodes);
   configCache.set(p, loaded);
   publishConfigProblems(loaded);
@@ -329,6 +354,7 @@ function forgetConfig(p: string): void {
 
 function configChanged(p: string): void {
   configCache.delete(p);
+  unreadableConfigLogged.delete(p);
   workspace.invalidate(p);
   const loaded = loadConfig(p);
   if (!loaded && configWithProblems.has(p)) {
