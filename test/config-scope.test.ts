@@ -278,11 +278,24 @@ describe('the editor says when it cannot use a config file (review 45d, item 8)'
       assert.ok(codes('bin/Dockerfile').includes('DF010'));
       assert.ok(codes('dirc/Dockerfile').includes('DF010'));
       assert.ok(!codes('big/Dockerfile').includes('DF010'), 'a config over 256 KiB is read, as the CLI reads it');
-      await client.until('DG002 on the binary config', () => (client.latest(at('bin/.docker-guardrails.yaml'))?.diagnostics ?? []).some((d) => d.code === 'DG002' && /binary/.test(d.message)));
+      await client.until('DG002 on the binary config', () => (client.latest(at('bin/.docker-guardrails.yaml'))?.diagnostics ?? []).some((d) => d.code === 'DG002' && /binary/.test(String(d.message))));
       assert.equal(client.logs.filter((l) => /cannot read the config file .*bin\/\.docker-guardrails\.yaml: a binary file/.test(l)).length, 1, client.logs.join('\n'));
       assert.equal(client.logs.filter((l) => /cannot read the config file .*dirc\/\.docker-guardrails\.yaml: not a regular file/.test(l)).length, 1, client.logs.join('\n'));
     } finally {
       await client.shutdown();
     }
+  });
+});
+
+describe('--fix with --min-severity applies only the fixes of the findings reported (review 45d, item 10)', () => {
+  it('a warning\'s fix (DF045 MAINTAINER) is not applied with --min-severity error, and is without it', () => {
+    const text = 'FROM node:22\nMAINTAINER me\nRUN echo hi\n';
+    const dir = project({ Dockerfile: text });
+    const r = runCli(['check', '.', '--fix', '--min-severity', 'error'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), text);
+    assert.equal(runCli(['check', '.', '--fix-dry-run', '--min-severity', 'error'], dir).stdout, '');
+    runCli(['check', '.', '--fix', '--min-severity', 'warning'], dir);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /MAINTAINER/);
   });
 });

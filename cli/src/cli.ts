@@ -70,7 +70,8 @@ Options:
   --min-severity error|warning|info|hint
                              leave the findings below this severity out of the report and the exit
                              code (default: hint, all); e.g. warning keeps a large SARIF report
-                             under GitHub code scanning's 25,000 results per run
+                             under GitHub code scanning's 25,000 results per run; --fix and
+                             --fix-dry-run apply only the fixes of the findings reported
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
                              (its include/exclude/productionGlobs globs are then relative to the
                              current folder; a config found beside the files: to its own folder)
@@ -567,6 +568,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
   };
   // The secret values the rules report (and their text as written), for the dry run to mask wherever its
   // diff shows them; where they are written in the files as they are on disk and as fixed (review 39, items 1-2).
+  /** Whether the run reports a finding: at or above --min-severity. */
+  const reports = (finding: Finding): boolean => RANK[finding.severity] >= RANK[opts.minSeverity];
   const reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() };
   const noteSecrets = (analysis: Analysis) => {
     for (const v of reportedValues(analysis)) reported.values.add(v);
@@ -603,7 +606,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       read: (p) => changed.get(p) ?? (p === job.path ? read.text : workspace.readText(p)),
       changed,
       reanalyze,
-      choose: (fix) => fix.safe && mayWrite(fix),
+      // Only the fixes of the findings the run reports: --min-severity leaves the others out "as if they were not there"
+      // (README), their fixes too (review 45d, item 10).
+      choose: (fix, finding) => fix.safe && reports(finding) && mayWrite(fix),
     });
     analysis = rounds.analysis;
     // A fix that left its finding was taken back (fixInRounds): said, by rule only (a fix's title may quote what it writes).
@@ -645,7 +650,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyzeJob(job, text, workspace);
-    return registryFixPass({ jobs, results, changed, fixedCount, mayWrite, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => {
+    return registryFixPass({ jobs, results, changed, fixedCount, mayWrite, reports, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => {
       sayNotUtf8();
       return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
     });
