@@ -299,3 +299,31 @@ describe('--fix with --min-severity applies only the fixes of the findings repor
     assert.doesNotMatch(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /MAINTAINER/);
   });
 });
+
+describe('.docker-guardrails.yml beside .docker-guardrails.yaml (review 45d, item 13)', () => {
+  const files = { '.docker-guardrails.yaml': 'rules:\n  DF003: off\n', '.docker-guardrails.yml': 'rules:\n  DF010: off\n', 'Dockerfile': DF };
+
+  it('CLI: the .yaml applies, and a notice names the ignored .yml', () => {
+    const dir = project(files);
+    const r = runCli(['check', '.'], dir);
+    assert.match(r.stdout, /DF010/);
+    assert.doesNotMatch(r.stdout, /DF003/);
+    assert.match(r.stderr, /notice: \.docker-guardrails\.yml is ignored: \.docker-guardrails\.yaml in the same folder applies/);
+  });
+
+  it('editor: DG002 on the ignored .yml, cleared when the .yaml is deleted', async () => {
+    const dir = project(files);
+    const client = new TestClient();
+    try {
+      await client.initialize([dir]);
+      const at = (rel: string) => URI.file(path.join(dir, rel)).toString();
+      const shadowed = () => (client.latest(at('.docker-guardrails.yml'))?.diagnostics ?? []).some((d) => d.code === 'DG002' && /This file is ignored/.test(String(d.message)));
+      await client.until('DG002 on the .yml', shadowed);
+      fs.rmSync(path.join(dir, '.docker-guardrails.yaml'));
+      await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: at('.docker-guardrails.yaml'), type: 3 }] });
+      await client.until('the .yml no longer said to be ignored', () => !shadowed());
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import {
   allRules,
   analyze,
   applyConfigOptions,
+  CONFIG_FILE_NAMES,
   DEFAULT_OPTIONS,
   eolToday,
   isIsoDate,
@@ -476,6 +477,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       }
       c = parseConfig(p, text, knownCodes);
       configs.set(p, c);
+      // A .docker-guardrails.yml beside the .yaml is not read: said once (review 45d, item 13).
+      const yml = path.join(path.dirname(p), CONFIG_FILE_NAMES[1]);
+      if (!opts.config && path.basename(p) === CONFIG_FILE_NAMES[0] && workspace.exists(yml)) io.writeErr(`docker-guardrails: notice: ${path.relative(process.cwd(), yml) || yml} is ignored: ${CONFIG_FILE_NAMES[0]} in the same folder applies\n`);
       if (c.problems.length > 0) {
         const rel = path.relative(process.cwd(), p) || p;
         throw new Error(`invalid config file:\n${c.problems.map((x) => `${rel}:${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`).join('\n')}`);

@@ -299,8 +299,16 @@ function loadConfig(p: string): LoadedConfig | undefined {
     text = r.text;
   }
   const loaded = parseConfig(p, text, knownCodes);
+  // `.docker-guardrails.yml` beside a `.docker-guardrails.yaml` is not read (the .yaml applies): DG002 on it says so, as
+  // the CLI says it on standard error (review 45d, item 13).
+  const [yamlName, ymlName] = CONFIG_FILE_NAMES;
+  const sibling = (name: string) => path.join(path.dirname(p), name);
+  if (path.basename(p) === ymlName && (openByPath.has(sibling(yamlName)) || workspace.exists(sibling(yamlName)))) {
+    loaded.problems.push({ message: `This file is ignored: ${yamlName} in the same folder applies. Merge the two and delete this one.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  }
   configCache.set(p, loaded);
   publishConfigProblems(loaded);
+  if (path.basename(p) === yamlName && !configCache.has(sibling(ymlName)) && workspace.exists(sibling(ymlName))) loadConfig(sibling(ymlName));
   return loaded;
 }
 
@@ -360,6 +368,14 @@ function configChanged(p: string): void {
   if (!loaded && configWithProblems.has(p)) {
     configWithProblems.delete(p);
     publish(uriOf(p), []);
+  }
+  // The .yml beside a .yaml that came or went: ignored or not (review 45d, item 13).
+  if (path.basename(p) === CONFIG_FILE_NAMES[0]) {
+    const yml = path.join(path.dirname(p), CONFIG_FILE_NAMES[1]);
+    if (configCache.has(yml) || configWithProblems.has(yml)) {
+      configCache.delete(yml);
+      if (!loadConfig(yml) && configWithProblems.delete(yml)) publish(uriOf(yml), []);
+    }
   }
   scheduleDependents();
 }
