@@ -66,7 +66,9 @@ describe('generated docs', () => {
       assert.ok(row.length <= 250, `${rule.code}: a row of ${row.length} characters`);
     }
     const schema = JSON.parse(renderConfigSchema(allRules)) as { properties: { rules: { properties: Record<string, { description: string }> } } };
-    for (const rule of allRules) {
+    // DG002 is not set under `rules` (the config file reports such an entry: review 45d, item 11): not in the schema.
+    assert.equal(schema.properties.rules.properties.DG002, undefined);
+    for (const rule of allRules.filter((r) => r.code !== 'DG002')) {
       assert.equal(schema.properties.rules.properties[rule.code].description, `${rule.code} ${rule.name}: ${rule.docs.summary}${rule.optIn ? ' (off unless enabled)' : ''}`);
     }
     let out = '';

@@ -11,12 +11,12 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseDotenv } from 'dotenv';
-import { minimatch } from 'minimatch';
 import {
   allRules,
   analyze,
   analyzeAgain,
   applyConfigOptions,
+  CONFIG_FILE_NAMES,
   DEFAULT_OPTIONS,
   eolToday,
   isIsoDate,
@@ -25,6 +25,7 @@ import {
   fileKindOf,
   findConfigPath,
   includedFiles,
+  inGlobScope,
   fixFinding,
   fixInRounds,
   filesRead,
@@ -71,8 +72,11 @@ Options:
   --min-severity error|warning|info|hint
                              leave the findings below this severity out of the report and the exit
                              code (default: hint, all); e.g. warning keeps a large SARIF report
-                             under GitHub code scanning's 25,000 results per run
+                             under GitHub code scanning's 25,000 results per run; --fix and
+                             --fix-dry-run apply only the fixes of the findings reported
   --config FILE              use this config file instead of the nearest .docker-guardrails.yaml
+                             (its include/exclude/productionGlobs globs are then relative to the
+                             current folder; a config found beside the files: to its own folder)
   --eol-date YYYY-MM-DD      judge end of life (DF005/DC004) and the pins that avoid ended lines
                              (DF001/DC001/DF003/DC003) on this date instead of today's UTC date:
                              a CI run whose result must not change with the calendar, or a past
@@ -442,10 +446,25 @@ function check(opts: Options, io: Io): number | Promise<number> {
   for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
   const knownCodes = new Set(allRules.map((r) => r.code));
   const configs = new Map<string, LoadedConfig>();
+  /** Config files found beside the files that are symbolic links: not followed, the defaults apply (review 45d, item 5). */
+  const linkedConfigs = new Map<string, LoadedConfig>();
   const loadConfig = (p: string): LoadedConfig => {
-    let c = configs.get(p);
+    let c = configs.get(p) ?? linkedConfigs.get(p);
     if (!c) {
       let text: string;
+      let link = false;
+      try {
+        link = !opts.config && fs.lstatSync(p).isSymbolicLink();
+      } catch {
+        // Not there any more: the read below says so.
+      }
+      if (link) {
+        // As the walk does not follow links (README: nothing outside the project is read), nor does the config search.
+        io.writeErr(`docker-guardrails: not read: ${path.relative(process.cwd(), p) || p} is a symbolic link; symbolic links are not followed: the files it would configure get the defaults\n`);
+        c = { path: p, config: {}, problems: [] };
+        linkedConfigs.set(p, c);
+        return c;
+      }
       try {
         // A config found beside the files is read only when it is a regular file (a FIFO would block the run, a
         // device may never end: review 41a, F10); one named by --config may be anything that reads (`<(…)`).
@@ -459,6 +478,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       }
       c = parseConfig(p, text, knownCodes);
       configs.set(p, c);
+      // A .docker-guardrails.yml beside the .yaml is not read: said once (review 45d, item 13).
+      const yml = path.join(path.dirname(p), CONFIG_FILE_NAMES[1]);
+      if (!opts.config && path.basename(p) === CONFIG_FILE_NAMES[0] && workspace.exists(yml)) io.writeErr(`docker-guardrails: notice: ${path.relative(process.cwd(), yml) || yml} is ignored: ${CONFIG_FILE_NAMES[0]} in the same folder applies\n`);
       if (c.problems.length > 0) {
         const rel = path.relative(process.cwd(), p) || p;
         throw new Error(`invalid config file:\n${c.problems.map((x) => `${rel}:${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`).join('\n')}`);
@@ -480,25 +502,38 @@ function check(opts: Options, io: Io): number | Promise<number> {
     if (!configOfDir.has(dir)) configOfDir.set(dir, findConfigPath(workspace, file));
     return configOfDir.get(dir);
   };
+  /** The folder a config file's globs (include/exclude, productionGlobs) are relative to: its own, or the current folder for --config. */
+  const globBaseOf = (configPath: string | undefined): string => (opts.config || !configPath ? cwd : path.dirname(configPath));
+  // The walk found files that the config's include/exclude globs all left out: said on standard error, a CI gate must
+  // not pass on "No findings in 0 files" (review 45d, item 2).
+  let scopedOut = 0;
   try {
-    for (const { file: f, root, named, typed } of files) {
+    for (const { file: f, named, typed } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
       const file = loaded?.config ?? {};
-      // Config include/exclude globs are relative to the config file's folder (else the walked root). They
-      // scope the walk: a file named on the command line is analyzed, as an ignored or node_modules one is
-      // (and as the editor analyzes an open file whatever the scope). Review 37, item 5.
-      const base = configPath ? path.dirname(configPath) : root;
+      // Config include/exclude globs are relative to the config file's folder, or to the current folder for a config
+      // named by --config (as the editor reads them: review 45d, item 3), and read as a .dockerignore is (inGlobScope:
+      // in order, the last matching pattern decides, `!` re-includes; item 1). They scope the walk: a file named on the
+      // command line is analyzed, as an ignored or node_modules one is (and as the editor analyzes an open file whatever
+      // the scope). Review 37, item 5.
+      const base = globBaseOf(configPath);
       const rel = path.relative(base, f.path).split(path.sep).join('/');
-      if (!named && file.include && !file.include.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      if (!named && file.exclude && file.exclude.some((g) => minimatch(rel, g, { dot: true }))) continue;
-      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, eolDate, ...(typed === undefined ? {} : { typed }) });
+      if (!named && !inGlobScope(rel, file.include, file.exclude)) {
+        scopedOut++;
+        continue;
+      }
+      jobs.push({ path: f.path, kind: f.kind, display: path.relative(cwd, f.path) || f.path, config: file, base, eolDate, ...(typed === undefined ? {} : { typed }) });
     }
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
     return 2;
   }
+  // The config files applied, named in the text format (review 45d, item 4: a stray config must not change the result
+  // unseen); the JSON, SARIF and github reports stay as they are.
+  if (opts.format === 'text') for (const p of configs.keys()) io.writeErr(`docker-guardrails: config: ${path.relative(cwd, p) || p}\n`);
+  if (jobs.length === 0 && scopedOut > 0) io.writeErr(`docker-guardrails: notice: nothing was checked: the include/exclude globs of the config file leave out all ${scopedOut} file${scopedOut === 1 ? '' : 's'} the walk found\n`);
   // Once per run, on standard error: the report (JSON, SARIF…) on standard output stays as it is.
   const stale = jobs.length > 0 ? staleDataNotice(eolDate) : undefined;
   if (stale) io.writeErr(`docker-guardrails: notice: ${stale}\n`);
@@ -538,6 +573,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
   };
   // The secret values the rules report (and their text as written), for the dry run to mask wherever its
   // diff shows them; where they are written in the files as they are on disk and as fixed (review 39, items 1-2).
+  /** Whether the run reports a finding: at or above --min-severity. */
+  const reports = (finding: Finding): boolean => RANK[finding.severity] >= RANK[opts.minSeverity];
   const reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() };
   const noteSecrets = (analysis: Analysis) => {
     for (const v of reportedValues(analysis)) reported.values.add(v);
@@ -574,7 +611,9 @@ function check(opts: Options, io: Io): number | Promise<number> {
       read: (p) => changed.get(p) ?? (p === job.path ? read.text : workspace.readText(p)),
       changed,
       reanalyze,
-      choose: (fix) => fix.safe && mayWrite(fix),
+      // Only the fixes of the findings the run reports: --min-severity leaves the others out "as if they were not there"
+      // (README), their fixes too (review 45d, item 10).
+      choose: (fix, finding) => fix.safe && reports(finding) && mayWrite(fix),
     });
     analysis = rounds.analysis;
     // A fix that left its finding was taken back (fixInRounds): said, by rule only (a fix's title may quote what it writes).
@@ -616,7 +655,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       return 'text' in r ? r.text : undefined;
     };
     const analyzeText = (job: Job, text: string) => analyzeJob(job, text, workspace);
-    return registryFixPass({ jobs, results, changed, fixedCount, mayWrite, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => {
+    return registryFixPass({ jobs, results, changed, fixedCount, mayWrite, reports, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => {
       sayNotUtf8();
       return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
     });
@@ -631,6 +670,8 @@ interface Job {
   kind: FoundFile['kind'];
   display: string;
   config: ConfigFile;
+  /** The folder the config's globs are relative to (globBaseOf). */
+  base: string;
   /** The run's analysis date (YYYY-MM-DD). */
   eolDate: string;
   /** A file named on the command line: its path as typed (an error about it quotes it so: `/dev/null`, not `../../dev/null`). */
@@ -646,7 +687,7 @@ interface Outcome {
 }
 
 function engineConfigOf(job: Job): EngineConfig {
-  return { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), eolDate: job.eolDate } };
+  return { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), productionGlobsBase: job.base, eolDate: job.eolDate } };
 }
 
 /** A file's result as plain data: the parsed file (reachable from rules' data) is not kept. */

@@ -4,7 +4,7 @@
  * are enabled. Lookups time out and fail soft: without an answer the file keeps its finding, and a
  * registry that cannot be reached is reported once on stderr.
  */
-import { allRules, applyFix, asyncFixesFor, fixesConflict, hasAsyncFixes, type Analysis, type FileSet, type Fix } from '../../rules';
+import { allRules, applyFix, asyncFixesFor, fixesConflict, hasAsyncFixes, type Analysis, type FileSet, type Finding, type Fix } from '../../rules';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import type { FileResult } from './format';
 
@@ -26,6 +26,8 @@ export interface RegistryPassInput<J extends RegistryPassJob> {
   analyzeText: (job: J, text: string) => Analysis | undefined;
   toResult: (job: J, analysis: Analysis) => FileResult;
   writeErr: (s: string) => void;
+  /** Whether the run reports a finding (--min-severity): only the fixes of those are applied (review 45d, item 10). */
+  reports?: (finding: Finding) => boolean;
   /** Tests: a client with its own cache and timeouts. */
   client?: RegistryClient;
 }
@@ -39,7 +41,7 @@ export async function registryFixPass<J extends RegistryPassJob>(input: Registry
     if (!analysis) continue;
     const chosen: Fix[] = [];
     for (const finding of analysis.findings) {
-      if (!hasAsyncFixes(allRules, finding)) continue;
+      if (!hasAsyncFixes(allRules, finding) || (input.reports && !input.reports(finding))) continue;
       for (const fix of await asyncFixesFor(allRules, analysis.context, finding, { registry })) {
         if (!fix.safe || chosen.some((c) => fixesConflict(c, fix)) || !input.mayWrite(fix)) continue;
         chosen.push(fix);

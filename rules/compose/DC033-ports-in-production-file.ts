@@ -1,4 +1,5 @@
 import { isReverseProxy } from '../engine/service-image';
+import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
 import { type Node } from 'yaml';
 import { isSeq } from '../engine/yaml-guards';
@@ -16,18 +17,24 @@ interface Data {
 
 /**
  * The first production glob the compose file matches. A glob without `/` is matched against the file
- * name (`*prod*` matches `docker-compose.prod.yml`), a glob with `/` against the whole path (`**` spans
- * directories); matching ignores case.
+ * name (`*[._-]prod[._-]*` matches `docker-compose.prod.yml`), a glob with `/` against the path from the
+ * globs' base (`productionGlobsBase`; `**` spans directories); matching ignores case.
  */
 const compiled = new Map<string, Minimatch>();
 
-/** A glob compiled once per process (compiling dominated this rule's time). */
-function matcher(g: string): Minimatch {
-  let m = compiled.get(g);
+/**
+ * A glob compiled once per process (compiling dominated this rule's time). `fromBase`: matched against the path from
+ * the globs' base, as written (`./` and `/` in front dropped); else against the whole path, with any folders above
+ * it (a `**` path segment put in front).
+ */
+function matcher(g: string, fromBase: boolean): Minimatch {
+  const key = `${fromBase ? 'b' : 'w'}${g}`;
+  let m = compiled.get(key);
   if (!m) {
-    const pattern = g.includes('/') && !g.startsWith('/') && !g.startsWith('**') ? `**/${g}` : g;
+    let pattern = g;
+    if (g.includes('/')) pattern = fromBase ? g.replace(/^(?:\.?\/)+/, '') : !g.startsWith('/') && !g.startsWith('**') ? `**/${g}` : g;
     m = new Minimatch(pattern, { matchBase: !g.includes('/'), nocase: true, dot: true });
-    compiled.set(g, m);
+    compiled.set(key, m);
   }
   return m;
 }
@@ -40,10 +47,17 @@ export function productionGlobOf(ctx: ComposeContext): string | undefined {
 const matches = new Map<string, Map<string, boolean>>();
 
 function globMatching(ctx: ComposeContext, filePath: string): string | undefined {
-  const p = filePath.includes('\\') ? filePath.split('\\').join('/') : filePath;
+  const whole = filePath.includes('\\') ? filePath.split('\\').join('/') : filePath;
+  // A glob with `/` is matched against the path from the globs' base (the config file's or workspace folder), never the
+  // folders above it: the result must not depend on where the repository is checked out (review 45d, item 6).
+  const base = ctx.options.productionGlobsBase;
+  const fromBase = base === undefined ? undefined : path.relative(base, filePath).split(path.sep).join('/');
   for (const glob of ctx.options.productionGlobs ?? []) {
     if (typeof glob !== 'string' || glob.trim() === '') continue;
     const g = glob.trim();
+    const relative = fromBase !== undefined && g.includes('/');
+    // The remembered answers of a glob are per path as matched: a path from the base and a whole path apart.
+    const p = relative ? `\0${fromBase}` : whole;
     let byPath = matches.get(g);
     if (!byPath) {
       if (matches.size >= 64) matches.clear();
@@ -51,7 +65,7 @@ function globMatching(ctx: ComposeContext, filePath: string): string | undefined
     }
     let hit = byPath.get(p);
     if (hit === undefined) {
-      hit = matcher(g).match(p);
+      hit = relative ? matcher(g, true).match(fromBase) : matcher(g, false).match(p);
       if (byPath.size >= 4096) byPath.clear();
       byPath.set(p, hit);
     }
@@ -79,7 +93,7 @@ export default defineRule<'compose', Data>({
   fixable: 'never',
   docs: {
     summary: 'A service other than the reverse proxy publishes ports in a production compose file (`productionGlobs`).',
-    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*prod*"]`: `docker-compose.prod.yml`, `compose.production.yaml`, `prod.compose.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path (e.g. `**/deploy/**`); case is ignored. A file that a production compose file pulls in with a top-level `include:` (directly or through another included file) is production too. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported. The reverse proxy itself is not flagged: a service whose image is a reverse proxy or web server (by the last part of its repository name: nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…) is where the ports belong.',
+    what: 'Flags every service with a non-empty `ports:` in a compose file whose name matches one of the production globs (option `productionGlobs`, default `["*[._-]prod[._-]*", "prod[._-]*", "*[._-]production[._-]*", "production[._-]*"]`: `prod` or `production` as a word of the name, as in `docker-compose.prod.yml`, `docker-compose-prod.yml`, `compose.production.yaml`, `prod.compose.yaml`, `production.yml`, `docker-compose.prod.override.yml`, but not `docker-compose.producer.yml`, `docker-compose.products.yml` or `compose.reproducible.yaml`). A glob without `/` is matched against the file name, a glob with `/` against the path from the folder of the config file that sets it (from the current folder for `check --config FILE`, from the workspace folder for the `dockerGuardrails.productionGlobs` setting), never the folders above it, so the result does not depend on where the repository is checked out (e.g. `deploy/*.yaml`, `**/deploy/**`); case is ignored. A file that a production compose file pulls in with a top-level `include:` (directly or through another included file) is production too. Every published port counts, whatever its host IP: in production, traffic should enter through the reverse proxy only. `expose:` is not publishing and is not reported. The reverse proxy itself is not flagged: a service whose image is a reverse proxy or web server (by the last part of its repository name: nginx, nginx-proxy, openresty, traefik, caddy, haproxy, envoy, httpd, kong…) is where the ports belong.',
     why: 'SECURITY-GUIDELINES.md §3 Network Security: "No Port Exposure in Production – Use reverse proxy for external access". A port published by a service in production bypasses the proxy\'s TLS, authentication, rate limiting and logging, and Docker\'s own rules bypass the host firewall. The reverse proxy (Traefik, Caddy, nginx) is the one service that publishes 80/443 and reaches the others over the compose network — declare it in a file the globs do not match, or disable this finding for that one service with a severity override.',
     whySummary: 'In production, traffic should enter through the reverse proxy only: a port a service publishes itself bypasses the proxy\'s TLS, authentication, rate limiting and logging, and Docker\'s rules bypass the host firewall.',
     bad: '# docker-compose.prod.yml\nservices:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    ports:\n      - "8080:8080"',

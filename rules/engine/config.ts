@@ -11,6 +11,7 @@ import { parseDocument, type Node } from 'yaml';
 import { LineIndex } from './text';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { SEVERITIES, type Range, type RuleOptions, type SeveritySetting, type WorkspaceView } from './types';
+import { CONFIG_INVALID_CODE } from './analyze';
 
 export const CONFIG_FILE_NAMES = ['.docker-guardrails.yaml', '.docker-guardrails.yml'];
 
@@ -109,7 +110,11 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
     problems.push({ message: 'The config file must be a mapping (e.g. `rules: { DF010: error }`).', range: rangeOf(root) });
     return { path: filePath, config, problems };
   }
+  // A key whose entries are all commented out (`exclude:` then `#  - vendor/**`) holds null: empty, not an error
+  // (review 45d, item 9).
+  const isNull = (node: Node | null) => node === null || (isScalar(node) && node.value === null);
   const strings = (node: Node | null, key: string): string[] | undefined => {
+    if (isNull(node)) return [];
     if (!isSeq(node) || !node.items.every((i) => isScalar(i) && typeof i.value === 'string')) {
       problems.push({ message: `\`${key}\` must be a list of strings.`, range: rangeOf(node) });
       return undefined;
@@ -131,6 +136,10 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
     }
     switch (key) {
       case 'rules': {
+        if (isNull(value)) {
+          config.rules = {};
+          break;
+        }
         if (!isMap(value)) {
           problems.push({ message: '`rules` must map rule codes to a severity, e.g. `rules: { DF010: off }`.', range: rangeOf(value ?? keyNode) });
           break;
@@ -144,6 +153,12 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
           if (!knownCodes.has(code)) {
             const written = isScalar(codeNode) ? String(codeNode.value) : '';
             problems.push({ message: keyLike(written) ? `\`${written}\` is not a Docker Guardrails rule code.` : 'A key under `rules` that is not a rule code (its text is not shown); keys are rule codes such as DF010.', range: rangeOf(codeNode) });
+            continue;
+          }
+          // DG002 is not set here: a config file's problems are always reported, so the entry does nothing (review 45d,
+          // item 11; the rules setting says the same in the output channel).
+          if (code === CONFIG_INVALID_CODE) {
+            problems.push({ message: `The severity of ${code} is not set in \`rules\`: a config file's problems are always reported. Remove the entry.`, range: rangeOf(codeNode) });
             continue;
           }
           if (sev !== 'off' && !(SEVERITIES as readonly string[]).includes(sev)) {
@@ -169,6 +184,10 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
         break;
       }
       case 'resourceLimits': {
+        if (isNull(value)) {
+          config.resourceLimits = {};
+          break;
+        }
         if (!isMap(value)) {
           problems.push({ message: '`resourceLimits` must be a mapping with `memory`, `cpus` and/or `pids`.', range: rangeOf(value ?? keyNode) });
           break;
@@ -190,15 +209,23 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
   return { path: filePath, config, problems };
 }
 
-/** The nearest config file for a file: its directory, then each parent (bounded), within `roots` when given. */
-export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: string[]): string | undefined {
+/**
+ * The nearest config file for a file: its directory, then each parent (bounded), within `roots` when given, and
+ * never above the repository root (the first folder up that holds `.git`, a folder or a file), as git looks for
+ * `.gitignore` files: a config in a runner's home or a shared parent folder does not change a repository's results
+ * unseen (review 45d, item 4). `isLink` tells a config that is a symbolic link, for a view that does not see links.
+ */
+export function findConfigPath(ws: WorkspaceView, filePath: string, roots?: string[], isLink?: (p: string) => boolean): string | undefined {
   let dir = path.dirname(filePath);
   for (let i = 0; i < 64; i++) {
     for (const name of CONFIG_FILE_NAMES) {
       const p = path.join(dir, name);
-      if (ws.exists(p)) return p;
+      // A symbolic link is the config of its folder, which the caller does not follow (a view that hides links would
+      // otherwise let a config further up apply: review 45d, item 5).
+      if (isLink?.(p) || ws.exists(p)) return p;
     }
     if (roots && roots.some((r) => dir === r)) return undefined;
+    if (ws.exists(path.join(dir, '.git'))) return undefined;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

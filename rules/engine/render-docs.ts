@@ -1,5 +1,5 @@
 /** Renders the rules' documentation (docs pages, README table, CLI --explain) from the registry. */
-import { severityCodes } from './analyze';
+import { CONFIG_INVALID_CODE, severityCodes } from './analyze';
 import { NAME_GLOBS } from './file-names';
 import type { Rule } from './rule';
 
@@ -117,7 +117,8 @@ export function renderPackageJson(text: string, rules: readonly Rule[]): string 
 export function renderConfigSchema(rules: readonly Rule[]): string {
   const severity = { type: 'string', enum: ['error', 'warning', 'info', 'hint', 'off'] };
   const ruleProps: Record<string, unknown> = {};
-  for (const r of rules) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${r.docs.summary}${r.optIn ? ' (off unless enabled)' : ''}` };
+  // DG002 is not set in `rules` (the file reports the entry: review 45d, item 11), as the setting's schema leaves it out.
+  for (const r of rules) if (r.code !== CONFIG_INVALID_CODE) ruleProps[r.code] = { ...severity, description: `${r.code} ${r.name}: ${r.docs.summary}${r.optIn ? ' (off unless enabled)' : ''}` };
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/docker-guardrails/docker-guardrails/blob/main/schemas/docker-guardrails.schema.json',
@@ -128,7 +129,7 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
     properties: {
       rules: { type: 'object', description: 'Severity per rule code; `off` disables a rule, and naming an opt-in rule with a severity turns it on.', properties: ruleProps, additionalProperties: false },
       trustedRegistries: { type: 'array', items: { type: 'string' }, description: 'Registries images may come from (DF004); empty means the rule is inactive. Docker Hub is docker.io.' },
-      productionGlobs: { type: 'array', items: { type: 'string' }, description: 'File-name globs of production compose files (DC033). Default: ["*prod*"].' },
+      productionGlobs: { type: 'array', items: { type: 'string' }, description: 'Globs of production compose files (DC033): a glob without `/` matches the file name, one with `/` the path from this file\'s folder (from the current folder for `check --config FILE`). Default: ["*[._-]prod[._-]*", "prod[._-]*", "*[._-]production[._-]*", "production[._-]*"], prod or production as a word of the file name.' },
       resourceLimits: {
         type: 'object',
         description: 'Limits the DC020/DC021 fixes add.',
@@ -136,8 +137,8 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
         properties: { memory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$' }, cpus: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' }, pids: { type: 'integer', exclusiveMinimum: 0 } },
       },
       maxFileSize: { type: 'number', exclusiveMinimum: 0, description: 'Files larger than this many bytes are not analyzed.' },
-      include: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan analyzes.' },
-      exclude: { type: 'array', items: { type: 'string' }, description: 'Globs (relative to the workspace folder) of files the workspace scan skips.' },
+      include: { type: 'array', items: { type: 'string' }, description: 'Globs of the files the CLI\'s walk and the workspace scan analyze, relative to this file\'s folder (to the current folder for `check --config FILE`); empty: every file. Read as a .dockerignore: in order, the last matching pattern decides, `!glob` leaves out, `./` is dropped, a folder covers what is below it; minimatch globs with `dot: true`.' },
+      exclude: { type: 'array', items: { type: 'string' }, description: 'Globs of the files the CLI\'s walk and the workspace scan skip, relative to this file\'s folder (to the current folder for `check --config FILE`). Read as a .dockerignore: in order, the last matching pattern decides, `!glob` takes a file back (`["vendor/**", "!vendor/acme/**"]`), `./` is dropped, a folder covers what is below it (`vendor`); minimatch globs with `dot: true`.' },
     },
   };
   return JSON.stringify(schema, null, 2) + '\n';

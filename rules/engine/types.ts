@@ -116,6 +116,12 @@ export interface RuleOptions {
   trustedRegistries: string[];
   /** DC033: globs of production compose files. */
   productionGlobs: string[];
+  /**
+   * DC033: the folder a glob of `productionGlobs` with a `/` is matched from (the path relative to it): the config
+   * file's folder that set them, the current folder for `check --config FILE`, the workspace folder for the
+   * settings (review 45d, item 6). Unset (an engine used on its own): the whole path, any folder above counting.
+   */
+  productionGlobsBase?: string;
   /** DC020 fix: default limits. */
   defaultMemoryLimit: string;
   defaultCpuLimit: string;
@@ -130,7 +136,7 @@ export interface RuleOptions {
 
 export const DEFAULT_OPTIONS: RuleOptions = {
   trustedRegistries: [],
-  productionGlobs: ['*prod*'],
+  productionGlobs: ['*[._-]prod[._-]*', 'prod[._-]*', '*[._-]production[._-]*', 'production[._-]*'],
   defaultMemoryLimit: '512m',
   defaultCpuLimit: '0.5',
   defaultPidsLimit: 200,

@@ -21,7 +21,7 @@ export default defineRule<'any', { message: string }>({
     guideline: 'Tooling hygiene: one configuration for editor and CI',
     equivalents: ['hadolint: config file validation errors', 'ESLint: "Invalid configuration" errors'],
     references: ['https://github.com/hadolint/hadolint#configure'],
-    suppress: 'Not suppressed by an ignore comment or a `rules` setting (in the config file itself, or `"dockerGuardrails.rules"`): that would hide that the configuration is not applied as written. Correct the file; the CLI stops with exit code 2 on it.',
+    suppress: 'Not suppressed by an ignore comment or a `rules` setting (in the config file itself, or `"dockerGuardrails.rules"`): that would hide that the configuration is not applied as written (an entry `DG002: off` under the config file\'s `rules` is itself reported). Correct the file; the CLI stops with exit code 2 on it.',
   },
   check() {
     return [];

@@ -64,6 +64,7 @@ import {
   CONFIG_INVALID_CODE,
   CONFIG_FILE_NAMES,
   findConfigPath,
+  inGlobScope,
   parseConfig,
   type LoadedConfig,
   type Analysis,
@@ -82,7 +83,6 @@ import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCr
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { gitIndexPaths } from '../../rules/engine/repo';
-import { minimatch } from 'minimatch';
 
 /**
  * How many messages from the client the connection has handed to their handlers. The connection reads
@@ -270,14 +270,47 @@ function isConfigFile(p: string): boolean {
   return CONFIG_FILE_NAMES.includes(path.basename(p));
 }
 
+/** The largest config file read (the workspace view's 256 KiB cap is for companion files; the CLI reads any size). */
+const CONFIG_MAX_BYTES = 64 * 1024 * 1024;
+/** Config files that could not be read, logged once each until they change. */
+const unreadableConfigLogged = new Set<string>();
+
 function loadConfig(p: string): LoadedConfig | undefined {
   const cached = configCache.get(p);
   if (cached) return cached;
-  const text = workspace.readText(p);
-  if (text === undefined) return undefined;
+  // The editor's text first; else the file on disk, inside a workspace folder and not through a link (the search stops
+  // at the workspace folders), with the config's own size cap. One it cannot use is said, not ignored silently: logged,
+  // and DG002 on the file when it is one (binary, too large, unreadable), as the CLI stops with exit 2 on it (review 45d, item 8).
+  let text = openByPath.get(p)?.getText();
+  if (text === undefined) {
+    if (!inWorkspace(p)) return undefined;
+    const r = readForAnalysis(p, CONFIG_MAX_BYTES);
+    if (!r.ok) {
+      if (r.reason === 'missing') return undefined;
+      const why = r.reason === 'binary' ? 'a binary file (it holds NUL bytes)' : r.reason === 'not-a-file' ? `not a regular file${r.detail ? ` (${r.detail})` : ''}` : r.reason === 'too-large' ? `larger than ${CONFIG_MAX_BYTES / 1024 / 1024} MiB` : (r.detail ?? 'unreadable');
+      if (!unreadableConfigLogged.has(p)) {
+        unreadableConfigLogged.add(p);
+        log(`cannot read the config file ${p}: ${why}; its settings are not applied`);
+      }
+      if (r.reason === 'not-a-file') return undefined;
+      const unusable: LoadedConfig = { path: p, config: {}, problems: [{ message: `This config file cannot be read: ${why}; none of its settings apply.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+      configCache.set(p, unusable);
+      publishConfigProblems(unusable);
+      return unusable;
+    }
+    text = r.text;
+  }
   const loaded = parseConfig(p, text, knownCodes);
+  // `.docker-guardrails.yml` beside a `.docker-guardrails.yaml` is not read (the .yaml applies): DG002 on it says so, as
+  // the CLI says it on standard error (review 45d, item 13).
+  const [yamlName, ymlName] = CONFIG_FILE_NAMES;
+  const sibling = (name: string) => path.join(path.dirname(p), name);
+  if (path.basename(p) === ymlName && (openByPath.has(sibling(yamlName)) || workspace.exists(sibling(yamlName)))) {
+    loaded.problems.push({ message: `This file is ignored: ${yamlName} in the same folder applies. Merge the two and delete this one.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  }
   configCache.set(p, loaded);
   publishConfigProblems(loaded);
+  if (path.basename(p) === yamlName && !configCache.has(sibling(ymlName)) && workspace.exists(sibling(ymlName))) loadConfig(sibling(ymlName));
   return loaded;
 }
 
@@ -294,11 +327,33 @@ function publishConfigProblems(loaded: LoadedConfig): void {
   publish(uri, diagnostics, version);
 }
 
+/** Whether a config file is a symbolic link (the workspace view does not see links). */
+function isLinkedConfig(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Config files that are symbolic links, logged once each: not followed, the defaults apply, as in the CLI (review 45d, item 5). */
+const linkedConfigLogged = new Set<string>();
+
 /** The settings that apply to a file: its resource settings, overridden by its config file. */
 async function settingsFor(uri: string, p: string): Promise<Settings> {
-  const base = await settings.get(uri);
-  const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders) : undefined;
-  return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined);
+  const resource = await settings.get(uri);
+  // The settings' path globs (productionGlobs) are matched from the file's workspace folder (review 45d, item 6).
+  const folder = uri.startsWith('file:') ? rootOf(p, workspaceFolders) : undefined;
+  const base = folder === undefined ? resource : { ...resource, productionGlobsBase: folder };
+  const configPath = uri.startsWith('file:') ? findConfigPath(workspace, p, workspaceFolders, isLinkedConfig) : undefined;
+  if (configPath && isLinkedConfig(configPath)) {
+    if (!linkedConfigLogged.has(configPath)) {
+      linkedConfigLogged.add(configPath);
+      log(`not read: ${configPath} is a symbolic link; symbolic links are not followed: the files it would configure get the settings and defaults`);
+    }
+    return base;
+  }
+  return mergeConfigFile(base, configPath ? loadConfig(configPath)?.config : undefined, configPath ? path.dirname(configPath) : undefined);
 }
 
 /** Forgets a config file that left the workspace (its folder was removed): its DG002 problems are cleared (review 41b, item 4). */
@@ -309,11 +364,20 @@ function forgetConfig(p: string): void {
 
 function configChanged(p: string): void {
   configCache.delete(p);
+  unreadableConfigLogged.delete(p);
   workspace.invalidate(p);
   const loaded = loadConfig(p);
   if (!loaded && configWithProblems.has(p)) {
     configWithProblems.delete(p);
     publish(uriOf(p), []);
+  }
+  // The .yml beside a .yaml that came or went: ignored or not (review 45d, item 13).
+  if (path.basename(p) === CONFIG_FILE_NAMES[0]) {
+    const yml = path.join(path.dirname(p), CONFIG_FILE_NAMES[1]);
+    if (configCache.has(yml) || configWithProblems.has(yml)) {
+      configCache.delete(yml);
+      if (!loadConfig(yml) && configWithProblems.delete(yml)) publish(uriOf(yml), []);
+    }
   }
   scheduleDependents();
 }
@@ -677,11 +741,14 @@ async function inScanScope(p: string): Promise<boolean> {
   return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
-/** The workspace scan's include/exclude globs, relative to the file's workspace folder (its innermost: `rootOf`). */
+/**
+ * The workspace scan's include/exclude globs, read as the CLI reads them (inGlobScope: as a .dockerignore; review 45d,
+ * item 1): the settings' relative to the file's workspace folder (its innermost: `rootOf`), a config file's to that
+ * file's folder (item 3).
+ */
 function inScope(folder: string, p: string, cfg: Settings): boolean {
-  const rel = path.relative(folder, p).split(path.sep).join('/');
-  if (cfg.include.length > 0 && !cfg.include.some((g) => minimatch(rel, g, { dot: true }))) return false;
-  return !cfg.exclude.some((g) => minimatch(rel, g, { dot: true }));
+  const rel = (base: string | undefined) => path.relative(base ?? folder, p).split(path.sep).join('/');
+  return inGlobScope(rel(cfg.includeBase), cfg.include, []) && inGlobScope(rel(cfg.excludeBase), undefined, cfg.exclude);
 }
 
 /** Whether a path is in a workspace folder, not behind a symlink there (a symlinked file or folder may point outside). */

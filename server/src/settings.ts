@@ -15,9 +15,15 @@ export interface Settings {
   trustedRegistries: string[];
   productionGlobs: string[];
   resourceLimits: { memory: string; cpus: string; pids: number };
-  /** Globs (relative to the workspace folder) limiting the workspace scan. */
+  /** Globs limiting the workspace scan, read as a .dockerignore (inGlobScope): relative to the workspace folder, or to `includeBase`/`excludeBase`. */
   include: string[];
   exclude: string[];
+  /** The folder of the config file that set `include` (its globs are relative to it: review 45d, item 3); unset: the workspace folder. */
+  includeBase?: string;
+  /** The same for `exclude`. */
+  excludeBase?: string;
+  /** The folder `productionGlobs` with a `/` are matched from: the config file's that set them, else the workspace folder (review 45d, item 6). */
+  productionGlobsBase?: string;
   /** `dockerGuardrails.registry.lookups`: registry quick fixes (digests, tags). Never set by the config file. */
   registryLookups: boolean;
   /** `dockerGuardrails.eol.date`: the analysis date (YYYY-MM-DD), or null (empty) for today's UTC date. Never set by the config file. */
@@ -100,8 +106,11 @@ export function normalizeSettings(raw: unknown, warn: (message: string) => void 
   };
 }
 
-/** Settings merged with a config file: the file wins for every key it sets. */
-export function mergeConfigFile(s: Settings, file: ConfigFile | undefined): Settings {
+/**
+ * Settings merged with a config file: the file wins for every key it sets. Its globs are relative to `base`, its
+ * folder (the settings' to the workspace folder), as the CLI reads them (review 45d, item 3).
+ */
+export function mergeConfigFile(s: Settings, file: ConfigFile | undefined, base?: string): Settings {
   if (!file) return s;
   return {
     ...s,
@@ -112,6 +121,9 @@ export function mergeConfigFile(s: Settings, file: ConfigFile | undefined): Sett
     resourceLimits: { ...s.resourceLimits, ...(file.resourceLimits ?? {}) },
     include: file.include ?? s.include,
     exclude: file.exclude ?? s.exclude,
+    ...(file.include && base !== undefined ? { includeBase: base } : s.includeBase !== undefined ? { includeBase: s.includeBase } : {}),
+    ...(file.exclude && base !== undefined ? { excludeBase: base } : s.excludeBase !== undefined ? { excludeBase: s.excludeBase } : {}),
+    ...(file.productionGlobs && base !== undefined ? { productionGlobsBase: base } : s.productionGlobsBase !== undefined ? { productionGlobsBase: s.productionGlobsBase } : {}),
   };
 }
 
@@ -121,7 +133,7 @@ export function toEngineConfig(s: Settings): EngineConfig {
     productionGlobs: s.productionGlobs,
     resourceLimits: s.resourceLimits,
   });
-  return { rules: s.rules, options: { ...options, eolDate: s.eolDate } };
+  return { rules: s.rules, options: { ...options, ...(s.productionGlobsBase === undefined ? {} : { productionGlobsBase: s.productionGlobsBase }), eolDate: s.eolDate } };
 }
 
 /**
