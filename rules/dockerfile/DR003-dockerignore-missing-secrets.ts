@@ -5,7 +5,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { credentialFileFormat, credentialIn } from '../engine/credential-files';
-import { buildOf, buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
+import { buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
 import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { stageChain, stagesItCouldName } from '../engine/stage-scope';
@@ -299,10 +299,7 @@ function otherDockerfiles(ctx: DockerfileContext, contextDir: string): { paths: 
   for (const n of names) found.add(path.join(contextDir, n));
   // Compose services building with this context: compose files beside the context, the Dockerfile, and up to three folders above each.
   for (const compose of composeFilesAround(ws, [contextDir, path.dirname(ctx.path)], ctx.options)) {
-    for (const service of compose.services) {
-      const build = buildOf(compose, service);
-      if (build && build.context === contextDir) found.add(build.dockerfile);
-    }
+    for (const { build } of servicesBuildingIn(compose, 'context', contextDir)) found.add(build.dockerfile);
   }
   found.delete(ctx.path);
   // A Dockerfile with its own ignore file does not read the context's `.dockerignore`.
