@@ -8,6 +8,10 @@
  *   anew for each analysis: N × N. The paths a service's `build:` writes without a variable are now indexed once per
  *   parse (and project folder), so analyzing the N Dockerfiles costs about twice the work at twice the services,
  *   and computeBuildOf runs about once per Dockerfile (its own service), not N times.
+ * - item 5, an `include:` project of N files (one service each): DC032 counts the services of every file of the
+ *   project (projectNeighbours), asking of each whether its file is included (isPartialService → includersOf), and
+ *   includersOf revalidated its memo by reading every file of the tree again: N² per analysis, N³ for the project.
+ *   The tree and an index of what it includes are now made once per root and analysis.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -113,6 +117,36 @@ describe('cross-file work (review 45c)', () => {
       assert.ok(js < 2.5, `quadratic work: ${report}`);
       // Its own service's build, for each Dockerfile (a few rules ask; buildOf keeps it per analysis): not every service's.
       assert.ok(large.calls.get('computeBuildOf')! <= 2 * 300, `build paths computed per service per Dockerfile: ${report}`);
+    });
+  });
+
+  it('an include: project: analyzing its N files is about linear in N, not cubic (item 5)', async (t) => {
+    await withCoverage(async (session) => {
+      const workOf = (n: number) => {
+        const root = `/i${n}`;
+        const files = new Map<string, string>();
+        let compose = 'include:\n';
+        for (let i = 0; i < n; i++) {
+          compose += `  - inc/f${i}.yaml\n`;
+          files.set(`${root}/inc/f${i}.yaml`, `services:\n  s${i}:\n    image: nginx:1.25\n`);
+        }
+        files.set(`${root}/compose.yaml`, `${compose}services:\n  app:\n    image: nginx:1.25\n`);
+        const view = mapView(files);
+        return counted(session, ['includesOf'], () => {
+          let findings = 0;
+          for (const [p, text] of files) findings += analyze(allRules, 'compose', p, text, view).findings.length;
+          return findings;
+        });
+      };
+      await workOf(10);
+      const small = await workOf(60);
+      const large = await workOf(120);
+      assert.ok(large.findings > 1.9 * small.findings, `findings: ${small.findings}, ${large.findings}`);
+      const js = large.js / small.js;
+      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), includesOf ${small.calls.get('includesOf')} → ${large.calls.get('includesOf')}`;
+      t.diagnostic(report);
+      // Each file's analysis still counts the project's N services (DC032): N² calls of small functions, well under the tree walks.
+      assert.ok(js < 3, `work superlinear in the project: ${report}`);
     });
   });
 });

@@ -206,6 +206,11 @@ export function filesRead(ctx: { workspace: WorkspaceView }): ReadonlySet<string
   return ctx.workspace instanceof AnalysisWorkspace ? ctx.workspace.read : new Set();
 }
 
+/** Whether `ws` is one analysis' view (analysisWorkspace): what it reads stays as it is while the analysis runs. */
+export function isAnalysisWorkspace(ws: WorkspaceView): boolean {
+  return ws instanceof AnalysisWorkspace;
+}
+
 /** A view of `ws` for one analysis: the contexts of other files made while it runs are its own. */
 export function analysisWorkspace(ws: WorkspaceView): WorkspaceView {
   return new AnalysisWorkspace(ws instanceof AnalysisWorkspace ? ws.base : ws);
