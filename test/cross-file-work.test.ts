@@ -12,6 +12,11 @@
  *   project (projectNeighbours), asking of each whether its file is included (isPartialService → includersOf), and
  *   includersOf revalidated its memo by reading every file of the tree again: N² per analysis, N³ for the project.
  *   The tree and an index of what it includes are now made once per root and analysis.
+ * - item 4, DR003's walk of the build context: with any `!` line in `.dockerignore` it walked every excluded folder
+ *   (`node_modules` for `!README.md`), matching each entry against each pattern and each of its parent folders. A folder
+ *   that no `!` line can re-include anything in is now passed over, each entry is matched once per pattern (its
+ *   folder's answer carries the parents'), and the patterns are matched from the last (the last match decides).
+ *   Those must give exactly patternmatcher's answers: checked against the forward algorithm on random paths.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -19,6 +24,7 @@ import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import { allRules, analyze } from '../rules';
 import type { WorkspaceView } from '../rules/engine/types';
+import { isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../rules/engine/dockerignore';
 
 /** An in-memory workspace whose every question is a map lookup (the fixtures' viewOf scans every file per question). */
 function mapView(files: Map<string, string>): WorkspaceView {
@@ -148,5 +154,80 @@ describe('cross-file work (review 45c)', () => {
       // Each file's analysis still counts the project's N services (DC032): N² calls of small functions, well under the tree walks.
       assert.ok(js < 3, `work superlinear in the project: ${report}`);
     });
+  });
+
+  it('DR003 does not walk a folder the .dockerignore excludes when no ! line can re-include anything in it (item 4)', () => {
+    const regexTests = (modules: number): number => {
+      const root = `/d${modules}`;
+      const files = new Map<string, string>([
+        [`${root}/Dockerfile`, 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n'],
+        [`${root}/.dockerignore`, 'node_modules\n.git\n*.md\n!README.md\n'],
+        [`${root}/README.md`, '# app\n'],
+        [`${root}/src/.env.local`, 'A=1\n'],
+        [`${root}/.git/HEAD`, 'ref: refs/heads/main\n'],
+      ]);
+      for (let i = 0; i < 50; i++) files.set(`${root}/src/m${i % 5}/f${i}.js`, '');
+      for (let i = 0; i < modules; i++) files.set(`${root}/node_modules/p${i % 40}/lib/f${i}.js`, '');
+      const view = mapView(files);
+      const saved = RegExp.prototype.test;
+      let n = 0;
+      RegExp.prototype.test = function (this: RegExp, s: string) {
+        n++;
+        return saved.call(this, s);
+      };
+      let findings: string[];
+      try {
+        findings = analyze(allRules, 'dockerfile', `${root}/Dockerfile`, files.get(`${root}/Dockerfile`)!, view).findings.map((f) => f.code);
+      } finally {
+        RegExp.prototype.test = saved;
+      }
+      assert.ok(findings.includes('DR003'), findings.join(', '));
+      return n;
+    };
+    regexTests(100);
+    const small = regexTests(1000);
+    const large = regexTests(2000);
+    // Before: ~4 patterns × ~4 folders deep for each of the 1,000 more files in node_modules.
+    assert.ok(large - small < 200, `regular-expression tests: ${small} → ${large}`);
+  });
+
+  it("the walk's matching gives patternmatcher's answers exactly (item 4)", () => {
+    /** The forward algorithm as it was (patternmatcher's order): each pattern against the path and each parent folder. */
+    const reference = (patterns: readonly DockerignorePattern[], rel: string): boolean => {
+      const parts = rel.split('/');
+      let matched = false;
+      for (const p of patterns) {
+        if (!p.re || p.negate !== matched) continue;
+        let match = p.re.test(rel);
+        for (let i = 1; !match && i < parts.length; i++) match = p.re.test(parts.slice(0, i).join('/'));
+        if (match) matched = !p.negate;
+      }
+      return matched;
+    };
+    let seed = 45;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const names = ['a', 'b', 'node_modules', '.env', 'x.md', 'README.md', 'lib'];
+    const globs = ['a', 'b', 'a/b', '*', '*.md', '**/b', 'a/**', '**/*.md', 'node_modules', 'lib/*', '?', 'a/*/b', 'README.md', '.env*', '**'];
+    for (let round = 0; round < 300; round++) {
+      const lines: string[] = [];
+      for (let k = rand(6) + 1; k > 0; k--) lines.push(`${rand(3) === 0 ? '!' : ''}${globs[rand(globs.length)]}`);
+      const patterns = parseDockerignore(lines.join('\n'));
+      // Random paths, walked as the context walk does: each entry with its folder's match.
+      const walk = (rel: string, parent: EntryMatch | undefined, depth: number): void => {
+        for (const name of names) {
+          const entry = rel === '' ? name : `${rel}/${name}`;
+          const expected = reference(patterns, entry);
+          assert.equal(isExcluded(patterns, entry), expected, `${lines.join(' | ')}: ${entry}`);
+          const match = matchEntry(patterns, entry, parent);
+          assert.equal(match.excluded, expected, `${lines.join(' | ')}: ${entry} (walk)`);
+          if (depth < 3 && rand(3) === 0) walk(entry, match, depth + 1);
+          // A folder the walk passes over: everything below it is excluded.
+          if (expected && !mayReincludeBelow(patterns, entry)) {
+            for (const below of ['a', 'x.md/README.md', 'b/c/README.md']) assert.ok(reference(patterns, `${entry}/${below}`), `${lines.join(' | ')}: ${entry}/${below}`);
+          }
+        }
+      };
+      walk('', undefined, 0);
+    }
   });
 });
