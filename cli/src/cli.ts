@@ -26,6 +26,7 @@ import {
   findConfigPath,
   includedFiles,
   inGlobScope,
+  MAX_INCLUDED_FILES,
   fixFinding,
   fixInRounds,
   filesRead,
@@ -46,7 +47,7 @@ import {
   type Severity,
   type WorkspaceView,
 } from '../../rules';
-import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, relatedTooLargeNotice, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
 import { GzipMeter } from './gzip-size';
 import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
 import { unifiedDiff } from './diff';
@@ -232,7 +233,7 @@ function looksLikeCompose(file: string): boolean {
  * not named like compose files (so not analyzed, as in the editor) but look like one: the report
  * names them, so that "No findings in 0 files" is not read as a clean bill for `keycloak-mysql.yml`.
  */
-function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = [], unreadable: string[] = [], notDocker: string[] = []): Collected[] {
+function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], symlinks: string[] = [], unreadable: string[] = [], notDocker: string[] = [], pastLimit = new Map<string, string>()): Collected[] {
   const seen = new Map<string, Collected>();
   const out: Collected[] = [];
   const otherYaml: string[] = [];
@@ -275,7 +276,7 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
       notDocker.push(p);
       continue;
     }
-    const found: FoundFile[] = st.isDirectory() ? withIncluded(walk(abs), abs, ws) : [{ path: abs, kind: namedKind as FoundFile['kind'] }];
+    const found: FoundFile[] = st.isDirectory() ? withIncluded(walk(abs), abs, ws, pastLimit) : [{ path: abs, kind: namedKind as FoundFile['kind'] }];
     for (const f of found) {
       const known = seen.get(f.path);
       if (known) {
@@ -288,7 +289,19 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
       out.push(c);
     }
   }
-  for (const f of new Set(otherYaml)) if (!seen.has(f) && looksLikeCompose(f)) lookalikes.push(f);
+  for (const f of [...pastLimit.keys()]) if (seen.has(f)) pastLimit.delete(f);
+  for (const f of new Set(otherYaml)) if (!seen.has(f) && !pastLimit.has(f) && looksLikeCompose(f)) lookalikes.push(f);
+  return out;
+}
+
+/** The keys of a map grouped by their values, in the map's order. */
+function groupedByValue(m: Map<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, v] of m) {
+    const list = out.get(v);
+    if (list) list.push(k);
+    else out.set(v, [k]);
+  }
   return out;
 }
 
@@ -319,16 +332,19 @@ interface Collected {
  * Adds the YAML files that the found compose files pull in with `include:` (recursively) and that lie
  * under the walked root: they are compose files whatever their name (e.g. `include: [db/database.yml]`).
  */
-function withIncluded(found: FoundFile[], root: string, ws: DiskWorkspace): FoundFile[] {
+function withIncluded(found: FoundFile[], root: string, ws: DiskWorkspace, pastLimit?: Map<string, string>): FoundFile[] {
   const known = new Set(found.map((f) => f.path));
   const added: FoundFile[] = [];
   for (const f of found) {
     if (f.kind !== 'compose') continue;
-    for (const p of includedFiles(ws, f.path)) {
+    const cut: string[] = [];
+    for (const p of includedFiles(ws, f.path, undefined, cut)) {
       if (known.has(p) || !/\.ya?ml$/i.test(p) || !isInside(p, root)) continue;
       known.add(p);
       added.push({ path: p, kind: 'compose' });
     }
+    // Files its include tree names past the bound on one tree's files: not analyzed (as in the editor), and said so.
+    for (const p of cut) if (!pastLimit?.has(p) && /\.ya?ml$/i.test(p) && isInside(p, root) && ws.exists(p)) pastLimit?.set(p, f.path);
   }
   return added.length === 0 ? found : [...found, ...added].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -411,14 +427,20 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const changed: FileSet = new Map();
   // The walk reads compose files to follow `include:`; the analysis takes those reads over.
   const reads = new RunReads();
-  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read);
+  // Files the analyses read beside the files checked (a .env, an included file, a .dockerignore…) that are over the
+  // workspace's read cap: taken as absent, so named on standard error (review 45c, item 8).
+  const relatedTooLarge = new Set<string>();
+  const noteTooLarge = (p: string) => relatedTooLarge.add(p);
+  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read, noteTooLarge);
+  const withRelated = (o: Outcome): Outcome => (relatedTooLarge.size === 0 ? o : { ...o, tooLarge: [...new Set([...(o.tooLarge ?? []), ...relatedTooLarge])] });
   let files: Collected[];
   const lookalikes: string[] = [];
   const notDocker: string[] = [];
   const symlinks: string[] = [];
   const unreadable: string[] = [];
+  const pastLimit = new Map<string, string>();
   try {
-    files = collect(opts.paths, workspace, lookalikes, symlinks, unreadable, notDocker);
+    files = collect(opts.paths, workspace, lookalikes, symlinks, unreadable, notDocker, pastLimit);
   } catch (e) {
     stopWorkers(early);
     io.writeErr(`docker-guardrails: ${(e as Error).message}\n`);
@@ -441,6 +463,12 @@ function check(opts: Options, io: Io): number | Promise<number> {
     const shown = lookalikes.slice(0, 5).map((p) => path.relative(process.cwd(), p) || p);
     const more = lookalikes.length > shown.length ? ` and ${lookalikes.length - shown.length} more` : '';
     io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml, <name>.compose.yaml or docker-stack.yml.\n`);
+  }
+  // Files an include tree names past its bound: compose files, not analyzed (review 45c, item 5: they were said to be misnamed).
+  for (const [root, cut] of groupedByValue(pastLimit)) {
+    const shown = cut.slice(0, 5).map(shownPath);
+    const more = cut.length > shown.length ? ` and ${cut.length - shown.length} more` : '';
+    io.writeErr(`docker-guardrails: not checked: ${cut.length} file${cut.length === 1 ? '' : 's'} that ${shownPath(root)} includes past the limit of ${MAX_INCLUDED_FILES} files in one include tree: ${shown.join(', ')}${more}.\n`);
   }
   // Walks do not follow symbolic links (containment: nothing outside the project is read), but say which they passed.
   for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
@@ -537,15 +565,15 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // Once per run, on standard error: the report (JSON, SARIF…) on standard output stays as it is.
   const stale = jobs.length > 0 ? staleDataNotice(eolDate) : undefined;
   if (stale) io.writeErr(`docker-guardrails: notice: ${stale}\n`);
-  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map()));
+  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(withRelated(analyzeJobs(jobs, workspace, wantFixes, reads)), opts, io, changed, new Map()));
   stopWorkers(early);
-  if (!fixing) return finish(analyzeJobs(jobs, workspace, wantFixes, reads), opts, io, changed, new Map());
+  if (!fixing) return finish(withRelated(analyzeJobs(jobs, workspace, wantFixes, reads)), opts, io, changed, new Map());
 
   const results: FileResult[] = [];
   // A dry run changes nothing: its exit code is that of the files as they are, not as fixed (review 37, item 1).
   const current: FileResult[] = [];
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
-  const onDisk = opts.dryRun ? new DiskWorkspace() : undefined;
+  const onDisk = opts.dryRun ? new DiskWorkspace(undefined, undefined, undefined, undefined, noteTooLarge) : undefined;
   const fixedCount = new Map<string, number>();
   // The files a safe fix would write whose bytes are not text read exactly — not UTF-8, nor UTF-16 with its byte order
   // mark (review 43a, item 1): their fixes are not applied (mayWrite). UTF-16 files are written back as UTF-16 (cli44 item 4).
@@ -628,7 +656,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   };
   for (const job of jobs) {
     const read = readJob(job, reads);
-    if ('error' in read) return finish({ results, error: read.error }, opts, io, changed, fixedCount);
+    if ('error' in read) return finish(withRelated({ results, error: read.error }), opts, io, changed, fixedCount);
     if ('skipped' in read) {
       results.push(read.skipped);
       current.push(read.skipped);
@@ -657,11 +685,11 @@ function check(opts: Options, io: Io): number | Promise<number> {
     const analyzeText = (job: Job, text: string) => analyzeJob(job, text, workspace);
     return registryFixPass({ jobs, results, changed, fixedCount, mayWrite, reports, readText, analyzeText, toResult: (job, a) => toResult(job, a, wantFixes), writeErr: io.writeErr }).then(() => {
       sayNotUtf8();
-      return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
+      return finish(withRelated({ results: opts.dryRun ? current : results }), opts, io, changed, fixedCount, reported);
     });
   }
   sayNotUtf8();
-  return finish({ results: opts.dryRun ? current : results }, opts, io, changed, fixedCount, reported);
+  return finish(withRelated({ results: opts.dryRun ? current : results }), opts, io, changed, fixedCount, reported);
 }
 
 /** One file to analyze, with the config that applies to it (plain data: it crosses to workers). */
@@ -684,6 +712,8 @@ interface Outcome {
   error?: string;
   /** Rules that threw (reported on stderr, never fatal). */
   failures?: string[];
+  /** Files read beside the files checked that were over the read cap, and so taken as absent (DiskWorkspace's onTooLarge). */
+  tooLarge?: string[];
 }
 
 function engineConfigOf(job: Job): EngineConfig {
@@ -799,7 +829,7 @@ function startWorkers(count: number, wantFixes: boolean): StartedWorker[] {
       const results: FileResult[] = [];
       worker.on('message', (m: WorkerBatch) => {
         for (const r of m.results) results.push(r);
-        if (m.done) resolve(m.error === undefined ? { results } : { results, error: m.error });
+        if (m.done) resolve({ results, ...(m.error === undefined ? {} : { error: m.error }), ...(m.tooLarge ? { tooLarge: m.tooLarge } : {}) });
       });
       worker.once('error', reject);
       worker.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with ${code}`)) : undefined));
@@ -833,7 +863,8 @@ function analyzeInWorkers(jobs: Job[], workers: StartedWorker[]): Promise<Outcom
     const byPath = new Map<string, FileResult>();
     for (const o of outs) for (const r of o.results) byPath.set(r.path, r);
     const error = outs.find((o) => o.error)?.error;
-    return { results: jobs.map((j) => byPath.get(j.path)).filter((r): r is FileResult => !!r), error };
+    const tooLarge = [...new Set(outs.flatMap((o) => o.tooLarge ?? []))];
+    return { results: jobs.map((j) => byPath.get(j.path)).filter((r): r is FileResult => !!r), error, ...(tooLarge.length === 0 ? {} : { tooLarge }) };
   });
 }
 
@@ -842,6 +873,8 @@ interface WorkerBatch {
   results: FileResult[];
   done: boolean;
   error?: string;
+  /** With the last batch: the files read beside the jobs that were over the read cap. */
+  tooLarge?: string[];
 }
 
 /** Results per message from a worker: small enough that no message is large, large enough that messages stay few. */
@@ -852,13 +885,14 @@ if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
   // One list of jobs: with its listener gone after it, nothing keeps the worker alive once it has answered.
   parentPort!.once('message', (jobs: Job[]) => {
     let results: FileResult[] = [];
-    const error = analyzeEach(jobs, new DiskWorkspace(), wantFixes, (r) => {
+    const tooLarge = new Set<string>();
+    const error = analyzeEach(jobs, new DiskWorkspace(undefined, undefined, undefined, undefined, (p) => tooLarge.add(p)), wantFixes, (r) => {
       results.push(r);
       if (results.length < RESULTS_PER_MESSAGE) return;
       parentPort!.postMessage({ results, done: false } satisfies WorkerBatch);
       results = [];
     });
-    parentPort!.postMessage({ results, done: true, ...(error === undefined ? {} : { error }) } satisfies WorkerBatch);
+    parentPort!.postMessage({ results, done: true, ...(error === undefined ? {} : { error }), ...(tooLarge.size === 0 ? {} : { tooLarge: [...tooLarge] }) } satisfies WorkerBatch);
   });
 }
 
@@ -1014,6 +1048,8 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
   // In every format (a JSON or SARIF report without findings must not pass for a clean file: review 37, item 3).
   for (const r of results) if (r.skipped) io.writeErr(`docker-guardrails: not checked: ${r.display} (${skippedReason(r)}${r.skipped === 'too-large' ? '; maxFileSize in .docker-guardrails.yaml raises the cap' : ''})\n`);
+  // Once per file, sorted: a related file over the cap is taken as absent by every analysis that reads it.
+  for (const p of [...(outcome.tooLarge ?? [])].sort()) io.writeErr(`docker-guardrails: notice: ${relatedTooLargeNotice(path.relative(cwd, p) || p)}\n`);
   if (outcome.error) {
     io.writeErr(`docker-guardrails: ${outcome.error}\n`);
     return 2;

@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { argWords, copySourceOnlyStages, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { dockerignoreFor, isExcluded, parseDockerignore, type DockerignorePattern } from '../engine/dockerignore';
+import { dockerignoreFor, isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { credentialFileFormat, credentialIn } from '../engine/credential-files';
-import { buildOf, buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding } from '../engine/relations';
+import { buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
 import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { stageChain, stagesItCouldName } from '../engine/stage-scope';
@@ -109,7 +109,9 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
     const listings: [string, string[] | undefined][] = [];
     const reincludes = patterns?.some((p) => p.negate) ?? false;
     let seen = 0;
-    const walk = (dir: string, rel: string): void => {
+    // Each entry is matched once against each pattern, with what its folder's match says of the folders above it
+    // (matchEntry): isExcluded matched every entry's parent folders again, per pattern (review 45c, item 4).
+    const walk = (dir: string, rel: string, parent: EntryMatch | undefined): void => {
       const names = ws.listDir!(dir);
       listings.push([dir, names]);
       if (names === undefined) return;
@@ -117,8 +119,11 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
         if (++seen > MAX_CONTEXT_ENTRIES) return;
         const relPath = rel === '' ? name : `${rel}/${name}`;
         if (relPath === '.git') continue;
-        const excluded = patterns !== undefined && isExcluded(patterns, relPath);
-        if (excluded && !reincludes) continue;
+        const match = patterns === undefined ? undefined : matchEntry(patterns, relPath, parent);
+        const excluded = match?.excluded ?? false;
+        // An excluded entry is passed over, unless a `!` line may re-include it or something below it (then an
+        // excluded folder is looked into); `!README.md` does not make the walk enter `node_modules`.
+        if (excluded && (!reincludes || !mayReincludeBelow(patterns!, relPath))) continue;
         const child = path.join(dir, name);
         // Docker sends a symbolic link as a link, never what it points to (review 19, probe 09): a linked
         // folder is not looked into, and a linked env file carries no content of its own (a target outside
@@ -135,10 +140,10 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
           continue;
         }
         // Folders only: a name without a listing is a file.
-        if (ws.listDir!(child) !== undefined) walk(child, relPath);
+        if (ws.listDir!(child) !== undefined) walk(child, relPath, match);
       }
     };
-    walk(context, '');
+    walk(context, '', undefined);
     envWalks.delete(key);
     envWalks.set(key, { listings, found, credentialFiles });
     if (envWalks.size > MAX_ENV_WALKS) envWalks.delete(envWalks.keys().next().value as string);
@@ -299,10 +304,7 @@ function otherDockerfiles(ctx: DockerfileContext, contextDir: string): { paths: 
   for (const n of names) found.add(path.join(contextDir, n));
   // Compose services building with this context: compose files beside the context, the Dockerfile, and up to three folders above each.
   for (const compose of composeFilesAround(ws, [contextDir, path.dirname(ctx.path)], ctx.options)) {
-    for (const service of compose.services) {
-      const build = buildOf(compose, service);
-      if (build && build.context === contextDir) found.add(build.dockerfile);
-    }
+    for (const { build } of servicesBuildingIn(compose, 'context', contextDir)) found.add(build.dockerfile);
   }
   found.delete(ctx.path);
   // A Dockerfile with its own ignore file does not read the context's `.dockerignore`.

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { DockerfileContext } from './dockerfile';
-import { buildOf, composeFilesAround, servicesBuilding } from './relations';
+import { composeFilesAround, servicesBuilding, servicesWithUnknownBuild } from './relations';
 import { isMap, scalarString } from './compose';
 
 /**
@@ -35,9 +35,9 @@ export function contextCandidates(ctx: DockerfileContext): Contexts {
  */
 function buildsWithUnknownContext(ctx: DockerfileContext): boolean {
   for (const compose of composeFilesAround(ctx.workspace, [path.dirname(ctx.path)], ctx.options)) {
-    for (const service of compose.services) {
+    for (const service of servicesWithUnknownBuild(compose)) {
       const entry = compose.serviceGet(service, 'build');
-      if (!entry || !entry.value || buildOf(compose, service)) continue;
+      if (!entry || !entry.value) continue;
       const named = isMap(entry.value) ? scalarString(compose.get(service.doc, entry.value, 'dockerfile')?.value) : null;
       if (named === null || named.includes('$') || path.posix.basename(named) === path.basename(ctx.path)) return true;
     }

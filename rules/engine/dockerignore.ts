@@ -75,7 +75,23 @@ function escapeRe(c: string): string {
   return /[.+^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
 }
 
-export function parseDockerignore(text: string): DockerignorePattern[] {
+/**
+ * The patterns of an ignore file's text, compiled once per text (the patterns depend on the text alone and are never
+ * changed): DR003 and DF021 ask on every analysis of every Dockerfile whose context the file belongs to.
+ */
+export function parseDockerignore(text: string): readonly DockerignorePattern[] {
+  const hit = parsed.get(text);
+  if (hit) return hit;
+  const made = computeParse(text);
+  if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(text, made);
+  return made;
+}
+
+const parsed = new Map<string, readonly DockerignorePattern[]>();
+const MAX_PARSED = 64;
+
+function computeParse(text: string): DockerignorePattern[] {
   const out: DockerignorePattern[] = [];
   for (const raw of text.split(/\r?\n/)) {
     if (raw.startsWith('#')) continue;
@@ -90,21 +106,71 @@ export function parseDockerignore(text: string): DockerignorePattern[] {
   return out;
 }
 
-/** Whether a path (relative to the context root, `/`-separated) is left out of the build context. */
+/**
+ * Whether a path (relative to the context root, `/`-separated) is left out of the build context. As patternmatcher,
+ * a pattern matches the path or one of its parent folders, an exclusion is only tried when the path is not yet
+ * excluded and a negation only when it is: so the last pattern that matches decides (an exclusion when it excludes,
+ * a `!` when it re-includes), and the patterns are tried from the last, stopping at the first that matches.
+ */
 export function isExcluded(patterns: readonly DockerignorePattern[], relPath: string): boolean {
   const file = cleanPath(relPath);
-  const parent = path.posix.dirname(file);
-  const parentDirs = parent === '.' ? [] : parent.split('/');
-  let matched = false;
-  for (const p of patterns) {
+  const parents: string[] = [];
+  for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) parents.push(file.slice(0, at));
+  for (let i = patterns.length - 1; i >= 0; i--) {
+    const p = patterns[i];
     if (!p.re) continue;
-    // As patternmatcher: an exclusion is only tried when not yet excluded, a negation only when excluded.
-    if (p.negate !== matched) continue;
     let match = p.re.test(file);
-    for (let i = 0; !match && i < parentDirs.length; i++) match = p.re.test(parentDirs.slice(0, i + 1).join('/'));
-    if (match) matched = !p.negate;
+    for (let k = 0; !match && k < parents.length; k++) match = p.re.test(parents[k]);
+    if (match) return !p.negate;
   }
-  return matched;
+  return false;
+}
+
+/**
+ * isExcluded for the entries of a walk of the context: `parent`, the answer of the entry's folder (undefined at the
+ * root), holds which patterns match that folder or a folder above it, so each entry is matched once against each
+ * pattern rather than with each of its parent folders again. `hits` is what to pass for the entries of this one
+ * (when it is a folder).
+ */
+export function matchEntry(patterns: readonly DockerignorePattern[], relPath: string, parent?: EntryMatch): EntryMatch {
+  const file = cleanPath(relPath);
+  const hits = new Uint8Array(patterns.length);
+  let excluded: boolean | undefined;
+  for (let i = patterns.length - 1; i >= 0; i--) {
+    const p = patterns[i];
+    const hit = p.re !== null && (parent?.hits[i] === 1 || p.re.test(file));
+    if (!hit) continue;
+    hits[i] = 1;
+    excluded ??= !p.negate;
+  }
+  return { excluded: excluded ?? false, hits };
+}
+
+export interface EntryMatch {
+  excluded: boolean;
+  /** Per pattern, 1 when it matches the entry or a folder above it. */
+  hits: Uint8Array;
+}
+
+/**
+ * Whether a `!` pattern may re-include the folder `relPath`, a folder above it or something below it: false when
+ * each negation's literal beginning (up to its first wildcard) leads elsewhere (`!README.md` for `node_modules`).
+ * A folder excluded where none may is excluded with everything in it: a walk need not look inside.
+ */
+export function mayReincludeBelow(patterns: readonly DockerignorePattern[], relPath: string): boolean {
+  const dir = `${cleanPath(relPath)}/`;
+  for (const p of patterns) {
+    if (!p.negate || !p.re) continue;
+    const literal = literalStart(p.pattern);
+    if (literal.startsWith(dir) || dir.startsWith(literal)) return true;
+  }
+  return false;
+}
+
+/** The beginning of a pattern before its first wildcard or escape: every path it matches starts so. */
+function literalStart(pattern: string): string {
+  const at = pattern.search(/[*?[\\]/);
+  return at === -1 ? pattern : pattern.slice(0, at);
 }
 
 /** The ignore file that applies to a build: `<Dockerfile>.dockerignore` when it exists, else `<context>/.dockerignore`. */

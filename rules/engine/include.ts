@@ -38,15 +38,16 @@ import * as path from 'node:path';
 import { type Node, type Scalar } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext } from './compose';
-import { DEFAULT_COMPOSE_NAMES, parsedCompose } from './relations';
+import { DEFAULT_COMPOSE_NAMES, isAnalysisWorkspace, parsedCompose } from './relations';
 import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
 
 /** How many `include` levels are followed from a root. */
 const MAX_DEPTH = 4;
 /** How many directories above a file are searched for a root that includes it. */
 const MAX_PARENTS = 3;
-/** How many files one include tree may hold (a bound on hostile input). */
-const MAX_FILES = 256;
+/** How many files one include tree may hold (a bound on hostile input; the CLI names the files past it). */
+export const MAX_INCLUDED_FILES = 256;
+const MAX_FILES = MAX_INCLUDED_FILES;
 /** How many `extends: {file: …}` hops are followed from a root's files (as compose-lookup's MAX_EXTENDS). */
 const MAX_EXTENDS_HOPS = 16;
 
@@ -150,8 +151,27 @@ export interface Inclusion {
  * the root's). The root's includes resolve against its folder (a file named on the command line, or
  * opened, is loaded as a project of its own), an included file's against its project directory.
  */
-export function includeTree(root: ComposeContext, ws: WorkspaceView = root.workspace): { ctx: ComposeContext; via: Inclusion }[] {
-  const out: { ctx: ComposeContext; via: Inclusion }[] = [];
+export function includeTree(root: ComposeContext, ws: WorkspaceView = root.workspace, cut?: string[]): readonly IncludedFile[] {
+  // Once per root and analysis: the files of an analysis are read as they are while it runs, and every file of an
+  // include project asks for its root's tree (DC032 counts the project's services, each asking whether its file is
+  // included: review 45c, item 5).
+  if (cut || ws !== root.workspace || !isAnalysisWorkspace(ws)) return computeIncludeTree(root, ws, cut);
+  let tree = treeMemo.get(root);
+  if (!tree) treeMemo.set(root, (tree = computeIncludeTree(root, ws)));
+  return tree;
+}
+
+export interface IncludedFile {
+  ctx: ComposeContext;
+  via: Inclusion;
+}
+
+/** By root context, for roots read in an analysis (their contexts live as long as it does). */
+const treeMemo = new WeakMap<ComposeContext, readonly IncludedFile[]>();
+
+/** `cut` collects the files named by includes past the MAX_FILES bound (not in the tree), each once. */
+function computeIncludeTree(root: ComposeContext, ws: WorkspaceView, cut?: string[]): IncludedFile[] {
+  const out: IncludedFile[] = [];
   const seen = new Set<string>([root.path]);
   let level: { ctx: ComposeContext; dir: string }[] = [{ ctx: root, dir: root.dir }];
   for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
@@ -159,7 +179,11 @@ export function includeTree(root: ComposeContext, ws: WorkspaceView = root.works
     for (const { ctx: parent, dir: parentDir } of level) {
       for (const entry of includesOf(parent, parentDir)) {
         for (const file of entry.files) {
-          if (seen.has(file) || seen.size > MAX_FILES) continue;
+          if (seen.has(file)) continue;
+          if (seen.size > MAX_FILES) {
+            if (cut && !cut.includes(file)) cut.push(file);
+            continue;
+          }
           seen.add(file);
           const ctx = parsedCompose(ws, file, root.options);
           if (!ctx) continue;
@@ -204,7 +228,7 @@ export function extendsFilesOf(ctx: ComposeContext, dir: string): string[] {
  * A root and the files of its include tree, each with its project directory: the root's own folder, an
  * included file's from the include that brings it in.
  */
-function projectOf(root: ComposeContext, tree: { ctx: ComposeContext; via: Inclusion }[]): { ctx: ComposeContext; dir: string }[] {
+function projectOf(root: ComposeContext, tree: readonly IncludedFile[]): { ctx: ComposeContext; dir: string }[] {
   return [{ ctx: root, dir: root.dir }, ...tree.map(({ ctx, via }) => ({ ctx, dir: via.entry.projectDir }))];
 }
 
@@ -301,6 +325,7 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
     }
   }
   if (!anyRoot) return [];
+  if (isAnalysisWorkspace(ws)) return includersInAnalysis(ws, filePath, options);
   const hit = includersMemo.get(filePath);
   if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) {
     const again = hit.result.map((r) => {
@@ -333,6 +358,63 @@ export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOp
   includersMemo.set(filePath, { deps, result: result.map((r) => ({ parent: r.parent.path, parentDir: r.parentDir, entry: includesOf(r.parent, r.parentDir).indexOf(r.entry), root: r.root.path })) });
   if (includersMemo.size > MAX_MEMO) includersMemo.delete(includersMemo.keys().next().value as string);
   return result;
+}
+
+/**
+ * includersOf in an analysis: the trees of the candidate roots are read once per analysis (includeTree), each with an
+ * index of the files it includes, so that asking for every file of an include project (DC032 counts the project's
+ * services, each asking whether its file is included) costs a look-up per root candidate, where revalidating the
+ * memo of each file re-read the whole tree (review 45c, item 5). The same files are read: the candidates and the
+ * trees of those that include anything.
+ */
+function includersInAnalysis(ws: WorkspaceView, filePath: string, options: RuleOptions): Inclusion[] {
+  const result: Inclusion[] = [];
+  for (const root of rootsIn(ws, path.dirname(filePath), options)) {
+    if (root.path === filePath) continue;
+    const found = includersIndex(root).get(filePath);
+    if (found) result.push(...found);
+  }
+  return result;
+}
+
+/** By analysis, then folder: the root candidates of a folder's files that include anything (the files of a folder share them). */
+const rootsMemo = new WeakMap<WorkspaceView, Map<string, { options: RuleOptions; roots: ComposeContext[] }>>();
+
+function rootsIn(ws: WorkspaceView, dir: string, options: RuleOptions): ComposeContext[] {
+  let byDir = rootsMemo.get(ws);
+  if (!byDir) rootsMemo.set(ws, (byDir = new Map()));
+  const hit = byDir.get(dir);
+  if (hit && hit.options === options) return hit.roots;
+  const roots: ComposeContext[] = [];
+  for (const candidate of candidatesOfDir(dir)) {
+    if (!mayInclude(ws.readText(candidate))) continue;
+    const root = parsedCompose(ws, candidate, options);
+    if (root && includesOf(root, root.dir).length > 0) roots.push(root);
+  }
+  byDir.set(dir, { options, roots });
+  return roots;
+}
+
+/** By root context (of an analysis): the inclusions of every file its tree includes, in includersOf's order. */
+const includersIndexes = new WeakMap<ComposeContext, Map<string, Inclusion[]>>();
+
+function includersIndex(root: ComposeContext): Map<string, Inclusion[]> {
+  let index = includersIndexes.get(root);
+  if (index) return index;
+  const made = new Map<string, Inclusion[]>();
+  const add = (file: string, inclusion: Inclusion) => {
+    const list = made.get(file);
+    if (list) list.push(inclusion);
+    else made.set(file, [inclusion]);
+  };
+  for (const entry of includesOf(root, root.dir)) for (const file of new Set(entry.files)) add(file, { parent: root, parentDir: root.dir, entry, root });
+  for (const { ctx, via } of includeTree(root, root.workspace)) {
+    const dir = via.entry.projectDir;
+    // A file's own include of itself does not make it included.
+    for (const entry of includesOf(ctx, dir)) for (const file of new Set(entry.files)) if (file !== ctx.path) add(file, { parent: ctx, parentDir: dir, entry, root: via.root });
+  }
+  includersIndexes.set(root, (index = made));
+  return index;
 }
 
 const includersByContext = new WeakMap<ComposeContext, Inclusion[] | null>();
@@ -565,12 +647,12 @@ function unescaped(text: string): string {
  * project's services extend when they are analyzed as compose files (isExtendedBase: the same answer as
  * fileKindIn, so the CLI and the server analyze exactly the bases the rules count as analyzed).
  */
-export function includedFiles(ws: WorkspaceView, composePath: string, options: RuleOptions = DEFAULT_OPTIONS): string[] {
+export function includedFiles(ws: WorkspaceView, composePath: string, options: RuleOptions = DEFAULT_OPTIONS, cut?: string[]): string[] {
   const text = ws.readText(composePath);
   if (!mayInclude(text) && !mayExtend(text)) return [];
   const root = parsedCompose(ws, composePath, options);
   if (!root) return [];
-  const tree = mayInclude(text) ? includeTree(root, ws) : [];
+  const tree = mayInclude(text) ? includeTree(root, ws, cut) : [];
   const out = tree.map((x) => x.ctx.path);
   for (const base of extendedBases(projectOf(root, tree), ws, options)) {
     if (!out.includes(base.path) && isIncludedComposePath(ws, base.path, options)) out.push(base.path);

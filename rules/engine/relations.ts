@@ -206,6 +206,11 @@ export function filesRead(ctx: { workspace: WorkspaceView }): ReadonlySet<string
   return ctx.workspace instanceof AnalysisWorkspace ? ctx.workspace.read : new Set();
 }
 
+/** Whether `ws` is one analysis' view (analysisWorkspace): what it reads stays as it is while the analysis runs. */
+export function isAnalysisWorkspace(ws: WorkspaceView): boolean {
+  return ws instanceof AnalysisWorkspace;
+}
+
 /** A view of `ws` for one analysis: the contexts of other files made while it runs are its own. */
 export function analysisWorkspace(ws: WorkspaceView): WorkspaceView {
   return new AnalysisWorkspace(ws instanceof AnalysisWorkspace ? ws.base : ws);
@@ -256,21 +261,109 @@ export function buildOf(ctx: ComposeContext, service: Service): BuildInfo | unde
 }
 
 function computeBuildOf(ctx: ComposeContext, service: Service): BuildInfo | undefined {
+  const written = writtenBuildPaths(ctx, service);
+  if (!written) return undefined;
+  const paths = buildPaths(ctx.projectDir, interpolatedPath(ctx, written.context), interpolatedPath(ctx, written.dockerfile));
+  return paths && { ...paths, target: written.target };
+}
+
+/**
+ * A service's `build:` context and Dockerfile as written, before interpolation (the context `.` when a
+ * `build:` mapping has none); undefined without a build or with `dockerfile_inline`. What the file says of
+ * itself: it depends on the parse alone.
+ */
+function writtenBuildPaths(ctx: ComposeContext, service: Service): { context: string | null; dockerfile: string | null; target: string | null } | undefined {
   const entry = ctx.serviceGet(service, 'build');
   if (!entry || !entry.value) return undefined;
-  let contextRel: string | null = null;
-  let dockerfileRel: string | null = null;
-  let target: string | null = null;
-  if (isScalar(entry.value)) contextRel = interpolatedPath(ctx, scalarString(entry.value));
-  else if (isMap(entry.value)) {
-    const map = entry.value;
-    contextRel = interpolatedPath(ctx, scalarString(ctx.get(service.doc, map, 'context')?.value)) ?? '.';
-    if (ctx.get(service.doc, map, 'dockerfile_inline')) return undefined;
-    dockerfileRel = interpolatedPath(ctx, scalarString(ctx.get(service.doc, map, 'dockerfile')?.value));
-    target = scalarString(ctx.get(service.doc, map, 'target')?.value);
+  if (isScalar(entry.value)) return { context: scalarString(entry.value), dockerfile: null, target: null };
+  if (!isMap(entry.value)) return { context: null, dockerfile: null, target: null };
+  const map = entry.value;
+  if (ctx.get(service.doc, map, 'dockerfile_inline')) return undefined;
+  const context = scalarString(ctx.get(service.doc, map, 'context')?.value);
+  return {
+    // `context:` unwritten is the project folder.
+    context: context === null ? '.' : context,
+    dockerfile: scalarString(ctx.get(service.doc, map, 'dockerfile')?.value),
+    target: scalarString(ctx.get(service.doc, map, 'target')?.value),
+  };
+}
+
+/**
+ * Which services of a parse build which Dockerfile and from which context folder, for one project folder:
+ * the services whose `build:` paths read no variable, indexed once per parse and project folder (they
+ * depend on nothing else), and the others (`context: ${APP_DIR}`), whose paths the `.env` of each
+ * analysis decides. Before this index, every Dockerfile's analysis computed every service's build
+ * paths: a monorepo of N services each building its own Dockerfile cost N² (review 45c, item 1).
+ */
+interface BuildIndex {
+  byDockerfile: Map<string, number[]>;
+  byContext: Map<string, number[]>;
+  /** Indexes of the services whose build paths read a variable: computed per analysis (buildOf). */
+  interpolated: number[];
+  /** Indexes of the services with a `build:` that gives no paths whatever the variables (dockerfile_inline, a URL context). */
+  unresolved: number[];
+}
+
+const buildIndexes = new WeakMap<readonly Service[], Map<string, BuildIndex>>();
+const MAX_PROJECT_DIRS = 16;
+
+function buildIndexOf(ctx: ComposeContext): BuildIndex {
+  // Keyed by the parse's services list, which every context reading that parse shares (ComposeContext.reading).
+  let byDir = buildIndexes.get(ctx.services);
+  if (!byDir) buildIndexes.set(ctx.services, (byDir = new Map()));
+  const projectDir = ctx.projectDir;
+  let index = byDir.get(projectDir);
+  if (index) return index;
+  index = { byDockerfile: new Map(), byContext: new Map(), interpolated: [], unresolved: [] };
+  const add = (m: Map<string, number[]>, key: string, i: number) => {
+    const list = m.get(key);
+    if (list) list.push(i);
+    else m.set(key, [i]);
+  };
+  ctx.services.forEach((service, i) => {
+    const entry = ctx.serviceGet(service, 'build');
+    if (!entry || !entry.value) return;
+    const written = writtenBuildPaths(ctx, service);
+    if (written && (written.context?.includes('$') || written.dockerfile?.includes('$'))) {
+      index.interpolated.push(i);
+      return;
+    }
+    const paths = written && buildPaths(projectDir, written.context, written.dockerfile);
+    if (!paths) {
+      index.unresolved.push(i);
+      return;
+    }
+    add(index.byDockerfile, paths.dockerfile, i);
+    add(index.byContext, paths.context, i);
+  });
+  if (byDir.size >= MAX_PROJECT_DIRS) byDir.clear();
+  byDir.set(projectDir, index);
+  return index;
+}
+
+/** The services of a compose file with a `build:` whose paths are not known (buildOf gives none), in no particular order. */
+export function servicesWithUnknownBuild(ctx: ComposeContext): Service[] {
+  const index = buildIndexOf(ctx);
+  const out = index.unresolved.map((i) => ctx.services[i]);
+  for (const i of index.interpolated) if (!buildOf(ctx, ctx.services[i])) out.push(ctx.services[i]);
+  return out;
+}
+
+/**
+ * The services of a compose file whose build (buildOf) reads the Dockerfile `dockerfile` or, with `by:
+ * 'context'`, the context folder `dockerfile`: in the file's order, each with its build.
+ */
+export function servicesBuildingIn(ctx: ComposeContext, by: 'dockerfile' | 'context', p: string): { service: Service; build: BuildInfo }[] {
+  const index = buildIndexOf(ctx);
+  const fixed = (by === 'dockerfile' ? index.byDockerfile : index.byContext).get(p) ?? [];
+  const candidates = index.interpolated.length === 0 ? fixed : [...fixed, ...index.interpolated].sort((a, b) => a - b);
+  const out: { service: Service; build: BuildInfo }[] = [];
+  for (const i of candidates) {
+    const service = ctx.services[i];
+    const build = buildOf(ctx, service);
+    if (build && (by === 'dockerfile' ? build.dockerfile : build.context) === p) out.push({ service, build });
   }
-  const paths = buildPaths(ctx.projectDir, contextRel, dockerfileRel);
-  return paths && { ...paths, target };
+  return out;
 }
 
 /**
@@ -329,10 +422,7 @@ export function buildTargetName(b: BuildingService): string | null | undefined {
 export function servicesBuilding(ws: WorkspaceView, dockerfilePath: string, options: RuleOptions = DEFAULT_OPTIONS): BuildingService[] {
   const out: BuildingService[] = [];
   for (const compose of composeFilesAround(ws, [path.dirname(dockerfilePath)], options)) {
-    for (const service of compose.services) {
-      const build = buildOf(compose, service);
-      if (build && build.dockerfile === dockerfilePath) out.push({ compose, service, build });
-    }
+    for (const { service, build } of servicesBuildingIn(compose, 'dockerfile', dockerfilePath)) out.push({ compose, service, build });
   }
   return out;
 }
@@ -410,6 +500,15 @@ export function additionalContextsOf(compose: ComposeContext, service: Service):
   return writtenBuild(compose, service)?.contexts ?? new Map();
 }
 
+/** Per parse (its services list): whether its text writes `additional_contexts` or `extends` (searched once, not per Dockerfile analyzed). */
+const givesBuildContexts = new WeakMap<readonly Service[], boolean>();
+
+function mayGiveBuildContexts(c: ComposeContext): boolean {
+  let hit = givesBuildContexts.get(c.services);
+  if (hit === undefined) givesBuildContexts.set(c.services, (hit = c.text.includes('additional_contexts') || c.text.includes('extends')));
+  return hit;
+}
+
 /**
  * The build contexts (`build.additional_contexts`, map or `name=value` list) that every compose service
  * building a Dockerfile gives it, by namedContextKey, with the values they give (`docker-image://…`, a
@@ -426,7 +525,7 @@ export function namedBuildContexts(ws: WorkspaceView, dockerfilePath: string, op
   const files = composeFilesAround(ws, [path.dirname(dockerfilePath)], options);
   // Most projects give no build contexts: nothing to merge. A service also gets those of the service
   // it extends, which another file can give (`extends: {file: ../common/base.yml}`: review 22).
-  if (!files.some((c) => c.text.includes('additional_contexts') || c.text.includes('extends'))) return new Map();
+  if (!files.some(mayGiveBuildContexts)) return new Map();
   const groups = new Map<string, { projectDir: string; build: WrittenBuild }>();
   const pairs = new Map<string, { main?: string; override?: string }>();
   for (const compose of files) {

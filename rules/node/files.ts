@@ -504,6 +504,14 @@ export function passesSymlink(p: string, roots: readonly string[], known?: Map<s
  * Only small regular files are read, and symlinks are not followed: with `roots`, neither a symlinked
  * file nor anything under a symlinked folder of the roots.
  */
+/** How large a file the analyses read beside the file analyzed may be (a bound: a larger one is taken as absent). */
+export const DEFAULT_RELATED_MAX_BYTES = 256 * 1024;
+
+/** What the CLI (standard error) and the server (its log) say, once per file, of a related file over that cap. */
+export function relatedTooLargeNotice(shown: string, maxBytes = DEFAULT_RELATED_MAX_BYTES): string {
+  return `not read: ${shown} is over ${maxBytes / 1024} KiB, the cap on a file read beside the file analyzed (a .env, an env_file, an included or extended compose file, a .dockerignore, the compose file that builds a Dockerfile…): taken as absent, so findings that depend on it may be missing or wrong`;
+}
+
 export class DiskWorkspace implements WorkspaceView {
   /**
    * Every folder some cached path lies below (each `/`-prefix of every key ever cached, never forgotten): invalidate
@@ -521,11 +529,17 @@ export class DiskWorkspace implements WorkspaceView {
 
   constructor(
     private readonly overlay: (p: string) => string | undefined = () => undefined,
-    private readonly maxBytes = 256 * 1024,
+    private readonly maxBytes = DEFAULT_RELATED_MAX_BYTES,
     /** When set, nothing outside these folders is read. */
     private readonly roots?: () => string[],
     /** How a file is read (the CLI shares its reads: RunReads). */
     private readonly readFile: (p: string, maxBytes: number) => ReadResult = readForAnalysis,
+    /**
+     * Told of a file readText takes as absent because it is over `maxBytes` (once per read from the disk: the answer is
+     * kept until the file changes), so that the CLI and the server can say that the findings depending on it are
+     * missing (review 45c, item 8).
+     */
+    private readonly onTooLarge?: (p: string, maxBytes: number) => void,
   ) {}
 
   /**
@@ -559,6 +573,7 @@ export class DiskWorkspace implements WorkspaceView {
     const r = this.readFile(p, this.maxBytes);
     const text = r.ok ? r.text : undefined;
     this.cache.set(p, text ?? null);
+    if (!r.ok && r.reason === 'too-large') this.onTooLarge?.(p, this.maxBytes);
     return text;
   }
 

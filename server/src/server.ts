@@ -78,7 +78,7 @@ import {
   analysisDate,
   staleDataNotice,
 } from '../../rules';
-import { DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, rootOf, walkFinds, writeEncodingOnDisk } from '../../rules/node/files';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_RELATED_MAX_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, relatedTooLargeNotice, rootOf, walkFinds, writeEncodingOnDisk } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { RegistryClient } from '../../rules/engine/registry-client';
@@ -252,10 +252,21 @@ let clientResolvesEdits = false;
 let workspaceTrusted = false;
 let registry: RegistryClient | undefined;
 
+/** The related files over the read cap already named in the log (once per file and session: review 45c, item 8). */
+const loggedTooLarge = new Set<string>();
+
+function logTooLarge(p: string, maxBytes: number): void {
+  if (loggedTooLarge.has(p)) return;
+  loggedTooLarge.add(p);
+  log(relatedTooLargeNotice(p, maxBytes));
+}
+
 const workspace = new DiskWorkspace(
   (p) => openByPath.get(p)?.getText(),
-  256 * 1024,
+  DEFAULT_RELATED_MAX_BYTES,
   () => workspaceFolders,
+  undefined,
+  logTooLarge,
 );
 const settings = new SettingsCache(connection, () => hasConfigurationCapability, (message) => log(message));
 
@@ -1522,7 +1533,7 @@ async function fixAllInRounds(entry: EntryWithContext, title: string, kind: stri
   if (entry.version >= 0 && documents.get(entry.uri)?.version !== entry.version) return undefined;
   const changed: FileSet = new Map();
   const current = (p: string) => (p === entry.path ? documents.get(entry.uri)?.getText() : undefined) ?? openByPath.get(p)?.getText();
-  const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), 256 * 1024, () => workspaceFolders) : EMPTY_WORKSPACE;
+  const view = isFileUri(entry.uri) ? new DiskWorkspace((p) => changed.get(p) ?? current(p), DEFAULT_RELATED_MAX_BYTES, () => workspaceFolders, undefined, logTooLarge) : EMPTY_WORKSPACE;
   const before = (p: string) => current(p) ?? (isFileUri(entry.uri) ? workspace.readText(p) : undefined);
   const read = (p: string) => changed.get(p) ?? before(p);
   // The rounds run without a pause: what fitsDocument reads (the editor's documents, the disk beside the file) holds.

@@ -1,0 +1,233 @@
+/**
+ * Work that reads other files stays linear in the project, counted rather than timed (like fix-work.test.ts: V8's
+ * precise coverage of this bundle, in process, so that a busy machine cannot fail it). Review 45c (adversarial
+ * performance), cross-file findings:
+ * - item 1, a monorepo: one compose file with N services each building its own Dockerfile. Every Dockerfile's
+ *   analysis asks which services build it (servicesBuilding: DF044, DR003, DF001, DF015…), and each used to compute
+ *   the build paths of every service of the compose file (computeBuildOf), since the compose file's context is made
+ *   anew for each analysis: N × N. The paths a service's `build:` writes without a variable are now indexed once per
+ *   parse (and project folder), so analyzing the N Dockerfiles costs about twice the work at twice the services,
+ *   and computeBuildOf runs about once per Dockerfile (its own service), not N times.
+ * - item 5, an `include:` project of N files (one service each): DC032 counts the services of every file of the
+ *   project (projectNeighbours), asking of each whether its file is included (isPartialService → includersOf), and
+ *   includersOf revalidated its memo by reading every file of the tree again: N² per analysis, N³ for the project.
+ *   The tree and an index of what it includes are now made once per root and analysis.
+ * - item 4, DR003's walk of the build context: with any `!` line in `.dockerignore` it walked every excluded folder
+ *   (`node_modules` for `!README.md`), matching each entry against each pattern and each of its parent folders. A folder
+ *   that no `!` line can re-include anything in is now passed over, each entry is matched once per pattern (its
+ *   folder's answer carries the parents'), and the patterns are matched from the last (the last match decides).
+ *   Those must give exactly patternmatcher's answers: checked against the forward algorithm on random paths.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Session } from 'node:inspector/promises';
+import * as path from 'node:path';
+import { allRules, analyze } from '../rules';
+import type { WorkspaceView } from '../rules/engine/types';
+import { isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../rules/engine/dockerignore';
+
+/** An in-memory workspace whose every question is a map lookup (the fixtures' viewOf scans every file per question). */
+function mapView(files: Map<string, string>): WorkspaceView {
+  const dirs = new Map<string, Set<string>>();
+  for (const p of files.keys()) {
+    let child = p;
+    for (let dir = path.posix.dirname(p); ; child = dir, dir = path.posix.dirname(dir)) {
+      let names = dirs.get(dir);
+      if (!names) dirs.set(dir, (names = new Set()));
+      names.add(path.posix.basename(child));
+      if (dir === '/') break;
+    }
+  }
+  const listings = new Map([...dirs].map(([d, names]) => [d, [...names]]));
+  return {
+    readText: (p) => files.get(p),
+    exists: (p) => files.has(p) || listings.has(p),
+    listDir: (dir) => listings.get(dir),
+  };
+}
+
+interface Work {
+  /** Function calls and block executions of this bundle (precise coverage). */
+  js: number;
+  /** Calls of the named functions. */
+  calls: Map<string, number>;
+  findings: number;
+}
+
+async function counted(session: Session, names: readonly string[], run: () => number): Promise<Work> {
+  await session.post('Profiler.takePreciseCoverage'); // resets the counters
+  const findings = run();
+  const { result } = await session.post('Profiler.takePreciseCoverage');
+  let js = 0;
+  const calls = new Map(names.map((n) => [n, 0]));
+  for (const script of result) {
+    if (!script.url.includes(__filename.split(/[\\/]/).pop()!)) continue;
+    for (const fn of script.functions) {
+      for (const r of fn.ranges) js += r.count;
+      if (calls.has(fn.functionName)) calls.set(fn.functionName, calls.get(fn.functionName)! + fn.ranges[0].count);
+    }
+  }
+  return { js, calls, findings };
+}
+
+/** Review 45c's monorepo shape: N services each building ./svcI (a Dockerfile and a .dockerignore each). */
+function monorepo(n: number): { files: Map<string, string>; dockerfiles: string[] } {
+  const root = `/m${n}`;
+  const files = new Map<string, string>();
+  const dockerfiles: string[] = [];
+  let compose = 'services:\n';
+  for (let i = 0; i < n; i++) {
+    compose += `  svc${i}:\n    build:\n      context: ./svc${i}\n      args:\n        VERSION: "1.${i}"\n    environment:\n      PORT: "80"\n`;
+    const dockerfile = `${root}/svc${i}/Dockerfile`;
+    files.set(dockerfile, 'FROM node:20-alpine\nARG VERSION\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n');
+    files.set(`${root}/svc${i}/.dockerignore`, 'node_modules\n.env\n.git\n');
+    dockerfiles.push(dockerfile);
+  }
+  files.set(`${root}/compose.yaml`, compose);
+  files.set(`${root}/.git/HEAD`, 'ref: refs/heads/main\n');
+  return { files, dockerfiles };
+}
+
+async function withCoverage(run: (session: Session) => Promise<void>): Promise<void> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    await run(session);
+    await session.post('Profiler.stopPreciseCoverage');
+  } finally {
+    session.disconnect();
+  }
+}
+
+describe('cross-file work (review 45c)', () => {
+  it('a monorepo: analyzing the Dockerfiles of N services that each build one is linear in N (item 1)', async (t) => {
+    await withCoverage(async (session) => {
+      const workOf = (n: number) => {
+        const { files, dockerfiles } = monorepo(n);
+        const view = mapView(files);
+        return counted(session, ['computeBuildOf'], () => {
+          let findings = 0;
+          for (const p of dockerfiles) findings += analyze(allRules, 'dockerfile', p, files.get(p)!, view).findings.length;
+          return findings;
+        });
+      };
+      await workOf(20); // compiles what the runs use, so that both sizes count the same kind of work
+      const small = await workOf(150);
+      const large = await workOf(300);
+      assert.equal(large.findings, 2 * small.findings);
+      const js = large.js / small.js;
+      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), computeBuildOf ${small.calls.get('computeBuildOf')} → ${large.calls.get('computeBuildOf')}`;
+      t.diagnostic(report);
+      assert.ok(js < 2.5, `quadratic work: ${report}`);
+      // Its own service's build, for each Dockerfile (a few rules ask; buildOf keeps it per analysis): not every service's.
+      assert.ok(large.calls.get('computeBuildOf')! <= 2 * 300, `build paths computed per service per Dockerfile: ${report}`);
+    });
+  });
+
+  it('an include: project: analyzing its N files is about linear in N, not cubic (item 5)', async (t) => {
+    await withCoverage(async (session) => {
+      const workOf = (n: number) => {
+        const root = `/i${n}`;
+        const files = new Map<string, string>();
+        let compose = 'include:\n';
+        for (let i = 0; i < n; i++) {
+          compose += `  - inc/f${i}.yaml\n`;
+          files.set(`${root}/inc/f${i}.yaml`, `services:\n  s${i}:\n    image: nginx:1.25\n`);
+        }
+        files.set(`${root}/compose.yaml`, `${compose}services:\n  app:\n    image: nginx:1.25\n`);
+        const view = mapView(files);
+        return counted(session, ['includesOf'], () => {
+          let findings = 0;
+          for (const [p, text] of files) findings += analyze(allRules, 'compose', p, text, view).findings.length;
+          return findings;
+        });
+      };
+      await workOf(10);
+      const small = await workOf(60);
+      const large = await workOf(120);
+      assert.ok(large.findings > 1.9 * small.findings, `findings: ${small.findings}, ${large.findings}`);
+      const js = large.js / small.js;
+      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), includesOf ${small.calls.get('includesOf')} → ${large.calls.get('includesOf')}`;
+      t.diagnostic(report);
+      // Each file's analysis still counts the project's N services (DC032): N² calls of small functions, well under the tree walks.
+      assert.ok(js < 3, `work superlinear in the project: ${report}`);
+    });
+  });
+
+  it('DR003 does not walk a folder the .dockerignore excludes when no ! line can re-include anything in it (item 4)', () => {
+    const regexTests = (modules: number): number => {
+      const root = `/d${modules}`;
+      const files = new Map<string, string>([
+        [`${root}/Dockerfile`, 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n'],
+        [`${root}/.dockerignore`, 'node_modules\n.git\n*.md\n!README.md\n'],
+        [`${root}/README.md`, '# app\n'],
+        [`${root}/src/.env.local`, 'A=1\n'],
+        [`${root}/.git/HEAD`, 'ref: refs/heads/main\n'],
+      ]);
+      for (let i = 0; i < 50; i++) files.set(`${root}/src/m${i % 5}/f${i}.js`, '');
+      for (let i = 0; i < modules; i++) files.set(`${root}/node_modules/p${i % 40}/lib/f${i}.js`, '');
+      const view = mapView(files);
+      const saved = RegExp.prototype.test;
+      let n = 0;
+      RegExp.prototype.test = function (this: RegExp, s: string) {
+        n++;
+        return saved.call(this, s);
+      };
+      let findings: string[];
+      try {
+        findings = analyze(allRules, 'dockerfile', `${root}/Dockerfile`, files.get(`${root}/Dockerfile`)!, view).findings.map((f) => f.code);
+      } finally {
+        RegExp.prototype.test = saved;
+      }
+      assert.ok(findings.includes('DR003'), findings.join(', '));
+      return n;
+    };
+    regexTests(100);
+    const small = regexTests(1000);
+    const large = regexTests(2000);
+    // Before: ~4 patterns × ~4 folders deep for each of the 1,000 more files in node_modules.
+    assert.ok(large - small < 200, `regular-expression tests: ${small} → ${large}`);
+  });
+
+  it("the walk's matching gives patternmatcher's answers exactly (item 4)", () => {
+    /** The forward algorithm as it was (patternmatcher's order): each pattern against the path and each parent folder. */
+    const reference = (patterns: readonly DockerignorePattern[], rel: string): boolean => {
+      const parts = rel.split('/');
+      let matched = false;
+      for (const p of patterns) {
+        if (!p.re || p.negate !== matched) continue;
+        let match = p.re.test(rel);
+        for (let i = 1; !match && i < parts.length; i++) match = p.re.test(parts.slice(0, i).join('/'));
+        if (match) matched = !p.negate;
+      }
+      return matched;
+    };
+    let seed = 45;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const names = ['a', 'b', 'node_modules', '.env', 'x.md', 'README.md', 'lib'];
+    const globs = ['a', 'b', 'a/b', '*', '*.md', '**/b', 'a/**', '**/*.md', 'node_modules', 'lib/*', '?', 'a/*/b', 'README.md', '.env*', '**'];
+    for (let round = 0; round < 300; round++) {
+      const lines: string[] = [];
+      for (let k = rand(6) + 1; k > 0; k--) lines.push(`${rand(3) === 0 ? '!' : ''}${globs[rand(globs.length)]}`);
+      const patterns = parseDockerignore(lines.join('\n'));
+      // Random paths, walked as the context walk does: each entry with its folder's match.
+      const walk = (rel: string, parent: EntryMatch | undefined, depth: number): void => {
+        for (const name of names) {
+          const entry = rel === '' ? name : `${rel}/${name}`;
+          const expected = reference(patterns, entry);
+          assert.equal(isExcluded(patterns, entry), expected, `${lines.join(' | ')}: ${entry}`);
+          const match = matchEntry(patterns, entry, parent);
+          assert.equal(match.excluded, expected, `${lines.join(' | ')}: ${entry} (walk)`);
+          if (depth < 3 && rand(3) === 0) walk(entry, match, depth + 1);
+          // A folder the walk passes over: everything below it is excluded.
+          if (expected && !mayReincludeBelow(patterns, entry)) {
+            for (const below of ['a', 'x.md/README.md', 'b/c/README.md']) assert.ok(reference(patterns, `${entry}/${below}`), `${lines.join(' | ')}: ${entry}/${below}`);
+          }
+        }
+      };
+      walk('', undefined, 0);
+    }
+  });
+});

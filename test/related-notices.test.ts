@@ -1,0 +1,77 @@
+/**
+ * What the CLI and the server say of files they leave out for a bound (review 45c, adversarial performance):
+ * - item 5: the files an `include:` tree names past its bound on files (MAX_INCLUDED_FILES) are not analyzed; the CLI
+ *   said they were YAML files "not named like a compose file" (a false reason: a file an include pulls in is a compose
+ *   file whatever its name). It now names the include limit.
+ * - item 8: a file read beside the file analyzed (a `.env`, an included file, a `.dockerignore`…) over the workspace's
+ *   read cap (256 KiB) was taken as absent without a word, and the findings depending on it quietly disappeared. The
+ *   CLI names it on standard error, the server in its log, once per file.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { runCli } from './helpers/cli';
+import { TestClient } from './helpers/lsp-client';
+import { tempFiles } from './helpers/temp';
+
+/** A compose file interpolating VAR_0…VAR_19 and a `.env` defining them, of `lines` lines (25,000 lines: about 490 KB). */
+function dotenvProject(lines: number): Record<string, string> {
+  let compose = 'services:\n  app:\n    image: nginx:1.25\n    environment:\n';
+  for (let i = 0; i < 20; i++) compose += `      V${i}: \${VAR_${i}}\n`;
+  let env = '';
+  for (let i = 0; i < lines; i++) env += `VAR_${i}=value${i}\n`;
+  return { 'compose.yaml': compose, '.env': env, '.git/HEAD': 'ref: refs/heads/main\n' };
+}
+
+const NOTICE = /^docker-guardrails: notice: not read: \.env is over 256 KiB, the cap on a file read beside the file analyzed \(.*\): taken as absent, so findings that depend on it may be missing or wrong$/m;
+
+describe('files left out for a bound are named (review 45c)', () => {
+  it('the CLI names the files an include: tree names past its limit as such, not as misnamed YAML files (item 5)', () => {
+    const files: Record<string, string> = {};
+    let compose = 'include:\n';
+    for (let i = 0; i < 260; i++) {
+      compose += `  - inc/f${i}.yaml\n`;
+      files[`inc/f${i}.yaml`] = `services:\n  s${i}:\n    image: nginx:1.25\n`;
+    }
+    files['compose.yaml'] = `${compose}services:\n  app:\n    image: nginx:1.25\n`;
+    const dir = tempFiles('include-limit-', files);
+    const r = runCli(['check', '.', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /not named like a compose file/);
+    assert.match(r.stderr, /^docker-guardrails: not checked: 4 files that compose\.yaml includes past the limit of 256 files in one include tree: inc\/f256\.yaml, inc\/f257\.yaml, inc\/f258\.yaml, inc\/f259\.yaml\.$/m);
+    const checked = new Set((JSON.parse(r.stdout) as { file: string }[]).map((f) => f.file));
+    assert.ok(checked.has('inc/f255.yaml') && !checked.has('inc/f256.yaml'), [...checked].slice(0, 5).join(', '));
+  });
+
+  it('the CLI names a related file over the read cap once, on standard error; one under it says nothing (item 8)', () => {
+    const large = tempFiles('related-large-', { ...dotenvProject(25_000), Dockerfile: 'FROM nginx:1.25\nUSER nginx\n' });
+    const r = runCli(['check', '.'], large);
+    assert.match(r.stderr, NOTICE);
+    assert.equal(r.stderr.split('\n').filter((l) => l.includes('not read: .env')).length, 1, r.stderr);
+    // The finding that reads it is gone (DR002: a .env without a .env.example), as the notice says.
+    assert.doesNotMatch(r.stdout, /DR002/);
+    const small = tempFiles('related-small-', dotenvProject(12_500));
+    const s = runCli(['check', '.'], small);
+    assert.doesNotMatch(s.stderr, /not read/);
+    assert.match(s.stdout, /DR002/);
+  });
+
+  it('the server logs a related file over the read cap once (item 8)', async () => {
+    const files = dotenvProject(25_000);
+    const dir = tempFiles('related-large-lsp-', files);
+    const client = new TestClient();
+    try {
+      await client.initialize([dir]);
+      const uri = client.open(path.join(dir, 'compose.yaml'), files['compose.yaml'], 'dockercompose');
+      await client.diagnostics(uri, 1, 60_000);
+      const version = client.change(uri, [{ text: `${files['compose.yaml']}# edited\n` }]);
+      await client.diagnostics(uri, version, 60_000);
+      await client.until('the notice in the log', () => client.logs.some((l) => l.includes('not read:')));
+      const logged = client.logs.filter((l) => l.includes('not read:'));
+      assert.equal(logged.length, 1, logged.join('\n'));
+      assert.ok(logged[0].includes(`${path.join(dir, '.env')} is over 256 KiB`), logged[0]);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
