@@ -127,7 +127,7 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
     additionalProperties: false,
     properties: {
       rules: { type: 'object', description: 'Severity per rule code; `off` disables a rule, and naming an opt-in rule with a severity turns it on.', properties: ruleProps, additionalProperties: false },
-      trustedRegistries: { type: 'array', items: { type: 'string' }, description: 'Registries images may come from (DF004); empty means the rule is inactive. Docker Hub is docker.io.' },
+      trustedRegistries: { type: 'array', items: { type: 'string' }, description: 'Registries images may come from (DF004); empty means the rule is inactive, and `*` allows any. Docker Hub is docker.io.' },
       productionGlobs: { type: 'array', items: { type: 'string' }, description: 'File-name globs of production compose files (DC033). Default: ["*prod*"].' },
       resourceLimits: {
         type: 'object',
