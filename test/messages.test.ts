@@ -132,6 +132,15 @@ describe('messages name the cause', () => {
     assert.deepEqual(of(`${install}ENTRYPOINT ["docker-entrypoint.sh"]\n`), ['info: The final stage has no USER: the container starts as root and relies on its entrypoint to step down with gosu; check that the long-running process does, or set a non-root USER.']);
   });
 
+  it('DF037 tells how to pin a pip VCS URL: with a ref (review 45b, item 5)', () => {
+    const text = 'FROM python:3.13-slim\nRUN pip install --no-cache-dir flask git+https://github.com/org/repo.git#egg=repo\nRUN pip install --no-cache-dir flask\n';
+    const found = analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), { ...DEFAULT_CONFIG, rules: { DF037: 'info' } }).findings.filter((f) => f.code === 'DF037');
+    assert.deepEqual(found.map((f) => f.message), [
+      "'pip install' installs 2 packages without a version (flask, git+https://github.com/org/repo.git#egg=repo); pin them (name==version, or url@<tag or commit> for a VCS URL).",
+      "'pip install' installs a package without a version (flask); pin it (name==version).",
+    ]);
+  });
+
   it('DC011 says that a linuxserver.io image runs its application as PUID/PGID and its init as root (review 17, probe dc-03)', () => {
     const text = 'services:\n  sonarr:\n    image: lscr.io/linuxserver/sonarr:4.0.15\n    environment:\n      - PUID=1000\n      - PGID=1000\n  radarr:\n    image: linuxserver/radarr:5.2\n';
     const messages = messagesByService('DC011', text);

@@ -135,6 +135,8 @@ export default defineRule<'dockerfile', Data>({
   message(d) {
     const how: Record<Data['family'], string> = { apt: 'name=version', apk: 'name=version', pip: 'name==version', npm: 'name@version', gem: 'name:version' };
     const more = d.count > d.packages.length ? ` and ${d.count - d.packages.length} more` : '';
-    return `'${d.command}' installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.packages.join(', ')}${more}); pin ${d.count === 1 ? 'it' : 'them'} (${how[d.family]}).`;
+    // A VCS URL is pinned with a ref, not a version (review 45b, item 5).
+    const vcs = d.family === 'pip' && d.packages.some((p) => PIP_VCS.test(p)) ? ', or url@<tag or commit> for a VCS URL' : '';
+    return `'${d.command}' installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.packages.join(', ')}${more}); pin ${d.count === 1 ? 'it' : 'them'} (${how[d.family]}${vcs}).`;
   },
 });
