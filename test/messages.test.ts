@@ -116,6 +116,31 @@ describe('messages name the cause', () => {
     for (const base of ['cm2network/steamcmd:root', 'grafana/loki:1.4.1']) assert.deepEqual(of(`FROM ${base}\nCMD ["app"]\n`), ['The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).'], base);
   });
 
+  it('DF010 counts only a step-down to a non-root user, and names the tool the ENTRYPOINT or CMD calls (review 45b, item 7)', () => {
+    const of = (text: string) => {
+      const files = new Map([['/m/Dockerfile', text]]);
+      return analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(files), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF010').map((f) => `${f.severity}: ${f.message}`);
+    };
+    const noUser = 'warning: The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).';
+    const install = 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*\n';
+    for (const last of ['ENTRYPOINT ["gosu", "root", "node", "server.js"]', 'ENTRYPOINT ["su-exec", "0:0", "node", "server.js"]', 'ENTRYPOINT ["gosu", "0"]', 'ENTRYPOINT ["gosu"]', 'CMD ["gosu", "root", "node", "server.js"]', 'ENTRYPOINT ["setpriv", "--init-groups", "node", "server.js"]', 'CMD runuser -u root -- node server.js']) {
+      assert.deepEqual(of(`${install}${last}\n`), [noUser], last);
+    }
+    assert.deepEqual(of(`${install}ENTRYPOINT ["su-exec", "app:app", "node", "server.js"]\n`), ['info: The final stage has no USER: the container starts as root and relies on its entrypoint to step down with su-exec; check that the long-running process does, or set a non-root USER.']);
+    assert.deepEqual(of(`${install}CMD ["setpriv", "--reuid=1000", "--regid=1000", "--init-groups", "server"]\n`), ['info: The final stage has no USER: the container starts as root and its CMD steps down with setpriv; check that the long-running process does, or set a non-root USER.']);
+    // An entrypoint script may call the installed tool: still a step-down, as before.
+    assert.deepEqual(of(`${install}ENTRYPOINT ["docker-entrypoint.sh"]\n`), ['info: The final stage has no USER: the container starts as root and relies on its entrypoint to step down with gosu; check that the long-running process does, or set a non-root USER.']);
+  });
+
+  it('DF037 tells how to pin a pip VCS URL: with a ref (review 45b, item 5)', () => {
+    const text = 'FROM python:3.13-slim\nRUN pip install --no-cache-dir flask git+https://github.com/org/repo.git#egg=repo\nRUN pip install --no-cache-dir flask\n';
+    const found = analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), { ...DEFAULT_CONFIG, rules: { DF037: 'info' } }).findings.filter((f) => f.code === 'DF037');
+    assert.deepEqual(found.map((f) => f.message), [
+      "'pip install' installs 2 packages without a version (flask, git+https://github.com/org/repo.git#egg=repo); pin them (name==version, or url@<tag or commit> for a VCS URL).",
+      "'pip install' installs a package without a version (flask); pin it (name==version).",
+    ]);
+  });
+
   it('DC011 says that a linuxserver.io image runs its application as PUID/PGID and its init as root (review 17, probe dc-03)', () => {
     const text = 'services:\n  sonarr:\n    image: lscr.io/linuxserver/sonarr:4.0.15\n    environment:\n      - PUID=1000\n      - PGID=1000\n  radarr:\n    image: linuxserver/radarr:5.2\n';
     const messages = messagesByService('DC011', text);

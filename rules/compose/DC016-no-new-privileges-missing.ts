@@ -15,6 +15,8 @@ type Data =
       seq: YAMLSeq | null | undefined;
       /** The file is a Swarm stack only `docker stack deploy` runs (isSwarmOnlyFile), whose `docker stack deploy` ignores `security_opt`: no fix, and the message says where to set it. */
       swarm?: true;
+      /** Its `security_opt` has an entry that is a mapping or a list, not a string (`- no-new-privileges: true`): Compose refuses the file; no fix. */
+      malformed?: true;
     }
   | {
       problem: 'disabled';
@@ -53,9 +55,9 @@ function baseSetsNoNewPrivileges(ctx: ComposeContext, service: Service, depth = 
 
 /** The last no-new-privileges entry of a `security_opt` list (Docker reads the last), and whether the list has entries that cannot be read. */
 function noNewPrivilegesOf(ctx: ComposeContext, service: Service, list: Node | null) {
-  const { items, unknown } = securityOpts(ctx, service.doc, list);
+  const { items, unknown, malformed } = securityOpts(ctx, service.doc, list);
   const nnp = items.filter((i) => i.name === 'no-new-privileges');
-  return { last: nnp[nnp.length - 1], unknown };
+  return { last: nnp[nnp.length - 1], unknown, malformed: malformed.length > 0 };
 }
 
 export default defineRule<'compose', Data>({
@@ -66,7 +68,7 @@ export default defineRule<'compose', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A service\'s `security_opt` lacks `no-new-privileges:true`, or sets it to false.',
-    what: 'Flags a service whose `security_opt:` does not contain `no-new-privileges:true` (also accepted: `no-new-privileges`, `no-new-privileges=true`, and the other spellings of true that Docker reads), or that sets it to false. `security_opt` is read from the service, from `<<` merges of anchored blocks and from the service it `extends:` (whose list `extends` keeps: Compose appends sequences, so a service that adds its own options still has the base\'s `no-new-privileges:true`). A service with no `image:`, `build:` or `extends:` (a fragment of an override file) is not judged; an entry whose value is an unresolvable `${VAR}` makes the service unknown, not a finding. Missing settings are reported on the service name; an explicit `no-new-privileges:false` is reported on that entry. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: the override\'s `security_opt` entries are appended to this file\'s (Docker reads the last no-new-privileges), and `!reset`/`!override` there drops this file\'s list. The override decides when it writes a no-new-privileges entry or drops the list: `no-new-privileges:true` there clears the finding here, `no-new-privileges:false` there is reported there (fixed in place, as here), and a list it resets or replaces without one is reported there, on the `security_opt` key, without a fix; other entries there leave this file\'s list to decide. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
+    what: 'Flags a service whose `security_opt:` does not contain `no-new-privileges:true` (also accepted: `no-new-privileges`, `no-new-privileges=true`, and the other spellings of true that Docker reads), or that sets it to false. `security_opt` is read from the service, from `<<` merges of anchored blocks and from the service it `extends:` (whose list `extends` keeps: Compose appends sequences, so a service that adds its own options still has the base\'s `no-new-privileges:true`). A service with no `image:`, `build:` or `extends:` (a fragment of an override file) is not judged; an entry whose value is an unresolvable `${VAR}` makes the service unknown, not a finding. An entry that is not a string — a mapping such as `- apparmor: false` or `- no-new-privileges: true` (a space after the colon) — is no no-new-privileges entry: the service is reported, and the message says that Compose refuses the file (its schema types the entries as strings), without a fix. Missing settings are reported on the service name; an explicit `no-new-privileges:false` is reported on that entry. A base file analyzed only because a default compose file\'s services extend it (`extends: {file: common-services.yml}`) is not judged for missing settings: the services that extend it are, on the merged result. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`; Compose Specification, Merge), the service is judged as it runs: the override\'s `security_opt` entries are appended to this file\'s (Docker reads the last no-new-privileges), and `!reset`/`!override` there drops this file\'s list. The override decides when it writes a no-new-privileges entry or drops the list: `no-new-privileges:true` there clears the finding here, `no-new-privileges:false` there is reported there (fixed in place, as here), and a list it resets or replaces without one is reported there, on the `security_opt` key, without a fix; other entries there leave this file\'s list to decide. Not so for a service another extends, a file another includes or extends, or a Swarm stack: there this file is judged as written.',
     why: 'Without the flag, a process in the container can gain privileges by running a setuid/setgid binary or a binary with file capabilities (`su`, `sudo`, a planted setuid shell): the kernel\'s `no_new_privs` bit stops every such gain at `execve()`. It is one line and turns a compromise of an unprivileged process into a much smaller one. SECURITY-GUIDELINES.md §2 Container Runtime Security ("Run as Non-root User", "No Privileged Containers") — privileges the service was not started with must not be regained.',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"',
     good: 'services:\n  api:\n    image: ghcr.io/acme/api:2.4.0\n    user: "1000"\n    security_opt:\n      - no-new-privileges:true',
@@ -104,8 +106,10 @@ export default defineRule<'compose', Data>({
       }
       const found = lookupKey(ctx, service, 'security_opt');
       if (found === 'unknown') continue;
+      let malformed = false;
       if (found) {
-        const { last, unknown } = noNewPrivilegesOf(found.ctx, found.service, found.entry.value);
+        const { last, unknown, malformed: notStrings } = noNewPrivilegesOf(found.ctx, found.service, found.entry.value);
+        malformed = notStrings;
         if (last) {
           const on = last.value === null ? true : parseGoBool(last.value);
           if (on === true || on === undefined) continue; // set, or a value Docker would reject: not this rule's finding
@@ -122,10 +126,12 @@ export default defineRule<'compose', Data>({
       if (isPartialService(ctx, service)) continue;
       let seq: YAMLSeq | null | undefined;
       if (!found) seq = canAddToService(ctx, service) ? null : undefined;
+      // A non-string entry leaves the file refused whatever is appended: which string was meant is the user's call.
+      else if (malformed) seq = undefined;
       else if (isOwnEditable(ctx, found) && found.entry.value && isSeq(found.entry.value) && !ctx.isShared(found.entry.value)) seq = found.entry.value;
       // `docker stack deploy` ignores security_opt ("Ignoring unsupported options: security_opt"; moby/moby#41371): review 17, probe dc-04.
       if (isSwarmOnlyFile(ctx)) out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq: undefined, swarm: true } });
-      else out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq } });
+      else out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'missing', service, seq, ...(malformed ? { malformed: true as const } : {}) } });
     }
     return out;
   },
@@ -133,6 +139,7 @@ export default defineRule<'compose', Data>({
     if (d.problem === 'dropped') return `Service '${d.service.name}' runs without no-new-privileges once merged: ${dropText(d.cause)} and sets no no-new-privileges:true, so its processes can gain privileges through setuid binaries and file capabilities.`;
     if (d.problem === 'disabled') return `Service '${d.service.name}' sets no-new-privileges to false: its processes can gain privileges through setuid binaries and file capabilities.`;
     if (d.swarm) return `Service '${d.service.name}' runs without no-new-privileges: its processes can gain privileges through setuid binaries and file capabilities. This is a Swarm stack, and docker stack deploy ignores security_opt: set "no-new-privileges": true in the daemon.json of every node.`;
+    if (d.malformed) return `Service '${d.service.name}' does not set no-new-privileges:true in security_opt: its processes can gain privileges through setuid binaries and file capabilities. An entry of its security_opt is a mapping or a list, not a string, so docker compose refuses the file: write each entry as one string (- no-new-privileges:true, no space after the colon).`;
     return `Service '${d.service.name}' does not set no-new-privileges:true in security_opt: its processes can gain privileges through setuid binaries and file capabilities.`;
   },
   fix(ctx, { data }): Fix | undefined {

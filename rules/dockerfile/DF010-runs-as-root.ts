@@ -1,4 +1,4 @@
-import type { Instruction, Onbuild } from 'dockerfile-ast';
+import type { Instruction, JSONInstruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
@@ -115,6 +115,67 @@ function textOf(ctx: DockerfileContext, ins: Instruction): string {
   return ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
 }
 
+/** Options of runuser that take a value (the user is then the first other operand, or `-u USER`). */
+const RUNUSER_VALUE_OPTIONS = new Set(['-g', '-G', '-c', '-s', '-w', '--group', '--supp-group', '--command', '--shell', '--whitelist-environment']);
+
+/**
+ * A privilege-dropping tool the words call directly (`["gosu", "app", "server"]`, `exec su-exec 1000:1000 …`),
+ * with the user it switches to: the value written (`app`, `0:0`, `$APP_USER`), or null when it names none
+ * (`["gosu"]` only prints its usage; `setpriv` without `--reuid` keeps the user). Undefined when no word
+ * calls one (an entrypoint script, `sh -c "…"`: the tool may be called there).
+ */
+function directDrop(words: readonly string[]): { tool: string; user: string | null } | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const tool = words[k].slice(words[k].lastIndexOf('/') + 1);
+    const rest = words.slice(k + 1);
+    const valueOf = (names: string[]) => {
+      for (let j = 0; j < rest.length; j++) {
+        for (const n of names) {
+          if (rest[j] === n) return rest[j + 1] ?? null;
+          if (n.startsWith('--') && rest[j].startsWith(`${n}=`)) return rest[j].slice(n.length + 1);
+        }
+      }
+      return null;
+    };
+    switch (tool) {
+      case 'gosu':
+      case 'su-exec':
+      case 's6-setuidgid':
+        return { tool, user: rest[0] ?? null };
+      case 'setpriv':
+        return { tool, user: valueOf(['--reuid', '--ruid', '--euid']) };
+      case 'chroot':
+        if (!rest.some((w) => w === '--userspec' || w.startsWith('--userspec='))) continue;
+        return { tool: 'chroot --userspec', user: valueOf(['--userspec']) };
+      case 'runuser': {
+        let user = valueOf(['-u', '--user']);
+        for (let j = 0; user === null && j < rest.length; j++) {
+          if (RUNUSER_VALUE_OPTIONS.has(rest[j])) j++;
+          else if (rest[j] === '--') break;
+          else if (!rest[j].startsWith('-')) user = rest[j];
+        }
+        return { tool, user };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The step-down of an ENTRYPOINT or CMD that calls the tool itself: only a switch to a non-root user
+ * counts (review 45b, item 7: `gosu root …`, `su-exec 0:0 …` and `["gosu"]` run as root). `extra`: the
+ * words an exec-form CMD appends to an exec-form ENTRYPOINT. Undefined when it calls no tool.
+ */
+function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruction | undefined, where: 'ENTRYPOINT' | 'CMD'): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null | undefined {
+  const json = (i: Instruction) => typeof (i as JSONInstruction).getJSONStrings === 'function' && (i as JSONInstruction).getJSONStrings().length > 0;
+  const words = argWords(ctx, ins).filter((w) => !w.heredoc).map((w) => w.value);
+  if (extra && json(ins) && json(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
+  const call = directDrop(words);
+  if (!call) return undefined;
+  if (call.user === null || (!call.user.includes('$') && isRootUser(call.user))) return null;
+  return { tool: call.tool, in: where };
+}
+
 /**
  * How the image steps down from root by itself: with an ENTRYPOINT, a privilege-dropping tool the
  * Dockerfile installs or calls (the entrypoint script is not read); without one, the CMD (then what
@@ -123,8 +184,19 @@ function textOf(ctx: DockerfileContext, ins: Instruction): string {
  */
 function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
   const chain = stageChain(stage);
-  const hasEntrypoint = chain.some((s) => s.instructions.some((i) => i.getKeyword() === 'ENTRYPOINT'));
-  if (hasEntrypoint) {
+  const lastOf = (keyword: string) => {
+    for (const s of chain) {
+      for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === keyword) return s.instructions[i];
+    }
+    return undefined;
+  };
+  const entrypoint = lastOf('ENTRYPOINT');
+  // No ENTRYPOINT: the last CMD (the stage's own, else the one it inherits) is the process that runs.
+  const cmd = lastOf('CMD');
+  if (entrypoint) {
+    // An ENTRYPOINT that calls the tool itself says to which user (an exec-form CMD may give its arguments).
+    const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
+    if (direct !== undefined) return direct;
     for (const s of chain) {
       for (const ins of s.instructions) {
         const kw = ins.getKeyword();
@@ -135,11 +207,9 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
     }
     return null;
   }
-  // No ENTRYPOINT: the last CMD (the stage's own, else the one it inherits) is the process that runs.
-  let cmd: Instruction | undefined;
-  for (const s of chain) {
-    for (let i = s.instructions.length - 1; i >= 0 && !cmd; i--) if (s.instructions[i].getKeyword() === 'CMD') cmd = s.instructions[i];
-    if (cmd) break;
+  if (cmd) {
+    const direct = directStepDown(ctx, cmd, undefined, 'CMD');
+    if (direct !== undefined) return direct;
   }
   const m = cmd ? DROP_TOOLS.exec(textOf(ctx, cmd)) : null;
   if (m) return { tool: m[1], in: 'CMD' };
@@ -268,7 +338,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     summary: 'The final image runs as root: no USER, or a USER that is root.',
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',

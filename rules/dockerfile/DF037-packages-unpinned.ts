@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { aptSimulates, hasOption, packageCommands, toolRange, type PackageCommand } from '../engine/packages';
+import { aptSimulates, envValueAt, exportedBefore, hasOption, packageCommands, toolRange, type PackageCommand } from '../engine/packages';
+import type { DockerfileContext } from '../engine/dockerfile';
 import type { Word } from '../engine/shell';
 
 interface Data {
@@ -19,6 +20,18 @@ function unknown(w: Word): boolean {
 
 const PIP_VERSION = /===|==|>=|<=|~=|!=|[<>]|@/;
 
+/**
+ * A pip VCS requirement (`git+https://host/org/repo.git@v1.2#egg=name`, `name @ git+ssh://git@host/repo`):
+ * what follows `vcs+scheme://`, up to a `#` fragment. Its ref is an `@` in the path (after the host, whose
+ * `user@` is no ref).
+ */
+const PIP_VCS = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*@\s*)?(?:git|hg|svn|bzr)\+[a-z-]+:\/\/([^#]*)/i;
+
+function pipVcsPinned(url: string): boolean {
+  const slash = url.indexOf('/');
+  return slash >= 0 && url.slice(slash).includes('@');
+}
+
 function pinned(family: Data['family'], value: string): boolean {
   switch (family) {
     case 'apt':
@@ -26,8 +39,12 @@ function pinned(family: Data['family'], value: string): boolean {
       return value.includes('=') || value.includes('/') || value.endsWith('.deb');
     case 'apk':
       return /[=~<>]/.test(value) || value.endsWith('.apk') || value.includes('/');
-    case 'pip':
+    case 'pip': {
+      // A VCS URL without `@<ref>` installs the default branch as it is on build day (review 45b, item 5).
+      const vcs = PIP_VCS.exec(value);
+      if (vcs) return pipVcsPinned(vcs[1]);
       return PIP_VERSION.test(value) || value === '.' || value.includes('/') || /\.(?:whl|tar\.gz|tgz|zip|tar\.bz2)$/.test(value) || /^[a-z+]+:\/\//.test(value);
+    }
     case 'npm': {
       if (/^(?:git(?:\+[a-z]+)?:\/\/|github:|[\w-]+\/[\w.-]+#)/.test(value)) return value.includes('#');
       if (/\.(?:tgz|tar|tar\.gz)$/.test(value) || /^(?:\.{0,2}\/|~\/|file:)/.test(value) || /^https?:\/\//.test(value)) return true;
@@ -39,7 +56,18 @@ function pinned(family: Data['family'], value: string): boolean {
   }
 }
 
-function unpinnedOperands(pc: PackageCommand): string[] | null {
+/**
+ * Whether a pip install reads a constraints file: `-c`/`--constraint FILE`, or PIP_CONSTRAINT set as a
+ * prefix, by `export` earlier in the script, or by ENV/ARG earlier in the stage (one declared without a
+ * value may be given with --build-arg). The versions are pinned there, out of sight (review 45b, item 4).
+ */
+function pipConstrained(ctx: DockerfileContext, pc: PackageCommand): boolean {
+  if (hasOption(pc, 'c', 'constraint')) return true;
+  const set = (v: string | null | undefined) => v === null || (v !== undefined && v !== '');
+  return set(pc.assignments.get('PIP_CONSTRAINT')) || set(exportedBefore(pc, 'PIP_CONSTRAINT')) || set(envValueAt(ctx, pc.run.stage, pc.run.instruction.getRange().start.line, 'PIP_CONSTRAINT'));
+}
+
+function unpinnedOperands(ctx: DockerfileContext, pc: PackageCommand): string[] | null {
   const family = pc.family;
   let operands = pc.operands;
   switch (family) {
@@ -50,7 +78,7 @@ function unpinnedOperands(pc: PackageCommand): string[] | null {
       if (pc.action !== 'add') return null;
       break;
     case 'pip':
-      if (pc.action !== 'install') return null;
+      if (pc.action !== 'install' || pipConstrained(ctx, pc)) return null;
       break;
     case 'npm':
       if (pc.action !== 'install' || operands.length === 0) return null;
@@ -74,7 +102,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'never',
   docs: {
     summary: 'A package install (apt, apk, pip, npm, gem) names packages without a version.',
-    what: 'Off unless enabled. Flags package installs that name packages without a version: `apt-get`/`apt install pkg` (pin with `pkg=1.2-3`), `apk add pkg` (`pkg=1.2-r0` or `pkg~1.2`), `pip install pkg` (`pkg==1.2`, any PEP 440 specifier), `npm install pkg` (`pkg@1.2.3`), `gem install pkg` (`pkg:1.2` or `-v 1.2`). Files, paths, URLs, VCS references with a ref, `-r requirements.txt`, `-e` editable installs and operands whose value is not visible (`$PKGS`, `$(cat list)`, `xargs`) are not judged. One finding per command, listing the unpinned names.',
+    what: 'Off unless enabled. Flags package installs that name packages without a version: `apt-get`/`apt install pkg` (pin with `pkg=1.2-3`), `apk add pkg` (`pkg=1.2-r0` or `pkg~1.2`), `pip install pkg` (`pkg==1.2`, any PEP 440 specifier), `npm install pkg` (`pkg@1.2.3`), `gem install pkg` (`pkg:1.2` or `-v 1.2`). Files, paths, URLs, VCS references with a ref (`git+https://…/repo.git@v1.2`), `-r requirements.txt`, `-e` editable installs and operands whose value is not visible (`$PKGS`, `$(cat list)`, `xargs`) are not judged; a pip VCS reference without `@<ref>` (`git+https://…/repo.git#egg=name`, `git+ssh://git@host/repo.git`, `name @ git+https://…`) installs the default branch as it is on build day and is reported. The names beside `-r requirements.txt` are judged (hadolint skips the whole command). Not judged at all: a `pip install` with a constraints file (`-c`/`--constraint FILE`, or `PIP_CONSTRAINT` set by ENV/ARG, `export` or a prefix), which pins the versions out of sight, and for gem what follows `--` (build flags for the gem\'s extension: `gem install pg:1.5.9 -- --with-pg-include /usr/include/postgresql`). One finding per command, listing the unpinned names.',
     why: 'An unpinned package installs whatever version the index serves on build day, so two builds of the same Dockerfile can ship different code, and a compromised or broken new release flows straight into the image. SECURITY-GUIDELINES.md §6 "Use specific versions" and "Supply Chain Security – Pin versions". Pinning OS packages also has costs (pinned versions disappear from Debian/Alpine mirrors when superseded), which is why this rule is opt-in.',
     bad: 'RUN pip install --no-cache-dir flask requests\nRUN npm install -g pnpm',
     good: 'RUN pip install --no-cache-dir flask==3.1.1 requests==2.32.4\nRUN npm install -g pnpm@10.12.1',
@@ -95,7 +123,7 @@ export default defineRule<'dockerfile', Data>({
     const out = [];
     for (const pc of packageCommands(ctx)) {
       if (pc.family !== 'apt' && pc.family !== 'apk' && pc.family !== 'pip' && pc.family !== 'npm' && pc.family !== 'gem') continue;
-      const names = unpinnedOperands(pc);
+      const names = unpinnedOperands(ctx, pc);
       if (!names || names.length === 0) continue;
       out.push({
         range: toolRange(ctx, pc),
@@ -107,6 +135,8 @@ export default defineRule<'dockerfile', Data>({
   message(d) {
     const how: Record<Data['family'], string> = { apt: 'name=version', apk: 'name=version', pip: 'name==version', npm: 'name@version', gem: 'name:version' };
     const more = d.count > d.packages.length ? ` and ${d.count - d.packages.length} more` : '';
-    return `'${d.command}' installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.packages.join(', ')}${more}); pin ${d.count === 1 ? 'it' : 'them'} (${how[d.family]}).`;
+    // A VCS URL is pinned with a ref, not a version (review 45b, item 5).
+    const vcs = d.family === 'pip' && d.packages.some((p) => PIP_VCS.test(p)) ? ', or url@<tag or commit> for a VCS URL' : '';
+    return `'${d.command}' installs ${d.count === 1 ? 'a package' : `${d.count} packages`} without a version (${d.packages.join(', ')}${more}); pin ${d.count === 1 ? 'it' : 'them'} (${how[d.family]}${vcs}).`;
   },
 });

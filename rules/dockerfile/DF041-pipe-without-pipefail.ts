@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import type { BaseImage, DockerfileContext, RunInstruction, RunScript, Stage } from '../engine/dockerfile';
 import { invocation, pipelineOf } from '../engine/run-commands';
+import type { JSONInstruction } from 'dockerfile-ast';
 import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesItCouldName } from '../engine/stage-scope';
 import { isNonPosixShell, replacesBinSh, type SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
@@ -20,8 +21,11 @@ interface Data {
    * pipefail before Debian 13, while bash is always there), or an ash SHELL (Alpine and BusyBox images
    * have no bash).
    */
-  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set';
+  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set' | 'dash-shell' | 'dash-exec';
 }
+
+/** Whether a shell program is (or, for `sh`, may be) dash: the only ones the old-dash check judges. */
+const DASH_PROGRAM = /^(?:sh|dash)$/;
 
 /**
  * Debian before 13 and Ubuntu before 25.04, whose /bin/sh is a dash without `set -o pipefail` (it
@@ -153,8 +157,8 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'sometimes',
   docs: {
-    summary: 'A RUN script uses a pipe while `pipefail` is off, or runs `set -o pipefail` under a dash that has no pipefail.',
-    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`).',
+    summary: 'A RUN script pipes with `pipefail` off, or turns pipefail on (set, SHELL, exec RUN) under a dash without it.',
+    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN under it fails, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]`; a script run by `dash` itself is judged like one run by /bin/sh.',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | sed … > /etc/app.conf` succeeds when the download fails (sed reads an empty stream and writes an empty file), and so does `wget -O- … | sh` when the server errors (sh runs an empty script), so the build goes on and ships an image with an empty configuration or without the tool, and nobody notices. Some consumers do fail on an empty stream (`tar -xz` and `gpg --dearmor` exit with an error), but then the log shows their error instead of the download\'s; with pipefail the step fails with curl\'s or wget\'s own status. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
@@ -183,6 +187,23 @@ export default defineRule<'dockerfile', Data>({
     let replaced: boolean | undefined;
     // A Dockerfile that points /bin/sh elsewhere: its /bin/sh is not judged.
     const replacesSh = () => (replaced ??= replacesBinSh(ctx.text));
+    /** Whether `shell` (a program name) on this stage's base is a dash without pipefail. */
+    const oldDash = (stage: Stage | null | undefined, shell: string | null) => {
+      if (!stage || shell === null || !DASH_PROGRAM.test(shell) || (shell === 'sh' && replacesSh())) return false;
+      const base = rootBase(stage);
+      return base.kind === 'image' && dashWithoutPipefail(base.ref.repository, base.ref.tag);
+    };
+    // `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` passes the option to that same dash: every RUN (and shell-form
+    // CMD/ENTRYPOINT) under it fails with "Illegal option -o pipefail" (review 45b, item 3). Reported once, at the SHELL.
+    for (const stage of ctx.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.getKeyword() !== 'SHELL') continue;
+        const words = (ins as JSONInstruction).getJSONStrings().map((j) => ctx.jsonStringValue(j));
+        if (words.length === 0 || !shellHasPipefail(words)) continue;
+        const program = shellProgram(words);
+        if (oldDash(stage, program)) out.push({ range: ins.getRange(), severity: 'error', data: { from: 'set', to: 'set', shell: program, insert: null, remedy: 'dash-shell' } });
+      }
+    }
     for (const run of ctx.runs()) {
       const stageShell = shellAt(run);
       if (stageShell && (shellHasPipefail(stageShell) || isNonPosixShell(shellProgram(stageShell)))) continue;
@@ -192,10 +213,14 @@ export default defineRule<'dockerfile', Data>({
         // Which shell runs this script.
         let shell: string | null = stageShell === undefined ? null : stageShell === null ? 'sh' : shellProgram(stageShell);
         if (script.jsonShell) {
-          // `["/bin/bash", "-o", "pipefail", "-c", "…"]`: the RUN's own shell options turn it on (review 42a, item 2).
-          if (shellHasPipefail(script.jsonShell)) continue;
           const prog = script.jsonShell[0];
           shell = prog.slice(prog.lastIndexOf('/') + 1);
+          // `["/bin/bash", "-o", "pipefail", "-c", "…"]`: the RUN's own shell options turn it on (review 42a, item 2),
+          // except on a dash without pipefail (`["/bin/sh", "-o", "pipefail", "-c", …]` on Debian 12): the step fails (review 45b, item 3).
+          if (shellHasPipefail(script.jsonShell)) {
+            if (oldDash(run.stage, shell)) out.push({ range: run.instruction.getRange(), severity: 'error', data: { from: 'set', to: 'set', shell, insert: null, remedy: 'dash-exec' } });
+            continue;
+          }
         }
         if (script.heredoc) {
           const bang = shebangShell(script);
@@ -220,11 +245,7 @@ export default defineRule<'dockerfile', Data>({
         let pipefail = false;
         let found: { first: SimpleCommand; producer: SimpleCommand; last: SimpleCommand } | undefined;
         // `set -o pipefail` under a dash that lacks it stops the build ("Illegal option -o pipefail").
-        const dash = () => {
-          if (shell !== 'sh' || !run.stage || replacesSh()) return false;
-          const base = rootBase(run.stage);
-          return base.kind === 'image' && dashWithoutPipefail(base.ref.repository, base.ref.tag);
-        };
+        const dash = () => oldDash(run.stage, shell);
         // Where a command runs: inside `( … )` (a subshell: its failing `set` ends only the subshell, and
         // its pipefail stays there) or in the body or condition of `if`/`while`/`until`/`for`/`case`.
         let subshell = 0;
@@ -299,7 +320,10 @@ export default defineRule<'dockerfile', Data>({
     return out;
   },
   message(d) {
-    if (d.remedy === 'dash-set') return 'set -o pipefail stops this build: /bin/sh here is dash, which has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run the step under bash with SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.';
+    const dash = d.shell === 'dash' ? 'dash' : '/bin/sh here is dash, which';
+    if (d.remedy === 'dash-shell') return `This SHELL makes every RUN under it fail: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
+    if (d.remedy === 'dash-exec') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run it with ["/bin/bash", "-o", "pipefail", "-c", "…"] instead.`;
+    if (d.remedy === 'dash-set') return `set -o pipefail stops this build: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run the step under bash with SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
     const head = `This RUN pipes ${d.from} into ${d.to} without pipefail: the step's status is ${d.to}'s, so a failure of ${d.from} can go unnoticed`;
     if (d.remedy === 'set') return `${head}; start the script with set -o pipefail.`;
     if (d.remedy === 'shell-ash') return `${head}; add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).`;

@@ -493,13 +493,20 @@ export interface SecurityOpt {
  * `name:value` when there is no `=`). `unknown` is set when an entry cannot be resolved
  * (interpolation without a value, a non-scalar); then the list may be incomplete.
  */
-export function securityOpts(ctx: ComposeContext, doc: Document.Parsed, value: Node | null): { items: SecurityOpt[]; unknown: boolean } {
+export function securityOpts(ctx: ComposeContext, doc: Document.Parsed, value: Node | null): { items: SecurityOpt[]; unknown: boolean; malformed: Node[] } {
   const items: SecurityOpt[] = [];
+  const malformed: Node[] = [];
   let unknown = false;
-  if (!value) return { items, unknown };
-  if (!isSeq(value)) return { items, unknown: true };
+  if (!value) return { items, unknown, malformed };
+  if (!isSeq(value)) return { items, unknown: true, malformed };
   value.items.forEach((raw, index) => {
     const node = ctx.resolve(doc, raw as Node);
+    // A mapping or sequence item (`- apparmor: false`, `- no-new-privileges: true` with a space): the Compose
+    // schema types the items as strings, so `docker compose config` refuses the file (review 45b, item 8).
+    if (node && (isMap(node) || isSeq(node))) {
+      malformed.push(raw as Node);
+      return;
+    }
     const text = resolvedScalar(ctx, node);
     if (text === undefined || text === null || !node || !isScalar(node)) {
       unknown = true;
@@ -519,7 +526,7 @@ export function securityOpts(ctx: ComposeContext, doc: Document.Parsed, value: N
     }
     items.push({ name: name.trim().toLowerCase(), value: val === null ? null : val.trim(), node: raw as Node, scalar: node, index });
   });
-  return { items, unknown };
+  return { items, unknown, malformed };
 }
 
 /** Go's strconv.ParseBool, which Docker uses for option values: true, false, or undefined when invalid. */

@@ -534,10 +534,12 @@ export function normalizeRegistryEntry(entry: string): string {
   return e;
 }
 
-/** Whether an image is allowed by an entry: a host (`ghcr.io`, `*.corp.example`), or a host and path prefix (`ghcr.io/acme`). */
+/** Whether an image is allowed by an entry: a host (`ghcr.io`, `*.corp.example`), a host and path prefix (`ghcr.io/acme`), or `*` (any). */
 export function registryAllows(entry: string, ref: ImageRef): boolean {
   const e = normalizeRegistryEntry(entry);
   if (e === '') return false;
+  // `*` allows every registry, as in hadolint's trustedRegistries (DL3026; review 45b, item 10).
+  if (e === '*') return true;
   const p = imagePath(ref);
   if (e.startsWith('*.')) {
     const host = p.slice(0, p.indexOf('/'));

@@ -243,6 +243,8 @@ function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<Pac
       continue;
     }
     if (!endOfOptions && v === '--') {
+      // gem passes what follows `--` to the gem's extension build (`gem install pg -- --with-pg-include /usr/include/postgresql`): no gem names (review 45b, item 6).
+      if (tool === 'gem') break;
       endOfOptions = true;
       continue;
     }

@@ -128,7 +128,7 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
     additionalProperties: false,
     properties: {
       rules: { type: 'object', description: 'Severity per rule code; `off` disables a rule, and naming an opt-in rule with a severity turns it on.', properties: ruleProps, additionalProperties: false },
-      trustedRegistries: { type: 'array', items: { type: 'string' }, description: 'Registries images may come from (DF004); empty means the rule is inactive. Docker Hub is docker.io.' },
+      trustedRegistries: { type: 'array', items: { type: 'string' }, description: 'Registries images may come from (DF004); empty means the rule is inactive, and `*` allows any. Docker Hub is docker.io.' },
       productionGlobs: { type: 'array', items: { type: 'string' }, description: 'Globs of production compose files (DC033): a glob without `/` matches the file name, one with `/` the path from this file\'s folder (from the current folder for `check --config FILE`). Default: ["*[._-]prod[._-]*", "prod[._-]*", "*[._-]production[._-]*", "production[._-]*"], prod or production as a word of the file name.' },
       resourceLimits: {
         type: 'object',
