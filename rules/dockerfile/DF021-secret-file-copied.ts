@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import type { Instruction, JSONInstruction, ModifiableInstruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import type { DockerfileContext } from '../engine/dockerfile';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { CHILD_CONTEXT, contextCandidates, type Contexts } from '../engine/build-context';
 import { credentialFileFormat, credentialIn, FORMAT_NAMES, type CredentialFileFormat } from '../engine/credential-files';
 import { dockerignoreFor, globRegExp, isExcluded, parseDockerignore } from '../engine/dockerignore';
 import { deleteInstructionEdit, deleteListItemsEdit, type Span } from '../engine/run-commands';
-import { VariableScope } from '../engine/stage-scope';
+import { propertiesOf, stageChain, VariableScope } from '../engine/stage-scope';
 import type { Detection, Range } from '../engine/types';
 
 type SecretKind = 'env file' | 'private key' | 'key store' | 'registry credentials' | 'login credentials' | 'cloud credentials' | 'cluster credentials' | 'SSH directory';
@@ -26,6 +26,17 @@ interface Data {
   holds?: string | null;
   /** An ONBUILD trigger's copy: it reads the build context of an image built on this one (its content is not known). */
   onbuild?: true;
+  /**
+   * The variable that names the copied file as a tool's credential file: the destination is written as it
+   * (`COPY ci/creds $AWS_SHARED_CREDENTIALS_FILE`), or the stage's ENV points it at the destination
+   * (`ENV GOOGLE_APPLICATION_CREDENTIALS=/app/sa.json`; review 45b, item 2).
+   */
+  via?: string;
+  /**
+   * For a folder copied whole (`COPY . /app/`) with the file `via` names inside it: the file's path in the copied folder
+   * (`sa.json`), reported only when the build context holds that file (and, for AWS_CONFIG_FILE, a credential in it).
+   */
+  within?: string;
 }
 
 const ENV_TEMPLATE = /^\.env\.(?:example|sample|template|dist|defaults|schema|tpl|local\.example)$/i;
@@ -133,7 +144,74 @@ function contentJudged(source: string, dest: string): ContentJudged | undefined 
   const d = dest.replace(/\\/g, '/');
   const destFormat = d.endsWith('/') ? undefined : credentialFileFormat(d.split('/').pop() ?? '');
   if (destFormat) return { format: destFormat, rel, glob };
+  // The AWS config file, copied to `~/.aws/config` or to where AWS_CONFIG_FILE points: credentials only when it holds some
+  // (a source named as a secret, `.aws/config`, keeps its own judgement; review 45b, item 2).
+  if (/(?:^|\/)\.aws\/config$/.test(d) && !secretKindOf(rel)) return { format: 'awsconfig', rel, glob };
   return undefined;
+}
+
+/**
+ * Variables that name a credential file a tool reads (Trivy DS-0031's `secret_file_envs`, and more): a COPY whose destination
+ * is one of them (`COPY ci/creds $AWS_SHARED_CREDENTIALS_FILE`, whatever its value), or an ENV that points one of them at the
+ * file a COPY puts in the image (`ENV GOOGLE_APPLICATION_CREDENTIALS=/app/sa.json`), copies a credential file (review 45b, item 2).
+ * AWS_CONFIG_FILE's file is judged by its content (awsconfig): a config file often holds only profiles and regions.
+ */
+const CREDENTIAL_FILE_VARS: Readonly<Record<string, SecretKind>> = {
+  GOOGLE_APPLICATION_CREDENTIALS: 'cloud credentials',
+  AWS_SHARED_CREDENTIALS_FILE: 'cloud credentials',
+  AWS_CONFIG_FILE: 'cloud credentials',
+  HF_TOKEN_PATH: 'login credentials',
+  KUBECONFIG: 'cluster credentials',
+};
+
+/** The credential-file variable a destination is written as, alone (`$AWS_CONFIG_FILE`, `"${GOOGLE_APPLICATION_CREDENTIALS}"`), or undefined. */
+function credentialFileVar(dest: string): string | undefined {
+  const m = /^"?\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"?$/.exec(dest);
+  const name = m ? (m[1] ?? m[2]) : undefined;
+  return name !== undefined && Object.hasOwn(CREDENTIAL_FILE_VARS, name) ? name : undefined;
+}
+
+/** A path made absolute against a working directory (which may itself be unknown: `<workdir>`), `.` and `..` read. */
+function absoluteIn(workdir: string, p: string): string {
+  const joined = p.startsWith('/') ? p : `${workdir}/${p}`;
+  return path.posix.normalize(joined).replace(/\/+$/, '') || '/';
+}
+
+/** Where a stage's working directory is unknown (set by the base image): relative paths are compared under this stand-in. */
+const UNKNOWN_WORKDIR = '/<workdir>';
+
+/**
+ * The files the stage's ENV points a credential-file variable at (CREDENTIAL_FILE_VARS), as absolute paths: the value the
+ * image ends with (an ENV of the stage, or of a stage it builds on), resolved through its ARG/ENV values; a relative value
+ * is taken from the stage's last WORKDIR (where the container starts). Unknown values are left out.
+ */
+function credentialFileTargets(ctx: DockerfileContext, stage: Stage): Map<string, string> {
+  const scope = new VariableScope(ctx, stage);
+  let workdir = UNKNOWN_WORKDIR;
+  const values = new Map<string, string | null>();
+  for (const s of [...stageChain(stage)].reverse()) {
+    const local = s === stage ? scope : new VariableScope(ctx, s);
+    for (const ins of s.instructions) {
+      local.apply(ins);
+      if (ins.getKeyword() === 'WORKDIR') workdir = workdirAfter(local, workdir, ins);
+      if (ins.getKeyword() !== 'ENV') continue;
+      for (const p of propertiesOf(ins)) if (Object.hasOwn(CREDENTIAL_FILE_VARS, p.getName())) values.set(p.getName(), local.lookup(p.getName()));
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [name, v] of values) {
+    const value = v?.trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (value && !value.includes('$')) out.set(absoluteIn(workdir, value), name);
+  }
+  return out;
+}
+
+/** The working directory after a WORKDIR (relative ones join the one before; an unresolvable one is unknown). */
+function workdirAfter(scope: VariableScope, before: string, ins: Instruction): string {
+  const arg = ins.getArguments()[0]?.getValue();
+  const resolved = arg === undefined ? null : scope.resolve(arg);
+  if (resolved === null) return UNKNOWN_WORKDIR;
+  return absoluteIn(before, resolved);
 }
 
 /** Where a source stands in one folder taken as the build context: whether a file there matches it, and whether the ignore file leaves it out. */
@@ -234,13 +312,13 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'COPY or ADD puts a secret file of the build context (`.env`, a private key, a credentials file…) in the image.',
-    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate, public/signing key or Diffie-Hellman parameters and does not say key or private (`ca-key.pem` is a CA\'s private key) — `cert.pem`, `ca-bundle.pem`, `intermediate.pem`, `repo-signing.key`, `dhparam.pem`, `dh2048.pem`, `ffdhe2048.pem`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`/`pip.ini`, `.netrc` (by their content, see below), `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). Globs count when they name such files (`*.pem`, `.env*`, `.npmrc*`). A file the build context\'s ignore file leaves out is not sent to the builder and is not reported (a glob then copies nothing, a name fails with "not found", as Docker\'s CopyIgnoredFile build check says): the ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore` at the context\'s root, matched as BuildKit matches it; a name counts as left out when a line excludes it, a glob when every file it matches there is excluded (one that matches nothing there is reported); the context is each context of the compose services that build the Dockerfile (every one must leave it out), else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file (the Dockerfile\'s folder when none has it); an ONBUILD trigger\'s copy (a child image\'s context) is always reported. `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`/`pip.ini` and `.netrc` (also `_netrc`) are judged by their content — also a file copied under another name to a destination with one of these names, read in the destination\'s format (`COPY ci/npmrc /root/.npmrc`, `COPY config/yarnrc.yml /app/.yarnrc.yml`, `COPY ci/netrc /root/.netrc`, `COPY pip.conf.ci /etc/pip.conf`; a destination that ends with `/` is a folder, where the file keeps its own name) — since most hold settings only (`audit = false`, a registry URL): each is read in the build context — the contexts of the compose services that build the Dockerfile, each of them; else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file — and reported as an error only when it holds a credential: in `.npmrc` (npm\'s "Auth related configuration", which pnpm reads too) `_auth`, `_authToken` or `_password`, scoped to a registry (`//npm.pkg.github.com/:_authToken=…`) or not, an inline client `key`, or a URL with a password (`registry=https://user:pass@…`); in Yarn 1\'s `.yarnrc` (`key "value"` lines, as `yarn config set` writes them; a line written with `=` too) npm\'s auth keys written into it, `_authToken`, `_auth` or `_password`, scoped to a registry (`"//registry.npmjs.org/:_authToken" "…"`) or not (a token written there is in the file whether or not Yarn sends it), or a URL with a password in a value (`always-auth true`, `registry`, `email`, `username` are settings); in Yarn Berry\'s `.yarnrc.yml` `npmAuthToken` or `npmAuthIdent`, at the top level, under a scope (`npmScopes.<name>`) or a registry (`npmRegistries.<url>`), or a URL with a password in any value; in `.pypirc` a `password`; in `pip.conf`/`pip.ini` an index URL with a password (`index-url`, `extra-index-url` and its continuation lines, any setting); in `.netrc` a `password` or `account` token. The message names the setting, never its value. No credential: a value that is only references to environment variables (`_authToken=${NPM_TOKEN}`, `npmAuthToken: ${NPM_TOKEN}`, which npm, pnpm and Yarn replace when they read the file; a fallback, `${NPM_TOKEN:-…}` or `${NPM_TOKEN-…}`, is judged as the value it gives: the image keeps the instruction to read NPM_TOKEN, not the token — the token itself must then come as a build secret, not an ARG or ENV, which DF020 reports), an empty value, a stand-in (`<token>`, `YOUR_TOKEN_HERE`, `npm_xxxx…`), and `certfile`/`keyfile`, which name files (a copied key file is judged by its own name). When the file is not in the workspace (a CI step writes it before the build), cannot be read, or is copied by an ONBUILD trigger (a child image\'s context), its content is not known: reported as a warning that it may hold credentials. A glob that names one of them (`.npmrc*`, `*.npmrc`, `.yarnrc*`, `.pypirc*`, `pip.*`: its literal part holds the name) is judged on every file it matches there (`.npmrc.ci` too; each in its own name\'s format when it has one, so `.yarnrc*` reads `.yarnrc` as Yarn 1\'s and `.yarnrc.yml` as Berry\'s), and as unknown when it matches none; `*` and `.*` do not name them (whole-context copies are DR003\'s). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
+    what: 'Flags COPY and ADD instructions that copy a secret file from the build context into an image layer: `.env` and `.env.<name>` (not `.env.example`/`.sample`/`.template`/`.dist`), private keys (`id_rsa`, `id_ed25519`, `deploy_id_rsa`… but not `*.pub`; files in `.ssh/`; `*.pem` and `*.key` unless the name says certificate, public/signing key or Diffie-Hellman parameters and does not say key or private (`ca-key.pem` is a CA\'s private key) — `cert.pem`, `ca-bundle.pem`, `intermediate.pem`, `repo-signing.key`, `dhparam.pem`, `dh2048.pem`, `ffdhe2048.pem`), key stores (`*.p12`, `*.pfx`), `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`/`pip.ini`, `.netrc` (by their content, see below), `.git-credentials`, `.pgpass`, `.vault-token`, `.my.cnf`, `.s3cfg`, Docker\'s `.docker/config.json` and `.dockercfg`, podman\'s `containers/auth.json`, kubeadm\'s `/etc/kubernetes/admin.conf`, kubeconfigs (`kubeconfig`, `*.kubeconfig`, `.kube/config`), and the `.aws/` and `.ssh/` directories — as a source, or as the destination of a source that is not a public key, `known_hosts` or `config` (`COPY ssh_keys/ /root/.ssh/`, `COPY kubeconfig /root/.kube/config`, `COPY docker-config.json /root/.docker/config.json`). The destination is read after ARG/ENV substitution, as COPY expands it (`ENV AWS_SHARED_CREDENTIALS_FILE=/root/.aws/credentials` then `COPY ci/creds $AWS_SHARED_CREDENTIALS_FILE`, `ARG KC=/root/.kube/config` then `COPY ci/kc ${KC}`). A file copied to where a credential-file variable points is a credential file too — `GOOGLE_APPLICATION_CREDENTIALS` (a Google Cloud service-account key), `AWS_SHARED_CREDENTIALS_FILE`, `AWS_CONFIG_FILE`, `HF_TOKEN_PATH` (a Hugging Face token) or `KUBECONFIG`: a destination written as the variable alone (`COPY key.json $GOOGLE_APPLICATION_CREDENTIALS`, whatever its value, also one the base image sets), or a destination that an ENV of the stage (or of a stage it builds on; the value the image ends with, resolved through ARG/ENV, a relative one from the stage\'s last WORKDIR) points the variable at (`COPY sa.json /app/sa.json` with `ENV GOOGLE_APPLICATION_CREDENTIALS=/app/sa.json`, also `COPY sa.json /app/`); a folder copied whole with that file inside it (`COPY keys/ /srv/keys/` with `ENV GOOGLE_APPLICATION_CREDENTIALS=/srv/keys/gcp.json`) only when the build context holds the file and its ignore file does not leave it out (the file may as well be mounted there at run time, on a volume such as linuxserver\'s `/config`), and without a fix (the folder\'s other files are needed). The AWS config file (`AWS_CONFIG_FILE`\'s, or a file copied to `~/.aws/config` under another name) is judged by its content, as below: it usually holds profiles and regions only, and counts when it holds `aws_secret_access_key` or `aws_session_token`. Globs count when they name such files (`*.pem`, `.env*`, `.npmrc*`). A file the build context\'s ignore file leaves out is not sent to the builder and is not reported (a glob then copies nothing, a name fails with "not found", as Docker\'s CopyIgnoredFile build check says): the ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore` at the context\'s root, matched as BuildKit matches it; a name counts as left out when a line excludes it, a glob when every file it matches there is excluded (one that matches nothing there is reported); the context is each context of the compose services that build the Dockerfile (every one must leave it out), else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file (the Dockerfile\'s folder when none has it); an ONBUILD trigger\'s copy (a child image\'s context) is always reported. `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`/`pip.ini` and `.netrc` (also `_netrc`) are judged by their content — also a file copied under another name to a destination with one of these names, read in the destination\'s format (`COPY ci/npmrc /root/.npmrc`, `COPY config/yarnrc.yml /app/.yarnrc.yml`, `COPY ci/netrc /root/.netrc`, `COPY pip.conf.ci /etc/pip.conf`; a destination that ends with `/` is a folder, where the file keeps its own name) — since most hold settings only (`audit = false`, a registry URL): each is read in the build context — the contexts of the compose services that build the Dockerfile, each of them; else the Dockerfile\'s folder or the first folder above it (up to four, not past the repository root) that has the file — and reported as an error only when it holds a credential: in `.npmrc` (npm\'s "Auth related configuration", which pnpm reads too) `_auth`, `_authToken` or `_password`, scoped to a registry (`//npm.pkg.github.com/:_authToken=…`) or not, an inline client `key`, or a URL with a password (`registry=https://user:pass@…`); in Yarn 1\'s `.yarnrc` (`key "value"` lines, as `yarn config set` writes them; a line written with `=` too) npm\'s auth keys written into it, `_authToken`, `_auth` or `_password`, scoped to a registry (`"//registry.npmjs.org/:_authToken" "…"`) or not (a token written there is in the file whether or not Yarn sends it), or a URL with a password in a value (`always-auth true`, `registry`, `email`, `username` are settings); in Yarn Berry\'s `.yarnrc.yml` `npmAuthToken` or `npmAuthIdent`, at the top level, under a scope (`npmScopes.<name>`) or a registry (`npmRegistries.<url>`), or a URL with a password in any value; in `.pypirc` a `password`; in `pip.conf`/`pip.ini` an index URL with a password (`index-url`, `extra-index-url` and its continuation lines, any setting); in `.netrc` a `password` or `account` token. The message names the setting, never its value. No credential: a value that is only references to environment variables (`_authToken=${NPM_TOKEN}`, `npmAuthToken: ${NPM_TOKEN}`, which npm, pnpm and Yarn replace when they read the file; a fallback, `${NPM_TOKEN:-…}` or `${NPM_TOKEN-…}`, is judged as the value it gives: the image keeps the instruction to read NPM_TOKEN, not the token — the token itself must then come as a build secret, not an ARG or ENV, which DF020 reports), an empty value, a stand-in (`<token>`, `YOUR_TOKEN_HERE`, `npm_xxxx…`), and `certfile`/`keyfile`, which name files (a copied key file is judged by its own name). When the file is not in the workspace (a CI step writes it before the build), cannot be read, or is copied by an ONBUILD trigger (a child image\'s context), its content is not known: reported as a warning that it may hold credentials. A glob that names one of them (`.npmrc*`, `*.npmrc`, `.yarnrc*`, `.pypirc*`, `pip.*`: its literal part holds the name) is judged on every file it matches there (`.npmrc.ci` too; each in its own name\'s format when it has one, so `.yarnrc*` reads `.yarnrc` as Yarn 1\'s and `.yarnrc.yml` as Berry\'s), and as unknown when it matches none; `*` and `.*` do not name them (whole-context copies are DR003\'s). Every stage is judged, ONBUILD triggers too: a builder stage\'s layers stay in the build cache and are pushed with `--cache-to … mode=max` or built with `--target`. `COPY --from=…` (not the build context), URL sources and heredoc copies are not judged; a source from an unresolvable variable is unknown. The message names the file, never its content.',
     why: 'A file copied into a layer stays in the image for good: a later `RUN rm` only hides it in a newer layer, and anyone who can pull the image (or read the build cache) extracts it with `docker save`. SECURITY-GUIDELINES.md §5: "DO NOT commit secrets" — `git add .env  # Never commit actual .env` — an image is a published artifact just like a commit; "Use environment variables or secrets management".',
     bad: 'COPY .env package.json ./\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@github.com:acme/private.git',
     good: 'COPY package.json ./\nRUN --mount=type=ssh git clone git@github.com:acme/private.git\n# .env is provided at run time (compose env_file / environment), keys through build secrets',
     fix: '"Stop copying <file>" removes that source from the instruction (the whole instruction when it is its only source), keeping the other sources, the JSON form and the continuation lines. Not safe: the build or the application may read the file — provide it through `RUN --mount=type=secret,id=…` (build time), `RUN --mount=type=ssh` (SSH keys) or the container\'s environment/secrets (run time). Not offered for sources written through variables or when a comment lies in the way. An `.npmrc` the build needs can stay with its token as a reference, passed as a build secret: `//registry.npmjs.org/:_authToken=${NPM_TOKEN}` and `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN pnpm install`.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", "Use environment variables or secrets management"; checklist "Secrets not in version control"',
-    equivalents: ['Trivy DS-0031 (secrets passed via build-args or envs or copied secret files; a copied file only when its destination is `$AWS_CONFIG_FILE`, `$GOOGLE_APPLICATION_CREDENTIALS` or `$HF_TOKEN_PATH`)', 'gitleaks (npm-access-token, pypi-upload-token) reads `.npmrc` and `.pypirc` contents in the repository, not what the Dockerfile copies', 'KICS and Checkov: no Dockerfile check for copied secret files (their secret scanners read file contents)', 'BuildKit: no build check (see the build secrets guide)'],
+    equivalents: ['Trivy DS-0031 (secrets passed via build-args or envs or copied secret files; final stage only: a two-argument COPY whose destination is written `$AWS_CONFIG_FILE`, `$GOOGLE_APPLICATION_CREDENTIALS` or `$HF_TOKEN_PATH`, whatever the file, and an ENV or ARG that sets one of these to a path under any COPY\'s destination, compared as written, so `./app/key.json` counts under `COPY /src /app/`. DF021 matches those destinations in every stage (and `AWS_SHARED_CREDENTIALS_FILE`, `KUBECONFIG`), resolves ARG/ENV in destinations, takes a relative ENV path from the WORKDIR, judges an AWS config file by its content, and reports a folder copy only when the build context holds the file; Trivy\'s check does not judge a copied file by its name or content, which DF021 does)', 'gitleaks (npm-access-token, pypi-upload-token) reads `.npmrc` and `.pypirc` contents in the repository, not what the Dockerfile copies', 'KICS and Checkov: no Dockerfile check for copied secret files (their secret scanners read file contents)', 'BuildKit: no build check (see the build secrets guide)'],
     references: [
       'https://docs.docker.com/build/building/secrets/',
       'https://docs.docker.com/reference/dockerfile/#copy',
@@ -260,8 +338,19 @@ export default defineRule<'dockerfile', Data>({
     let contexts: Contexts | undefined;
     for (const stage of ctx.stages) {
       const scope = new VariableScope(ctx, stage);
+      // The files the stage's ENV names as credential files (GOOGLE_APPLICATION_CREDENTIALS…), computed when a COPY needs them.
+      let targets: Map<string, string> | undefined;
+      let workdir = UNKNOWN_WORKDIR;
+      for (const s of stageChain(stage).slice(1).reverse()) {
+        const parent = new VariableScope(ctx, s);
+        for (const w of s.instructions) {
+          parent.apply(w);
+          if (w.getKeyword() === 'WORKDIR') workdir = workdirAfter(parent, workdir, w);
+        }
+      }
       for (const outer of stage.instructions) {
         const ins = outer.getKeyword() === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : outer;
+        if (outer.getKeyword() === 'WORKDIR') workdir = workdirAfter(scope, workdir, outer);
         scope.apply(outer);
         if (!ins) continue;
         const kw = ins.getKeyword();
@@ -272,13 +361,45 @@ export default defineRule<'dockerfile', Data>({
         if (!ops || ops.length < 2) continue;
         const sources = ops.length - 1;
         const onbuild = outer !== ins;
+        // The destination after ARG/ENV substitution, as COPY expands it ("Environment replacement"); as written when unknown.
+        const destWritten = ops[sources].value;
+        const destVar = credentialFileVar(destWritten);
+        const dest = (onbuild ? (destWritten.includes('$') ? null : destWritten) : scope.resolve(destWritten)) ?? destWritten;
+        const destIsDir = dest.endsWith('/') || sources > 1;
+        const destAbs = dest.includes('$') ? null : absoluteIn(workdir, dest);
         for (let i = 0; i < sources; i++) {
           const written = ops[i].value;
           if (/^[a-z][a-z0-9+.-]*:\/\//i.test(written) || written.startsWith('git@')) continue;
           const resolved = outer === ins ? scope.resolve(written) : written.includes('$') ? null : written;
           if (resolved === null) continue;
-          const judged = contentJudged(resolved, ops[sources].value);
-          const kind = judged ? (judged.format === 'netrc' ? 'login credentials' : 'registry credentials') : (secretKindOf(resolved) ?? intoCredentialDir(resolved, ops[sources].value));
+          // A file copied to where a credential-file variable points: the destination written as it, or an ENV of the stage naming it.
+          let via = destVar;
+          if (via === undefined && destAbs !== null && !onbuild) {
+            targets ??= credentialFileTargets(ctx, stage);
+            const file = destIsDir ? `${destAbs}/${path.posix.basename(resolved.replace(/\/+$/, ''))}` : destAbs;
+            via = targets.get(file);
+          }
+          if (via === undefined && destAbs !== null && !onbuild && !/[*?[]/.test(resolved)) {
+            // A folder copied whole with the file inside it: reported when the build context holds that file and sends it (the
+            // file may as well be mounted there at run time: `/config` of a volume), an AWS config file only when it holds credentials.
+            const inside = [...targets!].find(([file]) => file.startsWith(`${destAbs === '/' ? '' : destAbs}/`));
+            if (inside) {
+              const within = inside[0].slice(destAbs === '/' ? 1 : destAbs.length + 1);
+              const rel = path.posix.join(resolved.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '') || '.', within);
+              const where = (contexts ??= contextCandidates(ctx));
+              const present = !where.unknown && where.dirs.some((dir) => {
+                const r = ignoredIn(ctx, dir, rel);
+                return r.present && !r.excluded;
+              });
+              const holds = present && inside[1] === 'AWS_CONFIG_FILE' ? judgeContent(ctx, { format: 'awsconfig', rel, glob: null }, where) : undefined;
+              if (present && (holds === undefined || typeof holds === 'string')) {
+                out.push({ range: ops[i].range, data: { instruction: kw, source: written, kind: CREDENTIAL_FILE_VARS[inside[1]], removal: null, via: inside[1], within, ...(holds !== undefined ? { holds } : {}) } });
+              }
+              continue;
+            }
+          }
+          const judged = via === 'AWS_CONFIG_FILE' ? (contentJudged(resolved, '/.aws/config') ?? contentJudged(resolved, dest)) : contentJudged(resolved, dest);
+          const kind = judged ? (judged.format === 'netrc' ? 'login credentials' : judged.format === 'awsconfig' ? 'cloud credentials' : 'registry credentials') : (secretKindOf(resolved) ?? intoCredentialDir(resolved, dest) ?? (via !== undefined ? CREDENTIAL_FILE_VARS[via] : undefined));
           if (!kind) continue;
           const where = onbuild ? CHILD_CONTEXT : (contexts ??= contextCandidates(ctx));
           // A file whose content decides: read where the build context may be (an ONBUILD trigger's is a child image's).
@@ -287,15 +408,19 @@ export default defineRule<'dockerfile', Data>({
           // A file judged by its name that the context's ignore file leaves out is not copied (review 43c, notes).
           if (!judged && ignoredByContext(ctx, resolved, where)) continue;
           const removal = written.includes('$') ? null : sources === 1 ? deleteInstructionEdit(ctx, ins).range : (deleteListItemsEdit(ctx, ops.map((o) => o.span), i)?.range ?? null);
-          out.push({ range: ops[i].range, ...(holds === null ? { severity: 'warning' as const } : {}), data: { instruction: kw, source: written, kind, removal, ...(holds !== undefined ? { holds } : {}), ...(holds === null && onbuild ? { onbuild: true as const } : {}) } });
+          out.push({ range: ops[i].range, ...(holds === null ? { severity: 'warning' as const } : {}), data: { instruction: kw, source: written, kind, removal, ...(holds !== undefined ? { holds } : {}), ...(holds === null && onbuild ? { onbuild: true as const } : {}), ...(via !== undefined ? { via } : {}) } });
         }
       }
     }
     return out;
   },
   message(d) {
+    if (d.within !== undefined) {
+      return `${d.instruction} puts '${d.source}' into an image layer, and with it '${d.within}', the file ${d.via} names (${d.kind}${d.holds ? `: ${d.holds}` : ''}): anyone with the image can read it even if a later step deletes it; leave it out (.dockerignore) and mount it at run time instead.`;
+    }
     if (d.holds === null) return `${d.instruction} puts '${d.source}' into an image layer, and its content is not known here (${d.onbuild ? 'an ONBUILD trigger copies it from the build context of an image built on this one' : 'not found in the build context, or unreadable'}): it may hold ${d.kind}, which anyone with the image could read even if a later step deletes it; make sure it holds none, or pass it as a build secret.`;
     if (d.holds) return `${d.instruction} puts '${d.source}' (${d.kind}: ${d.holds}) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or at run time instead.`;
+    if (d.via) return `${d.instruction} puts '${d.source}' (${d.kind}: the file ${d.via} names) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or mount it at run time instead.`;
     return `${d.instruction} puts '${d.source}' (${d.kind}) into an image layer, where anyone with the image can read it even if a later step deletes it; pass it as a build secret or at run time instead.`;
   },
   fix(ctx, { data }) {

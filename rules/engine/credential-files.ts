@@ -26,6 +26,8 @@
  *   (`index-url`, `extra-index-url` — also on its continuation lines — `find-links`, any setting).
  * - `.netrc` (https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html): the `password`
  *   and `account` tokens (`macdef` bodies aside).
+ * - the AWS `config` file, by where it is copied (`~/.aws/config`, `$AWS_CONFIG_FILE`): `aws_secret_access_key` or
+ *   `aws_session_token` in a profile (DF021 only: its name, `config`, says nothing).
  *
  * A value that is only references to environment variables (`${NPM_TOKEN}`, which npm, pnpm and Yarn replace
  * when they read the file) is no credential in the file: the image holds the instruction to read NPM_TOKEN, not
@@ -37,7 +39,7 @@ import { parseDocument } from 'yaml';
 import { isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from './secrets';
 import { isStandInToken } from './secret-tokens';
 
-export type CredentialFileFormat = 'npmrc' | 'yarnrc-classic' | 'yarnrc' | 'pypirc' | 'pipconf' | 'netrc';
+export type CredentialFileFormat = 'npmrc' | 'yarnrc-classic' | 'yarnrc' | 'pypirc' | 'pipconf' | 'netrc' | 'awsconfig';
 
 /** The format of a file by its name (`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `pip.ini`, `.netrc`, `_netrc`), or undefined. */
 export function credentialFileFormat(base: string): CredentialFileFormat | undefined {
@@ -115,6 +117,7 @@ const NPM_CREDENTIAL_KEYS = new Set(['_auth', '_authtoken', '_password']);
  */
 export function credentialIn(format: CredentialFileFormat, text: string): string | undefined {
   if (format === 'netrc') return netrcCredential(text);
+  if (format === 'awsconfig') return awsConfigCredential(text);
   if (format === 'yarnrc') return yarnrcCredential(text);
   if (format === 'pipconf') return pipConfCredential(text);
   if (format === 'yarnrc-classic') return yarnrcClassicCredential(text);
@@ -215,6 +218,22 @@ function pipConfCredential(text: string): string | undefined {
       value = line.slice(at + 1);
     } else continue;
     if (urlWithPassword(value)) return key ?? 'a URL with a password';
+  }
+  return undefined;
+}
+
+/** The AWS CLI's and SDKs' credential settings (https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html). */
+const AWS_CREDENTIAL_KEYS = new Set(['aws_secret_access_key', 'aws_session_token']);
+
+/**
+ * The credential an AWS `config` file holds: `aws_secret_access_key` or `aws_session_token` with a value of its own, in any
+ * profile (the AWS CLI reads them there too, though they belong in the credentials file). Profiles, regions, roles,
+ * `credential_process` and `sso_*` settings are no secret (review 45b, item 2).
+ */
+function awsConfigCredential(text: string): string | undefined {
+  for (const { key, value } of iniSettings(text, /=/)) {
+    const name = key.toLowerCase();
+    if (AWS_CREDENTIAL_KEYS.has(name) && holdsSecret(value)) return name;
   }
   return undefined;
 }

@@ -14,6 +14,11 @@ const FORMATS: { kind: string; body: string; notBefore: string; notAfter?: strin
   { kind: 'npm token', body: 'npm_[A-Za-z0-9]{36}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9]' },
   // Stripe's live secret and restricted keys (docs.stripe.com/keys: `sk_live_`, `rk_live_`; review 16, probe 05).
   { kind: 'Stripe secret key', body: '[sr]k_live_[A-Za-z0-9]{24,}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9]' },
+  // SendGrid's API keys: `SG.`, a 22-character key id, `.`, a 43-character secret (gitleaks' sendgrid-api-token, KICS
+  // passwords_and_secrets "SendGrid API Key"; review 45b, item 1).
+  { kind: 'SendGrid API key', body: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9_-]' },
+  // Mailchimp's API keys: 32 hex digits, `-us`, the data center's number (gitleaks' mailchimp-api-key, KICS "MailChimp API Key").
+  { kind: 'Mailchimp API key', body: '[0-9a-f]{32}-us[0-9]{1,2}', notBefore: '[A-Za-z0-9_-]', notAfter: '[A-Za-z0-9]' },
 ];
 
 const bounded = (f: (typeof FORMATS)[number]) => `(?<!${f.notBefore})${f.body}${f.notAfter ? `(?!${f.notAfter})` : ''}`;
@@ -56,10 +61,10 @@ export function knownTokenIn(text: string): { kind: string; start: number; end: 
 }
 
 /** The fixed start of each format (what isStandInToken does not judge). */
-const FIXED_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_)/;
+const FIXED_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.)/;
 
 /** The fixed start of every format of TOKENS (a format added there needs its prefix here). */
-const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|PRIVATE KEY/;
+const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|-us[0-9]|PRIVATE KEY/;
 
 /** The same formats, anywhere in a text. */
 const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');

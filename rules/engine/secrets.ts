@@ -1,3 +1,5 @@
+import { tokenKind } from './secret-tokens';
+
 /**
  * Shared knowledge of what a credential looks like, used by the Compose (DC040…) and Dockerfile
  * (DF020…) secret rules. Values are never copied into messages: callers report names only.
@@ -79,6 +81,59 @@ function computeIsCredentialName(name: string): boolean {
   // still one, and now sent to every browser.
   if (CLIENT_PUBLIC.test(name) && !/SECRET|PASSWORD|PASSWD|PRIVATE/i.test(name)) return false;
   return CREDENTIAL_WORD.test(name) || COMPACT_CREDENTIAL.test(name) || KEY_AT_END.test(name) || PERSONAL_ACCESS_TOKEN.test(name) || NAMED_KEY.test(name);
+}
+
+/**
+ * Generic `*_KEY` / `*_AUTH` names (`OPENAI_KEY`, `SENDGRID_KEY`, `SMTP_AUTH`, `BASIC_AUTH`, and `key`, `auth` alone): BuildKit's
+ * SecretsUsedInArgOrEnv reports every name with the token `key` or `auth` at a `_` boundary (its getSecretsRegex:
+ * `apikey|auth|credential(s)|key|password|pword|passwd|secret|token`, allow-list `public`), but most such names hold no
+ * secret (`PRIMARY_KEY=id`, `SORT_KEY=name`, `REDIS_AUTH=yes`, the python image's `GPG_KEY`, a public key's fingerprint).
+ * They count only when their value looks like an issued credential (looksLikeIssuedCredential; review 45b, item 1).
+ */
+const KEY_OR_AUTH_NAME = /(?:^|_)(?:KEY|AUTH)$/i;
+/**
+ * `*_KEY` names of data (`PRIMARY_KEY`, `SORT_KEY`, `CACHE_KEY`…), of public material (`*_PUBLIC_KEY`, a GPG or PGP key's
+ * fingerprint, Web Push's `VAPID_KEY` public key, reCAPTCHA's `SITE_KEY`, Stripe's `PUBLISHABLE_KEY`, Supabase's `ANON_KEY`,
+ * which browsers get by design), never judged by their value; nor Neo4j's `NEO4J_AUTH` (`user/password`), whose password
+ * the connection-string reading finds (embedded-secrets.ts).
+ */
+const NOT_A_KEY_NAME = /^NEO4J_AUTH$|(?:^|_)(?:PUBLIC|PUB|GPG|PGP|GNUPG|FINGERPRINT|KEYRING|VAPID|SITE|PUBLISHABLE|ANON|PRIMARY|FOREIGN|SORT|PARTITION|ROUTING|CACHE|HASH|SHARD|GROUP|ORDER|LOOKUP|INDEX|IDEMPOTENCY|DEDUP|KID|HOST|MESSAGE|TRANSLATION|I18N|LABEL|FIELD|COLUMN|ATTRIBUTE|OBJECT|BUCKET|MAP|CONFIG|SETTING|META|METADATA|QUERY|SEARCH|FILTER|ITEM|RECORD|ROW|TABLE|ENTRY|LIST)_(?:[A-Z0-9]+_)*(?:KEY|AUTH)$/i;
+
+/**
+ * Whether a value looks like an issued credential rather than a word, an id or a setting: a known token format
+ * (tokenKind: `SG.…` SendGrid, Mailchimp `…-us12`, `sk_live_…`…), or a random string of 16 characters or more
+ * drawn from a key's alphabet (letters, digits, `_-+/=.`, no blank) that mixes upper case, lower case and digits,
+ * changes between them often (a third of its characters at least) and uses ten different characters or more.
+ * Not a path, a URL, a template's stand-in or one character repeated. Hex strings (a GPG fingerprint
+ * `0D96DF4D…`, a checksum, a UUID) have no lower and upper case together: they do not count.
+ */
+export function looksLikeIssuedCredential(value: string): boolean {
+  const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+  if (v.length < 16 || v.length > 512) return false;
+  if (tokenKind(v) !== undefined) return true;
+  if (!/^[A-Za-z0-9_\-+/=.]+$/.test(v) || isPathLike(v) || isTemplatePlaceholder(v) || isPlaceholderValue(v)) return false;
+  if (!/[a-z]/.test(v) || !/[A-Z]/.test(v) || !/[0-9]/.test(v) || new Set(v).size < 10) return false;
+  const cls = (c: string) => (/[a-z]/.test(c) ? 1 : /[A-Z]/.test(c) ? 2 : /[0-9]/.test(c) ? 3 : 0);
+  const alnum = [...v].map(cls).filter((c) => c !== 0);
+  let changes = 0;
+  for (let i = 1; i < alnum.length; i++) if (alnum[i] !== alnum[i - 1]) changes++;
+  return changes >= alnum.length / 3;
+}
+
+/**
+ * Whether a name with this value holds a credential: a credential-shaped name (isCredentialName), or a generic
+ * `*_KEY`/`*_AUTH` name (KEY_OR_AUTH_NAME, not one of NOT_A_KEY_NAME) whose literal value looks like an issued
+ * credential (looksLikeIssuedCredential). `value` null (none written, or not literal): the name alone decides.
+ * DF020 and DC040 share this one test (review 45b, item 1).
+ */
+export function isCredentialNameFor(name: string, value: string | null): boolean {
+  if (isCredentialName(name)) return true;
+  return value !== null && !/[$`]/.test(value) && isValueJudgedName(name) && looksLikeIssuedCredential(value);
+}
+
+/** Whether a name is one of the generic `*_KEY`/`*_AUTH` names whose value decides (see isCredentialNameFor). */
+export function isValueJudgedName(name: string): boolean {
+  return KEY_OR_AUTH_NAME.test(name) && !NOT_A_KEY_NAME.test(name) && !isCredentialName(name) && !CLIENT_PUBLIC.test(name) && !KEY_ID_NAME.test(name);
 }
 
 /**
