@@ -54,6 +54,24 @@ describe('DC018 "Make the root filesystem read-only" with a volume target from a
   });
 });
 
+describe('DC018 "Make the root filesystem read-only" with the default override\'s mounts (review 45e, item 3)', () => {
+  it('adds no tmpfs where the other file of the pair mounts (or may mount) /tmp, and the title says why in every case', () => {
+    const titlesOf = (name: string) => {
+      const c = loadCases('DC018').find((x) => x.name === name)!;
+      const analysis = analyzeCase(c);
+      return analysis.findings.filter((f) => f.code === 'DC018').map((f) => fixFinding(allRules, analysis.context, f)?.title);
+    };
+    assert.deepEqual(titlesOf('default-override-tmp-mount'), [
+      'Make the root filesystem read-only (no tmpfs added for /tmp: a volume in compose.override.yaml is mounted there)',
+      "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target '${DIR}' in compose.override.yaml may be /tmp)",
+      'Make the root filesystem read-only (no tmpfs added for /tmp: a tmpfs: entry in compose.override.yaml mounts it)',
+      'Make the root filesystem read-only (no tmpfs added for /tmp: the volume mounted there is read-only)',
+      'Make the root filesystem read-only (tmpfs for /tmp)',
+    ]);
+    assert.deepEqual(titlesOf('default-override-base-tmp-mount'), ['Make the root filesystem read-only (no tmpfs added for /tmp: a volume in compose.yaml is mounted there)']);
+  });
+});
+
 describe('new block sequences follow an indentless file (review 45a, item 4)', () => {
   it('reindent moves a sequence under a key to the key\'s column, with its items\' deeper lines, and only there', () => {
     const lines = ['volumes:', '  - /tmp', '  - /run', 'read_only: true', 'deploy:', '  labels:', '    - a'];

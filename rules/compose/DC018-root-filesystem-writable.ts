@@ -3,7 +3,9 @@ import { isScalar, isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, appendToSeqEdit, canAddToService, indentUnit, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScalar } from '../engine/compose-lookup';
-import { serviceVolumes } from '../engine/compose-volumes';
+import * as path from 'node:path';
+import { serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
+import { effectiveVolumes } from '../engine/override-mounts';
 import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -41,31 +43,56 @@ function mayBeTmp(raw: string): boolean {
 }
 
 /**
- * Whether `/tmp` is already writable: a tmpfs entry or a mount targets it (`covered`), or nothing does
- * (`free`). `unknown` when that cannot be told: a tmpfs entry without a value, or a mount target from a
- * variable that may be `/tmp` (`blocker`, as written; Compose refuses two mounts on one target, so no
- * tmpfs is added then).
+ * Whether `/tmp` already has a mount: a tmpfs entry or a volume targets it (`covered`; `by` names a mount that
+ * leaves it as it is without making it writable here: a read-only volume, or one the other file of the default pair
+ * writes), or nothing does (`free`). `unknown` when that cannot be told: a tmpfs entry without a value, or a mount
+ * target from a variable that may be `/tmp` (`blocker`, as written; Compose refuses two mounts on one target, so no
+ * tmpfs is added then). With the default override merged (`compose.override.yaml`), the other file's mounts and
+ * `tmpfs:` of the same service count as this file's (review 45e, item 3): they land on the same container.
  */
-function tmpCovered(ctx: ComposeContext, service: Service): { state: 'covered' | 'free' } | { state: 'unknown'; blocker: string } {
+function tmpCovered(ctx: ComposeContext, service: Service): { state: 'free' } | { state: 'covered'; by?: string } | { state: 'unknown'; blocker: string } {
   const found = lookupKey(ctx, service, 'tmpfs');
   if (found === 'unknown') return { state: 'unknown', blocker: 'the tmpfs: of the service it extends' };
-  if (found && found.entry.value) {
-    const v = found.entry.value;
+  const tmpfsLists: { found: NonNullable<typeof found>; where: string }[] = found ? [{ found, where: '' }] : [];
+  const merge = defaultMerge(ctx, service);
+  const mounts: { m: VolumeMount; where: string }[] = [];
+  let own = serviceVolumes(ctx, service);
+  if (merge && !mergedServiceGone(merge)) {
+    const other = merge.inOverride ? merge.base : merge.over;
+    const otherName = path.basename(other.ctx.path);
+    const touch = overrideAt(merge, ['tmpfs']);
+    if (!merge.inOverride && touch?.value) tmpfsLists.push({ found: touch.value, where: ` in ${otherName}` });
+    if (merge.inOverride && !touch?.drops) {
+      const baseTmpfs = lookupKey(other.ctx, other.service, 'tmpfs');
+      if (baseTmpfs === 'unknown') return { state: 'unknown', blocker: `the tmpfs: of the service it extends in ${otherName}` };
+      if (baseTmpfs) tmpfsLists.push({ found: baseTmpfs, where: ` in ${otherName}` });
+    }
+    // The merged service's mounts (effectiveVolumes: less what the override drops or replaces by container path).
+    own = effectiveVolumes(ctx, service);
+    for (const m of effectiveVolumes(other.ctx, other.service)) mounts.push({ m, where: ` in ${otherName}` });
+  }
+  mounts.unshift(...own.map((m) => ({ m, where: '' })));
+  for (const { found: f, where: w } of tmpfsLists) {
+    const v = f.entry.value;
+    if (!v) continue;
     const nodes = isSeq(v) ? v.items : [v];
     for (const n of nodes) {
-      const text = resolvedScalar(found.ctx, found.ctx.resolve(found.service.doc, n as Node));
-      if (text === undefined || text === null) return { state: 'unknown', blocker: 'a tmpfs: entry whose value is not known' };
-      if (tmpfsPath(text) === '/tmp') return { state: 'covered' };
+      const text = resolvedScalar(f.ctx, f.ctx.resolve(f.service.doc, n as Node));
+      if (text === undefined || text === null) return { state: 'unknown', blocker: `a tmpfs: entry whose value is not known${w}` };
+      if (tmpfsPath(text) === '/tmp') return w ? { state: 'covered', by: `a tmpfs: entry${w} mounts it` } : { state: 'covered' };
     }
   }
   let blocker: string | undefined;
-  for (const m of serviceVolumes(ctx, service)) {
+  for (const { m, where } of mounts) {
     const target = m.target?.value;
     if (m.target && target === null) {
-      if (mayBeTmp(m.target.raw)) blocker ??= `the volume target '${m.target.raw}'`;
+      if (mayBeTmp(m.target.raw)) blocker ??= `the volume target '${m.target.raw}'${where}`;
       continue;
     }
-    if (target && target.replace(/\/+$/, '') === '/tmp') return { state: 'covered' };
+    if (target && target.replace(/\/+$/, '') === '/tmp') {
+      if (m.readOnly !== false) return { state: 'covered', by: `the volume mounted there${where} ${m.readOnly ? 'is read-only' : 'may be read-only'}` };
+      return where ? { state: 'covered', by: `a volume${where} is mounted there` } : { state: 'covered' };
+    }
   }
   return blocker ? { state: 'unknown', blocker } : { state: 'free' };
 }
@@ -82,7 +109,7 @@ export default defineRule<'compose', Data>({
     why: 'With a writable root filesystem, an attacker who gets code execution can replace binaries, drop tools and change configuration inside the container. Mounting it read-only leaves only the paths you declare (volumes, `tmpfs`) writable, which also documents where the service writes. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Read-only Root Filesystem – Where applicable".',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/cache/nginx\n      - /run',
-    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp`. Nor when that cannot be told: a volume target from a variable without a value that may be `/tmp` (`./site:${SITE_DIR}`, `/t${X}`, `/tmp${X}`; Compose refuses two mounts on one target, so a tmpfs beside it could stop the service from starting), or a tmpfs entry whose value is not known; the title says so then: "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target \'${SITE_DIR}\' may be /tmp)", and `/tmp` stays read-only until you make it writable. A target whose written start rules `/tmp` out (`/app${FLAGS}`: neither `/tmp` nor under it) does not keep the tmpfs out. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
+    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp` — in this file or, for the pair `docker compose up` merges by default, in the other file (`compose.override.yaml` beside `compose.yaml`): its mounts land on the same container — and the title then says why when the edit leaves `/tmp` as it is: "(no tmpfs added for /tmp: a volume in compose.override.yaml is mounted there)", "(no tmpfs added for /tmp: the volume mounted there is read-only)". Nor when that cannot be told: a volume target from a variable without a value that may be `/tmp` (`./site:${SITE_DIR}`, `/t${X}`, `/tmp${X}`; Compose refuses two mounts on one target, so a tmpfs beside it could stop the service from starting), or a tmpfs entry whose value is not known; the title says so then: "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target \'${SITE_DIR}\' may be /tmp)", and `/tmp` stays read-only until you make it writable. A target whose written start rules `/tmp` out (`/app${FLAGS}`: neither `/tmp` nor under it) does not keep the tmpfs out. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "Read-only Root Filesystem"',
     equivalents: ['compose-lint CL-0007 (Filesystem Not Read-Only)', 'CIS Docker Benchmark v1.6.0 5.13 "Ensure that the container\'s root filesystem is mounted as read only"', 'Checkov CKV_K8S_22 (read-only root filesystem) for the same control on Kubernetes'],
     references: [
@@ -168,7 +195,15 @@ export default defineRule<'compose', Data>({
       edits.push(add);
     }
     // A target that may be /tmp keeps the tmpfs out (Compose refuses two mounts on one target): the title says so (review 45a, item 2).
-    const title = covered.state === 'unknown' ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${covered.blocker} may be /tmp)` : 'Make the root filesystem read-only (tmpfs for /tmp)';
+    // A mount the edit leaves as it is (read-only, or written in the other file of the default pair): the title says why nothing is added (review 45e, item 3).
+    const title =
+      covered.state === 'unknown'
+        ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${covered.blocker} may be /tmp)`
+        : covered.state === 'free'
+          ? 'Make the root filesystem read-only (tmpfs for /tmp)'
+          : covered.by
+            ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${covered.by})`
+            : 'Make the root filesystem read-only';
     return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
   },
 });
