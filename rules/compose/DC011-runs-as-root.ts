@@ -3,7 +3,8 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { builtDockerfileOf, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
-import { defaultMerge, droppedByDefaultOverride, mergedServiceView, overrideAt, type DefaultMerge } from '../engine/override-merge';
+import { basename } from 'node:path';
+import { defaultMerge, dropCause, droppedByDefaultOverride, dropText, mergedServiceGone, mergedServiceView, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
 import type { Stage } from '../engine/dockerfile';
 import { isWindowsImage, type ImageRef } from '../engine/image';
 import { dotnetAppUser, isRootUser, nonRootUser, stepDown, type StepDown } from '../engine/image-users';
@@ -53,6 +54,11 @@ type Data =
       linuxserver?: true;
       /** The service runs one of Microsoft's .NET 8+ images (or builds on one), which define the non-root user `app`: the fix uses it. */
       dotnetApp?: true;
+      /**
+       * Reported in the default override, which drops the user (`user: !reset null`, or the service replaced with `!override`
+       * without one): how, and the default file's name when that file writes the `user:` dropped (review 45e, item 4b). No fix.
+       */
+      reset?: { cause: DropCause; baseFile: string | null };
     };
 
 /**
@@ -206,7 +212,7 @@ export default defineRule<'compose', Data>({
       'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
       'Windows images are not judged at all, root `user:` or none, as DF010 does not judge them: a service whose image is a Windows image (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`, the other Windows bases DF010 lists) or that builds a Dockerfile stage DF010 reads as Windows — Windows has no uids: `user:` names an account (ContainerUser, ContainerAdministrator), and Nano Server images already run as ContainerUser. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
-      'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:` or a `build:`: the merged service is judged there. A `user:` that override writes replaces this file\'s, root or not: it is the one judged (there), and a `user: root` here is not reported. A `user: !reset null` in that override removes this file\'s `user:` (Compose merge, "Reset value": https://docs.docker.com/reference/compose-file/merge/): the service is judged as having none, without a fix (the `user:` written here is the one the override drops). Whether an image\'s entrypoint steps down to its own user is judged on the merged service\'s `entrypoint:` and `command:` (the override\'s replace this file\'s whole, `!reset` removes them; Compose merge, "Shell commands"): a `sh -c …` command in the override over this file\'s `postgres` image runs as root, reported in the override on the service\'s name (its fix adds `user:` there, which the merge keeps; none when the override resets `user:`), and an override command that runs the server, or `command: !reset null`, clears a bypass written here. With a `user:` in this file, the service is judged here on that user. Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
+      'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:`, a `build:` or an `image:` (its image replaces this file\'s and is the one that runs, unless this file builds: Compose then tags the build with it): the merged service is judged there. A `user:` that override writes replaces this file\'s, root or not: it is the one judged (there), and a `user: root` here is not reported. A `user: !reset null` in that override removes this file\'s `user:` (Compose merge, "Reset value": https://docs.docker.com/reference/compose-file/merge/): the service is judged as having none, and reported in that override, on its `user:` key (the file that decides; the message says the override drops the `user:` this file sets), without a fix (an edit to this file would be undone by the override). Whether an image\'s entrypoint steps down to its own user is judged on the merged service\'s `entrypoint:` and `command:` (the override\'s replace this file\'s whole, `!reset` removes them; Compose merge, "Shell commands"): a `sh -c …` command in the override over this file\'s `postgres` image runs as root, reported in the override on the service\'s name (its fix adds `user:` there, which the merge keeps; none when the override resets `user:`), and an override command that runs the server, or `command: !reset null`, clears a bypass written here. With a `user:` in this file, the service is judged here on that user. Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
     good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
@@ -233,8 +239,12 @@ export default defineRule<'compose', Data>({
       // A `user:` the override Compose merges by default writes replaces this file's (its value is judged
       // there); in that override, a `user: !reset …` is no value.
       const merge = defaultMerge(ctx, service);
+      if (mergedServiceGone(merge)) continue; // `!reset` on the service: it does not run
       const userTouch = merge && overrideAt(merge, ['user']);
       if (userTouch && !merge.inOverride && userTouch.value) continue;
+      // The override drops the user (`user: !reset null`, a service it replaces with `!override`): that file decides, and
+      // the finding is there, on the key that drops it (review 45e, item 4b).
+      if (merge && userTouch?.drops && !merge.inOverride && !userTouch.value) continue;
       // The merged service's command and entrypoint (mergedServiceView): the file that writes the one that runs
       // decides whether an image's step-down to its own user happens (review 44d leftovers, item 2).
       const view = mergedServiceView(ctx, service);
@@ -242,7 +252,6 @@ export default defineRule<'compose', Data>({
       // In the override, a `user: !reset …` is no value: the merged service has no user, judged here only when this
       // file's command decides (else in the default file, which sees its user dropped).
       const resetHere = !!userTouch && merge.inOverride && !userTouch.value;
-      if (resetHere && !(view && commandsHere)) continue;
       // `user: !reset null` in the override Compose merges by default: the user written here never takes effect.
       const userDropped = droppedByDefaultOverride(ctx, service, 'user');
       const userFound = userDropped || resetHere ? undefined : lookupKey(ctx, service, 'user');
@@ -273,23 +282,34 @@ export default defineRule<'compose', Data>({
       // A base file analyzed only for its `extends:` users: a missing user is judged on the services that run it.
       if (isExtendsOnlyBase(ctx)) continue;
       // The override Compose merges by default sets the user or builds the image: judged with it, not here.
-      if (!view?.merge.inOverride && companionWrites(ctx, service, ['user', 'build'])) continue;
+      if (!resetHere && !view?.merge.inOverride && companionWrites(ctx, service, ['user', 'build'])) continue;
+      // The override replaces the image (its `image:` wins; not when this file builds, which then tags the build with
+      // it): the image that runs is judged there, as written (review 45e, item 4a).
+      if (merge && !merge.inOverride && overrideAt(merge, ['image'])?.value && lookupKey(ctx, service, 'build') === undefined) continue;
       // Merged: judged on the default file's service (its image or build) with the merged command, in the file whose
       // command runs; from the override, not when the default file writes the user (judged there).
-      if (!commandsHere) continue;
+      if (!commandsHere && !resetHere) continue;
       if (view?.merge.inOverride && !resetHere && lookupKey(view.merge.base.ctx, view.merge.base.service, 'user') !== undefined) continue;
       const judged = view ? view.merge.base : { ctx, service };
       const root = rootByDefault(judged.ctx, judged.service, view?.merge);
       if (!root || runsWindows(judged.ctx, judged.service)) continue;
+      const reset = resetHere && merge ? { cause: dropCause(userTouch)!, baseFile: lookupKey(merge.base.ctx, merge.base.service, 'user') !== undefined ? basename(merge.base.ctx.path) : null } : undefined;
       out.push({
-        range: ctx.rangeOf(service.nameNode),
+        range: resetHere && userTouch ? touchRange(ctx, userTouch, service) : ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service) },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(reset ? { reset } : {}) },
       });
     }
     return out;
   },
   message(d) {
+    if (d.problem === 'image-root' && d.reset) {
+      const { cause, baseFile } = d.reset;
+      const dropped = `Service '${d.service}' has no user: once merged: ${dropText(cause)}${baseFile ? `, dropping the user: that ${baseFile} sets` : ''}`;
+      if (d.linuxserver) return `${dropped}, and linuxserver.io image '${d.image}' starts its init as root (the application runs as the PUID/PGID user).`;
+      if (d.bypass) return `${dropped}, and its ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root.`;
+      return d.source === 'image' ? `${dropped}, and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root.` : `${dropped}, and the Dockerfile it builds leaves the user as root.`;
+    }
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); ${d.dotnetApp ? "run it as user app, the non-root user that .NET 8+ images define" : 'run it as a non-root user (uid 1000)'}.`;
     if (d.bypass) return `Service '${d.service}' has no user: and its own ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
     if (d.linuxserver) {
