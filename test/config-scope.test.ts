@@ -82,6 +82,34 @@ describe('include/exclude read as a .dockerignore (review 45d, item 1)', () => {
     assert.deepEqual(await editorFiles(dir), ['compose.yaml', 'vendor/keep/Dockerfile']);
   });
 
+  it('`.`, `./` and `/` name the base folder: they cover every file, as a folder pattern does (review 45e, item 1)', () => {
+    for (const g of ['.', './', '/', ' ./ ', './.']) {
+      assert.equal(inGlobScope('Dockerfile', [g], undefined), true, g);
+      assert.equal(inGlobScope('sub/deep/Dockerfile', [g], undefined), true, g);
+      assert.equal(inGlobScope('sub/Dockerfile', [g, '!sub'], undefined), false, g);
+      assert.equal(inGlobScope('Dockerfile', undefined, [g]), false, g);
+      assert.equal(inGlobScope('sub/keep/Dockerfile', undefined, [g, '!sub/keep']), true, g);
+    }
+    // A blank pattern is skipped (a blank .dockerignore line): an include of blanks only restricts nothing.
+    assert.equal(inGlobScope('sub/Dockerfile', ['', '  '], undefined), true);
+  });
+
+  it('CLI: include ["."] / ["./"] / ["/"] checks every file (review 45e, item 1)', () => {
+    for (const g of ['.', './', '/']) {
+      const dir = project({ '.docker-guardrails.yaml': `include: ["${g}"]\n`, 'compose.yaml': COMPOSE, 'sub/Dockerfile': DF });
+      const r = runCli(['check', '.'], dir);
+      assert.equal(r.code, 1, g + ': ' + r.stdout + r.stderr);
+      assert.deepEqual(reported(r.stdout), ['compose.yaml', 'sub/Dockerfile'], g);
+    }
+  });
+
+  it('editor: include ["."] in the config file and in the settings scans every file (review 45e, item 1)', async () => {
+    const dir = project({ '.docker-guardrails.yaml': 'include: ["./"]\n', 'compose.yaml': COMPOSE, 'sub/Dockerfile': DF });
+    assert.deepEqual(await editorFiles(dir), ['compose.yaml', 'sub/Dockerfile']);
+    fs.rmSync(path.join(dir, '.docker-guardrails.yaml'));
+    assert.deepEqual(await editorFiles(dir, { include: ['.'] }), ['compose.yaml', 'sub/Dockerfile']);
+  });
+
   it('editor: the settings are read alike (exclude ["vendor", "!vendor/keep"])', async () => {
     const dir = project({ 'compose.yaml': COMPOSE, 'vendor/x/Dockerfile': DF, 'vendor/keep/Dockerfile': DF });
     assert.deepEqual(await editorFiles(dir, { exclude: ['vendor', '!vendor/keep'] }), ['compose.yaml', 'vendor/keep/Dockerfile']);

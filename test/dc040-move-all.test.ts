@@ -61,3 +61,33 @@ describe('DC040 "Move all" leaves a secret whose variable the file reads elsewhe
     assert.equal(fix.fixesAllOf, 3);
   });
 });
+
+describe('DC040 "Move all": readers in the default override and services loading .env whole (review 45e, item 2)', () => {
+  const rule = ruleByCode('DC040')!;
+  const BASE = 'services:\n  db:\n    image: postgres:16\n    environment:\n      API_TOKEN: "tok_9f8e7d6c5b4a3"\n      OTHER_SECRET: "zQ8vN3mK7pL2xR9w"\n      DB_PASSWORD: "Aq8vLm2Zx9Rt4Kp7Wn3e"\n  app:\n    image: ghcr.io/acme/app:1.0\n';
+  const moveAll = (entries: [string, string][]) => {
+    const files = new Map(entries);
+    const text = files.get('/m/compose.yaml')!;
+    const analysis = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DC040')!;
+    return { fix: rule.moreFixes!(analysis.context as ComposeContext, f)[0], files };
+  };
+
+  it('leaves out a secret compose.override.yaml reads as ${VAR} and names it', () => {
+    const { fix, files } = moveAll([['/m/compose.yaml', BASE], ['/m/compose.override.yaml', 'services:\n  app:\n    environment:\n      X: ${OTHER_SECRET}\n']]);
+    assert.equal(fix.title, 'Move all 2 inline secrets of this file to .env (OTHER_SECRET left out: compose.override.yaml reads ${OTHER_SECRET} and would get it)');
+    const after = applyFix(files, fix);
+    assert.match(after.get('/m/compose.yaml')!, /OTHER_SECRET: "zQ8vN3mK7pL2xR9w"/);
+    assert.doesNotMatch(after.get('/m/.env')!, /OTHER_SECRET/);
+  });
+
+  it('says that a service loading .env as its env_file gets every moved secret (the fix stays unsafe)', () => {
+    const text = BASE + '    env_file: .env\n';
+    const { fix } = moveAll([['/m/compose.yaml', text], ['/m/.env', '']]);
+    assert.equal(fix.title, "Move all 3 inline secrets of this file to .env (service 'app' loads .env as env_file and would get them all)");
+    assert.equal(fix.safe, false);
+    const viaOverride = moveAll([['/m/compose.yaml', BASE], ['/m/.env', ''], ['/m/compose.override.yaml', 'services:\n  app:\n    env_file: .env\n']]).fix;
+    assert.equal(viaOverride.title, "Move all 3 inline secrets of this file to .env (service 'app' of compose.override.yaml loads .env as env_file and would get them all)");
+    assert.equal(viaOverride.safe, false);
+  });
+});

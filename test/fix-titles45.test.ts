@@ -38,6 +38,26 @@ describe('DC012 "Remove network_mode: host" on a service with ports: (review 45a
   });
 });
 
+describe('DC012 "Remove network_mode: host": ports of the other file of the default override pair (review 45e, item 5)', () => {
+  const titles = (name: string) => {
+    const c = loadCases('DC012').find((x) => x.name === name)!;
+    const analysis = analyzeCase(c);
+    return analysis.findings.filter((f) => f.code === 'DC012').map((f) => fixFinding(allRules, analysis.context, f));
+  };
+
+  it('names the ports compose.override.yaml appends (unsafe)', () => {
+    const fixes = titles('override-ports-in-override');
+    assert.deepEqual(fixes.map((f) => f?.title), ["Remove network_mode: host and bind port '8080:80' to 127.0.0.1 (port '3000:3000' will be published on every interface)"]);
+    assert.equal(fixes[0]?.safe, false);
+  });
+
+  it('in the override, names compose.yaml\'s ports unless the override drops them', () => {
+    const fixes = titles('override-ports-in-base');
+    assert.deepEqual(fixes.map((f) => f?.title), ["Remove network_mode: host (port '8080:80' will be published on every interface)", 'Remove network_mode: host']);
+    assert.ok(fixes.every((f) => f?.safe === false));
+  });
+});
+
 describe('DC018 "Make the root filesystem read-only" with a volume target from a variable (review 45a, item 2)', () => {
   it('adds the tmpfs when the target\'s written start rules /tmp out, and says so when it does not', () => {
     const c = loadCases('DC018').find((x) => x.name === 'fires-variable-volume-target.yaml')!;

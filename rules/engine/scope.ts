@@ -14,34 +14,50 @@ import { Minimatch } from 'minimatch';
 
 interface Pattern {
   negated: boolean;
-  matcher: Minimatch;
+  /** null: the pattern names the globs' base folder itself (`.`, `./`, `/`), which covers every path below it. */
+  matcher: Minimatch | null;
 }
 
 const compiled = new Map<string, Pattern | null>();
 
-/** A pattern as read: `!` taken off, `./` and `/` in front and `/` at the end dropped; null when nothing is left. */
+/**
+ * A pattern as read: `!` taken off, `./` and `/` in front and `/` at the end dropped; null for a blank pattern (skipped,
+ * as a blank line of a .dockerignore is). A pattern left empty or `.` by that normalisation (`.`, `./`, `/`) names the
+ * base folder itself and, as any folder pattern, covers everything below it (review 45e, item 1: it was dropped while
+ * the list still counted as set, so `include: ["."]` checked nothing).
+ */
 function compile(raw: string): Pattern | null {
   let p = compiled.get(raw);
   if (p !== undefined) return p;
   let g = raw.trim();
-  const negated = g.startsWith('!');
-  if (negated) g = g.slice(1).trim();
+  if (g === '') p = null;
+  else {
+    const negated = g.startsWith('!');
+    if (negated) g = g.slice(1).trim();
+    p = { negated, matcher: baseRelative(g) };
+  }
+  if (compiled.size >= 256) compiled.clear();
+  compiled.set(raw, p);
+  return p;
+}
+
+/** The matcher of a glob with `./`, `/` in front and `/` at the end dropped; null when it names the base folder itself. */
+function baseRelative(glob: string): Minimatch | null {
+  let g = glob;
   for (;;) {
     if (g.startsWith('./')) g = g.slice(2);
     else if (g.startsWith('/')) g = g.slice(1);
     else break;
   }
   while (g.endsWith('/')) g = g.slice(0, -1);
-  p = g === '' || g === '.' ? null : { negated, matcher: new Minimatch(g, { dot: true }) };
-  if (compiled.size >= 256) compiled.clear();
-  compiled.set(raw, p);
-  return p;
+  return g === '' || g === '.' ? null : new Minimatch(g, { dot: true });
 }
 
 /** Whether a pattern matches the path or one of the folders it is in. */
 function matches(pattern: Pattern, rel: string): boolean {
-  if (pattern.matcher.match(rel)) return true;
-  for (let i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) if (pattern.matcher.match(rel.slice(0, i))) return true;
+  const m = pattern.matcher;
+  if (!m || m.match(rel)) return true;
+  for (let i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) if (m.match(rel.slice(0, i))) return true;
   return false;
 }
 
@@ -56,10 +72,10 @@ export function lastMatch(list: readonly string[], rel: string): boolean | undef
 
 /**
  * Whether a path (relative to the globs' base, `/`-separated) is in the scope the globs set: `include` empty (or
- * not set) takes every file, else the file must be taken by `include`'s last matching pattern; then `exclude`'s last
+ * not set, or only blank patterns) takes every file, else the file must be taken by `include`'s last matching pattern; then `exclude`'s last
  * matching pattern, when it is not a `!` exception, leaves it out.
  */
 export function inGlobScope(rel: string, include: readonly string[] | undefined, exclude: readonly string[] | undefined): boolean {
-  if (include && include.length > 0 && lastMatch(include, rel) !== true) return false;
+  if (include && include.some((g) => compile(g) !== null) && lastMatch(include, rel) !== true) return false;
   return !(exclude && lastMatch(exclude, rel) === true);
 }
