@@ -2199,7 +2199,9 @@ function readerInFile(ctx: ComposeContext, name: string, spans: Spans): string |
 
 /**
  * The other file of the default override pair (`compose.override.yaml` beside `compose.yaml`, or the main file for
- * the override), parsed; undefined when this file is not one of a pair. Once per analysis.
+ * the override), parsed; undefined when this file is not one of a pair. Once per analysis. Read even when it has
+ * syntax errors (unlike defaultPairFile, which the merge reads): here it only adds readers, so a broken partner leaves
+ * more secrets out of "Move all", never fewer.
  */
 function pairPartner(ctx: ComposeContext): ComposeContext | undefined {
   return ctx.memo(ctx, 'dc040PairPartner', () => {
