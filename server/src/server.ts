@@ -1239,17 +1239,27 @@ function invalidParams(what: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, what);
 }
 
+/**
+ * The stored analysis of a document, with its parse, once what is pending for it has run: undefined when there is none,
+ * when the open document's version is not the one analyzed, or when another analysis replaced it meanwhile. What a code
+ * action request and every resolve start from.
+ */
+async function currentEntry(uri: string): Promise<EntryWithContext | undefined> {
+  await analyzePendingNow(uri);
+  const stored = analyses.get(uri);
+  if (!stored) return undefined;
+  const doc = documents.get(uri);
+  if (doc && doc.version !== stored.version) return undefined;
+  const entry = await withContext(stored);
+  return entry && analyses.get(uri) === stored ? entry : undefined;
+}
+
 connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[] | ResponseError<void>> => {
   if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.range?.start) || !isPosition(params.range?.end) || !Array.isArray(params.context?.diagnostics)) {
     return invalidParams('textDocument/codeAction needs textDocument.uri, a range and context.diagnostics');
   }
-  await analyzePendingNow(params.textDocument.uri);
-  const stored = analyses.get(params.textDocument.uri);
-  if (!stored) return [];
-  const doc = documents.get(params.textDocument.uri);
-  if (doc && doc.version !== stored.version) return [];
-  let entry = await withContext(stored);
-  if (!entry || analyses.get(params.textDocument.uri) !== stored) return [];
+  let entry = await currentEntry(params.textDocument.uri);
+  if (!entry) return [];
   const first = await codeActionsFor(entry, params);
   // The files the actions edit or create beside the document must be as the disk holds them now (review 43b, item 4).
   if (!(await refreshIfStale(entry, first.touched))) return first.actions;
@@ -1628,13 +1638,8 @@ function lazyFixAll(entry: EntryWithContext): CodeAction {
  * does for a quick fix. The action comes back without an edit when the file cannot be analyzed now, or nothing is left to fix.
  */
 async function resolveFixAll(action: CodeAction, d: LazyFixAll): Promise<CodeAction> {
-  await analyzePendingNow(d.uri);
-  const stored = analyses.get(d.uri);
-  if (!stored) return action;
-  const doc = documents.get(d.uri);
-  if (doc && doc.version !== stored.version) return action;
-  let entry = await withContext(stored);
-  if (!entry || analyses.get(d.uri) !== stored) return action;
+  let entry = await currentEntry(d.uri);
+  if (!entry) return action;
   const touched = new Set<string>();
   let all = await fixAllInRounds(entry, action.title, FIX_ALL_KIND, (fix) => fix.safe, touched);
   // As the request does: computed with the files beside the document as the disk holds them now (review 43b, item 4).
@@ -1776,13 +1781,8 @@ function quickFixAgain(entry: EntryWithContext, d: LazyQuickFix, title: string):
  * the resolve fills in the properties the client resolves lazily).
  */
 async function resolveQuickFix(action: CodeAction, d: LazyQuickFix): Promise<CodeAction> {
-  await analyzePendingNow(d.uri);
-  const stored = analyses.get(d.uri);
-  if (!stored) return action;
-  const doc = documents.get(d.uri);
-  if (doc && doc.version !== stored.version) return action;
-  let entry = await withContext(stored);
-  if (!entry || analyses.get(d.uri) !== stored) return action;
+  let entry = await currentEntry(d.uri);
+  if (!entry) return action;
   let fix = quickFixAgain(entry, d, action.title);
   if (!fix) return action;
   // As the request does: computed with the files beside the document as the disk holds them now (review 43b, item 4).
