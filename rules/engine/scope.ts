@@ -62,7 +62,7 @@ function matches(pattern: Pattern, rel: string): boolean {
 }
 
 /** The decision of the last pattern of `list` that matches `rel`: true (it matches, not negated), false (a `!` pattern), or undefined (none matches). */
-export function lastMatch(list: readonly string[], rel: string): boolean | undefined {
+function lastMatch(list: readonly string[], rel: string): boolean | undefined {
   for (let i = list.length - 1; i >= 0; i--) {
     const p = compile(list[i]);
     if (p && matches(p, rel)) return !p.negated;
