@@ -18,6 +18,7 @@ import { redactSecretsInLine } from '../cli/src/redact';
 import { masksAnywhere, SecretValues } from '../cli/src/secret-values';
 import { templateEntries, templateValue } from '../rules/compose/DR002-env-example-missing';
 import { allRules, analyze, DEFAULT_CONFIG, secretRangesOf } from '../rules';
+import { maskSecretValues } from '../rules/engine/secrets';
 import type { Finding } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
 
@@ -805,5 +806,124 @@ describe('the .env.example template DR002 writes', () => {
     }
     run(['check', '--fix', '.']);
     assert.equal(fs.readFileSync(path.join(dir, '.env.example'), 'utf8'), 'FOO=bar\nPRIVATE_KEY=\n');
+  });
+});
+
+/**
+ * Secrets recognised by their value, whatever name they are under (a known token format, a URL's password) or under a generic
+ * `*_KEY` name that the value makes a credential's: no output shows them either, whichever rule's text quotes them (DF015's
+ * message quoted an ADD's URL with a token in its path; the dry run printed `OPENAI_KEY=…` on a RUN that DF039 merged).
+ */
+describe('value-only secrets never reach the output (a token, a URL password or an issued key under a harmless name)', () => {
+  /** A GitHub token (`ghp_` and 36 letters and digits) tagged to tell the plants apart. */
+  const gh = (tag: string) => `ghp_${(tag + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9').slice(0, 36)}`;
+  const VALUE_SECRETS = {
+    addPath: gh('Vq8AddPath'),
+    composeFoo: gh('Vq8ComposeFoo'),
+    composeStripe: 'sk_live_Vq8ComposeStripe0123456789',
+    composeConn: 'Vq8ComposeConnPw',
+    composeHook: gh('Vq8ComposeCmd'),
+    dfEnv: gh('Vq8DfEnvFoo'),
+    dfArg: 'sk_live_Vq8DfArgStripe0123456789',
+    dfConn: 'Vq8DfConnPw77',
+    dfRunKey: 'Vq8Lx2Rt6Yw9Kp3Zm5Nb7Hc4',
+    dfRunUrl: gh('Vq8DfRunUrl'),
+    composeKey: 'Vq8Hd3Wq7Ls2Pz6Xc9Mn4Bv1',
+  } as const;
+  const V = VALUE_SECRETS;
+  const VALUE_FILES: Record<string, string> = {
+    'compose.yaml': `services:
+  app:
+    image: ghcr.io/acme/app:1.0.0
+    build:
+      context: ./api
+    environment:
+      FOO: ${V.composeFoo}
+      X: ${V.composeStripe}
+      NOTE: "postgres://app:${V.composeConn}@db/app"
+      OPENAI_KEY: ${V.composeKey}
+      MOVE_TOKEN: Lk45movable_tok9
+    command: ["app", "--upstream", "https://example.com/hooks/${V.composeHook}"]
+`,
+    'api/Dockerfile': `FROM node:24
+ENV FOO=${V.dfEnv}
+ARG X=${V.dfArg}
+ENV DB=postgres://app:${V.dfConn}@db/app
+ADD https://example.com/${V.addPath}/c.tgz /c.tgz
+RUN OPENAI_KEY=${V.dfRunKey} node setup.js
+RUN npm ci
+RUN curl -fsSL https://example.com/x/${V.dfRunUrl}/a.sh -o /a.sh
+RUN apt-get update
+RUN apt-get install -y curl
+`,
+  };
+  const check = (what: string, text: string) => {
+    const leaks = findLeaks(text, VALUE_SECRETS);
+    assert.deepEqual(leaks, [], `${what} contains planted secret(s) ${leaks.join(', ')}: ${excerpt(text, leaks.map((l) => VALUE_SECRETS[l as keyof typeof VALUE_SECRETS]))}`);
+  };
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+
+  it('every plant is in the files, and the engine masks them in any text', () => {
+    const all = Object.values(VALUE_FILES).join('\n');
+    for (const [name, value] of Object.entries(VALUE_SECRETS)) assert.ok(all.includes(value), name);
+    assert.equal(maskSecretValues(`ADD downloads https://example.com/${V.addPath}/c.tgz`), 'ADD downloads https://example.com/********/c.tgz');
+    assert.equal(maskSecretValues(`see smtp://mail:${V.composeConn}@mail.example.com and \${A}://u:\${PW}@h`), 'see smtp://mail:********@mail.example.com and ${A}://u:${PW}@h');
+    assert.equal(maskSecretValues(`RUN OPENAI_KEY=${V.dfRunKey} node`), 'RUN OPENAI_KEY=******** node');
+    // Not a word under a generic name, a checksum, a public key's name, an interpolation.
+    for (const kept of ['PRIMARY_KEY=customer_identifier_x', 'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D', 'CACHE_KEY=Vq8Lx2Rt6Yw9Kp3Zm5Nb7Hc4', 'OPENAI_KEY=${OPENAI_KEY}', 'postgres://app:${PW}@db', 'postgres://app:<password>@db']) assert.equal(maskSecretValues(kept), kept);
+    assert.equal(redactSecretsInLine(`      OPENAI_KEY: ${V.composeKey}`), '      OPENAI_KEY: ********');
+    assert.equal(redactSecretsInLine(`ENV OPENAI_KEY ${V.composeKey}`), 'ENV OPENAI_KEY ********');
+  });
+
+  for (const format of ['text', 'json', 'sarif', 'github']) {
+    it(`CLI --format ${format}: stdout and stderr`, () => {
+      const dir = workspace(VALUE_FILES);
+      const r = run(['check', '--format', format, '--fail-on', 'info', '.'], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stdout, /DF015/, 'the rule whose message quotes the URL reports it');
+      check(`${format} report`, r.stdout);
+      check(`${format} stderr`, r.stderr);
+    });
+  }
+
+  it('CLI --fix-dry-run and --fix', () => {
+    const dir = workspace(VALUE_FILES);
+    const dry = run(['check', '--fix-dry-run', '.'], dir);
+    assert.match(dry.stdout, /^\+RUN OPENAI_KEY=\*{8} node setup\.js \\$/m, 'the merged RUN is shown, its key masked');
+    check('--fix-dry-run stdout', dry.stdout);
+    check('--fix-dry-run stderr', dry.stderr);
+    const fix = run(['check', '--fix', '--format', 'json', '.'], dir);
+    check('--fix stdout', fix.stdout);
+    check('--fix stderr', fix.stderr);
+  });
+
+  it('language server: diagnostics, hovers, code action titles, log messages and stderr', { timeout: 60_000 }, async () => {
+    const dir = workspace(VALUE_FILES);
+    const client = new TestClient();
+    try {
+      await client.initialize([dir]);
+      const composeUri = URI.file(path.join(dir, 'compose.yaml')).toString();
+      const dockerUri = URI.file(path.join(dir, 'api/Dockerfile')).toString();
+      await client.until('scan of both files', () => client.latest(composeUri) && client.latest(dockerUri));
+      for (const [rel, lang] of [['compose.yaml', 'dockercompose'], ['api/Dockerfile', 'dockerfile']] as const) client.open(path.join(dir, rel), VALUE_FILES[rel], lang);
+      const seen: { what: string; text: string }[] = [];
+      for (const uri of [composeUri, dockerUri]) {
+        const diags = await client.diagnostics(uri, 1);
+        assert.ok(diags.length > 0);
+        for (const d of diags) {
+          const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start });
+          seen.push({ what: `hover ${d.code}`, text: JSON.stringify(hover) });
+          for (const a of (await client.codeActions(uri, [d])) as CodeAction[]) seen.push({ what: `code action of ${d.code}`, text: JSON.stringify({ title: a.title, command: a.command }) });
+        }
+        for (const a of (await client.codeActions(uri, [], ['source.fixAll.docker-guardrails'])) as CodeAction[]) seen.push({ what: 'fix-all title', text: a.title });
+      }
+      assert.ok(JSON.stringify(client.published).includes('DF015'));
+      seen.push({ what: 'published diagnostics', text: JSON.stringify(client.published) });
+      seen.push({ what: 'window/logMessage', text: client.logs.join('\n') });
+      seen.push({ what: 'server stderr', text: client.stderr.join('') });
+      for (const s of seen) check(s.what, s.text);
+    } finally {
+      await client.shutdown();
+    }
   });
 });

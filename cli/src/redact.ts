@@ -3,8 +3,9 @@
  * lines and the lines around them as they are in the files, so an inline secret that no fix moved (a
  * quick fix only, or a value no rule flags) would be printed as written. Display only: the files are
  * not changed. Masked, with `********`:
- * - the value of a credential-named key (rules/engine/secrets.ts isCredentialName: `POSTGRES_PASSWORD:
- *   x`, `- API_TOKEN=x`, `ENV JWT_SECRET=x`, `ARG NPM_TOKEN x`), unless it is an interpolation (`${…}`);
+ * - the value of a credential-named key (rules/engine/secrets.ts isCredentialNameFor: `POSTGRES_PASSWORD:
+ *   x`, `- API_TOKEN=x`, `ENV JWT_SECRET=x`, `ARG NPM_TOKEN x`, and a generic `*_KEY`/`*_AUTH` name whose value looks
+ *   issued, `OPENAI_KEY=…`), unless it is an interpolation (`${…}`);
  * - the password of a URL (`postgres://app:x@db/app`, `?password=x`, nocodb's `?u=app&p=x`), of a Go
  *   MySQL driver DSN (`app:x@tcp(db:3306)/app`) or of Neo4j's `NEO4J_AUTH=neo4j/x`;
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
@@ -15,10 +16,10 @@
  * - a credential-named key inside a quoted value (`o: "username=svc,password=x"`, the mount options of a CIFS volume);
  * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`);
  * - the credential of an HTTP header (`Authorization: Bearer x`, `Authorization: token x`, GitLab's `PRIVATE-TOKEN: x`);
- * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`).
+ * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`), and
+ *   whatever else the engine masks in messages and titles (maskSecretValues: what the value readers recognise under any name).
  */
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialName, isCredentialOption, isPathOrNextOption } from '../../rules/engine/secrets';
-import { maskKnownTokens } from '../../rules/engine/secret-tokens';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, maskSecretValues } from '../../rules/engine/secrets';
 
 const MASK = '********';
 
@@ -101,7 +102,7 @@ const DEFAULT_EXPR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])((?:[^}$\\]|\\.)+)\}/g
 
 /** Masks the literal defaults in a value: all of them when `all`, else those of credential-named variables. */
 function maskDefaults(value: string, all: boolean): string {
-  return value.replace(DEFAULT_EXPR, (m, name: string, op: string, def: string) => (def === MASK || (!all && !isCredentialName(name)) ? m : `\${${name}${op}${MASK}}`));
+  return value.replace(DEFAULT_EXPR, (m, name: string, op: string, def: string) => (def === MASK || (!all && !isCredentialNameFor(name, def)) ? m : `\${${name}${op}${MASK}}`));
 }
 
 /** Whether a value reads a variable (`${X}`, `$X`); `$$` is Compose's escape of a literal `$`, part of a secret as written. */
@@ -116,7 +117,7 @@ function masked(value: string): string {
 /** The line with what reads as a secret replaced by asterisks (see the module comment). */
 export function redactSecretsInLine(line: string): string {
   const space = ENV_SPACE_FORM.exec(line);
-  if (space && !space[2].includes('=') && isCredentialName(space[2]) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
+  if (space && !space[2].includes('=') && isCredentialNameFor(space[2], space[4].trim()) && !isInterpolation(space[4])) return `${space[1]}${space[2]}${space[3]}${MASK}`;
   let out = maskDefaults(line, false);
   const keep = (name: string, value: string) => !isCredentialOption(name) || isInterpolation(value) || isPathOrNextOption(value);
   out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, name: string, value: string) => (keep(name, value) ? m : `${head}${masked(value)}`));
@@ -129,7 +130,7 @@ export function redactSecretsInLine(line: string): string {
   if (NETRC_LINE.test(out)) out = out.replace(NETRC_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(NEO4J_AUTH, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(HEADER_CREDENTIAL, (m, head: string, value: string) => (isInterpolation(value) || value === MASK ? m : `${head}${MASK}`));
-  out = maskKnownTokens(out, MASK);
+  out = maskSecretValues(out, MASK);
   out = out.replace(GO_DSN_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   return maskKeyValues(out);
 }
@@ -140,7 +141,7 @@ function maskKeyValues(text: string, depth = 0): string {
     const value = dq ?? sq ?? bare ?? '';
     if (value === '' || value === MASK) return m;
     // A quoted value of another key may list options of its own (a CIFS volume's mount options: `o: "username=svc,password=x"`).
-    if (!isCredentialName(key)) return (dq ?? sq) !== undefined && depth < 2 ? `${lead}${key}${quote}${sep}${dq !== undefined ? `"${maskKeyValues(dq, depth + 1)}"` : `'${maskKeyValues(sq!, depth + 1)}'`}` : m;
+    if (!isCredentialNameFor(key, value)) return (dq ?? sq) !== undefined && depth < 2 ? `${lead}${key}${quote}${sep}${dq !== undefined ? `"${maskKeyValues(dq, depth + 1)}"` : `'${maskKeyValues(sq!, depth + 1)}'`}` : m;
     // `KEY: ${VAR:-default}`: the default is what runs when VAR is unset.
     if (isInterpolation(value)) return m.replace(value, () => maskDefaults(value, true));
     // A quoted list item (`- "DB_PASSWORD=x"`): the bare value ran on to the item's closing quote, which stays (review 33, probe p02).

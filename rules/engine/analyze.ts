@@ -7,6 +7,7 @@ import { fileKindOf } from './file-names';
 import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
+import { maskSecretValues } from './secrets';
 import { coverageOf, coveringComment, findIgnoreComments, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
@@ -164,7 +165,8 @@ export function runRules(rules: readonly Rule[], context: AnyContext, config: En
       const severity = setting ?? d.severity ?? planned.severity;
       let message: string;
       try {
-        message = planned.message.call(planned.rule, d.data);
+        // A message never quotes a secret's value; one a value reader recognises is masked whatever text quotes it (a URL, a tag).
+        message = maskSecretValues(planned.message.call(planned.rule, d.data));
       } catch (e) {
         failures.push({ code: planned.code, error: String(e) });
         continue;
@@ -323,13 +325,19 @@ export function fixWritesSafely(context: AnyContext, fix: Fix): boolean {
   });
 }
 
+/** A fix whose title shows no secret a value reader recognises (maskSecretValues), as messages do. */
+export function maskedTitle(fix: Fix): Fix {
+  const title = maskSecretValues(fix.title);
+  return title === fix.title ? fix : { ...fix, title };
+}
+
 /** Computes a finding's fix from the rule's data (never from the message). Undefined when none. */
 export function fixFinding(rules: readonly Rule[], context: AnyContext, finding: Finding): Fix | undefined {
   const rule = rules.find((r) => r.code === finding.code);
   if (!rule || !rule.fix || !fixesAllowed(rule, context)) return undefined;
   try {
     const fix = (rule.fix as (c: AnyContext, d: Detection) => Fix | undefined)(context, finding);
-    return fix && fixWritesSafely(context, fix) ? fix : undefined;
+    return fix && fixWritesSafely(context, fix) ? maskedTitle(fix) : undefined;
   } catch {
     return undefined;
   }
@@ -362,7 +370,7 @@ export function moreFixesFor(rules: readonly Rule[], context: AnyContext, findin
   const rule = rules.find((r) => r.code === finding.code);
   if (!rule || !rule.moreFixes || !fixesAllowed(rule, context)) return [];
   try {
-    return ((rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? []).filter((f) => fixWritesSafely(context, f));
+    return ((rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? []).filter((f) => fixWritesSafely(context, f)).map(maskedTitle);
   } catch {
     return [];
   }

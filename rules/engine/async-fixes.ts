@@ -3,7 +3,7 @@
  * server's code actions and by `check --fix --registry-lookups`. Never throws: a rule that fails or a
  * registry that does not answer gives no fixes.
  */
-import { fixesAllowed, fixWritesSafely, type AnyContext } from './analyze';
+import { fixesAllowed, fixWritesSafely, maskedTitle, type AnyContext } from './analyze';
 import type { FixServices, Rule } from './rule';
 import type { Detection, Finding, Fix } from './types';
 
@@ -19,7 +19,7 @@ export async function asyncFixesFor(rules: readonly Rule[], context: AnyContext,
   const rule = rules.find((r) => r.code === finding.code);
   if (!rule || !rule.asyncFixes || !fixesAllowed(rule, context)) return [];
   try {
-    return ((await (rule.asyncFixes as (c: AnyContext, d: Detection, s: FixServices) => Promise<Fix[]>)(context, finding, services)) ?? []).filter((f) => fixWritesSafely(context, f));
+    return ((await (rule.asyncFixes as (c: AnyContext, d: Detection, s: FixServices) => Promise<Fix[]>)(context, finding, services)) ?? []).filter((f) => fixWritesSafely(context, f)).map(maskedTitle);
   } catch {
     return [];
   }

@@ -71,5 +71,7 @@ const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');
 
 /** The text with every value of a known credential format replaced by `mask` (display only). */
 export function maskKnownTokens(text: string, mask: string): string {
+  // Most texts (a finding's message, a fix's title) hold no token: one test for the fixed prefixes first.
+  if (text.length < 20 || !TOKEN_PREFIX.test(text)) return text;
   return text.replace(TOKEN_ANYWHERE, mask);
 }

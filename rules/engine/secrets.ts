@@ -1,4 +1,4 @@
-import { tokenKind } from './secret-tokens';
+import { maskKnownTokens, tokenKind } from './secret-tokens';
 
 /**
  * Shared knowledge of what a credential looks like, used by the Compose (DC040…) and Dockerfile
@@ -329,3 +329,31 @@ export function urlPasswords(raw: string): { start: number; end: number }[] {
   // `assets:precompile`; review 30, probe df-02).
   return urlCredentials(raw).filter((c) => c.scheme.toLowerCase() !== 'nulldb').map(({ start, end }) => ({ start, end }));
 }
+
+/** What output shows in place of a secret value. */
+export const SECRET_MASK = '********';
+
+/**
+ * The text with every secret the value readers recognise whatever name it is under replaced by `mask`:
+ * a value of a known credential format anywhere (maskKnownTokens: `ghp_…`, `sk_live_…`, `SG.…`, `AKIA…`),
+ * the password of a URL (`scheme://user:<password>@`, urlCredentials; not a `${…}` reference or a `<…>`
+ * stand-in), and the value of a generic `*_KEY`/`*_AUTH` name that looks issued (`OPENAI_KEY=…`,
+ * isCredentialNameFor). Output only — the engine applies it to every finding's message and every fix's
+ * title, the CLI's dry run to every line it prints — so that no output shows such a value, whichever
+ * rule's text happens to quote it (a download's URL, an image's tag). Never used to detect.
+ */
+export function maskSecretValues(text: string, mask: string = SECRET_MASK): string {
+  let out = maskKnownTokens(text, mask);
+  if (out.includes('://') && out.includes('@')) {
+    const creds = urlCredentials(out, { quotes: true }).filter((c) => c.end > c.start && !/[$`]/.test(out.slice(c.start, c.end)) && !/^<[^<>]*>$/.test(out.slice(c.start, c.end)) && out.slice(c.start, c.end) !== mask);
+    for (let i = creds.length - 1; i >= 0; i--) out = out.slice(0, creds[i].start) + mask + out.slice(creds[i].end);
+  }
+  if (GENERIC_ASSIGNMENT_HINT.test(out)) {
+    out = out.replace(GENERIC_ASSIGNMENT, (m, name: string, sep: string, value: string) => (isCredentialNameFor(name, value) && !isCredentialName(name) ? `${name}${sep}${mask}` : m));
+  }
+  return out;
+}
+
+/** A generic `*_KEY`/`*_AUTH` name given a value (`OPENAI_KEY=…`, `SMTP_AUTH: "…"`), and a cheap test for one. */
+const GENERIC_ASSIGNMENT = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*(?:KEY|AUTH))(["']?\s*[:=]\s*["']?)([A-Za-z0-9_\-+/=.]{16,512})(?![A-Za-z0-9_\-+/=.])/gi;
+const GENERIC_ASSIGNMENT_HINT = /(?:KEY|AUTH)["']?\s*[:=]/i;
