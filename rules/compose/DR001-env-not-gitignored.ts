@@ -3,7 +3,7 @@ import type { ComposeContext } from '../engine/compose';
 import { envFileUses, isDotenvName, isTemplateEnvName, parseEnvFile, repositoryRootOf } from '../engine/env-files';
 import { gitTracking, hasFolder, isGitIgnored, repositoryRoot } from '../engine/repo';
 import { defineRule } from '../engine/rule';
-import { isCredentialName, isPlaceholderValue } from '../engine/secrets';
+import { holdsCredential } from '../engine/embedded-secrets';
 import type { Fix, Range, WorkspaceView } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { applyTextEdits } from '../engine/edits';
@@ -23,9 +23,13 @@ interface Data {
   trackingUnknown: boolean;
 }
 
-/** Whether an env file holds a credential-shaped variable with a real value (names only are looked at for the decision; values never leave). */
+/**
+ * Whether an env file holds a credential with a real value, recognised by its name or by its value as DF020 and DC040
+ * recognise one (holdsCredential: `DB_PASSWORD=…`, `OPENAI_KEY=<issued>`, `HOOK=ghp_…`, `DATABASE_URL=postgres://app:pw@db/app`);
+ * whether, never which: values never leave.
+ */
 export function holdsSecrets(text: string): boolean {
-  for (const [k, v] of parseEnvFile(text)) if (isCredentialName(k) && !isPlaceholderValue(v) && !v.includes('$')) return true;
+  for (const [k, v] of parseEnvFile(text)) if (holdsCredential(k, v)) return true;
   return false;
 }
 
@@ -102,7 +106,7 @@ export default defineRule<'compose', Data>({
     summary: 'An env file that a compose file uses is not ignored by git, or git already tracks it.',
     what:
       'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root, and the repository\'s `.git/info/exclude`, do not ignore (judged with gitignore\'s own matching rules, negations included, and with git\'s case sensitivity: `.ENV` does not ignore `.env` unless the repository sets `core.ignorecase`, as `git init` does on macOS and Windows), or that git already tracks (its repository\'s index, `.git/index`, lists it: a tracked file, committed or only staged (`git add`, `git add -N`), goes into the next commit whatever `.gitignore` says): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
-      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential-shaped variable with a value, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds a credential-shaped variable with a value — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
+      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential with a value — a credential-shaped variable (or a generic `*_KEY`/`*_AUTH` one whose value looks issued), or a value that is a credential under any name, as DF020 and DC040 read one (a known token format such as `ghp_…` or `sk_live_…`, a connection string with a literal password, a carried configuration with one) —, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds such a credential — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
     why:
       'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
     whySummary:

@@ -6,7 +6,8 @@
  * `AccountKey=`, GitLab's Ruby settings). DC040 reads Compose `environment:` and `build.args` values with
  * them, DF020 Dockerfile ENV and ARG values: one reading for both. Values are never copied into messages.
  */
-import { isCredentialName, isPathLike, isPlaceholderValue, urlPasswords } from './secrets';
+import { isCredentialName, isCredentialNameFor, isPathLike, isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from './secrets';
+import { tokenKind } from './secret-tokens';
 
 /** Names of settings about a password rather than a password (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`). */
 export const SETTING_NAME =
@@ -222,4 +223,24 @@ export function connectionPasswords(name: string, raw: string): ConnectionPasswo
  */
 export function carriedConfigCredential(raw: string): CarriedCredentials | null {
   return mergeCarried(raw.includes('\n') ? embeddedCredential(raw) : oneLineCredential(raw), carriedCredentials(rubySettings(raw)));
+}
+
+/**
+ * Whether a variable written literally (an env file's `NAME=value`) holds a credential, by its name or by its value, as DF020
+ * and DC040 read one: a credential's name, or a generic `*_KEY`/`*_AUTH` name whose value looks issued (isCredentialNameFor),
+ * with a value that is no placeholder and no reference; a value of a known token format under any name (tokenKind: `ghp_…`,
+ * `sk_live_…`); a connection string with a literal password (connectionPasswords: not a `${…}`, a placeholder or a
+ * template's stand-in); or a configuration carried whole with a credential in it (carriedConfigCredential). DR001 and
+ * DR002 judge env files with it (whether, never which: no value leaves).
+ */
+export function holdsCredential(name: string, value: string): boolean {
+  if (value === '') return false;
+  if (isCredentialNameFor(name, value) && !isPlaceholderValue(value) && !value.includes('$')) return true;
+  if (value.includes('`')) return false;
+  if (!value.includes('$') && tokenKind(value) !== undefined) return true;
+  for (const p of connectionPasswords(name, value)) {
+    const pw = value.slice(p.start, p.end);
+    if (pw !== '' && !pw.includes('$') && !isPlaceholderPassword(pw) && !isTemplatePlaceholder(pw)) return true;
+  }
+  return carriedConfigCredential(value) !== null;
 }
