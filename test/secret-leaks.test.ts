@@ -869,6 +869,9 @@ RUN apt-get install -y curl
     assert.equal(maskSecretValues(`ADD downloads https://example.com/${V.addPath}/c.tgz`), 'ADD downloads https://example.com/********/c.tgz');
     assert.equal(maskSecretValues(`see smtp://mail:${V.composeConn}@mail.example.com and \${A}://u:\${PW}@h`), 'see smtp://mail:********@mail.example.com and ${A}://u:${PW}@h');
     assert.equal(maskSecretValues(`RUN OPENAI_KEY=${V.dfRunKey} node`), 'RUN OPENAI_KEY=******** node');
+    // Mailgun's legacy private key (`key-` and 32 hex digits) under any name, not its public `pubkey-…` (sec item 3).
+    assert.equal(maskSecretValues('MG=key-3b1e8f0a9c2d47e6b5a0f9d8c7e6b5a4 x'), 'MG=******** x');
+    assert.equal(maskSecretValues('PUB=pubkey-3b1e8f0a9c2d47e6b5a0f9d8c7e6b5a4'), 'PUB=pubkey-3b1e8f0a9c2d47e6b5a0f9d8c7e6b5a4');
     // Not a word under a generic name, a checksum, a public key's name, an interpolation.
     for (const kept of ['PRIMARY_KEY=customer_identifier_x', 'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D', 'CACHE_KEY=Vq8Lx2Rt6Yw9Kp3Zm5Nb7Hc4', 'OPENAI_KEY=${OPENAI_KEY}', 'postgres://app:${PW}@db', 'postgres://app:<password>@db']) assert.equal(maskSecretValues(kept), kept);
     assert.equal(redactSecretsInLine(`      OPENAI_KEY: ${V.composeKey}`), '      OPENAI_KEY: ********');

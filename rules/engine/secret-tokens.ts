@@ -19,6 +19,9 @@ const FORMATS: { kind: string; body: string; notBefore: string; notAfter?: strin
   { kind: 'SendGrid API key', body: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', notBefore: '[A-Za-z0-9_]', notAfter: '[A-Za-z0-9_-]' },
   // Mailchimp's API keys: 32 hex digits, `-us`, the data center's number (gitleaks' mailchimp-api-key, KICS "MailChimp API Key").
   { kind: 'Mailchimp API key', body: '[0-9a-f]{32}-us[0-9]{1,2}', notBefore: '[A-Za-z0-9_-]', notAfter: '[A-Za-z0-9]' },
+  // Mailgun's private API keys in their legacy format: `key-` and 32 hex digits (gitleaks' mailgun-private-api-token, SonarSource's
+  // S6723 "Mailgun Primary Key"); not its public validation key, `pubkey-…` (a letter before `key-`), which is public by design.
+  { kind: 'Mailgun API key', body: 'key-[0-9a-f]{32}', notBefore: '[A-Za-z0-9_-]', notAfter: '[A-Za-z0-9]' },
 ];
 
 const bounded = (f: (typeof FORMATS)[number]) => `(?<!${f.notBefore})${f.body}${f.notAfter ? `(?!${f.notAfter})` : ''}`;
@@ -61,10 +64,10 @@ export function knownTokenIn(text: string): { kind: string; start: number; end: 
 }
 
 /** The fixed start of each format (what isStandInToken does not judge). */
-const FIXED_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.)/;
+const FIXED_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|key-)/;
 
 /** The fixed start of every format of TOKENS (a format added there needs its prefix here). */
-const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|-us[0-9]|PRIVATE KEY/;
+const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|-us[0-9]|key-|PRIVATE KEY/;
 
 /** The same formats, anywhere in a text. */
 const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');
