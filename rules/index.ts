@@ -13,7 +13,7 @@ export { coverageOf, findIgnoreComments, ignoreLineEdit, ignoreLineTitle, ignore
 export { exampleLang, firstSentence, renderRuleMarkdown, renderRuleText, renderRuleTable, ruleWhyLine } from './engine/render-docs';
 export { NAME_GLOBS } from './engine/file-names';
 export { parseConfig, findConfigPath, applyConfigOptions, keyLike, isMemoryLimit, isCpuLimit, isPidsLimit, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
-export { inGlobScope } from './engine/scope';
+export { inGlobScope, globProblem } from './engine/scope';
 export { includedFiles, includersOf, isIncludedComposePath, MAX_INCLUDED_FILES, rootCandidates } from './engine/include';
 export { extendersOf } from './engine/compose-lookup';
 export { filesRead } from './engine/relations';

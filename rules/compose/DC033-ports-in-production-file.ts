@@ -6,6 +6,7 @@ import { isSeq } from '../engine/yaml-guards';
 import type { ComposeContext } from '../engine/compose';
 import { includersOf, includersOfContext } from '../engine/include';
 import { defineRule } from '../engine/rule';
+import { MAX_GLOB_LENGTH } from '../engine/scope';
 
 interface Data {
   service: string;
@@ -71,7 +72,8 @@ function globMatching(ctx: ComposeContext, filePath: string): string | undefined
   const base = ctx.options.productionGlobsBase;
   const fromBase = base === undefined ? undefined : path.relative(base, filePath).split(path.sep).join('/');
   for (const glob of ctx.options.productionGlobs ?? []) {
-    if (typeof glob !== 'string' || glob.trim() === '') continue;
+    // A glob minimatch refuses (too long: DG002 on the config, a log line for the setting) is skipped, not thrown.
+    if (typeof glob !== 'string' || glob.trim() === '' || glob.trim().length > MAX_GLOB_LENGTH) continue;
     const g = glob.trim();
     const relative = fromBase !== undefined && g.includes('/');
     // The remembered answers of a glob are per path as matched: a path from the base and a whole path apart.

@@ -9,6 +9,8 @@ import { officialImageName } from '../engine/image';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
 import type { Fix, Position, Range } from '../engine/types';
+import { contextCandidates } from '../engine/build-context';
+import * as path from 'node:path';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
 interface InsertPoint {
@@ -197,6 +199,9 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
     // An ENTRYPOINT that calls the tool itself says to which user (an exec-form CMD may give its arguments).
     const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
     if (direct !== undefined) return direct;
+    // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
+    const script = entrypointScriptDrop(ctx, chain, entrypoint);
+    if (script !== undefined) return script === null ? null : { tool: script, in: 'ENTRYPOINT' };
     for (const s of chain) {
       for (const ins of s.instructions) {
         const kw = ins.getKeyword();
@@ -223,6 +228,97 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
     if (words.length === 0 || step.server(words)) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
   }
   return null;
+}
+
+/** Programs that start the entrypoint script they are given (`tini -- /entrypoint.sh`, `sh /entrypoint.sh`). */
+const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
+/** The folders of the default PATH, where a script named without a folder (`docker-entrypoint.sh`) is found. */
+const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+
+/** The script an ENTRYPOINT runs (`["/docker-entrypoint.sh"]`, `["tini", "--", "entrypoint.sh"]`, `sh /entrypoint.sh`), as written; undefined for a `-c` string or a variable. */
+function entrypointScriptPath(words: readonly string[]): string | undefined {
+  let k = 0;
+  const base = (w: string | undefined) => (w === undefined ? '' : w.slice(w.lastIndexOf('/') + 1));
+  if (INIT_WRAPPERS.has(base(words[k]))) {
+    k++;
+    while (k < words.length && words[k].startsWith('-') && words[k] !== '--') k++;
+    if (words[k] === '--') k++;
+  }
+  if (SCRIPT_SHELLS.has(base(words[k]))) {
+    k++;
+    while (k < words.length && /^[-+][a-z]+$/i.test(words[k]) && words[k] !== '-c') k++;
+    if (words[k] === '-c') return undefined;
+  }
+  const w = words[k];
+  return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : w;
+}
+
+/**
+ * Whether the ENTRYPOINT's script, COPY'd (or ADD'ed) from the build context by the stage or a stage it builds on,
+ * calls a privilege-dropping tool: the tool's name, null when the script is read and calls none, undefined when it is
+ * not known — no such copy (a script of the base image, one a RUN writes, `COPY --from`), a source or destination
+ * through a variable or glob, a build context that cannot be known, or a file not found or unreadable in it. Read as
+ * DF021 reads a copied file: in each context of the compose services that build the Dockerfile (each must say the same),
+ * else in the Dockerfile's folder or the first folder above it that has the file. Comment lines do not count.
+ */
+function entrypointScriptDrop(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction): string | null | undefined {
+  const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
+  if (written === undefined) return undefined;
+  // The copies of the chain in build order: where each source lands (a relative destination from the WORKDIR then).
+  let workdir: string | null = '/';
+  const copies: { target: string; source: string | undefined }[] = [];
+  for (const s of [...chain].reverse()) {
+    for (const ins of s.instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'WORKDIR') {
+        const arg = ins.getArguments()[0]?.getValue();
+        workdir = arg === undefined || arg.includes('$') || workdir === null ? null : path.posix.resolve(workdir, arg);
+        continue;
+      }
+      if (kw !== 'COPY' && kw !== 'ADD') continue;
+      if (((ins as JSONInstruction & { getFlags?: () => { getName(): string }[] }).getFlags?.() ?? []).some((f) => f.getName() === 'from')) continue;
+      const ops = argWords(ctx, ins).filter((w) => !w.heredoc && !w.value.startsWith('--')).map((w) => w.value);
+      if (ops.length < 2) continue;
+      const dest = ops[ops.length - 1];
+      const sources = ops.slice(0, -1);
+      if (dest.includes('$') || (!dest.startsWith('/') && workdir === null)) continue;
+      const destAbs = path.posix.resolve(workdir ?? '/', dest);
+      const destIsDir = dest.endsWith('/') || sources.length > 1;
+      // A source that cannot be read (a variable, a glob, a URL) leaves what lands there unknown.
+      for (const src of sources) copies.push({ target: destIsDir ? path.posix.join(destAbs, path.posix.basename(src)) : destAbs, source: /[$*?[]|^[a-z][a-z0-9+.-]*:\/\//i.test(src) ? undefined : src });
+    }
+  }
+  // A relative script path is found from the working directory the container starts in (the last WORKDIR); a bare name on the PATH.
+  const wanted = written.includes('/') ? (written.startsWith('/') ? written : workdir === null ? null : path.posix.resolve(workdir, written)) : undefined;
+  if (wanted === null) return undefined;
+  let scriptAt: string | undefined;
+  let source: string | undefined;
+  // The last copy to that path wins.
+  for (const c of copies) {
+    if (wanted === undefined ? path.posix.basename(c.target) === written && PATH_DIRS.has(path.posix.dirname(c.target)) : c.target === wanted) {
+      scriptAt = c.target;
+      source = c.source;
+    }
+  }
+  if (scriptAt === undefined || source === undefined) return undefined;
+  const contexts = contextCandidates(ctx);
+  if (contexts.unknown) return undefined;
+  const verdicts: (string | null | 'absent' | 'unknown')[] = contexts.dirs.map((dir) => {
+    const file = path.join(dir, source!);
+    if (!ctx.workspace.exists(file)) return 'absent';
+    const text = ctx.workspace.readText(file);
+    if (text === undefined) return 'unknown';
+    const code = text.split(/\r?\n/).filter((l) => !/^\s*#/.test(l)).join('\n');
+    return DROP_TOOLS.exec(code)?.[1] ?? null;
+  });
+  if (contexts.every) {
+    if (verdicts.length === 0 || verdicts.some((v) => v === 'absent' || v === 'unknown')) return undefined;
+    const first = verdicts[0];
+    return verdicts.every((v) => v === first) ? first : undefined;
+  }
+  const first = verdicts.find((v) => v !== 'absent');
+  return first === undefined || first === 'absent' || first === 'unknown' ? undefined : first;
 }
 
 function lastRunOf(stage: Stage): Instruction | undefined {
@@ -338,7 +434,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     summary: 'The final image runs as root: no USER, or a USER that is root.',
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images), or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides: info when it calls such a tool (comment lines aside), the warning when it calls none, whatever the Dockerfile installs; a script that cannot be read (one of the base image, one a RUN writes, a `COPY --from` another stage, a path or source through a variable or glob, a file not in the workspace or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',

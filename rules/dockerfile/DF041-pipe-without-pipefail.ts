@@ -21,7 +21,7 @@ interface Data {
    * pipefail before Debian 13, while bash is always there), or an ash SHELL (Alpine and BusyBox images
    * have no bash).
    */
-  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set' | 'dash-shell' | 'dash-exec';
+  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set' | 'dash-shell' | 'dash-exec' | 'dash-heredoc';
 }
 
 /** Whether a shell program is (or, for `sh`, may be) dash: the only ones the old-dash check judges. */
@@ -158,7 +158,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN script pipes with `pipefail` off, or turns pipefail on (set, SHELL, exec RUN) under a dash without it.',
-    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN under it fails, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]`; a script run by `dash` itself is judged like one run by /bin/sh.',
+    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN under it fails, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]` and a heredoc fed to `sh -o pipefail` (`RUN <<EOF sh -o pipefail`, `RUN sh -o pipefail <<EOF`, `RUN <<EOF cat | sh -o pipefail`), at its command; a script run by `dash` itself is judged like one run by /bin/sh. A SHELL\'s pipefail counts for the scripts the SHELL runs: the shell-form RUN line and a heredoc that is the whole command and has no shebang ("its contents is evaluated with the default shell", Dockerfile reference, Here-Documents), which under such a dash SHELL is covered by the error at the SHELL. It does not count for an exec-form RUN, a heredoc with a shebang (BuildKit writes it to a file and runs it with its interpreter) or a heredoc fed to a shell the RUN line names (`RUN <<EOF bash`: that shell\'s own options decide): their pipes are judged as that shell runs them.',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | sed … > /etc/app.conf` succeeds when the download fails (sed reads an empty stream and writes an empty file), and so does `wget -O- … | sh` when the server errors (sh runs an empty script), so the build goes on and ships an image with an empty configuration or without the tool, and nobody notices. Some consumers do fail on an empty stream (`tar -xz` and `gpg --dearmor` exit with an error), but then the log shows their error instead of the download\'s; with pipefail the step fails with curl\'s or wget\'s own status. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
@@ -206,13 +206,27 @@ export default defineRule<'dockerfile', Data>({
     }
     for (const run of ctx.runs()) {
       const stageShell = shellAt(run);
-      if (stageShell && (shellHasPipefail(stageShell) || isNonPosixShell(shellProgram(stageShell)))) continue;
+      if (stageShell && isNonPosixShell(shellProgram(stageShell))) continue;
+      // The SHELL's pipefail holds for the scripts the SHELL runs: the shell-form line, and a heredoc that is the whole
+      // command and has no shebang ("its contents is evaluated with the default shell"). Not for an exec-form RUN, a heredoc
+      // with a shebang (BuildKit runs it as a file) or one fed to a shell the line names (`<<EOF bash`): their own shell
+      // and options decide.
+      const stagePipefail = !!stageShell && shellHasPipefail(stageShell);
       const commandLine = run.scripts.find((s) => !s.heredoc);
       for (const script of run.scripts) {
         if (!script.isShell) continue;
         // Which shell runs this script.
         let shell: string | null = stageShell === undefined ? null : stageShell === null ? 'sh' : shellProgram(stageShell);
+        let runBySHELL = true;
+        /** `sh -o pipefail` (or `dash -eo pipefail`) named for a heredoc on a dash without pipefail: the step fails, as under such a SHELL. */
+        const namedOldDash = (cmd: SimpleCommand | undefined, program: string): void => {
+          if (!oldDash(run.stage, program)) return;
+          const at = cmd ?? commandLine?.commands[0];
+          const range = at ? ctx.rangeOfOffsets(at.words[0].start, at.end) : run.instruction.getRange();
+          out.push({ range, severity: 'error', data: { from: 'set', to: 'set', shell: program, insert: null, remedy: 'dash-heredoc' } });
+        };
         if (script.jsonShell) {
+          runBySHELL = false;
           const prog = script.jsonShell[0];
           shell = prog.slice(prog.lastIndexOf('/') + 1);
           // `["/bin/bash", "-o", "pipefail", "-c", "…"]`: the RUN's own shell options turn it on (review 42a, item 2),
@@ -230,17 +244,31 @@ export default defineRule<'dockerfile', Data>({
           if (script.runner) {
             // The program its own marker feeds the body to (`cat <<EOF | bash`, `bash <<A && sh <<B`: review 21, probes 03-04),
             // with its own options (`cat <<EOF | bash -o pipefail`, `sudo -E bash -eo pipefail <<EOF`: review 22, probe 03).
-            const runnerWords = [script.feeder, ...(script.pipedInto ?? [])].flatMap((cmd) => (cmd ? [cmd.words.map((w) => w.value)] : [])).find((ws) => ws.some((v) => v.slice(v.lastIndexOf('/') + 1) === script.runner));
-            if (runnerWords?.some((v, k) => /^-[A-Za-z]*o$/.test(v) && runnerWords[k + 1] === 'pipefail')) continue;
+            runBySHELL = false;
+            const runnerCmd = [script.feeder, ...(script.pipedInto ?? [])].find((cmd) => cmd?.words.some((w) => w.value.slice(w.value.lastIndexOf('/') + 1) === script.runner));
+            const runnerWords = runnerCmd?.words.map((w) => w.value);
+            if (runnerWords?.some((v, k) => /^-[A-Za-z]*o$/.test(v) && runnerWords[k + 1] === 'pipefail')) {
+              // `RUN <<EOF sh -o pipefail`, `RUN sh -o pipefail <<EOF`: on a dash without pipefail the step fails (as under
+              // SHELL ["/bin/sh", "-o", "pipefail", "-c"]); elsewhere pipefail is on.
+              namedOldDash(runnerCmd, script.runner);
+              continue;
+            }
             shell = script.runner;
           } else if (bang !== undefined) {
             if (!/^(?:sh|bash|ash|dash|zsh|ksh|mksh)$/.test(bang)) continue; // a python/perl… script
+            // The whole command is the heredoc: BuildKit writes it to a file and runs that (its shebang's shell), not the SHELL.
+            if (named.length === 0) runBySHELL = false;
             shell = bang;
           } else if (/^(?:sh|bash|ash|dash|zsh|ksh)$/.test(namedShell)) {
-            if (named.some((v, k) => /^-[A-Za-z]*o$/.test(v) && named[k + 1] === 'pipefail')) continue;
+            runBySHELL = false;
+            if (named.some((v, k) => /^-[A-Za-z]*o$/.test(v) && named[k + 1] === 'pipefail')) {
+              namedOldDash(undefined, namedShell);
+              continue;
+            }
             shell = namedShell;
           }
         }
+        if (runBySHELL && stagePipefail) continue;
         const cmds = script.commands;
         let pipefail = false;
         let found: { first: SimpleCommand; producer: SimpleCommand; last: SimpleCommand } | undefined;
@@ -323,6 +351,7 @@ export default defineRule<'dockerfile', Data>({
     const dash = d.shell === 'dash' ? 'dash' : '/bin/sh here is dash, which';
     if (d.remedy === 'dash-shell') return `This SHELL makes every RUN under it fail: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
     if (d.remedy === 'dash-exec') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run it with ["/bin/bash", "-o", "pipefail", "-c", "…"] instead.`;
+    if (d.remedy === 'dash-heredoc') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); feed the heredoc to bash -o pipefail instead.`;
     if (d.remedy === 'dash-set') return `set -o pipefail stops this build: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run the step under bash with SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
     const head = `This RUN pipes ${d.from} into ${d.to} without pipefail: the step's status is ${d.to}'s, so a failure of ${d.from} can go unnoticed`;
     if (d.remedy === 'set') return `${head}; start the script with set -o pipefail.`;

@@ -12,6 +12,7 @@ import { LineIndex } from './text';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { SEVERITIES, type Range, type RuleOptions, type SeveritySetting, type WorkspaceView } from './types';
 import { CONFIG_INVALID_CODE } from './analyze';
+import { globProblem } from './scope';
 
 export const CONFIG_FILE_NAMES = ['.docker-guardrails.yaml', '.docker-guardrails.yml'];
 
@@ -176,6 +177,13 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
       case 'exclude': {
         const list = strings(value, key);
         if (list) config[key] = list;
+        // A glob minimatch reads otherwise than meant (an unclosed `[`…) is applied as read, and said so on its entry.
+        if (list && key !== 'trustedRegistries' && isSeq(value)) {
+          value.items.forEach((item, i) => {
+            const problem = globProblem(list[i], key !== 'productionGlobs');
+            if (problem) problems.push({ message: `This \`${key}\` glob ${problem}`, range: rangeOf(item as Node) });
+          });
+        }
         break;
       }
       case 'maxFileSize': {

@@ -10,7 +10,10 @@
  * with `.` is matched like any other); case counts. Paths are relative to the globs' base, `/`-separated.
  * One reader for the CLI's walk, the editor's workspace scan and the settings (review 45d, item 1).
  */
-import { Minimatch } from 'minimatch';
+import { braceExpand, Minimatch } from 'minimatch';
+
+/** The longest pattern minimatch reads (its assertValidPattern throws "pattern is too long" past it). */
+export const MAX_GLOB_LENGTH = 64 * 1024;
 
 interface Pattern {
   negated: boolean;
@@ -30,7 +33,8 @@ function compile(raw: string): Pattern | null {
   let p = compiled.get(raw);
   if (p !== undefined) return p;
   let g = raw.trim();
-  if (g === '') p = null;
+  // A pattern minimatch refuses (too long: globProblem says so) is skipped as a blank one is, not thrown out of the walk.
+  if (g === '' || g.length > MAX_GLOB_LENGTH) p = null;
   else {
     const negated = g.startsWith('!');
     if (negated) g = g.slice(1).trim();
@@ -78,4 +82,98 @@ function lastMatch(list: readonly string[], rel: string): boolean | undefined {
 export function inGlobScope(rel: string, include: readonly string[] | undefined, exclude: readonly string[] | undefined): boolean {
   if (include && include.some((g) => compile(g) !== null) && lastMatch(include, rel) !== true) return false;
   return !(exclude && lastMatch(exclude, rel) === true);
+}
+
+/** The POSIX classes minimatch reads inside `[…]` (brace-expressions.js), each skipped as one unit when looking for the `]`. */
+const POSIX_CLASSES = ['[:alnum:]', '[:alpha:]', '[:ascii:]', '[:blank:]', '[:cntrl:]', '[:digit:]', '[:graph:]', '[:lower:]', '[:print:]', '[:punct:]', '[:space:]', '[:upper:]', '[:word:]', '[:xdigit:]'];
+
+/**
+ * Where the character class opened by the `[` at `pos` of a path segment ends (the index after its `]`), or -1 when no
+ * `]` closes it in the segment: minimatch's parseClass (brace-expressions.js) then reads the `[` as a literal character.
+ * As there: a `!` or `^` right after the `[` negates, a `]` before any member is a member, `\` escapes, and a POSIX
+ * class (`[:alpha:]`) is one member.
+ */
+function classEnd(seg: string, pos: number): number {
+  let sawStart = false;
+  let escaping = false;
+  for (let i = pos + 1; i < seg.length; ) {
+    const c = seg[i];
+    if ((c === '!' || c === '^') && i === pos + 1) {
+      i++;
+      continue;
+    }
+    if (c === ']' && sawStart && !escaping) return i + 1;
+    sawStart = true;
+    if (c === '\\' && !escaping) {
+      escaping = true;
+      i++;
+      continue;
+    }
+    if (c === '[' && !escaping) {
+      const cls = POSIX_CLASSES.find((x) => seg.startsWith(x, i));
+      if (cls) {
+        i += cls.length;
+        continue;
+      }
+    }
+    escaping = false;
+    i++;
+  }
+  return -1;
+}
+
+/** Whether the text after a `{` that brace expansion left holds a `,` or `..` (a list was meant) and no `}`. */
+function unclosedList(rest: string): boolean {
+  return !/(?:^|[^\\])\}/.test(rest) && /(?:,|\.\.)/.test(rest);
+}
+
+/** Whether a brace-expanded pattern has a part minimatch compiled to its "matches nothing" expression (`$.`: a class with no member left). */
+function matchesNothing(pattern: string): boolean {
+  return new Minimatch(pattern, { dot: true }).set.some((row) => row.some((part) => part instanceof RegExp && /(?:^|[^\\])\$\./.test(part.source)));
+}
+
+/**
+ * What keeps a glob of the config file or of the settings (`include`, `exclude`, `productionGlobs`) from matching what
+ * its author meant, as minimatch reads it (review item: an invalid glob had no effect and no warning), or undefined. A
+ * sentence to follow the glob's name (`This \`exclude\` glob …`, `dockerGuardrails.exclude[0] …`); the glob itself is
+ * not quoted. minimatch throws on none of these but the first: it reads an unclosed `[`, `{` or `@(` as literal
+ * characters (as bash does), so `a/[b` matches only a folder `a` holding a file named `[b`; a class with no member
+ * left (`[z-a]`: minimatch drops a range written backwards) makes the whole pattern match nothing; a pattern starting
+ * with `#` (after the `!` of an exception, in `include`/`exclude`) is a comment. These are not reported: a lone `{`,
+ * `}` or `]`, or a `{x}` without `,` (literal characters, as in bash, and legal in a file name), a trailing `\`.
+ * `exception`: a leading `!` is an exception (include/exclude), taken off before the rest is read.
+ */
+export function globProblem(raw: string, exception: boolean): string | undefined {
+  let g = raw.trim();
+  if (g === '') return undefined;
+  if (g.length > MAX_GLOB_LENGTH) return `is longer than the ${MAX_GLOB_LENGTH.toLocaleString('en-US')} characters minimatch reads: it is not applied.`;
+  if (exception && g.startsWith('!')) g = g.slice(1).trim();
+  // Most globs have no class, list or comment: nothing to read (a config of 10 MiB of plain globs parses no slower).
+  if (!/[[{(#]/.test(g)) return undefined;
+  if (g.startsWith('#')) return 'starts with `#`, which minimatch reads as a comment: it matches no path. Write `\\#` for a name that starts with `#`.';
+  for (const expanded of braceExpand(g)) {
+    let ranged = false;
+    let offset = 0;
+    for (const seg of expanded.split('/')) {
+      const from = offset;
+      offset += seg.length + 1;
+      let depth = 0;
+      for (let i = 0; i < seg.length; i++) {
+        const c = seg[i];
+        if (c === '\\') i++;
+        else if (c === '[') {
+          const end = classEnd(seg, i);
+          if (end < 0) return 'has a `[` that no `]` closes in the same path segment: minimatch reads it as a literal `[` (it matches only a name with a `[` in it), not as a character class. Close the class, or write `\\[` for a literal `[`.';
+          // Only a range or a POSIX class can leave a class with no member (minimatch drops a range written backwards).
+          if (/[-:]/.test(seg.slice(i + 1, end - 1))) ranged = true;
+          i = end - 1;
+        } else if (c === '{' && unclosedList(expanded.slice(from + i + 1))) return 'has a `{` list that no `}` closes: minimatch reads `{` and `,` as literal characters and expands no alternative. Close the list with `}`.';
+        else if (c === '(' && i > 0 && '!?+*@'.includes(seg[i - 1])) depth++;
+        else if (c === ')' && depth > 0) depth--;
+      }
+      if (depth > 0) return 'has a pattern list (`@(`, `+(`, `*(`, `?(` or `!(`) that no `)` closes in the same path segment: minimatch reads it as literal characters. Close it with `)`.';
+    }
+    if (ranged && matchesNothing(expanded)) return 'has a character class with no character in it (a range written backwards, such as `[z-a]`, is dropped): minimatch makes the whole pattern match no path. Write the range low to high.';
+  }
+  return undefined;
 }

@@ -13,7 +13,7 @@ export default defineRule<'any', { message: string }>({
   fixable: 'never',
   docs: {
     summary: '`.docker-guardrails.yaml` is invalid: bad YAML, an unknown key or rule code, or a value of the wrong type.',
-    what: 'Reports a `.docker-guardrails.yaml` that cannot be used as written: invalid YAML, an unknown key, an unknown rule code, a severity other than error/warning/info/hint/off, or a value of the wrong type. The parts of the file that are valid still apply.',
+    what: 'Reports a `.docker-guardrails.yaml` that cannot be used as written: invalid YAML, an unknown key, an unknown rule code, a severity other than error/warning/info/hint/off, a value of the wrong type, or a glob of `include`, `exclude` or `productionGlobs` that minimatch reads otherwise than it looks: a `[` that no `]` closes (read as a literal `[`), a `{a,b` or `@(a|b` list left open (literal characters), a character class with no member (`[z-a]`: the pattern matches nothing), a pattern that starts with `#` (a comment), or one longer than 65,536 characters (not applied). A lone `{`, `}` or `]` and a `{x}` without a comma are literal characters, as in bash, and not reported. The same globs in the VS Code settings are reported in the output channel. The parts of the file that are valid still apply.',
     why: 'A config file that is silently ignored is worse than none: the team believes a rule is off (or on) while the editor and CI disagree. Every problem is shown on the line that has it.',
     bad: 'rules:\n  DF010: disabled\n  DF999: off',
     good: 'rules:\n  DF010: off',

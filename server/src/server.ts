@@ -65,7 +65,6 @@ import {
   CONFIG_FILE_NAMES,
   findConfigPath,
   inGlobScope,
-  parseConfig,
   type LoadedConfig,
   type Analysis,
   type FileKind,
@@ -81,6 +80,7 @@ import {
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_RELATED_MAX_BYTES, describeIoError, DiskWorkspace, findFiles, isInside, passesSymlink, readForAnalysis, relatedTooLargeNotice, rootOf, walkFinds, writeEncodingOnDisk } from '../../rules/node/files';
 import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCreatedCommand, SOURCE, toDiagnostic, toWorkspaceEdit, uriToPath, withEdit, type DiagnosticData } from './convert';
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
+import { ConfigParses } from './config-parses';
 import { RegistryClient } from '../../rules/engine/registry-client';
 import { gitIndexPaths } from '../../rules/engine/repo';
 
@@ -274,6 +274,8 @@ const settings = new SettingsCache(connection, () => hasConfigurationCapability,
 
 const knownCodes = new Set(allRules.map((r) => r.code));
 const configCache = new Map<string, LoadedConfig>();
+/** The parses behind configCache, by text: a config whose text did not change is not parsed again (review item 2). */
+const configParses = new ConfigParses(knownCodes, (message) => log(message));
 /** Config files that currently have published problems. */
 const configWithProblems = new Set<string>();
 
@@ -297,7 +299,10 @@ function loadConfig(p: string): LoadedConfig | undefined {
     if (!inWorkspace(p)) return undefined;
     const r = readForAnalysis(p, CONFIG_MAX_BYTES);
     if (!r.ok) {
-      if (r.reason === 'missing') return undefined;
+      if (r.reason === 'missing') {
+        configParses.forget(p);
+        return undefined;
+      }
       const why = r.reason === 'binary' ? 'a binary file (it holds NUL bytes)' : r.reason === 'not-a-file' ? `not a regular file${r.detail ? ` (${r.detail})` : ''}` : r.reason === 'too-large' ? `larger than ${CONFIG_MAX_BYTES / 1024 / 1024} MiB` : (r.detail ?? 'unreadable');
       if (!unreadableConfigLogged.has(p)) {
         unreadableConfigLogged.add(p);
@@ -311,7 +316,7 @@ function loadConfig(p: string): LoadedConfig | undefined {
     }
     text = r.text;
   }
-  const loaded = parseConfig(p, text, knownCodes);
+  const loaded = configParses.get(p, text);
   // `.docker-guardrails.yml` beside a `.docker-guardrails.yaml` is not read (the .yaml applies): DG002 on it says so, as
   // the CLI says it on standard error (review 45d, item 13).
   const [yamlName, ymlName] = CONFIG_FILE_NAMES;
@@ -370,6 +375,7 @@ async function settingsFor(uri: string, p: string): Promise<Settings> {
 /** Forgets a config file that left the workspace (its folder was removed): its DG002 problems are cleared (review 41b, item 4). */
 function forgetConfig(p: string): void {
   configCache.delete(p);
+  configParses.forget(p);
   if (configWithProblems.delete(p)) publish(uriOf(p), []);
 }
 

@@ -4,7 +4,7 @@
  * merged with the nearest `.docker-guardrails.yaml`, which wins for every key it sets.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { allRules, applyConfigOptions, DEFAULT_OPTIONS, isCpuLimit, isIsoDate, isMemoryLimit, isPidsLimit, keyLike, severityCodes, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
+import { allRules, applyConfigOptions, DEFAULT_OPTIONS, globProblem, isCpuLimit, isIsoDate, isMemoryLimit, isPidsLimit, keyLike, severityCodes, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES } from '../../rules/node/files';
 
 export interface Settings {
@@ -88,19 +88,28 @@ export function normalizeSettings(raw: unknown, warn: (message: string) => void 
   let eolDate: string | null = null;
   if (typeof eol.date === 'string' && isIsoDate(eol.date)) eolDate = eol.date;
   else if (eol.date !== undefined && eol.date !== null && eol.date !== '') warn('dockerGuardrails.eol.date is ignored: it must be a date written YYYY-MM-DD, such as 2027-01-31, or empty for today; end of life is judged on today\'s date (UTC).');
+  // The globs are read as the config file's are (globProblem): one that minimatch reads otherwise than meant is applied as read, and said so.
+  const globs = (key: 'productionGlobs' | 'include' | 'exclude', fallback: string[]): string[] => {
+    const list = stringList(r[key], fallback);
+    if (list !== fallback) list.forEach((g, i) => {
+      const problem = globProblem(g, key !== 'productionGlobs');
+      if (problem) warn(`dockerGuardrails.${key}[${i}] ${problem}`);
+    });
+    return list;
+  };
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
     rules,
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
     trustedRegistries: stringList(r.trustedRegistries, DEFAULT_SETTINGS.trustedRegistries),
-    productionGlobs: stringList(r.productionGlobs, DEFAULT_SETTINGS.productionGlobs),
+    productionGlobs: globs('productionGlobs', DEFAULT_SETTINGS.productionGlobs),
     resourceLimits: {
       memory: limit('memory', (v): v is string => typeof v === 'string' && isMemoryLimit(v), DEFAULT_SETTINGS.resourceLimits.memory, 'a size such as "512m"'),
       cpus: limit('cpus', (v): v is string => typeof v === 'string' && isCpuLimit(v), DEFAULT_SETTINGS.resourceLimits.cpus, 'a number of CPUs such as "0.5"'),
       pids: limit('pids', isPidsLimit, DEFAULT_SETTINGS.resourceLimits.pids, 'a positive whole number'),
     },
-    include: stringList(r.include, []),
-    exclude: stringList(r.exclude, []),
+    include: globs('include', []),
+    exclude: globs('exclude', []),
     registryLookups: !!r.registry && typeof r.registry === 'object' && (r.registry as Record<string, unknown>).lookups === true,
     eolDate,
   };
