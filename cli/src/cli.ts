@@ -26,7 +26,7 @@ import {
   findConfigPath,
   includedFiles,
   inGlobScope,
-  MAX_INCLUDED_FILES,
+  includeLimitNotice,
   fixFinding,
   fixInRounds,
   filesRead,
@@ -466,9 +466,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   }
   // Files an include tree names past its bound: compose files, not analyzed (review 45c, item 5: they were said to be misnamed).
   for (const [root, cut] of groupedByValue(pastLimit)) {
-    const shown = cut.slice(0, 5).map(shownPath);
-    const more = cut.length > shown.length ? ` and ${cut.length - shown.length} more` : '';
-    io.writeErr(`docker-guardrails: not checked: ${cut.length} file${cut.length === 1 ? '' : 's'} that ${shownPath(root)} includes past the limit of ${MAX_INCLUDED_FILES} files in one include tree: ${shown.join(', ')}${more}.\n`);
+    io.writeErr(`docker-guardrails: not checked: ${includeLimitNotice(shownPath(root), cut.map(shownPath))}.\n`);
   }
   // Walks do not follow symbolic links (containment: nothing outside the project is read), but say which they passed.
   for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);

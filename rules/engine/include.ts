@@ -48,6 +48,17 @@ const MAX_PARENTS = 3;
 /** How many files one include tree may hold (a bound on hostile input; the CLI names the files past it). */
 export const MAX_INCLUDED_FILES = 256;
 const MAX_FILES = MAX_INCLUDED_FILES;
+
+/**
+ * What the CLI (standard error, `not checked: …`) and the server (its log, `not analyzed: …`) say of the files an
+ * include tree names past MAX_INCLUDED_FILES (`cut` of includedFiles), given as they show paths: the first five, then
+ * how many more.
+ */
+export function includeLimitNotice(root: string, cut: readonly string[]): string {
+  const shown = cut.slice(0, 5);
+  const more = cut.length > shown.length ? ` and ${cut.length - shown.length} more` : '';
+  return `${cut.length} file${cut.length === 1 ? '' : 's'} that ${root} includes past the limit of ${MAX_INCLUDED_FILES} files in one include tree: ${shown.join(', ')}${more}`;
+}
 /** How many `extends: {file: …}` hops are followed from a root's files (as compose-lookup's MAX_EXTENDS). */
 const MAX_EXTENDS_HOPS = 16;
 
