@@ -9,7 +9,10 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { runCli } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
@@ -84,6 +87,30 @@ describe('files left out for a bound are named (review 45c)', () => {
     const s = runCli(['check', '.'], small);
     assert.doesNotMatch(s.stderr, /not read/);
     assert.match(s.stdout, /DR002/);
+  });
+
+  it('SARIF gives a related file over the read cap as a tool notification; the JSON array is unchanged (leftover item 2)', () => {
+    const large = tempFiles('related-large-sarif-', dotenvProject(25_000));
+    const r = runCli(['check', '.', '--format', 'sarif'], large);
+    assert.equal(r.code, 0, r.stderr);
+    const sarif = JSON.parse(r.stdout);
+    const invocation = sarif.runs[0].invocations[0];
+    assert.equal(invocation.executionSuccessful, true);
+    const notes = invocation.toolExecutionNotifications as { level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    assert.deepEqual(notes.map((n) => [n.level, n.locations[0].physicalLocation.artifactLocation.uri]), [['warning', '.env']]);
+    assert.match(notes[0].message.text, /^Not read: \.env is over 256 KiB, the cap on a file read beside the file analyzed \(.*\): taken as absent, so findings that depend on it may be missing or wrong\.$/);
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../test/schemas/sarif-2.1.0.json'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    // JSON stays an array of findings (the notice is on standard error only).
+    const json = runCli(['check', '.', '--format', 'json'], large);
+    assert.ok(Array.isArray(JSON.parse(json.stdout)));
+    assert.match(json.stderr, NOTICE);
+    // Under the cap: no invocations, as before.
+    const small = tempFiles('related-small-sarif-', dotenvProject(12_500));
+    assert.equal(JSON.parse(runCli(['check', '.', '--format', 'sarif'], small).stdout).runs[0].invocations, undefined);
   });
 
   it('the server logs a related file over the read cap once (item 8)', async () => {
