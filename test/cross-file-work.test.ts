@@ -88,6 +88,18 @@ function monorepo(n: number): { files: Map<string, string>; dockerfiles: string[
   return { files, dockerfiles };
 }
 
+/** Review 45c's c_include shape: compose.yaml includes inc/f0.yaml … inc/f(N-1).yaml, one service each. */
+function includeProject(root: string, n: number): { files: Map<string, string> } {
+  const files = new Map<string, string>();
+  let compose = 'include:\n';
+  for (let i = 0; i < n; i++) {
+    compose += `  - inc/f${i}.yaml\n`;
+    files.set(`${root}/inc/f${i}.yaml`, `services:\n  s${i}:\n    image: nginx:1.25\n`);
+  }
+  files.set(`${root}/compose.yaml`, `${compose}services:\n  app:\n    image: nginx:1.25\n`);
+  return { files };
+}
+
 async function withCoverage(run: (session: Session) => Promise<void>): Promise<void> {
   const session = new Session();
   session.connect();
@@ -129,14 +141,7 @@ describe('cross-file work (review 45c)', () => {
   it('an include: project: analyzing its N files is about linear in N, not cubic (item 5)', async (t) => {
     await withCoverage(async (session) => {
       const workOf = (n: number) => {
-        const root = `/i${n}`;
-        const files = new Map<string, string>();
-        let compose = 'include:\n';
-        for (let i = 0; i < n; i++) {
-          compose += `  - inc/f${i}.yaml\n`;
-          files.set(`${root}/inc/f${i}.yaml`, `services:\n  s${i}:\n    image: nginx:1.25\n`);
-        }
-        files.set(`${root}/compose.yaml`, `${compose}services:\n  app:\n    image: nginx:1.25\n`);
+        const { files } = includeProject(`/i${n}`, n);
         const view = mapView(files);
         return counted(session, ['includesOf'], () => {
           let findings = 0;
@@ -154,6 +159,36 @@ describe('cross-file work (review 45c)', () => {
       // Each file's analysis still counts the project's N services (DC032): N² calls of small functions, well under the tree walks.
       assert.ok(js < 3, `work superlinear in the project: ${report}`);
     });
+  });
+
+  it('an include: project: DC032 counts the project\'s services once per tree, not asking of each file whether it is included (leftover item 3)', (t) => {
+    // Whether a file is included (isPartialService → includersOf) reads the root candidates of its folder, among
+    // them inc/compose.yaml (absent): asked of every file of the project by every file's analysis, N² reads.
+    const workOf = (n: number) => {
+      const root = `/p${n}`;
+      const { files } = includeProject(root, n);
+      const view = mapView(files);
+      let candidateReads = 0;
+      const counting: WorkspaceView = {
+        ...view,
+        readText: (p) => {
+          if (p === `${root}/inc/compose.yaml`) candidateReads++;
+          return view.readText(p);
+        },
+      };
+      let findings = 0;
+      for (const [p, text] of files) findings += analyze(allRules, 'compose', p, text, counting).findings.filter((f) => f.code === 'DC032').length;
+      return { findings, candidateReads };
+    };
+    const small = workOf(60);
+    const large = workOf(120);
+    // Every service of the project is on the default network only: one finding each.
+    assert.equal(small.findings, 61);
+    assert.equal(large.findings, 121);
+    const report = `reads of inc/compose.yaml: ${small.candidateReads} → ${large.candidateReads}`;
+    t.diagnostic(report);
+    // A few per file (its own analysis asks), not one per file of the project per file.
+    assert.ok(large.candidateReads <= 4 * 121 && large.candidateReads <= 2.5 * small.candidateReads, report);
   });
 
   it('DR003 does not walk a folder the .dockerignore excludes when no ! line can re-include anything in it (item 4)', () => {

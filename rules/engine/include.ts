@@ -447,6 +447,16 @@ export function includersOfContext(ctx: ComposeContext): Inclusion[] | null {
   return found;
 }
 
+/**
+ * Whether a file of `root`'s include tree is sure to be found included (isIncluded) by the analysis that reads that
+ * tree: `root` is one of the root candidates of the file's folder, which includersOf searches, and every file of a
+ * root's tree is in that root's index of what it includes (includersIndex), so includersOf finds root's inclusion of
+ * it. A root further up than includersOf looks may be the only one that includes it: then not sure (ask isIncluded).
+ */
+export function surelyIncludedBy(root: ComposeContext, file: string): boolean {
+  return file !== root.path && candidatesOfDir(path.dirname(file)).includes(root.path);
+}
+
 /** How a compose file is included: the first inclusion found, or undefined when no root includes it. */
 export function inclusionOf(ctx: ComposeContext): Inclusion | undefined {
   return includersOfContext(ctx)?.[0];
