@@ -23,6 +23,7 @@ import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import { allRules, analyze } from '../rules';
+import { analysisWorkspace, servicesBuilding } from '../rules/engine/relations';
 import type { WorkspaceView } from '../rules/engine/types';
 import { isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../rules/engine/dockerignore';
 
@@ -71,13 +72,12 @@ async function counted(session: Session, names: readonly string[], run: () => nu
 }
 
 /** Review 45c's monorepo shape: N services each building ./svcI (a Dockerfile and a .dockerignore each). */
-function monorepo(n: number): { files: Map<string, string>; dockerfiles: string[] } {
-  const root = `/m${n}`;
+function monorepo(n: number, contextOf = (i: number) => `./svc${i}`, root = `/m${n}`): { files: Map<string, string>; dockerfiles: string[] } {
   const files = new Map<string, string>();
   const dockerfiles: string[] = [];
   let compose = 'services:\n';
   for (let i = 0; i < n; i++) {
-    compose += `  svc${i}:\n    build:\n      context: ./svc${i}\n      args:\n        VERSION: "1.${i}"\n    environment:\n      PORT: "80"\n`;
+    compose += `  svc${i}:\n    build:\n      context: ${contextOf(i)}\n      args:\n        VERSION: "1.${i}"\n    environment:\n      PORT: "80"\n`;
     const dockerfile = `${root}/svc${i}/Dockerfile`;
     files.set(dockerfile, 'FROM node:20-alpine\nARG VERSION\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n');
     files.set(`${root}/svc${i}/.dockerignore`, 'node_modules\n.env\n.git\n');
@@ -136,6 +136,53 @@ describe('cross-file work (review 45c)', () => {
       // Its own service's build, for each Dockerfile (a few rules ask; buildOf keeps it per analysis): not every service's.
       assert.ok(large.calls.get('computeBuildOf')! <= 2 * 300, `build paths computed per service per Dockerfile: ${report}`);
     });
+  });
+
+  it('a monorepo whose build paths read a variable: each Dockerfile\'s analysis does not interpolate every service (leftover item 4)', (t) => {
+    // Each service's build paths are resolved (path.resolve) when they are computed: counted for the whole run.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodePath = require('node:path') as typeof import('node:path');
+    const workOf = (n: number) => {
+      const { files, dockerfiles } = monorepo(n, (i) => `\${ROOT:-.}/svc${i}`, `/v${n}`);
+      files.set(`/v${n}/.env`, 'ROOT=.\n');
+      files.set(`/v${n}/.env.example`, 'ROOT=.\n');
+      const view = mapView(files);
+      const resolve = nodePath.resolve;
+      let resolves = 0;
+      nodePath.resolve = (...args: string[]) => {
+        resolves++;
+        return resolve(...args);
+      };
+      let findings = 0;
+      try {
+        for (const p of dockerfiles) findings += analyze(allRules, 'dockerfile', p, files.get(p)!, view).findings.length;
+      } finally {
+        nodePath.resolve = resolve;
+      }
+      return { findings, resolves };
+    };
+    const small = workOf(150);
+    const large = workOf(300);
+    assert.equal(large.findings, 2 * small.findings);
+    const report = `path.resolve calls ${small.resolves} → ${large.resolves} (×${(large.resolves / small.resolves).toFixed(2)})`;
+    t.diagnostic(report);
+    assert.ok(large.resolves / small.resolves < 2.5 && large.resolves < 30 * 300, `build paths resolved per service per Dockerfile: ${report}`);
+  });
+
+  it('the index of build paths that read a variable follows the .env they read (leftover item 4)', () => {
+    const compose = 'services:\n  api:\n    build:\n      context: ${ROOT:-.}/api\n  web:\n    build: ./web\n';
+    const viewWith = (env: string | undefined) => mapView(new Map([['/e/compose.yaml', compose], ...(env === undefined ? [] : [['/e/.env', env] as [string, string]])]));
+    const building = (view: WorkspaceView, dockerfile: string) => servicesBuilding(analysisWorkspace(view), dockerfile).map((b) => b.service.name);
+    // The same compose text (one parse, one index) read with .env files that give ROOT other values, and none.
+    assert.deepEqual(building(viewWith('ROOT=a\n'), '/e/a/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('ROOT=b\n'), '/e/a/api/Dockerfile'), []);
+    assert.deepEqual(building(viewWith('ROOT=b\n'), '/e/b/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith(undefined), '/e/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('OTHER=1\n'), '/e/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('ROOT=\n'), '/e/api/Dockerfile'), ['api'], 'empty: the default');
+    assert.deepEqual(building(viewWith('ROOT=./x\n'), '/e/api/Dockerfile'), []);
+    assert.deepEqual(building(viewWith('ROOT=./x\n'), '/e/x/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('ROOT=a\n'), '/e/web/Dockerfile'), ['web']);
   });
 
   it('an include: project: analyzing its N files is about linear in N, not cubic (item 5)', async (t) => {
