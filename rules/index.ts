@@ -14,7 +14,7 @@ export { exampleLang, firstSentence, renderRuleMarkdown, renderRuleText, renderR
 export { NAME_GLOBS } from './engine/file-names';
 export { parseConfig, findConfigPath, applyConfigOptions, keyLike, isMemoryLimit, isCpuLimit, isPidsLimit, CONFIG_FILE_NAMES, type ConfigFile, type LoadedConfig, type ConfigProblem } from './engine/config';
 export { inGlobScope, globProblem } from './engine/scope';
-export { includedFiles, includersOf, isIncludedComposePath, MAX_INCLUDED_FILES, rootCandidates } from './engine/include';
+export { includedFiles, includeLimitNotice, includersOf, isIncludedComposePath, MAX_INCLUDED_FILES, rootCandidates } from './engine/include';
 export { extendersOf } from './engine/compose-lookup';
 export { filesRead } from './engine/relations';
 export { analysisDate, eolToday, isIsoDate, EOL_CATALOG_CHECKED } from './engine/eol';

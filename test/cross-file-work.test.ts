@@ -23,6 +23,7 @@ import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import { allRules, analyze } from '../rules';
+import { analysisWorkspace, servicesBuilding } from '../rules/engine/relations';
 import type { WorkspaceView } from '../rules/engine/types';
 import { isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../rules/engine/dockerignore';
 
@@ -71,13 +72,12 @@ async function counted(session: Session, names: readonly string[], run: () => nu
 }
 
 /** Review 45c's monorepo shape: N services each building ./svcI (a Dockerfile and a .dockerignore each). */
-function monorepo(n: number): { files: Map<string, string>; dockerfiles: string[] } {
-  const root = `/m${n}`;
+function monorepo(n: number, contextOf = (i: number) => `./svc${i}`, root = `/m${n}`): { files: Map<string, string>; dockerfiles: string[] } {
   const files = new Map<string, string>();
   const dockerfiles: string[] = [];
   let compose = 'services:\n';
   for (let i = 0; i < n; i++) {
-    compose += `  svc${i}:\n    build:\n      context: ./svc${i}\n      args:\n        VERSION: "1.${i}"\n    environment:\n      PORT: "80"\n`;
+    compose += `  svc${i}:\n    build:\n      context: ${contextOf(i)}\n      args:\n        VERSION: "1.${i}"\n    environment:\n      PORT: "80"\n`;
     const dockerfile = `${root}/svc${i}/Dockerfile`;
     files.set(dockerfile, 'FROM node:20-alpine\nARG VERSION\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n');
     files.set(`${root}/svc${i}/.dockerignore`, 'node_modules\n.env\n.git\n');
@@ -86,6 +86,18 @@ function monorepo(n: number): { files: Map<string, string>; dockerfiles: string[
   files.set(`${root}/compose.yaml`, compose);
   files.set(`${root}/.git/HEAD`, 'ref: refs/heads/main\n');
   return { files, dockerfiles };
+}
+
+/** Review 45c's c_include shape: compose.yaml includes inc/f0.yaml … inc/f(N-1).yaml, one service each. */
+function includeProject(root: string, n: number): { files: Map<string, string> } {
+  const files = new Map<string, string>();
+  let compose = 'include:\n';
+  for (let i = 0; i < n; i++) {
+    compose += `  - inc/f${i}.yaml\n`;
+    files.set(`${root}/inc/f${i}.yaml`, `services:\n  s${i}:\n    image: nginx:1.25\n`);
+  }
+  files.set(`${root}/compose.yaml`, `${compose}services:\n  app:\n    image: nginx:1.25\n`);
+  return { files };
 }
 
 async function withCoverage(run: (session: Session) => Promise<void>): Promise<void> {
@@ -126,17 +138,57 @@ describe('cross-file work (review 45c)', () => {
     });
   });
 
+  it('a monorepo whose build paths read a variable: each Dockerfile\'s analysis does not interpolate every service (leftover item 4)', (t) => {
+    // Each service's build paths are resolved (path.resolve) when they are computed: counted for the whole run.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodePath = require('node:path') as typeof import('node:path');
+    const workOf = (n: number) => {
+      const { files, dockerfiles } = monorepo(n, (i) => `\${ROOT:-.}/svc${i}`, `/v${n}`);
+      files.set(`/v${n}/.env`, 'ROOT=.\n');
+      files.set(`/v${n}/.env.example`, 'ROOT=.\n');
+      const view = mapView(files);
+      const resolve = nodePath.resolve;
+      let resolves = 0;
+      nodePath.resolve = (...args: string[]) => {
+        resolves++;
+        return resolve(...args);
+      };
+      let findings = 0;
+      try {
+        for (const p of dockerfiles) findings += analyze(allRules, 'dockerfile', p, files.get(p)!, view).findings.length;
+      } finally {
+        nodePath.resolve = resolve;
+      }
+      return { findings, resolves };
+    };
+    const small = workOf(150);
+    const large = workOf(300);
+    assert.equal(large.findings, 2 * small.findings);
+    const report = `path.resolve calls ${small.resolves} → ${large.resolves} (×${(large.resolves / small.resolves).toFixed(2)})`;
+    t.diagnostic(report);
+    assert.ok(large.resolves / small.resolves < 2.5 && large.resolves < 30 * 300, `build paths resolved per service per Dockerfile: ${report}`);
+  });
+
+  it('the index of build paths that read a variable follows the .env they read (leftover item 4)', () => {
+    const compose = 'services:\n  api:\n    build:\n      context: ${ROOT:-.}/api\n  web:\n    build: ./web\n';
+    const viewWith = (env: string | undefined) => mapView(new Map([['/e/compose.yaml', compose], ...(env === undefined ? [] : [['/e/.env', env] as [string, string]])]));
+    const building = (view: WorkspaceView, dockerfile: string) => servicesBuilding(analysisWorkspace(view), dockerfile).map((b) => b.service.name);
+    // The same compose text (one parse, one index) read with .env files that give ROOT other values, and none.
+    assert.deepEqual(building(viewWith('ROOT=a\n'), '/e/a/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('ROOT=b\n'), '/e/a/api/Dockerfile'), []);
+    assert.deepEqual(building(viewWith('ROOT=b\n'), '/e/b/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith(undefined), '/e/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('OTHER=1\n'), '/e/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('ROOT=\n'), '/e/api/Dockerfile'), ['api'], 'empty: the default');
+    assert.deepEqual(building(viewWith('ROOT=./x\n'), '/e/api/Dockerfile'), []);
+    assert.deepEqual(building(viewWith('ROOT=./x\n'), '/e/x/api/Dockerfile'), ['api']);
+    assert.deepEqual(building(viewWith('ROOT=a\n'), '/e/web/Dockerfile'), ['web']);
+  });
+
   it('an include: project: analyzing its N files is about linear in N, not cubic (item 5)', async (t) => {
     await withCoverage(async (session) => {
       const workOf = (n: number) => {
-        const root = `/i${n}`;
-        const files = new Map<string, string>();
-        let compose = 'include:\n';
-        for (let i = 0; i < n; i++) {
-          compose += `  - inc/f${i}.yaml\n`;
-          files.set(`${root}/inc/f${i}.yaml`, `services:\n  s${i}:\n    image: nginx:1.25\n`);
-        }
-        files.set(`${root}/compose.yaml`, `${compose}services:\n  app:\n    image: nginx:1.25\n`);
+        const { files } = includeProject(`/i${n}`, n);
         const view = mapView(files);
         return counted(session, ['includesOf'], () => {
           let findings = 0;
@@ -154,6 +206,36 @@ describe('cross-file work (review 45c)', () => {
       // Each file's analysis still counts the project's N services (DC032): N² calls of small functions, well under the tree walks.
       assert.ok(js < 3, `work superlinear in the project: ${report}`);
     });
+  });
+
+  it('an include: project: DC032 counts the project\'s services once per tree, not asking of each file whether it is included (leftover item 3)', (t) => {
+    // Whether a file is included (isPartialService → includersOf) reads the root candidates of its folder, among
+    // them inc/compose.yaml (absent): asked of every file of the project by every file's analysis, N² reads.
+    const workOf = (n: number) => {
+      const root = `/p${n}`;
+      const { files } = includeProject(root, n);
+      const view = mapView(files);
+      let candidateReads = 0;
+      const counting: WorkspaceView = {
+        ...view,
+        readText: (p) => {
+          if (p === `${root}/inc/compose.yaml`) candidateReads++;
+          return view.readText(p);
+        },
+      };
+      let findings = 0;
+      for (const [p, text] of files) findings += analyze(allRules, 'compose', p, text, counting).findings.filter((f) => f.code === 'DC032').length;
+      return { findings, candidateReads };
+    };
+    const small = workOf(60);
+    const large = workOf(120);
+    // Every service of the project is on the default network only: one finding each.
+    assert.equal(small.findings, 61);
+    assert.equal(large.findings, 121);
+    const report = `reads of inc/compose.yaml: ${small.candidateReads} → ${large.candidateReads}`;
+    t.diagnostic(report);
+    // A few per file (its own analysis asks), not one per file of the project per file.
+    assert.ok(large.candidateReads <= 4 * 121 && large.candidateReads <= 2.5 * small.candidateReads, report);
   });
 
   it('DR003 does not walk a folder the .dockerignore excludes when no ! line can re-include anything in it (item 4)', () => {

@@ -26,7 +26,7 @@ import {
   findConfigPath,
   includedFiles,
   inGlobScope,
-  MAX_INCLUDED_FILES,
+  includeLimitNotice,
   fixFinding,
   fixInRounds,
   filesRead,
@@ -466,9 +466,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   }
   // Files an include tree names past its bound: compose files, not analyzed (review 45c, item 5: they were said to be misnamed).
   for (const [root, cut] of groupedByValue(pastLimit)) {
-    const shown = cut.slice(0, 5).map(shownPath);
-    const more = cut.length > shown.length ? ` and ${cut.length - shown.length} more` : '';
-    io.writeErr(`docker-guardrails: not checked: ${cut.length} file${cut.length === 1 ? '' : 's'} that ${shownPath(root)} includes past the limit of ${MAX_INCLUDED_FILES} files in one include tree: ${shown.join(', ')}${more}.\n`);
+    io.writeErr(`docker-guardrails: not checked: ${includeLimitNotice(shownPath(root), cut.map(shownPath))}.\n`);
   }
   // Walks do not follow symbolic links (containment: nothing outside the project is read), but say which they passed.
   for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
@@ -1048,8 +1046,13 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
   // In every format (a JSON or SARIF report without findings must not pass for a clean file: review 37, item 3).
   for (const r of results) if (r.skipped) io.writeErr(`docker-guardrails: not checked: ${r.display} (${skippedReason(r)}${r.skipped === 'too-large' ? '; maxFileSize in .docker-guardrails.yaml raises the cap' : ''})\n`);
-  // Once per file, sorted: a related file over the cap is taken as absent by every analysis that reads it.
-  for (const p of [...(outcome.tooLarge ?? [])].sort()) io.writeErr(`docker-guardrails: notice: ${relatedTooLargeNotice(path.relative(cwd, p) || p)}\n`);
+  // Once per file, sorted: a related file over the cap is taken as absent by every analysis that reads it. SARIF gives
+  // them as tool notifications too (review 45c leftovers, item 2); the JSON array has no place for them.
+  const relatedNotices = [...(outcome.tooLarge ?? [])].sort().map((p) => {
+    const display = path.relative(cwd, p) || p;
+    return { path: p, display, text: relatedTooLargeNotice(display) };
+  });
+  for (const n of relatedNotices) io.writeErr(`docker-guardrails: notice: ${n.text}\n`);
   if (outcome.error) {
     io.writeErr(`docker-guardrails: ${outcome.error}\n`);
     return 2;
@@ -1081,7 +1084,7 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   if (!opts.dryRun) {
     const report = (write: Write) => {
       if (opts.format === 'json') writeJson(results, write);
-      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write, { includeSuppressed: opts.includeSuppressed });
+      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write, { includeSuppressed: opts.includeSuppressed, notices: relatedNotices });
       else if (opts.format === 'github') writeGithub(results, write);
       else writeText(results, write);
     };

@@ -4,7 +4,7 @@ import { isMergeKey, type ComposeContext, type Service } from '../engine/compose
 import { addToMapEdit, canAddToService, indentUnit, isEditableScalar, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { resolveScalar } from '../engine/compose-values';
 import { isPartialService } from '../engine/compose-lookup';
-import { projectFiles } from '../engine/include';
+import { includeTree, inclusionOf, projectFiles, surelyIncludedBy } from '../engine/include';
 import { defaultPairPartner } from '../engine/override-top-level';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -132,10 +132,50 @@ function mergedOnDefault(merge: DefaultMerge): boolean {
   return (!merge.whole && complete(base.ctx, base.service)) || complete(over.ctx, over.service);
 }
 
-/** How many complete services the other files of the file's `include:` project define (0 without include). */
+/**
+ * How many complete services the other files of the file's `include:` project define (0 without include): those of
+ * the project's root (when it is not this file) and of every file of its include tree but this one (projectFiles).
+ */
 function projectNeighbours(ctx: ComposeContext): number {
-  let n = 0;
-  for (const other of projectFiles(ctx)) n += other.services.filter((s) => !isPartialService(other, s)).length;
+  const inc = inclusionOf(ctx);
+  const root = inc ? inc.root : ctx;
+  const tree = treeCounts(root, ctx.workspace);
+  let n = tree.total - (tree.byPath.get(ctx.path) ?? 0);
+  if (root.path !== ctx.path) n += root.services.filter((s) => !isPartialService(root, s)).length;
+  return n;
+}
+
+/**
+ * The complete services of each file of a root's include tree, counted once per tree and analysis (includeTree's own
+ * memo: by root context). Every file of a project asks for the whole project's count: counted per file, with each file
+ * of the tree asking whether it is included (isPartialService → includersOf), a project of N files cost N² (review
+ * 45c leftovers, item 3). A file the tree's root surely includes (surelyIncludedBy) is no fragment of an override
+ * (isPartialService: an included file is an application of its own), so its count is that of its services with an
+ * `image:`, `build:` or `extends:`, which depends on its parse alone and is counted once per parse.
+ */
+function treeCounts(root: ComposeContext, ws: ComposeContext['workspace']): { total: number; byPath: Map<string, number> } {
+  const hit = treeCountMemo.get(root);
+  if (hit && hit.ws === ws) return hit;
+  const byPath = new Map<string, number>();
+  let total = 0;
+  for (const { ctx: file } of includeTree(root, ws)) {
+    const n = surelyIncludedBy(root, file.path) ? completeServices(file) : file.services.filter((s) => !isPartialService(file, s)).length;
+    byPath.set(file.path, n);
+    total += n;
+  }
+  const made = { ws, total, byPath };
+  treeCountMemo.set(root, made);
+  return made;
+}
+
+const treeCountMemo = new WeakMap<ComposeContext, { ws: ComposeContext['workspace']; total: number; byPath: Map<string, number> }>();
+
+/** By parse (its services list, shared by every context reading it): how many services have an `image:`, `build:` or `extends:`. */
+const completeCounts = new WeakMap<readonly Service[], number>();
+
+function completeServices(ctx: ComposeContext): number {
+  let n = completeCounts.get(ctx.services);
+  if (n === undefined) completeCounts.set(ctx.services, (n = ctx.services.filter((s) => ['image', 'build', 'extends'].some((k) => ctx.serviceGet(s, k))).length));
   return n;
 }
 

@@ -48,6 +48,17 @@ const MAX_PARENTS = 3;
 /** How many files one include tree may hold (a bound on hostile input; the CLI names the files past it). */
 export const MAX_INCLUDED_FILES = 256;
 const MAX_FILES = MAX_INCLUDED_FILES;
+
+/**
+ * What the CLI (standard error, `not checked: …`) and the server (its log, `not analyzed: …`) say of the files an
+ * include tree names past MAX_INCLUDED_FILES (`cut` of includedFiles), given as they show paths: the first five, then
+ * how many more.
+ */
+export function includeLimitNotice(root: string, cut: readonly string[]): string {
+  const shown = cut.slice(0, 5);
+  const more = cut.length > shown.length ? ` and ${cut.length - shown.length} more` : '';
+  return `${cut.length} file${cut.length === 1 ? '' : 's'} that ${root} includes past the limit of ${MAX_INCLUDED_FILES} files in one include tree: ${shown.join(', ')}${more}`;
+}
 /** How many `extends: {file: …}` hops are followed from a root's files (as compose-lookup's MAX_EXTENDS). */
 const MAX_EXTENDS_HOPS = 16;
 
@@ -434,6 +445,16 @@ export function includersOfContext(ctx: ComposeContext): Inclusion[] | null {
   }
   includersByContext.set(ctx, found);
   return found;
+}
+
+/**
+ * Whether a file of `root`'s include tree is sure to be found included (isIncluded) by the analysis that reads that
+ * tree: `root` is one of the root candidates of the file's folder, which includersOf searches, and every file of a
+ * root's tree is in that root's index of what it includes (includersIndex), so includersOf finds root's inclusion of
+ * it. A root further up than includersOf looks may be the only one that includes it: then not sure (ask isIncluded).
+ */
+export function surelyIncludedBy(root: ComposeContext, file: string): boolean {
+  return file !== root.path && candidatesOfDir(path.dirname(file)).includes(root.path);
 }
 
 /** How a compose file is included: the first inclusion found, or undefined when no root includes it. */

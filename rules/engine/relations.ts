@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq } from './yaml-guards';
 import type { Node } from 'yaml';
 import { ComposeContext, scalarString, type Service } from './compose';
 import { interpolateWithDotenv } from './compose-values';
+import { interpolate } from './interpolate';
 import { extendedService } from './compose-lookup';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
@@ -298,10 +299,63 @@ function writtenBuildPaths(ctx: ComposeContext, service: Service): { context: st
 interface BuildIndex {
   byDockerfile: Map<string, number[]>;
   byContext: Map<string, number[]>;
-  /** Indexes of the services whose build paths read a variable: computed per analysis (buildOf). */
+  /** Indexes of the services whose build paths read a variable: indexed by interpolatedIndexOf, for the variables' values. */
   interpolated: number[];
   /** Indexes of the services with a `build:` that gives no paths whatever the variables (dockerfile_inline, a URL context). */
   unresolved: number[];
+  /** The paths of the `interpolated` services for the variables' values they were last read with. */
+  byValues?: InterpolatedBuildIndex;
+}
+
+/**
+ * The build paths of the services whose `build:` reads a variable (`context: ${APP_DIR}/api`), indexed for the values
+ * their interpolation read: every variable looked up (in the order asked, each once) with the value the env gave
+ * (unset, unknown or a string). Interpolation is a function of the text and those answers, so the index holds for a
+ * context whose env (its `.env`, the include's env files: ComposeContext.dotenv) gives each of them the same value
+ * again; a change of the `.env` that one of them reads makes it anew. Before, each Dockerfile's analysis interpolated
+ * every such service of the compose files around it: N² for a monorepo of N services building `${ROOT}/svcI`
+ * (review 45c leftovers, item 4).
+ */
+interface InterpolatedBuildIndex {
+  reads: [string, string | null | undefined][];
+  byDockerfile: Map<string, number[]>;
+  byContext: Map<string, number[]>;
+  /** Those whose paths are not known for these values (a variable without a value, a URL it gives…). */
+  unresolved: number[];
+}
+
+function interpolatedIndexOf(ctx: ComposeContext, index: BuildIndex): InterpolatedBuildIndex {
+  const env = ctx.dotenv()?.values;
+  const hit = index.byValues;
+  if (hit && hit.reads.every(([name, value]) => env?.get(name) === value)) return hit;
+  const reads = new Map<string, string | null | undefined>();
+  const lookup = (name: string) => {
+    const value = env?.get(name);
+    if (!reads.has(name)) reads.set(name, value);
+    return value;
+  };
+  // interpolatedPath with the lookups recorded: the same value computeBuildOf gives.
+  const interpolated = (raw: string | null) => (raw !== null && raw.includes('$') ? (interpolate(raw, lookup).value ?? raw) : raw);
+  const made: InterpolatedBuildIndex = { reads: [], byDockerfile: new Map(), byContext: new Map(), unresolved: [] };
+  for (const i of index.interpolated) {
+    const written = writtenBuildPaths(ctx, ctx.services[i]);
+    const paths = written && buildPaths(ctx.projectDir, interpolated(written.context), interpolated(written.dockerfile));
+    if (!paths) {
+      made.unresolved.push(i);
+      continue;
+    }
+    addTo(made.byDockerfile, paths.dockerfile, i);
+    addTo(made.byContext, paths.context, i);
+  }
+  made.reads = [...reads];
+  index.byValues = made;
+  return made;
+}
+
+function addTo(m: Map<string, number[]>, key: string, i: number): void {
+  const list = m.get(key);
+  if (list) list.push(i);
+  else m.set(key, [i]);
 }
 
 const buildIndexes = new WeakMap<readonly Service[], Map<string, BuildIndex>>();
@@ -315,11 +369,7 @@ function buildIndexOf(ctx: ComposeContext): BuildIndex {
   let index = byDir.get(projectDir);
   if (index) return index;
   index = { byDockerfile: new Map(), byContext: new Map(), interpolated: [], unresolved: [] };
-  const add = (m: Map<string, number[]>, key: string, i: number) => {
-    const list = m.get(key);
-    if (list) list.push(i);
-    else m.set(key, [i]);
-  };
+  const add = addTo;
   ctx.services.forEach((service, i) => {
     const entry = ctx.serviceGet(service, 'build');
     if (!entry || !entry.value) return;
@@ -345,7 +395,7 @@ function buildIndexOf(ctx: ComposeContext): BuildIndex {
 export function servicesWithUnknownBuild(ctx: ComposeContext): Service[] {
   const index = buildIndexOf(ctx);
   const out = index.unresolved.map((i) => ctx.services[i]);
-  for (const i of index.interpolated) if (!buildOf(ctx, ctx.services[i])) out.push(ctx.services[i]);
+  if (index.interpolated.length > 0) for (const i of interpolatedIndexOf(ctx, index).unresolved) out.push(ctx.services[i]);
   return out;
 }
 
@@ -356,7 +406,12 @@ export function servicesWithUnknownBuild(ctx: ComposeContext): Service[] {
 export function servicesBuildingIn(ctx: ComposeContext, by: 'dockerfile' | 'context', p: string): { service: Service; build: BuildInfo }[] {
   const index = buildIndexOf(ctx);
   const fixed = (by === 'dockerfile' ? index.byDockerfile : index.byContext).get(p) ?? [];
-  const candidates = index.interpolated.length === 0 ? fixed : [...fixed, ...index.interpolated].sort((a, b) => a - b);
+  let candidates = fixed;
+  if (index.interpolated.length > 0) {
+    const byValues = interpolatedIndexOf(ctx, index);
+    const found = (by === 'dockerfile' ? byValues.byDockerfile : byValues.byContext).get(p);
+    if (found) candidates = [...fixed, ...found].sort((a, b) => a - b);
+  }
   const out: { service: Service; build: BuildInfo }[] = [];
   for (const i of candidates) {
     const service = ctx.services[i];

@@ -43,6 +43,7 @@ import {
   findIgnoreComments,
   onlyCommentChanged,
   includedFiles,
+  includeLimitNotice,
   includersOf,
   extendersOf,
   filesRead,
@@ -427,10 +428,33 @@ const includeLinks = new Map<string, string[]>();
 /** Records what a compose file includes now; returns the files it includes now or included before. */
 function refreshIncludes(composePath: string): string[] {
   const before = includeLinks.get(composePath) ?? [];
-  const now = includedFiles(workspace, composePath).filter((p) => inWorkspace(p));
+  const cut: string[] = [];
+  const now = includedFiles(workspace, composePath, undefined, cut).filter((p) => inWorkspace(p));
   if (now.length > 0) includeLinks.set(composePath, now);
   else includeLinks.delete(composePath);
+  noteIncludeLimit(composePath, cut);
   return [...new Set([...before, ...now])];
+}
+
+/** The include-limit notice last logged for each root compose file (review 45c leftovers, item 1). */
+const includeLimitLogged = new Map<string, string>();
+
+/**
+ * Names in the log the files a compose file's include tree names past its bound (MAX_INCLUDED_FILES): they are not
+ * analyzed as compose files (nor published), as the CLI says on standard error. Once per root and list of files: a
+ * keystroke in the root that changes nothing of it logs nothing again. Only YAML files of the workspace that exist and
+ * that are not compose files by name (those are analyzed anyway), as the CLI's notice.
+ */
+function noteIncludeLimit(root: string, cut: readonly string[]): void {
+  const left = cut.filter((p) => /\.ya?ml$/i.test(p) && !fileKindOf(p) && inWorkspace(p) && workspace.exists(p));
+  if (left.length === 0) {
+    includeLimitLogged.delete(root);
+    return;
+  }
+  const notice = `not analyzed: ${includeLimitNotice(root, left)}`;
+  if (includeLimitLogged.get(root) === notice) return;
+  includeLimitLogged.set(root, notice);
+  log(notice);
 }
 
 /** Whether some known compose file still includes a path. */
