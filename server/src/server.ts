@@ -870,17 +870,22 @@ connection.onInitialized(() => {
   if (hasConfigurationCapability) connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerGuardrails' }).catch((e: unknown) => log(`settings changes not registered: ${(e as Error)?.message ?? String(e)}`));
   if (hasWorkspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(e.added.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri)));
+    const added = e.added.filter((f) => isFileUri(f.uri)).map((f) => uriToPath(f.uri));
+    workspaceFolders = workspaceFolders.filter((f) => !removed.has(f)).concat(added);
+    // What applies to a file below a folder that came or went changed: its folder's settings (VS Code resolves a resource's
+    // settings from its innermost folder), its config file (findConfigPath stops at the innermost folder: an outer folder's
+    // .docker-guardrails.yaml no longer applies below a nested folder added, and applies again once it is removed), and
+    // the files beside it it may read (none outside the folders). The scan below analyzes the files on disk again; the
+    // open documents are analyzed again too, else they kept the findings of the old folders until their next edit.
+    const changed = [...removed, ...added];
+    settings.forgetWhere((uri) => isFileUri(uri) && changed.some((f) => isInside(uriToPath(uri), f)));
+    for (const doc of documents.all()) scheduleOpen(doc);
     for (const [p] of workspaceFiles) {
       if (!inWorkspace(p)) {
         workspaceFiles.delete(p);
         // A document open in the editor is analyzed whatever the scope (README), as when a .gitignore or
-        // an exclude takes it out: analyzed again, not cleared (review 38b, probe p15).
-        const open = openByPath.get(p);
-        if (open) {
-          scheduleOpen(open);
-          continue;
-        }
+        // an exclude takes it out: analyzed again (above), not cleared (review 38b, probe p15).
+        if (openByPath.has(p)) continue;
         const uri = pathToUri(p);
         analyses.delete(uri);
         publish(uri, []);

@@ -1,0 +1,110 @@
+/**
+ * Layer 2: the language server's life-cycle over the real protocol (workspace folders added and removed, .gitignore
+ * changes, hover and lazily resolved fix-alls across edits, closing and renaming files).
+ */
+import { before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { SERVER, TestClient } from './helpers/lsp-client';
+import { tempFiles } from './helpers/temp';
+
+function tempWorkspace(files: Record<string, string>): string {
+  const dir = tempFiles('dg-life-', files);
+  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+  return dir;
+}
+
+const at = (dir: string, rel: string) => URI.file(path.join(dir, rel)).toString();
+const folder = (dir: string) => ({ uri: URI.file(dir).toString(), name: path.basename(dir) });
+const codes = (d: Diagnostic[] | undefined) => (d ?? []).map((x) => String(x.code)).sort();
+const scanned = (client: TestClient, n = 1) => client.until(`scan ${n}`, () => client.logs.filter((l) => /workspace scan: \d+ files/.test(l)).length >= n);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function session(folders: string[], test: (client: TestClient) => Promise<void>, setup?: (client: TestClient) => void): Promise<void> {
+  const client = new TestClient();
+  client.workspaceFolderEvents = true;
+  setup?.(client);
+  try {
+    await client.initialize(folders);
+    await test(client);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+describe('language server life-cycle', () => {
+  before(() => assert.ok(fs.existsSync(SERVER), 'dist/server.js is missing: run the build first'));
+
+  describe('workspace folders added and removed', () => {
+    it('a folder added is scanned (added twice: no harm), and its files are cleared when it is removed', async () => {
+      const a = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n' });
+      const b = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n', 'compose.yaml': 'services:\n  app:\n    image: x\n    privileged: true\n' });
+      await session([a], async (client) => {
+        await scanned(client);
+        assert.equal(client.latest(at(b, 'Dockerfile')), undefined);
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(b)], removed: [] } });
+        await client.until('b analyzed', () => (client.latest(at(b, 'compose.yaml'))?.diagnostics.length ?? 0) > 0 && (client.latest(at(b, 'Dockerfile'))?.diagnostics.length ?? 0) > 0);
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(b)], removed: [] } });
+        await scanned(client, 3);
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder(b)] } });
+        await client.until('b cleared', () => client.latest(at(b, 'compose.yaml'))?.diagnostics.length === 0 && client.latest(at(b, 'Dockerfile'))?.diagnostics.length === 0);
+      });
+    });
+
+    it('a nested folder added: its files, open ones too, stop reading the outer folder\'s config file (findConfigPath stops at the innermost folder)', async () => {
+      const outer = tempWorkspace({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n', 'sub/Dockerfile': 'FROM ubuntu\n', 'sub/other/Dockerfile': 'FROM ubuntu\n' });
+      const inner = path.join(outer, 'sub');
+      await session([outer], async (client) => {
+        await scanned(client);
+        const uri = client.open(path.join(inner, 'Dockerfile'), 'FROM ubuntu\n', 'dockerfile');
+        assert.ok(!codes(await client.diagnostics(uri, 1)).includes('DF001'), 'the outer config turns DF001 off');
+        assert.ok(!codes(await client.diagnostics(at(inner, 'other/Dockerfile'))).includes('DF001'));
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(inner)], removed: [] } });
+        await client.until('the disk file takes the inner folder (no config)', () => codes(client.latest(at(inner, 'other/Dockerfile'))?.diagnostics).includes('DF001'));
+        await client.until('the open file takes the inner folder (no config)', () => codes(client.latest(uri)?.diagnostics).includes('DF001'), 5000);
+      });
+    });
+
+    it('a nested folder added: its files, open ones too, take that folder\'s settings (asked again)', async () => {
+      const outer = tempWorkspace({ 'sub/Dockerfile': 'FROM ubuntu\n', 'sub/other/Dockerfile': 'FROM ubuntu\n' });
+      const inner = path.join(outer, 'sub');
+      let innerIsFolder = false;
+      // As VS Code resolves a resource's settings: from its innermost folder (the inner folder's settings turn DF001 off).
+      const innerScope = URI.file(inner).toString() + '/';
+      await session([outer], async (client) => {
+        await scanned(client);
+        const uri = client.open(path.join(inner, 'Dockerfile'), 'FROM ubuntu\n', 'dockerfile');
+        assert.ok(codes(await client.diagnostics(uri, 1)).includes('DF001'));
+        assert.ok(codes(await client.diagnostics(at(inner, 'other/Dockerfile'))).includes('DF001'));
+        innerIsFolder = true;
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(inner)], removed: [] } });
+        await client.until('the disk file takes the inner folder\'s settings', () => !codes(client.latest(at(inner, 'other/Dockerfile'))?.diagnostics).includes('DF001'));
+        await client.until('the open file takes the inner folder\'s settings', () => !codes(client.latest(uri)?.diagnostics).includes('DF001'), 5000);
+      }, (client) => {
+        client.settings = (scope) => (innerIsFolder && scope?.startsWith(innerScope) ? { rules: { DF001: 'off' } } : {});
+      });
+    });
+
+    it('removing the outer of two nested folders keeps the inner one\'s files as they were; the outer config file\'s problems are cleared', async () => {
+      const outer = tempWorkspace({ '.docker-guardrails.yaml': 'rules:\n  DF001: off\n  NOPE1: error\n', 'Dockerfile': 'FROM ubuntu\n', 'sub/Dockerfile': 'FROM ubuntu\n' });
+      const inner = path.join(outer, 'sub');
+      await session([outer, inner], async (client) => {
+        await scanned(client);
+        assert.ok(codes(await client.diagnostics(at(inner, 'Dockerfile'))).includes('DF001'));
+        assert.ok(!codes(await client.diagnostics(at(outer, 'Dockerfile'))).includes('DF001'));
+        await client.until('DG002', () => codes(client.latest(at(outer, '.docker-guardrails.yaml'))?.diagnostics).includes('DG002'));
+        const innerCount = client.publishCount(at(inner, 'Dockerfile'));
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder(outer)] } });
+        await client.until('outer cleared', () => client.latest(at(outer, 'Dockerfile'))?.diagnostics.length === 0);
+        await client.until('outer config cleared', () => client.latest(at(outer, '.docker-guardrails.yaml'))?.diagnostics.length === 0);
+        await scanned(client, 2);
+        await sleep(300);
+        assert.ok(codes(client.latest(at(inner, 'Dockerfile'))?.diagnostics).includes('DF001'));
+        assert.equal(client.publishCount(at(inner, 'Dockerfile')), innerCount, 'not published again: nothing changed');
+      });
+    });
+  });
+});
