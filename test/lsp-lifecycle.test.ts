@@ -107,4 +107,35 @@ describe('language server life-cycle', () => {
       });
     });
   });
+
+  describe('hover', () => {
+    it('answers about the document as it is now: not a finding of an older version whose analysis is still running (its settings asked for)', async () => {
+      const dir = tempWorkspace({});
+      await session([dir], async (client) => {
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu:24.04\nUSER 1000\nMAINTAINER me\n', 'dockerfile');
+        assert.ok(codes(await client.diagnostics(uri, 1)).includes('DF045'));
+        // The settings change: the next analysis asks for the document's settings, and the client takes its time to answer.
+        let delay = 0;
+        client.conn.onRequest('workspace/configuration', async (p: { items: unknown[] }) => {
+          await sleep(delay);
+          return p.items.map(() => ({}));
+        });
+        delay = 1500;
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+        const version = client.change(uri, [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' }]);
+        await sleep(300);
+        const where = { line: 2, character: 3 };
+        const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: where })) as { contents: { value: string } } | null;
+        assert.equal(hover, null, `no finding is on line 3 of version ${version} (it has two lines): ${JSON.stringify(hover)}`);
+        assert.ok(!codes(await client.diagnostics(uri, version)).includes('DF045'));
+        // And one at a finding of the new version, asked while its analysis runs (the settings asked again), waits for it.
+        await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+        const v3 = client.change(uri, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'MAINTAINER you\n' }]);
+        await sleep(300);
+        const again = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: where })) as { contents: { value: string } } | null;
+        assert.match(again?.contents.value ?? '', /DF045/);
+        assert.ok(codes(await client.diagnostics(uri, v3)).includes('DF045'));
+      });
+    });
+  });
 });

@@ -461,7 +461,26 @@ function publish(uri: string, diagnostics: Diagnostic[], version?: number): void
  * version, or, for the disk's text, the file is not open (VS Code closes and reopens a document when
  * its language changes: the disk analysis the close started must not follow the reopened one's).
  */
-async function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number, doc?: TextDocument): Promise<void> {
+function analyzeAndPublish(uri: string, p: string, kind: FileKind, text: string, version: number, doc?: TextDocument): Promise<void> {
+  const done = analyzeAndPublishNow(uri, p, kind, text, version, doc);
+  if (version >= 0) {
+    analyzing.set(uri, done);
+    const forget = () => {
+      if (analyzing.get(uri) === done) analyzing.delete(uri);
+    };
+    done.then(forget, forget);
+  }
+  return done;
+}
+
+/**
+ * The analysis of each open document that has started and not finished (it waits for the document's settings: a
+ * workspace/configuration round trip after a settings change or on opening). A request about the document waits for it
+ * (settledAnalysis): the stored analysis is of an older version meanwhile.
+ */
+const analyzing = new Map<string, Promise<void>>();
+
+async function analyzeAndPublishNow(uri: string, p: string, kind: FileKind, text: string, version: number, doc?: TextDocument): Promise<void> {
   const cfg: Settings = await settingsFor(uri, p);
   if (!stillCurrent(uri, p, version, doc)) return;
   if (!cfg.enable) {
@@ -1245,12 +1264,28 @@ function invalidParams(what: string): ResponseError<void> {
 }
 
 /**
+ * Runs the analysis a document's newest version waits for (analyzePendingNow), and waits for the one running, if any: a
+ * request read while an analysis awaits the document's settings found the previous version's analysis stored, and a
+ * hover answered with its findings, on lines the document may no longer have. A few rounds at most (each change while
+ * waiting starts another analysis): a document typed in without pause must not hold the request for ever.
+ */
+async function settledAnalysis(uri: string): Promise<void> {
+  await analyzePendingNow(uri);
+  for (let round = 0; round < 3; round++) {
+    const running = analyzing.get(uri);
+    if (!running) return;
+    await running.catch(() => undefined);
+    await analyzePendingNow(uri);
+  }
+}
+
+/**
  * The stored analysis of a document, with its parse, once what is pending for it has run: undefined when there is none,
  * when the open document's version is not the one analyzed, or when another analysis replaced it meanwhile. What a code
  * action request and every resolve start from.
  */
 async function currentEntry(uri: string): Promise<EntryWithContext | undefined> {
-  await analyzePendingNow(uri);
+  await settledAnalysis(uri);
   const stored = analyses.get(uri);
   if (!stored) return undefined;
   const doc = documents.get(uri);
@@ -1853,10 +1888,9 @@ connection.onRequest('dockerGuardrails/createdSecretFiles', (params: { fixAllOf?
 
 connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> => {
   if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.position)) return invalidParams('textDocument/hover needs textDocument.uri and a position');
-  await analyzePendingNow(params.textDocument.uri);
-  const stored = analyses.get(params.textDocument.uri);
-  if (!stored) return null;
-  const entry = await withContext(stored);
+  // The analysis of the document's current version, as for code actions (currentEntry): none when the document changed
+  // again meanwhile (no finding of another version, at positions the document may not have now).
+  const entry = await currentEntry(params.textDocument.uri);
   if (!entry) return null;
   const pos = params.position;
   const here = entry.analysis.findings.filter((f) => comparePos(f.range.start, pos) <= 0 && comparePos(pos, f.range.end) <= 0);
