@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { applyTextEdits } from '../rules';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
 
@@ -135,6 +136,35 @@ describe('language server life-cycle', () => {
         const again = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: where })) as { contents: { value: string } } | null;
         assert.match(again?.contents.value ?? '', /DF045/);
         assert.ok(codes(await client.diagnostics(uri, v3)).includes('DF045'));
+      });
+    });
+  });
+
+  describe('"Fix all CODE in this file" resolved lazily', () => {
+    it('after the document changed between the request and the resolve: the fixes of the code in the current version; no edit once none is left', async () => {
+      const dir = tempWorkspace({});
+      const text = 'FROM node:24-alpine\nADD a.js /app/\nADD b.js /app/\nUSER 1000\n';
+      await session([dir], async (client) => {
+        const uri = client.open(path.join(dir, 'Dockerfile'), text, 'dockerfile');
+        const df015 = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DF015');
+        assert.equal(df015.length, 2);
+        const offered = (await client.codeActions(uri, [df015[0]], ['quickfix'])).find((a) => a.title === 'Fix all DF015 in this file');
+        assert.ok(offered && !offered.edit, 'offered without its edit');
+        // A line is typed above before the pick: the findings move down a line, and a third ADD is added.
+        const changed = '# build\nFROM node:24-alpine\nADD a.js /app/\nADD b.js /app/\nADD c.js /app/\nUSER 1000\n';
+        const version = client.change(uri, [{ text: changed }]);
+        const resolved = (await client.conn.sendRequest('codeAction/resolve', offered)) as CodeAction;
+        const edits = resolved.edit?.documentChanges as { textDocument: { uri: string; version: number | null }; edits: TextEdit[] }[] | undefined;
+        assert.ok(edits && edits.length === 1, `an edit of the current version: ${JSON.stringify(resolved)}`);
+        assert.equal(edits[0].textDocument.version, version);
+        const fixed = applyTextEdits(changed, edits[0].edits);
+        assert.equal(fixed, '# build\nFROM node:24-alpine\nCOPY a.js /app/\nCOPY b.js /app/\nCOPY c.js /app/\nUSER 1000\n');
+        // None of the code left: nothing to do.
+        const v3 = client.change(uri, [{ text: fixed }]);
+        await client.diagnostics(uri, v3);
+        assert.equal(((await client.conn.sendRequest('codeAction/resolve', offered)) as CodeAction).edit, undefined);
+      }, (client) => {
+        client.resolveEdits = true;
       });
     });
   });

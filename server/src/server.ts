@@ -1838,21 +1838,26 @@ async function resolveQuickFix(action: CodeAction, d: LazyQuickFix): Promise<Cod
 }
 
 /**
- * codeAction/resolve: the edit of "Fix all CODE in this file", from the analysis of the version it was offered for,
- * of a quick fix offered without its edit (resolveQuickFix) and of source.fixAll.docker-guardrails (resolveFixAll).
- * When the document has changed since, or nothing is left to fix, the fix-all comes back without an edit (the client
- * then applies nothing).
+ * codeAction/resolve: the edit of "Fix all CODE in this file" (below), of a quick fix offered without its edit
+ * (resolveQuickFix) and of source.fixAll.docker-guardrails (resolveFixAll).
+ *
+ * "Fix all CODE in this file" names a code, not a finding: its edit is every fix of the code, from the analysis of the
+ * document as it is now. For the version it was offered for, that is the same analysis; after a change between the
+ * request and the pick (a keystroke, another codeActionsOnSave participant), the fixes of the code in the new text, with
+ * its version, as a new request would give. It came back without an edit then, and the pick did nothing, silently: the
+ * LSP (3.16+) leaves to the server what a resolve computes, and VS Code applies whatever edit the resolved action has
+ * (editor/contrib/codeAction's applyCodeAction: `await item.resolve(token)`, then `bulkEditService.apply(item.action.edit)`
+ * when there is one, nothing and no message when there is none), its TextDocumentEdit's version checked against the
+ * document's. So the edit is made for the current version, as resolveFixAll and resolveQuickFix do. It comes back without
+ * an edit only when the file cannot be analyzed now or no finding of the code is left to fix (nothing to do).
  */
 connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> => {
   if (isLazyQuickFix(action.data)) return resolveQuickFix(action, action.data);
   if (isLazyFixAll(action.data)) return resolveFixAll(action, action.data);
   if (!isFixAllOfCode(action.data)) return action;
-  const { uri, version, code } = action.data;
-  await analyzePendingNow(uri);
-  const stored = analyses.get(uri);
-  if (!stored || stored.version !== version) return action;
-  let entry = await withContext(stored);
-  if (!entry || analyses.get(uri) !== stored) return action;
+  const { uri, code } = action.data;
+  let entry = await currentEntry(uri);
+  if (!entry) return action;
   const touched = new Set<string>();
   let all = await fixAllOfCode(entry, code, action.title, touched);
   // Computed with the files beside the document as the disk holds them now (review 43b, item 4).
