@@ -168,4 +168,100 @@ describe('language server life-cycle', () => {
       });
     });
   });
+
+  describe('what git ignores, changed while running', () => {
+    const COMPOSE = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    env_file: .env\n';
+    const dr001 = (client: TestClient, uri: string) => codes(client.latest(uri)?.diagnostics).includes('DR001');
+    const watched = (client: TestClient, uri: string, type: 1 | 2 | 3) => client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type }] });
+
+    it('a .gitignore open with unsaved edits decides DR001 of a compose file analyzed from disk; closed without saving, the disk\'s text does again', async () => {
+      const dir = tempWorkspace({ 'compose.yaml': COMPOSE, '.env': 'TZ=UTC\n', '.gitignore': 'node_modules/\n' });
+      await session([dir], async (client) => {
+        const compose = at(dir, 'compose.yaml');
+        await client.until('DR001', () => dr001(client, compose));
+        const gi = client.open(path.join(dir, '.gitignore'), 'node_modules/\n', 'ignore');
+        client.change(gi, [{ text: 'node_modules/\n.env\n' }]);
+        await client.until('DR001 gone with the unsaved .gitignore', () => !dr001(client, compose) && client.latest(compose));
+        client.close(gi);
+        await client.until('DR001 back once closed without saving', () => dr001(client, compose));
+      });
+    });
+
+    it('a .gitignore created, changed and deleted on disk (in the compose file\'s folder and above it) and .git/info/exclude re-evaluate DR001', async () => {
+      const dir = tempWorkspace({ 'sub/compose.yaml': COMPOSE, 'sub/.env': 'TZ=UTC\n' });
+      await session([dir], async (client) => {
+        const compose = at(dir, 'sub/compose.yaml');
+        await client.until('DR001', () => dr001(client, compose));
+        fs.writeFileSync(path.join(dir, 'sub/.gitignore'), '.env\n');
+        await watched(client, at(dir, 'sub/.gitignore'), 1);
+        await client.until('DR001 gone (sub/.gitignore created)', () => !dr001(client, compose));
+        fs.writeFileSync(path.join(dir, 'sub/.gitignore'), 'other\n');
+        await watched(client, at(dir, 'sub/.gitignore'), 2);
+        await client.until('DR001 back (changed)', () => dr001(client, compose));
+        fs.writeFileSync(path.join(dir, '.gitignore'), '.env\n');
+        await watched(client, at(dir, '.gitignore'), 1);
+        await client.until('DR001 gone (root .gitignore created)', () => !dr001(client, compose));
+        fs.rmSync(path.join(dir, '.gitignore'));
+        await watched(client, at(dir, '.gitignore'), 3);
+        await client.until('DR001 back (deleted)', () => dr001(client, compose));
+        fs.mkdirSync(path.join(dir, '.git/info'), { recursive: true });
+        fs.writeFileSync(path.join(dir, '.git/info/exclude'), '.env\n');
+        await watched(client, at(dir, '.git/info/exclude'), 1);
+        await client.until('DR001 gone (.git/info/exclude)', () => !dr001(client, compose));
+      });
+    });
+
+    it('the workspace scan\'s scope follows a .gitignore created and deleted on disk', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': 'FROM ubuntu:24.04\nUSER 1000\n', 'gen/Dockerfile': 'FROM ubuntu\n' });
+      await session([dir], async (client) => {
+        const gen = at(dir, 'gen/Dockerfile');
+        await client.until('gen analyzed', () => (client.latest(gen)?.diagnostics.length ?? 0) > 0);
+        fs.writeFileSync(path.join(dir, '.gitignore'), 'gen/\n');
+        await watched(client, at(dir, '.gitignore'), 1);
+        await client.until('gen cleared', () => client.latest(gen)?.diagnostics.length === 0);
+        fs.rmSync(path.join(dir, '.gitignore'));
+        await watched(client, at(dir, '.gitignore'), 3);
+        await client.until('gen back', () => (client.latest(gen)?.diagnostics.length ?? 0) > 0);
+      });
+    });
+  });
+
+  describe('closing and renaming', () => {
+    it('a workspace file closed with unsaved edits gets its findings on disk back', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n' });
+      await session([dir], async (client) => {
+        const uri = at(dir, 'Dockerfile');
+        await client.until('disk', () => codes(client.latest(uri)?.diagnostics).includes('DF001'));
+        client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu\n', 'dockerfile');
+        const v = client.change(uri, [{ text: 'FROM ubuntu:24.04\nUSER 1000\n' }]);
+        assert.ok(!codes(await client.diagnostics(uri, v)).includes('DF001'));
+        client.close(uri);
+        await client.until('disk findings back', () => codes(client.latest(uri)?.diagnostics).includes('DF001') && client.latest(uri)?.version === undefined);
+      });
+    });
+
+    it('a file renamed on disk (watcher: delete + create), and an open one renamed in the editor: the old name cleared, the new one analyzed', async () => {
+      const dir = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n', 'b/Dockerfile': 'FROM debian\n' });
+      await session([dir], async (client) => {
+        const uri = at(dir, 'Dockerfile');
+        await client.until('disk', () => codes(client.latest(uri)?.diagnostics).includes('DF001'));
+        fs.renameSync(path.join(dir, 'Dockerfile'), path.join(dir, 'api.Dockerfile'));
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }, { uri: at(dir, 'api.Dockerfile'), type: 1 }] });
+        await client.until('renamed', () => client.latest(uri)?.diagnostics.length === 0 && codes(client.latest(at(dir, 'api.Dockerfile'))?.diagnostics).includes('DF001'));
+        // Open, renamed in the editor: didClose, the move on disk, didOpen, the watcher's events.
+        const b = at(dir, 'b/Dockerfile');
+        client.open(path.join(dir, 'b/Dockerfile'), 'FROM debian\n', 'dockerfile');
+        await client.diagnostics(b, 1);
+        client.close(b);
+        fs.renameSync(path.join(dir, 'b/Dockerfile'), path.join(dir, 'b/web.Dockerfile'));
+        const nb = client.open(path.join(dir, 'b/web.Dockerfile'), 'FROM debian\n', 'dockerfile');
+        await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: b, type: 3 }, { uri: nb, type: 1 }] });
+        await client.diagnostics(nb, 1);
+        await sleep(500);
+        assert.equal(client.latest(b)?.diagnostics.length, 0);
+        assert.ok(codes(client.latest(nb)?.diagnostics).includes('DF001'));
+      });
+    });
+
+  });
 });
