@@ -226,7 +226,7 @@ describe('language server life-cycle', () => {
     });
   });
 
-  describe('closing and renaming', () => {
+  describe('closing, renaming, shutting down', () => {
     it('a workspace file closed with unsaved edits gets its findings on disk back', async () => {
       const dir = tempWorkspace({ 'Dockerfile': 'FROM ubuntu\n' });
       await session([dir], async (client) => {
@@ -263,5 +263,22 @@ describe('language server life-cycle', () => {
       });
     });
 
+    it('shutdown while the workspace scan runs: the scan stops, nothing is published after the shutdown answer, exit ends the process with 0', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 400; i++) files[`d${i}/Dockerfile`] = 'FROM ubuntu\nRUN apt-get update && apt-get install -y curl\n';
+      const dir = tempWorkspace(files);
+      const client = new TestClient();
+      await client.initialize([dir]);
+      await client.until('some published', () => client.published.length > 5);
+      await client.conn.sendRequest('shutdown');
+      const n = client.published.length;
+      await sleep(1500);
+      const after = client.published.length - n;
+      void client.conn.sendNotification('exit');
+      const code = await new Promise((r) => { if (client.proc.exitCode !== null) r(client.proc.exitCode); else client.proc.once('exit', (c) => r(c)); });
+      client.conn.dispose();
+      assert.equal(code, 0);
+      assert.equal(after, 0, `${after} published after shutdown`);
+    });
   });
 });

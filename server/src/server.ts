@@ -102,6 +102,16 @@ let lifecycle: 'new' | 'running' | 'shutdown' = 'new';
 /** Internal method a refused request is handed to, so that the connection answers it with the error. */
 const REFUSED_REQUEST = 'dockerGuardrails/$refused';
 
+/**
+ * Whether `shutdown` was received: the work under way then (the workspace scan, a re-analysis of every file, the
+ * dependants of a change, an analysis waiting for its settings) stops at its next step and publishes nothing. It went
+ * on until `exit`: a scan of 400 files published 357 of them after the shutdown answer, keeping the CPU of a machine
+ * whose window was closing busy (LSP 3.17: shutdown asks the server to shut down, not to exit).
+ */
+function shuttingDown(): boolean {
+  return lifecycle === 'shutdown';
+}
+
 /** The error a request gets in the current state, or undefined when it may be handled. */
 function lifecycleRefusal(method: string): { code: number; message: string } | undefined {
   if (lifecycle === 'new') {
@@ -449,6 +459,8 @@ function log(message: string): void {
 const lastPublished = new Map<string, string>();
 
 function publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+  // After `shutdown` the session is over: an analysis that was running then publishes nothing (shuttingDown).
+  if (shuttingDown()) return;
   if (version === undefined) lastPublished.set(uri, JSON.stringify(diagnostics));
   else lastPublished.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
@@ -482,7 +494,7 @@ const analyzing = new Map<string, Promise<void>>();
 
 async function analyzeAndPublishNow(uri: string, p: string, kind: FileKind, text: string, version: number, doc?: TextDocument): Promise<void> {
   const cfg: Settings = await settingsFor(uri, p);
-  if (!stillCurrent(uri, p, version, doc)) return;
+  if (!stillCurrent(uri, p, version, doc) || shuttingDown()) return;
   if (!cfg.enable) {
     analyses.delete(uri);
     publish(uri, []);
@@ -715,6 +727,7 @@ async function reanalyzeAll(): Promise<void> {
   await rescope();
   for (const [p, kind] of [...workspaceFiles]) {
     await breathe();
+    if (shuttingDown()) return;
     if (!openByPath.has(p) && workspaceFiles.get(p) === kind) await analyzeFromDisk(p, kind);
   }
 }
@@ -850,6 +863,7 @@ async function scanWorkspace(): Promise<void> {
   let done = 0;
   for (const f of found) {
     await breathe();
+    if (shuttingDown()) return;
     await analyzeFromDisk(f.path, f.kind);
     done++;
     if (done % 20 === 0) progress?.report(Math.round((done / found.length) * 100), `${done}/${found.length} files`);
@@ -1035,6 +1049,7 @@ async function flushRelated(): Promise<void> {
   const run = ++relatedRun;
   while (relatedPending.size > 0) {
     await breathe();
+    if (shuttingDown()) return;
     // The open documents' own analyses first (each waits for a quiet turn: see scheduleOpen).
     while (pending.size > 0 && run === relatedRun) await new Promise<void>((resolve) => setImmediate(resolve));
     // A newer change restarts the run when its debounce ends; what is left stays queued for it.
