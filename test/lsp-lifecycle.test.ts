@@ -48,8 +48,9 @@ describe('language server life-cycle', () => {
         assert.equal(client.latest(at(b, 'Dockerfile')), undefined);
         await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(b)], removed: [] } });
         await client.until('b analyzed', () => (client.latest(at(b, 'compose.yaml'))?.diagnostics.length ?? 0) > 0 && (client.latest(at(b, 'Dockerfile'))?.diagnostics.length ?? 0) > 0);
+        const scans = client.logs.filter((l) => /workspace scan: \d+ files/.test(l)).length;
         await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder(b)], removed: [] } });
-        await scanned(client, 3);
+        await scanned(client, scans + 1);
         await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder(b)] } });
         await client.until('b cleared', () => client.latest(at(b, 'compose.yaml'))?.diagnostics.length === 0 && client.latest(at(b, 'Dockerfile'))?.diagnostics.length === 0);
       });
@@ -86,6 +87,20 @@ describe('language server life-cycle', () => {
         await client.until('the open file takes the inner folder\'s settings', () => !codes(client.latest(uri)?.diagnostics).includes('DF001'), 5000);
       }, (client) => {
         client.settings = (scope) => (innerIsFolder && scope?.startsWith(innerScope) ? { rules: { DF001: 'off' } } : {});
+      });
+    });
+
+    it('a folder removed whose compose file included a YAML file of another folder: that file is no longer a compose file, its findings are cleared', async () => {
+      const root = tempFiles('dg-life-', { 'a/extra.yaml': 'services:\n  agent:\n    image: portainer/agent:2.21.0\n    privileged: true\n', 'b/compose.yaml': 'include:\n  - ../a/extra.yaml\nservices:\n  web:\n    image: nginx:1.27.3\n' });
+      const a = path.join(root, 'a');
+      const b = path.join(root, 'b');
+      await session([a, b], async (client) => {
+        await scanned(client);
+        const extra = at(a, 'extra.yaml');
+        await client.until('extra.yaml analyzed as an included compose file', () => codes(client.latest(extra)?.diagnostics).includes('DC010'));
+        await client.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder(b)] } });
+        await scanned(client, 2);
+        await client.until('extra.yaml cleared: nothing includes it now', () => client.latest(extra)?.diagnostics.length === 0, 3000);
       });
     });
 

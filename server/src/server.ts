@@ -741,19 +741,24 @@ async function reanalyzeAll(): Promise<void> {
 async function rescope(): Promise<string[]> {
   const found = await collectWorkspaceFiles();
   const now = new Map(found.map((f) => [f.path, f.kind]));
-  for (const p of [...workspaceFiles.keys()]) {
-    if (now.has(p)) continue;
-    workspaceFiles.delete(p);
-    if (openByPath.has(p)) continue;
-    const uri = pathToUri(p);
-    if (analyses.delete(uri)) publish(uri, []);
-  }
+  forgetUnfound(now);
   const added: string[] = [];
   for (const [p, kind] of now) {
     if (!workspaceFiles.has(p)) added.push(p);
     workspaceFiles.set(p, kind);
   }
   return added;
+}
+
+/** Forgets the workspace files the scan no longer finds: their diagnostics are cleared, unless open (analyzed whatever the scope). */
+function forgetUnfound(found: ReadonlyMap<string, FileKind>): void {
+  for (const p of [...workspaceFiles.keys()]) {
+    if (found.has(p)) continue;
+    workspaceFiles.delete(p);
+    if (openByPath.has(p)) continue;
+    const uri = pathToUri(p);
+    if (analyses.delete(uri)) publish(uri, []);
+  }
 }
 
 let rescopeTimer: NodeJS.Immediate | undefined;
@@ -853,17 +858,30 @@ async function breathe(): Promise<void> {
   lastBreath = Date.now();
 }
 
-async function scanWorkspace(): Promise<void> {
+/**
+ * Finds the workspace's files and analyzes them. `again`: after the workspace folders changed, the files the scan no
+ * longer finds are forgotten too (forgetUnfound), as after a .gitignore change: a YAML file of a remaining folder that
+ * a removed folder's compose file included stopped being a compose file, and kept its findings (the handler clears
+ * only the files outside every folder).
+ */
+let scanRun = 0;
+async function scanWorkspace(again = false): Promise<void> {
+  // A newer scan (the folders changed again) supersedes this one: it finds and analyzes every file of the folders as they
+  // are now. Going on, this one set and analyzed the files of a folder removed meanwhile, from the list it made before.
+  const run = ++scanRun;
   if (workspaceFolders.length === 0) return;
   const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
   progress?.begin('Docker Guardrails', 0, 'Scanning the workspace for Dockerfiles and compose files…', false);
   const started = Date.now();
   const found = await collectWorkspaceFiles();
+  const superseded = () => run !== scanRun || shuttingDown();
+  if (superseded()) return progress?.done();
+  if (again) forgetUnfound(new Map(found.map((f) => [f.path, f.kind])));
   for (const f of found) workspaceFiles.set(f.path, f.kind);
   let done = 0;
   for (const f of found) {
     await breathe();
-    if (shuttingDown()) return;
+    if (superseded()) return progress?.done();
     await analyzeFromDisk(f.path, f.kind);
     done++;
     if (done % 20 === 0) progress?.report(Math.round((done / found.length) * 100), `${done}/${found.length} files`);
@@ -926,7 +944,9 @@ connection.onInitialized(() => {
     }
     // The config files of a removed folder, unless open in the editor (whose documents are analyzed whatever the scope).
     for (const p of new Set([...configCache.keys(), ...configWithProblems])) if (!inWorkspace(p) && !openByPath.has(p)) forgetConfig(p);
-    void scanWorkspace();
+    // What a removed folder's compose files included (the scan records the includes of the files it finds).
+    for (const p of [...includeLinks.keys()]) if (!inWorkspace(p)) includeLinks.delete(p);
+    void scanWorkspace(true);
   });
   void scanWorkspace();
 });
