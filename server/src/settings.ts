@@ -193,6 +193,11 @@ export class SettingsCache {
     this.cache.delete(uri);
   }
 
+  /** Forgets the settings of the resources `which` holds (those below a workspace folder added or removed). */
+  forgetWhere(which: (uri: string) => boolean): void {
+    for (const uri of [...this.cache.keys()]) if (which(uri)) this.cache.delete(uri);
+  }
+
   clear(): void {
     this.cache.clear();
     this.warned.clear();
