@@ -31,3 +31,15 @@ describe('DC051 with the default override pair (review mrg6a, item 3)', () => {
     assert.match(got[1].message, /turns Elasticsearch security off with xpack\.security\.enabled=false/);
   });
 });
+
+describe('DC011 with the default override pair (review mrg6a, item 5)', () => {
+  it("judges the override's image with the default file's command (the merged service)", () => {
+    assert.deepEqual(findings('DC011', 'default-override-image-base-command'), [
+      {
+        line: 2,
+        character: 2,
+        message: "Service 'db' has no user: and its own command bypasses the entrypoint with which image 'postgres:17' steps down to a non-root user, so it runs as root; set user: \"1000:1000\" or keep the image's entrypoint.",
+      },
+    ]);
+  });
+});
