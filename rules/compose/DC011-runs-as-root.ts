@@ -288,7 +288,10 @@ export default defineRule<'compose', Data>({
       // The override Compose merges by default sets the user or builds the image: judged with it, not here.
       if (!resetHere && !view?.merge.inOverride && companionWrites(ctx, service, ['user', 'build'])) continue;
       // The override replaces the image (its `image:` wins; not when this file builds, which then tags the build with
-      // it): the image that runs is judged there, as written (review 45e, item 4a).
+      // it): the image that runs is judged there, as written (review 45e, item 4a). With both `build:` and `image:`,
+      // Compose pulls the name first and builds when it is not found (Compose Build Specification, "Using build and
+      // image": https://docs.docker.com/reference/compose-file/build/#using-build-and-image); `pull_policy: build` always
+      // builds. The Dockerfile is judged, as DC041, DC050 and DC060 judge it (review mrg6a, item 6).
       if (merge && !merge.inOverride && overrideAt(merge, ['image'])?.value && lookupKey(ctx, service, 'build') === undefined) continue;
       // Merged: judged on the default file's service (its image or build) with the merged command, in the file whose
       // command runs; from the override, not when the default file writes the user (judged there).
