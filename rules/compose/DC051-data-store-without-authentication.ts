@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import type { ComposeContext, Service } from '../engine/compose';
-import { effectiveCommandsThrough, ExtendedEnv, judgedWhereWritten, serverEntryRange } from '../engine/compose-lookup';
+import { effectiveCommandsThrough, ExtendedEnv, judgedWhereWritten, lookupKey, serverEntryRange } from '../engine/compose-lookup';
 import { serviceVolumes } from '../engine/compose-volumes';
 import { companionWrites } from '../engine/data-volumes';
 import type { EnvLookup } from '../engine/env-files';
 import { withoutOfficialNamespace } from '../engine/image';
-import { defaultMerge, mergedCommandRange, mergedServiceView, overrideAt, touchRange, type MergedServiceView, type OverrideTouch } from '../engine/override-merge';
+import { defaultMerge, mergedCommandRange, mergedCommands, mergedEnv, mergedServiceView, overrideAt, touchRange, type DefaultMerge, type MergedServiceView, type OverrideTouch } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
 import type { CommandArg } from '../engine/service-command';
 import { dataStoreOfLoose, serviceImageLoose } from '../engine/service-image';
@@ -26,6 +26,11 @@ interface Data {
   cause: Cause;
   /** The setting that turns security off, as written (`xpack.security.enabled=false`): a fixed spelling, never a secret. */
   setting: string | null;
+  /**
+   * The finding is caused by the default override and reported there (review mrg6a, item 3): it drops the
+   * credentials the default file gives (`tag` on `key`), or its `image:` replaces the default file's. File names only.
+   */
+  override?: { file: string; base: string } & ({ how: 'drops'; tag: 'reset' | 'override'; key: string | null } | { how: 'image' });
 }
 
 type Tri = 'yes' | 'no' | 'unknown';
@@ -279,8 +284,9 @@ type Commands = ReturnType<typeof effectiveCommandsThrough>;
  * default override (mergedServiceView), the merged service's: read on the base's service with the merged command
  * and environment, and the mounts of both files (review 44d, F3).
  */
-function authFacts(ctx: ComposeContext, service: Service, view: MergedServiceView | undefined): Facts | undefined {
-  const { ctx: c, service: s } = view ? view.merge.base : { ctx, service };
+function authFacts(ctx: ComposeContext, service: Service, view: MergedServiceView | undefined, imageOf?: { ctx: ComposeContext; service: Service }): Facts | undefined {
+  // The image is the base's (mergedServiceView), or the override's when it writes one (overImageView).
+  const { ctx: c, service: s } = imageOf ?? (view ? view.merge.base : { ctx, service });
   const store = dataStoreOfLoose(c, s);
   if (!store || (store.kind !== 'mongo' && store.kind !== 'elasticsearch')) return undefined;
   // A built image: its Dockerfile may set the variables, the command or the entrypoint.
@@ -297,12 +303,68 @@ function authFacts(ctx: ComposeContext, service: Service, view: MergedServiceVie
 }
 
 /**
+ * The merged service when the default override writes its `image:` (and neither file builds): the override's image
+ * runs with the merged command and environment (Compose merge: a scalar such as `image:` is replaced, `environment:`
+ * merged by key, https://docs.docker.com/reference/compose-file/merge/#mapping). mergedServiceView leaves this case
+ * out (the rules that judge each file as written); this rule judges it in the override, where the image is written.
+ */
+function overImageView(merge: DefaultMerge): MergedServiceView | undefined {
+  if (merge.whole || !overrideAt(merge, ['image'])?.value) return undefined;
+  const build = overrideAt(merge, ['build']);
+  if (build?.value || (!build?.drops && lookupKey(merge.base.ctx, merge.base.service, 'build') !== undefined)) return undefined;
+  return { merge, commands: mergedCommands(merge), env: mergedEnv(merge) };
+}
+
+/**
+ * The override's drop that takes away credentials the default file's service gives (review mrg6a, item 3): one of
+ * the names the answer is read from, set in the base (its `environment:` or an env file), that the override drops
+ * (`NAME: !reset null`, `environment: !reset`/`!override`, or for a value from the base's env files `env_file:
+ * !reset`/`!override`: Compose merge, Reset value / Replace value, https://docs.docker.com/reference/compose-file/merge/#reset-value).
+ */
+function droppedCredentials(view: MergedServiceView, facts: Facts): OverrideTouch | undefined {
+  const baseEnv = new ExtendedEnv(view.merge.base.ctx, view.merge.base.service);
+  const files = overrideAt(view.merge, ['env_file']);
+  for (const n of facts.names) {
+    const l = baseEnv.get(n);
+    if (l.state === 'unset') continue;
+    const env = overrideAt(view.merge, ['environment', n]);
+    if (env?.drops) return env;
+    if ((l.state === 'set' || l.state === 'unknown-value') && !l.env && l.file && files?.drops) return files;
+  }
+  return undefined;
+}
+
+/**
  * Whether the service itself writes something the answer is read from (its image or build, command or
  * entrypoint, env_file, or one of the names): a service that `extends:` another and writes none of them
  * has the answer of its base, reported there — unless a base is in a file that is not analyzed itself.
  */
 function ownCause(ctx: ComposeContext, service: Service, facts: Facts): boolean {
   return judgedWhereWritten(ctx, service, ['image', 'build', 'command', 'entrypoint', 'env_file'], facts.names, facts.env);
+}
+
+/** What the finding says about the service, from its data. */
+function mainMessage(d: Data): string {
+  const risk = RISK[d.product];
+  switch (d.cause) {
+    case 'no-root-user':
+      return `Service '${d.service}' runs MongoDB without authentication: with no MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD the image does not start mongod with --auth, so ${risk}.`;
+    case 'allow-empty':
+      return `Service '${d.service}' sets ALLOW_EMPTY_PASSWORD=yes and no password: MongoDB runs without authentication, so ${risk}.`;
+    case 'no-password':
+      return `Service '${d.service}' gives Bitnami's MongoDB no password (MONGODB_ROOT_PASSWORD): it then runs without authentication, so ${risk}.`;
+    default:
+      return `Service '${d.service}' turns ${d.product} security off with ${d.setting}: no user or password is asked for, so ${risk}.`;
+  }
+}
+
+/** Which file of the default pair causes the finding, when it is the override reported here (review mrg6a, item 3). */
+function overrideNote(d: Data): string {
+  const o = d.override;
+  if (!o) return '';
+  if (o.how === 'image') return ` The image is the one ${o.file} sets, which replaces the image: of ${o.base} when Compose merges the two.`;
+  const what = o.key === null ? 'the whole service' : o.key;
+  return ` ${o.file} ${o.tag === 'reset' ? 'resets' : 'replaces'} ${what} (!${o.tag}), dropping the credentials that ${o.base} sets.`;
 }
 
 const RISK: Record<Product, string> = {
@@ -322,7 +384,7 @@ export default defineRule<'compose', Data>({
     what:
       'Flags a MongoDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. ' +
       'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products. Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
-      'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries), and the mounts of both files count. The finding is reported in the file that writes the deciding setting (or, in the override, on the key whose `!reset`/`!override` drops this file\'s root user or password), else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`). A service the override resets or replaces whole is judged in the override only. Where the two files are not merged as one service (the override writes its `image:` or `build:`, a service another extends, a file another includes or extends, a Swarm stack), not reported when the other default file writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
+      'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries), and the mounts of both files count. The finding is reported in the file that writes the deciding setting (or, in the override, on the key whose `!reset`/`!override` drops this file\'s root user or password, `env_file:` when it drops the env files that set them; the message then names both files), else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`). A service the override resets or replaces whole is judged in the override only. When the override writes the service\'s `image:` (and neither file builds), that image is judged with the merged command and environment, in the override: on the deciding entry when the override writes it, else on its `image:`, the message saying the image is the override\'s. Where the two files are not merged as one service (the override writes its `build:`, a service another extends, a file another includes or extends, a Swarm stack), not reported when the other default file writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
     why:
       'A MongoDB, Elasticsearch or OpenSearch server without authentication gives every client that reaches it full control: read every document or index, change it, drop it. Such servers are among the most scanned and ransomed on the internet (automated campaigns wipe the data and leave a ransom note), and on a compose network every other container — a compromised web application included — reaches them by name. SECURITY-GUIDELINES.md §4 Data Security: "Strong Passwords – Always change default credentials" and "Access Control – Limit database user permissions" (without authentication every client is the superuser), and for Redis "Password Protection – Requires authentication", which holds for any data store.',
     bad: 'services:\n  mongo:\n    image: mongo:8.0\n    volumes:\n      - mongo-data:/data/db\nvolumes:\n  mongo-data:',
@@ -358,6 +420,19 @@ export default defineRule<'compose', Data>({
       const merge = view ? view.merge : defaultMerge(ctx, service);
       // The override resets or replaces the whole service: gone, or the override's alone (judged there).
       if (!view && merge?.whole && !merge.inOverride) continue;
+      // The override writes the image: the merged service is judged in the override, on its image (or on the entry there that decides).
+      const imageView = !view && merge ? overImageView(merge) : undefined;
+      if (imageView) {
+        if (!imageView.merge.inOverride) continue;
+        const facts = authFacts(ctx, service, imageView, imageView.merge.over);
+        if (!facts || facts.auth !== 'no') continue;
+        const image = ctx.serviceGet(service, 'image')!;
+        let range: Range | null = null;
+        if (facts.lookup && imageView.env.fromOverride(facts.lookup)) range = lookupRange(ctx, facts.lookup);
+        else if (facts.arg && overrideAt(imageView.merge, ['command'])?.value) range = ctx.lines.rangeOf(facts.arg.start, facts.arg.end);
+        out.push({ range: range ?? ctx.rangeOfPair(image.pair), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting, override: { file: path.basename(ctx.path), base: path.basename(imageView.merge.base.ctx.path), how: 'image' } } });
+        continue;
+      }
       const facts = authFacts(ctx, service, view);
       if (!facts || facts.auth !== 'no') continue;
       // Not merged as one service (the override writes the image): the override may give it credentials or a command.
@@ -365,10 +440,7 @@ export default defineRule<'compose', Data>({
       const inOverride = !!view?.merge.inOverride;
       // A setting the base writes that the override drops (`NAME: !reset null`, `environment: !override`) decides.
       let dropped: OverrideTouch | undefined;
-      if (view && !facts.lookup && !facts.arg) {
-        const baseEnv = new ExtendedEnv(view.merge.base.ctx, view.merge.base.service);
-        dropped = facts.names.map((n) => (baseEnv.get(n).state !== 'unset' ? overrideAt(view.merge, ['environment', n]) : undefined)).find((t) => t?.drops);
-      }
+      if (view && !facts.lookup && !facts.arg) dropped = droppedCredentials(view, facts);
       // The file that writes the deciding entry (or drops it), else the one whose command runs.
       const decider = dropped ? true : facts.lookup ? !!view && view.env.fromOverride(facts.lookup) : !!view?.commands.fromOverride;
       if (decider !== inOverride) continue;
@@ -380,21 +452,12 @@ export default defineRule<'compose', Data>({
       // In the override, the argument is its own when it writes `command:` (else the base's, which it keeps).
       else if (facts.arg && (!inOverride || overrideAt(view!.merge, ['command'])?.value)) range = ctx.lines.rangeOf(facts.arg.start, facts.arg.end);
       range ??= view && inOverride ? mergedCommandRange(view.merge) : serverEntryRange(ctx, service);
-      out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting } });
+      const override = dropped?.drops ? { file: path.basename(ctx.path), base: path.basename(view!.merge.base.ctx.path), how: 'drops' as const, tag: dropped.drops.tag, key: dropped.drops.key } : undefined;
+      out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting, ...(override ? { override } : {}) } });
     }
     return out;
   },
   message(d) {
-    const risk = RISK[d.product];
-    switch (d.cause) {
-      case 'no-root-user':
-        return `Service '${d.service}' runs MongoDB without authentication: with no MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD the image does not start mongod with --auth, so ${risk}.`;
-      case 'allow-empty':
-        return `Service '${d.service}' sets ALLOW_EMPTY_PASSWORD=yes and no password: MongoDB runs without authentication, so ${risk}.`;
-      case 'no-password':
-        return `Service '${d.service}' gives Bitnami's MongoDB no password (MONGODB_ROOT_PASSWORD): it then runs without authentication, so ${risk}.`;
-      default:
-        return `Service '${d.service}' turns ${d.product} security off with ${d.setting}: no user or password is asked for, so ${risk}.`;
-    }
+    return mainMessage(d) + overrideNote(d);
   },
 });

@@ -13,7 +13,7 @@ import { type Node, type Pair } from 'yaml';
 import { isAlias, isMap, isScalar } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { commandThrough, effectiveCommandsThrough, ExtendedEnv, extendedService, isSwarmStack, lookupKey, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
-import { ServiceEnv, type EnvLookup } from './env-files';
+import { envFileRefs, ServiceEnv, type EnvFileRef, type EnvLookup } from './env-files';
 import { commandRuns, commandValue, type CommandArg, type CommandValue } from './service-command';
 import { includersOfContext, isExtendedBase } from './include';
 import { defaultComposePair, parsedCompose } from './relations';
@@ -397,6 +397,19 @@ export function mergedServiceView(ctx: ComposeContext, service: Service): Merged
   if (!m || m.whole) return undefined;
   if (overrideAt(m, ['image'])?.value || overrideAt(m, ['build'])?.value) return undefined;
   return ctx.memo(m.base.service.map, 'merged-service-view', () => ({ merge: m, commands: mergedCommands(m), env: mergedEnv(m) }));
+}
+
+/**
+ * The merged service's `env_file:` list, in the order Compose reads it (a later file wins): the base's own (not
+ * through `extends:`), then the override's. A sequence is merged by appending the override's values (Compose
+ * Specification, Merge › Sequence, https://docs.docker.com/reference/compose-file/merge/#sequence);
+ * `env_file: !reset` drops the base's list and adds none, `env_file: !override […]` replaces it with the
+ * override's (Merge › Reset value / Replace value; compose-go's ResetProcessor). The same reading as MergedEnv's.
+ */
+export function mergedEnvFileRefs(view: MergedServiceView): EnvFileRef[] {
+  const drops = overrideAt(view.merge, ['env_file'])?.drops;
+  const { base, over } = view.merge;
+  return [...(drops ? [] : envFileRefs(base.ctx, base.service)), ...(drops?.tag === 'reset' ? [] : envFileRefs(over.ctx, over.service))];
 }
 
 /**
