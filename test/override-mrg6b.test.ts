@@ -4,8 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, fixFinding } from '../rules';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
+import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 
 function fixesOf(code: string, name: string) {
   const c = loadCases(code).find((x) => x.name === name);
@@ -31,5 +31,26 @@ describe('DC018 "Make the root filesystem read-only" where the merge drops the t
       'Make the root filesystem read-only (no tmpfs added for /tmp: this file resets tmpfs with !reset)',
       'Make the root filesystem read-only (tmpfs for /tmp)',
     ]);
+  });
+});
+
+describe('DC040 "Move … to .env" names what else reads the variable, as "Move all" does (mrg6b, item 2)', () => {
+  const singleTitles = (entries: [string, string][]) => {
+    const files = new Map(entries);
+    const text = files.get('/m/compose.yaml')!;
+    const analysis = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    return analysis.findings.filter((x) => x.code === 'DC040').map((f) => fixFinding(allRules, analysis.context, f)?.title);
+  };
+
+  it('names the other service that reads ${VAR}, or the other file of the default pair', () => {
+    const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - OTHER=${API_KEY}\n';
+    assert.deepEqual(singleTitles([['/m/compose.yaml', text]]), ['Move DB_PASSWORD to .env', "Move API_KEY to .env (service 'b' reads ${API_KEY} and would get it)"]);
+    const viaOverride = singleTitles([['/m/compose.yaml', 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n'], ['/m/compose.override.yaml', 'services:\n  a:\n    environment:\n      X: ${API_KEY}\n']]);
+    assert.deepEqual(viaOverride, ['Move API_KEY to .env (compose.override.yaml reads ${API_KEY} and would get it)']);
+  });
+
+  it('says nothing when .env already holds the name with that value', () => {
+    const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - OTHER=${API_KEY}\n';
+    assert.deepEqual(singleTitles([['/m/compose.yaml', text], ['/m/.env', 'API_KEY=k9Jm2Lp8Qr4Tv6Xz1Bn5\n']]), ['Move API_KEY to .env']);
   });
 });
