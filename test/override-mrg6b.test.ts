@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, ruleByCode } from '../rules';
+import type { ComposeContext } from '../rules/engine/compose';
 import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 
 function fixesOf(code: string, name: string) {
@@ -52,5 +53,32 @@ describe('DC040 "Move … to .env" names what else reads the variable, as "Move 
   it('says nothing when .env already holds the name with that value', () => {
     const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - OTHER=${API_KEY}\n';
     assert.deepEqual(singleTitles([['/m/compose.yaml', text], ['/m/.env', 'API_KEY=k9Jm2Lp8Qr4Tv6Xz1Bn5\n']]), ['Move API_KEY to .env']);
+  });
+});
+
+describe('DC040 "Move all" names an env_file it cannot resolve as written, not as .env (mrg6b, item 3)', () => {
+  const rule = ruleByCode('DC040')!;
+  const BASE = 'services:\n  db:\n    image: postgres:16\n    environment:\n      API_TOKEN: "tok_9f8e7d6c5b4a3"\n      DB_PASSWORD: "Aq8vLm2Zx9Rt4Kp7Wn3e"\n  app:\n    image: ghcr.io/acme/app:1.0\n';
+  const moveAll = (entries: [string, string][]) => {
+    const files = new Map(entries);
+    const text = files.get('/m/compose.yaml')!;
+    const analysis = analyze(allRules, 'compose', '/m/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+    const f = analysis.findings.find((x) => x.code === 'DC040')!;
+    return rule.moreFixes!(analysis.context as ComposeContext, f)[0];
+  };
+
+  it('says "loads .env" for a path that resolves to the .env beside the compose file', () => {
+    for (const written of ['.env', './.env', '"./sub/../.env"', '${ENV_DIR}/.env']) {
+      const fix = moveAll([['/m/compose.yaml', `${BASE}    env_file: ${written}\n`], ['/m/.env', 'ENV_DIR=.\n']]);
+      assert.equal(fix.title, "Move all 2 inline secrets of this file to .env (service 'app' loads .env as env_file and would get them all)", written);
+    }
+  });
+
+  it('names ${PWD}/.env as written (the shell decides what it is), in this file and in compose.override.yaml', () => {
+    const fix = moveAll([['/m/compose.yaml', `${BASE}    env_file: \${PWD}/.env\n`], ['/m/.env', '']]);
+    assert.equal(fix.title, "Move all 2 inline secrets of this file to .env (service 'app' loads ${PWD}/.env as env_file and may get them all)");
+    assert.equal(fix.safe, false);
+    const viaOverride = moveAll([['/m/compose.yaml', BASE], ['/m/.env', ''], ['/m/compose.override.yaml', 'services:\n  app:\n    env_file: ${COMPOSE_DIR}/.env\n']]);
+    assert.equal(viaOverride.title, "Move all 2 inline secrets of this file to .env (service 'app' of compose.override.yaml loads ${COMPOSE_DIR}/.env as env_file and may get them all)");
   });
 });
