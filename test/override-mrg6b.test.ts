@@ -82,3 +82,11 @@ describe('DC040 "Move all" names an env_file it cannot resolve as written, not a
     assert.equal(viaOverride.title, "Move all 2 inline secrets of this file to .env (service 'app' of compose.override.yaml loads ${COMPOSE_DIR}/.env as env_file and may get them all)");
   });
 });
+
+describe('DC012 "Remove network_mode: host" names the file of a port it leaves when that is not the edited file (mrg6b, item 4)', () => {
+  it('groups the ports by file: this file\'s unnamed, then the extended base\'s and compose.override.yaml\'s', () => {
+    assert.deepEqual(fixesOf('DC012', 'override-ports-mixed').map((f) => f?.title), [
+      "Remove network_mode: host and bind port '8080:80' to 127.0.0.1 (port '${HOST_IP}:9000:9000', port '7000:7000' of common/base.yml and ports '3000:3000' and '4000:4000' of compose.override.yaml may be published on every interface)",
+    ]);
+  });
+});
