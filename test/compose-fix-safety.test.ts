@@ -152,8 +152,8 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
   it('DC040: not safe when a secret or config is made from the variable, or a compose file beside the .env passes it through or loads the .env (review 39: names read without ${…})', () => {
     const app = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123\n';
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': app }), [['Move API_TOKEN to .env', true]]);
-    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: API_TOKEN\n` }), [['Move API_TOKEN to .env', false]], 'secrets.*.environment');
-    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}configs:\n  tok:\n    environment: "API_TOKEN"\n` }), [['Move API_TOKEN to .env', false]], 'configs.*.environment');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: API_TOKEN\n` }), [['Move API_TOKEN to .env (a top-level secret or config reads ${API_TOKEN} and would get it)', false]], 'secrets.*.environment');
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}configs:\n  tok:\n    environment: "API_TOKEN"\n` }), [['Move API_TOKEN to .env (a top-level secret or config reads ${API_TOKEN} and would get it)', false]], 'configs.*.environment');
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': `${app}secrets:\n  tok:\n    environment: OTHER_TOKEN\n` }), [['Move API_TOKEN to .env', true]], 'another name');
     const worker = (extra: string) => ({ '/p/compose.yaml': app, '/p/compose.worker.yaml': `services:\n  w:\n    image: ghcr.io/acme/w:1.0.0\n${extra}` });
     assert.deepEqual(dc040Fixes(worker('    environment:\n      - API_TOKEN\n')), [['Move API_TOKEN to .env', false]], 'a sibling passes it through');

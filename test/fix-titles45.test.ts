@@ -47,13 +47,13 @@ describe('DC012 "Remove network_mode: host": ports of the other file of the defa
 
   it('names the ports compose.override.yaml appends (unsafe)', () => {
     const fixes = titles('override-ports-in-override');
-    assert.deepEqual(fixes.map((f) => f?.title), ["Remove network_mode: host and bind port '8080:80' to 127.0.0.1 (port '3000:3000' will be published on every interface)"]);
+    assert.deepEqual(fixes.map((f) => f?.title), ["Remove network_mode: host and bind port '8080:80' to 127.0.0.1 (port '3000:3000' of compose.override.yaml will be published on every interface)"]);
     assert.equal(fixes[0]?.safe, false);
   });
 
   it('in the override, names compose.yaml\'s ports unless the override drops them', () => {
     const fixes = titles('override-ports-in-base');
-    assert.deepEqual(fixes.map((f) => f?.title), ["Remove network_mode: host (port '8080:80' will be published on every interface)", 'Remove network_mode: host']);
+    assert.deepEqual(fixes.map((f) => f?.title), ["Remove network_mode: host (port '8080:80' of compose.yaml will be published on every interface)", 'Remove network_mode: host']);
     assert.ok(fixes.every((f) => f?.safe === false));
   });
 });

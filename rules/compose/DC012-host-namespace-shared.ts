@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Pair, YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
@@ -28,8 +29,12 @@ interface PortsAfter {
   /** Those mappings as written, and the addresses they are bound to. */
   bound: string[];
   addresses: Set<string>;
-  /** Mappings that would be published on every interface (or may be) and cannot be rebound here: inherited, an alias or anchor, a variable, a Swarm stack. */
-  left: string[];
+  /**
+   * Mappings that would be published on every interface (or may be) and cannot be rebound here: inherited, an alias or
+   * anchor, a variable, a Swarm stack, the other file of the default override pair. `file`: the file that writes the
+   * mapping, relative to this one's folder, when it is not this file (mrg6b, item 4).
+   */
+  left: { mapping: string; file?: string }[];
   /** Some of `left` (or the ports of a base that cannot be read) may be published: their host IP or port is not known. */
   maybe: boolean;
   /** The service extends one that cannot be read: its ports are not known. */
@@ -55,7 +60,7 @@ function portsAfterHostNetwork(ctx: ComposeContext, service: Service): PortsAfte
         out.bound.push(describeMapping(m));
         out.addresses.add(r.address);
       } else {
-        out.left.push(describeMapping(m));
+        out.left.push({ mapping: describeMapping(m), ...(c.path === ctx.path ? {} : { file: path.relative(ctx.dir, c.path).split(path.sep).join('/') }) });
         if (kind !== 'all' && !stack) out.maybe = true;
       }
     }
@@ -73,13 +78,36 @@ function portsAfterHostNetwork(ctx: ComposeContext, service: Service): PortsAfte
     if (!merge.inOverride) visit(merge.over.ctx, merge.over.service, false, 0);
     else if (!overrideAt(merge, ['ports'])?.drops) visit(merge.base.ctx, merge.base.service, false, 0);
   }
-  out.left = [...new Set(out.left)];
+  const seen = new Set<string>();
+  out.left = out.left.filter((l) => {
+    const key = `${l.file ?? ''}\u0000${l.mapping}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
   return out;
 }
 
 function quotedList(items: string[]): string {
-  const q = items.map((i) => `'${i}'`);
+  return andList(items.map((i) => `'${i}'`));
+}
+
+function andList(q: string[]): string {
   return q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+/**
+ * The ports left as written, grouped by the file that writes them, this file's first and unnamed, another's named:
+ * "port '3000:3000' of compose.override.yaml" (mrg6b, item 4: the edit is to this file, so a port it cannot reach says
+ * where it is written).
+ */
+function leftPorts(left: PortsAfter['left']): string {
+  const byFile = new Map<string, string[]>();
+  for (const l of [...left].sort((a, b) => (a.file === undefined ? 0 : 1) - (b.file === undefined ? 0 : 1))) {
+    const key = l.file ?? '';
+    const list = byFile.get(key);
+    if (list) list.push(l.mapping);
+    else byFile.set(key, [l.mapping]);
+  }
+  return andList([...byFile].map(([file, ms]) => `${ms.length === 1 ? 'port' : 'ports'} ${quotedList(ms)}${file ? ` of ${file}` : ''}`));
 }
 
 interface Data {
@@ -107,7 +135,7 @@ export default defineRule<'compose', Data>({
     whySummary: 'Sharing a host namespace takes down the wall between container and host: with the host\'s network, PID or IPC namespace the container reaches services bound to 127.0.0.1, sees and signals every host process (and reads their secrets through /proc) or attaches to host shared memory.',
     bad: 'services:\n  app:\n    image: nginx:1.28-alpine\n    network_mode: host\n    pid: host',
     good: 'services:\n  app:\n    image: nginx:1.28-alpine\n    networks: [frontend]\n    ports:\n      - "127.0.0.1:8080:80"\nnetworks:\n  frontend:',
-    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces itself, so check how other services and clients reach it. Under host networking Docker ignores the service\'s `ports:` (the host network driver\'s documentation: the publish options "are ignored"); without it Docker publishes them, and a mapping without a host IP listens on every interface through Docker\'s own NAT rules, which bypass host firewalls such as ufw (DC030). So the same edit binds each such mapping of the service to 127.0.0.1 (`::1` for an IPv6 wildcard), with DC030\'s own edit (quotes, long syntax, ranges kept), and the title says so: "Remove network_mode: host and bind port \'5432:5432\' to 127.0.0.1". A mapping that edit cannot reach — inherited through `extends:` or a `<<` merge, written in the other file of the default override pair (`docker compose up` appends the `ports:` of `compose.override.yaml` to those of `compose.yaml`; in the override, those of `compose.yaml` run unless the override drops them with `!reset` or `!override`), an alias or an anchor, a host part from a variable, or any port of a Swarm stack (`docker stack deploy` ignores a host IP) — is left as written, and the title names it: "(port \'5432:5432\' will be published on every interface)". Publish only the ports clients need. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs. No fix for host networking through `networks:`: the network\'s definition is shared by every service that names it, and which network the service joins instead is a design decision.',
+    fix: '"Remove <key>: host" deletes the line, so the service gets its own namespace again. Not offered when the setting comes from an anchor or alias (the edit would change every service that uses it: remove it at the anchor), when it is written in a flow mapping, or when it is the service\'s only key, or while the file has YAML syntax errors. Not a safe fix (a quick fix only, never applied by fix-all or `check --fix`): what shares a host namespace usually needs it. Without `pid: host` a monitoring agent (node-exporter, the Zabbix agent) stops seeing the host\'s processes; without `network_mode: host` the service no longer listens on the host\'s interfaces itself, so check how other services and clients reach it. Under host networking Docker ignores the service\'s `ports:` (the host network driver\'s documentation: the publish options "are ignored"); without it Docker publishes them, and a mapping without a host IP listens on every interface through Docker\'s own NAT rules, which bypass host firewalls such as ufw (DC030). So the same edit binds each such mapping of the service to 127.0.0.1 (`::1` for an IPv6 wildcard), with DC030\'s own edit (quotes, long syntax, ranges kept), and the title says so: "Remove network_mode: host and bind port \'5432:5432\' to 127.0.0.1". A mapping that edit cannot reach — inherited through `extends:` or a `<<` merge, written in the other file of the default override pair (`docker compose up` appends the `ports:` of `compose.override.yaml` to those of `compose.yaml`; in the override, those of `compose.yaml` run unless the override drops them with `!reset` or `!override`), an alias or an anchor, a host part from a variable, or any port of a Swarm stack (`docker stack deploy` ignores a host IP) — is left as written, and the title names it: "(port \'5432:5432\' will be published on every interface)", with the file that writes it when that is not the edited file: "(port \'3000:3000\' of compose.override.yaml will be published on every interface)". Publish only the ports clients need. Not offered in that override when the default compose file sets the same key to `host`: without the line, that value runs. No fix for host networking through `networks:`: the network\'s definition is shared by every service that names it, and which network the service joins instead is a design decision.',
     guideline: '§3 Network Security — "Custom Bridge Network"; §2 Container Runtime Security — "No Privileged Containers"',
     equivalents: [
       'KICS "Shared Host Network Namespace", "Host Namespace is Shared", "Shared Host IPC Namespace", "Shared Host User Namespace" (Docker Compose queries)',
@@ -174,7 +202,7 @@ export default defineRule<'compose', Data>({
         const to = after.addresses.size === 1 ? [...after.addresses][0] : `the loopback address (${[...after.addresses].join(', ')})`;
         title += ` and bind ${after.bound.length === 1 ? 'port' : 'ports'} ${quotedList(after.bound)} to ${to}`;
       }
-      if (after.left.length > 0) title += ` (${after.left.length === 1 ? 'port' : 'ports'} ${quotedList(after.left)} ${after.maybe ? 'may' : 'will'} be published on every interface)`;
+      if (after.left.length > 0) title += ` (${leftPorts(after.left)} ${after.maybe ? 'may' : 'will'} be published on every interface)`;
       else if (after.unknownBase) title += ' (the ports of the service it extends may be published on every interface)';
     }
     return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };

@@ -6,7 +6,8 @@ import { isOwnEditable, isPartialService, lookupKey, reportNodeOf, resolvedScala
 import * as path from 'node:path';
 import { serviceVolumes, type VolumeMount } from '../engine/compose-volumes';
 import { effectiveVolumes } from '../engine/override-mounts';
-import { defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
+import { composeTag, defaultMerge, dropCause, dropText, mergedServiceGone, overrideAt, touchRange, type DropCause } from '../engine/override-merge';
+import type { Found } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
 
@@ -53,8 +54,10 @@ function mayBeTmp(raw: string): boolean {
 function tmpCovered(ctx: ComposeContext, service: Service): { state: 'free' } | { state: 'covered'; by?: string } | { state: 'unknown'; blocker: string } {
   const found = lookupKey(ctx, service, 'tmpfs');
   if (found === 'unknown') return { state: 'unknown', blocker: 'the tmpfs: of the service it extends' };
-  const tmpfsLists: { found: NonNullable<typeof found>; where: string }[] = found ? [{ found, where: '' }] : [];
   const merge = defaultMerge(ctx, service);
+  // This file's tmpfs: list does not reach the container when it is tagged `!reset` here or the override drops it (mrg6b, item 1).
+  const ownDropped = !!found && (tmpfsReset(ctx, found) || (!!merge && !merge.inOverride && !mergedServiceGone(merge) && !!overrideAt(merge, ['tmpfs'])?.drops));
+  const tmpfsLists: { found: NonNullable<typeof found>; where: string }[] = found && !ownDropped ? [{ found, where: '' }] : [];
   const mounts: { m: VolumeMount; where: string }[] = [];
   let own = serviceVolumes(ctx, service);
   if (merge && !mergedServiceGone(merge)) {
@@ -97,6 +100,45 @@ function tmpCovered(ctx: ComposeContext, service: Service): { state: 'free' } | 
   return blocker ? { state: 'unknown', blocker } : { state: 'free' };
 }
 
+/**
+ * Whether a `tmpfs:` entry is tagged `!reset` where it is written: compose-go's ResetProcessor removes the tagged node
+ * whatever its value ("`foo: !reset null` removes foo attribute from merged yaml (value is ignored)",
+ * compose-spec/compose-go#552; Compose Specification, Merge › Reset value), so a `/tmp` appended to it never mounts.
+ */
+function tmpfsReset(ctx: ComposeContext, found: Found): boolean {
+  return found.entry.own && !found.inherited && found.ctx === ctx && composeTag(ctx, found.entry.pair) === 'reset';
+}
+
+/** The edit appending `/tmp` to a `tmpfs:` list written in `ctx` (a sequence, or a scalar made a flow sequence). */
+function appendTmp(ctx: ComposeContext, tmpfs: Found): TextEdit | undefined {
+  const v = tmpfs.entry.value;
+  if (!isOwnEditable(ctx, tmpfs) || !v || ctx.isShared(v)) return undefined;
+  if (isSeq(v)) return appendToSeqEdit(ctx, v, '/tmp');
+  if (isScalar(v) && v.range) return replaceScalarEdit(ctx, v, `[${ctx.text.slice(v.range[0], v.range[1])}, /tmp]`);
+  return undefined;
+}
+
+/**
+ * Where the fix puts `/tmp` so that it reaches the merged service (mrg6b, item 1): in this file's `tmpfs:` (`here`:
+ * the list, or none yet: a new key), in the default override's `tmpfs: !override [...]` list when the override replaces
+ * this file's (Compose Specification, Merge › Replace value: only the override's list remains), or nowhere, with the
+ * reason for the title, when the list it would go to is removed: `tmpfs: !reset` in the override or in this file (the
+ * tagged value is dropped, so an entry appended to it would not mount either).
+ */
+function tmpfsPlace(ctx: ComposeContext, service: Service): { here: Found | undefined } | { there: Found } | { none: string } | 'unknown' {
+  const tmpfs = lookupKey(ctx, service, 'tmpfs');
+  if (tmpfs === 'unknown') return 'unknown';
+  const merge = defaultMerge(ctx, service);
+  const touch = merge && !merge.inOverride && !mergedServiceGone(merge) ? overrideAt(merge, ['tmpfs']) : undefined;
+  if (merge && touch?.drops) {
+    const otherName = path.basename(merge.over.ctx.path);
+    if (touch.drops.tag === 'override' && touch.value) return { there: touch.value };
+    return { none: `${otherName} ${touch.drops.tag === 'reset' ? 'resets' : 'replaces'} tmpfs with !${touch.drops.tag}` };
+  }
+  if (tmpfs && tmpfsReset(ctx, tmpfs)) return { none: 'this file resets tmpfs with !reset' };
+  return { here: tmpfs };
+}
+
 export default defineRule<'compose', Data>({
   code: 'DC018',
   name: 'root-filesystem-writable',
@@ -109,7 +151,7 @@ export default defineRule<'compose', Data>({
     why: 'With a writable root filesystem, an attacker who gets code execution can replace binaries, drop tools and change configuration inside the container. Mounting it read-only leaves only the paths you declare (volumes, `tmpfs`) writable, which also documents where the service writes. SECURITY-GUIDELINES.md §2 Container Runtime Security: "Read-only Root Filesystem – Where applicable".',
     bad: 'services:\n  web:\n    image: nginx:1.28-alpine',
     good: 'services:\n  web:\n    image: nginx:1.28-alpine\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/cache/nginx\n      - /run',
-    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp` — in this file or, for the pair `docker compose up` merges by default, in the other file (`compose.override.yaml` beside `compose.yaml`): its mounts land on the same container — and the title then says why when the edit leaves `/tmp` as it is: "(no tmpfs added for /tmp: a volume in compose.override.yaml is mounted there)", "(no tmpfs added for /tmp: the volume mounted there is read-only)". Nor when that cannot be told: a volume target from a variable without a value that may be `/tmp` (`./site:${SITE_DIR}`, `/t${X}`, `/tmp${X}`; Compose refuses two mounts on one target, so a tmpfs beside it could stop the service from starting), or a tmpfs entry whose value is not known; the title says so then: "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target \'${SITE_DIR}\' may be /tmp)", and `/tmp` stays read-only until you make it writable. A target whose written start rules `/tmp` out (`/app${FLAGS}`: neither `/tmp` nor under it) does not keep the tmpfs out. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
+    fix: '"Make the root filesystem read-only" adds `read_only: true` at the end of the service (or changes `false` to `true` in place) and makes `/tmp` writable as a tmpfs: a `tmpfs:` key with `- /tmp` is added, or `/tmp` is appended to an existing `tmpfs:` list; nothing is added when a tmpfs entry or a volume already targets `/tmp` — in this file or, for the pair `docker compose up` merges by default, in the other file (`compose.override.yaml` beside `compose.yaml`): its mounts land on the same container — and the title then says why when the edit leaves `/tmp` as it is: "(no tmpfs added for /tmp: a volume in compose.override.yaml is mounted there)", "(no tmpfs added for /tmp: the volume mounted there is read-only)". Nor when that cannot be told: a volume target from a variable without a value that may be `/tmp` (`./site:${SITE_DIR}`, `/t${X}`, `/tmp${X}`; Compose refuses two mounts on one target, so a tmpfs beside it could stop the service from starting), or a tmpfs entry whose value is not known; the title says so then: "Make the root filesystem read-only (no tmpfs added for /tmp: the volume target \'${SITE_DIR}\' may be /tmp)", and `/tmp` stays read-only until you make it writable. A `tmpfs:` list that is removed in the merge gets no `/tmp` either (a `/tmp` appended to it would not mount): the default override\'s `tmpfs: !reset` drops this file\'s list ("(no tmpfs added for /tmp: compose.override.yaml resets tmpfs with !reset)"), and so does the tag on the list where it is written; when the override replaces the list (`tmpfs: !override [/run]`), `/tmp` is appended to the override\'s list instead ("(tmpfs for /tmp in compose.override.yaml)"). A target whose written start rules `/tmp` out (`/app${FLAGS}`: neither `/tmp` nor under it) does not keep the tmpfs out. Named volumes and bind mounts stay writable. Not offered when `read_only`, `tmpfs` or the service comes from an anchor, an alias, a `<<` merge or `extends:`. Never applied by fix-all: most images write somewhere besides `/tmp` at start-up (nginx `/var/cache/nginx` and `/run`, databases their socket directory); run the service, read `docker diff <container>` and add those paths as tmpfs or volumes. No fix for a `read_only` the default override resets or replaces: the override may relax it on purpose (a development setup).',
     guideline: '§2 Container Runtime Security — "Read-only Root Filesystem"',
     equivalents: ['compose-lint CL-0007 (Filesystem Not Read-Only)', 'CIS Docker Benchmark v1.6.0 5.13 "Ensure that the container\'s root filesystem is mounted as read only"', 'Checkov CKV_K8S_22 (read-only root filesystem) for the same control on Kubernetes'],
     references: [
@@ -164,18 +206,26 @@ export default defineRule<'compose', Data>({
     const edits: TextEdit[] = [];
     const newLines: string[] = [];
     const covered = tmpCovered(ctx, service);
+    const changes: Fix['changes'] = [];
+    // Why no tmpfs is added although /tmp has no mount: the list it would go to is removed in the merge (mrg6b, item 1).
+    let noTmpfs: string | undefined;
+    let tmpfsThere: string | undefined;
     if (covered.state === 'free') {
-      const tmpfs = lookupKey(ctx, service, 'tmpfs');
-      if (tmpfs === 'unknown') return undefined;
-      if (!tmpfs) {
+      const place = tmpfsPlace(ctx, service);
+      if (place === 'unknown') return undefined;
+      if ('none' in place) noTmpfs = place.none;
+      else if ('there' in place) {
+        // The override's `tmpfs: !override [...]` is the list the merged service mounts: /tmp goes there.
+        const over = place.there;
+        const edit = appendTmp(over.ctx, over);
+        if (!edit) return undefined;
+        changes.push({ kind: 'edit', path: over.ctx.path, edits: [edit] });
+        tmpfsThere = path.basename(over.ctx.path);
+      } else if (!place.here) {
         if (!canAddToService(ctx, service)) return undefined;
         newLines.push('tmpfs:', '  - /tmp');
       } else {
-        const v = tmpfs.entry.value;
-        if (!isOwnEditable(ctx, tmpfs) || !v || ctx.isShared(v)) return undefined;
-        let edit: TextEdit | undefined;
-        if (isSeq(v)) edit = appendToSeqEdit(ctx, v, '/tmp');
-        else if (isScalar(v) && v.range) edit = replaceScalarEdit(ctx, v, `[${ctx.text.slice(v.range[0], v.range[1])}, /tmp]`);
+        const edit = appendTmp(ctx, place.here);
         if (!edit) return undefined;
         edits.push(edit); // first: an insert at the same point as the new keys must come before them
       }
@@ -196,14 +246,20 @@ export default defineRule<'compose', Data>({
     }
     // A target that may be /tmp keeps the tmpfs out (Compose refuses two mounts on one target): the title says so (review 45a, item 2).
     // A mount the edit leaves as it is (read-only, or written in the other file of the default pair): the title says why nothing is added (review 45e, item 3).
+    // A tmpfs: list removed in the merge (`!reset`): nothing to add /tmp to, and the title says so; one the override
+    // replaces (`!override`): /tmp goes there, and the title names that file (mrg6b, item 1).
     const title =
       covered.state === 'unknown'
         ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${covered.blocker} may be /tmp)`
         : covered.state === 'free'
-          ? 'Make the root filesystem read-only (tmpfs for /tmp)'
+          ? noTmpfs
+            ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${noTmpfs})`
+            : tmpfsThere
+              ? `Make the root filesystem read-only (tmpfs for /tmp in ${tmpfsThere})`
+              : 'Make the root filesystem read-only (tmpfs for /tmp)'
           : covered.by
             ? `Make the root filesystem read-only (no tmpfs added for /tmp: ${covered.by})`
             : 'Make the root filesystem read-only';
-    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }] };
+    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits }, ...changes] };
   },
 });

@@ -219,29 +219,46 @@ export class ExtendedEnv extends ServiceEnv {
   }
 
   override get(name: string): EnvLookup {
-    const { lookup, level } = this.find(name);
+    return this.located(this.find(name));
+  }
+
+  /** A lookup found in a base, placed on the service's name (no `env`/`file`: not editable from here). */
+  protected located({ lookup, level }: { lookup: EnvLookup; level?: ExtendsLevel }): EnvLookup {
     if (!level || lookup.state === 'unset' || lookup.state === 'unknown') return lookup;
     return { ...lookup, env: null, file: null, merged: this.here };
   }
 
   /** Where a name's value comes from, in Compose's order (see the class comment); `level` is set for a base. */
   private find(name: string): { lookup: EnvLookup; level?: ExtendsLevel } {
+    const env = this.findInEnvironment(name);
+    if (env.lookup.state !== 'unset' || !this.withFiles) return env;
+    return this.findInFiles(name);
+  }
+
+  /**
+   * The name in the `environment:` that `extends:` merges (the service's entry, then each base's): one mapping once
+   * merged, which a default override's entries are merged into (MergedEnv). Unknown when a base cannot be read: it
+   * may set the name there, which would beat any env_file.
+   */
+  protected findInEnvironment(name: string): { lookup: EnvLookup; level?: ExtendsLevel } {
     const own = this.fromEnvironment(name);
     if (own.state !== 'unset') return { lookup: own };
     for (let i = 0; i < this.bases.length; i++) {
       const r = this.bases[i].fromEnvironment(name);
       if (r.state !== 'unset') return { lookup: r, level: this.levels[i] };
     }
-    // A base that cannot be read may set it in its `environment:`, which would beat any env_file.
-    if (this.baseUnknown) return { lookup: { state: 'unknown' } };
-    if (!this.withFiles) return { lookup: { state: 'unset' } };
+    return { lookup: this.baseUnknown ? { state: 'unknown' } : { state: 'unset' } };
+  }
+
+  /** The name in the `env_file:` list `extends:` merges (the service's files, appended after each base's, win). Unknown when a base cannot be read. */
+  protected findInFiles(name: string): { lookup: EnvLookup; level?: ExtendsLevel } {
     const ownFile = this.fromFiles(name);
     if (ownFile.state !== 'unset') return { lookup: ownFile };
     for (let i = 0; i < this.bases.length; i++) {
       const r = this.bases[i].fromFiles(name);
       if (r.state !== 'unset') return { lookup: r, level: this.levels[i] };
     }
-    return { lookup: { state: 'unset' } };
+    return { lookup: this.baseUnknown ? { state: 'unknown' } : { state: 'unset' } };
   }
 }
 

@@ -12,7 +12,7 @@
 import { type Node, type Pair } from 'yaml';
 import { isAlias, isMap, isScalar } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
-import { commandThrough, effectiveCommandsThrough, ExtendedEnv, extendedService, isSwarmStack, lookupKey, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
+import { commandThrough, effectiveCommandsThrough, ExtendedEnv, extendedService, isSwarmStack, lookupPath, type ExtendsLevel, type Found, type Lookup } from './compose-lookup';
 import { envFileRefs, ServiceEnv, type EnvFileRef, type EnvLookup } from './env-files';
 import { commandRuns, commandValue, type CommandArg, type CommandValue } from './service-command';
 import { includersOfContext, isExtendedBase } from './include';
@@ -315,8 +315,9 @@ export function mergedCommandRange(m: DefaultMerge): Range {
  * base's (its own and those inherited through `extends:`), which `env_file: !reset`/`!override` drops (compose-go's
  * ResetProcessor deletes the base's list before the merge; under `!override` only the override's listed files
  * remain), while the base's `environment:` entries stay. Read on the base service (through `extends:`), so `written()` and the facts read with
- * it stay the base's; `fromOverride` tells which file a lookup's entry is written in. Inherited through the
- * base's `extends:`, an environment entry is read after the override's env files (rare; Compose reads it first).
+ * it stay the base's; `fromOverride` tells which file a lookup's entry is written in. The base's `environment:`
+ * entries inherited through its `extends:` count as its own (read before any env file) and are dropped with them; its
+ * inherited env files come after its own (mrg6b, item 5).
  */
 export interface MergedEnv extends ExtendedEnv {
   /** Whether a lookup this environment returned is written in the override (its entry or env file is the override's). */
@@ -355,20 +356,22 @@ export function mergedEnv(m: DefaultMerge): MergedEnv {
         const own = this.over.fromEnvironment(name);
         if (own.state !== 'unset') return this.mark(own);
       }
-      // The override's env files: appended after the base's (so they win), or with `env_file: !override […]` the only ones.
-      const overFile: EnvLookup = this.overFilesKept ? this.over.fromFiles(name) : { state: 'unset' };
-      if (touch?.drops) {
-        // The base's `environment:` entry is gone: what the env files set remains.
-        if (overFile.state !== 'unset' || this.baseFilesDropped) return this.mark(overFile);
-        const files = lookupKey(this.m.base.ctx, this.m.base.service, 'env_file');
-        if (files === 'unknown' || files?.inherited) return { state: 'unknown' };
-        return this.fromFiles(name);
+      // The base's `environment:`, its own entries and those it inherits through `extends:`: compose-go resolves
+      // `extends:` within the base's file before it merges the override, so they are one mapping, which the override's
+      // entries are merged into by key and its tags drop (Compose Specification, Merge; services › extends: "environment"
+      // is merged, the extending service's entries winning). Any `environment:` entry beats every env_file ("Set using just
+      // the environment attribute" above "Use of the env_file attribute":
+      // https://docs.docker.com/compose/how-tos/environment-variables/envvars-precedence/), so an inherited entry is read
+      // before the override's env files (mrg6b, item 5).
+      if (!touch?.drops) {
+        const baseEnv = this.located(this.findInEnvironment(name));
+        if (baseEnv.state !== 'unset') return baseEnv;
       }
-      const baseEnv = this.fromEnvironment(name);
-      if (baseEnv.state !== 'unset') return baseEnv;
-      if (overFile.state !== 'unset') return this.mark(overFile);
-      // The base's entries inherited through `extends:`, then its env files (read without them when the override drops them).
-      return super.get(name);
+      // The env files: the override's, appended after the base's (so they win), or with `env_file: !override […]` the
+      // only ones; then the base's own, then those it inherits (each extending service's list appended after its base's).
+      const overFile: EnvLookup = this.overFilesKept ? this.over.fromFiles(name) : { state: 'unset' };
+      if (overFile.state !== 'unset' || this.baseFilesDropped) return this.mark(overFile);
+      return this.located(this.findInFiles(name));
     }
 
     private mark(lookup: EnvLookup): EnvLookup {
