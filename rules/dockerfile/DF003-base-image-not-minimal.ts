@@ -32,6 +32,8 @@ interface Data {
 
 /** Tools full distributions ship that minimal variants lack: BusyBox gives Alpine a `wget`, not `curl` or `git`; `-slim` has none. */
 const TOOLS = ['curl', 'wget', 'git'] as const;
+/** Each tool named in a CMD, ENTRYPOINT or HEALTHCHECK's text, as a word or a path's last part (compiled once, not per instruction). */
+const TOOL_MENTIONS = TOOLS.map((t) => ({ tool: t, pattern: new RegExp(`(?:^|[\\s"'\\[/])${t}(?=$|[\\s"',\\]])`) }));
 
 /**
  * Official images whose minimal variants install some of TOOLS themselves: php's Alpine images add
@@ -60,7 +62,7 @@ function missingTools(ctx: DockerfileContext, chain: readonly Stage[], repositor
       if (kw !== 'HEALTHCHECK' && kw !== 'CMD' && kw !== 'ENTRYPOINT') continue;
       const r = ins.getRange();
       const text = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
-      for (const t of TOOLS) if (new RegExp(`(?:^|[\\s"'\\[/])${t}(?=$|[\\s"',\\]])`).test(text)) used.add(t);
+      for (const { tool, pattern } of TOOL_MENTIONS) if (pattern.test(text)) used.add(tool);
     }
   }
   // Installed by the file's own package manager calls (`apt-get install curl`, `apk add curl=8.5.0-r0`).

@@ -92,9 +92,12 @@ function literalValueRange(ctx: DockerfileContext, p: Property): Range | undefin
   const range = p.getValueRange();
   if (!range) return undefined;
   const written = ctx.text.slice(ctx.offsetAt(range.start), ctx.offsetAt(range.end));
-  const esc = ctx.escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  return /[$`]/.test(written.replace(new RegExp(`${esc}[\\s\\S]`, 'g'), '')) ? undefined : range;
+  return /[$`]/.test(written.replace(ctx.escapeChar === '`' ? BACKTICK_ESCAPED : BACKSLASH_ESCAPED, '')) ? undefined : range;
 }
+
+/** A character escaped with either escape character (the only two a Dockerfile may set), compiled once. */
+const BACKSLASH_ESCAPED = /\\[\s\S]/g;
+const BACKTICK_ESCAPED = /`[\s\S]/g;
 
 function literalOf(raw: string | null): string | null {
   if (raw === null || /[$`]/.test(raw) || isPlaceholderValue(raw) || isStandIn(raw)) return null;

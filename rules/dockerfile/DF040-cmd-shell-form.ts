@@ -117,10 +117,14 @@ function isExecForm(ctx: DockerfileContext, text: string): boolean {
   return execFormArgv(ctx, text) !== null;
 }
 
+/** A line continuation with either escape character (the only two a Dockerfile may set), compiled once. */
+const BACKSLASH_CONTINUATION = /\\[ \t]*\r?\n/g;
+const BACKTICK_CONTINUATION = /`[ \t]*\r?\n/g;
+
 /** The exec-form arguments (a valid JSON array of strings), or null. */
 function execFormArgv(ctx: DockerfileContext, text: string): string[] | null {
   if (!text.trimStart().startsWith('[')) return null;
-  const logical = text.replace(new RegExp(`\\${ctx.escapeChar}[ \\t]*\\r?\\n`, 'g'), '');
+  const logical = text.replace(ctx.escapeChar === '`' ? BACKTICK_CONTINUATION : BACKSLASH_CONTINUATION, '');
   try {
     const v: unknown = JSON.parse(logical);
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;

@@ -24,7 +24,29 @@ const TRIVIAL_GETTER = /^[\w$]+\(\)\s*\{\s*return this\.[\w$]+;?\s*\}$/;
 /** Per class: a prototype whose accessors compute once per instance, inserted above the class's own. */
 const memoProtos = new Map<object, object>();
 
-type Cached = { [CACHE]?: Map<string, unknown> };
+type Cached = { [CACHE]?: unknown[] };
+
+/**
+ * An accessor's cached value is kept in a slot of an array per instance (the slot of its name, the same
+ * for every class, numbered in the order names are first asked for, so that the arrays stay as short as
+ * the accessors rules read), UNSET until computed: a Map per instance, keyed by the accessor's name, cost
+ * a lookup by string and a Map's allocations for every instruction.
+ */
+const UNSET: unknown = Symbol('docker-guardrails.unset');
+const slots = new Map<string, number>();
+function slotOf(name: string): number {
+  let s = slots.get(name);
+  if (s === undefined) slots.set(name, (s = slots.size));
+  return s;
+}
+const RAW_ARGUMENTS_SLOT = slotOf('getRawArguments');
+
+/** A fresh cache of `length` slots, all UNSET (it grows when a later slot is asked). */
+function newCache(length: number): unknown[] {
+  const cache = new Array<unknown>(length);
+  for (let k = 0; k < length; k++) cache[k] = UNSET;
+  return cache;
+}
 
 /** The zero-argument `get…` methods along an object's prototype chain. */
 function accessors(proto: object): string[] {
@@ -55,17 +77,21 @@ function memoProtoOf(proto: object): object {
       };
       continue;
     }
+    let slot = -1;
     (memo as Record<string, unknown>)[name] = function once(this: Cached) {
+      if (slot < 0) slot = slotOf(name);
       let cache = this[CACHE];
-      if (!cache) {
-        cache = new Map();
+      if (cache === undefined) {
+        cache = newCache(slot + 1);
         this[CACHE] = cache;
+      } else if (slot < cache.length) {
+        const hit = cache[slot];
+        if (hit !== UNSET) return hit;
       } else {
-        const hit = cache.get(name);
-        if (hit !== undefined || cache.has(name)) return hit;
+        while (cache.length <= slot) cache.push(UNSET);
       }
       const value = original.call(this);
-      cache.set(name, value);
+      cache[slot] = value;
       return value;
     };
   }
@@ -79,7 +105,7 @@ export function freezeInstruction(ins: object): void {
   if (target[FROZEN]) return;
   target[FROZEN] = true;
   const seeded = parseMemo.get(ins);
-  if (seeded) (target[CACHE] = new Map()).set('getRawArguments', seeded.slice());
+  if (seeded) (target[CACHE] = newCache(RAW_ARGUMENTS_SLOT + 1))[RAW_ARGUMENTS_SLOT] = seeded.slice();
   target[KEYWORD] = (ins as { getKeyword(): string }).getKeyword();
   Object.setPrototypeOf(ins, memoProtoOf(Object.getPrototypeOf(ins) as object));
 }

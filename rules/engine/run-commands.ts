@@ -134,10 +134,17 @@ export function invocation(cmd: SimpleCommand): Invocation | null {
 /** The wrappers of a command without any (shared: no array per command). */
 const NO_WRAPPERS: number[] = [];
 
+/** The assignments of a command without any (shared, frozen: callers never modify an invocation). */
+const NO_ASSIGNMENTS = Object.freeze([]) as readonly Word[] as Word[];
+
+const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 function readInvocation(cmd: SimpleCommand): Invocation | null {
   let i = cmd.programIndex;
   if (i < 0) return null;
-  const assignments = cmd.words.slice(0, i).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
+  // Made only for a command that has assignments (most have none: NO_ASSIGNMENTS).
+  let assignments: Word[] | undefined;
+  for (let k = 0; k < i; k++) if (ASSIGNMENT_WORD.test(cmd.words[k].raw)) (assignments ??= []).push(cmd.words[k]);
   let viaXargs = false;
   let wrappers: number[] = NO_WRAPPERS;
   for (let depth = 0; depth < 4; depth++) {
@@ -154,7 +161,7 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
         break;
       }
       if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
-        assignments.push(cmd.words[j]);
+        (assignments ??= []).push(cmd.words[j]);
         j++;
         continue;
       }
@@ -165,7 +172,7 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
     if (j >= cmd.words.length) return null;
     i = j;
   }
-  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments, viaXargs, wrappers };
+  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments: assignments ?? NO_ASSIGNMENTS, viaXargs, wrappers };
 }
 
 /**
@@ -187,16 +194,20 @@ export function shortOptionIndex(word: string, letter: string, valueLetters: str
 export function isVerification(inv: Invocation): boolean {
   // By name first: asked of every command of every RUN.
   const name = inv.name;
-  const has = (v: string) => inv.args.some((w) => w.value === v);
   if (/^(?:sha(?:1|224|256|384|512)sum|shasum|b2sum)$/.test(name)) return inv.args.some((w) => w.value === '--check' || /^-[A-Za-z]*c[A-Za-z]*$/.test(w.value));
-  if (name === 'gpg' || name === 'gpg2') return has('--verify');
+  if (name === 'gpg' || name === 'gpg2') return hasArg(inv, '--verify');
   if (name === 'gpgv') return true;
   if (name === 'cosign') return /^verify/.test(inv.args[0]?.value ?? '');
-  if (name === 'minisign') return has('-V');
+  if (name === 'minisign') return hasArg(inv, '-V');
   // Composer's documented installer check: php -r "if (hash_file('sha384', 'composer-setup.php') === '…') …".
   // A hash that is only printed (`echo hash_file(…)`) checks nothing: compared, or hash_equals (review 10, probe 07).
   if (name === 'php') return inv.args.some((w) => /\bhash_file\s*\([^)]*\)\s*[!=]==?|[!=]==?\s*hash_file\s*\(|\bhash_equals\s*\(/.test(w.value));
   return false;
+}
+
+/** Whether an argument is `v` (a function, not a closure made for every command isVerification reads). */
+function hasArg(inv: Invocation, v: string): boolean {
+  return inv.args.some((w) => w.value === v);
 }
 
 /** curl's short options that take a value (a value ends a `-fsSL…` cluster). */

@@ -640,50 +640,49 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
     return { text: doc.slice(start, end), offsets };
   }
   // Kept characters are copied in runs (slices of the document); each maps to its own offset.
+  // (Read by character code: comparing one-character strings cost a tenth of the shared RUN reading.)
   const parts: string[] = [];
   const offsets = new Int32Array(Math.max(0, end - start) + 1);
   let n = 0;
   let run = -1;
-  const flush = (to: number) => {
-    if (run === -1) return;
-    parts.push(doc.slice(run, to));
-    for (let k = run; k < to; k++) offsets[n++] = k;
-    run = -1;
-  };
   let i = start;
   let atLineStart = false;
   while (i < end) {
-    const c = doc[i];
     if (atLineStart) {
       // Inside a continued instruction, whole comment lines and empty lines are dropped.
       let j = i;
-      while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
-      if (doc[j] === '#') {
-        flush(i);
-        while (j < end && doc[j] !== '\n') j++;
+      let d = doc.charCodeAt(j);
+      while (j < end && (d === SPACE || d === TAB)) d = doc.charCodeAt(++j);
+      if (d === HASH) {
+        n = flushRun(doc, parts, offsets, n, run, i);
+        run = -1;
+        while (j < end && doc.charCodeAt(j) !== NEWLINE) j++;
         i = j + 1;
         continue;
       }
-      if (doc[j] === '\n' || (doc[j] === '\r' && doc[j + 1] === '\n')) {
-        flush(i);
-        i = doc[j] === '\r' ? j + 2 : j + 1;
+      if (d === NEWLINE || (d === RETURN && doc.charCodeAt(j + 1) === NEWLINE)) {
+        n = flushRun(doc, parts, offsets, n, run, i);
+        run = -1;
+        i = d === RETURN ? j + 2 : j + 1;
         continue;
       }
       atLineStart = false;
     }
-    if (c === escapeChar) {
+    if (doc.charCodeAt(i) === esc) {
       let j = i + 1;
-      while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
-      if (doc[j] === '\r' && doc[j + 1] === '\n') j++;
-      if (doc[j] === '\n' || j >= end) {
-        flush(i);
+      while (j < end && (doc.charCodeAt(j) === SPACE || doc.charCodeAt(j) === TAB)) j++;
+      if (doc.charCodeAt(j) === RETURN && doc.charCodeAt(j + 1) === NEWLINE) j++;
+      if (doc.charCodeAt(j) === NEWLINE || j >= end) {
+        n = flushRun(doc, parts, offsets, n, run, i);
+        run = -1;
         i = j + 1;
         atLineStart = true;
         continue;
       }
-      if (escapeChar !== '\\') {
+      if (esc !== BACKSLASH) {
         // With `# escape=``, a backtick escapes for the Dockerfile parser; backslashes are literal.
-        flush(i);
+        n = flushRun(doc, parts, offsets, n, run, i);
+        run = -1;
         parts.push(doc[i + 1] ?? '');
         offsets[n++] = i + 1;
         i += 2;
@@ -693,9 +692,24 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
     if (run === -1) run = i;
     i++;
   }
-  flush(Math.min(i, end));
+  n = flushRun(doc, parts, offsets, n, run, Math.min(i, end));
   offsets[n++] = end;
   return { text: parts.join(''), offsets: offsets.subarray(0, n) };
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const HASH = 0x23;
+const BACKSLASH = 0x5c;
+
+/** logicalText's kept run `run`…`to` (none when run is -1): its text and offsets; returns the new offset count. */
+function flushRun(doc: string, parts: string[], offsets: Int32Array, n: number, run: number, to: number): number {
+  if (run === -1) return n;
+  parts.push(doc.slice(run, to));
+  for (let k = run; k < to; k++) offsets[n++] = k;
+  return n;
 }
 
 /**
