@@ -52,6 +52,39 @@ describe('files left out for a bound are named (review 45c)', () => {
     assert.ok(checked.has('inc/f255.yaml') && !checked.has('inc/f256.yaml'), [...checked].slice(0, 5).join(', '));
   });
 
+  it('SARIF and the github format give the include-limit notice too, on the root compose file; JSON keeps its shape (review 46 leftovers, item 1)', () => {
+    const dir = tempFiles('include-limit-sarif-', includeProject(260));
+    const text = 'Not checked: 4 files that compose.yaml includes past the limit of 256 files in one include tree: inc/f256.yaml, inc/f257.yaml, inc/f258.yaml, inc/f259.yaml.';
+    const r = runCli(['check', '.', '--format', 'sarif'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const sarif = JSON.parse(r.stdout);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as { level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    assert.deepEqual(notes.map((n) => [n.level, n.locations[0].physicalLocation.artifactLocation.uri, n.message.text]), [['warning', 'compose.yaml', text]]);
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../test/schemas/sarif-2.1.0.json'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    // github: a ::warning annotation on the root compose file (the findings' lines are unchanged).
+    const g = runCli(['check', '.', '--format', 'github'], dir);
+    const warnings = g.stdout.split('\n').filter((l) => l.startsWith('::warning file=compose.yaml,title='));
+    assert.deepEqual(warnings, [`::warning file=compose.yaml,title=docker-guardrails::${text}`]);
+    assert.match(g.stderr, /^docker-guardrails: not checked: 4 files that compose\.yaml includes past the limit/m);
+    // JSON: still a bare array of findings.
+    assert.ok(Array.isArray(JSON.parse(runCli(['check', '.', '--format', 'json'], dir).stdout)));
+  });
+
+  it('the github format gives a related file over the read cap as a ::warning annotation (review 46 leftovers, item 1)', () => {
+    const large = tempFiles('related-large-github-', dotenvProject(25_000));
+    const r = runCli(['check', '.', '--format', 'github'], large);
+    assert.equal(r.code, 0, r.stderr);
+    const warnings = r.stdout.split('\n').filter((l) => l.includes('title=docker-guardrails::'));
+    assert.equal(warnings.length, 1, r.stdout);
+    assert.match(warnings[0], /^::warning file=\.env,title=docker-guardrails::Not read: \.env is over 256 KiB, the cap on a file read beside the file analyzed \(.*\): taken as absent, so findings that depend on it may be missing or wrong\.$/);
+    const small = tempFiles('related-small-github-', dotenvProject(12_500));
+    assert.doesNotMatch(runCli(['check', '.', '--format', 'github'], small).stdout, /title=docker-guardrails::/);
+  });
+
   it('the server logs the files an include: tree names past its limit, once per root and list (leftover item 1)', async () => {
     const files = includeProject(260, 1);
     const dir = tempFiles('include-limit-lsp-', files);

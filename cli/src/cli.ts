@@ -49,7 +49,7 @@ import {
 } from '../../rules';
 import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, relatedTooLargeNotice, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
 import { GzipMeter } from './gzip-size';
-import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type Write } from './format';
+import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type SarifNotice, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
@@ -432,7 +432,10 @@ function check(opts: Options, io: Io): number | Promise<number> {
   const relatedTooLarge = new Set<string>();
   const noteTooLarge = (p: string) => relatedTooLarge.add(p);
   const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read, noteTooLarge);
-  const withRelated = (o: Outcome): Outcome => (relatedTooLarge.size === 0 ? o : { ...o, tooLarge: [...new Set([...(o.tooLarge ?? []), ...relatedTooLarge])] });
+  /** What the report says of the files an include tree names past its bound (the notices on standard error). */
+  const includeNotices: SarifNotice[] = [];
+  const withNotices = (o: Outcome): Outcome => (includeNotices.length === 0 ? o : { ...o, notices: includeNotices });
+  const withRelated = (o: Outcome): Outcome => withNotices(relatedTooLarge.size === 0 ? o : { ...o, tooLarge: [...new Set([...(o.tooLarge ?? []), ...relatedTooLarge])] });
   let files: Collected[];
   const lookalikes: string[] = [];
   const notDocker: string[] = [];
@@ -465,8 +468,11 @@ function check(opts: Options, io: Io): number | Promise<number> {
     io.writeErr(`docker-guardrails: not checked: ${lookalikes.length} YAML file${lookalikes.length === 1 ? '' : 's'} with a top-level services: key but not named like a compose file: ${shown.join(', ')}${more}. Pass ${lookalikes.length === 1 ? 'it' : 'them'} as arguments, or name ${lookalikes.length === 1 ? 'it' : 'them'} like compose.yaml, docker-compose.<name>.yml, <name>.compose.yaml or docker-stack.yml.\n`);
   }
   // Files an include tree names past its bound: compose files, not analyzed (review 45c, item 5: they were said to be misnamed).
+  // SARIF and the github format give them too, on the root compose file (review 46 leftovers, item 1).
   for (const [root, cut] of groupedByValue(pastLimit)) {
-    io.writeErr(`docker-guardrails: not checked: ${includeLimitNotice(shownPath(root), cut.map(shownPath))}.\n`);
+    const text = `not checked: ${includeLimitNotice(shownPath(root), cut.map(shownPath))}`;
+    io.writeErr(`docker-guardrails: ${text}.\n`);
+    includeNotices.push({ path: root, display: shownPath(root), text });
   }
   // Walks do not follow symbolic links (containment: nothing outside the project is read), but say which they passed.
   for (const f of new Set(symlinks)) io.writeErr(`docker-guardrails: not checked: ${path.relative(process.cwd(), f) || f} is a symbolic link; symbolic links are not followed\n`);
@@ -563,7 +569,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // Once per run, on standard error: the report (JSON, SARIF…) on standard output stays as it is.
   const stale = jobs.length > 0 ? staleDataNotice(eolDate) : undefined;
   if (stale) io.writeErr(`docker-guardrails: notice: ${stale}\n`);
-  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(outcome, opts, io, changed, new Map()), () => finish(withRelated(analyzeJobs(jobs, workspace, wantFixes, reads)), opts, io, changed, new Map()));
+  if (early.length > 0 && jobs.length > 0) return analyzeInWorkers(jobs, early).then((outcome) => finish(withNotices(outcome), opts, io, changed, new Map()), () => finish(withRelated(analyzeJobs(jobs, workspace, wantFixes, reads)), opts, io, changed, new Map()));
   stopWorkers(early);
   if (!fixing) return finish(withRelated(analyzeJobs(jobs, workspace, wantFixes, reads)), opts, io, changed, new Map());
 
@@ -712,6 +718,8 @@ interface Outcome {
   failures?: string[];
   /** Files read beside the files checked that were over the read cap, and so taken as absent (DiskWorkspace's onTooLarge). */
   tooLarge?: string[];
+  /** Notices about files the walk left out (an include tree's files past its bound), for the reports that carry notices. */
+  notices?: SarifNotice[];
 }
 
 function engineConfigOf(job: Job): EngineConfig {
@@ -1053,6 +1061,8 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
     return { path: p, display, text: relatedTooLargeNotice(display) };
   });
   for (const n of relatedNotices) io.writeErr(`docker-guardrails: notice: ${n.text}\n`);
+  // Both kinds in the reports that have a place for them (SARIF, github); the JSON array has none.
+  const notices = [...(outcome.notices ?? []), ...relatedNotices];
   if (outcome.error) {
     io.writeErr(`docker-guardrails: ${outcome.error}\n`);
     return 2;
@@ -1084,8 +1094,8 @@ function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixed
   if (!opts.dryRun) {
     const report = (write: Write) => {
       if (opts.format === 'json') writeJson(results, write);
-      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write, { includeSuppressed: opts.includeSuppressed, notices: relatedNotices });
-      else if (opts.format === 'github') writeGithub(results, write);
+      else if (opts.format === 'sarif') writeSarif(results, allRules, VERSION, write, { includeSuppressed: opts.includeSuppressed, notices });
+      else if (opts.format === 'github') writeGithub(results, write, notices);
       else writeText(results, write);
     };
     // The SARIF report's gzip size, measured on the chunks as they are written (nothing more is kept).

@@ -196,8 +196,9 @@ export interface SarifOptions {
   /** Findings silenced by ignore comments, as results with `suppressions` (`--include-suppressed`). */
   includeSuppressed?: boolean;
   /**
-   * What the run says of files beside the files analyzed that it left out (a related file over the read cap: the
-   * notices on standard error), each a tool notification with the file's location after those of the skipped files.
+   * What the run says of files it left out (compose files an include tree names past its bound, on the root compose
+   * file; a related file over the read cap: the notices on standard error), each a tool notification with the file's
+   * location after those of the skipped files.
    */
   notices?: SarifNotice[];
 }
@@ -314,11 +315,16 @@ function sarifSkipped(r: FileResult) {
   };
 }
 
+/** A notice's text as a sentence: capitalized, with a final period. */
+function noticeSentence(n: SarifNotice): string {
+  return `${n.text[0].toUpperCase()}${n.text.slice(1)}.`;
+}
+
 /** A SARIF 2.1.0 notification object (message, level, locations): a message, a level (warning: findings may be missing) and the file's location. */
 function sarifNotice(n: SarifNotice) {
   return {
     level: 'warning',
-    message: { text: `${n.text[0].toUpperCase()}${n.text.slice(1)}.` },
+    message: { text: noticeSentence(n) },
     locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(n.display, n.path) } } }],
   };
 }
@@ -368,8 +374,12 @@ function sarifFix(fix: Fix, r: FileResult) {
   };
 }
 
-/** GitHub Actions workflow commands: one annotation per finding. */
-export function writeGithub(results: FileResult[], write: Write): void {
+/**
+ * GitHub Actions workflow commands: one annotation per finding, then a `::warning` per notice (files the run left out:
+ * past an include tree's bound, a related file over the read cap), on the file it names, so that a CI log that shows
+ * only the annotations does not pass for a complete check (review 46 leftovers, item 1).
+ */
+export function writeGithub(results: FileResult[], write: Write, notices: readonly SarifNotice[] = []): void {
   // The message (the command's data) as GitHub reads it back (actions/toolkit's escapeData): `%`, CR and LF as %25, %0D and
   // %0A, so that a line break in a message is one in the annotation (printable's `\u000a` showed as such: cli44 item 3); other
   // control characters stay printable's (`\u001b`: no ESC sequence reaches the log).
@@ -385,4 +395,7 @@ export function writeGithub(results: FileResult[], write: Write): void {
       );
     }
   }
+  // ::warning file={name},title={title}::{message} (workflow commands: every parameter is optional, a file without a line
+  // annotates the file).
+  for (const n of notices) write(`::warning file=${prop(n.display.split(path.sep).join('/'))},title=docker-guardrails::${esc(noticeSentence(n))}\n`);
 }
