@@ -32,6 +32,28 @@ describe('a config file is parsed again only when its text changed (review item 
     assert.equal(logs.length, 3);
   });
 
+  it('ConfigParses keeps a hash and the length of each text, not the text; a change of the same length is parsed again (review 46 leftovers, item 2)', () => {
+    const logs: string[] = [];
+    const parses = new ConfigParses(new Set(allRules.map((r) => r.code)), (m) => logs.push(m));
+    const p = '/p/.docker-guardrails.yaml';
+    assert.equal(parses.get(p, BIG).config.rules?.DF010, 'off');
+    // Nothing of the text is held: no string as long as it in what the cache keeps.
+    const held = [...(parses as unknown as { last: Map<string, Record<string, unknown>> }).last.values()];
+    assert.equal(held.length, 1);
+    assert.ok(!Object.values(held[0]).some((v) => typeof v === 'string' && v.length >= BIG.length), Object.keys(held[0]).join(', '));
+    // The same text: no new parse; a text of the same length that differs (DF010 → DF011): parsed again, once.
+    parses.get(p, `${BIG}`.slice(0));
+    assert.equal(logs.length, 1, logs.join('\n'));
+    const other = BIG.replace('DF010', 'DF011');
+    assert.equal(other.length, BIG.length);
+    const changed = parses.get(p, other);
+    assert.equal(logs.length, 2, logs.join('\n'));
+    assert.equal(changed.config.rules?.DF011, 'off');
+    assert.equal(changed.config.rules?.DF010, undefined);
+    parses.get(p, other);
+    assert.equal(logs.length, 2, logs.join('\n'));
+  });
+
   it('server: a settings change, the config opened and closed unchanged, a file event: no new parse; a real change: one', async () => {
     const dir = tempDir('dg-cfg-parses-');
     fs.mkdirSync(path.join(dir, '.git'));
