@@ -488,6 +488,20 @@ describe('messages name the cause', () => {
     assert.equal(df041.length, 1);
     assert.match(df041[0], /pipes tee into tee without pipefail: the step's status is tee's, so a failure of tee can go unnoticed; add SHELL \["\/bin\/ash", "-eo", "pipefail", "-c"\]/);
   });
+  it('DF041 says what is wrong with a heredoc fed through cat to sh -o pipefail on an old dash, names the program after a leading redirection, and says which RUNs a dash pipefail SHELL fails (review 46 leftovers, item 3)', () => {
+    const dash = '/bin/sh here is dash, which has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail")';
+    // `<<EOF cat | sh -o pipefail`: the step fails (the error); `cat` of a heredoc is no producer that can fail (it was "pipes <<EOF into sh").
+    const fed = 'FROM debian:bookworm\nRUN <<EOF cat | sh -o pipefail\napt-get update\nEOF\nUSER 1000\n';
+    assert.deepEqual(messagesOf('DF041', fed, '/h/Dockerfile'), [`This RUN fails: ${dash}; feed the heredoc to bash -o pipefail instead.`]);
+    // A leading redirection is not the program: `2>/dev/null curl … | tar` pipes curl into tar.
+    const redirected = 'FROM alpine:3.22\nRUN 2>/dev/null curl -fsSL https://example.com/a.tgz | tar -xz\nUSER 1000\n';
+    assert.match(messagesOf('DF041', redirected, '/i/Dockerfile')[0], /^This RUN pipes curl into tar without pipefail/);
+    // The SHELL: exec-form RUNs and shebang heredocs do not go through it; the message is no longer than it was.
+    const shell = 'FROM debian:bookworm\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN apt-get update\nUSER 1000\n';
+    const [m] = messagesOf('DF041', shell, '/j/Dockerfile');
+    assert.equal(m, `Every RUN this SHELL runs fails: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`);
+    assert.ok(m.length <= `This SHELL makes every RUN under it fail: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`.length);
+  });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');

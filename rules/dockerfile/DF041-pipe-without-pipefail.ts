@@ -60,8 +60,11 @@ function onAshImage(ctx: DockerfileContext, stage: Stage): boolean {
   return candidates.length > 0 && candidates.every((c) => isAsh(rootBase(c)));
 }
 
+/** What `cat` prints when its only input is a heredoc (`cat <<EOF | sh`, `<<EOF cat | sh`): the heredoc's text, which cannot fail. */
+const HEREDOC_TEXT = 'cat <<';
+
 /** Producers whose failure cannot matter, and that pipefail would make fail on SIGPIPE (`yes | apt-get …`). */
-const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes']);
+const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes', HEREDOC_TEXT]);
 /** A command that tests which shell runs the script, or whether it has pipefail (`[ -n "$BASH_VERSION" ]`, `(set -o pipefail)`). */
 function testsShell(cmd: SimpleCommand): boolean {
   // `$BASH` as well as `$BASH_VERSION` (review 35, probe v2).
@@ -93,16 +96,39 @@ function amazonLinuxCorretto(ref: ImageRef): boolean {
   return !tag.includes('$') && !/alpine|debian/.test(tag);
 }
 
-/** The programs whose output a pipeline member produces: its own, or those of a `{ …; }` group it closes. */
+/** A redirection word (`<<EOF`, `2>&1`, `>file`, or the bare operator of `> file`); BARE: the operator alone, its target the next word. */
+const REDIRECTION = /^\d*(?:<<-?|<<<|<>|>>|>\||[<>]&?)/;
+const BARE_REDIRECTION = /^\d*(?:<<-?|<<<|<>|>>|>\||[<>]&?)$/;
+/** A heredoc marker (`<<EOF`, `<<-'EOT'`), not a here-string. */
+const HEREDOC_MARKER = /^\d*<<(?!<)-?\S/;
+
+/**
+ * The index of the word a command runs when the shell reader took a leading redirection for it (`<<EOF cat | sh`:
+ * the reader's program is `<<EOF`, the shell's is `cat`: review 46 leftovers, item 3); -1 when none.
+ */
+function afterLeadingRedirections(c: SimpleCommand): number {
+  let i = c.programIndex;
+  while (i >= 0 && i < c.words.length && REDIRECTION.test(c.words[i].raw)) i += BARE_REDIRECTION.test(c.words[i].raw) ? 2 : 1;
+  return i >= 0 && i < c.words.length ? i : -1;
+}
+
 /** The program a command runs, through its wrappers but not through `xargs` (whose status and input are its own: `… | xargs -n1 echo` can fail); '' when none. */
 function programRun(c: SimpleCommand): string {
+  const at = afterLeadingRedirections(c);
+  if (at !== c.programIndex) return at < 0 ? '' : c.words[at].value.slice(c.words[at].value.lastIndexOf('/') + 1);
   const inv = invocation(c);
   return inv === null ? '' : inv.viaXargs ? 'xargs' : inv.name;
 }
 
+/** The programs whose output a pipeline member produces: its own, or those of a `{ …; }` group it closes. */
 function producedBy(cmds: readonly SimpleCommand[], k: number): string[] {
   const c = cmds[k];
-  if (!(c.words.length === 1 && c.words[0].raw === '}')) return [programRun(c)];
+  if (!(c.words.length === 1 && c.words[0].raw === '}')) {
+    const name = programRun(c);
+    const at = afterLeadingRedirections(c);
+    if (name === 'cat' && c.words.every((w, j) => j === at || HEREDOC_MARKER.test(w.raw))) return [HEREDOC_TEXT];
+    return [name];
+  }
   const names: string[] = [];
   let depth = 0;
   for (let j = k - 1; j >= 0; j--) {
@@ -158,7 +184,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN script pipes with `pipefail` off, or turns pipefail on (set, SHELL, exec RUN) under a dash without it.',
-    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf` or `yes`, alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN under it fails, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]` and a heredoc fed to `sh -o pipefail` (`RUN <<EOF sh -o pipefail`, `RUN sh -o pipefail <<EOF`, `RUN <<EOF cat | sh -o pipefail`), at its command; a script run by `dash` itself is judged like one run by /bin/sh. A SHELL\'s pipefail counts for the scripts the SHELL runs: the shell-form RUN line and a heredoc that is the whole command and has no shebang ("its contents is evaluated with the default shell", Dockerfile reference, Here-Documents), which under such a dash SHELL is covered by the error at the SHELL. It does not count for an exec-form RUN, a heredoc with a shebang (BuildKit writes it to a file and runs it with its interpreter) or a heredoc fed to a shell the RUN line names (`RUN <<EOF bash`: that shell\'s own options decide): their pipes are judged as that shell runs them.',
+    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf`, `yes` or a `cat` whose only input is a heredoc (`cat <<EOF | sh`, `<<EOF cat | sh`), alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN it runs fails — not an exec-form RUN nor a heredoc with a shebang, which do not go through the SHELL —, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]` and a heredoc fed to `sh -o pipefail` (`RUN <<EOF sh -o pipefail`, `RUN sh -o pipefail <<EOF`, `RUN <<EOF cat | sh -o pipefail`), at its command; a script run by `dash` itself is judged like one run by /bin/sh. A SHELL\'s pipefail counts for the scripts the SHELL runs: the shell-form RUN line and a heredoc that is the whole command and has no shebang ("its contents is evaluated with the default shell", Dockerfile reference, Here-Documents), which under such a dash SHELL is covered by the error at the SHELL. It does not count for an exec-form RUN, a heredoc with a shebang (BuildKit writes it to a file and runs it with its interpreter) or a heredoc fed to a shell the RUN line names (`RUN <<EOF bash`: that shell\'s own options decide): their pipes are judged as that shell runs them.',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | sed … > /etc/app.conf` succeeds when the download fails (sed reads an empty stream and writes an empty file), and so does `wget -O- … | sh` when the server errors (sh runs an empty script), so the build goes on and ships an image with an empty configuration or without the tool, and nobody notices. Some consumers do fail on an empty stream (`tar -xz` and `gpg --dearmor` exit with an error), but then the log shows their error instead of the download\'s; with pipefail the step fails with curl\'s or wget\'s own status. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
@@ -349,7 +375,7 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     const dash = d.shell === 'dash' ? 'dash' : '/bin/sh here is dash, which';
-    if (d.remedy === 'dash-shell') return `This SHELL makes every RUN under it fail: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
+    if (d.remedy === 'dash-shell') return `Every RUN this SHELL runs fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
     if (d.remedy === 'dash-exec') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run it with ["/bin/bash", "-o", "pipefail", "-c", "…"] instead.`;
     if (d.remedy === 'dash-heredoc') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); feed the heredoc to bash -o pipefail instead.`;
     if (d.remedy === 'dash-set') return `set -o pipefail stops this build: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run the step under bash with SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
