@@ -502,6 +502,24 @@ describe('messages name the cause', () => {
     assert.equal(m, `Every RUN this SHELL runs fails: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`);
     assert.ok(m.length <= `This SHELL makes every RUN under it fail: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`.length);
   });
+  it('DC011 names the file whose command bypasses the step-down when it is not the file reported; DC060 says when the override drops RABBITMQ_NODENAME (review 46 leftovers, item 4)', () => {
+    const files = new Map([
+      ['/o/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    command: ["bash", "-c", "exec postgres"]\n  own:\n    image: postgres:16\n'],
+      ['/o/compose.override.yaml', 'services:\n  db:\n    image: postgres:17\n  own:\n    image: postgres:17\n    command: ["sh", "-c", "sleep infinity"]\n'],
+    ]);
+    const dc011 = messagesByService('DC011', files, '/o/compose.override.yaml');
+    assert.match(dc011.db, /^Service 'db' has no user: and the command compose\.yaml gives it bypasses the entrypoint with which image 'postgres:17' steps down/);
+    // Written in the file reported: its own, as before.
+    assert.match(dc011.own, /^Service 'own' has no user: and its own command bypasses the entrypoint/);
+    const rabbit = new Map([
+      ['/r/compose.yaml', 'services:\n  mq:\n    image: rabbitmq:4.2\n    environment:\n      RABBITMQ_NODENAME: rabbit@mq\n    volumes:\n      - mq-data:/var/lib/rabbitmq\n  other:\n    image: rabbitmq:4.2\n    volumes:\n      - other-data:/var/lib/rabbitmq\nvolumes:\n  mq-data:\n  other-data:\n'],
+      ['/r/compose.override.yaml', 'services:\n  mq:\n    environment:\n      RABBITMQ_NODENAME: !reset null\n  other:\n    environment:\n      RABBITMQ_DEFAULT_USER: app\n'],
+    ]);
+    const dc060 = messagesByService('DC060', rabbit, '/r/compose.yaml');
+    assert.match(dc060.mq, /^RabbitMQ service 'mq' keeps its data in a volume at \/var\/lib\/rabbitmq, but without a fixed node name \(compose\.override\.yaml drops the RABBITMQ_NODENAME set here\): RabbitMQ names/);
+    // Nothing dropped (this file never named the node): as before.
+    assert.match(dc060.other, /but without a fixed node name: RabbitMQ names/);
+  });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');

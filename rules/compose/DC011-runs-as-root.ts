@@ -50,6 +50,11 @@ type Data =
       map: YAMLMap | null;
       /** The image steps down to its own user, but the service's `entrypoint:` or `command:` bypasses that. */
       bypass?: 'entrypoint' | 'command';
+      /**
+       * The file that writes that `entrypoint:`/`command:` when it is not the file reported: `compose.yaml`'s command under
+       * the image its default override sets, or a base's through `extends:` (review 46 leftovers, item 4).
+       */
+      bypassIn?: string;
       /** A linuxserver.io image: its s6 init runs as root and starts the application as PUID/PGID (review 17, probe dc-03). */
       linuxserver?: true;
       /** The service runs one of Microsoft's .NET 8+ images (or builds on one), which define the non-root user `app`: the fix uses it. */
@@ -149,7 +154,7 @@ function dockerfileUser(stage: Stage | undefined): { user: string } | { base: Im
  * default override's service, which writes the image while neither file builds), that service's image runs the
  * merged entrypoint and command (review mrg6a, item 5).
  */
-function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command'; linuxserver?: true } | null {
+function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command'; bypassFrom?: string; linuxserver?: true } | null {
   // Through `extends:` (same file or another compose file): image, build, entrypoint and command are
   // the nearest ones written in the chain; a base that cannot be read is unknown. With `merge` (the default
   // override merged over this service of the default file), an `entrypoint:`/`command:` the override writes
@@ -198,7 +203,9 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
   if (sd) {
     if (!overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
     if (overridesEntrypoint && keepsStepDown(sd)) return null;
-    return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command' };
+    // The file that writes what bypasses the step-down (the message names it when it is not the file reported).
+    const from = overridesEntrypoint ? entrypointFound : commandFound;
+    return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command', ...(from ? { bypassFrom: from.ctx.path } : {}) };
   }
   return { source: 'image', image: img.ref.text, ...(isLinuxserverImage(img.ref) ? { linuxserver: true as const } : {}) };
 }
@@ -309,7 +316,7 @@ export default defineRule<'compose', Data>({
       out.push({
         range: resetHere && userTouch ? touchRange(ctx, userTouch, service) : ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(reset ? { reset } : {}) },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass, ...(root.bypassFrom && root.bypassFrom !== ctx.path ? { bypassIn: basename(root.bypassFrom) } : {}) } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(reset ? { reset } : {}) },
       });
     }
     return out;
@@ -319,11 +326,11 @@ export default defineRule<'compose', Data>({
       const { cause, baseFile } = d.reset;
       const dropped = `Service '${d.service}' has no user: once merged: ${dropText(cause)}${baseFile ? `, dropping the user: that ${baseFile} sets` : ''}`;
       if (d.linuxserver) return `${dropped}, and linuxserver.io image '${d.image}' starts its init as root (the application runs as the PUID/PGID user).`;
-      if (d.bypass) return `${dropped}, and its ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root.`;
+      if (d.bypass) return `${dropped}, and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root.`;
       return d.source === 'image' ? `${dropped}, and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root.` : `${dropped}, and the Dockerfile it builds leaves the user as root.`;
     }
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); ${d.dotnetApp ? "run it as user app, the non-root user that .NET 8+ images define" : 'run it as a non-root user (uid 1000)'}.`;
-    if (d.bypass) return `Service '${d.service}' has no user: and its own ${d.bypass} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
+    if (d.bypass) return `Service '${d.service}' has no user: and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its own ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
     if (d.linuxserver) {
       return `Service '${d.service}' has no user: and linuxserver.io image '${d.image}' starts its init as root, which runs the application as the PUID/PGID user but keeps root for itself and its setup scripts; where the image supports it (docs.linuxserver.io/misc/non-root), run it as user: "1000:1000".`;
     }

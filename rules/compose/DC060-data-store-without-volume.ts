@@ -38,6 +38,8 @@ interface Data {
   tmpfsFile?: string;
   /** RabbitMQ whose node name, and so its database directory `mnesia/rabbit@<hostname>`, follows the container's random hostname. */
   randomNodeName?: boolean;
+  /** The default override file whose environment drops the `RABBITMQ_NODENAME` (with a host part) this file sets: it makes the name random. */
+  nodeNameDroppedBy?: string;
   /** The image the default override file sets for the service, which decides where the data goes: its text and the file's name. */
   overrideImage?: { image: string; file: string };
   /** Named volumes or bind mounts of the service at other paths near the data (a likely wrong path, e.g. `/var/lib/redis` for the official redis image). */
@@ -223,7 +225,7 @@ function fromDefaultOverride(ctx: ComposeContext, service: Service): { inputs: M
  * files are read, `env_file: !reset` dropping this file's; Compose merge, https://docs.docker.com/reference/compose-file/merge/)
  * rather than unknown (review mrg6a, item 2); the override's other settings named above still make it unknown.
  */
-function rabbitNodeName(ctx: ComposeContext, service: Service, data: DataDir, merge?: DefaultMerge): 'stable' | 'random' | 'unknown' {
+function rabbitNodeName(ctx: ComposeContext, service: Service, data: DataDir, merge?: DefaultMerge): 'stable' | 'random' | 'unknown' | 'dropped' {
   if (data.dir.startsWith('/bitnami/')) return 'stable';
   const companionKeys = ['hostname', 'network_mode', 'uts', 'image', 'build', ...(merge ? [] : ['environment', 'env_file'])];
   if (companionWrites(ctx, service, companionKeys)) return 'unknown';
@@ -268,6 +270,12 @@ function rabbitNodeName(ctx: ComposeContext, service: Service, data: DataDir, me
       }),
     );
     if (sets) return 'unknown';
+  }
+  // This file names the node, and the override's environment drops it (`RABBITMQ_NODENAME: !reset null`, `environment:
+  // !reset`/`!override` without it): the message says the override made the name random (review 46 leftovers, item 4).
+  if (merge) {
+    const own = new ExtendedEnv(ctx, service).get('RABBITMQ_NODENAME');
+    if (own.state === 'set' && own.value.includes('@')) return 'dropped';
   }
   return 'random';
 }
@@ -370,11 +378,13 @@ export default defineRule<'compose', Data>({
       if (!merge && !persisted && hasVolumesInCompanions(ctx, service)) continue;
       const now = persisted ? 'persisted' : state.tmpfs || state.shadowing.some((m) => m.type === 'tmpfs') ? 'tmpfs' : state.shadowing.length > 0 ? 'anonymous' : 'container';
       // RabbitMQ's database directory carries its node name, the container's random hostname by default (review 43d, item 1).
-      const randomNodeName = data.kind === 'rabbitmq' && now !== 'tmpfs' && rabbitNodeName(judged.ctx, judged.service, data, merge && judged === merge.base && !merge.whole ? merge : undefined) === 'random';
+      const nodeName = data.kind === 'rabbitmq' && now !== 'tmpfs' ? rabbitNodeName(judged.ctx, judged.service, data, merge && judged === merge.base && !merge.whole ? merge : undefined) : 'stable';
+      const randomNodeName = nodeName === 'random' || nodeName === 'dropped';
+      const droppedBy = nodeName === 'dropped' && merge && !merge.inOverride ? path.basename(merge.over.ctx.path) : undefined;
       if (persisted && !randomNodeName) continue;
       // Redis is often only a cache or a lock server; said so only when persistence is off (`--save ""`), so it is reported one level lower.
       const severity = data.kind === 'redis' || data.kind === 'dragonfly' ? ('info' as const) : undefined;
-      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume, ...(state.tmpfsVolumeFile !== undefined && state.tmpfsVolumeFile !== ctx.path ? { tmpfsFile: path.basename(state.tmpfsVolumeFile) } : {}) } : {}), ...(randomNodeName ? { randomNodeName: true } : {}), ...(merged?.image !== undefined && !merge?.inOverride && decides !== 'over' ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
+      out.push({ range: ctx.rangeOf(service.nameNode), data: { service: service.name, kind: data.kind, dir: data.dir, mountTarget: data.mountTarget, now, elsewhere: persisted ? [] : state.elsewhere, ...(data.configured ? { configured: true } : {}), ...(data.alsoHeldBy ? { layoutUnknown: true } : {}), ...(!persisted && state.shadowedParent && data.imageVolume ? { shadowed: { parent: state.shadowedParent, imageVolume: data.alsoHeldBy ? '/var/lib/postgresql/data (before PostgreSQL 18) or /var/lib/postgresql (from 18)' : data.imageVolume } } : {}), ...(state.tmpfsVolume && now === 'tmpfs' ? { tmpfsVolume: state.tmpfsVolume, ...(state.tmpfsVolumeFile !== undefined && state.tmpfsVolumeFile !== ctx.path ? { tmpfsFile: path.basename(state.tmpfsVolumeFile) } : {}) } : {}), ...(randomNodeName ? { randomNodeName: true, ...(droppedBy ? { nodeNameDroppedBy: droppedBy } : {}) } : {}), ...(merged?.image !== undefined && !merge?.inOverride && decides !== 'over' ? { overrideImage: { image: merged.image, file: merged.file } } : {}) } as Data, severity });
     }
     return out;
   },
@@ -386,8 +396,10 @@ export default defineRule<'compose', Data>({
       return `PostgreSQL service '${d.service}'${image} runs PostgreSQL 18 or later, which keeps its data in ${d.dir}: the volume at the pre-18 path ${PRE18_DATA} does not hold it, and the server refuses to start with a volume there. Mount it at /var/lib/postgresql.`;
     }
     const node = "RabbitMQ names its database directory (mnesia/rabbit@<hostname>) after the container's hostname, which Compose picks at random for every new container";
+    // The override drops the node name this file sets: say so, this file shows one (review 46 leftovers, item 4).
+    const dropped = d.nodeNameDroppedBy ? ` (${d.nodeNameDroppedBy} drops the RABBITMQ_NODENAME set here)` : '';
     if (d.now === 'persisted') {
-      return `RabbitMQ service '${d.service}' keeps its data in a volume at ${d.dir}, but without a fixed node name: ${node}, so after the container is re-created ('docker compose down' then 'up', a new image or setting) the broker starts as a new node with an empty database beside the old one — users, virtual hosts, durable queues and persistent messages seem gone. Set hostname: (or RABBITMQ_NODENAME=rabbit@<name>).`;
+      return `RabbitMQ service '${d.service}' keeps its data in a volume at ${d.dir}, but without a fixed node name${dropped}: ${node}, so after the container is re-created ('docker compose down' then 'up', a new image or setting) the broker starts as a new node with an empty database beside the old one — users, virtual hosts, durable queues and persistent messages seem gone. Set hostname: (or RABBITMQ_NODENAME=rabbit@<name>).`;
     }
     const writer = d.configured ? "the service's own settings put" : 'this image writes';
     // A volume at a parent the image's own VOLUME shadows: say how the data misses it (review 31, probe 05).
@@ -396,7 +408,7 @@ export default defineRule<'compose', Data>({
     const other = shadow + (elsewhere.length > 0 ? ` (the volume at ${elsewhere.join(', ')} is not where ${writer} its data)` : '');
     const cache = d.kind === 'redis' ? ' If it is only a cache, say so with --save "".' : d.kind === 'dragonfly' ? ' If it is only a cache, say so with --dbfilename= (no snapshot).' : '';
     const loss = d.now === 'tmpfs' ? 'every restart of the container loses it' : "'docker compose down' then 'up' starts it empty, and 'docker compose down -v' or 'docker volume prune' deletes it";
-    const remedy = d.tmpfsVolume ? ` Drop type: tmpfs from the definition of ${d.tmpfsVolume}${d.tmpfsFile ? ` in ${d.tmpfsFile}` : ''}, or mount another named volume or a bind mount there.` : d.randomNodeName ? ` Mount a named volume or a bind mount there, and set hostname: (or RABBITMQ_NODENAME=rabbit@<name>): ${node}, so a volume alone still starts empty after a re-create.` : ' Mount a named volume or a bind mount there.';
+    const remedy = d.tmpfsVolume ? ` Drop type: tmpfs from the definition of ${d.tmpfsVolume}${d.tmpfsFile ? ` in ${d.tmpfsFile}` : ''}, or mount another named volume or a bind mount there.` : d.randomNodeName ? ` Mount a named volume or a bind mount there, and set hostname: (or RABBITMQ_NODENAME=rabbit@<name>${dropped}): ${node}, so a volume alone still starts empty after a re-create.` : ' Mount a named volume or a bind mount there.';
     return `${KIND_NAMES[d.kind]} service '${d.service}'${image} keeps its data in ${d.dir}, which ${where}${other}: ${loss}.${remedy}${cache}`;
   },
   fix(ctx, { range, data }): Fix | undefined {
