@@ -520,6 +520,25 @@ describe('messages name the cause', () => {
     // Nothing dropped (this file never named the node): as before.
     assert.match(dc060.other, /but without a fixed node name: RabbitMQ names/);
   });
+  it('DF015 names the host and the file name of an ADD URL only: no user-info, other path segments, query or fragment (review 46 leftovers, item 5)', () => {
+    const text = [
+      'FROM alpine:3.22',
+      'ADD https://user:Tok3nValue_x9@example.com:8443/private-Seg_77/dl/tool.tar.gz?X-Amz-Signature=SigValue_42#frag /tmp/',
+      'ADD https://example.com/ /tmp/index.html',
+      'ADD https://oauth2:glpat-Value_55@gitlab.com/group-Seg_88/repo.git#main /src',
+      'ADD git@github.com:moby/buildkit.git#v0.12 /bk',
+      'USER 1000',
+      '',
+    ].join('\n');
+    const messages = messagesOf('DF015', text, '/u/Dockerfile');
+    assert.deepEqual(messages, [
+      'ADD downloads tool.tar.gz from example.com:8443 without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.',
+      'ADD downloads a file from example.com without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.',
+      'ADD clones the repository repo.git from gitlab.com without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.',
+      'ADD clones the repository buildkit.git from github.com without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.',
+    ]);
+    for (const m of messages) assert.doesNotMatch(m, /Tok3n|Seg_|SigValue|glpat|frag|user|oauth2|\/dl\//);
+  });
   it('DF010 does not call an ENV value an ARG default (USER $APP_USER with ENV APP_USER=root)', () => {
     const text = 'FROM debian:trixie-slim\nENV APP_USER=root\nUSER $APP_USER\nCMD ["/app/run"]\n';
     const df010 = messagesOf('DF010', text, '/d/Dockerfile');

@@ -11,8 +11,12 @@ import type { SimpleCommand } from '../engine/shell';
 import { CHILD_CONTEXT, contextCandidates, type Contexts } from '../engine/build-context';
 
 type Data =
-  /** A URL or Git repository fetched without a checksum. `source` is shown without credentials or query. */
-  | { problem: 'remote'; remote: 'url' | 'git'; source: string; /** A later RUN of the stage checks a checksum or signature (it may check this download). */ verifiedLater?: boolean }
+  /**
+   * A URL or Git repository fetched without a checksum: its host and the last segment of its path (the file or the
+   * repository), null when it has none; never its user-info, the rest of its path, its query or its fragment (review 46
+   * leftovers, item 5: a token may sit in any of them).
+   */
+  | { problem: 'remote'; remote: 'url' | 'git'; host: string | null; file: string | null; /** A later RUN of the stage checks a checksum or signature (it may check this download). */ verifiedLater?: boolean }
   /** A local tar archive: ADD extracts it. */
   | { problem: 'archive'; source: string; /** Only a glob that may match an archive (`Gemfile*`), not an archive's name. */ glob: boolean }
   /** Local files or a heredoc: COPY does the same. */
@@ -20,6 +24,29 @@ type Data =
 
 /** Flags that only ADD understands: with one of them, ADD cannot simply become COPY. */
 const ADD_ONLY_FLAGS = ['checksum', 'keep-git-dir', 'unpack'];
+
+/**
+ * The host and the last path segment (decoded) of a remote source, as a message names it: `https://user:tok@host:8443/a/b/c.tgz?sig=…`
+ * → host:8443 and c.tgz; `git@github.com:moby/buildkit.git#v0.12` → github.com and buildkit.git. Each is cut to 80 characters.
+ */
+function remoteParts(value: string): { host: string | null; file: string | null } {
+  const v = unquote(value);
+  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#]*)([^?#]*)/i.exec(v);
+  const scp = url ? null : /^(?:[^@/:]+@)?([^/:]+):([^?#]*)/.exec(v);
+  const m = url ?? scp;
+  const host = m?.[1] ? m[1] : null;
+  const segments = (m ? m[2] : v.replace(/[?#].*$/, '')).split('/').filter((x) => x !== '');
+  let file = segments.length > 0 ? segments[segments.length - 1] : null;
+  if (file !== null) {
+    try {
+      file = decodeURIComponent(file);
+    } catch {
+      // shown as written
+    }
+  }
+  const cut = (x: string | null) => (x !== null && x.length > 80 ? `${x.slice(0, 77)}…` : x);
+  return { host: cut(host), file: cut(file) };
+}
 
 /** A source as shown in a message: no user-info, query or fragment secrets. */
 function displaySource(value: string): string {
@@ -257,7 +284,7 @@ export default defineRule<'dockerfile', Data>({
         // in the next RUN (review 29, probe df-02): checked, though not by ADD itself.
         const dest = words.length > 1 ? unquote(words[words.length - 1].value) : undefined;
         const verifiedLater = remote.kind === 'url' && verifiedByLaterRun(ctx, ins, [remote.value, remote.raw ?? remote.value], dest);
-        out.push({ range: keywordRange, ...(verifiedLater ? { severity: 'info' as const } : {}), data: { problem: 'remote' as const, remote: remote.kind === 'git' ? ('git' as const) : ('url' as const), source: displaySource(remote.value), ...(verifiedLater ? { verifiedLater } : {}) } });
+        out.push({ range: keywordRange, ...(verifiedLater ? { severity: 'info' as const } : {}), data: { problem: 'remote' as const, remote: remote.kind === 'git' ? ('git' as const) : ('url' as const), ...remoteParts(remote.value), ...(verifiedLater ? { verifiedLater } : {}) } });
         continue;
       }
       if (kinds.some((k) => k.kind === 'unknown' || k.kind === 'url' || k.kind === 'git')) continue;
@@ -285,11 +312,13 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     if (d.problem === 'remote') {
+      const from = d.host ? ` from ${d.host}` : '';
+      const source = d.remote === 'git' ? `${d.file ? `the repository ${d.file}` : 'a repository'}${from}` : `${d.file ?? 'a file'}${from}`;
       return d.remote === 'git'
-        ? `ADD clones ${d.source} without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.`
+        ? `ADD clones ${source} without --checksum: the branch or tag can move. Pin the commit with --checksum=<commit sha>.`
         : d.verifiedLater
-          ? `ADD downloads ${d.source} without --checksum; a later RUN checks a checksum or signature, which fails the build on a changed download if it covers this file. --checksum=sha256:<digest> would let ADD check it itself.`
-          : `ADD downloads ${d.source} without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.`;
+          ? `ADD downloads ${source} without --checksum; a later RUN checks a checksum or signature, which fails the build on a changed download if it covers this file. --checksum=sha256:<digest> would let ADD check it itself.`
+          : `ADD downloads ${source} without --checksum, so its content is never verified. Add --checksum=sha256:<digest>.`;
     }
     if (d.problem === 'archive' && d.glob) return `ADD would extract any tar archive that ${d.source} matches; if it matches only plain files, use COPY, which adds them as they are.`;
     if (d.problem === 'archive') return `ADD extracts the local archive ${d.source} into the image; keep ADD only if extraction is intended (use COPY to add the file as-is).`;
