@@ -502,6 +502,13 @@ describe('messages name the cause', () => {
     assert.equal(m, `Every RUN this SHELL runs fails: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`);
     assert.ok(m.length <= `This SHELL makes every RUN under it fail: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`.length);
   });
+  it('DF041 on an old dash: `sh -o pipefail -c` fails the RUN as a heredoc fed to it does, and with `|| true` after it the message says the script never runs (review 46a, item 6)', () => {
+    const dash = '/bin/sh here is dash, which has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail")';
+    const c = 'FROM debian:12\nRUN sh -o pipefail -c "curl -fsSL https://example.com/a | tar -xz -C /opt"\nUSER 1000\n';
+    assert.deepEqual(messagesOf('DF041', c, '/k/Dockerfile'), [`This RUN fails: ${dash}; run the script with bash -o pipefail instead.`]);
+    const skipped = 'FROM debian:12\nRUN <<EOF sh -o pipefail || true\ncurl -fsSL https://example.com/a | tar -xz -C /opt\nEOF\nUSER 1000\n';
+    assert.deepEqual(messagesOf('DF041', skipped, '/l/Dockerfile'), [`This RUN's script never runs (the || after it hides the error): ${dash}; feed the heredoc to bash -o pipefail instead.`]);
+  });
   it('DC011 names the file whose command bypasses the step-down when it is not the file reported; DC060 says when the override drops RABBITMQ_NODENAME (review 46 leftovers, item 4)', () => {
     const files = new Map([
       ['/o/compose.yaml', 'services:\n  db:\n    image: postgres:16\n    command: ["bash", "-c", "exec postgres"]\n  own:\n    image: postgres:16\n'],

@@ -21,7 +21,9 @@ interface Data {
    * pipefail before Debian 13, while bash is always there), or an ash SHELL (Alpine and BusyBox images
    * have no bash).
    */
-  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set' | 'dash-shell' | 'dash-exec' | 'dash-heredoc';
+  remedy: 'set' | 'shell-bash' | 'shell-ash' | 'dash-set' | 'dash-shell' | 'dash-exec' | 'dash-heredoc' | 'dash-command';
+  /** For the dash errors at a command (`dash-heredoc`, `dash-command`): its and-or list ends in `|| true`, so the step goes on without running the script. */
+  skipped?: boolean;
 }
 
 /** Whether a shell program is (or, for `sh`, may be) dash: the only ones the old-dash check judges. */
@@ -161,6 +163,44 @@ function failureSwallowed(cmds: readonly SimpleCommand[], last: number): boolean
   return false;
 }
 
+/**
+ * The shell a command starts with `-o pipefail` and a script to run (`sh -o pipefail -c "…"`, `dash -eo pipefail
+ * script.sh`), when that shell is sh or dash; undefined otherwise. A shell started with neither `-c` nor a script file
+ * reads its standard input (a heredoc fed to it): that case is judged with the heredoc.
+ */
+function dashCommandWithPipefail(cmd: SimpleCommand): string | undefined {
+  if (cmd.programIndex < 0) return undefined;
+  const w = cmd.words[cmd.programIndex].value;
+  const program = w.slice(w.lastIndexOf('/') + 1);
+  if (!DASH_PROGRAM.test(program)) return undefined;
+  // Its arguments, redirections aside (`<<EOF`, `2>/dev/null`, `> out` with its target).
+  const args: string[] = [];
+  for (let i = cmd.programIndex + 1; i < cmd.words.length; i++) {
+    const raw = cmd.words[i].raw;
+    if (REDIRECTION.test(raw)) {
+      if (BARE_REDIRECTION.test(raw)) i++;
+    } else args.push(cmd.words[i].value);
+  }
+  let pipefail = false;
+  let command = false;
+  let k = 0;
+  for (; k < args.length; k++) {
+    const a = args[k];
+    if (a === '--') {
+      k++;
+      break;
+    }
+    if (!/^[-+][A-Za-z]/.test(a)) break;
+    if (/^-[A-Za-z]*o$/.test(a) || /^\+[A-Za-z]*o$/.test(a)) {
+      if (a.startsWith('-') && args[k + 1] === 'pipefail') pipefail = true;
+      k++;
+      continue;
+    }
+    if (a.startsWith('-') && a.includes('c')) command = true;
+  }
+  return pipefail && (command || k < args.length) ? program : undefined;
+}
+
 function setsPipefail(cmd: SimpleCommand): boolean {
   const inv = invocation(cmd);
   if (!inv || inv.name !== 'set') return false;
@@ -184,7 +224,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN script pipes with `pipefail` off, or turns pipefail on (set, SHELL, exec RUN) under a dash without it.',
-    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf`, `yes` or a `cat` whose only input is a heredoc (`cat <<EOF | sh`, `<<EOF cat | sh`), alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN it runs fails — not an exec-form RUN nor a heredoc with a shebang, which do not go through the SHELL —, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]` and a heredoc fed to `sh -o pipefail` (`RUN <<EOF sh -o pipefail`, `RUN sh -o pipefail <<EOF`, `RUN <<EOF cat | sh -o pipefail`), at its command; a script run by `dash` itself is judged like one run by /bin/sh. A SHELL\'s pipefail counts for the scripts the SHELL runs: the shell-form RUN line and a heredoc that is the whole command and has no shebang ("its contents is evaluated with the default shell", Dockerfile reference, Here-Documents), which under such a dash SHELL is covered by the error at the SHELL. It does not count for an exec-form RUN, a heredoc with a shebang (BuildKit writes it to a file and runs it with its interpreter) or a heredoc fed to a shell the RUN line names (`RUN <<EOF bash`: that shell\'s own options decide): their pipes are judged as that shell runs them.',
+    what: 'Flags RUN scripts that use a pipe (`curl … | sed … > file`, `wget -O- … | sh`) while `pipefail` is off: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `-eo pipefail`…) in effect for the stage (inherited from the stage it builds on too), and no `set -o pipefail` earlier in the same script nor among the options of the shell an exec-form RUN starts (`RUN ["/bin/bash", "-o", "pipefail", "-c", "…"]`). Every stage, heredoc script and ONBUILD trigger is judged. Not flagged: pipes whose only producers are `echo`, `printf`, `yes` or a `cat` whose only input is a heredoc (`cat <<EOF | sh`, `<<EOF cat | sh`), alone or grouped (`{ echo …; echo …; } | tee file`: they cannot fail, and `yes` would be killed by SIGPIPE under pipefail), the `|` of `case` patterns, pipes whose and-or list ends in `|| true`, `|| :`, `|| exit 0` or `|| echo …` (the step cannot fail there with or without pipefail: cargo-chef\'s `(cat /etc/os-release | grep alpine) && apk add musl-dev || true`), stages whose SHELL is PowerShell or cmd, heredocs whose shebang names a non-shell interpreter, and pipes inside `$(…)`. Also reported, as an error: `set -o pipefail` in a script that runs under /bin/sh where that is a dash without pipefail — Debian before 13 and Ubuntu before 25.04, known by the base image\'s tag (a codename such as `bookworm`, `python:3.12-slim-bookworm`, `jammy`, or a `debian`/`ubuntu` version); the step fails with "Illegal option -o pipefail" (even with `|| true` after it: a special builtin\'s error ends the shell). Not a `set -o pipefail` inside a subshell `( … )`, run through `command` (which takes away a special builtin\'s power to end the shell), or guarded by a test of the shell — `(set -o pipefail) 2>/dev/null && set -o pipefail`, `[ -n "$BASH_VERSION" ] && set -o pipefail`, `if [ -n "$BASH_VERSION" ]; then set -o pipefail; fi`: under such a dash these turn nothing on, so the pipes after them are judged as without pipefail. Behind any other `&&` or condition dash reaches the `set` and stops. Not when the stage\'s SHELL is another shell or the Dockerfile points /bin/sh elsewhere (`ln -sf /bin/bash /bin/sh`). The same dash rejects the option on its command line: on such a base `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` (or `/bin/dash`) is reported as an error at the SHELL (every RUN it runs fails — not an exec-form RUN nor a heredoc with a shebang, which do not go through the SHELL —, and it does not count as pipefail on), and so is an exec-form `RUN ["/bin/sh", "-o", "pipefail", "-c", "…"]` and a heredoc fed to `sh -o pipefail` (`RUN <<EOF sh -o pipefail`, `RUN sh -o pipefail <<EOF`, `RUN <<EOF cat | sh -o pipefail`) or started with it on a command line (`RUN sh -o pipefail -c "…"`, `dash -eo pipefail script.sh`), at its command — when `|| true` follows it the step goes on and the message says the script never runs; a script run by `dash` itself is judged like one run by /bin/sh. A SHELL\'s pipefail counts for the scripts the SHELL runs: the shell-form RUN line and a heredoc that is the whole command and has no shebang ("its contents is evaluated with the default shell", Dockerfile reference, Here-Documents), which under such a dash SHELL is covered by the error at the SHELL. It does not count for an exec-form RUN, a heredoc with a shebang (BuildKit writes it to a file and runs it with its interpreter) or a heredoc fed to a shell the RUN line names (`RUN <<EOF bash`: that shell\'s own options decide): their pipes are judged as that shell runs them.',
     why: 'A pipeline\'s status is its last command\'s: `curl -fsSL https://… | sed … > /etc/app.conf` succeeds when the download fails (sed reads an empty stream and writes an empty file), and so does `wget -O- … | sh` when the server errors (sh runs an empty script), so the build goes on and ships an image with an empty configuration or without the tool, and nobody notices. Some consumers do fail on an empty stream (`tar -xz` and `gpg --dearmor` exit with an error), but then the log shows their error instead of the download\'s; with pipefail the step fails with curl\'s or wget\'s own status. SECURITY-GUIDELINES.md §6 Image Build Security ("Scan dependencies", reliable builds) and the checklist\'s "Error handling implemented".',
     bad: 'RUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
     good: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.conf.tmpl | sed "s/@PORT@/8080/" > /etc/app.conf',
@@ -241,6 +281,15 @@ export default defineRule<'dockerfile', Data>({
       const commandLine = run.scripts.find((s) => !s.heredoc);
       for (const script of run.scripts) {
         if (!script.isShell) continue;
+        // `sh -o pipefail -c "…"` (or `dash -eo pipefail script.sh`) on a base whose dash lacks pipefail: that shell
+        // stops at its options ("Illegal option -o pipefail") whatever shell runs the line (review 46a, item 6).
+        for (let i = 0; i < script.commands.length; i++) {
+          const cmd = script.commands[i];
+          const program = dashCommandWithPipefail(cmd);
+          if (!program || !oldDash(run.stage, program)) continue;
+          const skipped = failureSwallowed(script.commands, i);
+          out.push({ range: ctx.rangeOfOffsets(cmd.words[cmd.programIndex].start, cmd.end), severity: 'error', data: { from: 'set', to: 'set', shell: program, insert: null, remedy: 'dash-command', skipped } });
+        }
         // Which shell runs this script.
         let shell: string | null = stageShell === undefined ? null : stageShell === null ? 'sh' : shellProgram(stageShell);
         let runBySHELL = true;
@@ -249,7 +298,9 @@ export default defineRule<'dockerfile', Data>({
           if (!oldDash(run.stage, program)) return;
           const at = cmd ?? commandLine?.commands[0];
           const range = at ? ctx.rangeOfOffsets(at.words[0].start, at.end) : run.instruction.getRange();
-          out.push({ range, severity: 'error', data: { from: 'set', to: 'set', shell: program, insert: null, remedy: 'dash-heredoc' } });
+          const index = at && commandLine ? commandLine.commands.indexOf(at) : -1;
+          const skipped = index >= 0 && failureSwallowed(commandLine!.commands, index);
+          out.push({ range, severity: 'error', data: { from: 'set', to: 'set', shell: program, insert: null, remedy: 'dash-heredoc', skipped } });
         };
         if (script.jsonShell) {
           runBySHELL = false;
@@ -377,7 +428,12 @@ export default defineRule<'dockerfile', Data>({
     const dash = d.shell === 'dash' ? 'dash' : '/bin/sh here is dash, which';
     if (d.remedy === 'dash-shell') return `Every RUN this SHELL runs fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
     if (d.remedy === 'dash-exec') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run it with ["/bin/bash", "-o", "pipefail", "-c", "…"] instead.`;
-    if (d.remedy === 'dash-heredoc') return `This RUN fails: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); feed the heredoc to bash -o pipefail instead.`;
+    if (d.remedy === 'dash-heredoc' || d.remedy === 'dash-command') {
+      // With `|| true` after it the step succeeds, and the script never runs (review 46a, item 6).
+      const outcome = d.skipped ? "This RUN's script never runs (the || after it hides the error)" : 'This RUN fails';
+      const instead = d.remedy === 'dash-heredoc' ? 'feed the heredoc to bash -o pipefail instead' : 'run the script with bash -o pipefail instead';
+      return `${outcome}: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); ${instead}.`;
+    }
     if (d.remedy === 'dash-set') return `set -o pipefail stops this build: ${dash} has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail"); run the step under bash with SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`;
     const head = `This RUN pipes ${d.from} into ${d.to} without pipefail: the step's status is ${d.to}'s, so a failure of ${d.from} can go unnoticed`;
     if (d.remedy === 'set') return `${head}; start the script with set -o pipefail.`;
