@@ -37,6 +37,23 @@ describe('globs minimatch reads otherwise than they look', () => {
     assert.equal(globProblem('!#x', false), undefined);
   });
 
+  it('reported: a `\\` written as a Windows path separator, which minimatch reads as an escape (review 46a, item 8)', () => {
+    for (const g of ['services\\api\\Dockerfile', '!services\\api\\Dockerfile', '**\\*.yml', 'src\\**', 'deploy\\compose.prod.yaml', '[\\w]*']) {
+      assert.match(globProblem(g, true) ?? '', /has a `\\` between names, which minimatch reads as an escape .* Write `\/` between folders/, g);
+    }
+    // Escapes that change how minimatch reads the glob, or change nothing as a regular expression's would (`*\.yml` is `*.yml`), and an escaped `\`.
+    for (const g of ['\\#x', '\\[x\\]', 'file\\*.txt', '*\\.yml', 'a\\-b', 'a\\\\b', 'x\\']) assert.equal(globProblem(g, true), undefined, g);
+    // As read: it matches no file of that path, only a name without the backslashes.
+    assert.equal(inGlobScope('services/api/Dockerfile', undefined, ['services\\api\\Dockerfile']), true);
+    const dir = project({ '.docker-guardrails.yaml': 'exclude:\n  - services\\api\\Dockerfile\n', 'services/api/Dockerfile': DF });
+    const r = runCli(['check', '.'], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\.docker-guardrails\.yaml:2:5: This `exclude` glob has a `\\` between names/);
+    const warned: string[] = [];
+    normalizeSettings({ exclude: ['services\\api\\Dockerfile'] }, (m) => warned.push(m));
+    assert.deepEqual(warned.map((m) => m.slice(0, 50)), ['dockerGuardrails.exclude[0] has a `\\` between name']);
+  });
+
   it('minimatch reads an unclosed [ literally (a name with [ in it), and a glob too long is skipped, not thrown', () => {
     assert.equal(inGlobScope('a/[b', undefined, ['a/[b']), false);
     assert.equal(inGlobScope('a/b', undefined, ['a/[b']), true);

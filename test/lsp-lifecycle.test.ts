@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, ResponseError, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-protocol';
 import { applyTextEdits } from '../rules';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
@@ -151,6 +151,69 @@ describe('language server life-cycle', () => {
         const again = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: where })) as { contents: { value: string } } | null;
         assert.match(again?.contents.value ?? '', /DF045/);
         assert.ok(codes(await client.diagnostics(uri, v3)).includes('DF045'));
+      });
+    });
+  });
+
+  describe('a client that does not answer workspace/configuration (review 46a, item 1)', { timeout: 20_000 }, () => {
+    const never = (client: TestClient) => client.conn.onRequest('workspace/configuration', () => new Promise<never>(() => {}));
+    const timed = async <T>(work: Promise<T>): Promise<{ value: T; ms: number }> => {
+      const t0 = Date.now();
+      const value = await work;
+      return { value, ms: Date.now() - t0 };
+    };
+
+    it('hover and code actions are answered in bounded time; the analysis goes on with the defaults and says so', async () => {
+      const dir = tempWorkspace({});
+      await session([dir], async (client) => {
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu:latest\nRUN echo hi\n', 'dockerfile');
+        await sleep(200);
+        // Asked while the analysis waits for the settings: answered (with what is stored: nothing) within the request's bound.
+        const hover = await timed(client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 6 } }));
+        assert.equal(hover.value, null);
+        assert.ok(hover.ms < 2900, `hover answered in ${hover.ms} ms`);
+        const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 18 } };
+        const actions = await timed(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } }));
+        assert.ok(Array.isArray(actions.value) && actions.ms < 2900, `code actions answered in ${actions.ms} ms: ${JSON.stringify(actions.value)}`);
+        // The settings request times out: the document is analyzed with the defaults, and the log says why.
+        const diags = await client.diagnostics(uri, 1, 8000);
+        assert.ok(codes(diags).includes('DF001'), JSON.stringify(diags));
+        assert.ok(client.logs.some((l) => /did not answer workspace\/configuration/.test(l)), client.logs.join('\n'));
+        const after = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 6 } })) as { contents: { value: string } } | null;
+        assert.match(after?.contents.value ?? '', /DF001/);
+      }, never);
+    });
+
+    it('a hover cancelled while it waits is answered with RequestCancelled at once', async () => {
+      const dir = tempWorkspace({});
+      await session([dir], async (client) => {
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu:latest\n', 'dockerfile');
+        await sleep(200);
+        const source = new CancellationTokenSource();
+        const t0 = Date.now();
+        const answered = client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 6 } }, source.token).then(
+          (value) => ({ value, error: undefined as unknown }),
+          (error: unknown) => ({ value: undefined, error }),
+        );
+        await sleep(100);
+        source.cancel();
+        const { value, error } = await answered;
+        assert.ok(error instanceof ResponseError && error.code === -32800, `RequestCancelled, not ${JSON.stringify(value ?? error)}`);
+        assert.ok(Date.now() - t0 < 1500, `answered ${Date.now() - t0} ms after it was sent`);
+      }, never);
+    });
+
+    it('an answer that comes after the timeout still applies: the document is analyzed again with it', async () => {
+      const dir = tempWorkspace({});
+      await session([dir], async (client) => {
+        const uri = client.open(path.join(dir, 'Dockerfile'), 'FROM ubuntu:latest\n', 'dockerfile');
+        assert.ok(codes(await client.diagnostics(uri, 1, 8000)).includes('DF001'), 'analyzed with the defaults once the request timed out');
+        await client.until('analyzed again with the late settings', () => client.latest(uri) && !codes(client.latest(uri)?.diagnostics).includes('DF001'), 8000);
+      }, (client) => {
+        client.conn.onRequest('workspace/configuration', async (p: { items: unknown[] }) => {
+          await sleep(4500);
+          return p.items.map(() => ({ rules: { DF001: 'off' } }));
+        });
       });
     });
   });

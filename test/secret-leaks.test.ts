@@ -355,6 +355,28 @@ describe('no secret in the CLI output', () => {
     }
   });
 
+  it('--fix-dry-run masks a file\'s secret values in that file\'s diff, not in an unrelated file of the run (review 46a, item 7)', () => {
+    const dir = workspace({
+      // A weak password `root` in one project…
+      'a/compose.yaml': 'services:\n  db:\n    image: mysql:8.4\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n',
+      // …is not a secret of an unrelated Dockerfile that says `USER root`.
+      'b/Dockerfile': 'FROM python:3.13-slim\nUSER root\nRUN apt-get update && apt-get install -y curl\nCMD ["python", "-m", "http.server"]\n',
+      // A value of the .env a compose file reads (and its fix writes into) stays masked in that compose file's diff.
+      'c/.env': 'API_KEY_FILE=/run/k\nLEGACY=Zx9Cv8Bn7Mm6Ll5K\n',
+      'c/.gitignore': '.env\n',
+      'c/compose.yaml': 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    env_file: .env\n    command: ["serve", "--token-file", "Zx9Cv8Bn7Mm6Ll5K"]\n    environment:\n      JWT_SECRET: jwt-s3cr3t-0123456789\n',
+    });
+    const r = run(['check', '--fix-dry-run', 'a', 'b', 'c'], dir);
+    assert.match(r.stdout, /^-\s+MYSQL_ROOT_PASSWORD: \*{8}$/m, 'the password is masked in its own file');
+    assert.match(r.stdout, /^ USER root$/m, `not masked in another file: ${r.stdout}`);
+    assert.match(r.stdout, /^ {5}command: \["serve", "--token-file", "\*{8}"\]$/m, 'the .env value is masked in the compose file that reads it');
+    assert.match(r.stdout, /^-\s+JWT_SECRET: \*{8}$/m);
+    for (const v of ['Zx9Cv8Bn7Mm6Ll5K', 'jwt-s3cr3t-0123456789', 'ROOT_PASSWORD: root']) assert.ok(!r.stdout.includes(v), v);
+    // The same Dockerfile alone: the same diff.
+    const alone = run(['check', '--fix-dry-run', 'b'], dir);
+    assert.match(alone.stdout, /^ USER root$/m);
+  });
+
   it('--fix-dry-run masks a moved value that the compose file writes with $$ (review probe pj-01)', () => {
     const dir = workspace({ 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7$$vR2pL9kW\n' });
     const r = run(['check', '--fix-dry-run', '.'], dir);

@@ -607,10 +607,8 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // diff shows them; where they are written in the files as they are on disk and as fixed (review 39, items 1-2).
   /** Whether the run reports a finding: at or above --min-severity. */
   const reports = (finding: Finding): boolean => RANK[finding.severity] >= RANK[opts.minSeverity];
-  const reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() };
-  const noteSecrets = (analysis: Analysis) => {
-    for (const v of reportedValues(analysis)) reported.values.add(v);
-  };
+  const reported: ReportedSecrets = noSecretsReported();
+  const noteSecrets = (job: Job, analysis: Analysis) => noteReported(reported, job.path, analysis);
   /** Per job fixed: where its result is, what its last analysis read, and those files' text as fixed then. */
   const fixedJobs: { job: Job; read: { text: string }; index: number; reads: string[]; seen: (string | undefined)[] }[] = [];
   const fixJob = (job: Job, read: { text: string }, index: number, first: boolean) => {
@@ -618,7 +616,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     const initial = changed.get(job.path) ?? read.text;
     const reanalyze = (text: string, previous: Analysis) => {
       const a = analyzeAgain(allRules, previous, text, workspace, config);
-      noteSecrets(a);
+      noteSecrets(job, a);
       return a;
     };
     if (first && onDisk && changed.size > 0) {
@@ -631,7 +629,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
       if (first && onDisk && changed.size === 0) current.push(notAnalyzed(job));
       return;
     }
-    noteSecrets(initialAnalysis);
+    noteSecrets(job, initialAnalysis);
     let analysis = initialAnalysis;
     if (initial === read.text) reported.before.set(job.path, placesOfAnalysis(analysis));
     if (first && onDisk && changed.size === 0) current.push(toResult(job, analysis, false));
@@ -652,6 +650,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     for (const c of new Set(rounds.notApplied.map((n) => n.finding.code))) io.writeErr(`docker-guardrails: not applied: the ${c} fix on ${job.display} (its finding was still there after it)\n`);
     reported.after.set(job.path, placesOfAnalysis(analysis));
     for (const c of rounds.applied) fixedCount.set(c.title, (fixedCount.get(c.title) ?? 0) + 1);
+    for (const c of rounds.applied.flatMap((f) => f.changes)) if (c.path !== job.path) addTo(reported.writers, c.path, job.path);
     results[index] = toResult(job, analysis, wantFixes);
     const readPaths = [job.path, ...filesRead(analysis.context)];
     const entry = { job, read, index, reads: readPaths, seen: readPaths.map((p) => changed.get(p)) };
@@ -1048,7 +1047,7 @@ function writeFixedFiles(changed: FileSet, analyzed: ReadonlySet<string>): strin
 }
 
 /** Reports, writes fixed files, and computes the exit code. */
-function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reported: ReportedSecrets = { values: new Set(), before: new Map(), after: new Map() }): number {
+function finish(outcome: Outcome, opts: Options, io: Io, changed: FileSet, fixedCount: Map<string, number>, reported: ReportedSecrets = noSecretsReported()): number {
   const results = opts.minSeverity === 'hint' ? outcome.results : outcome.results.map((r) => atLeast(r, RANK[opts.minSeverity]));
   const cwd = process.cwd();
   for (const r of results) for (const code of r.failures ?? []) io.writeErr(`docker-guardrails: internal error in ${code} on ${r.display}\n`);
@@ -1269,28 +1268,75 @@ function secretsOfAnalysis(analysis: Analysis): FileSecrets {
   return { values, carries };
 }
 
-/** The secret values the rules reported during a fixing run, and where they are written in the files before and after the fixes. */
+/**
+ * The secret values the rules reported during a fixing run, by file, and where they are written in the files before and
+ * after the fixes. A file's diff masks the values of that file only (secretsForDiff): masked in every file of the run, a
+ * weak password `root` of one compose file made `USER ********` of an unrelated Dockerfile (review 46a, item 7).
+ */
 interface ReportedSecrets {
-  values: Set<string>;
+  /** By path: the values the analyses of that file's job reported, and those of findings in that file (a `.env` a compose file reads). */
+  values: Map<string, Set<string>>;
+  /** By job path: the files its analyses read other than Dockerfiles and compose files (its `.env`, its env_files). */
+  reads: Map<string, Set<string>>;
+  /** By path: the jobs whose applied fixes changed that file (a value a fix moves is the file's it lands in too). */
+  writers: Map<string, Set<string>>;
   /** By path: in the file as it is on disk. */
   before: Map<string, SecretPlaces>;
   /** By path: in the file as its fixes left it. */
   after: Map<string, SecretPlaces>;
 }
 
+function noSecretsReported(): ReportedSecrets {
+  return { values: new Map(), reads: new Map(), writers: new Map(), before: new Map(), after: new Map() };
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+/** Notes the secret values an analysis of a job's file reports (reportedValues), under that file and the file each finding is in. */
+function noteReported(reported: ReportedSecrets, jobPath: string, analysis: Analysis): void {
+  for (const f of allFindings(analysis)) {
+    const values = secretsOf(allRules, f);
+    for (const v of values) addTo(reported.values, jobPath, v);
+    if (f.path !== jobPath) for (const v of values) addTo(reported.values, f.path, v);
+  }
+  for (const v of placesOfAnalysis(analysis).written) addTo(reported.values, jobPath, v);
+  for (const r of filesRead(analysis.context)) if (r !== jobPath && !fileKindOf(r)) addTo(reported.reads, jobPath, r);
+}
+
+/**
+ * The values a file's diff masks: those reported in the file, in the files it reads that are not Dockerfiles or compose
+ * files (its `.env`, env_files), and in the files whose fixes wrote into it and the files those read; and the values of
+ * the secret files the run changed (`.env`…, never shown) among them or written by its own fixes.
+ */
+function secretsForDiff(p: string, reported: ReportedSecrets, written: ReadonlyMap<string, readonly string[]>): SecretValues {
+  const sources = new Set<string>([p, ...(reported.reads.get(p) ?? [])]);
+  // What a fix writes comes from its file and what that file reads (the template DR002 writes from a `.env`).
+  for (const w of reported.writers.get(p) ?? []) for (const s of [w, ...(reported.reads.get(w) ?? [])]) sources.add(s);
+  for (const [s, writers] of reported.writers) if (writers.has(p)) sources.add(s);
+  const values = new Set<string>();
+  for (const s of sources) {
+    for (const v of reported.values.get(s) ?? []) values.add(v);
+    for (const v of written.get(s) ?? []) values.add(v);
+  }
+  return new SecretValues(values, 4);
+}
+
 /** The dry run's diff, and whether it masks anything (then it is a preview, not a patch that applies). */
 function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): { text: string; masked: boolean; base: string } {
-  // Masked on every line the diff prints (secret-values.ts): the values written to secret files (.env…), e.g.
-  // on the compose line they were moved from or in a healthcheck that repeats them (`-pS3cret`), and the
+  // Masked on every line the diff prints (secret-values.ts), per file (secretsForDiff): the values written to secret
+  // files (.env…), e.g. on the compose line they were moved from or in a healthcheck that repeats them (`-pS3cret`), and the
   // secret values the rules reported (Rule.secrets, literal values: an AWS key id, the word `-pS3cret` given
   // to mysql, `"root:pw"` piped into chpasswd) with their text as written (`Esc\$aped`). Where the rules say
   // where a value is written (Rule.secretRanges), that place is masked on each of its lines, however short.
-  const values = new Set<string>(reported.values);
+  const written = new Map<string, string[]>();
   for (const [p, after] of changed) {
     if (!isSensitivePath(p) || after === undefined) continue;
-    for (const v of Object.values(parseDotenv(after))) values.add(v);
+    written.set(p, Object.values(parseDotenv(after)));
   }
-  const secrets = new SecretValues(values, 4);
   let out = '';
   let masked = false;
   // Paths relative to the current folder; when a file lies outside it, relative to the folder that holds them all
@@ -1313,6 +1359,7 @@ function renderDiff(changed: FileSet, cwd: string, reported: ReportedSecrets): {
     const newSpans = newPlaces && newPlaces.text === after ? newPlaces.lines : undefined;
     // Lines around a change are printed as they are: an inline secret no fix moved is masked too (redact.ts).
     const patch = unifiedDiff(before.ok ? `a/${rel}` : '/dev/null', `b/${rel}`, before.ok ? before.text : '', after ?? '');
+    const secrets = secretsForDiff(p, reported, written);
     const shown = mapDiffLines(patch, (line, oldAt, newAt) => {
       // A context line is the same text in both files: the spans of either side apply.
       const spans = [...((oldAt !== undefined && oldSpans?.get(oldAt)) || []), ...((newAt !== undefined && newSpans?.get(newAt)) || [])];

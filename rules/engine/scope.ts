@@ -133,13 +133,36 @@ function matchesNothing(pattern: string): boolean {
 }
 
 /**
+ * Whether a glob has a `\` written as a Windows path separator (minimatch's README, "Windows": back-slashes are always
+ * escapes, "so just always use / in patterns"): one before a letter, a digit or `_` (`services\api`), where an escape
+ * would change nothing, or after `**` or before `**` (`**\*.yml`, `src\**`). An escape of a glob character
+ * (`\[`, `\#`, `\*`), of `.` or `-` (`*\.yml`, as in a regular expression: minimatch reads it as `*.yml`), an escaped
+ * `\\` and a trailing `\` are not (review 46a, item 8).
+ */
+function windowsSeparator(g: string): boolean {
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] !== '\\') continue;
+    const next = g[i + 1];
+    if (next === undefined) return false;
+    if (next === '\\') {
+      i++;
+      continue;
+    }
+    if (/\w/.test(next) || g.startsWith('**', i + 1) || (i >= 2 && g.slice(i - 2, i) === '**')) return true;
+    i++;
+  }
+  return false;
+}
+
+/**
  * What keeps a glob of the config file or of the settings (`include`, `exclude`, `productionGlobs`) from matching what
  * its author meant, as minimatch reads it (review item: an invalid glob had no effect and no warning), or undefined. A
  * sentence to follow the glob's name (`This \`exclude\` glob …`, `dockerGuardrails.exclude[0] …`); the glob itself is
  * not quoted. minimatch throws on none of these but the first: it reads an unclosed `[`, `{` or `@(` as literal
  * characters (as bash does), so `a/[b` matches only a folder `a` holding a file named `[b`; a class with no member
  * left (`[z-a]`: minimatch drops a range written backwards) makes the whole pattern match nothing; a pattern starting
- * with `#` (after the `!` of an exception, in `include`/`exclude`) is a comment. These are not reported: a lone `{`,
+ * with `#` (after the `!` of an exception, in `include`/`exclude`) is a comment; a `\` is an escape, never a path
+ * separator (a Windows path `services\api\Dockerfile`: windowsSeparator). These are not reported: a lone `{`,
  * `}` or `]`, or a `{x}` without `,` (literal characters, as in bash, and legal in a file name), a trailing `\`.
  * `exception`: a leading `!` is an exception (include/exclude), taken off before the rest is read.
  */
@@ -148,6 +171,9 @@ export function globProblem(raw: string, exception: boolean): string | undefined
   if (g === '') return undefined;
   if (g.length > MAX_GLOB_LENGTH) return `is longer than the ${MAX_GLOB_LENGTH.toLocaleString('en-US')} characters minimatch reads: it is not applied.`;
   if (exception && g.startsWith('!')) g = g.slice(1).trim();
+  if (g.includes('\\') && windowsSeparator(g)) {
+    return 'has a `\\` between names, which minimatch reads as an escape of the next character, not as a path separator (a Windows path such as `services\\api\\Dockerfile` matches only a file named `servicesapiDockerfile`). Write `/` between folders, on Windows too.';
+  }
   // Most globs have no class, list or comment: nothing to read (a config of 10 MiB of plain globs parses no slower).
   if (!/[[{(#]/.test(g)) return undefined;
   if (g.startsWith('#')) return 'starts with `#`, which minimatch reads as a comment: it matches no path. Write `\\#` for a name that starts with `#`.';

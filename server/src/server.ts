@@ -10,6 +10,7 @@ import {
   CodeActionKind,
   createConnection,
   ErrorCodes,
+  LSPErrorCodes,
   Message,
   ResponseError,
   type RequestMessage,
@@ -20,6 +21,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  type CancellationToken,
   type CodeActionParams,
   type Connection,
   type CreateFile,
@@ -279,7 +281,17 @@ const workspace = new DiskWorkspace(
   undefined,
   logTooLarge,
 );
-const settings = new SettingsCache(connection, () => hasConfigurationCapability, (message) => log(message));
+const settings = new SettingsCache(connection, () => hasConfigurationCapability, (message) => log(message), (uri) => settingsArrivedLate(uri));
+
+/** The client answered a timed-out workspace/configuration request after all: the resource is analyzed with what it said. */
+function settingsArrivedLate(uri: string): void {
+  if (shuttingDown()) return;
+  const doc = documents.get(uri);
+  if (doc) return scheduleOpen(doc);
+  const p = uriToPath(uri);
+  const kind = workspaceFiles.get(p);
+  if (kind) void analyzeFromDisk(p, kind);
+}
 
 // ---- configuration: VS Code settings merged with the nearest .docker-guardrails.yaml -----------
 
@@ -1345,25 +1357,69 @@ async function settledAnalysis(uri: string): Promise<void> {
 }
 
 /**
+ * How long a request about a document waits for the analysis of its newest version (settledAnalysis) before it answers
+ * from what is stored: that analysis waits for the client's answer to workspace/configuration (at most
+ * SETTINGS_TIMEOUT_MS), and a client that never answers must not leave the request unanswered (review 46a, item 1).
+ */
+const REQUEST_WAIT_MS = 2000;
+
+/** What currentEntry gives for a request the client cancelled ($/cancelRequest) while it waited. */
+const CANCELLED = Symbol('cancelled');
+
+/** The error a cancelled request is answered with: LSP 3.17, "$/cancelRequest": it still gets a response, RequestCancelled advised. */
+function cancelledError(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}
+
+/** Waits for `work` at most `ms`, and no longer than until the request is cancelled (`token`). */
+async function boundedWait(work: Promise<unknown>, ms: number, token: CancellationToken | undefined): Promise<'done' | 'timeout' | 'cancelled'> {
+  if (token?.isCancellationRequested) return 'cancelled';
+  let timer: NodeJS.Timeout | undefined;
+  let listener: { dispose(): void } | undefined;
+  try {
+    return await Promise.race([
+      work.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), ms);
+      }),
+      new Promise<'cancelled'>((resolve) => {
+        listener = token?.onCancellationRequested(() => resolve('cancelled'));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    listener?.dispose();
+  }
+}
+
+/**
  * The stored analysis of a document, with its parse, once what is pending for it has run: undefined when there is none,
  * when the open document's version is not the one analyzed, or when another analysis replaced it meanwhile. What a code
- * action request and every resolve start from.
+ * action request and every resolve start from. The wait for the running analysis is bounded (REQUEST_WAIT_MS: then the
+ * stored analysis answers if it is of the document's current version, else none) and ends when the request is
+ * cancelled (CANCELLED).
  */
-async function currentEntry(uri: string): Promise<EntryWithContext | undefined> {
-  await settledAnalysis(uri);
+async function currentEntry(uri: string, token?: CancellationToken): Promise<EntryWithContext | undefined | typeof CANCELLED> {
+  if ((await boundedWait(settledAnalysis(uri), REQUEST_WAIT_MS, token)) === 'cancelled') return CANCELLED;
   const stored = analyses.get(uri);
   if (!stored) return undefined;
   const doc = documents.get(uri);
   if (doc && doc.version !== stored.version) return undefined;
   const entry = await withContext(stored);
+  if (token?.isCancellationRequested) return CANCELLED;
   return entry && analyses.get(uri) === stored ? entry : undefined;
 }
 
-connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[] | ResponseError<void>> => {
+connection.onCodeAction(async (params: CodeActionParams, token): Promise<CodeAction[] | ResponseError<void>> => {
   if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.range?.start) || !isPosition(params.range?.end) || !Array.isArray(params.context?.diagnostics)) {
     return invalidParams('textDocument/codeAction needs textDocument.uri, a range and context.diagnostics');
   }
-  let entry = await currentEntry(params.textDocument.uri);
+  const current = await currentEntry(params.textDocument.uri, token);
+  if (current === CANCELLED) return cancelledError();
+  let entry = current;
   if (!entry) return [];
   const first = await codeActionsFor(entry, params);
   // The files the actions edit or create beside the document must be as the disk holds them now (review 43b, item 4).
@@ -1742,8 +1798,10 @@ function lazyFixAll(entry: EntryWithContext): CodeAction {
  * version, as a new request would give (the action names no finding: "every safe fix of the file"), as resolveQuickFix
  * does for a quick fix. The action comes back without an edit when the file cannot be analyzed now, or nothing is left to fix.
  */
-async function resolveFixAll(action: CodeAction, d: LazyFixAll): Promise<CodeAction> {
-  let entry = await currentEntry(d.uri);
+async function resolveFixAll(action: CodeAction, d: LazyFixAll, token: CancellationToken): Promise<CodeAction | ResponseError<void>> {
+  const current = await currentEntry(d.uri, token);
+  if (current === CANCELLED) return cancelledError();
+  let entry = current;
   if (!entry) return action;
   const touched = new Set<string>();
   let all = await fixAllInRounds(entry, action.title, FIX_ALL_KIND, (fix) => fix.safe, touched);
@@ -1885,8 +1943,10 @@ function quickFixAgain(entry: EntryWithContext, d: LazyQuickFix, title: string):
  * nothing (editor/contrib/codeAction's applyCodeAction applies an edit only when the resolved action has one; LSP 3.17:
  * the resolve fills in the properties the client resolves lazily).
  */
-async function resolveQuickFix(action: CodeAction, d: LazyQuickFix): Promise<CodeAction> {
-  let entry = await currentEntry(d.uri);
+async function resolveQuickFix(action: CodeAction, d: LazyQuickFix, token: CancellationToken): Promise<CodeAction | ResponseError<void>> {
+  const current = await currentEntry(d.uri, token);
+  if (current === CANCELLED) return cancelledError();
+  let entry = current;
   if (!entry) return action;
   let fix = quickFixAgain(entry, d, action.title);
   if (!fix) return action;
@@ -1916,12 +1976,14 @@ async function resolveQuickFix(action: CodeAction, d: LazyQuickFix): Promise<Cod
  * document's. So the edit is made for the current version, as resolveFixAll and resolveQuickFix do. It comes back without
  * an edit only when the file cannot be analyzed now or no finding of the code is left to fix (nothing to do).
  */
-connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> => {
-  if (isLazyQuickFix(action.data)) return resolveQuickFix(action, action.data);
-  if (isLazyFixAll(action.data)) return resolveFixAll(action, action.data);
+connection.onCodeActionResolve(async (action: CodeAction, token): Promise<CodeAction | ResponseError<void>> => {
+  if (isLazyQuickFix(action.data)) return resolveQuickFix(action, action.data, token);
+  if (isLazyFixAll(action.data)) return resolveFixAll(action, action.data, token);
   if (!isFixAllOfCode(action.data)) return action;
   const { uri, code } = action.data;
-  let entry = await currentEntry(uri);
+  const current = await currentEntry(uri, token);
+  if (current === CANCELLED) return cancelledError();
+  let entry = current;
   if (!entry) return action;
   const touched = new Set<string>();
   let all = await fixAllOfCode(entry, code, action.title, touched);
@@ -1956,11 +2018,12 @@ connection.onRequest('dockerGuardrails/createdSecretFiles', (params: { fixAllOf?
   return (token && createdByFixAll.get(token)) || [];
 });
 
-connection.onHover(async (params): Promise<Hover | null | ResponseError<void>> => {
+connection.onHover(async (params, token): Promise<Hover | null | ResponseError<void>> => {
   if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.position)) return invalidParams('textDocument/hover needs textDocument.uri and a position');
   // The analysis of the document's current version, as for code actions (currentEntry): none when the document changed
   // again meanwhile (no finding of another version, at positions the document may not have now).
-  const entry = await currentEntry(params.textDocument.uri);
+  const entry = await currentEntry(params.textDocument.uri, token);
+  if (entry === CANCELLED) return cancelledError();
   if (!entry) return null;
   const pos = params.position;
   const here = entry.analysis.findings.filter((f) => comparePos(f.range.start, pos) <= 0 && comparePos(pos, f.range.end) <= 0);

@@ -150,17 +150,33 @@ export function toEngineConfig(s: Settings): EngineConfig {
  * resource; from one that does not, the `dockerGuardrails` section it pushes with `workspace/didChangeConfiguration`
  * (the LSP's older way, used by some editors' clients), the same for every file; else the defaults.
  */
+/**
+ * How long an analysis waits for the client's answer to `workspace/configuration` before it goes on with the resource's
+ * last known settings (else the pushed ones or the defaults): a client that never answers must not stall the analysis,
+ * and with it every hover and code action waiting for it, for ever (review 46a, item 1). A late answer still applies
+ * (`onLate`).
+ */
+export const SETTINGS_TIMEOUT_MS = 3000;
+
 export class SettingsCache {
   private cache = new Map<string, Promise<Settings>>();
   private pushed: Settings | undefined;
+  /** Each resource's settings as the client last answered them: what an unanswered request falls back to. */
+  private lastKnown = new Map<string, Settings>();
   /** What was logged since the settings last changed: each resource is asked for, a problem is told once. */
   private warned = new Set<string>();
   private readonly warn: (message: string) => void;
 
+  /**
+   * `onLate`: called when the client answers a request after it timed out with settings other than those the
+   * resource was analyzed with meanwhile (they are cached then): the resource is to be analyzed again.
+   */
   constructor(
     private readonly connection: Connection,
     private readonly supported: () => boolean,
     log: (message: string) => void = () => {},
+    private readonly onLate: (uri: string) => void = () => {},
+    private readonly timeoutMs: number = SETTINGS_TIMEOUT_MS,
   ) {
     this.warn = (message) => {
       if (this.warned.has(message)) return;
@@ -173,10 +189,31 @@ export class SettingsCache {
     if (!this.supported()) return Promise.resolve(this.pushed ?? DEFAULT_SETTINGS);
     let p = this.cache.get(uri);
     if (!p) {
-      p = this.connection.workspace
+      const asked: Promise<Settings> = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'dockerGuardrails' })
         .then((raw) => normalizeSettings(raw, this.warn), () => DEFAULT_SETTINGS);
+      let timedOut: Settings | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const fallback = new Promise<Settings>((resolve) => {
+        timer = setTimeout(() => {
+          timedOut = this.lastKnown.get(uri) ?? this.pushed ?? DEFAULT_SETTINGS;
+          this.warn(`the client did not answer workspace/configuration within ${this.timeoutMs / 1000} s: analyzing with the last known settings (else the defaults) until it does`);
+          resolve(timedOut);
+        }, this.timeoutMs);
+        timer.unref?.();
+      });
+      const settled = Promise.race([asked, fallback]);
+      p = settled;
       this.cache.set(uri, p);
+      void asked.then((answer) => {
+        clearTimeout(timer);
+        // Asked again meanwhile (the settings changed): that request's answer is the one that counts.
+        if (this.cache.get(uri) !== settled) return;
+        this.lastKnown.set(uri, answer);
+        if (timedOut === undefined) return;
+        this.cache.set(uri, Promise.resolve(answer));
+        if (JSON.stringify(answer) !== JSON.stringify(timedOut)) this.onLate(uri);
+      });
     }
     return p;
   }
