@@ -97,3 +97,22 @@ describe('generated docs', () => {
     }
   });
 });
+
+describe('README statements that the code or the world can make false (review 46b, findings 5 and 6)', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('--eol-date: the count of catalog lines with a release day is the bundled one', () => {
+    const catalog = JSON.parse(fs.readFileSync(path.join(ROOT, 'rules/data/eol-catalog.json'), 'utf8')) as { images: Record<string, { lines?: { released?: string }[] }> };
+    const lines = Object.values(catalog.images).flatMap((i) => i.lines ?? []);
+    const m = /known for few lines: (\d+) of (\d+) today/.exec(readme);
+    assert.ok(m, 'README says how many lines have a release day');
+    assert.deepEqual([Number(m[1]), Number(m[2])], [lines.filter((l) => l.released !== undefined).length, lines.length]);
+    assert.ok(!/never targets a line released after the analysis date\)/.test(readme), 'no unqualified "never"');
+  });
+  it('the GitHub Actions workflow uses current action majors and a Node.js LTS line that is not past its end of life', () => {
+    const workflow = /### In GitHub Actions\n+```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    assert.match(workflow, /actions\/checkout@v6\b/);
+    assert.match(workflow, /actions\/setup-node@v6\b/);
+    assert.match(workflow, /github\/codeql-action\/upload-sarif@v4\b/); // v3 is deprecated in December 2026
+    assert.match(workflow, /node-version: (?:22|24)\b/); // Node 20 reached its end of life on 2026-04-30
+  });
+});
