@@ -16,7 +16,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'never',
   docs: {
     summary: 'The Dockerfile has no `FROM`, or an instruction other than `ARG` comes before its first `FROM`: it does not build.',
-    what: 'Flags the first instruction of a Dockerfile that comes before any `FROM` and is not an `ARG`: the file has no `FROM` at all, or starts with `RUN`, `ENV`, `MAINTAINER`… and has its `FROM` later. Parser directives, comments and global `ARG`s before the first `FROM` are allowed, as the Dockerfile reference allows them. A file with no instruction at all is not reported. The message says which case it is. The other Dockerfile rules read the instructions of build stages, so the instructions before the first `FROM` get no other finding, except the RUN commands there, which the rules that read RUN commands (DF013, DF014, DF022…) still judge.',
+    what: 'Flags the first instruction of a Dockerfile that comes before any `FROM` and is not an `ARG`: the file has no `FROM` at all, or starts with `RUN`, `ENV`, `MAINTAINER`… and has its `FROM` later. Parser directives, comments and global `ARG`s before the first `FROM` are allowed, as the Dockerfile reference allows them. A file with no instruction at all is not reported. The message says which case it is. The other Dockerfile rules read the instructions of build stages, so the instructions before the first `FROM` get no other finding, except the RUN commands there, which the rules that read RUN commands (DF013, DF014, DF022…) still judge, and an ENV with a secret (DF020).',
     why: 'Docker refuses such a file ("A Dockerfile must begin with a FROM instruction. This may be after parser directives, comments, and globally scoped ARGs"; BuildKit stops with "no build stage in current context"), so it is a broken or mistaken file — often a fragment pasted from documentation, or a template that a script completes. It is reported so that a file named `Dockerfile` that the other rules cannot read is never shown as clean: a secret written in it is still committed, even though the image never builds.',
     whySummary: 'Docker refuses a Dockerfile that does not begin with FROM (after parser directives, comments and global ARGs), and the other rules cannot read it.',
     bad: 'MAINTAINER Jane Doe <jane@example.com>\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD ["./server"]',
@@ -40,7 +40,7 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     return d.noFrom
-      ? `This Dockerfile has no FROM instruction, so it does not build (BuildKit: "no build stage in current context"); add a FROM line before the first ${d.keyword}. Other rules check only RUN commands here.`
-      : `${d.keyword} comes before the first FROM: a Dockerfile must begin with FROM (after parser directives, comments and global ARGs), so it does not build. Move it after the FROM; other rules check only RUN commands before it.`;
+      ? `This Dockerfile has no FROM instruction, so it does not build (BuildKit: "no build stage in current context"); add a FROM line before the first ${d.keyword}. Other rules check only its RUN commands and ENV secrets.`
+      : `${d.keyword} comes before the first FROM: a Dockerfile must begin with FROM (after parser directives, comments and global ARGs), so it does not build. Move it after the FROM; before it, other rules check only RUN commands and ENV secrets.`;
   },
 });
