@@ -195,6 +195,15 @@ describe('CLI', () => {
     assert.ok(!r.stdout.includes(SECRET));
   });
 
+  it('--format github ends with a notice of the counts when a kind has more annotations than GitHub shows per step (review 46b, finding 4)', () => {
+    const services = (k: number) => `services:\n${Array.from({ length: k }, (_, i) => `  s${i}:\n    image: alpine:3.22\n    privileged: true\n`).join('')}`;
+    const many = run(['check', '--format', 'github', '--min-severity', 'error'], project({ 'compose.yaml': services(11) })).stdout.trimEnd().split('\n');
+    assert.equal(many.filter((l) => l.startsWith('::error ')).length, 11);
+    assert.equal(many.at(-1), '::notice title=docker-guardrails::11 findings (11 errors, 0 warnings, 0 notices); GitHub shows at most 10 annotations of each kind per step, so some are not shown as annotations: all are in this log, and in the text or SARIF output (--format sarif).');
+    const few = run(['check', '--format', 'github', '--min-severity', 'error'], project({ 'compose.yaml': services(10) })).stdout;
+    assert.ok(!few.includes('::notice'), 'ten of a kind: all shown, no notice');
+  });
+
   it('reads the nearest .docker-guardrails.yaml; --config points elsewhere; a broken one exits 2', () => {
     const dir = project({ 'app/Dockerfile': 'FROM node\nCMD ["node"]\n', '.docker-guardrails.yaml': 'rules:\n  DF001: off\n  DF010: error\n', 'strict.yaml': 'rules:\n  DF001: error\n' });
     let r = run(['check', '--format', 'json'], dir);

@@ -8,6 +8,11 @@ import { allRules, exampleLang, firstSentence, renderRuleTable, ruleWhyLine } fr
 import { renderConfigSchema } from '../rules/engine/render-docs';
 import { writeSarif } from '../cli/src/format';
 import { generated, orphans, ROOT } from '../scripts/gen-docs';
+import { analyze, DEFAULT_CONFIG } from '../rules';
+import { fileKindOf } from '../rules/engine/analyze';
+import { MIN_MAX_FILE_SIZE, parseConfig } from '../rules/engine/config';
+import { normalizeSettings } from '../server/src/settings';
+import { viewOf } from './helpers/fixtures';
 
 /** The longest a rule's docs.summary may be: one line of a table, a schema tooltip, a SARIF shortDescription. */
 const SUMMARY_MAX = 120;
@@ -95,5 +100,62 @@ describe('generated docs', () => {
         }
       }
     }
+  });
+});
+
+describe('README statements that the code or the world can make false (review 46b, findings 5 and 6)', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('--eol-date: the count of catalog lines with a release day is the bundled one', () => {
+    const catalog = JSON.parse(fs.readFileSync(path.join(ROOT, 'rules/data/eol-catalog.json'), 'utf8')) as { images: Record<string, { lines?: { released?: string }[] }> };
+    const lines = Object.values(catalog.images).flatMap((i) => i.lines ?? []);
+    const m = /known for few lines: (\d+) of (\d+) today/.exec(readme);
+    assert.ok(m, 'README says how many lines have a release day');
+    assert.deepEqual([Number(m[1]), Number(m[2])], [lines.filter((l) => l.released !== undefined).length, lines.length]);
+    assert.ok(!/never targets a line released after the analysis date\)/.test(readme), 'no unqualified "never"');
+  });
+  it('the GitHub Actions workflow uses current action majors and a Node.js LTS line that is not past its end of life', () => {
+    const workflow = /### In GitHub Actions\n+```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    assert.match(workflow, /actions\/checkout@v6\b/);
+    assert.match(workflow, /actions\/setup-node@v6\b/);
+    assert.match(workflow, /github\/codeql-action\/upload-sarif@v4\b/); // v3 is deprecated in December 2026
+    assert.match(workflow, /node-version: (?:22|24)\b/); // Node 20 reached its end of life on 2026-04-30
+  });
+});
+
+describe('README: examples and lists as the code reads them (review 46b, findings 7, 8 and 9)', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('the suppression example suppresses something with each of its codes (no DG001)', () => {
+    const block = /```dockerfile\n(# docker-guardrails-ignore [\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, 'the example is there');
+    const file = '/readme/Dockerfile';
+    const findings = analyze(allRules, 'dockerfile', file, block, viewOf(new Map([[file, block]]), '/readme'), DEFAULT_CONFIG).findings;
+    assert.deepEqual(findings.filter((f) => f.code === 'DG001').map((f) => f.message), []);
+  });
+  it('the compose names are written as the code reads them: a part after `compose` is joined by `.`, `_` or `-`', () => {
+    assert.match(readme, /`compose\[\._-\]\*\.yaml`, `docker-compose\[\._-\]\*\.yml`/);
+    assert.ok(!/`compose\*\.yaml`|`docker-compose\*\.yml`/.test(readme));
+    for (const name of ['compose.yaml', 'compose-dev.yaml', 'compose_dev.yml', 'docker-compose.yml', 'docker-compose.prod.yaml', 'api.compose.yaml', 'api-compose.yml']) assert.equal(fileKindOf(`/w/${name}`), 'compose', name);
+    for (const name of ['docker-compose2.yml', 'composeprod.yaml']) assert.notEqual(fileKindOf(`/w/${name}`), 'compose', name);
+  });
+  it('the JSON fields are all documented', () => {
+    const sentence = /JSON has one object per finding with ([\s\S]*?)\(null when none is offered/.exec(readme)?.[1] ?? '';
+    for (const key of ['code', 'name', 'severity', 'message', 'file', 'range', 'docs', 'fix']) assert.ok(sentence.includes(`\`${key}\``), key);
+  });
+  it('maxFileSize has the same lower bound in the config file, its schema and the editor setting', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { minimum?: number }> } } };
+    assert.equal(pkg.contributes.configuration.properties['dockerGuardrails.maxFileSize'].minimum, MIN_MAX_FILE_SIZE);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/docker-guardrails.schema.json'), 'utf8')) as { properties: Record<string, { minimum?: number }> };
+    assert.equal(schema.properties.maxFileSize.minimum, MIN_MAX_FILE_SIZE);
+    const parse = (v: string) => parseConfig('/p/.docker-guardrails.yaml', `maxFileSize: ${v}\n`, new Set());
+    assert.equal(parse('1023').problems.length, 1);
+    assert.equal(parse('1024').problems.length, 0);
+    assert.equal(parse('1024').config.maxFileSize, 1024);
+    const warned: string[] = [];
+    assert.equal(normalizeSettings({ maxFileSize: 10 }, (m) => warned.push(m)).maxFileSize, 2 * 1024 * 1024);
+    assert.match(warned[0] ?? '', /maxFileSize is ignored: it must be a number of bytes, at least 1024/);
+    assert.equal(normalizeSettings({ maxFileSize: 4096 }).maxFileSize, 4096);
+  });
+  it('README states the bound', () => {
+    assert.match(readme, /\| `dockerGuardrails\.maxFileSize` \| `2097152` \| [^|]*At least 1024/);
   });
 });

@@ -892,3 +892,19 @@ describe('DG001 says why a code of the other file kind suppresses nothing (revie
     assert.deepEqual(messagesOf('DG001', new Map([['/m/Dockerfile', dockerfile]]), '/m/Dockerfile'), ['DG004 in this ignore comment is a compose file rule, which never runs on a Dockerfile, so it suppresses nothing here; remove it.']);
   });
 });
+
+describe('DF051 (no FROM; review 46b, finding 1)', () => {
+  const run = (dockerfile: string) => analyze(allRules, 'dockerfile', '/m/Dockerfile', dockerfile, viewOf(new Map([['/m/Dockerfile', dockerfile]])), DEFAULT_CONFIG).findings;
+  it('says a file with no FROM does not build, and still reports its secrets without their values', () => {
+    const findings = run('MAINTAINER Jane Doe <jane@example.com>\nENV API_KEY=sk_live_abcdef1234567890XYZ\n');
+    const df051 = findings.find((f) => f.code === 'DF051');
+    assert.match(df051?.message ?? '', /^This Dockerfile has no FROM instruction, so it does not build .*before the first MAINTAINER/);
+    const df020 = findings.find((f) => f.code === 'DF020');
+    assert.match(df020?.message ?? '', /^ENV API_KEY writes a secret into the Dockerfile, before its first FROM/);
+    assert.ok(findings.every((f) => !f.message.includes('sk_live')));
+  });
+  it('names the instruction that comes before the first FROM', () => {
+    const [f] = run('ARG BASE=alpine:3.22\nENV APP_MODE=production\nFROM ${BASE}\nUSER 1000\nCMD ["./server"]\n').filter((x) => x.code === 'DF051');
+    assert.match(f.message, /^ENV comes before the first FROM: a Dockerfile must begin with FROM/);
+  });
+});

@@ -398,4 +398,23 @@ export function writeGithub(results: FileResult[], write: Write, notices: readon
   // ::warning file={name},title={title}::{message} (workflow commands: every parameter is optional, a file without a line
   // annotates the file).
   for (const n of notices) write(`::warning file=${prop(n.display.split(path.sep).join('/'))},title=docker-guardrails::${esc(noticeSentence(n))}\n`);
+  // The notices above are warning annotations too.
+  writeGithubLimitNotice(results, write, notices.length);
+}
+
+/** Annotations of each kind (error, warning, notice) GitHub shows for one step (actions/toolkit, docs/problem-matchers.md › Limitations). */
+export const GITHUB_ANNOTATIONS_PER_KIND = 10;
+
+/**
+ * When more annotations of a kind were printed than GitHub shows for a step, a closing notice with the counts, so that a
+ * check that shows 10 errors is not read as the whole report (review 46b, finding 4).
+ */
+function writeGithubLimitNotice(results: FileResult[], write: Write, otherWarnings = 0): void {
+  const count = { error: 0, warning: otherWarnings, notice: 0 };
+  for (const r of results) for (const f of r.findings) count[f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice']++;
+  if (Math.max(count.error, count.warning, count.notice) <= GITHUB_ANNOTATIONS_PER_KIND) return;
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  write(
+    `::notice title=docker-guardrails::${n(count.error + count.warning + count.notice, 'finding')} (${n(count.error, 'error')}, ${n(count.warning, 'warning')}, ${n(count.notice, 'notice')}); GitHub shows at most ${GITHUB_ANNOTATIONS_PER_KIND} annotations of each kind per step, so some are not shown as annotations: all are in this log, and in the text or SARIF output (--format sarif).\n`,
+  );
 }

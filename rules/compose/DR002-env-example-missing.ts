@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { envFileUses, exampleCandidates, isDotenvName, isTemplateEnvName, repositoryRootOf } from '../engine/env-files';
 import { applyTextEdits } from '../engine/edits';
-import { hasFolder, isGitIgnored } from '../engine/repo';
+import { gitTracking, hasFolder, isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import type { FileChange, Fix, Range, WorkspaceView } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
@@ -22,6 +22,25 @@ interface Data {
   eol: '\n' | '\r\n';
   /** Git would ignore the template beside it, and no `.gitignore` line in its folder can re-include it (an ignored folder). */
   templateFolderIgnored?: true;
+  /**
+   * A template that exists beside it but that git ignores and does not track, so it can never be committed
+   * (`.env*` in `.gitignore`; review 46b, finding 3): its name. The fix re-includes it in `.gitignore`.
+   */
+  ignoredTemplate?: string;
+}
+
+/**
+ * Whether a template file counts: it exists and can be committed — git does not ignore it, or already
+ * tracks it (a tracked file stays in every commit), or the index cannot be read whole (benefit of the doubt).
+ */
+function committableTemplate(ws: WorkspaceView, p: string): boolean {
+  if (!ws.exists(p)) return false;
+  if (!isGitIgnored(ws, p)) return true;
+  const tracking = gitTracking(ws, p);
+  if (tracking === 'tracked' || tracking === 'unknown') return true;
+  // No index to read: a template in an ignored folder, which no `.gitignore` line can re-include, is taken as added
+  // with `git add -f`, as the finding that creates it asks; one that a line could re-include does not count.
+  return tracking === undefined && templateUnignore(ws, p)?.change === null;
 }
 
 function isUnder(p: string, dir: string): boolean {
@@ -435,7 +454,7 @@ export default defineRule<'compose', Data>({
     summary: 'An env file that a compose file uses has no committed template (`.env.example`…) beside it.',
     what:
       'Flags an env file that a compose file uses (an `env_file:` entry of a service or of a top-level `include:` item, or the `.env` that interpolates the compose file when it feeds a `${…}`) and that exists with at least one variable defined (`NAME=…`), when no committed template sits beside it: `<name>.example` (also `.sample`, `.template`, `.dist`, `.tmpl`, `.default(s)`, `.model`, `-example`, `example.env`, `env.example`, `<stem>.example.env`, …). ' +
-      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds. A file with another name than `.env`/`.env.<stage>` that is committed and holds no credentials is configuration, not a secrets file, and needs no template (a credential by its name or by its value, as DR001 and DF020/DC040 read one: `DB_PASSWORD=…`, or a `ghp_…` token, an `sk_live_…` key or a connection string with its password under any name). Templates themselves and files outside the repository are not judged.',
+      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds. A file with another name than `.env`/`.env.<stage>` that is committed and holds no credentials is configuration, not a secrets file, and needs no template (a credential by its name or by its value, as DR001 and DF020/DC040 read one: `DB_PASSWORD=…`, or a `ghp_…` token, an `sk_live_…` key or a connection string with its password under any name). Templates themselves and files outside the repository are not judged. A template counts only if it can be committed: one that git ignores (`.env*` or `.env.*` in `.gitignore` ignore `.env.example` too) and does not track is never committed, so the env file is reported all the same and the message names the ignored template (in a folder that git ignores, where no `.gitignore` line can re-include it, the message says to add it with `git add -f`; the editor, when it cannot read git\'s index, takes such a template as added).',
     why:
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
@@ -447,7 +466,7 @@ export default defineRule<'compose', Data>({
       'The template is conservative by construction, as fix-all applies it and it is meant for commit: a value is copied only when (a) the name is not a credential\'s (`*_PASSWORD`, `*_TOKEN`, `*_SECRET`, `API_KEY`, …) and has no word of a key, salt, nonce, login, PIN or code, pass phrase, seed, one-time password, session, cookie, signature, certificate, password (`PW`, `PWD`, `PASSWD`), pre-shared or secret key (`PSK`, `SK`), webhook or private material in it, does not end in `RECOVERY`, `UNLOCK`, `LICENSE`, `TUNNEL`, `ACCESS` or `ENC`, nor in KEY, PW, PWD or PSK, nor holds PASS (`SESSION_KEY`, `ADMIN_PIN`, `LDAP_BINDPW`, `WG_PSK`, `STRIPE_SK`, `APPKEY`; a country\'s, language\'s or status\'s `*_CODE` is none; a name that ends in a setting about it keeps a harmless value: `SESSION_LIFETIME`, `COOKIE_SECURE`, and under the others a boolean is kept); ' +
       '(b) no compose file the rule reads (the file, and what an `include:` whose `env_file:` names the env file pulls in) hands the variable to a credential: a credential-named key or option (`MYSQL_ROOT_PASSWORD=${DBROOT}`, `API_TOKEN: ${APITOK}`, `--requirepass ${PW}`, `-p${PW}`), a connection string (`postgres://app:${PW}@${DB_HOST}/app`, `Server=db;Password=${PW}`) or a top-level secret (`secrets: { x: { environment: VAR } }`); ' +
       '(c) the value equals no value the template leaves empty and none of those names the variable (`DB_USER=postgres` beside `DB_PASSWORD=postgres`); and (d) the value has a shape from an allowlist: a boolean (`true`, `off`, `0`, `1`), an integer up to 65535 (a port, a count) or a short decimal, a duration or size (`30s`, `512m`, `1g`), a log level, an environment\'s name (`production`, `staging`, `dev`), a time zone (`UTC`, `Europe/Paris`), a locale (`en_US.UTF-8`), an IPv4 address, a host name (with a dot and a top-level domain, `localhost`, or a service, volume or network of the compose file) with a port, a URL of such a host without user information, query or fragment whose path is plain words (`http://localhost`, `redis://cache:6379/0`), an absolute path of plain words, a reference to another variable (`${APP_NAME}`), an image reference of plain words and versions where the name ends in IMAGE/IMG or a service\'s `image:` interpolates the variable (`image: ${APP_REF}`, a tag, a digest), or a plain word — lower case parts of at most 12 letters that can be pronounced (a vowel, no more than four consonants in a row: `shop`, `postgres`, `mastodon_production`, not `qkzjvwpmtrlbnhgxdf`), a capitalized word (`Laravel`), a protocol (`https`) or up to three letters (`db`) — and a word with a port (`redis:6379`) only where the name ends in an address word without a login word (`user:password` has that shape). ' +
-      'Everything else is `NAME=`: a random-looking or long value, a large number, an e-mail address, a URL with a token in its user information, query or path, a value over several lines, a comment (comments can hold secrets too). When git would ignore the new template (a `.gitignore` of `*` with `!` exceptions), the fix also appends `!/<name>.example` to the `.gitignore` of its folder (creating it), checked with git\'s rules; where no line can re-include it (its folder is ignored: `secrets/`), the message says to add it with `git add -f`. Safe: it only adds a file (and that exception); commit it, and fill in harmless defaults it left empty by hand.',
+      'Everything else is `NAME=`: a random-looking or long value, a large number, an e-mail address, a URL with a token in its user information, query or path, a value over several lines, a comment (comments can hold secrets too). When git would ignore the new template (a `.gitignore` of `*` with `!` exceptions), the fix also appends `!/<name>.example` to the `.gitignore` of its folder (creating it), checked with git\'s rules; where no line can re-include it (its folder is ignored: `secrets/`), the message says to add it with `git add -f`. Safe: it only adds a file (and that exception); commit it, and fill in harmless defaults it left empty by hand. When the template exists but git ignores it, the fix is instead "Re-include <name> in .gitignore", which appends `!/<name>` to the `.gitignore` of its folder (creating it), checked with git\'s rules; a quick fix only, not applied by fix-all, since it makes committable a file that may hold real values: read it first.',
     guideline: '§5 Secrets Management — "git add .env.example"',
     equivalents: ['dotenv-linter checks the syntax of env files, and dotenv-safe / envalid check at run time that the variables of .env.example are set; no compose linter checks for the template'],
     references: [
@@ -470,18 +489,30 @@ export default defineRule<'compose', Data>({
       if (keys.length === 0) continue;
       if (!isDotenvName(base) && !holdsSecrets(use.text) && !isGitIgnored(ctx.workspace, use.path)) continue;
       const dir = path.dirname(use.path);
-      if (exampleCandidates(base).some((c) => ctx.workspace.exists(path.join(dir, c)))) continue;
+      const candidates = exampleCandidates(base).map((c) => path.join(dir, c));
+      if (candidates.some((c) => committableTemplate(ctx.workspace, c))) continue;
+      // A template that git ignores never reaches the repository: it does not count, and the finding names it.
+      const ignored = candidates.find((c) => ctx.workspace.exists(c));
       const display = path.relative(ctx.dir, use.path).split(path.sep).join('/');
-      const folderIgnored = templateUnignore(ctx.workspace, `${use.path}.example`)?.change === null;
-      out.push({ range: use.range, data: { path: use.path, display, keys, eol: use.text.includes('\r\n') ? '\r\n' : '\n', ...(folderIgnored ? { templateFolderIgnored: true as const } : {}) } });
+      const folderIgnored = templateUnignore(ctx.workspace, ignored ?? `${use.path}.example`)?.change === null;
+      out.push({ range: use.range, data: { path: use.path, display, keys, eol: use.text.includes('\r\n') ? '\r\n' : '\n', ...(folderIgnored ? { templateFolderIgnored: true as const } : {}), ...(ignored ? { ignoredTemplate: path.basename(ignored) } : {}) } });
     }
     return out;
   },
   message(d) {
     const ignored = d.templateFolderIgnored ? ` Git ignores its folder: add the template with git add -f.` : '';
+    if (d.ignoredTemplate) {
+      return `'${d.display}' has a template, ${d.ignoredTemplate}, but git ignores it (.gitignore), so it can never be committed: ${d.templateFolderIgnored ? 'add it with git add -f' : `re-include it in .gitignore (!/${d.ignoredTemplate})`} once it holds no secret values.`;
+    }
     return `'${d.display}' has no ${path.basename(d.path)}.example: commit a template that lists its ${d.keys.length} variable${d.keys.length === 1 ? '' : 's'} without their secret values, so others know what to set.${ignored}`;
   },
   fix(ctx, { data }): Fix | undefined {
+    if (data.ignoredTemplate) {
+      // Re-include the template that is there. Not safe: it makes a file committable that may hold real values.
+      const unignore = templateUnignore(ctx.workspace, path.join(path.dirname(data.path), data.ignoredTemplate))?.change;
+      if (!unignore) return undefined;
+      return { title: `Re-include ${data.ignoredTemplate} in ${path.relative(ctx.dir, unignore.path).split(path.sep).join('/')}`, safe: false, changes: [unignore] };
+    }
     if (data.keys.length === 0) return undefined;
     const text = ctx.workspace.readText(data.path);
     if (text === undefined) return undefined;

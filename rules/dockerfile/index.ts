@@ -35,7 +35,8 @@ import DF047 from './DF047-copy-from-unknown-stage';
 import DF048 from './DF048-dist-upgrade-in-image';
 import DF049 from './DF049-run-security-insecure';
 import DF050 from './DF050-sudo-without-password';
+import DF051 from './DF051-from-missing';
 import DR003 from './DR003-dockerignore-missing-secrets';
 
 /** Every Dockerfile rule, listed explicitly (keep sorted by code). */
-export const dockerfileRules: Rule<'dockerfile'>[] = [DF001, DF002, DF003, DF004, DF005, DF010, DF011, DF012, DF013, DF014, DF015, DF016, DF020, DF021, DF022, DF030, DF031, DF032, DF033, DF034, DF035, DF036, DF037, DF038, DF039, DF040, DF041, DF042, DF043, DF044, DF045, DF046, DF047, DF048, DF049, DF050, DR003];
+export const dockerfileRules: Rule<'dockerfile'>[] = [DF001, DF002, DF003, DF004, DF005, DF010, DF011, DF012, DF013, DF014, DF015, DF016, DF020, DF021, DF022, DF030, DF031, DF032, DF033, DF034, DF035, DF036, DF037, DF038, DF039, DF040, DF041, DF042, DF043, DF044, DF045, DF046, DF047, DF048, DF049, DF050, DF051, DR003];

@@ -66,6 +66,12 @@ const EDITOR_ONLY: Record<string, string> = {
     '`eol` (`eol.date`, the analysis date of the end-of-life rules) is a VS Code setting only, and `--eol-date` the CLI\'s option: a date written in the repository would keep DF005/DC004 from ever reporting a line that ends after it, for everyone. Remove the key.',
 };
 
+/**
+ * The smallest `maxFileSize` the config file and the editor setting accept (review 46b, finding 9: the setting's schema said
+ * 1024, the config file took any positive number, and `maxFileSize: 1` committed to a repository silenced every rule).
+ */
+export const MIN_MAX_FILE_SIZE = 1024;
+
 const KEYS = new Set(['rules', 'trustedRegistries', 'productionGlobs', 'resourceLimits', 'maxFileSize', 'include', 'exclude']);
 
 /**
@@ -187,7 +193,7 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
         break;
       }
       case 'maxFileSize': {
-        if (!isScalar(value) || typeof value.value !== 'number' || value.value <= 0) problems.push({ message: '`maxFileSize` must be a positive number of bytes.', range: rangeOf(value ?? keyNode) });
+        if (!isScalar(value) || typeof value.value !== 'number' || !(value.value >= MIN_MAX_FILE_SIZE)) problems.push({ message: `\`maxFileSize\` must be a number of bytes, at least ${MIN_MAX_FILE_SIZE}, as for the dockerGuardrails.maxFileSize setting (a smaller cap leaves every file unanalyzed).`, range: rangeOf(value ?? keyNode) });
         else config.maxFileSize = value.value;
         break;
       }

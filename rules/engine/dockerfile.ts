@@ -237,6 +237,15 @@ export class DockerfileContext {
     if (this.parsed) return this.parsed.runs();
     if (this.runCache) return this.runCache;
     const out: RunInstruction[] = [];
+    // A RUN before the first FROM belongs to no stage: the file does not build (DF051), but its commands
+    // (a credential, a TLS opt-out) are still committed, so the rules that read RUN commands judge them.
+    for (const ins of this.ast.getInstructions()) {
+      if (ins.getKeyword() === 'FROM') break;
+      if (ins.getKeyword() === 'RUN') {
+        freezeInstruction(ins);
+        out.push({ instruction: ins, stage: null, onbuild: false, scripts: this.scriptsOf(ins as Run) });
+      }
+    }
     for (const stage of this.stages) {
       for (const ins of stage.instructions) {
         const kw = ins.getKeyword();

@@ -1,6 +1,7 @@
 /** Renders the rules' documentation (docs pages, README table, CLI --explain) from the registry. */
 import { CONFIG_INVALID_CODE, severityCodes } from './analyze';
 import { NAME_GLOBS } from './file-names';
+import { MIN_MAX_FILE_SIZE } from './config';
 import type { Rule } from './rule';
 
 const SEVERITY_LABEL = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' } as const;
@@ -136,7 +137,7 @@ export function renderConfigSchema(rules: readonly Rule[]): string {
         additionalProperties: false,
         properties: { memory: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$' }, cpus: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' }, pids: { type: 'integer', exclusiveMinimum: 0 } },
       },
-      maxFileSize: { type: 'number', exclusiveMinimum: 0, description: 'Files larger than this many bytes are not analyzed.' },
+      maxFileSize: { type: 'number', minimum: MIN_MAX_FILE_SIZE, description: `Files larger than this many bytes are not analyzed (at least ${MIN_MAX_FILE_SIZE}, as for the dockerGuardrails.maxFileSize setting).` },
       include: { type: 'array', items: { type: 'string' }, description: 'Globs of the files the CLI\'s walk and the workspace scan analyze, relative to this file\'s folder (to the current folder for `check --config FILE`); empty: every file. Read as a .dockerignore: in order, the last matching pattern decides, `!glob` leaves out, `./` is dropped, a folder covers what is below it; minimatch globs with `dot: true`.' },
       exclude: { type: 'array', items: { type: 'string' }, description: 'Globs of the files the CLI\'s walk and the workspace scan skip, relative to this file\'s folder (to the current folder for `check --config FILE`). Read as a .dockerignore: in order, the last matching pattern decides, `!glob` takes a file back (`["vendor/**", "!vendor/acme/**"]`), `./` is dropped, a folder covers what is below it (`vendor`); minimatch globs with `dot: true`.' },
     },

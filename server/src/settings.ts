@@ -6,6 +6,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { allRules, applyConfigOptions, DEFAULT_OPTIONS, globProblem, isCpuLimit, isIsoDate, isMemoryLimit, isPidsLimit, keyLike, severityCodes, SEVERITIES, type ConfigFile, type EngineConfig, type SeveritySetting } from '../../rules';
 import { DEFAULT_MAX_FILE_BYTES } from '../../rules/node/files';
+import { MIN_MAX_FILE_SIZE } from '../../rules/engine/config';
 
 export interface Settings {
   enable: boolean;
@@ -97,10 +98,16 @@ export function normalizeSettings(raw: unknown, warn: (message: string) => void 
     });
     return list;
   };
+  // The same bounds as the config file's `maxFileSize` (MIN_MAX_FILE_SIZE; review 46b, finding 9).
+  const maxFileSize = (): number => {
+    if (typeof r.maxFileSize === 'number' && r.maxFileSize >= MIN_MAX_FILE_SIZE) return r.maxFileSize;
+    if (r.maxFileSize !== undefined && r.maxFileSize !== null) warn(`dockerGuardrails.maxFileSize is ignored: it must be a number of bytes, at least ${MIN_MAX_FILE_SIZE}; the default (${DEFAULT_SETTINGS.maxFileSize}) applies.`);
+    return DEFAULT_SETTINGS.maxFileSize;
+  };
   return {
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
     rules,
-    maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
+    maxFileSize: maxFileSize(),
     trustedRegistries: stringList(r.trustedRegistries, DEFAULT_SETTINGS.trustedRegistries),
     productionGlobs: globs('productionGlobs', DEFAULT_SETTINGS.productionGlobs),
     resourceLimits: {

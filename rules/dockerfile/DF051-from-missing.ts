@@ -1,0 +1,46 @@
+import { defineRule } from '../engine/rule';
+import type { Range } from '../engine/types';
+
+interface Data {
+  /** The keyword of the first instruction that is neither ARG nor after a FROM (upper case). */
+  keyword: string;
+  /** Whether the file has no FROM at all (else the instruction comes before the first one). */
+  noFrom: boolean;
+}
+
+export default defineRule<'dockerfile', Data>({
+  code: 'DF051',
+  name: 'from-missing',
+  kind: 'dockerfile',
+  severity: 'error',
+  fixable: 'never',
+  docs: {
+    summary: 'The Dockerfile has no `FROM`, or an instruction other than `ARG` comes before its first `FROM`: it does not build.',
+    what: 'Flags the first instruction of a Dockerfile that comes before any `FROM` and is not an `ARG`: the file has no `FROM` at all, or starts with `RUN`, `ENV`, `MAINTAINER`… and has its `FROM` later. Parser directives, comments and global `ARG`s before the first `FROM` are allowed, as the Dockerfile reference allows them. A file with no instruction at all is not reported. The message says which case it is. The other Dockerfile rules read the instructions of build stages, so the instructions before the first `FROM` get no other finding, except the RUN commands there, which the rules that read RUN commands (DF013, DF014, DF022…) still judge, and an ENV with a secret (DF020).',
+    why: 'Docker refuses such a file ("A Dockerfile must begin with a FROM instruction. This may be after parser directives, comments, and globally scoped ARGs"; BuildKit stops with "no build stage in current context"), so it is a broken or mistaken file — often a fragment pasted from documentation, or a template that a script completes. It is reported so that a file named `Dockerfile` that the other rules cannot read is never shown as clean: a secret written in it is still committed, even though the image never builds.',
+    whySummary: 'Docker refuses a Dockerfile that does not begin with FROM (after parser directives, comments and global ARGs), and the other rules cannot read it.',
+    bad: 'MAINTAINER Jane Doe <jane@example.com>\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD ["./server"]',
+    good: 'ARG DEBIAN_TAG=12-slim\nFROM debian:${DEBIAN_TAG}\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000\nCMD ["./server"]',
+    fix: 'No automatic fix: only the author knows the base image. Add a `FROM` line before the first instruction (global `ARG`s may stay above it).',
+    guideline: 'None in SECURITY-GUIDELINES.md: the file does not build, and the other rules cannot check it',
+    equivalents: ['BuildKit parse error "no build stage in current context"', 'hadolint DL3061 (invalid instruction order: Dockerfile must begin with FROM, ARG or comment)'],
+    references: ['https://docs.docker.com/reference/dockerfile/#format', 'https://docs.docker.com/reference/dockerfile/#from', 'https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact'],
+  },
+  check(ctx) {
+    const out: { range: Range; data: Data }[] = [];
+    const noFrom = ctx.stages.length === 0;
+    for (const ins of ctx.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword === 'FROM') break;
+      if (keyword === 'ARG') continue;
+      out.push({ range: ins.getRange(), data: { keyword, noFrom } });
+      break;
+    }
+    return out;
+  },
+  message(d) {
+    return d.noFrom
+      ? `This Dockerfile has no FROM instruction, so it does not build (BuildKit: "no build stage in current context"); add a FROM line before the first ${d.keyword}. Other rules check only its RUN commands and ENV secrets.`
+      : `${d.keyword} comes before the first FROM: a Dockerfile must begin with FROM (after parser directives, comments and global ARGs), so it does not build. Move it after the FROM; before it, other rules check only RUN commands and ENV secrets.`;
+  },
+});
