@@ -3,6 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { ComposeContext, Service } from '../engine/compose';
 import { imageFromUnanalyzedBase } from '../engine/compose-lookup';
 import { serviceImageOf } from '../engine/compose-values';
+import { buildAlwaysRuns } from '../engine/build-or-pull';
 import { buildArgsOf, fromWithArgs, mergedBuiltDockerfile, type PassedArg } from '../engine/build-args';
 import { analysisDate, eolMove, eolMoveTitle, eolStatus, judgeImage, type EolFinding } from '../engine/eol';
 import { EOL_DOCS, EOL_FIX, EOL_WHAT_COMMON } from '../engine/eol-docs';
@@ -109,7 +110,7 @@ export default defineRule<'compose', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A service\'s image, or the base image its build args select, is on a release line past its end of life.',
-    what: `Flags a service whose \`image:\` is an official image on a release line past its end of life. The value is read after interpolation with the \`.env\` beside the compose file (\`\${PG_TAG:-12}\` counts as 12); a service that also has \`build:\` builds its image (DF005 judges its Dockerfile), but the base image its \`build.args\` select is judged here: a FROM of the Dockerfile it builds that reads a global ARG the service passes (\`ARG NODE_VERSION=22\` / \`FROM node:\${NODE_VERSION}-alpine\` with \`args: { NODE_VERSION: "16" }\` builds node:16-alpine), in any stage, reported on the arg as written in the service (map or list form, interpolated with the \`.env\`; through \`extends:\` and the default override the arg that wins is reported where it is written). An arg written without a value (\`- NODE_VERSION\`: from Compose's environment) or with a value that is not known, a FROM that names an earlier stage or a build context the service gives (\`additional_contexts\`), and an ARG declared after the first FROM (a FROM does not see it) are not judged. An \`image:\` inherited through \`extends:\` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as \`compose.yaml\`, e.g. a \`common-services.yml\` that only \`compose.dev.yaml\` extends — on the extending service's name, without a fix). ${EOL_WHAT_COMMON}`,
+    what: `Flags a service whose \`image:\` is an official image on a release line past its end of life. The value is read after interpolation with the \`.env\` beside the compose file (\`\${PG_TAG:-12}\` counts as 12); a service that also has \`build:\` builds its image (DF005 judges its Dockerfile), but an \`image:\` the default override (\`compose.override.yaml\`) writes on a service the default file builds is judged here, in the override: with no \`pull_policy\` Compose pulls that name first and builds only when it cannot be pulled (Compose Build Specification, Using build and image), and an official image can be pulled, so it is the image that runs (DC041 judges it the same way) — not with \`pull_policy: build\` in either file, which always builds, but the base image its \`build.args\` select is judged here: a FROM of the Dockerfile it builds that reads a global ARG the service passes (\`ARG NODE_VERSION=22\` / \`FROM node:\${NODE_VERSION}-alpine\` with \`args: { NODE_VERSION: "16" }\` builds node:16-alpine), in any stage, reported on the arg as written in the service (map or list form, interpolated with the \`.env\`; through \`extends:\` and the default override the arg that wins is reported where it is written). An arg written without a value (\`- NODE_VERSION\`: from Compose's environment) or with a value that is not known, a FROM that names an earlier stage or a build context the service gives (\`additional_contexts\`), and an ARG declared after the first FROM (a FROM does not see it) are not judged. An \`image:\` inherited through \`extends:\` is reported once, where it is written (the base service) (or, when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as \`compose.yaml\`, e.g. a \`common-services.yml\` that only \`compose.dev.yaml\` extends — on the extending service's name, without a fix). ${EOL_WHAT_COMMON}`,
     why: EOL_DOCS.why,
     bad: 'services:\n  db:\n    image: postgres:12-alpine\n  cache:\n    image: redis:6.0',
     good: 'services:\n  db:\n    image: postgres:15-alpine\n  cache:\n    image: redis:7.4',
@@ -128,6 +129,10 @@ export default defineRule<'compose', Data>({
       // A service that builds: the base images its build args select (most builds pass none).
       if (hasArgs && (!img || img.built)) out.push(...buildArgFindings(ctx, service, today));
       if (!img || img.built || !img.ref) continue;
+      // An image the default override writes on a service the default file builds runs when it is pulled (Compose
+      // pulls the name first, Compose Build Specification, Using build and image), as DC041 reads it; not with
+      // `pull_policy: build`, which always builds and only tags the build with the name (review 46a, item 5).
+      if (buildAlwaysRuns(ctx, service)) continue;
       const judged = judgeImage(img.ref, today);
       if (!judged) continue;
       const tagOffset = img.refOffset !== null && img.ref.tag !== null && img.ref.digest === null ? img.refOffset + img.ref.tagStart : null;

@@ -8,8 +8,9 @@ import { dotnetAppUser, isRootUser, nonRootUser, stepDown, userKnownForImage } f
 import { officialImageName } from '../engine/image';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
+import { argumentsOf, outputRedirectTarget, parseShell, programName, type SimpleCommand } from '../engine/shell';
 import type { Fix, Position, Range } from '../engine/types';
-import { contextCandidates } from '../engine/build-context';
+import { contextCandidates, contextRelative } from '../engine/build-context';
 import * as path from 'node:path';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
@@ -200,7 +201,7 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
     const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
     if (direct !== undefined) return direct;
     // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
-    const script = entrypointScriptDrop(ctx, chain, entrypoint);
+    const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
     if (script !== undefined) return script === null ? null : { tool: script, in: 'ENTRYPOINT' };
     for (const s of chain) {
       for (const ins of s.instructions) {
@@ -254,20 +255,24 @@ function entrypointScriptPath(words: readonly string[]): string | undefined {
   return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : w;
 }
 
-/**
- * Whether the ENTRYPOINT's script, COPY'd (or ADD'ed) from the build context by the stage or a stage it builds on,
- * calls a privilege-dropping tool: the tool's name, null when the script is read and calls none, undefined when it is
- * not known — no such copy (a script of the base image, one a RUN writes, `COPY --from`), a source or destination
- * through a variable or glob, a build context that cannot be known, or a file not found or unreadable in it. Read as
- * DF021 reads a copied file: in each context of the compose services that build the Dockerfile (each must say the same),
- * else in the Dockerfile's folder or the first folder above it that has the file. Comment lines do not count.
- */
-function entrypointScriptDrop(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction): string | null | undefined {
-  const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
-  if (written === undefined) return undefined;
-  // The copies of the chain in build order: where each source lands (a relative destination from the WORKDIR then).
+/** What writes a path of the image, in build order: a copy from the build context (`source`), or something whose content is not read here. */
+interface Write {
+  /** The path written; with `tree`, anything at or under it may be written (`COPY --from=builder /out/ /usr/local/bin/`). */
+  target: string;
+  tree: boolean;
+  /** The file's path in the build context, or undefined when its content cannot be read (COPY --from, a heredoc, a URL, a variable or glob). */
+  source: string | undefined;
+}
+
+/** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
+interface ImageWrites {
+  steps: ({ kind: 'copy'; write: Write } | { kind: 'run'; ins: Instruction })[];
+  workdir: string | null;
+}
+
+function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrites {
   let workdir: string | null = '/';
-  const copies: { target: string; source: string | undefined }[] = [];
+  const steps: ImageWrites['steps'] = [];
   for (const s of [...chain].reverse()) {
     for (const ins of s.instructions) {
       const kw = ins.getKeyword();
@@ -276,49 +281,229 @@ function entrypointScriptDrop(ctx: DockerfileContext, chain: readonly Stage[], e
         workdir = arg === undefined || arg.includes('$') || workdir === null ? null : path.posix.resolve(workdir, arg);
         continue;
       }
+      if (kw === 'RUN') {
+        steps.push({ kind: 'run', ins });
+        continue;
+      }
       if (kw !== 'COPY' && kw !== 'ADD') continue;
-      if (((ins as JSONInstruction & { getFlags?: () => { getName(): string }[] }).getFlags?.() ?? []).some((f) => f.getName() === 'from')) continue;
-      const ops = argWords(ctx, ins).filter((w) => !w.heredoc && !w.value.startsWith('--')).map((w) => w.value);
-      if (ops.length < 2) continue;
+      const fromStage = ((ins as JSONInstruction & { getFlags?: () => { getName(): string }[] }).getFlags?.() ?? []).some((f) => f.getName() === 'from');
+      const all = argWords(ctx, ins);
+      const heredoc = all.some((w) => w.heredoc);
+      const ops = all.filter((w) => !w.heredoc && !w.value.startsWith('--')).map((w) => w.value);
+      if (ops.length === 0) continue;
       const dest = ops[ops.length - 1];
       const sources = ops.slice(0, -1);
-      if (dest.includes('$') || (!dest.startsWith('/') && workdir === null)) continue;
+      // A destination that cannot be placed may be any path: what the script is after it is not known (review 46a, item 3).
+      if (dest.includes('$') || (!dest.startsWith('/') && workdir === null)) {
+        steps.push({ kind: 'copy', write: { target: '/', tree: true, source: undefined } });
+        continue;
+      }
       const destAbs = path.posix.resolve(workdir ?? '/', dest);
-      const destIsDir = dest.endsWith('/') || sources.length > 1;
-      // A source that cannot be read (a variable, a glob, a URL) leaves what lands there unknown.
-      for (const src of sources) copies.push({ target: destIsDir ? path.posix.join(destAbs, path.posix.basename(src)) : destAbs, source: /[$*?[]|^[a-z][a-z0-9+.-]*:\/\//i.test(src) ? undefined : src });
+      // Another stage's files, a heredoc's text: not read; they may land at the destination or under it (review 46a, item 3).
+      if (fromStage || heredoc) {
+        steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+        if (fromStage || sources.length === 0) continue;
+      }
+      const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
+      for (const src of sources) {
+        const unreadable = /[$*?[]|^[a-z][a-z0-9+.-]*:\/\//i.test(src);
+        const rel = contextRelative(src);
+        // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
+        if (rel === '' || rel.endsWith('/')) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+          continue;
+        }
+        const target = destIsDir ? path.posix.join(destAbs, path.posix.basename(rel)) : destAbs;
+        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel } });
+      }
     }
   }
-  // A relative script path is found from the working directory the container starts in (the last WORKDIR); a bare name on the PATH.
-  const wanted = written.includes('/') ? (written.startsWith('/') ? written : workdir === null ? null : path.posix.resolve(workdir, written)) : undefined;
-  if (wanted === null) return undefined;
-  let scriptAt: string | undefined;
-  let source: string | undefined;
-  // The last copy to that path wins.
-  for (const c of copies) {
-    if (wanted === undefined ? path.posix.basename(c.target) === written && PATH_DIRS.has(path.posix.dirname(c.target)) : c.target === wanted) {
-      scriptAt = c.target;
-      source = c.source;
+  return { steps, workdir };
+}
+
+/** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */
+function scriptLocation(written: string, workdir: string | null): string | null | undefined {
+  if (!written.includes('/')) return undefined;
+  if (written.startsWith('/')) return path.posix.normalize(written);
+  return workdir === null ? null : path.posix.resolve(workdir, written);
+}
+
+/**
+ * The build-context file the image holds at a path (`wanted`; undefined: a bare `name` looked up in the PATH folders) when
+ * the build is done: the last write there must be a copy from the context, and no later RUN may touch it (review 46a, item 3).
+ * Undefined when not known, or when nothing copies it.
+ */
+function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string): { at: string; source: string } | undefined {
+  let found: { at: string; source: string | undefined } | undefined;
+  const hits = (w: Write): boolean => {
+    if (wanted !== undefined) return w.target === wanted || (w.tree && (w.target === '/' || wanted.startsWith(`${w.target}/`)));
+    if (!w.tree) return path.posix.basename(w.target) === name && PATH_DIRS.has(path.posix.dirname(w.target));
+    return [...PATH_DIRS].some((d) => d === w.target || d.startsWith(`${w.target === '/' ? '' : w.target}/`));
+  };
+  for (const step of writes.steps) {
+    if (step.kind === 'copy') {
+      if (hits(step.write)) found = { at: step.write.tree ? (wanted ?? name) : step.write.target, source: step.write.tree ? undefined : step.write.source };
+    } else if (found?.source !== undefined && runTouches(ctx, step.ins, found.at)) found = { at: found.at, source: undefined };
+  }
+  return found?.source === undefined ? undefined : { at: found.at, source: found.source };
+}
+
+/** Commands that read a file or change only its mode or owner (`RUN chmod +x /entrypoint.sh`): they leave its text as copied. */
+const LEAVES_TEXT = new Set(['chmod', 'chown', 'chgrp', 'ls', 'stat', 'test', '[', 'cat', 'head', 'tail', 'file', 'sha256sum', 'sha1sum', 'md5sum', 'mkdir', 'echo', 'printf', 'grep', 'wc', 'dos2unix', 'true']);
+/** Commands that write files into a folder they are given (`cp /tmp/x.sh /usr/local/bin/`). */
+const WRITES_INTO = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'tar', 'unzip', 'curl', 'wget', 'git', 'find', 'xargs']);
+
+/**
+ * Whether a RUN may write or replace the file at `at` (`sed -i … /entrypoint.sh`, `> /entrypoint.sh`, `cp`, `mv`,
+ * `curl -o`): a redirection to it, or a command other than those that leave its text naming it (or its folder, for
+ * commands that copy into one). A script that is not shell is read by name only.
+ */
+function runTouches(ctx: DockerfileContext, ins: Instruction, at: string): boolean {
+  const base = path.posix.basename(at);
+  const dir = path.posix.dirname(at);
+  const names = (v: string) => v === at || path.posix.basename(v) === base || v.endsWith(`/${base}`);
+  const run = ctx.runs().find((r) => r.instruction === ins);
+  if (!run) return textOf(ctx, ins).includes(base);
+  for (const script of run.scripts) {
+    if (!script.isShell) {
+      if (script.source.text.includes(base)) return true;
+      continue;
+    }
+    for (const cmd of script.commands) {
+      for (let k = 0; k < cmd.words.length; k++) {
+        const target = outputRedirectTarget(cmd.words, k, true);
+        if (target !== null && !target.startsWith('&') && (names(target) || target.includes('$'))) return true;
+      }
+      const inv = invocation(cmd);
+      const program = inv?.name ?? programName(cmd);
+      if (LEAVES_TEXT.has(program)) continue;
+      for (const w of inv ? inv.args : argumentsOf(cmd)) {
+        const v = w.value.replace(/^-[a-zA-Z]+=?|^--[a-z-]+=/, (m) => (m.endsWith('=') ? '' : m));
+        if (names(v) || names(w.value)) return true;
+        if (WRITES_INTO.has(program) && (w.value.replace(/\/+$/, '') || '/') === dir) return true;
+      }
     }
   }
-  if (scriptAt === undefined || source === undefined) return undefined;
+  return false;
+}
+
+/** Programs that step down to another user, as DROP_TOOLS names them (`chroot --userspec` through its option). */
+const DROP_PROGRAMS = new Set(['gosu', 'su-exec', 'setpriv', 's6-setuidgid', 'runuser']);
+
+/** How deep sourced or run scripts are followed (`. lib.sh` that sources another). */
+const MAX_SCRIPT_DEPTH = 4;
+
+/** What an entrypoint script's reading found: the tool, none (null), or not known (undefined). */
+type ScriptVerdict = string | null | undefined;
+
+/**
+ * Whether the ENTRYPOINT's script, COPY'd (or ADD'ed) from the build context by the stage or a stage it builds on,
+ * calls a privilege-dropping tool: the tool's name, null when the script is read and calls none, undefined when it is
+ * not known — no such copy (a script of the base image, one a RUN writes or changes, `COPY --from`, a heredoc, a later
+ * write to its path), a source or destination through a variable or glob, a build context that cannot be known, or a
+ * file not found or unreadable in it. Read as DF021 reads a copied file (`..` clamped at the context root): in each
+ * context of the compose services that build the Dockerfile (each must say the same), else in the Dockerfile's folder
+ * or the first folder above it that has the file. The script is parsed as shell (rules/engine/shell.ts): comments and
+ * quoted text do not count; a script it sources (`. lib.sh`, `source lib.sh`) or runs that the image copies from the
+ * context is read the same way (not readable: not known); `exec docker-entrypoint.sh "$@"` on an official data store
+ * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
+ */
+function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): ScriptVerdict {
+  const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
+  if (written === undefined) return undefined;
+  const writes = imageWrites(ctx, chain);
   const contexts = contextCandidates(ctx);
   if (contexts.unknown) return undefined;
-  const verdicts: (string | null | 'absent' | 'unknown')[] = contexts.dirs.map((dir) => {
-    const file = path.join(dir, source!);
-    if (!ctx.workspace.exists(file)) return 'absent';
-    const text = ctx.workspace.readText(file);
-    if (text === undefined) return 'unknown';
-    const code = text.split(/\r?\n/).filter((l) => !/^\s*#/.test(l)).join('\n');
-    return DROP_TOOLS.exec(code)?.[1] ?? null;
-  });
-  if (contexts.every) {
-    if (verdicts.length === 0 || verdicts.some((v) => v === 'absent' || v === 'unknown')) return undefined;
-    const first = verdicts[0];
-    return verdicts.every((v) => v === first) ? first : undefined;
-  }
-  const first = verdicts.find((v) => v !== 'absent');
-  return first === undefined || first === 'absent' || first === 'unknown' ? undefined : first;
+  const cmdWords = cmd ? argWords(ctx, cmd).filter((w) => !w.heredoc).map((w) => w.value) : [];
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  const baseEntrypoint = step?.entrypoint;
+  const seen = new Set<string>();
+
+  /** The verdict on the script at a path written in the image (a bare name: on the PATH). */
+  const scriptAt = (writtenPath: string, depth: number): ScriptVerdict => {
+    const wanted = scriptLocation(writtenPath, writes.workdir);
+    if (wanted === null) return undefined;
+    const copy = lastContextCopy(ctx, writes, wanted, writtenPath);
+    if (!copy || seen.has(copy.at) || depth > MAX_SCRIPT_DEPTH) return undefined;
+    seen.add(copy.at);
+    const verdicts: (ScriptVerdict | 'absent')[] = contexts.dirs.map((dir) => {
+      const file = path.join(dir, copy.source);
+      if (!ctx.workspace.exists(file)) return 'absent';
+      const text = ctx.workspace.readText(file);
+      return text === undefined ? undefined : scriptVerdict(text, depth);
+    });
+    seen.delete(copy.at);
+    if (contexts.every) {
+      if (verdicts.length === 0 || verdicts.some((v) => v === 'absent' || v === undefined)) return undefined;
+      const first = verdicts[0];
+      return verdicts.every((v) => v === first) ? (first as ScriptVerdict) : undefined;
+    }
+    const first = verdicts.find((v) => v !== 'absent');
+    return first === 'absent' ? undefined : first;
+  };
+
+  /** The verdict on a script's text: a tool it calls, else one a script it sources or runs calls; null when it calls none. */
+  const scriptVerdict = (text: string, depth: number): ScriptVerdict => {
+    const commands = parseShell({ text, offsets: identityOffsets(text.length) });
+    let unknown = false;
+    for (const c of commands) {
+      const inv = invocation(c);
+      const program = inv?.name ?? programName(c);
+      if (DROP_PROGRAMS.has(program)) return program;
+      if (c.words.some((w, k) => k >= c.programIndex && c.programIndex >= 0 && baseNameOf(c.words[c.programIndex].value) === 'chroot' && w.value.startsWith('--userspec'))) return 'chroot --userspec';
+      const args = inv ? inv.args : argumentsOf(c);
+      let other: string | undefined;
+      if (program === '.' || program === 'source') other = args[0]?.value;
+      else if (inv && c.programIndex >= 0 && !SCRIPT_SHELLS.has(program)) other = inv.args !== undefined ? wordBefore(c, inv.args) : undefined;
+      else if (SCRIPT_SHELLS.has(program)) other = args.find((w) => !w.value.startsWith('-'))?.value;
+      // `sh -c '…'`: its string is read as the script's own commands.
+      const dashC = SCRIPT_SHELLS.has(program) ? args.findIndex((w) => /^-[a-z]*c[a-z]*$/i.test(w.value)) : -1;
+      if (dashC >= 0) {
+        const v = args[dashC + 1] === undefined ? undefined : scriptVerdict(args[dashC + 1].value, depth + 1);
+        if (typeof v === 'string') return v;
+        if (v === undefined) unknown = true;
+        continue;
+      }
+      if (other === undefined || other.includes('$')) continue;
+      // The base image's own entrypoint, run with the container's command: its step-down holds when that is the server.
+      if (baseEntrypoint !== undefined && step && (other === baseEntrypoint || path.posix.basename(other) === path.posix.basename(baseEntrypoint))) {
+        const own = lastContextCopy(ctx, writes, scriptLocation(other, writes.workdir) ?? undefined, other);
+        // Its arguments, `"$@"` standing for the container's command (the exec-form CMD's words).
+        const words = args.flatMap((w) => (w.value === '$@' ? cmdWords : [w.value]));
+        if (own === undefined && !words.some((w) => w.includes('$')) && (words.length === 0 || step.server(words))) {
+          return step.tool ?? (base.kind === 'image' && /alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu');
+        }
+      }
+      // A script the image copies from the context: read it too (`. /usr/local/bin/common.sh`, `exec /app/start.sh`).
+      const isCopied = program === '.' || program === 'source' || SCRIPT_SHELLS.has(program) || /\.(?:sh|bash)$/.test(other);
+      if (!isCopied) continue;
+      const v = scriptAt(other, depth + 1);
+      if (typeof v === 'string') return v;
+      // Sourced or run, and not readable: what it does is not known.
+      if (v === undefined) unknown = true;
+    }
+    return unknown ? undefined : null;
+  };
+
+  return scriptAt(written, 0);
+}
+
+/** The program word of a command as written (through wrappers: `exec /app/start.sh`), given its invocation's arguments. */
+function wordBefore(c: SimpleCommand, args: readonly { value: string }[]): string | undefined {
+  const k = args.length > 0 ? c.words.findIndex((w) => w === args[0]) : c.words.length;
+  return k > 0 ? c.words[k - 1].value : undefined;
+}
+
+function baseNameOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Offsets for a text read on its own (a script file): each character maps to itself. */
+function identityOffsets(n: number): Uint32Array {
+  const out = new Uint32Array(n + 1);
+  for (let i = 0; i <= n; i++) out[i] = i;
+  return out;
 }
 
 function lastRunOf(stage: Stage): Instruction | undefined {
@@ -434,7 +619,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     summary: 'The final image runs as root: no USER, or a USER that is root.',
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides: info when it calls such a tool (comment lines aside), the warning when it calls none, whatever the Dockerfile installs; a script that cannot be read (one of the base image, one a RUN writes, a `COPY --from` another stage, a path or source through a variable or glob, a file not in the workspace or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides: info when it calls such a tool, the warning when it calls none, whatever the Dockerfile installs. The script is read as shell, so a tool named only in a comment or a quoted string is not a call; a script it sources (`. /usr/local/bin/lib.sh`, `source …`) or runs (`sh other.sh`, `exec /app/start.sh`) that the image also copies from the context is read the same way (one that cannot be read makes the script unreadable); and a wrapper that runs the official entrypoint of a data store named below (`exec docker-entrypoint.sh "$@"` on `postgres`) keeps that entrypoint\'s step-down when the container runs the server. A source is looked up inside the build context, `..` cleaned at its root as BuildKit does (`COPY ../x` copies `<context>/x`): nothing outside the context is read. The script is the one the image holds when the build is done: a later COPY or ADD that may write its path (a heredoc, a `COPY --from` another stage, a folder, a variable destination) or a later RUN that may change it (`sed -i`, a `>` redirection, `cp`, `mv`, `curl -o`; `chmod` and `chown` do not count) makes it unreadable. A script that cannot be read (one of the base image, one a RUN writes or changes, a `COPY --from` another stage or a heredoc, a path or source through a variable or glob, a file not in the build context or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',

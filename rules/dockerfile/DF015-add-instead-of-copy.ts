@@ -8,7 +8,7 @@ import type { Range } from '../engine/types';
 import { invocation, isVerification } from '../engine/run-commands';
 import { scriptHasErrexit } from '../engine/packages';
 import type { SimpleCommand } from '../engine/shell';
-import { CHILD_CONTEXT, contextCandidates, type Contexts } from '../engine/build-context';
+import { CHILD_CONTEXT, contextCandidates, contextRelative, type Contexts } from '../engine/build-context';
 
 type Data =
   /**
@@ -71,7 +71,7 @@ const NOT_AN_ARCHIVE_NAME = /\.(?:txt|md|rst|json|jsonc|ya?ml|toml|ini|conf|cfg|
  */
 function sourceContent(ctx: DockerfileContext, source: string, contexts: () => Contexts): ('folder' | 'archive' | 'binary' | 'file' | undefined)[] {
   // Sources are relative to the context, a leading `/` too (`ADD /vendor.txt /srv/`: review 35, probe d15d).
-  const rel = source.replace(/^(?:\.?\/)+/, '');
+  const rel = contextRelative(source); // `..` clamped at the context root, as BuildKit does (review 46a, item 2)
   if (rel === '' || rel === '.' || source.endsWith('/')) return ['folder'];
   if (/[*?[]/.test(rel)) return [undefined];
   const { dirs, every } = contexts();

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Instruction, JSONInstruction, ModifiableInstruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { CHILD_CONTEXT, contextCandidates, type Contexts } from '../engine/build-context';
+import { CHILD_CONTEXT, contextCandidates, contextRelative, type Contexts } from '../engine/build-context';
 import { credentialFileFormat, credentialIn, FORMAT_NAMES, type CredentialFileFormat } from '../engine/credential-files';
 import { dockerignoreFor, globRegExp, isExcluded, parseDockerignore } from '../engine/dockerignore';
 import { deleteInstructionEdit, deleteListItemsEdit, type Span } from '../engine/run-commands';
@@ -123,8 +123,9 @@ interface ContentJudged {
 
 /** Whether a source (or a glob) names a file judged by its content: `.npmrc`, `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.netrc` (`.npmrc*`, `*.npmrc` too), or a file copied to `~/.netrc` or a `pip.conf`. */
 function contentJudged(source: string, dest: string): ContentJudged | undefined {
-  const rel = source.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '');
-  if (rel.endsWith('/')) return undefined;
+  // Inside the build context, `..` clamped at its root as BuildKit does (review 46a, item 2).
+  const rel = contextRelative(source);
+  if (rel === '' || rel.endsWith('/')) return undefined;
   const base = rel.split('/').pop() ?? '';
   const exact = credentialFileFormat(base);
   if (exact) return { format: exact, rel, glob: null };
@@ -245,7 +246,7 @@ function ignoredIn(ctx: DockerfileContext, dir: string, rel: string): IgnoredIn 
  * context): not known to be excluded.
  */
 function ignoredByContext(ctx: DockerfileContext, source: string, contexts: Contexts): boolean {
-  const rel = source.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
+  const rel = contextRelative(source).replace(/\/+$/, '');
   if (rel === '' || rel === '.' || contexts.unknown || contexts.dirs.length === 0) return false;
   const results = contexts.dirs.map((dir) => ignoredIn(ctx, dir, rel));
   if (contexts.every) return results.every((r) => r.excluded);
@@ -385,7 +386,7 @@ export default defineRule<'dockerfile', Data>({
             const inside = [...targets!].find(([file]) => file.startsWith(`${destAbs === '/' ? '' : destAbs}/`));
             if (inside) {
               const within = inside[0].slice(destAbs === '/' ? 1 : destAbs.length + 1);
-              const rel = path.posix.join(resolved.replace(/\\/g, '/').replace(/^(?:\.?\/)+/, '') || '.', within);
+              const rel = path.posix.join(contextRelative(resolved) || '.', within);
               const where = (contexts ??= contextCandidates(ctx));
               const present = !where.unknown && where.dirs.some((dir) => {
                 const r = ignoredIn(ctx, dir, rel);

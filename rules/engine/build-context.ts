@@ -61,3 +61,15 @@ const MAX_CONTEXT_UP = 4;
 
 /** The context of an ONBUILD trigger: a child image's build context, which nothing here shows (review 39c, item 1.4). */
 export const CHILD_CONTEXT: Contexts = { dirs: [], every: false, unknown: true };
+
+/**
+ * A COPY/ADD source as a path inside the build context, cleaned as BuildKit cleans it: `..` cannot leave the
+ * context root (`COPY ../bin/file.go` copies `<context>/bin/file.go`: docker/docs#19500; the Dockerfile reference,
+ * COPY: "The path must be inside the build context; you can't use COPY ../something"), a leading `/` or `./` is the
+ * root. '' for the context root itself; backslashes read as slashes. So nothing outside the context is ever read.
+ */
+export function contextRelative(source: string): string {
+  const trailing = /[\\/]$/.test(source) ? '/' : '';
+  const clean = path.posix.normalize(`/${source.replace(/\\/g, '/')}`).slice(1).replace(/\/+$/, '');
+  return clean === '' ? '' : clean + trailing;
+}
