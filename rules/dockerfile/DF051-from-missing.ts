@@ -2,11 +2,18 @@ import { defineRule } from '../engine/rule';
 import type { Range } from '../engine/types';
 
 interface Data {
-  /** The keyword of the first instruction that is neither ARG nor after a FROM (upper case). */
-  keyword: string;
+  /**
+   * The keyword of the first instruction that is neither ARG nor after a FROM (upper case), or null when it is no
+   * Dockerfile instruction: the first word of a line of some other text, which the message never quotes (it may be a
+   * secret, or a whole line of a file that is not a Dockerfile).
+   */
+  keyword: string | null;
   /** Whether the file has no FROM at all (else the instruction comes before the first one). */
   noFrom: boolean;
 }
+
+/** The Dockerfile instructions (Dockerfile reference, "Overview"), besides FROM and ARG. */
+const INSTRUCTIONS = new Set(['ADD', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
 
 export default defineRule<'dockerfile', Data>({
   code: 'DF051',
@@ -33,14 +40,15 @@ export default defineRule<'dockerfile', Data>({
       const keyword = ins.getKeyword();
       if (keyword === 'FROM') break;
       if (keyword === 'ARG') continue;
-      out.push({ range: ins.getRange(), data: { keyword, noFrom } });
+      out.push({ range: ins.getRange(), data: { keyword: INSTRUCTIONS.has(keyword) ? keyword : null, noFrom } });
       break;
     }
     return out;
   },
   message(d) {
+    const first = d.keyword ?? 'line, which is no Dockerfile instruction';
     return d.noFrom
-      ? `This Dockerfile has no FROM instruction, so it does not build (BuildKit: "no build stage in current context"); add a FROM line before the first ${d.keyword}. Other rules check only its RUN commands and ENV secrets.`
-      : `${d.keyword} comes before the first FROM: a Dockerfile must begin with FROM (after parser directives, comments and global ARGs), so it does not build. Move it after the FROM; before it, other rules check only RUN commands and ENV secrets.`;
+      ? `This Dockerfile has no FROM instruction, so it does not build (BuildKit: "no build stage in current context"); add a FROM line before the first ${first}. Other rules check only its RUN commands and ENV secrets.`
+      : `${d.keyword ?? 'A line that is no Dockerfile instruction'} comes before the first FROM: a Dockerfile must begin with FROM (after parser directives, comments and global ARGs), so it does not build. Move it after the FROM; before it, other rules check only RUN commands and ENV secrets.`;
   },
 });
