@@ -132,6 +132,29 @@ describe('messages name the cause', () => {
     assert.deepEqual(of(`${install}ENTRYPOINT ["docker-entrypoint.sh"]\n`), ['info: The final stage has no USER: the container starts as root and relies on its entrypoint to step down with gosu; check that the long-running process does, or set a non-root USER.']);
   });
 
+  it('DF010 judges an entrypoint script read from the build context as the ENTRYPOINT itself: only a switch to a non-root user, in the exec (or last) call, steps down', () => {
+    const dockerfile = 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu && rm -rf /var/lib/apt/lists/*\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["app"]\n';
+    const of = (script: string) => {
+      const files = new Map([['/m/Dockerfile', dockerfile], ['/m/entrypoint.sh', `#!/bin/sh\nset -e\nchown -R app /data\n${script}\n`]]);
+      return analyze(allRules, 'dockerfile', '/m/Dockerfile', dockerfile, viewOf(files), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF010').map((f) => `${f.severity}: ${f.message}`);
+    };
+    const noUser = 'warning: The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).';
+    const root = ['exec gosu root "$@"', 'exec setpriv --init-groups "$@"', 'exec su-exec 0:0 "$@"', 'exec gosu 0 "$@"', 'exec runuser -u root -- "$@"', 'exec gosu', 'exec chroot --userspec=0:0 / "$@"', 'gosu app /usr/local/bin/migrate\nexec gosu root "$@"', 'gosu root true'];
+    for (const script of root) assert.deepEqual(of(script), [noUser], script);
+    const info = (tool: string) => `info: The final stage has no USER: the container starts as root and relies on its entrypoint to step down with ${tool}; check that the long-running process does, or set a non-root USER.`;
+    const down: [string, string][] = [
+      ['exec gosu app "$@"', 'gosu'],
+      ['exec su-exec 1000:1000 "$@"', 'su-exec'],
+      ['exec setpriv --reuid=1000 --regid=1000 --init-groups "$@"', 'setpriv'],
+      ['exec gosu "$APP_USER" "$@"', 'gosu'],
+      ['exec su-exec ${PUID}:${PGID} "$@"', 'su-exec'],
+      ['exec chroot --userspec=app / "$@"', 'chroot --userspec'],
+      ['gosu root chown -R app /data\nexec s6-setuidgid app "$@"', 's6-setuidgid'],
+      ['if [ "$1" = app ]; then exec gosu app "$@"; fi\nexec "$@"', 'gosu'],
+    ];
+    for (const [script, tool] of down) assert.deepEqual(of(script), [info(tool)], script);
+  });
+
   it('DF037 tells how to pin a pip VCS URL: with a ref (review 45b, item 5)', () => {
     const text = 'FROM python:3.13-slim\nRUN pip install --no-cache-dir flask git+https://github.com/org/repo.git#egg=repo\nRUN pip install --no-cache-dir flask\n';
     const found = analyze(allRules, 'dockerfile', '/m/Dockerfile', text, viewOf(new Map([['/m/Dockerfile', text]])), { ...DEFAULT_CONFIG, rules: { DF037: 'info' } }).findings.filter((f) => f.code === 'DF037');

@@ -121,13 +121,31 @@ function textOf(ctx: DockerfileContext, ins: Instruction): string {
 /** Options of runuser that take a value (the user is then the first other operand, or `-u USER`). */
 const RUNUSER_VALUE_OPTIONS = new Set(['-g', '-G', '-c', '-s', '-w', '--group', '--supp-group', '--command', '--shell', '--whitelist-environment']);
 
+/** A call of a privilege-dropping tool: the tool, the user it switches to as written (null: none), and whether that is a step-down. */
+interface DropCall {
+  tool: string;
+  user: string | null;
+  /**
+   * Whether it switches to a non-root user: a user is named and is not root or uid 0 (`gosu root`, `su-exec 0:0`,
+   * `gosu 0`, `runuser -u root` are not); a user through a variable (`gosu "$APP_USER"`, `su-exec ${PUID}:${PGID}`)
+   * is not known to be root, and counts (review 45b, item 7).
+   */
+  down: boolean;
+}
+
 /**
  * A privilege-dropping tool the words call directly (`["gosu", "app", "server"]`, `exec su-exec 1000:1000 …`),
  * with the user it switches to: the value written (`app`, `0:0`, `$APP_USER`), or null when it names none
- * (`["gosu"]` only prints its usage; `setpriv` without `--reuid` keeps the user). Undefined when no word
- * calls one (an entrypoint script, `sh -c "…"`: the tool may be called there).
+ * (`["gosu"]` only prints its usage; `setpriv` without `--reuid` keeps the user), and whether that is a
+ * step-down. Undefined when no word calls one (an entrypoint script, `sh -c "…"`: the tool may be called there).
+ * The one reading of a tool's words: the Dockerfile's ENTRYPOINT/CMD and the commands of an entrypoint script both use it.
  */
-function directDrop(words: readonly string[]): { tool: string; user: string | null } | undefined {
+function directDrop(words: readonly string[]): DropCall | undefined {
+  const call = dropTarget(words);
+  return call && { ...call, down: call.user !== null && (call.user.includes('$') || !isRootUser(call.user)) };
+}
+
+function dropTarget(words: readonly string[]): { tool: string; user: string | null } | undefined {
   for (let k = 0; k < words.length; k++) {
     const tool = words[k].slice(words[k].lastIndexOf('/') + 1);
     const rest = words.slice(k + 1);
@@ -175,13 +193,13 @@ function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruc
   if (extra && json(ins) && json(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
   const call = directDrop(words);
   if (!call) return undefined;
-  if (call.user === null || (!call.user.includes('$') && isRootUser(call.user))) return null;
-  return { tool: call.tool, in: where };
+  return call.down ? { tool: call.tool, in: where } : null;
 }
 
 /**
- * How the image steps down from root by itself: with an ENTRYPOINT, a privilege-dropping tool the
- * Dockerfile installs or calls (the entrypoint script is not read); without one, the CMD (then what
+ * How the image steps down from root by itself: with an ENTRYPOINT, a call of a privilege-dropping tool to a
+ * non-root user in it or in the entrypoint script read from the build context, else (the script cannot be read)
+ * a tool the Dockerfile installs or names; without one, the CMD (then what
  * runs) calling such a tool, or a base image whose own entrypoint steps down when it runs its server
  * (the official data stores). The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
  */
@@ -201,8 +219,9 @@ function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in
     const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
     if (direct !== undefined) return direct;
     // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
+    // Only a script whose long-running process runs as a non-root user counts (`exec gosu root "$@"` does not).
     const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
-    if (script !== undefined) return script === null ? null : { tool: script, in: 'ENTRYPOINT' };
+    if (script !== undefined) return script?.down ? { tool: script.tool, in: 'ENTRYPOINT' } : null;
     for (const s of chain) {
       for (const ins of s.instructions) {
         const kw = ins.getKeyword();
@@ -393,8 +412,16 @@ const DROP_PROGRAMS = new Set(['gosu', 'su-exec', 'setpriv', 's6-setuidgid', 'ru
 /** How deep sourced or run scripts are followed (`. lib.sh` that sources another). */
 const MAX_SCRIPT_DEPTH = 4;
 
-/** What an entrypoint script's reading found: the tool, none (null), or not known (undefined). */
-type ScriptVerdict = string | null | undefined;
+/**
+ * What an entrypoint script's reading found: the call that decides what the long-running process runs as (`down`: a
+ * switch to a non-root user; `exec`: it is an `exec`'d call, which replaces the shell), none (null: no tool is called),
+ * or not known (undefined).
+ */
+type ScriptVerdict = { tool: string; down: boolean; exec: boolean } | null | undefined;
+
+function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
+  return a === b || (!!a && !!b && a.tool === b.tool && a.down === b.down && a.exec === b.exec);
+}
 
 /**
  * Whether the ENTRYPOINT's script, COPY'd (or ADD'ed) from the build context by the stage or a stage it builds on,
@@ -436,22 +463,35 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
     seen.delete(copy.at);
     if (contexts.every) {
       if (verdicts.length === 0 || verdicts.some((v) => v === 'absent' || v === undefined)) return undefined;
-      const first = verdicts[0];
-      return verdicts.every((v) => v === first) ? (first as ScriptVerdict) : undefined;
+      const first = verdicts[0] as ScriptVerdict;
+      return verdicts.every((v) => sameVerdict(v as ScriptVerdict, first)) ? first : undefined;
     }
-    const first = verdicts.find((v) => v !== 'absent');
-    return first === 'absent' ? undefined : first;
+    // The first context that has the file (none: not known).
+    return verdicts.find((v): v is ScriptVerdict => v !== 'absent');
   };
 
-  /** The verdict on a script's text: a tool it calls, else one a script it sources or runs calls; null when it calls none. */
+  /**
+   * The verdict on a script's text, from the privilege-dropping calls it makes — its own, and those of a script it
+   * sources or runs (as one call at that point), each judged by directDrop — in the order written: the `exec`'d ones
+   * (the shell becomes that process: the long-running one), else the last one, decide; it steps down when one of them
+   * switches to a non-root user. Null when it calls none.
+   */
   const scriptVerdict = (text: string, depth: number): ScriptVerdict => {
     const commands = parseShell({ text, offsets: identityOffsets(text.length) });
     let unknown = false;
+    const calls: { tool: string; down: boolean; exec: boolean }[] = [];
     for (const c of commands) {
       const inv = invocation(c);
       const program = inv?.name ?? programName(c);
-      if (DROP_PROGRAMS.has(program)) return program;
-      if (c.words.some((w, k) => k >= c.programIndex && c.programIndex >= 0 && baseNameOf(c.words[c.programIndex].value) === 'chroot' && w.value.startsWith('--userspec'))) return 'chroot --userspec';
+      const execd = inv !== null && inv.wrappers.some((k) => baseNameOf(c.words[k].value) === 'exec');
+      // The tool's own words (`gosu app "$@"`, `chroot --userspec=app / …`), read as the Dockerfile's ENTRYPOINT is.
+      const chroot = [...(inv?.wrappers ?? []), c.programIndex].find((k) => k >= 0 && baseNameOf(c.words[k].value) === 'chroot' && c.words.slice(k + 1).some((w) => w.value.startsWith('--userspec')));
+      const toolAt = DROP_PROGRAMS.has(program) ? (inv ? inv.index : c.programIndex) : chroot;
+      const call = toolAt === undefined || toolAt < 0 ? undefined : directDrop(c.words.slice(toolAt).map((w) => w.value));
+      if (call) {
+        calls.push({ tool: call.tool, down: call.down, exec: execd });
+        continue;
+      }
       const args = inv ? inv.args : argumentsOf(c);
       let other: string | undefined;
       if (program === '.' || program === 'source') other = args[0]?.value;
@@ -461,7 +501,7 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
       const dashC = SCRIPT_SHELLS.has(program) ? args.findIndex((w) => /^-[a-z]*c[a-z]*$/i.test(w.value)) : -1;
       if (dashC >= 0) {
         const v = args[dashC + 1] === undefined ? undefined : scriptVerdict(args[dashC + 1].value, depth + 1);
-        if (typeof v === 'string') return v;
+        if (v) calls.push({ ...v, exec: execd });
         if (v === undefined) unknown = true;
         continue;
       }
@@ -472,18 +512,26 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
         // Its arguments, `"$@"` standing for the container's command (the exec-form CMD's words).
         const words = args.flatMap((w) => (w.value === '$@' ? cmdWords : [w.value]));
         if (own === undefined && !words.some((w) => w.includes('$')) && (words.length === 0 || step.server(words))) {
-          return step.tool ?? (base.kind === 'image' && /alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu');
+          calls.push({ tool: step.tool ?? (base.kind === 'image' && /alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), down: true, exec: execd });
+          continue;
         }
       }
       // A script the image copies from the context: read it too (`. /usr/local/bin/common.sh`, `exec /app/start.sh`).
       const isCopied = program === '.' || program === 'source' || SCRIPT_SHELLS.has(program) || /\.(?:sh|bash)$/.test(other);
       if (!isCopied) continue;
       const v = scriptAt(other, depth + 1);
-      if (typeof v === 'string') return v;
+      // A sourced script's `exec` replaces this shell; a script run with `exec` is the long-running process.
+      if (v) calls.push({ ...v, exec: execd || ((program === '.' || program === 'source') && v.exec) });
       // Sourced or run, and not readable: what it does is not known.
       if (v === undefined) unknown = true;
     }
-    return unknown ? undefined : null;
+    const execs = calls.filter((k) => k.exec);
+    const deciding = execs.length > 0 ? execs : calls.slice(-1);
+    const down = deciding.find((k) => k.down);
+    if (down) return { tool: down.tool, down: true, exec: execs.length > 0 };
+    // No call, or only switches to root (`exec gosu root "$@"`): unless a script it sources or runs could not be read.
+    if (unknown) return undefined;
+    return deciding.length === 0 ? null : { tool: deciding[deciding.length - 1].tool, down: false, exec: execs.length > 0 };
   };
 
   return scriptAt(written, 0);
@@ -619,14 +667,14 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     summary: 'The final image runs as root: no USER, or a USER that is root.',
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides: info when it calls such a tool, the warning when it calls none, whatever the Dockerfile installs. The script is read as shell, so a tool named only in a comment or a quoted string is not a call; a script it sources (`. /usr/local/bin/lib.sh`, `source …`) or runs (`sh other.sh`, `exec /app/start.sh`) that the image also copies from the context is read the same way (one that cannot be read makes the script unreadable); and a wrapper that runs the official entrypoint of a data store named below (`exec docker-entrypoint.sh "$@"` on `postgres`) keeps that entrypoint\'s step-down when the container runs the server. A source is looked up inside the build context, `..` cleaned at its root as BuildKit does (`COPY ../x` copies `<context>/x`): nothing outside the context is read. The script is the one the image holds when the build is done: a later COPY or ADD that may write its path (a heredoc, a `COPY --from` another stage, a folder, a variable destination) or a later RUN that may change it (`sed -i`, a `>` redirection, `cp`, `mv`, `curl -o`; `chmod` and `chown` do not count) makes it unreadable. A script that cannot be read (one of the base image, one a RUN writes or changes, a `COPY --from` another stage or a heredoc, a path or source through a variable or glob, a file not in the build context or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides, whatever the Dockerfile installs, with the same judgement as an ENTRYPOINT that calls the tool itself (below): its calls of such a tool are read in the order written, and what the long-running process runs as is decided by the calls run with `exec` (the shell becomes that process: POSIX `exec`; gosu itself execs its command), or, when none is, by the last call; info when one of those switches to a non-root user (a user through a variable, `gosu "$APP_USER"`, `su-exec ${PUID}:${PGID}`, is not known to be root and counts), the warning and its fix when the script calls none, or when those only switch to root or to no user (`exec gosu root "$@"`, `exec su-exec 0:0 "$@"`, `exec gosu 0 "$@"`, `exec runuser -u root -- "$@"`, `setpriv` without `--reuid`, `chroot --userspec=0:0`): the message then claims no step-down. An init step as root before it (`gosu root chown -R app /data` then `exec gosu app "$@"`) does not change the verdict, nor does an init step as another user before an `exec su-exec 0:0 "$@"`; a command that calls no tool is not read as a call (`if [ "$1" = server ]; then exec gosu app "$@"; fi; exec "$@"` steps down). The script is read as shell, so a tool named only in a comment or a quoted string is not a call; a script it sources (`. /usr/local/bin/lib.sh`, `source …`) or runs (`sh other.sh`, `exec /app/start.sh`) that the image also copies from the context is read the same way, its verdict taken as one call at that point (an `exec` in a sourced script replaces the entrypoint\'s shell; one that cannot be read makes the script unreadable unless a call read steps down); and a wrapper that runs the official entrypoint of a data store named below (`exec docker-entrypoint.sh "$@"` on `postgres`) keeps that entrypoint\'s step-down when the container runs the server. A source is looked up inside the build context, `..` cleaned at its root as BuildKit does (`COPY ../x` copies `<context>/x`): nothing outside the context is read. The script is the one the image holds when the build is done: a later COPY or ADD that may write its path (a heredoc, a `COPY --from` another stage, a folder, a variable destination) or a later RUN that may change it (`sed -i`, a `>` redirection, `cp`, `mv`, `curl -o`; `chmod` and `chown` do not count) makes it unreadable. A script that cannot be read (one of the base image, one a RUN writes or changes, a `COPY --from` another stage or a heredoc, a path or source through a variable or glob, a file not in the build context or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
     fix: 'Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. On a base of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), which run as root but define the non-root user `app` with its uid in `ENV APP_UID=1654`, the fix is "Run as USER $APP_UID" instead, the line Microsoft\'s .NET 8 container images announcement gives (the build expands it from the base image\'s ENV to 1654, a numeric uid, which Kubernetes\' `runAsNonRoot` needs; `USER 1000` would be a uid with no user, group or home there), and the message says so. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Last User Is \'root\'" (67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae: a stage whose last USER is root) and "Missing User Instruction" (no USER at all)'],
-    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user', 'https://github.com/dotnet/dotnet-docker/discussions/4995'],
+    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user', 'https://github.com/dotnet/dotnet-docker/discussions/4995', 'https://github.com/tianon/gosu#readme', 'https://man7.org/linux/man-pages/man1/exec.1p.html'],
   },
   check(ctx) {
     const stage = ctx.finalStage;
