@@ -95,7 +95,7 @@ if (tests || testsOnly) {
 
 if (bench) {
   // Peers are loaded from node_modules at run time, as their users would run them.
-  bundles.push({ ...common, sourcemap: false, minify: false, entryPoints: { bench: 'bench/bench.ts', 'bare-pass': 'bench/bare-pass.ts' }, outdir: 'out/bench', external: ['dockerfile-utils', 'dclint'] });
+  bundles.push({ ...common, sourcemap: false, minify: false, entryPoints: { bench: 'bench/bench.ts', 'bare-pass': 'bench/bare-pass.ts', 'profile-compose': 'bench/profile-compose.ts' }, outdir: 'out/bench', external: ['dockerfile-utils', 'dclint'] });
 }
 
 const CODE_CACHE = 'dist/cli-main.cache';

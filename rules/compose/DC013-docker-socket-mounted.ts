@@ -1,6 +1,6 @@
-import { isAlias, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { defineRule } from '../engine/rule';
-import { isSeq } from '../engine/yaml-guards';
+import { isAlias, isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, Service } from '../engine/compose';
 import { type VolumeMount } from '../engine/compose-volumes';
 import { lookupKey, resolvedScalar } from '../engine/compose-lookup';

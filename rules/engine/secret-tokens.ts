@@ -66,8 +66,8 @@ export function knownTokenIn(text: string): { kind: string; start: number; end: 
 /** The fixed start of each format (what isStandInToken does not judge). */
 const FIXED_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|key-)/;
 
-/** The fixed start of every format of TOKENS (a format added there needs its prefix here). */
-const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|-us[0-9]|key-|PRIVATE KEY/;
+/** The fixed start of every format of TOKENS (a format added there needs its prefix here; maskSecretValues' MASK_CANDIDATE is made of it). */
+export const TOKEN_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|npm_|[sr]k_live_|SG\.|-us[0-9]|key-|PRIVATE KEY/;
 
 /** The same formats, anywhere in a text. */
 const TOKEN_ANYWHERE = new RegExp(FORMATS.map(bounded).join('|'), 'g');

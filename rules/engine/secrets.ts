@@ -1,4 +1,4 @@
-import { maskKnownTokens, tokenKind } from './secret-tokens';
+import { maskKnownTokens, TOKEN_PREFIX, tokenKind } from './secret-tokens';
 
 /**
  * Shared knowledge of what a credential looks like, used by the Compose (DC040…) and Dockerfile
@@ -343,6 +343,7 @@ export const SECRET_MASK = '********';
  * rule's text happens to quote it (a download's URL, an image's tag). Never used to detect.
  */
 export function maskSecretValues(text: string, mask: string = SECRET_MASK): string {
+  if (!MASK_CANDIDATE.test(text)) return text;
   let out = maskKnownTokens(text, mask);
   if (out.includes('://') && out.includes('@')) {
     const creds = urlCredentials(out, { quotes: true }).filter((c) => c.end > c.start && !/[$`]/.test(out.slice(c.start, c.end)) && !/^<[^<>]*>$/.test(out.slice(c.start, c.end)) && out.slice(c.start, c.end) !== mask);
@@ -353,6 +354,14 @@ export function maskSecretValues(text: string, mask: string = SECRET_MASK): stri
   }
   return out;
 }
+
+/**
+ * What any of maskSecretValues' steps needs in a text, in one pattern: a known format's fixed prefix (maskKnownTokens'
+ * own test), a URL's `://`, or GENERIC_ASSIGNMENT_HINT (its `/i` written out: without the `u` flag, `/i` folds no
+ * character outside ASCII onto these letters). A text with none is returned after one scan instead of three: nearly
+ * every message and title (over the compose corpus, 5 of 8,498 messages had one), and the engine masks every one.
+ */
+const MASK_CANDIDATE = new RegExp(`${TOKEN_PREFIX.source}|://|(?:[Kk][Ee][Yy]|[Aa][Uu][Tt][Hh])["']?\\s*[:=]`);
 
 /** A generic `*_KEY`/`*_AUTH` name given a value (`OPENAI_KEY=…`, `SMTP_AUTH: "…"`), and a cheap test for one. */
 const GENERIC_ASSIGNMENT = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*(?:KEY|AUTH))(["']?\s*[:=]\s*["']?)([A-Za-z0-9_\-+/=.]{16,512})(?![A-Za-z0-9_\-+/=.])/gi;

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type YAMLError } from 'yaml';
+import type { Alias, Node, YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq } from '../engine/yaml-guards';
 import { MAX_MERGE_DEPTH, type ComposeContext } from '../engine/compose';
 import { defineRule } from '../engine/rule';
 
