@@ -535,9 +535,9 @@ describe('CLI V8 tuning for a short run', () => {
     assert.deepEqual(tune(['--enable-source-maps', '--max-old-space-size=200']), all);
   });
   it('leaves a flag given to node alone, in either spelling and either sense', () => {
-    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining', '--semi-space-growth-factor=1', '--heap-growing-percent=100']);
-    assert.deepEqual(tune(['--turbo-inlining', '--semi_space_growth_factor=2']), ['--interrupt-budget=200000', '--heap-growing-percent=100']);
-    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000', '--semi-space-growth-factor=4', '--heap_growing_percent=50']), []);
+    assert.deepEqual(tune(['--interrupt_budget=67584']), ['--no-turbo-inlining', '--semi-space-growth-factor=1', '--heap-growing-percent=50']);
+    assert.deepEqual(tune(['--turbo-inlining', '--semi_space_growth_factor=2']), ['--interrupt-budget=200000', '--heap-growing-percent=50']);
+    assert.deepEqual(tune(['--no-turbo_inlining', '--interrupt-budget=1000', '--semi-space-growth-factor=4', '--heap_growing_percent=100']), []);
   });
   it('keeps the young generation at its initial size over a long run (it is never given back); node --semi-space-growth-factor=2 lets it grow', () => {
     const files: Record<string, string> = {};
