@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
-import { argumentsOf, parseShell, programName, redirectionWidth } from '../rules/engine/shell';
+import { argumentsOf, outputRedirectTarget, parseShell, programName, redirectionWidth } from '../rules/engine/shell';
 import { invocation } from '../rules/engine/run-commands';
 import { shellTextCloses } from '../rules/engine/shell-check';
 import { viewOf } from './helpers/fixtures';
@@ -153,5 +153,14 @@ describe('shell reader: redirections before the command name (POSIX XCU 2.9.1)',
     assert.deepEqual(inv('2>&1 sudo -u app > /tmp/log env A=1 curl -k https://x'), { name: 'curl', args: ['-k', 'https://x'] });
     assert.deepEqual(inv('timeout 2>/dev/null 30 >/dev/null wget https://x'), { name: 'wget', args: ['https://x'] });
     assert.equal(inv('sudo > /tmp/log'), null);
+  });
+
+  it('outputRedirectTarget reads redirections as written: a quoted `>>` or `">"` is an argument', () => {
+    const targets = (text: string) => {
+      const words = parseShell(mapped(text))[0].words;
+      return words.map((_, k) => outputRedirectTarget(words, k)).filter((t) => t !== null);
+    };
+    assert.deepEqual(targets("echo 'a b' '>>' /etc/sudoers \">\" /x \\> /y"), []);
+    assert.deepEqual(targets('echo a >> /etc/sudoers 2>"/tmp/e r" >| /z'), ['/etc/sudoers', '/tmp/e r', '/z']);
   });
 });

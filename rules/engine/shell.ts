@@ -649,6 +649,8 @@ export function isNonPosixShell(program: string): boolean {
  * and `&>> f` (standard output and error; under dash `&` ends the command instead: review 16, probe 13).
  */
 export function outputRedirectTarget(words: readonly Word[], k: number, bash = false): string | null {
+  // A redirection as written (redirectionWidth): a quoted `'>>'` is an argument (`echo … '>>' /etc/sudoers` writes no file).
+  if (redirectionWidth(words, k) === 0) return null;
   const m = (bash ? /^(?:\d*|&)>>?\|?(.*)$/ : /^\d*>>?\|?(.*)$/).exec(words[k].value);
   if (!m) return null;
   if (m[1] === '&') return `&${words[k + 1]?.value ?? ''}`;
