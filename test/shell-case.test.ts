@@ -7,7 +7,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
-import { parseShell } from '../rules/engine/shell';
+import { argumentsOf, outputRedirectTarget, parseShell, programName, redirectionWidth } from '../rules/engine/shell';
+import { invocation } from '../rules/engine/run-commands';
 import { shellTextCloses } from '../rules/engine/shell-check';
 import { viewOf } from './helpers/fixtures';
 
@@ -92,5 +93,74 @@ describe('shell reader: redirections written without a blank', () => {
   it('an IO number or a redirection already begun keeps its word; quoted or substituted > does not split', () => {
     assert.deepEqual(commands('make 2>&1 1>>log 2>/dev/null &>all >>f'), [['make', '2>&1', '1>>log', '2>/dev/null', '&>all', '>>f', 'null']]);
     assert.deepEqual(commands('echo "a>b" \'c<d\' $(echo e>f) x\\>y'), [['echo', '"a>b"', "'c<d'", '$(echo e>f)', 'x\\>y', 'null']]);
+  });
+});
+
+describe('shell reader: redirections before the command name (POSIX XCU 2.9.1)', () => {
+  /** The first command's program and arguments (as written). */
+  const read = (text: string) => {
+    const cmd = parseShell(mapped(text))[0];
+    return { program: programName(cmd), args: argumentsOf(cmd).map((w) => w.raw) };
+  };
+
+  // Each operator form, with its target attached and standing alone (the target is then the next word).
+  const forms = ['>', '>>', '<', '<>', '>|', '>&', '<&', '&>', '&>>', '<<', '<<-', '<<<', '2>', '2>>', '0<', '3<>', '2>|', '1>&', '0<&', '10>'];
+  for (const op of forms) {
+    const target = op.endsWith('&') ? '2' : op.startsWith('<<') ? 'EOF' : '/tmp/f';
+    it(`\`${op}${target}\` and \`${op} ${target}\` are skipped`, () => {
+      assert.deepEqual(read(`${op}${target} curl -fsSL https://x`), { program: 'curl', args: ['-fsSL', 'https://x'] });
+      assert.deepEqual(read(`${op} ${target} curl -fsSL https://x`), { program: 'curl', args: ['-fsSL', 'https://x'] });
+      const words = parseShell(mapped(`${op} ${target} curl`))[0].words;
+      assert.deepEqual([redirectionWidth(words, 0), redirectionWidth(words, 2)], [2, 0]);
+      assert.equal(redirectionWidth(parseShell(mapped(`${op}${target}`))[0].words, 0), 1);
+    });
+  }
+
+  it('several redirections and assignments in any order, quoted targets, `2>&1`, `>&-`', () => {
+    assert.deepEqual(read('> /tmp/log 2>&1 A=1 <"/tmp/in put" B=2 2>&- wget -q https://x'), { program: 'wget', args: ['-q', 'https://x'] });
+    assert.deepEqual(read("<<'EOF' cat"), { program: 'cat', args: [] });
+    assert.deepEqual(read('<<-"EOF" cat'), { program: 'cat', args: [] });
+    assert.deepEqual(read('then >/dev/null apt-get install -y curl'), { program: 'apt-get', args: ['install', '-y', 'curl'] });
+  });
+
+  it('a command of redirections only has no program (`> f`, `done < f`)', () => {
+    assert.equal(parseShell(mapped('> /tmp/f'))[0].programIndex, -1);
+    assert.equal(parseShell(mapped('>'))[0].programIndex, -1);
+    assert.equal(parseShell(mapped('done < /tmp/list'))[0].programIndex, -1);
+  });
+
+  it('no redirection: quoted operators, digits apart from the operator, a word before `>`', () => {
+    assert.deepEqual(read("'>' /tmp/f curl"), { program: '>', args: ['/tmp/f', 'curl'] });
+    assert.deepEqual(read('"2>" f curl'), { program: '2>', args: ['f', 'curl'] });
+    assert.deepEqual(read('\\>f curl'), { program: '>f', args: ['curl'] });
+    assert.deepEqual(read('2 > f curl'), { program: '2', args: ['curl'] });
+    assert.deepEqual(read('a>b curl'), { program: 'a', args: ['curl'] });
+    assert.deepEqual(read('-2>f curl'), { program: '-2', args: ['curl'] });
+  });
+
+  it('arguments leave out redirections between the program and its arguments', () => {
+    assert.deepEqual(read('chmod 2>/dev/null 777 /srv'), { program: 'chmod', args: ['777', '/srv'] });
+    assert.deepEqual(read('curl > /dev/null -fsSL https://x 2>&1'), { program: 'curl', args: ['-fsSL', 'https://x'] });
+    assert.deepEqual(read('cat <<< "a b" - <<EOF'), { program: 'cat', args: ['-'] });
+  });
+
+  it('wrappers: a redirection among their words is neither an option nor the program', () => {
+    const inv = (text: string) => {
+      const i = invocation(parseShell(mapped(text))[0]);
+      return i && { name: i.name, args: i.args.map((w) => w.raw) };
+    };
+    assert.deepEqual(inv('sudo >/dev/null apt-get install -y curl'), { name: 'apt-get', args: ['install', '-y', 'curl'] });
+    assert.deepEqual(inv('2>&1 sudo -u app > /tmp/log env A=1 curl -k https://x'), { name: 'curl', args: ['-k', 'https://x'] });
+    assert.deepEqual(inv('timeout 2>/dev/null 30 >/dev/null wget https://x'), { name: 'wget', args: ['https://x'] });
+    assert.equal(inv('sudo > /tmp/log'), null);
+  });
+
+  it('outputRedirectTarget reads redirections as written: a quoted `>>` or `">"` is an argument', () => {
+    const targets = (text: string) => {
+      const words = parseShell(mapped(text))[0].words;
+      return words.map((_, k) => outputRedirectTarget(words, k)).filter((t) => t !== null);
+    };
+    assert.deepEqual(targets("echo 'a b' '>>' /etc/sudoers \">\" /x \\> /y"), []);
+    assert.deepEqual(targets('echo a >> /etc/sudoers 2>"/tmp/e r" >| /z'), ['/etc/sudoers', '/tmp/e r', '/z']);
   });
 });

@@ -8,7 +8,7 @@ import { dotnetAppUser, isRootUser, nonRootUser, stepDown, userKnownForImage } f
 import { officialImageName } from '../engine/image';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
-import { argumentsOf, outputRedirectTarget, parseShell, programName, type SimpleCommand } from '../engine/shell';
+import { argumentsOf, outputRedirectTarget, parseShell, programName } from '../engine/shell';
 import type { Fix, Position, Range } from '../engine/types';
 import { contextCandidates, contextRelative } from '../engine/build-context';
 import * as path from 'node:path';
@@ -495,7 +495,7 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
       const args = inv ? inv.args : argumentsOf(c);
       let other: string | undefined;
       if (program === '.' || program === 'source') other = args[0]?.value;
-      else if (inv && c.programIndex >= 0 && !SCRIPT_SHELLS.has(program)) other = inv.args !== undefined ? wordBefore(c, inv.args) : undefined;
+      else if (inv && c.programIndex >= 0 && !SCRIPT_SHELLS.has(program)) other = c.words[inv.index].value; // the program as written (its path)
       else if (SCRIPT_SHELLS.has(program)) other = args.find((w) => !w.value.startsWith('-'))?.value;
       // `sh -c '…'`: its string is read as the script's own commands.
       const dashC = SCRIPT_SHELLS.has(program) ? args.findIndex((w) => /^-[a-z]*c[a-z]*$/i.test(w.value)) : -1;
@@ -535,12 +535,6 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
   };
 
   return scriptAt(written, 0);
-}
-
-/** The program word of a command as written (through wrappers: `exec /app/start.sh`), given its invocation's arguments. */
-function wordBefore(c: SimpleCommand, args: readonly { value: string }[]): string | undefined {
-  const k = args.length > 0 ? c.words.findIndex((w) => w === args[0]) : c.words.length;
-  return k > 0 ? c.words[k - 1].value : undefined;
 }
 
 function baseNameOf(p: string): string {

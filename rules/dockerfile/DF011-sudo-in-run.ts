@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { baseName, programName, SHELL_BUILTINS, type SimpleCommand, type Word } from '../engine/shell';
+import { baseName, programName, SHELL_BUILTINS, wordsWithoutRedirections, type SimpleCommand, type Word } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
@@ -160,19 +160,23 @@ export default defineRule<'dockerfile', Data>({
           const at = sudoIndex(cmd);
           if (at < 0) continue;
           const word = cmd.words[at];
-          const nextWord = cmd.words[at + 1];
+          // What sudo is given, redirections aside: `sudo 2>/dev/null -u root apt-get …` has options (removing sudo would run `-u`).
+          const after = wordsWithoutRedirections(cmd.words.slice(at + 1));
+          const nextWord = after[0];
           const next: Data['next'] = !nextWord ? 'none' : nextWord.value.startsWith('-') ? 'option' : 'program';
           const user: RunUser = run.onbuild || !run.stage || !runsAsItsRun(script) ? 'unknown' : userAt(ctx, run.stage, run.instruction);
           let removeRange: Range | null = null;
           if (user === 'root' && next === 'program' && !outermostScript(script).json && nextWord) {
-            const between = ctx.text.slice(word.end, nextWord.start);
-            if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, nextWord.start);
+            // Up to the word after sudo: a redirection there stays, and applies to the command (`>/dev/null apt-get …`).
+            const following = cmd.words[at + 1];
+            const between = ctx.text.slice(word.end, following.start);
+            if (/^[ \t]+$/.test(between) && ctx.text.slice(word.start, word.end) === 'sudo') removeRange = ctx.rangeOfOffsets(word.start, following.start);
           }
-          const asUser = next === 'option' ? sudoUser(cmd.words.slice(at + 1).map((w) => w.value)) : null;
+          const asUser = next === 'option' ? sudoUser(after.map((w) => w.value)) : null;
           // An assignment before sudo (`FOO=1 sudo …`, `env FOO=1 sudo …`) reaches the command once sudo is gone; wrappers that only start it (`timeout 300 sudo …`) pass nothing on.
           // In a script string, whatever the outer script gives its shell (`FOO=1 sh -c 'sudo make'`, an earlier `export FOO=1`) does.
           const environmentPassesOn = script.inString === true || cmd.words.slice(0, at).some((w) => ASSIGNMENT.test(w.raw)) || exportsBefore(script.commands, cmd) || setsEnvironmentBefore(run);
-          const inShell = next === 'program' ? runsOtherwiseInShell(script, cmd.words.slice(at + 1)) : null;
+          const inShell = next === 'program' ? runsOtherwiseInShell(script, after) : null;
           out.push({ range: ctx.rangeOfOffsets(word.start, word.end), data: { user, onbuild: run.onbuild, next, removeRange, asUser, environmentPassesOn, inShell } });
         }
       }

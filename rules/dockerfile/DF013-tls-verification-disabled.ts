@@ -187,9 +187,14 @@ class Finder {
 
   private program(script: RunScript, scripts: RunScript[], k: number, inv: Invocation): void {
     const cmd = inv.cmd;
-    const at = (a: number) => inv.index + 1 + a; // index in cmd.words of inv.args[a]
+    // inv.args leaves redirections out: the words of inv.args[a…] are removed only when they stand together in cmd.words.
+    const at = (a: number, count: number) => {
+      const index = cmd.words.indexOf(inv.args[a]);
+      return cmd.words[index + count - 1] === inv.args[a + count - 1] ? index : -1;
+    };
     const flag = (a: number, setting: string, tool: string, effect: Effect, count = 1) => {
-      this.push(this.wordRange(inv.args[a], inv.args[a + count - 1]), setting, tool, effect, this.removeWords(script, cmd, at(a), count));
+      const index = at(a, count);
+      this.push(this.wordRange(inv.args[a], inv.args[a + count - 1]), setting, tool, effect, index < 0 ? null : this.removeWords(script, cmd, index, count));
     };
     const args = inv.args;
     const name = inv.name;

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { programName, type SimpleCommand, type Word } from '../engine/shell';
+import { programName, wordsWithoutRedirections, type SimpleCommand, type Word } from '../engine/shell';
 import { flagNamed, instructionsNamed, isWorldWritableMode, resolveAt } from '../engine/df-instructions';
 import type { DockerfileContext } from '../engine/dockerfile';
 import { invocation } from '../engine/run-commands';
@@ -158,7 +158,7 @@ function runHits(ctx: DockerfileContext): Hit[] {
           const prog = base(cmd.words[i].value);
           if (prog !== 'chmod' && prog !== 'mkdir' && prog !== 'install') continue;
           if (i !== cmd.programIndex && i !== program && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
-          const found = modeOf(ctx, line, prog, cmd.words.slice(i + 1));
+          const found = modeOf(ctx, line, prog, wordsWithoutRedirections(cmd.words.slice(i + 1))); // `chmod 2>/dev/null 777 /x`
           // A sticky-bit mode is a shared directory's (`chmod 1777 /tmp/x`), but not with -R: every file below gets it too.
           if (!found || !isWorldWritableMode(found.value, found.recursive)) continue;
           const sticky = !isWorldWritableMode(found.value);

@@ -3,7 +3,7 @@ import type { BaseImage, DockerfileContext, RunInstruction, RunScript, Stage } f
 import { invocation, pipelineOf } from '../engine/run-commands';
 import type { JSONInstruction } from 'dockerfile-ast';
 import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesItCouldName } from '../engine/stage-scope';
-import { isNonPosixShell, replacesBinSh, type SimpleCommand } from '../engine/shell';
+import { isNonPosixShell, redirectionWidth, replacesBinSh, wordsWithoutRedirections, type SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 import { officialImageName, type ImageRef } from '../engine/image';
 
@@ -98,26 +98,12 @@ function amazonLinuxCorretto(ref: ImageRef): boolean {
   return !tag.includes('$') && !/alpine|debian/.test(tag);
 }
 
-/** A redirection word (`<<EOF`, `2>&1`, `>file`, or the bare operator of `> file`); BARE: the operator alone, its target the next word. */
-const REDIRECTION = /^\d*(?:<<-?|<<<|<>|>>|>\||[<>]&?)/;
-const BARE_REDIRECTION = /^\d*(?:<<-?|<<<|<>|>>|>\||[<>]&?)$/;
 /** A heredoc marker (`<<EOF`, `<<-'EOT'`), not a here-string. */
 const HEREDOC_MARKER = /^\d*<<(?!<)-?\S/;
 
-/**
- * The index of the word a command runs when the shell reader took a leading redirection for it (`<<EOF cat | sh`:
- * the reader's program is `<<EOF`, the shell's is `cat`: review 46 leftovers, item 3); -1 when none.
- */
-function afterLeadingRedirections(c: SimpleCommand): number {
-  let i = c.programIndex;
-  while (i >= 0 && i < c.words.length && REDIRECTION.test(c.words[i].raw)) i += BARE_REDIRECTION.test(c.words[i].raw) ? 2 : 1;
-  return i >= 0 && i < c.words.length ? i : -1;
-}
-
 /** The program a command runs, through its wrappers but not through `xargs` (whose status and input are its own: `… | xargs -n1 echo` can fail); '' when none. */
 function programRun(c: SimpleCommand): string {
-  const at = afterLeadingRedirections(c);
-  if (at !== c.programIndex) return at < 0 ? '' : c.words[at].value.slice(c.words[at].value.lastIndexOf('/') + 1);
+  // Leading redirections are not the program (`<<EOF cat | sh`: review 46 leftovers, item 3): the shell reader skips them.
   const inv = invocation(c);
   return inv === null ? '' : inv.viaXargs ? 'xargs' : inv.name;
 }
@@ -127,8 +113,7 @@ function producedBy(cmds: readonly SimpleCommand[], k: number): string[] {
   const c = cmds[k];
   if (!(c.words.length === 1 && c.words[0].raw === '}')) {
     const name = programRun(c);
-    const at = afterLeadingRedirections(c);
-    if (name === 'cat' && c.words.every((w, j) => j === at || HEREDOC_MARKER.test(w.raw))) return [HEREDOC_TEXT];
+    if (name === 'cat' && c.words.every((w, j) => j === c.programIndex || HEREDOC_MARKER.test(w.raw))) return [HEREDOC_TEXT];
     return [name];
   }
   const names: string[] = [];
@@ -176,10 +161,9 @@ function dashCommandWithPipefail(cmd: SimpleCommand): string | undefined {
   // Its arguments, redirections aside (`<<EOF`, `2>/dev/null`, `> out` with its target).
   const args: string[] = [];
   for (let i = cmd.programIndex + 1; i < cmd.words.length; i++) {
-    const raw = cmd.words[i].raw;
-    if (REDIRECTION.test(raw)) {
-      if (BARE_REDIRECTION.test(raw)) i++;
-    } else args.push(cmd.words[i].value);
+    const redirection = redirectionWidth(cmd.words, i);
+    if (redirection > 0) i += redirection - 1;
+    else args.push(cmd.words[i].value);
   }
   let pipefail = false;
   let command = false;
@@ -316,7 +300,7 @@ export default defineRule<'dockerfile', Data>({
         if (script.heredoc) {
           const bang = shebangShell(script);
           // `RUN <<EOF bash -o pipefail`: the program named on the command line (heredoc markers and redirections aside).
-          const named = (commandLine?.commands[0]?.words ?? []).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw)).map((w) => w.value);
+          const named = wordsWithoutRedirections(commandLine?.commands[0]?.words ?? []).map((w) => w.value);
           const namedShell = named.length > 0 ? named[0].slice(named[0].lastIndexOf('/') + 1) : '';
           if (script.runner) {
             // The program its own marker feeds the body to (`cat <<EOF | bash`, `bash <<A && sh <<B`: review 21, probes 03-04),

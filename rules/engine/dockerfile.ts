@@ -4,7 +4,7 @@ import { MAX_EXPANDED_LENGTH } from './expansion';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
-import { baseName, logicalText, parseShell, type MappedText, type SimpleCommand } from './shell';
+import { baseName, logicalText, parseShell, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -106,7 +106,7 @@ function heredocRunners(commands: readonly SimpleCommand[]): { runner: string; f
  * script (review 36, probe p33 c20).
  */
 function shellReadsStdin(cmd: SimpleCommand): boolean {
-  const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
+  const words = wordsWithoutRedirections(cmd.words);
   const programIndex = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
   if (programIndex < 0) return true;
   const inv = invocation({ ...cmd, words, programIndex });
@@ -123,7 +123,7 @@ function shellReadsStdin(cmd: SimpleCommand): boolean {
  * redirections aside; '' when it names none.
  */
 function programOf(cmd: SimpleCommand): string {
-  const words = cmd.words.filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
+  const words = wordsWithoutRedirections(cmd.words);
   const programIndex = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
   if (programIndex < 0) return '';
   const inv = invocation({ ...cmd, words, programIndex });
@@ -302,7 +302,7 @@ export class DockerfileContext {
     const cmdCommands = parseShell(cmdSource);
     const scripts: RunScript[] = [];
     // Markers like `<<EOF` are words of the command line; remove them to see whether a program is named.
-    const named = cmdCommands.flatMap((c) => c.words).filter((w) => !w.raw.startsWith('<<') && !/^\d?[<>]/.test(w.raw));
+    const named = cmdCommands.flatMap((c) => wordsWithoutRedirections(c.words));
     if (named.length > 0) {
       scripts.push({ instruction: ins, isShell: true, source: cmdSource, commands: cmdCommands.filter((c) => c.words.some((w) => !w.raw.startsWith('<<'))), json: false, heredoc: false });
     }

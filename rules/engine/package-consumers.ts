@@ -103,7 +103,7 @@ export function startsUnseenScript(cmd: SimpleCommand): boolean {
   const args = inv.args.map((w) => w.value);
   // An init or a step-down tool runs the command after it (`tini -- /opt/app/start`, `gosu app /run`).
   const skip = INITS.has(inv.name) ? args.findIndex((a) => !a.startsWith('-')) : STEP_DOWN.has(inv.name) ? 1 : -1;
-  if (skip >= 0 && skip < args.length) return startsUnseenScript({ ...cmd, programIndex: inv.index + 1 + skip });
+  if (skip >= 0 && skip < args.length) return startsUnseenScript({ ...cmd, programIndex: cmd.words.indexOf(inv.args[skip]) });
   if ((inv.name === '.' || inv.name === 'source') && args.length > 0) return true;
   return SHELL_PROGRAMS.has(inv.name) && shellProgramSource(args).from === 'file';
 }

@@ -10,7 +10,7 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, stageChain } from './stage-scope';
@@ -148,23 +148,17 @@ function toolOfProgram(name: string): Tool | null {
 }
 
 const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$|^py$/;
-const REDIRECT = /^(?:\d*|&)(?:>>?|<<?|>&|<&|>\|)/;
-
-
-function isRedirect(w: Word): boolean {
-  return REDIRECT.test(w.raw);
-}
-
-/** A redirection written as its own word (`>`, `2>`) takes the next word as its target. */
-function redirectTakesNext(w: Word): boolean {
-  return /^(?:\d*|&)(?:>>?|<<?|>\||>&|<&)$/.test(w.raw);
-}
-
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /** Skips a wrapper's own options from index `i` (the word after the wrapper's name); returns the index of the wrapped program. */
 function skipWrapperOptions(words: Word[], i: number, spec: { valueShort: string; valueLong: string[] }, wrapper: string, assignments: Map<string, string>): number {
   while (i < words.length) {
+    // A redirection is no option, nor the wrapped program (`sudo 2>/dev/null apt-get …`).
+    const redirection = redirectionWidth(words, i);
+    if (redirection > 0) {
+      i += redirection;
+      continue;
+    }
     const v = words[i].value;
     if (v === '--') return i + 1;
     if (wrapper === 'env') {
@@ -237,9 +231,10 @@ function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<Pac
   for (let i = firstArg; i < words.length; i++) {
     const w = words[i];
     const v = w.value;
-    if (w.raw.startsWith('<<')) continue; // heredoc marker
-    if (isRedirect(w)) {
-      if (redirectTakesNext(w)) i++;
+    // A redirection or heredoc marker, with its target when the operator stands alone (`> f`, `<< EOF`).
+    const redirection = redirectionWidth(words, i);
+    if (redirection > 0) {
+      i += redirection - 1;
       continue;
     }
     if (!endOfOptions && v === '--') {
@@ -253,7 +248,7 @@ function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<Pac
       const name = eq === -1 ? v.slice(2) : v.slice(2, eq);
       let value: string | null = eq === -1 ? null : v.slice(eq + 1);
       let valueWord: Word | undefined;
-      if (value === null && spec.valueLong.has(name) && i + 1 < words.length && !isRedirect(words[i + 1])) {
+      if (value === null && spec.valueLong.has(name) && i + 1 < words.length && redirectionWidth(words, i + 1) === 0) {
         valueWord = words[i + 1];
         value = valueWord.value;
         i++;
@@ -313,7 +308,10 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
     if (name === 'xargs') viaXargs = true;
     if (name === 'sudo') viaSudo = true;
     i = skipWrapperOptions(words, i + 1, wrapper, name, assignments);
-    if (name === 'timeout') i++; // the duration
+    if (name === 'timeout') {
+      while (i < words.length && redirectionWidth(words, i) > 0) i += redirectionWidth(words, i);
+      i++; // the duration
+    }
   }
   // Assignments after `sudo` (sudo VAR=x cmd).
   while (i < words.length && ASSIGNMENT.test(words[i].value)) {

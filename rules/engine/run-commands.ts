@@ -4,7 +4,7 @@
  */
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext } from './dockerfile';
-import { baseName, type MappedText, type SimpleCommand, type Word } from './shell';
+import { baseName, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
 import type { TextEdit } from './types';
 
 /**
@@ -63,6 +63,7 @@ export interface Invocation {
   index: number;
   /** The program without its directory. */
   name: string;
+  /** The words after the program, redirections aside (`2>/dev/null`, `> f` with its target): find one in cmd.words with indexOf. */
   args: Word[];
   /** `NAME=value` words before the program (also those given to `env`). */
   assignments: Word[];
@@ -155,6 +156,12 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
     wrappers = wrappers === NO_WRAPPERS ? [i] : [...wrappers, i];
     let j = i + 1;
     while (j < cmd.words.length) {
+      // A redirection is no option of the wrapper, nor the program it runs (`sudo >/dev/null apt-get …`).
+      const redirection = redirectionWidth(cmd.words, j);
+      if (redirection > 0) {
+        j += redirection;
+        continue;
+      }
       const v = cmd.words[j].value;
       if (v === '--') {
         j++;
@@ -168,11 +175,19 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
       if (!v.startsWith('-') || v === '-') break;
       j += wrapperOptionWidth(v, spec);
     }
-    if (name === 'timeout') j++; // the duration
+    if (name === 'timeout') j = skipRedirections(cmd.words, j) + 1; // the duration
+    j = skipRedirections(cmd.words, j);
     if (j >= cmd.words.length) return null;
     i = j;
   }
-  return { cmd, index: i, name: baseName(cmd.words[i].value), args: cmd.words.slice(i + 1), assignments: assignments ?? NO_ASSIGNMENTS, viaXargs, wrappers };
+  return { cmd, index: i, name: baseName(cmd.words[i].value), args: wordsWithoutRedirections(cmd.words.slice(i + 1)), assignments: assignments ?? NO_ASSIGNMENTS, viaXargs, wrappers };
+}
+
+/** The index of the first word from `j` on that is no redirection (nor a lone operator's target). */
+function skipRedirections(words: readonly Word[], j: number): number {
+  let width: number;
+  while (j < words.length && (width = redirectionWidth(words, j)) > 0) j += width;
+  return j;
 }
 
 /**

@@ -190,10 +190,50 @@ function casePatternEnd(text: string, i: number): number {
  * operator still being written (`>>f`, `<<EOF`, `&>f`).
  */
 function redirectionEndsWord(text: string, start: number, i: number): boolean {
-  return i > start && !REDIRECTION_SO_FAR.test(text.slice(start, i));
+  return i > start && redirectionSoFarEnd(text, start, i) !== i;
 }
 
-const REDIRECTION_SO_FAR = /^(?:\d*|&)[<>]*$/;
+const LESS = 0x3c;
+const GREATER = 0x3e;
+const AMPERSAND = 0x26;
+const BAR = 0x7c;
+const DASH = 0x2d;
+
+/**
+ * Where the redirection operator being written from `start` stops (reading no further than `limit`):
+ * after an IO number (digits) or bash's `&`, and the `<` and `>` characters that follow (`2>`, `>>`,
+ * `<<`, `&>`, `<>`). It stops short of `limit` when the text there is no operator so far. The word
+ * reader (redirectionEndsWord) and redirectionWidth share it, so that a word read as a redirection is
+ * one that findProgram skips. By character code: no string is made.
+ */
+function redirectionSoFarEnd(text: string, start: number, limit: number): number {
+  let j = start;
+  if (j < limit && text.charCodeAt(j) === AMPERSAND) j++;
+  else while (j < limit && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
+  while (j < limit && (text.charCodeAt(j) === LESS || text.charCodeAt(j) === GREATER)) j++;
+  return j;
+}
+
+/**
+ * How many words the redirection at `words[k]` takes (POSIX XCU 2.7 Redirection; bash's `&>`, `&>>`
+ * and `<<<`): 1 when the word holds its target (`>/dev/null`, `2>&1`, `<<EOF`, `<<-'EOF'`), 2 when the
+ * operator stands alone and its target is the next word (`> f`, `2>& 1`, `<<< "$x"`, `<< EOF`), and 0
+ * when the word is no redirection. Read as written: a quoted `'>'` is an argument. An operator is an
+ * optional IO number or `&`, then `<`, `>`, `>>`, `<>`, `<<`, `<<<`, with `&` (`>&`, `<&`), `|` (`>|`)
+ * or `-` (`<<-`) after it.
+ */
+export function redirectionWidth(words: readonly Word[], k: number): number {
+  const raw = words[k].raw;
+  const c = raw.charCodeAt(0);
+  // Most words start with a letter, `-`, `/`, `$` or a quote: one test, and no redirection.
+  if (c !== LESS && c !== GREATER && c !== AMPERSAND && !(c >= 0x30 && c <= 0x39)) return 0;
+  let j = redirectionSoFarEnd(raw, 0, raw.length);
+  const last = raw.charCodeAt(j - 1);
+  if (last !== LESS && last !== GREATER) return 0; // `2`, `&`: no operator
+  const d = raw.charCodeAt(j);
+  if (d === AMPERSAND || (d === BAR && last === GREATER) || (d === DASH && last === LESS && raw.charCodeAt(j - 2) === LESS && raw.charCodeAt(j - 3) !== LESS)) j++;
+  return j < raw.length || k + 1 >= words.length ? 1 : 2;
+}
 
 /** `>|` (POSIX's clobbering redirection): a `|` right after `>` or `2>` belongs to the operator, it is no pipe. */
 function clobberBar(text: string, start: number, i: number): boolean {
@@ -555,6 +595,13 @@ function findProgram(words: Word[]): number {
     if (w === 'case') return -1; // `case WORD in`: no program
     if (KEYWORDS.has(w)) continue;
     if (ASSIGNMENT.test(w)) continue;
+    // Redirections may come before the command name (POSIX XCU 2.9.1: the words recognized as
+    // assignments or redirections are set aside; the first other word is the command name).
+    const redirection = redirectionWidth(words, i);
+    if (redirection > 0) {
+      i += redirection - 1;
+      continue;
+    }
     return i;
   }
   return -1;
@@ -602,10 +649,31 @@ export function isNonPosixShell(program: string): boolean {
  * and `&>> f` (standard output and error; under dash `&` ends the command instead: review 16, probe 13).
  */
 export function outputRedirectTarget(words: readonly Word[], k: number, bash = false): string | null {
+  // A redirection as written (redirectionWidth): a quoted `'>>'` is an argument (`echo … '>>' /etc/sudoers` writes no file).
+  if (redirectionWidth(words, k) === 0) return null;
   const m = (bash ? /^(?:\d*|&)>>?\|?(.*)$/ : /^\d*>>?\|?(.*)$/).exec(words[k].value);
   if (!m) return null;
   if (m[1] === '&') return `&${words[k + 1]?.value ?? ''}`;
   return m[1] || (words[k + 1]?.value ?? '');
+}
+
+/**
+ * The words of a command that are no redirections (redirectionWidth): its assignments, program and
+ * arguments, without `<<EOF`, `2>&1`, `>/dev/null` or `> f` (operator and target). The same array when
+ * the command has none.
+ */
+export function wordsWithoutRedirections(words: Word[]): Word[] {
+  let out: Word[] | undefined;
+  for (let k = 0; k < words.length; k++) {
+    const width = redirectionWidth(words, k);
+    if (width === 0) {
+      out?.push(words[k]);
+      continue;
+    }
+    out ??= words.slice(0, k);
+    k += width - 1;
+  }
+  return out ?? words;
 }
 
 /** The program name of a command without its directory (`/usr/bin/apt-get` → `apt-get`), or ''. */
@@ -613,9 +681,9 @@ export function programName(cmd: SimpleCommand): string {
   return cmd.programIndex < 0 ? '' : baseName(cmd.words[cmd.programIndex].value);
 }
 
-/** The words after the program name. */
+/** The words after the program name, redirections aside (`chmod 2>/dev/null 777 /x` → `777`, `/x`). */
 export function argumentsOf(cmd: SimpleCommand): Word[] {
-  return cmd.programIndex < 0 ? [] : cmd.words.slice(cmd.programIndex + 1);
+  return cmd.programIndex < 0 ? [] : wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1));
 }
 
 /**
