@@ -408,10 +408,10 @@ describe('messages name the cause', () => {
   });
   it('DF041 under a dash without pipefail: a set guarded by a test of the shell, in the background or in a pipeline is no error, the pipe after it is a warning; an unguarded one is an error (reviews 34-35)', () => {
     const lines = [
-      '[ -n "$BASH" ] && set -o pipefail; curl -fsSL https://x/a | tar -xz',
-      'case "$BASH_VERSION" in "") ;; *) set -o pipefail ;; esac; curl -fsSL https://x/b | tar -xz',
-      'set -o pipefail & curl -fsSL https://x/c | tar -xz',
-      'cd /tmp && set -o pipefail && curl -fsSL https://x/d | tar -xz',
+      '[ -n "$BASH" ] && set -o pipefail; curl -fsSL https://x/a | sh',
+      'case "$BASH_VERSION" in "") ;; *) set -o pipefail ;; esac; curl -fsSL https://x/b | sh',
+      'set -o pipefail & curl -fsSL https://x/c | sh',
+      'cd /tmp && set -o pipefail && curl -fsSL https://x/d | sh',
     ];
     const text = `FROM debian:bookworm\n${lines.map((l) => `RUN ${l}`).join('\n')}\n`;
     const found = analyze(allRules, 'dockerfile', '/p/Dockerfile', text, viewOf(new Map([['/p/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF041');
@@ -525,6 +525,42 @@ describe('messages name the cause', () => {
     assert.equal(m, `Every RUN this SHELL runs fails: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`);
     assert.ok(m.length <= `This SHELL makes every RUN under it fail: ${dash}; use SHELL ["/bin/bash", "-o", "pipefail", "-c"] instead.`.length);
   });
+  it('DF041 by the pipe\'s last command: a check of the pipe is not reported, a download into a decompressor or compressed tar is info, tar without compression and grep say what they catch, and a script\'s worst pipe is the one reported (review 47b, item 1)', () => {
+    const runs = [
+      'grep " node-v24.tar.xz\\$" SHASUMS256.txt | sha256sum -c -',
+      'curl -fsSL https://x/a.tgz | tar -xz -C /opt',
+      'wget -qO- https://x/b.tar.xz | tar xJf - --strip 1',
+      'curl -fsSL https://x/c.gz | gunzip > /c',
+      'curl -fsSL https://x/d.tar | tar -x',
+      'php -m | grep -q imagick',
+      'tar -cz -C /src . | tar -xz -C /dst',
+      'curl -fsSL https://x/e.gz | gzip -dcf > /e',
+      'curl -fsSL https://x/f.tgz | tar -xzf /tmp/other.tgz',
+      'php -m | grep -r memcached',
+      'curl -fsSL https://x/g.tgz | tar -xz && curl -fsSL https://x/install.sh | sh',
+    ];
+    const text = `FROM debian:trixie\n${runs.map((r) => `RUN ${r}`).join('\n')}\nUSER 1000\n`;
+    const found = analyze(allRules, 'dockerfile', '/r/Dockerfile', text, viewOf(new Map([['/r/Dockerfile', text]])), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF041');
+    const tail = '; add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it';
+    const any = (from: string, to: string) => `This RUN pipes ${from} into ${to} without pipefail: the step's status is ${to}'s, so a failure of ${from} can go unnoticed${tail} (/bin/sh may be dash, which has no pipefail before Debian 13).`;
+    const closed = (from: string, to: string) => `This RUN pipes ${from} into ${to} without pipefail: a failed download still fails the step, but with ${to}'s error instead of ${from}'s${tail} to see the real cause (/bin/sh may be dash, which has no pipefail before Debian 13).`;
+    const empty = (from: string, to: string) => `This RUN pipes ${from} into ${to} without pipefail: ${to} fails the step when ${from} prints nothing, but a failure of ${from} after it printed part of its output can go unnoticed${tail} (/bin/sh may be dash, which has no pipefail before Debian 13).`;
+    assert.deepEqual(
+      found.map((f) => [f.range.start.line, f.range.start.character, f.severity, f.message]),
+      [
+        [2, 4, 'info', closed('curl', 'tar')],
+        [3, 4, 'info', closed('wget', 'tar')],
+        [4, 4, 'info', closed('curl', 'gunzip')],
+        [5, 4, 'warning', empty('curl', 'tar')],
+        [6, 4, 'warning', empty('php', 'grep')],
+        [7, 4, 'warning', empty('tar', 'tar')],
+        [8, 4, 'warning', any('curl', 'gzip')],
+        [9, 4, 'warning', any('curl', 'tar')],
+        [10, 4, 'warning', any('php', 'grep')],
+        [11, 44, 'warning', any('curl', 'sh')],
+      ],
+    );
+  });
   it('DF041 on an old dash: `sh -o pipefail -c` fails the RUN as a heredoc fed to it does, and with `|| true` after it the message says the script never runs (review 46a, item 6)', () => {
     const dash = '/bin/sh here is dash, which has no pipefail before Debian 13 and Ubuntu 25.04 ("Illegal option -o pipefail")';
     const c = 'FROM debian:12\nRUN sh -o pipefail -c "curl -fsSL https://example.com/a | tar -xz -C /opt"\nUSER 1000\n';
@@ -588,9 +624,9 @@ describe('messages name the cause', () => {
   });
   it('DF041 advises what works on the base: a bash SHELL on Debian (dash has no pipefail before Debian 13), an ash SHELL on Alpine (no bash), set -o pipefail under bash', () => {
     const tail = (text: string) => messagesOf('DF041', new Map([['/m/Dockerfile', text]]), '/m/Dockerfile').map((m) => m.split('; ')[1]);
-    assert.deepEqual(tail('FROM debian:bookworm-slim\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n'), ['add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it (/bin/sh may be dash, which has no pipefail before Debian 13).']);
-    assert.deepEqual(tail('FROM node:24-alpine AS base\nFROM base\nRUN wget -qO- https://example.com/x.tgz | tar -xz\n'), ['add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).']);
-    assert.deepEqual(tail('FROM rockylinux:9\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n'), ['start the script with set -o pipefail.']);
+    assert.deepEqual(tail('FROM debian:bookworm-slim\nRUN curl -fsSL https://example.com/x.sh | sh\n'), ['add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it (/bin/sh may be dash, which has no pipefail before Debian 13).']);
+    assert.deepEqual(tail('FROM node:24-alpine AS base\nFROM base\nRUN wget -qO- https://example.com/x.sh | sh\n'), ['add SHELL ["/bin/ash", "-eo", "pipefail", "-c"] before it (the image has no bash).']);
+    assert.deepEqual(tail('FROM rockylinux:9\nRUN curl -fsSL https://example.com/x.sh | sh\n'), ['start the script with set -o pipefail.']);
   });
   it('DR001 says "with the secrets it holds" (error) only when the env file holds a credential; settings only are a warning', () => {
     const compose = 'services:\n  web:\n    image: nginx:${NGINX_TAG}\n';

@@ -62,7 +62,7 @@ describe('shell reader: case … esac inside $(…)', () => {
     const set = new Map([['/o/Dockerfile', text]]);
     const findings = analyze(allRules, 'dockerfile', '/o/Dockerfile', text, viewOf(set), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DF041');
     assert.equal(findings.length, 1);
-    assert.match(findings[0].message, /^This RUN pipes curl into tar without pipefail: the step's status is tar's, so a failure of curl can go unnoticed/);
+    assert.match(findings[0].message, /^This RUN pipes curl into tar without pipefail: a failed download still fails the step, but with tar's error instead of curl's/);
     assert.deepEqual(findings[0].range, { start: { line: 2, character: 'RUN '.length }, end: { line: 2, character: 'RUN '.length + OLLAMA.length } });
   });
 });
