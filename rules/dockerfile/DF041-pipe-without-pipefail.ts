@@ -170,15 +170,15 @@ const GREP_VALUE_LONG = /^--(?:regexp|file|max-count|after-context|before-contex
 function pipeArgs(c: SimpleCommand): { name: string; args: string[] } | null {
   const inv = invocation(c);
   if (inv === null || inv.viaXargs) return null;
-  const args: string[] = [];
-  for (let i = 0; i < inv.args.length; i++) {
-    const raw = inv.args[i].raw;
-    if (REDIRECTION.test(raw)) {
-      if (/^0?</.test(raw)) return null;
-      if (BARE_REDIRECTION.test(raw)) i++;
-    } else args.push(inv.args[i].value);
+  // Standard input redirected anywhere in the command (before its name too: `< file tar -x`).
+  for (let k = 0; k < c.words.length; k++) {
+    const width = redirectionWidth(c.words, k);
+    if (width === 0) continue;
+    if (/^0?</.test(c.words[k].raw)) return null;
+    k += width - 1;
   }
-  return { name: inv.name, args };
+  // invocation's arguments leave the redirections out (wordsWithoutRedirections).
+  return { name: inv.name, args: inv.args.map((w) => w.value) };
 }
 
 /** Whether a word is a cluster of short options (`-xzf`, `-dc`), not `-` or a long option. */
