@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { defaultMerge, dropCause, droppedByDefaultOverride, dropText, mergedServiceGone, mergedServiceView, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
 import type { Stage } from '../engine/dockerfile';
 import { isWindowsImage, type ImageRef } from '../engine/image';
-import { dotnetAppUser, isRootUser, nonRootUser, stepDown, type StepDown } from '../engine/image-users';
+import { dotnetAppUser, isRootUser, nonRootUser, ownUserNot1000, stepDown, type StepDown } from '../engine/image-users';
 import { rootBase } from '../engine/stage-scope';
 import { isWindowsStage } from '../engine/windows-stage';
 import { defineRule } from '../engine/rule';
@@ -40,7 +40,16 @@ function imageEntrypointArgs(entrypoint: string[] | null, command: string[] | nu
 
 type Data =
   /** `user: root` / `0` / `0:0` written in the compose file. */
-  | { problem: 'root-user'; service: string; user: string; map: YAMLMap | null; pair: Pair | null; dotnetApp?: true }
+  | {
+      problem: 'root-user';
+      service: string;
+      user: string;
+      map: YAMLMap | null;
+      pair: Pair | null;
+      dotnetApp?: true;
+      /** The image's own non-root user when it is not uid 1000 (`mssql`, uid 10001): no fix, the message names it (review 47b, item 4). */
+      imageUser?: string;
+    }
   /** No `user:`, and the image (or the Dockerfile it builds) does not switch to a non-root user. */
   | {
       problem: 'image-root';
@@ -59,6 +68,11 @@ type Data =
       linuxserver?: true;
       /** The service runs one of Microsoft's .NET 8+ images (or builds on one), which define the non-root user `app`: the fix uses it. */
       dotnetApp?: true;
+      /**
+       * The built Dockerfile switches to root over a base image whose own non-root user is not uid 1000 (`USER root` on
+       * `mssql/server:2022-latest`): that user, named by the message; no fix (uid 1000 does not own the image's files).
+       */
+      imageUser?: string;
       /**
        * Reported in the default override, which drops the user (`user: !reset null`, or the service replaced with `!override`
        * without one): how, and the default file's name when that file writes the `user:` dropped (review 45e, item 4b). No fix.
@@ -83,6 +97,32 @@ function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: t
   }
   const img = imageThrough(ctx, service);
   return img && img !== 'unknown' && img.ref && dotnetAppUser(img.ref) ? { dotnetApp: true } : {};
+}
+
+/**
+ * The own non-root user of the image a service runs, when it is not uid 1000 (ownUserNot1000): its image's, or, for a service
+ * that builds, the base image's of the Dockerfile stage it builds when nothing there sets another user than root (a `USER
+ * root` written over `mssql/server` leaves the base's files to `mssql`). A `user: "1000:1000"` there takes from the process the
+ * files the image gave its own user (SQL Server's /var/opt/mssql, owned by uid 10001), so no fix offers it (review 47b, item 4).
+ */
+function imageOwnUser(ctx: ComposeContext, service: Service): { imageUser?: string } {
+  const buildFound = lookupKey(ctx, service, 'build');
+  if (buildFound === 'unknown') return {};
+  let user: string | undefined;
+  if (buildFound) {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return {};
+    const stages = built.dockerfile.stages;
+    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const set = dockerfileUser(stage);
+    if (!stage || set === null || ('user' in set && !isRootUser(set.user))) return {};
+    const base = rootBase(stage);
+    user = base.kind === 'image' ? ownUserNot1000(base.ref) : undefined;
+  } else {
+    const img = imageThrough(ctx, service);
+    user = img && img !== 'unknown' && img.ref ? ownUserNot1000(img.ref) : undefined;
+  }
+  return user !== undefined ? { imageUser: user } : {};
 }
 
 /**
@@ -220,14 +260,14 @@ export default defineRule<'compose', Data>({
     summary: 'A service runs as root: a root `user:`, or no `user:` with an image or built Dockerfile not known to drop root.',
     what:
       'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
-      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, outline (`nodejs`, uid 1001), Wiki.js 2 and later (requarks/wiki, `node`), SFTPGo 2 and later (drakkan/sftpgo, uid 1000), SQL Server 2019 and later (`mcr.microsoft.com/mssql/server`, `mssql`, uid 10001; the 2017 images and the 2019 previews run as root or are not known) and Azure SQL Edge 1.0.7 and later (`mssql`), Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
       'Windows images are not judged at all, root `user:` or none, as DF010 does not judge them: a service whose image is a Windows image (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`, the other Windows bases DF010 lists) or that builds a Dockerfile stage DF010 reads as Windows — Windows has no uids: `user:` names an account (ContainerUser, ContainerAdministrator), and Nano Server images already run as ContainerUser. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
       'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:`, a `build:` or an `image:` (its image replaces this file\'s and is the one that runs, unless this file builds: Compose then tags the build with it): the merged service is judged there — for an `image:`, that image running this file\'s `entrypoint:`/`command:` unless the override writes or drops them (a shell command here bypasses the step-down of the override\'s image). A `user:` that override writes replaces this file\'s, root or not: it is the one judged (there), and a `user: root` here is not reported. A `user: !reset null` in that override removes this file\'s `user:` (Compose merge, "Reset value": https://docs.docker.com/reference/compose-file/merge/): the service is judged as having none, and reported in that override, on its `user:` key (the file that decides; the message says the override drops the `user:` this file sets), without a fix (an edit to this file would be undone by the override). Whether an image\'s entrypoint steps down to its own user is judged on the merged service\'s `entrypoint:` and `command:` (the override\'s replace this file\'s whole, `!reset` removes them; Compose merge, "Shell commands"): a `sh -c …` command in the override over this file\'s `postgres` image runs as root, reported in the override on the service\'s name (its fix adds `user:` there, which the merge keeps; none when the override resets `user:`), and an override command that runs the server, or `command: !reset null`, clears a bypass written here. With a `user:` in this file, the service is judged here on that user. Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
     good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
-    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
+    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered for a root `user:` over an image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; outline\'s `nodejs`, 1001; grafana\'s 472; uid 1000: jenkins, node-red, n8n, elasticsearch, SFTPGo, Wiki.js), nor for a service whose built Dockerfile switches to root over such a base image: uid 1000 would not own the files the image gave its user (SQL Server\'s /var/opt/mssql, outline\'s data directory); the message names that user (remove `user:` or set it to that user; in the Dockerfile, `USER` back to it after what needs root). Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User" (uid 1000); Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['compose-lint CL-0018 (user: root)', 'KICS "Missing User Instruction" (Dockerfile query: the same check for images built here)', 'CIS Docker Benchmark v1.6.0 4.1 "Ensure that a user for the container has been created"'],
     references: [
@@ -241,6 +281,12 @@ export default defineRule<'compose', Data>({
       'https://github.com/docker-library/rabbitmq/blob/master/docker-entrypoint.sh',
       'https://github.com/docker-library/repo-info/tree/master/repos/elasticsearch/remote',
       'https://github.com/docker-library/memcached/blob/master/1/debian/Dockerfile',
+      'https://github.com/outline/outline/blob/main/Dockerfile (USER nodejs, uid 1001)',
+      'https://github.com/requarks/wiki/blob/main/dev/build/Dockerfile (USER node)',
+      'https://github.com/drakkan/sftpgo/blob/main/Dockerfile (USER 1000:1000; docker/README.md: the images run as uid and gid 1000)',
+      'https://github.com/microsoft/mssql-docker/issues/549 (SQL Server 2019 containers run as the non-root user mssql by default)',
+      'https://github.com/microsoft/mssql-docker/blob/master/linux/preview/examples/mssql-server-linux-non-root/Dockerfile-2019 (mssql, uid 10001)',
+      'https://github.com/orbstack/orbstack/issues/1071 (Azure SQL Edge 1.0.7: "This container is running as user mssql")',
     ],
   },
   check(ctx) {
@@ -273,7 +319,7 @@ export default defineRule<'compose', Data>({
         if (isAnalyzedBase(ctx, userFound)) continue;
         const v = resolvedScalar(userFound.ctx, userFound.entry.value);
         if (v && v.trim() !== '' && isRootUser(v) && !runsWindows(ctx, service)) {
-          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null } });
+          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null, ...imageOwnUser(ctx, service) } });
         }
         continue;
       }
@@ -286,7 +332,7 @@ export default defineRule<'compose', Data>({
         const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
         out.push({
           range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
-          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service) },
+          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service), ...imageOwnUser(ctx, service) },
         });
         continue;
       }
@@ -316,7 +362,7 @@ export default defineRule<'compose', Data>({
       out.push({
         range: resetHere && userTouch ? touchRange(ctx, userTouch, service) : ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass, ...(root.bypassFrom && root.bypassFrom !== ctx.path ? { bypassIn: basename(root.bypassFrom) } : {}) } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(reset ? { reset } : {}) },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass, ...(root.bypassFrom && root.bypassFrom !== ctx.path ? { bypassIn: basename(root.bypassFrom) } : {}) } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(root.source === 'dockerfile' ? imageOwnUser(judged.ctx, judged.service) : {}), ...(reset ? { reset } : {}) },
       });
     }
     return out;
@@ -329,6 +375,7 @@ export default defineRule<'compose', Data>({
       if (d.bypass) return `${dropped}, and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root.`;
       return d.source === 'image' ? `${dropped}, and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root.` : `${dropped}, and the Dockerfile it builds leaves the user as root.`;
     }
+    if (d.problem === 'root-user' && d.imageUser && !d.dotnetApp) return `Service '${d.service}' runs as user ${d.user} (root), while its image runs as its own non-root user ${d.imageUser}; remove the user: or set it to ${d.imageUser} (uid 1000 would not own the image's files).`;
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); ${d.dotnetApp ? "run it as user app, the non-root user that .NET 8+ images define" : 'run it as a non-root user (uid 1000)'}.`;
     if (d.bypass) return `Service '${d.service}' has no user: and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its own ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
     if (d.linuxserver) {
@@ -339,11 +386,14 @@ export default defineRule<'compose', Data>({
         ? `Service '${d.service}' has no user: and .NET image '${d.image}' runs as root by default; set user: app, the non-root user that .NET 8+ images define.`
         : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set USER $APP_UID there or user: app here (the non-root user that .NET 8+ images define).`;
     }
+    if (d.imageUser) return `Service '${d.service}' has no user: and the Dockerfile it builds switches to root over its base image's own non-root user ${d.imageUser}; switch back to that user there (USER ${d.imageUser}) after what needs root.`;
     return d.source === 'image'
       ? `Service '${d.service}' has no user: and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root; set user: "1000:1000".`
       : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;
   },
   fix(ctx, { data }): Fix | undefined {
+    // The image's own user is not uid 1000: uid 1000 would not own its files (review 47b, item 4).
+    if (data.imageUser && !data.dotnetApp) return undefined;
     let edit: TextEdit | undefined;
     if (data.problem === 'root-user') {
       if (!data.pair || !data.map) return undefined;

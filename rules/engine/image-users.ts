@@ -20,13 +20,39 @@ export function atLeast(tag: string | null, min: [number, number]): boolean {
 }
 
 /**
+ * SQL Server 2019 or later (`2019-latest`, `2022-CU14-ubuntu-22.04`, `2025-latest`), or `latest`/no tag (a digest alone is not
+ * known); not the 2019 previews (`-CTP…`, `-RC…`), which were not read.
+ */
+function mssqlNonRoot(r: ImageRef): boolean {
+  if (r.tag === null) return !r.digest;
+  if (r.tag === 'latest') return true;
+  const m = /^(\d{4})-(.*)$/.exec(r.tag);
+  return !!m && Number(m[1]) >= 2019 && !/(?:^|-)(?:CTP|RC)/i.test(m[2]);
+}
+
+/** At least version `min` ([major, minor, patch]) in a `1.0.7`-style tag; `latest` and no tag (without a digest) count as current. */
+function atLeastPatch(r: ImageRef, min: [number, number, number]): boolean {
+  if (r.tag === null) return !r.digest;
+  if (r.tag === 'latest') return true;
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(r.tag);
+  if (!m) return false;
+  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i] > min[i];
+  return true;
+}
+
+/**
  * Images whose Dockerfile ends with a non-root USER, so the container runs as that user by default.
  * Matched on `registry/repository` (registry empty for Docker Hub; official images without `library/` or a per-architecture namespace such as `arm64v8/`).
  */
 /** Microsoft's .NET Linux images, as imageKey names them (the .NET Framework and Windows tags are Windows images). */
 const DOTNET_LINUX = /^mcr\.microsoft\.com\/dotnet\/(?:nightly\/)?(?:aspnet|runtime|runtime-deps|sdk)$/;
 
-const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string }[] = [
+/**
+ * `user`: the non-root user the image runs as; `uid`: that user's uid when the Dockerfile (or the vendor's documentation)
+ * gives it and `user` is a name. A numeric `user` is its own uid (userUid).
+ */
+const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user: string; uid?: number }[] = [
   // Official images (docker-library / the vendors' official-images Dockerfiles).
   { match: /^\/(?:elasticsearch|kibana|logstash)$/, user: '1000' },
   { match: /^\/memcached$/, user: 'memcache' },
@@ -35,9 +61,9 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/solr$/, user: 'solr' },
   { match: /^\/sonarqube$/, user: 'sonarqube' },
   // emqx/emqx-docker (the official emqx image), 4.3 to 5.8: `USER emqx` (uid 1000) before the entrypoint (review 39c, item 2.1).
-  { match: /^\/emqx$/, user: 'emqx' },
+  { match: /^\/emqx$/, user: 'emqx', uid: 1000 },
   // groovy/docker-groovy (the official groovy image): `USER groovy` (jdk8…), `USER 1000:1000` for the user groovy (groovy-4/…).
-  { match: /^\/groovy$/, user: 'groovy' },
+  { match: /^\/groovy$/, user: 'groovy', uid: 1000 },
   // Kong/docker-kong Dockerfile.apk (the official kong image): `USER kong`.
   { match: /^\/kong$/, user: 'kong' },
   // Vendor images.
@@ -61,11 +87,14 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   { match: /^\/mailhog\/mailhog$/, user: 'mailhog' },
   { match: /^\/selenium\//, user: 'seluser' },
   // Also from n8n's own registry and GitHub's (review 26, probe dc-02).
-  { match: /^(?:docker\.n8n\.io)?\/n8nio\/n8n$|^ghcr\.io\/n8n-io\/n8n$/, user: 'node' },
-  { match: /^\/nodered\/node-red$/, user: 'node-red' },
+  // `node`: the node image's user, uid 1000.
+  { match: /^(?:docker\.n8n\.io)?\/n8nio\/n8n$|^ghcr\.io\/n8n-io\/n8n$/, user: 'node', uid: 1000 },
+  // node-red/node-red-docker: `adduser -h /usr/src/node-red -D -H node-red -u 1000`.
+  { match: /^\/nodered\/node-red$/, user: 'node-red', uid: 1000 },
   { match: /^\/apache\/nifi$/, user: 'nifi' },
   { match: /^\/confluentinc\/cp-/, when: (r) => atLeast(r.tag, [6, 0]), user: 'appuser' },
-  { match: /^\/jenkins\/jenkins$/, user: 'jenkins' },
+  // jenkinsci/docker debian/Dockerfile: `ARG uid=1000` … `useradd … -u ${uid} … ${user}` ("Jenkins is run with user `jenkins`, uid = 1000").
+  { match: /^\/jenkins\/jenkins$/, user: 'jenkins', uid: 1000 },
   { match: /^\/codercom\/code-server$/, user: 'coder' },
   // Review 24, probe dc-02: zabbix/zabbix-docker's images end with `USER 1997`; prometheus-community's
   // exporters with `USER nobody` (postgres_exporter's Dockerfile); nginx/nginx-prometheus-exporter with
@@ -125,6 +154,23 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   // plausible/analytics Dockerfile: `USER 999` (also the community edition's image).
   { match: /^\/plausible\/analytics$/, when: (r) => atLeast(r.tag, [2, 0]), user: '999' },
   { match: /^ghcr\.io\/plausible\/community-edition$/, user: '999' },
+  // Review 47b, item 4 (each upstream Dockerfile read). outline/outline Dockerfile, runner stage: `adduser --uid 1001 --ingroup
+  // nodejs nodejs` and `USER nodejs`, its data directory /var/lib/outline/data owned by it.
+  { match: /^\/outlinewiki\/outline$/, user: 'nodejs', uid: 1001 },
+  // requarks/wiki dev/build/Dockerfile (Wiki.js 2.x, and the 3.x image): `USER node`, the node image's user (uid 1000). The
+  // 1.x images are not known (not read).
+  { match: /^(?:ghcr\.io)?\/requarks\/wiki$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'node', uid: 1000 },
+  // drakkan/sftpgo Dockerfile (the official image, also on ghcr.io), v2.0 on: `useradd … --uid 1000 sftpgo` and `USER 1000:1000`
+  // (docker/README.md: "The SFTPGo images run using `1000` as uid and gid"); before v2 an entrypoint stepped down with gosu.
+  { match: /^(?:ghcr\.io)?\/drakkan\/sftpgo$/, when: (r) => atLeast(r.tag, [2, 0]), user: '1000' },
+  // SQL Server 2019 and later run as the non-root user `mssql` (uid 10001) by default; 2017 images run as root. Microsoft's
+  // maintainers: microsoft/mssql-docker#549 ("We have decided to run this as a non-root user by default"), the containers
+  // print "SQL Server 2019 will run as non-root by default. This container is running as user mssql" (#783, #943 for 2025);
+  // uid 10001: microsoft/mssql-docker linux/preview/examples/mssql-server-linux-non-root/Dockerfile-2019, MicrosoftDocs/sql-docs#4285.
+  { match: /^mcr\.microsoft\.com\/mssql\/server$/, when: mssqlNonRoot, user: 'mssql', uid: 10001 },
+  // Azure SQL Edge prints "Azure SQL Edge will run as non-root by default. This container is running as user mssql" (1.0.7,
+  // orbstack/orbstack#1071; `latest`, the last release): earlier tags are not known.
+  { match: /^mcr\.microsoft\.com\/azure-sql-edge$/, when: (r) => atLeastPatch(r, [1, 0, 7]), user: 'mssql', uid: 10001 },
   // dotnet/dotnet-docker src/runtime-deps/*/*-chiseled*/ and (8.0 on) *-distroless*/: `USER $APP_UID` (the `app` user,
   // uid 1654; 64198 in the 6.0 and 7.0 chiseled images). Their other Linux tags run as root: see dotnetAppUser.
   { match: DOTNET_LINUX, when: (r) => /chiseled/.test(r.tag ?? '') || (/distroless/.test(r.tag ?? '') && atLeast(r.tag, [8, 0])), user: 'app' },
@@ -209,15 +255,17 @@ function imageKey(ref: ImageRef): string {
  * its entrypoint. Remembered per reference text (which fixes registry, repository and tag): the same
  * few images come back in every service and every analysis, and each miss tests about 60 patterns.
  */
-const imageFacts = new Map<string, { nonRoot: string | undefined; stepDown: StepDown | undefined }>();
+const imageFacts = new Map<string, { nonRoot: string | undefined; uid: number | undefined; stepDown: StepDown | undefined }>();
 const MAX_IMAGE_FACTS = 1000;
 
-function factsOf(ref: ImageRef): { nonRoot: string | undefined; stepDown: StepDown | undefined } {
+function factsOf(ref: ImageRef): { nonRoot: string | undefined; uid: number | undefined; stepDown: StepDown | undefined } {
   let facts = imageFacts.get(ref.text);
   if (!facts) {
     const key = imageKey(ref);
+    const entry = NON_ROOT_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)));
     facts = {
-      nonRoot: NON_ROOT_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref)))?.user,
+      nonRoot: entry?.user,
+      uid: entry ? (entry.uid ?? userUid(entry.user)) : undefined,
       stepDown: STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref))),
     };
     if (imageFacts.size >= MAX_IMAGE_FACTS) imageFacts.clear();
@@ -235,6 +283,23 @@ export function userKnownForImage(ref: ImageRef): boolean {
 /** The non-root user an image runs as by default (its Dockerfile ends with that USER), or undefined. */
 export function nonRootUser(ref: ImageRef): string | undefined {
   return factsOf(ref).nonRoot;
+}
+
+/** A numeric user's uid (`1000`, `10001:10001`), or undefined for a name. */
+function userUid(user: string): number | undefined {
+  const m = /^(\d+)(?::\d+)?$/.exec(user);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The non-root user an image runs as by default when that user is not uid 1000 or its uid is not known (`mssql`, uid 10001;
+ * `nodejs`, 1001; `grafana`'s 472), else undefined. A fix that sets uid 1000 instead of a root user would take from the process
+ * the files the image gave its own user (SQL Server's /var/opt/mssql, outline's data directory): DC011 and DF010 offer none
+ * there and name this user (review 47b, item 4).
+ */
+export function ownUserNot1000(ref: ImageRef): string | undefined {
+  const facts = factsOf(ref);
+  return facts.nonRoot !== undefined && facts.uid !== 1000 ? facts.nonRoot : undefined;
 }
 
 /** How an image's entrypoint steps down from root to the service's own user, or undefined. */
