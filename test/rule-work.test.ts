@@ -124,7 +124,7 @@ describe('fix rounds', () => {
       session.disconnect();
     }
     // One round per .gitignore line (each fix creates or appends to the same file), then one that finds nothing.
-    assert.deepEqual(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter(Boolean).sort(), envs);
+    assert.deepEqual(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter(Boolean).sort(), envs.map((e) => `/${e}`));
     assert.ok(parses >= 1 && parses < envs.length, `the compose file was parsed ${parses} times for ${envs.length} rounds`);
   });
 });

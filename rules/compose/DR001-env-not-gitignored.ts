@@ -38,13 +38,34 @@ function isUnder(p: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/** A gitignore pattern that matches exactly this relative path (special characters escaped). */
-export function gitignorePattern(rel: string): string {
+/** A relative path written as gitignore pattern text: `*`, `?`, `[`, `]`, `\\`, a leading `#` or `!` and a trailing space escaped. */
+export function gitignoreEscape(rel: string): string {
   return rel.replace(/[*?[\]\\]/g, '\\$&').replace(/^([#!])/, '\\$1').replace(/ $/, '\\ ');
 }
 
+/**
+ * The `.gitignore` line for a path relative to that `.gitignore`'s folder: anchored with a leading `/`, so that it
+ * matches this file only (`/db_password.txt`, `/config/env`). gitignore(5): "If there is a separator at the beginning
+ * or middle (or both) of the pattern, then the pattern is relative to the directory level of the particular
+ * .gitignore file itself. Otherwise the pattern may also match at any level below the .gitignore level" — an
+ * unanchored `db_password.txt` would also ignore `app/db_password.txt`, and `env` every `env/` folder (review 47a, F3).
+ * Except `.env` beside the `.gitignore`: the line stays `.env`, as SECURITY-GUIDELINES.md §5 writes it
+ * (`echo ".env" >> .gitignore`) and as users expect, and it ignores the `.env` of every folder below (the fixes'
+ * titles and pages say so: gitignoreLineIsBroad).
+ */
+export function gitignorePattern(rel: string): string {
+  if (gitignoreLineIsBroad(rel)) return rel;
+  // After the `/`, a `#` or `!` is no comment or negation: its escape is not needed.
+  return `/${gitignoreEscape(rel).replace(/^\\([#!])/, '$1')}`;
+}
+
+/** Whether gitignorePattern writes the line unanchored, matching the name at every level below the `.gitignore` (`.env` only). */
+export function gitignoreLineIsBroad(rel: string): boolean {
+  return rel === '.env';
+}
+
 /** Where the ignore line goes: the compose file's `.gitignore` (pattern relative to it), or the env file's own folder. */
-export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitignorePath: string; pattern: string } | undefined {
+export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitignorePath: string; pattern: string; rel: string } | undefined {
   const root = repositoryRoot(ctx.workspace, ctx.dir);
   let dir: string;
   let rel: string;
@@ -56,7 +77,7 @@ export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitigno
     rel = path.basename(envPath);
   }
   if (root && dir !== root && !isUnder(dir, root)) return undefined;
-  return { gitignorePath: path.join(dir, '.gitignore'), pattern: gitignorePattern(rel) };
+  return { gitignorePath: path.join(dir, '.gitignore'), pattern: gitignorePattern(rel), rel };
 }
 
 /** A path as a shell word, for a command to work when pasted (`git rm --cached 'my secrets.env'`). */
@@ -65,7 +86,7 @@ export function shellArg(p: string): string {
 }
 
 /**
- * "Ignore <file> in git": appends the file's escaped path to the `.gitignore` gitignoreTarget picks (creating it), when
+ * "Ignore <file> in git": appends the file's line (gitignorePattern: anchored, escaped) to the `.gitignore` gitignoreTarget picks (creating it), when
  * that makes git ignore the file (a deeper `!` negation would win). Undefined when the `.gitignore`'s folder is missing
  * (a fix creates no folder) or the `.gitignore` cannot be read. For a file git does not track: a line does not untrack one.
  * Shared by DR001 (env files) and DR004 (secret files).
@@ -89,7 +110,7 @@ export function ignoreInGitFix(ctx: ComposeContext, filePath: string, trackingUn
   };
   if (!isGitIgnored(view, filePath)) return undefined;
   return {
-    title: `Ignore ${pattern} in git`,
+    title: gitignoreLineIsBroad(target.rel) ? `Ignore ${target.rel} in git (and every ${target.rel} in the folders below)` : `Ignore ${target.rel} in git`,
     // When git's index cannot be read whole, the file may be tracked, and a .gitignore line would not untrack it.
     safe: !trackingUnknown,
     changes: [text === undefined ? { kind: 'create', path: gitignorePath, content: next } : { kind: 'edit', path: gitignorePath, edits: [edit!] }],
@@ -114,7 +135,7 @@ export default defineRule<'compose', Data>({
     bad: '# .gitignore: node_modules/\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     good: '# .gitignore: node_modules/ and .env\nservices:\n  db:\n    image: postgres:17-alpine\n    env_file: .env',
     fix:
-      '"Ignore .env in git" appends the file\'s path (relative to the compose file, e.g. `.env` or `env/db.env`; special characters escaped) to the `.gitignore` beside the compose file, creating it when there is none; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder, and the fix is not offered when that folder does not exist (an `env_file: ../another/.env` not created yet: a fix creates no folder, and `check --fix` would write outside the project; ignore the file once its folder exists) or cannot be read (outside the editor\'s workspace folders). The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view — except when the repository\'s index cannot be read whole (a split or sparse index, the index of a linked worktree or submodule outside the workspace): the file may be tracked then, so the fix is a quick fix only. Not offered for a file git already tracks, also when it is missing from the disk (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
+      '"Ignore config/db.env in git" appends the file\'s path, relative to the `.gitignore`\'s folder, anchored with a leading `/` and with special characters escaped (`/config/db.env`, `/.env.production`, `/#prod.env`), to the `.gitignore` beside the compose file, creating it when there is none: the line matches that file only (gitignore(5): a pattern with no `/` at its start or middle "may also match at any level below the .gitignore level", so `db.env` would also ignore a `frontend/db.env` the team means to commit, and `env` every `env/` folder). The one exception is a `.env` beside the `.gitignore`: the line is `.env`, as SECURITY-GUIDELINES.md §5 writes it (`echo ".env" >> .gitignore`), which also ignores the `.env` of every folder below (the convention, and what users expect), and the title says so: "Ignore .env in git (and every .env in the folders below)"; for a file outside the compose file\'s folder the line goes into the `.gitignore` of the file\'s own folder, and the fix is not offered when that folder does not exist (an `env_file: ../another/.env` not created yet: a fix creates no folder, and `check --fix` would write outside the project; ignore the file once its folder exists) or cannot be read (outside the editor\'s workspace folders). The fix checks that the file is ignored afterwards (a later `!` negation in a deeper `.gitignore` would win) and is not offered otherwise. Safe: it changes nothing but git\'s view — except when the repository\'s index cannot be read whole (a split or sparse index, the index of a linked worktree or submodule outside the workspace): the file may be tracked then, so the fix is a quick fix only. Not offered for a file git already tracks, also when it is missing from the disk (the message says so): a `.gitignore` line does not untrack it, `git rm --cached <file>` does (which a fix does not run), and the secrets it held must be rotated, since they stay in the history.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control", `echo ".env" >> .gitignore`; Security Checklist — "Secrets not in version control"',
     equivalents: ['No compose linter checks this; gitleaks, trufflehog and GitHub secret scanning find secrets after they were committed, and Checkov CKV_SECRET_* scans the files themselves'],
     references: [

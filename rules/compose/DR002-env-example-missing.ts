@@ -5,7 +5,7 @@ import { gitTracking, hasFolder, isGitIgnored } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import type { FileChange, Fix, Range, WorkspaceView } from '../engine/types';
 import { appendLineEdit } from '../engine/yaml-edit';
-import { gitignorePattern, holdsSecrets } from './DR001-env-not-gitignored';
+import { gitignoreEscape, holdsSecrets } from './DR001-env-not-gitignored';
 import { isCredentialName } from '../engine/secrets';
 import { isScalar, type ComposeContext } from '../engine/compose';
 import { composeDotenv, dotenvStatements, dotenvValues } from '../engine/interpolate';
@@ -405,7 +405,7 @@ function templateUnignore(ws: WorkspaceView, examplePath: string): { change: Fil
   const text = ws.readText(gitignorePath);
   if (text === undefined && ws.exists(gitignorePath)) return { change: null }; // there, but unreadable
   // Anchored to this folder; the escapes of a leading `#`/`!` are not needed after the `/`.
-  const line = `!/${gitignorePattern(path.basename(examplePath)).replace(/^\\([#!])/, '$1')}`;
+  const line = `!/${gitignoreEscape(path.basename(examplePath)).replace(/^\\([#!])/, '$1')}`;
   const edit = text === undefined ? undefined : appendLineEdit(text, line, text.includes('\r\n') ? '\r\n' : '\n');
   const next = text === undefined ? `${line}\n` : applyTextEdits(text, [edit!]);
   const view: WorkspaceView = {

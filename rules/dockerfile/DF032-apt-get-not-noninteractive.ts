@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { aptAssumesYes, aptConfigBefore, aptSimulates, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange } from '../engine/packages';
+import { aptAssumesYes, aptConfigBefore, aptSimulates, failureEndsRun, hasOption, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange, type PackageCommand } from '../engine/packages';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -13,6 +13,17 @@ interface Data {
 /** apt subcommands that ask for confirmation before changing packages. */
 const PROMPTING = new Set(['install', 'reinstall', 'build-dep', 'satisfy', 'upgrade', 'dist-upgrade', 'full-upgrade', 'remove', 'purge', 'autoremove', 'autopurge']);
 
+/**
+ * What answering yes makes apt do where its abort used to be tolerated (`|| true`, `;` without `set -e`, `if !`):
+ * the title of the quick fix says it (review 47a, F2).
+ */
+function whatYesDoes(pc: PackageCommand): string {
+  if (['remove', 'purge', 'autoremove', 'autopurge'].includes(pc.action) || hasOption(pc, 'auto-remove', 'autoremove')) return 'apt will now remove the packages';
+  if (pc.action === 'upgrade') return 'apt will now upgrade the packages';
+  if (pc.action === 'dist-upgrade' || pc.action === 'full-upgrade') return 'apt will now upgrade the packages, and may remove some';
+  return 'apt will now install or remove the other packages it asked about';
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF032',
   name: 'apt-get-not-noninteractive',
@@ -25,11 +36,12 @@ export default defineRule<'dockerfile', Data>({
     why: 'Without `-y`, apt asks "Do you want to continue? [Y/n]" whenever it installs more than the named packages. A build has no terminal: apt reads end-of-file, answers no and aborts, so the build fails depending on what the package index pulls in that day. Builds that behave the same every time are part of SECURITY-GUIDELINES.md §6 (Image Build Security, "Use specific versions").',
     bad: 'FROM debian:12-slim\nRUN apt-get update && apt-get install --no-install-recommends curl',
     good: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
-    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN; inside a shell\'s script string, in the string, where the characters are those of the document). Safe: it only answers the prompt the build cannot answer.',
+    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN; inside a shell\'s script string, in the string, where the characters are those of the document). Safe only where apt\'s abort failed the build, so that -y turns a failing build into one that does what it says: apt\'s failure becomes the status of its and-or list (`&&` and pipes after it), and that list ends the script (`apt-get update && apt-get install curl && rm -rf …`, or the last command), is followed by `|| exit 1` (or `|| false`), or, at the top level under `set -e`, has apt as its last command (`set -eux; apt-get install curl; …`, `["bash", "-ec", "…"]`, `bash -euxc \'…\'`; under `set -e` a failure before a `&&` does not end the shell); as the last list of an `if` branch or a `{ … }` group it becomes the compound\'s status, judged the same way (`if [ … ]; then apt-get install curl; fi`). Read with the shell reader; a command inside a script string or a heredoc fed to a shell also needs that shell\'s command to end the RUN. Elsewhere — `apt-get remove curl || true`, `apt-get autoremove; …` without `set -e`, `if ! apt-get purge …`, a loop, a pipe, a subshell — apt may have printed "Do you want to continue? [Y/n] Abort.", changed nothing and let the RUN go on, and -y would be a new decision to change packages: the fix is then a quick fix whose title says what apt will do — "Add -y: apt will now remove the packages (its abort may have let the RUN go on)" for `remove`, `purge`, `autoremove` and `--auto-remove` (which can take libraries the image still needs along), "…upgrade the packages" for `upgrade` (and "…, and may remove some" for `dist-upgrade`/`full-upgrade`), "…install or remove the other packages it asked about" for `install` and the rest (apt asks only when it would install more than named or remove something).',
     guideline: '§6 Image Build Security (reproducible, non-interactive builds)',
     equivalents: ['hadolint DL3014 (use the -y switch to avoid manual input)', 'Trivy DS-0021 (\'apt-get\' missing \'-y\' to avoid manual input)', 'KICS "APT-GET Missing Flags To Avoid Manual Input"'],
     references: [
       'https://manpages.debian.org/stable/apt/apt-get.8.en.html',
+      'https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html',
       'https://github.com/hadolint/hadolint/wiki/DL3014',
       'https://docs.docker.com/build/building/best-practices/#apt-get',
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/apt_get_missing_yes_flag_to_avoid_manual_input.rego',
@@ -52,6 +64,10 @@ export default defineRule<'dockerfile', Data>({
     if (!pc) return undefined;
     const edit = insertAfterAction(ctx, pc, '-y');
     if (!edit) return undefined;
-    return { title: 'Add -y', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    const changes = [{ kind: 'edit' as const, path: ctx.path, edits: [edit] }];
+    // Safe only when the abort failed the build: then -y turns a failing build into one that does what it says.
+    // Where the script went on after the abort, -y is a new decision to change packages (review 47a, F2).
+    if (failureEndsRun(pc.run, pc.script, pc.commandIndex)) return { title: 'Add -y', safe: true, changes };
+    return { title: `Add -y: ${whatYesDoes(pc)} (its abort may have let the RUN go on)`, safe: false, changes };
   },
 });

@@ -706,7 +706,19 @@ export function cleansAptLists(cmd: SimpleCommand): boolean {
  * starts has it among its options (`["sh", "-e", "-c", "…"]`, `["bash", "-euxo", "pipefail", "-c", "…"]`).
  */
 export function scriptHasErrexit(script: RunScript): boolean {
-  const options = script.jsonShell?.slice(1) ?? [];
+  if (optionsHaveErrexit(script.jsonShell?.slice(1) ?? [])) return true;
+  for (const cmd of script.commands) {
+    if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'set') continue;
+    const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
+    if (args.some((a) => /^-[a-zA-Z]*e/.test(a))) return true;
+    const o = args.indexOf('-o');
+    if (o !== -1 && args[o + 1] === 'errexit') return true;
+  }
+  return false;
+}
+
+/** Whether a shell's command-line options turn on errexit (`-e`, `-eux`, `-o errexit`, `-euxo pipefail`). */
+function optionsHaveErrexit(options: readonly string[]): boolean {
   for (let i = 0; i < options.length; i++) {
     const a = options[i];
     // `--rcfile FILE`, `-o NAME`, `-O NAME`: the next string is a value, not an option.
@@ -715,12 +727,166 @@ export function scriptHasErrexit(script: RunScript): boolean {
     else if (/^-[A-Za-z]*e[A-Za-z]*$/.test(a)) return true;
     else if (/^[-+][A-Za-z]*[oO]$/.test(a)) i++;
   }
-  for (const cmd of script.commands) {
-    if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'set') continue;
-    const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
-    if (args.some((a) => /^-[a-zA-Z]*e/.test(a))) return true;
-    const o = args.indexOf('-o');
-    if (o !== -1 && args[o + 1] === 'errexit') return true;
+  return false;
+}
+
+/** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`). */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh']);
+/** What a compound command's keyword does to the stack of open constructs (the parser keeps keywords as words before the program). */
+type Construct = 'if-cond' | 'if-body' | 'loop-head' | 'loop-body' | 'case' | 'brace' | 'subshell';
+
+/**
+ * The open compound commands around command `k` (outermost first), read from the keywords of the commands before it
+ * and its own (`then`, `else`, `{` open the body it stands in), and the `set -e` state of the top level there.
+ * Null when the keywords do not pair up, or `k` itself is a condition or negated (`if …`, `while …`, `! cmd`).
+ */
+function constructsAt(commands: readonly SimpleCommand[], k: number, errexit: boolean): { stack: Construct[]; errexit: boolean } | null {
+  const stack: Construct[] = [];
+  for (let i = 0; i <= k; i++) {
+    const c = commands[i];
+    if (c.prev === '(') stack.push('subshell');
+    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+    for (const w of lead) {
+      const top = stack.length - 1;
+      switch (w.value) {
+        case 'if': stack.push('if-cond'); break;
+        case 'elif': if (stack[top] !== 'if-body') return null; stack[top] = 'if-cond'; break;
+        case 'then': if (stack[top] !== 'if-cond') return null; stack[top] = 'if-body'; break;
+        case 'else': if (stack[top] !== 'if-body') return null; break;
+        case 'fi': if (stack[top] !== 'if-body') return null; stack.pop(); break;
+        case 'while': case 'until': case 'for': case 'select': stack.push('loop-head'); break;
+        case 'do': if (stack[top] !== 'loop-head') return null; stack[top] = 'loop-body'; break;
+        case 'done': if (stack[top] !== 'loop-body') return null; stack.pop(); break;
+        case 'case': stack.push('case'); break;
+        case 'esac': if (stack[top] !== 'case') return null; stack.pop(); break;
+        case '{': stack.push('brace'); break;
+        case '}': if (stack[top] !== 'brace') return null; stack.pop(); break;
+        case '!': case 'time': if (i === k) return null; break;
+      }
+    }
+    if (i === k) break;
+    if (c.next === ')') {
+      if (stack[stack.length - 1] !== 'subshell') return null;
+      stack.pop();
+    }
+    if (stack.length === 0 && c.programIndex >= 0 && c.words[c.programIndex].value === 'set') {
+      const args = c.words.slice(c.programIndex + 1).map((w) => w.value);
+      for (let j = 0; j < args.length; j++) {
+        const a = args[j];
+        if ((a === '-o' || a === '+o') && args[j + 1] === 'errexit') errexit = a === '-o';
+        else if (/^-[A-Za-z]*e[A-Za-z]*$/.test(a)) errexit = true;
+        else if (/^\+[A-Za-z]*e[A-Za-z]*$/.test(a)) errexit = false;
+      }
+    }
+  }
+  return { stack, errexit };
+}
+
+/**
+ * Whether a failure of the command at `k` of a script ends its RUN with an error, read from the operators around
+ * it (review 47a, F2). The command is not a condition (`if`, `while`), not negated with `!`, not before a `|` nor
+ * sent to the background, and its failure becomes the status of its and-or list — the list goes on with `&&` (or
+ * `|`) — which then:
+ * - is followed by `||` leading to `exit`, `exit N` (N ≠ 0) or `false` (`cmd || exit 1`, `cmd || { echo …; exit 1; }`);
+ * - ends the script (`a && cmd && b`, or the last command, `;` after it or not);
+ * - at the top level, under `set -e` (an option of the shell an exec-form RUN or a script string starts, or a
+ *   top-level `set -e`, `set -eux`, `set -o errexit` before it, not undone by `set +e`), when the command is the last
+ *   of its and-or list: under `set -e` a failure before a `&&` does not end the shell (POSIX, `set -e`: "any command
+ *   of an AND-OR list other than the last"), so `set -e; cmd && b; c` goes on after `cmd` fails;
+ * - is the last list of an `if` body or a `{ … }` group (`if …; then …; cmd; fi`): the compound's status is then the
+ *   failure, and the compound is judged the same way in its own list.
+ * Anything else (a loop, `case`, a subshell, a function, a `;` and more commands after it without `set -e`) answers
+ * false. For a script string (`sh -c '…'`), the shell's command must end the RUN in its own script too; for a heredoc
+ * fed to a program (`RUN bash <<EOF`), the command holding the marker must.
+ */
+export function failureEndsRun(run: RunInstruction, script: RunScript, k: number): boolean {
+  const commands = script.commands;
+  if (k < 0 || k >= commands.length) return false;
+  let errexit = optionsHaveErrexit(script.jsonShell?.slice(1) ?? []);
+  if (script.host) {
+    const hostCmd = script.host.script.commands[script.host.index];
+    const program = hostCmd && hostCmd.programIndex >= 0 ? baseName(hostCmd.words[hostCmd.programIndex].value) : '';
+    if (POSIX_SHELLS.has(program)) {
+      const options: string[] = [];
+      for (const w of hostCmd.words.slice(hostCmd.programIndex + 1)) {
+        if (!/^[-+]/.test(w.value) && !(options.length > 0 && /^[-+][A-Za-z]*[oO]$/.test(options[options.length - 1]))) break;
+        options.push(w.value);
+      }
+      errexit ||= optionsHaveErrexit(options);
+    }
+  }
+  const at = constructsAt(commands, k, errexit);
+  if (!at) return false;
+  const stack = at.stack;
+  if (stack.some((c) => c !== 'if-body' && c !== 'brace')) return false;
+  let ends = false;
+  for (;;) {
+    const next = commands[k].next;
+    if (next === '|' || next === '&' || next === '(' || next === ')') return false;
+    // Walk the rest of the and-or list: `&&` and `|` keep the failure as the list's status.
+    let j = k;
+    while (commands[j].next === '&&' || (j > k && commands[j].next === '|')) {
+      if (j + 1 >= commands.length) return false;
+      j++;
+    }
+    const sep = commands[j].next;
+    if (sep === '||') {
+      ends = exitsAfter(commands, j);
+      break;
+    }
+    if (sep === null || ((sep === ';' || sep === '\n') && j === commands.length - 1)) {
+      ends = stack.length === 0;
+      break;
+    }
+    if (sep !== ';' && sep !== '\n') return false;
+    if (stack.length === 0) {
+      ends = at.errexit && j === k;
+      break;
+    }
+    // The last list of an `if` body or a `{ … }` group: the compound's status is the failure; judge the compound.
+    let closerAt = j + 1;
+    const top = stack[stack.length - 1];
+    // The `then` body's status is the `if`'s: its `elif` and `else` parts do not run (skip to the matching `fi`).
+    const first = (c: SimpleCommand | undefined) => (c && c.programIndex !== 0 ? c.words[0]?.value : undefined);
+    if (top === 'if-body' && (first(commands[closerAt]) === 'else' || first(commands[closerAt]) === 'elif')) {
+      let depth = 0;
+      for (; closerAt < commands.length; closerAt++) {
+        const c = commands[closerAt];
+        const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+        for (const w of lead) {
+          if (w.value === 'if' || w.value === 'while' || w.value === 'until' || w.value === 'for' || w.value === 'select' || w.value === 'case' || w.value === '{') depth++;
+          else if (w.value === 'fi' || w.value === 'done' || w.value === 'esac' || w.value === '}') depth--;
+        }
+        if (depth < 0) break;
+      }
+      if (closerAt >= commands.length) return false;
+    }
+    const closer = commands[closerAt];
+    const word = first(closer);
+    if (!((word === 'fi' && top === 'if-body') || (word === '}' && top === 'brace'))) return false;
+    // Only `fi` / `}` and the operator after them (`fi && b`, `} || true`), not a command after the keyword.
+    if (closer.words.length !== 1) return false;
+    stack.pop();
+    k = closerAt;
+  }
+  if (!ends) return false;
+  if (script.host) return failureEndsRun(run, script.host.script, script.host.index);
+  if (script.heredoc && script.runner) {
+    const feeder = script.feeder;
+    const line = feeder && run.scripts.find((s) => !s.heredoc && s.commands.includes(feeder));
+    return !!line && failureEndsRun(run, line, line.commands.indexOf(feeder));
+  }
+  return true;
+}
+
+/** Whether the `||` after command `j` leads to `exit`, `exit N` (N ≠ 0) or `false`, alone or in a group (`|| { echo …; exit 1; }`). */
+function exitsAfter(commands: readonly SimpleCommand[], j: number): boolean {
+  for (const then of commands.slice(j + 1, j + 5)) {
+    const prog = then.programIndex >= 0 ? then.words[then.programIndex].value : '';
+    const arg = then.words[then.programIndex + 1]?.value;
+    // `exit` alone exits with the status of the command before it, the failure.
+    if ((prog === 'exit' && arg !== '0') || prog === 'false') return true;
+    if (then.next !== ';' && then.next !== '\n' && then.next !== '&&' && then.next !== null) break;
   }
   return false;
 }
