@@ -77,3 +77,8 @@ export function isReverseProxy(ctx: ComposeContext, service: Service): boolean {
   return name !== null && REVERSE_PROXY.test(name);
 }
 
+/** Whether an image is a reverse proxy or web server, by the last part of its repository (as isReverseProxy). */
+export function isReverseProxyImage(ref: ImageRef): boolean {
+  return REVERSE_PROXY.test(ref.repository.slice(ref.repository.lastIndexOf('/') + 1));
+}
+
