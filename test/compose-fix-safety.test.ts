@@ -170,18 +170,18 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     ]);
   });
 
-  it('DC040: a template placeholder moves only as a quick fix (netmaker installs with sed -i s/REPLACE_MASTER_KEY/…/ on the compose file: review 8, probe dc-04)', () => {
+  it('DC040: a template placeholder is not moved by fix-all (netmaker installs with sed -i s/REPLACE_MASTER_KEY/…/ on the compose file: review 8, probe dc-04)', () => {
+    // Under a credential's own name it is no DC040 finding at all: DC041 reports it as used as written (review 47b, finding 3).
     const netmaker = 'services:\n  netmaker:\n    image: gravitl/netmaker:v0.14.5\n    environment:\n      MASTER_KEY: "REPLACE_MASTER_KEY"\n      SERVER_SIGNING_KEY: k3y-0123456789abcdef\n';
-    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': netmaker }), [
-      ['Move MASTER_KEY to .env', false],
-      ['Move SERVER_SIGNING_KEY to .env', true],
-      ['Move all 2 inline secrets of this file to .env', false],
-    ]);
-    // The tokens install scripts substitute (review 9, probe 08).
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': netmaker }), [['Move SERVER_SIGNING_KEY to .env', true]]);
+    // The tokens install scripts substitute (review 9, probe 08): no DC040 finding either.
     for (const token of ['__POSTGRES_PASSWORD__', '%DB_PASS%', '@DB_SECRET@', 'TO_BE_REPLACED']) {
       const text = `services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: "${token}"\n`;
-      assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [['Move POSTGRES_PASSWORD to .env', false]], token);
+      assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [], token);
     }
+    // In a connection string the placeholder is still reported, and its move stays a quick fix.
+    const url = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:REPLACE_ME@db/app\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': url }).map(([, safe]) => safe), [false]);
   });
 
   it('DC040: a Swarm stack file moves secrets only as a quick fix (docker stack deploy does not read .env: review 9, probe dc-01)', () => {
@@ -213,7 +213,8 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     const backslash = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: Xq7vR2kLp9\\\n      JWT_SECRET: jwt-s3cr3t-0123456789\n';
     assert.deepEqual(titles(backslash).map(([t]) => t), ['Move JWT_SECRET to .env']);
     const passthrough = `${db}  pgadmin:\n    image: dpage/pgadmin4:9.0\n    environment:\n      - POSTGRES_PASSWORD\n`;
-    assert.deepEqual(titles(passthrough).map(([, safe]) => safe), [false, true, false]);
+    // "Move all" leaves POSTGRES_PASSWORD out (pgadmin passes it through: review 47a, F4), and with one secret left is not offered.
+    assert.deepEqual(titles(passthrough).map(([, safe]) => safe), [false, true]);
     const envFileReads = `${db}  app:\n    image: ghcr.io/acme/app:1.0.0\n    env_file: app.env\n`;
     assert.deepEqual(titles(envFileReads, { '/p/app.env': 'DB_PW=${POSTGRES_PASSWORD:-none}\n' }).map(([, safe]) => safe), [false, true, false]);
     assert.deepEqual(titles(envFileReads, { '/p/app.env': 'POSTGRES_PASSWORD\n' }).map(([, safe]) => safe), [false, true, false]);

@@ -21,7 +21,7 @@ import { buildAlwaysRuns } from '../engine/build-or-pull';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
-import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, moveCopies, type InlineSecret } from './DC040-secret-inline';
+import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, envFileIntoImageNote, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, moveCopies, type InlineSecret } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -98,12 +98,12 @@ export function weakReason(value: string, user: string | null): WeakReason | nul
 /**
  * A variable that holds a secret the deployment sets for itself, whatever the image: a password
  * (`CLICKHOUSE_PASSWORD`, `DB_PASS`), an application's secret or key (`SECRET_KEY`, `NEXTAUTH_SECRET`,
- * `JWT_SECRET`, `ENCRYPTION_KEY`, `APP_KEY`). Not one a provider issues (`*_TOKEN`, `*_API_KEY`,
+ * `JWT_SECRET`, `ENCRYPTION_KEY`, `APP_KEY`, Rails' `*_KEY_BASE` and `*_KEY_DERIVATION_SALT` as GitLab names them). Not one a provider issues (`*_TOKEN`, `*_API_KEY`,
  * `*_ACCESS_KEY`, `*_CLIENT_SECRET`, `*_PRIVATE_KEY`): a stand-in there does not work at all, so it
  * is no weak secret.
  */
 // A password may be written as one word with what it is for (Pi-hole v5's WEBPASSWORD, ADMINPASSWORD: review 27, probe dc-02).
-const OWN_SECRET = /(?:PASSWORD|PASSWD)$|(?:^|_)(?:PASS|PWD|SECRET|SECRET_KEY|SECRET_KEY_BASE|ENCRYPTION_KEY|ENC_KEY|MASTER_KEY|SIGNING_KEY|HMAC_KEY|JWT_KEY|APP_KEY|SESSION_KEY|COOKIE_KEY)$/i;
+const OWN_SECRET = /(?:PASSWORD|PASSWD)$|(?:^|_)(?:PASS|PWD|SECRET|SECRET_KEY|SECRET_KEY_BASE|KEY_BASE|KEY_DERIVATION_SALT|ENCRYPTION_KEY|ENC_KEY|MASTER_KEY|SIGNING_KEY|HMAC_KEY|JWT_KEY|APP_KEY|SESSION_KEY|COOKIE_KEY)$/i;
 // Mail passwords also as one word (`SMTPPASSWORD`, `MAILPASSWORD`: review 28, probe 07).
 const ISSUED = /(?:^|_)(?:TOKEN|API_?KEY|API_?SECRET|ACCESS_?KEY|ACCESS_?KEY_?ID|CLIENT_?SECRET|PRIVATE_?KEY|APP_?SECRET|CONSUMER_?SECRET|WEBHOOK_?SECRET|SMTP|IMAP|POP3?|MAIL|EMAIL|RTSP)(?:_|$)|(?:^|_)(?:SMTP|IMAP|POP3?|MAIL|EMAIL)PASS/i;
 
@@ -1008,7 +1008,7 @@ export default defineRule<'compose', Data>({
       const copies = weakCopies(ctx, weak, origin.variable, [], []);
       const clients = clientEnvCopies(ctx, data, origin.variable, weak, password, set);
       const own: FileChange[] = copies.edits.length > 0 ? [{ kind: 'edit', path: ctx.path, edits: copies.edits }] : [];
-      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)}${copiesText(copies.rewritten)} with a generated password${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [...own, ...set.changes] };
+      return { title: `Replace ${origin.variable} in ${dotenvLabel(ctx, set.path)}${copiesText(copies.rewritten)} with a generated password${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}${envFileIntoImageNote(ctx, set.path)}`, safe: false, changes: [...own, ...set.changes] };
     }
     if (!env || !env.editable || !env.valueOffsets || env.value === null) return undefined;
     let variable: string;
@@ -1033,6 +1033,6 @@ export default defineRule<'compose', Data>({
     // The copies of the weak password in the file read the variable too, as DC040's fix rewrites them (review 41c, item 3).
     const copies = weakCopies(ctx, weak, variable, [edit], [span]);
     const clients = clientEnvCopies(ctx, data, variable, weak, password, set);
-    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: copies.edits }, ...set.changes] };
+    return { title: `Replace ${data.name}${copiesText(copies.rewritten)} with a generated password in ${dotenvLabel(ctx, set.path)}${alsoText(clients.rewritten)}${leftText([...copies.left, ...clients.left])}${envFileIntoImageNote(ctx, set.path)}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: copies.edits }, ...set.changes] };
   },
 });

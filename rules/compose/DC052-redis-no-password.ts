@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
 import { serverEntryRange } from '../engine/compose-lookup';
@@ -10,7 +11,7 @@ import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
-import { fromIncludingProject, moveToDotenvChanges } from './DC040-secret-inline';
+import { dotenvTarget, envFileIntoImageNote, fromIncludingProject, moveToDotenvChanges } from './DC040-secret-inline';
 
 const VAR = 'REDIS_PASSWORD';
 
@@ -138,7 +139,7 @@ const rule = defineRule<'compose', Data>({
     if (!edit) return undefined;
     const dotenv = passwordDotenvChanges(ctx, VAR);
     if (!dotenv) return undefined;
-    return { title: `Require a password (${VAR} in .env)`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...dotenv] };
+    return { title: `Require a password (${VAR} in .env)${envFileIntoImageNote(ctx, dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env'))}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }, ...dotenv] };
   },
 });
 

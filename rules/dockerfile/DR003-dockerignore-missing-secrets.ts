@@ -234,7 +234,8 @@ function builtChain(ctx: DockerfileContext): Stage[] {
   return [...out];
 }
 
-function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range; builderOnly: boolean } | undefined {
+/** The first whole-context COPY/ADD of the Dockerfile (see above), also read by DC040's move to `.env` (review 47a, F1). */
+export function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; range: Range; builderOnly: boolean } | undefined {
   let first: { ins: Instruction; range: Range } | undefined;
   // Whether every whole-context copy is in a builder stage whose layers reach no image (only copied from).
   let builderOnly = true;

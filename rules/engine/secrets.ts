@@ -172,12 +172,29 @@ export function isAccessKeyIdOfPair(name: string, has: (name: string) => boolean
  * asks for a value (`your_password_here`, mediacms' `uncomment_and_set_password_here`, `your-secret-key`, `your-secret-key-base-hex-64`,
  * `change-this-password`, `replace_me`, API Platform's `!ChangeThisMercureHubJWTSecretKey!`), or one
  * that says it is not a secret (planka's `notsecretkey`, `insecure-dev-key`, Django's generated
- * `django-insecure-…`). The image or application takes it as written.
+ * `django-insecure-…`), or text that describes the value wanted (DESCRIBED_VALUE). The image or application takes it as written.
  */
 const TEMPLATE_PLACEHOLDER = /^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[^[\]]*\]|__[a-z0-9_]+__|%[a-z0-9_]+%|@[a-z0-9_]+@|to[-_ ]?be[-_ ]?(?:replaced|changed|set|filled)|(?:your|enter|insert|put|change|replace|set|fill|uncomment)(?:[-_ .][a-z0-9]+){0,5}[-_ .](?:here|me|this|it|password|passwd|pass|pwd|secret|key|token)|(?:your|change|replace)(?:me|it|this|password|passwd|pass|pwd|secret|key|token)|your[-_ .](?:[a-z0-9]+[-_ .]){0,7}[a-z0-9]+|!?(?:change|replace)[-_ ]?(?:this|me|it)[a-z0-9_-]*!?|(?:not|no)[-_ ]?(?:a[-_ ]?)?secret(?:[-_ ]?key)?|insecure(?:[-_ ][a-z0-9]+){0,3}|django-insecure-.+)$/i;
 
+/**
+ * Text that describes the value to put there instead of being one: words only, one of which says what kind of value
+ * (`random`, `long`, `secure`, `strong`, `unique`, `alphanumeric`), the last naming the thing (`string`,
+ * `key`, `secret`, `token`, `password`, `value`, `characters`…): sameersbn/docker-gitlab's documented
+ * `long-and-random-alphanumeric-string`, `random-string`, `some_random_secret_key` (review 47b, finding 3). A value
+ * with a digit or a capital inside a word, or without such a describing word, is not one (`Random-String-9x`, `kX7-random-string`).
+ */
+const DESCRIBED_VALUE = /^(?:[a-z]+[-_ .]){0,6}(?:random|randomly|long|secure|strong|unique|alphanumeric)(?:[-_ .][a-z]+){0,6}[-_ .](?:string|strings|key|secret|token|password|passphrase|phrase|value|chars|characters|text|hash)$/;
+
 export function isTemplatePlaceholder(value: string): boolean {
-  return TEMPLATE_PLACEHOLDER.test(value.trim());
+  const v = value.trim();
+  if (TEMPLATE_PLACEHOLDER.test(v)) return true;
+  // One case throughout (all lower or all upper case): mixed case is how generated values look.
+  if (v.length > 80 || (v !== v.toLowerCase() && v !== v.toUpperCase())) return false;
+  const lower = v.toLowerCase();
+  if (!DESCRIBED_VALUE.test(lower)) return false;
+  // Two words say what kind only with `random`, `alphanumeric`: `strong_password`, `secure-key` are common passwords (DC041).
+  const words = lower.split(/[-_ .]/);
+  return words.length > 2 || /^(?:random|randomly|alphanumeric)$/.test(words[0]);
 }
 
 /**
