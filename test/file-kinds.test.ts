@@ -30,7 +30,7 @@ describe('file kinds by name', () => {
   });
 
   it('recognizes Dockerfiles and Containerfiles, not files named after them', () => {
-    for (const name of ['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'web.dockerfile', 'Containerfile', 'api-Dockerfile', 'repo__Dockerfile']) assert.equal(fileKindOf(`/w/${name}`), 'dockerfile', name);
+    for (const name of ['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'web.dockerfile', 'Containerfile', 'api-Dockerfile', 'repo__Dockerfile', 'api.Dockerfile.prod', 'backend.Dockerfile.dev']) assert.equal(fileKindOf(`/w/${name}`), 'dockerfile', name);
     for (const name of ['Dockerfile.md', 'Dockerfile.template', 'dockerfile-ast.js', 'Dockerfile.yml']) assert.equal(fileKindOf(`/w/${name}`), undefined, name);
   });
 

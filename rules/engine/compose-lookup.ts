@@ -592,6 +592,37 @@ function runsOnlySetupTools(commands: ReturnType<typeof effectiveCommandsThrough
 }
 
 /**
+ * Whether another service of the project waits for this one with `depends_on: <name>: condition: service_healthy`
+ * (and not `required: false`): Compose then refuses to start the dependent unless the container has a health check
+ * ("container %s has no healthcheck configured", docker/compose pkg/compose/convergence.go isServiceHealthy, called
+ * by waitDependencies with no fall-back to "running"; an optional dependency only logs a warning). The project is
+ * this file and, with the default override, the other file of the pair (compose.yaml + compose.override.yaml).
+ */
+export function waitedForHealthy(ctx: ComposeContext, service: Service): boolean {
+  const waitedIn = (c: ComposeContext) =>
+    c.memo(c, 'healthy-waited-services', () => {
+      const out = new Set<string>();
+      for (const s of c.services) {
+        const dep = c.serviceGet(s, 'depends_on');
+        if (!dep || !dep.value || !isMap(dep.value)) continue;
+        for (const pair of dep.value.items) {
+          const cfg = c.resolve(s.doc, pair.value as Node | null);
+          if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
+          if (resolvedScalar(c, c.get(s.doc, cfg, 'condition')?.value) !== 'service_healthy') continue;
+          // An optional dependency (`required: false`, Compose 2.20) is skipped with a warning when it is not healthy.
+          const required = c.get(s.doc, cfg, 'required')?.value;
+          if (required !== undefined && resolvedScalar(c, required) !== 'true') continue;
+          out.add(String(pair.key.value));
+        }
+      }
+      return out;
+    });
+  if (waitedIn(ctx).has(service.name)) return true;
+  const partner = defaultPairPartner(ctx);
+  return !!partner && waitedIn(partner.other).has(service.name);
+}
+
+/**
  * A one-shot job: a service another service waits for with `condition: service_completed_successfully`
  * (SigNoz's `init-clickhouse`), one deployed never to be restarted (`deploy.restart_policy.condition:
  * none`: frappe's `configurator` and `create-site`), or one whose command is a shell script of setup

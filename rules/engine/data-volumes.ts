@@ -24,6 +24,7 @@ import { redisFacts } from './redis-config';
 import { dataStoreOfImage, type DataStoreKind } from './datastores';
 import { analysisDate, newestSupported } from './eol';
 import { composeTag, type MergedCommands } from './override-merge';
+import { postgresVersionlessTag } from './postgres-auth';
 
 export interface DataDir {
   kind: DataStoreKind;
@@ -104,8 +105,8 @@ function majorOf(tag: string | null): number | null {
 }
 
 /**
- * The PostgreSQL major of the official image's tag; for a tag without a version (none, `latest`,
- * `alpine`, `trixie`) the newest line that is supported on the analysis date `today` in the EOL data, which those tags
+ * The PostgreSQL major of the official image's tag; for no tag or one of the image's versionless tags (`latest`,
+ * `alpine`, `alpine3.22`, `trixie`: postgresVersionlessTag) the newest line that is supported on the analysis date `today` in the EOL data, which those tags
  * follow (18 since September 2025).
  */
 function postgresMajorOf(ref: ImageRef | null, today: string): number | null {
@@ -117,7 +118,10 @@ function postgresMajorOf(ref: ImageRef | null, today: string): number | null {
   const repo = ref ? withoutOfficialNamespace(ref.repository) : '';
   if (ref && repo !== 'postgres' && repo !== 'postgis/postgis') return null;
   const major = majorOf(ref?.tag ?? null);
-  if (major !== null || !ref || repo !== 'postgres' || (ref.tag !== null && !/^[a-z]/.test(ref.tag))) return major;
+  if (major !== null || !ref || repo !== 'postgres') return major;
+  // Only the image's own versionless tags follow the newest line: another tag without a version (`alpine-14`, which
+  // does not exist; the author meant `14-alpine`) tells no version (review 47b, finding 7).
+  if (ref.tag !== null && !postgresVersionlessTag(ref.tag)) return null;
   return majorOf(newestSupported('postgres', today)?.line ?? null);
 }
 

@@ -11,7 +11,9 @@ import type { FileKind } from './types';
 
 /**
  * File names: `Dockerfile`, `Containerfile`, `Dockerfile.<variant>`, `Dockerfile-<variant>`, `<name>.Dockerfile`, and the
- * same with a prefix (`api-Dockerfile`, `repo__Dockerfile`); `compose.yaml`, `docker-compose.yml`,
+ * same with a prefix (`api-Dockerfile`, `repo__Dockerfile`), also before a variant (`api.Dockerfile.prod`,
+ * `backend.Dockerfile.dev`: names projects give their Dockerfiles, which DF051 does not take for one when the file
+ * holds no Dockerfile instruction, `x.Dockerfile.sources`); `compose.yaml`, `docker-compose.yml`,
  * `docker-compose.<env>.yml` (also `docker-compose_<x>.yml`), `<name>.compose.yaml`, `<name>-compose.yml`, and
  * Swarm stack files (STACK_NAME). Case is ignored. Variants that are other kinds of files
  * (`Dockerfile.md`, `Dockerfile.template`: NOT_A_DOCKERFILE) are not Dockerfiles.

@@ -26,6 +26,16 @@ import type { MergedServiceView } from './override-merge';
 const RELEASE_WORDS = /^(?:latest|alpine[\d.]*|bookworm|bullseye|buster|stretch|trixie)$/;
 
 /**
+ * Whether a tag of the official postgres image names no version and is one of the image's moving, versionless tags
+ * (`latest`, `alpine`, `alpine3.22`, `trixie`, `bookworm`, … : docker-library/official-images `library/postgres`),
+ * which follow the newest major. Another tag without a leading version (`alpine-14`, which the image does not
+ * publish) tells no version.
+ */
+export function postgresVersionlessTag(tag: string): boolean {
+  return RELEASE_WORDS.test(tag);
+}
+
+/**
  * The PostgreSQL major version of an image that uses the official entrypoint; `latest` for moving
  * tags (always ≥ 14 today); null when the image is not one of those or the version cannot be told.
  */
