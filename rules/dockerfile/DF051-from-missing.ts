@@ -12,6 +12,9 @@ interface Data {
   noFrom: boolean;
 }
 
+/** A first word written as instructions are by convention, in capitals (`FORM`, `RUNN`): a misspelt instruction. */
+const INSTRUCTION_SHAPED = /^[A-Z]{3,}$/;
+
 /** The Dockerfile instructions (Dockerfile reference, "Overview"), besides FROM and ARG. */
 const INSTRUCTIONS = new Set(['ADD', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
 
@@ -23,7 +26,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'never',
   docs: {
     summary: 'The Dockerfile has no `FROM`, or an instruction other than `ARG` comes before its first `FROM`: it does not build.',
-    what: 'Flags the first instruction of a Dockerfile that comes before any `FROM` and is not an `ARG`: the file has no `FROM` at all, or starts with `RUN`, `ENV`, `MAINTAINER`… and has its `FROM` later. Parser directives, comments and global `ARG`s before the first `FROM` are allowed, as the Dockerfile reference allows them. A file with no instruction at all is not reported, nor a file with no `FROM` none of whose lines is a Dockerfile instruction (`ADD`, `ARG`, `CMD`, `COPY`, … `WORKDIR`): it is text under a Dockerfile\'s name — a list of file names called `app.Dockerfile.sources`, notes —, not a Dockerfile missing its `FROM` (one that has a `FROM` is still reported for a line of other text before it). The message says which case it is. The other Dockerfile rules read the instructions of build stages, so the instructions before the first `FROM` get no other finding, except the RUN commands there, which the rules that read RUN commands (DF013, DF014, DF022…) still judge, and an ENV with a secret (DF020).',
+    what: 'Flags the first instruction of a Dockerfile that comes before any `FROM` and is not an `ARG`: the file has no `FROM` at all, or starts with `RUN`, `ENV`, `MAINTAINER`… and has its `FROM` later. Parser directives, comments and global `ARG`s before the first `FROM` are allowed, as the Dockerfile reference allows them. A file with no instruction at all is not reported, nor a file with no `FROM` none of whose lines is a Dockerfile instruction (`ADD`, `ARG`, `CMD`, `COPY`, … `WORKDIR`) or starts with a word in capitals as instructions are written (`FORM alpine`, a misspelt `FROM`, is still reported): it is text under a Dockerfile\'s name — a list of file names called `app.Dockerfile.sources`, notes —, not a Dockerfile missing its `FROM` (one that has a `FROM` is still reported for a line of other text before it). The message says which case it is. The other Dockerfile rules read the instructions of build stages, so the instructions before the first `FROM` get no other finding, except the RUN commands there, which the rules that read RUN commands (DF013, DF014, DF022…) still judge, and an ENV with a secret (DF020).',
     why: 'Docker refuses such a file ("A Dockerfile must begin with a FROM instruction. This may be after parser directives, comments, and globally scoped ARGs"; BuildKit stops with "no build stage in current context"), so it is a broken or mistaken file — often a fragment pasted from documentation, or a template that a script completes. It is reported so that a file named `Dockerfile` that the other rules cannot read is never shown as clean: a secret written in it is still committed, even though the image never builds.',
     whySummary: 'Docker refuses a Dockerfile that does not begin with FROM (after parser directives, comments and global ARGs), and the other rules cannot read it.',
     bad: 'MAINTAINER Jane Doe <jane@example.com>\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD ["./server"]',
@@ -38,7 +41,9 @@ export default defineRule<'dockerfile', Data>({
     const noFrom = ctx.stages.length === 0;
     // A file none of whose lines is a Dockerfile instruction is text under a Dockerfile's name (a list of file names
     // called `app.Dockerfile.sources`, notes), not a Dockerfile missing its FROM (review 47b, finding 8).
-    if (noFrom && !ctx.ast.getInstructions().some((ins) => INSTRUCTIONS.has(ins.getKeyword()) || ins.getKeyword() === 'ARG')) return out;
+    // A line whose first word is written in capitals like an instruction (`FORM alpine`, `RUNN make`) still makes it a
+    // Dockerfile: a misspelt FROM must not leave a file named Dockerfile shown as clean.
+    if (noFrom && !ctx.ast.getInstructions().some((ins) => INSTRUCTIONS.has(ins.getKeyword()) || ins.getKeyword() === 'ARG' || INSTRUCTION_SHAPED.test(ins.getInstruction()))) return out;
     for (const ins of ctx.ast.getInstructions()) {
       const keyword = ins.getKeyword();
       if (keyword === 'FROM') break;
