@@ -2,17 +2,21 @@ import type { Instruction } from 'dockerfile-ast';
 import type { RunScript, Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import { checksDownload, curlShortOption, CURL_VALUE_LETTERS, invocation, pipelineOf, shortOptionIndex, type Invocation } from '../engine/run-commands';
-import { baseName, isPowerShell, outputRedirectTarget, type SimpleCommand } from '../engine/shell';
+import { baseName, isPowerShell, outputRedirectTarget, type SimpleCommand, type Word } from '../engine/shell';
 import { shellProgram, shellsOf } from '../engine/stage-scope';
 import { commandsWithStrings, stringScriptsOf } from '../engine/script-strings';
+import { packageCommandsOfInStrings, type PackageCommand } from '../engine/packages';
+import { resolveAt } from '../engine/df-instructions';
 import type { Detection } from '../engine/types';
 
 interface Data {
   downloader: string;
   interpreter: string;
-  form: 'pipe' | 'command-substitution' | 'process-substitution' | 'saved-file' | 'powershell';
-  /** The file the script was saved to (form 'saved-file'). */
+  form: 'pipe' | 'command-substitution' | 'process-substitution' | 'saved-file' | 'powershell' | 'package';
+  /** The file the script was saved to (form 'saved-file'); the package file, or the URL's file name when the installer downloads it (form 'package'). */
   file?: string;
+  /** The host the package is downloaded from, without a URL's user or password (form 'package'), when the URL is written out. */
+  host?: string;
 }
 
 const SH_FAMILY = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'yash']);
@@ -400,12 +404,7 @@ function runIndex(invs: readonly (Invocation | null)[]): RunIndex {
     if (!list) m.set(key, [k]);
     else if (list[list.length - 1] !== k) list.push(k);
   };
-  const nextCd: number[] = new Array<number>(invs.length);
-  let cd = invs.length;
-  for (let k = invs.length - 1; k >= 0; k--) {
-    nextCd[k] = cd;
-    if (invs[k]?.name === 'cd') cd = k;
-  }
+  const nextCd = nextCdOf(invs);
   invs.forEach((inv, k) => {
     if (!inv) return;
     // The same cases as runsFile, in its order.
@@ -419,6 +418,17 @@ function runIndex(invs: readonly (Invocation | null)[]): RunIndex {
     if (source.kind === 'file') add(byPath, normPath(source.path), k);
   });
   return { byPath, byName, nextCd };
+}
+
+/** For each command, the index of the first `cd` after it (the commands' count if none). */
+function nextCdOf(invs: readonly (Invocation | null)[]): number[] {
+  const nextCd: number[] = new Array<number>(invs.length);
+  let cd = invs.length;
+  for (let k = invs.length - 1; k >= 0; k--) {
+    nextCd[k] = cd;
+    if (invs[k]?.name === 'cd') cd = k;
+  }
+  return nextCd;
 }
 
 /** The first entry of an ascending list greater than `after` (Infinity if none). */
@@ -465,6 +475,214 @@ function savedThenRun(cmds: SimpleCommand[], checked: readonly SimpleCommand[], 
   }
 }
 
+/** dpkg's options that take the next word as their value (dpkg(1)). */
+const DPKG_VALUE_OPTIONS = new Set(['--admindir', '--root', '--instdir', '--log', '--status-fd', '--status-logger', '--path-include', '--path-exclude', '--pre-invoke', '--post-invoke', '--abort-after', '--ignore-depends']);
+/** rpm's options that take the next word as their value (rpm(8)). */
+const RPM_VALUE_OPTIONS = new Set(['-r', '--root', '--dbpath', '--prefix', '--relocate', '--excludepath', '-D', '--define', '--macros', '--rcfile', '--predefine', '--pipe', '-E', '--eval']);
+/** gdebi's options that take the next word as their value. */
+const GDEBI_VALUE_OPTIONS = new Set(['-o', '--option', '--root']);
+/** The subcommands of dnf and yum that install the packages named (a file or a URL among them). */
+const RPM_INSTALL_ACTIONS = new Set(['install', 'localinstall', 'reinstall', 'upgrade', 'update', 'localupdate', 'downgrade']);
+
+/** A URL that curl, wget, rpm or dnf fetch. */
+const DOWNLOAD_URL = /^(?:https?|ftp):\/\//i;
+
+/** The operands of a command from `from` on: the words that are no option and no option's value (`--` ends the options). */
+function operandsOf(args: readonly Word[], from: number, valued: ReadonlySet<string>): Word[] {
+  const out: Word[] = [];
+  let options = true;
+  for (let k = from; k < args.length; k++) {
+    const a = args[k].value;
+    if (options && a === '--') options = false;
+    else if (options && a.startsWith('-') && a.length > 1) {
+      if (valued.has(a)) k++;
+    } else if (/^(?:\d*|&)[<>]/.test(a)) {
+      if (/^(?:\d*|&)[<>]+&?$/.test(a)) k++; // `> file`: the target is the next word
+    } else out.push(args[k]);
+  }
+  return out;
+}
+
+/**
+ * A command that installs package files and runs their maintainer scripts (scriptlets) as root without requiring a
+ * signature, with the operands that may be package files or URLs: `dpkg -i`/`--install`/`--unpack` (dpkg checks
+ * no signature: debsig-verify is a separate tool), `apt-get`/`apt install ./x.deb` (a path: APT's signatures are
+ * those of a repository's Release file, which a file does not come from), `gdebi`, `rpm -i`/`-U`/`-F` (RPM ≥ 4.14.2
+ * requires only digests by default, `%_pkgverify_level digest`), `dnf`/`yum install` of a file or URL (neither checks
+ * a package from the command line unless `localpkg_gpgcheck` is on, which it is not by default).
+ */
+function packageInstall(inv: Invocation, pc: PackageCommand | undefined): { installer: string; operands: Word[] } | undefined {
+  if (inv.viaXargs) return undefined;
+  if (pc) {
+    if ((pc.tool === 'apt-get' || pc.tool === 'apt') && (pc.action === 'install' || pc.action === 'reinstall')) {
+      // APT reads an operand as a file only when it holds a `/` (`./x.deb`, `/tmp/x.deb`); `x.deb` names a package.
+      return { installer: `${pc.display} ${pc.action}`, operands: pc.operands.filter((w) => w.value.includes('/')) };
+    }
+    if ((pc.tool === 'dnf' || pc.tool === 'yum') && RPM_INSTALL_ACTIONS.has(pc.action)) {
+      return { installer: `${pc.display} ${pc.actionWord?.value ?? pc.action}`, operands: pc.operands.filter((w) => /\.rpm$/i.test(w.value) || w.value.includes('$')) };
+    }
+    return undefined;
+  }
+  const args = inv.args;
+  const values = args.map((w) => w.value);
+  if (inv.name === 'dpkg') {
+    if (values.some((a) => a === '-R' || a === '--recursive')) return undefined; // directories, not files
+    const a = values.findIndex((v) => /^-[EGBO]*i[EGBO]*$/.test(v) || v === '--install' || v === '--unpack');
+    return a === -1 ? undefined : { installer: `dpkg ${values[a]}`, operands: operandsOf(args, a + 1, DPKG_VALUE_OPTIONS) };
+  }
+  if (inv.name === 'gdebi') return { installer: 'gdebi', operands: operandsOf(args, 0, GDEBI_VALUE_OPTIONS) };
+  if (inv.name === 'rpm') {
+    if (values.includes('--test')) return undefined; // checks what would happen, installs nothing
+    const a = values.findIndex((v) => /^-[ivh]*[iUF][ivh]*$/.test(v) || v === '--install' || v === '--upgrade' || v === '--freshen' || v === '--reinstall');
+    return a === -1 ? undefined : { installer: `rpm ${values[a]}`, operands: operandsOf(args, 0, RPM_VALUE_OPTIONS) };
+  }
+  return undefined;
+}
+
+/** The host of a URL without its user and password (`https://u:p@example.com/x` → `example.com`), or undefined. */
+function urlHost(url: string): string | undefined {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1];
+  const host = authority?.slice(authority.lastIndexOf('@') + 1);
+  return host ? host : undefined;
+}
+
+/** The URL a curl/wget command downloads, when it names exactly one. */
+function downloadUrl(inv: Invocation): string | undefined {
+  const urls = inv.args.filter((w) => DOWNLOAD_URL.test(w.value));
+  return urls.length === 1 ? urls[0].value : undefined;
+}
+
+/** A setting that makes dnf/yum check the signature of a package from the command line (`--setopt=localpkg_gpgcheck=1`, or written to dnf.conf/yum.conf). */
+const LOCALPKG_GPGCHECK_ON = /\blocalpkg_gpgcheck\s*=\s*(?:1|true|yes|on)\b/i;
+/** RPM told to require a signature (`--define '_pkgverify_level signature'`, or written to a macros file): rpm, dnf and yum then refuse an unsigned package. */
+const PKGVERIFY_SIGNATURE = /\b_pkgverify_level\s+(?:signature|all)\b/i;
+
+/**
+ * `wget https://…/x.deb && dpkg -i x.deb`, `curl -o /tmp/u.deb … && apt-get install -y /tmp/u.deb`, `rpm -i https://…/x.rpm`,
+ * `dnf install https://…/x.rpm`: a package downloaded in the script (by curl/wget, or by the installer from a URL) and
+ * installed by a tool that checks no signature of it (packageInstall), when no command of the script checks a checksum
+ * or signature (as savedThenRun). Not when the script turns the tool's signature check on (`localpkg_gpgcheck=1` for
+ * dnf/yum, `_pkgverify_level signature` for rpm). A relative file is not followed across a `cd`.
+ */
+function downloadedThenInstalled(
+  cmds: SimpleCommand[],
+  checked: readonly SimpleCommand[],
+  packages: ReadonlyMap<SimpleCommand, PackageCommand>,
+  resolve: (value: string) => string | null,
+  rpmEnforces: () => boolean,
+  report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void,
+): void {
+  if (checksDownload(checked)) return;
+  const invs = cmds.map((c) => applet(invocation(c)));
+  // A word's value with the ARG/ENV variables it names resolved (`wget ${GRAFANA_URL} && dpkg -i ${GRAFANA_FILE}`),
+  // unless the script assigns one of them itself (`F=x.deb`, `export F=…`, `for F in …`, `read F`).
+  let assigned: Set<string> | undefined;
+  const resolved = (value: string): string | undefined => {
+    if (!value.includes('$')) return undefined;
+    assigned ??= assignedNames(cmds);
+    for (const m of value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (assigned.has(m[1])) return undefined;
+    const r = resolve(value);
+    return r === null || r === value ? undefined : r;
+  };
+  let installs: Map<string, { k: number; installer: string }[]> | undefined;
+  let signatureOn: { rpm: boolean; dnf: boolean } | undefined;
+  invs.forEach((inv, k) => {
+    if (!inv || !/^(?:dpkg|gdebi|rpm|apt-get|apt|dnf|yum)$/.test(inv.name)) return;
+    const install = packageInstall(inv, packages.get(cmds[k]));
+    if (!install || install.operands.length === 0) return;
+    const rpmFamily = inv.name === 'rpm' || inv.name === 'dnf' || inv.name === 'yum';
+    if (rpmFamily) {
+      signatureOn ??= signatureChecksOn(checked);
+      if (signatureOn.rpm || (inv.name !== 'rpm' && signatureOn.dnf)) return;
+      // dnf and yum turn RPM's check off for command-line packages unless localpkg_gpgcheck is on (dnf5 #2615); rpm does not.
+      if (inv.name === 'rpm' && rpmEnforces()) return;
+    }
+    for (const w of install.operands) {
+      if (DOWNLOAD_URL.test(w.value)) {
+        // The installer downloads it: rpm and dnf/yum take URLs (dpkg, gdebi and APT do not).
+        if (!rpmFamily) continue;
+        const name = w.value.replace(/[?#].*$/, '');
+        report(cmds[k], cmds[k], { downloader: inv.name, interpreter: install.installer, form: 'package', file: name.slice(name.lastIndexOf('/') + 1), host: urlHost(w.value) });
+        continue;
+      }
+      installs ??= new Map();
+      const r = resolved(w.value);
+      for (const key of r === undefined ? [normPath(w.value)] : [normPath(w.value), normPath(r)]) {
+        const list = installs.get(key);
+        if (!list) installs.set(key, [{ k, installer: install.installer }]);
+        else if (list[list.length - 1].k !== k) list.push({ k, installer: install.installer });
+      }
+    }
+  });
+  if (!installs) return;
+  let nextCd: number[] | undefined;
+  for (let i = 0; i < cmds.length; i++) {
+    const inv = invs[i];
+    if (!inv || (inv.name !== 'curl' && inv.name !== 'wget')) continue;
+    let file = savedFile(inv);
+    let list = file === undefined ? undefined : installs.get(normPath(file));
+    if (file === undefined || !list) {
+      // Read again with the variables of its words resolved: `wget ${URL}` saves the URL's file name.
+      const args = inv.args.map((w) => {
+        const r = resolved(w.value);
+        return r === undefined ? w : { ...w, value: r };
+      });
+      const again = args.some((w, k) => w !== inv.args[k]) ? savedFile({ ...inv, args }) : undefined;
+      list = again === undefined ? undefined : installs.get(normPath(again));
+      if (again === undefined || !list) continue;
+      file = again;
+    }
+    nextCd ??= nextCdOf(invs);
+    const end = file.startsWith('/') ? cmds.length : nextCd[i];
+    const at = list.find((e) => e.k > i);
+    if (at && at.k < end) report(cmds[i], cmds[at.k], { downloader: inv.name, interpreter: at.installer, form: 'package', file, host: urlHost(downloadUrl(inv) ?? '') });
+  }
+}
+
+/** The shell variables a script sets: `NAME=…` words (also after `export`/`local`/`declare`), and the names `for` and `read` take. */
+function assignedNames(cmds: readonly SimpleCommand[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of cmds) {
+    c.words.forEach((w, k) => {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(w.value);
+      if (m) out.add(m[1]);
+      else if ((w.value === 'for' || w.value === 'read') && k + 1 < c.words.length) {
+        for (const v of c.words.slice(k + 1)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.value)) out.add(v.value);
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Whether rpm itself may require a signature in a stage: RPM 6.0's upstream default is `%_pkgverify_level all`, which
+ * Fedora adopts from Fedora 45 (fedoraproject.org/wiki/Changes/Enforcing_signature_checking_by_default); RHEL and its
+ * rebuilds, Amazon Linux, openSUSE and Fedora up to 44 keep RPM's `digest`. A Fedora base whose release is not a number
+ * below 45 (`fedora:45`, `fedora:latest`, `fedora:rawhide`, no tag) may enforce: rpm's own installs are not reported there.
+ */
+function rpmMayEnforce(stage: Stage | null): boolean {
+  let base = stage?.base;
+  for (let depth = 0; base?.kind === 'stage' && depth < 32; depth++) base = base.stage.base;
+  if (base?.kind !== 'image') return false;
+  const { repository, tag } = base.ref;
+  if (repository !== 'fedora' && !repository.endsWith('/fedora')) return false;
+  const release = /^(\d+)(?:$|[.-])/.exec(tag ?? '');
+  return !release || Number(release[1]) >= 45;
+}
+
+/** Whether a script turns on the signature check of RPM (for rpm, dnf and yum) or of dnf/yum for command-line packages: a word of it sets it. */
+function signatureChecksOn(commands: readonly SimpleCommand[]): { rpm: boolean; dnf: boolean } {
+  let rpm = false;
+  let dnf = false;
+  for (const c of commands) {
+    for (const w of c.words) {
+      if (!rpm && PKGVERIFY_SIGNATURE.test(w.value)) rpm = true;
+      if (!dnf && LOCALPKG_GPGCHECK_ON.test(w.value)) dnf = true;
+    }
+  }
+  return { rpm, dnf };
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF014',
   name: 'remote-script-piped-to-shell',
@@ -472,14 +690,14 @@ export default defineRule<'dockerfile', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    summary: 'A RUN downloads a script and runs it without checking a checksum or signature (`curl … | sh`).',
-    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, also attached, `-o/tmp/i.sh`, `-fsSLo/tmp/i.sh`; `curl -O URL`, `wget -O FILE`, plain `wget URL`, `wget -P DIR URL`; BusyBox\'s `busybox wget` as wget, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included; RUN scripts are also read inside the quoted script of a shell the RUN starts (`sh -c "curl -fsSL https://…/install.sh | sh"`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read; a checksum or signature check in the script or in a string of it counts for both.',
-    why: 'Whatever the server sends at build time runs as root in the build: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
+    summary: 'A RUN downloads a script or package and runs or installs it unchecked (`curl … | sh`, `dpkg -i` of a download).',
+    what: 'Flags RUN commands that download a script and run it without checking it: `curl … | sh` (also `| bash`, `| sudo -E bash -`, `| sh -s -- args`, `| python3 -` and other interpreters reading the program from standard input; also from a subshell or brace group whose output is piped, `( curl … || echo \'return 1\' ) | sh -s @composer`, `{ curl …; } | sh`), `bash -c "$(curl …)"`, `eval "$(wget -qO- …)"`, and process substitution such as `bash <(curl …)`, and PHP printing a download into `php` (`php -r "readfile(\'http://…/installer\');" | php --`) — for these only a download that goes to standard output counts, and only an interpreter that reads its program from the pipe (`| sh -c \'…\'`, `| python3 -c …`, `| tar -x` do not). Also a download saved to a file (`curl -o FILE`, also attached, `-o/tmp/i.sh`, `-fsSLo/tmp/i.sh`; `curl -O URL`, `wget -O FILE`, plain `wget URL`, `wget -P DIR URL`; BusyBox\'s `busybox wget` as wget, or written to standard output and redirected, `curl URL > FILE`; PHP\'s `php -r "copy(\'https://…\', \'composer-setup.php\');"`) that a later command of the same script runs — through an interpreter (`sh /tmp/install.sh`, `python3 get-pip.py`), `.`/`source`, by its path (`./install.sh`, `/usr/local/bin/tool`) or through PATH (`curl -o /usr/local/bin/tool … && tool --version`) — when no command of the script checks a checksum or signature (`sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify…`, `minisign -V`, PHP\'s `hash_file(…)` as Composer\'s installer instructions do); a relative file is not followed across a `cd`. On Windows, PowerShell that runs what it downloads, in one statement: `iex ((New-Object Net.WebClient).DownloadString(\'…\'))` (Chocolatey\'s installer), `Invoke-Expression (iwr …).Content`, `iwr -useb … | iex`, `irm … | Invoke-Expression`, `& ([scriptblock]::Create((irm …)))` — in a stage whose SHELL is PowerShell, or in the `-Command` of a `powershell`/`pwsh` command, quoted or not (unquoted, powershell.exe joins everything after `-Command` into the code: `powershell -Command iex ((New-Object …).DownloadString(…))`, read to the end of the line; quoted strings inside the code are not read as code). Every stage and ONBUILD trigger is judged, heredoc scripts included; RUN scripts are also read inside the quoted script of a shell the RUN starts (`sh -c "curl -fsSL https://…/install.sh | sh"`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read; a checksum or signature check in the script or in a string of it counts for both. Also a package file the script downloads (saved by curl/wget as above, its URL or file name also from ARG/ENV variables the script does not set itself: `wget ${GRAFANA_URL} && dpkg -i ${GRAFANA_FILE}`) and then installs with a tool that checks no signature of it — `dpkg -i`/`--install`/`--unpack` (dpkg checks none: a .deb\'s signature is checked only by the separate debsig-verify), `apt-get`/`apt install` of a path (`./x.deb`, `/tmp/x.deb`: APT\'s signatures are those of a repository\'s Release file), `gdebi`, `rpm -i`/`-U`/`-F` (RPM before 6.0 checks a signature when it can but never requires one — since 4.14.2 its default is `%_pkgverify_level digest` — so an unsigned package, or one signed with a key not imported, installs), `dnf`/`yum install` (also `localinstall`, `reinstall`, `upgrade`) of a `.rpm` file — or a package the installer downloads itself, `rpm -i https://…/x.rpm`, `dnf install https://…/x.rpm` (dnf 4 and 5 and yum check a package given on the command line only with `localpkg_gpgcheck`, off by default) — when no command of the script checks a checksum or signature (as above, and `debsig-verify`, and `rpm -K`/`--checksig` piped into a `grep` for `pgp` or `signatures OK`, or told `_pkgverify_level signature`: plain `rpm -K` passes an unsigned package whose digests match). Not when the script turns the check on (`--setopt=localpkg_gpgcheck=1` or `localpkg_gpgcheck=1` written to dnf.conf/yum.conf for dnf/yum, `_pkgverify_level signature` or `all` for rpm), nor `rpm`\'s own installs in a stage based on Fedora 45 or later (or a Fedora tag that is no release number), where RPM 6\'s default requires a signature; a package file copied in (COPY) or built in the script is not a download, and a relative file is not followed across a `cd`.',
+    why: 'Whatever the server sends at build time runs as root in the build — a package\'s maintainer scripts (dpkg\'s preinst/postinst, RPM\'s scriptlets) as much as a script: nothing in the Dockerfile says which version of the script ran, a compromised or hijacked host (or a truncated download, which the shell runs half of) changes the image without any change in the repository, and the same Dockerfile builds different images on different days. SECURITY-GUIDELINES.md "Supply Chain Security" ("Use verified packages", "Review dependencies") and §6 ("Scan dependencies", "Use specific versions").',
     bad: 'FROM debian:12-slim\nRUN curl -fsSL https://example.com/install.sh | sh',
     good: 'FROM debian:12-slim\nARG INSTALLER_VERSION=1.4.2\nARG INSTALLER_SHA256=<sha256 of that release>\nRUN curl -fsSLo /tmp/install.sh https://example.com/releases/${INSTALLER_VERSION}/install.sh \\\n && echo "${INSTALLER_SHA256}  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh',
-    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`; gosu\'s and get-pip\'s own instructions do; in PowerShell `Invoke-WebRequest -OutFile`, then `Get-FileHash` or `Get-AuthenticodeSignature`), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`).',
+    fix: 'No automatic fix: the safe form needs facts the Dockerfile does not contain — a pinned URL of a released version and its checksum or signature, which only the publisher provides. Download to a file, verify it (`sha256sum -c`, `gpg --verify`; gosu\'s and get-pip\'s own instructions do; in PowerShell `Invoke-WebRequest -OutFile`, then `Get-FileHash` or `Get-AuthenticodeSignature`), then run it; better, install a packaged release (apt/apk package, a release binary with its checksum, or `COPY --from=<official image>`). For a package file: check its published checksum (`sha256sum -c`) or signature (`debsig-verify` for a signed .deb; for an .rpm, import the publisher\'s key with `rpm --import` and install with `dnf --setopt=localpkg_gpgcheck=1` or `rpm --define \'_pkgverify_level signature\'`), or better, add the publisher\'s APT/DNF repository with its signing key (`signed-by=`, `gpgkey=`) and install from it.',
     guideline: 'Dependency Security — "Supply Chain Security: Use verified packages, Review dependencies"; §6 Image Build Security — "Scan dependencies", "Use specific versions"',
-    equivalents: ['Semgrep bash.curl.security.curl-pipe-bash', 'PSScriptAnalyzer PSAvoidUsingInvokeExpression (any Invoke-Expression in a PowerShell script)', 'hadolint, Checkov, Trivy and BuildKit have no equivalent check; KICS has none either (its related supply-chain queries are "Curl or Wget Instead of Add" and "Run Using wget and curl")'],
+    equivalents: ['Semgrep bash.curl.security.curl-pipe-bash', 'PSScriptAnalyzer PSAvoidUsingInvokeExpression (any Invoke-Expression in a PowerShell script)', 'hadolint, Checkov, Trivy and BuildKit have no equivalent check; KICS has none either (its related supply-chain queries are "Curl or Wget Instead of Add" and "Run Using wget and curl")', 'For packages: none of these reports a downloaded .deb/.rpm installed unchecked; Checkov reports only switches that turn a check off (CKV2_DOCKER_7, `apk --allow-untrusted`), as DF013 does'],
     references: [
       'https://github.com/semgrep/semgrep-rules/blob/develop/bash/curl/security/curl-pipe-bash.yaml',
       'https://docs.docker.com/build/building/best-practices/#add-or-copy',
@@ -488,6 +706,12 @@ export default defineRule<'dockerfile', Data>({
       'https://www.gnu.org/software/bash/manual/bash.html#Invoking-Bash',
       'https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/invoke-expression',
       'https://learn.microsoft.com/powershell/utility-modules/psscriptanalyzer/rules/avoidusinginvokeexpression',
+      'https://manpages.ubuntu.com/manpages/kinetic/en/man1/debsig-verify.1.html',
+      'https://www.debian.org/doc/manuals/securing-debian-manual/deb-pack-sign.en.html',
+      'https://fedoraproject.org/wiki/Changes/Enforcing_signature_checking_by_default',
+      'https://man7.org/linux/man-pages/man5/dnf.conf.5.html',
+      'https://github.com/rpm-software-management/dnf5/issues/991',
+      'https://github.com/rpm-software-management/dnf5/pull/2615',
     ],
   },
   check(ctx) {
@@ -501,6 +725,8 @@ export default defineRule<'dockerfile', Data>({
     const powershell = /powershell|pwsh/i.test(ctx.text);
     const shells = new Map<Stage, Map<Instruction, string[] | null>>();
     for (const run of ctx.runs()) {
+      // The RUN's package-manager calls (apt-get, dnf…), by command: their subcommands and operands.
+      let packages: Map<SimpleCommand, PackageCommand> | undefined;
       let stageShell: string[] | null | undefined;
       if (powershell && run.stage && !run.onbuild) {
         let m = shells.get(run.stage);
@@ -522,7 +748,11 @@ export default defineRule<'dockerfile', Data>({
         if (!script.isShell) continue;
         const cmds = script.commands;
         // A check anywhere in the script, or in a script string of it (`sh -c 'curl -o f … && sh f' && sha256sum -c …`), counts as DF013 counts it.
-        savedThenRun(cmds, commandsWithStrings(run, script), report);
+        const checked = commandsWithStrings(run, script);
+        savedThenRun(cmds, checked, report);
+        packages ??= new Map(packageCommandsOfInStrings(ctx, run).map((pc) => [pc.command, pc]));
+        const line = run.instruction.getRange().start.line;
+        downloadedThenInstalled(cmds, checked, packages, (value) => resolveAt(ctx, value, line), () => rpmMayEnforce(run.stage), report);
         cmds.forEach((cmd, i) => {
           // curl … | sh; ( curl … || echo 'return 1' ) | sh and { curl …; } | sh (the group's output is piped)
           const dl = downloader(cmd);
@@ -565,6 +795,14 @@ export default defineRule<'dockerfile', Data>({
   },
   message(d) {
     if (d.form === 'powershell') return `A script downloaded with ${d.downloader} is run by ${d.interpreter} without being pinned or checked; save it to a file, check its hash (Get-FileHash) or signature (Get-AuthenticodeSignature), then run it.`;
+    if (d.form === 'package') {
+      const from = d.host ? ` from ${d.host}` : '';
+      const what = d.downloader === 'curl' || d.downloader === 'wget' ? `A package downloaded with ${d.downloader}${from} to ${d.file}` : `A package that ${d.downloader} downloads${from} (${d.file})`;
+      const verify = /^(?:rpm|dnf|yum)\b/.test(d.interpreter)
+        ? "verify it (sha256sum -c, gpg --verify) or require its signature (dnf --setopt=localpkg_gpgcheck=1, rpm --define '_pkgverify_level signature')"
+        : 'verify it (sha256sum -c, gpg --verify, debsig-verify)';
+      return `${what} is installed with ${d.interpreter} without its checksum or signature being checked, and its maintainer scripts run as root in the build; ${verify} before installing it, or install it from a signed repository.`;
+    }
     if (d.form === 'saved-file') return `A program downloaded with ${d.downloader} to ${d.file} is run (${d.interpreter}) without its checksum or signature being checked; verify it (sha256sum -c, gpg --verify) before running it.`;
     const how = d.form === 'pipe' ? `is piped into ${d.interpreter}` : d.form === 'process-substitution' ? `is run by ${d.interpreter} through <(…)` : `is run by ${d.interpreter} through $(…)`;
     return `A script downloaded with ${d.downloader} ${how} without being pinned or checked; download it to a file, verify its checksum or signature, then run it.`;

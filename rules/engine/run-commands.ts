@@ -205,7 +205,7 @@ export function shortOptionIndex(word: string, letter: string, valueLetters: str
   return -1;
 }
 
-/** A command that checks a download: `sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify-blob`, `minisign -V`. */
+/** A command that checks a download: `sha256sum -c`, `shasum --check`, `gpg --verify`, `gpgv`, `cosign verify-blob`, `minisign -V`, `debsig-verify`, `rpm -K` told to require a signature. */
 export function isVerification(inv: Invocation): boolean {
   // By name first: asked of every command of every RUN.
   const name = inv.name;
@@ -214,10 +214,31 @@ export function isVerification(inv: Invocation): boolean {
   if (name === 'gpgv') return true;
   if (name === 'cosign') return /^verify/.test(inv.args[0]?.value ?? '');
   if (name === 'minisign') return hasArg(inv, '-V');
+  // debsig-verify(1) checks a .deb's origin signature against a policy and keyring: dpkg itself checks none.
+  if (name === 'debsig-verify') return true;
+  // `rpm -K`/`rpmkeys --checksig` succeed on an unsigned package whose digests match (RPM's default `%_pkgverify_level
+  // digest`): a check only when told to require a signature (checksDownload also takes its output checked for one).
+  if (name === 'rpm' || name === 'rpmkeys') return isRpmChecksig(inv) && inv.args.some((w) => /\b_pkgverify_level\s+(?:signature|all)\b/.test(w.value));
   // Composer's documented installer check: php -r "if (hash_file('sha384', 'composer-setup.php') === '…') …".
   // A hash that is only printed (`echo hash_file(…)`) checks nothing: compared, or hash_equals (review 10, probe 07).
   if (name === 'php') return inv.args.some((w) => /\bhash_file\s*\([^)]*\)\s*[!=]==?|[!=]==?\s*hash_file\s*\(|\bhash_equals\s*\(/.test(w.value));
   return false;
+}
+
+/** `rpm -K`/`--checksig`/`rpmkeys -K`: checks a package's digests and signatures. */
+function isRpmChecksig(inv: Invocation): boolean {
+  return inv.args.some((w) => w.value === '--checksig' || /^-[v]*K[v]*$/.test(w.value));
+}
+
+/**
+ * `rpm -K FILE | grep -q 'signatures OK'` (or the old `pgp … OK` form: Amazon Corretto's images grep `rsa sha1 (md5) pgp md5 OK`):
+ * a signature check, since the line names a signature only when the package has one that verified.
+ */
+function rpmChecksigGrepped(commands: readonly SimpleCommand[], i: number): boolean {
+  const inv = invocation(commands[i]);
+  if (inv === null || (inv.name !== 'rpm' && inv.name !== 'rpmkeys') || !isRpmChecksig(inv) || commands[i].next !== '|') return false;
+  const grep = commands[i + 1] ? invocation(commands[i + 1]) : null;
+  return grep !== null && /^[ef]?grep$/.test(grep.name) && grep.args.some((w) => !w.value.startsWith('-') && /\b(?:pgp|signatures OK)\b/i.test(w.value) && !/NOT OK/i.test(w.value));
 }
 
 /** Whether an argument is `v` (a function, not a closure made for every command isVerification reads). */
@@ -252,9 +273,9 @@ const checksDownloadMemo = new WeakMap<readonly SimpleCommand[], boolean>();
 export function checksDownload(commands: readonly SimpleCommand[]): boolean {
   let found = checksDownloadMemo.get(commands);
   if (found === undefined) {
-    found = commands.some((c) => {
+    found = commands.some((c, i) => {
       const inv = invocation(c);
-      return inv !== null && isVerification(inv);
+      return inv !== null && (isVerification(inv) || rpmChecksigGrepped(commands, i));
     });
     checksDownloadMemo.set(commands, found);
   }
