@@ -38,7 +38,7 @@ describe('DC011 with the default override pair (review mrg6a, item 5)', () => {
       {
         line: 2,
         character: 2,
-        message: "Service 'db' has no user: and the command compose.yaml gives it bypasses the entrypoint with which image 'postgres:17' steps down to a non-root user, so it runs as root; set user: \"1000:1000\" or keep the image's entrypoint.",
+        message: "Service 'db' has no user: and the command compose.yaml gives it bypasses the entrypoint with which image 'postgres:17' steps down to a non-root user, so it runs as root; set user: postgres (the image's own user, which owns its data directory) or keep the image's entrypoint.",
       },
     ]);
   });

@@ -1,6 +1,6 @@
-import type { Pair, Scalar, YAMLMap } from 'yaml';
-import type { ComposeContext, Service } from '../engine/compose';
-import { builtDockerfileOf, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { isMergeKey, type ComposeContext, type Service } from '../engine/compose';
+import { builtDockerfileOf, extendedService, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import { basename } from 'node:path';
@@ -12,12 +12,28 @@ import { rootBase } from '../engine/stage-scope';
 import { isWindowsStage } from '../engine/windows-stage';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
-import { appendToMapEdit, isPlainScalar } from '../engine/yaml-edit';
+import { appendToMapEdit, deletePairEdit, isPlainScalar } from '../engine/yaml-edit';
+import { isMap, isSeq } from '../engine/yaml-guards';
 
 /** What the user is set to in the fix: uid and gid 1000 (SECURITY-GUIDELINES.md §2). */
 const NON_ROOT_USER = '"1000:1000"';
 /** On Microsoft's .NET 8+ images: their own non-root user (uid 1654, ENV APP_UID), where uid 1000 is no user. */
 const DOTNET_USER = 'app';
+
+/**
+ * The image's own non-root user, known by name: the service user an official image's entrypoint steps down to (`redis`,
+ * `postgres`; StepDown.user), or the non-root `USER` the final stage of the built Dockerfile sets (`USER app`). A fix that
+ * sets uid 1000 there would not own the files the image gave that user (redis's /data, uid 999; a `useradd -r` system uid).
+ */
+interface OwnUser {
+  name: string;
+  from: 'step-down' | 'dockerfile';
+}
+
+/** A user value as a YAML scalar for `user:`: plain when it is a name (`redis`, `app:app`), else double-quoted (`"1001"`). */
+function userScalar(name: string): string {
+  return /^[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?$/.test(name) ? name : JSON.stringify(name);
+}
 
 /** Whether the command the container runs makes a step-down entrypoint switch users; null when unknown. */
 function runsServer(words: string[] | null, server: (words: string[]) => boolean): boolean | null {
@@ -49,6 +65,8 @@ type Data =
       dotnetApp?: true;
       /** The image's own non-root user when it is not uid 1000 (`mssql`, uid 10001): no fix, the message names it (review 47b, item 4). */
       imageUser?: string;
+      /** The image's own user, known by name (a step-down image's service user, the built Dockerfile's non-root USER): the fix uses it. */
+      ownUser?: OwnUser;
     }
   /** No `user:`, and the image (or the Dockerfile it builds) does not switch to a non-root user. */
   | {
@@ -73,6 +91,8 @@ type Data =
        * `mssql/server:2022-latest`): that user, named by the message; no fix (uid 1000 does not own the image's files).
        */
       imageUser?: string;
+      /** The service user the image (or the built Dockerfile's base image) steps down to, bypassed here: the fix sets it by name. */
+      ownUser?: OwnUser;
       /**
        * Reported in the default override, which drops the user (`user: !reset null`, or the service replaced with `!override`
        * without one): how, and the default file's name when that file writes the `user:` dropped (review 45e, item 4b). No fix.
@@ -123,6 +143,54 @@ function imageOwnUser(ctx: ComposeContext, service: Service): { imageUser?: stri
     user = img && img !== 'unknown' && img.ref ? ownUserNot1000(img.ref) : undefined;
   }
   return user !== undefined ? { imageUser: user } : {};
+}
+
+/**
+ * The own user of the image a service with a root `user:` runs, when it is known by name: for a service that builds, the
+ * non-root `USER` the Dockerfile stage it builds ends with (also through the stages it builds on; not one written with a
+ * variable), or, with no `USER` there, the service user of a base image whose entrypoint steps down (`FROM redis`); else the
+ * step-down user of its image (`redis`, `postgres`). Replacing root with it, or removing the `user:` that overrides the
+ * Dockerfile's `USER`, runs the service as the user the image's files belong to (uid 1000 may own none of them).
+ */
+function knownOwnUser(ctx: ComposeContext, service: Service): { ownUser?: OwnUser } {
+  const buildFound = lookupKey(ctx, service, 'build');
+  if (buildFound === 'unknown') return {};
+  if (buildFound) {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return {};
+    const stages = built.dockerfile.stages;
+    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const set = dockerfileUser(stage);
+    if (set === null) return {};
+    if ('user' in set) return set.user !== '' && !set.user.includes('$') && !isRootUser(set.user) ? { ownUser: { name: set.user, from: 'dockerfile' } } : {};
+    const sd = set.base ? stepDown(set.base) : undefined;
+    return sd ? { ownUser: { name: sd.user, from: 'step-down' } } : {};
+  }
+  const img = imageThrough(ctx, service);
+  const sd = img && img !== 'unknown' && img.ref ? stepDown(img.ref) : undefined;
+  return sd ? { ownUser: { name: sd.user, from: 'step-down' } } : {};
+}
+
+/**
+ * Whether a service would still get a `user:` (of any value, or one that cannot be read) without its own `user:` line: from a
+ * mapping merged with `<<` (own keys win, so the merged value takes over), from the service it `extends:`, or, in the override
+ * Compose merges by default, from the default file's service (as DC010's inheritsPrivileged). Removing the line there would not
+ * leave the image's USER in effect.
+ */
+function inheritsUser(ctx: ComposeContext, service: Service, map: YAMLMap): boolean {
+  for (const pair of map.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const src of sources) {
+      const target = ctx.resolve(service.doc, src as Node | null);
+      if (!target || !isMap(target) || ctx.get(service.doc, target, 'user', 1)) return true;
+    }
+  }
+  const merge = defaultMerge(ctx, service);
+  if (merge?.inOverride && !merge.whole && lookupKey(merge.base.ctx, merge.base.service, 'user') !== undefined) return true;
+  const base = extendedService(ctx, service);
+  if (base === undefined) return false;
+  return base === 'unknown' || lookupKey(base.ctx, base.service, 'user') !== undefined;
 }
 
 /**
@@ -194,7 +262,7 @@ function dockerfileUser(stage: Stage | undefined): { user: string } | { base: Im
  * default override's service, which writes the image while neither file builds), that service's image runs the
  * merged entrypoint and command (review mrg6a, item 5).
  */
-function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command'; bypassFrom?: string; linuxserver?: true } | null {
+function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command'; bypassFrom?: string; linuxserver?: true; stepDownUser?: string } | null {
   // Through `extends:` (same file or another compose file): image, build, entrypoint and command are
   // the nearest ones written in the chain; a base that cannot be read is unknown. With `merge` (the default
   // override merged over this service of the default file), an `entrypoint:`/`command:` the override writes
@@ -233,6 +301,8 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
       // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down.
       if (sd && !overridesEntrypoint && !result.entrypoint && runsServer(commandEntry ? command : result.cmd, sd.server) !== false) return null;
       if (sd && overridesEntrypoint && keepsStepDown(sd)) return null;
+      // Bypassed: the base image's service user still owns its data directory.
+      if (sd) return { source: 'dockerfile', image: built.build.dockerfile, stepDownUser: sd.user };
     }
     return { source: 'dockerfile', image: built.build.dockerfile };
   }
@@ -245,7 +315,7 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
     if (overridesEntrypoint && keepsStepDown(sd)) return null;
     // The file that writes what bypasses the step-down (the message names it when it is not the file reported).
     const from = overridesEntrypoint ? entrypointFound : commandFound;
-    return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command', ...(from ? { bypassFrom: from.ctx.path } : {}) };
+    return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command', ...(from ? { bypassFrom: from.ctx.path } : {}), stepDownUser: sd.user };
   }
   return { source: 'image', image: img.ref.text, ...(isLinuxserverImage(img.ref) ? { linuxserver: true as const } : {}) };
 }
@@ -267,12 +337,22 @@ export default defineRule<'compose', Data>({
     why: 'A process that runs as root in the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket or host path, a dangerous capability) gives full control of the host, and every file it can reach through a volume is writable. SECURITY-GUIDELINES.md §2: "Run as Non-root User – All services run with uid: 1000"; checklist: "Non-root user in Dockerfile". `user: root` undoes the non-root default of images that have one and the step-down of the data stores\' entrypoints.',
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
     good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
-    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered for a root `user:` over an image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; outline\'s `nodejs`, 1001; grafana\'s 472; uid 1000: jenkins, node-red, n8n, elasticsearch, SFTPGo, Wiki.js), nor for a service whose built Dockerfile switches to root over such a base image: uid 1000 would not own the files the image gave its user (SQL Server\'s /var/opt/mssql, outline\'s data directory); the message names that user (remove `user:` or set it to that user; in the Dockerfile, `USER` back to it after what needs root). Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
+    fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. ' +
+      'Where the image\'s own user is known, the fix uses it instead. (1) An official image whose entrypoint steps down to its service user (the list above: `redis`; `postgres`, also for postgis, timescaledb, pgvector and the other images built on it; `mysql` for mysql, mariadb and percona; `mongodb` for mongo; `rabbitmq`; `valkey`, `zookeeper`, `couchdb`, `neo4j`, `node` for ghost, `influxdb`, `mosquitto`), under a root `user:`, or with the step-down bypassed by the service\'s `command:`/`entrypoint:` or by the ENTRYPOINT of a Dockerfile built on it: "Run as the image\'s own user \'redis\'" sets `user: redis`. Its data directory belongs to that user (redis\'s and valkey\'s /data, mongo\'s /data/db, mysql\'s /var/lib/mysql and rabbitmq\'s /var/lib/rabbitmq to uid 999; postgres\'s to uid 999 on Debian and 70 on Alpine), which uid 1000 could not write. A name is looked up in the image\'s own /etc/passwd when the container starts (docker run reference, USER: "Those users are accessible by name. When passing a numeric ID, the user does not have to exist in the container"; Compose\'s `user:` "overrides the user used to run the container process", the same setting), so the uid that differs between variants need not be known. Caveat: a host directory bind-mounted over the data directory keeps its host owner; if root owns it, the service user cannot write it (chown it on the host to that user\'s uid, 999 for redis, or use a named volume). ' +
+      '(2) A root `user:` over a service whose built Dockerfile stage ends with a non-root `USER` (`USER app` after `useradd -r app`, a system uid below 1000 that uid 1000 is not): "Remove user: root: the image runs as \'app\'" deletes the line, and the image\'s USER applies (Compose: "The default is set by the image (i.e. Dockerfile USER)"); where the service would then inherit another `user:` (from a `<<` merge, from the service it `extends:`, or, in the override Compose merges by default, from the default compose file), it sets `user:` to the USER\'s value instead ("Run as the image\'s own user \'app\'"). A USER written with a variable is not known (uid 1000 then). ' +
+      'For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered for a root `user:` over an image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; outline\'s `nodejs`, 1001; grafana\'s 472; uid 1000: jenkins, node-red, n8n, elasticsearch, SFTPGo, Wiki.js), nor for a service whose built Dockerfile switches to root over such a base image: uid 1000 would not own the files the image gave its user (SQL Server\'s /var/opt/mssql, outline\'s data directory); the message names that user (remove `user:` or set it to that user; in the Dockerfile, `USER` back to it after what needs root). Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User" (uid 1000); Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['compose-lint CL-0018 (user: root)', 'KICS "Missing User Instruction" (Dockerfile query: the same check for images built here)', 'CIS Docker Benchmark v1.6.0 4.1 "Ensure that a user for the container has been created"'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#user',
+      'https://docs.docker.com/engine/containers/run/#user (a user is accessible by name; a numeric ID need not exist in the container)',
+      'https://github.com/docker-library/postgres/blob/master/15/bookworm/Dockerfile (useradd --uid=999 postgres; 15/alpine3.20/Dockerfile: adduser -u 70 postgres)',
+      'https://github.com/docker-library/repo-info/tree/master/repos/redis (groupadd -r -g 999 redis; useradd -r -g redis -u 999 redis)',
+      'https://github.com/docker-library/mysql/blob/master/template/Dockerfile.oracle (useradd --system --uid 999 mysql)',
+      'https://github.com/docker-library/mongo/blob/master/4.4/Dockerfile (useradd --uid 999 --system mongodb)',
+      'https://github.com/docker-library/rabbitmq/blob/master/3.13/ubuntu/Dockerfile (useradd --uid 999 --system rabbitmq)',
+      'https://github.com/valkey-io/valkey-container (8.0/alpine/Dockerfile: adduser -S -G valkey -u 999 valkey; chown valkey:valkey /data)',
       'https://docs.docker.com/reference/dockerfile/#user',
       'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user',
       'https://docs.docker.com/engine/security/#linux-kernel-capabilities',
@@ -319,7 +399,7 @@ export default defineRule<'compose', Data>({
         if (isAnalyzedBase(ctx, userFound)) continue;
         const v = resolvedScalar(userFound.ctx, userFound.entry.value);
         if (v && v.trim() !== '' && isRootUser(v) && !runsWindows(ctx, service)) {
-          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null, ...imageOwnUser(ctx, service) } });
+          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null, ...imageOwnUser(ctx, service), ...knownOwnUser(ctx, service) } });
         }
         continue;
       }
@@ -332,7 +412,7 @@ export default defineRule<'compose', Data>({
         const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
         out.push({
           range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
-          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service), ...imageOwnUser(ctx, service) },
+          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service), ...imageOwnUser(ctx, service), ...knownOwnUser(ctx, service) },
         });
         continue;
       }
@@ -362,7 +442,7 @@ export default defineRule<'compose', Data>({
       out.push({
         range: resetHere && userTouch ? touchRange(ctx, userTouch, service) : ctx.rangeOf(service.nameNode),
         severity: 'info' as const,
-        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass, ...(root.bypassFrom && root.bypassFrom !== ctx.path ? { bypassIn: basename(root.bypassFrom) } : {}) } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(root.source === 'dockerfile' ? imageOwnUser(judged.ctx, judged.service) : {}), ...(reset ? { reset } : {}) },
+        data: { problem: 'image-root' as const, service: service.name, source: root.source, image: root.image, map: userDropped || resetHere ? null : serviceMap, ...(root.bypass ? { bypass: root.bypass, ...(root.bypassFrom && root.bypassFrom !== ctx.path ? { bypassIn: basename(root.bypassFrom) } : {}) } : {}), ...(root.linuxserver ? { linuxserver: true as const } : {}), ...(root.stepDownUser ? { ownUser: { name: root.stepDownUser, from: 'step-down' as const } } : {}), ...runsDotnetImage(judged.ctx, judged.service), ...(root.source === 'dockerfile' ? imageOwnUser(judged.ctx, judged.service) : {}), ...(reset ? { reset } : {}) },
       });
     }
     return out;
@@ -376,8 +456,10 @@ export default defineRule<'compose', Data>({
       return d.source === 'image' ? `${dropped}, and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root.` : `${dropped}, and the Dockerfile it builds leaves the user as root.`;
     }
     if (d.problem === 'root-user' && d.imageUser && !d.dotnetApp) return `Service '${d.service}' runs as user ${d.user} (root), while its image runs as its own non-root user ${d.imageUser}; remove the user: or set it to ${d.imageUser} (uid 1000 would not own the image's files).`;
+    if (d.problem === 'root-user' && d.ownUser?.from === 'dockerfile') return `Service '${d.service}' runs as user ${d.user} (root), overriding the non-root USER ${d.ownUser.name} of the Dockerfile it builds; remove the user: or set it to ${d.ownUser.name}.`;
+    if (d.problem === 'root-user' && d.ownUser) return `Service '${d.service}' runs as user ${d.user} (root); run it as the image's own user ${d.ownUser.name}, which owns its data directory (uid 1000 may not).`;
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); ${d.dotnetApp ? "run it as user app, the non-root user that .NET 8+ images define" : 'run it as a non-root user (uid 1000)'}.`;
-    if (d.bypass) return `Service '${d.service}' has no user: and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its own ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: "1000:1000" or keep the image's entrypoint.`;
+    if (d.bypass) return `Service '${d.service}' has no user: and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its own ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: ${d.ownUser ? `${d.ownUser.name} (the image's own user, which owns its data directory)` : '"1000:1000"'} or keep the image's entrypoint.`;
     if (d.linuxserver) {
       return `Service '${d.service}' has no user: and linuxserver.io image '${d.image}' starts its init as root, which runs the application as the PUID/PGID user but keeps root for itself and its setup scripts; where the image supports it (docs.linuxserver.io/misc/non-root), run it as user: "1000:1000".`;
     }
@@ -387,6 +469,7 @@ export default defineRule<'compose', Data>({
         : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set USER $APP_UID there or user: app here (the non-root user that .NET 8+ images define).`;
     }
     if (d.imageUser) return `Service '${d.service}' has no user: and the Dockerfile it builds switches to root over its base image's own non-root user ${d.imageUser}; switch back to that user there (USER ${d.imageUser}) after what needs root.`;
+    if (d.ownUser && d.source === 'dockerfile') return `Service '${d.service}' has no user: and the Dockerfile it builds bypasses the entrypoint with which its base image steps down to its own user ${d.ownUser.name}, so it runs as root; set USER ${d.ownUser.name} there or user: ${d.ownUser.name} here.`;
     return d.source === 'image'
       ? `Service '${d.service}' has no user: and image '${d.image}' is not known to switch to a non-root user, so it most likely runs as root; set user: "1000:1000".`
       : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;
@@ -394,17 +477,29 @@ export default defineRule<'compose', Data>({
   fix(ctx, { data }): Fix | undefined {
     // The image's own user is not uid 1000: uid 1000 would not own its files (review 47b, item 4).
     if (data.imageUser && !data.dotnetApp) return undefined;
+    // The image's own user, known by name: set it (a name resolves in the image's own /etc/passwd), or remove the root `user:`
+    // that overrides the built Dockerfile's USER (the image's USER then applies).
+    const own = data.ownUser;
+    const title = own ? `Run as the image's own user '${own.name}'` : `Run as user ${data.dotnetApp ? DOTNET_USER : '1000:1000'}`;
     let edit: TextEdit | undefined;
     if (data.problem === 'root-user') {
       if (!data.pair || !data.map) return undefined;
       const value = data.pair.value as Scalar;
       if (!value.range) return undefined;
-      edit = { range: ctx.lines.rangeOf(value.range[0], value.range[1]), newText: data.dotnetApp ? DOTNET_USER : value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER };
+      if (own?.from === 'dockerfile') {
+        const service = ctx.serviceWithMap(data.map);
+        if (!service) return undefined;
+        // Without its line the service would take an inherited `user:` instead of the image's USER: set the name then.
+        const removal = inheritsUser(ctx, service, data.map) ? undefined : deletePairEdit(ctx, data.map, data.pair);
+        if (removal) return { title: `Remove user: ${data.user}: the image runs as '${own.name}'`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [removal] }] };
+      }
+      const newText = own ? userScalar(own.name) : data.dotnetApp ? DOTNET_USER : value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER;
+      edit = { range: ctx.lines.rangeOf(value.range[0], value.range[1]), newText };
     } else {
       if (!data.map) return undefined;
-      edit = appendToMapEdit(ctx, data.map, [`user: ${data.dotnetApp ? DOTNET_USER : NON_ROOT_USER}`]);
+      edit = appendToMapEdit(ctx, data.map, [`user: ${own ? userScalar(own.name) : data.dotnetApp ? DOTNET_USER : NON_ROOT_USER}`]);
     }
     if (!edit) return undefined;
-    return { title: `Run as user ${data.dotnetApp ? DOTNET_USER : '1000:1000'}`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
+    return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
 });
