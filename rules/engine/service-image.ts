@@ -5,9 +5,10 @@
  * The image is also read through `extends:`.
  */
 import type { ComposeContext, Service } from './compose';
-import { imageThrough } from './compose-lookup';
+import { builtDockerfileOf, imageThrough } from './compose-lookup';
 import { dataStoreOf, dataStoreOfImage, serviceImage, type DataStoreInfo } from './datastores';
 import { parseImageRef, type ImageRef } from './image';
+import { rootBase, stageChain } from './stage-scope';
 
 export interface LooseImage {
   ref: ImageRef;
@@ -61,24 +62,55 @@ function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataSto
  * review 6, probe dc-09), also a stack's own web server named after it (`markoshust/magento-nginx`,
  * review 8), Caddy builds with plugins (`caddy-cloudflare`, `caddy-reverse-proxy-cloudflare`, `caddy-crowdsec-bouncer`: reviews 9, 10;
  * not `nginx-<x>`, which names tools such as nginx-prometheus-exporter, nor a tool named
- * after a proxy, `goaccess-for-nginxproxymanager`: review 9).
+ * after a proxy, `goaccess-for-nginxproxymanager`: review 9), and the SNI proxy sniproxy, which routes HTTP and
+ * TLS connections by the host name they ask for (sniproxy(8); review 47b, finding 2).
  */
-const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|(?:[a-z0-9]+[-_])+nginx|npmplus|openresty|traefik|caddy(?:[-_][a-z0-9]+)*|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion)$/;
+const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|(?:[a-z0-9]+[-_])+nginx|npmplus|openresty|traefik|caddy(?:[-_][a-z0-9]+)*|haproxy|envoy|httpd|apache2?|kong|varnish|swag|letsencrypt-nginx-proxy-companion|sniproxy)$/;
 
-/** The last part of a service's image repository (`nginx` for `redash/nginx:1.0`), or null when unknown. */
-export function imageBaseName(ctx: ComposeContext, service: Service): string | null {
-  const ref = serviceImageLoose(ctx, service)?.ref;
-  return ref ? ref.repository.slice(ref.repository.lastIndexOf('/') + 1) : null;
+/**
+ * The image a `build:` service's container runs on: the base at the root of the stage it builds
+ * (`build.target`, else the last stage, through `FROM <earlier stage>`), read from the Dockerfile of the
+ * workspace as DC011, DC022 and DC031 read it. Null without `build:`, when the Dockerfile is not in the
+ * workspace, or when that base is `scratch` or unknown (a base whose tag alone is a variable without a value
+ * still names its repository).
+ */
+export function builtBaseImage(ctx: ComposeContext, service: Service): ImageRef | null {
+  return ctx.memo(service.map, 'builtBaseImage', () => {
+    const built = builtDockerfileOf(ctx, service);
+    if (!built) return null;
+    const stages = built.dockerfile.stages;
+    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    if (!stage) return null;
+    const base = rootBase(stage);
+    if (base.kind === 'image') return base.ref;
+    // `FROM nginx:${NGINX_VERSION}` with no value for the variable still names the repository (as an `image:` does).
+    const chain = stageChain(stage);
+    const raw = base.kind === 'unknown' ? chain[chain.length - 1].from.getImage() : null;
+    return raw ? looseImageOfText(raw, null)?.ref ?? null : null;
+  });
 }
 
-/** Whether a service runs a reverse proxy or web server image: the one that should publish 80/443. */
-export function isReverseProxy(ctx: ComposeContext, service: Service): boolean {
-  const name = imageBaseName(ctx, service);
-  return name !== null && REVERSE_PROXY.test(name);
+/**
+ * Whether the service runs an image this predicate accepts: its `image:` (also when only the tag is an unknown
+ * variable), or, for a service with `build:`, the base image of the Dockerfile it builds (builtBaseImage).
+ */
+export function runsImage(ctx: ComposeContext, service: Service, test: (ref: ImageRef) => boolean): boolean {
+  const image = serviceImageLoose(ctx, service)?.ref;
+  if (image && test(image)) return true;
+  const base = builtBaseImage(ctx, service);
+  return base !== null && test(base);
 }
 
-/** Whether an image is a reverse proxy or web server, by the last part of its repository (as isReverseProxy). */
+/** Whether an image is a reverse proxy or web server, by the last part of its repository. */
 export function isReverseProxyImage(ref: ImageRef): boolean {
   return REVERSE_PROXY.test(ref.repository.slice(ref.repository.lastIndexOf('/') + 1));
 }
 
+/**
+ * Whether a service runs a reverse proxy or web server, the one that should publish 80/443: its `image:`, or the base
+ * image of the Dockerfile it builds (a `build: ./proxy` of `FROM nginxproxy/nginx-proxy`: review 47b). The one reading
+ * DC030, DC033 and DC034 share, so they agree on which service is the proxy.
+ */
+export function isReverseProxy(ctx: ComposeContext, service: Service): boolean {
+  return ctx.memo(service.map, 'isReverseProxy', () => runsImage(ctx, service, isReverseProxyImage));
+}
