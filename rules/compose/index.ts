@@ -31,10 +31,11 @@ import DC052 from './DC052-redis-no-password';
 import DC053 from './DC053-redis-no-aof';
 import DC054 from './DC054-cors-wildcard';
 import DC055 from './DC055-database-tls-disabled';
+import DC056 from './DC056-database-root-login';
 import DC060 from './DC060-data-store-without-volume';
 import DR001 from './DR001-env-not-gitignored';
 import DR002 from './DR002-env-example-missing';
 import DR004 from './DR004-secret-file-not-gitignored';
 
 /** Every Compose rule, listed explicitly (keep sorted by code). */
-export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC004, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC019, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC051, DC052, DC053, DC054, DC055, DC060, DR001, DR002, DR004];
+export const composeRules: Rule<'compose'>[] = [DC001, DC002, DC003, DC004, DC010, DC011, DC012, DC013, DC014, DC015, DC016, DC017, DC018, DC019, DC020, DC021, DC022, DC023, DC030, DC031, DC032, DC033, DC034, DC040, DC041, DC042, DC050, DC051, DC052, DC053, DC054, DC055, DC056, DC060, DR001, DR002, DR004];
