@@ -1,6 +1,6 @@
 import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { isMergeKey, type ComposeContext, type Service } from '../engine/compose';
-import { builtDockerfileOf, extendedService, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, builtStage, extendedService, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
 import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import { basename } from 'node:path';
@@ -110,8 +110,7 @@ function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: t
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return {};
-    const stages = built.dockerfile.stages;
-    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const stage = builtStage(built);
     const base = stage ? rootBase(stage) : undefined;
     return base?.kind === 'image' && dotnetAppUser(base.ref) ? { dotnetApp: true } : {};
   }
@@ -132,8 +131,7 @@ function imageOwnUser(ctx: ComposeContext, service: Service): { imageUser?: stri
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return {};
-    const stages = built.dockerfile.stages;
-    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const stage = builtStage(built);
     const set = dockerfileUser(stage);
     if (!stage || set === null || ('user' in set && !isRootUser(set.user))) return {};
     const base = rootBase(stage);
@@ -158,8 +156,7 @@ function knownOwnUser(ctx: ComposeContext, service: Service): { ownUser?: OwnUse
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return {};
-    const stages = built.dockerfile.stages;
-    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const stage = builtStage(built);
     const set = dockerfileUser(stage);
     if (set === null) return {};
     if ('user' in set) return set.user !== '' && !set.user.includes('$') && !isRootUser(set.user) ? { ownUser: { name: set.user, from: 'dockerfile' } } : {};
@@ -204,8 +201,7 @@ function runsWindows(ctx: ComposeContext, service: Service): boolean {
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return false;
-    const stages = built.dockerfile.stages;
-    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const stage = builtStage(built);
     return stage !== undefined && isWindowsStage(built.dockerfile, stage);
   }
   const img = imageThrough(ctx, service);
@@ -287,8 +283,7 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return null; // not in the workspace (or remote): unknown
-    const stages = built.dockerfile.stages;
-    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const stage = builtStage(built);
     const result = dockerfileUser(stage);
     if (result === null) return null;
     if ('user' in result) {

@@ -3,10 +3,9 @@ import { isMap, isScalar, isSeq } from '../engine/yaml-guards';
 import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { isSwarmStack, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
 import { describeMapping, hostIpKind, portsOf } from '../engine/compose-ports';
-import { projectFiles } from '../engine/include';
+import { projectComposeFiles } from '../engine/include';
 import { interpolate } from '../engine/interpolate';
 import { argsWrittenHere, droppedByDefaultOverride, keptByMerge, mergedServiceView } from '../engine/override-merge';
-import { defaultComposeFiles, defaultComposePair, parsedCompose } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { effectiveCommands } from '../engine/service-command';
 import { dataStoreOfLoose } from '../engine/service-image';
@@ -54,16 +53,7 @@ const DOCKER_HOST = /^(?:host\.docker\.internal|gateway\.docker\.internal|host-g
 function projectHostNames(ctx: ComposeContext): Set<string> {
   return ctx.memo(ctx, 'DC055.projectHosts', () => {
     const names = new Set<string>();
-    const files: ComposeContext[] = [ctx];
-    const others = new Set<string>([...defaultComposeFiles.in(ctx.dir)]);
-    const { main, override } = defaultComposePair(ctx.workspace, ctx.dir);
-    for (const p of [main, override]) if (p) others.add(p);
-    others.delete(ctx.path);
-    for (const p of others) {
-      const other = parsedCompose(ctx.workspace, p, ctx.options);
-      if (other) files.push(other);
-    }
-    files.push(...projectFiles(ctx));
+    const files = projectComposeFiles(ctx);
     for (const file of files) for (const s of file.services) addServiceNames(file, s, names);
     return names;
   });

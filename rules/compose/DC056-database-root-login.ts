@@ -4,10 +4,9 @@ import type { ComposeContext, EnvVar, Service } from '../engine/compose';
 import { ExtendedEnv, resolvedScalar } from '../engine/compose-lookup';
 import { dataStoreOf, serviceImage } from '../engine/datastores';
 import type { EnvLookup } from '../engine/env-files';
-import { projectFiles } from '../engine/include';
+import { projectComposeFiles } from '../engine/include';
 import { interpolate } from '../engine/interpolate';
 import { defaultMerge, keptByMerge, mergedServiceView } from '../engine/override-merge';
-import { defaultComposeFiles, defaultComposePair, parsedCompose } from '../engine/relations';
 import { defineRule } from '../engine/rule';
 import { hostVariables } from '../engine/tls-opt-outs';
 import type { Range } from '../engine/types';
@@ -65,16 +64,7 @@ function valueOf(ctx: ComposeContext, written: string): string {
 /** The MySQL and MariaDB services of the project (this file, the default compose files beside it, its `include:` project), and whether it runs another SQL server. */
 function projectDatabases(ctx: ComposeContext): { databases: Database[]; otherSql: boolean } {
   return ctx.memo(ctx, 'DC056.databases', () => {
-    const files: ComposeContext[] = [ctx];
-    const others = new Set<string>([...defaultComposeFiles.in(ctx.dir)]);
-    const { main, override } = defaultComposePair(ctx.workspace, ctx.dir);
-    for (const p of [main, override]) if (p) others.add(p);
-    others.delete(ctx.path);
-    for (const p of others) {
-      const other = parsedCompose(ctx.workspace, p, ctx.options);
-      if (other) files.push(other);
-    }
-    files.push(...projectFiles(ctx));
+    const files = projectComposeFiles(ctx);
     const byName = new Map<string, Database>();
     let otherSql = false;
     for (const file of files) {

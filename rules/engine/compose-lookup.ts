@@ -11,7 +11,7 @@ import { scalarString, type ComposeContext, type Entry, type Service } from './c
 import { fileKindIn, fileKindOf } from './analyze';
 import { hostNetworkEntries } from './host-network';
 import { resolveScalar, type ServiceImage } from './compose-values';
-import type { DockerfileContext } from './dockerfile';
+import type { DockerfileContext, Stage } from './dockerfile';
 import { ServiceEnv, type EnvLookup } from './env-files';
 import { parseImageRef, type ImageRef } from './image';
 import { isExtendedBase, isIncluded } from './include';
@@ -131,6 +131,12 @@ function computeExtendsChain(ctx: ComposeContext, service: Service): { chain: Ex
  */
 export function isAnalyzedBase(ctx: ComposeContext, level: ExtendsLevel): boolean {
   return level.ctx === ctx || level.ctx.path === ctx.path || fileKindIn(ctx.workspace, level.ctx.path, ctx.options) === 'compose';
+}
+
+/** The stage a build builds: its `target:` (stage names are lower case), else the Dockerfile's last stage; undefined when the target names none. */
+export function builtStage(built: { build: BuildInfo; dockerfile: DockerfileContext }): Stage | undefined {
+  const stages = built.dockerfile.stages;
+  return built.build.target ? stages.find((st) => st.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
 }
 
 /**
@@ -592,6 +598,32 @@ function runsOnlySetupTools(commands: ReturnType<typeof effectiveCommandsThrough
 }
 
 /**
+ * The names of the services another service of this file waits for with `depends_on: <name>: condition: <condition>`
+ * (long syntax); with `requiredOnly`, not those of an optional dependency (`required:` other than true). Once per file
+ * and analysis.
+ */
+function servicesWaitedFor(c: ComposeContext, condition: string, requiredOnly: boolean): Set<string> {
+  return c.memo(c, `waited-for:${condition}:${requiredOnly}`, () => {
+    const out = new Set<string>();
+    for (const s of c.services) {
+      const dep = c.serviceGet(s, 'depends_on');
+      if (!dep || !dep.value || !isMap(dep.value)) continue;
+      for (const pair of dep.value.items) {
+        const cfg = c.resolve(s.doc, pair.value as Node | null);
+        if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
+        if (resolvedScalar(c, c.get(s.doc, cfg, 'condition')?.value) !== condition) continue;
+        if (requiredOnly) {
+          const required = c.get(s.doc, cfg, 'required')?.value;
+          if (required !== undefined && resolvedScalar(c, required) !== 'true') continue;
+        }
+        out.add(String(pair.key.value));
+      }
+    }
+    return out;
+  });
+}
+
+/**
  * Whether another service of the project waits for this one with `depends_on: <name>: condition: service_healthy`
  * (and not `required: false`): Compose then refuses to start the dependent unless the container has a health check
  * ("container %s has no healthcheck configured", docker/compose pkg/compose/convergence.go isServiceHealthy, called
@@ -599,24 +631,8 @@ function runsOnlySetupTools(commands: ReturnType<typeof effectiveCommandsThrough
  * this file and, with the default override, the other file of the pair (compose.yaml + compose.override.yaml).
  */
 export function waitedForHealthy(ctx: ComposeContext, service: Service): boolean {
-  const waitedIn = (c: ComposeContext) =>
-    c.memo(c, 'healthy-waited-services', () => {
-      const out = new Set<string>();
-      for (const s of c.services) {
-        const dep = c.serviceGet(s, 'depends_on');
-        if (!dep || !dep.value || !isMap(dep.value)) continue;
-        for (const pair of dep.value.items) {
-          const cfg = c.resolve(s.doc, pair.value as Node | null);
-          if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
-          if (resolvedScalar(c, c.get(s.doc, cfg, 'condition')?.value) !== 'service_healthy') continue;
-          // An optional dependency (`required: false`, Compose 2.20) is skipped with a warning when it is not healthy.
-          const required = c.get(s.doc, cfg, 'required')?.value;
-          if (required !== undefined && resolvedScalar(c, required) !== 'true') continue;
-          out.add(String(pair.key.value));
-        }
-      }
-      return out;
-    });
+  // An optional dependency (`required: false`, Compose 2.20) is skipped with a warning when it is not healthy.
+  const waitedIn = (c: ComposeContext) => servicesWaitedFor(c, 'service_healthy', true);
   if (waitedIn(ctx).has(service.name)) return true;
   const partner = defaultPairPartner(ctx);
   return !!partner && waitedIn(partner.other).has(service.name);
@@ -638,20 +654,7 @@ export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
 }
 
 function computeIsOneShotJob(ctx: ComposeContext, service: Service): boolean {
-  const waitedIn = (c: ComposeContext) =>
-    c.memo(c, 'one-shot-services', () => {
-      const out = new Set<string>();
-      for (const s of c.services) {
-        const dep = c.serviceGet(s, 'depends_on');
-        if (!dep || !dep.value || !isMap(dep.value)) continue;
-        for (const pair of dep.value.items) {
-          const cfg = c.resolve(s.doc, pair.value as Node | null);
-          if (!isScalar(pair.key) || !cfg || !isMap(cfg)) continue;
-          if (resolvedScalar(c, c.get(s.doc, cfg, 'condition')?.value) === 'service_completed_successfully') out.add(String(pair.key.value));
-        }
-      }
-      return out;
-    });
+  const waitedIn = (c: ComposeContext) => servicesWaitedFor(c, 'service_completed_successfully', false);
   if (waitedIn(ctx).has(service.name)) return true;
   // With the default override, the merged project: a service of either file may wait for it, and the merged
   // service's restart policy and command are what run (defaultMerge, mergedCommands; review 44d, F3).

@@ -12,7 +12,7 @@ import { type Document, type Node } from 'yaml';
 import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
+import { builtDockerfileOf, builtStage, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
@@ -92,8 +92,7 @@ export function imageOf(ctx: ComposeContext, service: Service): ImageRef | null 
 export function builtBaseOf(ctx: ComposeContext, service: Service): ImageRef | null {
   const built = builtDockerfileOf(ctx, service);
   if (!built) return null;
-  const stages = built.dockerfile.stages;
-  let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+  let stage = builtStage(built);
   for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
   return stage && stage.base.kind === 'image' ? stage.base.ref : null;
 }

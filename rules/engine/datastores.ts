@@ -6,7 +6,7 @@
  * https://docs.docker.com/reference/compose-file/services/#extends
  */
 import type { ComposeContext, Service } from './compose';
-import { builtDockerfileOf, imageThrough } from './compose-lookup';
+import { builtDockerfileOf, builtStage, imageThrough } from './compose-lookup';
 import type { ImageRef } from './image';
 
 export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach' | 'dragonfly';
@@ -102,8 +102,7 @@ function computeDataStoreOf(ctx: ComposeContext, service: Service): DataStoreInf
   if (ref) return dataStoreOfImage(ref);
   const built = builtDockerfileOf(ctx, service);
   if (!built) return undefined;
-  const stages = built.dockerfile.stages;
-  let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+  let stage = builtStage(built);
   for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
   return stage && stage.base.kind === 'image' ? dataStoreOfImage(stage.base.ref) : undefined;
 }

@@ -38,7 +38,7 @@ import * as path from 'node:path';
 import { type Node, type Scalar } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext } from './compose';
-import { DEFAULT_COMPOSE_NAMES, isAnalysisWorkspace, parsedCompose } from './relations';
+import { DEFAULT_COMPOSE_NAMES, defaultComposeFiles, defaultComposePair, isAnalysisWorkspace, parsedCompose } from './relations';
 import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
 
 /** How many `include` levels are followed from a root. */
@@ -692,4 +692,24 @@ export function projectFiles(ctx: ComposeContext): ComposeContext[] {
   if (root.path !== ctx.path) out.push(root);
   for (const { ctx: other } of includeTree(root, ctx.workspace)) if (other.path !== ctx.path) out.push(other);
   return out;
+}
+
+/**
+ * The compose files of a file's project, the file itself first: the default compose files beside it (the base and override
+ * Compose merges, or the base of a `-f` override) and the files of its `include:` project (projectFiles). Once per analysis.
+ */
+export function projectComposeFiles(ctx: ComposeContext): ComposeContext[] {
+  return ctx.memo(ctx, 'project-compose-files', () => {
+    const files: ComposeContext[] = [ctx];
+    const others = new Set<string>([...defaultComposeFiles.in(ctx.dir)]);
+    const { main, override } = defaultComposePair(ctx.workspace, ctx.dir);
+    for (const p of [main, override]) if (p) others.add(p);
+    others.delete(ctx.path);
+    for (const p of others) {
+      const other = parsedCompose(ctx.workspace, p, ctx.options);
+      if (other) files.push(other);
+    }
+    files.push(...projectFiles(ctx));
+    return files;
+  });
 }

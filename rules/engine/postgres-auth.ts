@@ -17,7 +17,7 @@
  * https://www.postgresql.org/docs/current/app-initdb.html
  */
 import type { ComposeContext, Service } from './compose';
-import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, imageThrough } from './compose-lookup';
+import { builtDockerfileOf, builtStage, effectiveCommandsThrough, ExtendedEnv, imageThrough } from './compose-lookup';
 import type { ServiceEnv, EnvLookup } from './env-files';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
@@ -202,8 +202,7 @@ function passwordEncryptionFromCommand(cmds: ReturnType<typeof effectiveCommands
 function builtBase(ctx: ComposeContext, service: Service): ImageRef | null {
   const built = builtDockerfileOf(ctx, service);
   if (!built) return null;
-  const stages = built.dockerfile.stages;
-  let stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+  let stage = builtStage(built);
   for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
   if (!stage || stage.base.kind !== 'image') return null;
   if (stage.base.viaArg && built.args) return null;

@@ -5,7 +5,7 @@
  * The image is also read through `extends:`.
  */
 import type { ComposeContext, Service } from './compose';
-import { builtDockerfileOf, imageThrough } from './compose-lookup';
+import { builtDockerfileOf, builtStage, imageThrough } from './compose-lookup';
 import { dataStoreOf, dataStoreOfImage, serviceImage, type DataStoreInfo } from './datastores';
 import { parseImageRef, type ImageRef } from './image';
 import { rootBase, stageChain } from './stage-scope';
@@ -78,8 +78,7 @@ export function builtBaseImage(ctx: ComposeContext, service: Service): ImageRef 
   return ctx.memo(service.map, 'builtBaseImage', () => {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return null;
-    const stages = built.dockerfile.stages;
-    const stage = built.build.target ? stages.find((s) => s.name === built.build.target!.toLowerCase()) : stages[stages.length - 1];
+    const stage = builtStage(built);
     if (!stage) return null;
     const base = rootBase(stage);
     if (base.kind === 'image') return base.ref;
