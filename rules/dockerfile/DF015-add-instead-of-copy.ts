@@ -6,8 +6,7 @@ import { addSourceKind, argWords, instructionsNamed, flagsOf, gitPinnedByCommit,
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Range } from '../engine/types';
 import { invocation, isVerification } from '../engine/run-commands';
-import { scriptHasErrexit } from '../engine/packages';
-import type { SimpleCommand } from '../engine/shell';
+import { failureEndsRun } from '../engine/packages';
 import { CHILD_CONTEXT, contextCandidates, contextRelative, type Contexts } from '../engine/build-context';
 
 type Data =
@@ -158,7 +157,7 @@ function mayBeArchive(ctx: DockerfileContext, source: string, contexts: () => Co
 
 /**
  * Whether a RUN after `ins` in its stage checks a checksum or signature (`sha256sum -c`, `gpg --verify`: isVerification)
- * that can fail the build (not `… || true`), and names the downloaded file (its name in the URL, or the file ADD writes):
+ * whose failure ends the RUN (failureEndsRun, the reading DF032's `-y` fix uses: not `… || true`, not before `&& x || true`), and names the downloaded file (its name in the URL, or the file ADD writes):
  * a check of another file does not check this one (review 31, probes 07 and 08).
  */
 function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction, urls: string[], dest: string | undefined): boolean {
@@ -174,7 +173,6 @@ function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction, urls: stri
     if (r.stage !== stage || r.onbuild || ctx.offsetAt(r.instruction.getRange().start) < after) return false;
     return r.scripts.some((s) => {
       if (!named(s.source.text)) return false;
-      const errexit = scriptHasErrexit(s);
       // The file is named by the commands that lead to a check, since the previous one (`echo "<sum>  app.tar.gz" |
       // sha256sum -c -`; `grep app.zip SUMS > sum && sha256sum -c sum`), not only somewhere in the RUN (review 32, probe 07).
       let from = 0;
@@ -184,33 +182,10 @@ function verifiedByLaterRun(ctx: DockerfileContext, ins: Instruction, urls: stri
         const segment = s.commands.slice(from, k + 1);
         from = k + 1;
         const text = ctx.text.slice(segment[0].start, c.end);
-        return named(text) && failsTheBuild(s.commands, k, errexit);
+        return named(text) && failureEndsRun(ctx, r, s, k);
       });
     });
   });
-}
-
-/**
- * Whether a failing command stops the RUN: not before a `|` (the pipe's status is its last command's), nor a condition
- * (`if`, `!`, `while`), nor followed by `||` unless what follows exits or fails (`|| exit 1`, `|| false`), and followed
- * by `&&`, last, or under `set -e` (review 32, probes 05 and 06).
- */
-function failsTheBuild(commands: readonly SimpleCommand[], k: number, errexit: boolean): boolean {
-  const c = commands[k];
-  const first = c.words[0]?.value;
-  // In a pipe, only the last command's status is the pipe's.
-  if (c.next === '|' || first === 'if' || first === '!' || first === 'while' || first === 'until' || first === 'elif') return false;
-  if (c.next === '||') {
-    // `|| exit 1`, `|| false`, or a group that ends so: `|| { echo "checksum mismatch" >&2; exit 1; }` (review 32, probe 05).
-    for (const then of commands.slice(k + 1, k + 5)) {
-      const prog = then.programIndex >= 0 ? then.words[then.programIndex].value : '';
-      const arg = then.words[then.programIndex + 1]?.value;
-      if ((prog === 'exit' && arg !== '0') || prog === 'false' || (prog === 'return' && arg !== '0')) return true;
-      if (then.next !== ';' && then.next !== '\n' && then.next !== '&&' && then.next !== null) break;
-    }
-    return false;
-  }
-  return c.next === '&&' || k === commands.length - 1 || errexit;
 }
 
 /** The file name at the end of a URL's path (`boundary_0.18.2_SHA256SUMS`), or undefined. */
@@ -234,7 +209,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: '`ADD` fetches a URL or Git repository without `--checksum`, or adds local files (or extracts a local archive).',
-    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A compressed file that holds no tar (`seed.sql.gz`, `GeoLite2-City.mmdb.gz`: named for what it holds, or found in the context with no tar header — a 512-byte block with a valid checksum — at the start of its gzip stream, whatever its name) is copied by ADD as it is, compressed, so it is judged as a plain file. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check can fail the build: not before a `|`, not a condition, not `|| true` — `|| exit 1` is fine —, and followed by `&&`, last, or under `set -e`) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
+    what: 'Flags `ADD` (in every stage, and in ONBUILD triggers) that fetches a URL or Git repository without `--checksum`, or that adds local files or a heredoc, which `COPY` does without ADD\'s extra behaviour. A local tar archive (`.tar`, `.tar.gz`, `.tgz`…, or a file of the build context that is one by its content, whatever its name) is reported as information: ADD extracts it, which is fine when intended. A compressed file that holds no tar (`seed.sql.gz`, `GeoLite2-City.mmdb.gz`: named for what it holds, or found in the context with no tar header — a 512-byte block with a valid checksum — at the start of its gzip stream, whatever its name) is copied by ADD as it is, compressed, so it is judged as a plain file. A URL that a later RUN of the stage checks a checksum or signature of (`sha256sum -c`, `gpg --verify`, HashiCorp\'s release pattern; the commands that lead to the check name the downloaded file, and the check\'s failure ends the RUN, read as DF032 reads apt\'s abort: not before a `|`, not a condition nor negated, not under `|| true` nor `&& echo ok || true` — `|| exit 1` is fine, `|| return 1` is not (outside a function bash goes on after it) —, in a list that ends the script, or, under errexit, the last command of its list, not before `&&` (errexit: a `set -e` that surely ran before it, the options of the shell an exec-form RUN starts, or the stage\'s SHELL for the RUN lines it runs, `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]`; bash\'s set builtin, Dockerfile reference SHELL)) is reported as information. A Git source pinned to a full commit in its fragment counts as verified; sources given through variables without a known value are not judged.',
     why: 'ADD does more than it says. With a URL it downloads content that can change (or be swapped by whoever controls the server or DNS) between two builds, with no integrity check unless `--checksum` pins it; a Git branch moves the same way. With a local archive it silently extracts — an archive with crafted paths or a file you meant to ship as-is changes the image in ways a reviewer does not see. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security "Supply Chain Security": only verified, pinned inputs go into the image; COPY makes the intent of plain file copies explicit.',
     whySummary: 'ADD downloads a URL with no integrity check unless `--checksum` pins it, follows a Git branch that moves, and silently extracts a local archive, so what lands in the image can change between builds or differ from what a reviewer sees; COPY only copies.',
     bad: 'FROM debian:12-slim\nADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
@@ -246,6 +221,8 @@ export default defineRule<'dockerfile', Data>({
       'https://docs.docker.com/reference/dockerfile/#add',
       'https://docs.docker.com/reference/dockerfile/#add---checksum',
       'https://docs.docker.com/build/building/best-practices/#add-or-copy',
+      'https://docs.docker.com/reference/dockerfile/#shell',
+      'https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html',
       'https://github.com/hadolint/hadolint/wiki/DL3020',
     ],
   },

@@ -8,6 +8,8 @@ interface Data {
   action: string;
   /** Offset of the tool word, to find the command again for the fix. */
   toolOffset: number;
+  /** Whether apt's abort ends the RUN with an error (failureEndsRun): else the RUN may go on without the change. */
+  endsRun: boolean;
 }
 
 /** apt subcommands that ask for confirmation before changing packages. */
@@ -36,12 +38,15 @@ export default defineRule<'dockerfile', Data>({
     why: 'Without `-y`, apt asks "Do you want to continue? [Y/n]" whenever it installs more than the named packages. A build has no terminal: apt reads end-of-file, answers no and aborts, so the build fails depending on what the package index pulls in that day. Builds that behave the same every time are part of SECURITY-GUIDELINES.md §6 (Image Build Security, "Use specific versions").',
     bad: 'FROM debian:12-slim\nRUN apt-get update && apt-get install --no-install-recommends curl',
     good: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
-    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN; inside a shell\'s script string, in the string, where the characters are those of the document). Safe only where apt\'s abort failed the build, so that -y turns a failing build into one that does what it says: apt\'s failure becomes the status of its and-or list (`&&` and pipes after it), and that list ends the script (`apt-get update && apt-get install curl && rm -rf …`, or the last command), is followed by `|| exit 1` (or `|| false`), or, at the top level under `set -e`, has apt as its last command (`set -eux; apt-get install curl; …`, `["bash", "-ec", "…"]`, `bash -euxc \'…\'`; under `set -e` a failure before a `&&` does not end the shell); as the last list of an `if` branch or a `{ … }` group it becomes the compound\'s status, judged the same way (`if [ … ]; then apt-get install curl; fi`). Read with the shell reader; a command inside a script string or a heredoc fed to a shell also needs that shell\'s command to end the RUN. Elsewhere — `apt-get remove curl || true`, `apt-get autoremove; …` without `set -e`, `if ! apt-get purge …`, a loop, a pipe, a subshell — apt may have printed "Do you want to continue? [Y/n] Abort.", changed nothing and let the RUN go on, and -y would be a new decision to change packages: the fix is then a quick fix whose title says what apt will do — "Add -y: apt will now remove the packages (its abort may have let the RUN go on)" for `remove`, `purge`, `autoremove` and `--auto-remove` (which can take libraries the image still needs along), "…upgrade the packages" for `upgrade` (and "…, and may remove some" for `dist-upgrade`/`full-upgrade`), "…install or remove the other packages it asked about" for `install` and the rest (apt asks only when it would install more than named or remove something).',
+    fix: '"Add -y" inserts `-y` right after the subcommand (as a JSON string `"-y"` in exec-form RUN; inside a shell\'s script string, in the string, where the characters are those of the document). Safe only where apt\'s abort failed the build, so that -y turns a failing build into one that does what it says: apt\'s failure becomes the status of its and-or list (`&&` and pipes after it), and that list ends the script (`apt-get update && apt-get install curl && rm -rf …`, or the last command), is followed by `|| exit 1` (or `|| false`; `exit` ends the shell from the body of an `if`, loop or group too, not from a group in a pipe, which is a subshell), or, under errexit, has apt as its last command (`set -eux; apt-get install curl; …`). Under errexit a failure before a `&&` does not end the shell, nor one where bash ignores errexit: an `if`/`while` condition, a command negated with `!` (or its pipeline), a pipe, a subshell, a function body, or the body of a compound command (`if`, loop, `case`, `{ … }`) that is itself before `&&`/`||`, in a pipe or negated ("If a compound command or shell function executes in a context where -e is being ignored, none of the commands executed within the compound command or function body will be affected by the -e setting", bash\'s set builtin); in the body of an `if`, loop, `case` or group in no such place errexit holds (`set -e; for p in curl wget; do apt-get remove "$p"; echo removed; done`). Errexit is on when the shell that runs the script has `-e` among its options: the stage\'s SHELL (`SHELL ["/bin/bash", "-eo", "pipefail", "-c"]`, `["/bin/sh", "-exc"]`, `-o errexit`; the last of `-e` and `+e` wins; inherited from the stage it builds on; the SHELL "affects all subsequent instructions", Dockerfile reference) for the scripts it runs — the shell-form RUN line, and a heredoc that is the whole command and has no shebang (BuildKit passes its body to the SHELL, and writes one with a shebang to a file it runs) —, not for an exec-form RUN, a script string or a heredoc fed to a shell the line names, nor an ONBUILD trigger (it runs in the child image\'s build); the shell an exec-form RUN or a script string starts (`["bash", "-ec", "…"]`, `bash -euxc \'…\'`). It is also on after a `set -e` or `set -o errexit` that surely ran before apt: at the top level or in the body apt stands in, first in its and-or list (not `[ -n "$STRICT" ] && set -e`), not in a condition, pipe or background job (a `set -e` inside an `if`, loop or `case` that has closed may not have run; one in a subshell or function body does not reach apt; `set -- -e` sets `$1`); and no `set +e` may have run since (in a loop, anywhere in its body, which runs again before apt on the next round). As the last list of an `if` branch or a `{ … }` group apt\'s failure becomes the compound\'s status, judged the same way (`if [ … ]; then apt-get install curl; fi`). Read with the shell reader; a command inside a script string or a heredoc fed to a shell also needs that shell\'s command to end the RUN. Elsewhere — `apt-get remove curl || true`, `apt-get autoremove; …` without errexit, `if ! apt-get purge …`, a loop without errexit, a pipe, a subshell — apt may have printed "Do you want to continue? [Y/n] Abort.", changed nothing and let the RUN go on, and -y would be a new decision to change packages: the message says so ("… aborts without changing any package, and the RUN may go on past the failure; add -y if the change is wanted.") and the fix is a quick fix whose title says what apt will do — "Add -y: apt will now remove the packages (its abort may have let the RUN go on)" for `remove`, `purge`, `autoremove` and `--auto-remove` (which can take libraries the image still needs along), "…upgrade the packages" for `upgrade` (and "…, and may remove some" for `dist-upgrade`/`full-upgrade`), "…install or remove the other packages it asked about" for `install` and the rest (apt asks only when it would install more than named or remove something).',
     guideline: '§6 Image Build Security (reproducible, non-interactive builds)',
     equivalents: ['hadolint DL3014 (use the -y switch to avoid manual input)', 'Trivy DS-0021 (\'apt-get\' missing \'-y\' to avoid manual input)', 'KICS "APT-GET Missing Flags To Avoid Manual Input"'],
     references: [
       'https://manpages.debian.org/stable/apt/apt-get.8.en.html',
       'https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#set',
+      'https://docs.docker.com/reference/dockerfile/#shell',
+      'https://docs.docker.com/reference/dockerfile/#here-documents',
       'https://github.com/hadolint/hadolint/wiki/DL3014',
       'https://docs.docker.com/build/building/best-practices/#apt-get',
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/apt_get_missing_yes_flag_to_avoid_manual_input.rego',
@@ -52,12 +57,14 @@ export default defineRule<'dockerfile', Data>({
     for (const pc of packageCommandsInStrings(ctx)) {
       if (pc.family !== 'apt' || !PROMPTING.has(pc.action) || aptSimulates(pc) || aptAssumesYes(pc)) continue;
       if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).assumeYes) continue;
-      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, action: pc.action, toolOffset: pc.toolWord.start } });
+      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, action: pc.action, toolOffset: pc.toolWord.start, endsRun: failureEndsRun(ctx, pc.run, pc.script, pc.commandIndex) } });
     }
     return out;
   },
   message(d) {
-    return `'${d.tool} ${d.action}' without -y waits for a confirmation a build cannot give and aborts; add -y.`;
+    if (d.endsRun) return `'${d.tool} ${d.action}' without -y waits for a confirmation a build cannot give and aborts; add -y.`;
+    // The abort is tolerated (`|| true`, `;` without set -e, a loop…): the build may go on with nothing changed (review 47a, F2 leftovers).
+    return `'${d.tool} ${d.action}' without -y waits for a confirmation a build cannot give and aborts without changing any package, and the RUN may go on past the failure; add -y if the change is wanted.`;
   },
   fix(ctx, { data }) {
     const pc = packageCommandAt(ctx, data.toolOffset);
@@ -67,7 +74,7 @@ export default defineRule<'dockerfile', Data>({
     const changes = [{ kind: 'edit' as const, path: ctx.path, edits: [edit] }];
     // Safe only when the abort failed the build: then -y turns a failing build into one that does what it says.
     // Where the script went on after the abort, -y is a new decision to change packages (review 47a, F2).
-    if (failureEndsRun(pc.run, pc.script, pc.commandIndex)) return { title: 'Add -y', safe: true, changes };
+    if (data.endsRun) return { title: 'Add -y', safe: true, changes };
     return { title: `Add -y: ${whatYesDoes(pc)} (its abort may have let the RUN go on)`, safe: false, changes };
   },
 });

@@ -13,7 +13,7 @@ import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dock
 import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
-import { buildsWindows, stageChain } from './stage-scope';
+import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
 
@@ -709,100 +709,264 @@ export function scriptHasErrexit(script: RunScript): boolean {
   if (optionsHaveErrexit(script.jsonShell?.slice(1) ?? [])) return true;
   for (const cmd of script.commands) {
     if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'set') continue;
-    const args = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value);
-    if (args.some((a) => /^-[a-zA-Z]*e/.test(a))) return true;
-    const o = args.indexOf('-o');
-    if (o !== -1 && args[o + 1] === 'errexit') return true;
+    if (setErrexit(cmd.words.slice(cmd.programIndex + 1).map((w) => w.value)) === true) return true;
   }
   return false;
 }
 
-/** Whether a shell's command-line options turn on errexit (`-e`, `-eux`, `-o errexit`, `-euxo pipefail`). */
+/** Whether a shell's command-line options turn on errexit (`-e`, `-eux`, `-o errexit`, `-euxo pipefail`; the last of `-e`/`+e` wins). */
 function optionsHaveErrexit(options: readonly string[]): boolean {
+  let on = false;
   for (let i = 0; i < options.length; i++) {
     const a = options[i];
-    // `--rcfile FILE`, `-o NAME`, `-O NAME`: the next string is a value, not an option.
+    // `--rcfile FILE`, `-O NAME`: the next string is a value, not an option.
     if (a === '--rcfile' || a === '--init-file' || a === '-O' || a === '+O') i++;
-    else if (/^-[A-Za-z]*o$/.test(a) && options[i + 1] === 'errexit') return true;
-    else if (/^-[A-Za-z]*e[A-Za-z]*$/.test(a)) return true;
-    else if (/^[-+][A-Za-z]*[oO]$/.test(a)) i++;
+    else if (/^[-+][A-Za-z]*o$/.test(a)) {
+      // `-o NAME` (also the last letter of a cluster, `-euxo pipefail`): the cluster's other letters, then the name.
+      if (/^[-+][A-Za-z]*e/.test(a)) on = a[0] === '-';
+      if (options[i + 1] === 'errexit') on = a[0] === '-';
+      i++;
+    } else if (/^[-+][A-Za-z]*e[A-Za-z]*$/.test(a)) on = a[0] === '-';
   }
-  return false;
+  return on;
 }
 
-/** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`). */
-const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh']);
+/**
+ * What a `set` command's arguments do to errexit: true (`set -e`, `set -eux`, `set -o errexit`, `set -euo pipefail`),
+ * false (`set +e`, `set +o errexit`), undefined when they leave it alone. Options end at `--` or the first operand
+ * (`set -- -e` sets the positional parameters).
+ */
+function setErrexit(args: readonly string[]): boolean | undefined {
+  let out: boolean | undefined;
+  for (let j = 0; j < args.length; j++) {
+    const a = args[j];
+    if (a === '--' || a === '-' || !/^[-+]/.test(a)) break;
+    if (/^[-+][A-Za-z]*e[A-Za-z]*$/.test(a)) out = a[0] === '-';
+    if (/^[-+][A-Za-z]*o$/.test(a)) {
+      if (args[j + 1] === 'errexit') out = a[0] === '-';
+      j++;
+    }
+  }
+  return out;
+}
+
+/** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`), or a SHELL names one. */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
+
+/**
+ * Whether the stage's SHELL in effect at a RUN turns errexit on (`SHELL ["/bin/bash", "-eo", "pipefail", "-c"]`,
+ * `["/bin/sh", "-exc"]`, `["bash", "-o", "errexit", "-c"]`; inherited from the stage it builds on too): a POSIX shell
+ * with `-e` among its options. Read once per stage. False for the default `/bin/sh -c`, a PowerShell or cmd SHELL, an
+ * ONBUILD trigger (it runs in a child image's build) and a RUN before the first FROM.
+ */
+export function shellErrexitAt(ctx: DockerfileContext, run: RunInstruction): boolean {
+  if (!run.stage || run.onbuild) return false;
+  let known = shellErrexits.get(run.stage);
+  if (!known) {
+    known = new Map();
+    for (const [ins, shell] of shellsOf(ctx, run.stage)) {
+      if (shell && POSIX_SHELLS.has(baseName(shell[0] ?? '').toLowerCase()) && optionsHaveErrexit(shell.slice(1))) known.set(ins, true);
+    }
+    shellErrexits.set(run.stage, known);
+  }
+  return known.get(run.instruction) === true;
+}
+
+const shellErrexits = new WeakMap<Stage, Map<Instruction, boolean>>();
+
+/**
+ * Whether the stage's SHELL runs this script: the shell-form RUN line, and a heredoc that is the whole command (one
+ * heredoc, no program on the line) and has no shebang — BuildKit passes its body to the SHELL ("just run the contents
+ * in the shell"); with a shebang it writes the body to a file and runs that. Not an exec-form RUN, a script string
+ * (`bash -c '…'`: its own shell) nor a heredoc fed to a program the line names (`RUN bash <<EOF`).
+ */
+function runBySHELL(run: RunInstruction, script: RunScript): boolean {
+  if (script.json || script.inString) return false;
+  if (!script.heredoc) return true;
+  return script.runner === '' && run.scripts.length === 1 && !script.source.text.startsWith('#!');
+}
+
 /** What a compound command's keyword does to the stack of open constructs (the parser keeps keywords as words before the program). */
-type Construct = 'if-cond' | 'if-body' | 'loop-head' | 'loop-body' | 'case' | 'brace' | 'subshell';
+type Construct = 'if-cond' | 'if-body' | 'loop-head' | 'loop-body' | 'case' | 'brace' | 'subshell' | 'function';
+
+interface Frame {
+  kind: Construct;
+  /** The command whose lead words open the construct, and the index there of the opening keyword (or -1 for a subshell). */
+  at: number;
+  word: number;
+  /** Whether errexit was surely on where the construct opened, and whether anything inside may have turned it off. */
+  before: boolean;
+  off: boolean;
+  /** A `{ … }` behind `&&`/`||`: it may not run. */
+  conditional: boolean;
+}
 
 /**
  * The open compound commands around command `k` (outermost first), read from the keywords of the commands before it
- * and its own (`then`, `else`, `{` open the body it stands in), and the `set -e` state of the top level there.
- * Null when the keywords do not pair up, or `k` itself is a condition or negated (`if …`, `while …`, `! cmd`).
+ * and its own (`then`, `else`, `{` open the body it stands in), and whether errexit is surely on there: turned on by
+ * `initial` (the options of the shell that runs the script) or by a `set -e` / `set -o errexit` that surely ran in
+ * this shell before `k` — at the top level or in a body `k` stands in (`if …; then set -e; cmd; fi`), the first
+ * command of its and-or list, not in a condition, pipe or background job; a `set -e` inside an `if`, loop or `case`
+ * that has closed may not have run, and one in a subshell or function body does not reach `k`. Any `set +e` before
+ * `k` that may have run turns it off. Null when the keywords do not pair up, or `k` itself is a condition or negated
+ * (`if …`, `while …`, `! cmd`, `! a | cmd`).
  */
-function constructsAt(commands: readonly SimpleCommand[], k: number, errexit: boolean): { stack: Construct[]; errexit: boolean } | null {
-  const stack: Construct[] = [];
+function constructsAt(commands: readonly SimpleCommand[], k: number, initial: boolean): { stack: Frame[]; errexit: boolean } | null {
+  const stack: Frame[] = [];
+  let on = initial;
+  /** Errexit may have been turned off here: every open construct up to the nearest subshell sees it (a function's `set +e` holds after a call). */
+  const turnOff = () => {
+    on = false;
+    for (let f = stack.length - 1; f >= 0; f--) {
+      stack[f].off = true;
+      if (stack[f].kind === 'subshell') break;
+    }
+  };
+  /** Close the innermost construct, which must be of this kind; `next` is the operator after its closing keyword. */
+  const close = (kind: Construct, next: Separator): boolean => {
+    const f = stack.pop()!;
+    if (f.kind !== kind && !(kind === 'brace' && f.kind === 'function')) return false;
+    // A subshell's settings stay inside it. A construct that may not have run (an `if`, a loop, a `case`, a function
+    // body, a `{ … }` behind `&&`/`||` or in a pipe, which runs in a subshell) leaves errexit on only if it was on
+    // before and nothing inside may have turned it off; a `{ … }` that surely ran leaves it as it is.
+    if (f.kind === 'subshell') on = f.before;
+    else if (f.kind !== 'brace' || f.conditional || next === '|' || next === '&') {
+      if (f.off) turnOff();
+      else on = f.before;
+    }
+    return true;
+  };
+  // `! a | cmd`: the `!` negates the whole pipeline.
+  let p = k;
+  while (p > 0 && commands[p - 1].next === '|') p--;
+  const pipeLead = commands[p].programIndex >= 0 ? commands[p].words.slice(0, commands[p].programIndex) : commands[p].words;
+  if (p < k && pipeLead.some((w) => w.value === '!')) return null;
   for (let i = 0; i <= k; i++) {
     const c = commands[i];
-    if (c.prev === '(') stack.push('subshell');
+    const op = i > 0 ? commands[i - 1].next : null;
+    const afterList = op === '&&' || op === '||';
+    // `name() { …; }`: a function body runs when called, not here.
+    const functionBody = i > 0 && commands[i - 1].next === '(' && c.prev !== '(';
+    if (c.prev === '(' && !functionBody) stack.push({ kind: 'subshell', at: i, word: -1, before: on, off: false, conditional: afterList });
     const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
-    for (const w of lead) {
-      const top = stack.length - 1;
-      switch (w.value) {
-        case 'if': stack.push('if-cond'); break;
-        case 'elif': if (stack[top] !== 'if-body') return null; stack[top] = 'if-cond'; break;
-        case 'then': if (stack[top] !== 'if-cond') return null; stack[top] = 'if-body'; break;
-        case 'else': if (stack[top] !== 'if-body') return null; break;
-        case 'fi': if (stack[top] !== 'if-body') return null; stack.pop(); break;
-        case 'while': case 'until': case 'for': case 'select': stack.push('loop-head'); break;
-        case 'do': if (stack[top] !== 'loop-head') return null; stack[top] = 'loop-body'; break;
-        case 'done': if (stack[top] !== 'loop-body') return null; stack.pop(); break;
-        case 'case': stack.push('case'); break;
-        case 'esac': if (stack[top] !== 'case') return null; stack.pop(); break;
-        case '{': stack.push('brace'); break;
-        case '}': if (stack[top] !== 'brace') return null; stack.pop(); break;
+    for (let w = 0; w < lead.length; w++) {
+      const top = stack[stack.length - 1];
+      const open = (kind: Construct) => stack.push({ kind, at: i, word: w, before: on, off: false, conditional: w === 0 && (afterList || op === '|') });
+      switch (lead[w].value) {
+        case 'if': open('if-cond'); break;
+        case 'elif': if (top?.kind !== 'if-body') return null; top.kind = 'if-cond'; break;
+        case 'then': if (top?.kind !== 'if-cond') return null; top.kind = 'if-body'; break;
+        case 'else': if (top?.kind !== 'if-body') return null; break;
+        case 'fi': if (top?.kind !== 'if-body' || !close('if-body', c.next)) return null; break;
+        case 'while': case 'until': case 'for': case 'select': open('loop-head'); break;
+        case 'do': if (top?.kind !== 'loop-head') return null; top.kind = 'loop-body'; break;
+        case 'done': if (top?.kind !== 'loop-body' || !close('loop-body', c.next)) return null; break;
+        case 'case': open('case'); break;
+        case 'esac': if (top?.kind !== 'case' || !close('case', c.next)) return null; break;
+        case '{': open(functionBody && w === 0 ? 'function' : 'brace'); break;
+        case '}': if ((top?.kind !== 'brace' && top?.kind !== 'function') || !close('brace', c.next)) return null; break;
         case '!': case 'time': if (i === k) return null; break;
       }
+      // A branch after `else`/`elif` runs instead of the one before: what that one set does not hold in it.
+      if ((lead[w].value === 'else' || lead[w].value === 'elif') && stack.length > 0) on = stack[stack.length - 1].before && !stack[stack.length - 1].off;
     }
     if (i === k) break;
     if (c.next === ')') {
-      if (stack[stack.length - 1] !== 'subshell') return null;
-      stack.pop();
+      if (stack[stack.length - 1]?.kind !== 'subshell' || !close('subshell', null)) return null;
     }
-    if (stack.length === 0 && c.programIndex >= 0 && c.words[c.programIndex].value === 'set') {
-      const args = c.words.slice(c.programIndex + 1).map((w) => w.value);
-      for (let j = 0; j < args.length; j++) {
-        const a = args[j];
-        if ((a === '-o' || a === '+o') && args[j + 1] === 'errexit') errexit = a === '-o';
-        else if (/^-[A-Za-z]*e[A-Za-z]*$/.test(a)) errexit = true;
-        else if (/^\+[A-Za-z]*e[A-Za-z]*$/.test(a)) errexit = false;
+    if (c.programIndex >= 0 && c.words[c.programIndex].value === 'set') {
+      const set = setErrexit(c.words.slice(c.programIndex + 1).map((w) => w.value));
+      if (set === false) turnOff();
+      else if (set === true) {
+        const top = stack[stack.length - 1];
+        const inCondition = top?.kind === 'if-cond' || top?.kind === 'loop-head';
+        const piped = c.next === '|' || c.next === '&' || op === '|';
+        if (!afterList && !inCondition && !piped && !functionBody) on = true;
       }
     }
   }
-  return { stack, errexit };
+  return { stack, errexit: on };
+}
+
+
+/** The keywords that open and close compound commands, for pairing them. */
+const OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case', '{']);
+const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
+
+/**
+ * The command that closes the compound a frame opened (its `fi`, `done`, `esac` or `}`), when nothing but redirections
+ * (`done > log`) or other closing keywords (`fi }`) follow the keyword in that command; -1 otherwise, and for a subshell.
+ */
+function closerOf(commands: readonly SimpleCommand[], frame: Frame): number {
+  if (frame.word < 0) return -1;
+  let depth = 0;
+  for (let i = frame.at; i < commands.length; i++) {
+    const words = commands[i].words;
+    const leadEnd = commands[i].programIndex >= 0 ? commands[i].programIndex : words.length;
+    for (let w = i === frame.at ? frame.word : 0; w < leadEnd; w++) {
+      const v = words[w].value;
+      if (OPENERS.has(v)) depth++;
+      else if (CLOSERS.has(v) && --depth === 0) {
+        for (let r = w + 1; r < words.length; ) {
+          if (CLOSERS.has(words[r].value)) r++;
+          else {
+            const width = redirectionWidth(words, r);
+            if (width === 0) return -1;
+            r += width;
+          }
+        }
+        return i;
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * Whether a compound command runs where errexit holds for what it runs: not negated (`! { …; }`), not in a pipe or the
+ * background (a subshell), not followed by `&&` or `||` (bash, set -e: "If a compound command … executes in a context
+ * where -e is being ignored, none of the commands executed within [it] will be affected by the -e setting"). A compound
+ * after `&&`/`||` is the last of its list, where errexit holds.
+ */
+function compoundKeepsErrexit(commands: readonly SimpleCommand[], frame: Frame): boolean {
+  if (runsInSubshell(commands, frame)) return false;
+  const next = commands[closerOf(commands, frame)].next;
+  if (next === '&&' || next === '||') return false;
+  return !commands[frame.at].words.slice(0, frame.word).some((w) => w.value === '!');
+}
+
+/** Whether a compound runs in a subshell of its own, a part of a pipe or a background job (`{ …; } | tee log`), or its end is not found. */
+function runsInSubshell(commands: readonly SimpleCommand[], frame: Frame): boolean {
+  const closer = closerOf(commands, frame);
+  if (closer < 0) return true;
+  const next = commands[closer].next;
+  return next === '|' || next === '&' || (frame.word === 0 && frame.at > 0 && commands[frame.at - 1].next === '|');
 }
 
 /**
  * Whether a failure of the command at `k` of a script ends its RUN with an error, read from the operators around
- * it (review 47a, F2). The command is not a condition (`if`, `while`), not negated with `!`, not before a `|` nor
- * sent to the background, and its failure becomes the status of its and-or list — the list goes on with `&&` (or
- * `|`) — which then:
+ * it (review 47a, F2). The command is not a condition (`if`, `while`), not negated with `!` (nor its pipeline), not
+ * before a `|` nor sent to the background, and its failure becomes the status of its and-or list — the list goes on
+ * with `&&` (or `|`) — which then:
  * - is followed by `||` leading to `exit`, `exit N` (N ≠ 0) or `false` (`cmd || exit 1`, `cmd || { echo …; exit 1; }`);
  * - ends the script (`a && cmd && b`, or the last command, `;` after it or not);
- * - at the top level, under `set -e` (an option of the shell an exec-form RUN or a script string starts, or a
- *   top-level `set -e`, `set -eux`, `set -o errexit` before it, not undone by `set +e`), when the command is the last
- *   of its and-or list: under `set -e` a failure before a `&&` does not end the shell (POSIX, `set -e`: "any command
- *   of an AND-OR list other than the last"), so `set -e; cmd && b; c` goes on after `cmd` fails;
+ * - under errexit, when the command is the last of its and-or list (under `set -e` a failure before a `&&` does not
+ *   end the shell: POSIX, `set -e`: "any command of an AND-OR list other than the last"), at the top level or in the
+ *   body of an `if`, loop, `case` or `{ … }` that is itself in no such ignored place (not before `&&`/`||`, not in a
+ *   pipe, not negated). Errexit is on when the shell that runs the script has `-e` among its options — the stage's
+ *   SHELL (`SHELL ["/bin/bash", "-eo", "pipefail", "-c"]`, for the scripts it runs: shellErrexitAt, runBySHELL), the
+ *   shell an exec-form RUN or a script string starts — or a `set -e` / `set -o errexit` surely ran before the command
+ *   (constructsAt), and no `set +e` may have run since (nor anywhere in a loop around it, which may run it first);
  * - is the last list of an `if` body or a `{ … }` group (`if …; then …; cmd; fi`): the compound's status is then the
  *   failure, and the compound is judged the same way in its own list.
- * Anything else (a loop, `case`, a subshell, a function, a `;` and more commands after it without `set -e`) answers
- * false. For a script string (`sh -c '…'`), the shell's command must end the RUN in its own script too; for a heredoc
- * fed to a program (`RUN bash <<EOF`), the command holding the marker must.
+ * Anything else (a subshell, a function body, a `;` and more commands after it without errexit) answers false. For a
+ * script string (`sh -c '…'`), the shell's command must end the RUN in its own script too; for a heredoc fed to a
+ * program (`RUN bash <<EOF`), the command holding the marker must. One reading for DF032's `-y` and DF015's checksum.
  */
-export function failureEndsRun(run: RunInstruction, script: RunScript, k: number): boolean {
+export function failureEndsRun(ctx: DockerfileContext, run: RunInstruction, script: RunScript, k: number): boolean {
   const commands = script.commands;
   if (k < 0 || k >= commands.length) return false;
-  let errexit = optionsHaveErrexit(script.jsonShell?.slice(1) ?? []);
+  let errexit = optionsHaveErrexit(script.jsonShell?.slice(1) ?? []) || (runBySHELL(run, script) && shellErrexitAt(ctx, run));
   if (script.host) {
     const hostCmd = script.host.script.commands[script.host.index];
     const program = hostCmd && hostCmd.programIndex >= 0 ? baseName(hostCmd.words[hostCmd.programIndex].value) : '';
@@ -818,9 +982,9 @@ export function failureEndsRun(run: RunInstruction, script: RunScript, k: number
   const at = constructsAt(commands, k, errexit);
   if (!at) return false;
   const stack = at.stack;
-  if (stack.some((c) => c !== 'if-body' && c !== 'brace')) return false;
+  if (stack.some((f) => f.kind === 'subshell' || f.kind === 'function' || f.kind === 'if-cond' || f.kind === 'loop-head')) return false;
   let ends = false;
-  for (;;) {
+  for (let first = true; ; first = false) {
     const next = commands[k].next;
     if (next === '|' || next === '&' || next === '(' || next === ')') return false;
     // Walk the rest of the and-or list: `&&` and `|` keep the failure as the list's status.
@@ -831,7 +995,14 @@ export function failureEndsRun(run: RunInstruction, script: RunScript, k: number
     }
     const sep = commands[j].next;
     if (sep === '||') {
-      ends = exitsAfter(commands, j);
+      // `exit` ends the shell from any body, but not from a compound in a pipe (a subshell).
+      ends = exitsAfter(commands, j) && stack.every((f) => !runsInSubshell(commands, f));
+      break;
+    }
+    // Under errexit the failure of the last command of its list ends the shell where it is, unless a compound around
+    // it ignores errexit; in a loop, a `set +e` anywhere in its body may have run before (review 29 leftovers).
+    if (first && at.errexit && j === k && stack.every((f) => compoundKeepsErrexit(commands, f) && (f.kind !== 'loop-body' || !turnsErrexitOff(commands, f.at, closerOf(commands, f))))) {
+      ends = true;
       break;
     }
     if (sep === null || ((sep === ';' || sep === '\n') && j === commands.length - 1)) {
@@ -844,39 +1015,50 @@ export function failureEndsRun(run: RunInstruction, script: RunScript, k: number
       break;
     }
     // The last list of an `if` body or a `{ … }` group: the compound's status is the failure; judge the compound.
-    let closerAt = j + 1;
     const top = stack[stack.length - 1];
+    if (top.kind !== 'if-body' && top.kind !== 'brace') return false;
+    let closerAt = j + 1;
     // The `then` body's status is the `if`'s: its `elif` and `else` parts do not run (skip to the matching `fi`).
-    const first = (c: SimpleCommand | undefined) => (c && c.programIndex !== 0 ? c.words[0]?.value : undefined);
-    if (top === 'if-body' && (first(commands[closerAt]) === 'else' || first(commands[closerAt]) === 'elif')) {
+    const lead0 = (c: SimpleCommand | undefined) => (c && c.programIndex !== 0 ? c.words[0]?.value : undefined);
+    if (top.kind === 'if-body' && (lead0(commands[closerAt]) === 'else' || lead0(commands[closerAt]) === 'elif')) {
       let depth = 0;
       for (; closerAt < commands.length; closerAt++) {
         const c = commands[closerAt];
         const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
         for (const w of lead) {
-          if (w.value === 'if' || w.value === 'while' || w.value === 'until' || w.value === 'for' || w.value === 'select' || w.value === 'case' || w.value === '{') depth++;
-          else if (w.value === 'fi' || w.value === 'done' || w.value === 'esac' || w.value === '}') depth--;
+          if (OPENERS.has(w.value)) depth++;
+          else if (CLOSERS.has(w.value)) depth--;
         }
         if (depth < 0) break;
       }
       if (closerAt >= commands.length) return false;
     }
     const closer = commands[closerAt];
-    const word = first(closer);
-    if (!((word === 'fi' && top === 'if-body') || (word === '}' && top === 'brace'))) return false;
+    const word = lead0(closer);
+    if (!((word === 'fi' && top.kind === 'if-body') || (word === '}' && top.kind === 'brace'))) return false;
     // Only `fi` / `}` and the operator after them (`fi && b`, `} || true`), not a command after the keyword.
     if (closer.words.length !== 1) return false;
     stack.pop();
     k = closerAt;
   }
   if (!ends) return false;
-  if (script.host) return failureEndsRun(run, script.host.script, script.host.index);
+  if (script.host) return failureEndsRun(ctx, run, script.host.script, script.host.index);
   if (script.heredoc && script.runner) {
     const feeder = script.feeder;
     const line = feeder && run.scripts.find((s) => !s.heredoc && s.commands.includes(feeder));
-    return !!line && failureEndsRun(run, line, line.commands.indexOf(feeder));
+    return !!line && failureEndsRun(ctx, run, line, line.commands.indexOf(feeder));
   }
   return true;
+}
+
+/** Whether a `set` between commands `from` and `to` (a loop's body, -1: to the end) may turn errexit off. */
+function turnsErrexitOff(commands: readonly SimpleCommand[], from: number, to: number): boolean {
+  const end = to < 0 ? commands.length - 1 : to;
+  for (let i = from; i <= end; i++) {
+    const c = commands[i];
+    if (c.programIndex >= 0 && c.words[c.programIndex].value === 'set' && setErrexit(c.words.slice(c.programIndex + 1).map((w) => w.value)) === false) return true;
+  }
+  return false;
 }
 
 /** Whether the `||` after command `j` leads to `exit`, `exit N` (N ≠ 0) or `false`, alone or in a group (`|| { echo …; exit 1; }`). */
