@@ -6,7 +6,7 @@
 import { afterEach, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import catalogData from '../rules/data/eol-catalog.json';
-import { compareLines, eolImages, eolMove, eolMoveTitle, eolStatus, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
+import { compareLines, eolDistributions, eolImages, eolMove, eolMoveTitle, eolStatus, eolToday, isSupported, judgeImage, lineOfTag, oldestSupportedAfter, setEolClockForTests, EOL_CATALOG_CHECKED } from '../rules/engine/eol';
 import { catalogEntry, catalogImages, CATALOG_CHECKED } from '../rules/engine/catalog';
 import { parseImageRef } from '../rules/engine/image';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor as moreFixes } from '../rules';
@@ -60,6 +60,25 @@ describe('EOL catalog data', () => {
       }
     });
   }
+});
+
+describe('EOL catalog distributions (releases other images name: review 48b, finding 6)', () => {
+  for (const [name, d] of Object.entries(eolDistributions())) {
+    it(`${name}: every line is well-formed, dated from an https source and sorted`, () => {
+      assert.ok(d.name && d.lines.length > 0);
+      for (const l of d.lines) {
+        assert.match(l.line, /^\d+(\.\d+)*$/);
+        assert.ok(l.eol === null || validDate(l.eol), `${name} ${l.line}: eol is a date or null`);
+        assert.ok(validDate(l.checked) && l.checked <= EOL_CATALOG_CHECKED, `${name} ${l.line}: checked is a date no later than the catalog`);
+        assert.equal(new URL(l.source).protocol, 'https:');
+      }
+      for (let i = 1; i < d.lines.length; i++) assert.ok(compareLines(d.lines[i - 1].line, d.lines[i].line) < 0);
+    });
+  }
+  it('are no images: `rhel:7` is not judged', () => {
+    assert.equal(eolImages().rhel, undefined);
+    assert.equal(judgeImage(parseImageRef('rhel:7')!, '2026-12-06'), undefined);
+  });
 });
 
 describe('EOL judgement on fixed dates', () => {
@@ -193,6 +212,28 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('buildpack-deps:bullseye'), undefined, 'a tag that is only the codename names no variant (as for catalog images)');
     assert.equal(j('eclipse-temurin:21-jdk-alpine-3.21')?.target, '21-jdk-alpine');
     assert.equal(j('eclipse-temurin:21-jre-alpine-3.22'), undefined);
+  });
+
+  it('judges CUDA and ROCm images by the OS their tag or name names, on that OS line\'s dates (review 48b, finding 6)', () => {
+    const j = (s: string, today = '2026-12-06') => judgeImage(parseImageRef(s)!, today);
+    const cuda = j('nvidia/cuda:11.3.1-devel-centos7')!;
+    assert.equal(cuda.ended, 'os');
+    assert.deepEqual([cuda.line, cuda.eol, cuda.target, cuda.lineEnded], ['7', '2024-06-30', null, null], 'the CentOS 7 line as the centos image dates it; no fix; the CUDA version is not judged');
+    assert.equal(eolStatus(cuda), "is built on CentOS Linux 7 (the tag's -centos7 part), which reached end of life on 2024-06-30 and gets no more security fixes. Move to a tag on a supported OS.");
+    assert.equal(eolMove(cuda), '', 'no tag of the same CUDA version is known to exist on a supported OS');
+    assert.equal(j('nvidia/cuda:11.3.1-devel-centos7', '2024-06-30'), undefined, 'supported on its last day');
+    const rocm = j('rocm/dev-centos-7:6.1.1-complete')!;
+    assert.equal(eolStatus(rocm), "is built on CentOS Linux 7 (the image name's dev-centos-7 part), which reached end of life on 2024-06-30 and gets no more security fixes. Move to a rocm/dev-* image of a supported OS.");
+    assert.equal(j('rocm/dev-centos-7')?.eol, '2024-06-30', 'the name says the OS whatever the tag, none included');
+    assert.equal(j('nvcr.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu18.04')?.eol, '2023-05-31', 'NGC, and the Ubuntu 18.04 standard support end the ubuntu image has');
+    assert.equal(j('nvcr.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu18.04')?.repository, 'nvcr.io/nvidia/cuda');
+    assert.equal(j('nvidia/cuda:12.4.0-devel-ubi7')?.eol, '2024-06-30');
+    assert.equal(j('nvidia/cuda:12.8.1-devel-ubi8'), undefined, 'RHEL 8 maintenance runs to 2029-05-31');
+    assert.equal(j('nvidia/cuda:12.8.1-devel-ubi8', '2029-05-31'), undefined);
+    assert.equal(j('nvidia/cuda:12.8.1-devel-ubi8', '2029-06-01')?.os?.name, 'Red Hat Enterprise Linux 8');
+    for (const s of ['nvidia/cuda:12.8.1-devel-ubuntu22.04', 'nvidia/cuda:12.8.1-base-rockylinux8', 'nvidia/cuda:12.8.1-base-amzn2023', 'rocm/dev-almalinux-8:6.2', 'rocm/dev-ubuntu-24.04', 'acme/cuda:11.3.1-devel-centos7', 'ghcr.io/nvidia/cuda:11.3.1-devel-centos7', 'nvidia/cuda:centos7', 'nvidia/cuda:11.3.1-centos7-devel']) {
+      assert.equal(j(s), undefined, s);
+    }
   });
 
   it('judges Microsoft\'s .NET images on mcr.microsoft.com by their .NET release (review 8: OrchardCore on 7.0)', () => {

@@ -50,9 +50,19 @@ export interface EolImage {
   lines: EolLine[];
 }
 
+/** A distribution that is no official image but that other images are built on and name (`rhel`: nvidia/cuda's `-ubi8` tags). */
+export interface EolDistribution {
+  /** How messages name it: `Red Hat Enterprise Linux`. */
+  name: string;
+  note?: string;
+  /** Sorted by version, ascending. */
+  lines: EolLine[];
+}
+
 interface EolCatalog {
   checked: string;
   images: Record<string, EolImage>;
+  distributions: Record<string, EolDistribution>;
 }
 
 const catalog = catalogData as unknown as EolCatalog;
@@ -62,6 +72,11 @@ export const EOL_CATALOG_CHECKED = catalog.checked;
 
 export function eolImages(): Readonly<Record<string, EolImage>> {
   return catalog.images;
+}
+
+/** The catalog's distributions that are no official image (judged only through the images that name them). */
+export function eolDistributions(): Readonly<Record<string, EolDistribution>> {
+  return catalog.distributions;
 }
 
 // ---- "today" -----------------------------------------------------------------------------------
@@ -318,7 +333,7 @@ export interface EolFinding {
   newest: string | null;
 }
 
-/** A distribution release named in a tag's variant (`-bullseye`, `-alpine3.20`, `-focal`). */
+/** A distribution release named in a tag's variant (`-bullseye`, `-alpine3.20`, `-focal`), or in the tag or name of an image built on it (`nvidia/cuda:…-centos7`). */
 export interface EolOs {
   /** How messages name it: `Debian 11 (bullseye)`, `Alpine 3.20`. */
   name: string;
@@ -327,6 +342,8 @@ export interface EolOs {
   line: string;
   eol: string;
   source: string;
+  /** Where the reference names it, when that is not an official image's variant: `the tag's -centos7 part`, `the image name's dev-centos-7 part`. */
+  namedBy?: string;
 }
 
 /** How an EOL finding's line is described after "Image 'x:y' ": its release, or only this image's builds of it, and the advice for a given-up image. */
@@ -341,7 +358,7 @@ export function eolStatus(d: EolFinding): string {
   }
   if (d.ended === 'os' && d.os) {
     const also = d.lineEnded ? ` (${d.image} ${d.lineEnded.line} ended too, on ${d.lineEnded.eol})` : '';
-    const status = `is built on ${d.os.name}, which reached end of life on ${d.os.eol} and gets no more security fixes${also}.`;
+    const status = `is built on ${d.os.name}${d.os.namedBy ? ` (${d.os.namedBy})` : ''}, which reached end of life on ${d.os.eol} and gets no more security fixes${also}.`;
     return d.advice ? `${status} ${d.advice[0].toUpperCase()}${d.advice.slice(1)}.` : status;
   }
   const base = d.buildsOnly
@@ -426,8 +443,8 @@ function normalizeSuffix(suffix: string): string {
 export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined {
   // Most images are not on an EOL line, and the same few are asked about in every file: that answer
   // is remembered per reference and day. A finding is judged afresh (callers get an object of their own).
-  if (ref.tag === null) return undefined;
-  const key = `${today}\u0000${ref.registry ?? ''}\u0000${ref.repository}\u0000${ref.tag}`;
+  if (ref.tag === null && !osInRepository(ref)) return undefined;
+  const key = `${today}\u0000${ref.registry ?? ''}\u0000${ref.repository}\u0000${ref.tag ?? ''}`;
   if (notEol.has(key)) return undefined;
   const judged = computeJudgeImage(ref, today);
   if (!judged) {
@@ -441,11 +458,11 @@ export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined
 const notEol = new Set<string>();
 
 function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
-  if (ref.tag === null) return undefined;
+  if (ref.tag === null) return judgeNamedOs(ref, today);
   const bitnami = bitnamiOf(ref);
   if (bitnami?.legacy) return judgeBitnamiLegacy(ref, ref.tag, today);
   const official = catalogNameOf(ref);
-  if (official === null) return undefined;
+  if (official === null) return judgeNamedOs(ref, today);
   const entry = Object.prototype.hasOwnProperty.call(catalog.images, official) ? catalog.images[official] : undefined;
   if (!entry) return bitnami ? undefined : judgeOsOnly(ref, official, ref.tag, today);
   const found = lineOfTag(official, ref.tag);
@@ -554,6 +571,80 @@ function judgeOsOnly(ref: ImageRef, official: string, tag: string, today: string
   return {
     image: official, repository, tag, line: os.line, eol: os.eol, source: os.source, target: null, targetLine: null,
     noFix: 'the catalog does not know which variants this image publishes', buildsOnly: false, advice: null,
+    ended: 'os', os, lineEnded: null, targetEol: null, newest: null,
+  };
+}
+
+// ---- images that name the distribution they are built on (review 48b, finding 6) ---------------
+
+/**
+ * A distribution release as NVIDIA's CUDA tags (`ubuntu18.04`, `centos7`, `ubi8`) and ROCm's dev image names
+ * (`ubuntu-20.04`, `centos-7`) write it, judged by the catalog's lines: Ubuntu and CentOS Linux as their
+ * official images date them, RHEL (UBI) from the catalog's distributions. Undefined for a release the catalog
+ * does not date (`rockylinux8`, `oraclelinux9`, `amzn2023`, `cm2`, `almalinux-8`, an unknown Ubuntu).
+ */
+function namedOs(family: string, version: string): { os: EolOs; line: EolLine } | undefined {
+  if (family === 'ubuntu') {
+    const line = catalog.images.ubuntu.lines.find((l) => l.line === version);
+    return line && line.eol !== null ? { line, os: { name: `Ubuntu ${line.line}`, family: 'Ubuntu', line: line.line, eol: line.eol, source: line.source } } : undefined;
+  }
+  if (family === 'centos') {
+    const line = catalog.images.centos.lines.find((l) => l.line === version);
+    return line && line.eol !== null ? { line, os: { name: `CentOS Linux ${line.line}`, family: 'CentOS', line: line.line, eol: line.eol, source: line.source } } : undefined;
+  }
+  if (family === 'ubi') {
+    const rhel = catalog.distributions.rhel;
+    const line = rhel.lines.find((l) => l.line === version);
+    return line && line.eol !== null ? { line, os: { name: `${rhel.name} ${line.line}`, family: 'UBI', line: line.line, eol: line.eol, source: line.source } } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * NVIDIA's CUDA images, on Docker Hub and NGC: their tags end with the distribution they are built on,
+ * `<CUDA version>-[cudnn…-]<base|runtime|devel>-<os>` (`11.3.1-devel-centos7`, `12.4.1-runtime-ubi8`,
+ * `12.8.1-devel-ubuntu22.04`; gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md).
+ */
+function isCudaImage(ref: ImageRef): boolean {
+  if (ref.repository !== 'nvidia/cuda') return false;
+  const registry = ref.registry?.toLowerCase() ?? null;
+  return registry === null || registry === 'docker.io' || registry === 'index.docker.io' || registry === 'nvcr.io';
+}
+
+/** ROCm's dev images (`rocm/dev-centos-7`, `rocm/dev-ubuntu-22.04`) name the distribution they are built on: each is built `FROM <distro>:<version>` (ROCm/ROCm-docker, dev/Dockerfile-<distro>-<version>). */
+const ROCM_DEV = /^rocm\/dev-([a-z]+)-(\d+(?:\.\d+)?)$/;
+
+function osInRepository(ref: ImageRef): boolean {
+  return ref.registry === null && ROCM_DEV.test(ref.repository);
+}
+
+/** The ended distribution a third-party image's tag or name says it is built on, or undefined. No fix: which tags exist is not known offline. */
+function judgeNamedOs(ref: ImageRef, today: string): EolFinding | undefined {
+  let named: { os: EolOs; line: EolLine } | undefined;
+  let namedBy: string;
+  let advice: string;
+  const rocm = ref.registry === null ? ROCM_DEV.exec(ref.repository) : null;
+  if (rocm) {
+    named = namedOs(rocm[1], rocm[2]);
+    namedBy = `the image name's dev-${rocm[1]}-${rocm[2]} part`;
+    advice = 'move to a rocm/dev-* image of a supported OS';
+  } else if (ref.tag !== null && isCudaImage(ref)) {
+    // The last part of the tag (NVIDIA's scheme puts the OS last): `ubuntu20.04`, `centos7`, `ubi8`.
+    const last = ref.tag.slice(ref.tag.lastIndexOf('-') + 1);
+    const m = ref.tag.includes('-') ? /^(ubuntu|centos|ubi)(\d+(?:\.\d+)?)$/.exec(last) : null;
+    if (!m) return undefined;
+    named = namedOs(m[1], m[2]);
+    namedBy = `the tag's -${last} part`;
+    advice = 'move to a tag on a supported OS';
+  } else {
+    return undefined;
+  }
+  if (!named || !isPastEol(named.line, today)) return undefined;
+  const repository = ref.registry !== null ? `${ref.registry}/${ref.repository}` : ref.repository;
+  const os: EolOs = { ...named.os, namedBy };
+  return {
+    image: ref.repository, repository, tag: ref.tag ?? '', line: os.line, eol: os.eol, source: os.source, target: null, targetLine: null,
+    noFix: 'which tags of this image exist on a supported OS is not known offline', buildsOnly: false, advice,
     ended: 'os', os, lineEnded: null, targetEol: null, newest: null,
   };
 }
