@@ -5,10 +5,10 @@ import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import { basename } from 'node:path';
 import { defaultMerge, dropCause, droppedByDefaultOverride, dropText, mergedServiceGone, mergedServiceView, overrideAt, touchRange, type DefaultMerge, type DropCause } from '../engine/override-merge';
-import type { Stage } from '../engine/dockerfile';
+import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { isWindowsImage, type ImageRef } from '../engine/image';
 import { dotnetAppUser, isRootUser, nonRootUser, ownUserNot1000, stepDown, type StepDown } from '../engine/image-users';
-import { rootBase } from '../engine/stage-scope';
+import { rootBase, sameForEveryVariant } from '../engine/stage-scope';
 import { isWindowsStage } from '../engine/windows-stage';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
@@ -111,7 +111,7 @@ function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: t
     const built = builtDockerfileOf(ctx, service);
     if (!built) return {};
     const stage = builtStage(built);
-    const base = stage ? rootBase(stage) : undefined;
+    const base = stage ? sameForEveryVariant(built.dockerfile, stage, rootBase) : undefined;
     return base?.kind === 'image' && dotnetAppUser(base.ref) ? { dotnetApp: true } : {};
   }
   const img = imageThrough(ctx, service);
@@ -132,10 +132,10 @@ function imageOwnUser(ctx: ComposeContext, service: Service): { imageUser?: stri
     const built = builtDockerfileOf(ctx, service);
     if (!built) return {};
     const stage = builtStage(built);
-    const set = dockerfileUser(stage);
+    const set = dockerfileUser(built.dockerfile, stage);
     if (!stage || set === null || ('user' in set && !isRootUser(set.user))) return {};
-    const base = rootBase(stage);
-    user = base.kind === 'image' ? ownUserNot1000(base.ref) : undefined;
+    const base = sameForEveryVariant(built.dockerfile, stage, rootBase);
+    user = base?.kind === 'image' ? ownUserNot1000(base.ref) : undefined;
   } else {
     const img = imageThrough(ctx, service);
     user = img && img !== 'unknown' && img.ref ? ownUserNot1000(img.ref) : undefined;
@@ -157,7 +157,7 @@ function knownOwnUser(ctx: ComposeContext, service: Service): { ownUser?: OwnUse
     const built = builtDockerfileOf(ctx, service);
     if (!built) return {};
     const stage = builtStage(built);
-    const set = dockerfileUser(stage);
+    const set = dockerfileUser(built.dockerfile, stage);
     if (set === null) return {};
     if ('user' in set) return set.user !== '' && !set.user.includes('$') && !isRootUser(set.user) ? { ownUser: { name: set.user, from: 'dockerfile' } } : {};
     const sd = set.base ? stepDown(set.base) : undefined;
@@ -219,8 +219,18 @@ function isLinuxserverImage(ref: ImageRef): boolean {
 
 const LSIO_ROOT_SERVICES = /^linuxserver\/(?:wireguard|fail2ban|swag|letsencrypt)$/;
 
-/** How the Dockerfile a service builds leaves the user: a USER value, the base image it inherits from, or unknown. */
-function dockerfileUser(stage: Stage | undefined): { user: string } | { base: ImageRef | null; entrypoint: boolean; cmd: string[] | null } | null {
+type DockerfileUser = { user: string } | { base: ImageRef | null; entrypoint: boolean; cmd: string[] | null } | null;
+
+/**
+ * How the Dockerfile a service builds leaves the user: a USER value, the base image it inherits from, or unknown. A stage
+ * built on a variable FROM (`FROM runtime-$TARGETARCH`) leaves it as every stage that FROM could name does, if they agree
+ * (chainVariants; review 48b, item 2); unknown when they do not.
+ */
+function dockerfileUser(dockerfile: DockerfileContext, stage: Stage | undefined): DockerfileUser {
+  return stage ? (sameForEveryVariant(dockerfile, stage, stageUser) ?? null) : null;
+}
+
+function stageUser(stage: Stage | undefined): DockerfileUser {
   let entrypoint = false;
   let cmd: string[] | null | undefined;
   for (let i = 0; i < 64 && stage; i++) {
@@ -284,7 +294,7 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
     const built = builtDockerfileOf(ctx, service);
     if (!built) return null; // not in the workspace (or remote): unknown
     const stage = builtStage(built);
-    const result = dockerfileUser(stage);
+    const result = dockerfileUser(built.dockerfile, stage);
     if (result === null) return null;
     if ('user' in result) {
       if (result.user.includes('$')) return null;
@@ -324,7 +334,7 @@ export default defineRule<'compose', Data>({
   docs: {
     summary: 'A service runs as root: a root `user:`, or no `user:` with an image or built Dockerfile not known to drop root.',
     what:
-      'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. ' +
+      'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. For a stage whose FROM names an earlier stage through a variable (`FROM runtime-$TARGETARCH`), the user is the one every stage it could name leaves (the automatic platform ARG\'s values, or a global ARG default); unknown when they differ. ' +
       'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, outline (`nodejs`, uid 1001), Wiki.js 2 and later (requarks/wiki, `node`), SFTPGo 2 and later (drakkan/sftpgo, uid 1000), SQL Server 2019 and later (`mcr.microsoft.com/mssql/server`, `mssql`, uid 10001; the 2017 images and the 2019 previews run as root or are not known) and Azure SQL Edge 1.0.7 and later (`mssql`), Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
       'Windows images are not judged at all, root `user:` or none, as DF010 does not judge them: a service whose image is a Windows image (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`, the other Windows bases DF010 lists) or that builds a Dockerfile stage DF010 reads as Windows — Windows has no uids: `user:` names an account (ContainerUser, ContainerAdministrator), and Nano Server images already run as ContainerUser. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
@@ -339,6 +349,7 @@ export default defineRule<'compose', Data>({
     guideline: '§2 Container Runtime Security — "Run as Non-root User" (uid 1000); Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['compose-lint CL-0018 (user: root)', 'KICS "Missing User Instruction" (Dockerfile query: the same check for images built here)', 'CIS Docker Benchmark v1.6.0 4.1 "Ensure that a user for the container has been created"'],
     references: [
+      'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope',
       'https://docs.docker.com/reference/compose-file/services/#extends',
       'https://docs.docker.com/reference/compose-file/services/#user',
       'https://docs.docker.com/engine/containers/run/#user (a user is accessible by name; a numeric ID need not exist in the container)',

@@ -3,11 +3,11 @@ import { stageBaseImage, stageBaseIsContext } from '../engine/df-instructions';
 import { catalogEntry, isMinimalTag, minimalVariantTag, CATALOG_CHECKED } from '../engine/catalog';
 import { analysisDate } from '../engine/eol';
 import { officialImageName, type ImageRef } from '../engine/image';
-import { stageChain } from '../engine/stage-scope';
+import { everyVariantGives, stageChain } from '../engine/stage-scope';
 import { programName } from '../engine/shell';
 import { packageCommands } from '../engine/packages';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import type { Position, Range } from '../engine/types';
+import type { Detection, Position, Range } from '../engine/types';
 
 interface Data {
   image: string;
@@ -140,6 +140,44 @@ function judged(ref: ImageRef, today: string): boolean {
   return false;
 }
 
+/**
+ * The stage the final stage builds on, as the message names it: its name (or index), or, for a FROM that names
+ * it through a variable, the FROM as written (`runtime-$TARGETARCH`), the same for every stage it could name.
+ */
+function throughStageOf(stage: Stage): string | null {
+  if (stage.base.kind !== 'stage') return null;
+  if (stage.variantOf) return stage.from.getImage() ?? null;
+  return stage.base.stage.name ?? String(stage.base.stage.index);
+}
+
+/** The full-distribution image the final stage (or a copy of it built on one stage its variable FROM could name: chainVariants) runs on. */
+function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
+  const chain = stageChain(stage);
+  const root = chain[chain.length - 1];
+  if (root.base.kind !== 'image') return [];
+  // A compose build context stands for the image named, or replaces a stage of the chain: a folder is
+  // not judged (review 19, probe 04), a `docker-image://` context is, without a fix (review 20, probe 01).
+  if (chain.slice(0, -1).some((s) => stageBaseIsContext(ctx, s))) return [];
+  const base = stageBaseImage(ctx, root);
+  if (!base) return [];
+  const ref = base.ref;
+  const today = analysisDate(ctx.options);
+  if (isMinimal(ref, today) || !judged(ref, today)) return [];
+  const via: Data['via'] = root !== stage ? 'stage' : base.context ? 'context' : root.base.viaArg ? 'arg' : 'direct';
+  const variant = minimalVariantTag(ref, today);
+  const minimal = variant?.tag ?? null;
+  let tagRange: Range | null = null;
+  let insertAt: Position | null = null;
+  if (via === 'direct' && minimal && !ref.digest) {
+    tagRange = stage.from.getImageTagRange();
+    if (!tagRange) insertAt = stage.from.getImageNameRange()?.end ?? null;
+  }
+  const r = stage.from.getImageRange() ?? stage.from.getRange();
+  const missing = minimal ? missingTools(ctx, chain, officialImageName(ref) ?? '', minimal) : [];
+  const debianPackages = !!minimal && /alpine/.test(minimal) && installsDebianPackages(ctx, chain);
+  return [{ range: r, data: { image: ref.text, via, ...(base.context ? { context: base.context } : {}), throughStage: throughStageOf(stage), minimalTag: minimal, ...(variant?.eolLine ? { eolLine: variant.eolLine } : {}), tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF003',
   name: 'base-image-not-minimal',
@@ -148,7 +186,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'The final stage is built on a full distribution image where a minimal one (alpine, slim, distroless…) exists.',
-    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default (one with a default is judged by it, as a build without `--build-arg` makes it (the values compose services pass in `build.args` are not read here: only DF005 and DC004 read them, for end of life)), or a base that a folder given as a compose build context (`build.additional_contexts`) stands for; a `docker-image://` context is judged by its image, without a fix.',
+    what: 'Flags a final stage whose base image is a full distribution where a minimal one exists: not alpine, `-slim`, distroless, `scratch`, Chainguard/Wolfi, UBI micro/minimal, Ubuntu chiseled or another `-minimal` image. Only the final stage is judged (builder stages may carry compilers); a final stage built on an earlier stage is judged by that stage\'s base. Judged are official images whose catalog line has a minimal variant, general-purpose distributions (ubuntu, debian, fedora — also from registry.fedoraproject.org and quay.io/fedora —…), official runtimes known to publish -alpine/-slim variants, .NET (also under the old `mcr.microsoft.com/dotnet/core/*` names; their version-only and `latest` tags are the Debian slim images, so only a full-distribution tag such as `-noble` is flagged) and full UBI images; other images (private bases, apps without a minimal variant such as mysql, flavours only built on Debian such as `php:*-apache`) are unknown and not flagged, and so is an ARG without a default (one with a default is judged by it, as a build without `--build-arg` makes it (the values compose services pass in `build.args` are not read here: only DF005 and DC004 read them, for end of life)), or a base that a folder given as a compose build context (`build.additional_contexts`) stands for; a `docker-image://` context is judged by its image, without a fix. A final stage whose FROM names an earlier stage through a variable (`FROM runtime-$TARGETARCH`) is judged on each stage it could name (the automatic platform ARG\'s values, or a global ARG default), and reported only when all of them run on the same full-distribution image.',
     why: 'Every package in the runtime image is attack surface and scanner noise: shells, package managers, compilers and libraries the application never calls still carry CVEs and give an attacker tools after a break-in. SECURITY-GUIDELINES.md §1: "Use Alpine Linux – Minimal base image reduces attack surface"; §6: "Clean up – Remove unnecessary packages".',
     bad: 'FROM node:24\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
@@ -161,35 +199,15 @@ export default defineRule<'dockerfile', Data>({
       'https://hub.docker.com/_/node',
       'https://github.com/GoogleContainerTools/distroless',
       'https://github.com/docker-library/official-images/blob/master/library/caddy',
+      'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope',
+      'https://docs.docker.com/build/building/multi-platform/',
     ],
   },
   check(ctx) {
     const stage = ctx.finalStage;
     if (!stage) return [];
-    const chain = stageChain(stage);
-    const root = chain[chain.length - 1];
-    if (root.base.kind !== 'image') return [];
-    // A compose build context stands for the image named, or replaces a stage of the chain: a folder is
-    // not judged (review 19, probe 04), a `docker-image://` context is, without a fix (review 20, probe 01).
-    if (chain.slice(0, -1).some((s) => stageBaseIsContext(ctx, s))) return [];
-    const base = stageBaseImage(ctx, root);
-    if (!base) return [];
-    const ref = base.ref;
-    const today = analysisDate(ctx.options);
-    if (isMinimal(ref, today) || !judged(ref, today)) return [];
-    const via: Data['via'] = root !== stage ? 'stage' : base.context ? 'context' : root.base.viaArg ? 'arg' : 'direct';
-    const variant = minimalVariantTag(ref, today);
-    const minimal = variant?.tag ?? null;
-    let tagRange: Range | null = null;
-    let insertAt: Position | null = null;
-    if (via === 'direct' && minimal && !ref.digest) {
-      tagRange = stage.from.getImageTagRange();
-      if (!tagRange) insertAt = stage.from.getImageNameRange()?.end ?? null;
-    }
-    const r = stage.from.getImageRange() ?? stage.from.getRange();
-    const missing = minimal ? missingTools(ctx, chain, officialImageName(ref) ?? '', minimal) : [];
-    const debianPackages = !!minimal && /alpine/.test(minimal) && installsDebianPackages(ctx, chain);
-    return [{ range: r, data: { image: ref.text, via, ...(base.context ? { context: base.context } : {}), throughStage: stage.base.kind === 'stage' ? (stage.base.stage.name ?? String(stage.base.stage.index)) : null, minimalTag: minimal, ...(variant?.eolLine ? { eolLine: variant.eolLine } : {}), tagRange, insertAt, missing, ...(debianPackages ? { debianPackages } : {}) } }];
+    // `FROM runtime-$TARGETARCH`: judged on each stage it could name, reported when every one runs on the same image (review 48b, item 2).
+    return everyVariantGives(ctx, stage, (s) => judgeFinal(ctx, s));
   },
   message(d) {
     const via = d.via === 'arg' ? ' (from the ARG default)' : d.via === 'stage' ? ` (through stage '${d.throughStage}')` : d.via === 'context' ? ` (the build context ${d.context} that compose gives it)` : '';

@@ -2,14 +2,14 @@ import type { Instruction, JSONInstruction, Onbuild } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { argWords, officialImageRunsAsNonRoot, unquote } from '../engine/df-instructions';
-import { rootBase, stageChain, VariableScope } from '../engine/stage-scope';
+import { everyVariantGives, rootBase, stageChain, VariableScope } from '../engine/stage-scope';
 import { isWindowsStage } from '../engine/windows-stage';
 import { dotnetAppUser, isRootUser, nonRootUser, ownUserNot1000, stepDown, userKnownForImage } from '../engine/image-users';
 import { officialImageName } from '../engine/image';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
 import { argumentsOf, outputRedirectTarget, parseShell, programName } from '../engine/shell';
-import type { Fix, Position, Range } from '../engine/types';
+import type { Detection, Fix, Position, Range } from '../engine/types';
 import { contextCandidates, contextRelative } from '../engine/build-context';
 import * as path from 'node:path';
 
@@ -667,6 +667,66 @@ function createdUser(ctx: DockerfileContext, stage: Stage): string | null {
 /** Instructions that say an image is run as a container (or that decide its user). */
 const RUN_SIGNS = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'USER']);
 
+/** Whether the final stage (or a copy of it built on one stage its variable FROM could name: chainVariants) runs as root. */
+function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
+  // A `FROM scratch` artifact (docker/cli's `binary` stage, built with `--output`): nothing says a
+  // container runs it — no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service builds it.
+  if (rootBase(stage).kind === 'scratch' && !stageChain(stage).some((s) => s.instructions.some((i) => RUN_SIGNS.has(i.getKeyword()))) && !servicesBuilding(ctx.workspace, ctx.path, ctx.options).some((b) => {
+      // `target: ${BUILD_TARGET:-runtime}` is read as Compose reads it; an unknown value may be this stage (review 12, probe 11).
+      const target = buildTargetName(b);
+      return target === undefined || target === null || target === stage.name;
+    })) return [];
+  // Windows images have no uids (USER names an account such as ContainerUser): not judged.
+  if (isWindowsStage(ctx, stage)) return [];
+  const user = effectiveUser(stage);
+  if (user === 'non-root-base') return [];
+  if (user === null) {
+    const r = stage.from.getRange();
+    const drop = privilegeDrop(ctx, stage);
+    return [
+      {
+        range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
+        data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}), ...unknownBaseOf(stage), ...dotnetAppOf(stage) },
+        // The entrypoint (or the CMD) steps down to an unprivileged user itself: worth a look, not a warning.
+        ...(drop ? { severity: 'info' as const } : {}),
+      },
+    ];
+  }
+  const args = user.getArgumentsContent();
+  if (args === null) return [];
+  const value = args.trim();
+  // A variable counts by its ARG default (`ARG UID=0` … `USER $UID`), as a build without --build-arg runs it; unknown otherwise.
+  const viaArg = value.includes('$');
+  const through = viaArg ? userThroughArgs(ctx, stage, user, value) : { value };
+  const effective = through.value;
+  // BuildKit reads USER as a shell word: `USER "$USER_ID:$USER_ID"` (qdrant) is unquoted first.
+  if (effective === null || !isRootUser(unquote(effective))) return [];
+  const fallback = through.fallback !== undefined ? { fallback: through.fallback } : {};
+  const argsRange = user.getArgumentsRange()!;
+  // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
+  // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).
+  const drop = privilegeDrop(ctx, stage);
+  const userLine = user.getRange().start.line;
+  // A USER inherited from a builder stage is reported where it is written only if that stage is the final one.
+  if (!stage.instructions.includes(user)) {
+    const r = stage.from.getRange();
+    return [
+      {
+        range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
+        data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}), ...dotnetAppOf(stage), ...baseUserOf(stage) },
+        ...(drop ? { severity: 'info' as const } : {}),
+      },
+    ];
+  }
+  if (drop) {
+    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert: null, dropTool: drop.tool, dropIn: drop.in, userLine: userLine + 1, ...(viaArg ? { viaArg } : {}), ...fallback }, severity: 'info' as const }];
+  }
+  // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
+  const lastRun = lastRunOf(stage);
+  const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
+  return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback, ...dotnetAppOf(stage), ...baseUserOf(stage) } }];
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF010',
   name: 'runs-as-root',
@@ -675,74 +735,20 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'always',
   docs: {
     summary: 'The final image runs as root: no USER, or a USER that is root.',
-    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, SQL Server 2019 and later (`mcr.microsoft.com/mssql/server`, which runs as `mssql`), Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides, whatever the Dockerfile installs, with the same judgement as an ENTRYPOINT that calls the tool itself (below): its calls of such a tool are read in the order written, and what the long-running process runs as is decided by the calls run with `exec` (the shell becomes that process: POSIX `exec`; gosu itself execs its command), or, when none is, by the last call; info when one of those switches to a non-root user (a user through a variable, `gosu "$APP_USER"`, `su-exec ${PUID}:${PGID}`, is not known to be root and counts), the warning and its fix when the script calls none, or when those only switch to root or to no user (`exec gosu root "$@"`, `exec su-exec 0:0 "$@"`, `exec gosu 0 "$@"`, `exec runuser -u root -- "$@"`, `setpriv` without `--reuid`, `chroot --userspec=0:0`): the message then claims no step-down. An init step as root before it (`gosu root chown -R app /data` then `exec gosu app "$@"`) does not change the verdict, nor does an init step as another user before an `exec su-exec 0:0 "$@"`; a command that calls no tool is not read as a call (`if [ "$1" = server ]; then exec gosu app "$@"; fi; exec "$@"` steps down). The script is read as shell, so a tool named only in a comment or a quoted string is not a call; a script it sources (`. /usr/local/bin/lib.sh`, `source …`) or runs (`sh other.sh`, `exec /app/start.sh`) that the image also copies from the context is read the same way, its verdict taken as one call at that point (an `exec` in a sourced script replaces the entrypoint\'s shell; one that cannot be read makes the script unreadable unless a call read steps down); and a wrapper that runs the official entrypoint of a data store named below (`exec docker-entrypoint.sh "$@"` on `postgres`) keeps that entrypoint\'s step-down when the container runs the server. A source is looked up inside the build context, `..` cleaned at its root as BuildKit does (`COPY ../x` copies `<context>/x`): nothing outside the context is read. The script is the one the image holds when the build is done: a later COPY or ADD that may write its path (a heredoc, a `COPY --from` another stage, a folder, a variable destination) or a later RUN that may change it (`sed -i`, a `>` redirection, `cp`, `mv`, `curl -o`; `chmod` and `chown` do not count) makes it unreadable. A script that cannot be read (one of the base image, one a RUN writes or changes, a `COPY --from` another stage or a heredoc, a path or source through a variable or glob, a file not in the build context or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern.',
+    what: 'Flags a Dockerfile whose final stage runs as root: it has no `USER` instruction (and does not inherit one from an earlier stage it builds on), or its last `USER` is `root` or uid 0 (`0`, also written `00` or `0000:0`, which runc reads as 0) — also through a variable, judged by its default as a build without `--build-arg` runs it (the values compose services pass in `build.args` are not read here) (`ARG UID=0` … `USER $UID:$GID`: open-webui, qdrant, opa), and by the fallback of `${UID:-0}` or `${UID-0}` (also `${UID:-root}`) when nothing in the Dockerfile gives the variable a value — not declared, or declared by an ARG without a default (here or as a global ARG): such a build expands it to the fallback (the Dockerfile reference, "Environment replacement"; an ENV of that name in the base image is not known, and taken as absent: the message says the container "most likely" runs as root, since such an ENV, as `APP_UID` in Microsoft\'s .NET 8+ images, would be used instead); a variable with no known value and no fallback (`USER $UID` after `ARG UID`) is not judged. Builder stages are not judged: only the final stage becomes the image that runs; nor is a final stage built on `scratch` that nothing says is run: no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service of the workspace builds it (a service that builds another `target:` does not count) (an artifact exported with `docker build --output`, such as docker/cli\'s `binary` stage). A base image that is unknown (an ARG without default) or known to run as non-root (the images DC011 knows to run as a non-root user — distroless `:nonroot`, Chainguard, Bitnami, grafana, prom/*, mailhog, selenium, keycloak, jenkins/jenkins, SQL Server 2019 and later (`mcr.microsoft.com/mssql/server`, which runs as `mssql`), Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones (they end with `USER $APP_UID`) and others listed in DC011\'s docs — and the official images whose own Dockerfiles end with a non-root USER: sonarqube, solr, emqx, groovy, elasticsearch, kibana, logstash, odoo, neo4j, jenkins, couchbase, jetty, open-liberty, websphere-liberty, rocket.chat — also when the tag comes from an ARG default, `FROM solr:${SOLR_VERSION}`) is not flagged for a missing USER. Windows images are not judged at all: a base of Windows Server Core, Nano Server or Windows (`mcr.microsoft.com/windows/…`, .NET Framework images, the HostProcess containers base image `mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image`, the old `microsoft/windowsservercore` and the bare `windowsservercore` of the Dockerfile reference\'s SHELL example, `windowsservercore`/`nanoserver` tags such as `python:3.13-windowsservercore-ltsc2022`), or a stage whose SHELL is Windows PowerShell or cmd, or that writes a drive path (`C:\\`) in a Dockerfile with the Windows escape character (`` # escape=` ``, as on the multi-OS PowerShell image) — Windows has no uids, USER there names an account (ContainerUser, ContainerAdministrator). An image that steps down from root by itself is reported as info, not warning, since it starts as root on purpose: one with an ENTRYPOINT that installs or calls a privilege-dropping tool (gosu, su-exec, setpriv, s6-setuidgid, runuser — the pattern of the official postgres, redis and mysql images) — when the ENTRYPOINT runs a script (directly, through tini, dumb-init or catatonit, or `sh script`) that the stage or a stage it builds on COPYs or ADDs from the build context, and the script can be read there (in each context of the compose services that build the Dockerfile, which must agree, else in the Dockerfile\'s folder or the first folder above it that has the file), the script decides, whatever the Dockerfile installs, with the same judgement as an ENTRYPOINT that calls the tool itself (below): its calls of such a tool are read in the order written, and what the long-running process runs as is decided by the calls run with `exec` (the shell becomes that process: POSIX `exec`; gosu itself execs its command), or, when none is, by the last call; info when one of those switches to a non-root user (a user through a variable, `gosu "$APP_USER"`, `su-exec ${PUID}:${PGID}`, is not known to be root and counts), the warning and its fix when the script calls none, or when those only switch to root or to no user (`exec gosu root "$@"`, `exec su-exec 0:0 "$@"`, `exec gosu 0 "$@"`, `exec runuser -u root -- "$@"`, `setpriv` without `--reuid`, `chroot --userspec=0:0`): the message then claims no step-down. An init step as root before it (`gosu root chown -R app /data` then `exec gosu app "$@"`) does not change the verdict, nor does an init step as another user before an `exec su-exec 0:0 "$@"`; a command that calls no tool is not read as a call (`if [ "$1" = server ]; then exec gosu app "$@"; fi; exec "$@"` steps down). The script is read as shell, so a tool named only in a comment or a quoted string is not a call; a script it sources (`. /usr/local/bin/lib.sh`, `source …`) or runs (`sh other.sh`, `exec /app/start.sh`) that the image also copies from the context is read the same way, its verdict taken as one call at that point (an `exec` in a sourced script replaces the entrypoint\'s shell; one that cannot be read makes the script unreadable unless a call read steps down); and a wrapper that runs the official entrypoint of a data store named below (`exec docker-entrypoint.sh "$@"` on `postgres`) keeps that entrypoint\'s step-down when the container runs the server. A source is looked up inside the build context, `..` cleaned at its root as BuildKit does (`COPY ../x` copies `<context>/x`): nothing outside the context is read. The script is the one the image holds when the build is done: a later COPY or ADD that may write its path (a heredoc, a `COPY --from` another stage, a folder, a variable destination) or a later RUN that may change it (`sed -i`, a `>` redirection, `cp`, `mv`, `curl -o`; `chmod` and `chown` do not count) makes it unreadable. A script that cannot be read (one of the base image, one a RUN writes or changes, a `COPY --from` another stage or a heredoc, a path or source through a variable or glob, a file not in the build context or unreadable, a build context that cannot be known) is taken as stepping down when the Dockerfile installs or names the tool, as the tool is usually installed for it —, or, when there is no ENTRYPOINT, one whose CMD calls such a tool (`CMD gosu app server`); when the ENTRYPOINT (with the words of an exec-form CMD after it) or the CMD calls the tool itself, it counts only if it switches to a non-root user — `gosu root …`, `su-exec 0:0 …`, `["gosu"]` with no user, `setpriv` without `--reuid`, `runuser -u root` keep the warning, and the message names the tool called (a user from a variable is taken as a step-down), or one built on an official data store whose own entrypoint steps down to its service user when it runs the server — postgres (and postgis, timescaledb, pgvector), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, the images DC011 lists — keeping that entrypoint and its default command or the server in CMD (`FROM rabbitmq:4.1-alpine` + `RUN rabbitmq-plugins enable …`). This holds whether the final stage has no USER or says `USER root`/`USER 0` explicitly (its own, reported on that line, or inherited from the stage it builds on): n8n\'s `USER root` + `RUN apk add su-exec` + an entrypoint that ends with `exec su-exec node n8n` is the same pattern. A final stage whose FROM names an earlier stage through a variable — `FROM runtime-$TARGETARCH`, the multi-platform pattern — is judged on each stage it could name: the stages whose names its literal parts match with the automatic platform ARG\'s values (architectures such as amd64 and arm64 for TARGETARCH, so not `runtime-rocm`), or the stage a global ARG default names; it is reported only when every one of them runs as root the same way, and the fix is the same USER line in the final stage itself. An ARG without default that is no platform ARG may name any image: not judged.',
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
     fix: 'Not offered when the final stage switches to root over a base image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; grafana\'s 472): `USER 1000` would not own the files the image gave that user (/var/opt/mssql); the message names the user to switch back to after what needs root. Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. On a base of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), which run as root but define the non-root user `app` with its uid in `ENV APP_UID=1654`, the fix is "Run as USER $APP_UID" instead, the line Microsoft\'s .NET 8 container images announcement gives (the build expands it from the base image\'s ENV to 1654, a numeric uid, which Kubernetes\' `runAsNonRoot` needs; `USER 1000` would be a uid with no user, group or home there), and the message says so. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Last User Is \'root\'" (67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae: a stage whose last USER is root) and "Missing User Instruction" (no USER at all)'],
-    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user', 'https://github.com/dotnet/dotnet-docker/discussions/4995', 'https://github.com/tianon/gosu#readme', 'https://man7.org/linux/man-pages/man1/exec.1p.html', 'https://github.com/microsoft/mssql-docker/issues/549'],
+    references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user', 'https://github.com/dotnet/dotnet-docker/discussions/4995', 'https://github.com/tianon/gosu#readme', 'https://man7.org/linux/man-pages/man1/exec.1p.html', 'https://github.com/microsoft/mssql-docker/issues/549', 'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope', 'https://docs.docker.com/build/building/multi-platform/'],
   },
   check(ctx) {
     const stage = ctx.finalStage;
     if (!stage || (stage.base.kind === 'scratch' && stage.instructions.length === 0)) return [];
-    // A `FROM scratch` artifact (docker/cli's `binary` stage, built with `--output`): nothing says a
-    // container runs it — no CMD, ENTRYPOINT, EXPOSE, HEALTHCHECK or USER, and no compose service builds it.
-    if (rootBase(stage).kind === 'scratch' && !stageChain(stage).some((s) => s.instructions.some((i) => RUN_SIGNS.has(i.getKeyword()))) && !servicesBuilding(ctx.workspace, ctx.path, ctx.options).some((b) => {
-        // `target: ${BUILD_TARGET:-runtime}` is read as Compose reads it; an unknown value may be this stage (review 12, probe 11).
-        const target = buildTargetName(b);
-        return target === undefined || target === null || target === stage.name;
-      })) return [];
-    // Windows images have no uids (USER names an account such as ContainerUser): not judged.
-    if (isWindowsStage(ctx, stage)) return [];
-    const user = effectiveUser(stage);
-    if (user === 'non-root-base') return [];
-    if (user === null) {
-      const r = stage.from.getRange();
-      const drop = privilegeDrop(ctx, stage);
-      return [
-        {
-          range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : {}), ...unknownBaseOf(stage), ...dotnetAppOf(stage) },
-          // The entrypoint (or the CMD) steps down to an unprivileged user itself: worth a look, not a warning.
-          ...(drop ? { severity: 'info' as const } : {}),
-        },
-      ];
-    }
-    const args = user.getArgumentsContent();
-    if (args === null) return [];
-    const value = args.trim();
-    // A variable counts by its ARG default (`ARG UID=0` … `USER $UID`), as a build without --build-arg runs it; unknown otherwise.
-    const viaArg = value.includes('$');
-    const through = viaArg ? userThroughArgs(ctx, stage, user, value) : { value };
-    const effective = through.value;
-    // BuildKit reads USER as a shell word: `USER "$USER_ID:$USER_ID"` (qdrant) is unquoted first.
-    if (effective === null || !isRootUser(unquote(effective))) return [];
-    const fallback = through.fallback !== undefined ? { fallback: through.fallback } : {};
-    const argsRange = user.getArgumentsRange()!;
-    // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
-    // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).
-    const drop = privilegeDrop(ctx, stage);
-    const userLine = user.getRange().start.line;
-    // A USER inherited from a builder stage is reported where it is written only if that stage is the final one.
-    if (!stage.instructions.includes(user)) {
-      const r = stage.from.getRange();
-      return [
-        {
-          range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-          data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : {}), ...dotnetAppOf(stage), ...baseUserOf(stage) },
-          ...(drop ? { severity: 'info' as const } : {}),
-        },
-      ];
-    }
-    if (drop) {
-      return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert: null, dropTool: drop.tool, dropIn: drop.in, userLine: userLine + 1, ...(viaArg ? { viaArg } : {}), ...fallback }, severity: 'info' as const }];
-    }
-    // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
-    const lastRun = lastRunOf(stage);
-    const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
-    return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback, ...dotnetAppOf(stage), ...baseUserOf(stage) } }];
+    // `FROM runtime-$TARGETARCH`: judged on each stage it could name, reported when every one runs as root the same way (review 48b, item 2).
+    return everyVariantGives(ctx, stage, (s) => judgeFinal(ctx, s));
   },
   message(d) {
     // `USER ${UID:-0}` with nothing giving UID a value: its fallback is what a build without --build-arg uses.

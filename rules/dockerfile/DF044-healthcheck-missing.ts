@@ -1,9 +1,9 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
-import type { BaseImage, DockerfileContext } from '../engine/dockerfile';
+import type { BaseImage, DockerfileContext, Stage } from '../engine/dockerfile';
 import { servicesBuilding } from '../engine/relations';
 import { declaresHealthcheck } from '../engine/image-healthchecks';
-import { rootBase, stageChain } from '../engine/stage-scope';
+import { everyVariantGives, rootBase, stageChain } from '../engine/stage-scope';
 import type { Detection } from '../engine/types';
 import { officialImageName } from '../engine/image';
 
@@ -91,6 +91,41 @@ function startsNoService(entrypoint: string[] | undefined, cmd: string[] | undef
   return INTERACTIVE.test(prog) && args.length === 0 && (!entryIsWrapper || !entrypoint || entrypoint.length <= 1);
 }
 
+/** Whether the final stage (or a copy of it built on one stage its variable FROM could name: chainVariants) lacks a HEALTHCHECK it needs. */
+function judgeFinal(ctx: DockerfileContext, final: Stage): Detection<Data>[] {
+  const chain = stageChain(final);
+  const has = (kw: string) => chain.some((s) => s.instructions.some((i) => i.getKeyword() === kw));
+  if (has('HEALTHCHECK')) return [];
+  const last = (kw: string) => {
+    for (const s of chain) for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === kw) return s.instructions[i];
+    return undefined;
+  };
+  const entrypoint = last('ENTRYPOINT');
+  const cmd = last('CMD');
+  const base = rootBase(final);
+  // A base image that declares its own HEALTHCHECK: the final stage inherits it.
+  if (base.kind === 'image' && declaresHealthcheck(base.ref)) return [];
+  if (!entrypoint && !cmd) {
+    // Starts what the base image starts: nothing (scratch artifact) or a shell/prompt (OS and toolchain images).
+    if (base.kind === 'scratch') return [];
+    if (startsShellWithoutCommand(base)) return [];
+  }
+  const entryArgv = argvOf(ctx, entrypoint);
+  const cmdArgv = argvOf(ctx, cmd);
+  if (startsNoService(entryArgv, cmdArgv)) return [];
+  const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options);
+  if (building.some((b) => b.compose.serviceGet(b.service, 'healthcheck'))) return [];
+  // Unknown whether it is a service at all: no port, no compose service runs it, and a bare program on a
+  // plain OS base or scratch (uv's image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`,
+  // `ENTRYPOINT ["windows_exporter.exe"]`: command-line tools and agents), or a bare program or no
+  // command at all on a base that cannot be resolved (`FROM binaries-$TARGETOS`, an ARG without
+  // default): what that base is and starts is not guessed.
+  const command = [...(entryArgv ?? []), ...(cmdArgv ?? [])];
+  if (building.length === 0 && !has('EXPOSE') && ((command.length === 1 && (isOsOrToolchain(base) || base.kind === 'scratch')) || (command.length <= 1 && base.kind === 'unknown'))) return [];
+  const r = final.from.getRange();
+  return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { stage: final.name } } as Detection<Data>];
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF044',
   name: 'healthcheck-missing',
@@ -99,49 +134,20 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'never',
   docs: {
     summary: 'The final stage has no HEALTHCHECK, its own or inherited, while the image seems to run a service.',
-    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang, php…, but not php\'s `fpm` and `apache` variants, which start a server; and, for this case only, nvidia/cuda, Microsoft\'s .NET runtime and SDK images `mcr.microsoft.com/dotnet/runtime-deps`, `runtime`, `sdk`, and the .NET Framework ones `mcr.microsoft.com/dotnet/framework/runtime`, `sdk`, Windows Server Core and Nano Server under their old names, ocaml/opam, the docker CLI image (not its `dind` tags, which start the daemon), the conda distributions (`continuumio/miniconda3`, `anaconda3`, `condaforge/miniforge3`, `mambaorg/micromamba`), uv\'s images (`ghcr.io/astral-sh/uv`, distroless and derived such as `:python3.14-bookworm-slim`), CentOS Stream and Fedora from quay.io, Fedora from registry.fedoraproject.org, and Red Hat\'s UBI and UBI minimal) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`, also as the CMD of an init or wrapper-script ENTRYPOINT, as dev containers do); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base or on scratch (uv\'s image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a stage named through a platform ARG such as `FROM binaries-$TARGETOS`, whose value depends on the build) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs.',
+    what: 'Flags a Dockerfile whose final stage has no HEALTHCHECK (its own, inherited from the stage it builds on, or from a base image known to declare one: the images DC022 lists, each checked in its published Dockerfile). `HEALTHCHECK NONE` counts as a decision and is fine. Not flagged when a compose service in the workspace that builds this Dockerfile defines `healthcheck:` (the check then lives there), or when the image evidently runs no service: a `FROM scratch` artifact image without CMD/ENTRYPOINT (`docker build --output`), an image on an OS or language toolchain base (alpine, debian, ubuntu, windows — `mcr.microsoft.com/windows`, `/servercore`, `/nanoserver`, `/server` —, python, node, golang, php…, but not php\'s `fpm` and `apache` variants, which start a server; and, for this case only, nvidia/cuda, Microsoft\'s .NET runtime and SDK images `mcr.microsoft.com/dotnet/runtime-deps`, `runtime`, `sdk`, and the .NET Framework ones `mcr.microsoft.com/dotnet/framework/runtime`, `sdk`, Windows Server Core and Nano Server under their old names, ocaml/opam, the docker CLI image (not its `dind` tags, which start the daemon), the conda distributions (`continuumio/miniconda3`, `anaconda3`, `condaforge/miniforge3`, `mambaorg/micromamba`), uv\'s images (`ghcr.io/astral-sh/uv`, distroless and derived such as `:python3.14-bookworm-slim`), CentOS Stream and Fedora from quay.io, Fedora from registry.fedoraproject.org, and Red Hat\'s UBI and UBI minimal) that sets no CMD/ENTRYPOINT of its own (it starts a shell or a prompt), one whose command is a shell or a language prompt without arguments (`CMD ["python3"]`, `ENTRYPOINT ["docker-entrypoint.sh"]` + `CMD ["node"]`), or only `--help`/`--version`, or that only keeps the container alive (`sleep infinity`, `tail -f /dev/null`, also as the CMD of an init or wrapper-script ENTRYPOINT, as dev containers do); and, when no compose service builds it, an image that exposes no port and starts a bare program on an OS/toolchain base or on scratch (uv\'s image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`, `ENTRYPOINT ["windows_exporter.exe"]` on Nano Server) — whether that is a service is unknown. A final stage whose base cannot be resolved (an ARG without default, or a name through a platform ARG such as `FROM binaries-$TARGETOS` that matches no earlier stage) is not guessed at: it is flagged only when the Dockerfile itself shows a service — an EXPOSE, a compose service that builds it, or a CMD/ENTRYPOINT that is not one of the shapes above and has arguments; with no CMD/ENTRYPOINT or a bare program, no port and no compose service, it is not flagged. A Dockerfile does not say whether its image is a long-running service or a command-line tool (`ENTRYPOINT ["gs"]`): for tools, record the decision with `HEALTHCHECK NONE`. Builder stages are not judged: only the final stage runs. A final stage whose FROM names an earlier stage through a variable (`FROM runtime-$TARGETARCH`) is judged on each stage it could name (the automatic platform ARG\'s values, or a global ARG default), and reported only when every one lacks a HEALTHCHECK it needs.',
     why: 'Without a health check, Docker (and compose `depends_on: condition: service_healthy`, Swarm, most orchestrators) only knows the process is running, not that it answers: a hung or half-started service keeps receiving traffic and is never restarted. SECURITY-GUIDELINES.md checklist (Development): "Health checks implemented"; §2 Container Runtime Security (availability, "Resource Limits … prevent DoS").',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://127.0.0.1:3000/health || exit 1\nCMD ["node", "/app/server.js"]',
     fix: 'No automatic fix: a health check has to call something the service answers (an HTTP endpoint, a port, a CLI probe) with a tool that exists in the image, which only the service\'s author knows. Add `HEALTHCHECK CMD …` to the final stage, `healthcheck:` to the compose service, or `HEALTHCHECK NONE` to record that the image needs none (a CLI tool, a job).',
     guideline: 'Security Checklist (Development) — "Health checks implemented"; §2 Container Runtime Security',
     equivalents: ['Checkov CKV_DOCKER_2 (ensure that HEALTHCHECK instructions have been added)', 'Trivy DS-0026 (no HEALTHCHECK defined)', 'KICS "Healthcheck Instruction Missing"'],
-    references: ['https://docs.docker.com/reference/dockerfile/#healthcheck', 'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope', 'https://docs.docker.com/reference/compose-file/services/#healthcheck', 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/no_healthcheck_instruction.rego'],
+    references: ['https://docs.docker.com/reference/dockerfile/#healthcheck', 'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope', 'https://docs.docker.com/reference/compose-file/services/#healthcheck', 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/no_healthcheck_instruction.rego', 'https://docs.docker.com/build/building/multi-platform/'],
   },
   check(ctx) {
     const final = ctx.finalStage;
     if (!final) return [];
-    const chain = stageChain(final);
-    const has = (kw: string) => chain.some((s) => s.instructions.some((i) => i.getKeyword() === kw));
-    if (has('HEALTHCHECK')) return [];
-    const last = (kw: string) => {
-      for (const s of chain) for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === kw) return s.instructions[i];
-      return undefined;
-    };
-    const entrypoint = last('ENTRYPOINT');
-    const cmd = last('CMD');
-    const base = rootBase(final);
-    // A base image that declares its own HEALTHCHECK: the final stage inherits it.
-    if (base.kind === 'image' && declaresHealthcheck(base.ref)) return [];
-    if (!entrypoint && !cmd) {
-      // Starts what the base image starts: nothing (scratch artifact) or a shell/prompt (OS and toolchain images).
-      if (base.kind === 'scratch') return [];
-      if (startsShellWithoutCommand(base)) return [];
-    }
-    const entryArgv = argvOf(ctx, entrypoint);
-    const cmdArgv = argvOf(ctx, cmd);
-    if (startsNoService(entryArgv, cmdArgv)) return [];
-    const building = servicesBuilding(ctx.workspace, ctx.path, ctx.options);
-    if (building.some((b) => b.compose.serviceGet(b.service, 'healthcheck'))) return [];
-    // Unknown whether it is a service at all: no port, no compose service runs it, and a bare program on a
-    // plain OS base or scratch (uv's image: one static binary, `ENTRYPOINT ["/uv"]`), Windows ones included (`ENTRYPOINT ["aws"]`, `CMD ["fontforge"]`,
-    // `ENTRYPOINT ["windows_exporter.exe"]`: command-line tools and agents), or a bare program or no
-    // command at all on a base that cannot be resolved (`FROM binaries-$TARGETOS`, an ARG without
-    // default): what that base is and starts is not guessed.
-    const command = [...(entryArgv ?? []), ...(cmdArgv ?? [])];
-    if (building.length === 0 && !has('EXPOSE') && ((command.length === 1 && (isOsOrToolchain(base) || base.kind === 'scratch')) || (command.length <= 1 && base.kind === 'unknown'))) return [];
-    const r = final.from.getRange();
-    return [{ range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } }, data: { stage: final.name } } as Detection<Data>];
+    // `FROM runtime-$TARGETARCH`: judged on each stage it could name (review 48b, item 2).
+    return everyVariantGives(ctx, final, (s) => judgeFinal(ctx, s));
   },
   message(d) {
     return `The final stage${d.stage ? ` '${d.stage}'` : ''} has no HEALTHCHECK, so Docker cannot tell a hung service from a healthy one; add HEALTHCHECK CMD … (or HEALTHCHECK NONE if it needs none).`;

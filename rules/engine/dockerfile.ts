@@ -18,6 +18,11 @@ export interface Stage {
   isFinal: boolean;
   /** The base as written after ARG resolution. */
   base: BaseImage;
+  /**
+   * Set on a copy of a stage judged as if a variable FROM of its chain named one of the stages it could name
+   * (`FROM runtime-$TARGETARCH` built on `runtime-amd64`; chainVariants in stage-scope.ts): the stage it copies.
+   */
+  variantOf?: Stage;
 }
 
 export type BaseImage =

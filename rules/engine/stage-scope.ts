@@ -9,6 +9,7 @@ import type { DockerfileContext, Stage } from './dockerfile';
 import { isWindowsImage } from './image';
 import { baseName } from './shell';
 import { MAX_EXPANDED_LENGTH } from './expansion';
+import type { Detection } from './types';
 
 /** A stage and the earlier stages it builds on (`FROM <stage>`), nearest first. */
 export function stageChain(stage: Stage): Stage[] {
@@ -54,14 +55,135 @@ export function stagesItCouldName(ctx: DockerfileContext, stage: Stage): Stage[]
 }
 
 /**
- * The stages before index `before` that a name holding variables could be (`build-$TARGETARCH` → the stages
- * `build-amd64`, `build-arm64`): its literal parts must match the stage's name. Empty for a name that is
- * nothing but a variable, or that holds none.
+ * The values BuildKit gives its automatic platform ARGs (the Dockerfile reference, "Automatic platform ARGs in the
+ * global scope": TARGETARCH/BUILDARCH are Go architecture names, TARGETOS/BUILDOS Go OS names, the variants `v7`,
+ * `v8`, … or empty, the platforms `os/arch[/variant]`), as regular-expression alternatives. A FROM can use them
+ * without declaring them; a `runtime-$TARGETARCH` names only the stages whose part there is such a value (ollama's
+ * `runtime-amd64` and `runtime-arm64`, not its `runtime-rocm`).
  */
-export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: number): Stage[] {
-  if (!raw.includes('$') || /^\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(raw)) return [];
-  const pattern = new RegExp(`^${raw.toLowerCase().split(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const GO_ARCH = '386|amd64|amd64p32|arm|armbe|arm64|arm64be|loong64|mips|mipsle|mips64|mips64le|mips64p32|mips64p32le|ppc|ppc64|ppc64le|riscv|riscv64|s390|s390x|sparc|sparc64|wasm|wasm32';
+const GO_OS = 'aix|android|darwin|dragonfly|freebsd|hurd|illumos|ios|js|linux|nacl|netbsd|openbsd|plan9|solaris|wasi|wasip1|windows|zos';
+const VARIANT = '|v[0-9]+(?:\\.[0-9]+)?';
+/** A platform holds a `/`, which no stage name does (BuildKit's stage names are `[a-z][a-z0-9-_.]*`). */
+const PLATFORM = '[^/]*/[^/]*(?:/[^/]*)?';
+const PLATFORM_ARGS = new Map<string, string>([
+  ['TARGETARCH', GO_ARCH],
+  ['BUILDARCH', GO_ARCH],
+  ['TARGETOS', GO_OS],
+  ['BUILDOS', GO_OS],
+  ['TARGETVARIANT', VARIANT],
+  ['BUILDVARIANT', VARIANT],
+  ['TARGETPLATFORM', PLATFORM],
+  ['BUILDPLATFORM', PLATFORM],
+]);
+
+const VARIABLE = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/**
+ * The stages before index `before` that a name holding variables could be (`build-$TARGETARCH` → the stages
+ * `build-amd64`, `build-arm64`): its literal parts must match the stage's name. A variable in it stands for its
+ * global ARG default when it has one, for the values BuildKit gives an automatic platform ARG that no global ARG
+ * gives a default (PLATFORM_ARGS), and for anything otherwise — or, with `known`, the name then names no stage
+ * for certain (an ARG without default takes whatever --build-arg gives it, an image as well as a stage). Empty for
+ * a name that is nothing but a variable other than a platform ARG (`FROM ${IMAGE}` names an image), or that holds none.
+ */
+export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: number, options: { known?: boolean } = {}): Stage[] {
+  if (!raw.includes('$')) return [];
+  const sole = /^\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(raw);
+  if (sole && !platformArg(ctx, sole[1] ?? sole[2])) return [];
+  let source = '';
+  let last = 0;
+  for (const m of raw.matchAll(VARIABLE)) {
+    source += escapeRegExp(raw.slice(last, m.index).toLowerCase());
+    last = m.index + m[0].length;
+    const name = m[1] ?? m[2];
+    const platform = platformArg(ctx, name);
+    const value = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? ctx.globalArgs.get(name) : undefined;
+    if (platform !== undefined) source += `(?:${platform})`;
+    else if (typeof value === 'string') source += escapeRegExp(value.toLowerCase());
+    else if (options.known) return [];
+    else source += '.*';
+  }
+  source += escapeRegExp(raw.slice(last).toLowerCase());
+  const pattern = new RegExp(`^${source}$`);
   return ctx.stages.filter((s) => s.index < before && s.name !== null && pattern.test(s.name));
+}
+
+/** The values of an automatic platform ARG named plainly (`TARGETARCH`, not `TARGETARCH:-amd64`) that no global ARG gives a default, as alternatives; else undefined. */
+function platformArg(ctx: DockerfileContext, name: string): string | undefined {
+  const values = PLATFORM_ARGS.get(name);
+  return values !== undefined && (ctx.globalArgs.get(name) ?? null) === null ? values : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The most copies of a stage chain judged for the stages variable FROMs in it could name (chainVariants). */
+const MAX_VARIANTS = 16;
+
+const variantMemo = new WeakMap<Stage, Stage[]>();
+
+/**
+ * A stage as it is built for each stage a variable FROM of its chain could name: when the chain's root has
+ * `FROM runtime-$TARGETARCH`, one copy of the chain per candidate (`runtime-amd64`, `runtime-arm64`), its root
+ * built on that candidate (and on a candidate's own candidates, at most MAX_VARIANTS copies). The variables must
+ * be automatic platform ARGs or have global ARG defaults (stagesNameCouldBe with `known`): an ARG without
+ * default may name any image. Each copy is the stage with `variantOf` set to the stage it
+ * copies. `[stage]` when the chain's root base is known, or is unknown with no candidate stage (`FROM ${BASE}`
+ * names an image). Rules that judge the final stage read each copy and report only what every copy gives
+ * (everyVariantGives); the base that builds is one of them, depending on the platform.
+ */
+export function chainVariants(ctx: DockerfileContext, stage: Stage): Stage[] {
+  let out = variantMemo.get(stage);
+  if (!out) variantMemo.set(stage, (out = computeVariants(ctx, stage, 0)));
+  return out;
+}
+
+function computeVariants(ctx: DockerfileContext, stage: Stage, depth: number): Stage[] {
+  const chain = stageChain(stage);
+  const root = chain[chain.length - 1];
+  if (root.base.kind !== 'unknown' || depth > 4) return [stage];
+  const candidates = stagesNameCouldBe(ctx, root.from.getImage() ?? '', root.index, { known: true });
+  if (candidates.length === 0) return [stage];
+  const bases = candidates.flatMap((c) => computeVariants(ctx, c, depth + 1));
+  if (bases.length > MAX_VARIANTS) return [stage];
+  return bases.map((base) => {
+    let copy: Stage = { ...root, base: { kind: 'stage', stage: base }, variantOf: root };
+    for (let i = chain.length - 2; i >= 0; i--) copy = { ...chain[i], base: { kind: 'stage', stage: copy }, variantOf: chain[i] };
+    return copy;
+  });
+}
+
+/**
+ * What a rule finds on a stage whose chain starts at a variable FROM (chainVariants): the detections that
+ * `judge` gives for every stage that FROM could name, the same range, data and severity each time; none
+ * when they disagree (one candidate sets a non-root USER, one's base is unknown). A stage with a known
+ * base is judged as it is.
+ */
+export function everyVariantGives<D>(ctx: DockerfileContext, stage: Stage, judge: (s: Stage) => Detection<D>[]): Detection<D>[] {
+  const variants = chainVariants(ctx, stage);
+  if (variants.length === 1) return judge(variants[0]);
+  const [first, ...rest] = variants.map((v) => judge(v).map((d) => ({ d, key: keyOf(d) })));
+  return first.filter((f) => f.key !== null && rest.every((r) => r.some((o) => o.key === f.key))).map((f) => f.d);
+}
+
+/** The same answer for every stage a variable FROM of the chain could name (chainVariants), or undefined when they differ. */
+export function sameForEveryVariant<T>(ctx: DockerfileContext, stage: Stage, read: (s: Stage) => T): T | undefined {
+  const variants = chainVariants(ctx, stage);
+  if (variants.length === 1) return read(variants[0]);
+  const answers = variants.map(read);
+  const key = keyOf(answers[0]);
+  return key !== null && answers.every((a) => keyOf(a) === key) ? answers[0] : undefined;
+}
+
+/** A value as JSON, to compare what two candidates give; null when it cannot be written (a cycle). */
+function keyOf(value: unknown): string | null {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return null;
+  }
 }
 
 /** The name=value properties of an ENV, ARG or LABEL instruction (empty for others). */
