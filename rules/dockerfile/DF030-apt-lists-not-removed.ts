@@ -1,10 +1,10 @@
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { APT_INSTALLING, APT_LISTS, appendToRun, aptSimulates, cleansAptLists, covers, mountsCacheOver, packageCommandsOf, runAtLine, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 import { copySourceOnlyStages } from '../engine/df-instructions';
-import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runsAfter, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
+import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runsAfter, shellString, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
-import type { SimpleCommand } from '../engine/shell';
+import { parseShell, type SimpleCommand } from '../engine/shell';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -88,6 +88,114 @@ function laterStepNeedingLists(ctx: DockerfileContext, run: RunInstruction): boo
   return builtOnElsewhere(ctx, run.stage);
 }
 
+/** apt subcommands that fail without the lists when they name a package that is not installed (`upgrade` and its kin only find nothing to do). */
+const APT_FAILS_WITHOUT_LISTS = new Set(['install', 'reinstall', 'build-dep', 'satisfy', 'source', 'download']);
+
+/** Shell keywords that open a compound command whose body may not run (`if`, loops, `case`), and those that close one. */
+const OPENS = new Set(['if', 'while', 'until', 'for', 'case']);
+const CLOSES = new Set(['fi', 'done', 'esac']);
+
+/**
+ * The packages an apt command that fails without the lists names, as written: none for another command,
+ * a simulation, `xargs`, or an operand that is a variable (`$EXTRA_PACKAGES` may be empty), a command
+ * substitution or a path (`./app.deb` needs the lists only for dependencies that may be installed).
+ */
+function namedPackages(cmd: SimpleCommand, pcs: ReadonlyMap<SimpleCommand, PackageCommand>): string[] {
+  const pc = pcs.get(cmd);
+  let action: string | null;
+  let operands: string[];
+  let raw: string[];
+  if (pc) {
+    if (pc.family !== 'apt' || pc.viaXargs || aptSimulates(pc)) return [];
+    action = pc.action;
+    operands = pc.operands.map((w) => w.value);
+    raw = pc.operands.map((w) => w.raw);
+  } else {
+    // Inside `sh -c '…'` (no PackageCommand there): the words after the subcommand that are not options.
+    const inv = invocation(cmd);
+    if (!inv) return [];
+    const args = inv.args.map((w) => w.value);
+    action = aptActionOf(inv.name, args);
+    if (action === null) return [];
+    const at = args.findIndex((a, i) => a.toLowerCase() === action && !args[i].startsWith('-'));
+    const rest = inv.args.slice(at + 1);
+    if (rest.some((w) => /^-(?:s|-simulate|-just-print|-dry-run|-recon|-no-act|-print-uris)$/.test(w.value))) return [];
+    const words = rest.filter((w, i) => !w.value.startsWith('-') && !(i > 0 && APT_VALUE_OPTIONS.test(rest[i - 1].value)));
+    operands = words.map((w) => w.value);
+    raw = words.map((w) => w.raw);
+  }
+  if (!APT_FAILS_WITHOUT_LISTS.has(action)) return [];
+  if (raw.some((r) => /[$`]/.test(r)) || operands.some((o) => o.includes('/'))) return [];
+  return operands;
+}
+
+/**
+ * Whether `commands`, read in order, certainly run an apt install that names a package (not one this
+ * RUN installs) before any `apt-get update` and before any command whose effect cannot be seen: 'proven';
+ * 'stop' when an update or an unseen command comes first; undefined when none of these (an install that
+ * may not run, inside `if`, a loop, `case` or after `||`, or that names no package, is read past).
+ */
+function provenNeed(commands: readonly SimpleCommand[], pcs: ReadonlyMap<SimpleCommand, PackageCommand>, unknown: (cmd: SimpleCommand) => boolean, installed: ReadonlySet<string>, depth = 0): 'proven' | 'stop' | undefined {
+  let nesting = 0;
+  for (const cmd of commands) {
+    const lead = cmd.programIndex < 0 ? cmd.words : cmd.words.slice(0, cmd.programIndex);
+    for (const w of lead) {
+      if (OPENS.has(w.raw)) nesting++;
+      else if (CLOSES.has(w.raw)) nesting = Math.max(0, nesting - 1);
+    }
+    const conditional = nesting > 0 || cmd.prev === '||';
+    const u = listsUse(cmd, pcs);
+    if (u === 'updates') return 'stop';
+    if (u === 'needs') {
+      // One that may not run or may name nothing new changes no lists: read on.
+      if (!conditional && namedPackages(cmd, pcs).some((n) => !installed.has(n.replace(/[=:].*$/, '')))) return 'proven';
+      continue;
+    }
+    if (u === 'skip') continue;
+    const inv = invocation(cmd);
+    const inner = inv ? shellString(inv.name, inv.args.map((w) => w.value)) : undefined;
+    if (inner !== undefined && depth < 3) {
+      const offsets = Array.from({ length: inner.length + 1 }, (_, k) => k);
+      const verdict = provenNeed(parseShell({ text: inner, offsets }), pcs, unknown, installed, depth + 1);
+      if (verdict === 'proven' && conditional) return 'stop';
+      if (verdict) return verdict;
+      continue;
+    }
+    if (unknown(cmd)) return 'stop';
+  }
+  return undefined;
+}
+
+/**
+ * Whether a later step certainly fails without the lists `run` leaves (review 48b, finding 1): a later
+ * RUN of the same stage, or a RUN of a stage built on it by name (`FROM <this stage>`, directly or
+ * through other such stages; not a `FROM name-$ARG` that may name it, nor an ONBUILD trigger, which
+ * runs in another build), that installs a named package before any update of its own (provenNeed).
+ * Removing the lists then breaks the build: the fix is not offered at all.
+ */
+function laterStepProvenToNeedLists(ctx: DockerfileContext, run: RunInstruction): boolean {
+  const stage = run.stage;
+  if (!stage) return false;
+  const chain = [stage];
+  for (const s of ctx.stages) if (s.index > stage.index && s.base.kind === 'stage' && chain.includes(s.base.stage)) chain.push(s);
+  const after = ctx.offsetAt(run.instruction.getRange().end);
+  const installed = new Set<string>();
+  for (const pc of packageCommandsOf(ctx, run)) if (pc.family === 'apt') for (const w of pc.operands) installed.add(w.value.replace(/[=:].*$/, ''));
+  for (const r of ctx.runs()) {
+    if (r === run || r.onbuild || r.stage === null || !chain.includes(r.stage)) continue;
+    if (r.stage === stage && ctx.offsetAt(r.instruction.getRange().start) < after) continue;
+    if (mountsCacheOver(r, (t) => covers(t, APT_LISTS))) continue;
+    const pcs = new Map<SimpleCommand, PackageCommand>();
+    for (const pc of packageCommandsOf(ctx, r)) pcs.set(pc.command, pc);
+    for (const script of r.scripts.filter((s) => s.isShell || s.json)) {
+      const verdict = provenNeed(script.commands, pcs, (cmd) => mayRunPackageManager(r, cmd), installed);
+      // An update or an unseen step may fetch the lists again for what follows: no proof past it.
+      if (verdict) return verdict === 'proven';
+    }
+  }
+  return false;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF030',
   name: 'apt-lists-not-removed',
@@ -100,7 +208,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'The lists downloaded by `apt-get update` are tens of megabytes of package metadata that nothing in the running container needs. Left in the layer they bloat every pull and keep a stale snapshot of the package index in the image. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers": clean up in the same RUN, since a later RUN cannot shrink an earlier layer. The Debian/Ubuntu images\' docker-clean hook removes downloaded .deb files but not the lists.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    fix: '"Remove the apt lists in the same RUN" appends `rm -rf /var/lib/apt/lists/*` (`sudo rm -rf …` when the install runs with `sudo`: the RUN is then a non-root USER\'s, who cannot delete root\'s lists; a quick fix only then, since the image\'s sudoers rules may allow apt-get and not rm) at the end of the RUN, in the RUN\'s style: ` && …` on a one-line RUN, a continued line with the operator where the RUN puts it (leading `&&`, trailing `&&`, or `;` under `set -e`) and the RUN\'s indentation on a multi-line RUN, a new last line inside a heredoc script. Not offered for exec-form (JSON) RUN, when the RUN ends with a comment or a background `&`, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop: the appended command would land inside it), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line), or when the RUN line that holds a heredoc marker is continued over several lines (a continued line appended after the marker\'s line would be read as the heredoc\'s body, the whole rest of the file when the heredoc has no terminator). An append goes after the last character the shell reads, so a line that ends with a backslash followed by another white space character (U+2028) keeps the two together. Safe (applied by fix-all and `check --fix`) unless one of these holds; then it is offered as a single quick fix only. (1) In a heredoc without `set -e` the new last line would hide a failing install\'s exit status. (2) A later RUN may install from the lists this RUN leaves: a stage that builds on this one (`FROM <this stage>`, directly or through other stages; a later `FROM name-$ARG` whose literal part could name it counts too) starts from its filesystem, and so do the later RUNs of the same stage, so without the lists their `apt-get install` fails with "Unable to locate package". Checked in every later RUN of this stage and every RUN (ONBUILD triggers included) of those stages, reading its commands in order until its own `apt-get update`: not safe when first comes an `apt-get`/`apt` `install`, `reinstall`, `build-dep`, `satisfy`, `source`, `download` or upgrade (also inside `sh -c \'…\'`), or a command whose effect cannot be seen — a script or program given by path (`./build.sh`, `/tmp/install-nginx`, `bin/setup`), `make`, a shell or interpreter running a file, piped input or inline code (`curl … | sh`, `python x.py`, `php -r`), a program named by a variable, or any program not known to leave apt alone. Known: shell builtins, file and text tools, archivers, `curl`/`wget`/`git`/`gpg`, user, locale and certificate setup, `dpkg` and the apt tools that do not read the lists (`apt-mark`, `add-apt-repository`); `apt-cache` reads them (`apt-cache madison nginx` finds no version without them), so it counts as a reader, and so do `apt show`, `policy`, `list`, `search`, `depends`, `rdepends` and `apt-get changelog`, and `apt-get remove`/`purge` of packages by name (a name that is not installed is "not installed, so not removed" with the lists and "Unable to locate package", a failed build, without them: Docker\'s documented "uninstall old versions" step; `autoremove` reads only what is installed), compilers and `cmake`/`ninja`/`meson`, and the package managers and build tools of other ecosystems whatever their subcommand (`npm ci`, `yarn build`, `go build`, `cargo`, `pip install`, `bundle`, `composer`, `mvn`, `gradle`, `docker-php-ext-install`). A RUN with a cache or tmpfs mount over `/var/lib/apt/lists` does not read the layer\'s lists and is not counted. (3) A container of this stage or of a stage built on it may install as it starts: every CMD, ENTRYPOINT and HEALTHCHECK CMD of those stages (shell form, exec form, the script of `["sh", "-c", "…"]`) is read the same way, in order until its own `apt-get update`; not safe when it installs or reads the lists (`sh -c \'apt-get install -y $EXTRA_PACKAGES && exec …\'`) or runs a script the Dockerfile does not show: a shell given a file, `.`/`source`, a program given by a path outside the system directories (`/docker-entrypoint.sh`, `./run`), a program named by a variable, or a `*.sh` named anywhere in the command (`docker-entrypoint.sh`, `tini -- /entrypoint.sh`; through `tini`, `dumb-init`, `gosu` and `su-exec`). The application itself (`python3 -m app`, `nginx -g …`, `exec "$@"`) is not counted. (4) Another Dockerfile may be built on this image through compose (review 40b): a compose service builds this Dockerfile into an image that holds the stage (its `build.target`, or the final stage), and a service of the compose files read around it (or another `compose.*.yaml` beside the one that builds it) builds a Dockerfile whose `FROM` names that image (`image: acme/base:local` and `FROM acme/base:local`, also through `build.args` or ARG defaults; compared by repository, whatever the tag and registry host, a variable without a value standing for any text) or gives it as `additional_contexts: { base: "service:<name>" }`, or this cannot be known (a build whose Dockerfile cannot be read, an unreadable `extends:`, a folder that cannot be listed): that Dockerfile\'s steps are not read here, so the fix is not safe. A service that only runs the image does not count (nothing installs at build time there; its start commands are this Dockerfile\'s, judged in (3)). When in doubt the fix is not safe: the check cannot see installs in images built FROM this image outside the compose files.',
+    fix: '"Remove the apt lists in the same RUN" appends `rm -rf /var/lib/apt/lists/*` (`sudo rm -rf …` when the install runs with `sudo`: the RUN is then a non-root USER\'s, who cannot delete root\'s lists; a quick fix only then, since the image\'s sudoers rules may allow apt-get and not rm) at the end of the RUN, in the RUN\'s style: ` && …` on a one-line RUN, a continued line with the operator where the RUN puts it (leading `&&`, trailing `&&`, or `;` under `set -e`) and the RUN\'s indentation on a multi-line RUN, a new last line inside a heredoc script. Not offered for exec-form (JSON) RUN, when the RUN ends with a comment or a background `&`, or when its shell text does not terminate (an open quote, `$(`, `if`, `case` or loop: the appended command would land inside it), or when a heredoc body\'s last line ends with a backslash (the shell would continue it onto the appended line), or when the RUN line that holds a heredoc marker is continued over several lines (a continued line appended after the marker\'s line would be read as the heredoc\'s body, the whole rest of the file when the heredoc has no terminator). Not offered either, not even as a quick fix, when a later step is certain to fail without the lists: a later RUN of this stage, or a RUN of a stage built on it by name (`FROM <this stage>`, directly or through other such stages), whose commands, read in order, reach an `apt-get`/`apt` `install`, `reinstall`, `build-dep`, `satisfy`, `source` or `download` (also inside `sh -c \'…\'`) before any `apt-get update` of its own and before any command whose effect cannot be seen (see (2)), outside `if`, loops, `case` and `||`, and naming a package this RUN does not install, as a word with no variable and no path (`apt install -y fonts-open-sans` after `RUN apt-get update && apt-get install -y locales`: "Unable to locate package", review 48b). Removing the lists then breaks the build; the lists belong in the RUN that installs last (merge the RUNs, DF039, or give the later RUN its own `apt-get update`, DF033\'s advice). Where the later install is only possible — it may not run, names a variable (`$EXTRA_PACKAGES` may be empty) or a `.deb` path, comes after a script, runs in an ONBUILD trigger or a stage a `FROM name-$ARG` may name — the fix stays a quick fix, as (2) says. An append goes after the last character the shell reads, so a line that ends with a backslash followed by another white space character (U+2028) keeps the two together. Safe (applied by fix-all and `check --fix`) unless one of these holds; then it is offered as a single quick fix only. (1) In a heredoc without `set -e` the new last line would hide a failing install\'s exit status. (2) A later RUN may install from the lists this RUN leaves: a stage that builds on this one (`FROM <this stage>`, directly or through other stages; a later `FROM name-$ARG` whose literal part could name it counts too) starts from its filesystem, and so do the later RUNs of the same stage, so without the lists their `apt-get install` fails with "Unable to locate package". Checked in every later RUN of this stage and every RUN (ONBUILD triggers included) of those stages, reading its commands in order until its own `apt-get update`: not safe when first comes an `apt-get`/`apt` `install`, `reinstall`, `build-dep`, `satisfy`, `source`, `download` or upgrade (also inside `sh -c \'…\'`), or a command whose effect cannot be seen — a script or program given by path (`./build.sh`, `/tmp/install-nginx`, `bin/setup`), `make`, a shell or interpreter running a file, piped input or inline code (`curl … | sh`, `python x.py`, `php -r`), a program named by a variable, or any program not known to leave apt alone. Known: shell builtins, file and text tools, archivers, `curl`/`wget`/`git`/`gpg`, user, locale and certificate setup, `dpkg` and the apt tools that do not read the lists (`apt-mark`, `add-apt-repository`); `apt-cache` reads them (`apt-cache madison nginx` finds no version without them), so it counts as a reader, and so do `apt show`, `policy`, `list`, `search`, `depends`, `rdepends` and `apt-get changelog`, and `apt-get remove`/`purge` of packages by name (a name that is not installed is "not installed, so not removed" with the lists and "Unable to locate package", a failed build, without them: Docker\'s documented "uninstall old versions" step; `autoremove` reads only what is installed), compilers and `cmake`/`ninja`/`meson`, and the package managers and build tools of other ecosystems whatever their subcommand (`npm ci`, `yarn build`, `go build`, `cargo`, `pip install`, `bundle`, `composer`, `mvn`, `gradle`, `docker-php-ext-install`). A RUN with a cache or tmpfs mount over `/var/lib/apt/lists` does not read the layer\'s lists and is not counted. (3) A container of this stage or of a stage built on it may install as it starts: every CMD, ENTRYPOINT and HEALTHCHECK CMD of those stages (shell form, exec form, the script of `["sh", "-c", "…"]`) is read the same way, in order until its own `apt-get update`; not safe when it installs or reads the lists (`sh -c \'apt-get install -y $EXTRA_PACKAGES && exec …\'`) or runs a script the Dockerfile does not show: a shell given a file, `.`/`source`, a program given by a path outside the system directories (`/docker-entrypoint.sh`, `./run`), a program named by a variable, or a `*.sh` named anywhere in the command (`docker-entrypoint.sh`, `tini -- /entrypoint.sh`; through `tini`, `dumb-init`, `gosu` and `su-exec`). The application itself (`python3 -m app`, `nginx -g …`, `exec "$@"`) is not counted. (4) Another Dockerfile may be built on this image through compose (review 40b): a compose service builds this Dockerfile into an image that holds the stage (its `build.target`, or the final stage), and a service of the compose files read around it (or another `compose.*.yaml` beside the one that builds it) builds a Dockerfile whose `FROM` names that image (`image: acme/base:local` and `FROM acme/base:local`, also through `build.args` or ARG defaults; compared by repository, whatever the tag and registry host, a variable without a value standing for any text) or gives it as `additional_contexts: { base: "service:<name>" }`, or this cannot be known (a build whose Dockerfile cannot be read, an unreadable `extends:`, a folder that cannot be listed): that Dockerfile\'s steps are not read here, so the fix is not safe. A service that only runs the image does not count (nothing installs at build time there; its start commands are this Dockerfile\'s, judged in (3)). When in doubt the fix is not safe: the check cannot see installs in images built FROM this image outside the compose files.',
     guideline: '§6 Image Build Security — "Clean up – remove unnecessary packages", "Minimize layers"',
     equivalents: ['hadolint DL3009 (delete the apt-get lists after installing something)', 'KICS "Apt Get Install Lists Were Not Deleted" (df746b39-6564-4fed-bf85-e9c44382303c)'],
     references: [
@@ -146,6 +254,8 @@ export default defineRule<'dockerfile', Data>({
   fix(ctx, { data }) {
     const run = runAtLine(ctx, data.runLine);
     if (!run) return undefined;
+    // A later step that certainly installs from these lists would fail: never offered, not even as a quick fix.
+    if (laterStepProvenToNeedLists(ctx, run)) return undefined;
     const appended = appendToRun(ctx, run, data.cleanup);
     if (!appended) return undefined;
     // Stages that build on this one start from its filesystem: one that installs without its own
