@@ -113,3 +113,48 @@ export function isReverseProxyImage(ref: ImageRef): boolean {
 export function isReverseProxy(ctx: ComposeContext, service: Service): boolean {
   return ctx.memo(service.map, 'isReverseProxy', () => runsImage(ctx, service, isReverseProxyImage));
 }
+
+/** A port range, both ends included. */
+type PortSpan = readonly [number, number];
+
+/**
+ * Servers whose job is to be reached from other machines on their protocol's ports, and those ports: binding them to
+ * 127.0.0.1 stops the service (DC030; review 48a, finding 1). By repository, narrowly: a full mail server, not an image
+ * named `postfix` that is an outbound relay for the stack's applications (boky/postfix's README: "geared towards emails
+ * that need to be sent from your applications", run as `-p 1587:587` and used on localhost).
+ * - Mail: the ports docker-mailserver's "Understanding the Ports" lists (25 transfer, 465/587 submission, 110/995 POP3,
+ *   143/993 IMAP) and ManageSieve 4190 (mailcow's dovecot, Stalwart's Docker page). docker-mailserver, mailcow's postfix
+ *   and dovecot, Mailu's front (`mailu/nginx`), Stalwart (`stalwartlabs/mail-server`, now `stalwartlabs/stalwart`),
+ *   poste.io.
+ * - TURN/STUN: coturn on 3478 and 5349 (TCP and UDP) and its UDP relay ports, which coturn/coturn's README publishes as
+ *   `49152-65535:49152-65535/udp` (RFC 5766 §6.2; `--min-port`/`--max-port` narrow it): a relay range inside 49152-65535.
+ * - VPN servers: WireGuard on 51820/udp (linuxserver/wireguard, wg-easy), IPsec on 500 and 4500/udp
+ *   (hwdsl2/ipsec-vpn-server), OpenVPN on 1194 (kylemanna/openvpn).
+ * Not DNS servers on 53: a resolver on every interface is an open resolver (CISA TA13-088A).
+ */
+const PUBLIC_SERVERS: readonly { image: (ref: ImageRef, name: string) => boolean; tcp: readonly PortSpan[]; udp: readonly PortSpan[] }[] = [
+  {
+    image: (ref, name) => name === 'docker-mailserver' || name === 'poste.io' || /^(?:mailcow\/(?:postfix|dovecot)|mailu\/nginx|stalwartlabs\/(?:mail-server|stalwart))$/.test(ref.repository),
+    tcp: [[25, 25], [110, 110], [143, 143], [465, 465], [587, 587], [993, 993], [995, 995], [4190, 4190]],
+    udp: [],
+  },
+  { image: (_ref, name) => name === 'coturn', tcp: [[3478, 3478], [5349, 5349]], udp: [[3478, 3478], [5349, 5349], [49152, 65535]] },
+  { image: (_ref, name) => name === 'wireguard' || name === 'wg-easy', tcp: [], udp: [[51820, 51820]] },
+  { image: (_ref, name) => name === 'ipsec-vpn-server', tcp: [], udp: [[500, 500], [4500, 4500]] },
+  { image: (ref) => ref.repository === 'kylemanna/openvpn', tcp: [[1194, 1194]], udp: [[1194, 1194]] },
+];
+
+/** Whether an image is a server whose job is to be reached from other machines on these ports (all of them). */
+export function isPublicServerImagePort(ref: ImageRef, protocol: 'tcp' | 'udp', start: number, end: number): boolean {
+  const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+  return PUBLIC_SERVERS.some((s) => s.image(ref, name) && s[protocol].some(([lo, hi]) => lo <= start && end <= hi));
+}
+
+/**
+ * Whether a service runs a server whose job is to be reached from other machines on these container ports (a mail
+ * server on 25, a TURN server on 3478, a VPN server on 51820/udp): its `image:`, or the base image of the Dockerfile it
+ * builds, as isReverseProxy reads it.
+ */
+export function isPublicServerPort(ctx: ComposeContext, service: Service, protocol: 'tcp' | 'udp', start: number, end: number): boolean {
+  return runsImage(ctx, service, (ref) => isPublicServerImagePort(ref, protocol, start, end));
+}
