@@ -46,15 +46,20 @@ describe('review 47b, item 4: images with their own non-root user', () => {
     assert.equal(own('node:24'), undefined);
   });
 
-  it('DC011 names the image\'s own user for a root user: over it, and offers no uid-1000 fix', () => {
-    const text = 'services:\n  db:\n    image: mcr.microsoft.com/mssql/server:2022-latest\n    user: root\n  ci:\n    image: jenkins/jenkins:lts\n    user: root\n';
+  it('DC011 names the image\'s own user for a root user: over it, and offers no uid-1000 fix: only removing the line', () => {
+    const text = 'services:\n  db:\n    image: mcr.microsoft.com/mssql/server:2022-latest\n    user: root\n  ci:\n    image: jenkins/jenkins:lts\n    user: root\n  merged:\n    <<: {user: "2000"}\n    image: mcr.microsoft.com/mssql/server:2022-latest\n    user: root\n';
     const findings = findingsOf('DC011', '/m/compose.yaml', new Map([['/m/compose.yaml', text]]));
     const db = findings.find((f) => f.message.startsWith("Service 'db'"))!;
     const ci = findings.find((f) => f.message.startsWith("Service 'ci'"))!;
+    const merged = findings.find((f) => f.message.startsWith("Service 'merged'"))!;
     assert.equal(db.message, "Service 'db' runs as user root (root), while its image runs as its own non-root user mssql; remove the user: or set it to mssql (uid 1000 would not own the image's files).");
-    assert.equal(db.fix, undefined);
-    assert.match(ci.message, /run it as a non-root user \(uid 1000\)\.$/);
-    assert.equal(ci.fix?.title, 'Run as user 1000:1000');
+    // Removing the line lets the image's USER (mssql) apply (review s29, stepdown item 2); never uid 1000.
+    assert.equal(db.fix?.title, "Remove user: root: the image runs as 'mssql'");
+    assert.equal(db.fix?.safe, false);
+    assert.equal(ci.message, "Service 'ci' runs as user root (root), overriding the non-root user jenkins its image runs as; remove the user: to run as that user.");
+    assert.equal(ci.fix?.title, "Remove user: root: the image runs as 'jenkins'");
+    // A << merge would give another user: without the line: no removal, and no uid-1000 fix for mssql.
+    assert.equal(merged.fix, undefined);
   });
 
   it('DC011 on a built Dockerfile that switches to root over such a base names the base\'s user, without a fix', () => {

@@ -27,7 +27,12 @@ const DOTNET_USER = 'app';
  */
 interface OwnUser {
   name: string;
-  from: 'step-down' | 'dockerfile';
+  /**
+   * `image`: the non-root user an image runs as by its own USER (nonRootUser's table: grafana's 472, jenkins), the service's
+   * image or the base of a built Dockerfile stage that sets no USER; only removing the root `user:` is offered for it (the
+   * table's value is not always the image's USER as written: elasticsearch's `1000:0` is `1000` there).
+   */
+  from: 'step-down' | 'dockerfile' | 'image';
 }
 
 /** A user value as a YAML scalar for `user:`: plain when it is a name (`redis`, `app:app`), else double-quoted (`"1001"`). */
@@ -160,12 +165,32 @@ function knownOwnUser(ctx: ComposeContext, service: Service): { ownUser?: OwnUse
     const set = dockerfileUser(built.dockerfile, stage);
     if (set === null) return {};
     if ('user' in set) return set.user !== '' && !set.user.includes('$') && !isRootUser(set.user) ? { ownUser: { name: set.user, from: 'dockerfile' } } : {};
-    const sd = set.base ? stepDown(set.base) : undefined;
-    return sd ? { ownUser: { name: sd.user, from: 'step-down' } } : {};
+    return set.base ? imageUserOf(set.base) : {};
   }
   const img = imageThrough(ctx, service);
-  const sd = img && img !== 'unknown' && img.ref ? stepDown(img.ref) : undefined;
+  return img && img !== 'unknown' && img.ref ? imageUserOf(img.ref) : {};
+}
+
+/** An image's own user by the tables: the non-root user its USER sets (`image`), else the user its entrypoint steps down to. */
+function imageUserOf(ref: ImageRef): { ownUser?: OwnUser } {
+  const user = nonRootUser(ref);
+  if (user !== undefined) return { ownUser: { name: user, from: 'image' } };
+  const sd = stepDown(ref);
   return sd ? { ownUser: { name: sd.user, from: 'step-down' } } : {};
+}
+
+/**
+ * What a root `user:`'s finding says of the image's own user (imageOwnUser, knownOwnUser): nothing when, in the default compose
+ * file, the override Compose merges by default replaces the service, its image or its build (another image runs).
+ */
+function rootUserImageFacts(ctx: ComposeContext, service: Service): { imageUser?: string; ownUser?: OwnUser } {
+  return overrideReplacesImage(ctx, service) ? {} : { ...imageOwnUser(ctx, service), ...knownOwnUser(ctx, service) };
+}
+
+/** In the default compose file: the override Compose merges by default replaces the service whole, its image or its build. */
+function overrideReplacesImage(ctx: ComposeContext, service: Service): boolean {
+  const merge = defaultMerge(ctx, service);
+  return !!merge && !merge.inOverride && (!!merge.whole || !!overrideAt(merge, ['image'])?.value || !!overrideAt(merge, ['build'])?.value);
 }
 
 /**
@@ -268,7 +293,26 @@ function stageUser(stage: Stage | undefined): DockerfileUser {
  * default override's service, which writes the image while neither file builds), that service's image runs the
  * merged entrypoint and command (review mrg6a, item 5).
  */
-function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): { source: 'image' | 'dockerfile'; image: string; bypass?: 'entrypoint' | 'command'; bypassFrom?: string; linuxserver?: true; stepDownUser?: string } | null {
+function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): RootByDefault | null {
+  const judged = defaultUser(ctx, service, merge, imageOf);
+  return judged === 'step-down' ? null : judged;
+}
+
+/** Why a service without `user:` runs as root (rootByDefault). */
+interface RootByDefault {
+  source: 'image' | 'dockerfile';
+  image: string;
+  bypass?: 'entrypoint' | 'command';
+  bypassFrom?: string;
+  linuxserver?: true;
+  stepDownUser?: string;
+}
+
+/**
+ * rootByDefault's reading, telling apart the services it leaves alone because the entrypoint of their image (or of the
+ * built Dockerfile's base image) starts as root and steps down to its own user before the server runs: `'step-down'`.
+ */
+function defaultUser(ctx: ComposeContext, service: Service, merge?: DefaultMerge, imageOf?: { ctx: ComposeContext; service: Service }): RootByDefault | 'step-down' | null {
   // Through `extends:` (same file or another compose file): image, build, entrypoint and command are
   // the nearest ones written in the chain; a base that cannot be read is unknown. With `merge` (the default
   // override merged over this service of the default file), an `entrypoint:`/`command:` the override writes
@@ -304,8 +348,8 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
       if (nonRootUser(result.base)) return null;
       const sd = stepDown(result.base);
       // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down.
-      if (sd && !overridesEntrypoint && !result.entrypoint && runsServer(commandEntry ? command : result.cmd, sd.server) !== false) return null;
-      if (sd && overridesEntrypoint && keepsStepDown(sd)) return null;
+      if (sd && !overridesEntrypoint && !result.entrypoint && runsServer(commandEntry ? command : result.cmd, sd.server) !== false) return 'step-down';
+      if (sd && overridesEntrypoint && keepsStepDown(sd)) return 'step-down';
       // Bypassed: the base image's service user still owns its data directory.
       if (sd) return { source: 'dockerfile', image: built.build.dockerfile, stepDownUser: sd.user };
     }
@@ -316,13 +360,41 @@ function rootByDefault(ctx: ComposeContext, service: Service, merge?: DefaultMer
   if (nonRootUser(img.ref)) return null;
   const sd = stepDown(img.ref);
   if (sd) {
-    if (!overridesEntrypoint && runsServer(command, sd.server) !== false) return null;
-    if (overridesEntrypoint && keepsStepDown(sd)) return null;
+    if (!overridesEntrypoint && runsServer(command, sd.server) !== false) return 'step-down';
+    if (overridesEntrypoint && keepsStepDown(sd)) return 'step-down';
     // The file that writes what bypasses the step-down (the message names it when it is not the file reported).
     const from = overridesEntrypoint ? entrypointFound : commandFound;
     return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command', ...(from ? { bypassFrom: from.ctx.path } : {}), stepDownUser: sd.user };
   }
   return { source: 'image', image: img.ref.text, ...(isLinuxserverImage(img.ref) ? { linuxserver: true as const } : {}) };
+}
+
+/**
+ * The default merge when the override writes the image the merged service runs, neither file building and the service not
+ * replaced whole: that image runs the default file's `entrypoint:`/`command:` unless the override writes or drops them
+ * (rootByDefault's `imageOf`).
+ */
+function imageMergeOf(merge: DefaultMerge): DefaultMerge | undefined {
+  return !merge.whole && overrideAt(merge, ['image'])?.value && !overrideAt(merge, ['build'])?.value && lookupKey(merge.base.ctx, merge.base.service, 'build') === undefined ? merge : undefined;
+}
+
+/**
+ * Whether a service with a root `user:` (uid 0, whatever the group) runs as its image's own user all the same: without
+ * `user:` the images whose entrypoint steps down (stepDown) start as root too (their Dockerfiles set no USER), and the
+ * entrypoint decides on uid 0 alone (`[ "$(id -u)" = '0' ]` before gosu/su-exec), so a root `user:` changes nothing and the
+ * service is judged as without one: on the merged service's image or build, `entrypoint:` and `command:`, as the finding
+ * without `user:` judges them (rootByDefault). Not when the override Compose merges by default writes the build or replaces
+ * the service whole (`!override`): what runs is not read here, and the root `user:` stays reported.
+ */
+function stepsDownFromRoot(ctx: ComposeContext, service: Service): boolean {
+  const merge = defaultMerge(ctx, service);
+  const view = mergedServiceView(ctx, service);
+  if (merge && !view) {
+    const imageMerge = imageMergeOf(merge);
+    return !!imageMerge && defaultUser(imageMerge.base.ctx, imageMerge.base.service, imageMerge, imageMerge.over) === 'step-down';
+  }
+  const judged = view ? view.merge.base : { ctx, service };
+  return defaultUser(judged.ctx, judged.service, view?.merge) === 'step-down';
 }
 
 export default defineRule<'compose', Data>({
@@ -334,8 +406,8 @@ export default defineRule<'compose', Data>({
   docs: {
     summary: 'A service runs as root: a root `user:`, or no `user:` with an image or built Dockerfile not known to drop root.',
     what:
-      'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. For a stage whose FROM names an earlier stage through a variable (`FROM runtime-$TARGETARCH`), the user is the one every stage it could name leaves (the automatic platform ARG\'s values, or a global ARG default); unknown when they differ. ' +
-      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, outline (`nodejs`, uid 1001), Wiki.js 2 and later (requarks/wiki, `node`), SFTPGo 2 and later (drakkan/sftpgo, uid 1000), SQL Server 2019 and later (`mcr.microsoft.com/mssql/server`, `mssql`, uid 10001; the 2017 images and the 2019 previews run as root or are not known) and Azure SQL Edge 1.0.7 and later (`mssql`), Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
+      'Flags a service that runs as root. As a warning: `user: root`, `user: 0`, `user: "0:0"` or any `root:`/`0:` group form, also after interpolation (`${APP_USER:-root}`) and when it comes through a `<<` merge (reported on the merge key) — not over an image whose entrypoint steps down to its own user (below). As information: a service without `user:` whose image runs as root by default — or, for a service with `build:`, whose Dockerfile\'s final stage (or `build.target`) leaves the user as root (no `USER`, or `USER root`, also through the stages it builds on); that Dockerfile is read from the workspace. For a stage whose FROM names an earlier stage through a variable (`FROM runtime-$TARGETARCH`), the user is the one every stage it could name leaves (the automatic platform ARG\'s values, or a global ARG default); unknown when they differ. ' +
+      'Not flagged: images known to run as a non-root user (official elasticsearch, kibana, logstash, memcached, haproxy ≥ 2.4, adminer, solr, sonarqube, kong, emqx, groovy; grafana, prom/*, bitnami/*, distroless `:nonroot`, Chainguard, nginx-unprivileged, pgadmin4, mailhog, selenium, n8n, node-red, apache/nifi and nifi-registry, confluentinc ≥ 6, jenkins, code-server, coder, micromamba, zabbix (uid 1997), prometheus-community exporters, nginx-prometheus-exporter, flaresolverr, Red Hat\'s PostgreSQL images (uid 26), apache/tika ≥ 2.6 (uid 35002), gotenberg, alpine-chrome, kafka-ui, dragonfly, curlimages/curl, umami, ocaml/opam, keycloak (quay.io and the older jboss/keycloak), authentik server, baserow/backend, gitea rootless, nexus3, browserless, superset, kubo, jupyter, trino, rocket.chat, apm-server, benthos, outline (`nodejs`, uid 1001), Wiki.js 2 and later (requarks/wiki, `node`), SFTPGo 2 and later (drakkan/sftpgo, uid 1000), SQL Server 2019 and later (`mcr.microsoft.com/mssql/server`, `mssql`, uid 10001; the 2017 images and the 2019 previews run as root or are not known) and Azure SQL Edge 1.0.7 and later (`mssql`), Microsoft\'s .NET `-chiseled` images and (8.0 on) `-distroless` ones), and official images whose entrypoint only prepares the data directory as root and then steps down to the service\'s own user (gosu/su-exec) before starting it — postgres (and postgis, timescaledb, pgvector, tensorchord\'s pgvecto-rs and vchord-postgres, Immich\'s ghcr.io/immich-app/postgres), redis, valkey, mysql, percona, mariadb, mongo, rabbitmq, zookeeper, couchdb, neo4j, ghost, influxdb ≥ 2 and eclipse-mosquitto (the broker itself changes to its `mosquitto` user) — as long as the service keeps the image\'s entrypoint (also by naming it again: `entrypoint: ["docker-entrypoint.sh"]` or `/usr/local/bin/docker-entrypoint.sh`, for the images whose ENTRYPOINT it is — postgres and the images built on it, redis, valkey, mysql, mariadb, mongo, rabbitmq, ghost) and runs the server (the default command, a flag where the entrypoint accepts one, or the server\'s name); with another entrypoint or command (`sh -c …`) there is no step-down and the service is flagged. A root `user:` (`root`, `0`, `"0:0"`, `root:root`, uid 0 with any group) on such a service — its image, or the base image of the Dockerfile stage it builds when that stage sets no `USER` or `ENTRYPOINT` — is judged as no `user:` would be: these images set no `USER`, so they start as root either way, and their entrypoints decide on uid 0 alone (`if [ "$1" = \'redis-server\' -a "$(id -u)" = \'0\' ]`, then `chown` of the data directory and `exec gosu redis`; postgres, mysql, mariadb, mongo, rabbitmq, zookeeper, ghost the same, for the server\'s command; mosquitto\'s broker changes to its user itself when started as root). The server runs as the image\'s own user, so nothing is reported; the service is reported when its `command:`/`entrypoint:` (those of the service merged with the default override, its image when the override writes one) bypass the step-down, as without `user:`. The redundant `user: root` gets no finding of its own: the container runs exactly as without the line (the same uid, the same step-down), so removing it changes nothing but the text. (When the default override writes the service\'s `build:` or replaces it whole with `!override`, the root `user:` is still reported: what runs is not read there.) Any other image without `user:` is flagged: most images run as root unless told otherwise, and the extension cannot look inside an image it does not know. ' +
       'Windows images are not judged at all, root `user:` or none, as DF010 does not judge them: a service whose image is a Windows image (`mcr.microsoft.com/windows/…`, .NET Framework images, `windowsservercore`/`nanoserver` tags such as `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`, the other Windows bases DF010 lists) or that builds a Dockerfile stage DF010 reads as Windows — Windows has no uids: `user:` names an account (ContainerUser, ContainerAdministrator), and Nano Server images already run as ContainerUser. ' +
       'A linuxserver.io image (`lscr.io/linuxserver/*`) is reported with its own message: its s6 init runs as root and starts the application as the `PUID`/`PGID` user, so the application does not run as root but the init and its setup scripts do; some of these images can run as a non-root `user:` (https://docs.linuxserver.io/misc/non-root/). Not so wireguard, fail2ban and swag (which runs fail2ban too), whose services run as root: they get the plain message. ' +
       'Nor a service to which the compose file Compose merges by default (`compose.override.yaml` beside `compose.yaml`, or the base beside an override) gives a `user:`, a `build:` or an `image:` (its image replaces this file\'s and is the one that runs, unless this file builds: Compose then tags the build with it): the merged service is judged there — for an `image:`, that image running this file\'s `entrypoint:`/`command:` unless the override writes or drops them (a shell command here bypasses the step-down of the override\'s image). A `user:` that override writes replaces this file\'s, root or not: it is the one judged (there), and a `user: root` here is not reported. A `user: !reset null` in that override removes this file\'s `user:` (Compose merge, "Reset value": https://docs.docker.com/reference/compose-file/merge/): the service is judged as having none, and reported in that override, on its `user:` key (the file that decides; the message says the override drops the `user:` this file sets), without a fix (an edit to this file would be undone by the override). Whether an image\'s entrypoint steps down to its own user is judged on the merged service\'s `entrypoint:` and `command:` (the override\'s replace this file\'s whole, `!reset` removes them; Compose merge, "Shell commands"): a `sh -c …` command in the override over this file\'s `postgres` image runs as root, reported in the override on the service\'s name (its fix adds `user:` there, which the merge keeps; none when the override resets `user:`), and an override command that runs the server, or `command: !reset null`, clears a bypass written here. With a `user:` in this file, the service is judged here on that user. Unknown is never a finding: an image or `user:` whose variable is unknown, a build whose Dockerfile is not in the workspace, a base image given by an ARG without default, a base service (`extends:`) that cannot be read. Through `extends:` (same file, or `file:` in the workspace) the `user:`, image, build, entrypoint and command are the nearest ones written in the chain, as Compose merges them: a service that inherits its image and no `user:` is flagged on its name, and the fix adds `user:` to that service (a service without `user:` in a base file analyzed only because a default compose file\'s services extend it, `common-services.yml`, is judged on those services, not there); a root `user:` written in the base is reported there only (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix).',
@@ -343,9 +415,9 @@ export default defineRule<'compose', Data>({
     bad: 'services:\n  api:\n    image: node:24-alpine\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: root',
     good: 'services:\n  api:\n    image: node:24-alpine\n    user: "1000:1000"\n    command: ["node", "server.js"]\n  worker:\n    image: ghcr.io/acme/worker:2.0\n    user: "1000:1000"',
     fix: '"Run as user 1000:1000" replaces a root `user:` value, or adds `user: "1000:1000"` at the end of the service. A numeric uid needs no entry in the image\'s /etc/passwd. ' +
-      'Where the image\'s own user is known, the fix uses it instead. (1) An official image whose entrypoint steps down to its service user (the list above: `redis`; `postgres`, also for postgis, timescaledb, pgvector and the other images built on it; `mysql` for mysql, mariadb and percona; `mongodb` for mongo; `rabbitmq`; `valkey`, `zookeeper`, `couchdb`, `neo4j`, `node` for ghost, `influxdb`, `mosquitto`), under a root `user:`, or with the step-down bypassed by the service\'s `command:`/`entrypoint:` or by the ENTRYPOINT of a Dockerfile built on it: "Run as the image\'s own user \'redis\'" sets `user: redis`. Its data directory belongs to that user (redis\'s and valkey\'s /data, mongo\'s /data/db, mysql\'s /var/lib/mysql and rabbitmq\'s /var/lib/rabbitmq to uid 999; postgres\'s to uid 999 on Debian and 70 on Alpine), which uid 1000 could not write. A name is looked up in the image\'s own /etc/passwd when the container starts (docker run reference, USER: "Those users are accessible by name. When passing a numeric ID, the user does not have to exist in the container"; Compose\'s `user:` "overrides the user used to run the container process", the same setting), so the uid that differs between variants need not be known. Caveat: a host directory bind-mounted over the data directory keeps its host owner; if root owns it, the service user cannot write it (chown it on the host to that user\'s uid, 999 for redis, or use a named volume). ' +
-      '(2) A root `user:` over a service whose built Dockerfile stage ends with a non-root `USER` (`USER app` after `useradd -r app`, a system uid below 1000 that uid 1000 is not): "Remove user: root: the image runs as \'app\'" deletes the line, and the image\'s USER applies (Compose: "The default is set by the image (i.e. Dockerfile USER)"); where the service would then inherit another `user:` (from a `<<` merge, from the service it `extends:`, or, in the override Compose merges by default, from the default compose file), it sets `user:` to the USER\'s value instead ("Run as the image\'s own user \'app\'"). A USER written with a variable is not known (uid 1000 then). ' +
-      'For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Not offered for a root `user:` over an image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; outline\'s `nodejs`, 1001; grafana\'s 472; uid 1000: jenkins, node-red, n8n, elasticsearch, SFTPGo, Wiki.js), nor for a service whose built Dockerfile switches to root over such a base image: uid 1000 would not own the files the image gave its user (SQL Server\'s /var/opt/mssql, outline\'s data directory); the message names that user (remove `user:` or set it to that user; in the Dockerfile, `USER` back to it after what needs root). Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
+      'Where the image\'s own user is known, the fix uses it instead. (1) An official image whose entrypoint steps down to its service user (the list above: `redis`; `postgres`, also for postgis, timescaledb, pgvector and the other images built on it; `mysql` for mysql, mariadb and percona; `mongodb` for mongo; `rabbitmq`; `valkey`, `zookeeper`, `couchdb`, `neo4j`, `node` for ghost, `influxdb`, `mosquitto`), under a root `user:`, or with the step-down bypassed by the service\'s `command:`/`entrypoint:` or by the ENTRYPOINT of a Dockerfile built on it: "Run as the image\'s own user \'redis\'" sets `user: redis`. Its data directory belongs to that user (redis\'s and valkey\'s /data, mongo\'s /data/db, mysql\'s /var/lib/mysql and rabbitmq\'s /var/lib/rabbitmq to uid 999; postgres\'s to uid 999 on Debian and 70 on Alpine), which uid 1000 could not write. A name is looked up in the image\'s own /etc/passwd when the container starts (docker run reference, USER: "Those users are accessible by name. When passing a numeric ID, the user does not have to exist in the container"; Compose\'s `user:` "overrides the user used to run the container process", the same setting), so the uid that differs between variants need not be known. Caveat: a host directory bind-mounted over the data directory keeps its host owner; if root owns it, the service user cannot write it (chown it on the host to that user\'s uid, 999 for redis, or use a named volume) — the entrypoint, no longer started as root, skips the `chown` it does before stepping down, which is one reason this fix is never safe. A root `user:` that keeps the step-down is not reported, so it gets no fix: this fix is offered only where the command or entrypoint bypasses the step-down. ' +
+      '(2) A root `user:` over a service whose built Dockerfile stage ends with a non-root `USER` (`USER app` after `useradd -r app`, a system uid below 1000 that uid 1000 is not), or over an image that runs as its own non-root user by its `USER` (the list above: grafana\'s 472, SQL Server\'s mssql, outline, jenkins…; also the base image of a built stage that sets no `USER`, `FROM grafana/grafana`): "Remove user: root: the image runs as \'app\'" deletes the line, and the image\'s USER applies (Compose: "The default is set by the image (i.e. Dockerfile USER)"). Where the service would then inherit another `user:` (from a `<<` merge, from the service it `extends:`, or, in the override Compose merges by default, from the default compose file), the line stays: for a Dockerfile\'s USER the fix sets `user:` to its value instead ("Run as the image\'s own user \'app\'"); for an image\'s, the fix is the one below (uid 1000, or none when that user is not uid 1000), since the list\'s user is not always the image\'s USER as written (elasticsearch\'s `USER 1000:0`). Not when the override Compose merges by default writes the service\'s `image:` or `build:` (another image runs). A USER written with a variable is not known (uid 1000 then). Not safe either: the line may be there because the service needs root (a root-owned bind mount, packages installed at start); test it. ' +
+      'For a service that runs one of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), or builds a Dockerfile whose stage is built on one, the fix is "Run as user app" (`user: app`) instead: those images run as root but define the non-root user `app` (uid 1654, in `ENV APP_UID`), where uid 1000 has no user, group or home (`$APP_UID` cannot be written in `user:`: Compose would interpolate it from its own environment, not the image\'s); the message says so. Not safe: the service may write to root-owned paths in the image or in its volumes (chown them to 1000, or mount a tmpfs), bind ports below 1024 under `network_mode: host`, or have an entrypoint that expects root; test it. Other than the removal in (2), not offered for a root `user:` over an image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; outline\'s `nodejs`, 1001; grafana\'s 472; uid 1000: jenkins, node-red, n8n, elasticsearch, SFTPGo, Wiki.js), nor for a service whose built Dockerfile switches to root over such a base image: uid 1000 would not own the files the image gave its user (SQL Server\'s /var/opt/mssql, outline\'s data directory); the message names that user (remove `user:` or set it to that user; in the Dockerfile, `USER` back to it after what needs root). Not offered when the `user:` value is interpolated, comes from an anchor or alias, or the service mapping is shared through an anchor or written as a flow mapping, or while the file has YAML syntax errors. For a service that builds its image, setting `USER` in the Dockerfile (DF010) is the better fix.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User" (uid 1000); Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['compose-lint CL-0018 (user: root)', 'KICS "Missing User Instruction" (Dockerfile query: the same check for images built here)', 'CIS Docker Benchmark v1.6.0 4.1 "Ensure that a user for the container has been created"'],
     references: [
@@ -363,7 +435,9 @@ export default defineRule<'compose', Data>({
       'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user',
       'https://docs.docker.com/engine/security/#linux-kernel-capabilities',
       'https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh',
-      'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh',
+      'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh (if [ "$1" = \'redis-server\' -a "$(id -u)" = \'0\' ]: chown, then exec gosu redis)',
+      'https://github.com/docker-library/mysql/blob/master/template/docker-entrypoint.sh (started as root, "Switching to dedicated user \'mysql\'": exec gosu mysql)',
+      'https://github.com/docker-library/mongo/blob/master/docker-entrypoint.sh (mongo* commands with id -u 0: exec gosu mongodb)',
       'https://github.com/docker-library/rabbitmq/blob/master/docker-entrypoint.sh',
       'https://github.com/docker-library/repo-info/tree/master/repos/elasticsearch/remote',
       'https://github.com/docker-library/memcached/blob/master/1/debian/Dockerfile',
@@ -404,8 +478,8 @@ export default defineRule<'compose', Data>({
       if (userFound && userFound.inherited) {
         if (isAnalyzedBase(ctx, userFound)) continue;
         const v = resolvedScalar(userFound.ctx, userFound.entry.value);
-        if (v && v.trim() !== '' && isRootUser(v) && !runsWindows(ctx, service)) {
-          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null, ...imageOwnUser(ctx, service), ...knownOwnUser(ctx, service) } });
+        if (v && v.trim() !== '' && isRootUser(v) && !runsWindows(ctx, service) && !stepsDownFromRoot(ctx, service)) {
+          out.push({ range: ctx.rangeOf(service.nameNode), data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: null, pair: null, ...rootUserImageFacts(ctx, service) } });
         }
         continue;
       }
@@ -414,11 +488,13 @@ export default defineRule<'compose', Data>({
         if (!user) continue; // empty or not a scalar: unknown
         const v = user.value.value;
         if (v === null || v.trim() === '' || !isRootUser(v) || runsWindows(ctx, service)) continue;
+        // The image's entrypoint steps down from root to its own user as it would without `user:`.
+        if (stepsDownFromRoot(ctx, service)) continue;
         const { entry } = user;
         const editable = entry.own && !entry.shared && user.value.literal && isPlainScalar(user.value.node);
         out.push({
           range: entry.own ? ctx.rangeOfPair(entry.pair) : ctx.rangeOf(entry.reportNode),
-          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service), ...imageOwnUser(ctx, service), ...knownOwnUser(ctx, service) },
+          data: { problem: 'root-user' as const, service: service.name, user: v.trim(), map: editable ? serviceMap : null, pair: editable ? entry.pair : null, ...runsDotnetImage(ctx, service), ...rootUserImageFacts(ctx, service) },
         });
         continue;
       }
@@ -441,7 +517,7 @@ export default defineRule<'compose', Data>({
       // service runs the default file's `entrypoint:`/`command:` on this image, unless this file writes or drops them
       // (Compose merge: `image:` is replaced as a mapping's entry, `command:`/`entrypoint:` are kept unless overridden;
       // https://docs.docker.com/reference/compose-file/merge/) (review mrg6a, item 5).
-      const imageMerge = !view && merge?.inOverride && !merge.whole && overrideAt(merge, ['image'])?.value && !overrideAt(merge, ['build'])?.value && lookupKey(merge.base.ctx, merge.base.service, 'build') === undefined ? merge : undefined;
+      const imageMerge = !view && merge?.inOverride ? imageMergeOf(merge) : undefined;
       const root = imageMerge ? rootByDefault(imageMerge.base.ctx, imageMerge.base.service, imageMerge, imageMerge.over) : rootByDefault(judged.ctx, judged.service, view?.merge);
       if (!root || runsWindows(judged.ctx, judged.service)) continue;
       const reset = resetHere && merge ? { cause: dropCause(userTouch)!, baseFile: lookupKey(merge.base.ctx, merge.base.service, 'user') !== undefined ? basename(merge.base.ctx.path) : null } : undefined;
@@ -463,6 +539,7 @@ export default defineRule<'compose', Data>({
     }
     if (d.problem === 'root-user' && d.imageUser && !d.dotnetApp) return `Service '${d.service}' runs as user ${d.user} (root), while its image runs as its own non-root user ${d.imageUser}; remove the user: or set it to ${d.imageUser} (uid 1000 would not own the image's files).`;
     if (d.problem === 'root-user' && d.ownUser?.from === 'dockerfile') return `Service '${d.service}' runs as user ${d.user} (root), overriding the non-root USER ${d.ownUser.name} of the Dockerfile it builds; remove the user: or set it to ${d.ownUser.name}.`;
+    if (d.problem === 'root-user' && d.ownUser?.from === 'image') return `Service '${d.service}' runs as user ${d.user} (root), overriding the non-root user ${d.ownUser.name} its image runs as; remove the user: to run as that user.`;
     if (d.problem === 'root-user' && d.ownUser) return `Service '${d.service}' runs as user ${d.user} (root); run it as the image's own user ${d.ownUser.name}, which owns its data directory (uid 1000 may not).`;
     if (d.problem === 'root-user') return `Service '${d.service}' runs as user ${d.user} (root); ${d.dotnetApp ? "run it as user app, the non-root user that .NET 8+ images define" : 'run it as a non-root user (uid 1000)'}.`;
     if (d.bypass) return `Service '${d.service}' has no user: and ${d.bypassIn ? `the ${d.bypass} ${d.bypassIn} gives it` : `its own ${d.bypass}`} bypasses the entrypoint with which image '${d.image}' steps down to a non-root user, so it runs as root; set user: ${d.ownUser ? `${d.ownUser.name} (the image's own user, which owns its data directory)` : '"1000:1000"'} or keep the image's entrypoint.`;
@@ -481,29 +558,31 @@ export default defineRule<'compose', Data>({
       : `Service '${d.service}' has no user: and the Dockerfile it builds leaves the user as root; set a non-root USER there or user: "1000:1000" here.`;
   },
   fix(ctx, { data }): Fix | undefined {
+    // A root `user:` over an image that runs as its own non-root user (the built Dockerfile's USER, or the USER of the image or
+    // of the built stage's base image by the tables): removing the line lets that USER apply, unless the service would then
+    // inherit another `user:` (a `<<` merge, `extends:`, the default compose file under its override).
+    const own = data.ownUser;
+    if (data.problem === 'root-user' && data.pair && data.map && (own?.from === 'dockerfile' || own?.from === 'image')) {
+      const service = ctx.serviceWithMap(data.map);
+      const removal = service && !inheritsUser(ctx, service, data.map) ? deletePairEdit(ctx, data.map, data.pair) : undefined;
+      if (removal) return { title: `Remove user: ${data.user}: the image runs as '${own.name}'`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [removal] }] };
+    }
     // The image's own user is not uid 1000: uid 1000 would not own its files (review 47b, item 4).
     if (data.imageUser && !data.dotnetApp) return undefined;
-    // The image's own user, known by name: set it (a name resolves in the image's own /etc/passwd), or remove the root `user:`
-    // that overrides the built Dockerfile's USER (the image's USER then applies).
-    const own = data.ownUser;
-    const title = own ? `Run as the image's own user '${own.name}'` : `Run as user ${data.dotnetApp ? DOTNET_USER : '1000:1000'}`;
+    // The image's own user, known by name: set it (a name resolves in the image's own /etc/passwd). Not the tables' user of an
+    // image's USER, which is not always that USER as written (elasticsearch's `1000:0`): uid 1000 or .NET's `app` then.
+    const named = own?.from === 'image' ? undefined : own;
+    const title = named ? `Run as the image's own user '${named.name}'` : `Run as user ${data.dotnetApp ? DOTNET_USER : '1000:1000'}`;
     let edit: TextEdit | undefined;
     if (data.problem === 'root-user') {
       if (!data.pair || !data.map) return undefined;
       const value = data.pair.value as Scalar;
       if (!value.range) return undefined;
-      if (own?.from === 'dockerfile') {
-        const service = ctx.serviceWithMap(data.map);
-        if (!service) return undefined;
-        // Without its line the service would take an inherited `user:` instead of the image's USER: set the name then.
-        const removal = inheritsUser(ctx, service, data.map) ? undefined : deletePairEdit(ctx, data.map, data.pair);
-        if (removal) return { title: `Remove user: ${data.user}: the image runs as '${own.name}'`, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [removal] }] };
-      }
-      const newText = own ? userScalar(own.name) : data.dotnetApp ? DOTNET_USER : value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER;
+      const newText = named ? userScalar(named.name) : data.dotnetApp ? DOTNET_USER : value.type === 'QUOTE_SINGLE' ? `'${NON_ROOT_USER.slice(1, -1)}'` : NON_ROOT_USER;
       edit = { range: ctx.lines.rangeOf(value.range[0], value.range[1]), newText };
     } else {
       if (!data.map) return undefined;
-      edit = appendToMapEdit(ctx, data.map, [`user: ${own ? userScalar(own.name) : data.dotnetApp ? DOTNET_USER : NON_ROOT_USER}`]);
+      edit = appendToMapEdit(ctx, data.map, [`user: ${named ? userScalar(named.name) : data.dotnetApp ? DOTNET_USER : NON_ROOT_USER}`]);
     }
     if (!edit) return undefined;
     return { title, safe: false, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
