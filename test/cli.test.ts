@@ -240,6 +240,8 @@ describe('CLI', () => {
   it('--fix applies every safe fix on a copy of examples/ and reports what remains; --fix-dry-run changes nothing', () => {
     const dir = tempDir('dg-fix-');
     fs.cpSync(path.resolve(__dirname, '../../examples'), dir, { recursive: true });
+    // A project in a git repository, as examples/ is: in none, DR001 would not ignore its .env (review 48a, finding 2).
+    fs.mkdirSync(path.join(dir, '.git'));
     const before = fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
     const dry = run(['check', '--fix-dry-run', '.'], dir);
     assert.match(dry.stdout, /^--- a\/compose\.yaml/m);
@@ -406,6 +408,8 @@ describe('CLI', () => {
       'legacy/docker-compose.yml': 'web:\n  image: nginx:1.27-alpine\n',
       'notes.yml': 'web:\n  image: nginx\n',
     });
+    // In a git repository: in none, DR001 judges no env file (review 48a, finding 2).
+    fs.mkdirSync(path.join(dir, '.git'));
     const r = run(['check', '--format', 'json', '.'], dir);
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout) as { code: string; file: string; range: { start: { line: number } } }[];

@@ -205,10 +205,12 @@ describe('DR004 on the file of a file-based secret that git tracks (review 42e, 
     assert.equal(notYet.severity, 'warning');
     assert.match(notYet.message, /is not ignored by \.gitignore: once it is created, the next `git add` commits it\.$/);
   });
-  it('in no repository yet: the project\'s own files are judged, files outside it (an absolute host path, ../) are not', () => {
+  it('in a repository, files outside it (an absolute host path, ../) are not judged; in no repository, none is (review 48a, finding 2)', () => {
     const text = compose.replace('file: ./db_password.txt', 'file: ./db_password.txt\n  host_key:\n    file: /etc/ssl/private/host.key\n  shared:\n    file: ../shared/token.txt');
     const files = new Map(Object.entries({ '/p/compose.yaml': text, '/p/db_password.txt': 'x\n', '/etc/ssl/private/host.key': 'k\n', '/shared/token.txt': 't\n' })) as FileSet;
-    assert.deepEqual(dr004(viewOf(files), text).map((f) => f.message.split(' ')[0]), ["'db_password.txt'"]);
+    assert.deepEqual(dr004(viewOf(files, '/p'), text).map((f) => f.message.split(' ')[0]), ["'db_password.txt'"]);
+    // No `.git` anywhere above: nothing can be committed, nothing is reported, no `.gitignore` is offered.
+    assert.deepEqual(dr004(viewOf(files), text), []);
   });
 });
 

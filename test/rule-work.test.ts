@@ -104,6 +104,8 @@ describe('fix rounds', () => {
     const files: Record<string, string> = { 'compose.yaml': compose };
     for (const e of envs) files[e] = 'TOKEN=Lk99_same_pw_Qw7rTy2u\n';
     const dir = tempFiles('rule-work-rounds-', files);
+    // A repository: in none, DR001 reports nothing and writes no .gitignore (review 48a, finding 2).
+    fs.mkdirSync(path.join(dir, '.git'));
     const session = new Session();
     session.connect();
     let parses = 0;

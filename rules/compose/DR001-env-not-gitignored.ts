@@ -66,7 +66,9 @@ export function gitignoreLineIsBroad(rel: string): boolean {
 
 /** Where the ignore line goes: the compose file's `.gitignore` (pattern relative to it), or the env file's own folder. */
 export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitignorePath: string; pattern: string; rel: string } | undefined {
+  // No repository, no `.gitignore` written on git's behalf: there is nothing git could commit (review 48a, finding 2).
   const root = repositoryRoot(ctx.workspace, ctx.dir);
+  if (root === null) return undefined;
   let dir: string;
   let rel: string;
   if (isUnder(envPath, ctx.dir)) {
@@ -76,7 +78,7 @@ export function gitignoreTarget(ctx: ComposeContext, envPath: string): { gitigno
     dir = path.dirname(envPath);
     rel = path.basename(envPath);
   }
-  if (root && dir !== root && !isUnder(dir, root)) return undefined;
+  if (dir !== root && !isUnder(dir, root)) return undefined;
   return { gitignorePath: path.join(dir, '.gitignore'), pattern: gitignorePattern(rel), rel };
 }
 
@@ -127,7 +129,7 @@ export default defineRule<'compose', Data>({
     summary: 'An env file that a compose file uses is not ignored by git, or git already tracks it.',
     what:
       'Flags an env file that a compose file uses but that the `.gitignore` files between it and the repository root, and the repository\'s `.git/info/exclude`, do not ignore (judged with gitignore\'s own matching rules, negations included, and with git\'s case sensitivity: `.ENV` does not ignore `.env` unless the repository sets `core.ignorecase`, as `git init` does on macOS and Windows), or that git already tracks (its repository\'s index, `.git/index`, lists it: a tracked file, committed or only staged (`git add`, `git add -N`), goes into the next commit whatever `.gitignore` says): a file named by `env_file:` (short, list or `{ path: … }` form) or by the `env_file:` of a top-level `include:` item, and the `.env` that interpolates the compose file (beside it; for a file another compose file includes, the `.env` of its project directory) when it defines a variable that a `${…}` of the compose file reads. ' +
-      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential with a value — a credential-shaped variable (or a generic `*_KEY`/`*_AUTH` one whose value looks issued), or a value that is a credential under any name, as DF020 and DC040 read one (a known token format such as `ghp_…` or `sk_live_…`, a connection string with a literal password, a carried configuration with one) —, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds such a credential — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged.',
+      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds; as an error when the file holds a credential with a value — a credential-shaped variable (or a generic `*_KEY`/`*_AUTH` one whose value looks issued), or a value that is a credential under any name, as DF020 and DC040 read one (a known token format such as `ghp_…` or `sk_live_…`, a connection string with a literal password, a carried configuration with one) —, as a warning when it does not exist yet (nothing is committed, but creating it would be the mistake) or holds only settings so far (`COMPOSE_PROJECT_NAME`, image tags: the file is still where secrets go). `.env` and `.env.<stage>` are always judged; a file with another name (`db.env`, `config/app.env`) only when it is missing (it will be created locally) or holds such a credential — committed configuration without secrets is fine. Templates (`.env.example`, `*.sample`, `*.dist`, `defaults.env`, …) and files outside the repository are not judged. Nothing is judged when the compose file is in no git repository — no `.git` in its folder or any folder above it, as git itself looks for one; a `.git` file (`gitdir: <path>`, which a linked worktree or a submodule has in place of the folder) counts as a repository —: with no repository nothing can be committed, so nothing is reported and no `.gitignore` is written (a folder checked with `check --fix` is left as it is; DC040\'s "Move … to .env" still ignores the `.env` it creates). In the editor, a `.git` in a folder above the workspace folder counts too: its existence is looked at, nothing in it is read.',
     why:
       'The env file is where the real passwords and tokens live. If git does not ignore it, the next `git add .` commits them, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control … `echo ".env" >> .gitignore`"; checklist "Secrets not in version control".',
     whySummary:
@@ -140,6 +142,7 @@ export default defineRule<'compose', Data>({
     equivalents: ['No compose linter checks this; gitleaks, trufflehog and GitHub secret scanning find secrets after they were committed, and Checkov CKV_SECRET_* scans the files themselves'],
     references: [
       'https://git-scm.com/docs/gitignore',
+      'https://git-scm.com/docs/gitrepository-layout',
       'https://docs.docker.com/reference/compose-file/services/#env_file',
       'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file',
       'https://docs.docker.com/compose/how-tos/environment-variables/best-practices/',
@@ -152,8 +155,10 @@ export default defineRule<'compose', Data>({
     for (const use of envFileUses(ctx)) {
       const base = path.basename(use.path);
       if (isTemplateEnvName(base)) continue;
+      // In no git repository (no `.git` folder or file in the compose file's folder or above it) nothing is committed, so
+      // nothing is judged (review 48a, finding 2); a linked worktree's or a submodule's `.git` file counts. Outside it, neither.
       const root = repositoryRootOf(ctx);
-      if (root && !isUnder(use.path, root)) continue;
+      if (root === null || !isUnder(use.path, root)) continue;
       if (use.text !== undefined && !isDotenvName(base) && !holdsSecrets(use.text)) continue;
       // A tracked file is committed whatever .gitignore says (gitignore(5): files already tracked are not affected).
       // Also when the file is missing from the disk: it is still in the index (and in the last commit).

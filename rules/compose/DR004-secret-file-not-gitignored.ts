@@ -85,7 +85,7 @@ export default defineRule<'compose', Data>({
     summary: 'The file of a file-based Compose secret is not ignored by git, or git already tracks it.',
     what:
       'Flags the file of a file-based Compose secret (top-level `secrets: <name>: file: <path>`) that git would commit: the `.gitignore` files between it and the repository root, and the repository\'s `.git/info/exclude`, do not ignore it (judged as DR001 judges env files: with gitignore\'s own matching rules, negations included, and git\'s case sensitivity unless the repository sets `core.ignorecase`), or git already tracks it (its repository\'s index, `.git/index`, lists it: committed or only staged, a tracked file goes into the next commit whatever `.gitignore` says). The path resolves as Compose resolves it: against the project directory (for a file another compose file includes, the include\'s `project_directory:`), with `${…}` interpolated from the `.env` and the defaults written in the path. ' +
-      'Reported at the `file:` value; as an error when the file exists or git tracks it, as a warning when it does not exist yet (nothing is committed, but a secret file is made locally, often by a script or by DC042\'s fix, and the next `git add .` would take it). Every such file is judged whatever its content (the file is the secret), except one whose name says it holds public material, read as DF021 reads key names: a public key (`id_ed25519.pub`, `repo-signing.key`) or a certificate (`server.crt`, `ca.cer`, `fullchain.pem`) — committing it gives nothing away. Also not judged: a secret with no file (`environment: VAR`, `external: true`, a swarm secret named by `name:` alone), `configs:` (configuration, not secrets, even when given by `file:`), a `file:` that names a folder (git tracks the files in it one by one), a path with a variable that has no value in the `.env` and no default, a path in the home folder (`~/…`), and a file outside the repository — or, when the compose file is in no repository yet, outside its project directory (an absolute `/run/secrets/…` or a `../keys/…` may lie anywhere).',
+      'Reported at the `file:` value; as an error when the file exists or git tracks it, as a warning when it does not exist yet (nothing is committed, but a secret file is made locally, often by a script or by DC042\'s fix, and the next `git add .` would take it). Every such file is judged whatever its content (the file is the secret), except one whose name says it holds public material, read as DF021 reads key names: a public key (`id_ed25519.pub`, `repo-signing.key`) or a certificate (`server.crt`, `ca.cer`, `fullchain.pem`) — committing it gives nothing away. Also not judged: a secret with no file (`environment: VAR`, `external: true`, a swarm secret named by `name:` alone), `configs:` (configuration, not secrets, even when given by `file:`), a `file:` that names a folder (git tracks the files in it one by one), a path with a variable that has no value in the `.env` and no default, a path in the home folder (`~/…`), and a file outside the repository (an absolute `/run/secrets/…` or a `../keys/…` may lie anywhere). Nothing is judged when the compose file is in no git repository (no `.git` folder, nor the `.git` file of a linked worktree or a submodule, in its folder or above it; as DR001): nothing can be committed there, so nothing is reported and no `.gitignore` is written.',
     why:
       'A secret file holds nothing but the secret: the database password, the private key, the API token that Compose mounts at `/run/secrets/<name>`. Secrets files are the pattern the guidelines recommend over environment variables, but they protect nothing when the file is committed: if git does not ignore it, the next `git add .` commits it, and a committed secret stays in the history, every clone and fork, even after the file is deleted. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control", "Use environment variables or secrets management: Docker Secrets"; checklist "Secrets not in version control".',
     whySummary:
@@ -100,6 +100,7 @@ export default defineRule<'compose', Data>({
       'https://docs.docker.com/reference/compose-file/secrets/',
       'https://docs.docker.com/compose/how-tos/use-secrets/',
       'https://git-scm.com/docs/gitignore',
+      'https://git-scm.com/docs/gitrepository-layout',
       'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/removing-sensitive-data-from-a-repository',
     ],
   },
@@ -108,14 +109,17 @@ export default defineRule<'compose', Data>({
     const out: { range: Range; data: Data; severity?: 'warning' }[] = [];
     const seen = new Set<string>();
     const dotenv = ctx.dotenv()?.values;
+    // In no git repository (no `.git` folder or file in the compose file's folder or above it), nothing is committed:
+    // nothing is judged (review 48a, finding 2), as DR001 judges nothing there.
     const root = repositoryRootOf(ctx);
+    if (root === null) return [];
     for (const { secret, raw, range } of secretFiles(ctx)) {
       // As Compose reads it with the `.env` and the defaults; a variable with no value there leaves the path unknown.
       const value = interpolate(raw, (n) => dotenv?.get(n)).value;
       if (value === null || value.trim() === '' || value.startsWith('~')) continue;
       const file = path.resolve(ctx.projectDir, value);
-      // Outside the repository nothing is committed with it; with no repository yet, only the project's own files are judged.
-      if (!isUnder(file, root ?? ctx.projectDir)) continue;
+      // Outside the repository nothing is committed with it.
+      if (!isUnder(file, root)) continue;
       if (seen.has(file) || isPublicMaterial(file)) continue;
       seen.add(file);
       const exists = ctx.workspace.exists(file);

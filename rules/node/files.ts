@@ -579,12 +579,26 @@ export class DiskWorkspace implements WorkspaceView {
 
   exists(p: string): boolean {
     if (this.overlay(p) !== undefined) return true;
-    if (!this.allowed(p)) return false;
+    if (!this.allowed(p) && !this.repositoryMarkerAbove(p)) return false;
     const known = this.existsCache.get(p);
     if (known !== undefined) return known;
     const found = lstatExists(p);
     this.existsCache.set(p, found);
     return found;
+  }
+
+  /**
+   * Whether `p` is the `.git` of a folder that holds a workspace folder (`/repo/.git` for the folder `/repo/app`): its
+   * existence is looked at (lstat: a `.git` folder, or the `.git` file of a linked worktree or submodule), nothing is
+   * read. The editor may open a subfolder of a repository: taken for "in no repository", it would leave DR001/DR004
+   * silent where the CLI, which sees the whole disk, reports (review 48a, finding 2).
+   */
+  private repositoryMarkerAbove(p: string): boolean {
+    if (path.basename(p) !== '.git') return false;
+    const roots = this.roots?.();
+    if (!roots || roots.length === 0) return false;
+    const dir = path.dirname(p);
+    return roots.some((r) => isInside(r, dir));
   }
 
   isSymbolicLink(p: string): boolean {

@@ -26,6 +26,12 @@ export interface FixtureCase {
   expected: Map<string, string> | undefined;
   /** Engine config for the case (from an optional `config.json` in a folder case). */
   config: EngineConfig;
+  /**
+   * How the case root is a git repository (`"git"` in `config.json`): `folder` (the default: its `.git` folder exists),
+   * `file` (its `.git` is a file, `gitdir: …`, as in a linked worktree or a submodule) or `none` (no `.git` at all: the
+   * case is in no repository). A fixture cannot hold a `.git` itself: git refuses to track that name.
+   */
+  git: 'folder' | 'file' | 'none';
 }
 
 /** The kind of file a rule's fixtures are; for rules of both kinds (`any`), decided per case by its name. */
@@ -60,14 +66,21 @@ export function loadCases(code: string): FixtureCase[] {
       readTree(path.join(dir, entry.name), path.join(dir, entry.name), files);
       let targetRel = [...files.keys()].find((f) => /(^|\/)(Dockerfile|[^/]*\.dockerfile)$/i.test(f) && kind === 'dockerfile') ?? [...files.keys()].find((f) => /(^|\/)(docker-)?compose[^/]*\.ya?ml$/.test(f) && kind === 'compose');
       let config = DEFAULT_CONFIG;
+      let git: FixtureCase['git'] = 'folder';
       const configText = files.get('config.json');
       if (configText !== undefined) {
         files.delete('config.json');
         // `target`: the analyzed file when it is not the first Dockerfile / compose-named file (e.g. an included `db/database.yml`).
-        const parsed = JSON.parse(configText) as Partial<EngineConfig> & { target?: string };
+        const parsed = JSON.parse(configText) as Partial<EngineConfig> & { target?: string; git?: FixtureCase['git'] };
         config = { rules: parsed.rules ?? {}, options: { ...DEFAULT_CONFIG.options, ...(parsed.options ?? {}) } };
         if (parsed.target) targetRel = parsed.target;
+        if (parsed.git !== undefined) {
+          if (!['folder', 'file', 'none'].includes(parsed.git)) throw new Error(`fixture ${code}/${entry.name}: "git" must be "folder", "file" or "none"`);
+          git = parsed.git;
+        }
       }
+      // A `.git` file in the case root, as a linked worktree has one (the folder it names is not in the case).
+      if (git === 'file') files.set('.git', 'gitdir: ../.git/worktrees/case\n');
       if (!targetRel || !files.has(targetRel)) throw new Error(`fixture ${code}/${entry.name}: no ${kind} file in the folder`);
       const fileSet: FileSet = new Map([...files].map(([rel, text]) => [`${root}/${rel}`, text]));
       let expected: Map<string, string> | undefined;
@@ -77,7 +90,7 @@ export function loadCases(code: string): FixtureCase[] {
         readTree(expectedDir, expectedDir, exp);
         expected = new Map([...exp].map(([rel, text]) => [`${root}/${rel}`, text]));
       }
-      cases.push({ code, name: entry.name, kind, target: `${root}/${targetRel}`, files: fileSet, expected, config });
+      cases.push({ code, name: entry.name, kind, target: `${root}/${targetRel}`, files: fileSet, expected, config, git });
     } else {
       if (/\.fixed\.[^.]+$/.test(entry.name) || entry.name.endsWith('.md')) continue;
       const text = fs.readFileSync(path.join(dir, entry.name), 'utf8');
@@ -88,7 +101,7 @@ export function loadCases(code: string): FixtureCase[] {
       const target = `${root}/${targetName}`;
       let expected: Map<string, string> | undefined;
       if (fs.existsSync(path.join(dir, fixedName))) expected = new Map([[target, fs.readFileSync(path.join(dir, fixedName), 'utf8')]]);
-      cases.push({ code, name: entry.name, kind, target, files: new Map([[target, text]]), expected, config: DEFAULT_CONFIG });
+      cases.push({ code, name: entry.name, kind, target, files: new Map([[target, text]]), expected, config: DEFAULT_CONFIG, git: 'folder' });
     }
   }
   return cases;
@@ -111,7 +124,8 @@ export function caseRoot(c: FixtureCase): string {
 }
 
 export function analyzeCase(c: FixtureCase, files: FileSet = c.files): Analysis {
-  return analyze(allRules, c.kind, c.target, files.get(c.target) ?? '', viewOf(files, caseRoot(c)), c.config);
+  // A `.git` file is one of the case's files; a `.git` folder is only said to exist.
+  return analyze(allRules, c.kind, c.target, files.get(c.target) ?? '', viewOf(files, c.git === 'folder' ? caseRoot(c) : undefined), c.config);
 }
 
 /**
