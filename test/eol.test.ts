@@ -236,6 +236,45 @@ describe('EOL judgement on fixed dates', () => {
     }
   });
 
+  it('judges Red Hat\'s UBI repositories by the RHEL release their path names, on the rhel dates', () => {
+    const j = (s: string, today = '2026-12-06') => judgeImage(parseImageRef(s)!, today);
+    const ubi7 = j('registry.access.redhat.com/ubi7/ubi:7.9-1445')!;
+    assert.equal(ubi7.ended, 'os');
+    assert.deepEqual([ubi7.line, ubi7.eol, ubi7.target, ubi7.lineEnded], ['7', '2024-06-30', null, null], 'RHEL 7 Maintenance Support 2 ended on 2024-06-30; no fix');
+    assert.equal(eolStatus(ubi7), "is built on Red Hat Enterprise Linux 7 (the repository's ubi7 part), which reached end of life on 2024-06-30 and gets no more security fixes. Move to a UBI 8 image (ubi8/…).");
+    assert.equal(eolMove(ubi7), '');
+    assert.equal(j('registry.access.redhat.com/ubi7/ubi', '2024-06-30'), undefined, 'supported on its last day');
+    for (const s of ['redhat/ubi7:7.9', 'docker.io/redhat/ubi7-minimal', 'registry.access.redhat.com/ubi7/ubi-minimal', 'registry.access.redhat.com/ubi7', 'registry.redhat.io/ubi7', 'registry.redhat.io/ubi7-init:7.9', 'registry.access.redhat.com/ubi7/python-38', 'ubi7', 'ubi7-minimal:7.9', 'ubi7/ubi-micro']) {
+      assert.equal(j(s)?.eol, '2024-06-30', s);
+    }
+    assert.equal(j('registry.redhat.io/ubi7-init:7.9')?.os?.namedBy, "the repository's ubi7-init part");
+    // ubi8/nodejs-18: only the RHEL release is judged, not the Node.js 18 Application Stream (its own life cycle, not in the catalog).
+    assert.equal(j('registry.access.redhat.com/ubi8/nodejs-18:1-130'), undefined, 'RHEL 8 maintenance runs to 2029-05-31');
+    assert.equal(j('registry.access.redhat.com/ubi8/nodejs-18:1-130', '2029-05-31'), undefined);
+    const node18 = j('registry.access.redhat.com/ubi8/nodejs-18:1-130', '2029-06-01')!;
+    assert.equal(eolStatus(node18), "is built on Red Hat Enterprise Linux 8 (the repository's ubi8 part), which reached end of life on 2029-05-31 and gets no more security fixes. Move to a UBI 9 image (ubi9/…).");
+    assert.equal(j('registry.access.redhat.com/ubi9/ubi-micro', '2029-06-01'), undefined);
+    assert.equal(j('redhat/ubi9', '2032-06-01')?.advice, 'move to a UBI image of a supported release', 'no newer release the catalog dates');
+    for (const s of ['quay.io/ubi7/ubi', 'ghcr.io/redhat/ubi7', 'redhat/ubi7-custom', 'registry.access.redhat.com/ubi7-custom', 'acme/ubi7', 'ubi7/nodejs-18', 'registry.access.redhat.com/rhel7', 'registry.access.redhat.com/ubi', 'rhel:7']) {
+      assert.equal(j(s), undefined, s);
+    }
+  });
+
+  it('judges NVIDIA\'s CUDA+OpenGL and OpenGL images by the OS their tag ends with, as CUDA\'s', () => {
+    const j = (s: string, today = '2026-12-06') => judgeImage(parseImageRef(s)!, today);
+    const gl = j('nvidia/cudagl:11.4.0-devel-ubuntu18.04')!;
+    assert.deepEqual([gl.ended, gl.line, gl.eol, gl.target], ['os', '18.04', '2023-05-31', null]);
+    assert.equal(eolStatus(gl), "is built on Ubuntu 18.04 (the tag's -ubuntu18.04 part), which reached end of life on 2023-05-31 and gets no more security fixes. Move to a tag on a supported OS.");
+    assert.equal(j('nvcr.io/nvidia/cudagl:11.4.2-base-centos8')?.eol, '2021-12-31');
+    assert.equal(j('nvidia/opengl:1.0-glvnd-devel-ubuntu18.04')?.eol, '2023-05-31');
+    assert.equal(j('nvidia/opengl:base-centos7')?.eol, '2024-06-30');
+    assert.equal(j('nvidia/opengl:1.2-glvnd-runtime-ubuntu20.04', '2025-05-31'), undefined, 'supported on its last day');
+    assert.equal(j('nvidia/opengl:1.2-glvnd-runtime-ubuntu20.04', '2025-06-01')?.eol, '2025-05-31');
+    for (const s of ['nvidia/cudagl:11.4.2-devel', 'nvidia/opengl:1.2-glvnd-runtime-ubuntu22.04', 'nvidia/opengl:1.2-glvnd-devel', 'acme/cudagl:11.4.0-devel-ubuntu18.04', 'nvidia/vulkan:1.3-ubuntu18.04']) {
+      assert.equal(j(s), undefined, s);
+    }
+  });
+
   it('judges Microsoft\'s .NET images on mcr.microsoft.com by their .NET release (review 8: OrchardCore on 7.0)', () => {
     const j = (s: string, today = '2026-12-05') => judgeImage(parseImageRef(s)!, today);
     const aspnet7 = j('mcr.microsoft.com/dotnet/aspnet:7.0')!;

@@ -458,7 +458,8 @@ export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined
 const notEol = new Set<string>();
 
 function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
-  if (ref.tag === null) return judgeNamedOs(ref, today);
+  // Red Hat's UBI repositories are judged by the release their path names, whatever the tag (`ubi7` could otherwise pass for an official image's name).
+  if (ref.tag === null || ubiMajorOf(ref) !== undefined) return judgeNamedOs(ref, today);
   const bitnami = bitnamiOf(ref);
   if (bitnami?.legacy) return judgeBitnamiLegacy(ref, ref.tag, today);
   const official = catalogNameOf(ref);
@@ -603,19 +604,51 @@ function namedOs(family: string, version: string): { os: EolOs; line: EolLine } 
 /**
  * NVIDIA's CUDA images, on Docker Hub and NGC: their tags end with the distribution they are built on,
  * `<CUDA version>-[cudnn…-]<base|runtime|devel>-<os>` (`11.3.1-devel-centos7`, `12.4.1-runtime-ubi8`,
- * `12.8.1-devel-ubuntu22.04`; gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md).
+ * `12.8.1-devel-ubuntu22.04`; gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md). The CUDA + OpenGL
+ * images (`nvidia/cudagl:11.4.0-devel-ubuntu20.04`, one branch per OS: ubuntu16.04 to 20.04, centos7, centos8;
+ * gitlab.com/nvidia/container-images/cudagl) and the OpenGL (libglvnd) images they extend
+ * (`nvidia/opengl:<libglvnd version>-<runtime|devel>-<os>`, `base-<os>`; gitlab.com/nvidia/container-images/opengl,
+ * README) are tagged the same way, on both registries (the CUDA README's notice on the `latest` tag of "CUDA, CUDAGL,
+ * and OPENGL images … on NGC and Docker Hub").
  */
+const NVIDIA_OS_TAGGED = new Set(['nvidia/cuda', 'nvidia/cudagl', 'nvidia/opengl']);
+
 function isCudaImage(ref: ImageRef): boolean {
-  if (ref.repository !== 'nvidia/cuda') return false;
+  if (!NVIDIA_OS_TAGGED.has(ref.repository)) return false;
   const registry = ref.registry?.toLowerCase() ?? null;
   return registry === null || registry === 'docker.io' || registry === 'index.docker.io' || registry === 'nvcr.io';
+}
+
+/** Red Hat's registries, where the UBI repositories are `ubi<major>`, `ubi<major>-minimal` (`-init`, `-micro`) and `ubi<major>/<image>`. */
+const RED_HAT_REGISTRIES = new Set(['registry.access.redhat.com', 'registry.redhat.io']);
+const UBI_ON_RED_HAT = /^ubi(\d+)(?:-(?:minimal|init|micro)|\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)?$/;
+/** Red Hat's namespace on Docker Hub: `redhat/ubi9`, `redhat/ubi9-minimal`. */
+const UBI_ON_DOCKER_HUB = /^redhat\/ubi(\d+)(?:-(?:minimal|init|micro))?$/;
+/**
+ * Unqualified names that Podman and Buildah resolve to Red Hat's registry by their short-name aliases
+ * (containers/shortnames, shortnames.conf: `ubi8` and `ubi8/ubi-minimal` are registry.access.redhat.com's);
+ * Docker looks `ubi8` up as an official image, which does not exist, so the name builds only on UBI.
+ */
+const UBI_SHORT_NAME = /^ubi(\d+)(?:-(?:minimal|init|micro)|\/ubi(?:-(?:minimal|init|micro))?)?$/;
+
+/**
+ * The RHEL major release a Red Hat Universal Base Image's repository path names (`registry.access.redhat.com/ubi7/ubi`,
+ * `ubi8/nodejs-18`, `registry.redhat.io/ubi9-minimal`, `redhat/ubi8`), and where; undefined for any other image.
+ * The tag is not read: the path names the release (UBI is a subset of a RHEL major release, updated by its errata per the RHEL life cycle: access.redhat.com/support/policy/updates/ubi).
+ */
+function ubiMajorOf(ref: ImageRef): { major: string; part: string } | undefined {
+  const registry = ref.registry?.toLowerCase() ?? null;
+  const m = registry === null ? UBI_ON_DOCKER_HUB.exec(ref.repository) ?? UBI_SHORT_NAME.exec(ref.repository) : RED_HAT_REGISTRIES.has(registry) ? UBI_ON_RED_HAT.exec(ref.repository) : null;
+  if (!m) return undefined;
+  const path = ref.repository.startsWith('redhat/') ? ref.repository.slice('redhat/'.length) : ref.repository;
+  return { major: m[1], part: path.split('/')[0] };
 }
 
 /** ROCm's dev images (`rocm/dev-centos-7`, `rocm/dev-ubuntu-22.04`) name the distribution they are built on: each is built `FROM <distro>:<version>` (ROCm/ROCm-docker, dev/Dockerfile-<distro>-<version>). */
 const ROCM_DEV = /^rocm\/dev-([a-z]+)-(\d+(?:\.\d+)?)$/;
 
 function osInRepository(ref: ImageRef): boolean {
-  return ref.registry === null && ROCM_DEV.test(ref.repository);
+  return (ref.registry === null && ROCM_DEV.test(ref.repository)) || ubiMajorOf(ref) !== undefined;
 }
 
 /** The ended distribution a third-party image's tag or name says it is built on, or undefined. No fix: which tags exist is not known offline. */
@@ -624,7 +657,14 @@ function judgeNamedOs(ref: ImageRef, today: string): EolFinding | undefined {
   let namedBy: string;
   let advice: string;
   const rocm = ref.registry === null ? ROCM_DEV.exec(ref.repository) : null;
-  if (rocm) {
+  const ubi = rocm ? undefined : ubiMajorOf(ref);
+  if (ubi) {
+    // Only the RHEL release: a runtime image's Application Stream (`ubi8/nodejs-18`) has a life cycle of its own, not in the catalog.
+    named = namedOs('ubi', ubi.major);
+    namedBy = `the repository's ${ubi.part} part`;
+    const next = named ? catalog.distributions.rhel.lines.find((l) => compareLines(l.line, ubi.major) > 0 && isSupported(l, today) && isReleased(l, today)) : undefined;
+    advice = next ? `move to a UBI ${next.line} image (ubi${next.line}/…)` : 'move to a UBI image of a supported release';
+  } else if (rocm) {
     named = namedOs(rocm[1], rocm[2]);
     namedBy = `the image name's dev-${rocm[1]}-${rocm[2]} part`;
     advice = 'move to a rocm/dev-* image of a supported OS';
@@ -644,7 +684,7 @@ function judgeNamedOs(ref: ImageRef, today: string): EolFinding | undefined {
   const os: EolOs = { ...named.os, namedBy };
   return {
     image: ref.repository, repository, tag: ref.tag ?? '', line: os.line, eol: os.eol, source: os.source, target: null, targetLine: null,
-    noFix: 'which tags of this image exist on a supported OS is not known offline', buildsOnly: false, advice,
+    noFix: ubi ? 'which images of a newer UBI release replace this one is not known offline' : 'which tags of this image exist on a supported OS is not known offline', buildsOnly: false, advice,
     ended: 'os', os, lineEnded: null, targetEol: null, newest: null,
   };
 }
