@@ -1,17 +1,24 @@
 /**
- * `npm run profile:compose`: where a warm compose analysis spends its time, phase by phase, over the
- * corpus's compose files (bench.ts's "compose analysis per file" row, taken apart). Not a test and
- * not the benchmark: a tool for finding the overheads outside the rules. Built like bench.ts
- * (`node esbuild.mjs --production --bench` writes out/bench/profile-compose.js).
+ * `npm run profile:compose` / `npm run profile:dockerfile`: where a warm analysis spends its time, phase
+ * by phase, over the corpus's compose files (`--kind compose`, the default: bench.ts's "compose analysis
+ * per file" row, taken apart) or its Dockerfiles (`--kind dockerfile`: the "Dockerfile analysis per
+ * file" row). Not a test and not the benchmark: a tool for finding the overheads outside the rules and
+ * the rules that cost most. Built like bench.ts (`node esbuild.mjs --production --bench` writes
+ * out/bench/profile-compose.js).
  *
- *   node out/bench/profile-compose.js [--corpus DIR] [--rounds 7] [--only analyze] [--json FILE]
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof out/bench/profile-compose.js --only analyze --rounds 40
+ *   node out/bench/profile-compose.js [--kind compose|dockerfile] [--corpus DIR] [--rounds 7] [--only analyze] [--json FILE]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof out/bench/profile-compose.js --kind dockerfile --only analyze --rounds 40
  *
  * Each round runs every file through, in turn:
- *   floor     yaml's parseDocument + LineCounter (bench.ts's parse floor)
- *   parse     the engine's own parse: parseAllDocuments with ComposeContext's options
- *   context   createContext (the parse above, the line index, the services, the analysis' workspace view)
- *   check     each enabled compose rule's `check` on that context, in runRules' order (summed per rule)
+ *   floor     bench.ts's parse floor: yaml's parseDocument + LineCounter; for Dockerfiles dockerfile-ast's
+ *             DockerfileParser.parse
+ *   parse     the engine's own parse: parseAllDocuments with ComposeContext's options; for Dockerfiles
+ *             parseDockerfile (dockerfile-memo.ts: the library's parse with the accessors memoised)
+ *   context   createContext (the parse above, the line index, the services or stages, the analysis'
+ *             workspace view)
+ *   runs      for Dockerfiles, ctx.runs() (every RUN's shell reading, made on first use and shared), timed
+ *             apart so that the first rule to ask for it does not carry it
+ *   check     each enabled rule of the kind's `check` on that context, in runRules' order (summed per rule)
  *   message   each finding's `message(data)`, then maskSecretValues on it (timed apart: "mask")
  *   post      finishAnalysis (ignore comments, DG001, sorting)
  *   analyze   the real entry point, analyze(), as bench.ts calls it
@@ -22,9 +29,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DockerfileParser } from 'dockerfile-ast';
 import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import { allRules, analyze, createContext, DEFAULT_CONFIG, type AnyContext, type Detection, type Finding } from '../rules';
 import { finishAnalysis } from '../rules/engine/analyze';
+import { parseDockerfile } from '../rules/engine/dockerfile-memo';
 import { maskSecretValues } from '../rules/engine/secrets';
 import { DiskWorkspace } from '../rules/node/files';
 import type { Rule } from '../rules/engine/rule';
@@ -39,16 +48,19 @@ const CORPUS = path.resolve(arg('--corpus', path.join(ROOT, '../shared/corpus'))
 const ROUNDS = Number(arg('--rounds', '7'));
 const ONLY = arg('--only', 'phases');
 const JSON_OUT = arg('--json', '');
+const KIND_ARG = arg('--kind', 'compose');
+if (KIND_ARG !== 'compose' && KIND_ARG !== 'dockerfile') throw new Error(`--kind compose|dockerfile, not ${KIND_ARG}`);
+const KIND: 'compose' | 'dockerfile' = KIND_ARG;
 
-const dir = path.join(CORPUS, 'compose');
+const dir = path.join(CORPUS, KIND === 'compose' ? 'compose' : 'dockerfiles');
 const inputs = fs
   .readdirSync(dir)
   .sort()
   .map((f) => ({ path: path.join(dir, f), text: fs.readFileSync(path.join(dir, f), 'utf8') }));
 const workspace = new DiskWorkspace();
 const config = DEFAULT_CONFIG;
-// The rules runRules runs on a compose file under the default config, in its order (by code).
-const rules: Rule[] = allRules.filter((r) => (r.kind === 'compose' || r.kind === 'any') && !r.optIn).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+// The rules runRules runs on a file of the kind under the default config, in its order (by code).
+const rules: Rule[] = allRules.filter((r) => (r.kind === KIND || r.kind === 'any') && !r.optIn).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
 const now = () => process.hrtime.bigint();
 const us = (t: bigint) => Number(now() - t) / 1000;
@@ -65,14 +77,22 @@ let sink = 0;
 
 function phases(k: number, text: string, file: string) {
   let t = now();
-  sink += parseDocument(text, { lineCounter: new LineCounter() }).range[1];
+  if (KIND === 'compose') sink += parseDocument(text, { lineCounter: new LineCounter() }).range[1];
+  else sink += DockerfileParser.parse(text).getInstructions().length;
   record('floor', k, us(t));
   t = now();
-  sink += parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }).length;
+  if (KIND === 'compose') sink += parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }).length;
+  else sink += parseDockerfile(text).getInstructions().length;
   record('parse', k, us(t));
   t = now();
-  const context: AnyContext = createContext('compose', file, text, workspace, config.options);
+  const context: AnyContext = createContext(KIND, file, text, workspace, config.options);
   record('context', k, us(t));
+  if (context.kind === 'dockerfile') {
+    // The shell reading of every RUN (ctx.runs(), made on first use), timed apart: else the first rule to ask pays it.
+    t = now();
+    sink += context.runs().length;
+    record('runs', k, us(t));
+  }
   const findings: Finding[] = [];
   const failures: { code: string; error: string }[] = [];
   let messageUs = 0;
@@ -107,7 +127,7 @@ function phases(k: number, text: string, file: string) {
 
 function analyzeOnly(k: number, text: string, file: string) {
   const t = now();
-  sink += analyze(allRules, 'compose', file, text, workspace, config).findings.length;
+  sink += analyze(allRules, KIND, file, text, workspace, config).findings.length;
   record('analyze', k, us(t));
 }
 
@@ -138,12 +158,13 @@ const checks = [...best.keys()].filter((n) => n.startsWith('check '));
 const rows: [string, Float64Array][] = [];
 if (ONLY !== 'analyze') {
   const checkAll = sumOf(checks);
-  const parts = sumOf(['context', ...checks, 'message', 'mask', 'post']);
+  const parts = sumOf(['context', 'runs', ...checks, 'message', 'mask', 'post']);
   rows.push(
-    ['floor: parseDocument + LineCounter', best.get('floor')!],
-    ['parse: parseAllDocuments (engine options)', best.get('parse')!],
+    [KIND === 'compose' ? 'floor: parseDocument + LineCounter' : 'floor: DockerfileParser.parse', best.get('floor')!],
+    [KIND === 'compose' ? 'parse: parseAllDocuments (engine options)' : 'parse: parseDockerfile (memoised accessors)', best.get('parse')!],
     ['context: createContext (parse included)', best.get('context')!],
     ['  context − parse', diff(best.get('context')!, best.get('parse')!)],
+    ...(best.has('runs') ? [['runs: ctx.runs() (shell reading)', best.get('runs')!] as [string, Float64Array]] : []),
     ['checks: every rule', checkAll],
     ['message: message(data)', best.get('message')!],
     ['mask: maskSecretValues', best.get('mask')!],
@@ -155,7 +176,7 @@ if (ONLY !== 'analyze') {
 } else rows.push(['analyze() (bench.ts entry point)', best.get('analyze')!]);
 
 const floorTotal = best.get('floor') ? total(best.get('floor')!) : NaN;
-console.log(`${inputs.length} compose files, ${ROUNDS} rounds after a warm-up; per file its fastest round (sink ${sink % 10})`);
+console.log(`${inputs.length} ${KIND === 'compose' ? 'compose files' : 'Dockerfiles'}, ${ROUNDS} rounds after a warm-up; per file its fastest round (sink ${sink % 10})`);
 console.log(`${'phase'.padEnd(44)} ${'total ms'.padStart(9)} ${'median µs'.padStart(10)} ${'× floor'.padStart(8)}`);
 for (const [name, a] of rows) console.log(`${name.padEnd(44)} ${total(a).toFixed(1).padStart(9)} ${med(a).toFixed(1).padStart(10)} ${(total(a) / floorTotal).toFixed(2).padStart(8)}`);
 if (ONLY !== 'analyze') {

@@ -82,6 +82,9 @@ export interface InlineSecret {
 
 /** A literal value: no interpolation left once `$$` escapes are removed. */
 export function literalValue(raw: string): string | null {
+  // Most values hold no `$` (nor a NUL, which the unescaping below turns into `$`): they are their own literal, read
+  // without the two replacements (DC040 asks it of every variable of every service; DC041 and DC042 ask it too).
+  if (!raw.includes('$') && !raw.includes('\u0000')) return raw;
   const unescaped = raw.replace(/\$\$/g, '\u0000');
   if (unescaped.includes('$')) return null;
   return unescaped.replace(/\u0000/g, '$');
@@ -1128,9 +1131,9 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     const envs = environmentWithMerges(ctx, s);
     const names = new Set(envs.map((e) => e.name));
     for (const e of envs) {
-      if (e.value === null || !isCredentialNameFor(e.name, literalValue(e.value)) || isAccessKeyIdOfPair(e.name, (n) => names.has(n))) continue;
+      if (e.value === null) continue;
       const v = literalValue(e.value);
-      if (v === null) continue;
+      if (!isCredentialNameFor(e.name, v) || isAccessKeyIdOfPair(e.name, (n) => names.has(n)) || v === null) continue;
       const key = `${v}\u0000${e.name}\u0000${s.name}`;
       if (listed.has(key)) continue;
       listed.add(key);

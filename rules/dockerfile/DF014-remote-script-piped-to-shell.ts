@@ -449,9 +449,8 @@ function firstAfter(list: readonly number[] | undefined, after: number): number 
  * script, with no checksum or signature check anywhere in the script (DF013 reads one the same way).
  * A relative file is not followed across a `cd`.
  */
-function savedThenRun(cmds: SimpleCommand[], checked: readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
+function savedThenRun(cmds: SimpleCommand[], invs: readonly (Invocation | null)[], checked: readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
   if (checksDownload(checked)) return;
-  const invs = cmds.map((c) => applet(invocation(c)));
   let index: RunIndex | undefined;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
@@ -566,14 +565,14 @@ const PKGVERIFY_SIGNATURE = /\b_pkgverify_level\s+(?:signature|all)\b/i;
  */
 function downloadedThenInstalled(
   cmds: SimpleCommand[],
+  invs: readonly (Invocation | null)[],
   checked: readonly SimpleCommand[],
-  packages: ReadonlyMap<SimpleCommand, PackageCommand>,
+  packages: () => ReadonlyMap<SimpleCommand, PackageCommand>,
   resolve: (value: string) => string | null,
   rpmEnforces: () => boolean,
   report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void,
 ): void {
   if (checksDownload(checked)) return;
-  const invs = cmds.map((c) => applet(invocation(c)));
   // A word's value with the ARG/ENV variables it names resolved (`wget ${GRAFANA_URL} && dpkg -i ${GRAFANA_FILE}`),
   // unless the script assigns one of them itself (`F=x.deb`, `export F=…`, `for F in …`, `read F`).
   let assigned: Set<string> | undefined;
@@ -588,7 +587,7 @@ function downloadedThenInstalled(
   let signatureOn: { rpm: boolean; dnf: boolean } | undefined;
   invs.forEach((inv, k) => {
     if (!inv || !/^(?:dpkg|gdebi|rpm|apt-get|apt|dnf|yum)$/.test(inv.name)) return;
-    const install = packageInstall(inv, packages.get(cmds[k]));
+    const install = packageInstall(inv, packages().get(cmds[k]));
     if (!install || install.operands.length === 0) return;
     const rpmFamily = inv.name === 'rpm' || inv.name === 'dnf' || inv.name === 'yum';
     if (rpmFamily) {
@@ -749,10 +748,13 @@ export default defineRule<'dockerfile', Data>({
         const cmds = script.commands;
         // A check anywhere in the script, or in a script string of it (`sh -c 'curl -o f … && sh f' && sha256sum -c …`), counts as DF013 counts it.
         const checked = commandsWithStrings(run, script);
-        savedThenRun(cmds, checked, report);
-        packages ??= new Map(packageCommandsOfInStrings(ctx, run).map((pc) => [pc.command, pc]));
+        // Each command's program (through busybox's applets), read once for both readers below.
+        const invs = cmds.map((c) => applet(invocation(c)));
+        savedThenRun(cmds, invs, checked, report);
+        // The RUN's package commands are looked up only for a script that calls an installer.
+        const packagesOf = () => (packages ??= new Map(packageCommandsOfInStrings(ctx, run).map((pc) => [pc.command, pc])));
         const line = run.instruction.getRange().start.line;
-        downloadedThenInstalled(cmds, checked, packages, (value) => resolveAt(ctx, value, line), () => rpmMayEnforce(run.stage), report);
+        downloadedThenInstalled(cmds, invs, checked, packagesOf, (value) => resolveAt(ctx, value, line), () => rpmMayEnforce(run.stage), report);
         cmds.forEach((cmd, i) => {
           // curl … | sh; ( curl … || echo 'return 1' ) | sh and { curl …; } | sh (the group's output is piped)
           const dl = downloader(cmd);

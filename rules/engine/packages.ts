@@ -293,6 +293,11 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
   const command = script.commands[commandIndex];
   const words = command.words;
   if (command.programIndex < 0) return null;
+  // Most commands of a file are no package manager (`cd`, `curl`, `rm`…): decided from the program word alone, as the
+  // reading below decides it when that word is no wrapper, no assignment and no Python, without its Map and passes.
+  const first = words[command.programIndex] as Word | undefined;
+  const firstName = first === undefined ? '' : baseName(first.value);
+  if (first !== undefined && !WRAPPERS[firstName] && toolOfProgram(firstName) === null && !PYTHON.test(firstName) && !ASSIGNMENT.test(first.value)) return null;
   const assignments = new Map<string, string>();
   for (let k = 0; k < command.programIndex; k++) {
     const m = ASSIGNMENT.exec(words[k].value);
