@@ -171,6 +171,16 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   // Azure SQL Edge prints "Azure SQL Edge will run as non-root by default. This container is running as user mssql" (1.0.7,
   // orbstack/orbstack#1071; `latest`, the last release): earlier tags are not known.
   { match: /^mcr\.microsoft\.com\/azure-sql-edge$/, when: (r) => atLeastPatch(r, [1, 0, 7]), user: 'mssql', uid: 10001 },
+  // apache/airflow Dockerfile (the production image, 2.0 on), final stage: `adduser … "airflow" --uid "${AIRFLOW_UID}" --gid "0"`
+  // and `USER ${AIRFLOW_UID}`, with `ARG AIRFLOW_UID="50000"` (apache/airflow#18747 kept it; docs "Allowing arbitrary user to run the
+  // container"). uid 1000 would not own /opt/airflow or /home/airflow.
+  { match: /^\/apache\/airflow$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'airflow', uid: 50000 },
+  // kestra-io/kestra Dockerfile: `useradd -m -g kestra kestra` (no fixed uid) and `USER kestra`; its docs run it with `--user=root`
+  // only to reach the Docker socket.
+  { match: /^\/kestra\/kestra$/, user: 'kestra' },
+  // ClickHouse/ClickHouse docker/server/Dockerfile.distroless (the `-distroless` tags): `USER 101:101`, the clickhouse user, with
+  // `clickhouse docker-init` as ENTRYPOINT (the other tags step down: STEP_DOWN_IMAGES).
+  { match: /^\/(?:clickhouse|clickhouse\/clickhouse-server)$/, when: (r) => /distroless/.test(r.tag ?? ''), user: '101' },
   // dotnet/dotnet-docker src/runtime-deps/*/*-chiseled*/ and (8.0 on) *-distroless*/: `USER $APP_UID` (the `app` user,
   // uid 1654; 64198 in the 6.0 and 7.0 chiseled images). Their other Linux tags run as root: see dotnetAppUser.
   { match: DOTNET_LINUX, when: (r) => /chiseled/.test(r.tag ?? '') || (/distroless/.test(r.tag ?? '') && atLeast(r.tag, [8, 0])), user: 'app' },
@@ -208,8 +218,8 @@ export interface StepDown {
   /** What steps down, for messages, when it is not the entrypoint's gosu/su-exec. */
   tool?: string;
   /**
-   * The image's own ENTRYPOINT script (`docker-entrypoint.sh`, copied to /usr/local/bin): an
-   * `entrypoint:` that names it keeps the step-down (review 36, probe p50).
+   * The image's own ENTRYPOINT script (`docker-entrypoint.sh`, copied to /usr/local/bin; or its absolute path, clickhouse's
+   * `/entrypoint.sh`): an `entrypoint:` that names it keeps the step-down (review 36, probe p50).
    */
   entrypoint?: string;
 }
@@ -236,6 +246,24 @@ const STEP_DOWN_IMAGES: StepDown[] = [
   { match: /^\/neo4j$/, user: 'neo4j', server: (w) => w[0] === 'neo4j' },
   { match: /^\/ghost$/, user: 'node', server: (w) => /^node\b.*current\/index\.js/.test(w.join(' ')), entrypoint: 'docker-entrypoint.sh' },
   { match: /^\/influxdb$/, when: (r) => atLeast(r.tag, [2, 0]), user: 'influxdb', server: () => true },
+  // docker-library/cassandra docker-entrypoint.sh (ENTRYPOINT, CMD ["cassandra", "-f"]): no arguments or a first one starting with
+  // `-` become `cassandra -f …`, then `if [ "$1" = 'cassandra' -a "$(id -u)" = '0' ]`: chown of /var/lib/cassandra, /var/log/cassandra
+  // and the config, and `exec gosu cassandra "$BASH_SOURCE" "$@"` (useradd --uid=999 cassandra). Since docker-library/cassandra#48
+  // (January 2016), in every branch then built (2.1 on; 2.0's entrypoint never stepped down); review 48a, finding 3.
+  { match: /^\/cassandra$/, when: (r) => atLeast(r.tag, [2, 1]), user: 'cassandra', server: (w) => flag(w) || w[0] === 'cassandra', entrypoint: 'docker-entrypoint.sh' },
+  // ClickHouse/ClickHouse docker/server/entrypoint.sh (ENTRYPOINT ["/entrypoint.sh"], no CMD; also the official `clickhouse` image
+  // and the older yandex/clickhouse-server): as root, USER/GROUP become the clickhouse user's uid and gid (101), the data, log
+  // and tmp directories are chowned to them, and with no arguments or a first one starting with `--` it runs `exec /usr/bin/clickhouse
+  // su "${USER}:${GROUP}" /usr/bin/clickhouse-server …` (`exec $gosu …` with gosu="gosu $USER:$GROUP" in older tags, since
+  // ClickHouse/ClickHouse#3195, 18.14); any other command runs as root (`exec "$@"`). Not the `-distroless` tags (NON_ROOT_IMAGES).
+  {
+    match: /^\/(?:clickhouse|clickhouse\/clickhouse-server|yandex\/clickhouse-server)$/,
+    when: (r) => atLeast(r.tag, [18, 14]) && !/distroless/.test(r.tag ?? ''),
+    user: 'clickhouse',
+    server: (w) => w[0].startsWith('--'),
+    tool: 'clickhouse su (gosu in older tags)',
+    entrypoint: '/entrypoint.sh',
+  },
   // mosquitto.conf(5) `user`: "When run as root, change to this user … on startup. Defaults to mosquitto" (review 10).
   { match: /^\/eclipse-mosquitto$/, user: 'mosquitto', server: (w) => /(?:^|\/)mosquitto$/.test(w[0]), tool: "the broker's own user setting" },
 ];
