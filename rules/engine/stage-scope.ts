@@ -77,30 +77,36 @@ const PLATFORM_ARGS = new Map<string, string>([
   ['BUILDPLATFORM', PLATFORM],
 ]);
 
-const VARIABLE = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/** `$X`, `${X}`, `${X:-w}`, `${X-w}`, `${X:+w}`, `${X+w}`, or another `${…}` form, which is not read (group 5 undefined). */
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*)|\{[^}]*\})/g;
 
 /**
  * The stages before index `before` that a name holding variables could be (`build-$TARGETARCH` → the stages
  * `build-amd64`, `build-arm64`): its literal parts must match the stage's name. A variable in it stands for its
  * global ARG default when it has one, for the values BuildKit gives an automatic platform ARG that no global ARG
- * gives a default (PLATFORM_ARGS), and for anything otherwise — or, with `known`, the name then names no stage
+ * gives a default (PLATFORM_ARGS) — which BuildKit always sets, so a `${TARGETARCH:-amd64}` default does not narrow
+ * them and `${TARGETARCH:+x}` is x —, and for anything otherwise — or, with `known`, the name then names no stage
  * for certain (an ARG without default takes whatever --build-arg gives it, an image as well as a stage). Empty for
  * a name that is nothing but a variable other than a platform ARG (`FROM ${IMAGE}` names an image), or that holds none.
  */
 export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: number, options: { known?: boolean } = {}): Stage[] {
   if (!raw.includes('$')) return [];
-  const sole = /^\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(raw);
-  if (sole && !platformArg(ctx, sole[1] ?? sole[2])) return [];
+  const matches = [...raw.matchAll(VARIABLE)];
+  if (matches.length === 1 && matches[0][0] === raw) {
+    const name = matches[0][1] ?? matches[0][4];
+    if (name === undefined || !platformArg(ctx, name)) return [];
+  }
   let source = '';
   let last = 0;
-  for (const m of raw.matchAll(VARIABLE)) {
+  for (const m of matches) {
     source += escapeRegExp(raw.slice(last, m.index).toLowerCase());
     last = m.index + m[0].length;
-    const name = m[1] ?? m[2];
-    const platform = platformArg(ctx, name);
-    const value = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? ctx.globalArgs.get(name) : undefined;
-    if (platform !== undefined) source += `(?:${platform})`;
-    else if (typeof value === 'string') source += escapeRegExp(value.toLowerCase());
+    const name = m[1] ?? m[4];
+    const platform = name === undefined ? undefined : platformArg(ctx, name);
+    // An ARG declared without default is whatever --build-arg gives it, whatever its `${X:-word}` says.
+    const value = name === undefined || ctx.globalArgs.get(name) === null ? null : ctx.resolveGlobal(m[0]);
+    if (platform !== undefined) source += platformPattern(name!, platform, m[2], m[3] ?? '');
+    else if (value !== null) source += escapeRegExp(value.toLowerCase());
     else if (options.known) return [];
     else source += '.*';
   }
@@ -109,7 +115,21 @@ export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: n
   return ctx.stages.filter((s) => s.index < before && s.name !== null && pattern.test(s.name));
 }
 
-/** The values of an automatic platform ARG named plainly (`TARGETARCH`, not `TARGETARCH:-amd64`) that no global ARG gives a default, as alternatives; else undefined. */
+/**
+ * What an automatic platform ARG (always set; a variant may be empty) expands to as a pattern: its values
+ * plainly or with `-`/`:-` (a `:-` word only replaces an empty variant), the word with `+`, and with `:+`
+ * the word, or nothing for an empty variant.
+ */
+function platformPattern(name: string, values: string, op: string | undefined, word: string): string {
+  const mayBeEmpty = name.endsWith('VARIANT');
+  const w = escapeRegExp(word.toLowerCase());
+  if (op === '+') return w;
+  if (op === ':+') return mayBeEmpty ? `(?:${w}|)` : w;
+  if (op === ':-' && mayBeEmpty) return `(?:${values.replace(/^\|/, '')}|${w})`;
+  return `(?:${values})`;
+}
+
+/** The values of an automatic platform ARG that no global ARG gives a default, as alternatives; else undefined. */
 function platformArg(ctx: DockerfileContext, name: string): string | undefined {
   const values = PLATFORM_ARGS.get(name);
   return values !== undefined && (ctx.globalArgs.get(name) ?? null) === null ? values : undefined;
