@@ -176,16 +176,48 @@ function computeVariants(ctx: DockerfileContext, stage: Stage, depth: number): S
 }
 
 /**
- * What a rule finds on a stage whose chain starts at a variable FROM (chainVariants): the detections that
- * `judge` gives for every stage that FROM could name, the same range, data and severity each time; none
- * when they disagree (one candidate sets a non-root USER, one's base is unknown). A stage with a known
- * base is judged as it is.
+ * What a rule finds on a stage whose chain starts at a variable FROM (chainVariants): each detection that every copy
+ * holding the stage it lies in gives alike (the same range, data and severity). A detection in the stage itself (or in
+ * a stage of its own chain) must come from every copy — none when they disagree (one candidate sets a non-root USER,
+ * one's base is unknown) —; one in a stage the FROM could name (an `EXPOSE 22` of `runtime-amd64`) is kept when the
+ * copies built on that stage give it, as that stage is the image on their platforms. A stage with a known base is
+ * judged as it is.
  */
 export function everyVariantGives<D>(ctx: DockerfileContext, stage: Stage, judge: (s: Stage) => Detection<D>[]): Detection<D>[] {
   const variants = chainVariants(ctx, stage);
   if (variants.length === 1) return judge(variants[0]);
-  const [first, ...rest] = variants.map((v) => judge(v).map((d) => ({ d, key: keyOf(d) })));
-  return first.filter((f) => f.key !== null && rest.every((r) => r.some((o) => o.key === f.key))).map((f) => f.d);
+  const judged = variants.map((v) => ({ stages: new Set(stageChain(v).map((s) => s.variantOf ?? s)), found: judge(v).map((d) => ({ d, key: keyOf(d) })) }));
+  const out: Detection<D>[] = [];
+  const seen = new Set<string>();
+  for (const { found } of judged) {
+    for (const f of found) {
+      if (f.key === null || seen.has(f.key)) continue;
+      seen.add(f.key);
+      const at = stageAtLine(ctx, f.d.range.start.line);
+      const owners = judged.filter((j) => at === undefined || j.stages.has(at));
+      if (owners.every((o) => o.found.some((x) => x.key === f.key))) out.push(f.d);
+    }
+  }
+  return out;
+}
+
+/** The stage a line of the file lies in (the last whose FROM starts at or before it); undefined before the first FROM. */
+function stageAtLine(ctx: DockerfileContext, line: number): Stage | undefined {
+  let at: Stage | undefined;
+  for (const s of ctx.stages) {
+    if (s.from.getRange().start.line > line) break;
+    at = s;
+  }
+  return at;
+}
+
+/**
+ * The stages whose instructions reach the image a stage builds: its chain, and for a chain rooted at a variable FROM
+ * (chainVariants) the chain of every stage that FROM could name — each is the image on some platform. Originals,
+ * never the copies.
+ */
+export function imageStages(ctx: DockerfileContext, stage: Stage): Set<Stage> {
+  return new Set(chainVariants(ctx, stage).flatMap((v) => stageChain(v).map((s) => s.variantOf ?? s)));
 }
 
 /** The same answer for every stage a variable FROM of the chain could name (chainVariants), or undefined when they differ. */
