@@ -3,8 +3,8 @@ import type { Env, Instruction } from 'dockerfile-ast';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { officialImageName } from '../engine/image';
-import { buildsWindows, rootBase, shellsOf, stageChain } from '../engine/stage-scope';
-import type { Range } from '../engine/types';
+import { buildsWindows, everyVariantGives, rootBase, shellsOf, stageChain } from '../engine/stage-scope';
+import type { Detection, Range } from '../engine/types';
 import { outputRedirectTarget, SHELL_BUILTINS, type SimpleCommand } from '../engine/shell';
 import { scriptCloses } from '../engine/shell-check';
 
@@ -260,6 +260,59 @@ function execsProgram(cmd: SimpleCommand): boolean {
   return false;
 }
 
+/** The shell-form CMD and ENTRYPOINT in effect in the final stage (or in one copy of it: chainVariants). */
+function judgeFinal(ctx: DockerfileContext, final: Stage): Detection<Data>[] {
+  const effective: Partial<Record<'CMD' | 'ENTRYPOINT', Instruction>> = {};
+  // Nearest stage first. A stage that sets ENTRYPOINT resets the CMD it inherits from its base (the
+  // Dockerfile reference, ENTRYPOINT: "If CMD is defined from the base image, setting ENTRYPOINT will
+  // reset CMD to an empty value"); a CMD of that stage itself, before or after it, stays.
+  let cmdReset = false;
+  for (const stage of stageChain(final)) {
+    for (let i = stage.instructions.length - 1; i >= 0; i--) {
+      const kw = stage.instructions[i].getKeyword();
+      if (kw === 'ENTRYPOINT' && !effective.ENTRYPOINT) effective.ENTRYPOINT = stage.instructions[i];
+      if (kw === 'CMD' && !effective.CMD && !cmdReset) effective.CMD = stage.instructions[i];
+    }
+    if (effective.ENTRYPOINT) cmdReset = true;
+  }
+  const out: Detection<Data>[] = [];
+  for (const kw of ['ENTRYPOINT', 'CMD'] as const) {
+    const ins = effective[kw];
+    if (!ins) continue;
+    const args = argumentsText(ctx, ins);
+    if (!args || args.text.trim() === '') continue;
+    if (isExecForm(ctx, args.text)) continue;
+    // The stage of the chain that holds it (a copy's stages hold the same instructions).
+    const owner = stageChain(final).find((s) => s.instructions.includes(ins))!;
+    if (shellsOf(ctx, owner).get(ins)) continue; // an explicit SHELL: the shell is intended
+    const brokenJson = args.text.trimStart().startsWith('[');
+    // A Windows base runs the shell form under `cmd /S /C` (the Dockerfile reference, SHELL).
+    const windows = buildsWindows(owner);
+    // `CMD exec node server.js`: the shell replaces itself with the program, which then gets the signals.
+    if (!brokenJson && startsWithExec(ctx, ins)) continue;
+    // `CMD cp … && chown … && exec php-fpm`: the same, after commands that need the shell.
+    if (!brokenJson && endsWithExec(ctx, ins)) continue;
+    // cmd reads a command line by its own rules (`%VAR%`, `^`, no single quotes): the words a POSIX shell
+    // would split are not known to be the program's arguments, so no exec form is offered there.
+    const argv = brokenJson || windows ? null : execArgv(ctx, ins);
+    // A CMD that an init passes to `/bin/sh -c` and whose process group gets docker stop's SIGTERM: the program gets it.
+    const init = kw === 'CMD' && !windows ? groupSignallingInit(ctx, effective.ENTRYPOINT, envNames(final)) : null;
+    let risk: Risk | null = null;
+    if (argv) {
+      if (mayBeScript(ctx, argv[0])) risk = 'script';
+      else if (kw === 'ENTRYPOINT') risk = 'entrypoint-arguments';
+      else if (effective.ENTRYPOINT) risk = 'feeds-entrypoint';
+      else if (!baseRunsCmdAsGiven(final)) risk = 'base-entrypoint';
+    }
+    out.push({
+      range: ins.getRange(),
+      data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk, shell: windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'], ...(init ? { init } : {}) },
+      ...(init ? { severity: 'info' as const } : {}),
+    });
+  }
+  return out;
+}
+
 export default defineRule<'dockerfile', Data>({
   code: 'DF040',
   name: 'cmd-shell-form',
@@ -268,7 +321,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'The CMD or ENTRYPOINT of the final image is written in shell form.',
-    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing). A shell-form CMD is reported as information only when the final image\'s exec-form ENTRYPOINT is an init that passes docker stop\'s SIGTERM to the whole process group of its child — dumb-init (not with `-c`/`--single-child`, "signals are only proxied to the direct child", nor with `DUMB_INIT_SETSID` set), or tini with `-g` (or `TINI_KILL_PROCESS_GROUP` set): the program the shell starts gets the signal too (`ENTRYPOINT ["dumb-init", "--"]` with `CMD node server.js`), and the message says so; the exec form still leaves the shell out.',
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on — with a final FROM that names a stage through a variable, `FROM runtime-$TARGETARCH`, from each stage it could name (the automatic platform ARG\'s values or a global ARG default), a CMD in effect on one platform being reported there, and one of the final stage itself only when every such stage gives it alike; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing). A shell-form CMD is reported as information only when the final image\'s exec-form ENTRYPOINT is an init that passes docker stop\'s SIGTERM to the whole process group of its child — dumb-init (not with `-c`/`--single-child`, "signals are only proxied to the direct child", nor with `DUMB_INIT_SETSID` set), or tini with `-g` (or `TINI_KILL_PROCESS_GROUP` set): the program the shell starts gets the signal too (`ENTRYPOINT ["dumb-init", "--"]` with `CMD node server.js`), and the message says so; the exec form still leaves the shell out.',
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program (or, under an init ENTRYPOINT such as tini, the init\'s child is the shell): `docker stop` sends SIGTERM to the shell (an init passes it on to the shell only, unless it signals the whole process group, see What), which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). On a Windows base image the shell form runs under `cmd /S /C` instead (the Dockerfile reference, SHELL: the default shell on Windows), and the message says so: the container\'s main process is then cmd, with the program as its child, where the exec form runs the program itself. SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'FROM node:24-slim\nCMD node server.js --port 8080',
     good: 'FROM node:24-slim\nCMD ["node", "server.js", "--port", "8080"]',
@@ -283,59 +336,14 @@ export default defineRule<'dockerfile', Data>({
       'https://man7.org/linux/man-pages/man1/exec.1p.html',
       'https://manpages.ubuntu.com/manpages/noble/man1/dumb-init.1.html',
       'https://github.com/krallin/tini#process-group-killing',
+      'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope',
     ],
   },
   check(ctx) {
     const final = ctx.finalStage;
     if (!final) return [];
-    const effective: Partial<Record<'CMD' | 'ENTRYPOINT', Instruction>> = {};
-    // Nearest stage first. A stage that sets ENTRYPOINT resets the CMD it inherits from its base (the
-    // Dockerfile reference, ENTRYPOINT: "If CMD is defined from the base image, setting ENTRYPOINT will
-    // reset CMD to an empty value"); a CMD of that stage itself, before or after it, stays.
-    let cmdReset = false;
-    for (const stage of stageChain(final)) {
-      for (let i = stage.instructions.length - 1; i >= 0; i--) {
-        const kw = stage.instructions[i].getKeyword();
-        if (kw === 'ENTRYPOINT' && !effective.ENTRYPOINT) effective.ENTRYPOINT = stage.instructions[i];
-        if (kw === 'CMD' && !effective.CMD && !cmdReset) effective.CMD = stage.instructions[i];
-      }
-      if (effective.ENTRYPOINT) cmdReset = true;
-    }
-    const out = [];
-    for (const kw of ['ENTRYPOINT', 'CMD'] as const) {
-      const ins = effective[kw];
-      if (!ins) continue;
-      const args = argumentsText(ctx, ins);
-      if (!args || args.text.trim() === '') continue;
-      if (isExecForm(ctx, args.text)) continue;
-      const owner = ctx.stages.find((s) => s.instructions.includes(ins))!;
-      if (shellsOf(ctx, owner).get(ins)) continue; // an explicit SHELL: the shell is intended
-      const brokenJson = args.text.trimStart().startsWith('[');
-      // A Windows base runs the shell form under `cmd /S /C` (the Dockerfile reference, SHELL).
-      const windows = buildsWindows(owner);
-      // `CMD exec node server.js`: the shell replaces itself with the program, which then gets the signals.
-      if (!brokenJson && startsWithExec(ctx, ins)) continue;
-      // `CMD cp … && chown … && exec php-fpm`: the same, after commands that need the shell.
-      if (!brokenJson && endsWithExec(ctx, ins)) continue;
-      // cmd reads a command line by its own rules (`%VAR%`, `^`, no single quotes): the words a POSIX shell
-      // would split are not known to be the program's arguments, so no exec form is offered there.
-      const argv = brokenJson || windows ? null : execArgv(ctx, ins);
-      // A CMD that an init passes to `/bin/sh -c` and whose process group gets docker stop's SIGTERM: the program gets it.
-      const init = kw === 'CMD' && !windows ? groupSignallingInit(ctx, effective.ENTRYPOINT, envNames(final)) : null;
-      let risk: Risk | null = null;
-      if (argv) {
-        if (mayBeScript(ctx, argv[0])) risk = 'script';
-        else if (kw === 'ENTRYPOINT') risk = 'entrypoint-arguments';
-        else if (effective.ENTRYPOINT) risk = 'feeds-entrypoint';
-        else if (!baseRunsCmdAsGiven(final)) risk = 'base-entrypoint';
-      }
-      out.push({
-        range: ins.getRange(),
-        data: { instruction: kw, brokenJson, argv, argsRange: args.range, risk, shell: windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'], ...(init ? { init } : {}) },
-        ...(init ? { severity: 'info' as const } : {}),
-      });
-    }
-    return out;
+    // `FROM runtime-$TARGETARCH`: judged on each stage it could name (the CMD and ENTRYPOINT it inherits, its SHELL, its base).
+    return everyVariantGives(ctx, final, (s) => judgeFinal(ctx, s));
   },
   message(d) {
     const shell = d.shell.join(' ');

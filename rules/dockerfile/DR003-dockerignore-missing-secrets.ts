@@ -59,11 +59,25 @@ function hostKeys(relPath = 'ssh_host_rsa_key'): Required {
   return { label: 'ssh_host_*_key', test: relPath, line: '**/ssh_host_*_key', usedBy: /ssh_host_/ };
 }
 
+/**
+ * OpenSSH user private keys of the other types, under ssh-keygen's default names (`id_ed25519`, `id_ecdsa`,
+ * `id_ecdsa_sk`, `id_ed25519_sk`, `id_dsa`; ssh-keygen(1) FILES), or one named after them (`id_ed25519_deploy`), not
+ * `.pub`: the standard `id_rsa*` line leaves them in (review 48b follow-up). Required, one line per type, only when
+ * such a key is found, as host keys are. `test` is the path of one found.
+ */
+const USER_KEY_NAME = /^id_(ed25519|ecdsa|dsa)(?:_sk)?(?:[._-][\w.-]*)?$/;
+const USER_KEY_TYPES = ['ed25519', 'ecdsa', 'dsa'] as const;
+function userKeys(type: string, relPath = `id_${type}`): Required {
+  return { label: `id_${type}*`, test: relPath, line: `**/id_${type}*`, usedBy: new RegExp(`id_${type}`) };
+}
+
 /** What a line the fix adds stands for. */
 function requiredOfLine(line: string): Required | undefined {
   const known = REQUIRED.find((r) => r.line === line);
   if (known) return known;
   if (line === hostKeys().line) return hostKeys();
+  const type = USER_KEY_TYPES.find((t) => userKeys(t).line === line);
+  if (type) return userKeys(type);
   // `**/.env.local`, or a path (`services/api/.env.production`).
   const written = line.replace(/^\*\*\//, '').replace(/\\(.)/g, '$1');
   const name = written.slice(written.lastIndexOf('/') + 1);
@@ -96,7 +110,7 @@ function committedByConvention(ctx: DockerfileContext, context: string, name: st
 }
 
 /** Env-file walks by context and ignore text, checked against the listings they read (DiskWorkspace keeps a listing until its folder changes). */
-const envWalks = new Map<string, { listings: [string, string[] | undefined][]; found: [string, string][]; credentialFiles: [string, string][]; keys: string[] }>();
+const envWalks = new Map<string, { listings: [string, string[] | undefined][]; found: [string, string][]; credentialFiles: [string, string][]; keys: string[]; userKeyPaths: [string, string][] }>();
 const MAX_ENV_WALKS = 64;
 
 /**
@@ -114,11 +128,13 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
   let found: [string, string][];
   let credentialFiles: [string, string][];
   let keys: string[];
-  if (hit && hit.listings.every(([dir, names]) => ws.listDir!(dir) === names)) ({ found, credentialFiles, keys } = hit);
+  let userKeyPaths: [string, string][];
+  if (hit && hit.listings.every(([dir, names]) => ws.listDir!(dir) === names)) ({ found, credentialFiles, keys, userKeyPaths } = hit);
   else {
     found = [];
     credentialFiles = [];
     keys = [];
+    userKeyPaths = [];
     const listings: [string, string[] | undefined][] = [];
     const reincludes = patterns?.some((p) => p.negate) ?? false;
     let seen = 0;
@@ -156,13 +172,18 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
           if (!excluded) keys.push(relPath);
           continue;
         }
+        const userKey = USER_KEY_NAME.exec(name);
+        if (userKey && !name.endsWith('.pub') && ws.listDir!(child) === undefined) {
+          if (!excluded) userKeyPaths.push([userKey[1], relPath]);
+          continue;
+        }
         // Folders only: a name without a listing is a file.
         if (ws.listDir!(child) !== undefined) walk(child, relPath, match);
       }
     };
     walk(context, '', undefined);
     envWalks.delete(key);
-    envWalks.set(key, { listings, found, credentialFiles, keys });
+    envWalks.set(key, { listings, found, credentialFiles, keys, userKeyPaths });
     if (envWalks.size > MAX_ENV_WALKS) envWalks.delete(envWalks.keys().next().value as string);
   }
   const byName = new Map<string, Required>();
@@ -183,7 +204,11 @@ function envVariantsIn(ctx: DockerfileContext, context: string, ignoreText: stri
     if (text !== undefined && credentialIn(credentialFileFormat(name)!, text)) credentials.set(name, credentialFile(name, relPath));
   }
   const byLabel = (a: Required, b: Required): number => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
-  return [...[...byName.values()].sort(byLabel), ...(keys.length > 0 ? [hostKeys(keys[0])] : []), ...[...credentials.values()].sort(byLabel)];
+  const userKeyLines = USER_KEY_TYPES.flatMap((t) => {
+    const first = userKeyPaths.find(([type]) => type === t);
+    return first ? [userKeys(t, first[1])] : [];
+  });
+  return [...[...byName.values()].sort(byLabel), ...userKeyLines, ...(keys.length > 0 ? [hostKeys(keys[0])] : []), ...[...credentials.values()].sort(byLabel)];
 }
 
 interface Data {
@@ -283,7 +308,7 @@ export function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; ra
   return first && { ...first, builderOnly };
 }
 
-const SENSITIVE_NAMES = /\.env\b|\.pem\b|\.key\b|id_rsa|ssh_host_|(?:^|[\s/"'])\.git\b|\bgit\s/;
+const SENSITIVE_NAMES = /\.env\b|\.pem\b|\.key\b|id_rsa|id_(?:ed25519|ecdsa|dsa)|ssh_host_|(?:^|[\s/"'])\.git\b|\bgit\s/;
 
 /** Whether the Dockerfile itself uses one of the files the fix would exclude (COPY of a cert, `RUN git describe`). */
 function referencesSensitive(ctx: DockerfileContext, copy: Instruction): boolean {
@@ -502,20 +527,21 @@ export default defineRule<'dockerfile', Data>({
   docs: {
     summary: 'A Dockerfile copies the whole build context while its ignore file does not exclude `.env` files or private keys.',
     what:
-      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links: a linked folder is not looked into, a linked file carries no content of its own), each OpenSSH host private key found the same way (`ssh_host_rsa_key`, `ssh_host_ed25519_key`…, not `.pub`: sshd(8) FILES, "the private parts of the host keys"; asked for only when one is there, with the line `**/ssh_host_*_key`), each credential file found the same way that holds a credential, as DF021 judges it (`.npmrc` with `_authToken`, `_auth` or `_password`, Yarn 1\'s `.yarnrc` with `_authToken`, `_auth` or `_password` (`"//registry.npmjs.org/:_authToken" "…"`), Yarn Berry\'s `.yarnrc.yml` with `npmAuthToken` or `npmAuthIdent`, `.pypirc` with a `password`, pip\'s `pip.conf`/`pip.ini` with an index URL that holds a password, `.netrc`/`_netrc` with a `password`: one that holds only settings or `${NPM_TOKEN}` references is not asked for; the message names the file, never the credential) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. A `FROM <name>-$ARG` (`FROM runtime-$TARGETARCH`, the usual way to pick a stage per platform) is read as one of the earlier stages its literal parts could name (`runtime-amd64`, `runtime-arm64`), as DF030 reads it: the image is one of them, and a stage only they copy from is a builder stage; when such a stage is itself only copied from (`FROM build-${TARGETARCH} AS build` and `COPY --from=build`, BuildKit\'s workaround for a `--from` with a variable), the stages it could name are builder stages too; a FROM that is only a variable (`FROM ${BASE}`), or whose literal parts match no earlier stage\'s name (`FROM node:$VERSION`), is still taken to build on any earlier stage. ' +
+      'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links: a linked folder is not looked into, a linked file carries no content of its own), each OpenSSH host private key found the same way (`ssh_host_rsa_key`, `ssh_host_ed25519_key`…, not `.pub`: sshd(8) FILES, "the private parts of the host keys"; asked for only when one is there, with the line `**/ssh_host_*_key`), each OpenSSH user private key of another type than RSA found the same way (ssh-keygen\'s default names `id_ed25519`, `id_ed25519_sk`, `id_ecdsa`, `id_ecdsa_sk`, `id_dsa`, ssh-keygen(1) FILES, and names built on them such as `id_ed25519_deploy`; not `.pub`), which the `id_rsa*` line does not match (asked for only when one is there, one line per type: `**/id_ed25519*`, `**/id_ecdsa*`, `**/id_dsa*`), each credential file found the same way that holds a credential, as DF021 judges it (`.npmrc` with `_authToken`, `_auth` or `_password`, Yarn 1\'s `.yarnrc` with `_authToken`, `_auth` or `_password` (`"//registry.npmjs.org/:_authToken" "…"`), Yarn Berry\'s `.yarnrc.yml` with `npmAuthToken` or `npmAuthIdent`, `.pypirc` with a `password`, pip\'s `pip.conf`/`pip.ini` with an index URL that holds a password, `.netrc`/`_netrc` with a `password`: one that holds only settings or `${NPM_TOKEN}` references is not asked for; the message names the file, never the credential) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. A `FROM <name>-$ARG` (`FROM runtime-$TARGETARCH`, the usual way to pick a stage per platform) is read as one of the earlier stages its literal parts could name (`runtime-amd64`, `runtime-arm64`), as DF030 reads it: the image is one of them, and a stage only they copy from is a builder stage; when such a stage is itself only copied from (`FROM build-${TARGETARCH} AS build` and `COPY --from=build`, BuildKit\'s workaround for a `--from` with a variable), the stages it could name are builder stages too; a FROM that is only a variable (`FROM ${BASE}`), or whose literal parts match no earlier stage\'s name (`FROM node:$VERSION`), is still taken to build on any earlier stage. ' +
       'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`) or when a source it copies is not in the Dockerfile\'s folder but is in that one (`COPY go.mod go.sum ./` in `build/operator.Dockerfile` of a Go module: the nearest such folder); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD of the stages a plain build makes the image from (the final stage and those it builds on, through a `FROM <name>-$ARG` each stage it could name), else the first one.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     good: '# .dockerignore: .git  **/.env  **/*.pem  **/*.key  **/id_rsa*\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     fix:
-      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one, and a line such as `**/.env.local` for each `.env.<name>` file found, its pattern characters escaped: not `.env.*`, which would take the templates out too; `**/ssh_host_*_key` when a host private key is found; `**/.npmrc` and the like for each credential file that holds a credential — never safe, as the file is in the context today and the build may read it, condition (4) below: pass its credential as a build secret, `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc`), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
+      '"Exclude secrets in .dockerignore" creates `.dockerignore` at the context root with `**/.env`, `**/*.pem`, `**/*.key`, `**/id_rsa*` (and `.git` when the context holds one, and a line such as `**/.env.local` for each `.env.<name>` file found, its pattern characters escaped: not `.env.*`, which would take the templates out too; `**/ssh_host_*_key` when a host private key is found; `**/id_ed25519*`, `**/id_ecdsa*` or `**/id_dsa*` when such a user private key is found; `**/.npmrc` and the like for each credential file that holds a credential — never safe, as the file is in the context today and the build may read it, condition (4) below: pass its credential as a build secret, `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc`), or appends the missing lines to the ignore file that applies (keeping its line endings). The `**/` forms also exclude copies in subfolders. ' +
       'Applied by fix-all (safe) unless a build that reads the same ignore file may need what it would exclude; then it is only offered as a single quick fix. Not safe when (1) the Dockerfile itself names such files or runs git (a `COPY certs/ca.pem …`, `RUN git rev-parse …`); or (2) it adds `.git` and a RUN comes after the whole-context copy (or bind-mounts the context): a build step may read `.git` without naming it (a Makefile\'s `VERSION := $(shell git describe)`, `go build` stamping VCS information, setuptools-scm), and without it syncthing\'s and cloudflared\'s images report no version; or (3) the fix changes the `.dockerignore` at the context root — which every build of that context reads, unless its Dockerfile has its own `<Dockerfile>.dockerignore` — and another Dockerfile of the same context needs a file the new lines exclude: a COPY/ADD (not `--from`) whose source the new lines exclude and the old ones did not (`ADD nginx_public_keys.key …`, `COPY .git …`; a source with a variable counts when its text names such a file), or a RUN that names such a file (or runs git, when `.git` is added); a Dockerfile that cannot be read counts too. (An excluded file is not in the context, so its COPY fails with "not found".) Nor when (4) the new lines would take out of the context a file that is in it today, since the image ships it now and may need it (a public `certs/ca-bundle.pem` the app trusts, a `.env` it reads from its folder, a TLS key the server loads): the context is listed (`.git` aside, and what the old lines already exclude — but folders they exclude are looked into when they have a `!` line, which may re-include a file there), and one that cannot be listed whole (more than 5,000 entries, or a view that cannot list folders) counts too. The other Dockerfiles checked are those in the context folder named `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` or `Containerfile.*`, and the Dockerfiles of compose services (compose files with the default names or an override\'s name — `compose.override.yaml`, `docker-compose.override.yml` — in the context folder, the Dockerfile\'s folder and up to three folders above each, and what they `include:`) whose build context is that folder. When the editor or CLI cannot list the folder, only well-known names (`Dockerfile`, `Containerfile`, `Dockerfile.dev`, `Dockerfile.prod`, `dev.Dockerfile` …) are probed, and finding any of them makes the fix not safe, since others may be missed. Dockerfiles elsewhere built with this folder as context by hand (`docker build -f docker/x.Dockerfile .`) cannot be seen, and a folder copied whole (`COPY certs/ …`) is not looked into. An app that reads `.env` at run time from its own folder must get its settings from `environment:`/`env_file:` instead.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; Security Checklist — "Secrets not in version control"',
     equivalents: ['hadolint has no rule for it; Trivy and Checkov scan built images for secrets (trivy image --scanners secret) after the fact; Docker Scout and docker build checks (`SecretsUsedInArgOrEnv`) cover ARG/ENV only'],
     references: [
       'https://docs.docker.com/build/concepts/context/#dockerignore-files',
       'https://man7.org/linux/man-pages/man8/sshd.8.html#FILES',
+      'https://man7.org/linux/man-pages/man1/ssh-keygen.1.html#FILES',
       'https://docs.docker.com/build/concepts/context/#filename-and-location',
       'https://docs.docker.com/reference/dockerfile/#copy',
       'https://github.com/moby/patternmatcher',
@@ -554,7 +580,7 @@ export default defineRule<'dockerfile', Data>({
     const into = d.builderOnly ? "the builder stage's layers and the build cache (not the final image, unless built with --target)" : 'the image';
     const variants = d.missing.filter((m) => m.startsWith('.env.'));
     const creds = d.credentialFiles ?? [];
-    if (!d.exists) return `This copies all of ${where}, which has no .dockerignore: .env files${variants.length > 0 ? ` (${variants.join(', ')} is here)` : ''}, private keys (*.pem, *.key, id_rsa*${d.missing.includes('ssh_host_*_key') ? ', ssh_host_*_key' : ''})${creds.map((c) => `, ${c} (with a credential)`).join('')}${d.missing.includes('.git') ? ' and .git' : ''} go into ${into}.`;
+    if (!d.exists) return `This copies all of ${where}, which has no .dockerignore: .env files${variants.length > 0 ? ` (${variants.join(', ')} is here)` : ''}, private keys (*.pem, *.key, id_rsa*${d.missing.filter((m) => /^id_(?:ed25519|ecdsa|dsa)\*$/.test(m) || m === 'ssh_host_*_key').map((m) => `, ${m}`).join('')})${creds.map((c) => `, ${c} (with a credential)`).join('')}${d.missing.includes('.git') ? ' and .git' : ''} go into ${into}.`;
     return `This copies all of ${where}, and ${path.basename(d.ignorePath)} does not exclude ${d.missing.map((m) => (creds.includes(m) ? `${m} (with a credential)` : m)).join(', ')}: they go into ${into}.`;
   },
   fix(ctx, { data }): Fix | undefined {

@@ -25,6 +25,13 @@ export interface Stage {
   variantOf?: Stage;
 }
 
+/**
+ * The ARGs BuildKit sets by itself in the global scope (the Dockerfile reference, "Automatic platform ARGs in the
+ * global scope"): a FROM can use them without declaring them, and `docker build` sets them too (BuildKit is its
+ * builder), so a `${TARGETARCH:-amd64}` default is never what a FROM gets. The variants may be empty.
+ */
+export const AUTOMATIC_PLATFORM_ARGS: ReadonlySet<string> = new Set(['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT']);
+
 export type BaseImage =
   | { kind: 'scratch' }
   | { kind: 'stage'; stage: Stage }
@@ -200,7 +207,9 @@ export class DockerfileContext {
 
   /**
    * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}` with the global ARG defaults; null when a variable
-   * is unknown, or when the result would be longer than MAX_EXPANDED_LENGTH (never built).
+   * is unknown, or when the result would be longer than MAX_EXPANDED_LENGTH (never built). An automatic
+   * platform ARG that no global ARG gives a default (AUTOMATIC_PLATFORM_ARGS) is set by BuildKit to a value
+   * not known here: `${TARGETARCH:-amd64}` is unknown (not amd64), `${TARGETARCH:+x}` and `${TARGETARCH+x}` are x.
    */
   resolveGlobal(value: string): string | null {
     let unknown = false;
@@ -210,6 +219,15 @@ export class DockerfileContext {
       if (unknown) return '';
       const name = braced ?? bare!;
       const v = this.globalArgs.get(name);
+      if ((v === undefined || v === null) && AUTOMATIC_PLATFORM_ARGS.has(name)) {
+        // Always set (a variant may be empty): only `+` (set) and, for a value never empty, `:+` are known.
+        if (op === '+' || (op === ':+' && !name.endsWith('VARIANT'))) {
+          length += (word ?? '').length - m.length;
+          return word ?? '';
+        }
+        unknown = true;
+        return '';
+      }
       const set = v !== undefined && v !== null;
       const empty = !set || v === '';
       let r: string;

@@ -77,30 +77,36 @@ const PLATFORM_ARGS = new Map<string, string>([
   ['BUILDPLATFORM', PLATFORM],
 ]);
 
-const VARIABLE = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/** `$X`, `${X}`, `${X:-w}`, `${X-w}`, `${X:+w}`, `${X+w}`, or another `${…}` form, which is not read (group 5 undefined). */
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*)|\{[^}]*\})/g;
 
 /**
  * The stages before index `before` that a name holding variables could be (`build-$TARGETARCH` → the stages
  * `build-amd64`, `build-arm64`): its literal parts must match the stage's name. A variable in it stands for its
  * global ARG default when it has one, for the values BuildKit gives an automatic platform ARG that no global ARG
- * gives a default (PLATFORM_ARGS), and for anything otherwise — or, with `known`, the name then names no stage
+ * gives a default (PLATFORM_ARGS) — which BuildKit always sets, so a `${TARGETARCH:-amd64}` default does not narrow
+ * them and `${TARGETARCH:+x}` is x —, and for anything otherwise — or, with `known`, the name then names no stage
  * for certain (an ARG without default takes whatever --build-arg gives it, an image as well as a stage). Empty for
  * a name that is nothing but a variable other than a platform ARG (`FROM ${IMAGE}` names an image), or that holds none.
  */
 export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: number, options: { known?: boolean } = {}): Stage[] {
   if (!raw.includes('$')) return [];
-  const sole = /^\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(raw);
-  if (sole && !platformArg(ctx, sole[1] ?? sole[2])) return [];
+  const matches = [...raw.matchAll(VARIABLE)];
+  if (matches.length === 1 && matches[0][0] === raw) {
+    const name = matches[0][1] ?? matches[0][4];
+    if (name === undefined || !platformArg(ctx, name)) return [];
+  }
   let source = '';
   let last = 0;
-  for (const m of raw.matchAll(VARIABLE)) {
+  for (const m of matches) {
     source += escapeRegExp(raw.slice(last, m.index).toLowerCase());
     last = m.index + m[0].length;
-    const name = m[1] ?? m[2];
-    const platform = platformArg(ctx, name);
-    const value = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? ctx.globalArgs.get(name) : undefined;
-    if (platform !== undefined) source += `(?:${platform})`;
-    else if (typeof value === 'string') source += escapeRegExp(value.toLowerCase());
+    const name = m[1] ?? m[4];
+    const platform = name === undefined ? undefined : platformArg(ctx, name);
+    // An ARG declared without default is whatever --build-arg gives it, whatever its `${X:-word}` says.
+    const value = name === undefined || ctx.globalArgs.get(name) === null ? null : ctx.resolveGlobal(m[0]);
+    if (platform !== undefined) source += platformPattern(name!, platform, m[2], m[3] ?? '');
+    else if (value !== null) source += escapeRegExp(value.toLowerCase());
     else if (options.known) return [];
     else source += '.*';
   }
@@ -109,7 +115,21 @@ export function stagesNameCouldBe(ctx: DockerfileContext, raw: string, before: n
   return ctx.stages.filter((s) => s.index < before && s.name !== null && pattern.test(s.name));
 }
 
-/** The values of an automatic platform ARG named plainly (`TARGETARCH`, not `TARGETARCH:-amd64`) that no global ARG gives a default, as alternatives; else undefined. */
+/**
+ * What an automatic platform ARG (always set; a variant may be empty) expands to as a pattern: its values
+ * plainly or with `-`/`:-` (a `:-` word only replaces an empty variant), the word with `+`, and with `:+`
+ * the word, or nothing for an empty variant.
+ */
+function platformPattern(name: string, values: string, op: string | undefined, word: string): string {
+  const mayBeEmpty = name.endsWith('VARIANT');
+  const w = escapeRegExp(word.toLowerCase());
+  if (op === '+') return w;
+  if (op === ':+') return mayBeEmpty ? `(?:${w}|)` : w;
+  if (op === ':-' && mayBeEmpty) return `(?:${values.replace(/^\|/, '')}|${w})`;
+  return `(?:${values})`;
+}
+
+/** The values of an automatic platform ARG that no global ARG gives a default, as alternatives; else undefined. */
 function platformArg(ctx: DockerfileContext, name: string): string | undefined {
   const values = PLATFORM_ARGS.get(name);
   return values !== undefined && (ctx.globalArgs.get(name) ?? null) === null ? values : undefined;
@@ -156,16 +176,48 @@ function computeVariants(ctx: DockerfileContext, stage: Stage, depth: number): S
 }
 
 /**
- * What a rule finds on a stage whose chain starts at a variable FROM (chainVariants): the detections that
- * `judge` gives for every stage that FROM could name, the same range, data and severity each time; none
- * when they disagree (one candidate sets a non-root USER, one's base is unknown). A stage with a known
- * base is judged as it is.
+ * What a rule finds on a stage whose chain starts at a variable FROM (chainVariants): each detection that every copy
+ * holding the stage it lies in gives alike (the same range, data and severity). A detection in the stage itself (or in
+ * a stage of its own chain) must come from every copy — none when they disagree (one candidate sets a non-root USER,
+ * one's base is unknown) —; one in a stage the FROM could name (an `EXPOSE 22` of `runtime-amd64`) is kept when the
+ * copies built on that stage give it, as that stage is the image on their platforms. A stage with a known base is
+ * judged as it is.
  */
 export function everyVariantGives<D>(ctx: DockerfileContext, stage: Stage, judge: (s: Stage) => Detection<D>[]): Detection<D>[] {
   const variants = chainVariants(ctx, stage);
   if (variants.length === 1) return judge(variants[0]);
-  const [first, ...rest] = variants.map((v) => judge(v).map((d) => ({ d, key: keyOf(d) })));
-  return first.filter((f) => f.key !== null && rest.every((r) => r.some((o) => o.key === f.key))).map((f) => f.d);
+  const judged = variants.map((v) => ({ stages: new Set(stageChain(v).map((s) => s.variantOf ?? s)), found: judge(v).map((d) => ({ d, key: keyOf(d) })) }));
+  const out: Detection<D>[] = [];
+  const seen = new Set<string>();
+  for (const { found } of judged) {
+    for (const f of found) {
+      if (f.key === null || seen.has(f.key)) continue;
+      seen.add(f.key);
+      const at = stageAtLine(ctx, f.d.range.start.line);
+      const owners = judged.filter((j) => at === undefined || j.stages.has(at));
+      if (owners.every((o) => o.found.some((x) => x.key === f.key))) out.push(f.d);
+    }
+  }
+  return out;
+}
+
+/** The stage a line of the file lies in (the last whose FROM starts at or before it); undefined before the first FROM. */
+function stageAtLine(ctx: DockerfileContext, line: number): Stage | undefined {
+  let at: Stage | undefined;
+  for (const s of ctx.stages) {
+    if (s.from.getRange().start.line > line) break;
+    at = s;
+  }
+  return at;
+}
+
+/**
+ * The stages whose instructions reach the image a stage builds: its chain, and for a chain rooted at a variable FROM
+ * (chainVariants) the chain of every stage that FROM could name — each is the image on some platform. Originals,
+ * never the copies.
+ */
+export function imageStages(ctx: DockerfileContext, stage: Stage): Set<Stage> {
+  return new Set(chainVariants(ctx, stage).flatMap((v) => stageChain(v).map((s) => s.variantOf ?? s)));
 }
 
 /** The same answer for every stage a variable FROM of the chain could name (chainVariants), or undefined when they differ. */
