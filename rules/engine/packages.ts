@@ -10,7 +10,7 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
@@ -755,6 +755,135 @@ function setErrexit(args: readonly string[]): boolean | undefined {
   return out;
 }
 
+/** Whether a word is the same text whatever the shell's state: no parameter expansion, command substitution or backquote. */
+function literalWord(w: Word): boolean {
+  return !w.raw.includes('$') && !w.raw.includes('`');
+}
+
+/**
+ * Whether a command may turn errexit off in the shell that runs it, or does something to the shell's options that is
+ * not read here (review 49a, F2/F4): `set +e` / `set +o errexit`, a `set` whose options come from an expansion
+ * (`set $FLAGS`); `shopt -u -o errexit` (`-uo`; `shopt -o` takes the `set -o` names, bash's The Shopt Builtin; no
+ * option of shopt's own is errexit) or with a name from an expansion; any `eval` (its string is read as a new
+ * command), `source` / `.` (the file may `set +e`); `builtin` and `command` in front of any of them (bash's builtin,
+ * POSIX command: they run the builtin in this shell; `command -v` only describes it); a trap that may run in this
+ * shell while the script goes on (not only EXIT, not a reset `trap - …` or ignore `trap '' …`); an alias definition
+ * (sh expands aliases in a script); a call of a function the script defines whose body may do any of these
+ * (`offFunctions`, functionsTurningErrexitOff); and a command whose name comes from an expansion (`$CMD +e`), unless
+ * it holds a `/` of its own (a path: a program, no builtin). A program the shell starts (`bash -c 'set +e'`, a script
+ * run by path) cannot change this shell's options, and `exec 2>&1` only redirects.
+ */
+function mayTurnErrexitOff(c: SimpleCommand, offFunctions: ReadonlySet<string>): boolean {
+  if (c.programIndex < 0) return false;
+  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  // `builtin set +e`, `command set +e`, `command -p set +e`: the builtin they name runs in this shell.
+  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
+    let k = 1;
+    if (words[0].value === 'command') {
+      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return false;
+    }
+    if (words[k]?.value === '--') k++;
+    words = words.slice(k);
+  }
+  const name = words[0];
+  if (!name) return false;
+  if (!literalWord(name)) return !name.raw.replace(/\$\{[^}]*\}|\$\([^)]*\)|`[^`]*`/g, '').includes('/');
+  const args = words.slice(1);
+  switch (name.value) {
+    case 'set':
+      return setErrexit(args.map((w) => w.value)) === false || !setOptionsLiteral(args);
+    case 'shopt': {
+      let k = 0;
+      let flags = '';
+      for (; k < args.length && args[k].value !== '--' && /^-/.test(args[k].value); k++) {
+        if (!literalWord(args[k])) return true;
+        flags += args[k].value.slice(1);
+      }
+      if (args[k] && !literalWord(args[k]) && !/^-/.test(args[k].value)) return true;
+      if (args[k]?.value === '--') k++;
+      return flags.includes('o') && flags.includes('u') && args.slice(k).some((w) => !literalWord(w) || w.value === 'errexit');
+    }
+    case 'eval':
+      return args.length > 0;
+    case 'source':
+    case '.':
+      return true;
+    case 'trap':
+      return trapMayRun(args);
+    case 'alias':
+      return args.some((w) => !literalWord(w) || w.value.includes('='));
+  }
+  return offFunctions.has(name.value);
+}
+
+/** Whether a `set`'s option words (up to `--`, `-` or the first operand, `-o`/`+o` names included) are all literal. */
+function setOptionsLiteral(args: readonly Word[]): boolean {
+  for (let j = 0; j < args.length; j++) {
+    if (!literalWord(args[j])) return false;
+    const a = args[j].value;
+    if (a === '--' || a === '-' || !/^[-+]/.test(a)) return true;
+    if (/^[-+][A-Za-z]*o$/.test(a)) {
+      if (args[j + 1] && !literalWord(args[j + 1])) return false;
+      j++;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether a `trap` sets an action that may run in this shell while the script goes on: an action for a condition other
+ * than EXIT (`DEBUG`, `ERR`, `RETURN`, a signal), or one given through an expansion. Not `trap`, `trap -l`/`-p`, a
+ * reset (`trap - INT`, or an unsigned integer first: POSIX trap) nor an ignore (`trap '' INT`).
+ */
+function trapMayRun(args: readonly Word[]): boolean {
+  let k = 0;
+  if (args[0]?.value === '-l' || args[0]?.value === '-p') return false;
+  if (args[0]?.value === '--') k++;
+  const rest = args.slice(k);
+  if (rest.length === 0) return false;
+  if (rest.some((w) => !literalWord(w))) return true;
+  if (rest[0].value === '-' || rest[0].value === '' || /^\d+$/.test(rest[0].value)) return false;
+  return rest.slice(1).some((w) => !/^(?:(?:SIG)?EXIT|0)$/i.test(w.value));
+}
+
+/**
+ * The functions a script defines (`name() { …; }`, `function name() { …; }`, any compound body but a subshell, whose
+ * settings stay in it) whose body may turn errexit off (mayTurnErrexitOff, calls of such functions included, whatever
+ * order they are defined in): a call of one may turn it off where it is called. Memoised per script.
+ */
+function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): ReadonlySet<string> {
+  let known = offFunctionsOf.get(commands);
+  if (known) return known;
+  const defs: { name: string; from: number; to: number }[] = [];
+  for (let i = 1; i < commands.length; i++) {
+    const d = commands[i - 1];
+    if (d.next !== '(' || commands[i].prev === '(' || d.programIndex < 0) continue;
+    const name = d.words[d.programIndex].value === 'function' ? d.words[d.programIndex + 1]?.value : d.words[d.programIndex].value;
+    if (!name) continue;
+    const to = closerOf(commands, { kind: 'function', at: i, word: 0, before: false, off: false, conditional: false });
+    defs.push({ name, from: i, to: to < 0 ? commands.length - 1 : to });
+  }
+  const off = new Set<string>();
+  for (let changed = defs.length > 0; changed; ) {
+    changed = false;
+    for (const d of defs) {
+      if (off.has(d.name)) continue;
+      for (let k = d.from; k <= d.to; k++) {
+        if (mayTurnErrexitOff(commands[k], off)) {
+          off.add(d.name);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  known = off;
+  offFunctionsOf.set(commands, known);
+  return known;
+}
+
+const offFunctionsOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<string>>();
+
 /** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`), or a SHELL names one. */
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
 
@@ -819,6 +948,7 @@ interface Frame {
 function constructsAt(commands: readonly SimpleCommand[], k: number, initial: boolean): { stack: Frame[]; errexit: boolean } | null {
   const stack: Frame[] = [];
   let on = initial;
+  const offFunctions = functionsTurningErrexitOff(commands);
   /** Errexit may have been turned off here: every open construct up to the nearest subshell sees it (a function's `set +e` holds after a call). */
   const turnOff = () => {
     on = false;
@@ -879,10 +1009,12 @@ function constructsAt(commands: readonly SimpleCommand[], k: number, initial: bo
     if (c.next === ')') {
       if (stack[stack.length - 1]?.kind !== 'subshell' || !close('subshell', null)) return null;
     }
-    if (c.programIndex >= 0 && c.words[c.programIndex].value === 'set') {
+    // `set +e`, and anything else that may turn errexit off or does what is not read here (`eval`, `source`, a call of a
+    // function whose body may: mayTurnErrexitOff).
+    if (mayTurnErrexitOff(c, offFunctions)) turnOff();
+    else if (c.programIndex >= 0 && c.words[c.programIndex].value === 'set') {
       const set = setErrexit(c.words.slice(c.programIndex + 1).map((w) => w.value));
-      if (set === false) turnOff();
-      else if (set === true) {
+      if (set === true) {
         const top = stack[stack.length - 1];
         const inCondition = top?.kind === 'if-cond' || top?.kind === 'loop-head';
         const piped = c.next === '|' || c.next === '&' || op === '|';
@@ -1056,12 +1188,12 @@ export function failureEndsRun(ctx: DockerfileContext, run: RunInstruction, scri
   return true;
 }
 
-/** Whether a `set` between commands `from` and `to` (a loop's body, -1: to the end) may turn errexit off. */
+/** Whether a command between `from` and `to` (a loop's body, -1: to the end) may turn errexit off (mayTurnErrexitOff). */
 function turnsErrexitOff(commands: readonly SimpleCommand[], from: number, to: number): boolean {
   const end = to < 0 ? commands.length - 1 : to;
+  const offFunctions = functionsTurningErrexitOff(commands);
   for (let i = from; i <= end; i++) {
-    const c = commands[i];
-    if (c.programIndex >= 0 && c.words[c.programIndex].value === 'set' && setErrexit(c.words.slice(c.programIndex + 1).map((w) => w.value)) === false) return true;
+    if (mayTurnErrexitOff(commands[i], offFunctions)) return true;
   }
   return false;
 }
