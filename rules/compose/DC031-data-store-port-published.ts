@@ -3,12 +3,11 @@ import type { ComposeContext, Service } from '../engine/compose';
 import { isSwarmStack, lookupKey, onHostNetwork, resolvedScalar } from '../engine/compose-lookup';
 import { describeMapping, firstReport, hostIpKind, portsOf, removeMappingEdit, type PortMapping } from '../engine/compose-ports';
 import { hostNetworkEntries } from '../engine/host-network';
-import { dataStoreOf, dataStoreOfImage, type DataStoreInfo, type DataStoreKind } from '../engine/datastores';
+import type { DataStoreInfo, DataStoreKind } from '../engine/datastores';
 import { companionServices } from '../engine/data-volumes';
 import { droppedByDefaultOverride } from '../engine/override-merge';
 import { defineRule } from '../engine/rule';
-import { builtBaseImage, runsImage } from '../engine/service-image';
-import type { ImageRef } from '../engine/image';
+import { dataStoreOfLoose } from '../engine/service-image';
 
 /**
  * Where a service's network namespace is, as far as reaching a data store goes: on the project's
@@ -82,31 +81,9 @@ function outsideClients(ctx: ComposeContext): OutsideClient[] {
   });
 }
 
-/**
- * Wide-column stores DC031 also knows (review 48a, finding 4): Apache Cassandra (the official `cassandra`, and images
- * named after it) and ScyllaDB (`scylladb/scylla`). Both accept any CQL client on 9042 without credentials by default
- * (`authenticator: AllowAllAuthenticator`: CIS Apache Cassandra 3.11 2.1, DataStax "Configuring authentication",
- * ScyllaDB "Enable Authentication"), and publish inter-node 7000/7001 and JMX 7199 too.
- */
-type WideColumnKind = 'cassandra' | 'scylla';
-
-function wideColumnKindOfImage(ref: ImageRef): WideColumnKind | undefined {
-  const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
-  if (name === 'cassandra') return 'cassandra';
-  if (name === 'scylla' || ref.repository === 'scylladb/scylla-enterprise') return 'scylla';
-  return undefined;
-}
-
-/** The wide-column store a service runs: its `image:` (also through `extends:`) or the base of the Dockerfile it builds. */
-function wideColumnStore(ctx: ComposeContext, service: Service): WideColumnKind | undefined {
-  if (runsImage(ctx, service, (ref) => wideColumnKindOfImage(ref) === 'cassandra')) return 'cassandra';
-  if (runsImage(ctx, service, (ref) => wideColumnKindOfImage(ref) === 'scylla')) return 'scylla';
-  return undefined;
-}
-
 interface Data {
   service: string;
-  store: DataStoreKind | WideColumnKind;
+  store: DataStoreKind;
   /** The mapping as written (ports are not secrets). */
   mapping: string;
   /** Bound to the loopback interface only. */
@@ -120,9 +97,7 @@ interface Data {
   client: OutsideClient | null;
 }
 
-const LABEL: Record<DataStoreKind | WideColumnKind, string> = {
-  cassandra: 'Cassandra',
-  scylla: 'ScyllaDB',
+const LABEL: Record<DataStoreKind, string> = {
   postgres: 'PostgreSQL',
   redis: 'Redis',
   dragonfly: 'Dragonfly',
@@ -135,6 +110,8 @@ const LABEL: Record<DataStoreKind | WideColumnKind, string> = {
   mssql: 'SQL Server',
   clickhouse: 'ClickHouse',
   cockroach: 'CockroachDB',
+  cassandra: 'Cassandra',
+  scylla: 'ScyllaDB',
 };
 
 /**
@@ -145,7 +122,7 @@ const LABEL: Record<DataStoreKind | WideColumnKind, string> = {
 function mergedStore(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
   if (ctx.serviceGet(service, 'image') !== undefined || ctx.serviceGet(service, 'build') !== undefined) return undefined;
   for (const c of companionServices(ctx, service)) {
-    const store = dataStoreOf(c.ctx, c.service);
+    const store = dataStoreOfLoose(c.ctx, c.service);
     if (store) return store;
   }
   return undefined;
@@ -159,7 +136,7 @@ export default defineRule<'compose', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A data store service (PostgreSQL, MySQL, MongoDB, Redis…) publishes a port on the host.',
-    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, Dragonfly (Redis-compatible) CockroachDB (whose `--insecure` mode accepts any client as any user without a password), Cassandra and ScyllaDB (`cassandra`, `scylladb/scylla`: both accept any CQL client on 9042 without credentials by default, `authenticator: AllowAllAuthenticator` — CIS Apache Cassandra 3.11 2.1, ScyllaDB \'Enable Authentication\' —, and also listen for other nodes on 7000/7001 and for JMX on 7199), recognized by image (official and common vendor images, and images built on the official postgres image: PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB; the image name resolved from `.env`) or, for a service with `build:`, by the base image of the Dockerfile it builds (also when its tag is a build argument, as in docker-elk\'s `FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:?}`). `expose:` is not publishing and is not reported; nor are the ports of a data store that is itself on the host\'s network (`network_mode: host`, or Docker\'s `host` network named in `networks:`): Docker ignores its `ports:` — it listens on the host\'s interfaces itself, which DC012 reports. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network) or with a network of its `networks:` that the file defines as Docker\'s `host` network (`hostnet: { external: true, name: host }`, as DC012 reads it), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name. A mapping bound to the loopback interface is reported as information rather than a warning: only local users and processes reach it (it is what DC030\'s fix binds ports to) — except in a Swarm stack file, where `docker stack deploy` ignores the host IP and the routing mesh publishes the port on every interface of every node (moby/moby#32299): a warning there. A service of the default override file (`docker-compose.override.yml`, `compose.override.yaml`: `docker compose up` merges it over the default file) that names no `image:` or `build:` of its own is judged by the image of the same service in the default file (eShopOnContainers publishes its SQL Server port from the override). A port of a service of the default compose file is not reported when the override file `docker compose` merges by default (`compose.override.yaml` beside `compose.yaml`, or a `docker-compose.override.yml` variant) writes `!reset` (`ports: !reset []`, `!reset null`) or `!override` on that service\'s `ports:`, on the service or on `services`: the merged service does not publish it (Compose Specification, Merge › "Reset value" and "Replace value"); ports the override writes itself are judged in the override file. Without a tag Compose appends the override\'s ports to the base\'s, so the base\'s ports are still published and reported. They are also still reported where they may be used without the override: a service that another service extends (Compose copies the ports before it merges), a file that another file includes or extends, a Swarm stack (`docker stack deploy` reads only the files it is given); and when the override cannot be read, does not parse, or uses another tag (a tag reached through an anchor, an alias or a `<<` merge, or written `!<!reset>`, is not read).',
+    what: 'Flags every published port (`ports:`, short or long syntax, with or without a host IP) of a data store service: PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch/OpenSearch, Memcached, RabbitMQ, SQL Server (and Azure SQL Edge), ClickHouse, Dragonfly (Redis-compatible), CockroachDB (whose `--insecure` mode accepts any client as any user without a password), Cassandra and ScyllaDB (`cassandra`, `scylladb/scylla`: both accept any CQL client on 9042 without credentials by default, `authenticator: AllowAllAuthenticator` — CIS Apache Cassandra 3.11 2.1, ScyllaDB \'Enable Authentication\' —, and also listen for other nodes on 7000/7001 and for JMX on 7199), recognized by image (official and common vendor images, and images built on the official postgres image: PostGIS, TimescaleDB, pgvector, pgvecto-rs, VectorChord, Citus, ParadeDB; the image name resolved from `.env`, also when its tag is a variable without a value: `postgres:${PG_VERSION}`) or, for a service with `build:`, by the base image of the Dockerfile it builds (also when its tag is a build argument without a value, as in docker-elk\'s `FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:?}`); the same reading as DC060 and the other data-store rules. `expose:` is not publishing and is not reported; nor are the ports of a data store that is itself on the host\'s network (`network_mode: host`, or Docker\'s `host` network named in `networks:`): Docker ignores its `ports:` — it listens on the host\'s interfaces itself, which DC012 reports. Findings through a `<<` merge are reported on the merge key, through an alias on the alias. The image or build may be inherited through `extends:` (same file or another compose file of the workspace): a port published by a service that extends a data store is reported; ports inherited from the base are reported where they are written. Services of the same file that are not on a compose network are taken into account, because they reach the store only through a published port: a service with `network_mode: host` (the Compose Specification, services › network_mode: it shares the host\'s network stack and is attached to no compose network) or with a network of its `networks:` that the file defines as Docker\'s `host` network (`hostnet: { external: true, name: host }`, as DC012 reads it), `network_mode: bridge` (Docker\'s default bridge), `service:x` / `container:x` when x is such a service (they share x\'s namespace; when x is on the compose network they reach the store by name like x), or a `container:` outside the file, a value with an unknown variable or an `extends:` that cannot be read (not known). When a service of the file uses the host\'s network, a mapping bound to the loopback interface (`127.0.0.1:6379:6379`) is not reported (for every data store of the file: which port the client uses is not known): it is the one way that client reaches the store, reachable from the host only — the intended design, not an exposure to fix (putting the store on the host network too would be worse). Its other mappings, and every mapping when the outside client is on another network, are reported with a message that names the client instead of claiming that services reach the store by name. A mapping bound to the loopback interface is reported as information rather than a warning: only local users and processes reach it (it is what DC030\'s fix binds ports to) — except in a Swarm stack file, where `docker stack deploy` ignores the host IP and the routing mesh publishes the port on every interface of every node (moby/moby#32299): a warning there. A service of the default override file (`docker-compose.override.yml`, `compose.override.yaml`: `docker compose up` merges it over the default file) that names no `image:` or `build:` of its own is judged by the image of the same service in the default file (eShopOnContainers publishes its SQL Server port from the override). A port of a service of the default compose file is not reported when the override file `docker compose` merges by default (`compose.override.yaml` beside `compose.yaml`, or a `docker-compose.override.yml` variant) writes `!reset` (`ports: !reset []`, `!reset null`) or `!override` on that service\'s `ports:`, on the service or on `services`: the merged service does not publish it (Compose Specification, Merge › "Reset value" and "Replace value"); ports the override writes itself are judged in the override file. Without a tag Compose appends the override\'s ports to the base\'s, so the base\'s ports are still published and reported. They are also still reported where they may be used without the override: a service that another service extends (Compose copies the ports before it merges), a file that another file includes or extends, a Swarm stack (`docker stack deploy` reads only the files it is given); and when the override cannot be read, does not parse, or uses another tag (a tag reached through an anchor, an alias or a `<<` merge, or written `!<!reset>`, is not read).',
     why: 'The other services of the project reach a data store over the compose network by its service name (`db:5432`); publishing its port only adds a way in from outside — from every network of the host without a host IP (Docker\'s rules bypass host firewalls), and from every local user and process even on 127.0.0.1. (A service with `network_mode: host` is the exception: it reaches the store through a port bound to 127.0.0.1, which every local user and process can reach too — the accepted cost of that design, not reported.) Exposed databases, Redis and Elasticsearch instances are among the most scanned and ransomed services on the internet. SECURITY-GUIDELINES.md §4 Data Security (Redis): "No Public Exposure – Only accessible from internal network".',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    ports:\n      - "5432:5432"',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    # no ports: the app reaches it as db:5432; for a local client use\n    # `docker compose exec db psql -U app`',
@@ -190,10 +167,9 @@ export default defineRule<'compose', Data>({
       // The override Compose merges by default resets or replaces these ports (`!reset`, `!override`):
       // they are not published, and removing them here would change nothing (review 41c, item 1).
       if (droppedByDefaultOverride(ctx, service, 'ports')) continue;
-      // A build whose base's tag is a build argument (docker-elk: `FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:?}`)
-      // still names the store's repository (builtBaseImage; review 48a, finding 4).
-      const builtBase = () => { const ref = builtBaseImage(ctx, service); return ref ? dataStoreOfImage(ref)?.kind : undefined; };
-      const store = dataStoreOf(ctx, service)?.kind ?? mergedStore(ctx, service)?.kind ?? wideColumnStore(ctx, service) ?? builtBase();
+      // Also an image whose tag, or a build whose base's tag, is a variable without a value (docker-elk:
+      // `FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:?}`): the repository names the store (review 48a, finding 4).
+      const store = (dataStoreOfLoose(ctx, service) ?? mergedStore(ctx, service))?.kind;
       if (!store) continue;
       // On the host's network Docker ignores `ports:` (the store listens on the host's interfaces itself): DC012 reports that.
       if (onHostNetwork(ctx, service)) continue;

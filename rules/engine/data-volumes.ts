@@ -15,7 +15,7 @@ import { scalarString } from './compose';
 import { builtDockerfileOf, builtStage, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
-import { dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
+import { builtBaseLoose, dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
 import { isUnder, localDriverOpt, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv, resolveScalar } from './compose-values';
 import type { EnvLookup } from './env-files';
@@ -79,13 +79,22 @@ const DEFAULT_DIRS: Record<DataStoreKind, string | null> = {
   mssql: '/var/opt/mssql/data',
   clickhouse: '/var/lib/clickhouse',
   cockroach: '/cockroach/cockroach-data',
+  cassandra: '/var/lib/cassandra',
+  scylla: '/var/lib/scylla',
 };
 
-/** The image a service runs: its `image:` (also with an unresolved tag), or the base of the Dockerfile it builds. */
+/**
+ * The image a service runs: its `image:` (also with an unresolved tag), or the base of the Dockerfile it builds (also
+ * when that base's tag is a build argument without a value). Its `tag` is null when the tag is not known: read the
+ * version only through looseImageOf.
+ */
 export function imageOf(ctx: ComposeContext, service: Service): ImageRef | null {
-  const loose = serviceImageLoose(ctx, service);
-  if (loose) return loose.ref;
-  return builtBaseOf(ctx, service);
+  return looseImageOf(ctx, service)?.ref ?? null;
+}
+
+/** imageOf with whether its tag is known (a variable without a value in `image:` or in the built base's `FROM`). */
+function looseImageOf(ctx: ComposeContext, service: Service): LooseImage | null {
+  return serviceImageLoose(ctx, service) ?? builtBaseLoose(ctx, service);
 }
 
 /** The base image of the Dockerfile a service builds (its `target` stage, or the last), or null. */
@@ -160,7 +169,8 @@ export interface MergedInputs {
 export function dataDirOf(ctx: ComposeContext, service: Service, merged?: MergedInputs): DataDir | undefined {
   const store = merged?.image ? dataStoreOfImage(merged.image.ref) : dataStoreOfLoose(ctx, service);
   if (!store) return undefined;
-  const ref = merged?.image ? merged.image.ref : imageOf(ctx, service);
+  const image = merged?.image ?? looseImageOf(ctx, service);
+  const ref = image?.ref ?? null;
   const repo = ref ? withoutOfficialNamespace(ref.repository) : '';
   let dir: string | null | undefined;
   for (const [re, d] of VENDOR_DIRS) {
@@ -179,7 +189,8 @@ export function dataDirOf(ctx: ComposeContext, service: Service, merged?: Merged
   if (!vendor) {
     if (store.kind === 'postgres') {
       // A tag that is a variable without a value, or a family image whose tag names no major: the layout is not known.
-      const tagUnknown = (merged?.image ?? serviceImageLoose(ctx, service))?.tagKnown === false;
+      // Also a built base's (`FROM postgres:${PG_VERSION}`): the store is known by its repository, its major is not.
+      const tagUnknown = image?.tagKnown === false;
       const major = tagUnknown ? null : postgresMajorOf(ref, analysisDate(ctx.options));
       if (major === null) alsoHeldBy = ['/var/lib/postgresql'];
       pgMajor = major;
@@ -203,6 +214,10 @@ export function dataDirOf(ctx: ComposeContext, service: Service, merged?: Merged
       // Microsoft's guide mounts the whole /var/opt/mssql (databases, logs, secrets); MSSQL_DATA_DIR moves the databases.
       mountTarget = '/var/opt/mssql';
       if (new ExtendedEnv(ctx, service).get('MSSQL_DATA_DIR').state !== 'unset') return undefined;
+    } else if (store.kind === 'scylla') {
+      // ScyllaDB takes every scylla.yaml option on its command line: `--workdir` (the root of data, commit log and hints),
+      // `--data-file-directories` and `--commitlog-directory` put the data elsewhere (ScyllaDB "Configuration Parameters").
+      if (['--workdir', '--data-file-directories', '--commitlog-directory'].some((o) => optionValue(ctx, service, o, merged?.commands) !== undefined)) return undefined;
     } else if (store.kind === 'cockroach') {
       // `--store=path=…` puts the store elsewhere, `--store=type=mem,…` in memory: not this rule's to judge.
       if (optionValue(ctx, service, '--store', merged?.commands) !== undefined || optionValue(ctx, service, '-s', merged?.commands) !== undefined) return undefined;
@@ -251,7 +266,8 @@ function builtMovesData(ctx: ComposeContext, service: Service): boolean {
 /**
  * The VOLUME of the data directory that the official images declare in their Dockerfiles (docker-library:
  * postgres `/var/lib/postgresql/data`, 18+ `/var/lib/postgresql`; mysql and mariadb `/var/lib/mysql`; mongo
- * `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`), for images built on them too (postgis,
+ * `/data/db`; redis and valkey `/data`; rabbitmq `/var/lib/rabbitmq`; cassandra `/var/lib/cassandra`; and ScyllaDB's
+ * `/var/lib/scylla`), for images built on them too (postgis,
  * pgvector…); undefined for other images, whose declared volumes are not known.
  */
 function declaredVolume(kind: DataStoreKind, repo: string, pgMajor: number | null, layoutUnknown: boolean): string | undefined {
@@ -270,6 +286,9 @@ const DECLARED_VOLUMES: Partial<Record<DataStoreKind, { repos: RegExp; volume: s
   mongo: { repos: /^mongo$/, volume: '/data/db' },
   redis: { repos: /^(?:redis|valkey\/valkey)$/, volume: '/data' },
   rabbitmq: { repos: /^rabbitmq$/, volume: '/var/lib/rabbitmq' },
+  // docker-library/cassandra: `VOLUME /var/lib/cassandra`; scylladb/scylladb's dist/docker: `--volume "/var/lib/scylla"`.
+  cassandra: { repos: /^cassandra$/, volume: '/var/lib/cassandra' },
+  scylla: { repos: /^scylladb\/scylla(?:-enterprise)?$/, volume: '/var/lib/scylla' },
 };
 
 export interface DataMountState {
@@ -309,7 +328,7 @@ export function tmpfsDefinitionFile(ctx: ComposeContext, doc: Document.Parsed, n
 }
 
 /** Paths that look meant to hold a store's data (a volume there, but not at the image's data directory). */
-const LIKELY_DATA_PATH = /^\/(?:var\/lib\/(?:redis|postgres(?:ql)?|mysql|mongo(?:db)?|rabbitmq|elasticsearch|valkey)|data|bitnami)(?:\/|$)/;
+const LIKELY_DATA_PATH = /^\/(?:var\/lib\/(?:redis|postgres(?:ql)?|mysql|mongo(?:db)?|rabbitmq|elasticsearch|valkey|cassandra|scylla)|data|bitnami)(?:\/|$)/;
 
 /** Whether a mount target covers a directory (the directory itself or one of its parents). */
 function covers(target: string, dir: string): boolean {

@@ -2,14 +2,16 @@
  * Which compose services are data stores, recognized by image (official and common vendor images)
  * or, for services with `build:`, by the base image of the Dockerfile they build. The image and the
  * build are also read through `extends:` (same file or another compose file of the workspace): a
- * service that extends a postgres service runs postgres.
+ * service that extends a postgres service runs postgres. dataStoreOf reads exact images only; dataStoreOfLoose
+ * (service-image.ts) also an image, or a built base, whose tag is a variable without a value: the store is known by its
+ * repository, its version is not.
  * https://docs.docker.com/reference/compose-file/services/#extends
  */
 import type { ComposeContext, Service } from './compose';
 import { builtDockerfileOf, builtStage, imageThrough } from './compose-lookup';
 import type { ImageRef } from './image';
 
-export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach' | 'dragonfly';
+export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach' | 'dragonfly' | 'cassandra' | 'scylla';
 
 export interface DataStoreInfo {
   kind: DataStoreKind;
@@ -36,6 +38,12 @@ export const DATA_STORES: Record<DataStoreKind, DataStoreInfo> = {
   cockroach: { kind: 'cockroach', port: 26257, dataDir: '/cockroach/cockroach-data' },
   // dragonflydb/dragonfly: Redis protocol on 6379, no password unless --requirepass; snapshots in /data (the image's WORKDIR and VOLUME).
   dragonfly: { kind: 'dragonfly', port: 6379, dataDir: '/data' },
+  // Apache Cassandra (the official `cassandra`): CQL on 9042, data, commit log, hints and saved caches under /var/lib/cassandra,
+  // the image's VOLUME (docker-library/cassandra's Dockerfile).
+  cassandra: { kind: 'cassandra', port: 9042, dataDir: '/var/lib/cassandra' },
+  // ScyllaDB (`scylladb/scylla`): CQL on 9042, data under /var/lib/scylla, the image's VOLUME (scylladb/scylladb
+  // dist/docker: `bconfig --volume "/var/lib/scylla"`; ScyllaDB "Best Practices for Running ScyllaDB on Docker").
+  scylla: { kind: 'scylla', port: 9042, dataDir: '/var/lib/scylla' },
 };
 
 /** Repository name patterns (last path component, or the full path for vendor images). */
@@ -55,6 +63,10 @@ const PATTERNS: [RegExp, DataStoreKind][] = [
   [/^(?:.*\/)?(?:mssql\/server|mssql\/rhel\/server|mssql-server-linux|azure-sql-edge)$/, 'mssql'],
   [/^(?:.*\/)?(?:clickhouse-server|clickhouse)$/, 'clickhouse'],
   [/^(?:.*\/)?cockroach$/, 'cockroach'],
+  // By the last part of the repository (`cassandra`, `bitnami/cassandra`), as DC031 read them (review 48a, finding 4);
+  // not `cassandra-web`, `cassandra-exporter` and other clients of it.
+  [/^(?:.*\/)?cassandra$/, 'cassandra'],
+  [/^(?:(?:.*\/)?scylla|scylladb\/scylla-enterprise)$/, 'scylla'],
 ];
 
 export function dataStoreOfImage(ref: ImageRef): DataStoreInfo | undefined {

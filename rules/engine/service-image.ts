@@ -44,7 +44,12 @@ function tagVariableImage(raw: string): LooseImage | null {
   return ref ? { ref, tagKnown: false } : null;
 }
 
-/** The data store a service runs, also when its image tag is an unresolved variable. */
+/**
+ * The data store a service runs, also when its image's tag is an unresolved variable, or the tag of the base of the
+ * Dockerfile it builds is (docker-elk: `FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:?}`,
+ * review 48a, finding 4): the repository names the store. Which store it is, not which version: a rule that needs the
+ * version reads the tag itself and knows it may be unknown (LooseImage.tagKnown, builtBaseLoose).
+ */
 export function dataStoreOfLoose(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
   return ctx.memo(service.map, 'dataStoreLoose', () => computeDataStoreOfLoose(ctx, service));
 }
@@ -53,7 +58,9 @@ function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataSto
   const known = dataStoreOf(ctx, service);
   if (known) return known;
   const loose = serviceImageLoose(ctx, service);
-  return loose ? dataStoreOfImage(loose.ref) : undefined;
+  if (loose) return dataStoreOfImage(loose.ref);
+  const base = builtBaseImage(ctx, service);
+  return base ? dataStoreOfImage(base) : undefined;
 }
 
 /**
@@ -75,17 +82,25 @@ const REVERSE_PROXY = /^(?:nginx(?:-unprivileged|[-_]?proxy(?:[-_]?manager)?)?|(
  * still names its repository).
  */
 export function builtBaseImage(ctx: ComposeContext, service: Service): ImageRef | null {
+  return builtBaseLoose(ctx, service)?.ref ?? null;
+}
+
+/**
+ * builtBaseImage with whether its tag is known: false when the base's tag is a variable without a value (`FROM
+ * postgres:${PG_VERSION}` with no default; `ref.tag` is then null, which must not be read as "no tag, so latest").
+ */
+export function builtBaseLoose(ctx: ComposeContext, service: Service): LooseImage | null {
   return ctx.memo(service.map, 'builtBaseImage', () => {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return null;
     const stage = builtStage(built);
     if (!stage) return null;
     const base = rootBase(stage);
-    if (base.kind === 'image') return base.ref;
+    if (base.kind === 'image') return { ref: base.ref, tagKnown: true };
     // `FROM nginx:${NGINX_VERSION}` with no value for the variable still names the repository (as an `image:` does).
     const chain = stageChain(stage);
     const raw = base.kind === 'unknown' ? chain[chain.length - 1].from.getImage() : null;
-    return raw ? looseImageOfText(raw, null)?.ref ?? null : null;
+    return raw ? looseImageOfText(raw, null) : null;
   });
 }
 
