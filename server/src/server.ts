@@ -74,6 +74,7 @@ import {
   type Finding,
   type FileSet,
   type Fix,
+  type FileChange,
   type Range,
   type WorkspaceView,
   EMPTY_WORKSPACE,
@@ -1434,26 +1435,53 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
   const wants = (kind: string) => !only || only.some((k) => k === kind || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
   const touched = new Set<string>();
-  /** `which`: the rule's own fix (-1) or the index of one of its further fixes, when the edit may come with codeAction/resolve. */
-  const offer = (fix: Fix, diag: Diagnostic, preferred: boolean, lazy?: { finding: Finding; which: number }) => {
+  /** The fixes' actions of this request by title, each with its fix and the findings it serves (offer, distinguishTitles). */
+  const byTitle = new Map<string, { action: CodeAction; fix: Fix; findings: Finding[] }[]>();
+  /** The same, by title and the outline of their edit (editOutline), each with its edits in order (sortedChanges). */
+  const byOutline = new Map<string, { action: CodeAction; fix: Fix; findings: Finding[]; sorted: FileChange[] }[]>();
+  /**
+   * `which`: the rule's own fix (-1) or the index of one of its further fixes, when the edit may come with codeAction/resolve.
+   * A fix of the same title and the same edit as one already offered (DC032's one edit for every service, "Move all 2
+   * inline secrets of this file to .env" of each secret, DC040's "Move X and its 59 copies to .env" of each copy, its
+   * own copy's edit first: a selection over several findings, review 49b, F2) is not offered again: the action offered
+   * gets the diagnostics of this finding too.
+   */
+  const offer = (fix: Fix, finding: Finding, diags: Diagnostic[], preferred: boolean, which?: number) => {
+    const sorted = sortedChanges(fix.changes);
+    const key = `${fix.title}\u0000${editOutline(sorted)}`;
+    const same = byOutline.get(key) ?? [];
+    const twin = same.find((o) => o.fix === fix || sameChanges(o.sorted, sorted));
+    if (twin) {
+      const listed = (twin.action.diagnostics ??= []);
+      for (const d of diags) if (!listed.includes(d)) listed.push(d);
+      if (!twin.findings.includes(finding)) twin.findings.push(finding);
+      if (preferred) twin.action.isPreferred = true;
+      return;
+    }
     for (const c of fix.changes) if (c.path !== entry.path) touched.add(c.path);
-    if (lazy && clientResolvesEdits && editWeight(fix) >= LAZY_EDIT_WEIGHT) actions.push(lazyQuickFix(entry, lazy.finding, lazy.which, fix, diag, preferred));
-    else actions.push(quickFix(fix, [diag], workspaceEditFor(fix), preferred));
+    const action = which !== undefined && clientResolvesEdits && editWeight(fix) >= LAZY_EDIT_WEIGHT ? lazyQuickFix(entry, finding, which, fix, diags, preferred) : quickFix(fix, [...diags], workspaceEditFor(fix), preferred);
+    actions.push(action);
+    const offered = { action, fix, findings: [finding], sorted };
+    same.push(offered);
+    byOutline.set(key, same);
+    const titled = byTitle.get(fix.title);
+    if (titled) titled.push(offered);
+    else byTitle.set(fix.title, [offered]);
   };
   if (wants(CodeActionKind.QuickFix)) {
     const seenCodes = new Set<string>();
-    const fromRegistry = await registryFixes(entry, params.context.diagnostics);
-    for (const diag of params.context.diagnostics) {
-      const finding = findingOf(entry, diag);
-      if (!finding) continue;
+    const asked = findingsAsked(entry, params);
+    const fromRegistry = await registryFixes(entry, [...asked.keys()]);
+    for (const [finding, diags] of asked) {
       const { fix, more } = fixesOf(entry, finding);
-      if (fix) offer(fix, diag, fix.safe, { finding, which: -1 });
-      more.forEach((m, i) => offer(m, diag, false, { finding, which: i }));
-      for (const r of fromRegistry.get(diag) ?? []) if (fitsDocument(entry, r)) offer(r, diag, false);
+      if (fix) offer(fix, finding, diags, fix.safe, -1);
+      more.forEach((m, i) => offer(m, finding, diags, false, i));
+      for (const r of fromRegistry.get(finding) ?? []) if (fitsDocument(entry, r)) offer(r, finding, diags, false);
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
-      actions.push(...(await menuFor(entry, finding, diag, fix, more, touched)));
+      actions.push(...(await menuFor(entry, finding, diags[0], fix, more, touched)));
     }
+    distinguishTitles(entry, byTitle);
   }
   if (wants(FIX_ALL_KIND) && only) {
     if (clientResolvesEdits) {
@@ -1558,11 +1586,11 @@ connection.onNotification('dockerGuardrails/workspaceTrust', (params: { trusted?
   log(`workspace trust: ${workspaceTrusted ? 'trusted' : 'restricted'}`);
 });
 
-/** The rules' network fixes for the diagnostics, when lookups are on for the file and the workspace is trusted. */
-async function registryFixes(entry: EntryWithContext, diagnostics: Diagnostic[]): Promise<Map<Diagnostic, Fix[]>> {
-  const out = new Map<Diagnostic, Fix[]>();
+/** The rules' network fixes for the findings, when lookups are on for the file and the workspace is trusted. */
+async function registryFixes(entry: EntryWithContext, findings: Finding[]): Promise<Map<Finding, Fix[]>> {
+  const out = new Map<Finding, Fix[]>();
   if (!workspaceTrusted || !entry.uri.startsWith('file:')) return out;
-  const wanted = diagnostics.map((d) => [d, findingOf(entry, d)] as const).filter(([, f]) => f && hasAsyncFixes(allRules, f));
+  const wanted = findings.filter((f) => hasAsyncFixes(allRules, f));
   if (wanted.length === 0) return out;
   const cfg = await settingsFor(entry.uri, entry.path);
   if (!cfg.registryLookups) return out;
@@ -1573,7 +1601,7 @@ async function registryFixes(entry: EntryWithContext, diagnostics: Diagnostic[])
     },
   });
   const services = { registry };
-  await Promise.all(wanted.map(async ([d, f]) => out.set(d, await asyncFixesFor(allRules, entry.analysis.context, f!, services))));
+  await Promise.all(wanted.map(async (f) => out.set(f, await asyncFixesFor(allRules, entry.analysis.context, f, services))));
   return out;
 }
 
@@ -1583,6 +1611,130 @@ function findingOf(entry: Entry, diag: Diagnostic): Finding | undefined {
   if (!data || data.version !== entry.version) return undefined;
   const finding = entry.analysis.findings[data.id];
   return finding && finding.code === diag.code ? finding : undefined;
+}
+
+/**
+ * Whether a diagnostic is one the server published for an older version of the open document (entry): what VS Code
+ * still holds, its range moved by its marker tracking, until the publish of the new version reaches it.
+ */
+function isOlderDiagnostic(entry: Entry, diag: Diagnostic): boolean {
+  const data = diag.data as Partial<DiagnosticData> | null | undefined;
+  return diag.source === SOURCE && typeof diag.code === 'string' && entry.version >= 0 && !!data && typeof data === 'object' && Number.isInteger(data.version) && (data.version as number) >= 0 && (data.version as number) < entry.version;
+}
+
+/** Whether two ranges share a position (touching counts: a cursor at the end of a finding is on it). */
+function rangesMeet(a: Range, b: Range): boolean {
+  return comparePos(a.start, b.end) <= 0 && comparePos(b.start, a.end) <= 0;
+}
+
+/**
+ * The findings of the entry's analysis (the document's current version) a code-action request is about, each once, in
+ * the order of the request's diagnostics, with the client's diagnostics that stand for it.
+ *
+ * A diagnostic of the current version names its finding (findingOf). One of an older version is what the client still
+ * shows for as long as the new version's diagnostics take to reach it (100–650 ms after each keystroke on a 2,000-line
+ * file): VS Code sends the diagnostics its marker service holds, from the last publish (LSP 3.17, CodeActionContext:
+ * "diagnostics known on the client side overlapping the range"; "there is no guarantee that these accurately reflect the
+ * error state of the resource. The primary parameter to compute code actions is the provided range"). Such a diagnostic
+ * stands for the current version's findings of its code at the requested range, which is in the current version's
+ * positions: every edit offered is computed from the current version's analysis, with its version, never from the old
+ * one's positions (review 49b, F1: the menu was empty, no fix, no Ignore, no docs, until the new publish arrived).
+ */
+function findingsAsked(entry: EntryWithContext, params: CodeActionParams): Map<Finding, Diagnostic[]> {
+  const out = new Map<Finding, Diagnostic[]>();
+  const add = (f: Finding, d: Diagnostic) => {
+    const listed = out.get(f);
+    if (!listed) out.set(f, [d]);
+    else if (!listed.includes(d)) listed.push(d);
+  };
+  let atRange: Map<string, Finding[]> | undefined;
+  for (const diag of params.context.diagnostics) {
+    const finding = findingOf(entry, diag);
+    if (finding) {
+      add(finding, diag);
+      continue;
+    }
+    if (!isOlderDiagnostic(entry, diag)) continue;
+    if (!atRange) {
+      atRange = new Map();
+      for (const f of entry.analysis.findings) {
+        if (!rangesMeet(f.range, params.range)) continue;
+        const same = atRange.get(f.code);
+        if (same) same.push(f);
+        else atRange.set(f.code, [f]);
+      }
+    }
+    for (const f of atRange.get(diag.code as string) ?? []) add(f, diag);
+  }
+  return out;
+}
+
+/**
+ * A fix's changes with each file's edits in the order of their ranges (a stable sort: insertions at one position keep
+ * their order, which decides the text): two lists of edits that sort alike make the same text (LSP: the edits of one
+ * file never overlap, their ranges refer to the text before any of them).
+ */
+function sortedChanges(changes: readonly FileChange[]): FileChange[] {
+  return changes.map((c) => {
+    if (c.kind !== 'edit' || c.edits.length < 2) return c;
+    let ordered = true;
+    for (let i = 1; i < c.edits.length && ordered; i++) ordered = comparePos(c.edits[i - 1].range.start, c.edits[i].range.start) <= 0 && comparePos(c.edits[i - 1].range.end, c.edits[i].range.end) <= 0;
+    if (ordered) return c;
+    return { ...c, edits: [...c.edits].sort((x, y) => comparePos(x.range.start, y.range.start) || comparePos(x.range.end, y.range.end)) };
+  });
+}
+
+/** What tells most different edits apart at a glance (files, counts, the first edit's place): sameChanges compares the rest. */
+function editOutline(changes: readonly FileChange[]): string {
+  return changes.map((c) => (c.kind === 'create' ? `c:${c.path}:${c.content.length}` : `e:${c.path}:${c.edits.length}:${c.edits.length > 0 ? `${c.edits[0].range.start.line}.${c.edits[0].range.start.character}.${c.edits[0].newText.length}` : ''}`)).join('|');
+}
+
+/** Whether two fixes' changes are the same, edit for edit (the same files, the same ranges, the same text). */
+function sameChanges(a: readonly FileChange[], b: readonly FileChange[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i];
+    if (x.kind !== y.kind || x.path !== y.path) return false;
+    if (x.kind === 'create') return y.kind === 'create' && x.content === y.content;
+    if (y.kind !== 'edit' || x.edits.length !== y.edits.length) return false;
+    return x.edits.every((e, j) => {
+      const f = y.edits[j];
+      return e.newText === f.newText && sameRange(e.range, f.range);
+    });
+  });
+}
+
+/**
+ * Where a finding is, to tell apart fixes of one title for different findings in one menu: the compose service it is
+ * in, from the parse (`service 'db'`), else its line (`line 12`).
+ */
+function whereOf(entry: EntryWithContext, finding: Finding): { service?: string; line: string } {
+  const line = `line ${finding.range.start.line + 1}`;
+  const ctx = entry.analysis.context;
+  if (ctx.kind !== 'compose') return { line };
+  const at = finding.range.start;
+  const service = ctx.services.find((s) => comparePos(ctx.rangeOf(s.nameNode).start, at) <= 0 && comparePos(at, ctx.rangeOf(s.map).end) <= 0);
+  return service ? { service: `service '${service.name}'`, line } : { line };
+}
+
+/**
+ * Titles of different fixes that would repeat in one menu (a selection over several services: "Add pids_limit: 200" of
+ * each, review 49b, F2) get where their finding is: the service, or the line when that does not tell them apart. A
+ * title shown once is left as the rule wrote it (the menu of one finding is unchanged); a lazy action keeps the rule's
+ * title in its data (LazyQuickFix.title), which its resolve compares.
+ */
+function distinguishTitles(entry: EntryWithContext, byTitle: Map<string, { action: CodeAction; fix: Fix; findings: Finding[] }[]>): void {
+  for (const [title, offered] of byTitle) {
+    if (offered.length < 2) continue;
+    const where = offered.map((o) => whereOf(entry, o.findings[0]));
+    const services = where.map((w) => w.service);
+    const lines = where.map((w) => w.line);
+    const distinct = (xs: (string | undefined)[]) => xs.every((x) => x !== undefined) && new Set(xs).size === xs.length;
+    const labels = distinct(services) ? services : distinct(lines) ? lines : undefined;
+    if (!labels) continue;
+    offered.forEach((o, i) => (o.action.title = `${title} (${labels[i]})`));
+  }
 }
 
 /**
@@ -1867,11 +2019,13 @@ interface LazyQuickFix {
   nth: number;
   of: number;
   which: number;
+  /** The fix's title as the rule wrote it (the action's may say where its finding is: distinguishTitles). */
+  title: string;
 }
 
 function isLazyQuickFix(data: unknown): data is LazyQuickFix {
   const d = data as Partial<LazyQuickFix> | null;
-  return !!d && d.resolve === 'quick-fix' && typeof d.uri === 'string' && typeof d.version === 'number' && typeof d.code === 'string' && Number.isInteger(d.id) && typeof d.key === 'string' && isPosition(d.range?.start) && isPosition(d.range?.end) && Number.isInteger(d.nth) && Number.isInteger(d.of) && Number.isInteger(d.which);
+  return !!d && d.resolve === 'quick-fix' && typeof d.uri === 'string' && typeof d.version === 'number' && typeof d.code === 'string' && Number.isInteger(d.id) && typeof d.key === 'string' && isPosition(d.range?.start) && isPosition(d.range?.end) && Number.isInteger(d.nth) && Number.isInteger(d.of) && Number.isInteger(d.which) && typeof d.title === 'string';
 }
 
 /** A digest of a finding's code and message: what it is about, without its text. */
@@ -1903,10 +2057,10 @@ function identityOf(findings: readonly Finding[], finding: Finding): { id: numbe
 }
 
 /** The quick fix `fix` of `finding` without its edit, to be resolved (LazyQuickFix). */
-function lazyQuickFix(entry: EntryWithContext, finding: Finding, which: number, fix: Fix, diag: Diagnostic, preferred: boolean): CodeAction {
+function lazyQuickFix(entry: EntryWithContext, finding: Finding, which: number, fix: Fix, diags: Diagnostic[], preferred: boolean): CodeAction {
   const { id, key, nth, like } = identityOf(entry.analysis.findings, finding)!;
-  const data: LazyQuickFix = { resolve: 'quick-fix', uri: entry.uri, version: entry.version, code: finding.code, id, key, range: finding.range, nth, of: like.length, which };
-  const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: preferred, data };
+  const data: LazyQuickFix = { resolve: 'quick-fix', uri: entry.uri, version: entry.version, code: finding.code, id, key, range: finding.range, nth, of: like.length, which, title: fix.title };
+  const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [...diags], isPreferred: preferred, data };
   // The command comes now (VS Code takes only the edit from a resolve): it asks the server for the secret files the
   // resolved edit created, as "Fix all CODE in this file" does.
   if (fix.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path))) action.command = { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] };
@@ -1948,12 +2102,12 @@ async function resolveQuickFix(action: CodeAction, d: LazyQuickFix, token: Cance
   if (current === CANCELLED) return cancelledError();
   let entry = current;
   if (!entry) return action;
-  let fix = quickFixAgain(entry, d, action.title);
+  let fix = quickFixAgain(entry, d, d.title);
   if (!fix) return action;
   // As the request does: computed with the files beside the document as the disk holds them now (review 43b, item 4).
   if (await refreshIfStale(entry, fix.changes.map((c) => c.path))) {
     entry = await withFreshContext(entry);
-    fix = entry && quickFixAgain(entry, d, action.title);
+    fix = entry && quickFixAgain(entry, d, d.title);
     if (!fix) return action;
   }
   const edit = workspaceEditFor(fix);
