@@ -15,11 +15,14 @@ import { isCredentialName } from '../rules/engine/secrets';
 import { composeDotenv, dotenvStatements, dotenvValues } from '../rules/engine/interpolate';
 import { dotenvValueOffsets, ownSecretWeakReason, weakReason } from '../rules/compose/DC041-weak-or-default-password';
 
-/** The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose text). */
-function messagesOf(code: string, files: Map<string, string> | string, target = '/m/compose.yaml'): string[] {
+/**
+ * The messages of one rule's findings when `target` is analyzed among `files` (a map of path → text, or one compose
+ * text); `repoRoot`: the folder whose `.git` exists (by default none: in no git repository).
+ */
+function messagesOf(code: string, files: Map<string, string> | string, target = '/m/compose.yaml', repoRoot?: string): string[] {
   const set = typeof files === 'string' ? new Map([[target, files]]) : files;
   const kind = target.endsWith('Dockerfile') ? 'dockerfile' : 'compose';
-  return analyze(allRules, kind, target, set.get(target)!, viewOf(set), DEFAULT_CONFIG).findings.filter((f) => f.code === code).map((f) => f.message);
+  return analyze(allRules, kind, target, set.get(target)!, viewOf(set, repoRoot), DEFAULT_CONFIG).findings.filter((f) => f.code === code).map((f) => f.message);
 }
 
 /** The same, by the service each message names (`Service 'x' …` or `… of service 'x'`). */
@@ -468,14 +471,16 @@ describe('messages name the cause', () => {
 
   it('DR002 says when git ignores the folder the template goes to, where no .gitignore line can re-include it (review 39)', () => {
     const files = (gitignore: string, env = 'secrets/db.env') => new Map([['/m/compose.yaml', `services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    env_file: ${env}\n`], ['/m/.gitignore', gitignore], [`/m/${env}`, 'DB_PASSWORD=abc\n']]);
+    // In the repository /m (DR002 judges nothing in no repository).
+    const dr002 = (set: Map<string, string>) => messagesOf('DR002', set, undefined, '/m');
     const ignoredFolder = /Git ignores its folder: add the template with git add -f\.$/;
-    assert.match(messagesOf('DR002', files('secrets/\n'))[0], ignoredFolder);
+    assert.match(dr002(files('secrets/\n'))[0], ignoredFolder);
     // A `!` in the folder's own .gitignore cannot re-include a file of an ignored folder (gitignore(5)).
-    assert.match(messagesOf('DR002', new Map([...files('secrets/\n'), ['/m/secrets/.gitignore', '!db.env.example\n']]))[0], ignoredFolder);
-    assert.match(messagesOf('DR002', files('*\n!.gitignore\n!compose.yaml\n'))[0], ignoredFolder, '`*` ignores the folder too');
-    assert.match(messagesOf('DR002', files('secrets/db.env\n'))[0], /so others know what to set\.$/);
+    assert.match(dr002(new Map([...files('secrets/\n'), ['/m/secrets/.gitignore', '!db.env.example\n']]))[0], ignoredFolder);
+    assert.match(dr002(files('*\n!.gitignore\n!compose.yaml\n'))[0], ignoredFolder, '`*` ignores the folder too');
+    assert.match(dr002(files('secrets/db.env\n'))[0], /so others know what to set\.$/);
     // `*` with exceptions beside the file: the fix re-includes the template (fixture fires-template-ignored-by-star), so no such words.
-    assert.match(messagesOf('DR002', files('*\n!.gitignore\n!compose.yaml\n', 'db.env'))[0], /so others know what to set\.$/);
+    assert.match(dr002(files('*\n!.gitignore\n!compose.yaml\n', 'db.env'))[0], /so others know what to set\.$/);
   });
 
   it('credential names: keys under a prefix that front-end tools ship to browsers are public; a secret or password there is still one; the sudoers NOPASSWD tag is not a password', () => {

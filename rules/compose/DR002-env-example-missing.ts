@@ -454,7 +454,7 @@ export default defineRule<'compose', Data>({
     summary: 'An env file that a compose file uses has no committed template (`.env.example`…) beside it.',
     what:
       'Flags an env file that a compose file uses (an `env_file:` entry of a service or of a top-level `include:` item, or the `.env` that interpolates the compose file when it feeds a `${…}`) and that exists with at least one variable defined (`NAME=…`), when no committed template sits beside it: `<name>.example` (also `.sample`, `.template`, `.dist`, `.tmpl`, `.default(s)`, `.model`, `-example`, `example.env`, `env.example`, `<stem>.example.env`, …). ' +
-      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds. A file with another name than `.env`/`.env.<stage>` that is committed and holds no credentials is configuration, not a secrets file, and needs no template (a credential by its name or by its value, as DR001 and DF020/DC040 read one: `DB_PASSWORD=…`, or a `ghp_…` token, an `sk_live_…` key or a connection string with its password under any name). Templates themselves and files outside the repository are not judged. A template counts only if it can be committed: one that git ignores (`.env*` or `.env.*` in `.gitignore` ignore `.env.example` too) and does not track is never committed, so the env file is reported all the same and the message names the ignored template (in a folder that git ignores, where no `.gitignore` line can re-include it, the message says to add it with `git add -f`; the editor, when it cannot read git\'s index, takes such a template as added).',
+      'Reported in the compose file at the `env_file:` entry, else at the first `${…}` that the `.env` feeds. A file with another name than `.env`/`.env.<stage>` that is committed and holds no credentials is configuration, not a secrets file, and needs no template (a credential by its name or by its value, as DR001 and DF020/DC040 read one: `DB_PASSWORD=…`, or a `ghp_…` token, an `sk_live_…` key or a connection string with its password under any name). Templates themselves and files outside the repository are not judged, and nothing is judged when the compose file is in no git repository (no `.git` in its folder or any folder above it, as DR001 and DR004 read it): the template is what a clone gets in place of the git-ignored env file, and with no repository nothing is committed or cloned — a project shared as a folder or an archive carries its env file — so nothing is reported and no template or `.gitignore` line is written (`git init` turns the rule on). A template counts only if it can be committed: one that git ignores (`.env*` or `.env.*` in `.gitignore` ignore `.env.example` too) and does not track is never committed, so the env file is reported all the same and the message names the ignored template (in a folder that git ignores, where no `.gitignore` line can re-include it, the message says to add it with `git add -f`; the editor, when it cannot read git\'s index, takes such a template as added).',
     why:
       'The real env file is (and must be) git-ignored, so without a template nobody who clones the project knows which variables to set: they copy values around in chat, or commit the real file to "fix" it. SECURITY-GUIDELINES.md §5 Secrets Management: "✅ CORRECT: `git add .env.example`".',
     bad: '.env            (git-ignored, POSTGRES_PASSWORD=…)\ncompose.yaml    (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD})',
@@ -478,13 +478,16 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     if (!hasFolder(ctx.path)) return [];
+    // In no git repository nothing is committed, so nothing is missing from a commit; and the fix's re-include line would
+    // be a `.gitignore` line on DR002's behalf there, which DR001/DR004 do not write either (review 48a, finding 2).
+    const root = repositoryRootOf(ctx);
+    if (root === null) return [];
     const out: { range: Range; data: Data }[] = [];
     for (const use of envFileUses(ctx)) {
       if (use.text === undefined) continue;
       const base = path.basename(use.path);
       if (isTemplateEnvName(base)) continue;
-      const root = repositoryRootOf(ctx);
-      if (root && !isUnder(use.path, root)) continue;
+      if (!isUnder(use.path, root)) continue;
       const keys = templateKeys(use.text);
       if (keys.length === 0) continue;
       if (!isDotenvName(base) && !holdsSecrets(use.text) && !isGitIgnored(ctx.workspace, use.path)) continue;

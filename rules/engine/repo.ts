@@ -4,14 +4,18 @@ import type { WorkspaceView } from './types';
 
 /**
  * Whether git would ignore a file, judged from the `.gitignore` files between the file and the
- * repository root (the nearest directory holding `.git`, else the file-system root). Uses the
+ * repository root (the nearest directory holding `.git`). In no repository, from those between the file
+ * and `noRepositoryTop` (the compose file's folder, for a file below it) or else the file's own folder only:
+ * nothing says where a later `git init` will put the root, and a stray `.gitignore` higher up (the home
+ * folder's) decided for a project it is no part of. Uses the
  * `ignore` package, which implements gitignore's matching rules. Deeper files override shallower
  * ones, as in git (a later negation re-includes) — but not under an ignored folder: git does not look
  * into one, so a `!` in a deeper `.gitignore` cannot re-include a file there (gitignore(5): "It is not
  * possible to re-include a file if a parent directory of that file is excluded").
  */
-export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
+export function isGitIgnored(ws: WorkspaceView, filePath: string, noRepositoryTop?: string): boolean {
   const root = repositoryRoot(ws, path.dirname(filePath));
+  const stop = root ?? (noRepositoryTop !== undefined && isBelow(path.dirname(filePath), noRepositoryTop) ? noRepositoryTop : path.dirname(filePath));
   // The ignore files from the root down, each with the folder its patterns are relative to: the
   // repository's own `.git/info/exclude` first (the lowest precedence, gitignore(5)), then the
   // `.gitignore` of each folder down to the file's. A deeper verdict (ignore or re-include) wins.
@@ -19,7 +23,7 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   let dir = path.dirname(filePath);
   for (let i = 0; i < 64; i++) {
     files.unshift([dir, path.join(dir, '.gitignore')]);
-    if (dir === root) break;
+    if (dir === stop) break;
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
@@ -52,6 +56,12 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string): boolean {
   for (let d = path.dirname(filePath); d !== top && d !== path.dirname(d) && !path.relative(top, d).startsWith('..'); d = path.dirname(d)) folders.unshift(d);
   for (const d of folders) if (verdict(d, true)) return true;
   return verdict(filePath, false);
+}
+
+/** Whether `dir` is `top` or a folder below it. */
+function isBelow(dir: string, top: string): boolean {
+  const rel = path.relative(top, dir);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /**

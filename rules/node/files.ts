@@ -566,7 +566,7 @@ export class DiskWorkspace implements WorkspaceView {
   readText(p: string): string | undefined {
     const open = this.overlay(p);
     if (open !== undefined) return open;
-    if (!this.allowed(p)) return undefined;
+    if (!this.allowed(p)) return this.gitFileAbove(p) ? this.readAbove(p).text : undefined;
     // One map read per hit: a file that cannot be read is remembered as null (most root candidates do not exist).
     const hit = this.cache.get(p);
     if (hit !== undefined) return hit ?? undefined;
@@ -585,6 +585,70 @@ export class DiskWorkspace implements WorkspaceView {
     const found = lstatExists(p);
     this.existsCache.set(p, found);
     return found;
+  }
+
+  /**
+   * The files git reads above a workspace folder to tell whether a path in it is ignored or tracked, by workspace
+   * folders (their `\u0000`-joined paths): for each folder below its repository's root (the nearest folder at or above
+   * it with a `.git`, looked for as exists() looks for it), the `.gitignore` of the root and of every folder down to the
+   * workspace folder's parent, the root's `.git` (a linked worktree's `gitdir:` file, which gitIndex reads), and in the
+   * root's `.git` folder `info/exclude`, `config` (`core.ignorecase`) and `index` — what the CLI reads for the same
+   * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). `core.excludesFile` is read by neither.
+   * Nothing else above a workspace folder is read, nothing there is listed, and nothing is run: it is read in a restricted
+   * (untrusted) workspace as well. Computed once per set of folders (the `.git` looked for once, as exists() keeps it).
+   */
+  private aboveFiles: { key: string; files: Set<string> } | undefined;
+
+  private gitFileAbove(p: string): boolean {
+    if (path.basename(p) !== '.gitignore' && !p.includes(`${path.sep}.git`)) return false;
+    const roots = this.roots?.();
+    if (!roots || roots.length === 0) return false;
+    const key = roots.join('\u0000');
+    if (this.aboveFiles?.key !== key) {
+      const files = new Set<string>();
+      for (const r of roots) {
+        const top = repositoryRoot(this, r);
+        if (top === null || top === r) continue;
+        for (let d = path.dirname(r); isInside(d, top); d = path.dirname(d)) {
+          files.add(path.join(d, '.gitignore'));
+          if (d === top || d === path.dirname(d)) break;
+        }
+        const dotGit = path.join(top, '.git');
+        for (const f of [dotGit, path.join(dotGit, 'info', 'exclude'), path.join(dotGit, 'config'), path.join(dotGit, 'index')]) files.add(f);
+      }
+      this.aboveFiles = { key, files };
+    }
+    return this.aboveFiles.files.has(p);
+  }
+
+  /** What was read of a file gitFileAbove allows, with the status it had then (no watcher reports a change there). */
+  private aboveCache = new Map<string, { stamp: string; text: string | undefined; head?: { max: number; bytes: Uint8Array } }>();
+
+  /**
+   * A file above the workspace folders (gitFileAbove), read again whenever its status (modification time, size, inode)
+   * changes: no file watcher covers those folders, so a cached text would be kept until the server restarts. A lstat per
+   * read; the next analysis sees an edit of the repository root's `.gitignore` (an open file's findings are refreshed
+   * when it is analyzed again: edited, saved, reopened).
+   */
+  private readAbove(p: string): { text: string | undefined; head?: { max: number; bytes: Uint8Array }; stamp: string } {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(p, { throwIfNoEntry: false });
+    } catch {
+      st = undefined;
+    }
+    const stamp = st ? `${st.mtimeMs}:${st.size}:${st.ino}:${st.mode}` : '';
+    const hit = this.aboveCache.get(p);
+    if (hit && hit.stamp === stamp) return hit;
+    let text: string | undefined;
+    if (st) {
+      const r = this.readFile(p, this.maxBytes);
+      text = r.ok ? r.text : undefined;
+      if (!r.ok && r.reason === 'too-large') this.onTooLarge?.(p, this.maxBytes);
+    }
+    const entry = { stamp, text };
+    this.aboveCache.set(p, entry);
+    return entry;
   }
 
   /**
@@ -618,7 +682,14 @@ export class DiskWorkspace implements WorkspaceView {
   readHead(p: string, max: number): Uint8Array | undefined {
     const open = this.overlay(p);
     if (open !== undefined) return Buffer.from(open, 'utf8').subarray(0, max);
-    if (!this.allowed(p)) return undefined;
+    if (!this.allowed(p)) {
+      if (!this.gitFileAbove(p)) return undefined;
+      // Read with its status, as readAbove reads the text (the head is asked of the same ignore files, for a UTF-16 mark).
+      const entry = this.readAbove(p);
+      if (entry.stamp === '') return undefined;
+      if (entry.head === undefined || entry.head.max < max) entry.head = { max, bytes: readFileHead(p, max) ?? new Uint8Array(0) };
+      return entry.head.bytes.subarray(0, max);
+    }
     // Cached like readText (a path that holds no readable file as null): every analysis of a Dockerfile
     // reads the head of each ADD source, on every keystroke in the editor, and most sources are not there.
     const hit = this.headCache.get(p);
@@ -652,7 +723,7 @@ export class DiskWorkspace implements WorkspaceView {
    */
   gitIndex(repoRoot: string): Uint8Array | null | undefined {
     const dotGit = path.join(repoRoot, '.git');
-    if (!this.allowed(dotGit)) return undefined;
+    if (!this.allowed(dotGit) && !this.gitFileAbove(dotGit)) return undefined;
     let gitDir = dotGit;
     try {
       const st = fs.lstatSync(dotGit);
@@ -665,7 +736,7 @@ export class DiskWorkspace implements WorkspaceView {
       return undefined;
     }
     const p = path.join(gitDir, 'index');
-    if (!this.allowed(p)) return undefined;
+    if (!this.allowed(p) && !this.gitFileAbove(p)) return undefined;
     let st: fs.Stats;
     try {
       st = fs.lstatSync(p);
@@ -713,6 +784,8 @@ export class DiskWorkspace implements WorkspaceView {
   invalidate(p?: string): void {
     if (p === undefined) {
       for (const c of this.caches()) c.clear();
+      this.aboveFiles = undefined;
+      this.aboveCache.clear();
       return;
     }
     this.invalidatePaths([p]);
