@@ -222,6 +222,14 @@ export interface StepDown {
    * `/entrypoint.sh`): an `entrypoint:` that names it keeps the step-down (review 36, probe p50).
    */
   entrypoint?: string;
+  /**
+   * That entrypoint, run with no arguments at all, starts the server and steps down (cassandra's `[ "$#" -eq 0 ]` becomes
+   * `cassandra -f`; ClickHouse's `[[ $# -lt 1 ]]` runs `clickhouse su … clickhouse-server`). An `entrypoint:` clears the image's
+   * CMD (Compose: "If entrypoint is non-null, Compose ignores any default command from the image"; a Dockerfile ENTRYPOINT resets
+   * the base image's CMD), so `entrypoint: ["/entrypoint.sh"]` alone gives it none. The others (redis, postgres, mysql…) then
+   * run `exec "$@"` with nothing: no server, as root.
+   */
+  serverWithoutArgs?: true;
 }
 
 /**
@@ -250,7 +258,7 @@ const STEP_DOWN_IMAGES: StepDown[] = [
   // `-` become `cassandra -f …`, then `if [ "$1" = 'cassandra' -a "$(id -u)" = '0' ]`: chown of /var/lib/cassandra, /var/log/cassandra
   // and the config, and `exec gosu cassandra "$BASH_SOURCE" "$@"` (useradd --uid=999 cassandra). Since docker-library/cassandra#48
   // (January 2016), in every branch then built (2.1 on; 2.0's entrypoint never stepped down); review 48a, finding 3.
-  { match: /^\/cassandra$/, when: (r) => atLeast(r.tag, [2, 1]), user: 'cassandra', server: (w) => flag(w) || w[0] === 'cassandra', entrypoint: 'docker-entrypoint.sh' },
+  { match: /^\/cassandra$/, when: (r) => atLeast(r.tag, [2, 1]), user: 'cassandra', server: (w) => flag(w) || w[0] === 'cassandra', entrypoint: 'docker-entrypoint.sh', serverWithoutArgs: true },
   // ClickHouse/ClickHouse docker/server/entrypoint.sh (ENTRYPOINT ["/entrypoint.sh"], no CMD; also the official `clickhouse` image
   // and the older yandex/clickhouse-server): as root, USER/GROUP become the clickhouse user's uid and gid (101), the data, log
   // and tmp directories are chowned to them, and with no arguments or a first one starting with `--` it runs `exec /usr/bin/clickhouse
@@ -263,6 +271,7 @@ const STEP_DOWN_IMAGES: StepDown[] = [
     server: (w) => w[0].startsWith('--'),
     tool: 'clickhouse su (gosu in older tags)',
     entrypoint: '/entrypoint.sh',
+    serverWithoutArgs: true,
   },
   // mosquitto.conf(5) `user`: "When run as root, change to this user … on startup. Defaults to mosquitto" (review 10).
   { match: /^\/eclipse-mosquitto$/, user: 'mosquitto', server: (w) => /(?:^|\/)mosquitto$/.test(w[0]), tool: "the broker's own user setting" },

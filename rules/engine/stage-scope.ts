@@ -274,6 +274,33 @@ function computeShells(ctx: DockerfileContext, stage: Stage): Map<Instruction, s
   return out;
 }
 
+/** The shell that runs the shell form of RUN, CMD and ENTRYPOINT on Linux when no SHELL is set (Dockerfile reference, SHELL). */
+export const DEFAULT_SHELL: readonly string[] = ['/bin/sh', '-c'];
+
+/**
+ * The command a CMD or ENTRYPOINT gives the container, as the process's words: the exec form's strings, or, for the shell form
+ * (`CMD redis-server /etc/redis.conf`), the SHELL in effect at the instruction (`/bin/sh -c` by default) with the text as its last
+ * word (Dockerfile reference, CMD: "If you use the shell form of the CMD, then the <command> will execute in /bin/sh -c"; SHELL:
+ * it affects the shell form of RUN, CMD and ENTRYPOINT). So an entrypoint the base image keeps gets `$1 = /bin/sh`, not the
+ * program the text names. `stage` is the stage that holds the instruction. Null when it cannot be read (no arguments, an exec
+ * form that is no JSON array of strings). One reader for DC011 and DF010.
+ */
+export function containerCommand(ctx: DockerfileContext, stage: Stage, ins: Instruction): string[] | null {
+  const text = ins.getArgumentsContent()?.trim() ?? '';
+  if (text === '') return null;
+  if (text.startsWith('[')) {
+    const strings = typeof (ins as JSONInstruction).getJSONStrings === 'function' ? (ins as JSONInstruction).getJSONStrings() : [];
+    if (strings.length > 0) return strings.map((j) => ctx.jsonStringValue(j));
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      return Array.isArray(parsed) && parsed.every((w) => typeof w === 'string') ? (parsed as string[]) : null;
+    } catch {
+      return null;
+    }
+  }
+  return [...(shellsOf(ctx, stage).get(ins) ?? DEFAULT_SHELL), text];
+}
+
 /** Whether a SHELL's arguments turn pipefail on (`-o pipefail`, `-eo pipefail`, `-euxo pipefail`). */
 export function shellHasPipefail(shell: readonly string[]): boolean {
   for (let i = 1; i + 1 < shell.length; i++) {
