@@ -706,19 +706,6 @@ export function cleansAptLists(cmd: SimpleCommand): boolean {
   return !!inv && (inv.name === 'apt-get' || inv.name === 'apt') && inv.args.some((w) => w.value === 'distclean' || w.value === 'dist-clean');
 }
 
-/**
- * Whether the script turns on `set -e` (`set -e`, `set -eux`, `set -o errexit`), or the shell an exec-form RUN
- * starts has it among its options (`["sh", "-e", "-c", "…"]`, `["bash", "-euxo", "pipefail", "-c", "…"]`).
- */
-export function scriptHasErrexit(script: RunScript): boolean {
-  if (optionsHaveErrexit(script.jsonShell?.slice(1) ?? [])) return true;
-  for (const cmd of script.commands) {
-    if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'set') continue;
-    if (setErrexit(cmd.words.slice(cmd.programIndex + 1).map((w) => w.value)) === true) return true;
-  }
-  return false;
-}
-
 /** Whether a shell's command-line options turn on errexit (`-e`, `-eux`, `-o errexit`, `-euxo pipefail`; the last of `-e`/`+e` wins). */
 function optionsHaveErrexit(options: readonly string[]): boolean {
   let on = false;
@@ -973,10 +960,11 @@ function constructsAt(commands: readonly SimpleCommand[], k: number, initial: bo
   };
   // `! a | cmd`: the `!` negates the whole pipeline.
   let p = k;
-  while (p > 0 && commands[p - 1].next === '|') p--;
-  const pipeLead = commands[p].programIndex >= 0 ? commands[p].words.slice(0, commands[p].programIndex) : commands[p].words;
+  while (p > 0 && p < commands.length && commands[p - 1].next === '|') p--;
+  const pipeLead = p >= commands.length ? [] : commands[p].programIndex >= 0 ? commands[p].words.slice(0, commands[p].programIndex) : commands[p].words;
   if (p < k && pipeLead.some((w) => w.value === '!')) return null;
-  for (let i = 0; i <= k; i++) {
+  // `k` past the last command: the end of the script, after everything in it ran (appendToRun).
+  for (let i = 0; i <= k && i < commands.length; i++) {
     const c = commands[i];
     const op = i > 0 ? commands[i - 1].next : null;
     const afterList = op === '&&' || op === '||';
@@ -1103,20 +1091,7 @@ function runsInSubshell(commands: readonly SimpleCommand[], frame: Frame): boole
 export function failureEndsRun(ctx: DockerfileContext, run: RunInstruction, script: RunScript, k: number): boolean {
   const commands = script.commands;
   if (k < 0 || k >= commands.length) return false;
-  let errexit = optionsHaveErrexit(script.jsonShell?.slice(1) ?? []) || (runBySHELL(run, script) && shellErrexitAt(ctx, run));
-  if (script.host) {
-    const hostCmd = script.host.script.commands[script.host.index];
-    const program = hostCmd && hostCmd.programIndex >= 0 ? baseName(hostCmd.words[hostCmd.programIndex].value) : '';
-    if (POSIX_SHELLS.has(program)) {
-      const options: string[] = [];
-      for (const w of hostCmd.words.slice(hostCmd.programIndex + 1)) {
-        if (!/^[-+]/.test(w.value) && !(options.length > 0 && /^[-+][A-Za-z]*[oO]$/.test(options[options.length - 1]))) break;
-        options.push(w.value);
-      }
-      errexit ||= optionsHaveErrexit(options);
-    }
-  }
-  const at = constructsAt(commands, k, errexit);
+  const at = constructsAt(commands, k, startsWithErrexit(ctx, run, script));
   if (!at) return false;
   const stack = at.stack;
   if (stack.some((f) => f.kind === 'subshell' || f.kind === 'function' || f.kind === 'if-cond' || f.kind === 'loop-head')) return false;
@@ -1186,6 +1161,56 @@ export function failureEndsRun(ctx: DockerfileContext, run: RunInstruction, scri
     return !!line && failureEndsRun(ctx, run, line, line.commands.indexOf(feeder));
   }
   return true;
+}
+
+/**
+ * Whether the shell that runs a script starts with errexit on: the options of an exec-form RUN's shell
+ * (`["bash", "-ec", "…"]`), the stage's SHELL for the scripts it runs (shellErrexitAt, runBySHELL), the options of the
+ * shell a script string is given to (`bash -euxc '…'`).
+ */
+function startsWithErrexit(ctx: DockerfileContext, run: RunInstruction, script: RunScript): boolean {
+  let errexit = optionsHaveErrexit(script.jsonShell?.slice(1) ?? []) || (runBySHELL(run, script) && shellErrexitAt(ctx, run));
+  if (script.host) {
+    const hostCmd = script.host.script.commands[script.host.index];
+    const program = hostCmd && hostCmd.programIndex >= 0 ? baseName(hostCmd.words[hostCmd.programIndex].value) : '';
+    if (POSIX_SHELLS.has(program)) {
+      const options: string[] = [];
+      for (const w of hostCmd.words.slice(hostCmd.programIndex + 1)) {
+        if (!/^[-+]/.test(w.value) && !(options.length > 0 && /^[-+][A-Za-z]*[oO]$/.test(options[options.length - 1]))) break;
+        options.push(w.value);
+      }
+      errexit ||= optionsHaveErrexit(options);
+    }
+  }
+  return errexit;
+}
+
+/**
+ * Whether a failure of the script's last and-or list surely ends the shell before a command added after it on a new
+ * line (or after `;`) could run, so that the command cannot turn a failing RUN into a passing one (the script's status
+ * would become the added command's). It must be errexit, read as failureEndsRun reads it (startsWithErrexit, a
+ * `set -e` that surely ran, withdrawn by anything mayTurnErrexitOff flags), on at the end of the script, at its top
+ * level; and the last list must be one where errexit holds for every failure that can be its status: no `&&` in it
+ * (`set -e` ignores a failure before `&&`, and the list's status is that failure: bash's set builtin, POSIX set -e),
+ * not negated, not run in the background, and not ending with a compound command (`fi`, `done`, `}`, `)`), whose
+ * status may be such an ignored failure. A reading that fails (unpaired keywords) answers false.
+ */
+export function failureStopsBeforeEnd(ctx: DockerfileContext, run: RunInstruction, script: RunScript): boolean {
+  const commands = script.commands;
+  if (commands.length === 0) return false;
+  const last = commands[commands.length - 1];
+  if (last.next !== null && last.next !== ';' && last.next !== '\n') return false;
+  const at = constructsAt(commands, commands.length, startsWithErrexit(ctx, run, script));
+  if (!at || !at.errexit || at.stack.length > 0) return false;
+  for (let j = commands.length - 1; ; j--) {
+    const c = commands[j];
+    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+    if (c.prev === '(' || c.next === ')' || lead.some((w) => w.value === '!' || OPENERS.has(w.value) || CLOSERS.has(w.value))) return false;
+    if (j === 0) return true;
+    const op = commands[j - 1].next;
+    if (op === '&&') return false;
+    if (op !== '||' && op !== '|') return true;
+  }
 }
 
 /** Whether a command between `from` and `to` (a loop's body, -1: to the end) may turn errexit off (mayTurnErrexitOff). */
@@ -1515,8 +1540,9 @@ function lastShellScript(run: RunInstruction): RunScript | undefined {
 /**
  * Appends a command at the end of a RUN, in the RUN's own style: inline ` && cmd` for a one-line
  * RUN, a continued line for a multi-line one (leading or trailing operators as the RUN uses them),
- * a new line inside a heredoc script. `safe` is false when the append would mask the exit status
- * of the previous last command (a heredoc without `set -e`).
+ * a new line inside a heredoc script. `safe` is false when the append may mask the exit status of the
+ * script (a heredoc whose last failure does not surely end the shell: failureStopsBeforeEnd). A continued
+ * line joins with `;` only where that holds, else with `&&`, which keeps any failure of the list before it.
  */
 export function appendToRun(ctx: DockerfileContext, run: RunInstruction, commandText: string): { edit: TextEdit; safe: boolean } | undefined {
   const script = lastShellScript(run);
@@ -1537,7 +1563,7 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     const endPos = ctx.lines.positionAt(endOffset);
     // Indent like the last non-empty body line.
     const indent = ctx.lines.indentOf(endPos.line);
-    return { edit: { range: { start: endPos, end: endPos }, newText: `${eol}${indent}${commandText}` }, safe: scriptHasErrexit(script) };
+    return { edit: { range: { start: endPos, end: endPos }, newText: `${eol}${indent}${commandText}` }, safe: failureStopsBeforeEnd(ctx, run, script) };
   }
   const end = scriptEnd(script);
   if (!end) return undefined;
@@ -1553,7 +1579,7 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     newText = ` && ${commandText}`;
     if (startLine !== endLine) newText = joint(ctx, { ...DEFAULT_STYLE, indent: ctx.lines.indentOf(endLine) || DEFAULT_STYLE.indent }) + commandText;
   } else {
-    const useSemicolon = style.op === ';' && scriptHasErrexit(script);
+    const useSemicolon = style.op === ';' && failureStopsBeforeEnd(ctx, run, script);
     const st: ContinuationStyle = { ...style, op: useSemicolon ? ';' : '&&' };
     if (end.endsWithSemicolon) {
       if (useSemicolon) {

@@ -1,0 +1,43 @@
+/**
+ * Review append: appendToRun (DF030's "Remove the apt lists", DF036's "Append … clean all") adds a command after the
+ * last line of a heredoc, or after `;` in a `;`-continued RUN. The RUN's status then becomes the added command's
+ * whenever the shell reaches it, so the append is safe only where a failure of the last list surely ends the shell
+ * first: errexit on at the end of the script, read as failureEndsRun reads it (a later `set +e`, an `eval` withdraw
+ * it), and no `&&` or compound command in the last list (failureStopsBeforeEnd in rules/engine/packages.ts).
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { allRules, fixFinding } from '../rules';
+import { analyzeCase, loadCases } from './helpers/fixtures';
+
+function fixesOf(code: string, name: string): string[] {
+  const c = loadCases(code).find((x) => x.name === name)!;
+  const analysis = analyzeCase(c);
+  return analysis.findings
+    .filter((f) => f.code === code)
+    .map((f) => {
+      const fix = fixFinding(allRules, analysis.context, f)!;
+      const text = fix.changes.flatMap((ch) => (ch.kind === 'edit' ? ch.edits.map((e) => e.newText) : []));
+      return `${f.range.start.line + 1} ${fix.safe ? 'safe' : 'quick'} ${JSON.stringify(text)}`;
+    });
+}
+
+describe('an appended cleanup is safe only where the last failure surely ends the shell (review append)', () => {
+  it('DF030: set +e, eval, a last `&&` list or compound make it a quick fix; a `;` join falls back to `&&`', () => {
+    assert.deepEqual(fixesOf('DF030', 'fires-append-errexit-withdrawn.dockerfile'), [
+      '11 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // set -e … set +e; false
+      '20 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // eval "$EXTRA" last
+      '27 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // set -e; apt-get update && apt-get install last
+      '34 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // ends with if … fi
+      '42 safe ["\\nrm -rf /var/lib/apt/lists/*"]', // set -eux, a single last command
+      '49 safe ["\\nrm -rf /var/lib/apt/lists/*"]', // set +e then set -o errexit; a || b last
+      '55 safe [" && \\\\\\n    rm -rf /var/lib/apt/lists/*"]', // `;` style after set +e: joined with &&
+      '61 safe ["; \\\\\\n    rm -rf /var/lib/apt/lists/*"]', // `;` style under set -e: joined with ;
+      '71 safe ["\\nrm -rf /var/lib/apt/lists/*"]', // SHELL ["/bin/bash", "-e", "-c"] runs the heredoc
+    ]);
+  });
+
+  it('DF036: the clean after set +e; false is a quick fix, under set -e safe', () => {
+    assert.deepEqual(fixesOf('DF036', 'fires-append-errexit-withdrawn.dockerfile'), ['8 quick ["\\ndnf clean all"]', '15 safe ["\\ndnf clean all"]']);
+  });
+});
