@@ -22,13 +22,17 @@ export function checkBuilt() {
 }
 
 /**
- * A temporary folder with a copy of examples/ as `workspace/examples` (the folder VS Code opens), so
- * the suite can never modify the project's examples/.
+ * A temporary folder with a copy of examples/ as `workspace/examples` (the folder VS Code opens, a git repository's
+ * root), so the suite can never modify the project's examples/.
  */
 export function makeTempWorkspace(prefix) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const workspace = path.join(tmp, 'examples');
   fs.cpSync(EXAMPLES, workspace, { recursive: true });
+  // The copy is the root of a git repository, as examples/ is inside the project's: the rules about what git would commit
+  // (DR001, DR002, DR004) judge nothing outside a repository (review 48a, finding 2). An empty `.git` folder is enough
+  // for the extension (nothing is tracked, no ignore file but the workspace's own).
+  fs.mkdirSync(path.join(workspace, '.git'));
   const handshake = path.join(tmp, 'handshake');
   fs.mkdirSync(handshake);
   return { tmp, workspace, handshake, results: path.join(tmp, 'results.json'), output: path.join(tmp, 'output.log') };
