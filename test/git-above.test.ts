@@ -17,21 +17,10 @@ import { SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
 import { isGitIgnored } from '../rules/engine/repo';
 import { viewOf } from './helpers/fixtures';
+import { COMPOSE_WITH_ENV_AND_SECRET_FILE } from './helpers/secret-files-compose';
 
 /** An env file with a secret and a secret's file: DR001 and DR004 unless git ignores them. */
-const COMPOSE = [
-  'services:',
-  '  db:',
-  '    image: postgres:17-alpine',
-  '    env_file: .env',
-  '    environment:',
-  '      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
-  '    secrets: [db_password]',
-  'secrets:',
-  '  db_password:',
-  '    file: ./secrets/db_password.txt',
-  '',
-].join('\n');
+const COMPOSE = COMPOSE_WITH_ENV_AND_SECRET_FILE;
 const APP = { 'compose.yaml': COMPOSE, '.env': 'POSTGRES_PASSWORD=ga-db-password-123\n', 'secrets/db_password.txt': 'ga-db-password-123\n' };
 const IGNORES = '.env\nsecrets/\n';
 

@@ -13,21 +13,10 @@ import * as path from 'node:path';
 import { runCli } from './helpers/cli';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { tempDir, tempFiles } from './helpers/temp';
+import { COMPOSE_WITH_ENV_AND_SECRET_FILE } from './helpers/secret-files-compose';
 
 /** An env file with a secret and a secret's file, both not ignored: DR001 and DR004 in a repository. */
-const COMPOSE = [
-  'services:',
-  '  db:',
-  '    image: postgres:17-alpine',
-  '    env_file: .env',
-  '    environment:',
-  '      POSTGRES_PASSWORD_FILE: /run/secrets/db_password',
-  '    secrets: [db_password]',
-  'secrets:',
-  '  db_password:',
-  '    file: ./secrets/db_password.txt',
-  '',
-].join('\n');
+const COMPOSE = COMPOSE_WITH_ENV_AND_SECRET_FILE;
 const FILES = { 'compose.yaml': COMPOSE, '.env': 'POSTGRES_PASSWORD=nr48a-db-password-123\n', 'secrets/db_password.txt': 'nr48a-db-password-123\n' };
 
 type Git = 'none' | 'folder' | 'file';
