@@ -106,21 +106,30 @@ type Data =
     };
 
 /**
+ * What a service runs, for the readers below: the Dockerfile it builds with the stage it builds (builtStage), or its image's
+ * reference; undefined when that cannot be known (a `build:` that cannot be read, a Dockerfile not in the workspace, no image).
+ */
+function whatRuns(ctx: ComposeContext, service: Service): { built: NonNullable<ReturnType<typeof builtDockerfileOf>>; stage: Stage | undefined } | { ref: ImageRef } | undefined {
+  const buildFound = lookupKey(ctx, service, 'build');
+  if (buildFound === 'unknown') return undefined;
+  if (buildFound) {
+    const built = builtDockerfileOf(ctx, service);
+    return built ? { built, stage: builtStage(built) } : undefined;
+  }
+  const img = imageThrough(ctx, service);
+  return img && img !== 'unknown' && img.ref ? { ref: img.ref } : undefined;
+}
+
+/**
  * Whether a service runs one of Microsoft's .NET 8+ images, which define the non-root user `app` (uid 1654 in
  * ENV APP_UID): its image, or the base of the Dockerfile stage it builds (through the stages that stage builds on).
  */
 function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: true } {
-  const buildFound = lookupKey(ctx, service, 'build');
-  if (buildFound === 'unknown') return {};
-  if (buildFound) {
-    const built = builtDockerfileOf(ctx, service);
-    if (!built) return {};
-    const stage = builtStage(built);
-    const base = stage ? sameForEveryVariant(built.dockerfile, stage, rootBase) : undefined;
-    return base?.kind === 'image' && dotnetAppUser(base.ref) ? { dotnetApp: true } : {};
-  }
-  const img = imageThrough(ctx, service);
-  return img && img !== 'unknown' && img.ref && dotnetAppUser(img.ref) ? { dotnetApp: true } : {};
+  const runs = whatRuns(ctx, service);
+  if (!runs) return {};
+  if ('ref' in runs) return dotnetAppUser(runs.ref) ? { dotnetApp: true } : {};
+  const base = runs.stage ? sameForEveryVariant(runs.built.dockerfile, runs.stage, rootBase) : undefined;
+  return base?.kind === 'image' && dotnetAppUser(base.ref) ? { dotnetApp: true } : {};
 }
 
 /**
@@ -130,20 +139,16 @@ function runsDotnetImage(ctx: ComposeContext, service: Service): { dotnetApp?: t
  * files the image gave its own user (SQL Server's /var/opt/mssql, owned by uid 10001), so no fix offers it (review 47b, item 4).
  */
 function imageOwnUser(ctx: ComposeContext, service: Service): { imageUser?: string } {
-  const buildFound = lookupKey(ctx, service, 'build');
-  if (buildFound === 'unknown') return {};
+  const runs = whatRuns(ctx, service);
+  if (!runs) return {};
   let user: string | undefined;
-  if (buildFound) {
-    const built = builtDockerfileOf(ctx, service);
-    if (!built) return {};
-    const stage = builtStage(built);
+  if ('ref' in runs) user = ownUserNot1000(runs.ref);
+  else {
+    const { built, stage } = runs;
     const set = dockerfileUser(built.dockerfile, stage);
     if (!stage || set === null || ('user' in set && !isRootUser(set.user))) return {};
     const base = sameForEveryVariant(built.dockerfile, stage, rootBase);
     user = base?.kind === 'image' ? ownUserNot1000(base.ref) : undefined;
-  } else {
-    const img = imageThrough(ctx, service);
-    user = img && img !== 'unknown' && img.ref ? ownUserNot1000(img.ref) : undefined;
   }
   return user !== undefined ? { imageUser: user } : {};
 }
@@ -156,13 +161,10 @@ function imageOwnUser(ctx: ComposeContext, service: Service): { imageUser?: stri
  * Dockerfile's `USER`, runs the service as the user the image's files belong to (uid 1000 may own none of them).
  */
 function knownOwnUser(ctx: ComposeContext, service: Service): { ownUser?: OwnUser } {
-  const buildFound = lookupKey(ctx, service, 'build');
-  if (buildFound === 'unknown') return {};
-  if (buildFound) {
-    const built = builtDockerfileOf(ctx, service);
-    if (!built) return {};
-    const stage = builtStage(built);
-    const set = dockerfileUser(built.dockerfile, stage);
+  const runs = whatRuns(ctx, service);
+  if (!runs) return {};
+  if (!('ref' in runs)) {
+    const set = dockerfileUser(runs.built.dockerfile, runs.stage);
     if (set === null) return {};
     if ('user' in set) {
       if (set.user !== '' && !set.user.includes('$') && !isRootUser(set.user)) return { ownUser: { name: set.user, from: 'dockerfile' } };
@@ -172,8 +174,7 @@ function knownOwnUser(ctx: ComposeContext, service: Service): { ownUser?: OwnUse
     }
     return set.base ? imageUserOf(set.base) : {};
   }
-  const img = imageThrough(ctx, service);
-  return img && img !== 'unknown' && img.ref ? imageUserOf(img.ref) : {};
+  return imageUserOf(runs.ref);
 }
 
 /** An image's own user by the tables: the non-root user its USER sets (`image`), else the user its entrypoint steps down to. */
@@ -239,16 +240,10 @@ function inheritsUser(ctx: ComposeContext, service: Service, map: YAMLMap): bool
  * ContainerAdministrator), so such a service is not judged, as DF010 does not judge a Windows stage (review 44b, F4).
  */
 function runsWindows(ctx: ComposeContext, service: Service): boolean {
-  const buildFound = lookupKey(ctx, service, 'build');
-  if (buildFound === 'unknown') return false;
-  if (buildFound) {
-    const built = builtDockerfileOf(ctx, service);
-    if (!built) return false;
-    const stage = builtStage(built);
-    return stage !== undefined && isWindowsStage(built.dockerfile, stage);
-  }
-  const img = imageThrough(ctx, service);
-  return !!img && img !== 'unknown' && !!img.ref && isWindowsImage(img.ref);
+  const runs = whatRuns(ctx, service);
+  if (!runs) return false;
+  if ('ref' in runs) return isWindowsImage(runs.ref);
+  return runs.stage !== undefined && isWindowsStage(runs.built.dockerfile, runs.stage);
 }
 
 /**
