@@ -28,6 +28,8 @@ export interface ResolvedScalar {
 /** Interpolates a text with the variables of the compose file's `.env` (null when a variable is unknown). */
 export function interpolateWithDotenv(ctx: ComposeContext, raw: string): { value: string | null; literal: boolean } {
   const env = ctx.dotenv()?.values;
+  // Most values have no `$`: the text is its own value (no lookup closure, no interpolation record to build).
+  if (!raw.includes('$')) return { value: raw, literal: true };
   const r = interpolate(raw, (n) => env?.get(n));
   return { value: r.value, literal: !r.hasVariables };
 }
