@@ -1129,11 +1129,13 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   const listed = new Set<string>();
   for (const s of ctx.services) {
     const envs = environmentWithMerges(ctx, s);
-    const names = new Set(envs.map((e) => e.name));
+    // The service's names, gathered only when a credential-named entry asks (most services have none).
+    let names: Set<string> | undefined;
+    const hasName = (n: string) => (names ??= new Set(envs.map((e) => e.name))).has(n);
     for (const e of envs) {
       if (e.value === null) continue;
       const v = literalValue(e.value);
-      if (!isCredentialNameFor(e.name, v) || isAccessKeyIdOfPair(e.name, (n) => names.has(n)) || v === null) continue;
+      if (!isCredentialNameFor(e.name, v) || isAccessKeyIdOfPair(e.name, hasName) || v === null) continue;
       const key = `${v}\u0000${e.name}\u0000${s.name}`;
       if (listed.has(key)) continue;
       listed.add(key);
@@ -1148,7 +1150,8 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       ['build.args', buildArgs(ctx, service)],
     ];
     for (const [source, vars] of lists) {
-      const names = new Set(vars.map((v) => v.name));
+      let names: Set<string> | undefined;
+      const hasName = (n: string) => (names ??= new Set(vars.map((v) => v.name))).has(n);
       for (const env of vars) {
         if (env.value === null) continue;
         // Aliased entries (a service that is an alias of another) are reported once.
@@ -1174,7 +1177,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         const byName = isCredentialName(env.name);
         // A value of a known token format is clause (8)'s, whose message names the kind of token.
         const byValue = (v: string) => byName || (looksLikeIssuedCredential(v) && tokenKind(v) === undefined);
-        if ((byName || isValueJudgedName(env.name)) && !SETTING_NAME.test(env.name) && !isAccessKeyIdOfPair(env.name, (n) => names.has(n))) {
+        if ((byName || isValueJudgedName(env.name)) && !SETTING_NAME.test(env.name) && !isAccessKeyIdOfPair(env.name, hasName)) {
           const lit = literalValue(env.value);
           if (lit !== null && byValue(lit)) {
             // A file path names where the secret is, not the secret (`…_ROOTCERTBUNDLE=/certs/registry.crt`).
@@ -1262,8 +1265,9 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       const placed = cv.form !== 'string' || scalarContentSpan(ctx.text, cv.node as Scalar) !== null;
       for (const a of cv.args) {
         const word = placedWord(ctx, a.raw, () => ctx.lines.rangeOf(a.start, a.end), placed ? [a.start, a.end] : undefined);
-        // Its own command's word, written plainly: an exact edit there changes this service only.
-        written.push(cv.editable && a.exact && word.at !== undefined ? { ...word, editable: true } : word);
+        // Its own command's word, written plainly: an exact edit there changes this service only (the word is this loop's own object).
+        if (cv.editable && a.exact && word.at !== undefined) word.editable = true;
+        written.push(word);
       }
     }
     unwrapShell(ctx, written).forEach((words, k) => runs.push({ source: 'command', words, script: k > 0 }));
@@ -1272,7 +1276,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       // The program, read once for the readers that depend on it (mc, the MySQL clients).
       const inv = invocationOfWords(run.words);
       // The connection strings last: curl's and wget's URLs are read as theirs.
-      const found: CommandCredential[] = [...flagCredentials(run.words), ...httpClientCredentials(run.words), ...positionalCredentials(run.words, inv), ...mysqlClientCredentials(run.words, inv), ...mongoClientCredentials(run.words, inv), ...assignmentCredentials(run.words, inv), ...commandUrlPasswords(run.words)];
+      const found: CommandCredential[] = (flagCredentials(run.words) as CommandCredential[]).concat(httpClientCredentials(run.words, inv), positionalCredentials(run.words, inv), mysqlClientCredentials(run.words, inv), mongoClientCredentials(run.words, inv), assignmentCredentials(run.words, inv), commandUrlPasswords(run.words));
       for (const f of found) {
         const range = f.word.range();
         const key = `${range.start.line}:${range.start.character}`;
@@ -1657,10 +1661,9 @@ const CURL_LONG_READ = new Set(['user', 'proxy-user', 'header', 'proxy-header', 
  * one that takes an argument, which is the rest of the word or the next word (`-fsu admin:pw`,
  * `-HAuthorization: …`; review 15, probe 03). `words` are the command's words without quotes.
  */
-function httpClientCredentials(words: readonly FlagWord[]): { word: FlagWord; name: string; value: string }[] {
+function httpClientCredentials(words: readonly FlagWord[], inv: Invocation | null): { word: FlagWord; name: string; value: string }[] {
   const out: { word: FlagWord; name: string; value: string }[] = [];
-  // Through the wrappers that only start it (`exec`, `env VAR=…`, `timeout 5`, `nice`…: review 16, probe 02), as RUN commands are read.
-  const inv = invocationOfWords(words);
+  // `inv` is read through the wrappers that only start it (`exec`, `env VAR=…`, `timeout 5`, `nice`…: review 16, probe 02), as RUN commands are read.
   if (!inv) return out;
   if (inv.name === 'wget' || inv.name === 'wget2') return wgetCredentials(words.slice(inv.index + 1));
   if (inv.name !== 'curl') return out;
