@@ -32,7 +32,9 @@ interface PasswordVar {
   defaultUser: string | null;
 }
 
-const PASSWORD_VARS: Record<string, PasswordVar> = {
+// A map, not an object: every variable of every service is looked up, and a keyed read of an object with names it
+// lacks was most of this rule's own time (and an object also answers `constructor` and `toString` from its prototype).
+const PASSWORD_VARS: ReadonlyMap<string, PasswordVar> = new Map(Object.entries({
   POSTGRES_PASSWORD: { product: 'PostgreSQL', userVar: 'POSTGRES_USER', defaultUser: 'postgres' },
   POSTGRESQL_PASSWORD: { product: 'PostgreSQL', userVar: 'POSTGRESQL_USERNAME', defaultUser: 'postgres' },
   MYSQL_ROOT_PASSWORD: { product: 'MySQL', userVar: null, defaultUser: 'root' },
@@ -47,7 +49,7 @@ const PASSWORD_VARS: Record<string, PasswordVar> = {
   GF_SECURITY_ADMIN_PASSWORD: { product: 'Grafana', userVar: 'GF_SECURITY_ADMIN_USER', defaultUser: 'admin' },
   MINIO_ROOT_PASSWORD: { product: 'MinIO', userVar: 'MINIO_ROOT_USER', defaultUser: 'minioadmin' },
   MINIO_SECRET_KEY: { product: 'MinIO', userVar: 'MINIO_ACCESS_KEY', defaultUser: 'minioadmin' },
-};
+}));
 
 /** Defaults of the images and of their documentation's examples. */
 const DEFAULTS = new Set(['postgres', 'postgresql', 'password', 'root', 'admin', 'changeme', 'change-me', 'change_me', 'secret', 'example', 'guest', 'minioadmin', 'mysql', 'mariadb', 'mongo', 'mongodb', 'rabbitmq', 'redis', 'grafana', 'minio', 'mysecretpassword', 'my-secret-pw', 'my_secret_pw', 'secretpassword', 'changeit', 'default', 'pass', 'passwd', 'test', 'user', 'bitnami']);
@@ -257,7 +259,7 @@ function resolveWritten(ctx: ComposeContext, written: string): { value: string; 
  * (or turn into "the same as its user name"), however often the fix is applied.
  */
 function userReads(ctx: ComposeContext, data: { service: string; name: string }, variable: string): boolean {
-  const userVar = PASSWORD_VARS[data.name]?.userVar;
+  const userVar = PASSWORD_VARS.get(data.name)?.userVar;
   const service = ctx.servicesNamed(data.service)[0];
   if (!userVar || !service) return false;
   const user = byName(environmentWithMerges(ctx, service)).get(userVar);
@@ -306,7 +308,7 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
   // A MariaDB image takes the MYSQL_* spellings too: name the product by the image when it is a data store.
   const storeKind = dataStoreOf(view ? view.merge.base.ctx : ctx, view ? view.merge.base.service : service)?.kind;
   for (const env of envs) {
-    const spec = PASSWORD_VARS[env.name];
+    const spec = PASSWORD_VARS.get(env.name);
     if (spec) {
       if (named.get(env.name) !== env) continue; // a later entry wins
       const r = resolve(ctx, env);
