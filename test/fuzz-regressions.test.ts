@@ -62,6 +62,10 @@ const CASES: [string, Case][] = [
   // body, so its finding stayed and fix-all applied it 20 times per run (the fix does not converge).
   ['DF030 after an unterminated heredoc marker on a continued line', dockerfile('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y \\\n\t<<EOFnmap \\\n\t--no-install-recommends\nUSER 1000\n')],
   ['DF030 after a continuation backslash followed by U+2028', dockerfile('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\u2028\nUSER 1000\n')],
+  // Names every JavaScript object has, where rules look a table up by what the file says: the tables of wrappers
+  // (run-commands.ts, packages.ts) and DC042's images answered `constructor` with Object's own, and 16 rules threw.
+  ['programs and stages named as Object.prototype members', dockerfile('FROM constructor AS __proto__\nRUN constructor a b && toString x && hasOwnProperty -y && valueOf install constructor\nRUN __proto__ install -y curl && constructor apt-get install -y vim\nUSER constructor\nCMD ["constructor"]\n')],
+  ['services, images and keys named as Object.prototype members', compose('services:\n  constructor:\n    image: constructor\n    cap_add: [constructor, __proto__, toString]\n    volumes:\n      - /constructor:/x\n      - constructor:/var/lib/postgresql/data\n    environment:\n      constructor: toString\n      __proto__: x\n    command: ["constructor", "--toString"]\n    user: constructor\n  __proto__:\n    image: __proto__:hasOwnProperty\n    ports: ["constructor:80"]\nvolumes:\n  constructor: {}\n')],
   ['DF030 on a one-line RUN ending with a backslash and U+2028', dockerfile('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\u2028\n    && echo done\nUSER 1000\n')],
 ];
 

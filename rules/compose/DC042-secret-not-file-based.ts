@@ -46,7 +46,7 @@ interface Data {
 function fileEnvImage(ctx: ComposeContext, service: Service): Image | undefined {
   const ref = serviceImage(ctx, service);
   if (!ref || ref.registry !== null) return undefined;
-  return IMAGES[ref.repository];
+  return Object.hasOwn(IMAGES, ref.repository) ? IMAGES[ref.repository] : undefined;
 }
 
 /** The value Compose passes for an entry (literal, from `.env`, or a default), or null when unknown. */

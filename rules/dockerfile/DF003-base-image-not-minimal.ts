@@ -48,7 +48,7 @@ const SHIPPED_BY_MINIMAL: Record<string, readonly string[]> = { php: ['curl'] };
  * variant `tag` would not have.
  */
 function missingTools(ctx: DockerfileContext, chain: readonly Stage[], repository: string, tag: string): string[] {
-  const ships = SHIPPED_BY_MINIMAL[repository] ?? [];
+  const ships = Object.hasOwn(SHIPPED_BY_MINIMAL, repository) ? SHIPPED_BY_MINIMAL[repository] : [];
   const lacks = (/alpine/.test(tag) ? ['curl', 'git'] : ['curl', 'wget', 'git']).filter((t) => !ships.includes(t));
   const used = new Set<string>();
   const inChain = new Set<Stage>(chain);

@@ -132,7 +132,7 @@ export function parseConfig(filePath: string, text: string, knownCodes: Readonly
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value as Node | null;
-    if (EDITOR_ONLY[key]) {
+    if (Object.hasOwn(EDITOR_ONLY, key)) {
       problems.push({ message: EDITOR_ONLY[key], range: rangeOf(keyNode) });
       continue;
     }

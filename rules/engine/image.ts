@@ -87,7 +87,8 @@ const OFFICIAL_MIRRORS: Readonly<Record<string, RegExp>> = { 'mirror.gcr.io': /^
 export function officialImageName(ref: ImageRef): string | null {
   let repository = ref.repository;
   if (ref.registry !== null) {
-    const mirror = OFFICIAL_MIRRORS[ref.registry.toLowerCase()];
+    const registry = ref.registry.toLowerCase();
+    const mirror = Object.hasOwn(OFFICIAL_MIRRORS, registry) ? OFFICIAL_MIRRORS[registry] : undefined;
     if (!mirror || !mirror.test(repository)) return null;
     repository = repository.replace(mirror, '');
   }

@@ -297,7 +297,7 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
   // reading below decides it when that word is no wrapper, no assignment and no Python, without its Map and passes.
   const first = words[command.programIndex] as Word | undefined;
   const firstName = first === undefined ? '' : baseName(first.value);
-  if (first !== undefined && !WRAPPERS[firstName] && toolOfProgram(firstName) === null && !PYTHON.test(firstName) && !ASSIGNMENT.test(first.value)) return null;
+  if (first !== undefined && !Object.hasOwn(WRAPPERS, firstName) && toolOfProgram(firstName) === null && !PYTHON.test(firstName) && !ASSIGNMENT.test(first.value)) return null;
   const assignments = new Map<string, string>();
   for (let k = 0; k < command.programIndex; k++) {
     const m = ASSIGNMENT.exec(words[k].value);
@@ -308,7 +308,7 @@ function recognize(run: RunInstruction, script: RunScript, commandIndex: number)
   let viaSudo = false;
   for (let depth = 0; depth < 4 && i < words.length; depth++) {
     const name = baseName(words[i].value);
-    const wrapper = WRAPPERS[name];
+    const wrapper = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined; // not Object's own `constructor`…
     if (!wrapper) break;
     if (name === 'xargs') viaXargs = true;
     if (name === 'sudo') viaSudo = true;

@@ -150,7 +150,7 @@ function readInvocation(cmd: SimpleCommand): Invocation | null {
   let wrappers: number[] = NO_WRAPPERS;
   for (let depth = 0; depth < 4; depth++) {
     const name = baseName(cmd.words[i].value);
-    const spec = WRAPPERS[name];
+    const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined; // not Object's own `constructor`…
     if (spec === undefined) break;
     if (name === 'xargs') viaXargs = true;
     wrappers = wrappers === NO_WRAPPERS ? [i] : [...wrappers, i];

@@ -12,10 +12,13 @@ const joinLines = (eol: string) => (parts: string[]) => parts.join(eol);
 // ---------------------------------------------------------------------------------------------
 // Dockerfiles
 
-const IMAGE_NAMES = ['node', 'python', 'ubuntu', 'debian', 'alpine', 'golang', 'nginx', 'postgres', 'redis', 'busybox', 'ghcr.io/acme/app', 'registry.example.com:5000/team/img', 'mcr.microsoft.com/dotnet/sdk', 'scratch', 'quay.io/x/y', 'library/node', 'docker.io/library/python', 'rockylinux/rockylinux', 'fedora', 'opensuse/leap', 'ubi8/ubi-minimal'];
+const IMAGE_NAMES = ['node', 'python', 'ubuntu', 'debian', 'alpine', 'golang', 'nginx', 'postgres', 'redis', 'busybox', 'ghcr.io/acme/app', 'registry.example.com:5000/team/img', 'mcr.microsoft.com/dotnet/sdk', 'scratch', 'quay.io/x/y', 'library/node', 'docker.io/library/python', 'rockylinux/rockylinux', 'fedora', 'opensuse/leap', 'ubi8/ubi-minimal', 'constructor', '__proto__'];
 const TAGS = ['', ':latest', ':24', ':24-alpine', ':3.12-slim', ':22.04', ':bookworm', ':1.27', ':17-alpine', ':${TAG}', ':$VERSION', ':${VERSION:-1.0}', ':3', ':stable'];
 const DIGEST = '@sha256:' + 'ab'.repeat(32);
-const WORDS = ['app', 'build', 'base', 'deps', 'runtime', 'final', 'builder', 'test'];
+// Names every JavaScript object has (`constructor`, `__proto__`, `toString`…) in every place a table is looked up by what
+// the user wrote: an object literal used as a table answered for them (16 rules threw on `RUN constructor …`).
+const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+const WORDS = ['app', 'build', 'base', 'deps', 'runtime', 'final', 'builder', 'test', '__proto__'];
 
 const image = fc.tuple(pick(...IMAGE_NAMES), pick(...TAGS), fc.boolean()).map(([n, t, d]) => (n === 'scratch' ? n : n + t + (d ? DIGEST : '')));
 const imageOrArg = fc.oneof({ weight: 5, arbitrary: image }, { weight: 1, arbitrary: pick('${BASE}', '$BASE_IMAGE', '${BASE:-node:20}', 'build', 'base') });
@@ -37,6 +40,7 @@ const shellCmd = fc.oneof(
   pick('chmod 777 /app', 'chmod -R a+rwx /data', 'chmod 0755 /usr/local/bin/x', 'chown -R 1000:1000 /app'),
   pick('cd /app', 'cd ..', 'mkdir -p /app && cd /app', 'sudo make install', 'make', 'useradd -m app', 'echo "root:toor" | chpasswd'),
   pick('docker login -u me -p s3cretpass registry.example.com', 'mysql -uroot -psecret < schema.sql', 'git config --global http.sslVerify false', 'export NODE_TLS_REJECT_UNAUTHORIZED=0', 'git clone https://github.com/a/b.git', 'sshpass -p hunter2 ssh host'),
+  fc.tuple(pick(...PROTOTYPE_NAMES), pick('', ' install -y curl', ' apt-get install -y vim', ' --help')).map(([a, b]) => a + b),
   pick('set -o pipefail', 'set -eux', 'true', 'echo "a | b"', "echo 'quoted && ; |'", 'echo $((1+2))', 'for i in 1 2; do echo $i; done', 'if [ -f x ]; then rm x; fi', 'ls | grep x', '$(echo hi)', '`echo hi`'),
 );
 
@@ -51,7 +55,7 @@ const runInstr = fc.oneof(
   { weight: 1, arbitrary: pick('RUN apt-get update && apt-get install -y curl', 'RUN apt-get update \\\n && apt-get install -y --no-install-recommends git \\\n && rm -rf /var/lib/apt/lists/*', 'RUN echo one\nRUN echo two\nRUN echo three', 'RUN apt-get update\nRUN apt-get install -y curl', 'RUN pip install flask && \\\n    apk add curl') },
 );
 
-const secretName = pick('PASSWORD', 'DB_PASSWORD', 'API_KEY', 'GITHUB_TOKEN', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'PASSWORD_FILE', 'DB_USER', 'APP_ENV', 'NODE_ENV', 'PATH', 'PRIVATE_KEY', 'credentials');
+const secretName = pick('PASSWORD', 'DB_PASSWORD', 'API_KEY', 'GITHUB_TOKEN', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'PASSWORD_FILE', 'DB_USER', 'APP_ENV', 'NODE_ENV', 'PATH', 'PRIVATE_KEY', 'credentials', 'constructor');
 const secretValue = pick('', 'hunter2', '"s3cr3t value"', "'single'", '${OTHER}', 'ghp_' + 'a'.repeat(36), 'AKIA' + 'B'.repeat(16), 'production', '/run/secrets/x', '$HOME/bin:$PATH', '"-----BEGIN RSA PRIVATE KEY-----"');
 
 const userInstr = pick('USER root', 'USER 0', 'USER 1000', 'USER app', 'USER 1000:1000', 'USER root:root', 'USER ${UID}', 'USER nobody', 'USER $USER');
@@ -101,7 +105,7 @@ export const dockerfileText = fc
 // ---------------------------------------------------------------------------------------------
 // Compose files
 
-const envName = pick('POSTGRES_INITDB_ARGS', 'POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD', 'REDIS_PASSWORD', 'API_TOKEN', 'SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'GF_SECURITY_ADMIN_PASSWORD', 'POSTGRES_HOST_AUTH_METHOD', 'POSTGRES_USER', 'CORS_ORIGIN', 'CORS_ALLOWED_ORIGINS', 'NODE_ENV', 'PASSWORD_FILE', 'RABBITMQ_DEFAULT_PASS', 'MINIO_ROOT_PASSWORD', 'DB_PASSWORD');
+const envName = pick('POSTGRES_INITDB_ARGS', 'POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'MONGO_INITDB_ROOT_PASSWORD', 'REDIS_PASSWORD', 'API_TOKEN', 'SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'GF_SECURITY_ADMIN_PASSWORD', 'POSTGRES_HOST_AUTH_METHOD', 'POSTGRES_USER', 'CORS_ORIGIN', 'CORS_ALLOWED_ORIGINS', 'NODE_ENV', 'PASSWORD_FILE', 'RABBITMQ_DEFAULT_PASS', 'MINIO_ROOT_PASSWORD', 'DB_PASSWORD', 'constructor', 'toString');
 const envValue = pick('--auth=md5', '"--auth-host=password --data-checksums"', 'hunter2', 'postgres', 'password', 'changeme', 'root', 'admin', 'Tr0ub4dor&3-horse', '"quoted: value"', "'single quoted'", '${DB_PASSWORD}', '${DB_PASSWORD:-hunter2}', '${DB_PASSWORD-default}', '${X:?required}', 'postgres://app:s3cret@db:5432/app', 'mongodb://root:example@mongo/', 'trust', 'md5', '"*"', '*', '', 'null', '~', '123456', 'true', '"multi\\nline"', '|\n        block\n        text', '$$escaped', 'ghp_' + 'x'.repeat(36));
 
 const envBlock = (indent: string) =>
@@ -125,13 +129,13 @@ const volumesBlock = (indent: string) =>
     pick('/var/run/docker.sock', '/etc', './app').map((src) => `${indent}volumes:\n${indent}  - type: bind\n${indent}    source: ${src}\n${indent}    target: /mnt\n${indent}    read_only: true`),
   );
 
-const serviceImage = pick('postgres', 'postgres:17-alpine', 'postgres:13-alpine', 'postgres:16', 'mysql:8', 'mariadb:11', 'mongo:7', 'redis', 'redis:7-alpine', 'bitnami/redis:latest', 'nginx:latest', 'node:20', 'ghcr.io/acme/api:1.2.3', 'portainer/portainer-ce', 'grafana/grafana', 'rabbitmq:3-management', 'minio/minio', 'busybox@sha256:' + 'ab'.repeat(32), '${IMAGE}', 'python:3.12-slim', 'traefik:v3', 'elasticsearch:8.15.0');
+const serviceImage = pick('constructor', '__proto__:toString', 'postgres:17-alpine', 'postgres:13-alpine', 'postgres:16', 'mysql:8', 'mariadb:11', 'mongo:7', 'redis', 'redis:7-alpine', 'bitnami/redis:latest', 'nginx:latest', 'node:20', 'ghcr.io/acme/api:1.2.3', 'portainer/portainer-ce', 'grafana/grafana', 'rabbitmq:3-management', 'minio/minio', 'busybox@sha256:' + 'ab'.repeat(32), '${IMAGE}', 'python:3.12-slim', 'traefik:v3', 'elasticsearch:8.15.0');
 
 const serviceExtra = (i: string) =>
   fc.oneof(
     pick(`${i}privileged: true`, `${i}privileged: "true"`, `${i}privileged: false`, `${i}user: root`, `${i}user: "0:0"`, `${i}user: "1000:1000"`, `${i}user: \${UID}`, `${i}read_only: true`, `${i}read_only: false`),
     pick(`${i}network_mode: host`, `${i}pid: host`, `${i}ipc: host`, `${i}userns_mode: host`, `${i}uts: host`, `${i}network_mode: "service:db"`),
-    pick(`${i}cap_add:\n${i}  - SYS_ADMIN\n${i}  - NET_ADMIN`, `${i}cap_add: [ALL]`, `${i}cap_drop:\n${i}  - ALL`, `${i}cap_drop: [ALL]`),
+    pick(`${i}cap_add:\n${i}  - SYS_ADMIN\n${i}  - NET_ADMIN`, `${i}cap_add: [ALL]`, `${i}cap_add: [constructor, __proto__]`, `${i}cap_drop:\n${i}  - ALL`, `${i}cap_drop: [ALL]`),
     pick(`${i}security_opt:\n${i}  - no-new-privileges:true`, `${i}security_opt:\n${i}  - seccomp:unconfined\n${i}  - apparmor=unconfined`, `${i}security_opt: ["no-new-privileges"]`, `${i}security_opt:\n${i}  - label:disable`),
     pick(`${i}healthcheck:\n${i}  test: ["CMD", "curl", "-f", "http://localhost"]\n${i}  interval: 30s`, `${i}healthcheck:\n${i}  disable: true`, `${i}healthcheck:\n${i}  test: ["NONE"]`),
     pick(`${i}deploy:\n${i}  resources:\n${i}    limits:\n${i}      memory: 512m\n${i}      cpus: "0.5"\n${i}      pids: 100`, `${i}deploy:\n${i}  replicas: 2`, `${i}deploy:\n${i}  resources:\n${i}    reservations:\n${i}      memory: 128m`, `${i}mem_limit: 1g\n${i}cpus: 1.5`, `${i}pids_limit: 100`, `${i}pids_limit: -1`, `${i}deploy: *deploy`),
@@ -142,7 +146,7 @@ const serviceExtra = (i: string) =>
   );
 
 const service = fc
-  .tuple(pick('db', 'app', 'web', 'redis', 'cache', 'api', 'proxy', 'x-svc', 'svc_1', '"quoted"', 'a b'), fc.option(serviceImage, { nil: undefined }), fc.uniqueArray(fc.oneof(envBlock('    '), portsBlock('    '), volumesBlock('    '), serviceExtra('    ')), { maxLength: 6, selector: (b) => /^\s*([^:\s]+)/.exec(b)?.[1] }), fc.boolean())
+  .tuple(pick('db', 'app', 'web', 'redis', 'cache', 'api', 'proxy', 'x-svc', 'svc_1', '"quoted"', 'a b', 'constructor', '__proto__'), fc.option(serviceImage, { nil: undefined }), fc.uniqueArray(fc.oneof(envBlock('    '), portsBlock('    '), volumesBlock('    '), serviceExtra('    ')), { maxLength: 6, selector: (b) => /^\s*([^:\s]+)/.exec(b)?.[1] }), fc.boolean())
   .map(([name, img, blocks, anchored]) => `  ${name}:${anchored ? ' &svc' : ''}\n` + [img ? `    image: ${img}` : '', ...blocks].filter(Boolean).join('\n'));
 
 const header = pick(
