@@ -785,6 +785,12 @@ describe('editor-only settings in the config file', () => {
     assert.match(problems[1].message, /`enable` is a VS Code setting only/);
     assert.ok(problems.every((p) => !/Unknown key/.test(p.message)));
   });
+
+  it('a key named as a member every JavaScript object has is an unknown key, not an editor-only setting', () => {
+    const { problems } = parseConfig('/p/.docker-guardrails.yaml', 'constructor: 1\n__proto__: {}\ntoString: x\n', new Set());
+    assert.equal(problems.length, 3);
+    for (const p of problems) assert.match(p.message, /^Unknown key `(constructor|__proto__|toString)`/);
+  });
 });
 
 describe('messages of review 42a', () => {
