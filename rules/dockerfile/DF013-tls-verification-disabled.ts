@@ -42,6 +42,17 @@ function envSetting(name: string, value: string): { tool: string; effect?: Effec
   return ENV_SETTINGS.find((s) => s.name.test(name) && s.disables(value));
 }
 
+/** Whether an ENV or ARG instruction sets one of ENV_SETTINGS's variables (whatever the value). */
+function setsSettingVariable(ins: Instruction): boolean {
+  const kw = ins.getKeyword();
+  if (kw !== 'ENV' && kw !== 'ARG') return false;
+  for (const p of propertiesOf(ins)) {
+    const name = p.getName();
+    if (ENV_SETTINGS.some((s) => s.name.test(name))) return true;
+  }
+  return false;
+}
+
 const APT = new Set(['apt', 'apt-get', 'aptitude']);
 /** apt.conf(5) lines that turn checks off, as the `-o` options read below: `Acquire::https::Verify-Peer "false";`. */
 const APT_CONF_TLS = /Acquire::https::(?:[^:\s"=]+::)?Verify-(?:Peer|Host)\s+"(?:0|false|no)"\s*;/i;
@@ -50,6 +61,8 @@ const APT_CONF_UNSIGNED = /(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsec
 const SOURCES_TRUSTED = /(?:^|\s|\\n)deb(?:-src)?\s+\[(?:[^\]]*\s)?trusted=yes(?:\s[^\]]*)?\]\s*(\S*)/;
 const RPM_FAMILY = new Set(['yum', 'dnf', 'dnf5', 'microdnf', 'tdnf', 'yum-config-manager']);
 const NODE_PMS = new Set(['npm', 'pnpm', 'yarn']);
+/** The programs Finder.program reads (besides pip, isPip). */
+const PROGRAMS = new Set([...SSH_CLIENTS, 'curl', 'wget', 'wget2', 'apk', ...APT, ...RPM_FAMILY, 'zypper', 'rpm', ...NODE_PMS, 'git']);
 
 function isPip(inv: Invocation): boolean {
   if (/^pip(?:\d+(?:\.\d+)?)?$/.test(inv.name) || inv.name === 'uv') return true;
@@ -65,9 +78,26 @@ function scriptIsExact(script: RunScript): boolean {
 
 class Finder {
   readonly out: Detection<Data>[] = [];
-  private verified = false;
-  private downloads = false;
+  /** The RUN and script runScript reads (for verified and downloads). */
+  private run: RunInstruction | undefined;
+  private script: RunScript | undefined;
   constructor(private readonly ctx: DockerfileContext) {}
+
+  /**
+   * A checksum or signature check in the script (or a script string in it, commandsWithStrings) makes up for an
+   * unverified download. Asked only for the commands it excuses (curl, wget, apk).
+   */
+  private verified(): boolean {
+    return checksDownload(commandsWithStrings(this.run!, this.script!));
+  }
+
+  /** Whether the script (with its script strings) downloads anything with curl or wget: for `apk add --allow-untrusted ./local.apk`. */
+  private downloads(): boolean {
+    return commandsWithStrings(this.run!, this.script!).some((c) => {
+      const inv = invocation(c);
+      return inv !== null && /^(?:curl|wget2?)$/.test(inv.name);
+    });
+  }
 
   private push(range: Range, setting: string, tool: string, effect: Effect, removal: Range | null): void {
     this.out.push({ range, data: { setting, tool, effect, removal } });
@@ -95,15 +125,8 @@ class Finder {
 
   runScript(run: RunInstruction, script: RunScript): void {
     const scripts = run.scripts;
-    // The script with the script strings in it (`sh -c '…'`), which run as part of it.
-    const family = commandsWithStrings(run, script);
-    // A checksum or signature check in the same script makes up for an unverified download.
-    this.verified = checksDownload(family);
-    // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
-    this.downloads = family.some((c) => {
-      const inv = invocation(c);
-      return inv !== null && /^(?:curl|wget2?)$/.test(inv.name);
-    });
+    this.run = run;
+    this.script = script;
     script.commands.forEach((cmd, k) => {
       const inv = invocation(cmd);
       // Assignments before the program (`NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci`, `env X=0 …`).
@@ -186,6 +209,8 @@ class Finder {
   }
 
   private program(script: RunScript, scripts: RunScript[], k: number, inv: Invocation): void {
+    // Most commands run none of the programs read below: nothing to set up for them.
+    if (!PROGRAMS.has(inv.name) && !isPip(inv)) return;
     const cmd = inv.cmd;
     // inv.args leaves redirections out: the words of inv.args[a…] are removed only when they stand together in cmd.words.
     const at = (a: number, count: number) => {
@@ -209,7 +234,7 @@ class Finder {
       });
       return;
     }
-    if ((name === 'curl' || name === 'wget' || name === 'wget2') && this.verified) return;
+    if ((name === 'curl' || name === 'wget' || name === 'wget2') && this.verified()) return;
     if (name === 'curl') {
       args.forEach((w, a) => {
         if (w.value === '--insecure' || w.value === '--proxy-insecure') flag(a, `curl ${w.value}`, 'curl', 'tls');
@@ -252,7 +277,8 @@ class Finder {
     } else if (name === 'apk') {
       const packages = args.filter((w) => !w.value.startsWith('-') && w.value !== 'add');
       const localOnly = packages.length > 0 && packages.every((w) => /\.apk$/.test(w.value));
-      if (this.verified || (localOnly && !this.downloads)) return;
+      // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
+      if (this.verified() || (localOnly && !this.downloads())) return;
       args.forEach((w, a) => {
         if (w.value === '--allow-untrusted') flag(a, 'apk --allow-untrusted', 'apk', 'signature');
       });
@@ -380,8 +406,13 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const f = new Finder(ctx);
     // The RUN's scripts and the quoted scripts of the shells they start (`sh -c 'curl -k …'`).
-    for (const run of ctx.runs()) for (const script of [...run.scripts, ...stringScriptsOf(run)]) f.runScript(run, script);
+    for (const run of ctx.runs()) {
+      for (const script of run.scripts) f.runScript(run, script);
+      for (const script of stringScriptsOf(run)) f.runScript(run, script);
+    }
     for (const stage of ctx.stages) {
+      // Most stages set none of the variables: their ARG/ENV values are then not resolved.
+      if (!stage.instructions.some(setsSettingVariable)) continue;
       const scope = new VariableScope(ctx, stage);
       for (const ins of stage.instructions) {
         f.envAndArgs(ins, scope);

@@ -449,16 +449,23 @@ export default defineRule<'dockerfile', Data>({
     // The stages in the image: the final stage's chain, and with `FROM runtime-$TARGETARCH` the chain of each stage it could name.
     const finalChain = ctx.finalStage ? imageStages(ctx, ctx.finalStage) : new Set<Stage>();
     // The ARG and ENV names of each stage (-1: the global ARGs), to tell the id half of a key pair (review 43c, item 3).
+    // Made when a name asks (isAccessKeyIdOfPair reads only `…ACCESS_KEY` names): most files have none.
     const namesOf = (instructions: readonly Instruction[]) => new Set(instructions.filter((i) => i.getKeyword() === 'ARG' || i.getKeyword() === 'ENV').flatMap((i) => propertiesOf(i).map((p) => p.getName())));
-    const globalNames = namesOf(ctx.ast.getInitialARGs());
-    const stageNames = ctx.stages.map((st) => namesOf(st.instructions));
+    let globalNames: Set<string> | undefined;
+    const globalHas = (n: string) => (globalNames ??= namesOf(ctx.ast.getInitialARGs())).has(n);
+    const stageNames: (Set<string> | undefined)[] = [];
     // An ENV before the first FROM (stage -2) is in no stage: the file does not build (DF051), but its value is committed.
     const preFrom: Instruction[] = [];
     for (const ins of ctx.ast.getInstructions()) {
       if (ins.getKeyword() === 'FROM') break;
       if (ins.getKeyword() === 'ENV') preFrom.push(ins);
     }
-    const preFromNames = namesOf(preFrom);
+    let preFromNames: Set<string> | undefined;
+    const namesHas = (stage: number, n: string) => {
+      if (stage === -1) return globalHas(n);
+      const names = stage >= 0 && stage < ctx.stages.length ? (stageNames[stage] ??= namesOf(ctx.stages[stage].instructions)) : (preFromNames ??= namesOf(preFrom));
+      return names.has(n) || globalHas(n);
+    };
     const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean, onbuild = false) => {
       const stageOf = stage === -1 ? undefined : ctx.stages[stage];
       const kind = ins.getKeyword() as 'ARG' | 'ENV';
@@ -468,9 +475,8 @@ export default defineRule<'dockerfile', Data>({
         const literal = literalOf(raw);
         const token = raw !== null && !/[$`]/.test(raw) ? (tokenKind(raw) ?? null) : null;
         let report = token !== null;
-        const names = stage === -1 ? globalNames : (stageNames[stage] ?? preFromNames);
         // `AWS_ACCESS_KEY` beside `AWS_SECRET_KEY` is the key's id; `REDIS_AUTH=yes` a switch (review 43c, items 3 and 4).
-        const idHalf = isAccessKeyIdOfPair(name, (n) => names.has(n) || globalNames.has(n));
+        const idHalf = isAccessKeyIdOfPair(name, (n) => namesHas(stage, n));
         // A generic `*_KEY`/`*_AUTH` name counts when its literal value looks like an issued credential (review 45b, item 1).
         if (!report && isCredentialNameFor(name, literal) && !(raw !== null && isPathLike(raw)) && !idHalf && !(raw !== null && authSwitch(name, raw))) {
           // An ARG whose default is a public key names the key's public half (review 15, probe 05).

@@ -212,6 +212,11 @@ function credentialFileTargets(ctx: DockerfileContext, stage: Stage): Map<string
   return out;
 }
 
+/** Whether a stage's ENV (or that of a stage it builds on) sets a credential-file variable: else credentialFileTargets has none. */
+function envNamesCredentialFile(stage: Stage): boolean {
+  return stageChain(stage).some((s) => s.instructions.some((ins) => ins.getKeyword() === 'ENV' && propertiesOf(ins).some((p) => Object.hasOwn(CREDENTIAL_FILE_VARS, p.getName()))));
+}
+
 /** The working directory after a WORKDIR (relative ones join the one before; an unresolvable one is unknown). */
 function workdirAfter(scope: VariableScope, before: string, ins: Instruction): string {
   const arg = ins.getArguments()[0]?.getValue();
@@ -348,7 +353,9 @@ export default defineRule<'dockerfile', Data>({
       // The files the stage's ENV names as credential files (GOOGLE_APPLICATION_CREDENTIALS…), computed when a COPY needs them.
       let targets: Map<string, string> | undefined;
       let workdir = UNKNOWN_WORKDIR;
-      for (const s of stageChain(stage).slice(1).reverse()) {
+      // Where a COPY puts a file (its absolute destination, from the WORKDIR) is asked only of the credential files the ENV names.
+      const namesFiles = envNamesCredentialFile(stage);
+      for (const s of namesFiles ? stageChain(stage).slice(1).reverse() : []) {
         const parent = new VariableScope(ctx, s);
         for (const w of s.instructions) {
           parent.apply(w);
@@ -357,7 +364,7 @@ export default defineRule<'dockerfile', Data>({
       }
       for (const outer of stage.instructions) {
         const ins = outer.getKeyword() === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : outer;
-        if (outer.getKeyword() === 'WORKDIR') workdir = workdirAfter(scope, workdir, outer);
+        if (namesFiles && outer.getKeyword() === 'WORKDIR') workdir = workdirAfter(scope, workdir, outer);
         scope.apply(outer);
         if (!ins) continue;
         const kw = ins.getKeyword();
@@ -373,7 +380,7 @@ export default defineRule<'dockerfile', Data>({
         const destVar = credentialFileVar(destWritten);
         const dest = (onbuild ? (destWritten.includes('$') ? null : destWritten) : scope.resolve(destWritten)) ?? destWritten;
         const destIsDir = dest.endsWith('/') || sources > 1;
-        const destAbs = dest.includes('$') ? null : absoluteIn(workdir, dest);
+        const destAbs = !namesFiles || dest.includes('$') ? null : absoluteIn(workdir, dest);
         for (let i = 0; i < sources; i++) {
           const written = ops[i].value;
           if (/^[a-z][a-z0-9+.-]*:\/\//i.test(written) || written.startsWith('git@')) continue;

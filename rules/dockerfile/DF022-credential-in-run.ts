@@ -77,6 +77,9 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
   }
 }
 
+/** The shell builtins whose `NAME=value` arguments assign variables. */
+const ASSIGNING_BUILTINS = new Set(['export', 'declare', 'typeset', 'readonly', 'local']);
+
 /**
  * The credentials written in one command's words: URLs with a password, headers, npm settings (credentialsInWords),
  * credential-named assignments (`DB_PASSWORD=… cmd`, `export API_TOKEN=…`), the programs' own password options
@@ -85,11 +88,12 @@ function credentialsInWords(words: Word[], push: (w: Word, what: string, secret?
 function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w: Word, what: string, secret?: string) => void): void {
   credentialsInWords(cmd.words, push);
   // DB_PASSWORD=… cmd, env API_TOKEN=… cmd, export API_TOKEN=…
-  const assignments = [...(inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw)))];
-  if (inv && ['export', 'declare', 'typeset', 'readonly', 'local'].includes(inv.name)) assignments.push(...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)));
+  let assignments: readonly Word[] = inv?.assignments ?? cmd.words.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw));
+  if (inv && ASSIGNING_BUILTINS.has(inv.name)) assignments = [...assignments, ...inv.args.filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value))];
   // Asset compilation only boots the app: rubygems.org's `SECRET_KEY_BASE=1234 bin/rails assets:precompile`.
   // Not a command that also migrates (`rake db:create db:migrate assets:precompile` connects with its passwords).
-  const bootsOnly = cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
+  // Asked only of a command that assigns variables (most assign none).
+  const bootsOnly = assignments.length > 0 && cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
   for (const w of assignments) {
     const eq = w.value.indexOf('=');
     const name = w.value.slice(0, eq);
