@@ -8,7 +8,7 @@ import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
 import { argWords } from './df-instructions';
 import { containerCommand, rootBase, stageChain } from './stage-scope';
-import { isRootUser, stepDown } from './image-users';
+import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
 import { invocation } from './run-commands';
 import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative } from './build-context';
@@ -100,6 +100,84 @@ function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruc
   return call.down ? { tool: call.tool, in: where } : null;
 }
 
+/** The last ENTRYPOINT and the last CMD of a stage chain (the stage's own, else those it inherits from the stages it builds on). */
+function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instruction | undefined; cmd: Instruction | undefined } {
+  const lastOf = (keyword: string) => {
+    for (const s of chain) {
+      for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === keyword) return s.instructions[i];
+    }
+    return undefined;
+  };
+  return { entrypoint: lastOf('ENTRYPOINT'), cmd: lastOf('CMD') };
+}
+
+/**
+ * What an ENTRYPOINT of the Dockerfile is known to do about the user, from what can be read with certainty: an ENTRYPOINT
+ * that calls a privilege-dropping tool itself (an exec-form CMD may give its arguments), the entrypoint script copied from
+ * the build context (entrypointScriptDrop), or the base image's own entrypoint named again (baseEntrypointKept). The tool
+ * when the long-running process steps down to a non-root user, null when it does not, undefined when none of those can say.
+ */
+function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+  const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
+  if (direct !== undefined) return direct && { tool: direct.tool };
+  // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
+  // Only a script whose long-running process runs as a non-root user counts (`exec gosu root "$@"` does not).
+  const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
+  if (script !== undefined) return script?.down ? { tool: script.tool } : null;
+  return baseEntrypointKept(ctx, stage, chain, entrypoint, cmd);
+}
+
+/**
+ * With an ENTRYPOINT in the chain: whether the long-running process is known to step down to a non-root user by what the
+ * Dockerfile's ENTRYPOINT itself, its entrypoint script read from the build context or the base image's own entrypoint named
+ * again does (entrypointReading): true, false, or undefined when the chain has no ENTRYPOINT or none of those can say (a
+ * script that cannot be read). Not the guess privilegeDrop makes from a tool the Dockerfile installs. DC011 reads the
+ * Dockerfile a compose service builds with it (stepdown3, item 3).
+ */
+export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage): boolean | undefined {
+  const chain = stageChain(stage);
+  const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
+  if (!entrypoint) return undefined;
+  const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
+  return read === undefined ? undefined : read !== null;
+}
+
+/**
+ * An exec-form ENTRYPOINT that names the base image's own entrypoint again, as its official Dockerfile does
+ * (`ENTRYPOINT ["docker-entrypoint.sh"]` on redis or postgres, namesImageEntrypoint), when nothing in the Dockerfile writes
+ * or changes that script: it is the base image's, and steps down as it does when the container runs the server — its
+ * further words, then the CMD (the ENTRYPOINT resets the CMD of the base image and of the stages before the one that
+ * writes it: only a CMD of that stage or a later one counts; Dockerfile reference, "Understand how CMD and ENTRYPOINT
+ * interact"), must be the server, or, with no arguments at all, the script must start it by itself (cassandra, ClickHouse:
+ * StepDown.serverWithoutArgs). The tool, null when it does not step down, undefined when the ENTRYPOINT is not that
+ * script or what the container runs is not known (stepdown3, item 1).
+ */
+function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  if (base.kind !== 'image' || !step?.entrypoint) return undefined;
+  // A shell-form ENTRYPOINT runs `/bin/sh -c`, which passes the script no arguments: not read here.
+  if (!((entrypoint as JSONInstruction).getJSONStrings?.().length)) return undefined;
+  const words = argWords(ctx, entrypoint).map((w) => w.value);
+  if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
+  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's.
+  const writes = imageWrites(ctx, chain);
+  const at = words[0].includes('/') ? words[0] : `/usr/local/bin/${words[0]}`;
+  if (writesScript(ctx, writes, scriptLocation(words[0], '/') ?? undefined, words[0], at)) return undefined;
+  const holder = chain.findIndex((s) => s.instructions.includes(entrypoint));
+  const cmdHolder = cmd ? chain.findIndex((s) => s.instructions.includes(cmd)) : -1;
+  const cmdWords = cmd && cmdHolder >= 0 && cmdHolder <= holder ? commandIn(ctx, chain, cmd) : [];
+  if (cmdWords === null) return undefined;
+  const args = [...words.slice(1), ...cmdWords];
+  const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
+  return server ? { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : null;
+}
+
+/** Whether a COPY/ADD of the chain may write the script (`wanted`, or a bare `name` on the PATH), or a RUN may change it at `at`. */
+function writesScript(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string, at: string): boolean {
+  return writes.steps.some((step) => (step.kind === 'copy' ? writeHits(step.write, wanted, name) : runTouches(ctx, step.ins, at)));
+}
+
 /**
  * How the image steps down from root by itself: with an ENTRYPOINT, a call of a privilege-dropping tool to a
  * non-root user in it or in the entrypoint script read from the build context, else (the script cannot be read)
@@ -109,23 +187,10 @@ function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruc
  */
 export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
   const chain = stageChain(stage);
-  const lastOf = (keyword: string) => {
-    for (const s of chain) {
-      for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === keyword) return s.instructions[i];
-    }
-    return undefined;
-  };
-  const entrypoint = lastOf('ENTRYPOINT');
-  // No ENTRYPOINT: the last CMD (the stage's own, else the one it inherits) is the process that runs.
-  const cmd = lastOf('CMD');
+  const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
   if (entrypoint) {
-    // An ENTRYPOINT that calls the tool itself says to which user (an exec-form CMD may give its arguments).
-    const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
-    if (direct !== undefined) return direct;
-    // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
-    // Only a script whose long-running process runs as a non-root user counts (`exec gosu root "$@"` does not).
-    const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
-    if (script !== undefined) return script?.down ? { tool: script.tool, in: 'ENTRYPOINT' } : null;
+    const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
+    if (read !== undefined) return read && { tool: read.tool, in: 'ENTRYPOINT' };
     for (const s of chain) {
       for (const ins of s.instructions) {
         const kw = ins.getKeyword();
@@ -265,17 +330,19 @@ function scriptLocation(written: string, workdir: string | null): string | null 
  */
 function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string): { at: string; source: string } | undefined {
   let found: { at: string; source: string | undefined } | undefined;
-  const hits = (w: Write): boolean => {
-    if (wanted !== undefined) return w.target === wanted || (w.tree && (w.target === '/' || wanted.startsWith(`${w.target}/`)));
-    if (!w.tree) return path.posix.basename(w.target) === name && PATH_DIRS.has(path.posix.dirname(w.target));
-    return [...PATH_DIRS].some((d) => d === w.target || d.startsWith(`${w.target === '/' ? '' : w.target}/`));
-  };
   for (const step of writes.steps) {
     if (step.kind === 'copy') {
-      if (hits(step.write)) found = { at: step.write.tree ? (wanted ?? name) : step.write.target, source: step.write.tree ? undefined : step.write.source };
+      if (writeHits(step.write, wanted, name)) found = { at: step.write.tree ? (wanted ?? name) : step.write.target, source: step.write.tree ? undefined : step.write.source };
     } else if (found?.source !== undefined && runTouches(ctx, step.ins, found.at)) found = { at: found.at, source: undefined };
   }
   return found?.source === undefined ? undefined : { at: found.at, source: found.source };
+}
+
+/** Whether a write lands at `wanted` (or, with `wanted` undefined, at the bare `name` in a folder of the PATH). */
+function writeHits(w: Write, wanted: string | undefined, name: string): boolean {
+  if (wanted !== undefined) return w.target === wanted || (w.tree && (w.target === '/' || wanted.startsWith(`${w.target}/`)));
+  if (!w.tree) return path.posix.basename(w.target) === name && PATH_DIRS.has(path.posix.dirname(w.target));
+  return [...PATH_DIRS].some((d) => d === w.target || d.startsWith(`${w.target === '/' ? '' : w.target}/`));
 }
 
 /** Commands that read a file or change only its mode or owner (`RUN chmod +x /entrypoint.sh`): they leave its text as copied. */

@@ -233,6 +233,15 @@ export interface StepDown {
 }
 
 /**
+ * Whether a word that starts an `entrypoint:` or a Dockerfile ENTRYPOINT names the image's own entrypoint script as its
+ * official Dockerfile does (`docker-entrypoint.sh`, copied to /usr/local/bin, also by that path; clickhouse's and redmine's
+ * absolute path): DC011 and DF010 (entrypoint-step-down.ts) then keep its step-down.
+ */
+export function namesImageEntrypoint(word: string, sd: StepDown): boolean {
+  return sd.entrypoint !== undefined && (word === sd.entrypoint || (!sd.entrypoint.startsWith('/') && word === `/usr/local/bin/${sd.entrypoint}`));
+}
+
+/**
  * Official images whose entrypoint starts as root only to prepare the data directory and then steps
  * down to the service's own user (`gosu`/`su-exec`) before the server starts — when the container runs
  * the server (the image's default command, a flag, or the server's name). Images built on them
