@@ -178,6 +178,11 @@ const NON_ROOT_IMAGES: { match: RegExp; when?: (ref: ImageRef) => boolean; user:
   // kestra-io/kestra Dockerfile: `useradd -m -g kestra kestra` (no fixed uid) and `USER kestra`; its docs run it with `--user=root`
   // only to reach the Docker socket.
   { match: /^\/kestra\/kestra$/, user: 'kestra' },
+  // influxdata/influxdata-docker influxdb/1.11/Dockerfile and 1.12/Dockerfile (the official influxdb 1.x image from 1.11.7,
+  // docker-library/official-images#17791): `USER influxdb` (addgroup/adduser --uid 1500), ENTRYPOINT /entrypoint.sh, which steps
+  // down with nothing. The 1.8 and older tags run as root (their entrypoint.sh ends with `exec "$@"`, or `exec $GOSU_CMD "$@"` with
+  // no gosu unless INFLUXDB_RUNAS_USER_ID is set); the Enterprise -data and -meta tags are not read; 2.x steps down (STEP_DOWN_IMAGES) (stepdown3, item 4).
+  { match: /^\/influxdb$/, when: (r) => versionOf(r.tag) !== null && atLeast(r.tag, [1, 11]) && !atLeast(r.tag, [2, 0]) && !/data|meta/.test(r.tag ?? ''), user: 'influxdb', uid: 1500 },
   // ClickHouse/ClickHouse docker/server/Dockerfile.distroless (the `-distroless` tags): `USER 101:101`, the clickhouse user, with
   // `clickhouse docker-init` as ENTRYPOINT (the other tags step down: STEP_DOWN_IMAGES).
   { match: /^\/(?:clickhouse|clickhouse\/clickhouse-server)$/, when: (r) => /distroless/.test(r.tag ?? ''), user: '101' },
@@ -233,6 +238,15 @@ export interface StepDown {
 }
 
 /**
+ * Whether a word that starts an `entrypoint:` or a Dockerfile ENTRYPOINT names the image's own entrypoint script as its
+ * official Dockerfile does (`docker-entrypoint.sh`, copied to /usr/local/bin, also by that path; clickhouse's and redmine's
+ * absolute path): DC011 and DF010 (entrypoint-step-down.ts) then keep its step-down.
+ */
+export function namesImageEntrypoint(word: string, sd: StepDown): boolean {
+  return sd.entrypoint !== undefined && (word === sd.entrypoint || (!sd.entrypoint.startsWith('/') && word === `/usr/local/bin/${sd.entrypoint}`));
+}
+
+/**
  * Official images whose entrypoint starts as root only to prepare the data directory and then steps
  * down to the service's own user (`gosu`/`su-exec`) before the server starts — when the container runs
  * the server (the image's default command, a flag, or the server's name). Images built on them
@@ -273,6 +287,12 @@ const STEP_DOWN_IMAGES: StepDown[] = [
     entrypoint: '/entrypoint.sh',
     serverWithoutArgs: true,
   },
+  // docker-library/redmine docker-entrypoint.sh (COPY docker-entrypoint.sh /, ENTRYPOINT ["/docker-entrypoint.sh"], CMD ["rails",
+  // "server", "-b", "0.0.0.0"]): with `rails` or `rake` first and uid 0 it fixes the permissions of config, log, files… and runs
+  // `exec gosu redmine "$BASH_SOURCE" "$@"` (the 2015–2019 scripts: `set -- gosu redmine "$@"` for rails|rake|passenger); anything
+  // else runs as root (`exec "$@"`). `bundle exec` counts only since docker-library/redmine#386 (August 2025): not counted, older
+  // tags do not step down for it (stepdown3, item 4).
+  { match: /^\/redmine$/, user: 'redmine', server: (w) => w[0] === 'rails' || w[0] === 'rake', entrypoint: '/docker-entrypoint.sh' },
   // mosquitto.conf(5) `user`: "When run as root, change to this user … on startup. Defaults to mosquitto" (review 10).
   { match: /^\/eclipse-mosquitto$/, user: 'mosquitto', server: (w) => /(?:^|\/)mosquitto$/.test(w[0]), tool: "the broker's own user setting" },
 ];

@@ -1,0 +1,528 @@
+/**
+ * How a Dockerfile's image steps down from root by itself: an ENTRYPOINT or CMD that calls a privilege-dropping tool
+ * (gosu, su-exec…), an entrypoint script copied from the build context that calls one (read as shell), or a base image
+ * whose own entrypoint steps down (image-users.ts, STEP_DOWN_IMAGES). DF010 judges a Dockerfile's final stage with it,
+ * DC011 the stage a compose service builds: one reading for both.
+ */
+import type { Instruction, JSONInstruction } from 'dockerfile-ast';
+import type { DockerfileContext, Stage } from './dockerfile';
+import { argWords } from './df-instructions';
+import { containerCommand, rootBase, stageChain } from './stage-scope';
+import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
+import { invocation } from './run-commands';
+import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
+import { contextCandidates, contextRelative } from './build-context';
+import * as path from 'node:path';
+
+/** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
+const DROP_TOOLS = /\b(gosu|su-exec|setpriv|s6-setuidgid|chroot --userspec|runuser)\b/;
+
+function textOf(ctx: DockerfileContext, ins: Instruction): string {
+  const r = ins.getRange();
+  return ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
+}
+
+/** Options of runuser that take a value (the user is then the first other operand, or `-u USER`). */
+const RUNUSER_VALUE_OPTIONS = new Set(['-g', '-G', '-c', '-s', '-w', '--group', '--supp-group', '--command', '--shell', '--whitelist-environment']);
+
+/** A call of a privilege-dropping tool: the tool, the user it switches to as written (null: none), and whether that is a step-down. */
+interface DropCall {
+  tool: string;
+  user: string | null;
+  /**
+   * Whether it switches to a non-root user: a user is named and is not root or uid 0 (`gosu root`, `su-exec 0:0`,
+   * `gosu 0`, `runuser -u root` are not); a user through a variable (`gosu "$APP_USER"`, `su-exec ${PUID}:${PGID}`)
+   * is not known to be root, and counts (review 45b, item 7).
+   */
+  down: boolean;
+}
+
+/**
+ * A privilege-dropping tool the words call directly (`["gosu", "app", "server"]`, `exec su-exec 1000:1000 …`),
+ * with the user it switches to: the value written (`app`, `0:0`, `$APP_USER`), or null when it names none
+ * (`["gosu"]` only prints its usage; `setpriv` without `--reuid` keeps the user), and whether that is a
+ * step-down. Undefined when no word calls one (an entrypoint script, `sh -c "…"`: the tool may be called there).
+ * The one reading of a tool's words: the Dockerfile's ENTRYPOINT/CMD and the commands of an entrypoint script both use it.
+ */
+function directDrop(words: readonly string[]): DropCall | undefined {
+  const call = dropTarget(words);
+  return call && { ...call, down: call.user !== null && (call.user.includes('$') || !isRootUser(call.user)) };
+}
+
+function dropTarget(words: readonly string[]): { tool: string; user: string | null } | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const tool = words[k].slice(words[k].lastIndexOf('/') + 1);
+    const rest = words.slice(k + 1);
+    const valueOf = (names: string[]) => {
+      for (let j = 0; j < rest.length; j++) {
+        for (const n of names) {
+          if (rest[j] === n) return rest[j + 1] ?? null;
+          if (n.startsWith('--') && rest[j].startsWith(`${n}=`)) return rest[j].slice(n.length + 1);
+        }
+      }
+      return null;
+    };
+    switch (tool) {
+      case 'gosu':
+      case 'su-exec':
+      case 's6-setuidgid':
+        return { tool, user: rest[0] ?? null };
+      case 'setpriv':
+        return { tool, user: valueOf(['--reuid', '--ruid', '--euid']) };
+      case 'chroot':
+        if (!rest.some((w) => w === '--userspec' || w.startsWith('--userspec='))) continue;
+        return { tool: 'chroot --userspec', user: valueOf(['--userspec']) };
+      case 'runuser': {
+        let user = valueOf(['-u', '--user']);
+        for (let j = 0; user === null && j < rest.length; j++) {
+          if (RUNUSER_VALUE_OPTIONS.has(rest[j])) j++;
+          else if (rest[j] === '--') break;
+          else if (!rest[j].startsWith('-')) user = rest[j];
+        }
+        return { tool, user };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The step-down of an ENTRYPOINT or CMD that calls the tool itself: only a switch to a non-root user
+ * counts (review 45b, item 7: `gosu root …`, `su-exec 0:0 …` and `["gosu"]` run as root). `extra`: the
+ * words an exec-form CMD appends to an exec-form ENTRYPOINT. Undefined when it calls no tool.
+ */
+function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruction | undefined, where: 'ENTRYPOINT' | 'CMD'): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null | undefined {
+  const json = (i: Instruction) => typeof (i as JSONInstruction).getJSONStrings === 'function' && (i as JSONInstruction).getJSONStrings().length > 0;
+  const words = argWords(ctx, ins).filter((w) => !w.heredoc).map((w) => w.value);
+  if (extra && json(ins) && json(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
+  const call = directDrop(words);
+  if (!call) return undefined;
+  return call.down ? { tool: call.tool, in: where } : null;
+}
+
+/** The last ENTRYPOINT and the last CMD of a stage chain (the stage's own, else those it inherits from the stages it builds on). */
+function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instruction | undefined; cmd: Instruction | undefined } {
+  const lastOf = (keyword: string) => {
+    for (const s of chain) {
+      for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === keyword) return s.instructions[i];
+    }
+    return undefined;
+  };
+  return { entrypoint: lastOf('ENTRYPOINT'), cmd: lastOf('CMD') };
+}
+
+/**
+ * What an ENTRYPOINT of the Dockerfile is known to do about the user, from what can be read with certainty: an ENTRYPOINT
+ * that calls a privilege-dropping tool itself (an exec-form CMD may give its arguments), the entrypoint script copied from
+ * the build context (entrypointScriptDrop), or the base image's own entrypoint named again (baseEntrypointKept). The tool
+ * when the long-running process steps down to a non-root user, null when it does not, undefined when none of those can say.
+ */
+function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+  const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
+  if (direct !== undefined) return direct && { tool: direct.tool };
+  // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
+  // Only a script whose long-running process runs as a non-root user counts (`exec gosu root "$@"` does not).
+  const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
+  if (script !== undefined) return script?.down ? { tool: script.tool } : null;
+  return baseEntrypointKept(ctx, stage, chain, entrypoint, cmd);
+}
+
+/**
+ * With an ENTRYPOINT in the chain: whether the long-running process is known to step down to a non-root user by what the
+ * Dockerfile's ENTRYPOINT itself, its entrypoint script read from the build context or the base image's own entrypoint named
+ * again does (entrypointReading): true, false, or undefined when the chain has no ENTRYPOINT or none of those can say (a
+ * script that cannot be read). Not the guess privilegeDrop makes from a tool the Dockerfile installs. DC011 reads the
+ * Dockerfile a compose service builds with it (stepdown3, item 3).
+ */
+export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage): boolean | undefined {
+  const chain = stageChain(stage);
+  const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
+  if (!entrypoint) return undefined;
+  const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
+  return read === undefined ? undefined : read !== null;
+}
+
+/**
+ * An exec-form ENTRYPOINT that names the base image's own entrypoint again, as its official Dockerfile does
+ * (`ENTRYPOINT ["docker-entrypoint.sh"]` on redis or postgres, namesImageEntrypoint), when nothing in the Dockerfile writes
+ * or changes that script: it is the base image's, and steps down as it does when the container runs the server — its
+ * further words, then the CMD (the ENTRYPOINT resets the CMD of the base image and of the stages before the one that
+ * writes it: only a CMD of that stage or a later one counts; Dockerfile reference, "Understand how CMD and ENTRYPOINT
+ * interact"), must be the server, or, with no arguments at all, the script must start it by itself (cassandra, ClickHouse:
+ * StepDown.serverWithoutArgs). The tool, null when it does not step down, undefined when the ENTRYPOINT is not that
+ * script or what the container runs is not known (stepdown3, item 1).
+ */
+function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  if (base.kind !== 'image' || !step?.entrypoint) return undefined;
+  // A shell-form ENTRYPOINT runs `/bin/sh -c`, which passes the script no arguments: not read here.
+  if (!((entrypoint as JSONInstruction).getJSONStrings?.().length)) return undefined;
+  const words = argWords(ctx, entrypoint).map((w) => w.value);
+  if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
+  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's.
+  const writes = imageWrites(ctx, chain);
+  const at = words[0].includes('/') ? words[0] : `/usr/local/bin/${words[0]}`;
+  if (writesScript(ctx, writes, scriptLocation(words[0], '/') ?? undefined, words[0], at)) return undefined;
+  const holder = chain.findIndex((s) => s.instructions.includes(entrypoint));
+  const cmdHolder = cmd ? chain.findIndex((s) => s.instructions.includes(cmd)) : -1;
+  const cmdWords = cmd && cmdHolder >= 0 && cmdHolder <= holder ? commandIn(ctx, chain, cmd) : [];
+  if (cmdWords === null) return undefined;
+  const args = [...words.slice(1), ...cmdWords];
+  const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
+  return server ? { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : null;
+}
+
+/** Whether a COPY/ADD of the chain may write the script (`wanted`, or a bare `name` on the PATH), or a RUN may change it at `at`. */
+function writesScript(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string, at: string): boolean {
+  return writes.steps.some((step) => (step.kind === 'copy' ? writeHits(step.write, wanted, name) : runTouches(ctx, step.ins, at)));
+}
+
+/**
+ * How the image steps down from root by itself: with an ENTRYPOINT, a call of a privilege-dropping tool to a
+ * non-root user in it or in the entrypoint script read from the build context, else (the script cannot be read)
+ * a tool the Dockerfile installs or names; without one, the CMD (then what
+ * runs) calling such a tool, or a base image whose own entrypoint steps down when it runs its server
+ * (the official data stores). The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
+ */
+export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
+  const chain = stageChain(stage);
+  const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
+  if (entrypoint) {
+    const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
+    if (read !== undefined) return read && { tool: read.tool, in: 'ENTRYPOINT' };
+    for (const s of chain) {
+      for (const ins of s.instructions) {
+        const kw = ins.getKeyword();
+        if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD' && kw !== 'ENTRYPOINT' && kw !== 'CMD') continue;
+        const m = DROP_TOOLS.exec(textOf(ctx, ins));
+        if (m) return { tool: m[1], in: 'ENTRYPOINT' };
+      }
+    }
+    return null;
+  }
+  if (cmd) {
+    const direct = directStepDown(ctx, cmd, undefined, 'CMD');
+    if (direct !== undefined) return direct;
+  }
+  const m = cmd ? DROP_TOOLS.exec(textOf(ctx, cmd)) : null;
+  if (m) return { tool: m[1], in: 'CMD' };
+  // The base image's ENTRYPOINT applies: the official data stores' steps down to the service's user
+  // when the container runs the server (its default command, or the server named in a CMD), as DC011
+  // reads them (image-users.ts; `FROM rabbitmq:4.1-alpine` + a plugin, `FROM postgis/postgis`).
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  if (base.kind === 'image' && step) {
+    // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
+    const words = cmd ? commandIn(ctx, chain, cmd) : [];
+    if (words !== null && (words.length === 0 || step.server(words))) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
+  }
+  return null;
+}
+
+/** The command a CMD or ENTRYPOINT of the chain gives the container (containerCommand, read in the stage that holds it). */
+function commandIn(ctx: DockerfileContext, chain: readonly Stage[], ins: Instruction): string[] | null {
+  const owner = chain.find((s) => s.instructions.includes(ins));
+  return owner ? containerCommand(ctx, owner, ins) : null;
+}
+
+/** Programs that start the entrypoint script they are given (`tini -- /entrypoint.sh`, `sh /entrypoint.sh`). */
+const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
+/** The folders of the default PATH, where a script named without a folder (`docker-entrypoint.sh`) is found. */
+const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+
+/** The script an ENTRYPOINT runs (`["/docker-entrypoint.sh"]`, `["tini", "--", "entrypoint.sh"]`, `sh /entrypoint.sh`), as written; undefined for a `-c` string or a variable. */
+function entrypointScriptPath(words: readonly string[]): string | undefined {
+  let k = 0;
+  const base = (w: string | undefined) => (w === undefined ? '' : w.slice(w.lastIndexOf('/') + 1));
+  if (INIT_WRAPPERS.has(base(words[k]))) {
+    k++;
+    while (k < words.length && words[k].startsWith('-') && words[k] !== '--') k++;
+    if (words[k] === '--') k++;
+  }
+  if (SCRIPT_SHELLS.has(base(words[k]))) {
+    k++;
+    while (k < words.length && /^[-+][a-z]+$/i.test(words[k]) && words[k] !== '-c') k++;
+    if (words[k] === '-c') return undefined;
+  }
+  const w = words[k];
+  return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : w;
+}
+
+/** What writes a path of the image, in build order: a copy from the build context (`source`), or something whose content is not read here. */
+interface Write {
+  /** The path written; with `tree`, anything at or under it may be written (`COPY --from=builder /out/ /usr/local/bin/`). */
+  target: string;
+  tree: boolean;
+  /** The file's path in the build context, or undefined when its content cannot be read (COPY --from, a heredoc, a URL, a variable or glob). */
+  source: string | undefined;
+}
+
+/** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
+interface ImageWrites {
+  steps: ({ kind: 'copy'; write: Write } | { kind: 'run'; ins: Instruction })[];
+  workdir: string | null;
+}
+
+function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrites {
+  let workdir: string | null = '/';
+  const steps: ImageWrites['steps'] = [];
+  for (const s of [...chain].reverse()) {
+    for (const ins of s.instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'WORKDIR') {
+        const arg = ins.getArguments()[0]?.getValue();
+        workdir = arg === undefined || arg.includes('$') || workdir === null ? null : path.posix.resolve(workdir, arg);
+        continue;
+      }
+      if (kw === 'RUN') {
+        steps.push({ kind: 'run', ins });
+        continue;
+      }
+      if (kw !== 'COPY' && kw !== 'ADD') continue;
+      const fromStage = ((ins as JSONInstruction & { getFlags?: () => { getName(): string }[] }).getFlags?.() ?? []).some((f) => f.getName() === 'from');
+      const all = argWords(ctx, ins);
+      const heredoc = all.some((w) => w.heredoc);
+      const ops = all.filter((w) => !w.heredoc && !w.value.startsWith('--')).map((w) => w.value);
+      if (ops.length === 0) continue;
+      const dest = ops[ops.length - 1];
+      const sources = ops.slice(0, -1);
+      // A destination that cannot be placed may be any path: what the script is after it is not known (review 46a, item 3).
+      if (dest.includes('$') || (!dest.startsWith('/') && workdir === null)) {
+        steps.push({ kind: 'copy', write: { target: '/', tree: true, source: undefined } });
+        continue;
+      }
+      const destAbs = path.posix.resolve(workdir ?? '/', dest);
+      // Another stage's files, a heredoc's text: not read; they may land at the destination or under it (review 46a, item 3).
+      if (fromStage || heredoc) {
+        steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+        if (fromStage || sources.length === 0) continue;
+      }
+      const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
+      for (const src of sources) {
+        const unreadable = /[$*?[]|^[a-z][a-z0-9+.-]*:\/\//i.test(src);
+        const rel = contextRelative(src);
+        // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
+        if (rel === '' || rel.endsWith('/')) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+          continue;
+        }
+        const target = destIsDir ? path.posix.join(destAbs, path.posix.basename(rel)) : destAbs;
+        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel } });
+      }
+    }
+  }
+  return { steps, workdir };
+}
+
+/** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */
+function scriptLocation(written: string, workdir: string | null): string | null | undefined {
+  if (!written.includes('/')) return undefined;
+  if (written.startsWith('/')) return path.posix.normalize(written);
+  return workdir === null ? null : path.posix.resolve(workdir, written);
+}
+
+/**
+ * The build-context file the image holds at a path (`wanted`; undefined: a bare `name` looked up in the PATH folders) when
+ * the build is done: the last write there must be a copy from the context, and no later RUN may touch it (review 46a, item 3).
+ * Undefined when not known, or when nothing copies it.
+ */
+function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string): { at: string; source: string } | undefined {
+  let found: { at: string; source: string | undefined } | undefined;
+  for (const step of writes.steps) {
+    if (step.kind === 'copy') {
+      if (writeHits(step.write, wanted, name)) found = { at: step.write.tree ? (wanted ?? name) : step.write.target, source: step.write.tree ? undefined : step.write.source };
+    } else if (found?.source !== undefined && runTouches(ctx, step.ins, found.at)) found = { at: found.at, source: undefined };
+  }
+  return found?.source === undefined ? undefined : { at: found.at, source: found.source };
+}
+
+/** Whether a write lands at `wanted` (or, with `wanted` undefined, at the bare `name` in a folder of the PATH). */
+function writeHits(w: Write, wanted: string | undefined, name: string): boolean {
+  if (wanted !== undefined) return w.target === wanted || (w.tree && (w.target === '/' || wanted.startsWith(`${w.target}/`)));
+  if (!w.tree) return path.posix.basename(w.target) === name && PATH_DIRS.has(path.posix.dirname(w.target));
+  return [...PATH_DIRS].some((d) => d === w.target || d.startsWith(`${w.target === '/' ? '' : w.target}/`));
+}
+
+/** Commands that read a file or change only its mode or owner (`RUN chmod +x /entrypoint.sh`): they leave its text as copied. */
+const LEAVES_TEXT = new Set(['chmod', 'chown', 'chgrp', 'ls', 'stat', 'test', '[', 'cat', 'head', 'tail', 'file', 'sha256sum', 'sha1sum', 'md5sum', 'mkdir', 'echo', 'printf', 'grep', 'wc', 'dos2unix', 'true']);
+/** Commands that write files into a folder they are given (`cp /tmp/x.sh /usr/local/bin/`). */
+const WRITES_INTO = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'tar', 'unzip', 'curl', 'wget', 'git', 'find', 'xargs']);
+
+/**
+ * Whether a RUN may write or replace the file at `at` (`sed -i … /entrypoint.sh`, `> /entrypoint.sh`, `cp`, `mv`,
+ * `curl -o`): a redirection to it, or a command other than those that leave its text naming it (or its folder, for
+ * commands that copy into one). A script that is not shell is read by name only.
+ */
+function runTouches(ctx: DockerfileContext, ins: Instruction, at: string): boolean {
+  const base = path.posix.basename(at);
+  const dir = path.posix.dirname(at);
+  const names = (v: string) => v === at || path.posix.basename(v) === base || v.endsWith(`/${base}`);
+  const run = ctx.runs().find((r) => r.instruction === ins);
+  if (!run) return textOf(ctx, ins).includes(base);
+  for (const script of run.scripts) {
+    if (!script.isShell) {
+      if (script.source.text.includes(base)) return true;
+      continue;
+    }
+    for (const cmd of script.commands) {
+      for (let k = 0; k < cmd.words.length; k++) {
+        const target = outputRedirectTarget(cmd.words, k, true);
+        if (target !== null && !target.startsWith('&') && (names(target) || target.includes('$'))) return true;
+      }
+      const inv = invocation(cmd);
+      const program = inv?.name ?? programName(cmd);
+      if (LEAVES_TEXT.has(program)) continue;
+      for (const w of inv ? inv.args : argumentsOf(cmd)) {
+        const v = w.value.replace(/^-[a-zA-Z]+=?|^--[a-z-]+=/, (m) => (m.endsWith('=') ? '' : m));
+        if (names(v) || names(w.value)) return true;
+        if (WRITES_INTO.has(program) && (w.value.replace(/\/+$/, '') || '/') === dir) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Programs that step down to another user, as DROP_TOOLS names them (`chroot --userspec` through its option). */
+const DROP_PROGRAMS = new Set(['gosu', 'su-exec', 'setpriv', 's6-setuidgid', 'runuser']);
+
+/** How deep sourced or run scripts are followed (`. lib.sh` that sources another). */
+const MAX_SCRIPT_DEPTH = 4;
+
+/**
+ * What an entrypoint script's reading found: the call that decides what the long-running process runs as (`down`: a
+ * switch to a non-root user; `exec`: it is an `exec`'d call, which replaces the shell), none (null: no tool is called),
+ * or not known (undefined).
+ */
+type ScriptVerdict = { tool: string; down: boolean; exec: boolean } | null | undefined;
+
+function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
+  return a === b || (!!a && !!b && a.tool === b.tool && a.down === b.down && a.exec === b.exec);
+}
+
+/**
+ * Whether the ENTRYPOINT's script, COPY'd (or ADD'ed) from the build context by the stage or a stage it builds on,
+ * calls a privilege-dropping tool: the tool's name, null when the script is read and calls none, undefined when it is
+ * not known — no such copy (a script of the base image, one a RUN writes or changes, `COPY --from`, a heredoc, a later
+ * write to its path), a source or destination through a variable or glob, a build context that cannot be known, or a
+ * file not found or unreadable in it. Read as DF021 reads a copied file (`..` clamped at the context root): in each
+ * context of the compose services that build the Dockerfile (each must say the same), else in the Dockerfile's folder
+ * or the first folder above it that has the file. The script is parsed as shell (rules/engine/shell.ts): comments and
+ * quoted text do not count; a script it sources (`. lib.sh`, `source lib.sh`) or runs that the image copies from the
+ * context is read the same way (not readable: not known); `exec docker-entrypoint.sh "$@"` on an official data store
+ * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
+ */
+function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): ScriptVerdict {
+  const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
+  if (written === undefined) return undefined;
+  const writes = imageWrites(ctx, chain);
+  const contexts = contextCandidates(ctx);
+  if (contexts.unknown) return undefined;
+  // The container's command, `"$@"` of the entrypoint: a shell-form CMD is `/bin/sh -c '…'` (containerCommand).
+  const cmdWords = cmd ? commandIn(ctx, chain, cmd) : [];
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  const baseEntrypoint = step?.entrypoint;
+  const seen = new Set<string>();
+
+  /** The verdict on the script at a path written in the image (a bare name: on the PATH). */
+  const scriptAt = (writtenPath: string, depth: number): ScriptVerdict => {
+    const wanted = scriptLocation(writtenPath, writes.workdir);
+    if (wanted === null) return undefined;
+    const copy = lastContextCopy(ctx, writes, wanted, writtenPath);
+    if (!copy || seen.has(copy.at) || depth > MAX_SCRIPT_DEPTH) return undefined;
+    seen.add(copy.at);
+    const verdicts: (ScriptVerdict | 'absent')[] = contexts.dirs.map((dir) => {
+      const file = path.join(dir, copy.source);
+      if (!ctx.workspace.exists(file)) return 'absent';
+      const text = ctx.workspace.readText(file);
+      return text === undefined ? undefined : scriptVerdict(text, depth);
+    });
+    seen.delete(copy.at);
+    if (contexts.every) {
+      if (verdicts.length === 0 || verdicts.some((v) => v === 'absent' || v === undefined)) return undefined;
+      const first = verdicts[0] as ScriptVerdict;
+      return verdicts.every((v) => sameVerdict(v as ScriptVerdict, first)) ? first : undefined;
+    }
+    // The first context that has the file (none: not known).
+    return verdicts.find((v): v is ScriptVerdict => v !== 'absent');
+  };
+
+  /**
+   * The verdict on a script's text, from the privilege-dropping calls it makes — its own, and those of a script it
+   * sources or runs (as one call at that point), each judged by directDrop — in the order written: the `exec`'d ones
+   * (the shell becomes that process: the long-running one), else the last one, decide; it steps down when one of them
+   * switches to a non-root user. Null when it calls none.
+   */
+  const scriptVerdict = (text: string, depth: number): ScriptVerdict => {
+    const commands = parseShell({ text, offsets: identityOffsets(text.length) });
+    let unknown = false;
+    const calls: { tool: string; down: boolean; exec: boolean }[] = [];
+    for (const c of commands) {
+      const inv = invocation(c);
+      const program = inv?.name ?? programName(c);
+      const execd = inv !== null && inv.wrappers.some((k) => baseNameOf(c.words[k].value) === 'exec');
+      // The tool's own words (`gosu app "$@"`, `chroot --userspec=app / …`), read as the Dockerfile's ENTRYPOINT is.
+      const chroot = [...(inv?.wrappers ?? []), c.programIndex].find((k) => k >= 0 && baseNameOf(c.words[k].value) === 'chroot' && c.words.slice(k + 1).some((w) => w.value.startsWith('--userspec')));
+      const toolAt = DROP_PROGRAMS.has(program) ? (inv ? inv.index : c.programIndex) : chroot;
+      const call = toolAt === undefined || toolAt < 0 ? undefined : directDrop(c.words.slice(toolAt).map((w) => w.value));
+      if (call) {
+        calls.push({ tool: call.tool, down: call.down, exec: execd });
+        continue;
+      }
+      const args = inv ? inv.args : argumentsOf(c);
+      let other: string | undefined;
+      if (program === '.' || program === 'source') other = args[0]?.value;
+      else if (inv && c.programIndex >= 0 && !SCRIPT_SHELLS.has(program)) other = c.words[inv.index].value; // the program as written (its path)
+      else if (SCRIPT_SHELLS.has(program)) other = args.find((w) => !w.value.startsWith('-'))?.value;
+      // `sh -c '…'`: its string is read as the script's own commands.
+      const dashC = SCRIPT_SHELLS.has(program) ? args.findIndex((w) => /^-[a-z]*c[a-z]*$/i.test(w.value)) : -1;
+      if (dashC >= 0) {
+        const v = args[dashC + 1] === undefined ? undefined : scriptVerdict(args[dashC + 1].value, depth + 1);
+        if (v) calls.push({ ...v, exec: execd });
+        if (v === undefined) unknown = true;
+        continue;
+      }
+      if (other === undefined || other.includes('$')) continue;
+      // The base image's own entrypoint, run with the container's command: its step-down holds when that is the server.
+      if (baseEntrypoint !== undefined && step && (other === baseEntrypoint || path.posix.basename(other) === path.posix.basename(baseEntrypoint))) {
+        const own = lastContextCopy(ctx, writes, scriptLocation(other, writes.workdir) ?? undefined, other);
+        // Its arguments, `"$@"` standing for the container's command (the exec-form CMD's words).
+        const words = args.flatMap((w) => (w.value === '$@' ? (cmdWords ?? []) : [w.value]));
+        if (own === undefined && cmdWords !== null && !words.some((w) => w.includes('$')) && (words.length === 0 ? !!step.serverWithoutArgs : step.server(words))) {
+          calls.push({ tool: step.tool ?? (base.kind === 'image' && /alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), down: true, exec: execd });
+          continue;
+        }
+      }
+      // A script the image copies from the context: read it too (`. /usr/local/bin/common.sh`, `exec /app/start.sh`).
+      const isCopied = program === '.' || program === 'source' || SCRIPT_SHELLS.has(program) || /\.(?:sh|bash)$/.test(other);
+      if (!isCopied) continue;
+      const v = scriptAt(other, depth + 1);
+      // A sourced script's `exec` replaces this shell; a script run with `exec` is the long-running process.
+      if (v) calls.push({ ...v, exec: execd || ((program === '.' || program === 'source') && v.exec) });
+      // Sourced or run, and not readable: what it does is not known.
+      if (v === undefined) unknown = true;
+    }
+    const execs = calls.filter((k) => k.exec);
+    const deciding = execs.length > 0 ? execs : calls.slice(-1);
+    const down = deciding.find((k) => k.down);
+    if (down) return { tool: down.tool, down: true, exec: execs.length > 0 };
+    // No call, or only switches to root (`exec gosu root "$@"`): unless a script it sources or runs could not be read.
+    if (unknown) return undefined;
+    return deciding.length === 0 ? null : { tool: deciding[deciding.length - 1].tool, down: false, exec: execs.length > 0 };
+  };
+
+  return scriptAt(written, 0);
+}
+
+function baseNameOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Offsets for a text read on its own (a script file): each character maps to itself. */
+function identityOffsets(n: number): Uint32Array {
+  const out = new Uint32Array(n + 1);
+  for (let i = 0; i <= n; i++) out[i] = i;
+  return out;
+}
