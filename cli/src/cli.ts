@@ -47,13 +47,12 @@ import {
   type Severity,
   type WorkspaceView,
 } from '../../rules';
-import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, relatedTooLargeNotice, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, diskRepositoryRoot, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, relatedTooLargeNotice, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
 import { GzipMeter } from './gzip-size';
 import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type SarifNotice, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
-import { repositoryRoot } from '../../rules/engine/repo';
 import { mapDiffLines, maskSpans, placesOf, SecretValues, type SecretPlaces } from './secret-values';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
@@ -249,7 +248,7 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
     onUnreadable: (f: string, e: NodeJS.ErrnoException, what: 'folder' | 'file') => unreadable.push(`cannot read ${what === 'folder' ? 'the folder ' : ''}${shownPath(f)}: ${describeIoError(e)}`),
     repositoryTop: path.parse(abs).root,
     // The .gitignore files from the repository's root down apply to a walk of one of its subfolders, as git applies them.
-    ignoreFrom: repositoryRoot({ exists: (x) => fs.existsSync(x) }, abs) ?? undefined,
+    ignoreFrom: diskRepositoryRoot(abs) ?? undefined,
   });
   for (const p of paths) {
     const abs = path.resolve(p);

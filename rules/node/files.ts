@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { fileKindOf } from '../engine/analyze';
-import { gitIndexPaths, repositoryRoot } from '../engine/repo';
+import { gitCommonDir, gitFileTarget, gitIndexPaths, repositoryRoot } from '../engine/repo';
 import type { FileKind, WorkspaceView } from '../engine/types';
 
 /** Files larger than this are not analyzed (and reported once as skipped). */
@@ -177,6 +177,23 @@ export function walkFinds(root: string, filePath: string, options: Pick<WalkOpti
 }
 
 /**
+ * repositoryRoot on the disk (not above `top`, when given): the nearest folder at or above `dir` with a `.git`, whose
+ * `.git` file, when it is one, is a gitfile git reads (a malformed one is no repository: repositoryRoot).
+ */
+export function diskRepositoryRoot(dir: string, top?: string): string | null {
+  return repositoryRoot({ exists: (x) => fs.existsSync(x), readText: readGitFile }, dir, top);
+}
+
+/** The text of a small regular file (a `.git` file), else undefined (a folder, a link, missing, unreadable). */
+function readGitFile(p: string): string | undefined {
+  try {
+    return readRegularFile(p, 64 * 1024)?.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The paths the git index of their repository lists (read once per repository, bounded), asked only
  * for what `.gitignore` ignores: git ignores only untracked files.
  */
@@ -187,7 +204,7 @@ class TrackedPaths {
   constructor(private readonly top: string) {}
 
   private of(p: string): { rel: string; index: { files: Set<string>; dirs: Set<string> } } | undefined {
-    const root = repositoryRoot({ exists: (x) => fs.existsSync(x) }, path.dirname(p), this.top);
+    const root = diskRepositoryRoot(path.dirname(p), this.top);
     if (!root) return undefined;
     let index = this.byRoot.get(root);
     if (index === undefined) {
@@ -566,7 +583,8 @@ export class DiskWorkspace implements WorkspaceView {
   readText(p: string): string | undefined {
     const open = this.overlay(p);
     if (open !== undefined) return open;
-    if (!this.allowed(p)) return this.gitFileAbove(p) ? this.readAbove(p).text : undefined;
+    // The `.git` of a folder above the workspace folders is read to tell a gitfile from a malformed one (repositoryMarkerAbove first: gitFileAbove looks for it).
+    if (!this.allowed(p)) return this.repositoryMarkerAbove(p) || this.gitFileAbove(p) ? this.readAbove(p).text : undefined;
     // One map read per hit: a file that cannot be read is remembered as null (most root candidates do not exist).
     const hit = this.cache.get(p);
     if (hit !== undefined) return hit ?? undefined;
@@ -593,30 +611,42 @@ export class DiskWorkspace implements WorkspaceView {
    * it with a `.git`, looked for as exists() looks for it), the `.gitignore` of the root and of every folder down to the
    * workspace folder's parent, the root's `.git` (a linked worktree's `gitdir:` file, which gitIndex reads), and in the
    * root's `.git` folder `info/exclude`, `config` (`core.ignorecase`) and `index` — what the CLI reads for the same
-   * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). `core.excludesFile` is read by neither.
+   * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). And for a repository whose `.git` is a
+   * file (a linked worktree's, a submodule's; above the workspace folder or in it), the `commondir` of the folder it names
+   * and `info/exclude` in the common folder that leads to (gitCommonDir), wherever they are, as git reads them.
+   * `core.excludesFile`, the user's own, is read by the CLI only.
    * Nothing else above a workspace folder is read, nothing there is listed, and nothing is run: it is read in a restricted
    * (untrusted) workspace as well. Computed once per set of folders (the `.git` looked for once, as exists() keeps it).
    */
   private aboveFiles: { key: string; files: Set<string> } | undefined;
 
   private gitFileAbove(p: string): boolean {
-    if (path.basename(p) !== '.gitignore' && !p.includes(`${path.sep}.git`)) return false;
+    const base = path.basename(p);
+    if (base !== '.gitignore' && base !== 'commondir' && base !== 'exclude' && !p.includes(`${path.sep}.git`)) return false;
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return false;
     const key = roots.join('\u0000');
     if (this.aboveFiles?.key !== key) {
+      // Set first: a `commondir` added below is read through readText, which asks this set.
       const files = new Set<string>();
+      this.aboveFiles = { key, files };
       for (const r of roots) {
         const top = repositoryRoot(this, r);
-        if (top === null || top === r) continue;
-        for (let d = path.dirname(r); isInside(d, top); d = path.dirname(d)) {
-          files.add(path.join(d, '.gitignore'));
-          if (d === top || d === path.dirname(d)) break;
-        }
+        if (top === null) continue;
         const dotGit = path.join(top, '.git');
-        for (const f of [dotGit, path.join(dotGit, 'info', 'exclude'), path.join(dotGit, 'config'), path.join(dotGit, 'index')]) files.add(f);
+        if (top !== r) {
+          for (let d = path.dirname(r); isInside(d, top); d = path.dirname(d)) {
+            files.add(path.join(d, '.gitignore'));
+            if (d === top || d === path.dirname(d)) break;
+          }
+          for (const f of [dotGit, path.join(dotGit, 'info', 'exclude'), path.join(dotGit, 'config'), path.join(dotGit, 'index')]) files.add(f);
+        }
+        const text = this.readText(dotGit);
+        const gitDir = text === undefined ? undefined : gitFileTarget(text, top);
+        if (gitDir === undefined) continue;
+        files.add(path.join(gitDir, 'commondir'));
+        files.add(path.join(gitCommonDir(this, top), 'info', 'exclude'));
       }
-      this.aboveFiles = { key, files };
     }
     return this.aboveFiles.files.has(p);
   }
@@ -728,9 +758,9 @@ export class DiskWorkspace implements WorkspaceView {
     try {
       const st = fs.lstatSync(dotGit);
       if (st.isFile()) {
-        const m = /^gitdir:\s*(.+?)\s*$/m.exec(st.size <= 4096 ? fs.readFileSync(dotGit, 'utf8') : '');
-        if (!m) return undefined;
-        gitDir = path.resolve(repoRoot, m[1]);
+        const target = gitFileTarget(st.size <= 4096 ? fs.readFileSync(dotGit, 'utf8') : '', repoRoot);
+        if (target === undefined) return undefined;
+        gitDir = target;
       } else if (!st.isDirectory()) return undefined;
     } catch {
       return undefined;
