@@ -163,3 +163,58 @@ describe("a linked worktree: git reads info/exclude from the repository's common
     assert.deepEqual(await editorFindings(wt), cli);
   });
 });
+
+describe("the workspace scan chooses files as `check` in the workspace folder does: the .gitignore files from the repository's root down", () => {
+  after(async () => {
+    for (const c of clients.splice(0)) await c.shutdown();
+  });
+
+  const DOCKERFILE = 'FROM ubuntu\nRUN apt-get update\n';
+  const scans = (client: TestClient) => client.logs.filter((l) => /workspace scan: \d+ files/.test(l)).length;
+
+  /** The files the CLI reports findings in, relative to `dir`. */
+  function cliFiles(dir: string): string[] {
+    const r = runCli(['check', '.', '--format', 'json'], dir);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    return [...new Set((JSON.parse(r.stdout) as { file: string }[]).map((f) => path.relative(dir, path.resolve(dir, f.file))))].sort();
+  }
+
+  /** The files the server published findings for, relative to `dir`. */
+  function serverFiles(client: TestClient, dir: string): string[] {
+    const latest = new Map<string, number>();
+    for (const p of client.published) latest.set(p.uri, p.diagnostics.length);
+    return [...latest].filter(([, n]) => n > 0).map(([uri]) => path.relative(dir, new URL(uri).pathname)).sort();
+  }
+
+  it("a folder the root's .gitignore ignores is not scanned, a file git tracks there is; a file created there later is not analyzed", async () => {
+    const top = tempFiles('dg-gitscan-', {
+      'r/.gitignore': 'generated/\n',
+      'r/app/Dockerfile': DOCKERFILE,
+      'r/app/generated/Dockerfile': DOCKERFILE,
+      'r/app/generated/kept/Dockerfile': DOCKERFILE,
+    });
+    const repo = path.join(top, 'r');
+    const app = path.join(repo, 'app');
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-f', 'app/generated/kept/Dockerfile');
+    const expected = ['Dockerfile', path.join('generated', 'kept', 'Dockerfile')];
+    assert.deepEqual(cliFiles(app), expected);
+    const client = new TestClient();
+    clients.push(client);
+    await client.initialize([app], { workspaceTrusted: false });
+    await client.until('scan', () => scans(client) >= 1);
+    await client.until('the scan published its files', () => serverFiles(client, app).length >= 2);
+    assert.deepEqual(serverFiles(client, app), expected);
+    // A watcher's events: one for a file the walk finds, one for a file under the ignored folder.
+    for (const rel of ['other/Dockerfile', 'generated/new/Dockerfile']) {
+      fs.mkdirSync(path.dirname(path.join(app, rel)), { recursive: true });
+      fs.writeFileSync(path.join(app, rel), DOCKERFILE);
+    }
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: ['generated/new/Dockerfile', 'other/Dockerfile'].map((rel) => ({ uri: `file://${path.join(app, rel)}`, type: 1 })),
+    });
+    await client.until('other/Dockerfile analyzed', () => serverFiles(client, app).includes(path.join('other', 'Dockerfile')));
+    assert.deepEqual(serverFiles(client, app), [...expected, path.join('other', 'Dockerfile')].sort());
+    assert.deepEqual(cliFiles(app), [...expected, path.join('other', 'Dockerfile')].sort());
+  });
+});

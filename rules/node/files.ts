@@ -145,15 +145,16 @@ function ignoreFilesAbove(top: string, root: string, options: WalkOptions): { ba
 /**
  * Whether findFiles(root) would find the file at `filePath` (named like a Dockerfile or compose file):
  * no folder on the way is node_modules, .git…, a symbolic link, or ignored by a `.gitignore` (unless git
- * tracks a file below it), and the file itself is not ignored (unless tracked). For one file that
- * changed (a file watcher's event), the scope of the walk without walking.
+ * tracks a file below it), and the file itself is not ignored (unless tracked), with the `.gitignore` files from
+ * `ignoreFrom` down as findFiles applies them. For one file that changed (a file watcher's event), the scope of the
+ * walk without walking.
  */
-export function walkFinds(root: string, filePath: string, options: Pick<WalkOptions, 'repositoryTop'> = {}): boolean {
+export function walkFinds(root: string, filePath: string, options: Pick<WalkOptions, 'repositoryTop' | 'ignoreFrom'> = {}): boolean {
   const rel = path.relative(root, filePath);
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
   const parts = rel.split(path.sep);
   const tracked = new TrackedPaths(options.repositoryTop ?? root);
-  let rules: { base: string; ig: Ignore }[] = [];
+  let rules: { base: string; ig: Ignore }[] = options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, {});
   let dir = root;
   for (let i = 0; ; i++) {
     try {
