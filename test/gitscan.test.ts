@@ -1,6 +1,7 @@
 /**
  * What git ignores, the same in the server and the CLI (session 30, gitscan): a `.git` file that is no gitfile makes no
- * repository; a linked worktree's `info/exclude` is read from the repository's common folder (`commondir`).
+ * repository; a linked worktree's `info/exclude` is read from the repository's common folder (`commondir`); the
+ * workspace scan chooses files as `check` does; the user's core.excludesFile is read by the CLI, never by the server.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import { runCli } from './helpers/cli';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
-import { gitCommonDir, gitFileTarget, isGitIgnored, repositoryRoot } from '../rules/engine/repo';
+import { gitCommonDir, gitConfigValue, gitFileTarget, isGitIgnored, repositoryRoot } from '../rules/engine/repo';
 import { viewOf } from './helpers/fixtures';
 import { COMPOSE_WITH_ENV_AND_SECRET_FILE } from './helpers/secret-files-compose';
 
@@ -216,5 +217,78 @@ describe("the workspace scan chooses files as `check` in the workspace folder do
     await client.until('other/Dockerfile analyzed', () => serverFiles(client, app).includes(path.join('other', 'Dockerfile')));
     assert.deepEqual(serverFiles(client, app), [...expected, path.join('other', 'Dockerfile')].sort());
     assert.deepEqual(cliFiles(app), [...expected, path.join('other', 'Dockerfile')].sort());
+  });
+});
+
+describe("the user's own ignore file (core.excludesFile): the CLI reads it, as git does for the user; the server never does", () => {
+  after(async () => {
+    for (const c of clients.splice(0)) await c.shutdown();
+  });
+
+  it('gitConfigValue reads a value as git-config does', () => {
+    const text = '[core]\n\tignorecase = true\n[core "x"]\n\texcludesFile = /no\n[Core]\n  ExcludesFile = "~/a b" ; comment\n[user]\n\texcludesFile = /no\n';
+    assert.equal(gitConfigValue(text, 'core', 'excludesFile'), '~/a b');
+    assert.equal(gitConfigValue('[core]\nexcludesfile = /x/y # c\n', 'core', 'excludesFile'), '/x/y');
+    assert.equal(gitConfigValue('[core]\nexcludesfile = "a\\"b\\\\c"\n', 'core', 'excludesFile'), 'a"b\\c');
+    assert.equal(gitConfigValue('[core]\nexcludesfile\n', 'core', 'excludesFile'), undefined);
+    assert.equal(gitConfigValue('[core "sub"]\nexcludesfile = /x\n', 'core', 'excludesFile'), undefined);
+  });
+
+  it("isGitIgnored counts the view's user ignore file below info/exclude, relative to the root; a view without one reads none", () => {
+    const files = new Map([['/home/u/ignore', '.env\n/app/db.env\n'], ['/r/.gitignore', '!keep.env\n'], ['/r/app/compose.yaml', '']]);
+    const plain = viewOf(files, '/r');
+    const user = { ...plain, gitExcludesFile: () => '/home/u/ignore' };
+    assert.equal(isGitIgnored(plain, '/r/app/.env'), false);
+    assert.equal(isGitIgnored(user, '/r/app/.env'), true);
+    assert.equal(isGitIgnored(user, '/r/app/db.env'), true);
+    assert.equal(isGitIgnored(user, '/r/db.env'), false);
+    // The user's file has the lowest precedence: the repository's .gitignore re-includes.
+    files.set('/home/u/ignore', '*.env\n');
+    assert.equal(isGitIgnored(user, '/r/app/keep.env'), false);
+    assert.equal(isGitIgnored(user, '/r/app/other.env'), true);
+  });
+
+  /** A repository `r` holding the project, and a home folder; the environment of a user with that home. */
+  function userLayout(home: Record<string, string>, xdg: boolean): { r: string; env: NodeJS.ProcessEnv; top: string } {
+    const top = tempFiles('dg-gitscan-', { ...Object.fromEntries(Object.entries(home).map(([rel, text]) => [`home/${rel}`, text])), ...Object.fromEntries(Object.entries(APP).map(([rel, text]) => [`r/${rel}`, text])), 'r/.env.example': 'POSTGRES_PASSWORD=\n' });
+    const r = path.join(top, 'r');
+    fs.mkdirSync(path.join(top, 'home'), { recursive: true });
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: path.join(top, 'home'), XDG_CONFIG_HOME: xdg ? path.join(top, 'home', 'xdg') : '' };
+    delete env.GIT_CONFIG_GLOBAL;
+    return { r, env, top };
+  }
+
+  function gitStatus(cwd: string, env: NodeJS.ProcessEnv): string {
+    const r = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd, encoding: 'utf8', env: { ...env, GIT_CONFIG_NOSYSTEM: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  }
+
+  for (const [name, home, xdg] of [
+    ['$XDG_CONFIG_HOME/git/ignore', { 'xdg/git/ignore': IGNORES }, true],
+    ['~/.config/git/ignore (XDG_CONFIG_HOME empty)', { '.config/git/ignore': IGNORES }, false],
+    ['the file ~/.gitconfig names (core.excludesFile = ~/…)', { '.gitconfig': '[core]\n\texcludesFile = ~/my-ignores\n', 'my-ignores': IGNORES }, false],
+  ] as const) {
+    it(`${name}: git and the CLI take .env and secrets/ for ignored; the editor, which reads nothing of the user's, reports them`, async () => {
+      const { r, env } = userLayout(home, xdg);
+      spawnSync('git', ['init', '-q'], { cwd: r, env });
+      assert.equal(gitStatus(r, env), '?? .env.example\n?? compose.yaml\n');
+      assert.deepEqual(cliFindings(r, env), []);
+      const editor = await editorFindings(r, env);
+      assert.deepEqual(editor.map((f) => f.slice(0, 5)), ['DR001', 'DR004']);
+      // Without the user's file, the CLI reports what the editor reports.
+      const bare = { ...env, HOME: path.join(r, 'nohome'), XDG_CONFIG_HOME: '' };
+      assert.match(gitStatus(r, bare), /^\?\? \.env$/m);
+      assert.deepEqual(cliFindings(r, bare), editor);
+    });
+  }
+
+  it("the repository's own core.excludesFile wins over the user's", () => {
+    const { r, env } = userLayout({ 'xdg/git/ignore': IGNORES }, true);
+    spawnSync('git', ['init', '-q'], { cwd: r, env });
+    fs.appendFileSync(path.join(r, '.git', 'config'), '[core]\n\texcludesFile = local-ignores\n');
+    fs.writeFileSync(path.join(r, 'local-ignores'), 'secrets/\n');
+    assert.match(gitStatus(r, env), /^\?\? \.env$/m);
+    assert.deepEqual(cliFindings(r, env).map((f) => f.slice(0, 5)), ['DR001']);
   });
 });

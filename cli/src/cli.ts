@@ -430,7 +430,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // workspace's read cap: taken as absent, so named on standard error (review 45c, item 8).
   const relatedTooLarge = new Set<string>();
   const noteTooLarge = (p: string) => relatedTooLarge.add(p);
-  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read, noteTooLarge);
+  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read, noteTooLarge, process.env);
   /** What the report says of the files an include tree names past its bound (the notices on standard error). */
   const includeNotices: SarifNotice[] = [];
   const withNotices = (o: Outcome): Outcome => (includeNotices.length === 0 ? o : { ...o, notices: includeNotices });
@@ -576,7 +576,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // A dry run changes nothing: its exit code is that of the files as they are, not as fixed (review 37, item 1).
   const current: FileResult[] = [];
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
-  const onDisk = opts.dryRun ? new DiskWorkspace(undefined, undefined, undefined, undefined, noteTooLarge) : undefined;
+  const onDisk = opts.dryRun ? new DiskWorkspace(undefined, undefined, undefined, undefined, noteTooLarge, process.env) : undefined;
   const fixedCount = new Map<string, number>();
   // The files a safe fix would write whose bytes are not text read exactly — not UTF-8, nor UTF-16 with its byte order
   // mark (review 43a, item 1): their fixes are not applied (mayWrite). UTF-16 files are written back as UTF-16 (cli44 item 4).
@@ -890,7 +890,7 @@ if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
   parentPort!.once('message', (jobs: Job[]) => {
     let results: FileResult[] = [];
     const tooLarge = new Set<string>();
-    const error = analyzeEach(jobs, new DiskWorkspace(undefined, undefined, undefined, undefined, (p) => tooLarge.add(p)), wantFixes, (r) => {
+    const error = analyzeEach(jobs, new DiskWorkspace(undefined, undefined, undefined, undefined, (p) => tooLarge.add(p), process.env), wantFixes, (r) => {
       results.push(r);
       if (results.length < RESULTS_PER_MESSAGE) return;
       parentPort!.postMessage({ results, done: false } satisfies WorkerBatch);

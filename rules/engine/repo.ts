@@ -32,6 +32,10 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string, noRepositoryTo
     // `info/exclude` is read from the repository's common folder: a linked worktree's `.git` file names a folder of
     // its own (`/repo/.git/worktrees/NAME`), whose `commondir` leads to the one git reads it from (gitrepository-layout).
     files.unshift([root, path.join(gitCommonDir(ws, root), 'info', 'exclude')]);
+    // Below it, the user's own ignore file (core.excludesFile, the lowest precedence), for a view that reads per-user
+    // state (the CLI's: the server reads nothing of the user's outside the workspace). Its patterns are relative to the root.
+    const user = ws.gitExcludesFile?.(root);
+    if (user !== undefined) files.unshift([root, user]);
   }
   const sources: { folder: string; rules: ReturnType<typeof ignore> }[] = [];
   const ignorecase = root !== null && gitIgnoreCase(ws, root);
@@ -92,6 +96,51 @@ export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string)
     if (m) value = m[1] === undefined || /^(?:true|yes|on|1)$/i.test(m[1]);
   }
   return value;
+}
+
+/**
+ * The last value of `section.key` (a section without subsection; names without regard to case) in the text of a git
+ * config file, as git-config(1) "Syntax" reads a value: surrounding spaces dropped, `"…"` quoting, the escapes `\\`,
+ * `\"`, `\n`, `\t`, `\b`, and a `#` or `;` comment outside quotes. Undefined when unset, or set without `=` (a boolean,
+ * no value). A value continued on the next line (a trailing `\`) and `[include]` files are not followed.
+ */
+export function gitConfigValue(text: string, section: string, key: string): string | undefined {
+  let inSection = false;
+  let value: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const head = /^\s*\[\s*([A-Za-z0-9.-]+)(\s+"[^"]*")?\s*\]/.exec(line);
+    if (head) {
+      inSection = head[1].toLowerCase() === section.toLowerCase() && head[2] === undefined;
+      continue;
+    }
+    if (!inSection) continue;
+    const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=(.*))?$/.exec(line);
+    if (!m || m[1].toLowerCase() !== key.toLowerCase()) continue;
+    value = m[2] === undefined ? undefined : configValueText(m[2]);
+  }
+  return value;
+}
+
+function configValueText(raw: string): string {
+  let out = '';
+  let kept = 0; // the length of `out` up to its last character that is no unquoted space
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\' && i + 1 < raw.length) {
+      const e = raw[++i];
+      out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'b' ? '\b' : e;
+      kept = out.length;
+    } else if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '#' || c === ';')) break;
+    else if (!quoted && (c === ' ' || c === '\t')) {
+      if (out.length > 0) out += c;
+    } else {
+      out += c;
+      kept = out.length;
+    }
+  }
+  return out.slice(0, kept);
 }
 
 /**

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { fileKindOf } from '../engine/analyze';
-import { gitCommonDir, gitFileTarget, gitIndexPaths, repositoryRoot } from '../engine/repo';
+import { gitCommonDir, gitConfigValue, gitFileTarget, gitIndexPaths, repositoryRoot } from '../engine/repo';
 import type { FileKind, WorkspaceView } from '../engine/types';
 
 /** Files larger than this are not analyzed (and reported once as skipped). */
@@ -558,7 +558,18 @@ export class DiskWorkspace implements WorkspaceView {
      * missing (review 45c, item 8).
      */
     private readonly onTooLarge?: (p: string, maxBytes: number) => void,
-  ) {}
+    /**
+     * The environment that locates the user's git configuration (`HOME`, `XDG_CONFIG_HOME`, `GIT_CONFIG_GLOBAL`), for
+     * a view that reads per-user state: given (the CLI, which runs as the user, passes process.env), it has
+     * gitExcludesFile; not given (the server), nothing of the user's is read.
+     */
+    userEnv?: NodeJS.ProcessEnv,
+  ) {
+    if (userEnv) this.gitExcludesFile = (root) => userExcludesFile(this, userEnv, root);
+  }
+
+  /** WorkspaceView.gitExcludesFile: only with the user's environment (see the constructor). */
+  readonly gitExcludesFile?: (repoRoot: string) => string | undefined;
 
   /**
    * allowed()'s answers, for the roots they were given under: the same paths are asked again and again (every
@@ -848,6 +859,31 @@ export class DiskWorkspace implements WorkspaceView {
   private caches(): Map<string, unknown>[] {
     return [this.cache, this.existsCache, this.linkCache, this.dirCache, this.indexCache, this.headCache, this.allowedCache];
   }
+}
+
+/**
+ * The user's own ignore file for the repository at `root`, as git finds it: the last `core.excludesFile` of the user's
+ * global configuration (`$GIT_CONFIG_GLOBAL` when set, else `$XDG_CONFIG_HOME/git/config` — `~/.config/git/config`
+ * when XDG_CONFIG_HOME is unset or empty — then `~/.gitconfig`) and of the repository's (`config` in its common git
+ * folder), `~/` read as the home folder and a relative path from the repository's root (where git runs from); unset,
+ * `$XDG_CONFIG_HOME/git/ignore` or `~/.config/git/ignore` (git-config(1), core.excludesFile; gitignore(5)). The
+ * system's configuration (`/etc/gitconfig`) and `[include]` files are not read. Undefined when set empty or no home is known.
+ */
+function userExcludesFile(ws: Pick<WorkspaceView, 'readText'>, env: NodeJS.ProcessEnv, root: string): string | undefined {
+  const home = env.HOME || undefined;
+  const xdg = env.XDG_CONFIG_HOME || (home === undefined ? undefined : path.join(home, '.config'));
+  const configs = env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : [...(xdg === undefined ? [] : [path.join(xdg, 'git', 'config')]), ...(home === undefined ? [] : [path.join(home, '.gitconfig')])];
+  configs.push(path.join(gitCommonDir(ws, root), 'config'));
+  let value: string | undefined;
+  for (const file of configs) {
+    const text = ws.readText(file);
+    const v = text === undefined ? undefined : gitConfigValue(text, 'core', 'excludesFile');
+    if (v !== undefined) value = v;
+  }
+  if (value === undefined) return xdg === undefined ? undefined : path.join(xdg, 'git', 'ignore');
+  if (value === '') return undefined;
+  if (value === '~' || value.startsWith('~/')) return home === undefined ? undefined : path.join(home, value.slice(1));
+  return path.resolve(root, value);
 }
 
 /** A cache keyed by absolute path that records in `dirs` every folder above the keys it is given (see DiskWorkspace.knownDirs). */
