@@ -47,13 +47,12 @@ import {
   type Severity,
   type WorkspaceView,
 } from '../../rules';
-import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, relatedTooLargeNotice, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, describeIoError, diskRepositoryRoot, DiskWorkspace, encodeText, findFiles, isInside, readForAnalysis, relatedTooLargeNotice, RunReads, writeEncodingOnDisk, type FoundFile, type WriteEncoding } from '../../rules/node/files';
 import { GzipMeter } from './gzip-size';
 import { printable, skippedReason, writeGithub, writeJson, writeSarif, writeText, type FileResult, type OfferedFix, type SarifNotice, type Write } from './format';
 import { unifiedDiff } from './diff';
 import { redactSecretsInLine } from './redact';
 import { weakReason } from '../../rules/compose/DC041-weak-or-default-password';
-import { repositoryRoot } from '../../rules/engine/repo';
 import { mapDiffLines, maskSpans, placesOf, SecretValues, type SecretPlaces } from './secret-values';
 import { registryFixPass } from './registry-fixes';
 import { tuneV8ForShortRun } from './v8-tuning';
@@ -249,7 +248,7 @@ function collect(paths: string[], ws: DiskWorkspace, lookalikes: string[] = [], 
     onUnreadable: (f: string, e: NodeJS.ErrnoException, what: 'folder' | 'file') => unreadable.push(`cannot read ${what === 'folder' ? 'the folder ' : ''}${shownPath(f)}: ${describeIoError(e)}`),
     repositoryTop: path.parse(abs).root,
     // The .gitignore files from the repository's root down apply to a walk of one of its subfolders, as git applies them.
-    ignoreFrom: repositoryRoot({ exists: (x) => fs.existsSync(x) }, abs) ?? undefined,
+    ignoreFrom: diskRepositoryRoot(abs) ?? undefined,
   });
   for (const p of paths) {
     const abs = path.resolve(p);
@@ -431,7 +430,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // workspace's read cap: taken as absent, so named on standard error (review 45c, item 8).
   const relatedTooLarge = new Set<string>();
   const noteTooLarge = (p: string) => relatedTooLarge.add(p);
-  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read, noteTooLarge);
+  const workspace = new DiskWorkspace((p) => changed.get(p), undefined, undefined, reads.read, noteTooLarge, process.env);
   /** What the report says of the files an include tree names past its bound (the notices on standard error). */
   const includeNotices: SarifNotice[] = [];
   const withNotices = (o: Outcome): Outcome => (includeNotices.length === 0 ? o : { ...o, notices: includeNotices });
@@ -577,7 +576,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
   // A dry run changes nothing: its exit code is that of the files as they are, not as fixed (review 37, item 1).
   const current: FileResult[] = [];
   // The files as they are on disk, for a file whose analysis would otherwise see earlier files' fixes.
-  const onDisk = opts.dryRun ? new DiskWorkspace(undefined, undefined, undefined, undefined, noteTooLarge) : undefined;
+  const onDisk = opts.dryRun ? new DiskWorkspace(undefined, undefined, undefined, undefined, noteTooLarge, process.env) : undefined;
   const fixedCount = new Map<string, number>();
   // The files a safe fix would write whose bytes are not text read exactly — not UTF-8, nor UTF-16 with its byte order
   // mark (review 43a, item 1): their fixes are not applied (mayWrite). UTF-16 files are written back as UTF-16 (cli44 item 4).
@@ -891,7 +890,7 @@ if (!isMainThread && (workerData as { dgWorker?: boolean } | null)?.dgWorker) {
   parentPort!.once('message', (jobs: Job[]) => {
     let results: FileResult[] = [];
     const tooLarge = new Set<string>();
-    const error = analyzeEach(jobs, new DiskWorkspace(undefined, undefined, undefined, undefined, (p) => tooLarge.add(p)), wantFixes, (r) => {
+    const error = analyzeEach(jobs, new DiskWorkspace(undefined, undefined, undefined, undefined, (p) => tooLarge.add(p), process.env), wantFixes, (r) => {
       results.push(r);
       if (results.length < RESULTS_PER_MESSAGE) return;
       parentPort!.postMessage({ results, done: false } satisfies WorkerBatch);

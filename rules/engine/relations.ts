@@ -162,7 +162,10 @@ class AnalysisWorkspace implements WorkspaceView {
    * gitTracking tells "cannot read indexes" (undefined) from "this index cannot be read whole" ('unknown').
    */
   readonly gitIndex?: (repoRoot: string) => Uint8Array | null | undefined;
+  /** The base's user ignore file (the CLI's view has one, the server's none: WorkspaceView.gitExcludesFile). */
+  readonly gitExcludesFile?: (repoRoot: string) => string | undefined;
   constructor(readonly base: WorkspaceView) {
+    if (base.gitExcludesFile) this.gitExcludesFile = base.gitExcludesFile.bind(base);
     const read = base.gitIndex?.bind(base);
     if (read)
       this.gitIndex = (repoRoot) => {

@@ -28,7 +28,15 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string, noRepositoryTo
     if (parent === dir) break;
     dir = parent;
   }
-  if (root !== null) files.unshift([root, path.join(root, '.git', 'info', 'exclude')]);
+  if (root !== null) {
+    // `info/exclude` is read from the repository's common folder: a linked worktree's `.git` file names a folder of
+    // its own (`/repo/.git/worktrees/NAME`), whose `commondir` leads to the one git reads it from (gitrepository-layout).
+    files.unshift([root, path.join(gitCommonDir(ws, root), 'info', 'exclude')]);
+    // Below it, the user's own ignore file (core.excludesFile, the lowest precedence), for a view that reads per-user
+    // state (the CLI's: the server reads nothing of the user's outside the workspace). Its patterns are relative to the root.
+    const user = ws.gitExcludesFile?.(root);
+    if (user !== undefined) files.unshift([root, user]);
+  }
   const sources: { folder: string; rules: ReturnType<typeof ignore> }[] = [];
   const ignorecase = root !== null && gitIgnoreCase(ws, root);
   for (const [folder, file] of files) {
@@ -91,6 +99,51 @@ export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string)
 }
 
 /**
+ * The last value of `section.key` (a section without subsection; names without regard to case) in the text of a git
+ * config file, as git-config(1) "Syntax" reads a value: surrounding spaces dropped, `"…"` quoting, the escapes `\\`,
+ * `\"`, `\n`, `\t`, `\b`, and a `#` or `;` comment outside quotes. Undefined when unset, or set without `=` (a boolean,
+ * no value). A value continued on the next line (a trailing `\`) and `[include]` files are not followed.
+ */
+export function gitConfigValue(text: string, section: string, key: string): string | undefined {
+  let inSection = false;
+  let value: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const head = /^\s*\[\s*([A-Za-z0-9.-]+)(\s+"[^"]*")?\s*\]/.exec(line);
+    if (head) {
+      inSection = head[1].toLowerCase() === section.toLowerCase() && head[2] === undefined;
+      continue;
+    }
+    if (!inSection) continue;
+    const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=(.*))?$/.exec(line);
+    if (!m || m[1].toLowerCase() !== key.toLowerCase()) continue;
+    value = m[2] === undefined ? undefined : configValueText(m[2]);
+  }
+  return value;
+}
+
+function configValueText(raw: string): string {
+  let out = '';
+  let kept = 0; // the length of `out` up to its last character that is no unquoted space
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\' && i + 1 < raw.length) {
+      const e = raw[++i];
+      out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'b' ? '\b' : e;
+      kept = out.length;
+    } else if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '#' || c === ';')) break;
+    else if (!quoted && (c === ' ' || c === '\t')) {
+      if (out.length > 0) out += c;
+    } else {
+      out += c;
+      kept = out.length;
+    }
+  }
+  return out.slice(0, kept);
+}
+
+/**
  * Whether a file lies in a folder of the file system. A document that is not a file (an editor's
  * unsaved `untitled:` buffer) is analyzed under a relative name: it has no folder, so no sibling file
  * (`.env`, `.gitignore`, `.dockerignore`) is its own, and the rules about them do not report on it.
@@ -99,16 +152,57 @@ export function hasFolder(filePath: string): boolean {
   return path.isAbsolute(filePath);
 }
 
-/** The nearest directory at or above `dir` (and not above `top`, when given) that holds `.git` (the repository root), or null. */
-export function repositoryRoot(ws: { exists(p: string): boolean }, dir: string, top?: string): string | null {
+/**
+ * The nearest directory at or above `dir` (and not above `top`, when given) that holds `.git` (the repository root), or
+ * null. A `.git` FILE that is not in git's gitfile format (gitFileTarget: empty, or no `gitdir: ` first) makes no
+ * repository: git run in that folder stops with "fatal: invalid gitfile format", and the repository of a folder above, if
+ * any, takes the folder for one of its own (checked with git 2.39: `/r/.git/`, `/r/app/.git` holding `garbage`, `git
+ * status` in `/r` lists `app/.env` untracked and `git add app` stages it), so the search goes on above. A view that
+ * cannot read (`readText` absent) takes every `.git` for a repository's.
+ */
+export function repositoryRoot(ws: { exists(p: string): boolean; readText?(p: string): string | undefined }, dir: string, top?: string): string | null {
   let d = dir;
   for (let i = 0; i < 64; i++) {
-    if (ws.exists(path.join(d, '.git'))) return d;
+    const dotGit = path.join(d, '.git');
+    if (ws.exists(dotGit)) {
+      // A folder reads as no text.
+      const text = ws.readText?.(dotGit);
+      if (text === undefined || gitFileTarget(text, d) !== undefined) return d;
+    }
     const parent = path.dirname(d);
     if (parent === d || d === top) return null;
     d = parent;
   }
   return null;
+}
+
+/**
+ * The git folder a `.git` file names, resolved against the folder that holds it (`root`), or undefined when the text is
+ * not a gitfile as git reads one: it must start with `gitdir: ` (the space included, at the first byte), and a path
+ * must follow once the line ends are cut from the end (git's read_gitfile_gently: "invalid gitfile format", "no path in
+ * gitfile"; checked with git 2.39: an empty file, `garbage`, `gitdir:/x`, ` gitdir: /x` and `gitdir: ` are refused).
+ */
+export function gitFileTarget(text: string, root: string): string | undefined {
+  if (!text.startsWith('gitdir: ')) return undefined;
+  const target = text.slice('gitdir: '.length).replace(/[\r\n]+$/, '');
+  return target === '' ? undefined : path.resolve(root, target);
+}
+
+/**
+ * The repository's common git folder, where git reads `info/exclude` and `config`: `<root>/.git` when that is a folder;
+ * for a `.git` file (a linked worktree, a submodule), the folder it names (gitFileTarget), or the folder that folder's
+ * `commondir` file names (a linked worktree's `../..`, relative to it; gitrepository-layout(5): "commondir: If this file
+ * exists, $GIT_COMMON_DIR will be set to the path specified in this file", and "info/exclude: This file is ignored if
+ * $GIT_COMMON_DIR is set and $GIT_COMMON_DIR/info/exclude will be used instead").
+ */
+export function gitCommonDir(ws: Pick<WorkspaceView, 'readText'>, root: string): string {
+  const dotGit = path.join(root, '.git');
+  const text = ws.readText(dotGit);
+  const gitDir = text === undefined ? undefined : gitFileTarget(text, root);
+  if (gitDir === undefined) return dotGit;
+  const common = ws.readText(path.join(gitDir, 'commondir'));
+  // git cuts the line ends from the end of the file (setup.c, get_common_dir_noenv).
+  return common === undefined ? gitDir : path.resolve(gitDir, common.replace(/[\r\n]+$/, ''));
 }
 
 const indexPaths = new WeakMap<Uint8Array, Set<string> | null>();

@@ -172,6 +172,12 @@ export interface WorkspaceView {
    * path as a link. Docker sends a link in the build context as a link, never what it points to.
    */
   isSymbolicLink?(path: string): boolean;
+  /**
+   * The user's own ignore file for the repository at `repoRoot` (git's `core.excludesFile`, by default
+   * `$XDG_CONFIG_HOME/git/ignore`), or undefined for none. Optional: only a view that reads per-user state outside
+   * the workspace has it (the CLI's); the server's has not, as it reads nothing of the user's there.
+   */
+  gitExcludesFile?(repoRoot: string): string | undefined;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceView = {

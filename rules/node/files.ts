@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { fileKindOf } from '../engine/analyze';
-import { gitIndexPaths, repositoryRoot } from '../engine/repo';
+import { gitCommonDir, gitConfigValue, gitFileTarget, gitIndexPaths, repositoryRoot } from '../engine/repo';
 import type { FileKind, WorkspaceView } from '../engine/types';
 
 /** Files larger than this are not analyzed (and reported once as skipped). */
@@ -145,15 +145,16 @@ function ignoreFilesAbove(top: string, root: string, options: WalkOptions): { ba
 /**
  * Whether findFiles(root) would find the file at `filePath` (named like a Dockerfile or compose file):
  * no folder on the way is node_modules, .git…, a symbolic link, or ignored by a `.gitignore` (unless git
- * tracks a file below it), and the file itself is not ignored (unless tracked). For one file that
- * changed (a file watcher's event), the scope of the walk without walking.
+ * tracks a file below it), and the file itself is not ignored (unless tracked), with the `.gitignore` files from
+ * `ignoreFrom` down as findFiles applies them. For one file that changed (a file watcher's event), the scope of the
+ * walk without walking.
  */
-export function walkFinds(root: string, filePath: string, options: Pick<WalkOptions, 'repositoryTop'> = {}): boolean {
+export function walkFinds(root: string, filePath: string, options: Pick<WalkOptions, 'repositoryTop' | 'ignoreFrom'> = {}): boolean {
   const rel = path.relative(root, filePath);
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
   const parts = rel.split(path.sep);
   const tracked = new TrackedPaths(options.repositoryTop ?? root);
-  let rules: { base: string; ig: Ignore }[] = [];
+  let rules: { base: string; ig: Ignore }[] = options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, {});
   let dir = root;
   for (let i = 0; ; i++) {
     try {
@@ -177,6 +178,23 @@ export function walkFinds(root: string, filePath: string, options: Pick<WalkOpti
 }
 
 /**
+ * repositoryRoot on the disk (not above `top`, when given): the nearest folder at or above `dir` with a `.git`, whose
+ * `.git` file, when it is one, is a gitfile git reads (a malformed one is no repository: repositoryRoot).
+ */
+export function diskRepositoryRoot(dir: string, top?: string): string | null {
+  return repositoryRoot({ exists: (x) => fs.existsSync(x), readText: readGitFile }, dir, top);
+}
+
+/** The text of a small regular file (a `.git` file), else undefined (a folder, a link, missing, unreadable). */
+function readGitFile(p: string): string | undefined {
+  try {
+    return readRegularFile(p, 64 * 1024)?.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The paths the git index of their repository lists (read once per repository, bounded), asked only
  * for what `.gitignore` ignores: git ignores only untracked files.
  */
@@ -187,7 +205,7 @@ class TrackedPaths {
   constructor(private readonly top: string) {}
 
   private of(p: string): { rel: string; index: { files: Set<string>; dirs: Set<string> } } | undefined {
-    const root = repositoryRoot({ exists: (x) => fs.existsSync(x) }, path.dirname(p), this.top);
+    const root = diskRepositoryRoot(path.dirname(p), this.top);
     if (!root) return undefined;
     let index = this.byRoot.get(root);
     if (index === undefined) {
@@ -540,7 +558,18 @@ export class DiskWorkspace implements WorkspaceView {
      * missing (review 45c, item 8).
      */
     private readonly onTooLarge?: (p: string, maxBytes: number) => void,
-  ) {}
+    /**
+     * The environment that locates the user's git configuration (`HOME`, `XDG_CONFIG_HOME`, `GIT_CONFIG_GLOBAL`), for
+     * a view that reads per-user state: given (the CLI, which runs as the user, passes process.env), it has
+     * gitExcludesFile; not given (the server), nothing of the user's is read.
+     */
+    userEnv?: NodeJS.ProcessEnv,
+  ) {
+    if (userEnv) this.gitExcludesFile = (root) => userExcludesFile(this, userEnv, root);
+  }
+
+  /** WorkspaceView.gitExcludesFile: only with the user's environment (see the constructor). */
+  readonly gitExcludesFile?: (repoRoot: string) => string | undefined;
 
   /**
    * allowed()'s answers, for the roots they were given under: the same paths are asked again and again (every
@@ -566,7 +595,8 @@ export class DiskWorkspace implements WorkspaceView {
   readText(p: string): string | undefined {
     const open = this.overlay(p);
     if (open !== undefined) return open;
-    if (!this.allowed(p)) return this.gitFileAbove(p) ? this.readAbove(p).text : undefined;
+    // The `.git` of a folder above the workspace folders is read to tell a gitfile from a malformed one (repositoryMarkerAbove first: gitFileAbove looks for it).
+    if (!this.allowed(p)) return this.repositoryMarkerAbove(p) || this.gitFileAbove(p) ? this.readAbove(p).text : undefined;
     // One map read per hit: a file that cannot be read is remembered as null (most root candidates do not exist).
     const hit = this.cache.get(p);
     if (hit !== undefined) return hit ?? undefined;
@@ -593,30 +623,42 @@ export class DiskWorkspace implements WorkspaceView {
    * it with a `.git`, looked for as exists() looks for it), the `.gitignore` of the root and of every folder down to the
    * workspace folder's parent, the root's `.git` (a linked worktree's `gitdir:` file, which gitIndex reads), and in the
    * root's `.git` folder `info/exclude`, `config` (`core.ignorecase`) and `index` — what the CLI reads for the same
-   * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). `core.excludesFile` is read by neither.
+   * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). And for a repository whose `.git` is a
+   * file (a linked worktree's, a submodule's; above the workspace folder or in it), the `commondir` of the folder it names
+   * and `info/exclude` in the common folder that leads to (gitCommonDir), wherever they are, as git reads them.
+   * `core.excludesFile`, the user's own, is read by the CLI only.
    * Nothing else above a workspace folder is read, nothing there is listed, and nothing is run: it is read in a restricted
    * (untrusted) workspace as well. Computed once per set of folders (the `.git` looked for once, as exists() keeps it).
    */
   private aboveFiles: { key: string; files: Set<string> } | undefined;
 
   private gitFileAbove(p: string): boolean {
-    if (path.basename(p) !== '.gitignore' && !p.includes(`${path.sep}.git`)) return false;
+    const base = path.basename(p);
+    if (base !== '.gitignore' && base !== 'commondir' && base !== 'exclude' && !p.includes(`${path.sep}.git`)) return false;
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return false;
     const key = roots.join('\u0000');
     if (this.aboveFiles?.key !== key) {
+      // Set first: a `commondir` added below is read through readText, which asks this set.
       const files = new Set<string>();
+      this.aboveFiles = { key, files };
       for (const r of roots) {
         const top = repositoryRoot(this, r);
-        if (top === null || top === r) continue;
-        for (let d = path.dirname(r); isInside(d, top); d = path.dirname(d)) {
-          files.add(path.join(d, '.gitignore'));
-          if (d === top || d === path.dirname(d)) break;
-        }
+        if (top === null) continue;
         const dotGit = path.join(top, '.git');
-        for (const f of [dotGit, path.join(dotGit, 'info', 'exclude'), path.join(dotGit, 'config'), path.join(dotGit, 'index')]) files.add(f);
+        if (top !== r) {
+          for (let d = path.dirname(r); isInside(d, top); d = path.dirname(d)) {
+            files.add(path.join(d, '.gitignore'));
+            if (d === top || d === path.dirname(d)) break;
+          }
+          for (const f of [dotGit, path.join(dotGit, 'info', 'exclude'), path.join(dotGit, 'config'), path.join(dotGit, 'index')]) files.add(f);
+        }
+        const text = this.readText(dotGit);
+        const gitDir = text === undefined ? undefined : gitFileTarget(text, top);
+        if (gitDir === undefined) continue;
+        files.add(path.join(gitDir, 'commondir'));
+        files.add(path.join(gitCommonDir(this, top), 'info', 'exclude'));
       }
-      this.aboveFiles = { key, files };
     }
     return this.aboveFiles.files.has(p);
   }
@@ -728,9 +770,9 @@ export class DiskWorkspace implements WorkspaceView {
     try {
       const st = fs.lstatSync(dotGit);
       if (st.isFile()) {
-        const m = /^gitdir:\s*(.+?)\s*$/m.exec(st.size <= 4096 ? fs.readFileSync(dotGit, 'utf8') : '');
-        if (!m) return undefined;
-        gitDir = path.resolve(repoRoot, m[1]);
+        const target = gitFileTarget(st.size <= 4096 ? fs.readFileSync(dotGit, 'utf8') : '', repoRoot);
+        if (target === undefined) return undefined;
+        gitDir = target;
       } else if (!st.isDirectory()) return undefined;
     } catch {
       return undefined;
@@ -817,6 +859,31 @@ export class DiskWorkspace implements WorkspaceView {
   private caches(): Map<string, unknown>[] {
     return [this.cache, this.existsCache, this.linkCache, this.dirCache, this.indexCache, this.headCache, this.allowedCache];
   }
+}
+
+/**
+ * The user's own ignore file for the repository at `root`, as git finds it: the last `core.excludesFile` of the user's
+ * global configuration (`$GIT_CONFIG_GLOBAL` when set, else `$XDG_CONFIG_HOME/git/config` — `~/.config/git/config`
+ * when XDG_CONFIG_HOME is unset or empty — then `~/.gitconfig`) and of the repository's (`config` in its common git
+ * folder), `~/` read as the home folder and a relative path from the repository's root (where git runs from); unset,
+ * `$XDG_CONFIG_HOME/git/ignore` or `~/.config/git/ignore` (git-config(1), core.excludesFile; gitignore(5)). The
+ * system's configuration (`/etc/gitconfig`) and `[include]` files are not read. Undefined when set empty or no home is known.
+ */
+function userExcludesFile(ws: Pick<WorkspaceView, 'readText'>, env: NodeJS.ProcessEnv, root: string): string | undefined {
+  const home = env.HOME || undefined;
+  const xdg = env.XDG_CONFIG_HOME || (home === undefined ? undefined : path.join(home, '.config'));
+  const configs = env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : [...(xdg === undefined ? [] : [path.join(xdg, 'git', 'config')]), ...(home === undefined ? [] : [path.join(home, '.gitconfig')])];
+  configs.push(path.join(gitCommonDir(ws, root), 'config'));
+  let value: string | undefined;
+  for (const file of configs) {
+    const text = ws.readText(file);
+    const v = text === undefined ? undefined : gitConfigValue(text, 'core', 'excludesFile');
+    if (v !== undefined) value = v;
+  }
+  if (value === undefined) return xdg === undefined ? undefined : path.join(xdg, 'git', 'ignore');
+  if (value === '') return undefined;
+  if (value === '~' || value.startsWith('~/')) return home === undefined ? undefined : path.join(home, value.slice(1));
+  return path.resolve(root, value);
 }
 
 /** A cache keyed by absolute path that records in `dirs` every folder above the keys it is given (see DiskWorkspace.knownDirs). */

@@ -86,7 +86,7 @@ import { FIX_ALL_KIND, pathToUri, quickFix, RESTRICT_CREATED_COMMAND, restrictCr
 import { mergeConfigFile, SettingsCache, toEngineConfig, type Settings } from './settings';
 import { ConfigParses } from './config-parses';
 import { RegistryClient } from '../../rules/engine/registry-client';
-import { gitIndexPaths } from '../../rules/engine/repo';
+import { gitIndexPaths, repositoryRoot } from '../../rules/engine/repo';
 
 /**
  * How many messages from the client the connection has handed to their handlers. The connection reads
@@ -828,7 +828,7 @@ function scheduleRescope(): void {
 async function inScanScope(p: string): Promise<boolean> {
   const folder = rootOf(p, workspaceFolders);
   if (!folder || !inWorkspace(p)) return false;
-  if (fileKindOf(p) && !walkFinds(folder, p)) return false;
+  if (fileKindOf(p) && !walkFinds(folder, p, repositoryAbove(folder))) return false;
   return inScope(folder, p, await settingsFor(pathToUri(p), p));
 }
 
@@ -840,6 +840,18 @@ async function inScanScope(p: string): Promise<boolean> {
 function inScope(folder: string, p: string, cfg: Settings): boolean {
   const rel = (base: string | undefined) => path.relative(base ?? folder, p).split(path.sep).join('/');
   return inGlobScope(rel(cfg.includeBase), cfg.include, []) && inGlobScope(rel(cfg.excludeBase), undefined, cfg.exclude);
+}
+
+/**
+ * For a workspace folder below its repository's root (VS Code opened on a subfolder): the walk options that make the
+ * scan choose files as `check` in that folder does (its walk's `ignoreFrom` and `repositoryTop`): the `.gitignore` files
+ * from the root down apply, and the root's index says which ignored files git tracks. These are among the files the
+ * server reads above a workspace folder (DiskWorkspace: the `.gitignore` of the root and of each folder down to the
+ * workspace folder, the root's `.git/index`); none for a folder in no repository or at its root.
+ */
+function repositoryAbove(folder: string): { ignoreFrom?: string; repositoryTop?: string } {
+  const top = repositoryRoot(workspace, folder);
+  return top === null || top === folder ? {} : { ignoreFrom: top, repositoryTop: top };
 }
 
 /** Whether a path is in a workspace folder, not behind a symlink there (a symlinked file or folder may point outside). */
@@ -867,7 +879,7 @@ async function collectWorkspaceFiles(): Promise<{ path: string; kind: FileKind }
   const folders = [...new Set(workspaceFolders)];
   for (const folder of folders) {
     const nested = folders.filter((f) => f !== folder && isInside(f, folder));
-    for (const f of findFiles(folder, { onUnreadable: noteUnreadable, skipFolders: nested })) {
+    for (const f of findFiles(folder, { onUnreadable: noteUnreadable, skipFolders: nested, ...repositoryAbove(folder) })) {
       await breathe();
       const cfg = await settingsFor(pathToUri(f.path), f.path);
       if (inScope(folder, f.path, cfg)) found.push(f);
@@ -1186,7 +1198,11 @@ function expandFolderEvents(changes: readonly FileEvent[]): FileEvent[] {
     if (created && !(inWorkspace(p) && isDirectory(p))) continue;
     const below = new Set(knownBelow(p.endsWith(path.sep) ? p : p + path.sep));
     // The .gitignore files between the workspace folder and the created folder apply, as in the scan (review 41a, F9.4).
-    if (created) for (const f of findFiles(p, { ignoreFrom: rootOf(p, workspaceFolders) })) below.add(f.path);
+    if (created) {
+      const folder = rootOf(p, workspaceFolders)!;
+      const above = repositoryAbove(folder);
+      for (const f of findFiles(p, { ignoreFrom: above.ignoreFrom ?? folder, repositoryTop: above.repositoryTop ?? folder })) below.add(f.path);
+    }
     for (const file of below) out.push({ uri: pathToUri(file), type: change.type });
   }
   return out;
