@@ -286,6 +286,18 @@ export class DockerfileContext {
     return out;
   }
 
+  /** The entry of runs() for a RUN instruction (or an ONBUILD RUN trigger); undefined for any other instruction. */
+  runOf(ins: Instruction): RunInstruction | undefined {
+    if (this.parsed) return this.parsed.runOf(ins);
+    if (!this.runIndex) {
+      this.runIndex = new Map();
+      for (const run of this.runs()) this.runIndex.set(run.instruction, run);
+    }
+    return this.runIndex.get(ins);
+  }
+
+  private runIndex: Map<Instruction, RunInstruction> | undefined;
+
   /** The shell scripts of a RUN-like instruction (RUN; also usable for shell-form CMD/ENTRYPOINT). */
   scriptsOf(ins: Instruction): RunScript[] {
     // Several rules read the same CMD, ENTRYPOINT or HEALTHCHECK (DF022, DF040, DF044…): read once.
