@@ -155,9 +155,10 @@ function runHits(ctx: DockerfileContext): Hit[] {
         // The program through its wrappers and their options (`xargs -0 chmod`, `sudo -u app chmod`, `timeout 5 chmod`).
         const program = invocation(cmd)?.index;
         for (let i = Math.max(cmd.programIndex, 0); i < cmd.words.length; i++) {
+          // The program, or a word a launcher runs (`find … -exec chmod`): asked first, it is cheaper than the name.
+          if (i !== cmd.programIndex && i !== program && !(i > 0 && LAUNCHERS.has(cmd.words[i - 1].value))) continue;
           const prog = base(cmd.words[i].value);
           if (prog !== 'chmod' && prog !== 'mkdir' && prog !== 'install') continue;
-          if (i !== cmd.programIndex && i !== program && !LAUNCHERS.has(cmd.words[i - 1].value)) continue;
           const found = modeOf(ctx, line, prog, wordsWithoutRedirections(cmd.words.slice(i + 1))); // `chmod 2>/dev/null 777 /x`
           // A sticky-bit mode is a shared directory's (`chmod 1777 /tmp/x`), but not with -R: every file below gets it too.
           if (!found || !isWorldWritableMode(found.value, found.recursive)) continue;

@@ -508,6 +508,8 @@ export default defineRule<'dockerfile', Data>({
         }
         if (runBySHELL && stagePipefail) continue;
         const cmds = script.commands;
+        // What is reported below is a pipe, or a `set -o pipefail` that stops the build: a script with neither is not walked.
+        if (!cmds.some((c) => c.next === '|' || setsPipefail(c))) continue;
         let pipefail = false;
         /** The pipeline reported: the first whose consumer is `any`, else the first `empty` one, else the first `closed` one. */
         let found: { first: SimpleCommand; producer: SimpleCommand; last: SimpleCommand; consumer: Consumer } | undefined;
@@ -521,8 +523,10 @@ export default defineRule<'dockerfile', Data>({
         for (let i = 0; i < cmds.length && found?.consumer !== 'any'; i++) {
           const cmd = cmds[i];
           if (cmd.prev === '(') subshell++;
-          const lead = cmd.programIndex < 0 ? cmd.words : cmd.words.slice(0, cmd.programIndex + 1);
-          for (const w of lead) {
+          // The words up to the program (all of them without one), read in place.
+          const leadEnd = cmd.programIndex < 0 ? cmd.words.length : cmd.programIndex + 1;
+          for (let k = 0; k < leadEnd; k++) {
+            const w = cmd.words[k];
             // `case "$BASH_VERSION" in` tests the shell in its own words (review 35, probe f11).
             if (OPENS_COMPOUND.has(w.raw)) compounds.push({ shellTest: w.raw === 'case' && testsShell(cmd), inCondition: w.raw === 'if' });
             else if (CLOSES_COMPOUND.has(w.raw)) compounds.pop();

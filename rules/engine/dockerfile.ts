@@ -4,7 +4,7 @@ import { MAX_EXPANDED_LENGTH } from './expansion';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
-import { baseName, logicalText, parseShell, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
+import { baseName, logicalText, offsetTable, parseShell, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -286,6 +286,18 @@ export class DockerfileContext {
     return out;
   }
 
+  /** The entry of runs() for a RUN instruction (or an ONBUILD RUN trigger); undefined for any other instruction. */
+  runOf(ins: Instruction): RunInstruction | undefined {
+    if (this.parsed) return this.parsed.runOf(ins);
+    if (!this.runIndex) {
+      this.runIndex = new Map();
+      for (const run of this.runs()) this.runIndex.set(run.instruction, run);
+    }
+    return this.runIndex.get(ins);
+  }
+
+  private runIndex: Map<Instruction, RunInstruction> | undefined;
+
   /** The shell scripts of a RUN-like instruction (RUN; also usable for shell-form CMD/ENTRYPOINT). */
   scriptsOf(ins: Instruction): RunScript[] {
     // Several rules read the same CMD, ENTRYPOINT or HEALTHCHECK (DF022, DF040, DF044…): read once.
@@ -335,7 +347,7 @@ export class DockerfileContext {
       if (!content) return;
       const s = this.offsetAt(content.start);
       const e = h.getDelimiterRange() ? this.offsetAt(content.end) : this.heredocBodyEnd(h, content);
-      const offsets = new Int32Array(e - s + 1);
+      const offsets = offsetTable(e - s + 1);
       for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
       const source: MappedText = { text: this.text.slice(s, e), offsets };
       // The program fed the body, by the command that holds its marker (review 20, probes 08-09); with
@@ -489,7 +501,7 @@ export function decodeJsonString(raw: string, start: number): MappedText | null 
     return null;
   }
   if (typeof decoded !== 'string') return null;
-  const offsets = new Int32Array(decoded.length + 1);
+  const offsets = offsetTable(decoded.length + 1);
   let k = 0;
   for (let i = 1; i < raw.length - 1; k++) {
     offsets[k] = start + i;
@@ -500,7 +512,7 @@ export function decodeJsonString(raw: string, start: number): MappedText | null 
 }
 
 function clampOffsets(length: number, start: number, end: number): Int32Array {
-  const offsets = new Int32Array(length + 1);
+  const offsets = offsetTable(length + 1);
   for (let k = 0; k <= length; k++) offsets[k] = Math.min(start + k, end);
   return offsets;
 }

@@ -11,7 +11,7 @@ import { containerCommand, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
 import { invocation } from './run-commands';
 import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
-import { contextCandidates, contextRelative } from './build-context';
+import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -359,7 +359,7 @@ function runTouches(ctx: DockerfileContext, ins: Instruction, at: string): boole
   const base = path.posix.basename(at);
   const dir = path.posix.dirname(at);
   const names = (v: string) => v === at || path.posix.basename(v) === base || v.endsWith(`/${base}`);
-  const run = ctx.runs().find((r) => r.instruction === ins);
+  const run = ctx.runOf(ins);
   if (!run) return textOf(ctx, ins).includes(base);
   for (const script of run.scripts) {
     if (!script.isShell) {
@@ -417,8 +417,8 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
   const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
   if (written === undefined) return undefined;
   const writes = imageWrites(ctx, chain);
-  const contexts = contextCandidates(ctx);
-  if (contexts.unknown) return undefined;
+  // The build contexts are looked up once a copy of the script is found (most images copy none): not known, nothing is read.
+  let contexts: Contexts | undefined;
   // The container's command, `"$@"` of the entrypoint: a shell-form CMD is `/bin/sh -c '…'` (containerCommand).
   const cmdWords = cmd ? commandIn(ctx, chain, cmd) : [];
   const base = rootBase(stage);
@@ -432,15 +432,19 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
     if (wanted === null) return undefined;
     const copy = lastContextCopy(ctx, writes, wanted, writtenPath);
     if (!copy || seen.has(copy.at) || depth > MAX_SCRIPT_DEPTH) return undefined;
+    contexts ??= contextCandidates(ctx);
+    if (contexts.unknown) return undefined;
+    const dirs = contexts.dirs;
+    const every = contexts.every;
     seen.add(copy.at);
-    const verdicts: (ScriptVerdict | 'absent')[] = contexts.dirs.map((dir) => {
+    const verdicts: (ScriptVerdict | 'absent')[] = dirs.map((dir) => {
       const file = path.join(dir, copy.source);
       if (!ctx.workspace.exists(file)) return 'absent';
       const text = ctx.workspace.readText(file);
       return text === undefined ? undefined : scriptVerdict(text, depth);
     });
     seen.delete(copy.at);
-    if (contexts.every) {
+    if (every) {
       if (verdicts.length === 0 || verdicts.some((v) => v === 'absent' || v === undefined)) return undefined;
       const first = verdicts[0] as ScriptVerdict;
       return verdicts.every((v) => sameVerdict(v as ScriptVerdict, first)) ? first : undefined;

@@ -6,7 +6,7 @@
  */
 import type { RunInstruction, RunScript } from './dockerfile';
 import { invocation, shellProgramSource } from './run-commands';
-import { baseName, parseShell, type MappedText, type SimpleCommand, type Word } from './shell';
+import { baseName, offsetTable, parseShell, type MappedText, type SimpleCommand, type Word } from './shell';
 
 /** Shells whose `-c` argument is a script. */
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -60,7 +60,7 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
   // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
   // runs depends on words outside it (review 38a, probe k02).
   if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(inner)) return undefined;
-  const offsets = new Int32Array(inner.length + 1);
+  const offsets = offsetTable(inner.length + 1);
   for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
   const source: MappedText = { text: inner, offsets };
   return {

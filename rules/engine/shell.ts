@@ -44,6 +44,29 @@ export interface MappedText {
   offsets: ArrayLike<number>;
 }
 
+/** How many offsets one shared block holds (offsetTable). */
+const OFFSET_BLOCK = 8192;
+let offsetBlock = new Int32Array(OFFSET_BLOCK);
+let offsetBlockUsed = 0;
+
+/**
+ * A zero-filled table of `length` offsets for a MappedText, cut from a shared block: `new Int32Array(n)`
+ * gives every table an ArrayBuffer of its own, kept outside the heap beyond 64 bytes, and making and
+ * collecting those cost more than the reading that fills them (a RUN's shell reading makes one per
+ * script). A block's slots are handed out once, never again; it lives as long as any table cut from it.
+ * A long table (over a quarter of a block) gets an array of its own.
+ */
+export function offsetTable(length: number): Int32Array {
+  if (length > OFFSET_BLOCK / 4) return new Int32Array(length);
+  if (offsetBlockUsed + length > OFFSET_BLOCK) {
+    offsetBlock = new Int32Array(OFFSET_BLOCK);
+    offsetBlockUsed = 0;
+  }
+  const table = offsetBlock.subarray(offsetBlockUsed, offsetBlockUsed + length);
+  offsetBlockUsed += length;
+  return table;
+}
+
 /** Characters (ASCII) that a plain word may contain with no special meaning (1), and those that end a word (`WORD_END_CHAR`). */
 const PLAIN_WORD_CHAR = new Uint8Array(128);
 const WORD_END_CHAR = new Uint8Array(128);
@@ -703,14 +726,14 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
     }
   }
   if (simple) {
-    const offsets = new Int32Array(end - start + 1);
+    const offsets = offsetTable(end - start + 1);
     for (let k = 0; k <= end - start; k++) offsets[k] = start + k;
     return { text: doc.slice(start, end), offsets };
   }
   // Kept characters are copied in runs (slices of the document); each maps to its own offset.
   // (Read by character code: comparing one-character strings cost a tenth of the shared RUN reading.)
   const parts: string[] = [];
-  const offsets = new Int32Array(Math.max(0, end - start) + 1);
+  const offsets = offsetTable(Math.max(0, end - start) + 1);
   let n = 0;
   let run = -1;
   let i = start;
