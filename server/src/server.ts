@@ -60,6 +60,8 @@ import {
   ignoreFileEdit,
   ignoreLineEdit,
   ignoreLineTitle,
+  coverageOf,
+  suppressionLine,
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
@@ -1479,6 +1481,13 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
     const seenCodes = new Set<string>();
     const asked = findingsAsked(entry, params);
     const fromRegistry = await registryFixes(entry, [...asked.keys()]);
+    // The request's findings of each code, with their diagnostics, for the code's menu (menuFor).
+    const byCode = new Map<string, [Finding, Diagnostic[]][]>();
+    for (const [finding, diags] of asked) {
+      const same = byCode.get(finding.code);
+      if (same) same.push([finding, diags]);
+      else byCode.set(finding.code, [[finding, diags]]);
+    }
     for (const [finding, diags] of asked) {
       const { fix, more } = fixesOf(entry, finding, fits);
       if (fix) offer(fix, finding, diags, fix.safe, -1);
@@ -1486,7 +1495,7 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
       for (const r of fromRegistry.get(finding) ?? []) if (fitsDocument(entry, r)) offer(r, finding, diags, false);
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
-      actions.push(...(await menuFor(entry, finding, diags[0], fix, more, touched)));
+      actions.push(...(await menuFor(entry, finding, byCode.get(finding.code)!, fix, more, touched)));
     }
     distinguishTitles(entry, byTitle);
   }
@@ -1814,13 +1823,28 @@ function distinguishTitles(entry: EntryWithContext, byTitle: Map<string, Offered
 }
 
 /**
- * The rest of the menu for one finding (after its fix, `own`, when it has one the document can take): fix all of the
- * code, ignore for line / file, docs.
+ * At most this many "Ignore CODE for line N" entries per code in one menu (a selection over more lines of the code
+ * gets those of its first lines, in document order, and "Ignore CODE for this file"): one per line, as ESLint's
+ * extension offers "Disable RULE for this line" per line, but a selection over 2,000 services is not a menu of 2,000
+ * comments to pick from (lspux2, item 2). README's editor section says so.
  */
-async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic, own: Fix | undefined, more: readonly Fix[], touched: Set<string>): Promise<CodeAction[]> {
+const IGNORE_LINES_PER_CODE = 10;
+
+/**
+ * The rest of the menu for a code (after the fixes of the request's findings; `own` and `more`: the fixes of its first
+ * finding, `finding`): fix all of the code, ignore for each line / for the file, docs. `asked`: the request's findings of
+ * the code with their diagnostics. "Fix all CODE in this file" and "Ignore CODE for this file" carry every one of those
+ * diagnostics (LSP 3.17 CodeAction.diagnostics: "The diagnostics that this code action resolves"; lspux2, item 3), an
+ * "Ignore CODE for line N" those of the findings its comment silences: one per line the comment goes above
+ * (suppressionLine: a multi-line value's or heredoc instruction's first line), titled "for this line" when the request
+ * has one, else by the line's number, at most IGNORE_LINES_PER_CODE (lspux2, item 2).
+ */
+async function menuFor(entry: EntryWithContext, finding: Finding, asked: readonly [Finding, Diagnostic[]][], own: Fix | undefined, more: readonly Fix[], touched: Set<string>): Promise<CodeAction[]> {
   const out: CodeAction[] = [];
   const ctx = entry.analysis.context;
   const code = finding.code;
+  const diag = asked[0][1][0];
+  const all = [...new Set(asked.flatMap(([, diags]) => diags))];
   // Not when one of the finding's other fixes already says it does every fix of the code ("Move all 2 inline secrets of
   // this file to .env", DC040): two entries of one effect, in other words (review 43b, item 9).
   if (own && fixesMoreThan(entry, finding, own) && !more.some((m) => m.fixesAllOf !== undefined && m.fixesAllOf === fixableCount(entry, code))) {
@@ -1834,22 +1858,42 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
       // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
       const createsSecretFiles = own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
       const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] } : undefined;
-      out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
+      out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [...all], data, ...(command ? { command } : {}) });
     } else {
-      const all = await fixAllOfCode(entry, code, title, touched);
-      if (all) out.push(all);
+      const fixAll = await fixAllOfCode(entry, code, title, touched);
+      if (fixAll) out.push({ ...fixAll, diagnostics: [...all] });
     }
   }
   if (code !== IGNORE_UNUSED_CODE) {
     const comments = findIgnoreComments(ctx);
-    // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
-    const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
-    if (lineEdit) out.push({ title: ignoreLineTitle(ctx, code, finding.range.start.line), kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    // The lines the comments go above, in document order, each with the diagnostics of the findings it silences.
+    const targets = new Map<number, Set<Diagnostic>>();
+    for (const [f, diags] of asked) {
+      const target = suppressionLine(ctx, f.range.start.line);
+      const listed = targets.get(target);
+      if (!listed) targets.set(target, new Set(diags));
+      else for (const d of diags) listed.add(d);
+    }
+    const lines = [...targets.keys()].sort((a, b) => a - b).slice(0, IGNORE_LINES_PER_CODE);
+    for (const target of lines) {
+      // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
+      const lineEdit = ignoreLineEdit(ctx, code, target, comments);
+      if (!lineEdit) continue;
+      const title = targets.size === 1 ? ignoreLineTitle(ctx, code, target) : ignoreNumberedLineTitle(ctx, code, target);
+      out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [...targets.get(target)!], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    }
     const fileEdit = ignoreFileEdit(ctx, code, comments);
-    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
+    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [...all], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
   }
   out.push({ title: `Show documentation for ${code}`, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title: `Show documentation for ${code}`, command: 'dockerGuardrails.showRuleDocs', arguments: [code] } });
   return out;
+}
+
+/** "Ignore CODE for line N" (1-based), or for the multi-line value or heredoc instruction that starts there: ignoreLineTitle with the line's number. */
+function ignoreNumberedLineTitle(ctx: EntryWithContext['analysis']['context'], code: string, target: number): string {
+  const { construct } = coverageOf(ctx, target);
+  const at = target + 1;
+  return `Ignore ${code} for ${construct === 'line' ? `line ${at}` : construct === 'scalar' ? `the multi-line value at line ${at}` : `the instruction and its heredoc at line ${at}`}`;
 }
 
 /** How many findings of a code have a fix the document can take. */
