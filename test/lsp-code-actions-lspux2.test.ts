@@ -155,4 +155,19 @@ describe('code actions over a selection (lspux2)', () => {
       }
     }
   });
+
+  it('"Move all N inline secrets": N is the number of secrets its edit moves, when one name has two values (item 4)', async () => {
+    let text = 'services:\n';
+    for (let i = 0; i < 140; i++) text += `  svc${i}:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${i < 70 ? 'Lk99_same_pw_Qw7rTy2u' : 'Zz88_other_pw_Pq1xCv3b'}\n`;
+    const uri = client.open(path.join(dir, 'twovalues', 'compose.yaml'), text, 'dockercompose');
+    const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+    assert.equal(diags.length, 140);
+    const all = (await request(client, uri, lines(0, 561), diags, ['quickfix'])).filter((a) => a.title.startsWith('Move all'));
+    assert.equal(all.length, 1, all.map((a) => a.title).join(' | '));
+    const n = Number(/^Move all (\d+) inline secrets/.exec(all[0].title)?.[1]);
+    const fixed = applyWorkspaceEdit(new Map([[uri, text]]), all[0].edit!, apply).get(uri)!;
+    const moved = fixed.split('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}').length - 1;
+    assert.equal(n, moved, all[0].title);
+    assert.equal(moved, 70);
+  });
 });
