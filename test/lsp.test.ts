@@ -1311,7 +1311,7 @@ describe('language server over stdio', () => {
         const actions = [...(await client.codeActions(uri, diags, ['quickfix'])), ...(await client.codeActions(uri, [], ['source.fixAll.docker-guardrails']))];
         const beside = actions.filter((a) => (a.edit?.documentChanges ?? []).some((c) => ('kind' in c ? c.kind === 'rename' ? c.newUri : c.uri : c.textDocument.uri) !== uri));
         assert.deepEqual(beside.map((a) => a.title), []);
-        assert.ok(actions.some((a) => a.title === 'Ignore DC040 for this line'), 'the actions on the document itself stay');
+        assert.ok(actions.some((a) => /^Ignore DC040 for line \d+$/.test(a.title)), 'the actions on the document itself stay');
       } finally {
         await client.shutdown();
       }

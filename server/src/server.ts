@@ -60,6 +60,8 @@ import {
   ignoreFileEdit,
   ignoreLineEdit,
   ignoreLineTitle,
+  coverageOf,
+  suppressionLine,
   IGNORE_UNUSED_CODE,
   renderRuleMarkdown,
   ruleByCode,
@@ -1452,34 +1454,41 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
   const actions: CodeAction[] = [];
   const touched = new Set<string>();
   /** The fixes' actions of this request by title, each with its fix and the findings it serves (offer, distinguishTitles). */
-  const byTitle = new Map<string, { action: CodeAction; fix: Fix; findings: Finding[] }[]>();
-  /** The same, by title and the outline of their edit (editOutline), each with its edits in order (sortedChanges). */
-  const byOutline = new Map<string, { action: CodeAction; fix: Fix; findings: Finding[]; sorted: FileChange[] }[]>();
+  const byTitle = new Map<string, Offered[]>();
+  /** The same, by title and the key of their edits (editKeyOf): one action per distinct edit. */
+  const byEdit = new Map<string, Offered>();
+  const fits = fitsDocumentMemo(entry);
   /**
    * `which`: the rule's own fix (-1) or the index of one of its further fixes, when the edit may come with codeAction/resolve.
    * A fix of the same title and the same edit as one already offered (DC032's one edit for every service, "Move all 2
    * inline secrets of this file to .env" of each secret, DC040's "Move X and its 59 copies to .env" of each copy, its
    * own copy's edit first: a selection over several findings, review 49b, F2) is not offered again: the action offered
-   * gets the diagnostics of this finding too.
+   * gets the diagnostics of this finding too. One map look-up per fix, with its edits' key computed once per fix: a
+   * selection over 2,000 copies of one secret compared each fix's 2,000 edits with the first's and searched the
+   * diagnostics listed so far for each (lspux2, item 1).
    */
   const offer = (fix: Fix, finding: Finding, diags: Diagnostic[], preferred: boolean, which?: number) => {
-    const sorted = sortedChanges(fix.changes);
-    const key = `${fix.title}\u0000${editOutline(sorted)}`;
-    const same = byOutline.get(key) ?? [];
-    const twin = same.find((o) => o.fix === fix || sameChanges(o.sorted, sorted));
+    const key = `${fix.title}\u0000${editKeyOf(entry, fix)}`;
+    const twin = byEdit.get(key);
     if (twin) {
       const listed = (twin.action.diagnostics ??= []);
-      for (const d of diags) if (!listed.includes(d)) listed.push(d);
-      if (!twin.findings.includes(finding)) twin.findings.push(finding);
+      for (const d of diags) {
+        if (twin.diagnostics.has(d)) continue;
+        twin.diagnostics.add(d);
+        listed.push(d);
+      }
+      if (!twin.found.has(finding)) {
+        twin.found.add(finding);
+        twin.findings.push(finding);
+      }
       if (preferred) twin.action.isPreferred = true;
       return;
     }
     for (const c of fix.changes) if (c.path !== entry.path) touched.add(c.path);
     const action = which !== undefined && clientResolvesEdits && editWeight(fix) >= LAZY_EDIT_WEIGHT ? lazyQuickFix(entry, finding, which, fix, diags, preferred) : quickFix(fix, [...diags], workspaceEditFor(fix), preferred);
     actions.push(action);
-    const offered = { action, fix, findings: [finding], sorted };
-    same.push(offered);
-    byOutline.set(key, same);
+    const offered: Offered = { action, fix, findings: [finding], found: new Set([finding]), diagnostics: new Set(diags) };
+    byEdit.set(key, offered);
     const titled = byTitle.get(fix.title);
     if (titled) titled.push(offered);
     else byTitle.set(fix.title, [offered]);
@@ -1488,14 +1497,21 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
     const seenCodes = new Set<string>();
     const asked = findingsAsked(entry, params);
     const fromRegistry = await registryFixes(entry, [...asked.keys()]);
+    // The request's findings of each code, with their diagnostics, for the code's menu (menuFor).
+    const byCode = new Map<string, [Finding, Diagnostic[]][]>();
     for (const [finding, diags] of asked) {
-      const { fix, more } = fixesOf(entry, finding);
+      const same = byCode.get(finding.code);
+      if (same) same.push([finding, diags]);
+      else byCode.set(finding.code, [[finding, diags]]);
+    }
+    for (const [finding, diags] of asked) {
+      const { fix, more } = fixesOf(entry, finding, fits);
       if (fix) offer(fix, finding, diags, fix.safe, -1);
       more.forEach((m, i) => offer(m, finding, diags, false, i));
       for (const r of fromRegistry.get(finding) ?? []) if (fitsDocument(entry, r)) offer(r, finding, diags, false);
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
-      actions.push(...(await menuFor(entry, finding, diags[0], fix, more, touched)));
+      actions.push(...(await menuFor(entry, finding, byCode.get(finding.code)!, fix, more, touched)));
     }
     distinguishTitles(entry, byTitle);
   }
@@ -1685,6 +1701,15 @@ function findingsAsked(entry: EntryWithContext, params: CodeActionParams): Map<F
   return out;
 }
 
+/** A fix offered in one code-action request: its action, the findings it serves and the client's diagnostics it carries. */
+interface Offered {
+  action: CodeAction;
+  fix: Fix;
+  findings: Finding[];
+  found: Set<Finding>;
+  diagnostics: Set<Diagnostic>;
+}
+
 /**
  * A fix's changes with each file's edits in the order of their ranges (a stable sort: insertions at one position keep
  * their order, which decides the text): two lists of edits that sort alike make the same text (LSP: the edits of one
@@ -1693,19 +1718,15 @@ function findingsAsked(entry: EntryWithContext, params: CodeActionParams): Map<F
 function sortedChanges(changes: readonly FileChange[]): FileChange[] {
   return changes.map((c) => {
     if (c.kind !== 'edit' || c.edits.length < 2) return c;
+    const edits = c.edits;
     let ordered = true;
-    for (let i = 1; i < c.edits.length && ordered; i++) ordered = comparePos(c.edits[i - 1].range.start, c.edits[i].range.start) <= 0 && comparePos(c.edits[i - 1].range.end, c.edits[i].range.end) <= 0;
+    for (let i = 1; i < edits.length && ordered; i++) ordered = comparePos(edits[i - 1].range.start, edits[i].range.start) <= 0 && comparePos(edits[i - 1].range.end, edits[i].range.end) <= 0;
     if (ordered) return c;
-    return { ...c, edits: [...c.edits].sort((x, y) => comparePos(x.range.start, y.range.start) || comparePos(x.range.end, y.range.end)) };
+    return { ...c, edits: [...edits].sort((x, y) => comparePos(x.range.start, y.range.start) || comparePos(x.range.end, y.range.end)) };
   });
 }
 
-/** What tells most different edits apart at a glance (files, counts, the first edit's place): sameChanges compares the rest. */
-function editOutline(changes: readonly FileChange[]): string {
-  return changes.map((c) => (c.kind === 'create' ? `c:${c.path}:${c.content.length}` : `e:${c.path}:${c.edits.length}:${c.edits.length > 0 ? `${c.edits[0].range.start.line}.${c.edits[0].range.start.character}.${c.edits[0].newText.length}` : ''}`)).join('|');
-}
-
-/** Whether two fixes' changes are the same, edit for edit (the same files, the same ranges, the same text). */
+/** Whether two fixes' changes, each sorted (sortedChanges), are the same, edit for edit (the same files, ranges and text). */
 function sameChanges(a: readonly FileChange[], b: readonly FileChange[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -1719,6 +1740,70 @@ function sameChanges(a: readonly FileChange[], b: readonly FileChange[]): boolea
       return e.newText === f.newText && sameRange(e.range, f.range);
     });
   });
+}
+
+/** Two 32-bit hashes (FNV-1a and a multiplicative one) of a string, folded into the running states `h`. */
+function hashText(h: Int32Array, text: string): void {
+  let a = h[0];
+  let b = h[1];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 15);
+  }
+  hashNumber(h, a, b, text.length);
+}
+
+/** The same of a number (a line, a character, a length). */
+function hashNumber(h: Int32Array, a: number, b: number, n: number): void {
+  h[0] = Math.imul(a ^ n, 0x01000193);
+  h[1] = Math.imul(b ^ Math.imul(n, 0x27d4eb2d), 0x5bd1e995) ^ (b >>> 13);
+}
+
+/**
+ * The key of a fix's edits, one per analysis (a fix's context) and distinct edits, computed once per fix: the files, the
+ * edits' count, and a digest of the edits in range order (sortedChanges); equal keys are equal edits, checked edit for
+ * edit when the key is first given out (a digest that two different edits share gets a suffix). What tells one request's
+ * fixes apart (codeActionsFor's offer): a map look-up per fix, not a comparison of every edit per pair (lspux2, item 1).
+ */
+const editKeysByContext = new WeakMap<object, { keys: WeakMap<Fix, string>; owners: Map<string, FileChange[]> }>();
+function editKeyOf(entry: EntryWithContext, fix: Fix): string {
+  const context = entry.analysis.context;
+  let state = editKeysByContext.get(context);
+  if (!state) editKeysByContext.set(context, (state = { keys: new WeakMap(), owners: new Map() }));
+  const known = state.keys.get(fix);
+  if (known !== undefined) return known;
+  const sorted = sortedChanges(fix.changes);
+  const h = new Int32Array([0x811c9dc5 | 0, 0x9747b28c | 0]);
+  const mix = (n: number) => hashNumber(h, h[0], h[1], n);
+  const outline: string[] = [];
+  for (const c of sorted) {
+    outline.push(`${c.kind}:${c.path}:${c.kind === 'create' ? c.content.length : c.edits.length}`);
+    if (c.kind === 'create') {
+      hashText(h, c.content);
+      continue;
+    }
+    for (const e of c.edits) {
+      mix(e.range.start.line);
+      mix(e.range.start.character);
+      mix(e.range.end.line);
+      mix(e.range.end.character);
+      hashText(h, e.newText);
+    }
+  }
+  const digest = `${outline.join('|')}#${(h[0] >>> 0).toString(36)}.${(h[1] >>> 0).toString(36)}`;
+  let key = digest;
+  for (let n = 1; ; n++) {
+    const owner = state.owners.get(key);
+    if (!owner) {
+      state.owners.set(key, sorted);
+      break;
+    }
+    if (sameChanges(owner, sorted)) break;
+    key = `${digest}~${n}`;
+  }
+  state.keys.set(fix, key);
+  return key;
 }
 
 /**
@@ -1740,7 +1825,7 @@ function whereOf(entry: EntryWithContext, finding: Finding): { service?: string;
  * title shown once is left as the rule wrote it (the menu of one finding is unchanged); a lazy action keeps the rule's
  * title in its data (LazyQuickFix.title), which its resolve compares.
  */
-function distinguishTitles(entry: EntryWithContext, byTitle: Map<string, { action: CodeAction; fix: Fix; findings: Finding[] }[]>): void {
+function distinguishTitles(entry: EntryWithContext, byTitle: Map<string, Offered[]>): void {
   for (const [title, offered] of byTitle) {
     if (offered.length < 2) continue;
     const where = offered.map((o) => whereOf(entry, o.findings[0]));
@@ -1754,13 +1839,28 @@ function distinguishTitles(entry: EntryWithContext, byTitle: Map<string, { actio
 }
 
 /**
- * The rest of the menu for one finding (after its fix, `own`, when it has one the document can take): fix all of the
- * code, ignore for line / file, docs.
+ * At most this many "Ignore CODE for line N" entries per code in one menu (a selection over more lines of the code
+ * gets those of its first lines, in document order, and "Ignore CODE for this file"): one per line, as ESLint's
+ * extension offers "Disable RULE for this line" per line, but a selection over 2,000 services is not a menu of 2,000
+ * comments to pick from (lspux2, item 2). README's editor section says so.
  */
-async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnostic, own: Fix | undefined, more: readonly Fix[], touched: Set<string>): Promise<CodeAction[]> {
+const IGNORE_LINES_PER_CODE = 10;
+
+/**
+ * The rest of the menu for a code (after the fixes of the request's findings; `own` and `more`: the fixes of its first
+ * finding, `finding`): fix all of the code, ignore for each line / for the file, docs. `asked`: the request's findings of
+ * the code with their diagnostics. "Fix all CODE in this file" and "Ignore CODE for this file" carry every one of those
+ * diagnostics (LSP 3.17 CodeAction.diagnostics: "The diagnostics that this code action resolves"; lspux2, item 3), an
+ * "Ignore CODE for line N" those of the findings its comment silences: one per line the comment goes above
+ * (suppressionLine: a multi-line value's or heredoc instruction's first line), titled "for this line" when the request
+ * has one, else by the line's number, at most IGNORE_LINES_PER_CODE (lspux2, item 2).
+ */
+async function menuFor(entry: EntryWithContext, finding: Finding, asked: readonly [Finding, Diagnostic[]][], own: Fix | undefined, more: readonly Fix[], touched: Set<string>): Promise<CodeAction[]> {
   const out: CodeAction[] = [];
   const ctx = entry.analysis.context;
   const code = finding.code;
+  const diag = asked[0][1][0];
+  const all = [...new Set(asked.flatMap(([, diags]) => diags))];
   // Not when one of the finding's other fixes already says it does every fix of the code ("Move all 2 inline secrets of
   // this file to .env", DC040): two entries of one effect, in other words (review 43b, item 9).
   if (own && fixesMoreThan(entry, finding, own) && !more.some((m) => m.fixesAllOf !== undefined && m.fixesAllOf === fixableCount(entry, code))) {
@@ -1774,22 +1874,42 @@ async function menuFor(entry: EntryWithContext, finding: Finding, diag: Diagnost
       // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
       const createsSecretFiles = own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
       const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] } : undefined;
-      out.push({ title, kind: CodeActionKind.QuickFix, data, ...(command ? { command } : {}) });
+      out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [...all], data, ...(command ? { command } : {}) });
     } else {
-      const all = await fixAllOfCode(entry, code, title, touched);
-      if (all) out.push(all);
+      const fixAll = await fixAllOfCode(entry, code, title, touched);
+      if (fixAll) out.push({ ...fixAll, diagnostics: [...all] });
     }
   }
   if (code !== IGNORE_UNUSED_CODE) {
     const comments = findIgnoreComments(ctx);
-    // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
-    const lineEdit = ignoreLineEdit(ctx, code, finding.range.start.line, comments);
-    if (lineEdit) out.push({ title: ignoreLineTitle(ctx, code, finding.range.start.line), kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    // The lines the comments go above, in document order, each with the diagnostics of the findings it silences.
+    const targets = new Map<number, Set<Diagnostic>>();
+    for (const [f, diags] of asked) {
+      const target = suppressionLine(ctx, f.range.start.line);
+      const listed = targets.get(target);
+      if (!listed) targets.set(target, new Set(diags));
+      else for (const d of diags) listed.add(d);
+    }
+    const lines = [...targets.keys()].sort((a, b) => a - b).slice(0, IGNORE_LINES_PER_CODE);
+    for (const target of lines) {
+      // Undefined where no comment line may stand (a Dockerfile parser directive's line): the file-level ignore only.
+      const lineEdit = ignoreLineEdit(ctx, code, target, comments);
+      if (!lineEdit) continue;
+      const title = targets.size === 1 ? ignoreLineTitle(ctx, code, target) : ignoreNumberedLineTitle(ctx, code, target);
+      out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [...targets.get(target)!], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [lineEdit] }] }) });
+    }
     const fileEdit = ignoreFileEdit(ctx, code, comments);
-    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
+    out.push({ title: `Ignore ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [...all], edit: asClientEdit({ documentChanges: [{ textDocument: { uri: entry.uri, version: versionOf(entry.uri) }, edits: [fileEdit] }] }) });
   }
   out.push({ title: `Show documentation for ${code}`, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title: `Show documentation for ${code}`, command: 'dockerGuardrails.showRuleDocs', arguments: [code] } });
   return out;
+}
+
+/** "Ignore CODE for line N" (1-based), or for the multi-line value or heredoc instruction that starts there: ignoreLineTitle with the line's number. */
+function ignoreNumberedLineTitle(ctx: EntryWithContext['analysis']['context'], code: string, target: number): string {
+  const { construct } = coverageOf(ctx, target);
+  const at = target + 1;
+  return `Ignore ${code} for ${construct === 'line' ? `line ${at}` : construct === 'scalar' ? `the multi-line value at line ${at}` : `the instruction and its heredoc at line ${at}`}`;
 }
 
 /** How many findings of a code have a fix the document can take. */
@@ -1821,6 +1941,17 @@ function fixOf(entry: EntryWithContext, finding: Finding): Fix | undefined {
   const fix = fixFinding(allRules, context, finding);
   fixes.set(finding, fix);
   return fix;
+}
+
+/** The rules' further fixes of a finding (moreFixesFor), computed once per analysis as fixOf does. */
+const moreFixesByContext = new WeakMap<object, Map<Finding, Fix[]>>();
+function moreFixesOf(entry: EntryWithContext, finding: Finding): Fix[] {
+  const context = entry.analysis.context;
+  let fixes = moreFixesByContext.get(context);
+  if (!fixes) moreFixesByContext.set(context, (fixes = new Map()));
+  let more = fixes.get(finding);
+  if (!more) fixes.set(finding, (more = moreFixesFor(allRules, context, finding)));
+  return more;
 }
 
 /**
@@ -2011,10 +2142,10 @@ function editWeight(fix: Fix): number {
 }
 
 /** A finding's fix and its further fixes, those the document can take, as the quick-fix menu offers them. */
-function fixesOf(entry: EntryWithContext, finding: Finding): { fix: Fix | undefined; more: Fix[] } {
+function fixesOf(entry: EntryWithContext, finding: Finding, fits: (fix: Fix) => boolean = (f) => fitsDocument(entry, f)): { fix: Fix | undefined; more: Fix[] } {
   const found = fixOf(entry, finding);
-  const fix = found && fitsDocument(entry, found) ? found : undefined;
-  const more = moreFixesFor(allRules, entry.analysis.context, finding).filter((f) => fitsDocument(entry, f));
+  const fix = found && fits(found) ? found : undefined;
+  const more = moreFixesOf(entry, finding).filter(fits);
   return { fix, more };
 }
 
