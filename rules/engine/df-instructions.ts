@@ -410,7 +410,16 @@ export interface PulledImage {
   stage: Stage;
 }
 
-export function pulledImages(ctx: DockerfileContext): PulledImage[] {
+/** pulledImages' answer per analysis (keyed by the analysis' context: build contexts come from its workspace): DF001, DF002 and DF004 each ask it. */
+const pulledMemo = new WeakMap<DockerfileContext, readonly PulledImage[]>();
+
+export function pulledImages(ctx: DockerfileContext): readonly PulledImage[] {
+  let found = pulledMemo.get(ctx);
+  if (!found) pulledMemo.set(ctx, (found = readPulledImages(ctx)));
+  return found;
+}
+
+function readPulledImages(ctx: DockerfileContext): PulledImage[] {
   const out: PulledImage[] = [];
   for (const stage of ctx.stages) {
     if (stage.base.kind === 'image') {
@@ -429,10 +438,11 @@ export function pulledImages(ctx: DockerfileContext): PulledImage[] {
       const keyword = ins.getKeyword();
       if (keyword !== 'COPY' && keyword !== 'RUN') continue;
       // Most COPY and RUN instructions have no `--from`/`--mount` flag: their flags are not parsed then.
-      // An instruction continued over lines may split the flag's name (`--mo\` + `unt=…`: review 22, probe 05): always parsed.
+      // An instruction continued over lines may split the flag's name (`--mo\` + `unt=…`: review 22, probe 05): always parsed
+      // (asked first: a RUN continued over lines finds its first line break long before the end it would search to for the flag).
       const r = ins.getRange();
       const written = ctx.text.slice(ctx.offsetAt(r.start), ctx.offsetAt(r.end));
-      if (!written.includes(keyword === 'COPY' ? '-from' : '-mount') && !written.includes('\n')) continue;
+      if (!written.includes('\n') && !written.includes(keyword === 'COPY' ? '-from' : '-mount')) continue;
       if (keyword === 'COPY') {
         const from = flagNamed(ins, 'from');
         const value = from?.getValue();

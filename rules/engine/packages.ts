@@ -375,6 +375,8 @@ interface PackageIndex {
   /** The same with the commands inside shell script strings (PackageCommand.inString), in document order. */
   allInStrings: PackageCommand[];
   byRunInStrings: Map<RunInstruction, PackageCommand[]>;
+  /** allInStrings by the offset of the tool word (the first at an offset), made when packageCommandAt is first asked. */
+  byToolOffset?: Map<number, PackageCommand>;
 }
 
 const cache = new WeakMap<DockerfileContext, PackageIndex>();
@@ -433,7 +435,13 @@ export function packageCommandsOfInStrings(ctx: DockerfileContext, run: RunInstr
 
 /** The package-manager call whose tool word starts at a document offset (fixes find their command again from plain data). */
 export function packageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
-  return index(ctx).allInStrings.find((pc) => pc.toolWord.start === toolOffset);
+  // A lookup, not a search: DF013 asks for every pip call of its check (a file of thousands of `RUN pip install`).
+  const idx = index(ctx);
+  if (!idx.byToolOffset) {
+    idx.byToolOffset = new Map();
+    for (const pc of idx.allInStrings) if (!idx.byToolOffset.has(pc.toolWord.start)) idx.byToolOffset.set(pc.toolWord.start, pc);
+  }
+  return idx.byToolOffset.get(toolOffset);
 }
 
 /** The RUN (or ONBUILD RUN) whose instruction starts on a line; used by fixes to find their RUN again from plain data. */

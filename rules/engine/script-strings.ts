@@ -83,8 +83,14 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
  */
 const STRING_DEPTH = 1;
 
-/** Text that may hold a shell's `-c` option or su's `--command` (as written: quotes around the option do not hide it). */
-const HAS_COMMAND_OPTION = /-[A-Za-z]*c|--command/;
+/**
+ * Text that may hold a shell's `-c` option (alone or in a cluster: `-c`, `-lc`, `-euxc`, `-cx`) or su's `--command`,
+ * as written: a word that starts with `-` where a word starts (after a blank, or after the quotes, backslashes or `$`
+ * that may open the word: `"-c"`, `\-c`, `""-c`, `$'-c'`), then letters up to a `c`, or `--com`; the quotes,
+ * backslashes and line breaks the shell drops may stand between them (`-e"c"`, `--com'mand'`). Not an option's `-c`
+ * inside a word (`--no-cache`, `--no-cache-dir`, `apt-cache`), which the reading never takes for one.
+ */
+const HAS_COMMAND_OPTION = /(?:^|[\s"'\\$])-(?:[A-Za-z"'\\$\r\n]*c|["'\\$\r\n]*-["'\\$\r\n]*c["'\\$\r\n]*o["'\\$\r\n]*m)/;
 
 const stringsMemo = new WeakMap<RunInstruction, RunScript[]>();
 
