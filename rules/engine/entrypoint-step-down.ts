@@ -7,7 +7,7 @@
 import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
 import { argWords } from './df-instructions';
-import { containerCommand, rootBase, stageChain } from './stage-scope';
+import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
 import { invocation } from './run-commands';
 import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
@@ -160,10 +160,9 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   if (!((entrypoint as JSONInstruction).getJSONStrings?.().length)) return undefined;
   const words = argWords(ctx, entrypoint).map((w) => w.value);
   if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
-  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's.
-  const writes = imageWrites(ctx, chain);
-  const at = words[0].includes('/') ? words[0] : `/usr/local/bin/${words[0]}`;
-  if (writesScript(ctx, writes, scriptLocation(words[0], '/') ?? undefined, words[0], at)) return undefined;
+  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
+  // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
+  if (imageEntrypointChanged(ctx, chain, words[0])) return null;
   const holder = chain.findIndex((s) => s.instructions.includes(entrypoint));
   const cmdHolder = cmd ? chain.findIndex((s) => s.instructions.includes(cmd)) : -1;
   const cmdWords = cmd && cmdHolder >= 0 && cmdHolder <= holder ? commandIn(ctx, chain, cmd) : [];
@@ -173,9 +172,50 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   return server ? { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : null;
 }
 
-/** Whether a COPY/ADD of the chain may write the script (`wanted`, or a bare `name` on the PATH), or a RUN may change it at `at`. */
-function writesScript(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string, at: string): boolean {
-  return writes.steps.some((step) => (step.kind === 'copy' ? writeHits(step.write, wanted, name) : runTouches(ctx, step.ins, at)));
+/**
+ * Whether the chain may change what the base image's own entrypoint script runs (`written` as an ENTRYPOINT names it: a bare
+ * name, found through the PATH, or its absolute path): a COPY or ADD whose destination is or may hold that path (`COPY --from`,
+ * a folder, a variable), a RUN that may write it (`sed -i`, `cp`, `mv`, `install`, `ln -sf`, `tee`, a redirection: runTouches),
+ * or, for a bare name, such a write of that name into a folder of the PATH — the default folders or one an `ENV PATH` of the
+ * chain adds (the exec form's executable is looked up in the container's PATH, which ENV sets; Dockerfile reference,
+ * ENTRYPOINT and ENV). A folder of an `ENV PATH` that cannot be placed (`$APP_HOME/bin`, a relative one) may be where any
+ * write lands: changed, unless the chain writes only single files of other names (review 50a, finding 2).
+ */
+function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[], written: string): boolean {
+  const writes = imageWrites(ctx, chain);
+  const bare = !written.includes('/');
+  const name = path.posix.basename(written);
+  const at = bare ? `/usr/local/bin/${written}` : path.posix.normalize(written);
+  const folders = bare ? pathFolders(chain) : null;
+  return writes.steps.some((step) => {
+    if (step.kind === 'run') return runTouches(ctx, step.ins, at);
+    if (!bare) return writeHits(step.write, at, name);
+    if (writeHits(step.write, undefined, name)) return true;
+    if (folders!.unknown && (step.write.tree || path.posix.basename(step.write.target) === name)) return true;
+    return folders!.dirs.some((d) => writeHits(step.write, path.posix.join(d, name), name));
+  });
+}
+
+/** The folders the chain's `ENV PATH` instructions add to the PATH (`$PATH` itself left out), and whether one cannot be placed. */
+function pathFolders(chain: readonly Stage[]): { dirs: string[]; unknown: boolean } {
+  const dirs: string[] = [];
+  let unknown = false;
+  for (const s of chain) {
+    for (const ins of s.instructions) {
+      if (ins.getKeyword() !== 'ENV') continue;
+      for (const p of propertiesOf(ins)) {
+        if (p.getName() !== 'PATH') continue;
+        const value = p.getValue();
+        if (value === null) continue;
+        for (const part of value.split(':')) {
+          if (part === '$PATH' || part === '${PATH}') continue;
+          if (part.includes('$') || !part.startsWith('/')) unknown = true;
+          else dirs.push(path.posix.normalize(part).replace(/(.)\/+$/, '$1'));
+        }
+      }
+    }
+  }
+  return { dirs, unknown };
 }
 
 /**
@@ -212,7 +252,8 @@ export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: str
   // reads them (image-users.ts; `FROM rabbitmq:4.1-alpine` + a plugin, `FROM postgis/postgis`).
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
-  if (base.kind === 'image' && step) {
+  // Not when the Dockerfile may change the script that entrypoint runs (imageEntrypointChanged): reported as root.
+  if (base.kind === 'image' && step && !(step.entrypoint !== undefined && imageEntrypointChanged(ctx, chain, step.entrypoint))) {
     // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
     const words = cmd ? commandIn(ctx, chain, cmd) : [];
     if (words !== null && (words.length === 0 || step.server(words))) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
@@ -338,11 +379,13 @@ function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: st
   return found?.source === undefined ? undefined : { at: found.at, source: found.source };
 }
 
-/** Whether a write lands at `wanted` (or, with `wanted` undefined, at the bare `name` in a folder of the PATH). */
+/**
+ * Whether a write lands at `wanted` (or, with `wanted` undefined, at the bare `name` in a folder of the PATH): a write of that
+ * path, or of a tree at or above it (`COPY --from=busybox /bin/sh /usr/local/bin/docker-entrypoint.sh` is a tree at the path).
+ */
 function writeHits(w: Write, wanted: string | undefined, name: string): boolean {
-  if (wanted !== undefined) return w.target === wanted || (w.tree && (w.target === '/' || wanted.startsWith(`${w.target}/`)));
-  if (!w.tree) return path.posix.basename(w.target) === name && PATH_DIRS.has(path.posix.dirname(w.target));
-  return [...PATH_DIRS].some((d) => d === w.target || d.startsWith(`${w.target === '/' ? '' : w.target}/`));
+  if (wanted === undefined) return [...PATH_DIRS].some((d) => writeHits(w, `${d}/${name}`, name));
+  return w.target === wanted || (w.tree && (w.target === '/' || wanted.startsWith(`${w.target}/`)));
 }
 
 /** Commands that read a file or change only its mode or owner (`RUN chmod +x /entrypoint.sh`): they leave its text as copied. */
