@@ -23,11 +23,11 @@ function fixesOf(code: string, name: string): string[] {
 }
 
 describe('an appended cleanup is safe only where the last failure surely ends the shell (review append)', () => {
-  it('DF030: set +e, eval, a last `&&` list or compound make it a quick fix; a `;` join falls back to `&&`', () => {
+  it('DF030: a new line only under errexit that ends the shell; else `&&` on the last line, a quick fix after eval or a compound; a `;` join falls back to `&&`', () => {
     assert.deepEqual(fixesOf('DF030', 'fires-append-errexit-withdrawn.dockerfile'), [
-      '11 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // set -e … set +e; false
+      '11 safe [" && rm -rf /var/lib/apt/lists/*"]', // set -e … set +e; false: appended to the last list (task exit0)
       '20 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // eval "$EXTRA" last
-      '27 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // set -e; apt-get update && apt-get install last
+      '27 safe [" && rm -rf /var/lib/apt/lists/*"]', // set -e; apt-get update && apt-get install last: appended with && (task exit0)
       '34 quick ["\\nrm -rf /var/lib/apt/lists/*"]', // ends with if … fi
       '42 safe ["\\nrm -rf /var/lib/apt/lists/*"]', // set -eux, a single last command
       '49 safe ["\\nrm -rf /var/lib/apt/lists/*"]', // set +e then set -o errexit; a || b last
@@ -37,7 +37,7 @@ describe('an appended cleanup is safe only where the last failure surely ends th
     ]);
   });
 
-  it('DF036: the clean after set +e; false is a quick fix, under set -e safe', () => {
-    assert.deepEqual(fixesOf('DF036', 'fires-append-errexit-withdrawn.dockerfile'), ['8 quick ["\\ndnf clean all"]', '15 safe ["\\ndnf clean all"]']);
+  it('DF036: the clean after set +e; false goes on the last line with &&, under set -e on a new line: both safe', () => {
+    assert.deepEqual(fixesOf('DF036', 'fires-append-errexit-withdrawn.dockerfile'), ['8 safe [" && dnf clean all"]', '15 safe ["\\ndnf clean all"]']);
   });
 });

@@ -1243,6 +1243,80 @@ function exitsAfter(commands: readonly SimpleCommand[], j: number): boolean {
   return false;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Commands that never run: after an unconditional exit
+
+/** Programs that end the shell that runs them, wherever they stand at its top level (exec: when given a program). */
+const TERMINATORS = new Set(['exit', 'exec', 'return']);
+
+/**
+ * The index of the first command of a script that surely ends its shell when reached, at the top level: `exit`,
+ * `return` (dash ends a script with it outside a function; bash reports an error and goes on, so what follows may
+ * not run) or `exec` with a program (`exec 2>&1` only redirects), written literally as the program, as the first
+ * command of its and-or list (not after `&&`/`||`), not in a pipe or the background (a subshell there), not inside
+ * an `if`, loop, `case`, `{ … }`, subshell or function body (constructsAt: not negated either). Commands after it in
+ * the script never run. -1 when there is none. Memoised per script.
+ */
+export function terminatorIndex(script: RunScript): number {
+  const commands = script.commands;
+  let found = terminators.get(commands);
+  if (found !== undefined) return found;
+  found = -1;
+  for (let k = 0; k < commands.length; k++) {
+    const c = commands[k];
+    if (c.programIndex < 0 || !literalWord(c.words[c.programIndex]) || !TERMINATORS.has(c.words[c.programIndex].value)) continue;
+    const op = k > 0 ? commands[k - 1].next : null;
+    if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
+    if (c.words[c.programIndex].value === 'exec' && !execRunsProgram(c)) continue;
+    const at = constructsAt(commands, k, false);
+    if (!at || at.stack.length > 0) continue;
+    found = k;
+    break;
+  }
+  terminators.set(commands, found);
+  return found;
+}
+
+const terminators = new WeakMap<readonly SimpleCommand[], number>();
+
+/** Whether an `exec` names a program to run (`exec nginx`, `exec -a name prog`), not only redirections (`exec 2>&1`). */
+function execRunsProgram(c: SimpleCommand): boolean {
+  const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
+  let k = 0;
+  for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
+  if (args[k]?.value === '--') k++;
+  return k < args.length;
+}
+
+/**
+ * Whether a command of a RUN may run: it does not stand after a terminator of its script (terminatorIndex), and
+ * the command that starts its script does not either (the shell of a script string, `sh -c '…'`; the command
+ * whose heredoc feeds a program, `RUN bash <<EOF`). A cleanup that never runs cleans nothing.
+ */
+export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
+  const script = run.scripts.find((s) => s.commands.includes(cmd)) ?? stringScriptsOf(run).find((s) => s.commands.includes(cmd));
+  return !script || scriptCommandMayRun(run, script, script.commands.indexOf(cmd), 0);
+}
+
+function scriptCommandMayRun(run: RunInstruction, script: RunScript, k: number, depth: number): boolean {
+  const t = terminatorIndex(script);
+  if (t >= 0 && k > t) return false;
+  if (depth > 4) return true;
+  if (script.host) return scriptCommandMayRun(run, script.host.script, script.host.index, depth + 1);
+  if (script.heredoc && script.feeder) {
+    const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
+    if (line) return scriptCommandMayRun(run, line, line.commands.indexOf(script.feeder), depth + 1);
+  }
+  return true;
+}
+
+/** The commands of a RUN's shell scripts that may run (mayRun), in document order: what a cleanup check reads. */
+export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
+  const all = shellCommandsOf(run);
+  if (run.scripts.every((s) => terminatorIndex(s) < 0)) return all;
+  return all.filter((cmd) => mayRun(run, cmd));
+}
+
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
 const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'exit', 'exec', 'alias', 'unalias', 'shopt', 'umask', 'trap', 'ulimit', 'declare', 'typeset', 'local', 'readonly', 'eval', 'return', 'hash', 'enable', 'builtin', 'read', 'getopts', 'mapfile', 'readarray', 'let']);
 
@@ -1555,7 +1629,14 @@ function lastShellScript(run: RunInstruction): RunScript | undefined {
 export function appendToRun(ctx: DockerfileContext, run: RunInstruction, commandText: string): { edit: TextEdit; safe: boolean } | undefined {
   const script = lastShellScript(run);
   if (!script) return undefined;
+  // A script of the RUN that ends its shell before the end (`…; exit 0`): appended after it, the command would never
+  // run. In the last script it goes before the terminator; elsewhere (a line that exits after feeding a heredoc,
+  // a heredoc fed to a shell that exits) no append is exact. A script string's shell ends alone.
+  if (run.scripts.some((s) => s !== script && !s.inString && terminatorIndex(s) >= 0)) return undefined;
+  const terminator = terminatorIndex(script);
+  if (terminator >= 0) return insertBeforeTerminator(ctx, run, script, terminator, commandText);
   const eol = ctx.lines.eol;
+  const last = script.commands[script.commands.length - 1];
   if (script.heredoc) {
     const { text, offsets } = script.source;
     if (text.trim() === '' || !scriptCloses(script.source, script.commands)) return undefined;
@@ -1571,7 +1652,15 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     const endPos = ctx.lines.positionAt(endOffset);
     // Indent like the last non-empty body line.
     const indent = ctx.lines.indentOf(endPos.line);
-    return { edit: { range: { start: endPos, end: endPos }, newText: `${eol}${indent}${commandText}` }, safe: failureStopsBeforeEnd(ctx, run, script) };
+    const newLine = { edit: { range: { start: endPos, end: endPos }, newText: `${eol}${indent}${commandText}` }, safe: true };
+    if (failureStopsBeforeEnd(ctx, run, script)) return newLine;
+    // Else the last list's failure may reach the end (`set -e` ignores one before `&&`): appended to that list with
+    // `&&`, the command runs only when the list succeeded, and the script's status stays the list's otherwise.
+    if (andAppendKeepsStatus(ctx, run, script, script.commands.length - 1) && /^[;\s]*$/.test(text.slice(indexOfOffset(offsets, last.end, text.length), k + 1).replace(/#[^\n]*$/, ''))) {
+      const at = ctx.lines.positionAt(last.end);
+      return { edit: { range: { start: at, end: at }, newText: ` && ${commandText}` }, safe: true };
+    }
+    return { ...newLine, safe: false };
   }
   const end = scriptEnd(script);
   if (!end) return undefined;
@@ -1580,6 +1669,7 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   const style = startLine === endLine ? null : continuationStyle(ctx, run.instruction);
   let at = end.offset;
   let newText: string;
+  let ownCommand = false;
   if (!style) {
     if (end.endsWithSemicolon) {
       at = end.semicolonOffset;
@@ -1588,6 +1678,7 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     if (startLine !== endLine) newText = joint(ctx, { ...DEFAULT_STYLE, indent: ctx.lines.indentOf(endLine) || DEFAULT_STYLE.indent }) + commandText;
   } else {
     const useSemicolon = style.op === ';' && failureStopsBeforeEnd(ctx, run, script);
+    ownCommand = useSemicolon;
     const st: ContinuationStyle = { ...style, op: useSemicolon ? ';' : '&&' };
     if (end.endsWithSemicolon) {
       if (useSemicolon) {
@@ -1605,7 +1696,105 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   // append never removed its finding and fix-all repeated it: review 41a, F5).
   if (/[\r\n]/.test(newText) && hasHeredocs(run.instruction)) return undefined;
   const pos = ctx.lines.positionAt(at);
-  return { edit: { range: { start: pos, end: pos }, newText }, safe: true };
+  // A `;` join adds a command of its own; a `&&` join puts the last list before `&&`, where errexit no longer acts
+  // inside a compound, an `eval` or a function it ends with: exact there only when errexit cannot be on.
+  return { edit: { range: { start: pos, end: pos }, newText }, safe: ownCommand || andAppendKeepsStatus(ctx, run, script, script.commands.length - 1) };
+}
+
+/** Programs that run shell text in this shell (`eval`, `.`, `source`): under `&&` errexit is ignored inside them. */
+const RUNS_TEXT_HERE = new Set(['eval', '.', 'source']);
+
+/**
+ * Whether ` && cmd` written right after command `j` of a script, which ends an and-or list at its top level, keeps
+ * what the script did: the list's status is what it was whenever `cmd` does not run. Adding `&&` moves the list's
+ * last element into a place where errexit is ignored (bash's The Set Builtin: "any command executed in a && or ||
+ * list except the command following the final && or ||", and "If a compound command or shell function executes in a
+ * context where -e is being ignored, none of the commands executed within the compound command or function body will
+ * be affected"), so when errexit may be on, that element must be a simple command that runs no shell text in this
+ * shell: not a compound (`fi`, `done`, `}`), not `eval`, `.`/`source` (also through `builtin`/`command`), a function the script
+ * defines, a program named by an expansion, nor a command substitution. Never after a subshell's `)` (the text would
+ * land inside it), a background `&`, a pipe, or a heredoc marker.
+ */
+function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, script: RunScript, j: number): boolean {
+  const commands = script.commands;
+  const c = commands[j];
+  if (!c || (c.next !== null && c.next !== ';' && c.next !== '\n') || c.words.some((w) => /^\d*<</.test(w.raw))) return false;
+  if (!errexitMayBeOn(ctx, run, script)) return true;
+  const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+  if (c.programIndex < 0 || lead.some((w) => OPENERS.has(w.value) || CLOSERS.has(w.value) || w.value === '!')) return false;
+  const program = builtinNamed(c);
+  if (!program || !literalWord(program) || RUNS_TEXT_HERE.has(program.value) || definedFunctions(commands).has(program.value)) return false;
+  return !c.words.some((w) => w.raw.includes('$(') || w.raw.includes('`'));
+}
+
+/**
+ * The word naming what a command runs, through `builtin` and `command [-p] [--]` (which run the builtin they name in
+ * this shell, as mayTurnErrexitOff reads them); `command -v`/`-V` only describes, and answers its own word. Undefined
+ * when nothing follows.
+ */
+function builtinNamed(c: SimpleCommand): Word | undefined {
+  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
+    let k = 1;
+    if (words[0].value === 'command') {
+      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return words[0];
+    }
+    if (words[k]?.value === '--') k++;
+    words = words.slice(k);
+  }
+  return words[0];
+}
+
+/**
+ * Whether errexit may be on somewhere in a script: the shell that runs it starts with it (startsWithErrexit), or the
+ * script runs `set`, `shopt`, `eval`, `.`/`source` (the file may `set -e`), `alias` or a program named by an
+ * expansion (also through `builtin`/`command`), any of which may turn it on.
+ */
+function errexitMayBeOn(ctx: DockerfileContext, run: RunInstruction, script: RunScript): boolean {
+  if (startsWithErrexit(ctx, run, script)) return true;
+  return script.commands.some((c) => {
+    if (c.programIndex < 0) return false;
+    const program = builtinNamed(c);
+    return !!program && (!literalWord(program) || /^(?:set|shopt|alias)$/.test(program.value) || RUNS_TEXT_HERE.has(program.value));
+  });
+}
+
+/** The names of the functions a script defines (`name() …`, `function name …`). */
+function definedFunctions(commands: readonly SimpleCommand[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (let i = 1; i < commands.length; i++) {
+    const d = commands[i - 1];
+    if (d.next !== '(' || commands[i].prev === '(' || d.programIndex < 0) continue;
+    const name = d.words[d.programIndex].value === 'function' ? d.words[d.programIndex + 1]?.value : d.words[d.programIndex].value;
+    if (name) out.add(name);
+  }
+  for (const c of commands) if (c.programIndex >= 0 && c.words[c.programIndex].value === 'function' && c.words[c.programIndex + 1]) out.add(c.words[c.programIndex + 1].value);
+  return out;
+}
+
+/**
+ * Inserts a command before the terminator at `t` of a RUN's last script (terminatorIndex: `…; exit 0`), where it
+ * runs exactly when the shell would have reached the terminator. As a command of its own (`cmd; exit 0`) when the
+ * terminator's status does not read `$?` (`exit N`, `exec prog`); before a bare `exit`/`return` (or one that reads
+ * `$?`), which ends with the status of the list before it, the command is appended to that list with `&&`
+ * (andAppendKeepsStatus), so a failure of the list is still what the shell ends with. Undefined when the terminator
+ * is the first command or follows a background `&` or a subshell, or when that list cannot take `&&` exactly.
+ */
+function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, script: RunScript, t: number, commandText: string): { edit: TextEdit; safe: boolean } | undefined {
+  const commands = script.commands;
+  if (t === 0 || !scriptCloses(script.source, commands)) return undefined;
+  const term = commands[t];
+  const before = commands[t - 1];
+  if (before.next !== ';' && before.next !== '\n') return undefined;
+  const args = wordsWithoutRedirections(term.words.slice(term.programIndex + 1));
+  const readsStatus = (args.length === 0 && term.words[term.programIndex].value !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw));
+  if (!readsStatus) {
+    const at = ctx.lines.positionAt(term.start);
+    return { edit: { range: { start: at, end: at }, newText: `${commandText}; ` }, safe: true };
+  }
+  if (!andAppendKeepsStatus(ctx, run, script, t - 1)) return undefined;
+  const at = ctx.lines.positionAt(before.end);
+  return { edit: { range: { start: at, end: at }, newText: ` && ${commandText}` }, safe: true };
 }
 
 /** Whether an instruction has heredoc markers (`RUN <<EOF`, `RUN cat <<EOF > f`), whether or not their bodies end. */
@@ -1688,6 +1877,7 @@ const HADOLINT_PRAGMA = /^\s*#\s*hadolint\s+(?:ignore|shell)\s*=/i;
  */
 export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
   if (!joinable(first) || !joinable(second)) return undefined;
+  if (!joinKeepsFirst(ctx, first)) return undefined;
   const end = scriptEnd(first.scripts[0]);
   if (!end || end.endsWithSemicolon) return undefined;
   const secondScript = second.scripts[0];
@@ -1720,6 +1910,7 @@ export function joinAdjacentRuns(ctx: DockerfileContext, first: RunInstruction, 
  */
 export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, second: RunInstruction): TextEdit[] | undefined {
   if (!joinable(first) || !joinable(second)) return undefined;
+  if (!joinKeepsFirst(ctx, first)) return undefined;
   const script = first.scripts[0];
   const end = scriptEnd(script);
   if (!end || end.endsWithSemicolon) return undefined;
@@ -1737,6 +1928,18 @@ export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, secon
     { range: ctx.lines.wholeLines(r.start.line, r.end.line), newText: '' },
     { range: { start: at, end: at }, newText: moved + glue },
   ];
+}
+
+/**
+ * Whether `first`'s script can take `&& <second>` or `|| exit; <second>` after its last command and still do what it
+ * did in its own RUN (task exit0): it has no unconditional `exit`/`exec`/`return` at its top level (terminatorIndex:
+ * the second RUN's commands would never run), and its last list can take an operator after it (andAppendKeepsStatus:
+ * under errexit — a SHELL with `-e` — a compound command, `eval` or function call put before `&&`/`||` runs with
+ * errexit ignored inside, so `{ false; true; }` that failed its RUN would pass).
+ */
+function joinKeepsFirst(ctx: DockerfileContext, first: RunInstruction): boolean {
+  const script = first.scripts[0];
+  return terminatorIndex(script) < 0 && andAppendKeepsStatus(ctx, first, script, script.commands.length - 1);
 }
 
 /** Operators that keep commands inside one and-list: `a && b` binds `a` to all of it. */
