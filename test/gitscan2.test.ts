@@ -13,9 +13,10 @@ import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { CLI, runCli } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
-import { isGitIgnored, isIgnoredByGitignore } from '../rules/engine/repo';
+import { gitIgnoreCase, isGitIgnored, isIgnoredByGitignore } from '../rules/engine/repo';
 import { viewOf } from './helpers/fixtures';
 
+const ENV_FILE_COMPOSE = 'services:\n  db:\n    image: postgres:17-alpine\n    env_file: .env\n';
 const INLINE = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: gs2-Inline-Passw0rd-1\n';
 
 /** git with no per-user state, in `cwd`. */
@@ -115,5 +116,60 @@ describe('a .env ignored only per clone or per user still gets its .gitignore li
     const out = runCli(['check', '--fix', '.'], r);
     assert.doesNotMatch(out.stdout, /DR001/);
     assert.equal(fs.existsSync(path.join(r, '.gitignore')), false);
+  });
+});
+
+describe('core.ignorecase of a linked worktree is read from its common folder (gitscan2 item 3)', () => {
+  after(async () => {
+    for (const c of clients.splice(0)) await c.shutdown();
+  });
+
+  /** A repository `main` with core.ignorecase = true and a commit, and its linked worktree `wt` holding a project whose .gitignore says `.ENV`. */
+  function worktree(): { top: string; wt: string } {
+    const top = tempFiles('dg-gs2-wt-', { 'main/README': 'x\n' });
+    const main = path.join(top, 'main');
+    git(main, 'init', '-q');
+    git(main, 'config', 'core.ignorecase', 'true');
+    git(main, 'add', 'README');
+    git(main, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'x');
+    const wt = path.join(top, 'wt');
+    git(main, 'worktree', 'add', '-q', wt);
+    fs.writeFileSync(path.join(wt, '.gitignore'), '.ENV\n');
+    fs.writeFileSync(path.join(wt, 'compose.yaml'), ENV_FILE_COMPOSE);
+    fs.writeFileSync(path.join(wt, '.env'), 'POSTGRES_PASSWORD=gs2-wt-password-1\n');
+    return { top, wt };
+  }
+
+  it('git ignores .env there; the CLI and the editor (restricted, folder = the worktree) report no DR001', async () => {
+    const { wt } = worktree();
+    assert.equal(fs.statSync(path.join(wt, '.git')).isFile(), true);
+    assert.match(git(wt, 'status', '--porcelain', '--ignored', '--untracked-files=all'), /^!! \.env$/m);
+    assert.doesNotMatch(runCli(['check', '.'], wt).stdout, /DR001/);
+    const client = new TestClient();
+    clients.push(client);
+    await client.initialize([wt], { workspaceTrusted: false });
+    const uri = client.open(path.join(wt, 'compose.yaml'), ENV_FILE_COMPOSE, 'dockercompose');
+    const ds = await client.diagnostics(uri, 1);
+    assert.deepEqual(ds.filter((d) => d.code === 'DR001').map((d) => d.message), []);
+    // With core.ignorecase false in the main repository, git and both report it.
+    git(path.join(path.dirname(wt), 'main'), 'config', 'core.ignorecase', 'false');
+    assert.match(git(wt, 'status', '--porcelain', '--untracked-files=all'), /^\?\? \.env$/m);
+    assert.match(runCli(['check', '.'], wt).stdout, /DR001/);
+  });
+
+  it('gitIgnoreCase follows the gitfile and its commondir', () => {
+    const files = new Map([
+      ['/w/.git', 'gitdir: /r/.git/worktrees/w\n'],
+      ['/r/.git/worktrees/w/commondir', '../..\n'],
+      ['/r/.git/config', '[core]\n\tignorecase = true\n'],
+      ['/s/.git', 'gitdir: ../r/.git/modules/s\n'],
+      ['/r/.git/modules/s/config', '[core]\n\tignorecase\n'],
+    ]);
+    const ws = viewOf(files);
+    assert.equal(gitIgnoreCase(ws, '/w'), true);
+    assert.equal(gitIgnoreCase(ws, '/s'), true);
+    assert.equal(gitIgnoreCase(ws, '/r'), true);
+    files.set('/r/.git/config', '[core]\n\tignorecase = false\n');
+    assert.equal(gitIgnoreCase(ws, '/w'), false);
   });
 });

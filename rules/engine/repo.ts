@@ -92,11 +92,14 @@ function isBelow(dir: string, top: string): boolean {
  * Whether git matches ignore patterns without regard to case in a repository: its `core.ignorecase`
  * (git-config(1); `git init` sets it to true on a case-insensitive file system, as on macOS and Windows).
  * Unset, git matches case-sensitively: `.ENV` in `.gitignore` does not ignore `.env` on Linux (review 39b),
- * and a file taken for ignored would be committed with the secret in it. Read from `.git/config`; a
- * repository whose `.git` is a file (a worktree, a submodule) is read as case-sensitive.
+ * and a file taken for ignored would be committed with the secret in it. Read from the `config` of the
+ * repository's common folder (gitCommonDir): `<root>/.git/config`, and for a repository whose `.git` is a file the
+ * config git reads for it — a submodule's own git folder (`.git/modules/NAME`), a linked worktree's main repository
+ * (its `commondir`; gitrepository-layout(5): `config` is shared by all worktrees, `$GIT_COMMON_DIR/config`). A
+ * worktree's own `config.worktree` (extensions.worktreeConfig) is not read.
  */
 export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string): boolean {
-  const text = ws.readText(path.join(root, '.git', 'config'));
+  const text = ws.readText(path.join(gitCommonDir(ws, root), 'config'));
   if (text === undefined) return false;
   let inCore = false;
   let value = false;

@@ -625,7 +625,8 @@ export class DiskWorkspace implements WorkspaceView {
    * root's `.git` folder `info/exclude`, `config` (`core.ignorecase`) and `index` — what the CLI reads for the same
    * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). And for a repository whose `.git` is a
    * file (a linked worktree's, a submodule's; above the workspace folder or in it), the `commondir` of the folder it names
-   * and `info/exclude` in the common folder that leads to (gitCommonDir), wherever they are, as git reads them.
+   * and `info/exclude` and `config` (`core.ignorecase`) in the common folder that leads to (gitCommonDir), wherever they
+   * are, as git reads them.
    * `core.excludesFile`, the user's own, is read by the CLI only.
    * Nothing else above a workspace folder is read, nothing there is listed, and nothing is run: it is read in a restricted
    * (untrusted) workspace as well. Computed once per set of folders (the `.git` looked for once, as exists() keeps it).
@@ -634,7 +635,7 @@ export class DiskWorkspace implements WorkspaceView {
 
   private gitFileAbove(p: string): boolean {
     const base = path.basename(p);
-    if (base !== '.gitignore' && base !== 'commondir' && base !== 'exclude' && !p.includes(`${path.sep}.git`)) return false;
+    if (base !== '.gitignore' && base !== 'commondir' && base !== 'exclude' && base !== 'config' && !p.includes(`${path.sep}.git`)) return false;
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return false;
     const key = roots.join('\u0000');
@@ -657,7 +658,9 @@ export class DiskWorkspace implements WorkspaceView {
         const gitDir = text === undefined ? undefined : gitFileTarget(text, top);
         if (gitDir === undefined) continue;
         files.add(path.join(gitDir, 'commondir'));
-        files.add(path.join(gitCommonDir(this, top), 'info', 'exclude'));
+        const common = gitCommonDir(this, top);
+        files.add(path.join(common, 'info', 'exclude'));
+        files.add(path.join(common, 'config'));
       }
     }
     return this.aboveFiles.files.has(p);
