@@ -173,3 +173,50 @@ describe('core.ignorecase of a linked worktree is read from its common folder (g
     assert.equal(gitIgnoreCase(ws, '/w'), false);
   });
 });
+
+describe('the walk that chooses files matches .gitignore patterns with the repository\'s core.ignorecase (gitscan2 item 4)', () => {
+  after(async () => {
+    for (const c of clients.splice(0)) await c.shutdown();
+  });
+
+  const DOCKERFILE = 'FROM ubuntu\nRUN apt-get update\n';
+  const scans = (client: TestClient) => client.logs.filter((l) => /workspace scan: \d+ files/.test(l)).length;
+
+  function cliFiles(dir: string, target = '.'): string[] {
+    const r = runCli(['check', target, '--format', 'json'], dir);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    return [...new Set((JSON.parse(r.stdout) as { file: string }[]).map((f) => path.relative(dir, path.resolve(dir, f.file))))].sort();
+  }
+
+  async function serverFiles(dir: string, expectedCount: number): Promise<string[]> {
+    const client = new TestClient();
+    clients.push(client);
+    await client.initialize([dir], { workspaceTrusted: false });
+    await client.until('scan', () => scans(client) >= 1);
+    const files = () => {
+      const latest = new Map<string, number>();
+      for (const p of client.published) latest.set(p.uri, p.diagnostics.length);
+      return [...latest].filter(([, n]) => n > 0).map(([uri]) => path.relative(dir, new URL(uri).pathname)).sort();
+    };
+    await client.until('the scan published its files', () => files().length >= expectedCount);
+    return files();
+  }
+
+  it('GENERATED/ does not ignore generated/ on Linux (core.ignorecase unset): git, check and the workspace scan take generated/Dockerfile; with core.ignorecase true none does', async () => {
+    const top = tempFiles('dg-gs2-case-', { 'r/.gitignore': 'GENERATED/\n', 'r/Dockerfile': DOCKERFILE, 'r/generated/Dockerfile': DOCKERFILE, 'r/app/.gitignore': 'OUT.Dockerfile\n', 'r/app/out.Dockerfile': DOCKERFILE, 'r/sub/Sub.Dockerfile': DOCKERFILE });
+    fs.appendFileSync(path.join(top, 'r', '.gitignore'), 'SUB.dockerfile\n');
+    const r = path.join(top, 'r');
+    git(r, 'init', '-q');
+    const both = ['Dockerfile', path.join('app', 'out.Dockerfile'), path.join('generated', 'Dockerfile'), path.join('sub', 'Sub.Dockerfile')];
+    assert.match(git(r, 'status', '--porcelain', '--untracked-files=all'), /^\?\? generated\/Dockerfile$/m);
+    assert.deepEqual(cliFiles(r), both);
+    // A walk that starts below the root applies the root's .gitignore (ignoreFrom) with the same case rule.
+    assert.deepEqual(cliFiles(r, 'sub'), [path.join('sub', 'Sub.Dockerfile')]);
+    assert.deepEqual(await serverFiles(r, 4), both);
+    git(r, 'config', 'core.ignorecase', 'true');
+    assert.doesNotMatch(git(r, 'status', '--porcelain', '--untracked-files=all'), /generated|out\.Dockerfile|Sub\.Dockerfile/);
+    assert.deepEqual(cliFiles(r), ['Dockerfile']);
+    assert.deepEqual(cliFiles(r, 'sub'), []);
+    assert.deepEqual(await serverFiles(r, 1), ['Dockerfile']);
+  });
+});
