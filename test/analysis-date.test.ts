@@ -14,6 +14,7 @@ import { CLI, runCli } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
 import { viewOf } from './helpers/fixtures';
+import { isolatedEnv } from './helpers/user-env';
 
 /** postgres 14 ended on 2026-11-12: supported that day, reported from the next. */
 const PG14 = 'FROM postgres:14-alpine\nUSER postgres\n';
@@ -122,7 +123,7 @@ describe('check --eol-date', () => {
   it('judges on it in worker threads too (DG_WORKERS)', () => {
     const d = tempFiles('dg-eol-date-w-', { 'a/Dockerfile': PG14, 'b/Dockerfile': PG14, 'c/compose.yaml': 'services:\n  db:\n    image: postgres:14-alpine\n' });
     const on = (date: string) => {
-      const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json', '--eol-date', date], { cwd: d, encoding: 'utf8', env: { ...process.env, DG_WORKERS: '2' } });
+      const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json', '--eol-date', date], { cwd: d, encoding: 'utf8', env: isolatedEnv({ ...process.env, DG_WORKERS: '2' }) });
       return (JSON.parse(r.stdout) as { code: string }[]).filter((f) => f.code === 'DF005' || f.code === 'DC004').length;
     };
     assert.equal(on(LAST_DAY), 0);

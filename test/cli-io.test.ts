@@ -14,6 +14,7 @@ import { URI } from 'vscode-uri';
 import { CLI } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 /** In a child process (DG_IO_CHILD): walk as asked and print what was found, so that a walk that blocks is a timeout, not a hung test run. */
 function childWalk(): void {
@@ -24,7 +25,7 @@ function childWalk(): void {
 
 /** Runs the built CLI with a timeout (a walk that blocks is killed, status null). */
 function cli(args: string[], cwd: string, options: { uid?: number; timeout?: number } = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: options.timeout ?? 20_000, uid: options.uid, gid: options.uid, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: options.timeout ?? 20_000, uid: options.uid, gid: options.uid, maxBuffer: 64 << 20, env: isolatedEnv() });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -11,6 +11,7 @@ import { SHORT_RUN_HEAP_FLAGS, SHORT_RUN_V8_FLAGS, tuneV8ForShortRun } from '../
 import { cacheHeader, CODE_CACHE, loadBundle, MAIN_BUNDLE, readCodeCache } from '../cli/src/code-cache';
 import { CLI, runCli } from './helpers/cli';
 import { tempDir, tempFiles } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 const SECRET = 'Zq9-very-secret-Value-77';
 
@@ -453,8 +454,8 @@ describe('CLI', () => {
     for (let i = 0; i < 40; i++) files[`svc${i}/Dockerfile`] = `FROM node:${i % 2 ? 'latest' : '24-alpine'}\nRUN curl -k https://example.com/x${i}\n`;
     for (let i = 0; i < 40; i++) files[`stack${i}/compose.yaml`] = `services:\n  s${i}:\n    image: redis\n    privileged: ${i % 3 === 0}\n    environment:\n      API_TOKEN: ${SECRET}\n`;
     const dir = project(files);
-    const inWorker = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DG_WORKERS: '1' } });
-    const inThread = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DG_WORKERS: undefined } });
+    const inWorker = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: isolatedEnv({ ...process.env, DG_WORKERS: '1' }) });
+    const inThread = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: isolatedEnv({ ...process.env, DG_WORKERS: undefined }) });
     assert.equal(inWorker.status, 1, inWorker.stderr);
     assert.equal(inThread.status, 1, inThread.stderr);
     const found = JSON.parse(inWorker.stdout) as { code: string; file: string }[];
@@ -463,7 +464,7 @@ describe('CLI', () => {
     assert.equal(inWorker.stdout, inThread.stdout);
     assert.ok(!inWorker.stdout.includes(SECRET));
     // SARIF carries fixes; the worker sends its results in several messages (32 files each).
-    const sarifOf = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    const sarifOf = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', env: isolatedEnv({ ...process.env, ...env }), maxBuffer: 1 << 26 });
     const sarifInWorker = sarifOf({ DG_WORKERS: '1' });
     assert.equal(sarifInWorker.status, 1, sarifInWorker.stderr);
     assert.equal(new Set((JSON.parse(sarifInWorker.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).size, 80);
@@ -471,7 +472,7 @@ describe('CLI', () => {
     assert.equal(sarifInWorker.stdout, sarifOf({ DG_WORKERS: '3' }).stdout);
     // The worker is started before the walk: a run that ends early must still end (not wait for it).
     fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'rules:\n  DX999: error\n');
-    const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, DG_WORKERS: '1' } });
+    const broken = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: isolatedEnv({ ...process.env, DG_WORKERS: '1' }) });
     assert.equal(broken.status, 2, broken.stderr);
     assert.match(broken.stderr, /invalid config file/);
   });
@@ -480,7 +481,7 @@ describe('CLI', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 30; i++) files[`stack${i}/compose.yaml`] = `services:\n${Array.from({ length: 10 }, (_, k) => `  s${k}:\n    image: redis\n    privileged: true\n`).join('')}`;
     const dir = project(files);
-    const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: isolatedEnv() });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Read a little, then go away, as `head -c 100` does.
@@ -495,7 +496,7 @@ describe('CLI', () => {
     const dir = project(FILES);
     const full = fs.openSync('/dev/full', 'w');
     try {
-      const r = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      const r = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], env: isolatedEnv() });
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, /ENOSPC/);
     } finally {
@@ -555,7 +556,7 @@ describe('CLI V8 tuning for a short run', () => {
     const preload = path.join(tempDir('dg-heap-'), 'young.js');
     fs.writeFileSync(preload, "process.on('exit', () => process.stderr.write('young ' + require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n'));\n");
     const young = (nodeFlags: string[]) => {
-      const r = spawnSync(process.execPath, [...nodeFlags, '--require', preload, CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, DG_WORKERS: undefined } });
+      const r = spawnSync(process.execPath, [...nodeFlags, '--require', preload, CLI, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26, env: isolatedEnv({ ...process.env, DG_WORKERS: undefined }) });
       assert.equal(r.status, 1, r.stderr);
       return Number(/young (\d+)/.exec(r.stderr)?.[1]) / (1 << 20);
     };
@@ -576,7 +577,7 @@ describe('CLI code cache (dist/cli-main.cache)', () => {
     if (cache) fs.writeFileSync(path.join(dir, CODE_CACHE), cache);
     return path.join(dir, 'cli.js');
   };
-  const checkWith = (cli: string, cwd: string) => spawnSync(process.execPath, [cli, 'check', '--format', 'sarif', '.'], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const checkWith = (cli: string, cwd: string) => spawnSync(process.execPath, [cli, 'check', '--format', 'sarif', '.'], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: isolatedEnv() });
 
   it('the build made a cache for this very bundle, and V8 loads the bundle from it', () => {
     const bytes = bundle();
@@ -630,13 +631,13 @@ describe('CLI code cache (dist/cli-main.cache)', () => {
     const cli = install(undefined);
     const fifo = path.join(path.dirname(cli), CODE_CACHE);
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-    const r = spawnSync(process.execPath, [cli, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [cli, 'check', '--format', 'sarif', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 26, env: isolatedEnv() });
     assert.equal(r.status, 1, r.stderr);
     fs.rmSync(fifo);
     fs.symlinkSync('/dev/zero', fifo);
-    assert.equal(spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', timeout: 20_000 }).stdout.trim().length > 0, true);
+    assert.equal(spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', timeout: 20_000, env: isolatedEnv() }).stdout.trim().length > 0, true);
     fs.rmSync(path.join(path.dirname(cli), MAIN_BUNDLE));
-    const missing = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', timeout: 20_000 });
+    const missing = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', timeout: 20_000, env: isolatedEnv() });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /^docker-guardrails: cannot read .*cli-main\.js: ENOENT/);
   });
@@ -666,7 +667,7 @@ describe('CLI code cache (dist/cli-main.cache)', () => {
         '',
       ].join('\n'),
     );
-    const r = spawnSync(process.execPath, ['--require', preload, CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, DG_WORKERS: undefined } });
+    const r = spawnSync(process.execPath, ['--require', preload, CLI, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26, env: isolatedEnv({ ...process.env, DG_WORKERS: undefined }) });
     assert.equal(r.status, 1, r.stderr);
     const held = Number(/arrayBuffers (\d+)/.exec(r.stderr)?.[1]);
     const cache = fs.statSync(path.join(DIST, CODE_CACHE)).size;

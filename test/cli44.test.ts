@@ -16,6 +16,7 @@ import { CLI, runCli } from './helpers/cli';
 import { applyWorkspaceEdit, TestClient } from './helpers/lsp-client';
 import { viewOf } from './helpers/fixtures';
 import { tempDir } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 const run = runCli;
 
@@ -203,7 +204,7 @@ describe('UTF-16 files under --fix, and the files beside them (cli44 item 4)', (
 describe('SARIF over GitHub code scanning\'s gzip size limit (cli44 item 5)', () => {
   /** The CLI with GitHub's 10 MB limit lowered (DG_SARIF_GZIP_LIMIT): a report that large is some 300 MB. */
   const runLimited = (args: string[], cwd: string, limit: number) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, DG_SARIF_GZIP_LIMIT: String(limit) } });
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv({ ...process.env, DG_SARIF_GZIP_LIMIT: String(limit) }) });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const services = Array.from({ length: 300 }, (_, i) => `  s${i}:\n    image: nginx\n`).join('');

@@ -17,6 +17,7 @@ import { URI } from 'vscode-uri';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { SERVER, TestClient } from './helpers/lsp-client';
 import { tempDir } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 const PRELOAD = path.resolve(__dirname, '../../test/robustness/containment-preload.cjs');
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -240,7 +241,7 @@ describe('containment of the CLI', () => {
     const dirs = layout();
     const log = path.join(dirs.base, 'cli.log');
     fs.writeFileSync(log, '');
-    const r = spawnSync(process.execPath, ['--require', PRELOAD, CLI, 'check', '--format', 'sarif', '.'], { cwd: dirs.ws, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, DG_CONTAIN_LOG: log, DG_WORKERS: '0' } });
+    const r = spawnSync(process.execPath, ['--require', PRELOAD, CLI, 'check', '--format', 'sarif', '.'], { cwd: dirs.ws, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv({ ...process.env, DG_CONTAIN_LOG: log, DG_WORKERS: '0' }) });
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     const records = readRecords(log);
     assert.ok(records.some((x) => x.kind === 'preload'));

@@ -14,6 +14,7 @@ import { tempFiles } from './helpers/temp';
 import { gitCommonDir, gitConfigValue, gitFileTarget, isGitIgnored, repositoryRoot } from '../rules/engine/repo';
 import { viewOf } from './helpers/fixtures';
 import { COMPOSE_WITH_ENV_AND_SECRET_FILE } from './helpers/secret-files-compose';
+import { isolatedEnv } from './helpers/user-env';
 
 const COMPOSE = COMPOSE_WITH_ENV_AND_SECRET_FILE;
 const APP = { 'compose.yaml': COMPOSE, '.env': 'POSTGRES_PASSWORD=gs-db-password-123\n', 'secrets/db_password.txt': 'gs-db-password-123\n' };
@@ -41,7 +42,7 @@ function cliFindings(dir: string, env?: NodeJS.ProcessEnv): string[] {
 }
 
 function runCliEnv(args: string[], cwd: string, env: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/cli.js'), ...args], { cwd, encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/cli.js'), ...args], { cwd, encoding: 'utf8', env: isolatedEnv(env), maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

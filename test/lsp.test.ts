@@ -16,6 +16,7 @@ import { allRules, applyTextEdits, DOCS_BASE_URL, docsUrl, ruleByCode, ruleWhyLi
 import { indexOf } from './helpers/git-index';
 import { applyWorkspaceEdit, SERVER, TestClient } from './helpers/lsp-client';
 import { tempFiles } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 /** The project's root (the tests run from out/<dir>/). */
 const ROOT = path.resolve(__dirname, '../..');
@@ -783,7 +784,7 @@ describe('language server over stdio', () => {
     const compose = 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123456\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass sup3rs3cretredis\n';
     it('three inline secrets, each of whose fixes creates .env, all move in one fix-all, to the files the CLI writes', async () => {
       const cliDir = tempWorkspace({ 'compose.yaml': compose });
-      spawnSync(process.execPath, [path.join(path.dirname(SERVER), 'cli.js'), 'check', '.', '--fix'], { cwd: cliDir, encoding: 'utf8' });
+      spawnSync(process.execPath, [path.join(path.dirname(SERVER), 'cli.js'), 'check', '.', '--fix'], { cwd: cliDir, encoding: 'utf8', env: isolatedEnv() });
       await withServer({ 'compose.yaml': compose }, async (client, dir) => {
         const uri = client.open(path.join(dir, 'compose.yaml'), compose, 'dockercompose');
         const diags = await client.diagnostics(uri, 1);

@@ -20,6 +20,7 @@ import { RegistryClient, registryTarget, parseChallenge, DOCKER_HUB_HOST } from 
 import { tagCandidates } from '../rules/engine/tag-candidates';
 import { htpasswdFile, registryUnavailable, seed, startRegistry, startTokenServer, type RunningRegistry, type Seeded, type TokenServer } from './helpers/real-registry';
 import { SERVER, TestClient } from './helpers/lsp-client';
+import { isolatedEnv } from './helpers/user-env';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -235,7 +236,7 @@ describe('registry lookups against a real registry', { skip }, () => {
     fs.writeFileSync(dockerfile, `FROM ${open.host}/library/alpine:3.20\nUSER 1000\nHEALTHCHECK CMD true\n`);
     fs.writeFileSync(path.join(dir, '.docker-guardrails.yaml'), 'rules:\n  DF002: info\n');
     const env = { ...process.env, DOCKER_GUARDRAILS_CACHE_DIR: path.join(tmp, 'cli-cache'), DOCKER_CONFIG: path.join(tmp, 'no-docker-config') };
-    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', dir, ...args], { encoding: 'utf8', env });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', dir, ...args], { encoding: 'utf8', env: isolatedEnv(env) });
     cli('--fix');
     assert.equal(fs.readFileSync(dockerfile, 'utf8').split('\n')[0], `FROM ${open.host}/library/alpine:3.20`);
     const dry = cli('--fix-dry-run', '--registry-lookups');

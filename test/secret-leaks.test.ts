@@ -27,6 +27,7 @@ function allFindings(kind: 'dockerfile' | 'compose', file: string, text: string)
   return [...a.findings, ...a.suppressed.map((x) => x.finding)];
 }
 import { tempFiles } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -229,7 +230,7 @@ describe('no secret in the language server output', () => {
 
 describe('no secret in the CLI output', () => {
   const run = (args: string[], cwd: string) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   before(() => assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run the build first'));
@@ -506,7 +507,7 @@ describe('no secret in the CLI output', () => {
 // Review 41a, F3: the dry run printed, as changed or context lines of unrelated fixes (DF039 merging RUNs, DC040
 // moving another value), passwords that no rule reported and that redact.ts did not recognize.
 describe('review 41a F3: keytool, htpasswd, Samba and netrc passwords and a CIFS volume\'s mount options never reach the output', () => {
-  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
   const VALUES = ['Zq41netrc', 'Zq41storepass', 'Zq41keypass', 'Zq41htpasswdX', 'Zq41smbPW', 'Zq41smbPW2', 'Zq41cifsPW', 'Zq41dbPWabc', 'Zq41netrcPf', 'Zq41heredoc'];
   const REVIEW_FILES = {
     Dockerfile: [
@@ -600,7 +601,7 @@ describe('review 41a F3: keytool, htpasswd, Samba and netrc passwords and a CIFS
 // printed the second line of a continued value; JSON and SARIF missed a fix that writes `-p<value>`.
 describe('review 39: reported secrets are masked inside other text, on every line of their value, and in fixes', () => {
   const run = (args: string[], cwd: string) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const leaked = (values: string[], ...texts: string[]) => values.filter((v) => texts.some((t) => t.includes(v)));
@@ -689,7 +690,7 @@ describe('review 39: reported secrets are masked inside other text, on every lin
 });
 
 describe('review 40a: every value a rule reports is masked where it found it, and inside other text unless it reads as a word', () => {
-  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
   const leaked = (values: string[], ...texts: string[]) => values.filter((v) => texts.some((t) => t.includes(v)));
 
   it('masks as a substring a value of 8+ characters of digits or upper case only, and a common password with a digit or symbol (item 5b)', () => {
@@ -799,7 +800,7 @@ describe('the .env.example template DR002 writes', () => {
     const env = ['APP_NAME=shop', 'JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----', ...body, '-----END PRIVATE KEY-----"', 'SESSION_KEY=ZqXwVuTsRqPoNmLkJiHgFe', 'ADMIN_PIN=48291375', ''].join('\n');
     const dir = workspace({ 'compose.yaml': 'services:\n  app:\n    image: node:20-alpine\n    env_file: .env\n', '.env': env, '.gitignore': '.env\n' });
     const planted = ['MIIEvQIBADANBgkq', 'sVwAE44AHSS87JRJ05G3QR0', 'pHYYZkRd0h1qvG', 'ZqXwVuTsRqPoNmLkJiHgFe', '48291375'];
-    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: isolatedEnv() });
     for (const args of [['check', '--fix-dry-run', '.'], ['check', '--format', 'json', '.'], ['check', '--format', 'sarif', '.']]) {
       const r = run(args);
       for (const p of planted) assert.ok(!(r.stdout + r.stderr).includes(p), `${args.join(' ')} shows ${p.slice(0, 8)}…`);
@@ -821,7 +822,7 @@ describe('the .env.example template DR002 writes', () => {
     const env = ['FOO=bar', '# my openai key', 'sk-proj-Lk40abcDEF123ghiJKL456', 'AKIALK40ABCDEFGHIJKL', 'PRIVATE_KEY=-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAlk40keyline2Ab', 'MIIEowIBAAKCAQEAlk40keyline3==', '-----END RSA PRIVATE KEY-----', ''].join('\n');
     const dir = workspace({ 'compose.yaml': 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      X: ${FOO}\n', '.env': env, '.gitignore': '.env\n' });
     const planted = ['Lk40abcDEF123', 'AKIALK40ABCD', 'MIIEowIBAAKCAQEA'];
-    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: isolatedEnv() });
     for (const args of [['check', '--fix-dry-run', '.'], ['check', '--format', 'json', '.'], ['check', '--format', 'sarif', '.']]) {
       const r = run(args);
       for (const p of planted) assert.ok(!(r.stdout + r.stderr).includes(p), `${args.join(' ')} shows ${p.slice(0, 8)}…`);
@@ -883,7 +884,7 @@ RUN apt-get install -y curl
     const leaks = findLeaks(text, VALUE_SECRETS);
     assert.deepEqual(leaks, [], `${what} contains planted secret(s) ${leaks.join(', ')}: ${excerpt(text, leaks.map((l) => VALUE_SECRETS[l as keyof typeof VALUE_SECRETS]))}`);
   };
-  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
 
   it('every plant is in the files, and the engine masks them in any text', () => {
     const all = Object.values(VALUE_FILES).join('\n');

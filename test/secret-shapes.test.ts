@@ -13,6 +13,7 @@ import { allRules, analyze, applyFix, DEFAULT_CONFIG, fixFinding, ruleByCode } f
 import type { ComposeContext } from '../rules/engine/compose';
 import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 import { tempFiles } from './helpers/temp';
+import { isolatedEnv } from './helpers/user-env';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -190,7 +191,7 @@ describe('the values of the new findings are in no CLI output', () => {
       '',
     ].join('\n'),
   };
-  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
 
   for (const args of [['--format', 'text'], ['--format', 'json'], ['--format', 'sarif'], ['--format', 'github'], ['--fix-dry-run'], ['--fix', '--format', 'json']]) {
     it(args.join(' '), () => {

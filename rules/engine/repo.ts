@@ -14,6 +14,22 @@ import type { WorkspaceView } from './types';
  * possible to re-include a file if a parent directory of that file is excluded").
  */
 export function isGitIgnored(ws: WorkspaceView, filePath: string, noRepositoryTop?: string): boolean {
+  return ignoredBy(ws, filePath, noRepositoryTop, false);
+}
+
+/**
+ * Whether the committed ignore files alone — the `.gitignore` files isGitIgnored reads, not `.git/info/exclude` nor the
+ * user's core.excludesFile — ignore a file: what every clone of the repository ignores. A fix that writes a `.gitignore`
+ * line asks this, not isGitIgnored: a `.env` ignored only by one clone's `info/exclude` or one user's own ignore file is
+ * committed by a teammate's `git add .` (SECURITY-GUIDELINES.md §5: `echo ".env" >> .gitignore`), so the line is still
+ * written (gitignore(5): `.gitignore` for patterns "that all developers will want to ignore", the others for one
+ * repository or one user).
+ */
+export function isIgnoredByGitignore(ws: WorkspaceView, filePath: string, noRepositoryTop?: string): boolean {
+  return ignoredBy(ws, filePath, noRepositoryTop, true);
+}
+
+function ignoredBy(ws: WorkspaceView, filePath: string, noRepositoryTop: string | undefined, committedOnly: boolean): boolean {
   const root = repositoryRoot(ws, path.dirname(filePath));
   const stop = root ?? (noRepositoryTop !== undefined && isBelow(path.dirname(filePath), noRepositoryTop) ? noRepositoryTop : path.dirname(filePath));
   // The ignore files from the root down, each with the folder its patterns are relative to: the
@@ -28,7 +44,7 @@ export function isGitIgnored(ws: WorkspaceView, filePath: string, noRepositoryTo
     if (parent === dir) break;
     dir = parent;
   }
-  if (root !== null) {
+  if (root !== null && !committedOnly) {
     // `info/exclude` is read from the repository's common folder: a linked worktree's `.git` file names a folder of
     // its own (`/repo/.git/worktrees/NAME`), whose `commondir` leads to the one git reads it from (gitrepository-layout).
     files.unshift([root, path.join(gitCommonDir(ws, root), 'info', 'exclude')]);
@@ -76,11 +92,14 @@ function isBelow(dir: string, top: string): boolean {
  * Whether git matches ignore patterns without regard to case in a repository: its `core.ignorecase`
  * (git-config(1); `git init` sets it to true on a case-insensitive file system, as on macOS and Windows).
  * Unset, git matches case-sensitively: `.ENV` in `.gitignore` does not ignore `.env` on Linux (review 39b),
- * and a file taken for ignored would be committed with the secret in it. Read from `.git/config`; a
- * repository whose `.git` is a file (a worktree, a submodule) is read as case-sensitive.
+ * and a file taken for ignored would be committed with the secret in it. Read from the `config` of the
+ * repository's common folder (gitCommonDir): `<root>/.git/config`, and for a repository whose `.git` is a file the
+ * config git reads for it — a submodule's own git folder (`.git/modules/NAME`), a linked worktree's main repository
+ * (its `commondir`; gitrepository-layout(5): `config` is shared by all worktrees, `$GIT_COMMON_DIR/config`). A
+ * worktree's own `config.worktree` (extensions.worktreeConfig) is not read.
  */
 export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string): boolean {
-  const text = ws.readText(path.join(root, '.git', 'config'));
+  const text = ws.readText(path.join(gitCommonDir(ws, root), 'config'));
   if (text === undefined) return false;
   let inCore = false;
   let value = false;

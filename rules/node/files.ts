@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { fileKindOf } from '../engine/analyze';
-import { gitCommonDir, gitConfigValue, gitFileTarget, gitIndexPaths, repositoryRoot } from '../engine/repo';
+import { gitCommonDir, gitConfigValue, gitFileTarget, gitIgnoreCase, gitIndexPaths, repositoryRoot } from '../engine/repo';
 import type { FileKind, WorkspaceView } from '../engine/types';
 
 /** Files larger than this are not analyzed (and reported once as skipped). */
@@ -65,7 +65,7 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
   const out: FoundFile[] = [];
   const tracked = new TrackedPaths(options.repositoryTop ?? root);
   const maxFiles = options.maxFiles ?? 100_000;
-  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, options) }];
+  const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, tracked, options) }];
   while (stack.length > 0) {
     if (options.shouldContinue && !options.shouldContinue()) break;
     const { dir, rules } = stack.pop()!;
@@ -80,7 +80,7 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
         const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
-        if (text) here = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
+        if (text) here = [...rules, { base: dir, ig: ignore({ ignorecase: tracked.ignoreCase(dir) }).add(text.toString('utf8')) }];
       } catch (e) {
         // Unreadable: the parent's rules (and the caller is told).
         options.onUnreadable?.(path.join(dir, '.gitignore'), e as NodeJS.ErrnoException, 'file');
@@ -123,7 +123,7 @@ export function findFiles(root: string, options: WalkOptions = {}): FoundFile[] 
  * The `.gitignore` rules of `top` and of each folder below it down to `root`'s parent (none when `root` is not
  * below `top`, or when they ignore `root` or a folder on the way: a folder named to be walked is walked whole).
  */
-function ignoreFilesAbove(top: string, root: string, options: WalkOptions): { base: string; ig: Ignore }[] {
+function ignoreFilesAbove(top: string, root: string, tracked: TrackedPaths, options: WalkOptions): { base: string; ig: Ignore }[] {
   const rel = path.relative(top, root);
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return [];
   const rules: { base: string; ig: Ignore }[] = [];
@@ -132,7 +132,7 @@ function ignoreFilesAbove(top: string, root: string, options: WalkOptions): { ba
     const file = path.join(dir, '.gitignore');
     try {
       const text = readRegularFile(file, MAX_IGNORE_FILE_BYTES);
-      if (text) rules.push({ base: dir, ig: ignore().add(text.toString('utf8')) });
+      if (text) rules.push({ base: dir, ig: ignore({ ignorecase: tracked.ignoreCase(dir) }).add(text.toString('utf8')) });
     } catch (e) {
       options.onUnreadable?.(file, e as NodeJS.ErrnoException, 'file');
     }
@@ -154,12 +154,12 @@ export function walkFinds(root: string, filePath: string, options: Pick<WalkOpti
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
   const parts = rel.split(path.sep);
   const tracked = new TrackedPaths(options.repositoryTop ?? root);
-  let rules: { base: string; ig: Ignore }[] = options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, {});
+  let rules: { base: string; ig: Ignore }[] = options.ignoreFrom === undefined ? [] : ignoreFilesAbove(options.ignoreFrom, root, tracked, {});
   let dir = root;
   for (let i = 0; ; i++) {
     try {
       const text = readRegularFile(path.join(dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
-      if (text) rules = [...rules, { base: dir, ig: ignore().add(text.toString('utf8')) }];
+      if (text) rules = [...rules, { base: dir, ig: ignore({ ignorecase: tracked.ignoreCase(dir) }).add(text.toString('utf8')) }];
     } catch {
       /* no (readable) .gitignore here: the parent's rules */
     }
@@ -235,6 +235,24 @@ class TrackedPaths {
   holds(dir: string): boolean {
     const t = this.of(dir);
     return !!t && t.index.dirs.has(t.rel);
+  }
+
+  private readonly caseByRoot = new Map<string, boolean>();
+
+  /**
+   * Whether git matches the patterns of the `.gitignore` in `dir` without regard to case: its repository's
+   * `core.ignorecase` (gitIgnoreCase, as isGitIgnored reads it), false in no repository (git's default on Linux; the
+   * `ignore` package's own default, true, skipped a `generated/` folder that `GENERATED/` does not ignore for git).
+   */
+  ignoreCase(dir: string): boolean {
+    const root = diskRepositoryRoot(dir, this.top);
+    if (!root) return false;
+    let value = this.caseByRoot.get(root);
+    if (value === undefined) {
+      value = gitIgnoreCase({ readText: readGitFile }, root);
+      this.caseByRoot.set(root, value);
+    }
+    return value;
   }
 }
 
@@ -625,7 +643,8 @@ export class DiskWorkspace implements WorkspaceView {
    * root's `.git` folder `info/exclude`, `config` (`core.ignorecase`) and `index` — what the CLI reads for the same
    * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). And for a repository whose `.git` is a
    * file (a linked worktree's, a submodule's; above the workspace folder or in it), the `commondir` of the folder it names
-   * and `info/exclude` in the common folder that leads to (gitCommonDir), wherever they are, as git reads them.
+   * and `info/exclude` and `config` (`core.ignorecase`) in the common folder that leads to (gitCommonDir), wherever they
+   * are, as git reads them.
    * `core.excludesFile`, the user's own, is read by the CLI only.
    * Nothing else above a workspace folder is read, nothing there is listed, and nothing is run: it is read in a restricted
    * (untrusted) workspace as well. Computed once per set of folders (the `.git` looked for once, as exists() keeps it).
@@ -634,7 +653,7 @@ export class DiskWorkspace implements WorkspaceView {
 
   private gitFileAbove(p: string): boolean {
     const base = path.basename(p);
-    if (base !== '.gitignore' && base !== 'commondir' && base !== 'exclude' && !p.includes(`${path.sep}.git`)) return false;
+    if (base !== '.gitignore' && base !== 'commondir' && base !== 'exclude' && base !== 'config' && !p.includes(`${path.sep}.git`)) return false;
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return false;
     const key = roots.join('\u0000');
@@ -657,7 +676,9 @@ export class DiskWorkspace implements WorkspaceView {
         const gitDir = text === undefined ? undefined : gitFileTarget(text, top);
         if (gitDir === undefined) continue;
         files.add(path.join(gitDir, 'commondir'));
-        files.add(path.join(gitCommonDir(this, top), 'info', 'exclude'));
+        const common = gitCommonDir(this, top);
+        files.add(path.join(common, 'info', 'exclude'));
+        files.add(path.join(common, 'config'));
       }
     }
     return this.aboveFiles.files.has(p);

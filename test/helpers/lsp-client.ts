@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { isolatedEnv } from './user-env';
 import { createProtocolConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams, WorkspaceEdit, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 
@@ -43,9 +44,9 @@ export class TestClient {
   /** Whether the client answers `workspace/configuration` (else it pushes settings with didChangeConfiguration). */
   configurationRequests = true;
 
-  /** `uid`: run the server as this user (and group of the same number), e.g. so that a test run as root meets a folder it cannot read. */
+  /** `env`: the server's environment, less the user's git state unless it sets its own (isolatedEnv). `uid`: run the server as this user (and group of the same number), e.g. so that a test run as root meets a folder it cannot read. */
   constructor(extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env, uid?: number) {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env, ...(uid === undefined ? {} : { uid, gid: uid }) });
+    this.proc = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: 'pipe', env: isolatedEnv(env), ...(uid === undefined ? {} : { uid, gid: uid }) });
     this.proc.stderr.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
