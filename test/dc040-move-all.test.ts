@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, applyFix, DEFAULT_CONFIG, ruleByCode } from '../rules';
+import { allRules, analyze, applyFix, DEFAULT_CONFIG, moreFixesFor, ruleByCode } from '../rules';
 import type { ComposeContext } from '../rules/engine/compose';
 import { analyzeCase, loadCases, viewOf } from './helpers/fixtures';
 
@@ -47,7 +47,7 @@ describe('DC040 "Move all" leaves a secret whose variable the file reads elsewhe
   it('moves the others, names the secret it leaves and its reader, and leaves that reader unset', () => {
     const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n      JWT_SECRET: Hh3Jj4Kk5Ll6Mm7Nn8P\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - OTHER=${API_KEY}\n';
     const { fix, files } = moveAll(text);
-    assert.equal(fix.title, "Move all 2 inline secrets of this file to .env (API_KEY left out: service 'b' reads ${API_KEY} and would get it)");
+    assert.equal(fix.title, "Move 2 of the 3 inline secrets of this file to .env (API_KEY left out: service 'b' reads ${API_KEY} and would get it)");
     const after = applyFix(files, fix);
     assert.match(after.get('/m/compose.yaml')!, /API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5/);
     assert.doesNotMatch(after.get('/m/.env')!, /API_KEY/);
@@ -57,8 +57,16 @@ describe('DC040 "Move all" leaves a secret whose variable the file reads elsewhe
   it('stands for every fix of the code when the one it leaves is a name an earlier secret takes with another value (fix-all leaves it too)', () => {
     const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - DB_PASSWORD=Zz1Yy2Xx3Ww4Vv5Uu6Tt\n';
     const { fix } = moveAll(text);
-    assert.equal(fix.title, 'Move all 2 inline secrets of this file to .env');
+    // Not "all": the second DB_PASSWORD stays (moveall); and it is not offered on that finding, which it leaves.
+    assert.equal(fix.title, 'Move 2 of the 3 inline secrets of this file to .env');
     assert.equal(fix.fixesAllOf, 3);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(new Map([['/p/compose.yaml', text]])), DEFAULT_CONFIG);
+    const offered = analysis.findings.filter((f) => f.code === 'DC040').map((f) => [f.range.start.line, moreFixesFor(allRules, analysis.context, f).map((m) => m.title)]);
+    assert.deepEqual(offered, [
+      [4, ['Move 2 of the 3 inline secrets of this file to .env']],
+      [5, ['Move 2 of the 3 inline secrets of this file to .env']],
+      [9, []],
+    ]);
   });
 });
 
@@ -75,7 +83,7 @@ describe('DC040 "Move all": readers in the default override and services loading
 
   it('leaves out a secret compose.override.yaml reads as ${VAR} and names it', () => {
     const { fix, files } = moveAll([['/m/compose.yaml', BASE], ['/m/compose.override.yaml', 'services:\n  app:\n    environment:\n      X: ${OTHER_SECRET}\n']]);
-    assert.equal(fix.title, 'Move all 2 inline secrets of this file to .env (OTHER_SECRET left out: compose.override.yaml reads ${OTHER_SECRET} and would get it)');
+    assert.equal(fix.title, 'Move 2 of the 3 inline secrets of this file to .env (OTHER_SECRET left out: compose.override.yaml reads ${OTHER_SECRET} and would get it)');
     const after = applyFix(files, fix);
     assert.match(after.get('/m/compose.yaml')!, /OTHER_SECRET: "zQ8vN3mK7pL2xR9w"/);
     assert.doesNotMatch(after.get('/m/.env')!, /OTHER_SECRET/);

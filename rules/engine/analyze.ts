@@ -378,7 +378,8 @@ export function moreFixesFor(rules: readonly Rule[], context: AnyContext, findin
   const rule = rules.find((r) => r.code === finding.code);
   if (!rule || !rule.moreFixes || !fixesAllowed(rule, context)) return [];
   try {
-    return ((rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? []).filter((f) => fixWritesSafely(context, f)).map(maskedTitle);
+    // Only the fixes that fix this finding (Fix.resolves): the one fix a rule offers on every finding of a file may leave some.
+    return ((rule.moreFixes as (c: AnyContext, d: Detection) => Fix[])(context, finding) ?? []).filter((f) => (!f.resolves || f.resolves(finding.data)) && fixWritesSafely(context, f)).map(maskedTitle);
   } catch {
     return [];
   }

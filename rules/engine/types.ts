@@ -50,6 +50,13 @@ export interface Fix {
    * CODE in this file" beside it, which would do the same (review 43b, item 9).
    */
   fixesAllOf?: number;
+  /**
+   * For a further fix (moreFixes) that a rule offers on several findings: whether its edit fixes the finding with this
+   * data. The editor attaches the fix (and the finding's diagnostic, CodeAction.diagnostics: "the diagnostics that this
+   * code action resolves") only to the findings it resolves (moreFixesFor), not to every finding whose fix happens to have
+   * the same edit: "Move 70 of the 140 inline secrets" leaves the 70 of another value of one name (moveall).
+   */
+  resolves?: (data: unknown) => boolean;
 }
 
 /** What a rule's `check` returns: where, and the rule's own data about what it found. */

@@ -389,7 +389,8 @@ export function checkCase(c: Case, opts: CheckOptions = {}): CheckResult {
         // (The engine offers no fix a rule may not make here: a compose rule in a file with YAML syntax errors.)
         const allowed = !!rule && fixesAllowed(rule, analysis.context);
         const direct = allowed && rule?.fix ? (rule.fix as (ctx: unknown, d: Finding) => Fix | undefined)(analysis.context, f) : undefined;
-        const more = allowed && rule?.moreFixes ? (rule.moreFixes as (ctx: unknown, d: Finding) => Fix[])(analysis.context, f) : [];
+        // Those that fix this finding (Fix.resolves), as moreFixesFor keeps them (moveall).
+        const more = (allowed && rule?.moreFixes ? (rule.moreFixes as (ctx: unknown, d: Finding) => Fix[])(analysis.context, f) : []).filter((m) => !m.resolves || m.resolves(f.data));
         const viaEngine = fixFinding(rules, analysis.context, f);
         // The engine drops a fix that would create a file that exists or write through a link (fixWritesSafely):
         // the rule that made it is still wrong.
