@@ -9,7 +9,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { isWindowsImage, type ImageRef } from '../engine/image';
 import { dotnetAppUser, isRootUser, namesImageEntrypoint, nonRootUser, ownUserNot1000, stepDown, type StepDown } from '../engine/image-users';
 import { containerCommand, rootBase, sameForEveryVariant } from '../engine/stage-scope';
-import { entrypointStepsDown } from '../engine/entrypoint-step-down';
+import { baseEntrypointUnchanged, entrypointStepsDown } from '../engine/entrypoint-step-down';
 import { isWindowsStage } from '../engine/windows-stage';
 import { defineRule } from '../engine/rule';
 import type { Fix, TextEdit } from '../engine/types';
@@ -364,13 +364,17 @@ function defaultUser(ctx: ComposeContext, service: Service, merge?: DefaultMerge
     const stage = builtStage(built);
     const result = dockerfileUser(built.dockerfile, stage);
     if (result === null) return null;
+    /** Whether, in every variant of the built stage's chain, nothing changes the base image's own entrypoint script. */
+    const baseScriptKept = () => !!stage && sameForEveryVariant(built.dockerfile, stage, (s) => baseEntrypointUnchanged(built.dockerfile, s)) === true;
     /** Over a base image whose entrypoint steps down: whether it still does (the service's or the Dockerfile's command, entrypoint). */
     const overStepDown = (reading: BaseReading): RootByDefault | 'step-down' | undefined => {
       const sd = reading.base ? stepDown(reading.base) : undefined;
       if (!sd) return undefined;
-      // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down.
-      if (!overridesEntrypoint && !reading.entrypoint && runsServer(commandEntry ? command : reading.cmd, sd.server) !== false) return 'step-down';
-      if (overridesEntrypoint && keepsStepDown(sd)) return 'step-down';
+      // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down; a COPY, ADD or
+      // RUN that may change the base image's script leaves it not known, reported as root — as DF010 reads the same
+      // Dockerfile (baseEntrypointUnchanged, stepdown5, item 1).
+      if (!overridesEntrypoint && !reading.entrypoint && runsServer(commandEntry ? command : reading.cmd, sd.server) !== false && baseScriptKept()) return 'step-down';
+      if (overridesEntrypoint && keepsStepDown(sd) && baseScriptKept()) return 'step-down';
       // Bypassed: the base image's service user still owns its data directory.
       return { source: 'dockerfile', image: built.build.dockerfile, stepDownUser: sd.user };
     };
