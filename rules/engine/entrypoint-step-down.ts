@@ -196,6 +196,18 @@ function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[],
   });
 }
 
+/**
+ * Whether the stage's chain leaves the base image's own step-down entrypoint script (StepDown.entrypoint) as the image has it:
+ * false when a COPY, ADD or RUN of the chain may change what it runs (imageEntrypointChanged); true when it does not, or the
+ * base image names no such script. The one check for every reader that trusts the base image's step-down without an ENTRYPOINT
+ * of the Dockerfile: privilegeDrop (DF010) and DC011 over a service that builds the Dockerfile (stepdown5, item 1).
+ */
+export function baseEntrypointUnchanged(ctx: DockerfileContext, stage: Stage): boolean {
+  const base = rootBase(stage);
+  const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
+  return step?.entrypoint === undefined || !imageEntrypointChanged(ctx, stageChain(stage), step.entrypoint);
+}
+
 /** The folders the chain's `ENV PATH` instructions add to the PATH (`$PATH` itself left out), and whether one cannot be placed. */
 function pathFolders(chain: readonly Stage[]): { dirs: string[]; unknown: boolean } {
   const dirs: string[] = [];
@@ -252,8 +264,8 @@ export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: str
   // reads them (image-users.ts; `FROM rabbitmq:4.1-alpine` + a plugin, `FROM postgis/postgis`).
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
-  // Not when the Dockerfile may change the script that entrypoint runs (imageEntrypointChanged): reported as root.
-  if (base.kind === 'image' && step && !(step.entrypoint !== undefined && imageEntrypointChanged(ctx, chain, step.entrypoint))) {
+  // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointUnchanged): reported as root.
+  if (base.kind === 'image' && step && baseEntrypointUnchanged(ctx, stage)) {
     // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
     const words = cmd ? commandIn(ctx, chain, cmd) : [];
     if (words !== null && (words.length === 0 || step.server(words))) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
@@ -535,6 +547,13 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
       // The base image's own entrypoint, run with the container's command: its step-down holds when that is the server.
       if (baseEntrypoint !== undefined && step && (other === baseEntrypoint || path.posix.basename(other) === path.posix.basename(baseEntrypoint))) {
         const own = lastContextCopy(ctx, writes, scriptLocation(other, writes.workdir) ?? undefined, other);
+        // Not copied from the context but still changed (`COPY --from`, `RUN sed -i`, a folder the PATH looks in first:
+        // imageEntrypointChanged): not the base image's, and what it does is not known — reported as root, as the
+        // ENTRYPOINT naming it again is (stepdown5, item 2), not guessed from a tool the Dockerfile names.
+        if (own === undefined && imageEntrypointChanged(ctx, chain, other)) {
+          calls.push({ tool: path.posix.basename(other), down: false, exec: execd });
+          continue;
+        }
         // Its arguments, `"$@"` standing for the container's command (the exec-form CMD's words).
         const words = args.flatMap((w) => (w.value === '$@' ? (cmdWords ?? []) : [w.value]));
         if (own === undefined && cmdWords !== null && !words.some((w) => w.includes('$')) && (words.length === 0 ? !!step.serverWithoutArgs : step.server(words))) {
