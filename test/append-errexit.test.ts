@@ -7,20 +7,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, fixFinding } from '../rules';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { fixSummaries } from './helpers/fixtures';
 
-function fixesOf(code: string, name: string): string[] {
-  const c = loadCases(code).find((x) => x.name === name)!;
-  const analysis = analyzeCase(c);
-  return analysis.findings
-    .filter((f) => f.code === code)
-    .map((f) => {
-      const fix = fixFinding(allRules, analysis.context, f)!;
-      const text = fix.changes.flatMap((ch) => (ch.kind === 'edit' ? ch.edits.map((e) => e.newText) : []));
-      return `${f.range.start.line + 1} ${fix.safe ? 'safe' : 'quick'} ${JSON.stringify(text)}`;
-    });
-}
+const fixesOf = (code: string, name: string): string[] => fixSummaries(code, name);
 
 describe('an appended cleanup is safe only where the last failure surely ends the shell (review append)', () => {
   it('DF030: a new line only under errexit that ends the shell; else `&&` on the last line, a quick fix after eval or a compound; a `;` join falls back to `&&`', () => {

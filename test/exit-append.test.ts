@@ -5,21 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, fixFinding } from '../rules';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { fixSummaries } from './helpers/fixtures';
 
-function fixesOf(code: string, name: string): string[] {
-  const c = loadCases(code).find((x) => x.name === name)!;
-  const analysis = analyzeCase(c);
-  return analysis.findings
-    .filter((f) => f.code === code)
-    .map((f) => {
-      const fix = fixFinding(allRules, analysis.context, f);
-      if (!fix) return `${f.range.start.line + 1} none`;
-      const text = fix.changes.flatMap((ch) => (ch.kind === 'edit' ? ch.edits.map((e) => `${e.range.start.line + 1}:${e.range.start.character} ${e.newText}`) : []));
-      return `${f.range.start.line + 1} ${fix.safe ? 'safe' : 'quick'} ${JSON.stringify(text)}`;
-    });
-}
+const fixesOf = (code: string, name: string): string[] => fixSummaries(code, name, true);
 
 const RM = 'rm -rf /var/lib/apt/lists/*';
 

@@ -132,6 +132,24 @@ export function analyzeCase(c: FixtureCase, files: FileSet = c.files): Analysis 
  * The expected findings written in a file: `# expect: CODE[, CODE…]` on its own line marks the
  * next line that is not itself such a marker. Returns "CODE@line" strings (0-based lines).
  */
+/**
+ * The fixes of a rule's findings in one fixture case, one line each: `LINE safe|quick [edits]` (`LINE none` when a
+ * finding has no fix); each edit is its new text, or with `positions` `LINE:CHARACTER newText` (1-based line).
+ */
+export function fixSummaries(code: string, caseName: string, positions = false): string[] {
+  const c = loadCases(code).find((x) => x.name === caseName);
+  if (!c) throw new Error(`no fixture ${caseName} of ${code}`);
+  const analysis = analyzeCase(c);
+  return analysis.findings
+    .filter((f) => f.code === code)
+    .map((f) => {
+      const fix = fixFinding(allRules, analysis.context, f);
+      if (!fix) return `${f.range.start.line + 1} none`;
+      const text = fix.changes.flatMap((ch) => (ch.kind === 'edit' ? ch.edits.map((e) => (positions ? `${e.range.start.line + 1}:${e.range.start.character} ${e.newText}` : e.newText)) : []));
+      return `${f.range.start.line + 1} ${fix.safe ? 'safe' : 'quick'} ${JSON.stringify(text)}`;
+    });
+}
+
 export function expectedMarkers(text: string): string[] {
   const lines = text.split(/\r?\n/);
   const out: string[] = [];
