@@ -100,21 +100,9 @@ function isBelow(dir: string, top: string): boolean {
  */
 export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string): boolean {
   const text = ws.readText(path.join(gitCommonDir(ws, root), 'config'));
-  if (text === undefined) return false;
-  let inCore = false;
-  let value = false;
-  for (const line of text.split(/\r?\n/)) {
-    const section = /^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"[^"]*")?\s*\]/.exec(line);
-    if (section) {
-      inCore = section[1].toLowerCase() === 'core' && !/"/.test(line);
-      continue;
-    }
-    if (!inCore) continue;
-    const m = /^\s*ignorecase\s*(?:=\s*([^;#\s]*))?/i.exec(line);
-    // A key without `=` is true (git-config(1), "Syntax"); the last setting wins.
-    if (m) value = m[1] === undefined || /^(?:true|yes|on|1)$/i.test(m[1]);
-  }
-  return value;
+  const setting = text === undefined ? undefined : gitConfigSetting(text, 'core', 'ignorecase');
+  // A key without `=` is true (git-config(1), "Syntax").
+  return setting !== undefined && (setting.value === undefined || /^(?:true|yes|on|1)$/i.test(setting.value));
 }
 
 /**
@@ -124,8 +112,13 @@ export function gitIgnoreCase(ws: Pick<WorkspaceView, 'readText'>, root: string)
  * no value). A value continued on the next line (a trailing `\`) and `[include]` files are not followed.
  */
 export function gitConfigValue(text: string, section: string, key: string): string | undefined {
+  return gitConfigSetting(text, section, key)?.value;
+}
+
+/** The last setting of `section.key` in a git config file's text, read as gitConfigValue says; `value` undefined when it is set without `=`. */
+function gitConfigSetting(text: string, section: string, key: string): { value: string | undefined } | undefined {
   let inSection = false;
-  let value: string | undefined;
+  let setting: { value: string | undefined } | undefined;
   for (const line of text.split(/\r?\n/)) {
     const head = /^\s*\[\s*([A-Za-z0-9.-]+)(\s+"[^"]*")?\s*\]/.exec(line);
     if (head) {
@@ -133,11 +126,11 @@ export function gitConfigValue(text: string, section: string, key: string): stri
       continue;
     }
     if (!inSection) continue;
-    const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=(.*))?$/.exec(line);
+    const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=(.*)|[#;].*)?$/.exec(line);
     if (!m || m[1].toLowerCase() !== key.toLowerCase()) continue;
-    value = m[2] === undefined ? undefined : configValueText(m[2]);
+    setting = { value: m[2] === undefined ? undefined : configValueText(m[2]) };
   }
-  return value;
+  return setting;
 }
 
 function configValueText(raw: string): string {
