@@ -770,16 +770,9 @@ function literalWord(w: Word): boolean {
  */
 function mayTurnErrexitOff(c: SimpleCommand, offFunctions: ReadonlySet<string>): boolean {
   if (c.programIndex < 0) return false;
-  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
   // `builtin set +e`, `command set +e`, `command -p set +e`: the builtin they name runs in this shell.
-  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
-    let k = 1;
-    if (words[0].value === 'command') {
-      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return false;
-    }
-    if (words[k]?.value === '--') k++;
-    words = words.slice(k);
-  }
+  const { words, describes } = builtinWords(c);
+  if (describes) return false;
   const name = words[0];
   if (!name) return false;
   if (!literalWord(name)) return !name.raw.replace(/\$\{[^}]*\}|\$\([^)]*\)|`[^`]*`/g, '').includes('/');
@@ -849,15 +842,10 @@ function trapMayRun(args: readonly Word[]): boolean {
 function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): ReadonlySet<string> {
   let known = offFunctionsOf.get(commands);
   if (known) return known;
-  const defs: { name: string; from: number; to: number }[] = [];
-  for (let i = 1; i < commands.length; i++) {
-    const d = commands[i - 1];
-    if (d.next !== '(' || commands[i].prev === '(' || d.programIndex < 0) continue;
-    const name = d.words[d.programIndex].value === 'function' ? d.words[d.programIndex + 1]?.value : d.words[d.programIndex].value;
-    if (!name) continue;
-    const to = closerOf(commands, { kind: 'function', at: i, word: 0, before: false, off: false, conditional: false });
-    defs.push({ name, from: i, to: to < 0 ? commands.length - 1 : to });
-  }
+  const defs = functionDefinitions(commands).map(({ name, at }) => {
+    const to = closerOf(commands, { kind: 'function', at, word: 0, before: false, off: false, conditional: false });
+    return { name, from: at, to: to < 0 ? commands.length - 1 : to };
+  });
   const off = new Set<string>();
   for (let changed = defs.length > 0; changed; ) {
     changed = false;
@@ -878,6 +866,18 @@ function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): Readonl
 }
 
 const offFunctionsOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<string>>();
+
+/** The functions a script defines with `()` (`name() …`, `function name() …`): each name and the index of its body's first command. */
+function functionDefinitions(commands: readonly SimpleCommand[]): { name: string; at: number }[] {
+  const defs: { name: string; at: number }[] = [];
+  for (let i = 1; i < commands.length; i++) {
+    const d = commands[i - 1];
+    if (d.next !== '(' || commands[i].prev === '(' || d.programIndex < 0) continue;
+    const name = d.words[d.programIndex].value === 'function' ? d.words[d.programIndex + 1]?.value : d.words[d.programIndex].value;
+    if (name) defs.push({ name, at: i });
+  }
+  return defs;
+}
 
 /** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`), or a SHELL names one. */
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
@@ -1733,16 +1733,24 @@ function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, scrip
  * when nothing follows.
  */
 function builtinNamed(c: SimpleCommand): Word | undefined {
+  return builtinWords(c).words[0];
+}
+
+/**
+ * A command's words (redirections left out) from the one naming what it runs, through `builtin` and `command [-p] [--]`;
+ * for `command -v`/`-V` (`describes`), from that `command` word.
+ */
+function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean } {
   let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
   while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
     let k = 1;
     if (words[0].value === 'command') {
-      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return words[0];
+      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true };
     }
     if (words[k]?.value === '--') k++;
     words = words.slice(k);
   }
-  return words[0];
+  return { words, describes: false };
 }
 
 /**
@@ -1761,13 +1769,7 @@ function errexitMayBeOn(ctx: DockerfileContext, run: RunInstruction, script: Run
 
 /** The names of the functions a script defines (`name() …`, `function name …`). */
 function definedFunctions(commands: readonly SimpleCommand[]): ReadonlySet<string> {
-  const out = new Set<string>();
-  for (let i = 1; i < commands.length; i++) {
-    const d = commands[i - 1];
-    if (d.next !== '(' || commands[i].prev === '(' || d.programIndex < 0) continue;
-    const name = d.words[d.programIndex].value === 'function' ? d.words[d.programIndex + 1]?.value : d.words[d.programIndex].value;
-    if (name) out.add(name);
-  }
+  const out = new Set(functionDefinitions(commands).map((d) => d.name));
   for (const c of commands) if (c.programIndex >= 0 && c.words[c.programIndex].value === 'function' && c.words[c.programIndex + 1]) out.add(c.words[c.programIndex + 1].value);
   return out;
 }
