@@ -12,10 +12,10 @@ import { type Document, type Node } from 'yaml';
 import { isSeq } from './yaml-guards';
 import type { ComposeContext, Service } from './compose';
 import { scalarString } from './compose';
-import { builtDockerfileOf, builtStage, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
+import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv } from './compose-lookup';
 import { propertiesOf } from './stage-scope';
 import { withoutOfficialNamespace, type ImageRef } from './image';
-import { builtBaseLoose, dataStoreOfLoose, serviceImageLoose, type LooseImage } from './service-image';
+import { builtBaseLoose, dataStoreOfLoose, storeImageLoose, type LooseImage } from './service-image';
 import { isUnder, localDriverOpt, normalizeHostPath, serviceVolumes, type VolumeMount } from './compose-volumes';
 import { interpolateWithDotenv, resolveScalar } from './compose-values';
 import type { EnvLookup } from './env-files';
@@ -92,18 +92,20 @@ export function imageOf(ctx: ComposeContext, service: Service): ImageRef | null 
   return looseImageOf(ctx, service)?.ref ?? null;
 }
 
-/** imageOf with whether its tag is known (a variable without a value in `image:` or in the built base's `FROM`). */
+/**
+ * imageOf with whether its tag is known (a variable without a value in `image:` or in the built base's `FROM`, or a
+ * build argument without a known value): the image that names the store (storeImageLoose), so that a service with
+ * `image: myorg/db:1` and `build:` is judged by the base it builds.
+ */
 function looseImageOf(ctx: ComposeContext, service: Service): LooseImage | null {
-  return serviceImageLoose(ctx, service) ?? builtBaseLoose(ctx, service);
+  return storeImageLoose(ctx, service);
 }
 
 /** The base image of the Dockerfile a service builds (its `target` stage, or the last), or null. */
 export function builtBaseOf(ctx: ComposeContext, service: Service): ImageRef | null {
-  const built = builtDockerfileOf(ctx, service);
-  if (!built) return null;
-  let stage = builtStage(built);
-  for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
-  return stage && stage.base.kind === 'image' ? stage.base.ref : null;
+  // As the build names it, with the service's `build.args` over the ARG defaults; a tag that is not known is no base here.
+  const base = builtBaseLoose(ctx, service);
+  return base?.tagKnown ? base.ref : null;
 }
 
 /** The major version in a tag (`16-alpine` → 16), or null. */

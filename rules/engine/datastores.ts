@@ -8,7 +8,8 @@
  * https://docs.docker.com/reference/compose-file/services/#extends
  */
 import type { ComposeContext, Service } from './compose';
-import { builtDockerfileOf, builtStage, imageThrough } from './compose-lookup';
+import { imageThrough } from './compose-lookup';
+import { builtBaseLoose } from './service-image';
 import type { ImageRef } from './image';
 
 export type DataStoreKind = 'postgres' | 'redis' | 'mysql' | 'mariadb' | 'mongo' | 'elasticsearch' | 'memcached' | 'rabbitmq' | 'mssql' | 'clickhouse' | 'cockroach' | 'dragonfly' | 'cassandra' | 'scylla';
@@ -110,11 +111,13 @@ export function dataStoreOf(ctx: ComposeContext, service: Service): DataStoreInf
 }
 
 function computeDataStoreOf(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
+  // An `image:` that names a store is what runs (with no `pull_policy` Compose pulls it before it builds); one that names
+  // none may name what `build:` makes (`image: myorg/db:1` beside `build: ./db`): the Dockerfile's base then says.
   const ref = serviceImage(ctx, service);
-  if (ref) return dataStoreOfImage(ref);
-  const built = builtDockerfileOf(ctx, service);
-  if (!built) return undefined;
-  let stage = builtStage(built);
-  for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
-  return stage && stage.base.kind === 'image' ? dataStoreOfImage(stage.base.ref) : undefined;
+  const fromImage = ref ? dataStoreOfImage(ref) : undefined;
+  if (fromImage) return fromImage;
+  // The base as the build names it: with the `build.args` the service passes over the ARG defaults (builtBaseLoose);
+  // an exact one only (a tag not known is dataStoreOfLoose's).
+  const base = builtBaseLoose(ctx, service);
+  return base?.tagKnown ? dataStoreOfImage(base.ref) : undefined;
 }

@@ -8,7 +8,8 @@ import type { ComposeContext, Service } from './compose';
 import { builtDockerfileOf, builtStage, imageThrough } from './compose-lookup';
 import { dataStoreOf, dataStoreOfImage, serviceImage, type DataStoreInfo } from './datastores';
 import { parseImageRef, type ImageRef } from './image';
-import { rootBase, stageChain } from './stage-scope';
+import { stageChain } from './stage-scope';
+import { buildArgsOf, fromWithArgs, globalArgsRead } from './build-args';
 
 export interface LooseImage {
   ref: ImageRef;
@@ -57,10 +58,28 @@ export function dataStoreOfLoose(ctx: ComposeContext, service: Service): DataSto
 function computeDataStoreOfLoose(ctx: ComposeContext, service: Service): DataStoreInfo | undefined {
   const known = dataStoreOf(ctx, service);
   if (known) return known;
+  // An `image:` that names no store may name what a `build:` makes (`image: myorg/db:1` beside `build: ./db`): the base
+  // of the Dockerfile it builds says what runs (storeImageLoose).
   const loose = serviceImageLoose(ctx, service);
-  if (loose) return dataStoreOfImage(loose.ref);
+  const fromImage = loose ? dataStoreOfImage(loose.ref) : undefined;
+  if (fromImage) return fromImage;
   const base = builtBaseImage(ctx, service);
   return base ? dataStoreOfImage(base) : undefined;
+}
+
+/**
+ * The image whose name says which data store a service runs, with whether its tag is known: its `image:` when that names
+ * a store (with no `pull_policy` Compose pulls that name before it builds: Compose Build Specification, "Using build and
+ * image"), else the base of the Dockerfile it builds when that names one (an `image:` beside `build:` names the built
+ * result, `image: myorg/db:1`), else whichever of the two there is. The one reading of the data-store rules that need the
+ * image's layout or version (DC060), so that it agrees with dataStoreOfLoose on which image that is.
+ */
+export function storeImageLoose(ctx: ComposeContext, service: Service): LooseImage | null {
+  const image = serviceImageLoose(ctx, service);
+  if (image && dataStoreOfImage(image.ref)) return image;
+  const base = builtBaseLoose(ctx, service);
+  if (base && dataStoreOfImage(base.ref)) return base;
+  return image ?? base;
 }
 
 /**
@@ -88,6 +107,13 @@ export function builtBaseImage(ctx: ComposeContext, service: Service): ImageRef 
 /**
  * builtBaseImage with whether its tag is known: false when the base's tag is a variable without a value (`FROM
  * postgres:${PG_VERSION}` with no default; `ref.tag` is then null, which must not be read as "no tag, so latest").
+ * A FROM that reads a global ARG the service passes in `build.args` (map or list form, interpolated with the `.env`;
+ * through `extends:` and the default override, as Compose merges them: buildArgsOf) names the image with the value
+ * passed, not the ARG's default: `ARG PG_MAJOR=15` / `FROM postgres:${PG_MAJOR}` built with `args: { PG_MAJOR: "17" }`
+ * runs postgres:17 (the Dockerfile reference, "Understand how ARG and FROM interact"; Compose Build Specification,
+ * args). A value that is not known (a variable without a value, an arg written without one, which Compose takes from
+ * its own environment, `args` that cannot be read) leaves the tag unknown; one on a FROM that names an earlier stage
+ * leaves the base unknown (null).
  */
 export function builtBaseLoose(ctx: ComposeContext, service: Service): LooseImage | null {
   return ctx.memo(service.map, 'builtBaseImage', () => {
@@ -95,12 +121,31 @@ export function builtBaseLoose(ctx: ComposeContext, service: Service): LooseImag
     if (!built) return null;
     const stage = builtStage(built);
     if (!stage) return null;
-    const base = rootBase(stage);
+    const chain = stageChain(stage);
+    const passed = buildArgsOf(ctx, service);
+    const dockerfile = built.dockerfile;
+    /** The global ARGs a FROM reads that the build may pass a value for (all of them when the args cannot be read). */
+    const overridden = (raw: string | null) => {
+      if (!raw || !raw.includes('$')) return [];
+      return [...globalArgsRead(dockerfile, raw)].filter((n) => passed.unknown || passed.args.has(n));
+    };
+    for (const s of chain.slice(0, -1)) if (overridden(s.from.getImage()).length > 0) return null;
+    const root = chain[chain.length - 1];
+    const raw = root.from.getImage();
+    const read = overridden(raw);
+    if (raw && read.length > 0) {
+      const known = !passed.unknown && read.every((n) => passed.args.get(n)!.given);
+      const text = known ? fromWithArgs(dockerfile, raw, passed.args).text : null;
+      if (text === null) return looseImageOfText(raw, null);
+      const lower = text.toLowerCase();
+      if (lower === 'scratch' || dockerfile.stages.some((st) => st.index < root.index && st.name === lower)) return null;
+      const ref = parseImageRef(text);
+      return ref ? { ref, tagKnown: true } : null;
+    }
+    const base = root.base;
     if (base.kind === 'image') return { ref: base.ref, tagKnown: true };
     // `FROM nginx:${NGINX_VERSION}` with no value for the variable still names the repository (as an `image:` does).
-    const chain = stageChain(stage);
-    const raw = base.kind === 'unknown' ? chain[chain.length - 1].from.getImage() : null;
-    return raw ? looseImageOfText(raw, null) : null;
+    return base.kind === 'unknown' && raw ? looseImageOfText(raw, null) : null;
   });
 }
 
