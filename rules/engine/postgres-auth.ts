@@ -17,10 +17,10 @@
  * https://www.postgresql.org/docs/current/app-initdb.html
  */
 import type { ComposeContext, Service } from './compose';
-import { builtDockerfileOf, builtStage, effectiveCommandsThrough, ExtendedEnv, imageThrough } from './compose-lookup';
+import { effectiveCommandsThrough, ExtendedEnv, imageThrough } from './compose-lookup';
 import type { ServiceEnv, EnvLookup } from './env-files';
 import { withoutOfficialNamespace, type ImageRef } from './image';
-import { dataStoreOfLoose, serviceImageLoose } from './service-image';
+import { builtBaseLoose, dataStoreOfLoose, serviceImageLoose, storeImageLoose } from './service-image';
 import type { MergedServiceView } from './override-merge';
 
 const RELEASE_WORDS = /^(?:latest|alpine[\d.]*|bookworm|bullseye|buster|stretch|trixie)$/;
@@ -198,17 +198,6 @@ function passwordEncryptionFromCommand(cmds: ReturnType<typeof effectiveCommands
   return found;
 }
 
-/** The base image of the Dockerfile a service builds, when it can be known (an ARG overridden by `build.args` cannot). */
-function builtBase(ctx: ComposeContext, service: Service): ImageRef | null {
-  const built = builtDockerfileOf(ctx, service);
-  if (!built) return null;
-  let stage = builtStage(built);
-  for (let i = 0; i < 16 && stage && stage.base.kind === 'stage'; i++) stage = stage.base.stage;
-  if (!stage || stage.base.kind !== 'image') return null;
-  if (stage.base.viaArg && built.args) return null;
-  return stage.base.ref;
-}
-
 /**
  * The authentication facts of a Postgres service, or undefined when it is not one this reading applies to. With
  * `view` (the default override merged: mergedServiceView), the merged service's: read on the base's service with
@@ -218,14 +207,15 @@ export function postgresAuthFacts(here: ComposeContext, hereService: Service, vi
   const { ctx, service } = view ? view.merge.base : { ctx: here, service: hereService };
   const store = dataStoreOfLoose(ctx, service);
   if (!store || store.kind !== 'postgres') return undefined;
-  const loose = serviceImageLoose(ctx, service);
-  let image = loose?.ref ?? null;
-  let viaBuild = false;
-  if (!image) {
-    if (imageThrough(ctx, service) !== undefined) return undefined; // an image that cannot be resolved (or a base that cannot be read)
-    image = builtBase(ctx, service);
-    viaBuild = true;
-  }
+  // An image that cannot be resolved (or a base that cannot be read).
+  if (!serviceImageLoose(ctx, service) && imageThrough(ctx, service) !== undefined) return undefined;
+  // The image that names the store: the `image:`, or the base of the Dockerfile it builds (also beside an `image:` that
+  // names no store, `image: myorg/db:1`), that base read with the service's `build.args` (storeImageLoose, builtBaseLoose).
+  const loose = storeImageLoose(ctx, service);
+  const viaBuild = loose !== null && loose === builtBaseLoose(ctx, service);
+  // A built base whose tag is not known (a build argument without a value) is not judged.
+  if (viaBuild && !loose.tagKnown) return undefined;
+  const image = loose?.ref ?? null;
   if (!image || !usesOfficialPostgresEntrypoint(image)) return undefined;
   const major = loose && !loose.tagKnown ? null : postgresMajor(image);
   // SCRAM-SHA-256 arrived in PostgreSQL 10: before it md5 is the strongest method there is, and initdb
