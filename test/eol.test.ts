@@ -125,6 +125,15 @@ describe('EOL judgement on fixed dates', () => {
     assert.equal(j('ghcr.io/acme/node:16', '2026-11-28'), undefined, 'not an official image');
   });
 
+  it('hands out each finding as an object of its own (callers extend it in place; the answer is remembered)', () => {
+    const first = judgeImage(parseImageRef('node:16-alpine')!, '2026-11-28')!;
+    Object.assign(first, { target: 'changed', ref: 'node:16-alpine' });
+    const again = judgeImage(parseImageRef('node:16-alpine')!, '2026-11-28')!;
+    assert.notEqual(again, first);
+    assert.equal(again.target, '22-alpine');
+    assert.equal('ref' in again, false);
+  });
+
   it('judges centos (all lines ended, the image deprecated: advice, no fix) and tomcat (review 9 misses)', () => {
     const j = (s: string) => judgeImage(parseImageRef(s)!, '2026-12-05');
     const centos = j('centos:8')!;

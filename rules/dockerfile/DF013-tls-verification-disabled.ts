@@ -20,26 +20,34 @@ interface Data {
   removal: Range | null;
 }
 
-/** Environment variables that turn verification off, and the values that do. */
-const ENV_SETTINGS: { name: RegExp; tool: string; disables: (v: string) => boolean; effect?: Effect }[] = [
-  { name: /^NODE_TLS_REJECT_UNAUTHORIZED$/, tool: 'Node.js', disables: (v) => v === '0' },
-  { name: /^PYTHONHTTPSVERIFY$/, tool: 'Python', disables: (v) => v === '0' },
+/** Environment variables that turn verification off (by name), and the values that do. */
+const ENV_SETTINGS: { name: string; tool: string; disables: (v: string) => boolean; effect?: Effect }[] = [
+  { name: 'NODE_TLS_REJECT_UNAUTHORIZED', tool: 'Node.js', disables: (v) => v === '0' },
+  { name: 'PYTHONHTTPSVERIFY', tool: 'Python', disables: (v) => v === '0' },
   // Git skips verification when the variable is set to any value.
-  { name: /^GIT_SSL_NO_VERIFY$/, tool: 'git', disables: () => true },
-  { name: /^PIP_TRUSTED_HOST$/, tool: 'pip', disables: (v) => v.trim() !== '' },
-  // npm reads npm_config_* case-insensitively.
-  { name: /^npm_config_strict_ssl$/i, tool: 'npm', disables: (v) => /^(?:false|0|no)$/i.test(v) },
-  { name: /^YARN_ENABLE_STRICT_SSL$/, tool: 'yarn', disables: (v) => /^(?:false|0)$/i.test(v) },
+  { name: 'GIT_SSL_NO_VERIFY', tool: 'git', disables: () => true },
+  { name: 'PIP_TRUSTED_HOST', tool: 'pip', disables: (v) => v.trim() !== '' },
+  // npm reads npm_config_* case-insensitively (settingNamed).
+  { name: 'npm_config_strict_ssl', tool: 'npm', disables: (v) => /^(?:false|0|no)$/i.test(v) },
+  { name: 'YARN_ENABLE_STRICT_SSL', tool: 'yarn', disables: (v) => /^(?:false|0)$/i.test(v) },
   // The ssh command git runs (git-scm.com/docs/git#Documentation/git.txt-GITSSHCOMMAND).
-  { name: /^GIT_SSH_COMMAND$/, tool: 'git over ssh', disables: (v) => NO_HOST_KEY_CHECK.test(v), effect: 'host-key' },
+  { name: 'GIT_SSH_COMMAND', tool: 'git over ssh', disables: (v) => NO_HOST_KEY_CHECK.test(v), effect: 'host-key' },
 ];
+const SETTINGS_BY_NAME = new Map(ENV_SETTINGS.map((s) => [s.name, s]));
+const NPM_STRICT_SSL = SETTINGS_BY_NAME.get('npm_config_strict_ssl')!;
+
+/** The ENV_SETTINGS entry of a variable name (one Map lookup per ENV/ARG property, not a regular expression per entry). */
+function settingNamed(name: string): (typeof ENV_SETTINGS)[number] | undefined {
+  return SETTINGS_BY_NAME.get(name) ?? (/^npm_config_strict_ssl$/i.test(name) ? NPM_STRICT_SSL : undefined);
+}
 
 /** ssh_config's `StrictHostKeyChecking no` (or `off`), as an option (`-o StrictHostKeyChecking=no`) or a config line. */
 const NO_HOST_KEY_CHECK = /StrictHostKeyChecking(?:\s*=\s*|\s+)["']?(?:no|off)\b/i;
 const SSH_CLIENTS = new Set(['ssh', 'scp', 'sftp', 'rsync', 'autossh']);
 
 function envSetting(name: string, value: string): { tool: string; effect?: Effect } | undefined {
-  return ENV_SETTINGS.find((s) => s.name.test(name) && s.disables(value));
+  const s = settingNamed(name);
+  return s && s.disables(value) ? s : undefined;
 }
 
 /** Whether an ENV or ARG instruction sets one of ENV_SETTINGS's variables (whatever the value). */
@@ -48,7 +56,7 @@ function setsSettingVariable(ins: Instruction): boolean {
   if (kw !== 'ENV' && kw !== 'ARG') return false;
   for (const p of propertiesOf(ins)) {
     const name = p.getName();
-    if (ENV_SETTINGS.some((s) => s.name.test(name))) return true;
+    if (settingNamed(name)) return true;
   }
   return false;
 }
@@ -137,7 +145,8 @@ class Finder {
         for (const w of inv.args) if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) this.assignment(script, cmd, w, inv.args.length === 1, scripts, k);
         return;
       }
-      this.program(script, scripts, k, inv);
+      // Most commands run none of the programs program reads; checked here, as its closures cost an allocation per call.
+      if (PROGRAMS.has(inv.name) || isPip(inv)) this.program(script, scripts, k, inv);
     });
   }
 
@@ -208,9 +217,8 @@ class Finder {
     this.push(this.wordRange(w), s.effect === 'host-key' ? `${name}=… StrictHostKeyChecking=no` : `${name}=${value}`, s.tool, s.effect ?? 'tls', removal);
   }
 
+  /** The options of one of PROGRAMS (or pip) that turn checks off: runScript calls it only for those. */
   private program(script: RunScript, scripts: RunScript[], k: number, inv: Invocation): void {
-    // Most commands run none of the programs read below: nothing to set up for them.
-    if (!PROGRAMS.has(inv.name) && !isPip(inv)) return;
     const cmd = inv.cmd;
     // inv.args leaves redirections out: the words of inv.args[a…] are removed only when they stand together in cmd.words.
     const at = (a: number, count: number) => {
@@ -350,7 +358,7 @@ class Finder {
     props.forEach((p, i) => {
       const name = p.getName();
       // The name decides first: resolving every ENV/ARG value only to find it names no setting cost time.
-      if (!ENV_SETTINGS.some((s) => s.name.test(name))) return;
+      if (!settingNamed(name)) return;
       const raw = p.getValue();
       let value: string | null;
       if (raw === null) {

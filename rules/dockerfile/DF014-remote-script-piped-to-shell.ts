@@ -450,13 +450,14 @@ function firstAfter(list: readonly number[] | undefined, after: number): number 
  * A relative file is not followed across a `cd`.
  */
 function savedThenRun(cmds: SimpleCommand[], invs: readonly (Invocation | null)[], checked: readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
-  if (checksDownload(checked)) return;
   let index: RunIndex | undefined;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
     if (!inv || (inv.name !== 'curl' && inv.name !== 'wget' && inv.name !== 'php')) continue;
     const file = savedFile(inv);
     if (!file) continue;
+    // Asked only of a script that saves a download (most scripts save none).
+    if (checksDownload(checked)) return;
     index ??= runIndex(invs);
     // By its path; through PATH when it was saved into one of PATH's directories; a relative file is not followed across a `cd`.
     const byPath = index.byPath.get(normPath(file));
@@ -482,6 +483,9 @@ const RPM_VALUE_OPTIONS = new Set(['-r', '--root', '--dbpath', '--prefix', '--re
 const GDEBI_VALUE_OPTIONS = new Set(['-o', '--option', '--root']);
 /** The subcommands of dnf and yum that install the packages named (a file or a URL among them). */
 const RPM_INSTALL_ACTIONS = new Set(['install', 'localinstall', 'reinstall', 'upgrade', 'update', 'localupdate', 'downgrade']);
+
+/** The programs packageInstall reads. */
+const PACKAGE_INSTALLERS = new Set(['dpkg', 'gdebi', 'rpm', 'apt-get', 'apt', 'dnf', 'yum']);
 
 /** A URL that curl, wget, rpm or dnf fetch. */
 const DOWNLOAD_URL = /^(?:https?|ftp):\/\//i;
@@ -572,7 +576,7 @@ function downloadedThenInstalled(
   rpmEnforces: () => boolean,
   report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void,
 ): void {
-  if (checksDownload(checked)) return;
+  // A check anywhere in the script clears it (checksDownload, asked only once an installed file or URL is found: most installs name packages).
   // A word's value with the ARG/ENV variables it names resolved (`wget ${GRAFANA_URL} && dpkg -i ${GRAFANA_FILE}`),
   // unless the script assigns one of them itself (`F=x.deb`, `export F=…`, `for F in …`, `read F`).
   let assigned: Set<string> | undefined;
@@ -586,7 +590,7 @@ function downloadedThenInstalled(
   let installs: Map<string, { k: number; installer: string }[]> | undefined;
   let signatureOn: { rpm: boolean; dnf: boolean } | undefined;
   invs.forEach((inv, k) => {
-    if (!inv || !/^(?:dpkg|gdebi|rpm|apt-get|apt|dnf|yum)$/.test(inv.name)) return;
+    if (!inv || !PACKAGE_INSTALLERS.has(inv.name)) return;
     const install = packageInstall(inv, packages().get(cmds[k]));
     if (!install || install.operands.length === 0) return;
     const rpmFamily = inv.name === 'rpm' || inv.name === 'dnf' || inv.name === 'yum';
@@ -599,7 +603,7 @@ function downloadedThenInstalled(
     for (const w of install.operands) {
       if (DOWNLOAD_URL.test(w.value)) {
         // The installer downloads it: rpm and dnf/yum take URLs (dpkg, gdebi and APT do not).
-        if (!rpmFamily) continue;
+        if (!rpmFamily || checksDownload(checked)) continue;
         const name = w.value.replace(/[?#].*$/, '');
         report(cmds[k], cmds[k], { downloader: inv.name, interpreter: install.installer, form: 'package', file: name.slice(name.lastIndexOf('/') + 1), host: urlHost(w.value) });
         continue;
@@ -613,7 +617,7 @@ function downloadedThenInstalled(
       }
     }
   });
-  if (!installs) return;
+  if (!installs || checksDownload(checked)) return;
   let nextCd: number[] | undefined;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
@@ -751,10 +755,12 @@ export default defineRule<'dockerfile', Data>({
         // Each command's program (through busybox's applets), read once for both readers below.
         const invs = cmds.map((c) => applet(invocation(c)));
         savedThenRun(cmds, invs, checked, report);
-        // The RUN's package commands are looked up only for a script that calls an installer.
-        const packagesOf = () => (packages ??= new Map(packageCommandsOfInStrings(ctx, run).map((pc) => [pc.command, pc])));
-        const line = run.instruction.getRange().start.line;
-        downloadedThenInstalled(cmds, invs, checked, packagesOf, (value) => resolveAt(ctx, value, line), () => rpmMayEnforce(run.stage), report);
+        // Only a script that calls an installer can install a download; the RUN's package commands are looked up for it alone.
+        if (invs.some((inv) => inv !== null && PACKAGE_INSTALLERS.has(inv.name))) {
+          const packagesOf = () => (packages ??= new Map(packageCommandsOfInStrings(ctx, run).map((pc) => [pc.command, pc])));
+          const line = run.instruction.getRange().start.line;
+          downloadedThenInstalled(cmds, invs, checked, packagesOf, (value) => resolveAt(ctx, value, line), () => rpmMayEnforce(run.stage), report);
+        }
         cmds.forEach((cmd, i) => {
           // curl … | sh; ( curl … || echo 'return 1' ) | sh and { curl …; } | sh (the group's output is piped)
           const dl = downloader(cmd);

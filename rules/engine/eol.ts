@@ -441,21 +441,20 @@ function normalizeSuffix(suffix: string): string {
  * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
  */
 export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined {
-  // Most images are not on an EOL line, and the same few are asked about in every file: that answer
-  // is remembered per reference and day. A finding is judged afresh (callers get an object of their own).
+  // The same few images are asked about in every file: the answer is remembered per reference and day,
+  // and a finding is handed out as a copy (callers get an object of their own, which they extend in place).
   if (ref.tag === null && !osInRepository(ref)) return undefined;
   const key = `${today}\u0000${ref.registry ?? ''}\u0000${ref.repository}\u0000${ref.tag ?? ''}`;
-  if (notEol.has(key)) return undefined;
-  const judged = computeJudgeImage(ref, today);
-  if (!judged) {
-    if (notEol.size >= 4096) notEol.clear();
-    notEol.add(key);
+  let judged = judgedMemo.get(key);
+  if (judged === undefined) {
+    if (judgedMemo.size >= 4096) judgedMemo.clear();
+    judgedMemo.set(key, (judged = computeJudgeImage(ref, today) ?? null));
   }
-  return judged;
+  return judged === null ? undefined : { ...judged };
 }
 
-/** References judged not EOL on a day (see judgeImage). */
-const notEol = new Set<string>();
+/** Per reference and day (see judgeImage): its finding, null when it is not EOL. */
+const judgedMemo = new Map<string, EolFinding | null>();
 
 function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
   // Red Hat's UBI repositories are judged by the release their path names, whatever the tag (`ubi7` could otherwise pass for an official image's name).
