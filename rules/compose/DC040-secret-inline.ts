@@ -21,7 +21,7 @@ import { applyTextEdits } from '../engine/edits';
 import { gitignorePattern } from './DR001-env-not-gitignored';
 import { escapedSpans, spellingsOf } from '../engine/secret-spellings';
 import { commandValue } from '../engine/service-command';
-import { parseShell } from '../engine/shell';
+import { baseName, parseShell } from '../engine/shell';
 import { curlShortOption, invocation, MYSQL_CLIENTS, type Invocation } from '../engine/run-commands';
 import { knownTokenIn, tokenKind } from '../engine/secret-tokens';
 import { carriedConfigCredential, carriedCredentials, connectionPasswords, embeddedCredential, isPlaceholderPassword, mergeCarried, rubySettings, SETTING_NAME, type CarriedCredentials } from '../engine/embedded-secrets';
@@ -1275,11 +1275,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     unwrapShell(ctx, written).forEach((words, k) => runs.push({ source: 'command', words, script: k > 0 }));
     for (const words of healthcheckRuns(ctx, service)) runs.push({ source: 'healthcheck', words, script: true });
     for (const run of runs) {
-      // The program, read once for the readers that depend on it (mc, the MySQL clients).
-      const inv = invocationOfWords(run.words);
-      // The connection strings last: curl's and wget's URLs are read as theirs.
-      const found: CommandCredential[] = (flagCredentials(run.words) as CommandCredential[]).concat(httpClientCredentials(run.words, inv), positionalCredentials(run.words, inv), mysqlClientCredentials(run.words, inv), mongoClientCredentials(run.words, inv), assignmentCredentials(run.words, inv), commandUrlPasswords(run.words));
-      for (const f of found) {
+      for (const f of commandLineCredentials(run.words)) {
         const range = f.word.range();
         const key = `${range.start.line}:${range.start.character}`;
         // Reported once: a server's password inside `sh -c` is already an option finding (commandPasswords).
@@ -1394,6 +1390,21 @@ function volumeCredentials(ctx: ComposeContext, out: { range: Detection['range']
       }
     }
   }
+}
+
+/**
+ * The credentials a command line carries, reader by reader; the connection strings last: curl's and wget's URLs are
+ * read as theirs. The program is read once (invocationOfWords) for the readers that depend on it, and only when one of
+ * them could find something: a word sets a variable (assignmentCredentials) or names a program they read (its base
+ * name is what the invocation's name is made of). Most command lines do neither; the option and URL readers need no program.
+ */
+function commandLineCredentials(words: readonly FlagWord[]): CommandCredential[] {
+  const found = flagCredentials(words) as CommandCredential[];
+  if (words.some((w) => ASSIGNMENT_WORD.test(w.raw) || PROGRAMS_READ.has(baseName(w.raw)))) {
+    const inv = invocationOfWords(words);
+    found.push(...httpClientCredentials(words, inv), ...positionalCredentials(words, inv), ...mysqlClientCredentials(words, inv), ...mongoClientCredentials(words, inv), ...assignmentCredentials(words, inv));
+  }
+  return found.concat(commandUrlPasswords(words));
 }
 
 /** An option with its value after `=` or as the next argument (`--stripe-key`, `-api-token=`); whether it names a credential is isCredentialOption's. */
@@ -1640,6 +1651,9 @@ function mongoClientCredentials(words: readonly FlagWord[], inv: Invocation | nu
   }
   return out;
 }
+
+/** The programs whose command lines a reader reads by name: curl and wget (httpClientCredentials), mc (positionalCredentials), the MySQL and MongoDB clients. */
+const PROGRAMS_READ: ReadonlySet<string> = new Set(['curl', 'wget', 'wget2', 'mc', ...MYSQL_CLIENTS, ...MONGO_CLIENTS]);
 
 /** mc's options that take a value (mc alias set --api S3v4 --path auto; global --config-dir, --resolve…). */
 const MC_VALUE_OPTIONS = new Set(['--api', '--path', '--config-dir', '-C', '--resolve', '--custom-header', '-H', '--limit-upload', '--limit-download']);
