@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { APT_INSTALLING, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 import { invocation } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
 import type { Instruction } from 'dockerfile-ast';
@@ -111,7 +111,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN runs `apt-get update` with no install (or other apt command that reads the lists) after it in that RUN.',
-    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level never runs and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind).',
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind).',
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     whySummary: 'An `apt-get update` in a RUN of its own is cached as a layer and reused by later builds, so an install in a later RUN reads a package index that can be months old: missing security updates, or failing once the old versions leave the mirror.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
@@ -133,10 +133,11 @@ export default defineRule<'dockerfile', Data>({
       for (let k = 0; k < pcs.length; k++) {
         const pc = pcs[k];
         if (pc.family !== 'apt' || pc.action !== 'update' || !mayRun(run, pc.command)) continue;
-        // What follows an unconditional `exit`/`exec`/`return` never runs: an install or cleanup there does not count (mayRun).
-        if (pcs.slice(k + 1).some((p) => installsWithApt(p) && mayRun(run, p.command))) continue;
+        // What follows an unconditional `exit`/`exec` never runs, and what follows a top-level `return` does not in dash or
+        // ash: an install or cleanup there does not count (runsInEveryShell, reachedCommandsOf).
+        if (pcs.slice(k + 1).some((p) => installsWithApt(p) && runsInEveryShell(run, p.command))) continue;
         // Through a shell's script string (`bash -c 'apt-get install …'`) or aptitude (review 36, probes p54, p13).
-        if (packageCommandsOfInStrings(ctx, run).some((p) => p.inString && p.toolWord.start > pc.command.end && installsWithApt(p) && mayRun(run, p.command))) continue;
+        if (packageCommandsOfInStrings(ctx, run).some((p) => p.inString && p.toolWord.start > pc.command.end && installsWithApt(p) && runsInEveryShell(run, p.command))) continue;
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && aptitudeReadsLists(cmd))) continue;
         // Lists removed later in the same RUN leave nothing behind: the update is merely useless.
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && cleansAptLists(cmd))) continue;

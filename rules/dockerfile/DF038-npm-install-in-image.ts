@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { defineRule } from '../engine/rule';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { hasOption, packageCommandAt, packageCommands, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+import { hasOption, mayRun, packageCommandAt, packageCommands, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
 
 interface Data {
   /** The subcommand as written (`install`, `i`, `add`…). */
@@ -44,9 +44,13 @@ function lockfileMissing(ctx: DockerfileContext, stage: Stage | null, beforeLine
   return copiesManifest;
 }
 
-/** The same RUN downloads or unpacks the project before installing (`curl … | tar x`, `git clone`): whether it has a lockfile is unknown. */
+/**
+ * The same RUN downloads or unpacks the project before installing (`curl … | tar x`, `git clone`): whether it has a
+ * lockfile is unknown. A fetcher that never runs (after an unconditional `exit` of its script, `sh -c 'exit 0; git
+ * clone …'`: mayRun) fetches nothing.
+ */
 function fetchesSources(pc: PackageCommand): boolean {
-  return shellCommandsOf(pc.run).some((cmd) => cmd.start < pc.command.start && cmd.programIndex >= 0 && FETCHERS.has(cmd.words[cmd.programIndex].value.replace(/^.*\//, '')));
+  return shellCommandsOf(pc.run).some((cmd) => cmd.start < pc.command.start && cmd.programIndex >= 0 && FETCHERS.has(cmd.words[cmd.programIndex].value.replace(/^.*\//, '')) && mayRun(pc.run, cmd));
 }
 
 const FETCHERS = new Set(['git', 'tar', 'curl', 'wget', 'unzip']);
@@ -63,7 +67,7 @@ export default defineRule<'dockerfile', Data>({
     why: '`npm install` resolves the semver ranges of package.json again at build time and may rewrite the lockfile, so the image can get dependency versions nobody reviewed or tested. `npm ci` installs exactly what package-lock.json pins and fails if it is out of sync. SECURITY-GUIDELINES.md §6 "Use specific versions" and Dependency Security — "Pin versions in package.json".',
     bad: 'FROM node:24-slim\nCOPY package*.json ./\nRUN npm install --omit=dev',
     good: 'FROM node:24-slim\nCOPY package*.json ./\nRUN npm ci --omit=dev',
-    fix: '"Use npm ci" replaces `install` by `ci` and keeps the flags. Offered only when every flag is one `npm ci` accepts (`--omit`, `--include`, `--ignore-scripts`, `--no-audit`, `--legacy-peer-deps`, `--production`, `--loglevel`, …) and when nothing shows the lockfile may be missing (the Dockerfile\'s folder has package.json but no package-lock.json/npm-shrinkwrap.json, the stage copies package.json without a lockfile, or the same RUN downloads or unpacks the sources first with curl, wget, tar, unzip or git). Single quick fix only: `npm ci` needs a committed lockfile in sync with package.json and removes an existing node_modules first.',
+    fix: '"Use npm ci" replaces `install` by `ci` and keeps the flags. Offered only when every flag is one `npm ci` accepts (`--omit`, `--include`, `--ignore-scripts`, `--no-audit`, `--legacy-peer-deps`, `--production`, `--loglevel`, …) and when nothing shows the lockfile may be missing (the Dockerfile\'s folder has package.json but no package-lock.json/npm-shrinkwrap.json, the stage copies package.json without a lockfile, or the same RUN downloads or unpacks the sources first with curl, wget, tar, unzip or git — not after an unconditional `exit` of its script, where that never runs). Single quick fix only: `npm ci` needs a committed lockfile in sync with package.json and removes an existing node_modules first.',
     guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Pin versions"',
     equivalents: ['hadolint DL3016 (pin versions in npm) covers named packages; no direct hadolint/Trivy/KICS equivalent for `npm install` vs `npm ci`', 'Checkov has no equivalent'],
     references: [

@@ -835,14 +835,14 @@ function trapMayRun(args: readonly Word[]): boolean {
 }
 
 /**
- * The functions a script defines (`name() { …; }`, `function name() { …; }`, any compound body but a subshell, whose
- * settings stay in it) whose body may turn errexit off (mayTurnErrexitOff, calls of such functions included, whatever
+ * The functions a script defines (functionDefinitions: `name() { …; }`, `function name { …; }`, any compound body but
+ * a subshell, whose settings stay in it) whose body may turn errexit off (mayTurnErrexitOff, calls of such functions included, whatever
  * order they are defined in): a call of one may turn it off where it is called. Memoised per script.
  */
 function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): ReadonlySet<string> {
   let known = offFunctionsOf.get(commands);
   if (known) return known;
-  const defs = functionDefinitions(commands).map(({ name, at }) => {
+  const defs = functionDefinitions(commands).filter((d) => !d.subshell).map(({ name, at }) => {
     const to = closerOf(commands, { kind: 'function', at, word: 0, before: false, off: false, conditional: false });
     return { name, from: at, to: to < 0 ? commands.length - 1 : to };
   });
@@ -867,14 +867,20 @@ function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): Readonl
 
 const offFunctionsOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<string>>();
 
-/** The functions a script defines with `()` (`name() …`, `function name() …`): each name and the index of its body's first command. */
-function functionDefinitions(commands: readonly SimpleCommand[]): { name: string; at: number }[] {
-  const defs: { name: string; at: number }[] = [];
+/**
+ * The functions a script defines: `name() …`, `function name() …` and bash's and ash's `function name { …; }` (the
+ * parser reads it as `function name() { …; }`; dash rejects it as a syntax error, so its script fails there), each
+ * name with the index of its body's first command and whether that body is a subshell (`name() ( … )`). The name is
+ * the last word before the `(`: `diff <(ls a) <(ls b)` defines nothing.
+ */
+function functionDefinitions(commands: readonly SimpleCommand[]): { name: string; at: number; subshell: boolean }[] {
+  const defs: { name: string; at: number; subshell: boolean }[] = [];
   for (let i = 1; i < commands.length; i++) {
     const d = commands[i - 1];
-    if (d.next !== '(' || commands[i].prev === '(' || d.programIndex < 0) continue;
-    const name = d.words[d.programIndex].value === 'function' ? d.words[d.programIndex + 1]?.value : d.words[d.programIndex].value;
-    if (name) defs.push({ name, at: i });
+    if (d.next !== '(' || d.programIndex < 0) continue;
+    const keyword = d.words[d.programIndex].value === 'function';
+    if (d.words.length !== d.programIndex + (keyword ? 2 : 1)) continue;
+    defs.push({ name: d.words[d.words.length - 1].value, at: i, subshell: commands[i].prev === '(' });
   }
   return defs;
 }
@@ -1247,37 +1253,56 @@ function exitsAfter(commands: readonly SimpleCommand[], j: number): boolean {
 // Commands that never run: after an unconditional exit
 
 /** Programs that end the shell that runs them, wherever they stand at its top level (exec: when given a program). */
-const TERMINATORS = new Set(['exit', 'exec', 'return']);
+const TERMINATORS = new Set(['exit', 'exec']);
 
 /**
- * The index of the first command of a script that surely ends its shell when reached, at the top level: `exit`,
- * `return` (dash ends a script with it outside a function; bash reports an error and goes on, so what follows may
- * not run) or `exec` with a program (`exec 2>&1` only redirects), written literally as the program, as the first
- * command of its and-or list (not after `&&`/`||`), not in a pipe or the background (a subshell there), not inside
- * an `if`, loop, `case`, `{ … }`, subshell or function body (constructsAt: not negated either). Commands after it in
- * the script never run. -1 when there is none. Memoised per script.
+ * Where a script's shell ends, at its top level (memoised per script): `sure`, the index of the first command that
+ * ends it in every shell when reached — `exit`, or `exec` with a program (`exec 2>&1` only redirects); `may`, the first
+ * that may end it in some shell and not in another (or the first `sure`, whichever comes first) — `return`, which
+ * POSIX leaves unspecified outside a function or dot script (return(1p): "If the shell is not currently executing a
+ * function or dot script, the results are unspecified"): dash and BusyBox ash end the script with its status, bash in
+ * POSIX mode (as `sh`) ends it with status 2, bash otherwise (`SHELL ["/bin/bash", "-c"]`, `bash -c '…'`) prints
+ * "return: can only `return' from a function or sourced script", fails with status 2 and goes on (return.def:
+ * "failure if the shell is not executing a function or script"). -1 when there is none. A terminator counts when
+ * written literally as the program, as the first command of its and-or list (not after `&&`/`||`), not in a pipe or
+ * the background (a subshell there), not inside an `if`, loop, `case`, subshell or function body (constructsAt: not
+ * negated either); inside a `{ … }` group only when every group around it surely runs in this shell (not behind
+ * `&&`/`||`, not in a pipe or the background: runsInSubshell): `{ echo done; exit 0; }` ends the shell, `( …; exit 0 )`
+ * only its subshell.
  */
-export function terminatorIndex(script: RunScript): number {
+function scriptEnds(script: RunScript): { sure: number; may: number } {
   const commands = script.commands;
-  let found = terminators.get(commands);
-  if (found !== undefined) return found;
-  found = -1;
-  for (let k = 0; k < commands.length; k++) {
+  let found = scriptEndsOf.get(commands);
+  if (found) return found;
+  found = { sure: -1, may: -1 };
+  for (let k = 0; k < commands.length && found.sure < 0; k++) {
     const c = commands[k];
-    if (c.programIndex < 0 || !literalWord(c.words[c.programIndex]) || !TERMINATORS.has(c.words[c.programIndex].value)) continue;
+    if (c.programIndex < 0 || !literalWord(c.words[c.programIndex])) continue;
+    const program = c.words[c.programIndex].value;
+    if (!TERMINATORS.has(program) && program !== 'return') continue;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
-    if (c.words[c.programIndex].value === 'exec' && !execRunsProgram(c)) continue;
+    if (program === 'exec' && !execRunsProgram(c)) continue;
     const at = constructsAt(commands, k, false);
-    if (!at || at.stack.length > 0) continue;
-    found = k;
-    break;
+    if (!at || at.stack.some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
+    if (found.may < 0) found.may = k;
+    if (program !== 'return') found.sure = k;
   }
-  terminators.set(commands, found);
+  scriptEndsOf.set(commands, found);
   return found;
 }
 
-const terminators = new WeakMap<readonly SimpleCommand[], number>();
+const scriptEndsOf = new WeakMap<readonly SimpleCommand[], { sure: number; may: number }>();
+
+/** The index of the first command of a script that surely ends its shell when reached (scriptEnds: `exit`, `exec prog`); commands after it never run. -1 when there is none. */
+export function terminatorIndex(script: RunScript): number {
+  return scriptEnds(script).sure;
+}
+
+/** The index of the first command of a script that may end its shell when reached (scriptEnds: `exit`, `exec prog`, a top-level `return`); commands after it may not run. -1 when there is none. */
+function mayEndIndex(script: RunScript): number {
+  return scriptEnds(script).may;
+}
 
 /** Whether an `exec` names a program to run (`exec nginx`, `exec -a name prog`), not only redirections (`exec 2>&1`). */
 function execRunsProgram(c: SimpleCommand): boolean {
@@ -1289,32 +1314,49 @@ function execRunsProgram(c: SimpleCommand): boolean {
 }
 
 /**
- * Whether a command of a RUN may run: it does not stand after a terminator of its script (terminatorIndex), and
- * the command that starts its script does not either (the shell of a script string, `sh -c '…'`; the command
- * whose heredoc feeds a program, `RUN bash <<EOF`). A cleanup that never runs cleans nothing.
+ * Whether a command of a RUN may run in some shell: it does not stand after a command that ends its script in every
+ * shell (terminatorIndex: `exit`, `exec prog`), and the command that starts its script does not either (the shell of
+ * a script string, `sh -c '…'`; the command whose heredoc feeds a program, `RUN bash <<EOF`). What counts as work
+ * done (an install that leaves files) reads this.
  */
 export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
-  const script = run.scripts.find((s) => s.commands.includes(cmd)) ?? stringScriptsOf(run).find((s) => s.commands.includes(cmd));
-  return !script || scriptCommandMayRun(run, script, script.commands.indexOf(cmd), 0);
+  return reachedBy(run, cmd, terminatorIndex);
 }
 
-function scriptCommandMayRun(run: RunInstruction, script: RunScript, k: number, depth: number): boolean {
-  const t = terminatorIndex(script);
+/**
+ * Whether a command of a RUN runs in every shell whenever its shell gets that far: as mayRun, and not after a
+ * top-level `return` either (mayEndIndex: dash and ash end the script there, bash goes on). What counts as a cleanup
+ * or a consumer that surely runs reads this: a cleanup that may not run may clean nothing.
+ */
+export function runsInEveryShell(run: RunInstruction, cmd: SimpleCommand): boolean {
+  return reachedBy(run, cmd, mayEndIndex);
+}
+
+function reachedBy(run: RunInstruction, cmd: SimpleCommand, ends: (script: RunScript) => number): boolean {
+  const script = run.scripts.find((s) => s.commands.includes(cmd)) ?? stringScriptsOf(run).find((s) => s.commands.includes(cmd));
+  return !script || scriptCommandReached(run, script, script.commands.indexOf(cmd), ends, 0);
+}
+
+function scriptCommandReached(run: RunInstruction, script: RunScript, k: number, ends: (script: RunScript) => number, depth: number): boolean {
+  const t = ends(script);
   if (t >= 0 && k > t) return false;
   if (depth > 4) return true;
-  if (script.host) return scriptCommandMayRun(run, script.host.script, script.host.index, depth + 1);
+  if (script.host) return scriptCommandReached(run, script.host.script, script.host.index, ends, depth + 1);
   if (script.heredoc && script.feeder) {
     const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
-    if (line) return scriptCommandMayRun(run, line, line.commands.indexOf(script.feeder), depth + 1);
+    if (line) return scriptCommandReached(run, line, line.commands.indexOf(script.feeder), ends, depth + 1);
   }
   return true;
 }
 
-/** The commands of a RUN's shell scripts that may run (mayRun), in document order: what a cleanup check reads. */
+/**
+ * The commands of a RUN's shell scripts that run in every shell whenever it gets that far (runsInEveryShell), in
+ * document order: what a cleanup check reads.
+ */
 export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
   const all = shellCommandsOf(run);
-  if (run.scripts.every((s) => terminatorIndex(s) < 0)) return all;
-  return all.filter((cmd) => mayRun(run, cmd));
+  if (run.scripts.every((s) => mayEndIndex(s) < 0)) return all;
+  return all.filter((cmd) => runsInEveryShell(run, cmd));
 }
 
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
@@ -1632,9 +1674,14 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   // A script of the RUN that ends its shell before the end (`…; exit 0`): appended after it, the command would never
   // run. In the last script it goes before the terminator; elsewhere (a line that exits after feeding a heredoc,
   // a heredoc fed to a shell that exits) no append is exact. A script string's shell ends alone.
-  if (run.scripts.some((s) => s !== script && !s.inString && terminatorIndex(s) >= 0)) return undefined;
-  const terminator = terminatorIndex(script);
-  if (terminator >= 0) return insertBeforeTerminator(ctx, run, script, terminator, commandText);
+  if (run.scripts.some((s) => s !== script && !s.inString && mayEndIndex(s) >= 0)) return undefined;
+  const ends = scriptEnds(script);
+  if (ends.may >= 0) {
+    // A top-level `return` first: dash and ash end the script there, bash goes on after it (scriptEnds), so one place
+    // serves every shell only when it is the script's last command (bash then ends too, with status 2).
+    if (ends.may !== ends.sure && ends.may !== script.commands.length - 1) return undefined;
+    return insertBeforeTerminator(ctx, run, script, ends.may, commandText);
+  }
   const eol = ctx.lines.eol;
   const last = script.commands[script.commands.length - 1];
   if (script.heredoc) {
@@ -1701,6 +1748,29 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   return { edit: { range: { start: pos, end: pos }, newText }, safe: ownCommand || andAppendKeepsStatus(ctx, run, script, script.commands.length - 1) };
 }
 
+/**
+ * Whether a command sets an action for bash's ERR trap (`trap 'exit 0' ERR`, or conditions from an expansion; also
+ * through `builtin`/`command`). bash runs it when a command fails where errexit would act, errexit on or off, with the
+ * same exceptions ("part of a command executed in a && or || list except the command following the final && or ||",
+ * The Bourne Shell Builtins, trap): `cmd && rm …` no longer runs it when `cmd` fails, so a RUN whose ERR trap ended
+ * the shell with `exit 0` after a failing last command (status 0) now ends with the failure (status 1). An ERR trap
+ * that does not exit leaves errexit as it is (`set -e; trap 'true' ERR; false; echo after` prints nothing after the
+ * trap, status 1). dash rejects the condition ("trap: ERR: bad trap") and BusyBox ash never runs it; read for every
+ * shell. Not a reset (`trap - ERR`) nor an ignore (`trap '' ERR`).
+ */
+function setsErrTrap(c: SimpleCommand): boolean {
+  if (c.programIndex < 0) return false;
+  const { words, describes } = builtinWords(c);
+  if (describes || !words[0] || !literalWord(words[0]) || words[0].value !== 'trap') return false;
+  let rest = words.slice(1);
+  if (rest[0]?.value === '-l' || rest[0]?.value === '-p') return false;
+  if (rest[0]?.value === '--') rest = rest.slice(1);
+  if (rest.length === 0) return false;
+  if (rest.some((w) => !literalWord(w))) return true;
+  if (rest[0].value === '-' || rest[0].value === '' || /^\d+$/.test(rest[0].value)) return false;
+  return rest.slice(1).some((w) => /^(?:SIG)?ERR$/i.test(w.value));
+}
+
 /** Programs that run shell text in this shell (`eval`, `.`, `source`): under `&&` errexit is ignored inside them. */
 const RUNS_TEXT_HERE = new Set(['eval', '.', 'source']);
 
@@ -1713,12 +1783,14 @@ const RUNS_TEXT_HERE = new Set(['eval', '.', 'source']);
  * be affected"), so when errexit may be on, that element must be a simple command that runs no shell text in this
  * shell: not a compound (`fi`, `done`, `}`), not `eval`, `.`/`source` (also through `builtin`/`command`), a function the script
  * defines, a program named by an expansion, nor a command substitution. Never after a subshell's `)` (the text would
- * land inside it), a background `&`, a pipe, or a heredoc marker.
+ * land inside it), a background `&`, a pipe, or a heredoc marker; nor in a script that sets an ERR trap (setsErrTrap:
+ * the trap would no longer run for a failure of that element).
  */
 function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, script: RunScript, j: number): boolean {
   const commands = script.commands;
   const c = commands[j];
   if (!c || (c.next !== null && c.next !== ';' && c.next !== '\n') || c.words.some((w) => /^\d*<</.test(w.raw))) return false;
+  if (commands.some(setsErrTrap)) return false;
   if (!errexitMayBeOn(ctx, run, script)) return true;
   const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
   if (c.programIndex < 0 || lead.some((w) => OPENERS.has(w.value) || CLOSERS.has(w.value) || w.value === '!')) return false;
@@ -1767,15 +1839,13 @@ function errexitMayBeOn(ctx: DockerfileContext, run: RunInstruction, script: Run
   });
 }
 
-/** The names of the functions a script defines (`name() …`, `function name …`). */
+/** The names of the functions a script defines (functionDefinitions, subshell bodies included). */
 function definedFunctions(commands: readonly SimpleCommand[]): ReadonlySet<string> {
-  const out = new Set(functionDefinitions(commands).map((d) => d.name));
-  for (const c of commands) if (c.programIndex >= 0 && c.words[c.programIndex].value === 'function' && c.words[c.programIndex + 1]) out.add(c.words[c.programIndex + 1].value);
-  return out;
+  return new Set(functionDefinitions(commands).map((d) => d.name));
 }
 
 /**
- * Inserts a command before the terminator at `t` of a RUN's last script (terminatorIndex: `…; exit 0`), where it
+ * Inserts a command before the terminator at `t` of a RUN's last script (scriptEnds: `…; exit 0`, or a last `return`), where it
  * runs exactly when the shell would have reached the terminator. As a command of its own (`cmd; exit 0`) when the
  * terminator's status does not read `$?` (`exit N`, `exec prog`); before a bare `exit`/`return` (or one that reads
  * `$?`), which ends with the status of the list before it, the command is appended to that list with `&&`
@@ -1934,14 +2004,14 @@ export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, secon
 
 /**
  * Whether `first`'s script can take `&& <second>` or `|| exit; <second>` after its last command and still do what it
- * did in its own RUN (task exit0): it has no unconditional `exit`/`exec`/`return` at its top level (terminatorIndex:
- * the second RUN's commands would never run), and its last list can take an operator after it (andAppendKeepsStatus:
+ * did in its own RUN (task exit0): it has no unconditional `exit`/`exec`/`return` at its top level (mayEndIndex:
+ * the second RUN's commands would never run, or not in every shell), and its last list can take an operator after it (andAppendKeepsStatus:
  * under errexit — a SHELL with `-e` — a compound command, `eval` or function call put before `&&`/`||` runs with
  * errexit ignored inside, so `{ false; true; }` that failed its RUN would pass).
  */
 function joinKeepsFirst(ctx: DockerfileContext, first: RunInstruction): boolean {
   const script = first.scripts[0];
-  return terminatorIndex(script) < 0 && andAppendKeepsStatus(ctx, first, script, script.commands.length - 1);
+  return mayEndIndex(script) < 0 && andAppendKeepsStatus(ctx, first, script, script.commands.length - 1);
 }
 
 /** Operators that keep commands inside one and-list: `a && b` binds `a` to all of it. */

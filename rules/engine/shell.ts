@@ -76,6 +76,8 @@ for (const c of ' \t\n\r;()|') WORD_END_CHAR[c.charCodeAt(0)] = 1;
 
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'in', '!', '{', '}', 'time', 'case', 'esac']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** A function's name as `function NAME` writes it: a plain word, no quoting or expansion. */
+const FUNCTION_NAME = /^[^\s'"\\$`=<>|&;(){}]+$/;
 
 /** Split a mapped script into simple commands. Never throws; unbalanced quotes run to the end. */
 export function parseShell(src: MappedText): SimpleCommand[] {
@@ -94,6 +96,21 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     }
     words = [];
     prev = next;
+  };
+
+  /**
+   * bash's and ash's `function name { …; }` (no `()`; dash rejects it) is read as `function name() { …; }`, the same
+   * definition: the head ends before the `{` as if `()` stood there (next `(`, the body's prev `)`), as it does in
+   * `name() { …; }`, so the body's commands are commands of their own. Also with the `{` on the next line.
+   */
+  const keywordFunctionBody = () => {
+    if (words.length >= 2 && findProgram(words) === words.length - 2 && words[words.length - 2].raw === 'function' && FUNCTION_NAME.test(words[words.length - 1].raw)) {
+      finish('(');
+      prev = ')';
+      return;
+    }
+    const head = commands[commands.length - 1];
+    if (words.length === 0 && prev === '\n' && head?.next === '\n' && head.words.length >= 2 && head.programIndex === head.words.length - 2 && head.words[head.programIndex].raw === 'function' && FUNCTION_NAME.test(head.words[head.words.length - 1].raw)) head.next = '(';
   };
 
   let i = 0;
@@ -167,6 +184,7 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     const word = readWord(text, i);
     const end = Math.min(word.end, n);
     const raw = text.slice(i, end);
+    if (raw === '{') keywordFunctionBody();
     words.push({ value: word.value, raw, start: offsets[i], end: offsets[end - 1] + 1 });
     i = word.end;
     if (raw !== 'in' && raw !== 'esac') continue;
