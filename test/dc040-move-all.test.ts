@@ -54,19 +54,33 @@ describe('DC040 "Move all" leaves a secret whose variable the file reads elsewhe
     assert.equal(fix.fixesAllOf, undefined, 'API_KEY\'s own move is left to do: "Fix all DC040 in this file" does more');
   });
 
-  it('stands for every fix of the code when the one it leaves is a name an earlier secret takes with another value (fix-all leaves it too)', () => {
+  it('moves a second value of a name under a name of its own, <SERVICE>_<NAME>, and stands for every fix of the code (dc040x, item 1)', () => {
     const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n      API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      - DB_PASSWORD=Zz1Yy2Xx3Ww4Vv5Uu6Tt\n';
-    const { fix } = moveAll(text);
-    // Not "all": the second DB_PASSWORD stays (moveall); and it is not offered on that finding, which it leaves.
-    assert.equal(fix.title, 'Move 2 of the 3 inline secrets of this file to .env');
+    const { fix, files } = moveAll(text);
+    // Before, the second DB_PASSWORD stayed (.env holds one value per name): "Move 2 of the 3" (moveall).
+    assert.equal(fix.title, 'Move all 3 inline secrets of this file to .env');
     assert.equal(fix.fixesAllOf, 3);
+    const after = applyFix(files, fix);
+    assert.equal(after.get('/m/compose.yaml'), text.replace('DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e', 'DB_PASSWORD: ${DB_PASSWORD}').replace('API_KEY: k9Jm2Lp8Qr4Tv6Xz1Bn5', 'API_KEY: ${API_KEY}').replace('DB_PASSWORD=Zz1Yy2Xx3Ww4Vv5Uu6Tt', 'DB_PASSWORD=${B_DB_PASSWORD}'));
+    assert.equal(after.get('/m/.env'), 'DB_PASSWORD=Aq8vLm2Zx9Rt4Kp7Wn3e\nAPI_KEY=k9Jm2Lp8Qr4Tv6Xz1Bn5\nB_DB_PASSWORD=Zz1Yy2Xx3Ww4Vv5Uu6Tt\n');
     const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(new Map([['/p/compose.yaml', text]])), DEFAULT_CONFIG);
-    const offered = analysis.findings.filter((f) => f.code === 'DC040').map((f) => [f.range.start.line, moreFixesFor(allRules, analysis.context, f).map((m) => m.title)]);
+    const offered = analysis.findings.filter((f) => f.code === 'DC040').map((f) => [f.range.start.line, moreFixesFor(allRules, analysis.context, f).map((m) => m.title), rule.fix!(analysis.context as ComposeContext, f)?.title]);
     assert.deepEqual(offered, [
-      [4, ['Move 2 of the 3 inline secrets of this file to .env']],
-      [5, ['Move 2 of the 3 inline secrets of this file to .env']],
-      [9, []],
+      [4, ['Move all 3 inline secrets of this file to .env'], 'Move DB_PASSWORD to .env'],
+      [5, ['Move all 3 inline secrets of this file to .env'], 'Move API_KEY to .env'],
+      [9, ['Move all 3 inline secrets of this file to .env'], 'Move DB_PASSWORD to .env as B_DB_PASSWORD'],
     ]);
+  });
+
+  it('names a second value <NAME>_2 when <SERVICE>_<NAME> is taken, and moves it under the same name once the first is in .env (the rounds of fix-all)', () => {
+    const text = 'services:\n  a:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Aq8vLm2Zx9Rt4Kp7Wn3e\n  b:\n    image: nginx:1.28-alpine\n    environment:\n      DB_PASSWORD: Zz1Yy2Xx3Ww4Vv5Uu6Tt\n      OTHER: ${B_DB_PASSWORD:-none}\n';
+    const titles = (files: Map<string, string>) => {
+      const analysis = analyze(allRules, 'compose', '/p/compose.yaml', text, viewOf(files), DEFAULT_CONFIG);
+      return analysis.findings.filter((f) => f.code === 'DC040').map((f) => rule.fix!(analysis.context as ComposeContext, f)?.title);
+    };
+    // B_DB_PASSWORD is read in the file: its reader would get the value.
+    assert.deepEqual(titles(new Map([['/p/compose.yaml', text]])), ['Move DB_PASSWORD to .env', 'Move DB_PASSWORD to .env as DB_PASSWORD_2']);
+    assert.deepEqual(titles(new Map([['/p/compose.yaml', text], ['/p/.env', 'DB_PASSWORD=Aq8vLm2Zx9Rt4Kp7Wn3e\n']])), ['Move DB_PASSWORD to .env', 'Move DB_PASSWORD to .env as DB_PASSWORD_2']);
   });
 });
 

@@ -4,7 +4,8 @@
  *    fixes (the dedup is one map look-up per fix; how long it takes is measured apart, never asserted here).
  * 2. "Ignore CODE for line N" for each line of the code in the selection, at most IGNORE_LINES_PER_CODE.
  * 3. "Fix all CODE in this file" carries the request's diagnostics of that code.
- * 4. A further fix offered on many findings ("Move 70 of the 140 inline secrets") carries only those it fixes (moveall).
+ * 4. A further fix offered on many findings ("Move 70 of the 140 inline secrets") carries only those it fixes (moveall);
+ *    one name with two values is moved whole, the second value under a name of its own (dc040x).
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -157,25 +158,26 @@ describe('code actions over a selection (lspux2)', () => {
     }
   });
 
-  it('"Move N inline secrets", one name with two values: offered on, and carrying, only the findings its edit removes; "all" only when it moves every one (item 4, moveall)', async () => {
+  it('"Move N inline secrets" that leaves a secret another service reads: offered on, and carrying, only the findings its edit removes; "all" only when it moves every one (item 4, moveall)', async () => {
     let text = 'services:\n';
-    for (let i = 0; i < 140; i++) text += `  svc${i}:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${i < 70 ? 'Lk99_same_pw_Qw7rTy2u' : 'Zz88_other_pw_Pq1xCv3b'}\n`;
-    const uri = client.open(path.join(dir, 'twovalues', 'compose.yaml'), text, 'dockercompose');
+    for (let i = 0; i < 140; i++) text += `  svc${i}:\n    image: postgres:17.2\n    environment:\n      ${i < 70 ? 'POSTGRES_PASSWORD: Lk99_same_pw_Qw7rTy2u' : 'API_TOKEN: Zz88_other_tk_Pq1xCv3b'}\n`;
+    text += '  reader:\n    image: nginx:1.27.3\n    environment:\n      OTHER: ${API_TOKEN}\n';
+    const uri = client.open(path.join(dir, 'leftout', 'compose.yaml'), text, 'dockercompose');
     const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
     assert.equal(diags.length, 140);
-    const many = (await request(client, uri, lines(0, 561), diags, ['quickfix'])).filter((a) => /^Move (all )?\d+ /.test(a.title));
+    const many = (await request(client, uri, lines(0, 565), diags, ['quickfix'])).filter((a) => /^Move (all )?\d+ /.test(a.title));
     assert.deepEqual(
       many.map((a) => [a.title, a.diagnostics?.length]),
-      [['Move 70 of the 140 inline secrets of this file to .env', 70]],
+      [["Move 70 of the 140 inline secrets of this file to .env (API_TOKEN left out: service 'reader' reads ${API_TOKEN} and would get it)", 70]],
     );
     const carried = new Set(many[0].diagnostics!.map((d) => d.range.start.line));
-    // The first value's 70 (svc0..svc69: its line 4 + 4i).
+    // The POSTGRES_PASSWORD's 70 (svc0..svc69: its line 4 + 4i).
     assert.deepEqual([...carried].sort((a, b) => a - b), Array.from({ length: 70 }, (_, i) => 4 + 4 * i));
-    // A finding of the other value: no "Move N" that would leave it; its own move moves its value's 70.
+    // A finding it leaves: no "Move N" that would leave it; its own move moves its value's 70.
     const other = diags[100];
     const titles = (await request(client, uri, other.range, [other], ['quickfix'])).map((a) => a.title);
     assert.ok(!titles.some((t) => /^Move (all )?\d+ /.test(t)), titles.join(' | '));
-    assert.ok(titles.includes('Move POSTGRES_PASSWORD and its 69 copies to .env'), titles.join(' | '));
+    assert.ok(titles.includes("Move API_TOKEN and its 69 copies to .env (service 'reader' reads ${API_TOKEN} and would get it)"), titles.join(' | '));
     const fixed = applyWorkspaceEdit(new Map([[uri, text]]), many[0].edit!, apply).get(uri)!;
     assert.equal(fixed.split('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}').length - 1, 70);
     // Re-analysed: exactly the diagnostics it carried are gone.
@@ -185,5 +187,27 @@ describe('code actions over a selection (lspux2)', () => {
       after.map((d) => d.range.start.line),
       diags.map((d) => d.range.start.line).filter((l) => !carried.has(l)),
     );
+  });
+
+  it('"Move all 140 inline secrets", one name with two values: the second value under a name of its own, every finding carried and removed (dc040x, item 1)', async () => {
+    let text = 'services:\n';
+    for (let i = 0; i < 140; i++) text += `  svc${i}:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${i < 70 ? 'Lk99_same_pw_Qw7rTy2u' : 'Zz88_other_pw_Pq1xCv3b'}\n`;
+    const uri = client.open(path.join(dir, 'twovalues', 'compose.yaml'), text, 'dockercompose');
+    const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');
+    assert.equal(diags.length, 140);
+    const many = (await request(client, uri, lines(0, 561), diags, ['quickfix'])).filter((a) => /^Move (all )?\d+ /.test(a.title));
+    // Before, "Move 70 of the 140": .env holds one value per name, and the second value had no name of its own.
+    assert.deepEqual(
+      many.map((a) => [a.title, a.diagnostics?.length]),
+      [['Move all 140 inline secrets of this file to .env', 140]],
+    );
+    // A finding of the other value: its own move names the name it goes under.
+    const titles = (await request(client, uri, diags[100].range, [diags[100]], ['quickfix'])).map((a) => a.title);
+    assert.ok(titles.includes('Move POSTGRES_PASSWORD and its 69 copies to .env as SVC70_POSTGRES_PASSWORD'), titles.join(' | '));
+    const fixed = applyWorkspaceEdit(new Map([[uri, text]]), many[0].edit!, apply).get(uri)!;
+    assert.equal(fixed.split('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n').length - 1, 70);
+    assert.equal(fixed.split('POSTGRES_PASSWORD: ${SVC70_POSTGRES_PASSWORD}\n').length - 1, 70);
+    const version = client.change(uri, [{ text: fixed }]);
+    assert.deepEqual((await client.diagnostics(uri, version)).filter((d) => d.code === 'DC040'), []);
   });
 });

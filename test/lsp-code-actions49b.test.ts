@@ -118,7 +118,7 @@ describe('code actions as VS Code asks for them (review 49b)', () => {
       assert.deepEqual(attach[0].diagnostics, dc032);
     });
 
-    it('the fixes of every copy of a secret, each listing its own copy first, are one action; resolved lazily under a title that says where', async () => {
+    it('the fixes of every copy of a secret, each listing its own copy first, are one action; resolved lazily under a title that says which (the second value of a name: the name it goes under, dc040x)', async () => {
       let text = 'services:\n';
       for (let i = 0; i < 140; i++) text += `  svc${i}:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: ${i < 70 ? 'Lk99_same_pw_Qw7rTy2u' : 'Zz88_other_pw_Pq1xCv3b'}\n`;
       const lazy = new TestClient();
@@ -135,8 +135,9 @@ describe('code actions as VS Code asks for them (review 49b)', () => {
         assert.deepEqual(
           moves.map((a) => [a.title, a.diagnostics?.length, a.edit === undefined]),
           [
-            ["Move POSTGRES_PASSWORD and its 69 copies to .env (service 'svc0')", 70, true],
-            ["Move POSTGRES_PASSWORD and its 69 copies to .env (service 'svc70')", 70, true],
+            // Before dc040x both were "Move POSTGRES_PASSWORD and its 69 copies to .env", told apart by their service.
+            ['Move POSTGRES_PASSWORD and its 69 copies to .env', 70, true],
+            ['Move POSTGRES_PASSWORD and its 69 copies to .env as SVC70_POSTGRES_PASSWORD', 70, true],
           ],
         );
         for (const [i, move] of moves.entries()) {
@@ -144,7 +145,7 @@ describe('code actions as VS Code asks for them (review 49b)', () => {
           assert.ok(resolved.edit, `the edit of ${move.title}`);
           const fixed = applyWorkspaceEdit(new Map([[uri, text]]), resolved.edit, apply).get(uri)!;
           const services = (parseAllDocuments(fixed)[0].toJS() as { services: Record<string, { environment: Record<string, string> }> }).services;
-          const moved = Object.keys(services).filter((s) => services[s].environment.POSTGRES_PASSWORD === '${POSTGRES_PASSWORD}');
+          const moved = Object.keys(services).filter((s) => services[s].environment.POSTGRES_PASSWORD === (i === 0 ? '${POSTGRES_PASSWORD}' : '${SVC70_POSTGRES_PASSWORD}'));
           assert.equal(moved.length, 70);
           assert.ok(moved.includes(i === 0 ? 'svc0' : 'svc70'));
         }

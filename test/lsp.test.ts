@@ -1063,8 +1063,8 @@ describe('language server over stdio', () => {
       // With a third secret whose variable another service reads, "Move all 2 inline secrets of this file to .env" leaves
       // it (review 45a, item 3) while it has a fix of its own: "Fix all DC040 in this file" is offered (beside a "Move all"
       // that does every fix of the code, it is not: review 43b, item 9). (A silenced secret no longer makes the difference:
-      // no bulk fix moves it, cli44 item 1; nor does a name an earlier secret takes with another value, which the rounds
-      // leave too: review 45a, item 3.)
+      // no bulk fix moves it, cli44 item 1; nor does a name an earlier secret takes with another value, which both move,
+      // under a name of its own: dc040x, item 1.)
       const compose = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: Lk41_tok_aaaa_9x\n      JWT_SECRET: Lk41_jwt_bbbb_9x\n      DB_PASSWORD: Lk41_dbp_cccc_9x\n  worker:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      OTHER: ${API_TOKEN}\n';
       const dir = tempWorkspace({ 'compose.yaml': compose });
       const client = new TestClient();
@@ -1093,7 +1093,7 @@ describe('language server over stdio', () => {
       // The fourth secret, a SESSION_KEY that another service reads, makes "Fix all DC040 in this file" be offered beside
       // "Move all 3 inline secrets…": move-all leaves it (review 45a, item 3), the rounds move it (its own move, a quick
       // fix: source.fixAll, which takes safe fixes only, leaves it). (An API_TOKEN of another value no longer does:
-      // move-all and the rounds both leave it, review 45a, item 3.)
+      // move-all and the rounds both move it, under a name of its own: dc040x, item 1.)
       const compose = 'services:\n  web:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk42_tok_4f8a9b2c\n      DB_PASSWORD: Lk42_dbp_Qw7rTy2u\n  db:\n    image: postgres:17.2\n    environment:\n      POSTGRES_PASSWORD: Lk42_pgp_Xk9mQ2vL\n      SESSION_KEY: Lk42_ses_Hh3Jj4Kk\n  worker:\n    image: nginx:1.27.3\n    environment:\n      OTHER: ${SESSION_KEY}\n';
       for (const withEnv of [false, true]) {
         const dir = tempWorkspace({ 'compose.yaml': compose, ...(withEnv ? { '.env': 'TZ=UTC\n', '.gitignore': '.env\n', '.env.example': 'TZ=\n' } : {}) });
@@ -1353,18 +1353,18 @@ describe('language server over stdio', () => {
     });
 
     it('one menu entry for "move every inline secret": no "Fix all DC040 in this file" beside "Move all 2 inline secrets of this file to .env"; both when they differ (item 9)', async () => {
-      // A silenced secret is moved by neither (cli44 item 1); an API_TOKEN of another value, which move-all leaves, makes them differ.
+      // A silenced secret is moved by neither (cli44 item 1).
       const suppressed = TWO + '      # docker-guardrails-ignore DC040 -- a test value\n      CACHE_TOKEN: Lk43_ign_tok_9x\n';
-      // An API_TOKEN of another value, which move-all leaves, and the rounds of "Fix all" too (.env then holds API_TOKEN):
-      // the same effect, one entry (review 45a, item 3). A secret whose variable another service reads is left by move-all
-      // and moved by "Fix all": both then.
+      // An API_TOKEN of another value, which move-all and the rounds of "Fix all" both move under a name of its own,
+      // WORKER_API_TOKEN (dc040x, item 1): the same effect, one entry (review 45a, item 3). A secret whose variable another
+      // service reads is left by move-all and moved by "Fix all": both then.
       const clash = TWO + '  worker:\n    image: nginx:1.27.3\n    environment:\n      API_TOKEN: Lk44_other_tok_9x\n';
       const differ = TWO + '      JWT_SECRET: Lk45_jwt_Hh3Jj4Kk5\n  worker:\n    image: nginx:1.27.3\n    environment:\n      OTHER: ${API_TOKEN}\n';
       const moveAll2 = ['Move DB_PASSWORD to .env', 'Move all 2 inline secrets of this file to .env'];
-      // Not "all" when a finding stays (moveall): the clash's second API_TOKEN, the secret another service reads.
-      const moves2of3 = ['Move DB_PASSWORD to .env', 'Move 2 of the 3 inline secrets of this file to .env'];
+      // "all" when it moves every finding (moveall): the clash's second API_TOKEN too (before: "Move 2 of the 3").
+      const moves3 = ['Move DB_PASSWORD to .env', 'Move all 3 inline secrets of this file to .env'];
       const leaves = ['Move DB_PASSWORD to .env', "Move 2 of the 3 inline secrets of this file to .env (API_TOKEN left out: service 'worker' reads ${API_TOKEN} and would get it)", 'Fix all DC040 in this file'];
-      for (const [text, want] of [[TWO, moveAll2], [suppressed, moveAll2], [clash, moves2of3], [differ, leaves]] as const) {
+      for (const [text, want] of [[TWO, moveAll2], [suppressed, moveAll2], [clash, moves3], [differ, leaves]] as const) {
         await withServer({ 'compose.yaml': text }, async (client, dir) => {
           const uri = client.open(path.join(dir, 'compose.yaml'), text, 'dockercompose');
           const diags = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'DC040');

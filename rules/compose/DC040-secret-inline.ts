@@ -2040,12 +2040,12 @@ interface CopyGroup {
   left?: GroupLeft;
 }
 
-function copyGroup(ctx: ComposeContext, value: string, dotenvName: string): CopyGroup {
+function copyGroup(ctx: ComposeContext, value: string, dotenvName: string, as: string): CopyGroup {
   const groups = ctx.memo(ctx, 'dc040CopyGroups', () => new Map<string, CopyGroup>());
-  const key = `${dotenvName}\u0000${value}`;
+  const key = `${dotenvName}\u0000${value}\u0000${as}`;
   let group = groups.get(key);
   if (group) return group;
-  const list = copyCandidates(ctx, value, dotenvName);
+  const list = copyCandidates(ctx, value, dotenvName, as);
   const index = [...chooseCopies(list, list.map((_, k) => k), [], [])].sort((x, y) => x - y);
   const byScalar = new Map<Scalar, { start: number; end: number; scalar: Scalar; members: number[] }>();
   let unplaced = false;
@@ -2124,8 +2124,8 @@ export interface MovedCopies {
  * found once per analysis — a file with thousands of copies of one password asks for each of them (review of
  * a 100,000-line file: quadratic before, each fix weighed every copy against its own edit).
  */
-export function moveCopies(ctx: ComposeContext, value: string, dotenvName: string, ownEdits: readonly TextEdit[], ownMoved: readonly [number, number][]): MovedCopies {
-  const group = copyGroup(ctx, value, dotenvName);
+export function moveCopies(ctx: ComposeContext, value: string, dotenvName: string, ownEdits: readonly TextEdit[], ownMoved: readonly [number, number][], as = dotenvName): MovedCopies {
+  const group = copyGroup(ctx, value, dotenvName, as);
   const { list } = group;
   // The scalars the fix's own changes meet (a candidate's span and edit lie inside its scalar: replaceInScalarEdit).
   const regions: [number, number][] = ownMoved.map(([a, b]) => [a, b]);
@@ -2248,11 +2248,12 @@ function groupLeft(ctx: ComposeContext, group: CopyGroup): GroupLeft {
 }
 
 /**
- * The inline secrets with this value under this `.env` name that can be rewritten to `${name}`, with
+ * The inline secrets with this value under this `.env` name that can be rewritten to `${as}` (`as`: the name the
+ * value is moved under, moveName; each copy's own edit writes `${dotenvName}`), with
  * their edits and the scalar that holds them, in document order: the secrets grouped by value and name
  * once per analysis, each group's edits made when first asked (every copy's fix asks for the same list).
  */
-function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string): readonly CopyCandidate[] {
+function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string, as: string): readonly CopyCandidate[] {
   const byName = ctx.memo(ctx, 'dc040CopyCandidates', () => {
     const m = new Map<string, InlineSecret[]>();
     for (const copy of inlineSecretData(ctx)) {
@@ -2265,7 +2266,7 @@ function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string):
     return { secrets: m, candidates: new Map<string, CopyCandidate[]>() };
   });
   const key = `${dotenvName}\u0000${value}`;
-  let list = byName.candidates.get(key);
+  let list = byName.candidates.get(`${key}\u0000${as}`);
   if (list) return list;
   list = [];
   const silenced = silencedSecrets(ctx);
@@ -2273,12 +2274,78 @@ function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string):
     // A silenced copy stays (and, staying, keeps the move from being safe: copiesLeft).
     if (silenced.has(copy)) continue;
     const [s, e] = copy.edit!.offsets;
-    const edit = replaceInScalarEdit(ctx, s, e, copy.edit!.newText);
+    const edit = replaceInScalarEdit(ctx, s, e, as === dotenvName ? copy.edit!.newText : `\${${as}}`);
     const scalar = edit && scalarAt(ctx, s, e);
     if (edit && scalar) list.push({ copy, span: [s, e], edit, scalar });
   }
-  byName.candidates.set(key, list);
+  byName.candidates.set(`${key}\u0000${as}`, list);
   return list;
+}
+
+/** How many numbered names (`NAME_2` … `NAME_<n>`) moveNames tries for a value after the service's. */
+const MAX_NAME_SUFFIX = 99;
+
+/**
+ * The name a secret's value is moved under in `.env`: its own (`dotenvName`), unless `.env` or another secret of the
+ * file holds that name with another value — two services each with `POSTGRES_PASSWORD: <its own literal>` — when the
+ * value goes under a name of its own, the same for every copy of it (moveNames). The container's variable keeps its
+ * name (`POSTGRES_PASSWORD: ${DB2_POSTGRES_PASSWORD}`): only the reference and the `.env` line are named otherwise.
+ */
+export function moveName(ctx: ComposeContext, data: InlineSecret): string {
+  return moveNames(ctx).get(`${data.dotenvName}\u0000${data.value}`) ?? data.dotenvName;
+}
+
+/**
+ * The names of moveName, once per analysis, by `.env` name and value: the value `.env` holds under a name keeps it, or,
+ * when `.env` does not define it, the value of the first secret under it that a fix may move (a default first,
+ * `${NAME:-…}`, whose reference is the user's, then in document order; not a placeholder, a silenced secret or a value
+ * `.env` cannot spell, which no fix moves). Each other value of the name goes under `<SERVICE>_<NAME>` (the first service
+ * it is written in, in capitals, other characters as `_`; not when the name starts with it already), else `<NAME>_2`,
+ * `<NAME>_3`…: the first that no secret of the file is named, that `.env` does not define and that nothing in the file or
+ * its default override pair reads (readerInFile). Not for a value some default writes (its `${NAME:-…}` must keep its
+ * name), nor when no name is free: it keeps its name, and its fix is offered only while nothing holds that name (as
+ * before: fix-all then leaves it, and says so). The same names in every round of fix-all: once the first value is in
+ * `.env`, `.env` holds the name with it.
+ */
+function moveNames(ctx: ComposeContext): ReadonlyMap<string, string> {
+  return ctx.memo(ctx, 'dc040MoveNames', () => {
+    const out = new Map<string, string>();
+    const secrets = inlineSecretData(ctx);
+    const silenced = silencedSecrets(ctx);
+    const movable = secrets.filter((d) => d.edit && !d.placeholder && !silenced.has(d) && dotenvSpelling(d.value) !== null);
+    // Most files write each name with one value: nothing to name.
+    const values = new Map<string, Set<string>>();
+    for (const d of movable) (values.get(d.dotenvName) ?? values.set(d.dotenvName, new Set()).get(d.dotenvName)!).add(d.value);
+    const dotenv = ctx.dotenv()?.vars;
+    const clash = ([name, vs]: [string, Set<string>]) => {
+      const held = dotenv?.get(name);
+      return vs.size > 1 || (held !== undefined && !vs.has(held));
+    };
+    if (![...values].some(clash)) return out;
+    const holder = new Map<string, string>();
+    for (const [name] of values) {
+      const held = dotenv?.get(name);
+      if (held !== undefined) holder.set(name, held);
+    }
+    const ordered = [...movable.filter((d) => d.kind === 'default'), ...movable.filter((d) => d.kind !== 'default')];
+    for (const d of ordered) if (!holder.has(d.dotenvName)) holder.set(d.dotenvName, d.value);
+    // A value some default writes keeps its name (`${NAME:-value}` reads NAME).
+    const defaults = new Set(movable.filter((d) => d.kind === 'default').map((d) => `${d.dotenvName}\u0000${d.value}`));
+    const used = new Set(secrets.map((d) => d.dotenvName));
+    const free = (n: string) => VARIABLE_NAME.test(n) && !used.has(n) && dotenv?.get(n) === undefined && readerInFile(ctx, n, []) === undefined;
+    for (const d of movable) {
+      const key = `${d.dotenvName}\u0000${d.value}`;
+      if (holder.get(d.dotenvName) === d.value || out.has(key) || defaults.has(key)) continue;
+      const service = d.service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+      const candidates = d.dotenvName.toUpperCase().startsWith(`${service}_`) ? [] : [`${service}_${d.dotenvName}`];
+      let name = candidates.find(free);
+      for (let n = 2; name === undefined && n <= MAX_NAME_SUFFIX; n++) if (free(`${d.dotenvName}_${n}`)) name = `${d.dotenvName}_${n}`;
+      if (name === undefined) continue;
+      used.add(name);
+      out.set(key, name);
+    }
+    return out;
+  });
 }
 
 /**
@@ -2288,12 +2355,14 @@ function copyCandidates(ctx: ComposeContext, value: string, dotenvName: string):
  */
 function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   if (!data.edit) return undefined;
+  // The name it goes under: its own, or one of its own when another value holds that (moveName).
+  const name = moveName(ctx, data);
   // The same for every copy of a secret (once per analysis: each copy's fix asks).
-  const changes = ctx.memo(ctx, `dc040MoveToDotenv\u0000${data.dotenvName}\u0000${data.value}`, () => moveToDotenvChanges(ctx, data.dotenvName, data.value));
+  const changes = ctx.memo(ctx, `dc040MoveToDotenv\u0000${name}\u0000${data.value}`, () => moveToDotenvChanges(ctx, name, data.value));
   if (!changes) return undefined;
-  const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
+  const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], name === data.dotenvName ? data.edit.newText : `\${${name}}`);
   if (!edit) return undefined;
-  const copies = moveCopies(ctx, data.value, data.dotenvName, [edit], [data.edit.offsets]);
+  const copies = moveCopies(ctx, data.value, data.dotenvName, [edit], [data.edit.offsets], name);
   const movesDefault = data.kind === 'default' || copies.movesDefault;
   // The services whose values move, asked only when another service loads the `.env` (dotenvLoadedByOtherServices).
   const owners = () => [data.service, ...copies.copies().map((twin) => twin.service)];
@@ -2301,11 +2370,11 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
   const what = copies.count === 0 ? base : `${base} and its ${copies.count === 1 ? 'copy' : `${copies.count} copies`}`;
   // Safe when nothing else reads the variable (another compose file that shares the .env would change)
   // and no copy of the value stays in the file.
-  const readers = dotenvReadersElsewhere(ctx, [data.dotenvName], copies.moved);
+  const readers = dotenvReadersElsewhere(ctx, [name], copies.moved);
   const envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env');
   const safe =
     !movesDefault &&
-    !isShellExportedCredential(data.dotenvName) &&
+    !isShellExportedCredential(name) &&
     !isSwarmStack(ctx) &&
     // A template's stand-in (`REPLACE_MASTER_KEY`) is where install steps write the real value (`sed -i 's/REPLACE_MASTER_KEY/…/'`).
     !isTemplatePlaceholder(data.value) &&
@@ -2318,10 +2387,12 @@ function moveFix(ctx: ComposeContext, data: InlineSecret): Fix | undefined {
     envFileCaveats(ctx, envPath).length === 0;
   // What else reads the variable would get the value: named as "Move all" names it when it leaves the secret out (mrg6b,
   // item 2). Not when `.env` holds the name already (with this value: the fix is not offered for another), which its readers have.
-  const reader = ctx.dotenv()?.vars.get(data.dotenvName) === undefined ? readerInFile(ctx, data.dotenvName, copies.moved) : undefined;
+  const reader = ctx.dotenv()?.vars.get(name) === undefined ? readerInFile(ctx, name, copies.moved) : undefined;
   const notes = [reader === undefined ? undefined : `${reader} and would get it`, ...envFileCaveats(ctx, envPath)].filter((n) => n !== undefined);
   const note = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
-  return { title: `Move ${what} to ${dotenvLabel(ctx, envPath)}${note}`, safe, changes: [lazyEdits(ctx.path, () => copies.edits), ...changes] };
+  // Under a name of its own: said, the variable the compose file then reads (moveName).
+  const as = name === data.dotenvName ? '' : ` as ${name}`;
+  return { title: `Move ${what} to ${dotenvLabel(ctx, envPath)}${as}${note}`, safe, changes: [lazyEdits(ctx.path, () => copies.edits), ...changes] };
 }
 
 
@@ -2394,8 +2465,9 @@ function pairPartner(ctx: ComposeContext): ComposeContext | undefined {
 
 /**
  * One fix that moves every inline secret of the file that can be moved exactly to `.env` (one
- * workspace edit: the compose edits, one `.env` change, `.gitignore`, `.env.example`). Secrets whose
- * name `.env` (or an earlier secret) holds with another value, or an included file's including project
+ * workspace edit: the compose edits, one `.env` change, `.gitignore`, `.env.example`), each under its
+ * moveName (a second value of a name under one of its own). Secrets whose name `.env` (or an earlier
+ * secret) still holds with another value (no name of its own was free), or an included file's including project
  * defines (fromIncludingProject), are left alone, and so are secrets whose variable the file reads elsewhere
  * (readerInFile: the reader would get the value; the title names them). Undefined when fewer than two can be moved.
  */
@@ -2417,38 +2489,42 @@ function computeMoveAll(ctx: ComposeContext): Fix | undefined {
   const leftOut = new Map<string, string>();
   // Secrets left because an earlier one takes their name with another value: fix-all leaves them too (.env then holds the name).
   const clashed = new Set<InlineSecret>();
+  // The name each secret moved goes under (moveName: a second value of a name goes under one of its own).
+  const names = new Map<InlineSecret, string>();
   for (const data of secrets) {
     if (!data.edit || data.placeholder || silenced.has(data) || dotenvSpelling(data.value) === null) continue;
-    const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], data.edit.newText);
+    const name = moveName(ctx, data);
+    const edit = replaceInScalarEdit(ctx, data.edit.offsets[0], data.edit.offsets[1], name === data.dotenvName ? data.edit.newText : `\${${name}}`);
     if (!edit) continue;
-    const earlier = taken.get(data.dotenvName);
-    const existing = earlier ?? dotenv?.get(data.dotenvName);
+    const earlier = taken.get(name);
+    const existing = earlier ?? dotenv?.get(name);
     if (existing !== undefined && existing !== data.value) {
       if (earlier !== undefined) clashed.add(data);
       continue;
     }
-    if (fromIncludingProject(ctx, data.dotenvName)) continue;
+    if (fromIncludingProject(ctx, name)) continue;
     // A name `.env` already holds with this value: its readers have it already (as dotenvReadersElsewhere reads it).
-    const reader = existing !== undefined ? undefined : (leftOut.get(data.dotenvName) ?? readerInFile(ctx, data.dotenvName, spans));
+    const reader = existing !== undefined ? undefined : (leftOut.get(name) ?? readerInFile(ctx, name, spans));
     if (reader !== undefined) {
-      leftOut.set(data.dotenvName, reader);
+      leftOut.set(name, reader);
       continue;
     }
-    taken.set(data.dotenvName, data.value);
+    taken.set(name, data.value);
+    names.set(data, name);
     movable.push(data);
     edits.push(edit);
   }
   if (movable.length < 2) return undefined;
-  const changes = moveManyToDotenvChanges(ctx, movable.map((d) => ({ name: d.dotenvName, value: d.value })));
+  const changes = moveManyToDotenvChanges(ctx, movable.map((d) => ({ name: names.get(d)!, value: d.value })));
   if (!changes) return undefined;
   const envPath = dotenvTarget(ctx)?.path ?? path.join(ctx.dir, '.env');
   const readers = dotenvReadersElsewhere(
     ctx,
-    movable.map((d) => d.dotenvName),
+    movable.map((d) => names.get(d)!),
     movable.map((d) => d.edit!.offsets),
   );
   const safe =
-    !movable.some((d) => d.kind === 'default' || isShellExportedCredential(d.dotenvName) || isTemplatePlaceholder(d.value)) &&
+    !movable.some((d) => d.kind === 'default' || isShellExportedCredential(names.get(d)!) || isTemplatePlaceholder(d.value)) &&
     !isSwarmStack(ctx) &&
     readers !== null &&
     readers.length === 0 &&
@@ -2523,7 +2599,7 @@ export default defineRule<'compose', InlineSecret>({
     why: 'A compose file is committed: a literal password in it is in the repository\'s history forever, readable by everyone with access to the code, its forks and its CI logs — and `docker compose config` and `docker inspect` print it. Build arguments are worse: they are recorded in the image history (`docker history`). SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — keep them in a git-ignored `.env` and commit a `.env.example`.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n      API_TOKEN: ${API_TOKEN:-tok_live_abcdef}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass hunter2hunter2',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db/app\n      API_TOKEN: ${API_TOKEN}\n  cache:\n    image: redis:8.0-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n# .env (git-ignored): POSTGRES_PASSWORD=…  API_TOKEN=…  REDIS_PASSWORD=…   .env.example: the names only',
-    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating; the line anchored and a name with special characters escaped as DR001\'s fix writes it, `/#prod.env` in `db/.gitignore` for an include\'s `env_file: db/#prod.env` (the leading `/` makes it match that file only; only `.env` itself is written unanchored, ignoring every `.env` below), and checked with git\'s rules afterwards: not offered when no line would ignore the file, a name with a line break; whether `.env` is already ignored, and whether the line ignores it, is read from the committed `.gitignore` files only: a `.env` that only the clone\'s `.git/info/exclude` or the user\'s own ignore file (git\'s `core.excludesFile`, `~/.config/git/ignore`) ignores still gets the line, since those are per-clone or per-user and a teammate\'s `git add .` would commit it (gitignore(5): patterns every developer wants ignored go into `.gitignore`; SECURITY-GUIDELINES.md §5, `echo ".env" >> .gitignore`); also when the compose file is in no git repository, where DR001 and DR004 report nothing: the line is inert there, and a later `git init` and `git add .` would otherwise commit the secret it just moved; there, whether `.env` is already ignored is read from the `.gitignore` files from the compose file\'s folder down to the env file\'s (only the env file\'s own folder for one outside it), not from those of the folders above: nothing says the repository will start there, and a stray `.gitignore` in the home folder no longer decides that the line is not needed) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the include\'s own one: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. Compose interpolates an included file with the including project\'s variables first — the root project\'s `.env` (and the shell), and for an include inside an included file the env files of each include above — and takes from the include\'s env files only the names those do not define (compose-go `loader/include.go`, `ApplyInclude`: `environment.Clone().Merge(envFromFile)`, where `Mapping.Merge` adds only names not already defined; compose-go PR #449, docker/compose#10913). So the fix is not offered for a name the including project already defines: with another value, the value written to the include\'s env file would be shadowed and the service would get the root\'s value instead of the secret; with the same value, nothing would be written where the title says (move it by hand, or leave it in the root\'s `.env`, which already holds it). A fix in an included file, or in a file that includes others, is a quick fix only, never applied by fix-all: what a service gets then depends on the env files of the whole include tree (a name written to the root\'s `.env` reaches every included file, over their own env files). When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit (the count in its title is the number it moves; it says "all" only when that is every finding of the rule in the file, else "Move 2 of the 3 inline secrets of this file to .env", and it is offered on, and carries the diagnostics of, only the findings it moves). It leaves out a secret whose variable the compose file reads elsewhere — `OTHER: ${API_KEY}` in another service, or a bare entry there (`- API_KEY`, `API_KEY:`), which Compose fills from the shell or the env files exactly as it interpolates `${API_KEY}` (title: "service \'b\' passes API_KEY through and would get it"), which would get the value, or a top-level secret or config made from it — or the other file of the default override pair reads (`compose.override.yaml` beside `compose.yaml`, which `docker compose up` reads with the same `.env`), and its title says so: "Move 2 of the 3 inline secrets of this file to .env (API_KEY left out: service \'b\' reads ${API_KEY} and would get it)"; that secret\'s own move stays, a quick fix (see below) whose title names the reader as well ("Move API_KEY to .env (service \'b\' reads ${API_KEY} and would get it)"), and so does "Fix all DC040 in this file", which applies it too. A service that loads the `.env` whole as its `env_file:` (in this file or in the other file of the pair) would get every moved secret: as each single move then stays a quick fix, "Move all" is still offered, never applied by fix-all, and its title names that service: "(service \'app\' loads .env as env_file and would get them all)"; one whose `env_file:` path cannot be resolved here (`${PWD}/.env`: the shell that runs Compose decides) is named with the path as written, not as `.env`: "(service \'app\' loads ${PWD}/.env as env_file and may get them all)". A secret whose name an earlier one takes with another value is left out as well (`.env` holds one value per name: 70 services with one `POSTGRES_PASSWORD` and 70 with another get "Move 70 of the 140 …" on the first 70 only; the others keep their own move, which is no longer offered once `.env` holds the name), by "Move all" and by "Fix all DC040 in this file" alike, which is therefore not offered beside it. A secret whose finding an ignore comment silences is not moved: not by "Move all", fix-all or `check --fix`, nor as the copy of another secret (that move then leaves a copy, so fix-all does not apply it). The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; also written the other ways a file may spell it, as `--fix-dry-run` masks them: `$$` for each `$` (Compose reads `pa$$w0rd` as `pa$w0rd`), `\\$`, YAML\'s quoting and its escapes in double quotes (`\\x24`); changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (a password in a connection string or a command written as one, `postgres://app:REPLACE_ME@db/app`; such a value under a credential\'s own name is not reported, see above: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), when the `.env` it writes does not go into an image: not inside the build context of a service of the file whose Dockerfile copies the whole context (`COPY . .`, as DR003 reads it) while the ignore file that applies (`<Dockerfile>.dockerignore`, else the context\'s `.dockerignore`) does not exclude `.env` — the next build would copy the secret into a layer even when `.dockerignore` leaves out the compose file that held it (https://docs.docker.com/build/concepts/context/#dockerignore-files); a service whose context cannot be resolved or whose Dockerfile is there but cannot be read counts too (one with no Dockerfile builds nothing), and the title says which service ("… (service \'api\' copies its whole build context into its image and .dockerignore does not exclude .env: the next build may put the secret in the image)"); the fix does not add `.env` to that ignore file, which is DR003\'s fix and can take out of the image a `.env` the app reads, so exclude it there first —, when nothing shows that the project is started with another env file, since Compose reads `.env` only when no `--env-file` (or `COMPOSE_ENV_FILES`) is given (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#substitute-with---env-file, https://docs.docker.com/compose/how-tos/environment-variables/envvars/): in the compose file\'s folder, nothing is run, and only these are read — a Makefile, justfile or shell script (`*.sh`, `*.bash`, `*.mk`; at most 16, each up to 256 KiB) with a line that runs compose with `--env-file` or names `COMPOSE_ENV_FILES` or `COMPOSE_DISABLE_ENV_FILE` (`docker run --env-file` sets a container\'s environment and is not a sign), an env file named for a stage (`.env.production`, `prod.env`; not a template such as `.env.example`, nor one a service loads as its `env_file:`) when there is no `.env`, or such a file that defines a variable the compose file reads without a default (`image: myorg/api:${API_TAG}`) that `.env` does not — the title says which ("… (Makefile starts it with another env file: a project started with --env-file does not read .env)"); a README or CI workflow that shows `--env-file` is not read —, and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default, and so would a bare `- POSTGRES_PASSWORD` there, whose service now gets the secret: https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another; an existing file whose tracking cannot be told — the index of a linked worktree or submodule outside the editor\'s folders, a split or sparse index — counts as tracked; the index of a repository whose root is above the workspace folder is read, as DR001 says), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value, when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when Compose does not pass it as written — a number, boolean or date to the YAML library or to go-yaml, which Compose parses with (`0x1F2E`, `0123`, `1_000`, `0b101`, `0x_1F2E`, `2024-01-02`: Compose passes Go\'s form, `1000`, but `.env` would give the text; quote it, `"1_000"`, to have it moved) —, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
+    fix: '"Move POSTGRES_PASSWORD to .env" replaces the secret with `${POSTGRES_PASSWORD}` (for a default, `${VAR:-literal}` becomes `${VAR}` and the literal moves; for a connection string only the password is replaced, by the name of another credential of the file or `.env` with the same value that is the same secret — written by the service the string connects to (`@db:5432` and `POSTGRES_PASSWORD` of `db`), or named after the store its scheme names (`postgres://` and `PG_PASSWORD`) or after the string\'s variable — else `<NAME>_PASSWORD` (`DATABASE_URL` → `${DATABASE_PASSWORD}`); for a server\'s `--requirepass`, the value becomes `${REDIS_PASSWORD}` — or the name of a credential with the same value written in that service or named after the server (`REDIS_…`, `VALKEY_…`), or `<SERVICE>_PASSWORD` when `REDIS_PASSWORD` holds another one. Two stores that happen to share a value keep two names: Dify\'s Redis and Postgres both default to `difyai123456`, and naming Redis\'s password `${POSTGRES_PASSWORD}` would change it with Postgres\'s; not offered inside a `sh -c` script or for a word written with quotes or escapes), adds `NAME=<value>` to the `.env` beside the compose file (creating it; single-quoted when the value has special characters), makes sure `.gitignore` ignores `.env` (appending or creating; the line anchored and a name with special characters escaped as DR001\'s fix writes it, `/#prod.env` in `db/.gitignore` for an include\'s `env_file: db/#prod.env` (the leading `/` makes it match that file only; only `.env` itself is written unanchored, ignoring every `.env` below), and checked with git\'s rules afterwards: not offered when no line would ignore the file, a name with a line break; whether `.env` is already ignored, and whether the line ignores it, is read from the committed `.gitignore` files only: a `.env` that only the clone\'s `.git/info/exclude` or the user\'s own ignore file (git\'s `core.excludesFile`, `~/.config/git/ignore`) ignores still gets the line, since those are per-clone or per-user and a teammate\'s `git add .` would commit it (gitignore(5): patterns every developer wants ignored go into `.gitignore`; SECURITY-GUIDELINES.md §5, `echo ".env" >> .gitignore`); also when the compose file is in no git repository, where DR001 and DR004 report nothing: the line is inert there, and a later `git init` and `git add .` would otherwise commit the secret it just moved; there, whether `.env` is already ignored is read from the `.gitignore` files from the compose file\'s folder down to the env file\'s (only the env file\'s own folder for one outside it), not from those of the folders above: nothing says the repository will start there, and a stray `.gitignore` in the home folder no longer decides that the line is not needed) and adds `NAME=` to `.env.example` (not when a service loads `.env.example` as its `env_file:`: the empty line would reach its containers) — one workspace edit. For a file another compose file `include:`s, the env file is the include\'s own one: the last `env_file:` of the include (later files win; the `.gitignore` and `<file>.example` beside it), else the `.env` of its `project_directory`; not offered when that `env_file:` does not exist. Compose interpolates an included file with the including project\'s variables first — the root project\'s `.env` (and the shell), and for an include inside an included file the env files of each include above — and takes from the include\'s env files only the names those do not define (compose-go `loader/include.go`, `ApplyInclude`: `environment.Clone().Merge(envFromFile)`, where `Mapping.Merge` adds only names not already defined; compose-go PR #449, docker/compose#10913). So a value is never written under a name the including project already defines: with another value, the value written to the include\'s env file would be shadowed and the service would get the root\'s value instead of the secret — it goes under a name of its own instead (see below: `DB_POSTGRES_PASSWORD`); with the same value, nothing would be written where the title says, and the fix is not offered (move it by hand, or leave it in the root\'s `.env`, which already holds it). A fix in an included file, or in a file that includes others, is a quick fix only, never applied by fix-all: what a service gets then depends on the env files of the whole include tree (a name written to the root\'s `.env` reaches every included file, over their own env files). When a file has several inline secrets, each finding also offers "Move all inline secrets of this file to .env", which does all of them in one edit (the count in its title is the number it moves; it says "all" only when that is every finding of the rule in the file, else "Move 2 of the 3 inline secrets of this file to .env", and it is offered on, and carries the diagnostics of, only the findings it moves). It leaves out a secret whose variable the compose file reads elsewhere — `OTHER: ${API_KEY}` in another service, or a bare entry there (`- API_KEY`, `API_KEY:`), which Compose fills from the shell or the env files exactly as it interpolates `${API_KEY}` (title: "service \'b\' passes API_KEY through and would get it"), which would get the value, or a top-level secret or config made from it — or the other file of the default override pair reads (`compose.override.yaml` beside `compose.yaml`, which `docker compose up` reads with the same `.env`), and its title says so: "Move 2 of the 3 inline secrets of this file to .env (API_KEY left out: service \'b\' reads ${API_KEY} and would get it)"; that secret\'s own move stays, a quick fix (see below) whose title names the reader as well ("Move API_KEY to .env (service \'b\' reads ${API_KEY} and would get it)"), and so does "Fix all DC040 in this file", which applies it too. A service that loads the `.env` whole as its `env_file:` (in this file or in the other file of the pair) would get every moved secret: as each single move then stays a quick fix, "Move all" is still offered, never applied by fix-all, and its title names that service: "(service \'app\' loads .env as env_file and would get them all)"; one whose `env_file:` path cannot be resolved here (`${PWD}/.env`: the shell that runs Compose decides) is named with the path as written, not as `.env`: "(service \'app\' loads ${PWD}/.env as env_file and may get them all)". `.env` holds one value per name, so a second value of a name — two services each with `POSTGRES_PASSWORD: <its own literal>`, or a value other than the one `.env` (for an included file, the including project) holds under that name — is moved under a name of its own: `<SERVICE>_<NAME>` (the first service it is written in, in capitals, other characters as `_`: `DB2_POSTGRES_PASSWORD`; not when the name starts with it already), else `<NAME>_2`, `<NAME>_3`, … up to `<NAME>_99`, the first that no inline secret of the file is named, that `.env` does not define and that nothing in the file or in the other file of its default override pair reads (its reader would get the value). The container\'s variable keeps its name (`POSTGRES_PASSWORD: ${DB2_POSTGRES_PASSWORD}`), the value\'s copies follow it (the password in an app\'s `DATABASE_URL` to that database), and the title says the name: "Move POSTGRES_PASSWORD to .env as DB2_POSTGRES_PASSWORD". The value `.env` holds keeps the name, else the file\'s first one (a default\'s first: `${NAME:-…}` reads the user\'s variable and is never renamed, so a second value written as a default keeps its name, and its move is offered only while nothing else holds it). The names are the same whichever move is applied first, so the single moves, "Move all" and the rounds of "Fix all DC040 in this file", fix-all and `check --fix` (which take one `.env` change per round and find the first value in `.env` in the next) all move every value: 70 services with one `POSTGRES_PASSWORD` and 70 with another get "Move all 140 …", the second 70 as `SVC70_POSTGRES_PASSWORD`. When no name is free the value keeps its own and is left out by "Move all" and by the rounds alike (`.env` then holds the name), and "Fix all DC040 in this file" is not offered beside "Move all" for it. A secret whose finding an ignore comment silences is not moved: not by "Move all", fix-all or `check --fix`, nor as the copy of another secret (that move then leaves a copy, so fix-all does not apply it). The other inline copies of the same secret (the same value under the same name, such as the password in an app\'s `DATABASE_URL` to that database) move in the same edit ("Move POSTGRES_PASSWORD and its copy to .env"), so they keep agreeing. Compose reads the same values back (a variable exported in the shell that runs Compose wins over `.env`, as it would over any `.env` value), so the services are unchanged: applied by fix-all and `check --fix` only when the secret is not the default of an interpolation (`${VAR:-literal}` says the file runs without an env file or with one chosen at start-up: a project started with `docker compose --env-file prod.env`, such as DefectDojo, does not read `.env`, and `${VAR}` would be empty), when no copy of the value stays in the file (another inline secret with that value that is not moved, or the value anywhere else in the file\'s text — a value of 10 characters or more wherever it stands, also inside a longer word (`mongosh -pS3cretValue1`, a label, an `x-` field), a shorter one as a word of its own or attached to a one-letter option (`-psecret`): `redis-cli -a <password> ping` in a healthcheck, the password in an app\'s configuration block such as Kestra\'s `KESTRA_CONFIGURATION: |`, a comment; also written the other ways a file may spell it, as `--fix-dry-run` masks them: `$$` for each `$` (Compose reads `pa$$w0rd` as `pa$w0rd`), `\\$`, YAML\'s quoting and its escapes in double quotes (`\\x24`); changing `.env` later would make them disagree), when the `.env` it writes is new or git-ignored (a `.env` that exists and is not ignored may be committed), when no other service loads that `.env` as its `env_file:`, itself or through a service it `extends:` (an extended file\'s `env_file: ../.env` is read from that file\'s folder), and none loads an env file whose path cannot be resolved exactly (`${PWD}/.env`) (the secret would reach that service\'s containers as an environment variable too), when the name is not a credential that tools and CI jobs read from the shell (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `PGPASSWORD`, `OPENAI_API_KEY` …: Compose gives a variable set in the shell precedence over `.env`, so where one is exported `${GITHUB_TOKEN}` would read the caller\'s token instead), when the file is not a Swarm stack (named `docker-stack.yml`/`*stack*.yml`, an overlay network, a service deployed in `global` mode or with settings only Swarm acts on — `placement`, `update_config`, `rollback_config`, `endpoint_mode`, `deploy.labels`: `docker stack deploy` does not read `.env`, so the moved value would deploy empty), when the value is not a template\'s placeholder (a password in a connection string or a command written as one, `postgres://app:REPLACE_ME@db/app`; such a value under a credential\'s own name is not reported, see above: install steps such as netmaker\'s `sed -i \'s/REPLACE_MASTER_KEY/…/\' docker-compose.yml` write the real value where the placeholder stands, and would no longer find it), when the `.env` it writes does not go into an image: not inside the build context of a service of the file whose Dockerfile copies the whole context (`COPY . .`, as DR003 reads it) while the ignore file that applies (`<Dockerfile>.dockerignore`, else the context\'s `.dockerignore`) does not exclude `.env` — the next build would copy the secret into a layer even when `.dockerignore` leaves out the compose file that held it (https://docs.docker.com/build/concepts/context/#dockerignore-files); a service whose context cannot be resolved or whose Dockerfile is there but cannot be read counts too (one with no Dockerfile builds nothing), and the title says which service ("… (service \'api\' copies its whole build context into its image and .dockerignore does not exclude .env: the next build may put the secret in the image)"); the fix does not add `.env` to that ignore file, which is DR003\'s fix and can take out of the image a `.env` the app reads, so exclude it there first —, when nothing shows that the project is started with another env file, since Compose reads `.env` only when no `--env-file` (or `COMPOSE_ENV_FILES`) is given (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#substitute-with---env-file, https://docs.docker.com/compose/how-tos/environment-variables/envvars/): in the compose file\'s folder, nothing is run, and only these are read — a Makefile, justfile or shell script (`*.sh`, `*.bash`, `*.mk`; at most 16, each up to 256 KiB) with a line that runs compose with `--env-file` or names `COMPOSE_ENV_FILES` or `COMPOSE_DISABLE_ENV_FILE` (`docker run --env-file` sets a container\'s environment and is not a sign), an env file named for a stage (`.env.production`, `prod.env`; not a template such as `.env.example`, nor one a service loads as its `env_file:`) when there is no `.env`, or such a file that defines a variable the compose file reads without a default (`image: myorg/api:${API_TAG}`) that `.env` does not — the title says which ("… (Makefile starts it with another env file: a project started with --env-file does not read .env)"); a README or CI workflow that shows `--env-file` is not read —, and when nothing else reads the variable — not the compose file outside the moved value (`${POSTGRES_PASSWORD}` in another service would now get the value instead of being unset or taking its default, and so would a bare `- POSTGRES_PASSWORD` there, whose service now gets the secret: https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/) not a top-level secret or config made from it (`secrets: {token: {environment: API_TOKEN}}`: Compose reads it from the project environment), not another compose file in the `.env`\'s folder (Compose reads the `.env` of the project directory for every compose file there, e.g. a `docker-compose.s3.yml` beside `docker-compose.yml`: its `${…}`, a service that passes the name through or loads that `.env` as its `env_file:`), and not a file whose services the project `extends:`, in whatever folder (Compose interpolates `common/base.yml` with this project\'s `.env`: its `${API_TOKEN:-none}` would take the value); otherwise, or when the folder cannot be listed or an `extends:` cannot be read, it stays a quick fix. Not offered for a credential in a carried configuration (write `${…}` in it by hand), when the env file it would write is a template meant to be committed (an include\'s `env_file: db/.env.example`; `.env.sample`, `.env.template`, `.env.dist`, `defaults.env`…) or a file git tracks (ignoring it would not untrack it: the secret would go from one committed file to another; an existing file whose tracking cannot be told — the index of a linked worktree or submodule outside the editor\'s folders, a split or sparse index — counts as tracked; the index of a repository whose root is above the workspace folder is read, as DR001 says), when the file is the `extends:` base of a compose file in another folder (Compose interpolates the extended services with that project\'s `.env`, not with one beside the base), when `.env` already defines the name with another value and no name of its own is free (see above), when the value sits in an anchor or alias (the edit would change every service that uses it: fix it at the anchor), when it is written with escapes or folded over lines, when Compose does not pass it as written — a number, boolean or date to the YAML library or to go-yaml, which Compose parses with (`0x1F2E`, `0123`, `1_000`, `0b101`, `0x_1F2E`, `2024-01-02`: Compose passes Go\'s form, `1000`, but `.env` would give the text; quote it, `"1_000"`, to have it moved) —, when a value has several defaults, or when it cannot be written to `.env` exactly. After the fix the secret is still in the repository\'s history: rotate it.',
     guideline: '§5 Secrets Management — "DO NOT commit secrets to version control"; checklist "Secrets not in version control"',
     equivalents: ['compose-lint CL-0020/CL-0021', 'KICS "Passwords And Secrets - Generic Password"', 'Checkov CKV_SECRET_6 (Base64 High Entropy String: long random-looking values only, not a low-entropy literal password such as `hunter2hunter2` in this page\'s example)'],
     references: [

@@ -1511,7 +1511,7 @@ async function codeActionsFor(entry: EntryWithContext, params: CodeActionParams)
       for (const r of fromRegistry.get(finding) ?? []) if (fitsDocument(entry, r)) offer(r, finding, diags, false);
       if (seenCodes.has(finding.code)) continue;
       seenCodes.add(finding.code);
-      actions.push(...(await menuFor(entry, finding, byCode.get(finding.code)!, fix, more, touched)));
+      actions.push(...(await menuFor(entry, finding, byCode.get(finding.code)!, touched)));
     }
     distinguishTitles(entry, byTitle);
   }
@@ -1847,37 +1847,35 @@ function distinguishTitles(entry: EntryWithContext, byTitle: Map<string, Offered
 const IGNORE_LINES_PER_CODE = 10;
 
 /**
- * The rest of the menu for a code (after the fixes of the request's findings; `own` and `more`: the fixes of its first
- * finding, `finding`): fix all of the code, ignore for each line / for the file, docs. `asked`: the request's findings of
- * the code with their diagnostics. "Fix all CODE in this file" and "Ignore CODE for this file" carry every one of those
- * diagnostics (LSP 3.17 CodeAction.diagnostics: "The diagnostics that this code action resolves"; lspux2, item 3), an
+ * The rest of the menu for a code (after the fixes of the request's findings; `finding`: its first): fix all of the
+ * code (fixAllOffer), ignore for each line / for the file, docs. `asked`: the request's findings of the code with their
+ * diagnostics. "Fix all CODE in this file" carries those of the findings it fixes (fixAllOffer), "Ignore CODE for this
+ * file" every one of them (LSP 3.17 CodeAction.diagnostics: "The diagnostics that this code action resolves"; lspux2, item 3), an
  * "Ignore CODE for line N" those of the findings its comment silences: one per line the comment goes above
  * (suppressionLine: a multi-line value's or heredoc instruction's first line), titled "for this line" when the request
  * has one, else by the line's number, at most IGNORE_LINES_PER_CODE (lspux2, item 2).
  */
-async function menuFor(entry: EntryWithContext, finding: Finding, asked: readonly [Finding, Diagnostic[]][], own: Fix | undefined, more: readonly Fix[], touched: Set<string>): Promise<CodeAction[]> {
+async function menuFor(entry: EntryWithContext, finding: Finding, asked: readonly [Finding, Diagnostic[]][], touched: Set<string>): Promise<CodeAction[]> {
   const out: CodeAction[] = [];
   const ctx = entry.analysis.context;
   const code = finding.code;
   const diag = asked[0][1][0];
   const all = [...new Set(asked.flatMap(([, diags]) => diags))];
-  // Not when one of the finding's other fixes already says it does every fix of the code ("Move all 2 inline secrets of
-  // this file to .env", DC040): two entries of one effect, in other words (review 43b, item 9).
-  if (own && fixesMoreThan(entry, finding, own) && !more.some((m) => m.fixesAllOf !== undefined && m.fixesAllOf === fixableCount(entry, code))) {
+  const fixAll = fixAllOffer(entry, code, asked);
+  if (fixAll) {
     const title = `Fix all ${code} in this file`;
     if (clientResolvesEdits) {
       // Its edit comes with codeAction/resolve.
       const data: FixAllOfCode = { resolve: 'fix-all-of-code', uri: entry.uri, version: entry.version, code };
       // A client resolves only the edit (VS Code ignores any other property a resolve returns), so the command that
       // restricts the secret files the edit creates (.env: 0600) comes now, naming the action: the client asks for the
-      // files once the edit is applied (the resolve computed them). The menu's own fix of this finding tells whether
-      // the code's fixes create such files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
-      const createsSecretFiles = own.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path));
-      const command = createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] } : undefined;
-      out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [...all], data, ...(command ? { command } : {}) });
+      // files once the edit is applied (the resolve computed them). The code's fixes tell whether they create such
+      // files (review 41b, item 6: "Fix all DC040 in this file" left .env world-readable).
+      const command = fixAll.createsSecretFiles ? { title: 'Make the created secret files readable by their owner only', command: RESTRICT_CREATED_COMMAND, arguments: [{ fixAllOf: resolveToken(data) }] } : undefined;
+      out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: fixAll.diagnostics, data, ...(command ? { command } : {}) });
     } else {
-      const fixAll = await fixAllOfCode(entry, code, title, touched);
-      if (fixAll) out.push({ ...fixAll, diagnostics: [...all] });
+      const action = await fixAllOfCode(entry, code, title, touched);
+      if (action) out.push({ ...action, diagnostics: fixAll.diagnostics });
     }
   }
   if (code !== IGNORE_UNUSED_CODE) {
@@ -1912,22 +1910,10 @@ function ignoreNumberedLineTitle(ctx: EntryWithContext['analysis']['context'], c
   return `Ignore ${code} for ${construct === 'line' ? `line ${at}` : construct === 'scalar' ? `the multi-line value at line ${at}` : `the instruction and its heredoc at line ${at}`}`;
 }
 
-/** How many findings of a code have a fix the document can take. */
-function fixableCount(entry: EntryWithContext, code: string): number {
-  const fits = fitsDocumentMemo(entry);
-  let n = 0;
-  for (const f of entry.analysis.findings) {
-    if (f.code !== code || !f.fixable) continue;
-    const fix = fixOf(entry, f);
-    if (fix && fits(fix)) n++;
-  }
-  return n;
-}
-
 /**
  * The rule's fix of a finding (fixFinding), computed once per analysis: the analysis (its context) is immutable for its
  * document version, and every code-action request of that version asks again — the menu of one finding counts the fixes
- * of every finding of its code (fixableCount) and compares them (fixesMoreThan), and the editor asks as the cursor moves.
+ * of every finding of its code and compares them (fixAllOffer), and the editor asks as the cursor moves.
  * A file with one password in thousands of services computed thousands of fixes, each rewriting every copy, per request
  * (LAZY_EDIT_WEIGHT has the numbers). What fitsDocument says of a fix is asked anew each time (it reads the editor's
  * and the disk's state); a later analysis (withFreshContext) has a context, and fixes, of its own.
@@ -1970,22 +1956,50 @@ function fitsDocumentMemo(entry: Entry): (fix: Fix) => boolean {
 }
 
 /**
- * Whether "Fix all CODE in this file" would do more than the finding's own fix: another finding of the code has a fix
- * the document can take, and a different one (review 42c, item 8). Not when the finding is the code's only fixable one,
- * nor when every fix of the code is the same whole-file edit ("Attach every service to a named bridge network", DC032,
- * one fix for all of its findings). Reads the fixes of the other findings only until one differs.
+ * Whether "Fix all CODE in this file" is offered on a request's findings of a code (`asked`, with their diagnostics), from
+ * every finding of the code in the document, not from the request's first (whose fix may be missing while others have
+ * one: dc040x, item 3). Offered when one of the request's findings has a fix and the code's fixes that the document can
+ * take differ, so that it does more than each of the request's own fixes (review 42c, item 8: not on findings without a
+ * fix, not when the finding is the code's only fixable one, nor when every fix of the code is the same whole-file edit,
+ * "Attach every service to a named bridge network", DC032), and no further fix offered on the
+ * request's findings says it does every fix of the code ("Move all 2 inline secrets of this file to .env", DC040: two
+ * entries of one effect, review 43b, item 9). With the diagnostics it resolves (CodeAction.diagnostics): those of the
+ * request's findings that have a fix the document can take, which its rounds apply (dc040x, item 2: not one without a
+ * fix), and whether the code's fixes create secret files (`.env`: the command that restricts them, review 41b, item 6).
+ * Reads the changes of the code's fixes only until one differs.
  */
-function fixesMoreThan(entry: EntryWithContext, finding: Finding, own: Fix): boolean {
+function fixAllOffer(entry: EntryWithContext, code: string, asked: readonly [Finding, Diagnostic[]][]): { diagnostics: Diagnostic[]; createsSecretFiles: boolean } | undefined {
   const fits = fitsDocumentMemo(entry);
-  let ownChanges: string | undefined;
-  for (const other of entry.analysis.findings) {
-    if (other === finding || other.code !== finding.code || !other.fixable) continue;
-    const fix = fixOf(entry, other);
-    if (!fix || fix === own || !fits(fix)) continue;
-    ownChanges ??= JSON.stringify(own.changes);
-    if (JSON.stringify(fix.changes) !== ownChanges) return true;
+  const own = new Set<Fix>();
+  const diagnostics = new Set<Diagnostic>();
+  const more: Fix[] = [];
+  for (const [f, diags] of asked) {
+    const fixes = fixesOf(entry, f, fits);
+    if (fixes.fix) {
+      own.add(fixes.fix);
+      for (const d of diags) diagnostics.add(d);
+    }
+    more.push(...fixes.more);
   }
-  return false;
+  // Not on findings none of which has a fix (review 42c, item 8).
+  if (own.size === 0) return undefined;
+  let count = 0;
+  let differs = false;
+  let createsSecretFiles = false;
+  let first: Fix | undefined;
+  let firstChanges: string | undefined;
+  for (const other of entry.analysis.findings) {
+    if (other.code !== code || !other.fixable) continue;
+    const fix = fixOf(entry, other);
+    if (!fix || !fits(fix)) continue;
+    count++;
+    if (fix.changes.some((c) => c.kind === 'create' && isSensitivePath(c.path))) createsSecretFiles = true;
+    if (differs || fix === first) continue;
+    if (!first) first = fix;
+    else if (JSON.stringify(fix.changes) !== (firstChanges ??= JSON.stringify(first.changes))) differs = true;
+  }
+  if (!differs || more.some((m) => m.fixesAllOf !== undefined && m.fixesAllOf === count)) return undefined;
+  return { diagnostics: [...diagnostics], createsSecretFiles };
 }
 
 /**
