@@ -45,8 +45,8 @@ export interface Fix {
   /**
    * For a rule's further fix (moreFixes) that does what every fix of the rule in the file does ("Move all 2 inline
    * secrets of this file to .env"): how many of the rule's fixes it stands for — the findings it fixes, and those whose
-   * fix the rounds of fix-all would not apply either once it is applied (a second secret of one name with another value:
-   * review 45a, item 3). When that is every finding of the rule the editor reports with a fix, it offers no "Fix all
+   * fix the rounds of fix-all would not apply either once it is applied (a second value of one name when no free name is
+   * left for it: review 45a, item 3; since dc040x a second value is otherwise moved under a name of its own). When that is every finding of the rule the editor reports with a fix, it offers no "Fix all
    * CODE in this file" beside it, which would do the same (review 43b, item 9).
    */
   fixesAllOf?: number;
