@@ -11,7 +11,7 @@ import type { CommandArg } from '../engine/service-command';
 import { dataStoreOfLoose, serviceImageLoose } from '../engine/service-image';
 import type { Range } from '../engine/types';
 
-type Product = 'MongoDB' | 'Elasticsearch' | 'OpenSearch' | 'Cassandra';
+type Product = 'MongoDB' | 'Elasticsearch' | 'OpenSearch' | 'Cassandra' | 'ScyllaDB';
 
 /**
  * Why the server asks no one for credentials: the official MongoDB image given no root user (so its
@@ -325,6 +325,95 @@ function cassandraFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; 
   return facts;
 }
 
+/**
+ * Where the scylladb/scylla image keeps what sets ScyllaDB's options: /etc/scylla (scylla.yaml), /etc/scylla.d (the
+ * files the server's start script reads, docker.conf among them), the start scripts' /etc/default and /etc/sysconfig
+ * files, and /opt/scylladb (the scripts themselves).
+ */
+const SCYLLA_CONFIG_PATHS = ['/etc/scylla', '/etc/scylla.d', '/etc/default/scylla-server', '/etc/sysconfig/scylla-server', '/opt/scylladb'];
+
+/** ScyllaDB's built-in authenticator that asks no one for credentials, in both spellings scylla.yaml accepts. */
+const SCYLLA_ALLOW_ALL = /^(?:org\.apache\.cassandra\.auth\.)?AllowAllAuthenticator$/;
+const SCYLLA_ALLOW_ALL_AUTHORIZER = /^(?:org\.apache\.cassandra\.auth\.)?AllowAllAuthorizer$/;
+
+/**
+ * The option a command-line word names and its value (`--name value` or `--name=value`) when the word is an option:
+ * `name` is what is written before `=`; `value` undefined when the next word is not read as its value.
+ */
+function optionAt(words: readonly CommandArg[], i: number): { name: string; value: string | null | undefined; arg: CommandArg } | undefined {
+  const w = words[i].value;
+  if (w === null || !w.startsWith('--')) return undefined;
+  const eq = w.indexOf('=');
+  if (eq >= 0) return { name: w.slice(0, eq), value: w.slice(eq + 1), arg: words[i] };
+  const next = words[i + 1];
+  return { name: w, value: next === undefined ? undefined : next.value, arg: words[i] };
+}
+
+/** Whether `name` is `full` or a prefix of it at least `min` characters long (Python's argparse takes unambiguous prefixes). */
+function namesOption(name: string, full: string, min: number): boolean {
+  return name.length >= min && full.startsWith(name);
+}
+
+/**
+ * ScyllaDB's image (`scylladb/scylla`): scylla.yaml leaves `authenticator` at ScyllaDB's default, AllowAllAuthenticator,
+ * which performs no credentials checks (the image's Docker Hub description; ScyllaDB "Enable Authentication":
+ * `authenticator: PasswordAuthenticator` in /etc/scylla/scylla.yaml turns it on). The image's entrypoint,
+ * docker-entrypoint.py, reads only command-line options, no environment variable: `--authenticator` and `--authorizer`
+ * (commandlineparser.py, argparse's parse_known_args) are passed to the server, as are the options it does not know
+ * (scyllasetup.py writes both into /etc/scylla.d/docker.conf). So a service of that image accepts every CQL client
+ * unless its command passes `--authenticator` with another class (`PasswordAuthenticator`: not reported), or
+ * something may change scylla.yaml or the options (then unknown): a mount at or above SCYLLA_CONFIG_PATHS (or one whose
+ * target cannot be read), `configs:`, a replaced entrypoint, a command that is not options (its first word not an
+ * option), a value from an unknown variable, `--options-file` or `--update-scylla-yaml`, SCYLLA_CONF or SCYLLA_HOME
+ * (another configuration folder), `--authorizer` with another class than AllowAllAuthorizer, and `--rpc-address` on
+ * the loopback address only (or `--listen-address` there without `--rpc-address`, which then takes its value): no
+ * other container reaches it.
+ * https://github.com/scylladb/scylladb/blob/master/dist/docker/commandlineparser.py
+ */
+function scyllaFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; service: Service }[], levelsUnknown: boolean, env: ExtendedEnv): Facts {
+  const names = ['SCYLLA_CONF', 'SCYLLA_HOME'];
+  const facts: Facts = { product: 'ScyllaDB', auth: 'unknown', cause: 'allow-all-authenticator', setting: null, names, env };
+  if (levelsUnknown) return facts;
+  const words = serverCommandWords(cmds);
+  if (words === null) return facts;
+  let rpc: string | null | undefined;
+  let listen: string | null | undefined;
+  if (words) {
+    if (!words[0].value!.startsWith('-')) return facts;
+    for (let i = 0; i < words.length; i++) {
+      if (words[i].value === null) return facts;
+      const o = optionAt(words, i);
+      if (!o) continue;
+      if (o.name === '--options-file' || namesOption(o.name, '--update-scylla-yaml', 4)) return facts;
+      if (namesOption(o.name, '--authenticator', 7)) {
+        if (o.value === null || o.value === undefined) return facts;
+        if (!SCYLLA_ALLOW_ALL.test(o.value.trim())) {
+          facts.auth = 'yes';
+          return facts;
+        }
+        // Written out, AllowAllAuthenticator is where the finding is reported.
+        facts.arg = o.arg;
+      } else if (namesOption(o.name, '--authorizer', 7)) {
+        if (o.value === null || o.value === undefined || !SCYLLA_ALLOW_ALL_AUTHORIZER.test(o.value.trim())) return facts;
+      } else if (o.name === '--rpc-address') rpc = o.value;
+      else if (o.name === '--listen-address') listen = o.value;
+    }
+  }
+  const cql = rpc !== undefined ? rpc : listen;
+  if (cql === null || (cql !== undefined && LOOPBACK_BIND.test(cql.trim()))) return facts;
+  for (const { ctx, service } of levels) {
+    if (ctx.serviceGet(service, 'configs') !== undefined) return facts;
+    for (const m of serviceVolumes(ctx, service)) {
+      const raw = m.target?.value;
+      const target = raw === null || raw === undefined ? null : normalizeHostPath(raw.trim());
+      if (target === null || SCYLLA_CONFIG_PATHS.some((d) => isUnder(target, d) || isUnder(d, target))) return facts;
+    }
+  }
+  for (const name of names) if (env.get(name).state !== 'unset') return facts;
+  facts.auth = 'no';
+  return facts;
+}
+
 /** The `entrypoint:`/`command:` the service runs (effectiveCommandsThrough's shape). */
 type Commands = ReturnType<typeof effectiveCommandsThrough>;
 
@@ -337,7 +426,7 @@ function authFacts(ctx: ComposeContext, service: Service, view: MergedServiceVie
   // The image is the base's (mergedServiceView), or the override's when it writes one (overImageView).
   const { ctx: c, service: s } = imageOf ?? (view ? view.merge.base : { ctx, service });
   const store = dataStoreOfLoose(c, s);
-  if (!store || (store.kind !== 'mongo' && store.kind !== 'elasticsearch' && store.kind !== 'cassandra')) return undefined;
+  if (!store || (store.kind !== 'mongo' && store.kind !== 'elasticsearch' && store.kind !== 'cassandra' && store.kind !== 'scylla')) return undefined;
   // A built image: its Dockerfile may set the variables, the command or the entrypoint.
   const image = serviceImageLoose(c, s)?.ref;
   if (!image) return undefined;
@@ -354,6 +443,12 @@ function authFacts(ctx: ComposeContext, service: Service, view: MergedServiceVie
     const levels = view ? [...extendsChain(view.merge.base.ctx, view.merge.base.service).chain, view.merge.over] : own.chain;
     const unknown = view ? extendsChain(view.merge.base.ctx, view.merge.base.service).unknown : own.unknown;
     return cassandraFacts(cmds, levels, unknown, env);
+  }
+  if (repo === 'scylladb/scylla') {
+    const own = extendsChain(c, s);
+    const levels = view ? [...extendsChain(view.merge.base.ctx, view.merge.base.service).chain, view.merge.over] : own.chain;
+    const unknown = view ? extendsChain(view.merge.base.ctx, view.merge.base.service).unknown : own.unknown;
+    return scyllaFacts(cmds, levels, unknown, env);
   }
   return undefined;
 }
@@ -410,6 +505,8 @@ function mainMessage(d: Data): string {
     case 'no-password':
       return `Service '${d.service}' gives Bitnami's MongoDB no password (MONGODB_ROOT_PASSWORD): it then runs without authentication, so ${risk}.`;
     case 'allow-all-authenticator':
+      if (d.product === 'ScyllaDB')
+        return `Service '${d.service}' runs ScyllaDB without authentication: the scylladb/scylla image keeps ScyllaDB's default authenticator, AllowAllAuthenticator, and its command passes no --authenticator PasswordAuthenticator, so ${risk}.`;
       return `Service '${d.service}' runs Cassandra without authentication: the official image keeps cassandra.yaml's authenticator: AllowAllAuthenticator${d.setting ? ` (its entrypoint does not read ${d.setting})` : ''} and no setting here changes it, so ${risk}.`;
     default:
       return `Service '${d.service}' turns ${d.product} security off with ${d.setting}: no user or password is asked for, so ${risk}.`;
@@ -430,6 +527,7 @@ const RISK: Record<Product, string> = {
   Elasticsearch: 'any container on its network, or anyone reaching a published port, can read, change and delete every index',
   OpenSearch: 'any container on its network, or anyone reaching a published port, can read, change and delete every index',
   Cassandra: 'any container on its network, or anyone reaching a published port, can read, change and drop every keyspace',
+  ScyllaDB: 'any container on its network, or anyone reaching a published port, can read, change and drop every keyspace',
 };
 
 export default defineRule<'compose', Data>({
@@ -439,22 +537,23 @@ export default defineRule<'compose', Data>({
   severity: 'warning',
   fixable: 'never',
   docs: {
-    summary: 'A MongoDB or Cassandra service accepts clients without authentication, or Elasticsearch/OpenSearch security is off.',
+    summary: 'A MongoDB, Cassandra or ScyllaDB service accepts unauthenticated clients, or Elasticsearch/OpenSearch security is off.',
     what:
-      'Flags a MongoDB or Cassandra service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. Cassandra: the official `cassandra` image, whose cassandra.yaml keeps Cassandra\'s default `authenticator: AllowAllAuthenticator`, which asks no one for credentials (CIS Apache Cassandra 3.11 benchmark, 2.1; `authenticator: PasswordAuthenticator` turns authentication on), and whose entrypoint sets only the addresses, seeds, cluster name, snitch, tokens, `start_rpc`, dc and rack from `CASSANDRA_*` variables (docker-library/cassandra\'s docker-entrypoint.sh): no variable turns authentication on — `CASSANDRA_AUTHENTICATOR`, which other images read, is ignored, and the message says so when it is set. Reported unless the file shows something that may change cassandra.yaml. Bitnami\'s `bitnami/cassandra` uses `PasswordAuthenticator` by default (its README: `CASSANDRA_USER`/`CASSANDRA_PASSWORD`, default `cassandra`) and is not reported. ' +
-      'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products; for Cassandra a mount at or above `/etc/cassandra` or `/opt/cassandra` (a cassandra.yaml of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a command other than the image\'s `cassandra -f` or a replaced `entrypoint:`, `-Dcassandra.config` in `JVM_OPTS`/`JVM_EXTRA_OPTS`, `CASSANDRA_CONF`, `CASSANDRA_CONFIG` or `CASSANDRA_HOME` (another configuration), `CASSANDRA_RPC_ADDRESS` on the loopback address only (no other container reaches it), and a built image. Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
+      'Flags a MongoDB, Cassandra or ScyllaDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. Cassandra: the official `cassandra` image, whose cassandra.yaml keeps Cassandra\'s default `authenticator: AllowAllAuthenticator`, which asks no one for credentials (CIS Apache Cassandra 3.11 benchmark, 2.1; `authenticator: PasswordAuthenticator` turns authentication on), and whose entrypoint sets only the addresses, seeds, cluster name, snitch, tokens, `start_rpc`, dc and rack from `CASSANDRA_*` variables (docker-library/cassandra\'s docker-entrypoint.sh): no variable turns authentication on — `CASSANDRA_AUTHENTICATOR`, which other images read, is ignored, and the message says so when it is set. Reported unless the file shows something that may change cassandra.yaml. Bitnami\'s `bitnami/cassandra` uses `PasswordAuthenticator` by default (its README: `CASSANDRA_USER`/`CASSANDRA_PASSWORD`, default `cassandra`) and is not reported. ScyllaDB: the `scylladb/scylla` image, whose scylla.yaml leaves `authenticator` at ScyllaDB\'s default, `AllowAllAuthenticator`, which "performs no credentials checks" (the image\'s Docker Hub description, option `--authenticator`; ScyllaDB "Enable Authentication": `authenticator: PasswordAuthenticator` in /etc/scylla/scylla.yaml turns it on), and whose entrypoint (docker-entrypoint.py) takes its settings as command-line options, `--authenticator` among them, not from environment variables: reported unless the service\'s `command:` passes `--authenticator` (or `--authenticator=`) with another class such as `PasswordAuthenticator` (an explicit `--authenticator AllowAllAuthenticator` is where it is reported). ' +
+      'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products; for Cassandra a mount at or above `/etc/cassandra` or `/opt/cassandra` (a cassandra.yaml of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a command other than the image\'s `cassandra -f` or a replaced `entrypoint:`, `-Dcassandra.config` in `JVM_OPTS`/`JVM_EXTRA_OPTS`, `CASSANDRA_CONF`, `CASSANDRA_CONFIG` or `CASSANDRA_HOME` (another configuration), `CASSANDRA_RPC_ADDRESS` on the loopback address only (no other container reaches it), and a built image; for ScyllaDB a mount at or above `/etc/scylla`, `/etc/scylla.d`, `/etc/default/scylla-server`, `/etc/sysconfig/scylla-server` or `/opt/scylladb` (a scylla.yaml, start options or scripts of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a replaced `entrypoint:`, a command whose first word is not an option, a command-line value from an unknown variable, `--options-file` or `--update-scylla-yaml` (another configuration), `SCYLLA_CONF` or `SCYLLA_HOME`, `--authorizer` with another class than `AllowAllAuthorizer`, `--rpc-address` on the loopback address only (or `--listen-address` there with no `--rpc-address`, which then takes its value: no other container reaches it), a built image, and ScyllaDB\'s other images (`scylladb/scylla-enterprise`, `scylladb/scylla-nightly`). Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
       'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries), and the mounts of both files count. The finding is reported in the file that writes the deciding setting (or, in the override, on the key whose `!reset`/`!override` drops this file\'s root user or password, `env_file:` when it drops the env files that set them; the message then names both files), else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`). A service the override resets or replaces whole is judged in the override only. When the override writes the service\'s `image:` (and neither file builds), that image is judged with the merged command and environment, in the override: on the deciding entry when the override writes it, else on its `image:`, the message saying the image is the override\'s. Where the two files are not merged as one service (the override writes its `build:`, a service another extends, a file another includes or extends, a Swarm stack), not reported when the other default file writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
     why:
-      'A MongoDB, Cassandra, Elasticsearch or OpenSearch server without authentication gives every client that reaches it full control: read every document or index, change it, drop it. Such servers are among the most scanned and ransomed on the internet (automated campaigns wipe the data and leave a ransom note), and on a compose network every other container — a compromised web application included — reaches them by name. SECURITY-GUIDELINES.md §4 Data Security: "Strong Passwords – Always change default credentials" and "Access Control – Limit database user permissions" (without authentication every client is the superuser), and for Redis "Password Protection – Requires authentication", which holds for any data store.',
+      'A MongoDB, Cassandra, ScyllaDB, Elasticsearch or OpenSearch server without authentication gives every client that reaches it full control: read every document or index, change it, drop it. Such servers are among the most scanned and ransomed on the internet (automated campaigns wipe the data and leave a ransom note), and on a compose network every other container — a compromised web application included — reaches them by name. SECURITY-GUIDELINES.md §4 Data Security: "Strong Passwords – Always change default credentials" and "Access Control – Limit database user permissions" (without authentication every client is the superuser), and for Redis "Password Protection – Requires authentication", which holds for any data store.',
     bad: 'services:\n  mongo:\n    image: mongo:8.0\n    volumes:\n      - mongo-data:/data/db\nvolumes:\n  mongo-data:',
     good: 'services:\n  mongo:\n    image: mongo:8.0\n    environment:\n      MONGO_INITDB_ROOT_USERNAME: admin\n      MONGO_INITDB_ROOT_PASSWORD_FILE: /run/secrets/mongo_root_password\n    secrets:\n      - mongo_root_password\n    volumes:\n      - mongo-data:/data/db\nsecrets:\n  mongo_root_password:\n    file: ./secrets/mongo_root_password.txt\nvolumes:\n  mongo-data:',
     fix:
-      'No fix. Adding credentials breaks every client that connects without them (the application\'s `mongodb://mongo:27017/app`, mongo-express, Kibana, Logstash, a search client), which must be given a user and password in the same change; the official MongoDB image applies `MONGO_INITDB_ROOT_*` only when it initializes an empty data directory (with an existing volume it starts with `--auth` and no user: create one first with `db.createUser()` through the localhost exception); Cassandra needs a cassandra.yaml with `authenticator: PasswordAuthenticator` (mounted at `/etc/cassandra/cassandra.yaml`, or a Dockerfile that edits it), after which the default superuser is `cassandra`/`cassandra` until you change it (and, on a cluster, a higher replication for the `system_auth` keyspace); and Elasticsearch 8 with security on also needs a password for the `elastic` user (`ELASTIC_PASSWORD`) and, beyond a single node, TLS between the nodes. Set `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (from a secret, `_FILE`) or Bitnami\'s `MONGODB_ROOT_PASSWORD`, remove `xpack.security.enabled=false` / `DISABLE_SECURITY_PLUGIN=true` (OpenSearch 2.12 and later then need `OPENSEARCH_INITIAL_ADMIN_PASSWORD`), and update the clients\' connection settings.',
+      'No fix. Adding credentials breaks every client that connects without them (the application\'s `mongodb://mongo:27017/app`, mongo-express, Kibana, Logstash, a search client), which must be given a user and password in the same change; the official MongoDB image applies `MONGO_INITDB_ROOT_*` only when it initializes an empty data directory (with an existing volume it starts with `--auth` and no user: create one first with `db.createUser()` through the localhost exception); Cassandra needs a cassandra.yaml with `authenticator: PasswordAuthenticator` (mounted at `/etc/cassandra/cassandra.yaml`, or a Dockerfile that edits it), after which the default superuser is `cassandra`/`cassandra` until you change it (and, on a cluster, a higher replication for the `system_auth` keyspace); ScyllaDB\'s image takes `--authenticator PasswordAuthenticator` (and `--authorizer CassandraAuthorizer` for permissions) in the service\'s `command:`, with the same default `cassandra`/`cassandra` superuser to replace; and Elasticsearch 8 with security on also needs a password for the `elastic` user (`ELASTIC_PASSWORD`) and, beyond a single node, TLS between the nodes. Set `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (from a secret, `_FILE`) or Bitnami\'s `MONGODB_ROOT_PASSWORD`, remove `xpack.security.enabled=false` / `DISABLE_SECURITY_PLUGIN=true` (OpenSearch 2.12 and later then need `OPENSEARCH_INITIAL_ADMIN_PASSWORD`), and update the clients\' connection settings.',
     guideline: '§4 Data Security — "Strong Passwords – Always change default credentials", "Access Control – Limit database user permissions"; Redis "Password Protection – Requires authentication"',
     equivalents: [
       'No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for MongoDB or Elasticsearch authentication in Compose files)',
       'Elastic AutoOps "Elasticsearch security disabled" on a running cluster; KICS/Datadog "Fine-grained access control disabled for OpenSearch/Elasticsearch" for the managed service (Terraform)',
       'CIS Apache Cassandra 3.11 benchmark 2.1 "Ensure that authentication is enabled for Cassandra databases", on a node\'s cassandra.yaml',
+      'ScyllaDB "Enable Authentication" procedure (`authenticator: PasswordAuthenticator` in scylla.yaml) on a node',
     ],
     references: [
       'https://hub.docker.com/_/mongo',
@@ -473,6 +572,11 @@ export default defineRule<'compose', Data>({
       'https://www.tenable.com/audits/items/CIS_Apache_Cassandra_3.11_v1.0.0_L2_OS_Unix.audit:b9860d05f8c056748c9a336860e43af2',
       'https://docs.datastax.com/en/cassandra-oss/3.x/cassandra/configuration/secureConfigNativeAuth.html',
       'https://github.com/bitnami/containers/blob/main/bitnami/cassandra/README.md',
+      'https://hub.docker.com/r/scylladb/scylla',
+      'https://github.com/scylladb/scylladb/blob/master/dist/docker/commandlineparser.py',
+      'https://github.com/scylladb/scylladb/blob/master/dist/docker/scyllasetup.py',
+      'https://docs.scylladb.com/manual/stable/operating-scylla/security/authentication.html',
+      'https://docs.scylladb.com/manual/stable/operating-scylla/procedures/tips/best-practices-scylla-on-docker.html',
       'https://github.com/opensearch-project/opensearch-build/blob/main/docker/release/config/opensearch/opensearch-docker-entrypoint-2.x.sh',
       'https://docs.docker.com/reference/compose-file/services/#extends',
     ],
@@ -502,8 +606,8 @@ export default defineRule<'compose', Data>({
       const facts = authFacts(ctx, service, view);
       if (!facts || facts.auth !== 'no') continue;
       // Not merged as one service (the override writes the image): the override may give it credentials or a command.
-      // For Cassandra also its mounts and configs there, which may replace cassandra.yaml.
-      const companionKeys = ['environment', 'env_file', 'command', 'entrypoint', 'image', 'build', ...(facts.product === 'Cassandra' ? ['volumes', 'configs'] : [])];
+      // For Cassandra and ScyllaDB also its mounts and configs there, which may replace cassandra.yaml or scylla.yaml.
+      const companionKeys = ['environment', 'env_file', 'command', 'entrypoint', 'image', 'build', ...(facts.product === 'Cassandra' || facts.product === 'ScyllaDB' ? ['volumes', 'configs'] : [])];
       if (!view && !merge?.whole && companionWrites(ctx, service, companionKeys)) continue;
       const inOverride = !!view?.merge.inOverride;
       // A setting the base writes that the override drops (`NAME: !reset null`, `environment: !override`) decides.
