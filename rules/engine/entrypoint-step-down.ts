@@ -100,15 +100,32 @@ function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruc
   return call.down ? { tool: call.tool, in: where } : null;
 }
 
-/** The last ENTRYPOINT and the last CMD of a stage chain (the stage's own, else those it inherits from the stages it builds on). */
+/**
+ * The ENTRYPOINT and the CMD the image of a stage chain ends with, written in the chain (the stage's own, else those it inherits
+ * from the stages it builds on), read as BuildKit builds them: an ENTRYPOINT resets the CMD the stage inherits — from its base
+ * image or from the stage it builds on — unless a CMD of its own stage comes before it (Dockerfile reference, "Understand how CMD
+ * and ENTRYPOINT interact": "If CMD is defined from the base image, setting ENTRYPOINT will reset CMD to an empty value. In this
+ * scenario, CMD must be defined in the current image to have a value."; BuildKit's dispatchEntrypoint clears it when the stage
+ * has set no CMD). So with an ENTRYPOINT, `cmd` undefined is an empty CMD, the base image's too; without one, the base image's
+ * own CMD (and ENTRYPOINT) may still apply.
+ */
 function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instruction | undefined; cmd: Instruction | undefined } {
-  const lastOf = (keyword: string) => {
-    for (const s of chain) {
-      for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === keyword) return s.instructions[i];
+  let entrypoint: Instruction | undefined;
+  let cmd: Instruction | undefined;
+  for (let k = chain.length - 1; k >= 0; k--) {
+    let cmdSet = false;
+    for (const ins of chain[k].instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'CMD') {
+        cmd = ins;
+        cmdSet = true;
+      } else if (kw === 'ENTRYPOINT') {
+        entrypoint = ins;
+        if (!cmdSet) cmd = undefined;
+      }
     }
-    return undefined;
-  };
-  return { entrypoint: lastOf('ENTRYPOINT'), cmd: lastOf('CMD') };
+  }
+  return { entrypoint, cmd };
 }
 
 /**
@@ -146,9 +163,8 @@ export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage): boole
  * An exec-form ENTRYPOINT that names the base image's own entrypoint again, as its official Dockerfile does
  * (`ENTRYPOINT ["docker-entrypoint.sh"]` on redis or postgres, namesImageEntrypoint), when nothing in the Dockerfile writes
  * or changes that script: it is the base image's, and steps down as it does when the container runs the server — its
- * further words, then the CMD (the ENTRYPOINT resets the CMD of the base image and of the stages before the one that
- * writes it: only a CMD of that stage or a later one counts; Dockerfile reference, "Understand how CMD and ENTRYPOINT
- * interact"), must be the server, or, with no arguments at all, the script must start it by itself (cassandra, ClickHouse:
+ * further words, then the CMD that applies (lastEntrypointAndCmd: the ENTRYPOINT resets the CMD the stage that writes it
+ * inherits, from the base image or the stages before it), must be the server, or, with no arguments at all, the script must start it by itself (cassandra, ClickHouse:
  * StepDown.serverWithoutArgs). The tool, null when it does not step down, undefined when the ENTRYPOINT is not that
  * script or what the container runs is not known (stepdown3, item 1).
  */
@@ -163,9 +179,8 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
   // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
   if (imageEntrypointChanged(ctx, chain, words[0])) return null;
-  const holder = chain.findIndex((s) => s.instructions.includes(entrypoint));
-  const cmdHolder = cmd ? chain.findIndex((s) => s.instructions.includes(cmd)) : -1;
-  const cmdWords = cmd && cmdHolder >= 0 && cmdHolder <= holder ? commandIn(ctx, chain, cmd) : [];
+  // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited).
+  const cmdWords = cmd ? commandIn(ctx, chain, cmd) : [];
   if (cmdWords === null) return undefined;
   const args = [...words.slice(1), ...cmdWords];
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
