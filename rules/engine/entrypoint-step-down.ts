@@ -9,7 +9,7 @@ import type { DockerfileContext, Stage } from './dockerfile';
 import { argWords } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
-import { invocation } from './run-commands';
+import { invocation, shellProgramSource } from './run-commands';
 import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import * as path from 'node:path';
@@ -172,15 +172,18 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   if (base.kind !== 'image' || !step?.entrypoint) return undefined;
-  // A shell-form ENTRYPOINT runs `/bin/sh -c`, which passes the script no arguments: not read here.
-  if (!((entrypoint as JSONInstruction).getJSONStrings?.().length)) return undefined;
-  const words = argWords(ctx, entrypoint).map((w) => w.value);
+  // A shell-form ENTRYPOINT (`ENTRYPOINT docker-entrypoint.sh redis-server`) runs as `/bin/sh -c "…"`: the shell runs the script
+  // with the arguments written there, and the script still steps down (PID 1 is the shell, which DF040 is about); the CMD is
+  // not given to it (shellFormCommand). Read only when its string is one plain command.
+  const shell = shellFormCommand(ctx, chain, entrypoint);
+  if (shell === null) return undefined;
+  const words = shell ?? argWords(ctx, entrypoint).map((w) => w.value);
   if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
   // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
   // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
   if (imageEntrypointChanged(ctx, chain, words[0])) return null;
-  // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited).
-  const cmdWords = cmd ? commandIn(ctx, chain, cmd) : [];
+  // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
+  const cmdWords = cmd && !shell ? commandIn(ctx, chain, cmd) : [];
   if (cmdWords === null) return undefined;
   const args = [...words.slice(1), ...cmdWords];
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
@@ -294,6 +297,33 @@ function commandIn(ctx: DockerfileContext, chain: readonly Stage[], ins: Instruc
   return owner ? containerCommand(ctx, owner, ins) : null;
 }
 
+/**
+ * The command a shell-form ENTRYPOINT runs (`ENTRYPOINT docker-entrypoint.sh redis-server`, `ENTRYPOINT exec /entrypoint.sh`):
+ * the words of its string, an `exec` before them left out, when the stage's shell is a POSIX one started with `-c` (the default
+ * `/bin/sh -c`, or a SHELL such as `["/bin/bash", "-c"]`) and the string is one plain command — no operator, redirection,
+ * assignment, variable or substitution; null when it is not; undefined for an exec-form ENTRYPOINT. The shell form gets none of
+ * the CMD's words nor `docker run`'s arguments (Dockerfile reference, ENTRYPOINT: "The shell form of ENTRYPOINT prevents any CMD
+ * command line arguments from being used"): what it runs is what the string says.
+ */
+function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction): string[] | null | undefined {
+  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) return undefined;
+  const run = commandIn(ctx, chain, entrypoint);
+  if (run === null || run.length < 2) return null;
+  const shell = run.slice(0, -1);
+  const source = shellProgramSource(shell.slice(1));
+  if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
+  const text = run[run.length - 1];
+  if (/[$`]/.test(text)) return null;
+  const commands = parseShell({ text, offsets: identityOffsets(text.length) });
+  if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
+  const c = commands[0];
+  const inv = invocation(c);
+  if (!inv || inv.assignments.length > 0 || !inv.wrappers.every((k) => baseNameOf(c.words[k].value) === 'exec')) return null;
+  // Every word after the program is an argument: no redirection, no option of a wrapper (`exec -a name`).
+  if (inv.args.length !== c.words.length - inv.index - 1 || inv.index !== inv.wrappers.length) return null;
+  return c.words.slice(inv.index).map((w) => w.value);
+}
+
 /** Programs that start the entrypoint script they are given (`tini -- /entrypoint.sh`, `sh /entrypoint.sh`). */
 const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
@@ -301,7 +331,7 @@ const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
 const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 
 /** The script an ENTRYPOINT runs (`["/docker-entrypoint.sh"]`, `["tini", "--", "entrypoint.sh"]`, `sh /entrypoint.sh`), as written; undefined for a `-c` string or a variable. */
-function entrypointScriptPath(words: readonly string[]): string | undefined {
+function entrypointScriptPath(words: readonly string[]): { path: string; index: number } | undefined {
   let k = 0;
   const base = (w: string | undefined) => (w === undefined ? '' : w.slice(w.lastIndexOf('/') + 1));
   if (INIT_WRAPPERS.has(base(words[k]))) {
@@ -315,7 +345,7 @@ function entrypointScriptPath(words: readonly string[]): string | undefined {
     if (words[k] === '-c') return undefined;
   }
   const w = words[k];
-  return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : w;
+  return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : { path: w, index: k };
 }
 
 /** What writes a path of the image, in build order: a copy from the build context (`source`), or something whose content is not read here. */
@@ -484,13 +514,23 @@ function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
  * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
  */
 function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): ScriptVerdict {
-  const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
-  if (written === undefined) return undefined;
+  // A shell-form ENTRYPOINT is read as the command its string runs (shellFormCommand), when that is one plain command.
+  const shell = shellFormCommand(ctx, chain, entrypoint);
+  const entrypointWords = shell ?? argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value);
+  const found = entrypointScriptPath(entrypointWords);
+  if (found === undefined) return undefined;
+  const written = found.path;
   const writes = imageWrites(ctx, chain);
   // The build contexts are looked up once a copy of the script is found (most images copy none): not known, nothing is read.
   let contexts: Contexts | undefined;
-  // The container's command, `"$@"` of the entrypoint: a shell-form CMD is `/bin/sh -c '…'` (containerCommand).
-  const cmdWords = cmd ? commandIn(ctx, chain, cmd) : [];
+  // `"$@"` of the entrypoint script: the ENTRYPOINT's words after it, then, for the exec form, the container's command (the
+  // CMD that applies; a shell-form CMD is `/bin/sh -c '…'`: containerCommand). A shell-form ENTRYPOINT gets no CMD; one whose
+  // string is not one plain command gives arguments that are not known (null).
+  const afterScript = entrypointWords.slice(found.index + 1);
+  const cmdWords: string[] | null = shell === null ? null : shell !== undefined || !cmd ? afterScript : (() => {
+    const words = commandIn(ctx, chain, cmd);
+    return words === null ? null : [...afterScript, ...words];
+  })();
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   const baseEntrypoint = step?.entrypoint;
