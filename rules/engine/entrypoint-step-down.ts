@@ -91,13 +91,38 @@ function dropTarget(words: readonly string[]): { tool: string; user: string | nu
  * counts (review 45b, item 7: `gosu root …`, `su-exec 0:0 …` and `["gosu"]` run as root). `extra`: the
  * words an exec-form CMD appends to an exec-form ENTRYPOINT. Undefined when it calls no tool.
  */
-function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruction | undefined, where: 'ENTRYPOINT' | 'CMD'): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null | undefined {
-  const json = (i: Instruction) => typeof (i as JSONInstruction).getJSONStrings === 'function' && (i as JSONInstruction).getJSONStrings().length > 0;
+function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Command, where: 'ENTRYPOINT' | 'CMD'): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null | undefined {
   const words = argWords(ctx, ins).filter((w) => !w.heredoc).map((w) => w.value);
-  if (extra && json(ins) && json(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
+  if (extra !== undefined && isExecForm(ins)) {
+    if (isWords(extra)) words.push(...extra);
+    else if (isExecForm(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
+  }
   const call = directDrop(words);
   if (!call) return undefined;
   return call.down ? { tool: call.tool, in: where } : null;
+}
+
+/** Whether a CMD or ENTRYPOINT is written in exec form (`["gosu", "app"]`). */
+function isExecForm(ins: Instruction): boolean {
+  return typeof (ins as JSONInstruction).getJSONStrings === 'function' && (ins as JSONInstruction).getJSONStrings().length > 0;
+}
+
+/**
+ * The command an ENTRYPOINT is given: the CMD that applies (lastEntrypointAndCmd), or the words of a compose service's
+ * `command:`, which replaces the image's CMD while its ENTRYPOINT stays (Compose file reference, services, `command`: "overrides the
+ * default command declared by the container image, for example by Dockerfile's CMD"), given to an exec-form ENTRYPOINT as its
+ * arguments; undefined: none.
+ */
+type Command = Instruction | readonly string[] | undefined;
+
+function isWords(command: Command): command is readonly string[] {
+  return Array.isArray(command);
+}
+
+/** The words a Command gives the ENTRYPOINT (a shell-form CMD is `/bin/sh -c '…'`: containerCommand); null when not known. */
+function commandWordsOf(ctx: DockerfileContext, chain: readonly Stage[], command: Command): string[] | null {
+  if (command === undefined) return [];
+  return isWords(command) ? [...command] : commandIn(ctx, chain, command);
 }
 
 /**
@@ -134,7 +159,7 @@ function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instructio
  * the build context (entrypointScriptDrop), or the base image's own entrypoint named again (baseEntrypointKept). The tool
  * when the long-running process steps down to a non-root user, null when it does not, undefined when none of those can say.
  */
-function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): { tool: string } | null | undefined {
   const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
   if (direct !== undefined) return direct && { tool: direct.tool };
   // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
@@ -149,13 +174,14 @@ function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly
  * Dockerfile's ENTRYPOINT itself, its entrypoint script read from the build context or the base image's own entrypoint named
  * again does (entrypointReading): true, false, or undefined when the chain has no ENTRYPOINT or none of those can say (a
  * script that cannot be read). Not the guess privilegeDrop makes from a tool the Dockerfile installs. DC011 reads the
- * Dockerfile a compose service builds with it (stepdown3, item 3).
+ * Dockerfile a compose service builds with it (stepdown3, item 3), with the service's `command:` as `command` when it writes one:
+ * it replaces the CMD, and the Dockerfile's ENTRYPOINT gets it (entry2, item 3).
  */
-export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage): boolean | undefined {
+export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage, command?: readonly string[]): boolean | undefined {
   const chain = stageChain(stage);
   const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
   if (!entrypoint) return undefined;
-  const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
+  const read = entrypointReading(ctx, stage, chain, entrypoint, command ?? cmd);
   return read === undefined ? undefined : read !== null;
 }
 
@@ -168,7 +194,7 @@ export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage): boole
  * StepDown.serverWithoutArgs). The tool, null when it does not step down, undefined when the ENTRYPOINT is not that
  * script or what the container runs is not known (stepdown3, item 1).
  */
-function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): { tool: string } | null | undefined {
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   if (base.kind !== 'image' || !step?.entrypoint) return undefined;
@@ -183,7 +209,7 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
   if (imageEntrypointChanged(ctx, chain, words[0])) return null;
   // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
-  const cmdWords = cmd && !shell ? commandIn(ctx, chain, cmd) : [];
+  const cmdWords = shell ? [] : commandWordsOf(ctx, chain, cmd);
   if (cmdWords === null) return undefined;
   const args = [...words.slice(1), ...cmdWords];
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
@@ -513,7 +539,7 @@ function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
  * context is read the same way (not readable: not known); `exec docker-entrypoint.sh "$@"` on an official data store
  * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
  */
-function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): ScriptVerdict {
+function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): ScriptVerdict {
   // A shell-form ENTRYPOINT is read as the command its string runs (shellFormCommand), when that is one plain command.
   const shell = shellFormCommand(ctx, chain, entrypoint);
   const entrypointWords = shell ?? argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value);
@@ -527,8 +553,8 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
   // CMD that applies; a shell-form CMD is `/bin/sh -c '…'`: containerCommand). A shell-form ENTRYPOINT gets no CMD; one whose
   // string is not one plain command gives arguments that are not known (null).
   const afterScript = entrypointWords.slice(found.index + 1);
-  const cmdWords: string[] | null = shell === null ? null : shell !== undefined || !cmd ? afterScript : (() => {
-    const words = commandIn(ctx, chain, cmd);
+  const cmdWords: string[] | null = shell === null ? null : shell !== undefined ? afterScript : (() => {
+    const words = commandWordsOf(ctx, chain, cmd);
     return words === null ? null : [...afterScript, ...words];
   })();
   const base = rootBase(stage);
