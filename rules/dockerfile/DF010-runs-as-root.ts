@@ -9,7 +9,7 @@ import { officialImageName } from '../engine/image';
 import { buildTargetName, servicesBuilding } from '../engine/relations';
 import { invocation } from '../engine/run-commands';
 import type { Detection, Fix, Position, Range } from '../engine/types';
-import { privilegeDrop } from '../engine/entrypoint-step-down';
+import { describeEntrypointChange, privilegeDrop, type EntrypointChange, type PrivilegeDrop } from '../engine/entrypoint-step-down';
 
 /** Where `USER 1000` goes: before a line (`insertBefore`), or at the end of one. */
 interface InsertPoint {
@@ -41,6 +41,8 @@ type Data =
       baseUser?: string;
       /** The user the base image's entrypoint steps down to, which this image does not reach (stepDownUserOf): the fix sets it. */
       ownUser?: string;
+      /** Why it is not reached: the Dockerfile may change that entrypoint script (privilegeDrop); the message says what does. */
+      scriptChanged?: EntrypointChange;
     } & InsertPoint)
   | {
       problem: 'root-user';
@@ -63,6 +65,8 @@ type Data =
       baseUser?: string;
       /** As for 'no-user': the base image's step-down user, not reached (stepDownUserOf): the fix sets it. */
       ownUser?: string;
+      /** As for 'no-user': the Dockerfile may change the base image's entrypoint script. */
+      scriptChanged?: EntrypointChange;
     };
 
 /**
@@ -247,6 +251,16 @@ function createdUser(ctx: DockerfileContext, stage: Stage): string | null {
 /** Instructions that say an image is run as a container (or that decide its user). */
 const RUN_SIGNS = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'USER']);
 
+/**
+ * privilegeDrop's reading, split: the step-down (null: none), and, when there is none because the Dockerfile may change the base
+ * image's own entrypoint script, what changes it.
+ */
+function dropOf(ctx: DockerfileContext, stage: Stage): { drop: PrivilegeDrop | null; changed: { scriptChanged?: EntrypointChange } } {
+  const read = privilegeDrop(ctx, stage);
+  if (read && 'changed' in read) return { drop: null, changed: { scriptChanged: read.changed } };
+  return { drop: read, changed: {} };
+}
+
 /** Whether the final stage (or a copy of it built on one stage its variable FROM could name: chainVariants) runs as root. */
 function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
   // A `FROM scratch` artifact (docker/cli's `binary` stage, built with `--output`): nothing says a
@@ -262,11 +276,11 @@ function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
   if (user === 'non-root-base') return [];
   if (user === null) {
     const r = stage.from.getRange();
-    const drop = privilegeDrop(ctx, stage);
+    const { drop, changed } = dropOf(ctx, stage);
     return [
       {
         range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-        data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : stepDownUserOf(stage)), ...unknownBaseOf(stage), ...dotnetAppOf(stage) },
+        data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, ...(drop ? { dropIn: drop.in } : { ...stepDownUserOf(stage), ...changed }), ...unknownBaseOf(stage), ...dotnetAppOf(stage) },
         // The entrypoint (or the CMD) steps down to an unprivileged user itself: worth a look, not a warning.
         ...(drop ? { severity: 'info' as const } : {}),
       },
@@ -285,7 +299,7 @@ function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
   const argsRange = user.getArgumentsRange()!;
   // An explicit root USER with an entrypoint (or CMD) that steps down by itself: root on purpose, as
   // without USER (the step-down tool needs root: su-exec calls setgroups(), which fails for uid 1000).
-  const drop = privilegeDrop(ctx, stage);
+  const { drop, changed } = dropOf(ctx, stage);
   const userLine = user.getRange().start.line;
   // A USER inherited from a builder stage is reported where it is written only if that stage is the final one.
   if (!stage.instructions.includes(user)) {
@@ -293,7 +307,7 @@ function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
     return [
       {
         range: { start: r.start, end: { line: r.start.line, character: ctx.lines.lineText(r.start.line).length } },
-        data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : stepDownUserOf(stage)), ...dotnetAppOf(stage), ...baseUserOf(stage) },
+        data: { problem: 'no-user' as const, ...insertionPoint(ctx, stage), dropTool: drop?.tool ?? null, inheritedRoot: value, ...(viaArg ? { viaArg } : {}), ...fallback, ...(drop ? { dropIn: drop.in, userLine: userLine + 1 } : { ...stepDownUserOf(stage), ...changed }), ...dotnetAppOf(stage), ...baseUserOf(stage) },
         ...(drop ? { severity: 'info' as const } : {}),
       },
     ];
@@ -304,7 +318,7 @@ function judgeFinal(ctx: DockerfileContext, stage: Stage): Detection<Data>[] {
   // RUNs after the root USER need it (apt-get, writes to /etc): keep it, and step down after the last of them.
   const lastRun = lastRunOf(stage);
   const insert = lastRun && lastRun.getRange().start.line > userLine ? after(ctx, lastRun) : null;
-  return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback, ...dotnetAppOf(stage), ...baseUserOf(stage), ...stepDownUserOf(stage) } }];
+  return [{ range: user.getRange(), data: { problem: 'root-user' as const, user: value, userRange: argsRange, insert, ...(viaArg ? { viaArg } : {}), ...fallback, ...dotnetAppOf(stage), ...baseUserOf(stage), ...stepDownUserOf(stage), ...changed } }];
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -319,7 +333,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'A process running as root inside the container is root on the host\'s kernel: any escape (a kernel bug, a mounted socket, a writable host path) gives full control of the host. SECURITY-GUIDELINES.md §2: "Run as Non-root User – all services run with uid: 1000"; checklist: "Non-root user in Dockerfile".',
     bad: 'FROM node:24-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]',
     good: 'FROM node:24-alpine\nCOPY . /app\nUSER 1000\nCMD ["node", "/app/server.js"]',
-    fix: 'Not offered when the final stage switches to root over a base image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; grafana\'s 472): `USER 1000` would not own the files the image gave that user (/var/opt/mssql); the message names the user to switch back to after what needs root. Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Over one of the data stores named above whose step-down the image does not reach (another command, a shell-form CMD, another ENTRYPOINT), the fix is "Run as USER <its service user>" (`redis`, `postgres`, `mysql`…, the user its entrypoint steps down to, from the table DC011 uses): that user owns the image\'s data directory, which uid 1000 may not (redis\'s /data belongs to uid 999); the message names it. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. On a base of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), which run as root but define the non-root user `app` with its uid in `ENV APP_UID=1654`, the fix is "Run as USER $APP_UID" instead, the line Microsoft\'s .NET 8 container images announcement gives (the build expands it from the base image\'s ENV to 1654, a numeric uid, which Kubernetes\' `runAsNonRoot` needs; `USER 1000` would be a uid with no user, group or home there), and the message says so. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
+    fix: 'Not offered when the final stage switches to root over a base image that runs as its own non-root user whose uid is not 1000, or not known to be (SQL Server 2019+\'s `mssql`, uid 10001; grafana\'s 472): `USER 1000` would not own the files the image gave that user (/var/opt/mssql); the message names the user to switch back to after what needs root. Not offered when the root user comes from an ARG default or a `${UID:-0}` fallback (change the default; builds may pass another value), or when the image steps down with gosu/su-exec in its ENTRYPOINT or CMD (it needs root to prepare volumes first, and the tool itself needs root: su-exec run as uid 1000 fails with `setgroups: Operation not permitted`), with no USER or with an explicit root USER. Over one of the data stores named above whose step-down the image does not reach (another command, a shell-form CMD, another ENTRYPOINT), the fix is "Run as USER <its service user>" (`redis`, `postgres`, `mysql`…, the user its entrypoint steps down to, from the table DC011 uses): that user owns the image\'s data directory, which uid 1000 may not (redis\'s /data belongs to uid 999); the message names it, and, when the step-down is not known because the Dockerfile may change that entrypoint script, says what does — the COPY, ADD or RUN and its line, and the `ENV PATH` line that puts its folder on the PATH —, not that the image bypasses it. Otherwise "Run as USER 1000" inserts `USER 1000` before the final stage\'s first CMD/ENTRYPOINT, unless a RUN comes after that point (USER applies to the RUN, CMD and ENTRYPOINT instructions that follow it, so those RUNs would lose root: the line then goes right after the stage\'s last RUN; COPY/ADD are not affected by USER); in a stage with neither, after its last instruction. A root `USER` line is replaced with `USER 1000` only when no RUN follows it in the stage; when RUNs follow it they need root (apt-get, writes to /etc), so it stays and `USER 1000` is added after the last RUN. Not offered when the file ends inside its last instruction (a line continuation, even when only comment or blank lines follow it, or a heredoc without its closing line): the appended line would become part of it. A numeric uid needs no user entry in /etc/passwd. On a base of Microsoft\'s .NET 8+ Linux images (`mcr.microsoft.com/dotnet/aspnet`, `runtime`, `runtime-deps`, `sdk`, also from `dotnet/nightly/`: a tag of 8.0 or later, `latest` or none), which run as root but define the non-root user `app` with its uid in `ENV APP_UID=1654`, the fix is "Run as USER $APP_UID" instead, the line Microsoft\'s .NET 8 container images announcement gives (the build expands it from the base image\'s ENV to 1654, a numeric uid, which Kubernetes\' `runAsNonRoot` needs; `USER 1000` would be a uid with no user, group or home there), and the message says so. Not offered when the final stage declares `ONBUILD RUN` triggers: they run in the build of an image FROM this one, as this image\'s USER, where an `apt-get install` would fail as uid 1000. No build step of this Dockerfile loses root, but the fix is a quick fix only, never applied by fix-all or `check --fix`: whether the process can run as uid 1000 depends on what it does at run time, which the Dockerfile does not show — binding a port below 1024, writing to paths root created (a WORKDIR, a VOLUME, /var/cache/nginx), an entrypoint script that steps down with su-exec or chowns a volume, a user the image created with another uid. In a review of 58 application Dockerfiles, 5 of the 28 insertions stopped the container from starting (n8n, pixelfed, saleor, PostHog, meilisearch). Check those, or use the image\'s own user: when the final stage (or a stage it builds on) creates one with `useradd`/`adduser` (the last one written, named plainly), "Run as USER <name>" is offered too, the same edit with that name — `useradd -r` gives a system uid below 1000, so `USER 1000` would not be that user (saleor, PostHog). Also a quick fix only.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3002 (last USER should not be root)', 'Trivy DS-0002 (image user should not be root)', 'Checkov CKV_DOCKER_3 / CKV_DOCKER_8', 'KICS "Last User Is \'root\'" (67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae: a stage whose last USER is root) and "Missing User Instruction" (no USER at all)'],
     references: ['https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/reference/dockerfile/#cmd', 'https://docs.docker.com/reference/dockerfile/#entrypoint', 'https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact', 'https://docs.docker.com/reference/dockerfile/#env', 'https://docs.docker.com/build/building/best-practices/#user', 'https://learn.microsoft.com/dotnet/core/compatibility/containers/8.0/app-user', 'https://github.com/dotnet/dotnet-docker/discussions/4995', 'https://github.com/tianon/gosu#readme', 'https://github.com/docker-library/cassandra/blob/master/docker-entrypoint.sh', 'https://github.com/ClickHouse/ClickHouse/blob/master/docker/server/entrypoint.sh', 'https://man7.org/linux/man-pages/man1/exec.1p.html', 'https://github.com/microsoft/mssql-docker/issues/549', 'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope', 'https://docs.docker.com/build/building/multi-platform/'],
@@ -337,7 +351,9 @@ export default defineRule<'dockerfile', Data>({
     const runs = d.fallback !== undefined ? 'most likely runs' : 'runs';
     const remedy = d.fallback !== undefined ? 'make the fallback a non-root uid (1000)' : 'give the variable a non-root uid (1000)';
     // The base image's entrypoint steps down to its service user, which this image does not reach: that user owns its data.
-    const own = d.ownUser !== undefined ? `USER ${d.ownUser} (the user the base image's entrypoint steps down to only when it runs the server, which owns its data; uid 1000 may not)` : undefined;
+    // When the Dockerfile may change that entrypoint script, the message says what does, not that the image bypasses it.
+    const own = d.ownUser === undefined ? undefined : d.scriptChanged ? `USER ${d.ownUser} (the base image's service user, which owns its data; uid 1000 may not)` : `USER ${d.ownUser} (the user the base image's entrypoint steps down to only when it runs the server, which owns its data; uid 1000 may not)`;
+    const cause = d.scriptChanged ? `: ${describeEntrypointChange(d.scriptChanged)}, so whether it still steps down${d.ownUser !== undefined ? ` to ${d.ownUser}` : ''} is not known` : '';
     // Microsoft's .NET 8+ images define the user `app` (ENV APP_UID=1654); uid 1000 is no user there.
     const addUser = own ? `add ${own}` : d.dotnetApp ? "add USER $APP_UID (the non-root user 'app' that .NET 8+ images define)" : 'add a non-root USER (uid 1000)';
     if (d.dropTool && (d.problem === 'root-user' || d.inheritedRoot)) {
@@ -354,12 +370,12 @@ export default defineRule<'dockerfile', Data>({
     const back = d.baseUser && !d.dotnetApp && !d.viaArg ? `switch back to the base image's own non-root user ${d.baseUser} (USER ${d.baseUser}) after what needs root` : undefined;
     if (d.problem === 'no-user' && d.inheritedRoot && back) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container ${runs} as root; ${back}.`;
     if (d.problem === 'root-user' && back) return `The final stage switches to USER ${d.user}${byArg}, so the container ${runs} as root; ${back}.`;
-    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container ${runs} as root; ${d.viaArg ? remedy : addUser}.`;
+    if (d.problem === 'no-user' && d.inheritedRoot) return `The final stage has no USER of its own and inherits USER ${d.inheritedRoot}${byArg} from the stage it builds on, so the container ${runs} as root${cause}; ${d.viaArg ? remedy : addUser}.`;
     // An image the catalogue does not know may set its own USER (review 27, probe df-01): say what is known.
     if (d.problem === 'no-user' && d.unknownBase) return `The final stage has no USER and its base image '${d.unknownBase}' is not known to set a non-root one, so the container most likely runs as root; add a non-root USER (uid 1000), or check the base image's user.`;
     return d.problem === 'no-user'
-      ? `The final stage has no USER, so the container runs as root; ${addUser}.`
-      : `The final stage switches to USER ${d.user}${byArg}, so the container ${runs} as root; ${d.viaArg ? remedy : own ? `use ${own}` : d.dotnetApp ? "use USER $APP_UID (the non-root user 'app' that .NET 8+ images define)" : 'use a non-root user (uid 1000)'}.`;
+      ? `The final stage has no USER, so the container runs as root${cause}; ${addUser}.`
+      : `The final stage switches to USER ${d.user}${byArg}, so the container ${runs} as root${cause}; ${d.viaArg ? remedy : own ? `use ${own}` : d.dotnetApp ? "use USER $APP_UID (the non-root user 'app' that .NET 8+ images define)" : 'use a non-root user (uid 1000)'}.`;
   },
   fix(ctx, { data }) {
     if (data.baseUser && !data.dotnetApp) return undefined; // uid 1000 would not own the base image's files

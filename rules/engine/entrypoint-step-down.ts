@@ -102,6 +102,39 @@ function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Command
   return call.down ? { tool: call.tool, in: where } : null;
 }
 
+/**
+ * What in a stage chain may change the base image's own step-down entrypoint script (imageEntrypointChanged), for the messages
+ * of DF010 and DC011: the script as named (`docker-entrypoint.sh`, `/entrypoint.sh`), the COPY, ADD or RUN that may write or
+ * change it (its keyword and 1-based line), and, when that write lands in a folder an `ENV PATH` of the chain puts on the PATH
+ * (or one that cannot be placed), the 1-based line of that ENV.
+ */
+export interface EntrypointChange {
+  script: string;
+  keyword: string;
+  line: number;
+  pathLine?: number;
+}
+
+/**
+ * What an EntrypointChange is, in words, for a message: `the RUN on line 5 may change the base image's entrypoint script
+ * docker-entrypoint.sh`, `the COPY on line 7 may write over …`, or, through an `ENV PATH`, `the COPY on line 7 may put a
+ * docker-entrypoint.sh of its own in a folder that the ENV PATH on line 6 puts on the PATH, where the base image's entrypoint is
+ * looked up`. From the data only.
+ */
+export function describeEntrypointChange(c: EntrypointChange): string {
+  if (c.pathLine !== undefined) return `the ${c.keyword} on line ${c.line} may put a ${path.posix.basename(c.script)} of its own in a folder that the ENV PATH on line ${c.pathLine} puts on the PATH, where the base image's entrypoint script ${c.script} is looked up`;
+  return c.keyword === 'RUN' ? `the RUN on line ${c.line} may change the base image's entrypoint script ${c.script}` : `the ${c.keyword} on line ${c.line} may write over the base image's entrypoint script ${c.script}`;
+}
+
+/**
+ * What is known of the user of the long-running process: it steps down to a non-root user with `tool`; it does not (`changed`:
+ * because the Dockerfile may change the base image's own entrypoint script, which would otherwise step down); undefined when
+ * not known.
+ */
+export type StepDownReading = { down: true; tool: string } | { down: false; changed?: EntrypointChange } | undefined;
+
+const NO_STEP_DOWN: StepDownReading = { down: false };
+
 /** Whether a CMD or ENTRYPOINT is written in exec form (`["gosu", "app"]`). */
 function isExecForm(ins: Instruction): boolean {
   return typeof (ins as JSONInstruction).getJSONStrings === 'function' && (ins as JSONInstruction).getJSONStrings().length > 0;
@@ -159,13 +192,13 @@ function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instructio
  * the build context (entrypointScriptDrop), or the base image's own entrypoint named again (baseEntrypointKept). The tool
  * when the long-running process steps down to a non-root user, null when it does not, undefined when none of those can say.
  */
-function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): { tool: string } | null | undefined {
+function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): StepDownReading {
   const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
-  if (direct !== undefined) return direct && { tool: direct.tool };
+  if (direct !== undefined) return direct ? { down: true, tool: direct.tool } : NO_STEP_DOWN;
   // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
   // Only a script whose long-running process runs as a non-root user counts (`exec gosu root "$@"` does not).
   const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
-  if (script !== undefined) return script?.down ? { tool: script.tool } : null;
+  if (script !== undefined) return script?.down ? { down: true, tool: script.tool } : script?.changed ? { down: false, changed: script.changed } : NO_STEP_DOWN;
   return baseEntrypointKept(ctx, stage, chain, entrypoint, cmd);
 }
 
@@ -177,12 +210,11 @@ function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly
  * Dockerfile a compose service builds with it (stepdown3, item 3), with the service's `command:` as `command` when it writes one:
  * it replaces the CMD, and the Dockerfile's ENTRYPOINT gets it (entry2, item 3).
  */
-export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage, command?: readonly string[]): boolean | undefined {
+export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage, command?: readonly string[]): StepDownReading {
   const chain = stageChain(stage);
   const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
   if (!entrypoint) return undefined;
-  const read = entrypointReading(ctx, stage, chain, entrypoint, command ?? cmd);
-  return read === undefined ? undefined : read !== null;
+  return entrypointReading(ctx, stage, chain, entrypoint, command ?? cmd);
 }
 
 /**
@@ -194,7 +226,7 @@ export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage, comman
  * StepDown.serverWithoutArgs). The tool, null when it does not step down, undefined when the ENTRYPOINT is not that
  * script or what the container runs is not known (stepdown3, item 1).
  */
-function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): { tool: string } | null | undefined {
+function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): StepDownReading {
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   if (base.kind !== 'image' || !step?.entrypoint) return undefined;
@@ -207,17 +239,18 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
   // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
   // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
-  if (imageEntrypointChanged(ctx, chain, words[0])) return null;
+  const changed = imageEntrypointChanged(ctx, chain, words[0]);
+  if (changed) return { down: false, changed };
   // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
   const cmdWords = shell ? [] : commandWordsOf(ctx, chain, cmd);
   if (cmdWords === null) return undefined;
   const args = [...words.slice(1), ...cmdWords];
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
-  return server ? { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : null;
+  return server ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
 }
 
 /**
- * Whether the chain may change what the base image's own entrypoint script runs (`written` as an ENTRYPOINT names it: a bare
+ * What in the chain may change what the base image's own entrypoint script runs (`written` as an ENTRYPOINT names it: a bare
  * name, found through the PATH, or its absolute path): a COPY or ADD whose destination is or may hold that path (`COPY --from`,
  * a folder, a variable), a RUN that may write it (`sed -i`, `cp`, `mv`, `install`, `ln -sf`, `tee`, a redirection: runTouches),
  * or, for a bare name, such a write of that name into a folder of the PATH — the default folders or one an `ENV PATH` of the
@@ -225,53 +258,73 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
  * ENTRYPOINT and ENV). A folder of an `ENV PATH` that cannot be placed (`$APP_HOME/bin`, a relative one) may be where any
  * write lands: changed, unless the chain writes only single files of other names (review 50a, finding 2).
  */
-function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[], written: string): boolean {
+function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[], written: string): EntrypointChange | undefined {
   const writes = imageWrites(ctx, chain);
   const bare = !written.includes('/');
   const name = path.posix.basename(written);
   const at = bare ? `/usr/local/bin/${written}` : path.posix.normalize(written);
   const folders = bare ? pathFolders(chain) : null;
-  return writes.steps.some((step) => {
-    if (step.kind === 'run') return runTouches(ctx, step.ins, at);
-    if (!bare) return writeHits(step.write, at, name);
-    if (writeHits(step.write, undefined, name)) return true;
-    if (folders!.unknown && (step.write.tree || path.posix.basename(step.write.target) === name)) return true;
-    return folders!.dirs.some((d) => writeHits(step.write, path.posix.join(d, name), name));
-  });
+  for (const step of writes.steps) {
+    const change = { script: written, keyword: step.ins.getKeyword(), line: step.ins.getRange().start.line + 1 };
+    if (step.kind === 'run') {
+      if (runTouches(ctx, step.ins, at)) return change;
+      continue;
+    }
+    if (!bare) {
+      if (writeHits(step.write, at, name)) return change;
+      continue;
+    }
+    if (writeHits(step.write, undefined, name)) return change;
+    if (folders!.unknownLine !== undefined && (step.write.tree || path.posix.basename(step.write.target) === name)) return { ...change, pathLine: folders!.unknownLine };
+    const folder = folders!.dirs.find((d) => writeHits(step.write, path.posix.join(d.dir, name), name));
+    if (folder) return { ...change, pathLine: folder.line };
+  }
+  return undefined;
 }
 
 /**
- * Whether the stage's chain leaves the base image's own step-down entrypoint script (StepDown.entrypoint) as the image has it:
- * false when a COPY, ADD or RUN of the chain may change what it runs (imageEntrypointChanged); true when it does not, or the
- * base image names no such script. The one check for every reader that trusts the base image's step-down without an ENTRYPOINT
- * of the Dockerfile: privilegeDrop (DF010) and DC011 over a service that builds the Dockerfile (stepdown5, item 1).
+ * What in the stage's chain may change the base image's own step-down entrypoint script (StepDown.entrypoint): a COPY, ADD or
+ * RUN that may change what it runs (imageEntrypointChanged); undefined when none does, or the base image names no such script.
+ * The one check for every reader that trusts the base image's step-down without an ENTRYPOINT of the Dockerfile: privilegeDrop
+ * (DF010) and DC011 over a service that builds the Dockerfile (stepdown5, item 1); what it returns is what their messages name
+ * (entry2, item 4).
  */
-export function baseEntrypointUnchanged(ctx: DockerfileContext, stage: Stage): boolean {
+export function baseEntrypointChange(ctx: DockerfileContext, stage: Stage): EntrypointChange | undefined {
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
-  return step?.entrypoint === undefined || !imageEntrypointChanged(ctx, stageChain(stage), step.entrypoint);
+  return step?.entrypoint === undefined ? undefined : imageEntrypointChanged(ctx, stageChain(stage), step.entrypoint);
 }
 
-/** The folders the chain's `ENV PATH` instructions add to the PATH (`$PATH` itself left out), and whether one cannot be placed. */
-function pathFolders(chain: readonly Stage[]): { dirs: string[]; unknown: boolean } {
-  const dirs: string[] = [];
-  let unknown = false;
-  for (const s of chain) {
+/**
+ * The folders the chain's `ENV PATH` instructions add to the PATH (`$PATH` itself left out), each with the 1-based line of its
+ * ENV, and the line of the first one that adds a folder that cannot be placed.
+ */
+function pathFolders(chain: readonly Stage[]): { dirs: { dir: string; line: number }[]; unknownLine: number | undefined } {
+  const dirs: { dir: string; line: number }[] = [];
+  let unknownLine: number | undefined;
+  for (const s of [...chain].reverse()) {
     for (const ins of s.instructions) {
       if (ins.getKeyword() !== 'ENV') continue;
+      const line = ins.getRange().start.line + 1;
       for (const p of propertiesOf(ins)) {
         if (p.getName() !== 'PATH') continue;
         const value = p.getValue();
         if (value === null) continue;
         for (const part of value.split(':')) {
           if (part === '$PATH' || part === '${PATH}') continue;
-          if (part.includes('$') || !part.startsWith('/')) unknown = true;
-          else dirs.push(path.posix.normalize(part).replace(/(.)\/+$/, '$1'));
+          if (part.includes('$') || !part.startsWith('/')) unknownLine ??= line;
+          else dirs.push({ dir: path.posix.normalize(part).replace(/(.)\/+$/, '$1'), line });
         }
       }
     }
   }
-  return { dirs, unknown };
+  return { dirs, unknownLine };
+}
+
+/** How the image steps down from root by itself: the tool, and whether the ENTRYPOINT or the CMD calls it (privilegeDrop). */
+export interface PrivilegeDrop {
+  tool: string;
+  in: 'ENTRYPOINT' | 'CMD';
 }
 
 /**
@@ -281,12 +334,12 @@ function pathFolders(chain: readonly Stage[]): { dirs: string[]; unknown: boolea
  * runs) calling such a tool, or a base image whose own entrypoint steps down when it runs its server
  * (the official data stores). The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
  */
-export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
+export function privilegeDrop(ctx: DockerfileContext, stage: Stage): PrivilegeDrop | { changed: EntrypointChange } | null {
   const chain = stageChain(stage);
   const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
   if (entrypoint) {
     const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
-    if (read !== undefined) return read && { tool: read.tool, in: 'ENTRYPOINT' };
+    if (read !== undefined) return read.down ? { tool: read.tool, in: 'ENTRYPOINT' } : read.changed ? { changed: read.changed } : null;
     for (const s of chain) {
       for (const ins of s.instructions) {
         const kw = ins.getKeyword();
@@ -308,11 +361,14 @@ export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: str
   // reads them (image-users.ts; `FROM rabbitmq:4.1-alpine` + a plugin, `FROM postgis/postgis`).
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
-  // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointUnchanged): reported as root.
-  if (base.kind === 'image' && step && baseEntrypointUnchanged(ctx, stage)) {
+  if (base.kind === 'image' && step) {
     // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
     const words = cmd ? commandIn(ctx, chain, cmd) : [];
-    if (words !== null && (words.length === 0 || step.server(words))) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
+    if (words !== null && (words.length === 0 || step.server(words))) {
+      // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointChange): reported as root, with what changes it.
+      const changed = baseEntrypointChange(ctx, stage);
+      return changed ? { changed } : { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
+    }
   }
   return null;
 }
@@ -385,7 +441,7 @@ interface Write {
 
 /** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
 interface ImageWrites {
-  steps: ({ kind: 'copy'; write: Write } | { kind: 'run'; ins: Instruction })[];
+  steps: ({ kind: 'copy'; write: Write; ins: Instruction } | { kind: 'run'; ins: Instruction })[];
   workdir: string | null;
 }
 
@@ -414,13 +470,13 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
       const sources = ops.slice(0, -1);
       // A destination that cannot be placed may be any path: what the script is after it is not known (review 46a, item 3).
       if (dest.includes('$') || (!dest.startsWith('/') && workdir === null)) {
-        steps.push({ kind: 'copy', write: { target: '/', tree: true, source: undefined } });
+        steps.push({ kind: 'copy', write: { target: '/', tree: true, source: undefined }, ins });
         continue;
       }
       const destAbs = path.posix.resolve(workdir ?? '/', dest);
       // Another stage's files, a heredoc's text: not read; they may land at the destination or under it (review 46a, item 3).
       if (fromStage || heredoc) {
-        steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+        steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
         if (fromStage || sources.length === 0) continue;
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
@@ -429,11 +485,11 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         const rel = contextRelative(src);
         // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
         if (rel === '' || rel.endsWith('/')) {
-          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
         const target = destIsDir ? path.posix.join(destAbs, path.posix.basename(rel)) : destAbs;
-        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel } });
+        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
       }
     }
   }
@@ -521,7 +577,15 @@ const MAX_SCRIPT_DEPTH = 4;
  * switch to a non-root user; `exec`: it is an `exec`'d call, which replaces the shell), none (null: no tool is called),
  * or not known (undefined).
  */
-type ScriptVerdict = { tool: string; down: boolean; exec: boolean } | null | undefined;
+type ScriptVerdict = ScriptCall | null | undefined;
+
+/** A call that decides a script's verdict; `changed`: the base image's own entrypoint it runs may be changed by the Dockerfile. */
+interface ScriptCall {
+  tool: string;
+  down: boolean;
+  exec: boolean;
+  changed?: EntrypointChange;
+}
 
 function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
   return a === b || (!!a && !!b && a.tool === b.tool && a.down === b.down && a.exec === b.exec);
@@ -598,7 +662,7 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
   const scriptVerdict = (text: string, depth: number): ScriptVerdict => {
     const commands = parseShell({ text, offsets: identityOffsets(text.length) });
     let unknown = false;
-    const calls: { tool: string; down: boolean; exec: boolean }[] = [];
+    const calls: ScriptCall[] = [];
     for (const c of commands) {
       const inv = invocation(c);
       const program = inv?.name ?? programName(c);
@@ -631,8 +695,9 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
         // Not copied from the context but still changed (`COPY --from`, `RUN sed -i`, a folder the PATH looks in first:
         // imageEntrypointChanged): not the base image's, and what it does is not known — reported as root, as the
         // ENTRYPOINT naming it again is (stepdown5, item 2), not guessed from a tool the Dockerfile names.
-        if (own === undefined && imageEntrypointChanged(ctx, chain, other)) {
-          calls.push({ tool: path.posix.basename(other), down: false, exec: execd });
+        const changed = own === undefined ? imageEntrypointChanged(ctx, chain, other) : undefined;
+        if (changed) {
+          calls.push({ tool: path.posix.basename(other), down: false, exec: execd, changed });
           continue;
         }
         // Its arguments, `"$@"` standing for the container's command (the exec-form CMD's words).
@@ -657,7 +722,8 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
     if (down) return { tool: down.tool, down: true, exec: execs.length > 0 };
     // No call, or only switches to root (`exec gosu root "$@"`): unless a script it sources or runs could not be read.
     if (unknown) return undefined;
-    return deciding.length === 0 ? null : { tool: deciding[deciding.length - 1].tool, down: false, exec: execs.length > 0 };
+    const last = deciding[deciding.length - 1];
+    return last === undefined ? null : { tool: last.tool, down: false, exec: execs.length > 0, ...(last.changed ? { changed: last.changed } : {}) };
   };
 
   return scriptAt(written, 0);
