@@ -71,3 +71,23 @@ describe('DC011 says what changes the built Dockerfile\'s base entrypoint script
     ]);
   });
 });
+
+describe('DF010 over a variable FROM whose stages change the entrypoint script at different lines', () => {
+  it('reports as before, without naming the line', () => {
+    const text = [
+      'FROM redis:7.4 AS runtime-amd64',
+      'RUN sed -i s/gosu/true/ /usr/local/bin/docker-entrypoint.sh',
+      '',
+      'FROM redis:7.4 AS runtime-arm64',
+      'RUN echo arm64 > /etc/arch',
+      'RUN sed -i s/gosu/true/ /usr/local/bin/docker-entrypoint.sh',
+      '',
+      'FROM runtime-$TARGETARCH',
+      'CMD ["redis-server"]',
+      '',
+    ].join('\n');
+    assert.deepEqual(messagesOf('DF010', new Map([['/w/Dockerfile', text]]), '/w/Dockerfile'), [
+      "The final stage has no USER, so the container runs as root; add USER redis (the user the base image's entrypoint steps down to only when it runs the server, which owns its data; uid 1000 may not).",
+    ]);
+  });
+});
