@@ -9,7 +9,7 @@ import type { DockerfileContext, Stage } from './dockerfile';
 import { argWords } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
-import { invocation } from './run-commands';
+import { invocation, shellProgramSource } from './run-commands';
 import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import * as path from 'node:path';
@@ -91,24 +91,99 @@ function dropTarget(words: readonly string[]): { tool: string; user: string | nu
  * counts (review 45b, item 7: `gosu root …`, `su-exec 0:0 …` and `["gosu"]` run as root). `extra`: the
  * words an exec-form CMD appends to an exec-form ENTRYPOINT. Undefined when it calls no tool.
  */
-function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Instruction | undefined, where: 'ENTRYPOINT' | 'CMD'): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null | undefined {
-  const json = (i: Instruction) => typeof (i as JSONInstruction).getJSONStrings === 'function' && (i as JSONInstruction).getJSONStrings().length > 0;
+function directStepDown(ctx: DockerfileContext, ins: Instruction, extra: Command, where: 'ENTRYPOINT' | 'CMD'): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null | undefined {
   const words = argWords(ctx, ins).filter((w) => !w.heredoc).map((w) => w.value);
-  if (extra && json(ins) && json(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
+  if (extra !== undefined && isExecForm(ins)) {
+    if (isWords(extra)) words.push(...extra);
+    else if (isExecForm(extra)) words.push(...argWords(ctx, extra).map((w) => w.value));
+  }
   const call = directDrop(words);
   if (!call) return undefined;
   return call.down ? { tool: call.tool, in: where } : null;
 }
 
-/** The last ENTRYPOINT and the last CMD of a stage chain (the stage's own, else those it inherits from the stages it builds on). */
+/**
+ * What in a stage chain may change the base image's own step-down entrypoint script (imageEntrypointChanged), for the messages
+ * of DF010 and DC011: the script as named (`docker-entrypoint.sh`, `/entrypoint.sh`), the COPY, ADD or RUN that may write or
+ * change it (its keyword and 1-based line), and, when that write lands in a folder an `ENV PATH` of the chain puts on the PATH
+ * (or one that cannot be placed), the 1-based line of that ENV.
+ */
+export interface EntrypointChange {
+  script: string;
+  keyword: string;
+  line: number;
+  pathLine?: number;
+}
+
+/**
+ * What an EntrypointChange is, in words, for a message: `the RUN on line 5 may change the base image's entrypoint script
+ * docker-entrypoint.sh`, `the COPY on line 7 may write over …`, or, through an `ENV PATH`, `the COPY on line 7 may put a
+ * docker-entrypoint.sh of its own in a folder that the ENV PATH on line 6 puts on the PATH, where the base image's entrypoint is
+ * looked up`. From the data only.
+ */
+export function describeEntrypointChange(c: EntrypointChange): string {
+  if (c.pathLine !== undefined) return `the ${c.keyword} on line ${c.line} may put a ${path.posix.basename(c.script)} of its own in a folder that the ENV PATH on line ${c.pathLine} puts on the PATH, where the base image's entrypoint script ${c.script} is looked up`;
+  return c.keyword === 'RUN' ? `the RUN on line ${c.line} may change the base image's entrypoint script ${c.script}` : `the ${c.keyword} on line ${c.line} may write over the base image's entrypoint script ${c.script}`;
+}
+
+/**
+ * What is known of the user of the long-running process: it steps down to a non-root user with `tool`; it does not (`changed`:
+ * because the Dockerfile may change the base image's own entrypoint script, which would otherwise step down); undefined when
+ * not known.
+ */
+export type StepDownReading = { down: true; tool: string } | { down: false; changed?: EntrypointChange } | undefined;
+
+const NO_STEP_DOWN: StepDownReading = { down: false };
+
+/** Whether a CMD or ENTRYPOINT is written in exec form (`["gosu", "app"]`). */
+function isExecForm(ins: Instruction): boolean {
+  return typeof (ins as JSONInstruction).getJSONStrings === 'function' && (ins as JSONInstruction).getJSONStrings().length > 0;
+}
+
+/**
+ * The command an ENTRYPOINT is given: the CMD that applies (lastEntrypointAndCmd), or the words of a compose service's
+ * `command:`, which replaces the image's CMD while its ENTRYPOINT stays (Compose file reference, services, `command`: "overrides the
+ * default command declared by the container image, for example by Dockerfile's CMD"), given to an exec-form ENTRYPOINT as its
+ * arguments; undefined: none.
+ */
+type Command = Instruction | readonly string[] | undefined;
+
+function isWords(command: Command): command is readonly string[] {
+  return Array.isArray(command);
+}
+
+/** The words a Command gives the ENTRYPOINT (a shell-form CMD is `/bin/sh -c '…'`: containerCommand); null when not known. */
+function commandWordsOf(ctx: DockerfileContext, chain: readonly Stage[], command: Command): string[] | null {
+  if (command === undefined) return [];
+  return isWords(command) ? [...command] : commandIn(ctx, chain, command);
+}
+
+/**
+ * The ENTRYPOINT and the CMD the image of a stage chain ends with, written in the chain (the stage's own, else those it inherits
+ * from the stages it builds on), read as BuildKit builds them: an ENTRYPOINT resets the CMD the stage inherits — from its base
+ * image or from the stage it builds on — unless a CMD of its own stage comes before it (Dockerfile reference, "Understand how CMD
+ * and ENTRYPOINT interact": "If CMD is defined from the base image, setting ENTRYPOINT will reset CMD to an empty value. In this
+ * scenario, CMD must be defined in the current image to have a value."; BuildKit's dispatchEntrypoint clears it when the stage
+ * has set no CMD). So with an ENTRYPOINT, `cmd` undefined is an empty CMD, the base image's too; without one, the base image's
+ * own CMD (and ENTRYPOINT) may still apply.
+ */
 function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instruction | undefined; cmd: Instruction | undefined } {
-  const lastOf = (keyword: string) => {
-    for (const s of chain) {
-      for (let i = s.instructions.length - 1; i >= 0; i--) if (s.instructions[i].getKeyword() === keyword) return s.instructions[i];
+  let entrypoint: Instruction | undefined;
+  let cmd: Instruction | undefined;
+  for (let k = chain.length - 1; k >= 0; k--) {
+    let cmdSet = false;
+    for (const ins of chain[k].instructions) {
+      const kw = ins.getKeyword();
+      if (kw === 'CMD') {
+        cmd = ins;
+        cmdSet = true;
+      } else if (kw === 'ENTRYPOINT') {
+        entrypoint = ins;
+        if (!cmdSet) cmd = undefined;
+      }
     }
-    return undefined;
-  };
-  return { entrypoint: lastOf('ENTRYPOINT'), cmd: lastOf('CMD') };
+  }
+  return { entrypoint, cmd };
 }
 
 /**
@@ -117,13 +192,13 @@ function lastEntrypointAndCmd(chain: readonly Stage[]): { entrypoint: Instructio
  * the build context (entrypointScriptDrop), or the base image's own entrypoint named again (baseEntrypointKept). The tool
  * when the long-running process steps down to a non-root user, null when it does not, undefined when none of those can say.
  */
-function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): StepDownReading {
   const direct = directStepDown(ctx, entrypoint, cmd, 'ENTRYPOINT');
-  if (direct !== undefined) return direct && { tool: direct.tool };
+  if (direct !== undefined) return direct ? { down: true, tool: direct.tool } : NO_STEP_DOWN;
   // An entrypoint script COPY'd from the build context that can be read says whether it calls the tool (review item 4).
   // Only a script whose long-running process runs as a non-root user counts (`exec gosu root "$@"` does not).
   const script = entrypointScriptDrop(ctx, stage, chain, entrypoint, cmd);
-  if (script !== undefined) return script?.down ? { tool: script.tool } : null;
+  if (script !== undefined) return script?.down ? { down: true, tool: script.tool } : script?.changed ? { down: false, changed: script.changed } : NO_STEP_DOWN;
   return baseEntrypointKept(ctx, stage, chain, entrypoint, cmd);
 }
 
@@ -132,48 +207,50 @@ function entrypointReading(ctx: DockerfileContext, stage: Stage, chain: readonly
  * Dockerfile's ENTRYPOINT itself, its entrypoint script read from the build context or the base image's own entrypoint named
  * again does (entrypointReading): true, false, or undefined when the chain has no ENTRYPOINT or none of those can say (a
  * script that cannot be read). Not the guess privilegeDrop makes from a tool the Dockerfile installs. DC011 reads the
- * Dockerfile a compose service builds with it (stepdown3, item 3).
+ * Dockerfile a compose service builds with it (stepdown3, item 3), with the service's `command:` as `command` when it writes one:
+ * it replaces the CMD, and the Dockerfile's ENTRYPOINT gets it (entry2, item 3).
  */
-export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage): boolean | undefined {
+export function entrypointStepsDown(ctx: DockerfileContext, stage: Stage, command?: readonly string[]): StepDownReading {
   const chain = stageChain(stage);
   const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
   if (!entrypoint) return undefined;
-  const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
-  return read === undefined ? undefined : read !== null;
+  return entrypointReading(ctx, stage, chain, entrypoint, command ?? cmd);
 }
 
 /**
  * An exec-form ENTRYPOINT that names the base image's own entrypoint again, as its official Dockerfile does
  * (`ENTRYPOINT ["docker-entrypoint.sh"]` on redis or postgres, namesImageEntrypoint), when nothing in the Dockerfile writes
  * or changes that script: it is the base image's, and steps down as it does when the container runs the server — its
- * further words, then the CMD (the ENTRYPOINT resets the CMD of the base image and of the stages before the one that
- * writes it: only a CMD of that stage or a later one counts; Dockerfile reference, "Understand how CMD and ENTRYPOINT
- * interact"), must be the server, or, with no arguments at all, the script must start it by itself (cassandra, ClickHouse:
+ * further words, then the CMD that applies (lastEntrypointAndCmd: the ENTRYPOINT resets the CMD the stage that writes it
+ * inherits, from the base image or the stages before it), must be the server, or, with no arguments at all, the script must start it by itself (cassandra, ClickHouse:
  * StepDown.serverWithoutArgs). The tool, null when it does not step down, undefined when the ENTRYPOINT is not that
  * script or what the container runs is not known (stepdown3, item 1).
  */
-function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): { tool: string } | null | undefined {
+function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): StepDownReading {
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   if (base.kind !== 'image' || !step?.entrypoint) return undefined;
-  // A shell-form ENTRYPOINT runs `/bin/sh -c`, which passes the script no arguments: not read here.
-  if (!((entrypoint as JSONInstruction).getJSONStrings?.().length)) return undefined;
-  const words = argWords(ctx, entrypoint).map((w) => w.value);
+  // A shell-form ENTRYPOINT (`ENTRYPOINT docker-entrypoint.sh redis-server`) runs as `/bin/sh -c "…"`: the shell runs the script
+  // with the arguments written there, and the script still steps down (PID 1 is the shell, which DF040 is about); the CMD is
+  // not given to it (shellFormCommand). Read only when its string is one plain command.
+  const shell = shellFormCommand(ctx, chain, entrypoint);
+  if (shell === null) return undefined;
+  const words = shell ?? argWords(ctx, entrypoint).map((w) => w.value);
   if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
   // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
   // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
-  if (imageEntrypointChanged(ctx, chain, words[0])) return null;
-  const holder = chain.findIndex((s) => s.instructions.includes(entrypoint));
-  const cmdHolder = cmd ? chain.findIndex((s) => s.instructions.includes(cmd)) : -1;
-  const cmdWords = cmd && cmdHolder >= 0 && cmdHolder <= holder ? commandIn(ctx, chain, cmd) : [];
+  const changed = imageEntrypointChanged(ctx, chain, words[0]);
+  if (changed) return { down: false, changed };
+  // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
+  const cmdWords = shell ? [] : commandWordsOf(ctx, chain, cmd);
   if (cmdWords === null) return undefined;
   const args = [...words.slice(1), ...cmdWords];
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
-  return server ? { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : null;
+  return server ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
 }
 
 /**
- * Whether the chain may change what the base image's own entrypoint script runs (`written` as an ENTRYPOINT names it: a bare
+ * What in the chain may change what the base image's own entrypoint script runs (`written` as an ENTRYPOINT names it: a bare
  * name, found through the PATH, or its absolute path): a COPY or ADD whose destination is or may hold that path (`COPY --from`,
  * a folder, a variable), a RUN that may write it (`sed -i`, `cp`, `mv`, `install`, `ln -sf`, `tee`, a redirection: runTouches),
  * or, for a bare name, such a write of that name into a folder of the PATH — the default folders or one an `ENV PATH` of the
@@ -181,53 +258,73 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
  * ENTRYPOINT and ENV). A folder of an `ENV PATH` that cannot be placed (`$APP_HOME/bin`, a relative one) may be where any
  * write lands: changed, unless the chain writes only single files of other names (review 50a, finding 2).
  */
-function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[], written: string): boolean {
+function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[], written: string): EntrypointChange | undefined {
   const writes = imageWrites(ctx, chain);
   const bare = !written.includes('/');
   const name = path.posix.basename(written);
   const at = bare ? `/usr/local/bin/${written}` : path.posix.normalize(written);
   const folders = bare ? pathFolders(chain) : null;
-  return writes.steps.some((step) => {
-    if (step.kind === 'run') return runTouches(ctx, step.ins, at);
-    if (!bare) return writeHits(step.write, at, name);
-    if (writeHits(step.write, undefined, name)) return true;
-    if (folders!.unknown && (step.write.tree || path.posix.basename(step.write.target) === name)) return true;
-    return folders!.dirs.some((d) => writeHits(step.write, path.posix.join(d, name), name));
-  });
+  for (const step of writes.steps) {
+    const change = { script: written, keyword: step.ins.getKeyword(), line: step.ins.getRange().start.line + 1 };
+    if (step.kind === 'run') {
+      if (runTouches(ctx, step.ins, at)) return change;
+      continue;
+    }
+    if (!bare) {
+      if (writeHits(step.write, at, name)) return change;
+      continue;
+    }
+    if (writeHits(step.write, undefined, name)) return change;
+    if (folders!.unknownLine !== undefined && (step.write.tree || path.posix.basename(step.write.target) === name)) return { ...change, pathLine: folders!.unknownLine };
+    const folder = folders!.dirs.find((d) => writeHits(step.write, path.posix.join(d.dir, name), name));
+    if (folder) return { ...change, pathLine: folder.line };
+  }
+  return undefined;
 }
 
 /**
- * Whether the stage's chain leaves the base image's own step-down entrypoint script (StepDown.entrypoint) as the image has it:
- * false when a COPY, ADD or RUN of the chain may change what it runs (imageEntrypointChanged); true when it does not, or the
- * base image names no such script. The one check for every reader that trusts the base image's step-down without an ENTRYPOINT
- * of the Dockerfile: privilegeDrop (DF010) and DC011 over a service that builds the Dockerfile (stepdown5, item 1).
+ * What in the stage's chain may change the base image's own step-down entrypoint script (StepDown.entrypoint): a COPY, ADD or
+ * RUN that may change what it runs (imageEntrypointChanged); undefined when none does, or the base image names no such script.
+ * The one check for every reader that trusts the base image's step-down without an ENTRYPOINT of the Dockerfile: privilegeDrop
+ * (DF010) and DC011 over a service that builds the Dockerfile (stepdown5, item 1); what it returns is what their messages name
+ * (entry2, item 4).
  */
-export function baseEntrypointUnchanged(ctx: DockerfileContext, stage: Stage): boolean {
+export function baseEntrypointChange(ctx: DockerfileContext, stage: Stage): EntrypointChange | undefined {
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
-  return step?.entrypoint === undefined || !imageEntrypointChanged(ctx, stageChain(stage), step.entrypoint);
+  return step?.entrypoint === undefined ? undefined : imageEntrypointChanged(ctx, stageChain(stage), step.entrypoint);
 }
 
-/** The folders the chain's `ENV PATH` instructions add to the PATH (`$PATH` itself left out), and whether one cannot be placed. */
-function pathFolders(chain: readonly Stage[]): { dirs: string[]; unknown: boolean } {
-  const dirs: string[] = [];
-  let unknown = false;
-  for (const s of chain) {
+/**
+ * The folders the chain's `ENV PATH` instructions add to the PATH (`$PATH` itself left out), each with the 1-based line of its
+ * ENV, and the line of the first one that adds a folder that cannot be placed.
+ */
+function pathFolders(chain: readonly Stage[]): { dirs: { dir: string; line: number }[]; unknownLine: number | undefined } {
+  const dirs: { dir: string; line: number }[] = [];
+  let unknownLine: number | undefined;
+  for (const s of [...chain].reverse()) {
     for (const ins of s.instructions) {
       if (ins.getKeyword() !== 'ENV') continue;
+      const line = ins.getRange().start.line + 1;
       for (const p of propertiesOf(ins)) {
         if (p.getName() !== 'PATH') continue;
         const value = p.getValue();
         if (value === null) continue;
         for (const part of value.split(':')) {
           if (part === '$PATH' || part === '${PATH}') continue;
-          if (part.includes('$') || !part.startsWith('/')) unknown = true;
-          else dirs.push(path.posix.normalize(part).replace(/(.)\/+$/, '$1'));
+          if (part.includes('$') || !part.startsWith('/')) unknownLine ??= line;
+          else dirs.push({ dir: path.posix.normalize(part).replace(/(.)\/+$/, '$1'), line });
         }
       }
     }
   }
-  return { dirs, unknown };
+  return { dirs, unknownLine };
+}
+
+/** How the image steps down from root by itself: the tool, and whether the ENTRYPOINT or the CMD calls it (privilegeDrop). */
+export interface PrivilegeDrop {
+  tool: string;
+  in: 'ENTRYPOINT' | 'CMD';
 }
 
 /**
@@ -237,12 +334,12 @@ function pathFolders(chain: readonly Stage[]): { dirs: string[]; unknown: boolea
  * runs) calling such a tool, or a base image whose own entrypoint steps down when it runs its server
  * (the official data stores). The stage's own ENTRYPOINT/CMD count, and those it inherits from the stages it builds on.
  */
-export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: string; in: 'ENTRYPOINT' | 'CMD' } | null {
+export function privilegeDrop(ctx: DockerfileContext, stage: Stage): PrivilegeDrop | { changed: EntrypointChange } | null {
   const chain = stageChain(stage);
   const { entrypoint, cmd } = lastEntrypointAndCmd(chain);
   if (entrypoint) {
     const read = entrypointReading(ctx, stage, chain, entrypoint, cmd);
-    if (read !== undefined) return read && { tool: read.tool, in: 'ENTRYPOINT' };
+    if (read !== undefined) return read.down ? { tool: read.tool, in: 'ENTRYPOINT' } : read.changed ? { changed: read.changed } : null;
     for (const s of chain) {
       for (const ins of s.instructions) {
         const kw = ins.getKeyword();
@@ -264,11 +361,14 @@ export function privilegeDrop(ctx: DockerfileContext, stage: Stage): { tool: str
   // reads them (image-users.ts; `FROM rabbitmq:4.1-alpine` + a plugin, `FROM postgis/postgis`).
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
-  // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointUnchanged): reported as root.
-  if (base.kind === 'image' && step && baseEntrypointUnchanged(ctx, stage)) {
+  if (base.kind === 'image' && step) {
     // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
     const words = cmd ? commandIn(ctx, chain, cmd) : [];
-    if (words !== null && (words.length === 0 || step.server(words))) return { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
+    if (words !== null && (words.length === 0 || step.server(words))) {
+      // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointChange): reported as root, with what changes it.
+      const changed = baseEntrypointChange(ctx, stage);
+      return changed ? { changed } : { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
+    }
   }
   return null;
 }
@@ -279,6 +379,33 @@ function commandIn(ctx: DockerfileContext, chain: readonly Stage[], ins: Instruc
   return owner ? containerCommand(ctx, owner, ins) : null;
 }
 
+/**
+ * The command a shell-form ENTRYPOINT runs (`ENTRYPOINT docker-entrypoint.sh redis-server`, `ENTRYPOINT exec /entrypoint.sh`):
+ * the words of its string, an `exec` before them left out, when the stage's shell is a POSIX one started with `-c` (the default
+ * `/bin/sh -c`, or a SHELL such as `["/bin/bash", "-c"]`) and the string is one plain command — no operator, redirection,
+ * assignment, variable or substitution; null when it is not; undefined for an exec-form ENTRYPOINT. The shell form gets none of
+ * the CMD's words nor `docker run`'s arguments (Dockerfile reference, ENTRYPOINT: "The shell form of ENTRYPOINT prevents any CMD
+ * command line arguments from being used"): what it runs is what the string says.
+ */
+function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction): string[] | null | undefined {
+  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) return undefined;
+  const run = commandIn(ctx, chain, entrypoint);
+  if (run === null || run.length < 2) return null;
+  const shell = run.slice(0, -1);
+  const source = shellProgramSource(shell.slice(1));
+  if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
+  const text = run[run.length - 1];
+  if (/[$`]/.test(text)) return null;
+  const commands = parseShell({ text, offsets: identityOffsets(text.length) });
+  if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
+  const c = commands[0];
+  const inv = invocation(c);
+  if (!inv || inv.assignments.length > 0 || !inv.wrappers.every((k) => baseNameOf(c.words[k].value) === 'exec')) return null;
+  // Every word after the program is an argument: no redirection, no option of a wrapper (`exec -a name`).
+  if (inv.args.length !== c.words.length - inv.index - 1 || inv.index !== inv.wrappers.length) return null;
+  return c.words.slice(inv.index).map((w) => w.value);
+}
+
 /** Programs that start the entrypoint script they are given (`tini -- /entrypoint.sh`, `sh /entrypoint.sh`). */
 const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
@@ -286,7 +413,7 @@ const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
 const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 
 /** The script an ENTRYPOINT runs (`["/docker-entrypoint.sh"]`, `["tini", "--", "entrypoint.sh"]`, `sh /entrypoint.sh`), as written; undefined for a `-c` string or a variable. */
-function entrypointScriptPath(words: readonly string[]): string | undefined {
+function entrypointScriptPath(words: readonly string[]): { path: string; index: number } | undefined {
   let k = 0;
   const base = (w: string | undefined) => (w === undefined ? '' : w.slice(w.lastIndexOf('/') + 1));
   if (INIT_WRAPPERS.has(base(words[k]))) {
@@ -300,7 +427,7 @@ function entrypointScriptPath(words: readonly string[]): string | undefined {
     if (words[k] === '-c') return undefined;
   }
   const w = words[k];
-  return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : w;
+  return w === undefined || w.includes('$') || !/\.(?:sh|bash)$|entrypoint|start|run|init/i.test(base(w)) ? undefined : { path: w, index: k };
 }
 
 /** What writes a path of the image, in build order: a copy from the build context (`source`), or something whose content is not read here. */
@@ -314,7 +441,7 @@ interface Write {
 
 /** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
 interface ImageWrites {
-  steps: ({ kind: 'copy'; write: Write } | { kind: 'run'; ins: Instruction })[];
+  steps: ({ kind: 'copy'; write: Write; ins: Instruction } | { kind: 'run'; ins: Instruction })[];
   workdir: string | null;
 }
 
@@ -343,13 +470,13 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
       const sources = ops.slice(0, -1);
       // A destination that cannot be placed may be any path: what the script is after it is not known (review 46a, item 3).
       if (dest.includes('$') || (!dest.startsWith('/') && workdir === null)) {
-        steps.push({ kind: 'copy', write: { target: '/', tree: true, source: undefined } });
+        steps.push({ kind: 'copy', write: { target: '/', tree: true, source: undefined }, ins });
         continue;
       }
       const destAbs = path.posix.resolve(workdir ?? '/', dest);
       // Another stage's files, a heredoc's text: not read; they may land at the destination or under it (review 46a, item 3).
       if (fromStage || heredoc) {
-        steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+        steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
         if (fromStage || sources.length === 0) continue;
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
@@ -358,11 +485,11 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         const rel = contextRelative(src);
         // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
         if (rel === '' || rel.endsWith('/')) {
-          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined } });
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
         const target = destIsDir ? path.posix.join(destAbs, path.posix.basename(rel)) : destAbs;
-        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel } });
+        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
       }
     }
   }
@@ -450,7 +577,15 @@ const MAX_SCRIPT_DEPTH = 4;
  * switch to a non-root user; `exec`: it is an `exec`'d call, which replaces the shell), none (null: no tool is called),
  * or not known (undefined).
  */
-type ScriptVerdict = { tool: string; down: boolean; exec: boolean } | null | undefined;
+type ScriptVerdict = ScriptCall | null | undefined;
+
+/** A call that decides a script's verdict; `changed`: the base image's own entrypoint it runs may be changed by the Dockerfile. */
+interface ScriptCall {
+  tool: string;
+  down: boolean;
+  exec: boolean;
+  changed?: EntrypointChange;
+}
 
 function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
   return a === b || (!!a && !!b && a.tool === b.tool && a.down === b.down && a.exec === b.exec);
@@ -468,14 +603,24 @@ function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
  * context is read the same way (not readable: not known); `exec docker-entrypoint.sh "$@"` on an official data store
  * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
  */
-function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Instruction | undefined): ScriptVerdict {
-  const written = entrypointScriptPath(argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value));
-  if (written === undefined) return undefined;
+function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): ScriptVerdict {
+  // A shell-form ENTRYPOINT is read as the command its string runs (shellFormCommand), when that is one plain command.
+  const shell = shellFormCommand(ctx, chain, entrypoint);
+  const entrypointWords = shell ?? argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value);
+  const found = entrypointScriptPath(entrypointWords);
+  if (found === undefined) return undefined;
+  const written = found.path;
   const writes = imageWrites(ctx, chain);
   // The build contexts are looked up once a copy of the script is found (most images copy none): not known, nothing is read.
   let contexts: Contexts | undefined;
-  // The container's command, `"$@"` of the entrypoint: a shell-form CMD is `/bin/sh -c '…'` (containerCommand).
-  const cmdWords = cmd ? commandIn(ctx, chain, cmd) : [];
+  // `"$@"` of the entrypoint script: the ENTRYPOINT's words after it, then, for the exec form, the container's command (the
+  // CMD that applies; a shell-form CMD is `/bin/sh -c '…'`: containerCommand). A shell-form ENTRYPOINT gets no CMD; one whose
+  // string is not one plain command gives arguments that are not known (null).
+  const afterScript = entrypointWords.slice(found.index + 1);
+  const cmdWords: string[] | null = shell === null ? null : shell !== undefined ? afterScript : (() => {
+    const words = commandWordsOf(ctx, chain, cmd);
+    return words === null ? null : [...afterScript, ...words];
+  })();
   const base = rootBase(stage);
   const step = base.kind === 'image' ? stepDown(base.ref) : undefined;
   const baseEntrypoint = step?.entrypoint;
@@ -517,7 +662,7 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
   const scriptVerdict = (text: string, depth: number): ScriptVerdict => {
     const commands = parseShell({ text, offsets: identityOffsets(text.length) });
     let unknown = false;
-    const calls: { tool: string; down: boolean; exec: boolean }[] = [];
+    const calls: ScriptCall[] = [];
     for (const c of commands) {
       const inv = invocation(c);
       const program = inv?.name ?? programName(c);
@@ -550,8 +695,9 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
         // Not copied from the context but still changed (`COPY --from`, `RUN sed -i`, a folder the PATH looks in first:
         // imageEntrypointChanged): not the base image's, and what it does is not known — reported as root, as the
         // ENTRYPOINT naming it again is (stepdown5, item 2), not guessed from a tool the Dockerfile names.
-        if (own === undefined && imageEntrypointChanged(ctx, chain, other)) {
-          calls.push({ tool: path.posix.basename(other), down: false, exec: execd });
+        const changed = own === undefined ? imageEntrypointChanged(ctx, chain, other) : undefined;
+        if (changed) {
+          calls.push({ tool: path.posix.basename(other), down: false, exec: execd, changed });
           continue;
         }
         // Its arguments, `"$@"` standing for the container's command (the exec-form CMD's words).
@@ -576,7 +722,8 @@ function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: reado
     if (down) return { tool: down.tool, down: true, exec: execs.length > 0 };
     // No call, or only switches to root (`exec gosu root "$@"`): unless a script it sources or runs could not be read.
     if (unknown) return undefined;
-    return deciding.length === 0 ? null : { tool: deciding[deciding.length - 1].tool, down: false, exec: execs.length > 0 };
+    const last = deciding[deciding.length - 1];
+    return last === undefined ? null : { tool: last.tool, down: false, exec: execs.length > 0, ...(last.changed ? { changed: last.changed } : {}) };
   };
 
   return scriptAt(written, 0);
