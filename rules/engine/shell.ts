@@ -166,8 +166,7 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     // A word (redirections such as `>/dev/null` and `2>&1` are kept as words).
     const word = readWord(text, i);
     const end = Math.min(word.end, n);
-    // Most words are plain: their value is their text, already a string (no second copy of it).
-    const raw = word.value.length === end - i && text.startsWith(word.value, i) ? word.value : text.slice(i, end);
+    const raw = text.slice(i, end);
     words.push({ value: word.value, raw, start: offsets[i], end: offsets[end - 1] + 1 });
     i = word.end;
     if (raw !== 'in' && raw !== 'esac') continue;
