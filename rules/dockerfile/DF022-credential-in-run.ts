@@ -124,13 +124,15 @@ function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w
 function startCommandCredentials(ctx: DockerfileContext, out: Detection<Data>[]): void {
   for (const { ins } of instructionsNamed(ctx, ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'])) {
     const kw = ins.getKeyword() as 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK';
+    const reporter = new WordReporter(ctx, out, { startCommand: kw });
     for (const script of ctx.scriptsOf(ins)) {
       script.commands.forEach((cmd, i) => {
         // `HEALTHCHECK [options] CMD command`: the program is the word after CMD and the variables set before it
         // (`HEALTHCHECK CMD PGPASSWORD=… pg_isready`, review 42e item 7), as a shell reads the command.
         const c = kw === 'HEALTHCHECK' && i === 0 && cmd.programIndex >= 0 && cmd.words[cmd.programIndex].value.toUpperCase() === 'CMD' ? { ...cmd, programIndex: programAfter(cmd.words, cmd.programIndex + 1) } : cmd;
         const inv = invocation(c);
-        commandCredentials(c, inv, wordReporter(ctx, out, inv?.name ?? '', { startCommand: kw }));
+        reporter.program = inv?.name ?? '';
+        commandCredentials(c, inv, reporter.push);
       });
     }
   }
@@ -143,15 +145,27 @@ function programAfter(words: readonly Word[], from: number): number {
 }
 
 /**
- * Reports the credentials found in a command's words, each word once (the first reading that finds one in it wins), with
+ * Reports the credentials found in commands' words, each word once (the first reading that finds one in it wins), with
  * `secret`, the credential inside the word when the word holds more (a header's name), for the output to mask only it.
+ * One reporter serves every command it is given in turn (each command's words are its own), `program` set to the program
+ * of the command being read: made once, not once per command (a closure and its scope for each of the corpus's commands).
  */
-function wordReporter(ctx: DockerfileContext, out: Detection<Data>[], program: string, extra: Pick<Data, 'startCommand'> = {}): (w: Word, what: string, secret?: string) => void {
-  let reported: Set<Word> | undefined;
-  return (w, what, secret) => {
-    if (reported?.has(w)) return;
-    (reported ??= new Set()).add(w);
-    out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program, written: [secret ?? ctx.text.slice(w.start, w.end)], ...extra, places: [placeIn(ctx, w.start, w.end, secret)] } });
+class WordReporter {
+  /** The program of the command being read. */
+  program = '';
+  private reported: Set<Word> | undefined;
+
+  constructor(
+    private readonly ctx: DockerfileContext,
+    private readonly out: Detection<Data>[],
+    private readonly extra: Pick<Data, 'startCommand'> = {},
+  ) {}
+
+  readonly push = (w: Word, what: string, secret?: string): void => {
+    if (this.reported?.has(w)) return;
+    (this.reported ??= new Set()).add(w);
+    const ctx = this.ctx;
+    this.out.push({ range: ctx.rangeOfOffsets(w.start, w.end), data: { what, program: this.program, written: [secret ?? ctx.text.slice(w.start, w.end)], ...this.extra, places: [placeIn(ctx, w.start, w.end, secret)] } });
   };
 }
 
@@ -482,6 +496,7 @@ export default defineRule<'dockerfile', Data>({
     const out: Detection<Data>[] = [];
     addUrlCredentials(ctx, out);
     startCommandCredentials(ctx, out);
+    const reporter = new WordReporter(ctx, out);
     for (const run of ctx.runs()) {
       // A heredoc fed to chpasswd (`chpasswd <<EOF` + `root:password`): each line is a user and its password.
       for (const body of run.scripts) {
@@ -516,12 +531,11 @@ export default defineRule<'dockerfile', Data>({
         const cmds = script.commands;
         cmds.forEach((cmd: SimpleCommand, i) => {
           const inv = invocation(cmd);
-          const program = inv?.name ?? '';
           const found = out.length;
-          const report = wordReporter(ctx, out, program);
-          commandCredentials(cmd, inv, report);
+          reporter.program = inv?.name ?? '';
+          commandCredentials(cmd, inv, reporter.push);
           if (!inv) return;
-          netrcCredentials(cmds, i, inv, report);
+          netrcCredentials(cmds, i, inv, reporter.push);
           // echo 'root:secret' | chpasswd ; echo "$x" | docker login --password-stdin
           const stdinSecret = inv.name === 'chpasswd' || (REGISTRY_LOGIN.has(inv.name) && inv.args.some((w) => w.value === '--password-stdin'));
           if (stdinSecret && cmd.prev === '|') {

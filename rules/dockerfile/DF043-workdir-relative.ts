@@ -36,22 +36,21 @@ export default defineRule<'dockerfile', Data>({
     const out: Detection<Data>[] = [];
     for (const stage of ctx.stages) {
       // An absolute WORKDIR in a stage this one builds on is inherited.
-      let known = stageChain(stage)
+      const known = stageChain(stage)
         .slice(1)
         .some((s) => s.instructions.some((i) => i.getKeyword() === 'WORKDIR'));
+      // Only the first WORKDIR of a stage can be flagged: a stage with none (most) needs no variables read.
+      if (known || !stage.instructions.some((i) => i.getKeyword() === 'WORKDIR')) continue;
       const scope = new VariableScope(ctx, stage);
       for (const ins of stage.instructions) {
         scope.apply(ins);
-        if (ins.getKeyword() !== 'WORKDIR' || known) continue;
+        if (ins.getKeyword() !== 'WORKDIR') continue;
         const written = unquote(ins.getArgumentsContent() ?? '');
         if (written === '') continue;
         const resolved = scope.resolve(written);
-        if (resolved === null || ABSOLUTE.test(resolved)) {
-          known = true; // absolute, or unknown: later relative paths are relative to it
-          continue;
-        }
-        out.push({ range: ins.getRange(), data: { written, resolved } });
-        known = true;
+        if (resolved !== null && !ABSOLUTE.test(resolved)) out.push({ range: ins.getRange(), data: { written, resolved } });
+        // Absolute, unknown or flagged: later relative paths are relative to it.
+        break;
       }
     }
     return out;

@@ -39,7 +39,12 @@ export function buildkitDirectives(text: string): BuildkitDirectives {
   let escape = '\\';
   let lines = 0;
   let valid = true;
-  for (const raw of body.split('\n')) {
+  // Line by line from the top, up to the first line that is not a directive (most files: the first line),
+  // rather than splitting the whole text into lines first.
+  for (let start = 0; start <= body.length; ) {
+    const newline = body.indexOf('\n', start);
+    const raw = body.slice(start, newline === -1 ? body.length : newline);
+    start = newline === -1 ? body.length + 1 : newline + 1;
     // Go's bytes.TrimLeftFunc(unicode.IsSpace); the scanner drops a line's final `\r`.
     const line = raw.replace(/\r$/, '').replace(LEADING_SPACE, '');
     if (!line.startsWith('#')) break;
