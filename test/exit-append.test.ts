@@ -20,7 +20,7 @@ describe('after an unconditional exit (task exit0)', () => {
       `16 safe ["16:48 ${RM}; "]`, // exec nginx
       `20 safe ["20:28  && ${RM}"]`, // ; exit $?
       `26 safe ["27:0 ${RM}; "]`, // heredoc: exit 0
-      '34 none', // return 3; rm: bash goes on past the return (task shell2)
+      '35 none', // return 3; rm under SHELL bash: bash goes on past the return (task shell2)
     ]);
   });
 

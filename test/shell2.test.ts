@@ -19,11 +19,11 @@ const RM = 'rm -rf /var/lib/apt/lists/*';
 describe('script ends, function definitions and ERR traps (task shell2)', () => {
   it('DF030: install after a return counts, the fix goes before a last return only; a group ending in exit ends the script', () => {
     assert.deepEqual(fixSummaries('DF030', 'fires-return-or-group-exit.dockerfile', true), [
-      '7 none', // …; return 0; apt-get install -y unzip: bash runs the install after the cleanup
-      `10 safe ["10:47 ${RM}; "]`, // …; return 0 (last)
-      `13 safe ["13:44  && ${RM}"]`, // …; return (bare: its status is the list's)
-      `18 safe ["18:65 ${RM}; "]`, // { echo installed; exit 0; }: inside the group, before the exit
-      `21 safe ["21:45 ${RM}; "]`, // { { exit 0; }; }
+      '9 none', // …; return 0; apt-get install -y unzip: bash runs the install after the cleanup
+      `12 safe ["12:47 ${RM}; "]`, // …; return 0 (last)
+      `15 safe ["15:44  && ${RM}"]`, // …; return (bare: its status is the list's)
+      `20 safe ["20:65 ${RM}; "]`, // { echo installed; exit 0; }: inside the group, before the exit
+      `23 safe ["23:45 ${RM}; "]`, // { { exit 0; }; }
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('script ends, function definitions and ERR traps (task shell2)', () => 
   });
 
   it('DF034: an apk add after an exit needs no index; one after a return may', () => {
-    assert.deepEqual(fixSummaries('DF034', 'fires-index-after-exit.dockerfile'), ['5 safe [" --no-cache"]', '5 safe [" --no-cache"]', '8 quick [" --no-cache"]', '8 safe [" --no-cache"]']);
+    assert.deepEqual(fixSummaries('DF034', 'fires-index-after-exit.dockerfile'), ['5 safe [" --no-cache"]', '5 safe [" --no-cache"]', '10 quick [" --no-cache"]', '10 safe [" --no-cache"]']);
   });
 
   it('DF038: a fetcher after an exit does not withhold "Use npm ci"; one after a return does', () => {

@@ -1304,6 +1304,44 @@ function mayEndIndex(script: RunScript): number {
   return scriptEnds(script).may;
 }
 
+/**
+ * Shells that end a script at a top-level `return` (scriptEnds), by program name: dash, BusyBox ash, and `sh` — the
+ * shell of Docker's default `["/bin/sh", "-c"]` (Dockerfile reference, SHELL), dash or ash on most images and bash in
+ * POSIX mode where /bin/sh is bash, which ends the script there too (status 2).
+ */
+const RETURN_ENDING_SHELLS = new Set(['sh', 'dash', 'ash']);
+
+/**
+ * Whether the shell that runs a script is known to end it at a top-level `return` (RETURN_ENDING_SHELLS): the stage's
+ * SHELL for a script it runs (runBySHELL; with no SHELL in the stage or the stages it builds on, the default `/bin/sh
+ * -c` of a Linux stage), the shell of an exec-form RUN (`["/bin/sh", "-c", "…"]`), the program a heredoc is fed to
+ * (`RUN sh <<EOF`), the shell a command starts with a script string (`sh -c '…'`). False when it is bash (`SHELL
+ * ["/bin/bash", "-c"]`, `bash -c '…'`: bash goes on after it) or not known (an ONBUILD trigger, a heredoc with a
+ * shebang, a shell reached through a wrapper).
+ */
+function returnEndsScript(run: RunInstruction, script: RunScript): boolean {
+  let program: string | null | undefined;
+  if (script.inString) {
+    const host = script.host ? script.host.script.commands[script.host.index] : undefined;
+    program = host && host.programIndex >= 0 ? host.words[host.programIndex].value : null;
+  } else if (script.json && !script.heredoc) {
+    program = script.jsonShell?.[0] ?? null;
+  } else if (script.heredoc && script.runner) {
+    program = script.runner;
+  } else if (runBySHELL(run, script)) {
+    if (run.onbuild || !run.stage) return false;
+    const line = run.instruction.getRange().start.line;
+    const { inherited, own } = shellLinesOf(run.stage);
+    program = inherited;
+    for (const s of own) {
+      if (s.line >= line) break;
+      program = s.program;
+    }
+    if (program === undefined) program = buildsWindows(run.stage) ? null : 'sh';
+  }
+  return !!program && RETURN_ENDING_SHELLS.has(baseName(program).toLowerCase());
+}
+
 /** Whether an `exec` names a program to run (`exec nginx`, `exec -a name prog`), not only redirections (`exec 2>&1`). */
 function execRunsProgram(c: SimpleCommand): boolean {
   const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
@@ -1320,7 +1358,7 @@ function execRunsProgram(c: SimpleCommand): boolean {
  * done (an install that leaves files) reads this.
  */
 export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
-  return reachedBy(run, cmd, terminatorIndex);
+  return reachedBy(run, cmd, (script) => (returnEndsScript(run, script) ? mayEndIndex(script) : terminatorIndex(script)));
 }
 
 /**
@@ -1679,7 +1717,8 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   if (ends.may >= 0) {
     // A top-level `return` first: dash and ash end the script there, bash goes on after it (scriptEnds), so one place
     // serves every shell only when it is the script's last command (bash then ends too, with status 2).
-    if (ends.may !== ends.sure && ends.may !== script.commands.length - 1) return undefined;
+    // Under a shell known to end there (returnEndsScript: the default /bin/sh), it is a terminator like `exit`.
+    if (ends.may !== ends.sure && ends.may !== script.commands.length - 1 && !returnEndsScript(run, script)) return undefined;
     return insertBeforeTerminator(ctx, run, script, ends.may, commandText);
   }
   const eol = ctx.lines.eol;
