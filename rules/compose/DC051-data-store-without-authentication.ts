@@ -18,7 +18,7 @@ type Product = 'MongoDB' | 'Elasticsearch' | 'OpenSearch' | 'Cassandra' | 'Scyll
  * entrypoint does not add `--auth`), Bitnami's MongoDB given no password (`ALLOW_EMPTY_PASSWORD=yes`, or
  * none at all), or a search engine's security switched off by a setting.
  */
-type Cause = 'no-root-user' | 'allow-empty' | 'no-password' | 'setting' | 'allow-all-authenticator';
+type Cause = 'no-root-user' | 'allow-empty' | 'no-password' | 'setting' | 'allow-all-authenticator' | 'transitional-authenticator';
 
 interface Data {
   service: string;
@@ -305,14 +305,7 @@ function cassandraFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; 
     const args = words[0].value === 'cassandra' ? words.slice(1) : words;
     if (!args.every((a) => a.value === '-f')) return facts;
   }
-  for (const { ctx, service } of levels) {
-    if (ctx.serviceGet(service, 'configs') !== undefined) return facts;
-    for (const m of serviceVolumes(ctx, service)) {
-      const raw = m.target?.value;
-      const target = raw === null || raw === undefined ? null : normalizeHostPath(raw.trim());
-      if (target === null || CASSANDRA_CONFIG_DIRS.some((d) => isUnder(target, d) || isUnder(d, target))) return facts;
-    }
-  }
+  if (configMayBeReplaced(levels, CASSANDRA_CONFIG_DIRS)) return facts;
   for (const name of ['CASSANDRA_CONF', 'CASSANDRA_CONFIG', 'CASSANDRA_HOME']) if (env.get(name).state !== 'unset') return facts;
   for (const name of ['JVM_OPTS', 'JVM_EXTRA_OPTS']) {
     const l = env.get(name);
@@ -326,6 +319,22 @@ function cassandraFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; 
 }
 
 /**
+ * Whether the service (at any level of its extends: chain) may bring a configuration of its own: `configs:`, or a
+ * mount at or above one of `dirs` (or one whose target cannot be read).
+ */
+function configMayBeReplaced(levels: readonly { ctx: ComposeContext; service: Service }[], dirs: readonly string[]): boolean {
+  for (const { ctx, service } of levels) {
+    if (ctx.serviceGet(service, 'configs') !== undefined) return true;
+    for (const m of serviceVolumes(ctx, service)) {
+      const raw = m.target?.value;
+      const target = raw === null || raw === undefined ? null : normalizeHostPath(raw.trim());
+      if (target === null || dirs.some((d) => isUnder(target, d) || isUnder(d, target))) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Where the scylladb/scylla image keeps what sets ScyllaDB's options: /etc/scylla (scylla.yaml), /etc/scylla.d (the
  * files the server's start script reads, docker.conf among them), the start scripts' /etc/default and /etc/sysconfig
  * files, and /opt/scylladb (the scripts themselves).
@@ -334,6 +343,12 @@ const SCYLLA_CONFIG_PATHS = ['/etc/scylla', '/etc/scylla.d', '/etc/default/scyll
 
 /** ScyllaDB's built-in authenticator that asks no one for credentials, in both spellings scylla.yaml accepts. */
 const SCYLLA_ALLOW_ALL = /^(?:org\.apache\.cassandra\.auth\.)?AllowAllAuthenticator$/;
+/**
+ * ScyllaDB's authenticator for moving to authentication without downtime: it checks the credentials a client gives and
+ * still lets clients connect without any ("allowing clients to work with or without Authentication at the same time":
+ * ScyllaDB, Enable and Disable Authentication Without Downtime).
+ */
+const SCYLLA_TRANSITIONAL = /^com\.scylladb\.auth\.TransitionalAuthenticator$/;
 const SCYLLA_ALLOW_ALL_AUTHORIZER = /^(?:org\.apache\.cassandra\.auth\.)?AllowAllAuthorizer$/;
 
 /**
@@ -387,11 +402,13 @@ function scyllaFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; ser
       if (o.name === '--options-file' || namesOption(o.name, '--update-scylla-yaml', 4)) return facts;
       if (namesOption(o.name, '--authenticator', 7)) {
         if (o.value === null || o.value === undefined) return facts;
-        if (!SCYLLA_ALLOW_ALL.test(o.value.trim())) {
+        const transitional = SCYLLA_TRANSITIONAL.test(o.value.trim());
+        if (!transitional && !SCYLLA_ALLOW_ALL.test(o.value.trim())) {
           facts.auth = 'yes';
           return facts;
         }
-        // Written out, AllowAllAuthenticator is where the finding is reported.
+        facts.cause = transitional ? 'transitional-authenticator' : 'allow-all-authenticator';
+        // Written out, AllowAllAuthenticator (or TransitionalAuthenticator) is where the finding is reported.
         facts.arg = o.arg;
       } else if (namesOption(o.name, '--authorizer', 7)) {
         if (o.value === null || o.value === undefined || !SCYLLA_ALLOW_ALL_AUTHORIZER.test(o.value.trim())) return facts;
@@ -401,14 +418,7 @@ function scyllaFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; ser
   }
   const cql = rpc !== undefined ? rpc : listen;
   if (cql === null || (cql !== undefined && LOOPBACK_BIND.test(cql.trim()))) return facts;
-  for (const { ctx, service } of levels) {
-    if (ctx.serviceGet(service, 'configs') !== undefined) return facts;
-    for (const m of serviceVolumes(ctx, service)) {
-      const raw = m.target?.value;
-      const target = raw === null || raw === undefined ? null : normalizeHostPath(raw.trim());
-      if (target === null || SCYLLA_CONFIG_PATHS.some((d) => isUnder(target, d) || isUnder(d, target))) return facts;
-    }
-  }
+  if (configMayBeReplaced(levels, SCYLLA_CONFIG_PATHS)) return facts;
   for (const name of names) if (env.get(name).state !== 'unset') return facts;
   facts.auth = 'no';
   return facts;
@@ -508,6 +518,8 @@ function mainMessage(d: Data): string {
       if (d.product === 'ScyllaDB')
         return `Service '${d.service}' runs ScyllaDB without authentication: the scylladb/scylla image keeps ScyllaDB's default authenticator, AllowAllAuthenticator, and its command passes no --authenticator PasswordAuthenticator, so ${risk}.`;
       return `Service '${d.service}' runs Cassandra without authentication: the official image keeps cassandra.yaml's authenticator: AllowAllAuthenticator${d.setting ? ` (its entrypoint does not read ${d.setting})` : ''} and no setting here changes it, so ${risk}.`;
+    case 'transitional-authenticator':
+      return `Service '${d.service}' runs ScyllaDB with --authenticator com.scylladb.auth.TransitionalAuthenticator, which still lets clients connect without credentials (it is meant for moving to PasswordAuthenticator), so ${risk}.`;
     default:
       return `Service '${d.service}' turns ${d.product} security off with ${d.setting}: no user or password is asked for, so ${risk}.`;
   }
@@ -539,7 +551,7 @@ export default defineRule<'compose', Data>({
   docs: {
     summary: 'A MongoDB, Cassandra or ScyllaDB service accepts unauthenticated clients, or Elasticsearch/OpenSearch security is off.',
     what:
-      'Flags a MongoDB, Cassandra or ScyllaDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. Cassandra: the official `cassandra` image, whose cassandra.yaml keeps Cassandra\'s default `authenticator: AllowAllAuthenticator`, which asks no one for credentials (CIS Apache Cassandra 3.11 benchmark, 2.1; `authenticator: PasswordAuthenticator` turns authentication on), and whose entrypoint sets only the addresses, seeds, cluster name, snitch, tokens, `start_rpc`, dc and rack from `CASSANDRA_*` variables (docker-library/cassandra\'s docker-entrypoint.sh): no variable turns authentication on — `CASSANDRA_AUTHENTICATOR`, which other images read, is ignored, and the message says so when it is set. Reported unless the file shows something that may change cassandra.yaml. Bitnami\'s `bitnami/cassandra` uses `PasswordAuthenticator` by default (its README: `CASSANDRA_USER`/`CASSANDRA_PASSWORD`, default `cassandra`) and is not reported. ScyllaDB: the `scylladb/scylla` image, whose scylla.yaml leaves `authenticator` at ScyllaDB\'s default, `AllowAllAuthenticator`, which "performs no credentials checks" (the image\'s Docker Hub description, option `--authenticator`; ScyllaDB "Enable Authentication": `authenticator: PasswordAuthenticator` in /etc/scylla/scylla.yaml turns it on), and whose entrypoint (docker-entrypoint.py) takes its settings as command-line options, `--authenticator` among them, not from environment variables: reported unless the service\'s `command:` passes `--authenticator` (or `--authenticator=`) with another class such as `PasswordAuthenticator` (an explicit `--authenticator AllowAllAuthenticator` is where it is reported). ' +
+      'Flags a MongoDB, Cassandra or ScyllaDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. Cassandra: the official `cassandra` image, whose cassandra.yaml keeps Cassandra\'s default `authenticator: AllowAllAuthenticator`, which asks no one for credentials (CIS Apache Cassandra 3.11 benchmark, 2.1; `authenticator: PasswordAuthenticator` turns authentication on), and whose entrypoint sets only the addresses, seeds, cluster name, snitch, tokens, `start_rpc`, dc and rack from `CASSANDRA_*` variables (docker-library/cassandra\'s docker-entrypoint.sh): no variable turns authentication on — `CASSANDRA_AUTHENTICATOR`, which other images read, is ignored, and the message says so when it is set. Reported unless the file shows something that may change cassandra.yaml. Bitnami\'s `bitnami/cassandra` uses `PasswordAuthenticator` by default (its README: `CASSANDRA_USER`/`CASSANDRA_PASSWORD`, default `cassandra`) and is not reported. ScyllaDB: the `scylladb/scylla` image, whose scylla.yaml leaves `authenticator` at ScyllaDB\'s default, `AllowAllAuthenticator`, which "performs no credentials checks" (the image\'s Docker Hub description, option `--authenticator`; ScyllaDB "Enable Authentication": `authenticator: PasswordAuthenticator` in /etc/scylla/scylla.yaml turns it on), and whose entrypoint (docker-entrypoint.py) takes its settings as command-line options, `--authenticator` among them, not from environment variables: reported unless the service\'s `command:` passes `--authenticator` (or `--authenticator=`) with another class such as `PasswordAuthenticator` (an explicit `--authenticator AllowAllAuthenticator` is where it is reported, as is `com.scylladb.auth.TransitionalAuthenticator`, which checks the credentials a client gives and still lets clients connect without any: ScyllaDB, "Enable and Disable Authentication Without Downtime"). ' +
       'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products; for Cassandra a mount at or above `/etc/cassandra` or `/opt/cassandra` (a cassandra.yaml of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a command other than the image\'s `cassandra -f` or a replaced `entrypoint:`, `-Dcassandra.config` in `JVM_OPTS`/`JVM_EXTRA_OPTS`, `CASSANDRA_CONF`, `CASSANDRA_CONFIG` or `CASSANDRA_HOME` (another configuration), `CASSANDRA_RPC_ADDRESS` on the loopback address only (no other container reaches it), and a built image; for ScyllaDB a mount at or above `/etc/scylla`, `/etc/scylla.d`, `/etc/default/scylla-server`, `/etc/sysconfig/scylla-server` or `/opt/scylladb` (a scylla.yaml, start options or scripts of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a replaced `entrypoint:`, a command whose first word is not an option, a command-line value from an unknown variable, `--options-file` or `--update-scylla-yaml` (another configuration), `SCYLLA_CONF` or `SCYLLA_HOME`, `--authorizer` with another class than `AllowAllAuthorizer`, `--rpc-address` on the loopback address only (or `--listen-address` there with no `--rpc-address`, which then takes its value: no other container reaches it), a built image, and ScyllaDB\'s other images (`scylladb/scylla-enterprise`, `scylladb/scylla-nightly`). Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
       'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries), and the mounts of both files count. The finding is reported in the file that writes the deciding setting (or, in the override, on the key whose `!reset`/`!override` drops this file\'s root user or password, `env_file:` when it drops the env files that set them; the message then names both files), else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`). A service the override resets or replaces whole is judged in the override only. When the override writes the service\'s `image:` (and neither file builds), that image is judged with the merged command and environment, in the override: on the deciding entry when the override writes it, else on its `image:`, the message saying the image is the override\'s. Where the two files are not merged as one service (the override writes its `build:`, a service another extends, a file another includes or extends, a Swarm stack), not reported when the other default file writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
     why:
@@ -576,6 +588,7 @@ export default defineRule<'compose', Data>({
       'https://github.com/scylladb/scylladb/blob/master/dist/docker/commandlineparser.py',
       'https://github.com/scylladb/scylladb/blob/master/dist/docker/scyllasetup.py',
       'https://docs.scylladb.com/manual/stable/operating-scylla/security/authentication.html',
+      'https://docs.scylladb.com/manual/stable/operating-scylla/security/runtime-authentication.html',
       'https://docs.scylladb.com/manual/stable/operating-scylla/procedures/tips/best-practices-scylla-on-docker.html',
       'https://github.com/opensearch-project/opensearch-build/blob/main/docker/release/config/opensearch/opensearch-docker-entrypoint-2.x.sh',
       'https://docs.docker.com/reference/compose-file/services/#extends',
