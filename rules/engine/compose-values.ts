@@ -10,6 +10,7 @@ import { isAlias, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, scalarString, type ComposeContext, type Entry, type Service } from './compose';
 import { parseImageRef, type ImageRef } from './image';
 import { interpolate } from './interpolate';
+import { identityOffsets, parseShell } from './shell';
 import type { Range } from './types';
 
 export interface ResolvedScalar {
@@ -86,14 +87,20 @@ export function reportRangeFor(ctx: ComposeContext, entry: Entry, written: Node 
   return written ? ctx.rangeOf(written) : ctx.rangeOfPair(entry.pair);
 }
 
-/** Words of a `command:`/`entrypoint:` value: a sequence of scalars, or a string split on whitespace. Null when unknown. */
+/**
+ * Words of a `command:`/`entrypoint:` value: a sequence of scalars, or a string split shell-like, its quotes removed
+ * (Compose splits the string form with shell quoting, no shell runs: `"redis-server" --appendonly yes` is
+ * redis-server, --appendonly, yes — the same reading as service-command.ts). Null when unknown.
+ */
 export function commandWords(ctx: ComposeContext, doc: Document.Parsed, entry: Entry | undefined): string[] | null {
   if (!entry || !entry.value) return [];
   if (isScalar(entry.value)) {
     const r = resolveScalar(ctx, doc, entry.value);
     if (!r) return [];
     if (r.value === null) return null;
-    return r.value.trim().split(/\s+/).filter((w) => w.length > 0);
+    const out: string[] = [];
+    for (const cmd of parseShell({ text: r.value, offsets: identityOffsets(r.value.length) })) for (const w of cmd.words) out.push(w.value);
+    return out;
   }
   const items = seqItems(ctx, doc, entry);
   if (!items) return null;

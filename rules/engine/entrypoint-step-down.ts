@@ -10,7 +10,7 @@ import { argWords } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
-import { argumentsOf, outputRedirectTarget, parseShell, programName } from './shell';
+import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import * as path from 'node:path';
 
@@ -733,9 +733,3 @@ function baseNameOf(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
-/** Offsets for a text read on its own (a script file): each character maps to itself. */
-function identityOffsets(n: number): Uint32Array {
-  const out = new Uint32Array(n + 1);
-  for (let i = 0; i <= n; i++) out[i] = i;
-  return out;
-}

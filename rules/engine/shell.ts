@@ -79,6 +79,13 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** A function's name as `function NAME` writes it: a plain word, no quoting or expansion. */
 const FUNCTION_NAME = /^[^\s'"\\$`=<>|&;(){}]+$/;
 
+/** Offsets for a text read on its own (a script file, a value already interpolated): each character maps to itself. */
+export function identityOffsets(n: number): Uint32Array {
+  const out = new Uint32Array(n + 1);
+  for (let i = 0; i <= n; i++) out[i] = i;
+  return out;
+}
+
 /** Split a mapped script into simple commands. Never throws; unbalanced quotes run to the end. */
 export function parseShell(src: MappedText): SimpleCommand[] {
   const { text, offsets } = src;
