@@ -1330,13 +1330,7 @@ function returnEndsScript(run: RunInstruction, script: RunScript): boolean {
     program = script.runner;
   } else if (runBySHELL(run, script)) {
     if (run.onbuild || !run.stage) return false;
-    const line = run.instruction.getRange().start.line;
-    const { inherited, own } = shellLinesOf(run.stage);
-    program = inherited;
-    for (const s of own) {
-      if (s.line >= line) break;
-      program = s.program;
-    }
+    program = shellProgramAt(run.stage, run.instruction.getRange().start.line);
     if (program === undefined) program = buildsWindows(run.stage) ? null : 'sh';
   }
   return !!program && RETURN_ENDING_SHELLS.has(baseName(program).toLowerCase());
@@ -1933,14 +1927,23 @@ export function shellProgram(ins: Instruction): string | null {
  */
 export function nonPosixShellAt(stage: Stage | null, line: number): boolean {
   if (!stage) return false;
+  const program = shellProgramAt(stage, line);
+  if (program !== undefined) return program !== null && isNonPosixShell(program);
+  return buildsWindows(stage);
+}
+
+/**
+ * The program of the last SHELL before `line` in the stage or a stage it builds on (null when that SHELL cannot be
+ * read), undefined when there is none (the platform's default shell runs the shell form).
+ */
+function shellProgramAt(stage: Stage, line: number): string | null | undefined {
   const { inherited, own } = shellLinesOf(stage);
   let program: string | null | undefined = inherited;
   for (const s of own) {
     if (s.line >= line) break;
     program = s.program;
   }
-  if (program !== undefined) return program !== null && isNonPosixShell(program);
-  return buildsWindows(stage);
+  return program;
 }
 
 /** A stage's SHELL instructions (line, program), and the program the stages it builds on leave in effect; once per stage. */
