@@ -8,8 +8,9 @@
  * https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
  */
 import * as path from 'node:path';
+import type { Node } from 'yaml';
 import { isMap, isSeq } from './yaml-guards';
-import type { ComposeContext, EnvVar, Service } from './compose';
+import { isMergeKey, type ComposeContext, type EnvVar, type Service } from './compose';
 import { builtDockerfileOf, extendsChain, lookupKey, type ExtendsLevel } from './compose-lookup';
 import { interpolateWithDotenv } from './compose-values';
 import type { DockerfileContext } from './dockerfile';
@@ -22,14 +23,18 @@ import { repositoryRoot } from './repo';
 export interface PassedArg {
   name: string;
   /**
-   * Written with a value (`NAME=…`, `NAME: …`): Compose passes it (interpolated; an unset variable without a
-   * default is an empty string). Without one (`- NAME`, `NAME:`) Compose takes it from its own environment
-   * and passes nothing when that has none: the Dockerfile's default may be used.
+   * Compose passes the arg: written with a value (`NAME=…`, `NAME: …`; interpolated, an unset variable without a
+   * default is an empty string), or written without one (`- NAME`, `NAME:`, `NAME: null`) and the `.env` of the
+   * project sets NAME: Compose resolves such an arg from the project's environment, which holds the `.env`
+   * (docker/compose pkg/compose/build.go, toBuildOptions: `flatten(service.Build.Args.Resolve(envResolver(
+   * project.Environment)))`). Not given: written without a value and not in the `.env`: Compose passes the value
+   * of its own environment, or nothing when that has none (the Dockerfile's default is used then) — which of
+   * the two is not known here (as a `${NAME}` that the `.env` does not set is not known).
    */
   given: boolean;
   /** The value Compose passes, interpolated with the `.env` of the compose file; null when not given or a variable in it is unknown. */
   value: string | null;
-  /** The value is written literally (no interpolation). */
+  /** The value is written literally (no interpolation, not taken from the `.env`). */
   literal: boolean;
   /** The file and service it is written in (an `extends:` base, or the default override merged over the service). */
   ctx: ComposeContext;
@@ -51,7 +56,46 @@ function writtenArgs(ctx: ComposeContext, service: Service): EnvVar[] | 'unknown
   const args = ctx.get(service.doc, build.value, 'args');
   if (!args || !args.value) return undefined;
   if (!isMap(args.value) && !isSeq(args.value)) return 'unknown';
-  return ctx.environmentEntries(service.doc, args.value, build.shared || args.shared);
+  return argEntries(ctx, service.doc, args.value, build.shared || args.shared, 0);
+}
+
+/**
+ * The entries of an `args:` node, with the mappings a `<<` merge key brings in (`args: { <<: *common, B: 2 }`):
+ * the node's own keys win, then the merge sources in order, as YAML 1.1 merges them (go-yaml, which Compose
+ * parses with, does too). Merged entries lie in an anchored node: not editable.
+ */
+function argEntries(ctx: ComposeContext, doc: Service['doc'], node: Node, shared: boolean, depth: number): EnvVar[] {
+  const entries = ctx.environmentEntries(doc, node, shared);
+  if (!isMap(node)) return entries;
+  const merges = node.items.filter((p) => isMergeKey(p.key));
+  if (merges.length === 0) return entries;
+  const mergeNames = new Set(merges.map((p) => String((p.key as { value: unknown }).value)));
+  const out = entries.filter((e) => !mergeNames.has(e.name));
+  if (depth >= 8) return out;
+  const names = new Set(out.map((e) => e.name));
+  for (const via of merges) {
+    for (const src of isSeq(via.value) ? via.value.items : [via.value]) {
+      const target = ctx.resolve(doc, src as Node);
+      if (!target || !isMap(target)) continue;
+      for (const e of argEntries(ctx, doc, target, true, depth + 1)) {
+        if (names.has(e.name)) continue;
+        names.add(e.name);
+        out.push(e);
+      }
+    }
+  }
+  return out;
+}
+
+/** An arg as Compose passes it: its written value interpolated, or the `.env`'s value of its name when written without one. */
+function passedArg(ctx: ComposeContext, service: Service, entry: EnvVar): PassedArg {
+  if (entry.value !== null) {
+    const read = interpolateWithDotenv(ctx, entry.value);
+    return { name: entry.name, given: true, value: read.value, literal: read.literal, ctx, service, entry };
+  }
+  const env = ctx.dotenv()?.values;
+  const given = env?.has(entry.name) ?? false;
+  return { name: entry.name, given, value: given ? (env!.get(entry.name) ?? null) : null, literal: false, ctx, service, entry };
 }
 
 function addLevels(out: ServiceBuildArgs, levels: readonly ExtendsLevel[]): void {
@@ -61,11 +105,7 @@ function addLevels(out: ServiceBuildArgs, levels: readonly ExtendsLevel[]): void
     const vars = writtenArgs(ctx, service);
     if (vars === 'unknown') out.unknown = true;
     if (!vars || vars === 'unknown') continue;
-    for (const entry of vars) {
-      const given = entry.value !== null;
-      const read = given ? interpolateWithDotenv(ctx, entry.value!) : { value: null, literal: false };
-      out.args.set(entry.name, { name: entry.name, given, value: read.value, literal: given && read.literal, ctx, service, entry });
-    }
+    for (const entry of vars) out.args.set(entry.name, passedArg(ctx, service, entry));
   }
 }
 
@@ -131,19 +171,30 @@ function rawGlobalArgs(dockerfile: DockerfileContext): Map<string, string | null
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 export interface FromWithArgs {
-  /** The image text the FROM names for this build; null when a value it needs is not known. */
+  /** The image text the FROM names for this build; null when a value it needs is not known (never with `unknownAs`). */
   text: string | null;
   /** The args passed (given) that the FROM reads, directly or through the default of another global ARG, in order. */
   used: PassedArg[];
 }
 
+export interface FromReading {
+  /** The build may pass args that `args` does not hold (ServiceBuildArgs.unknown): a global ARG not in it is not known. */
+  more?: boolean;
+  /** Text that stands for a variable whose value is not known (image-uses' wildcard), instead of the whole text being unknown. */
+  unknownAs?: string;
+}
+
 /**
  * The image text a FROM names when a build passes `args`: each global ARG it reads takes the value
- * passed, else its default (which may read other global ARGs, passed or not). A variable that is no
- * global ARG, or one without a value, is unknown (as `resolveGlobal`); so is a passed value not known.
+ * passed, else its default (which may read other global ARGs, passed or not). A passed value, even an
+ * empty one, replaces the default (BuildKit's dockerfile2llb sets a meta-arg to the build arg's value
+ * whenever the build passes one). A variable that is no global ARG, or one without a value, is unknown (as
+ * `resolveGlobal`); so is a value passed but not known, and an arg written without a value that the `.env`
+ * does not set (Compose's environment may pass one: PassedArg.given).
  */
-export function fromWithArgs(dockerfile: DockerfileContext, raw: string, args: ReadonlyMap<string, PassedArg>): FromWithArgs {
+export function fromWithArgs(dockerfile: DockerfileContext, raw: string, args: ReadonlyMap<string, PassedArg>, opts: FromReading = {}): FromWithArgs {
   const globals = rawGlobalArgs(dockerfile);
+  const wild = opts.unknownAs;
   const used: PassedArg[] = [];
   let unknown = false;
   let length = raw.length;
@@ -152,34 +203,42 @@ export function fromWithArgs(dockerfile: DockerfileContext, raw: string, args: R
     return text.replace(VARIABLE, (m: string, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
       if (unknown) return '';
       const name = (braced ?? bare)!;
+      /** undefined: unset; null: not known. */
       let v: string | null | undefined;
       if (globals.has(name)) {
         const passed = args.get(name);
         if (passed?.given) {
           if (!used.includes(passed)) used.push(passed);
-          if (passed.value === null) unknown = true;
           v = passed.value;
+        } else if (passed || opts.more) {
+          v = null;
         } else {
           const d = globals.get(name);
-          v = d === null || d === undefined ? undefined : depth < 4 ? resolve(d, depth + 1) : d.includes('$') ? ((unknown = true), '') : d;
+          v = d === null || d === undefined ? undefined : depth < 4 ? resolve(d, depth + 1) : d.includes('$') ? null : d;
         }
       }
-      const set = v !== undefined && v !== null;
-      const empty = !set || v === '';
       let r: string;
-      if (op === ':-' || op === '-') r = (op === ':-' ? empty : !set) ? resolve(word ?? '', depth + 1) : v!;
-      else if (op === ':+' || op === '+') r = (op === ':+' ? !empty : set) ? resolve(word ?? '', depth + 1) : '';
-      else if (!set) {
-        unknown = true;
-        return '';
-      } else r = v!;
+      if (v === null || (v === undefined && !op)) {
+        // Not known, or a variable the FROM cannot see (no global ARG, or one without a default): unknown.
+        if (wild === undefined) {
+          unknown = true;
+          return '';
+        }
+        r = wild;
+      } else {
+        const set = v !== undefined;
+        const empty = !set || v === '';
+        if (op === ':-' || op === '-') r = (op === ':-' ? empty : !set) ? resolve(word ?? '', depth + 1) : v!;
+        else if (op === ':+' || op === '+') r = (op === ':+' ? !empty : set) ? resolve(word ?? '', depth + 1) : '';
+        else r = v!;
+      }
       length += r.length - m.length;
       if (length > MAX_EXPANDED_LENGTH) unknown = true;
       return r;
     });
   };
   const text = resolve(raw, 0);
-  return { text: unknown ? null : text, used };
+  return { text: unknown ? (wild ?? null) : text, used };
 }
 
 /** The names of the global ARGs a FROM reads, directly or through their defaults. */

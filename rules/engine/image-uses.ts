@@ -12,8 +12,6 @@
  * context of the Dockerfile (another analysis reads the other files afresh).
  */
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq } from './yaml-guards';
-import type { Node } from 'yaml';
 import { scalarString, type ComposeContext, type Service } from './compose';
 import type { DockerfileContext, Stage } from './dockerfile';
 import { builtDockerfileOf, imageThrough, lookupKey, lookupPath } from './compose-lookup';
@@ -21,7 +19,7 @@ import { includeTree } from './include';
 import { interpolate } from './interpolate';
 import { additionalContextsOf, buildTargetName, composeFilesAround, defaultComposePair, namedBuildContexts, namedContextKey, parsedCompose, servicesBuilding, type BuildingService } from './relations';
 import { buildsOn, stageChain } from './stage-scope';
-import { MAX_EXPANDED_LENGTH } from './expansion';
+import { buildArgsOf, fromWithArgs, mergedBuiltDockerfile, type PassedArg } from './build-args';
 
 /** A place in a name that stands for any text (a variable whose value is not known). */
 const ANY = '\u0001';
@@ -98,51 +96,32 @@ function builtImageNames(b: BuildingService): string[] | 'unknown' {
   return repositoryForms(`${SEG}-${b.service.name}`);
 }
 
-/** The `build.args` a service passes, by name, interpolated (a value not known stands for any text); null when they cannot be read (inherited through `extends:`). */
-function buildArgsOf(compose: ComposeContext, service: Service): Map<string, string> | null {
-  const build = lookupKey(compose, service, 'build');
-  if (!build || build === 'unknown') return build === 'unknown' ? null : new Map();
-  if (build.inherited) return null;
-  const out = new Map<string, string>();
-  const args = isMap(build.entry.value) ? compose.get(service.doc, build.entry.value, 'args')?.value : undefined;
-  if (isMap(args)) {
-    for (const pair of args.items) {
-      if (!isScalar(pair.key)) continue;
-      const v = scalarString(pair.value as Node);
-      out.set(String(pair.key.value), v === null ? ANY : composeName(compose, v));
-    }
-  } else if (isSeq(args)) {
-    for (const item of args.items) {
-      const entry = isScalar(item) ? scalarString(item) : null;
-      if (!entry) continue;
-      const eq = entry.indexOf('=');
-      if (eq > 0) out.set(entry.slice(0, eq), composeName(compose, entry.slice(eq + 1)));
-      else out.set(entry, ANY);
-    }
-  } else if (args) return null;
+/**
+ * The build args a service passes, read as DC004 and the base image of a build read them (build-args.ts,
+ * buildArgsOf: map and list forms, a name without a value taken from the `.env`, `<<` merges, `extends:` and the
+ * default override), with a value that is not known standing for any text where it is written with variables
+ * (`${REGISTRY}/base:local`); null when the build may pass others that are not read (all variables stand for any text).
+ */
+function passedArgs(compose: ComposeContext, service: Service): Map<string, PassedArg> | null {
+  const passed = buildArgsOf(compose, service);
+  if (passed.unknown) return null;
+  const out = new Map<string, PassedArg>();
+  for (const [name, a] of passed.args) out.set(name, a.given && a.value === null ? { ...a, value: a.entry.value === null ? ANY : composeName(a.ctx, a.entry.value) } : a);
   return out;
 }
 
 /**
  * The image a stage's FROM names, as written with its variables replaced: by the build arguments the
- * service gives (`args: { BASE: acme/base:local }`), else by the Dockerfile's global ARG defaults; a
- * variable with neither (or `args` that cannot be read) stands for any text.
+ * service gives (`args: { BASE: acme/base:local }`), else by the Dockerfile's global ARG defaults, as
+ * fromWithArgs reads them; a variable with neither, a value not known (or `args` that cannot be read)
+ * stands for any text.
  */
-function fromName(dockerfile: DockerfileContext, stage: Stage, args: Map<string, string> | null): string | null {
+function fromName(dockerfile: DockerfileContext, stage: Stage, args: ReadonlyMap<string, PassedArg> | null): string | null {
   const raw = stage.from.getImage();
   if (!raw) return null;
   if (!raw.includes('$')) return raw;
-  if (args === null) return raw.replace(/\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, ANY);
   // A name longer than MAX_EXPANDED_LENGTH is not built: any text (review 41a, F7).
-  let length = raw.length;
-  const out = raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m: string, braced: string | undefined, bare: string | undefined) => {
-    if (length > MAX_EXPANDED_LENGTH) return '';
-    const given = args.get((braced ?? bare)!);
-    const r = given !== undefined && given !== '' ? given : (dockerfile.resolveGlobal(m) ?? ANY);
-    length += r.length - m.length;
-    return length > MAX_EXPANDED_LENGTH ? '' : r;
-  });
-  return length > MAX_EXPANDED_LENGTH ? ANY : out;
+  return fromWithArgs(dockerfile, raw, args ?? new Map(), { more: args === null, unknownAs: ANY }).text;
 }
 
 /** The images the FROM lines of an inline Dockerfile (`dockerfile_inline:`) name, variables standing for any text. */
@@ -225,7 +204,7 @@ function buildsOnImage(ctx: DockerfileContext, f: ComposeContext, s: Service, b:
     if (v.startsWith('docker-image://') && names !== 'unknown' && sameImage(names, v.slice('docker-image://'.length))) return true;
   }
   if (names === 'unknown') return 'unknown';
-  const built = builtDockerfileOf(f, s);
+  const built = mergedBuiltDockerfile(f, s);
   if (!built) {
     const inline = lookupPath(f, s, ['build', 'dockerfile_inline']);
     const text = inline && inline !== 'unknown' ? scalarString(inline.entry.value) : null;
@@ -233,7 +212,7 @@ function buildsOnImage(ctx: DockerfileContext, f: ComposeContext, s: Service, b:
     return inlineFromNames(text).some((n) => sameImage(names, n));
   }
   if (built.dockerfile.path === ctx.path) return false;
-  const args = buildArgsOf(f, s);
+  const args = passedArgs(f, s);
   for (const stage of built.dockerfile.stages) {
     if (stage.base.kind === 'stage' || stage.base.kind === 'scratch') continue;
     const written = fromName(built.dockerfile, stage, args);

@@ -111,8 +111,9 @@ export function builtBaseImage(ctx: ComposeContext, service: Service): ImageRef 
  * through `extends:` and the default override, as Compose merges them: buildArgsOf) names the image with the value
  * passed, not the ARG's default: `ARG PG_MAJOR=15` / `FROM postgres:${PG_MAJOR}` built with `args: { PG_MAJOR: "17" }`
  * runs postgres:17 (the Dockerfile reference, "Understand how ARG and FROM interact"; Compose Build Specification,
- * args). A value that is not known (a variable without a value, an arg written without one, which Compose takes from
- * its own environment, `args` that cannot be read) leaves the tag unknown; one on a FROM that names an earlier stage
+ * args). An arg written without a value passes the `.env`'s value of its name when the `.env` sets one. A value that is
+ * not known (a variable without a value, an arg written without one that the `.env` does not set, which Compose takes
+ * from its own environment, `args` that cannot be read) leaves the tag unknown; one on a FROM that names an earlier stage
  * leaves the base unknown (null).
  */
 export function builtBaseLoose(ctx: ComposeContext, service: Service): LooseImage | null {
