@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { type Node } from 'yaml';
-import { isScalar, isSeq } from '../engine/yaml-guards';
-import { scalarString, type ComposeContext, type Service } from '../engine/compose';
+import { isScalar } from '../engine/yaml-guards';
+import type { ComposeContext, Service } from '../engine/compose';
 import { addToMapEdit, canAddToService, indentUnit } from '../engine/compose-insert';
-import { builtDockerfileOf, ExtendedEnv, isOneShotJob, isPartialService, lookupKey, waitedForHealthy } from '../engine/compose-lookup';
+import { builtDockerfileOf, effectiveCommandsThrough, ExtendedEnv, isOneShotJob, isPartialService, lookupKey, waitedForHealthy } from '../engine/compose-lookup';
+import { interpolateWithDotenv } from '../engine/compose-values';
 import { dataStoreOfImage, serviceImage, type DataStoreKind } from '../engine/datastores';
 import type { Stage } from '../engine/dockerfile';
 import type { ImageRef } from '../engine/image';
@@ -137,24 +137,88 @@ function mariadbHasHealthcheckScript(tag: string | null): boolean {
   return patch === undefined || patch >= first;
 }
 
-/** The raw words of `command:` (and, for redis-stack, `REDIS_ARGS`), as written (before interpolation). */
-function commandWords(ctx: ComposeContext, service: Service): string[] | null {
-  const parts: string[] = [];
-  const cmd = lookupKey(ctx, service, 'command');
-  if (cmd === 'unknown') return null;
-  if (cmd && cmd.entry.value) {
-    const v = cmd.entry.value;
-    const nodes = isSeq(v) ? v.items : [v];
-    for (const n of nodes) {
-      const s = scalarString(cmd.ctx.resolve(cmd.service.doc, n as Node));
-      if (s === null) return null;
-      parts.push(s);
-    }
+/** A word redis-server gets: as written (null when it is not written in this service) and its value (null when not known). */
+interface RedisWord {
+  raw: string | null;
+  value: string | null;
+}
+
+/**
+ * The words redis-server gets from the service, for the probe: null when they are not all known.
+ * - `redis`: the image's entrypoint runs redis-server with the command's words when the first is an option or a
+ *   `.conf` file, or names redis-server; any other program is not redis-server's command line. The command is read
+ *   as the engine reads it (effectiveCommandsThrough: the string form split shell-like, its quotes removed, as
+ *   Compose splits it, through `extends:`; `sh -c "…"` read as its script): a shell wrapper is read when its script
+ *   is one command, `[exec] redis-server …`, and known once Compose interpolated it (`$$` is then the shell's `$`).
+ * - `redis/redis-stack(-server)`: its entrypoint runs redis-stack-server with `${REDIS_ARGS}` unquoted (split on
+ *   whitespace, quotes not removed, no expansion); a `command:` replaces that script or is not passed: not read.
+ */
+function redisServerWords(ctx: ComposeContext, service: Service, stack: boolean): { words: RedisWord[]; viaShell: boolean } | null {
+  const effective = effectiveCommandsThrough(ctx, service);
+  if (effective === null) return null;
+  if (stack) {
+    if (effective) return null;
+    const ext = new ExtendedEnv(ctx, service);
+    const env = ext.get('REDIS_ARGS');
+    if (env.state === 'unset') return { words: [], viaShell: false };
+    if (env.state === 'unknown') return null;
+    const own = env.env && !env.file && !env.merged && !ext.inherited('REDIS_ARGS') ? env.env.value : null;
+    if (own === null) return env.state === 'set' ? { words: env.value.split(/\s+/).filter((w) => w !== '').map((value) => ({ raw: null, value })), viaShell: false } : null;
+    const words = own.split(/\s+/).filter((w) => w !== '').map((raw) => ({ raw, value: interpolateWithDotenv(ctx, raw).value }));
+    // A value with whitespace splits into more words than are written.
+    if (env.state === 'set' && env.value.split(/\s+/).filter((w) => w !== '').length !== words.length) return null;
+    return { words, viaShell: false };
   }
-  // REDIS_ARGS inherited through `extends:` is written elsewhere: its raw words are not read from here.
-  if (new ExtendedEnv(ctx, service).inherited('REDIS_ARGS')) return null;
-  for (const env of ctx.environment(service)) if (env.name === 'REDIS_ARGS' && env.value) parts.push(env.value);
-  return parts.join(' ').split(/\s+/).filter((w) => w !== '').map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
+  if (!effective) return { words: [], viaShell: false };
+  if (effective.runs.length !== 1) return null;
+  const run = effective.runs[0];
+  let args = run.args;
+  if (run.viaShell) {
+    // The script as the shell reads it is known only once Compose interpolated it.
+    if ((effective.command?.args ?? []).some((a) => a.value === null)) return null;
+    if (args[0]?.raw === 'exec') args = args.slice(1);
+    if (!args[0] || basename(args[0].raw) !== 'redis-server') return null;
+  } else {
+    const first = args[0]?.value;
+    if (first === null) return null;
+    if (first !== undefined && !first.startsWith('-') && !first.endsWith('.conf') && basename(first) !== 'redis-server') return null;
+    // A known value with whitespace or quotes splits otherwise (Compose interpolates the string form before it splits it).
+    if (effective.command?.form === 'string' && args.some((a) => a.raw.includes('$') && a.value !== null && /[\s'"\\]/.test(a.value))) return null;
+  }
+  return { words: args.map((a) => ({ raw: a.raw, value: a.value })), viaShell: run.viaShell };
+}
+
+/** redis-server options that change where or how redis-cli must connect or log in, or its settings from a file. */
+const REDIS_UNKNOWN_SETTINGS = /^--(?:include|aclfile|user|port|bind|unixsocket|tls-port|rename-command|requirepass)\b/i;
+
+/** The `test:` of the redis probe, or undefined when it cannot be certain. */
+function redisProbe(ctx: ComposeContext, service: Service, stack: boolean): string | undefined {
+  const read = redisServerWords(ctx, service, stack);
+  if (!read) return undefined;
+  const { words, viaShell } = read;
+  const i = words.findIndex((w) => w.value === '--requirepass' || (viaShell && w.raw === '--requirepass'));
+  for (let k = 0; k < words.length; k++) {
+    if (k === i + 1 && i !== -1) continue;
+    const v = words[k].value;
+    // A word not known may be any setting; settings from a file (or a second password) are not known.
+    if (v === null) return undefined;
+    if (k !== i && (/\.conf$/.test(v) || REDIS_UNKNOWN_SETTINGS.test(v))) return undefined;
+  }
+  if (i === -1) return quoteTest(['CMD-SHELL', 'redis-cli ping | grep -q PONG']);
+  const pass = words[i + 1];
+  // A literal password is not copied into a second place (nor into a SARIF suggestion): move it to
+  // .env first (DC040/DC052), then the probe refers to the variable.
+  if (!pass || pass.raw === null || !pass.raw.includes('$')) return undefined;
+  if (viaShell) {
+    // The shell expands the container's variable: the probe's shell expands the same one (`$$` so Compose leaves it).
+    const m = /^"?(\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}))"?$/.exec(pass.raw);
+    if (!m || (pass.raw.startsWith('"') !== pass.raw.endsWith('"'))) return undefined;
+    return quoteTest(['CMD-SHELL', `redis-cli -a "$${m[1]}" ping 2>/dev/null | grep -q PONG`]);
+  }
+  // Compose's variable, interpolated alike in the command and the probe; `$$` is a literal `$` redis-server gets
+  // (no shell runs), which the probe's shell would expand.
+  if (/['"`\\]/.test(pass.raw) || pass.raw.includes('$$') || (pass.value !== null && /[\s']/.test(pass.value))) return undefined;
+  return quoteTest(['CMD-SHELL', `redis-cli -a '${pass.raw}' ping 2>/dev/null | grep -q PONG`]);
 }
 
 function quoteTest(words: string[]): string {
@@ -174,22 +238,9 @@ function probeFor(ctx: ComposeContext, service: Service, ref: ImageRef): string 
       if (!['postgres', 'postgis/postgis', 'pgvector/pgvector', 'timescale/timescaledb'].includes(repo)) return undefined;
       // -h 127.0.0.1: the entrypoint's temporary init server listens on the socket only, so the probe fails until the real server is up.
       return quoteTest(['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER:-postgres}" -d "$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}"']);
-    case 'redis': {
+    case 'redis':
       if (!['redis', 'redis/redis-stack-server', 'redis/redis-stack'].includes(repo)) return undefined;
-      const words = commandWords(ctx, service);
-      if (!words) return undefined;
-      if (words.some((w) => /\.conf$/.test(w) || w === '--include' || w === '--aclfile')) return undefined; // settings from a file: unknown
-      const i = words.indexOf('--requirepass');
-      if (i === -1) return quoteTest(['CMD-SHELL', 'redis-cli ping | grep -q PONG']);
-      const pass = words[i + 1];
-      if (!pass || /['"`\\]/.test(pass)) return undefined;
-      // A literal password is not copied into a second place (nor into a SARIF suggestion): move it to
-      // .env first (DC040/DC052), then the probe refers to the variable.
-      if (!pass.includes('$')) return undefined;
-      // `$$VAR` is expanded by the container's shell (double quotes); anything else is Compose's text (single quotes).
-      const quoted = pass.includes('$$') ? `"${pass}"` : `'${pass}'`;
-      return quoteTest(['CMD-SHELL', `redis-cli -a ${quoted} ping 2>/dev/null | grep -q PONG`]);
-    }
+      return redisProbe(ctx, service, repo !== 'redis');
     case 'mysql':
       if (repo !== 'mysql') return undefined;
       // Exit status 0 whenever the server answers, even with "Access denied": no credentials needed.
@@ -233,7 +284,7 @@ export default defineRule<'compose', Data>({
     why: 'Without a health check Docker only knows whether the process runs, not whether it answers: a hung or half-started service is reported "running", `depends_on: condition: service_healthy` cannot wait for it, and a restart policy or an orchestrator never replaces it — an outage nobody is told about, and the availability half of security. SECURITY-GUIDELINES.md Security Checklist (Development): "Health checks implemented"; §2 Container Runtime Security.',
     bad: 'services:\n  db:\n    image: postgres:17-alpine',
     good: 'services:\n  db:\n    image: postgres:17-alpine\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-$${POSTGRES_USER:-postgres}}\\""]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s',
-    fix: '"Add a healthcheck" is offered only for official images whose probe is known, and adds `healthcheck:` (test, `interval: 10s`, `timeout: 5s`, `retries: 5`, `start_period: 30s`) at the end of the service. postgres (and postgis/pgvector/timescaledb): `pg_isready -h 127.0.0.1` with the container\'s POSTGRES_USER/POSTGRES_DB (`$$` so the container\'s shell expands them; 127.0.0.1 so the temporary init server does not count as ready). redis: `redis-cli ping | grep -q PONG` (redis-cli exits 0 even on NOAUTH or LOADING), with `-a` and the password variable written after `--requirepass` in `command:` when there is one (a literal password is not copied: move it to .env first); no fix when the settings come from a config file. mysql: `mysqladmin ping -h 127.0.0.1` (exit 0 whenever the server answers, even "Access denied"). mariadb: `healthcheck.sh --connect --innodb_initialized` (the images\' own script; it logs in as the healthcheck user created at initialization since June 2023 — a data directory created earlier needs `MARIADB_AUTO_UPGRADE=1` once), or `mysqladmin ping` for tags older than the script. mongo: `mongosh --quiet --eval "db.adminCommand(\'ping\')"` (the legacy `mongo` shell for tags before 5.0). rabbitmq: `rabbitmq-diagnostics -q ping`. elasticsearch: `curl` on `_cluster/health` only when security is off (7.x default, or `xpack.security.enabled=false`): 8.x serves TLS with authentication. No fix for other images (a guessed probe would mark a healthy service unhealthy), for a service that replaces the image\'s `entrypoint:` (its configuration, e.g. a password, is then unknown), when the service comes from an anchor/alias, or when `healthcheck:` is written but empty. No fix for a `healthcheck` the default override resets or replaces: the override may drop it on purpose (a development setup). Not applied by fix-all: review the probe and timings.',
+    fix: '"Add a healthcheck" is offered only for official images whose probe is known, and adds `healthcheck:` (test, `interval: 10s`, `timeout: 5s`, `retries: 5`, `start_period: 30s`) at the end of the service. postgres (and postgis/pgvector/timescaledb): `pg_isready -h 127.0.0.1` with the container\'s POSTGRES_USER/POSTGRES_DB (`$$` so the container\'s shell expands them; 127.0.0.1 so the temporary init server does not count as ready). redis: `redis-cli ping | grep -q PONG` (redis-cli exits 0 even on NOAUTH or LOADING), with `-a` and the password variable written after `--requirepass` when there is one (a literal password is not copied: move it to .env first). redis-server\'s command line is read as the container gets it: `command:` split as Compose splits it (shell-like, quotes removed; through `extends:`), when its first word is an option, a `.conf` file or `redis-server` (the image\'s entrypoint then runs redis-server with it); `sh -c "[exec] redis-server …"` when the script is that one command, known once Compose interpolated it (a `$$VAR` password is then the container\'s variable, which the probe\'s shell expands alike: `"$$VAR"`); for redis/redis-stack(-server), `REDIS_ARGS`, which its entrypoint splits on whitespace, and no `command:`. No fix when the settings come from a config file or change where or how redis-cli must connect or log in (`--include`, `--aclfile`, `--user`, `--port`, `--bind`, `--unixsocket`, `--tls-port`, `--rename-command`, the option and its value in one word), when a word\'s value is not known (a variable the `.env` does not set; a known value with spaces or quotes splits otherwise), for another program (a script, a shell running more than redis-server), or for a `$$` in a command no shell reads (redis-server gets a literal `$`, which the probe\'s shell would expand). mysql: `mysqladmin ping -h 127.0.0.1` (exit 0 whenever the server answers, even "Access denied"). mariadb: `healthcheck.sh --connect --innodb_initialized` (the images\' own script; it logs in as the healthcheck user created at initialization since June 2023 — a data directory created earlier needs `MARIADB_AUTO_UPGRADE=1` once), or `mysqladmin ping` for tags older than the script. mongo: `mongosh --quiet --eval "db.adminCommand(\'ping\')"` (the legacy `mongo` shell for tags before 5.0). rabbitmq: `rabbitmq-diagnostics -q ping`. elasticsearch: `curl` on `_cluster/health` only when security is off (7.x default, or `xpack.security.enabled=false`): 8.x serves TLS with authentication. No fix for other images (a guessed probe would mark a healthy service unhealthy), for a service that replaces the image\'s `entrypoint:` (its configuration, e.g. a password, is then unknown), when the service comes from an anchor/alias, or when `healthcheck:` is written but empty. No fix for a `healthcheck` the default override resets or replaces: the override may drop it on purpose (a development setup). Not applied by fix-all: review the probe and timings.',
     guideline: 'Security Checklist — "Health checks implemented"; §2 Container Runtime Security',
     equivalents: ['KICS "Healthcheck Not Set" (Docker Compose query 698ed579-b239-4f8f-a388-baa4bcb13ef8; it also flags `disable: true`, which this rule treats as a decision)', 'Checkov CKV_DOCKER_2 (HEALTHCHECK instruction in the Dockerfile)', 'Trivy DS-0026 "No HEALTHCHECK defined" (Dockerfile)'],
     references: [
@@ -249,6 +300,8 @@ export default defineRule<'compose', Data>({
       'https://www.rabbitmq.com/docs/monitoring#health-checks',
       'https://github.com/docker-library/docs/pull/2183 (mongosh replaces mongo in the mongo image from 6.0)',
       'https://github.com/redis/redis/issues/2270 (redis-cli exit status on error replies)',
+      'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh (a first argument that is an option or a .conf file runs redis-server with the arguments; another program runs as given)',
+      'https://github.com/redis-stack/redis-stack/blob/master/etc/scripts/entrypoint.sh (redis-stack-server run with ${REDIS_ARGS} unquoted)',
       'https://docs.kics.io/latest/queries/dockercompose-queries/698ed579-b239-4f8f-a388-baa4bcb13ef8/',
       'https://github.com/itzg/docker-minecraft-server/blob/HEAD/Dockerfile (itzg/minecraft-server: HEALTHCHECK --start-period=1m CMD /health.sh; mc-health in later versions)',
       'https://github.com/open-webui/open-webui/blob/HEAD/Dockerfile (ghcr.io/open-webui/open-webui: HEALTHCHECK CMD curl --silent --fail http://localhost:${PORT:-8080}/health …)',
