@@ -4,7 +4,7 @@ import { isMergeKey, type ComposeContext, type Service } from '../engine/compose
 import { addToMapEdit, canAddToService, indentUnit, isEditableScalar, parsedCleanly, replaceScalarEdit } from '../engine/compose-insert';
 import { resolveScalar } from '../engine/compose-values';
 import { isPartialService } from '../engine/compose-lookup';
-import { includeTree, inclusionOf, projectFiles, surelyIncludedBy } from '../engine/include';
+import { includesOf, includeTree, inclusionOf, projectFiles, surelyIncludedBy } from '../engine/include';
 import { defaultPairPartner } from '../engine/override-top-level';
 import { defineRule } from '../engine/rule';
 import type { Fix, Range, TextEdit } from '../engine/types';
@@ -138,6 +138,8 @@ function mergedOnDefault(merge: DefaultMerge): boolean {
  */
 function projectNeighbours(ctx: ComposeContext): number {
   const inc = inclusionOf(ctx);
+  // A file that no file includes and that includes none is a project of its own (most files): its tree is empty.
+  if (!inc && includesOf(ctx, ctx.dir).length === 0) return 0;
   const root = inc ? inc.root : ctx;
   const tree = treeCounts(root, ctx.workspace);
   let n = tree.total - (tree.byPath.get(ctx.path) ?? 0);
@@ -198,12 +200,14 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out = [];
-    // Services of files joined by `include:` share the project's default network with this file's.
-    const others = projectNeighbours(ctx);
+    // Services of files joined by `include:` share the project's default network with this file's: counted only when
+    // the document's own are too few to have neighbours.
+    let others: number | undefined;
     for (const doc of ctx.documents) {
       // A lone service has no neighbour to be isolated from (the default network is per project);
       // neither has one whose only companions use `network_mode:` (the host's network, another's namespace).
-      if (defaultNetworkCount(ctx, doc) + others < 2) continue;
+      const own = defaultNetworkCount(ctx, doc);
+      if (own < 2 && own + (others ??= projectNeighbours(ctx)) < 2) continue;
       for (const service of servicesOnDefault(ctx, doc)) {
         // With the default override merged over it, the merged service is judged (an override that names a
         // network for it clears the finding here; one that drops its networks is reported there).

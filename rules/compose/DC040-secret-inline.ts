@@ -1114,18 +1114,8 @@ export function findInlineSecrets(ctx: ComposeContext): readonly { range: Detect
   return ctx.memo(ctx, 'inlineSecrets', () => computeInlineSecrets(ctx));
 }
 
-function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
-  const out: { range: Detection['range']; data: InlineSecret }[] = [];
-  const seen = new Set<string>();
-  // The services that use each reported value, by its key: an anchored entry is met once per service that merges or aliases it.
-  const users = new Map<string, Set<string>>();
-  const usedBy = (key: string, service: string) => {
-    const set = users.get(key);
-    if (!set) users.set(key, new Set([service]));
-    else set.add(service);
-  };
-  const dotenv = ctx.dotenv()?.vars;
-  // Literal credentials of the file, to reuse their names for the same secret written elsewhere.
+/** The file's literal credentials by value (each name and service once per value), for computeInlineSecrets' names. */
+function literalCredentials(ctx: ComposeContext): Map<string, LiteralCredential[]> {
   const literalByValue = new Map<string, LiteralCredential[]>();
   // Each (name, service) once per value: a list search per copy was quadratic in the services sharing a value (review 43a: 100,000-line files).
   const listed = new Set<string>();
@@ -1146,6 +1136,24 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       else known.push({ name: e.name, service: s.name });
     }
   }
+  return literalByValue;
+}
+
+function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range']; data: InlineSecret }[] {
+  const out: { range: Detection['range']; data: InlineSecret }[] = [];
+  const seen = new Set<string>();
+  // The services that use each reported value, by its key: an anchored entry is met once per service that merges or aliases it.
+  const users = new Map<string, Set<string>>();
+  const usedBy = (key: string, service: string) => {
+    const set = users.get(key);
+    if (!set) users.set(key, new Set([service]));
+    else set.add(service);
+  };
+  const dotenv = ctx.dotenv()?.vars;
+  // Literal credentials of the file, to reuse their names for the same secret written elsewhere: only a
+  // password given as an option or in a URL asks (most files have none), so read when first asked.
+  let literals: Map<string, LiteralCredential[]> | undefined;
+  const literalByValue = () => (literals ??= literalCredentials(ctx));
   for (const service of ctx.services) {
     const lists: [ValueSource, EnvVar[]][] = [
       ['environment', environmentWithMerges(ctx, service)],
@@ -1199,7 +1207,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         }
         const option = source === 'environment' ? serverArgsPassword(ctx, service, env) : null;
         if (option) {
-          push('option', commandPasswordName(option.value, option.server, service.name, literalByValue, dotenv) ?? '', option.value, [option.start, option.end]);
+          push('option', commandPasswordName(option.value, option.server, service.name, literalByValue(), dotenv) ?? '', option.value, [option.start, option.end]);
           continue;
         }
         const connections = connectionPasswords(env.name, env.value);
@@ -1210,10 +1218,10 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
           if (lit !== null) {
             if (lit === '' || isPlaceholderPassword(lit)) continue;
             if (neo4j) {
-              push('option', sameSecretName(lit, literalByValue, dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
+              push('option', sameSecretName(lit, literalByValue(), dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
               break;
             }
-            const name = sameSecretName(lit, literalByValue, dotenv, connectionCredential(env.name, env.value, p.end));
+            const name = sameSecretName(lit, literalByValue(), dotenv, connectionCredential(env.name, env.value, p.end));
             push('url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
             break;
           }
@@ -1245,7 +1253,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       usedBy(key, service.name);
       if (seen.has(key)) continue;
       seen.add(key);
-      const dotenvName = c.variable ?? commandPasswordName(c.value, c.server, service.name, literalByValue, dotenv);
+      const dotenvName = c.variable ?? commandPasswordName(c.value, c.server, service.name, literalByValue(), dotenv);
       const edit = c.exact && dotenvName && VARIABLE_NAME.test(dotenvName) ? { offsets: c.offsets, newText: `\${${dotenvName}}` } : null;
       out.push({ range: c.range, data: { service: service.name, source: 'command', name: `--${c.option}`, kind: c.variable ? 'default' : 'option', dotenvName: dotenvName ?? '', value: c.value, edit, ...(c.exact ? { valueRange: ctx.lines.rangeOf(c.offsets[0], c.offsets[1]) } : {}) } });
     }
@@ -1289,7 +1297,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         if (f.url) {
           const { rel, scheme, variable, option } = f.url;
           const at = f.word.at;
-          const dotenvName = variable ?? sameSecretName(f.value, literalByValue, dotenv, connectionCredential(urlVariableWord(option, scheme), f.word.raw, rel[1])) ?? commandUrlPasswordName(ctx, f.value, option, scheme, service.name, literalByValue, dotenv);
+          const dotenvName = variable ?? sameSecretName(f.value, literalByValue(), dotenv, connectionCredential(urlVariableWord(option, scheme), f.word.raw, rel[1])) ?? commandUrlPasswordName(ctx, f.value, option, scheme, service.name, literalByValue(), dotenv);
           // `${NAME}` in the word's place: Compose interpolates the command, so the program gets the same text.
           const edit = !run.script && f.word.editable && at !== undefined && dotenvName !== null && VARIABLE_NAME.test(dotenvName) ? { offsets: [at + rel[0], at + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
           const valueRange = at !== undefined ? ctx.lines.rangeOf(at + rel[0], at + rel[1]) : flagValueRange(ctx, f.word, f.value);

@@ -478,13 +478,14 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     if (!hasFolder(ctx.path)) return [];
-    // In no git repository nothing is committed, so nothing is missing from a commit; and the fix's re-include line would
-    // be a `.gitignore` line on DR002's behalf there, which DR001/DR004 do not write either (review 48a, finding 2).
-    const root = repositoryRootOf(ctx);
-    if (root === null) return [];
     const out: { range: Range; data: Data }[] = [];
     for (const use of envFileUses(ctx)) {
       if (use.text === undefined) continue;
+      // In no git repository nothing is committed, so nothing is missing from a commit; and the fix's re-include line would
+      // be a `.gitignore` line on DR002's behalf there, which DR001/DR004 do not write either (review 48a, finding 2).
+      // Looked for once a used env file exists (most compose files use none): the walk up to the root is most of the check.
+      const root = repositoryRootOf(ctx);
+      if (root === null) return [];
       const base = path.basename(use.path);
       if (isTemplateEnvName(base)) continue;
       if (!isUnder(use.path, root)) continue;
