@@ -47,7 +47,7 @@ function part(low: number, high: number, proto: string): string {
   return (low === high ? String(low) : `${low}-${high}`) + proto;
 }
 
-function removalEdit(ctx: DockerfileContext, ins: Instruction, words: ArgWord[], k: number, port: PortSpec): Data['edit'] {
+function removalEdit(ctx: DockerfileContext, ins: Instruction, words: readonly ArgWord[], k: number, port: PortSpec): Data['edit'] {
   const w = words[k];
   const token = ctx.text.slice(w.start, w.end);
   if (!token.includes(':') && port.high > port.low) {

@@ -103,7 +103,17 @@ function jsonValue(ctx: DockerfileContext, s: ReturnType<JSONInstruction['getJSO
  * The arguments of an instruction after its flags, in order, for the shell form (words split on
  * blanks, continuations skipped, heredoc bodies left out) and the JSON form (`["a b", "/dst/"]`).
  */
-export function argWords(ctx: DockerfileContext, ins: Instruction): ArgWord[] {
+export function argWords(ctx: DockerfileContext, ins: Instruction): readonly ArgWord[] {
+  // Several rules read the same COPY, ADD, ENTRYPOINT or CMD (DF010, DF015, DR003): read once per instruction (a
+  // parse's own, never changed; ctx.reading() shares the parse, and with it the text the words come from).
+  let words = argWordsMemo.get(ins);
+  if (words === undefined) argWordsMemo.set(ins, (words = readArgWords(ctx, ins)));
+  return words;
+}
+
+const argWordsMemo = new WeakMap<Instruction, readonly ArgWord[]>();
+
+function readArgWords(ctx: DockerfileContext, ins: Instruction): ArgWord[] {
   const strings = typeof (ins as JSONInstruction).getJSONStrings === 'function' ? (ins as JSONInstruction).getJSONStrings() : [];
   if (strings.length > 0) {
     return strings.map((s) => {

@@ -65,6 +65,8 @@ function memoProtoOf(proto: object): object {
   let memo = memoProtos.get(proto);
   if (memo) return memo;
   memo = Object.create(proto) as object;
+  // Marks the instructions that have it as their prototype as frozen (no field of their own to add).
+  (memo as Record<symbol, unknown>)[FROZEN] = true;
   for (const name of accessors(proto)) {
     const original = (proto as Record<string, (this: unknown) => unknown>)[name];
     // Accessors that return a field as it is cost nothing: they are left as they are.
@@ -102,10 +104,11 @@ function memoProtoOf(proto: object): object {
 /** Marks an instruction of a finished parse: from now on each accessor is computed once. */
 export function freezeInstruction(ins: object): void {
   const target = ins as Record<string | symbol, unknown> & Cached;
-  if (target[FROZEN]) return;
-  target[FROZEN] = true;
+  // Set on the memo prototypes (memoProtoOf): a frozen instruction inherits it.
+  if (target[FROZEN] === true) return;
+  // The parse's own array: it handed out only copies of it (getRawArguments below), and a frozen accessor hands out its one value.
   const seeded = parseMemo.get(ins);
-  if (seeded) (target[CACHE] = newCache(RAW_ARGUMENTS_SLOT + 1))[RAW_ARGUMENTS_SLOT] = seeded.slice();
+  if (seeded) (target[CACHE] = newCache(RAW_ARGUMENTS_SLOT + 1))[RAW_ARGUMENTS_SLOT] = seeded;
   target[KEYWORD] = (ins as { getKeyword(): string }).getKeyword();
   Object.setPrototypeOf(ins, memoProtoOf(Object.getPrototypeOf(ins) as object));
 }

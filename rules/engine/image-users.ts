@@ -312,10 +312,17 @@ function imageKey(ref: ImageRef): string {
  * its entrypoint. Remembered per reference text (which fixes registry, repository and tag): the same
  * few images come back in every service and every analysis, and each miss tests about 60 patterns.
  */
-const imageFacts = new Map<string, { nonRoot: string | undefined; uid: number | undefined; stepDown: StepDown | undefined }>();
+interface ImageFacts {
+  nonRoot: string | undefined;
+  uid: number | undefined;
+  stepDown: StepDown | undefined;
+  /** userKnownForImage's answer, once asked (DF010 asks it of every final stage's base; the other readers never). */
+  known?: boolean;
+}
+const imageFacts = new Map<string, ImageFacts>();
 const MAX_IMAGE_FACTS = 1000;
 
-function factsOf(ref: ImageRef): { nonRoot: string | undefined; uid: number | undefined; stepDown: StepDown | undefined } {
+function factsOf(ref: ImageRef): ImageFacts {
   let facts = imageFacts.get(ref.text);
   if (!facts) {
     const key = imageKey(ref);
@@ -333,8 +340,12 @@ function factsOf(ref: ImageRef): { nonRoot: string | undefined; uid: number | un
 
 /** Whether the tables know the image's user for some of its tags (`cm2network/steamcmd:root` is known to run as root). */
 export function userKnownForImage(ref: ImageRef): boolean {
-  const key = imageKey(ref);
-  return NON_ROOT_IMAGES.some((e) => e.match.test(key)) || STEP_DOWN_IMAGES.some((e) => e.match.test(key));
+  const facts = factsOf(ref);
+  if (facts.known === undefined) {
+    const key = imageKey(ref);
+    facts.known = NON_ROOT_IMAGES.some((e) => e.match.test(key)) || STEP_DOWN_IMAGES.some((e) => e.match.test(key));
+  }
+  return facts.known;
 }
 
 /** The non-root user an image runs as by default (its Dockerfile ends with that USER), or undefined. */

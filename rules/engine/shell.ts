@@ -190,7 +190,9 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     // A word (redirections such as `>/dev/null` and `2>&1` are kept as words).
     const word = readWord(text, i);
     const end = Math.min(word.end, n);
-    const raw = text.slice(i, end);
+    // A word's value is its text with characters taken out (quotes, escapes), never added or changed: one as
+    // long as the text is the text (most words, plain ones), and the same string serves as both.
+    const raw = word.value.length === end - i ? word.value : text.slice(i, end);
     if (raw === '{') keywordFunctionBody();
     words.push({ value: word.value, raw, start: offsets[i], end: offsets[end - 1] + 1 });
     i = word.end;
@@ -784,27 +786,30 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
       }
       atLineStart = false;
     }
-    if (doc.charCodeAt(i) === esc) {
-      let j = i + 1;
-      while (j < end && (doc.charCodeAt(j) === SPACE || doc.charCodeAt(j) === TAB)) j++;
-      if (doc.charCodeAt(j) === RETURN && doc.charCodeAt(j + 1) === NEWLINE) j++;
-      if (doc.charCodeAt(j) === NEWLINE || j >= end) {
-        n = flushRun(doc, parts, offsets, n, run, i);
-        run = -1;
-        i = j + 1;
-        atLineStart = true;
-        continue;
-      }
-      if (esc !== BACKSLASH) {
-        // With `# escape=``, a backtick escapes for the Dockerfile parser; backslashes are literal.
-        n = flushRun(doc, parts, offsets, n, run, i);
-        run = -1;
-        parts.push(doc[i + 1] ?? '');
-        offsets[n++] = i + 1;
-        i += 2;
-        continue;
-      }
+    // The characters up to the next escape character are kept as written: one run, read in a tight loop.
+    if (run === -1 && doc.charCodeAt(i) !== esc) run = i;
+    while (i < end && doc.charCodeAt(i) !== esc) i++;
+    if (i >= end) break;
+    let j = i + 1;
+    while (j < end && (doc.charCodeAt(j) === SPACE || doc.charCodeAt(j) === TAB)) j++;
+    if (doc.charCodeAt(j) === RETURN && doc.charCodeAt(j + 1) === NEWLINE) j++;
+    if (doc.charCodeAt(j) === NEWLINE || j >= end) {
+      n = flushRun(doc, parts, offsets, n, run, i);
+      run = -1;
+      i = j + 1;
+      atLineStart = true;
+      continue;
     }
+    if (esc !== BACKSLASH) {
+      // With `# escape=``, a backtick escapes for the Dockerfile parser; backslashes are literal.
+      n = flushRun(doc, parts, offsets, n, run, i);
+      run = -1;
+      parts.push(doc[i + 1] ?? '');
+      offsets[n++] = i + 1;
+      i += 2;
+      continue;
+    }
+    // A backslash that continues no line is kept, as written.
     if (run === -1) run = i;
     i++;
   }
