@@ -1372,6 +1372,7 @@ function reachedBy(run: RunInstruction, cmd: SimpleCommand, ends: (script: RunSc
 function scriptCommandReached(run: RunInstruction, script: RunScript, k: number, ends: (script: RunScript) => number, depth: number): boolean {
   const t = ends(script);
   if (t >= 0 && k > t) return false;
+  if (neverRunAfterAnd(script).has(k)) return false;
   if (depth > 4) return true;
   if (script.host) return scriptCommandReached(run, script.host.script, script.host.index, ends, depth + 1);
   if (script.heredoc && script.feeder) {
@@ -1387,7 +1388,7 @@ function scriptCommandReached(run: RunInstruction, script: RunScript, k: number,
  */
 export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
   const all = shellCommandsOf(run);
-  if (run.scripts.every((s) => mayEndIndex(s) < 0)) return all;
+  if (run.scripts.every((s) => mayEndIndex(s) < 0 && neverRunAfterAnd(s).size === 0)) return all;
   return all.filter((cmd) => runsInEveryShell(run, cmd));
 }
 
@@ -1713,8 +1714,16 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     // serves every shell only when it is the script's last command (bash then ends too, with status 2).
     // Under a shell known to end there (returnEndsScript: the default /bin/sh), it is a terminator like `exit`.
     if (ends.may !== ends.sure && ends.may !== script.commands.length - 1 && !returnEndsScript(run, script)) return undefined;
+    // Another terminator before it that may end the shell with success (`if …; then exit 0; fi`): no place serves every path.
+    if (mayEndWithSuccess(script, ends.may)) return undefined;
     return insertBeforeTerminator(ctx, run, script, ends.may, commandText);
   }
+  // The last list ends with a terminator behind `&&` (`… && exit 0`, `… && { …; exit 0; }`): appended after it, the
+  // command would never run; it goes before it. Any other terminator that may end the shell with success leaves a path
+  // on which the appended command does not run: no fix (task append3).
+  const final = finalTerminator(script.commands, script.commands.length - 1);
+  if (mayEndWithSuccess(script, final >= 0 ? final : script.commands.length)) return undefined;
+  if (final >= 0) return insertBeforeFinalTerminator(ctx, run, script, final, commandText);
   const eol = ctx.lines.eol;
   const last = script.commands[script.commands.length - 1];
   if (script.heredoc) {
@@ -1902,6 +1911,156 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
   return { edit: { range: { start: at, end: at }, newText: ` && ${commandText}` }, safe: true };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Commands behind `&&` after a terminator (task append3)
+
+/** Whether a command is `exit`, `return` or `exec` with a program, written literally as the program. */
+function isTerminatorCommand(c: SimpleCommand): boolean {
+  if (c.programIndex < 0 || !literalWord(c.words[c.programIndex])) return false;
+  const program = c.words[c.programIndex].value;
+  return program === 'exit' || program === 'return' || (program === 'exec' && execRunsProgram(c));
+}
+
+/** The words before a command's program (assignments, keywords), or all of them when it has none. */
+function leadWords(c: SimpleCommand): readonly Word[] {
+  return c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+}
+
+/**
+ * The terminator that ends the last and-or list of the commands up to `j` at one level (the script's top level, or
+ * the body of a `{ … }` group), so that whatever the shell reaches after that list never runs: `…; exit 0`, `… &&
+ * exit 0`, `… && exec prog`, `… && return` (outside a function a `return` ends the script in dash and ash and fails
+ * with status 2 in bash: never a success), or a `{ …; }` group that is itself the last element and ends that way
+ * (`… && { echo done; exit 0; }`). After `&&` the list gets that far only when what came before succeeded (bash's
+ * Lists of Commands: "command2 is executed if, and only if, command1 returns an exit status of zero"), and then it
+ * ends the shell. Not one behind `||` (the list succeeds without it), in a pipe, the background or a subshell, negated,
+ * or inside an `if`, loop, `case` or function body. -1 when there is none. `anyNext`: whatever operator follows `j`
+ * (neverRunAfterAnd asks about a group followed by `&&`).
+ */
+function finalTerminator(commands: readonly SimpleCommand[], j: number, depth = 0, anyNext = false): number {
+  const c = commands[j];
+  if (!c || depth > 8 || (!anyNext && c.next !== null && c.next !== ';' && c.next !== '\n')) return -1;
+  const lead = leadWords(c);
+  if (c.programIndex >= 0) {
+    if (c.prev === '(' || !isTerminatorCommand(c) || lead.some((w) => w.value !== '{' && KEYWORD_WORDS.has(w.value))) return -1;
+    // A command opening a group (`{ exit 0; }`) is the first of the group's list; else the operator before it counts.
+    const op = j > 0 ? commands[j - 1].next : null;
+    if (!lead.some((w) => w.value === '{') && (op === '||' || op === '|' || op === '&' || op === '(' || op === ')')) return -1;
+    return j;
+  }
+  // A group's closing `}` alone: the group ends with a terminator when its body does.
+  if (c.words.length !== 1 || c.words[0].value !== '}' || j === 0) return -1;
+  const at = constructsAt(commands, j - 1, false);
+  const frame = at?.stack[at.stack.length - 1];
+  if (!frame || frame.kind !== 'brace' || closerOf(commands, frame) !== j) return -1;
+  const opener = commands[frame.at];
+  if (opener.prev === '(' || leadWords(opener).slice(0, frame.word).some((w) => w.value !== '{')) return -1;
+  if (frame.word === 0) {
+    const op = frame.at > 0 ? commands[frame.at - 1].next : null;
+    if (op === '||' || op === '|' || op === '&' || op === '(' || op === ')') return -1;
+  }
+  return finalTerminator(commands, j - 1, depth + 1);
+}
+
+/** Keywords that open, continue or close a compound command, or negate one: a command led by one is not a plain terminator. */
+const KEYWORD_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'select', 'in', '!', '{', '}', 'time', 'case', 'esac']);
+
+/**
+ * The commands of a script that never run because they follow, behind `&&`, an element of their and-or list that
+ * never succeeds (memoised per script): `exit 0 && rm …`, `return && rm …`, `exec prog && rm …` (`exec` ends the shell
+ * even when the program is not found), `{ echo done; exit 0; } && rm …` (finalTerminator). Not when that element is
+ * itself behind `||`: `a || exit 1 && rm …` runs the rm when `a` succeeds. Marked until the list goes on with `||`
+ * (which runs after a failure) or reaches a compound command (not read here: it counts as running).
+ */
+function neverRunAfterAnd(script: RunScript): ReadonlySet<number> {
+  const commands = script.commands;
+  let found = neverRunOf.get(commands);
+  if (found) return found;
+  const dead = new Set<number>();
+  if (commands.some(isTerminatorCommand)) {
+    for (let j = 0; j < commands.length; j++) {
+      const c = commands[j];
+      if (c.next !== '&&') continue;
+      let never: boolean;
+      if (c.programIndex >= 0) {
+        const lead = leadWords(c);
+        // The first of its list in a body (`then exit 0 && …`), or behind `&&`/`;`: not behind `||`, which skips it after a success.
+        const op = j > 0 && !lead.some((w) => KEYWORD_WORDS.has(w.value)) ? commands[j - 1].next : null;
+        never = isTerminatorCommand(c) && !lead.some((w) => w.value === '!' || w.value === 'time') && op !== '|' && op !== '||';
+      } else {
+        never = finalTerminator(commands, j, 0, true) >= 0;
+      }
+      if (!never) continue;
+      for (let k = j + 1; k < commands.length; k++) {
+        const d = commands[k];
+        if (d.prev === '(' || leadWords(d).some((w) => KEYWORD_WORDS.has(w.value))) break;
+        dead.add(k);
+        if (d.next !== '&&' && d.next !== '|') break;
+      }
+    }
+  }
+  neverRunOf.set(commands, (found = dead));
+  return found;
+}
+
+const neverRunOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<number>>();
+
+/**
+ * Whether a command before `before` in a script may end its shell with status 0 (so that the RUN succeeds) when it
+ * runs: an `exit`, `return` or `exec prog` that is not in a pipe, the background or a subshell, does not surely fail
+ * (`exit 1`, `return 2`, a bare `exit`/`return` or `exit $?` right after `||`, which ends with that failure), and can
+ * run (not behind `&&` after a terminator: neverRunAfterAnd); a `return` in a function body only leaves the function.
+ * A cleanup appended at the end (or before the final terminator) would not run on that path.
+ */
+function mayEndWithSuccess(script: RunScript, before: number): boolean {
+  const commands = script.commands;
+  const dead = neverRunAfterAnd(script);
+  for (let k = 0; k < before && k < commands.length; k++) {
+    const c = commands[k];
+    if (!isTerminatorCommand(c) || dead.has(k)) continue;
+    const op = k > 0 ? commands[k - 1].next : null;
+    if (op === '|' || c.next === '|' || c.next === '&' || c.prev === '(' || c.next === ')') continue;
+    const program = c.words[c.programIndex].value;
+    const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
+    if (program !== 'exec') {
+      if (args.length > 0 && /^\d+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0) continue;
+      if ((args.length === 0 || /^\$\{?\?\}?$/.test(args[0].raw)) && op === '||' && !leadWords(c).some((w) => KEYWORD_WORDS.has(w.value))) continue;
+    }
+    const at = constructsAt(commands, k, false);
+    if (at && at.stack.some((f) => f.kind === 'subshell')) continue;
+    if (at && program === 'return' && at.stack.some((f) => f.kind === 'function')) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Inserts a command before the final terminator `t` of a RUN's last script (finalTerminator), where it runs exactly
+ * when the shell would have reached the terminator: behind `&&` as one more element of that list (`… && rm … && exit
+ * 0`: it runs when the list got that far, and the terminator then runs when it succeeded); as the first command of
+ * its group (`{ rm …; exit 0; }`) when the terminator opens the group and does not read `$?`; after `;` or a newline
+ * as insertBeforeTerminator puts it. Undefined otherwise.
+ */
+function insertBeforeFinalTerminator(ctx: DockerfileContext, run: RunInstruction, script: RunScript, t: number, commandText: string): { edit: TextEdit; safe: boolean } | undefined {
+  const commands = script.commands;
+  if (!scriptCloses(script.source, commands)) return undefined;
+  const term = commands[t];
+  const lead = leadWords(term);
+  let braces = 0;
+  while (lead[braces]?.value === '{') braces++;
+  if (braces === 0) {
+    if (t > 0 && commands[t - 1].next === '&&') {
+      const at = ctx.lines.positionAt(term.start);
+      return { edit: { range: { start: at, end: at }, newText: `${commandText} && ` }, safe: true };
+    }
+    return insertBeforeTerminator(ctx, run, script, t, commandText);
+  }
+  const args = wordsWithoutRedirections(term.words.slice(term.programIndex + 1));
+  if ((args.length === 0 && term.words[term.programIndex].value !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw))) return undefined;
+  const at = ctx.lines.positionAt(term.words[braces].start);
+  return { edit: { range: { start: at, end: at }, newText: `${commandText}; ` }, safe: true };
+}
+
 /** Whether an instruction has heredoc markers (`RUN <<EOF`, `RUN cat <<EOF > f`), whether or not their bodies end. */
 function hasHeredocs(ins: Instruction): boolean {
   const h = ins as unknown as Partial<Run>;
@@ -2053,6 +2212,7 @@ export function moveRunInto(ctx: DockerfileContext, first: RunInstruction, secon
  */
 function joinKeepsFirst(ctx: DockerfileContext, first: RunInstruction): boolean {
   const script = first.scripts[0];
+  if (finalTerminator(script.commands, script.commands.length - 1) >= 0 || mayEndWithSuccess(script, script.commands.length)) return false;
   return mayEndIndex(script) < 0 && andAppendKeepsStatus(ctx, first, script, script.commands.length - 1);
 }
 
