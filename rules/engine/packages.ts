@@ -390,23 +390,29 @@ function index(ctx: DockerfileContext): PackageIndex {
   const byRunInStrings = new Map<RunInstruction, PackageCommand[]>();
   for (const run of ctx.runs()) {
     const list: PackageCommand[] = [];
-    const withStrings: PackageCommand[] = [];
-    // The script string each command starts (stringScriptsOf), by that command.
-    const strings = new Map<SimpleCommand, RunScript>();
-    for (const s of stringScriptsOf(run)) if (s.host) strings.set(s.host.script.commands[s.host.index], s);
-    const read = (script: RunScript, lists: PackageCommand[][]) => {
+    // The script string each command starts (stringScriptsOf), by that command: most RUNs have none.
+    const stringScripts = stringScriptsOf(run);
+    let strings: Map<SimpleCommand, RunScript> | undefined;
+    for (const s of stringScripts) if (s.host) (strings ??= new Map()).set(s.host.script.commands[s.host.index], s);
+    // Those of the strings too, in document order; the same list as `list` when the RUN has no string.
+    const withStrings: PackageCommand[] = strings ? [] : list;
+    const read = (script: RunScript, top: boolean) => {
       for (let k = 0; k < script.commands.length; k++) {
         const pc = recognize(run, script, k);
-        if (pc) for (const l of lists) l.push(pc);
-        const inner = pc ? undefined : strings.get(script.commands[k]);
-        if (inner) read(inner, [withStrings]);
+        if (pc) {
+          if (top) list.push(pc);
+          if (withStrings !== list) withStrings.push(pc);
+          continue;
+        }
+        const inner = strings?.get(script.commands[k]);
+        if (inner) read(inner, false);
       }
     };
-    for (const script of run.scripts) read(script, [list, withStrings]);
+    for (const script of run.scripts) read(script, true);
     byRun.set(run, list);
-    all.push(...list);
+    for (const pc of list) all.push(pc);
     byRunInStrings.set(run, withStrings);
-    allInStrings.push(...withStrings);
+    for (const pc of withStrings) allInStrings.push(pc);
   }
   idx = { all, byRun, allInStrings, byRunInStrings };
   cache.set(ctx, idx);
