@@ -1358,7 +1358,12 @@ function execRunsProgram(c: SimpleCommand): boolean {
  * done (an install that leaves files) reads this.
  */
 export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
-  return reachedBy(run, cmd, (script) => (returnEndsScript(run, script) ? mayEndIndex(script) : terminatorIndex(script)));
+  return reachedBy(run, cmd, (script) => {
+    const ends = scriptEnds(script);
+    // No `exit`, `exec` or `return` that ends the script (most scripts: `may` is the first of either): its shell is not asked.
+    if (ends.may < 0) return -1;
+    return returnEndsScript(run, script) ? ends.may : ends.sure;
+  });
 }
 
 /**
