@@ -561,6 +561,8 @@ export function aptConfigBefore(ctx: DockerfileContext, stage: Stage | null, off
         for (const cmd of script.commands) {
           for (let k = 0; k < cmd.words.length; k++) {
             const w = cmd.words[k];
+            // Only a word naming an `APT::…` setting can configure (addAptConfig): most words, tested without a regular expression.
+            if (!w.value.includes('::')) continue;
             // `apt-get -o APT::Get::Assume-Yes=true install …`: an option of that one command, not configuration.
             if (/^(?:-o|--option)/.test(w.value) || /^(?:-o|--option)$/.test(cmd.words[k - 1]?.value ?? '')) continue;
             addAptConfig(perStage, run.stage, w.start, w.value);
