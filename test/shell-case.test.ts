@@ -155,6 +155,23 @@ describe('shell reader: redirections before the command name (POSIX XCU 2.9.1)',
     assert.equal(inv('sudo > /tmp/log'), null);
   });
 
+  it('a copy of a command read as another program gets its own invocation, not the one kept for the original', () => {
+    // DF022 (HEALTHCHECK CMD), package-consumers and dockerfile.ts read `{ ...cmd, programIndex }` copies; invocation keeps
+    // its answer in a plain property of the command, which a spread copies.
+    const cmd = parseShell(mapped('sudo -u app env A=1 curl -k https://x'))[0];
+    assert.equal(invocation(cmd)?.name, 'curl');
+    const copy = { ...cmd, programIndex: cmd.words.findIndex((w) => w.raw === 'env') };
+    const inv = invocation(copy);
+    assert.equal(inv?.name, 'curl');
+    assert.equal(inv?.cmd, copy);
+    assert.deepEqual(inv?.wrappers, [copy.programIndex]);
+    const atCurl = { ...cmd, programIndex: cmd.words.findIndex((w) => w.raw === 'curl') };
+    assert.deepEqual(invocation(atCurl)?.wrappers, []);
+    // The original's answer is still its own.
+    assert.equal(invocation(cmd)?.cmd, cmd);
+    assert.deepEqual(invocation(cmd)?.wrappers, [0, 3]);
+  });
+
   it('outputRedirectTarget reads redirections as written: a quoted `>>` or `">"` is an argument', () => {
     const targets = (text: string) => {
       const words = parseShell(mapped(text))[0].words;

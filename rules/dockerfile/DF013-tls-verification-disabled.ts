@@ -73,7 +73,9 @@ const NODE_PMS = new Set(['npm', 'pnpm', 'yarn']);
 const PROGRAMS = new Set([...SSH_CLIENTS, 'curl', 'wget', 'wget2', 'apk', ...APT, ...RPM_FAMILY, 'zypper', 'rpm', ...NODE_PMS, 'git']);
 
 function isPip(inv: Invocation): boolean {
-  if (/^pip(?:\d+(?:\.\d+)?)?$/.test(inv.name) || inv.name === 'uv') return true;
+  if (inv.name === 'uv') return true;
+  if (!inv.name.startsWith('p')) return false; // no pip, no python: most commands, without a regular expression
+  if (/^pip(?:\d+(?:\.\d+)?)?$/.test(inv.name)) return true;
   return /^python(?:\d+(?:\.\d+)?)?$/.test(inv.name) && inv.args[0]?.value === '-m' && /^pip\d*$/.test(inv.args[1]?.value ?? '');
 }
 
@@ -217,18 +219,18 @@ class Finder {
     this.push(this.wordRange(w), s.effect === 'host-key' ? `${name}=… StrictHostKeyChecking=no` : `${name}=${value}`, s.tool, s.effect ?? 'tls', removal);
   }
 
+  /** Reports `count` arguments of a command from `inv.args[a]` on (an option and its value), with their removal. */
+  private flag(script: RunScript, inv: Invocation, a: number, setting: string, tool: string, effect: Effect, count = 1): void {
+    const cmd = inv.cmd;
+    // inv.args leaves redirections out: the words of inv.args[a…] are removed only when they stand together in cmd.words.
+    const index = cmd.words.indexOf(inv.args[a]);
+    const exact = index >= 0 && cmd.words[index + count - 1] === inv.args[a + count - 1];
+    this.push(this.wordRange(inv.args[a], inv.args[a + count - 1]), setting, tool, effect, exact ? this.removeWords(script, cmd, index, count) : null);
+  }
+
   /** The options of one of PROGRAMS (or pip) that turn checks off: runScript calls it only for those. */
   private program(script: RunScript, scripts: RunScript[], k: number, inv: Invocation): void {
     const cmd = inv.cmd;
-    // inv.args leaves redirections out: the words of inv.args[a…] are removed only when they stand together in cmd.words.
-    const at = (a: number, count: number) => {
-      const index = cmd.words.indexOf(inv.args[a]);
-      return cmd.words[index + count - 1] === inv.args[a + count - 1] ? index : -1;
-    };
-    const flag = (a: number, setting: string, tool: string, effect: Effect, count = 1) => {
-      const index = at(a, count);
-      this.push(this.wordRange(inv.args[a], inv.args[a + count - 1]), setting, tool, effect, index < 0 ? null : this.removeWords(script, cmd, index, count));
-    };
     const args = inv.args;
     const name = inv.name;
     if (SSH_CLIENTS.has(name)) {
@@ -245,11 +247,11 @@ class Finder {
     if ((name === 'curl' || name === 'wget' || name === 'wget2') && this.verified()) return;
     if (name === 'curl') {
       args.forEach((w, a) => {
-        if (w.value === '--insecure' || w.value === '--proxy-insecure') flag(a, `curl ${w.value}`, 'curl', 'tls');
+        if (w.value === '--insecure' || w.value === '--proxy-insecure') this.flag(script, inv, a, `curl ${w.value}`, 'curl', 'tls');
         else {
           const i = shortOptionIndex(w.value, 'k', CURL_VALUE_LETTERS);
           if (i === -1) return;
-          if (w.value.length === 2) flag(a, 'curl -k', 'curl', 'tls');
+          if (w.value.length === 2) this.flag(script, inv, a, 'curl -k', 'curl', 'tls');
           else {
             const removal = isPlainWord(this.ctx, w) && scriptIsExact(script) ? this.ctx.rangeOfOffsets(w.start + i, w.start + i + 1) : null;
             this.push(this.wordRange(w), 'curl -k', 'curl', 'tls', removal);
@@ -258,22 +260,22 @@ class Finder {
       });
     } else if (name === 'wget' || name === 'wget2') {
       args.forEach((w, a) => {
-        if (w.value === '--no-check-certificate') flag(a, `${name} --no-check-certificate`, name, 'tls');
+        if (w.value === '--no-check-certificate') this.flag(script, inv, a, `${name} --no-check-certificate`, name, 'tls');
         // The wgetrc command `check_certificate = off` given with -e/--execute (GNU wget: names are read without
         // case, `_` or `-`; booleans on/off, yes/no, 1/0).
         const attached = w.value.startsWith('--execute=') ? w.value.slice(10) : /^-e./.test(w.value) ? w.value.slice(2) : undefined;
         const command = attached ?? (w.value === '-e' || w.value === '--execute' ? args[a + 1]?.value : undefined);
         const m = command === undefined ? null : /^\s*([A-Za-z_-]+)\s*=\s*(\S+)\s*$/.exec(command);
         if (m && m[1].replace(/[-_]/g, '').toLowerCase() === 'checkcertificate' && /^(?:off|no|0)$/i.test(m[2])) {
-          flag(a, `${name} -e ${command!.trim()}`, name, 'tls', attached === undefined ? 2 : 1);
+          this.flag(script, inv, a, `${name} -e ${command!.trim()}`, name, 'tls', attached === undefined ? 2 : 1);
         }
       });
     } else if (isPip(inv)) {
       const tool = name === 'uv' ? 'uv' : 'pip';
       args.forEach((w, a) => {
         for (const opt of ['trusted-host', 'allow-insecure-host']) {
-          if (w.value === `--${opt}` && a + 1 < args.length) flag(a, `${tool} --${opt}`, tool, 'tls', 2);
-          else if (w.value.startsWith(`--${opt}=`)) flag(a, `${tool} --${opt}`, tool, 'tls');
+          if (w.value === `--${opt}` && a + 1 < args.length) this.flag(script, inv, a, `${tool} --${opt}`, tool, 'tls', 2);
+          else if (w.value.startsWith(`--${opt}=`)) this.flag(script, inv, a, `${tool} --${opt}`, tool, 'tls');
         }
       });
       // pip config [--global|--user|--site] set global.trusted-host …, options before or after the subcommands
@@ -288,38 +290,38 @@ class Finder {
       // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
       if (this.verified() || (localOnly && !this.downloads())) return;
       args.forEach((w, a) => {
-        if (w.value === '--allow-untrusted') flag(a, 'apk --allow-untrusted', 'apk', 'signature');
+        if (w.value === '--allow-untrusted') this.flag(script, inv, a, 'apk --allow-untrusted', 'apk', 'signature');
       });
     } else if (APT.has(name)) {
       args.forEach((w, a) => {
-        if (w.value === '--allow-unauthenticated' || w.value === '--force-yes' || w.value === '--allow-insecure-repositories') flag(a, `${name} ${w.value}`, name, 'signature');
+        if (w.value === '--allow-unauthenticated' || w.value === '--force-yes' || w.value === '--allow-insecure-repositories') this.flag(script, inv, a, `${name} ${w.value}`, name, 'signature');
         const opt = w.value === '-o' ? args[a + 1]?.value : w.value.startsWith('-o') ? w.value.slice(2) : undefined;
         if (opt && /^(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories)=(?:1|true|yes)$/i.test(opt)) {
-          flag(a, `${name} -o ${opt}`, name, 'signature', w.value === '-o' ? 2 : 1);
+          this.flag(script, inv, a, `${name} -o ${opt}`, name, 'signature', w.value === '-o' ? 2 : 1);
         } else if (opt && /^Acquire::https::(?:[^:=]+::)?Verify-(?:Peer|Host)=(?:0|false|no)$/i.test(opt)) {
-          flag(a, `${name} -o ${opt}`, name, 'tls', w.value === '-o' ? 2 : 1);
+          this.flag(script, inv, a, `${name} -o ${opt}`, name, 'tls', w.value === '-o' ? 2 : 1);
         }
       });
     } else if (RPM_FAMILY.has(name)) {
       args.forEach((w, a) => {
-        if (w.value === '--nogpgcheck' || w.value === '--no-gpgchecks') flag(a, `${name} ${w.value}`, name, 'signature');
+        if (w.value === '--nogpgcheck' || w.value === '--no-gpgchecks') this.flag(script, inv, a, `${name} ${w.value}`, name, 'signature');
         const set = w.value.startsWith('--setopt=') ? w.value.slice(9) : w.value === '--setopt' ? args[a + 1]?.value : undefined;
         const count = w.value === '--setopt' ? 2 : 1;
-        if (set && /^(?:[^=]*\.)?(?:gpgcheck|repo_gpgcheck|localpkg_gpgcheck)=(?:0|false|no|off)$/i.test(set)) flag(a, `${name} --setopt=${set}`, name, 'signature', count);
-        else if (set && /^(?:[^=]*\.)?sslverify=(?:0|false|no|off)$/i.test(set)) flag(a, `${name} --setopt=${set}`, name, 'tls', count);
+        if (set && /^(?:[^=]*\.)?(?:gpgcheck|repo_gpgcheck|localpkg_gpgcheck)=(?:0|false|no|off)$/i.test(set)) this.flag(script, inv, a, `${name} --setopt=${set}`, name, 'signature', count);
+        else if (set && /^(?:[^=]*\.)?sslverify=(?:0|false|no|off)$/i.test(set)) this.flag(script, inv, a, `${name} --setopt=${set}`, name, 'tls', count);
       });
     } else if (name === 'zypper') {
       args.forEach((w, a) => {
-        if (w.value === '--no-gpg-checks') flag(a, 'zypper --no-gpg-checks', 'zypper', 'signature');
+        if (w.value === '--no-gpg-checks') this.flag(script, inv, a, 'zypper --no-gpg-checks', 'zypper', 'signature');
       });
     } else if (name === 'rpm') {
       args.forEach((w, a) => {
-        if (w.value === '--nosignature' || w.value === '--nodigest' || w.value === '--nogpgcheck') flag(a, `rpm ${w.value}`, 'rpm', 'signature');
+        if (w.value === '--nosignature' || w.value === '--nodigest' || w.value === '--nogpgcheck') this.flag(script, inv, a, `rpm ${w.value}`, 'rpm', 'signature');
       });
     } else if (NODE_PMS.has(name)) {
       args.forEach((w, a) => {
-        if (/^--strict-ssl=(?:false|0)$/i.test(w.value) || w.value === '--no-strict-ssl') flag(a, `${name} ${w.value}`, name, 'tls');
-        else if (w.value === '--strict-ssl' && /^(?:false|0)$/i.test(args[a + 1]?.value ?? '')) flag(a, `${name} --strict-ssl false`, name, 'tls', 2);
+        if (/^--strict-ssl=(?:false|0)$/i.test(w.value) || w.value === '--no-strict-ssl') this.flag(script, inv, a, `${name} ${w.value}`, name, 'tls');
+        else if (w.value === '--strict-ssl' && /^(?:false|0)$/i.test(args[a + 1]?.value ?? '')) this.flag(script, inv, a, `${name} --strict-ssl false`, name, 'tls', 2);
       });
       // npm config set strict-ssl false | npm set strict-ssl=false | yarn config set enableStrictSsl false
       const i = args.findIndex((w) => w.value === 'set');
@@ -333,7 +335,7 @@ class Finder {
     } else if (name === 'git') {
       // git -c http.sslVerify=false clone …
       args.forEach((w, a) => {
-        if (w.value === '-c' && /^http\.(?:.+\.)?sslverify=(?:false|0|no|off)$/i.test(args[a + 1]?.value ?? '')) flag(a, `git -c ${args[a + 1].value}`, 'git', 'tls', 2);
+        if (w.value === '-c' && /^http\.(?:.+\.)?sslverify=(?:false|0|no|off)$/i.test(args[a + 1]?.value ?? '')) this.flag(script, inv, a, `git -c ${args[a + 1].value}`, 'git', 'tls', 2);
       });
       // git config --global http.sslVerify false
       const i = args.findIndex((w) => w.value === 'config');

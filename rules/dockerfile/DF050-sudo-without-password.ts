@@ -49,6 +49,9 @@ function readBySudo(p: string): boolean {
 const NOPASSWD_GRANT = /(?:^|\s|\/)([^\s/#]+)\s+[^\s=]+\s*=\s*(?:\(([^)]*)\)\s*)?(?:[A-Z_]+\s*:\s*)*?NOPASSWD\s*:\s*([^\n'"]*?)\s*(?=$|\n|\\n|['"/]\s*$)/;
 
 /** The words of a pipeline (`echo … | tee -a /etc/sudoers`) that starts at `commands[i]`, and its commands with their programs. */
+/** A word that names NOPASSWD (one function for every pipeline: the test runs on each word of every RUN). */
+const mentionsNopasswd = (w: Word) => w.value.includes('NOPASSWD');
+
 function pipelineAt(commands: readonly SimpleCommand[], i: number): { words: Word[]; programs: { cmd: SimpleCommand; name: string }[] } {
   const words: Word[] = [];
   const programs: { cmd: SimpleCommand; name: string }[] = [];
@@ -176,9 +179,11 @@ export default defineRule<'dockerfile', Data>({
           while (end < commands.length - 1 && commands[end].next === '|') end++;
           const start = i;
           i = end + 1;
-          if (!commands.slice(start, end + 1).some((cmd) => cmd.words.some((w) => w.value.includes('NOPASSWD')))) continue;
+          let mentions = false;
+          for (let k = start; k <= end && !mentions; k++) mentions = commands[k].words.some(mentionsNopasswd);
+          if (!mentions) continue;
           const { words, programs } = pipelineAt(commands, start);
-          const granting = programs.find(({ cmd }) => cmd.words.some((w) => w.value.includes('NOPASSWD')));
+          const granting = programs.find(({ cmd }) => cmd.words.some(mentionsNopasswd));
           if (!granting || !writesSudoers(words, programs, scriptRunsBash(run, script))) continue;
           // The grant as the command writes it: its arguments, without redirections and the target.
           let text = granting.cmd.words

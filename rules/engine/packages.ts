@@ -390,23 +390,29 @@ function index(ctx: DockerfileContext): PackageIndex {
   const byRunInStrings = new Map<RunInstruction, PackageCommand[]>();
   for (const run of ctx.runs()) {
     const list: PackageCommand[] = [];
-    const withStrings: PackageCommand[] = [];
-    // The script string each command starts (stringScriptsOf), by that command.
-    const strings = new Map<SimpleCommand, RunScript>();
-    for (const s of stringScriptsOf(run)) if (s.host) strings.set(s.host.script.commands[s.host.index], s);
-    const read = (script: RunScript, lists: PackageCommand[][]) => {
+    // The script string each command starts (stringScriptsOf), by that command: most RUNs have none.
+    const stringScripts = stringScriptsOf(run);
+    let strings: Map<SimpleCommand, RunScript> | undefined;
+    for (const s of stringScripts) if (s.host) (strings ??= new Map()).set(s.host.script.commands[s.host.index], s);
+    // Those of the strings too, in document order; the same list as `list` when the RUN has no string.
+    const withStrings: PackageCommand[] = strings ? [] : list;
+    const read = (script: RunScript, top: boolean) => {
       for (let k = 0; k < script.commands.length; k++) {
         const pc = recognize(run, script, k);
-        if (pc) for (const l of lists) l.push(pc);
-        const inner = pc ? undefined : strings.get(script.commands[k]);
-        if (inner) read(inner, [withStrings]);
+        if (pc) {
+          if (top) list.push(pc);
+          if (withStrings !== list) withStrings.push(pc);
+          continue;
+        }
+        const inner = strings?.get(script.commands[k]);
+        if (inner) read(inner, false);
       }
     };
-    for (const script of run.scripts) read(script, [list, withStrings]);
+    for (const script of run.scripts) read(script, true);
     byRun.set(run, list);
-    all.push(...list);
+    for (const pc of list) all.push(pc);
     byRunInStrings.set(run, withStrings);
-    allInStrings.push(...withStrings);
+    for (const pc of withStrings) allInStrings.push(pc);
   }
   idx = { all, byRun, allInStrings, byRunInStrings };
   cache.set(ctx, idx);
@@ -555,6 +561,8 @@ export function aptConfigBefore(ctx: DockerfileContext, stage: Stage | null, off
         for (const cmd of script.commands) {
           for (let k = 0; k < cmd.words.length; k++) {
             const w = cmd.words[k];
+            // Only a word naming an `APT::…` setting can configure (addAptConfig): most words, tested without a regular expression.
+            if (!w.value.includes('::')) continue;
             // `apt-get -o APT::Get::Assume-Yes=true install …`: an option of that one command, not configuration.
             if (/^(?:-o|--option)/.test(w.value) || /^(?:-o|--option)$/.test(cmd.words[k - 1]?.value ?? '')) continue;
             addAptConfig(perStage, run.stage, w.start, w.value);
@@ -1352,7 +1360,12 @@ function execRunsProgram(c: SimpleCommand): boolean {
  * done (an install that leaves files) reads this.
  */
 export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
-  return reachedBy(run, cmd, (script) => (returnEndsScript(run, script) ? mayEndIndex(script) : terminatorIndex(script)));
+  return reachedBy(run, cmd, (script) => {
+    const ends = scriptEnds(script);
+    // No `exit`, `exec` or `return` that ends the script (most scripts: `may` is the first of either): its shell is not asked.
+    if (ends.may < 0) return -1;
+    return returnEndsScript(run, script) ? ends.may : ends.sure;
+  });
 }
 
 /**

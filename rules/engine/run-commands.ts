@@ -122,14 +122,15 @@ const INVOCATION = Symbol('docker-guardrails.invocation');
  * Computed once per command (several rules ask about the same commands); callers never modify it.
  */
 export function invocation(cmd: SimpleCommand): Invocation | null {
-  const holder = cmd as SimpleCommand & { [INVOCATION]?: Invocation | null };
-  let found = holder[INVOCATION];
-  if (found === undefined) {
-    found = readInvocation(cmd);
-    // Not enumerable: copies and comparisons of the command do not see it.
-    Object.defineProperty(holder, INVOCATION, { value: found });
-  }
-  return found;
+  const holder = cmd as SimpleCommand & { [INVOCATION]?: Invocation };
+  const found = holder[INVOCATION];
+  // A plain property (Object.defineProperty, to keep it out of copies, cost 1-2 µs per command): a copy of the
+  // command (`{ ...cmd, programIndex }`, read as another program) carries its original's, which is kept only for the
+  // command it was read from. No answer (null: no program, or wrappers alone) is not kept: it is found again at once.
+  if (found !== undefined && found.cmd === cmd) return found;
+  const read = readInvocation(cmd);
+  if (read !== null) holder[INVOCATION] = read;
+  return read;
 }
 
 /** The wrappers of a command without any (shared: no array per command). */
