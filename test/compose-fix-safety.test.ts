@@ -80,10 +80,14 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
   });
 
   it('DC040: the same for names a tool reads by prefix or that CI jobs export (TF_TOKEN_<host>, DOCKER_PASSWORD, CODECOV_TOKEN, STRIPE_SECRET_KEY: review 6, probe dc-01)', () => {
+    // Moved under a name of its own that no shell exports, the container's variable unchanged (review51a, finding 9).
     for (const name of ['TF_TOKEN_app_terraform_io', 'DOCKER_PASSWORD', 'CODECOV_TOKEN', 'STRIPE_SECRET_KEY', 'TWILIO_AUTH_TOKEN', 'AWS_SECRET_KEY']) {
       const text = `services:\n  ci:\n    image: ghcr.io/acme/ci:1.0.0\n    environment:\n      ${name}: pr0ject-Val-0123456789abcdef\n`;
-      assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [[`Move ${name} to .env`, false]], name);
+      assert.deepEqual(dc040Fixes({ '/p/compose.yaml': text }), [[`Move ${name} to .env as CI_${name}`, true]], name);
     }
+    // When every name of its own is one too (service `aws`: `AWS_AWS_SECRET_KEY`, `AWS_SECRET_KEY_2`… under AWS_'s prefix), the title says it.
+    const aws = 'services:\n  aws:\n    image: ghcr.io/acme/ci:1.0.0\n    environment:\n      AWS_SECRET_KEY: pr0ject-Val-0123456789abcdef\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': aws }), [['Move AWS_SECRET_KEY to .env (AWS_SECRET_KEY exported in the shell would win over .env)', false]]);
   });
 
   it('DC040: safe alone; not safe when another compose file beside the .env reads the name (Compose reads that .env for it too)', () => {
@@ -161,13 +165,24 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes(worker('    env_file: w.env\n    environment:\n      - OTHER\n')), [['Move API_TOKEN to .env', true]], 'a sibling that does neither');
   });
 
-  it('DC040: a credential that tools and CI jobs read from the shell moves only as a quick fix (an exported GITHUB_TOKEN wins over .env: review probe pj-03)', () => {
+  it('DC040: a credential that tools and CI jobs read from the shell moves under a name of its own (an exported GITHUB_TOKEN wins over .env: review probe pj-03; review51a, finding 9)', () => {
     const releaser = 'services:\n  releaser:\n    image: ghcr.io/acme/releaser:1.0.0\n    environment:\n      GITHUB_TOKEN: ghp_R3leaseB0tT0kenAbCdEfGhIjKlMnOpQrSt\n      RELEASE_SIGNING_KEY: k3y-0123456789abcdef\n';
     assert.deepEqual(dc040Fixes({ '/p/compose.yaml': releaser }), [
-      ['Move GITHUB_TOKEN to .env', false],
+      ['Move GITHUB_TOKEN to .env as RELEASER_GITHUB_TOKEN', true],
       ['Move RELEASE_SIGNING_KEY to .env', true],
-      ['Move all 2 inline secrets of this file to .env', false],
+      ['Move all 2 inline secrets of this file to .env', true],
     ]);
+    // The database clients' own variables (libpq's PGPASSWORD, the mysql client's MYSQL_PWD, redis-cli's REDISCLI_AUTH), also in list form.
+    const clients = 'services:\n  tools:\n    image: ghcr.io/acme/tools:1.0.0\n    environment:\n      - PGPASSWORD=Pg-Cl1ent-Pw-0123\n      - MYSQL_PWD=My-Cl1ent-Pw-4567\n      - "REDISCLI_AUTH=Rc-Cl1ent-Pw-89ab"\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': clients }), [
+      ['Move PGPASSWORD to .env as TOOLS_PGPASSWORD', true],
+      ['Move MYSQL_PWD to .env as TOOLS_MYSQL_PWD', true],
+      ['Move REDISCLI_AUTH to .env as TOOLS_REDISCLI_AUTH', true],
+      ['Move all 3 inline secrets of this file to .env', true],
+    ]);
+    // A default reads the user's variable (`${PGPASSWORD:-…}`): it keeps its name, and its move is never safe.
+    const fallback = 'services:\n  tools:\n    image: ghcr.io/acme/tools:1.0.0\n    environment:\n      PGPASSWORD: ${PGPASSWORD:-Pg-Cl1ent-Pw-0123}\n';
+    assert.deepEqual(dc040Fixes({ '/p/compose.yaml': fallback }), [['Move the default of PGPASSWORD to .env', false]]);
   });
 
   it('DC040: a template placeholder is not moved by fix-all (netmaker installs with sed -i s/REPLACE_MASTER_KEY/…/ on the compose file: review 8, probe dc-04)', () => {

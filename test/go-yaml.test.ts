@@ -146,6 +146,6 @@ describe('DC040 offers no move for a value Compose reads as a number (review 42d
     }
     assert.equal(fixOf('    build:\n      context: .\n      args:\n        NPM_TOKEN: 0x1F2E3D4C5B6A\n'), undefined, 'a hex number in build.args');
     assert.equal(fixOf('    environment:\n      API_TOKEN: "1_234_567_890_123"\n')?.safe, true, 'quoted, it is text: moved');
-    assert.equal(fixOf('    build:\n      context: .\n      args:\n        NPM_TOKEN: "0x_1F2E_3D4C"\n')?.title, 'Move NPM_TOKEN to .env', 'quoted build argument: moved');
+    assert.equal(fixOf('    build:\n      context: .\n      args:\n        NPM_TOKEN: "0x_1F2E_3D4C"\n')?.title, 'Move NPM_TOKEN to .env as APP_NPM_TOKEN', 'quoted build argument: moved (under a name of its own: npm reads NPM_TOKEN from the shell)');
   });
 });

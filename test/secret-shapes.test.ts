@@ -45,8 +45,8 @@ describe('DC040: a token of a known format under any name is moved as a credenti
       // A default says the file runs without an env file: a quick fix only, as for `${API_TOKEN:-…}`.
       12: { title: 'Move the default of SLACK_BOT to .env', safe: false },
       20: { title: 'Move REGISTRY_AUTH to .env', safe: true },
-      // AWS_* is read from the caller's shell first (isShellExportedCredential): a quick fix only, as for AWS_SECRET_ACCESS_KEY.
-      23: { title: 'Move AWS_KEY_ID to .env', safe: false },
+      // AWS_* is read from the caller's shell first (isShellExportedCredential): moved under a name of its own, as AWS_SECRET_ACCESS_KEY is (review51a, finding 9).
+      23: { title: 'Move AWS_KEY_ID to .env as WORKER_AWS_KEY_ID', safe: true },
       26: null,
     });
   });
