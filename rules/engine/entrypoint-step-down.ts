@@ -236,15 +236,21 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   const shell = shellFormCommand(ctx, chain, entrypoint);
   if (shell === null) return undefined;
   const words = shell ?? argWords(ctx, entrypoint).map((w) => w.value);
-  if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
-  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
-  // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
-  const changed = imageEntrypointChanged(ctx, chain, words[0]);
-  if (changed) return { down: false, changed };
   // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
   const cmdWords = shell ? [] : commandWordsOf(ctx, chain, cmd);
+  // A known init in front (`["tini", "--", "docker-entrypoint.sh"]`, `dumb-init --`) starts the program after its own options
+  // with the words that follow (initProgram; review51, finding 4); the program may be the CMD's first word (`["tini", "--"]`).
+  const all = [...words, ...(cmdWords ?? [])];
+  const init = initProgram(all);
+  if (init === null) return undefined;
+  const at = init?.index ?? 0;
+  if (at >= (cmdWords === null ? words.length : all.length) || !namesImageEntrypoint(all[at], step)) return undefined;
+  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
+  // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
+  const changed = imageEntrypointChanged(ctx, chain, all[at]);
+  if (changed) return { down: false, changed };
   if (cmdWords === null) return undefined;
-  const args = [...words.slice(1), ...cmdWords];
+  const args = all.slice(at + 1);
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
   return server ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
 }
@@ -406,21 +412,77 @@ function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entry
   return c.words.slice(inv.index).map((w) => w.value);
 }
 
-/** Programs that start the entrypoint script they are given (`tini -- /entrypoint.sh`, `sh /entrypoint.sh`). */
-const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
+/**
+ * The options of the inits that start the program they are given (`tini -- /entrypoint.sh`), as each documents them: the
+ * letters of the options without a value (`flags`) and of those with one (`values`, in the same word or the next), the long
+ * options, and whether its getopt permutes its arguments (GNU getopt without a leading `+`): then an option-like word after the
+ * program is read as the init's own unless `--` ends them (tini's README: "If you see an error message that looks like tini:
+ * invalid option -- 'c', then you need to add the --"). Options that print and exit (-h, -l, -V, --version) and catatonit's
+ * pause mode (-P, no program runs) are left out: what runs is then not known.
+ * tini: `-s -p SIGNAL -v -w -g -e EXIT_CODE` (src/tini.c, OPT_STRING "p:hvwgle:s"); dumb-init: `-c/--single-child`,
+ * `-r/--rewrite s:r`, `-v/--verbose` (dumb-init.c, "+hvVcr:"); catatonit: `-g` (catatonit.c, "ghLPV").
+ */
+const INITS: Record<string, { flags: string; values: string; long: Record<string, 'flag' | 'value'>; permutes: boolean }> = {
+  tini: { flags: 'svwg', values: 'pe', long: {}, permutes: true },
+  'tini-static': { flags: 'svwg', values: 'pe', long: {}, permutes: true },
+  'dumb-init': { flags: 'cv', values: 'r', long: { 'single-child': 'flag', verbose: 'flag', rewrite: 'value' }, permutes: false },
+  catatonit: { flags: 'g', values: '', long: {}, permutes: true },
+};
+
+/**
+ * A known init in front of a program (`["tini", "--", "docker-entrypoint.sh"]`, `/usr/bin/dumb-init -c --`, `catatonit -g --`),
+ * read through its own options (INITS) to the program it forks and execs with the words that follow: `index`, that program's
+ * place in `words` (an ENTRYPOINT's words, then the command it is given). Undefined when `words[0]` is not such an init; null
+ * when what it runs is not known: an option it does not document (or one that exits, or pause mode), no program, or, for an
+ * init whose getopt permutes, an option-like word after the program with no `--` before it. The one reading of an init for
+ * DF010 and DC011 (review51, finding 4).
+ */
+export function initProgram(words: readonly string[]): { index: number } | null | undefined {
+  const spec = words.length > 0 ? INITS[baseNameOf(words[0])] : undefined;
+  if (!spec) return undefined;
+  let k = 1;
+  let ended = false;
+  while (k < words.length) {
+    const w = words[k];
+    if (w === '--') {
+      k++;
+      ended = true;
+      break;
+    }
+    if (!w.startsWith('-') || w === '-') break;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = w.slice(2, eq < 0 ? undefined : eq);
+      const kind = Object.hasOwn(spec.long, name) ? spec.long[name] : undefined;
+      if (kind === 'flag' && eq < 0) k++;
+      else if (kind === 'value') k += eq < 0 ? 2 : 1;
+      else return null;
+      continue;
+    }
+    // A cluster of short options (`-sg`, `-vvv`); one with a value ends it, the value the rest of the word or the next word.
+    let next = k + 1;
+    for (let j = 1; j < w.length; j++) {
+      if (spec.flags.includes(w[j])) continue;
+      if (!spec.values.includes(w[j])) return null;
+      if (j === w.length - 1) next = k + 2;
+      break;
+    }
+    k = next;
+  }
+  if (k >= words.length) return null;
+  if (spec.permutes && !ended && words.slice(k + 1).some((w) => w.startsWith('-') && w !== '-')) return null;
+  return { index: k };
+}
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
 /** The folders of the default PATH, where a script named without a folder (`docker-entrypoint.sh`) is found. */
 const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 
 /** The script an ENTRYPOINT runs (`["/docker-entrypoint.sh"]`, `["tini", "--", "entrypoint.sh"]`, `sh /entrypoint.sh`), as written; undefined for a `-c` string or a variable. */
 function entrypointScriptPath(words: readonly string[]): { path: string; index: number } | undefined {
-  let k = 0;
+  const init = initProgram(words);
+  if (init === null) return undefined;
+  let k = init?.index ?? 0;
   const base = (w: string | undefined) => (w === undefined ? '' : w.slice(w.lastIndexOf('/') + 1));
-  if (INIT_WRAPPERS.has(base(words[k]))) {
-    k++;
-    while (k < words.length && words[k].startsWith('-') && words[k] !== '--') k++;
-    if (words[k] === '--') k++;
-  }
   if (SCRIPT_SHELLS.has(base(words[k]))) {
     k++;
     while (k < words.length && /^[-+][a-z]+$/i.test(words[k]) && words[k] !== '-c') k++;
