@@ -233,7 +233,7 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   // A shell-form ENTRYPOINT (`ENTRYPOINT docker-entrypoint.sh redis-server`) runs as `/bin/sh -c "…"`: the shell runs the script
   // with the arguments written there, and the script still steps down (PID 1 is the shell, which DF040 is about); the CMD is
   // not given to it (shellFormCommand). Read only when its string is one plain command.
-  const shell = shellFormCommand(ctx, chain, entrypoint);
+  const shell = shellFormCommand(ctx, chain, entrypoint, cmd);
   if (shell === null) return undefined;
   const words = shell ?? argWords(ctx, entrypoint).map((w) => w.value);
   // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
@@ -389,19 +389,42 @@ function commandIn(ctx: DockerfileContext, chain: readonly Stage[], ins: Instruc
  * The command a shell-form ENTRYPOINT runs (`ENTRYPOINT docker-entrypoint.sh redis-server`, `ENTRYPOINT exec /entrypoint.sh`):
  * the words of its string, an `exec` before them left out, when the stage's shell is a POSIX one started with `-c` (the default
  * `/bin/sh -c`, or a SHELL such as `["/bin/bash", "-c"]`) and the string is one plain command — no operator, redirection,
- * assignment, variable or substitution; null when it is not; undefined for an exec-form ENTRYPOINT. The shell form gets none of
- * the CMD's words nor `docker run`'s arguments (Dockerfile reference, ENTRYPOINT: "The shell form of ENTRYPOINT prevents any CMD
- * command line arguments from being used"): what it runs is what the string says.
+ * assignment, variable or substitution; null when it is not. The shell form gets none of the CMD's words nor `docker run`'s
+ * arguments (Dockerfile reference, ENTRYPOINT: "The shell form of ENTRYPOINT prevents any CMD command line arguments from being
+ * used"): what it runs is what the string says.
+ * An exec-form ENTRYPOINT that starts a POSIX shell with `-c` (`["/bin/sh", "-c", "docker-entrypoint.sh redis-server"]`) is what
+ * the shell form runs, and is read the same way (review51, finding 6), except that it is given words: those after its string, then
+ * the CMD's, of which the first is `$0` and the others the positional parameters (POSIX sh: `sh -c command_string [command_name
+ * [argument…]]`). A word `"$@"` of the string (`exec docker-entrypoint.sh "$@"`, with `"--"` as `$0`) stands for those parameters
+ * — none for the shell form —; any other variable or substitution is not read. Undefined for an exec-form ENTRYPOINT that does not
+ * start a shell with a `-c` string; when it does, null also when the CMD's words are needed and not known.
  */
-function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction): string[] | null | undefined {
-  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) return undefined;
-  const run = commandIn(ctx, chain, entrypoint);
-  if (run === null || run.length < 2) return null;
-  const shell = run.slice(0, -1);
-  const source = shellProgramSource(shell.slice(1));
-  if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
-  const text = run[run.length - 1];
-  if (/[$`]/.test(text)) return null;
+function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): string[] | null | undefined {
+  let text: string;
+  /** What `"$@"` stands for: the positional parameters (null: not known). */
+  let positional: () => string[] | null;
+  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) {
+    const words = argWords(ctx, entrypoint).map((w) => w.value);
+    if (words.length === 0 || !SCRIPT_SHELLS.has(baseNameOf(words[0]))) return undefined;
+    const source = shellProgramSource(words.slice(1));
+    if (source.from !== 'string') return undefined;
+    if (source.index === undefined) return null;
+    text = words[1 + source.index];
+    const after = words.slice(2 + source.index);
+    positional = () => {
+      const cmdWords = commandWordsOf(ctx, chain, cmd);
+      return cmdWords === null ? null : [...after, ...cmdWords].slice(1);
+    };
+  } else {
+    const run = commandIn(ctx, chain, entrypoint);
+    if (run === null || run.length < 2) return null;
+    const shell = run.slice(0, -1);
+    const source = shellProgramSource(shell.slice(1));
+    if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
+    text = run[run.length - 1];
+    positional = () => [];
+  }
+  if (/[$`]/.test(text.split('"$@"').join(''))) return null;
   const commands = parseShell({ text, offsets: identityOffsets(text.length) });
   if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
   const c = commands[0];
@@ -409,7 +432,18 @@ function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entry
   if (!inv || inv.assignments.length > 0 || !inv.wrappers.every((k) => baseNameOf(c.words[k].value) === 'exec')) return null;
   // Every word after the program is an argument: no redirection, no option of a wrapper (`exec -a name`).
   if (inv.args.length !== c.words.length - inv.index - 1 || inv.index !== inv.wrappers.length) return null;
-  return c.words.slice(inv.index).map((w) => w.value);
+  const out: string[] = [];
+  for (const [k, w] of c.words.slice(inv.index).entries()) {
+    if (!w.raw.includes('$')) out.push(w.value);
+    // `"$@"` as a word of its own, not the program; `x"$@"` or `"$@"x` is not read.
+    else if (w.raw !== '"$@"' || k === 0) return null;
+    else {
+      const params = positional();
+      if (params === null) return null;
+      out.push(...params);
+    }
+  }
+  return out;
 }
 
 /**
@@ -666,8 +700,9 @@ function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
  * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
  */
 function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): ScriptVerdict {
-  // A shell-form ENTRYPOINT is read as the command its string runs (shellFormCommand), when that is one plain command.
-  const shell = shellFormCommand(ctx, chain, entrypoint);
+  // A shell-form ENTRYPOINT, or an exec-form `sh -c` one, is read as the command its string runs (shellFormCommand), when
+  // that is one plain command.
+  const shell = shellFormCommand(ctx, chain, entrypoint, cmd);
   const entrypointWords = shell ?? argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value);
   const found = entrypointScriptPath(entrypointWords);
   if (found === undefined) return undefined;
