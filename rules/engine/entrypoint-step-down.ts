@@ -577,8 +577,24 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
       for (const src of sources) {
-        const unreadable = /[$*?[]|^[a-z][a-z0-9+.-]*:\/\//i.test(src);
+        const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
         const rel = contextRelative(src);
+        // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
+        if (!url && !src.includes('$') && /[*?[]/.test(src)) {
+          const matched = globMatches(ctx, rel);
+          // Not known (no context to list, a glob in a folder's name, a pattern not read): it may write anything there.
+          if (matched === undefined) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          else {
+            const intoDir = destIsDir || matched.length > 1;
+            for (const m of matched) {
+              // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
+              if (m.dir) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+              else steps.push({ kind: 'copy', write: { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }, ins });
+            }
+          }
+          continue;
+        }
+        const unreadable = url || src.includes('$');
         // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
         if (rel === '' || rel.endsWith('/')) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
@@ -590,6 +606,73 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
     }
   }
   return { steps, workdir };
+}
+
+/**
+ * What a COPY or ADD glob source (`*.sh`, `scripts/entry?.sh`, `[de]*`) matches in the build context, each a context-relative
+ * path and whether it is a folder (whose files then land in the destination): the entries of its folder whose names match its
+ * last part as Go's filepath.Match reads it (`*`, `?`, `[…]`, `[^…]`, `\\` escapes; Dockerfile reference, COPY: "Each <src> may
+ * contain wildcards and matching will be done using Go's filepath.Match rules"), in every folder the context may be
+ * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
+ * nothing they may hold is missed). Undefined when not known: a context that cannot be known or listed, a wildcard in a folder's
+ * name, a pattern that cannot be read.
+ */
+function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
+  const folder = path.posix.dirname(rel);
+  if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
+  const pattern = globPattern(path.posix.basename(rel));
+  if (!pattern || !ctx.workspace.listDir) return undefined;
+  const contexts = contextCandidates(ctx);
+  if (contexts.unknown || contexts.dirs.length === 0) return undefined;
+  const found = new Map<string, boolean>();
+  for (const dir of contexts.dirs) {
+    const at = path.join(dir, folder);
+    const names = ctx.workspace.listDir(at);
+    if (names === undefined) {
+      if (contexts.every) return undefined;
+      continue;
+    }
+    for (const name of names) {
+      if (!pattern.test(name)) continue;
+      const m = folder === '.' ? name : `${folder}/${name}`;
+      found.set(m, (found.get(m) ?? false) || ctx.workspace.listDir(path.join(at, name)) !== undefined);
+    }
+  }
+  return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/** One path part of a Go filepath.Match pattern as a regular expression over a name; null when it cannot be read. */
+function globPattern(glob: string): RegExp | null {
+  let re = '';
+  const literal = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '\\') {
+      if (++i >= glob.length) return null;
+      re += literal(glob[i]);
+    } else if (c === '[') {
+      let k = i + 1;
+      let cls = '';
+      if (glob[k] === '^') {
+        cls = '^';
+        k++;
+      }
+      const first = k;
+      for (; k < glob.length && (glob[k] !== ']' || k === first); k++) {
+        if (glob[k] === ']') return null;
+        if (glob[k] === '\\') {
+          if (++k >= glob.length) return null;
+          cls += literal(glob[k]);
+        } else cls += glob[k] === '-' ? '-' : literal(glob[k]);
+      }
+      if (k >= glob.length || cls === '' || cls === '^') return null;
+      re += `[${cls}]`;
+      i = k;
+    } else re += literal(c);
+  }
+  return new RegExp(`^${re}$`);
 }
 
 /** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */
