@@ -18,6 +18,11 @@ describe('DC051: ScyllaDB with TransitionalAuthenticator', () => {
     assert.equal(transitional.length, 1, messages.join('\n'));
     assert.match(transitional[0], /^34 Service 'scylla-transitional' runs ScyllaDB with --authenticator com\.scylladb\.auth\.TransitionalAuthenticator, which still lets clients connect without credentials/);
     // Transitional first, AllowAll last: the AllowAll message, on the AllowAll option.
-    assert.ok(messages.some((m) => /^41 Service 'scylla-transitional-then-allow-all' runs ScyllaDB without authentication/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /^41 Service 'scylla-transitional-then-allow-all' runs ScyllaDB without authentication: the last --authenticator its command passes, the one the image's entrypoint keeps, is AllowAllAuthenticator/.test(m)), messages.join('\n'));
+    // PasswordAuthenticator first, AllowAll last (string, list with `=`, prefixes): argparse keeps the last (review51, finding 3).
+    for (const [line, name] of [[47, 'scylla-password-then-allow-all'], [53, 'scylla-password-then-allow-all-list'], [60, 'scylla-prefix-password-then-allow-all']] as const)
+      assert.ok(messages.some((m) => m.startsWith(`${line} Service '${name}' runs ScyllaDB without authentication: the last --authenticator its command passes`)), messages.join('\n'));
+    // No --authenticator written: the default.
+    assert.ok(messages.some((m) => /^7 Service 'scylla' runs ScyllaDB without authentication: the scylladb\/scylla image keeps ScyllaDB's default authenticator/.test(m)), messages.join('\n'));
   });
 });

@@ -29,6 +29,8 @@ interface Data {
    * For Cassandra, `CASSANDRA_AUTHENTICATOR` when the service sets that variable, which the official image does not read.
    */
   setting: string | null;
+  /** ScyllaDB: the command writes --authenticator AllowAllAuthenticator as the last --authenticator (the one the entrypoint keeps). */
+  written?: true;
   /**
    * The finding is caused by the default override and reported there (review mrg6a, item 3): it drops the
    * credentials the default file gives (`tag` on `key`), or its `image:` replaces the default file's. File names only.
@@ -48,6 +50,8 @@ interface Facts {
   lookup?: EnvLookup;
   /** The command-line argument that says it, when one does (reported there). */
   arg?: CommandArg;
+  /** ScyllaDB: `arg` is the last --authenticator written (Data.written). */
+  written?: true;
   /** The environment names the answer is read from (a service that `extends:` another and sets none of them inherits the answer). */
   names: readonly string[];
   env: ExtendedEnv;
@@ -376,7 +380,8 @@ function namesOption(name: string, full: string, min: number): boolean {
  * docker-entrypoint.py, reads only command-line options, no environment variable: `--authenticator` and `--authorizer`
  * (commandlineparser.py, argparse's parse_known_args) are passed to the server, as are the options it does not know
  * (scyllasetup.py writes both into /etc/scylla.d/docker.conf). So a service of that image accepts every CQL client
- * unless its command passes `--authenticator` with another class (`PasswordAuthenticator`: not reported), or
+ * unless its command passes `--authenticator` with another class (`PasswordAuthenticator`: not reported; the last one
+ * written counts, as argparse's `store` keeps the last value of a repeated option), or
  * something may change scylla.yaml or the options (then unknown): a mount at or above SCYLLA_CONFIG_PATHS (or one whose
  * target cannot be read), `configs:`, a replaced entrypoint, a command that is not options (its first word not an
  * option), a value from an unknown variable, `--options-file` or `--update-scylla-yaml`, SCYLLA_CONF or SCYLLA_HOME
@@ -393,6 +398,8 @@ function scyllaFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; ser
   if (words === null) return facts;
   let rpc: string | null | undefined;
   let listen: string | null | undefined;
+  // The last --authenticator written (null: its value is not known), undefined when none is.
+  let authenticator: { value: string; arg: CommandArg } | null | undefined;
   if (words) {
     if (!words[0].value!.startsWith('-')) return facts;
     for (let i = 0; i < words.length; i++) {
@@ -404,20 +411,27 @@ function scyllaFacts(cmds: Commands, levels: readonly { ctx: ComposeContext; ser
       // option" and the server never starts, so there is nothing to judge.
       if (namesOption(o.name, '--auth', 3)) return facts;
       if (namesOption(o.name, '--authenticator', 7)) {
-        if (o.value === null || o.value === undefined) return facts;
-        const transitional = SCYLLA_TRANSITIONAL.test(o.value.trim());
-        if (!transitional && !SCYLLA_ALLOW_ALL.test(o.value.trim())) {
-          facts.auth = 'yes';
-          return facts;
-        }
-        facts.cause = transitional ? 'transitional-authenticator' : 'allow-all-authenticator';
-        // Written out, AllowAllAuthenticator (or TransitionalAuthenticator) is where the finding is reported.
-        facts.arg = o.arg;
+        // argparse's `store` keeps the last value of a repeated option: each --authenticator replaces the one before
+        // (review51 finding 3: `--authenticator PasswordAuthenticator --authenticator AllowAllAuthenticator` runs AllowAll).
+        if (o.value === undefined) return facts;
+        authenticator = o.value === null ? null : { value: o.value.trim(), arg: o.arg };
       } else if (namesOption(o.name, '--authorizer', 7)) {
         if (o.value === null || o.value === undefined || !SCYLLA_ALLOW_ALL_AUTHORIZER.test(o.value.trim())) return facts;
       } else if (o.name === '--rpc-address') rpc = o.value;
       else if (o.name === '--listen-address') listen = o.value;
     }
+  }
+  if (authenticator === null) return facts;
+  if (authenticator) {
+    const transitional = SCYLLA_TRANSITIONAL.test(authenticator.value);
+    if (!transitional && !SCYLLA_ALLOW_ALL.test(authenticator.value)) {
+      facts.auth = 'yes';
+      return facts;
+    }
+    facts.cause = transitional ? 'transitional-authenticator' : 'allow-all-authenticator';
+    // Written out, AllowAllAuthenticator (or TransitionalAuthenticator) is where the finding is reported.
+    facts.arg = authenticator.arg;
+    if (!transitional) facts.written = true;
   }
   const cql = rpc !== undefined ? rpc : listen;
   if (cql === null || (cql !== undefined && LOOPBACK_BIND.test(cql.trim()))) return facts;
@@ -518,6 +532,8 @@ function mainMessage(d: Data): string {
     case 'no-password':
       return `Service '${d.service}' gives Bitnami's MongoDB no password (MONGODB_ROOT_PASSWORD): it then runs without authentication, so ${risk}.`;
     case 'allow-all-authenticator':
+      if (d.product === 'ScyllaDB' && d.written)
+        return `Service '${d.service}' runs ScyllaDB without authentication: the last --authenticator its command passes, the one the image's entrypoint keeps, is AllowAllAuthenticator, which checks no credentials, so ${risk}.`;
       if (d.product === 'ScyllaDB')
         return `Service '${d.service}' runs ScyllaDB without authentication: the scylladb/scylla image keeps ScyllaDB's default authenticator, AllowAllAuthenticator, and its command passes no --authenticator PasswordAuthenticator, so ${risk}.`;
       return `Service '${d.service}' runs Cassandra without authentication: the official image keeps cassandra.yaml's authenticator: AllowAllAuthenticator${d.setting ? ` (its entrypoint does not read ${d.setting})` : ''} and no setting here changes it, so ${risk}.`;
@@ -554,7 +570,7 @@ export default defineRule<'compose', Data>({
   docs: {
     summary: 'A MongoDB, Cassandra or ScyllaDB service accepts unauthenticated clients, or Elasticsearch/OpenSearch security is off.',
     what:
-      'Flags a MongoDB, Cassandra or ScyllaDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. Cassandra: the official `cassandra` image, whose cassandra.yaml keeps Cassandra\'s default `authenticator: AllowAllAuthenticator`, which asks no one for credentials (CIS Apache Cassandra 3.11 benchmark, 2.1; `authenticator: PasswordAuthenticator` turns authentication on), and whose entrypoint sets only the addresses, seeds, cluster name, snitch, tokens, `start_rpc`, dc and rack from `CASSANDRA_*` variables (docker-library/cassandra\'s docker-entrypoint.sh): no variable turns authentication on — `CASSANDRA_AUTHENTICATOR`, which other images read, is ignored, and the message says so when it is set. Reported unless the file shows something that may change cassandra.yaml. Bitnami\'s `bitnami/cassandra` uses `PasswordAuthenticator` by default (its README: `CASSANDRA_USER`/`CASSANDRA_PASSWORD`, default `cassandra`) and is not reported. ScyllaDB: the `scylladb/scylla` image, whose scylla.yaml leaves `authenticator` at ScyllaDB\'s default, `AllowAllAuthenticator`, which "performs no credentials checks" (the image\'s Docker Hub description, option `--authenticator`; ScyllaDB "Enable Authentication": `authenticator: PasswordAuthenticator` in /etc/scylla/scylla.yaml turns it on), and whose entrypoint (docker-entrypoint.py) takes its settings as command-line options, `--authenticator` among them, not from environment variables: reported unless the service\'s `command:` passes `--authenticator` (or `--authenticator=`) with another class such as `PasswordAuthenticator` (an explicit `--authenticator AllowAllAuthenticator` is where it is reported, as is `com.scylladb.auth.TransitionalAuthenticator`, which checks the credentials a client gives and still lets clients connect without any: ScyllaDB, "Enable and Disable Authentication Without Downtime"). ' +
+      'Flags a MongoDB, Cassandra or ScyllaDB service that accepts clients without authentication, and an Elasticsearch or OpenSearch service whose security is explicitly turned off. MongoDB: the official `mongo` image (and MongoDB\'s `mongodb/mongodb-community-server`, which takes the same variables) started with no `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` (nor their `_FILE` forms): its entrypoint adds `--auth` only when both are given; Bitnami\'s `bitnami/mongodb` with none of `MONGODB_ROOT_PASSWORD`, `MONGODB_PASSWORD`, `MONGODB_INITIAL_PRIMARY_ROOT_PASSWORD` (`ALLOW_EMPTY_PASSWORD=yes` is where it is reported when set). Elasticsearch and OpenSearch (Elastic\'s and Docker Hub\'s `elasticsearch`, `opensearchproject/opensearch`): `xpack.security.enabled=false`, `plugins.security.disabled=true` or `DISABLE_SECURITY_PLUGIN=true`, as an environment variable or a `-E` setting on the command line. Cassandra: the official `cassandra` image, whose cassandra.yaml keeps Cassandra\'s default `authenticator: AllowAllAuthenticator`, which asks no one for credentials (CIS Apache Cassandra 3.11 benchmark, 2.1; `authenticator: PasswordAuthenticator` turns authentication on), and whose entrypoint sets only the addresses, seeds, cluster name, snitch, tokens, `start_rpc`, dc and rack from `CASSANDRA_*` variables (docker-library/cassandra\'s docker-entrypoint.sh): no variable turns authentication on — `CASSANDRA_AUTHENTICATOR`, which other images read, is ignored, and the message says so when it is set. Reported unless the file shows something that may change cassandra.yaml. Bitnami\'s `bitnami/cassandra` uses `PasswordAuthenticator` by default (its README: `CASSANDRA_USER`/`CASSANDRA_PASSWORD`, default `cassandra`) and is not reported. ScyllaDB: the `scylladb/scylla` image, whose scylla.yaml leaves `authenticator` at ScyllaDB\'s default, `AllowAllAuthenticator`, which "performs no credentials checks" (the image\'s Docker Hub description, option `--authenticator`; ScyllaDB "Enable Authentication": `authenticator: PasswordAuthenticator` in /etc/scylla/scylla.yaml turns it on), and whose entrypoint (docker-entrypoint.py) takes its settings as command-line options, `--authenticator` among them, not from environment variables: reported unless the service\'s `command:` passes `--authenticator` (or `--authenticator=`, or an unambiguous prefix such as `--authent`) with another class such as `PasswordAuthenticator` — the last one written counts, as the entrypoint\'s argparse keeps the last value of a repeated option (its `store` action), so `--authenticator PasswordAuthenticator --authenticator AllowAllAuthenticator` is reported (an explicit `--authenticator AllowAllAuthenticator` is where it is reported, as is `com.scylladb.auth.TransitionalAuthenticator`, which checks the credentials a client gives and still lets clients connect without any: ScyllaDB, "Enable and Disable Authentication Without Downtime"). ' +
       'Not reported (not known): `--auth`, `--keyFile` or `--clusterAuthMode` on mongod\'s command line (authentication on), a `--config` file (not read), a command that runs something else than `mongod` (through a shell, `mongos`) or a replaced `entrypoint:`, `mongod --bind_ip` on the loopback address only (no other container reaches it), a variable that may hold a value (an unresolved `${…}`, a name passed through from the shell, an `env_file:` that cannot be read or that names the variable alone), a mounted Bitnami configuration or `MONGODB_EXTRA_FLAGS` with `--auth`; for Elasticsearch a command other than the image\'s `eswrapper` (an `elasticsearch …` started directly is judged by its own `-E` settings only: whether the variables still reach it depends on the version), for OpenSearch one other than `opensearch` or options; a built image (its Dockerfile may set the variables), and other images of these products; for Cassandra a mount at or above `/etc/cassandra` or `/opt/cassandra` (a cassandra.yaml of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a command other than the image\'s `cassandra -f` or a replaced `entrypoint:`, `-Dcassandra.config` in `JVM_OPTS`/`JVM_EXTRA_OPTS`, `CASSANDRA_CONF`, `CASSANDRA_CONFIG` or `CASSANDRA_HOME` (another configuration), `CASSANDRA_RPC_ADDRESS` on the loopback address only (no other container reaches it), and a built image; for ScyllaDB a mount at or above `/etc/scylla`, `/etc/scylla.d`, `/etc/default/scylla-server`, `/etc/sysconfig/scylla-server` or `/opt/scylladb` (a scylla.yaml, start options or scripts of its own; also one whose target cannot be read, or one in the other file of the default pair when the two are not merged), `configs:`, a replaced `entrypoint:`, a command whose first word is not an option, a command-line value from an unknown variable, `--options-file` or `--update-scylla-yaml` (another configuration), `--auth` or a shorter prefix of it (it names both `--authenticator` and `--authorizer`: the entrypoint\'s argparse stops with "ambiguous option" and no server runs), `SCYLLA_CONF` or `SCYLLA_HOME`, `--authorizer` with another class than `AllowAllAuthorizer`, `--rpc-address` on the loopback address only (or `--listen-address` there with no `--rpc-address`, which then takes its value: no other container reaches it), a built image, and ScyllaDB\'s other images (`scylladb/scylla-enterprise`, `scylladb/scylla-nightly`). Only one of the two root variables makes the official image refuse to start: no finding. Elasticsearch before 8.0 leaves security off by default and a mounted `elasticsearch.yml` may turn it off: neither is written in the compose file, so neither is reported. ' +
       'Values are read where Compose reads them: `environment:` (also through `<<` merges, interpolated with the `.env`), readable `env_file:` files, and through `extends:` (same file or another compose file of the workspace) merged as Compose merges them; a service that writes none of the settings itself is reported where they are written, in its base (on its own name when the base is in a file that is not analyzed). With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it), its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries), and the mounts of both files count. The finding is reported in the file that writes the deciding setting (or, in the override, on the key whose `!reset`/`!override` drops this file\'s root user or password, `env_file:` when it drops the env files that set them; the message then names both files), else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`). A service the override resets or replaces whole is judged in the override only. When the override writes the service\'s `image:` (and neither file builds), that image is judged with the merged command and environment, in the override: on the deciding entry when the override writes it, else on its `image:`, the message saying the image is the override\'s. Where the two files are not merged as one service (the override writes its `build:`, a service another extends, a file another includes or extends, a Swarm stack), not reported when the other default file writes the service\'s `environment:`, `env_file:`, `command:`, `entrypoint:`, `image:` or `build:`: the merged service may differ. The finding is a warning whether or not a port is published, as DC052\'s for Redis: every container on the service\'s networks reaches it, and DC031 reports a published port on its own.',
     why:
@@ -616,7 +632,7 @@ export default defineRule<'compose', Data>({
         let range: Range | null = null;
         if (facts.lookup && imageView.env.fromOverride(facts.lookup)) range = lookupRange(ctx, facts.lookup);
         else if (facts.arg && overrideAt(imageView.merge, ['command'])?.value) range = ctx.lines.rangeOf(facts.arg.start, facts.arg.end);
-        out.push({ range: range ?? ctx.rangeOfPair(image.pair), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting, override: { file: path.basename(ctx.path), base: path.basename(imageView.merge.base.ctx.path), how: 'image' } } });
+        out.push({ range: range ?? ctx.rangeOfPair(image.pair), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting, ...(facts.written ? { written: true as const } : {}), override: { file: path.basename(ctx.path), base: path.basename(imageView.merge.base.ctx.path), how: 'image' } } });
         continue;
       }
       const facts = authFacts(ctx, service, view);
@@ -641,7 +657,7 @@ export default defineRule<'compose', Data>({
       else if (facts.arg && (!inOverride || overrideAt(view!.merge, ['command'])?.value)) range = ctx.lines.rangeOf(facts.arg.start, facts.arg.end);
       range ??= view && inOverride ? mergedCommandRange(view.merge) : serverEntryRange(ctx, service);
       const override = dropped?.drops ? { file: path.basename(ctx.path), base: path.basename(view!.merge.base.ctx.path), how: 'drops' as const, tag: dropped.drops.tag, key: dropped.drops.key } : undefined;
-      out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting, ...(override ? { override } : {}) } });
+      out.push({ range: range ?? ctx.rangeOf(service.nameNode), data: { service: service.name, product: facts.product, cause: facts.cause, setting: facts.setting, ...(facts.written ? { written: true as const } : {}), ...(override ? { override } : {}) } });
     }
     return out;
   },

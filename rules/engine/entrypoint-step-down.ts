@@ -233,18 +233,24 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   // A shell-form ENTRYPOINT (`ENTRYPOINT docker-entrypoint.sh redis-server`) runs as `/bin/sh -c "…"`: the shell runs the script
   // with the arguments written there, and the script still steps down (PID 1 is the shell, which DF040 is about); the CMD is
   // not given to it (shellFormCommand). Read only when its string is one plain command.
-  const shell = shellFormCommand(ctx, chain, entrypoint);
+  const shell = shellFormCommand(ctx, chain, entrypoint, cmd);
   if (shell === null) return undefined;
   const words = shell ?? argWords(ctx, entrypoint).map((w) => w.value);
-  if (words.length === 0 || !namesImageEntrypoint(words[0], step)) return undefined;
-  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
-  // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
-  const changed = imageEntrypointChanged(ctx, chain, words[0]);
-  if (changed) return { down: false, changed };
   // The CMD that applies (lastEntrypointAndCmd: none when the ENTRYPOINT reset the one inherited); none for a shell form.
   const cmdWords = shell ? [] : commandWordsOf(ctx, chain, cmd);
+  // A known init in front (`["tini", "--", "docker-entrypoint.sh"]`, `dumb-init --`) starts the program after its own options
+  // with the words that follow (initProgram; review51, finding 4); the program may be the CMD's first word (`["tini", "--"]`).
+  const all = [...words, ...(cmdWords ?? [])];
+  const init = initProgram(all);
+  if (init === null) return undefined;
+  const at = init?.index ?? 0;
+  if (at >= (cmdWords === null ? words.length : all.length) || !namesImageEntrypoint(all[at], step)) return undefined;
+  // A COPY, ADD or RUN that may write the script's path (or, for a bare name, a folder of the PATH): not the base image's, and
+  // what it does is not known — reported as root (review 50a, finding 2), not guessed from a tool the Dockerfile names.
+  const changed = imageEntrypointChanged(ctx, chain, all[at]);
+  if (changed) return { down: false, changed };
   if (cmdWords === null) return undefined;
-  const args = [...words.slice(1), ...cmdWords];
+  const args = all.slice(at + 1);
   const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
   return server ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
 }
@@ -383,19 +389,42 @@ function commandIn(ctx: DockerfileContext, chain: readonly Stage[], ins: Instruc
  * The command a shell-form ENTRYPOINT runs (`ENTRYPOINT docker-entrypoint.sh redis-server`, `ENTRYPOINT exec /entrypoint.sh`):
  * the words of its string, an `exec` before them left out, when the stage's shell is a POSIX one started with `-c` (the default
  * `/bin/sh -c`, or a SHELL such as `["/bin/bash", "-c"]`) and the string is one plain command — no operator, redirection,
- * assignment, variable or substitution; null when it is not; undefined for an exec-form ENTRYPOINT. The shell form gets none of
- * the CMD's words nor `docker run`'s arguments (Dockerfile reference, ENTRYPOINT: "The shell form of ENTRYPOINT prevents any CMD
- * command line arguments from being used"): what it runs is what the string says.
+ * assignment, variable or substitution; null when it is not. The shell form gets none of the CMD's words nor `docker run`'s
+ * arguments (Dockerfile reference, ENTRYPOINT: "The shell form of ENTRYPOINT prevents any CMD command line arguments from being
+ * used"): what it runs is what the string says.
+ * An exec-form ENTRYPOINT that starts a POSIX shell with `-c` (`["/bin/sh", "-c", "docker-entrypoint.sh redis-server"]`) is what
+ * the shell form runs, and is read the same way (review51, finding 6), except that it is given words: those after its string, then
+ * the CMD's, of which the first is `$0` and the others the positional parameters (POSIX sh: `sh -c command_string [command_name
+ * [argument…]]`). A word `"$@"` of the string (`exec docker-entrypoint.sh "$@"`, with `"--"` as `$0`) stands for those parameters
+ * — none for the shell form —; any other variable or substitution is not read. Undefined for an exec-form ENTRYPOINT that does not
+ * start a shell with a `-c` string; when it does, null also when the CMD's words are needed and not known.
  */
-function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction): string[] | null | undefined {
-  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) return undefined;
-  const run = commandIn(ctx, chain, entrypoint);
-  if (run === null || run.length < 2) return null;
-  const shell = run.slice(0, -1);
-  const source = shellProgramSource(shell.slice(1));
-  if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
-  const text = run[run.length - 1];
-  if (/[$`]/.test(text)) return null;
+function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): string[] | null | undefined {
+  let text: string;
+  /** What `"$@"` stands for: the positional parameters (null: not known). */
+  let positional: () => string[] | null;
+  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) {
+    const words = argWords(ctx, entrypoint).map((w) => w.value);
+    if (words.length === 0 || !SCRIPT_SHELLS.has(baseNameOf(words[0]))) return undefined;
+    const source = shellProgramSource(words.slice(1));
+    if (source.from !== 'string') return undefined;
+    if (source.index === undefined) return null;
+    text = words[1 + source.index];
+    const after = words.slice(2 + source.index);
+    positional = () => {
+      const cmdWords = commandWordsOf(ctx, chain, cmd);
+      return cmdWords === null ? null : [...after, ...cmdWords].slice(1);
+    };
+  } else {
+    const run = commandIn(ctx, chain, entrypoint);
+    if (run === null || run.length < 2) return null;
+    const shell = run.slice(0, -1);
+    const source = shellProgramSource(shell.slice(1));
+    if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
+    text = run[run.length - 1];
+    positional = () => [];
+  }
+  if (/[$`]/.test(text.split('"$@"').join(''))) return null;
   const commands = parseShell({ text, offsets: identityOffsets(text.length) });
   if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
   const c = commands[0];
@@ -403,24 +432,91 @@ function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entry
   if (!inv || inv.assignments.length > 0 || !inv.wrappers.every((k) => baseNameOf(c.words[k].value) === 'exec')) return null;
   // Every word after the program is an argument: no redirection, no option of a wrapper (`exec -a name`).
   if (inv.args.length !== c.words.length - inv.index - 1 || inv.index !== inv.wrappers.length) return null;
-  return c.words.slice(inv.index).map((w) => w.value);
+  const out: string[] = [];
+  for (const [k, w] of c.words.slice(inv.index).entries()) {
+    if (!w.raw.includes('$')) out.push(w.value);
+    // `"$@"` as a word of its own, not the program; `x"$@"` or `"$@"x` is not read.
+    else if (w.raw !== '"$@"' || k === 0) return null;
+    else {
+      const params = positional();
+      if (params === null) return null;
+      out.push(...params);
+    }
+  }
+  return out;
 }
 
-/** Programs that start the entrypoint script they are given (`tini -- /entrypoint.sh`, `sh /entrypoint.sh`). */
-const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
+/**
+ * The options of the inits that start the program they are given (`tini -- /entrypoint.sh`), as each documents them: the
+ * letters of the options without a value (`flags`) and of those with one (`values`, in the same word or the next), the long
+ * options, and whether its getopt permutes its arguments (GNU getopt without a leading `+`): then an option-like word after the
+ * program is read as the init's own unless `--` ends them (tini's README: "If you see an error message that looks like tini:
+ * invalid option -- 'c', then you need to add the --"). Options that print and exit (-h, -l, -V, --version) and catatonit's
+ * pause mode (-P, no program runs) are left out: what runs is then not known.
+ * tini: `-s -p SIGNAL -v -w -g -e EXIT_CODE` (src/tini.c, OPT_STRING "p:hvwgle:s"); dumb-init: `-c/--single-child`,
+ * `-r/--rewrite s:r`, `-v/--verbose` (dumb-init.c, "+hvVcr:"); catatonit: `-g` (catatonit.c, "ghLPV").
+ */
+const INITS: Record<string, { flags: string; values: string; long: Record<string, 'flag' | 'value'>; permutes: boolean }> = {
+  tini: { flags: 'svwg', values: 'pe', long: {}, permutes: true },
+  'tini-static': { flags: 'svwg', values: 'pe', long: {}, permutes: true },
+  'dumb-init': { flags: 'cv', values: 'r', long: { 'single-child': 'flag', verbose: 'flag', rewrite: 'value' }, permutes: false },
+  catatonit: { flags: 'g', values: '', long: {}, permutes: true },
+};
+
+/**
+ * A known init in front of a program (`["tini", "--", "docker-entrypoint.sh"]`, `/usr/bin/dumb-init -c --`, `catatonit -g --`),
+ * read through its own options (INITS) to the program it forks and execs with the words that follow: `index`, that program's
+ * place in `words` (an ENTRYPOINT's words, then the command it is given). Undefined when `words[0]` is not such an init; null
+ * when what it runs is not known: an option it does not document (or one that exits, or pause mode), no program, or, for an
+ * init whose getopt permutes, an option-like word after the program with no `--` before it. The one reading of an init for
+ * DF010 and DC011 (review51, finding 4).
+ */
+export function initProgram(words: readonly string[]): { index: number } | null | undefined {
+  const spec = words.length > 0 ? INITS[baseNameOf(words[0])] : undefined;
+  if (!spec) return undefined;
+  let k = 1;
+  let ended = false;
+  while (k < words.length) {
+    const w = words[k];
+    if (w === '--') {
+      k++;
+      ended = true;
+      break;
+    }
+    if (!w.startsWith('-') || w === '-') break;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = w.slice(2, eq < 0 ? undefined : eq);
+      const kind = Object.hasOwn(spec.long, name) ? spec.long[name] : undefined;
+      if (kind === 'flag' && eq < 0) k++;
+      else if (kind === 'value') k += eq < 0 ? 2 : 1;
+      else return null;
+      continue;
+    }
+    // A cluster of short options (`-sg`, `-vvv`); one with a value ends it, the value the rest of the word or the next word.
+    let next = k + 1;
+    for (let j = 1; j < w.length; j++) {
+      if (spec.flags.includes(w[j])) continue;
+      if (!spec.values.includes(w[j])) return null;
+      if (j === w.length - 1) next = k + 2;
+      break;
+    }
+    k = next;
+  }
+  if (k >= words.length) return null;
+  if (spec.permutes && !ended && words.slice(k + 1).some((w) => w.startsWith('-') && w !== '-')) return null;
+  return { index: k };
+}
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
 /** The folders of the default PATH, where a script named without a folder (`docker-entrypoint.sh`) is found. */
 const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 
 /** The script an ENTRYPOINT runs (`["/docker-entrypoint.sh"]`, `["tini", "--", "entrypoint.sh"]`, `sh /entrypoint.sh`), as written; undefined for a `-c` string or a variable. */
 function entrypointScriptPath(words: readonly string[]): { path: string; index: number } | undefined {
-  let k = 0;
+  const init = initProgram(words);
+  if (init === null) return undefined;
+  let k = init?.index ?? 0;
   const base = (w: string | undefined) => (w === undefined ? '' : w.slice(w.lastIndexOf('/') + 1));
-  if (INIT_WRAPPERS.has(base(words[k]))) {
-    k++;
-    while (k < words.length && words[k].startsWith('-') && words[k] !== '--') k++;
-    if (words[k] === '--') k++;
-  }
   if (SCRIPT_SHELLS.has(base(words[k]))) {
     k++;
     while (k < words.length && /^[-+][a-z]+$/i.test(words[k]) && words[k] !== '-c') k++;
@@ -481,8 +577,24 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
       for (const src of sources) {
-        const unreadable = /[$*?[]|^[a-z][a-z0-9+.-]*:\/\//i.test(src);
+        const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
         const rel = contextRelative(src);
+        // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
+        if (!url && !src.includes('$') && /[*?[]/.test(src)) {
+          const matched = globMatches(ctx, rel);
+          // Not known (no context to list, a glob in a folder's name, a pattern not read): it may write anything there.
+          if (matched === undefined) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          else {
+            const intoDir = destIsDir || matched.length > 1;
+            for (const m of matched) {
+              // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
+              if (m.dir) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+              else steps.push({ kind: 'copy', write: { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }, ins });
+            }
+          }
+          continue;
+        }
+        const unreadable = url || src.includes('$');
         // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
         if (rel === '' || rel.endsWith('/')) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
@@ -494,6 +606,73 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
     }
   }
   return { steps, workdir };
+}
+
+/**
+ * What a COPY or ADD glob source (`*.sh`, `scripts/entry?.sh`, `[de]*`) matches in the build context, each a context-relative
+ * path and whether it is a folder (whose files then land in the destination): the entries of its folder whose names match its
+ * last part as Go's filepath.Match reads it (`*`, `?`, `[…]`, `[^…]`, `\\` escapes; Dockerfile reference, COPY: "Each <src> may
+ * contain wildcards and matching will be done using Go's filepath.Match rules"), in every folder the context may be
+ * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
+ * nothing they may hold is missed). Undefined when not known: a context that cannot be known or listed, a wildcard in a folder's
+ * name, a pattern that cannot be read.
+ */
+function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
+  const folder = path.posix.dirname(rel);
+  if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
+  const pattern = globPattern(path.posix.basename(rel));
+  if (!pattern || !ctx.workspace.listDir) return undefined;
+  const contexts = contextCandidates(ctx);
+  if (contexts.unknown || contexts.dirs.length === 0) return undefined;
+  const found = new Map<string, boolean>();
+  for (const dir of contexts.dirs) {
+    const at = path.join(dir, folder);
+    const names = ctx.workspace.listDir(at);
+    if (names === undefined) {
+      if (contexts.every) return undefined;
+      continue;
+    }
+    for (const name of names) {
+      if (!pattern.test(name)) continue;
+      const m = folder === '.' ? name : `${folder}/${name}`;
+      found.set(m, (found.get(m) ?? false) || ctx.workspace.listDir(path.join(at, name)) !== undefined);
+    }
+  }
+  return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/** One path part of a Go filepath.Match pattern as a regular expression over a name; null when it cannot be read. */
+function globPattern(glob: string): RegExp | null {
+  let re = '';
+  const literal = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '\\') {
+      if (++i >= glob.length) return null;
+      re += literal(glob[i]);
+    } else if (c === '[') {
+      let k = i + 1;
+      let cls = '';
+      if (glob[k] === '^') {
+        cls = '^';
+        k++;
+      }
+      const first = k;
+      for (; k < glob.length && (glob[k] !== ']' || k === first); k++) {
+        if (glob[k] === ']') return null;
+        if (glob[k] === '\\') {
+          if (++k >= glob.length) return null;
+          cls += literal(glob[k]);
+        } else cls += glob[k] === '-' ? '-' : literal(glob[k]);
+      }
+      if (k >= glob.length || cls === '' || cls === '^') return null;
+      re += `[${cls}]`;
+      i = k;
+    } else re += literal(c);
+  }
+  return new RegExp(`^${re}$`);
 }
 
 /** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */
@@ -604,8 +783,9 @@ function sameVerdict(a: ScriptVerdict, b: ScriptVerdict): boolean {
  * whose own entrypoint steps down keeps that step-down when the command is the server (review 46a, item 4).
  */
 function entrypointScriptDrop(ctx: DockerfileContext, stage: Stage, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): ScriptVerdict {
-  // A shell-form ENTRYPOINT is read as the command its string runs (shellFormCommand), when that is one plain command.
-  const shell = shellFormCommand(ctx, chain, entrypoint);
+  // A shell-form ENTRYPOINT, or an exec-form `sh -c` one, is read as the command its string runs (shellFormCommand), when
+  // that is one plain command.
+  const shell = shellFormCommand(ctx, chain, entrypoint, cmd);
   const entrypointWords = shell ?? argWords(ctx, entrypoint).filter((w) => !w.heredoc).map((w) => w.value);
   const found = entrypointScriptPath(entrypointWords);
   if (found === undefined) return undefined;
