@@ -1,12 +1,13 @@
 import { defineRule } from '../engine/rule';
-import { APT_INSTALLING, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 import { invocation } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { mayRunPackageManager } from '../engine/package-consumers';
+import { runOrder, type RunOrder } from '../engine/function-calls';
 import { propertiesOf } from '../engine/stage-scope';
-import type { TextEdit } from '../engine/types';
+import type { Range, TextEdit } from '../engine/types';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
@@ -94,7 +95,56 @@ function nextRun(ctx: DockerfileContext, run: RunInstruction): { next: RunInstru
   return undefined;
 }
 
+/**
+ * The lone update of a RUN that defines a function or runs `eval` (runOrder: a function's body runs where it is
+ * called, an `eval`'s text where the `eval` stands): an update whose last run is followed by no install, aptitude
+ * read or removal of the lists that runs in every shell (a command of a script string counts where its shell is
+ * started), and by nothing unknown that may run (an `eval` of text with an expansion, a recursive call: it may
+ * install). An update in a function that is never called never runs. Its range: the update, or the `eval` whose text
+ * holds it.
+ */
+function loneUpdateInOrder(ctx: DockerfileContext, run: RunInstruction, order: RunOrder): { range: Range; data: Data } | undefined {
+  const pcs = new Map<SimpleCommand, PackageCommand>();
+  for (const pc of packageCommandsOf(ctx, run)) pcs.set(pc.command, pc);
+  // The commands of the RUN's scripts that start a shell whose script string installs.
+  const hosts = new Set<SimpleCommand>();
+  for (const p of packageCommandsOfInStrings(ctx, run)) {
+    if (!p.inString || !installsWithApt(p) || !runsInEveryShell(run, p.command)) continue;
+    let s = p.script;
+    while (s.host?.script.inString) s = s.host.script;
+    if (s.host) hosts.add(s.host.script.commands[s.host.index]);
+  }
+  const steps = order.steps;
+  let lone: number | undefined;
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k];
+    if (step.kind !== 'command' || aptActionOfCommand(step.cmd, pcs) !== 'update' || !mayRun(run, step.reach)) continue;
+    // Only its last run: the same update may run again after the install (a function called twice).
+    if (steps.slice(k + 1).some((s) => s.cmd === step.cmd)) continue;
+    const rest = steps.slice(k + 1);
+    if (rest.some((s) => s.kind === 'unknown' && mayRun(run, s.reach))) continue;
+    const follows = rest.some((s) => {
+      if (s.kind !== 'command' || !runsInEveryShell(run, s.reach)) return false;
+      const action = aptActionOfCommand(s.cmd, pcs);
+      return (action !== null && APT_INSTALLING.has(action)) || hosts.has(s.cmd) || aptitudeReadsLists(s.cmd) || cleansAptLists(s.cmd);
+    });
+    if (follows) continue;
+    lone = k;
+    break;
+  }
+  if (lone === undefined) return undefined;
+  const step = steps[lone];
+  const pc = pcs.get(step.cmd);
+  const runLine = run.instruction.getRange().start.line;
+  if (pc) return { range: toolRange(ctx, pc), data: { tool: pc.display, runLine } };
+  const inv = invocation(step.cmd);
+  const at = step.evalOf ?? step.reach;
+  return { range: ctx.rangeOfOffsets(at.start, at.end), data: { tool: inv?.name ?? 'apt-get', runLine } };
+}
+
 function mergeEdits(ctx: DockerfileContext, run: RunInstruction): TextEdit[] | undefined {
+  // A function it calls may end the shell first (`exit 0`): the joined commands would not run.
+  if (runOrder(run).callEndsShell) return undefined;
   const found = nextRun(ctx, run);
   if (!found) return undefined;
   const { next, adjacent } = found;
@@ -111,12 +161,12 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN runs `apt-get update` with no install (or other apt command that reads the lists) after it in that RUN.',
-    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind).',
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     whySummary: 'An `apt-get update` in a RUN of its own is cached as a layer and reused by later builds, so an install in a later RUN reads a package index that can be months old: missing security updates, or failing once the old versions leave the mirror.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl',
-    fix: '"Merge apt-get update into the next RUN" joins the update\'s RUN with the next RUN of the same stage — `RUN apt-get update` + `RUN apt-get install …` → `RUN apt-get update \\` / `    && apt-get install …` in the continuation style and indentation the RUNs already use; comment lines between are kept, but not a `# hadolint ignore=…` pragma (it applies to the instruction below it): with one between them, or above a RUN that would move, no fix is offered. When the install RUN is more than one and-list at its top level (`set -eux; apt-get install …; rm …`), `apt-get update && set -eux; …` would let a failed update through, so it becomes `RUN apt-get update || exit; \\` / `    set -eux; …` (the shell ends with the update\'s status when it fails; the rest runs as it did in its own RUN). When ENV, ARG or LABEL instructions stand between them, the update\'s RUN moves down to the install instead. Offered only when that is exact: the next RUN installs with apt, no other instruction stands between (WORKDIR, USER, SHELL, COPY, ADD… change what the update sees), no ENV or ARG between sets a variable the update\'s RUN names (`${SUITE}-backports` under `ARG SUITE=trixie`: moved below it, the update would read the new value) or one that apt and the tools beside it read without being named (`http_proxy`, `HTTPS_PROXY`, `no_proxy` and the other proxies in either case, `APT_*`, `DEBIAN_*` such as `DEBIAN_FRONTEND`, `DEBCONF_*`, `PATH`, `LD_*`, `TMPDIR`, `HOME`, `GNUPGHOME`, `SSL_CERT_*`, `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`; an ARG without a value counts, since `--build-arg` sets it), nor any variable when the update\'s RUN runs a script or program whose commands the Dockerfile does not show (as DF030 reads them), both are shell-form without heredocs, their --mount/--network flags are the same, the update\'s RUN does not change shell state (cd, export, set, …) and does not end with a comment, and its shell text terminates (no open quote, `$(`, `if`, `case` or loop). Not offered either when the update\'s RUN has an unconditional `exit`, `exec` with a program or `return` at its top level (the joined commands would never run), or ends its last list with one behind `&&` (`… && exit 0`, `… && { …; exit 0; }`), or has any other that may end the shell with success (`… || exit 0`, `if …; then exit 0; fi`: on that path the joined commands would not run, where in their own RUN they did), or when errexit may be on in it (a SHELL with `-e`, a `set`) and its last command is a compound command, `eval`, `.`/`source` or a call of a function it defines: before `&&` or `||` errexit is ignored inside them (bash\'s The Set Builtin), so under `SHELL ["/bin/bash", "-e", "-c"]` `RUN { false; true; }` fails its build and `{ false; true; } && b` does not. Safe.',
+    fix: '"Merge apt-get update into the next RUN" joins the update\'s RUN with the next RUN of the same stage — `RUN apt-get update` + `RUN apt-get install …` → `RUN apt-get update \\` / `    && apt-get install …` in the continuation style and indentation the RUNs already use; comment lines between are kept, but not a `# hadolint ignore=…` pragma (it applies to the instruction below it): with one between them, or above a RUN that would move, no fix is offered. When the install RUN is more than one and-list at its top level (`set -eux; apt-get install …; rm …`), `apt-get update && set -eux; …` would let a failed update through, so it becomes `RUN apt-get update || exit; \\` / `    set -eux; …` (the shell ends with the update\'s status when it fails; the rest runs as it did in its own RUN). When ENV, ARG or LABEL instructions stand between them, the update\'s RUN moves down to the install instead. Offered only when that is exact: the next RUN installs with apt, no other instruction stands between (WORKDIR, USER, SHELL, COPY, ADD… change what the update sees), no ENV or ARG between sets a variable the update\'s RUN names (`${SUITE}-backports` under `ARG SUITE=trixie`: moved below it, the update would read the new value) or one that apt and the tools beside it read without being named (`http_proxy`, `HTTPS_PROXY`, `no_proxy` and the other proxies in either case, `APT_*`, `DEBIAN_*` such as `DEBIAN_FRONTEND`, `DEBCONF_*`, `PATH`, `LD_*`, `TMPDIR`, `HOME`, `GNUPGHOME`, `SSL_CERT_*`, `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`; an ARG without a value counts, since `--build-arg` sets it), nor any variable when the update\'s RUN runs a script or program whose commands the Dockerfile does not show (as DF030 reads them), both are shell-form without heredocs, their --mount/--network flags are the same, the update\'s RUN does not change shell state (cd, export, set, …) and does not end with a comment, and its shell text terminates (no open quote, `$(`, `if`, `case` or loop). Not offered either when the update\'s RUN has an unconditional `exit`, `exec` with a program or `return` at its top level (the joined commands would never run), or ends its last list with one behind `&&` (`… && exit 0`, `… && { …; exit 0; }`), or has any other that may end the shell with success (`… || exit 0`, `if …; then exit 0; fi`: on that path the joined commands would not run, where in their own RUN they did), or when errexit may be on in it (a SHELL with `-e`, a `set`) and its last command is a compound command, `eval`, `.`/`source` or a call of a function it defines: before `&&` or `||` errexit is ignored inside them (bash\'s The Set Builtin), so under `SHELL ["/bin/bash", "-e", "-c"]` `RUN { false; true; }` fails its build and `{ false; true; } && b` does not. Not offered either when a function the update\'s RUN calls, or the text of an `eval` it runs, may end the shell with success (`exit`, `exit 0`, `exec prog`): the joined commands might never run. Safe.',
     guideline: '§1 Image Security — "Regular Updates"; §6 Image Build Security — "Minimize layers"',
     equivalents: ['Trivy DS-0017 (\'RUN <package-manager> update\' instruction alone)', 'KICS "Update Instruction Alone"', 'hadolint has no direct equivalent (DL3009 covers the lists)'],
     references: [
@@ -124,11 +174,20 @@ export default defineRule<'dockerfile', Data>({
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/update_instruction_alone.rego',
       'https://docs.kics.io/latest/queries/dockerfile-queries/9bae49be-0aa3-4de5-bab2-4c3a069e40cd',
       'https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html',
+      'https://www.gnu.org/software/bash/manual/html_node/Shell-Functions.html',
+      'https://pubs.opengroup.org/onlinepubs/009695299/utilities/eval.html',
     ],
   },
   check(ctx) {
     const out = [];
     for (const run of ctx.runs()) {
+      // A RUN that defines a function or runs `eval` is read in the order its shell runs it.
+      const order = runOrder(run);
+      if (order.special) {
+        const found = loneUpdateInOrder(ctx, run, order);
+        if (found) out.push(found);
+        continue;
+      }
       const pcs = packageCommandsOf(ctx, run);
       for (let k = 0; k < pcs.length; k++) {
         const pc = pcs[k];

@@ -12,6 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
+import { functionDefinitions, runOrder } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -722,6 +723,33 @@ export function cleansAptLists(cmd: SimpleCommand): boolean {
   return !!inv && (inv.name === 'apt-get' || inv.name === 'apt') && inv.args.some((w) => w.value === 'distclean' || w.value === 'dist-clean');
 }
 
+/** apt options that take the next word as their value. */
+export const APT_VALUE_OPTIONS = /^(?:-[A-Za-z]*[octaP]|--(?:option|config-file|target-release|default-release|host-architecture|build-profiles|solver))$/;
+
+/**
+ * The subcommand of an `apt-get`/`apt` command read from its words, for a command that has no PackageCommand (inside
+ * `sh -c '…'` or the text of an `eval`, where the package index does not look); null for other programs.
+ */
+export function aptActionOf(name: string, args: readonly string[]): string | null {
+  if (name !== 'apt-get' && name !== 'apt') return null;
+  for (let i = 0; i < args.length; i++) {
+    if (APT_VALUE_OPTIONS.test(args[i])) i++;
+    else if (!args[i].startsWith('-')) return args[i].toLowerCase();
+  }
+  return '';
+}
+
+/**
+ * The apt subcommand a command runs: its PackageCommand's (from `pcs`), or, for a command of an `eval`'s text
+ * (which has none), the one its words name; null for another command.
+ */
+export function aptActionOfCommand(cmd: SimpleCommand, pcs: ReadonlyMap<SimpleCommand, PackageCommand>): string | null {
+  const pc = pcs.get(cmd);
+  if (pc) return pc.family === 'apt' ? pc.action : null;
+  const inv = invocation(cmd);
+  return inv ? aptActionOf(inv.name, inv.args.map((w) => w.value)) : null;
+}
+
 /** Whether a shell's command-line options turn on errexit (`-e`, `-eux`, `-o errexit`, `-euxo pipefail`; the last of `-e`/`+e` wins). */
 function optionsHaveErrexit(options: readonly string[]): boolean {
   let on = false;
@@ -874,24 +902,6 @@ function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): Readonl
 }
 
 const offFunctionsOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<string>>();
-
-/**
- * The functions a script defines: `name() …`, `function name() …` and bash's and ash's `function name { …; }` (the
- * parser reads it as `function name() { …; }`; dash rejects it as a syntax error, so its script fails there), each
- * name with the index of its body's first command and whether that body is a subshell (`name() ( … )`). The name is
- * the last word before the `(`: `diff <(ls a) <(ls b)` defines nothing.
- */
-function functionDefinitions(commands: readonly SimpleCommand[]): { name: string; at: number; subshell: boolean }[] {
-  const defs: { name: string; at: number; subshell: boolean }[] = [];
-  for (let i = 1; i < commands.length; i++) {
-    const d = commands[i - 1];
-    if (d.next !== '(' || d.programIndex < 0) continue;
-    const keyword = d.words[d.programIndex].value === 'function';
-    if (d.words.length !== d.programIndex + (keyword ? 2 : 1)) continue;
-    defs.push({ name: d.words[d.words.length - 1].value, at: i, subshell: commands[i].prev === '(' });
-  }
-  return defs;
-}
 
 /** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`), or a SHELL names one. */
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
@@ -1405,6 +1415,28 @@ export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
   return all.filter((cmd) => runsInEveryShell(run, cmd));
 }
 
+/**
+ * For a RUN that defines a function or runs `eval` (runOrder: a function's body runs where it is called, an `eval`'s
+ * readable text where the `eval` stands, a function only defined runs nothing): whether a command for which `test`
+ * holds surely runs after the last run of any of `cmds` — in every shell (runsInEveryShell of the command of the RUN's script
+ * it runs through), not after a `return` or `exit` in its function, not in a function called in a pipe or the
+ * background (an `eval` of text with an expansion runs nothing known) — or none of them runs (in a function never
+ * called). Undefined for any other RUN: its commands run in document order (reachedCommandsOf).
+ */
+export function cleanedInOrder(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean | undefined {
+  const order = runOrder(run);
+  if (!order.special) return undefined;
+  const steps = order.steps;
+  let last = -1;
+  for (let k = 0; k < steps.length; k++) if (cmds.includes(steps[k].cmd) && mayRun(run, steps[k].reach)) last = k;
+  if (last < 0) return true;
+  for (let k = last + 1; k < steps.length; k++) {
+    const s = steps[k];
+    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd)) return true;
+  }
+  return false;
+}
+
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
 const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'exit', 'exec', 'alias', 'unalias', 'shopt', 'umask', 'trap', 'ulimit', 'declare', 'typeset', 'local', 'readonly', 'eval', 'return', 'hash', 'enable', 'builtin', 'read', 'getopts', 'mapfile', 'readarray', 'let']);
 
@@ -1717,6 +1749,9 @@ function lastShellScript(run: RunInstruction): RunScript | undefined {
 export function appendToRun(ctx: DockerfileContext, run: RunInstruction, commandText: string): { edit: TextEdit; safe: boolean } | undefined {
   const script = lastShellScript(run);
   if (!script) return undefined;
+  // A function the RUN calls may end the shell with success (`f() { …; exit 0; }`, `exec prog`): a command appended
+  // after the call may never run (runOrder).
+  if (runOrder(run).callEndsShell) return undefined;
   // A script of the RUN that ends its shell before the end (`…; exit 0`): appended after it, the command would never
   // run. In the last script it goes before the terminator; elsewhere (a line that exits after feeding a heredoc,
   // a heredoc fed to a shell that exits) no append is exact. A script string's shell ends alone.

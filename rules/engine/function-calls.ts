@@ -1,0 +1,246 @@
+/**
+ * The order in which a RUN's shell runs its commands when the script defines functions or runs `eval`: a function's
+ * body runs where the function is called (each time it is called), not where it is defined, and the commands of an
+ * `eval` whose text can be read run where the `eval` stands. The package rules (DF030, DF033) read a RUN through this
+ * reading when it defines a function or runs `eval`, so that `install_pkgs() { apt-get install …; }; apt-get update &&
+ * install_pkgs` installs after its update, a cleanup in a function that is never called cleans nothing, and an `eval`
+ * of text that is not known (`eval "apt-get install $PKGS"`) may do anything.
+ */
+import type { RunInstruction } from './dockerfile';
+import { identityOffsets, parseShell, redirectionWidth, wordsWithoutRedirections, type SimpleCommand } from './shell';
+
+/** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
+export interface FunctionDefinition {
+  name: string;
+  at: number;
+  subshell: boolean;
+}
+
+/**
+ * The functions a script defines: `name() …`, `function name() …` and bash's and ash's `function name { …; }` (the
+ * parser reads it as `function name() { …; }`; dash rejects it as a syntax error, so its script fails there), each
+ * name with the index of its body's first command and whether that body is a subshell (`name() ( … )`). The name is
+ * the last word before the `(`: `diff <(ls a) <(ls b)` defines nothing.
+ */
+export function functionDefinitions(commands: readonly SimpleCommand[]): FunctionDefinition[] {
+  const defs: FunctionDefinition[] = [];
+  for (let i = 1; i < commands.length; i++) {
+    const d = commands[i - 1];
+    if (d.next !== '(' || d.programIndex < 0) continue;
+    const keyword = d.words[d.programIndex].value === 'function';
+    if (d.words.length !== d.programIndex + (keyword ? 2 : 1)) continue;
+    defs.push({ name: d.words[d.words.length - 1].value, at: i, subshell: commands[i].prev === '(' });
+  }
+  return defs;
+}
+
+/** The keywords that open and close compound commands (the parser keeps them as words before the program). */
+const OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case', '{']);
+const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
+
+/**
+ * The index of the last command of a function's body (its `}`, `fi`, `done`, `esac`, or the command before a
+ * subshell body's `)`), -1 when the keywords or parentheses do not pair up.
+ */
+export function functionBodyEnd(commands: readonly SimpleCommand[], def: FunctionDefinition): number {
+  let depth = 0;
+  for (let i = def.at; i < commands.length; i++) {
+    const c = commands[i];
+    if (def.subshell) {
+      if (c.prev === '(') depth++;
+      if (c.next === ')' && --depth === 0) return i;
+      continue;
+    }
+    const words = c.words;
+    const leadEnd = c.programIndex >= 0 ? c.programIndex : words.length;
+    for (let w = 0; w < leadEnd; w++) {
+      if (OPENERS.has(words[w].value)) depth++;
+      else if (CLOSERS.has(words[w].value) && --depth === 0) {
+        // Only redirections (`} > log`) or other closers may follow the keyword that ends the body.
+        for (let r = w + 1; r < words.length; ) {
+          if (CLOSERS.has(words[r].value)) r++;
+          else {
+            const width = redirectionWidth(words, r);
+            if (width === 0) return -1;
+            r += width;
+          }
+        }
+        return i;
+      }
+    }
+    if (depth <= 0) return -1;
+  }
+  return -1;
+}
+
+/**
+ * One command as the shell runs it:
+ * - `command`: a command the script shows;
+ * - `call`: a call of a function the script defines, or an `eval` of text that is read: the steps of its body (or
+ *   text) follow it;
+ * - `unknown`: what runs is not known — an `eval` of text with an expansion (`eval "apt-get install $PKGS"`), a call
+ *   whose function is defined more than once or whose body does not pair up, a recursive call, a call nested too deep,
+ *   or (in a script that defines functions) a command whose name comes from an expansion (`$step`), which may call one.
+ */
+export interface Step {
+  cmd: SimpleCommand;
+  kind: 'command' | 'call' | 'unknown';
+  /** The command of the RUN's own script through which this one runs: the step's command at the top level, else the outermost call (or `eval`). */
+  reach: SimpleCommand;
+  /** For a command of an `eval`'s text (whose words have no place in the document): the `eval` command the text belongs to. */
+  evalOf?: SimpleCommand;
+  /**
+   * The step may not run although its call does: it follows, in its function, a `return`, `exit` or `exec`, or a call
+   * that may end the shell (endsShell) came before it; or its call runs in a pipe or the background, beside what
+   * follows.
+   */
+  uncertain: boolean;
+}
+
+export interface RunOrder {
+  /** The commands of the RUN's scripts (in document order), each expanded in the order its shell runs it; none when not `special`. */
+  steps: Step[];
+  /**
+   * Whether a script of the RUN defines a function (functionDefinitions) or runs `eval`: only then may the order differ
+   * from the document's, and only then are the steps listed.
+   */
+  special: boolean;
+  /** Whether a called function may end the shell with success (endsShell): a command appended at the end of the RUN may not run. */
+  callEndsShell: boolean;
+}
+
+/** Calls followed inside calls, at most; deeper ones are unknown. */
+const MAX_DEPTH = 8;
+/** Steps per RUN, at most: a function called many times by functions called many times is not expanded further (unknown). */
+const MAX_STEPS = 4000;
+
+const orders = new WeakMap<RunInstruction, RunOrder>();
+
+/** The commands of a RUN in the order its shell runs them (see Step), memoised per RUN. */
+export function runOrder(run: RunInstruction): RunOrder {
+  let found = orders.get(run);
+  if (found) return found;
+  // Most RUNs define no function and run no `eval`: their order is the document's, and no step is listed.
+  const special = run.scripts.some((s) => s.isShell && (s.commands.some(isEval) || functionDefinitions(s.commands).length > 0));
+  const steps: Step[] = [];
+  let callEndsShell = false;
+  for (const script of special ? run.scripts : []) {
+    if (!script.isShell) {
+      for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
+      continue;
+    }
+    const state = { steps, endedShell: false };
+    walk(state, scopeOf(script.commands), 0, script.commands.length - 1, { stack: [], depth: 0 });
+    callEndsShell ||= state.endedShell;
+  }
+  found = { steps, special, callEndsShell };
+  orders.set(run, found);
+  return found;
+}
+
+/** The functions of one text (a script, or an `eval`'s text), with their bodies' ends, and the scope around it. */
+interface Scope {
+  commands: readonly SimpleCommand[];
+  defs: FunctionDefinition[];
+  ends: number[];
+  parent?: Scope;
+}
+
+function scopeOf(commands: readonly SimpleCommand[], parent?: Scope): Scope {
+  const defs = functionDefinitions(commands);
+  return { commands, defs, ends: defs.map((d) => functionBodyEnd(commands, d)), ...(parent ? { parent } : {}) };
+}
+
+interface Context {
+  /** The names of the functions being expanded (a call of one of them is recursive). */
+  stack: string[];
+  depth: number;
+  reach?: SimpleCommand;
+  evalOf?: SimpleCommand;
+  uncertain?: boolean;
+}
+
+/** Whether a command is `eval` with arguments (written literally as the program). */
+function isEval(c: SimpleCommand): boolean {
+  return c.programIndex >= 0 && c.words[c.programIndex].raw === 'eval' && c.words.length > c.programIndex + 1;
+}
+
+/** The body a name calls in a scope (the nearest scope that defines it): unknown when defined more than once there or its body does not pair up. */
+function bodyOf(scope: Scope, name: string): { scope: Scope; from: number; to: number } | 'unknown' | undefined {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const k = s.defs.findIndex((d) => d.name === name);
+    if (k < 0) continue;
+    if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0) return 'unknown';
+    return { scope: s, from: s.defs[k].at, to: s.ends[k] };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a command may end the shell with success where it runs: `exit` with no status or a status that is not a
+ * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program. An `exit 1` fails the build anyway.
+ */
+function endsShell(c: SimpleCommand): boolean {
+  if (c.programIndex < 0) return false;
+  const program = c.words[c.programIndex].raw;
+  const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
+  if (program === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
+  return program === 'exec' && args.some((w) => !w.value.startsWith('-'));
+}
+
+function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from: number, to: number, ctx: Context): void {
+  const { commands } = scope;
+  const definesFunctions = (s: Scope | undefined): boolean => !!s && (s.defs.length > 0 || definesFunctions(s.parent));
+  let returned = false;
+  for (let i = from; i <= to; i++) {
+    // A definition runs nothing: skip its name and its body.
+    const def = i + 1 <= to ? scope.defs.findIndex((d) => d.at === i + 1) : -1;
+    const cmd = commands[i];
+    if (def >= 0) {
+      if (scope.ends[def] >= 0) {
+        i = Math.min(scope.ends[def], to);
+        continue;
+      }
+      // A body whose end is not found: what follows cannot be told from it.
+      state.steps.push({ cmd, kind: 'unknown', reach: ctx.reach ?? cmd, uncertain: true, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}) });
+      return;
+    }
+    const reach = ctx.reach ?? cmd;
+    const uncertain = !!ctx.uncertain || returned || state.endedShell;
+    const base = { cmd, reach, uncertain, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}) };
+    if (state.steps.length >= MAX_STEPS) {
+      state.steps.push({ ...base, kind: 'unknown' });
+      return;
+    }
+    const program = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex] : undefined;
+    const literal = !!program && !/[$`]/.test(program.raw);
+    // A call in a pipe or the background runs beside what follows it.
+    const beside = cmd.next === '|' || cmd.next === '&' || cmd.prev === '|';
+    if (program && literal && isEval(cmd)) {
+      const args = wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1));
+      if (args.some((w) => /[$`]/.test(w.raw)) || ctx.depth >= MAX_DEPTH) {
+        state.steps.push({ ...base, kind: 'unknown' });
+        continue;
+      }
+      state.steps.push({ ...base, kind: 'call' });
+      // eval joins its arguments with spaces and runs the result in this shell (POSIX eval).
+      const text = args.map((w) => w.value).join(' ');
+      const inner = parseShell({ text, offsets: identityOffsets(text.length + 1) });
+      walk(state, scopeOf(inner, scope), 0, inner.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside });
+    } else if (program && literal) {
+      const body = bodyOf(scope, program.value);
+      if (body === undefined) state.steps.push({ ...base, kind: 'command' });
+      else if (body === 'unknown' || ctx.stack.includes(program.value) || ctx.depth >= MAX_DEPTH) state.steps.push({ ...base, kind: 'unknown' });
+      else {
+        state.steps.push({ ...base, kind: 'call' });
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside });
+      }
+    } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
+    // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
+    // that may end the shell with success, nothing may.
+    if (ctx.reach && program && literal) {
+      if (program.raw === 'return' || program.raw === 'exit' || program.raw === 'exec') returned = true;
+      if (endsShell(cmd)) state.endedShell = true;
+    }
+  }
+}
