@@ -1,0 +1,69 @@
+/**
+ * `<<` merge keys inside `environment:` (envmerge): Compose reads merge keys in every mapping (go-yaml; YAML merge
+ * key type, https://yaml.org/type/merge.html: the mapping's own keys win, then the merged maps in order, an earlier
+ * one over a later one; https://docs.docker.com/reference/compose-file/fragments/). The engine's one reading of a
+ * service's environment (ComposeContext.environment / environmentEntries) listed the merge key as a variable named
+ * `Symbol(<<)` and lost the merged variables; the rules that read it missed them (DC054) or reported them on the
+ * `<<` line with no word of where they are written (DC050).
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { ComposeContext } from '../rules/engine/compose';
+import { DEFAULT_OPTIONS } from '../rules/engine/types';
+import { viewOf } from './helpers/fixtures';
+
+function contextOf(text: string): ComposeContext {
+  return new ComposeContext('/w/compose.yaml', text, viewOf(new Map([['/w/compose.yaml', text]])), DEFAULT_OPTIONS);
+}
+
+describe('environment: with << merge keys', () => {
+  it('reads the merged variables where they are written, own keys first and winning, earlier sources over later ones', () => {
+    const text = [
+      'x-c: &c',
+      '  C: "3"',
+      'x-a: &a',
+      '  A: "1"',
+      '  SHARED: from-a',
+      'x-b: &b',
+      '  <<: *c',
+      '  B: "2"',
+      '  SHARED: from-b',
+      'services:',
+      '  web:',
+      '    image: nginx:1.30',
+      '    environment:',
+      '      <<: [*a, *b]',
+      '      OWN: "4"',
+      '      A: own',
+      '',
+    ].join('\n');
+    const ctx = contextOf(text);
+    const env = ctx.environment(ctx.services[0]);
+    assert.deepEqual(
+      env.map((e) => [e.name, e.value]),
+      [['OWN', '4'], ['A', 'own'], ['SHARED', 'from-a'], ['B', '2'], ['C', '3']],
+    );
+    assert.ok(!env.some((e) => e.name.includes('<<')), 'no variable named after the merge key');
+    const shared = env.find((e) => e.name === 'SHARED')!;
+    assert.equal(shared.range.start.line, 4, 'the entry is where x-a writes it');
+    assert.equal(shared.editable, false, 'an anchor is shared: never editable');
+    assert.equal(env.find((e) => e.name === 'OWN')!.editable, true);
+  });
+
+  it('follows chains of merges and reads an alias bomb of merges in linear time', () => {
+    const levels = 30;
+    let text = 'x-l0: &l0\n  BOMB: "1"\n';
+    for (let i = 1; i < levels; i++) text += `x-l${i}: &l${i}\n  <<: [${Array.from({ length: 8 }, () => `*l${i - 1}`).join(', ')}]\n  L${i}: "x"\n`;
+    text += `services:\n  web:\n    image: nginx:1.30\n    environment:\n      <<: *l${levels - 1}\n`;
+    const ctx = contextOf(text);
+    const env = ctx.environment(ctx.services[0]);
+    assert.equal(env.length, levels);
+    assert.equal(env.find((e) => e.name === 'BOMB')?.value, '1');
+  });
+
+  it('a cycle of merges ends', () => {
+    const text = 'services:\n  web:\n    image: nginx:1.30\n    environment: &e\n      A: "1"\n      <<: *e\n';
+    const ctx = contextOf(text);
+    assert.deepEqual(ctx.environment(ctx.services[0]).map((e) => e.name), ['A']);
+  });
+});
