@@ -8,12 +8,21 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
 import { ComposeContext } from '../rules/engine/compose';
 import { DEFAULT_OPTIONS } from '../rules/engine/types';
 import { viewOf } from './helpers/fixtures';
 
 function contextOf(text: string): ComposeContext {
   return new ComposeContext('/w/compose.yaml', text, viewOf(new Map([['/w/compose.yaml', text]])), DEFAULT_OPTIONS);
+}
+
+function analysisOf(text: string) {
+  return analyze(allRules, 'compose', '/w/compose.yaml', text, viewOf(new Map([['/w/compose.yaml', text]])), DEFAULT_CONFIG);
+}
+
+function findings(code: string, text: string) {
+  return analysisOf(text).findings.filter((f) => f.code === code);
 }
 
 describe('environment: with << merge keys', () => {
@@ -65,5 +74,51 @@ describe('environment: with << merge keys', () => {
     const text = 'services:\n  web:\n    image: nginx:1.30\n    environment: &e\n      A: "1"\n      <<: *e\n';
     const ctx = contextOf(text);
     assert.deepEqual(ctx.environment(ctx.services[0]).map((e) => e.name), ['A']);
+  });
+
+  it('DC054 reports a merged wildcard once, in the anchor, naming the services that use it', () => {
+    const text = [
+      'x-env: &env',
+      '  CORS_ALLOWED_ORIGINS: "*"',
+      'services:',
+      '  api:',
+      '    image: ghcr.io/acme/api:1.0.0',
+      '    environment:',
+      '      <<: *env',
+      '      FOO: bar',
+      '  worker:',
+      '    image: ghcr.io/acme/worker:1.0.0',
+      '    environment:',
+      '      <<: *env',
+      '',
+    ].join('\n');
+    const found = findings('DC054', text);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].range.start.line, 1);
+    assert.match(found[0].message, /^CORS_ALLOWED_ORIGINS in x-env \(used by services 'api' and 'worker'\) allows every origin/);
+  });
+
+  it('DC050 reports a merged POSTGRES_HOST_AUTH_METHOD once, in the anchor, naming its users, with no fix', () => {
+    const text = [
+      'x-pg: &pg',
+      '  POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}',
+      '  POSTGRES_HOST_AUTH_METHOD: md5',
+      'services:',
+      '  db:',
+      '    image: postgres:16.4',
+      '    environment:',
+      '      <<: *pg',
+      '  replica:',
+      '    image: postgres:16.4',
+      '    environment:',
+      '      <<: *pg',
+      '',
+    ].join('\n');
+    const analysis = analysisOf(text);
+    const found = analysis.findings.filter((f) => f.code === 'DC050');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].range.start.line, 2);
+    assert.match(found[0].message, /^POSTGRES_HOST_AUTH_METHOD=md5 in x-pg \(used by services 'db' and 'replica'\)/);
+    assert.equal(fixFinding(allRules, analysis.context, found[0]), undefined, 'the anchor is shared: not edited');
   });
 });
