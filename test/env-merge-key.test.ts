@@ -121,4 +121,27 @@ describe('environment: with << merge keys', () => {
     assert.match(found[0].message, /^POSTGRES_HOST_AUTH_METHOD=md5 in x-pg \(used by services 'db' and 'replica'\)/);
     assert.equal(fixFinding(allRules, analysis.context, found[0]), undefined, 'the anchor is shared: not edited');
   });
+  it('DC052 and DC053 report a merged Bitnami switch once, in the anchor, naming its users', () => {
+    const text = [
+      'x-redis: &redis',
+      '  ALLOW_EMPTY_PASSWORD: "yes"',
+      '  REDIS_AOF_ENABLED: "no"',
+      'services:',
+      '  cache:',
+      '    image: bitnami/redis:7.2',
+      '    environment:',
+      '      <<: *redis',
+      '  sessions:',
+      '    image: bitnami/redis:7.2',
+      '    environment:',
+      '      <<: *redis',
+      '',
+    ].join('\n');
+    const dc052 = findings('DC052', text);
+    assert.deepEqual(dc052.map((f) => f.range.start.line), [1]);
+    assert.match(dc052[0].message, /^ALLOW_EMPTY_PASSWORD=yes in x-redis \(used by services 'cache' and 'sessions'\)/);
+    const dc053 = findings('DC053', text);
+    assert.deepEqual(dc053.map((f) => f.range.start.line), [2]);
+    assert.match(dc053[0].message, /^REDIS_AOF_ENABLED in x-redis \(used by services 'cache' and 'sessions'\) turns AOF persistence off/);
+  });
 });
