@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { composeDotenv } from '../engine/interpolate';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from '../engine/yaml-guards';
-import { composeReadsAsWritten, isMergeKey, scalarContentSpan, scalarSourceSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
+import { composeReadsAsWritten, scalarContentSpan, scalarSourceSpan, type ComposeContext, type EnvVar, type Service } from '../engine/compose';
 import { extendsChain, isSwarmStack, type ExtendsLevel } from '../engine/compose-lookup';
 import { defineRule } from '../engine/rule';
 import { envFileRefs, isDotenvName, isTemplateEnvName, parseEnvFile } from '../engine/env-files';
@@ -774,45 +774,6 @@ export function moveToDotenvChanges(ctx: ComposeContext, name: string, value: st
   return moveManyToDotenvChanges(ctx, [{ name, value }]);
 }
 
-/**
- * A service's `environment:` like `ctx.environment()`, plus the entries a map form takes from `<<`
- * merge keys (`environment: { <<: *common-env, KEY: value }`): those are reported where they are
- * written (inside the anchor) and are never editable. Keys written in the map win over merged ones,
- * and an earlier merge source wins over a later one, as in YAML merges.
- */
-export function environmentWithMerges(ctx: ComposeContext, service: Service): EnvVar[] {
-  // Once per service and analysis: DC040 (twice), DC041 and DC042 read it; callers do not change it.
-  return ctx.memo(service.map, 'environmentWithMerges', () => computeEnvironmentWithMerges(ctx, service));
-}
-
-function computeEnvironmentWithMerges(ctx: ComposeContext, service: Service): EnvVar[] {
-  const own = ctx.environment(service).filter((e) => !e.name.includes('<<'));
-  const entry = ctx.serviceGet(service, 'environment');
-  if (!entry || !entry.value || !isMap(entry.value)) return own;
-  const names = new Set(own.map((e) => e.name));
-  const out = [...own];
-  const visit = (map: YAMLMap, depth: number) => {
-    if (depth > 4) return;
-    for (const pair of map.items) {
-      if (!isMergeKey(pair.key)) continue;
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      for (const src of sources) {
-        const target = ctx.resolve(service.doc, src as Node);
-        if (!target || !isMap(target)) continue;
-        // The merged map read as an `environment:` of its own: exact ranges, never editable (it is anchored).
-        for (const e of ctx.environmentEntries(service.doc, target, true)) {
-          if (e.name.includes('<<') || names.has(e.name)) continue;
-          names.add(e.name);
-          out.push({ ...e, editable: false });
-        }
-        visit(target, depth + 1);
-      }
-    }
-  };
-  visit(entry.value, 0);
-  return out;
-}
-
 /** The key/value entries of a service's `build.args` (map or list form), shaped like `environment()`. */
 export function buildArgs(ctx: ComposeContext, service: Service): EnvVar[] {
   const build = ctx.serviceGet(service, 'build');
@@ -1097,7 +1058,7 @@ function literalCredentials(ctx: ComposeContext): Map<string, LiteralCredential[
   // Each (name, service) once per value: a list search per copy was quadratic in the services sharing a value (review 43a: 100,000-line files).
   const listed = new Set<string>();
   for (const s of ctx.services) {
-    const envs = environmentWithMerges(ctx, s);
+    const envs = ctx.environment(s);
     // The service's names, gathered only when a credential-named entry asks (most services have none).
     let names: Set<string> | undefined;
     const hasName = (n: string) => (names ??= new Set(envs.map((e) => e.name))).has(n);
@@ -1133,7 +1094,7 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   const literalByValue = () => (literals ??= literalCredentials(ctx));
   for (const service of ctx.services) {
     const lists: [ValueSource, EnvVar[]][] = [
-      ['environment', environmentWithMerges(ctx, service)],
+      ['environment', ctx.environment(service)],
       ['build.args', buildArgs(ctx, service)],
     ];
     for (const [source, vars] of lists) {
@@ -2449,7 +2410,7 @@ function readerInFile(ctx: ComposeContext, name: string, spans: Spans | (() => S
 function passesThrough(ctx: ComposeContext, name: string): string | undefined {
   const byName = ctx.memo(ctx, 'dc040PassedThrough', () => {
     const m = new Map<string, string>();
-    for (const sv of ctx.services) for (const e of environmentWithMerges(ctx, sv)) if (e.value === null && !m.has(e.name)) m.set(e.name, sv.name);
+    for (const sv of ctx.services) for (const e of ctx.environment(sv)) if (e.value === null && !m.has(e.name)) m.set(e.name, sv.name);
     return m;
   });
   return byName.get(name);

@@ -21,7 +21,7 @@ import { buildAlwaysRuns } from '../engine/build-or-pull';
 import { replaceInScalarEdit } from '../engine/compose-insert';
 import { appendLineEdit } from '../engine/yaml-edit';
 import { effectiveCommands } from '../engine/service-command';
-import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, envFileIntoImageNote, environmentWithMerges, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, moveCopies, type InlineSecret } from './DC040-secret-inline';
+import { dotenvCompanions, dotenvHolder, dotenvLabel, dotenvLoadedByOtherServices, dotenvReadersElsewhere, dotenvTarget, envFileIntoImageNote, findInlineSecrets, literalDefaults, literalValue, mayHoldSecrets, moveCopies, type InlineSecret } from './DC040-secret-inline';
 
 /** The password variables of the images this rule knows, with the user they belong to. */
 interface PasswordVar {
@@ -262,7 +262,7 @@ function userReads(ctx: ComposeContext, data: { service: string; name: string },
   const userVar = PASSWORD_VARS.get(data.name)?.userVar;
   const service = ctx.servicesNamed(data.service)[0];
   if (!userVar || !service) return false;
-  const user = byName(environmentWithMerges(ctx, service)).get(userVar);
+  const user = byName(ctx.environment(service)).get(userVar);
   return user?.value !== null && user?.value !== undefined && variableReferences(user.value).some((r) => r.name === variable);
 }
 
@@ -299,7 +299,7 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
   // With the default override merged (mergedServiceView), an entry of the default file that the override replaces or
   // drops never reaches the container: not judged (review 44d leftovers, item 3).
   const view = mergedServiceView(ctx, service);
-  const envs = environmentWithMerges(ctx, service).filter((e) => keptByMerge(view, e.name));
+  const envs = ctx.environment(service).filter((e) => keptByMerge(view, e.name));
   const named = byName(envs);
   // Through `extends:` the environment is merged with the base's: a user or root password set there counts.
   const extended = ctx.serviceGet(service, 'extends') ? new ExtendedEnv(ctx, service) : null;
@@ -372,7 +372,7 @@ function trustSetting(ctx: ComposeContext, env: EnvVar): { origin: Origin } | nu
  * reports a `trust` this rule does not read (from an `env_file:`, or a base service in another file).
  */
 export function reportsTrust(ctx: ComposeContext, service: Service): boolean {
-  return environmentWithMerges(ctx, service).some((e) => e.name === 'POSTGRES_HOST_AUTH_METHOD' && trustSetting(ctx, e) !== null);
+  return ctx.environment(service).some((e) => e.name === 'POSTGRES_HOST_AUTH_METHOD' && trustSetting(ctx, e) !== null);
 }
 
 /**
@@ -404,7 +404,7 @@ function commandPasswordProblems(ctx: ComposeContext, service: Service): (Weak &
     for (const { option, arg, viaShell } of facts.passwordArgs) if (here(arg, viaShell)) judge(arg.raw, ctx.lines.rangeOf(arg.start, arg.end), `--${option}`, arg.exact && !viaShell ? arg.start : undefined);
   }
   // The images' variables of server options (`REDIS_ARGS: "--requirepass …"`).
-  for (const env of environmentWithMerges(ctx, service)) {
+  for (const env of ctx.environment(service)) {
     if (!keptByMerge(view, env.name)) continue;
     const w = env.value === null ? null : serverArgsPasswordWord(env.name, env.value);
     if (w) judge(w.word, env.range, `--${w.option} in ${env.name}`, env.valueOffsets ? env.valueOffsets[0] + w.start : undefined);
@@ -491,7 +491,7 @@ function oldTrustProblems(ctx: ComposeContext, service: Service): (Weak & { rang
   if (files.length > 0 && !envFilesSetNone(ctx, files, OLD_TRUST_VARS)) return [];
   const ref = serviceImage(ctx, service);
   if (!ref || !trustsWithoutPassword(ref)) return [];
-  const named = byName(environmentWithMerges(ctx, service));
+  const named = byName(ctx.environment(service));
   for (const name of ['POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'POSTGRES_HOST_AUTH_METHOD']) {
     const env = named.get(name);
     if (!env) continue;
@@ -819,7 +819,7 @@ function withSharing<T extends { range: Range; data: Data }>(ctx: ComposeContext
   // Each entry's users, by where it starts: one pass over the services (an anchored entry is in many).
   const users = new Map<string, Set<string>>();
   for (const s of ctx.services) {
-    for (const e of environmentWithMerges(ctx, s)) {
+    for (const e of ctx.environment(s)) {
       const key = `${e.range.start.line}:${e.range.start.character}`;
       const set = users.get(key);
       if (set) set.add(s.name);

@@ -9,7 +9,7 @@ import { isIgnoredByGitignore } from '../engine/repo';
 import { defaultPairPartner, topLevelLayers, topLevelValue, touchesTopLevel } from '../engine/override-top-level';
 import { defineRule } from '../engine/rule';
 import type { FileChange, Fix, TextEdit } from '../engine/types';
-import { environmentWithMerges, literalValue } from './DC040-secret-inline';
+import { literalValue } from './DC040-secret-inline';
 import { appendLineEdit, appendToMapEdit, mapIndent } from '../engine/yaml-edit';
 
 type Image = 'postgres' | 'mysql' | 'mariadb' | 'mongo';
@@ -238,7 +238,7 @@ export default defineRule<'compose', Data>({
     for (const service of ctx.services) {
       const image = fileEnvImage(ctx, service);
       if (!image) continue;
-      const envs = environmentWithMerges(ctx, service);
+      const envs = ctx.environment(service);
       const names = new Set(envs.map((e) => e.name));
       // Through `extends:` the image may be inherited, and the environment is merged with the base's:
       // a `_FILE` variable set there counts, and no fix is offered (the base may set or use the variable too).
@@ -269,7 +269,7 @@ export default defineRule<'compose', Data>({
     return `${d.name} of service '${d.service}' is passed as an environment variable; the ${d.image} image can read it from a secret file (${d.name}_FILE=/run/secrets/…).`;
   },
   fix(ctx, { data }) {
-    const service = ctx.servicesNamed(data.service).find((s) => environmentWithMerges(ctx, s).some((e) => e.range.start.line === data.env.range.start.line));
+    const service = ctx.servicesNamed(data.service).find((s) => ctx.environment(s).some((e) => e.range.start.line === data.env.range.start.line));
     if (!service) return undefined;
     return refactorFix(ctx, service, data);
   },

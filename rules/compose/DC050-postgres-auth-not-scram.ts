@@ -14,6 +14,7 @@ import { reportsTrust } from './DC041-weak-or-default-password';
 import { dataStoreOfImage } from '../engine/datastores';
 import { builtBaseOf, imageOf } from '../engine/data-volumes';
 import type { Fix, Range, TextEdit } from '../engine/types';
+import { ofService, placeOf, type Place } from '../engine/written-in';
 
 /**
  * What the fix asks initdb for: SCRAM for TCP connections (initdb then also sets password_encryption to
@@ -42,6 +43,11 @@ interface Data {
    * sets nor drops it.
    */
   editable: { hostAuthMethod: boolean; initdbArgs: boolean };
+  /**
+   * The variable the finding is on is written outside the service's own mapping or used by several services (an
+   * anchor merged with `<<: *pg`): where, and who uses it. One finding there, not one per service.
+   */
+  place?: Place;
 }
 
 /** Which file of the default pair decides a problem of the merged service (`override`), and the override's drop that does, if any. */
@@ -249,6 +255,7 @@ export default defineRule<'compose', Data>({
       'Flags a Postgres service that runs the official image\'s entrypoint (`postgres`, `postgis/postgis`, `pgvector/pgvector`, `timescale/timescaledb`, by `image:` or as the base of the Dockerfile it builds — also beside an `image:` that names no store, `image: myorg/db:1`, which names what the build makes, and with the FROM read with the `build.args` the service passes over the ARG defaults; a base whose tag is not known then, an arg without a known value, is not judged) whose network clients will not authenticate with scram-sha-256: ' +
       '`POSTGRES_HOST_AUTH_METHOD` set to another method (`md5`, `password`, or `trust` where DC041 does not report it); `password_encryption=md5` in the command; `POSTGRES_INITDB_ARGS` asking for `--auth-host=md5`/`--auth=md5`; or PostgreSQL older than 14 (whose default `password_encryption` is md5) with no `--auth=scram-sha-256` / `--auth-host=scram-sha-256` (or `--auth-local=scram-sha-256`) in `POSTGRES_INITDB_ARGS`. ' +
       '`POSTGRES_HOST_AUTH_METHOD=trust` asks for no password at all: DC041 reports it, as an error, where it reads it (the service\'s own `environment:`, written or read from `.env`), and this rule then reports nothing for that service (how passwords are hashed does not matter while none is asked for); a `trust` that DC041 does not read (from an `env_file:`, or a base service in another file) is reported here. ' +
+      'The variables a `<<` merge key brings into `environment:` are read as Compose reads them (YAML merge keys: the keys written in the mapping win, then the merged maps in order): a `POSTGRES_HOST_AUTH_METHOD` or `POSTGRES_INITDB_ARGS` written in an anchor that services merge (`x-pg: &pg`, `<<: *pg`) is reported once, where it is written, and the message names it and the services that use it (`POSTGRES_HOST_AUTH_METHOD=md5 in x-pg (used by services \'db\' and \'replica\')`); it is not fixed there (the anchor is shared). ' +
       'PostgreSQL before 10 (9.6 and older) is not judged: SCRAM-SHA-256 arrived in 10, so md5 is the strongest method those versions have and initdb rejects `--auth=scram-sha-256`; upgrading is the remedy, and DC004 reports them as end of life. ' +
       'On PostgreSQL 14 and later nothing needs to be added: initdb stores passwords as SCRAM and the entrypoint writes `host all all all scram-sha-256` (it takes the method from `password_encryption`), so `--auth=scram-sha-256` there only also requires a password for connections from inside the container, and is not asked for. ' +
       'Values are read from `environment:` (map or list), from readable `env_file:` files and through `.env` interpolation; an unknown version, an unreadable env_file or an unresolvable value is not a finding. Other images (Bitnami, Supabase, TimescaleDB-HA) configure authentication their own way and are not judged. Through `extends:` (same file or another compose file of the workspace) the image, build, environment and command are merged as Compose merges them (environment key by key, the local value winning; env_file lists appended, the local files last; then, as in any service, `environment:` beats `env_file:`, so a value in the base\'s environment beats the same name in the local env_file; a base in another file is interpolated with this project\'s `.env`, as Compose loads it): a service that inherits `--auth=scram-sha-256` in `POSTGRES_INITDB_ARGS` is not flagged, and a problem whose cause is all inherited is reported once, where it is written (the base) (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead, without a fix). The fix only edits the service\'s own text: none is offered when the setting to change is written in the base. ' +
@@ -265,6 +272,8 @@ export default defineRule<'compose', Data>({
     equivalents: ['No compose linter checks this (KICS, Checkov, Trivy and compose-lint have no query for POSTGRES_INITDB_ARGS / POSTGRES_HOST_AUTH_METHOD); pgdoctor and pglinter check `password_encryption = md5` on a running server'],
     references: [
       'https://docs.docker.com/reference/compose-file/services/#extends',
+      'https://docs.docker.com/reference/compose-file/fragments/',
+      'https://yaml.org/type/merge.html',
       'https://hub.docker.com/_/postgres',
       'https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh',
       'https://github.com/docker-library/postgres/pull/897',
@@ -278,6 +287,9 @@ export default defineRule<'compose', Data>({
   },
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
+    // A POSTGRES_HOST_AUTH_METHOD or POSTGRES_INITDB_ARGS written in an anchor that services merge (`<<: *pg`): one finding
+    // where it is written, naming who uses it (as DC040 and DC041 do), by problem and position.
+    const atEntry = new Map<string, { finding: { range: Range; data: Data }; users: Set<string> }>();
     for (const service of ctx.services) {
       // With the default override, the merged service (its environment and command as `docker compose up` merges
       // them), each problem reported in the file whose value decides it (review 44d leftovers, as DC051-DC053).
@@ -321,6 +333,13 @@ export default defineRule<'compose', Data>({
       const writtenHere = (l: EnvLookup) => !view || ((l.state === 'set' || l.state === 'unknown-value') && view.env.fromOverride(l) === inOverride);
       const initdbAddable = !view || (facts.initdbArgs.state === 'unset' && !inOverride && !overrideAt(view.merge, ['environment', 'POSTGRES_INITDB_ARGS'])?.drops);
       const editable = { hostAuthMethod: writtenHere(facts.hostAuthMethod), initdbArgs: facts.initdbArgs.state === 'unset' ? initdbAddable : writtenHere(facts.initdbArgs) };
+      const onEntry = primary === 'host-auth-method' ? facts.hostAuthMethod : primary === 'initdb-auth' ? facts.initdbArgs : null;
+      const entryKey = range && !drop && onEntry && (onEntry.state === 'set' || onEntry.state === 'unknown-value') && onEntry.env && onEntry.env.range === range && writtenHere(onEntry) ? `${primary}:${range.start.line}:${range.start.character}` : null;
+      const seen = entryKey ? atEntry.get(entryKey) : undefined;
+      if (seen) {
+        seen.users.add(service.name);
+        continue;
+      }
       out.push({
         range: range ?? ctx.rangeOf(service.nameNode),
         data: {
@@ -336,11 +355,23 @@ export default defineRule<'compose', Data>({
           editable,
         },
       });
+      if (entryKey) atEntry.set(entryKey, { finding: out[out.length - 1], users: new Set([service.name]) });
+    }
+    for (const { finding, users } of atEntry.values()) {
+      const place = placeOf(ctx, finding.range, finding.data.service.name, users);
+      if (place.users) finding.data.place = place;
     }
     return out;
   },
   message(d) {
     const name = d.service.name;
+    if (d.place && d.problems[0] === 'host-auth-method') {
+      const where = `POSTGRES_HOST_AUTH_METHOD=${d.method} ${ofService(name, d.place)}`;
+      return d.method === 'trust'
+        ? `${where}: network clients connect without any password, not with scram-sha-256.`
+        : `${where}: network clients authenticate with ${d.method}, not scram-sha-256.`;
+    }
+    if (d.place && d.problems[0] === 'initdb-auth') return `POSTGRES_INITDB_ARGS ${ofService(name, d.place)} asks initdb for ${d.initdb?.host} authentication: use --auth-host=scram-sha-256.`;
     switch (d.problems[0]) {
       case 'host-auth-method':
         return d.method === 'trust'

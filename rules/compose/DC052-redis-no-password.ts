@@ -11,6 +11,7 @@ import { defineRule } from '../engine/rule';
 import { generateSecret } from '../engine/secret-gen';
 import { appendCommandArgsEdit, flowCommandText, type CommandValue } from '../engine/service-command';
 import type { FileChange, Fix, Range, TextEdit } from '../engine/types';
+import { ofService, placeOf, type Place } from '../engine/written-in';
 import { dotenvTarget, envFileIntoImageNote, fromIncludingProject, moveToDotenvChanges } from './DC040-secret-inline';
 
 const VAR = 'REDIS_PASSWORD';
@@ -25,6 +26,8 @@ interface Data {
   allowEmpty: EnvLookup | null;
   /** How a fix adds the password: append to this `command:`, create a command, or none. */
   plan: { kind: 'append'; command: CommandValue } | { kind: 'create' } | null;
+  /** ALLOW_EMPTY_PASSWORD written in an anchor several services merge (`<<: *redis`): where, and who uses it (one finding there). */
+  place?: Place;
 }
 
 /**
@@ -71,7 +74,7 @@ const rule = defineRule<'compose', Data>({
     summary: 'A Redis-family service lets clients in without a password (no `requirepass`, ACL or password variable).',
     what:
       'Flags a Redis-family service (Redis, Valkey, KeyDB, Redis Stack, Bitnami Redis/Valkey; by `image:` or as the base of a built image) that lets clients in without a password: no `--requirepass` on the server\'s command line (string or list form of `command:`/`entrypoint:`, also inside `sh -c "…"`), none in a config file that is bind-mounted from the workspace and given as the server\'s first argument, and none through the image\'s own variables (Bitnami `REDIS_PASSWORD`/`VALKEY_PASSWORD` or `*_PASSWORD_FILE`, where `ALLOW_EMPTY_PASSWORD=yes` turns authentication off; Redis Stack `REDIS_ARGS`). ' +
-      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it: the image\'s default command runs), and its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries). The finding is reported in the file that writes the deciding `ALLOW_EMPTY_PASSWORD` entry, else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`), and the fix edits that file\'s own command only — no command is created in a file whose `command:` the other file replaces or resets. A service the override resets or replaces whole (`!reset`/`!override` on the service) is judged in the override only; one whose `image:` or `build:` the override writes is judged as written in each file. Where the two files are not merged as one service (the override writes its `image:`, a file another includes or extends, a Swarm stack), not reported when the other default file gives the same service a password, or a command whose password is interpolated without a value here.',
+      'ACL setups (`--aclfile`, `--user`, `aclfile`/`user` in the config) count as authentication. The official image\'s `REDIS_PASSWORD` variable is not read by that image and does not count. A config file that is not in the workspace, a custom entrypoint script, a built image without `command:`, or a password from an unknown variable make the service unknown, not a finding. Through `extends:` (same file or another compose file of the workspace) the image, command, entrypoint and environment are read as Compose merges them: an inherited `--requirepass` counts. A service that writes none of them itself is not reported: the base is, where they are written (when the base is in a file that is not analyzed itself — not named like a compose file, not included and not extended from a default compose file such as `compose.yaml`, e.g. a `common-services.yml` that only `compose.dev.yaml` extends — it is reported on the extending service\'s name instead). No fix edits an inherited command; an own `command:` is created only when none is inherited. With the override `docker compose up` merges by default (`compose.override.yaml` beside `compose.yaml`, or `docker-compose.override.yml` beside `docker-compose.yml`; Compose merge, https://docs.docker.com/reference/compose-file/merge/) the merged service is judged, from either file: the override\'s `command:` or `entrypoint:` replaces this file\'s whole (`!reset` removes it: the image\'s default command runs), and its `environment:` is merged by key (`NAME: !reset null` and `environment: !reset`/`!override` drop this file\'s entries). The finding is reported in the file that writes the deciding `ALLOW_EMPTY_PASSWORD` entry, else in the file whose command runs (the override when it writes or drops `command:`/`entrypoint:`), and the fix edits that file\'s own command only — no command is created in a file whose `command:` the other file replaces or resets. A service the override resets or replaces whole (`!reset`/`!override` on the service) is judged in the override only; one whose `image:` or `build:` the override writes is judged as written in each file. Where the two files are not merged as one service (the override writes its `image:`, a file another includes or extends, a Swarm stack), not reported when the other default file gives the same service a password, or a command whose password is interpolated without a value here. A `ALLOW_EMPTY_PASSWORD=yes` written in an anchor that several services merge into `environment:` (`x-redis: &redis`, `<<: *redis`; YAML merge keys, https://yaml.org/type/merge.html, as Compose reads them) is reported once, where it is written, with no fix (the anchor is shared), and the message names the services that use it (`in x-redis (used by services \'cache\' and \'sessions\')`).',
     why:
       'The official Redis image turns protected mode off so that other containers can connect; a server without `requirepass` is then open to every container on its networks and to anyone who reaches a published port: they can read, change and delete every key (sessions, queues, cached tokens), and on Redis before 7.0 turn `CONFIG SET dir` + `SAVE` into writing files in the container. SECURITY-GUIDELINES.md §4 Data Security — Redis: "Password Protection – Requires authentication".',
     bad: 'services:\n  cache:\n    image: redis:8.0-alpine',
@@ -96,6 +99,7 @@ const rule = defineRule<'compose', Data>({
   },
   check(ctx) {
     const out: { range: Range; data: Data }[] = [];
+    const atEntry = new Map<string, { finding: { range: Range; data: Data }; users: Set<string> }>();
     for (const service of ctx.services) {
       // With the default override, the merged service (its command and environment as `docker compose up` merges
       // them), reported in the file whose value decides (review 44d, F3).
@@ -117,16 +121,29 @@ const rule = defineRule<'compose', Data>({
         if (facts.commandIsServerArgs && facts.command?.editable && ownCommand(ctx, service, facts.command)) plan = { kind: 'append', command: facts.command };
         else if (facts.defaultCommand && canAddToService(ctx, service) && !ctx.serviceGet(service, 'command') && !ctx.serviceGet(service, 'entrypoint')) plan = { kind: 'create' };
       }
+      // An ALLOW_EMPTY_PASSWORD=yes written in an anchor that services merge, with no fix: one finding where it is written.
+      const entryKey = !plan && range && allow && allow.state === 'set' && allow.env && allow.env.range === range && !view ? `${range.start.line}:${range.start.character}` : null;
+      const seen = entryKey ? atEntry.get(entryKey) : undefined;
+      if (seen) {
+        seen.users.add(service.name);
+        continue;
+      }
       out.push({
         range: range ?? ctx.rangeOf(service.nameNode),
         data: { service, family: facts.family, server: facts.server, emptyPassword: facts.requirepassWritten, allowEmpty: allow, plan },
       });
+      if (entryKey) atEntry.set(entryKey, { finding: out[out.length - 1], users: new Set([service.name]) });
+    }
+    for (const { finding, users } of atEntry.values()) {
+      const place = placeOf(ctx, finding.range, finding.data.service.name, users);
+      if (place.users) finding.data.place = place;
     }
     return out;
   },
   message(d) {
     const name = d.service.name;
     const risk = 'any container on its network, or anyone reaching a published port, can read and change every key';
+    if (d.allowEmpty && d.place) return `ALLOW_EMPTY_PASSWORD=yes ${ofService(name, d.place)} turns the password off: ${risk}.`;
     if (d.allowEmpty) return `Service '${name}' sets ALLOW_EMPTY_PASSWORD=yes without a password: ${risk}.`;
     if (d.emptyPassword) return `Service '${name}' sets an empty --requirepass: ${risk}.`;
     return `Service '${name}' runs ${d.server.replace(/-server$/, '')} without a password (no --requirepass): ${risk}.`;

@@ -4,6 +4,7 @@ import { scalarString, type Service } from '../engine/compose';
 import { interpolate } from '../engine/interpolate';
 import { defineRule } from '../engine/rule';
 import type { Range } from '../engine/types';
+import { ofService, placeOf, type Place } from '../engine/written-in';
 
 interface Data {
   service: string;
@@ -12,6 +13,8 @@ interface Data {
   kind: 'origin-list' | 'allow-all' | 'traefik-label';
   /** Where the `*` came from: written in the file, a `${VAR:-*}` default, or the `.env` file. */
   source: 'literal' | 'default' | 'dotenv';
+  /** An `environment:` entry written outside the service's own mapping or used by several services (an anchor merged with `<<`): where, and who uses it. */
+  place?: Place;
 }
 
 /** Names of settings that list the origins allowed to make cross-origin requests (any prefix: `APP_CORS_ORIGIN`, `SCHEMA_REGISTRY_ACCESS_CONTROL_ALLOW_ORIGIN`). */
@@ -44,7 +47,8 @@ export default defineRule<'compose', Data>({
     summary: 'A service\'s CORS configuration allows every origin (`*` in an allowed-origins variable, an allow-all switch…).',
     what:
       'Flags a service whose CORS configuration allows every origin: an environment variable that lists allowed origins — `CORS_ORIGIN(S)`, `CORS_ALLOWED_ORIGINS`, `CORS_ALLOW_ORIGIN(S)`, `ALLOWED_ORIGINS`, `ACCESS_CONTROL_ALLOW_ORIGIN`, `CORS_ORIGIN_WHITELIST`, `CORS_DOMAINS`, also with a prefix such as `APP_` or `SCHEMA_REGISTRY_` — whose value is `*` or contains `*` as one entry (`*,https://a.example`, `["*"]`), a switch such as `CORS_ORIGIN_ALLOW_ALL` / `CORS_ALLOW_ALL_ORIGINS` set to true, or a Traefik `headers.accesscontrolalloworiginlist` label set to `*`. ' +
-      'Values are read after interpolation: `${CORS_ORIGIN:-*}` ships `*`, and `${CORS_ORIGIN}` is resolved from the `.env` beside the compose file; an unresolved variable is not a finding. Subdomain patterns (`https://*.example.com`) are not flagged. Values in `env_file:` files are not read.',
+      'Values are read after interpolation: `${CORS_ORIGIN:-*}` ships `*`, and `${CORS_ORIGIN}` is resolved from the `.env` beside the compose file; an unresolved variable is not a finding. Subdomain patterns (`https://*.example.com`) are not flagged. Values in `env_file:` files are not read. ' +
+      'The variables a `<<` merge key brings into `environment:` are read as Compose reads them (YAML merge keys: the keys written in the mapping win, then the merged maps in order, an earlier one over a later one): a setting written in an anchor that several services merge (`x-env: &env`, `<<: *env`) or share through an alias is reported once, where it is written, and the message names it and the services that use it (`CORS_ALLOWED_ORIGINS in x-env (used by services \'api\' and \'worker\')`).',
     why:
       'With `Access-Control-Allow-Origin: *` any website a user visits can call the API from their browser and read the responses: internal tools, APIs that trust the network they are on, and — when the framework reflects the origin for credentialed requests — the user\'s own session become readable by third-party pages. SECURITY-GUIDELINES.md §7 Authentication & Authorization: "CORS Configuration – Restrict cross-origin requests".',
     bad: 'services:\n  api:\n    image: ghcr.io/acme/api:2.0.0\n    environment:\n      CORS_ORIGIN: "*"',
@@ -59,6 +63,8 @@ export default defineRule<'compose', Data>({
       'https://doc.traefik.io/traefik/middlewares/http/headers/#accesscontrolalloworiginlist',
       'https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.CORSPolicy',
       'https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/',
+      'https://docs.docker.com/reference/compose-file/fragments/',
+      'https://yaml.org/type/merge.html',
     ],
   },
   check(ctx) {
@@ -71,6 +77,8 @@ export default defineRule<'compose', Data>({
     };
     const push = (service: Service, range: Range, name: string, kind: Data['kind'], source: Data['source']) => out.push({ range, data: { service: service.name, name, kind, source } });
 
+    // An entry several services read (an anchor merged with `<<: *env`, or an aliased `environment:`) is one finding, where it is written.
+    const envFindings = new Map<string, { finding: { range: Range; data: Data }; users: Set<string> }>();
     for (const service of ctx.services) {
       for (const env of ctx.environment(service)) {
         if (env.value === null) continue;
@@ -79,8 +87,16 @@ export default defineRule<'compose', Data>({
         if (!listName && !allName) continue;
         const r = resolve(env.value);
         if (!r) continue;
-        if (listName && hasWildcardOrigin(r.value)) push(service, env.range, env.name, 'origin-list', r.source);
-        else if (allName && isTrueText(r.value)) push(service, env.range, env.name, 'allow-all', r.source);
+        const kind = listName && hasWildcardOrigin(r.value) ? 'origin-list' : allName && isTrueText(r.value) ? 'allow-all' : null;
+        if (!kind) continue;
+        const at = `${env.range.start.line}:${env.range.start.character}`;
+        const seen = envFindings.get(at);
+        if (seen) {
+          seen.users.add(service.name);
+          continue;
+        }
+        push(service, env.range, env.name, kind, r.source);
+        envFindings.set(at, { finding: out[out.length - 1], users: new Set([service.name]) });
       }
       // Traefik labels (map or list form).
       const labels = ctx.serviceGet(service, 'labels');
@@ -106,10 +122,19 @@ export default defineRule<'compose', Data>({
         }
       }
     }
+    for (const { finding, users } of envFindings.values()) {
+      const place = placeOf(ctx, finding.range, finding.data.service, users);
+      if (place.users) finding.data.place = place;
+    }
     return out;
   },
   message(d) {
     const from = d.source === 'default' ? ' (the default of its ${…})' : d.source === 'dotenv' ? ' (from .env)' : '';
+    if (d.place) {
+      const where = `${d.name} ${ofService(d.service, d.place)}`;
+      if (d.kind === 'allow-all') return `${where} is set to true${from}: every website may make cross-origin requests to it; list the allowed origins instead.`;
+      return `${where} allows every origin${from} ('*'): any website can call it from a visitor's browser and read the responses; list the allowed origins instead.`;
+    }
     if (d.kind === 'allow-all') return `Service '${d.service}' sets ${d.name} to true${from}: every website may make cross-origin requests to it; list the allowed origins instead.`;
     return `Service '${d.service}' allows every origin in ${d.name}${from} ('*'): any website can call it from a visitor's browser and read the responses; list the allowed origins instead.`;
   },

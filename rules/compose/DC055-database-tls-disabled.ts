@@ -11,7 +11,6 @@ import { effectiveCommands } from '../engine/service-command';
 import { dataStoreOfLoose } from '../engine/service-image';
 import { commandOptOuts, connectionStringOptOuts, hostVariables, sslModeVariable, type HostRef, type TlsOptOut, type TlsProduct } from '../engine/tls-opt-outs';
 import type { Range } from '../engine/types';
-import { environmentWithMerges } from './DC040-secret-inline';
 
 /**
  * Where a client's connection goes, as far as the file tells: to a service of the project (over a
@@ -230,7 +229,7 @@ export default defineRule<'compose', Data>({
       const base = view ? view.merge.base : { ctx, service };
       const other = view ? (view.merge.inOverride ? view.merge.base : view.merge.over) : undefined;
       const server = serverKind(base.ctx, base.service);
-      const envs = environmentWithMerges(ctx, service);
+      const envs = ctx.environment(service);
       const named = new Map<string, EnvVar>();
       for (const e of envs) if (!named.has(e.name)) named.set(e.name, e);
       // A host variable the other file's `environment:` writes (the merged environment's entry), as written there.

@@ -10,7 +10,6 @@ import { defaultMerge, keptByMerge, mergedServiceView } from '../engine/override
 import { defineRule } from '../engine/rule';
 import { hostVariables } from '../engine/tls-opt-outs';
 import type { Range } from '../engine/types';
-import { environmentWithMerges } from './DC040-secret-inline';
 
 interface Data {
   /** The client service. */
@@ -228,7 +227,7 @@ export default defineRule<'compose', Data>({
       if (dataStoreOf(judged.ctx, judged.service)) continue;
       const image = serviceImage(judged.ctx, judged.service);
       if (image && ADMIN_OR_BACKUP.test(image.repository)) continue;
-      const envs = environmentWithMerges(ctx, service).filter((e) => keptByMerge(view, e.name));
+      const envs = ctx.environment(service).filter((e) => keptByMerge(view, e.name));
       const named = new Map<string, EnvVar>();
       for (const e of envs) named.set(e.name, e);
       // The merged environment (both files of the default pair, `extends:`, `env_file:`) for the host beside a user.

@@ -8,9 +8,8 @@
  * https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
  */
 import * as path from 'node:path';
-import type { Node } from 'yaml';
 import { isMap, isSeq } from './yaml-guards';
-import { isMergeKey, type ComposeContext, type EnvVar, type Service } from './compose';
+import { type ComposeContext, type EnvVar, type Service } from './compose';
 import { builtDockerfileOf, extendsChain, lookupKey, type ExtendsLevel } from './compose-lookup';
 import { interpolateWithDotenv } from './compose-values';
 import type { DockerfileContext } from './dockerfile';
@@ -56,35 +55,8 @@ function writtenArgs(ctx: ComposeContext, service: Service): EnvVar[] | 'unknown
   const args = ctx.get(service.doc, build.value, 'args');
   if (!args || !args.value) return undefined;
   if (!isMap(args.value) && !isSeq(args.value)) return 'unknown';
-  return argEntries(ctx, service.doc, args.value, build.shared || args.shared, 0);
-}
-
-/**
- * The entries of an `args:` node, with the mappings a `<<` merge key brings in (`args: { <<: *common, B: 2 }`):
- * the node's own keys win, then the merge sources in order, as YAML 1.1 merges them (go-yaml, which Compose
- * parses with, does too). Merged entries lie in an anchored node: not editable.
- */
-function argEntries(ctx: ComposeContext, doc: Service['doc'], node: Node, shared: boolean, depth: number): EnvVar[] {
-  const entries = ctx.environmentEntries(doc, node, shared);
-  if (!isMap(node)) return entries;
-  const merges = node.items.filter((p) => isMergeKey(p.key));
-  if (merges.length === 0) return entries;
-  const mergeNames = new Set(merges.map((p) => String((p.key as { value: unknown }).value)));
-  const out = entries.filter((e) => !mergeNames.has(e.name));
-  if (depth >= 8) return out;
-  const names = new Set(out.map((e) => e.name));
-  for (const via of merges) {
-    for (const src of isSeq(via.value) ? via.value.items : [via.value]) {
-      const target = ctx.resolve(doc, src as Node);
-      if (!target || !isMap(target)) continue;
-      for (const e of argEntries(ctx, doc, target, true, depth + 1)) {
-        if (names.has(e.name)) continue;
-        names.add(e.name);
-        out.push(e);
-      }
-    }
-  }
-  return out;
+  // A `<<` merge key's entries included (`args: { <<: *common, B: 2 }`): the shared reading of a mapping of variables.
+  return ctx.environmentEntries(service.doc, args.value, build.shared || args.shared);
 }
 
 /** An arg as Compose passes it: its written value interpolated, or the `.env`'s value of its name when written without one. */

@@ -396,42 +396,58 @@ export class ComposeContext {
     return this.memo(node, shared ? 'environmentEntries:shared' : 'environmentEntries', () => this.computeEnvironment(doc, node, shared));
   }
 
+  /** One `KEY: value` pair of an `environment:` mapping; `editableBase`: the pair itself is not shared. */
+  private mapEnvEntry(doc: Document.Parsed, pair: Pair, editableBase: boolean): EnvVar {
+    const name = String((pair.key as Scalar).value);
+    const v = pair.value as Node | null;
+    const valueNode = this.resolve(doc, v);
+    let value: string | null = null;
+    let valueOffsets: [number, number] | null = null;
+    let valueSource: [number, number] | undefined;
+    let editable = editableBase && !isAlias(v) && !this.isShared(v);
+    if (valueNode && isScalar(valueNode)) {
+      value = valueNode.value === null ? null : String(valueNode.value);
+      const span = scalarContentSpan(this.text, valueNode);
+      valueOffsets = span;
+      if (!span && value !== null) valueSource = scalarSourceSpan(this.text, valueNode) ?? undefined;
+      // Only a string is read as written: a number or boolean (`0x1F2E`, `1_000`, `0123`) is what the
+      // YAML library resolves it to, which is neither its text nor always what Compose passes — also
+      // one that only go-yaml, which Compose parses with, resolves (`1_000`, `0b101`: review 42d, item 4).
+      if (!span || !composeReadsAsWritten(valueNode)) editable = false;
+    } else if (valueNode) {
+      editable = false;
+    }
+    return {
+      name,
+      value,
+      form: 'map',
+      range: this.rangeOfPair(pair),
+      nameRange: this.rangeOf(pair.key as Node),
+      valueRange: valueOffsets ? this.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
+      valueOffsets,
+      ...(valueSource ? { valueSource } : {}),
+      editable,
+    };
+  }
+
   private computeEnvironment(doc: Document.Parsed, envNode: Node, sharedBase: boolean): EnvVar[] {
     const out: EnvVar[] = [];
     if (isMap(envNode)) {
+      let merges = false;
       for (const pair of envNode.items) {
         if (!isScalar(pair.key)) continue;
-        const name = String(pair.key.value);
-        const v = pair.value as Node | null;
-        const valueNode = this.resolve(doc, v);
-        let value: string | null = null;
-        let valueOffsets: [number, number] | null = null;
-        let valueSource: [number, number] | undefined;
-        let editable = !sharedBase && !isAlias(v) && !this.isShared(v) && !this.isShared(pair.key as Node);
-        if (valueNode && isScalar(valueNode)) {
-          value = valueNode.value === null ? null : String(valueNode.value);
-          const span = scalarContentSpan(this.text, valueNode);
-          valueOffsets = span;
-          if (!span && value !== null) valueSource = scalarSourceSpan(this.text, valueNode) ?? undefined;
-          // Only a string is read as written: a number or boolean (`0x1F2E`, `1_000`, `0123`) is what the
-          // YAML library resolves it to, which is neither its text nor always what Compose passes — also
-          // one that only go-yaml, which Compose parses with, resolves (`1_000`, `0b101`: review 42d, item 4).
-          if (!span || !composeReadsAsWritten(valueNode)) editable = false;
-        } else if (valueNode) {
-          editable = false;
+        if (isMergeKey(pair.key)) {
+          merges = true;
+          continue;
         }
-        out.push({
-          name,
-          value,
-          form: 'map',
-          range: this.rangeOfPair(pair),
-          nameRange: this.rangeOf(pair.key as Node),
-          valueRange: valueOffsets ? this.lines.rangeOf(valueOffsets[0], valueOffsets[1]) : null,
-          valueOffsets,
-          ...(valueSource ? { valueSource } : {}),
-          editable,
-        });
+        out.push(this.mapEnvEntry(doc, pair, !sharedBase && !this.isShared(pair.key as Node)));
       }
+      // `environment: { <<: *common, KEY: value }`: Compose reads merge keys in every mapping (go-yaml, YAML 1.1
+      // merges, https://yaml.org/type/merge.html): the keys written here win, then the merge sources in order
+      // (an earlier map of `<<: [*a, *b]` wins over a later one), through chains of merges (keyIndexOf: each
+      // mapping gathered once, cycles and alias bombs read in linear time, MAX_MERGE_DEPTH noted). A merged
+      // entry is read where it is written, inside the anchored map: shared by whoever merges it, never editable.
+      if (merges) for (const { pair } of this.keyIndexOf(doc, envNode, 0).merged.values()) out.push(this.mapEnvEntry(doc, pair, false));
     } else if (isSeq(envNode)) {
       for (const item of envNode.items) {
         const node = this.resolve(doc, item as Node);

@@ -67,7 +67,7 @@ export function parseEnvFile(text: string): Map<string, string> {
 }
 
 export type EnvLookup =
-  /** Set to a known value (after interpolation). `merged`: where an entry merged into `environment:` with `<<` is reported. */
+  /** Set to a known value (after interpolation). `merged`: where a value read in a service this one extends is reported (its name). */
   | { state: 'set'; value: string; env: EnvVar | null; file: EnvFileRef | null; merged?: Range }
   /** Set, but its value cannot be known (interpolation with an unknown variable, shell pass-through). */
   | { state: 'unknown-value'; env: EnvVar | null; file: EnvFileRef | null; merged?: Range }
@@ -132,19 +132,6 @@ export class ServiceEnv {
       const r = interpolate(v.value, (n) => dotenv?.get(n));
       if (r.value === null) return { state: 'unknown-value', env: v, file: null };
       return { state: 'set', value: r.value, env: v, file: null };
-    }
-    // `environment:` as a mapping with `<<: *anchor` merge keys: ctx.environment lists only the own entries.
-    const envEntry = this.ctx.serviceGet(this.service, 'environment');
-    if (envEntry?.value && isMap(envEntry.value)) {
-      const merged = this.ctx.get(this.service.doc, envEntry.value, name);
-      if (merged && !merged.own) {
-        const merged_ = this.ctx.rangeOf(merged.reportNode);
-        const raw = merged.value ? scalarString(merged.value) : null;
-        if (raw === null) return { state: 'unknown-value', env: null, file: null, merged: merged_ };
-        const dotenv = this.ctx.dotenv()?.values;
-        const r = interpolate(raw, (n) => dotenv?.get(n));
-        return r.value === null ? { state: 'unknown-value', env: null, file: null, merged: merged_ } : { state: 'set', value: r.value, env: null, file: null, merged: merged_ };
-      }
     }
     return { state: 'unset' };
   }
