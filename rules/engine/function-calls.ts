@@ -35,28 +35,23 @@ export function functionDefinitions(commands: readonly SimpleCommand[]): Functio
 }
 
 /** The keywords that open and close compound commands (the parser keeps them as words before the program). */
-const OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case', '{']);
-const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
+export const OPENERS: ReadonlySet<string> = new Set(['if', 'while', 'until', 'for', 'select', 'case', '{']);
+export const CLOSERS: ReadonlySet<string> = new Set(['fi', 'done', 'esac', '}']);
 
 /**
- * The index of the last command of a function's body (its `}`, `fi`, `done`, `esac`, or the command before a
- * subshell body's `)`), -1 when the keywords or parentheses do not pair up.
+ * The index of the command that closes the compound which word `word` of command `at` opens (its `fi`, `done`, `esac`
+ * or `}`), when nothing but redirections (`done > log`) or other closing keywords (`fi }`) follow the keyword in that
+ * command; -1 otherwise, and when the words from there leave no compound open (nothing to close).
  */
-export function functionBodyEnd(commands: readonly SimpleCommand[], def: FunctionDefinition): number {
+export function closingCommand(commands: readonly SimpleCommand[], at: number, word: number): number {
   let depth = 0;
-  for (let i = def.at; i < commands.length; i++) {
-    const c = commands[i];
-    if (def.subshell) {
-      if (c.prev === '(') depth++;
-      if (c.next === ')' && --depth === 0) return i;
-      continue;
-    }
-    const words = c.words;
-    const leadEnd = c.programIndex >= 0 ? c.programIndex : words.length;
-    for (let w = 0; w < leadEnd; w++) {
+  for (let i = at; i < commands.length; i++) {
+    const words = commands[i].words;
+    const leadEnd = commands[i].programIndex >= 0 ? commands[i].programIndex : words.length;
+    for (let w = i === at ? word : 0; w < leadEnd; w++) {
       if (OPENERS.has(words[w].value)) depth++;
       else if (CLOSERS.has(words[w].value) && --depth === 0) {
-        // Only redirections (`} > log`) or other closers may follow the keyword that ends the body.
+        // Only redirections (`} > log`) or other closers may follow the keyword that ends the compound.
         for (let r = w + 1; r < words.length; ) {
           if (CLOSERS.has(words[r].value)) r++;
           else {
@@ -69,6 +64,21 @@ export function functionBodyEnd(commands: readonly SimpleCommand[], def: Functio
       }
     }
     if (depth <= 0) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The index of the last command of a function's body (its `}`, `fi`, `done`, `esac`: closingCommand, or the command
+ * before a subshell body's `)`), -1 when the keywords or parentheses do not pair up.
+ */
+export function functionBodyEnd(commands: readonly SimpleCommand[], def: FunctionDefinition): number {
+  if (!def.subshell) return closingCommand(commands, def.at, 0);
+  let depth = 0;
+  for (let i = def.at; i < commands.length; i++) {
+    const c = commands[i];
+    if (c.prev === '(') depth++;
+    if (c.next === ')' && --depth === 0) return i;
   }
   return -1;
 }

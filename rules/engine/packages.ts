@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { functionDefinitions, runOrder } from './function-calls';
+import { closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1046,37 +1046,12 @@ function constructsAt(commands: readonly SimpleCommand[], k: number, initial: bo
 }
 
 
-/** The keywords that open and close compound commands, for pairing them. */
-const OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case', '{']);
-const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
-
 /**
- * The command that closes the compound a frame opened (its `fi`, `done`, `esac` or `}`), when nothing but redirections
- * (`done > log`) or other closing keywords (`fi }`) follow the keyword in that command; -1 otherwise, and for a subshell.
+ * The command that closes the compound a frame opened (closingCommand: its `fi`, `done`, `esac` or `}`, with nothing but
+ * redirections or other closing keywords after the keyword); -1 otherwise, and for a subshell.
  */
 function closerOf(commands: readonly SimpleCommand[], frame: Frame): number {
-  if (frame.word < 0) return -1;
-  let depth = 0;
-  for (let i = frame.at; i < commands.length; i++) {
-    const words = commands[i].words;
-    const leadEnd = commands[i].programIndex >= 0 ? commands[i].programIndex : words.length;
-    for (let w = i === frame.at ? frame.word : 0; w < leadEnd; w++) {
-      const v = words[w].value;
-      if (OPENERS.has(v)) depth++;
-      else if (CLOSERS.has(v) && --depth === 0) {
-        for (let r = w + 1; r < words.length; ) {
-          if (CLOSERS.has(words[r].value)) r++;
-          else {
-            const width = redirectionWidth(words, r);
-            if (width === 0) return -1;
-            r += width;
-          }
-        }
-        return i;
-      }
-    }
-  }
-  return -1;
+  return frame.word < 0 ? -1 : closingCommand(commands, frame.at, frame.word);
 }
 
 /**
