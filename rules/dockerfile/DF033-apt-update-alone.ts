@@ -23,6 +23,32 @@ function installsWithApt(pc: PackageCommand): boolean {
   return pc.family === 'apt' && APT_INSTALLING.has(pc.action);
 }
 
+/** Shells that run a script file named as their first operand (`bash install.sh`). */
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+/**
+ * Whether a command runs what the RUN does not show, which may install: a script it sources (`. ./install.sh`,
+ * `source setup.sh`), a script file it runs (`./install-deps.sh`, `sudo /tmp/setup.bash`, `bash install.sh`; a shell's
+ * `-c` string is read as a script instead: packageCommandsOfInStrings), or a program named by an expansion
+ * (`$INSTALLER curl`, `` `which apt-get` install … ``). The update is then not said to run "without an install".
+ */
+function mayInstallUnseen(cmd: SimpleCommand): boolean {
+  const inv = invocation(cmd);
+  if (!inv) return false;
+  const raw = cmd.words[inv.index].raw;
+  if (raw.includes('$') || raw.includes('`')) return true;
+  if (inv.name === '.' || inv.name === 'source' || /\.(?:sh|bash)$/.test(inv.name)) return true;
+  if (!SCRIPT_SHELLS.has(inv.name)) return false;
+  // `bash [options] FILE`: the first operand is the script (a short option group with `c`, or `-s`, takes none).
+  for (const w of inv.args) {
+    if (w.value === '--') continue;
+    if (/^-[A-Za-z]*[cs]/.test(w.value)) return false;
+    if (w.value.startsWith('-') || w.value.startsWith('+')) continue;
+    return true;
+  }
+  return false;
+}
+
 /** aptitude's actions that read the package lists. */
 const APTITUDE_READING = new Set(['install', 'reinstall', 'build-dep', 'build-depends', 'safe-upgrade', 'full-upgrade', 'upgrade', 'dist-upgrade', 'download', 'source']);
 /** aptitude's short options that take a value (`-o Opt=v`, `-t release`, `-F fmt`, `-w width`, `-S file`, `-O order`). */
@@ -161,7 +187,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN runs `apt-get update` with no install (or other apt command that reads the lists) after it in that RUN.',
-    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. An update followed in the same RUN by a script the RUN does not show (`. ./install.sh`, `source setup.sh`, `./install-deps.sh`, `sudo bash install.sh`) or by a program named by an expansion (`$INSTALLER curl`) is not reported: what runs there may install, and the rule does not say \'without an install\' of what it cannot see. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     whySummary: 'An `apt-get update` in a RUN of its own is cached as a layer and reused by later builds, so an install in a later RUN reads a package index that can be months old: missing security updates, or failing once the old versions leave the mirror.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
@@ -198,6 +224,8 @@ export default defineRule<'dockerfile', Data>({
         // Through a shell's script string (`bash -c 'apt-get install …'`) or aptitude (review 36, probes p54, p13).
         if (packageCommandsOfInStrings(ctx, run).some((p) => p.inString && p.toolWord.start > pc.command.end && installsWithApt(p) && runsInEveryShell(run, p.command))) continue;
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && aptitudeReadsLists(cmd))) continue;
+        // A script the RUN does not show, or a program named by an expansion, may install: not said to run without one.
+        if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && mayInstallUnseen(cmd))) continue;
         // Lists removed later in the same RUN leave nothing behind: the update is merely useless.
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && cleansAptLists(cmd))) continue;
         out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, runLine: run.instruction.getRange().start.line } });
