@@ -600,7 +600,10 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
-        const target = destIsDir ? path.posix.join(destAbs, path.posix.basename(rel)) : destAbs;
+        // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
+        // write anything in the destination, as a glob that cannot be matched does.
+        const name = path.posix.basename(rel);
+        const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
         steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
       }
     }
