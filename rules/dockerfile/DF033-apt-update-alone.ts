@@ -1,10 +1,10 @@
 import { defineRule } from '../engine/rule';
 import { APT_INSTALLING, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
-import { invocation } from '../engine/run-commands';
+import { invocation, shellProgramSource } from '../engine/run-commands';
 import type { SimpleCommand } from '../engine/shell';
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import { mayRunPackageManager } from '../engine/package-consumers';
+import { mayRunPackageManager, SHELL_PROGRAMS } from '../engine/package-consumers';
 import { runOrder, type RunOrder } from '../engine/function-calls';
 import { propertiesOf } from '../engine/stage-scope';
 import type { Range, TextEdit } from '../engine/types';
@@ -23,9 +23,6 @@ function installsWithApt(pc: PackageCommand): boolean {
   return pc.family === 'apt' && APT_INSTALLING.has(pc.action);
 }
 
-/** Shells that run a script file named as their first operand (`bash install.sh`). */
-const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
-
 /**
  * Whether a command runs what the RUN does not show, which may install: a script it sources (`. ./install.sh`,
  * `source setup.sh`), a script file it runs (`./install-deps.sh`, `sudo /tmp/setup.bash`, `bash install.sh`; a shell's
@@ -38,15 +35,8 @@ function mayInstallUnseen(cmd: SimpleCommand): boolean {
   const raw = cmd.words[inv.index].raw;
   if (raw.includes('$') || raw.includes('`')) return true;
   if (inv.name === '.' || inv.name === 'source' || /\.(?:sh|bash)$/.test(inv.name)) return true;
-  if (!SCRIPT_SHELLS.has(inv.name)) return false;
-  // `bash [options] FILE`: the first operand is the script (a short option group with `c`, or `-s`, takes none).
-  for (const w of inv.args) {
-    if (w.value === '--') continue;
-    if (/^-[A-Za-z]*[cs]/.test(w.value)) return false;
-    if (w.value.startsWith('-') || w.value.startsWith('+')) continue;
-    return true;
-  }
-  return false;
+  // `bash [options] FILE` (shellProgramSource: a `-c` string is read as a script instead, `-s` or no operand reads standard input).
+  return SHELL_PROGRAMS.has(inv.name) && shellProgramSource(inv.args.map((w) => w.value)).from === 'file';
 }
 
 /** aptitude's actions that read the package lists. */

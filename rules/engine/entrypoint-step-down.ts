@@ -12,6 +12,7 @@ import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
+import { globRegExp } from './dockerignore';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -614,7 +615,7 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
 /**
  * What a COPY or ADD glob source (`*.sh`, `scripts/entry?.sh`, `[de]*`) matches in the build context, each a context-relative
  * path and whether it is a folder (whose files then land in the destination): the entries of its folder whose names match its
- * last part as Go's filepath.Match reads it (`*`, `?`, `[…]`, `[^…]`, `\\` escapes; Dockerfile reference, COPY: "Each <src> may
+ * last part as Go's filepath.Match reads it: globRegExp, the reading DF021 gives COPY sources (`*`, `?`, `[…]`, `[^…]`, `\\` escapes; Dockerfile reference, COPY: "Each <src> may
  * contain wildcards and matching will be done using Go's filepath.Match rules"), in every folder the context may be
  * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
  * nothing they may hold is missed). Undefined when not known: a context that cannot be known or listed, a wildcard in a folder's
@@ -623,7 +624,7 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
 function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
   if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
-  const pattern = globPattern(path.posix.basename(rel));
+  const pattern = globRegExp(path.posix.basename(rel));
   if (!pattern || !ctx.workspace.listDir) return undefined;
   const contexts = contextCandidates(ctx);
   if (contexts.unknown || contexts.dirs.length === 0) return undefined;
@@ -642,40 +643,6 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
     }
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
-}
-
-/** One path part of a Go filepath.Match pattern as a regular expression over a name; null when it cannot be read. */
-function globPattern(glob: string): RegExp | null {
-  let re = '';
-  const literal = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\') {
-      if (++i >= glob.length) return null;
-      re += literal(glob[i]);
-    } else if (c === '[') {
-      let k = i + 1;
-      let cls = '';
-      if (glob[k] === '^') {
-        cls = '^';
-        k++;
-      }
-      const first = k;
-      for (; k < glob.length && (glob[k] !== ']' || k === first); k++) {
-        if (glob[k] === ']') return null;
-        if (glob[k] === '\\') {
-          if (++k >= glob.length) return null;
-          cls += literal(glob[k]);
-        } else cls += glob[k] === '-' ? '-' : literal(glob[k]);
-      }
-      if (k >= glob.length || cls === '' || cls === '^') return null;
-      re += `[${cls}]`;
-      i = k;
-    } else re += literal(c);
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */

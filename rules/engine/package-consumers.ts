@@ -39,7 +39,8 @@ const INSTALL_FREE = new Set([
 
 /** Directories of system programs: `/usr/bin/curl` is `curl`, while `./curl` or `/tmp/curl` is a script of the build. */
 const SYSTEM_BIN = /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/;
-const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
+/** Shells a command may start (`sh -c '…'`, `bash FILE`). */
+export const SHELL_PROGRAMS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
 const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
 
 /** The script of `sh -c '…'` / `bash -ec "…"`, or undefined. */
