@@ -43,6 +43,21 @@ function settingNamed(name: string): (typeof ENV_SETTINGS)[number] | undefined {
 
 /** ssh_config's `StrictHostKeyChecking no` (or `off`), as an option (`-o StrictHostKeyChecking=no`) or a config line. */
 const NO_HOST_KEY_CHECK = /StrictHostKeyChecking(?:\s*=\s*|\s+)["']?(?:no|off)\b/i;
+/**
+ * What every setting sshConfigLine and aptConfigLine read in an echo's text names: NO_HOST_KEY_CHECK's `StrictHostKeyChecking`,
+ * APT_CONF_TLS's and APT_CONF_UNSIGNED's `Acquire::` or `APT::` (all without case), SOURCES_TRUSTED's `trusted=yes`.
+ */
+const ECHOED_SETTING = /StrictHostKeyChecking|Acquire::|APT::|trusted=yes/i;
+
+/**
+ * Whether an echo/printf's arguments may write one of those settings: each name holds no blank, so it lies inside one
+ * argument of the text they are joined into with blanks. Most echoes write none: their text is then not joined and read.
+ */
+function echoesSetting(cmd: SimpleCommand): boolean {
+  for (let i = cmd.programIndex + 1; i < cmd.words.length; i++) if (ECHOED_SETTING.test(cmd.words[i].value)) return true;
+  return false;
+}
+
 const SSH_CLIENTS = new Set(['ssh', 'scp', 'sftp', 'rsync', 'autossh']);
 
 function envSetting(name: string, value: string): { tool: string; effect?: Effect } | undefined {
@@ -165,6 +180,7 @@ class Finder {
       return;
     }
     if (program !== 'echo' && program !== 'printf') return;
+    if (!echoesSetting(cmd)) return;
     const text = cmd.words.slice(cmd.programIndex + 1).map((w) => w.value).join(' ');
     this.aptConfigLine(script, k, text);
     if (!NO_HOST_KEY_CHECK.test(text)) return;
@@ -244,7 +260,9 @@ class Finder {
       });
       return;
     }
-    if ((name === 'curl' || name === 'wget' || name === 'wget2') && this.verified()) return;
+    // curl, wget and apk options are excused by a check of what the script fetched (verified), asked only once one is
+    // found (most downloads turn nothing off): the findings pushed from here are then dropped.
+    const found = this.out.length;
     if (name === 'curl') {
       args.forEach((w, a) => {
         if (w.value === '--insecure' || w.value === '--proxy-insecure') this.flag(script, inv, a, `curl ${w.value}`, 'curl', 'tls');
@@ -258,6 +276,7 @@ class Finder {
           }
         }
       });
+      if (this.out.length > found && this.verified()) this.out.length = found;
     } else if (name === 'wget' || name === 'wget2') {
       args.forEach((w, a) => {
         if (w.value === '--no-check-certificate') this.flag(script, inv, a, `${name} --no-check-certificate`, name, 'tls');
@@ -270,6 +289,7 @@ class Finder {
           this.flag(script, inv, a, `${name} -e ${command!.trim()}`, name, 'tls', attached === undefined ? 2 : 1);
         }
       });
+      if (this.out.length > found && this.verified()) this.out.length = found;
     } else if (isPip(inv)) {
       const tool = name === 'uv' ? 'uv' : 'pip';
       args.forEach((w, a) => {
@@ -285,13 +305,15 @@ class Finder {
         this.push(this.wordRange(pc.actionWord, pc.operands[2] ?? pc.operands[1]), 'pip config set trusted-host', 'pip', 'tls', this.removeCommand(script, scripts, k));
       }
     } else if (name === 'apk') {
-      const packages = args.filter((w) => !w.value.startsWith('-') && w.value !== 'add');
-      const localOnly = packages.length > 0 && packages.every((w) => /\.apk$/.test(w.value));
-      // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
-      if (this.verified() || (localOnly && !this.downloads())) return;
       args.forEach((w, a) => {
         if (w.value === '--allow-untrusted') this.flag(script, inv, a, 'apk --allow-untrusted', 'apk', 'signature');
       });
+      if (this.out.length > found) {
+        const packages = args.filter((w) => !w.value.startsWith('-') && w.value !== 'add');
+        const localOnly = packages.length > 0 && packages.every((w) => /\.apk$/.test(w.value));
+        // `apk add --allow-untrusted ./local.apk` with nothing downloaded here: packages built or copied locally.
+        if (this.verified() || (localOnly && !this.downloads())) this.out.length = found;
+      }
     } else if (APT.has(name)) {
       args.forEach((w, a) => {
         if (w.value === '--allow-unauthenticated' || w.value === '--force-yes' || w.value === '--allow-insecure-repositories') this.flag(script, inv, a, `${name} ${w.value}`, name, 'signature');
