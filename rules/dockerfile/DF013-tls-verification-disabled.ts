@@ -4,6 +4,7 @@ import type { DockerfileContext, RunInstruction, RunScript } from '../engine/doc
 import { checksDownload, CURL_VALUE_LETTERS, deleteCommandEdit, deleteInstructionEdit, deleteListItemsEdit, invocation, isPlainWord, shortOptionIndex, type Invocation } from '../engine/run-commands';
 import { packageCommandAt } from '../engine/packages';
 import { commandsWithStrings, stringScriptsOf } from '../engine/script-strings';
+import { mayHoldPropertyText } from '../engine/df-instructions';
 import { propertiesOf, VariableScope } from '../engine/stage-scope';
 import { outputRedirectTarget, type SimpleCommand, type Word } from '../engine/shell';
 import type { Detection, Range } from '../engine/types';
@@ -65,10 +66,15 @@ function envSetting(name: string, value: string): { tool: string; effect?: Effec
   return s && s.disables(value) ? s : undefined;
 }
 
+/** Any of ENV_SETTINGS's names in a text (npm's without case, settingNamed; the others too: a looser test). */
+const SETTING_NAME = new RegExp(ENV_SETTINGS.map((s) => s.name).join('|'), 'i');
+
 /** Whether an ENV or ARG instruction sets one of ENV_SETTINGS's variables (whatever the value). */
-function setsSettingVariable(ins: Instruction): boolean {
+function setsSettingVariable(ctx: DockerfileContext, ins: Instruction): boolean {
   const kw = ins.getKeyword();
   if (kw !== 'ENV' && kw !== 'ARG') return false;
+  // A name none of whose spellings is in the instruction's text is no property's (most ENV/ARGs): its properties are not read.
+  if (!mayHoldPropertyText(ctx, ins, SETTING_NAME)) return false;
   for (const p of propertiesOf(ins)) {
     const name = p.getName();
     if (settingNamed(name)) return true;
@@ -444,7 +450,7 @@ export default defineRule<'dockerfile', Data>({
     }
     for (const stage of ctx.stages) {
       // Most stages set none of the variables: their ARG/ENV values are then not resolved.
-      if (!stage.instructions.some(setsSettingVariable)) continue;
+      if (!stage.instructions.some((ins) => setsSettingVariable(ctx, ins))) continue;
       const scope = new VariableScope(ctx, stage);
       for (const ins of stage.instructions) {
         f.envAndArgs(ins, scope);

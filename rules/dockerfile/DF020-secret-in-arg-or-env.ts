@@ -7,11 +7,11 @@ import { extendsChain } from '../engine/compose-lookup';
 import { ServiceEnv } from '../engine/env-files';
 import { imageUses } from '../engine/image-uses';
 import { deleteInstructionEdit, deleteListItemsEdit, shellVariableUses } from '../engine/run-commands';
-import { authSwitch, isAccessKeyIdOfPair, isCredentialNameFor, isPathLike, isPlaceholderValue, isPublicKey, isTemplatePlaceholder } from '../engine/secrets';
+import { authSwitch, CREDENTIAL_NAME_PIECE, isAccessKeyIdOfPair, isCredentialNameFor, isPathLike, isPlaceholderValue, isPublicKey, isTemplatePlaceholder } from '../engine/secrets';
 import { carriedConfigCredential, connectionPasswords, isPlaceholderPassword, type ConnectionPassword } from '../engine/embedded-secrets';
-import { tokenKind } from '../engine/secret-tokens';
+import { TOKEN_PREFIX, tokenKind } from '../engine/secret-tokens';
 import { buildsOn, imageStages, propertiesOf } from '../engine/stage-scope';
-import { resolveAt } from '../engine/df-instructions';
+import { mayHoldPropertyText, resolveAt } from '../engine/df-instructions';
 import { isDeclaredBefore } from '../engine/packages';
 import { appendToMapEdit } from '../engine/yaml-edit';
 import type { Detection, FileChange, Fix, Range, TextEdit } from '../engine/types';
@@ -98,6 +98,15 @@ function literalValueRange(ctx: DockerfileContext, p: Property): Range | undefin
 /** A character escaped with either escape character (the only two a Dockerfile may set), compiled once. */
 const BACKSLASH_ESCAPED = /\\[\s\S]/g;
 const BACKTICK_ESCAPED = /`[\s\S]/g;
+
+/**
+ * What a property check reports needs in the property's name or value (without case: a looser test): a credential's
+ * name (isCredentialNameFor, CREDENTIAL_NAME_PIECE), a known token's prefix (tokenKind, TOKEN_PREFIX), what
+ * connectionPasswords reads (`@`, `?`, `password=`, NEO4J_AUTH) or a carried configuration's credential key
+ * (carriedConfigCredential: its keys are credential names; a value of several lines needs the escape character,
+ * which mayHoldPropertyText answers for).
+ */
+const MAY_REPORT = new RegExp(`${CREDENTIAL_NAME_PIECE.source}|[@?]|${TOKEN_PREFIX.source}`, 'i');
 
 function literalOf(raw: string | null): string | null {
   if (raw === null || /[$`]/.test(raw) || isPlaceholderValue(raw) || isStandIn(raw)) return null;
@@ -467,6 +476,8 @@ export default defineRule<'dockerfile', Data>({
       return names.has(n) || globalHas(n);
     };
     const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean, onbuild = false) => {
+      // Most ENV/ARGs hold nothing MAY_REPORT finds in their text: their properties are then not read (an ONBUILD trigger's always are).
+      if (!onbuild && !mayHoldPropertyText(ctx, ins, MAY_REPORT)) return;
       const stageOf = stage === -1 ? undefined : ctx.stages[stage];
       const kind = ins.getKeyword() as 'ARG' | 'ENV';
       propertiesOf(ins).forEach((p, k) => {

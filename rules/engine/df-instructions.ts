@@ -712,3 +712,25 @@ export function userAt(ctx: DockerfileContext, stage: Stage, ins: Instruction): 
 export function keywordCase(written: string, keyword: string): string {
   return written === written.toLowerCase() ? keyword.toLowerCase() : keyword.toUpperCase();
 }
+
+/**
+ * Whether an ENV or ARG instruction may have a property (dockerfile-ast's getProperties) whose name or value holds a
+ * match of `pattern`, judged from the instruction's text without asking for its properties (their first reading is
+ * most of what a rule that only looks for a few names pays). Conservative: true whenever the text cannot tell.
+ * dockerfile-ast makes each name and value of the text between the instruction's start and end, dropping only
+ * enclosing quotes, leading blanks and a `#` comment at the end, unless the text holds the escape character (an
+ * escaped character, a continued line or a comment line inside it) or a carriage return not followed by a line feed
+ * (which its readings take apart from other characters): without either, every name and value is one piece of
+ * that text, so a `pattern` that matches text anywhere (no anchors, no look-around) and finds nothing in it finds
+ * nothing in them. With either, the answer is true (the properties must be read).
+ */
+export function mayHoldPropertyText(ctx: DockerfileContext, ins: Instruction, pattern: RegExp): boolean {
+  const range = ins.getRange();
+  const start = ctx.offsetAt(range.start);
+  const end = ctx.offsetAt(range.end);
+  const text = ctx.text;
+  const escape = text.indexOf(ctx.escapeChar, start);
+  if (escape !== -1 && escape < end) return true;
+  for (let cr = text.indexOf('\r', start); cr !== -1 && cr < end; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== 10) return true;
+  return pattern.test(text.slice(start, end));
+}

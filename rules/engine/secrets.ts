@@ -54,6 +54,15 @@ const NOT_A_SECRET = /(?:_FILE|_FILES|_FILENAME|_FILEPATH|_PATH|_DIR|_TTL|_EXPIR
 const TOKEN_COUNT = /^(?:[A-Z0-9]+_)*(?:MAX|MIN|NUM|TOTAL|LIMIT|BUDGET)(?:_[A-Z0-9]+)*_TOKENS$/i;
 
 /** Whether an environment/ARG name is shaped like a credential (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`…). */
+/**
+ * A piece every name isCredentialName or isValueJudgedName accepts holds (without case), as a cheap first test of a
+ * text that may hold such names (DF020's ENV/ARG instructions): CREDENTIAL_WORD's and COMPACT_CREDENTIAL's words
+ * (pass…, pw…, secret, token, credential, cookie, and every `…KEY`), KEY_AT_END's (`…KEY`, `ID_RSA`/`DSA`/`ED25519`,
+ * `…AUTH`), PERSONAL_ACCESS_TOKEN's `PAT`, NAMED_KEY's and KEY_OR_AUTH_NAME's `KEY`/`AUTH`. A word added to those
+ * must be covered here.
+ */
+export const CREDENTIAL_NAME_PIECE = /pass|pw|secret|token|credential|cookie|key|rsa|dsa|ed25519|auth|pat/i;
+
 export function isCredentialName(name: string): boolean {
   // Names repeat across files and rules (each variable is asked by several secret rules): the answer
   // depends only on the name.
