@@ -7,6 +7,7 @@ import type { ComposeContext } from '../engine/compose';
 import { includersOf, includersOfContext } from '../engine/include';
 import { defineRule } from '../engine/rule';
 import { MAX_GLOB_LENGTH } from '../engine/scope';
+import type { RuleOptions } from '../engine/types';
 
 interface Data {
   service: string;
@@ -65,7 +66,29 @@ export function productionGlobOf(ctx: ComposeContext): string | undefined {
 /** Whether a glob matches a path, remembered per glob (every analysis of a file asks again; a match costs microseconds). */
 const matches = new Map<string, Map<string, boolean>>();
 
+/**
+ * globMatching's answers by options, then path (null: no glob matches). The answer reads nothing but the path and the
+ * options' globs and base (no file): it holds while the options object does (a new configuration is a new object), and
+ * is dropped when the options get another list of globs or another base.
+ */
+const answers = new WeakMap<RuleOptions, { globs: RuleOptions['productionGlobs']; base: string | undefined; byPath: Map<string, string | null> }>();
+
 function globMatching(ctx: ComposeContext, filePath: string): string | undefined {
+  const { options } = ctx;
+  let known = answers.get(options);
+  if (!known || known.globs !== options.productionGlobs || known.base !== options.productionGlobsBase) {
+    answers.set(options, (known = { globs: options.productionGlobs, base: options.productionGlobsBase, byPath: new Map() }));
+  }
+  let answer = known.byPath.get(filePath);
+  if (answer === undefined) {
+    answer = matchingGlob(ctx, filePath) ?? null;
+    if (known.byPath.size >= 4096) known.byPath.clear();
+    known.byPath.set(filePath, answer);
+  }
+  return answer ?? undefined;
+}
+
+function matchingGlob(ctx: ComposeContext, filePath: string): string | undefined {
   const whole = filePath.includes('\\') ? filePath.split('\\').join('/') : filePath;
   // A glob with `/` is matched against the path from the globs' base (the config file's or workspace folder), never the
   // folders above it: the result must not depend on where the repository is checked out (review 45d, item 6).

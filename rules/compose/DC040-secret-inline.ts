@@ -1092,6 +1092,20 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
   // password given as an option or in a URL asks (most files have none), so read when first asked.
   let literals: Map<string, LiteralCredential[]> | undefined;
   const literalByValue = () => (literals ??= literalCredentials(ctx));
+  // Reports an entry: its key is its place (an anchored entry is met once per service that merges or aliases it).
+  const push = (service: Service, source: ValueSource, env: EnvVar, kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null, others: string[] = [], extra: Pick<InlineSecret, 'token' | 'placeholder'> = {}) => {
+    const key = `${env.range.start.line}:${env.range.start.character}`;
+    seen.add(key);
+    usedBy(key, service.name);
+    // `${NAME}` and a `.env` line need a variable name Compose reads (a key broken over lines is not one).
+    const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
+    // Where it is written: the part of the value (offsets in the value are offsets in the text only when it is written plainly), or the whole value (also folded over lines, or with escapes).
+    const whole = rel !== null && rel[0] === 0 && rel[1] === env.value!.length;
+    // A whole value not written character for character (escapes, `\` at a line's end in double quotes, folding) is masked over its whole source (review 40a item 8).
+    const at = env.valueOffsets && rel && (env.editable || whole) ? (env.editable ? [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] : env.valueOffsets) : whole && env.valueSource ? env.valueSource : null;
+    const valueRange = at ? ctx.lines.rangeOf(at[0], at[1]) : undefined;
+    out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}), ...extra } });
+  };
   for (const service of ctx.services) {
     const lists: [ValueSource, EnvVar[]][] = [
       ['environment', ctx.environment(service)],
@@ -1102,30 +1116,21 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
       const hasName = (n: string) => (names ??= new Set(vars.map((v) => v.name))).has(n);
       for (const env of vars) {
         if (env.value === null) continue;
-        // Aliased entries (a service that is an alias of another) are reported once.
-        const key = `${env.range.start.line}:${env.range.start.character}`;
-        if (seen.has(key)) {
-          usedBy(key, service.name);
-          continue;
+        // Aliased entries (a service that is an alias of another) are reported once. Only an entry whose place
+        // was reported can be met again so: while nothing is (most files), no key is made.
+        if (seen.size > 0) {
+          const key = `${env.range.start.line}:${env.range.start.character}`;
+          if (seen.has(key)) {
+            usedBy(key, service.name);
+            continue;
+          }
         }
-        const push = (kind: InlineKind, dotenvName: string, value: string, rel: [number, number] | null, others: string[] = [], extra: Pick<InlineSecret, 'token' | 'placeholder'> = {}) => {
-          seen.add(key);
-          usedBy(key, service.name);
-          // `${NAME}` and a `.env` line need a variable name Compose reads (a key broken over lines is not one).
-          const edit = env.editable && env.valueOffsets && rel && VARIABLE_NAME.test(dotenvName) ? { offsets: [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] as [number, number], newText: `\${${dotenvName}}` } : null;
-          // Where it is written: the part of the value (offsets in the value are offsets in the text only when it is written plainly), or the whole value (also folded over lines, or with escapes).
-          const whole = rel !== null && rel[0] === 0 && rel[1] === env.value!.length;
-          // A whole value not written character for character (escapes, `\` at a line's end in double quotes, folding) is masked over its whole source (review 40a item 8).
-          const at = env.valueOffsets && rel && (env.editable || whole) ? (env.editable ? [env.valueOffsets[0] + rel[0], env.valueOffsets[0] + rel[1]] : env.valueOffsets) : whole && env.valueSource ? env.valueSource : null;
-          const valueRange = at ? ctx.lines.rangeOf(at[0], at[1]) : undefined;
-          out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}), ...extra } });
-        };
         // The id half of a key pair (`AWS_ACCESS_KEY` beside `AWS_SECRET_KEY`) names the user, not the secret (review 43c, item 3).
         // A generic `*_KEY`/`*_AUTH` name (`OPENAI_KEY`, `SMTP_AUTH`) counts when its value looks like an issued credential (review 45b, item 1).
         const byName = isCredentialName(env.name);
-        // A value of a known token format is clause (8)'s, whose message names the kind of token.
-        const byValue = (v: string) => byName || (looksLikeIssuedCredential(v) && tokenKind(v) === undefined);
         if ((byName || isValueJudgedName(env.name)) && !SETTING_NAME.test(env.name) && !isAccessKeyIdOfPair(env.name, hasName)) {
+          // A value of a known token format is clause (8)'s, whose message names the kind of token.
+          const byValue = (v: string) => byName || (looksLikeIssuedCredential(v) && tokenKind(v) === undefined);
           const lit = literalValue(env.value);
           if (lit !== null && byValue(lit)) {
             // A file path names where the secret is, not the secret (`…_ROOTCERTBUNDLE=/certs/registry.crt`).
@@ -1133,43 +1138,45 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
             const isPath = isPathLike(lit);
             // `REDIS_AUTH: "yes"` is a switch, not Redis's password (review 43c, item 4).
             // A template's placeholder (`your-secret-here`, `long-and-random-alphanumeric-string`) is no secret: DC041 reports it as used as written (review 47b, finding 3).
-            if (!isPlaceholderPassword(lit) && !isPath && !authSwitch(env.name, lit)) push('literal', env.name, lit, [0, env.value.length], [], isTemplatePlaceholder(lit) ? { placeholder: true } : {});
+            if (!isPlaceholderPassword(lit) && !isPath && !authSwitch(env.name, lit)) push(service, source, env, 'literal', env.name, lit, [0, env.value.length], [], isTemplatePlaceholder(lit) ? { placeholder: true } : {});
             continue;
           }
           const defaults = lit !== null ? [] : literalDefaults(env.value).filter((d) => byValue(d.value) && !isPlaceholderPassword(d.value) && !authSwitch(env.name, d.value));
           if (defaults.length > 0) {
             const d = defaults[0];
-            push('default', d.name, d.value, defaults.length === 1 ? [d.start, d.end] : null, [], isTemplatePlaceholder(d.value) ? { placeholder: true } : {});
+            push(service, source, env, 'default', d.name, d.value, defaults.length === 1 ? [d.start, d.end] : null, [], isTemplatePlaceholder(d.value) ? { placeholder: true } : {});
             continue;
           }
         }
         const option = source === 'environment' ? serverArgsPassword(ctx, service, env) : null;
         if (option) {
-          push('option', commandPasswordName(option.value, option.server, service.name, literalByValue(), dotenv) ?? '', option.value, [option.start, option.end]);
+          push(service, source, env, 'option', commandPasswordName(option.value, option.server, service.name, literalByValue(), dotenv) ?? '', option.value, [option.start, option.end]);
           continue;
         }
         const connections = connectionPasswords(env.name, env.value);
-        const neo4j = connections.some((p) => p.form === 'neo4j');
+        const neo4j = connections.length > 0 && connections.some((p) => p.form === 'neo4j');
+        // The connection strings report at most one password; one reported ends this entry.
+        const reported = out.length;
         for (const p of connections) {
           const pw = env.value.slice(p.start, p.end);
           const lit = literalValue(pw);
           if (lit !== null) {
             if (lit === '' || isPlaceholderPassword(lit)) continue;
             if (neo4j) {
-              push('option', sameSecretName(lit, literalByValue(), dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
+              push(service, source, env, 'option', sameSecretName(lit, literalByValue(), dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
               break;
             }
             const name = sameSecretName(lit, literalByValue(), dotenv, connectionCredential(env.name, env.value, p.end));
-            push('url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
+            push(service, source, env, 'url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
             break;
           }
           const d = literalDefaults(pw);
           if (d.length === 1 && d[0].start === 0 && d[0].end === pw.length && !isPlaceholderPassword(d[0].value)) {
-            push('default', d[0].name, d[0].value, [p.start, p.end]);
+            push(service, source, env, 'default', d[0].name, d[0].value, [p.start, p.end]);
             break;
           }
         }
-        if (seen.has(key)) continue;
+        if (out.length > reported) continue;
         // A value of a known credential format under any name (`GIT_AUTH: ghp_…`), as DF020 reads an ENV (review 42e, item 1).
         const token = valueToken(env.value);
         // A configuration carried whole in the variable: reported, not moved (the line is in a block of another format).
@@ -1177,10 +1184,10 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
         const embedded = carriedConfigCredential(env.value);
         if (embedded) {
           if (token && token.value !== embedded.value && !embedded.others.includes(token.value)) embedded.others.push(token.value);
-          push('embedded', embedded.key, embedded.value, null, embedded.others);
+          push(service, source, env, 'embedded', embedded.key, embedded.value, null, embedded.others);
         } else if (token) {
           // Moved as a credential-named value is: the whole literal, or the default that is the whole value; a token beside a reference is reported where it is.
-          push(token.variable === undefined ? 'literal' : 'default', token.variable ?? env.name, token.value, token.rel, [], { token: token.kind });
+          push(service, source, env, token.variable === undefined ? 'literal' : 'default', token.variable ?? env.name, token.value, token.rel, [], { token: token.kind });
         }
       }
     }

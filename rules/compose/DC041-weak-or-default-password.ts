@@ -299,7 +299,8 @@ function check(ctx: ComposeContext, service: Service): (Weak & { env: EnvVar })[
   // With the default override merged (mergedServiceView), an entry of the default file that the override replaces or
   // drops never reaches the container: not judged (review 44d leftovers, item 3).
   const view = mergedServiceView(ctx, service);
-  const envs = ctx.environment(service).filter((e) => keptByMerge(view, e.name));
+  // Without a merged view every entry is kept (keptByMerge): the entries themselves, not a copy (read only here).
+  const envs = view ? ctx.environment(service).filter((e) => keptByMerge(view, e.name)) : ctx.environment(service);
   const named = byName(envs);
   // Through `extends:` the environment is merged with the base's: a user or root password set there counts.
   const extended = ctx.serviceGet(service, 'extends') ? new ExtendedEnv(ctx, service) : null;
@@ -816,10 +817,14 @@ const STORE_CLIENT_NAME = /(?:^|_)(?:DB|DBPASS(?:WORD)?|DATABASE|DATASOURCE|JDBC
  */
 function withSharing<T extends { range: Range; data: Data }>(ctx: ComposeContext, out: T[]): T[] {
   if (!out.some((f) => f.data.env)) return out;
+  // The lines the reported entries start on: an entry starting on another line is no reported entry, and needs no key.
+  const lines = new Set<number>();
+  for (const f of out) if (f.data.env) lines.add(f.data.env.range.start.line);
   // Each entry's users, by where it starts: one pass over the services (an anchored entry is in many).
   const users = new Map<string, Set<string>>();
   for (const s of ctx.services) {
     for (const e of ctx.environment(s)) {
+      if (!lines.has(e.range.start.line)) continue;
       const key = `${e.range.start.line}:${e.range.start.character}`;
       const set = users.get(key);
       if (set) set.add(s.name);
