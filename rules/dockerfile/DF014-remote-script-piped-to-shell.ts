@@ -737,7 +737,8 @@ export default defineRule<'dockerfile', Data>({
         stageShell = m.get(run.instruction) ?? null;
       }
       // The RUN's scripts and the quoted scripts of the shells they start (`sh -c 'curl … | sh'`).
-      for (const script of [...run.scripts, ...stringScriptsOf(run)]) {
+      const strings = stringScriptsOf(run);
+      for (const script of strings.length === 0 ? run.scripts : [...run.scripts, ...strings]) {
         // A script string under a PowerShell SHELL is already read with the RUN's code; elsewhere only its `pwsh -Command …`.
         const psStage = !!stageShell && isPowerShell(shellProgram(stageShell));
         if (powershell && !(script.inString && psStage)) {
@@ -778,11 +779,16 @@ export default defineRule<'dockerfile', Data>({
           }
           const inv = invocation(cmd);
           if (!inv) return;
+          // What is left reads a command only before a process substitution (`bash <(curl …)`: its last word `<`
+          // before a `(`), or as code it runs, which only `eval` and the sh family (also as busybox's applet) take:
+          // any other command is passed over before its name is matched against the interpreters (most commands).
+          const lastWord = cmd.words[cmd.words.length - 1];
+          const processSubstitution = cmd.next === '(' && lastWord.raw === '<' && cmd.words.length > 1;
+          if (!processSubstitution && inv.name !== 'eval' && inv.name !== 'busybox' && !SH_FAMILY.has(inv.name)) return;
           const name = interpreterName(inv) ?? (['eval', 'source', '.'].includes(inv.name) ? inv.name : undefined);
           if (!name) return;
           // bash <(curl …), bash < <(curl …), source <(curl …)
-          const lastWord = cmd.words[cmd.words.length - 1];
-          if (cmd.next === '(' && lastWord.raw === '<' && cmd.words.length > 1) {
+          if (processSubstitution) {
             const sub = downloader(cmds[i + 1]);
             if (sub) report(cmd, cmds[i + 1], { downloader: sub, interpreter: name, form: 'process-substitution' });
             return;
