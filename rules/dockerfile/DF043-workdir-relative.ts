@@ -34,6 +34,8 @@ export default defineRule<'dockerfile', Data>({
   },
   check(ctx) {
     const out: Detection<Data>[] = [];
+    // Only a WORKDIR is reported: a file without one has no stage to read.
+    if (!ctx.hasInstruction('WORKDIR')) return out;
     for (const stage of ctx.stages) {
       // An absolute WORKDIR in a stage this one builds on is inherited.
       const known = stageChain(stage)

@@ -48,6 +48,8 @@ export default defineRule<'dockerfile', Data>({
     ],
   },
   check(ctx) {
+    // A file without MAINTAINER (nearly all) has nothing to report: no stage's instructions are walked.
+    if (!ctx.hasInstruction('MAINTAINER')) return [];
     const out = [];
     for (const stage of ctx.stages) {
       // A stage that already labels its authors (or inherits the label from a stage it builds on);

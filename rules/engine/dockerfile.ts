@@ -161,6 +161,8 @@ export class DockerfileContext {
   /** ARG defaults declared before the first FROM (null: declared without default). */
   readonly globalArgs: Map<string, string | null>;
   private runCache: RunInstruction[] | undefined;
+  /** The keywords of the file's instructions (ONBUILD triggers aside), gathered while the stages are built. */
+  private readonly keywords = new Set<string>();
 
   constructor(
     readonly path: string,
@@ -177,6 +179,7 @@ export class DockerfileContext {
       this.escapeAsBuildkit = parsed.escapeAsBuildkit;
       this.globalArgs = parsed.globalArgs;
       this.stages = parsed.stages;
+      this.keywords = parsed.keywords;
       return;
     }
     this.lines = new LineIndex(text);
@@ -199,6 +202,14 @@ export class DockerfileContext {
   /** This parse read in another analysis, with that analysis' workspace and options (see ComposeContext.reading). */
   reading(workspace: WorkspaceView, options: RuleOptions): DockerfileContext {
     return new DockerfileContext(this.path, this.text, workspace, options, this.parsed ?? this);
+  }
+
+  /**
+   * Whether an instruction of the file has this keyword (upper case; ONBUILD triggers aside): a rule that reads only
+   * an instruction most files lack (MAINTAINER) asks before walking every stage's instructions.
+   */
+  hasInstruction(keyword: string): boolean {
+    return this.keywords.has(keyword);
   }
 
   get finalStage(): Stage | undefined {
@@ -456,7 +467,9 @@ export class DockerfileContext {
     let current: Stage | null = null;
     for (const ins of this.ast.getInstructions()) {
       freezeInstruction(ins);
-      if (ins.getKeyword() === 'FROM') {
+      const keyword = ins.getKeyword();
+      this.keywords.add(keyword);
+      if (keyword === 'FROM') {
         const from = ins as From;
         const name = from.getBuildStage();
         current = { index: stages.length, from, name: name ? name.toLowerCase() : null, instructions: [], isFinal: false, base: { kind: 'unknown' } };
