@@ -12,7 +12,7 @@ import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
-import { globRegExp } from './dockerignore';
+import { dockerignoreFor, globRegExp, isExcluded, mayReincludeBelow, parseDockerignore, type DockerignorePattern } from './dockerignore';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -618,8 +618,9 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
  * last part as Go's filepath.Match reads it: globRegExp, the reading DF021 gives COPY sources (`*`, `?`, `[…]`, `[^…]`, `\\` escapes; Dockerfile reference, COPY: "Each <src> may
  * contain wildcards and matching will be done using Go's filepath.Match rules"), in every folder the context may be
  * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
- * nothing they may hold is missed). Undefined when not known: a context that cannot be known or listed, a wildcard in a folder's
- * name, a pattern that cannot be read.
+ * nothing they may hold is missed), leaving out what the ignore file of that context excludes (contextIgnore; a folder it
+ * excludes unless a `!` line may take something in it back). Undefined when not known: a context that cannot be known or
+ * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read.
  */
 function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
@@ -636,13 +637,31 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
       if (contexts.every) return undefined;
       continue;
     }
+    // Only what the context sends: an entry the ignore file leaves out is not matched (review52, F3).
+    const ignore = contextIgnore(ctx, dir);
+    if (ignore === undefined) return undefined;
     for (const name of names) {
       if (!pattern.test(name)) continue;
       const m = folder === '.' ? name : `${folder}/${name}`;
-      found.set(m, (found.get(m) ?? false) || ctx.workspace.listDir(path.join(at, name)) !== undefined);
+      const isDir = ctx.workspace.listDir(path.join(at, name)) !== undefined;
+      // A folder left out may still send what a `!` line takes back: its files may land in the destination.
+      if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+      found.set(m, (found.get(m) ?? false) || isDir);
     }
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * The patterns of the ignore file that applies to a build of the Dockerfile from the context `dir` (dockerignoreFor:
+ * `<Dockerfile>.dockerignore`, else the context's `.dockerignore`; read as DF021 reads it): none when there is none, undefined
+ * when it exists and cannot be read (what the context holds is then not known). Docker: "Files which match the patterns in a
+ * .dockerignore file are not present in the context of the image when it is built" (build checks, CopyIgnoredFile).
+ */
+function contextIgnore(ctx: DockerfileContext, dir: string): readonly DockerignorePattern[] | undefined {
+  const ignore = dockerignoreFor(ctx.workspace, ctx.path, dir);
+  if (ignore.text !== undefined) return parseDockerignore(ignore.text);
+  return ctx.workspace.exists(ignore.path) ? undefined : [];
 }
 
 /** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */
