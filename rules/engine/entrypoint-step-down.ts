@@ -8,11 +8,11 @@ import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
 import { argWords } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
-import { isRootUser, namesImageEntrypoint, stepDown } from './image-users';
+import { isRootUser, namesImageEntrypoint, stepDown, type StepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
-import { globRegExp } from './dockerignore';
+import { dockerignoreFor, globRegExp, isExcluded, mayReincludeBelow, parseDockerignore, type DockerignorePattern } from './dockerignore';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -251,9 +251,29 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   const changed = imageEntrypointChanged(ctx, chain, all[at]);
   if (changed) return { down: false, changed };
   if (cmdWords === null) return undefined;
-  const args = all.slice(at + 1);
-  const server = args.length === 0 ? !!step.serverWithoutArgs : step.server(args);
+  const server = entrypointRunsServer(all.slice(at + 1), step);
   return server ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
+}
+
+/**
+ * Whether an image's own step-down entrypoint script (StepDown.entrypoint), run with `args`, ends with the server running as the
+ * image's user: `args` are the server (StepDown.server; none: only a script that starts it with none, serverWithoutArgs), or
+ * another command, which the script runs as it is, as root (`exec "$@"`), that runs that script again with the server — through a
+ * known init (initProgram) or a `sh -c` string (shellStringCommand): `["sh", "-c", "exec docker-entrypoint.sh postgres"]`,
+ * `["docker-entrypoint.sh", "postgres"]` —, which then steps down. DF010 and DC011 read the command given to that script with it
+ * (review52, F4).
+ */
+export function entrypointRunsServer(args: readonly string[], step: StepDown, depth = 0): boolean {
+  if (args.length === 0) return !!step.serverWithoutArgs;
+  if (step.server([...args])) return true;
+  if (depth >= MAX_SCRIPT_DEPTH) return false;
+  const shell = shellStringCommand(args, () => []);
+  if (shell === null) return false;
+  const words = shell ?? args;
+  const init = initProgram(words);
+  if (init === null) return false;
+  const at = init?.index ?? 0;
+  return at < words.length && namesImageEntrypoint(words[at], step) && entrypointRunsServer(words.slice(at + 1), step, depth + 1);
 }
 
 /**
@@ -371,7 +391,7 @@ export function privilegeDrop(ctx: DockerfileContext, stage: Stage): PrivilegeDr
   if (base.kind === 'image' && step) {
     // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
     const words = cmd ? commandIn(ctx, chain, cmd) : [];
-    if (words !== null && (words.length === 0 || step.server(words))) {
+    if (words !== null && (words.length === 0 || entrypointRunsServer(words, step))) {
       // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointChange): reported as root, with what changes it.
       const changed = baseEntrypointChange(ctx, stage);
       return changed ? { changed } : { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
@@ -401,30 +421,37 @@ function commandIn(ctx: DockerfileContext, chain: readonly Stage[], ins: Instruc
  * start a shell with a `-c` string; when it does, null also when the CMD's words are needed and not known.
  */
 function shellFormCommand(ctx: DockerfileContext, chain: readonly Stage[], entrypoint: Instruction, cmd: Command): string[] | null | undefined {
-  let text: string;
-  /** What `"$@"` stands for: the positional parameters (null: not known). */
-  let positional: () => string[] | null;
-  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) {
-    const words = argWords(ctx, entrypoint).map((w) => w.value);
-    if (words.length === 0 || !SCRIPT_SHELLS.has(baseNameOf(words[0]))) return undefined;
-    const source = shellProgramSource(words.slice(1));
-    if (source.from !== 'string') return undefined;
-    if (source.index === undefined) return null;
-    text = words[1 + source.index];
-    const after = words.slice(2 + source.index);
-    positional = () => {
-      const cmdWords = commandWordsOf(ctx, chain, cmd);
-      return cmdWords === null ? null : [...after, ...cmdWords].slice(1);
-    };
-  } else {
-    const run = commandIn(ctx, chain, entrypoint);
-    if (run === null || run.length < 2) return null;
-    const shell = run.slice(0, -1);
-    const source = shellProgramSource(shell.slice(1));
-    if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
-    text = run[run.length - 1];
-    positional = () => [];
-  }
+  if ((entrypoint as JSONInstruction).getJSONStrings?.().length) return shellStringCommand(argWords(ctx, entrypoint).map((w) => w.value), () => commandWordsOf(ctx, chain, cmd));
+  const run = commandIn(ctx, chain, entrypoint);
+  if (run === null || run.length < 2) return null;
+  const shell = run.slice(0, -1);
+  const source = shellProgramSource(shell.slice(1));
+  if (!SCRIPT_SHELLS.has(baseNameOf(shell[0])) || source.from !== 'string' || source.index !== undefined) return null;
+  return oneCommandWords(run[run.length - 1], () => []);
+}
+
+/**
+ * The command that exec-form words starting a POSIX shell with a `-c` string run (`["/bin/sh", "-c", "exec docker-entrypoint.sh
+ * \"$@\"", "--"]`, an ENTRYPOINT or a compose `entrypoint:`/`command:`), as shellFormCommand reads them: the words of the
+ * string's one plain command, `"$@"` standing for the words after the string, then `more` (the command the words are given: a
+ * CMD, a compose `command:`), less the first, which is `$0`. Undefined when the words do not start a shell with a `-c` string;
+ * null when its command is not read, or `more` is needed and not known (null). The one reading of such a wrapper for DF010
+ * and DC011 (review52, F4).
+ */
+export function shellStringCommand(words: readonly string[], more: () => readonly string[] | null): string[] | null | undefined {
+  if (words.length === 0 || !SCRIPT_SHELLS.has(baseNameOf(words[0]))) return undefined;
+  const source = shellProgramSource(words.slice(1));
+  if (source.from !== 'string') return undefined;
+  if (source.index === undefined) return null;
+  const after = words.slice(2 + source.index);
+  return oneCommandWords(words[1 + source.index], () => {
+    const given = more();
+    return given === null ? null : [...after, ...given].slice(1);
+  });
+}
+
+/** The words of a shell string that is one plain command (shellFormCommand), `"$@"` read as `positional` gives it; null when not read. */
+function oneCommandWords(text: string, positional: () => string[] | null): string[] | null {
   if (/[$`]/.test(text.split('"$@"').join(''))) return null;
   const commands = parseShell({ text, offsets: identityOffsets(text.length) });
   if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
@@ -618,8 +645,9 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
  * last part as Go's filepath.Match reads it: globRegExp, the reading DF021 gives COPY sources (`*`, `?`, `[…]`, `[^…]`, `\\` escapes; Dockerfile reference, COPY: "Each <src> may
  * contain wildcards and matching will be done using Go's filepath.Match rules"), in every folder the context may be
  * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
- * nothing they may hold is missed). Undefined when not known: a context that cannot be known or listed, a wildcard in a folder's
- * name, a pattern that cannot be read.
+ * nothing they may hold is missed), leaving out what the ignore file of that context excludes (contextIgnore; a folder it
+ * excludes unless a `!` line may take something in it back). Undefined when not known: a context that cannot be known or
+ * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read.
  */
 function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
@@ -636,13 +664,31 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
       if (contexts.every) return undefined;
       continue;
     }
+    // Only what the context sends: an entry the ignore file leaves out is not matched (review52, F3).
+    const ignore = contextIgnore(ctx, dir);
+    if (ignore === undefined) return undefined;
     for (const name of names) {
       if (!pattern.test(name)) continue;
       const m = folder === '.' ? name : `${folder}/${name}`;
-      found.set(m, (found.get(m) ?? false) || ctx.workspace.listDir(path.join(at, name)) !== undefined);
+      const isDir = ctx.workspace.listDir(path.join(at, name)) !== undefined;
+      // A folder left out may still send what a `!` line takes back: its files may land in the destination.
+      if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+      found.set(m, (found.get(m) ?? false) || isDir);
     }
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * The patterns of the ignore file that applies to a build of the Dockerfile from the context `dir` (dockerignoreFor:
+ * `<Dockerfile>.dockerignore`, else the context's `.dockerignore`; read as DF021 reads it): none when there is none, undefined
+ * when it exists and cannot be read (what the context holds is then not known). Docker: "Files which match the patterns in a
+ * .dockerignore file are not present in the context of the image when it is built" (build checks, CopyIgnoredFile).
+ */
+function contextIgnore(ctx: DockerfileContext, dir: string): readonly DockerignorePattern[] | undefined {
+  const ignore = dockerignoreFor(ctx.workspace, ctx.path, dir);
+  if (ignore.text !== undefined) return parseDockerignore(ignore.text);
+  return ctx.workspace.exists(ignore.path) ? undefined : [];
 }
 
 /** Where a script path written in the ENTRYPOINT or a script is: absolute, relative to the last WORKDIR, or (a bare name) undefined for the PATH; null when not known. */
