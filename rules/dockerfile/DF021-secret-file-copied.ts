@@ -218,7 +218,7 @@ function envNamesCredentialFile(stage: Stage): boolean {
 }
 
 /** The working directory after a WORKDIR (relative ones join the one before; an unresolvable one is unknown). */
-function workdirAfter(scope: VariableScope, before: string, ins: Instruction): string {
+function workdirAfter(scope: Pick<VariableScope, 'resolve'>, before: string, ins: Instruction): string {
   const arg = ins.getArguments()[0]?.getValue();
   const resolved = arg === undefined ? null : scope.resolve(arg);
   if (resolved === null) return UNKNOWN_WORKDIR;
@@ -349,7 +349,16 @@ export default defineRule<'dockerfile', Data>({
     const out: Detection<Data>[] = [];
     let contexts: Contexts | undefined;
     for (const stage of ctx.stages) {
-      const scope = new VariableScope(ctx, stage);
+      // The stage's ARG/ENV values, applied in order up to the instruction `upTo` (its index), made only when a text to
+      // resolve holds a `$`: VariableScope.resolve gives a text without one back as it is, and most sources and destinations have none.
+      let scope: VariableScope | undefined;
+      let applied = 0;
+      const resolve = (text: string, upTo: number): string | null => {
+        if (!text.includes('$')) return text;
+        scope ??= new VariableScope(ctx, stage);
+        while (applied <= upTo) scope.apply(stage.instructions[applied++]);
+        return scope.resolve(text);
+      };
       // The files the stage's ENV names as credential files (GOOGLE_APPLICATION_CREDENTIALS…), computed when a COPY needs them.
       let targets: Map<string, string> | undefined;
       let workdir = UNKNOWN_WORKDIR;
@@ -362,10 +371,11 @@ export default defineRule<'dockerfile', Data>({
           if (w.getKeyword() === 'WORKDIR') workdir = workdirAfter(parent, workdir, w);
         }
       }
-      for (const outer of stage.instructions) {
+      for (let k = 0; k < stage.instructions.length; k++) {
+        const outer = stage.instructions[k];
         const ins = outer.getKeyword() === 'ONBUILD' ? (outer as Onbuild).getTriggerInstruction() : outer;
-        if (namesFiles && outer.getKeyword() === 'WORKDIR') workdir = workdirAfter(scope, workdir, outer);
-        scope.apply(outer);
+        // The WORKDIR's own path, with what the instructions before it declare.
+        if (namesFiles && outer.getKeyword() === 'WORKDIR') workdir = workdirAfter({ resolve: (text) => resolve(text, k - 1) }, workdir, outer);
         if (!ins) continue;
         const kw = ins.getKeyword();
         if (kw !== 'COPY' && kw !== 'ADD') continue;
@@ -378,13 +388,13 @@ export default defineRule<'dockerfile', Data>({
         // The destination after ARG/ENV substitution, as COPY expands it ("Environment replacement"); as written when unknown.
         const destWritten = ops[sources].value;
         const destVar = credentialFileVar(destWritten);
-        const dest = (onbuild ? (destWritten.includes('$') ? null : destWritten) : scope.resolve(destWritten)) ?? destWritten;
+        const dest = (onbuild ? (destWritten.includes('$') ? null : destWritten) : resolve(destWritten, k)) ?? destWritten;
         const destIsDir = dest.endsWith('/') || sources > 1;
         const destAbs = !namesFiles || dest.includes('$') ? null : absoluteIn(workdir, dest);
         for (let i = 0; i < sources; i++) {
           const written = ops[i].value;
           if (/^[a-z][a-z0-9+.-]*:\/\//i.test(written) || written.startsWith('git@')) continue;
-          const resolved = outer === ins ? scope.resolve(written) : written.includes('$') ? null : written;
+          const resolved = outer === ins ? resolve(written, k) : written.includes('$') ? null : written;
           if (resolved === null) continue;
           // A file copied to where a credential-file variable points: the destination written as it, or an ENV of the stage naming it.
           let via = destVar;

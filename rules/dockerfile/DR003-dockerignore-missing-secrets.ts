@@ -281,8 +281,10 @@ export function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; ra
   let first: { ins: Instruction; range: Range } | undefined;
   // Whether every whole-context copy is in a builder stage whose layers reach no image (only copied from).
   let builderOnly = true;
-  const builders = copySourceOnlyStages(ctx, { stageCandidates: true });
-  const finalChain = builtChain(ctx);
+  // The builder stages and the stages of the built image, found at the first whole-context copy: most Dockerfiles copy
+  // named files only, and then neither is needed.
+  let builders: ReadonlySet<Stage> | undefined;
+  let finalChain: Stage[] | undefined;
   let inFinal = false;
   for (const stage of ctx.stages) {
     for (const ins of stage.instructions) {
@@ -293,6 +295,8 @@ export function wholeContextCopy(ctx: DockerfileContext): { ins: Instruction; ra
       if (words.length < 2) continue;
       const source = words.slice(0, -1).find((w) => isWholeContext(unquote(w.value)));
       if (!source) continue;
+      builders ??= copySourceOnlyStages(ctx, { stageCandidates: true });
+      finalChain ??= builtChain(ctx);
       const found = { ins, range: { start: ins.getRange().start, end: ctx.lines.positionAt(source.end) } };
       first ??= found;
       // Reported on the first copy in the stages of the image a plain build makes (the final stage and those it

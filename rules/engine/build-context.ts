@@ -8,12 +8,22 @@ import type { DockerfileContext } from './dockerfile';
 import { composeFilesAround, servicesBuilding, servicesWithUnknownBuild } from './relations';
 import { isMap, scalarString } from './compose';
 
+/** contextCandidates' answer per analysis (keyed by the analysis' context: the compose files and folders are its workspace's). */
+const candidatesMemo = new WeakMap<DockerfileContext, Contexts>();
+
 /**
  * The folders a Dockerfile's build context may be: the contexts of the compose services that build it,
  * or, when none does, its own folder and the folders above it up to the repository root
- * (`docker build -f sub/Dockerfile .`).
+ * (`docker build -f sub/Dockerfile .`). Found once per analysis (DF010, DF015 and DF021 each ask, DF010 once per glob
+ * source and entrypoint script) and shared: callers do not change it.
  */
 export function contextCandidates(ctx: DockerfileContext): Contexts {
+  let found = candidatesMemo.get(ctx);
+  if (!found) candidatesMemo.set(ctx, (found = readContextCandidates(ctx)));
+  return found;
+}
+
+function readContextCandidates(ctx: DockerfileContext): Contexts {
   // A compose service names the context: only there (a folder of the same name elsewhere says nothing: review 14, probe 05).
   const named = servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context);
   const unknown = buildsWithUnknownContext(ctx);
@@ -51,10 +61,10 @@ function buildsWithUnknownContext(ctx: DockerfileContext): boolean {
  * guesses at the one context (the first folder that has the source is taken).
  */
 export interface Contexts {
-  dirs: string[];
-  every: boolean;
+  readonly dirs: readonly string[];
+  readonly every: boolean;
   /** A service may build it from a context that cannot be known: a source there is judged by its name alone. */
-  unknown: boolean;
+  readonly unknown: boolean;
 }
 
 const MAX_CONTEXT_UP = 4;

@@ -50,19 +50,24 @@ function directDrop(words: readonly string[]): DropCall | undefined {
   return call && { ...call, down: call.user !== null && (call.user.includes('$') || !isRootUser(call.user)) };
 }
 
+/** The value of the first of `names` among the words (`--reuid app`, `--reuid=app`), or null. */
+function optionValue(rest: readonly string[], names: readonly string[]): string | null {
+  for (let j = 0; j < rest.length; j++) {
+    for (const n of names) {
+      if (rest[j] === n) return rest[j + 1] ?? null;
+      if (n.startsWith('--') && rest[j].startsWith(`${n}=`)) return rest[j].slice(n.length + 1);
+    }
+  }
+  return null;
+}
+
 function dropTarget(words: readonly string[]): { tool: string; user: string | null } | undefined {
   for (let k = 0; k < words.length; k++) {
-    const tool = words[k].slice(words[k].lastIndexOf('/') + 1);
+    const tool = baseNameOf(words[k]);
+    // Only the tools below are read: the words after another program are not looked at (no copy of them per word).
+    if (!DROP_PROGRAMS.has(tool) && tool !== 'chroot') continue;
     const rest = words.slice(k + 1);
-    const valueOf = (names: string[]) => {
-      for (let j = 0; j < rest.length; j++) {
-        for (const n of names) {
-          if (rest[j] === n) return rest[j + 1] ?? null;
-          if (n.startsWith('--') && rest[j].startsWith(`${n}=`)) return rest[j].slice(n.length + 1);
-        }
-      }
-      return null;
-    };
+    const valueOf = (names: readonly string[]) => optionValue(rest, names);
     switch (tool) {
       case 'gosu':
       case 'su-exec':

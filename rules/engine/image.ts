@@ -67,9 +67,13 @@ export function parseImageRef(text: string): ImageRef | null {
  */
 const OFFICIAL_NAMESPACE = /^(?:library|amd64|arm32v[5-7]|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|winamd64)\//;
 
-/** A repository path without its official-image namespace: `arm64v8/redis` and `library/redis` → `redis`. */
+/**
+ * A repository path without its official-image namespace: `arm64v8/redis` and `library/redis` → `redis`. A path without a `/`
+ * (`node`, most references) has no namespace to take off: returned as it is, without running the pattern (every rule that
+ * judges an image asks officialImageName, several times per image).
+ */
 export function withoutOfficialNamespace(repository: string): string {
-  return repository.replace(OFFICIAL_NAMESPACE, '');
+  return repository.includes('/') ? repository.replace(OFFICIAL_NAMESPACE, '') : repository;
 }
 
 /**
