@@ -230,6 +230,23 @@ export class ComposeContext {
     return value;
   }
 
+  /**
+   * `memo` for the hottest questions (the default merge of a service is asked dozens of times per service): `compute`
+   * takes this context and `arg` instead of capturing them, so that an answer already known allocates no closure.
+   */
+  memoWith<A, T>(owner: object, key: string, arg: A, compute: (ctx: ComposeContext, arg: A) => T): T {
+    let m = this.memos.get(owner);
+    if (!m) {
+      m = new Map();
+      this.memos.set(owner, m);
+    }
+    const hit = m.get(key);
+    if (hit !== undefined) return (hit === MISSING ? undefined : hit) as T;
+    const value = compute(this, arg);
+    m.set(key, value === undefined ? MISSING : value);
+    return value;
+  }
+
   /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
   get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
     if (depth > 0) return this.entryOf(doc, map, key, depth);
