@@ -105,6 +105,15 @@ export interface DotenvFile {
   own: { path: string; text: string; vars: ReadonlyMap<string, string>; fromInclude: boolean } | null;
 }
 
+/** ComposeContext.environment's reading of a service (memoised there). */
+function serviceEnvironment(ctx: ComposeContext, service: Service): EnvVar[] {
+  const entry = ctx.serviceGet(service, 'environment');
+  if (!entry || !entry.value) return [];
+  // The entries depend only on the node and whether it is shared: services that take the same
+  // `environment:` from an anchor (`<<: *defaults`, thirty services in a large file) share one reading.
+  return ctx.environmentEntries(service.doc, entry.value, entry.shared);
+}
+
 /** A compose file parsed once, with exact source ranges. */
 export class ComposeContext {
   readonly kind = 'compose' as const;
@@ -396,13 +405,7 @@ export class ComposeContext {
   /** The `environment:` of a service in both forms, with exact ranges. */
   environment(service: Service): EnvVar[] {
     // Once per mapping: several rules read it (secrets, env files, healthchecks, CORS). Callers do not change it.
-    return this.memo(service.map, 'environment', () => {
-      const entry = this.serviceGet(service, 'environment');
-      if (!entry || !entry.value) return [];
-      // The entries depend only on the node and whether it is shared: services that take the same
-      // `environment:` from an anchor (`<<: *defaults`, thirty services in a large file) share one reading.
-      return this.environmentEntries(service.doc, entry.value, entry.shared);
-    });
+    return this.memoWith(service.map, 'environment', service, serviceEnvironment);
   }
 
   /**
