@@ -1,6 +1,6 @@
 import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { isMergeKey, type ComposeContext, type Service } from '../engine/compose';
-import { builtDockerfileOf, builtStage, extendedService, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar } from '../engine/compose-lookup';
+import { builtDockerfileOf, builtStage, extendedService, imageThrough, isAnalyzedBase, isExtendsOnlyBase, lookupKey, resolvedScalar, type Found } from '../engine/compose-lookup';
 import { commandWords, serviceScalar } from '../engine/compose-values';
 import { companionWrites } from '../engine/data-volumes';
 import { basename } from 'node:path';
@@ -370,21 +370,16 @@ function defaultUser(ctx: ComposeContext, service: Service, merge?: DefaultMerge
   if (entrypointFound === 'unknown' || commandFound === 'unknown' || buildFound === 'unknown') return null;
   const overridesEntrypoint = entrypointFound !== undefined;
   const commandEntry = commandFound?.entry;
-  const command = commandFound ? commandWords(commandFound.ctx, commandFound.service.doc, commandEntry) : [];
-  const entrypoint = entrypointFound ? commandWords(entrypointFound.ctx, entrypointFound.service.doc, entrypointFound.entry) : null;
-  // `entrypoint:` naming the image's own script keeps its step-down when it runs the server (review 36, probe p50); with no
-  // arguments (the `entrypoint:` clears the image's CMD), only where that script starts the server by itself (cassandra, ClickHouse).
-  const keepsStepDown = (sd: StepDown) => {
-    const args = imageEntrypointArgs(entrypoint, command, sd);
-    if (args === undefined) return false;
-    return args.length === 0 ? !!sd.serverWithoutArgs : runsServer(args, sd) !== false;
-  };
+  // The words of `command:` and `entrypoint:` (a shell reading of a string each) decide only under a build or over an image whose
+  // entrypoint steps down: they are not read for the other images, which run as root (or not) whatever the service runs.
   if (buildFound) {
     const built = builtDockerfileOf(ctx, service);
     if (!built) return null; // not in the workspace (or remote): unknown
     const stage = builtStage(built);
     const result = dockerfileUser(built.dockerfile, stage);
     if (result === null) return null;
+    const command = foundWords(commandFound, []);
+    const entrypoint = foundWords(entrypointFound, null);
     /**
      * What may change the base image's own entrypoint script in the built stage's chain (baseEntrypointChange): the first change
      * found in the variants of a variable FROM (chainVariants), null when none of them changes it, undefined with no stage.
@@ -407,7 +402,7 @@ function defaultUser(ctx: ComposeContext, service: Service, merge?: DefaultMerge
       // The compose `command:` replaces the Dockerfile's CMD; an ENTRYPOINT of its own replaces the step-down; a COPY, ADD or
       // RUN that may change the base image's script leaves it not known, reported as root — as DF010 reads the same
       // Dockerfile (baseEntrypointChange, stepdown5, item 1), with what changes it in the message (entry2, item 4).
-      const kept = (!overridesEntrypoint && !reading.entrypoint && runsServer(commandEntry ? command : reading.cmd, sd) !== false) || (overridesEntrypoint && keepsStepDown(sd));
+      const kept = (!overridesEntrypoint && !reading.entrypoint && runsServer(commandEntry ? command : reading.cmd, sd) !== false) || (overridesEntrypoint && keepsStepDown(sd, entrypoint, command));
       const change = kept ? baseScriptChange() : own?.down === false ? own.changed : undefined;
       if (kept && change === null) return 'step-down';
       // Bypassed, or changed: the base image's service user still owns its data directory.
@@ -450,13 +445,30 @@ function defaultUser(ctx: ComposeContext, service: Service, merge?: DefaultMerge
   if (nonRootUser(img.ref)) return null;
   const sd = stepDown(img.ref);
   if (sd) {
+    const command = foundWords(commandFound, []);
     if (!overridesEntrypoint && runsServer(command, sd) !== false) return 'step-down';
-    if (overridesEntrypoint && keepsStepDown(sd)) return 'step-down';
+    if (overridesEntrypoint && keepsStepDown(sd, foundWords(entrypointFound, null), command)) return 'step-down';
     // The file that writes what bypasses the step-down (the message names it when it is not the file reported).
     const from = overridesEntrypoint ? entrypointFound : commandFound;
     return { source: 'image', image: img.ref.text, bypass: overridesEntrypoint ? 'entrypoint' : 'command', ...(from ? { bypassFrom: from.ctx.path } : {}), stepDownUser: sd.user };
   }
   return { source: 'image', image: img.ref.text, ...(isLinuxserverImage(img.ref) ? { linuxserver: true as const } : {}) };
+}
+
+/** The words of a `command:` or `entrypoint:` found for a service (commandWords: null when they cannot be read), `absent` when none is. */
+function foundWords(found: Found | undefined, absent: [] | null): string[] | null {
+  return found ? commandWords(found.ctx, found.service.doc, found.entry) : absent;
+}
+
+/**
+ * Whether an `entrypoint:` keeps the image's step-down: naming the image's own script, it keeps it when it runs the server (review
+ * 36, probe p50); with no arguments (the `entrypoint:` clears the image's CMD), only where that script starts the server by itself
+ * (cassandra, ClickHouse).
+ */
+function keepsStepDown(sd: StepDown, entrypoint: string[] | null, command: string[] | null): boolean {
+  const args = imageEntrypointArgs(entrypoint, command, sd);
+  if (args === undefined) return false;
+  return args.length === 0 ? !!sd.serverWithoutArgs : runsServer(args, sd) !== false;
 }
 
 /**

@@ -230,11 +230,11 @@ export default defineRule<'compose', Data>({
       const other = view ? (view.merge.inOverride ? view.merge.base : view.merge.over) : undefined;
       const server = serverKind(base.ctx, base.service);
       const envs = ctx.environment(service);
-      const named = new Map<string, EnvVar>();
-      for (const e of envs) if (!named.has(e.name)) named.set(e.name, e);
+      // Each name's first entry (the one judged), made when a value is read at all (most services have none to read).
+      let named: Map<string, EnvVar> | undefined;
       // A host variable the other file's `environment:` writes (the merged environment's entry), as written there.
       const hostValue = (n: string): { value: string | null } | undefined => {
-        const own = named.get(n);
+        const own = named?.get(n);
         if (own && keptByMerge(view, own.name)) return { value: own.value === null ? null : valueOf(ctx, own.value) };
         if (!view || !other) return undefined;
         const l = view.env.get(n);
@@ -242,9 +242,14 @@ export default defineRule<'compose', Data>({
         return { value: l.state === 'set' ? valueOf(other.ctx, l.value) : null };
       };
       for (const env of envs) {
-        if (env.value === null || named.get(env.name) !== env) continue;
+        if (env.value === null) continue;
         // Most values name no TLS setting and take nothing from the `.env`: not interpolated.
         if (!env.value.includes('$') && !/ssl|tls/i.test(env.value) && !/SSL_?MODE$/i.test(env.name)) continue;
+        if (!named) {
+          named = new Map();
+          for (const e of envs) if (!named.has(e.name)) named.set(e.name, e);
+        }
+        if (named.get(env.name) !== env) continue;
         // An entry of the default file that the override replaces or drops never reaches the container.
         if (!keptByMerge(view, env.name)) continue;
         const value = valueOf(ctx, env.value);

@@ -108,7 +108,7 @@ export function serverEntryRange(ctx: ComposeContext, service: Service): Range |
 export function extendsChain(ctx: ComposeContext, service: Service): { chain: ExtendsLevel[]; unknown: boolean } {
   // Once per service and analysis (the capability, volume, build and Redis rules all ask; callers do
   // not change it). The chain reads other files, so it lives with this analysis' context, no longer.
-  return ctx.memo(service.nameNode, 'extendsChain', () => computeExtendsChain(ctx, service));
+  return ctx.memoWith(service.nameNode, 'extendsChain', service, computeExtendsChain);
 }
 
 function computeExtendsChain(ctx: ComposeContext, service: Service): { chain: ExtendsLevel[]; unknown: boolean } {
@@ -310,7 +310,7 @@ function computeEffectiveCommandsThrough(ctx: ComposeContext, service: Service):
  */
 export function imageThrough(ctx: ComposeContext, service: Service): { raw: string; value: string | null; ref: ImageRef | null; found: Found } | undefined | 'unknown' {
   // Asked by the data store, root and auth rules of every service: interpolated and parsed once per analysis.
-  return ctx.memo(service.map, 'imageThrough', () => computeImageThrough(ctx, service));
+  return ctx.memoWith(service.map, 'imageThrough', service, computeImageThrough);
 }
 
 function computeImageThrough(ctx: ComposeContext, service: Service): { raw: string; value: string | null; ref: ImageRef | null; found: Found } | undefined | 'unknown' {
@@ -443,7 +443,11 @@ export const RESOURCE_CONSISTENCY_KEYS = ['deploy', 'cpus', 'mem_limit', 'pids_l
  * write is reported here, where it is written.
  */
 export function isExtendsOnlyBase(ctx: ComposeContext): boolean {
-  return ctx.memo(ctx, 'extendsOnlyBase', () => !fileKindOf(ctx.path) && !isIncluded(ctx) && isExtendedBase(ctx.workspace, ctx.path, ctx.options));
+  return ctx.memoWith(ctx, 'extendsOnlyBase', undefined, computeIsExtendsOnlyBase);
+}
+
+function computeIsExtendsOnlyBase(ctx: ComposeContext): boolean {
+  return !fileKindOf(ctx.path) && !isIncluded(ctx) && isExtendedBase(ctx.workspace, ctx.path, ctx.options);
 }
 
 /** Service names defined by the default compose file(s) beside a non-default one (null when none is in the workspace). */
@@ -477,7 +481,7 @@ function baseServiceNames(ctx: ComposeContext): Set<string> | null {
  */
 export function isPartialService(ctx: ComposeContext, service: Service): boolean {
   // Asked by many rules of every service: answered once per service and analysis.
-  return ctx.memo(service.map, 'partial', () => computeIsPartialService(ctx, service));
+  return ctx.memoWith(service.map, 'partial', service, computeIsPartialService);
 }
 
 function computeIsPartialService(ctx: ComposeContext, service: Service): boolean {
@@ -650,7 +654,7 @@ export function waitedForHealthy(ctx: ComposeContext, service: Service): boolean
  */
 export function isOneShotJob(ctx: ComposeContext, service: Service): boolean {
   // DC022 and DC060 both ask, of many services: answered once per service and analysis.
-  return ctx.memo(service.map, 'one-shot-job', () => computeIsOneShotJob(ctx, service));
+  return ctx.memoWith(service.map, 'one-shot-job', service, computeIsOneShotJob);
 }
 
 function computeIsOneShotJob(ctx: ComposeContext, service: Service): boolean {

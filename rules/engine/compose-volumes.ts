@@ -177,7 +177,7 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
 /** Every mount of a service (both syntaxes). Entries whose shape is unknown (e.g. `- ${VOL}`) come with type `unknown`. */
 /** Memoized per service for the analysis (several rules ask it). */
 export function serviceVolumes(ctx: ComposeContext, service: Service):VolumeMount[] {
-  return ctx.memo(service.map, 'volumes', () => computeServiceVolumes(ctx, service));
+  return ctx.memoWith(service.map, 'volumes', service, computeServiceVolumes);
 }
 
 function computeServiceVolumes(ctx: ComposeContext, service: Service): VolumeMount[] {
@@ -231,7 +231,7 @@ function computeServiceVolumes(ctx: ComposeContext, service: Service): VolumeMou
 /** Every device mapping of a service (short and long form, CDI names). */
 /** Memoized per service for the analysis (several rules ask it). */
 export function serviceDevices(ctx: ComposeContext, service: Service):DeviceMapping[] {
-  return ctx.memo(service.map, 'devices', () => computeServiceDevices(ctx, service));
+  return ctx.memoWith(service.map, 'devices', service, computeServiceDevices);
 }
 
 function computeServiceDevices(ctx: ComposeContext, service: Service): DeviceMapping[] {

@@ -105,6 +105,15 @@ export interface DotenvFile {
   own: { path: string; text: string; vars: ReadonlyMap<string, string>; fromInclude: boolean } | null;
 }
 
+/** ComposeContext.environment's reading of a service (memoised there). */
+function serviceEnvironment(ctx: ComposeContext, service: Service): EnvVar[] {
+  const entry = ctx.serviceGet(service, 'environment');
+  if (!entry || !entry.value) return [];
+  // The entries depend only on the node and whether it is shared: services that take the same
+  // `environment:` from an anchor (`<<: *defaults`, thirty services in a large file) share one reading.
+  return ctx.environmentEntries(service.doc, entry.value, entry.shared);
+}
+
 /** A compose file parsed once, with exact source ranges. */
 export class ComposeContext {
   readonly kind = 'compose' as const;
@@ -226,6 +235,23 @@ export class ComposeContext {
     const hit = m.get(key);
     if (hit !== undefined) return (hit === MISSING ? undefined : hit) as T;
     const value = compute();
+    m.set(key, value === undefined ? MISSING : value);
+    return value;
+  }
+
+  /**
+   * `memo` for the hottest questions (the default merge of a service is asked dozens of times per service): `compute`
+   * takes this context and `arg` instead of capturing them, so that an answer already known allocates no closure.
+   */
+  memoWith<A, T>(owner: object, key: string, arg: A, compute: (ctx: ComposeContext, arg: A) => T): T {
+    let m = this.memos.get(owner);
+    if (!m) {
+      m = new Map();
+      this.memos.set(owner, m);
+    }
+    const hit = m.get(key);
+    if (hit !== undefined) return (hit === MISSING ? undefined : hit) as T;
+    const value = compute(this, arg);
     m.set(key, value === undefined ? MISSING : value);
     return value;
   }
@@ -379,13 +405,7 @@ export class ComposeContext {
   /** The `environment:` of a service in both forms, with exact ranges. */
   environment(service: Service): EnvVar[] {
     // Once per mapping: several rules read it (secrets, env files, healthchecks, CORS). Callers do not change it.
-    return this.memo(service.map, 'environment', () => {
-      const entry = this.serviceGet(service, 'environment');
-      if (!entry || !entry.value) return [];
-      // The entries depend only on the node and whether it is shared: services that take the same
-      // `environment:` from an anchor (`<<: *defaults`, thirty services in a large file) share one reading.
-      return this.environmentEntries(service.doc, entry.value, entry.shared);
-    });
+    return this.memoWith(service.map, 'environment', service, serviceEnvironment);
   }
 
   /**

@@ -142,14 +142,16 @@ export function defaultMerge(ctx: ComposeContext, service: Service): DefaultMerg
  * and override-top-level.ts's defaultPairPartner both start from.
  */
 export function defaultPairFile(ctx: ComposeContext): { other: ComposeContext; inOverride: boolean } | undefined {
-  return ctx.memo(ctx, 'default-pair-file', () => {
-    const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
-    if (main === undefined || override === undefined || (ctx.path !== main && ctx.path !== override)) return undefined;
-    const inOverride = ctx.path === override;
-    const other = parsedCompose(ctx.workspace, inOverride ? main : override, ctx.options);
-    if (!other || other.documents.some((d) => d.errors.length > 0)) return undefined;
-    return { other, inOverride };
-  });
+  return ctx.memoWith(ctx, 'default-pair-file', undefined, computeDefaultPairFile);
+}
+
+function computeDefaultPairFile(ctx: ComposeContext): { other: ComposeContext; inOverride: boolean } | undefined {
+  const { main, override } = ctx.memo(ctx, 'default-compose-pair', () => defaultComposePair(ctx.workspace, ctx.dir));
+  if (main === undefined || override === undefined || (ctx.path !== main && ctx.path !== override)) return undefined;
+  const inOverride = ctx.path === override;
+  const other = parsedCompose(ctx.workspace, inOverride ? main : override, ctx.options);
+  if (!other || other.documents.some((d) => d.errors.length > 0)) return undefined;
+  return { other, inOverride };
 }
 
 /**
@@ -158,8 +160,11 @@ export function defaultPairFile(ctx: ComposeContext): { other: ComposeContext; i
  * defaultMerge and droppedByDefaultOverride both read, once per service name and analysis.
  */
 function defaultPairing(ctx: ComposeContext, service: Service): (DefaultMerge & { overExtends: boolean }) | undefined {
+  // Most files are neither file of a default pair: none of their services pairs, and the question (asked dozens of
+  // times per service) is answered from the file's memo alone.
+  if (!defaultPairFile(ctx)) return undefined;
   // Per service name: services that are aliases of one another (`b: *a`) share a mapping but not a name.
-  return ctx.memo(service.nameNode, 'default-merge', () => computeDefaultPairing(ctx, service));
+  return ctx.memoWith(service.nameNode, 'default-merge', service, computeDefaultPairing);
 }
 
 function computeDefaultPairing(ctx: ComposeContext, service: Service): (DefaultMerge & { overExtends: boolean }) | undefined {

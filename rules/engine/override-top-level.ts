@@ -21,16 +21,18 @@ import { composeTag, defaultPairFile } from './override-merge';
 
 /** The other file of the default pair, merged with this one as one project, and whether this file is the override. */
 export function defaultPairPartner(ctx: ComposeContext): { other: ComposeContext; inOverride: boolean } | undefined {
-  return ctx.memo(ctx, 'default-pair-partner', () => {
-    const pair = defaultPairFile(ctx);
-    if (!pair) return undefined;
-    const { other, inOverride } = pair;
-    const base = inOverride ? other : ctx;
-    if (isSwarmStack(base) || isExtendedBase(base.workspace, base.path, base.options)) return undefined;
-    const includers = includersOfContext(base);
-    if (includers === null || includers.length > 0) return undefined;
-    return { other, inOverride };
-  });
+  return ctx.memoWith(ctx, 'default-pair-partner', undefined, computeDefaultPairPartner);
+}
+
+function computeDefaultPairPartner(ctx: ComposeContext): { other: ComposeContext; inOverride: boolean } | undefined {
+  const pair = defaultPairFile(ctx);
+  if (!pair) return undefined;
+  const { other, inOverride } = pair;
+  const base = inOverride ? other : ctx;
+  if (isSwarmStack(base) || isExtendedBase(base.workspace, base.path, base.options)) return undefined;
+  const includers = includersOfContext(base);
+  if (includers === null || includers.length > 0) return undefined;
+  return { other, inOverride };
 }
 
 /** One file's definition of a top-level resource: the mapping as written (null: `name:` with no value). */
