@@ -5,6 +5,7 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { CHILD_CONTEXT, contextCandidates, contextRelative, type Contexts } from '../engine/build-context';
 import { credentialFileFormat, credentialIn, FORMAT_NAMES, type CredentialFileFormat } from '../engine/credential-files';
 import { dockerignoreFor, globRegExp, isExcluded, parseDockerignore } from '../engine/dockerignore';
+import { mayHoldPropertyText } from '../engine/df-instructions';
 import { deleteInstructionEdit, deleteListItemsEdit, type Span } from '../engine/run-commands';
 import { propertiesOf, stageChain, VariableScope } from '../engine/stage-scope';
 import type { Detection, Range } from '../engine/types';
@@ -212,9 +213,18 @@ function credentialFileTargets(ctx: DockerfileContext, stage: Stage): Map<string
   return out;
 }
 
-/** Whether a stage's ENV (or that of a stage it builds on) sets a credential-file variable: else credentialFileTargets has none. */
-function envNamesCredentialFile(stage: Stage): boolean {
-  return stageChain(stage).some((s) => s.instructions.some((ins) => ins.getKeyword() === 'ENV' && propertiesOf(ins).some((p) => Object.hasOwn(CREDENTIAL_FILE_VARS, p.getName()))));
+/** Text holding one of the CREDENTIAL_FILE_VARS names: an ENV without it sets none of them (mayHoldPropertyText). */
+const CREDENTIAL_FILE_VAR_TEXT = new RegExp(Object.keys(CREDENTIAL_FILE_VARS).join('|'));
+
+/**
+ * Whether a stage's ENV (or that of a stage it builds on) sets a credential-file variable: else credentialFileTargets has none.
+ * An ENV whose text holds no such name is passed over without reading its properties (most ENVs: their first reading is
+ * most of what this costs).
+ */
+function envNamesCredentialFile(ctx: DockerfileContext, stage: Stage): boolean {
+  return stageChain(stage).some((s) =>
+    s.instructions.some((ins) => ins.getKeyword() === 'ENV' && mayHoldPropertyText(ctx, ins, CREDENTIAL_FILE_VAR_TEXT) && propertiesOf(ins).some((p) => Object.hasOwn(CREDENTIAL_FILE_VARS, p.getName()))),
+  );
 }
 
 /** The working directory after a WORKDIR (relative ones join the one before; an unresolvable one is unknown). */
@@ -363,7 +373,7 @@ export default defineRule<'dockerfile', Data>({
       let targets: Map<string, string> | undefined;
       let workdir = UNKNOWN_WORKDIR;
       // Where a COPY puts a file (its absolute destination, from the WORKDIR) is asked only of the credential files the ENV names.
-      const namesFiles = envNamesCredentialFile(stage);
+      const namesFiles = envNamesCredentialFile(ctx, stage);
       for (const s of namesFiles ? stageChain(stage).slice(1).reverse() : []) {
         const parent = new VariableScope(ctx, s);
         for (const w of s.instructions) {
