@@ -7,7 +7,7 @@
  * of text that is not known (`eval "apt-get install $PKGS"`) may do anything.
  */
 import type { RunInstruction } from './dockerfile';
-import { identityOffsets, parseShell, redirectionWidth, wordsWithoutRedirections, type SimpleCommand } from './shell';
+import { identityOffsets, parseShell, redirectionWidth, wordsWithoutRedirections, type SimpleCommand, type Word } from './shell';
 
 /** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
 export interface FunctionDefinition {
@@ -170,6 +170,50 @@ interface Context {
   uncertain?: boolean;
 }
 
+/**
+ * A command's words (redirections left out) from the one naming what it runs, through `builtin` and `command [-p] [--]`
+ * (bash's builtin runs the builtin it names; POSIX command runs a builtin as such, without function lookup); for
+ * `command -v`/`-V` (`describes`: it only says what a name is), from that `command` word.
+ */
+export function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean } {
+  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
+    let k = 1;
+    if (words[0].value === 'command') {
+      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true };
+    }
+    if (words[k]?.value === '--') k++;
+    words = words.slice(k);
+  }
+  return { words, describes: false };
+}
+
+/** Whether a word is the same text whatever the shell's state: no parameter expansion, command substitution or backquote. */
+function literalWord(w: Word): boolean {
+  return !w.raw.includes('$') && !w.raw.includes('`');
+}
+
+/**
+ * The utility a simple command runs, written literally (no expansion in its name): its program, or the one that
+ * `command [-p] [--]` or bash's `builtin` run (builtinWords), with its arguments (redirections left out). `command`
+ * changes nothing of what a special built-in does but its special properties (POSIX command: "In every other respect,
+ * if command_name is not the name of a function, the effect of command (with no options) shall be the same as
+ * omitting command"), so `command exit 0` ends the shell and `command exec prog` replaces it, in dash and BusyBox ash
+ * too. `viaBuiltin`: named through `builtin`, which bash (and zsh, ksh) has and dash and BusyBox ash do not (there
+ * `builtin exit 0` fails with status 127 and the shell goes on). For `command -v`/`-V` (which only describes), the
+ * utility is `command`. Undefined when the command has no program or its name holds an expansion. Every reading of
+ * what ends a shell (`exit`, `exec`, `return`) asks this.
+ */
+export function shellUtility(c: SimpleCommand): { name: string; args: readonly Word[]; viaBuiltin: boolean } | undefined {
+  if (c.programIndex < 0) return undefined;
+  const { words } = builtinWords(c);
+  if (words.length === 0 || !literalWord(words[0])) return undefined;
+  // builtinWords answers a tail of the command's words: what it passed over comes before it.
+  const all = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  const viaBuiltin = all.slice(0, all.length - words.length).some((w) => w.value === 'builtin');
+  return { name: words[0].value, args: words.slice(1), viaBuiltin };
+}
+
 /** Whether a command is `eval` with arguments (written literally as the program). */
 function isEval(c: SimpleCommand): boolean {
   return c.programIndex >= 0 && c.words[c.programIndex].raw === 'eval' && c.words.length > c.programIndex + 1;
@@ -188,14 +232,15 @@ function bodyOf(scope: Scope, name: string): { scope: Scope; from: number; to: n
 
 /**
  * Whether a command may end the shell with success where it runs: `exit` with no status or a status that is not a
- * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program. An `exit 1` fails the build anyway.
+ * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program; also through `command`/`builtin`
+ * (shellUtility). An `exit 1` fails the build anyway.
  */
 function endsShell(c: SimpleCommand): boolean {
-  if (c.programIndex < 0) return false;
-  const program = c.words[c.programIndex].raw;
-  const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
-  if (program === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
-  return program === 'exec' && args.some((w) => !w.value.startsWith('-'));
+  const u = shellUtility(c);
+  if (!u) return false;
+  const args = u.args;
+  if (u.name === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
+  return u.name === 'exec' && args.some((w) => !w.value.startsWith('-'));
 }
 
 function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from: number, to: number, ctx: Context): void {
@@ -249,7 +294,8 @@ function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from:
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
     if (ctx.reach && program && literal) {
-      if (program.raw === 'return' || program.raw === 'exit' || program.raw === 'exec') returned = true;
+      const name = shellUtility(cmd)?.name;
+      if (name === 'return' || name === 'exit' || name === 'exec') returned = true;
       if (endsShell(cmd)) state.endedShell = true;
     }
   }
