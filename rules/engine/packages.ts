@@ -1747,8 +1747,10 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   const script = lastShellScript(run);
   if (!script) return undefined;
   // A function the RUN calls may end the shell with success (`f() { …; exit 0; }`, `exec prog`): a command appended
-  // after the call may never run (runOrder).
-  if (runOrder(run).callEndsShell) return undefined;
+  // after the call may never run (runOrder). An EXIT trap's action runs after whatever is appended: the appended
+  // command cannot be the last to run, and where the trap may clean, a second cleanup is no fix.
+  const order = runOrder(run);
+  if (order.callEndsShell || order.exitTrap) return undefined;
   // A script of the RUN that ends its shell before the end (`…; exit 0`): appended after it, the command would never
   // run. In the last script it goes before the terminator; elsewhere (a line that exits after feeding a heredoc,
   // a heredoc fed to a shell that exits) no append is exact. A script string's shell ends alone.
