@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { APT_INSTALLING, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 import { invocation, shellProgramSource } from '../engine/run-commands';
-import type { SimpleCommand } from '../engine/shell';
+import { identityOffsets, parseShell, redirectionWidth, type SimpleCommand } from '../engine/shell';
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { mayRunPackageManager, SHELL_PROGRAMS } from '../engine/package-consumers';
@@ -25,18 +25,49 @@ function installsWithApt(pc: PackageCommand): boolean {
 
 /**
  * Whether a command runs what the RUN does not show, which may install: a script it sources (`. ./install.sh`,
- * `source setup.sh`), a script file it runs (`./install-deps.sh`, `sudo /tmp/setup.bash`, `bash install.sh`; a shell's
- * `-c` string is read as a script instead: packageCommandsOfInStrings), or a program named by an expansion
- * (`$INSTALLER curl`, `` `which apt-get` install … ``). The update is then not said to run "without an install".
+ * `source setup.sh`), a script file it runs (`./install-deps.sh`, `sudo /tmp/setup.bash`, `bash install.sh`), a
+ * program named by an expansion (`$INSTALLER curl`, `` `which apt-get` install … ``), a shell that reads its script
+ * from standard input (no operand, or `-s`: shellProgramSource) fed by a pipe or a file (`curl … | sh`, `| sh -s --
+ * --with-deps`, `sh < /tmp/install.sh`; POSIX sh: with no operand and no `-c`, `-s` is assumed and the commands are
+ * read from standard input), or a shell's `-c` string that does any of these (`sh -c ./install.sh`, `sh -c ". file"`,
+ * `bash -c "$(curl …)"`, whose text comes from an expansion). The update is then not said to run "without an install".
+ * `run`: the RUN the command belongs to; `depth`: how deep in `-c` strings.
  */
-function mayInstallUnseen(cmd: SimpleCommand): boolean {
+function mayInstallUnseen(run: RunInstruction, cmd: SimpleCommand, depth = 0): boolean {
   const inv = invocation(cmd);
   if (!inv) return false;
   const raw = cmd.words[inv.index].raw;
   if (raw.includes('$') || raw.includes('`')) return true;
   if (inv.name === '.' || inv.name === 'source' || /\.(?:sh|bash)$/.test(inv.name)) return true;
-  // `bash [options] FILE` (shellProgramSource: a `-c` string is read as a script instead, `-s` or no operand reads standard input).
-  return SHELL_PROGRAMS.has(inv.name) && shellProgramSource(inv.args.map((w) => w.value)).from === 'file';
+  if (!SHELL_PROGRAMS.has(inv.name)) return false;
+  // `bash [options] FILE`, `-c STRING` or standard input (shellProgramSource).
+  const source = shellProgramSource(inv.args.map((w) => w.value));
+  if (source.from === 'file') return true;
+  if (source.from === 'stdin') return readsUnseenInput(run, cmd);
+  // The `-c` string, read as a script (its words as the shell gets them): what it runs is judged the same way.
+  const word = source.index === undefined ? undefined : inv.args[source.index];
+  if (!word || depth >= 4) return !!word;
+  const inner = parseShell({ text: word.value, offsets: identityOffsets(word.value.length + 1) });
+  return inner.some((c) => mayInstallUnseen(run, c, depth + 1));
+}
+
+/**
+ * Whether a shell that reads its script from standard input gets one the RUN does not show there: through a pipe
+ * (`curl … | sh`), or from a file (`sh < /tmp/install.sh`) other than /dev/null. Not a heredoc (`bash <<EOF`, `cat
+ * <<EOF | sh`), which the RUN shows and which is read as a script of its own, nor no input at all (a RUN's standard
+ * input is empty).
+ */
+function readsUnseenInput(run: RunInstruction, cmd: SimpleCommand): boolean {
+  if (run.scripts.some((s) => s.heredoc && (s.feeder === cmd || s.pipedInto?.includes(cmd)))) return false;
+  if (cmd.prev === '|') return true;
+  for (let k = 0; k < cmd.words.length; k++) {
+    const width = redirectionWidth(cmd.words, k);
+    if (width === 0) continue;
+    const m = /^0?<(?![<&>])(.*)$/.exec(cmd.words[k].raw);
+    if (m && (width === 2 ? cmd.words[k + 1].value : m[1]) !== '/dev/null') return true;
+    k += width - 1;
+  }
+  return false;
 }
 
 /** aptitude's actions that read the package lists. */
@@ -115,9 +146,9 @@ function nextRun(ctx: DockerfileContext, run: RunInstruction): { next: RunInstru
  * The lone update of a RUN that defines a function or runs `eval` (runOrder: a function's body runs where it is
  * called, an `eval`'s text where the `eval` stands): an update whose last run is followed by no install, aptitude
  * read or removal of the lists that runs in every shell (a command of a script string counts where its shell is
- * started), and by nothing unknown that may run (an `eval` of text with an expansion, a recursive call: it may
- * install). An update in a function that is never called never runs. Its range: the update, or the `eval` whose text
- * holds it.
+ * started), and by nothing unknown that may run (an `eval` of text with an expansion, a recursive call, a script the
+ * RUN does not show: mayInstallUnseen; it may install). An update in a function that is never called never runs. Its
+ * range: the update, or the `eval` whose text holds it.
  */
 function loneUpdateInOrder(ctx: DockerfileContext, run: RunInstruction, order: RunOrder): { range: Range; data: Data } | undefined {
   const pcs = new Map<SimpleCommand, PackageCommand>();
@@ -138,7 +169,9 @@ function loneUpdateInOrder(ctx: DockerfileContext, run: RunInstruction, order: R
     // Only its last run: the same update may run again after the install (a function called twice).
     if (steps.slice(k + 1).some((s) => s.cmd === step.cmd)) continue;
     const rest = steps.slice(k + 1);
-    if (rest.some((s) => s.kind === 'unknown' && mayRun(run, s.reach))) continue;
+    // Something unknown that may run (an `eval` of text with an expansion, a recursive call), or a script the RUN does
+    // not show (mayInstallUnseen), may install.
+    if (rest.some((s) => (s.kind === 'unknown' || (s.kind === 'command' && mayInstallUnseen(run, s.cmd))) && mayRun(run, s.reach))) continue;
     const follows = rest.some((s) => {
       if (s.kind !== 'command' || !runsInEveryShell(run, s.reach)) return false;
       const action = aptActionOfCommand(s.cmd, pcs);
@@ -177,7 +210,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN runs `apt-get update` with no install (or other apt command that reads the lists) after it in that RUN.',
-    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. An update followed in the same RUN by a script the RUN does not show (`. ./install.sh`, `source setup.sh`, `./install-deps.sh`, `sudo bash install.sh`) or by a program named by an expansion (`$INSTALLER curl`) is not reported: what runs there may install, and the rule does not say \'without an install\' of what it cannot see. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. An update followed in the same RUN by a script the RUN does not show (`. ./install.sh`, `source setup.sh`, `./install-deps.sh`, `sudo bash install.sh`) or by a program named by an expansion (`$INSTALLER curl`) is not reported, nor one followed by a shell that reads its script from standard input (no operand, or `-s`: POSIX sh reads "from a command line string, the standard input, or a specified file", and "If no operands are specified and the -c option is not specified, the -s option shall be assumed") fed by a pipe or a file (`curl -fsSL https://get.docker.com | sh`, `… | sh -s -- --with-deps`, `sh < /tmp/install.sh`; not a heredoc the RUN shows, nor `< /dev/null`), or by a shell whose `-c` string does any of these or is itself an expansion (`sh -c ./install.sh`, `sh -c ". /tmp/install.sh"`, `bash -c "$(curl -fsSL …)"`): what runs there may install, and the rule does not say \'without an install\' of what it cannot see. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     whySummary: 'An `apt-get update` in a RUN of its own is cached as a layer and reused by later builds, so an install in a later RUN reads a package index that can be months old: missing security updates, or failing once the old versions leave the mirror.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
@@ -192,6 +225,7 @@ export default defineRule<'dockerfile', Data>({
       'https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html',
       'https://www.gnu.org/software/bash/manual/html_node/Shell-Functions.html',
       'https://pubs.opengroup.org/onlinepubs/009695299/utilities/eval.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/sh.html',
     ],
   },
   check(ctx) {
@@ -215,7 +249,7 @@ export default defineRule<'dockerfile', Data>({
         if (packageCommandsOfInStrings(ctx, run).some((p) => p.inString && p.toolWord.start > pc.command.end && installsWithApt(p) && runsInEveryShell(run, p.command))) continue;
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && aptitudeReadsLists(cmd))) continue;
         // A script the RUN does not show, or a program named by an expansion, may install: not said to run without one.
-        if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && mayInstallUnseen(cmd))) continue;
+        if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && mayInstallUnseen(run, cmd))) continue;
         // Lists removed later in the same RUN leave nothing behind: the update is merely useless.
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && cleansAptLists(cmd))) continue;
         out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, runLine: run.instruction.getRange().start.line } });

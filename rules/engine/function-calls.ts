@@ -7,7 +7,7 @@
  * of text that is not known (`eval "apt-get install $PKGS"`) may do anything.
  */
 import type { RunInstruction } from './dockerfile';
-import { identityOffsets, parseShell, redirectionWidth, wordsWithoutRedirections, type SimpleCommand } from './shell';
+import { identityOffsets, parseShell, redirectionWidth, wordsWithoutRedirections, type SimpleCommand, type Word } from './shell';
 
 /** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
 export interface FunctionDefinition {
@@ -111,12 +111,18 @@ export interface RunOrder {
   /** The commands of the RUN's scripts (in document order), each expanded in the order its shell runs it; none when not `special`. */
   steps: Step[];
   /**
-   * Whether a script of the RUN defines a function (functionDefinitions) or runs `eval`: only then may the order differ
-   * from the document's, and only then are the steps listed.
+   * Whether a script of the RUN defines a function (functionDefinitions), runs `eval` or sets an EXIT trap (exitTrapOf):
+   * only then may the order differ from the document's, and only then are the steps listed.
    */
   special: boolean;
   /** Whether a called function may end the shell with success (endsShell): a command appended at the end of the RUN may not run. */
   callEndsShell: boolean;
+  /**
+   * Whether a script of the RUN sets an action for its EXIT trap (exitTrapOf) that runs after a command appended at the
+   * end of the RUN and may undo it or do its work already: an action not surely read (walkExitTrap), or one that runs
+   * anything but a few utilities that install nothing and leave nothing (TRAP_HARMLESS).
+   */
+  exitTrap: boolean;
 }
 
 /** Calls followed inside calls, at most; deeper ones are unknown. */
@@ -130,20 +136,24 @@ const orders = new WeakMap<RunInstruction, RunOrder>();
 export function runOrder(run: RunInstruction): RunOrder {
   let found = orders.get(run);
   if (found) return found;
-  // Most RUNs define no function and run no `eval`: their order is the document's, and no step is listed.
-  const special = run.scripts.some((s) => s.isShell && (s.commands.some(isEval) || functionDefinitions(s.commands).length > 0));
+  // Most RUNs define no function, run no `eval` and set no EXIT trap: their order is the document's, and no step is listed.
+  const special = run.scripts.some((s) => s.isShell && (s.commands.some(isEval) || functionDefinitions(s.commands).length > 0 || s.commands.some((c) => exitTrapOf(c) !== undefined)));
   const steps: Step[] = [];
   let callEndsShell = false;
+  let exitTrap = false;
   for (const script of special ? run.scripts : []) {
     if (!script.isShell) {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
     const state = { steps, endedShell: false };
-    walk(state, scopeOf(script.commands), 0, script.commands.length - 1, { stack: [], depth: 0 });
+    const scope = scopeOf(script.commands);
+    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0 });
+    const from = steps.length;
+    if (walkExitTrap(state, scope)) exitTrap ||= steps.slice(from).some((s) => s.uncertain || s.kind === 'unknown' || (s.kind === 'command' && !TRAP_HARMLESS.has(shellUtility(s.cmd)?.name ?? '')));
     callEndsShell ||= state.endedShell;
   }
-  found = { steps, special, callEndsShell };
+  found = { steps, special, callEndsShell, exitTrap };
   orders.set(run, found);
   return found;
 }
@@ -170,6 +180,50 @@ interface Context {
   uncertain?: boolean;
 }
 
+/**
+ * A command's words (redirections left out) from the one naming what it runs, through `builtin` and `command [-p] [--]`
+ * (bash's builtin runs the builtin it names; POSIX command runs a builtin as such, without function lookup); for
+ * `command -v`/`-V` (`describes`: it only says what a name is), from that `command` word.
+ */
+export function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean } {
+  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
+    let k = 1;
+    if (words[0].value === 'command') {
+      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true };
+    }
+    if (words[k]?.value === '--') k++;
+    words = words.slice(k);
+  }
+  return { words, describes: false };
+}
+
+/** Whether a word is the same text whatever the shell's state: no parameter expansion, command substitution or backquote. */
+function literalWord(w: Word): boolean {
+  return !w.raw.includes('$') && !w.raw.includes('`');
+}
+
+/**
+ * The utility a simple command runs, written literally (no expansion in its name): its program, or the one that
+ * `command [-p] [--]` or bash's `builtin` run (builtinWords), with its arguments (redirections left out). `command`
+ * changes nothing of what a special built-in does but its special properties (POSIX command: "In every other respect,
+ * if command_name is not the name of a function, the effect of command (with no options) shall be the same as
+ * omitting command"), so `command exit 0` ends the shell and `command exec prog` replaces it, in dash and BusyBox ash
+ * too. `viaBuiltin`: named through `builtin`, which bash (and zsh, ksh) has and dash and BusyBox ash do not (there
+ * `builtin exit 0` fails with status 127 and the shell goes on). For `command -v`/`-V` (which only describes), the
+ * utility is `command`. Undefined when the command has no program or its name holds an expansion. Every reading of
+ * what ends a shell (`exit`, `exec`, `return`) asks this.
+ */
+export function shellUtility(c: SimpleCommand): { name: string; args: readonly Word[]; viaBuiltin: boolean } | undefined {
+  if (c.programIndex < 0) return undefined;
+  const { words } = builtinWords(c);
+  if (words.length === 0 || !literalWord(words[0])) return undefined;
+  // builtinWords answers a tail of the command's words: what it passed over comes before it.
+  const all = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  const viaBuiltin = all.slice(0, all.length - words.length).some((w) => w.value === 'builtin');
+  return { name: words[0].value, args: words.slice(1), viaBuiltin };
+}
+
 /** Whether a command is `eval` with arguments (written literally as the program). */
 function isEval(c: SimpleCommand): boolean {
   return c.programIndex >= 0 && c.words[c.programIndex].raw === 'eval' && c.words.length > c.programIndex + 1;
@@ -188,14 +242,88 @@ function bodyOf(scope: Scope, name: string): { scope: Scope; from: number; to: n
 
 /**
  * Whether a command may end the shell with success where it runs: `exit` with no status or a status that is not a
- * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program. An `exit 1` fails the build anyway.
+ * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program; also through `command`/`builtin`
+ * (shellUtility). An `exit 1` fails the build anyway.
  */
 function endsShell(c: SimpleCommand): boolean {
-  if (c.programIndex < 0) return false;
-  const program = c.words[c.programIndex].raw;
-  const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
-  if (program === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
-  return program === 'exec' && args.some((w) => !w.value.startsWith('-'));
+  const u = shellUtility(c);
+  if (!u) return false;
+  const args = u.args;
+  if (u.name === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
+  return u.name === 'exec' && args.some((w) => !w.value.startsWith('-'));
+}
+
+/**
+ * What a command does to the shell's EXIT trap, when it is `trap` (also through `builtin`/`command`) with EXIT among
+ * its conditions: `action`, the action's word (undefined for a reset, `trap - EXIT` or `trap 0`, and for an ignore,
+ * `trap '' EXIT`); `exact`, whether the condition is written `EXIT` or `0` as POSIX names it and every condition is
+ * literal. A condition from an expansion may be EXIT. Undefined for any other command.
+ */
+function exitTrapOf(c: SimpleCommand): { action?: Word; exact: boolean } | undefined {
+  if (c.programIndex < 0) return undefined;
+  const { words, describes } = builtinWords(c);
+  if (describes || !words[0] || !literalWord(words[0]) || words[0].value !== 'trap') return undefined;
+  let rest = words.slice(1);
+  if (rest[0]?.value === '--') rest = rest.slice(1);
+  if (rest.length === 0 || rest[0].value === '-l' || rest[0].value === '-p') return undefined;
+  // POSIX trap: "If the first operand is an unsigned decimal integer, the shell shall treat all operands as
+  // conditions, and shall reset each condition to the default value."
+  const resets = rest[0].value === '-' || /^\d+$/.test(rest[0].value);
+  const conditions = /^\d+$/.test(rest[0].value) ? rest : rest.slice(1);
+  const exit = conditions.filter((w) => !literalWord(w) || w.value === '0' || /^(?:SIG)?EXIT$/i.test(w.value));
+  if (exit.length === 0) return undefined;
+  const exact = conditions.every(literalWord) && exit.some((w) => w.value === 'EXIT' || w.value === '0');
+  return resets || rest[0].value === '' ? { exact } : { action: rest[0], exact };
+}
+
+/** Utilities an EXIT trap's action may run after a command appended at the end of a RUN, which neither install nor clean what it cleans. */
+const TRAP_HARMLESS: ReadonlySet<string> = new Set(['echo', 'printf', ':', 'true', 'false', 'date', 'sleep', 'pwd']);
+
+/**
+ * Adds to the steps the action of a script's EXIT trap, which the shell runs when it exits (POSIX trap: "If condition
+ * is EXIT or 0, the action shall be executed on exit from the shell"; bash's trap: "If a sigspec is 0 or EXIT, action
+ * is executed when the shell exits"), after its last command: its text read as an `eval`'s is (a function it names
+ * is called there), with the `trap` command as what it runs through. Sure (not `uncertain`) only when the script has
+ * one such `trap`, written exactly (`EXIT` or `0`) and literally, at its top level (not in a function body, compound
+ * command or subshell, not after `&&`/`||`, not in a pipe or the background), and the script runs no `exec` of a
+ * program (it replaces the shell: the trap never runs) and calls no function that may end the shell (endsShell).
+ * An action with an expansion (read when the trap runs), or a second `trap` of EXIT, is unknown. Answers whether the
+ * script sets an action.
+ */
+function walkExitTrap(state: { steps: Step[]; endedShell: boolean }, scope: Scope): boolean {
+  const { commands } = scope;
+  const traps: { k: number; trap: { action?: Word; exact: boolean } }[] = [];
+  for (let k = 0; k < commands.length; k++) {
+    const trap = exitTrapOf(commands[k]);
+    if (trap) traps.push({ k, trap });
+  }
+  const set = traps.filter((t) => t.trap.action !== undefined);
+  if (set.length === 0) return false;
+  const { k, trap } = set[0];
+  const cmd = commands[k];
+  if (traps.length > 1 || /[$`]/.test(trap.action!.raw)) {
+    state.steps.push({ cmd, kind: 'unknown', reach: cmd, uncertain: true });
+    return true;
+  }
+  const op = k > 0 ? commands[k - 1].next : null;
+  let open = 0;
+  for (let j = 0; j <= k; j++) {
+    const c = commands[j];
+    if (c.prev === '(') open++;
+    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+    for (const w of lead) open += OPENERS.has(w.value) ? 1 : CLOSERS.has(w.value) ? -1 : 0;
+    if (j < k && c.next === ')') open--;
+  }
+  const execs = commands.some((c) => {
+    const u = shellUtility(c);
+    return u?.name === 'exec' && u.args.some((w) => !w.value.startsWith('-'));
+  });
+  const sure = trap.exact && open === 0 && (op === null || op === ';' || op === '\n') && cmd.next !== '|' && cmd.next !== '&' && !execs && !state.endedShell;
+  state.steps.push({ cmd, kind: 'call', reach: cmd, uncertain: !sure });
+  const text = trap.action!.value;
+  const inner = parseShell({ text, offsets: identityOffsets(text.length + 1) });
+  walk(state, scopeOf(inner, scope), 0, inner.length - 1, { stack: [], depth: 1, reach: cmd, evalOf: cmd, uncertain: !sure });
+  return true;
 }
 
 function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from: number, to: number, ctx: Context): void {
@@ -249,7 +377,8 @@ function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from:
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
     if (ctx.reach && program && literal) {
-      if (program.raw === 'return' || program.raw === 'exit' || program.raw === 'exec') returned = true;
+      const name = shellUtility(cmd)?.name;
+      if (name === 'return' || name === 'exit' || name === 'exec') returned = true;
       if (endsShell(cmd)) state.endedShell = true;
     }
   }

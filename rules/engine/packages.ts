@@ -10,9 +10,9 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder } from './function-calls';
+import { builtinWords, closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder, shellUtility } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1230,11 +1230,15 @@ function turnsErrexitOff(commands: readonly SimpleCommand[], from: number, to: n
   return false;
 }
 
-/** Whether the `||` after command `j` leads to `exit`, `exit N` (N ≠ 0) or `false`, alone or in a group (`|| { echo …; exit 1; }`). */
+/**
+ * Whether the `||` after command `j` leads to `exit`, `exit N` (N ≠ 0) or `false`, alone or in a group (`|| { echo …;
+ * exit 1; }`), also as `command exit 1` (shellUtility); not `builtin exit 1`, which dash and ash do not run.
+ */
 function exitsAfter(commands: readonly SimpleCommand[], j: number): boolean {
   for (const then of commands.slice(j + 1, j + 5)) {
-    const prog = then.programIndex >= 0 ? then.words[then.programIndex].value : '';
-    const arg = then.words[then.programIndex + 1]?.value;
+    const u = shellUtility(then);
+    const prog = u && !u.viaBuiltin ? u.name : '';
+    const arg = u?.args[0]?.value;
     // `exit` alone exits with the status of the command before it, the failure.
     if ((prog === 'exit' && arg !== '0') || prog === 'false') return true;
     if (then.next !== ';' && then.next !== '\n' && then.next !== '&&' && then.next !== null) break;
@@ -1248,44 +1252,63 @@ function exitsAfter(commands: readonly SimpleCommand[], j: number): boolean {
 /** Programs that end the shell that runs them, wherever they stand at its top level (exec: when given a program). */
 const TERMINATORS = new Set(['exit', 'exec']);
 
+/** Where a script's shell ends (scriptEnds). */
+interface ScriptEnds {
+  sure: number;
+  may: number;
+  /** The first `sure` or top-level `return`: where a shell that ends a script at a `return` (returnEndsScript) ends it. */
+  ret: number;
+}
+
 /**
  * Where a script's shell ends, at its top level (memoised per script): `sure`, the index of the first command that
  * ends it in every shell when reached — `exit`, or `exec` with a program (`exec 2>&1` only redirects); `may`, the first
- * that may end it in some shell and not in another (or the first `sure`, whichever comes first) — `return`, which
+ * that may end it in some shell and not in another (or the first `sure`, whichever comes first) — `builtin exit` or
+ * `builtin exec prog`, which end bash (bash's Bash Builtin Commands, builtin) while dash and BusyBox ash, which have no
+ * `builtin`, fail it with status 127 and go on, and `return`, which
  * POSIX leaves unspecified outside a function or dot script (return(1p): "If the shell is not currently executing a
  * function or dot script, the results are unspecified"): dash and BusyBox ash end the script with its status, bash in
  * POSIX mode (as `sh`) ends it with status 2, bash otherwise (`SHELL ["/bin/bash", "-c"]`, `bash -c '…'`) prints
  * "return: can only `return' from a function or sourced script", fails with status 2 and goes on (return.def:
- * "failure if the shell is not executing a function or script"). -1 when there is none. A terminator counts when
- * written literally as the program, as the first command of its and-or list (not after `&&`/`||`), not in a pipe or
+ * "failure if the shell is not executing a function or script"); `ret`, the first `sure` or `return`. -1 when there is
+ * none. A terminator counts when written literally as the utility the command runs (shellUtility: also through POSIX
+ * `command`, which ends the shell as the built-in it runs does), as the first command of its and-or list (not after `&&`/`||`), not in a pipe or
  * the background (a subshell there), not inside an `if`, loop, `case`, subshell or function body (constructsAt: not
  * negated either); inside a `{ … }` group only when every group around it surely runs in this shell (not behind
  * `&&`/`||`, not in a pipe or the background: runsInSubshell): `{ echo done; exit 0; }` ends the shell, `( …; exit 0 )`
  * only its subshell.
  */
-function scriptEnds(script: RunScript): { sure: number; may: number } {
+function scriptEnds(script: RunScript): ScriptEnds {
   const commands = script.commands;
   let found = scriptEndsOf.get(commands);
   if (found) return found;
-  found = { sure: -1, may: -1 };
+  found = { sure: -1, may: -1, ret: -1 };
   for (let k = 0; k < commands.length && found.sure < 0; k++) {
     const c = commands[k];
-    if (c.programIndex < 0 || !literalWord(c.words[c.programIndex])) continue;
-    const program = c.words[c.programIndex].value;
+    const u = shellUtility(c);
+    if (!u) continue;
+    const program = u.name;
     if (!TERMINATORS.has(program) && program !== 'return') continue;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
-    if (program === 'exec' && !execRunsProgram(c)) continue;
+    if (program === 'exec' && !execRunsProgram(u.args)) continue;
+    // bash's `builtin return` outside a function fails and goes on, as `return` does there; dash and ash have no `builtin`.
+    if (program === 'return' && u.viaBuiltin) continue;
     const at = constructsAt(commands, k, false);
     if (!at || at.stack.some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
     if (found.may < 0) found.may = k;
-    if (program !== 'return') found.sure = k;
+    if (program === 'return') {
+      if (found.ret < 0) found.ret = k;
+    } else if (!u.viaBuiltin) {
+      found.sure = k;
+      if (found.ret < 0) found.ret = k;
+    }
   }
   scriptEndsOf.set(commands, found);
   return found;
 }
 
-const scriptEndsOf = new WeakMap<readonly SimpleCommand[], { sure: number; may: number }>();
+const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
 
 /** The index of the first command of a script that surely ends its shell when reached (scriptEnds: `exit`, `exec prog`); commands after it never run. -1 when there is none. */
 export function terminatorIndex(script: RunScript): number {
@@ -1329,9 +1352,8 @@ function returnEndsScript(run: RunInstruction, script: RunScript): boolean {
   return !!program && RETURN_ENDING_SHELLS.has(baseName(program).toLowerCase());
 }
 
-/** Whether an `exec` names a program to run (`exec nginx`, `exec -a name prog`), not only redirections (`exec 2>&1`). */
-function execRunsProgram(c: SimpleCommand): boolean {
-  const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
+/** Whether an `exec` given these arguments (shellUtility's) names a program to run (`exec nginx`, `exec -a name prog`), not only redirections (`exec 2>&1`). */
+function execRunsProgram(args: readonly Word[]): boolean {
   let k = 0;
   for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
   if (args[k]?.value === '--') k++;
@@ -1349,7 +1371,7 @@ export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
     const ends = scriptEnds(script);
     // No `exit`, `exec` or `return` that ends the script (most scripts: `may` is the first of either): its shell is not asked.
     if (ends.may < 0) return -1;
-    return returnEndsScript(run, script) ? ends.may : ends.sure;
+    return returnEndsScript(run, script) ? ends.ret : ends.sure;
   });
 }
 
@@ -1725,8 +1747,10 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   const script = lastShellScript(run);
   if (!script) return undefined;
   // A function the RUN calls may end the shell with success (`f() { …; exit 0; }`, `exec prog`): a command appended
-  // after the call may never run (runOrder).
-  if (runOrder(run).callEndsShell) return undefined;
+  // after the call may never run (runOrder). An EXIT trap's action runs after whatever is appended: the appended
+  // command cannot be the last to run, and where the trap may clean, a second cleanup is no fix.
+  const order = runOrder(run);
+  if (order.callEndsShell || order.exitTrap) return undefined;
   // A script of the RUN that ends its shell before the end (`…; exit 0`): appended after it, the command would never
   // run. In the last script it goes before the terminator; elsewhere (a line that exits after feeding a heredoc,
   // a heredoc fed to a shell that exits) no append is exact. A script string's shell ends alone.
@@ -1736,7 +1760,7 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     // A top-level `return` first: dash and ash end the script there, bash goes on after it (scriptEnds), so one place
     // serves every shell only when it is the script's last command (bash then ends too, with status 2).
     // Under a shell known to end there (returnEndsScript: the default /bin/sh), it is a terminator like `exit`.
-    if (ends.may !== ends.sure && ends.may !== script.commands.length - 1 && !returnEndsScript(run, script)) return undefined;
+    if (ends.may !== ends.sure && ends.may !== script.commands.length - 1 && !(ends.may === ends.ret && returnEndsScript(run, script))) return undefined;
     // Another terminator before it that may end the shell with success (`if …; then exit 0; fi`): no place serves every path.
     if (mayEndWithSuccess(script, ends.may)) return undefined;
     return insertBeforeTerminator(ctx, run, script, ends.may, commandText);
@@ -1874,23 +1898,6 @@ function builtinNamed(c: SimpleCommand): Word | undefined {
 }
 
 /**
- * A command's words (redirections left out) from the one naming what it runs, through `builtin` and `command [-p] [--]`;
- * for `command -v`/`-V` (`describes`), from that `command` word.
- */
-function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean } {
-  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
-  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
-    let k = 1;
-    if (words[0].value === 'command') {
-      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true };
-    }
-    if (words[k]?.value === '--') k++;
-    words = words.slice(k);
-  }
-  return { words, describes: false };
-}
-
-/**
  * Whether errexit may be on somewhere in a script: the shell that runs it starts with it (startsWithErrexit), or the
  * script runs `set`, `shopt`, `eval`, `.`/`source` (the file may `set -e`), `alias` or a program named by an
  * expansion (also through `builtin`/`command`), any of which may turn it on.
@@ -1923,8 +1930,10 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
   const term = commands[t];
   const before = commands[t - 1];
   if (before.next !== ';' && before.next !== '\n') return undefined;
-  const args = wordsWithoutRedirections(term.words.slice(term.programIndex + 1));
-  const readsStatus = (args.length === 0 && term.words[term.programIndex].value !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw));
+  const u = shellUtility(term);
+  if (!u) return undefined;
+  const args = u.args;
+  const readsStatus = (args.length === 0 && u.name !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw));
   if (!readsStatus) {
     const at = ctx.lines.positionAt(term.start);
     return { edit: { range: { start: at, end: at }, newText: `${commandText}; ` }, safe: true };
@@ -1937,11 +1946,14 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
 // ---------------------------------------------------------------------------------------------
 // Commands behind `&&` after a terminator (task append3)
 
-/** Whether a command is `exit`, `return` or `exec` with a program, written literally as the program. */
+/**
+ * Whether a command is `exit`, `return` or `exec` with a program, written literally as the utility it runs (shellUtility:
+ * also `command exit 0`, `builtin exec prog`).
+ */
 function isTerminatorCommand(c: SimpleCommand): boolean {
-  if (c.programIndex < 0 || !literalWord(c.words[c.programIndex])) return false;
-  const program = c.words[c.programIndex].value;
-  return program === 'exit' || program === 'return' || (program === 'exec' && execRunsProgram(c));
+  const u = shellUtility(c);
+  if (!u) return false;
+  return u.name === 'exit' || u.name === 'return' || (u.name === 'exec' && execRunsProgram(u.args));
 }
 
 /** The words before a command's program (assignments, keywords), or all of them when it has none. */
@@ -2043,8 +2055,7 @@ function mayEndWithSuccess(script: RunScript, before: number): boolean {
     if (!isTerminatorCommand(c) || dead.has(k)) continue;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '|' || c.next === '|' || c.next === '&' || c.prev === '(' || c.next === ')') continue;
-    const program = c.words[c.programIndex].value;
-    const args = wordsWithoutRedirections(c.words.slice(c.programIndex + 1));
+    const { name: program, args } = shellUtility(c)!;
     if (program !== 'exec') {
       if (args.length > 0 && /^\d+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0) continue;
       if ((args.length === 0 || /^\$\{?\?\}?$/.test(args[0].raw)) && op === '||' && !leadWords(c).some((w) => KEYWORD_WORDS.has(w.value))) continue;
@@ -2078,8 +2089,8 @@ function insertBeforeFinalTerminator(ctx: DockerfileContext, run: RunInstruction
     }
     return insertBeforeTerminator(ctx, run, script, t, commandText);
   }
-  const args = wordsWithoutRedirections(term.words.slice(term.programIndex + 1));
-  if ((args.length === 0 && term.words[term.programIndex].value !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw))) return undefined;
+  const u = shellUtility(term);
+  if (!u || (u.args.length === 0 && u.name !== 'exec') || u.args.some((w) => /\$\{?[#!]?\?/.test(w.raw))) return undefined;
   const at = ctx.lines.positionAt(term.words[braces].start);
   return { edit: { range: { start: at, end: at }, newText: `${commandText}; ` }, safe: true };
 }
