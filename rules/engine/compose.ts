@@ -114,6 +114,11 @@ function serviceEnvironment(ctx: ComposeContext, service: Service): EnvVar[] {
   return ctx.environmentEntries(service.doc, entry.value, entry.shared);
 }
 
+/** ComposeContext.memo's computation through memoWith: the closure the caller made, called. */
+function runCompute<T>(_ctx: ComposeContext, compute: () => T): T {
+  return compute();
+}
+
 /** A compose file parsed once, with exact source ranges. */
 export class ComposeContext {
   readonly kind = 'compose' as const;
@@ -227,16 +232,7 @@ export class ComposeContext {
    * rules ask the same questions of the same service (its ports, volumes, image…).
    */
   memo<T>(owner: object, key: string, compute: () => T): T {
-    let m = this.memos.get(owner);
-    if (!m) {
-      m = new Map();
-      this.memos.set(owner, m);
-    }
-    const hit = m.get(key);
-    if (hit !== undefined) return (hit === MISSING ? undefined : hit) as T;
-    const value = compute();
-    m.set(key, value === undefined ? MISSING : value);
-    return value;
+    return this.memoWith(owner, key, compute, runCompute);
   }
 
   /**
