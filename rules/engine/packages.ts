@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder } from './function-calls';
+import { builtinWords, closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -290,7 +290,7 @@ function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<Pac
 }
 
 /** Recognizes a package-manager call in a simple command, looking through wrappers (`sudo`, `xargs`, `env`, `python -m pip`). */
-function recognize(run: RunInstruction, script: RunScript, commandIndex: number): PackageCommand | null {
+export function recognize(run: RunInstruction, script: RunScript, commandIndex: number): PackageCommand | null {
   const command = script.commands[commandIndex];
   const words = command.words;
   if (command.programIndex < 0) return null;
@@ -1871,23 +1871,6 @@ function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, scrip
  */
 function builtinNamed(c: SimpleCommand): Word | undefined {
   return builtinWords(c).words[0];
-}
-
-/**
- * A command's words (redirections left out) from the one naming what it runs, through `builtin` and `command [-p] [--]`;
- * for `command -v`/`-V` (`describes`), from that `command` word.
- */
-function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean } {
-  let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
-  while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
-    let k = 1;
-    if (words[0].value === 'command') {
-      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true };
-    }
-    if (words[k]?.value === '--') k++;
-    words = words.slice(k);
-  }
-  return { words, describes: false };
 }
 
 /**
