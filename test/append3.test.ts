@@ -28,7 +28,14 @@ describe('a cleanup never goes behind a terminator that ends the last list (task
   });
 
   it('DF030: a cleanup behind `&&` after exit, a group ending in exit, or exec is no cleanup; behind `|| exit 1 &&` it is', () => {
-    assert.deepEqual(fixesOf('DF030', 'fires-cleanup-behind-and-exit.dockerfile'), ['6 none', '9 none', '12 none']);
+    // Task shell5: the fix puts the cleanup before the terminator and removes the one that never ran when it ends the script.
+    assert.deepEqual(fixesOf('DF030', 'fires-cleanup-behind-and-exit.dockerfile'), [
+      `7 safe ["7:73 ${RM} && ","7:79 "]`,
+      `10 safe ["10:86 ${RM}; ","10:95 "]`,
+      `13 safe ["13:71 ${RM} && ","13:85 "]`,
+      `17 safe ["18:7 ${RM} && ","18:13 "]`,
+      `22 safe ["22:73 ${RM} && "]`, // the cleanup that never ran is not the last command: left where it is
+    ]);
   });
 
   it('DF039: no join after a RUN that ends with `&& exit 0` or may end with `|| exit 0`', () => {

@@ -1,11 +1,12 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
-import { aptConfigBefore, aptRecommendsChoice, aptSimulates, insertAfterAction, packageCommandAt, packageCommandsInStrings, toolRange } from '../engine/packages';
+import { aptConfigBefore, aptRecommendsChoice, aptSimulates, insertAfterAction } from '../engine/packages';
+import { runPackageCommandAt, runPackageCommands } from '../engine/package-consumers';
 
 interface Data {
   /** `apt-get` or `apt`, as written. */
   tool: string;
-  /** Offset of the tool word, to find the command again for the fix. */
+  /** Offset of the tool word, to find the command again for the fix; -1 for one in an `eval`'s text not written one to one in the document (no fix). */
   toolOffset: number;
 }
 
@@ -17,7 +18,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: '`apt-get install` or `apt install` runs without `--no-install-recommends`.',
-    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then; any RUN form, ONBUILD included; also behind `sudo`, `env`, `timeout`, `xargs`, `eatmydata` or a `VAR=value` prefix, and inside the quoted script of a shell the RUN starts, `sh -c \'apt-get install curl\'`, `bash -c "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`, when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line; a string with escapes is not read) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Nor is an install that asks for recommended packages explicitly (`--install-recommends`, `-o APT::Install-Recommends=true`, given after any `--no-install-recommends`: apt reads its options in order, the last one wins): a choice made on purpose, which the flag added before it would not change. Simulations (`-s`) are not flagged.',
+    what: 'Flags `apt-get install` / `apt install` (in any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then; any RUN form, ONBUILD included; also behind `sudo`, `env`, `timeout`, `xargs`, `eatmydata` or a `VAR=value` prefix, and inside the quoted script of a shell the RUN starts, `sh -c \'apt-get install curl\'`, `bash -c "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`, when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line; a string with escapes is not read) without `--no-install-recommends`. Equivalent settings are recognized: `--install-recommends=no`, `-o APT::Install-Recommends=false` (or `0`), and an `APT::Install-Recommends "0"` / `"false"` configuration written by an earlier RUN of the stage or of a stage it builds on. Nor is an install that asks for recommended packages explicitly (`--install-recommends`, `-o APT::Install-Recommends=true`, given after any `--no-install-recommends`: apt reads its options in order, the last one wins): a choice made on purpose, which the flag added before it would not change. Simulations (`-s`) are not flagged. A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it, as DF030 and DF033–DF036 read it: an install in a function\'s body counts where the function is called — once, however many times it is called (the fix edits the body) — and not at all when the function is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); an install in the text of an `eval` whose words hold no expansion counts where the `eval` runs it (POSIX eval: its arguments, joined with spaces, are read and run by the shell), also behind `command eval` and `builtin eval` (POSIX command and bash\'s builtin run the builtin they name), and is reported and edited where it is written when each of the `eval`\'s words is written as its value or as one quoted string, else reported on the `eval` with no fix; when what runs cannot be known there (an `eval` of text with an expansion, a command named by a variable, a recursive call), every install written in the RUN counts.',
     why: 'By default apt also installs every package the requested ones merely recommend: documentation tools, daemons, extra libraries. Each one is more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 (a minimal image reduces the attack surface).',
     whySummary: 'The packages apt installs only because they are recommended (documentation tools, daemons, extra libraries) are more code in the image that can carry vulnerabilities and more bytes to pull, for nothing the container runs.',
     bad: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
@@ -31,18 +32,23 @@ export default defineRule<'dockerfile', Data>({
       'https://manpages.debian.org/stable/apt/apt-get.8.en.html',
       'https://github.com/aquasecurity/trivy-checks/blob/main/checks/docker/apt_get_missing_no_install_recommends.rego',
       'https://github.com/moby/buildkit/pull/6153',
+      'https://www.gnu.org/software/bash/manual/html_node/Shell-Functions.html',
+      'https://pubs.opengroup.org/onlinepubs/009695299/utilities/eval.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/command.html',
+      'https://www.gnu.org/software/bash/manual/html_node/Bash-Builtins.html',
     ],
   },
   check(ctx) {
     const out = [];
     const builders = copySourceOnlyStages(ctx, { stageCandidates: true });
-    for (const pc of packageCommandsInStrings(ctx)) {
+    // What each RUN may run, as its shell runs it (runPackageCommands: a function's body where it is called, an `eval`'s text).
+    for (const { pc, placed, at, range } of runPackageCommands(ctx, true)) {
       if (pc.family !== 'apt' || pc.action !== 'install' || aptSimulates(pc)) continue;
       // Recommends skipped, or asked for on purpose (`--install-recommends`): a choice is made either way, and adding the flag before an explicit one would change nothing.
       if (aptRecommendsChoice(pc) !== null) continue;
       if (pc.run.stage && builders.has(pc.run.stage)) continue;
-      if (aptConfigBefore(ctx, pc.run.stage, pc.toolWord.start).noRecommends) continue;
-      out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start } });
+      if (aptConfigBefore(ctx, pc.run.stage, at).noRecommends) continue;
+      out.push({ range, data: { tool: pc.display, toolOffset: placed ? pc.toolWord.start : -1 } });
     }
     return out;
   },
@@ -50,7 +56,7 @@ export default defineRule<'dockerfile', Data>({
     return `'${d.tool} install' without --no-install-recommends also installs every recommended package; add --no-install-recommends.`;
   },
   fix(ctx, { data }) {
-    const pc = packageCommandAt(ctx, data.toolOffset);
+    const pc = data.toolOffset < 0 ? undefined : runPackageCommandAt(ctx, data.toolOffset);
     if (!pc) return undefined;
     const edit = insertAfterAction(ctx, pc, '--no-install-recommends');
     if (!edit) return undefined;

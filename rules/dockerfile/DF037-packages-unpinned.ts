@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { aptSimulates, envValueAt, exportedBefore, hasOption, packageCommands, toolRange, type PackageCommand } from '../engine/packages';
+import { aptSimulates, envValueAt, exportedBefore, hasOption, type PackageCommand } from '../engine/packages';
+import { runPackageCommands } from '../engine/package-consumers';
 import type { DockerfileContext } from '../engine/dockerfile';
 import type { Word } from '../engine/shell';
 
@@ -102,7 +103,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'never',
   docs: {
     summary: 'A package install (apt, apk, pip, npm, gem) names packages without a version.',
-    what: 'Off unless enabled. Flags package installs that name packages without a version: `apt-get`/`apt install pkg` (pin with `pkg=1.2-3`), `apk add pkg` (`pkg=1.2-r0` or `pkg~1.2`), `pip install pkg` (`pkg==1.2`, any PEP 440 specifier), `npm install pkg` (`pkg@1.2.3`), `gem install pkg` (`pkg:1.2` or `-v 1.2`). Files, paths, URLs, VCS references with a ref (`git+https://…/repo.git@v1.2`), `-r requirements.txt`, `-e` editable installs and operands whose value is not visible (`$PKGS`, `$(cat list)`, `xargs`) are not judged; a pip VCS reference without `@<ref>` (`git+https://…/repo.git#egg=name`, `git+ssh://git@host/repo.git`, `name @ git+https://…`) installs the default branch as it is on build day and is reported. The names beside `-r requirements.txt` are judged (hadolint skips the whole command). Not judged at all: a `pip install` with a constraints file (`-c`/`--constraint FILE`, or `PIP_CONSTRAINT` set by ENV/ARG, `export` or a prefix), which pins the versions out of sight, and for gem what follows `--` (build flags for the gem\'s extension: `gem install pg:1.5.9 -- --with-pg-include /usr/include/postgresql`). One finding per command, listing the unpinned names.',
+    what: 'Off unless enabled. Flags package installs that name packages without a version: `apt-get`/`apt install pkg` (pin with `pkg=1.2-3`), `apk add pkg` (`pkg=1.2-r0` or `pkg~1.2`), `pip install pkg` (`pkg==1.2`, any PEP 440 specifier), `npm install pkg` (`pkg@1.2.3`), `gem install pkg` (`pkg:1.2` or `-v 1.2`). Files, paths, URLs, VCS references with a ref (`git+https://…/repo.git@v1.2`), `-r requirements.txt`, `-e` editable installs and operands whose value is not visible (`$PKGS`, `$(cat list)`, `xargs`) are not judged; a pip VCS reference without `@<ref>` (`git+https://…/repo.git#egg=name`, `git+ssh://git@host/repo.git`, `name @ git+https://…`) installs the default branch as it is on build day and is reported. The names beside `-r requirements.txt` are judged (hadolint skips the whole command). Not judged at all: a `pip install` with a constraints file (`-c`/`--constraint FILE`, or `PIP_CONSTRAINT` set by ENV/ARG, `export` or a prefix), which pins the versions out of sight, and for gem what follows `--` (build flags for the gem\'s extension: `gem install pg:1.5.9 -- --with-pg-include /usr/include/postgresql`). One finding per command, listing the unpinned names. A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it, as DF030 and DF033–DF036 read it: an install in a function\'s body counts where the function is called — once, however many times it is called — and not at all when the function is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); an install in the text of an `eval` whose words hold no expansion counts where the `eval` runs it (POSIX eval: its arguments, joined with spaces, are read and run by the shell), also behind `command eval` and `builtin eval` (POSIX command and bash\'s builtin run the builtin they name), and is reported where it is written when each of the `eval`\'s words is written as its value or as one quoted string, else on the `eval`; when what runs cannot be known there (an `eval` of text with an expansion, a command named by a variable, a recursive call), every install written in the RUN counts.',
     why: 'An unpinned package installs whatever version the index serves on build day, so two builds of the same Dockerfile can ship different code, and a compromised or broken new release flows straight into the image. SECURITY-GUIDELINES.md §6 "Use specific versions" and "Supply Chain Security – Pin versions". Pinning OS packages also has costs (pinned versions disappear from Debian/Alpine mirrors when superseded), which is why this rule is opt-in.',
     bad: 'FROM python:3.13-slim\nRUN pip install --no-cache-dir flask requests\nRUN npm install -g pnpm',
     good: 'FROM python:3.13-slim\nRUN pip install --no-cache-dir flask==3.1.1 requests==2.32.4\nRUN npm install -g pnpm@10.12.1',
@@ -117,16 +118,21 @@ export default defineRule<'dockerfile', Data>({
       'https://github.com/hadolint/hadolint/wiki/DL3028',
       'https://docs.docker.com/build/building/best-practices/#apt-get',
       'https://pip.pypa.io/en/stable/topics/repeatable-installs/',
+      'https://www.gnu.org/software/bash/manual/html_node/Shell-Functions.html',
+      'https://pubs.opengroup.org/onlinepubs/009695299/utilities/eval.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/command.html',
+      'https://www.gnu.org/software/bash/manual/html_node/Bash-Builtins.html',
     ],
   },
   check(ctx) {
     const out = [];
-    for (const pc of packageCommands(ctx)) {
+    // What each RUN may run, as its shell runs it (runPackageCommands: a function's body where it is called, an `eval`'s text).
+    for (const { pc, range } of runPackageCommands(ctx, false)) {
       if (pc.family !== 'apt' && pc.family !== 'apk' && pc.family !== 'pip' && pc.family !== 'npm' && pc.family !== 'gem') continue;
       const names = unpinnedOperands(ctx, pc);
       if (!names || names.length === 0) continue;
       out.push({
-        range: toolRange(ctx, pc),
+        range,
         data: { command: `${pc.display} ${pc.actionWord?.value ?? ''}`.trim(), family: pc.family, packages: names.slice(0, 5), count: names.length },
       });
     }

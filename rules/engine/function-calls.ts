@@ -6,8 +6,9 @@
  * install_pkgs` installs after its update, a cleanup in a function that is never called cleans nothing, and an `eval`
  * of text that is not known (`eval "apt-get install $PKGS"`) may do anything.
  */
-import type { RunInstruction } from './dockerfile';
-import { identityOffsets, parseShell, redirectionWidth, wordsWithoutRedirections, type SimpleCommand, type Word } from './shell';
+import type { RunInstruction, RunScript } from './dockerfile';
+import { identityOffsets, offsetTable, parseShell, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
+import { pipedFromYesAt } from './script-strings';
 
 /** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
 export interface FunctionDefinition {
@@ -97,8 +98,14 @@ export interface Step {
   kind: 'command' | 'call' | 'unknown';
   /** The command of the RUN's own script through which this one runs: the step's command at the top level, else the outermost call (or `eval`). */
   reach: SimpleCommand;
-  /** For a command of an `eval`'s text (whose words have no place in the document): the `eval` command the text belongs to. */
+  /** For a command of an `eval`'s text: the `eval` command of the RUN's script the text belongs to (the outermost, for an `eval` in an `eval`'s text). */
   evalOf?: SimpleCommand;
+  /**
+   * For a command of an `eval`'s text: that text read as a script (evalScript), whose `host` is the script and index of
+   * the `eval` that runs it. Its words have the document's offsets when `inString` (the text is written one to one in
+   * the `eval`'s words), else offsets into the text alone (no place in the document).
+   */
+  evalScript?: RunScript;
   /**
    * The step may not run although its call does: it follows, in its function, a `return`, `exit` or `exec`, or a call
    * that may end the shell (endsShell) came before it; or its call runs in a pipe or the background, beside what
@@ -146,8 +153,8 @@ export function runOrder(run: RunInstruction): RunOrder {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
-    const state = { steps, endedShell: false };
-    const scope = scopeOf(script.commands);
+    const state: WalkState = { run, steps, endedShell: false, evals: new Map() };
+    const scope = scopeOf(script);
     walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0 });
     const from = steps.length;
     if (walkExitTrap(state, scope)) exitTrap ||= steps.slice(from).some((s) => s.uncertain || s.kind === 'unknown' || (s.kind === 'command' && !TRAP_HARMLESS.has(shellUtility(s.cmd)?.name ?? '')));
@@ -160,15 +167,25 @@ export function runOrder(run: RunInstruction): RunOrder {
 
 /** The functions of one text (a script, or an `eval`'s text), with their bodies' ends, and the scope around it. */
 interface Scope {
+  script: RunScript;
   commands: readonly SimpleCommand[];
   defs: FunctionDefinition[];
   ends: number[];
   parent?: Scope;
 }
 
-function scopeOf(commands: readonly SimpleCommand[], parent?: Scope): Scope {
+function scopeOf(script: RunScript, parent?: Scope): Scope {
+  const commands = script.commands;
   const defs = functionDefinitions(commands);
-  return { commands, defs, ends: defs.map((d) => functionBodyEnd(commands, d)), ...(parent ? { parent } : {}) };
+  return { script, commands, defs, ends: defs.map((d) => functionBodyEnd(commands, d)), ...(parent ? { parent } : {}) };
+}
+
+interface WalkState {
+  run: RunInstruction;
+  steps: Step[];
+  endedShell: boolean;
+  /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
+  evals: Map<SimpleCommand, Scope>;
 }
 
 interface Context {
@@ -224,9 +241,52 @@ export function shellUtility(c: SimpleCommand): { name: string; args: readonly W
   return { name: words[0].value, args: words.slice(1), viaBuiltin };
 }
 
+/** The arguments of an `eval` with arguments (written literally, also as `builtin eval` or `command eval`), or undefined for any other command. */
+function evalArgs(c: SimpleCommand): readonly Word[] | undefined {
+  if (c.programIndex < 0) return undefined;
+  const { words, describes } = builtinWords(c);
+  return !describes && words.length > 1 && words[0].raw === 'eval' ? words.slice(1) : undefined;
+}
+
 /** Whether a command is `eval` with arguments (written literally as the program). */
 function isEval(c: SimpleCommand): boolean {
-  return c.programIndex >= 0 && c.words[c.programIndex].raw === 'eval' && c.words.length > c.programIndex + 1;
+  return evalArgs(c) !== undefined;
+}
+
+/**
+ * The text an `eval` runs, read as a script: its arguments joined with spaces (POSIX eval). When each argument is
+ * written as its value (no quote, escape or line continuation), or as one single- or double-quoted string holding it
+ * (a double-quoted one without `\`), the text's characters keep their place in the document (`inString`: an edit there
+ * lands in the `eval`'s words as written); otherwise its offsets are the text's own. Its `host` is the `eval`.
+ */
+function evalScript(run: RunInstruction, host: RunScript, index: number, args: readonly Word[]): RunScript {
+  const text = args.map((w) => w.value).join(' ');
+  let offsets: Int32Array | undefined = offsetTable(text.length + 1);
+  let n = 0;
+  for (const w of args) {
+    const quoted = w.raw.length >= 2 && (w.raw[0] === "'" || w.raw[0] === '"') && w.raw[w.raw.length - 1] === w.raw[0] && w.raw.slice(1, -1) === w.value && !(w.raw[0] === '"' && w.value.includes('\\'));
+    if (w.end - w.start !== w.raw.length || (!quoted && w.raw !== w.value)) {
+      offsets = undefined;
+      break;
+    }
+    const from = w.start + (quoted ? 1 : 0);
+    for (let k = 0; k < w.value.length; k++) offsets[n++] = from + k;
+    // The space joining it to the next argument (and the text's end) stands where its value ends.
+    offsets[n++] = from + w.value.length;
+  }
+  const source: MappedText = { text, offsets: offsets ?? identityOffsets(text.length) };
+  return {
+    instruction: run.instruction,
+    isShell: true,
+    source,
+    commands: parseShell(source),
+    json: host.json,
+    heredoc: false,
+    ...(offsets ? { inString: true } : {}),
+    host: { script: host, index },
+    // Its commands read the `eval`'s standard input: `yes | eval '…'` answers them.
+    ...(pipedFromYesAt(host, index) ? { fedByYes: true } : {}),
+  };
 }
 
 /** The body a name calls in a scope (the nearest scope that defines it): unknown when defined more than once there or its body does not pair up. */
@@ -290,7 +350,7 @@ const TRAP_HARMLESS: ReadonlySet<string> = new Set(['echo', 'printf', ':', 'true
  * An action with an expansion (read when the trap runs), or a second `trap` of EXIT, is unknown. Answers whether the
  * script sets an action.
  */
-function walkExitTrap(state: { steps: Step[]; endedShell: boolean }, scope: Scope): boolean {
+function walkExitTrap(state: WalkState, scope: Scope): boolean {
   const { commands } = scope;
   const traps: { k: number; trap: { action?: Word; exact: boolean } }[] = [];
   for (let k = 0; k < commands.length; k++) {
@@ -320,13 +380,13 @@ function walkExitTrap(state: { steps: Step[]; endedShell: boolean }, scope: Scop
   });
   const sure = trap.exact && open === 0 && (op === null || op === ';' || op === '\n') && cmd.next !== '|' && cmd.next !== '&' && !execs && !state.endedShell;
   state.steps.push({ cmd, kind: 'call', reach: cmd, uncertain: !sure });
-  const text = trap.action!.value;
-  const inner = parseShell({ text, offsets: identityOffsets(text.length + 1) });
-  walk(state, scopeOf(inner, scope), 0, inner.length - 1, { stack: [], depth: 1, reach: cmd, evalOf: cmd, uncertain: !sure });
+  // The action is read as an `eval` of it would be (evalScript: its text keeps its place in the document when it can).
+  const inner = scopeOf(evalScript(state.run, scope.script, k, [trap.action!]), scope);
+  walk(state, inner, 0, inner.commands.length - 1, { stack: [], depth: 1, reach: cmd, evalOf: cmd, uncertain: !sure });
   return true;
 }
 
-function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from: number, to: number, ctx: Context): void {
+function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Context): void {
   const { commands } = scope;
   const definesFunctions = (s: Scope | undefined): boolean => !!s && (s.defs.length > 0 || definesFunctions(s.parent));
   let returned = false;
@@ -340,12 +400,12 @@ function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from:
         continue;
       }
       // A body whose end is not found: what follows cannot be told from it.
-      state.steps.push({ cmd, kind: 'unknown', reach: ctx.reach ?? cmd, uncertain: true, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}) });
+      state.steps.push({ cmd, kind: 'unknown', reach: ctx.reach ?? cmd, uncertain: true, ...(ctx.evalOf ? { evalOf: ctx.evalOf, evalScript: scope.script } : {}) });
       return;
     }
     const reach = ctx.reach ?? cmd;
     const uncertain = !!ctx.uncertain || returned || state.endedShell;
-    const base = { cmd, reach, uncertain, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}) };
+    const base = { cmd, reach, uncertain, ...(ctx.evalOf ? { evalOf: ctx.evalOf, evalScript: scope.script } : {}) };
     if (state.steps.length >= MAX_STEPS) {
       state.steps.push({ ...base, kind: 'unknown' });
       return;
@@ -354,17 +414,18 @@ function walk(state: { steps: Step[]; endedShell: boolean }, scope: Scope, from:
     const literal = !!program && !/[$`]/.test(program.raw);
     // A call in a pipe or the background runs beside what follows it.
     const beside = cmd.next === '|' || cmd.next === '&' || cmd.prev === '|';
-    if (program && literal && isEval(cmd)) {
-      const args = wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1));
+    const args = program && literal ? evalArgs(cmd) : undefined;
+    if (args) {
       if (args.some((w) => /[$`]/.test(w.raw)) || ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
         continue;
       }
       state.steps.push({ ...base, kind: 'call' });
-      // eval joins its arguments with spaces and runs the result in this shell (POSIX eval).
-      const text = args.map((w) => w.value).join(' ');
-      const inner = parseShell({ text, offsets: identityOffsets(text.length + 1) });
-      walk(state, scopeOf(inner, scope), 0, inner.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside });
+      // eval joins its arguments with spaces and runs the result in this shell (POSIX eval); so do `builtin eval` and
+      // `command eval` (bash's builtin, POSIX command: they run the builtin).
+      let inner = state.evals.get(cmd);
+      if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside });
     } else if (program && literal) {
       const body = bodyOf(scope, program.value);
       if (body === undefined) state.steps.push({ ...base, kind: 'command' });

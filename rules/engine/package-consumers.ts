@@ -11,6 +11,9 @@ import { logicalText, parseShell, type SimpleCommand, type Word } from './shell'
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
 import { imageUses } from './image-uses';
+import { runOrder } from './function-calls';
+import { packageCommandAt, packageCommandsOf, packageCommandsOfInStrings, recognize, toolRange, type PackageCommand } from './packages';
+import type { Range } from './types';
 
 /**
  * Programs known not to run a package manager, nor a script the Dockerfile does not show: shell
@@ -217,4 +220,79 @@ function healthcheckCommands(ctx: DockerfileContext, ins: Instruction): SimpleCo
     }
   }
   return parseShell(logicalText(ctx.text, start, end, ctx.escapeChar));
+}
+
+/**
+ * A package command a RUN may run, as its shell runs it (runPackageCommands): `at` is where it is written in the
+ * document, its tool word's offset (`placed`), or, for a command of an `eval`'s text whose characters have no place
+ * there, the start of that `eval`; `range` is what a finding about it points at (toolRange, or the whole `eval`).
+ */
+export interface RunPackageCommand {
+  pc: PackageCommand;
+  placed: boolean;
+  at: number;
+  range: Range;
+}
+
+const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[]; strings: RunPackageCommand[]; evals: Map<number, PackageCommand> }>();
+
+/**
+ * The package commands the RUNs of a file may run, in document order, read as DF030 and DF033–DF036 read a RUN
+ * (runOrder) so that the package rules agree on what a RUN installs: in a RUN that defines a function or runs `eval`,
+ * a command of a function's body counts when the function is called (once, however many times it is: one edit of the
+ * body serves every call), not when it is only defined ("executed whenever fname is specified as the name of a simple
+ * command", bash's Shell Functions), and the commands of an `eval`'s readable text count where the `eval` runs them
+ * (POSIX eval), also through `builtin eval` and `command eval`. When what runs is not known there (an `eval` of text
+ * with an expansion, a command named by an expansion, a recursive call, a body that does not pair up), any body may
+ * run: each command written counts. `strings`: with those of the script strings of shells the RUN starts (`sh -c
+ * '…'`, packageCommandsOfInStrings), which count when the shell's command does.
+ */
+export function runPackageCommands(ctx: DockerfileContext, strings: boolean): RunPackageCommand[] {
+  let memo = runCommandsMemo.get(ctx);
+  if (!memo) {
+    memo = { top: [], strings: [], evals: new Map() };
+    for (const run of ctx.runs()) {
+      const order = runOrder(run);
+      const placed = (pc: PackageCommand): RunPackageCommand => ({ pc, placed: true, at: pc.toolWord.start, range: toolRange(ctx, pc) });
+      if (!order.special) {
+        for (const pc of packageCommandsOf(ctx, run)) memo.top.push(placed(pc));
+        for (const pc of packageCommandsOfInStrings(ctx, run)) memo.strings.push(placed(pc));
+        continue;
+      }
+      const anyBody = order.steps.some((s) => s.kind === 'unknown');
+      const ran = new Set(order.steps.filter((s) => s.kind === 'command').map((s) => s.cmd));
+      // A command of a script string counts when the command that starts its shell does.
+      const runs = (pc: PackageCommand) => {
+        let script = pc.script;
+        let cmd = pc.command;
+        while (script.host) {
+          cmd = script.host.script.commands[script.host.index];
+          script = script.host.script;
+        }
+        return anyBody || ran.has(cmd);
+      };
+      const fromEvals: RunPackageCommand[] = [];
+      const seen = new Set<SimpleCommand>();
+      for (const step of order.steps) {
+        if (step.kind !== 'command' || !step.evalScript || !step.evalOf || seen.has(step.cmd)) continue;
+        seen.add(step.cmd);
+        const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
+        if (!pc) continue;
+        if (step.evalScript.inString) {
+          fromEvals.push(placed(pc));
+          memo.evals.set(pc.toolWord.start, pc);
+        } else fromEvals.push({ pc, placed: false, at: step.evalOf.start, range: ctx.rangeOfOffsets(step.evalOf.start, step.evalOf.end) });
+      }
+      const byOffset = (a: RunPackageCommand, b: RunPackageCommand) => a.at - b.at;
+      memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placed), ...fromEvals].sort(byOffset));
+      memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placed), ...fromEvals].sort(byOffset));
+    }
+    runCommandsMemo.set(ctx, memo);
+  }
+  return strings ? memo.strings : memo.top;
+}
+
+/** The package command whose tool word starts at a document offset (packageCommandAt), one in an `eval`'s text written in the document included: a fix finds its command again from plain data. */
+export function runPackageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
+  return packageCommandAt(ctx, toolOffset) ?? (runPackageCommands(ctx, true), runCommandsMemo.get(ctx)?.evals.get(toolOffset));
 }

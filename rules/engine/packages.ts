@@ -290,7 +290,7 @@ function parseToolCommand(tool: Tool, words: Word[], firstArg: number): Pick<Pac
 }
 
 /** Recognizes a package-manager call in a simple command, looking through wrappers (`sudo`, `xargs`, `env`, `python -m pip`). */
-function recognize(run: RunInstruction, script: RunScript, commandIndex: number): PackageCommand | null {
+export function recognize(run: RunInstruction, script: RunScript, commandIndex: number): PackageCommand | null {
   const command = script.commands[commandIndex];
   const words = command.words;
   if (command.programIndex < 0) return null;
@@ -1728,7 +1728,7 @@ function indexOfOffset(offsets: ArrayLike<number>, offset: number, length: numbe
 }
 
 /** The last script of a RUN that is read by a shell and can be appended to. */
-function lastShellScript(run: RunInstruction): RunScript | undefined {
+export function lastShellScript(run: RunInstruction): RunScript | undefined {
   for (let k = run.scripts.length - 1; k >= 0; k--) {
     const s = run.scripts[k];
     if (s.isShell && (!s.json || s.heredoc)) return s;
@@ -1768,7 +1768,12 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
   // The last list ends with a terminator behind `&&` (`… && exit 0`, `… && { …; exit 0; }`): appended after it, the
   // command would never run; it goes before it. Any other terminator that may end the shell with success leaves a path
   // on which the appended command does not run: no fix (task append3).
-  const final = finalTerminator(script.commands, script.commands.length - 1);
+  // Commands written after it behind `&&` never run (neverRunAfterAnd: `… && exit 0 && rm …`): the terminator still ends
+  // the last list that runs, and the command goes before it (task shell5).
+  let lastRun = script.commands.length - 1;
+  const dead = neverRunAfterAnd(script);
+  while (lastRun > 0 && dead.has(lastRun)) lastRun--;
+  const final = finalTerminator(script.commands, lastRun, 0, lastRun < script.commands.length - 1);
   if (mayEndWithSuccess(script, final >= 0 ? final : script.commands.length)) return undefined;
   if (final >= 0) return insertBeforeFinalTerminator(ctx, run, script, final, commandText);
   const eol = ctx.lines.eol;
@@ -1873,13 +1878,16 @@ const RUNS_TEXT_HERE = new Set(['eval', '.', 'source']);
  * shell: not a compound (`fi`, `done`, `}`), not `eval`, `.`/`source` (also through `builtin`/`command`), a function the script
  * defines, a program named by an expansion, nor a command substitution. Never after a subshell's `)` (the text would
  * land inside it), a background `&`, a pipe, or a heredoc marker; nor in a script that sets an ERR trap (setsErrTrap:
- * the trap would no longer run for a failure of that element).
+ * the trap would no longer run for a failure of that element), also in an `eval`'s text or by an `eval` of text that is
+ * not known.
  */
 function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, script: RunScript, j: number): boolean {
   const commands = script.commands;
   const c = commands[j];
   if (!c || (c.next !== null && c.next !== ';' && c.next !== '\n') || c.words.some((w) => /^\d*<</.test(w.raw))) return false;
   if (commands.some(setsErrTrap)) return false;
+  // Nor one set in an `eval`'s text (runOrder reads it: `eval "trap 'exit 0' ERR"`), or by an `eval` of text not known.
+  if (runOrder(run).steps.some((s) => (s.evalScript && setsErrTrap(s.cmd)) || (s.kind === 'unknown' && builtinWords(s.cmd).words[0]?.raw === 'eval'))) return false;
   if (!errexitMayBeOn(ctx, run, script)) return true;
   const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
   if (c.programIndex < 0 || lead.some((w) => OPENERS.has(w.value) || CLOSERS.has(w.value) || w.value === '!')) return false;
@@ -2042,15 +2050,17 @@ const neverRunOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<number>>();
 
 /**
  * Whether a command before `before` in a script may end its shell with status 0 (so that the RUN succeeds) when it
- * runs: an `exit`, `return` or `exec prog` that is not in a pipe, the background or a subshell, does not surely fail
+ * runs: an `exit`, `return` or `exec prog` that is not in a pipe, the background or a subshell (nor in a compound run in
+ * one: `{ …; exit 0; } | cat`), does not surely fail
  * (`exit 1`, `return 2`, a bare `exit`/`return` or `exit $?` right after `||`, which ends with that failure), and can
  * run (not behind `&&` after a terminator: neverRunAfterAnd); a `return` in a function body only leaves the function.
- * A cleanup appended at the end (or before the final terminator) would not run on that path.
+ * A cleanup appended at the end (or before the final terminator) would not run on that path. `from`: the first command
+ * read (one written after an install: DF030's cleanup after `… || exit 0`).
  */
-function mayEndWithSuccess(script: RunScript, before: number): boolean {
+export function mayEndWithSuccess(script: RunScript, before: number, from = 0): boolean {
   const commands = script.commands;
   const dead = neverRunAfterAnd(script);
-  for (let k = 0; k < before && k < commands.length; k++) {
+  for (let k = from; k < before && k < commands.length; k++) {
     const c = commands[k];
     if (!isTerminatorCommand(c) || dead.has(k)) continue;
     const op = k > 0 ? commands[k - 1].next : null;
@@ -2061,7 +2071,8 @@ function mayEndWithSuccess(script: RunScript, before: number): boolean {
       if ((args.length === 0 || /^\$\{?\?\}?$/.test(args[0].raw)) && op === '||' && !leadWords(c).some((w) => KEYWORD_WORDS.has(w.value))) continue;
     }
     const at = constructsAt(commands, k, false);
-    if (at && at.stack.some((f) => f.kind === 'subshell')) continue;
+    // In a subshell, or a compound in a pipe or the background (runsInSubshell: `{ …; exit 0; } | cat`), it ends that process only.
+    if (at && at.stack.some((f) => f.kind === 'subshell' || (closerOf(commands, f) >= 0 && runsInSubshell(commands, f)))) continue;
     if (at && program === 'return' && at.stack.some((f) => f.kind === 'function')) continue;
     return true;
   }
