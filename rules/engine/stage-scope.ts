@@ -341,6 +341,14 @@ export class VariableScope {
   private readonly scratch: boolean;
   /** The variables the last `resolve` took the `:-`/`-` fallback of because they are unset (with `unsetFallback`). */
   lastFallbacks: string[] = [];
+  /**
+   * The ENV and ARG instructions given to `apply` (and the inherited ENVs), read only when a value is asked for
+   * (`lookup`, or `resolve` of a text with a `$`), in the order they were given: reading one reads its properties
+   * (dockerfile-ast's getProperties), the first of which is most of what a scope costs, and most scopes are never asked.
+   */
+  private readonly pending: Instruction[] = [];
+  private applied = 0;
+  private flushing = false;
 
   constructor(
     private readonly ctx: DockerfileContext,
@@ -356,13 +364,28 @@ export class VariableScope {
     this.scratch = chain[chain.length - 1].base.kind === 'scratch';
     // ENV of the stages this one builds on is inherited; their ARGs are not.
     for (const s of chain.slice(1).reverse()) {
-      for (const ins of s.instructions) if (ins.getKeyword() === 'ENV') this.apply(ins);
+      for (const ins of s.instructions) if (ins.getKeyword() === 'ENV') this.pending.push(ins);
     }
   }
 
   apply(ins: Instruction): void {
     const kw = ins.getKeyword();
-    if (kw !== 'ENV' && kw !== 'ARG') return;
+    if (kw === 'ENV' || kw === 'ARG') this.pending.push(ins);
+  }
+
+  /** Applies what `apply` was given and not yet read, in order (a value read meanwhile sees those before it, as when applied at once). */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.applied < this.pending.length) this.applyNow(this.pending[this.applied++]);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private applyNow(ins: Instruction): void {
+    const kw = ins.getKeyword();
     for (const p of propertiesOf(ins)) {
       const name = p.getName();
       const raw = p.getValue();
@@ -387,6 +410,7 @@ export class VariableScope {
 
   /** The value of a variable: a string, or null when unknown (declared without a known value, or not declared on an image that may set it). */
   lookup(name: string): string | null {
+    this.flush();
     if (this.vars.has(name)) return this.vars.get(name)!;
     return this.scratch ? '' : null;
   }
@@ -396,8 +420,13 @@ export class VariableScope {
    * would make it longer than MAX_EXPANDED_LENGTH (never built: `ENV A1=${A0}${A0}`… doubles it).
    */
   resolve(text: string): string | null {
+    if (!text.includes('$')) {
+      this.lastFallbacks = [];
+      return text;
+    }
+    // Before the fallbacks are reset: reading a pending ENV resolves its value, which sets them.
+    this.flush();
     this.lastFallbacks = [];
-    if (!text.includes('$')) return text;
     let unknown = false;
     // The length of the result so far: the text, then each substitution's growth.
     let length = text.length;
