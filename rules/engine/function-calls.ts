@@ -200,19 +200,31 @@ interface Context {
 /**
  * A command's words (redirections left out) from the one naming what it runs, through `builtin` and `command [-p] [--]`
  * (bash's builtin runs the builtin it names; POSIX command runs a builtin as such, without function lookup); for
- * `command -v`/`-V` (`describes`: it only says what a name is), from that `command` word.
+ * `command -v`/`-V` (`describes`: it only says what a name is), from that `command` word. `viaBuiltin`: a `builtin`
+ * word was passed over.
  */
-export function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean } {
+export function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean; viaBuiltin: boolean } {
   let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
+  let viaBuiltin = false;
   while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
     let k = 1;
     if (words[0].value === 'command') {
-      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true };
-    }
+      for (; k < words.length && /^-[pvV]+$/.test(words[k].value); k++) if (/[vV]/.test(words[k].value)) return { words, describes: true, viaBuiltin };
+    } else viaBuiltin = true;
     if (words[k]?.value === '--') k++;
     words = words.slice(k);
   }
-  return { words, describes: false };
+  return { words, describes: false, viaBuiltin };
+}
+
+/**
+ * Whether a command may run the utility `name` (builtinWords' first word): its program is written `name`, `command` or
+ * `builtin` (builtinWords looks past nothing else). A cheap test before builtinWords, for the questions asked of every
+ * command of every RUN.
+ */
+function mayRunUtility(c: SimpleCommand, name: string): boolean {
+  const program = c.words[c.programIndex].value;
+  return program === name || program === 'command' || program === 'builtin';
 }
 
 /** Whether a word is the same text whatever the shell's state: no parameter expansion, command substitution or backquote. */
@@ -233,17 +245,14 @@ function literalWord(w: Word): boolean {
  */
 export function shellUtility(c: SimpleCommand): { name: string; args: readonly Word[]; viaBuiltin: boolean } | undefined {
   if (c.programIndex < 0) return undefined;
-  const { words } = builtinWords(c);
+  const { words, viaBuiltin } = builtinWords(c);
   if (words.length === 0 || !literalWord(words[0])) return undefined;
-  // builtinWords answers a tail of the command's words: what it passed over comes before it.
-  const all = wordsWithoutRedirections(c.words.slice(c.programIndex));
-  const viaBuiltin = all.slice(0, all.length - words.length).some((w) => w.value === 'builtin');
   return { name: words[0].value, args: words.slice(1), viaBuiltin };
 }
 
 /** The arguments of an `eval` with arguments (written literally, also as `builtin eval` or `command eval`), or undefined for any other command. */
 function evalArgs(c: SimpleCommand): readonly Word[] | undefined {
-  if (c.programIndex < 0) return undefined;
+  if (c.programIndex < 0 || !mayRunUtility(c, 'eval')) return undefined;
   const { words, describes } = builtinWords(c);
   return !describes && words.length > 1 && words[0].raw === 'eval' ? words.slice(1) : undefined;
 }
@@ -320,7 +329,7 @@ function endsShell(c: SimpleCommand): boolean {
  * literal. A condition from an expansion may be EXIT. Undefined for any other command.
  */
 function exitTrapOf(c: SimpleCommand): { action?: Word; exact: boolean } | undefined {
-  if (c.programIndex < 0) return undefined;
+  if (c.programIndex < 0 || !mayRunUtility(c, 'trap')) return undefined;
   const { words, describes } = builtinWords(c);
   if (describes || !words[0] || !literalWord(words[0]) || words[0].value !== 'trap') return undefined;
   let rest = words.slice(1);
