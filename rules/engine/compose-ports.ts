@@ -115,15 +115,19 @@ function parseShort(ctx: ComposeContext, node: Scalar, lookup: (n: string) => st
   const span = scalarContentSpan(ctx.text, node);
   const base = span && ctx.text.slice(span[0], span[1]) === text ? span[0] : null;
   const written = splitShort(text);
-  const whole = interpolate(text, lookup);
+  // Without a `$` (most mappings: `8080:80`) nothing is interpolated: each part is its own value and holds no
+  // variable (what interpolate says of a text without `$`), so no part is interpolated, twice, to learn it.
+  const plain = !text.includes('$');
+  const whole = plain ? null : interpolate(text, lookup);
   const part = (p: [number, number] | null, resolved: string | null | undefined): PortPart | null => {
     if (!p) return null;
     const r = text.slice(p[0], p[1]);
+    if (plain) return { raw: r, value: r, interpolated: false, offsets: base === null ? null : [base + p[0], base + p[1]] };
     const value = resolved !== undefined ? resolved : interpolate(r, lookup).value;
     return { raw: r, value, interpolated: hasVariable(r), offsets: base === null ? null : [base + p[0], base + p[1]] };
   };
   // When the whole text resolves, parse the resolved text: a variable may hold several parts.
-  if (whole.hasVariables && whole.value !== null) {
+  if (whole && whole.hasVariables && whole.value !== null) {
     const resolved = splitShort(whole.value);
     const sameShape = !!resolved.ip === !!written.ip && !!resolved.host === !!written.host && !!resolved.protocol === !!written.protocol;
     const rv = (p: [number, number] | null) => (p ? whole.value!.slice(p[0], p[1]) : null);
@@ -167,7 +171,9 @@ function longPart(ctx: ComposeContext, service: Service, map: YAMLMap, key: stri
   if (raw === null) return { part: null, pair: found.pair };
   const span = found.own && !found.shared && found.value && isScalar(found.value) ? scalarContentSpan(ctx.text, found.value) : null;
   const exact = span && ctx.text.slice(span[0], span[1]) === raw ? span : null;
-  return { part: { raw, value: interpolate(raw, lookup).value, interpolated: hasVariable(raw), offsets: exact }, pair: found.own ? found.pair : undefined };
+  // Without a `$` the text is its own value and holds no variable (as in parseShort).
+  const plain = !raw.includes('$');
+  return { part: { raw, value: plain ? raw : interpolate(raw, lookup).value, interpolated: plain ? false : hasVariable(raw), offsets: exact }, pair: found.own ? found.pair : undefined };
 }
 
 /** The published ports of a service, or undefined when it has none written as a sequence. */
