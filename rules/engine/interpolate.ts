@@ -11,11 +11,14 @@ export interface Interpolated {
   value: string | null;
   /** Whether the text has any interpolation at all (beyond `$$`). */
   hasVariables: boolean;
-  /** Names of the variables referenced. */
-  variables: string[];
+  /** Names of the variables referenced (a text without any shares one empty list: never changed). */
+  variables: readonly string[];
   /** Whether every literal part came from the text itself or from defaults (no environment value was used). */
   usedDefaultsOnly: boolean;
 }
+
+/** The variables of a text that names none (most texts: interpolate's answer without a `$`), one list for all: frozen, never changed. */
+const NO_VARIABLES: readonly string[] = Object.freeze([]);
 
 /** A variable's value: a string when known, null when it is set to a value that cannot be known, undefined when unset. */
 type Lookup = (name: string) => string | null | undefined;
@@ -27,13 +30,13 @@ type Lookup = (name: string) => string | null | undefined;
  * above them, so `A1=${A0}${A0}`… doubles a value on each line (review 41a, F7).
  */
 export function interpolate(text: string, env: Lookup = () => undefined, depth = 0): Interpolated {
+  // Most values have no `$`: the text is its own value (copying it a character at a time cost more
+  // than the rest of the analysis of a large file's values, all in garbage), and it names no variable.
+  if (!text.includes('$')) return { value: text, hasVariables: false, variables: NO_VARIABLES, usedDefaultsOnly: true };
   const variables: string[] = [];
   let unknown = false;
   let usedEnv = false;
   let hasVariables = false;
-  // Most values have no `$`: the text is its own value (copying it a character at a time cost more
-  // than the rest of the analysis of a large file's values, all in garbage).
-  if (!text.includes('$')) return { value: text, hasVariables: false, variables, usedDefaultsOnly: true };
   let out = '';
   let i = 0;
   while (i < text.length) {
