@@ -94,7 +94,9 @@ function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w
   // Not a command that also migrates (`rake db:create db:migrate assets:precompile` connects with its passwords).
   // Asked only of a command that assigns variables (most assign none).
   const bootsOnly = assignments.length > 0 && cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
-  for (const w of assignments) {
+  // By index: invocation's list of none is a frozen array, which for…of reads through an iterator V8 allocates (on every command).
+  for (let a = 0; a < assignments.length; a++) {
+    const w = assignments[a];
     const eq = w.value.indexOf('=');
     const name = w.value.slice(0, eq);
     const value = w.value.slice(eq + 1);
