@@ -94,7 +94,9 @@ function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w
   // Not a command that also migrates (`rake db:create db:migrate assets:precompile` connects with its passwords).
   // Asked only of a command that assigns variables (most assign none).
   const bootsOnly = assignments.length > 0 && cmd.words.some((w) => w.value === 'assets:precompile' || w.value === 'collectstatic') && !cmd.words.some((w) => /^db:|^migrate$/.test(w.value));
-  for (const w of assignments) {
+  // By index: invocation's list of none is a frozen array, which for…of reads through an iterator V8 allocates (on every command).
+  for (let a = 0; a < assignments.length; a++) {
+    const w = assignments[a];
     const eq = w.value.indexOf('=');
     const name = w.value.slice(0, eq);
     const value = w.value.slice(eq + 1);
@@ -104,7 +106,7 @@ function commandCredentials(cmd: SimpleCommand, inv: Invocation | null, push: (w
     if (isCredentialNameFor(name, value) && isWrittenSecret(value)) push(w, `the variable ${name}`);
   }
   if (inv) {
-    programChecks(inv, push);
+    if (readsProgram(inv.name)) programChecks(inv, push);
     optionCredentials(inv, push);
   }
   // A token of a known format anywhere in a word: the URL's user name (`https://ghp_…@github.com/`, the form
@@ -234,6 +236,17 @@ const KEYTOOL_PASSWORD = /^-(?:(?:src|dest)?(?:store|key)pass|new)$/;
 const SAMBA_CLIENTS = new Set(['smbclient', 'rpcclient', 'smbcacls', 'smbcquotas', 'smbtree', 'smbget']);
 /** A redirection word (`>`, `2>/dev/null`, `<in`): no argument of the program. */
 const REDIRECTION = /^\d*(?:[<>]|&>)/;
+
+/** The programs whose own password options programChecks reads (each of its branches names one of these). */
+const PASSWORD_PROGRAMS = new Set(['curl', 'wget', 'wget2', 'sshpass', 'npm', 'pnpm', 'yarn', 'keytool', 'jarsigner', 'htpasswd', 'aws']);
+
+/**
+ * Whether programChecks reads a program's words: most commands run none of its programs, and asking first spares them
+ * the closures programChecks makes on every call.
+ */
+function readsProgram(name: string): boolean {
+  return PASSWORD_PROGRAMS.has(name) || REGISTRY_LOGIN.has(name) || MYSQL_CLIENTS.has(name) || SAMBA_CLIENTS.has(name);
+}
 
 function programChecks(inv: Invocation, push: (w: Word, what: string, secret?: string) => void): void {
   const a = inv.args;

@@ -361,8 +361,10 @@ function dashCommandWithPipefail(cmd: SimpleCommand): string | undefined {
 function setsPipefail(cmd: SimpleCommand): boolean {
   const inv = invocation(cmd);
   if (!inv || inv.name !== 'set') return false;
-  const a = inv.args.map((w) => w.value);
-  return a.some((v, k) => /^-[A-Za-z]*o$/.test(v) && a[k + 1] === 'pipefail');
+  // Read in place: asked of every command of a script with a pipe, twice (`set -eux` is in most scripts).
+  const a = inv.args;
+  for (let k = 0; k + 1 < a.length; k++) if (a[k + 1].value === 'pipefail' && /^-[A-Za-z]*o$/.test(a[k].value)) return true;
+  return false;
 }
 
 /** The interpreter of a heredoc script from its shebang, or undefined without one. */

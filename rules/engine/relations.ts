@@ -237,15 +237,23 @@ function contextFor<T extends ComposeContext | DockerfileContext>(ws: WorkspaceV
   return made;
 }
 
+// parsedCompose and parsedDockerfile make their closures in a function of their own: most paths asked (the compose
+// names of every folder around a Dockerfile) hold no file, and a closure's scope is made on entry to the function that holds it.
 export function parsedCompose(ws: WorkspaceView, p: string, options: RuleOptions = DEFAULT_OPTIONS): ComposeContext | undefined {
   const text = ws.readText(p);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : composeReading(ws, p, text, options);
+}
+
+function composeReading(ws: WorkspaceView, p: string, text: string, options: RuleOptions): ComposeContext {
   return contextFor(ws, 'compose', p, text, () => memo(composeParses, `${p}\u0000${text}`, () => new ComposeContext(p, text, EMPTY_WORKSPACE, DEFAULT_OPTIONS)).reading(ws, options));
 }
 
 export function parsedDockerfile(ws: WorkspaceView, p: string, options: RuleOptions = DEFAULT_OPTIONS): DockerfileContext | undefined {
   const text = ws.readText(p);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : dockerfileReading(ws, p, text, options);
+}
+
+function dockerfileReading(ws: WorkspaceView, p: string, text: string, options: RuleOptions): DockerfileContext {
   return contextFor(ws, 'dockerfile', p, text, () => memo(dockerfileParses, `${p}\u0000${text}`, () => new DockerfileContext(p, text, EMPTY_WORKSPACE, DEFAULT_OPTIONS)).reading(ws, options));
 }
 
