@@ -97,19 +97,35 @@ function heredocRunners(commands: readonly SimpleCommand[]): { runner: string; f
   commands.forEach((cmd, i) => {
     const markers = cmd.words.filter((w) => /^<<-?[^<]/.test(w.raw)).length;
     if (markers === 0) return;
-    let program = programOf(cmd);
-    let runnerCmd = cmd;
-    // Through the whole pipe of cat and tee (`cat <<EOF | tee log | bash`: review 22, probe 07).
-    const pipedInto: SimpleCommand[] = [];
-    for (let j = i; commands[j]?.next === '|' && commands[j + 1]; j++) pipedInto.push(commands[j + 1]);
-    for (let k = 0; (program === 'cat' || program === 'tee') && k < pipedInto.length; k++) {
-      program = programOf(pipedInto[k]);
-      runnerCmd = pipedInto[k];
-    }
-    const readsProgram = !SHELL_NAMES.has(program) || shellReadsStdin(runnerCmd);
-    for (let m = 0; m < markers; m++) out.push({ runner: program, feeder: cmd, pipedInto, readsProgram });
+    const { runner, pipedInto, readsProgram } = hereDocRunner(commands, i);
+    for (let m = 0; m < markers; m++) out.push({ runner, feeder: cmd, pipedInto, readsProgram });
   });
   return out;
+}
+
+/**
+ * The program the command at `i` feeds its here-documents to (heredocRunners), the command that runs it (`runnerCmd`:
+ * the command itself, or for `cat <<EOF | bash` the command it pipes into), and whether that program, when it is a
+ * shell, reads its script from them (readsProgram).
+ */
+export function hereDocRunner(commands: readonly SimpleCommand[], i: number): { runner: string; runnerCmd: SimpleCommand; pipedInto: SimpleCommand[]; readsProgram: boolean } {
+  const cmd = commands[i];
+  let program = programOf(cmd);
+  let runnerCmd = cmd;
+  // Through the whole pipe of cat and tee (`cat <<EOF | tee log | bash`: review 22, probe 07).
+  const pipedInto: SimpleCommand[] = [];
+  for (let j = i; commands[j]?.next === '|' && commands[j + 1]; j++) pipedInto.push(commands[j + 1]);
+  for (let k = 0; (program === 'cat' || program === 'tee') && k < pipedInto.length; k++) {
+    program = programOf(pipedInto[k]);
+    runnerCmd = pipedInto[k];
+  }
+  const readsProgram = !SHELL_NAMES.has(program) || shellReadsStdin(runnerCmd);
+  return { runner: program, runnerCmd, pipedInto, readsProgram };
+}
+
+/** Whether a program name (without its folder) is a shell that reads a here-document fed to it as its script (SHELL_NAMES). */
+export function isHereDocShell(program: string): boolean {
+  return SHELL_NAMES.has(program);
 }
 
 /**

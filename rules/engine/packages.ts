@@ -1791,8 +1791,9 @@ export function appendToRun(ctx: DockerfileContext, run: RunInstruction, command
     if (backslashes % 2 === 1 && (k + 1 === text.length || text[k + 1] === '\n' || text[k + 1] === '\r')) return undefined;
     const endOffset = offsets[k] + 1;
     const endPos = ctx.lines.positionAt(endOffset);
-    // Indent like the last non-empty body line.
-    const indent = ctx.lines.indentOf(endPos.line);
+    // Indent like the last non-empty body line (the line of the last command when its here-document ends the script:
+    // the delimiter line's tabs are `<<-`'s, not the script's).
+    const indent = ctx.lines.indentOf(last.hereDocs ? ctx.lines.positionAt(last.start).line : endPos.line);
     const newLine = { edit: { range: { start: endPos, end: endPos }, newText: `${eol}${indent}${commandText}` }, safe: true };
     if (failureStopsBeforeEnd(ctx, run, script)) return newLine;
     // Else the last list's failure may reach the end (`set -e` ignores one before `&&`): appended to that list with

@@ -4,7 +4,7 @@
  * to the document one to one, so that rules can report inside it and edit it exactly. Read once per
  * parse (the RUN instructions of `ctx.runs()` are shared by every analysis of one parse).
  */
-import type { RunInstruction, RunScript } from './dockerfile';
+import { hereDocRunner, isHereDocShell, type RunInstruction, type RunScript } from './dockerfile';
 import { invocation, shellProgramSource } from './run-commands';
 import { baseName, offsetTable, parseShell, type MappedText, type SimpleCommand, type Word } from './shell';
 
@@ -78,6 +78,38 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
 }
 
 /**
+ * The here-document a shell reads as its script (`bash <<'EOS'`, `cat <<EOS | sh`, `sh -eux <<-EOS` inside a `RUN <<EOF`
+ * script), read as a script of its own like a script string (POSIX sh reads standard input when given no operand and
+ * no -c), the shell chosen as for a Dockerfile here-document (hereDocRunner); the script's host is the command that runs
+ * the shell. Only a body that the shell reads as written: with a quoted delimiter (no expansion), or else without `\`
+ * or backticks (as a double-quoted script string); not one that reads the shell's arguments (`"$@"`), and only when
+ * its characters map to the document one to one. The body a command reads on standard input is its last `<<` without
+ * an IO number (or with 0). Other here-documents are data (parseShell reads none of their lines as commands).
+ */
+function scriptInHereDoc(run: RunInstruction, outer: RunScript, index: number): RunScript | undefined {
+  const docs = outer.commands[index].hereDocs;
+  if (!docs) return undefined;
+  const doc = docs.filter((d) => d.fd === 0).pop();
+  if (!doc) return undefined;
+  const { runner, runnerCmd, readsProgram } = hereDocRunner(outer.commands, index);
+  if (!isHereDocShell(runner) || !readsProgram) return undefined;
+  const { text, offsets } = doc.body;
+  if (text.trim() === '' || offsets[text.length] - offsets[0] !== text.length) return undefined;
+  if (!doc.quoted && /[\\`]/.test(text)) return undefined;
+  if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(text)) return undefined;
+  return {
+    instruction: run.instruction,
+    isShell: true,
+    source: doc.body,
+    commands: parseShell(doc.body),
+    json: false,
+    heredoc: false,
+    inString: true,
+    host: { script: outer, index: outer.commands.indexOf(runnerCmd) },
+  };
+}
+
+/**
  * How deep strings are read: the strings of the RUN's own scripts, not a string inside a string
  * (`sh -c "bash -c '…'"`), as the package rules have read them since they first did.
  */
@@ -105,9 +137,13 @@ export function stringScriptsOf(run: RunInstruction): RunScript[] {
   const read = (script: RunScript, depth: number) => {
     // A script string is the value of `-c` (alone or in a cluster: `-ec`, `su -lc`) or su's `--command`: a script
     // without either has none, and its commands need not be read (most RUNs).
-    if (!script.isShell || !HAS_COMMAND_OPTION.test(script.source.text)) return;
+    if (!script.isShell) return;
+    // A here-document a shell reads (scriptInHereDoc) is read too: a script with neither needs no reading.
+    const strings = HAS_COMMAND_OPTION.test(script.source.text);
+    const hereDocs = script.source.text.includes('<<');
+    if (!strings && !hereDocs) return;
     for (let k = 0; k < script.commands.length; k++) {
-      const inner = scriptInString(run, script, k);
+      const inner = (strings ? scriptInString(run, script, k) : undefined) ?? (hereDocs ? scriptInHereDoc(run, script, k) : undefined);
       if (!inner) continue;
       out.push(inner);
       if (depth + 1 < STRING_DEPTH) read(inner, depth + 1);

@@ -35,6 +35,32 @@ export interface SimpleCommand {
   /** Document offsets covering the command's words. */
   start: number;
   end: number;
+  /**
+   * The here-documents the command's `<<` / `<<-` redirections read, in order (parseShell): their bodies are the
+   * command's input, not commands of the script. Absent when it has none.
+   */
+  hereDocs?: HereDoc[];
+}
+
+/**
+ * A here-document of a command (POSIX XCU 2.7.4 Here-Document: the lines after the operator's line, up to a line that
+ * is only the delimiter, are the command's input). `body` is its text (delimiter line aside) with the document offsets
+ * of its characters; `bodyEnd` is where its text ends, the delimiter line included (the script's end when it has none).
+ */
+export interface HereDoc {
+  /** The delimiter, quotes removed (`<<'EOS'` → `EOS`). */
+  delimiter: string;
+  /** Whether a part of the delimiter word is quoted: the body is then not expanded. */
+  quoted: boolean;
+  /** `<<-`: leading tabs are stripped from the body's lines and the delimiter line. */
+  stripTabs: boolean;
+  /** The file descriptor it is given on: its IO number (`3<<EOS`), else 0, standard input. */
+  fd: number;
+  body: MappedText;
+  /** Whether a delimiter line ends the body (else it runs to the end of the script). */
+  terminated: boolean;
+  /** Document offset after the delimiter line (or the script's end). */
+  bodyEnd: number;
 }
 
 /** A piece of text to read as shell, with a map from each of its characters to a document offset. */
@@ -95,6 +121,10 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   let prev: Separator = null;
   // Open `case … in … esac` statements: reading an arm's pattern (`a|b)`, where `|` is no pipe) or its commands.
   const cases: ('pattern' | 'body')[] = [];
+  // Here-document operators read since the last line break (their bodies start on the next line), and one whose
+  // delimiter is the next word (`<< EOS`).
+  let hereDocs: PendingHereDoc[] | undefined;
+  let delimiterNext: PendingHereDoc | undefined;
 
   const finish = (next: Separator) => {
     if (words.length > 0) {
@@ -126,6 +156,8 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     if (cases.length > 0 && cases[cases.length - 1] === 'pattern' && words.length === 0) {
       if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === ';') {
         i++;
+        if (c === '\n' && hereDocs) i = skipHereDocBodies(src, i, hereDocs, commands);
+        if (c === '\n') hereDocs = undefined;
         continue;
       }
       if (c === '#') {
@@ -147,6 +179,12 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     if (c === '\n') {
       finish('\n');
       i++;
+      if (hereDocs) {
+        // The bodies are the lines that follow, one after the other: input, not commands.
+        i = skipHereDocBodies(src, i, hereDocs, commands);
+        hereDocs = undefined;
+        delimiterNext = undefined;
+      }
       continue;
     }
     if (c === '#') {
@@ -196,6 +234,18 @@ export function parseShell(src: MappedText): SimpleCommand[] {
     if (raw === '{') keywordFunctionBody();
     words.push({ value: word.value, raw, start: offsets[i], end: offsets[end - 1] + 1 });
     i = word.end;
+    if (delimiterNext) {
+      delimiterNext.delimiter = word.value;
+      delimiterNext.quoted = /['"\\]/.test(raw);
+      delimiterNext = undefined;
+    } else if (raw.charCodeAt(0) === LESS || (raw.charCodeAt(0) >= 0x30 && raw.charCodeAt(0) <= 0x39)) {
+      const op = HERE_DOC_OPERATOR.exec(raw);
+      if (op) {
+        const pending: PendingHereDoc = { words, delimiter: word.value.slice(op[0].length), quoted: /['"\\]/.test(raw), stripTabs: op[2] === '-', fd: op[1] === '' ? 0 : Number(op[1]) };
+        (hereDocs ??= []).push(pending);
+        if (raw.length === op[0].length) delimiterNext = pending;
+      }
+    }
     if (raw !== 'in' && raw !== 'esac') continue;
     const lead = (k: number) => words.slice(0, k).every((x) => KEYWORDS.has(x.raw));
     if (raw === 'in' && words.length >= 3 && words[words.length - 3].raw === 'case' && lead(words.length - 3)) {
@@ -205,6 +255,58 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   }
   finish(null);
   return commands;
+}
+
+/** A here-document operator at the start of a word (`<<`, `<<-`, with an IO number: `0<<`), not bash's `<<<`. */
+const HERE_DOC_OPERATOR = /^(\d*)<<(?!<)(-?)/;
+
+/** A here-document operator parseShell has read and whose body it has not: the words of its command, and its delimiter. */
+interface PendingHereDoc {
+  words: Word[];
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
+  fd: number;
+}
+
+/**
+ * Skips the bodies of the here-documents whose operators the line before `i` holds, one after the other (POSIX XCU
+ * 2.7.4: each body starts after the line break that ends the operator's line and ends with a line that is only its
+ * delimiter, leading tabs stripped for `<<-`; a line's `\r` before its line break is read as part of the break), and
+ * gives each to its command (SimpleCommand.hereDocs). Returns the index after the last body.
+ */
+function skipHereDocBodies(src: MappedText, i: number, pending: readonly PendingHereDoc[], commands: readonly SimpleCommand[]): number {
+  const { text, offsets } = src;
+  const n = text.length;
+  for (const p of pending) {
+    const start = i;
+    let bodyEnd = n;
+    let terminated = false;
+    while (i < n) {
+      const nl = text.indexOf('\n', i);
+      const lineEnd = nl === -1 ? n : nl;
+      let a = i;
+      if (p.stripTabs) while (a < lineEnd && text.charCodeAt(a) === TAB) a++;
+      let b = lineEnd;
+      if (b > a && text.charCodeAt(b - 1) === RETURN) b--;
+      const next = nl === -1 ? n : nl + 1;
+      if (b - a === p.delimiter.length && text.startsWith(p.delimiter, a)) {
+        bodyEnd = i;
+        terminated = true;
+        i = next;
+        break;
+      }
+      i = next;
+    }
+    if (!terminated) bodyEnd = n;
+    const table = offsetTable(bodyEnd - start + 1);
+    for (let k = 0; k <= bodyEnd - start; k++) table[k] = offsets[start + k];
+    let cmd: SimpleCommand | undefined;
+    for (let k = commands.length - 1; k >= 0 && !cmd; k--) if (commands[k].words === p.words) cmd = commands[k];
+    if (!cmd) continue;
+    (cmd.hereDocs ??= []).push({ delimiter: p.delimiter, quoted: p.quoted, stripTabs: p.stripTabs, fd: p.fd, body: { text: text.slice(start, bodyEnd), offsets: table }, terminated, bodyEnd: offsets[i] });
+  }
+  return i;
 }
 
 // The parser is split into small functions on purpose. V8 optimizes a function once it is warm and
