@@ -365,10 +365,18 @@ function readQuotedWord(text: string, start: number): { value: string; end: numb
       i = stop;
       continue;
     }
-    value += d;
+    // A plain character (none of the above), and the plain ones after it: their value is their text, copied in one piece.
+    const from = i;
     i++;
+    while (i < n && isPlainWordChar(text.charCodeAt(i))) i++;
+    value += text.slice(from, i);
   }
   return { value, end: i };
+}
+
+/** A character that means nothing special in an unquoted word (PLAIN_WORD_CHAR, or not ASCII), as readWord reads them. */
+function isPlainWordChar(d: number): boolean {
+  return d > 0x7e || PLAIN_WORD_CHAR[d] === 1;
 }
 
 /** The value of a double-quoted string whose text starts at `i`, and the index of its closing quote (or the text's end). */
@@ -387,8 +395,11 @@ function readDoubleQuoted(text: string, i: number): { value: string; end: number
       i = end;
       continue;
     }
-    value += text[i];
+    // The characters up to the next `"`, `\` or `$`, which mean nothing here: copied in one piece.
+    const from = i;
     i++;
+    while (i < n && text.charCodeAt(i) !== 0x22 /* " */ && text.charCodeAt(i) !== 0x5c /* \ */ && text.charCodeAt(i) !== 0x24 /* $ */) i++;
+    value += text.slice(from, i);
   }
   return { value, end: i };
 }
