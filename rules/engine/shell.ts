@@ -35,7 +35,16 @@ export interface SimpleCommand {
   /** Document offsets covering the command's words. */
   start: number;
   end: number;
+  /** Where invocation() (run-commands.ts) keeps what it read of the command; undefined until then. */
+  [INVOCATION_SLOT]?: unknown;
 }
+
+/**
+ * The slot of a command where invocation() keeps its reading. The shell reader makes every command with it (undefined):
+ * a property added later would give the commands read so far another shape than the others, and every rule's reading
+ * of a command's words would then meet two shapes.
+ */
+export const INVOCATION_SLOT: unique symbol = Symbol('docker-guardrails.invocation');
 
 /** A piece of text to read as shell, with a map from each of its characters to a document offset. */
 export interface MappedText {
@@ -99,7 +108,7 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   const finish = (next: Separator) => {
     if (words.length > 0) {
       const programIndex = findProgram(words);
-      commands.push({ words, programIndex, next, prev, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, programIndex, next, prev, start: words[0].start, end: words[words.length - 1].end, [INVOCATION_SLOT]: undefined });
     }
     words = [];
     prev = next;
