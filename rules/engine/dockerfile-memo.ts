@@ -8,9 +8,9 @@
  *
  * During our parse (`parseDockerfile`) the parser itself splits each instruction's arguments five to
  * eight times (every constructor asks for them, flags ask again, and the parser builds each
- * instruction twice to look for heredocs); `getRawArguments` is memoized for the time of that
- * parse only (wrappers installed once, active only during our parse), by the text it reads (the instruction's ranges and escape character), and each call
- * still gets a fresh array, as from the library.
+ * instruction twice to look for heredocs); `getRawArguments` is memoized per instruction for the time
+ * of that parse only (wrappers installed once, active only during our parse), and each call still gets
+ * a fresh array, as from the library.
  */
 import { DockerfileParser, Instruction, type Argument, type Dockerfile } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
@@ -116,15 +116,8 @@ export function freezeInstruction(ins: object): void {
 /** Raw arguments computed during our parse, per instruction (seeds the accessor cache). */
 let parseMemo = new WeakMap<object, Argument[]>();
 
-interface RawInstruction {
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  instructionRange: { start: { line: number; character: number }; end: { line: number; character: number } };
-  escapeChar: string;
-}
-
 /** What one of our parses remembers; null outside our parse (the library then runs as written). */
 interface ParseState {
-  byText: Map<string, Argument[]>;
   memo: WeakMap<object, Argument[]>;
   last: { instruction: string; start: number; instructionEnd: number; end: number; built: unknown } | undefined;
 }
@@ -132,8 +125,9 @@ let active: ParseState | null = null;
 let installed = false;
 
 /**
- * Installs, once, the two wrappers our parse uses: `getRawArguments` memoized per instruction and by
- * the text it reads, and `createInstruction` reusing the instruction it has just built. Outside our
+ * Installs, once, the two wrappers our parse uses: `getRawArguments` memoized per instruction (the
+ * parser builds an instruction once: a memo by the text it reads, for a second instance of the same
+ * text, never found one in the corpus once createInstruction below reuses the instruction), and `createInstruction` reusing the instruction it has just built. Outside our
  * parse (`active` null) each wrapper calls the library's own method. Installed once rather than
  * swapped in and out around every parse: changing a prototype invalidates V8's inline caches and
  * optimized code that depend on it, which made every later parse (ours and the library's) slower.
@@ -141,22 +135,13 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  const proto = Instruction.prototype as unknown as { getRawArguments: (this: RawInstruction) => Argument[] };
+  const proto = Instruction.prototype as unknown as { getRawArguments: (this: object) => Argument[] };
   const original = proto.getRawArguments;
-  proto.getRawArguments = function getRawArguments(this: RawInstruction) {
+  proto.getRawArguments = function getRawArguments(this: object) {
     const state = active;
     if (state === null) return original.call(this);
-    const own = state.memo.get(this);
-    if (own) return own.slice();
-    const r = this.range;
-    const ir = this.instructionRange;
-    const key = `${r.start.line},${r.start.character},${r.end.line},${r.end.character},${ir.start.line},${ir.start.character},${ir.end.line},${ir.end.character},${this.escapeChar}`;
-    let args = state.byText.get(key);
-    if (!args) {
-      args = original.call(this);
-      state.byText.set(key, args);
-    }
-    state.memo.set(this, args);
+    let args = state.memo.get(this);
+    if (!args) state.memo.set(this, (args = original.call(this)));
     return args.slice();
   };
   // The parser builds each instruction that has arguments twice (once to look for heredocs, then
@@ -195,7 +180,7 @@ function install(): void {
 /** Parses a Dockerfile with `getRawArguments` memoized for the parse (the result is the library's). */
 export function parseDockerfile(text: string): Dockerfile {
   install();
-  const state: ParseState = { byText: new Map(), memo: new WeakMap(), last: undefined };
+  const state: ParseState = { memo: new WeakMap(), last: undefined };
   const outer = active;
   active = state;
   try {

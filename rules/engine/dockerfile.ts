@@ -4,7 +4,7 @@ import { MAX_EXPANDED_LENGTH } from './expansion';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
-import { baseName, logicalText, offsetTable, parseShell, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
+import { baseName, INVOCATION_SLOT, logicalText, offsetTable, parseShell, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -456,7 +456,7 @@ export class DockerfileContext {
       instruction: ins,
       isShell: false,
       source,
-      commands: [{ words, programIndex: 0, next: null, prev: null, start: words[0].start, end: words[words.length - 1].end }],
+      commands: [{ words, programIndex: 0, next: null, prev: null, start: words[0].start, end: words[words.length - 1].end, [INVOCATION_SLOT]: undefined }],
       json: true,
       heredoc: false,
     };

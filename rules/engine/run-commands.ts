@@ -4,7 +4,7 @@
  */
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext } from './dockerfile';
-import { baseName, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
+import { baseName, INVOCATION_SLOT, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
 import type { TextEdit } from './types';
 
 /**
@@ -114,8 +114,8 @@ export function shellProgramSource(args: readonly string[]): { from: 'string'; i
   return sawC ? { from: 'string' } : { from: 'stdin' };
 }
 
-/** Where a command keeps its invocation once read (a property of its own: cheaper than a WeakMap). */
-const INVOCATION = Symbol('docker-guardrails.invocation');
+/** Where a command keeps its invocation once read (a property of its own, made with the command: cheaper than a WeakMap). */
+const INVOCATION = INVOCATION_SLOT;
 
 /**
  * The program a command runs, looking through sudo/env/nice/… wrappers. Null when it has none.

@@ -40,6 +40,8 @@ export interface SimpleCommand {
    * command's input, not commands of the script. Absent when it has none.
    */
   hereDocs?: HereDoc[];
+  /** Where invocation() (run-commands.ts) keeps what it read of the command; undefined until then. */
+  [INVOCATION_SLOT]?: unknown;
 }
 
 /**
@@ -62,6 +64,13 @@ export interface HereDoc {
   /** Document offset after the delimiter line (or the script's end). */
   bodyEnd: number;
 }
+
+/**
+ * The slot of a command where invocation() keeps its reading. The shell reader makes every command with it (undefined):
+ * a property added later would give the commands read so far another shape than the others, and every rule's reading
+ * of a command's words would then meet two shapes.
+ */
+export const INVOCATION_SLOT: unique symbol = Symbol('docker-guardrails.invocation');
 
 /** A piece of text to read as shell, with a map from each of its characters to a document offset. */
 export interface MappedText {
@@ -129,7 +138,7 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   const finish = (next: Separator) => {
     if (words.length > 0) {
       const programIndex = findProgram(words);
-      commands.push({ words, programIndex, next, prev, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, programIndex, next, prev, start: words[0].start, end: words[words.length - 1].end, [INVOCATION_SLOT]: undefined });
     }
     words = [];
     prev = next;
@@ -467,10 +476,18 @@ function readQuotedWord(text: string, start: number): { value: string; end: numb
       i = stop;
       continue;
     }
-    value += d;
+    // A plain character (none of the above), and the plain ones after it: their value is their text, copied in one piece.
+    const from = i;
     i++;
+    while (i < n && isPlainWordChar(text.charCodeAt(i))) i++;
+    value += text.slice(from, i);
   }
   return { value, end: i };
+}
+
+/** A character that means nothing special in an unquoted word (PLAIN_WORD_CHAR, or not ASCII), as readWord reads them. */
+function isPlainWordChar(d: number): boolean {
+  return d > 0x7e || PLAIN_WORD_CHAR[d] === 1;
 }
 
 /** The value of a double-quoted string whose text starts at `i`, and the index of its closing quote (or the text's end). */
@@ -489,8 +506,11 @@ function readDoubleQuoted(text: string, i: number): { value: string; end: number
       i = end;
       continue;
     }
-    value += text[i];
+    // The characters up to the next `"`, `\` or `$`, which mean nothing here: copied in one piece.
+    const from = i;
     i++;
+    while (i < n && text.charCodeAt(i) !== 0x22 /* " */ && text.charCodeAt(i) !== 0x5c /* \ */ && text.charCodeAt(i) !== 0x24 /* $ */) i++;
+    value += text.slice(from, i);
   }
   return { value, end: i };
 }
