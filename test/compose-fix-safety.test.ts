@@ -145,12 +145,12 @@ describe('a fix that writes a variable to .env is safe only when nothing else re
     assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    environment:\n      TZ: ${TZ}\n') }), [['Move API_TOKEN to .env', true]]);
     assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    environment:\n      UPSTREAM_TOKEN: ${API_TOKEN:-none}\n') }), [['Move API_TOKEN to .env', false]], 'the base reads ${API_TOKEN}');
     assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    environment:\n      - API_TOKEN\n') }), [['Move API_TOKEN to .env', false]], 'the base passes API_TOKEN through');
-    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: ../.env\n') }), [['Move API_TOKEN to .env', false]], 'env_file: ../.env, from the base\'s folder');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: ../.env\n') }), [["Move API_TOKEN to .env (service 'plugin' loads .env as env_file and would get it)", false]], 'env_file: ../.env, from the base\'s folder');
     assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: .env\n'), '/p/common/.env': 'X=1\n' }), [['Move API_TOKEN to .env', true]], 'env_file: .env of the base\'s own folder is another file');
-    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: "${PWD}/.env"\n') }), [['Move API_TOKEN to .env', false]], 'an env_file path that cannot be resolved');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app, '/p/common/base.yml': base('    env_file: "${PWD}/.env"\n') }), [["Move API_TOKEN to .env (service 'plugin' loads ${PWD}/.env as env_file and may get it)", false]], 'an env_file path that cannot be resolved');
     assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': app }), [['Move API_TOKEN to .env', false]], 'an extends: that cannot be read');
     const own = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n      API_TOKEN: tok_live_abcdef123\n  plugin:\n    image: ghcr.io/other/plugin:2.0.0\n    env_file: "${PWD}/.env"\n';
-    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': own }), [['Move API_TOKEN to .env', false]], 'in the same file');
+    assert.deepEqual(dc040Fixes({ ...env, '/p/compose.yaml': own }), [["Move API_TOKEN to .env (service 'plugin' loads ${PWD}/.env as env_file and may get it)", false]], 'in the same file');
   });
 
   it('DC040: not safe when a secret or config is made from the variable, or a compose file beside the .env passes it through or loads the .env (review 39: names read without ${…})', () => {

@@ -5,7 +5,8 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { credentialFileFormat, credentialIn } from '../engine/credential-files';
-import { buildTargetName, composeFilesAround, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
+import { fileKindOf } from '../engine/file-names';
+import { buildTargetName, COMPOSE_NAMES_READ_BY_DEFAULT, composeFilesAround, parsedCompose, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
 import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { stageChain, stagesItCouldName } from '../engine/stage-scope';
@@ -474,6 +475,36 @@ function buildMayReadGit(ctx: DockerfileContext, copy: Instruction): boolean {
   return false;
 }
 
+/** How many folders above the Dockerfile's are looked at for compose files that `docker compose` reads only with `-f`. */
+const OTHER_COMPOSE_UP = 3;
+
+/**
+ * The build contexts that the other compose files around the Dockerfile give it: files named as compose files that
+ * `docker compose` reads only with `-f` (`docker-compose.test.yml`, `docker-compose.prod.yml`: fileKindOf's names, which
+ * the CLI and the editor analyze), in the Dockerfile's folder and up to three above, whose services build it. They
+ * state the context, where inferredContext only guesses it: example-voting-app's `result/docker-compose.test.yml`
+ * builds `./tests/`, so `result/tests/Dockerfile` reads `result/tests/.dockerignore` — Docker reads only the ignore
+ * file at the root of the context — even when `result/.dockerignore` exists, which made the context "not known"
+ * and, written by this rule's own fix of `result/Dockerfile`, hid the finding in the same `--fix` (review53b, finding 3).
+ * None when no folder can be listed.
+ */
+function contextsOfOtherComposeFiles(ctx: DockerfileContext): string[] {
+  const ws = ctx.workspace;
+  if (!ws.listDir) return [];
+  const out = new Set<string>();
+  let dir = path.dirname(ctx.path);
+  for (let up = 0; up <= OTHER_COMPOSE_UP; up++) {
+    for (const name of ws.listDir(dir) ?? []) {
+      if (COMPOSE_NAMES_READ_BY_DEFAULT.includes(name) || fileKindOf(name) !== 'compose') continue;
+      const compose = parsedCompose(ws, path.join(dir, name), ctx.options);
+      if (compose) for (const { build } of servicesBuildingIn(compose, 'dockerfile', ctx.path)) out.add(build.context);
+    }
+    if (path.dirname(dir) === dir) break;
+    dir = path.dirname(dir);
+  }
+  return [...out];
+}
+
 /** How many folders above the Dockerfile's are looked at for the build context. */
 const MAX_CONTEXT_UP = 4;
 
@@ -532,7 +563,7 @@ export default defineRule<'dockerfile', Data>({
     summary: 'A Dockerfile copies the whole build context while its ignore file does not exclude `.env` files or private keys.',
     what:
       'Flags a Dockerfile that copies the whole build context (`COPY . …`, `ADD ./ …`, `COPY * …`, also `COPY .. …` or `COPY app/.. …`, which BuildKit cleans and resolves inside the context, in any stage, without `--from`) when the context\'s ignore file is missing or does not exclude `.env`, private keys (`*.pem`, `*.key`, `id_rsa*`), each `.env.<name>` env file in the context, at its root or in a folder (`.env.local`, `apps/web/.env.local`, which a `.env` line does not match; looked for in up to 5,000 entries, `.git` and what the ignore file excludes aside; not templates such as `.env.example`, nor the files projects commit by convention: dotenv-vault\'s encrypted `.env.vault`, and beside the package.json of a Next.js app — one that depends on `next` — the defaults in `.env.development`, `.env.production` and `.env.test`, which `next build` reads; symbolic links are not followed, as Docker sends them as links: a linked folder is not looked into, a linked file carries no content of its own), each OpenSSH host private key found the same way (`ssh_host_rsa_key`, `ssh_host_ed25519_key`…, not `.pub`: sshd(8) FILES, "the private parts of the host keys"; asked for only when one is there, with the line `**/ssh_host_*_key`), each OpenSSH user private key of another type than RSA found the same way (ssh-keygen\'s default names `id_ed25519`, `id_ed25519_sk`, `id_ecdsa`, `id_ecdsa_sk`, `id_dsa`, ssh-keygen(1) FILES, and names built on them such as `id_ed25519_deploy`; not `.pub`), which the `id_rsa*` line does not match (asked for only when one is there, one line per type: `**/id_ed25519*`, `**/id_ecdsa*`, `**/id_dsa*`), each credential file found the same way that holds a credential, as DF021 judges it (`.npmrc` with `_authToken`, `_auth` or `_password`, Yarn 1\'s `.yarnrc` with `_authToken`, `_auth` or `_password` (`"//registry.npmjs.org/:_authToken" "…"`), Yarn Berry\'s `.yarnrc.yml` with `npmAuthToken` or `npmAuthIdent`, `.pypirc` with a `password`, pip\'s `pip.conf`/`pip.ini` with an index URL that holds a password, `.netrc`/`_netrc` with a `password`: one that holds only settings or `${NPM_TOKEN}` references is not asked for; the message names the file, never the credential) and — when the context holds a `.git` directory — `.git`. When every whole-context copy is in a builder stage that the image only copies from, the message says the files reach that stage\'s layers and the build cache (pushed with `--cache-to … mode=max`, and in an image built with `--target`), not the final image. A `FROM <name>-$ARG` (`FROM runtime-$TARGETARCH`, the usual way to pick a stage per platform) is read as one of the earlier stages its literal parts could name (`runtime-amd64`, `runtime-arm64`), as DF030 reads it: the image is one of them, and a stage only they copy from is a builder stage; when such a stage is itself only copied from (`FROM build-${TARGETARCH} AS build` and `COPY --from=build`, BuildKit\'s workaround for a `--from` with a variable), the stages it could name are builder stages too; a FROM that is only a variable (`FROM ${BASE}`), or whose literal parts match no earlier stage\'s name (`FROM node:$VERSION`), is still taken to build on any earlier stage. ' +
-      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`) or when a source it copies is not in the Dockerfile\'s folder but is in that one (`COPY go.mod go.sum ./` in `build/operator.Dockerfile` of a Go module: the nearest such folder); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching (`**`, `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD of the stages a plain build makes the image from (the final stage and those it builds on, through a `FROM <name>-$ARG` each stage it could name), else the first one.',
+      'The ignore file is `<Dockerfile>.dockerignore` beside the Dockerfile when it exists, else `.dockerignore` at the root of the context; the context is the one compose files (`compose.yaml`, `docker-compose.yml` … and their overrides `compose.override.yaml` …, which `docker compose` reads by default, in the Dockerfile\'s folder and up to three folders above) give in `build:`; else the one the other compose files there give, those named as compose files that it reads only with `-f` (`docker-compose.test.yml`, `docker-compose.prod.yml`: example-voting-app\'s `result/docker-compose.test.yml` builds `./tests/`, so `result/tests/Dockerfile` reads `result/tests/.dockerignore`, as Docker reads only the ignore file at the root of the context); else a folder above the Dockerfile\'s (up to four, not past the repository root) when its COPY/ADD sources start with the Dockerfile\'s own path from there (`COPY cmd/loki/config.yaml …` in `cmd/loki/Dockerfile`, built with `docker build -f cmd/loki/Dockerfile .`) or when a source it copies is not in the Dockerfile\'s folder but is in that one (`COPY go.mod go.sum ./` in `build/operator.Dockerfile` of a Go module: the nearest such folder); else the Dockerfile\'s folder — unless that folder has no ignore file and a folder above it has a `.dockerignore` (a repository that builds from its root, where it keeps its one ignore file): then the context is not known and nothing is reported. Patterns are evaluated with BuildKit\'s matching, moby/patternmatcher\'s (`**`; a leading `**` with no wildcard after it matches every path that ends so, `**.pem` as `**/*.pem`; a class `[…]` negates with `^` only, so `[!x]` is `!` or `x`; `!` exceptions, last match wins, a directory pattern excludes its content) against files at the context root. Reported on the first such COPY/ADD of the stages a plain build makes the image from (the final stage and those it builds on, through a `FROM <name>-$ARG` each stage it could name), else the first one.',
     why:
       'Everything in the build context that `COPY .` takes ends up in an image layer: a `.env` with production passwords, a TLS private key, an SSH key, or `.git` with its whole history (including secrets committed and "removed" later). Anyone who can pull the image can extract them with `docker save` — the image registry becomes a secret store nobody audits. SECURITY-GUIDELINES.md §5 Secrets Management: "DO NOT commit secrets to version control" — the same goes for images.',
     bad: '# no .dockerignore\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -559,6 +590,7 @@ export default defineRule<'dockerfile', Data>({
     if (!copy) return [];
     const dockerfileDir = path.dirname(ctx.path);
     const contexts = [...new Set(servicesBuilding(ctx.workspace, ctx.path, ctx.options).map((b) => b.build.context))];
+    if (contexts.length === 0) contexts.push(...contextsOfOtherComposeFiles(ctx));
     if (contexts.length === 0) {
       const inferred = inferredContext(ctx);
       if (inferred === null) return []; // the context is not known: its ignore file cannot be judged

@@ -1,9 +1,10 @@
 /**
  * `.dockerignore` matching as BuildKit does it (moby/patternmatcher): lines starting with `#` are
  * comments; each pattern is trimmed, cleaned like a path (`./a/` → `a`, a leading `/` dropped) and
- * matched with Go's filepath.Match rules against the whole path relative to the context root — `*`
- * and `?` never cross `/`, `**` matches any number of directories — and a pattern that matches a
- * parent directory excludes everything under it. `!` re-includes; the last matching line wins.
+ * matched as patternmatcher compiles it (compileIgnore) against the whole path relative to the context root — `*`
+ * and `?` never cross `/`, `**` matches any number of directories, a leading `**` without a wildcard after it is a
+ * suffix match (`**.pem`), a class negates with `^` only — and a pattern that matches a parent directory excludes
+ * everything under it. `!` re-includes; the last matching line wins.
  * Unlike .gitignore, `foo` matches only `./foo`, not `sub/foo`.
  * Which file applies: `<Dockerfile>.dockerignore` beside the Dockerfile takes precedence over
  * `.dockerignore` at the root of the build context.
@@ -18,6 +19,8 @@ export interface DockerignorePattern {
   pattern: string;
   /** A `!` line: matching paths are re-included. */
   negate: boolean;
+  /** How patternmatcher matches it; undefined for a pattern it cannot read (`re` null). */
+  kind?: IgnoreMatchKind;
   re: RegExp | null;
 }
 
@@ -28,51 +31,161 @@ function cleanPath(p: string): string {
   return out === '' ? '.' : out;
 }
 
-/** Go filepath.Match (+ `**`) → a regular expression over `/`-separated paths. Null for a malformed pattern. */
-function compile(pattern: string): RegExp | null {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        i++;
-        if (pattern[i + 1] === '/') i++;
-        re += i + 1 >= pattern.length ? '.*' : '(?:.*/)?';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '\\') {
-      i++;
-      if (i >= pattern.length) return null;
-      re += escapeRe(pattern[i]);
-    } else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close === -1) return null;
-      let body = pattern.slice(i + 1, close);
-      const neg = body.startsWith('^') || body.startsWith('!');
-      if (neg) body = body.slice(1);
-      re += `[${neg ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/\//g, '')}]`;
-      i = close;
-    } else re += escapeRe(c);
+/**
+ * Whether a pattern is well formed as Go's filepath.Match reads it (patternmatcher.New runs filepath.Match on every
+ * pattern and fails on an error): a `\` escapes the next character and may not end the pattern; a `[` opens a class,
+ * `'[' [ '^' ] { character-range } ']'`, of at least one range, each `c` or `lo-hi`, where `c` is not `-` or `]` unless
+ * escaped, and the class is closed. https://pkg.go.dev/path/filepath#Match
+ */
+function wellFormed(chars: readonly string[]): boolean {
+  const esc = (k: number): number => {
+    // The index after the class character at k, or -1 (Go's getEsc).
+    if (k >= chars.length || chars[k] === '-' || chars[k] === ']') return -1;
+    if (chars[k] === '\\') k++;
+    return k + 1 < chars.length ? k + 1 : -1;
+  };
+  for (let k = 0; k < chars.length; k++) {
+    if (chars[k] === '\\') {
+      if (++k >= chars.length) return false;
+    } else if (chars[k] === '[') {
+      k++;
+      if (chars[k] === '^') k++;
+      for (let ranges = 0; !(chars[k] === ']' && ranges > 0); ranges++) {
+        k = esc(k);
+        if (k !== -1 && chars[k] === '-') k = esc(k + 1);
+        if (k === -1) return false;
+      }
+    }
   }
-  re += '$';
+  return true;
+}
+
+/** How patternmatcher matches a pattern (its matchType): the path is the pattern, starts with it, ends with it, or matches its regular expression. */
+export type IgnoreMatchKind = 'exact' | 'prefix' | 'suffix' | 'regexp';
+
+/** Characters patternmatcher escapes in its regular expression (shouldEscape): special there, plain in filepath.Match. */
+const GO_ESCAPED = new Set(['.', '+', '(', ')', '|', '{', '}', '$']);
+
+/**
+ * A `.dockerignore` pattern (cleaned) compiled as moby/patternmatcher compiles it (patternmatcher.go, `compile` and
+ * `match`; the tables of patternmatcher_test.go are test/dockerignore-matcher.test.ts): a pattern without wildcards is
+ * an exact match; one ending in `**` with no wildcard before it a prefix match (`dir/**`: what starts with `dir/`); one
+ * starting with `**` whose rest has no wildcard a SUFFIX match (`**.pem`: every path ending in `.pem`, at any depth;
+ * a `**` and `/.env` after it: `.env` or a path ending in `/.env`); anything else the regular expression patternmatcher
+ * writes: `*` and `?` any characters but `/` (any number, one), `**` any folders (anything at the end), an escape and
+ * `[`, `]` copied as they are — so a class negates with `^` only (`[!i]` is `!` or `i`, as in Go's regexp and
+ * filepath.Match). Null for a pattern that filepath.Match
+ * rejects (BuildKit fails the build on it) or whose expression does not compile (patternmatcher: ErrBadPattern).
+ * https://github.com/moby/patternmatcher/blob/main/patternmatcher.go
+ */
+function compileIgnore(pattern: string): { kind: IgnoreMatchKind; re: RegExp } | null {
+  const chars = [...pattern];
+  if (!wellFormed(chars)) return null;
+  let kind: IgnoreMatchKind = 'exact';
+  let re = '';
+  // `token` counts what the scan read, a `**` (and its `/`) once: patternmatcher's `i`.
+  for (let k = 0, token = 0; k < chars.length; token++) {
+    const c = chars[k++];
+    if (c === '*' && chars[k] === '*') {
+      k++;
+      if (chars[k] === '/') k++;
+      if (k < chars.length) {
+        re += '(?:.*/)?';
+        kind = 'regexp';
+      } else if (kind === 'exact') kind = 'prefix';
+      else {
+        re += '.*';
+        kind = 'regexp';
+      }
+      if (token === 0) kind = 'suffix';
+    } else if (c === '*' || c === '?') {
+      re += c === '*' ? '[^/]*' : '[^/]';
+      kind = 'regexp';
+    } else if (GO_ESCAPED.has(c)) re += `\\${c}`;
+    else if (c === '\\') {
+      const escaped = goRegexpEscape(chars[k++]);
+      if (escaped === null) return null;
+      re += escaped;
+      kind = 'regexp';
+    } else if (c === '[' || c === ']') {
+      re += c;
+      kind = 'regexp';
+    } else re += c;
+  }
+  const literal = (text: string): string => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  let source: string;
+  if (kind === 'exact') source = `^${literal(pattern)}$`;
+  else if (kind === 'prefix') source = `^${literal(pattern.slice(0, -2))}`;
+  else if (kind === 'suffix') {
+    // `**/foo` also matches `foo` itself; `**` alone (suffix '') matches every path.
+    const suffix = pattern.slice(2);
+    source = suffix.startsWith('/') ? `(?:^|/)${literal(suffix.slice(1))}$` : suffix === '' ? '' : `${literal(suffix)}$`;
+  } else source = `^${re}$`;
   try {
-    return new RegExp(re);
+    return { kind, re: new RegExp(source) };
   } catch {
     return null;
   }
 }
 
 /**
- * A COPY/ADD source glob or a `.dockerignore` pattern as a regular expression over `/`-separated paths:
- * BuildKit matches both with Go's filepath.Match (`*` and `?` never cross `/`, and match a leading dot).
- * Null for a malformed pattern.
+ * `\c` of a pattern in patternmatcher's expression, where Go's regexp reads it: a punctuation character is itself; the
+ * class escapes and control characters both syntaxes share (`\d`, `\s`, `\w`, `\t` …) are kept; null for the others,
+ * which Go's regexp rejects or reads in its own way (`\p{L}`, `\Q…\E`, `\z`).
+ */
+function goRegexpEscape(c: string): string | null {
+  if (/^[!-/:-@[-`{-~ ]$/.test(c)) return `\\${c}`;
+  return /^[dDsSwWfnrtv]$/.test(c) ? `\\${c}` : null;
+}
+
+/**
+ * A COPY/ADD source glob (the last part of a source: `*.sh`, `entry?.sh`, `[de]*`) as a regular expression, read as Go's
+ * filepath.Match reads it (Dockerfile reference, COPY: "matching will be done using Go's filepath.Match rules"): `*`
+ * (however many) any run of characters but `/`, `?` one of them, `\` escapes the next character, and a class
+ * `[…]` negates with `^` only (`[!_]` is `!` or `_`); a range whose ends are out of order matches nothing. Null for a
+ * malformed pattern (BuildKit: "syntax error in pattern"). Not the `.dockerignore` reading (no `**`): compileIgnore.
+ * https://pkg.go.dev/path/filepath#Match
  */
 export function globRegExp(pattern: string): RegExp | null {
-  return compile(pattern);
+  const chars = [...pattern];
+  if (!wellFormed(chars)) return null;
+  const classChar = (c: string): string => (/[\\\]^[-]/.test(c) ? `\\${c}` : c);
+  let re = '^';
+  for (let k = 0; k < chars.length; k++) {
+    const c = chars[k];
+    if (c === '*') {
+      if (!re.endsWith('[^/]*')) re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '\\') re += escapeRe(chars[++k]);
+    else if (c === '[') {
+      let body = '';
+      if (chars[++k] === '^') {
+        body = '^';
+        k++;
+      }
+      // wellFormed saw the ranges and the closing `]`.
+      for (let ranges = 0; !(chars[k] === ']' && ranges > 0); ranges++) {
+        const lo = chars[k] === '\\' ? chars[++k] : chars[k];
+        k++;
+        let hi = lo;
+        if (chars[k] === '-') {
+          hi = chars[++k] === '\\' ? chars[++k] : chars[k];
+          k++;
+        }
+        if ((lo.codePointAt(0) ?? 0) <= (hi.codePointAt(0) ?? 0)) body += hi === lo ? classChar(lo) : `${classChar(lo)}-${classChar(hi)}`;
+      }
+      re += `[${body}]`;
+    } else re += escapeRe(c);
+  }
+  try {
+    return new RegExp(`${re}$`);
+  } catch {
+    return null;
+  }
 }
 
 function escapeRe(c: string): string {
-  return /[.+^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
+  return /[.*?+^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
 }
 
 /**
@@ -101,7 +214,8 @@ function computeParse(text: string): DockerignorePattern[] {
     if (negate) p = p.slice(1).trim();
     if (p === '') continue;
     const cleaned = cleanPath(p);
-    out.push({ pattern: cleaned, negate, re: compile(cleaned) });
+    const compiled = compileIgnore(cleaned);
+    out.push({ pattern: cleaned, negate, ...(compiled ? { kind: compiled.kind } : {}), re: compiled?.re ?? null });
   }
   return out;
 }

@@ -1,0 +1,59 @@
+/**
+ * DC040 where another service loads `.env` whole (`env_file: .env`): moving a secret there gives it that service's
+ * containers too. "Move all" said so in its title; the single move ("Move POSTGRES_PASSWORD to .env") did not
+ * (review53b, finding 4). No title says the secret's value.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding, moreFixesFor } from '../rules';
+import { viewOf } from './helpers/fixtures';
+
+const PASSWORD = 'Vq8rT2mZp4kL9sXw';
+const KEY = 'k9Jm2Lp8Qr4Tv6Xz1Bn5';
+
+function dc040(compose: string) {
+  const files = new Map([
+    ['/p/compose.yaml', compose],
+    ['/p/.env', 'NODE_ENV=production\nPORT=3000\n'],
+    ['/p/.gitignore', '.env\n'],
+  ]);
+  const analysis = analyze(allRules, 'compose', '/p/compose.yaml', compose, viewOf(files, '/p'), DEFAULT_CONFIG);
+  return analysis.findings
+    .filter((f) => f.code === 'DC040')
+    .map((f) => ({ message: f.message, fix: fixFinding(allRules, analysis.context, f), more: moreFixesFor(allRules, analysis.context, f).map((m) => m.title) }));
+}
+
+const DB = `  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PASSWORD}\n`;
+
+describe('DC040 says that a service loading .env whole would get a moved secret', () => {
+  it("the single move's title names the service, as \"Move all\" does", () => {
+    const [f] = dc040(`services:\n  web:\n    image: node:22-alpine\n    env_file: .env\n${DB}`);
+    assert.equal(f.fix?.title, "Move POSTGRES_PASSWORD to .env (service 'web' loads .env as env_file and would get it)");
+    assert.equal(f.fix?.safe, false);
+  });
+
+  it('two secrets: each single move and "Move all" say it; no title or message holds a value', () => {
+    const found = dc040(`services:\n  web:\n    image: node:22-alpine\n    env_file: [.env]\n  worker:\n    image: node:22-alpine\n    env_file: ./.env\n${DB}      API_KEY: ${KEY}\n`);
+    assert.equal(found.length, 2);
+    for (const f of found) {
+      assert.match(f.fix!.title, /\(services 'web', 'worker' load \.env as env_file and would get it\)$/);
+      assert.deepEqual(f.more, ["Move all 2 inline secrets of this file to .env (services 'web', 'worker' load .env as env_file and would get them all)"]);
+      for (const text of [f.message, f.fix!.title, ...f.more]) {
+        assert.equal(text.includes(PASSWORD), false);
+        assert.equal(text.includes(KEY), false);
+      }
+    }
+  });
+
+  it('an env_file whose path is not known here is named as written in the title', () => {
+    const [f] = dc040(`services:\n  web:\n    image: node:22-alpine\n    env_file: \${PWD}/.env\n${DB}`);
+    assert.equal(f.fix?.title, "Move POSTGRES_PASSWORD to .env (service 'web' loads ${PWD}/.env as env_file and may get it)");
+  });
+
+  it('says nothing when no other service loads .env, nor for the service that owns the secret', () => {
+    const [alone] = dc040(`services:\n  web:\n    image: node:22-alpine\n    env_file: web.env\n${DB}`);
+    assert.equal(alone.fix?.title, 'Move POSTGRES_PASSWORD to .env');
+    const [own] = dc040(`services:\n${DB}    env_file: .env\n`);
+    assert.equal(own.fix?.title, 'Move POSTGRES_PASSWORD to .env');
+  });
+});
