@@ -1,11 +1,11 @@
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import { APT_INSTALLING, APT_LISTS, APT_VALUE_OPTIONS, appendToRun, aptActionOf, aptActionOfCommand, aptSimulates, cleansAptLists, covers, lastShellScript, mayEndWithSuccess, mayRun, mountsCacheOver, packageCommandsOf, reachedCommandsOf, runAtLine, runsInEveryShell, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, APT_LISTS, APT_VALUE_OPTIONS, appendToRun, aptActionOf, aptActionOfCommand, aptSimulates, cleansAptLists, covers, lastShellScript, mayRun, mountsCacheOver, packageCommandsOf, reachedCommandsOf, runAtLine, runsInEveryShell, successExitBetween, toolRange, type PackageCommand } from '../engine/packages';
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runsAfter, shellString, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
 import { baseName, parseShell, type SimpleCommand } from '../engine/shell';
-import { functionBodyEnd, functionDefinitions, runOrder, type RunOrder } from '../engine/function-calls';
+import { runOrder, type RunOrder } from '../engine/function-calls';
 import type { Range, TextEdit } from '../engine/types';
 
 interface Data {
@@ -197,32 +197,6 @@ function laterStepProvenToNeedLists(ctx: DockerfileContext, run: RunInstruction)
       // An update or an unseen step may fetch the lists again for what follows: no proof past it.
       if (verdict) return verdict === 'proven';
     }
-  }
-  return false;
-}
-
-/**
- * Whether the shell may end with success between an install and a later cleanup of the same script (mayEndWithSuccess:
- * `… || exit 0; rm …`, `if [ -f /x ]; then exit 0; fi; rm …`, `exec prog`): on that path the RUN succeeds with the
- * lists left, so the cleanup is not done. A function's body runs where it is called, which runOrder reads (a call
- * that may end the shell makes what follows uncertain): its own commands are not read here. For commands of different
- * scripts (heredocs), not read.
- */
-function successExitBetween(run: RunInstruction, install: SimpleCommand, cleanup: SimpleCommand): boolean {
-  if (install === cleanup) return false;
-  const script = run.scripts.find((s) => s.commands.includes(install));
-  const to = script ? script.commands.indexOf(cleanup) : -1;
-  if (!script || to < 0) return false;
-  const bodies = functionDefinitions(script.commands).map((d) => [d.at, functionBodyEnd(script.commands, d)]);
-  for (let k = script.commands.indexOf(install) + 1; k < to; k++) {
-    const body = bodies.find(([from, end]) => k >= from && (end < 0 || k <= end));
-    if (body) {
-      // A body that does not pair up: what follows cannot be told from it.
-      if (body[1] < 0) return true;
-      k = body[1];
-      continue;
-    }
-    if (mayEndWithSuccess(script, k + 1, k)) return true;
   }
   return false;
 }

@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder, shellUtility } from './function-calls';
+import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1413,23 +1413,55 @@ export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
 }
 
 /**
- * For a RUN that defines a function or runs `eval` (runOrder: a function's body runs where it is called, an `eval`'s
- * readable text where the `eval` stands, a function only defined runs nothing): whether a command for which `test`
- * holds surely runs after the last run of any of `cmds` — in every shell (runsInEveryShell of the command of the RUN's script
- * it runs through), not after a `return` or `exit` in its function, not in a function called in a pipe or the
- * background (an `eval` of text with an expansion runs nothing known) — or none of them runs (in a function never
- * called). Undefined for any other RUN: its commands run in document order (reachedCommandsOf).
+ * Whether the shell may end with success between an install and a later cleanup of the same script (mayEndWithSuccess:
+ * `… || exit 0; rm …`, `if [ -f /x ]; then exit 0; fi; rm …`, `exec prog`): on that path the RUN succeeds with the
+ * lists (or the cache) left, so the cleanup is not done (DF030; cleanedAfter). A function's body runs where it is
+ * called, which runOrder reads (a call that may end the shell makes what follows uncertain): its own commands are not
+ * read here. For commands of different scripts (heredocs), not read.
  */
-export function cleanedInOrder(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean | undefined {
+export function successExitBetween(run: RunInstruction, install: SimpleCommand, cleanup: SimpleCommand): boolean {
+  if (install === cleanup) return false;
+  const script = run.scripts.find((s) => s.commands.includes(install));
+  const to = script ? script.commands.indexOf(cleanup) : -1;
+  if (!script || to < 0) return false;
+  const bodies = functionDefinitions(script.commands).map((d) => [d.at, functionBodyEnd(script.commands, d)]);
+  for (let k = script.commands.indexOf(install) + 1; k < to; k++) {
+    const body = bodies.find(([from, end]) => k >= from && (end < 0 || k <= end));
+    if (body) {
+      // A body that does not pair up: what follows cannot be told from it.
+      if (body[1] < 0) return true;
+      k = body[1];
+      continue;
+    }
+    if (mayEndWithSuccess(script, k + 1, k)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a command for which `test` holds (a cleanup) surely runs after the last of `cmds` (installs of the RUN, in
+ * document order) that may run, or none of them runs. For a RUN that defines a function or runs `eval` (runOrder: a
+ * function's body runs where it is called, an `eval`'s readable text where the `eval` stands, a function only defined
+ * runs nothing), in that order: in every shell (runsInEveryShell of the command of the RUN's script it runs through),
+ * not after a `return` or `exit` in its function, not in a function called in a pipe or the background (an `eval` of
+ * text with an expansion runs nothing known). For any other RUN, in document order (reachedCommandsOf). Either way not
+ * when an `exit`, `return` or `exec prog` between them may end the shell with success (successExitBetween: `apk add x
+ * || exit 0; rm -rf /var/cache/apk/*`, `if [ -f /x ]; then exit 0; fi; pip cache purge`): the RUN is then done with
+ * the cache kept.
+ */
+export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean {
   const order = runOrder(run);
-  if (!order.special) return undefined;
+  if (!order.special) {
+    const install = cmds[cmds.length - 1];
+    return reachedCommandsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
+  }
   const steps = order.steps;
   let last = -1;
   for (let k = 0; k < steps.length; k++) if (cmds.includes(steps[k].cmd) && mayRun(run, steps[k].reach)) last = k;
   if (last < 0) return true;
   for (let k = last + 1; k < steps.length; k++) {
     const s = steps[k];
-    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd)) return true;
+    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
 }
