@@ -12,7 +12,7 @@ import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
 import { imageUses } from './image-uses';
 import { runOrder } from './function-calls';
-import { packageCommandAt, packageCommandsOf, packageCommandsOfInStrings, recognize, toolRange, type PackageCommand } from './packages';
+import { mayRun, packageCommandAt, packageCommandsOf, packageCommandsOfInStrings, recognize, toolRange, type PackageCommand } from './packages';
 import type { Range } from './types';
 
 /**
@@ -254,13 +254,14 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
     for (const run of ctx.runs()) {
       const order = runOrder(run);
       const placed = (pc: PackageCommand): RunPackageCommand => ({ pc, placed: true, at: pc.toolWord.start, range: toolRange(ctx, pc) });
+      // What follows an unconditional `exit`/`exec` never runs (mayRun), as DF030, DF033, DF034 and DF036 read it.
       if (!order.special) {
-        for (const pc of packageCommandsOf(ctx, run)) memo.top.push(placed(pc));
-        for (const pc of packageCommandsOfInStrings(ctx, run)) memo.strings.push(placed(pc));
+        for (const pc of packageCommandsOf(ctx, run)) if (mayRun(run, pc.command)) memo.top.push(placed(pc));
+        for (const pc of packageCommandsOfInStrings(ctx, run)) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
         continue;
       }
-      const anyBody = order.steps.some((s) => s.kind === 'unknown');
-      const ran = new Set(order.steps.filter((s) => s.kind === 'command').map((s) => s.cmd));
+      const anyBody = order.steps.some((s) => s.kind === 'unknown' && mayRun(run, s.reach));
+      const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
       // A command of a script string counts when the command that starts its shell does.
       const runs = (pc: PackageCommand) => {
         let script = pc.script;
@@ -269,12 +270,12 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
           cmd = script.host.script.commands[script.host.index];
           script = script.host.script;
         }
-        return anyBody || ran.has(cmd);
+        return (anyBody && mayRun(run, pc.command)) || ran.has(cmd);
       };
       const fromEvals: RunPackageCommand[] = [];
       const seen = new Set<SimpleCommand>();
       for (const step of order.steps) {
-        if (step.kind !== 'command' || !step.evalScript || !step.evalOf || seen.has(step.cmd)) continue;
+        if (step.kind !== 'command' || !step.evalScript || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
         seen.add(step.cmd);
         const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
         if (!pc) continue;
