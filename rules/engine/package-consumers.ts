@@ -7,7 +7,7 @@
  */
 import type { Healthcheck, Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
-import { logicalText, parseShell, type SimpleCommand, type Word } from './shell';
+import { backquoteEnd, commandSubstitutionEnd, identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
 import { imageUses } from './image-uses';
@@ -296,4 +296,39 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
 /** The package command whose tool word starts at a document offset (packageCommandAt), one in an `eval`'s text written in the document included: a fix finds its command again from plain data. */
 export function runPackageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
   return packageCommandAt(ctx, toolOffset) ?? (runPackageCommands(ctx, true), runCommandsMemo.get(ctx)?.evals.get(toolOffset));
+}
+
+/**
+ * The commands that the command substitutions in a command's words run — `x=$(apt-get install -y curl)`, `echo "$(…)"`,
+ * backquotes — nested ones included, up to a few levels (POSIX 2.6.3 Command Substitution: "The shell shall expand the
+ * command substitution by executing command in a subshell environment"): they run when the command is expanded, before it runs. Not inside
+ * single quotes, nor `$((…))` (arithmetic), nor a substitution left open. Their offsets are their text's own.
+ */
+export function substitutedCommands(cmd: SimpleCommand, depth = 0): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  if (depth > 3) return out;
+  for (const w of cmd.words) {
+    const raw = w.raw;
+    if (!raw.includes('$(') && !raw.includes('`')) continue;
+    let single = false;
+    let double = false;
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw[i];
+      if (single) {
+        if (c === "'") single = false;
+        continue;
+      }
+      if (c === '\\') i++;
+      else if (c === "'" && !double) single = true;
+      else if (c === '"') double = !double;
+      else if ((c === '$' && raw[i + 1] === '(' && raw[i + 2] !== '(') || c === '`') {
+        const end = c === '`' ? backquoteEnd(raw, i) : commandSubstitutionEnd(raw, i + 1);
+        if (raw[end - 1] !== (c === '`' ? '`' : ')') || end - 1 <= i) break;
+        const inner = raw.slice(c === '`' ? i + 1 : i + 2, end - 1);
+        for (const d of parseShell({ text: inner, offsets: identityOffsets(inner.length + 1) })) out.push(d, ...substitutedCommands(d, depth + 1));
+        i = end - 1;
+      }
+    }
+  }
+  return out;
 }
