@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility } from './function-calls';
+import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1276,19 +1276,25 @@ interface ScriptEnds {
  * the background (a subshell there), not inside an `if`, loop, `case`, subshell or function body (constructsAt: not
  * negated either); inside a `{ … }` group only when every group around it surely runs in this shell (not behind
  * `&&`/`||`, not in a pipe or the background: runsInSubshell): `{ echo done; exit 0; }` ends the shell, `( …; exit 0 )`
- * only its subshell.
+ * only its subshell. A call of a function of the script whose body surely ends the shell (callEnds: `f() { exit 0; }; f`)
+ * stands where it is for that body's terminator, read the same way.
  */
 function scriptEnds(script: RunScript): ScriptEnds {
   const commands = script.commands;
   let found = scriptEndsOf.get(commands);
   if (found) return found;
   found = { sure: -1, may: -1, ret: -1 };
+  let defs: FunctionDefinition[] | undefined;
   for (let k = 0; k < commands.length && found.sure < 0; k++) {
     const c = commands[k];
-    const u = shellUtility(c);
+    let u = shellUtility(c);
     if (!u) continue;
+    if (!TERMINATORS.has(u.name) && u.name !== 'return') {
+      // A call of a function whose body surely ends the shell (`f() { exit 0; }; f`: callEnds) ends it as its `exit` does.
+      u = callEnds(commands, k, (defs ??= functionDefinitions(commands)));
+      if (!u) continue;
+    }
     const program = u.name;
-    if (!TERMINATORS.has(program) && program !== 'return') continue;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
     if (program === 'exec' && !execRunsProgram(u.args)) continue;
@@ -1309,6 +1315,47 @@ function scriptEnds(script: RunScript): ScriptEnds {
 }
 
 const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
+
+/**
+ * For command `k` of a script that calls a function the script defines (its program written as the name, not through
+ * `command`, which runs no function: POSIX command), the terminator that surely ends the shell in that function's body
+ * (shellUtility's reading of it), when: the name is defined once, at the top level (not in a compound, not behind
+ * `&&`/`||`), before the call; the body is a `{ …; }` group (a `( … )` body runs in a subshell: its `exit` ends that);
+ * and the body's first terminator standing at its own top level — `exit`, or `exec` with a program, as scriptEnds reads
+ * one at the script's (not after `&&`/`||`, not in a pipe, the background, a subshell, an `if`, loop or `case`; in a
+ * `{ … }` only where it surely runs) — comes with no `return` before it in the body (which may leave the function
+ * first). A function's body "is executed whenever fname is specified as the name of a simple command" (bash's Shell
+ * Functions), and `exit` there ends the shell, not the function (POSIX exit). Undefined otherwise.
+ */
+function callEnds(commands: readonly SimpleCommand[], k: number, defs: readonly FunctionDefinition[]): ReturnType<typeof shellUtility> {
+  const c = commands[k];
+  if (defs.length === 0 || c.programIndex < 0) return undefined;
+  const name = c.words[c.programIndex];
+  if (/[$`]/.test(name.raw)) return undefined;
+  const same = defs.filter((d) => d.name === name.value);
+  if (same.length !== 1 || same[0].subshell) return undefined;
+  const def = same[0];
+  const end = functionBodyEnd(commands, def);
+  if (end < 0 || end >= k) return undefined;
+  // Defined where it surely runs before the call: at the top level, not behind `&&`/`||` or in a pipe.
+  const head = def.at - 1;
+  const headOp = head > 0 ? commands[head - 1].next : null;
+  const around = constructsAt(commands, head, false);
+  if (!around || around.stack.length > 0 || headOp === '&&' || headOp === '||' || headOp === '|' || commands[head].prev === '(') return undefined;
+  for (let j = def.at; j <= end; j++) {
+    const b = commands[j];
+    const u = shellUtility(b);
+    if (!u) continue;
+    if (u.name === 'return') return undefined;
+    if (!TERMINATORS.has(u.name) || (u.name === 'exec' && !execRunsProgram(u.args))) continue;
+    const op = j > def.at ? commands[j - 1].next : null;
+    if (op === '&&' || op === '||' || op === '|' || op === '(' || b.prev === '(' || b.next === '|' || b.next === '&' || b.next === ')') continue;
+    const at = constructsAt(commands, j, false);
+    if (!at || at.stack[0]?.kind !== 'function' || at.stack.slice(1).some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
+    return u;
+  }
+  return undefined;
+}
 
 /** The index of the first command of a script that surely ends its shell when reached (scriptEnds: `exit`, `exec prog`); commands after it never run. -1 when there is none. */
 export function terminatorIndex(script: RunScript): number {
@@ -1970,7 +2017,10 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
   const term = commands[t];
   const before = commands[t - 1];
   if (before.next !== ';' && before.next !== '\n') return undefined;
-  const u = shellUtility(term);
+  let u = shellUtility(term);
+  // A call of a function that ends the shell (scriptEnds: callEnds): its body's terminator, whose status may be that of
+  // the list before the call (`f() { exit; }`).
+  if (u && !TERMINATORS.has(u.name) && u.name !== 'return') u = callEnds(commands, t, functionDefinitions(commands));
   if (!u) return undefined;
   const args = u.args;
   const readsStatus = (args.length === 0 && u.name !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw));
