@@ -1,10 +1,10 @@
 import { defineRule } from '../engine/rule';
-import { APT_INSTALLING, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, aptActionOf, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 import { invocation, shellProgramSource } from '../engine/run-commands';
 import { baseName, identityOffsets, parseShell, redirectionWidth, type SimpleCommand } from '../engine/shell';
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import { mayRunPackageManager, SHELL_PROGRAMS } from '../engine/package-consumers';
+import { mayRunPackageManager, SHELL_PROGRAMS, substitutedCommands } from '../engine/package-consumers';
 import { runOrder, type RunOrder } from '../engine/function-calls';
 import { propertiesOf } from '../engine/stage-scope';
 import type { Range, TextEdit } from '../engine/types';
@@ -70,6 +70,19 @@ function readsUnseenInput(run: RunInstruction, cmd: SimpleCommand): boolean {
     k += width - 1;
   }
   return false;
+}
+
+/**
+ * Whether the command substitutions of a command (substitutedCommands: `x=$(apt-get install -y curl)`, `echo "$(…)"`)
+ * install with apt, read the lists with aptitude or run what the RUN does not show (mayInstallUnseen): they run when
+ * the command is expanded (POSIX 2.6.3 Command Substitution).
+ */
+function substitutionMayInstall(run: RunInstruction, cmd: SimpleCommand): boolean {
+  return substitutedCommands(cmd).some((c) => {
+    const inv = invocation(c);
+    const action = inv ? aptActionOf(inv.name, inv.args.map((w) => w.value)) : null;
+    return (action !== null && APT_INSTALLING.has(action)) || aptitudeReadsLists(c) || mayInstallUnseen(run, c);
+  });
 }
 
 /** aptitude's actions that read the package lists. */
@@ -177,7 +190,7 @@ function loneUpdateInOrder(ctx: DockerfileContext, run: RunInstruction, order: R
     const follows = rest.some((s) => {
       if (s.kind !== 'command' || !runsInEveryShell(run, s.reach)) return false;
       const action = aptActionOfCommand(s.cmd, pcs);
-      return (action !== null && APT_INSTALLING.has(action)) || hosts.has(s.cmd) || aptitudeReadsLists(s.cmd) || cleansAptLists(s.cmd);
+      return (action !== null && APT_INSTALLING.has(action)) || hosts.has(s.cmd) || aptitudeReadsLists(s.cmd) || cleansAptLists(s.cmd) || substitutionMayInstall(run, s.cmd);
     });
     if (follows) continue;
     lone = k;
@@ -212,7 +225,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN runs `apt-get update` with no install (or other apt command that reads the lists) after it in that RUN.',
-    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. An update followed in the same RUN by a script the RUN does not show (`. ./install.sh`, `source setup.sh`, `./install-deps.sh`, `sudo bash install.sh`) or by a program named by an expansion (`$INSTALLER curl`) is not reported, nor one followed by a shell that reads its script from standard input (no operand, or `-s`: POSIX sh reads "from a command line string, the standard input, or a specified file", and "If no operands are specified and the -c option is not specified, the -s option shall be assumed") fed by a pipe or a file (`curl -fsSL https://get.docker.com | sh`, `… | sh -s -- --with-deps`, `sh < /tmp/install.sh`, also BusyBox\'s shell applets: `… | busybox sh`, `… | busybox ash -s -- --yes`; not a heredoc the RUN shows, nor `< /dev/null`), or by a shell whose `-c` string does any of these or is itself an expansion (`sh -c ./install.sh`, `sh -c ". /tmp/install.sh"`, `bash -c "$(curl -fsSL …)"`): what runs there may install, and the rule does not say \'without an install\' of what it cannot see. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell), also behind `command eval` and `builtin eval` (POSIX command and bash\'s builtin run the builtin they name); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
+    what: 'Flags `apt-get update` / `apt update` in a RUN (any stage, any RUN form, ONBUILD included) where no apt command that reads the package lists (`install`, `reinstall`, `build-dep`, `satisfy`, `upgrade`, `dist-upgrade`, `full-upgrade`, `source`, `download`) follows it in the same RUN (one after an unconditional `exit`, `exec` with a program or `return` at the script\'s top level, or at the end of a `{ …; }` group there, never runs — or, after a `return`, not in every shell: bash goes on — and does not count, nor does a removal of the lists there). Such a command is seen through wrappers (`sudo`, `env`, `nice -n 10`, `eatmydata`, `timeout [options] DURATION`), inside the quoted script of a shell the RUN starts (`sh -c \'apt-get install …\'`, `bash -euxc "…"`, `bash -euxo pipefail -c \'…\'`, `su -c \'…\'`, `su -lc \'…\'`), and aptitude\'s `install`, `reinstall`, `build-dep`, `safe-upgrade`, `full-upgrade`, `download` and `source` read the lists too. So is one inside a command substitution of a later command (`out="$(apt-get install -y curl)"`, `echo "$(…)"`, backquotes, nested ones; not text in single quotes, nor `$((…))`), which runs when that command is expanded (POSIX 2.6.3 Command Substitution: "The shell shall expand the command substitution by executing command in a subshell environment"; bash\'s Command Substitution). An update followed in the same RUN by a script the RUN does not show (`. ./install.sh`, `source setup.sh`, `./install-deps.sh`, `sudo bash install.sh`) or by a program named by an expansion (`$INSTALLER curl`) is not reported, nor one followed by a shell that reads its script from standard input (no operand, or `-s`: POSIX sh reads "from a command line string, the standard input, or a specified file", and "If no operands are specified and the -c option is not specified, the -s option shall be assumed") fed by a pipe or a file (`curl -fsSL https://get.docker.com | sh`, `… | sh -s -- --with-deps`, `sh < /tmp/install.sh`, also BusyBox\'s shell applets: `… | busybox sh`, `… | busybox ash -s -- --yes`; not a heredoc the RUN shows, nor `< /dev/null`), or by a shell whose `-c` string does any of these or is itself an expansion (`sh -c ./install.sh`, `sh -c ". /tmp/install.sh"`, `bash -c "$(curl -fsSL …)"`): what runs there may install, and the rule does not say \'without an install\' of what it cannot see. A RUN that updates and installs — also across `;`, `||`, newlines or inside one heredoc script — is fine, and so is an update whose lists the same RUN removes again (useless, but it leaves nothing behind). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell), also behind `command eval` and `builtin eval` (POSIX command and bash\'s builtin run the builtin they name); an `eval` of text with an expansion (`eval "apt-get install -y $PKGS"`), a recursive call or a command named by a variable in such a RUN may install, so an update before it is not reported, and an update in a function that is never called never runs.',
     why: 'Docker caches each RUN as a layer. An update in its own RUN is cached once and reused by every later build, so a later `apt-get install` in another RUN installs from a package index that can be months old — missing security updates or failing when the old versions leave the mirror — and the lists stay in the image as their own layer. SECURITY-GUIDELINES.md §1 "Regular Updates" and §6 "Minimize layers": update and install in one RUN.',
     whySummary: 'An `apt-get update` in a RUN of its own is cached as a layer and reused by later builds, so an install in a later RUN reads a package index that can be months old: missing security updates, or failing once the old versions leave the mirror.',
     bad: 'FROM debian:trixie-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl',
@@ -230,6 +243,8 @@ export default defineRule<'dockerfile', Data>({
       'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/sh.html',
       'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/command.html',
       'https://www.gnu.org/software/bash/manual/html_node/Bash-Builtins.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#tag_19_06_03',
+      'https://www.gnu.org/software/bash/manual/html_node/Command-Substitution.html',
     ],
   },
   check(ctx) {
@@ -254,6 +269,8 @@ export default defineRule<'dockerfile', Data>({
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && aptitudeReadsLists(cmd))) continue;
         // A script the RUN does not show, or a program named by an expansion, may install: not said to run without one.
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && mayInstallUnseen(run, cmd))) continue;
+        // An install in a command substitution runs with its command (`x=$(apt-get install -y curl)`: substitutedCommands).
+        if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && substitutionMayInstall(run, cmd))) continue;
         // Lists removed later in the same RUN leave nothing behind: the update is merely useless.
         if (reachedCommandsOf(run).some((cmd) => cmd.start > pc.command.start && cleansAptLists(cmd))) continue;
         out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, runLine: run.instruction.getRange().start.line } });

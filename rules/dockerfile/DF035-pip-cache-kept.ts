@@ -6,7 +6,7 @@ import type { Stage } from '../engine/dockerfile';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import type { DockerfileContext } from '../engine/dockerfile';
-import { cleanedInOrder, covers, envValueAt, exportedBefore, insertAfterAction, insertAfterWord, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, reachedCommandsOf, runsInEveryShell, removes, removesDir, toolRange, type PackageCommand, type ParsedOption } from '../engine/packages';
+import { cleanedAfter, covers, mayRun, envValueAt, exportedBefore, insertAfterAction, insertAfterWord, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, removesDir, toolRange, type PackageCommand, type ParsedOption } from '../engine/packages';
 
 interface Data {
   /** `pip`, `pip3`, `python3 -m pip`, as written. */
@@ -63,26 +63,21 @@ function keepsCache(ctx: DockerfileContext, pc: PackageCommand): boolean {
     if (dir.includes('$')) return false;
     if (mountsCacheOver(pc.run, (t) => covers(t, dir))) return false;
     const removesDirCache = (cmd: SimpleCommand) => removes(cmd, (p) => removesDir(p, dir));
-    return !(cleanedInOrder(pc.run, [pc.command], removesDirCache) ?? reachedCommandsOf(pc.run).some((cmd) => cmd.start > pc.command.start && removesDirCache(cmd)));
+    return !cleanedAfter(pc.run, [pc.command], removesDirCache);
   }
   if (disablesCache(pc.assignments.get('PIP_NO_CACHE_DIR')) || disablesCache(exportedBefore(pc, 'PIP_NO_CACHE_DIR'))) return false;
   if (disablesCache(envValueAt(ctx, pc.run.stage, pc.run.instruction.getRange().start.line, 'PIP_NO_CACHE_DIR'))) return false;
   if (mountsCacheOver(pc.run, (t) => covers(t, '/root/.cache/pip') || /\/\.cache(?:\/pip)?$/.test(t))) return false;
-  const after = pc.command.start;
   // A cleanup after an unconditional `exit` never runs, nor one after a top-level `return` in dash or ash
-  // (reachedCommandsOf, runsInEveryShell).
-  // In a RUN that defines a function or runs `eval`, in the order its shell runs it (cleanedInOrder).
+  // (reachedCommandsOf, runsInEveryShell), and one after `|| exit 0` may not (cleanedAfter).
+  // In a RUN that defines a function or runs `eval`, in the order its shell runs it.
   let pcs: Map<SimpleCommand, PackageCommand> | undefined;
   const purges = (cmd: SimpleCommand) => {
     pcs ??= new Map(packageCommandsOf(ctx, pc.run).map((o) => [o.command, o]));
     const o = pcs.get(cmd);
     return cleansPipCache(cmd) || (!!o && o.family === 'pip' && o.action === 'cache' && o.operands.some((w) => w.value === 'purge' || w.value === 'remove'));
   };
-  const inOrder = cleanedInOrder(pc.run, [pc.command], purges);
-  if (inOrder !== undefined) return !inOrder;
-  if (reachedCommandsOf(pc.run).some((cmd) => cmd.start > after && cleansPipCache(cmd))) return false;
-  if (packageCommandsOf(ctx, pc.run).some((o) => o.family === 'pip' && o.action === 'cache' && o.command.start > after && runsInEveryShell(pc.run, o.command) && o.operands.some((w) => w.value === 'purge' || w.value === 'remove'))) return false;
-  return true;
+  return !cleanedAfter(pc.run, [pc.command], purges);
 }
 
 /**
@@ -126,7 +121,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: '`pip install` keeps its cache in the layer: no `--no-cache-dir`, or a `--cache-dir` given last.',
-    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). pip applies its options in order and `--no-cache-dir` and `--cache-dir DIR` set the same thing, so the last one wins: `--no-cache-dir --cache-dir /tmp/c` caches in /tmp/c and is flagged (the message names the folder), as is any `--cache-dir DIR` given last — unless a cache or tmpfs mount covers DIR or the same RUN removes it later (a command-line option also wins over `PIP_NO_CACHE_DIR`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`; not one after an unconditional top-level `exit`, `exec` with a program or `return`, which never runs or, for `return`, not in every shell). `pipx`, `pipenv` and `uv pip` are other tools and not judged. Not in a builder stage whose layers reach no image: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then. A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell): a removal of the cache or `pip cache purge` in a function the RUN calls after the install counts, one in a function never called, after a `return` or `exit` in its function, or in an `eval` of text with an expansion does not, and an install in a function never called runs nothing.',
+    what: 'Flags `pip install` — `pip`, `pip3`, `pip3.12`, `python -m pip`, `python3 -m pip`, also behind `sudo`/`env`, with packages or `-r requirements.txt` — without `--no-cache-dir` (before or after `install`; pip also accepts the abbreviation `--no-cache`). pip applies its options in order and `--no-cache-dir` and `--cache-dir DIR` set the same thing, so the last one wins: `--no-cache-dir --cache-dir /tmp/c` caches in /tmp/c and is flagged (the message names the folder), as is any `--cache-dir DIR` given last — unless a cache or tmpfs mount covers DIR or the same RUN removes it later (a command-line option also wins over `PIP_NO_CACHE_DIR`). Silent when the cache is disabled another way: `PIP_NO_CACHE_DIR` set by ENV or ARG earlier in the stage (ENV also from a stage it builds on), by `export` earlier in the script or as a `PIP_NO_CACHE_DIR=1 pip …` prefix; a cache or tmpfs mount over the pip cache (`--mount=type=cache,target=/root/.cache/pip`); or removal later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`; not one after an unconditional top-level `exit`, `exec` with a program or `return`, which never runs or, for `return`, not in every shell; nor after an `exit`, `return` or `exec` with a program written between the install and it that may end the shell with success (`pip install flask || exit 0; pip cache purge`, `if [ -f /x ]; then exit 0; fi; …`, `[ -n "$SKIP" ] && exit; …`: on that path the RUN succeeds and the cleanup never runs, as DF030 reads its lists; POSIX exit: with no status the shell exits with that of the last command, which succeeded there), while one that surely fails (`exit 1`, a bare `exit` right after `||`) keeps the failure). An install that never runs keeps no cache and is not flagged, as DF034 reads it: one after an unconditional top-level `exit` or `exec` with a program, or, under a shell known to be `sh`, dash or ash, a top-level `return`. `pipx`, `pipenv` and `uv pip` are other tools and not judged. Not in a builder stage whose layers reach no image: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then. A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell): a removal of the cache or `pip cache purge` in a function the RUN calls after the install counts, one in a function never called, after a `return` or `exit` in its function, or in an `eval` of text with an expansion does not, and an install in a function never called runs nothing.',
     why: 'pip keeps every downloaded archive and built wheel in `~/.cache/pip`. In an image that cache is dead weight — often hundreds of megabytes for scientific stacks — shipped with every pull and never read again. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages". Note that pip treats any boolean value of PIP_NO_CACHE_DIR, even `false` or `0`, as "disable the cache" (a backward-compatibility quirk), so any such value is accepted here.',
     whySummary: 'pip\'s cache of downloaded archives and built wheels (`~/.cache/pip`, often hundreds of megabytes) is dead weight in the image, shipped with every pull and never read again.',
     bad: 'FROM python:3.13-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
@@ -143,6 +138,9 @@ export default defineRule<'dockerfile', Data>({
       'https://github.com/moby/buildkit/pull/6153',
       'https://www.gnu.org/software/bash/manual/html_node/Shell-Functions.html',
       'https://pubs.opengroup.org/onlinepubs/009695299/utilities/eval.html',
+      'https://www.gnu.org/software/bash/manual/html_node/Lists.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#exit',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#exec',
     ],
   },
   check(ctx) {
@@ -151,6 +149,8 @@ export default defineRule<'dockerfile', Data>({
     for (const pc of packageCommands(ctx)) {
       if (pc.family !== 'pip' || pc.action !== 'install') continue;
       if (pc.run.stage && builders.has(pc.run.stage)) continue;
+      // One after an unconditional `exit`/`exec` (under /bin/sh a top-level `return` too) never runs: it keeps nothing (as DF034).
+      if (!mayRun(pc.run, pc.command)) continue;
       if (!keepsCache(ctx, pc)) continue;
       out.push({ range: toolRange(ctx, pc), data: { tool: pc.display, toolOffset: pc.toolWord.start, cacheDir: explicitCacheDir(pc) } });
     }

@@ -3,7 +3,7 @@ import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
 import type { RunInstruction } from '../engine/dockerfile';
 import { rootBase } from '../engine/stage-scope';
-import { appendToRun, cleanedInOrder, covers, mayRun, mountsCacheOver, runsInEveryShell, packageCommandsOf, reachedCommandsOf, removes, removesDir, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { appendToRun, cleanedAfter, covers, mayRun, mountsCacheOver, packageCommandsOf, removes, removesDir, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 
 interface Data {
   /** The installing tool as written (`yum`, `dnf`, `microdnf`, `tdnf`, `zypper`). */
@@ -43,25 +43,21 @@ function installs(pc: PackageCommand): boolean {
   return pc.family === 'zypper' && (pc.action === 'install' || pc.action === 'source-install' || pc.action === 'si');
 }
 
-/** Whether the installs' cache is cleaned after `last`, the last of them (`ins`) in the document (cleanedInOrder: after the last that runs, for a RUN that defines a function or runs `eval`). */
+/**
+ * Whether the installs' cache is surely cleaned after the last of them (`ins`) in the document (cleanedAfter: after the
+ * last that runs, for a RUN that defines a function or runs `eval`; not past an `exit` that may end the shell with success).
+ */
 function cleaned(run: RunInstruction, pcs: PackageCommand[], family: 'rpm' | 'zypper', ins: readonly SimpleCommand[], dnf5: boolean): boolean {
-  const after = ins[ins.length - 1].start;
   const dirs = family === 'rpm' ? (dnf5 ? DNF5_CACHES : RPM_CACHES) : [ZYPP_CACHE];
   if (mountsCacheOver(run, (t) => dirs.some((d) => covers(t, d)))) return true;
-  // In a RUN that defines a function or runs `eval`, in the order its shell runs it (cleanedInOrder).
+  // In a RUN that defines a function or runs `eval`, in the order its shell runs it (cleanedAfter).
   let byCommand: Map<SimpleCommand, PackageCommand> | undefined;
-  const inOrder = cleanedInOrder(run, ins, (cmd) => {
+  return cleanedAfter(run, ins, (cmd) => {
     byCommand ??= new Map(pcs.map((pc) => [pc.command, pc]));
     const pc = byCommand.get(cmd);
     if (pc) return pc.family === family && pc.action === 'clean' && (family === 'zypper' || pc.operands.some((w) => w.value === 'all'));
     return removes(cmd, (p) => dirs.some((d) => removesDir(p, d)));
   });
-  if (inOrder !== undefined) return inOrder;
-  for (const pc of pcs) {
-    if (pc.command.start <= after || pc.family !== family || pc.action !== 'clean' || !runsInEveryShell(run, pc.command)) continue;
-    if (family === 'zypper' || pc.operands.some((w) => w.value === 'all')) return true;
-  }
-  return reachedCommandsOf(run).some((cmd) => cmd.start > after && removes(cmd, (p) => dirs.some((d) => removesDir(p, d))));
 }
 
 export default defineRule<'dockerfile', Data>({
@@ -72,7 +68,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A yum, dnf, microdnf, tdnf or zypper install keeps its package cache in the layer: no `clean` after it in the RUN.',
-    what: 'Flags a RUN (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then; any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts (an install, clean or removal after an unconditional top-level `exit` or `exec` with a program does not: it never runs, nor does one behind `&&` after an `exit`, `return`, `exec` with a program or a `{ …; }` group ending with one (`dnf install -y curl && exit 0 && dnf clean all`); nor does a clean or removal after a top-level `return`, where dash and ash end the script and bash goes on, though an install there counts unless the shell is known to be `sh`, dash or ash) — for dnf5 (`dnf5`, or `dnf`/`yum` on Fedora 41 and later) only `/var/cache/libdnf5`, where dnf5 keeps root\'s cache (dnf5-caching(7)). Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell): a clean in a function the RUN calls after the last install that runs counts, one in a function never called, after a `return` or `exit` in its function, or in an `eval` of text with an expansion does not, and an install in a function never called runs nothing.',
+    what: 'Flags a RUN (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then; any RUN form, ONBUILD included) that installs with yum, dnf (dnf5), microdnf or tdnf (`install`, `reinstall`, `groupinstall`, `localinstall`, `group install`, `module install`) without a later `yum|dnf|microdnf|tdnf clean all` in the same RUN, or with zypper (`install`/`in`, `source-install`) without a later `zypper clean`/`zypper cc`. Removing the cache directory (`rm -rf /var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`) or mounting a cache/tmpfs over it also counts (an install, clean or removal after an unconditional top-level `exit` or `exec` with a program does not: it never runs, nor does one behind `&&` after an `exit`, `return`, `exec` with a program or a `{ …; }` group ending with one (`dnf install -y curl && exit 0 && dnf clean all`); nor does a clean or removal after a top-level `return`, where dash and ash end the script and bash goes on, though an install there counts unless the shell is known to be `sh`, dash or ash; nor after an `exit`, `return` or `exec` with a program written between the install and it that may end the shell with success (`dnf install -y curl || exit 0; dnf clean all`, `if [ -f /x ]; then exit 0; fi; …`, `[ -n "$SKIP" ] && exit; …`: on that path the RUN succeeds and the clean never runs, as DF030 reads its lists; POSIX exit: with no status the shell exits with that of the last command, which succeeded there), while one that surely fails (`exit 1`, a bare `exit` right after `||`) keeps the failure; no fix is offered then, since a clean appended at the end would be skipped on that path too) — for dnf5 (`dnf5`, or `dnf`/`yum` on Fedora 41 and later) only `/var/cache/libdnf5`, where dnf5 keeps root\'s cache (dnf5-caching(7)). Any tool of the yum/dnf family may clean for another (on dnf-based systems `yum` is dnf). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell): a clean in a function the RUN calls after the last install that runs counts, one in a function never called, after a `return` or `exit` in its function, or in an `eval` of text with an expansion does not, and an install in a function never called runs nothing.',
     why: 'These package managers keep repository metadata (and often downloaded RPMs) under /var/cache: easily a hundred megabytes left in the layer, shipped with every pull, used by nothing at run time. A clean in a later RUN cannot shrink the earlier layer. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and "Minimize layers".',
     bad: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils',
     good: 'FROM rockylinux/rockylinux:10-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all',
@@ -95,6 +91,7 @@ export default defineRule<'dockerfile', Data>({
       'https://docs.docker.com/reference/dockerfile/#shell',
       'https://www.gnu.org/software/bash/manual/html_node/Shell-Functions.html',
       'https://pubs.opengroup.org/onlinepubs/009695299/utilities/eval.html',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#exit',
     ],
   },
   check(ctx) {

@@ -7,6 +7,7 @@ import { buildsWindows, everyVariantGives, rootBase, shellsOf, stageChain } from
 import type { Detection, Range } from '../engine/types';
 import { outputRedirectTarget, SHELL_BUILTINS, type SimpleCommand } from '../engine/shell';
 import { scriptCloses } from '../engine/shell-check';
+import { shellUtility } from '../engine/function-calls';
 
 interface Data {
   instruction: 'CMD' | 'ENTRYPOINT';
@@ -242,13 +243,17 @@ function startsWithExec(ctx: DockerfileContext, ins: Instruction): boolean {
 
 /**
  * Whether a command is `exec prog …`: `exec` is the program, preceded only by assignments, and a
- * program follows (after redirections), not an option (`exec -a name`: bash only) or nothing.
+ * program follows (after redirections), not an option (`exec -a name`: bash only) or nothing. Also
+ * `command exec prog` (shellUtility: POSIX command runs the utility as written, "the same as omitting
+ * command"), not bash's `builtin exec`, which /bin/sh (dash, BusyBox ash) fails with status 127.
  */
 function execsProgram(cmd: SimpleCommand): boolean {
   // `exec` is the program, preceded only by assignments (`FOO=1 exec prog`), not by keywords (`then exec`, `! exec`).
   const words = cmd.words;
-  if (words[cmd.programIndex].value !== 'exec') return false;
+  const u = shellUtility(cmd);
+  if (!u || u.name !== 'exec' || u.viaBuiltin) return false;
   if (words.slice(0, cmd.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return false;
+  if (words[cmd.programIndex].value !== 'exec') return u.args.length > 0 && !u.args[0].raw.startsWith('-');
   for (let i = cmd.programIndex + 1; i < words.length; i++) {
     const m = REDIRECTION.exec(words[i].raw);
     if (m) {
@@ -321,7 +326,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'The CMD or ENTRYPOINT of the final image is written in shell form.',
-    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on — with a final FROM that names a stage through a variable, `FROM runtime-$TARGETARCH`, from each stage it could name (the automatic platform ARG\'s values or a global ARG default), a CMD in effect on one platform being reported there, and one of the final stage itself only when every such stage gives it alike; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing). A shell-form CMD is reported as information only when the final image\'s exec-form ENTRYPOINT is an init that passes docker stop\'s SIGTERM to the whole process group of its child — dumb-init (not with `-c`/`--single-child`, "signals are only proxied to the direct child", nor with `DUMB_INIT_SETSID` set), or tini with `-g` (or `TINI_KILL_PROCESS_GROUP` set): the program the shell starts gets the signal too (`ENTRYPOINT ["dumb-init", "--"]` with `CMD node server.js`), and the message says so; the exec form still leaves the shell out.',
+    what: 'Flags the CMD and ENTRYPOINT that take effect in the final image (the last of each in the final stage, or inherited from the stage it builds on — with a final FROM that names a stage through a variable, `FROM runtime-$TARGETARCH`, from each stage it could name (the automatic platform ARG\'s values or a global ARG default), a CMD in effect on one platform being reported there, and one of the final stage itself only when every such stage gives it alike; a CMD inherited from a base is not, when a nearer stage sets ENTRYPOINT, which resets it) when they are written in shell form (`CMD node server.js`), including a JSON array Docker cannot parse (`CMD [\'node\', \'server.js\']`, which silently becomes shell form). Builder stages are not judged: their CMD never runs. Not flagged when a SHELL instruction is in effect: choosing a shell explicitly says the shell is wanted (as BuildKit\'s check does). Not flagged either when the shell replaces itself with the program: the command starts with `exec` and a program (`CMD exec node server.js`; not in a pipeline or the background, `exec node x | tee log`, `exec node x &`, which run it in a subshell), or the last command of its top-level list is `exec prog …`, reached after `&&` or `;` (`CMD cp -r /src/. /dst && chown -R www-data /dst && exec php-fpm`) — POSIX `exec` with a command replaces the shell without creating a new process, so the program is PID 1 and gets the signals; also written `command exec prog` (`command -- exec prog`), which POSIX command runs as the same `exec` ("the same as omitting command" for a utility that is not a function), not bash\'s `builtin exec prog`, which `/bin/sh` (dash, BusyBox ash: no `builtin`) fails with status 127 and goes on. Still flagged when that `exec` may not be what runs last or is not the shell itself: after `||` or in a pipeline (`a || exec prog`, `a && exec prog || fallback`, `a | exec prog`), backgrounded, inside a subshell, `{ … }`, `if` or loop, followed by more commands (`a; exec b; c`), with options (`exec -a name`, bash only) or with only redirections (`exec 2>&1`, which runs nothing). A shell-form CMD is reported as information only when the final image\'s exec-form ENTRYPOINT is an init that passes docker stop\'s SIGTERM to the whole process group of its child — dumb-init (not with `-c`/`--single-child`, "signals are only proxied to the direct child", nor with `DUMB_INIT_SETSID` set), or tini with `-g` (or `TINI_KILL_PROCESS_GROUP` set): the program the shell starts gets the signal too (`ENTRYPOINT ["dumb-init", "--"]` with `CMD node server.js`), and the message says so; the exec form still leaves the shell out.',
     why: 'In shell form the container\'s PID 1 is `/bin/sh -c`, not your program (or, under an init ENTRYPOINT such as tini, the init\'s child is the shell): `docker stop` sends SIGTERM to the shell (an init passes it on to the shell only, unless it signals the whole process group, see What), which does not forward it, so the application gets no chance to shut down cleanly and is killed after the timeout (open connections dropped, writes lost). Some shells replace themselves with the last command of a simple `-c` script (then the program does get the signal), but which shell the image has, and whether the script stays that simple, is not something the Dockerfile guarantees; the exec form does. A shell-form CMD is also passed as `/bin/sh -c …` arguments to an ENTRYPOINT, and needs a shell in the image (distroless images have none). On a Windows base image the shell form runs under `cmd /S /C` instead (the Dockerfile reference, SHELL: the default shell on Windows), and the message says so: the container\'s main process is then cmd, with the program as its child, where the exec form runs the program itself. SECURITY-GUIDELINES.md §2 Container Runtime Security and the checklist\'s "Error handling implemented": the process must receive the signals the runtime sends.',
     bad: 'FROM node:24-slim\nCMD node server.js --port 8080',
     good: 'FROM node:24-slim\nCMD ["node", "server.js", "--port", "8080"]',
@@ -337,6 +342,7 @@ export default defineRule<'dockerfile', Data>({
       'https://manpages.ubuntu.com/manpages/noble/man1/dumb-init.1.html',
       'https://github.com/krallin/tini#process-group-killing',
       'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope',
+      'https://pubs.opengroup.org/onlinepubs/9799919799/utilities/command.html',
     ],
   },
   check(ctx) {

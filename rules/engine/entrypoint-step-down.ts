@@ -10,6 +10,7 @@ import { argWords } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown, type StepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
+import { builtinWords } from './function-calls';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import { dockerignoreFor, globRegExp, isExcluded, mayReincludeBelow, parseDockerignore, type DockerignorePattern } from './dockerignore';
@@ -462,7 +463,12 @@ function oneCommandWords(text: string, positional: () => string[] | null): strin
   if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
   const c = commands[0];
   const inv = invocation(c);
-  if (!inv || inv.assignments.length > 0 || !inv.wrappers.every((k) => baseNameOf(c.words[k].value) === 'exec')) return null;
+  // Wrappers: `exec`, after the `command` words the utility is named through (`command exec docker-entrypoint.sh "$@"`:
+  // builtinWords, shellUtility; POSIX command: "the same as omitting command"), not bash's `builtin` (dash and BusyBox
+  // ash fail it with status 127).
+  const through = inv ? builtinWords(c) : undefined;
+  const utility = !through || through.viaBuiltin || through.describes ? -1 : c.words.indexOf(through.words[0]);
+  if (!inv || utility < 0 || inv.assignments.length > 0 || !inv.wrappers.every((k) => (k < utility ? c.words[k].value === 'command' : baseNameOf(c.words[k].value) === 'exec'))) return null;
   // Every word after the program is an argument: no redirection, no option of a wrapper (`exec -a name`).
   if (inv.args.length !== c.words.length - inv.index - 1 || inv.index !== inv.wrappers.length) return null;
   const out: string[] = [];

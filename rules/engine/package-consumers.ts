@@ -7,12 +7,12 @@
  */
 import type { Healthcheck, Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
-import { logicalText, parseShell, type SimpleCommand, type Word } from './shell';
+import { backquoteEnd, commandSubstitutionEnd, identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
 import { imageUses } from './image-uses';
 import { runOrder } from './function-calls';
-import { packageCommandAt, packageCommandsOf, packageCommandsOfInStrings, recognize, toolRange, type PackageCommand } from './packages';
+import { mayRun, packageCommandAt, packageCommandsOf, packageCommandsOfInStrings, recognize, toolRange, type PackageCommand } from './packages';
 import type { Range } from './types';
 
 /**
@@ -254,13 +254,14 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
     for (const run of ctx.runs()) {
       const order = runOrder(run);
       const placed = (pc: PackageCommand): RunPackageCommand => ({ pc, placed: true, at: pc.toolWord.start, range: toolRange(ctx, pc) });
+      // What follows an unconditional `exit`/`exec` never runs (mayRun), as DF030, DF033, DF034 and DF036 read it.
       if (!order.special) {
-        for (const pc of packageCommandsOf(ctx, run)) memo.top.push(placed(pc));
-        for (const pc of packageCommandsOfInStrings(ctx, run)) memo.strings.push(placed(pc));
+        for (const pc of packageCommandsOf(ctx, run)) if (mayRun(run, pc.command)) memo.top.push(placed(pc));
+        for (const pc of packageCommandsOfInStrings(ctx, run)) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
         continue;
       }
-      const anyBody = order.steps.some((s) => s.kind === 'unknown');
-      const ran = new Set(order.steps.filter((s) => s.kind === 'command').map((s) => s.cmd));
+      const anyBody = order.steps.some((s) => s.kind === 'unknown' && mayRun(run, s.reach));
+      const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
       // A command of a script string counts when the command that starts its shell does.
       const runs = (pc: PackageCommand) => {
         let script = pc.script;
@@ -269,12 +270,12 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
           cmd = script.host.script.commands[script.host.index];
           script = script.host.script;
         }
-        return anyBody || ran.has(cmd);
+        return (anyBody && mayRun(run, pc.command)) || ran.has(cmd);
       };
       const fromEvals: RunPackageCommand[] = [];
       const seen = new Set<SimpleCommand>();
       for (const step of order.steps) {
-        if (step.kind !== 'command' || !step.evalScript || !step.evalOf || seen.has(step.cmd)) continue;
+        if (step.kind !== 'command' || !step.evalScript || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
         seen.add(step.cmd);
         const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
         if (!pc) continue;
@@ -295,4 +296,39 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
 /** The package command whose tool word starts at a document offset (packageCommandAt), one in an `eval`'s text written in the document included: a fix finds its command again from plain data. */
 export function runPackageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
   return packageCommandAt(ctx, toolOffset) ?? (runPackageCommands(ctx, true), runCommandsMemo.get(ctx)?.evals.get(toolOffset));
+}
+
+/**
+ * The commands that the command substitutions in a command's words run — `x=$(apt-get install -y curl)`, `echo "$(…)"`,
+ * backquotes — nested ones included, up to a few levels (POSIX 2.6.3 Command Substitution: "The shell shall expand the
+ * command substitution by executing command in a subshell environment"): they run when the command is expanded, before it runs. Not inside
+ * single quotes, nor `$((…))` (arithmetic), nor a substitution left open. Their offsets are their text's own.
+ */
+export function substitutedCommands(cmd: SimpleCommand, depth = 0): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  if (depth > 3) return out;
+  for (const w of cmd.words) {
+    const raw = w.raw;
+    if (!raw.includes('$(') && !raw.includes('`')) continue;
+    let single = false;
+    let double = false;
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw[i];
+      if (single) {
+        if (c === "'") single = false;
+        continue;
+      }
+      if (c === '\\') i++;
+      else if (c === "'" && !double) single = true;
+      else if (c === '"') double = !double;
+      else if ((c === '$' && raw[i + 1] === '(' && raw[i + 2] !== '(') || c === '`') {
+        const end = c === '`' ? backquoteEnd(raw, i) : commandSubstitutionEnd(raw, i + 1);
+        if (raw[end - 1] !== (c === '`' ? '`' : ')') || end - 1 <= i) break;
+        const inner = raw.slice(c === '`' ? i + 1 : i + 2, end - 1);
+        for (const d of parseShell({ text: inner, offsets: identityOffsets(inner.length + 1) })) out.push(d, ...substitutedCommands(d, depth + 1));
+        i = end - 1;
+      }
+    }
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, functionDefinitions, OPENERS, runOrder, shellUtility } from './function-calls';
+import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
 import { pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1276,19 +1276,25 @@ interface ScriptEnds {
  * the background (a subshell there), not inside an `if`, loop, `case`, subshell or function body (constructsAt: not
  * negated either); inside a `{ … }` group only when every group around it surely runs in this shell (not behind
  * `&&`/`||`, not in a pipe or the background: runsInSubshell): `{ echo done; exit 0; }` ends the shell, `( …; exit 0 )`
- * only its subshell.
+ * only its subshell. A call of a function of the script whose body surely ends the shell (callEnds: `f() { exit 0; }; f`)
+ * stands where it is for that body's terminator, read the same way.
  */
 function scriptEnds(script: RunScript): ScriptEnds {
   const commands = script.commands;
   let found = scriptEndsOf.get(commands);
   if (found) return found;
   found = { sure: -1, may: -1, ret: -1 };
+  let defs: FunctionDefinition[] | undefined;
   for (let k = 0; k < commands.length && found.sure < 0; k++) {
     const c = commands[k];
-    const u = shellUtility(c);
+    let u = shellUtility(c);
     if (!u) continue;
+    if (!TERMINATORS.has(u.name) && u.name !== 'return') {
+      // A call of a function whose body surely ends the shell (`f() { exit 0; }; f`: callEnds) ends it as its `exit` does.
+      u = callEnds(commands, k, (defs ??= functionDefinitions(commands)));
+      if (!u) continue;
+    }
     const program = u.name;
-    if (!TERMINATORS.has(program) && program !== 'return') continue;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
     if (program === 'exec' && !execRunsProgram(u.args)) continue;
@@ -1309,6 +1315,47 @@ function scriptEnds(script: RunScript): ScriptEnds {
 }
 
 const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
+
+/**
+ * For command `k` of a script that calls a function the script defines (its program written as the name, not through
+ * `command`, which runs no function: POSIX command), the terminator that surely ends the shell in that function's body
+ * (shellUtility's reading of it), when: the name is defined once, at the top level (not in a compound, not behind
+ * `&&`/`||`), before the call; the body is a `{ …; }` group (a `( … )` body runs in a subshell: its `exit` ends that);
+ * and the body's first terminator standing at its own top level — `exit`, or `exec` with a program, as scriptEnds reads
+ * one at the script's (not after `&&`/`||`, not in a pipe, the background, a subshell, an `if`, loop or `case`; in a
+ * `{ … }` only where it surely runs) — comes with no `return` before it in the body (which may leave the function
+ * first). A function's body "is executed whenever fname is specified as the name of a simple command" (bash's Shell
+ * Functions), and `exit` there ends the shell, not the function (POSIX exit). Undefined otherwise.
+ */
+function callEnds(commands: readonly SimpleCommand[], k: number, defs: readonly FunctionDefinition[]): ReturnType<typeof shellUtility> {
+  const c = commands[k];
+  if (defs.length === 0 || c.programIndex < 0) return undefined;
+  const name = c.words[c.programIndex];
+  if (/[$`]/.test(name.raw)) return undefined;
+  const same = defs.filter((d) => d.name === name.value);
+  if (same.length !== 1 || same[0].subshell) return undefined;
+  const def = same[0];
+  const end = functionBodyEnd(commands, def);
+  if (end < 0 || end >= k) return undefined;
+  // Defined where it surely runs before the call: at the top level, not behind `&&`/`||` or in a pipe.
+  const head = def.at - 1;
+  const headOp = head > 0 ? commands[head - 1].next : null;
+  const around = constructsAt(commands, head, false);
+  if (!around || around.stack.length > 0 || headOp === '&&' || headOp === '||' || headOp === '|' || commands[head].prev === '(') return undefined;
+  for (let j = def.at; j <= end; j++) {
+    const b = commands[j];
+    const u = shellUtility(b);
+    if (!u) continue;
+    if (u.name === 'return') return undefined;
+    if (!TERMINATORS.has(u.name) || (u.name === 'exec' && !execRunsProgram(u.args))) continue;
+    const op = j > def.at ? commands[j - 1].next : null;
+    if (op === '&&' || op === '||' || op === '|' || op === '(' || b.prev === '(' || b.next === '|' || b.next === '&' || b.next === ')') continue;
+    const at = constructsAt(commands, j, false);
+    if (!at || at.stack[0]?.kind !== 'function' || at.stack.slice(1).some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
+    return u;
+  }
+  return undefined;
+}
 
 /** The index of the first command of a script that surely ends its shell when reached (scriptEnds: `exit`, `exec prog`); commands after it never run. -1 when there is none. */
 export function terminatorIndex(script: RunScript): number {
@@ -1413,23 +1460,55 @@ export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
 }
 
 /**
- * For a RUN that defines a function or runs `eval` (runOrder: a function's body runs where it is called, an `eval`'s
- * readable text where the `eval` stands, a function only defined runs nothing): whether a command for which `test`
- * holds surely runs after the last run of any of `cmds` — in every shell (runsInEveryShell of the command of the RUN's script
- * it runs through), not after a `return` or `exit` in its function, not in a function called in a pipe or the
- * background (an `eval` of text with an expansion runs nothing known) — or none of them runs (in a function never
- * called). Undefined for any other RUN: its commands run in document order (reachedCommandsOf).
+ * Whether the shell may end with success between an install and a later cleanup of the same script (mayEndWithSuccess:
+ * `… || exit 0; rm …`, `if [ -f /x ]; then exit 0; fi; rm …`, `exec prog`): on that path the RUN succeeds with the
+ * lists (or the cache) left, so the cleanup is not done (DF030; cleanedAfter). A function's body runs where it is
+ * called, which runOrder reads (a call that may end the shell makes what follows uncertain): its own commands are not
+ * read here. For commands of different scripts (heredocs), not read.
  */
-export function cleanedInOrder(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean | undefined {
+export function successExitBetween(run: RunInstruction, install: SimpleCommand, cleanup: SimpleCommand): boolean {
+  if (install === cleanup) return false;
+  const script = run.scripts.find((s) => s.commands.includes(install));
+  const to = script ? script.commands.indexOf(cleanup) : -1;
+  if (!script || to < 0) return false;
+  const bodies = functionDefinitions(script.commands).map((d) => [d.at, functionBodyEnd(script.commands, d)]);
+  for (let k = script.commands.indexOf(install) + 1; k < to; k++) {
+    const body = bodies.find(([from, end]) => k >= from && (end < 0 || k <= end));
+    if (body) {
+      // A body that does not pair up: what follows cannot be told from it.
+      if (body[1] < 0) return true;
+      k = body[1];
+      continue;
+    }
+    if (mayEndWithSuccess(script, k + 1, k)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a command for which `test` holds (a cleanup) surely runs after the last of `cmds` (installs of the RUN, in
+ * document order) that may run, or none of them runs. For a RUN that defines a function or runs `eval` (runOrder: a
+ * function's body runs where it is called, an `eval`'s readable text where the `eval` stands, a function only defined
+ * runs nothing), in that order: in every shell (runsInEveryShell of the command of the RUN's script it runs through),
+ * not after a `return` or `exit` in its function, not in a function called in a pipe or the background (an `eval` of
+ * text with an expansion runs nothing known). For any other RUN, in document order (reachedCommandsOf). Either way not
+ * when an `exit`, `return` or `exec prog` between them may end the shell with success (successExitBetween: `apk add x
+ * || exit 0; rm -rf /var/cache/apk/*`, `if [ -f /x ]; then exit 0; fi; pip cache purge`): the RUN is then done with
+ * the cache kept.
+ */
+export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean {
   const order = runOrder(run);
-  if (!order.special) return undefined;
+  if (!order.special) {
+    const install = cmds[cmds.length - 1];
+    return reachedCommandsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
+  }
   const steps = order.steps;
   let last = -1;
   for (let k = 0; k < steps.length; k++) if (cmds.includes(steps[k].cmd) && mayRun(run, steps[k].reach)) last = k;
   if (last < 0) return true;
   for (let k = last + 1; k < steps.length; k++) {
     const s = steps[k];
-    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd)) return true;
+    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
 }
@@ -1939,7 +2018,10 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
   const term = commands[t];
   const before = commands[t - 1];
   if (before.next !== ';' && before.next !== '\n') return undefined;
-  const u = shellUtility(term);
+  let u = shellUtility(term);
+  // A call of a function that ends the shell (scriptEnds: callEnds): its body's terminator, whose status may be that of
+  // the list before the call (`f() { exit; }`).
+  if (u && !TERMINATORS.has(u.name) && u.name !== 'return') u = callEnds(commands, t, functionDefinitions(commands));
   if (!u) return undefined;
   const args = u.args;
   const readsStatus = (args.length === 0 && u.name !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw));

@@ -22,7 +22,7 @@ import type { ServiceEnv, EnvLookup } from './env-files';
 import { withoutOfficialNamespace, type ImageRef } from './image';
 import { bindMounts, hostPathOf } from './mounts';
 import { dataStoreOfLoose, serviceImageLoose } from './service-image';
-import { commandValue, type CommandArg, type CommandValue } from './service-command';
+import { commandValue, programArgs, type CommandArg, type CommandValue } from './service-command';
 import { defaultMerge, mergedServiceView, type MergedCommands, type MergedServiceView } from './override-merge';
 
 export type { MergedCommands } from './override-merge';
@@ -247,7 +247,7 @@ function computeRedisFacts(ctx: ComposeContext, service: Service, merged?: { com
       // probe 11); `gosu redis redis-server …` / `su-exec redis …` run it as another user (review 15, probe 09).
       let args = run.args;
       const word = (k: number) => args[k]?.value ?? args[k]?.raw;
-      if (run.viaShell && args.length > 1 && word(0) === 'exec') args = args.slice(1);
+      if (run.viaShell) args = programArgs(run);
       if (args.length > 2 && /^(?:gosu|su-exec)$/.test(path.posix.basename(word(0) ?? ''))) args = args.slice(2);
       else if (/^(?:setpriv|runuser)$/.test(path.posix.basename(word(0) ?? ''))) {
         // `setpriv --reuid=redis … redis-server …`, `runuser -u redis -- redis-server …` (review 16, probe 11).

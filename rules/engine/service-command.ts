@@ -12,7 +12,8 @@ import { isAlias, isScalar, isSeq } from './yaml-guards';
 import { scalarContentSpan, type ComposeContext, type Entry, type Service } from './compose';
 import { interpolate } from './interpolate';
 import { appendToSeqEdit } from './compose-insert';
-import { parseShell, type MappedText } from './shell';
+import { parseShell, type MappedText, type SimpleCommand } from './shell';
+import { builtinWords, shellUtility } from './function-calls';
 import type { TextEdit } from './types';
 
 export interface CommandArg {
@@ -103,6 +104,8 @@ export interface EffectiveArgs {
   args: CommandArg[];
   /** The command came through a shell script (`sh -c`): positions are approximate, no exact edits. */
   viaShell: boolean;
+  /** For a command of a shell script: the command as the shell reads it (`args` are its words from its program on). */
+  command?: SimpleCommand;
 }
 
 /**
@@ -136,6 +139,7 @@ export function commandRuns(
     const src: MappedText = { text, offsets };
     const runs: EffectiveArgs[] = parseShell(src).map((cmd) => ({
       viaShell: true,
+      command: cmd,
       args: cmd.words.slice(Math.max(0, cmd.programIndex)).map((w) => ({ value: w.raw.includes('$') ? null : w.value, raw: w.raw, start: w.start, end: w.end, exact: false })),
     }));
     return { entrypoint, command, runs };
@@ -178,4 +182,19 @@ export function appendCommandArgsEdit(ctx: ComposeContext, cmd: CommandValue, ar
 /** The text of a new flow-list `command:` (`["redis-server", "--appendonly", "yes"]`). */
 export function flowCommandText(words: readonly string[]): string {
   return `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+}
+
+/**
+ * A run's words from the program it runs on: for a command of a shell script, the utility it runs through POSIX
+ * `command [-p] [--]` (shellUtility: "the same as omitting command"; not bash's `builtin`, which dash and BusyBox ash fail
+ * with status 127), and past `exec`, which replaces the shell with its program (`exec redis-server …`, `command exec
+ * redis-server …`: review 14, probe 11); all of them otherwise.
+ */
+export function programArgs(run: EffectiveArgs): CommandArg[] {
+  const cmd = run.command;
+  const u = cmd ? shellUtility(cmd) : undefined;
+  if (!cmd || !u || u.viaBuiltin) return run.args;
+  const words = builtinWords(cmd).words;
+  const at = cmd.words.indexOf(u.name === 'exec' && words.length > 1 ? words[1] : words[0]) - cmd.programIndex;
+  return at > 0 ? run.args.slice(at) : run.args;
 }

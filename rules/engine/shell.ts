@@ -645,7 +645,7 @@ export function codeOperator(level: CodeLevel, text: string, i: number): number 
 }
 
 /** The index after the closing backtick of the command substitution opened at `i` (or the text's end). */
-function backquoteEnd(text: string, i: number): number {
+export function backquoteEnd(text: string, i: number): number {
   let j = i + 1;
   while (j < text.length && text[j] !== '`') j += text[j] === '\\' ? 2 : 1;
   return Math.min(j + 1, text.length);
@@ -657,7 +657,7 @@ function backquoteEnd(text: string, i: number): number {
  * `case` statements, whose patterns end with a `)` that does not close the substitution
  * (`$(case $(uname -m) in x86_64) echo amd64 ;; esac)`). One pass, with an explicit stack of levels.
  */
-function commandSubstitutionEnd(text: string, openIndex: number): number {
+export function commandSubstitutionEnd(text: string, openIndex: number): number {
   const n = text.length;
   // A code level (inside `$(…)`), or a double-quoted string inside one.
   const stack: (CodeLevel | 'dq')[] = [newCodeLevel()];
