@@ -185,6 +185,13 @@ function scopeOf(script: RunScript, parent?: Scope): Scope {
   return { script, commands, defs, ends: defs.map((d) => functionBodyEnd(commands, d)), ...(parent ? { parent } : {}), pos: -1 };
 }
 
+/** A function's body being walked: its scope, first command and the index of the command it runs now. */
+interface Frame {
+  scope: Scope;
+  from: number;
+  pos: number;
+}
+
 interface WalkState {
   run: RunInstruction;
   steps: Step[];
@@ -202,6 +209,8 @@ interface Context {
   uncertain?: boolean;
   /** The steps are the EXIT trap's action, run when the shell ends (bodyOf). */
   atExit?: boolean;
+  /** The functions' bodies being walked, outermost first (bodyOf). */
+  frames?: readonly Frame[];
 }
 
 /**
@@ -310,11 +319,11 @@ function evalScript(run: RunInstruction, host: RunScript, index: number, args: r
  * body does not pair up, or its definition may not have run yet (definedBefore). `atExit`: the call is made by the
  * EXIT trap, when the shell ends.
  */
-function bodyOf(scope: Scope, name: string, atExit = false): { scope: Scope; from: number; to: number } | 'unknown' | undefined {
+function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Frame[]): { scope: Scope; from: number; to: number } | 'unknown' | undefined {
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const k = s.defs.findIndex((d) => d.name === name);
     if (k < 0) continue;
-    if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0 || !definedBefore(s, k, atExit)) return 'unknown';
+    if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
     return { scope: s, from: s.defs[k].at, to: s.ends[k] };
   }
   return undefined;
@@ -341,17 +350,24 @@ function openAt(scope: Scope): Int32Array {
  * command that defines the function when it runs (bash manual, Shell Functions: it "defines a shell function named
  * fname", whose body "is executed whenever fname is specified as the name of a simple command"; before that the name
  * runs nothing of it: dash says `f: not found`). So only one written before that command, at the top level of its text
- * (not in a compound command, a subshell or another function's body), not behind `&&`/`||` and not in a pipe or the
- * background (a subshell's definition is lost). `atExit` (the EXIT trap's call, when the shell ends): also not after
+ * or of a function's body being run (`frames`: before the command that body runs now), not in a compound command or a
+ * subshell, not behind `&&`/`||` and not in a pipe or the background (a subshell's definition is lost). `atExit` (the EXIT trap's call, when the shell ends): also not after
  * a command that may end the shell first (`exit`, `exec`, `return`, `.`/`source`), wherever it stands.
  */
-function definedBefore(s: Scope, k: number, atExit: boolean): boolean {
+function definedBefore(s: Scope, k: number, atExit: boolean, frames?: readonly Frame[]): boolean {
   const { commands } = s;
   const d = s.defs[k].at - 1;
   const end = s.ends[k];
-  if (d >= s.pos || !(commands[d].prev === null || commands[d].prev === ';' || commands[d].prev === '\n' || commands[d].prev === '&')) return false;
   const after = [commands[end].next, commands[end + 1]?.prev];
-  if (after.includes('|') || after.includes('&') || openAt(s)[d] !== 0) return false;
+  if (after.includes('|') || after.includes('&')) return false;
+  const open = openAt(s);
+  const sequenced = commands[d].prev === null || commands[d].prev === ';' || commands[d].prev === '\n' || commands[d].prev === '&';
+  // One at the top level of a function's body being run (one level inside the `{` or `(` that opens it), before the
+  // command that body runs now (`main() { tidy() { …; }; …; tidy; }; main`): its body's first command (after the `)` of
+  // `main()`) or sequenced after another.
+  const bodyLevel = (f: Frame) => (f.from > 0 ? open[f.from - 1] - (commands[f.from - 1].next === ')' ? 1 : 0) : 0) + 1;
+  if (frames?.some((f) => f.scope === s && f.from <= d && d < f.pos && open[d] === bodyLevel(f) && (sequenced || d === f.from))) return true;
+  if (d >= s.pos || !sequenced || open[d] !== 0) return false;
   if (atExit)
     for (let j = 0; j < d; j++) {
       const name = shellUtility(commands[j])?.name;
@@ -485,8 +501,11 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   let returned = false;
   // The walk of a whole text (not of a function's body, which never starts at 0): it moves the text's position.
   const text = from === 0 && to === commands.length - 1;
+  const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
+  const frames = frame ? [...(ctx.frames ?? []), frame] : ctx.frames;
   for (let i = from; i <= to; i++) {
-    if (text) scope.pos = i;
+    if (frame) frame.pos = i;
+    else scope.pos = i;
     // A definition runs nothing: skip its name and its body.
     const def = i + 1 <= to ? scope.defs.findIndex((d) => d.at === i + 1) : -1;
     const cmd = commands[i];
@@ -521,9 +540,9 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       // `command eval` (bash's builtin, POSIX command: they run the builtin).
       let inner = state.evals.get(cmd);
       if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
-      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}) });
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
     } else if (program && literal) {
-      const body = bodyOf(scope, program.value, ctx.atExit);
+      const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) state.steps.push({ ...base, kind: 'command' });
       else if (body === 'unknown' || ctx.stack.includes(program.value)) state.steps.push({ ...base, kind: 'unknown' });
       else if (ctx.depth >= MAX_DEPTH) {
@@ -531,7 +550,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         listBodies(state, body, reach, ctx.evalOf);
       } else {
         state.steps.push({ ...base, kind: 'call' });
-        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}) });
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
       }
     } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
