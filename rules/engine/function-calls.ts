@@ -155,9 +155,10 @@ export function runOrder(run: RunInstruction): RunOrder {
     }
     const state: WalkState = { run, steps, endedShell: false, evals: new Map() };
     const scope = scopeOf(script);
+    const start = steps.length;
     walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0 });
     const from = steps.length;
-    if (walkExitTrap(state, scope)) exitTrap ||= steps.slice(from).some((s) => s.uncertain || s.kind === 'unknown' || (s.kind === 'command' && !TRAP_HARMLESS.has(shellUtility(s.cmd)?.name ?? '')));
+    if (walkExitTrap(state, scope, start)) exitTrap ||= steps.slice(from).some((s) => s.uncertain || s.kind === 'unknown' || (s.kind === 'command' && !TRAP_HARMLESS.has(shellUtility(s.cmd)?.name ?? '')));
     callEndsShell ||= state.endedShell;
   }
   found = { steps, special, callEndsShell, exitTrap };
@@ -172,12 +173,23 @@ interface Scope {
   defs: FunctionDefinition[];
   ends: number[];
   parent?: Scope;
+  /** While its text is walked, the index of the command it runs; once walked, its length: a definition before it has run. */
+  pos: number;
+  /** openAt, once read. */
+  open?: Int32Array;
 }
 
 function scopeOf(script: RunScript, parent?: Scope): Scope {
   const commands = script.commands;
   const defs = functionDefinitions(commands);
-  return { script, commands, defs, ends: defs.map((d) => functionBodyEnd(commands, d)), ...(parent ? { parent } : {}) };
+  return { script, commands, defs, ends: defs.map((d) => functionBodyEnd(commands, d)), ...(parent ? { parent } : {}), pos: -1 };
+}
+
+/** A function's body being walked: its scope, first command and the index of the command it runs now. */
+interface Frame {
+  scope: Scope;
+  from: number;
+  pos: number;
 }
 
 interface WalkState {
@@ -195,6 +207,10 @@ interface Context {
   reach?: SimpleCommand;
   evalOf?: SimpleCommand;
   uncertain?: boolean;
+  /** The steps are the EXIT trap's action, run when the shell ends (bodyOf). */
+  atExit?: boolean;
+  /** The functions' bodies being walked, outermost first (bodyOf). */
+  frames?: readonly Frame[];
 }
 
 /**
@@ -298,15 +314,66 @@ function evalScript(run: RunInstruction, host: RunScript, index: number, args: r
   };
 }
 
-/** The body a name calls in a scope (the nearest scope that defines it): unknown when defined more than once there or its body does not pair up. */
-function bodyOf(scope: Scope, name: string): { scope: Scope; from: number; to: number } | 'unknown' | undefined {
+/**
+ * The body a name calls in a scope (the nearest scope that defines it): unknown when defined more than once there, its
+ * body does not pair up, or its definition may not have run yet (definedBefore). `atExit`: the call is made by the
+ * EXIT trap, when the shell ends.
+ */
+function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Frame[]): { scope: Scope; from: number; to: number } | 'unknown' | undefined {
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const k = s.defs.findIndex((d) => d.name === name);
     if (k < 0) continue;
-    if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0) return 'unknown';
+    if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
     return { scope: s, from: s.defs[k].at, to: s.ends[k] };
   }
   return undefined;
+}
+
+/** How many compound commands and subshells are open at each command of a scope (its own leading keywords counted), read once. */
+function openAt(scope: Scope): Int32Array {
+  if (scope.open) return scope.open;
+  const open = (scope.open = new Int32Array(scope.commands.length));
+  let depth = 0;
+  for (let j = 0; j < scope.commands.length; j++) {
+    const c = scope.commands[j];
+    if (c.prev === '(') depth++;
+    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+    for (const w of lead) depth += OPENERS.has(w.value) ? 1 : CLOSERS.has(w.value) ? -1 : 0;
+    open[j] = depth;
+    if (c.next === ')') depth--;
+  }
+  return open;
+}
+
+/**
+ * Whether the definition `k` of a scope surely ran before the command the scope runs now (its `pos`): a definition is a
+ * command that defines the function when it runs (bash manual, Shell Functions: it "defines a shell function named
+ * fname", whose body "is executed whenever fname is specified as the name of a simple command"; before that the name
+ * runs nothing of it: dash says `f: not found`). So only one written before that command, at the top level of its text
+ * or of a function's body being run (`frames`: before the command that body runs now), not in a compound command or a
+ * subshell, not behind `&&`/`||` and not in a pipe or the background (a subshell's definition is lost). `atExit` (the EXIT trap's call, when the shell ends): also not after
+ * a command that may end the shell first (`exit`, `exec`, `return`, `.`/`source`), wherever it stands.
+ */
+function definedBefore(s: Scope, k: number, atExit: boolean, frames?: readonly Frame[]): boolean {
+  const { commands } = s;
+  const d = s.defs[k].at - 1;
+  const end = s.ends[k];
+  const after = [commands[end].next, commands[end + 1]?.prev];
+  if (after.includes('|') || after.includes('&')) return false;
+  const open = openAt(s);
+  const sequenced = commands[d].prev === null || commands[d].prev === ';' || commands[d].prev === '\n' || commands[d].prev === '&';
+  // One at the top level of a function's body being run (one level inside the `{` or `(` that opens it), before the
+  // command that body runs now (`main() { tidy() { …; }; …; tidy; }; main`): its body's first command (after the `)` of
+  // `main()`) or sequenced after another.
+  const bodyLevel = (f: Frame) => (f.from > 0 ? open[f.from - 1] - (commands[f.from - 1].next === ')' ? 1 : 0) : 0) + 1;
+  if (frames?.some((f) => f.scope === s && f.from <= d && d < f.pos && open[d] === bodyLevel(f) && (sequenced || d === f.from))) return true;
+  if (d >= s.pos || !sequenced || open[d] !== 0) return false;
+  if (atExit)
+    for (let j = 0; j < d; j++) {
+      const name = shellUtility(commands[j])?.name;
+      if (name === 'exit' || name === 'exec' || name === 'return' || name === '.' || name === 'source') return false;
+    }
+  return true;
 }
 
 /**
@@ -337,8 +404,10 @@ function exitTrapOf(c: SimpleCommand): { action?: Word; exact: boolean } | undef
   if (rest.length === 0 || rest[0].value === '-l' || rest[0].value === '-p') return undefined;
   // POSIX trap: "If the first operand is an unsigned decimal integer, the shell shall treat all operands as
   // conditions, and shall reset each condition to the default value."
-  const resets = rest[0].value === '-' || /^\d+$/.test(rest[0].value);
-  const conditions = /^\d+$/.test(rest[0].value) ? rest : rest.slice(1);
+  // bash's trap: "If ACTION is absent (and a single SIGNAL_SPEC is supplied) or `-', each specified signal is reset";
+  // dash and BusyBox ash do the same with `trap EXIT`.
+  const resets = rest[0].value === '-' || /^\d+$/.test(rest[0].value) || rest.length === 1;
+  const conditions = /^\d+$/.test(rest[0].value) || rest.length === 1 ? rest : rest.slice(1);
   const exit = conditions.filter((w) => !literalWord(w) || w.value === '0' || /^(?:SIG)?EXIT$/i.test(w.value));
   if (exit.length === 0) return undefined;
   const exact = conditions.every(literalWord) && exit.some((w) => w.value === 'EXIT' || w.value === '0');
@@ -359,7 +428,7 @@ const TRAP_HARMLESS: ReadonlySet<string> = new Set(['echo', 'printf', ':', 'true
  * An action with an expansion (read when the trap runs), or a second `trap` of EXIT, is unknown. Answers whether the
  * script sets an action.
  */
-function walkExitTrap(state: WalkState, scope: Scope): boolean {
+function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
   const { commands } = scope;
   const traps: { k: number; trap: { action?: Word; exact: boolean } }[] = [];
   for (let k = 0; k < commands.length; k++) {
@@ -370,36 +439,73 @@ function walkExitTrap(state: WalkState, scope: Scope): boolean {
   if (set.length === 0) return false;
   const { k, trap } = set[0];
   const cmd = commands[k];
-  if (traps.length > 1 || /[$`]/.test(trap.action!.raw)) {
+  // A `trap` of EXIT in the text of an `eval` the script runs (`eval 'trap - EXIT'`: POSIX eval runs it in this shell)
+  // is a second one too.
+  const inEval = [...state.evals.values()].some((e) => e.commands.some((c) => exitTrapOf(c) !== undefined));
+  if (traps.length > 1 || inEval || /[$`]/.test(trap.action!.raw)) {
     state.steps.push({ cmd, kind: 'unknown', reach: cmd, uncertain: true });
     return true;
   }
   const op = k > 0 ? commands[k - 1].next : null;
-  let open = 0;
-  for (let j = 0; j <= k; j++) {
-    const c = commands[j];
-    if (c.prev === '(') open++;
-    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
-    for (const w of lead) open += OPENERS.has(w.value) ? 1 : CLOSERS.has(w.value) ? -1 : 0;
-    if (j < k && c.next === ')') open--;
-  }
+  const open = openAt(scope)[k];
   const execs = commands.some((c) => {
     const u = shellUtility(c);
     return u?.name === 'exec' && u.args.some((w) => !w.value.startsWith('-'));
   });
-  const sure = trap.exact && open === 0 && (op === null || op === ';' || op === '\n') && cmd.next !== '|' && cmd.next !== '&' && !execs && !state.endedShell;
+  // After the `trap`, a step whose commands are not known (an `eval` of text with an expansion, a command named by an
+  // expansion, `.`/`source` of a file) may reset the trap or replace the shell.
+  const walked = state.steps.slice(start);
+  const at = walked.findIndex((s) => s.cmd === cmd);
+  const unseen = walked.slice(at + 1).some((s) => {
+    if (s.kind === 'unknown') return true;
+    if (s.kind !== 'command' || s.cmd.programIndex < 0) return false;
+    const name = shellUtility(s.cmd)?.name;
+    return name === undefined || name === '.' || name === 'source';
+  });
+  const sure = trap.exact && open === 0 && (op === null || op === ';' || op === '\n') && cmd.next !== '|' && cmd.next !== '&' && !execs && !state.endedShell && !unseen;
   state.steps.push({ cmd, kind: 'call', reach: cmd, uncertain: !sure });
   // The action is read as an `eval` of it would be (evalScript: its text keeps its place in the document when it can).
   const inner = scopeOf(evalScript(state.run, scope.script, k, [trap.action!]), scope);
-  walk(state, inner, 0, inner.commands.length - 1, { stack: [], depth: 1, reach: cmd, evalOf: cmd, uncertain: !sure });
+  walk(state, inner, 0, inner.commands.length - 1, { stack: [], depth: 1, reach: cmd, evalOf: cmd, uncertain: !sure, atExit: true });
   return true;
+}
+
+/**
+ * For a call nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body and in the bodies they
+ * name, each body once, as commands that may run (`uncertain`) in no known order, so that an install there still counts
+ * (and a cleanup, which may not run, does not). One that may end the shell makes what follows uncertain too.
+ */
+function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined): void {
+  const queue = [first];
+  const seen = new Set<SimpleCommand>([first.scope.commands[first.from]]);
+  while (queue.length > 0) {
+    const { scope, from, to } = queue.pop()!;
+    for (let i = from; i <= to; i++) {
+      if (state.steps.length >= MAX_STEPS) return;
+      const cmd = scope.commands[i];
+      state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(evalOf ? { evalOf, evalScript: scope.script } : {}) });
+      if (endsShell(cmd)) state.endedShell = true;
+      const program = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex] : undefined;
+      const body = program && !/[$`]/.test(program.raw) ? bodyOf(scope, program.value) : undefined;
+      if (body && body !== 'unknown' && !seen.has(body.scope.commands[body.from])) {
+        seen.add(body.scope.commands[body.from]);
+        queue.push(body);
+      }
+    }
+  }
 }
 
 function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Context): void {
   const { commands } = scope;
   const definesFunctions = (s: Scope | undefined): boolean => !!s && (s.defs.length > 0 || definesFunctions(s.parent));
   let returned = false;
+  // The walk of a whole text (not of a function's body, which never starts at 0): it moves the text's position.
+  const text = from === 0 && to === commands.length - 1;
+  const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
+  const frames = frame ? [...(ctx.frames ?? []), frame] : ctx.frames;
   for (let i = from; i <= to; i++) {
+    if (frame) frame.pos = i;
+    else scope.pos = i;
     // A definition runs nothing: skip its name and its body.
     const def = i + 1 <= to ? scope.defs.findIndex((d) => d.at === i + 1) : -1;
     const cmd = commands[i];
@@ -434,14 +540,17 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       // `command eval` (bash's builtin, POSIX command: they run the builtin).
       let inner = state.evals.get(cmd);
       if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
-      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside });
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
     } else if (program && literal) {
-      const body = bodyOf(scope, program.value);
+      const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) state.steps.push({ ...base, kind: 'command' });
-      else if (body === 'unknown' || ctx.stack.includes(program.value) || ctx.depth >= MAX_DEPTH) state.steps.push({ ...base, kind: 'unknown' });
-      else {
+      else if (body === 'unknown' || ctx.stack.includes(program.value)) state.steps.push({ ...base, kind: 'unknown' });
+      else if (ctx.depth >= MAX_DEPTH) {
+        state.steps.push({ ...base, kind: 'unknown' });
+        listBodies(state, body, reach, ctx.evalOf);
+      } else {
         state.steps.push({ ...base, kind: 'call' });
-        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside });
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
       }
     } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
@@ -452,4 +561,5 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       if (endsShell(cmd)) state.endedShell = true;
     }
   }
+  if (text) scope.pos = commands.length;
 }

@@ -275,7 +275,8 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
       const fromEvals: RunPackageCommand[] = [];
       const seen = new Set<SimpleCommand>();
       for (const step of order.steps) {
-        if (step.kind !== 'command' || !step.evalScript || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
+        // A command of a function's body the `eval` (or EXIT trap) calls is written in the script: it counts there (`ran`).
+        if (step.kind !== 'command' || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
         seen.add(step.cmd);
         const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
         if (!pc) continue;
