@@ -628,9 +628,18 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           continue;
         }
         const unreadable = url || src.includes('$');
-        // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
-        if (rel === '' || rel.endsWith('/')) {
+        // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
+        // (folderEntries, as a glob's folder does); one that cannot be listed may write anything there (review53b, finding 1).
+        const entries = unreadable ? null : folderEntries(ctx, rel);
+        if (entries === undefined || (entries === null && (rel === '' || rel.endsWith('/')))) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
+        if (entries !== null) {
+          for (const m of entries) {
+            const target = path.posix.join(destAbs, path.posix.basename(m.rel));
+            steps.push({ kind: 'copy', write: m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel }, ins });
+          }
           continue;
         }
         // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
@@ -682,6 +691,40 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
     }
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * What a plain COPY or ADD source (no wildcard, no variable, no URL) holds when it is a folder of the build context: its entries,
+ * each a context-relative path and whether it is a folder, which land in the destination (Dockerfile reference, COPY: "If <src> is
+ * a directory, the entire contents of the directory are copied, including filesystem metadata. The directory itself isn't copied,
+ * only its contents"), whether or not the source is written with a trailing slash (`COPY bin /usr/local/bin` as `COPY bin/ …`).
+ * Listed as globMatches lists a glob's folder: in every folder the context may be, leaving out what that context's ignore file
+ * excludes (an excluded folder kept when a `!` line may take something in it back). Null when it is a folder in none of them (a
+ * file, or not there: read by its name); undefined when not known: no context to list, or an ignore file that cannot be read
+ * (review53b, finding 1).
+ */
+function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | null | undefined {
+  if (!ctx.workspace.listDir) return undefined;
+  const contexts = contextCandidates(ctx);
+  if (contexts.unknown || contexts.dirs.length === 0) return undefined;
+  const folder = rel.replace(/\/+$/, '');
+  const found = new Map<string, boolean>();
+  let isFolder = false;
+  for (const dir of contexts.dirs) {
+    const at = path.join(dir, folder);
+    const names = ctx.workspace.listDir(at);
+    if (names === undefined) continue;
+    isFolder = true;
+    const ignore = contextIgnore(ctx, dir);
+    if (ignore === undefined) return undefined;
+    for (const name of names) {
+      const m = folder === '' ? name : `${folder}/${name}`;
+      const isDir = ctx.workspace.listDir(path.join(at, name)) !== undefined;
+      if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+      found.set(m, (found.get(m) ?? false) || isDir);
+    }
+  }
+  return isFolder ? [...found].map(([m, dir]) => ({ rel: m, dir })) : null;
 }
 
 /**
