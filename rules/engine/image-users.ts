@@ -370,6 +370,19 @@ export function ownUserNot1000(ref: ImageRef): string | undefined {
   return facts.nonRoot !== undefined && facts.uid !== 1000 ? facts.nonRoot : undefined;
 }
 
+/**
+ * The default command (CMD) of images whose step-down entrypoint an `entrypoint:` without `command:` leaves with no arguments, as
+ * their official Dockerfiles write it in every tag: docker-library/postgres (`CMD ["postgres"]`) and docker-library/mysql
+ * (`CMD ["mysqld"]`, 5.6 to 9.x). Only the official images themselves: an image built on them may set its own (review53b, finding 5).
+ */
+const DEFAULT_COMMANDS: Record<string, readonly string[]> = { '/postgres': ['postgres'], '/mysql': ['mysqld'] };
+
+/** The default command of an image whose entrypoint steps down, when it is known for every tag (DEFAULT_COMMANDS), or undefined. */
+export function imageDefaultCommand(ref: ImageRef): readonly string[] | undefined {
+  const key = imageKey(ref);
+  return Object.hasOwn(DEFAULT_COMMANDS, key) ? DEFAULT_COMMANDS[key] : undefined;
+}
+
 /** How an image's entrypoint steps down from root to the service's own user, or undefined. */
 export function stepDown(ref: ImageRef): StepDown | undefined {
   return factsOf(ref).stepDown;
