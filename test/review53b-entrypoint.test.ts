@@ -34,3 +34,15 @@ describe('DC011 on an entrypoint:/command: that runs the image\'s own entrypoint
     ]);
   });
 });
+
+describe('DC011 over a build.target stage', () => {
+  it('names the stage it judged and its line, not only the Dockerfile, whose final stage DF010 reports', () => {
+    const files = new Map([
+      ['/w/compose.yaml', 'services:\n  web:\n    build:\n      context: app\n      target: builder\n  final:\n    build: app\n'],
+      ['/w/app/Dockerfile', 'FROM python:3.12 AS builder\nCOPY . /app\nCMD ["python", "/app/manage.py", "runserver"]\n\nFROM builder AS dev-envs\nRUN useradd -m dev\nUSER dev\n'],
+    ]);
+    assert.deepEqual(findingsOf('DC011', files, '/w/compose.yaml').map((f) => f.message), [
+      "Service 'web' has no user: and stage 'builder' (line 1), the build.target of the Dockerfile it builds, leaves the user as root; set a non-root USER there or user: \"1000:1000\" here.",
+    ]);
+  });
+});
