@@ -11,7 +11,7 @@ import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-sc
 import { isRootUser, namesImageEntrypoint, stepDown, type StepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
 import { builtinWords } from './function-calls';
-import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName } from './shell';
+import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName, type SimpleCommand } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import { dockerignoreFor, globRegExp, isExcluded, mayReincludeBelow, parseDockerignore, type DockerignorePattern } from './dockerignore';
 import * as path from 'node:path';
@@ -257,8 +257,9 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
   const changed = imageEntrypointChanged(ctx, chain, all[at]);
   if (changed) return { down: false, changed };
   if (cmdWords === null) return undefined;
+  // Not known (a variable in the server's place): not read as "does not step down" (review53b, finding 2).
   const server = entrypointRunsServer(all.slice(at + 1), step);
-  return server ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
+  return server !== false ? { down: true, tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu') } : NO_STEP_DOWN;
 }
 
 /**
@@ -267,19 +268,47 @@ function baseEntrypointKept(ctx: DockerfileContext, stage: Stage, chain: readonl
  * another command, which the script runs as it is, as root (`exec "$@"`), that runs that script again with the server — through a
  * known init (initProgram) or a `sh -c` string (shellStringCommand): `["sh", "-c", "exec docker-entrypoint.sh postgres"]`,
  * `["docker-entrypoint.sh", "postgres"]` —, which then steps down. DF010 and DC011 read the command given to that script with it
- * (review52, F4).
+ * (review52, F4). Undefined when not known: a variable in the server's place (`sh -c "exec docker-entrypoint.sh $SERVER"`), or a
+ * `sh -c` string that runs the script again but is not read (imageEntrypointRerun) — never read as "does not step down", and
+ * never said to bypass the entrypoint it runs (review53b, finding 2).
  */
-export function entrypointRunsServer(args: readonly string[], step: StepDown, depth = 0): boolean {
+export function entrypointRunsServer(args: readonly string[], step: StepDown, depth = 0): boolean | undefined {
   if (args.length === 0) return !!step.serverWithoutArgs;
+  // A shell string's words keep a parameter expansion as written (oneCommandWords): in the server's place, what runs is not known.
+  if (args[0].includes('$')) return undefined;
   if (step.server([...args])) return true;
   if (depth >= MAX_SCRIPT_DEPTH) return false;
+  const again = imageEntrypointRerun(args, step);
+  return again === null ? undefined : again !== undefined && entrypointRunsServer(again, step, depth + 1);
+}
+
+/**
+ * The arguments with which a command runs an image's own entrypoint script again (`["docker-entrypoint.sh", "bash"]`, through a known
+ * init, or the one command — or the last of a list — of a `sh -c` string: `["sh", "-c", "chmod 600 /k && exec docker-entrypoint.sh
+ * postgres"]`, shellStringCommand); undefined when it does not run it; null when it is a `sh -c` string that is not read but one of
+ * whose commands runs that script (`A || exec docker-entrypoint.sh postgres`): what runs is not known, and the entrypoint is not
+ * bypassed. DC011 tells such a command from one that bypasses the entrypoint with it (review53b, finding 2).
+ */
+export function imageEntrypointRerun(args: readonly string[], step: StepDown): string[] | null | undefined {
   const shell = shellStringCommand(args, () => []);
-  if (shell === null) return false;
+  if (shell === null) return shellRunsImageEntrypoint(args, step) ? null : undefined;
   const words = shell ?? args;
   const init = initProgram(words);
-  if (init === null) return false;
+  if (init === null) return undefined;
   const at = init?.index ?? 0;
-  return at < words.length && namesImageEntrypoint(words[at], step) && entrypointRunsServer(words.slice(at + 1), step, depth + 1);
+  return at < words.length && namesImageEntrypoint(words[at], step) ? words.slice(at + 1) : undefined;
+}
+
+/** Whether words that start a POSIX shell with a `-c` string run the image's own entrypoint script in one of its commands (read or not). */
+export function shellRunsImageEntrypoint(words: readonly string[], step: StepDown): boolean {
+  if (words.length === 0 || !SCRIPT_SHELLS.has(baseNameOf(words[0]))) return false;
+  const source = shellProgramSource(words.slice(1));
+  if (source.from !== 'string' || source.index === undefined) return false;
+  const text = words[1 + source.index];
+  return parseShell({ text, offsets: identityOffsets(text.length) }).some((c) => {
+    const inv = invocation(c);
+    return inv !== null && namesImageEntrypoint(c.words[inv.index].value, step);
+  });
 }
 
 /**
@@ -397,7 +426,7 @@ export function privilegeDrop(ctx: DockerfileContext, stage: Stage): PrivilegeDr
   if (base.kind === 'image' && step) {
     // A shell-form CMD runs as `/bin/sh -c '…'`: the entrypoint gets `/bin/sh`, not the server, and does not step down (review 49a, F1).
     const words = cmd ? commandIn(ctx, chain, cmd) : [];
-    if (words !== null && (words.length === 0 || entrypointRunsServer(words, step))) {
+    if (words !== null && (words.length === 0 || entrypointRunsServer(words, step) !== false)) {
       // Not when the Dockerfile may change the script that entrypoint runs (baseEntrypointChange): reported as root, with what changes it.
       const changed = baseEntrypointChange(ctx, stage);
       return changed ? { changed } : { tool: step.tool ?? (/alpine/.test(base.ref.tag ?? '') ? 'su-exec' : 'gosu'), in: 'ENTRYPOINT' };
@@ -456,12 +485,22 @@ export function shellStringCommand(words: readonly string[], more: () => readonl
   });
 }
 
-/** The words of a shell string that is one plain command (shellFormCommand), `"$@"` read as `positional` gives it; null when not read. */
+/**
+ * The words of a shell string's command (shellFormCommand), `"$@"` read as `positional` gives it; null when not read. The string is one
+ * plain command, or a list whose last command is it and whose others run before it, in the foreground, joined by `&&`, `;` or a newline
+ * (`chmod 600 /certs/server.key && exec docker-entrypoint.sh postgres`: a setup step; with `&&`, the shell exits when it fails) — not
+ * `||`, `|` or `&`, a compound command, an `exec`, `eval` or `.` before it (which may replace the shell) or anything naming PATH (which
+ * may change the program found). A word after the program may expand a parameter (`--requirepass $REDIS_PASSWORD`,
+ * `max_connections=${PG_MAX:-200}`): it cannot change the program, and is kept as written, its `$` included, so that a reader of the
+ * server's place sees it is not known (entrypointRunsServer); not a command substitution (review53b, finding 2).
+ */
 function oneCommandWords(text: string, positional: () => string[] | null): string[] | null {
-  if (/[$`]/.test(text.split('"$@"').join(''))) return null;
+  if (/`|\$\(/.test(text)) return null;
   const commands = parseShell({ text, offsets: identityOffsets(text.length) });
-  if (commands.length !== 1 || (commands[0].next !== null && commands[0].next !== '\n')) return null;
-  const c = commands[0];
+  if (commands.length === 0) return null;
+  const c = commands[commands.length - 1];
+  if (c.next !== null && c.next !== '\n') return null;
+  if (!commands.slice(0, -1).every(runsBefore)) return null;
   const inv = invocation(c);
   // Wrappers: `exec`, after the `command` words the utility is named through (`command exec docker-entrypoint.sh "$@"`:
   // builtinWords, shellUtility; POSIX command: "the same as omitting command"), not bash's `builtin` (dash and BusyBox
@@ -471,18 +510,38 @@ function oneCommandWords(text: string, positional: () => string[] | null): strin
   if (!inv || utility < 0 || inv.assignments.length > 0 || !inv.wrappers.every((k) => (k < utility ? c.words[k].value === 'command' : baseNameOf(c.words[k].value) === 'exec'))) return null;
   // Every word after the program is an argument: no redirection, no option of a wrapper (`exec -a name`).
   if (inv.args.length !== c.words.length - inv.index - 1 || inv.index !== inv.wrappers.length) return null;
+  // A command before it that names its program may change that file (`sed -i … docker-entrypoint.sh`); only its mode or owner
+  // (`chmod +x`) leaves what it runs as it is.
+  const name = baseNameOf(c.words[inv.index].value);
+  if (commands.slice(0, -1).some((b) => b.words.some((w) => w.value.includes(name)) && (!MODE_ONLY.has(programName(b)) || b.words.some((w) => w.raw.includes('>'))))) return null;
   const out: string[] = [];
   for (const [k, w] of c.words.slice(inv.index).entries()) {
     if (!w.raw.includes('$')) out.push(w.value);
     // `"$@"` as a word of its own, not the program; `x"$@"` or `"$@"x` is not read.
-    else if (w.raw !== '"$@"' || k === 0) return null;
-    else {
+    else if (w.raw === '"$@"' && k > 0) {
       const params = positional();
       if (params === null) return null;
       out.push(...params);
-    }
+    } else if (k === 0 || /\$[@*]|\$\{[@*#]/.test(w.raw)) return null;
+    else out.push(w.raw);
   }
   return out;
+}
+
+/** Separators after which the next command runs once this one has ended (oneCommandWords). */
+const SEQUENCE = new Set<string | null>(['&&', ';', '\n']);
+/** Programs that change only a file's mode or owner (oneCommandWords). */
+const MODE_ONLY = new Set(['chmod', 'chown', 'chgrp']);
+/** Programs that may replace the shell or change what a later command runs (oneCommandWords). */
+const REPLACES_SHELL = new Set(['exec', 'eval', '.', 'source', 'alias']);
+
+/** A command of a shell string's list that runs, in the foreground, before its last one, which it cannot change (oneCommandWords). */
+function runsBefore(c: SimpleCommand): boolean {
+  if (!SEQUENCE.has(c.next) || (c.prev !== null && !SEQUENCE.has(c.prev)) || c.programIndex < 0) return false;
+  // Only assignments before the program: no reserved word (`if`, `{`, `while`…) of a compound command.
+  if (c.words.slice(0, c.programIndex).some((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.raw))) return false;
+  const inv = invocation(c);
+  return inv !== null && ![...inv.wrappers, inv.index].some((k) => REPLACES_SHELL.has(baseNameOf(c.words[k].value))) && !c.words.some((w) => w.raw.includes('PATH'));
 }
 
 /**
@@ -634,9 +693,18 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           continue;
         }
         const unreadable = url || src.includes('$');
-        // A folder of the context (`.`, `docker/`) lands its files under the destination: not followed here.
-        if (rel === '' || rel.endsWith('/')) {
+        // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
+        // (folderEntries, as a glob's folder does); one that cannot be listed may write anything there (review53b, finding 1).
+        const entries = unreadable ? null : folderEntries(ctx, rel);
+        if (entries === undefined || (entries === null && (rel === '' || rel.endsWith('/')))) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
+        if (entries !== null) {
+          for (const m of entries) {
+            const target = path.posix.join(destAbs, path.posix.basename(m.rel));
+            steps.push({ kind: 'copy', write: m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel }, ins });
+          }
           continue;
         }
         // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
@@ -688,6 +756,40 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
     }
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * What a plain COPY or ADD source (no wildcard, no variable, no URL) holds when it is a folder of the build context: its entries,
+ * each a context-relative path and whether it is a folder, which land in the destination (Dockerfile reference, COPY: "If <src> is
+ * a directory, the entire contents of the directory are copied, including filesystem metadata. The directory itself isn't copied,
+ * only its contents"), whether or not the source is written with a trailing slash (`COPY bin /usr/local/bin` as `COPY bin/ …`).
+ * Listed as globMatches lists a glob's folder: in every folder the context may be, leaving out what that context's ignore file
+ * excludes (an excluded folder kept when a `!` line may take something in it back). Null when it is a folder in none of them (a
+ * file, or not there: read by its name); undefined when not known: no context to list, or an ignore file that cannot be read
+ * (review53b, finding 1).
+ */
+function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | null | undefined {
+  if (!ctx.workspace.listDir) return undefined;
+  const contexts = contextCandidates(ctx);
+  if (contexts.unknown || contexts.dirs.length === 0) return undefined;
+  const folder = rel.replace(/\/+$/, '');
+  const found = new Map<string, boolean>();
+  let isFolder = false;
+  for (const dir of contexts.dirs) {
+    const at = path.join(dir, folder);
+    const names = ctx.workspace.listDir(at);
+    if (names === undefined) continue;
+    isFolder = true;
+    const ignore = contextIgnore(ctx, dir);
+    if (ignore === undefined) return undefined;
+    for (const name of names) {
+      const m = folder === '' ? name : `${folder}/${name}`;
+      const isDir = ctx.workspace.listDir(path.join(at, name)) !== undefined;
+      if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+      found.set(m, (found.get(m) ?? false) || isDir);
+    }
+  }
+  return isFolder ? [...found].map(([m, dir]) => ({ rel: m, dir })) : null;
 }
 
 /**

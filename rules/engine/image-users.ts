@@ -235,6 +235,14 @@ export interface StepDown {
    * run `exec "$@"` with nothing: no server, as root.
    */
   serverWithoutArgs?: true;
+  /**
+   * Other paths of that script in some tags, for the reference asked about: links an official Dockerfile makes to it (mysql 8.0's
+   * `RUN ln -s usr/local/bin/docker-entrypoint.sh /entrypoint.sh # backwards compat`, dropped in 8.4). An `entrypoint:` or ENTRYPOINT
+   * naming one runs the same script (review53b, finding 8).
+   */
+  aliases?: (ref: ImageRef) => readonly string[];
+  /** The aliases for the reference stepDown was asked about (factsOf). */
+  entrypointAliases?: readonly string[];
 }
 
 /**
@@ -243,7 +251,7 @@ export interface StepDown {
  * absolute path): DC011 and DF010 (entrypoint-step-down.ts) then keep its step-down.
  */
 export function namesImageEntrypoint(word: string, sd: StepDown): boolean {
-  return sd.entrypoint !== undefined && (word === sd.entrypoint || (!sd.entrypoint.startsWith('/') && word === `/usr/local/bin/${sd.entrypoint}`));
+  return sd.entrypoint !== undefined && (word === sd.entrypoint || (!sd.entrypoint.startsWith('/') && word === `/usr/local/bin/${sd.entrypoint}`) || !!sd.entrypointAliases?.includes(word));
 }
 
 /**
@@ -258,7 +266,9 @@ const STEP_DOWN_IMAGES: StepDown[] = [
   { match: /^\/(?:postgres|postgis\/postgis|timescale\/timescaledb|pgvector\/pgvector|tensorchord\/pgvecto-rs|tensorchord\/vchord-postgres)$|^ghcr\.io\/immich-app\/postgres$/, user: 'postgres', server: (w) => flag(w) || w[0] === 'postgres', entrypoint: 'docker-entrypoint.sh' },
   { match: /^\/redis$/, user: 'redis', server: (w) => flag(w) || w[0] === 'redis-server' || w[0].endsWith('.conf'), entrypoint: 'docker-entrypoint.sh' },
   { match: /^\/valkey\/valkey$/, user: 'valkey', server: (w) => flag(w) || w[0] === 'valkey-server' || w[0].endsWith('.conf'), entrypoint: 'docker-entrypoint.sh' },
-  { match: /^\/mysql$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld', entrypoint: 'docker-entrypoint.sh' },
+  // docker-library/mysql 8.0/Dockerfile.oracle and 8.0/Dockerfile.debian: `RUN ln -s usr/local/bin/docker-entrypoint.sh /entrypoint.sh #
+  // backwards compat` (8.4/Dockerfile.oracle has no such link; the 5.7 Dockerfiles do not agree: not counted).
+  { match: /^\/mysql$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld', entrypoint: 'docker-entrypoint.sh', aliases: (r) => (/^8\.0(?:[.-]|$)/.test(r.tag ?? '') ? ['/entrypoint.sh'] : []) },
   { match: /^\/percona$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mysqld' },
   { match: /^\/mariadb$/, user: 'mysql', server: (w) => flag(w) || w[0] === 'mariadbd' || w[0] === 'mysqld', entrypoint: 'docker-entrypoint.sh' },
   { match: /^\/mongo$/, user: 'mongodb', server: (w) => flag(w) || w[0].startsWith('mongo'), entrypoint: 'docker-entrypoint.sh' },
@@ -330,12 +340,18 @@ function factsOf(ref: ImageRef): ImageFacts {
     facts = {
       nonRoot: entry?.user,
       uid: entry ? (entry.uid ?? userUid(entry.user)) : undefined,
-      stepDown: STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref))),
+      stepDown: withAliases(STEP_DOWN_IMAGES.find((e) => e.match.test(key) && (!e.when || e.when(ref))), ref),
     };
     if (imageFacts.size >= MAX_IMAGE_FACTS) imageFacts.clear();
     imageFacts.set(ref.text, facts);
   }
   return facts;
+}
+
+/** A step-down entry with the aliases of its entrypoint script for a reference (StepDown.aliases), when it has any. */
+function withAliases(sd: StepDown | undefined, ref: ImageRef): StepDown | undefined {
+  const aliases = sd?.aliases?.(ref);
+  return sd && aliases && aliases.length > 0 ? { ...sd, entrypointAliases: aliases } : sd;
 }
 
 /** Whether the tables know the image's user for some of its tags (`cm2network/steamcmd:root` is known to run as root). */
@@ -368,6 +384,19 @@ function userUid(user: string): number | undefined {
 export function ownUserNot1000(ref: ImageRef): string | undefined {
   const facts = factsOf(ref);
   return facts.nonRoot !== undefined && facts.uid !== 1000 ? facts.nonRoot : undefined;
+}
+
+/**
+ * The default command (CMD) of images whose step-down entrypoint an `entrypoint:` without `command:` leaves with no arguments, as
+ * their official Dockerfiles write it in every tag: docker-library/postgres (`CMD ["postgres"]`) and docker-library/mysql
+ * (`CMD ["mysqld"]`, 5.6 to 9.x). Only the official images themselves: an image built on them may set its own (review53b, finding 5).
+ */
+const DEFAULT_COMMANDS: Record<string, readonly string[]> = { '/postgres': ['postgres'], '/mysql': ['mysqld'] };
+
+/** The default command of an image whose entrypoint steps down, when it is known for every tag (DEFAULT_COMMANDS), or undefined. */
+export function imageDefaultCommand(ref: ImageRef): readonly string[] | undefined {
+  const key = imageKey(ref);
+  return Object.hasOwn(DEFAULT_COMMANDS, key) ? DEFAULT_COMMANDS[key] : undefined;
 }
 
 /** How an image's entrypoint steps down from root to the service's own user, or undefined. */
