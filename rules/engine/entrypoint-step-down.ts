@@ -736,26 +736,35 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
   const contexts = contextCandidates(ctx);
   if (contexts.unknown || contexts.dirs.length === 0) return undefined;
   const found = new Map<string, boolean>();
+  const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const at = path.join(dir, folder);
-    const names = ctx.workspace.listDir(at);
-    if (names === undefined) {
-      if (contexts.every) return undefined;
-      continue;
-    }
-    // Only what the context sends: an entry the ignore file leaves out is not matched (review52, F3).
-    const ignore = contextIgnore(ctx, dir);
-    if (ignore === undefined) return undefined;
-    for (const name of names) {
-      if (!pattern.test(name)) continue;
-      const m = folder === '.' ? name : `${folder}/${name}`;
-      const isDir = ctx.workspace.listDir(path.join(at, name)) !== undefined;
-      // A folder left out may still send what a `!` line takes back: its files may land in the destination.
-      if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
-      found.set(m, (found.get(m) ?? false) || isDir);
-    }
+    const listed = sentEntries(ctx, dir, folder, prefix, pattern, found);
+    if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * The entries of `folder` in the context folder `dir` that the context sends (globMatches, folderEntries), those whose name
+ * `pattern` matches when given, added to `found` (context-relative path, `prefix` + name → whether it is a folder): false when
+ * `folder` cannot be listed there, undefined when the context's ignore file cannot be read.
+ */
+function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>): boolean | undefined {
+  const at = path.join(dir, folder);
+  const names = ctx.workspace.listDir?.(at);
+  if (names === undefined) return false;
+  // Only what the context sends: an entry the ignore file leaves out is not matched (review52, F3).
+  const ignore = contextIgnore(ctx, dir);
+  if (ignore === undefined) return undefined;
+  for (const name of names) {
+    if (pattern && !pattern.test(name)) continue;
+    const m = prefix + name;
+    const isDir = ctx.workspace.listDir?.(path.join(at, name)) !== undefined;
+    // A folder left out may still send what a `!` line takes back: its files may land in the destination.
+    if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+    found.set(m, (found.get(m) ?? false) || isDir);
+  }
+  return true;
 }
 
 /**
@@ -774,20 +783,12 @@ function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir:
   if (contexts.unknown || contexts.dirs.length === 0) return undefined;
   const folder = rel.replace(/\/+$/, '');
   const found = new Map<string, boolean>();
+  const prefix = folder === '' ? '' : `${folder}/`;
   let isFolder = false;
   for (const dir of contexts.dirs) {
-    const at = path.join(dir, folder);
-    const names = ctx.workspace.listDir(at);
-    if (names === undefined) continue;
-    isFolder = true;
-    const ignore = contextIgnore(ctx, dir);
-    if (ignore === undefined) return undefined;
-    for (const name of names) {
-      const m = folder === '' ? name : `${folder}/${name}`;
-      const isDir = ctx.workspace.listDir(path.join(at, name)) !== undefined;
-      if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
-      found.set(m, (found.get(m) ?? false) || isDir);
-    }
+    const listed = sentEntries(ctx, dir, folder, prefix, undefined, found);
+    if (listed === undefined) return undefined;
+    isFolder ||= listed;
   }
   return isFolder ? [...found].map(([m, dir]) => ({ rel: m, dir })) : null;
 }
