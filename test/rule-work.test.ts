@@ -8,6 +8,9 @@
  *   commands that run a file are indexed once per script.
  * - DF020's fixes on n secret ENVs (review 45c, item 3): each finding's fix compiled a regular expression for every
  *   later instruction (×4.0); now the names each instruction mentions are read once per analysis.
+ * - DF030 on one heredoc RUN of n functions, each defined and then called once, before an install (review54a, F7):
+ *   whether a call ends the shell (a body that surely exits) was read again for every call, from the script's start
+ *   (O(functions × commands), ×4 per doubling); now each function's body is read once per script.
  * And the rounds of `check --fix` (and of fix-all, fixInRounds) on a compose file whose fixes change only another file
  * (review 45c, item 7: each DR001 fix adds a line to the same `.gitignore`, one per round): the file is parsed once,
  * not again in every round (analyzeAgain reads its parse again when its text did not change).
@@ -38,6 +41,16 @@ function secretEnvs(n: number): string {
   let t = 'FROM alpine:3.19\n';
   for (let i = 0; i < n; i++) t += `ENV DB_PASSWORD_${i}=s3cr3tValue${i}xyzQ\n`;
   return `${t}RUN echo "$DB_PASSWORD_1"\nUSER 1000\n`;
+}
+
+function calledFunctions(n: number): string {
+  let defs = '';
+  let calls = '';
+  for (let i = 0; i < n; i++) {
+    defs += `f${i}() { echo ${i}; }\n`;
+    calls += `f${i}\n`;
+  }
+  return `# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\nRUN <<EOF\n${defs}${calls}apt-get update && apt-get install -y --no-install-recommends curl\nEOF\nUSER 1000\n`;
 }
 
 /** The work of analyzing `text` with one rule and, when `fixes`, of computing every finding's fix. */
@@ -93,6 +106,18 @@ describe('rule work on large files', () => {
     const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
     t.diagnostic(report);
     assert.ok(ratio < 2.5, `quadratic work in DF020's fixes: ${report}`);
+  });
+});
+
+describe('shell reading on large scripts', () => {
+  it('DF030: a script of n functions, each called, costs O(n), not O(n²)', async (t) => {
+    const { small, large, ratio } = await growth(calledFunctions, 'DF030', false, 500);
+    // The install leaves the apt lists: reported once, whatever the number of functions.
+    assert.equal(small.findings, 1);
+    assert.equal(large.findings, 1);
+    const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
+    t.diagnostic(report);
+    assert.ok(ratio < 2.5, `quadratic work in the reading of function calls: ${report}`);
   });
 });
 

@@ -177,6 +177,23 @@ interface Scope {
   pos: number;
   /** openAt, once read. */
   open?: Int32Array;
+  /** indexDefinitions, once read: each name's definition (-1 when it is defined more than once) and each body's first command's. */
+  named?: Map<string, number>;
+  bodyAt?: Map<number, number>;
+}
+
+/** Indexes a scope's definitions by name and by body, once: bodyOf and walk look them up at every command. */
+function indexDefinitions(scope: Scope): { named: Map<string, number>; bodyAt: Map<number, number> } {
+  if (scope.named && scope.bodyAt) return { named: scope.named, bodyAt: scope.bodyAt };
+  const named = new Map<string, number>();
+  const bodyAt = new Map<number, number>();
+  scope.defs.forEach((d, k) => {
+    named.set(d.name, named.has(d.name) ? -1 : k);
+    if (!bodyAt.has(d.at)) bodyAt.set(d.at, k);
+  });
+  scope.named = named;
+  scope.bodyAt = bodyAt;
+  return { named, bodyAt };
 }
 
 function scopeOf(script: RunScript, parent?: Scope): Scope {
@@ -321,9 +338,10 @@ function evalScript(run: RunInstruction, host: RunScript, index: number, args: r
  */
 function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Frame[]): { scope: Scope; from: number; to: number } | 'unknown' | undefined {
   for (let s: Scope | undefined = scope; s; s = s.parent) {
-    const k = s.defs.findIndex((d) => d.name === name);
-    if (k < 0) continue;
-    if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
+    const k = s.defs.length > 0 ? indexDefinitions(s).named.get(name) : undefined;
+    if (k === undefined) continue;
+    // -1: defined more than once.
+    if (k < 0 || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
     return { scope: s, from: s.defs[k].at, to: s.ends[k] };
   }
   return undefined;
@@ -507,7 +525,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     if (frame) frame.pos = i;
     else scope.pos = i;
     // A definition runs nothing: skip its name and its body.
-    const def = i + 1 <= to ? scope.defs.findIndex((d) => d.at === i + 1) : -1;
+    const def = i + 1 <= to && scope.defs.length > 0 ? (indexDefinitions(scope).bodyAt.get(i + 1) ?? -1) : -1;
     const cmd = commands[i];
     if (def >= 0) {
       if (scope.ends[def] >= 0) {

@@ -1284,14 +1284,13 @@ function scriptEnds(script: RunScript): ScriptEnds {
   let found = scriptEndsOf.get(commands);
   if (found) return found;
   found = { sure: -1, may: -1, ret: -1 };
-  let defs: FunctionDefinition[] | undefined;
   for (let k = 0; k < commands.length && found.sure < 0; k++) {
     const c = commands[k];
     let u = shellUtility(c);
     if (!u) continue;
     if (!TERMINATORS.has(u.name) && u.name !== 'return') {
       // A call of a function whose body surely ends the shell (`f() { exit 0; }; f`: callEnds) ends it as its `exit` does.
-      u = callEnds(commands, k, (defs ??= functionDefinitions(commands)));
+      u = callEnds(commands, k);
       if (!u) continue;
     }
     const program = u.name;
@@ -1327,34 +1326,75 @@ const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
  * first). A function's body "is executed whenever fname is specified as the name of a simple command" (bash's Shell
  * Functions), and `exit` there ends the shell, not the function (POSIX exit). Undefined otherwise.
  */
-function callEnds(commands: readonly SimpleCommand[], k: number, defs: readonly FunctionDefinition[]): ReturnType<typeof shellUtility> {
+function callEnds(commands: readonly SimpleCommand[], k: number): ReturnType<typeof shellUtility> {
   const c = commands[k];
-  if (defs.length === 0 || c.programIndex < 0) return undefined;
+  if (c.programIndex < 0) return undefined;
   const name = c.words[c.programIndex];
   if (/[$`]/.test(name.raw)) return undefined;
-  const same = defs.filter((d) => d.name === name.value);
-  if (same.length !== 1 || same[0].subshell) return undefined;
+  const ending = bodyEnding(commands, name.value);
+  return ending && ending.end < k ? ending.terminator : undefined;
+}
+
+/** What the body of a function a script defines ends the shell with (callEnds), and where the body ends. */
+interface BodyEnding {
+  end: number;
+  terminator: NonNullable<ReturnType<typeof shellUtility>>;
+}
+
+/**
+ * Per script, the functions it defines by name (functionDefinitions) and, once asked, what each one's body surely ends
+ * the shell with (null: nothing, or not known). Read once per script and name, not per call: scriptEnds asks callEnds
+ * for every command, and a script with thousands of functions would otherwise read each body again at every call.
+ */
+const bodyEndingsOf = new WeakMap<readonly SimpleCommand[], { defs: Map<string, FunctionDefinition[]>; endings: Map<string, BodyEnding | null> }>();
+
+/** callEnds' reading of the body of the function named `name` (see there), null when it does not surely end the shell. */
+function bodyEnding(commands: readonly SimpleCommand[], name: string): BodyEnding | null {
+  let memo = bodyEndingsOf.get(commands);
+  if (!memo) {
+    const defs = new Map<string, FunctionDefinition[]>();
+    for (const d of functionDefinitions(commands)) {
+      const same = defs.get(d.name);
+      if (same) same.push(d);
+      else defs.set(d.name, [d]);
+    }
+    memo = { defs, endings: new Map() };
+    bodyEndingsOf.set(commands, memo);
+  }
+  let ending = memo.endings.get(name);
+  if (ending === undefined) {
+    ending = readBodyEnding(commands, memo.defs.get(name));
+    memo.endings.set(name, ending);
+  }
+  return ending;
+}
+
+function readBodyEnding(commands: readonly SimpleCommand[], same: readonly FunctionDefinition[] | undefined): BodyEnding | null {
+  if (!same || same.length !== 1 || same[0].subshell) return null;
   const def = same[0];
   const end = functionBodyEnd(commands, def);
-  if (end < 0 || end >= k) return undefined;
-  // Defined where it surely runs before the call: at the top level, not behind `&&`/`||` or in a pipe.
-  const head = def.at - 1;
-  const headOp = head > 0 ? commands[head - 1].next : null;
-  const around = constructsAt(commands, head, false);
-  if (!around || around.stack.length > 0 || headOp === '&&' || headOp === '||' || headOp === '|' || commands[head].prev === '(') return undefined;
-  for (let j = def.at; j <= end; j++) {
+  if (end < 0) return null;
+  let terminator: BodyEnding['terminator'] | undefined;
+  for (let j = def.at; j <= end && !terminator; j++) {
     const b = commands[j];
     const u = shellUtility(b);
     if (!u) continue;
-    if (u.name === 'return') return undefined;
+    if (u.name === 'return') return null;
     if (!TERMINATORS.has(u.name) || (u.name === 'exec' && !execRunsProgram(u.args))) continue;
     const op = j > def.at ? commands[j - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || b.prev === '(' || b.next === '|' || b.next === '&' || b.next === ')') continue;
     const at = constructsAt(commands, j, false);
     if (!at || at.stack[0]?.kind !== 'function' || at.stack.slice(1).some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
-    return u;
+    terminator = u;
   }
-  return undefined;
+  if (!terminator) return null;
+  // Defined where it surely runs before the call: at the top level, not behind `&&`/`||` or in a pipe.
+  const head = def.at - 1;
+  const headOp = head > 0 ? commands[head - 1].next : null;
+  if (headOp === '&&' || headOp === '||' || headOp === '|' || commands[head].prev === '(') return null;
+  const around = constructsAt(commands, head, false);
+  if (!around || around.stack.length > 0) return null;
+  return { end, terminator };
 }
 
 /** The index of the first command of a script that surely ends its shell when reached (scriptEnds: `exit`, `exec prog`); commands after it never run. -1 when there is none. */
@@ -2021,7 +2061,7 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
   let u = shellUtility(term);
   // A call of a function that ends the shell (scriptEnds: callEnds): its body's terminator, whose status may be that of
   // the list before the call (`f() { exit; }`).
-  if (u && !TERMINATORS.has(u.name) && u.name !== 'return') u = callEnds(commands, t, functionDefinitions(commands));
+  if (u && !TERMINATORS.has(u.name) && u.name !== 'return') u = callEnds(commands, t);
   if (!u) return undefined;
   const args = u.args;
   const readsStatus = (args.length === 0 && u.name !== 'exec') || args.some((w) => /\$\{?[#!]?\?/.test(w.raw));
