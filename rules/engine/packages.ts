@@ -1288,7 +1288,8 @@ function scriptEnds(script: RunScript): ScriptEnds {
     const c = commands[k];
     let u = shellUtility(c);
     if (!u) continue;
-    if (!TERMINATORS.has(u.name) && u.name !== 'return') {
+    const called = !TERMINATORS.has(u.name) && u.name !== 'return';
+    if (called) {
       // A call of a function whose body surely ends the shell (`f() { exit 0; }; f`: callEnds) ends it as its `exit` does.
       u = callEnds(commands, k);
       if (!u) continue;
@@ -1296,7 +1297,8 @@ function scriptEnds(script: RunScript): ScriptEnds {
     const program = u.name;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
-    if (program === 'exec' && !execRunsProgram(u.args)) continue;
+    // `exec "$@"` in a function's body runs the call's arguments; in a RUN's own script nothing (execRunsProgram).
+    if (program === 'exec' && !execRunsProgram(u.args, !called && positionalUnset(script))) continue;
     // bash's `builtin return` outside a function fails and goes on, as `return` does there; dash and ash have no `builtin`.
     if (program === 'return' && u.viaBuiltin) continue;
     const at = constructsAt(commands, k, false);
@@ -1439,12 +1441,34 @@ function returnEndsScript(run: RunInstruction, script: RunScript): boolean {
   return !!program && RETURN_ENDING_SHELLS.has(baseName(program).toLowerCase());
 }
 
-/** Whether an `exec` given these arguments (shellUtility's) names a program to run (`exec nginx`, `exec -a name prog`), not only redirections (`exec 2>&1`). */
-function execRunsProgram(args: readonly Word[]): boolean {
+/**
+ * Whether an `exec` given these arguments (shellUtility's) names a program to run (`exec nginx`, `exec -a name prog`),
+ * not only redirections (`exec 2>&1`: POSIX exec, "If exec is specified without command or arguments … any
+ * redirections shall take effect in the current shell environment", and the shell goes on). `exec "$@"` (`$*`, `$1`…)
+ * runs no program where no positional parameter is set (`positionalUnset`): a RUN's own script, which Docker runs as
+ * `/bin/sh -c '…'` with no argument after it, so `"$@"` expands to nothing (bash manual, Special Parameters). Anywhere
+ * else (a function's body, a `sh -c '…' sh prog` string, `eval` text) it is read as running the arguments it is given.
+ */
+function execRunsProgram(args: readonly Word[], positionalUnset = false): boolean {
   let k = 0;
   for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
   if (args[k]?.value === '--') k++;
-  return k < args.length;
+  if (k >= args.length) return false;
+  return !(positionalUnset && POSITIONAL_ONLY.test(args[k].raw));
+}
+
+/** A word that is only the positional parameters (`"$@"`, `$*`, `"${1}"`, `$9`), quoted or not. */
+const POSITIONAL_ONLY = /^("?)\$(?:\{[@*1-9]\}|[@*1-9])\1$/;
+
+/**
+ * Whether a script runs with no positional parameter set (execRunsProgram): a RUN's own script (`/bin/sh -c '…'`
+ * alone) or a heredoc fed to a shell with no operand (`RUN <<EOF`, `RUN bash -eux <<EOF`); not a `sh -c` string, which
+ * may be given some (`sh -c '…' sh a b`), `eval` text, which has those of where it runs, or `bash -s a b <<EOF`.
+ */
+function positionalUnset(script: RunScript): boolean {
+  if (script.inString || script.host) return false;
+  const feeder = script.feeder;
+  return !feeder || feeder.programIndex < 0 || feeder.words.slice(feeder.programIndex + 1).every((w) => w.value.startsWith('-'));
 }
 
 /**
@@ -2081,10 +2105,10 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
  * Whether a command is `exit`, `return` or `exec` with a program, written literally as the utility it runs (shellUtility:
  * also `command exit 0`, `builtin exec prog`).
  */
-function isTerminatorCommand(c: SimpleCommand): boolean {
+function isTerminatorCommand(c: SimpleCommand, positionalUnset = false): boolean {
   const u = shellUtility(c);
   if (!u) return false;
-  return u.name === 'exit' || u.name === 'return' || (u.name === 'exec' && execRunsProgram(u.args));
+  return u.name === 'exit' || u.name === 'return' || (u.name === 'exec' && execRunsProgram(u.args, positionalUnset));
 }
 
 /** The words before a command's program (assignments, keywords), or all of them when it has none. */
@@ -2143,7 +2167,10 @@ function neverRunAfterAnd(script: RunScript): ReadonlySet<number> {
   let found = neverRunOf.get(commands);
   if (found) return found;
   const dead = new Set<number>();
-  if (commands.some(isTerminatorCommand)) {
+  // `exec "$@" && …` in a RUN's own script runs on (execRunsProgram); in a function's body "$@" is the call's: read only
+  // where the script defines no function.
+  const unset = positionalUnset(script) && functionDefinitions(commands).length === 0;
+  if (commands.some((c) => isTerminatorCommand(c, unset))) {
     for (let j = 0; j < commands.length; j++) {
       const c = commands[j];
       if (c.next !== '&&') continue;
@@ -2152,7 +2179,7 @@ function neverRunAfterAnd(script: RunScript): ReadonlySet<number> {
         const lead = leadWords(c);
         // The first of its list in a body (`then exit 0 && …`), or behind `&&`/`;`: not behind `||`, which skips it after a success.
         const op = j > 0 && !lead.some((w) => KEYWORD_WORDS.has(w.value)) ? commands[j - 1].next : null;
-        never = isTerminatorCommand(c) && !lead.some((w) => w.value === '!' || w.value === 'time') && op !== '|' && op !== '||';
+        never = isTerminatorCommand(c, unset) && !lead.some((w) => w.value === '!' || w.value === 'time') && op !== '|' && op !== '||';
       } else {
         never = finalTerminator(commands, j, 0, true) >= 0;
       }
