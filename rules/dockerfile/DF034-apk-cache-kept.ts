@@ -1,16 +1,18 @@
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { defineRule } from '../engine/rule';
 import type { SimpleCommand } from '../engine/shell';
-import { cleanedAfter, covers, hasOption, insertAfterAction, mayRun, mountsCacheOver, packageCommandAt, packageCommands, packageCommandsOf, removes, removesDir, shellCommandsOf, toolRange, type PackageCommand } from '../engine/packages';
+import { cleanedAfter, covers, hasOption, insertAfterAction, mayRun, mountsCacheOver, packageCommandsOf, removes, removesDir, shellCommandsOf, type PackageCommand } from '../engine/packages';
 import { deleteCommandEdit } from '../engine/run-commands';
-import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runsAfter, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
+import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runPackageCommandAt, runPackageCommands, runsAfter, startCommands, startsUnseenScript, type IndexUse } from '../engine/package-consumers';
 import { invocation } from '../engine/run-commands';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import type { Fix } from '../engine/types';
 
 interface Data {
-  /** Offset of the `apk` word, to find the command again for the fix. */
+  /** Offset of the `apk` word, to find the command again for the fix; -1 for one in an `eval`'s text not written one to one in the document (no fix). */
   toolOffset: number;
+  /** The command is in the text of an `eval` (runPackageCommands): an `apk update` there is not removed. */
+  inEval?: true;
   /** `--update`/`-U` is written: the index is fetched into the cache. */
   updates: boolean;
   /** An `apk update` (it writes the index into the cache), not an `apk add`. */
@@ -161,7 +163,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: '`apk add` without `--no-cache`, or `apk update`, leaves apk\'s cache in the layer.',
-    what: 'Flags `apk add` (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then; any RUN form, ONBUILD included; `--no-cache` may stand before or after `add`) without `--no-cache`. Silent for `apk add --no-network` (nothing is downloaded, e.g. the `.rundeps` virtual package of the official images) and when the same RUN removes the cache after it (`rm -rf /var/cache/apk/*`, `apk cache clean`/`purge`; not after an unconditional top-level `exit`, `exec` with a program or `return`, where it never runs, or for `return` not in every shell; nor after an `exit`, `return` or `exec` with a program written between the install and it that may end the shell with success (`apk add curl || exit 0; rm -rf /var/cache/apk/*`, `if [ -f /x ]; then exit 0; fi; …`, `[ -n "$SKIP" ] && exit; …`: on that path the RUN succeeds and the cleanup never runs, as DF030 reads its lists; POSIX exit: with no status the shell exits with that of the last command, which succeeded there), while one that surely fails (`exit 1`, a bare `exit` right after `||`) keeps the failure) or mounts a cache or tmpfs over `/var/cache/apk` (or `/etc/apk/cache`), since then nothing stays in the layer; nor for an apk command that never runs (after an unconditional top-level `exit` or `exec` with a program, or under `/bin/sh` a top-level `return`, where dash and BusyBox ash end the script). Also flags `apk update` itself, unless the same RUN removes the cache after it or mounts one over it: it writes the index into `/var/cache/apk` whatever the `apk add --no-cache` after it does (crowdsec, opengist; hadolint DL3019 discussion). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell): a removal of the cache in a function the RUN calls after the `apk` command counts, one in a function never called, after a `return` or `exit` in its function, or in an `eval` of text with an expansion does not, and an `apk` command in a function never called runs nothing. A here-document given to a command other than a shell (`cat > /usr/local/bin/docker-entrypoint.sh <<\'EOS\'` in a `RUN <<EOF` script) is that command\'s input, not commands (POSIX Shell Command Language 2.7.4, Here-Document): an `exec "$@"` written there does not end the RUN before its cleanup.',
+    what: 'Flags `apk add` (any stage but a builder stage whose layers reach no image is skipped: one that a later stage only copies from (`COPY --from=`, `RUN --mount=…,from=`), that no stage builds on (`FROM <stage>`) but other such stages (linkding\'s `build-deps`, built on only by `compile-icu`, which is only copied from) and that is not the last (as hadolint\'s DL3009 skips it); a stage nothing names may be built with `--target` and is judged; a name with a variable (`FROM build-${TARGETARCH} AS build`, `FROM runtime-$TARGETARCH`, `COPY --from=build-$TARGETARCH`) is read as the stage a global ARG default makes it, else the stages whose names its literal parts match (`build-amd64`, `build-arm64`), which are builder stages when every stage that may build on them is one (`build`, only copied from); a FROM that is nothing but a variable may build on any earlier stage; a `--from` with a variable fails with BuildKit since moby/buildkit#6153 ("variable expansion is not supported for --from", whose workaround is the FROM form above; Buildah and Podman expand it), and one that is nothing but a variable may name any stage, so none is skipped then; any RUN form, ONBUILD included; `--no-cache` may stand before or after `add`) without `--no-cache`. Silent for `apk add --no-network` (nothing is downloaded, e.g. the `.rundeps` virtual package of the official images) and when the same RUN removes the cache after it (`rm -rf /var/cache/apk/*`, `apk cache clean`/`purge`; not after an unconditional top-level `exit`, `exec` with a program or `return`, where it never runs, or for `return` not in every shell; nor after an `exit`, `return` or `exec` with a program written between the install and it that may end the shell with success (`apk add curl || exit 0; rm -rf /var/cache/apk/*`, `if [ -f /x ]; then exit 0; fi; …`, `[ -n "$SKIP" ] && exit; …`: on that path the RUN succeeds and the cleanup never runs, as DF030 reads its lists; POSIX exit: with no status the shell exits with that of the last command, which succeeded there), while one that surely fails (`exit 1`, a bare `exit` right after `||`) keeps the failure) or mounts a cache or tmpfs over `/var/cache/apk` (or `/etc/apk/cache`), since then nothing stays in the layer; nor for an apk command that never runs (after an unconditional top-level `exit` or `exec` with a program, or under `/bin/sh` a top-level `return`, where dash and BusyBox ash end the script). Also flags `apk update` itself, unless the same RUN removes the cache after it or mounts one over it: it writes the index into `/var/cache/apk` whatever the `apk add --no-cache` after it does (crowdsec, opengist; hadolint DL3019 discussion). A RUN that defines a function (`name() { …; }`, bash\'s `function name { …; }`) or runs `eval` is read in the order its shell runs it: a function\'s body where the function is called, each time it is called, not where it is defined, and not at all when it is never called (bash\'s Shell Functions: the body "is executed whenever fname is specified as the name of a simple command"); the text of an `eval` whose words hold no expansion where the `eval` stands (POSIX eval: its arguments joined with spaces are read and run by the shell): a removal of the cache in a function the RUN calls after the `apk` command counts, one in a function never called, after a `return` or `exit` in its function, or in an `eval` of text with an expansion does not, and an `apk` command in a function never called runs nothing. An `apk` command in the text of an `eval` (also `command eval`, `builtin eval`) counts where the `eval` runs it, as DF031, DF032 and DF037 read it (`RUN eval \'apk add curl\'`), and so does a removal of the cache there (`apk add curl; eval \'rm -rf /var/cache/apk/*\'`); it is reported, and `--no-cache` inserted, where it is written when each of the `eval`\'s words is written as its value or as one quoted string, else on the `eval` with no fix; an `apk update` there is reported with no fix (no command is deleted from an `eval`\'s text). A here-document given to a command other than a shell (`cat > /usr/local/bin/docker-entrypoint.sh <<\'EOS\'` in a `RUN <<EOF` script) is that command\'s input, not commands (POSIX Shell Command Language 2.7.4, Here-Document): an `exec "$@"` written there does not end the RUN before its cleanup.',
     why: 'Without `--no-cache`, apk keeps the downloaded package index (and, with `--update`/`-U`, the refreshed index) in `/var/cache/apk` in the image layer: megabytes that the running container never uses. `--no-cache` fetches the index to a temporary place and removes it, replacing the old `apk update … && rm -rf /var/cache/apk/*` dance. SECURITY-GUIDELINES.md §6 "Clean up – remove unnecessary packages" and §1 "Use Alpine Linux" (keep the minimal base minimal).',
     bad: 'FROM alpine:3.22\nRUN apk add curl',
     good: 'FROM alpine:3.22\nRUN apk add --no-cache curl',
@@ -186,15 +188,17 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out = [];
     const builders = copySourceOnlyStages(ctx, { stageCandidates: true });
-    for (const pc of packageCommands(ctx)) {
+    // What each RUN may run, as its shell runs it (runPackageCommands: a function's body where it is called, an `eval`'s
+    // text), as DF031, DF032 and DF037 read it; one after an unconditional `exit`/`exec` (under /bin/sh a top-level
+    // `return` too) never runs: it keeps nothing.
+    for (const { pc, placed, range } of runPackageCommands(ctx, false)) {
       if (pc.family !== 'apk' || (pc.action !== 'add' && pc.action !== 'update')) continue;
       if (pc.run.stage && builders.has(pc.run.stage)) continue;
-      // One after an unconditional `exit`/`exec` (under /bin/sh a top-level `return` too) never runs: it keeps nothing.
-      if (!mayRun(pc.run, pc.command)) continue;
       if (!keepsCache(pc)) continue;
+      const where = { toolOffset: placed ? pc.toolWord.start : -1, ...(pc.script.host ? { inEval: true as const } : {}) };
       // `apk update` writes the index into the cache whatever the `apk add` after it says (review 10, probe df-08).
-      if (pc.action === 'update') out.push({ range: toolRange(ctx, pc), data: { toolOffset: pc.toolWord.start, updates: true, update: true } });
-      else out.push({ range: toolRange(ctx, pc), data: { toolOffset: pc.toolWord.start, updates: hasOption(pc, 'U', 'update', 'update-cache') } });
+      if (pc.action === 'update') out.push({ range, data: { ...where, updates: true, update: true } });
+      else out.push({ range, data: { ...where, updates: hasOption(pc, 'U', 'update', 'update-cache') } });
     }
     return out;
   },
@@ -205,13 +209,15 @@ export default defineRule<'dockerfile', Data>({
       : "'apk add' without --no-cache keeps the package index in /var/cache/apk in this layer; add --no-cache.";
   },
   fix(ctx, { data }) {
-    const pc = packageCommandAt(ctx, data.toolOffset);
+    const pc = data.toolOffset < 0 ? undefined : runPackageCommandAt(ctx, data.toolOffset);
     if (!pc) return undefined;
-    if (data.update) return dropUpdateFix(ctx, pc);
+    // Deleting a command from an `eval`'s text is not certain: no fix there.
+    if (data.update) return data.inEval ? undefined : dropUpdateFix(ctx, pc);
     const edit = insertAfterAction(ctx, pc, '--no-cache');
     if (!edit) return undefined;
     // `--update` keeps the index it fetched in /var/cache/apk, where a later `apk add` finds it; with
     // `--no-cache` there is none (review 39c). An `apk update` before it keeps its own index either way.
+    // In an `eval`'s text written one to one in the document, the word lands where the shell reads it (as DF032's -y).
     const safe = !(data.updates && indexNeededAfter(ctx, pc));
     return { title: 'Add --no-cache', safe, changes: [{ kind: 'edit', path: ctx.path, edits: [edit] }] };
   },
