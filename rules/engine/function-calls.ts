@@ -153,10 +153,12 @@ export function runOrder(run: RunInstruction): RunOrder {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
-    const state: WalkState = { run, steps, endedShell: false, evals: new Map() };
+    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map() };
     const scope = scopeOf(script);
     const start = steps.length;
-    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0 });
+    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true });
+    // The EXIT trap's action runs when the shell exits, also through an `exit` that ended the walk (POSIX trap).
+    state.halted = false;
     const from = steps.length;
     if (walkExitTrap(state, scope, start)) exitTrap ||= steps.slice(from).some((s) => s.uncertain || s.kind === 'unknown' || (s.kind === 'command' && !TRAP_HARMLESS.has(shellUtility(s.cmd)?.name ?? '')));
     callEndsShell ||= state.endedShell;
@@ -196,6 +198,12 @@ interface WalkState {
   run: RunInstruction;
   steps: Step[];
   endedShell: boolean;
+  /**
+   * An `exit` (any status), or `exec` of a program, in a function's body or an `eval`'s text surely ran (sureEnd): the
+   * shell ended there, and nothing after it runs (POSIX exit: "The exit utility shall cause the shell to exit from its
+   * current execution environment"; POSIX exec: the program replaces the shell). No step follows it.
+   */
+  halted: boolean;
   /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
   evals: Map<SimpleCommand, Scope>;
 }
@@ -211,6 +219,12 @@ interface Context {
   atExit?: boolean;
   /** The functions' bodies being walked, outermost first (bodyOf). */
   frames?: readonly Frame[];
+  /**
+   * Every call and `eval` through which the text runs surely runs once the command of the RUN's script it runs through
+   * (`reach`) does: each stands at the top level of its text or `{ …; }` body (sequencedAt), not in a pipe or the
+   * background, and nothing before it in its body may have left it (`return`, `exit`) or ended the shell.
+   */
+  sure?: boolean;
 }
 
 /**
@@ -377,6 +391,22 @@ function definedBefore(s: Scope, k: number, atExit: boolean, frames?: readonly F
 }
 
 /**
+ * Whether command `i` of a scope runs whenever the text or function body walked from `from` (`text`: a whole text)
+ * gets to it: it stands at that text's or body's own top level (not in an `if`, a loop, a `case`, a `{ …; }` group or
+ * a subshell: openAt), is the first of its and-or list (not after `&&`/`||`) and not in a pipe or the background.
+ */
+function sequencedAt(scope: Scope, from: number, text: boolean, i: number): boolean {
+  const { commands } = scope;
+  const c = commands[i];
+  if (c.next === '|' || c.next === '&' || c.prev === '|') return false;
+  const op = i > from ? commands[i - 1].next : null;
+  if (op !== null && op !== ';' && op !== '\n' && op !== '&') return false;
+  const open = openAt(scope);
+  const level = text ? 0 : (from > 0 ? open[from - 1] - (commands[from - 1].next === ')' ? 1 : 0) : 0) + 1;
+  return open[i] === level;
+}
+
+/**
  * Whether a command may end the shell with success where it runs: `exit` with no status or a status that is not a
  * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program; also through `command`/`builtin`
  * (shellUtility). An `exit 1` fails the build anyway.
@@ -503,7 +533,10 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   const text = from === 0 && to === commands.length - 1;
   const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
   const frames = frame ? [...(ctx.frames ?? []), frame] : ctx.frames;
+  // A `( … )` body runs in a subshell: its `exit` ends that subshell only.
+  const subshell = !text && scope.defs.some((d) => d.at === from && d.subshell);
   for (let i = from; i <= to; i++) {
+    if (state.halted) return;
     if (frame) frame.pos = i;
     else scope.pos = i;
     // A definition runs nothing: skip its name and its body.
@@ -530,6 +563,8 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     // A call in a pipe or the background runs beside what follows it.
     const beside = cmd.next === '|' || cmd.next === '&' || cmd.prev === '|';
     const args = program && literal ? evalArgs(cmd) : undefined;
+    // The call or `eval` surely runs its body or text whenever its own text gets here (Context.sure).
+    const sure = !!ctx.sure && !uncertain && !beside && !subshell && sequencedAt(scope, from, text, i);
     if (args) {
       if (args.some((w) => /[$`]/.test(w.raw)) || ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
@@ -540,7 +575,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       // `command eval` (bash's builtin, POSIX command: they run the builtin).
       let inner = state.evals.get(cmd);
       if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
-      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
     } else if (program && literal) {
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) state.steps.push({ ...base, kind: 'command' });
@@ -550,15 +585,19 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         listBodies(state, body, reach, ctx.evalOf);
       } else {
         state.steps.push({ ...base, kind: 'call' });
-        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
       }
     } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
     if (ctx.reach && program && literal) {
-      const name = shellUtility(cmd)?.name;
+      const u = shellUtility(cmd);
+      const name = u?.name;
       if (name === 'return' || name === 'exit' || name === 'exec') returned = true;
       if (endsShell(cmd)) state.endedShell = true;
+      // One that surely runs ends the shell (`f() { exit 0; apt-get install wget; }; f`, `eval 'exit 0'; …`): nothing
+      // after it runs. Not `builtin exit`, which dash and BusyBox ash do not have (shellUtility).
+      if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd)))) state.halted = true;
     }
   }
   if (text) scope.pos = commands.length;
