@@ -337,10 +337,44 @@ function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Fr
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const k = s.defs.findIndex((d) => d.name === name);
     if (k < 0) continue;
+    // Every definition of it in this text is written after the command the text runs now: none has run, and the name
+    // calls no function of this text (dash: `inst: not found`), as the name of one that is not defined anywhere.
+    if (notYetDefined(s, name)) continue;
     if (s.defs.some((d, j) => j !== k && d.name === name) || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
     return { scope: s, from: s.defs[k].at, to: s.ends[k] };
   }
   return undefined;
+}
+
+/**
+ * Whether no definition of `name` in a scope can have run before the command the scope runs now (its `pos`): each is
+ * written after that command, and no loop (`while`, `until`, `for`, `select`) open at it, in this text or around the
+ * `eval` that runs it (the scopes around it, at their own `pos`), may run it again after a definition.
+ */
+function notYetDefined(scope: Scope, name: string): boolean {
+  const pos = scope.pos;
+  if (pos < 0 || pos >= scope.commands.length || scope.defs.some((d) => d.name === name && d.at - 1 <= pos)) return false;
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.pos < 0 || s.pos >= s.commands.length || loopOpenAt(s.commands, s.pos)) return false;
+  return true;
+}
+
+const LOOPS: ReadonlySet<string> = new Set(['while', 'until', 'for', 'select']);
+
+/** Whether a loop is open at command `at` (its own leading keywords counted: `while f; do`). */
+function loopOpenAt(commands: readonly SimpleCommand[], at: number): boolean {
+  const open: string[] = [];
+  for (let j = 0; j <= at; j++) {
+    const c = commands[j];
+    if (c.prev === '(') open.push('(');
+    const leadEnd = c.programIndex >= 0 ? c.programIndex : c.words.length;
+    for (let w = 0; w < leadEnd; w++) {
+      const v = c.words[w].value;
+      if (OPENERS.has(v)) open.push(v);
+      else if (CLOSERS.has(v)) open.pop();
+    }
+    if (j < at && c.next === ')') open.pop();
+  }
+  return open.some((v) => LOOPS.has(v));
 }
 
 /** How many compound commands and subshells are open at each command of a scope (its own leading keywords counted), read once. */
