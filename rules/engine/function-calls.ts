@@ -534,23 +534,43 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
   return true;
 }
 
+/** Characters of `eval` texts that listBodies reads for one cut, at most (`eval eval eval … x` reads a text per word). */
+const MAX_LISTED_TEXT = 1 << 16;
+
 /**
- * For a call nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body and in the bodies they
- * name, each body once, as commands that may run (`uncertain`) in no known order, so that an install there still counts
- * (and a cleanup, which may not run, does not). One that may end the shell makes what follows uncertain too.
+ * For a call or an `eval` nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body (or text)
+ * and in the bodies they name and the texts of the `eval`s they run (with no expansion), each once, as commands that may
+ * run (`uncertain`) in no known order, so that an install there still counts (and a cleanup, which may not run, does
+ * not). One that may end the shell makes what follows uncertain too. `evalOf`: the outermost `eval` the commands run
+ * through, if any (the cut `eval` itself for one that is cut at the RUN's own text).
  */
 function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined): void {
   const queue = [first];
   const seen = new Set<SimpleCommand>([first.scope.commands[first.from]]);
+  const evals = new Set<SimpleCommand>();
+  let text = 0;
   while (queue.length > 0) {
     const { scope, from, to } = queue.pop()!;
+    // A command of an `eval`'s text runs through the outermost `eval` (Step.evalOf).
+    let through = evalOf;
+    for (let t = scope.script; !evalOf && t.host; t = t.host.script) through = t.host.script.commands[t.host.index];
     for (let i = from; i <= to; i++) {
       if (state.steps.length >= MAX_STEPS) return;
       const cmd = scope.commands[i];
-      state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(evalOf ? { evalOf, evalScript: scope.script } : {}) });
+      state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(through ? { evalOf: through, evalScript: scope.script } : {}) });
       if (endsShell(cmd)) state.endedShell = true;
       const program = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex] : undefined;
-      const body = program && !/[$`]/.test(program.raw) ? bodyOf(scope, program.value) : undefined;
+      if (!program || /[$`]/.test(program.raw)) continue;
+      const args = evalArgs(cmd);
+      if (args) {
+        if (args.some((w) => /[$`]/.test(w.raw)) || evals.has(cmd) || (text += args.reduce((n, w) => n + w.value.length + 1, 0)) > MAX_LISTED_TEXT) continue;
+        evals.add(cmd);
+        let inner = state.evals.get(cmd);
+        if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
+        if (inner.commands.length > 0) queue.push({ scope: inner, from: 0, to: inner.commands.length - 1 });
+        continue;
+      }
+      const body = bodyOf(scope, program.value);
       if (body && body !== 'unknown' && !seen.has(body.scope.commands[body.from])) {
         seen.add(body.scope.commands[body.from]);
         queue.push(body);
@@ -602,6 +622,12 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     if (args) {
       if (args.some((w) => /[$`]/.test(w.raw)) || ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
+        // Nested too deep, its text is still written (`eval eval … apt-get install curl`): what it holds may run.
+        if (ctx.depth >= MAX_DEPTH && !args.some((w) => /[$`]/.test(w.raw))) {
+          let inner = state.evals.get(cmd);
+          if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
+          if (inner.commands.length > 0) listBodies(state, { scope: inner, from: 0, to: inner.commands.length - 1 }, reach, ctx.evalOf ?? cmd);
+        }
         continue;
       }
       state.steps.push({ ...base, kind: 'call' });
