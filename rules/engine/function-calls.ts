@@ -153,10 +153,12 @@ export function runOrder(run: RunInstruction): RunOrder {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
-    const state: WalkState = { run, steps, endedShell: false, evals: new Map() };
+    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map() };
     const scope = scopeOf(script);
     const start = steps.length;
-    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0 });
+    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true });
+    // The EXIT trap's action runs when the shell exits, also through an `exit` that ended the walk (POSIX trap).
+    state.halted = false;
     const from = steps.length;
     if (walkExitTrap(state, scope, start)) exitTrap ||= steps.slice(from).some((s) => s.uncertain || s.kind === 'unknown' || (s.kind === 'command' && !TRAP_HARMLESS.has(shellUtility(s.cmd)?.name ?? '')));
     callEndsShell ||= state.endedShell;
@@ -213,6 +215,12 @@ interface WalkState {
   run: RunInstruction;
   steps: Step[];
   endedShell: boolean;
+  /**
+   * An `exit` (any status), or `exec` of a program, in a function's body or an `eval`'s text surely ran (sureEnd): the
+   * shell ended there, and nothing after it runs (POSIX exit: "The exit utility shall cause the shell to exit from its
+   * current execution environment"; POSIX exec: the program replaces the shell). No step follows it.
+   */
+  halted: boolean;
   /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
   evals: Map<SimpleCommand, Scope>;
 }
@@ -228,6 +236,12 @@ interface Context {
   atExit?: boolean;
   /** The functions' bodies being walked, outermost first (bodyOf). */
   frames?: readonly Frame[];
+  /**
+   * Every call and `eval` through which the text runs surely runs once the command of the RUN's script it runs through
+   * (`reach`) does: each stands at the top level of its text or `{ …; }` body (sequencedAt), not in a pipe or the
+   * background, and nothing before it in its body may have left it (`return`, `exit`) or ended the shell.
+   */
+  sure?: boolean;
 }
 
 /**
@@ -340,11 +354,45 @@ function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Fr
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const k = s.defs.length > 0 ? indexDefinitions(s).named.get(name) : undefined;
     if (k === undefined) continue;
+    // Every definition of it in this text is written after the command the text runs now: none has run, and the name
+    // calls no function of this text (dash: `inst: not found`), as the name of one that is not defined anywhere.
+    if (notYetDefined(s, name)) continue;
     // -1: defined more than once.
     if (k < 0 || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
     return { scope: s, from: s.defs[k].at, to: s.ends[k] };
   }
   return undefined;
+}
+
+/**
+ * Whether no definition of `name` in a scope can have run before the command the scope runs now (its `pos`): each is
+ * written after that command, and no loop (`while`, `until`, `for`, `select`) open at it, in this text or around the
+ * `eval` that runs it (the scopes around it, at their own `pos`), may run it again after a definition.
+ */
+function notYetDefined(scope: Scope, name: string): boolean {
+  const pos = scope.pos;
+  if (pos < 0 || pos >= scope.commands.length || scope.defs.some((d) => d.name === name && d.at - 1 <= pos)) return false;
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.pos < 0 || s.pos >= s.commands.length || loopOpenAt(s.commands, s.pos)) return false;
+  return true;
+}
+
+const LOOPS: ReadonlySet<string> = new Set(['while', 'until', 'for', 'select']);
+
+/** Whether a loop is open at command `at` (its own leading keywords counted: `while f; do`). */
+function loopOpenAt(commands: readonly SimpleCommand[], at: number): boolean {
+  const open: string[] = [];
+  for (let j = 0; j <= at; j++) {
+    const c = commands[j];
+    if (c.prev === '(') open.push('(');
+    const leadEnd = c.programIndex >= 0 ? c.programIndex : c.words.length;
+    for (let w = 0; w < leadEnd; w++) {
+      const v = c.words[w].value;
+      if (OPENERS.has(v)) open.push(v);
+      else if (CLOSERS.has(v)) open.pop();
+    }
+    if (j < at && c.next === ')') open.pop();
+  }
+  return open.some((v) => LOOPS.has(v));
 }
 
 /** How many compound commands and subshells are open at each command of a scope (its own leading keywords counted), read once. */
@@ -392,6 +440,22 @@ function definedBefore(s: Scope, k: number, atExit: boolean, frames?: readonly F
       if (name === 'exit' || name === 'exec' || name === 'return' || name === '.' || name === 'source') return false;
     }
   return true;
+}
+
+/**
+ * Whether command `i` of a scope runs whenever the text or function body walked from `from` (`text`: a whole text)
+ * gets to it: it stands at that text's or body's own top level (not in an `if`, a loop, a `case`, a `{ …; }` group or
+ * a subshell: openAt), is the first of its and-or list (not after `&&`/`||`) and not in a pipe or the background.
+ */
+function sequencedAt(scope: Scope, from: number, text: boolean, i: number): boolean {
+  const { commands } = scope;
+  const c = commands[i];
+  if (c.next === '|' || c.next === '&' || c.prev === '|') return false;
+  const op = i > from ? commands[i - 1].next : null;
+  if (op !== null && op !== ';' && op !== '\n' && op !== '&') return false;
+  const open = openAt(scope);
+  const level = text ? 0 : (from > 0 ? open[from - 1] - (commands[from - 1].next === ')' ? 1 : 0) : 0) + 1;
+  return open[i] === level;
 }
 
 /**
@@ -488,23 +552,43 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
   return true;
 }
 
+/** Characters of `eval` texts that listBodies reads for one cut, at most (`eval eval eval … x` reads a text per word). */
+const MAX_LISTED_TEXT = 1 << 16;
+
 /**
- * For a call nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body and in the bodies they
- * name, each body once, as commands that may run (`uncertain`) in no known order, so that an install there still counts
- * (and a cleanup, which may not run, does not). One that may end the shell makes what follows uncertain too.
+ * For a call or an `eval` nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body (or text)
+ * and in the bodies they name and the texts of the `eval`s they run (with no expansion), each once, as commands that may
+ * run (`uncertain`) in no known order, so that an install there still counts (and a cleanup, which may not run, does
+ * not). One that may end the shell makes what follows uncertain too. `evalOf`: the outermost `eval` the commands run
+ * through, if any (the cut `eval` itself for one that is cut at the RUN's own text).
  */
 function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined): void {
   const queue = [first];
   const seen = new Set<SimpleCommand>([first.scope.commands[first.from]]);
+  const evals = new Set<SimpleCommand>();
+  let text = 0;
   while (queue.length > 0) {
     const { scope, from, to } = queue.pop()!;
+    // A command of an `eval`'s text runs through the outermost `eval` (Step.evalOf).
+    let through = evalOf;
+    for (let t = scope.script; !evalOf && t.host; t = t.host.script) through = t.host.script.commands[t.host.index];
     for (let i = from; i <= to; i++) {
       if (state.steps.length >= MAX_STEPS) return;
       const cmd = scope.commands[i];
-      state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(evalOf ? { evalOf, evalScript: scope.script } : {}) });
+      state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(through ? { evalOf: through, evalScript: scope.script } : {}) });
       if (endsShell(cmd)) state.endedShell = true;
       const program = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex] : undefined;
-      const body = program && !/[$`]/.test(program.raw) ? bodyOf(scope, program.value) : undefined;
+      if (!program || /[$`]/.test(program.raw)) continue;
+      const args = evalArgs(cmd);
+      if (args) {
+        if (args.some((w) => /[$`]/.test(w.raw)) || evals.has(cmd) || (text += args.reduce((n, w) => n + w.value.length + 1, 0)) > MAX_LISTED_TEXT) continue;
+        evals.add(cmd);
+        let inner = state.evals.get(cmd);
+        if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
+        if (inner.commands.length > 0) queue.push({ scope: inner, from: 0, to: inner.commands.length - 1 });
+        continue;
+      }
+      const body = bodyOf(scope, program.value);
       if (body && body !== 'unknown' && !seen.has(body.scope.commands[body.from])) {
         seen.add(body.scope.commands[body.from]);
         queue.push(body);
@@ -521,7 +605,10 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   const text = from === 0 && to === commands.length - 1;
   const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
   const frames = frame ? [...(ctx.frames ?? []), frame] : ctx.frames;
+  // A `( … )` body runs in a subshell: its `exit` ends that subshell only.
+  const subshell = !text && scope.defs.some((d) => d.at === from && d.subshell);
   for (let i = from; i <= to; i++) {
+    if (state.halted) return;
     if (frame) frame.pos = i;
     else scope.pos = i;
     // A definition runs nothing: skip its name and its body.
@@ -548,9 +635,17 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     // A call in a pipe or the background runs beside what follows it.
     const beside = cmd.next === '|' || cmd.next === '&' || cmd.prev === '|';
     const args = program && literal ? evalArgs(cmd) : undefined;
+    // The call or `eval` surely runs its body or text whenever its own text gets here (Context.sure).
+    const sure = !!ctx.sure && !uncertain && !beside && !subshell && sequencedAt(scope, from, text, i);
     if (args) {
       if (args.some((w) => /[$`]/.test(w.raw)) || ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
+        // Nested too deep, its text is still written (`eval eval … apt-get install curl`): what it holds may run.
+        if (ctx.depth >= MAX_DEPTH && !args.some((w) => /[$`]/.test(w.raw))) {
+          let inner = state.evals.get(cmd);
+          if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
+          if (inner.commands.length > 0) listBodies(state, { scope: inner, from: 0, to: inner.commands.length - 1 }, reach, ctx.evalOf ?? cmd);
+        }
         continue;
       }
       state.steps.push({ ...base, kind: 'call' });
@@ -558,7 +653,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       // `command eval` (bash's builtin, POSIX command: they run the builtin).
       let inner = state.evals.get(cmd);
       if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
-      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
     } else if (program && literal) {
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) state.steps.push({ ...base, kind: 'command' });
@@ -568,15 +663,19 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         listBodies(state, body, reach, ctx.evalOf);
       } else {
         state.steps.push({ ...base, kind: 'call' });
-        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}) });
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
       }
     } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
     if (ctx.reach && program && literal) {
-      const name = shellUtility(cmd)?.name;
+      const u = shellUtility(cmd);
+      const name = u?.name;
       if (name === 'return' || name === 'exit' || name === 'exec') returned = true;
       if (endsShell(cmd)) state.endedShell = true;
+      // One that surely runs ends the shell (`f() { exit 0; apt-get install wget; }; f`, `eval 'exit 0'; …`): nothing
+      // after it runs. Not `builtin exit`, which dash and BusyBox ash do not have (shellUtility).
+      if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd)))) state.halted = true;
     }
   }
   if (text) scope.pos = commands.length;

@@ -234,7 +234,7 @@ export interface RunPackageCommand {
   range: Range;
 }
 
-const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[]; strings: RunPackageCommand[]; evals: Map<number, PackageCommand> }>();
+const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[]; strings: RunPackageCommand[]; evals: Map<number, PackageCommand>; byRun?: Map<RunInstruction, RunPackageCommand[]> }>();
 
 /**
  * The package commands the RUNs of a file may run, in document order, read as DF030 and DF033–DF036 read a RUN
@@ -292,6 +292,21 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
     runCommandsMemo.set(ctx, memo);
   }
   return strings ? memo.strings : memo.top;
+}
+
+/** The package commands one RUN may run, as its shell runs it (runPackageCommands, without script strings), in document order. */
+export function runPackageCommandsOf(ctx: DockerfileContext, run: RunInstruction): RunPackageCommand[] {
+  const all = runPackageCommands(ctx, false);
+  const memo = runCommandsMemo.get(ctx)!;
+  if (!memo.byRun) {
+    memo.byRun = new Map();
+    for (const r of all) {
+      const list = memo.byRun.get(r.pc.run);
+      if (list) list.push(r);
+      else memo.byRun.set(r.pc.run, [r]);
+    }
+  }
+  return memo.byRun.get(run) ?? [];
 }
 
 /** The package command whose tool word starts at a document offset (packageCommandAt), one in an `eval`'s text written in the document included: a fix finds its command again from plain data. */
