@@ -356,7 +356,7 @@ function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Fr
     if (k === undefined) continue;
     // Every definition of it in this text is written after the command the text runs now: none has run, and the name
     // calls no function of this text (dash: `inst: not found`), as the name of one that is not defined anywhere.
-    if (notYetDefined(s, name)) continue;
+    if (notYetDefined(s, name, k)) continue;
     // -1: defined more than once.
     if (k < 0 || s.ends[k] < 0 || !definedBefore(s, k, atExit, frames)) return 'unknown';
     return { scope: s, from: s.defs[k].at, to: s.ends[k] };
@@ -369,9 +369,11 @@ function bodyOf(scope: Scope, name: string, atExit = false, frames?: readonly Fr
  * written after that command, and no loop (`while`, `until`, `for`, `select`) open at it, in this text or around the
  * `eval` that runs it (the scopes around it, at their own `pos`), may run it again after a definition.
  */
-function notYetDefined(scope: Scope, name: string): boolean {
+function notYetDefined(scope: Scope, name: string, k: number): boolean {
   const pos = scope.pos;
-  if (pos < 0 || pos >= scope.commands.length || scope.defs.some((d) => d.name === name && d.at - 1 <= pos)) return false;
+  if (pos < 0 || pos >= scope.commands.length) return false;
+  // `k`: its only definition (indexDefinitions), -1 when it is defined more than once.
+  if (k >= 0 ? scope.defs[k].at - 1 <= pos : scope.defs.some((d) => d.name === name && d.at - 1 <= pos)) return false;
   for (let s: Scope | undefined = scope; s; s = s.parent) if (s.pos < 0 || s.pos >= s.commands.length || loopOpenAt(s.commands, s.pos)) return false;
   return true;
 }
@@ -606,7 +608,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
   const frames = frame ? [...(ctx.frames ?? []), frame] : ctx.frames;
   // A `( … )` body runs in a subshell: its `exit` ends that subshell only.
-  const subshell = !text && scope.defs.some((d) => d.at === from && d.subshell);
+  const subshell = !text && scope.defs.length > 0 && !!scope.defs[indexDefinitions(scope).bodyAt.get(from) ?? -1]?.subshell;
   for (let i = from; i <= to; i++) {
     if (state.halted) return;
     if (frame) frame.pos = i;
