@@ -222,16 +222,15 @@ export function copyFromTarget(ctx: DockerfileContext, stage: Stage, value: stri
   return { kind: 'unknown-name', name: v };
 }
 
-/** Per analysis: the build contexts compose services give the Dockerfile (namedBuildContexts). */
-const namedContexts = new WeakMap<DockerfileContext, ReadonlyMap<string, string[]>>();
+/** Per analysis (DockerfileContext.fact): the build contexts compose services give the Dockerfile (namedBuildContexts). */
+const NAMED_CONTEXTS = Symbol('namedContexts');
 
 function namedContextsOf(ctx: DockerfileContext): ReadonlyMap<string, string[]> {
-  let names = namedContexts.get(ctx);
-  if (!names) {
-    names = namedBuildContexts(ctx.workspace, ctx.path, ctx.options);
-    namedContexts.set(ctx, names);
-  }
-  return names;
+  return ctx.fact(NAMED_CONTEXTS, readNamedContexts);
+}
+
+function readNamedContexts(ctx: DockerfileContext): ReadonlyMap<string, string[]> {
+  return namedBuildContexts(ctx.workspace, ctx.path, ctx.options);
 }
 
 /**
@@ -276,9 +275,11 @@ export function stageBaseImage(ctx: DockerfileContext, stage: Stage): { ref: Ima
   return named.kind === 'image' ? { ref: named.ref, context: named.context } : null;
 }
 
-/** Per parse: the stages copySourceOnlyStages found, without and with `stageCandidates`. */
-const copySourceOnly = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
-const copySourceOnlyByCandidates = new WeakMap<DockerfileContext, ReadonlySet<Stage>>();
+/** Per analysis (DockerfileContext.fact): the stages copySourceOnlyStages found, without and with `stageCandidates`. */
+const COPY_SOURCE_ONLY = Symbol('copySourceOnly');
+const COPY_SOURCE_ONLY_BY_CANDIDATES = Symbol('copySourceOnlyByCandidates');
+const readCopySourceOnly = (ctx: DockerfileContext) => computeCopySourceOnly(ctx, false);
+const readCopySourceOnlyByCandidates = (ctx: DockerfileContext) => computeCopySourceOnly(ctx, true);
 
 /**
  * The stages whose layers reach no image, only files copied out of them (builder stages): each is not
@@ -297,13 +298,7 @@ const copySourceOnlyByCandidates = new WeakMap<DockerfileContext, ReadonlySet<St
  * (review 42f, item 1), and so do the package-cache rules DF030, DF031, DF034, DF035 and DF036 (misc item 3).
  */
 export function copySourceOnlyStages(ctx: DockerfileContext, options: { stageCandidates?: boolean } = {}): ReadonlySet<Stage> {
-  const memo = options.stageCandidates ? copySourceOnlyByCandidates : copySourceOnly;
-  let found = memo.get(ctx);
-  if (!found) {
-    found = computeCopySourceOnly(ctx, options.stageCandidates === true);
-    memo.set(ctx, found);
-  }
-  return found;
+  return options.stageCandidates ? ctx.fact(COPY_SOURCE_ONLY_BY_CANDIDATES, readCopySourceOnlyByCandidates) : ctx.fact(COPY_SOURCE_ONLY, readCopySourceOnly);
 }
 
 function computeCopySourceOnly(ctx: DockerfileContext, stageCandidates: boolean): ReadonlySet<Stage> {
@@ -420,13 +415,11 @@ export interface PulledImage {
   stage: Stage;
 }
 
-/** pulledImages' answer per analysis (keyed by the analysis' context: build contexts come from its workspace): DF001, DF002 and DF004 each ask it. */
-const pulledMemo = new WeakMap<DockerfileContext, readonly PulledImage[]>();
+/** pulledImages' answer per analysis (DockerfileContext.fact: build contexts come from its workspace): DF001, DF002 and DF004 each ask it. */
+const PULLED_IMAGES = Symbol('pulledImages');
 
 export function pulledImages(ctx: DockerfileContext): readonly PulledImage[] {
-  let found = pulledMemo.get(ctx);
-  if (!found) pulledMemo.set(ctx, (found = readPulledImages(ctx)));
-  return found;
+  return ctx.fact(PULLED_IMAGES, readPulledImages);
 }
 
 function readPulledImages(ctx: DockerfileContext): PulledImage[] {

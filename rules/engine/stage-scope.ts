@@ -11,20 +11,46 @@ import { baseName } from './shell';
 import { MAX_EXPANDED_LENGTH } from './expansion';
 import type { Detection } from './types';
 
+/** The most stages a chain holds (stageChain). */
+const MAX_CHAIN = 64;
+
 /** A stage and the earlier stages it builds on (`FROM <stage>`), nearest first. */
 export function stageChain(stage: Stage): Stage[] {
   const out: Stage[] = [];
   let s: Stage | undefined = stage;
-  while (s && out.length < 64 && !out.includes(s)) {
+  while (s && out.length < MAX_CHAIN && !out.includes(s)) {
     out.push(s);
     s = s.base.kind === 'stage' ? s.base.stage : undefined;
   }
   return out;
 }
 
+/**
+ * The stage after `s` in its chain (the stage it builds on), or undefined: for the walks that read a chain one stage at
+ * a time instead of making stageChain's array (rootBase and buildsWindows ask it of every RUN's stage, buildsOn of pairs
+ * of stages). A stage's base stage is always an earlier one (buildStages looks the name up among the stages before it;
+ * chainVariants' copies build on copies of earlier stages), so such a walk never meets a stage twice, and it reads
+ * stageChain's stages when it stops where stageChain does, after MAX_CHAIN of them.
+ */
+function nextInChain(s: Stage): Stage | undefined {
+  return s.base.kind === 'stage' ? s.base.stage : undefined;
+}
+
+/** The oldest stage of a stage's chain: stageChain's last, without the array (nextInChain). */
+function chainRoot(stage: Stage): Stage {
+  let s = stage;
+  for (let n = 1; n < MAX_CHAIN; n++) {
+    const next = nextInChain(s);
+    if (next === undefined) break;
+    s = next;
+  }
+  return s;
+}
+
 /** Whether `stage` is `ancestor` or builds on it through `FROM <stage>`. */
 export function buildsOn(stage: Stage, ancestor: Stage): boolean {
-  return stageChain(stage).includes(ancestor);
+  for (let s: Stage | undefined = stage, n = 0; s !== undefined && n < MAX_CHAIN; s = nextInChain(s), n++) if (s === ancestor) return true;
+  return false;
 }
 
 /**
@@ -32,8 +58,7 @@ export function buildsOn(stage: Stage, ancestor: Stage): boolean {
  * or that stage's FROM asks for a Windows platform (`FROM --platform=windows/amd64 …`).
  */
 export function buildsWindows(stage: Stage): boolean {
-  const chain = stageChain(stage);
-  const root = chain[chain.length - 1];
+  const root = chainRoot(stage);
   const platform = root.from.getPlatformFlag()?.getValue() ?? '';
   if (/^windows(?:\/|$)/i.test(platform)) return true;
   return root.base.kind === 'image' && isWindowsImage(root.base.ref);
@@ -41,8 +66,7 @@ export function buildsWindows(stage: Stage): boolean {
 
 /** The image at the root of a stage chain (the base of its oldest stage). */
 export function rootBase(stage: Stage): Stage['base'] {
-  const chain = stageChain(stage);
-  return chain[chain.length - 1].base;
+  return chainRoot(stage).base;
 }
 
 /**
@@ -217,7 +241,12 @@ function stageAtLine(ctx: DockerfileContext, line: number): Stage | undefined {
  * never the copies.
  */
 export function imageStages(ctx: DockerfileContext, stage: Stage): Set<Stage> {
-  return new Set(chainVariants(ctx, stage).flatMap((v) => stageChain(v).map((s) => s.variantOf ?? s)));
+  const out = new Set<Stage>();
+  // Each copy's chain in order (stageChain's stages, nearest first, without its array: nextInChain).
+  for (const v of chainVariants(ctx, stage)) {
+    for (let s: Stage | undefined = v, n = 0; s !== undefined && n < MAX_CHAIN; s = nextInChain(s), n++) out.add(s.variantOf ?? s);
+  }
+  return out;
 }
 
 /** The same answer for every stage a variable FROM of the chain could name (chainVariants), or undefined when they differ. */
