@@ -449,7 +449,7 @@ function firstAfter(list: readonly number[] | undefined, after: number): number 
  * script, with no checksum or signature check anywhere in the script (DF013 reads one the same way).
  * A relative file is not followed across a `cd`.
  */
-function savedThenRun(cmds: SimpleCommand[], invs: readonly (Invocation | null)[], checked: readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
+function savedThenRun(cmds: SimpleCommand[], invs: readonly (Invocation | null)[], checked: () => readonly SimpleCommand[], report: (a: SimpleCommand, b: SimpleCommand, data: Data) => void): void {
   let index: RunIndex | undefined;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
@@ -457,7 +457,7 @@ function savedThenRun(cmds: SimpleCommand[], invs: readonly (Invocation | null)[
     const file = savedFile(inv);
     if (!file) continue;
     // Asked only of a script that saves a download (most scripts save none).
-    if (checksDownload(checked)) return;
+    if (checksDownload(checked())) return;
     index ??= runIndex(invs);
     // By its path; through PATH when it was saved into one of PATH's directories; a relative file is not followed across a `cd`.
     const byPath = index.byPath.get(normPath(file));
@@ -570,7 +570,7 @@ const PKGVERIFY_SIGNATURE = /\b_pkgverify_level\s+(?:signature|all)\b/i;
 function downloadedThenInstalled(
   cmds: SimpleCommand[],
   invs: readonly (Invocation | null)[],
-  checked: readonly SimpleCommand[],
+  checked: () => readonly SimpleCommand[],
   packages: () => ReadonlyMap<SimpleCommand, PackageCommand>,
   resolve: (value: string) => string | null,
   rpmEnforces: () => boolean,
@@ -595,7 +595,7 @@ function downloadedThenInstalled(
     if (!install || install.operands.length === 0) return;
     const rpmFamily = inv.name === 'rpm' || inv.name === 'dnf' || inv.name === 'yum';
     if (rpmFamily) {
-      signatureOn ??= signatureChecksOn(checked);
+      signatureOn ??= signatureChecksOn(checked());
       if (signatureOn.rpm || (inv.name !== 'rpm' && signatureOn.dnf)) return;
       // dnf and yum turn RPM's check off for command-line packages unless localpkg_gpgcheck is on (dnf5 #2615); rpm does not.
       if (inv.name === 'rpm' && rpmEnforces()) return;
@@ -603,7 +603,7 @@ function downloadedThenInstalled(
     for (const w of install.operands) {
       if (DOWNLOAD_URL.test(w.value)) {
         // The installer downloads it: rpm and dnf/yum take URLs (dpkg, gdebi and APT do not).
-        if (!rpmFamily || checksDownload(checked)) continue;
+        if (!rpmFamily || checksDownload(checked())) continue;
         const name = w.value.replace(/[?#].*$/, '');
         report(cmds[k], cmds[k], { downloader: inv.name, interpreter: install.installer, form: 'package', file: name.slice(name.lastIndexOf('/') + 1), host: urlHost(w.value) });
         continue;
@@ -617,7 +617,7 @@ function downloadedThenInstalled(
       }
     }
   });
-  if (!installs || checksDownload(checked)) return;
+  if (!installs || checksDownload(checked())) return;
   let nextCd: number[] | undefined;
   for (let i = 0; i < cmds.length; i++) {
     const inv = invs[i];
@@ -752,7 +752,8 @@ export default defineRule<'dockerfile', Data>({
         if (!script.isShell) continue;
         const cmds = script.commands;
         // A check anywhere in the script, or in a script string of it (`sh -c 'curl -o f … && sh f' && sha256sum -c …`), counts as DF013 counts it.
-        const checked = commandsWithStrings(run, script);
+        // Read when a download is saved or installed (most scripts save none).
+        const checked = () => commandsWithStrings(run, script);
         // Each command's program (through busybox's applets), read once for both readers below.
         const invs = cmds.map((c) => applet(invocation(c)));
         savedThenRun(cmds, invs, checked, report);

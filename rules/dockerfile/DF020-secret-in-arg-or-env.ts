@@ -456,7 +456,9 @@ export default defineRule<'dockerfile', Data>({
   check(ctx) {
     const out: Detection<Data>[] = [];
     // The stages in the image: the final stage's chain, and with `FROM runtime-$TARGETARCH` the chain of each stage it could name.
-    const finalChain = ctx.finalStage ? imageStages(ctx, ctx.finalStage) : new Set<Stage>();
+    // Made when an ENV or ARG passes consider's pre-check (most files have none that does).
+    let finalChain: Set<Stage> | undefined;
+    const inImage = (stage: Stage) => (finalChain ??= ctx.finalStage ? imageStages(ctx, ctx.finalStage) : new Set<Stage>()).has(stage);
     // The ARG and ENV names of each stage (-1: the global ARGs), to tell the id half of a key pair (review 43c, item 3).
     // Made when a name asks (isAccessKeyIdOfPair reads only `…ACCESS_KEY` names): most files have none.
     const namesOf = (instructions: readonly Instruction[]) => new Set(instructions.filter((i) => i.getKeyword() === 'ARG' || i.getKeyword() === 'ENV').flatMap((i) => propertiesOf(i).map((p) => p.getName())));
@@ -475,10 +477,12 @@ export default defineRule<'dockerfile', Data>({
       const names = stage >= 0 && stage < ctx.stages.length ? (stageNames[stage] ??= namesOf(ctx.stages[stage].instructions)) : (preFromNames ??= namesOf(preFrom));
       return names.has(n) || globalHas(n);
     };
-    const consider = (ins: Instruction, stage: number, index: number, global: boolean, inImageStage: boolean, onbuild = false) => {
+    const consider = (ins: Instruction, stage: number, index: number, global: boolean, onbuild = false) => {
       // Most ENV/ARGs hold nothing MAY_REPORT finds in their text: their properties are then not read (an ONBUILD trigger's always are).
       if (!onbuild && !mayHoldPropertyText(ctx, ins, MAY_REPORT)) return;
       const stageOf = stage === -1 ? undefined : ctx.stages[stage];
+      // The global ARGs (-1) and the ENVs before the first FROM (-2) are in no stage of the image.
+      const inImageStage = stageOf !== undefined && inImage(stageOf);
       const kind = ins.getKeyword() as 'ARG' | 'ENV';
       propertiesOf(ins).forEach((p, k) => {
         const name = p.getName();
@@ -517,18 +521,17 @@ export default defineRule<'dockerfile', Data>({
         });
       });
     };
-    ctx.ast.getInitialARGs().forEach((ins, i) => consider(ins, -1, i, true, false));
-    preFrom.forEach((ins, i) => consider(ins, -2, i, false, false));
+    ctx.ast.getInitialARGs().forEach((ins, i) => consider(ins, -1, i, true));
+    preFrom.forEach((ins, i) => consider(ins, -2, i, false));
     ctx.stages.forEach((stage, s) => {
-      const inImage = finalChain.has(stage);
       stage.instructions.forEach((ins, i) => {
         const kw = ins.getKeyword();
-        if (kw === 'ARG' || kw === 'ENV') consider(ins, s, i, false, inImage);
+        if (kw === 'ARG' || kw === 'ENV') consider(ins, s, i, false);
         else if (kw === 'ONBUILD') {
           // `ONBUILD ENV API_TOKEN=…`: docker inspect shows the trigger, with its value, in this image's configuration (review 40a).
           const trigger = (ins as Onbuild).getTriggerInstruction();
           const tk = trigger?.getKeyword();
-          if (trigger && (tk === 'ARG' || tk === 'ENV')) consider(trigger, s, i, false, inImage, true);
+          if (trigger && (tk === 'ARG' || tk === 'ENV')) consider(trigger, s, i, false, true);
         }
       });
     });

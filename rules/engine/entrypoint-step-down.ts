@@ -332,14 +332,16 @@ function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[],
       if (runTouches(ctx, step.ins, at)) return change;
       continue;
     }
-    if (!bare) {
-      if (writeHits(step.write, at, name)) return change;
-      continue;
+    for (const write of step.kind === 'copy' ? [step.write] : step.list()) {
+      if (!bare) {
+        if (writeHits(write, at, name)) return change;
+        continue;
+      }
+      if (writeHits(write, undefined, name)) return change;
+      if (folders!.unknownLine !== undefined && (write.tree || path.posix.basename(write.target) === name)) return { ...change, pathLine: folders!.unknownLine };
+      const folder = folders!.dirs.find((d) => writeHits(write, path.posix.join(d.dir, name), name));
+      if (folder) return { ...change, pathLine: folder.line };
     }
-    if (writeHits(step.write, undefined, name)) return change;
-    if (folders!.unknownLine !== undefined && (step.write.tree || path.posix.basename(step.write.target) === name)) return { ...change, pathLine: folders!.unknownLine };
-    const folder = folders!.dirs.find((d) => writeHits(step.write, path.posix.join(d.dir, name), name));
-    if (folder) return { ...change, pathLine: folder.line };
   }
   return undefined;
 }
@@ -633,9 +635,21 @@ interface Write {
   source: string | undefined;
 }
 
+/**
+ * The writes of a COPY or ADD source (sourceWrites), listed on first use: a folder or glob source is listed in the build
+ * context (folderEntries, globMatches), and most readings ask only about paths outside its destination (lastContextCopy).
+ */
+interface SourceStep {
+  kind: 'source';
+  ins: Instruction;
+  /** The source's destination in the image: every write it makes is at or under it. */
+  dest: string;
+  list: () => readonly Write[];
+}
+
 /** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
 interface ImageWrites {
-  steps: ({ kind: 'copy'; write: Write; ins: Instruction } | { kind: 'run'; ins: Instruction })[];
+  steps: ({ kind: 'copy'; write: Write; ins: Instruction } | SourceStep | { kind: 'run'; ins: Instruction })[];
   workdir: string | null;
 }
 
@@ -675,47 +689,55 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
       for (const src of sources) {
-        const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
-        const rel = contextRelative(src);
-        // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
-        if (!url && !src.includes('$') && /[*?[]/.test(src)) {
-          const matched = globMatches(ctx, rel);
-          // Not known (no context to list, a glob in a folder's name, a pattern not read): it may write anything there.
-          if (matched === undefined) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
-          else {
-            const intoDir = destIsDir || matched.length > 1;
-            for (const m of matched) {
-              // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
-              if (m.dir) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
-              else steps.push({ kind: 'copy', write: { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }, ins });
-            }
-          }
-          continue;
-        }
-        const unreadable = url || src.includes('$');
-        // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
-        // (folderEntries, as a glob's folder does); one that cannot be listed may write anything there (review53b, finding 1).
-        const entries = unreadable ? null : folderEntries(ctx, rel);
-        if (entries === undefined || (entries === null && (rel === '' || rel.endsWith('/')))) {
-          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
-          continue;
-        }
-        if (entries !== null) {
-          for (const m of entries) {
-            const target = path.posix.join(destAbs, path.posix.basename(m.rel));
-            steps.push({ kind: 'copy', write: m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel }, ins });
-          }
-          continue;
-        }
-        // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
-        // write anything in the destination, as a glob that cannot be matched does.
-        const name = path.posix.basename(rel);
-        const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
-        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
+        let listed: readonly Write[] | undefined;
+        steps.push({ kind: 'source', ins, dest: destAbs, list: () => (listed ??= sourceWrites(ctx, src, destAbs, destIsDir)) });
       }
     }
   }
   return { steps, workdir };
+}
+
+/** The writes of one source of a COPY or ADD to `destAbs`, each at or under it (SourceStep), in the order the build makes them. */
+function sourceWrites(ctx: DockerfileContext, src: string, destAbs: string, destIsDir: boolean): Write[] {
+  const writes: Write[] = [];
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
+  const rel = contextRelative(src);
+  // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
+  if (!url && !src.includes('$') && /[*?[]/.test(src)) {
+    const matched = globMatches(ctx, rel);
+    // Not known (no context to list, a glob in a folder's name, a pattern not read): it may write anything there.
+    if (matched === undefined) writes.push({ target: destAbs, tree: true, source: undefined });
+    else {
+      const intoDir = destIsDir || matched.length > 1;
+      for (const m of matched) {
+        // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
+        if (m.dir) writes.push({ target: destAbs, tree: true, source: undefined });
+        else writes.push({ target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel });
+      }
+    }
+    return writes;
+  }
+  const unreadable = url || src.includes('$');
+  // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
+  // (folderEntries, as a glob's folder does); one that cannot be listed may write anything there (review53b, finding 1).
+  const entries = unreadable ? null : folderEntries(ctx, rel);
+  if (entries === undefined || (entries === null && (rel === '' || rel.endsWith('/')))) {
+    writes.push({ target: destAbs, tree: true, source: undefined });
+    return writes;
+  }
+  if (entries !== null) {
+    for (const m of entries) {
+      const target = path.posix.join(destAbs, path.posix.basename(m.rel));
+      writes.push(m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel });
+    }
+    return writes;
+  }
+  // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
+  // write anything in the destination, as a glob that cannot be matched does.
+  const name = path.posix.basename(rel);
+  const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
+  writes.push({ target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel });
+  return writes;
 }
 
 /**
@@ -819,9 +841,14 @@ function scriptLocation(written: string, workdir: string | null): string | null 
  */
 function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string): { at: string; source: string } | undefined {
   let found: { at: string; source: string | undefined } | undefined;
+  const take = (w: Write) => {
+    if (writeHits(w, wanted, name)) found = { at: w.tree ? (wanted ?? name) : w.target, source: w.tree ? undefined : w.source };
+  };
   for (const step of writes.steps) {
-    if (step.kind === 'copy') {
-      if (writeHits(step.write, wanted, name)) found = { at: step.write.tree ? (wanted ?? name) : step.write.target, source: step.write.tree ? undefined : step.write.source };
+    if (step.kind === 'copy') take(step.write);
+    else if (step.kind === 'source') {
+      // Every write of a source is at or under its destination (SourceStep): one that cannot hold the path is not listed.
+      if (writeHits({ target: step.dest, tree: true, source: undefined }, wanted, name)) step.list().forEach(take);
     } else if (found?.source !== undefined && runTouches(ctx, step.ins, found.at)) found = { at: found.at, source: undefined };
   }
   return found?.source === undefined ? undefined : { at: found.at, source: found.source };
