@@ -610,6 +610,27 @@ export class DiskWorkspace implements WorkspaceView {
   private rootsChanged(roots: readonly string[]): void {
     this.allowedCache.clear();
     this.allowedRoots = roots.slice();
+    this.stamp++;
+  }
+
+  /** Bumped whenever what was read may be forgotten (invalidate, invalidatePaths) and when the roots change. */
+  private stamp = 0;
+
+  /**
+   * StampedWorkspace (relations.ts): a number that stays the same as long as a path readText found no file at, and that
+   * no open editor gives (overlaid), still has none for this view: its answer is remembered until invalidate forgets it,
+   * and the roots (which decide what may be read) are the same. The git files above the workspace folders that
+   * gitFileAbove allows are not covered: they are read again whenever their status changes (readAbove).
+   */
+  readStamp(): number {
+    const roots = this.roots?.() ?? [];
+    if (!sameFolders(roots, this.allowedRoots)) this.rootsChanged(roots);
+    return this.stamp;
+  }
+
+  /** Whether an open editor gives the text of `p` (StampedWorkspace). */
+  overlaid(p: string): boolean {
+    return this.overlay(p) !== undefined;
   }
 
   readText(p: string): string | undefined {
@@ -847,6 +868,7 @@ export class DiskWorkspace implements WorkspaceView {
 
   /** Forgets what was read of a path (and of everything below it, and the listing of its folder), or of every path. */
   invalidate(p?: string): void {
+    this.stamp++;
     if (p === undefined) {
       for (const c of this.caches()) c.clear();
       this.aboveFiles = undefined;
@@ -862,6 +884,7 @@ export class DiskWorkspace implements WorkspaceView {
    * events times the cache (review 41b, item 5).
    */
   invalidatePaths(paths: Iterable<string>): void {
+    this.stamp++;
     const caches = this.caches();
     const folders = new Set<string>();
     for (const p of paths) {
