@@ -164,4 +164,21 @@ describe('DiskWorkspace.invalidate', () => {
     ws.invalidate(dir);
     assert.equal(ws.readText(env), 'A=4\n');
   });
+
+  it('reads a folder that the workspace folders come to hold, whether the list is new or the same list changed in place', () => {
+    const dir = tmp({ 'compose.yaml': 'services: {}\n' });
+    fs.mkdirSync(path.join(dir, 'app'));
+    const file = path.join(dir, 'compose.yaml');
+    let roots = [path.join(dir, 'app')];
+    const ws = new DiskWorkspace(undefined, 256 * 1024, () => roots);
+    assert.equal(ws.readText(file), undefined, 'outside the workspace folder');
+    roots = [path.join(dir, 'app'), dir];
+    assert.equal(ws.readText(file), 'services: {}\n', 'a new list of folders');
+    roots = [path.join(dir, 'app')];
+    assert.equal(ws.readText(file), undefined);
+    roots.push(dir);
+    assert.equal(ws.readText(file), 'services: {}\n', 'the same list, a folder added to it');
+    roots.pop();
+    assert.equal(ws.exists(file), false, 'and taken out of it');
+  });
 });

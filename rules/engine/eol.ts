@@ -441,20 +441,33 @@ function normalizeSuffix(suffix: string): string {
  * variant and naming style: `node:16-alpine` → `22-alpine`, `debian:buster-slim` → `bookworm-slim`).
  */
 export function judgeImage(ref: ImageRef, today: string): EolFinding | undefined {
-  // The same few images are asked about in every file: the answer is remembered per reference and day,
+  // The same few images are asked about in every file: the answer is remembered per day and reference text,
   // and a finding is handed out as a copy (callers get an object of their own, which they extend in place).
   if (ref.tag === null && !osInRepository(ref)) return undefined;
-  const key = `${today}\u0000${ref.registry ?? ''}\u0000${ref.repository}\u0000${ref.tag ?? ''}`;
-  let judged = judgedMemo.get(key);
+  const byText = judgedOn(today);
+  // The reference's text decides its registry, repository and tag (parseImageRef reads them from it), which decide the answer.
+  let judged = byText.get(ref.text);
   if (judged === undefined) {
-    if (judgedMemo.size >= 4096) judgedMemo.clear();
-    judgedMemo.set(key, (judged = computeJudgeImage(ref, today) ?? null));
+    if (byText.size >= 4096) byText.clear();
+    byText.set(ref.text, (judged = computeJudgeImage(ref, today) ?? null));
   }
   return judged === null ? undefined : { ...judged };
 }
 
-/** Per reference and day (see judgeImage): its finding, null when it is not EOL. */
-const judgedMemo = new Map<string, EolFinding | null>();
+/**
+ * Per day, then per reference text (see judgeImage): its finding, null when it is not EOL. Keyed by a string made of
+ * the day, registry, repository and tag, each call built and hashed that string, most of a call's time.
+ */
+const judgedByDay = new Map<string, Map<string, EolFinding | null>>();
+
+function judgedOn(today: string): Map<string, EolFinding | null> {
+  let byText = judgedByDay.get(today);
+  if (!byText) {
+    if (judgedByDay.size >= 8) judgedByDay.clear();
+    judgedByDay.set(today, (byText = new Map()));
+  }
+  return byText;
+}
 
 function computeJudgeImage(ref: ImageRef, today: string): EolFinding | undefined {
   // Red Hat's UBI repositories are judged by the release their path names, whatever the tag (`ubi7` could otherwise pass for an official image's name).

@@ -75,17 +75,14 @@ export function composeFilesAround(ws: WorkspaceView, starts: readonly string[],
   // Several rules of one analysis ask for the same folders (servicesBuilding, build contexts, DF015, DR003):
   // found once per analysis (its view lives as long as the analysis; another view is not remembered).
   if (!(ws instanceof AnalysisWorkspace)) return computeComposeFilesAround(ws, starts, options);
-  const key = starts.join('\u0000');
-  let byStarts = aroundMemo.get(ws);
-  if (!byStarts) aroundMemo.set(ws, (byStarts = new Map()));
+  const key = starts.length === 1 ? starts[0] : starts.join('\u0000');
+  const byStarts = (ws.around ??= new Map());
   const hit = byStarts.get(key);
   if (hit && hit.options === options) return hit.files;
   const files = computeComposeFilesAround(ws, starts, options);
   byStarts.set(key, { options, files });
   return files;
 }
-
-const aroundMemo = new WeakMap<WorkspaceView, Map<string, { options: RuleOptions; files: ComposeContext[] }>>();
 
 function computeComposeFilesAround(ws: WorkspaceView, starts: readonly string[], options: RuleOptions): ComposeContext[] {
   const out: ComposeContext[] = [];
@@ -95,12 +92,17 @@ function computeComposeFilesAround(ws: WorkspaceView, starts: readonly string[],
     seen.add(c.path);
     out.push(c);
   };
+  const none = ws instanceof AnalysisWorkspace ? foldersWithout(ws.base) : undefined;
   for (const start of new Set(starts)) {
+    // Most Dockerfiles have no compose file around: known from an earlier analysis, the same paths are recorded as read.
+    if (none && (ws as AnalysisWorkspace).readNone(none.get(start))) continue;
+    let found = false;
     let dir = start;
     for (let depth = 0; depth <= FOLDERS_ABOVE; depth++) {
       for (const file of composeFilesReadByDefault.in(dir)) {
         const compose = parsedCompose(ws, file, options);
         if (!compose) continue;
+        found = true;
         add(compose);
         for (const { ctx } of includeTree(compose, ws)) add(ctx);
       }
@@ -108,8 +110,55 @@ function computeComposeFilesAround(ws: WorkspaceView, starts: readonly string[],
       if (parent === dir) break;
       dir = parent;
     }
+    if (none && !found) {
+      if (none.size >= 512) none.clear();
+      none.set(start, pathsAround(start));
+    }
   }
   return out;
+}
+
+/** The paths computeComposeFilesAround reads for one start folder, in its order. */
+function pathsAround(start: string): string[] {
+  const paths: string[] = [];
+  let dir = start;
+  for (let depth = 0; depth <= FOLDERS_ABOVE; depth++) {
+    for (const file of composeFilesReadByDefault.in(dir)) paths.push(file);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return paths;
+}
+
+/**
+ * A workspace view that can say that a path it found no file at still has none, without reading it again (DiskWorkspace):
+ * `readStamp()` changes whenever what it remembers of the disk may be forgotten (a file watcher's event, other workspace
+ * folders), and `overlaid(p)` tells whether an open editor gives the path's text, which no stamp covers (an editor opens a
+ * document that is not on the disk with no event of the file watcher).
+ */
+export interface StampedWorkspace extends WorkspaceView {
+  readStamp(): number;
+  overlaid(p: string): boolean;
+}
+
+function isStamped(ws: WorkspaceView): ws is StampedWorkspace {
+  return typeof (ws as Partial<StampedWorkspace>).readStamp === 'function';
+}
+
+/**
+ * Per base view, under its current stamp: the start folders around which no compose file was found, each with the paths
+ * that were read to tell (every default compose name in it and in the folders above it). Most Dockerfiles have none
+ * around them, and each analysis read the same 32 missing paths again.
+ */
+const noComposeAround = new WeakMap<WorkspaceView, { stamp: number; starts: Map<string, readonly string[]> }>();
+
+function foldersWithout(base: WorkspaceView): Map<string, readonly string[]> | undefined {
+  if (!isStamped(base)) return undefined;
+  const stamp = base.readStamp();
+  let known = noComposeAround.get(base);
+  if (!known || known.stamp !== stamp) noComposeAround.set(base, (known = { stamp, starts: new Map() }));
+  return known.starts;
 }
 
 /**
@@ -154,6 +203,8 @@ function memo<T extends { text: string }>(cache: Map<string, T>, key: string, ma
  */
 class AnalysisWorkspace implements WorkspaceView {
   readonly contexts = new Map<string, ComposeContext | DockerfileContext>();
+  /** composeFilesAround's answers in this analysis, by start folders. */
+  around?: Map<string, { options: RuleOptions; files: ComposeContext[] }>;
   /** Every path the analysis read or looked for (found or not, repeats included): a change to any of them may change its findings. */
   private readonly reads: string[] = [];
   private readSet: Set<string> | undefined;
@@ -176,6 +227,17 @@ class AnalysisWorkspace implements WorkspaceView {
   readText(p: string): string | undefined {
     this.reads.push(p);
     return this.base.readText(p);
+  }
+  /**
+   * Records `paths` as read when they are known to hold no file (foldersWithout: the base's stamp has not changed
+   * since) and no open editor gives one of them: readText would have answered undefined for each. False otherwise.
+   */
+  readNone(paths: readonly string[] | undefined): boolean {
+    if (paths === undefined) return false;
+    const base = this.base as StampedWorkspace;
+    for (let i = 0; i < paths.length; i++) if (base.overlaid(paths[i])) return false;
+    for (let i = 0; i < paths.length; i++) this.reads.push(paths[i]);
+    return true;
   }
   exists(p: string): boolean {
     this.reads.push(p);

@@ -595,19 +595,42 @@ export class DiskWorkspace implements WorkspaceView {
    * components (a server's scan of 1,900 files spent 12 of its 27 s there; review 41b, item 1).
    */
   private allowedCache = new PathMap<boolean>(this.knownDirs);
-  private allowedRoots = '';
+  /** The roots allowedCache's answers were given under (a copy, compared folder by folder: joining them cost every read a string). */
+  private allowedRoots: readonly string[] = [];
 
   private allowed(p: string): boolean {
     const roots = this.roots?.();
     if (!roots || roots.length === 0) return true;
-    const key = roots.join('\u0000');
-    if (key !== this.allowedRoots) {
-      this.allowedCache.clear();
-      this.allowedRoots = key;
-    }
+    if (!sameFolders(roots, this.allowedRoots)) this.rootsChanged(roots);
     let ok = this.allowedCache.get(p);
     if (ok === undefined) this.allowedCache.set(p, (ok = rootOf(p, roots) !== undefined && !passesSymlink(p, roots, this.linkCache)));
     return ok;
+  }
+
+  private rootsChanged(roots: readonly string[]): void {
+    this.allowedCache.clear();
+    this.allowedRoots = roots.slice();
+    this.stamp++;
+  }
+
+  /** Bumped whenever what was read may be forgotten (invalidate, invalidatePaths) and when the roots change. */
+  private stamp = 0;
+
+  /**
+   * StampedWorkspace (relations.ts): a number that stays the same as long as a path readText found no file at, and that
+   * no open editor gives (overlaid), still has none for this view: its answer is remembered until invalidate forgets it,
+   * and the roots (which decide what may be read) are the same. The git files above the workspace folders that
+   * gitFileAbove allows are not covered: they are read again whenever their status changes (readAbove).
+   */
+  readStamp(): number {
+    const roots = this.roots?.() ?? [];
+    if (!sameFolders(roots, this.allowedRoots)) this.rootsChanged(roots);
+    return this.stamp;
+  }
+
+  /** Whether an open editor gives the text of `p` (StampedWorkspace). */
+  overlaid(p: string): boolean {
+    return this.overlay(p) !== undefined;
   }
 
   readText(p: string): string | undefined {
@@ -845,6 +868,7 @@ export class DiskWorkspace implements WorkspaceView {
 
   /** Forgets what was read of a path (and of everything below it, and the listing of its folder), or of every path. */
   invalidate(p?: string): void {
+    this.stamp++;
     if (p === undefined) {
       for (const c of this.caches()) c.clear();
       this.aboveFiles = undefined;
@@ -860,6 +884,7 @@ export class DiskWorkspace implements WorkspaceView {
    * events times the cache (review 41b, item 5).
    */
   invalidatePaths(paths: Iterable<string>): void {
+    this.stamp++;
     const caches = this.caches();
     const folders = new Set<string>();
     for (const p of paths) {
@@ -905,6 +930,13 @@ function userExcludesFile(ws: Pick<WorkspaceView, 'readText'>, env: NodeJS.Proce
   if (value === '') return undefined;
   if (value === '~' || value.startsWith('~/')) return home === undefined ? undefined : path.join(home, value.slice(1));
   return path.resolve(root, value);
+}
+
+/** Whether two lists of folders are the same folders in the same order. */
+function sameFolders(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A cache keyed by absolute path that records in `dirs` every folder above the keys it is given (see DiskWorkspace.knownDirs). */
