@@ -261,6 +261,9 @@ export class ComposeContext {
   get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
     const index = this.keyIndexOf(doc, map, depth);
     if (depth > 0) return this.entryOf(doc, index, key);
+    // A key the mapping lacks (most of those asked) is answered by the index, as one map read; a key it has, by the
+    // entry made at the first ask.
+    if (!index.own.has(key) && !index.merged?.has(key)) return undefined;
     const known = index.entries?.get(key);
     if (known) return known;
     const entry = this.entryOf(doc, index, key);
