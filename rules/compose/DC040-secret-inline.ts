@@ -1114,91 +1114,95 @@ function computeInlineSecrets(ctx: ComposeContext): { range: Detection['range'];
     const valueRange = at ? ctx.lines.rangeOf(at[0], at[1]) : undefined;
     out.push({ range: env.range, data: { service: service.name, source, name: env.name, kind, dotenvName, value, edit, ...(valueRange ? { valueRange } : {}), ...(others.length > 0 ? { others } : {}), ...extra } });
   };
-  for (const service of ctx.services) {
-    const lists: [ValueSource, EnvVar[]][] = [
-      ['environment', ctx.environment(service)],
-      ['build.args', buildArgs(ctx, service)],
-    ];
-    for (const [source, vars] of lists) {
-      let names: Set<string> | undefined;
-      const hasName = (n: string) => (names ??= new Set(vars.map((v) => v.name))).has(n);
-      for (const env of vars) {
-        if (env.value === null) continue;
-        // Aliased entries (a service that is an alias of another) are reported once. Only an entry whose place
-        // was reported can be met again so: while nothing is (most files), no key is made.
-        if (seen.size > 0) {
-          const key = `${env.range.start.line}:${env.range.start.character}`;
-          if (seen.has(key)) {
-            usedBy(key, service.name);
-            continue;
-          }
-        }
-        // The id half of a key pair (`AWS_ACCESS_KEY` beside `AWS_SECRET_KEY`) names the user, not the secret (review 43c, item 3).
-        // A generic `*_KEY`/`*_AUTH` name (`OPENAI_KEY`, `SMTP_AUTH`) counts when its value looks like an issued credential (review 45b, item 1).
-        const byName = isCredentialName(env.name);
-        if ((byName || isValueJudgedName(env.name)) && !SETTING_NAME.test(env.name) && !isAccessKeyIdOfPair(env.name, hasName)) {
-          // A value of a known token format is clause (8)'s, whose message names the kind of token.
-          const byValue = (v: string) => byName || (looksLikeIssuedCredential(v) && tokenKind(v) === undefined);
-          const lit = literalValue(env.value);
-          if (lit !== null && byValue(lit)) {
-            // A file path names where the secret is, not the secret (`…_ROOTCERTBUNDLE=/certs/registry.crt`).
-            // A base64 key may start with `/` (an Azure Storage account key: review 43c, leftovers; review 44b, F5): isPathLike.
-            const isPath = isPathLike(lit);
-            // `REDIS_AUTH: "yes"` is a switch, not Redis's password (review 43c, item 4).
-            // A template's placeholder (`your-secret-here`, `long-and-random-alphanumeric-string`) is no secret: DC041 reports it as used as written (review 47b, finding 3).
-            if (!isPlaceholderPassword(lit) && !isPath && !authSwitch(env.name, lit)) push(service, source, env, 'literal', env.name, lit, [0, env.value.length], [], isTemplatePlaceholder(lit) ? { placeholder: true } : {});
-            continue;
-          }
-          const defaults = lit !== null ? [] : literalDefaults(env.value).filter((d) => byValue(d.value) && !isPlaceholderPassword(d.value) && !authSwitch(env.name, d.value));
-          if (defaults.length > 0) {
-            const d = defaults[0];
-            push(service, source, env, 'default', d.name, d.value, defaults.length === 1 ? [d.start, d.end] : null, [], isTemplatePlaceholder(d.value) ? { placeholder: true } : {});
-            continue;
-          }
-        }
-        const option = source === 'environment' ? serverArgsPassword(ctx, service, env) : null;
-        if (option) {
-          push(service, source, env, 'option', commandPasswordName(option.value, option.server, service.name, literalByValue(), dotenv) ?? '', option.value, [option.start, option.end]);
-          continue;
-        }
-        const connections = connectionPasswords(env.name, env.value);
-        const neo4j = connections.length > 0 && connections.some((p) => p.form === 'neo4j');
-        // The connection strings report at most one password; one reported ends this entry.
-        const reported = out.length;
-        for (const p of connections) {
-          const pw = env.value.slice(p.start, p.end);
-          const lit = literalValue(pw);
-          if (lit !== null) {
-            if (lit === '' || isPlaceholderPassword(lit)) continue;
-            if (neo4j) {
-              push(service, source, env, 'option', sameSecretName(lit, literalByValue(), dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
-              break;
-            }
-            const name = sameSecretName(lit, literalByValue(), dotenv, connectionCredential(env.name, env.value, p.end));
-            push(service, source, env, 'url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
-            break;
-          }
-          const d = literalDefaults(pw);
-          if (d.length === 1 && d[0].start === 0 && d[0].end === pw.length && !isPlaceholderPassword(d[0].value)) {
-            push(service, source, env, 'default', d[0].name, d[0].value, [p.start, p.end]);
-            break;
-          }
-        }
-        if (out.length > reported) continue;
-        // A value of a known credential format under any name (`GIT_AUTH: ghp_…`), as DF020 reads an ENV (review 42e, item 1).
-        const token = valueToken(env.value);
-        // A configuration carried whole in the variable: reported, not moved (the line is in a block of another format).
-        // GitLab's `GITLAB_OMNIBUS_CONFIG` carries Ruby settings, on lines or joined with `;` (review 43c, item 7).
-        const embedded = carriedConfigCredential(env.value);
-        if (embedded) {
-          if (token && token.value !== embedded.value && !embedded.others.includes(token.value)) embedded.others.push(token.value);
-          push(service, source, env, 'embedded', embedded.key, embedded.value, null, embedded.others);
-        } else if (token) {
-          // Moved as a credential-named value is: the whole literal, or the default that is the whole value; a token beside a reference is reported where it is.
-          push(service, source, env, token.variable === undefined ? 'literal' : 'default', token.variable ?? env.name, token.value, token.rel, [], { token: token.kind });
-        }
+  // One entry of a service's environment or build args; `hasName`: whether its list names a variable. A function of
+  // its own, not a loop body: computeInlineSecrets is long, and V8 optimizes it (and, after a deoptimization, compiles
+  // it again) as one; this part, which runs for every entry, is optimized apart.
+  const readEntry = (service: Service, source: ValueSource, env: EnvVar, hasName: (n: string) => boolean): void => {
+    if (env.value === null) return;
+    // Aliased entries (a service that is an alias of another) are reported once. Only an entry whose place
+    // was reported can be met again so: while nothing is (most files), no key is made.
+    if (seen.size > 0) {
+      const key = `${env.range.start.line}:${env.range.start.character}`;
+      if (seen.has(key)) {
+        usedBy(key, service.name);
+        return;
       }
     }
+    // The id half of a key pair (`AWS_ACCESS_KEY` beside `AWS_SECRET_KEY`) names the user, not the secret (review 43c, item 3).
+    // A generic `*_KEY`/`*_AUTH` name (`OPENAI_KEY`, `SMTP_AUTH`) counts when its value looks like an issued credential (review 45b, item 1).
+    const byName = isCredentialName(env.name);
+    if ((byName || isValueJudgedName(env.name)) && !SETTING_NAME.test(env.name) && !isAccessKeyIdOfPair(env.name, hasName)) {
+      // A value of a known token format is clause (8)'s, whose message names the kind of token.
+      const byValue = (v: string) => byName || (looksLikeIssuedCredential(v) && tokenKind(v) === undefined);
+      const lit = literalValue(env.value);
+      if (lit !== null && byValue(lit)) {
+        // A file path names where the secret is, not the secret (`…_ROOTCERTBUNDLE=/certs/registry.crt`).
+        // A base64 key may start with `/` (an Azure Storage account key: review 43c, leftovers; review 44b, F5): isPathLike.
+        const isPath = isPathLike(lit);
+        // `REDIS_AUTH: "yes"` is a switch, not Redis's password (review 43c, item 4).
+        // A template's placeholder (`your-secret-here`, `long-and-random-alphanumeric-string`) is no secret: DC041 reports it as used as written (review 47b, finding 3).
+        if (!isPlaceholderPassword(lit) && !isPath && !authSwitch(env.name, lit)) push(service, source, env, 'literal', env.name, lit, [0, env.value.length], [], isTemplatePlaceholder(lit) ? { placeholder: true } : {});
+        return;
+      }
+      const defaults = lit !== null ? [] : literalDefaults(env.value).filter((d) => byValue(d.value) && !isPlaceholderPassword(d.value) && !authSwitch(env.name, d.value));
+      if (defaults.length > 0) {
+        const d = defaults[0];
+        push(service, source, env, 'default', d.name, d.value, defaults.length === 1 ? [d.start, d.end] : null, [], isTemplatePlaceholder(d.value) ? { placeholder: true } : {});
+        return;
+      }
+    }
+    const option = source === 'environment' ? serverArgsPassword(ctx, service, env) : null;
+    if (option) {
+      push(service, source, env, 'option', commandPasswordName(option.value, option.server, service.name, literalByValue(), dotenv) ?? '', option.value, [option.start, option.end]);
+      return;
+    }
+    const connections = connectionPasswords(env.name, env.value);
+    const neo4j = connections.length > 0 && connections.some((p) => p.form === 'neo4j');
+    // The connection strings report at most one password; one reported ends this entry.
+    const reported = out.length;
+    for (const p of connections) {
+      const pw = env.value.slice(p.start, p.end);
+      const lit = literalValue(pw);
+      if (lit !== null) {
+        if (lit === '' || isPlaceholderPassword(lit)) continue;
+        if (neo4j) {
+          push(service, source, env, 'option', sameSecretName(lit, literalByValue(), dotenv, (c) => c.service === null || c.service === service.name) ?? 'NEO4J_PASSWORD', lit, [p.start, p.end]);
+          break;
+        }
+        const name = sameSecretName(lit, literalByValue(), dotenv, connectionCredential(env.name, env.value, p.end));
+        push(service, source, env, 'url', name ?? passwordNameFor(env.name), lit, [p.start, p.end]);
+        break;
+      }
+      const d = literalDefaults(pw);
+      if (d.length === 1 && d[0].start === 0 && d[0].end === pw.length && !isPlaceholderPassword(d[0].value)) {
+        push(service, source, env, 'default', d[0].name, d[0].value, [p.start, p.end]);
+        break;
+      }
+    }
+    if (out.length > reported) return;
+    // A value of a known credential format under any name (`GIT_AUTH: ghp_…`), as DF020 reads an ENV (review 42e, item 1).
+    const token = valueToken(env.value);
+    // A configuration carried whole in the variable: reported, not moved (the line is in a block of another format).
+    // GitLab's `GITLAB_OMNIBUS_CONFIG` carries Ruby settings, on lines or joined with `;` (review 43c, item 7).
+    const embedded = carriedConfigCredential(env.value);
+    if (embedded) {
+      if (token && token.value !== embedded.value && !embedded.others.includes(token.value)) embedded.others.push(token.value);
+      push(service, source, env, 'embedded', embedded.key, embedded.value, null, embedded.others);
+    } else if (token) {
+      // Moved as a credential-named value is: the whole literal, or the default that is the whole value; a token beside a reference is reported where it is.
+      push(service, source, env, token.variable === undefined ? 'literal' : 'default', token.variable ?? env.name, token.value, token.rel, [], { token: token.kind });
+    }
+  };
+  const readEntries = (service: Service, source: ValueSource, vars: readonly EnvVar[]): void => {
+    let names: Set<string> | undefined;
+    const hasName = (n: string) => (names ??= new Set(vars.map((v) => v.name))).has(n);
+    for (const env of vars) readEntry(service, source, env, hasName);
+  };
+  for (const service of ctx.services) {
+    const environment = ctx.environment(service);
+    const args = buildArgs(ctx, service);
+    readEntries(service, 'environment', environment);
+    readEntries(service, 'build.args', args);
   }
   for (const service of ctx.services) {
     for (const c of commandPasswords(ctx, service)) {

@@ -451,11 +451,7 @@ function computeIsExtendsOnlyBase(ctx: ComposeContext): boolean {
 }
 
 /** Service names defined by the default compose file(s) beside a non-default one (null when none is in the workspace). */
-const baseNamesCache = new WeakMap<ComposeContext, Set<string> | null>();
-
 function baseServiceNames(ctx: ComposeContext): Set<string> | null {
-  const cached = baseNamesCache.get(ctx);
-  if (cached !== undefined) return cached;
   let names: Set<string> | null = null;
   for (const p of defaultComposeFiles.in(ctx.dir)) {
     if (p === ctx.path) continue;
@@ -464,7 +460,6 @@ function baseServiceNames(ctx: ComposeContext): Set<string> | null {
     names ??= new Set();
     for (const s of base.services) names.add(s.name);
   }
-  baseNamesCache.set(ctx, names);
   return names;
 }
 
@@ -486,14 +481,26 @@ export function isPartialService(ctx: ComposeContext, service: Service): boolean
 
 function computeIsPartialService(ctx: ComposeContext, service: Service): boolean {
   if (!ctx.serviceGet(service, 'image') && !ctx.serviceGet(service, 'build') && !ctx.serviceGet(service, 'extends')) return true;
+  const byFile = ctx.memoWith(ctx, 'partialByFile', undefined, partialByFile);
+  if (typeof byFile === 'boolean') return byFile;
+  if (byFile === 'override') return !ctx.serviceGet(service, 'image');
+  return byFile.has(service.name);
+}
+
+/**
+ * isPartialService's answer for a service with an `image:`, a `build:` or an `extends:`, as far as it depends on the
+ * file alone (once per analysis, not per service): a boolean; the service names of the default compose file(s) beside
+ * the file (partial when one of them defines the service); 'override' (partial when the service has no `image:`).
+ */
+function partialByFile(ctx: ComposeContext): boolean | ReadonlySet<string> | 'override' {
   // A file that another compose file `include:`s is an application of its own, not an override.
   if (isIncluded(ctx)) return false;
   if (isExtendsOnlyBase(ctx)) return true;
   const file = path.basename(ctx.path);
   if (DEFAULT_COMPOSE_NAMES.includes(file)) return false;
   const base = baseServiceNames(ctx);
-  if (base) return base.has(service.name);
-  return /(?:^|[._-])override\.ya?ml$/i.test(file) && !ctx.serviceGet(service, 'image');
+  if (base) return base;
+  return /(?:^|[._-])override\.ya?ml$/i.test(file) ? 'override' : false;
 }
 
 /** Where a finding about a key is reported: the written pair, the `<<` key it came through, or (inherited) the service name. */

@@ -66,7 +66,13 @@ export interface EnvVar {
 /** The keys of a mapping: its own pairs, and the pairs it merges with `<<` (with the `<<` pair they come through). */
 interface KeyIndex {
   own: Map<string, Pair>;
-  merged: Map<string, { pair: Pair; via: Pair }>;
+  /** Null when the mapping has no `<<` key (most mappings): no map is made for them. */
+  merged: Map<string, { pair: Pair; via: Pair }> | null;
+  /**
+   * The entries `get` has read of the mapping, by key: the same Entry object for every ask. Only keys
+   * the mapping has: a key it lacks (most of those asked) is two map reads in `own` and `merged`.
+   */
+  entries: Map<string, Entry> | undefined;
 }
 
 /**
@@ -77,8 +83,7 @@ interface ParseIndex {
   /** Unset until the first walk for anchors (indexAnchors), which fills both. */
   sharedNodes: Set<Node> | undefined;
   anchors: Map<Document.Parsed, Map<string, { start: number; node: Node }[]>>;
-  lookups: Map<YAMLMap, Map<string, Entry | typeof MISSING>>;
-  /** Per mapping, its key index (see keyIndexOf). */
+  /** Per mapping, its key index (see keyIndexOf) and the entries read of it (`get`). */
   keyIndexes: Map<YAMLMap, KeyIndex>;
   /** The `<<` pairs whose merge was not followed: MAX_MERGE_DEPTH reached (mergesCutShort). */
   cutShort: Set<Pair>;
@@ -150,7 +155,7 @@ export class ComposeContext {
       this.interpolationRoot = from.interpolation;
       return;
     }
-    this.index = { sharedNodes: undefined, anchors: new Map(), lookups: new Map(), keyIndexes: new Map(), cutShort: new Set() };
+    this.index = { sharedNodes: undefined, anchors: new Map(), keyIndexes: new Map(), cutShort: new Set() };
     this.lines = new LineIndex(text);
     // No `keepSourceTokens`: nothing reads a node's CST token, and keeping them all costs memory and GC time.
     // No `lineCounter`: ranges come from `lines` (LineIndex), and with `prettyErrors: false` the parser
@@ -254,27 +259,25 @@ export class ComposeContext {
 
   /** A key of a mapping, following `<<` merge keys (own keys win, as in YAML 1.1 merges). */
   get(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Entry | undefined {
-    if (depth > 0) return this.entryOf(doc, map, key, depth);
-    let cache = this.index.lookups.get(map);
-    if (!cache) {
-      cache = new Map();
-      this.index.lookups.set(map, cache);
-    }
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit === MISSING ? undefined : hit;
-    const entry = this.entryOf(doc, map, key, 0);
-    cache.set(key, entry ?? MISSING);
+    const index = this.keyIndexOf(doc, map, depth);
+    if (depth > 0) return this.entryOf(doc, index, key);
+    // A key the mapping lacks (most of those asked) is answered by the index, as one map read; a key it has, by the
+    // entry made at the first ask.
+    if (!index.own.has(key) && !index.merged?.has(key)) return undefined;
+    const known = index.entries?.get(key);
+    if (known) return known;
+    const entry = this.entryOf(doc, index, key);
+    if (entry) (index.entries ??= new Map()).set(key, entry);
     return entry;
   }
 
-  private entryOf(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Entry | undefined {
-    const index = this.keyIndexOf(doc, map, depth);
+  private entryOf(doc: Document.Parsed, index: KeyIndex, key: string): Entry | undefined {
     const own = index.own.get(key);
     if (own) {
       const raw = own.value as Node | null;
       return { key, pair: own, value: this.resolve(doc, raw), own: true, shared: isAlias(raw) || this.isShared(raw), reportNode: (own.key as Node) ?? raw };
     }
-    const merged = index.merged.get(key);
+    const merged = index.merged?.get(key);
     if (!merged) return undefined;
     return { key, pair: merged.pair, value: this.resolve(doc, merged.pair.value as Node | null), own: false, shared: true, reportNode: merged.via.key as Node };
   }
@@ -293,7 +296,7 @@ export class ComposeContext {
   private keyIndexOf(doc: Document.Parsed, map: YAMLMap, depth: number): KeyIndex {
     const known = this.index.keyIndexes.get(map);
     if (known) return known;
-    const index: KeyIndex = { own: new Map(), merged: new Map() };
+    const index: KeyIndex = { own: new Map(), merged: null, entries: undefined };
     this.index.keyIndexes.set(map, index);
     let merges: Pair[] | undefined;
     for (const pair of map.items) {
@@ -310,14 +313,15 @@ export class ComposeContext {
       for (const via of merges) this.index.cutShort.add(via);
       return index;
     }
+    const merged = (index.merged = new Map());
     for (const via of merges) {
       const sources = isSeq(via.value) ? via.value.items : [via.value];
       for (const src of sources) {
         const target = this.resolve(doc, src as Node);
         if (!target || !isMap(target)) continue;
         const from = this.keyIndexOf(doc, target, depth + 1);
-        for (const [name, pair] of from.own) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair, via });
-        for (const [name, m] of from.merged) if (!index.own.has(name) && !index.merged.has(name)) index.merged.set(name, { pair: m.pair, via });
+        for (const [name, pair] of from.own) if (!index.own.has(name) && !merged.has(name)) merged.set(name, { pair, via });
+        if (from.merged) for (const [name, m] of from.merged) if (!index.own.has(name) && !merged.has(name)) merged.set(name, { pair: m.pair, via });
       }
     }
     return index;
@@ -463,7 +467,7 @@ export class ComposeContext {
       // (an earlier map of `<<: [*a, *b]` wins over a later one), through chains of merges (keyIndexOf: each
       // mapping gathered once, cycles and alias bombs read in linear time, MAX_MERGE_DEPTH noted). A merged
       // entry is read where it is written, inside the anchored map: shared by whoever merges it, never editable.
-      if (merges) for (const { pair } of this.keyIndexOf(doc, envNode, 0).merged.values()) out.push(this.mapEnvEntry(doc, pair, false));
+      if (merges) for (const { pair } of this.keyIndexOf(doc, envNode, 0).merged?.values() ?? []) out.push(this.mapEnvEntry(doc, pair, false));
     } else if (isSeq(envNode)) {
       for (const item of envNode.items) {
         const node = this.resolve(doc, item as Node);
