@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
+import { isExcluded, parseDockerignore } from '../rules/engine/dockerignore';
 import { viewOf } from './helpers/fixtures';
 
 function findingsOf(code: string, files: Map<string, string>, target: string) {
@@ -18,5 +19,43 @@ describe('entry3 item 1: DC011 adds the default command of more official images'
     const text = 'services:\n  cache:\n    image: redis:7.4\n    entrypoint: ["/bin/sh", "-c", "exec docker-entrypoint.sh \\"$$@\\"", "--"]\n  old:\n    image: mariadb:10.4\n    entrypoint: ["docker-entrypoint.sh"]\n  win:\n    image: mongo:7.0-windowsservercore-ltsc2022\n    entrypoint: ["docker-entrypoint.sh"]\n';
     const found = findingsOf('DC011', new Map([['/w/compose.yaml', text]]), '/w/compose.yaml');
     assert.deepEqual(found.map((f) => f.fix?.title), ['Add command: ["redis-server"], the image\'s default command', 'Add command: ["mysqld"], the image\'s default command']);
+  });
+});
+
+describe("entry3 item 4: .dockerignore POSIX classes, read as Go's regexp reads patternmatcher's expression", () => {
+  const excluded = (text: string, path: string): boolean => isExcluded(parseDockerignore(text), path);
+  it('[[:alpha:]], [[:digit:]], [[:punct:]] and the others are their ASCII classes', () => {
+    assert.equal(excluded('[[:digit:]]*.log\n', '2024.log'), true);
+    assert.equal(excluded('[[:digit:]]*.log\n', 'app.log'), false);
+    assert.equal(excluded('[[:digit:]]*.log\n', ':x.log'), false);
+    assert.equal(excluded('id_[[:alpha:]]sa\n', 'id_rsa'), true);
+    assert.equal(excluded('id_[[:alpha:]]sa\n', 'id_:sa'), false);
+    assert.equal(excluded('[[:punct:]]env\n', '.env'), true);
+    assert.equal(excluded('[[:punct:]]env\n', 'xenv'), false);
+    assert.equal(excluded('[[:upper:][:digit:]_]*\n', 'README'), true);
+    assert.equal(excluded('[[:upper:][:digit:]_]*\n', '_x'), true);
+    assert.equal(excluded('[[:upper:][:digit:]_]*\n', 'readme'), false);
+    assert.equal(excluded('x[[:space:]]y\n', 'x y'), true);
+    assert.equal(excluded('[[:xdigit:]][[:xdigit:]]\n', 'fF'), true);
+    assert.equal(excluded('[[:xdigit:]][[:xdigit:]]\n', 'fg'), false);
+  });
+  it('a negated class ([:^digit:]) and a negated bracket ([^[:digit:]]) match the others, and a - after a class is itself', () => {
+    assert.equal(excluded('[[:^digit:]]*\n', 'a1'), true);
+    assert.equal(excluded('[[:^digit:]]*\n', '1a'), false);
+    assert.equal(excluded('[^[:digit:]]*\n', 'a1'), true);
+    assert.equal(excluded('[^[:digit:]]*\n', '1a'), false);
+    assert.equal(excluded('[[:digit:]-]x\n', '-x'), true);
+    assert.equal(excluded('[[:digit:]-]x\n', '5x'), true);
+    assert.equal(excluded('[[:digit:]-]x\n', 'ax'), false);
+  });
+  it('an unknown class name or a class left open is not read (Go: invalid character class range, missing ])', () => {
+    for (const bad of ['[[:alfa:]]x', '[[:constructor:]]x', '[[:alpha:]']) assert.equal(parseDockerignore(`${bad}\n`)[0].re, null, bad);
+    // Not a POSIX class where no `:]` follows: `[` and `:` are themselves.
+    assert.equal(excluded('[[:a]x\n', ':x'), true);
+    assert.equal(excluded('[[:a]x\n', 'bx'), false);
+  });
+  it('DR003 no longer lists .env as copied when [[:punct:]]env leaves it out', () => {
+    const files = new Map([['/w/Dockerfile', 'FROM alpine:3.20\nUSER 1000\nCOPY . /app\n'], ['/w/.dockerignore', '[[:punct:]]env\n*.pem\n*.key\nid_[[:alpha:]]sa*\n'], ['/w/.env', 'A=1\n']]);
+    assert.deepEqual(findingsOf('DR003', files, '/w/Dockerfile').map((f) => f.message), []);
   });
 });
