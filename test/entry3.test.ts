@@ -59,3 +59,25 @@ describe("entry3 item 4: .dockerignore POSIX classes, read as Go's regexp reads 
     assert.deepEqual(findingsOf('DR003', files, '/w/Dockerfile').map((f) => f.message), []);
   });
 });
+
+describe('entry3 item 3: DC040\'s message says which other services load the .env whole', () => {
+  const PASSWORD = 'Vq8rT2mZp4kL9sXw';
+  const DB = `  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PASSWORD}\n`;
+  const web = (name: string, envFile = '.env') => `  ${name}:\n    image: node:22-alpine\n    env_file: ${envFile}\n`;
+  const messages = (compose: string) => {
+    const files = new Map([['/p/compose.yaml', compose], ['/p/.env', 'PORT=3000\n'], ['/p/.gitignore', '.env\n']]);
+    return analyze(allRules, 'compose', '/p/compose.yaml', compose, viewOf(files, '/p'), DEFAULT_CONFIG).findings.filter((f) => f.code === 'DC040').map((f) => f.message);
+  };
+  const BASE = "'POSTGRES_PASSWORD' of service 'db' is a secret written into the compose file; move it to a git-ignored .env.";
+  it('one, several (three named, the others counted), one whose path is not known here', () => {
+    assert.deepEqual(messages(`services:\n${web('web')}${DB}`), [`${BASE} Service 'web' loads .env whole as env_file, so a value moved there reaches its containers too.`]);
+    assert.deepEqual(messages(`services:\n${web('a')}${web('b', '[./.env]')}${web('c')}${web('d')}${web('e')}${DB}`), [`${BASE} Services 'a', 'b', 'c' and 2 more load .env whole as env_file, so a value moved there reaches their containers too.`]);
+    assert.deepEqual(messages(`services:\n${web('web', '${PWD}/.env')}${DB}`), [`${BASE} Service 'web' (env_file: \${PWD}/.env) loads an env file that may be .env, so a value moved there may reach its containers too.`]);
+  });
+  it('not for the service that owns the secret (or one that extends it), nor when no other service loads it; never the value', () => {
+    assert.deepEqual(messages(`services:\n${DB}    env_file: .env\n`), [BASE]);
+    assert.deepEqual(messages(`services:\n${web('web', 'web.env')}${DB}`), [BASE]);
+    assert.deepEqual(messages(`services:\n${DB}  replica:\n    extends: db\n    env_file: .env\n`), [BASE]);
+    for (const m of messages(`services:\n${web('web')}${DB}`)) assert.equal(m.includes(PASSWORD), false);
+  });
+});
