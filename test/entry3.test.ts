@@ -81,3 +81,21 @@ describe('entry3 item 3: DC040\'s message says which other services load the .en
     for (const m of messages(`services:\n${web('web')}${DB}`)) assert.equal(m.includes(PASSWORD), false);
   });
 });
+
+describe('entry3 item 2: DF010 says when a compose service builds another stage than the final one', () => {
+  const DOCKERFILE = 'FROM golang:1.22 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n\nFROM builder AS dev-envs\nCMD ["sleep", "infinity"]\n';
+  const messages = (files: [string, string][]) => findingsOf('DF010', new Map([['/w/app/Dockerfile', DOCKERFILE], ...files]), '/w/app/Dockerfile').map((f) => f.message);
+  const BASE = 'The final stage has no USER, so the container runs as root; add a non-root USER (uid 1000).';
+  it("names the service, its compose file and the stage it builds, with that stage's line", () => {
+    assert.deepEqual(messages([['/w/app/compose.yaml', 'services:\n  backend:\n    build:\n      context: .\n      target: builder\n']]), [
+      `${BASE} Compose service 'backend' (compose.yaml) builds stage 'builder' (line 1) as its build.target, not this final stage: a USER here does not reach it; set it in that stage too (DC011 reports the service there).`,
+    ]);
+    assert.deepEqual(messages([['/w/compose.yaml', 'services:\n  api:\n    build:\n      context: app\n      target: ${TARGET:-builder}\n  dev:\n    build:\n      context: app\n      target: dev-envs\n']]), [
+      `${BASE} Compose service 'api' (../compose.yaml) builds stage 'builder' (line 1) as its build.target, not this final stage: a USER here does not reach it; set it in that stage too (DC011 reports the service there).`,
+    ]);
+  });
+  it('says nothing for the final stage as target, no target, a target not known or naming no stage', () => {
+    for (const target of ['dev-envs', '${TARGET}', 'nothing']) assert.deepEqual(messages([['/w/app/compose.yaml', `services:\n  backend:\n    build:\n      context: .\n      target: ${target}\n`]]), [BASE], target);
+    assert.deepEqual(messages([['/w/app/compose.yaml', 'services:\n  backend:\n    build: .\n']]), [BASE]);
+  });
+});
