@@ -404,7 +404,7 @@ function taggedAtLeast(r: ImageRef, min: [number, number]): boolean {
  * Dockerfile.template `CMD ["valkey-server"]` (every tag, 7.2 on); docker-library/mongo `CMD ["mongod"]` (2.2/Dockerfile to
  * Dockerfile-linux.template; the Windows tags run `mongod --bind_ip_all`: none); docker-library/rabbitmq `CMD ["rabbitmq-server"]`
  * (3.6/debian/Dockerfile to Dockerfile-ubuntu.template and Dockerfile-alpine.template, 3.6 on); MariaDB/mariadb-docker
- * `CMD ["mysqld"]` up to 10.5 (10.0/Dockerfile to 10.5/Dockerfile), and `CMD ["mariadbd"]` from 10.6 (update.sh: `sed -i -e
+ * `CMD ["mysqld"]` from 10.0 to 10.5 (10.0/Dockerfile to 10.5/Dockerfile; 5.5 not read), and `CMD ["mariadbd"]` from 10.6 (update.sh: `sed -i -e
  * '/^CMD/s/mysqld/mariadbd/'` for every version but 10.4 and 10.5), but only in the 11+ tags and the 10 and 10.6–10.11 major or
  * major.minor tags, which carry the last build: a 10.6.x patch tag built before that change may say `mysqld` (not known: none); the `-ubi`
  * tags are built from another Dockerfile (not read: none). Only the official images themselves (an image built on them may set
@@ -422,7 +422,9 @@ const DEFAULT_COMMANDS: Record<string, (r: ImageRef) => readonly string[] | unde
     const v = versionOf(r.tag);
     // A major-only tag (`10`, `10-jammy`) carries the newest release of that major (10.11).
     if (v === null || v[0] >= 11 || /^10(?:-|$)/.test(r.tag ?? '')) return ['mariadbd'];
-    if (v[0] < 10 || v[1] < 6) return ['mysqld'];
+    // The 5.5 Dockerfiles were not read: none.
+    if (v[0] < 10) return undefined;
+    if (v[1] < 6) return ['mysqld'];
     return /^10\.\d+(?:-[a-z]+)?$/.test(r.tag ?? '') && v[1] <= 11 ? ['mariadbd'] : undefined;
   },
 };
